@@ -1,0 +1,390 @@
+"""The review's model: plain dataclasses, no I/O, no Qt.
+
+Everything a reviewer writes lives in a :class:`Review`. Persistence
+(``prr_app.persistence``), JSON interchange (``prr_app.interchange``), the
+analysis and the UI all work on these objects.
+
+Units used throughout:
+
+* availability, SLO: percent (``99.95`` means 99.95 %)
+* RTO, RPO, failover time, backup interval: minutes
+* timeouts: milliseconds
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class StrEnum(str, Enum):
+    """An enum whose members are their own string values."""
+
+    def __str__(self) -> str:  # pragma: no cover - trivial
+        return self.value
+
+    @classmethod
+    def values(cls) -> list[str]:
+        return [m.value for m in cls]
+
+
+class ComponentKind(StrEnum):
+    SERVICE = "service"
+    DATASTORE = "datastore"
+    CACHE = "cache"
+    QUEUE = "queue"
+    GATEWAY = "gateway"
+    LOAD_BALANCER = "load_balancer"
+    DNS = "dns"
+    CDN = "cdn"
+    IDENTITY = "identity"
+    PLATFORM = "platform"
+    EXTERNAL_API = "external_api"
+    FRONTEND = "frontend"
+    OTHER = "other"
+
+
+class DependencyKind(StrEnum):
+    HARD = "hard"
+    SOFT = "soft"
+    ASYNC = "async"
+
+
+class DomainKind(StrEnum):
+    PROVIDER = "provider"
+    REGION = "region"
+    ZONE = "zone"
+    DATACENTER = "datacenter"
+    RACK = "rack"
+    HOST = "host"
+    CLUSTER = "cluster"
+    ACCOUNT = "account"
+    NETWORK = "network"
+    CONFIG = "config"
+    PIPELINE = "pipeline"
+    CERTIFICATE = "certificate"
+    OTHER = "other"
+
+
+#: Domain kinds that form the physical hierarchy; the rest are logical
+#: shared-fate domains.
+PHYSICAL_DOMAIN_KINDS = frozenset(
+    {"provider", "region", "zone", "datacenter", "rack", "host"}
+)
+
+
+class Recovery(StrEnum):
+    NONE = "none"
+    MANUAL = "manual"
+    AUTOMATIC = "automatic"
+
+
+class AnswerStatus(StrEnum):
+    MET = "met"
+    PARTLY = "partly"
+    NOT_MET = "not_met"
+    NOT_APPLICABLE = "not_applicable"
+    UNANSWERED = "unanswered"
+
+
+class RiskOrigin(StrEnum):
+    MANUAL = "manual"
+    COMPUTED = "computed"
+
+
+class RiskStatus(StrEnum):
+    OPEN = "open"
+    MITIGATED = "mitigated"
+    ACCEPTED = "accepted"
+    CLOSED = "closed"
+
+
+class MitigationStatus(StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    DROPPED = "dropped"
+
+
+class Effort(StrEnum):
+    SMALL = "small"
+    MEDIUM = "medium"
+    LARGE = "large"
+
+
+#: The observability signals a component may have.
+OBSERVABILITY_SIGNALS = ("metrics", "logs", "traces", "alerts", "dashboard", "runbook")
+
+
+@dataclass
+class Observability:
+    """Which signals exist for a component. ``None`` means not stated."""
+
+    metrics: bool | None = None
+    logs: bool | None = None
+    traces: bool | None = None
+    alerts: bool | None = None
+    dashboard: bool | None = None
+    runbook: bool | None = None
+
+    def missing(self) -> list[str]:
+        """Signals explicitly marked as absent."""
+        return [s for s in OBSERVABILITY_SIGNALS if getattr(self, s) is False]
+
+    def unknown(self) -> list[str]:
+        return [s for s in OBSERVABILITY_SIGNALS if getattr(self, s) is None]
+
+
+@dataclass
+class ReviewMeta:
+    system_name: str = "Untitled system"
+    description: str = ""
+    reviewers: list[str] = field(default_factory=list)
+    review_date: str | None = None  # ISO date YYYY-MM-DD
+    milestone: str = ""
+    target_launch: str | None = None  # ISO date
+    tier: int = 2  # 1 critical, 2 standard, 3 experimental
+    checklist_template: str | None = None  # template id
+    checklist_version: str | None = None
+
+
+@dataclass
+class Component:
+    id: str
+    name: str = ""
+    kind: str = ComponentKind.SERVICE.value
+    description: str = ""
+    owner: str = ""
+    tier: int | None = None  # None: inherits the review's tier
+    user_facing: bool = False
+    replicas: int | None = None  # None: not stated (analysis assumes 1)
+    min_healthy: int | None = None  # k of n; None: 1
+    placement: list[str] = field(default_factory=list)  # domains, instances round-robin
+    shared_domains: list[str] = field(default_factory=list)  # every instance shares these
+    availability: float | None = None  # percent
+    slo: float | None = None  # percent, for user-facing components
+    rto_minutes: float | None = None
+    rpo_minutes: float | None = None
+    recovery: str | None = None  # Recovery
+    failover_minutes: float | None = None
+    backup_interval_minutes: float | None = None
+    observability: Observability = field(default_factory=Observability)
+    tags: list[str] = field(default_factory=list)
+    source: str = ""  # where it came from, e.g. "import:kubernetes deploy/frontend.yaml"
+    notes: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+    def instance_domains(self, i: int) -> list[str]:
+        """The domains instance ``i`` is placed in (without ancestors)."""
+        doms: list[str] = []
+        if self.placement:
+            doms.append(self.placement[i % len(self.placement)])
+        doms.extend(self.shared_domains)
+        return doms
+
+
+@dataclass
+class Dependency:
+    source: str  # component id
+    target: str  # component id or redundancy group id
+    kind: str = DependencyKind.HARD.value
+    fallback: str | None = None  # what happens instead; presence means a fallback exists
+    timeout_ms: int | None = None
+    retries: int | None = None
+    backoff: bool | None = None
+    retry_budget: bool | None = None
+    circuit_breaker: bool | None = None
+    description: str = ""
+    evidence: list[str] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return dependency_id(self.source, self.target)
+
+
+def dependency_id(source: str, target: str) -> str:
+    return f"{source}->{target}"
+
+
+@dataclass
+class RedundancyGroup:
+    id: str
+    name: str = ""
+    members: list[str] = field(default_factory=list)
+    min_up: int = 1  # k: the group is up while at least k members are up
+    notes: str = ""
+
+
+@dataclass
+class FailureDomain:
+    id: str
+    name: str = ""
+    kind: str = DomainKind.ZONE.value
+    parent: str | None = None
+    availability: float | None = None  # percent
+    notes: str = ""
+
+    @property
+    def physical(self) -> bool:
+        return self.kind in PHYSICAL_DOMAIN_KINDS
+
+
+@dataclass
+class Journey:
+    id: str
+    name: str = ""
+    entry: list[str] = field(default_factory=list)  # component ids; all are needed
+    slo: float | None = None  # percent
+    description: str = ""
+    critical: bool = True
+
+
+@dataclass
+class AnswerChange:
+    at: str  # ISO timestamp
+    by: str
+    status: str
+    note: str = ""
+
+
+@dataclass
+class ChecklistAnswer:
+    item: str  # item id, with "@scope" for per-component / per-dependency items
+    status: str = AnswerStatus.UNANSWERED.value
+    reason: str = ""  # required for not_applicable
+    evidence: str = ""  # link or reference
+    owner: str = ""
+    due: str | None = None  # ISO date
+    note: str = ""
+    changed_by: str = ""
+    changed_at: str | None = None
+    history: list[AnswerChange] = field(default_factory=list)
+
+
+@dataclass
+class Acceptance:
+    by: str
+    at: str  # ISO date
+    reason: str
+    until: str | None = None  # ISO date
+
+
+@dataclass
+class Risk:
+    """A risk entered by the reviewer, or the reviewer's decisions on a computed one.
+
+    For ``origin == "computed"`` the ``id`` is the analysis' stable finding id and
+    only the override / acceptance / status fields are meaningful: the rest comes
+    from the analysis each time it runs.
+    """
+
+    id: str
+    origin: str = RiskOrigin.MANUAL.value
+    title: str = ""
+    description: str = ""
+    likelihood: int | None = None  # 1..5
+    impact: int | None = None  # 1..5
+    override_likelihood: int | None = None
+    override_impact: int | None = None
+    override_reason: str = ""
+    launch_blocking: bool | None = None
+    components: list[str] = field(default_factory=list)
+    owner: str = ""
+    status: str = RiskStatus.OPEN.value
+    acceptance: Acceptance | None = None
+
+
+@dataclass
+class Mitigation:
+    id: str
+    title: str = ""
+    description: str = ""
+    owner: str = ""
+    due: str | None = None
+    status: str = MitigationStatus.PLANNED.value
+    effort: str | None = None  # Effort
+    risks: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Position:
+    x: float
+    y: float
+
+
+@dataclass
+class ImportRecord:
+    id: str
+    at: str  # ISO timestamp
+    format: str
+    sources: list[str] = field(default_factory=list)
+    summary: str = ""
+    report: dict = field(default_factory=dict)  # JSON-serialisable report
+
+
+@dataclass
+class Review:
+    meta: ReviewMeta = field(default_factory=ReviewMeta)
+    components: dict[str, Component] = field(default_factory=dict)
+    dependencies: dict[str, Dependency] = field(default_factory=dict)  # by dependency id
+    groups: dict[str, RedundancyGroup] = field(default_factory=dict)
+    domains: dict[str, FailureDomain] = field(default_factory=dict)
+    journeys: dict[str, Journey] = field(default_factory=dict)
+    answers: dict[str, ChecklistAnswer] = field(default_factory=dict)
+    risks: dict[str, Risk] = field(default_factory=dict)
+    mitigations: dict[str, Mitigation] = field(default_factory=dict)
+    layout: dict[str, Position] = field(default_factory=dict)
+    imports: dict[str, ImportRecord] = field(default_factory=dict)
+
+    # -- convenience -------------------------------------------------
+    def add(self, obj) -> None:
+        """Add or replace an element in the collection matching its type."""
+        coll = self._collection_for(obj)
+        key = obj.id if not isinstance(obj, ChecklistAnswer) else obj.item
+        coll[key] = obj
+
+    def _collection_for(self, obj) -> dict:
+        for cls, name in _COLLECTIONS:
+            if isinstance(obj, cls):
+                return getattr(self, name)
+        raise TypeError(f"not a review element: {type(obj).__name__}")
+
+    def element(self, element_id: str):
+        """Find a component, group, domain or journey by id (None if unknown)."""
+        for coll in (self.components, self.groups, self.domains, self.journeys):
+            if element_id in coll:
+                return coll[element_id]
+        return None
+
+    def dependents_of(self, target: str) -> list[Dependency]:
+        return [d for d in self.dependencies.values() if d.target == target]
+
+    def dependencies_of(self, source: str) -> list[Dependency]:
+        return [d for d in self.dependencies.values() if d.source == source]
+
+    def domain_ancestors(self, domain_id: str) -> list[str]:
+        """The domain and its ancestors, nearest first (stops on a cycle)."""
+        out: list[str] = []
+        cur: str | None = domain_id
+        while cur is not None and cur not in out and cur in self.domains:
+            out.append(cur)
+            cur = self.domains[cur].parent
+        return out
+
+    def effective_tier(self, component: Component) -> int:
+        return component.tier if component.tier is not None else self.meta.tier
+
+
+_COLLECTIONS = (
+    (Component, "components"),
+    (Dependency, "dependencies"),
+    (RedundancyGroup, "groups"),
+    (FailureDomain, "domains"),
+    (Journey, "journeys"),
+    (ChecklistAnswer, "answers"),
+    (Risk, "risks"),
+    (Mitigation, "mitigations"),
+    (ImportRecord, "imports"),
+)

@@ -1,0 +1,70 @@
+"""What every importer returns: a review and a report of how it was made."""
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+from dataclasses import asdict, dataclass, field
+
+from prr_app.domain.model import ImportRecord, Review
+
+
+@dataclass
+class Inferred:
+    """One inferred fact (a component or a dependency) and where it came from."""
+
+    element: str  # component id or dependency id
+    evidence: list[str] = field(default_factory=list)  # "file:line: what was seen"
+
+
+@dataclass
+class ImportReport:
+    format: str
+    sources: list[str] = field(default_factory=list)
+    read: list[str] = field(default_factory=list)  # what was read (files, documents)
+    components: list[Inferred] = field(default_factory=list)
+    dependencies: list[Inferred] = field(default_factory=list)
+    dangling: list[str] = field(default_factory=list)  # references to names not deployed
+    skipped: list[str] = field(default_factory=list)  # what was not used, and why
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = [f"{len(self.components)} components", f"{len(self.dependencies)} dependencies"]
+        if self.dangling:
+            parts.append(f"{len(self.dangling)} dangling references")
+        if self.skipped:
+            parts.append(f"{len(self.skipped)} skipped")
+        if self.warnings:
+            parts.append(f"{len(self.warnings)} warnings")
+        return f"{self.format}: " + ", ".join(parts)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def to_record(self, at: str | None = None) -> ImportRecord:
+        at = at or _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+        digest = hashlib.sha1((at + "|" + "|".join(self.sources)).encode()).hexdigest()[:10]
+        return ImportRecord(
+            id=f"import-{digest}",
+            at=at,
+            format=self.format,
+            sources=list(self.sources),
+            summary=self.summary(),
+            report=self.to_dict(),
+        )
+
+    def lines(self) -> list[str]:
+        """The report as readable lines (for the CLI and the app)."""
+        out = [self.summary()]
+        out += [f"read: {r}" for r in self.read]
+        out += [f"component {c.element}: " + "; ".join(c.evidence) for c in self.components]
+        out += [f"dependency {d.element}: " + "; ".join(d.evidence) for d in self.dependencies]
+        out += [f"dangling: {d}" for d in self.dangling]
+        out += [f"skipped: {s}" for s in self.skipped]
+        out += [f"warning: {w}" for w in self.warnings]
+        return out
+
+
+@dataclass
+class ImportResult:
+    review: Review
+    report: ImportReport

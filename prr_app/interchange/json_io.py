@@ -1,0 +1,332 @@
+"""The JSON interchange format (``"format": "prr-review"``).
+
+Export is deterministic: elements are sorted by id, keys come in a fixed order,
+empty values are left out and whole-number floats are written as integers, so
+``.prr -> JSON -> .prr -> JSON`` is byte-identical.
+
+Import is strict: duplicate keys, ``NaN``/``Infinity``, too-deep nesting and
+anything the schema (``schemas/review.schema.json``) refuses are errors that
+name the file and the JSON path.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import fields
+from functools import lru_cache
+from pathlib import Path
+
+from prr_app.domain.model import (
+    Acceptance,
+    AnswerChange,
+    ChecklistAnswer,
+    Component,
+    Dependency,
+    FailureDomain,
+    ImportRecord,
+    Journey,
+    Mitigation,
+    Observability,
+    OBSERVABILITY_SIGNALS,
+    Position,
+    RedundancyGroup,
+    Review,
+    ReviewMeta,
+    Risk,
+)
+from prr_app.domain.validation import check
+from prr_app.errors import PrrError
+from prr_app.paths import schema_path
+
+FORMAT = "prr-review"
+VERSION = 1
+MAX_BYTES = 512 * 1024 * 1024
+
+
+# ---------------------------------------------------------------- export
+def _num(v):
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+        return int(v)
+    return v
+
+
+def _clean(d: dict) -> dict:
+    out = {}
+    for k, v in d.items():
+        if v is None or v == "" or v == [] or v == {}:
+            continue
+        out[k] = _num(v)
+    return out
+
+
+def _plain(obj, skip=()) -> dict:
+    return {f.name: getattr(obj, f.name) for f in fields(obj) if f.name not in skip}
+
+
+def component_to_dict(c: Component) -> dict:
+    d = _plain(c, skip=("observability",))
+    obs = {s: getattr(c.observability, s) for s in OBSERVABILITY_SIGNALS}
+    d = _clean(d)
+    obs = _clean(obs)
+    if obs:
+        # keep observability just before tags for readability
+        out = {}
+        for k, v in d.items():
+            if k in ("tags", "source", "notes") and "observability" not in out:
+                out["observability"] = obs
+            out[k] = v
+        out.setdefault("observability", obs)
+        d = out
+    return d
+
+
+def dependency_to_dict(d: Dependency) -> dict:
+    out = _clean(_plain(d))
+    out["kind"] = d.kind  # always explicit
+    # fixed key order: source, target, kind, then the rest
+    return {"source": d.source, "target": d.target, **{k: v for k, v in out.items() if k not in ("source", "target")}}
+
+
+def answer_to_dict(a: ChecklistAnswer) -> dict:
+    d = _clean(_plain(a, skip=("history",)))
+    d["status"] = a.status
+    if a.history:
+        d["history"] = [_clean(_plain(h)) for h in a.history]
+    return d
+
+
+def risk_to_dict(r: Risk) -> dict:
+    d = _clean(_plain(r, skip=("acceptance",)))
+    if r.acceptance is not None:
+        d["acceptance"] = _clean(_plain(r.acceptance))
+    return d
+
+
+def review_to_dict(review: Review) -> dict:
+    """The review as a JSON-ready dict in the interchange format."""
+    doc: dict = {"format": FORMAT, "version": VERSION}
+    meta = _clean(_plain(review.meta))
+    meta["tier"] = review.meta.tier
+    doc["review"] = meta
+    doc["components"] = [component_to_dict(review.components[k]) for k in sorted(review.components)]
+    deps = sorted(review.dependencies.values(), key=lambda d: (d.source, d.target))
+    doc["dependencies"] = [dependency_to_dict(d) for d in deps]
+    doc["redundancy_groups"] = [_clean(_plain(review.groups[k])) | {"min_up": review.groups[k].min_up} for k in sorted(review.groups)]
+    doc["failure_domains"] = [_clean(_plain(review.domains[k])) for k in sorted(review.domains)]
+    doc["journeys"] = [_clean(_plain(review.journeys[k])) | {"critical": review.journeys[k].critical} for k in sorted(review.journeys)]
+    doc["checklist"] = {"answers": [answer_to_dict(review.answers[k]) for k in sorted(review.answers)]}
+    doc["risks"] = [risk_to_dict(review.risks[k]) for k in sorted(review.risks)]
+    doc["mitigations"] = [_clean(_plain(review.mitigations[k])) for k in sorted(review.mitigations)]
+    doc["layout"] = [
+        {"element": k, "x": _num(float(review.layout[k].x)), "y": _num(float(review.layout[k].y))}
+        for k in sorted(review.layout)
+    ]
+    doc["imports"] = [_clean(_plain(review.imports[k])) for k in sorted(review.imports)]
+    return doc
+
+
+def dumps(review: Review) -> str:
+    return pretty_json(review_to_dict(review))
+
+
+def pretty_json(value, indent: str = "  ") -> str:
+    """Indented JSON with short lists of scalars kept on one line (deterministic)."""
+    out: list[str] = []
+    _emit(value, "", indent, out)
+    return "".join(out) + "\n"
+
+
+def _scalar(v) -> str:
+    return json.dumps(v, ensure_ascii=False, allow_nan=False)
+
+
+def _emit(v, pad: str, step: str, out: list[str]) -> None:
+    if isinstance(v, dict):
+        if not v:
+            out.append("{}")
+            return
+        out.append("{\n")
+        inner = pad + step
+        for i, (k, x) in enumerate(v.items()):
+            out.append(f"{inner}{_scalar(k)}: ")
+            _emit(x, inner, step, out)
+            out.append(",\n" if i < len(v) - 1 else "\n")
+        out.append(pad + "}")
+    elif isinstance(v, list):
+        if not v:
+            out.append("[]")
+            return
+        if all(not isinstance(x, (dict, list)) for x in v):
+            line = "[" + ", ".join(_scalar(x) for x in v) + "]"
+            if len(line) + len(pad) <= 100:
+                out.append(line)
+                return
+        out.append("[\n")
+        inner = pad + step
+        for i, x in enumerate(v):
+            out.append(inner)
+            _emit(x, inner, step, out)
+            out.append(",\n" if i < len(v) - 1 else "\n")
+        out.append(pad + "]")
+    else:
+        out.append(_scalar(v))
+
+
+def write_json(review: Review, path: str | Path) -> None:
+    """Write ``review`` as JSON, atomically (temporary file, then rename)."""
+    from prr_app.paths import atomic_write_text
+
+    atomic_write_text(Path(path), dumps(review))
+
+
+# ---------------------------------------------------------------- import
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not a valid JSON number")
+
+
+def _no_duplicates(pairs):
+    obj = {}
+    for k, v in pairs:
+        if k in obj:
+            raise ValueError(f"duplicate key {k!r}")
+        obj[k] = v
+    return obj
+
+
+def parse_json_text(text: str, *, file: str | None = None):
+    """Parse strict JSON; errors name the line and column."""
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as e:
+        raise PrrError(f"invalid JSON: {e.msg}", file=file, location=f"line {e.lineno} column {e.colno}") from None
+    except RecursionError:
+        raise PrrError("invalid JSON: nested too deeply", file=file) from None
+    except ValueError as e:  # duplicate keys, NaN
+        raise PrrError(f"invalid JSON: {e}", file=file) from None
+
+
+def read_json_file(path: str | Path):
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            raise PrrError(f"file is {size} bytes; the limit is {MAX_BYTES}", file=str(p))
+        raw = p.read_bytes()
+    except OSError as e:
+        raise PrrError(f"cannot read: {e.strerror or e}", file=str(p)) from None
+    if not raw.strip():
+        raise PrrError("the file is empty", file=str(p))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise PrrError(f"not UTF-8 text (byte {e.start})", file=str(p)) from None
+    return parse_json_text(text, file=str(p))
+
+
+@lru_cache(maxsize=1)
+def _validator():
+    import jsonschema_rs
+
+    schema = json.loads(schema_path("review.schema.json").read_text(encoding="utf-8"))
+    return jsonschema_rs.Draft202012Validator(schema, validate_formats=True)
+
+
+def _json_path(parts) -> str:
+    out = "$"
+    for p in parts:
+        out += f"[{p}]" if isinstance(p, int) else f".{p}"
+    return out
+
+
+def schema_errors(data, limit: int = 20) -> list[tuple[str, str]]:
+    """Schema violations as ``(json path, message)`` pairs, most specific first."""
+    errs = []
+    for e in _validator().iter_errors(data):
+        errs.append((_json_path(list(e.instance_path)), _short(e.message)))
+        if len(errs) >= limit:
+            break
+    return errs
+
+
+def _short(msg: str) -> str:
+    msg = " ".join(msg.split())
+    return msg if len(msg) <= 200 else msg[:197] + "..."
+
+
+def review_from_dict(data, *, file: str | None = None) -> Review:
+    """Build a review from interchange JSON, validated against schema and rules."""
+    if not isinstance(data, dict):
+        raise PrrError(f"expected a JSON object at the top, got {type(data).__name__}", file=file, location="$")
+    if data.get("format") != FORMAT:
+        raise PrrError(
+            f'not a PRR review: expected "format": "{FORMAT}", got {data.get("format")!r}', file=file, location="$.format"
+        )
+    version = data.get("version")
+    if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
+        raise PrrError(
+            f"written by a newer PRR Workbench (format version {version}; this one reads up to {VERSION})",
+            file=file,
+            location="$.version",
+        )
+    errs = schema_errors(data)
+    if errs:
+        path, msg = errs[0]
+        more = f" (and {len(errs) - 1} more)" if len(errs) > 1 else ""
+        raise PrrError(msg + more, file=file, location=path)
+    review = Review()
+    if "review" in data:
+        review.meta = ReviewMeta(**data["review"])
+    _load_list(review.components, data.get("components", []), "components", "id", _component, file)
+    _load_list(review.dependencies, data.get("dependencies", []), "dependencies", None, lambda d: Dependency(**d), file)
+    _load_list(review.groups, data.get("redundancy_groups", []), "redundancy_groups", "id", lambda d: RedundancyGroup(**d), file)
+    _load_list(review.domains, data.get("failure_domains", []), "failure_domains", "id", lambda d: FailureDomain(**d), file)
+    _load_list(review.journeys, data.get("journeys", []), "journeys", "id", lambda d: Journey(**d), file)
+    _load_list(review.answers, data.get("checklist", {}).get("answers", []), "checklist.answers", "item", _answer, file)
+    _load_list(review.risks, data.get("risks", []), "risks", "id", _risk, file)
+    _load_list(review.mitigations, data.get("mitigations", []), "mitigations", "id", lambda d: Mitigation(**d), file)
+    for i, p in enumerate(data.get("layout", [])):
+        if p["element"] in review.layout:
+            raise PrrError(f"duplicate position for {p['element']!r}", file=file, location=f"$.layout[{i}].element")
+        review.layout[p["element"]] = Position(float(p["x"]), float(p["y"]))
+    _load_list(review.imports, data.get("imports", []), "imports", "id", lambda d: ImportRecord(**d), file)
+    return check(review, file=file)
+
+
+def _load_list(target: dict, items: list, name: str, key: str | None, make, file) -> None:
+    for i, item in enumerate(items):
+        obj = make(dict(item))
+        k = getattr(obj, key) if key else obj.id
+        if k in target:
+            what = "dependency from {0!r} to {1!r}".format(obj.source, obj.target) if key is None else f"id {k!r}"
+            raise PrrError(f"duplicate {what}", file=file, location=f"$.{name}[{i}]" + (f".{key}" if key else ""))
+        target[k] = obj
+
+
+def _component(d: dict) -> Component:
+    obs = d.pop("observability", None)
+    c = Component(**d)
+    if obs:
+        c.observability = Observability(**obs)
+    return c
+
+
+def _answer(d: dict) -> ChecklistAnswer:
+    hist = d.pop("history", [])
+    a = ChecklistAnswer(**d)
+    a.history = [AnswerChange(**h) for h in hist]
+    return a
+
+
+def _risk(d: dict) -> Risk:
+    acc = d.pop("acceptance", None)
+    r = Risk(**d)
+    if acc:
+        r.acceptance = Acceptance(**acc)
+    return r
+
+
+def loads(text: str, *, file: str | None = None) -> Review:
+    return review_from_dict(parse_json_text(text, file=file), file=file)
+
+
+def read_review_json(path: str | Path) -> Review:
+    return review_from_dict(read_json_file(path), file=str(path))

@@ -1,0 +1,90 @@
+"""Use cases on whole reviews: load from any supported file, save, copy.
+
+Both faces of the product (``prr`` and ``prr-app``) go through here.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from prr_app.domain.model import Review
+from prr_app.errors import PrrError
+from prr_app.interchange import json_io
+from prr_app.persistence.store import SQLITE_MAGIC, ReviewStore, create_store, open_store
+
+
+def file_kind(path: str | Path) -> str:
+    """``"prr"`` or ``"json"``, from the content when it can be read, else the suffix."""
+    p = Path(path)
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(16)
+    except OSError:
+        head = b""
+    if head.startswith(SQLITE_MAGIC):
+        return "prr"
+    if p.suffix.lower() == ".json" or head.lstrip()[:1] in (b"{", b"["):
+        return "json"
+    return "prr"
+
+
+def load_review(path: str | Path) -> Review:
+    """Read a review from a ``.prr`` file or a review ``.json`` file, without changing it."""
+    p = Path(path)
+    if not p.exists():
+        raise PrrError("no such file", file=str(p))
+    if p.is_dir():
+        raise PrrError("is a folder, not a review file", file=str(p))
+    if file_kind(p) == "json":
+        return json_io.read_review_json(p)
+    store = open_store(p, readonly=True)
+    try:
+        return store.load()
+    finally:
+        store.close()
+
+
+def save_review(review: Review, path: str | Path, *, overwrite: bool = False) -> None:
+    """Write ``review`` to a new ``.prr`` or ``.json`` file (by suffix)."""
+    p = Path(path)
+    if p.exists() and not overwrite:
+        raise PrrError("already exists; pass --force to replace it", file=str(p))
+    if p.suffix.lower() == ".json":
+        json_io.write_json(review, p)
+        return
+    create_store(p, review, overwrite=True).close()
+
+
+class ReviewDocument:
+    """An open review: the in-memory model and the ``.prr`` file behind it.
+
+    Every :meth:`save` is one transaction that writes only what changed.
+    """
+
+    def __init__(self, store: ReviewStore, review: Review):
+        self.store = store
+        self.review = review
+
+    @property
+    def path(self) -> Path:
+        return self.store.path
+
+    @classmethod
+    def open(cls, path: str | Path) -> "ReviewDocument":
+        store = open_store(path)
+        return cls(store, store.load())
+
+    @classmethod
+    def create(cls, path: str | Path, review: Review | None = None, *, overwrite: bool = False) -> "ReviewDocument":
+        store = create_store(path, review or Review(), overwrite=overwrite)
+        return cls(store, store.load())
+
+    def save(self) -> int:
+        return self.store.save(self.review)
+
+    def save_copy(self, target: str | Path) -> None:
+        """Save, then copy the file with SQLite's backup API."""
+        self.save()
+        self.store.backup_to(target)
+
+    def close(self) -> None:
+        self.store.close()
