@@ -133,10 +133,10 @@ class _Checker:
             return False
         return True
 
-    def refs(self, path, values, known, what: str) -> None:
+    def refs(self, path, values, known, what: str, *, repeats: bool = False) -> None:
         seen = set()
         for i, v in enumerate(values):
-            if v in seen:
+            if v in seen and not repeats:
                 self.add(f"{path}[{i}]", f"{v!r} is listed twice")
             seen.add(v)
             if v not in known:
@@ -192,7 +192,8 @@ def validate(review: Review) -> list[Problem]:
                 f"{p}.min_healthy",
                 f"needs {comp.min_healthy} healthy instances but has only {comp.replicas} replicas",
             )
-        c.refs(f"{p}.placement", comp.placement, review.domains, "failure domain")
+        # repeats are meaningful: instances go round-robin over the list
+        c.refs(f"{p}.placement", comp.placement, review.domains, "failure domain", repeats=True)
         c.refs(f"{p}.shared_domains", comp.shared_domains, review.domains, "failure domain")
         c.percent(f"{p}.availability", comp.availability)
         c.percent(f"{p}.slo", comp.slo, below_100=True)
