@@ -1,0 +1,35 @@
+# PRR Workbench: `make run` opens the app on the bundled example, `make test` runs the suite.
+# Both create .venv with the pinned versions (constraints.txt) when needed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test system-deps bench screenshots clean examples
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+system-deps:
+	@sh scripts/ensure-system-deps.sh
+
+run: $(STAMP) system-deps
+	$(BIN)/prr-app resources/examples/webshop.json
+
+test: $(STAMP) system-deps
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+screenshots: $(STAMP) system-deps
+	$(BIN)/python scripts/screenshots.py
+
+examples: $(STAMP)
+	$(BIN)/python scripts/build_examples.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis

@@ -1,0 +1,72 @@
+"""Shared test set-up: headless Qt, settings in a temporary folder, review fixtures."""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+# Before anything imports Qt: headless, and never the user's real settings.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+_SETTINGS_HOME = tempfile.mkdtemp(prefix="prr-test-home-")
+os.environ["XDG_CONFIG_HOME"] = os.path.join(_SETTINGS_HOME, "config")
+os.environ["XDG_DATA_HOME"] = os.path.join(_SETTINGS_HOME, "data")
+os.environ["XDG_CACHE_HOME"] = os.path.join(_SETTINGS_HOME, "cache")
+os.environ["PRR_SETTINGS_DIR"] = os.path.join(_SETTINGS_HOME, "settings")
+
+import pytest  # noqa: E402
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile(
+    "default", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile("thorough", max_examples=2000, deadline=None, suppress_health_check=list(HealthCheck))
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "resources" / "examples"
+REALDATA = ROOT.parent / "shared" / "realdata"
+
+
+def pytest_sessionfinish(session, exitstatus):
+    shutil.rmtree(_SETTINGS_HOME, ignore_errors=True)
+
+
+@pytest.fixture
+def examples_dir() -> Path:
+    return EXAMPLES
+
+
+@pytest.fixture
+def webshop():
+    """The small example as an in-memory review (no file behind it)."""
+    from prr_app.interchange.json_io import read_review_json
+
+    return read_review_json(EXAMPLES / "webshop.json")
+
+
+@pytest.fixture
+def platform_review():
+    from prr_app.interchange.json_io import read_review_json
+
+    return read_review_json(EXAMPLES / "platform.json")
+
+
+@pytest.fixture
+def prr_file(tmp_path, webshop) -> Path:
+    """The small example saved as an on-disk .prr file."""
+    from prr_app.persistence.store import create_store
+
+    path = tmp_path / "webshop.prr"
+    create_store(path, webshop).close()
+    return path
+
+
+@pytest.fixture
+def review_doc(prr_file):
+    """An open ReviewDocument on the on-disk example, closed after the test."""
+    from prr_app.review.document import ReviewDocument
+
+    doc = ReviewDocument.open(prr_file)
+    yield doc
+    doc.close()

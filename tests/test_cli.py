@@ -1,0 +1,160 @@
+"""The prr command line as a user runs it: exit codes, one-line errors, files untouched."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from prr_app import __version__
+from prr_app.persistence.migrations import CURRENT_VERSION
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "resources" / "examples"
+REALDATA = ROOT.parent / "shared" / "realdata"
+
+
+def prr(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "prr_app", *map(str, args)], capture_output=True, text=True, cwd=cwd)
+
+
+def test_version_and_help():
+    res = prr("--version")
+    assert res.returncode == 0 and res.stdout.strip() == f"prr {__version__}"
+    for cmd in ("import", "export", "validate", "summary"):
+        res = prr(cmd, "--help")
+        assert res.returncode == 0 and "usage: prr " + cmd in res.stdout
+
+
+def test_usage_error_is_exit_2_one_line():
+    res = prr("import", "x.json")  # missing -o
+    assert res.returncode == 2
+    assert len(res.stderr.strip().splitlines()) == 1 and "-o/--output" in res.stderr
+
+
+@pytest.mark.parametrize("name", ["webshop.json", "platform.json"])
+def test_import_export_round_trip_is_byte_identical(tmp_path, name):
+    src = EXAMPLES / name
+    assert prr("import", src, "-o", tmp_path / "a.prr").returncode == 0
+    assert prr("export", tmp_path / "a.prr", "--format", "json", "-o", tmp_path / "a.json").returncode == 0
+    assert prr("import", tmp_path / "a.json", "-o", tmp_path / "b.prr").returncode == 0
+    assert prr("export", tmp_path / "b.prr", "--format", "json", "-o", tmp_path / "b.json").returncode == 0
+    a, b = (tmp_path / "a.json").read_bytes(), (tmp_path / "b.json").read_bytes()
+    assert a == b == src.read_bytes()
+
+
+def test_summary_and_validate_accept_prr_and_json(tmp_path):
+    prr("import", EXAMPLES / "webshop.json", "-o", tmp_path / "w.prr")
+    for path in (tmp_path / "w.prr", EXAMPLES / "webshop.json"):
+        res = prr("summary", path)
+        assert res.returncode == 0
+        assert "components: 14" in res.stdout and "journeys: 2" in res.stdout and "open risks: 1" in res.stdout
+        assert prr("validate", path).returncode == 0
+
+
+def test_import_refuses_to_overwrite_without_force(tmp_path):
+    out = tmp_path / "w.prr"
+    assert prr("import", EXAMPLES / "webshop.json", "-o", out).returncode == 0
+    before = out.read_bytes()
+    res = prr("import", EXAMPLES / "platform.json", "-o", out)
+    assert res.returncode == 2 and "already exists" in res.stderr
+    assert out.read_bytes() == before
+    assert prr("import", EXAMPLES / "platform.json", "-o", out, "--force").returncode == 0
+
+
+def _bad_files(tmp_path: Path) -> dict[str, tuple[Path, str]]:
+    good = json.loads((EXAMPLES / "webshop.json").read_text())
+    files = {}
+
+    def put(name, content, expect):
+        p = tmp_path / name
+        p.write_bytes(content if isinstance(content, bytes) else content.encode())
+        files[name] = (p, expect)
+
+    text = (EXAMPLES / "webshop.json").read_text()
+    put("truncated.json", text[: len(text) // 2], "invalid JSON")
+    wrong = json.loads(text)
+    wrong["components"][0]["replicas"] = "two"
+    put("wrong-type.json", json.dumps(wrong), "$.components[0].replicas")
+    unknown = json.loads(text)
+    unknown["dependencies"].append({"source": "storefront", "target": "ghost"})
+    put("unknown-ref.json", json.dumps(unknown), "unknown component or redundancy group 'ghost'")
+    dup = json.loads(text)
+    dup["components"].append(good["components"][0])
+    put("dup.json", json.dumps(dup), "duplicate id")
+    put("x.prr", os.urandom(4096), "not an SQLite database")
+    put("empty.prr", b"", "empty file")
+    other = tmp_path / "other.prr"
+    con = sqlite3.connect(other)
+    con.execute("CREATE TABLE t(x)")
+    con.commit()
+    con.close()
+    files["other.prr"] = (other, "another application")
+    newer = tmp_path / "newer.prr"
+    prr("import", EXAMPLES / "webshop.json", "-o", newer)
+    con = sqlite3.connect(newer)
+    con.execute(f"PRAGMA user_version={CURRENT_VERSION + 1}")
+    con.close()
+    files["newer.prr"] = (newer, "newer PRR Workbench")
+    return files
+
+
+@pytest.mark.parametrize("command", ["summary", "validate", "export", "import"])
+def test_bad_input_exit_2_one_line_untouched(tmp_path, command):
+    for name, (path, expect) in _bad_files(tmp_path).items():
+        before = hashlib.sha256(path.read_bytes()).hexdigest()
+        if command == "export":
+            res = prr("export", path, "-o", tmp_path / "out.json")
+        elif command == "import":
+            if path.suffix == ".prr":
+                continue  # .prr is not an import format
+            res = prr("import", path, "-o", tmp_path / f"out-{name}.prr")
+            assert not (tmp_path / f"out-{name}.prr").exists()
+        else:
+            res = prr(command, path)
+        assert res.returncode == 2, (name, res.stderr)
+        lines = res.stderr.strip().splitlines()
+        assert len(lines) == 1, (name, res.stderr)
+        assert "Traceback" not in res.stderr
+        assert str(path) in lines[0] and expect in lines[0], (name, lines[0])
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == before, name
+
+
+def test_missing_file(tmp_path):
+    res = prr("summary", tmp_path / "nope.prr")
+    assert res.returncode == 2 and "no such file" in res.stderr
+
+
+def test_csv_import_and_errors(tmp_path):
+    good = tmp_path / "edges.csv"
+    good.write_text("source,target,type\nweb,api,hard\napi,db,soft\nweb,cdn,async\napi,db,hard\n")
+    res = prr("import", good, "-o", tmp_path / "e.prr")
+    assert res.returncode == 0, res.stderr
+    out = tmp_path / "e.json"
+    prr("export", tmp_path / "e.prr", "-o", out)
+    doc = json.loads(out.read_text())
+    assert [c["id"] for c in doc["components"]] == ["api", "cdn", "db", "web"]
+    kinds = {(d["source"], d["target"]): d["kind"] for d in doc["dependencies"]}
+    assert kinds == {("web", "api"): "hard", ("api", "db"): "hard", ("web", "cdn"): "async"}
+    bad = tmp_path / "bad.csv"
+    bad.write_text("source,target,type\nweb,api,sometimes\n")
+    res = prr("import", bad, "--format", "csv", "-o", tmp_path / "b.prr")
+    assert res.returncode == 2 and f"{bad}: line 2: type 'sometimes'" in res.stderr
+    nohdr = tmp_path / "nohdr.csv"
+    nohdr.write_text("a,b\nc,d\n")
+    res = prr("import", nohdr, "--format", "csv", "-o", tmp_path / "c.prr")
+    assert res.returncode == 2 and "line 1" in res.stderr and "source,target" in res.stderr
+
+
+@pytest.mark.skipif(not REALDATA.exists(), reason="shared/realdata is not beside the repository")
+def test_realdata_csv_edge_lists_import(tmp_path):
+    for csv_path in sorted(REALDATA.glob("*/derived-edges.csv")):
+        out = tmp_path / (csv_path.parent.name + ".prr")
+        res = prr("import", csv_path, "--format", "csv", "-o", out)
+        assert res.returncode == 0, res.stderr
+        assert prr("validate", out).returncode == 0

@@ -1,0 +1,225 @@
+"""The .prr file: safe opening, transactional saves, copies, versions, crashes."""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from prr_app.domain.model import Component, Dependency, Review
+from prr_app.errors import PrrError
+from prr_app.interchange.json_io import dumps
+from prr_app.persistence.migrations import APPLICATION_ID, CURRENT_VERSION, STEPS
+from prr_app.persistence.store import NewerVersionError, NotAReviewError, create_store, open_store
+from prr_app.persistence.tables import TABLES
+from prr_app.review.document import ReviewDocument
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_create_open_roundtrip(prr_file, webshop):
+    with open_store(prr_file) as store:
+        assert dumps(store.load()) == dumps(webshop)
+    con = sqlite3.connect(prr_file)
+    assert con.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    assert con.execute("PRAGMA user_version").fetchone()[0] == CURRENT_VERSION
+    con.close()
+
+
+def test_save_writes_only_changes_in_one_transaction(review_doc):
+    assert review_doc.save() == 0  # nothing changed
+    review_doc.review.components["cart-db"].replicas = 2
+    assert review_doc.save() == 1
+    review_doc.review.components["new-svc"] = Component("new-svc", "New")
+    review_doc.review.dependencies["new-svc->cart-db"] = Dependency("new-svc", "cart-db")
+    assert review_doc.save() == 2
+    del review_doc.review.dependencies["new-svc->cart-db"]
+    del review_doc.review.components["new-svc"]
+    assert review_doc.save() == 2
+    path = review_doc.path
+    review_doc.close()
+    with open_store(path) as store:
+        r = store.load()
+    assert r.components["cart-db"].replicas == 2 and "new-svc" not in r.components
+
+
+def test_failed_save_leaves_file_unchanged(review_doc):
+    before = digest(review_doc.path)
+    review_doc.review.components["cart-db"].notes = "changed"
+    # a dependency whose source does not exist violates the foreign key: the
+    # whole transaction, including the notes change, must roll back
+    review_doc.review.dependencies["ghost->cart-db"] = Dependency("ghost", "cart-db")
+    with pytest.raises(Exception):
+        review_doc.save()
+    assert digest(review_doc.path) == before
+
+
+def test_save_copy_uses_backup_and_is_complete(review_doc, tmp_path):
+    review_doc.review.meta.milestone = "copied"
+    target = tmp_path / "copy.prr"
+    review_doc.save_copy(target)
+    with open_store(target) as store:
+        assert store.load().meta.milestone == "copied"
+    assert not list(tmp_path.glob(".copy.prr.*"))  # no temporary left behind
+
+
+def test_same_file_cannot_be_opened_twice(prr_file):
+    with open_store(prr_file):
+        with pytest.raises(PrrError, match="already open"):
+            open_store(prr_file)
+
+
+def _other_app_db(path: Path) -> None:
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE notes(id INTEGER PRIMARY KEY, body TEXT)")
+    con.execute("INSERT INTO notes(body) VALUES ('hello')")
+    con.commit()
+    con.close()
+
+
+@pytest.mark.parametrize(
+    "kind, message",
+    [
+        ("random", "not an SQLite database"),
+        ("empty", "empty file"),
+        ("other_app", "another application"),
+        ("truncated", "truncated"),
+        ("corrupt", "damaged"),
+        ("text", "not an SQLite database"),
+    ],
+)
+def test_non_reviews_are_refused_untouched(tmp_path, prr_file, kind, message):
+    path = tmp_path / "x.prr"
+    if kind == "random":
+        path.write_bytes(os.urandom(8192))
+    elif kind == "empty":
+        path.write_bytes(b"")
+    elif kind == "other_app":
+        _other_app_db(path)
+    elif kind == "truncated":
+        data = prr_file.read_bytes()
+        path.write_bytes(data[: len(data) // 2])
+    elif kind == "corrupt":
+        data = bytearray(prr_file.read_bytes())
+        for i in range(4096 + 16, len(data), 997):  # scribble over every page but the header
+            data[i] = (data[i] + 101) % 256
+        path.write_bytes(bytes(data))
+    elif kind == "text":
+        path.write_text("format: prr-review\n")
+    before = digest(path)
+    with pytest.raises(NotAReviewError, match=message):
+        open_store(path)
+    assert digest(path) == before
+    assert not Path(str(path) + "-journal").exists()
+
+
+def test_newer_version_is_refused_untouched(prr_file):
+    con = sqlite3.connect(prr_file)
+    con.execute(f"PRAGMA user_version={CURRENT_VERSION + 1}")
+    con.close()
+    before = digest(prr_file)
+    with pytest.raises(NewerVersionError, match="newer PRR Workbench"):
+        open_store(prr_file)
+    assert digest(prr_file) == before
+
+
+def test_sqlite_readonly_flag_makes_store_refuse_writes(prr_file):
+    # header byte 18 = 3 makes SQLite itself treat the file as read-only (works as root too)
+    data = bytearray(prr_file.read_bytes())
+    data[18] = 3
+    prr_file.write_bytes(bytes(data))
+    store = open_store(prr_file, readonly=True)
+    try:
+        review = store.load()
+        assert review.meta.system_name == "Acme Web Shop"
+        with pytest.raises(PrrError, match="read-only"):
+            store.save(review)
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("version", sorted(STEPS))
+def test_every_released_schema_version_opens(tmp_path, version):
+    fixture = FIXTURES / f"schema_v{version}.prr"
+    expected = (FIXTURES / f"schema_v{version}.json").read_text(encoding="utf-8")
+    path = tmp_path / fixture.name
+    shutil.copy(fixture, path)
+    with open_store(path) as store:
+        assert dumps(store.load()) == expected
+    con = sqlite3.connect(path)
+    assert con.execute("PRAGMA user_version").fetchone()[0] == CURRENT_VERSION
+    con.close()
+
+
+def test_frozen_ddl_matches_table_models(tmp_path):
+    path = tmp_path / "new.prr"
+    create_store(path, Review()).close()
+    con = sqlite3.connect(path)
+    for t in TABLES:
+        cols = [r[1] for r in con.execute(f"PRAGMA table_info({t.__tablename__})")]
+        assert cols == [c.name for c in t.__table__.columns], t.__tablename__
+    con.close()
+
+
+def test_create_refuses_to_overwrite(prr_file):
+    with pytest.raises(PrrError, match="already exists"):
+        create_store(prr_file, Review())
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    from prr_app.domain.model import Component, Review
+    from prr_app.review.document import ReviewDocument
+    doc = ReviewDocument.open(sys.argv[1])
+    gen = 0
+    print("ready", flush=True)
+    while True:
+        gen += 1
+        r = doc.review
+        r.meta.milestone = f"gen-{gen}"
+        for cid, c in r.components.items():
+            c.notes = f"gen-{gen}"
+        if gen % 3 == 0:
+            for i in range(200):
+                r.components[f"extra-{i}"] = Component(f"extra-{i}", notes=f"gen-{gen}")
+        else:
+            for i in range(200):
+                r.components.pop(f"extra-{i}", None)
+        doc.save()
+    """
+)
+
+
+def test_sigkill_during_writes_leaves_before_or_after(tmp_path):
+    path = tmp_path / "big.prr"
+    review = Review()
+    review.meta.milestone = "gen-0"
+    for i in range(3000):
+        review.components[f"c{i:05d}"] = Component(f"c{i:05d}", name=f"Component {i}", notes="gen-0")
+    create_store(path, review).close()
+    script = tmp_path / "writer.py"
+    script.write_text(WRITER)
+    for attempt in range(8):
+        proc = subprocess.Popen([sys.executable, str(script), str(path)], stdout=subprocess.PIPE)
+        assert proc.stdout.readline().strip() == b"ready"
+        time.sleep(0.15 + 0.11 * attempt)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        with open_store(path) as store:
+            r = store.load()
+        gen = r.meta.milestone
+        notes = {c.notes for c in r.components.values()}
+        assert notes == {gen}, f"attempt {attempt}: torn write {gen} vs {sorted(notes)[:3]}"
