@@ -1,0 +1,342 @@
+"""A review compiled into integer-indexed arrays for the analysis.
+
+Components are numbered in sorted id order, so a Python ``int`` used as a
+bitset over components lists its members in sorted id order when read from
+the lowest bit up. Nothing here imports Qt.
+
+Effective dependency semantics (see docs/analysis.md):
+
+* ``hard`` without fallback: the target's outage takes the source down;
+* ``hard`` with a fallback, ``soft`` and ``async``: the target's outage or
+  degradation degrades the source;
+* a dependency on a component tagged as a hub (``telemetry``, ``config`` or
+  ``discovery``) is treated as soft, so the shared plumbing every service
+  talks to does not make every component a single point of failure; the
+  analysis states this assumption and still reports the hub's own blast
+  radius as one finding.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from prr_app.domain.model import Review
+
+#: Tags that mark shared plumbing (observability, configuration, discovery).
+HUB_TAGS = frozenset({"telemetry", "config", "discovery"})
+
+
+@dataclass
+class Group:
+    id: str
+    index: int
+    members: list[int]
+    min_up: int
+
+    @property
+    def tolerance(self) -> int:
+        """How many members may be down while the group is still up."""
+        return len(self.members) - self.min_up
+
+    @property
+    def threshold(self) -> int:
+        """How many members down take the group down."""
+        return len(self.members) - self.min_up + 1
+
+
+@dataclass
+class Dep:
+    source: int
+    target_comp: int | None  # component index, or None when the target is a group
+    target_group: int | None
+    kind: str  # declared kind
+    hard: bool  # effective: the target's outage takes the source down
+    fallback: bool
+    softened_hub: bool  # declared hard without fallback, softened because the target is a hub
+    obj: object  # the model Dependency
+
+
+@dataclass
+class CompiledGraph:
+    review: Review
+    ids: list[str]
+    index: dict[str, int]
+    replicas: list[int]
+    min_healthy: list[int]
+    groups: list[Group]
+    group_index: dict[str, int]
+    deps: list[Dep]
+    # adjacency (component indices)
+    hard_out: list[list[int]]  # i -> components i hard-depends on (groups with threshold 1 expanded)
+    hard_in: list[list[int]]  # reverse of hard_out
+    hard_group_out: list[list[int]]  # i -> threshold>=2 groups it hard-depends on
+    group_dependents: list[list[int]]  # group -> components that hard-depend on it (threshold>=2 only)
+    any_out: list[list[int]]  # every dependency, groups expanded to members
+    any_in: list[list[int]]
+    member_of: list[list[int]]  # component -> groups (all) it belongs to
+    threshold_groups: list[int]
+    domain_ids: list[str]
+    domain_index: dict[str, int]
+    domain_closure: list[frozenset[int]]  # domain -> itself + ancestors
+    domain_seeds: list[list[int]]  # domain -> components it takes down on its own
+    domain_lost: list[dict[int, int]]  # domain -> {component: instances lost}
+    slot_closure: list[list[frozenset[int]]]  # component -> per placement slot, domains (with ancestors)
+    shared_closure: list[frozenset[int]]  # component -> shared domains with ancestors
+    hubs: set[int] = field(default_factory=set)
+    softened: list[Dep] = field(default_factory=list)
+
+    @property
+    def n(self) -> int:
+        return len(self.ids)
+
+    def slot_counts(self, c: int) -> list[int]:
+        """Instances per placement slot (round-robin placement)."""
+        p = len(self.slot_closure[c])
+        n = self.replicas[c]
+        if p == 0:
+            return []
+        return [n // p + (1 if s < n % p else 0) for s in range(p)]
+
+    def lost_instances(self, c: int, failed_domains: set[int], failed_instances: set[int] = frozenset()) -> int:
+        """How many instances of component ``c`` are lost."""
+        n = self.replicas[c]
+        if failed_domains and self.shared_closure[c] & failed_domains:
+            return n
+        slots = self.slot_closure[c]
+        p = len(slots)
+        lost = 0
+        dead_slots: set[int] = set()
+        if failed_domains and p:
+            counts = self.slot_counts(c)
+            for s, clo in enumerate(slots):
+                if clo & failed_domains:
+                    dead_slots.add(s)
+                    lost += counts[s]
+        for i in failed_instances:
+            if 0 <= i < n and (p == 0 or i % p not in dead_slots):
+                lost += 1
+        return min(lost, n)
+
+    def instance_domains(self, c: int, i: int) -> list[str]:
+        comp = self.review.components[self.ids[c]]
+        return comp.instance_domains(i)
+
+
+def compile_review(review: Review) -> CompiledGraph:
+    ids = sorted(review.components)
+    index = {cid: i for i, cid in enumerate(ids)}
+    n = len(ids)
+    comps = [review.components[c] for c in ids]
+    replicas = [max(1, c.replicas or 1) for c in comps]
+    min_healthy = [min(max(1, c.min_healthy or 1), r) for c, r in zip(comps, replicas)]
+    hubs = {i for i, c in enumerate(comps) if HUB_TAGS.intersection(t.lower() for t in c.tags)}
+
+    groups: list[Group] = []
+    group_index: dict[str, int] = {}
+    for gid in sorted(review.groups):
+        g = review.groups[gid]
+        members = sorted({index[m] for m in g.members if m in index})
+        if not members:
+            continue
+        k = min(max(1, g.min_up or 1), len(members))
+        group_index[gid] = len(groups)
+        groups.append(Group(gid, len(groups), members, k))
+    member_of: list[list[int]] = [[] for _ in range(n)]
+    for g in groups:
+        for m in g.members:
+            member_of[m].append(g.index)
+
+    hard_out: list[list[int]] = [[] for _ in range(n)]
+    hard_group_out: list[list[int]] = [[] for _ in range(n)]
+    any_out: list[list[int]] = [[] for _ in range(n)]
+    deps: list[Dep] = []
+    softened: list[Dep] = []
+    for did in sorted(review.dependencies):
+        d = review.dependencies[did]
+        s = index.get(d.source)
+        if s is None:
+            continue
+        tc = index.get(d.target)
+        tg = group_index.get(d.target) if tc is None else None
+        if tc is None and tg is None:
+            continue
+        declared_hard = d.kind == "hard" and d.fallback is None
+        softened_hub = declared_hard and tc is not None and tc in hubs
+        dep = Dep(s, tc, tg, d.kind, declared_hard and not softened_hub, d.fallback is not None, softened_hub, d)
+        deps.append(dep)
+        if softened_hub:
+            softened.append(dep)
+        if tc is not None:
+            any_out[s].append(tc)
+            if dep.hard:
+                hard_out[s].append(tc)
+        else:
+            g = groups[tg]
+            any_out[s].extend(g.members)
+            if dep.hard:
+                if g.threshold == 1:
+                    hard_out[s].extend(g.members)
+                else:
+                    hard_group_out[s].append(tg)
+    hard_out = [sorted(set(x)) for x in hard_out]
+    any_out = [sorted(set(x)) for x in any_out]
+    hard_group_out = [sorted(set(x)) for x in hard_group_out]
+    hard_in: list[list[int]] = [[] for _ in range(n)]
+    any_in: list[list[int]] = [[] for _ in range(n)]
+    for s in range(n):
+        for t in hard_out[s]:
+            hard_in[t].append(s)
+        for t in any_out[s]:
+            any_in[t].append(s)
+    group_dependents: list[list[int]] = [[] for _ in groups]
+    for s in range(n):
+        for g in hard_group_out[s]:
+            group_dependents[g].append(s)
+    threshold_groups = [g.index for g in groups if g.threshold >= 2]
+
+    domain_ids = sorted(review.domains)
+    domain_index = {d: i for i, d in enumerate(domain_ids)}
+    domain_closure = [
+        frozenset(domain_index[a] for a in review.domain_ancestors(d)) for d in domain_ids
+    ]
+    slot_closure: list[list[frozenset[int]]] = []
+    shared_closure: list[frozenset[int]] = []
+    for c in comps:
+        slot_closure.append([
+            domain_closure[domain_index[p]] if p in domain_index else frozenset() for p in c.placement
+        ])
+        sc: set[int] = set()
+        for sd in c.shared_domains:
+            if sd in domain_index:
+                sc |= domain_closure[domain_index[sd]]
+        shared_closure.append(frozenset(sc))
+
+    nd = len(domain_ids)
+    domain_lost: list[dict[int, int]] = [dict() for _ in range(nd)]
+    graph = CompiledGraph(
+        review, ids, index, replicas, min_healthy, groups, group_index, deps,
+        hard_out, hard_in, hard_group_out, group_dependents, any_out, any_in, member_of,
+        threshold_groups, domain_ids, domain_index, domain_closure, [[] for _ in range(nd)],
+        domain_lost, slot_closure, shared_closure, hubs, softened,
+    )
+    for c in range(n):
+        nrep = replicas[c]
+        for d in shared_closure[c]:
+            domain_lost[d][c] = nrep
+        if slot_closure[c]:
+            counts = graph.slot_counts(c)
+            per: dict[int, int] = {}
+            for s, clo in enumerate(slot_closure[c]):
+                for d in clo:
+                    per[d] = per.get(d, 0) + counts[s]
+            for d, cnt in per.items():
+                if d not in shared_closure[c]:
+                    domain_lost[d][c] = min(cnt, nrep)
+    for d in range(nd):
+        graph.domain_seeds[d] = sorted(
+            c for c, lost in domain_lost[d].items() if replicas[c] - lost < min_healthy[c]
+        )
+    return graph
+
+
+def strongly_connected(n: int, out: list[list[int]]) -> tuple[list[int], list[list[int]]]:
+    """Tarjan's algorithm, iterative.
+
+    Returns ``(scc_of, sccs)``. ``sccs`` come sinks first: an SCC is listed
+    after every SCC it can reach, so every edge goes from a later SCC to an
+    earlier one or stays inside one.
+    """
+    index = [-1] * n
+    low = [0] * n
+    on_stack = [False] * n
+    stack: list[int] = []
+    scc_of = [-1] * n
+    sccs: list[list[int]] = []
+    counter = 0
+    for root in range(n):
+        if index[root] != -1:
+            continue
+        work = [(root, 0)]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack[root] = True
+        while work:
+            v, pos = work[-1]
+            edges = out[v]
+            if pos < len(edges):
+                work[-1] = (v, pos + 1)
+                w = edges[pos]
+                if index[w] == -1:
+                    index[w] = low[w] = counter
+                    counter += 1
+                    stack.append(w)
+                    on_stack[w] = True
+                    work.append((w, 0))
+                elif on_stack[w]:
+                    if index[w] < low[v]:
+                        low[v] = index[w]
+                continue
+            work.pop()
+            if work:
+                u = work[-1][0]
+                if low[v] < low[u]:
+                    low[u] = low[v]
+            if low[v] == index[v]:
+                comp: list[int] = []
+                sid = len(sccs)
+                while True:
+                    w = stack.pop()
+                    on_stack[w] = False
+                    scc_of[w] = sid
+                    comp.append(w)
+                    if w == v:
+                        break
+                sccs.append(comp)
+    return scc_of, sccs
+
+
+def ancestor_sets(n: int, out: list[list[int]], inn: list[list[int]]) -> tuple[list[int], list[int]]:
+    """For every node, the bitset of nodes that reach it along ``out`` (itself included).
+
+    Computed once per strongly connected component, upstream first, so the
+    cost is one big-integer OR per condensed edge. Returns ``(scc_of, anc)``
+    where ``anc[scc]`` is the bitset of that SCC.
+    """
+    scc_of, sccs = strongly_connected(n, out)
+    anc = [0] * len(sccs)
+    # sccs are sinks first; upstream (sources of edges) first is the reverse
+    for sid in range(len(sccs) - 1, -1, -1):
+        members = sccs[sid]
+        acc = 0
+        for v in members:
+            acc |= 1 << v
+        seen = {sid}
+        for v in members:
+            for u in inn[v]:
+                su = scc_of[u]
+                if su not in seen:
+                    seen.add(su)
+                    acc |= anc[su]
+        anc[sid] = acc
+    return scc_of, anc
+
+
+def bits_of(x: int, limit: int | None = None) -> list[int]:
+    """Indices of the set bits of ``x``, lowest first (at most ``limit``)."""
+    out: list[int] = []
+    if x == 0:
+        return out
+    if limit is None or limit > 64:
+        s = bin(x)[:1:-1]  # lowest bit first
+        pos = s.find("1")
+        while pos != -1:
+            out.append(pos)
+            if limit is not None and len(out) >= limit:
+                break
+            pos = s.find("1", pos + 1)
+        return out
+    while x and len(out) < limit:
+        low = x & -x
+        out.append(low.bit_length() - 1)
+        x ^= low
+    return out

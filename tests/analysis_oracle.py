@@ -1,0 +1,124 @@
+"""A brute-force oracle for failure propagation, written straight from domain.md.
+
+It knows nothing of bitsets, SCCs or worklists: it enumerates instances,
+then applies the rules to every component again and again until nothing
+changes (the least fixpoint). Slow and obviously right; the fast paths are
+compared with it.
+"""
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+from prr_app.analysis.graph import HUB_TAGS
+from prr_app.domain.model import (
+    Component,
+    Dependency,
+    FailureDomain,
+    Journey,
+    RedundancyGroup,
+    Review,
+)
+
+
+def oracle(review: Review, components=(), domains=(), instances=()):
+    """Return (down, degraded) sets of component ids."""
+    failed_domains = set(domains)
+    comps = review.components
+    hubs = {cid for cid, c in comps.items() if HUB_TAGS & {t.lower() for t in c.tags}}
+    down = set(components)
+    for cid, c in comps.items():
+        n = c.replicas or 1
+        k = min(c.min_healthy or 1, n)
+        lost = 0
+        for i in range(n):
+            doms = set()
+            for d in c.instance_domains(i):
+                doms.update(review.domain_ancestors(d))
+            if doms & failed_domains or (cid, i) in set(instances):
+                lost += 1
+        if n - lost < k:
+            down.add(cid)
+
+    def group_down(gid, down_set):
+        g = review.groups[gid]
+        up = sum(1 for m in g.members if m not in down_set)
+        return up < min(g.min_up, len(g.members))
+
+    changed = True
+    while changed:
+        changed = False
+        for d in review.dependencies.values():
+            if d.source in down:
+                continue
+            hard = d.kind == "hard" and d.fallback is None and d.target not in hubs
+            if not hard:
+                continue
+            if d.target in review.groups:
+                t_down = group_down(d.target, down)
+            else:
+                t_down = d.target in down
+            if t_down:
+                down.add(d.source)
+                changed = True
+    affected = set(down)
+    changed = True
+    while changed:
+        changed = False
+        for d in review.dependencies.values():
+            if d.source in affected:
+                continue
+            if d.target in review.groups:
+                hit = any(m in affected for m in review.groups[d.target].members)
+            else:
+                hit = d.target in affected
+            if hit:
+                affected.add(d.source)
+                changed = True
+    return down, affected - down
+
+
+@st.composite
+def reviews(draw, max_components=9):
+    """Random small reviews with cycles, replicas, k-of-n, groups, nested domains, soft/async deps, fallbacks."""
+    n = draw(st.integers(1, max_components))
+    ids = [f"c{i}" for i in range(n)]
+    r = Review()
+    ndom = draw(st.integers(0, 5))
+    for i in range(ndom):
+        parent = None
+        if i > 0 and draw(st.booleans()):
+            parent = f"d{draw(st.integers(0, i - 1))}"
+        r.add(FailureDomain(id=f"d{i}", kind="zone", parent=parent,
+                            availability=draw(st.sampled_from([None, 99.9, 99.99]))))
+    for cid in ids:
+        replicas = draw(st.sampled_from([None, 1, 2, 3, 4]))
+        min_healthy = None
+        if replicas and replicas > 1 and draw(st.booleans()):
+            min_healthy = draw(st.integers(1, replicas))
+        placement: list[str] = []
+        shared: list[str] = []
+        if ndom:
+            placement = draw(st.lists(st.sampled_from([f"d{i}" for i in range(ndom)]), unique=True, max_size=3))
+            if draw(st.integers(0, 4)) == 0:
+                shared = draw(st.lists(st.sampled_from([f"d{i}" for i in range(ndom)]), unique=True, max_size=1))
+        tags = ["telemetry"] if draw(st.integers(0, 9)) == 0 else []
+        r.add(Component(id=cid, replicas=replicas, min_healthy=min_healthy, placement=placement,
+                        shared_domains=shared, tags=tags,
+                        availability=draw(st.sampled_from([None, 99.0, 99.5, 99.9])),
+                        user_facing=draw(st.integers(0, 3)) == 0))
+    ngroups = draw(st.integers(0, 2)) if n >= 2 else 0
+    for gi in range(ngroups):
+        members = draw(st.lists(st.sampled_from(ids), unique=True, min_size=1, max_size=min(4, n)))
+        r.add(RedundancyGroup(id=f"g{gi}", members=members, min_up=draw(st.integers(1, len(members)))))
+    targets = ids + [f"g{gi}" for gi in range(ngroups)]
+    edges = draw(st.lists(st.tuples(st.sampled_from(ids), st.sampled_from(targets)), max_size=n * 3))
+    for s, t in edges:
+        if s == t:
+            continue
+        kind = draw(st.sampled_from(["hard", "hard", "hard", "soft", "async"]))
+        fb = "cache" if draw(st.integers(0, 5)) == 0 else None
+        r.add(Dependency(source=s, target=t, kind=kind, fallback=fb))
+    if draw(st.booleans()):
+        entry = draw(st.lists(st.sampled_from(ids), unique=True, min_size=1, max_size=2))
+        r.add(Journey(id="j0", entry=entry, slo=99.0, critical=draw(st.booleans())))
+    return r

@@ -1,0 +1,187 @@
+"""Failure propagation: the fast paths against a brute-force oracle."""
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analysis_oracle import oracle, reviews
+from prr_app.analysis import simulate
+from prr_app.analysis.blast import BlastRadius
+from prr_app.analysis.graph import bits_of, compile_review
+from prr_app.domain.model import Component, Dependency, FailureDomain, RedundancyGroup, Review
+from prr_app.errors import PrrError
+
+SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _ids(graph, bits):
+    return {graph.ids[i] for i in bits_of(bits)}
+
+
+@SETTINGS
+@given(reviews())
+def test_blast_radius_of_every_component_matches_oracle(review):
+    g = compile_review(review)
+    br = BlastRadius(g)
+    for cid in review.components:
+        sc = br.component(g.index[cid])
+        down, degraded = oracle(review, components=[cid])
+        assert _ids(g, sc.down) == down, cid
+        assert _ids(g, sc.degraded) == degraded, cid
+
+
+@SETTINGS
+@given(reviews())
+def test_blast_radius_of_every_domain_matches_oracle(review):
+    g = compile_review(review)
+    br = BlastRadius(g)
+    for did in review.domains:
+        sc = br.domain(g.domain_index[did])
+        down, degraded = oracle(review, domains=[did])
+        assert _ids(g, sc.down) == down, did
+        assert _ids(g, sc.degraded) == degraded, did
+
+
+@SETTINGS
+@given(reviews(), st.data())
+def test_simulate_matches_oracle_on_combined_failures(review, data):
+    comps = data.draw(st.lists(st.sampled_from(sorted(review.components)), unique=True, max_size=2))
+    doms = []
+    if review.domains:
+        doms = data.draw(st.lists(st.sampled_from(sorted(review.domains)), unique=True, max_size=2))
+    pairs = [(cid, i) for cid, c in sorted(review.components.items()) for i in range(c.replicas or 1)]
+    inst = data.draw(st.lists(st.sampled_from(pairs), unique=True, max_size=3))
+    out = simulate(review, components=comps, domains=doms, instances=inst)
+    down, degraded = oracle(review, components=comps, domains=doms, instances=inst)
+    assert out.down == down
+    assert out.degraded == degraded
+    failed = set(comps) | set(doms) | {f"{c}#{i}" for c, i in inst}
+    for cid in down | degraded:
+        chain = out.chain(cid)
+        assert chain[-1] == cid
+        assert chain[0] in failed or chain[0] in review.components
+        # every step of the chain is itself hit (groups aside)
+        for step in chain[1:]:
+            if step in review.components:
+                assert step in down | degraded
+    for jid, j in review.journeys.items():
+        assert (jid in out.journeys_down) == any(e in down for e in j.entry)
+
+
+@SETTINGS
+@given(reviews())
+def test_single_instance_failure_matches_oracle(review):
+    for cid, c in review.components.items():
+        for i in range(c.replicas or 1):
+            out = simulate(review, instances=[(cid, i)])
+            assert (out.down, out.degraded) == oracle(review, instances=[(cid, i)])
+
+
+def _chain_review():
+    r = Review()
+    for cid in ("web", "api", "db", "cache", "metrics"):
+        r.add(Component(id=cid))
+    r.components["metrics"].tags = ["telemetry"]
+    r.add(Dependency("web", "api"))
+    r.add(Dependency("api", "db"))
+    r.add(Dependency("api", "cache", kind="soft"))
+    r.add(Dependency("api", "metrics"))
+    return r
+
+
+def test_hard_soft_and_hub_semantics():
+    r = _chain_review()
+    out = simulate(r, components=["db"])
+    assert out.down == {"db", "api", "web"}
+    assert out.chain("web") == ["db", "api", "web"]
+    out = simulate(r, components=["cache"])
+    assert out.down == {"cache"} and out.degraded == {"api", "web"}
+    out = simulate(r, components=["metrics"])  # hub: treated as soft
+    assert out.down == {"metrics"} and out.degraded == {"api", "web"}
+
+
+def test_fallback_turns_down_into_degraded():
+    r = _chain_review()
+    r.dependencies["api->db"].fallback = "serve from cache"
+    out = simulate(r, components=["db"])
+    assert out.down == {"db"} and out.degraded == {"api", "web"}
+
+
+def test_cycle_does_not_hold_itself_down():
+    r = Review()
+    for cid in ("a", "b", "c"):
+        r.add(Component(id=cid))
+    r.add(Dependency("a", "b"))
+    r.add(Dependency("b", "a"))
+    r.add(Dependency("c", "a", kind="soft"))
+    assert simulate(r).down == set()
+    out = simulate(r, components=["b"])
+    assert out.down == {"a", "b"} and out.degraded == {"c"}
+
+
+def test_k_of_n_replicas_and_zones():
+    r = Review()
+    for z in ("a", "b", "c"):
+        r.add(FailureDomain(id=f"zone-{z}", kind="zone", parent="region"))
+    r.add(FailureDomain(id="region", kind="region"))
+    r.add(Component(id="db", replicas=3, min_healthy=2, placement=["zone-a", "zone-b"]))  # a, b, a
+    r.add(Component(id="svc", replicas=2, placement=["zone-a", "zone-b"]))
+    r.add(Dependency("svc", "db"))
+    assert simulate(r, instances=[("db", 0)]).down == set()
+    assert simulate(r, instances=[("db", 0), ("db", 1)]).down == {"db", "svc"}
+    assert simulate(r, domains=["zone-b"]).down == set()
+    assert simulate(r, domains=["zone-a"]).down == {"db", "svc"}
+    assert simulate(r, domains=["region"]).down == {"db", "svc"}  # nested: the region holds the zones
+
+
+def test_redundancy_group_needs_k_members():
+    r = Review()
+    for cid in ("app", "p", "s", "t"):
+        r.add(Component(id=cid))
+    r.add(RedundancyGroup(id="dbs", members=["p", "s", "t"], min_up=2))
+    r.add(Dependency("app", "dbs"))
+    assert simulate(r, components=["p"]).down == {"p"}
+    assert simulate(r, components=["p"]).degraded == {"app"}
+    assert simulate(r, components=["p", "s"]).down == {"p", "s", "app"}
+    g = compile_review(r)
+    br = BlastRadius(g)
+    assert _ids(g, br.component(g.index["p"]).down) == {"p"}
+
+
+def test_common_cause_under_a_group_is_found_by_the_fast_path():
+    r = Review()
+    for cid in ("app", "p", "s", "net"):
+        r.add(Component(id=cid))
+    r.add(RedundancyGroup(id="dbs", members=["p", "s"], min_up=1))
+    r.add(Dependency("app", "dbs"))
+    r.add(Dependency("p", "net"))
+    r.add(Dependency("s", "net"))
+    g = compile_review(r)
+    sc = BlastRadius(g).component(g.index["net"])
+    assert _ids(g, sc.down) == {"app", "p", "s", "net"}
+    assert simulate(r, components=["net"]).chain("app") in (["net", "p", "dbs", "app"], ["net", "s", "dbs", "app"])
+
+
+def test_simulate_rejects_unknown_elements():
+    r = _chain_review()
+    with pytest.raises(PrrError, match="unknown component 'nope'"):
+        simulate(r, components=["nope"])
+    with pytest.raises(PrrError, match="unknown failure domain"):
+        simulate(r, domains=["zone-x"])
+    with pytest.raises(PrrError, match="has no instance 3"):
+        simulate(r, instances=[("db", 3)])
+
+
+def test_tarjan_handles_a_thousand_node_cycle_without_recursion():
+    r = Review()
+    n = 3000
+    for i in range(n):
+        r.add(Component(id=f"s{i:04d}"))
+    for i in range(n):
+        r.add(Dependency(f"s{i:04d}", f"s{(i + 1) % n:04d}"))
+    g = compile_review(r)
+    br = BlastRadius(g)
+    assert br.component(0).down.bit_count() == n
