@@ -174,7 +174,7 @@ def reviews(draw):
                                fallback=draw(st.none() | texts), timeout_ms=draw(st.none() | st.integers(0, 10**6)),
                                backoff=draw(opt_bool), evidence=draw(st.lists(texts, max_size=2)))
                 r.dependencies[d.id] = d
-    r.journeys["j"] = Journey("j", "J", [names[0]], slo=draw(st.none() | st.floats(90, 99.99)))
+    r.journeys["journey-1"] = Journey("journey-1", "J", [names[0]], slo=draw(st.none() | st.floats(90, 99.99)))
     r.answers["a.b"] = ChecklistAnswer("a.b", "met", history=[AnswerChange("2026-01-02T03:04:05+00:00", "me", "met")])
     r.risks["r1"] = Risk("r1", title="t", likelihood=2, impact=5, components=[names[0]],
                          acceptance=Acceptance("x", "2026-01-01", "because") if draw(st.booleans()) else None)

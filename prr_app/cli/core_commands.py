@@ -48,8 +48,9 @@ def cmd_import(args) -> int:
     result = registry.import_paths(args.paths, args.format)
     save_review(result.review, out, overwrite=True)
     if not args.quiet:
-        for line in result.report.lines()[:1]:
-            print(line)
+        r = result.review
+        print(f"{result.report.format}: {len(r.components)} components, {len(r.dependencies)} dependencies, "
+              f"{len(r.domains)} failure domains, {len(r.journeys)} journeys")
         print(f"wrote {out}")
     return 0
 

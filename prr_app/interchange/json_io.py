@@ -11,7 +11,7 @@ name the file and the JSON path.
 from __future__ import annotations
 
 import json
-from dataclasses import fields
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -59,7 +59,10 @@ def _clean(d: dict) -> dict:
 
 
 def _plain(obj, skip=()) -> dict:
-    return {f.name: getattr(obj, f.name) for f in fields(obj) if f.name not in skip}
+    # a dataclass instance's __dict__ holds its fields in declaration order
+    if not skip:
+        return dict(obj.__dict__)
+    return {k: v for k, v in obj.__dict__.items() if k not in skip}
 
 
 def component_to_dict(c: Component) -> dict:
@@ -128,47 +131,21 @@ def dumps(review: Review) -> str:
     return pretty_json(review_to_dict(review))
 
 
-def pretty_json(value, indent: str = "  ") -> str:
+def pretty_json(value) -> str:
     """Indented JSON with short lists of scalars kept on one line (deterministic)."""
-    out: list[str] = []
-    _emit(value, "", indent, out)
-    return "".join(out) + "\n"
+    text = json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False)
+    return _SCALAR_LIST.sub(_collapse, text) + "\n"
 
 
-def _scalar(v) -> str:
-    return json.dumps(v, ensure_ascii=False, allow_nan=False)
+_SCALAR = r'(?:"(?:[^"\\\n]|\\.)*"|-?\d[\d.eE+-]*|true|false|null)'
+_SCALAR_LIST = re.compile(r"\[\n( *)" + _SCALAR + r"(?:,\n\1" + _SCALAR + r")*\n *\]")
+_SPLIT = re.compile(r",\n *")
 
 
-def _emit(v, pad: str, step: str, out: list[str]) -> None:
-    if isinstance(v, dict):
-        if not v:
-            out.append("{}")
-            return
-        out.append("{\n")
-        inner = pad + step
-        for i, (k, x) in enumerate(v.items()):
-            out.append(f"{inner}{_scalar(k)}: ")
-            _emit(x, inner, step, out)
-            out.append(",\n" if i < len(v) - 1 else "\n")
-        out.append(pad + "}")
-    elif isinstance(v, list):
-        if not v:
-            out.append("[]")
-            return
-        if all(not isinstance(x, (dict, list)) for x in v):
-            line = "[" + ", ".join(_scalar(x) for x in v) + "]"
-            if len(line) + len(pad) <= 100:
-                out.append(line)
-                return
-        out.append("[\n")
-        inner = pad + step
-        for i, x in enumerate(v):
-            out.append(inner)
-            _emit(x, inner, step, out)
-            out.append(",\n" if i < len(v) - 1 else "\n")
-        out.append(pad + "]")
-    else:
-        out.append(_scalar(v))
+def _collapse(m: re.Match) -> str:
+    inner = m.group(0)[1:-1].strip()
+    line = "[" + _SPLIT.sub(", ", inner) + "]"
+    return line if len(line) + len(m.group(1)) <= 100 else m.group(0)
 
 
 def write_json(review: Review, path: str | Path) -> None:

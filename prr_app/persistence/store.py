@@ -13,16 +13,15 @@ Safety rules this module keeps (see docs/file-format.md):
 """
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import struct
 import tempfile
 import threading
-from dataclasses import fields
 from pathlib import Path
 
-from sqlalchemy import create_engine, delete, event, select, tuple_
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import create_engine, event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
@@ -145,40 +144,95 @@ def _integrity_check(path: Path) -> set[str]:
 
 
 # ------------------------------------------------------------------ rows
+# Rows travel as tuples in table-column order, with JSON columns as text and
+# booleans as 0/1: exactly what SQLite stores. The store keeps the tuples it
+# last wrote or read, so a save compares tuples and writes only what changed.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def _jdump(v) -> str:
+    if not v:
+        return "[]" if isinstance(v, list) else "{}"
+    return _ENCODER.encode(v)
+
+
+class _Codec:
+    def __init__(self, model):
+        table = model.__table__
+        self.name = table.name
+        self.cols = [c.name for c in table.columns]
+        self.pk = [c.name for c in table.primary_key.columns]
+        self.pk_idx = [self.cols.index(c) for c in self.pk]
+        kinds = []
+        for c in table.columns:
+            t = type(c.type).__name__
+            kinds.append("json" if t == "JSON" else "bool" if t == "Boolean" else "float" if t in ("Float", "REAL") else "")
+        self.kinds = kinds
+        self.json_cols = [c for c, k in zip(self.cols, kinds) if k == "json"]
+        self.bool_cols = [c for c, k in zip(self.cols, kinds) if k == "bool"]
+        cols = ", ".join(self.cols)
+        marks = ", ".join("?" for _ in self.cols)
+        self.insert_sql = f"INSERT INTO {self.name} ({cols}) VALUES ({marks})"
+        upd = ", ".join(f"{c}=excluded.{c}" for c in self.cols if c not in self.pk)
+        self.upsert_sql = f"{self.insert_sql} ON CONFLICT({', '.join(self.pk)}) DO UPDATE SET {upd}"
+        self.delete_sql = f"DELETE FROM {self.name} WHERE " + " AND ".join(f"{c}=?" for c in self.pk)
+        self.select_sql = f"SELECT {cols} FROM {self.name} ORDER BY {', '.join(self.pk)}"
+
+    def encode(self, d: dict) -> tuple:
+        out = []
+        for col, kind in zip(self.cols, self.kinds):
+            v = d[col]
+            if v is not None:
+                if kind == "json":
+                    v = _jdump(v)
+                elif kind == "bool":
+                    v = 1 if v else 0
+                elif kind == "float":
+                    v = float(v)
+            out.append(v)
+        return tuple(out)
+
+    def decode(self, row: tuple) -> dict:
+        d = dict(zip(self.cols, row))
+        for col in self.json_cols:
+            v = d[col]
+            d[col] = [] if v == "[]" else json.loads(v)
+        for col in self.bool_cols:
+            v = d[col]
+            if v is not None:
+                d[col] = bool(v)
+        return d
+
+    def key(self, row: tuple) -> tuple:
+        return tuple(row[i] for i in self.pk_idx)
+
+
+CODECS = {m.__tablename__: _Codec(m) for m in T.TABLES}
+
+
 def _row_meta(m: ReviewMeta) -> dict:
-    d = {f.name: getattr(m, f.name) for f in fields(m)}
+    d = dict(m.__dict__)
     d["id"] = 1
-    d["reviewers"] = list(m.reviewers)
     return d
 
 
 def _row_component(c: Component) -> dict:
-    d = {f.name: getattr(c, f.name) for f in fields(c) if f.name != "observability"}
+    d = dict(c.__dict__)
+    obs = d.pop("observability")
     for s in OBSERVABILITY_SIGNALS:
-        d["obs_" + s] = getattr(c.observability, s)
-    for k in ("placement", "shared_domains", "tags"):
-        d[k] = list(d[k])
-    return d
-
-
-def _row_plain(obj) -> dict:
-    d = {f.name: getattr(obj, f.name) for f in fields(obj)}
-    for k, v in d.items():
-        if isinstance(v, list):
-            d[k] = list(v)
+        d["obs_" + s] = getattr(obs, s)
     return d
 
 
 def _row_answer(a: ChecklistAnswer) -> dict:
-    d = _row_plain(a)
-    d["history"] = [_row_plain(h) for h in a.history]
+    d = dict(a.__dict__)
+    d["history"] = [dict(h.__dict__) for h in a.history]
     return d
 
 
 def _row_risk(r: Risk) -> dict:
-    d = {f.name: getattr(r, f.name) for f in fields(r) if f.name != "acceptance"}
-    d["components"] = list(r.components)
-    acc = r.acceptance
+    d = dict(r.__dict__)
+    acc = d.pop("acceptance")
     d["accepted_by"] = acc.by if acc else None
     d["accepted_at"] = acc.at if acc else None
     d["acceptance_reason"] = acc.reason if acc else None
@@ -186,72 +240,80 @@ def _row_risk(r: Risk) -> dict:
     return d
 
 
-def _row_mitigation(m: Mitigation) -> dict:
-    return {f.name: getattr(m, f.name) for f in fields(m) if f.name != "risks"}
+def _encode_all(name: str, dicts) -> dict[tuple, tuple]:
+    codec = CODECS[name]
+    out = {}
+    for d in dicts:
+        row = codec.encode(d)
+        out[codec.key(row)] = row
+    return out
 
 
-def review_rows(review: Review) -> dict[str, dict[tuple, dict]]:
-    """The review as rows: table name -> primary key -> row dict."""
-    rows: dict[str, dict[tuple, dict]] = {t.__tablename__: {} for t in T.TABLES}
-    rows["review"][(1,)] = _row_meta(review.meta)
-    rows["component"] = {(k,): _row_component(c) for k, c in review.components.items()}
-    rows["dependency"] = {(d.source, d.target): _row_plain(d) for d in review.dependencies.values()}
-    rows["redundancy_group"] = {(k,): _row_plain(g) for k, g in review.groups.items()}
-    rows["failure_domain"] = {(k,): _row_plain(d) for k, d in review.domains.items()}
-    rows["journey"] = {(k,): _row_plain(j) for k, j in review.journeys.items()}
-    rows["checklist_answer"] = {(k,): _row_answer(a) for k, a in review.answers.items()}
-    rows["risk"] = {(k,): _row_risk(r) for k, r in review.risks.items()}
-    rows["mitigation"] = {(k,): _row_mitigation(m) for k, m in review.mitigations.items()}
-    rows["risk_mitigation"] = {
-        (m.id, rid): {"mitigation_id": m.id, "risk_id": rid, "position": i}
-        for m in review.mitigations.values()
-        for i, rid in enumerate(m.risks)
+def review_rows(review: Review) -> dict[str, dict[tuple, tuple]]:
+    """The review as encoded rows: table name -> primary key -> row tuple."""
+    return {
+        "review": _encode_all("review", [_row_meta(review.meta)]),
+        "component": _encode_all("component", map(_row_component, review.components.values())),
+        "dependency": _encode_all("dependency", (d.__dict__ for d in review.dependencies.values())),
+        "redundancy_group": _encode_all("redundancy_group", (g.__dict__ for g in review.groups.values())),
+        "failure_domain": _encode_all("failure_domain", (d.__dict__ for d in review.domains.values())),
+        "journey": _encode_all("journey", (j.__dict__ for j in review.journeys.values())),
+        "checklist_answer": _encode_all("checklist_answer", map(_row_answer, review.answers.values())),
+        "risk": _encode_all("risk", map(_row_risk, review.risks.values())),
+        "mitigation": _encode_all("mitigation", (m.__dict__ for m in review.mitigations.values())),
+        "risk_mitigation": _encode_all(
+            "risk_mitigation",
+            (
+                {"mitigation_id": m.id, "risk_id": rid, "position": i}
+                for m in review.mitigations.values()
+                for i, rid in enumerate(m.risks)
+            ),
+        ),
+        "layout": _encode_all("layout", ({"element": k, "x": p.x, "y": p.y} for k, p in review.layout.items())),
+        "import_record": _encode_all("import_record", (r.__dict__ for r in review.imports.values())),
     }
-    rows["layout"] = {(k,): {"element": k, "x": float(p.x), "y": float(p.y)} for k, p in review.layout.items()}
-    rows["import_record"] = {(k,): _row_plain(r) for k, r in review.imports.items()}
-    return rows
 
 
-def review_from_rows(rows: dict[str, list[dict]]) -> Review:
+def review_from_rows(rows: dict[str, dict[tuple, tuple]]) -> Review:
+    """Build the review from encoded rows (as read from the file)."""
     review = Review()
-    for r in rows["review"]:
-        r = dict(r)
+
+    def dicts(name):
+        codec = CODECS[name]
+        return [codec.decode(r) for r in rows[name].values()]
+
+    for r in dicts("review"):
         r.pop("id")
         review.meta = ReviewMeta(**r)
-    obs_names = {"obs_" + s for s in OBSERVABILITY_SIGNALS}
-    for r in rows["component"]:
-        obs = Observability(**{s: r["obs_" + s] for s in OBSERVABILITY_SIGNALS})
-        c = Component(**{k: v for k, v in r.items() if k not in obs_names})
+    obs_names = ["obs_" + s for s in OBSERVABILITY_SIGNALS]
+    for r in dicts("component"):
+        obs = Observability(*(r.pop(k) for k in obs_names))
+        c = Component(**r)
         c.observability = obs
         review.components[c.id] = c
-    for r in rows["dependency"]:
+    for r in dicts("dependency"):
         d = Dependency(**r)
         review.dependencies[d.id] = d
-    for r in rows["redundancy_group"]:
+    for r in dicts("redundancy_group"):
         review.groups[r["id"]] = RedundancyGroup(**r)
-    for r in rows["failure_domain"]:
+    for r in dicts("failure_domain"):
         review.domains[r["id"]] = FailureDomain(**r)
-    for r in rows["journey"]:
+    for r in dicts("journey"):
         review.journeys[r["id"]] = Journey(**r)
-    for r in rows["checklist_answer"]:
-        r = dict(r)
+    for r in dicts("checklist_answer"):
         hist = [AnswerChange(**h) for h in r.pop("history")]
         review.answers[r["item"]] = ChecklistAnswer(**r, history=hist)
-    for r in rows["risk"]:
-        r = dict(r)
-        acc = None
+    for r in dicts("risk"):
         by, at, why, until = (r.pop(k) for k in ("accepted_by", "accepted_at", "acceptance_reason", "accepted_until"))
-        if by is not None:
-            acc = Acceptance(by=by, at=at, reason=why or "", until=until)
+        acc = Acceptance(by=by, at=at, reason=why or "", until=until) if by is not None else None
         review.risks[r["id"]] = Risk(**r, acceptance=acc)
-    for r in rows["mitigation"]:
+    for r in dicts("mitigation"):
         review.mitigations[r["id"]] = Mitigation(**r)
-    links = sorted(rows["risk_mitigation"], key=lambda r: (r["mitigation_id"], r["position"]))
-    for r in links:
+    for r in sorted(dicts("risk_mitigation"), key=lambda r: (r["mitigation_id"], r["position"])):
         review.mitigations[r["mitigation_id"]].risks.append(r["risk_id"])
-    for r in rows["layout"]:
+    for r in dicts("layout"):
         review.layout[r["element"]] = Position(r["x"], r["y"])
-    for r in rows["import_record"]:
+    for r in dicts("import_record"):
         review.imports[r["id"]] = ImportRecord(**r)
     return review
 
@@ -264,7 +326,8 @@ class ReviewStore:
         self.path = Path(path)
         self.readonly = readonly
         self._lock = threading.RLock()
-        self._snapshot: dict[str, dict[tuple, dict]] | None = None
+        self._snapshot: dict[str, dict[tuple, tuple]] | None = None
+        self._loaded: Review | None = None  # read when the file was opened, not yet handed out
         p = str(self.path)
         self.engine = create_engine(
             "sqlite://",
@@ -279,23 +342,27 @@ class ReviewStore:
         self._closed = False
 
     # -- reading -----------------------------------------------------
-    def read_rows(self) -> dict[str, list[dict]]:
+    def read_rows(self) -> dict[str, dict[tuple, tuple]]:
+        """Every row of every table, in one read transaction."""
+        out = {}
         with self._lock, self.engine.connect() as conn:
             with conn.begin():
-                out = {}
-                for t in T.TABLES:
-                    table = t.__table__
-                    res = conn.execute(select(table).order_by(*table.primary_key.columns))
-                    out[table.name] = [dict(r._mapping) for r in res]
+                for name, codec in CODECS.items():
+                    rows = conn.exec_driver_sql(codec.select_sql).fetchall()
+                    out[name] = {codec.key(r): tuple(r) for r in rows}
         return out
 
     def load(self) -> Review:
         """Read the whole review."""
+        if self._loaded is not None:  # read moments ago by open_store
+            review, self._loaded = self._loaded, None
+            return review
         try:
-            review = review_from_rows(self.read_rows())
+            rows = self.read_rows()
+            review = review_from_rows(rows)
         except (TypeError, KeyError, ValueError, SQLAlchemyError) as e:
             raise NotAReviewError(f"damaged review file: unexpected content ({e})", file=str(self.path)) from None
-        self._snapshot = review_rows(review)
+        self._snapshot = rows
         return review
 
     # -- writing -----------------------------------------------------
@@ -308,39 +375,23 @@ class ReviewStore:
             raise PrrError("the review is open read-only", file=str(self.path))
         new = review_rows(review)
         with self._lock:
-            old = self._snapshot
-            if old is None:
-                old = review_rows(review_from_rows(self.read_rows()))
+            old = self._snapshot if self._snapshot is not None else self.read_rows()
             changes = 0
             with self.engine.begin() as conn:
-                # deletes child-first, upserts parent-first
-                for t in reversed(T.TABLES):
-                    table = t.__table__
-                    gone = [k for k in old[table.name] if k not in new[table.name]]
+                # deletes child-first, inserts and updates parent-first
+                for name in reversed(list(CODECS)):
+                    gone = [k for k in old[name] if k not in new[name]]
                     if gone:
-                        pk = list(table.primary_key.columns)
-                        for i in range(0, len(gone), 400):
-                            chunk = gone[i : i + 400]
-                            if len(pk) == 1:
-                                conn.execute(delete(table).where(pk[0].in_([k[0] for k in chunk])))
-                            else:
-                                conn.execute(delete(table).where(tuple_(*pk).in_(chunk)))
+                        conn.exec_driver_sql(CODECS[name].delete_sql, gone)
                         changes += len(gone)
-                for t in T.TABLES:
-                    table = t.__table__
-                    oldt, newt = old[table.name], new[table.name]
+                for name, codec in CODECS.items():
+                    oldt, newt = old[name], new[name]
                     fresh = [r for k, r in newt.items() if k not in oldt]
                     changed = [r for k, r in newt.items() if k in oldt and oldt[k] != r]
                     if fresh:
-                        conn.execute(table.insert(), fresh)
+                        conn.exec_driver_sql(codec.insert_sql, fresh)
                     if changed:
-                        pk_names = [c.name for c in table.primary_key.columns]
-                        stmt = sqlite_insert(table)
-                        stmt = stmt.on_conflict_do_update(
-                            index_elements=pk_names,
-                            set_={c.name: stmt.excluded[c.name] for c in table.columns if c.name not in pk_names},
-                        )
-                        conn.execute(stmt, changed)
+                        conn.exec_driver_sql(codec.upsert_sql, changed)
                     changes += len(fresh) + len(changed)
             self._snapshot = new
         return changes
@@ -412,8 +463,14 @@ def _init_schema(con: sqlite3.Connection, from_version: int) -> None:
         raise
 
 
-def open_store(path: str | Path, *, readonly: bool = False, backup_before_migrate: bool = True) -> ReviewStore:
-    """Open an existing review file after checking it is one we can read."""
+def open_store(
+    path: str | Path, *, readonly: bool = False, backup_before_migrate: bool = True, _snapshot=None
+) -> ReviewStore:
+    """Open an existing review file after checking it is one we can read.
+
+    ``_snapshot`` (internal): the rows just written by :func:`create_store`,
+    which spares reading them back.
+    """
     path = Path(path)
     if not path.exists():
         raise PrrError("no such file", file=str(path))
@@ -446,7 +503,10 @@ def open_store(path: str | Path, *, readonly: bool = False, backup_before_migrat
             finally:
                 con.close()
         store = ReviewStore(path, readonly=readonly)
-        store.load()  # proves the content is readable, fills the snapshot
+        if _snapshot is not None:
+            store._snapshot = _snapshot
+        else:
+            store._loaded = store.load()  # proves the content is readable, fills the snapshot
         return store
     except BaseException:
         with _open_lock:
@@ -473,8 +533,9 @@ def create_store(path: str | Path, review: Review | None = None, *, overwrite: b
             con.close()
         tmp_store = ReviewStore(Path(tmp))
         try:
-            tmp_store._snapshot = {t.__tablename__: {} for t in T.TABLES}
+            tmp_store._snapshot = {name: {} for name in CODECS}
             tmp_store.save(review if review is not None else Review())
+            written = tmp_store._snapshot
         finally:
             tmp_store.engine.dispose()
         os.replace(tmp, path)
@@ -485,4 +546,4 @@ def create_store(path: str | Path, review: Review | None = None, *, overwrite: b
             except OSError:
                 pass
         raise
-    return open_store(path)
+    return open_store(path, _snapshot=written)
