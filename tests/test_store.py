@@ -223,3 +223,62 @@ def test_sigkill_during_writes_leaves_before_or_after(tmp_path):
         gen = r.meta.milestone
         notes = {c.notes for c in r.components.values()}
         assert notes == {gen}, f"attempt {attempt}: torn write {gen} vs {sorted(notes)[:3]}"
+
+
+def _filled(cls, ident: str):
+    """An instance of model dataclass ``cls`` with every field set to a non-default value."""
+    import dataclasses
+    import typing
+
+    from prr_app.domain import model as M
+
+    hints = typing.get_type_hints(cls, vars(M))
+    values = {}
+    for f in dataclasses.fields(cls):
+        t = hints[f.name]
+        text = str(t)
+        if f.name in ("id", "item", "source", "target", "element"):
+            values[f.name] = ident
+        elif dataclasses.is_dataclass(t):
+            values[f.name] = _filled(t, ident)
+        elif "Acceptance" in text:
+            values[f.name] = _filled(M.Acceptance, ident)
+        elif "AnswerChange" in text:
+            values[f.name] = [_filled(M.AnswerChange, ident)]
+        elif t is bool or "bool" in text:
+            values[f.name] = True
+        elif "dict" in text:
+            values[f.name] = {"k": [1, "two"]}
+        elif "list" in text:
+            values[f.name] = [f"{f.name}-1", f"{f.name}-2"]
+        elif "float" in text:
+            values[f.name] = 42.5
+        elif "int" in text:
+            values[f.name] = 3
+        else:
+            values[f.name] = f"{f.name} value"
+    return cls(**values)
+
+
+def test_every_model_field_survives_the_prr_file(tmp_path):
+    """A field added to the model but not to the tables would be silently dropped on save."""
+    from prr_app.domain import model as M
+
+    r = Review(meta=_filled(M.ReviewMeta, "meta"))
+    r.components["c"] = _filled(M.Component, "c")
+    r.dependencies["c->c"] = _filled(M.Dependency, "c")
+    r.groups["g"] = _filled(M.RedundancyGroup, "g")
+    r.domains["d"] = _filled(M.FailureDomain, "d")
+    r.journeys["j"] = _filled(M.Journey, "j")
+    r.answers["a"] = _filled(M.ChecklistAnswer, "a")
+    r.risks["r"] = _filled(M.Risk, "r")
+    r.mitigations["m"] = _filled(M.Mitigation, "m")
+    r.mitigations["m"].risks = ["r"]
+    r.layout["c"] = M.Position(1.5, 2.5)
+    r.imports["i"] = _filled(M.ImportRecord, "i")
+    create_store(tmp_path / "all.prr", r).close()
+    store = open_store(tmp_path / "all.prr")
+    try:
+        assert store.load() == r
+    finally:
+        store.close()
