@@ -194,3 +194,13 @@ def test_any_valid_review_round_trips_byte_identically(tmp_path_factory, review)
     create_store(path, again).close()
     with open_store(path) as s:
         assert dumps(s.load()) == text
+
+
+def test_example_in_file_format_doc_is_a_valid_review():
+    """docs/file-format.md shows a complete review; it must import as written."""
+    doc = (Path(__file__).parent.parent / "docs" / "file-format.md").read_text(encoding="utf-8")
+    block = doc.split("```json\n", 1)[1].split("```", 1)[0]
+    review = loads(block, file="docs/file-format.md")
+    assert review.groups["db"].members == ["db-1", "db-2"]
+    assert review.dependencies["web->recs"].fallback == "show best sellers"
+    assert review.mitigations["second-psp"].risks == ["vendor-contract"]
