@@ -1,0 +1,459 @@
+"""Deterministic layout of a review's dependency graph (no Qt).
+
+The PDF figure (``prr_app.reporting``) and the desktop app's canvas both draw
+from :func:`compute_layout`, so the picture a reviewer sees on screen is the
+one the lead reads in the assessment.
+
+API (stable)
+------------
+``compute_layout(review, *, only=None, use_saved=False) -> Layout``
+
+* ``only``: an iterable of component ids; lay out just those components and
+  the dependencies between them (used for per-journey / per-domain figures).
+  Unknown ids are ignored.
+* ``use_saved``: place components that have a position in ``review.layout``
+  there (the app's hand-made arrangement); regions then become the bounding
+  boxes of their members. The default ignores saved positions.
+
+Coordinates are abstract units (think points, 1/72 inch), origin top-left,
+**y grows downwards** (like a Qt scene; the PDF renderer flips it).
+
+``Layout`` holds
+
+* ``nodes``: ``{component id: NodeBox}``; a ``NodeBox`` has ``id, x, y, w, h``
+  (top-left corner and size), ``tier`` (0 = entry points, growing towards the
+  leaves), ``domain`` (the failure domain the box sits in, or ``None``),
+  ``label`` and ``shared`` (the logical shared-fate domains of the component,
+  e.g. a Kubernetes cluster, that cannot be drawn as a region).
+* ``regions``: ``[Region]`` outermost first; a ``Region`` has ``id`` (the
+  failure domain id; ``""`` for the band of components with no placement),
+  ``label, kind, x, y, w, h, depth, parent``. Regions of one parent never
+  overlap and a child lies inside its parent.
+* ``edges``: ``[EdgeRoute]`` in dependency-id order; ``source, target`` are
+  component ids (a dependency on a redundancy group becomes one route per
+  member, with ``group`` set), ``kind`` is hard/soft/async, ``dependency`` is
+  the review's dependency id.
+* ``tiers``: component ids per tier; ``width``, ``height``: the extent.
+
+How it is computed
+------------------
+Tiers: the longest path from an entry point (a component nothing depends on)
+in the graph of strongly connected components, so cycles share a tier and the
+layout always terminates. Regions: every component has a *home*, the deepest
+common ancestor (through ``FailureDomain.parent``) of the domains it is placed
+in; the domain hierarchy becomes nested vertical swim lanes, each as wide as
+its busiest tier, and a component is drawn in its home's lane. Within a lane
+the order comes from a few barycentre sweeps (fewer crossings), ties broken by
+id: the same review always gives the same layout.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from prr_app.domain.model import Review
+
+NODE_W = 132.0
+NODE_H = 40.0
+H_GAP = 22.0  # between boxes in a row
+V_GAP = 46.0  # between tier rows (room for edges)
+SUB_GAP = 14.0  # between wrapped rows of one tier
+PAD = 12.0  # inside a region, left/right/bottom
+LABEL_H = 20.0  # a region's label strip at its top
+MAX_COLS = 6  # a lane wraps its tier rows beyond this many boxes
+
+UNPLACED = ""  # region id of the lane for components without placement
+
+
+@dataclass(frozen=True)
+class NodeBox:
+    id: str
+    x: float
+    y: float
+    w: float
+    h: float
+    tier: int
+    domain: str | None
+    label: str
+    shared: tuple[str, ...] = ()
+
+    @property
+    def cx(self) -> float:
+        return self.x + self.w / 2
+
+    @property
+    def cy(self) -> float:
+        return self.y + self.h / 2
+
+
+@dataclass(frozen=True)
+class Region:
+    id: str
+    label: str
+    kind: str
+    x: float
+    y: float
+    w: float
+    h: float
+    depth: int
+    parent: str | None
+
+
+@dataclass(frozen=True)
+class EdgeRoute:
+    source: str
+    target: str
+    kind: str
+    dependency: str
+    group: str | None = None
+
+
+@dataclass
+class Layout:
+    nodes: dict[str, NodeBox] = field(default_factory=dict)
+    regions: list[Region] = field(default_factory=list)
+    edges: list[EdgeRoute] = field(default_factory=list)
+    tiers: list[list[str]] = field(default_factory=list)
+    width: float = 0.0
+    height: float = 0.0
+
+    def region(self, region_id: str) -> Region | None:
+        for r in self.regions:
+            if r.id == region_id:
+                return r
+        return None
+
+
+# ---------------------------------------------------------------------------
+# graph helpers
+
+
+def _targets(review: Review, target: str, keep: set[str]) -> list[tuple[str, str | None]]:
+    """Components a dependency on ``target`` points at (groups expand to members)."""
+    if target in review.components:
+        return [(target, None)] if target in keep else []
+    group = review.groups.get(target)
+    if group is None:
+        return []
+    out = []
+    for m in dict.fromkeys(group.members):
+        if m in keep and m in review.components:
+            out.append((m, group.id))
+    return out
+
+
+def _tarjan(nodes: list[str], succ: dict[str, list[str]]) -> dict[str, int]:
+    """Strongly connected components (iterative Tarjan); node -> component index."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    comp: dict[str, int] = {}
+    counter = 0
+    ncomp = 0
+    for root in nodes:
+        if root in index:
+            continue
+        work = [(root, iter(succ[root]))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            v, it = work[-1]
+            advanced = False
+            for w in it:
+                if w not in index:
+                    index[w] = low[w] = counter
+                    counter += 1
+                    stack.append(w)
+                    on_stack.add(w)
+                    work.append((w, iter(succ[w])))
+                    advanced = True
+                    break
+                if w in on_stack:
+                    low[v] = min(low[v], index[w])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                u = work[-1][0]
+                low[u] = min(low[u], low[v])
+            if low[v] == index[v]:
+                while True:
+                    w = stack.pop()
+                    on_stack.discard(w)
+                    comp[w] = ncomp
+                    if w == v:
+                        break
+                ncomp += 1
+    return comp
+
+
+def _tiers(nodes: list[str], succ: dict[str, list[str]]) -> dict[str, int]:
+    """Longest path from an entry point over the condensation (cycles share a tier)."""
+    comp = _tarjan(nodes, succ)
+    n = max(comp.values(), default=-1) + 1
+    csucc: list[set[int]] = [set() for _ in range(n)]
+    indeg = [0] * n
+    for v in nodes:
+        for w in succ[v]:
+            a, b = comp[v], comp[w]
+            if a != b and b not in csucc[a]:
+                csucc[a].add(b)
+                indeg[b] += 1
+    level = [0] * n
+    ready = sorted(i for i in range(n) if indeg[i] == 0)
+    while ready:
+        nxt: list[int] = []
+        for a in ready:
+            for b in sorted(csucc[a]):
+                level[b] = max(level[b], level[a] + 1)
+                indeg[b] -= 1
+                if indeg[b] == 0:
+                    nxt.append(b)
+        ready = sorted(nxt)
+    return {v: level[comp[v]] for v in nodes}
+
+
+def _home(review: Review, placement: list[str]) -> str | None:
+    """The deepest common ancestor of the placement domains (None if none)."""
+    chains = [review.domain_ancestors(d) for d in dict.fromkeys(placement) if d in review.domains]
+    if not chains:
+        return None
+    common = set(chains[0])
+    for ch in chains[1:]:
+        common &= set(ch)
+    for d in chains[0]:  # nearest first
+        if d in common:
+            return d
+    return None
+
+
+# ---------------------------------------------------------------------------
+# lanes
+
+
+@dataclass
+class _Lane:
+    id: str | None  # None: the invisible root
+    children: list["_Lane"] = field(default_factory=list)
+    own: dict[int, list[str]] = field(default_factory=dict)  # tier -> component ids
+    cols: int = 0
+    own_w: float = 0.0
+    width: float = 0.0
+    x: float = 0.0
+    depth: int = -1
+
+    @property
+    def drawn(self) -> bool:
+        return self.id is not None
+
+
+def _measure(lane: _Lane) -> None:
+    for ch in lane.children:
+        _measure(ch)
+    busiest = max((len(v) for v in lane.own.values()), default=0)
+    lane.cols = min(busiest, MAX_COLS)
+    lane.own_w = lane.cols * NODE_W + max(lane.cols - 1, 0) * H_GAP
+    parts = ([lane.own_w] if lane.cols else []) + [c.width for c in lane.children]
+    inner = sum(parts) + max(len(parts) - 1, 0) * H_GAP
+    lane.width = inner + (2 * PAD if lane.drawn else 0.0)
+    if lane.drawn:
+        lane.width = max(lane.width, NODE_W + 2 * PAD)
+
+
+def _place(lane: _Lane, x: float, depth: int) -> None:
+    lane.x = x
+    lane.depth = depth
+    cur = x + (PAD if lane.drawn else 0.0)
+    if lane.cols:
+        cur += lane.own_w + H_GAP
+    for ch in lane.children:
+        _place(ch, cur, depth + (1 if lane.drawn else 0))
+        cur += ch.width + H_GAP
+
+
+def _walk(lane: _Lane):
+    yield lane
+    for ch in lane.children:
+        yield from _walk(ch)
+
+
+def compute_layout(review: Review, *, only: Iterable[str] | None = None, use_saved: bool = False) -> Layout:
+    """Lay out ``review``'s dependency graph; see the module docstring."""
+    if only is None:
+        ids = sorted(review.components)
+    else:
+        wanted = set(only)
+        ids = sorted(c for c in review.components if c in wanted)
+    keep = set(ids)
+
+    succ: dict[str, list[str]] = {c: [] for c in ids}
+    pred: dict[str, list[str]] = {c: [] for c in ids}
+    edges: list[EdgeRoute] = []
+    for dep_id in sorted(review.dependencies):
+        dep = review.dependencies[dep_id]
+        if dep.source not in keep:
+            continue
+        for tgt, group in _targets(review, dep.target, keep):
+            if tgt == dep.source:
+                continue
+            edges.append(EdgeRoute(dep.source, tgt, dep.kind, dep_id, group))
+            if tgt not in succ[dep.source]:
+                succ[dep.source].append(tgt)
+                pred[tgt].append(dep.source)
+    for c in ids:
+        succ[c].sort()
+        pred[c].sort()
+
+    tier = _tiers(ids, succ)
+    ntiers = max(tier.values(), default=-1) + 1
+
+    # lanes: the domain hierarchy restricted to the homes in use
+    home = {c: _home(review, review.components[c].placement) for c in ids}
+    lanes: dict[str | None, _Lane] = {None: _Lane(None)}
+
+    def lane_for(dom: str | None) -> _Lane:
+        if dom in lanes:
+            return lanes[dom]
+        lane = _Lane(dom)
+        lanes[dom] = lane
+        parent = review.domains[dom].parent if dom != UNPLACED else None
+        if parent is not None and parent in review.domains and dom not in review.domain_ancestors(parent):
+            lane_for(parent).children.append(lane)
+        else:
+            lanes[None].children.append(lane)
+        return lane
+
+    for c in ids:
+        comp = review.components[c]
+        if home[c] is not None:
+            key: str | None = home[c]
+        elif not comp.placement:
+            key = UNPLACED
+        else:
+            key = None  # placed in unrelated hierarchies: outside every lane
+        lane = lane_for(key) if key is not None else lanes[None]
+        lane.own.setdefault(tier[c], []).append(c)
+    for lane in lanes.values():
+        # the unplaced lane last, the others by id
+        lane.children.sort(key=lambda ln: (ln.id == UNPLACED, ln.id or ""))
+    root = lanes[None]
+    _measure(root)
+    _place(root, 0.0, 0)
+    max_depth = max((ln.depth for ln in _walk(root) if ln.drawn), default=-1)
+    top = (max_depth + 1) * LABEL_H + (PAD if max_depth >= 0 else 0.0)
+
+    # order inside each lane and tier: initial by id, then barycentre sweeps
+    order: dict[str, float] = {}
+    slot_x: dict[str, float] = {}
+    sub_row: dict[str, int] = {}
+    all_lanes = [ln for ln in _walk(root)]
+
+    def assign(t: int) -> None:
+        for ln in all_lanes:
+            row = ln.own.get(t)
+            if not row:
+                continue
+            cols = max(ln.cols, 1)
+            x0 = ln.x + (PAD if ln.drawn else 0.0)
+            for i, c in enumerate(row):
+                r, k = divmod(i, cols)
+                in_row = min(cols, len(row) - r * cols)
+                offset = (cols - in_row) * (NODE_W + H_GAP) / 2
+                slot_x[c] = x0 + offset + k * (NODE_W + H_GAP)
+                sub_row[c] = r
+
+    for t in range(ntiers):
+        for ln in all_lanes:
+            if t in ln.own:
+                ln.own[t].sort()
+        assign(t)
+
+    def sweep(tiers: Iterable[int], neigh: dict[str, list[str]]) -> None:
+        for t in tiers:
+            for ln in all_lanes:
+                row = ln.own.get(t)
+                if not row or len(row) < 2:
+                    continue
+                def bary(c: str) -> float:
+                    xs = [slot_x[n] for n in neigh[c] if n in slot_x]
+                    return sum(xs) / len(xs) if xs else slot_x[c]
+                ln.own[t] = sorted(row, key=lambda c: (round(bary(c), 6), c))
+            assign(t)
+
+    for _ in range(2):
+        sweep(range(1, ntiers), pred)
+        sweep(range(ntiers - 2, -1, -1), succ)
+
+    # vertical: each tier as tall as its most wrapped lane
+    tier_rows = [1] * max(ntiers, 0)
+    for c in ids:
+        tier_rows[tier[c]] = max(tier_rows[tier[c]], sub_row[c] + 1)
+    tier_y: list[float] = []
+    y = top
+    for t in range(ntiers):
+        tier_y.append(y)
+        y += tier_rows[t] * NODE_H + (tier_rows[t] - 1) * SUB_GAP + V_GAP
+    content_bottom = y - V_GAP if ntiers else top
+
+    nodes: dict[str, NodeBox] = {}
+    for c in ids:
+        comp = review.components[c]
+        x = slot_x[c]
+        yy = tier_y[tier[c]] + sub_row[c] * (NODE_H + SUB_GAP)
+        if use_saved and c in review.layout:
+            pos = review.layout[c]
+            x, yy = float(pos.x), float(pos.y)
+        shared = tuple(d for d in dict.fromkeys(comp.shared_domains) if d in review.domains)
+        lane_id = home[c] if home[c] is not None else (UNPLACED if not comp.placement else None)
+        nodes[c] = NodeBox(c, x, yy, NODE_W, NODE_H, tier[c], lane_id, comp.label, shared)
+
+    # regions
+    regions: list[Region] = []
+    drawn = [ln for ln in _walk(root) if ln.drawn]
+    members: dict[str, list[str]] = {}
+    for ln in drawn:
+        members[ln.id] = [c for sub in _walk(ln) for row in sub.own.values() for c in row]
+    for ln in drawn:
+        if ln.id == UNPLACED:
+            label, kind, parent = "no placement stated", "unplaced", None
+        else:
+            dom = review.domains[ln.id]
+            label, kind = dom.name or dom.id, dom.kind
+            parent = dom.parent if dom.parent in lanes and lanes[dom.parent].drawn else None
+        if use_saved and any(c in review.layout for c in members[ln.id]):
+            boxes = [nodes[c] for c in members[ln.id]]
+            inset = (max_depth - ln.depth) * PAD
+            x0 = min(b.x for b in boxes) - PAD - inset
+            x1 = max(b.x + b.w for b in boxes) + PAD + inset
+            y0 = min(b.y for b in boxes) - LABEL_H * (max_depth - ln.depth + 1)
+            y1 = max(b.y + b.h for b in boxes) + PAD + inset
+            regions.append(Region(ln.id, label, kind, x0, y0, x1 - x0, y1 - y0, ln.depth, parent))
+        else:
+            y0 = ln.depth * LABEL_H
+            y1 = content_bottom + PAD * (max_depth - ln.depth + 1)
+            regions.append(Region(ln.id, label, kind, ln.x, y0, ln.width, y1 - y0, ln.depth, parent))
+
+    tiers_out: list[list[str]] = [[] for _ in range(ntiers)]
+    for c in sorted(ids, key=lambda c: (tier[c], nodes[c].y, nodes[c].x, c)):
+        tiers_out[tier[c]].append(c)
+
+    xs = [n.x + n.w for n in nodes.values()] + [r.x + r.w for r in regions]
+    ys = [n.y + n.h for n in nodes.values()] + [r.y + r.h for r in regions]
+    x_min = min([n.x for n in nodes.values()] + [r.x for r in regions], default=0.0)
+    y_min = min([n.y for n in nodes.values()] + [r.y for r in regions], default=0.0)
+    if use_saved and (x_min != 0.0 or y_min != 0.0):
+        # saved positions may be anywhere: move everything so the extent starts at 0,0
+        nodes = {k: NodeBox(n.id, n.x - x_min, n.y - y_min, n.w, n.h, n.tier, n.domain, n.label, n.shared)
+                 for k, n in nodes.items()}
+        regions = [Region(r.id, r.label, r.kind, r.x - x_min, r.y - y_min, r.w, r.h, r.depth, r.parent)
+                   for r in regions]
+        xs = [v - x_min for v in xs]
+        ys = [v - y_min for v in ys]
+    return Layout(nodes=nodes, regions=regions, edges=edges, tiers=tiers_out,
+                  width=max(xs, default=0.0), height=max(ys, default=0.0))
+
+
+__all__ = ["Layout", "NodeBox", "Region", "EdgeRoute", "compute_layout", "NODE_W", "NODE_H", "UNPLACED"]
