@@ -1,0 +1,498 @@
+"""The whole analysis of a review in one call: :func:`analyze`.
+
+It ties the parts together:
+
+* ``graph``: the review compiled into integer arrays;
+* ``blast``: down / affected bitsets for every component and domain failure;
+* ``availability``: composite availability of journeys and user-facing
+  components;
+* ``findings``: common-cause and cascading-failure findings;
+* ``risks``: the scored risk register and the verdict.
+
+Everything returned is plain JSON-able data (dicts, lists, strings,
+numbers); :meth:`Analysis.to_dict` is what ``prr analyze --json`` prints and
+``schemas/analysis.schema.json`` describes.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+
+from prr_app.analysis import findings as _findings
+from prr_app.analysis import risks as _risks
+from prr_app.analysis.availability import AvailabilityModel
+from prr_app.analysis.blast import BlastRadius, Scenario
+from prr_app.analysis.graph import CompiledGraph, bits_of, compile_review
+from prr_app.analysis.propagation import Outcome, simulate as _simulate
+from prr_app.domain.model import Review
+
+#: Version of the analysis output; bumped when a key changes meaning.
+ANALYSIS_VERSION = 1
+
+
+@dataclass
+class Analysis:
+    """The result of :func:`analyze`. Attributes mirror the keys of :meth:`to_dict`."""
+
+    spofs: list[dict]
+    blast_radius: dict[str, dict]
+    failure_domains: list[dict]
+    common_cause: list[dict]
+    availability: list[dict]
+    cascading: list[dict]
+    risks: list[dict]
+    verdict: dict
+    assumptions: list[dict]
+    checklist: dict | None
+    summary: dict
+    stale_decisions: list[dict]
+    seed: int = 0
+    detail: bool = False
+    _graph: CompiledGraph | None = field(default=None, repr=False, compare=False)
+
+    def to_dict(self) -> dict:
+        return {
+            "analysis_version": ANALYSIS_VERSION,
+            "seed": self.seed,
+            "detail": self.detail,
+            "summary": self.summary,
+            "verdict": self.verdict,
+            "spofs": self.spofs,
+            "blast_radius": self.blast_radius,
+            "failure_domains": self.failure_domains,
+            "common_cause": self.common_cause,
+            "availability": self.availability,
+            "cascading": self.cascading,
+            "risks": self.risks,
+            "stale_decisions": self.stale_decisions,
+            "checklist": self.checklist,
+            "assumptions": self.assumptions,
+        }
+
+    def risk(self, risk_id: str) -> dict | None:
+        for r in self.risks:
+            if r["id"] == risk_id:
+                return r
+        return None
+
+    def simulate(self, components=(), domains=(), instances=()) -> Outcome:
+        """What-if on the analysed review, reusing the compiled graph."""
+        return _simulate(self._graph.review, components=components, domains=domains,
+                         instances=instances, graph=self._graph)
+
+
+class _Context:
+    """What every part of the analysis needs: the graph, the targets, the scenarios."""
+
+    def __init__(self, review: Review, graph: CompiledGraph, br: BlastRadius):
+        self.review = review
+        self.g = graph
+        self.br = br
+        n = graph.n
+        comps = [review.components[c] for c in graph.ids]
+        marked = [i for i, c in enumerate(comps) if c.user_facing]
+        self.default_entries = not marked
+        if marked:
+            uf = marked
+        else:
+            # nothing marked: the components nothing depends on are the entry points
+            uf = [i for i in range(n) if not graph.any_in[i]]
+        self.user_facing = sorted(uf)
+        self.uf_mask = 0
+        for i in self.user_facing:
+            self.uf_mask |= 1 << i
+        self.journeys: list[tuple[str, int, bool]] = []  # (id, entry mask, critical)
+        jmask = 0
+        for jid in sorted(review.journeys):
+            j = review.journeys[jid]
+            m = 0
+            for e in j.entry:
+                if e in graph.index:
+                    m |= 1 << graph.index[e]
+            self.journeys.append((jid, m, bool(j.critical)))
+            jmask |= m
+        self.target_mask = self.uf_mask | jmask
+        self.tier1_uf_mask = 0
+        for i in self.user_facing:
+            if review.effective_tier(comps[i]) == 1:
+                self.tier1_uf_mask |= 1 << i
+
+    # -- reading a scenario -----------------------------------------------
+    def ids(self, bits: int) -> list[str]:
+        ids = self.g.ids
+        return [ids[i] for i in bits_of(bits)]
+
+    def journeys_hit(self, sc: Scenario) -> tuple[list[str], list[str]]:
+        down, deg = [], []
+        for jid, m, _crit in self.journeys:
+            if m & sc.down:
+                down.append(jid)
+            elif m & sc.affected:
+                deg.append(jid)
+        return down, deg
+
+    def critical_journeys_down(self, sc: Scenario) -> list[str]:
+        return [jid for jid, m, crit in self.journeys if crit and m & sc.down]
+
+    def is_spof(self, sc: Scenario) -> bool:
+        return bool(sc.down & self.target_mask)
+
+    # -- the chain that carries a failure ----------------------------------
+    def chain(self, sc: Scenario, seeds: set[int], target: int) -> list[int]:
+        """A path of components from a seed of the scenario to ``target``, all down.
+
+        Walks from the target towards the seeds along hard dependencies
+        (and members of redundancy groups that went down), staying inside
+        the scenario's down set, preferring steps that leave the current
+        strongly connected component; a breadth-first search takes over if
+        the walk gets stuck.
+        """
+        g = self.g
+        down = sc.down
+        fired = set(sc.fired)
+        scc = self.br.scc_h
+
+        def nexts(v: int):
+            for t in g.hard_out[v]:
+                if (down >> t) & 1:
+                    yield t
+            for gi in g.hard_group_out[v]:
+                if gi in fired:
+                    for m in g.groups[gi].members:
+                        if (down >> m) & 1:
+                            yield m
+
+        path = [target]
+        seen = {target}
+        cur = target
+        steps = 0
+        while cur not in seeds and steps < 10_000:
+            steps += 1
+            best = None
+            for t in nexts(cur):
+                if t in seeds:
+                    best = t
+                    break
+                if t in seen:
+                    continue
+                if best is None or scc[t] < scc[best]:
+                    best = t
+            if best is None:
+                return self._bfs_chain(down, nexts, seeds, target)
+            path.append(best)
+            seen.add(best)
+            cur = best
+        if cur not in seeds:
+            return self._bfs_chain(down, nexts, seeds, target)
+        path.reverse()
+        return path
+
+    @staticmethod
+    def _bfs_chain(down, nexts, seeds, target) -> list[int]:
+        prev = {target: None}
+        queue = [target]
+        qi = 0
+        while qi < len(queue):
+            v = queue[qi]
+            qi += 1
+            if v in seeds:
+                out = []
+                while v is not None:
+                    out.append(v)
+                    v = prev[v]
+                return out  # seed first
+            for t in nexts(v):
+                if t not in prev:
+                    prev[t] = v
+                    queue.append(t)
+        return [target]
+
+
+def analyze(review: Review, *, seed: int = 0, detail: bool = False,
+            today: str | None = None, checklist: bool = True) -> Analysis:
+    """Analyse a review: SPOFs, blast radius, failure domains, common cause,
+    composite availability, cascading risks, the scored risk register and the verdict.
+
+    Parameters
+    ----------
+    review : Review
+        The review; it is not modified.
+    seed : int
+        Seed of the Monte Carlo simulation used where exact availability is
+        out of reach. The same review and seed give the same output.
+    detail : bool
+        Include the full down / degraded lists of every component's blast
+        radius (otherwise counts and journeys only).
+    today : str, optional
+        ISO date used to decide whether an acceptance has expired (default:
+        the current date).
+    checklist : bool
+        Count unmet blocker items of the checklist in the verdict, when the
+        checklist part of the product is installed.
+
+    Examples
+    --------
+    >>> from prr_app.domain.model import Review, Component, Dependency
+    >>> r = Review()
+    >>> r.add(Component(id="web", user_facing=True)); r.add(Component(id="db"))
+    >>> r.add(Dependency("web", "db"))
+    >>> a = analyze(r)
+    >>> [(s["element"], s["element_type"]) for s in a.spofs]
+    [('db', 'component'), ('db#0', 'instance'), ('web', 'component'), ('web#0', 'instance')]
+    >>> a.verdict["verdict"]
+    'not-ready'
+    """
+    today = today or _dt.date.today().isoformat()
+    g = compile_review(review)
+    br = BlastRadius(g)
+    ctx = _Context(review, g, br)
+    assumptions = _assumptions(ctx)
+
+    spofs, comp_scen, dom_scen = _spofs(ctx)
+    blast = _blast_radius(ctx, comp_scen, detail)
+    fdomains = _failure_domains(ctx, dom_scen)
+
+    model = AvailabilityModel(g, seed=seed)
+    availability = _availability(ctx, model)
+    common = _findings.common_cause(g, br, model.desc, model.scc)
+    entries = sorted(set(ctx.user_facing) | {i for _j, m, _c in ctx.journeys for i in bits_of(m)})
+    cascading = _findings.cascading(g, entries)
+
+    check = _checklist(review) if checklist else None
+    if check is not None and check.get("error"):
+        assumptions.append({
+            "id": "checklist-unavailable",
+            "text": f"the checklist could not be evaluated ({check['error']}); its blockers are not counted",
+            "elements": [],
+        })
+    elif check is None:
+        assumptions.append({
+            "id": "checklist-not-counted",
+            "text": "checklist answers are not part of this verdict (the checklist is not available)",
+            "elements": [],
+        })
+
+    register = _risks.RiskRegister(ctx, today)
+    risks = register.build(spofs, comp_scen, dom_scen, common, availability, cascading)
+    for s in spofs:
+        s["severity"] = register.severity_of(s["risk_id"])
+    verdict = _risks.verdict(risks, check, review)
+
+    summary = {
+        "system": review.meta.system_name,
+        "components": g.n,
+        "dependencies": len(g.deps),
+        "failure_domains": len(g.domain_ids),
+        "journeys": len(ctx.journeys),
+        "user_facing": ctx.ids(ctx.uf_mask),
+        "spofs": len(spofs),
+        "spof_elements": len({s["element"] for s in spofs}),
+        "risks": len(risks),
+        "launch_blockers": sum(1 for r in risks if r["launch_blocking"]),
+        "by_severity": {sev: sum(1 for r in risks if r["severity"] == sev)
+                        for sev in ("critical", "high", "medium", "low")},
+        "slo_not_attainable": sorted(a["target"] for a in availability if a["attainable"] is False),
+    }
+    return Analysis(
+        spofs=spofs, blast_radius=blast, failure_domains=fdomains, common_cause=common,
+        availability=availability, cascading=cascading, risks=risks, verdict=verdict,
+        assumptions=assumptions, checklist=check, summary=summary,
+        stale_decisions=register.stale, seed=seed, detail=detail, _graph=g,
+    )
+
+
+# -- parts ------------------------------------------------------------------
+
+def _assumptions(ctx: _Context) -> list[dict]:
+    g, review = ctx.g, ctx.review
+    comps = [review.components[c] for c in g.ids]
+    out: list[dict] = []
+
+    def add(aid: str, text: str, elements: list[str]):
+        if elements:
+            out.append({"id": aid, "text": text, "elements": sorted(elements), "count": len(elements)})
+
+    add("replicas-default", "replica count not stated: assumed 1 instance",
+        [c.id for c in comps if c.replicas is None])
+    add("placement-default", "no placement stated: not affected by any failure domain (only by its own failure); "
+        "state where its instances run", [c.id for c in comps if not c.placement and not c.shared_domains])
+    add("availability-default", "no availability figure: counted as 100 % in composite availability, "
+        "so the estimates are upper bounds", [c.id for c in comps if c.availability is None])
+    add("domain-availability-default", "failure domain without an availability figure: counted as never failing "
+        "in composite availability", [d for d in g.domain_ids if review.domains[d].availability is None])
+    if ctx.default_entries:
+        add("entry-points-default", "no component is marked user-facing: the components nothing depends on "
+            "are taken as the entry points", ctx.ids(ctx.uf_mask))
+    add("hub-softened", "dependencies on shared plumbing (tagged telemetry, config or discovery) are treated as "
+        "soft; the hub's own failure is still analysed",
+        sorted({d.obj.id for d in g.softened}))
+    add("slo-missing", "user-facing component without an SLO: its availability is estimated but not judged",
+        [g.ids[i] for i in ctx.user_facing if comps[i].slo is None])
+    add("journey-slo-missing", "journey without an SLO: its availability is estimated but not judged",
+        [jid for jid, j in review.journeys.items() if j.slo is None])
+    add("timeout-unstated", "synchronous hard call with no timeout stated: assumed to have none",
+        sorted(d.obj.id for d in g.deps if d.obj.kind == "hard" and d.obj.timeout_ms is None))
+    dangling = sorted(d for d, dep in review.dependencies.items()
+                      if dep.source not in g.index or (dep.target not in g.index and dep.target not in g.group_index))
+    add("dangling-dependencies", "dependency on an unknown element (or an empty group): ignored", dangling)
+    return out
+
+
+def _spofs(ctx: _Context):
+    g, br = ctx.g, ctx.br
+    comp_scen: dict[int, Scenario] = {}
+    dom_scen: dict[int, Scenario] = {}
+    spofs: list[dict] = []
+    for c in range(g.n):
+        sc = br.component(c)
+        comp_scen[c] = sc
+        if not ctx.is_spof(sc):
+            continue
+        cid = g.ids[c]
+        spofs.append(_spof_entry(ctx, sc, cid, "component", {c}, f"spof:component:{cid}"))
+        # an instance failure takes c down on its own only when every instance is needed
+        if g.replicas[c] - 1 < g.min_healthy[c]:
+            base = _spof_entry(ctx, sc, cid, "instance", {c}, f"spof:instance:{cid}")
+            for i in range(g.replicas[c]):
+                e = dict(base)
+                e["element"] = f"{cid}#{i}"
+                e["component"] = cid
+                e["chain"] = [f"{cid}#{i}"] + base["chain"]
+                spofs.append(e)
+    for d in range(len(g.domain_ids)):
+        sc = br.domain(d)
+        dom_scen[d] = sc
+        if not ctx.is_spof(sc):
+            continue
+        did = g.domain_ids[d]
+        spofs.append(_spof_entry(ctx, sc, did, "domain", set(g.domain_seeds[d]), f"spof:domain:{did}"))
+    order = {"component": 0, "instance": 1, "domain": 2}
+    spofs.sort(key=lambda s: (s["element"], order[s["element_type"]]))
+    return spofs, comp_scen, dom_scen
+
+
+def _spof_entry(ctx: _Context, sc: Scenario, element: str, etype: str, seeds: set[int], risk_id: str) -> dict:
+    g = ctx.g
+    jd, jg = ctx.journeys_hit(sc)
+    uf_down = sc.down & ctx.uf_mask
+    uf_deg = sc.degraded & ctx.uf_mask
+    # the chain: to the first entry component of a down journey, else to the first user-facing component down
+    target = None
+    for jid, m, _crit in ctx.journeys:
+        if m & sc.down:
+            target = bits_of(m & sc.down, 1)[0]
+            break
+    if target is None:
+        target = bits_of(sc.down & ctx.target_mask, 1)[0]
+    chain = [g.ids[i] for i in ctx.chain(sc, seeds, target)]
+    if etype == "domain":
+        chain = [element] + chain
+    return {
+        "element": element,
+        "element_type": etype,
+        "disruption": etype,
+        "down": ctx.ids(sc.down),
+        "degraded": ctx.ids(sc.degraded),
+        "journeys": jd,
+        "journeys_degraded": jg,
+        "user_facing_down": ctx.ids(uf_down),
+        "user_facing_degraded": ctx.ids(uf_deg),
+        "chain": chain,
+        "severity": None,
+        "risk_id": risk_id,
+    }
+
+
+def _blast_radius(ctx: _Context, comp_scen: dict[int, Scenario], detail: bool) -> dict[str, dict]:
+    out: dict[str, dict] = {}
+    for c in range(ctx.g.n):
+        sc = comp_scen[c]
+        jd, jg = ctx.journeys_hit(sc)
+        entry = {
+            "down_count": sc.down.bit_count(),
+            "degraded_count": sc.degraded.bit_count(),
+            "journeys": jd,
+            "journeys_degraded": jg,
+        }
+        if detail:
+            entry["down"] = ctx.ids(sc.down)
+            entry["degraded"] = ctx.ids(sc.degraded)
+        out[ctx.g.ids[c]] = entry
+    return out
+
+
+def _failure_domains(ctx: _Context, dom_scen: dict[int, Scenario]) -> list[dict]:
+    g, review = ctx.g, ctx.review
+    out = []
+    for d in range(len(g.domain_ids)):
+        sc = dom_scen[d]
+        jd, jg = ctx.journeys_hit(sc)
+        dom = review.domains[g.domain_ids[d]]
+        out.append({
+            "domain": g.domain_ids[d],
+            "kind": dom.kind,
+            "parent": dom.parent,
+            "down": ctx.ids(sc.down),
+            "degraded": ctx.ids(sc.degraded),
+            "journeys": jd,
+            "journeys_degraded": jg,
+            "user_facing_down": ctx.ids(sc.down & ctx.uf_mask),
+            "seeds": [g.ids[c] for c in g.domain_seeds[d]],
+            "instances_lost": {g.ids[c]: k for c, k in sorted(g.domain_lost[d].items())},
+        })
+    return out
+
+
+def _availability(ctx: _Context, model: AvailabilityModel) -> list[dict]:
+    g, review = ctx.g, ctx.review
+    out = []
+    ordinal = 0
+    for jid in sorted(review.journeys):
+        j = review.journeys[jid]
+        entries = sorted({g.index[e] for e in j.entry if e in g.index})
+        if not entries:
+            continue
+        res = model.evaluate(jid, "journey", entries, j.slo, ordinal)
+        ordinal += 1
+        out.append(res.to_dict())
+    for c in ctx.user_facing:
+        comp = review.components[g.ids[c]]
+        res = model.evaluate(g.ids[c], "component", [c], comp.slo, ordinal)
+        ordinal += 1
+        out.append(res.to_dict())
+    return out
+
+
+def _checklist(review: Review) -> dict | None:
+    """Unmet blocker items from the checklist part, if it is installed."""
+    try:
+        from prr_app import checklist as _cl  # lazy: another part of the product
+    except ImportError:
+        return None
+    evaluate = getattr(_cl, "evaluate", None)
+    if evaluate is None:
+        return None
+    try:
+        result = evaluate(review)
+    except Exception as e:  # a broken checklist must not break the analysis
+        return {"error": f"{type(e).__name__}: {e}", "blocking_items": [], "blockers": 0}
+    items = list(getattr(result, "blocking_items", []) or [])
+    names = []
+    for it in items:
+        if isinstance(it, str):
+            names.append(it)
+            continue
+        key = None
+        for attr in ("key", "item_key", "id"):
+            key = getattr(it, attr, None) or (it.get(attr) if isinstance(it, dict) else None)
+            if key:
+                break
+        title = getattr(it, "title", None) or getattr(it, "question", None)
+        if isinstance(it, dict):
+            title = title or it.get("title") or it.get("question")
+        names.append(f"{key}: {title}" if key and title else str(key or title or it))
+    out = {"blockers": len(items), "blocking_items": names}
+    score = getattr(result, "overall_score", None)
+    if isinstance(score, (int, float)):
+        out["overall_score"] = score
+    return out

@@ -1,0 +1,224 @@
+"""Structural findings: common-cause redundancy and cascading-failure risks."""
+from __future__ import annotations
+
+from prr_app.analysis.blast import BlastRadius
+from prr_app.analysis.graph import CompiledGraph, bits_of, strongly_connected
+
+#: Domain kinds too broad to report "all replicas share it" (everything does).
+BROAD_DOMAIN_KINDS = frozenset({"provider"})
+#: Component kinds that hold state for others.
+STATEFUL_KINDS = frozenset({"datastore", "cache", "queue"})
+DEEP_CHAIN = 5  # components on a synchronous hard chain before it is a finding
+FAN_IN = 5  # dependents of one datastore before it is a finding
+AMPLIFICATION = 4  # load multiplication by retries before it is a finding
+
+
+def _depth_of(graph: CompiledGraph, domain: int) -> int:
+    return len(graph.domain_closure[domain])
+
+
+def common_cause(graph: CompiledGraph, br: BlastRadius, need_desc, need_scc) -> list[dict]:
+    review = graph.review
+    out: list[dict] = []
+    for c in range(graph.n):
+        n, k = graph.replicas[c], graph.min_healthy[c]
+        if n < 2:
+            continue
+        common: set[int] | None = None
+        slots = graph.slot_closure[c]
+        if slots:
+            for clo in slots[: min(len(slots), n)]:
+                common = set(clo) if common is None else common & clo
+        else:
+            common = set()
+        common = (common or set()) | set(graph.shared_closure[c])
+        common = {d for d in common if review.domains[graph.domain_ids[d]].kind not in BROAD_DOMAIN_KINDS}
+        cid = graph.ids[c]
+        if common:
+            narrow = max(common, key=lambda d: (_depth_of(graph, d), graph.domain_ids[d]))
+            out.append({
+                "id": f"common-cause:replicas:{cid}",
+                "type": "replicas-in-one-domain",
+                "components": [cid],
+                "domains": sorted(graph.domain_ids[d] for d in common),
+                "domain": graph.domain_ids[narrow],
+                "replicas": n,
+                "min_healthy": k,
+                "detail": f"all {n} replicas of {cid} sit in {graph.domain_ids[narrow]}: "
+                          f"its failure takes {cid} down despite the replicas",
+            })
+            continue
+        fatal = sorted(d for d in range(len(graph.domain_ids)) if c in graph.domain_seeds[d]
+                       and review.domains[graph.domain_ids[d]].kind not in BROAD_DOMAIN_KINDS)
+        if fatal:
+            names = [graph.domain_ids[d] for d in fatal]
+            out.append({
+                "id": f"common-cause:placement:{cid}",
+                "type": "placement-cannot-survive-domain-loss",
+                "components": [cid],
+                "domains": names,
+                "replicas": n,
+                "min_healthy": k,
+                "detail": f"{cid} needs {k} of {n} instances; losing {names[0]} leaves fewer than {k}",
+            })
+    # redundancy groups: shared domains and shared dependencies
+    for grp in graph.groups:
+        if len(grp.members) < 2 or grp.threshold < 2:
+            continue
+        member_mask = 0
+        for m in grp.members:
+            member_mask |= 1 << m
+        shared_domains = []
+        for d in range(len(graph.domain_ids)):
+            if review.domains[graph.domain_ids[d]].kind in BROAD_DOMAIN_KINDS:
+                continue
+            if (br.domain(d).down & member_mask).bit_count() >= grp.threshold:
+                shared_domains.append(graph.domain_ids[d])
+        # candidates: components below at least `threshold` members (over-approximation), verified exactly
+        levels = [0] * (grp.threshold + 1)
+        for m in grp.members:
+            dm = need_desc[need_scc[m]]
+            for j in range(grp.threshold, 0, -1):
+                levels[j] |= levels[j - 1] & dm if j > 1 else dm
+        cands = levels[grp.threshold] & ~member_mask
+        shared_deps = []
+        for x in bits_of(cands):
+            if (br.component(x).down & member_mask).bit_count() >= grp.threshold:
+                shared_deps.append(graph.ids[x])
+        if shared_domains or shared_deps:
+            parts = []
+            if shared_domains:
+                parts.append("a failure of " + ", ".join(shared_domains[:5]) + " takes down enough members")
+            if shared_deps:
+                parts.append("members share the hard dependency " + ", ".join(shared_deps[:5]))
+            out.append({
+                "id": f"common-cause:group:{grp.id}",
+                "type": "redundancy-group-common-cause",
+                "group": grp.id,
+                "components": sorted(graph.ids[m] for m in grp.members),
+                "domains": shared_domains,
+                "shared_dependencies": sorted(shared_deps),
+                "min_up": grp.min_up,
+                "detail": f"redundancy group {grp.id} ({grp.min_up} of {len(grp.members)} needed) is not independent: "
+                          + "; ".join(parts),
+            })
+    out.sort(key=lambda f: f["id"])
+    return out
+
+
+def cascading(graph: CompiledGraph, entries: list[int]) -> list[dict]:
+    review = graph.review
+    n = graph.n
+    out: list[dict] = []
+    # 1. long synchronous hard chains (hard dependencies without fallback), on the condensation
+    scc_of, sccs = strongly_connected(n, graph.hard_out)
+    depth = [0] * len(sccs)
+    nxt = [-1] * len(sccs)
+    for sid, members in enumerate(sccs):  # sinks first
+        best, arg = 0, -1
+        for v in members:
+            for t in graph.hard_out[v]:
+                st = scc_of[t]
+                if st != sid and depth[st] > best:
+                    best, arg = depth[st], t
+        depth[sid] = len(members) + best
+        nxt[sid] = arg
+    for e in entries:
+        d = depth[scc_of[e]]
+        if d >= DEEP_CHAIN:
+            path = []
+            cur = e
+            while cur != -1 and len(path) < 10_000:
+                path.append(graph.ids[cur])
+                cur = nxt[scc_of[cur]]
+            cid = graph.ids[e]
+            out.append({
+                "id": f"cascade:chain:{cid}",
+                "type": "deep-synchronous-chain",
+                "components": [cid],
+                "depth": d,
+                "path": path,
+                "detail": f"{cid} waits on a chain of {d} synchronous hard calls; latency and failures add up along it",
+            })
+    # 2. retries without backoff or budget multiplying load down a chain
+    unsafe: dict[tuple[int, int], int] = {}
+    for dep in graph.deps:
+        o = dep.obj
+        if dep.kind == "async" or dep.target_comp is None:
+            continue
+        if o.retries and o.retries > 0 and o.backoff is not True and o.retry_budget is not True:
+            unsafe[(dep.source, dep.target_comp)] = o.retries
+    if unsafe:
+        sync_out: list[list[int]] = [[] for _ in range(n)]
+        for dep in graph.deps:
+            if dep.kind != "async" and dep.target_comp is not None:
+                sync_out[dep.source].append(dep.target_comp)
+        s_of, s_sccs = strongly_connected(n, sync_out)
+        amp = [1] * n
+        step = [-1] * n
+        for sid, members in enumerate(s_sccs):
+            for v in members:
+                for t in sync_out[v]:
+                    if s_of[t] == sid:
+                        continue
+                    a = (1 + unsafe.get((v, t), 0)) * amp[t]
+                    if a > amp[v]:
+                        amp[v], step[v] = a, t
+        sources = sorted({s for s, _ in unsafe})
+        for s in sources:
+            if amp[s] < 2:
+                continue
+            path = [graph.ids[s]]
+            cur = s
+            while step[cur] != -1 and len(path) < 10_000:
+                cur = step[cur]
+                path.append(graph.ids[cur])
+            targets = sorted(graph.ids[t] for (src, t) in unsafe if src == s)
+            cid = graph.ids[s]
+            out.append({
+                "id": f"cascade:retries:{cid}",
+                "type": "retry-amplification",
+                "components": [cid] + targets,
+                "targets": targets,
+                "amplification": amp[s],
+                "path": path,
+                "detail": f"{cid} retries {', '.join(targets)} without backoff or a retry budget; "
+                          f"along {' -> '.join(path[:6])}{' ...' if len(path) > 6 else ''} one request can become "
+                          f"{amp[s]} attempts at the end of the chain",
+            })
+    # 3. hard synchronous calls with neither timeout nor circuit breaker
+    per_source: dict[int, list[str]] = {}
+    for dep in graph.deps:
+        o = dep.obj
+        if o.kind != "hard" or dep.softened_hub:
+            continue
+        if o.timeout_ms is None and o.circuit_breaker is not True:
+            per_source.setdefault(dep.source, []).append(o.target)
+    for s, targets in sorted(per_source.items()):
+        cid = graph.ids[s]
+        targets = sorted(targets)
+        out.append({
+            "id": f"cascade:no-timeout:{cid}",
+            "type": "no-timeout-or-breaker",
+            "components": [cid],
+            "targets": targets,
+            "detail": f"{cid} calls {', '.join(targets[:5])}{' ...' if len(targets) > 5 else ''} synchronously "
+                      "with no timeout and no circuit breaker stated: a slow dependency ties up its workers",
+        })
+    # 4. one datastore with many dependents
+    for c in range(n):
+        comp = review.components[graph.ids[c]]
+        if comp.kind not in STATEFUL_KINDS or c in graph.hubs:
+            continue
+        dependents = sorted({graph.ids[s] for s in graph.any_in[c]})
+        if len(dependents) >= FAN_IN:
+            cid = graph.ids[c]
+            out.append({
+                "id": f"cascade:fan-in:{cid}",
+                "type": "shared-datastore",
+                "components": [cid],
+                "dependents": dependents,
+                "detail": f"{len(dependents)} components depend on the {comp.kind} {cid}: an overload or slow query there spreads to all of them",
+            })
+    out.sort(key=lambda f: f["id"])
+    return out
