@@ -22,12 +22,15 @@ Coordinates are abstract units (think points, 1/72 inch), origin top-left,
 
 * ``nodes``: ``{component id: NodeBox}``; a ``NodeBox`` has ``id, x, y, w, h``
   (top-left corner and size), ``tier`` (0 = entry points, growing towards the
-  leaves), ``domain`` (the failure domain the box sits in, or ``None``),
-  ``label`` and ``shared`` (the logical shared-fate domains of the component,
-  e.g. a Kubernetes cluster, that cannot be drawn as a region).
+  leaves), ``domain`` (the region the box sits in: a failure domain id,
+  ``UNPLACED`` (``""``) for components with no placement, or ``None``),
+  ``label`` and ``shared`` (the component's logical shared-fate domains, e.g.
+  a Kubernetes cluster, which cut across the regions and so are not drawn as
+  rectangles: show them as tags or in a legend).
 * ``regions``: ``[Region]`` outermost first; a ``Region`` has ``id`` (the
-  failure domain id; ``""`` for the band of components with no placement),
-  ``label, kind, x, y, w, h, depth, parent``. Regions of one parent never
+  failure domain id; ``UNPLACED`` for the band of components with no
+  placement), ``label, kind, x, y, w, h, depth, parent``. The region's label
+  belongs in the ``LABEL_H`` strip at its top. Regions of one parent never
   overlap and a child lies inside its parent.
 * ``edges``: ``[EdgeRoute]`` in dependency-id order; ``source, target`` are
   component ids (a dependency on a redundancy group becomes one route per
@@ -37,14 +40,18 @@ Coordinates are abstract units (think points, 1/72 inch), origin top-left,
 
 How it is computed
 ------------------
-Tiers: the longest path from an entry point (a component nothing depends on)
-in the graph of strongly connected components, so cycles share a tier and the
-layout always terminates. Regions: every component has a *home*, the deepest
-common ancestor (through ``FailureDomain.parent``) of the domains it is placed
-in; the domain hierarchy becomes nested vertical swim lanes, each as wide as
-its busiest tier, and a component is drawn in its home's lane. Within a lane
-the order comes from a few barycentre sweeps (fewer crossings), ties broken by
-id: the same review always gives the same layout.
+Tiers run left to right: tier 0 holds the entry points (components nothing
+depends on), each dependency points rightwards to a later tier. A tier is the
+longest path from an entry point in the graph of strongly connected
+components, so cycles share a tier and the layout always terminates.
+Regions are horizontal bands: every component has a *home*, the deepest
+common ancestor (through ``FailureDomain.parent``) of the domains it is
+placed in; the domain hierarchy becomes nested bands (provider > region >
+zone), each as tall as its busiest tier (a tier column wraps after
+``MAX_ROWS`` boxes), and a component is drawn in its home's band. Within a
+band the order comes from a few barycentre sweeps (fewer crossings), ties
+broken by id: the same review always gives the same layout, whatever the
+order of its dictionaries.
 """
 from __future__ import annotations
 
@@ -53,14 +60,15 @@ from typing import Iterable
 
 from prr_app.domain.model import Review
 
-NODE_W = 132.0
-NODE_H = 40.0
-H_GAP = 22.0  # between boxes in a row
-V_GAP = 46.0  # between tier rows (room for edges)
-SUB_GAP = 14.0  # between wrapped rows of one tier
-PAD = 12.0  # inside a region, left/right/bottom
-LABEL_H = 20.0  # a region's label strip at its top
-MAX_COLS = 6  # a lane wraps its tier rows beyond this many boxes
+NODE_W = 120.0
+NODE_H = 34.0
+ROW_GAP = 10.0  # between boxes stacked in one tier column
+COL_GAP = 14.0  # between wrapped sub-columns of one tier
+TIER_GAP = 40.0  # between tier columns (room for the edges)
+LANE_GAP = 8.0  # between sibling lanes
+PAD = 8.0  # a nested region's inset on each side, and its bottom margin
+LABEL_H = 16.0  # a region's label strip at its top
+MAX_ROWS = 8  # a lane wraps a tier's column beyond this many boxes
 
 UNPLACED = ""  # region id of the lane for components without placement
 
@@ -239,10 +247,10 @@ class _Lane:
     id: str | None  # None: the invisible root
     children: list["_Lane"] = field(default_factory=list)
     own: dict[int, list[str]] = field(default_factory=dict)  # tier -> component ids
-    cols: int = 0
-    own_w: float = 0.0
-    width: float = 0.0
-    x: float = 0.0
+    rows: int = 0
+    own_h: float = 0.0
+    height: float = 0.0
+    y: float = 0.0
     depth: int = -1
 
     @property
@@ -254,24 +262,22 @@ def _measure(lane: _Lane) -> None:
     for ch in lane.children:
         _measure(ch)
     busiest = max((len(v) for v in lane.own.values()), default=0)
-    lane.cols = min(busiest, MAX_COLS)
-    lane.own_w = lane.cols * NODE_W + max(lane.cols - 1, 0) * H_GAP
-    parts = ([lane.own_w] if lane.cols else []) + [c.width for c in lane.children]
-    inner = sum(parts) + max(len(parts) - 1, 0) * H_GAP
-    lane.width = inner + (2 * PAD if lane.drawn else 0.0)
-    if lane.drawn:
-        lane.width = max(lane.width, NODE_W + 2 * PAD)
+    lane.rows = min(busiest, MAX_ROWS)
+    lane.own_h = lane.rows * NODE_H + max(lane.rows - 1, 0) * ROW_GAP
+    parts = ([lane.own_h] if lane.rows else []) + [c.height for c in lane.children]
+    inner = sum(parts) + max(len(parts) - 1, 0) * LANE_GAP
+    lane.height = inner + ((LABEL_H + PAD) if lane.drawn else 0.0)
 
 
-def _place(lane: _Lane, x: float, depth: int) -> None:
-    lane.x = x
+def _place(lane: _Lane, y: float, depth: int) -> None:
+    lane.y = y
     lane.depth = depth
-    cur = x + (PAD if lane.drawn else 0.0)
-    if lane.cols:
-        cur += lane.own_w + H_GAP
+    cur = y + (LABEL_H if lane.drawn else 0.0)
+    if lane.rows:
+        cur += lane.own_h + LANE_GAP
     for ch in lane.children:
         _place(ch, cur, depth + (1 if lane.drawn else 0))
-        cur += ch.width + H_GAP
+        cur += ch.height + LANE_GAP
 
 
 def _walk(lane: _Lane):
@@ -326,6 +332,7 @@ def compute_layout(review: Review, *, only: Iterable[str] | None = None, use_sav
             lanes[None].children.append(lane)
         return lane
 
+    lane_of: dict[str, str | None] = {}
     for c in ids:
         comp = review.components[c]
         if home[c] is not None:
@@ -334,36 +341,50 @@ def compute_layout(review: Review, *, only: Iterable[str] | None = None, use_sav
             key = UNPLACED
         else:
             key = None  # placed in unrelated hierarchies: outside every lane
+        lane_of[c] = key
         lane = lane_for(key) if key is not None else lanes[None]
         lane.own.setdefault(tier[c], []).append(c)
     for lane in lanes.values():
         # the unplaced lane last, the others by id
         lane.children.sort(key=lambda ln: (ln.id == UNPLACED, ln.id or ""))
     root = lanes[None]
+    all_lanes = list(_walk(root))
     _measure(root)
     _place(root, 0.0, 0)
-    max_depth = max((ln.depth for ln in _walk(root) if ln.drawn), default=-1)
-    top = (max_depth + 1) * LABEL_H + (PAD if max_depth >= 0 else 0.0)
+    max_depth = max((ln.depth for ln in all_lanes if ln.drawn), default=-1)
+    left = (max_depth + 1) * PAD
+
+    # columns: a tier is as wide as its most wrapped lane
+    tier_cols = [1] * ntiers
+    for ln in all_lanes:
+        rows = max(ln.rows, 1)
+        for t, row in ln.own.items():
+            tier_cols[t] = max(tier_cols[t], -(-len(row) // rows))
+    tier_x: list[float] = []
+    x = left
+    for t in range(ntiers):
+        tier_x.append(x)
+        x += tier_cols[t] * NODE_W + (tier_cols[t] - 1) * COL_GAP + TIER_GAP
+    content_right = (x - TIER_GAP) if ntiers else left
+    width = content_right + left
 
     # order inside each lane and tier: initial by id, then barycentre sweeps
-    order: dict[str, float] = {}
+    slot_y: dict[str, float] = {}
     slot_x: dict[str, float] = {}
-    sub_row: dict[str, int] = {}
-    all_lanes = [ln for ln in _walk(root)]
 
     def assign(t: int) -> None:
         for ln in all_lanes:
-            row = ln.own.get(t)
-            if not row:
+            col = ln.own.get(t)
+            if not col:
                 continue
-            cols = max(ln.cols, 1)
-            x0 = ln.x + (PAD if ln.drawn else 0.0)
-            for i, c in enumerate(row):
-                r, k = divmod(i, cols)
-                in_row = min(cols, len(row) - r * cols)
-                offset = (cols - in_row) * (NODE_W + H_GAP) / 2
-                slot_x[c] = x0 + offset + k * (NODE_W + H_GAP)
-                sub_row[c] = r
+            rows = max(ln.rows, 1)
+            y0 = ln.y + (LABEL_H if ln.drawn else 0.0)
+            for i, c in enumerate(col):
+                k, r = divmod(i, rows)
+                in_col = min(rows, len(col) - k * rows)
+                offset = (rows - in_col) * (NODE_H + ROW_GAP) / 2
+                slot_y[c] = y0 + offset + r * (NODE_H + ROW_GAP)
+                slot_x[c] = tier_x[t] + k * (NODE_W + COL_GAP)
 
     for t in range(ntiers):
         for ln in all_lanes:
@@ -374,48 +395,34 @@ def compute_layout(review: Review, *, only: Iterable[str] | None = None, use_sav
     def sweep(tiers: Iterable[int], neigh: dict[str, list[str]]) -> None:
         for t in tiers:
             for ln in all_lanes:
-                row = ln.own.get(t)
-                if not row or len(row) < 2:
+                col = ln.own.get(t)
+                if not col or len(col) < 2:
                     continue
+
                 def bary(c: str) -> float:
-                    xs = [slot_x[n] for n in neigh[c] if n in slot_x]
-                    return sum(xs) / len(xs) if xs else slot_x[c]
-                ln.own[t] = sorted(row, key=lambda c: (round(bary(c), 6), c))
+                    ys = [slot_y[n] for n in neigh[c] if n in slot_y]
+                    return sum(ys) / len(ys) if ys else slot_y[c]
+
+                ln.own[t] = sorted(col, key=lambda c: (round(bary(c), 6), c))
             assign(t)
 
     for _ in range(2):
         sweep(range(1, ntiers), pred)
         sweep(range(ntiers - 2, -1, -1), succ)
 
-    # vertical: each tier as tall as its most wrapped lane
-    tier_rows = [1] * max(ntiers, 0)
-    for c in ids:
-        tier_rows[tier[c]] = max(tier_rows[tier[c]], sub_row[c] + 1)
-    tier_y: list[float] = []
-    y = top
-    for t in range(ntiers):
-        tier_y.append(y)
-        y += tier_rows[t] * NODE_H + (tier_rows[t] - 1) * SUB_GAP + V_GAP
-    content_bottom = y - V_GAP if ntiers else top
-
     nodes: dict[str, NodeBox] = {}
     for c in ids:
         comp = review.components[c]
-        x = slot_x[c]
-        yy = tier_y[tier[c]] + sub_row[c] * (NODE_H + SUB_GAP)
+        x, yy = slot_x[c], slot_y[c]
         if use_saved and c in review.layout:
             pos = review.layout[c]
             x, yy = float(pos.x), float(pos.y)
         shared = tuple(d for d in dict.fromkeys(comp.shared_domains) if d in review.domains)
-        lane_id = home[c] if home[c] is not None else (UNPLACED if not comp.placement else None)
-        nodes[c] = NodeBox(c, x, yy, NODE_W, NODE_H, tier[c], lane_id, comp.label, shared)
+        nodes[c] = NodeBox(c, x, yy, NODE_W, NODE_H, tier[c], lane_of[c], comp.label, shared)
 
     # regions
     regions: list[Region] = []
-    drawn = [ln for ln in _walk(root) if ln.drawn]
-    members: dict[str, list[str]] = {}
-    for ln in drawn:
-        members[ln.id] = [c for sub in _walk(ln) for row in sub.own.values() for c in row]
+    drawn = [ln for ln in all_lanes if ln.drawn]
     for ln in drawn:
         if ln.id == UNPLACED:
             label, kind, parent = "no placement stated", "unplaced", None
@@ -423,37 +430,37 @@ def compute_layout(review: Review, *, only: Iterable[str] | None = None, use_sav
             dom = review.domains[ln.id]
             label, kind = dom.name or dom.id, dom.kind
             parent = dom.parent if dom.parent in lanes and lanes[dom.parent].drawn else None
-        if use_saved and any(c in review.layout for c in members[ln.id]):
-            boxes = [nodes[c] for c in members[ln.id]]
-            inset = (max_depth - ln.depth) * PAD
-            x0 = min(b.x for b in boxes) - PAD - inset
-            x1 = max(b.x + b.w for b in boxes) + PAD + inset
+        members = [c for sub in _walk(ln) for col in sub.own.values() for c in col]
+        inset = ln.depth * PAD
+        if use_saved and any(c in review.layout for c in members):
+            boxes = [nodes[c] for c in members]
+            grow = (max_depth - ln.depth) * PAD
+            x0 = min(b.x for b in boxes) - PAD - grow
+            x1 = max(b.x + b.w for b in boxes) + PAD + grow
             y0 = min(b.y for b in boxes) - LABEL_H * (max_depth - ln.depth + 1)
-            y1 = max(b.y + b.h for b in boxes) + PAD + inset
+            y1 = max(b.y + b.h for b in boxes) + PAD + grow
             regions.append(Region(ln.id, label, kind, x0, y0, x1 - x0, y1 - y0, ln.depth, parent))
         else:
-            y0 = ln.depth * LABEL_H
-            y1 = content_bottom + PAD * (max_depth - ln.depth + 1)
-            regions.append(Region(ln.id, label, kind, ln.x, y0, ln.width, y1 - y0, ln.depth, parent))
+            regions.append(Region(ln.id, label, kind, inset, ln.y, width - 2 * inset, ln.height, ln.depth, parent))
 
     tiers_out: list[list[str]] = [[] for _ in range(ntiers)]
-    for c in sorted(ids, key=lambda c: (tier[c], nodes[c].y, nodes[c].x, c)):
+    for c in sorted(ids, key=lambda c: (tier[c], nodes[c].x, nodes[c].y, c)):
         tiers_out[tier[c]].append(c)
 
-    xs = [n.x + n.w for n in nodes.values()] + [r.x + r.w for r in regions]
-    ys = [n.y + n.h for n in nodes.values()] + [r.y + r.h for r in regions]
-    x_min = min([n.x for n in nodes.values()] + [r.x for r in regions], default=0.0)
-    y_min = min([n.y for n in nodes.values()] + [r.y for r in regions], default=0.0)
-    if use_saved and (x_min != 0.0 or y_min != 0.0):
+    height = root.height
+    if use_saved:
+        x_min = min([n.x for n in nodes.values()] + [r.x for r in regions], default=0.0)
+        y_min = min([n.y for n in nodes.values()] + [r.y for r in regions], default=0.0)
         # saved positions may be anywhere: move everything so the extent starts at 0,0
         nodes = {k: NodeBox(n.id, n.x - x_min, n.y - y_min, n.w, n.h, n.tier, n.domain, n.label, n.shared)
                  for k, n in nodes.items()}
         regions = [Region(r.id, r.label, r.kind, r.x - x_min, r.y - y_min, r.w, r.h, r.depth, r.parent)
                    for r in regions]
-        xs = [v - x_min for v in xs]
-        ys = [v - y_min for v in ys]
-    return Layout(nodes=nodes, regions=regions, edges=edges, tiers=tiers_out,
-                  width=max(xs, default=0.0), height=max(ys, default=0.0))
+        width = max([n.x + n.w for n in nodes.values()] + [r.x + r.w for r in regions], default=0.0)
+        height = max([n.y + n.h for n in nodes.values()] + [r.y + r.h for r in regions], default=0.0)
+    if not ids:
+        width = height = 0.0
+    return Layout(nodes=nodes, regions=regions, edges=edges, tiers=tiers_out, width=width, height=height)
 
 
-__all__ = ["Layout", "NodeBox", "Region", "EdgeRoute", "compute_layout", "NODE_W", "NODE_H", "UNPLACED"]
+__all__ = ["Layout", "NodeBox", "Region", "EdgeRoute", "compute_layout", "NODE_W", "NODE_H", "LABEL_H", "UNPLACED"]
