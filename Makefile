@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test system-deps bench screenshots clean examples
+.PHONY: run test system-deps bench screenshots clean examples package
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,3 +33,8 @@ examples: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis
+
+# The desktop bundle (PyInstaller, one folder) in dist/prr-workbench, built from
+# a clean virtual environment, then smoke-tested. See packaging/README.md.
+package: system-deps
+	sh packaging/build.sh
