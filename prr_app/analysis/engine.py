@@ -232,10 +232,10 @@ def analyze(review: Review, *, seed: int = 0, detail: bool = False,
 
     Examples
     --------
-    >>> from prr_app.domain.model import Review, Component, Dependency
+    >>> from prr_app.domain.model import Review, Component, Dependency, Journey
     >>> r = Review()
     >>> r.add(Component(id="web", user_facing=True)); r.add(Component(id="db"))
-    >>> r.add(Dependency("web", "db"))
+    >>> r.add(Dependency("web", "db")); r.add(Journey(id="buy", entry=["web"]))
     >>> a = analyze(r)
     >>> [(s["element"], s["element_type"]) for s in a.spofs]
     [('db', 'component'), ('db#0', 'instance'), ('web', 'component'), ('web#0', 'instance')]
@@ -465,8 +465,10 @@ def _availability(ctx: _Context, model: AvailabilityModel) -> list[dict]:
 
 def _checklist(review: Review) -> dict | None:
     """Unmet blocker items from the checklist part, if it is installed."""
+    import importlib
+
     try:
-        from prr_app import checklist as _cl  # lazy: another part of the product
+        _cl = importlib.import_module("prr_app.checklist")  # lazy: another part of the product
     except ImportError:
         return None
     evaluate = getattr(_cl, "evaluate", None)
@@ -477,6 +479,17 @@ def _checklist(review: Review) -> dict | None:
     except Exception as e:  # a broken checklist must not break the analysis
         return {"error": f"{type(e).__name__}: {e}", "blocking_items": [], "blockers": 0}
     items = list(getattr(result, "blocking_items", []) or [])
+    out = {"blockers": len(items), "blocking_items": _item_names(items)}
+    unanswered = getattr(result, "unanswered_blockers", None)
+    if unanswered is not None:
+        out["unanswered_blockers"] = len(list(unanswered))
+    score = getattr(result, "overall_score", None)
+    if isinstance(score, (int, float)):
+        out["overall_score"] = score
+    return out
+
+
+def _item_names(items) -> list[str]:
     names = []
     for it in items:
         if isinstance(it, str):
@@ -491,8 +504,4 @@ def _checklist(review: Review) -> dict | None:
         if isinstance(it, dict):
             title = title or it.get("title") or it.get("question")
         names.append(f"{key}: {title}" if key and title else str(key or title or it))
-    out = {"blockers": len(items), "blocking_items": names}
-    score = getattr(result, "overall_score", None)
-    if isinstance(score, (int, float)):
-        out["overall_score"] = score
-    return out
+    return names

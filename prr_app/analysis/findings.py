@@ -47,11 +47,12 @@ def common_cause(graph: CompiledGraph, br: BlastRadius, need_desc, need_scc) -> 
                 "detail": f"all {n} replicas of {cid} sit in {graph.domain_ids[narrow]}: "
                           f"its failure takes {cid} down despite the replicas",
             })
-            continue
-        fatal = sorted(d for d in range(len(graph.domain_ids)) if c in graph.domain_seeds[d]
+        # domains that do not hold every replica, yet hold too many to survive their loss
+        fatal = sorted(d for d in range(len(graph.domain_ids)) if c in graph.domain_seeds[d] and d not in common
                        and review.domains[graph.domain_ids[d]].kind not in BROAD_DOMAIN_KINDS)
         if fatal:
             names = [graph.domain_ids[d] for d in fatal]
+            lost = graph.domain_lost[fatal[0]].get(c, n)
             out.append({
                 "id": f"common-cause:placement:{cid}",
                 "type": "placement-cannot-survive-domain-loss",
@@ -59,7 +60,8 @@ def common_cause(graph: CompiledGraph, br: BlastRadius, need_desc, need_scc) -> 
                 "domains": names,
                 "replicas": n,
                 "min_healthy": k,
-                "detail": f"{cid} needs {k} of {n} instances; losing {names[0]} leaves fewer than {k}",
+                "detail": f"{cid} needs {k} of {n} instances; losing {names[0]} ({lost} of them) leaves "
+                          f"{n - lost}, fewer than {k}",
             })
     # redundancy groups: shared domains and shared dependencies
     for grp in graph.groups:

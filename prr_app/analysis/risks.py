@@ -587,6 +587,8 @@ def verdict(risks: list[dict], checklist: dict | None, review) -> dict:
         else:
             v = "ready"
             reasons.append("no launch blockers and no open high or critical risks")
+    if checklist and checklist.get("unanswered_blockers"):
+        reasons.append(f"{checklist['unanswered_blockers']} blocker checklist item(s) still unanswered")
     return {
         "verdict": v,
         "reasons": reasons,

@@ -1,0 +1,143 @@
+"""``prr analyze REVIEW [--json] [--detail] [--seed N]``: the analysis on the command line."""
+from __future__ import annotations
+
+import sys
+
+import orjson
+
+from prr_app.errors import PrrError
+from prr_app.review.document import load_review
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "analyze", help="SPOFs, blast radius, failure domains, availability, risks and the verdict",
+        description="Analyse a review (.prr or .json): single points of failure by disruption type, blast radius, "
+                    "failure domains, common-cause redundancy, composite availability against SLOs, cascading "
+                    "risks, the scored risk register and the verdict. Exit 0 whatever the verdict "
+                    "(use the verdict in the JSON to gate).",
+    )
+    p.add_argument("review", metavar="REVIEW", help="the review file (.prr or .json)")
+    p.add_argument("--json", action="store_true", help="print one JSON document (schemas/analysis.schema.json)")
+    p.add_argument("--detail", action="store_true",
+                   help="include every component's full blast radius (down and degraded lists)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the availability simulation (default 0)")
+    p.add_argument("--top", type=int, default=10, metavar="N", help="risks shown in the summary (default 10)")
+    p.set_defaults(func=cmd_analyze)
+
+
+def cmd_analyze(args) -> int:
+    from prr_app.analysis import analyze
+
+    review = load_review(args.review)
+    if args.top < 0:
+        raise PrrError("--top must be 0 or more", location="command line")
+    result = analyze(review, seed=args.seed, detail=args.detail)
+    if args.json:
+        data = orjson.dumps(result.to_dict(), option=orjson.OPT_INDENT_2)
+        sys.stdout.buffer.write(data + b"\n")
+        sys.stdout.flush()
+        return 0
+    sys.stdout.write("\n".join(summary_lines(result, top=args.top, detail=args.detail)) + "\n")
+    return 0
+
+
+def _list(ids, limit=6) -> str:
+    ids = list(ids)
+    if not ids:
+        return "-"
+    more = f" (+{len(ids) - limit})" if len(ids) > limit else ""
+    return ", ".join(ids[:limit]) + more
+
+
+def summary_lines(a, *, top: int = 10, detail: bool = False) -> list[str]:
+    """The readable summary ``prr analyze`` prints."""
+    s = a.summary
+    v = a.verdict
+    out = [
+        f"{s['system']}: {s['components']} components, {s['dependencies']} dependencies, "
+        f"{s['failure_domains']} failure domains, {s['journeys']} journeys",
+        "",
+        f"VERDICT: {v['verdict'].upper()}",
+    ]
+    out += [f"  - {r}" for r in v["reasons"]]
+    sev = s["by_severity"]
+    out += [
+        "",
+        f"risks: {s['risks']} ({sev['critical']} critical, {sev['high']} high, {sev['medium']} medium, "
+        f"{sev['low']} low), {s['launch_blockers']} launch-blocking",
+    ]
+    if a.checklist is not None and "error" not in a.checklist:
+        out.append(f"checklist: {a.checklist['blockers']} blocker item(s) not met")
+
+    out += ["", f"SINGLE POINTS OF FAILURE ({s['spof_elements']})"]
+    if not a.spofs:
+        out.append("  none: no single element takes down a user-facing component or journey")
+    shown: set[tuple[str, str]] = set()
+    for sp in a.spofs:
+        key = (sp.get("component", sp["element"]), sp["element_type"])
+        if key in shown:  # the instances of one component read the same
+            continue
+        shown.add(key)
+        el = sp["element"] if sp["element_type"] != "instance" else f"{sp['component']} (any instance)"
+        hit = sp["journeys"] or sp["user_facing_down"]
+        out.append(f"  [{sp['severity'] or '-':8}] {sp['element_type']:9} {el}: takes down {_list(hit)}; "
+                   f"{len(sp['down'])} down, {len(sp['degraded'])} degraded")
+        out.append(f"             chain: {' -> '.join(sp['chain'][:8])}{' ...' if len(sp['chain']) > 8 else ''}")
+
+    out += ["", "FAILURE DOMAINS"]
+    if not a.failure_domains:
+        out.append("  none declared")
+    for d in a.failure_domains:
+        out.append(f"  {d['kind']:10} {d['domain']}: {len(d['down'])} down, {len(d['degraded'])} degraded; "
+                   f"journeys down: {_list(d['journeys'])}")
+
+    out += ["", "AVAILABILITY (ceiling by design vs SLO)"]
+    if not a.availability:
+        out.append("  no journeys or user-facing components")
+    for av in a.availability:
+        slo = "no SLO" if av["slo"] is None else f"SLO {av['slo']:g} %"
+        state = {True: "ok", False: "NOT ATTAINABLE", None: "not judged"}[av["attainable"]]
+        how = av["method"] if av["method"] == "exact" else (
+            f"simulation n={av['samples']}, 95 % CI {av['ci'][0]:.4f}-{av['ci'][1]:.4f}")
+        out.append(f"  {av['target_type']:9} {av['target']}: {av['estimate']:.4f} % ({how}), {slo}: {state}")
+        if av["attainable"] is False and av["top_consumers"]:
+            tc = av["top_consumers"][0]
+            share = f", {tc['budget_share']:g} % of the error budget" if tc.get("budget_share") is not None else ""
+            out.append(f"             largest consumer: {tc['element']} ({tc['availability']:g} %{share})")
+
+    if a.common_cause:
+        out += ["", f"COMMON CAUSE ({len(a.common_cause)})"]
+        out += [f"  {f['detail']}" for f in a.common_cause[:top or None]]
+        if top and len(a.common_cause) > top:
+            out.append(f"  ... {len(a.common_cause) - top} more (see --json)")
+    if a.cascading:
+        out += ["", f"CASCADING RISKS ({len(a.cascading)})"]
+        out += [f"  {f['detail']}" for f in a.cascading[:top or None]]
+        if top and len(a.cascading) > top:
+            out.append(f"  ... {len(a.cascading) - top} more (see --json)")
+
+    out += ["", f"TOP RISKS (of {len(a.risks)})"]
+    for r in a.risks[:top]:
+        flag = " BLOCKING" if r["launch_blocking"] else ""
+        status = "" if r["status"] == "open" else f" [{r['status']}]"
+        out.append(f"  {r['rank']:>3}. [{r['severity']:8} {r['likelihood']}x{r['impact']}={r['score']:>2}]{flag}{status} "
+                   f"{r['title']}  ({r['id']})")
+        out.append(f"       mitigation: {r['mitigation']}")
+        if r.get("override"):
+            out.append(f"       override: {r['override']['reason']}")
+
+    if detail:
+        out += ["", "BLAST RADIUS (every component)"]
+        for cid, b in a.blast_radius.items():
+            out.append(f"  {cid}: down {_list(b.get('down', []), 8)}; degraded {_list(b.get('degraded', []), 8)}")
+
+    if a.stale_decisions:
+        out += ["", "STALE DECISIONS"]
+        out += [f"  {d['id']}: {d['reason']}" for d in a.stale_decisions]
+    if a.assumptions:
+        out += ["", "ASSUMPTIONS (fill these in to sharpen the analysis)"]
+        for asm in a.assumptions:
+            el = f": {_list(asm['elements'])}" if asm["elements"] else ""
+            out.append(f"  - {asm['text']}{el}")
+    return out

@@ -1,0 +1,364 @@
+"""analyze(): SPOFs, failure domains, common cause, cascading, the risk register and the verdict."""
+from __future__ import annotations
+
+import copy
+import sys
+import types
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from analysis_oracle import oracle, reviews
+from prr_app.analysis import analyze, severity
+from prr_app.domain.model import (
+    Acceptance,
+    Component,
+    Dependency,
+    FailureDomain,
+    Journey,
+    Mitigation,
+    RedundancyGroup,
+    Review,
+    Risk,
+)
+from conftest import REALDATA
+
+SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def shop() -> Review:
+    """web -> api -> db (single replica, zone a), api -> cache (soft)."""
+    r = Review()
+    r.add(FailureDomain(id="region", kind="region"))
+    for z in ("a", "b"):
+        r.add(FailureDomain(id=f"zone-{z}", kind="zone", parent="region"))
+    r.add(Component(id="web", user_facing=True, replicas=2, placement=["zone-a", "zone-b"], slo=99.9, tier=1))
+    r.add(Component(id="api", replicas=2, placement=["zone-a", "zone-b"]))
+    r.add(Component(id="db", kind="datastore", replicas=1, placement=["zone-a"]))
+    r.add(Component(id="cache", kind="cache", replicas=1, placement=["zone-b"]))
+    r.add(Dependency("web", "api", timeout_ms=500))
+    r.add(Dependency("api", "db", timeout_ms=200))
+    r.add(Dependency("api", "cache", kind="soft", timeout_ms=50))
+    r.add(Journey(id="checkout", entry=["web"], slo=99.9, critical=True))
+    return r
+
+
+def _spof_keys(a):
+    return {(s["element"], s["element_type"]) for s in a.spofs}
+
+
+def test_contract_keys_and_attributes():
+    a = analyze(shop())
+    d = a.to_dict()
+    for key in ("spofs", "blast_radius", "failure_domains", "availability", "cascading", "risks", "verdict",
+                "assumptions"):
+        assert key in d
+        assert getattr(a, key) is d[key]
+    assert d["verdict"]["verdict"] in ("not-ready", "ready-with-conditions", "ready")
+
+
+def test_spofs_by_disruption_type_with_chain():
+    a = analyze(shop())
+    keys = _spof_keys(a)
+    assert ("db", "component") in keys and ("db#0", "instance") in keys
+    assert ("zone-a", "domain") in keys  # db lives only there
+    assert ("zone-b", "domain") not in keys  # web and api survive on zone-a; the cache is soft
+    assert ("api", "component") in keys
+    assert ("api#0", "instance") not in keys  # 2 replicas, needs 1
+    db = next(s for s in a.spofs if s["element"] == "db")
+    assert db["down"] == ["api", "db", "web"]
+    assert db["journeys"] == ["checkout"]
+    assert db["user_facing_down"] == ["web"]
+    assert db["chain"] == ["db", "api", "web"]
+    inst = next(s for s in a.spofs if s["element"] == "db#0")
+    assert inst["chain"] == ["db#0", "db", "api", "web"]
+    zone = next(s for s in a.spofs if s["element"] == "zone-a")
+    assert zone["chain"] == ["zone-a", "db", "api", "web"]
+    assert {fd["domain"]: fd["down"] for fd in a.failure_domains}["zone-b"] == ["cache"]
+    assert {fd["domain"]: fd["degraded"] for fd in a.failure_domains}["zone-b"] == ["api", "web"]
+
+
+def test_spof_lists_match_the_oracle_on_the_examples(webshop, platform_review):
+    for review in (webshop, platform_review):
+        a = analyze(review)
+        targets = {c.id for c in review.components.values() if c.user_facing}
+        entries = {e for j in review.journeys.values() for e in j.entry}
+        expected = set()
+        for cid, c in review.components.items():
+            down, _ = oracle(review, components=[cid])
+            if down & (targets | entries):
+                expected.add((cid, "component"))
+                if (c.replicas or 1) - 1 < min(c.min_healthy or 1, c.replicas or 1):
+                    expected |= {(f"{cid}#{i}", "instance") for i in range(c.replicas or 1)}
+        for did in review.domains:
+            down, _ = oracle(review, domains=[did])
+            if down & (targets | entries):
+                expected.add((did, "domain"))
+        assert _spof_keys(a) == expected
+
+
+@SETTINGS
+@given(reviews(max_components=8))
+def test_spofs_and_blast_radius_match_the_oracle(review):
+    a = analyze(review, detail=True)
+    marked = {c.id for c in review.components.values() if c.user_facing}
+    if not marked:  # the default: components nothing depends on
+        targets = {cid for cid in review.components if not any(d.target == cid or (
+            d.target in review.groups and cid in review.groups[d.target].members) for d in review.dependencies.values())}
+    else:
+        targets = marked
+    targets |= {e for j in review.journeys.values() for e in j.entry}
+    expected = set()
+    for cid, c in review.components.items():
+        down, degraded = oracle(review, components=[cid])
+        assert a.blast_radius[cid]["down"] == sorted(down)
+        assert a.blast_radius[cid]["degraded"] == sorted(degraded)
+        n = c.replicas or 1
+        k = min(c.min_healthy or 1, n)
+        if down & targets:
+            expected.add((cid, "component"))
+            for i in range(n):
+                if oracle(review, instances=[(cid, i)])[0] & targets:
+                    expected.add((f"{cid}#{i}", "instance"))
+        else:
+            assert n - 1 >= k or not (oracle(review, instances=[(cid, 0)])[0] & targets)
+    for did in review.domains:
+        down, degraded = oracle(review, domains=[did])
+        fd = next(f for f in a.failure_domains if f["domain"] == did)
+        assert (fd["down"], fd["degraded"]) == (sorted(down), sorted(degraded))
+        if down & targets:
+            expected.add((did, "domain"))
+    assert _spof_keys(a) == expected
+    for s in a.spofs:
+        # the chain starts at the failed element, ends on something user-facing, and every step is down
+        chain = s["chain"]
+        assert chain[0] == s["element"]
+        assert chain[-1] in targets
+        assert all(step in s["down"] for step in chain[1:])
+
+
+def test_redundancy_group_and_fallback_protect_against_component_failure():
+    r = shop()
+    r.add(Component(id="db2", kind="datastore", replicas=1, placement=["zone-b"]))
+    r.add(RedundancyGroup(id="dbs", members=["db", "db2"], min_up=1))
+    del r.dependencies["api->db"]
+    r.add(Dependency("api", "dbs", timeout_ms=200))
+    keys = _spof_keys(analyze(r))
+    assert ("db", "component") not in keys and ("zone-a", "domain") not in keys
+    r2 = shop()
+    r2.dependencies["api->db"].fallback = "serve the last known answer"
+    keys = _spof_keys(analyze(r2))
+    assert ("db", "component") not in keys
+    assert ("api", "component") in keys
+
+
+def test_common_cause_findings():
+    r = shop()
+    # replicas all in one zone
+    r.components["api"].placement = ["zone-a"]
+    # a 3-node quorum store with 2 of its 3 nodes in zone-a: losing zone-a leaves 1 < 2
+    r.add(Component(id="quorum", kind="datastore", replicas=3, min_healthy=2, placement=["zone-a", "zone-b"]))
+    r.add(Dependency("api", "quorum", timeout_ms=100))
+    # a redundancy group whose members share a hard dependency
+    for cid in ("p", "s", "net"):
+        r.add(Component(id=cid, placement=["zone-b"] if cid != "p" else ["zone-a"]))
+    r.add(RedundancyGroup(id="pair", members=["p", "s"], min_up=1))
+    r.add(Dependency("p", "net"))
+    r.add(Dependency("s", "net"))
+    r.add(Dependency("web", "pair", timeout_ms=100))
+    a = analyze(r)
+    by_id = {f["id"]: f for f in a.common_cause}
+    assert by_id["common-cause:replicas:api"]["domain"] == "zone-a"
+    assert "common-cause:placement:quorum" in by_id
+    assert by_id["common-cause:placement:quorum"]["domains"] == ["zone-a"]
+    grp = by_id["common-cause:group:pair"]
+    assert grp["shared_dependencies"] == ["net"]
+    risk = a.risk("common-cause:group:pair")
+    assert risk is not None and "net" in risk["mitigation"]
+
+
+def test_cascading_findings():
+    r = Review()
+    chain = [f"s{i}" for i in range(6)]
+    for cid in chain:
+        r.add(Component(id=cid))
+    r.components["s0"].user_facing = True
+    for a_, b_ in zip(chain, chain[1:]):
+        r.add(Dependency(a_, b_, retries=3, backoff=False, timeout_ms=100))
+    r.add(Component(id="store", kind="datastore"))
+    for i in range(5):
+        r.add(Component(id=f"u{i}"))
+        r.add(Dependency(f"u{i}", "store"))  # no timeout, no breaker
+    a = analyze(r)
+    by_id = {f["id"]: f for f in a.cascading}
+    assert by_id["cascade:chain:s0"]["depth"] == 6
+    assert by_id["cascade:chain:s0"]["path"] == chain
+    amp = by_id["cascade:retries:s0"]
+    assert amp["amplification"] == 4 ** 5  # attempts multiply per hop
+    assert amp["path"] == chain
+    assert by_id["cascade:no-timeout:u0"]["targets"] == ["store"]
+    assert by_id["cascade:fan-in:store"]["dependents"] == [f"u{i}" for i in range(5)]
+    risk = a.risk("cascade:retries:s0")
+    assert "backoff" in risk["mitigation"] and "s0 -> s1" in risk["mitigation"]
+
+
+def test_risk_register_scores_and_ranks():
+    a = analyze(shop())
+    assert [r["rank"] for r in a.risks] == list(range(1, len(a.risks) + 1))
+    ids = [r["id"] for r in a.risks]
+    assert len(ids) == len(set(ids))
+    for r in a.risks:
+        assert 1 <= r["likelihood"] <= 5 and 1 <= r["impact"] <= 5
+        assert r["score"] == r["likelihood"] * r["impact"]
+        assert r["severity"] == severity(r["score"])
+        assert r["mitigation"] and r["inputs"]
+        assert r["components"] == sorted(r["components"])
+    keys = [(not r["launch_blocking"], -r["score"]) for r in a.risks]
+    assert keys == sorted(keys)
+    inst = a.risk("spof:instance:db")
+    assert inst["launch_blocking"] is True  # a critical journey goes down
+    assert "second replica of db in zone-b" in inst["mitigation"]
+    assert any("critical journey" in i for i in inst["inputs"])
+    assert severity(25) == "critical" and severity(12) == "high" and severity(6) == "medium" and severity(4) == "low"
+
+
+def test_overrides_acceptance_mitigation_and_manual_risks():
+    r = shop()
+    r.add(Risk(id="spof:instance:db", origin="computed", override_likelihood=1, override_impact=2,
+               override_reason="db is managed with automatic failover", owner="dba"))
+    r.add(Risk(id="spof:component:db", origin="computed",
+               acceptance=Acceptance(by="cto", at="2026-01-01", reason="known", until="2099-01-01")))
+    r.add(Risk(id="spof:domain:zone-a", origin="computed",
+               acceptance=Acceptance(by="cto", at="2020-01-01", reason="old", until="2021-01-01")))
+    r.add(Risk(id="spof:component:api", origin="computed", owner="team"))
+    r.add(Mitigation(id="m1", title="second api deployment", owner="team", due="2026-03-01", status="done",
+                     risks=["spof:component:api"]))
+    r.add(Risk(id="gone", origin="computed", owner="x"))
+    r.add(Risk(id="vendor-lockin", origin="manual", title="Single vendor", likelihood=2, impact=3,
+               components=["db"], launch_blocking=False))
+    a = analyze(r, today="2026-06-01")
+    inst = a.risk("spof:instance:db")
+    assert (inst["likelihood"], inst["impact"], inst["score"]) == (1, 2, 2)
+    assert inst["override"]["reason"] == "db is managed with automatic failover"
+    assert inst["override"]["computed_likelihood"] == inst["computed_likelihood"] != 1
+    assert inst["owner"] == "dba"
+    acc = a.risk("spof:component:db")
+    assert acc["status"] == "accepted" and acc["launch_blocking"] is False and acc["blocking_rule"] is True
+    old = a.risk("spof:domain:zone-a")
+    assert old["acceptance_expired"] is True and old["launch_blocking"] is True
+    assert a.risk("spof:component:api")["status"] == "mitigated"
+    assert a.risk("spof:component:api")["launch_blocking"] is False
+    manual = a.risk("vendor-lockin")
+    assert manual["origin"] == "manual" and manual["score"] == 6 and manual["category"] == "manual"
+    assert [d["id"] for d in a.stale_decisions] == ["gone"]
+    assert "spof:domain:zone-a" in a.verdict["launch_blockers"]
+    assert "spof:component:db" not in a.verdict["launch_blockers"]
+
+
+def test_verdict_rules():
+    # a redundant system with nothing user-facing at risk: ready
+    r = Review()
+    for z in ("a", "b"):
+        r.add(FailureDomain(id=f"z{z}", kind="zone"))
+    r.add(Component(id="web", user_facing=True, replicas=2, placement=["za", "zb"], availability=99.95, slo=99.9))
+    r.add(Component(id="web2", user_facing=False, replicas=2, placement=["za", "zb"], availability=99.99))
+    a = analyze(r)
+    # web itself is a component SPOF (its own failure takes it down) on tier 2 without journeys: not blocking
+    assert a.verdict["verdict"] == "ready-with-conditions"
+    r.add(Risk(id="spof:component:web", origin="computed",
+               acceptance=Acceptance(by="lead", at="2026-01-01", reason="stateless, rolled back in minutes")))
+    assert analyze(r).verdict["verdict"] == "ready"
+    # a critical journey on a single replica: not ready
+    r.add(Component(id="db", replicas=1, placement=["za"]))
+    r.add(Dependency("web", "db", timeout_ms=100))
+    r.add(Journey(id="j", entry=["web"], critical=True))
+    a = analyze(r)
+    assert a.verdict["verdict"] == "not-ready"
+    assert "spof:instance:db" in a.verdict["launch_blockers"]
+
+
+def test_slo_not_attainable_is_a_launch_blocker():
+    r = shop()
+    r.components["db"].availability = 99.0
+    a = analyze(r)
+    av = {x["target"]: x for x in a.availability}
+    assert av["checkout"]["attainable"] is False
+    assert av["checkout"]["top_consumers"][0]["element"] == "db"
+    risk = a.risk("slo:journey:checkout")
+    assert risk["launch_blocking"] and "db" in risk["mitigation"]
+
+
+def test_checklist_blockers_count_when_the_checklist_exists(monkeypatch):
+    class Item:
+        key = "dr.restore-tested@db"
+        title = "Restore tested"
+
+    class Result:
+        blocking_items = [Item()]
+        overall_score = 40.0
+
+    fake = types.ModuleType("prr_app.checklist")
+    fake.evaluate = lambda review: Result()
+    monkeypatch.setitem(sys.modules, "prr_app.checklist", fake)
+    r = Review()
+    r.add(Component(id="web", user_facing=True, replicas=2))
+    r.add(Risk(id="spof:component:web", origin="computed",
+               acceptance=Acceptance(by="lead", at="2026-01-01", reason="ok")))
+    a = analyze(r)
+    assert a.checklist["blockers"] == 1
+    assert a.verdict["verdict"] == "not-ready"
+    assert "dr.restore-tested@db: Restore tested" in " ".join(a.verdict["reasons"])
+
+    def broken(review):
+        raise RuntimeError("template missing")
+
+    fake.evaluate = broken
+    a = analyze(r)
+    assert a.verdict["verdict"] == "ready"
+    assert any(x["id"] == "checklist-unavailable" for x in a.assumptions)
+    del fake.evaluate
+    a = analyze(r)
+    assert a.checklist is None and any(x["id"] == "checklist-not-counted" for x in a.assumptions)
+
+
+def test_assumptions_name_what_to_fill_in():
+    r = Review()
+    r.add(Component(id="a"))
+    r.add(Component(id="b", replicas=2, availability=99.9))
+    r.add(Dependency("a", "b"))
+    a = analyze(r)
+    by_id = {x["id"]: x for x in a.assumptions}
+    assert by_id["replicas-default"]["elements"] == ["a"]
+    assert by_id["availability-default"]["elements"] == ["a"]
+    assert by_id["placement-default"]["elements"] == ["a", "b"]
+    assert by_id["entry-points-default"]["elements"] == ["a"]
+    assert a.summary["user_facing"] == ["a"]
+
+
+def test_analysis_does_not_modify_the_review(platform_review):
+    before = copy.deepcopy(platform_review)
+    analyze(platform_review, detail=True)
+    assert platform_review == before
+
+
+def test_deterministic_for_a_seed(platform_review):
+    assert analyze(platform_review, seed=3).to_dict() == analyze(platform_review, seed=3).to_dict()
+
+
+def test_empty_review():
+    a = analyze(Review())
+    assert a.spofs == [] and a.risks == [] and a.verdict["verdict"] == "ready"
+
+
+@pytest.mark.skipif(not (REALDATA / "online-boutique" / "derived-edges.csv").exists(), reason="no real data")
+def test_online_boutique_redis_cart_is_a_spof():
+    from prr_app.importers.registry import import_paths
+
+    review = import_paths([REALDATA / "online-boutique" / "derived-edges.csv"], "csv").review
+    a = analyze(review)
+    spof = next(s for s in a.spofs if s["element"] == "redis-cart" and s["element_type"] == "component")
+    assert {"cartservice", "checkoutservice", "frontend"} <= set(spof["down"])
+    assert spof["chain"][:4] == ["redis-cart", "cartservice", "frontend", "loadgenerator"] or \
+        spof["chain"][:3] == ["redis-cart", "cartservice", "checkoutservice"]
+    assert ("redis-cart#0", "instance") in _spof_keys(a)
+    assert a.risk("spof:instance:redis-cart")["mitigation"].startswith("Add a second replica of redis-cart")
