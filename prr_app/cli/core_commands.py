@@ -11,14 +11,25 @@ from prr_app.review.document import load_review, save_review
 
 
 def register(sub) -> None:
-    p = sub.add_parser("import", help="build a review from files (JSON, CSV edge list, ...)",
-                       description="Build a new review from one or more files or folders.")
+    names = list(registry.formats())
+    p = sub.add_parser("import", help="build a review from files (Kubernetes, Compose, Backstage, traces, DOT, DSL, CSV, JSON)",
+                       description="Build a review from files or folders: Kubernetes manifests, Docker Compose files "
+                                   "(layered in the order given), Backstage catalog descriptors, Jaeger dependencies, "
+                                   "OpenTelemetry servicegraph metrics, Graphviz DOT, Structurizr DSL, CSV edge lists "
+                                   "or review JSON. The import report (what was inferred from which file and line, "
+                                   "dangling references, what was skipped) is printed and kept in the review. "
+                                   "With --into, re-import into an existing review: the reviewer's work is kept and "
+                                   "the changes are listed.")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to read")
-    p.add_argument("--format", default="auto",
-                   help="input format: auto (default), " + ", ".join(registry.formats()))
-    p.add_argument("-o", "--output", required=True, metavar="REVIEW", help="the review to write (.prr or .json)")
+    p.add_argument("--format", default="auto", choices=["auto"] + names, metavar="FORMAT",
+                   help="input format: auto (default), " + ", ".join(names))
+    p.add_argument("-o", "--output", metavar="REVIEW", help="the review to write (.prr or .json)")
+    p.add_argument("--into", metavar="REVIEW",
+                   help="re-import into this existing review (.prr or .json); written back to it unless -o is given")
+    p.add_argument("--dry-run", action="store_true", help="print the report and the changes; write nothing")
     p.add_argument("--force", action="store_true", help="replace the output file if it exists")
     p.add_argument("--quiet", action="store_true", help="do not print the import report")
+    p.add_argument("--summary", action="store_true", help="print only the report's summary lines")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("export", help="write a review in another format",
@@ -42,15 +53,29 @@ def register(sub) -> None:
 
 
 def cmd_import(args) -> int:
-    out = Path(args.output)
-    if out.exists() and not args.force:
+    if not args.output and not args.into and not args.dry_run:
+        raise PrrError("the review to write is missing: pass -o/--output REVIEW (or --into REVIEW to re-import)")
+    out = Path(args.output) if args.output else (Path(args.into) if args.into else None)
+    if args.output and out.exists() and not args.force and not args.dry_run and \
+            not (args.into and Path(args.into).resolve() == out.resolve()):
         raise PrrError("already exists; pass --force to replace it", file=str(out))
-    result = registry.import_paths(args.paths, args.format)
+    result = registry.import_paths(args.paths, args.format, into=args.into)
+    report = result.report
+    if not args.quiet:
+        lines = report.lines()
+        if args.summary:
+            lines = [lines[0]] + [f"change: {c}" for c in report.changes]
+        for line in lines:
+            print(line)
+        r = result.review
+        print(f"review: {len(r.components)} components, {len(r.dependencies)} dependencies, "
+              f"{len(r.domains)} failure domains, {len(r.journeys)} journeys")
+    if args.dry_run:
+        if not args.quiet:
+            print("dry run: nothing written")
+        return 0
     save_review(result.review, out, overwrite=True)
     if not args.quiet:
-        r = result.review
-        print(f"{result.report.format}: {len(r.components)} components, {len(r.dependencies)} dependencies, "
-              f"{len(r.domains)} failure domains, {len(r.journeys)} journeys")
         print(f"wrote {out}")
     return 0
 

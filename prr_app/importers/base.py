@@ -26,6 +26,11 @@ class ImportReport:
     dangling: list[str] = field(default_factory=list)  # references to names not deployed
     skipped: list[str] = field(default_factory=list)  # what was not used, and why
     warnings: list[str] = field(default_factory=list)
+    #: re-import: the changes that were applied to the existing review
+    changes: list[str] = field(default_factory=list)
+    #: the values this import produced (components, dependencies, domains), so a
+    #: later re-import can tell the reviewer's hand edits from imported values
+    imported: dict = field(default_factory=dict)
 
     def summary(self) -> str:
         parts = [f"{len(self.components)} components", f"{len(self.dependencies)} dependencies"]
@@ -35,6 +40,8 @@ class ImportReport:
             parts.append(f"{len(self.skipped)} skipped")
         if self.warnings:
             parts.append(f"{len(self.warnings)} warnings")
+        if self.changes:
+            parts.append(f"{len(self.changes)} changes to the existing review")
         return f"{self.format}: " + ", ".join(parts)
 
     def to_dict(self) -> dict:
@@ -61,6 +68,7 @@ class ImportReport:
         out += [f"dangling: {d}" for d in self.dangling]
         out += [f"skipped: {s}" for s in self.skipped]
         out += [f"warning: {w}" for w in self.warnings]
+        out += [f"change: {c}" for c in self.changes]
         return out
 
 
@@ -68,3 +76,5 @@ class ImportReport:
 class ImportResult:
     review: Review
     report: ImportReport
+    #: for a re-import into an existing review: the plan that was (or would be) applied
+    plan: object | None = None

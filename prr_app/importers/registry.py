@@ -77,10 +77,19 @@ def expand_paths(paths: list[str | Path]) -> list[Path]:
 
 
 def detect_format(paths: list[Path]) -> str:
+    """The format of ``paths``: the first format that accepts every file.
+
+    Failing that, the format that accepts most of them (the others are left
+    out by :func:`import_paths`, with a reason in the report).
+    """
     fmts = formats()
     for name, fmt in fmts.items():
-        if all(fmt.detect(p) for p in paths):
+        if all(_detect(fmt, p) for p in paths):
             return name
+    counts = {name: sum(1 for p in paths if _detect(fmt, p)) for name, fmt in fmts.items()}
+    best = max(counts, key=lambda n: counts[n]) if counts else None
+    if best is not None and counts[best] > 0:
+        return best
     first = paths[0] if paths else None
     raise PrrError(
         "cannot tell the format; pass --format (one of " + ", ".join(fmts) + ")",
@@ -88,11 +97,72 @@ def detect_format(paths: list[Path]) -> str:
     )
 
 
-def import_paths(paths: list[str | Path], fmt: str = "auto") -> ImportResult:
-    files = expand_paths(paths)
+def _detect(fmt: ImportFormat, path: Path) -> bool:
+    try:
+        return bool(fmt.detect(path))
+    except (OSError, ValueError, UnicodeError):
+        return False
+
+
+def import_paths(paths: list[str | Path], fmt: str | None = "auto", *, into=None,
+                 format: str | None = None) -> ImportResult:  # noqa: A002 - the natural name for callers
+    """Import files and folders; the review plus the import report.
+
+    ``fmt`` (or ``format``): a registered format name, or ``"auto"``/None to
+    detect it. Files named directly are always read; files found in a folder
+    that do not look like the format are left out, with a reason.
+
+    ``into``: an existing :class:`~prr_app.domain.model.Review` (or the path of
+    one) to re-import into. The result's review is then the existing review
+    with the changes applied (the reviewer's work is kept, see
+    :mod:`prr_app.importers.merge`), ``result.plan`` lists the changes, and
+    ``result.report.changes`` says them in words. The input review is not
+    modified.
+    """
+    if format is not None:
+        fmt = format
+    if fmt in (None, "", "auto"):
+        fmt = "auto"
+    if not paths:
+        raise PrrError("no files to import")
     fmts = formats()
-    if fmt == "auto":
-        fmt = detect_format(files)
-    if fmt not in fmts:
+    if fmt != "auto" and fmt not in fmts:
         raise PrrError(f"unknown format {fmt!r}; known: {', '.join(fmts)}")
-    return fmts[fmt].read(files)
+    direct = [Path(p) for p in paths if Path(p).is_file()]
+    files = expand_paths(paths)
+    if fmt == "auto":
+        fmt = detect_format(direct) if direct and len(direct) == len(files) else detect_format(files)
+    chosen = fmts[fmt]
+    use, left_out = [], []
+    for f in files:
+        if f in direct or _detect(chosen, f):
+            use.append(f)
+        else:
+            left_out.append(f)
+    if not use:
+        raise PrrError(f"no {fmt} files found", file=str(files[0]) if files else None)
+    result = chosen.read(use)
+    for f in left_out:
+        other = next((n for n, x in fmts.items() if n != fmt and _detect(x, f)), None)
+        why = f"looks like {other} (import it with --format {other})" if other else "not a recognised input"
+        result.report.skipped.append(f"{f}: not {fmt}: {why}")
+    if left_out:
+        _refresh_record(result)
+    if into is not None:
+        from prr_app.importers import merge
+
+        existing = into
+        if isinstance(into, (str, Path)):
+            from prr_app.review.document import load_review
+
+            existing = load_review(into)
+        result = merge.reimport(existing, result)
+    return result
+
+
+def _refresh_record(result: ImportResult) -> None:
+    """Keep the review's copy of the report in step with late additions."""
+    for rid, rec in list(result.review.imports.items()):
+        if rec.format == result.report.format and rec.sources == result.report.sources:
+            rec.summary = result.report.summary()
+            rec.report = result.report.to_dict()

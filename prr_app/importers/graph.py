@@ -1,0 +1,401 @@
+"""Shared machinery for importers: a review under construction, with evidence.
+
+Every importer feeds a :class:`GraphBuilder`: components and dependencies are
+added together with the evidence that made us infer them ("file:line: what
+was seen"). Evidence has a *strength*: an environment variable that names a
+service is better evidence of a call than a compose ``depends_on``; the
+dependency's type comes from the strongest evidence seen. ``finish()`` returns
+the :class:`ImportResult` with a complete report, validated.
+
+Also here: recognising datastores and hubs from images, names and ports, and
+finding service names inside environment values (``host:port``, URLs,
+connection strings).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from prr_app.domain.model import Component, Dependency, FailureDomain, Review
+from prr_app.domain.validation import check, is_valid_id, make_id
+from prr_app.importers.base import ImportReport, ImportResult, Inferred
+
+#: evidence strengths (higher wins when choosing the dependency type)
+DECLARED = 5  # the format states the dependency (DOT edge, Backstage dependsOn, DSL relationship)
+OBSERVED = 5  # traces / service graph metrics
+ENV = 4  # an environment variable names the target
+NETPOL = 3  # a NetworkPolicy allows the traffic
+GUESS = 2  # a heuristic (e.g. SESSION_REDIS and exactly one redis)
+STARTUP = 1  # compose depends_on / links: start-up order only
+
+
+@dataclass
+class _Dep:
+    source: str
+    target: str
+    kind: str
+    strength: int
+    evidence: list[str] = field(default_factory=list)
+    description: str = ""
+
+
+class GraphBuilder:
+    def __init__(self, fmt: str, sources: list[Path]):
+        self.fmt = fmt
+        self.report = ImportReport(format=fmt, sources=[str(p) for p in sources])
+        self.components: dict[str, Component] = {}
+        self.comp_evidence: dict[str, list[str]] = {}
+        self.deps: dict[tuple[str, str], _Dep] = {}
+        self.domains: dict[str, FailureDomain] = {}
+        self.system_name = ""
+        self.description = ""
+        self._seen_skips: set[str] = set()
+
+    # -- components -------------------------------------------------------
+    def component(self, cid: str, evidence: str, *, name: str = "", kind: str | None = None,
+                  source_file: str = "") -> Component:
+        cid = safe_id(cid)
+        comp = self.components.get(cid)
+        if comp is None:
+            comp = Component(id=cid, name=name or cid, source=f"import:{self.fmt} {source_file}".rstrip())
+            self.components[cid] = comp
+            self.comp_evidence[cid] = []
+        if kind and comp.kind == "service":
+            comp.kind = kind
+        if evidence and evidence not in self.comp_evidence[cid]:
+            self.comp_evidence[cid].append(evidence)
+        return comp
+
+    def evidence(self, cid: str, text: str) -> None:
+        if cid in self.comp_evidence and text not in self.comp_evidence[cid]:
+            self.comp_evidence[cid].append(text)
+
+    def tag(self, cid: str, tag: str) -> None:
+        comp = self.components.get(cid)
+        if comp is not None and tag not in comp.tags:
+            comp.tags.append(tag)
+
+    # -- dependencies -----------------------------------------------------
+    def depend(self, source: str, target: str, kind: str, strength: int, evidence: str,
+               description: str = "") -> bool:
+        """Record that ``source`` depends on ``target``; False for a self-reference."""
+        if source == target:
+            return False
+        key = (source, target)
+        dep = self.deps.get(key)
+        if dep is None:
+            dep = self.deps[key] = _Dep(source, target, kind, strength)
+        elif strength > dep.strength or (strength == dep.strength and _KIND_RANK[kind] > _KIND_RANK[dep.kind]):
+            dep.kind, dep.strength = kind, strength
+        if evidence not in dep.evidence:
+            dep.evidence.append(evidence)
+        if description and not dep.description:
+            dep.description = description
+        return True
+
+    def has_dep(self, source: str, target: str) -> bool:
+        return (source, target) in self.deps
+
+    # -- domains ----------------------------------------------------------
+    def domain(self, did: str, *, name: str = "", kind: str = "other", parent: str | None = None) -> str:
+        did = safe_id(did)
+        if did in self.components:
+            did = safe_id("domain:" + did)
+        if did not in self.domains:
+            self.domains[did] = FailureDomain(id=did, name=name or did, kind=kind, parent=parent)
+        return did
+
+    # -- report -----------------------------------------------------------
+    def read(self, what: str) -> None:
+        self.report.read.append(what)
+
+    def skip(self, what: str) -> None:
+        if what not in self._seen_skips:
+            self._seen_skips.add(what)
+            self.report.skipped.append(what)
+
+    def dangling(self, what: str) -> None:
+        if what not in self.report.dangling:
+            self.report.dangling.append(what)
+
+    def warn(self, what: str) -> None:
+        if what not in self.report.warnings:
+            self.report.warnings.append(what)
+
+    # -- result -----------------------------------------------------------
+    def finish(self, *, file: str | None = None) -> ImportResult:
+        review = Review()
+        review.meta.system_name = (self.system_name or "Imported system")[:200]
+        review.meta.description = self.description
+        # domains first: components may reference them
+        review.domains = dict(self.domains)
+        for did, dom in review.domains.items():
+            if dom.parent is not None and dom.parent not in review.domains:
+                dom.parent = None
+        review.components = dict(self.components)
+        for comp in review.components.values():
+            comp.placement = [d for d in comp.placement if d in review.domains]
+            comp.shared_domains = list(dict.fromkeys(d for d in comp.shared_domains if d in review.domains))
+            if comp.min_healthy is not None and comp.replicas is not None and comp.min_healthy > comp.replicas:
+                comp.min_healthy = comp.replicas
+        for (src, tgt), d in sorted(self.deps.items()):
+            if src not in review.components or tgt not in review.components:
+                continue
+            dep = Dependency(source=src, target=tgt, kind=d.kind, description=d.description[:20000])
+            dep.evidence = list(d.evidence)
+            review.dependencies[dep.id] = dep
+        self.report.components = [Inferred(cid, list(ev)) for cid, ev in sorted(self.comp_evidence.items())]
+        self.report.dependencies = [
+            Inferred(dep_id, list(dep.evidence)) for dep_id, dep in sorted(review.dependencies.items())
+        ]
+        self.report.imported = snapshot(review)
+        rec = self.report.to_record()
+        review.imports[rec.id] = rec
+        check(review, file=file)
+        return ImportResult(review, self.report)
+
+
+_KIND_RANK = {"async": 0, "soft": 1, "hard": 2}
+
+#: Component fields an import sets and a re-import may update (unless edited by hand)
+IMPORTED_FIELDS = ("name", "kind", "description", "owner", "tier", "user_facing", "replicas", "min_healthy",
+                   "placement", "shared_domains", "tags")
+IMPORTED_DEP_FIELDS = ("kind", "description")
+IMPORTED_DOMAIN_FIELDS = ("name", "kind", "parent")
+
+
+def snapshot(review: Review) -> dict:
+    """The values an import produced, kept so a re-import can tell hand edits apart."""
+    return {
+        "components": {cid: {f: _copy(getattr(c, f)) for f in IMPORTED_FIELDS} for cid, c in review.components.items()},
+        "dependencies": {did: {f: getattr(d, f) for f in IMPORTED_DEP_FIELDS} for did, d in review.dependencies.items()},
+        "domains": {did: {f: getattr(d, f) for f in IMPORTED_DOMAIN_FIELDS} for did, d in review.domains.items()},
+    }
+
+
+def _copy(v):
+    return list(v) if isinstance(v, list) else v
+
+
+def safe_id(text: str) -> str:
+    text = str(text)
+    return text if is_valid_id(text) else make_id(text)
+
+
+def rel(path: Path, base: Path | None = None) -> str:
+    """A short, stable name for a file in evidence."""
+    path = Path(path)
+    if base is not None:
+        try:
+            return str(path.relative_to(base))
+        except ValueError:
+            pass
+    return str(path)
+
+
+def common_base(paths: list[Path]) -> Path | None:
+    """The folder holding all ``paths`` (used to shorten names in evidence)."""
+    parents = [Path(p).resolve().parent for p in paths]
+    if not parents:
+        return None
+    base = parents[0]
+    for p in parents[1:]:
+        while base != base.parent and not _is_under(p, base):
+            base = base.parent
+    return base
+
+
+def _is_under(p: Path, base: Path) -> bool:
+    try:
+        p.relative_to(base)
+        return True
+    except ValueError:
+        return False
+
+
+def short_names(paths: list[Path]) -> dict[Path, str]:
+    """Each path named relative to the folder that holds them all."""
+    base = common_base(paths)
+    out = {}
+    for p in paths:
+        try:
+            out[p] = str(Path(p).resolve().relative_to(base)) if base else str(p)
+        except ValueError:
+            out[p] = str(p)
+    return out
+
+
+# ------------------------------------------------------------ recognising kinds
+#: (pattern on image / name, component kind, tag)
+_TECH = [
+    (r"redis|valkey|keydb|dragonfly", "datastore", "redis"),
+    (r"memcache", "cache", "memcached"),
+    (r"postgres|postgis|timescale|cockroach|yugabyte", "datastore", "postgres"),
+    (r"mysql|mariadb|percona|tidb|vitess", "datastore", "mysql"),
+    (r"mongo", "datastore", "mongodb"),
+    (r"cassandra|scylla", "datastore", "cassandra"),
+    (r"elasticsearch|opensearch|solr", "datastore", "search"),
+    (r"couchdb|couchbase|dynamo|neo4j|influxdb|clickhouse|minio|etcd", "datastore", "store"),
+    (r"kafka|redpanda", "queue", "kafka"),
+    (r"rabbitmq|activemq|artemis|nats|pulsar|nsq|zeromq|sqs|pubsub", "queue", "messaging"),
+    (r"envoy|nginx|traefik|haproxy|kong|istio-ingress|ingress-nginx|caddy|apisix|edge-router|frontend-proxy|gateway", "gateway", "proxy"),
+    (r"keycloak|dex|hydra|oauth2-proxy|authelia", "identity", "identity"),
+]
+_TECH_RE = [(re.compile(p), k, t) for p, k, t in _TECH]
+#: hubs with a huge fan-in that should not swamp the findings (README trap 6)
+_HUBS = [
+    (re.compile(r"otel-?col|opentelemetry-collector|jaeger|zipkin|tempo|prometheus|grafana|loki|"
+                r"opamp|fluent|logstash|vector|datadog|newrelic|telemetry|otlp|alloy|victoria"), "telemetry"),
+    (re.compile(r"flagd|unleash|launchdarkly|growthbook|config-?server|configserver|feature-?flag"), "config"),
+    (re.compile(r"consul|eureka|zookeeper|coredns|kube-dns|nacos|service-?registry|discovery"), "discovery"),
+]
+_DB_PORTS = {
+    6379: ("datastore", "redis"), 5432: ("datastore", "postgres"), 3306: ("datastore", "mysql"),
+    27017: ("datastore", "mongodb"), 9042: ("datastore", "cassandra"), 11211: ("cache", "memcached"),
+    9092: ("queue", "kafka"), 5672: ("queue", "messaging"), 4222: ("queue", "messaging"),
+    9200: ("datastore", "search"), 2181: ("datastore", "store"),
+}
+
+
+def recognise(name: str, image: str = "", ports: list[int] | tuple = ()) -> tuple[str | None, list[str], str]:
+    """(kind or None, tags, why) guessed from an image, a name and ports."""
+    img = (image or "").lower()
+    # the image's repository name (without registry and tag) says most
+    repo = img.rsplit("/", 1)[-1].split("@")[0].split(":")[0]
+    tags: list[str] = []
+    kind = None
+    why = ""
+    for rx, k, t in _TECH_RE:
+        hit = rx.search(repo) or (not repo and rx.search(name.lower()))
+        if hit:
+            kind, why = k, f"image {image}" if repo else f"name {name}"
+            tags.append(t)
+            break
+    if kind is None:
+        # name-based second chance: "cart-db", "redis-cart", "orders-db"
+        low = name.lower()
+        for rx, k, t in _TECH_RE:
+            if rx.search(low):
+                kind, why = k, f"name {name}"
+                tags.append(t)
+                break
+    if kind is None:
+        for p in ports:
+            if p in _DB_PORTS:
+                kind, t = _DB_PORTS[p]
+                why = f"port {p}"
+                tags.append(t)
+                break
+    if kind is None and re.search(r"(^|[-_])(db|database|sql)($|[-_])", name.lower()):
+        kind, why = "datastore", f"name {name}"
+    for rx, t in _HUBS:
+        if rx.search(name.lower()) or (repo and rx.search(repo)):
+            tags.append(t)
+            if kind == "gateway" and t != "telemetry":
+                pass
+            break
+    return kind, tags, why
+
+
+def hub_tag(comp: Component) -> str | None:
+    for t in ("telemetry", "config", "discovery"):
+        if t in comp.tags:
+            return t
+    return None
+
+
+def dependency_type(target: Component) -> tuple[str, str]:
+    """The dependency type a call to ``target`` most likely has, and the edge kind word."""
+    hub = hub_tag(target)
+    if hub == "telemetry":
+        return "soft", "telemetry"
+    if hub == "config":
+        return "soft", "config"
+    if target.kind == "queue":
+        return "async", "queue"
+    if target.kind in ("datastore", "cache"):
+        return "hard", "datastore"
+    if hub == "discovery":
+        return "hard", "discovery"
+    return "hard", "call"
+
+
+# ------------------------------------------------------- host names in values
+#: env var names that hold an address of another service
+ADDRESS_NAME = re.compile(
+    r"(ADDR|ADDRESS|HOST|HOSTNAME|HOSTS|URL|URI|ENDPOINT|SERVER|SERVERS|SERVICE|BROKER|BROKERS|DSN|"
+    r"CONNECTION|CONN|CONNECTION_STRING|TARGET|UPSTREAM|BACKEND|REDIS|MONGO|MONGODB|"
+    r"POSTGRES|MYSQL|KAFKA|AMQP|RABBIT|RABBITMQ|NATS|MEMCACHED|ELASTICSEARCH|ZIPKIN|JAEGER|OTLP)S?$",
+    re.IGNORECASE,
+)
+_URL_HOST = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://(?:[^@/\s]*@)?\[?([A-Za-z0-9_.-]+)")
+_HOST_PORT = re.compile(r"(?:^|[\s,;=(@/\"'])([A-Za-z0-9_][A-Za-z0-9_.-]*):(\d{1,5})\b")
+_KV_HOST = re.compile(r"(?:^|[\s;?&])(?:host|hostname|server|data source|address|addr)\s*=\s*([A-Za-z0-9_][A-Za-z0-9_.-]*)",
+                      re.IGNORECASE)
+_BARE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+_NOT_HOSTS = {"localhost", "0.0.0.0", "127.0.0.1", "::", "true", "false", "none", "null", "*"}
+
+
+@dataclass
+class HostRef:
+    host: str  # the host as written
+    short: str  # its first label for cluster-local names ("cart.shop.svc.cluster.local" -> "cart")
+    how: str  # "url", "host:port", "key=value", "value"
+    local: bool  # a cluster-local or bare name (not an external FQDN or IP)
+
+
+def host_refs(value: str, *, bare_ok: bool) -> list[HostRef]:
+    """Host names in an environment value or argument.
+
+    ``bare_ok``: a value that is just a name counts as a host (the variable is
+    named like an address, e.g. ``FLAGD_HOST=flagd``).
+    """
+    if not value or len(value) > 4096:
+        return []
+    out: list[HostRef] = []
+    seen: set[str] = set()
+
+    def add(host: str, how: str) -> None:
+        h = host.strip(".").lower()
+        if not h or h in seen or h in _NOT_HOSTS or re.fullmatch(r"[0-9.]+", h):
+            return
+        seen.add(h)
+        labels = h.split(".")
+        local = len(labels) == 1 or ".svc" in h or h.endswith(".local") or h.endswith(".internal") \
+            or (len(labels) == 2 and not _looks_public_tld(labels[1]))
+        out.append(HostRef(host, labels[0], how, local))
+
+    for m in _URL_HOST.finditer(value):
+        add(m.group(1), "url")
+    for m in _HOST_PORT.finditer(value):
+        if not re.fullmatch(r"[0-9]+", m.group(1)):
+            add(m.group(1), "host:port")
+    for m in _KV_HOST.finditer(value):
+        add(m.group(1), "key=value")
+    if bare_ok and _BARE.match(value.strip()) and not out:
+        add(value.strip(), "value")
+    # comma-separated lists of host:port are covered by _HOST_PORT
+    return out
+
+
+_PUBLIC_TLDS = {"com", "org", "net", "io", "dev", "app", "cloud", "co", "ai", "edu", "gov", "de", "uk", "fr",
+                "us", "eu", "info", "biz", "me", "tv"}
+
+
+def _looks_public_tld(label: str) -> bool:
+    return label in _PUBLIC_TLDS
+
+
+def close_match(name: str, candidates) -> str | None:
+    """A unique near-identical name (``cart`` vs ``carts``), or None."""
+    name = name.lower()
+    hits = []
+    for c in candidates:
+        lc = c.lower()
+        if lc == name:
+            return c
+        if lc in (name + "s", name + "es") or name in (lc + "s", lc + "es") or lc.replace("-", "") == name.replace("-", "") \
+                or lc.replace("_", "-") == name.replace("_", "-"):
+            hits.append(c)
+    return hits[0] if len(hits) == 1 else None

@@ -1,0 +1,784 @@
+"""Kubernetes manifests: workloads, Services, HPAs, PDBs, NetworkPolicies.
+
+What becomes what:
+
+* Deployments, StatefulSets, DaemonSets, ReplicaSets, ReplicationControllers
+  and bare Pods become components (``replicas`` missing means 1; a
+  HorizontalPodAutoscaler's ``minReplicas`` raises the floor). Images, ports
+  and names recognise datastores, caches and queues; telemetry, config and
+  discovery hubs are tagged.
+* A Service maps its name to the workloads it selects. An environment value
+  that names a Service (``host:port``, a URL, a connection string, or just
+  the name in a variable named like an address: ``*_ADDR``, ``*_HOST``...)
+  is a dependency. ``$(VAR)`` references and ConfigMap values are resolved.
+* NetworkPolicy ingress/egress allow-lists between pods corroborate those
+  dependencies, or, alone, are weaker evidence of one.
+* topologySpreadConstraints and podAntiAffinity on the zone or hostname key
+  place instances on distinct (assumed) zones or nodes; a nodeSelector or
+  required node affinity on a zone places them in the named zone.
+* PodDisruptionBudgets are checked: one whose maxUnavailable is at least the
+  replica count (or whose minAvailable is 0) protects nothing.
+* Everything else is listed as skipped, with the reason; names that point at
+  nothing deployed are listed as dangling.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from prr_app.errors import PrrError
+from prr_app.importers import safe_yaml as sy
+from prr_app.importers.graph import (
+    ADDRESS_NAME,
+    ENV,
+    GUESS,
+    NETPOL,
+    GraphBuilder,
+    close_match,
+    dependency_type,
+    host_refs,
+    recognise,
+    short_names,
+)
+
+WORKLOAD_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Pod",
+                  "DeploymentConfig", "Rollout"}
+BATCH_KINDS = {"Job", "CronJob"}
+QUIET_KINDS = {"Namespace", "ServiceAccount", "Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding",
+               "Secret", "CustomResourceDefinition", "PersistentVolumeClaim", "PersistentVolume", "StorageClass",
+               "LimitRange", "ResourceQuota", "PriorityClass", "EndpointSlice", "Endpoints",
+               "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"}
+ZONE_KEYS = {"topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone"}
+REGION_KEYS = {"topology.kubernetes.io/region", "failure-domain.beta.kubernetes.io/region"}
+HOST_KEYS = {"kubernetes.io/hostname"}
+ASSUMED_ZONES = 3
+
+
+@dataclass
+class _Obj:
+    kind: str
+    name: str
+    ns: str
+    body: dict
+    file: str
+    line: int
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass
+class _Workload:
+    obj: _Obj
+    cid: str = ""
+    labels: dict = field(default_factory=dict)
+    containers: list = field(default_factory=list)  # (container dict, is_init)
+    pod_spec: dict = field(default_factory=dict)
+
+
+def looks_like_kubernetes(path: Path) -> bool:
+    if path.suffix.lower() not in (".yaml", ".yml", ".json"):
+        return False
+    head = _head(path)
+    return bool(re.search(r"(?m)^\s*[\"']?apiVersion[\"']?\s*:", head) and re.search(r"(?m)^\s*[\"']?kind[\"']?\s*:", head)
+                and "backstage.io" not in head)
+
+
+def _head(path: Path, n: int = 8192) -> str:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(n).decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def read_kubernetes(paths: list[Path]) -> ImportResultT:
+    return _K8sImport(paths).run()
+
+
+class _K8sImport:
+    def __init__(self, paths: list[Path]):
+        self.paths = [Path(p) for p in paths]
+        self.names = short_names(self.paths)
+        self.b = GraphBuilder("kubernetes", self.paths)
+        self.objs: list[_Obj] = []
+
+    # ------------------------------------------------------------ reading
+    def run(self):
+        b = self.b
+        for path in self.paths:
+            fname = self.names[path]
+            warnings: list[str] = []
+            docs = sy.load_file(path, warnings=warnings)
+            for w in warnings:
+                b.warn(w.replace(str(path), fname, 1))
+            n_objs = 0
+            for doc in docs:
+                if doc.value is None:
+                    continue
+                n_objs += self._collect(doc.value, fname, doc.line, f"document {doc.index + 1}")
+            b.read(f"{fname}: {len(docs)} YAML document(s), {n_objs} object(s)")
+        if not self.objs:
+            raise PrrError("no Kubernetes objects (apiVersion/kind) found", file=str(self.paths[0]) if self.paths else None)
+        self._build()
+        first = self.paths[0]
+        b.system_name = self._system_name() or first.stem
+        return b.finish(file=str(first))
+
+    def _collect(self, value, fname: str, line: int, what: str, depth: int = 0) -> int:
+        if not isinstance(value, dict):
+            self.b.skip(f"{fname}:{line}: {what} is not a mapping")
+            return 0
+        kind = sy.text(value.get("kind"))
+        if kind == "List" or (kind.endswith("List") and isinstance(value.get("items"), list)):
+            items = value.get("items")
+            if not isinstance(items, list):
+                self.b.skip(f"{fname}:{line}: {kind} without items")
+                return 0
+            n = 0
+            for i, item in enumerate(items):
+                if depth < 3:
+                    n += self._collect(item, fname, sy.line_of(items, i, line), f"{kind} item {i + 1}", depth + 1)
+            return n
+        meta = value.get("metadata")
+        name = sy.text(meta.get("name")) if isinstance(meta, dict) else ""
+        if not kind:
+            self.b.skip(f"{fname}:{line}: {what} has no kind")
+            return 0
+        if not name:
+            gen = sy.text(meta.get("generateName")) if isinstance(meta, dict) else ""
+            if not gen:
+                self.b.skip(f"{fname}:{line}: {kind} without metadata.name")
+                return 0
+            name = gen.rstrip("-")
+        ns = sy.text(meta.get("namespace")) or "default"
+        line = getattr(value, "line", line) or line
+        self.objs.append(_Obj(kind, name, ns, value, fname, line))
+        return 1
+
+    def _system_name(self) -> str:
+        nss = sorted({o.ns for o in self.objs if o.kind in WORKLOAD_KINDS and o.ns != "default"})
+        return nss[0] if len(nss) == 1 else ""
+
+    # ------------------------------------------------------------ building
+    def _build(self) -> None:
+        b = self.b
+        by_kind: dict[str, list[_Obj]] = {}
+        for o in self.objs:
+            by_kind.setdefault(o.kind, []).append(o)
+        self.configmaps = {(o.ns, o.name): o for o in by_kind.get("ConfigMap", [])}
+        # workloads
+        self.workloads: list[_Workload] = []
+        taken: dict[str, _Obj] = {}
+        name_count: dict[str, set] = {}
+        for o in self.objs:
+            if o.kind in WORKLOAD_KINDS:
+                name_count.setdefault(o.name, set()).add(o.ns)
+        for o in self.objs:
+            if o.kind in WORKLOAD_KINDS:
+                w = self._workload(o, name_count, taken)
+                if w is not None:
+                    self.workloads.append(w)
+            elif o.kind in BATCH_KINDS:
+                b.skip(f"{o.where}: {o.kind} {o.name}: batch work, not a serving component")
+            elif o.kind in QUIET_KINDS or o.kind in ("ConfigMap", "Service", "HorizontalPodAutoscaler",
+                                                     "PodDisruptionBudget", "NetworkPolicy", "Ingress"):
+                if o.kind in QUIET_KINDS:
+                    b.skip(f"{o.where}: {o.kind} {o.name}: says nothing about components or dependencies")
+            else:
+                b.skip(f"{o.where}: {o.kind} {o.name}: kind not used by the importer")
+        self.by_id = {w.cid: w for w in self.workloads}
+        self._services(by_kind.get("Service", []))
+        self._hpas(by_kind.get("HorizontalPodAutoscaler", []))
+        self._placement()
+        self._pdbs(by_kind.get("PodDisruptionBudget", []))
+        self._env_dependencies()
+        self._netpols(by_kind.get("NetworkPolicy", []))
+        self._ingresses(by_kind.get("Ingress", []))
+        self._guesses()
+
+    def _workload(self, o: _Obj, name_count, taken) -> _Workload | None:
+        b = self.b
+        spec = o.body.get("spec")
+        if not isinstance(spec, dict):
+            b.skip(f"{o.where}: {o.kind} {o.name}: no spec")
+            return None
+        if o.kind == "Pod":
+            pod_spec, labels = spec, sy.get_path(o.body, "metadata", "labels")
+        else:
+            pod_spec = sy.get_path(spec, "template", "spec")
+            labels = sy.get_path(spec, "template", "metadata", "labels")
+            if not isinstance(pod_spec, dict):
+                b.skip(f"{o.where}: {o.kind} {o.name}: no pod template")
+                return None
+        cid = o.name if len(name_count.get(o.name, ())) == 1 else f"{o.ns}/{o.name}"
+        if cid in taken:
+            cid = f"{cid}-{o.kind.lower()}"
+        taken[cid] = o
+        w = _Workload(o, cid, _str_map(labels), [], pod_spec)
+        for key, is_init in (("containers", False), ("initContainers", True)):
+            cs = pod_spec.get(key)
+            if isinstance(cs, list):
+                w.containers += [(c, is_init) for c in cs if isinstance(c, dict)]
+        images = [sy.text(c.get("image")) for c, init in w.containers if not init]
+        ports = []
+        for c, init in w.containers:
+            if init:
+                continue
+            for p in c.get("ports") or [] if isinstance(c.get("ports"), list) else []:
+                if isinstance(p, dict):
+                    try:
+                        ports.append(int(str(p.get("containerPort"))))
+                    except ValueError:
+                        pass
+        kind, tags, why = None, [], ""
+        for img in images or [""]:
+            kind, tags, why = recognise(o.name, img, ports)
+            if kind or tags:
+                break
+        comp = b.component(cid, f"{o.where}: {o.kind} {o.name}" + (f" in namespace {o.ns}" if o.ns != "default" else ""),
+                           name=o.name, kind=kind, source_file=o.file)
+        for t in tags:
+            b.tag(cid, t)
+        if why and kind:
+            b.evidence(cid, f"{o.where}: kind {kind} from {why}")
+        if o.kind == "DaemonSet":
+            comp.replicas = None
+            b.evidence(cid, f"{o.where}: DaemonSet: one instance per node (count unknown)")
+        elif o.kind == "Pod":
+            comp.replicas = 1
+        else:
+            raw = spec.get("replicas")
+            try:
+                n = sy.as_int(raw, file=o.file, line=spec.line_of("replicas") if isinstance(spec, sy.YMap) else None,
+                              what="spec.replicas", minimum=0)
+            except PrrError as e:
+                b.warn(str(e) + "; using 1")
+                n = 1
+            if n is None:
+                comp.replicas = 1
+                b.evidence(cid, f"{o.where}: spec.replicas not set: 1 replica")
+            elif n == 0:
+                comp.replicas = 1
+                b.warn(f"{o.where}: {o.name} is scaled to 0 replicas; counted as 1")
+            else:
+                comp.replicas = min(n, 100000)
+                b.evidence(cid, f"{o.file}:{_line(spec, 'replicas', o.line)}: replicas {n}")
+        if o.ns != "default":
+            b.tag(cid, f"namespace:{o.ns}")
+        return w
+
+    def _services(self, services: list[_Obj]) -> None:
+        b = self.b
+        #: (namespace, service name) -> component ids behind it
+        self.svc: dict[tuple[str, str], list[str]] = {}
+        self.svc_obj: dict[tuple[str, str], _Obj] = {}
+        for o in services:
+            spec = o.body.get("spec") if isinstance(o.body.get("spec"), dict) else {}
+            sel = _str_map(spec.get("selector"))
+            typ = sy.text(spec.get("type"))
+            self.svc_obj[(o.ns, o.name)] = o
+            if typ == "ExternalName" or (not sel and spec.get("externalName")):
+                ext = sy.text(spec.get("externalName"))
+                cid = self._free_id(o.name, o.ns)
+                b.component(cid, f"{o.where}: Service {o.name} (ExternalName {ext})", name=o.name, kind="external_api",
+                            source_file=o.file)
+                self.svc[(o.ns, o.name)] = [cid]
+                continue
+            if not sel:
+                cid = self._free_id(o.name, o.ns)
+                b.component(cid, f"{o.where}: Service {o.name} without a selector (endpoints managed elsewhere)",
+                            name=o.name, kind="external_api", source_file=o.file)
+                self.svc[(o.ns, o.name)] = [cid]
+                continue
+            hits = [w.cid for w in self.workloads if w.obj.ns == o.ns and _matches(sel, w.labels)]
+            if not hits:
+                b.dangling(f"{o.where}: Service {o.name} selects {_fmt_sel(sel)}, which no workload in these files carries")
+                continue
+            self.svc[(o.ns, o.name)] = hits
+            for cid in hits:
+                b.evidence(cid, f"{o.where}: behind Service {o.name}")
+                if sy.text(spec.get("type")) in ("LoadBalancer", "NodePort"):
+                    b.components[cid].user_facing = True
+                    b.evidence(cid, f"{o.where}: Service {o.name} of type {typ}: reachable from outside the cluster")
+
+    def _free_id(self, name: str, ns: str) -> str:
+        cid = name if name not in self.b.components else f"{ns}/{name}"
+        if cid in self.b.components:
+            cid = f"{cid}-service"
+        return cid
+
+    def _hpas(self, hpas: list[_Obj]) -> None:
+        b = self.b
+        for o in hpas:
+            spec = o.body.get("spec")
+            ref = sy.get_path(spec, "scaleTargetRef") if isinstance(spec, dict) else None
+            if not isinstance(ref, dict):
+                b.skip(f"{o.where}: HorizontalPodAutoscaler {o.name}: no scaleTargetRef")
+                continue
+            tname, tkind = sy.text(ref.get("name")), sy.text(ref.get("kind"))
+            w = self._find_workload(tname, o.ns, tkind)
+            if w is None:
+                near = close_match(tname, [x.obj.name for x in self.workloads if x.obj.ns == o.ns])
+                hint = f" (did you mean {near}? not applied)" if near else ""
+                b.dangling(f"{o.where}: HorizontalPodAutoscaler {o.name} scales {tkind or 'workload'} {tname}, "
+                           f"which is not in these files{hint}")
+                continue
+            try:
+                mn = sy.as_int(spec.get("minReplicas"), file=o.file, line=_line(spec, "minReplicas", o.line),
+                               what="minReplicas", minimum=0)
+            except PrrError as e:
+                b.warn(str(e))
+                continue
+            mn = 1 if mn is None else mn
+            comp = b.components[w.cid]
+            if comp.replicas is not None and mn > comp.replicas:
+                b.evidence(w.cid, f"{o.file}:{_line(spec, 'minReplicas', o.line)}: HorizontalPodAutoscaler {o.name} "
+                                  f"minReplicas {mn} raises replicas from {comp.replicas}")
+                comp.replicas = mn
+            else:
+                b.evidence(w.cid, f"{o.file}:{_line(spec, 'minReplicas', o.line)}: HorizontalPodAutoscaler {o.name} "
+                                  f"minReplicas {mn}")
+            b.tag(w.cid, "autoscaled")
+
+    def _find_workload(self, name: str, ns: str, kind: str = "") -> _Workload | None:
+        for w in self.workloads:
+            if w.obj.name == name and w.obj.ns == ns and (not kind or w.obj.kind == kind):
+                return w
+        for w in self.workloads:
+            if w.obj.name == name and w.obj.ns == ns:
+                return w
+        return None
+
+    def _placement(self) -> None:
+        b = self.b
+        for w in self.workloads:
+            comp = b.components[w.cid]
+            spec = w.pod_spec
+            where = w.obj.where
+            zone_spread = host_spread = False
+            hard = {"zone": False, "host": False}
+            for i, c in enumerate(spec.get("topologySpreadConstraints") or []
+                                  if isinstance(spec.get("topologySpreadConstraints"), list) else []):
+                if not isinstance(c, dict):
+                    continue
+                key = sy.text(c.get("topologyKey"))
+                strict = sy.text(c.get("whenUnsatisfiable")) != "ScheduleAnyway"
+                if key in ZONE_KEYS:
+                    zone_spread = True
+                    hard["zone"] |= strict
+                elif key in HOST_KEYS:
+                    host_spread = True
+                    hard["host"] |= strict
+            anti = sy.get_path(spec, "affinity", "podAntiAffinity")
+            if isinstance(anti, dict):
+                for mode, strict in (("requiredDuringSchedulingIgnoredDuringExecution", True),
+                                     ("preferredDuringSchedulingIgnoredDuringExecution", False)):
+                    terms = anti.get(mode)
+                    for t in terms if isinstance(terms, list) else []:
+                        if not isinstance(t, dict):
+                            continue
+                        term = t.get("podAffinityTerm") if isinstance(t.get("podAffinityTerm"), dict) else t
+                        key = sy.text(term.get("topologyKey"))
+                        if key in ZONE_KEYS:
+                            zone_spread = True
+                            hard["zone"] |= strict
+                        elif key in HOST_KEYS:
+                            host_spread = True
+                            hard["host"] |= strict
+            pinned = self._pinned_zones(spec)
+            cluster = b.domain("cluster", name="Kubernetes cluster", kind="cluster")
+            comp.shared_domains.append(cluster)
+            n = comp.replicas or 1
+            if pinned:
+                doms = [b.domain(f"zone:{z}", name=z, kind="zone") for z in pinned]
+                comp.placement = doms
+                b.evidence(w.cid, f"{where}: node selection pins it to zone(s) {', '.join(pinned)}")
+            elif zone_spread:
+                doms = [b.domain(f"zone-{i + 1}", name=f"zone {i + 1} (assumed)", kind="zone")
+                        for i in range(min(n, ASSUMED_ZONES))]
+                comp.placement = doms
+                b.tag(w.cid, "spread:zone")
+                b.evidence(w.cid, f"{where}: spread across zones ({'required' if hard['zone'] else 'preferred'}); "
+                                  f"zone names are not in the manifests, so {len(doms)} assumed zone(s) are used")
+            elif host_spread:
+                doms = [b.domain(f"node:{w.cid}-{i + 1}", name=f"node {i + 1} of {w.obj.name} (assumed)", kind="host")
+                        for i in range(min(n, 100))]
+                comp.placement = doms
+                b.tag(w.cid, "spread:host")
+                b.evidence(w.cid, f"{where}: one instance per node ({'required' if hard['host'] else 'preferred'}); "
+                                  "zones are not stated")
+            if (zone_spread or host_spread) and not (hard["zone"] or hard["host"]):
+                b.warn(f"{where}: {w.obj.name} only prefers to spread (ScheduleAnyway / preferred anti-affinity): "
+                       "the scheduler may still pack its replicas together")
+
+    @staticmethod
+    def _pinned_zones(spec: dict) -> list[str]:
+        zones: list[str] = []
+        ns = spec.get("nodeSelector")
+        if isinstance(ns, dict):
+            for k in ZONE_KEYS:
+                if sy.text(ns.get(k)):
+                    zones.append(sy.text(ns.get(k)))
+        terms = sy.get_path(spec, "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution",
+                            "nodeSelectorTerms")
+        for t in terms if isinstance(terms, list) else []:
+            exprs = t.get("matchExpressions") if isinstance(t, dict) else None
+            for e in exprs if isinstance(exprs, list) else []:
+                if isinstance(e, dict) and sy.text(e.get("key")) in ZONE_KEYS and sy.text(e.get("operator")) == "In":
+                    vals = e.get("values")
+                    zones += [sy.text(v) for v in vals if sy.text(v)] if isinstance(vals, list) else []
+        return list(dict.fromkeys(zones))[:20]
+
+    def _pdbs(self, pdbs: list[_Obj]) -> None:
+        b = self.b
+        for o in pdbs:
+            spec = o.body.get("spec") if isinstance(o.body.get("spec"), dict) else {}
+            sel = _str_map(sy.get_path(spec, "selector", "matchLabels"))
+            hits = [w for w in self.workloads if w.obj.ns == o.ns and sel and _matches(sel, w.labels)]
+            if not hits:
+                b.dangling(f"{o.where}: PodDisruptionBudget {o.name} selects {_fmt_sel(sel) or 'nothing'}, "
+                           "which no workload in these files carries")
+                continue
+            for w in hits:
+                comp = b.components[w.cid]
+                n = comp.replicas or 1
+                mu, ma = spec.get("maxUnavailable"), spec.get("minAvailable")
+                verdict = None
+                if mu is not None:
+                    k = _abs_count(mu, n)
+                    if k is None:
+                        b.warn(f"{o.where}: PodDisruptionBudget {o.name}: maxUnavailable {sy.text(mu)!r} is not a number or percentage")
+                        continue
+                    if k >= n:
+                        verdict = f"maxUnavailable {sy.text(mu)} >= {n} replica(s): it protects nothing"
+                    else:
+                        verdict = f"maxUnavailable {sy.text(mu)} of {n} replica(s)"
+                elif ma is not None:
+                    k = _abs_count(ma, n, up=True)
+                    if k is None:
+                        b.warn(f"{o.where}: PodDisruptionBudget {o.name}: minAvailable {sy.text(ma)!r} is not a number or percentage")
+                        continue
+                    if k <= 0:
+                        verdict = f"minAvailable {sy.text(ma)}: it protects nothing"
+                    elif k >= n:
+                        verdict = f"minAvailable {sy.text(ma)} of {n} replica(s): blocks every voluntary eviction (node drains will hang)"
+                    else:
+                        verdict = f"minAvailable {sy.text(ma)} of {n} replica(s)"
+                if verdict is None:
+                    continue
+                b.evidence(w.cid, f"{o.where}: PodDisruptionBudget {o.name}: {verdict}")
+                if "protects nothing" in verdict or "blocks every" in verdict:
+                    b.warn(f"{o.where}: PodDisruptionBudget {o.name} on {w.obj.name}: {verdict}")
+                    b.tag(w.cid, "pdb:ineffective")
+                else:
+                    b.tag(w.cid, "pdb")
+
+    # ----------------------------------------------------------- env vars
+    def _env_dependencies(self) -> None:
+        b = self.b
+        container_names: dict[str, str] = {}
+        for w in self.workloads:
+            for c, _ in w.containers:
+                cn = sy.text(c.get("name"))
+                if cn and cn != w.obj.name:
+                    container_names.setdefault(cn, w.obj.name)
+        self.container_names = container_names
+        for w in self.workloads:
+            for c, is_init in w.containers:
+                cname = sy.text(c.get("name")) or "?"
+                env = self._env_of(w, c)
+                label = "init container " if is_init else ""
+                for var, (value, file, line) in env.items():
+                    self._env_ref(w, var, value, f"{file}:{line}: {label}{cname} env {var}={_clip(value)}")
+                for key in ("args", "command"):
+                    vals = c.get(key)
+                    if isinstance(vals, list):
+                        for i, a in enumerate(vals):
+                            s = sy.text(a)
+                            if s:
+                                self._arg_ref(w, s, f"{w.obj.file}:{sy.line_of(vals, i, w.obj.line)}: "
+                                                    f"{label}{cname} {key} {_clip(s)}")
+
+    def _env_of(self, w: _Workload, c: dict) -> dict[str, tuple[str, str, int]]:
+        """The container's environment: name -> (value, file, line), $(VAR) resolved."""
+        out: dict[str, tuple[str, str, int]] = {}
+        f = w.obj.file
+        ef = c.get("envFrom")
+        for i, src in enumerate(ef if isinstance(ef, list) else []):
+            if not isinstance(src, dict):
+                continue
+            ref = sy.get_path(src, "configMapRef", "name")
+            if ref is not None:
+                cm = self.configmaps.get((w.obj.ns, sy.text(ref)))
+                if cm is None:
+                    self.b.dangling(f"{f}:{sy.line_of(ef, i, w.obj.line)}: {w.obj.name} envFrom ConfigMap "
+                                    f"{sy.text(ref)}, which is not in these files")
+                    continue
+                data = cm.body.get("data")
+                prefix = sy.text(src.get("prefix"))
+                if isinstance(data, dict):
+                    for k, v in data.items():
+                        out[prefix + str(k)] = (sy.text(v), cm.file, sy.line_of(data, k, cm.line))
+        env = c.get("env")
+        for i, e in enumerate(env if isinstance(env, list) else []):
+            if not isinstance(e, dict):
+                continue
+            name = sy.text(e.get("name"))
+            if not name:
+                continue
+            line = sy.line_of(e, "value", sy.line_of(env, i, w.obj.line))
+            if "value" in e:
+                val = sy.text(e.get("value"))
+                val = re.sub(r"\$\(([A-Za-z_][A-Za-z0-9_]*)\)",
+                             lambda m: out[m.group(1)][0] if m.group(1) in out else m.group(0), val)
+                out[name] = (val, f, line)
+            else:
+                ref = sy.get_path(e, "valueFrom", "configMapKeyRef")
+                if isinstance(ref, dict):
+                    cm = self.configmaps.get((w.obj.ns, sy.text(ref.get("name"))))
+                    data = cm.body.get("data") if cm is not None else None
+                    key = sy.text(ref.get("key"))
+                    if isinstance(data, dict) and key in data:
+                        out[name] = (sy.text(data[key]), cm.file, sy.line_of(data, key, cm.line))
+        return out
+
+    def _lookup(self, host: str, ns: str) -> list[str] | None:
+        """Component ids behind a host name, or None."""
+        labels = host.lower().split(".")
+        short = labels[0]
+        tns = labels[1] if len(labels) > 1 and labels[1] != "svc" else ns
+        if (tns, short) in self.svc:
+            return self.svc[(tns, short)]
+        cands = [v for (n, s), v in self.svc.items() if s == short]
+        if len(cands) == 1 and (len(labels) == 1 or ".svc" in host or tns not in (ns,)):
+            return cands[0]
+        # a StatefulSet pod's stable name: "redis-0.redis"
+        m = re.fullmatch(r"(.+)-\d+", short)
+        if m and len(labels) > 1 and (tns, labels[1]) in self.svc:
+            return self.svc[(tns, labels[1])]
+        return None
+
+    def _env_ref(self, w: _Workload, var: str, value: str, ev: str) -> None:
+        b = self.b
+        addr_like = bool(ADDRESS_NAME.search(var)) or var.lower() in ("mongo", "redis", "db", "postgres", "mysql")
+        for ref in host_refs(value, bare_ok=addr_like):
+            targets = self._lookup(ref.host, w.obj.ns)
+            if targets:
+                for t in targets:
+                    if t == w.cid:
+                        continue
+                    typ, word = dependency_type(b.components[t])
+                    b.depend(w.cid, t, typ, ENV, f"{ev} ({word})")
+            elif ref.local and (addr_like or ref.how != "value") and not ref.host.startswith("$"):
+                if "$(" in value:
+                    continue
+                hint = ""
+                if ref.short in self.container_names:
+                    hint = f"; a container named {ref.short} runs inside {self.container_names[ref.short]}, without a Service of that name"
+                elif ref.short in {x.obj.name for x in self.workloads}:
+                    hint = "; a workload has that name but no Service exposes it"
+                b.dangling(f"{ev}: names host {ref.host}, which no Service in these files provides{hint}")
+
+    def _arg_ref(self, w: _Workload, arg: str, ev: str) -> None:
+        b = self.b
+        for ref in host_refs(arg, bare_ok=False):
+            targets = self._lookup(ref.host, w.obj.ns)
+            for t in targets or []:
+                if t != w.cid:
+                    typ, word = dependency_type(b.components[t])
+                    b.depend(w.cid, t, typ, ENV, f"{ev} ({word})")
+
+    # ------------------------------------------------------ NetworkPolicies
+    def _select(self, sel, ns: str) -> tuple[list[str], str]:
+        """Workloads a podSelector picks in ``ns``: (ids, description)."""
+        if not isinstance(sel, dict):
+            return [], ""
+        ml = _str_map(sel.get("matchLabels"))
+        exprs = sel.get("matchExpressions") if isinstance(sel.get("matchExpressions"), list) else []
+        out = []
+        for w in self.workloads:
+            if w.obj.ns != ns:
+                continue
+            if ml and not _matches(ml, w.labels):
+                continue
+            if not _match_exprs(exprs, w.labels):
+                continue
+            out.append(w.cid)
+        return out, _fmt_sel(ml) or "every pod"
+
+    def _netpols(self, pols: list[_Obj]) -> None:
+        b = self.b
+        for o in pols:
+            spec = o.body.get("spec") if isinstance(o.body.get("spec"), dict) else {}
+            psel = spec.get("podSelector")
+            if not isinstance(psel, dict) or (not psel.get("matchLabels") and not psel.get("matchExpressions")):
+                b.skip(f"{o.where}: NetworkPolicy {o.name} applies to every pod in {o.ns}: says nothing about one dependency")
+                continue
+            targets = self._resolve_sel(psel, o, "applies to")
+            for direction in ("ingress", "egress"):
+                rules = spec.get(direction)
+                peer_key = "from" if direction == "ingress" else "to"
+                for i, r in enumerate(rules if isinstance(rules, list) else []):
+                    rline = sy.line_of(rules, i, o.line)
+                    peers = r.get(peer_key) if isinstance(r, dict) else None
+                    if not peers:
+                        b.skip(f"{o.file}:{rline}: NetworkPolicy {o.name} {direction} rule allows every peer: "
+                               "says nothing about dependencies")
+                        continue
+                    for j, p in enumerate(peers if isinstance(peers, list) else []):
+                        if not isinstance(p, dict) or "podSelector" not in p:
+                            continue
+                        pline = sy.line_of(peers, j, rline)
+                        if "namespaceSelector" in p:
+                            b.skip(f"{o.file}:{pline}: NetworkPolicy {o.name}: peers in other namespaces are not resolved")
+                            continue
+                        peers_ids = self._resolve_sel(p.get("podSelector"), o, "allows", line=pline)
+                        for t in targets:
+                            for s in peers_ids:
+                                src, tgt = (s, t) if direction == "ingress" else (t, s)
+                                if src == tgt:
+                                    continue
+                                typ, word = dependency_type(b.components[tgt])
+                                how = "corroborates" if b.has_dep(src, tgt) else "allows (only evidence)"
+                                b.depend(src, tgt, typ, NETPOL,
+                                         f"{o.file}:{pline}: NetworkPolicy {o.name} {direction} {how} "
+                                         f"{b.components[src].name} -> {b.components[tgt].name} ({word})")
+
+    def _resolve_sel(self, sel, o: _Obj, verb: str, line: int | None = None) -> list[str]:
+        ids, desc = self._select(sel, o.ns)
+        if ids:
+            return ids
+        ml = _str_map(sel.get("matchLabels")) if isinstance(sel, dict) else {}
+        where = f"{o.file}:{line or o.line}"
+        # a near miss ("cart" for "carts") is used, and reported
+        if len(ml) == 1:
+            (k, v), = ml.items()
+            values = {w.labels.get(k): w.cid for w in self.workloads if w.obj.ns == o.ns and k in w.labels}
+            near = close_match(v, [x for x in values if x])
+            if near:
+                self.b.dangling(f"{where}: NetworkPolicy {o.name} {verb} {k}={v}, which no workload carries; "
+                                f"taken to mean {k}={near} ({values[near]}): check the policy")
+                return [values[near]]
+        self.b.dangling(f"{where}: NetworkPolicy {o.name} {verb} {desc}, which no workload in these files carries")
+        return []
+
+    def _ingresses(self, ings: list[_Obj]) -> None:
+        b = self.b
+        for o in ings:
+            spec = o.body.get("spec") if isinstance(o.body.get("spec"), dict) else {}
+            backends: list[tuple[str, int]] = []
+            default = spec.get("defaultBackend") or spec.get("backend")
+            if isinstance(default, dict):
+                backends.append((_backend_name(default), getattr(default, "line", o.line)))
+            for rule in spec.get("rules") if isinstance(spec.get("rules"), list) else []:
+                paths = sy.get_path(rule, "http", "paths")
+                for p in paths if isinstance(paths, list) else []:
+                    if isinstance(p, dict) and isinstance(p.get("backend"), dict):
+                        backends.append((_backend_name(p["backend"]), getattr(p, "line", o.line)))
+            if not backends:
+                b.skip(f"{o.where}: Ingress {o.name} has no backends")
+                continue
+            cid = self._free_id(f"ingress-{o.name}", o.ns)
+            comp = b.component(cid, f"{o.where}: Ingress {o.name}", name=f"ingress {o.name}", kind="gateway",
+                               source_file=o.file)
+            comp.user_facing = True
+            for name, line in backends:
+                if not name:
+                    continue
+                targets = self.svc.get((o.ns, name))
+                if not targets:
+                    b.dangling(f"{o.file}:{line}: Ingress {o.name} routes to Service {name}, which is not in these files")
+                    continue
+                for t in targets:
+                    b.depend(cid, t, "hard", ENV, f"{o.file}:{line}: Ingress {o.name} routes to Service {name} (gateway)")
+
+    def _guesses(self) -> None:
+        """Flags like SESSION_REDIS=true with exactly one redis deployed (weak, labelled)."""
+        b = self.b
+        by_tech: dict[str, list[str]] = {}
+        for cid, comp in b.components.items():
+            for t in ("redis", "postgres", "mysql", "mongodb", "kafka", "memcached"):
+                if t in comp.tags:
+                    by_tech.setdefault(t, []).append(cid)
+        for w in self.workloads:
+            for c, _ in w.containers:
+                for var, (value, file, line) in self._env_of(w, c).items():
+                    if value.strip().lower() not in ("true", "1", "yes", "on", "enabled"):
+                        continue
+                    for tech, ids in by_tech.items():
+                        if tech[:5] in var.lower() and len(ids) == 1 and ids[0] != w.cid:
+                            target = ids[0]
+                            if any(s == w.cid and b.components[t].tags and tech in b.components[t].tags
+                                   for (s, t) in b.deps):
+                                continue
+                            typ, word = dependency_type(b.components[target])
+                            b.depend(w.cid, target, typ, GUESS,
+                                     f"{file}:{line}: env {var}={value} turns {tech} on and {target} is the only "
+                                     f"{tech} in these files (a guess: the host name is not in the manifests)")
+                            b.warn(f"{file}:{line}: {w.obj.name} -> {target} is a guess from {var}={value}; confirm it")
+
+
+def _backend_name(backend: dict) -> str:
+    return sy.text(sy.get_path(backend, "service", "name")) or sy.text(backend.get("serviceName"))
+
+
+def _str_map(value) -> dict[str, str]:
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): sy.text(v) for k, v in value.items()}
+
+
+def _matches(selector: dict, labels: dict) -> bool:
+    return bool(selector) and all(labels.get(k) == v for k, v in selector.items())
+
+
+def _match_exprs(exprs: list, labels: dict) -> bool:
+    for e in exprs:
+        if not isinstance(e, dict):
+            continue
+        key, op = sy.text(e.get("key")), sy.text(e.get("operator"))
+        vals = [sy.text(v) for v in e.get("values")] if isinstance(e.get("values"), list) else []
+        if op == "In" and labels.get(key) not in vals:
+            return False
+        if op == "NotIn" and labels.get(key) in vals:
+            return False
+        if op == "Exists" and key not in labels:
+            return False
+        if op == "DoesNotExist" and key in labels:
+            return False
+    return True
+
+
+def _fmt_sel(sel: dict) -> str:
+    return ",".join(f"{k}={v}" for k, v in sel.items())
+
+
+def _abs_count(value, n: int, up: bool = False) -> int | None:
+    s = sy.text(value).strip()
+    if s.endswith("%"):
+        try:
+            pct = float(s[:-1])
+        except ValueError:
+            return None
+        import math
+
+        return math.ceil(n * pct / 100) if up else math.ceil(n * pct / 100)
+    try:
+        return int(s)
+    except ValueError:
+        return None
+
+
+def _line(container, key, default: int) -> int:
+    return sy.line_of(container, key, default) if isinstance(container, (sy.YMap, sy.YList)) else default
+
+
+def _clip(s: str, n: int = 120) -> str:
+    s = s.replace("\n", " ")
+    return s if len(s) <= n else s[: n - 3] + "..."
+
+
+ImportResultT = object  # for the annotation above without a circular import

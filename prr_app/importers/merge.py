@@ -1,0 +1,235 @@
+"""Re-import: update an existing review from a changed source, keeping the reviewer's work.
+
+The rules:
+
+* New components, dependencies and failure domains are added.
+* A field the source changed is updated **only if the reviewer has not
+  edited it**: every import keeps, in its :class:`ImportRecord`, the values it
+  produced (``report["imported"]``); a current value that differs from what
+  the last import of that format produced was edited by hand and is kept (the
+  plan says what the source now says). Without an earlier import, only empty
+  fields are filled.
+* Tags merge: tags the reviewer added stay; tags the source dropped go.
+* What disappeared from the source is **flagged, never deleted**: components
+  get the tag ``missing-from-source``, dependencies an evidence line saying
+  so. What the reviewer deleted by hand stays deleted.
+* Checklist answers, risks, acceptances, mitigations, journeys, redundancy
+  groups, layout, review metadata and manual components are not touched; nor
+  are fields an import never sets (SLOs, availability, RTO/RPO, timeouts,
+  fallbacks, notes...).
+
+:func:`plan` lists the changes without applying them; :func:`apply` returns
+a new review with them applied (the input is never modified).
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+from prr_app.domain.model import Review
+from prr_app.domain.validation import check
+from prr_app.importers.base import ImportResult
+from prr_app.importers.graph import IMPORTED_DEP_FIELDS, IMPORTED_DOMAIN_FIELDS, IMPORTED_FIELDS, snapshot
+
+MISSING_TAG = "missing-from-source"
+_MISSING_EVIDENCE = "missing from source: "
+
+
+@dataclass
+class Change:
+    action: str  # add | update | keep | flag | unflag | skip
+    collection: str  # components | dependencies | domains
+    element: str
+    field: str = ""
+    old: object = None
+    new: object = None
+    text: str = ""
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass
+class MergePlan:
+    changes: list[Change] = field(default_factory=list)
+    incoming: ImportResult | None = None
+
+    def lines(self) -> list[str]:
+        return [c.text for c in self.changes]
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for c in self.changes:
+            out[c.action] = out.get(c.action, 0) + 1
+        return out
+
+
+def _previous(existing: Review, fmt: str) -> dict:
+    """What the latest earlier import of ``fmt`` produced (empty if none)."""
+    recs = [r for r in existing.imports.values() if r.format == fmt and isinstance(r.report, dict)
+            and isinstance(r.report.get("imported"), dict)]
+    if not recs:
+        return {}
+    return max(recs, key=lambda r: r.at).report["imported"]
+
+
+def _empty(value) -> bool:
+    return value in (None, "", [], False)
+
+
+def plan(existing: Review, incoming: ImportResult) -> MergePlan:
+    """The changes a re-import of ``incoming`` would make to ``existing``."""
+    new = incoming.review
+    prev = _previous(existing, incoming.report.format)
+    p = MergePlan(incoming=incoming)
+    add = p.changes.append
+    for coll, fields in (("domains", IMPORTED_DOMAIN_FIELDS), ("components", IMPORTED_FIELDS)):
+        cur_coll = getattr(existing, coll)
+        new_coll = getattr(new, coll)
+        prev_coll = prev.get(coll, {}) if prev else {}
+        what = coll[:-1] if coll != "dependencies" else "dependency"
+        for eid, obj in new_coll.items():
+            if eid not in cur_coll:
+                if eid in prev_coll:
+                    add(Change("keep", coll, eid, text=f"{what} {eid}: deleted by the reviewer; not added again"))
+                elif existing.element(eid) is not None:
+                    add(Change("skip", coll, eid, text=f"{what} {eid}: the id is already used by another element; not added"))
+                else:
+                    add(Change("add", coll, eid, new=obj, text=f"add {what} {eid}"))
+                continue
+            cur = cur_coll[eid]
+            pv = prev_coll.get(eid)
+            for f in fields:
+                nv, cv = getattr(obj, f), getattr(cur, f)
+                if f == "tags":
+                    merged = _merge_tags(cv, nv, (pv or {}).get("tags") or [])
+                    merged = [t for t in merged if t != MISSING_TAG]
+                    if MISSING_TAG in cv:
+                        add(Change("unflag", coll, eid, "tags", cv, None,
+                                   text=f"{what} {eid}: back in the source; '{MISSING_TAG}' flag removed"))
+                    if merged != [t for t in cv if t != MISSING_TAG]:
+                        add(Change("update", coll, eid, f, cv, merged, text=f"{what} {eid}: tags {cv} -> {merged}"))
+                    continue
+                if nv == cv:
+                    continue
+                if pv is not None and f in pv:
+                    if _same(cv, pv[f]):
+                        add(Change("update", coll, eid, f, cv, nv, text=f"{what} {eid}: {f} {cv!r} -> {nv!r}"))
+                    else:
+                        add(Change("keep", coll, eid, f, cv, nv,
+                                   text=f"{what} {eid}: {f} edited by hand ({cv!r}) kept; the source now says {nv!r}"))
+                elif _empty(cv) or (f == "kind" and cv in ("service", "other")):
+                    add(Change("update", coll, eid, f, cv, nv, text=f"{what} {eid}: {f} {cv!r} -> {nv!r} (was not set)"))
+                else:
+                    add(Change("keep", coll, eid, f, cv, nv,
+                               text=f"{what} {eid}: {f} {cv!r} kept (set before the import); the source says {nv!r}"))
+        for eid in prev_coll:
+            if eid in cur_coll and eid not in new_coll and coll == "components":
+                if MISSING_TAG not in cur_coll[eid].tags:
+                    add(Change("flag", coll, eid, text=f"{what} {eid}: no longer in the source; flagged "
+                                                       f"'{MISSING_TAG}', not deleted"))
+            elif eid in cur_coll and eid not in new_coll:
+                add(Change("flag", coll, eid, text=f"{what} {eid}: no longer in the source; kept"))
+
+    prev_deps = prev.get("dependencies", {}) if prev else {}
+    for did, dep in new.dependencies.items():
+        cur = existing.dependencies.get(did)
+        if cur is None:
+            if did in prev_deps:
+                add(Change("keep", "dependencies", did, text=f"dependency {did}: deleted by the reviewer; not added again"))
+            else:
+                add(Change("add", "dependencies", did, new=dep, text=f"add dependency {did} ({dep.kind})"))
+            continue
+        pv = prev_deps.get(did)
+        for f in IMPORTED_DEP_FIELDS:
+            nv, cv = getattr(dep, f), getattr(cur, f)
+            if nv == cv:
+                continue
+            if pv is not None and f in pv and cv == pv[f]:
+                add(Change("update", "dependencies", did, f, cv, nv, text=f"dependency {did}: {f} {cv!r} -> {nv!r}"))
+            elif pv is None and _empty(cv):
+                add(Change("update", "dependencies", did, f, cv, nv, text=f"dependency {did}: {f} set to {nv!r}"))
+            else:
+                add(Change("keep", "dependencies", did, f, cv, nv,
+                           text=f"dependency {did}: {f} edited by hand ({cv!r}) kept; the source now says {nv!r}"))
+        if list(dep.evidence) != [e for e in cur.evidence if not e.startswith(_MISSING_EVIDENCE)]:
+            add(Change("update", "dependencies", did, "evidence", list(cur.evidence), list(dep.evidence),
+                       text=f"dependency {did}: evidence refreshed"))
+    for did in prev_deps:
+        if did in existing.dependencies and did not in new.dependencies:
+            cur = existing.dependencies[did]
+            if not any(e.startswith(_MISSING_EVIDENCE) for e in cur.evidence):
+                add(Change("flag", "dependencies", did,
+                           text=f"dependency {did}: no longer in the source; flagged in its evidence, not deleted"))
+    return p
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, list) or isinstance(b, list):
+        return list(a or []) == list(b or [])
+    return a == b
+
+
+def _merge_tags(cur: list[str], new: list[str], prev: list[str]) -> list[str]:
+    dropped = set(prev) - set(new)
+    out = [t for t in cur if t not in dropped]
+    out += [t for t in new if t not in out]
+    return out
+
+
+def apply(existing: Review, p: MergePlan) -> Review:
+    """A copy of ``existing`` with the plan's changes applied, plus the new import record."""
+    review = copy.deepcopy(existing)
+    incoming = p.incoming
+    at = ""
+    if incoming is not None:
+        recs = list(incoming.review.imports.values())
+        at = recs[-1].at if recs else ""
+    for c in p.changes:
+        coll = getattr(review, c.collection)
+        if c.action == "add":
+            coll[c.element] = copy.deepcopy(c.new)
+        elif c.action == "update":
+            obj = coll.get(c.element)
+            if obj is not None:
+                setattr(obj, c.field, copy.deepcopy(c.new))
+        elif c.action == "flag":
+            obj = coll.get(c.element)
+            if obj is None:
+                continue
+            if c.collection == "components":
+                if MISSING_TAG not in obj.tags:
+                    obj.tags.append(MISSING_TAG)
+            elif c.collection == "dependencies":
+                obj.evidence.append(f"{_MISSING_EVIDENCE}not found in the import of {at or 'the latest import'}")
+        elif c.action == "unflag":
+            obj = coll.get(c.element)
+            if obj is not None and MISSING_TAG in obj.tags:
+                obj.tags.remove(MISSING_TAG)
+    # components and domains that were added may reference domains that were
+    # kept out (deleted by the reviewer): drop only those dangling references
+    for comp in review.components.values():
+        comp.placement = [d for d in comp.placement if d in review.domains]
+        comp.shared_domains = [d for d in comp.shared_domains if d in review.domains]
+    for dom in review.domains.values():
+        if dom.parent is not None and dom.parent not in review.domains:
+            dom.parent = None
+    for did in [d for d, dep in review.dependencies.items()
+                if dep.source not in review.components or (dep.target not in review.components and dep.target not in review.groups)]:
+        del review.dependencies[did]
+    if incoming is not None:
+        report = incoming.report
+        report.changes = [c.text for c in p.changes]
+        # what this import produced, for the next re-import: keep the values it set
+        report.imported = snapshot(incoming.review)
+        rec = report.to_record()
+        review.imports[rec.id] = rec
+    check(review)
+    return review
+
+
+def reimport(existing: Review, incoming: ImportResult) -> ImportResult:
+    """Plan and apply; the result carries the merged review, the report (with changes) and the plan."""
+    p = plan(existing, incoming)
+    merged = apply(existing, p)
+    return ImportResult(merged, incoming.report, plan=p)

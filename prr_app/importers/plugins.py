@@ -1,0 +1,12 @@
+"""Registers the importers of outside formats with the registry.
+
+Imported by :mod:`prr_app.importers.registry` when it first lists formats.
+Order matters for detection: the first format whose ``detect`` accepts a file wins.
+"""
+from __future__ import annotations
+
+from prr_app.importers import kubernetes
+from prr_app.importers.registry import ImportFormat, register
+
+register(ImportFormat("kubernetes", "Kubernetes manifests (multi-document YAML, Lists, folders)",
+                      kubernetes.looks_like_kubernetes, kubernetes.read_kubernetes))

@@ -1,0 +1,356 @@
+"""Hostile-input-proof YAML loading for importers.
+
+We never let PyYAML construct Python objects. The C (or pure-Python) *parser*
+turns the text into events, and we build plain values from those events
+ourselves, with an explicit stack (no recursion), which lets us:
+
+* keep every scalar as the text the author wrote (``on``, ``no``, ``0700``,
+  ``1.20`` and ``12:30`` stay strings: the YAML 1.1 "Norway problem" cannot
+  happen); only ``null``/``~``/empty plain scalars become ``None``;
+  importers convert numbers and booleans where they expect them
+  (:func:`as_int`, :func:`as_bool`);
+* remember the line of every mapping, list and key (evidence "file:line");
+* cap the file size, the number of documents, the nesting depth, and the
+  number of nodes that aliases expand to (the "billion laughs" bomb);
+* notice duplicate keys (PyYAML silently keeps the last one);
+* support merge keys (``<<: *defaults``), which real compose files use,
+  and compose's ``!reset`` / ``!override`` tags.
+
+Any problem is raised as :class:`~prr_app.errors.PrrError` naming the file and
+the line.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from prr_app.errors import PrrError
+
+try:  # libyaml is 10x faster; the pure-Python parser is the fallback
+    from yaml._yaml import CParser as _Parser  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - depends on the build
+    from yaml.parser import Parser as _PyParser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Parser(Reader, Scanner, _PyParser):  # type: ignore[no-redef]
+        def __init__(self, stream):
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            _PyParser.__init__(self)
+
+
+MAX_BYTES = 32 * 1024 * 1024
+MAX_DOCUMENTS = 100_000
+MAX_DEPTH = 64
+#: nodes that aliases may add beyond what the file spells out
+MAX_ALIAS_EXPANSION = 200_000
+MAX_KEY_LENGTH = 10_000
+
+_NULLS = {"", "~", "null", "Null", "NULL"}
+
+
+class YMap(dict):
+    """A mapping that remembers the line of itself and of each key (1-based)."""
+
+    __slots__ = ("line", "key_lines", "tag")
+
+    def __init__(self, line: int = 0, tag: str | None = None):
+        super().__init__()
+        self.line = line
+        self.key_lines: dict = {}
+        self.tag = tag
+
+    def line_of(self, key) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class YList(list):
+    __slots__ = ("line", "item_lines", "tag")
+
+    def __init__(self, line: int = 0, tag: str | None = None):
+        super().__init__()
+        self.line = line
+        self.item_lines: list[int] = []
+        self.tag = tag
+
+    def line_of(self, i: int) -> int:
+        return self.item_lines[i] if 0 <= i < len(self.item_lines) else self.line
+
+
+class YStr(str):
+    """A scalar that was tagged (e.g. ``!reset``); behaves as its text."""
+
+    __slots__ = ("tag",)
+
+
+class Document:
+    """One YAML document of a file: its value and first line."""
+
+    __slots__ = ("value", "line", "index")
+
+    def __init__(self, value, line: int, index: int):
+        self.value = value
+        self.line = line
+        self.index = index
+
+
+def read_text(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
+    """The file's text (UTF-8, BOM tolerated), or a PrrError naming it."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise PrrError(f"file is {size} bytes; the limit is {max_bytes}", file=name)
+        raw = path.read_bytes()
+    except OSError as e:
+        raise PrrError(f"cannot read: {e.strerror or e}", file=name) from None
+    if len(raw) > max_bytes:
+        raise PrrError(f"file is {len(raw)} bytes; the limit is {max_bytes}", file=name)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise PrrError(f"not UTF-8 text (byte {e.start})", file=name) from None
+    if "\x00" in text:
+        raise PrrError("not a text file (contains NUL bytes)", file=name)
+    return text
+
+
+def load_file(path: Path, *, warnings: list[str] | None = None) -> list[Document]:
+    return load_text(read_text(path), file=str(path), warnings=warnings)
+
+
+def load_text(text: str, *, file: str | None = None, warnings: list[str] | None = None) -> list[Document]:
+    """Every document of a YAML stream, built safely (see the module docstring)."""
+    try:
+        return _build(text, file, warnings)
+    except PrrError:
+        raise
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        where = f"line {mark.line + 1} column {mark.column + 1}" if mark else None
+        msg = " ".join(p for p in (e.context, e.problem) if p) or "malformed YAML"
+        raise PrrError(f"invalid YAML: {msg}", file=file, location=where) from None
+    except yaml.YAMLError as e:  # ReaderError and friends
+        raise PrrError(f"invalid YAML: {str(e).splitlines()[0] if str(e) else 'malformed'}", file=file) from None
+    except (RecursionError, MemoryError):
+        raise PrrError("invalid YAML: nested too deeply or too large", file=file) from None
+    except (ValueError, TypeError, UnicodeError, OverflowError) as e:  # defensive: the parser's own odd failures
+        raise PrrError(f"invalid YAML: {e}", file=file) from None
+
+
+def _build(text: str, file: str | None, warnings: list[str] | None) -> list[Document]:
+    parser = _Parser(text)
+    docs: list[Document] = []
+    anchors: dict[str, tuple[object, int]] = {}  # anchor -> (value, node count)
+    # stack entries: [container, pending_key, key_line, count, anchor, merges]
+    stack: list[list] = []
+    expanded = 0
+    total_nodes = 0
+    doc_line = 1
+    root = None
+    have_root = False
+    try:
+        while True:
+            ev = parser.get_event()
+            if ev is None:
+                break
+            cls = type(ev)
+            if cls is yaml.ScalarEvent:
+                line = ev.start_mark.line + 1
+                tag = ev.tag
+                if ev.implicit[0] and ev.style is None and ev.value in _NULLS and tag in (None, "!"):
+                    value = None
+                elif tag and tag not in ("!", "tag:yaml.org,2002:str") and not tag.startswith("tag:yaml.org,2002:"):
+                    value = YStr(ev.value)
+                    value.tag = tag
+                else:
+                    value = ev.value
+                total_nodes += 1
+                if ev.anchor:
+                    anchors[ev.anchor] = (value, 1)
+                node_count = 1
+            elif cls is yaml.MappingStartEvent or cls is yaml.SequenceStartEvent:
+                if len(stack) >= MAX_DEPTH:
+                    raise PrrError(
+                        f"nested more than {MAX_DEPTH} levels deep",
+                        file=file,
+                        location=f"line {ev.start_mark.line + 1}",
+                    )
+                line = ev.start_mark.line + 1
+                tag = ev.tag if ev.tag and ev.tag != "!" else None
+                cont = YMap(line, tag) if cls is yaml.MappingStartEvent else YList(line, tag)
+                stack.append([cont, _NOKEY, 0, 1, ev.anchor, None])
+                total_nodes += 1
+                continue
+            elif cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
+                cont, _k, _kl, node_count, anchor, merges = stack.pop()
+                if merges:
+                    _apply_merges(cont, merges, file)
+                value = cont
+                line = cont.line
+                if anchor:
+                    anchors[anchor] = (value, node_count)
+            elif cls is yaml.AliasEvent:
+                line = ev.start_mark.line + 1
+                if ev.anchor not in anchors:
+                    raise PrrError(f"unknown alias *{ev.anchor}", file=file, location=f"line {line}")
+                value, node_count = anchors[ev.anchor]
+                expanded += node_count
+                if expanded > MAX_ALIAS_EXPANSION and expanded > total_nodes * 4:
+                    raise PrrError(
+                        f"aliases expand to more than {MAX_ALIAS_EXPANSION} nodes (an alias bomb?)",
+                        file=file,
+                        location=f"line {line}",
+                    )
+            elif cls is yaml.DocumentStartEvent:
+                doc_line = ev.start_mark.line + 1
+                anchors = {}
+                have_root = False
+                root = None
+                continue
+            elif cls is yaml.DocumentEndEvent:
+                if len(docs) >= MAX_DOCUMENTS:
+                    raise PrrError(f"more than {MAX_DOCUMENTS} YAML documents", file=file, location=f"line {doc_line}")
+                docs.append(Document(root if have_root else None, doc_line, len(docs)))
+                continue
+            else:  # StreamStart / StreamEnd
+                continue
+
+            # attach ``value`` to its parent
+            if not stack:
+                root = value
+                have_root = True
+                continue
+            top = stack[-1]
+            top[3] += node_count
+            parent = top[0]
+            if type(parent) is YList:
+                parent.append(value)
+                parent.item_lines.append(line)
+            elif top[1] is _NOKEY:
+                if isinstance(value, (YMap, YList)):
+                    key = _complex_key(value, file, line)
+                else:
+                    key = value
+                if isinstance(key, str) and len(key) > MAX_KEY_LENGTH:
+                    raise PrrError("a mapping key is too long", file=file, location=f"line {line}")
+                top[1] = key
+                top[2] = line
+            else:
+                key, kline = top[1], top[2]
+                top[1] = _NOKEY
+                if key == "<<" and not isinstance(key, YStr):
+                    if top[5] is None:
+                        top[5] = []
+                    top[5].append((value, kline))
+                    continue
+                if key in parent:
+                    if warnings is not None:
+                        warnings.append(
+                            f"{file}:{kline}: duplicate key {key!r} (first at line {parent.key_lines.get(key)}); the last one is used"
+                        )
+                parent[key] = value
+                parent.key_lines[key] = kline
+    finally:
+        try:
+            parser.dispose()
+        except Exception:  # pragma: no cover - best effort
+            pass
+    return docs
+
+
+class _NoKey:
+    __slots__ = ()
+
+
+_NOKEY = _NoKey()
+
+
+def _complex_key(value, file, line):
+    raise PrrError("a mapping or list used as a key is not supported", file=file, location=f"line {line}")
+
+
+def _apply_merges(cont, merges, file) -> None:
+    if not isinstance(cont, YMap):
+        return
+    for value, kline in merges:
+        sources = value if isinstance(value, YList) else [value]
+        for src in sources:
+            if not isinstance(src, YMap):
+                raise PrrError("a merge key (<<) needs a mapping or a list of mappings", file=file, location=f"line {kline}")
+            for k, v in src.items():
+                if k not in cont:
+                    cont[k] = v
+                    cont.key_lines[k] = src.key_lines.get(k, kline)
+
+
+# ------------------------------------------------------------------ helpers
+_INT_RE = re.compile(r"^[-+]?[0-9]+$")
+
+
+def as_int(value, *, file=None, line=None, what="value", minimum=None) -> int | None:
+    """A whole number from a scalar (``"3"``, ``3``), None for null; PrrError otherwise."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise PrrError(f"{what} should be a whole number, not {value!r}", file=file, location=_loc(line))
+    if isinstance(value, int):
+        n = value
+    elif isinstance(value, str) and _INT_RE.match(value.strip()) and len(value) < 20:
+        n = int(value.strip(), 10)
+    else:
+        raise PrrError(f"{what} should be a whole number, not {str(value)[:60]!r}", file=file, location=_loc(line))
+    if minimum is not None and n < minimum:
+        raise PrrError(f"{what} should be at least {minimum}, not {n}", file=file, location=_loc(line))
+    return n
+
+
+def as_bool(value) -> bool | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    s = str(value).strip().lower()
+    if s in ("true", "yes", "on", "1"):
+        return True
+    if s in ("false", "no", "off", "0"):
+        return False
+    return None
+
+
+def _loc(line) -> str | None:
+    return f"line {line}" if line else None
+
+
+def line_of(container, key, default: int = 0) -> int:
+    if isinstance(container, YMap):
+        return container.line_of(key)
+    if isinstance(container, YList) and isinstance(key, int):
+        return container.line_of(key)
+    return getattr(container, "line", default) or default
+
+
+def get_path(obj, *keys):
+    """``obj[k1][k2]...`` or None when any step is missing or of the wrong type."""
+    for k in keys:
+        if isinstance(k, int):
+            if not isinstance(obj, list) or k >= len(obj):
+                return None
+            obj = obj[k]
+        else:
+            if not isinstance(obj, dict):
+                return None
+            obj = obj.get(k)
+        if obj is None:
+            return None
+    return obj
+
+
+def text(value) -> str:
+    """A scalar as text ('' for None; containers are not text)."""
+    if value is None or isinstance(value, (dict, list)):
+        return ""
+    return str(value)
