@@ -399,3 +399,17 @@ def close_match(name: str, candidates) -> str | None:
                 or lc.replace("_", "-") == name.replace("_", "-"):
             hits.append(c)
     return hits[0] if len(hits) == 1 else None
+
+
+_SECRET_NAME = re.compile(r"PASS|SECRET|TOKEN|CREDENTIAL|PRIVATE|API_?KEY|AUTH", re.IGNORECASE)
+_URL_CRED = re.compile(r"(://[^:/@\s]*):[^@/\s]*@")
+_KV_CRED = re.compile(r"((?:password|pwd|passwd|secret|token)\s*=\s*)[^;&\s]*", re.IGNORECASE)
+
+
+def redact(name: str, value: str, limit: int = 120) -> str:
+    """An environment value fit for evidence: secrets masked, long values clipped."""
+    if _SECRET_NAME.search(name or ""):
+        return "***"
+    v = _URL_CRED.sub(r"\1:***@", str(value))
+    v = _KV_CRED.sub(r"\1***", v).replace("\n", " ")
+    return v if len(v) <= limit else v[: limit - 3] + "..."

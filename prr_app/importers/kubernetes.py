@@ -39,6 +39,7 @@ from prr_app.importers.graph import (
     dependency_type,
     host_refs,
     recognise,
+    redact,
     short_names,
 )
 
@@ -492,7 +493,7 @@ class _K8sImport:
                 env = self._env_of(w, c)
                 label = "init container " if is_init else ""
                 for var, (value, file, line) in env.items():
-                    self._env_ref(w, var, value, f"{file}:{line}: {label}{cname} env {var}={_clip(value)}")
+                    self._env_ref(w, var, value, f"{file}:{line}: {label}{cname} env {var}={redact(var, value)}")
                 for key in ("args", "command"):
                     vals = c.get(key)
                     if isinstance(vals, list):
@@ -716,7 +717,7 @@ class _K8sImport:
                                 continue
                             typ, word = dependency_type(b.components[target])
                             b.depend(w.cid, target, typ, GUESS,
-                                     f"{file}:{line}: env {var}={value} turns {tech} on and {target} is the only "
+                                     f"{file}:{line}: env {var}={redact(var, value)} turns {tech} on and {target} is the only "
                                      f"{tech} in these files (a guess: the host name is not in the manifests)")
                             b.warn(f"{file}:{line}: {w.obj.name} -> {target} is a guess from {var}={value}; confirm it")
 

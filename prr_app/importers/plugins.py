@@ -5,8 +5,10 @@ Order matters for detection: the first format whose ``detect`` accepts a file wi
 """
 from __future__ import annotations
 
-from prr_app.importers import kubernetes
+from prr_app.importers import compose, kubernetes
 from prr_app.importers.registry import ImportFormat, register
 
 register(ImportFormat("kubernetes", "Kubernetes manifests (multi-document YAML, Lists, folders)",
                       kubernetes.looks_like_kubernetes, kubernetes.read_kubernetes))
+register(ImportFormat("compose", "Docker Compose files (layered in the order given, .env interpolation)",
+                      compose.looks_like_compose, compose.read_compose))

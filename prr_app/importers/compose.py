@@ -1,0 +1,529 @@
+"""Docker Compose files, layered like ``docker compose -f a.yaml -f b.yaml``.
+
+* Files are merged in the order given (the base file, ``compose.yaml`` or
+  ``docker-compose.yml``, first when a folder is imported): mappings merge,
+  ``environment``/``labels``/``depends_on`` merge by key, lists are
+  concatenated, scalars are replaced; ``!reset`` removes a value and
+  ``!override`` replaces it whole (Compose spec).
+* ``${VAR}``, ``$VAR``, ``${VAR:-default}``, ``${VAR-default}``,
+  ``${VAR:?err}``, ``${VAR:+alt}`` and ``$$`` are interpolated from the
+  ``.env`` file in the project folder (the folder of the first file). The
+  process environment is deliberately not used: an import must not depend
+  on who runs it. A bare ``- VAR`` in ``environment`` takes its value from
+  ``.env`` too; ``env_file`` entries are read when present.
+* Each service is a component (``deploy.replicas`` or ``scale``; missing
+  means 1). All of them share one failure domain, the Docker host.
+* An environment value that names another service (``host:port``, URL,
+  connection string, or the bare name in a variable named like an address)
+  is a dependency. ``depends_on`` and ``links`` are start-up order only:
+  recorded as weaker evidence, and alone they make a *soft* dependency.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from prr_app.errors import PrrError
+from prr_app.importers import safe_yaml as sy
+from prr_app.importers.graph import (
+    ADDRESS_NAME,
+    ENV,
+    STARTUP,
+    GraphBuilder,
+    dependency_type,
+    host_refs,
+    recognise,
+    redact,
+    short_names,
+)
+
+_BASE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
+_NAME_RE = re.compile(r"^(docker-)?compose([.\-_].*)?\.ya?ml$", re.IGNORECASE)
+MAX_ENV_BYTES = 4 * 1024 * 1024
+
+
+def looks_like_compose(path: Path) -> bool:
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        return False
+    if _NAME_RE.match(path.name):
+        return True
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8192).decode("utf-8", "replace")
+    except OSError:
+        return False
+    return bool(re.search(r"(?m)^services\s*:", head)) and not re.search(r"(?m)^apiVersion\s*:", head)
+
+
+# ------------------------------------------------------------------ .env
+def parse_env_file(path: Path, variables: dict[str, str] | None = None, *, warnings: list[str] | None = None,
+                   name: str | None = None) -> dict[str, tuple[str, int]]:
+    """``KEY=VALUE`` lines -> {KEY: (value, line)}; values interpolate earlier keys."""
+    name = name or str(path)
+    text = sy.read_text(path, max_bytes=MAX_ENV_BYTES)
+    out: dict[str, tuple[str, int]] = {}
+    known = dict(variables or {})
+    for i, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("export "):
+            line = line[7:].lstrip()
+        if "=" not in line:
+            if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.-]*", line):
+                continue  # a bare name: no value
+            raise PrrError("expected KEY=VALUE", file=name, location=f"line {i}")
+        key, _, val = line.partition("=")
+        key = key.strip()
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.-]*", key):
+            raise PrrError(f"{key!r} is not a variable name", file=name, location=f"line {i}")
+        val = val.strip()
+        if val[:1] in ("'", '"') and val.count(val[0]) >= 2 and val.rfind(val[0]) > 0:
+            q = val[0]
+            end = val.rfind(q)
+            inner = val[1:end]
+            if q == '"':
+                inner = inner.replace("\\n", "\n").replace('\\"', '"').replace("\\\\", "\\")
+                val = interpolate(inner, known, warnings=warnings, where=f"{name}:{i}")
+            else:
+                val = inner
+        else:
+            val = re.split(r"\s+#", val, maxsplit=1)[0].rstrip()
+            val = interpolate(val, known, warnings=warnings, where=f"{name}:{i}")
+        out[key] = (val, i)
+        known[key] = val
+    return out
+
+
+_VAR_RE = re.compile(r"\$(?:(\$)|\{([^{}]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
+
+
+def interpolate(value: str, variables: dict[str, str], *, warnings: list[str] | None = None, where: str = "",
+                depth: int = 0) -> str:
+    """Compose-style interpolation of one string (unknown variables become empty, with a warning)."""
+    if "$" not in value:
+        return value
+
+    def repl(m: re.Match) -> str:
+        if m.group(1):
+            return "$"
+        if m.group(3):
+            return _var(m.group(3), variables, warnings, where)
+        expr = m.group(2)
+        mm = re.fullmatch(r"([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])(.*))?", expr, re.DOTALL)
+        if not mm:
+            if warnings is not None:
+                warnings.append(f"{where}: cannot interpolate ${{{expr}}}; left empty")
+            return ""
+        name, op, arg = mm.group(1), mm.group(2), mm.group(3) or ""
+        present = name in variables
+        val = variables.get(name, "")
+        if op is None:
+            return _var(name, variables, warnings, where)
+        sub = interpolate(arg, variables, warnings=warnings, where=where, depth=depth + 1) if depth < 5 else arg
+        if op == ":-":
+            return val if val else sub
+        if op == "-":
+            return val if present else sub
+        if op == ":+":
+            return sub if val else ""
+        if op == "+":
+            return sub if present else ""
+        if op in (":?", "?"):
+            if (op == ":?" and not val) or (op == "?" and not present):
+                if warnings is not None:
+                    warnings.append(f"{where}: required variable {name} is not set ({sub or 'no message'}); left empty")
+                return ""
+            return val
+        return val
+
+    return _VAR_RE.sub(repl, value)
+
+
+def _var(name, variables, warnings, where) -> str:
+    if name in variables:
+        return variables[name]
+    if warnings is not None:
+        warnings.append(f"{where}: variable {name} is not set (not in .env); left empty")
+    return ""
+
+
+# ------------------------------------------------------------ merging
+class _Reset:
+    __slots__ = ()
+
+
+RESET = _Reset()
+
+
+def _prepare(value, variables, warnings, where_file, line=0, depth=0):
+    """Interpolate every string, resolve !reset / !override markers (keys are kept)."""
+    if depth > 60:
+        raise PrrError("nested too deeply", file=where_file, location=f"line {line}")
+    tag = getattr(value, "tag", None)
+    if tag == "!reset":
+        return RESET
+    if isinstance(value, sy.YMap):
+        out = sy.YMap(value.line, tag)
+        for k, v in value.items():
+            kl = value.line_of(k)
+            out[k] = _prepare(v, variables, warnings, where_file, kl, depth + 1)
+            out.key_lines[k] = kl
+        return out
+    if isinstance(value, sy.YList):
+        out = sy.YList(value.line, tag)
+        for i, v in enumerate(value):
+            il = value.line_of(i)
+            out.append(_prepare(v, variables, warnings, where_file, il, depth + 1))
+            out.item_lines.append(il)
+        return out
+    if isinstance(value, str):
+        s = interpolate(str(value), variables, warnings=warnings, where=f"{where_file}:{line}")
+        return s
+    return value
+
+
+class _Located(str):
+    """A string that remembers the file and line it came from."""
+
+    __slots__ = ("file", "line")
+
+
+def _loc(value: str, file: str, line: int) -> _Located:
+    s = _Located(value)
+    s.file, s.line = file, line
+    return s
+
+
+def _normalise_service(svc: sy.YMap, file: str) -> dict:
+    """A service with environment/labels/depends_on/links as mappings, values located."""
+    out: dict = {}
+    for k, v in svc.items():
+        line = svc.line_of(k)
+        if k == "environment":
+            out[k] = _kv(v, file, line)
+        elif k == "depends_on":
+            out[k] = _deps(v, file, line)
+        elif k in ("labels", "extra_hosts"):
+            out[k] = _kv(v, file, line)
+        else:
+            out[k] = v
+        if not isinstance(out[k], (dict, list, _Reset)) and out[k] is not None:
+            out[k] = _loc(str(out[k]), file, line)
+    out["__lines__"] = {k: (file, svc.line_of(k)) for k in svc}
+    return out
+
+
+def _kv(v, file, line) -> dict:
+    """environment as a list (``K=V`` or bare ``K``) or mapping -> {K: (value or None, file, line)}."""
+    out: dict = {}
+    if isinstance(v, _Reset):
+        return {"__reset__": True}
+    if isinstance(v, sy.YList):
+        for i, item in enumerate(v):
+            if item is None or isinstance(item, (dict, list)):
+                continue
+            s = str(item)
+            k, eq, val = s.partition("=")
+            out[k.strip()] = (val if eq else None, file, v.line_of(i))
+    elif isinstance(v, sy.YMap):
+        for k, val in v.items():
+            out[str(k)] = (None if val is None else sy.text(val), file, v.line_of(k))
+    elif v is not None:
+        raise PrrError("environment should be a list or a mapping", file=file, location=f"line {line}")
+    return out
+
+
+def _deps(v, file, line) -> dict:
+    out: dict = {}
+    if isinstance(v, sy.YList):
+        for i, item in enumerate(v):
+            if isinstance(item, str):
+                out[str(item)] = ({}, file, v.line_of(i))
+    elif isinstance(v, sy.YMap):
+        for k, val in v.items():
+            out[str(k)] = (val if isinstance(val, dict) else {}, file, v.line_of(k))
+    elif v is not None and not isinstance(v, _Reset):
+        raise PrrError("depends_on should be a list or a mapping", file=file, location=f"line {line}")
+    return out
+
+
+def _merge(base, over):
+    if isinstance(over, _Reset):
+        return None
+    if getattr(over, "tag", None) == "!override":
+        return over
+    if isinstance(base, dict) and isinstance(over, dict):
+        out = dict(base)
+        for k, v in over.items():
+            if isinstance(v, _Reset):
+                out.pop(k, None)
+            elif k in out and k not in ("command", "entrypoint"):
+                out[k] = _merge(out[k], v)
+            else:
+                out[k] = v
+        return out
+    if isinstance(base, list) and isinstance(over, list):
+        out = list(base)
+        for x in over:
+            if x not in out:
+                out.append(x)
+        return out
+    return over
+
+
+# ------------------------------------------------------------ the import
+def _order(paths: list[Path]) -> list[Path]:
+    """The base file first, then the rest in the order given."""
+    return sorted(paths, key=lambda p: 0 if p.name.lower() in _BASE_NAMES else 1)
+
+
+def read_compose(paths: list[Path]) -> object:
+    paths = _order([Path(p) for p in paths])
+    names = short_names(paths)
+    b = GraphBuilder("compose", paths)
+    project = paths[0].resolve().parent
+    variables: dict[str, str] = {}
+    env_lines: dict[str, tuple[str, int]] = {}
+    dot_env = project / ".env"
+    warnings: list[str] = []
+    if dot_env.is_file():
+        env_lines = parse_env_file(dot_env, warnings=warnings, name=".env")
+        variables = {k: v for k, (v, _) in env_lines.items()}
+        b.read(f".env: {len(variables)} variable(s) for interpolation")
+    services: dict[str, dict] = {}
+    project_name = ""
+    for path in paths:
+        fname = names[path]
+        ywarn: list[str] = []
+        docs = sy.load_file(path, warnings=ywarn)
+        for w in ywarn:
+            b.warn(w.replace(str(path), fname, 1))
+        docs = [d for d in docs if d.value is not None]
+        if not docs:
+            b.read(f"{fname}: no services (empty or only comments)")
+            continue
+        if len(docs) > 1:
+            b.skip(f"{fname}: only the first of {len(docs)} YAML documents is used (Compose reads one)")
+        top = docs[0].value
+        if not isinstance(top, sy.YMap):
+            raise PrrError("a compose file must be a mapping at the top", file=str(path), location=f"line {docs[0].line}")
+        top = _prepare(top, variables, warnings, fname, docs[0].line)
+        if isinstance(top.get("name"), str):
+            project_name = str(top["name"])
+        for k in top:
+            if k not in ("services", "version", "name", "networks", "volumes", "configs", "secrets") \
+                    and not str(k).startswith("x-"):
+                b.skip(f"{fname}:{top.line_of(k)}: top-level {k!r} is not used")
+        if "include" in top:
+            b.warn(f"{fname}:{top.line_of('include')}: 'include' is not followed; import the included files too")
+        svcs = top.get("services")
+        if svcs is None:
+            b.read(f"{fname}: no services")
+            continue
+        if not isinstance(svcs, sy.YMap):
+            raise PrrError("services should be a mapping of service names", file=str(path),
+                           location=f"line {top.line_of('services')}")
+        count = 0
+        for sname, svc in svcs.items():
+            sname = str(sname)
+            if isinstance(svc, _Reset):
+                services.pop(sname, None)
+                continue
+            if svc is None:
+                svc = sy.YMap(svcs.line_of(sname))
+            if not isinstance(svc, sy.YMap):
+                raise PrrError(f"service {sname!r} should be a mapping", file=str(path),
+                               location=f"line {svcs.line_of(sname)}")
+            norm = _normalise_service(svc, fname)
+            norm.setdefault("__defined__", (fname, svcs.line_of(sname)))
+            if sname in services:
+                lines = dict(services[sname]["__lines__"])
+                lines.update(norm["__lines__"])
+                merged = _merge(services[sname], {k: v for k, v in norm.items() if k not in ("__lines__", "__defined__")})
+                merged["__lines__"] = lines
+                merged.setdefault("__layers__", [services[sname]["__defined__"][0]]).append(fname)
+                services[sname] = merged
+            else:
+                services[sname] = norm
+            count += 1
+        b.read(f"{fname}: {count} service(s)")
+    for w in warnings:
+        b.warn(w)
+    if not services:
+        raise PrrError("no services found in the compose file(s)", file=str(paths[0]))
+    _build(b, services, variables, env_lines, project)
+    b.system_name = project_name or project.name
+    return b.finish(file=str(paths[0]))
+
+
+def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, project: Path) -> None:
+    host = b.domain("docker-host", name="Docker host (one machine runs every service)", kind="host")
+    hosts: dict[str, str] = {}
+    for sname, svc in services.items():
+        hosts[sname.lower()] = sname
+    for sname, svc in services.items():
+        for key in ("hostname", "container_name"):
+            v = svc.get(key)
+            if isinstance(v, str) and v:
+                hosts.setdefault(v.lower(), sname)
+        nets = svc.get("networks")
+        if isinstance(nets, dict):
+            for n in nets.values():
+                al = n.get("aliases") if isinstance(n, dict) else None
+                for a in al if isinstance(al, list) else []:
+                    if isinstance(a, str):
+                        hosts.setdefault(a.lower(), sname)
+    for sname, svc in services.items():
+        file, line = svc["__defined__"]
+        image = sy.text(svc.get("image"))
+        ports = _container_ports(svc.get("ports"))
+        kind, tags, why = recognise(sname, image if "${" not in image else "", ports)
+        layers = svc.get("__layers__")
+        comp = b.component(sname, f"{file}:{line}: service {sname}" + (f" (also in {', '.join(layers[1:])})" if layers else ""),
+                           name=sname, kind=kind, source_file=file)
+        for t in tags:
+            b.tag(sname, t)
+        if kind and why:
+            b.evidence(sname, f"{file}:{line}: kind {kind} from {why}")
+        comp.shared_domains.append(host)
+        deploy = svc.get("deploy") if isinstance(svc.get("deploy"), dict) else {}
+        lf, ll = svc["__lines__"].get("deploy", (file, line))
+        rep = deploy.get("replicas") if deploy else None
+        if rep is None and svc.get("scale") is not None:
+            rep = svc.get("scale")
+            lf, ll = svc["__lines__"].get("scale", (file, line))
+        if sy.text(deploy.get("mode")) in ("global", "global-job"):
+            comp.replicas = None
+            b.evidence(sname, f"{lf}:{ll}: deploy.mode global: one per node (count unknown)")
+        elif rep is None:
+            comp.replicas = 1
+            b.evidence(sname, f"{file}:{line}: no deploy.replicas: 1 replica")
+        else:
+            try:
+                n = sy.as_int(rep, file=lf, line=ll, what="deploy.replicas", minimum=0)
+            except PrrError as e:
+                b.warn(str(e) + "; using 1")
+                n = 1
+            comp.replicas = max(1, min(n or 1, 100000))
+            b.evidence(sname, f"{lf}:{ll}: deploy.replicas {n}")
+            if n == 0:
+                b.warn(f"{lf}:{ll}: {sname} has 0 replicas; counted as 1")
+        published = _published(svc.get("ports"))
+        if published:
+            comp.user_facing = True
+            pf, pl = svc["__lines__"].get("ports", (file, line))
+            b.evidence(sname, f"{pf}:{pl}: publishes port(s) {', '.join(published[:5])} on the host")
+        profiles = svc.get("profiles")
+        if isinstance(profiles, list) and profiles:
+            for p in profiles:
+                b.tag(sname, f"profile:{p}")
+            b.warn(f"{file}:{line}: {sname} runs only with profile(s) {', '.join(map(str, profiles))}")
+        if "extends" in svc:
+            ef, el = svc["__lines__"].get("extends", (file, line))
+            b.warn(f"{ef}:{el}: {sname} uses 'extends', which is not followed")
+    for sname, svc in services.items():
+        env = dict(svc.get("environment") or {})
+        env.pop("__reset__", None)
+        env = _env_files(b, svc, project, variables) | env
+        for var, (val, file, line) in env.items():
+            via = ""
+            if val is None:
+                if var in variables:
+                    val = variables[var]
+                    via = f" (value from .env:{env_lines[var][1]})" if var in env_lines else ""
+                else:
+                    continue
+            addr_like = bool(ADDRESS_NAME.search(var))
+            ev = f"{file}:{line}: {sname} environment {var}={redact(var, val)}{via}"
+            for ref in host_refs(val, bare_ok=addr_like):
+                target = hosts.get(ref.host.lower()) or (hosts.get(ref.short) if ref.local else None)
+                if target:
+                    if target == sname:
+                        continue
+                    typ, word = dependency_type(b.components[target])
+                    b.depend(sname, target, typ, ENV, f"{ev} ({word})")
+                elif ref.local and (addr_like or ref.how != "value"):
+                    b.dangling(f"{ev}: names host {ref.host}, which is not a service in these files")
+        cmd = svc.get("command")
+        parts = [cmd] if isinstance(cmd, str) else [x for x in cmd if isinstance(x, str)] if isinstance(cmd, list) else []
+        for part in parts:
+            for ref in host_refs(str(part), bare_ok=False):
+                target = hosts.get(ref.host.lower()) or hosts.get(ref.short)
+                if target and target != sname:
+                    cf, cl = svc["__lines__"].get("command", svc["__defined__"])
+                    typ, word = dependency_type(b.components[target])
+                    b.depend(sname, target, typ, ENV, f"{cf}:{cl}: {sname} command names {ref.host} ({word})")
+        for dep, (cond, file, line) in (svc.get("depends_on") or {}).items():
+            target = hosts.get(dep.lower())
+            if target is None:
+                b.dangling(f"{file}:{line}: {sname} depends_on {dep}, which is not a service in these files")
+                continue
+            c = sy.text(cond.get("condition")) if isinstance(cond, dict) else ""
+            opt = isinstance(cond, dict) and sy.as_bool(cond.get("required")) is False
+            note = "start-up order only" + (f", waits for {c}" if c else "") + (", optional" if opt else "")
+            had = b.has_dep(sname, target)
+            b.depend(sname, target, "soft", STARTUP,
+                     f"{file}:{line}: {sname} depends_on {dep} ({note}{'' if had else '; no env var names it'})")
+            if not had:
+                b.warn(f"{file}:{line}: {sname} -> {dep} rests on depends_on alone (start-up order, not a call): "
+                       "recorded as soft; check it")
+        links = svc.get("links")
+        for i, l in enumerate(links if isinstance(links, list) else []):
+            name = str(l).split(":")[0]
+            target = hosts.get(name.lower())
+            lf, ll = svc["__lines__"].get("links", svc["__defined__"])
+            if target and target != sname:
+                b.depend(sname, target, "soft", STARTUP, f"{lf}:{ll}: {sname} links {l} (network alias, start-up order)")
+            elif not target:
+                b.dangling(f"{lf}:{ll}: {sname} links {l}, which is not a service in these files")
+
+
+def _env_files(b: GraphBuilder, svc: dict, project: Path, variables) -> dict:
+    ef = svc.get("env_file")
+    items = [ef] if isinstance(ef, str) else ef if isinstance(ef, list) else []
+    out: dict = {}
+    for item in items:
+        path = item.get("path") if isinstance(item, dict) else item
+        if not isinstance(path, str) or not path:
+            continue
+        p = (project / path) if not Path(path).is_absolute() else Path(path)
+        if not p.is_file():
+            b.skip(f"env_file {path}: not found next to the compose files; its variables are not known")
+            continue
+        try:
+            data = parse_env_file(p, variables, name=path)
+        except PrrError as e:
+            b.warn(str(e))
+            continue
+        for k, (v, line) in data.items():
+            out[k] = (v, path, line)
+    return out
+
+
+def _container_ports(ports) -> list[int]:
+    out = []
+    for p in ports if isinstance(ports, list) else []:
+        s = sy.text(p.get("target")) if isinstance(p, dict) else sy.text(p)
+        s = s.split("/")[0].rsplit(":", 1)[-1].split("-")[0]
+        if s.isdigit():
+            out.append(int(s))
+    return out
+
+
+def _published(ports) -> list[str]:
+    out = []
+    for p in ports if isinstance(ports, list) else []:
+        if isinstance(p, dict):
+            if p.get("published"):
+                out.append(f"{sy.text(p.get('published'))}->{sy.text(p.get('target'))}")
+        else:
+            s = sy.text(p).split("/")[0]
+            if ":" in s and s.split(":")[-2].strip():
+                out.append(s)
+    return out
+
+
+def _clip(s: str, n: int = 120) -> str:
+    s = str(s).replace("\n", " ")
+    return s if len(s) <= n else s[: n - 3] + "..."
