@@ -12,3 +12,8 @@ register(ImportFormat("kubernetes", "Kubernetes manifests (multi-document YAML, 
                       kubernetes.looks_like_kubernetes, kubernetes.read_kubernetes))
 register(ImportFormat("compose", "Docker Compose files (layered in the order given, .env interpolation)",
                       compose.looks_like_compose, compose.read_compose))
+
+from prr_app.importers import backstage  # noqa: E402
+
+register(ImportFormat("backstage", "Backstage catalog descriptors (Component, Resource, API, System, Domain)",
+                      backstage.looks_like_backstage, backstage.read_backstage))

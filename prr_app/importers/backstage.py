@@ -1,0 +1,279 @@
+"""Backstage software catalog descriptors (``catalog-info.yaml`` and friends).
+
+* Components and Resources become components, named by their full entity
+  reference ``kind:[namespace/]name`` (the namespace only when it is not
+  ``default``), e.g. ``component:artist-lookup``, ``resource:artists-db``.
+  Libraries are not deployed and are skipped (unless something depends on
+  them). ``type: website`` is user-facing; ``lifecycle: experimental`` gives
+  tier 3; the owner is kept.
+* ``dependsOn`` is a dependency; ``consumesApis`` of an API another entity
+  ``providesApis`` (or that names it in ``spec.owner`` side ``providesApis``)
+  makes the consumer depend on the provider; ``subcomponentOf`` makes the
+  part depend on the whole (soft).
+* Systems and Domains are groupings: components are tagged ``system:<name>``
+  and ``domain:<name>``.
+* Entity references are read in their full (``kind:namespace/name``) and
+  short (``name``, ``kind:name``) forms, with the default kind of the field.
+* References to entities not in the files (owners that are Groups or Users
+  elsewhere, APIs nobody provides here) are reported as dangling.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from prr_app.errors import PrrError
+from prr_app.importers import safe_yaml as sy
+from prr_app.importers.graph import DECLARED, GraphBuilder, short_names
+
+_RESOURCE_KINDS = [
+    (re.compile(r"database|db|sql|postgres|mysql|mongo|dynamo|table|bucket|storage|s3|blob|file"), "datastore"),
+    (re.compile(r"cache|redis|memcache"), "cache"),
+    (re.compile(r"queue|topic|stream|kafka|sqs|sns|pubsub|event|bus"), "queue"),
+    (re.compile(r"dns"), "dns"),
+    (re.compile(r"cdn"), "cdn"),
+    (re.compile(r"load.?balancer|lb|gateway|ingress"), "load_balancer"),
+    (re.compile(r"cluster|kubernetes|k8s"), "platform"),
+]
+_COMPONENT_TYPES = {"website": "frontend", "service": "service", "api": "service", "frontend": "frontend"}
+
+
+@dataclass
+class _Entity:
+    kind: str  # lower case
+    ns: str
+    name: str
+    body: dict
+    file: str
+    line: int
+
+    @property
+    def ref(self) -> str:
+        return f"{self.kind}:{self.name}" if self.ns == "default" else f"{self.kind}:{self.ns}/{self.name}"
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+def looks_like_backstage(path: Path) -> bool:
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        return False
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8192).decode("utf-8", "replace")
+    except OSError:
+        return False
+    return bool(re.search(r"(?m)^\s*apiVersion\s*:\s*['\"]?backstage\.io/", head))
+
+
+def parse_ref(ref: str, default_kind: str, default_ns: str = "default") -> tuple[str, str, str]:
+    """``[kind:][namespace/]name`` -> (kind, namespace, name), lower-cased kind."""
+    s = ref.strip()
+    kind, ns = default_kind, default_ns
+    if ":" in s:
+        k, s = s.split(":", 1)
+        kind = k.strip().lower() or default_kind
+    if "/" in s:
+        ns, s = s.split("/", 1)
+    return kind, ns.strip() or "default", s.strip()
+
+
+def read_backstage(paths: list[Path]) -> object:
+    paths = [Path(p) for p in paths]
+    names = short_names(paths)
+    b = GraphBuilder("backstage", paths)
+    entities: dict[tuple[str, str, str], _Entity] = {}
+    for path in paths:
+        fname = names[path]
+        warns: list[str] = []
+        docs = sy.load_file(path, warnings=warns)
+        for w in warns:
+            b.warn(w.replace(str(path), fname, 1))
+        n = 0
+        for doc in docs:
+            v = doc.value
+            if v is None:
+                continue
+            if not isinstance(v, dict):
+                b.skip(f"{fname}:{doc.line}: document {doc.index + 1} is not a mapping")
+                continue
+            api = sy.text(v.get("apiVersion"))
+            kind = sy.text(v.get("kind"))
+            meta = v.get("metadata") if isinstance(v.get("metadata"), dict) else {}
+            name = sy.text(meta.get("name"))
+            line = getattr(v, "line", doc.line) or doc.line
+            if not api.startswith("backstage.io/"):
+                b.skip(f"{fname}:{line}: document {doc.index + 1} is not a Backstage entity (apiVersion {api or 'missing'})")
+                continue
+            if not kind or not name:
+                b.skip(f"{fname}:{line}: entity without kind or metadata.name")
+                continue
+            ns = sy.text(meta.get("namespace")) or "default"
+            e = _Entity(kind.lower(), ns, name, v, fname, line)
+            key = (e.kind, e.ns, e.name)
+            if key in entities:
+                b.warn(f"{e.where}: {e.ref} is defined again (first at {entities[key].where}); the last one is used")
+            entities[key] = e
+            n += 1
+        b.read(f"{fname}: {n} entit{'y' if n == 1 else 'ies'}")
+    if not entities:
+        raise PrrError("no Backstage entities (apiVersion backstage.io/...) found", file=str(paths[0]) if paths else None)
+    _build(b, entities)
+    systems = [e for e in entities.values() if e.kind == "system"]
+    b.system_name = (sy.text(systems[0].body["metadata"].get("title")) or systems[0].name) if len(systems) == 1 \
+        else (paths[0].parent.name if len(paths) > 1 else paths[0].stem)
+    return b.finish(file=str(paths[0]))
+
+
+def _spec(e: _Entity) -> dict:
+    s = e.body.get("spec")
+    return s if isinstance(s, dict) else {}
+
+
+def _refs(spec: dict, key: str) -> list[tuple[str, int]]:
+    v = spec.get(key)
+    if v is None:
+        return []
+    if isinstance(v, list):
+        return [(sy.text(x), sy.line_of(v, i, spec.line_of(key) if isinstance(spec, sy.YMap) else 0))
+                for i, x in enumerate(v) if sy.text(x)]
+    return [(sy.text(v), spec.line_of(key) if isinstance(spec, sy.YMap) else 0)] if sy.text(v) else []
+
+
+def _build(b: GraphBuilder, entities: dict) -> None:
+    def find(ref: str, default_kind: str, ns: str, kinds: tuple[str, ...] | None = None):
+        kind, rns, name = parse_ref(ref, default_kind, ns)
+        if ":" not in ref and kinds:  # short form: try the kinds the field allows
+            for k in kinds:
+                if (k, rns, name) in entities:
+                    return entities[(k, rns, name)]
+        return entities.get((kind, rns, name))
+
+    deployable: dict[tuple, str] = {}
+    needed = set()
+    for e in entities.values():
+        for ref, _ in _refs(_spec(e), "dependsOn"):
+            t = find(ref, "component", e.ns, ("component", "resource"))
+            if t is not None:
+                needed.add((t.kind, t.ns, t.name))
+    for key, e in sorted(entities.items()):
+        spec = _spec(e)
+        meta = e.body.get("metadata") if isinstance(e.body.get("metadata"), dict) else {}
+        typ = sy.text(spec.get("type")).lower()
+        if e.kind not in ("component", "resource"):
+            continue
+        if e.kind == "component" and typ == "library" and key not in needed:
+            b.skip(f"{e.where}: {e.ref} is a library (built into others, not deployed on its own)")
+            continue
+        if e.kind == "component":
+            kind = _COMPONENT_TYPES.get(typ, "service")
+        else:
+            kind = next((k for rx, k in _RESOURCE_KINDS if rx.search(typ)), "other")
+        title = sy.text(meta.get("title")) or e.name
+        comp = b.component(e.ref, f"{e.where}: {e.kind.capitalize()} {e.name}" + (f" (type {typ})" if typ else ""),
+                           name=title, kind=kind, source_file=e.file)
+        comp.description = sy.text(meta.get("description"))[:2000]
+        if typ == "website":
+            comp.user_facing = True
+            b.evidence(e.ref, f"{e.where}: type website: user-facing")
+        owner = sy.text(spec.get("owner"))
+        if owner:
+            comp.owner = owner
+            o = find(owner, "group", e.ns, ("group", "user"))
+            if o is None:
+                b.dangling(f"{e.file}:{spec.line_of('owner') if isinstance(spec, sy.YMap) else e.line}: "
+                           f"{e.ref} is owned by {owner}, which is not in these files")
+        life = sy.text(spec.get("lifecycle")).lower()
+        if life:
+            b.tag(e.ref, f"lifecycle:{life}")
+            if life in ("experimental", "deprecated"):
+                comp.tier = 3
+        tags = meta.get("tags")
+        for t in tags if isinstance(tags, list) else []:
+            if sy.text(t):
+                b.tag(e.ref, sy.text(t)[:100])
+        deployable[key] = e.ref
+        if spec.get("apiConsumedBy") is not None:
+            b.skip(f"{e.file}:{spec.line_of('apiConsumedBy')}: {e.ref} apiConsumedBy is not a catalog field; "
+                   "consumers declare consumesApis")
+
+    # systems and domains as groupings
+    for key, e in entities.items():
+        if key not in deployable:
+            continue
+        spec = _spec(e)
+        sysref = sy.text(spec.get("system"))
+        if not sysref:
+            continue
+        s = find(sysref, "system", e.ns)
+        b.tag(e.ref, f"system:{parse_ref(sysref, 'system', e.ns)[2]}")
+        if s is None:
+            b.dangling(f"{e.file}:{spec.line_of('system')}: {e.ref} is part of system {sysref}, which is not in these files")
+            continue
+        b.evidence(e.ref, f"{s.where}: part of System {s.name}")
+        dom = sy.text(_spec(s).get("domain"))
+        seen = set()
+        while dom and dom not in seen:
+            seen.add(dom)
+            b.tag(e.ref, f"domain:{parse_ref(dom, 'domain', s.ns)[2]}")
+            d = find(dom, "domain", s.ns)
+            if d is None:
+                b.dangling(f"{s.where}: System {s.name} is in domain {dom}, which is not in these files")
+                break
+            dom = sy.text(_spec(d).get("subdomainOf"))
+    for e in entities.values():
+        if e.kind == "system":
+            b.read(f"{e.where}: System {e.name} (a grouping: components tagged system:{e.name})")
+        elif e.kind == "domain":
+            b.read(f"{e.where}: Domain {e.name} (a grouping: components tagged domain:{e.name})")
+        elif e.kind in ("group", "user"):
+            b.read(f"{e.where}: {e.kind.capitalize()} {e.name} (owner)")
+        elif e.kind == "location":
+            b.skip(f"{e.where}: Location {e.name}: its targets are not followed; import those files too")
+        elif e.kind not in ("component", "resource", "api"):
+            b.skip(f"{e.where}: {e.kind} {e.name}: kind not used by the importer")
+
+    # APIs: who provides each
+    providers: dict[tuple, list[tuple[str, str]]] = {}
+    for key, e in entities.items():
+        for ref, line in _refs(_spec(e), "providesApis"):
+            a = parse_ref(ref, "api", e.ns)
+            if key in deployable:
+                providers.setdefault(a, []).append((deployable[key], f"{e.file}:{line}"))
+            if a not in entities:
+                b.dangling(f"{e.file}:{line}: {e.ref} provides API {ref}, which is not in these files")
+
+    for key, e in entities.items():
+        if key not in deployable:
+            continue
+        spec = _spec(e)
+        src = deployable[key]
+        for ref, line in _refs(spec, "dependsOn"):
+            t = find(ref, "component", e.ns, ("component", "resource"))
+            tkey = (t.kind, t.ns, t.name) if t else None
+            if tkey in deployable:
+                tgt = b.components[deployable[tkey]]
+                typ = "async" if tgt.kind == "queue" else "hard"
+                b.depend(src, deployable[tkey], typ, DECLARED, f"{e.file}:{line}: {e.ref} spec.dependsOn {ref} (dependsOn)")
+            else:
+                b.dangling(f"{e.file}:{line}: {e.ref} depends on {ref}, which is not in these files")
+        for ref, line in _refs(spec, "consumesApis"):
+            a = parse_ref(ref, "api", e.ns)
+            provs = providers.get(a, [])
+            if not provs:
+                why = "nobody in these files provides it" if a in entities else "it is not in these files"
+                b.dangling(f"{e.file}:{line}: {e.ref} consumes API {ref}, but {why}")
+                continue
+            for prov, pwhere in provs:
+                b.depend(src, prov, "hard", DECLARED,
+                         f"{e.file}:{line}: {e.ref} consumesApis {ref}; {pwhere}: {prov} providesApis it (consumesApi)")
+        for ref, line in _refs(spec, "subcomponentOf"):
+            t = find(ref, "component", e.ns)
+            tkey = (t.kind, t.ns, t.name) if t else None
+            if tkey in deployable:
+                b.depend(src, deployable[tkey], "soft", DECLARED,
+                         f"{e.file}:{line}: {e.ref} spec.subcomponentOf {ref} (subcomponentOf: a part of it)")
+            else:
+                b.dangling(f"{e.file}:{line}: {e.ref} is a subcomponent of {ref}, which is not in these files")
