@@ -1,0 +1,159 @@
+"""Changing answers: validation, who/when stamps, history; switching templates.
+
+These functions change the in-memory :class:`~prr_app.domain.model.Review`
+only; the caller saves it (``prr_app.review.document``).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+
+from prr_app.checklist.evaluate import ChecklistResult, Orphan, evaluate
+from prr_app.domain.model import AnswerChange, AnswerStatus, ChecklistAnswer, Review
+from prr_app.errors import PrrError
+
+_ALIASES = {
+    "met": "met", "yes": "met", "done": "met",
+    "partly": "partly", "partial": "partly", "partially": "partly",
+    "not_met": "not_met", "notmet": "not_met", "no": "not_met", "unmet": "not_met",
+    "not_applicable": "not_applicable", "na": "not_applicable", "n/a": "not_applicable", "n_a": "not_applicable",
+    "unanswered": "unanswered", "open": "unanswered", "clear": "unanswered",
+}
+MAX_TEXT = {"evidence": 2000, "owner": 200, "note": 5000, "reason": 2000, "by": 200}
+
+
+def normalise_status(value: str) -> str:
+    """``"Not met"``, ``"not-met"``, ``"n/a"``... -> a status value; PrrError if unknown."""
+    if not isinstance(value, str):
+        raise PrrError(f"a status must be text, got {type(value).__name__}", location="status")
+    v = value.strip().lower().replace("-", "_").replace(" ", "_")
+    if v in _ALIASES:
+        return _ALIASES[v]
+    raise PrrError(f"{value!r} is not an answer status; use one of {', '.join(AnswerStatus.values())}",
+                   location="status")
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _check_text(name: str, value) -> str:
+    if not isinstance(value, str):
+        raise PrrError(f"{name} must be text, got {type(value).__name__}", location=name)
+    value = value.strip()
+    if len(value) > MAX_TEXT[name]:
+        raise PrrError(f"{name} is {len(value)} characters long; the limit is {MAX_TEXT[name]}", location=name)
+    return value
+
+
+def _check_due(value: str) -> str | None:
+    if not isinstance(value, str):
+        raise PrrError(f"due must be a date YYYY-MM-DD, got {type(value).__name__}", location="due")
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        _dt.date.fromisoformat(value)
+        ok = len(value) == 10
+    except ValueError:
+        ok = False
+    if not ok:
+        raise PrrError(f"{value!r} is not a date in the form YYYY-MM-DD", location="due")
+    return value
+
+
+def set_answer(review: Review, item_key: str, *, status: str | None = None, evidence: str | None = None,
+               owner: str | None = None, due: str | None = None, note: str | None = None,
+               reason: str | None = None, by: str = "", template=None, at: str | None = None,
+               result: ChecklistResult | None = None) -> ChecklistAnswer:
+    """Answer (or change the answer to) one checklist item of ``review``.
+
+    ``None`` leaves a field as it is; ``""`` clears it. The item must be one the
+    template generates for this review, or an existing answer (an orphan can
+    still be edited). ``not_applicable`` needs a reason (given now or already
+    stored). The answer gets ``changed_by``/``changed_at`` and a history entry
+    describing the change; a call that changes nothing leaves it untouched.
+    If the review records no template yet, the template used is recorded.
+    Raises :class:`PrrError` on bad input, without changing anything.
+    """
+    if not isinstance(item_key, str) or not item_key.strip():
+        raise PrrError("an item key is needed (for example 'slo.journeys-have-slos' or 'ds.restore-tested@cart-db')")
+    item_key = item_key.strip()
+    res = result if result is not None else evaluate(review, template)
+    existing = review.answers.get(item_key)
+    if item_key not in res and existing is None:
+        close = difflib.get_close_matches(item_key, [it.key for it in res.items], n=3, cutoff=0.6)
+        hint = f"; did you mean {', '.join(close)}?" if close else "; 'prr checklist REVIEW --json' lists the keys"
+        raise PrrError(f"no checklist item {item_key!r} in template {res.template.id} {res.template.version} "
+                       f"for this review{hint}", location=item_key)
+
+    old = existing or ChecklistAnswer(item=item_key)
+    new = {
+        "status": old.status, "evidence": old.evidence, "owner": old.owner, "due": old.due,
+        "note": old.note, "reason": old.reason,
+    }
+    if status is not None:
+        new["status"] = normalise_status(status)
+    if evidence is not None:
+        new["evidence"] = _check_text("evidence", evidence)
+    if owner is not None:
+        new["owner"] = _check_text("owner", owner)
+    if due is not None:
+        new["due"] = _check_due(due)
+    if note is not None:
+        new["note"] = _check_text("note", note)
+    if reason is not None:
+        new["reason"] = _check_text("reason", reason)
+    by = _check_text("by", by or "")
+    if new["status"] == AnswerStatus.NOT_APPLICABLE.value and not new["reason"]:
+        raise PrrError("'not applicable' needs a reason (why the item does not apply)", location=f"{item_key}: reason")
+    if at is not None:
+        try:
+            stamp = _dt.datetime.fromisoformat(at)
+        except (TypeError, ValueError):
+            stamp = None
+        if stamp is None or stamp.tzinfo is None or "T" not in at:
+            raise PrrError(f"{at!r} is not a timestamp with a time zone", location="at")
+
+    changes = []
+    for k in ("status", "evidence", "owner", "due", "reason", "note"):
+        before, after = getattr(old, k), new[k]
+        if (before or None) == (after or None):
+            continue
+        if k == "status":
+            changes.append(f"status {before} -> {after}")
+        elif k == "note":
+            changes.append("note changed" if after else "note cleared")
+        elif after:
+            changes.append(f"{k}: {after}")
+        else:
+            changes.append(f"{k} cleared")
+    if existing is not None and not changes:
+        return existing
+    if existing is None and not changes:
+        return old  # nothing given: nothing stored
+
+    when = at or _now()
+    answer = existing if existing is not None else ChecklistAnswer(item=item_key)
+    for k, v in new.items():
+        setattr(answer, k, v if k == "due" else (v or ""))
+    answer.changed_by = by
+    answer.changed_at = when
+    answer.history.append(AnswerChange(at=when, by=by, status=answer.status, note="; ".join(changes)))
+    review.answers[item_key] = answer
+    if not review.meta.checklist_template:
+        review.meta.checklist_template = res.template.id
+        review.meta.checklist_version = res.template.version
+    return answer
+
+
+def use_template(review: Review, template) -> list[Orphan]:
+    """Record ``template`` (id, ``id@version``, path or Template) as the review's checklist.
+
+    Answers whose item keys still exist keep applying; the others are kept and
+    returned as orphans (nothing is deleted).
+    """
+    res = evaluate(review, template)
+    review.meta.checklist_template = res.template.id
+    review.meta.checklist_version = res.template.version
+    return res.orphans

@@ -1,0 +1,55 @@
+"""Export checklist answers (and the items they answer) to CSV for spreadsheets."""
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from prr_app.checklist.evaluate import ChecklistResult
+from prr_app.paths import atomic_write_text
+
+COLUMNS = [
+    "key", "item", "category", "subject", "question", "severity", "required", "tier", "status",
+    "evidence", "owner", "due", "reason", "note", "changed_by", "changed_at", "history_entries",
+    "orphan", "orphan_reason",
+]
+
+
+def _cell(value) -> str:
+    """Text for a cell; a leading = + - @ is neutralised so spreadsheets do not run it as a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    text = str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        text = "'" + text
+    return text
+
+
+def rows(result: ChecklistResult, *, answered_only: bool = False):
+    for it in result.items:
+        a = it.answer
+        if answered_only and not it.answered:
+            continue
+        yield [it.key, it.item_id, it.category, it.subject or "", it.question, it.severity, it.required, it.tier,
+               it.status, a and a.evidence, a and a.owner, a and a.due, a and a.reason, a and a.note,
+               a and a.changed_by, a and a.changed_at, len(a.history) if a else 0, False, ""]
+    for o in result.orphans:
+        a = o.answer
+        yield [o.key, o.item_id, "", o.subject or "", "", "", "", "", a.status, a.evidence, a.owner, a.due,
+               a.reason, a.note, a.changed_by, a.changed_at, len(a.history), True, o.reason]
+
+
+def to_csv(result: ChecklistResult, *, answered_only: bool = False) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(COLUMNS)
+    for r in rows(result, answered_only=answered_only):
+        w.writerow([_cell(v) for v in r])
+    return buf.getvalue()
+
+
+def write_csv(result: ChecklistResult, path: str | Path, *, answered_only: bool = False) -> None:
+    # UTF-8 with a byte order mark: spreadsheet programs then read accents correctly
+    atomic_write_text(Path(path), "\ufeff" + to_csv(result, answered_only=answered_only))

@@ -1,0 +1,222 @@
+"""Bring your own checklist: turn a Markdown task list into a template.
+
+Rules (see docs/checklist.md):
+
+* the first level-1 heading, if it comes before every other heading, is the title;
+  every other heading starts a category;
+* ``- [ ] text`` and ``- [x] text`` (also ``*`` / ``+``) are items; ``[x]`` marks
+  the item as done, which ``prr checklist-import --review`` records as *met*;
+* a tag in the item text sets the severity: ``(blocker)``, ``[high]``, ``#medium``,
+  ``(low)``; ``critical`` counts as blocker. Without a tag: the default severity;
+* ``(tier 1)``, ``(tiers 1-2)``, ``(tier 1,2)`` set the tiers the item is required for;
+* ``{#some.id}`` sets the item id; otherwise it is derived from the category and
+  the question, so re-importing the same file gives the same ids;
+* nested bullets under an item starting with ``Why:`` or ``Evidence:`` fill those
+  fields; other nested text is added to *why*.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from prr_app.checklist.template import SEVERITIES, TIERS, Category, Template, TemplateItem, parse_template
+from prr_app.errors import PrrError
+
+MAX_BYTES = 5 * 1024 * 1024
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_TASK = re.compile(r"^(\s*)[-*+]\s+\[([ xX])\]\s+(.*)$")
+_BULLET = re.compile(r"^(\s+)(?:[-*+]\s+)?(.*\S)\s*$")
+_SEV_TAG = re.compile(r"(?:\(\s*|\[\s*|(?<![\w#])#)(blocker|critical|high|medium|low)(?:\s*\)|\s*\])?(?!\w)", re.I)
+_TIER_TAG = re.compile(r"\(\s*tiers?\s*([1-3](?:\s*(?:-|,|and|or)\s*[1-3])*)\s*\)", re.I)
+_ID_TAG = re.compile(r"\{#([a-z0-9][a-z0-9_.-]{0,99})\}")
+_SLUG_STOP = {"a", "an", "the", "is", "are", "be", "has", "have", "of", "for", "to", "and", "or", "in", "on",
+              "with", "we", "our", "it", "its", "there", "that", "this", "do", "does", "all", "every"}
+
+
+@dataclass
+class MarkdownImport:
+    template: Template
+    checked: list[str] = field(default_factory=list)  # item ids ticked [x] in the file
+    warnings: list[str] = field(default_factory=list)
+
+
+def slugify(text: str, *, max_len: int = 40) -> str:
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    kept = [w for w in words if w not in _SLUG_STOP] or words or ["item"]
+    out = ""
+    for w in kept:
+        cand = f"{out}-{w}" if out else w
+        if len(cand) > max_len:
+            break
+        out = cand
+    return out or kept[0][:max_len]
+
+
+def _tiers(spec: str) -> tuple[int, ...]:
+    nums = [int(n) for n in re.findall(r"[1-3]", spec)]
+    if "-" in spec and len(nums) == 2:
+        lo, hi = sorted(nums)
+        nums = list(range(lo, hi + 1))
+    return tuple(sorted(set(nums)))
+
+
+def parse_markdown(text: str, *, template_id: str, version: str = "1", title: str | None = None,
+                   default_severity: str = "medium", file: str | None = None) -> MarkdownImport:
+    if default_severity not in SEVERITIES:
+        raise PrrError(f"{default_severity!r} is not a severity; use one of {', '.join(SEVERITIES)}")
+    lines = text.splitlines()
+    headings = [(i, len(m.group(1)), m.group(2).strip()) for i, line in enumerate(lines)
+                if (m := _HEADING.match(line))]
+    doc_title = None
+    title_line = None
+    if headings and headings[0][1] == 1 and sum(1 for h in headings if h[1] == 1) == 1:
+        title_line, doc_title = headings[0][0], headings[0][2]
+
+    categories: list[Category] = []
+    cat_ids: dict[str, str] = {}  # title -> id
+    items: list[dict] = []
+    checked: list[str] = []
+    warnings: list[str] = []
+    used_ids: dict[str, int] = {}
+    seen_q: dict[tuple, int] = {}
+    current_cat = None
+    current_item = None
+    in_fence = False
+    for i, raw in enumerate(lines):
+        lineno = i + 1
+        if raw.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            continue
+        m = _HEADING.match(raw)
+        if m:
+            current_item = None
+            if i == title_line:
+                continue
+            ctitle = _strip_md(m.group(2)) or f"Section {lineno}"
+            current_cat = _category(ctitle, categories, cat_ids)
+            continue
+        t = _TASK.match(raw)
+        if t:
+            if current_cat is None:
+                current_cat = _category("General", categories, cat_ids)
+            done = t.group(2) in "xX"
+            body = t.group(3)
+            explicit = _ID_TAG.search(body)
+            body = _ID_TAG.sub("", body)
+            sev = default_severity
+            sm = _SEV_TAG.search(body)
+            if sm:
+                sev = sm.group(1).lower()
+                sev = "blocker" if sev == "critical" else sev
+                body = body[: sm.start()] + body[sm.end():]
+            tiers = TIERS
+            tm = _TIER_TAG.search(body)
+            if tm:
+                tiers = _tiers(tm.group(1))
+                body = body[: tm.start()] + body[tm.end():]
+            question = _strip_md(body)
+            if len(question) < 5:
+                raise PrrError("a checklist item needs a question of at least 5 characters", file=file,
+                               location=f"line {lineno}")
+            if "{" in question or "}" in question:
+                question = question.replace("{", "(").replace("}", ")")
+            key = (current_cat, re.sub(r"[^a-z0-9]+", " ", question.lower()).strip())
+            if key in seen_q:
+                warnings.append(f"line {lineno}: same question as line {seen_q[key]}; skipped")
+                current_item = None
+                continue
+            seen_q[key] = lineno
+            iid = explicit.group(1) if explicit else f"{current_cat}.{slugify(question)}"
+            if iid in used_ids:
+                if explicit:
+                    raise PrrError(f"item id {iid!r} is used twice (first on line {used_ids[iid]})", file=file,
+                                   location=f"line {lineno}")
+                n = 2
+                while f"{iid}-{n}" in used_ids:
+                    n += 1
+                iid = f"{iid}-{n}"
+            used_ids[iid] = lineno
+            current_item = {"id": iid, "category": current_cat, "question": question, "why": "", "evidence": "",
+                            "severity": sev, "tiers": tiers, "indent": len(t.group(1)), "line": lineno}
+            items.append(current_item)
+            if done:
+                checked.append(iid)
+            continue
+        if current_item is not None:
+            b = _BULLET.match(raw)
+            if b and len(b.group(1)) > current_item["indent"]:
+                note = _strip_md(b.group(2))
+                low = note.lower()
+                if low.startswith("evidence:"):
+                    current_item["evidence"] = _join(current_item["evidence"], note[9:].strip())
+                elif low.startswith("why:"):
+                    current_item["why"] = _join(current_item["why"], note[4:].strip())
+                elif note:
+                    current_item["why"] = _join(current_item["why"], note)
+                continue
+            if raw.strip():
+                current_item = None
+    if not items:
+        raise PrrError("no task list items ('- [ ] question') found", file=file)
+    used_cats = {it["category"] for it in items}
+    data = {
+        "format": "prr-checklist", "id": template_id, "version": version,
+        "title": title or doc_title or template_id,
+        "categories": [
+            {"id": c.id, "title": c.title,
+             "items": [{k: v for k, v in (("id", it["id"]), ("question", it["question"]), ("why", it["why"][:2000]),
+                                          ("evidence", it["evidence"][:2000]), ("severity", it["severity"]),
+                                          ("tiers", list(it["tiers"]))) if v != ""}
+                       for it in items if it["category"] == c.id]}
+            for c in categories if c.id in used_cats
+        ],
+    }
+    line_of_item = {("categories", ci, "items", ii): it["line"]
+                    for ci, c in enumerate(data["categories"])
+                    for ii, it in enumerate(x for x in items if x["category"] == c["id"])}
+    lines_map = {}
+    for path, line in line_of_item.items():
+        lines_map[path] = line
+    tmpl = parse_template(data, file=file, lines=lines_map)
+    return MarkdownImport(tmpl, checked, warnings)
+
+
+def _join(a: str, b: str) -> str:
+    return f"{a} {b}".strip() if a else b
+
+
+def _strip_md(text: str) -> str:
+    text = re.sub(r"\[([^\]]*)\]\(([^)]*)\)", r"\1 (\2)", text)  # links: keep text and target
+    text = re.sub(r"[*_`]{1,3}([^*_`]+)[*_`]{1,3}", r"\1", text)
+    return " ".join(text.split()).strip(" -:")
+
+
+def _category(title: str, categories: list[Category], ids: dict[str, str]) -> str:
+    if title in ids:
+        return ids[title]
+    base = slugify(title, max_len=30)
+    cid, n = base, 2
+    while any(c.id == cid for c in categories):
+        cid = f"{base}-{n}"
+        n += 1
+    categories.append(Category(cid, title[:200]))
+    ids[title] = cid
+    return cid
+
+
+def read_markdown_file(path: str | Path, **kw) -> MarkdownImport:
+    p = Path(path)
+    try:
+        if p.stat().st_size > MAX_BYTES:
+            raise PrrError(f"larger than {MAX_BYTES} bytes", file=str(p))
+        text = p.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise PrrError("no such file", file=str(p)) from None
+    except UnicodeDecodeError:
+        raise PrrError("not UTF-8 text", file=str(p)) from None
+    except OSError as e:
+        raise PrrError(f"cannot read: {e.strerror or e}", file=str(p)) from None
+    return parse_markdown(text, file=str(p), **kw)

@@ -1,0 +1,418 @@
+"""Checklist templates: the file format, validation, discovery and writing.
+
+A template is a YAML or JSON file validated by ``schemas/checklist.schema.json``
+(see docs/checklist.md). Bundled templates live in ``resources/checklists/``;
+a user's own (imported) templates live in :func:`user_template_dir`.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from prr_app.checklist import loader
+from prr_app.errors import PrrError
+from prr_app.paths import atomic_write_text, resource_path, schema_path
+
+FORMAT = "prr-checklist"
+DEFAULT_TEMPLATE = "prr-default"
+SEVERITIES = ("blocker", "high", "medium", "low")
+TIERS = (1, 2, 3)
+TIER_NAMES = {1: "tier 1 (critical)", 2: "tier 2 (standard)", 3: "tier 3 (experimental)"}
+TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json")
+PLACEHOLDERS = {"review": (), "component": ("name", "id"), "dependency": ("source", "target", "kind")}
+_PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where an item applies: once per review, per matching component or per matching dependency."""
+
+    per: str = "review"  # review | component | dependency
+    kinds: tuple[str, ...] = ()  # component kinds (per component)
+    user_facing: bool | None = None
+    tags: tuple[str, ...] = ()
+    dependency_kinds: tuple[str, ...] = ()
+    target_kinds: tuple[str, ...] = ()
+
+    def to_data(self):
+        if self.per == "review":
+            return "review"
+        d: dict = {"per": self.per}
+        if self.kinds:
+            d["kinds"] = list(self.kinds)
+        if self.user_facing is not None:
+            d["user_facing"] = self.user_facing
+        if self.tags:
+            d["tags"] = list(self.tags)
+        if self.dependency_kinds:
+            d["dependency_kinds"] = list(self.dependency_kinds)
+        if self.target_kinds:
+            d["target_kinds"] = list(self.target_kinds)
+        return d
+
+    def describe(self) -> str:
+        if self.per == "review":
+            return "once per review"
+        if self.per == "component":
+            what = " or ".join(k.replace("_", " ") for k in self.kinds) if self.kinds else "component"
+            extra = []
+            if self.user_facing is True:
+                extra.append("user-facing")
+            if self.user_facing is False:
+                extra.append("internal")
+            if self.tags:
+                extra.append("tagged " + "/".join(self.tags))
+            return "per " + " ".join(extra + [what])
+        kinds = "/".join(self.dependency_kinds) if self.dependency_kinds else "any"
+        text = f"per {kinds} dependency"
+        if self.target_kinds:
+            text += " on " + " or ".join(k.replace("_", " ") for k in self.target_kinds)
+        return text
+
+
+@dataclass(frozen=True)
+class TemplateItem:
+    id: str
+    category: str
+    question: str
+    why: str = ""
+    evidence: str = ""
+    severity: str = "medium"
+    tiers: tuple[int, ...] = TIERS  # required for these tiers
+    scope: Scope = field(default_factory=Scope)
+    line: int | None = None  # where it is defined in the file
+
+    def required_for(self, tier: int) -> bool:
+        return tier in self.tiers
+
+    def to_data(self) -> dict:
+        d: dict = {"id": self.id, "question": self.question}
+        if self.why:
+            d["why"] = self.why
+        if self.evidence:
+            d["evidence"] = self.evidence
+        d["severity"] = self.severity
+        if tuple(self.tiers) != TIERS:
+            d["tiers"] = list(self.tiers)
+        if self.scope.per != "review":
+            d["scope"] = self.scope.to_data()
+        return d
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    title: str
+    description: str = ""
+
+
+@dataclass
+class Template:
+    id: str
+    version: str
+    title: str
+    description: str = ""
+    categories: list[Category] = field(default_factory=list)
+    items: list[TemplateItem] = field(default_factory=list)
+    path: Path | None = None
+
+    def __post_init__(self) -> None:
+        self._by_id = {it.id: it for it in self.items}
+
+    def item(self, item_id: str) -> TemplateItem | None:
+        return self._by_id.get(item_id)
+
+    def category(self, category_id: str) -> Category | None:
+        return next((c for c in self.categories if c.id == category_id), None)
+
+    @property
+    def label(self) -> str:
+        return f"{self.id} {self.version}"
+
+    def to_data(self) -> dict:
+        """The template as plain data in the file format (for YAML/JSON writing)."""
+        cats = []
+        for c in self.categories:
+            cd: dict = {"id": c.id, "title": c.title}
+            if c.description:
+                cd["description"] = c.description
+            cd["items"] = [it.to_data() for it in self.items if it.category == c.id]
+            cats.append(cd)
+        d: dict = {"format": FORMAT, "id": self.id, "version": self.version, "title": self.title}
+        if self.description:
+            d["description"] = self.description
+        d["categories"] = cats
+        return d
+
+
+@dataclass(frozen=True)
+class TemplateInfo:
+    """What ``templates()`` lists: enough to choose one without loading items."""
+
+    id: str
+    version: str
+    title: str
+    description: str
+    item_count: int
+    category_count: int
+    scoped_item_count: int
+    path: str
+    source: str  # "bundled" or "user"
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id, "version": self.version, "title": self.title, "description": self.description,
+            "items": self.item_count, "categories": self.category_count, "scoped_items": self.scoped_item_count,
+            "path": self.path, "source": self.source,
+        }
+
+
+# ------------------------------------------------------------------ parsing
+@lru_cache(maxsize=1)
+def _validator():
+    import jsonschema
+
+    with open(schema_path("checklist.schema.json"), encoding="utf-8") as fh:
+        schema = json.load(fh)
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+def _json_path(path) -> str:
+    out = "$"
+    for p in path:
+        out += f"[{p}]" if isinstance(p, int) else f".{p}"
+    return out
+
+
+def _schema_message(err) -> str:
+    v = err.validator
+    inst = err.instance
+    if v == "additionalProperties":
+        extra = sorted(set(inst) - set(err.schema.get("properties", {}))) if isinstance(inst, dict) else []
+        allowed = ", ".join(err.schema.get("properties", {}))
+        return f"unknown field {', '.join(map(repr, extra))} (allowed: {allowed})"
+    if v == "required":
+        return err.message.replace("is a required property", "is missing (required)")
+    if v == "type" and err.schema.get("type") == "string" and isinstance(inst, (int, float)) and not isinstance(inst, bool):
+        return f"expected text, got the number {inst!r}; quote it (for example '{inst}')"
+    if v == "type" and err.schema.get("type") == "string" and isinstance(inst, bool):
+        return f"expected text, got {str(inst).lower()}; quote it"
+    if v == "enum":
+        return f"{inst!r} is not one of {', '.join(map(str, err.schema['enum']))}"
+    if v == "const" and isinstance(err.schema.get("const"), str):
+        return f"{inst!r} should be {err.schema['const']!r}"
+    if v == "pattern":
+        return f"{inst!r} is not a valid id or version (lower-case letters, digits, '.', '_' and '-'; see docs/checklist.md)"
+    if v == "oneOf" and err.path and err.path[-1] == "scope":
+        return ("scope must be 'review', or a mapping with per: component (kinds, user_facing, tags) "
+                "or per: dependency (dependency_kinds, target_kinds)")
+    return err.message
+
+
+def _best_error(errors):
+    import jsonschema
+
+    return jsonschema.exceptions.best_match(errors)
+
+
+def parse_template(data, *, file: str | None = None, lines: dict | None = None) -> Template:
+    """Build a :class:`Template` from loaded data, or raise :class:`PrrError` naming file and line."""
+    lines = lines or {}
+
+    def where(path) -> str | None:
+        line = loader.line_of(lines, path)
+        jp = _json_path(path)
+        return f"line {line} ({jp})" if line else jp
+
+    if not isinstance(data, dict):
+        raise PrrError("a checklist template must be a mapping with format, id, version, title and categories",
+                       file=file, location="line 1")
+    errors = list(_validator().iter_errors(data))
+    if errors:
+        err = _best_error(errors)
+        raise PrrError(_schema_message(err), file=file, location=where(list(err.absolute_path)))
+
+    categories: list[Category] = []
+    items: list[TemplateItem] = []
+    seen_cat: dict[str, int] = {}
+    seen_item: dict[str, tuple] = {}
+    seen_question: dict[str, tuple] = {}
+    for ci, c in enumerate(data["categories"]):
+        if c["id"] in seen_cat:
+            raise PrrError(f"category id {c['id']!r} is used twice (first at categories[{seen_cat[c['id']]}])",
+                           file=file, location=where(["categories", ci, "id"]))
+        seen_cat[c["id"]] = ci
+        categories.append(Category(c["id"], c["title"].strip(), c.get("description", "").strip()))
+        for ii, it in enumerate(c["items"]):
+            path = ["categories", ci, "items", ii]
+            iid = it["id"]
+            if iid in seen_item:
+                first = loader.line_of(lines, seen_item[iid])
+                raise PrrError(f"item id {iid!r} is used twice" + (f" (first on line {first})" if first else ""),
+                               file=file, location=where(path + ["id"]))
+            seen_item[iid] = tuple(path)
+            scope = _parse_scope(it.get("scope", "review"))
+            q = " ".join(it["question"].split())
+            allowed = PLACEHOLDERS[scope.per]
+            for name in _PLACEHOLDER_RE.findall(q):
+                if name not in allowed:
+                    hint = f"use {', '.join('{' + a + '}' for a in allowed)}" if allowed else "a once-per-review item has none"
+                    raise PrrError(f"unknown placeholder {{{name}}} in the question ({hint})",
+                                   file=file, location=where(path + ["question"]))
+            norm = _normalise_question(q) + "|" + repr(scope)
+            if norm in seen_question:
+                first = loader.line_of(lines, seen_question[norm])
+                raise PrrError(f"item {iid!r} asks the same question as an earlier item"
+                               + (f" (line {first})" if first else ""), file=file, location=where(path + ["question"]))
+            seen_question[norm] = tuple(path)
+            tiers = tuple(sorted(it.get("tiers", TIERS)))
+            items.append(TemplateItem(
+                id=iid, category=c["id"], question=q, why=" ".join(it.get("why", "").split()),
+                evidence=" ".join(it.get("evidence", "").split()), severity=it["severity"], tiers=tiers,
+                scope=scope, line=loader.line_of(lines, path),
+            ))
+    return Template(
+        id=data["id"], version=data["version"], title=data["title"].strip(),
+        description=" ".join(data.get("description", "").split()), categories=categories, items=items,
+        path=Path(file) if file else None,
+    )
+
+
+def _normalise_question(q: str) -> str:
+    return re.sub(r"[^a-z0-9{} ]+", "", q.lower()).strip()
+
+
+def _parse_scope(raw) -> Scope:
+    if raw == "review":
+        return Scope()
+    per = raw["per"]
+    return Scope(
+        per=per,
+        kinds=tuple(raw.get("kinds", ())),
+        user_facing=raw.get("user_facing"),
+        tags=tuple(raw.get("tags", ())),
+        dependency_kinds=tuple(raw.get("dependency_kinds", ())),
+        target_kinds=tuple(raw.get("target_kinds", ())),
+    )
+
+
+def read_template_file(path: str | Path) -> Template:
+    data, lines, _ = loader.load_file(path)
+    return parse_template(data, file=str(path), lines=lines)
+
+
+# ---------------------------------------------------------------- discovery
+def bundled_template_dir() -> Path:
+    return resource_path("checklists")
+
+
+def user_template_dir() -> Path:
+    """Where imported templates go: ``$PRR_CHECKLIST_DIR``, else the user's data folder."""
+    env = os.environ.get("PRR_CHECKLIST_DIR")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("prr-workbench", appauthor=False)) / "checklists"
+
+
+def _template_files() -> list[tuple[Path, str]]:
+    out: list[tuple[Path, str]] = []
+    for folder, source in ((bundled_template_dir(), "bundled"), (user_template_dir(), "user")):
+        if folder.is_dir():
+            for p in sorted(folder.iterdir()):
+                if p.suffix.lower() in TEMPLATE_SUFFIXES and p.is_file() and not p.name.startswith("."):
+                    out.append((p, source))
+    return out
+
+
+@lru_cache(maxsize=64)
+def _cached_read(path: str, mtime_ns: int, size: int) -> Template:
+    return read_template_file(path)
+
+
+def _read_cached(path: Path) -> Template:
+    st = path.stat()
+    return _cached_read(str(path), st.st_mtime_ns, st.st_size)
+
+
+def _version_key(v: str):
+    parts = re.split(r"[.+-]", v)
+    return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts]
+
+
+def templates(*, errors: list | None = None) -> list[TemplateInfo]:
+    """Every template found (bundled first, then the user's), sorted by id and version.
+
+    A user template that does not load is skipped; its error is appended to
+    ``errors`` when a list is given. A broken bundled template raises.
+    """
+    out: list[TemplateInfo] = []
+    for path, source in _template_files():
+        try:
+            t = _read_cached(path)
+        except PrrError as e:
+            if source == "bundled":
+                raise
+            if errors is not None:
+                errors.append(e)
+            continue
+        out.append(TemplateInfo(
+            id=t.id, version=t.version, title=t.title, description=t.description, item_count=len(t.items),
+            category_count=len(t.categories), scoped_item_count=sum(1 for i in t.items if i.scope.per != "review"),
+            path=str(path), source=source,
+        ))
+    out.sort(key=lambda i: (i.id, _version_key(i.version), i.source))
+    return out
+
+
+def load_template(id_or_path: str | Path | Template | None = None) -> Template:
+    """A template by id (newest version), ``id@version``, or a file path.
+
+    ``None`` gives the default template.
+    """
+    if isinstance(id_or_path, Template):
+        return id_or_path
+    if id_or_path is None:
+        id_or_path = DEFAULT_TEMPLATE
+    text = str(id_or_path)
+    looks_like_path = isinstance(id_or_path, Path) or os.sep in text or "/" in text or text.lower().endswith(TEMPLATE_SUFFIXES)
+    if looks_like_path:
+        p = Path(text)
+        if not p.exists():
+            raise PrrError("no such checklist template file", file=text)
+        return _read_cached(p)
+    tid, _, version = text.partition("@")
+    matches = [i for i in templates() if i.id == tid and (not version or i.version == version)]
+    if not matches:
+        known = sorted({i.id + " " + i.version for i in templates()})
+        what = f"{tid!r} version {version!r}" if version else repr(tid)
+        raise PrrError(f"no checklist template {what}; known: {', '.join(known) or 'none'}")
+    # newest version; a user's copy wins over a bundled one of the same version
+    best = matches[-1]
+    return _read_cached(Path(best.path))
+
+
+def write_template(template: Template, path: str | Path) -> Path:
+    """Write ``template`` as YAML (or JSON when ``path`` ends in .json), atomically."""
+    p = Path(path)
+    data = template.to_data()
+    if p.suffix.lower() == ".json":
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = "# PRR Workbench checklist template (see docs/checklist.md)\n" + loader.dump_yaml(data)
+    # re-read what we are about to write: never produce a template we cannot load
+    if p.suffix.lower() == ".json":
+        parse_template(*loader.load_json_text(text, file=str(p))[:1], file=str(p))
+    else:
+        d, lines = loader.load_yaml_text(text, file=str(p))
+        parse_template(d, file=str(p), lines=lines)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(p, text)
+    return p

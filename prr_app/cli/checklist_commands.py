@@ -1,0 +1,293 @@
+"""Checklist commands: progress, templates, answering, switching, importing, exporting."""
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+from pathlib import Path
+
+from prr_app import checklist
+from prr_app.checklist.template import TIER_NAMES
+from prr_app.errors import PrrError
+
+_MARK = {"met": "[x]", "partly": "[~]", "not_met": "[!]", "not_applicable": "[-]", "unanswered": "[ ]"}
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "checklist", help="checklist progress: scores by category, open blockers, next items",
+        description="Show the readiness checklist of a review: progress and score per category, open blockers "
+                    "and the next unanswered items. Exit 0; with --strict, exit 1 while a required blocker is not met.")
+    p.add_argument("review", metavar="REVIEW", help="a .prr or review .json file")
+    p.add_argument("--template", metavar="ID|PATH",
+                   help="template id, id@version or file (default: the one the review records, else prr-default)")
+    p.add_argument("--json", action="store_true", help="print the full result as JSON")
+    p.add_argument("--items", action="store_true", help="list the items (with the filters below)")
+    p.add_argument("--category", action="append", metavar="ID", help="only this category (repeatable)")
+    p.add_argument("--status", action="append", metavar="STATUS",
+                   help="only items with this status: met, partly, not_met, not_applicable, unanswered (repeatable)")
+    p.add_argument("--severity", action="append", choices=list(checklist.SEVERITIES), help="only this severity")
+    p.add_argument("--required", action="store_true", help="only items required for the tier")
+    p.add_argument("--next", type=int, default=5, metavar="N", help="how many next unanswered items to show (default 5)")
+    p.add_argument("--strict", action="store_true",
+                   help="exit 1 while any required blocker is not met (answered not met/partly, or unanswered)")
+    p.set_defaults(func=cmd_checklist)
+
+    p = sub.add_parser("checklist-templates", help="list the checklist templates with version and item count",
+                       description="List the bundled and the user's checklist templates.")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_templates)
+
+    p = sub.add_parser(
+        "checklist-answer", help="answer one checklist item of a review",
+        description="Set the answer of one checklist item (key as shown by 'prr checklist --items'). "
+                    "Changes the review file in place unless -o is given.")
+    p.add_argument("review", metavar="REVIEW")
+    p.add_argument("item", metavar="ITEM_KEY", help="e.g. slo.journeys-have-slos or ds.restore-tested@cart-db")
+    p.add_argument("--status", help="met, partly, not_met, not_applicable (needs --reason) or unanswered")
+    p.add_argument("--evidence", help="link or reference ('' clears it)")
+    p.add_argument("--owner")
+    p.add_argument("--due", metavar="YYYY-MM-DD")
+    p.add_argument("--note")
+    p.add_argument("--reason", help="why the item does not apply (for not_applicable)")
+    p.add_argument("--by", help="who answers (default: the login name)")
+    p.add_argument("--template", metavar="ID|PATH", help="template to answer against (default: the review's)")
+    p.add_argument("-o", "--output", metavar="OUT", help="write the changed review here instead")
+    p.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    p.set_defaults(func=cmd_answer)
+
+    p = sub.add_parser(
+        "checklist-use", help="switch a review to another checklist template or version",
+        description="Record the template a review is answered against. Answers whose items still exist keep "
+                    "applying; the others are kept and listed as orphans.")
+    p.add_argument("review", metavar="REVIEW")
+    p.add_argument("template", metavar="ID|PATH")
+    p.add_argument("-o", "--output", metavar="OUT")
+    p.add_argument("--force", action="store_true")
+    p.set_defaults(func=cmd_use)
+
+    p = sub.add_parser(
+        "checklist-import", help="import a team's checklist (Markdown task list or template file)",
+        description="Turn a Markdown task list (headings = categories, '- [ ]' items, '(blocker)' tags) or a "
+                    "checklist template file into an installed template.")
+    p.add_argument("file", metavar="FILE", help=".md task list, or .yaml/.json template")
+    p.add_argument("--id", help="template id (default: from the file name)")
+    p.add_argument("--title")
+    p.add_argument("--version", default="1", dest="tversion", help="template version (default 1)")
+    p.add_argument("--default-severity", default="medium", choices=list(checklist.SEVERITIES))
+    p.add_argument("-o", "--output", metavar="OUT", help="where to write the template (default: the user template folder)")
+    p.add_argument("--force", action="store_true", help="replace an existing template file")
+    p.add_argument("--review", metavar="REVIEW",
+                   help="also record ticked '[x]' items as met in this review (and switch it to the template)")
+    p.add_argument("--by", help="who is recorded for --review answers (default: the login name)")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("checklist-export", help="export checklist items and answers to CSV",
+                       description="Write every item with its answer (and orphaned answers) as CSV.")
+    p.add_argument("review", metavar="REVIEW")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.csv", help="'-' for stdout")
+    p.add_argument("--template", metavar="ID|PATH")
+    p.add_argument("--answered", action="store_true", help="only answered items (and orphans)")
+    p.set_defaults(func=cmd_export)
+
+
+# ------------------------------------------------------------------ helpers
+def _load(path):
+    from prr_app.review.document import load_review
+
+    return load_review(path)
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return ""
+
+
+def _save_changed(review, src: str, output: str | None, force: bool) -> str:
+    """Write ``review`` back to ``src`` (in place) or to ``output``."""
+    from prr_app.review.document import ReviewDocument, file_kind, save_review
+
+    if output:
+        save_review(review, output, overwrite=force)
+        return output
+    if file_kind(src) == "json":
+        from prr_app.interchange.json_io import write_json
+
+        write_json(review, src)
+        return src
+    doc = ReviewDocument.open(src)
+    try:
+        doc.review = review
+        doc.save()
+    finally:
+        doc.close()
+    return src
+
+
+def _pct(v) -> str:
+    return "  -  " if v is None else f"{v:5.1f}%"
+
+
+def _line(it, width: int = 100) -> str:
+    q = it.question if len(it.question) <= width else it.question[: width - 3] + "..."
+    req = "" if it.required else " (optional)"
+    return f"  {_MARK[it.status]} {it.key}  [{it.severity}{req}]\n      {q}"
+
+
+# ------------------------------------------------------------------ commands
+def cmd_checklist(args) -> int:
+    review = _load(args.review)
+    res = checklist.evaluate(review, args.template)
+    if args.status:
+        args.status = [checklist.normalise_status(s) for s in args.status]
+    if args.category:
+        known = {c.id for c in res.template.categories}
+        for c in args.category:
+            if c not in known:
+                raise PrrError(f"no category {c!r} in {res.template.label}; categories: {', '.join(sorted(known))}")
+    filtered = res.filter(category=args.category, status=args.status, severity=args.severity,
+                          required=True if args.required else None)
+    blocked = bool(res.open_blockers)
+    if args.json:
+        d = res.to_dict()
+        d["review"] = {"system_name": review.meta.system_name, "file": str(args.review)}
+        if args.category or args.status or args.severity or args.required:
+            d["items"] = [it.to_dict() for it in filtered]
+        sys.stdout.write(json.dumps(d, indent=2, ensure_ascii=False) + "\n")
+        return 1 if (args.strict and blocked) else 0
+
+    t = res.template
+    ov = res.overall
+    out = [f"{review.meta.system_name}: checklist {t.id} {t.version} ({t.title}), {TIER_NAMES.get(res.tier, res.tier)}"]
+    for w in res.warnings:
+        out.append(f"warning: {w}")
+    out.append(f"score {_pct(ov.score).strip()} (severity-weighted, required items)   answered {ov.answered}/{ov.total}"
+               f"   required answered {ov.required_answered}/{ov.required}   open blockers {len(res.open_blockers)}"
+               f" ({len(res.blocking_items)} not met, {len(res.unanswered_blockers)} unanswered)")
+    out.append("")
+    out.append(f"  {'category':<40} {'answered':>9} {'met':>4} {'partly':>6} {'not met':>7} {'n/a':>4} {'score':>7} {'blockers':>8}")
+    for c in res.categories:
+        if args.category and c.id not in args.category:
+            continue
+        out.append(f"  {c.title[:40]:<40} {f'{c.answered}/{c.total}':>9} {c.met:>4} {c.partly:>6} {c.not_met:>7} "
+                   f"{c.not_applicable:>4} {_pct(c.score):>7} {c.open_blockers:>8}")
+    if res.blocking_items:
+        out.append("")
+        out.append("Blocking (required blockers answered not met or partly; the review is not ready):")
+        out.extend(_line(it) for it in res.blocking_items)
+    if res.unanswered_blockers:
+        out.append("")
+        out.append(f"Unanswered blockers ({len(res.unanswered_blockers)}):")
+        out.extend(_line(it) for it in res.unanswered_blockers[: max(args.next, 10)])
+        if len(res.unanswered_blockers) > max(args.next, 10):
+            out.append(f"  ... and {len(res.unanswered_blockers) - max(args.next, 10)} more")
+    nxt = [it for it in res.priority_unanswered() if not it.is_open_blocker][: max(args.next, 0)]
+    if nxt:
+        out.append("")
+        out.append("Next unanswered items:")
+        out.extend(_line(it) for it in nxt)
+    if args.items:
+        out.append("")
+        out.append(f"Items ({len(filtered)}):")
+        for it in filtered:
+            out.append(_line(it, 200))
+            a = it.answer
+            if a is not None:
+                extra = [f"{k}: {getattr(a, k)}" for k in ("evidence", "owner", "due", "reason") if getattr(a, k)]
+                if extra:
+                    out.append("      " + "; ".join(extra))
+    if res.orphans:
+        out.append("")
+        out.append(f"Orphaned answers ({len(res.orphans)}; kept in the review, not counted):")
+        for o in res.orphans:
+            out.append(f"  {_MARK.get(o.answer.status, '[?]')} {o.key}: {o.reason}")
+    print("\n".join(out))
+    return 1 if (args.strict and blocked) else 0
+
+
+def cmd_templates(args) -> int:
+    errors: list = []
+    infos = checklist.templates(errors=errors)
+    if args.json:
+        sys.stdout.write(json.dumps({"templates": [i.to_dict() for i in infos],
+                                     "errors": [str(e) for e in errors]}, indent=2, ensure_ascii=False) + "\n")
+        return 0
+    print(f"{'id':<24} {'version':<8} {'items':>5} {'scoped':>6}  {'source':<7}  title")
+    for i in infos:
+        print(f"{i.id:<24} {i.version:<8} {i.item_count:>5} {i.scoped_item_count:>6}  {i.source:<7}  {i.title}")
+    for e in errors:
+        print(f"prr: skipped a template that does not load: {e}", file=sys.stderr)
+    return 0
+
+
+def cmd_answer(args) -> int:
+    review = _load(args.review)
+    if all(getattr(args, k) is None for k in ("status", "evidence", "owner", "due", "note", "reason")):
+        raise PrrError("nothing to change: give --status, --evidence, --owner, --due, --note or --reason")
+    by = args.by if args.by is not None else _login()
+    a = checklist.set_answer(review, args.item, status=args.status, evidence=args.evidence, owner=args.owner,
+                             due=args.due, note=args.note, reason=args.reason, by=by, template=args.template)
+    where = _save_changed(review, args.review, args.output, args.force)
+    print(f"{a.item}: {a.status}" + (f" (evidence: {a.evidence})" if a.evidence else "") + f"; wrote {where}")
+    return 0
+
+
+def cmd_use(args) -> int:
+    review = _load(args.review)
+    orphans = checklist.use_template(review, args.template)
+    where = _save_changed(review, args.review, args.output, args.force)
+    print(f"checklist template: {review.meta.checklist_template} {review.meta.checklist_version}; wrote {where}")
+    if orphans:
+        print(f"{len(orphans)} answer(s) no longer match an item (kept in the review):")
+        for o in orphans:
+            print(f"  {o.key}: {o.reason}")
+    return 0
+
+
+def cmd_import(args) -> int:
+    src = Path(args.file)
+    if src.suffix.lower() in (".md", ".markdown", ".txt"):
+        from prr_app.checklist.markdown import read_markdown_file, slugify
+
+        tid = args.id or slugify(src.stem, max_len=60)
+        imp = read_markdown_file(src, template_id=tid, version=args.tversion, title=args.title,
+                                 default_severity=args.default_severity)
+        tmpl, checked, warnings = imp.template, imp.checked, imp.warnings
+    else:
+        tmpl = checklist.read_template_file(src)
+        checked, warnings = [], []
+        if args.id or args.title:
+            raise PrrError("--id and --title apply to Markdown imports; a template file keeps its own")
+    out = Path(args.output) if args.output else checklist.user_template_dir() / f"{tmpl.id}-{tmpl.version}.yaml"
+    if out.exists() and not args.force:
+        raise PrrError("already exists; pass --force to replace it", file=str(out))
+    if args.review:
+        review = _load(args.review)  # read before writing anything: a bad review leaves no half-import
+    checklist.write_template(tmpl, out)
+    for w in warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    print(f"imported {tmpl.id} {tmpl.version}: {len(tmpl.items)} items in {len(tmpl.categories)} categories; wrote {out}")
+    if args.review:
+        checklist.use_template(review, tmpl)
+        by = args.by if args.by is not None else _login()
+        for iid in checked:
+            checklist.set_answer(review, iid, status="met", by=by, template=tmpl,
+                                 note=f"ticked in {src.name}")
+        _save_changed(review, args.review, None, False)
+        print(f"recorded {len(checked)} ticked item(s) as met in {args.review}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from prr_app.checklist.csv_export import to_csv, write_csv
+
+    review = _load(args.review)
+    res = checklist.evaluate(review, args.template)
+    if args.output == "-":
+        sys.stdout.write(to_csv(res, answered_only=args.answered))
+        return 0
+    write_csv(res, args.output, answered_only=args.answered)
+    print(f"wrote {args.output}: {len(res.items)} items, {len(res.orphans)} orphaned answers")
+    return 0
