@@ -125,6 +125,18 @@ class GraphBuilder:
 
     # -- result -----------------------------------------------------------
     def finish(self, *, file: str | None = None) -> ImportResult:
+        clash = [d for d in self.domains if d in self.components]
+        for old in clash:  # a domain named like a component: rename the domain
+            new = safe_id("domain:" + old)
+            dom = self.domains.pop(old)
+            dom.id = new
+            self.domains[new] = dom
+            for d in self.domains.values():
+                if d.parent == old:
+                    d.parent = new
+            for c in self.components.values():
+                c.placement = [new if x == old else x for x in c.placement]
+                c.shared_domains = [new if x == old else x for x in c.shared_domains]
         review = Review()
         review.meta.system_name = (self.system_name or "Imported system")[:200]
         review.meta.description = self.description

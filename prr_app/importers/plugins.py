@@ -17,3 +17,11 @@ from prr_app.importers import backstage  # noqa: E402
 
 register(ImportFormat("backstage", "Backstage catalog descriptors (Component, Resource, API, System, Domain)",
                       backstage.looks_like_backstage, backstage.read_backstage))
+
+from prr_app.importers import dot, traces  # noqa: E402
+
+register(ImportFormat("jaeger", "Jaeger /api/dependencies JSON (parent, child, callCount)",
+                      traces.looks_like_jaeger, traces.read_jaeger))
+register(ImportFormat("servicegraph", "OpenTelemetry servicegraph metrics (Prometheus text or query JSON)",
+                      traces.looks_like_servicegraph, traces.read_servicegraph))
+register(ImportFormat("dot", "Graphviz DOT (clusters become failure domains)", dot.looks_like_dot, dot.read_dot))

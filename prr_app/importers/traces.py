@@ -1,0 +1,218 @@
+"""Observed call graphs: Jaeger dependencies and OpenTelemetry servicegraph metrics.
+
+* **Jaeger** ``GET /api/dependencies`` answers ``{"data": [{"parent": "a",
+  "child": "b", "callCount": 12}, ...]}`` (a bare list is accepted too; the
+  v2 API's ``{"dependencies": [...]}`` with ``parent``/``child`` as well).
+* **servicegraph** (OpenTelemetry Collector connector) metrics in the
+  Prometheus text exposition format: ``traces_service_graph_request_total``
+  and ``traces_service_graph_request_failed_total`` with ``client`` and
+  ``server`` labels (any metric-name prefix); histogram series are read
+  as "seen" only. A Prometheus ``/api/v1/query`` JSON answer for those
+  metrics is accepted as well.
+
+Every edge keeps its call count (and failed count) as evidence. A
+``connection_type`` of ``database`` or ``messaging_system`` gives the server
+its kind; a ``virtual_node`` label marks an uninstrumented peer.
+"""
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+from prr_app.errors import PrrError
+from prr_app.importers import safe_yaml as sy
+from prr_app.importers.graph import OBSERVED, GraphBuilder, recognise, short_names
+from prr_app.interchange.json_io import read_json_file
+
+MAX_BYTES = 64 * 1024 * 1024
+
+
+# ------------------------------------------------------------------ Jaeger
+def looks_like_jaeger(path: Path) -> bool:
+    if path.suffix.lower() != ".json":
+        return False
+    head = _head(path)
+    return '"parent"' in head and '"child"' in head
+
+
+def _head(path: Path, n: int = 4096) -> str:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(n).decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def read_jaeger(paths: list[Path]) -> object:
+    paths = [Path(p) for p in paths]
+    names = short_names(paths)
+    b = GraphBuilder("jaeger", paths)
+    total = 0
+    for path in paths:
+        fname = names[path]
+        data = read_json_file(path)
+        items = data
+        if isinstance(data, dict):
+            if data.get("errors"):
+                errs = data["errors"]
+                msg = errs[0].get("msg") if isinstance(errs, list) and errs and isinstance(errs[0], dict) else errs
+                raise PrrError(f"the Jaeger answer reports an error: {str(msg)[:200]}", file=str(path))
+            items = data.get("data", data.get("dependencies"))
+            if isinstance(items, dict):  # {"data": {"dependencies": [...]}}
+                items = items.get("dependencies")
+        if not isinstance(items, list):
+            raise PrrError("expected a list of {parent, child, callCount} (or {\"data\": [...]})", file=str(path))
+        n = 0
+        for i, it in enumerate(items):
+            where = f"{fname}: data[{i}]"
+            if not isinstance(it, dict):
+                raise PrrError(f"item {i} is not an object", file=str(path), location=f"data[{i}]")
+            parent, child = it.get("parent"), it.get("child")
+            if not isinstance(parent, str) or not isinstance(child, str) or not parent.strip() or not child.strip():
+                raise PrrError("parent and child must be non-empty service names", file=str(path), location=f"data[{i}]")
+            count = it.get("callCount", it.get("call_count"))
+            if count is not None and (isinstance(count, bool) or not isinstance(count, (int, float))
+                                      or not math.isfinite(count) or count < 0):
+                raise PrrError(f"callCount {count!r} is not a count", file=str(path), location=f"data[{i}]")
+            if parent == child:
+                b.skip(f"{where}: {parent} calls itself ({count} calls)")
+                continue
+            _edge(b, parent, child, f"{where}: {parent} -> {child}, {int(count or 0)} calls (Jaeger)", where)
+            n += 1
+        total += n
+        b.read(f"{fname}: {n} service-to-service edge(s)")
+    if not b.components:
+        raise PrrError("no service-to-service calls found", file=str(paths[0]))
+    b.system_name = paths[0].stem
+    return b.finish(file=str(paths[0]))
+
+
+def _edge(b: GraphBuilder, client: str, server: str, ev: str, where: str, *, server_kind: str | None = None) -> None:
+    for name in (client, server):
+        kind, tags, why = recognise(name)
+        if name == server and server_kind:
+            kind = server_kind
+        cid = b.component(name, f"{where}: service {name} seen in traces", name=name, kind=kind).id
+        for t in tags:
+            b.tag(cid, t)
+    src, tgt = b.component(client, "").id, b.component(server, "").id
+    target = b.components[tgt]
+    typ = "async" if target.kind == "queue" else "soft" if "telemetry" in target.tags else "hard"
+    b.depend(src, tgt, typ, OBSERVED, ev)
+
+
+# ------------------------------------------------------------ servicegraph
+def looks_like_servicegraph(path: Path) -> bool:
+    if path.suffix.lower() not in (".prom", ".txt", ".metrics", ".json", "") and not path.name.endswith(".prom.txt"):
+        return False
+    head = _head(path, 65536)
+    return "service_graph_request" in head
+
+
+_SAMPLE = re.compile(r"^([A-Za-z_:][A-Za-z0-9_:]*)(\{(.*)\})?\s+(\S+)(?:\s+-?\d+)?\s*$")
+_LABEL = re.compile(r'\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*(,|$)')
+
+
+def parse_labels(text: str, *, file: str, line: int) -> dict[str, str]:
+    out: dict[str, str] = {}
+    pos = 0
+    text = text.strip()
+    while pos < len(text):
+        m = _LABEL.match(text, pos)
+        if not m:
+            raise PrrError(f"malformed labels near {text[pos:pos + 30]!r}", file=file, location=f"line {line}")
+        val = m.group(2).replace('\\"', '"').replace("\\n", "\n").replace("\\\\", "\\")
+        out[m.group(1)] = val
+        pos = m.end()
+    return out
+
+
+def _num(s: str, file: str, line: int) -> float:
+    try:
+        v = float(s)
+    except ValueError:
+        raise PrrError(f"{s[:40]!r} is not a number", file=file, location=f"line {line}") from None
+    return v
+
+
+def read_servicegraph(paths: list[Path]) -> object:
+    paths = [Path(p) for p in paths]
+    names = short_names(paths)
+    b = GraphBuilder("servicegraph", paths)
+    edges: dict[tuple[str, str], dict] = {}
+    for path in paths:
+        fname = names[path]
+        if path.suffix.lower() == ".json":
+            samples = _prom_json(path)
+        else:
+            samples = _prom_text(path, fname)
+        n = 0
+        for metric, labels, value, line in samples:
+            if "service_graph_request" not in metric:
+                continue
+            client, server = labels.get("client"), labels.get("server")
+            if not client or not server:
+                b.skip(f"{fname}:{line}: {metric} without client and server labels")
+                continue
+            if not math.isfinite(value) or value < 0:
+                b.skip(f"{fname}:{line}: {metric} value {value} is not a count")
+                continue
+            e = edges.setdefault((client, server), {"total": 0.0, "failed": 0.0, "where": f"{fname}:{line}",
+                                                     "ctype": "", "virtual": ""})
+            if metric.endswith("service_graph_request_failed_total"):
+                e["failed"] += value
+            elif metric.endswith("service_graph_request_total"):
+                e["total"] += value
+                e["where"] = f"{fname}:{line}"
+            e["ctype"] = e["ctype"] or labels.get("connection_type", "")
+            e["virtual"] = e["virtual"] or labels.get("virtual_node", "")
+            n += 1
+        b.read(f"{fname}: {n} servicegraph sample(s)")
+    for (client, server), e in sorted(edges.items()):
+        if client == server:
+            b.skip(f"{e['where']}: {client} calls itself")
+            continue
+        kind = {"database": "datastore", "messaging_system": "queue"}.get(e["ctype"])
+        fail = f", {int(e['failed'])} failed ({e['failed'] / e['total']:.1%})" if e["failed"] and e["total"] else \
+            (f", {int(e['failed'])} failed" if e["failed"] else "")
+        ev = f"{e['where']}: {client} -> {server}, {int(e['total'])} requests{fail} (servicegraph" + \
+             (f", {e['ctype']}" if e["ctype"] else "") + ")"
+        _edge(b, client, server, ev, e["where"], server_kind=kind)
+        if e["virtual"]:
+            peer = client if e["virtual"] == "client" else server
+            b.tag(peer, "uninstrumented")
+            b.evidence(peer, f"{e['where']}: virtual node ({e['virtual']} side not instrumented)")
+    if not b.components:
+        raise PrrError("no servicegraph request metrics with client and server labels found", file=str(paths[0]))
+    b.system_name = paths[0].stem
+    return b.finish(file=str(paths[0]))
+
+
+def _prom_text(path: Path, fname: str):
+    text = sy.read_text(path, max_bytes=MAX_BYTES)
+    for i, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        m = _SAMPLE.match(line)
+        if not m:
+            raise PrrError("not a Prometheus sample line (metric{labels} value)", file=str(path), location=f"line {i}")
+        metric, labels, value = m.group(1), m.group(3), m.group(4)
+        yield metric, parse_labels(labels or "", file=str(path), line=i), _num(value, str(path), i), i
+
+
+def _prom_json(path: Path):
+    data = read_json_file(path)
+    res = sy.get_path(data, "data", "result") if isinstance(data, dict) else None
+    if not isinstance(res, list):
+        raise PrrError("expected a Prometheus query answer {\"data\": {\"result\": [...]}}", file=str(path))
+    for i, r in enumerate(res):
+        if not isinstance(r, dict) or not isinstance(r.get("metric"), dict):
+            raise PrrError("a result without a metric", file=str(path), location=f"data.result[{i}]")
+        labels = {str(k): str(v) for k, v in r["metric"].items()}
+        val = r.get("value")
+        if not isinstance(val, list) or len(val) != 2:
+            raise PrrError("a result without a [time, value] pair", file=str(path), location=f"data.result[{i}]")
+        yield labels.get("__name__", "traces_service_graph_request_total"), labels, \
+            _num(str(val[1]), str(path), i), f"result[{i}]"
