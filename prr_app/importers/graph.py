@@ -425,3 +425,13 @@ def redact(name: str, value: str, limit: int = 120) -> str:
     v = _URL_CRED.sub(r"\1:***@", str(value))
     v = _KV_CRED.sub(r"\1***", v).replace("\n", " ")
     return v if len(v) <= limit else v[: limit - 3] + "..."
+
+
+def make_unique(text: str, used) -> str:
+    """A valid id from ``text`` that is not in ``used`` (suffix -2, -3...)."""
+    base = make_id(text)
+    cid, k = base, 2
+    while cid in used:
+        cid = f"{base[:190]}-{k}"
+        k += 1
+    return cid

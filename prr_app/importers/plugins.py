@@ -25,3 +25,8 @@ register(ImportFormat("jaeger", "Jaeger /api/dependencies JSON (parent, child, c
 register(ImportFormat("servicegraph", "OpenTelemetry servicegraph metrics (Prometheus text or query JSON)",
                       traces.looks_like_servicegraph, traces.read_servicegraph))
 register(ImportFormat("dot", "Graphviz DOT (clusters become failure domains)", dot.looks_like_dot, dot.read_dot))
+
+from prr_app.importers import structurizr  # noqa: E402
+
+register(ImportFormat("structurizr", "Structurizr DSL workspace (model and one deployment environment)",
+                      structurizr.looks_like_structurizr, structurizr.read_structurizr))

@@ -1,0 +1,605 @@
+"""Structurizr DSL workspaces (``workspace.dsl``).
+
+Read from the ``model`` block (views, styles and configuration are skipped):
+
+* **Containers** become components; a **software system** with no containers
+  becomes one component (``External`` tagged or ``location External``: an
+  external API). **Components** (C4 level 3) roll up into their container.
+  A software system's containers are tagged ``system:<name>``.
+* **Relationships** (``a -> b``, ``-> b`` inside an element, ``this``,
+  ``--name->`` archetype arrows) between those become dependencies; a
+  relationship whose description, technology or tags say async, queue,
+  publish or event is asynchronous. A **person**'s relationships mark their
+  targets user-facing. System-level relationships between systems that have
+  containers are skipped (their containers carry the detail), with a reason.
+* **Archetypes** (``name = container { tag ... technology ... }``) are
+  followed; ``!identifiers hierarchical`` names (``x.wa``) and plain names
+  both resolve; ``!const``/``!constant``/``!var`` values are substituted.
+* **Deployment**: one environment is used (``Live``/``Production`` if there
+  are several; the others are listed as skipped). Nested deployment nodes
+  become nested failure domains (kind from name, technology and tags:
+  region, zone, cluster, host...); a node with ``instances`` > 1 multiplies
+  what it holds. ``containerInstance``/``softwareSystemInstance`` add
+  replicas and placement; infrastructure nodes (DNS, load balancers, CDNs,
+  gateways) become components, with their relationships.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from prr_app.errors import PrrError
+from prr_app.importers import safe_yaml as sy
+from prr_app.importers.graph import DECLARED, GraphBuilder, make_unique, short_names
+
+MAX_BYTES = 16 * 1024 * 1024
+MAX_DEPTH = 64
+ELEMENT_TYPES = {"person", "softwaresystem", "container", "component", "group", "deploymentenvironment",
+                 "deploymentnode", "infrastructurenode", "containerinstance", "softwaresysteminstance",
+                 "element"}
+_SKIP_BLOCKS = {"views", "styles", "configuration", "properties", "perspectives", "branding", "terminology",
+                "users", "theme", "themes", "!script", "!plugin", "!docs", "!adrs", "animation", "!components",
+                "healthcheck", "!elements", "!relationships"}
+_TOKEN = re.compile(r'"((?:[^"\\]|\\.)*)"|(\{|\})|(-[A-Za-z0-9_.]*->|->)|(=)|([^\s"{}=]+)')
+_ASYNC = re.compile(r"async|queue|publish|subscribe|event|message|kafka|rabbit|sqs|sns|pub/sub|topic|stream", re.I)
+
+
+@dataclass
+class _El:
+    type: str  # lower-cased element type
+    name: str
+    ident: str  # identifier given in the DSL ('' if none)
+    full: str  # hierarchical identifier
+    parent: "_El | None"
+    line: int
+    description: str = ""
+    technology: str = ""
+    tags: list[str] = field(default_factory=list)
+    instances: int = 1
+    children: list["_El"] = field(default_factory=list)
+    ref: str = ""  # for instances: the identifier of the container / system
+    env: str = ""  # deployment environment name
+    location: str = ""
+
+
+@dataclass
+class _Rel:
+    src: object  # _El or identifier string
+    dst: object
+    desc: str
+    tech: str
+    tags: str
+    line: int
+    scope: list
+
+
+def looks_like_structurizr(path: Path) -> bool:
+    if path.suffix.lower() == ".dsl":
+        return True
+    if path.suffix.lower() not in ("", ".txt", ".c4"):
+        return False
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096).decode("utf-8", "replace")
+    except OSError:
+        return False
+    return bool(re.search(r"(?m)^\s*workspace\b[^\n]*\{", head))
+
+
+def _lines(text: str, file: str):
+    """(line number, tokens) per logical line, comments removed."""
+    out = []
+    in_block = False
+    pending: list[str] = []
+    pending_line = 0
+    for i, raw in enumerate(text.splitlines(), 1):
+        line = raw
+        if in_block:
+            end = line.find("*/")
+            if end < 0:
+                continue
+            line = line[end + 2:]
+            in_block = False
+        s = line.strip()
+        if s.startswith("/*"):
+            end = s.find("*/", 2)
+            if end < 0:
+                in_block = True
+                continue
+            s = s[end + 2:].strip()
+        if not s or s.startswith("//") or s.startswith("#"):
+            if pending:
+                continue
+            continue
+        if s.endswith("\\"):
+            if not pending:
+                pending_line = i
+            pending.append(s[:-1])
+            continue
+        if pending:
+            s = " ".join(pending + [s])
+            ln = pending_line
+            pending = []
+        else:
+            ln = i
+        toks = []
+        pos = 0
+        while pos < len(s):
+            m = _TOKEN.search(s, pos)
+            if not m:
+                break
+            if s[pos:m.start()].strip():
+                raise PrrError(f"cannot read {s[pos:m.start()].strip()[:30]!r}", file=file, location=f"line {ln}")
+            if m.group(1) is not None:
+                toks.append(("str", m.group(1).replace('\\"', '"')))
+            elif m.group(2):
+                toks.append(("brace", m.group(2)))
+            elif m.group(3):
+                toks.append(("arrow", m.group(3)))
+            elif m.group(4):
+                toks.append(("eq", "="))
+            else:
+                w = m.group(5)
+                if w.startswith("//"):
+                    break
+                toks.append(("word", w))
+            pos = m.end()
+        if s.count('"') % 2 == 1:
+            raise PrrError("unterminated string", file=file, location=f"line {ln}")
+        out.append((ln, toks))
+    if in_block:
+        raise PrrError("unterminated /* comment", file=file)
+    return out
+
+
+class _Reader:
+    def __init__(self, file: str, fname: str, b: GraphBuilder):
+        self.file, self.fname, self.b = file, fname, b
+        self.elements: list[_El] = []
+        self.by_full: dict[str, _El] = {}
+        self.by_ident: dict[str, list[_El]] = {}
+        self.rels: list[_Rel] = []
+        self.archetypes: dict[str, tuple[str, list[str], str]] = {}
+        self.consts: dict[str, str] = {}
+        self.hierarchical = False
+        self.name = ""
+
+    def err(self, msg: str, line: int) -> PrrError:
+        return PrrError(f"invalid Structurizr DSL: {msg}", file=self.file, location=f"line {line}")
+
+    def sub(self, s: str) -> str:
+        if "${" not in s:
+            return s
+        return re.sub(r"\$\{([A-Za-z0-9_-]+)\}", lambda m: self.consts.get(m.group(1), m.group(0)), s)
+
+    def parse(self, lines) -> None:
+        # stack frames: (kind, element or None)
+        stack: list[tuple[str, _El | None]] = []
+        skip_depth = 0
+        for ln, toks in lines:
+            if not toks:
+                continue
+            if skip_depth:
+                for kind, v in toks:
+                    if kind == "brace":
+                        skip_depth += 1 if v == "{" else -1
+                        if skip_depth == 0:
+                            break
+                continue
+            if toks == [("brace", "}")]:
+                if not stack:
+                    raise self.err("unexpected '}'", ln)
+                stack.pop()
+                continue
+            opens = toks[-1] == ("brace", "{")
+            body = toks[:-1] if opens else toks
+            if any(k == "brace" for k, _ in body):
+                # "x = container "A" { }" on one line, or "}" followed by more: handle the simple cases
+                if body and body[-1] == ("brace", "}") and ("brace", "{") in body:
+                    i = body.index(("brace", "{"))
+                    self.statement(body[:i], ln, stack, opens=True)
+                    stack.pop()
+                    continue
+                raise self.err("braces must end a line", ln)
+            if len(stack) > MAX_DEPTH:
+                raise self.err(f"nested more than {MAX_DEPTH} levels", ln)
+            kind = self.statement(body, ln, stack, opens)
+            if opens:
+                if kind == "skip":
+                    skip_depth = 1
+                elif kind is not None:
+                    stack.append(kind)
+        if stack or skip_depth:
+            raise PrrError("invalid Structurizr DSL: missing '}' at the end", file=self.file)
+
+    def _current(self, stack) -> _El | None:
+        for kind, el in reversed(stack):
+            if el is not None and el.type != "group":
+                return el
+        return None
+
+    def _section(self, stack) -> str:
+        for kind, el in reversed(stack):
+            if kind in ("model", "workspace", "archetypes"):
+                return kind
+        return ""
+
+    def statement(self, toks, ln, stack, opens):
+        """Handle one statement; returns the stack frame to push when it opens a block."""
+        words = [v for k, v in toks]
+        first = toks[0] if toks else ("", "")
+        head = first[1].lower() if first[0] == "word" else ""
+        section = self._section(stack)
+        cur = self._current(stack)
+        if not toks:
+            return ("block", None) if opens else None
+        if head == "workspace":
+            rest = [v for k, v in toks[1:] if k == "str"]
+            self.name = self.sub(rest[0]) if rest else ""
+            if len(toks) > 1 and toks[1] == ("word", "extends"):
+                self.b.warn(f"{self.fname}:{ln}: 'workspace extends' is not followed; only this file is read")
+            return ("workspace", None)
+        if head == "!identifiers":
+            self.hierarchical = len(words) > 1 and words[1].lower() == "hierarchical"
+            return None
+        if head in ("!const", "!constant", "!var"):
+            if len(words) >= 3:
+                self.consts[words[1]] = self.sub(words[2])
+            return None
+        if head in ("!include", "!docs", "!adrs", "!impliedrelationships", "!plugin", "!script", "!ref", "!extend",
+                    "!decisions"):
+            self.b.skip(f"{self.fname}:{ln}: {head} is not followed")
+            return "skip" if opens else None
+        if head == "model":
+            return ("model", None)
+        if head == "archetypes":
+            return ("archetypes", None)
+        if head in _SKIP_BLOCKS or head.lstrip("!") in _SKIP_BLOCKS:
+            return "skip" if opens else None
+        if section == "archetypes" and len(toks) >= 3 and toks[1][0] == "eq":
+            base = toks[2][1].lower()
+            base_type = self.archetypes.get(base, (base, [], ""))[0]
+            self.archetypes[toks[0][1].lower()] = (base_type, list(self.archetypes.get(base, ("", [], ""))[1]),
+                                                   self.archetypes.get(base, ("", [], ""))[2])
+            if opens:
+                el = _El("archetype", toks[0][1], "", "", None, ln)
+                el.ref = toks[0][1].lower()
+                return ("archetype", el)
+            return None
+        if stack and stack[-1][0] == "archetype":
+            el = stack[-1][1]
+            arch = self.archetypes[el.ref]
+            if head in ("tag", "tags"):
+                arch[1].extend(t.strip() for v in words[1:] for t in v.split(",") if t.strip())
+            elif head == "technology" and len(words) > 1:
+                self.archetypes[el.ref] = (arch[0], arch[1], words[1])
+            return "skip" if opens else None
+        # element properties
+        if head in ("description", "technology", "tags", "tag", "url", "instances") and cur is not None \
+                and len(toks) >= 2 and toks[1][0] in ("str", "word") and not any(k == "arrow" for k, _ in toks):
+            val = self.sub(words[1])
+            if head == "description":
+                cur.description = val
+            elif head == "technology":
+                cur.technology = val
+            elif head in ("tags", "tag"):
+                cur.tags += [t.strip() for v in words[1:] for t in self.sub(v).split(",") if t.strip()]
+            elif head == "instances":
+                try:
+                    cur.instances = max(1, min(int(val.split("..")[-1]), 1000))
+                except ValueError:
+                    self.b.warn(f"{self.fname}:{ln}: instances {val!r} is not a number")
+            return "skip" if opens else None
+        # relationships
+        arrows = [i for i, (k, _) in enumerate(toks) if k == "arrow"]
+        if arrows:
+            i = arrows[0]
+            lhs = toks[:i]
+            if len(lhs) >= 2 and lhs[1][0] == "eq":
+                lhs = lhs[2:]
+            if not lhs:
+                src = cur
+                if src is None:
+                    raise self.err("'-> x' needs an enclosing element", ln)
+            else:
+                src = lhs[0][1]
+                if src == "this":
+                    src = cur
+            rhs = toks[i + 1:]
+            if not rhs:
+                raise self.err("a relationship needs a destination", ln)
+            dst = rhs[0][1]
+            if dst == "this":
+                dst = cur
+            strs = [self.sub(v) for k, v in rhs[1:]]
+            self.rels.append(_Rel(src, dst, strs[0] if strs else "", strs[1] if len(strs) > 1 else "",
+                                  strs[2] if len(strs) > 2 else "", ln, [e for _, e in stack if e is not None]))
+            return ("block", None) if opens else None
+        # elements: [ident =] type args...
+        ident = ""
+        rest = toks
+        if len(toks) >= 3 and toks[1][0] == "eq":
+            ident = toks[0][1]
+            rest = toks[2:]
+        if not rest or rest[0][0] != "word":
+            if opens:
+                return ("block", None)
+            return None
+        etype = rest[0][1].lower()
+        arch_tags: list[str] = []
+        arch_tech = ""
+        if etype in self.archetypes:
+            etype, arch_tags, arch_tech = self.archetypes[etype][0], list(self.archetypes[etype][1]), self.archetypes[etype][2]
+        if etype == "!element":
+            target = self.resolve(rest[1][1], [e for _, e in stack if e is not None]) if len(rest) > 1 else None
+            return ("element", target) if opens else None
+        if etype not in ELEMENT_TYPES:
+            if section in ("model", "workspace") or cur is not None:
+                self.b.skip(f"{self.fname}:{ln}: {rest[0][1]!r} is not used")
+            return "skip" if opens else None
+        args = [self.sub(v) for k, v in rest[1:]]
+        if etype in ("containerinstance", "softwaresysteminstance"):
+            name = args[0] if args else ""
+            el = _El(etype, name, ident, "", cur, ln, ref=name)
+            el.tags = [t.strip() for t in (args[2] if len(args) > 2 else "").split(",") if t.strip()]
+        else:
+            name = args[0] if args else (ident or etype)
+            el = _El(etype, name, ident, "", cur, ln)
+            if etype in ("container", "component", "infrastructurenode"):
+                el.description = args[1] if len(args) > 1 else ""
+                el.technology = args[2] if len(args) > 2 else arch_tech
+                tags = args[3] if len(args) > 3 else ""
+            elif etype == "deploymentnode":
+                el.description = args[1] if len(args) > 1 else ""
+                el.technology = args[2] if len(args) > 2 else arch_tech
+                tags = args[3] if len(args) > 3 else ""
+                if len(args) > 4:
+                    try:
+                        el.instances = max(1, min(int(args[4].split("..")[-1]), 1000))
+                    except ValueError:
+                        self.b.warn(f"{self.fname}:{ln}: instances {args[4]!r} is not a number")
+            else:
+                el.description = args[1] if len(args) > 1 else ""
+                tags = args[2] if len(args) > 2 else ""
+                el.technology = arch_tech
+            el.tags = arch_tags + [t.strip() for t in tags.split(",") if t.strip()]
+        env = next((e.name for _, e in stack if e is not None and e.type == "deploymentenvironment"), "")
+        el.env = name if etype == "deploymentenvironment" else env
+        parent_id = next((e.full for _, e in reversed(stack) if e is not None and e.full and e.type != "group"), "")
+        el.full = f"{parent_id}.{ident}" if (self.hierarchical and parent_id and ident) else ident
+        if cur is not None:
+            cur.children.append(el)
+        self.elements.append(el)
+        if ident:
+            if el.full:
+                self.by_full[el.full.lower()] = el
+            self.by_ident.setdefault(ident.lower(), []).append(el)
+        return (etype, el) if opens else None
+
+    def resolve(self, ref, scope: list) -> _El | None:
+        if isinstance(ref, _El) or ref is None:
+            return ref
+        key = ref.lower()
+        for e in reversed(scope):
+            if e.full and f"{e.full}.{key}".lower() in self.by_full:
+                return self.by_full[f"{e.full}.{key}".lower()]
+        if key in self.by_full:
+            return self.by_full[key]
+        cands = self.by_ident.get(key.split(".")[-1], [])
+        if len(cands) == 1:
+            return cands[0]
+        return None
+
+
+def _guess_kind(el: _El) -> str:
+    text = " ".join([el.name, el.technology, " ".join(el.tags)]).lower()
+    if re.search(r"database|datastore|schema|mysql|postgres|oracle|sql|mongo|dynamo|cassandra|rds|aurora|s3|bucket|storage", text):
+        return "datastore"
+    if re.search(r"redis|memcache|cache", text):
+        return "cache"
+    if re.search(r"queue|kafka|rabbit|sqs|sns|topic|event bus|pub/sub|kinesis", text):
+        return "queue"
+    if re.search(r"route ?53|dns", text):
+        return "dns"
+    if re.search(r"cloudfront|cdn|akamai|fastly", text):
+        return "cdn"
+    if re.search(r"load balancer|elb|alb|nlb|haproxy", text):
+        return "load_balancer"
+    if re.search(r"gateway|nginx|envoy|web server|proxy", text):
+        return "gateway"
+    if re.search(r"single page|web browser|spa\b|mobile app|react|angular|vue", text):
+        return "frontend"
+    if re.search(r"identity|auth|cognito|okta|keycloak", text):
+        return "identity"
+    return "service"
+
+
+def _domain_kind(el: _El) -> str:
+    text = " ".join([el.name, el.technology, " ".join(el.tags)]).lower()
+    for rx, kind in ((r"availability zone|\baz\b|zone", "zone"), (r"region|us-east|us-west|eu-west|eu-central|ap-", "region"),
+                     (r"amazon web services|aws|azure|google cloud|gcp|cloud", "provider"),
+                     (r"kubernetes|k8s|eks|aks|gke|cluster|autoscaling|auto scaling", "cluster"),
+                     (r"data ?cent(er|re)|\bdc\b", "datacenter"), (r"rack", "rack"),
+                     (r"server|ec2|\bvm\b|host|node|instance|docker|container", "host"), (r"vpc|subnet|network", "network")):
+        if re.search(rx, text):
+            return kind
+    return "other"
+
+
+def read_structurizr(paths: list[Path]) -> object:
+    paths = [Path(p) for p in paths]
+    names = short_names(paths)
+    b = GraphBuilder("structurizr", paths)
+    for path in paths:
+        text = sy.read_text(path, max_bytes=MAX_BYTES)
+        fname = names[path]
+        r = _Reader(str(path), fname, b)
+        r.parse(_lines(text, str(path)))
+        _build(b, r, fname)
+        b.system_name = b.system_name or r.name
+    if not b.components:
+        raise PrrError("no containers, software systems or infrastructure nodes found in the model",
+                       file=str(paths[0]))
+    b.system_name = b.system_name or paths[0].parent.name
+    return b.finish(file=str(paths[0]))
+
+
+def _build(b: GraphBuilder, r: _Reader, fname: str) -> None:
+    els = r.elements
+    comp_of: dict[int, str] = {}
+    used_ids = set(b.components)
+
+    def new_id(el: _El) -> str:
+        cid = make_unique(el.name.lower(), used_ids)
+        if cid != _plain(el.name) and el.parent is not None:
+            cid = make_unique(f"{el.parent.name}-{el.name}".lower(), used_ids)
+        used_ids.add(cid)
+        return cid
+
+    systems_with_containers = {id(e.parent) for e in els if e.type == "container" and e.parent is not None}
+    for el in els:
+        where = f"{fname}:{el.line}"
+        if el.type == "container":
+            cid = new_id(el)
+            comp = b.component(cid, f"{where}: container {el.name!r}" + (f" ({el.technology})" if el.technology else ""),
+                               name=el.name, kind=_guess_kind(el), source_file=fname)
+            comp.description = el.description[:2000]
+            if el.parent is not None:
+                b.tag(cid, f"system:{el.parent.name}"[:100])
+            comp_of[id(el)] = cid
+        elif el.type == "softwaresystem" and id(el) not in systems_with_containers:
+            cid = new_id(el)
+            external = any(t.lower() == "external" for t in el.tags) or el.location.lower() == "external"
+            comp = b.component(cid, f"{where}: software system {el.name!r}" + (" (external)" if external else ""),
+                               name=el.name, kind="external_api" if external else _guess_kind(el), source_file=fname)
+            comp.description = el.description[:2000]
+            comp_of[id(el)] = cid
+        elif el.type == "component":
+            pass  # rolled up below
+        elif el.type == "person":
+            b.read(f"{where}: person {el.name!r} (their relationships mark what is user-facing)")
+    for el in els:
+        if el.type == "component":
+            p = el.parent
+            while p is not None and id(p) not in comp_of:
+                p = p.parent
+            if p is not None:
+                comp_of[id(el)] = comp_of[id(p)]
+                b.evidence(comp_of[id(p)], f"{fname}:{el.line}: has component {el.name!r}")
+
+    # deployment: one environment
+    envs = [e for e in els if e.type == "deploymentenvironment"]
+    chosen = None
+    if envs:
+        pref = [e for e in envs if re.search(r"live|prod", e.name, re.I)]
+        chosen = (pref or envs)[-1]
+        for e in envs:
+            if e is not chosen:
+                b.skip(f"{fname}:{e.line}: deployment environment {e.name!r} not used (importing {chosen.name!r})")
+        b.read(f"{fname}:{chosen.line}: deployment environment {chosen.name!r}")
+        placements: dict[str, list[str]] = {}
+        counts: dict[str, int] = {}
+
+        def walk(node: _El, parent_dom: str | None, mult: int, depth: int = 0) -> None:
+            if depth > MAX_DEPTH:
+                return
+            for ch in node.children:
+                where = f"{fname}:{ch.line}"
+                if ch.type == "deploymentnode":
+                    dom = parent_dom
+                    m = mult * ch.instances
+                    if ch.instances == 1:
+                        dom = b.domain(f"{ch.name}", name=ch.name, kind=_domain_kind(ch), parent=parent_dom)
+                    else:
+                        b.read(f"{where}: deployment node {ch.name!r} x{ch.instances}: "
+                               "its instances are separate failure domains; counted as replicas")
+                    walk(ch, dom, m, depth + 1)
+                elif ch.type == "infrastructurenode":
+                    cid = new_id(ch)
+                    comp = b.component(cid, f"{where}: infrastructure node {ch.name!r}"
+                                       + (f" ({ch.technology})" if ch.technology else ""),
+                                       name=ch.name, kind=_guess_kind(ch), source_file=fname)
+                    comp.description = ch.description[:2000]
+                    comp.replicas = mult
+                    if parent_dom:
+                        comp.placement = [parent_dom]
+                    comp_of[id(ch)] = cid
+                elif ch.type in ("containerinstance", "softwaresysteminstance"):
+                    target = r.resolve(ch.ref, [e for e in _ancestors(ch)])
+                    if target is None or id(target) not in comp_of:
+                        if target is not None and target.type == "softwaresystem":
+                            # a system with containers deployed as a whole: its containers share the placement
+                            for c in [c for c in target.children if id(c) in comp_of]:
+                                _place(c, comp_of, placements, counts, parent_dom, mult)
+                            comp_of[id(ch)] = None
+                            continue
+                        b.dangling(f"{where}: instance of {ch.ref}, which is not a container or system in the model")
+                        continue
+                    comp_of[id(ch)] = comp_of[id(target)]
+                    _place(target, comp_of, placements, counts, parent_dom, mult)
+                    b.evidence(comp_of[id(target)], f"{where}: {mult} instance(s) deployed"
+                                                     + (f" in {parent_dom}" if parent_dom else ""))
+
+        walk(chosen, None, 1)
+        for cid, n in counts.items():
+            comp = b.components[cid]
+            comp.replicas = min(n, 100000)
+            pl = placements.get(cid, [])
+            if pl and len(pl) == n:
+                comp.placement = pl if len(set(pl)) > 1 else [pl[0]]
+            elif pl:
+                comp.placement = list(dict.fromkeys(pl))
+    # relationships
+    for rel in r.rels:
+        where = f"{fname}:{rel.line}"
+        src = r.resolve(rel.src, rel.scope)
+        dst = r.resolve(rel.dst, rel.scope)
+        if src is None or dst is None:
+            missing = rel.src if src is None else rel.dst
+            b.dangling(f"{where}: relationship names {missing if isinstance(missing, str) else '?'}, "
+                       "which is not defined in the model")
+            continue
+        if src.type in ("containerinstance", "softwaresysteminstance", "infrastructurenode") and chosen is not None \
+                and src.env and src.env != chosen.name:
+            continue
+        if src.type == "person":
+            t = comp_of.get(id(dst))
+            if t:
+                b.components[t].user_facing = True
+                b.evidence(t, f"{where}: person {src.name!r} -> {dst.name!r}: user-facing")
+            continue
+        s, t = comp_of.get(id(src)), comp_of.get(id(dst))
+        if s is None or t is None:
+            b.skip(f"{where}: {src.name} -> {dst.name}: relationship between {src.type} and {dst.type} "
+                   "(the containers carry the detail)")
+            continue
+        if s == t:
+            continue
+        text = " ".join([rel.desc, rel.tech, rel.tags])
+        typ = "async" if _ASYNC.search(text) else "hard"
+        label = ": ".join(x for x in (rel.desc, rel.tech) if x)
+        b.depend(s, t, typ, DECLARED, f"{where}: {b.components[s].name} -> {b.components[t].name}" + (f" ({label[:100]})" if label else ""),
+                 description=rel.desc[:2000])
+
+
+def _ancestors(el: _El) -> list[_El]:
+    out = []
+    p = el.parent
+    while p is not None:
+        out.append(p)
+        p = p.parent
+    return list(reversed(out))
+
+
+def _place(target: _El, comp_of, placements, counts, dom, mult) -> None:
+    cid = comp_of[id(target)]
+    counts[cid] = counts.get(cid, 0) + mult
+    if dom:
+        placements.setdefault(cid, []).extend([dom] * min(mult, 1000))
+
+
+def _plain(name: str) -> str:
+    from prr_app.domain.validation import make_id
+
+    return make_id(name.lower())
