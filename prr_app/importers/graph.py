@@ -429,7 +429,7 @@ def redact(name: str, value: str, limit: int = 120) -> str:
 
 def make_unique(text: str, used) -> str:
     """A valid id from ``text`` that is not in ``used`` (suffix -2, -3...)."""
-    base = make_id(text)
+    base = re.sub(r"-{2,}", "-", make_id(text))
     cid, k = base, 2
     while cid in used:
         cid = f"{base[:190]}-{k}"

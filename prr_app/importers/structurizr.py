@@ -416,7 +416,15 @@ def _guess_kind(el: _El) -> str:
 
 
 def _domain_kind(el: _El) -> str:
-    text = " ".join([el.name, el.technology, " ".join(el.tags)]).lower()
+    for text in (" ".join([el.name, el.technology]).lower(),
+                 re.sub(r"(amazon web services|microsoft azure|google cloud platform) - ", "", " ".join(el.tags).lower())):
+        kind = _domain_kind_of(text)
+        if kind != "other":
+            return kind
+    return "other"
+
+
+def _domain_kind_of(text: str) -> str:
     for rx, kind in ((r"availability zone|\baz\b|zone", "zone"), (r"region|us-east|us-west|eu-west|eu-central|ap-", "region"),
                      (r"amazon web services|aws|azure|google cloud|gcp|cloud", "provider"),
                      (r"kubernetes|k8s|eks|aks|gke|cluster|autoscaling|auto scaling", "cluster"),
@@ -510,7 +518,7 @@ def _build(b: GraphBuilder, r: _Reader, fname: str) -> None:
                     dom = parent_dom
                     m = mult * ch.instances
                     if ch.instances == 1:
-                        dom = b.domain(f"{ch.name}", name=ch.name, kind=_domain_kind(ch), parent=parent_dom)
+                        dom = b.domain(make_unique(ch.name.lower(), ()), name=ch.name, kind=_domain_kind(ch), parent=parent_dom)
                     else:
                         b.read(f"{where}: deployment node {ch.name!r} x{ch.instances}: "
                                "its instances are separate failure domains; counted as replicas")
