@@ -1,0 +1,285 @@
+"""The Reliability Risk Assessment as plain data, shared by PDF, Markdown and CSV.
+
+:func:`build_assessment` runs the analysis (``prr_app.analysis.analyze``) and,
+when that part is installed, the checklist (``prr_app.checklist.evaluate``),
+then arranges what they found into the sections of the document
+(docs/report.md). Every figure comes from those two; this module only selects,
+groups and orders. The same review gives the same assessment: the analysis'
+"today" is the review's own date.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from prr_app.domain.model import OBSERVABILITY_SIGNALS, Review
+
+SECTION_TITLES = (
+    "System overview",
+    "Single points of failure",
+    "Failure domain analysis",
+    "Recovery capabilities",
+    "Observability gaps",
+    "Risk prioritization",
+)
+VERDICT_TEXT = {
+    "not-ready": "Not ready",
+    "ready-with-conditions": "Ready with conditions",
+    "ready": "Ready",
+}
+SEVERITIES = ("critical", "high", "medium", "low")
+STATEFUL_KINDS = frozenset({"datastore", "cache", "queue"})
+
+
+@dataclass
+class Assessment:
+    review: Review
+    analysis: dict
+    date: str | None  # the review's date (None: not stated)
+    checklist: object | None = None  # prr_app.checklist.ChecklistResult
+    checklist_error: str | None = None
+    scoring_bands: tuple = ()
+    checklist_method: str | None = None
+    journey_needs: dict[str, list[str]] = field(default_factory=dict)
+
+    # -- headline -----------------------------------------------------------
+    @property
+    def verdict(self) -> str:
+        return self.analysis["verdict"]["verdict"]
+
+    @property
+    def verdict_text(self) -> str:
+        return VERDICT_TEXT.get(self.verdict, self.verdict)
+
+    @property
+    def risks(self) -> list[dict]:
+        return self.analysis["risks"]
+
+    def risk(self, rid: str) -> dict | None:
+        return self._risk_index.get(rid)
+
+    def __post_init__(self) -> None:
+        self._risk_index = {r["id"]: r for r in self.analysis["risks"]}
+
+    @property
+    def blockers(self) -> list[dict]:
+        return [r for r in self.risks if r["launch_blocking"]]
+
+    def checklist_blockers(self) -> list:
+        if self.checklist is None:
+            return []
+        return list(getattr(self.checklist, "blocking_items", []) or [])
+
+    def label(self, element: str) -> str:
+        """A component's, domain's or journey's readable name (the id if unnamed)."""
+        el = self.review.element(element)
+        if el is None:
+            return element
+        return getattr(el, "label", None) or getattr(el, "name", "") or element
+
+    # -- key figures ------------------------------------------------------------
+    def spofs_by_disruption(self) -> dict[str, int]:
+        """Distinct SPOF risks per disruption type (instance SPOFs of one component count once)."""
+        out = {"component": 0, "instance": 0, "domain": 0}
+        for row in self.spof_rows():
+            out[row["disruption"]] = out.get(row["disruption"], 0) + 1
+        return out
+
+    def availability_rows(self) -> list[dict]:
+        return self.analysis["availability"]
+
+    def journeys_below_slo(self) -> list[dict]:
+        return [a for a in self.availability_rows() if a["target_type"] == "journey" and a["attainable"] is False]
+
+    def checklist_progress(self) -> dict | None:
+        cl = self.checklist
+        if cl is None:
+            return None
+        overall = getattr(cl, "overall", None)
+        items = list(getattr(cl, "items", []) or [])
+        answered = sum(1 for it in items if getattr(it, "answered", False))
+        return {
+            "score": getattr(cl, "overall_score", None),
+            "answered": answered,
+            "total": len(items),
+            "blocking": len(self.checklist_blockers()),
+            "required": getattr(overall, "required", None),
+        }
+
+    # -- section 2 -------------------------------------------------------------
+    def spof_rows(self) -> list[dict]:
+        """One row per SPOF risk: instance SPOFs of one component are merged."""
+        rows: dict[str, dict] = {}
+        for s in self.analysis["spofs"]:
+            rid = s["risk_id"]
+            if rid in rows:
+                rows[rid]["instances"] += 1
+                continue
+            risk = self.risk(rid) or {}
+            element = s.get("component", s["element"]) if s["element_type"] == "instance" else s["element"]
+            rows[rid] = {
+                "risk_id": rid,
+                "element": element,
+                "disruption": s["disruption"],
+                "severity": risk.get("severity") or s.get("severity") or "",
+                "likelihood": risk.get("likelihood"),
+                "impact": risk.get("impact"),
+                "score": risk.get("score"),
+                "launch_blocking": bool(risk.get("launch_blocking")),
+                "accepted": risk.get("accepted"),
+                "journeys": s["journeys"],
+                "journeys_degraded": s["journeys_degraded"],
+                "user_facing_down": s["user_facing_down"],
+                "down": len(s["down"]),
+                "chain": s["chain"],
+                "instances": 1 if s["element_type"] == "instance" else 0,
+                "mitigation": risk.get("mitigation", ""),
+            }
+        sev = {s: i for i, s in enumerate(SEVERITIES)}
+        return sorted(rows.values(), key=lambda r: (sev.get(r["severity"], 9), -(r["score"] or 0), r["element"], r["disruption"]))
+
+    # -- section 3 -------------------------------------------------------------
+    def blast_rows(self) -> list[dict]:
+        out = []
+        for cid, b in self.analysis["blast_radius"].items():
+            out.append({"component": cid, **b})
+        out.sort(key=lambda r: (-len(r["journeys"]), -r["down_count"], -r["degraded_count"], r["component"]))
+        return out
+
+    def domain_rows(self) -> list[dict]:
+        rows = list(self.analysis["failure_domains"])
+        rows.sort(key=lambda r: (-len(r["journeys"]), -len(r["down"]), r["domain"]))
+        return rows
+
+    # -- section 4 -------------------------------------------------------------
+    def recovery_rows(self) -> list[dict]:
+        """Components whose recovery matters: stateful, with targets, or with a recovery stated."""
+        out = []
+        for cid in sorted(self.review.components):
+            c = self.review.components[cid]
+            relevant = (c.kind in STATEFUL_KINDS or c.rto_minutes is not None or c.rpo_minutes is not None
+                        or c.recovery is not None or c.failover_minutes is not None)
+            if not relevant:
+                continue
+            gaps = []
+            if c.recovery in (None, "none"):
+                gaps.append("no recovery stated" if c.recovery is None else "no recovery mechanism")
+            elif c.recovery == "manual":
+                gaps.append("manual recovery")
+            if c.rto_minutes is None:
+                gaps.append("no RTO target")
+            elif c.failover_minutes is not None and c.failover_minutes > c.rto_minutes:
+                gaps.append(f"failover {c.failover_minutes:g} min exceeds RTO {c.rto_minutes:g} min")
+            elif c.recovery == "automatic" and c.failover_minutes is None:
+                gaps.append("failover time not stated")
+            if c.kind in ("datastore", "queue") or c.rpo_minutes is not None:
+                if c.rpo_minutes is None:
+                    gaps.append("no RPO target")
+                elif c.backup_interval_minutes is None and c.recovery != "automatic":
+                    gaps.append("backup interval not stated")
+                elif c.backup_interval_minutes is not None and c.backup_interval_minutes > c.rpo_minutes:
+                    gaps.append(f"backups every {c.backup_interval_minutes:g} min exceed RPO {c.rpo_minutes:g} min")
+            out.append({"component": cid, "kind": c.kind, "owner": c.owner, "recovery": c.recovery,
+                        "failover": c.failover_minutes, "rto": c.rto_minutes, "rpo": c.rpo_minutes,
+                        "backup": c.backup_interval_minutes, "replicas": c.replicas, "gaps": gaps})
+        return out
+
+    def group_rows(self) -> list[dict]:
+        out = []
+        cc = {f["group"]: f for f in self.analysis.get("common_cause", []) if f.get("group")}
+        for gid in sorted(self.review.groups):
+            g = self.review.groups[gid]
+            out.append({"group": gid, "name": g.name or gid, "members": list(g.members), "min_up": g.min_up,
+                        "notes": g.notes, "common_cause": cc.get(gid, {}).get("detail")})
+        return out
+
+    # -- section 5 -------------------------------------------------------------
+    def observability_rows(self) -> list[dict]:
+        """Components with a missing or unstated signal, the widest blast radius first."""
+        blast = self.analysis["blast_radius"]
+        out = []
+        for cid in sorted(self.review.components):
+            c = self.review.components[cid]
+            ob = c.observability
+            missing, unknown = ob.missing(), ob.unknown()
+            if not missing and not unknown:
+                continue
+            detect = [s for s in ("alerts", "metrics") if s in missing or s in unknown]
+            diagnose = [s for s in ("logs", "traces", "dashboard", "runbook") if s in missing or s in unknown]
+            b = blast.get(cid, {})
+            out.append({"component": cid, "signals": {s: getattr(ob, s) for s in OBSERVABILITY_SIGNALS},
+                        "missing": missing, "unknown": unknown,
+                        "undetected": bool(detect), "detect": detect, "diagnose": diagnose,
+                        "journeys": b.get("journeys", []), "down_count": b.get("down_count", 0)})
+        out.sort(key=lambda r: (not r["undetected"], -len(r["journeys"]), -r["down_count"], r["component"]))
+        return out
+
+    # -- section 6 -------------------------------------------------------------
+    def ranked_risks(self) -> list[dict]:
+        return sorted(self.risks, key=lambda r: (r.get("rank", 0), r["id"]))
+
+    def accepted_risks(self) -> list[dict]:
+        return [r for r in self.ranked_risks() if r.get("accepted")]
+
+    def heat_counts(self) -> dict[tuple[int, int], int]:
+        out: dict[tuple[int, int], int] = {}
+        for r in self.risks:
+            if r.get("likelihood") and r.get("impact"):
+                k = (int(r["likelihood"]), int(r["impact"]))
+                out[k] = out.get(k, 0) + 1
+        return out
+
+    # -- figures ----------------------------------------------------------------
+    def spof_components(self) -> set[str]:
+        return {row["element"] for row in self.spof_rows() if row["disruption"] in ("component", "instance")}
+
+
+def _journey_needs(review: Review) -> dict[str, list[str]]:
+    """Every component a journey reaches through any dependency (for per-journey figures)."""
+    out: dict[str, list[str]] = {}
+    by_source: dict[str, list[str]] = {}
+    for dep in review.dependencies.values():
+        targets = [dep.target] if dep.target in review.components else \
+            list(review.groups[dep.target].members) if dep.target in review.groups else []
+        by_source.setdefault(dep.source, []).extend(targets)
+    for jid in sorted(review.journeys):
+        seen: list[str] = []
+        stack = [e for e in review.journeys[jid].entry if e in review.components]
+        done: set[str] = set()
+        while stack:
+            c = stack.pop()
+            if c in done or c not in review.components:
+                continue
+            done.add(c)
+            seen.append(c)
+            stack.extend(sorted(by_source.get(c, []), reverse=True))
+        out[jid] = sorted(seen)
+    return out
+
+
+def review_date(review: Review) -> str | None:
+    return review.meta.review_date or None
+
+
+def build_assessment(review: Review, *, seed: int = 0) -> Assessment:
+    """Analyse ``review`` (and evaluate its checklist) into an :class:`Assessment`."""
+    from prr_app.analysis import analyze
+    from prr_app.analysis.risks import SEVERITY_BANDS
+
+    date = review_date(review)
+    analysis = analyze(review, seed=seed, today=date).to_dict()
+    checklist = None
+    error = None
+    method = None
+    try:
+        from prr_app import checklist as cl_mod  # another part of the product: optional
+    except ImportError:  # pragma: no cover - the part is installed in this build
+        cl_mod = None
+    if cl_mod is not None and getattr(cl_mod, "evaluate", None) is not None:
+        try:
+            checklist = cl_mod.evaluate(review)
+            method = getattr(cl_mod, "SCORING_METHOD", None)
+        except Exception as e:  # a broken checklist must not stop the report
+            error = str(e) or type(e).__name__
+    return Assessment(review=review, analysis=analysis, date=date, checklist=checklist,
+                      checklist_error=error, scoring_bands=tuple(SEVERITY_BANDS), checklist_method=method,
+                      journey_needs=_journey_needs(review))

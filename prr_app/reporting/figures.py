@@ -1,0 +1,375 @@
+"""Vector figures for the assessment: dependency graph, risk heat map, availability.
+
+Everything is drawn with ``reportlab.graphics`` shapes from plain data: the
+graph from :func:`prr_app.layout.compute_layout` (the same layout as the
+app's canvas). Text is drawn per font run (:class:`~.text.TextKit`), never as
+markup, and no label is smaller than :data:`MIN_PT`.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from reportlab.graphics.shapes import Drawing, Group, Line, Polygon, Rect, String
+from reportlab.lib import colors
+
+from prr_app.layout import LABEL_H, Layout, compute_layout
+from prr_app.reporting.text import SANS, SANS_BOLD, TextKit
+
+MIN_PT = 6.0  # no label in a figure is smaller
+NODE_FONT = 9.0  # node label size in layout units (so scale >= MIN_PT / NODE_FONT)
+MIN_SCALE = MIN_PT / NODE_FONT
+
+INK = colors.HexColor("#1f2933")
+MUTED = colors.HexColor("#616e7c")
+RED = colors.HexColor("#c62828")
+AMBER = colors.HexColor("#ef8f00")
+GREEN = colors.HexColor("#2e7d32")
+BLUE = colors.HexColor("#1565c0")
+SEVERITY_COLORS = {
+    "critical": colors.HexColor("#b71c1c"),
+    "high": colors.HexColor("#e65100"),
+    "medium": colors.HexColor("#f9a825"),
+    "low": colors.HexColor("#9e9e9e"),
+}
+_REGION_FILLS = [colors.HexColor(c) for c in ("#f4f6f8", "#e8f0f8", "#eef6ee", "#fbf3e6", "#f3eef8")]
+_EDGE_STYLE = {  # kind -> (colour, width, dash)
+    "hard": (colors.HexColor("#37474f"), 0.9, None),
+    "soft": (colors.HexColor("#78909c"), 0.8, [3, 2]),
+    "async": (colors.HexColor("#78909c"), 0.8, [1, 2]),
+}
+
+
+def draw_text(group: Group, kit: TextKit, x: float, y: float, text: str, size: float, *,
+              bold: bool = False, color=INK, anchor: str = "start") -> float:
+    """Draw ``text`` at baseline ``(x, y)`` with a font per run; return its width."""
+    runs = kit.runs(text, bold=bold)
+    widths = [kit_width(font, run, size) for font, run in runs]
+    total = sum(widths)
+    if anchor == "middle":
+        x -= total / 2
+    elif anchor == "end":
+        x -= total
+    for (font, run), w in zip(runs, widths):
+        group.add(String(x, y, run, fontName=font, fontSize=size, fillColor=color))
+        x += w
+    return total
+
+
+def kit_width(font: str, run: str, size: float) -> float:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return stringWidth(run, font, size)
+
+
+def fit_lines(kit: TextKit, text: str, size: float, width: float, max_lines: int, *, bold: bool = False) -> list[str]:
+    """Wrap ``text`` into at most ``max_lines`` lines of ``width``; the last ends in an ellipsis if cut."""
+    words = text.split()
+    lines: list[str] = []
+    cur = ""
+    i = 0
+    pieces: list[str] = []
+    for w in words:  # split words wider than a line at character boundaries
+        while kit.width(w, size, bold=bold) > width and len(w) > 1:
+            k = len(w)
+            while k > 1 and kit.width(w[:k], size, bold=bold) > width:
+                k -= 1
+            pieces.append(w[:k])
+            w = w[k:]
+        pieces.append(w)
+    while i < len(pieces):
+        cand = f"{cur} {pieces[i]}" if cur else pieces[i]
+        if kit.width(cand, size, bold=bold) <= width:
+            cur = cand
+            i += 1
+            continue
+        if not cur:
+            cur = pieces[i]
+            i += 1
+        lines.append(cur)
+        cur = ""
+        if len(lines) == max_lines:
+            break
+    if cur and len(lines) < max_lines:
+        lines.append(cur)
+    if i < len(pieces) and lines:
+        last = lines[-1]
+        while last and kit.width(last + "…", size, bold=bold) > width:
+            last = last[:-1]
+        lines[-1] = last.rstrip() + "…"
+    return lines or [""]
+
+
+@dataclass
+class GraphStyle:
+    spofs: frozenset = frozenset()  # component ids with a component/instance SPOF
+    domain_spofs: frozenset = frozenset()  # failure domain ids that are SPOFs
+    user_facing: frozenset = frozenset()
+    shared_tags: dict | None = None  # logical domain id -> short tag
+
+
+def graph_scale(layout: Layout, max_w: float, max_h: float) -> float:
+    if layout.width <= 0 or layout.height <= 0:
+        return 1.0
+    return min(1.0, max_w / layout.width, max_h / layout.height)
+
+
+def graph_drawing(layout: Layout, kit: TextKit, style: GraphStyle, scale: float, *, labels: bool = True) -> Drawing:
+    """The dependency graph at ``scale`` (points per layout unit).
+
+    With ``labels=False`` (an overview too dense to label legibly) nodes are
+    drawn without names; region labels stay, at :data:`MIN_PT` at least.
+    """
+    W, H = layout.width * scale, layout.height * scale
+    d = Drawing(W, H)
+    g = Group()
+    d.add(g)
+
+    def X(x):
+        return x * scale
+
+    def Y(y):
+        return H - y * scale
+
+    for r in layout.regions:
+        fill = _REGION_FILLS[r.depth % len(_REGION_FILLS)] if r.kind != "unplaced" else colors.white
+        is_spof = r.id in style.domain_spofs
+        g.add(Rect(X(r.x), Y(r.y + r.h), r.w * scale, r.h * scale, fillColor=fill,
+                   strokeColor=RED if is_spof else colors.HexColor("#9aa5b1"),
+                   strokeWidth=1.2 if is_spof else 0.6, strokeDashArray=[2, 2] if r.kind == "unplaced" else None))
+        size = max(MIN_PT, min(8.0, LABEL_H * 0.55 * scale))
+        text = f"{r.label} ({r.kind})" if r.kind != "unplaced" else r.label
+        if is_spof:
+            text += "  SPOF"
+        line = fit_lines(kit, text, size, max(r.w * scale - 6, 20), 1)[0]
+        draw_text(g, kit, X(r.x) + 3, Y(r.y) - size - 1.5, line, size,
+                  bold=is_spof, color=RED if is_spof else MUTED)
+
+    for e in layout.edges:
+        a, b = layout.nodes[e.source], layout.nodes[e.target]
+        if b.x > a.x + a.w / 2:
+            x1, y1, x2, y2 = a.x + a.w, a.cy, b.x, b.cy
+        elif b.x + b.w < a.x + a.w / 2:
+            x1, y1, x2, y2 = a.x, a.cy, b.x + b.w, b.cy
+        else:  # same tier (a cycle): leave from the bottom, enter at the top
+            if b.y > a.y:
+                x1, y1, x2, y2 = a.cx, a.y + a.h, b.cx, b.y
+            else:
+                x1, y1, x2, y2 = a.cx, a.y, b.cx, b.y + b.h
+        col, width, dash = _EDGE_STYLE.get(e.kind, _EDGE_STYLE["hard"])
+        px1, py1, px2, py2 = X(x1), Y(y1), X(x2), Y(y2)
+        g.add(Line(px1, py1, px2, py2, strokeColor=col, strokeWidth=width, strokeDashArray=dash))
+        ang = math.atan2(py2 - py1, px2 - px1)
+        ah = max(3.0, 5.0 * scale)
+        g.add(Polygon([px2, py2,
+                       px2 - ah * math.cos(ang - 0.4), py2 - ah * math.sin(ang - 0.4),
+                       px2 - ah * math.cos(ang + 0.4), py2 - ah * math.sin(ang + 0.4)],
+                      fillColor=col, strokeColor=col, strokeWidth=0.3))
+
+    size = NODE_FONT * scale
+    for cid in sorted(layout.nodes):
+        n = layout.nodes[cid]
+        spof = cid in style.spofs
+        uf = cid in style.user_facing
+        g.add(Rect(X(n.x), Y(n.y + n.h), n.w * scale, n.h * scale, rx=2, ry=2,
+                   fillColor=colors.HexColor("#fdecea") if spof else colors.white,
+                   strokeColor=RED if spof else (BLUE if uf else colors.HexColor("#52606d")),
+                   strokeWidth=1.6 if spof else (1.2 if uf else 0.7)))
+        if not labels:
+            continue
+        lines = fit_lines(kit, n.label, size, n.w * scale - 6, 2, bold=uf)
+        lead = size * 1.15
+        top = Y(n.y) - (n.h * scale - lead * len(lines)) / 2 - size * 0.95
+        for i, line in enumerate(lines):
+            draw_text(g, kit, X(n.cx), top - i * lead, line, size, bold=uf, anchor="middle")
+        tags = []
+        if spof:
+            tags.append(("SPOF", RED))
+        if style.shared_tags:
+            tags.extend((style.shared_tags[s], MUTED) for s in n.shared if s in style.shared_tags)
+        if tags:
+            tx = X(n.x + n.w) - 2
+            for text, col in reversed(tags):
+                w = draw_text(g, kit, tx, Y(n.y + n.h) + 1.5, text, MIN_PT, bold=True, color=col, anchor="end")
+                tx -= w + 3
+    return d
+
+
+def legend_drawing(kit: TextKit, width: float, shared: list[tuple[str, str]]) -> Drawing:
+    """Key to the graph: edge kinds, SPOF and user-facing marks, logical-domain tags."""
+    items = [("hard", "hard dependency"), ("soft", "soft (degrades)"), ("async", "asynchronous")]
+    rows = 1 + math.ceil(len(shared) / 2)
+    d = Drawing(width, 12 * rows + 4)
+    g = Group()
+    d.add(g)
+    y = d.height - 10
+    x = 0.0
+    for kind, text in items:
+        col, w, dash = _EDGE_STYLE[kind]
+        g.add(Line(x, y + 3, x + 18, y + 3, strokeColor=col, strokeWidth=w, strokeDashArray=dash))
+        x += 22 + draw_text(g, kit, x + 22, y, text, 7, color=MUTED) + 14
+    g.add(Rect(x, y - 1, 14, 9, fillColor=colors.HexColor("#fdecea"), strokeColor=RED, strokeWidth=1.4))
+    x += 18 + draw_text(g, kit, x + 18, y, "single point of failure", 7, color=MUTED) + 14
+    g.add(Rect(x, y - 1, 14, 9, fillColor=colors.white, strokeColor=BLUE, strokeWidth=1.2))
+    draw_text(g, kit, x + 18, y, "user-facing", 7, color=MUTED)
+    for i, (tag, text) in enumerate(shared):
+        row, col = divmod(i, 2)
+        yy = y - 12 * (row + 1)
+        xx = col * width / 2
+        w = draw_text(g, kit, xx, yy, tag, 7, bold=True, color=MUTED)
+        line = fit_lines(kit, f"= {text}", 7, width / 2 - w - 12, 1)[0]
+        draw_text(g, kit, xx + w + 4, yy, line, 7, color=MUTED)
+    return d
+
+
+def plan_graph_figures(review, style_of, max_w: float, max_h: float, journeys: dict[str, list[str]]):
+    """Decide the graph figures: ``[(title, layout, scale, labels)]``.
+
+    One figure when the whole graph is legible on a page; otherwise an
+    unlabelled overview, then one figure per journey (components it reaches),
+    then the components no journey reaches, each split further by failure
+    domain and by tier until it fits at a legible scale.
+    """
+    full = compute_layout(review)
+    s = graph_scale(full, max_w, max_h)
+    if not full.nodes or s >= MIN_SCALE:
+        return [("Dependency graph", full, s, True)]
+    out = [("Dependency graph: overview (names in the figures that follow)", full, s, False)]
+    covered: set[str] = set()
+    for jid, ids in journeys.items():
+        if not ids:
+            continue
+        j = review.journeys[jid]
+        parts = _split(review, ids, max_w, max_h)
+        for i, (lay, sc) in enumerate(parts):
+            suffix = f" (part {i + 1} of {len(parts)})" if len(parts) > 1 else ""
+            out.append((f"Journey {j.name or jid}{suffix}", lay, sc, True))
+        covered.update(ids)
+    rest = [c for c in sorted(review.components) if c not in covered]
+    if rest:
+        parts = _split(review, rest, max_w, max_h)
+        for i, (lay, sc) in enumerate(parts):
+            suffix = f" (part {i + 1} of {len(parts)})" if len(parts) > 1 else ""
+            out.append((f"Components outside every journey{suffix}", lay, sc, True))
+    return out
+
+
+def _split(review, ids: list[str], max_w: float, max_h: float) -> list[tuple[Layout, float]]:
+    lay = compute_layout(review, only=ids)
+    s = graph_scale(lay, max_w, max_h)
+    if s >= MIN_SCALE or len(ids) <= 1:
+        return [(lay, max(s, MIN_SCALE) if len(ids) <= 1 else s)]
+    # by failure domain (the lane a node sits in), merging neighbours while they fit
+    by_dom: dict[str, list[str]] = {}
+    for c in sorted(ids, key=lambda c: (str(lay.nodes[c].domain), c)):
+        by_dom.setdefault(str(lay.nodes[c].domain), []).append(c)
+    if len(by_dom) > 1:
+        groups = list(by_dom.values())
+    else:  # one domain: by tier ranges, else halves
+        tiers = sorted({lay.nodes[c].tier for c in ids})
+        if len(tiers) > 1:
+            half = tiers[len(tiers) // 2]
+            groups = [[c for c in ids if lay.nodes[c].tier < half], [c for c in ids if lay.nodes[c].tier >= half]]
+        else:
+            mid = len(ids) // 2
+            groups = [ids[:mid], ids[mid:]]
+    out: list[tuple[Layout, float]] = []
+    cur: list[str] = []
+    for grp in groups:
+        if cur:
+            cand = compute_layout(review, only=cur + grp)
+            if graph_scale(cand, max_w, max_h) >= MIN_SCALE:
+                cur = cur + grp
+                continue
+            out.extend(_split(review, cur, max_w, max_h))
+        cur = list(grp)
+    if cur:
+        out.extend(_split(review, cur, max_w, max_h))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# charts
+
+
+def heatmap_drawing(kit: TextKit, counts: dict[tuple[int, int], int], bands, width: float = 260) -> Drawing:
+    """Risks by likelihood (rows) and impact (columns), cells coloured by severity band."""
+    cell = (width - 40) / 5
+    d = Drawing(width, cell * 5 + 36)
+    g = Group()
+    d.add(g)
+    x0, y0 = 34, 26
+
+    def band(score):
+        for name, low in bands:
+            if score >= low:
+                return name
+        return "low"
+
+    for li in range(1, 6):
+        for im in range(1, 6):
+            sev = band(li * im)
+            x, y = x0 + (im - 1) * cell, y0 + (li - 1) * cell
+            n = counts.get((li, im), 0)
+            g.add(Rect(x, y, cell, cell, fillColor=SEVERITY_COLORS[sev] if n else colors.HexColor("#f5f5f5"),
+                       strokeColor=colors.white, strokeWidth=1.5, fillOpacity=1))
+            if n:
+                draw_text(g, kit, x + cell / 2, y + cell / 2 - 4, str(n), 10, bold=True,
+                          color=colors.white if sev != "medium" else INK, anchor="middle")
+            else:
+                draw_text(g, kit, x + cell / 2, y + cell / 2 - 3, str(li * im), 7, color=colors.HexColor("#bdbdbd"),
+                          anchor="middle")
+        draw_text(g, kit, x0 - 5, y0 + (li - 0.5) * cell - 3, str(li), 8, color=MUTED, anchor="end")
+    for im in range(1, 6):
+        draw_text(g, kit, x0 + (im - 0.5) * cell, y0 - 11, str(im), 8, color=MUTED, anchor="middle")
+    draw_text(g, kit, x0 + 2.5 * cell, 2, "impact", 8, color=MUTED, anchor="middle")
+    lab = Group()
+    draw_text(lab, kit, 0, 0, "likelihood", 8, color=MUTED, anchor="middle")
+    lab.transform = (0, 1, -1, 0, 10, y0 + 2.5 * cell)
+    g.add(lab)
+    return d
+
+
+def availability_drawing(kit: TextKit, rows: list[dict], label_of, width: float) -> Drawing:
+    """Composite availability against SLO per journey: a bar per journey, the SLO as a tick."""
+    rows = [r for r in rows if r.get("estimate") is not None]
+    bar_h, gap = 12, 16
+    label_w = min(170.0, width * 0.36)
+    d = Drawing(width, len(rows) * (bar_h + gap) + 34)
+    g = Group()
+    d.add(g)
+    vals = [r["estimate"] for r in rows] + [r["slo"] for r in rows if r.get("slo") is not None]
+    lo = min(vals, default=99.0)
+    # axis from a round number of nines below the lowest value to 100 %
+    unav = max(100.0 - lo, 1e-4)
+    span = 10 ** math.ceil(math.log10(unav * 1.25))
+    lo_axis = 100.0 - span
+    x0, x1 = label_w + 8, width - 70
+    top = d.height - 6
+
+    def X(v):
+        return x0 + (x1 - x0) * (v - lo_axis) / (100.0 - lo_axis)
+
+    for i in range(6):
+        v = lo_axis + span * i / 5
+        g.add(Line(X(v), 18, X(v), top, strokeColor=colors.HexColor("#e0e0e0"), strokeWidth=0.5))
+        draw_text(g, kit, X(v), 8, f"{v:.6g} %", 6.5, color=MUTED, anchor="middle")
+    for i, r in enumerate(rows):
+        y = top - (i + 1) * (bar_h + gap) + gap / 2
+        ok = r.get("attainable")
+        col = GREEN if ok else (RED if ok is False else MUTED)
+        g.add(Rect(x0, y, max(X(r["estimate"]) - x0, 0.5), bar_h, fillColor=col, strokeColor=None))
+        if r.get("ci") and r.get("method") != "exact":
+            g.add(Line(X(r["ci"][0]), y + bar_h / 2, X(r["ci"][1]), y + bar_h / 2, strokeColor=INK, strokeWidth=0.8))
+        if r.get("slo") is not None:
+            g.add(Line(X(r["slo"]), y - 3, X(r["slo"]), y + bar_h + 3, strokeColor=INK, strokeWidth=1.6))
+        name = fit_lines(kit, label_of(r["target"]), 7.5, label_w, 1)[0]
+        draw_text(g, kit, label_w, y + 3, name, 7.5, anchor="end")
+        slo = f"SLO {r['slo']:g} %" if r.get("slo") is not None else "no SLO"
+        draw_text(g, kit, x1 + 4, y + 6.5, f"{r['estimate']:.4f} %", 7, bold=True, color=col)
+        draw_text(g, kit, x1 + 4, y - 1, slo, 6.5, color=MUTED)
+    return d
+
+
+__all__ = ["GraphStyle", "graph_drawing", "legend_drawing", "plan_graph_figures", "heatmap_drawing",
+           "availability_drawing", "MIN_PT", "MIN_SCALE", "SANS", "SANS_BOLD"]

@@ -1,0 +1,688 @@
+"""The Reliability Risk Assessment as a PDF (reportlab platypus).
+
+One :class:`AssessmentDocTemplate` (cover and body page templates, running
+header, "page X of Y" footer, table of contents and PDF outline from
+``afterFlowable``), styles in :mod:`.styles`, user text only through
+:class:`~.text.TextKit`. ``invariant=1`` and the review's own date make two
+builds of the same review byte-identical.
+"""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Callable
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Frame,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+)
+from reportlab.platypus.tableofcontents import TableOfContents
+
+from prr_app import __version__
+from prr_app.domain.model import OBSERVABILITY_SIGNALS, Review
+from prr_app.errors import PrrError
+from prr_app.paths import atomic_write_bytes
+from prr_app.reporting import figures as F
+from prr_app.reporting.assessment import SECTION_TITLES, Assessment, build_assessment
+from prr_app.reporting.styles import MUTED, RULE, SEVERITY_COLORS, VERDICT_COLORS, Styles, table_style
+from prr_app.reporting.text import SANS, SANS_BOLD, TextKit
+
+PAPERS = {"a4": A4, "letter": LETTER}
+MARGIN_X = 18 * mm
+MARGIN_TOP = 20 * mm
+MARGIN_BOTTOM = 18 * mm
+INPUTS_SHOWN = 8  # inputs behind a risk's numbers printed in the register
+BLAST_ROWS = 60  # per-component blast radius rows shown (widest first); the rest are counted
+
+
+class _Heading(Paragraph):
+    """A heading that goes into the table of contents and the PDF outline."""
+
+    def __init__(self, text, style, *, level: int, title: str, key: str):
+        super().__init__(text, style)
+        self.toc_level = level
+        self.toc_title = title
+        self.toc_key = key
+
+
+def _numbered_canvas(header: str, kit: TextKit):
+    """A canvas class that writes the running header and "page X of Y" once the page count is known."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._saved: list[dict] = []
+
+        def showPage(self):
+            self._saved.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._saved)
+            for state in self._saved:
+                self.__dict__.update(state)
+                self._furniture(total)
+                super().showPage()
+            super().save()
+
+        def _furniture(self, total: int) -> None:
+            w, h = self._pagesize
+            n = self._pageNumber
+            self.saveState()
+            self.setFillColor(MUTED)
+            self.setStrokeColor(RULE)
+            if n > 1:
+                self.setFont(SANS, 7.5)
+                x = MARGIN_X
+                for font, run in kit.runs(header):
+                    self.setFont(font, 7.5)
+                    self.drawString(x, h - 12 * mm, run)
+                    x += self.stringWidth(run, font, 7.5)
+                self.line(MARGIN_X, h - 13.5 * mm, w - MARGIN_X, h - 13.5 * mm)
+            self.setFont(SANS, 7.5)
+            self.drawRightString(w - MARGIN_X, 10 * mm, f"page {n} of {total}")
+            self.drawString(MARGIN_X, 10 * mm, "Reliability Risk Assessment")
+            self.restoreState()
+
+    return NumberedCanvas
+
+
+class AssessmentDocTemplate(BaseDocTemplate):
+    """Cover page, then body pages; headings feed the TOC and the outline."""
+
+    def __init__(self, filename, *, pagesize, title: str, author: str, subject: str):
+        super().__init__(filename, pagesize=pagesize, leftMargin=MARGIN_X, rightMargin=MARGIN_X,
+                         topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM, title=title, author=author,
+                         subject=subject, creator=f"PRR Workbench {__version__}", producer="PRR Workbench",
+                         invariant=1, pageCompression=1, lang="en")
+        w, h = pagesize
+        frame = Frame(MARGIN_X, MARGIN_BOTTOM, w - 2 * MARGIN_X, h - MARGIN_TOP - MARGIN_BOTTOM, id="body",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        cover = Frame(MARGIN_X, MARGIN_BOTTOM, w - 2 * MARGIN_X, h - MARGIN_TOP - MARGIN_BOTTOM, id="cover",
+                      leftPadding=0, rightPadding=0, topPadding=30 * mm, bottomPadding=0)
+        self.addPageTemplates([PageTemplate("cover", [cover]), PageTemplate("body", [frame])])
+        self.frame_w = frame._width
+        self.frame_h = frame._height
+        self._seq = 0
+
+    def afterFlowable(self, flowable):
+        if isinstance(flowable, _Heading):
+            key = flowable.toc_key
+            self.canv.bookmarkPage(key)
+            self.canv.addOutlineEntry(flowable.toc_title, key, level=flowable.toc_level, closed=flowable.toc_level > 0)
+            self.notify("TOCEntry", (flowable.toc_level, flowable.getPlainText(), self.page, key))
+
+
+class _Builder:
+    def __init__(self, a: Assessment, doc: AssessmentDocTemplate, kit: TextKit):
+        self.a = a
+        self.review: Review = a.review
+        self.doc = doc
+        self.kit = kit
+        self.st = Styles()
+        self.story: list = []
+        self._keys = 0
+
+    # -- helpers ------------------------------------------------------------------
+    def m(self, text, bold: bool = False) -> str:
+        return self.kit.markup(text, bold=bold)
+
+    def p(self, markup: str, style=None) -> Paragraph:
+        return Paragraph(markup, style or self.st.body)
+
+    def cell(self, text, bold: bool = False) -> Paragraph:
+        return Paragraph(self.m(text, bold=bold), self.st.cell)
+
+    def heading(self, title: str, level: int = 0, number: str | None = None):
+        self._keys += 1
+        text = f"{number} {title}" if number else title
+        style = self.st.h1 if level == 0 else self.st.h2
+        if level == 0:
+            self.story.append(CondPageBreak(self.doc.frame_h * 0.25))
+        self.story.append(_Heading(self.m(text), style, level=level, title=text, key=f"h{self._keys}"))
+
+    def para(self, text, style=None):
+        self.story.append(self.p(self.m(text), style))
+
+    def bullets(self, items: list[str]):
+        for it in items:
+            self.story.append(Paragraph(it, self.st.bullet, bulletText="•"))
+
+    def table(self, header: list[str], rows: list[list], widths: list[float], extra=()):
+        w = self.doc.frame_w
+        cols = [w * f for f in widths]
+        data = [[Paragraph(self.m(h), self.st.cell_head) for h in header]] + rows
+        t = Table(data, colWidths=cols, repeatRows=1, hAlign="LEFT", style=table_style(extra=extra), splitInRow=1)
+        self.story.append(t)
+        self.story.append(Spacer(1, 6))
+
+    def sev(self, sev: str | None) -> Paragraph:
+        if not sev:
+            return self.cell("")
+        col = SEVERITY_COLORS.get(sev, MUTED).hexval()[2:]
+        return Paragraph(f'<font color="#{col}"><b>{self.m(sev)}</b></font>', self.st.cell)
+
+    def names(self, ids: list[str], limit: int = 12) -> str:
+        shown = [self.a.label(i) if i in self.review.journeys else i for i in ids[:limit]]
+        more = len(ids) - limit
+        return ", ".join(shown) + (f" and {more} more" if more > 0 else "") if ids else "none"
+
+    # -- document -----------------------------------------------------------------
+    def build(self) -> list:
+        self.cover()
+        self.story.append(NextPageTemplate("body"))
+        self.story.append(PageBreak())
+        self.executive_summary()
+        self.contents()
+        self.system_overview()
+        self.spofs()
+        self.failure_domains()
+        self.recovery()
+        self.observability()
+        self.risk_prioritization()
+        self.checklist()
+        self.appendix()
+        return self.story
+
+    def cover(self):
+        meta, a = self.review.meta, self.a
+        self.story.append(self.p("Reliability Risk Assessment", self.st.cover_sub))
+        self.story.append(self.p(self.m(meta.system_name), self.st.cover_title))
+        if meta.milestone:
+            self.story.append(self.p(self.m(meta.milestone), self.st.cover_sub))
+        col = VERDICT_COLORS.get(a.verdict, MUTED)
+        n_block = len(a.blockers) + len(a.checklist_blockers())
+        sub = (f"{n_block} launch blocker{'s' if n_block != 1 else ''} open" if a.verdict == "not-ready"
+               else "no launch blocker open")
+        box = Table([[self.p(self.m("Verdict: " + a.verdict_text), self.st.verdict)],
+                     [self.p(self.m(sub), self.st.verdict_small)]],
+                    colWidths=[self.doc.frame_w], style=[("BACKGROUND", (0, 0), (-1, -1), col),
+                                                         ("TOPPADDING", (0, 0), (-1, 0), 12),
+                                                         ("BOTTOMPADDING", (0, -1), (-1, -1), 12)])
+        self.story += [box, Spacer(1, 24)]
+        rows = [
+            ["System", meta.system_name],
+            ["Milestone", meta.milestone or "not stated"],
+            ["Review date", a.date or "not stated"],
+            ["Target launch", meta.target_launch or "not stated"],
+            ["Service tier", {1: "1 (critical)", 2: "2 (standard)", 3: "3 (experimental)"}.get(meta.tier, str(meta.tier))],
+            ["Reviewers", "; ".join(meta.reviewers) if meta.reviewers else "not stated"],
+        ]
+        t = Table([[self.cell(k, bold=True), Paragraph(self.m(v), self.st.body)] for k, v in rows],
+                  colWidths=[self.doc.frame_w * 0.25, self.doc.frame_w * 0.75],
+                  style=table_style(header=False, zebra=False))
+        self.story.append(t)
+        if meta.description:
+            self.story += [Spacer(1, 14), self.p(self.m(meta.description), self.st.body)]
+        self.story += [Spacer(1, 18), self.p(
+            "Generated by PRR Workbench from the review's data: every figure comes from the review's "
+            "dependency model, its checklist answers and the analysis described in the appendix.", self.st.muted)]
+
+    def executive_summary(self):
+        a = self.a
+        self.heading("Executive summary")
+        col = VERDICT_COLORS.get(a.verdict, MUTED).hexval()[2:]
+        self.story.append(self.p(f'Verdict: <font color="#{col}"><b>{self.m(a.verdict_text)}</b></font>', self.st.h2))
+        rule = {"not-ready": "at least one launch blocker is open",
+                "ready-with-conditions": "no launch blocker is open, but high risks remain open with owners and due dates",
+                "ready": "no launch blocker and no open high or critical risk"}.get(a.verdict, "")
+        if rule:
+            self.para(f"The review is {a.verdict_text.lower()} because {rule}.")
+        blockers = a.blockers
+        cl_block = a.checklist_blockers()
+        self.heading(f"Launch blockers ({len(blockers) + len(cl_block)})", 1)
+        if not blockers and not cl_block:
+            self.para("None.")
+        rows = []
+        for r in blockers:
+            rows.append([self.cell(r["title"]), self.sev(r["severity"]), self.cell(str(r["score"])),
+                         self.cell(r.get("owner") or "unassigned")])
+        for it in cl_block:
+            subj = getattr(it, "subject_label", None)
+            text = getattr(it, "question", str(it)) + (f" ({subj})" if subj else "")
+            ans = getattr(it, "answer", None)
+            rows.append([self.cell("Checklist: " + text), self.sev("blocker" if False else "critical"),
+                         self.cell(getattr(it, "status", "")), self.cell(getattr(ans, "owner", "") or "unassigned")])
+        if rows:
+            self.table(["Blocker", "Severity", "Score", "Owner"], rows, [0.64, 0.12, 0.08, 0.16])
+        self.heading("Top risks", 1)
+        top = [r for r in a.ranked_risks() if not r.get("accepted")][:5]
+        if top:
+            self.table(["#", "Risk", "Severity", "Score", "Recommended mitigation"],
+                       [[self.cell(str(r.get("rank", ""))), self.cell(r["title"]), self.sev(r["severity"]),
+                         self.cell(f"{r['likelihood']}×{r['impact']}={r['score']}"), self.cell(r.get("mitigation", ""))]
+                        for r in top], [0.05, 0.35, 0.1, 0.1, 0.4])
+        else:
+            self.para("No open risk.")
+        self.heading("Key figures", 1)
+        s = a.analysis["summary"]
+        sp = a.spofs_by_disruption()
+        below = a.journeys_below_slo()
+        nj = sum(1 for x in a.availability_rows() if x["target_type"] == "journey")
+        prog = a.checklist_progress()
+        if prog is None:
+            cl_text = "checklist not evaluated" + (f" ({a.checklist_error})" if a.checklist_error else "")
+        else:
+            score = "n/a" if prog["score"] is None else f"{prog['score']:g} %"
+            cl_text = (f"{prog['answered']} of {prog['total']} items answered; score {score}; "
+                       f"{prog['blocking']} blocker item(s) not met")
+        sev = s["by_severity"]
+        rows = [
+            ["Architecture", f"{s['components']} components, {s['dependencies']} dependencies, "
+                             f"{s['failure_domains']} failure domains, {s['journeys']} journeys"],
+            ["Single points of failure", f"{sum(sp.values())}: {sp.get('component', 0)} component, "
+                                         f"{sp.get('instance', 0)} instance, {sp.get('domain', 0)} failure domain"],
+            ["Journeys below SLO", f"{len(below)} of {nj}" + (": " + ", ".join(a.label(b["target"]) for b in below) if below else "")],
+            ["Risks", f"{s['risks']}: {sev.get('critical', 0)} critical, {sev.get('high', 0)} high, "
+                      f"{sev.get('medium', 0)} medium, {sev.get('low', 0)} low; {len(a.accepted_risks())} accepted"],
+            ["Checklist", cl_text],
+        ]
+        self.table(["Figure", "Value"], [[self.cell(k, bold=True), self.cell(v)] for k, v in rows], [0.28, 0.72])
+        reasons = a.analysis["verdict"].get("reasons", [])
+        if reasons:
+            self.heading("Why", 1)
+            self.bullets([self.m(x) for x in reasons])
+
+    def contents(self):
+        self.story.append(PageBreak())
+        self.story.append(self.p("Contents", self.st.h1))
+        toc = TableOfContents(dotsMinLevel=0)
+        toc.levelStyles = [self.st.toc1, self.st.toc2]
+        self.story.append(toc)
+        self.story.append(PageBreak())
+
+    # -- 1 ------------------------------------------------------------------------
+    def system_overview(self):
+        a, r = self.a, self.review
+        self.heading(SECTION_TITLES[0], number="1")
+        if r.meta.description:
+            self.para(r.meta.description)
+        kinds: dict[str, int] = {}
+        for c in r.components.values():
+            kinds[c.kind] = kinds.get(c.kind, 0) + 1
+        uf = a.analysis["summary"].get("user_facing", [])
+        self.para(f"{len(r.components)} components ({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))}), "
+                  f"{len(r.dependencies)} dependencies, {len(r.groups)} redundancy groups and {len(r.domains)} failure "
+                  f"domains. User-facing: {self.names(uf)}.")
+        self.heading("Critical paths", 1, "1.1")
+        av = {x["target"]: x for x in a.availability_rows()}
+        rows = []
+        for jid in sorted(r.journeys):
+            j = r.journeys[jid]
+            x = av.get(jid, {})
+            cons = x.get("top_consumers") or []
+            top = (f"{cons[0]['element']} ({cons[0]['budget_share']:g} % of budget)"
+                   if cons and cons[0].get("budget_share") is not None else (cons[0]["element"] if cons else "none"))
+            est = f"{x['estimate']:.4f} %" if x.get("estimate") is not None else "n/a"
+            rows.append([self.cell(j.name or jid, bold=True), self.cell(", ".join(j.entry)),
+                         self.cell(f"{j.slo:g} %" if j.slo is not None else "none"), self.cell(est),
+                         self.cell({True: "yes", False: "NO", None: "not judged"}[x.get("attainable")]),
+                         self.cell(f"{len(a.journey_needs.get(jid, []))} reached, {x.get('needs', 0)} needed"),
+                         self.cell(top)])
+        if rows:
+            self.table(["Journey", "Entry", "SLO", "Best possible", "SLO attainable", "Components", "Largest budget consumer"],
+                       rows, [0.17, 0.17, 0.08, 0.11, 0.1, 0.14, 0.23])
+        else:
+            self.para("No user journey is defined; user-facing components are the entry points.")
+        arows = a.availability_rows()
+        if arows:
+            d = F.availability_drawing(self.kit, arows, a.label, self.doc.frame_w)
+            cap = self.p("Figure: composite availability (best the architecture allows) against the SLO (black tick), "
+                         "per journey and user-facing component. Red: SLO not attainable by design.", self.st.caption)
+            self.story.append(KeepTogether([d, cap]))
+        self.heading("Dependency graph", 1, "1.2")
+        self.graph_figures()
+
+    def graph_figures(self):
+        a, r = self.a, self.review
+        logical = sorted({d for c in r.components.values() for d in c.shared_domains if d in r.domains})
+        tags = {d: f"L{i + 1}" for i, d in enumerate(logical)}
+        style = F.GraphStyle(
+            spofs=frozenset(a.spof_components()),
+            domain_spofs=frozenset(x["element"] for x in a.spof_rows() if x["disruption"] == "domain"),
+            user_facing=frozenset(a.analysis["summary"].get("user_facing", [])),
+            shared_tags=tags,
+        )
+        shared = [(tags[d], f"{r.domains[d].name or d} ({r.domains[d].kind})") for d in logical]
+        legend = F.legend_drawing(self.kit, self.doc.frame_w, shared)
+        max_h = self.doc.frame_h - legend.height - 60
+        plans = F.plan_graph_figures(r, style, self.doc.frame_w, max_h, a.journey_needs)
+        if len(plans) > 1:
+            self.para(f"The graph is too large to print legibly on one page: an overview comes first, then "
+                      f"{len(plans) - 1} figures, one per journey (what it reaches) and for the components outside "
+                      f"every journey, split further by failure domain where needed.")
+        self.para("Tiers run left to right from the entry points to the leaves; bands are failure domains "
+                  "(provider, region, zone); a component sits in the narrowest domain that holds all its instances. "
+                  "Logical shared-fate domains (cluster, account, config, ...) are shown as tags.", self.st.small)
+        for title, lay, scale, labels in plans:
+            d = F.graph_drawing(lay, self.kit, style, scale, labels=labels)
+            cap = self.p(self.m(f"Figure: {title}. {len(lay.nodes)} components, {len(lay.edges)} dependencies."),
+                         self.st.caption)
+            self.story.append(KeepTogether([d, Spacer(1, 4), legend, cap]))
+
+    # -- 2 ------------------------------------------------------------------------
+    def spofs(self):
+        a = self.a
+        self.heading(SECTION_TITLES[1], number="2")
+        rows = a.spof_rows()
+        sp = a.spofs_by_disruption()
+        self.para(f"{len(rows)} single points of failure: elements whose failure alone takes down a user-facing "
+                  f"component or journey. By disruption type: {sp.get('component', 0)} component (software, config or "
+                  f"overload failure of every replica), {sp.get('instance', 0)} instance (one replica or host), "
+                  f"{sp.get('domain', 0)} failure domain (zone, region, cluster...).")
+        if not rows:
+            self.para("No single point of failure was found.")
+            return
+        body = []
+        for x in rows:
+            el = x["element"] + (" (each instance)" if x["disruption"] == "instance" else "")
+            impact = "journeys down: " + self.names(x["journeys"])
+            if x["user_facing_down"]:
+                impact += "; user-facing down: " + self.names(x["user_facing_down"], 6)
+            mark = " (launch blocker)" if x["launch_blocking"] else (" (accepted)" if x["accepted"] else "")
+            body.append([self.cell(el + mark, bold=True), self.cell(x["disruption"]), self.sev(x["severity"]),
+                         self.cell(f"L{x['likelihood']} × I{x['impact']} = {x['score']}"), self.cell(impact),
+                         self.cell(" → ".join(x["chain"][:8]) + (" …" if len(x["chain"]) > 8 else ""))])
+        self.table(["Element", "Disruption", "Severity", "Likelihood × impact", "Impact", "Failure chain"],
+                   body, [0.2, 0.1, 0.09, 0.12, 0.26, 0.23])
+
+    # -- 3 ------------------------------------------------------------------------
+    def failure_domains(self):
+        a = self.a
+        self.heading(SECTION_TITLES[2], number="3")
+        self.heading("Blast radius per failure domain", 1, "3.1")
+        drows = a.domain_rows()
+        if drows:
+            self.table(["Domain", "Kind", "Components down", "Degraded", "Journeys down", "Instances lost"],
+                       [[self.cell(x["domain"], bold=True), self.cell(x["kind"]), self.cell(str(len(x["down"]))),
+                         self.cell(str(len(x["degraded"]))), self.cell(self.names(x["journeys"])),
+                         self.cell(", ".join(f"{k}: {v}" for k, v in list(x["instances_lost"].items())[:8])
+                                   + (" …" if len(x["instances_lost"]) > 8 else ""))] for x in drows],
+                       [0.17, 0.09, 0.1, 0.09, 0.22, 0.33])
+        else:
+            self.para("No failure domain is defined: the review does not say where anything runs.")
+        self.heading("Blast radius per component", 1, "3.2")
+        brows = a.blast_rows()
+        shown = brows[:BLAST_ROWS]
+        self.table(["Component", "Down with it", "Degraded", "Journeys down", "Journeys degraded"],
+                   [[self.cell(x["component"], bold=True), self.cell(str(x["down_count"])),
+                     self.cell(str(x["degraded_count"])), self.cell(self.names(x["journeys"])),
+                     self.cell(self.names(x["journeys_degraded"]))] for x in shown],
+                   [0.28, 0.11, 0.1, 0.26, 0.25])
+        if len(brows) > len(shown):
+            self.para(f"The {len(brows) - len(shown)} components with a smaller blast radius are listed in the "
+                      f"Markdown export.", self.st.small)
+        self.heading("Common-cause failures", 1, "3.3")
+        cc = a.analysis.get("common_cause", [])
+        if cc:
+            self.bullets([self.m(f["detail"]) for f in cc])
+        else:
+            self.para("No redundancy illusion found: replicas and redundancy group members do not share a domain "
+                      "or a hard dependency.")
+        self.heading("Cascading failure risks and dependency chains", 1, "3.4")
+        cas = a.analysis.get("cascading", [])
+        if cas:
+            items = []
+            for f in cas:
+                text = self.m(f["detail"])
+                if f.get("path") and f["type"] == "deep-synchronous-chain":
+                    text += "<br/>" + self.m("chain: " + " → ".join(f["path"][:12]) + (" …" if len(f["path"]) > 12 else ""))
+                items.append(text)
+            self.bullets(items)
+        else:
+            self.para("No cascading-failure pattern found.")
+
+    # -- 4 ------------------------------------------------------------------------
+    def recovery(self):
+        a = self.a
+        self.heading(SECTION_TITLES[3], number="4")
+        rows = a.recovery_rows()
+        gaps = [x for x in rows if x["gaps"]]
+        self.para(f"{len(rows)} components hold state or declare recovery targets; {len(gaps)} have a gap in "
+                  f"automated recovery or miss their RTO/RPO target as stated.")
+
+        def mins(v):
+            return "—" if v is None else f"{v:g} min"
+
+        if rows:
+            self.table(["Component", "Recovery", "Failover", "RTO", "RPO", "Backups every", "Gaps"],
+                       [[self.cell(x["component"], bold=True), self.cell(x["recovery"] or "not stated"),
+                         self.cell(mins(x["failover"])), self.cell(mins(x["rto"])), self.cell(mins(x["rpo"])),
+                         self.cell(mins(x["backup"])), self.cell("; ".join(x["gaps"]) or "none")] for x in rows],
+                       [0.2, 0.1, 0.09, 0.08, 0.08, 0.1, 0.35])
+        groups = a.group_rows()
+        self.heading("Failover mechanisms (redundancy groups)", 1, "4.1")
+        if groups:
+            self.table(["Group", "Members", "Needs", "Notes", "Independence"],
+                       [[self.cell(g["name"], bold=True), self.cell(", ".join(g["members"])),
+                         self.cell(f"{g['min_up']} of {len(g['members'])}"), self.cell(g["notes"]),
+                         self.cell(g["common_cause"] or "no shared domain or dependency found")] for g in groups],
+                       [0.18, 0.22, 0.08, 0.22, 0.3])
+        else:
+            self.para("No redundancy group is defined: no component has a declared failover partner.")
+
+    # -- 5 ------------------------------------------------------------------------
+    def observability(self):
+        a = self.a
+        self.heading(SECTION_TITLES[4], number="5")
+        rows = a.observability_rows()
+        undetected = [x for x in rows if x["undetected"]]
+        self.para(f"{len(undetected)} components could fail without an alert or metric telling anyone "
+                  f"(not detected); {len(rows)} lack at least one signal to diagnose a failure. "
+                  "✓ present, ✗ missing, ? not stated.")
+        mark = {True: "✓", False: "✗", None: "?"}
+        if rows:
+            body = []
+            for x in rows:
+                cons = []
+                if x["detect"]:
+                    cons.append("failure not detected (no " + ", ".join(x["detect"]) + ")")
+                if x["diagnose"]:
+                    cons.append("hard to diagnose (no " + ", ".join(x["diagnose"]) + ")")
+                if x["journeys"]:
+                    cons.append("its failure takes down " + self.names(x["journeys"]))
+                body.append([self.cell(x["component"], bold=True)]
+                            + [self.cell(mark[x["signals"][s]]) for s in OBSERVABILITY_SIGNALS]
+                            + [self.cell("; ".join(cons))])
+            extra = []
+            for i, x in enumerate(rows, start=1):
+                for j, s in enumerate(OBSERVABILITY_SIGNALS, start=1):
+                    if x["signals"][s] is False:
+                        extra.append(("BACKGROUND", (j, i), (j, i), colors.HexColor("#fde0dc")))
+            self.table(["Component"] + list(OBSERVABILITY_SIGNALS) + ["Consequence"], body,
+                       [0.2] + [0.07] * 6 + [0.38], extra=extra)
+        else:
+            self.para("Every component states all six signals.")
+
+    # -- 6 ------------------------------------------------------------------------
+    def risk_prioritization(self):
+        a = self.a
+        self.heading(SECTION_TITLES[5], number="6")
+        risks = a.ranked_risks()
+        self.para(f"{len(risks)} risks ranked by score (likelihood × impact, 1 to 25) and launch-blocking status. "
+                  "The inputs behind each number are shown with it; overrides show the reviewer's reason.")
+        heat = F.heatmap_drawing(self.kit, a.heat_counts(), a.scoring_bands, width=250)
+        self.story.append(KeepTogether([heat, self.p("Figure: risk heat map, number of risks per likelihood and "
+                                                     "impact; colour: severity band.", self.st.caption)]))
+        self.heading("Risk register", 1, "6.1")
+        body = []
+        for r in risks:
+            risk = f"<b>{self.m(r['title'])}</b>"
+            if r.get("description"):
+                risk += "<br/>" + self.m(r["description"])
+            inputs = list(r.get("inputs") or [])
+            why = "; ".join(inputs[:INPUTS_SHOWN])
+            if len(inputs) > INPUTS_SHOWN:
+                why += f"; and {len(inputs) - INPUTS_SHOWN} more (see the Markdown export)"
+            if why:
+                risk += f'<br/><font color="#616e7c">{self.m("why: " + why)}</font>'
+            ov = r.get("override")
+            if ov:
+                reason = ov.get("reason", "") if isinstance(ov, dict) else str(ov)
+                risk += f'<br/><font color="#616e7c">{self.m("override: " + reason)}</font>'
+            flags = []
+            if r.get("launch_blocking"):
+                flags.append("launch blocker")
+            if r.get("accepted"):
+                flags.append("accepted")
+            if r.get("acceptance_expired"):
+                flags.append("acceptance expired")
+            mit = self.m(r.get("mitigation") or "")
+            for mt in r.get("mitigations") or []:
+                bits = [mt.get("owner") or "no owner", f"due {mt['due']}" if mt.get("due") else "no due date",
+                        (mt.get("status") or "").replace("_", " "), f"effort {mt['effort']}" if mt.get("effort") else "effort not stated"]
+                mit += "<br/>• " + self.m(f"{mt.get('title', '')} ({', '.join(bits)})")
+            score = self.m(f"{r['likelihood']}×{r['impact']}={r['score']}")
+            sev_cell = self.sev(r["severity"]).text + "<br/>" + score
+            if flags:
+                sev_cell += "<br/>" + self.m(", ".join(flags))
+            body.append([self.cell(str(r.get("rank", ""))), Paragraph(risk, self.st.cell),
+                         Paragraph(sev_cell, self.st.cell),
+                         self.cell(r.get("owner") or "unassigned"), Paragraph(mit, self.st.cell)])
+        if body:
+            self.table(["#", "Risk", "Severity / score", "Owner", "Mitigation (owner, due, status, effort)"], body,
+                       [0.05, 0.38, 0.12, 0.11, 0.34])
+        self.heading("Accepted risks", 1, "6.2")
+        acc = a.accepted_risks()
+        if acc:
+            self.table(["Risk", "Accepted by", "On", "Until", "Reason"],
+                       [[self.cell(r["title"]), self.cell(r["accepted"].get("by", "")), self.cell(r["accepted"].get("at", "")),
+                         self.cell((r["accepted"].get("until") or "open-ended") + (" (expired)" if r.get("acceptance_expired") else "")),
+                         self.cell(r["accepted"].get("reason", ""))] for r in acc],
+                       [0.3, 0.15, 0.1, 0.13, 0.32])
+        else:
+            self.para("No risk has been accepted.")
+
+    # -- checklist -------------------------------------------------------------------
+    def checklist(self):
+        a = self.a
+        self.heading("Checklist results", number="7")
+        cl = a.checklist
+        if cl is None:
+            self.para("The readiness checklist was not evaluated"
+                      + (f": {a.checklist_error}" if a.checklist_error else "") + ".")
+            return
+        prog = a.checklist_progress()
+        tmpl = getattr(cl, "template", None)
+        name = getattr(tmpl, "name", None) or getattr(tmpl, "id", None) or "default"
+        score = "n/a" if prog["score"] is None else f"{prog['score']:g} %"
+        self.para(f"Template: {name}. {prog['answered']} of {prog['total']} items answered; weighted score {score}; "
+                  f"{prog['blocking']} blocker item(s) not met.")
+        cats = list(getattr(cl, "categories", []) or [])
+        if cats:
+            body = []
+            for c in cats:
+                sc = getattr(c, "score", None)
+                body.append([self.cell(getattr(c, "title", getattr(c, "id", "")), bold=True),
+                             self.cell(f"{getattr(c, 'answered', 0)} / {getattr(c, 'total', 0)}"),
+                             self.cell(str(getattr(c, "met", 0))), self.cell(str(getattr(c, "partly", 0))),
+                             self.cell(str(getattr(c, "not_met", 0))), self.cell(str(getattr(c, "not_applicable", 0))),
+                             self.cell(str(getattr(c, "unanswered", 0))),
+                             self.cell("n/a" if sc is None else f"{sc:g} %")])
+            self.table(["Category", "Answered", "Met", "Partly", "Not met", "N/A", "Open", "Score"], body,
+                       [0.36, 0.1, 0.07, 0.08, 0.09, 0.07, 0.08, 0.15])
+        blocking = a.checklist_blockers()
+        self.heading("Blocker items not met", 1, "7.1")
+        if blocking:
+            rows = []
+            for it in blocking:
+                ans = getattr(it, "answer", None)
+                rows.append([self.cell(getattr(it, "question", str(it))), self.cell(getattr(it, "subject_label", "") or ""),
+                             self.cell(getattr(it, "status", "")), self.cell(getattr(ans, "owner", "") or "unassigned"),
+                             self.cell(getattr(ans, "due", "") or ""), self.cell(getattr(ans, "evidence", "") or "")])
+            self.table(["Item", "Applies to", "Answer", "Owner", "Due", "Evidence"], rows,
+                       [0.36, 0.16, 0.1, 0.12, 0.1, 0.16])
+        else:
+            self.para("None.")
+
+    # -- appendix --------------------------------------------------------------------
+    def appendix(self):
+        a = self.a
+        self.heading("Appendix: scoring method and assumptions", number="A")
+        self.heading("Scoring", 1, "A.1")
+        bands = ", ".join(f"{name} ≥ {low}" for name, low in a.scoring_bands)
+        self.bullets([
+            self.m("Every risk has a likelihood and an impact from 1 to 5; score = likelihood × impact (1 to 25)."),
+            self.m(f"Severity bands by score: {bands}."),
+            self.m("Impact grows with what a failure takes down: a critical journey down scores 5; user-facing "
+                   "components down, degraded journeys and the number of components hit score lower."),
+            self.m("Likelihood follows the disruption type: one instance failing is frequent, a whole component "
+                   "(bad deploy, config, overload) less so, a zone or region rarer still; missing alerts raise it "
+                   "because detection is delayed."),
+            self.m("A reviewer may override a number only with a written reason, shown with the risk."),
+            self.m("Launch-blocking: an unmitigated, unaccepted SPOF on a critical journey; a blocker checklist item "
+                   "not met; an SLO not attainable by design."),
+            self.m("Verdict: not ready while any launch blocker is open; ready with conditions when high risks remain "
+                   "open with owners and due dates; otherwise ready."),
+        ])
+        if a.checklist_method:
+            self.para("Checklist score: " + a.checklist_method)
+        methods = sorted({x["method"] for x in a.availability_rows()})
+        sims = [x for x in a.availability_rows() if x.get("samples")]
+        txt = (f"Composite availability: {', '.join(methods) or 'none computed'}; each shared dependency is counted once.")
+        if sims:
+            txt += (f" Simulated figures use {sims[0]['samples']} samples (seed {a.analysis.get('seed', 0)}) and "
+                    "show a confidence interval.")
+        self.para(txt)
+        self.heading("Assumptions of the analysis", 1, "A.2")
+        asm = a.analysis.get("assumptions", [])
+        if asm:
+            self.bullets([self.m(f"{x['text']}: " + self.names(x.get("elements", []), 15)) for x in asm])
+        else:
+            self.para("None: the review states everything the analysis needs.")
+        notes = []
+        if self.kit.rtl:
+            notes.append("Right-to-left text (Hebrew, Arabic) is printed in stored (logical) order.")
+        missing = self.kit.missing_report()
+        if missing:
+            notes.append(missing)
+        if notes:
+            self.heading("Text that could not be printed faithfully", 1, "A.3")
+            self.bullets([self.m(n) for n in notes])
+
+
+def render_pdf(review: Review, *, paper: str = "a4", assessment: Assessment | None = None,
+               progress: Callable[[str, int], None] | None = None, warnings: list | None = None) -> bytes:
+    """The assessment of ``review`` as PDF bytes.
+
+    ``progress(kind, value)`` is reportlab's progress callback (kinds such as
+    ``"STARTED"``, ``"SIZE_EST"``, ``"PROGRESS"``, ``"PAGE"``, ``"FINISHED"``).
+    Problems that did not stop the build (characters without a glyph) are
+    appended to ``warnings``.
+    """
+    if paper not in PAPERS:
+        raise PrrError(f"unknown paper size {paper!r}; use a4 or letter")
+    a = assessment or build_assessment(review)
+    kit = TextKit()
+    buf = io.BytesIO()
+    meta = review.meta
+    doc = AssessmentDocTemplate(buf, pagesize=PAPERS[paper], title=f"Reliability Risk Assessment: {meta.system_name}",
+                                author="; ".join(meta.reviewers), subject=meta.milestone or "Production readiness review")
+    if progress is not None:
+        doc.setProgressCallBack(progress)
+    story = _Builder(a, doc, kit).build()
+    header = f"{meta.system_name} · Reliability Risk Assessment · {a.date or 'date not stated'}"
+    doc.multiBuild(story, canvasmaker=_numbered_canvas(header, kit), maxPasses=6)
+    if warnings is not None:
+        rep = kit.missing_report()
+        if rep:
+            warnings.append(rep)
+    return buf.getvalue()
+
+
+def write_pdf(review: Review, path, *, paper: str = "a4", progress=None, warnings: list | None = None, **_) -> None:
+    """Write the assessment PDF to ``path`` (atomically)."""
+    data = render_pdf(review, paper=paper, progress=progress, warnings=warnings)
+    atomic_write_bytes(Path(path), data)
