@@ -161,7 +161,7 @@ def _build(text: str, file: str | None, warnings: list[str] | None) -> list[Docu
             if cls is yaml.ScalarEvent:
                 line = ev.start_mark.line + 1
                 tag = ev.tag
-                if ev.implicit[0] and ev.style is None and ev.value in _NULLS and tag in (None, "!"):
+                if ev.implicit[0] and not ev.style and ev.value in _NULLS and tag in (None, "!"):
                     value = None
                 elif tag and tag not in ("!", "tag:yaml.org,2002:str") and not tag.startswith("tag:yaml.org,2002:"):
                     value = YStr(ev.value)

@@ -145,12 +145,38 @@ def _lines(text: str, file: str):
                     break
                 toks.append(("word", w))
             pos = m.end()
-        if s.count('"') % 2 == 1:
+        if _open_quote(s):
             raise PrrError("unterminated string", file=file, location=f"line {ln}")
-        out.append((ln, toks))
+        seg: list = []
+        for t in toks:  # one statement per "... {", "}" and the rest: one-line blocks work
+            if t == ("brace", "}"):
+                if seg:
+                    out.append((ln, seg))
+                    seg = []
+                out.append((ln, [t]))
+            else:
+                seg.append(t)
+                if t == ("brace", "{"):
+                    out.append((ln, seg))
+                    seg = []
+        if seg:
+            out.append((ln, seg))
     if in_block:
         raise PrrError("unterminated /* comment", file=file)
     return out
+
+
+def _open_quote(s: str) -> bool:
+    inside, i = False, 0
+    while i < len(s):
+        c = s[i]
+        if c == "\\" and inside:
+            i += 2
+            continue
+        if c == '"':
+            inside = not inside
+        i += 1
+    return inside
 
 
 class _Reader:
@@ -194,22 +220,14 @@ class _Reader:
                 continue
             opens = toks[-1] == ("brace", "{")
             body = toks[:-1] if opens else toks
-            if any(k == "brace" for k, _ in body):
-                # "x = container "A" { }" on one line, or "}" followed by more: handle the simple cases
-                if body and body[-1] == ("brace", "}") and ("brace", "{") in body:
-                    i = body.index(("brace", "{"))
-                    self.statement(body[:i], ln, stack, opens=True)
-                    stack.pop()
-                    continue
-                raise self.err("braces must end a line", ln)
             if len(stack) > MAX_DEPTH:
                 raise self.err(f"nested more than {MAX_DEPTH} levels", ln)
             kind = self.statement(body, ln, stack, opens)
             if opens:
                 if kind == "skip":
                     skip_depth = 1
-                elif kind is not None:
-                    stack.append(kind)
+                else:
+                    stack.append(kind if kind is not None else ("block", None))
         if stack or skip_depth:
             raise PrrError("invalid Structurizr DSL: missing '}' at the end", file=self.file)
 
