@@ -9,6 +9,7 @@ builds of the same review byte-identical.
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 from typing import Callable
 
@@ -253,7 +254,7 @@ class _Builder:
             subj = getattr(it, "subject_label", None)
             text = getattr(it, "question", str(it)) + (f" ({subj})" if subj else "")
             ans = getattr(it, "answer", None)
-            rows.append([self.cell("Checklist: " + text), self.sev("blocker" if False else "critical"),
+            rows.append([self.cell("Checklist: " + text), self.sev("blocker"),
                          self.cell(getattr(it, "status", "")), self.cell(getattr(ans, "owner", "") or "unassigned")])
         if rows:
             self.table(["Blocker", "Severity", "Score", "Owner"], rows, [0.64, 0.12, 0.08, 0.16])
@@ -290,7 +291,8 @@ class _Builder:
             ["Checklist", cl_text],
         ]
         self.table(["Figure", "Value"], [[self.cell(k, bold=True), self.cell(v)] for k, v in rows], [0.28, 0.72])
-        reasons = a.analysis["verdict"].get("reasons", [])
+        reasons = [x for x in a.analysis["verdict"].get("reasons", [])
+                   if not x.startswith("launch blocker:") and not x.startswith("... and")]
         if reasons:
             self.heading("Why", 1)
             self.bullets([self.m(x) for x in reasons])
@@ -396,7 +398,7 @@ class _Builder:
                          self.cell(f"L{x['likelihood']} × I{x['impact']} = {x['score']}"), self.cell(impact),
                          self.cell(" → ".join(x["chain"][:8]) + (" …" if len(x["chain"]) > 8 else ""))])
         self.table(["Element", "Disruption", "Severity", "Likelihood × impact", "Impact", "Failure chain"],
-                   body, [0.2, 0.1, 0.09, 0.12, 0.26, 0.23])
+                   body, [0.19, 0.11, 0.09, 0.12, 0.26, 0.23])
 
     # -- 3 ------------------------------------------------------------------------
     def failure_domains(self):
@@ -501,8 +503,9 @@ class _Builder:
                 for j, s in enumerate(OBSERVABILITY_SIGNALS, start=1):
                     if x["signals"][s] is False:
                         extra.append(("BACKGROUND", (j, i), (j, i), colors.HexColor("#fde0dc")))
-            self.table(["Component"] + list(OBSERVABILITY_SIGNALS) + ["Consequence"], body,
-                       [0.2] + [0.07] * 6 + [0.38], extra=extra)
+            heads = {"dashboard": "dash-board", "runbook": "run-book"}
+            self.table(["Component"] + [heads.get(s, s) for s in OBSERVABILITY_SIGNALS] + ["Consequence"], body,
+                       [0.19] + [0.075] * 6 + [0.36], extra=extra)
         else:
             self.para("Every component states all six signals.")
 
@@ -685,4 +688,15 @@ def render_pdf(review: Review, *, paper: str = "a4", assessment: Assessment | No
 def write_pdf(review: Review, path, *, paper: str = "a4", progress=None, warnings: list | None = None, **_) -> None:
     """Write the assessment PDF to ``path`` (atomically)."""
     data = render_pdf(review, paper=paper, progress=progress, warnings=warnings)
-    atomic_write_bytes(Path(path), data)
+    write_output(Path(path), data)
+
+
+def write_output(path: Path, data: bytes) -> None:
+    """Write an export atomically with the usual permissions (not the temporary file's 0600)."""
+    atomic_write_bytes(path, data)
+    umask = os.umask(0)
+    os.umask(umask)
+    try:
+        os.chmod(path, 0o666 & ~umask)
+    except OSError:
+        pass

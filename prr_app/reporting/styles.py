@@ -22,6 +22,7 @@ SEVERITY_COLORS = {
     "high": colors.HexColor("#e65100"),
     "medium": colors.HexColor("#b58100"),
     "low": colors.HexColor("#616e7c"),
+    "blocker": colors.HexColor("#b71c1c"),
 }
 
 

@@ -1,0 +1,161 @@
+"""``prr report`` (the Reliability Risk Assessment) and ``prr gate`` (a CI check).
+
+``prr gate`` exits 0 when the review passes, 1 when it does not (one line per
+failed check on stdout), 2 on bad input (one line on stderr).
+"""
+from __future__ import annotations
+
+import re
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from prr_app.errors import PrrError
+from prr_app.review.document import load_review
+
+_SUFFIX_FORMAT = {".pdf": "pdf", ".md": "markdown", ".markdown": "markdown", ".csv": "csv"}
+
+
+def register(sub) -> None:
+    p = sub.add_parser("report", help="write the Reliability Risk Assessment (PDF, Markdown, CSV)",
+                       description="Write the Reliability Risk Assessment of a review: a PDF for the launch decision, "
+                                   "Markdown for the repository, the risk register as CSV for issue trackers.")
+    p.add_argument("review", metavar="REVIEW", help="the review (.prr or .json)")
+    p.add_argument("-o", "--output", metavar="OUT", help="the file to write (format from --format or its suffix)")
+    p.add_argument("--format", choices=["pdf", "markdown", "csv"], help="format of OUT (default: from its suffix, else pdf)")
+    p.add_argument("--paper", choices=["a4", "letter"], default="a4", help="paper size of the PDF (default a4)")
+    p.add_argument("--markdown", metavar="OUT.md", help="also write the assessment as Markdown")
+    p.add_argument("--csv", metavar="OUT.csv", help="also write the risk register as CSV")
+    p.add_argument("--seed", type=int, default=0, help="seed of the availability simulation (default 0)")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("gate", help="pass or fail a review in CI (exit 0 pass, 1 fail, 2 bad input)",
+                       description="Check a review for CI: fails on open launch blockers (and, with --fail-on high, "
+                                   "on open high or critical risks) and on journeys below --min-availability.")
+    p.add_argument("review", metavar="REVIEW")
+    p.add_argument("--fail-on", choices=["blocker", "high"], default="blocker",
+                   help="blocker (default): fail on launch blockers; high: also on open high/critical risks")
+    p.add_argument("--min-availability", type=float, metavar="PERCENT",
+                   help="fail when a journey's best possible availability is below PERCENT (e.g. 99.9)")
+    p.add_argument("--junit", metavar="OUT.xml", help="write the checks as a JUnit XML report")
+    p.add_argument("--quiet", action="store_true", help="print only failures")
+    p.set_defaults(func=cmd_gate)
+
+
+def cmd_report(args) -> int:
+    from prr_app.reporting.assessment import build_assessment
+    from prr_app.reporting.markdown import render_csv, render_markdown
+    from prr_app.reporting.pdf import render_pdf, write_output
+
+    outputs: list[tuple[str, Path]] = []
+    if args.output:
+        fmt = args.format or _SUFFIX_FORMAT.get(Path(args.output).suffix.lower(), "pdf")
+        outputs.append((fmt, Path(args.output)))
+    if args.markdown:
+        outputs.append(("markdown", Path(args.markdown)))
+    if args.csv:
+        outputs.append(("csv", Path(args.csv)))
+    if not outputs:
+        raise PrrError("nothing to write: give -o OUT.pdf, --markdown OUT.md or --csv OUT.csv")
+    src = Path(args.review).resolve()
+    for _fmt, out in outputs:
+        if out.resolve() == src:
+            raise PrrError("refusing to overwrite the review with the report", file=str(out))
+        if not out.parent.exists() and str(out.parent):
+            raise PrrError("folder does not exist", file=str(out.parent))
+    review = load_review(args.review)
+    assessment = build_assessment(review, seed=args.seed)
+    warnings: list[str] = []
+    for fmt, out in outputs:
+        if fmt == "pdf":
+            data = render_pdf(review, paper=args.paper, assessment=assessment, warnings=warnings)
+        elif fmt == "markdown":
+            data = render_markdown(review, assessment=assessment).encode("utf-8")
+        else:
+            data = ("\ufeff" + render_csv(review, assessment=assessment)).encode("utf-8")
+        try:
+            write_output(out, data)
+        except OSError as e:
+            raise PrrError(f"cannot write: {e.strerror or e}", file=str(out)) from None
+        print(f"wrote {out}")
+    for w in dict.fromkeys(warnings):
+        print(f"prr: warning: {w}", file=sys.stderr)
+    print(f"verdict: {assessment.verdict_text.lower()}")
+    return 0
+
+
+# ---------------------------------------------------------------------------
+# gate
+
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _x(text) -> str:
+    return _XML_BAD.sub("?", str(text))
+
+
+def evaluate_gate(assessment, *, fail_on: str = "blocker", min_availability: float | None = None) -> list[dict]:
+    """Every check of the gate: ``[{name, classname, ok, message}]``."""
+    checks: list[dict] = []
+    for r in assessment.ranked_risks():
+        open_ = not r.get("accepted") and (r.get("status") or "open") == "open"
+        fails = bool(r.get("launch_blocking"))
+        kind = "BLOCKER"
+        if not fails and fail_on == "high" and open_ and r["severity"] in ("critical", "high"):
+            fails, kind = True, r["severity"].upper()
+        checks.append({"classname": "risks", "name": r["id"], "ok": not fails,
+                       "message": f"{kind} {r['id']}: {r['title']} (severity {r['severity']}, score {r['score']})"})
+    for it in assessment.checklist_blockers():
+        key = getattr(it, "key", str(it))
+        checks.append({"classname": "checklist", "name": key, "ok": False,
+                       "message": f"BLOCKER checklist {key}: {getattr(it, 'question', '')} "
+                                  f"(answer: {getattr(it, 'status', '')})"})
+    if min_availability is not None:
+        for x in assessment.availability_rows():
+            if x["target_type"] != "journey":
+                continue
+            ok = x["estimate"] >= min_availability
+            checks.append({"classname": "availability", "name": x["target"], "ok": ok,
+                           "message": f"AVAILABILITY {x['target']}: best possible {x['estimate']:.4f} % "
+                                      f"is below the required {min_availability:g} %"})
+    return checks
+
+
+def write_junit(path: Path, checks: list[dict], *, suite: str) -> None:
+    from prr_app.reporting.pdf import write_output
+
+    failures = sum(1 for c in checks if not c["ok"])
+    root = ET.Element("testsuites", name="prr gate", tests=str(len(checks)), failures=str(failures), errors="0")
+    ts = ET.SubElement(root, "testsuite", name=_x(suite), tests=str(len(checks)), failures=str(failures),
+                       errors="0", skipped="0", time="0")
+    for c in checks:
+        tc = ET.SubElement(ts, "testcase", classname=_x(c["classname"]), name=_x(c["name"]), time="0")
+        if not c["ok"]:
+            f = ET.SubElement(tc, "failure", message=_x(c["message"])[:1000], type=c["classname"])
+            f.text = _x(c["message"])
+    data = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    try:
+        write_output(path, data + b"\n")
+    except OSError as e:
+        raise PrrError(f"cannot write: {e.strerror or e}", file=str(path)) from None
+
+
+def cmd_gate(args) -> int:
+    from prr_app.reporting.assessment import build_assessment
+
+    if args.min_availability is not None and not (0.0 <= args.min_availability <= 100.0):
+        raise PrrError(f"--min-availability must be a percentage between 0 and 100, not {args.min_availability:g}")
+    review = load_review(args.review)
+    a = build_assessment(review)
+    checks = evaluate_gate(a, fail_on=args.fail_on, min_availability=args.min_availability)
+    failed = [c for c in checks if not c["ok"]]
+    if args.junit:
+        write_junit(Path(args.junit), checks, suite=review.meta.system_name)
+    for c in failed:
+        print(c["message"].replace("\n", " "))
+    if not args.quiet:
+        status = "FAIL" if failed else "PASS"
+        print(f"{status}: {review.meta.system_name}: verdict {a.verdict_text.lower()}, "
+              f"{len(failed)} of {len(checks)} checks failed (--fail-on {args.fail_on}"
+              f"{f', --min-availability {args.min_availability:g}' if args.min_availability is not None else ''})")
+    return 1 if failed else 0

@@ -1,0 +1,240 @@
+"""The assessment as Markdown (teams keep it in ``docs/reliability/``) and the risk register as CSV."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+from prr_app.domain.model import OBSERVABILITY_SIGNALS, Review
+from prr_app.reporting.assessment import SECTION_TITLES, Assessment, build_assessment
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~])")
+
+
+def md(text) -> str:
+    """User text as literal Markdown: special characters backslash-escaped, one line."""
+    if text is None:
+        return ""
+    s = str(text).replace("\r", " ").replace("\n", " ")
+    s = _MD_SPECIAL.sub(r"\\\1", s)
+    # a leading "-", "1." or ">" would start a list or quote
+    return re.sub(r"^(\s*)([-=+#]|\d+\.)", r"\1\\\2", s)
+
+
+def _table(header: list[str], rows: list[list]) -> list[str]:
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for r in rows:
+        out.append("| " + " | ".join(r) + " |")
+    out.append("")
+    return out
+
+
+def _names(ids) -> str:
+    return ", ".join(md(i) for i in ids) if ids else "none"
+
+
+def render_markdown(review: Review, *, assessment: Assessment | None = None) -> str:
+    a = assessment or build_assessment(review)
+    meta = review.meta
+    L: list[str] = []
+    L += [f"# Reliability Risk Assessment: {md(meta.system_name)}", ""]
+    L += [f"- **Milestone:** {md(meta.milestone or 'not stated')}",
+          f"- **Review date:** {md(a.date or 'not stated')}",
+          f"- **Target launch:** {md(meta.target_launch or 'not stated')}",
+          f"- **Reviewers:** {md('; '.join(meta.reviewers) or 'not stated')}",
+          f"- **Verdict:** **{md(a.verdict_text)}**", ""]
+    if meta.description:
+        L += [md(meta.description), ""]
+
+    L += ["## Executive summary", ""]
+    blockers = a.blockers
+    cl_block = a.checklist_blockers()
+    L += [f"### Launch blockers ({len(blockers) + len(cl_block)})", ""]
+    for r in blockers:
+        L.append(f"- **{md(r['title'])}** ({md(r['severity'])}, score {r['score']}); owner: {md(r.get('owner') or 'unassigned')}")
+    for it in cl_block:
+        L.append(f"- **Checklist:** {md(getattr(it, 'question', it))} ({md(getattr(it, 'subject_label', '') or 'review')}): "
+                 f"{md(getattr(it, 'status', ''))}")
+    if not blockers and not cl_block:
+        L.append("None.")
+    L.append("")
+    s = a.analysis["summary"]
+    sp = a.spofs_by_disruption()
+    below = a.journeys_below_slo()
+    prog = a.checklist_progress()
+    L += ["### Key figures", ""]
+    L += _table(["Figure", "Value"], [
+        ["Architecture", f"{s['components']} components, {s['dependencies']} dependencies, {s['failure_domains']} failure domains, {s['journeys']} journeys"],
+        ["Single points of failure", f"{sum(sp.values())}: {sp['component']} component, {sp['instance']} instance, {sp['domain']} domain"],
+        ["Journeys below SLO", f"{len(below)}" + (": " + _names([a.label(b['target']) for b in below]) if below else "")],
+        ["Risks", ", ".join(f"{v} {k}" for k, v in s["by_severity"].items())],
+        ["Checklist", "not evaluated" if prog is None else
+         f"{prog['answered']} of {prog['total']} answered, score {prog['score'] if prog['score'] is not None else 'n/a'} %, {prog['blocking']} blocker item(s) not met"],
+    ])
+    L += ["### Top risks", ""]
+    for r in [r for r in a.ranked_risks() if not r.get("accepted")][:5]:
+        L.append(f"1. **{md(r['title'])}** ({md(r['severity'])}, {r['likelihood']}×{r['impact']}={r['score']}): {md(r.get('mitigation', ''))}")
+    L.append("")
+
+    # 1
+    L += [f"## 1. {SECTION_TITLES[0]}", ""]
+    av = {x["target"]: x for x in a.availability_rows()}
+    rows = []
+    for jid in sorted(review.journeys):
+        j = review.journeys[jid]
+        x = av.get(jid, {})
+        rows.append([md(j.name or jid), _names(j.entry), f"{j.slo:g} %" if j.slo is not None else "none",
+                     f"{x['estimate']:.4f} %" if x.get("estimate") is not None else "n/a",
+                     {True: "yes", False: "**no**", None: "not judged"}[x.get("attainable")],
+                     _names(a.journey_needs.get(jid, []))])
+    L += ["### Critical paths", ""]
+    L += _table(["Journey", "Entry", "SLO", "Best possible", "Attainable", "Reaches"], rows) if rows else ["No journey defined.", ""]
+    L += ["### Availability against SLO", ""]
+    L += _table(["Target", "Type", "SLO", "Estimate", "Method", "Largest budget consumer"], [
+        [md(x["target"]), x["target_type"], f"{x['slo']:g} %" if x.get("slo") is not None else "none",
+         f"{x['estimate']:.4f} %", md(x["method"]),
+         md(x["top_consumers"][0]["element"]) if x.get("top_consumers") else "none"] for x in a.availability_rows()])
+    L += ["### Dependencies", ""]
+    L += _table(["From", "To", "Kind", "Fallback", "Timeout", "Retries", "Breaker"], [
+        [md(d.source), md(d.target), d.kind, md(d.fallback or ""), f"{d.timeout_ms} ms" if d.timeout_ms else "",
+         str(d.retries or ""), {True: "yes", False: "no", None: ""}[d.circuit_breaker]]
+        for _, d in sorted(review.dependencies.items())])
+
+    # 2
+    L += [f"## 2. {SECTION_TITLES[1]}", ""]
+    L += _table(["Element", "Disruption", "Severity", "L×I", "Journeys down", "Chain"], [
+        [md(x["element"]), x["disruption"], md(x["severity"]), f"{x['likelihood']}×{x['impact']}={x['score']}",
+         _names(x["journeys"]), " → ".join(md(c) for c in x["chain"])] for x in a.spof_rows()]) or []
+
+    # 3
+    L += [f"## 3. {SECTION_TITLES[2]}", "", "### Blast radius per failure domain", ""]
+    L += _table(["Domain", "Kind", "Down", "Degraded", "Journeys down"], [
+        [md(x["domain"]), md(x["kind"]), str(len(x["down"])), str(len(x["degraded"])), _names(x["journeys"])]
+        for x in a.domain_rows()])
+    L += ["### Blast radius per component", ""]
+    L += _table(["Component", "Down", "Degraded", "Journeys down", "Journeys degraded"], [
+        [md(x["component"]), str(x["down_count"]), str(x["degraded_count"]), _names(x["journeys"]),
+         _names(x["journeys_degraded"])] for x in a.blast_rows()])
+    L += ["### Common-cause failures", ""]
+    L += [f"- {md(f['detail'])}" for f in a.analysis.get("common_cause", [])] or ["None found."]
+    L += ["", "### Cascading failure risks and dependency chains", ""]
+    L += [f"- {md(f['detail'])}" for f in a.analysis.get("cascading", [])] or ["None found."]
+    L.append("")
+
+    # 4
+    def mins(v):
+        return "" if v is None else f"{v:g} min"
+
+    L += [f"## 4. {SECTION_TITLES[3]}", ""]
+    L += _table(["Component", "Recovery", "Failover", "RTO", "RPO", "Backups every", "Gaps"], [
+        [md(x["component"]), md(x["recovery"] or "not stated"), mins(x["failover"]), mins(x["rto"]), mins(x["rpo"]),
+         mins(x["backup"]), md("; ".join(x["gaps"]) or "none")] for x in a.recovery_rows()])
+    L += ["### Redundancy groups", ""]
+    L += _table(["Group", "Members", "Needs", "Independence"], [
+        [md(g["name"]), _names(g["members"]), f"{g['min_up']} of {len(g['members'])}",
+         md(g["common_cause"] or "no shared domain or dependency found")] for g in a.group_rows()])
+
+    # 5
+    mark = {True: "yes", False: "**no**", None: "?"}
+    L += [f"## 5. {SECTION_TITLES[4]}", ""]
+    L += _table(["Component"] + list(OBSERVABILITY_SIGNALS) + ["Consequence"], [
+        [md(x["component"])] + [mark[x["signals"][s]] for s in OBSERVABILITY_SIGNALS]
+        + [md("; ".join(filter(None, [
+            "failure not detected (no " + ", ".join(x["detect"]) + ")" if x["detect"] else "",
+            "hard to diagnose (no " + ", ".join(x["diagnose"]) + ")" if x["diagnose"] else ""])))]
+        for x in a.observability_rows()])
+
+    # 6
+    L += [f"## 6. {SECTION_TITLES[5]}", ""]
+    for r in a.ranked_risks():
+        flags = [f for f, on in (("launch blocker", r.get("launch_blocking")), ("accepted", r.get("accepted"))) if on]
+        L.append(f"### {r.get('rank', '')}. {md(r['title'])}")
+        L.append("")
+        L.append(f"- **Severity:** {md(r['severity'])}, score {r['likelihood']}×{r['impact']}={r['score']}"
+                 + (f" ({', '.join(flags)})" if flags else ""))
+        L.append(f"- **Owner:** {md(r.get('owner') or 'unassigned')}")
+        if r.get("description"):
+            L.append(f"- **Issue:** {md(r['description'])}")
+        if r.get("inputs"):
+            L.append(f"- **Why these numbers:** {md('; '.join(r['inputs']))}")
+        if r.get("override"):
+            ov = r["override"]
+            L.append(f"- **Override:** {md(ov.get('reason', '') if isinstance(ov, dict) else ov)}")
+        L.append(f"- **Recommendation:** {md(r.get('mitigation', ''))}")
+        for mt in r.get("mitigations") or []:
+            L.append(f"  - {md(mt.get('title', ''))}: owner {md(mt.get('owner') or 'none')}, due {md(mt.get('due') or 'not set')}, "
+                     f"{md((mt.get('status') or '').replace('_', ' '))}, effort {md(mt.get('effort') or 'not stated')}")
+        if r.get("accepted"):
+            acc = r["accepted"]
+            L.append(f"- **Accepted** by {md(acc.get('by', ''))} on {md(acc.get('at', ''))}"
+                     f"{' until ' + md(acc['until']) if acc.get('until') else ''}: {md(acc.get('reason', ''))}")
+        L.append("")
+
+    # checklist
+    L += ["## 7. Checklist results", ""]
+    cl = a.checklist
+    if cl is None:
+        L += [f"Not evaluated{': ' + md(a.checklist_error) if a.checklist_error else ''}.", ""]
+    else:
+        L += _table(["Category", "Answered", "Met", "Partly", "Not met", "N/A", "Score"], [
+            [md(getattr(c, "title", "")), f"{getattr(c, 'answered', 0)}/{getattr(c, 'total', 0)}", str(getattr(c, "met", 0)),
+             str(getattr(c, "partly", 0)), str(getattr(c, "not_met", 0)), str(getattr(c, "not_applicable", 0)),
+             "n/a" if getattr(c, "score", None) is None else f"{c.score:g} %"] for c in getattr(cl, "categories", [])])
+
+    # appendix
+    L += ["## Appendix: scoring method and assumptions", ""]
+    L.append("Score = likelihood × impact (1 to 25); severity bands: "
+             + ", ".join(f"{n} ≥ {low}" for n, low in a.scoring_bands) + ".")
+    if a.checklist_method:
+        L.append("")
+        L.append("Checklist score: " + md(a.checklist_method))
+    L.append("")
+    L += [f"- {md(x['text'])}: {_names(x.get('elements', []))}" for x in a.analysis.get("assumptions", [])]
+    L.append("")
+    return "\n".join(L)
+
+
+CSV_COLUMNS = ["title", "description", "severity", "score", "likelihood", "impact", "owner", "due date", "status",
+               "launch blocking", "mitigation", "components", "category", "id"]
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(v) -> str:
+    s = "" if v is None else str(v)
+    # a spreadsheet would run a cell starting with = + - @ as a formula
+    return "'" + s if s.startswith(_FORMULA) else s
+
+
+def render_csv(review: Review, *, assessment: Assessment | None = None) -> str:
+    """The ranked risk register, one row per risk (issue trackers import it)."""
+    a = assessment or build_assessment(review)
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(CSV_COLUMNS)
+    for r in a.ranked_risks():
+        mits = r.get("mitigations") or []
+        dues = sorted(m["due"] for m in mits if m.get("due"))
+        owner = r.get("owner") or next((m.get("owner") for m in mits if m.get("owner")), "")
+        status = "accepted" if r.get("accepted") else (r.get("status") or "open")
+        mit = r.get("mitigation") or ""
+        if mits:
+            mit = "; ".join([mit] + [m.get("title", "") for m in mits]) if mit else "; ".join(m.get("title", "") for m in mits)
+        w.writerow([_cell(x) for x in (r["title"], r.get("description", ""), r["severity"], r["score"], r["likelihood"],
+                                       r["impact"], owner, dues[0] if dues else "", status,
+                                       "yes" if r.get("launch_blocking") else "no", mit,
+                                       " ".join(r.get("components") or []), r.get("category", ""), r["id"])])
+    return buf.getvalue()
+
+
+def write_markdown(review: Review, path, **_) -> None:
+    from prr_app.reporting.pdf import write_output
+
+    write_output(Path(path), render_markdown(review).encode("utf-8"))
+
+
+def write_csv(review: Review, path, **_) -> None:
+    from prr_app.reporting.pdf import write_output
+
+    # UTF-8 with BOM: spreadsheet programs then read non-ASCII names correctly
+    write_output(Path(path), ("\ufeff" + render_csv(review)).encode("utf-8"))
