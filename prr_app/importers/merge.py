@@ -223,6 +223,9 @@ def apply(existing: Review, p: MergePlan) -> Review:
         # what this import produced, for the next re-import: keep the values it set
         report.imported = snapshot(incoming.review)
         rec = report.to_record()
+        base, k = rec.id, 2
+        while rec.id in review.imports:  # two imports within one second
+            rec.id, k = f"{base}-{k}", k + 1
         review.imports[rec.id] = rec
     check(review)
     return review
