@@ -325,7 +325,9 @@ class _SafeDumper(yaml.SafeDumper):
 def _str_representer(dumper, value: str):
     # Quote every string the strict loader (or a YAML 1.1 reader) might take for something else.
     style = None
-    if "\n" in value:
+    if any(ch in "\x85\u2028\u2029\r\t" or not (ch.isprintable() or ch == "\n") for ch in value):
+        style = '"'  # escaped: never re-read as a line break or lost whitespace
+    elif "\n" in value:
         style = "|"
     elif value.lower() in {"yes", "no", "on", "off", "y", "n", "true", "false", "null", "~", ""} or re.match(
         r"^[-+0-9.:]", value

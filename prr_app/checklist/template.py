@@ -236,7 +236,11 @@ def parse_template(data, *, file: str | None = None, lines: dict | None = None) 
     errors = list(_validator().iter_errors(data))
     if errors:
         err = _best_error(errors)
-        raise PrrError(_schema_message(err), file=file, location=where(list(err.absolute_path)))
+        path = list(err.absolute_path)
+        if err.validator == "additionalProperties" and isinstance(err.instance, dict):
+            extra = [k for k in err.instance if k not in err.schema.get("properties", {})]
+            path += extra[:1]  # point at the unknown key itself
+        raise PrrError(_schema_message(err), file=file, location=where(path))
 
     categories: list[Category] = []
     items: list[TemplateItem] = []
