@@ -31,7 +31,8 @@ _SEV_TAG = re.compile(r"(?:\(\s*|\[\s*|(?<![\w#])#)(blocker|critical|high|medium
 _TIER_TAG = re.compile(r"\(\s*tiers?\s*([1-3](?:\s*(?:-|,|and|or)\s*[1-3])*)\s*\)", re.I)
 _ID_TAG = re.compile(r"\{#([a-z0-9][a-z0-9_.-]{0,99})\}")
 _SLUG_STOP = {"a", "an", "the", "is", "are", "be", "has", "have", "of", "for", "to", "and", "or", "in", "on",
-              "with", "we", "our", "it", "its", "there", "that", "this", "do", "does", "all", "every"}
+              "with", "we", "our", "it", "its", "there", "that", "this", "do", "does", "all", "every",
+              "can", "from", "was", "were", "been", "by", "at"}
 
 
 @dataclass
