@@ -83,6 +83,24 @@ for _tag in ("timestamp", "binary", "set", "omap", "pairs"):
     _StrictYamlLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse_tag)
 
 
+if getattr(yaml, "__with_libyaml__", False):
+
+    class _StrictCYamlLoader(yaml.cyaml.CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+        """The same rules, with libyaml's C parser (several times faster on big templates)."""
+
+        yaml_implicit_resolvers = _StrictYamlLoader.yaml_implicit_resolvers
+        yaml_constructors = _StrictYamlLoader.yaml_constructors
+
+        def __init__(self, stream):
+            yaml.cyaml.CParser.__init__(self, stream)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+
+    _LOADER = _StrictCYamlLoader
+else:  # pragma: no cover - PyYAML built without libyaml
+    _LOADER = _StrictYamlLoader
+
+
 def _check_keys(node) -> None:
     seen: dict = {}
     for key_node, _ in node.value:
@@ -183,7 +201,7 @@ def _mark_location(mark) -> str | None:
 
 
 def load_yaml_text(text: str, *, file: str | None = None) -> tuple[object, LineMap]:
-    loader = _StrictYamlLoader(text)
+    loader = _LOADER(text)
     try:
         node = loader.get_single_node()
         if node is None:
