@@ -63,6 +63,8 @@ def _numbered_canvas(header: str, kit: TextKit):
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args, **kwargs):
+            kwargs["initialFontName"] = SANS
+            kwargs["initialFontSize"] = 9
             super().__init__(*args, **kwargs)
             self._saved: list[dict] = []
 
@@ -210,6 +212,7 @@ class _Builder:
         box = Table([[self.p(self.m("Verdict: " + a.verdict_text), self.st.verdict)],
                      [self.p(self.m(sub), self.st.verdict_small)]],
                     colWidths=[self.doc.frame_w], style=[("BACKGROUND", (0, 0), (-1, -1), col),
+                                                         ("FONTNAME", (0, 0), (-1, -1), SANS),
                                                          ("TOPPADDING", (0, 0), (-1, 0), 12),
                                                          ("BOTTOMPADDING", (0, -1), (-1, -1), 12)])
         self.story += [box, Spacer(1, 24)]
@@ -318,7 +321,19 @@ class _Builder:
         self.para(f"{len(r.components)} components ({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))}), "
                   f"{len(r.dependencies)} dependencies, {len(r.groups)} redundancy groups and {len(r.domains)} failure "
                   f"domains. User-facing: {self.names(uf)}.")
-        self.heading("Critical paths", 1, "1.1")
+        self.heading("Components", 1, "1.1")
+        crow = []
+        for cid in sorted(r.components):
+            c = r.components[cid]
+            inst = "not stated" if c.replicas is None else (
+                f"{c.min_healthy or 1} of {c.replicas}" if (c.min_healthy or 1) > 1 else str(c.replicas))
+            where = ", ".join(c.placement + c.shared_domains) or "not stated"
+            crow.append([self.cell(cid, bold=True), self.cell(c.name or ""), self.cell(c.kind),
+                         self.cell(c.owner or "no owner"), self.cell(inst), self.cell(where),
+                         self.cell("yes" if c.user_facing else "")])
+        self.table(["Id", "Name", "Kind", "Owner", "Instances", "Placement", "User-facing"], crow,
+                   [0.17, 0.21, 0.1, 0.13, 0.09, 0.2, 0.1])
+        self.heading("Critical paths", 1, "1.2")
         av = {x["target"]: x for x in a.availability_rows()}
         rows = []
         for jid in sorted(r.journeys):
@@ -344,7 +359,7 @@ class _Builder:
             cap = self.p("Figure: composite availability (best the architecture allows) against the SLO (black tick), "
                          "per journey and user-facing component. Red: SLO not attainable by design.", self.st.caption)
             self.story.append(KeepTogether([d, cap]))
-        self.heading("Dependency graph", 1, "1.2")
+        self.heading("Dependency graph", 1, "1.3")
         self.graph_figures()
 
     def graph_figures(self):

@@ -29,7 +29,7 @@ SEVERITY_COLORS = {
 class Styles:
     def __init__(self) -> None:
         register_fonts()
-        base = dict(fontName=SANS, textColor=INK, splitLongWords=1)
+        base = dict(fontName=SANS, bulletFontName=SANS, textColor=INK, splitLongWords=1)
         self.body = ParagraphStyle("body", fontSize=9.5, leading=13, spaceAfter=5, **base)
         self.small = ParagraphStyle("small", fontSize=8, leading=10.5, spaceAfter=3, **base)
         self.muted = ParagraphStyle("muted", parent=self.small, textColor=MUTED)

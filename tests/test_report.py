@@ -1,0 +1,303 @@
+"""The Reliability Risk Assessment: PDF, Markdown, CSV, prr report, prr gate."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import socket
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from prr_app.cli.main import main
+from prr_app.domain.model import Acceptance, Component, Journey, Risk, Review, ReviewMeta
+from prr_app.reporting.assessment import SECTION_TITLES, build_assessment
+from prr_app.reporting.markdown import render_csv, render_markdown
+from prr_app.reporting.pdf import render_pdf
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "resources" / "examples"
+
+HOSTILE = [
+    "<b>not bold</b>",
+    "S&P 500 & 0.1 < 0.9",
+    '<a href="javascript:alert(1)">click</a>',
+    '<img src="http://example.invalid/pixel.png">',
+]
+
+
+def _text(pdf: bytes) -> str:
+    reader = PdfReader(io.BytesIO(pdf))
+    return "\n".join(p.extract_text() for p in reader.pages)
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def webshop_pdf():
+    from prr_app.interchange.json_io import read_review_json
+
+    review = read_review_json(EXAMPLES / "webshop.json")
+    return review, build_assessment(review), render_pdf(review)
+
+
+def test_sections_in_order_verdict_blockers_and_risks(webshop_pdf):
+    review, a, pdf = webshop_pdf
+    text = _flat(_text(pdf))
+    positions = []
+    for i, title in enumerate(SECTION_TITLES, start=1):
+        # the contents page lists them too: take the heading occurrence (the last one)
+        pos = text.rfind(f"{i} {title}")
+        assert pos >= 0, title
+        positions.append(pos)
+    assert positions == sorted(positions)
+    assert "Verdict: Not ready" in text
+    for r in a.blockers:
+        assert _flat(r["title"]) in text
+    for r in a.risks:
+        assert _flat(r["title"]) in text, r["title"]
+    assert "Checklist results" in text and "Appendix: scoring method" in text
+
+
+def test_bookmarks_and_page_x_of_y(webshop_pdf):
+    _, _, pdf = webshop_pdf
+    reader = PdfReader(io.BytesIO(pdf))
+    titles = []
+
+    def walk(items):
+        for it in items:
+            if isinstance(it, list):
+                walk(it)
+            else:
+                titles.append(it.title)
+
+    walk(reader.outline)
+    for i, title in enumerate(SECTION_TITLES, start=1):
+        assert f"{i} {title}" in titles
+    n = len(reader.pages)
+    assert f"page {n} of {n}" in reader.pages[-1].extract_text()
+    assert "page 1 of" in reader.pages[0].extract_text()
+    # running header with system and date on body pages
+    assert "Acme Web Shop" in reader.pages[2].extract_text() and "2026-11-20" in reader.pages[2].extract_text()
+    assert [round(float(x)) for x in reader.pages[0].mediabox[2:]] == [595, 842]
+
+
+def test_byte_identical_builds(webshop):
+    assert render_pdf(webshop) == render_pdf(webshop)
+
+
+def _hostile_review(webshop):
+    c = webshop.components["cart-db"]
+    c.name = HOSTILE[0] + " Корзина Καλάθι 購物車服務 カート 장바구니"
+    c.notes = HOSTILE[2]
+    webshop.components["notifier"].name = HOSTILE[3]
+    webshop.meta.system_name = HOSTILE[1]
+    webshop.meta.description = "x" * 400 + " " + HOSTILE[2] + " " + HOSTILE[3]
+    webshop.meta.reviewers = ["Zoë Ünal", "Анна Петрова", "李小龍", "test tube 🧪"]
+    webshop.add(Risk(id="manual-hostile", title=HOSTILE[2] + " " + HOSTILE[3], description=HOSTILE[0],
+                     likelihood=2, impact=2, owner=HOSTILE[1]))
+    return webshop
+
+
+def test_hostile_strings_print_literally_and_nothing_is_fetched(webshop, monkeypatch):
+    review = _hostile_review(webshop)
+
+    def no_network(*a, **k):
+        raise AssertionError("network access while rendering")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    warnings: list[str] = []
+    pdf = render_pdf(review, warnings=warnings)
+    text = _flat(_text(pdf))
+    for s in HOSTILE:
+        assert _flat(s) in text, s
+    for s in ("Корзина", "Καλάθι", "購物車服務", "カート", "장바구니", "Анна Петрова", "李小龍", "Zoë Ünal"):
+        assert s in text, s
+    # no link annotation was created from user text
+    reader = PdfReader(io.BytesIO(pdf))
+    for page in reader.pages:
+        for annot in page.get("/Annots") or []:
+            assert "javascript" not in str(annot.get_object()).lower()
+    # a character the fonts lack is reported, not printed as a box
+    assert any("U+1F9EA" in w for w in warnings)
+    assert "[U+1F9EA]" in text
+
+
+def test_embedded_fonts_include_cjk(webshop):
+    review = _hostile_review(webshop)
+    reader = PdfReader(io.BytesIO(render_pdf(review)))
+    fonts = set()
+    for page in reader.pages:
+        res = page["/Resources"].get("/Font") or {}
+        for f in res.values():
+            fonts.add(str(f.get_object()["/BaseFont"]))
+    assert any("DroidSansFallback" in f for f in fonts)
+    assert any("DejaVuSans" in f for f in fonts)
+    # reportlab lists Helvetica in every page's resources; no text may use it (boxes for non-Latin text)
+    for page in reader.pages:
+        res = page["/Resources"].get("/Font") or {}
+        helv = [k for k, f in res.items() if "Helvetica" in str(f.get_object()["/BaseFont"])]
+        data = page.get_contents().get_data()
+        for k in helv:  # no text block sets it and then shows text
+            assert not re.search(rb"BT[^E]*" + re.escape(k.encode()) + rb" [\d.]+ Tf[^E]*(Tj|TJ)", data)
+
+
+def test_letter_paper(webshop):
+    reader = PdfReader(io.BytesIO(render_pdf(webshop, paper="letter")))
+    assert [round(float(x)) for x in reader.pages[0].mediabox[2:]] == [612, 792]
+
+
+def test_large_graph_is_split_and_figures_fit(platform_review):
+    from prr_app.reporting import figures as F
+    from prr_app.reporting.pdf import AssessmentDocTemplate, PAPERS
+
+    a = build_assessment(platform_review)
+    doc = AssessmentDocTemplate(io.BytesIO(), pagesize=PAPERS["a4"], title="t", author="a", subject="s")
+    max_h = doc.frame_h - 80
+    plans = F.plan_graph_figures(platform_review, None, doc.frame_w, max_h, a.journey_needs)
+    assert len(plans) > 2
+    assert plans[0][3] is False  # the overview has no labels
+    covered = set()
+    for title, lay, scale, labels in plans[1:]:
+        assert labels and scale >= F.MIN_SCALE - 1e-9, title
+        assert lay.width * scale <= doc.frame_w + 0.01 and lay.height * scale <= max_h + 0.01
+        covered |= set(lay.nodes)
+    assert covered == set(platform_review.components)
+    pdf = render_pdf(platform_review, assessment=a)
+    reader = PdfReader(io.BytesIO(pdf))
+    captions = [(i, t) for i, p in enumerate(reader.pages) for t in [_flat(p.extract_text())]
+                if "Figure: Journey" in t or "Figure: Dependency graph: overview" in t]
+    assert captions
+    text = _flat("\n".join(p.extract_text() for p in reader.pages))
+    for jid, j in platform_review.journeys.items():
+        assert f"Figure: Journey {j.name}" in text
+
+
+def test_markdown_escapes_and_has_sections(webshop):
+    review = _hostile_review(webshop)
+    text = render_markdown(review)
+    for i, title in enumerate(SECTION_TITLES, start=1):
+        assert f"## {i}. {title}" in text
+    assert not re.search(r"(?<!\\)<", text)  # every "<" from user text is escaped
+    assert r"\<b\>not bold\</b\>" in text
+
+
+def test_csv_risk_register(webshop):
+    webshop.add(Risk(id="formula", title="=HYPERLINK(\"http://x\")", likelihood=1, impact=1))
+    rows = list(csv.DictReader(io.StringIO(render_csv(webshop))))
+    a = build_assessment(webshop)
+    assert len(rows) == len(a.risks)
+    assert {"title", "description", "severity", "score", "owner", "due date", "status"} <= set(rows[0])
+    by_title = {r["title"]: r for r in rows}
+    assert "'=HYPERLINK(\"http://x\")" in by_title
+    assert int(rows[0]["score"]) >= int(rows[-1]["score"]) or rows[0]["launch blocking"] == "yes"
+
+
+def test_platform_csv_has_mitigation_owner_and_due(platform_review):
+    rows = list(csv.DictReader(io.StringIO(render_csv(platform_review))))
+    r = next(r for r in rows if r["id"] == "us-region-readiness")
+    assert r["owner"] == "booking-team" and r["due date"] == "2027-01-10"
+
+
+# -- CLI ---------------------------------------------------------------------
+
+
+def test_prr_report_writes_all_three(tmp_path, examples_dir, capsys):
+    src = examples_dir / "webshop.json"
+    before = src.read_bytes()
+    out = tmp_path / "a.pdf"
+    rc = main(["report", str(src), "-o", str(out), "--paper", "letter", "--markdown", str(tmp_path / "a.md"),
+               "--csv", str(tmp_path / "a.csv")])
+    assert rc == 0
+    assert out.read_bytes().startswith(b"%PDF")
+    assert (tmp_path / "a.md").read_text(encoding="utf-8").startswith("# Reliability Risk Assessment")
+    assert (tmp_path / "a.csv").read_bytes().startswith(b"\xef\xbb\xbftitle,")
+    assert src.read_bytes() == before
+    assert "verdict: not ready" in capsys.readouterr().out
+
+
+def test_prr_export_formats(tmp_path, examples_dir):
+    for fmt, suffix in (("pdf", ".pdf"), ("markdown", ".md"), ("csv", ".csv")):
+        out = tmp_path / f"x{suffix}"
+        assert main(["export", str(examples_dir / "webshop.json"), "--format", fmt, "-o", str(out)]) == 0
+        assert out.stat().st_size > 0
+
+
+def test_prr_report_bad_input(tmp_path, capsys):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    assert main(["report", str(bad), "-o", str(tmp_path / "x.pdf")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "bad.json" in err
+    assert main(["report", str(tmp_path / "missing.json"), "-o", str(tmp_path / "x.pdf")]) == 2
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def _ready_review() -> Review:
+    r = Review(meta=ReviewMeta(system_name="Tiny", review_date="2026-01-05"))
+    r.add(Component("web", user_facing=True, replicas=2, availability=99.99, slo=99.9))
+    r.add(Journey("home", name="Home page", entry=["web"], slo=99.9))
+    for risk in build_assessment(r).risks:
+        if risk["launch_blocking"]:
+            r.add(Risk(id=risk["id"], origin="computed",
+                       acceptance=Acceptance(by="Lead", at="2026-01-04", reason="accepted for the beta")))
+    return r
+
+
+def test_prr_gate_exit_codes_and_junit(tmp_path, examples_dir, capsys):
+    from prr_app.interchange.json_io import write_json
+
+    junit = tmp_path / "gate.xml"
+    rc = main(["gate", str(examples_dir / "webshop.json"), "--junit", str(junit)])
+    out = capsys.readouterr().out
+    assert rc == 1
+    from prr_app.interchange.json_io import read_review_json
+
+    a = build_assessment(read_review_json(examples_dir / "webshop.json"))
+    for r in a.blockers:
+        assert f"BLOCKER {r['id']}: " in out
+    assert out.strip().splitlines()[-1].startswith("FAIL")
+    root = ET.parse(junit).getroot()
+    assert root.tag == "testsuites"
+    suite = root.find("testsuite")
+    cases = suite.findall("testcase")
+    assert int(suite.get("tests")) == len(cases)
+    assert int(suite.get("failures")) == sum(1 for c in cases if c.find("failure") is not None) > 0
+    for c in cases:
+        assert c.get("name") and c.get("classname")
+
+    ready = tmp_path / "ready.json"
+    write_json(_ready_review(), ready)
+    assert main(["gate", str(ready)]) == 0
+    assert capsys.readouterr().out.startswith("PASS")
+    assert main(["gate", str(ready), "--min-availability", "99.999"]) == 1
+    assert "AVAILABILITY home" in capsys.readouterr().out
+    assert main(["gate", str(ready), "--min-availability", "120"]) == 2
+    assert main(["gate", str(tmp_path / "nope.prr")]) == 2
+
+
+def test_gate_fail_on_high(tmp_path, capsys):
+    from prr_app.interchange.json_io import write_json
+
+    r = _ready_review()
+    r.add(Risk(id="big", title="A big open risk", likelihood=4, impact=4))
+    path = tmp_path / "r.json"
+    write_json(r, path)
+    assert main(["gate", str(path)]) == 0
+    capsys.readouterr()
+    assert main(["gate", str(path), "--fail-on", "high"]) == 1
+    assert "HIGH big: A big open risk" in capsys.readouterr().out
+
+
+def test_prr_report_subprocess(tmp_path, examples_dir):
+    out = tmp_path / "p.pdf"
+    proc = subprocess.run([sys.executable, "-m", "prr_app.cli.main", "report", str(examples_dir / "platform.json"),
+                           "-o", str(out)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert len(PdfReader(str(out)).pages) > 10
