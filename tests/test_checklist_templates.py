@@ -238,3 +238,34 @@ def test_markdown_import_against_a_line_by_line_oracle(rows):
 
 def test_bundled_files_are_used_as_is():
     assert load_template(resource_path("checklists", "launch-lite.yaml")).id == "launch-lite"
+
+
+_DEFAULT_TEXT = resource_path("checklists", "launch-lite.yaml").read_text()
+
+
+@given(st.lists(st.tuples(st.integers(0, len(_DEFAULT_TEXT)), st.integers(0, 8),
+                          st.sampled_from(["", ":", "- ", "\n", "  ", "'", "&a ", "*a", "{", "]", "no", "1.10",
+                                           "!!binary ", "{name}", "severity: x\n", "\t", "\x00"])),
+                min_size=1, max_size=4))
+def test_mutated_templates_load_or_fail_cleanly(tmp_path_factory, edits):
+    text = _DEFAULT_TEXT
+    for pos, cut, insert in edits:
+        pos = min(pos, len(text))
+        text = text[:pos] + insert + text[pos + cut:]
+    p = tmp_path_factory.mktemp("fuzz") / "t.yaml"
+    p.write_text(text)
+    try:
+        t = read_template_file(p)
+    except PrrError as e:
+        assert str(e).startswith(str(p)) and "\n" not in str(e)
+    else:
+        assert t.items
+
+
+@given(st.text(alphabet="#-*+[]xX (){}.:`\nabcdefg blockerhigh tier12", max_size=300))
+def test_markdown_import_never_crashes(text):
+    try:
+        imp = parse_markdown(text, template_id="fuzz")
+    except PrrError:
+        return
+    assert imp.template.items
