@@ -1,0 +1,696 @@
+"""The dependency graph on a QGraphicsScene.
+
+Scene items draw the model; they never change it. A drag becomes one move
+command when the mouse is released; a shift-drag from one node to another
+asks for a new dependency. The scene keeps its items in step with the review
+by id (create what is new, update what changed, drop what is gone) so that an
+edit on a large review does not redraw everything.
+"""
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF,
+)
+from PySide6.QtWidgets import (
+    QGraphicsItem, QGraphicsLineItem, QGraphicsPathItem, QGraphicsRectItem, QGraphicsScene,
+    QGraphicsSimpleTextItem, QGraphicsView, QStyle,
+)
+
+from prr_app.domain.model import PHYSICAL_DOMAIN_KINDS, Review
+from prr_app.ui import theme
+from prr_app.ui.layout_bridge import NODE_H, NODE_W, scene_layout
+
+
+# ------------------------------------------------------------------ nodes
+class NodeItem(QGraphicsItem):
+    """A component or a redundancy group."""
+
+    def __init__(self, scene: "GraphScene", node_id: str, is_group: bool = False):
+        super().__init__()
+        self.gscene = scene
+        self.node_id = node_id
+        self.is_group = is_group
+        self.kind = "group"
+        self.title = node_id
+        self.subtitle = ""
+        self.user_facing = False
+        self.spof = False
+        self.severity: str | None = None
+        self.state: str | None = None  # None | "failed" | "down" | "degraded"
+        self.highlight = False
+        self.edges: list[EdgeItem] = []
+        self.w, self.h = NODE_W, NODE_H
+        self.setFlags(
+            QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+            | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+            | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges
+            | QGraphicsItem.GraphicsItemFlag.ItemIsFocusable
+        )
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.setZValue(2)
+        self.setAcceptHoverEvents(True)
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(-6, -14, self.w + 12, self.h + 20)
+
+    def shape(self) -> QPainterPath:
+        p = QPainterPath()
+        p.addRect(QRectF(0, 0, self.w, self.h))
+        return p
+
+    def set_data(self, *, kind: str, title: str, subtitle: str, user_facing: bool, tooltip: str) -> None:
+        self.kind, self.title, self.subtitle, self.user_facing = kind, title, subtitle, user_facing
+        self.setToolTip(tooltip)
+        self.update()
+
+    def _outline(self) -> QPainterPath:
+        r = QRectF(0, 0, self.w, self.h)
+        p = QPainterPath()
+        k = self.kind
+        if k in ("datastore", "cache"):  # a cylinder
+            e = 10.0
+            p.moveTo(r.left(), r.top() + e / 2)
+            p.arcTo(QRectF(r.left(), r.top(), r.width(), e), 180, -180)
+            p.lineTo(r.right(), r.bottom() - e / 2)
+            p.arcTo(QRectF(r.left(), r.bottom() - e, r.width(), e), 0, -180)
+            p.closeSubpath()
+        elif k in ("gateway", "load_balancer", "dns", "cdn"):  # a hexagon
+            s = 14.0
+            p.addPolygon(QPolygonF([
+                QPointF(r.left() + s, r.top()), QPointF(r.right() - s, r.top()), QPointF(r.right(), r.center().y()),
+                QPointF(r.right() - s, r.bottom()), QPointF(r.left() + s, r.bottom()), QPointF(r.left(), r.center().y()),
+            ]))
+            p.closeSubpath()
+        elif k == "queue":
+            p.addRoundedRect(r, 4, 4)
+        else:
+            p.addRoundedRect(r, 10, 10)
+        return p
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        fill = QColor(theme.NODE_FILL)
+        if self.state == "failed":
+            fill = QColor(theme.FAILED)
+        elif self.state == "down":
+            fill = QColor(theme.DOWN_FILL)
+        elif self.state == "degraded":
+            fill = QColor(theme.DEGRADED_FILL)
+        elif self.is_group:
+            fill = QColor(theme.GROUP_FILL)
+        border = QColor(theme.KIND_COLOURS.get(self.kind, theme.KIND_COLOURS["other"]))
+        if self.severity in theme.SEVERITY_COLOURS and self.state is None:
+            border = QColor(theme.SEVERITY_COLOURS[self.severity])
+        pen = QPen(border, 3.0 if not selected else 4.5)
+        if self.kind == "external_api" or self.is_group:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        if selected:
+            pen.setColor(QColor(theme.SELECTION))
+        outline = self._outline()
+        painter.setPen(pen)
+        painter.setBrush(QBrush(fill))
+        painter.drawPath(outline)
+        if self.kind == "queue":  # stacked lines for a queue
+            painter.setPen(QPen(border, 2))
+            for dx in (self.w - 14, self.w - 8):
+                painter.drawLine(QPointF(dx, 6), QPointF(dx, self.h - 6))
+        if self.highlight:
+            painter.setPen(QPen(QColor(theme.SELECTION), 3, Qt.PenStyle.DotLine))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(QRectF(-5, -5, self.w + 10, self.h + 10), 12, 12)
+        text = QColor("#ffffff") if self.state == "failed" else QColor(theme.TEXT)
+        painter.setPen(text)
+        f = QFont(theme.FONT_FAMILY)
+        f.setPointSizeF(theme.NODE_FONT_PT)
+        f.setBold(True)
+        painter.setFont(f)
+        fm = QFontMetricsF(f)
+        title = fm.elidedText(self.title, Qt.TextElideMode.ElideRight, self.w - 16)
+        painter.drawText(QRectF(8, 4, self.w - 16, fm.height()), Qt.AlignmentFlag.AlignHCenter, title)
+        f.setBold(False)
+        f.setPointSizeF(theme.NODE_FONT_PT - 1.5)
+        painter.setFont(f)
+        fm2 = QFontMetricsF(f)
+        sub = fm2.elidedText(self.subtitle, Qt.TextElideMode.ElideRight, self.w - 22)
+        painter.drawText(QRectF(14, 5 + fm.height(), self.w - 22, fm2.height() * 2), Qt.AlignmentFlag.AlignHCenter, sub)
+        if self.user_facing:
+            painter.setBrush(QColor(theme.SELECTION))
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.drawEllipse(QRectF(5, self.h / 2 - 4.5, 9, 9))
+        if self.spof:  # badge on the top-right corner
+            badge = QRectF(self.w - 46, -12, 50, 20)
+            painter.setBrush(QColor(theme.SEVERITY_COLOURS["critical"]))
+            painter.setPen(QPen(QColor("#ffffff"), 1.5))
+            painter.drawRoundedRect(badge, 9, 9)
+            bf = QFont(theme.FONT_FAMILY)
+            bf.setPointSizeF(theme.NODE_FONT_PT - 2)
+            bf.setBold(True)
+            painter.setFont(bf)
+            painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, "SPOF")
+
+    def itemChange(self, change, value):
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            for e in self.edges:
+                e.adjust()
+            self.gscene.node_moved(self)
+        return super().itemChange(change, value)
+
+    def anchor(self) -> QPointF:
+        return self.pos() + QPointF(self.w / 2, self.h / 2)
+
+
+class GroupItem(NodeItem):
+    """A redundancy group: a dashed frame around its members, labelled with k of n."""
+
+    def __init__(self, scene: "GraphScene", node_id: str):
+        super().__init__(scene, node_id, is_group=True)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsMovable, False)
+        self.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+        self.setZValue(0.5)
+
+    def fit(self, rect: QRectF) -> None:
+        pad = 6.0
+        self.prepareGeometryChange()
+        self.w, self.h = rect.width() + 2 * pad, rect.height() + 2 * pad + 18
+        self.setPos(rect.left() - pad, rect.top() - pad)
+        for e in self.edges:
+            e.adjust()
+
+    def shape(self) -> QPainterPath:  # only the label strip and the frame pick the group
+        p = QPainterPath()
+        p.addRect(QRectF(0, self.h - 18, self.w, 18))
+        return p
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        pen = QPen(QColor(theme.SELECTION if selected else theme.GROUP_EDGE), 3.5 if selected else 2.2, Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        fill = QColor(theme.GROUP_FILL)
+        fill.setAlpha(150)
+        if self.state in ("down", "degraded"):
+            fill = QColor(theme.DOWN_FILL if self.state == "down" else theme.DEGRADED_FILL)
+        painter.setBrush(fill)
+        painter.drawRoundedRect(QRectF(0, 0, self.w, self.h), 12, 12)
+        f = QFont(theme.FONT_FAMILY)
+        f.setPointSizeF(theme.NODE_FONT_PT - 1)
+        f.setBold(True)
+        painter.setFont(f)
+        painter.setPen(QColor(theme.TEXT))
+        fm = QFontMetricsF(f)
+        text = fm.elidedText(f"{self.title} · {self.subtitle}", Qt.TextElideMode.ElideRight, self.w - 12)
+        painter.drawText(QRectF(8, self.h - 19, self.w - 12, 18), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
+
+
+class EdgeItem(QGraphicsPathItem):
+    """A dependency (or a group's membership, drawn dotted) from source to target."""
+
+    def __init__(self, source: NodeItem, target: NodeItem, kind: str, dep_id: str | None):
+        super().__init__()
+        self.source, self.target, self.kind, self.dep_id = source, target, kind, dep_id
+        self.state: str | None = None
+        self.setZValue(1)
+        if dep_id is not None:
+            self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        source.edges.append(self)
+        target.edges.append(self)
+        self.set_kind(kind)
+
+    def set_kind(self, kind: str, fallback: bool = False) -> None:
+        self.kind = kind
+        self.fallback = fallback
+        self._restyle()
+
+    def _restyle(self) -> None:
+        colour = QColor(theme.EDGE_COLOURS.get(self.kind, theme.TEXT))
+        if self.state == "down":
+            colour = QColor(theme.DOWN)
+        elif self.state == "degraded":
+            colour = QColor(theme.DEGRADED)
+        pen = QPen(colour, 2.4 if self.kind == "hard" else 2.0)
+        if self.kind == "soft":
+            pen.setStyle(Qt.PenStyle.DashLine)
+        elif self.kind == "async":
+            pen.setStyle(Qt.PenStyle.DotLine)
+            pen.setWidthF(2.6)
+        elif self.kind == "member":
+            pen = QPen(QColor(theme.GROUP_EDGE), 1.6, Qt.PenStyle.DotLine)
+        self.setPen(pen)
+        self.adjust()
+
+    def set_state(self, state: str | None) -> None:
+        if state != self.state:
+            self.state = state
+            self._restyle()
+
+    def detach(self) -> None:
+        for n in (self.source, self.target):
+            if self in n.edges:
+                n.edges.remove(self)
+
+    def adjust(self) -> None:
+        a, b = self.source.anchor(), self.target.anchor()
+        line = QLineF(a, b)
+        # clip at the node rectangles
+        p1 = _clip(line, self.source)
+        p2 = _clip(QLineF(b, a), self.target)
+        path = QPainterPath(p1)
+        path.lineTo(p2)
+        if self.kind != "member" and QLineF(p1, p2).length() > 1:
+            ang = math.atan2(p1.y() - p2.y(), p1.x() - p2.x())
+            size = 12.0
+            left = p2 + QPointF(math.cos(ang + 0.45) * size, math.sin(ang + 0.45) * size)
+            right = p2 + QPointF(math.cos(ang - 0.45) * size, math.sin(ang - 0.45) * size)
+            path.moveTo(left)
+            path.lineTo(p2)
+            path.lineTo(right)
+            if self.kind == "hard":
+                path.lineTo(left)
+        if getattr(self, "fallback", False):  # a small circle near the source: there is a fallback
+            mid = p1 + (p2 - p1) * 0.15
+            path.addEllipse(mid, 4, 4)
+        self.setPath(path)
+
+    def shape(self) -> QPainterPath:
+        from PySide6.QtGui import QPainterPathStroker
+
+        s = QPainterPathStroker()
+        s.setWidth(10)
+        return s.createStroke(self.path())
+
+
+def _clip(line: QLineF, node: "NodeItem") -> QPointF:
+    """Where ``line`` (from the node's centre outwards) leaves the node's rectangle."""
+    c, d = line.p1(), line.p2()
+    dx, dy = d.x() - c.x(), d.y() - c.y()
+    if dx == 0 and dy == 0:
+        return c
+    tx = (node.w / 2) / abs(dx) if dx else math.inf
+    ty = (node.h / 2) / abs(dy) if dy else math.inf
+    t = min(tx, ty, 1.0)
+    return QPointF(c.x() + dx * t, c.y() + dy * t)
+
+
+class RegionItem(QGraphicsRectItem):
+    """A failure domain drawn as a labelled region behind the nodes it holds."""
+
+    def __init__(self, domain_id: str):
+        super().__init__()
+        self.domain_id = domain_id
+        self.setZValue(-10)
+        self.label = QGraphicsSimpleTextItem(self)
+        f = QFont(theme.FONT_FAMILY)
+        f.setPointSizeF(theme.NODE_FONT_PT)
+        f.setBold(True)
+        self.label.setFont(f)
+        self.state: str | None = None
+
+    def set_data(self, rect: QRectF, text: str, kind: str, depth: int) -> None:
+        self.setRect(rect)
+        self.label.setText(text)
+        self.label.setPos(rect.left() + 8, rect.top() + 3)
+        self.kind, self.depth = kind, depth
+        self.restyle()
+
+    def restyle(self) -> None:
+        kind, depth = self.kind, self.depth
+        colour = QColor(theme.DOMAIN_COLOURS.get(kind, theme.DOMAIN_COLOURS["other"]))
+        fill = QColor(colour)
+        fill.setAlpha(22 + 12 * depth)
+        if self.state == "failed":
+            fill = QColor(theme.FAILED)
+            fill.setAlpha(70)
+        self.setBrush(fill)
+        pen = QPen(colour, 2.0)
+        if kind not in PHYSICAL_DOMAIN_KINDS:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        self.setPen(pen)
+        self.label.setBrush(colour.darker(150))
+
+
+# ------------------------------------------------------------------ scene
+class GraphScene(QGraphicsScene):
+    """Items for one session's review."""
+
+    #: node ids moved by one drag: {id: (x, y)}
+    sig_nodes_moved = Signal(object)
+    #: ask for a dependency from the first id to the second
+    sig_link_requested = Signal(str, str)
+
+    def __init__(self, session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.nodes: dict[str, NodeItem] = {}
+        self.edges: dict[str, EdgeItem] = {}
+        self.member_edges: dict[tuple[str, str], EdgeItem] = {}
+        self.regions: dict[str, RegionItem] = {}
+        self._auto: dict[str, tuple[float, float]] = {}
+        self._auto_key = None
+        self._syncing = False
+        self._press_pos: dict[str, QPointF] = {}
+        self._link_from: NodeItem | None = None
+        self._link_line: QGraphicsLineItem | None = None
+        self._regions_dirty = False
+        self.setBackgroundBrush(QColor(theme.CANVAS))
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
+
+    @property
+    def review(self) -> Review:
+        return self.session.review
+
+    # -- building ------------------------------------------------------
+    def rebuild(self) -> None:
+        self.clear()
+        self.nodes.clear()
+        self.edges.clear()
+        self.member_edges.clear()
+        self.regions.clear()
+        self._auto_key = None
+        self.sync()
+
+    def _layout(self):
+        r = self.review
+        key = (tuple(r.components), tuple(r.dependencies),
+               tuple((c.placement and tuple(c.placement), tuple(c.shared_domains)) for c in r.components.values()),
+               tuple((d.id, d.parent, d.name, d.kind) for d in r.domains.values()),
+               tuple((k, p.x, p.y) for k, p in r.layout.items()),
+               tuple((g.id, tuple(g.members)) for g in r.groups.values()))
+        if key != self._auto_key:
+            self._auto = scene_layout(r)
+            self._auto_key = key
+        return self._auto
+
+    def sync(self) -> None:
+        """Bring the items in step with the review."""
+        self._syncing = True
+        try:
+            r = self.review
+            pos, regions = self._layout()
+            wanted = set(r.components) | set(r.groups)
+            for gone in set(self.nodes) - wanted:
+                item = self.nodes.pop(gone)
+                for e in list(item.edges):
+                    self._drop_edge(e)
+                self.removeItem(item)
+            for cid, c in r.components.items():
+                item = self.nodes.get(cid)
+                if item is None or item.is_group:
+                    if item is not None:
+                        self.removeItem(item)
+                    item = NodeItem(self, cid)
+                    self.addItem(item)
+                    self.nodes[cid] = item
+                sub = c.kind.replace("_", " ")
+                n = c.replicas or 1
+                sub += f" · {n}×" if n > 1 else ""
+                if c.placement:
+                    sub += " · " + ",".join(sorted(set(_short(p) for p in c.placement)))
+                item.set_data(kind=c.kind, title=c.label, subtitle=sub, user_facing=c.user_facing,
+                              tooltip=_component_tip(c))
+                self._place(item, pos.get(cid, (0.0, 0.0)))
+            for gid, g in r.groups.items():
+                item = self.nodes.get(gid)
+                if item is None or not item.is_group:
+                    if item is not None:
+                        self.removeItem(item)
+                    item = GroupItem(self, gid)
+                    self.addItem(item)
+                    self.nodes[gid] = item
+                item.set_data(kind="group", title=g.name or g.id, subtitle=f"{g.min_up} of {len(g.members)} needed",
+                              user_facing=False, tooltip=f"Redundancy group {g.id}\nmembers: {', '.join(g.members)}")
+                self._fit_group(item, g)
+            # dependencies
+            for did in set(self.edges) - set(r.dependencies):
+                self._drop_edge(self.edges.pop(did))
+            for did, d in r.dependencies.items():
+                e = self.edges.get(did)
+                s, t = self.nodes.get(d.source), self.nodes.get(d.target)
+                if s is None or t is None:
+                    if e is not None:
+                        self._drop_edge(self.edges.pop(did))
+                    continue
+                if e is None or e.source is not s or e.target is not t:
+                    if e is not None:
+                        self._drop_edge(e)
+                    e = EdgeItem(s, t, d.kind, did)
+                    self.addItem(e)
+                    self.edges[did] = e
+                e.set_kind(d.kind, fallback=bool(d.fallback))
+                e.setToolTip(f"{d.source} → {d.target} ({d.kind}{', fallback: ' + d.fallback if d.fallback else ''})")
+            self.update_regions(regions)
+        finally:
+            self._syncing = False
+
+    def _place(self, item: NodeItem, xy) -> None:
+        p = QPointF(*xy)
+        if item.pos() != p:
+            item.setPos(p)
+
+    def _drop_edge(self, e: EdgeItem) -> None:
+        e.detach()
+        if e.scene() is self:
+            self.removeItem(e)
+
+    # -- failure domains as regions -------------------------------------
+    def _fit_group(self, item, g) -> None:
+        rect = QRectF()
+        for m in g.members:
+            n = self.nodes.get(m)
+            if n is not None and not n.is_group:
+                rect = rect.united(QRectF(n.pos(), QPointF(n.x() + n.w, n.y() + n.h)))
+        if rect.isNull():
+            rect = QRectF(0, 0, NODE_W, NODE_H)
+        item.fit(rect)
+
+    def update_regions(self, regions) -> None:
+        """Failure domains as labelled regions, from the shared layout."""
+        r = self.review
+        wanted = {b.id for b in regions if b.id in r.domains}
+        for gone in set(self.regions) - wanted:
+            self.removeItem(self.regions.pop(gone))
+        for b in regions:
+            if b.id not in r.domains:
+                continue
+            item = self.regions.get(b.id)
+            if item is None:
+                item = RegionItem(b.id)
+                self.addItem(item)
+                self.regions[b.id] = item
+            item.setZValue(-10 + b.depth)
+            item.set_data(QRectF(b.x, b.y, b.w, b.h), f"{b.label}  ({b.kind})", b.kind, b.depth)
+
+    def node_moved(self, item: NodeItem) -> None:
+        if self._syncing or item.is_group:
+            return
+        for gid, g in self.review.groups.items():
+            if item.node_id in g.members and gid in self.nodes:
+                self._fit_group(self.nodes[gid], g)
+
+    # -- mouse: one move command per drag; shift-drag links --------------
+    def mousePressEvent(self, event) -> None:
+        item = self._node_at(event.scenePos())
+        if item is not None and event.button() == Qt.MouseButton.LeftButton and (
+            event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+        ):
+            self._link_from = item
+            self._link_line = QGraphicsLineItem(QLineF(item.anchor(), event.scenePos()))
+            self._link_line.setPen(QPen(QColor(theme.SELECTION), 2, Qt.PenStyle.DashLine))
+            self.addItem(self._link_line)
+            event.accept()
+            return
+        super().mousePressEvent(event)
+        self._press_pos = {i.node_id: i.pos() for i in self.selectedItems() if isinstance(i, NodeItem)}
+
+    def mouseMoveEvent(self, event) -> None:
+        if self._link_line is not None:
+            self._link_line.setLine(QLineF(self._link_from.anchor(), event.scenePos()))
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:
+        if self._link_line is not None:
+            self.removeItem(self._link_line)
+            self._link_line = None
+            target = self._node_at(event.scenePos())
+            src, self._link_from = self._link_from, None
+            if target is not None and target is not src:
+                self.sig_link_requested.emit(src.node_id, target.node_id)
+            return
+        super().mouseReleaseEvent(event)
+        moved = {}
+        for nid, p in self._press_pos.items():
+            item = self.nodes.get(nid)
+            if item is not None and item.pos() != p:
+                moved[nid] = (item.pos().x(), item.pos().y())
+        self._press_pos = {}
+        if moved:
+            self.sig_nodes_moved.emit(moved)
+
+    def _node_at(self, p: QPointF) -> NodeItem | None:
+        for it in self.items(p):
+            if isinstance(it, NodeItem):
+                return it
+        return None
+
+    # -- selection and colours -------------------------------------------
+    def selected_ids(self) -> list[str]:
+        out = []
+        for it in self.selectedItems():
+            if isinstance(it, NodeItem):
+                out.append(it.node_id)
+            elif isinstance(it, EdgeItem) and it.dep_id:
+                out.append(it.dep_id)
+        return out
+
+    def select_ids(self, ids, *, centre_on: bool = False) -> None:
+        ids = set(ids)
+        self.blockSignals(True)
+        try:
+            self.clearSelection()
+            for i in ids:
+                it = self.nodes.get(i) or self.edges.get(i) or self.regions.get(i)
+                if it is not None and it.flags() & QGraphicsItem.GraphicsItemFlag.ItemIsSelectable:
+                    it.setSelected(True)
+        finally:
+            self.blockSignals(False)
+        self.selectionChanged.emit()
+        if centre_on:
+            rect = QRectF()
+            for i in ids:
+                it = self.nodes.get(i) or self.regions.get(i)
+                if it is not None:
+                    rect = rect.united(it.sceneBoundingRect())
+            if not rect.isNull():
+                for v in self.views():
+                    v.ensureVisible(rect, 40, 40)
+
+    def set_states(self, node_states: dict[str, str], failed_domains=()) -> None:
+        """Colour nodes (failed / down / degraded) and the edges that carry the failure."""
+        for nid, item in self.nodes.items():
+            st = node_states.get(nid)
+            if st != item.state:
+                item.state = st
+                item.update()
+        for e in list(self.edges.values()):
+            s = node_states.get(e.target.node_id)
+            src = node_states.get(e.source.node_id)
+            e.set_state(src if s in ("down", "degraded", "failed") and src in ("down", "degraded") else None)
+        for did, reg in self.regions.items():
+            st = "failed" if did in failed_domains else None
+            if st != reg.state:
+                reg.state = st
+                reg.restyle()
+
+    def set_findings(self, spofs: set[str], severity: dict[str, str]) -> None:
+        for nid, item in self.nodes.items():
+            sp, sev = nid in spofs, severity.get(nid)
+            if sp != item.spof or sev != item.severity:
+                item.spof, item.severity = sp, sev
+                item.update()
+
+    def set_highlight(self, ids) -> None:
+        ids = set(ids)
+        for nid, item in self.nodes.items():
+            h = nid in ids
+            if h != item.highlight:
+                item.highlight = h
+                item.update()
+
+
+def _short(domain_id: str) -> str:
+    return domain_id if len(domain_id) <= 10 else domain_id[-8:]
+
+
+def _component_tip(c) -> str:
+    lines = [f"{c.label} ({c.id})", f"kind: {c.kind}"]
+    if c.owner:
+        lines.append(f"owner: {c.owner}")
+    lines.append(f"replicas: {c.replicas or 1}, need {c.min_healthy or 1}")
+    if c.placement:
+        lines.append("placement: " + ", ".join(c.placement))
+    if c.shared_domains:
+        lines.append("shared: " + ", ".join(c.shared_domains))
+    if c.availability is not None:
+        lines.append(f"availability: {c.availability} %")
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------ view
+class GraphView(QGraphicsView):
+    """Zoom with the wheel or Ctrl +/-; pan with the middle button or scroll bars."""
+
+    sig_zoom_changed = Signal(float)
+
+    def __init__(self, scene: GraphScene, parent=None):
+        super().__init__(scene, parent)
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState, True)
+        self._panning = None
+
+    def zoom(self) -> float:
+        return self.transform().m11()
+
+    def zoom_by(self, factor: float) -> None:
+        z = self.zoom() * factor
+        if 0.05 <= z <= 6:
+            self.scale(factor, factor)
+            self.sig_zoom_changed.emit(self.zoom())
+
+    def zoom_in(self) -> None:
+        self.zoom_by(1.25)
+
+    def zoom_out(self) -> None:
+        self.zoom_by(0.8)
+
+    def fit(self) -> None:
+        rect = self.scene().itemsBoundingRect().adjusted(-30, -30, 30, 30)
+        if rect.isEmpty():
+            return
+        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        if self.zoom() > 1.5:
+            self.resetTransform()
+            self.scale(1.5, 1.5)
+            self.centerOn(rect.center())
+        self.sig_zoom_changed.emit(self.zoom())
+
+    def reset_zoom(self) -> None:
+        self.resetTransform()
+        self.sig_zoom_changed.emit(1.0)
+
+    def wheelEvent(self, event) -> None:
+        # the wheel zooms around the mouse; Shift + wheel scrolls
+        delta = event.angleDelta().y()
+        if delta and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            self.zoom_by(1.0015 ** delta)
+            return
+        super().wheelEvent(event)
+
+    def mousePressEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.MiddleButton:
+            self._panning = event.position()
+            self.setCursor(Qt.CursorShape.ClosedHandCursor)
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:
+        if self._panning is not None:
+            d = event.position() - self._panning
+            self._panning = event.position()
+            self.horizontalScrollBar().setValue(int(self.horizontalScrollBar().value() - d.x()))
+            self.verticalScrollBar().setValue(int(self.verticalScrollBar().value() - d.y()))
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:
+        if self._panning is not None and event.button() == Qt.MouseButton.MiddleButton:
+            self._panning = None
+            self.unsetCursor()
+            return
+        super().mouseReleaseEvent(event)

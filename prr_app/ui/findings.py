@@ -1,0 +1,146 @@
+"""The findings panel: what is wrong with the review right now, like an IDE's problems panel.
+
+Rows come from validation (the review breaks a rule) and from the analysis'
+risk register (SPOFs, unattainable SLOs, common cause, cascading risks...).
+Clicking a row shows its components on the graph.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+
+from prr_app.ui import theme
+
+SEVERITY_ORDER = {"error": 0, "critical": 1, "high": 2, "medium": 3, "low": 4, "info": 5}
+
+
+def findings_from(result: dict | None) -> list[dict]:
+    """Rows for the panel from a live-analysis result."""
+    if not result:
+        return []
+    rows = []
+    for p in result.get("problems") or []:
+        rows.append({"id": f"problem:{p.path}", "severity": "error", "category": "invalid",
+                     "title": f"{p.path}: {p.message}", "components": _ids_in_path(p.path), "blocking": True})
+    if result.get("error"):
+        rows.append({"id": "analysis-error", "severity": "error", "category": "analysis",
+                     "title": f"The analysis failed: {result['error']}", "components": [], "blocking": False})
+    a = result.get("analysis")
+    if a is not None:
+        for r in a.risks:
+            if r.get("status") in ("closed", "mitigated"):
+                continue
+            rows.append({
+                "id": r["id"], "severity": r.get("severity") or "low", "category": r.get("category", ""),
+                "title": r.get("title") or r["id"], "components": list(r.get("components") or []),
+                "domains": list(r.get("domains") or []),
+                "blocking": bool(r.get("launch_blocking")), "accepted": bool(r.get("accepted")),
+                "score": r.get("score"), "mitigation": r.get("mitigation", ""),
+            })
+    rows.sort(key=lambda f: (SEVERITY_ORDER.get(f["severity"], 9), not f["blocking"], f["id"]))
+    return rows
+
+
+def _ids_in_path(path: str) -> list[str]:
+    # "$.components[cart-db].replicas" -> ["cart-db"]
+    out = []
+    if "[" in path and "]" in path:
+        out.append(path[path.index("[") + 1: path.index("]")])
+    return out
+
+
+class FindingsModel(QAbstractTableModel):
+    COLUMNS = ("Severity", "Finding", "Components")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.rows: list[dict] = []
+
+    def set_rows(self, rows: list[dict]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < 3:
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        f = self.rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return f["severity"] + (" · blocker" if f.get("blocking") else "") + (" · accepted" if f.get("accepted") else "")
+            if col == 1:
+                return f["title"]
+            if col == 2:
+                return ", ".join(f.get("components") or f.get("domains") or [])
+        if role == Qt.ItemDataRole.ForegroundRole and col == 0:
+            return QColor(theme.SEVERITY_COLOURS.get(f["severity"], theme.TEXT))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f["title"] + (f"\n\nWhat to do: {f['mitigation']}" if f.get("mitigation") else "")
+        if role == Qt.ItemDataRole.UserRole:
+            return f
+        if role == Qt.ItemDataRole.UserRole + 1:  # sort key
+            return (SEVERITY_ORDER.get(f["severity"], 9), f["title"]) if col == 0 else self.data(index)
+        return None
+
+
+class FindingsPanel(QWidget):
+    #: ids of components (and domains) to show on the graph
+    sig_show_elements = Signal(object)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.model = FindingsModel(self)
+        self.summary = QLabel("Analysing…")
+        self.summary.setStyleSheet("font-weight: bold; padding: 2px;")
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        h = self.table.horizontalHeader()
+        h.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        h.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        h.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        self.table.clicked.connect(self._clicked)
+        self.table.activated.connect(self._clicked)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(2, 2, 2, 2)
+        lay.addWidget(self.summary)
+        lay.addWidget(self.table)
+
+    def set_result(self, result: dict) -> None:
+        rows = findings_from(result)
+        self.model.set_rows(rows)
+        a = result.get("analysis")
+        parts = []
+        if a is not None:
+            v = a.verdict.get("verdict", "")
+            parts.append({"not-ready": "NOT READY", "ready-with-conditions": "READY WITH CONDITIONS",
+                          "ready": "READY"}.get(v, v))
+        n_err = sum(1 for r in rows if r["severity"] == "error")
+        if n_err:
+            parts.append(f"{n_err} problem{'s' if n_err != 1 else ''} to fix before analysis")
+        spofs = sum(1 for r in rows if r["id"].startswith("spof:"))
+        parts.append(f"{len(rows)} finding{'s' if len(rows) != 1 else ''}, {spofs} SPOF{'s' if spofs != 1 else ''}")
+        parts.append(f"{sum(1 for r in rows if r.get('blocking'))} launch-blocking")
+        self.summary.setText("  ·  ".join(parts))
+
+    def _clicked(self, index) -> None:
+        f = self.model.data(self.model.index(index.row(), 0), Qt.ItemDataRole.UserRole)
+        if f:
+            self.sig_show_elements.emit(list(f.get("components") or []) + list(f.get("domains") or []))

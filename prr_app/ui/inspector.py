@@ -1,0 +1,411 @@
+"""The inspector: every field of the selected element, validated as you type.
+
+Each field is described once (:data:`FIELDS`): its label, how to parse and
+check the text, its unit and the default shown when it is empty. A field
+that does not parse turns red with the reason under it and is not written;
+a field that parses is written as one undoable command when editing ends.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QScrollArea,
+    QVBoxLayout, QWidget,
+)
+
+from prr_app.domain.model import ComponentKind, DependencyKind, DomainKind, Observability, Recovery
+from prr_app.domain.validation import is_valid_id
+from prr_app.ui.commands import change_fields
+
+
+class Invalid(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Field:
+    attr: str
+    label: str
+    kind: str = "str"  # str text choice int float bool tri list date
+    unit: str = ""
+    default: str = ""  # placeholder for empty
+    lo: float | None = None
+    hi: float | None = None
+    choices: tuple = ()
+    optional: bool = True
+    ref: str | None = None  # list items must be ids in this collection
+    help: str = ""
+
+
+PCT = dict(kind="float", unit="%", lo=0.0, hi=100.0)
+MIN = dict(kind="float", unit="minutes", lo=0.0, hi=10_000_000.0)
+
+FIELDS: dict[str, list[Field]] = {
+    "components": [
+        Field("id", "Id", "readonly"),
+        Field("name", "Name", default="(the id)"),
+        Field("kind", "Kind", "choice", choices=tuple(ComponentKind.values())),
+        Field("owner", "Owner", default="team or person"),
+        Field("description", "Description", "text"),
+        Field("tier", "Tier", "choice", choices=("", "1", "2", "3"), help="empty: the review's tier"),
+        Field("user_facing", "User-facing", "bool"),
+        Field("replicas", "Replicas", "int", unit="instances", lo=1, hi=100000, default="1 (not stated)"),
+        Field("min_healthy", "Needs healthy", "int", unit="instances", lo=1, hi=100000, default="1",
+              help="k of n: a 3-node quorum needs 2"),
+        Field("placement", "Placement", "list", ref="domains", help="failure domains, instances round-robin"),
+        Field("shared_domains", "Shared domains", "list", ref="domains", help="every instance shares these"),
+        Field("availability", "Availability", **PCT, default="not stated"),
+        Field("slo", "SLO", **{**PCT, "hi": 99.99999}, default="none"),
+        Field("rto_minutes", "RTO", **MIN),
+        Field("rpo_minutes", "RPO", **MIN),
+        Field("recovery", "Recovery", "choice", choices=("",) + tuple(Recovery.values())),
+        Field("failover_minutes", "Failover time", **MIN),
+        Field("backup_interval_minutes", "Backup every", **MIN),
+        Field("observability", "Observability", "observability"),
+        Field("tags", "Tags", "list", help="e.g. telemetry, config, discovery"),
+        Field("notes", "Notes", "text"),
+    ],
+    "dependencies": [
+        Field("id", "Dependency", "readonly"),
+        Field("kind", "Kind", "choice", choices=tuple(DependencyKind.values()),
+              help="hard: down means down; soft: degraded; async: queued"),
+        Field("fallback", "Fallback", default="none (a fallback turns down into degraded)"),
+        Field("timeout_ms", "Timeout", "int", unit="ms", lo=1, hi=3_600_000, default="none"),
+        Field("retries", "Retries", "int", lo=0, hi=100, default="not stated"),
+        Field("backoff", "Backoff", "tri"),
+        Field("retry_budget", "Retry budget", "tri"),
+        Field("circuit_breaker", "Circuit breaker", "tri"),
+        Field("description", "Description", "text"),
+    ],
+    "groups": [
+        Field("id", "Group", "readonly"),
+        Field("name", "Name"),
+        Field("members", "Members", "list", ref="components"),
+        Field("min_up", "Needs up", "int", unit="members", lo=1, hi=1000, optional=False),
+        Field("notes", "Notes", "text"),
+    ],
+    "domains": [
+        Field("id", "Failure domain", "readonly"),
+        Field("name", "Name"),
+        Field("kind", "Kind", "choice", choices=tuple(DomainKind.values())),
+        Field("parent", "Inside", "domainchoice"),
+        Field("availability", "Availability", **PCT, default="not stated"),
+        Field("notes", "Notes", "text"),
+    ],
+    "journeys": [
+        Field("id", "Journey", "readonly"),
+        Field("name", "Name"),
+        Field("entry", "Entry components", "list", ref="components", help="all are needed"),
+        Field("slo", "SLO", **{**PCT, "hi": 99.99999}, default="none"),
+        Field("critical", "Critical", "bool"),
+        Field("description", "Description", "text"),
+    ],
+    "meta": [
+        Field("system_name", "System", optional=False),
+        Field("description", "Description", "text"),
+        Field("milestone", "Milestone"),
+        Field("tier", "Tier", "choice", choices=("1", "2", "3"), help="1 critical, 2 standard, 3 experimental"),
+        Field("reviewers", "Reviewers", "list"),
+        Field("review_date", "Review date", "date", default="YYYY-MM-DD"),
+        Field("target_launch", "Target launch", "date", default="YYYY-MM-DD"),
+    ],
+}
+
+
+def parse(field: Field, text: str, review=None):
+    """The value for ``text`` or :class:`Invalid` with a reason users understand."""
+    t = text.strip()
+    if field.kind in ("str", "text"):
+        if not t and not field.optional:
+            raise Invalid("required")
+        if field.attr == "fallback":
+            return t or None
+        return text if field.kind == "text" else t
+    if field.kind in ("int", "float"):
+        if not t:
+            if not field.optional:
+                raise Invalid("required")
+            return None
+        t = t.rstrip("%").strip()
+        try:
+            v = int(t) if field.kind == "int" else float(t.replace(",", "."))
+        except ValueError:
+            raise Invalid("a whole number" if field.kind == "int" else "a number") from None
+        if field.lo is not None and v < field.lo:
+            raise Invalid(f"at least {field.lo:g}{' ' + field.unit if field.unit else ''}")
+        if field.hi is not None and v > field.hi:
+            raise Invalid(f"at most {field.hi:g}{' ' + field.unit if field.unit else ''}")
+        return v
+    if field.kind == "date":
+        if not t:
+            return None
+        try:
+            _dt.date.fromisoformat(t)
+        except ValueError:
+            raise Invalid("a date like 2025-06-30") from None
+        if len(t) != 10:
+            raise Invalid("a date like 2025-06-30")
+        return t
+    if field.kind == "list":
+        items = [p.strip() for p in t.replace(";", ",").split(",") if p.strip()]
+        if field.ref and review is not None:
+            known = getattr(review, field.ref)
+            bad = [i for i in items if i not in known]
+            if bad:
+                what = "failure domain" if field.ref == "domains" else "component"
+                raise Invalid(f"unknown {what}: {', '.join(bad)}")
+        return items
+    raise Invalid(f"cannot edit {field.kind}")
+
+
+def show(field: Field, value) -> str:
+    if value is None:
+        return ""
+    if field.kind == "list":
+        return ", ".join(value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+class Inspector(QScrollArea):
+    """Edits one element (or the review's own fields when nothing is selected)."""
+
+    sig_status = Signal(str)
+
+    def __init__(self, session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.setWidgetResizable(True)
+        self.coll: str = "meta"
+        self.key: str = ""
+        self.editors: dict[str, QWidget] = {}
+        self.errors: dict[str, QLabel] = {}
+        self._body = QWidget()
+        self.setWidget(self._body)
+        self._outer = QVBoxLayout(self._body)
+        self._title = QLabel()
+        self._title.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        self._title.setWordWrap(True)
+        self._outer.addWidget(self._title)
+        self._formw = QWidget()
+        self._outer.addWidget(self._formw)
+        self._outer.addStretch(1)
+        session.sig_review_changed.connect(self._on_changed)
+        session.sig_review_replaced.connect(lambda: self.show_element(None))
+        self.show_element(None)
+
+    # -- which element ------------------------------------------------------
+    def show_element(self, element_id: str | None) -> None:
+        r = self.session.review
+        coll, key = "meta", ""
+        if element_id:
+            for c in ("components", "dependencies", "groups", "domains", "journeys"):
+                if element_id in getattr(r, c):
+                    coll, key = c, element_id
+                    break
+        self.coll, self.key = coll, key
+        self._build()
+
+    def element(self):
+        r = self.session.review
+        if self.coll == "meta":
+            return r.meta
+        return getattr(r, self.coll).get(self.key)
+
+    def _on_changed(self, colls) -> None:
+        if self.coll != "meta" and self.element() is None:
+            self.show_element(None)
+        elif self.coll in colls or (self.coll == "meta" and "meta" in colls):
+            self._load_values()
+
+    # -- building the form ---------------------------------------------------
+    def _build(self) -> None:
+        old = self._formw
+        self._formw = QWidget()
+        self._outer.replaceWidget(old, self._formw)
+        old.deleteLater()
+        form = QFormLayout(self._formw)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.editors.clear()
+        self.errors.clear()
+        names = {"meta": "Review", "components": "Component", "dependencies": "Dependency", "groups": "Redundancy group",
+                 "domains": "Failure domain", "journeys": "User journey"}
+        self._title.setText(f"{names[self.coll]}" + (f": {self.key}" if self.key else ""))
+        for f in FIELDS[self.coll]:
+            w = self._editor(f)
+            self.editors[f.attr] = w
+            row = QWidget()
+            lay = QVBoxLayout(row)
+            lay.setContentsMargins(0, 0, 0, 0)
+            lay.setSpacing(1)
+            line = QHBoxLayout()
+            line.addWidget(w, 1)
+            if f.unit:
+                u = QLabel(f.unit)
+                u.setStyleSheet("color: #555;")
+                line.addWidget(u)
+            lay.addLayout(line)
+            err = QLabel()
+            err.setStyleSheet("color: #b3121f;")
+            err.setVisible(False)
+            lay.addWidget(err)
+            self.errors[f.attr] = err
+            if f.help:
+                w.setToolTip(f.help)
+            form.addRow(f.label, row)
+        self._load_values()
+
+    def _editor(self, f: Field) -> QWidget:
+        if f.kind == "readonly":
+            w = QLineEdit()
+            w.setReadOnly(True)
+            return w
+        if f.kind in ("choice", "domainchoice"):
+            w = QComboBox()
+            choices = f.choices if f.kind == "choice" else ("",) + tuple(self.session.review.domains)
+            for c in choices:
+                w.addItem(c.replace("_", " ") if c else "(none)", c)
+            w.activated.connect(lambda _i, f=f, w=w: self._commit(f, w.currentData()))
+            return w
+        if f.kind == "bool":
+            w = QCheckBox()
+            w.clicked.connect(lambda checked, f=f: self._commit(f, bool(checked)))
+            return w
+        if f.kind == "tri":
+            w = QComboBox()
+            for label, v in (("not stated", None), ("yes", True), ("no", False)):
+                w.addItem(label, v)
+            w.activated.connect(lambda _i, f=f, w=w: self._commit(f, w.currentData()))
+            return w
+        if f.kind == "observability":
+            w = QWidget()
+            lay = QHBoxLayout(w)
+            lay.setContentsMargins(0, 0, 0, 0)
+            w.boxes = {}
+            for sig in ("metrics", "logs", "traces", "alerts", "dashboard", "runbook"):
+                b = QCheckBox(sig)
+                b.setTristate(True)
+                b.setToolTip("checked: present, empty: missing, partial: not stated")
+                b.clicked.connect(lambda _c, f=f: self._commit_observability(f))
+                w.boxes[sig] = b
+                lay.addWidget(b)
+            return w
+        if f.kind == "text":
+            w = QPlainTextEdit()
+            w.setFixedHeight(64)
+            w.setTabChangesFocus(True)
+            w.focusOutEvent = lambda ev, f=f, w=w: (QPlainTextEdit.focusOutEvent(w, ev), self._text_done(f, w.toPlainText()))
+            return w
+        w = QLineEdit()
+        if f.default:
+            w.setPlaceholderText(f.default)
+        w.textEdited.connect(lambda text, f=f: self._check(f, text))
+        w.editingFinished.connect(lambda f=f, w=w: self._text_done(f, w.text()))
+        return w
+
+    def _load_values(self) -> None:
+        obj = self.element()
+        if obj is None:
+            return
+        for f in FIELDS[self.coll]:
+            w = self.editors[f.attr]
+            v = getattr(obj, f.attr)
+            w.blockSignals(True)
+            try:
+                if isinstance(w, QComboBox):
+                    if f.kind == "tri":
+                        w.setCurrentIndex({None: 0, True: 1, False: 2}[v])
+                    else:
+                        i = w.findData("" if v is None else str(v))
+                        w.setCurrentIndex(max(i, 0))
+                elif isinstance(w, QCheckBox):
+                    w.setChecked(bool(v))
+                elif isinstance(w, QPlainTextEdit):
+                    if w.toPlainText() != (v or ""):
+                        w.setPlainText(v or "")
+                elif isinstance(w, QLineEdit):
+                    if f.kind == "readonly":
+                        w.setText(self.key)
+                    else:
+                        w.setText(show(f, v))
+                        self._mark(f, None)
+                elif f.kind == "observability":
+                    for sig, b in w.boxes.items():
+                        sv = getattr(v, sig)
+                        b.setCheckState(Qt.CheckState.PartiallyChecked if sv is None else
+                                        Qt.CheckState.Checked if sv else Qt.CheckState.Unchecked)
+            finally:
+                w.blockSignals(False)
+
+    # -- validation and commits ------------------------------------------------
+    def _mark(self, f: Field, message: str | None) -> None:
+        w = self.editors.get(f.attr)
+        err = self.errors.get(f.attr)
+        if w is None or err is None:
+            return
+        w.setStyleSheet("border: 2px solid #b3121f;" if message else "")
+        err.setText(message or "")
+        err.setVisible(bool(message))
+
+    def _check(self, f: Field, text: str) -> bool:
+        try:
+            parse(f, text, self.session.review)
+        except Invalid as e:
+            self._mark(f, str(e))
+            return False
+        self._mark(f, None)
+        return True
+
+    def _text_done(self, f: Field, text: str) -> None:
+        if self.element() is None:
+            return
+        try:
+            v = parse(f, text, self.session.review)
+        except Invalid as e:
+            self._mark(f, str(e))
+            self.sig_status.emit(f"{f.label}: {e}; not saved")
+            return
+        self._mark(f, None)
+        self._commit(f, v)
+
+    def _commit(self, f: Field, value) -> None:
+        obj = self.element()
+        if obj is None:
+            return
+        if f.kind == "choice" and f.attr == "tier":
+            value = int(value) if value else (None if self.coll != "meta" else 2)
+        if f.kind in ("choice", "domainchoice") and value == "" and f.attr in ("recovery", "parent"):
+            value = None
+        if getattr(obj, f.attr) == value:
+            return
+        name = self.key or "review"
+        self.session.push(f"Set {f.label.lower()} of {name}", [change_fields(self.session.review, self.coll, self.key, **{f.attr: value})])
+
+    def _commit_observability(self, f: Field) -> None:
+        w = self.editors[f.attr]
+        vals = {}
+        for sig, b in w.boxes.items():
+            st = b.checkState()
+            vals[sig] = None if st == Qt.CheckState.PartiallyChecked else st == Qt.CheckState.Checked
+        self._commit(f, Observability(**vals))
+
+    def focus_first(self) -> None:
+        for f in FIELDS[self.coll]:
+            if f.kind != "readonly":
+                self.editors[f.attr].setFocus()
+                return
+
+
+def id_problem(text: str, review) -> str | None:
+    """Why ``text`` cannot be a new element id (None when it can)."""
+    if not text:
+        return "required"
+    if not is_valid_id(text):
+        return "letters, digits and _ . : / + - only; no spaces, no '->'"
+    if review.element(text) is not None:
+        return f"{text!r} is already used"
+    return None

@@ -1,0 +1,58 @@
+"""Node positions and failure-domain regions for the canvas.
+
+The canvas draws :func:`prr_app.layout.compute_layout` (shared with the PDF
+figure, so both show the same picture) at :data:`SCALE`. Positions the user
+dragged are kept in ``review.layout`` in the layout's own units, so the PDF
+follows the hand-made arrangement too.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from prr_app.domain.model import Review
+
+log = logging.getLogger(__name__)
+
+#: scene units per layout unit
+SCALE = 1.5
+NODE_W, NODE_H = 120.0 * SCALE, 34.0 * SCALE
+
+
+@dataclass(frozen=True)
+class RegionBox:
+    id: str
+    label: str
+    kind: str
+    x: float
+    y: float
+    w: float
+    h: float
+    depth: int
+
+
+def scene_layout(review: Review) -> tuple[dict[str, tuple[float, float]], list[RegionBox]]:
+    """Top-left scene positions of components, and the domain regions, outermost first."""
+    try:
+        from prr_app.layout import compute_layout
+
+        lay = compute_layout(review, use_saved=True)
+    except Exception:  # a layout bug must not stop the editor: fall back to a plain grid
+        log.exception("compute_layout failed; using a grid")
+        return grid_positions(review), []
+    pos = {k: (n.x * SCALE, n.y * SCALE) for k, n in lay.nodes.items()}
+    regions = [RegionBox(r.id, r.label, r.kind, r.x * SCALE, r.y * SCALE, r.w * SCALE, r.h * SCALE, r.depth)
+               for r in lay.regions]
+    return pos, regions
+
+
+def grid_positions(review: Review) -> dict[str, tuple[float, float]]:
+    pos = {}
+    for i, cid in enumerate(sorted(review.components)):
+        saved = review.layout.get(cid)
+        pos[cid] = (saved.x * SCALE, saved.y * SCALE) if saved else ((i % 10) * (NODE_W + 40), (i // 10) * (NODE_H + 60))
+    return pos
+
+
+def to_layout_units(x: float, y: float) -> tuple[float, float]:
+    return x / SCALE, y / SCALE

@@ -1,0 +1,109 @@
+"""Live analysis: re-run the analysis shortly after each edit, off the GUI thread.
+
+Edits restart a short debounce timer; when it fires, a copy of the review
+goes to a worker that runs validation and :func:`prr_app.analysis.analyze`.
+Results of a review that has changed since are dropped (a newer run is on
+its way). Only one run is in flight at a time.
+"""
+from __future__ import annotations
+
+import copy
+import logging
+import time
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from prr_app.ui.tasks import Task
+
+log = logging.getLogger(__name__)
+
+DEBOUNCE_MS = 60
+
+
+def run_analysis(state, review):
+    """Worker function: validation problems and the analysis of ``review``."""
+    from prr_app.analysis import analyze
+    from prr_app.domain.validation import validate
+
+    t0 = time.perf_counter()
+    problems = validate(review)
+    state.check()
+    analysis = None
+    error = None
+    if not problems:
+        try:
+            analysis = analyze(review)
+        except Exception as e:  # analysis of an odd review: show it, keep the app running
+            log.exception("analysis failed")
+            error = str(e)
+    return {"problems": problems, "analysis": analysis, "error": error, "seconds": time.perf_counter() - t0,
+            "review": review}
+
+
+class LiveAnalysis(QObject):
+    sig_started = Signal()
+    sig_result = Signal(object)  # dict from run_analysis
+    sig_failed = Signal(str)
+
+    def __init__(self, session, parent=None, *, debounce_ms: int = DEBOUNCE_MS):
+        super().__init__(parent)
+        self.session = session
+        self.result: dict | None = None
+        self._generation = 0
+        self._task: Task | None = None
+        self._pending = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(debounce_ms)
+        self._timer.timeout.connect(self._start)
+        session.sig_review_changed.connect(self._on_changed)
+        session.sig_review_replaced.connect(self.request_now)
+
+    @property
+    def busy(self) -> bool:
+        return self._timer.isActive() or (self._task is not None and self._task.running) or self._pending
+
+    def _on_changed(self, colls) -> None:
+        if colls <= {"layout"}:
+            return  # moving boxes changes no finding
+        self._generation += 1
+        self._timer.start()
+
+    def request_now(self) -> None:
+        self._generation += 1
+        self._timer.start(0)
+
+    def _start(self) -> None:
+        if self._task is not None and self._task.running:
+            self._pending = True  # run again when this one ends
+            return
+        self._pending = False
+        gen = self._generation
+        task = Task("analysis", run_analysis, copy.deepcopy(self.session.review))
+        task.signals.sig_done.connect(lambda res, g=gen: self._done(res, g))
+        task.signals.sig_failed.connect(lambda e, tb: self._failed(e))
+        task.signals.sig_done.connect(self._maybe_again)
+        task.signals.sig_failed.connect(self._maybe_again)
+        self._task = task
+        self.sig_started.emit()
+        task.start()
+
+    def _maybe_again(self, *args) -> None:
+        if self._pending:
+            self._pending = False
+            self._timer.start(0)
+
+    def _done(self, res, gen) -> None:
+        if gen != self._generation:
+            self._pending = True
+            return
+        self.result = res
+        self.sig_result.emit(res)
+
+    def _failed(self, e) -> None:
+        self.sig_failed.emit(str(e))
+
+    def cancel(self) -> None:
+        self._timer.stop()
+        if self._task is not None:
+            self._task.cancel()

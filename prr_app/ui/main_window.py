@@ -1,0 +1,914 @@
+"""The main window: graph in the centre, inspector, findings, and the other views."""
+from __future__ import annotations
+
+import copy
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication, QDialog, QDialogButtonBox, QDockWidget, QFileDialog, QFormLayout, QInputDialog, QLabel,
+    QLineEdit, QMainWindow, QMessageBox, QProgressBar, QPushButton, QComboBox, QTabWidget, QToolBar,
+    QVBoxLayout, QWidget, QCompleter,
+)
+
+from prr_app.domain.model import Component, Dependency, FailureDomain, Journey, Position, RedundancyGroup
+from prr_app.domain.validation import make_id
+from prr_app.errors import PrrError
+from prr_app.ui import theme
+from prr_app.ui.canvas import GraphScene, GraphView
+from prr_app.ui.commands import Change, change_add, change_fields, change_move, changes_delete, unique_id
+from prr_app.ui.findings import FindingsPanel
+from prr_app.ui.inspector import Inspector, id_problem
+from prr_app.ui.live import LiveAnalysis
+from prr_app.ui.session import ReviewSession, discard_recovery, recovery_files
+from prr_app.ui.tasks import Task
+
+log = logging.getLogger(__name__)
+
+MAX_RECENT = 8
+FILE_FILTER = "Reviews (*.prr *.json);;PRR review (*.prr);;Review JSON (*.json);;All files (*)"
+
+
+def settings() -> QSettings:
+    import os
+
+    base = os.environ.get("PRR_SETTINGS_DIR")
+    if base:
+        return QSettings(str(Path(base) / "prr-workbench.ini"), QSettings.Format.IniFormat)
+    return QSettings("PRR Workbench", "prr-app")
+
+
+class Ask:
+    """Questions to the user; tests replace these classmethods."""
+
+    @classmethod
+    def open_path(cls, parent, title: str, filt: str = FILE_FILTER) -> str | None:
+        path, _ = QFileDialog.getOpenFileName(parent, title, "", filt)
+        return path or None
+
+    @classmethod
+    def open_paths(cls, parent, title: str, filt: str = "All files (*)") -> list[str]:
+        paths, _ = QFileDialog.getOpenFileNames(parent, title, "", filt)
+        return paths
+
+    @classmethod
+    def save_path(cls, parent, title: str, suggested: str, filt: str) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filt)
+        return path or None
+
+    @classmethod
+    def recover(cls, parent, files) -> bool:
+        names = "\n".join(f"• {info.get('source') or 'Untitled review'} ({p.name})" for p, info in files)
+        box = QMessageBox(QMessageBox.Icon.Question, "Recover unsaved reviews?",
+                          "PRR Workbench did not close normally. These reviews had edits that were never "
+                          f"saved to a file of their own:\n\n{names}\n\nRecover them?",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard, parent)
+        return box.exec() == QMessageBox.StandardButton.Yes
+
+    @classmethod
+    def keep_unsaved(cls, parent, title: str) -> str:
+        """'save', 'discard' or 'cancel' for a review that has no file of its own."""
+        r = QMessageBox.question(
+            parent, "Save the review?",
+            f"{title} has not been saved to a file of its own yet. Save it before closing?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel)
+        return {QMessageBox.StandardButton.Save: "save", QMessageBox.StandardButton.Discard: "discard"}.get(r, "cancel")
+
+
+def show_error(parent, title: str, error, what_to_do: str = "") -> None:
+    text = str(error)
+    if what_to_do:
+        text += "\n\n" + what_to_do
+    QMessageBox.critical(parent, title, text)
+
+
+class MainWindow(QMainWindow):
+    sig_review_opened = Signal(str)
+
+    def __init__(self, *, restore_state: bool = True):
+        super().__init__()
+        self.setObjectName("MainWindow")
+        self.session = ReviewSession(self)
+        self.live = LiveAnalysis(self.session, self)
+        self.fail_mode = False
+        self.failed: list[str] = []  # elements failed in fail-this mode
+        self.result: dict | None = None
+        self._tasks: list[Task] = []
+        self._clipboard: dict | None = None
+
+        # centre: views as tabs; the graph first
+        self.scene = GraphScene(self.session, self)
+        self.view = GraphView(self.scene)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.view, "Graph")
+        self.setCentralWidget(self.tabs)
+
+        self.inspector = Inspector(self.session)
+        self.findings = FindingsPanel()
+        self.inspector.setMinimumWidth(420)
+        self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.findings_dock = self._dock("Findings", self.findings, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self._add_views()
+
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(220)
+        self.progress.setVisible(False)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setVisible(False)
+        self.cancel_button.clicked.connect(self._cancel_task)
+        self.save_label = QLabel("")
+        self.whatif_label = QLabel("")
+        sb = self.statusBar()
+        sb.addWidget(self.whatif_label, 1)
+        sb.addPermanentWidget(self.progress)
+        sb.addPermanentWidget(self.cancel_button)
+        sb.addPermanentWidget(self.save_label)
+
+        self._make_actions()
+        self._make_menus()
+
+        s = self.session
+        s.sig_review_replaced.connect(self._on_replaced)
+        s.sig_review_changed.connect(self._on_changed)
+        s.sig_dirty_changed.connect(lambda _d: self._update_title())
+        s.sig_saved.connect(lambda p: self.save_label.setText("All changes saved"))
+        s.sig_save_failed.connect(self._on_save_failed)
+        s.undo_stack.cleanChanged.connect(lambda _c: self._update_title())
+        self.live.sig_result.connect(self._on_result)
+        self.live.sig_started.connect(lambda: self.findings.summary.setText(self.findings.summary.text().split(" (")[0] + " (updating…)"))
+        self.scene.selectionChanged.connect(self._on_selection)
+        self.scene.sig_nodes_moved.connect(self._on_nodes_moved)
+        self.scene.sig_link_requested.connect(self._on_link_requested)
+        self.findings.sig_show_elements.connect(self.show_elements)
+        self.inspector.sig_status.connect(lambda m: self.statusBar().showMessage(m, 5000))
+
+        self.resize(1500, 950)
+        if restore_state:
+            st = settings()
+            geo = st.value("window/geometry")
+            if isinstance(geo, QByteArray):
+                self.restoreGeometry(geo)
+            state = st.value("window/state")
+            if isinstance(state, QByteArray):
+                self.restoreState(state)
+        self.session.new()
+
+    # ------------------------------------------------------------ building
+    def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
+        d = QDockWidget(title, self)
+        d.setObjectName(title.replace(" ", "") + "Dock")
+        d.setWidget(widget)
+        self.addDockWidget(area, d)
+        return d
+
+    def _add_views(self) -> None:
+        from prr_app.ui import views
+
+        self.views = views.make_views(self)
+        for name, w in self.views.items():
+            self.tabs.addTab(w, name)
+
+    def _act(self, text: str, slot, shortcut=None, tip: str = "", checkable: bool = False) -> QAction:
+        a = QAction(text, self)
+        if shortcut is not None:
+            a.setShortcuts(shortcut if isinstance(shortcut, list) else [QKeySequence(shortcut)])
+        a.setStatusTip(tip or text.replace("&", "").replace("…", ""))
+        a.setToolTip(tip or text.replace("&", "").replace("…", ""))
+        a.setCheckable(checkable)
+        a.triggered.connect(slot)
+        self.addAction(a)
+        return a
+
+    def _make_actions(self) -> None:
+        K = QKeySequence.StandardKey
+        self.a_new = self._act("&New", self.new_review, K.New)
+        self.a_open = self._act("&Open…", self.open_dialog, K.Open)
+        self.a_save = self._act("&Save", self.save, K.Save, "Write every edit to disk now")
+        self.a_save_as = self._act("Save &As…", self.save_as, K.SaveAs)
+        self.a_save_copy = self._act("Save a &Copy…", self.save_copy, "Ctrl+Alt+S")
+        self.a_import = self._act("&Import…", self.import_dialog, "Ctrl+I")
+        self.a_quit = self._act("&Quit", self.close, K.Quit)
+        self.a_undo = self.session.undo_stack.createUndoAction(self, "&Undo")
+        self.a_undo.setShortcuts(K.Undo)
+        self.a_redo = self.session.undo_stack.createRedoAction(self, "&Redo")
+        self.a_redo.setShortcuts([QKeySequence(K.Redo), QKeySequence("Ctrl+Y")] if QKeySequence(K.Redo) != QKeySequence("Ctrl+Y") else K.Redo)
+        self.a_copy = self._act("&Copy", self.copy_selection, K.Copy)
+        self.a_paste = self._act("&Paste", self.paste, K.Paste)
+        self.a_delete = self._act("&Delete", self.delete_selection, [QKeySequence(QKeySequence.StandardKey.Delete), QKeySequence("Backspace")])
+        self.a_select_all = self._act("Select &All", self.select_all, K.SelectAll)
+        self.a_find = self._act("&Find Component…", self.find_dialog, K.Find)
+        self.a_add_comp = self._act("Add &Component…", self.add_component, "Ctrl+Shift+C" , "Add a component (Ctrl+Shift+C)")
+        self.a_add_dep = self._act("Add &Dependency…", self.add_dependency, "Ctrl+Shift+D", "Add a dependency; or Shift-drag from one box to another")
+        self.a_add_group = self._act("Add Redundancy &Group…", self.add_group, "Ctrl+Shift+G")
+        self.a_add_domain = self._act("Add Failure Do&main…", self.add_domain, "Ctrl+Shift+M")
+        self.a_add_journey = self._act("Add &Journey…", self.add_journey, "Ctrl+Shift+J")
+        self.a_auto_layout = self._act("Automatic &Layout", self.auto_layout, "Ctrl+L", "Forget hand-made positions; lay out by tiers")
+        self.a_zoom_in = self._act("Zoom &In", self.view.zoom_in, [QKeySequence(K.ZoomIn), QKeySequence("Ctrl+=")])
+        self.a_zoom_out = self._act("Zoom &Out", self.view.zoom_out, K.ZoomOut)
+        self.a_fit = self._act("&Fit to Window", self.view.fit, "Ctrl+0")
+        self.a_fail = self._act("Fail &This (what-if)", self.toggle_fail_mode, "Ctrl+T",
+                                "What-if: click elements to fail them; the review is not changed", checkable=True)
+        self.a_clear_fail = self._act("Clear Failures", self.clear_failures, "Escape")
+        self.a_reanalyse = self._act("Re-run &Analysis", self.live.request_now, "F5")
+
+    def _make_menus(self) -> None:
+        mb = self.menuBar()
+        m = mb.addMenu("&File")
+        for a in (self.a_new, self.a_open):
+            m.addAction(a)
+        self.recent_menu = m.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        m.addSeparator()
+        for a in (self.a_save, self.a_save_as, self.a_save_copy):
+            m.addAction(a)
+        m.addSeparator()
+        m.addAction(self.a_import)
+        self.export_menu = m.addMenu("&Export")
+        self.export_menu.aboutToShow.connect(self._fill_export)
+        m.addSeparator()
+        m.addAction(self.a_quit)
+        m = mb.addMenu("&Edit")
+        for a in (self.a_undo, self.a_redo, None, self.a_copy, self.a_paste, self.a_delete, self.a_select_all, None, self.a_find):
+            m.addSeparator() if a is None else m.addAction(a)
+        m = mb.addMenu("&Insert")
+        for a in (self.a_add_comp, self.a_add_dep, self.a_add_group, self.a_add_domain, self.a_add_journey):
+            m.addAction(a)
+        m = mb.addMenu("&View")
+        for a in (self.a_zoom_in, self.a_zoom_out, self.a_fit, None, self.a_auto_layout):
+            m.addSeparator() if a is None else m.addAction(a)
+        m.addSeparator()
+        for d in self.findChildren(QDockWidget):
+            m.addAction(d.toggleViewAction())
+        m = mb.addMenu("&Analysis")
+        for a in (self.a_fail, self.a_clear_fail, self.a_reanalyse):
+            m.addAction(a)
+        tb = QToolBar("Main")
+        tb.setObjectName("MainToolbar")
+        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for a in (self.a_new, self.a_open, self.a_save, None, self.a_undo, self.a_redo, None, self.a_add_comp,
+                  self.a_add_dep, self.a_delete, None, self.a_zoom_in, self.a_zoom_out, self.a_fit, None, self.a_fail):
+            tb.addSeparator() if a is None else tb.addAction(a)
+        self.find_box = QLineEdit()
+        self.find_box.setPlaceholderText("Find component…")
+        self.find_box.setMaximumWidth(240)
+        self.find_box.returnPressed.connect(lambda: self.find(self.find_box.text()))
+        tb.addSeparator()
+        tb.addWidget(self.find_box)
+        self.addToolBar(tb)
+
+    # ------------------------------------------------------------ state
+    def _update_title(self) -> None:
+        self.setWindowTitle(f"{self.session.title}[*] — PRR Workbench")
+        self.setWindowModified(self.session.modified)
+        if self.session.dirty:
+            self.save_label.setText("Saving…")
+
+    def _on_replaced(self) -> None:
+        self.failed = []
+        self.scene.rebuild()
+        self._update_title()
+        QTimer.singleShot(0, self.view.fit)
+
+    def _on_changed(self, colls) -> None:
+        self.scene.sync()
+        self._update_title()
+        if self.failed:
+            self.failed = [f for f in self.failed if f in self.session.review.components or f in self.session.review.domains]
+        self._refresh_whatif()
+
+    def _on_result(self, res: dict) -> None:
+        self.result = res
+        self.findings.set_result(res)
+        a = res.get("analysis")
+        spofs, sev = set(), {}
+        rank = {"critical": 4, "high": 3, "medium": 2, "low": 1}
+        if a is not None:
+            for s in a.spofs:
+                if s.get("element_type") in ("component", "instance"):
+                    spofs.add(s["element"].split("#")[0])
+            for r in a.risks:
+                if r.get("status") in ("closed", "mitigated") or r.get("accepted"):
+                    continue
+                for c in r.get("components") or []:
+                    if rank.get(r.get("severity"), 0) > rank.get(sev.get(c), 0):
+                        sev[c] = r["severity"]
+        self.scene.set_findings(spofs, sev)
+        for v in self.views.values():
+            if hasattr(v, "set_result"):
+                v.set_result(res)
+
+    def _on_save_failed(self, message: str) -> None:
+        self.save_label.setText("NOT SAVED")
+        show_error(self, "Could not save", message,
+                   "Your edits are kept in the window. Free some disk space or use File > Save As to save elsewhere.")
+
+    # ------------------------------------------------------------ selection and what-if
+    def selected_ids(self) -> list[str]:
+        return self.scene.selected_ids()
+
+    def _on_selection(self) -> None:
+        ids = self.selected_ids()
+        self.inspector.show_element(ids[0] if len(ids) == 1 else None)
+        if not self.fail_mode:
+            self._refresh_whatif()
+
+    def show_elements(self, ids) -> None:
+        """Select and reveal components (and show their blast radius)."""
+        self.tabs.setCurrentWidget(self.view)
+        nodes = [i for i in ids if i in self.scene.nodes]
+        self.scene.select_ids(nodes, centre_on=True)
+        self.scene.set_highlight(nodes)
+        doms = [i for i in ids if i in self.session.review.domains]
+        if not nodes and doms:
+            self.show_blast([doms[0]])
+
+    def toggle_fail_mode(self, on: bool) -> None:
+        self.fail_mode = bool(on)
+        self.a_fail.setChecked(self.fail_mode)
+        if self.fail_mode:
+            self.failed = []
+            self.scene.selectionChanged.disconnect(self._on_selection)
+            self.scene.selectionChanged.connect(self._on_fail_click)
+        else:
+            self.scene.selectionChanged.disconnect(self._on_fail_click)
+            self.scene.selectionChanged.connect(self._on_selection)
+            self.failed = []
+        self._refresh_whatif()
+
+    def _on_fail_click(self) -> None:
+        ids = [i for i in self.selected_ids() if i in self.session.review.components]
+        for i in ids:
+            if i in self.failed:
+                self.failed.remove(i)
+            else:
+                self.failed.append(i)
+        self.scene.blockSignals(True)
+        self.scene.clearSelection()
+        self.scene.blockSignals(False)
+        self._refresh_whatif()
+
+    def fail(self, element_id: str) -> None:
+        """Fail (or un-fail) one component or domain in fail-this mode."""
+        if not self.fail_mode:
+            self.toggle_fail_mode(True)
+        if element_id in self.failed:
+            self.failed.remove(element_id)
+        else:
+            self.failed.append(element_id)
+        self._refresh_whatif()
+
+    def clear_failures(self) -> None:
+        self.failed = []
+        self.scene.set_highlight([])
+        self._refresh_whatif()
+
+    def show_blast(self, ids) -> None:
+        self._blast_override = list(ids)
+        self._refresh_whatif()
+        self._blast_override = None
+
+    _blast_override = None
+
+    def _refresh_whatif(self) -> None:
+        r = self.session.review
+        if self.fail_mode:
+            failing = list(self.failed)
+        elif self._blast_override is not None:
+            failing = self._blast_override
+        else:
+            sel = [i for i in self.selected_ids() if i in r.components]
+            failing = sel[:1]
+        failing = [f for f in failing if f in r.components or f in r.domains]
+        if not failing:
+            self.scene.set_states({})
+            self.whatif_label.setText("Fail-this mode: click components (or domains in the Overview) to fail them" if self.fail_mode else "")
+            self.last_outcome = None
+            return
+        from prr_app.analysis import simulate
+
+        try:
+            out = simulate(r, components=[f for f in failing if f in r.components],
+                           domains=[f for f in failing if f in r.domains])
+        except PrrError as e:
+            self.whatif_label.setText(f"What-if unavailable: {e}")
+            return
+        self.last_outcome = out
+        states = {c: "down" for c in out.down}
+        states.update({c: "degraded" for c in out.degraded})
+        for f in failing:
+            if f in r.components:
+                states[f] = "failed"
+        self.scene.set_states(states, failed_domains=[f for f in failing if f in r.domains])
+        down = sorted(out.down - set(failing))
+        parts = [("Failing " if self.fail_mode else "Blast radius of ") + ", ".join(failing) + ":",
+                 f"{len(down)} down", f"{len(out.degraded)} degraded"]
+        if out.journeys_down:
+            parts.append("journeys DOWN: " + ", ".join(sorted(out.journeys_down)))
+        if out.journeys_degraded:
+            parts.append("journeys degraded: " + ", ".join(sorted(out.journeys_degraded)))
+        uf = [c for c in down if r.components[c].user_facing]
+        if uf:
+            chain = out.chain(uf[0])
+            parts.append("chain: " + " → ".join(chain))
+        self.whatif_label.setText("  ·  ".join(parts))
+
+    # ------------------------------------------------------------ editing
+    def push(self, text: str, changes) -> None:
+        self.session.push(text, changes)
+
+    def _on_nodes_moved(self, moved: dict) -> None:
+        from prr_app.ui.layout_bridge import to_layout_units
+
+        n = len(moved)
+        moved = {k: to_layout_units(*xy) for k, xy in moved.items() if k in self.session.review.components}
+        if moved:
+            self.push(f"Move {next(iter(moved)) if n == 1 else f'{n} boxes'}", change_move(self.session.review, moved))
+
+    def _on_link_requested(self, source: str, target: str) -> None:
+        self.create_dependency(source, target)
+
+    def create_dependency(self, source: str, target: str, kind: str = "hard") -> bool:
+        r = self.session.review
+        if source not in r.components:
+            self.statusBar().showMessage(f"A dependency starts at a component; {source} is not one", 6000)
+            return False
+        dep = Dependency(source, target, kind)
+        if dep.id in r.dependencies:
+            self.statusBar().showMessage(f"{source} already depends on {target}", 5000)
+            return False
+        self.push(f"Add dependency {dep.id}", [change_add(r, "dependencies", dep.id, dep)])
+        return True
+
+    def _position_for_new(self) -> Position:
+        from prr_app.ui.layout_bridge import NODE_H, NODE_W, to_layout_units
+
+        c = self.view.mapToScene(self.view.viewport().rect().center())
+        n = len(self.session.review.components) % 5
+        x, y = to_layout_units(c.x() - NODE_W / 2 + 30 * n, c.y() - NODE_H / 2 + 30 * n)
+        return Position(round(x, 1), round(y, 1))
+
+    def create_component(self, cid: str, name: str = "", kind: str = "service", **fields) -> str:
+        r = self.session.review
+        comp = Component(id=cid, name=name, kind=kind, **fields)
+        self.push(f"Add component {cid}", [change_add(r, "components", cid, comp),
+                                           change_add(r, "layout", cid, self._position_for_new())])
+        self.scene.select_ids([cid])
+        return cid
+
+    def create_domain(self, did: str, name: str = "", kind: str = "zone", parent: str | None = None) -> str:
+        r = self.session.review
+        self.push(f"Add failure domain {did}", [change_add(r, "domains", did, FailureDomain(id=did, name=name, kind=kind, parent=parent))])
+        return did
+
+    def add_component(self) -> None:
+        from prr_app.domain.model import ComponentKind
+
+        d = NewElementDialog(self, "Add component", self.session.review, kinds=ComponentKind.values())
+        if d.ask():
+            self.create_component(d.element_id, d.name, d.kind)
+            self.inspector.focus_first()
+
+    def add_dependency(self) -> None:
+        r = self.session.review
+        sel = [i for i in self.selected_ids() if i in r.components or i in r.groups]
+        d = DependencyDialog(self, r, sel[0] if sel else "", sel[1] if len(sel) > 1 else "")
+        if d.ask():
+            self.create_dependency(d.source, d.target, d.kind)
+
+    def add_group(self) -> None:
+        r = self.session.review
+        members = [i for i in self.selected_ids() if i in r.components]
+        d = NewElementDialog(self, "Add redundancy group (members: the selected components)", r)
+        if d.ask():
+            pos = self._position_for_new()
+            self.push(f"Add group {d.element_id}", [
+                change_add(r, "groups", d.element_id, RedundancyGroup(id=d.element_id, name=d.name, members=members)),
+                change_add(r, "layout", d.element_id, pos)])
+
+    def add_domain(self) -> None:
+        from prr_app.domain.model import DomainKind
+
+        d = NewElementDialog(self, "Add failure domain", self.session.review, kinds=DomainKind.values(), default_kind="zone")
+        if d.ask():
+            self.create_domain(d.element_id, d.name, d.kind)
+            self.statusBar().showMessage("Place components in it with the inspector's Placement field", 8000)
+
+    def add_journey(self) -> None:
+        r = self.session.review
+        entry = [i for i in self.selected_ids() if i in r.components]
+        d = NewElementDialog(self, "Add user journey (entry: the selected components)", r)
+        if d.ask():
+            self.push(f"Add journey {d.element_id}", [change_add(r, "journeys", d.element_id,
+                                                                Journey(id=d.element_id, name=d.name, entry=entry))])
+
+    def delete_selection(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        what = ids[0] if len(ids) == 1 else f"{len(ids)} elements"
+        self.push(f"Delete {what}", changes_delete(self.session.review, ids))
+
+    def delete_elements(self, ids) -> None:
+        ids = list(ids)
+        self.push(f"Delete {ids[0] if len(ids) == 1 else f'{len(ids)} elements'}", changes_delete(self.session.review, ids))
+
+    def select_all(self) -> None:
+        self.scene.select_ids(list(self.scene.nodes))
+
+    def copy_selection(self) -> None:
+        r = self.session.review
+        ids = [i for i in self.selected_ids() if i in r.components]
+        if not ids:
+            return
+        comps = {i: copy.deepcopy(r.components[i]) for i in ids}
+        deps = [copy.deepcopy(d) for d in r.dependencies.values() if d.source in comps and d.target in comps]
+        from prr_app.ui.layout_bridge import to_layout_units
+
+        pos = {i: Position(*to_layout_units(self.scene.nodes[i].x(), self.scene.nodes[i].y())) for i in ids}
+        self._clipboard = {"components": comps, "dependencies": deps, "positions": pos}
+        QApplication.clipboard().setText("\n".join(ids))
+        self.statusBar().showMessage(f"Copied {len(ids)} component{'s' if len(ids) > 1 else ''}", 3000)
+
+    def paste(self) -> None:
+        if not self._clipboard:
+            return
+        r = self.session.review
+        mapping, changes = {}, []
+        taken = set()
+        for cid, comp in self._clipboard["components"].items():
+            new = unique_id(r, f"{cid}-copy")
+            while new in taken:
+                new = unique_id(r, f"{new}-copy")
+            taken.add(new)
+            mapping[cid] = new
+            c = copy.deepcopy(comp)
+            c.id = new
+            changes.append(Change("components", new, None, c))
+            p = self._clipboard["positions"][cid]
+            changes.append(Change("layout", new, None, Position(p.x + 30, p.y + 30)))
+        for d in self._clipboard["dependencies"]:
+            nd = copy.deepcopy(d)
+            nd.source, nd.target = mapping[d.source], mapping[d.target]
+            changes.append(Change("dependencies", nd.id, None, nd))
+        self.push(f"Paste {len(mapping)} component{'s' if len(mapping) > 1 else ''}", changes)
+        self.scene.select_ids(mapping.values())
+
+    def auto_layout(self) -> None:
+        r = self.session.review
+        self.push("Automatic layout", [Change("layout", k, copy.deepcopy(v), None) for k, v in r.layout.items()])
+        QTimer.singleShot(0, self.view.fit)
+
+    def find_dialog(self) -> None:
+        self.find_box.setFocus()
+        self.find_box.selectAll()
+
+    def find(self, text: str) -> list[str]:
+        """Select the components whose id or name contains ``text``."""
+        t = text.strip().lower()
+        if not t:
+            return []
+        r = self.session.review
+        hits = [cid for cid, c in r.components.items() if t in cid.lower() or t in (c.name or "").lower()]
+        exact = [cid for cid in hits if cid.lower() == t or (r.components[cid].name or "").lower() == t]
+        hits = exact + [h for h in hits if h not in exact]
+        if hits:
+            self.show_elements(hits[:1] if exact else hits)
+            self.statusBar().showMessage(f"{len(hits)} match{'es' if len(hits) > 1 else ''}", 3000)
+        else:
+            self.statusBar().showMessage(f"No component matches {text!r}", 4000)
+        return hits
+
+    # ------------------------------------------------------------ files
+    def new_review(self) -> None:
+        if not self._may_leave():
+            return
+        self.session.new()
+
+    def open_dialog(self) -> None:
+        path = Ask.open_path(self, "Open review")
+        if path:
+            self.open_path(path)
+
+    def open_path(self, path: str) -> bool:
+        """Open a file; on failure a dialog explains why and the current review stays."""
+        if self.session.path is not None and Path(path).resolve() == self.session.path.resolve():
+            return True
+        if not self._may_leave():
+            return False
+        try:
+            self.session.open(path)
+        except PrrError as e:
+            show_error(self, "Cannot open the review", e, "The file was not changed. Check that it is a PRR review (.prr) or review JSON.")
+            return False
+        except Exception as e:  # noqa: BLE001
+            log.exception("open failed")
+            show_error(self, "Cannot open the review", f"{path}: {e}", "The file was not changed.")
+            return False
+        self._add_recent(str(Path(path).resolve()))
+        self.sig_review_opened.emit(str(path))
+        return True
+
+    def _may_leave(self) -> bool:
+        """Before replacing an untitled review that has edits: save, discard or stay."""
+        s = self.session
+        if not (s.untitled and not s.undo_stack.isClean()):
+            return True
+        ans = Ask.keep_unsaved(self, s.title)
+        if ans == "save":
+            return self.save_as()
+        return ans == "discard"
+
+    def save(self) -> bool:
+        if self.session.untitled:
+            return self.save_as()
+        try:
+            self.session.flush()
+        except Exception as e:  # noqa: BLE001
+            show_error(self, "Could not save", e, "Your edits are kept in the window; try File > Save As.")
+            return False
+        self.statusBar().showMessage(f"Saved {self.session.path}", 3000)
+        return True
+
+    def _suggested(self, suffix: str) -> str:
+        base = self.session.path or (Path(self.session.source) if self.session.source else None)
+        name = (base.stem if base else make_id(self.session.review.meta.system_name)) + suffix
+        return str((base.parent if base else Path.cwd()) / name)
+
+    def save_as(self) -> bool:
+        path = Ask.save_path(self, "Save review as", self._suggested(".prr"), "PRR review (*.prr)")
+        if not path:
+            return False
+        try:
+            self.session.save_as(path)
+        except Exception as e:  # noqa: BLE001
+            show_error(self, "Could not save", e, "Your edits are kept in the window. Choose another place.")
+            return False
+        self._add_recent(str(self.session.path.resolve()))
+        self._update_title()
+        return True
+
+    def save_copy(self) -> None:
+        path = Ask.save_path(self, "Save a copy", self._suggested("-copy.prr"), "PRR review (*.prr)")
+        if not path:
+            return
+        try:
+            self.session.save_copy(path)
+        except Exception as e:  # noqa: BLE001
+            show_error(self, "Could not save a copy", e)
+            return
+        self.statusBar().showMessage(f"Copy saved to {path}", 5000)
+
+    def _add_recent(self, path: str) -> None:
+        st = settings()
+        rec = [p for p in (st.value("recent", []) or []) if p != path]
+        if isinstance(rec, str):
+            rec = [rec]
+        st.setValue("recent", [path] + rec[: MAX_RECENT - 1])
+
+    def recent(self) -> list[str]:
+        v = settings().value("recent", []) or []
+        return [v] if isinstance(v, str) else list(v)
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for p in self.recent():
+            a = self.recent_menu.addAction(p)
+            a.triggered.connect(lambda _c=False, p=p: self.open_path(p))
+        if not self.recent_menu.actions():
+            self.recent_menu.addAction("(none)").setEnabled(False)
+
+    # ------------------------------------------------------------ import / export (off the GUI thread)
+    def run_task(self, name: str, fn, *args, on_done=None) -> Task:
+        t = Task(name, fn, *args)
+        self._tasks.append(t)
+        self.progress.setVisible(True)
+        self.progress.setRange(0, 0)
+        self.progress.setFormat(name)
+        self.cancel_button.setVisible(True)
+
+        def ended(*_a):
+            if t in self._tasks:
+                self._tasks.remove(t)
+            if not self._tasks:
+                self.progress.setVisible(False)
+                self.cancel_button.setVisible(False)
+
+        def progress(frac, text):
+            self.progress.setRange(0, 100)
+            self.progress.setValue(int(frac * 100))
+            if text:
+                self.progress.setFormat(f"{name}: {text}")
+
+        def failed(e, tb):
+            ended()
+            show_error(self, f"{name} failed", e, "Nothing in the review was changed." if not isinstance(e, PrrError) else "")
+
+        t.signals.sig_progress.connect(progress)
+        t.signals.sig_failed.connect(failed)
+        t.signals.sig_cancelled.connect(ended)
+        t.signals.sig_cancelled.connect(lambda: self.statusBar().showMessage(f"{name} cancelled", 4000))
+        t.signals.sig_done.connect(ended)
+        if on_done:
+            t.signals.sig_done.connect(on_done)
+        return t.start()
+
+    def _cancel_task(self) -> None:
+        for t in list(self._tasks):
+            t.cancel()
+
+    def import_dialog(self) -> None:
+        from prr_app.importers import registry
+
+        fmts = registry.formats()
+        paths = Ask.open_paths(self, "Import (" + ", ".join(fmts) + ")")
+        if paths:
+            self.import_paths(paths)
+
+    def import_paths(self, paths: list[str], fmt: str | None = None) -> Task:
+        """Import files (same code as ``prr import``) into a new untitled review."""
+
+        def work(state, paths, fmt):
+            from prr_app.importers import registry
+
+            state.progress(0.1, "reading")
+            ps = registry.expand_paths(paths)
+            name = fmt or registry.detect_format(ps)
+            state.check()
+            res = registry.formats()[name].read(ps)
+            state.progress(0.9, "checking")
+            return res
+
+        def done(res):
+            if not self._may_leave():
+                return
+            self.session.new(res.review, source=str(paths[0]))
+            rep = getattr(res, "report", None)
+            self.statusBar().showMessage(f"Imported {len(res.review.components)} components from {len(paths)} file(s)"
+                                         + (f" ({rep.format})" if rep is not None else ""), 8000)
+
+        return self.run_task("Import", work, list(paths), fmt, on_done=done)
+
+    def _fill_export(self) -> None:
+        from prr_app.review import exports
+
+        self.export_menu.clear()
+        for name, fmt in exports.formats().items():
+            a = self.export_menu.addAction(f"{fmt.description} ({fmt.suffix})…")
+            a.triggered.connect(lambda _c=False, n=name: self.export_dialog(n))
+
+    def export_dialog(self, fmt: str) -> None:
+        from prr_app.review import exports
+
+        f = exports.formats()[fmt]
+        path = Ask.save_path(self, f"Export {f.description}", self._suggested(f.suffix), f"{f.description} (*{f.suffix})")
+        if path:
+            self.export_to(fmt, path)
+
+    def export_to(self, fmt: str, path: str) -> Task:
+        """Export a copy of the review (same code as ``prr export``) off the GUI thread."""
+
+        def work(state, review, fmt, path):
+            from prr_app.review import exports
+
+            state.progress(0.05, "writing")
+            exports.export(review, fmt, path)
+            return path
+
+        return self.run_task("Export", work, self.session.snapshot(), fmt, path,
+                             on_done=lambda p: self.statusBar().showMessage(f"Exported to {p}", 8000))
+
+    # ------------------------------------------------------------ closing
+    def offer_recovery(self) -> None:
+        files = recovery_files()
+        files = [(p, i) for p, i in files if self.session.document is None or p != self.session.document.path]
+        if not files:
+            return
+        if Ask.recover(self, files):
+            p, _info = files[0]
+            try:
+                self.session.recover(p)
+            except PrrError as e:
+                show_error(self, "Cannot recover", e)
+            for p2, _ in files[1:]:
+                log.info("more recovery files left in place: %s", p2)
+        else:
+            for p, _ in files:
+                discard_recovery(p)
+
+    def closeEvent(self, event) -> None:
+        if not self._may_leave():
+            event.ignore()
+            return
+        for t in list(self._tasks):
+            t.cancel()
+        self.live.cancel()
+        try:
+            self.session.close_document(discard_recovery_file=True)
+        except Exception as e:  # noqa: BLE001
+            log.exception("close failed")
+            show_error(self, "Could not save", e)
+        st = settings()
+        st.setValue("window/geometry", self.saveGeometry())
+        st.setValue("window/state", self.saveState())
+        super().closeEvent(event)
+
+
+class NewElementDialog(QDialog):
+    """Name and id (derived from the name, checked as you type) of a new element."""
+
+    def __init__(self, parent, title: str, review, kinds=None, default_kind: str = "service"):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.review = review
+        self.name_edit = QLineEdit()
+        self.id_edit = QLineEdit()
+        self.kind_box = QComboBox() if kinds else None
+        self.err = QLabel()
+        self.err.setStyleSheet("color: #b3121f;")
+        form = QFormLayout(self)
+        form.addRow("Name", self.name_edit)
+        form.addRow("Id", self.id_edit)
+        if self.kind_box is not None:
+            for k in kinds:
+                self.kind_box.addItem(k.replace("_", " "), k)
+            self.kind_box.setCurrentIndex(max(0, self.kind_box.findData(default_kind)))
+            form.addRow("Kind", self.kind_box)
+        form.addRow(self.err)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+        self._id_touched = False
+        self.name_edit.textEdited.connect(self._name_changed)
+        self.id_edit.textEdited.connect(lambda _t: (setattr(self, "_id_touched", True), self._check()))
+        self._check()
+
+    def _name_changed(self, text: str) -> None:
+        if not self._id_touched:
+            self.id_edit.setText(make_id(text.lower()) if text.strip() else "")
+        self._check()
+
+    def _check(self) -> None:
+        msg = id_problem(self.id_edit.text().strip(), self.review)
+        self.err.setText(msg or "")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(msg is None)
+
+    @property
+    def element_id(self) -> str:
+        return self.id_edit.text().strip()
+
+    @property
+    def name(self) -> str:
+        return self.name_edit.text().strip()
+
+    @property
+    def kind(self) -> str:
+        return self.kind_box.currentData() if self.kind_box is not None else ""
+
+    def ask(self) -> bool:
+        return self.exec() == QDialog.DialogCode.Accepted
+
+
+class DependencyDialog(QDialog):
+    def __init__(self, parent, review, source: str = "", target: str = ""):
+        super().__init__(parent)
+        self.setWindowTitle("Add dependency")
+        ids = sorted(review.components) + sorted(review.groups)
+        self.src = QComboBox()
+        self.src.addItems(sorted(review.components))
+        self.src.setEditable(True)
+        self.src.setCurrentText(source)
+        self.tgt = QComboBox()
+        self.tgt.addItems(ids)
+        self.tgt.setEditable(True)
+        self.tgt.setCurrentText(target)
+        for box in (self.src, self.tgt):
+            box.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.kind_box = QComboBox()
+        self.kind_box.addItems(["hard", "soft", "async"])
+        form = QFormLayout(self)
+        form.addRow("From (depends)", self.src)
+        form.addRow("On", self.tgt)
+        form.addRow("Kind", self.kind_box)
+        b = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        b.accepted.connect(self.accept)
+        b.rejected.connect(self.reject)
+        form.addRow(b)
+
+    @property
+    def source(self) -> str:
+        return self.src.currentText().strip()
+
+    @property
+    def target(self) -> str:
+        return self.tgt.currentText().strip()
+
+    @property
+    def kind(self) -> str:
+        return self.kind_box.currentText()
+
+    def ask(self) -> bool:
+        return self.exec() == QDialog.DialogCode.Accepted

@@ -1,0 +1,272 @@
+"""The open review as the views see it: model, undo stack, autosave, analysis.
+
+One :class:`ReviewSession` per window. It owns the :class:`Review`, the
+``.prr`` file behind it (a :class:`ReviewDocument`) and the ``QUndoStack``.
+Views never change the review themselves: they push commands through
+:meth:`ReviewSession.push`, and redraw when ``sig_review_changed`` says so.
+
+Edits are never lost: each command is written to the ``.prr`` file at most
+:data:`AUTOSAVE_MS` after it happens (one transaction, only changed rows). A
+review that has no file of its own yet (New, or opened from a review JSON)
+lives in a recovery file in the app's data folder until the user saves it
+somewhere; the app offers to recover such files at start-up.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import os
+import time
+import uuid
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoStack
+
+from prr_app.domain.model import Review
+from prr_app.errors import PrrError
+from prr_app.review.document import ReviewDocument, file_kind, load_review
+from prr_app.ui.commands import Change, EditCommand
+
+log = logging.getLogger(__name__)
+
+#: Longest time between an edit and its write to disk.
+AUTOSAVE_MS = 250
+
+
+def data_dir() -> Path:
+    """Where recovery files live (``PRR_SETTINGS_DIR`` in tests)."""
+    base = os.environ.get("PRR_SETTINGS_DIR")
+    if base:
+        p = Path(base) / "data"
+    else:
+        from PySide6.QtCore import QStandardPaths
+
+        p = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation) or Path.home() / ".prr-workbench")
+    p.mkdir(parents=True, exist_ok=True)
+    return p
+
+
+def recovery_dir() -> Path:
+    p = data_dir() / "recovery"
+    p.mkdir(parents=True, exist_ok=True)
+    return p
+
+
+def recovery_files() -> list[tuple[Path, dict]]:
+    """Recovery files left by sessions that did not end normally, newest first."""
+    out = []
+    for f in recovery_dir().glob("*.prr"):
+        info = {}
+        side = f.with_suffix(".json")
+        try:
+            info = json.loads(side.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            pass
+        if info.get("pid") and _alive(int(info["pid"])) and int(info["pid"]) != os.getpid():
+            continue  # another running app owns it
+        out.append((f, info))
+    out.sort(key=lambda t: t[0].stat().st_mtime, reverse=True)
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def discard_recovery(path: Path) -> None:
+    for p in (path, path.with_suffix(".json")):
+        try:
+            p.unlink()
+        except FileNotFoundError:
+            pass
+
+
+class ReviewSession(QObject):
+    """An open review with its file, undo stack and autosave."""
+
+    #: the set of collection names that changed ("meta", "components", ...)
+    sig_review_changed = Signal(object)
+    #: a new review was loaded (New / Open / Recover): views rebuild everything
+    sig_review_replaced = Signal()
+    sig_saved = Signal(str)
+    sig_save_failed = Signal(str)
+    sig_dirty_changed = Signal(bool)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.review = Review()
+        self.document: ReviewDocument | None = None
+        self.source: str | None = None  # the JSON a new document came from
+        self.untitled = True
+        self.undo_stack = QUndoStack(self)
+        self._dirty = False  # edits not yet written to disk
+        self.last_save_s = 0.0
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(AUTOSAVE_MS)
+        self._timer.timeout.connect(self.autosave)
+
+    # ---------------------------------------------------------- opening
+    @property
+    def path(self) -> Path | None:
+        """The user's file; None while the review lives in a recovery file."""
+        if self.document is None or self.untitled:
+            return None
+        return self.document.path
+
+    @property
+    def title(self) -> str:
+        if self.path is not None:
+            return self.path.name
+        if self.source:
+            return Path(self.source).name + " (not saved yet)"
+        return "Untitled review"
+
+    def new(self, review: Review | None = None, *, source: str | None = None) -> None:
+        """Start an untitled review (kept in a recovery file until saved)."""
+        rec = recovery_dir() / f"{uuid.uuid4().hex}.prr"
+        doc = ReviewDocument.create(rec, review or Review())
+        self._write_side(rec, source)
+        self._replace(doc, untitled=True, source=source)
+
+    def open(self, path: str | Path) -> None:
+        """Open a ``.prr`` (edited in place) or a review JSON (as a new, untitled review).
+
+        Raises :class:`PrrError`; the current review is untouched then.
+        """
+        p = Path(path)
+        if not p.exists():
+            raise PrrError("no such file", file=str(p))
+        if file_kind(p) == "json":
+            review = load_review(p)
+            self.new(review, source=str(p))
+            return
+        doc = ReviewDocument.open(p)
+        self._replace(doc, untitled=False, source=None)
+
+    def recover(self, rec: Path) -> None:
+        info = {}
+        try:
+            info = json.loads(rec.with_suffix(".json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            pass
+        doc = ReviewDocument.open(rec)
+        self._write_side(rec, info.get("source"))
+        self._replace(doc, untitled=True, source=info.get("source"))
+
+    def _write_side(self, rec: Path, source: str | None) -> None:
+        rec.with_suffix(".json").write_text(
+            json.dumps({"pid": os.getpid(), "source": source, "started": time.time()}), encoding="utf-8"
+        )
+
+    def _replace(self, doc: ReviewDocument, *, untitled: bool, source: str | None) -> None:
+        self.close_document(discard_recovery_file=True)
+        self.document = doc
+        self.review = doc.review
+        self.untitled = untitled
+        self.source = source
+        self.undo_stack.clear()
+        self.undo_stack.setClean()
+        self._set_dirty(False)
+        self.sig_review_replaced.emit()
+
+    def close_document(self, *, discard_recovery_file: bool = False) -> None:
+        """Write pending edits and close the file."""
+        if self.document is None:
+            return
+        self.flush()
+        rec = self.document.path if self.untitled else None
+        self.document.close()
+        self.document = None
+        if rec is not None and discard_recovery_file:
+            discard_recovery(rec)
+
+    # ---------------------------------------------------------- editing
+    def push(self, text: str, changes: list[Change], merge_key: str | None = None) -> None:
+        """Apply ``changes`` as one undoable command."""
+        changes = [c for c in changes if c.old != c.new]
+        if not changes:
+            return
+        self.undo_stack.push(EditCommand(self, text, changes, merge_key))
+
+    def _changed(self, changes: list[Change]) -> None:
+        self._set_dirty(True)
+        self._timer.start()
+        self.sig_review_changed.emit({c.coll for c in changes})
+
+    def _set_dirty(self, dirty: bool) -> None:
+        if dirty != self._dirty:
+            self._dirty = dirty
+            self.sig_dirty_changed.emit(dirty)
+
+    @property
+    def dirty(self) -> bool:
+        return self._dirty
+
+    @property
+    def modified(self) -> bool:
+        """Shown in the title bar: unsaved edits, or a review that has no file of its own."""
+        return self._dirty or (self.untitled and not self.undo_stack.isClean())
+
+    # ---------------------------------------------------------- saving
+    def autosave(self) -> None:
+        try:
+            self.flush()
+        except Exception as e:  # disk full, file gone...: keep the edits in memory, say so
+            log.exception("autosave failed")
+            self.sig_save_failed.emit(str(e))
+
+    def flush(self) -> None:
+        """Write pending edits now."""
+        self._timer.stop()
+        if self.document is None or not self._dirty:
+            return
+        t0 = time.perf_counter()
+        self.document.save()
+        self.last_save_s = time.perf_counter() - t0
+        self._set_dirty(False)
+        if not self.untitled:
+            self.undo_stack.setClean()
+        self.sig_saved.emit(str(self.document.path))
+
+    def save_as(self, target: str | Path) -> None:
+        """Write the review to ``target`` (a ``.prr``) and continue editing there."""
+        target = Path(target)
+        if target.suffix.lower() != ".prr":
+            target = target.with_suffix(target.suffix + ".prr") if target.suffix else target.with_suffix(".prr")
+        if self.document is not None and target.resolve() == self.document.path.resolve():
+            self.flush()
+            return
+        self.document.save_copy(target)
+        self._dirty = False
+        old_untitled, old_path = self.untitled, self.document.path
+        self.document.close()
+        if old_untitled:
+            discard_recovery(old_path)
+        self.document = ReviewDocument.open(target)
+        # keep editing the same in-memory review (equal to what was just written),
+        # so views and the undo history stay valid
+        self.document.review = self.review
+        self.untitled = False
+        self.source = None
+        self.undo_stack.setClean()
+        self._set_dirty(False)
+        self.sig_saved.emit(str(target))
+        self.sig_review_changed.emit({"meta"})
+
+    def save_copy(self, target: str | Path) -> None:
+        """Copy the review to ``target`` (SQLite backup API), keep editing here."""
+        self.flush()
+        self.document.save_copy(target)
+
+    def snapshot(self) -> Review:
+        """A copy of the review for work on another thread."""
+        return copy.deepcopy(self.review)

@@ -1,0 +1,97 @@
+"""Long work off the GUI thread.
+
+A task is a plain function ``fn(state, *args)`` (the orange3 way): it may call
+``state.progress(fraction, text)`` and check ``state.cancelled``. It runs on a
+``QThreadPool`` worker; only its end (done or failed) comes back to the GUI
+thread, as a queued signal. The worker catches everything and always reports
+an end (the spyder way).
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+log = logging.getLogger(__name__)
+
+
+class Cancelled(Exception):
+    """Raised by ``TaskState.check()`` when the user cancelled."""
+
+
+class TaskState:
+    def __init__(self, signals: "TaskSignals"):
+        self._signals = signals
+        self._cancel = threading.Event()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def check(self) -> None:
+        if self._cancel.is_set():
+            raise Cancelled()
+
+    def progress(self, fraction: float, text: str = "") -> None:
+        self._signals.sig_progress.emit(float(fraction), text)
+
+
+class TaskSignals(QObject):
+    sig_progress = Signal(float, str)
+    sig_done = Signal(object)
+    sig_failed = Signal(object, str)  # exception, formatted traceback
+    sig_cancelled = Signal()
+
+
+class _Runnable(QRunnable):
+    def __init__(self, task: "Task"):
+        super().__init__()
+        self.task = task
+        self.setAutoDelete(True)
+
+    def run(self) -> None:
+        t = self.task
+        try:
+            result = t.fn(t.state, *t.args)
+        except Cancelled:
+            t.signals.sig_cancelled.emit()
+        except BaseException as e:  # noqa: BLE001 - a worker always reports its end
+            tb = traceback.format_exc()
+            log.error("task %s failed:\n%s", t.name, tb)
+            t.signals.sig_failed.emit(e, tb)
+        else:
+            if t.state.cancelled:
+                t.signals.sig_cancelled.emit()
+            else:
+                t.signals.sig_done.emit(result)
+
+
+class Task:
+    """A function run on the shared thread pool; connect to ``signals`` before ``start()``."""
+
+    def __init__(self, name: str, fn, *args):
+        self.name = name
+        self.fn = fn
+        self.args = args
+        self.signals = TaskSignals()
+        self.state = TaskState(self.signals)
+        self.running = False
+        self.signals.sig_done.connect(self._ended)
+        self.signals.sig_failed.connect(self._ended)
+        self.signals.sig_cancelled.connect(self._ended)
+
+    def _ended(self, *args) -> None:
+        self.running = False
+
+    def start(self, pool: QThreadPool | None = None) -> "Task":
+        self.running = True
+        (pool or QThreadPool.globalInstance()).start(_Runnable(self))
+        return self
+
+    def cancel(self) -> None:
+        self.state.cancel()

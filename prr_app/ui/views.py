@@ -1,0 +1,999 @@
+"""The views beside the graph: overview, checklist walker, risk register, dashboard.
+
+Each view receives the window (for the session and for "show on graph"),
+reads the model, and changes it only through undoable commands.
+"""
+from __future__ import annotations
+
+import copy
+import datetime as _dt
+import getpass
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout,
+    QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QProgressBar, QPushButton,
+    QSpinBox, QSplitter, QTableView, QTextBrowser, QVBoxLayout, QWidget,
+)
+
+from prr_app.domain.model import Acceptance, Mitigation, Risk
+from prr_app.ui import theme
+from prr_app.ui.commands import Change
+
+VERDICT_TEXT = {"not-ready": "NOT READY", "ready-with-conditions": "READY WITH CONDITIONS", "ready": "READY"}
+VERDICT_COLOUR = {"not-ready": "#b3121f", "ready-with-conditions": "#c97a06", "ready": "#2f7d32"}
+
+
+def make_views(window) -> dict[str, QWidget]:
+    return {
+        "Overview": OverviewView(window),
+        "Checklist": ChecklistView(window),
+        "Risks": RiskView(window),
+        "Dashboard": DashboardView(window),
+    }
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001
+        return ""
+
+
+# ====================================================================== overview
+class OverviewView(QWidget):
+    """The verdict, key figures, journeys against their SLO, and failure domains to try."""
+
+    def __init__(self, window):
+        super().__init__()
+        self.window = window
+        self.verdict = QLabel("Analysing…")
+        self.verdict.setStyleSheet("font-size: 20pt; font-weight: bold;")
+        self.reasons = QTextBrowser()
+        self.figures = QLabel()
+        self.figures.setStyleSheet("font-size: 12pt;")
+        self.journeys = QTableView()
+        self.journey_model = DictTableModel(["Journey", "SLO %", "Ceiling %", "Method", "Attainable"], self)
+        self.journeys.setModel(self.journey_model)
+        self.journeys.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.journeys.verticalHeader().setVisible(False)
+        self.domains = QListWidget()
+        self.domains.itemDoubleClicked.connect(self._domain_clicked)
+        self.domains.currentItemChanged.connect(lambda cur, _p: self._domain_clicked(cur) if cur else None)
+        fail_btn = QPushButton("Fail this domain (what-if)")
+        fail_btn.clicked.connect(self._fail_domain)
+        left = QVBoxLayout()
+        left.addWidget(self.verdict)
+        left.addWidget(self.figures)
+        left.addWidget(QLabel("Why"))
+        left.addWidget(self.reasons, 1)
+        right = QVBoxLayout()
+        right.addWidget(QLabel("User journeys: availability ceiling against SLO"))
+        right.addWidget(self.journeys, 1)
+        right.addWidget(QLabel("Failure domains (select to see the blast radius on the graph)"))
+        right.addWidget(self.domains, 1)
+        right.addWidget(fail_btn)
+        lay = QHBoxLayout(self)
+        lay.addLayout(left, 3)
+        lay.addLayout(right, 2)
+        window.session.sig_review_replaced.connect(self._fill_domains)
+        window.session.sig_review_changed.connect(lambda c: self._fill_domains() if "domains" in c else None)
+
+    def _fill_domains(self) -> None:
+        r = self.window.session.review
+        self.domains.clear()
+        for did, d in r.domains.items():
+            depth = len(r.domain_ancestors(did)) - 1
+            it = QListWidgetItem("    " * depth + f"{d.name or did}  ({d.kind})")
+            it.setData(Qt.ItemDataRole.UserRole, did)
+            self.domains.addItem(it)
+
+    def _domain_clicked(self, item) -> None:
+        did = item.data(Qt.ItemDataRole.UserRole)
+        self.window.show_blast([did])
+
+    def _fail_domain(self) -> None:
+        it = self.domains.currentItem()
+        if it is not None:
+            self.window.fail(it.data(Qt.ItemDataRole.UserRole))
+            self.window.tabs.setCurrentIndex(0)
+
+    def set_result(self, res: dict) -> None:
+        a = res.get("analysis")
+        r = self.window.session.review
+        if a is None:
+            probs = res.get("problems") or []
+            self.verdict.setText("Fix the review first")
+            self.verdict.setStyleSheet("font-size: 20pt; font-weight: bold; color: #b3121f;")
+            self.reasons.setPlainText("\n".join(str(p) for p in probs) or (res.get("error") or ""))
+            return
+        v = a.verdict.get("verdict", "")
+        self.verdict.setText(f"{r.meta.system_name}: {VERDICT_TEXT.get(v, v)}")
+        self.verdict.setStyleSheet(f"font-size: 20pt; font-weight: bold; color: {VERDICT_COLOUR.get(v, theme.TEXT)};")
+        self.reasons.setPlainText("\n".join("• " + x for x in a.verdict.get("reasons", [])) or "No launch blockers.")
+        sev = {}
+        for risk in a.risks:
+            sev[risk.get("severity")] = sev.get(risk.get("severity"), 0) + 1
+        self.figures.setText(
+            f"{len(r.components)} components · {len(r.dependencies)} dependencies · {len(r.domains)} failure domains · "
+            f"{len(r.journeys)} journeys\n{len(a.spofs)} single points of failure · risks: "
+            + ", ".join(f"{sev.get(s, 0)} {s}" for s in ("critical", "high", "medium", "low"))
+            + f" · analysed in {res.get('seconds', 0):.2f} s")
+        rows = []
+        for av in a.availability:
+            if av.get("target_type") not in ("journey", None) and av.get("target") not in r.journeys:
+                continue
+            est = av.get("estimate")
+            slo = av.get("slo")
+            rows.append([av.get("target"), "" if slo is None else f"{slo:g}",
+                         "" if est is None else f"{est:.4f}", av.get("method", ""),
+                         "" if slo is None or est is None else ("yes" if est >= slo else "NO")])
+        self.journey_model.set_rows(rows)
+
+
+class DictTableModel(QAbstractTableModel):
+    """A read-only table of plain rows."""
+
+    def __init__(self, headers, parent=None):
+        super().__init__(parent)
+        self.headers = list(headers)
+        self.rows: list[list] = []
+
+    def set_rows(self, rows) -> None:
+        self.beginResetModel()
+        self.rows = [list(r) for r in rows]
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, s, o, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and o == Qt.Orientation.Horizontal and 0 <= s < len(self.headers):
+            return self.headers[s]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        v = self.rows[index.row()][index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return "" if v is None else str(v)
+        if role == Qt.ItemDataRole.ForegroundRole and v == "NO":
+            return QColor(theme.SEVERITY_COLOURS["critical"])
+        return None
+
+
+# ====================================================================== checklist
+STATUSES = [("met", "Met", "1"), ("partly", "Partly", "2"), ("not_met", "Not met", "3"),
+            ("not_applicable", "Not applicable", "4"), ("unanswered", "Unanswered", "0")]
+
+
+class ChecklistModel(QAbstractTableModel):
+    COLUMNS = ("Item", "Applies to", "Severity", "Status")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.items = []
+
+    def set_items(self, items) -> None:
+        self.beginResetModel()
+        self.items = list(items)
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self.items)
+
+    def columnCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, s, o, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and o == Qt.Orientation.Horizontal and 0 <= s < len(self.COLUMNS):
+            return self.COLUMNS[s]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self.items):
+            return None
+        it = self.items[index.row()]
+        c = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (it.question, it.subject_label or "the review", it.severity, it.status.replace("_", " "))[c]
+        if role == Qt.ItemDataRole.ForegroundRole and c == 3:
+            return QColor({"met": "#2f7d32", "partly": "#c97a06", "not_met": "#b3121f"}.get(it.status, "#555555"))
+        if role == Qt.ItemDataRole.ForegroundRole and c == 2 and it.severity == "blocker":
+            return QColor("#b3121f")
+        if role == Qt.ItemDataRole.UserRole:
+            return it.key
+        return None
+
+
+class ChecklistView(QWidget):
+    """Walk the checklist: categories with progress, one item at a time, keyboard first.
+
+    Keys in the item list: 1 met, 2 partly, 3 not met, 4 not applicable, 0 unanswered;
+    N next unanswered, B next open blocker; Up/Down move.
+    """
+
+    def __init__(self, window):
+        super().__init__()
+        self.window = window
+        self.session = window.session
+        self.result = None
+        self.categories = QListWidget()
+        self.categories.currentRowChanged.connect(lambda _r: self.refresh())
+        self.filter_box = QComboBox()
+        for label, key in (("All items", "all"), ("Unanswered", "unanswered"), ("Open blockers", "blockers"),
+                           ("Not met or partly", "gaps"), ("Evidence missing", "evidence")):
+            self.filter_box.addItem(label, key)
+        self.filter_box.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Filter items…")
+        self.search.textChanged.connect(lambda _t: self.refresh())
+        self.model = ChecklistModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        h = self.table.horizontalHeader()
+        h.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for i in (1, 2, 3):
+            h.setSectionResizeMode(i, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.selectionModel().currentRowChanged.connect(lambda cur, _p: self._show_item())
+        self.table.installEventFilter(self)
+        # item detail
+        self.question = QLabel()
+        self.question.setWordWrap(True)
+        self.question.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        self.guidance = QTextBrowser()
+        self.status_buttons = {}
+        srow = QHBoxLayout()
+        for status, label, key in STATUSES:
+            b = QPushButton(f"{label} ({key})")
+            b.setCheckable(True)
+            b.clicked.connect(lambda _c=False, s=status: self.answer(status=s))
+            self.status_buttons[status] = b
+            srow.addWidget(b)
+        self.evidence = QLineEdit()
+        self.evidence.setPlaceholderText("link or reference to the evidence")
+        self.owner = QLineEdit()
+        self.due = QLineEdit()
+        self.due.setPlaceholderText("YYYY-MM-DD")
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("needed for not applicable")
+        self.note = QLineEdit()
+        self.detail_error = QLabel()
+        self.detail_error.setStyleSheet("color: #b3121f;")
+        for w, attr in ((self.evidence, "evidence"), (self.owner, "owner"), (self.due, "due"), (self.reason, "reason"),
+                        (self.note, "note")):
+            w.editingFinished.connect(lambda w=w, a=attr: self._field_done(a, w.text()))
+        form = QFormLayout()
+        form.addRow("Evidence", self.evidence)
+        form.addRow("Owner", self.owner)
+        form.addRow("Due", self.due)
+        form.addRow("Reason (n/a)", self.reason)
+        form.addRow("Note", self.note)
+        detail = QWidget()
+        dl = QVBoxLayout(detail)
+        dl.addWidget(self.question)
+        dl.addWidget(self.guidance, 1)
+        dl.addLayout(srow)
+        dl.addLayout(form)
+        dl.addWidget(self.detail_error)
+        self.progress = QProgressBar()
+        self.progress.setFormat("%p% answered")
+        self.score = QLabel()
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.addWidget(QLabel("Categories"))
+        ll.addWidget(self.categories, 1)
+        ll.addWidget(self.progress)
+        ll.addWidget(self.score)
+        middle = QWidget()
+        ml = QVBoxLayout(middle)
+        top = QHBoxLayout()
+        top.addWidget(self.filter_box)
+        top.addWidget(self.search, 1)
+        nb = QPushButton("Next unanswered (N)")
+        nb.clicked.connect(self.next_unanswered)
+        bb = QPushButton("Next blocker (B)")
+        bb.clicked.connect(self.next_blocker)
+        top.addWidget(nb)
+        top.addWidget(bb)
+        ml.addLayout(top)
+        ml.addWidget(self.table, 1)
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(middle)
+        split.addWidget(detail)
+        split.setSizes([260, 700, 520])
+        lay = QVBoxLayout(self)
+        lay.addWidget(split)
+        self.session.sig_review_replaced.connect(self.reevaluate)
+        self.session.sig_review_changed.connect(self._on_changed)
+
+    # -- data ------------------------------------------------------------------
+    def _on_changed(self, colls) -> None:
+        if colls & {"answers", "components", "dependencies", "meta"}:
+            self.reevaluate()
+
+    def reevaluate(self) -> None:
+        from prr_app.checklist import evaluate
+        from prr_app.errors import PrrError
+
+        try:
+            self.result = evaluate(self.session.review)
+        except PrrError as e:
+            self.result = None
+            self.question.setText(f"The checklist cannot be evaluated: {e}")
+            self.model.set_items([])
+            return
+        cur = self.categories.currentRow()
+        self.categories.blockSignals(True)
+        self.categories.clear()
+        all_item = QListWidgetItem(f"All categories  ({self.result.overall.answered}/{self.result.overall.total})")
+        all_item.setData(Qt.ItemDataRole.UserRole, None)
+        self.categories.addItem(all_item)
+        for c in self.result.categories:
+            mark = f"  ⚠ {c.open_blockers}" if c.open_blockers else ""
+            it = QListWidgetItem(f"{c.title}  ({c.answered}/{c.total}){mark}")
+            it.setData(Qt.ItemDataRole.UserRole, c.id)
+            self.categories.addItem(it)
+        self.categories.setCurrentRow(max(0, cur))
+        self.categories.blockSignals(False)
+        o = self.result.overall
+        self.progress.setValue(int(round(100 * o.answered / o.total)) if o.total else 0)
+        sc = self.result.overall_score
+        self.score.setText(f"Score: {sc:.0f} %" if sc is not None else "Score: not yet")
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.result is None:
+            return
+        key = self.current_key()
+        row = self.categories.currentItem()
+        cat = row.data(Qt.ItemDataRole.UserRole) if row is not None else None
+        f = self.filter_box.currentData()
+        text = self.search.text().strip().lower()
+        items = []
+        for it in self.result.items:
+            if cat and it.category != cat:
+                continue
+            if f == "unanswered" and it.answered:
+                continue
+            if f == "blockers" and not it.is_open_blocker:
+                continue
+            if f == "gaps" and it.status not in ("not_met", "partly"):
+                continue
+            if f == "evidence" and not it.evidence_missing:
+                continue
+            if text and text not in it.question.lower() and text not in (it.subject_label or "").lower() and text not in it.key:
+                continue
+            items.append(it)
+        self.model.set_items(items)
+        self.select_key(key)
+
+    # -- selection and walking ---------------------------------------------------
+    def current_key(self) -> str | None:
+        idx = self.table.currentIndex()
+        return self.model.data(self.model.index(idx.row(), 0), Qt.ItemDataRole.UserRole) if idx.isValid() else None
+
+    def current_item(self):
+        k = self.current_key()
+        return self.result.item(k) if k and self.result is not None else None
+
+    def select_key(self, key) -> None:
+        for i, it in enumerate(self.model.items):
+            if it.key == key:
+                self.table.setCurrentIndex(self.model.index(i, 0))
+                return
+        if self.model.items and not self.table.currentIndex().isValid():
+            self.table.setCurrentIndex(self.model.index(0, 0))
+        self._show_item()
+
+    def _step(self, pred) -> bool:
+        items = self.model.items
+        if not items:
+            return False
+        start = self.table.currentIndex().row()
+        for k in range(1, len(items) + 1):
+            i = (start + k) % len(items)
+            if pred(items[i]):
+                self.table.setCurrentIndex(self.model.index(i, 0))
+                return True
+        return False
+
+    def next_unanswered(self) -> bool:
+        return self._step(lambda it: not it.answered)
+
+    def next_blocker(self) -> bool:
+        return self._step(lambda it: it.is_open_blocker)
+
+    def eventFilter(self, obj, event):
+        from PySide6.QtCore import QEvent
+
+        if obj is self.table and event.type() == QEvent.Type.KeyPress and not event.modifiers() & (
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+        ):
+            t = event.text().lower()
+            for status, _label, key in STATUSES:
+                if t == key:
+                    self.answer(status=status, advance=True)
+                    return True
+            if t == "n":
+                self.next_unanswered()
+                return True
+            if t == "b":
+                self.next_blocker()
+                return True
+        return super().eventFilter(obj, event)
+
+    def _show_item(self) -> None:
+        it = self.current_item()
+        self.detail_error.setText("")
+        if it is None:
+            self.question.setText("")
+            self.guidance.setPlainText("")
+            return
+        self.question.setText(it.question)
+        parts = [f"<p><b>Applies to:</b> {it.subject_label or 'the whole review'} · severity <b>{it.severity}</b>"
+                 f"{' · required' if it.required else ''}</p>"]
+        if it.why:
+            parts.append(f"<p><b>Why it matters:</b> {_esc(it.why)}</p>")
+        if it.evidence_hint:
+            parts.append(f"<p><b>Evidence that counts:</b> {_esc(it.evidence_hint)}</p>")
+        if it.context:
+            parts.append(f"<p><b>What the review says:</b> {_esc(it.context)}</p>")
+        self.guidance.setHtml("".join(parts))
+        a = it.answer
+        for status, b in self.status_buttons.items():
+            b.setChecked(it.status == status)
+        for w, v in ((self.evidence, a.evidence if a else ""), (self.owner, a.owner if a else ""),
+                     (self.due, (a.due or "") if a else ""), (self.reason, a.reason if a else ""),
+                     (self.note, a.note if a else "")):
+            w.blockSignals(True)
+            w.setText(v)
+            w.blockSignals(False)
+
+    # -- answering (one undoable command each) -------------------------------------
+    def answer(self, *, advance: bool = False, **fields) -> bool:
+        it = self.current_item()
+        if it is None:
+            return False
+        key = it.key
+        if fields.get("status") == "not_applicable" and not (fields.get("reason") or (it.answer and it.answer.reason)):
+            fields["reason"] = self.reason.text().strip() or None
+            if not fields["reason"]:
+                self.detail_error.setText("Not applicable needs a reason: type it in 'Reason (n/a)' first.")
+                self.reason.setFocus()
+                return False
+        ok = set_answer_command(self.session, key, self.result, **fields)
+        if isinstance(ok, str):
+            self.detail_error.setText(ok)
+            return False
+        if advance:
+            self.select_key(key)
+            self._step(lambda i: True)
+        return True
+
+    def _field_done(self, attr: str, text: str) -> None:
+        it = self.current_item()
+        if it is None:
+            return
+        old = getattr(it.answer, attr, "") if it.answer else ""
+        if (old or "") == text.strip():
+            return
+        self.answer(**{attr: text.strip()})
+
+
+def set_answer_command(session, key: str, result, **fields):
+    """Answer one checklist item through ``prr_app.checklist.set_answer`` as one undoable command.
+
+    Returns True, or the error message.
+    """
+    from prr_app.checklist import set_answer
+    from prr_app.errors import PrrError
+
+    review = session.review
+    scratch = copy.copy(review)
+    scratch.answers = dict(review.answers)
+    if key in scratch.answers:
+        scratch.answers[key] = copy.deepcopy(scratch.answers[key])
+    scratch.meta = copy.deepcopy(review.meta)
+    try:
+        set_answer(scratch, key, by=_user(), result=result, **fields)
+    except PrrError as e:
+        return str(e)
+    changes = [Change("answers", key, copy.deepcopy(review.answers.get(key)), scratch.answers.get(key))]
+    if scratch.meta != review.meta:
+        changes.append(Change("meta", "", copy.deepcopy(review.meta), scratch.meta))
+    what = fields.get("status", "").replace("_", " ") or ", ".join(fields)
+    session.push(f"Answer {key}: {what}", changes)
+    return True
+
+
+def _esc(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# ====================================================================== risks
+class RiskModel(QAbstractTableModel):
+    COLUMNS = ("Score", "Severity", "Title", "Likelihood", "Impact", "Blocking", "Status", "Owner", "Components", "Origin")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.risks: list[dict] = []
+
+    def set_risks(self, risks) -> None:
+        self.beginResetModel()
+        self.risks = list(risks)
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self.risks)
+
+    def columnCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, s, o, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and o == Qt.Orientation.Horizontal and 0 <= s < len(self.COLUMNS):
+            return self.COLUMNS[s]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self.risks):
+            return None
+        r = self.risks[index.row()]
+        c = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.UserRole + 1):
+            sort = role == Qt.ItemDataRole.UserRole + 1
+            if c == 0:
+                return r.get("score") or 0 if sort else str(r.get("score") or "")
+            if c == 1:
+                return {"critical": 4, "high": 3, "medium": 2, "low": 1}.get(r.get("severity"), 0) if sort else r.get("severity", "")
+            if c == 2:
+                return r.get("title") or r["id"]
+            if c == 3:
+                return r.get("likelihood") or 0 if sort else _num_with_override(r, "likelihood")
+            if c == 4:
+                return r.get("impact") or 0 if sort else _num_with_override(r, "impact")
+            if c == 5:
+                return "BLOCKER" if r.get("launch_blocking") else ""
+            if c == 6:
+                st = r.get("status", "open")
+                if r.get("accepted"):
+                    st = "accepted" + (" (expired)" if r.get("acceptance_expired") else "")
+                return st
+            if c == 7:
+                return r.get("owner", "")
+            if c == 8:
+                return ", ".join(r.get("components") or [])
+            if c == 9:
+                return r.get("origin", "")
+        if role == Qt.ItemDataRole.ForegroundRole and c == 1:
+            return QColor(theme.SEVERITY_COLOURS.get(r.get("severity"), theme.TEXT))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return "\n".join(r.get("inputs") or [])
+        if role == Qt.ItemDataRole.UserRole:
+            return r["id"]
+        return None
+
+
+def _num_with_override(r: dict, which: str) -> str:
+    v = r.get(which)
+    ov = r.get("override")
+    comp = r.get(f"computed_{which}")
+    if ov and comp is not None and comp != v:
+        return f"{v} (was {comp})"
+    return "" if v is None else str(v)
+
+
+class RiskView(QWidget):
+    """The register: sort and filter; override with a reason; accept; mitigations; show on graph."""
+
+    def __init__(self, window):
+        super().__init__()
+        self.window = window
+        self.session = window.session
+        self.analysis = None
+        self.model = RiskModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(Qt.ItemDataRole.UserRole + 1)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.setFilterKeyColumn(-1)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        h = self.table.horizontalHeader()
+        for i in range(self.model.columnCount()):
+            h.setSectionResizeMode(i, QHeaderView.ResizeMode.ResizeToContents)
+        h.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        h.setSectionResizeMode(8, QHeaderView.ResizeMode.Interactive)
+        self.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._show_risk())
+        self.table.doubleClicked.connect(lambda _i: self.show_on_graph())
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("Filter risks (title, component, severity…)")
+        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.detail = QTextBrowser()
+        b_graph = QPushButton("Show on graph")
+        b_graph.clicked.connect(self.show_on_graph)
+        b_override = QPushButton("Override score…")
+        b_override.clicked.connect(self.override_dialog)
+        b_accept = QPushButton("Accept risk…")
+        b_accept.clicked.connect(self.accept_dialog)
+        b_mit = QPushButton("Add mitigation…")
+        b_mit.clicked.connect(self.mitigation_dialog)
+        b_manual = QPushButton("New manual risk…")
+        b_manual.clicked.connect(self.manual_dialog)
+        buttons = QHBoxLayout()
+        for b in (b_graph, b_override, b_accept, b_mit, b_manual):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.filter)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(self.detail)
+        split.setSizes([500, 250])
+        lay.addWidget(split, 1)
+        lay.addLayout(buttons)
+
+    def set_result(self, res: dict) -> None:
+        a = res.get("analysis")
+        if a is None:
+            return
+        self.analysis = a
+        cur = self.current_id()
+        self.model.set_risks(a.risks)
+        if cur:
+            self.select(cur)
+
+    def select(self, risk_id: str) -> bool:
+        for i, r in enumerate(self.model.risks):
+            if r["id"] == risk_id:
+                self.table.setCurrentIndex(self.proxy.mapFromSource(self.model.index(i, 0)))
+                return True
+        return False
+
+    def current_id(self) -> str | None:
+        idx = self.table.currentIndex()
+        if not idx.isValid():
+            return None
+        return self.model.data(self.model.index(self.proxy.mapToSource(idx).row(), 0), Qt.ItemDataRole.UserRole)
+
+    def current(self) -> dict | None:
+        rid = self.current_id()
+        return next((r for r in self.model.risks if r["id"] == rid), None)
+
+    def _show_risk(self) -> None:
+        r = self.current()
+        if r is None:
+            self.detail.setPlainText("")
+            return
+        html = [f"<h3>{_esc(r.get('title', r['id']))}</h3><p>{_esc(r.get('description', ''))}</p>",
+                f"<p><b>Score</b> {r.get('score')} = likelihood {r.get('likelihood')} × impact {r.get('impact')} "
+                f"({r.get('severity')}){' · <b>launch-blocking</b>' if r.get('launch_blocking') else ''}</p>"]
+        if r.get("inputs"):
+            html.append("<p><b>Why these numbers</b></p><ul>" + "".join(f"<li>{_esc(x)}</li>" for x in r["inputs"]) + "</ul>")
+        if r.get("mitigation"):
+            html.append(f"<p><b>Suggested mitigation:</b> {_esc(r['mitigation'])}</p>")
+        if r.get("override"):
+            html.append(f"<p><b>Overridden:</b> {_esc(r['override'].get('reason', ''))}</p>")
+        if r.get("accepted"):
+            acc = r["accepted"]
+            html.append(f"<p><b>Accepted</b> by {_esc(acc.get('by', ''))} on {acc.get('at')}"
+                        f"{' until ' + acc['until'] if acc.get('until') else ''}: {_esc(acc.get('reason', ''))}</p>")
+        mits = [m for m in self.session.review.mitigations.values() if r["id"] in m.risks]
+        if mits:
+            html.append("<p><b>Mitigations</b></p><ul>" + "".join(
+                f"<li>{_esc(m.title)} — {m.owner or 'no owner'}, due {m.due or '?'}, {m.status}</li>" for m in mits) + "</ul>")
+        self.detail.setHtml("".join(html))
+
+    def show_on_graph(self) -> None:
+        r = self.current()
+        if r:
+            self.window.show_elements(list(r.get("components") or []) + list(r.get("domains") or []))
+
+    # -- decisions (each one undoable command) -------------------------------------
+    def _risk_record(self, risk_id: str) -> Risk:
+        rec = self.session.review.risks.get(risk_id)
+        if rec is not None:
+            return copy.deepcopy(rec)
+        return Risk(id=risk_id, origin="computed")
+
+    def set_override(self, risk_id: str, likelihood: int | None, impact: int | None, reason: str) -> str | None:
+        if not reason.strip():
+            return "An override needs a written reason."
+        for v in (likelihood, impact):
+            if v is not None and not 1 <= v <= 5:
+                return "Likelihood and impact are 1 to 5."
+        rec = self._risk_record(risk_id)
+        rec.override_likelihood, rec.override_impact, rec.override_reason = likelihood, impact, reason.strip()
+        self.session.push(f"Override {risk_id}", [Change("risks", risk_id, copy.deepcopy(self.session.review.risks.get(risk_id)), rec)])
+        return None
+
+    def accept(self, risk_id: str, by: str, reason: str, until: str | None = None) -> str | None:
+        if not by.strip() or not reason.strip():
+            return "Accepting a risk needs who accepts it and why."
+        if until:
+            try:
+                _dt.date.fromisoformat(until)
+            except ValueError:
+                return "'Until' is a date like 2025-12-31."
+        rec = self._risk_record(risk_id)
+        rec.acceptance = Acceptance(by=by.strip(), at=_dt.date.today().isoformat(), reason=reason.strip(), until=until or None)
+        rec.status = "accepted"
+        self.session.push(f"Accept {risk_id}", [Change("risks", risk_id, copy.deepcopy(self.session.review.risks.get(risk_id)), rec)])
+        return None
+
+    def add_mitigation(self, risk_id: str, title: str, owner: str = "", due: str | None = None,
+                       status: str = "planned", effort: str | None = None) -> str | None:
+        from prr_app.domain.validation import make_id
+
+        if not title.strip():
+            return "A mitigation needs a title."
+        if due:
+            try:
+                _dt.date.fromisoformat(due)
+            except ValueError:
+                return "'Due' is a date like 2025-12-31."
+        base = "mit-" + make_id(title.lower())[:40]
+        mid, n = base, 2
+        while mid in self.session.review.mitigations:
+            mid, n = f"{base}-{n}", n + 1
+        m = Mitigation(id=mid, title=title.strip(), owner=owner.strip(), due=due or None, status=status, effort=effort,
+                       risks=[risk_id])
+        self.session.push(f"Add mitigation {mid}", [Change("mitigations", mid, None, m)])
+        return None
+
+    def add_manual(self, title: str, likelihood: int, impact: int, components=(), description: str = "") -> str:
+        from prr_app.domain.validation import make_id
+
+        base = "manual:" + make_id(title.lower())[:60]
+        rid, n = base, 2
+        while rid in self.session.review.risks:
+            rid, n = f"{base}-{n}", n + 1
+        rec = Risk(id=rid, origin="manual", title=title, description=description, likelihood=likelihood, impact=impact,
+                   components=list(components))
+        self.session.push(f"Add risk {title}", [Change("risks", rid, None, rec)])
+        return rid
+
+    def override_dialog(self) -> None:
+        r = self.current()
+        if r is None:
+            return
+        d = FormDialog(self, f"Override the score of {r['id']}", [
+            ("likelihood", "Likelihood (1–5)", "spin", r.get("likelihood") or 3),
+            ("impact", "Impact (1–5)", "spin", r.get("impact") or 3),
+            ("reason", "Reason (required, shown in the report)", "text", ""),
+        ], check=lambda v: self.set_override(r["id"], v["likelihood"], v["impact"], v["reason"]))
+        d.exec()
+
+    def accept_dialog(self) -> None:
+        r = self.current()
+        if r is None:
+            return
+        d = FormDialog(self, f"Accept {r['id']}", [
+            ("by", "Accepted by", "line", _user()),
+            ("reason", "Why it is acceptable", "text", ""),
+            ("until", "Until (YYYY-MM-DD, optional)", "line", ""),
+        ], check=lambda v: self.accept(r["id"], v["by"], v["reason"], v["until"] or None))
+        d.exec()
+
+    def mitigation_dialog(self) -> None:
+        r = self.current()
+        if r is None:
+            return
+        d = FormDialog(self, f"Mitigation for {r['id']}", [
+            ("title", "What will be done", "line", r.get("mitigation", "")[:200]),
+            ("owner", "Owner", "line", ""),
+            ("due", "Due (YYYY-MM-DD)", "line", ""),
+            ("status", "Status", ["planned", "in_progress", "done", "dropped"], "planned"),
+            ("effort", "Effort", ["", "small", "medium", "large"], ""),
+        ], check=lambda v: self.add_mitigation(r["id"], v["title"], v["owner"], v["due"] or None, v["status"], v["effort"] or None))
+        d.exec()
+
+    def manual_dialog(self) -> None:
+        d = FormDialog(self, "New manual risk", [
+            ("title", "Title", "line", ""),
+            ("likelihood", "Likelihood (1–5)", "spin", 3),
+            ("impact", "Impact (1–5)", "spin", 3),
+            ("components", "Components (comma-separated ids)", "line", ", ".join(self.window.selected_ids())),
+            ("description", "Description", "text", ""),
+        ], check=lambda v: None if v["title"].strip() else "A risk needs a title.")
+        if d.exec() == QDialog.DialogCode.Accepted:
+            v = d.values()
+            comps = [c.strip() for c in v["components"].split(",") if c.strip() in self.session.review.components]
+            self.add_manual(v["title"], v["likelihood"], v["impact"], comps, v["description"])
+
+
+class FormDialog(QDialog):
+    """A small form; ``check(values)`` returns an error message or None (and then it is done)."""
+
+    def __init__(self, parent, title: str, fields, check):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.check = check
+        self.widgets = {}
+        form = QFormLayout(self)
+        for key, label, kind, default in fields:
+            if kind == "spin":
+                w = QSpinBox()
+                w.setRange(1, 5)
+                w.setValue(int(default))
+            elif kind == "text":
+                w = QPlainTextEdit(str(default))
+                w.setFixedHeight(70)
+            elif isinstance(kind, list):
+                w = QComboBox()
+                w.addItems(kind)
+                w.setCurrentText(default)
+            else:
+                w = QLineEdit(str(default))
+            self.widgets[key] = w
+            form.addRow(label, w)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b3121f;")
+        form.addRow(self.error)
+        b = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        b.accepted.connect(self._ok)
+        b.rejected.connect(self.reject)
+        form.addRow(b)
+
+    def values(self) -> dict:
+        out = {}
+        for k, w in self.widgets.items():
+            if isinstance(w, QSpinBox):
+                out[k] = w.value()
+            elif isinstance(w, QPlainTextEdit):
+                out[k] = w.toPlainText()
+            elif isinstance(w, QComboBox):
+                out[k] = w.currentText()
+            else:
+                out[k] = w.text()
+        return out
+
+    def _ok(self) -> None:
+        msg = self.check(self.values())
+        if msg:
+            self.error.setText(msg)
+            return
+        self.accept()
+
+
+# ====================================================================== dashboard
+class DashboardView(QWidget):
+    """Four charts (pyqtgraph): risk heat map, readiness by category, availability vs SLO, blast radius."""
+
+    def __init__(self, window):
+        super().__init__()
+        import pyqtgraph as pg
+
+        self.window = window
+        pg.setConfigOptions(antialias=True, background="w", foreground="k")
+        grid = QGridLayout(self)
+        self.heat = pg.PlotWidget(title="Risks: likelihood × impact")
+        self.ready = pg.PlotWidget(title="Checklist readiness by category (% answered met)")
+        self.avail = pg.PlotWidget(title="Journeys: availability ceiling vs SLO (%)")
+        self.blast = pg.PlotWidget(title="Blast radius: components down (top 15)")
+        for i, w in enumerate((self.heat, self.ready, self.avail, self.blast)):
+            grid.addWidget(w, i // 2, i % 2)
+            w.getPlotItem().titleLabel.setText(w.getPlotItem().titleLabel.text, size="12pt")
+        self.heat_counts = None
+        self.window.session.sig_review_changed.connect(lambda c: self._readiness() if "answers" in c else None)
+
+    def set_result(self, res: dict) -> None:
+        a = res.get("analysis")
+        if a is None:
+            return
+        self._heat(a)
+        self._readiness()
+        self._availability(a)
+        self._blast(a)
+
+    def _heat(self, a) -> None:
+        import numpy as np
+        import pyqtgraph as pg
+
+        counts = np.zeros((5, 5), dtype=int)
+        for r in a.risks:
+            lk, im = r.get("likelihood"), r.get("impact")
+            if lk and im:
+                counts[int(lk) - 1, int(im) - 1] += 1
+        self.heat_counts = counts
+        p = self.heat.getPlotItem()
+        p.clear()
+        score = np.fromfunction(lambda i, j: (i + 1) * (j + 1), (5, 5))
+        img = pg.ImageItem(score)
+        cmap = pg.ColorMap([0, 0.2, 0.5, 1.0], [(91, 138, 58), (201, 154, 6), (224, 86, 27), (179, 18, 31)])
+        img.setLookupTable(cmap.getLookupTable(0, 1, 256))
+        img.setLevels([1, 25])
+        img.setRect(0.5, 0.5, 5, 5)
+        img.setOpacity(0.55)
+        p.addItem(img)
+        for i in range(5):
+            for j in range(5):
+                if counts[i, j]:
+                    t = pg.TextItem(str(counts[i, j]), color="k", anchor=(0.5, 0.5))
+                    t.setFont(_font(16, bold=True))
+                    t.setPos(i + 1, j + 1)
+                    p.addItem(t)
+        p.setLabel("bottom", "likelihood")
+        p.setLabel("left", "impact")
+        p.setXRange(0.5, 5.5, padding=0)
+        p.setYRange(0.5, 5.5, padding=0)
+
+    def _readiness(self) -> None:
+        import pyqtgraph as pg
+
+        cv = self.window.views.get("Checklist") if hasattr(self.window, "views") else None
+        res = cv.result if cv is not None else None
+        p = self.ready.getPlotItem()
+        p.clear()
+        if res is None:
+            return
+        cats = res.categories
+        ys = list(range(len(cats)))
+        done = [100.0 * c.met / c.total if c.total else 0 for c in cats]
+        answered = [100.0 * c.answered / c.total if c.total else 0 for c in cats]
+        p.addItem(pg.BarGraphItem(x0=0, y=ys, height=0.7, width=answered, brush=(200, 210, 225)))
+        p.addItem(pg.BarGraphItem(x0=0, y=ys, height=0.7, width=done, brush=(47, 125, 50)))
+        ax = p.getAxis("left")
+        ax.setTicks([[(i, c.title[:28]) for i, c in enumerate(cats)]])
+        p.setXRange(0, 100)
+        p.invertY(True)
+
+    def _availability(self, a) -> None:
+        import pyqtgraph as pg
+
+        rows = [av for av in a.availability if av.get("target") in self.window.session.review.journeys
+                and av.get("estimate") is not None]
+        p = self.avail.getPlotItem()
+        p.clear()
+        if not rows:
+            return
+        xs = list(range(len(rows)))
+        est = [av["estimate"] for av in rows]
+        slo = [av.get("slo") or 0 for av in rows]
+        lo = min(min(est), min(s for s in slo if s) if any(slo) else 100) - 0.1
+        brushes = [pg.mkBrush("#2f7d32" if (s == 0 or e >= s) else "#b3121f") for e, s in zip(est, slo)]
+        p.addItem(pg.BarGraphItem(x=xs, y0=lo, height=[e - lo for e in est], width=0.6, brushes=brushes))
+        for x, s in zip(xs, slo):
+            if s:
+                p.addItem(pg.PlotDataItem([x - 0.4, x + 0.4], [s, s], pen=pg.mkPen("k", width=3)))
+        p.getAxis("bottom").setTicks([[(x, av["target"]) for x, av in zip(xs, rows)]])
+        p.setYRange(lo, 100)
+
+    def _blast(self, a) -> None:
+        import pyqtgraph as pg
+
+        items = sorted(((v.get("down_count", 0), v.get("degraded_count", 0), k) for k, v in a.blast_radius.items()),
+                       reverse=True)[:15]
+        p = self.blast.getPlotItem()
+        p.clear()
+        if not items:
+            return
+        ys = list(range(len(items)))
+        p.addItem(pg.BarGraphItem(x0=0, y=ys, height=0.7, width=[d for d, _g, _k in items], brush=theme.DOWN))
+        p.addItem(pg.BarGraphItem(x0=[d for d, _g, _k in items], y=ys, height=0.7, width=[g for _d, g, _k in items],
+                                  brush=theme.DEGRADED))
+        p.getAxis("left").setTicks([[(i, k[:24]) for i, (_d, _g, k) in enumerate(items)]])
+        p.invertY(True)
+
+
+def _font(pt: float, bold: bool = False):
+    from PySide6.QtGui import QFont
+
+    f = QFont(theme.FONT_FAMILY)
+    f.setPointSizeF(pt)
+    f.setBold(bold)
+    return f
