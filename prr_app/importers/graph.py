@@ -51,6 +51,8 @@ class GraphBuilder:
         self.system_name = ""
         self.description = ""
         self._seen_skips: set[str] = set()
+        self._seen_dangling: set[str] = set()
+        self._seen_warnings: set[str] = set()
 
     # -- components -------------------------------------------------------
     def component(self, cid: str, evidence: str, *, name: str = "", kind: str | None = None,
@@ -116,11 +118,13 @@ class GraphBuilder:
             self.report.skipped.append(what)
 
     def dangling(self, what: str) -> None:
-        if what not in self.report.dangling:
+        if what not in self._seen_dangling:
+            self._seen_dangling.add(what)
             self.report.dangling.append(what)
 
     def warn(self, what: str) -> None:
-        if what not in self.report.warnings:
+        if what not in self._seen_warnings:
+            self._seen_warnings.add(what)
             self.report.warnings.append(what)
 
     # -- result -----------------------------------------------------------

@@ -191,6 +191,12 @@ class _K8sImport:
             else:
                 b.skip(f"{o.where}: {o.kind} {o.name}: kind not used by the importer")
         self.by_id = {w.cid: w for w in self.workloads}
+        self.by_name = {}
+        self.label_index: dict[tuple[str, str, str], list[str]] = {}
+        for w in self.workloads:
+            self.by_name.setdefault((w.obj.ns, w.obj.name), []).append(w)
+            for k, v in w.labels.items():
+                self.label_index.setdefault((w.obj.ns, k, v), []).append(w.cid)
         self._services(by_kind.get("Service", []))
         self._hpas(by_kind.get("HorizontalPodAutoscaler", []))
         self._placement()
@@ -294,7 +300,7 @@ class _K8sImport:
                             name=o.name, kind="external_api", source_file=o.file)
                 self.svc[(o.ns, o.name)] = [cid]
                 continue
-            hits = [w.cid for w in self.workloads if w.obj.ns == o.ns and _matches(sel, w.labels)]
+            hits = self._matching(o.ns, sel)
             if not hits:
                 b.dangling(f"{o.where}: Service {o.name} selects {_fmt_sel(sel)}, which no workload in these files carries")
                 continue
@@ -304,6 +310,20 @@ class _K8sImport:
                 if sy.text(spec.get("type")) in ("LoadBalancer", "NodePort"):
                     b.components[cid].user_facing = True
                     b.evidence(cid, f"{o.where}: Service {o.name} of type {typ}: reachable from outside the cluster")
+
+    def _matching(self, ns: str, sel: dict) -> list[str]:
+        """Workloads in ``ns`` whose pod labels include every item of ``sel`` (document order)."""
+        if not sel:
+            return []
+        sets = []
+        for k, v in sel.items():
+            ids = self.label_index.get((ns, k, v))
+            if not ids:
+                return []
+            sets.append(ids)
+        sets.sort(key=len)
+        first, rest = sets[0], [set(x) for x in sets[1:]]
+        return [c for c in dict.fromkeys(first) if all(c in r for r in rest)]
 
     def _free_id(self, name: str, ns: str) -> str:
         cid = name if name not in self.b.components else f"{ns}/{name}"
@@ -345,13 +365,11 @@ class _K8sImport:
             b.tag(w.cid, "autoscaled")
 
     def _find_workload(self, name: str, ns: str, kind: str = "") -> _Workload | None:
-        for w in self.workloads:
-            if w.obj.name == name and w.obj.ns == ns and (not kind or w.obj.kind == kind):
+        cands = self.by_name.get((ns, name), [])
+        for w in cands:
+            if not kind or w.obj.kind == kind:
                 return w
-        for w in self.workloads:
-            if w.obj.name == name and w.obj.ns == ns:
-                return w
-        return None
+        return cands[0] if cands else None
 
     def _placement(self) -> None:
         b = self.b
@@ -438,7 +456,7 @@ class _K8sImport:
         for o in pdbs:
             spec = o.body.get("spec") if isinstance(o.body.get("spec"), dict) else {}
             sel = _str_map(sy.get_path(spec, "selector", "matchLabels"))
-            hits = [w for w in self.workloads if w.obj.ns == o.ns and sel and _matches(sel, w.labels)]
+            hits = [self.by_id[c] for c in self._matching(o.ns, sel)]
             if not hits:
                 b.dangling(f"{o.where}: PodDisruptionBudget {o.name} selects {_fmt_sel(sel) or 'nothing'}, "
                            "which no workload in these files carries")
@@ -487,10 +505,12 @@ class _K8sImport:
                 if cn and cn != w.obj.name:
                     container_names.setdefault(cn, w.obj.name)
         self.container_names = container_names
+        self.env_cache: dict = {}
         for w in self.workloads:
             for c, is_init in w.containers:
                 cname = sy.text(c.get("name")) or "?"
                 env = self._env_of(w, c)
+                self.env_cache[(w.cid, id(c))] = env
                 label = "init container " if is_init else ""
                 for var, (value, file, line) in env.items():
                     self._env_ref(w, var, value, f"{file}:{line}: {label}{cname} env {var}={redact(var, value)}")
@@ -599,15 +619,11 @@ class _K8sImport:
             return [], ""
         ml = _str_map(sel.get("matchLabels"))
         exprs = sel.get("matchExpressions") if isinstance(sel.get("matchExpressions"), list) else []
-        out = []
-        for w in self.workloads:
-            if w.obj.ns != ns:
-                continue
-            if ml and not _matches(ml, w.labels):
-                continue
-            if not _match_exprs(exprs, w.labels):
-                continue
-            out.append(w.cid)
+        if ml:
+            cands = [self.by_id[c] for c in self._matching(ns, ml)]
+        else:
+            cands = [w for w in self.workloads if w.obj.ns == ns]
+        out = [w.cid for w in cands if _match_exprs(exprs, w.labels)]
         return out, _fmt_sel(ml) or "every pod"
 
     def _netpols(self, pols: list[_Obj]) -> None:
@@ -657,7 +673,7 @@ class _K8sImport:
         # a near miss ("cart" for "carts") is used, and reported
         if len(ml) == 1:
             (k, v), = ml.items()
-            values = {w.labels.get(k): w.cid for w in self.workloads if w.obj.ns == o.ns and k in w.labels}
+            values = {lv: ids[0] for (lns, lk, lv), ids in self.label_index.items() if lns == o.ns and lk == k}
             near = close_match(v, [x for x in values if x])
             if near:
                 self.b.dangling(f"{where}: NetworkPolicy {o.name} {verb} {k}={v}, which no workload carries; "
@@ -704,16 +720,20 @@ class _K8sImport:
             for t in ("redis", "postgres", "mysql", "mongodb", "kafka", "memcached"):
                 if t in comp.tags:
                     by_tech.setdefault(t, []).append(cid)
+        if not by_tech:
+            return
+        out_deps: dict[str, set] = {}
+        for (s, t) in b.deps:
+            out_deps.setdefault(s, set()).add(t)
         for w in self.workloads:
             for c, _ in w.containers:
-                for var, (value, file, line) in self._env_of(w, c).items():
+                for var, (value, file, line) in self.env_cache.get((w.cid, id(c)), {}).items():
                     if value.strip().lower() not in ("true", "1", "yes", "on", "enabled"):
                         continue
                     for tech, ids in by_tech.items():
                         if tech[:5] in var.lower() and len(ids) == 1 and ids[0] != w.cid:
                             target = ids[0]
-                            if any(s == w.cid and b.components[t].tags and tech in b.components[t].tags
-                                   for (s, t) in b.deps):
+                            if any(tech in b.components[t].tags for t in out_deps.get(w.cid, ())):
                                 continue
                             typ, word = dependency_type(b.components[target])
                             b.depend(w.cid, target, typ, GUESS,

@@ -142,7 +142,8 @@ def load_text(text: str, *, file: str | None = None, warnings: list[str] | None 
 
 
 def _build(text: str, file: str | None, warnings: list[str] | None) -> list[Document]:
-    parser = _Parser(text)
+    # libyaml reads UTF-8 bytes faster than str
+    parser = _Parser(text.encode("utf-8", "surrogatepass") if _Parser.__module__ == "yaml._yaml" else text)
     docs: list[Document] = []
     anchors: dict[str, tuple[object, int]] = {}  # anchor -> (value, node count)
     # stack entries: [container, pending_key, key_line, count, anchor, merges]
@@ -152,13 +153,16 @@ def _build(text: str, file: str | None, warnings: list[str] | None) -> list[Docu
     doc_line = 1
     root = None
     have_root = False
+    get_event = parser.get_event
+    ScalarEvent, MappingStartEvent, SequenceStartEvent = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+    MappingEndEvent, SequenceEndEvent, AliasEvent = yaml.MappingEndEvent, yaml.SequenceEndEvent, yaml.AliasEvent
     try:
         while True:
-            ev = parser.get_event()
+            ev = get_event()
             if ev is None:
                 break
             cls = type(ev)
-            if cls is yaml.ScalarEvent:
+            if cls is ScalarEvent:
                 line = ev.start_mark.line + 1
                 tag = ev.tag
                 if ev.implicit[0] and not ev.style and ev.value in _NULLS and tag in (None, "!"):
@@ -172,7 +176,7 @@ def _build(text: str, file: str | None, warnings: list[str] | None) -> list[Docu
                 if ev.anchor:
                     anchors[ev.anchor] = (value, 1)
                 node_count = 1
-            elif cls is yaml.MappingStartEvent or cls is yaml.SequenceStartEvent:
+            elif cls is MappingStartEvent or cls is SequenceStartEvent:
                 if len(stack) >= MAX_DEPTH:
                     raise PrrError(
                         f"nested more than {MAX_DEPTH} levels deep",
@@ -181,11 +185,11 @@ def _build(text: str, file: str | None, warnings: list[str] | None) -> list[Docu
                     )
                 line = ev.start_mark.line + 1
                 tag = ev.tag if ev.tag and ev.tag != "!" else None
-                cont = YMap(line, tag) if cls is yaml.MappingStartEvent else YList(line, tag)
+                cont = YMap(line, tag) if cls is MappingStartEvent else YList(line, tag)
                 stack.append([cont, _NOKEY, 0, 1, ev.anchor, None])
                 total_nodes += 1
                 continue
-            elif cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
+            elif cls is MappingEndEvent or cls is SequenceEndEvent:
                 cont, _k, _kl, node_count, anchor, merges = stack.pop()
                 if merges:
                     _apply_merges(cont, merges, file)
@@ -193,7 +197,7 @@ def _build(text: str, file: str | None, warnings: list[str] | None) -> list[Docu
                 line = cont.line
                 if anchor:
                     anchors[anchor] = (value, node_count)
-            elif cls is yaml.AliasEvent:
+            elif cls is AliasEvent:
                 line = ev.start_mark.line + 1
                 if ev.anchor not in anchors:
                     raise PrrError(f"unknown alias *{ev.anchor}", file=file, location=f"line {line}")
