@@ -16,10 +16,12 @@ from typing import Callable
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
+    Flowable,
     Frame,
     KeepTogether,
     NextPageTemplate,
@@ -29,7 +31,6 @@ from reportlab.platypus import (
     Spacer,
     Table,
 )
-from reportlab.platypus.tableofcontents import TableOfContents
 
 from prr_app import __version__
 from prr_app.domain.model import OBSERVABILITY_SIGNALS, Review
@@ -48,6 +49,14 @@ INPUTS_SHOWN = 8  # inputs behind a risk's numbers printed in the register
 BLAST_ROWS = 60  # per-component blast radius rows shown (widest first); the rest are counted
 
 
+class _Cell:
+    __slots__ = ("text", "bold")
+
+    def __init__(self, text: str, bold: bool):
+        self.text = text
+        self.bold = bold
+
+
 class _Heading(Paragraph):
     """A heading that goes into the table of contents and the PDF outline."""
 
@@ -58,7 +67,64 @@ class _Heading(Paragraph):
         self.toc_key = key
 
 
-def _numbered_canvas(header: str, kit: TextKit):
+class _Contents(Flowable):
+    """The table of contents in one pass: page numbers are PDF forms filled in at the end.
+
+    Each entry is one line (long titles are shortened), so its height is known
+    before the pages are, and the document needs a single layout pass.
+    """
+
+    def __init__(self, entries: list[tuple[int, str, str]], kit: TextKit):
+        super().__init__()
+        self.entries = entries
+        self.kit = kit
+
+    def _row_h(self, level: int) -> float:
+        return 16.0 if level == 0 else 12.5
+
+    def wrap(self, aw, ah):
+        self._aw = aw
+        return aw, sum(self._row_h(lv) for lv, _, _ in self.entries)
+
+    def split(self, aw, ah):
+        fits, used = [], 0.0
+        for e in self.entries:
+            if used + self._row_h(e[0]) > ah:
+                break
+            fits.append(e)
+            used += self._row_h(e[0])
+        if not fits or len(fits) == len(self.entries):
+            return []
+        return [_Contents(fits, self.kit), _Contents(self.entries[len(fits):], self.kit)]
+
+    def draw(self):
+        c = self.canv
+        y = sum(self._row_h(lv) for lv, _, _ in self.entries)
+        for level, text, key in self.entries:
+            h = self._row_h(level)
+            y -= h
+            size = 10.5 if level == 0 else 9
+            x = 0 if level == 0 else 16
+            bold = level == 0
+            title = F.fit_lines(self.kit, text, size, self._aw - x - 40, 1, bold=bold)[0]
+            tx = x
+            c.setFillColor(colors.black if level == 0 else MUTED)
+            for font, run in self.kit.runs(title, bold=bold):
+                c.setFont(font, size)
+                c.drawString(tx, y + 3, run)
+                tx += c.stringWidth(run, font, size)
+            c.setStrokeColor(RULE)
+            c.setDash(0.5, 2.5)
+            c.line(tx + 4, y + 3, self._aw - 26, y + 3)
+            c.setDash()
+            c.saveState()
+            c.translate(self._aw, y + 3)
+            c.doForm(f"pg-{key}")
+            c.restoreState()
+            c.linkRect("", key, (0, y, self._aw, y + h), relative=1)
+
+
+def _numbered_canvas(header: str, kit: TextKit, heading_pages: dict[str, int]):
     """A canvas class that writes the running header and "page X of Y" once the page count is known."""
 
     class NumberedCanvas(Canvas):
@@ -73,6 +139,12 @@ def _numbered_canvas(header: str, kit: TextKit):
             self._startPage()
 
         def save(self):
+            for key, page in heading_pages.items():
+                self.beginForm(f"pg-{key}", lowerx=-60, lowery=-4, upperx=0, uppery=14)
+                self.setFont(SANS, 9)
+                self.setFillColor(colors.black)
+                self.drawRightString(0, 0, str(page))
+                self.endForm()
             total = len(self._saved)
             for state in self._saved:
                 self.__dict__.update(state)
@@ -118,14 +190,14 @@ class AssessmentDocTemplate(BaseDocTemplate):
         self.addPageTemplates([PageTemplate("cover", [cover]), PageTemplate("body", [frame])])
         self.frame_w = frame._width
         self.frame_h = frame._height
-        self._seq = 0
+        self.heading_pages: dict[str, int] = {}
 
     def afterFlowable(self, flowable):
         if isinstance(flowable, _Heading):
             key = flowable.toc_key
             self.canv.bookmarkPage(key)
             self.canv.addOutlineEntry(flowable.toc_title, key, level=flowable.toc_level, closed=flowable.toc_level > 0)
-            self.notify("TOCEntry", (flowable.toc_level, flowable.getPlainText(), self.page, key))
+            self.heading_pages[key] = self.page
 
 
 class _Builder:
@@ -137,6 +209,7 @@ class _Builder:
         self.st = Styles()
         self.story: list = []
         self._keys = 0
+        self.toc_entries: list[tuple[int, str, str]] = []
 
     # -- helpers ------------------------------------------------------------------
     def m(self, text, bold: bool = False) -> str:
@@ -145,8 +218,31 @@ class _Builder:
     def p(self, markup: str, style=None) -> Paragraph:
         return Paragraph(markup, style or self.st.body)
 
-    def cell(self, text, bold: bool = False) -> Paragraph:
-        return Paragraph(self.m(text, bold=bold), self.st.cell)
+    def cell(self, text, bold: bool = False) -> "_Cell":
+        """User text for a table cell: a plain string when it fits one line in the base font, else a Paragraph."""
+        return _Cell("" if text is None else str(text), bold)
+
+    def _materialize(self, rows: list[list], cols: list[float], first_row: int = 0) -> tuple[list[list], list]:
+        """Turn :class:`_Cell` markers into plain strings (cheap, never parsed) or Paragraphs (wrapping)."""
+        out, cmds = [], []
+        for ri, row in enumerate(rows):
+            new = []
+            for ci, v in enumerate(row):
+                if isinstance(v, _Cell):
+                    font = SANS_BOLD if v.bold else SANS
+                    runs = self.kit.runs(v.text, bold=v.bold) if v.text else [(font, "")]
+                    plain = (len(runs) == 1 and runs[0][0] == font and "\n" not in v.text
+                             and pdfmetrics.stringWidth(runs[0][1], font, 7.5) <= cols[ci] - 7)
+                    if plain:
+                        new.append(runs[0][1])
+                        if v.bold:
+                            cmds.append(("FONTNAME", (ci, ri + first_row), (ci, ri + first_row), SANS_BOLD))
+                    else:
+                        new.append(Paragraph(self.m(v.text, bold=v.bold), self.st.cell))
+                else:
+                    new.append(v)
+            out.append(new)
+        return out, cmds
 
     def heading(self, title: str, level: int = 0, number: str | None = None):
         self._keys += 1
@@ -154,7 +250,9 @@ class _Builder:
         style = self.st.h1 if level == 0 else self.st.h2
         if level == 0:
             self.story.append(CondPageBreak(self.doc.frame_h * 0.25))
-        self.story.append(_Heading(self.m(text), style, level=level, title=text, key=f"h{self._keys}"))
+        key = f"h{self._keys}"
+        self.story.append(_Heading(self.m(text), style, level=level, title=text, key=key))
+        self.toc_entries.append((level, text, key))
 
     def para(self, text, style=None):
         self.story.append(self.p(self.m(text), style))
@@ -166,14 +264,20 @@ class _Builder:
     def table(self, header: list[str], rows: list[list], widths: list[float], extra=()):
         w = self.doc.frame_w
         cols = [w * f for f in widths]
-        data = [[Paragraph(self.m(h), self.st.cell_head) for h in header]] + rows
-        t = Table(data, colWidths=cols, repeatRows=1, hAlign="LEFT", style=table_style(extra=extra), splitInRow=1)
+        body, cmds = self._materialize(rows, cols, first_row=1)
+        data = [[Paragraph(self.m(h), self.st.cell_head) for h in header]] + body
+        t = Table(data, colWidths=cols, repeatRows=1, hAlign="LEFT", style=table_style(extra=list(extra) + cmds),
+                  splitInRow=1)
         self.story.append(t)
         self.story.append(Spacer(1, 6))
 
+    def short(self, text) -> str:
+        """A short cell we compose ourselves (numbers, enum words, marks): drawn as is, no markup parsing."""
+        return str(text).replace("\n", " ")
+
     def sev(self, sev: str | None) -> Paragraph:
         if not sev:
-            return self.cell("")
+            return Paragraph("", self.st.cell)
         col = SEVERITY_COLORS.get(sev, MUTED).hexval()[2:]
         return Paragraph(f'<font color="#{col}"><b>{self.m(sev)}</b></font>', self.st.cell)
 
@@ -197,6 +301,7 @@ class _Builder:
         self.risk_prioritization()
         self.checklist()
         self.appendix()
+        self.story.insert(self._toc_at, _Contents(self.toc_entries, self.kit))
         return self.story
 
     def cover(self):
@@ -224,7 +329,7 @@ class _Builder:
             ["Service tier", {1: "1 (critical)", 2: "2 (standard)", 3: "3 (experimental)"}.get(meta.tier, str(meta.tier))],
             ["Reviewers", "; ".join(meta.reviewers) if meta.reviewers else "not stated"],
         ]
-        t = Table([[self.cell(k, bold=True), Paragraph(self.m(v), self.st.body)] for k, v in rows],
+        t = Table([[Paragraph(self.m(k, bold=True), self.st.cell), Paragraph(self.m(v), self.st.body)] for k, v in rows],
                   colWidths=[self.doc.frame_w * 0.25, self.doc.frame_w * 0.75],
                   style=table_style(header=False, zebra=False))
         self.story.append(t)
@@ -303,9 +408,7 @@ class _Builder:
     def contents(self):
         self.story.append(PageBreak())
         self.story.append(self.p("Contents", self.st.h1))
-        toc = TableOfContents(dotsMinLevel=0)
-        toc.levelStyles = [self.st.toc1, self.st.toc2]
-        self.story.append(toc)
+        self._toc_at = len(self.story)  # filled in once every heading is known
         self.story.append(PageBreak())
 
     # -- 1 ------------------------------------------------------------------------
@@ -328,9 +431,9 @@ class _Builder:
             inst = "not stated" if c.replicas is None else (
                 f"{c.min_healthy or 1} of {c.replicas}" if (c.min_healthy or 1) > 1 else str(c.replicas))
             where = ", ".join(c.placement + c.shared_domains) or "not stated"
-            crow.append([self.cell(cid, bold=True), self.cell(c.name or ""), self.cell(c.kind),
-                         self.cell(c.owner or "no owner"), self.cell(inst), self.cell(where),
-                         self.cell("yes" if c.user_facing else "")])
+            crow.append([self.cell(cid, bold=True), self.cell(c.name or ""), self.short(c.kind),
+                         self.cell(c.owner or "no owner"), self.short(inst), self.cell(where),
+                         self.short("yes" if c.user_facing else "")])
         self.table(["Id", "Name", "Kind", "Owner", "Instances", "Placement", "User-facing"], crow,
                    [0.17, 0.21, 0.1, 0.13, 0.09, 0.2, 0.1])
         self.heading("Critical paths", 1, "1.2")
@@ -409,8 +512,8 @@ class _Builder:
             if x["user_facing_down"]:
                 impact += "; user-facing down: " + self.names(x["user_facing_down"], 6)
             mark = " (launch blocker)" if x["launch_blocking"] else (" (accepted)" if x["accepted"] else "")
-            body.append([self.cell(el + mark, bold=True), self.cell(x["disruption"]), self.sev(x["severity"]),
-                         self.cell(f"L{x['likelihood']} × I{x['impact']} = {x['score']}"), self.cell(impact),
+            body.append([self.cell(el + mark, bold=True), self.short(x["disruption"]), self.sev(x["severity"]),
+                         self.short(f"L{x['likelihood']} × I{x['impact']} = {x['score']}"), self.cell(impact),
                          self.cell(" → ".join(x["chain"][:8]) + (" …" if len(x["chain"]) > 8 else ""))])
         self.table(["Element", "Disruption", "Severity", "Likelihood × impact", "Impact", "Failure chain"],
                    body, [0.19, 0.11, 0.09, 0.12, 0.26, 0.23])
@@ -423,8 +526,8 @@ class _Builder:
         drows = a.domain_rows()
         if drows:
             self.table(["Domain", "Kind", "Components down", "Degraded", "Journeys down", "Instances lost"],
-                       [[self.cell(x["domain"], bold=True), self.cell(x["kind"]), self.cell(str(len(x["down"]))),
-                         self.cell(str(len(x["degraded"]))), self.cell(self.names(x["journeys"])),
+                       [[self.cell(x["domain"], bold=True), self.short(x["kind"]), self.short(len(x["down"])),
+                         self.short(len(x["degraded"])), self.cell(self.names(x["journeys"])),
                          self.cell(", ".join(f"{k}: {v}" for k, v in list(x["instances_lost"].items())[:8])
                                    + (" …" if len(x["instances_lost"]) > 8 else ""))] for x in drows],
                        [0.17, 0.09, 0.1, 0.09, 0.22, 0.33])
@@ -434,8 +537,8 @@ class _Builder:
         brows = a.blast_rows()
         shown = brows[:BLAST_ROWS]
         self.table(["Component", "Down with it", "Degraded", "Journeys down", "Journeys degraded"],
-                   [[self.cell(x["component"], bold=True), self.cell(str(x["down_count"])),
-                     self.cell(str(x["degraded_count"])), self.cell(self.names(x["journeys"])),
+                   [[self.cell(x["component"], bold=True), self.short(x["down_count"]),
+                     self.short(x["degraded_count"]), self.cell(self.names(x["journeys"])),
                      self.cell(self.names(x["journeys_degraded"]))] for x in shown],
                    [0.28, 0.11, 0.1, 0.26, 0.25])
         if len(brows) > len(shown):
@@ -475,9 +578,9 @@ class _Builder:
 
         if rows:
             self.table(["Component", "Recovery", "Failover", "RTO", "RPO", "Backups every", "Gaps"],
-                       [[self.cell(x["component"], bold=True), self.cell(x["recovery"] or "not stated"),
-                         self.cell(mins(x["failover"])), self.cell(mins(x["rto"])), self.cell(mins(x["rpo"])),
-                         self.cell(mins(x["backup"])), self.cell("; ".join(x["gaps"]) or "none")] for x in rows],
+                       [[self.cell(x["component"], bold=True), self.short(x["recovery"] or "not stated"),
+                         self.short(mins(x["failover"])), self.short(mins(x["rto"])), self.short(mins(x["rpo"])),
+                         self.short(mins(x["backup"])), self.cell("; ".join(x["gaps"]) or "none")] for x in rows],
                        [0.2, 0.1, 0.09, 0.08, 0.08, 0.1, 0.35])
         groups = a.group_rows()
         self.heading("Failover mechanisms (redundancy groups)", 1, "4.1")
@@ -511,7 +614,7 @@ class _Builder:
                 if x["journeys"]:
                     cons.append("its failure takes down " + self.names(x["journeys"]))
                 body.append([self.cell(x["component"], bold=True)]
-                            + [self.cell(mark[x["signals"][s]]) for s in OBSERVABILITY_SIGNALS]
+                            + [self.short(mark[x["signals"][s]]) for s in OBSERVABILITY_SIGNALS]
                             + [self.cell("; ".join(cons))])
             extra = []
             for i, x in enumerate(rows, start=1):
@@ -566,7 +669,7 @@ class _Builder:
             sev_cell = self.sev(r["severity"]).text + "<br/>" + score
             if flags:
                 sev_cell += "<br/>" + self.m(", ".join(flags))
-            body.append([self.cell(str(r.get("rank", ""))), Paragraph(risk, self.st.cell),
+            body.append([self.short(r.get("rank", "")), Paragraph(risk, self.st.cell),
                          Paragraph(sev_cell, self.st.cell),
                          self.cell(r.get("owner") or "unassigned"), Paragraph(mit, self.st.cell)])
         if body:
@@ -605,9 +708,9 @@ class _Builder:
                 sc = getattr(c, "score", None)
                 body.append([self.cell(getattr(c, "title", getattr(c, "id", "")), bold=True),
                              self.cell(f"{getattr(c, 'answered', 0)} / {getattr(c, 'total', 0)}"),
-                             self.cell(str(getattr(c, "met", 0))), self.cell(str(getattr(c, "partly", 0))),
-                             self.cell(str(getattr(c, "not_met", 0))), self.cell(str(getattr(c, "not_applicable", 0))),
-                             self.cell(str(getattr(c, "unanswered", 0))),
+                             self.short(getattr(c, "met", 0)), self.short(getattr(c, "partly", 0)),
+                             self.short(getattr(c, "not_met", 0)), self.short(getattr(c, "not_applicable", 0)),
+                             self.short(getattr(c, "unanswered", 0)),
                              self.cell("n/a" if sc is None else f"{sc:g} %")])
             self.table(["Category", "Answered", "Met", "Partly", "Not met", "N/A", "Open", "Score"], body,
                        [0.36, 0.1, 0.07, 0.08, 0.09, 0.07, 0.08, 0.15])
@@ -692,7 +795,7 @@ def render_pdf(review: Review, *, paper: str = "a4", assessment: Assessment | No
         doc.setProgressCallBack(progress)
     story = _Builder(a, doc, kit).build()
     header = f"{meta.system_name} · Reliability Risk Assessment · {a.date or 'date not stated'}"
-    doc.multiBuild(story, canvasmaker=_numbered_canvas(header, kit), maxPasses=6)
+    doc.build(story, canvasmaker=_numbered_canvas(header, kit, doc.heading_pages))
     if warnings is not None:
         rep = kit.missing_report()
         if rep:
