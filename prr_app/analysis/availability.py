@@ -41,6 +41,7 @@ from prr_app.analysis.graph import CompiledGraph, ancestor_sets, bits_of
 
 RESIDUAL = 1e-9  # probability mass of domain states we may leave out
 MAX_PIVOTS = 10
+MAX_STATES = 20_000
 SAMPLES = 100_000
 
 
@@ -83,6 +84,7 @@ class AvailabilityModel:
         n = graph.n
         comps = [graph.review.components[c] for c in graph.ids]
         self.p = [min(1.0, (c.availability if c.availability is not None else 100.0) / 100.0) for c in comps]
+        self.parr = np.array(self.p, dtype=float)
         self.logp = np.array([math.log(p) if p > 0 else -1e300 for p in self.p], dtype=float)
         self.pd = [
             min(1.0, (graph.review.domains[d].availability if graph.review.domains[d].availability is not None else 100.0) / 100.0)
@@ -106,6 +108,37 @@ class AvailabilityModel:
             if graph.hard_group_out[c]:
                 self.group_users |= 1 << c
         self.nbytes = (n + 7) // 8
+        # placement signatures: components placed alike fail alike under any set of failed domains
+        sig_index: dict[tuple, int] = {}
+        self.sig_of = [-1] * n
+        self.sigs: list[tuple] = []  # (slot closures, slot counts, shared closure, replicas, k)
+        self.sig_mask: list[int] = []
+        self.sig_domains: list[frozenset[int]] = []
+        for c in range(n):
+            slots = tuple(graph.slot_closure[c])
+            shared = graph.shared_closure[c]
+            if not shared and not any(slots):
+                continue
+            key = (slots, shared, graph.replicas[c], graph.min_healthy[c])
+            sid = sig_index.get(key)
+            if sid is None:
+                sid = sig_index[key] = len(self.sigs)
+                self.sigs.append((slots, graph.slot_counts(c), shared, graph.replicas[c], graph.min_healthy[c]))
+                self.sig_mask.append(0)
+                doms = set(shared)
+                for clo in slots:
+                    doms |= clo
+                self.sig_domains.append(frozenset(d for d in doms if self.pd[d] < 1.0))
+            self.sig_of[c] = sid
+            self.sig_mask[sid] |= 1 << c
+        self._enum_cache: dict[tuple, tuple | None] = {}
+        self._tree_cache: dict[tuple, tuple] = {}
+        self._col_cache: dict[tuple, np.ndarray] = {}
+        self._has_cache: dict[tuple, np.ndarray] = {}
+        relevant: set[int] = set()
+        for ds in self.sig_domains:
+            relevant |= ds
+        self.all_domains = tuple(sorted(relevant))
 
     # -- helpers -------------------------------------------------------
     def closure(self, entries: list[int]) -> int:
@@ -118,81 +151,129 @@ class AvailabilityModel:
         raw = np.frombuffer(bits.to_bytes(self.nbytes, "little"), dtype=np.uint8)
         return np.unpackbits(raw, bitorder="little")[: self.g.n].astype(bool)
 
-    def _forced(self, failed: tuple[int, ...], closure: int) -> int:
-        """Components in ``closure`` forced down by a set of failed domains."""
-        if not failed:
-            return 0
-        if len(failed) == 1:
-            out = 0
-            for c in self.g.domain_seeds[failed[0]]:
-                out |= 1 << c
-            return out & closure
-        fd = set(failed)
-        touched: set[int] = set()
-        for d in failed:
-            touched.update(self.g.domain_lost[d])
-        out = 0
-        for c in touched:
-            if (closure >> c) & 1 and self.g.replicas[c] - self.g.lost_instances(c, fd) < self.g.min_healthy[c]:
-                out |= 1 << c
-        return out
+    # -- failure-domain states ------------------------------------------
+    def _enumerate(self, doms: tuple[int, ...]):
+        """Domain states (sets of failed domains) by size until the mass left out is below RESIDUAL.
 
-    def _domain_states(self, closure: int):
-        """Yield (failed domains, probability) until the mass left is below RESIDUAL."""
-        rel: set[int] = set()
-        for c in bits_of(closure):
-            for clo in self.g.slot_closure[c]:
-                rel |= clo
-            rel |= self.g.shared_closure[c]
-        rel_list = sorted(d for d in rel if self.pd[d] < 1.0)
+        Returns ``(states, probabilities, residual)`` or None when that takes
+        more than MAX_STATES states.
+        """
+        if doms in self._enum_cache:
+            return self._enum_cache[doms]
+        pd = {d: min(max(self.pd[d], 1e-12), 1.0) for d in doms}
         base = 1.0
-        for d in rel_list:
-            base *= self.pd[d]
+        for d in doms:
+            base *= pd[d]
+        odds = {d: (1 - pd[d]) / pd[d] for d in doms}
+        states: list[frozenset[int]] = []
+        probs: list[float] = []
         total = 0.0
-        for r in range(len(rel_list) + 1):
-            for combo in combinations(rel_list, r):
+        result = None
+        for r in range(len(doms) + 1):
+            for combo in combinations(doms, r):
                 prob = base
                 for d in combo:
-                    prob *= (1 - self.pd[d]) / self.pd[d] if self.pd[d] > 0 else 0.0
+                    prob *= odds[d]
+                states.append(frozenset(combo))
+                probs.append(prob)
                 total += prob
-                yield combo, prob
+                if len(states) > MAX_STATES:
+                    self._enum_cache[doms] = None
+                    return None
             if 1.0 - total < RESIDUAL:
-                return
-            if r >= 4:
-                raise _Unsupported("too many domain states")
+                break
+        result = (doms, states, np.array(probs, dtype=float), max(0.0, 1.0 - total))
+        self._enum_cache[doms] = result
+        return result
+
+    def _forced_col(self, enum, sid: int) -> np.ndarray:
+        """For every state of ``enum``: does it take the components of signature ``sid`` down?"""
+        key = (enum[0], sid)
+        col = self._col_cache.get(key)
+        if col is None:
+            slots, counts, shared, n, k = self.sigs[sid]
+            out = np.zeros(len(enum[1]), dtype=bool)
+            mine = self.sig_domains[sid]
+            for i, state in enumerate(enum[1]):
+                if not (state & mine):
+                    continue
+                if shared & state:
+                    out[i] = True
+                    continue
+                lost = 0
+                for clo, cnt in zip(slots, counts):
+                    if clo & state:
+                        lost += cnt
+                out[i] = n - lost < k
+            col = self._col_cache[key] = out
+        return col
+
+    def _has_col(self, enum, d: int) -> np.ndarray:
+        key = (enum[0], d)
+        col = self._has_cache.get(key)
+        if col is None:
+            col = self._has_cache[key] = np.fromiter((d in st for st in enum[1]), dtype=bool, count=len(enum[1]))
+        return col
+
+    def _states_for(self, closure: int):
+        sigs = [sid for sid in range(len(self.sigs)) if self.sig_mask[sid] & closure and self.sig_domains[sid]]
+        doms: set[int] = set()
+        for sid in sigs:
+            doms |= self.sig_domains[sid]
+        enum = self._enumerate(tuple(sorted(doms)))  # only the domains under the target
+        if enum is None:
+            raise _Unsupported("too many failure-domain states")
+        return enum, sigs
 
     # -- exact ---------------------------------------------------------
     def exact(self, entries: list[int], perfect: frozenset = frozenset(), perfect_domains: frozenset = frozenset()):
+        """(probability the target is up, probability mass of domain states left out)."""
         closure = self.closure(entries)
-        simple = not (closure & self.group_users)
-        tree = None if simple else self._tree(entries)
-        p = list(self.p)
-        for c in perfect:
-            p[c] = 1.0
-        if simple:
+        enum, sigs = self._states_for(closure)
+        probs = enum[2]
+        weight = probs
+        for d in perfect_domains:
+            if d in enum[0]:
+                has = self._has_col(enum, d)
+                weight = np.where(has, 0.0, weight / min(max(self.pd[d], 1e-12), 1.0))
+        residual = enum[3] if not perfect_domains else max(0.0, 1.0 - float(weight.sum()))
+        if not (closure & self.group_users):
+            # up exactly when no needed component is forced down and every one is up on its own
             mask = self._mask_array(closure)
-            logp = self.logp.copy()
+            logp = float(self.logp[mask].sum())
             for c in perfect:
-                logp[c] = 0.0
-            base = math.exp(float(logp[mask].sum()))
+                if (closure >> c) & 1:
+                    logp -= float(self.logp[c])
+            hit = np.zeros(len(weight), dtype=bool)
+            for sid in sigs:
+                hit |= self._forced_col(enum, sid)
+            return float(weight[~hit].sum()) * math.exp(logp), residual
+        key = tuple(entries)
+        tree = self._tree_cache.get(key)
+        if tree is None:
+            tree = self._tree_cache[key] = self._tree(entries)
+        p = self.p
+        pc = None
+        if perfect:
+            (pc,) = perfect
+            if pc in tree[1]:
+                p = list(self.p)
+                p[pc] = 1.0
+        if sigs:
+            matrix = np.stack([self._forced_col(enum, sid) for sid in sigs], axis=1)
+            patterns, inverse = np.unique(matrix, axis=0, return_inverse=True)
+            pw = np.bincount(inverse.ravel(), weights=weight, minlength=len(patterns))
+        else:
+            patterns, pw = np.zeros((1, 0), dtype=bool), np.array([float(weight.sum())])
         total = 0.0
-        mass = 0.0
-        saved = {d: self.pd[d] for d in perfect_domains}
-        try:
-            for d in perfect_domains:
-                self.pd[d] = 1.0
-            for failed, prob in self._domain_states(closure):
-                mass += prob
-                forced = self._forced(failed, closure)
-                if simple:
-                    if not forced:
-                        total += prob * base
-                else:
-                    total += prob * self._eval_tree(tree, p, forced)
-        finally:
-            for d, v in saved.items():
-                self.pd[d] = v
-        return total, max(0.0, 1.0 - mass)
+        for row, w in zip(patterns, pw):
+            if w == 0.0:
+                continue
+            forced = 0
+            for j in np.flatnonzero(row):
+                forced |= self.sig_mask[sigs[j]]
+            total += float(w) * self._eval_tree(tree, p, forced & closure, pc)
+        return total, residual
 
     def _tree(self, entries: list[int]):
         """AND/k-of-n tree: ("and", comps frozenset, [children]) / ("kofn", k, [and-nodes])."""
@@ -238,14 +319,39 @@ class AvailabilityModel:
         pivots = sorted(c for c, k in counts.items() if k > 1 and self.p[c] < 1.0)
         if len(pivots) > MAX_PIVOTS:
             raise _Unsupported("too many shared components")
-        return root, pivots
+        pivset = set(pivots)
+        compiled: dict[int, tuple] = {}
 
-    def _eval_tree(self, tree, p: list[float], forced: int) -> float:
+        def comp(node):
+            # ("and", mask, product of the non-pivot availabilities, pivots here, kids) / ("kofn", k, kids)
+            hit = compiled.get(id(node))
+            if hit is not None:
+                return hit
+            if node[0] == "and":
+                mask = 0
+                prod = 1.0
+                here = []
+                for c in node[1]:
+                    mask |= 1 << c
+                    if c in pivset:
+                        here.append(c)
+                    else:
+                        prod *= self.p[c]
+                out = ("and", mask, prod, tuple(sorted(here)), tuple(comp(k) for k in node[2]))
+            else:
+                out = ("kofn", node[1], tuple(comp(k) for k in node[2]))
+            compiled[id(node)] = out
+            return out
+
+        return comp(root), pivots
+
+    def _eval_tree(self, tree, p: list[float], forced: int, perfect: int | None = None) -> float:
+        """Probability the tree is up given the forced-down components; pivots enumerated."""
         root, pivots = tree
         total = 0.0
         for mask in range(1 << len(pivots)):
             prob = 1.0
-            q = list(p)
+            q: dict[int, float] = {}
             for i, c in enumerate(pivots):
                 if (mask >> i) & 1:
                     prob *= p[c]
@@ -255,23 +361,28 @@ class AvailabilityModel:
                     q[c] = 0.0
             if prob == 0.0:
                 continue
-            total += prob * self._eval_node(root, q, forced)
+            total += prob * self._eval_node(root, q, forced, perfect)
         return total
 
-    def _eval_node(self, node, q: list[float], forced: int) -> float:
+    def _eval_node(self, node, q: dict, forced: int, perfect: int | None) -> float:
         if node[0] == "and":
-            prob = 1.0
-            for c in node[1]:
-                if (forced >> c) & 1:
-                    return 0.0
+            mask = node[1]
+            if forced & mask:
+                return 0.0
+            prob = node[2]
+            if perfect is not None and (mask >> perfect) & 1 and perfect not in q:
+                prob /= self.p[perfect]
+            for c in node[3]:
                 prob *= q[c]
-            for kid in node[2]:
-                prob *= self._eval_node(kid, q, forced)
+            if prob == 0.0:
+                return 0.0
+            for kid in node[4]:
+                prob *= self._eval_node(kid, q, forced, perfect)
                 if prob == 0.0:
                     break
             return prob
         k = node[1]
-        probs = [self._eval_node(m, q, forced) for m in node[2]]
+        probs = [self._eval_node(m, q, forced, perfect) for m in node[2]]
         # P(at least k of the independent members up)
         dist = [1.0] + [0.0] * len(probs)
         for pm in probs:
@@ -354,42 +465,38 @@ class AvailabilityModel:
         )
 
     def _consumers(self, entries: list[int], est: float, slo: float | None, method: str) -> list[dict]:
-        """The elements whose unavailability costs the target most (gain if they were perfect)."""
+        """The elements whose unavailability costs the target most: what it would gain if each never failed.
+
+        Exact where the figure is exact (for a plain chain of needs the gain
+        of a component is ``estimate / a - estimate``); with the simulation,
+        that product-form figure is given as an approximation.
+        """
         closure = self.closure(entries)
         budget = (1.0 - slo / 100.0) if slo is not None else max(1.0 - est, 1e-12)
-        cands: list[tuple[float, str, str, float]] = []
-        comps = [c for c in bits_of(closure) if self.p[c] < 1.0]
-        comps.sort(key=lambda c: self.p[c])
-        doms: set[int] = set()
-        for c in bits_of(closure):
-            for clo in self.g.slot_closure[c]:
-                doms |= clo
-            doms |= self.g.shared_closure[c]
-        doms_l = sorted((d for d in doms if self.pd[d] < 1.0), key=lambda d: self.pd[d])[:3]
-        for c in comps[:8]:
-            gain = None
-            if method == "exact":
-                try:
-                    better, _ = self.exact(entries, perfect=frozenset({c}))
-                    gain = better - est
-                except _Unsupported:
-                    gain = None
-            if gain is None:
+        simple = not (closure & self.group_users)
+        mask = self._mask_array(closure) & (self.parr < 1.0)
+        idx = np.flatnonzero(mask)
+        order = [int(c) for c in idx[np.lexsort((idx, self.parr[idx]))]]
+        cands: list[tuple[float, str, str, float, bool]] = []
+        if method == "exact" and not simple:
+            for c in order[:8]:
+                better, _ = self.exact(entries, perfect=frozenset({c}))
+                cands.append((better - est, self.g.ids[c], "component", self.p[c] * 100, True))
+        else:
+            for c in order[:5]:
                 gain = est / self.p[c] - est if self.p[c] > 0 else 1.0
-            cands.append((gain, self.g.ids[c], "component", self.p[c] * 100))
-        for d in doms_l:
-            gain = None
-            if method == "exact":
-                try:
-                    better, _ = self.exact(entries, perfect_domains=frozenset({d}))
-                    gain = better - est
-                except _Unsupported:
-                    gain = None
-            if gain is not None:
-                cands.append((gain, self.g.domain_ids[d], "domain", self.pd[d] * 100))
-        cands.sort(key=lambda x: (-x[0], x[1]))
+                cands.append((gain, self.g.ids[c], "component", self.p[c] * 100, method == "exact"))
+        if method == "exact":
+            doms: set[int] = set()
+            for sid in range(len(self.sigs)):
+                if self.sig_mask[sid] & closure:
+                    doms |= self.sig_domains[sid]
+            for d in sorted(doms, key=lambda d: (self.pd[d], self.g.domain_ids[d]))[:6]:
+                better, _ = self.exact(entries, perfect_domains=frozenset({d}))
+                cands.append((better - est, self.g.domain_ids[d], "domain", self.pd[d] * 100, True))
+        cands.sort(key=lambda x: (-round(x[0], 15), x[1]))
         out = []
-        for gain, eid, kind, av in cands[:5]:
+        for gain, eid, kind, av, exact in cands[:5]:
             if gain <= 1e-12:
                 continue
             out.append({
@@ -398,5 +505,6 @@ class AvailabilityModel:
                 "availability": round(av, 6),
                 "unavailability_cost": round(gain * 100.0, 6),
                 "budget_share": round(100.0 * gain / budget, 2) if budget > 0 else None,
+                "exact": exact,
             })
         return out

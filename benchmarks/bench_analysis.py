@@ -1,0 +1,273 @@
+"""Benchmark of the analysis engine (results in docs/performance.md, section "Analysis").
+
+Generates heavy-tailed microservice graphs like real call graphs (about 13 %
+entry services, 39 % leaves, a heavy-tailed fan-in), placed over 3 regions x
+3 zones with one Kubernetes cluster per region, and times ``analyze()`` on
+them, plus the whole ``prr analyze --json`` process against a plain Python
+script that loads the same JSON and runs ``networkx.condensation``.
+
+    .venv/bin/python benchmarks/bench_analysis.py            # 200, 1k, 10k, deep, cycle, CLI
+    .venv/bin/python benchmarks/bench_analysis.py --big      # also 100k (takes a minute)
+    .venv/bin/python benchmarks/bench_analysis.py --sizes 500 2000
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from bisect import bisect_left
+from itertools import accumulate
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from prr_app.analysis import analyze  # noqa: E402
+from prr_app.domain.model import (  # noqa: E402
+    Component,
+    Dependency,
+    FailureDomain,
+    Journey,
+    RedundancyGroup,
+    Review,
+)
+
+ENTRY_SHARE = 0.13
+LEAF_SHARE = 0.39
+
+
+def _domains(review: Review) -> list[tuple[str, list[str], str]]:
+    review.add(FailureDomain(id="cloud", kind="provider"))
+    out = []
+    for r in range(3):
+        rid = f"region-{r}"
+        review.add(FailureDomain(id=rid, kind="region", parent="cloud", availability=99.99))
+        zones = []
+        for z in range(3):
+            zid = f"{rid}-zone-{'abc'[z]}"
+            review.add(FailureDomain(id=zid, kind="zone", parent=rid, availability=99.95))
+            zones.append(zid)
+        cid = f"k8s-{r}"
+        review.add(FailureDomain(id=cid, kind="cluster", availability=99.95))
+        out.append((rid, zones, cid))
+    return out
+
+
+def generate(n: int, *, edges_per_component: float = 4.0, seed: int = 1, alpha: float = 1.1,
+             cycle_share: float = 0.01, journeys: int = 20) -> Review:
+    """A heavy-tailed microservice graph with placement over 3 regions x 3 zones."""
+    rng = random.Random(seed)
+    review = Review()
+    review.meta.system_name = f"generated-{n}"
+    regions = _domains(review)
+    n_entry = max(1, int(n * ENTRY_SHARE))
+    n_leaf = max(1, int(n * LEAF_SHARE))
+    first_leaf = n - n_leaf
+    ids = [f"svc-{i:06d}" for i in range(n)]
+    for i, cid in enumerate(ids):
+        rid, zones, cluster = regions[rng.randrange(3)]
+        leaf = i >= first_leaf
+        kind = "service"
+        if leaf:
+            kind = rng.choice(["datastore", "datastore", "cache", "queue", "external_api", "service"])
+        replicas = rng.choice([1, 2, 2, 3, 3, 3])
+        min_healthy = None
+        if kind == "datastore" and replicas == 3:
+            min_healthy = 2
+        placement = zones[: min(replicas, 3)] if rng.random() < 0.8 else [zones[rng.randrange(3)]]
+        review.add(Component(
+            id=cid, kind=kind, replicas=replicas, min_healthy=min_healthy, placement=placement,
+            shared_domains=[cluster] if kind == "service" else [],
+            availability=rng.choice([99.9, 99.95, 99.99, 99.95]),
+            tags=["telemetry"] if i == first_leaf else [],
+        ))
+    # heavy-tailed popularity of targets (non-entry components)
+    targets = list(range(n_entry, n))
+    rng.shuffle(targets)
+    weights = [1.0 / (k + 1) ** alpha for k in range(len(targets))]
+    cum = list(accumulate(weights))
+    total = cum[-1]
+
+    def pick_target(src: int) -> int | None:
+        for _ in range(20):
+            t = targets[bisect_left(cum, rng.random() * total)]
+            if t > src:
+                return t
+        return None
+
+    def add(src: int, dst: int) -> None:
+        did = f"{ids[src]}->{ids[dst]}"
+        if src == dst or did in review.dependencies:
+            return
+        u = rng.random()
+        kind = "hard" if u < 0.7 else "soft" if u < 0.9 else "async"
+        review.add(Dependency(
+            source=ids[src], target=ids[dst], kind=kind,
+            fallback="cached answer" if kind == "hard" and rng.random() < 0.1 else None,
+            timeout_ms=rng.choice([None, 200, 500, 1000]),
+            retries=rng.choice([None, 0, 2, 3]),
+            backoff=rng.random() < 0.5,
+            circuit_breaker=rng.random() < 0.3,
+        ))
+
+    # every non-entry has a dependent, every non-leaf a dependency
+    for t in range(n_entry, n):
+        add(rng.randrange(0, min(t, first_leaf)), t)
+    for s in range(first_leaf):
+        t = pick_target(s)
+        if t is None:
+            t = rng.randrange(max(s + 1, n_entry), n)
+        add(s, t)
+    want = int(n * edges_per_component)
+    tries = 0
+    while len(review.dependencies) < want and tries < want * 4:
+        tries += 1
+        s = rng.randrange(0, first_leaf)
+        if rng.random() < cycle_share and s > n_entry:
+            t = rng.randrange(n_entry, s)  # a back edge: cycles, as in real systems
+        else:
+            t = pick_target(s)
+        if t is not None:
+            add(s, t)
+    # a few redundancy groups: a leaf and a twin in another region
+    for g in range(max(1, n // 200)):
+        a = rng.randrange(first_leaf, n)
+        twin = f"{ids[a]}-twin"
+        rid, zones, _cl = regions[(g + 1) % 3]
+        review.add(Component(id=twin, kind=review.components[ids[a]].kind, replicas=1, placement=[zones[0]],
+                             availability=99.9))
+        review.add(RedundancyGroup(id=f"group-{g}", members=[ids[a], twin], min_up=1))
+        for dep in [d for d in review.dependencies.values() if d.target == ids[a]][:3]:
+            del review.dependencies[dep.id]
+            dep.target = f"group-{g}"
+            review.dependencies[dep.id] = dep
+    for j in range(min(journeys, n_entry)):
+        review.add(Journey(id=f"journey-{j}", entry=[ids[j]], slo=99.9, critical=j % 2 == 0))
+    return review
+
+
+def generate_deep(n: int, width: int = 10, seed: int = 2) -> Review:
+    """A deep layered graph: n/width layers, each component calls 4 in the next layer."""
+    rng = random.Random(seed)
+    review = Review()
+    regions = _domains(review)
+    ids = [f"l{i // width:05d}-{i % width:02d}" for i in range(n)]
+    for i, cid in enumerate(ids):
+        rid, zones, cluster = regions[i % 3]
+        review.add(Component(id=cid, replicas=2, placement=zones[:2], availability=99.99,
+                             user_facing=i < width))
+    for i in range(n - width):
+        layer = i // width
+        for _ in range(4):
+            t = (layer + 1) * width + rng.randrange(width)
+            if t < n:
+                review.add(Dependency(ids[i], ids[t], timeout_ms=100))
+    return review
+
+
+def generate_big_cycle(n: int, cycle: int = 1000, seed: int = 3) -> Review:
+    review = generate(n, seed=seed)
+    ids = sorted(review.components)[: cycle]
+    for a, b in zip(ids, ids[1:] + ids[:1]):
+        review.add(Dependency(a, b, timeout_ms=100))
+    return review
+
+
+def timed(fn, repeat: int = 3):
+    best = float("inf")
+    out = None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        out = fn()
+        best = min(best, time.perf_counter() - t)
+    return best, out
+
+
+def bench_analyze(label: str, review: Review, repeat: int = 3) -> dict:
+    t, a = timed(lambda: analyze(review), repeat)
+    row = {
+        "case": label, "components": len(review.components), "dependencies": len(review.dependencies),
+        "seconds": round(t, 4), "spofs": len(a.spofs), "risks": len(a.risks),
+        "availability_exact": sum(1 for x in a.availability if x["method"] == "exact"),
+        "availability_simulated": sum(1 for x in a.availability if x["method"] == "simulation"),
+    }
+    print(json.dumps(row), flush=True)
+    return row
+
+
+BASELINE = """
+import json, sys, networkx as nx
+data = json.load(open(sys.argv[1]))
+g = nx.DiGraph()
+g.add_nodes_from(c["id"] for c in data["components"])
+g.add_edges_from((d["source"], d["target"]) for d in data["dependencies"])
+c = nx.condensation(g)
+print(c.number_of_nodes())
+"""
+
+
+def bench_cli(review: Review) -> dict:
+    from prr_app.interchange.json_io import write_review_json
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "review.json"
+        write_review_json(review, path)
+        script = Path(tmp) / "baseline.py"
+        script.write_text(BASELINE)
+
+        def run(cmd):
+            t = time.perf_counter()
+            proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+            assert proc.returncode == 0, proc.stderr.decode()[-500:]
+            return time.perf_counter() - t, len(proc.stdout)
+
+        base = min(run([sys.executable, str(script), str(path)])[0] for _ in range(3))
+        runs = [run([sys.executable, "-m", "prr_app.cli.main", "analyze", str(path), "--json"]) for _ in range(3)]
+        cli = min(r[0] for r in runs)
+    row = {"case": "prr analyze --json (whole process)", "components": len(review.components),
+           "dependencies": len(review.dependencies), "cli_seconds": round(cli, 3),
+           "baseline_seconds": round(base, 3), "ratio": round(cli / base, 2), "json_bytes": runs[0][1]}
+    print(json.dumps(row), flush=True)
+    return row
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", type=int, nargs="*", default=[200, 1000, 10_000])
+    ap.add_argument("--big", action="store_true", help="also 100,000 components (time and peak memory)")
+    ap.add_argument("--no-cli", action="store_true")
+    args = ap.parse_args(argv)
+
+    from prr_app.interchange.json_io import read_review_json
+
+    platform = read_review_json(ROOT / "resources" / "examples" / "platform.json")
+    bench_analyze("platform example", platform, repeat=5)
+    for n in args.sizes:
+        review = generate(n)
+        bench_analyze(f"generated heavy-tailed {n}", review, repeat=5 if n <= 1000 else 3)
+    deep = generate_deep(10_000)
+    bench_analyze("deep layered 10k (1000 layers x 10)", deep)
+    cyc = generate_big_cycle(10_000)
+    bench_analyze("10k with one 1000-component cycle", cyc)
+    if not args.no_cli:
+        bench_cli(generate(10_000))
+    if args.big:
+        review = generate(100_000)
+        t = time.perf_counter()
+        a = analyze(review)
+        dt = time.perf_counter() - t
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps({"case": "generated heavy-tailed 100k", "components": len(review.components),
+                          "dependencies": len(review.dependencies), "seconds": round(dt, 2),
+                          "peak_rss_mb_process": round(peak), "spofs": len(a.spofs)}), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
