@@ -19,6 +19,7 @@ from prr_app.reporting.text import SANS, SANS_BOLD, TextKit
 MIN_PT = 6.0  # no label in a figure is smaller
 NODE_FONT = 9.0  # node label size in layout units (so scale >= MIN_PT / NODE_FONT)
 MIN_SCALE = MIN_PT / NODE_FONT
+JOURNEY_FIGURE_MAX = 80  # a journey reaching more components gets no figure of its own
 
 INK = colors.HexColor("#1f2933")
 MUTED = colors.HexColor("#616e7c")
@@ -226,9 +227,10 @@ def plan_graph_figures(review, style_of, max_w: float, max_h: float, journeys: d
     """Decide the graph figures: ``[(title, layout, scale, labels)]``.
 
     One figure when the whole graph is legible on a page; otherwise an
-    unlabelled overview, then one figure per journey (components it reaches),
-    then the components no journey reaches, each split further by failure
-    domain and by tier until it fits at a legible scale.
+    unlabelled overview, then one figure per journey (the components it
+    reaches, if at most :data:`JOURNEY_FIGURE_MAX`), then the components no
+    such figure shows, each split further by failure domain and by tier until
+    it fits at a legible scale.
     """
     full = compute_layout(review)
     s = graph_scale(full, max_w, max_h)
@@ -237,7 +239,8 @@ def plan_graph_figures(review, style_of, max_w: float, max_h: float, journeys: d
     out = [("Dependency graph: overview (names in the figures that follow)", full, s, False)]
     covered: set[str] = set()
     for jid, ids in journeys.items():
-        if not ids:
+        # a journey that reaches most of the system would repeat the whole graph: domains cover it instead
+        if not ids or len(ids) > JOURNEY_FIGURE_MAX:
             continue
         j = review.journeys[jid]
         parts = _split(review, ids, max_w, max_h)
@@ -250,7 +253,8 @@ def plan_graph_figures(review, style_of, max_w: float, max_h: float, journeys: d
         parts = _split(review, rest, max_w, max_h)
         for i, (lay, sc) in enumerate(parts):
             suffix = f" (part {i + 1} of {len(parts)})" if len(parts) > 1 else ""
-            out.append((f"Components outside every journey{suffix}", lay, sc, True))
+            out.append((f"{'Components outside the journey figures' if covered else 'Components by failure domain'}"
+                        f"{suffix}", lay, sc, True))
     return out
 
 

@@ -45,16 +45,18 @@ PAPERS = {"a4": A4, "letter": LETTER}
 MARGIN_X = 18 * mm
 MARGIN_TOP = 20 * mm
 MARGIN_BOTTOM = 18 * mm
+DETAILED_RISKS = 120  # risks shown with description, inputs and mitigations; the rest in a compact table
 INPUTS_SHOWN = 8  # inputs behind a risk's numbers printed in the register
 BLAST_ROWS = 60  # per-component blast radius rows shown (widest first); the rest are counted
 
 
 class _Cell:
-    __slots__ = ("text", "bold")
+    __slots__ = ("text", "bold", "color")
 
-    def __init__(self, text: str, bold: bool):
+    def __init__(self, text: str, bold: bool, color=None):
         self.text = text
         self.bold = bold
+        self.color = color
 
 
 class _Heading(Paragraph):
@@ -233,12 +235,18 @@ class _Builder:
                     runs = self.kit.runs(v.text, bold=v.bold) if v.text else [(font, "")]
                     plain = (len(runs) == 1 and runs[0][0] == font and "\n" not in v.text
                              and pdfmetrics.stringWidth(runs[0][1], font, 7.5) <= cols[ci] - 7)
+                    at = (ci, ri + first_row)
                     if plain:
                         new.append(runs[0][1])
                         if v.bold:
-                            cmds.append(("FONTNAME", (ci, ri + first_row), (ci, ri + first_row), SANS_BOLD))
+                            cmds.append(("FONTNAME", at, at, SANS_BOLD))
+                        if v.color is not None:
+                            cmds.append(("TEXTCOLOR", at, at, v.color))
                     else:
-                        new.append(Paragraph(self.m(v.text, bold=v.bold), self.st.cell))
+                        markup = self.m(v.text, bold=v.bold)
+                        if v.color is not None:
+                            markup = f'<font color="#{v.color.hexval()[2:]}">{markup}</font>'
+                        new.append(Paragraph(markup, self.st.cell))
                 else:
                     new.append(v)
             out.append(new)
@@ -275,11 +283,13 @@ class _Builder:
         """A short cell we compose ourselves (numbers, enum words, marks): drawn as is, no markup parsing."""
         return str(text).replace("\n", " ")
 
-    def sev(self, sev: str | None) -> Paragraph:
-        if not sev:
-            return Paragraph("", self.st.cell)
-        col = SEVERITY_COLORS.get(sev, MUTED).hexval()[2:]
-        return Paragraph(f'<font color="#{col}"><b>{self.m(sev)}</b></font>', self.st.cell)
+    def sev(self, sev: str | None) -> "_Cell":
+        """A severity word in its colour (a plain bold cell)."""
+        return _Cell(sev or "", True, SEVERITY_COLORS.get(sev or "", MUTED))
+
+    def sev_markup(self, sev: str | None) -> str:
+        col = SEVERITY_COLORS.get(sev or "", MUTED).hexval()[2:]
+        return f'<font color="#{col}"><b>{self.m(sev or "")}</b></font>' 
 
     def names(self, ids: list[str], limit: int = 12) -> str:
         shown = [self.a.label(i) if i in self.review.journeys else i for i in ids[:limit]]
@@ -638,8 +648,12 @@ class _Builder:
         self.story.append(KeepTogether([heat, self.p("Figure: risk heat map, number of risks per likelihood and "
                                                      "impact; colour: severity band.", self.st.caption)]))
         self.heading("Risk register", 1, "6.1")
+        detailed, rest = risks[:DETAILED_RISKS], risks[DETAILED_RISKS:]
+        if rest:
+            self.para(f"The {len(detailed)} highest-ranked risks are shown in full; the other {len(rest)} follow "
+                      "in a compact list (every detail is in the Markdown and CSV exports).", self.st.small)
         body = []
-        for r in risks:
+        for r in detailed:
             risk = f"<b>{self.m(r['title'])}</b>"
             if r.get("description"):
                 risk += "<br/>" + self.m(r["description"])
@@ -666,7 +680,7 @@ class _Builder:
                         (mt.get("status") or "").replace("_", " "), f"effort {mt['effort']}" if mt.get("effort") else "effort not stated"]
                 mit += "<br/>• " + self.m(f"{mt.get('title', '')} ({', '.join(bits)})")
             score = self.m(f"{r['likelihood']}×{r['impact']}={r['score']}")
-            sev_cell = self.sev(r["severity"]).text + "<br/>" + score
+            sev_cell = self.sev_markup(r["severity"]) + "<br/>" + score
             if flags:
                 sev_cell += "<br/>" + self.m(", ".join(flags))
             body.append([self.short(r.get("rank", "")), Paragraph(risk, self.st.cell),
@@ -675,7 +689,16 @@ class _Builder:
         if body:
             self.table(["#", "Risk", "Severity / score", "Owner", "Mitigation (owner, due, status, effort)"], body,
                        [0.05, 0.38, 0.12, 0.11, 0.34])
-        self.heading("Accepted risks", 1, "6.2")
+        if rest:
+            self.heading(f"Further risks ({len(rest)})", 1, "6.2")
+            self.table(["#", "Risk", "Severity", "Score", "Owner", "Status"],
+                       [[self.short(r.get("rank", "")), self.cell(r["title"]), self.sev(r["severity"]),
+                         self.short(f"{r['likelihood']}×{r['impact']}={r['score']}"),
+                         self.cell(r.get("owner") or "unassigned"),
+                         self.short("accepted" if r.get("accepted") else (r.get("status") or "open")
+                                    + (", launch blocker" if r.get("launch_blocking") else ""))] for r in rest],
+                       [0.06, 0.5, 0.09, 0.09, 0.12, 0.14])
+        self.heading("Accepted risks", 1, "6.3" if rest else "6.2")
         acc = a.accepted_risks()
         if acc:
             self.table(["Risk", "Accepted by", "On", "Until", "Reason"],
