@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from prr_app.checklist.template import SEVERITIES, TIERS, Category, Template, TemplateItem, parse_template
+from prr_app.checklist.template import SEVERITIES, TIERS, Category, Template, parse_template
 from prr_app.errors import PrrError
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -175,12 +175,10 @@ def parse_markdown(text: str, *, template_id: str, version: str = "1", title: st
             for c in categories if c.id in used_cats
         ],
     }
-    line_of_item = {("categories", ci, "items", ii): it["line"]
-                    for ci, c in enumerate(data["categories"])
-                    for ii, it in enumerate(x for x in items if x["category"] == c["id"])}
-    lines_map = {}
-    for path, line in line_of_item.items():
-        lines_map[path] = line
+    # schema problems are reported at the Markdown line of the item
+    lines_map = {("categories", ci, "items", ii): it["line"]
+                 for ci, c in enumerate(data["categories"])
+                 for ii, it in enumerate(x for x in items if x["category"] == c["id"])}
     tmpl = parse_template(data, file=file, lines=lines_map)
     return MarkdownImport(tmpl, checked, warnings)
 
