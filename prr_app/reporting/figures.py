@@ -263,20 +263,22 @@ def _split(review, ids: list[str], max_w: float, max_h: float) -> list[tuple[Lay
     s = graph_scale(lay, max_w, max_h)
     if s >= MIN_SCALE or len(ids) <= 1:
         return [(lay, max(s, MIN_SCALE) if len(ids) <= 1 else s)]
-    # by failure domain (the lane a node sits in), merging neighbours while they fit
+    # too wide: consecutive tiers stay together (dependencies between them stay visible);
+    # too tall: by failure domain (the band a node sits in); neighbours merge while they fit
     by_dom: dict[str, list[str]] = {}
     for c in sorted(ids, key=lambda c: (str(lay.nodes[c].domain), c)):
         by_dom.setdefault(str(lay.nodes[c].domain), []).append(c)
-    if len(by_dom) > 1:
+    tiers = sorted({lay.nodes[c].tier for c in ids})
+    too_wide = lay.width * MIN_SCALE > max_w
+    if too_wide and len(tiers) > 1:
+        groups = [[c for c in ids if lay.nodes[c].tier == t] for t in tiers]
+    elif len(by_dom) > 1:
         groups = list(by_dom.values())
-    else:  # one domain: by tier ranges, else halves
-        tiers = sorted({lay.nodes[c].tier for c in ids})
-        if len(tiers) > 1:
-            half = tiers[len(tiers) // 2]
-            groups = [[c for c in ids if lay.nodes[c].tier < half], [c for c in ids if lay.nodes[c].tier >= half]]
-        else:
-            mid = len(ids) // 2
-            groups = [ids[:mid], ids[mid:]]
+    elif len(tiers) > 1:
+        groups = [[c for c in ids if lay.nodes[c].tier == t] for t in tiers]
+    else:
+        mid = len(ids) // 2
+        groups = [ids[:mid], ids[mid:]]
     out: list[tuple[Layout, float]] = []
     cur: list[str] = []
     for grp in groups:
