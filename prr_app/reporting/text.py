@@ -37,24 +37,33 @@ _lock = threading.Lock()
 _cmaps: dict[str, frozenset[int]] = {}
 
 
-def register_fonts() -> None:
-    """Register the embedded fonts with reportlab (once per process)."""
+def _load(name: str) -> None:
+    path = resource_path("fonts", _FONT_FILES[name])
+    if not path.is_file():
+        raise PrrError("embedded font missing; reinstall PRR Workbench", file=str(path))
+    font = TTFont(name, str(path))
+    pdfmetrics.registerFont(font)
+    _cmaps[name] = frozenset(font.face.charToGlyph)
+
+
+def register_fonts(*, cjk: bool = False) -> None:
+    """Register the embedded fonts with reportlab (once per process).
+
+    The CJK font (3.4 MB) is parsed only when ``cjk`` is true: the first time
+    a text needs it.
+    """
     with _lock:
-        if _cmaps:
-            return
-        for name, file in _FONT_FILES.items():
-            path = resource_path("fonts", file)
-            if not path.is_file():
-                raise PrrError("embedded font missing; reinstall PRR Workbench", file=str(path))
-            font = TTFont(name, str(path))
-            pdfmetrics.registerFont(font)
-            _cmaps[name] = frozenset(font.face.charToGlyph)
-        pdfmetrics.registerFontFamily(SANS, normal=SANS, bold=SANS_BOLD, italic=SANS, boldItalic=SANS_BOLD)
-        pdfmetrics.registerFontFamily(CJK, normal=CJK, bold=CJK, italic=CJK, boldItalic=CJK)
+        if SANS not in _cmaps:
+            _load(SANS)
+            _load(SANS_BOLD)
+            pdfmetrics.registerFontFamily(SANS, normal=SANS, bold=SANS_BOLD, italic=SANS, boldItalic=SANS_BOLD)
+        if cjk and CJK not in _cmaps:
+            _load(CJK)
+            pdfmetrics.registerFontFamily(CJK, normal=CJK, bold=CJK, italic=CJK, boldItalic=CJK)
 
 
 def cmap(font: str) -> frozenset[int]:
-    register_fonts()
+    register_fonts(cjk=font == CJK)
     return _cmaps[font]
 
 
@@ -82,7 +91,13 @@ class TextKit:
         register_fonts()
         self._latin = _cmaps[SANS]
         self._latin_bold = _cmaps[SANS_BOLD]
-        self._cjk = _cmaps[CJK]
+        self._cjk_map: frozenset[int] | None = None
+
+    @property
+    def _cjk(self) -> frozenset[int]:
+        if self._cjk_map is None:
+            self._cjk_map = cmap(CJK)
+        return self._cjk_map
 
     # -- runs ---------------------------------------------------------------
     def runs(self, text: str, *, bold: bool = False) -> list[tuple[str, str]]:
