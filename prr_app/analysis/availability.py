@@ -228,52 +228,64 @@ class AvailabilityModel:
     # -- exact ---------------------------------------------------------
     def exact(self, entries: list[int], perfect: frozenset = frozenset(), perfect_domains: frozenset = frozenset()):
         """(probability the target is up, probability mass of domain states left out)."""
+        pc = next(iter(perfect)) if perfect else None
+        enum, weight, v = self._per_state(entries, pc)
+        for d in perfect_domains:
+            weight = self._without_domain(enum, weight, d)
+        residual = enum[3] if not perfect_domains else max(0.0, 1.0 - float(weight.sum()))
+        return float(weight @ v), residual
+
+    def _without_domain(self, enum, weight: np.ndarray, d: int) -> np.ndarray:
+        """State weights if domain ``d`` never failed."""
+        if d not in enum[0]:
+            return weight
+        return np.where(self._has_col(enum, d), 0.0, weight / min(max(self.pd[d], 1e-12), 1.0))
+
+    def _per_state(self, entries: list[int], perfect: int | None = None):
+        """``(enum, weights, v)``: v[i] is the probability the target is up given domain state i."""
         closure = self.closure(entries)
         enum, sigs = self._states_for(closure)
-        probs = enum[2]
-        weight = probs
-        for d in perfect_domains:
-            if d in enum[0]:
-                has = self._has_col(enum, d)
-                weight = np.where(has, 0.0, weight / min(max(self.pd[d], 1e-12), 1.0))
-        residual = enum[3] if not perfect_domains else max(0.0, 1.0 - float(weight.sum()))
+        weight = enum[2]
         if not (closure & self.group_users):
             # up exactly when no needed component is forced down and every one is up on its own
             mask = self._mask_array(closure)
             logp = float(self.logp[mask].sum())
-            for c in perfect:
-                if (closure >> c) & 1:
-                    logp -= float(self.logp[c])
+            if perfect is not None and (closure >> perfect) & 1:
+                logp -= float(self.logp[perfect])
             hit = np.zeros(len(weight), dtype=bool)
             for sid in sigs:
                 hit |= self._forced_col(enum, sid)
-            return float(weight[~hit].sum()) * math.exp(logp), residual
+            return enum, weight, np.where(hit, 0.0, math.exp(logp))
+        tree = self._get_tree(entries)
+        p = self.p
+        if perfect is not None and perfect in tree[1]:
+            p = list(self.p)
+            p[perfect] = 1.0
+        if not sigs:
+            val = self._eval_tree(tree, p, 0, perfect)
+            return enum, weight, np.full(len(weight), val)
+        matrix = np.stack([self._forced_col(enum, sid) for sid in sigs], axis=1)
+        if len(sigs) <= 62:
+            keys = matrix.astype(np.int64) @ (np.int64(1) << np.arange(len(sigs), dtype=np.int64))
+            uniq, inverse = np.unique(keys, return_inverse=True)
+            rows = [bits_of(int(k)) for k in uniq]
+        else:
+            patterns, inverse = np.unique(matrix, axis=0, return_inverse=True)
+            rows = [list(np.flatnonzero(r)) for r in patterns]
+        vals = np.empty(len(rows), dtype=float)
+        for i, row in enumerate(rows):
+            forced = 0
+            for j in row:
+                forced |= self.sig_mask[sigs[j]]
+            vals[i] = self._eval_tree(tree, p, forced & closure, perfect)
+        return enum, weight, vals[inverse.ravel()]
+
+    def _get_tree(self, entries: list[int]):
         key = tuple(entries)
         tree = self._tree_cache.get(key)
         if tree is None:
             tree = self._tree_cache[key] = self._tree(entries)
-        p = self.p
-        pc = None
-        if perfect:
-            (pc,) = perfect
-            if pc in tree[1]:
-                p = list(self.p)
-                p[pc] = 1.0
-        if sigs:
-            matrix = np.stack([self._forced_col(enum, sid) for sid in sigs], axis=1)
-            patterns, inverse = np.unique(matrix, axis=0, return_inverse=True)
-            pw = np.bincount(inverse.ravel(), weights=weight, minlength=len(patterns))
-        else:
-            patterns, pw = np.zeros((1, 0), dtype=bool), np.array([float(weight.sum())])
-        total = 0.0
-        for row, w in zip(patterns, pw):
-            if w == 0.0:
-                continue
-            forced = 0
-            for j in np.flatnonzero(row):
-                forced |= self.sig_mask[sigs[j]]
-            total += float(w) * self._eval_tree(tree, p, forced & closure, pc)
-        return total, residual
+        return tree
 
     def _tree(self, entries: list[int]):
         """AND/k-of-n tree: ("and", comps frozenset, [children]) / ("kofn", k, [and-nodes])."""
@@ -478,22 +490,37 @@ class AvailabilityModel:
         idx = np.flatnonzero(mask)
         order = [int(c) for c in idx[np.lexsort((idx, self.parr[idx]))]]
         cands: list[tuple[float, str, str, float, bool]] = []
-        if method == "exact" and not simple:
-            for c in order[:8]:
-                better, _ = self.exact(entries, perfect=frozenset({c}))
-                cands.append((better - est, self.g.ids[c], "component", self.p[c] * 100, True))
-        else:
-            for c in order[:5]:
-                gain = est / self.p[c] - est if self.p[c] > 0 else 1.0
-                cands.append((gain, self.g.ids[c], "component", self.p[c] * 100, method == "exact"))
         if method == "exact":
+            enum, weight, v = self._per_state(entries)
+            root_plain = closure
+            if not simple:
+                root, pivots = self._get_tree(entries)
+                root_plain = root[1]
+                for c in pivots:
+                    root_plain &= ~(1 << c)
+            recomputed = 0
+            for c in order[:6]:
+                if (root_plain >> c) & 1:
+                    # a factor of every term: the gain has a closed form
+                    gain = est / self.p[c] - est if self.p[c] > 0 else 1.0
+                elif recomputed < 3:
+                    recomputed += 1
+                    better, _ = self.exact(entries, perfect=frozenset({c}))
+                    gain = better - est
+                else:
+                    continue
+                cands.append((gain, self.g.ids[c], "component", self.p[c] * 100, True))
             doms: set[int] = set()
             for sid in range(len(self.sigs)):
                 if self.sig_mask[sid] & closure:
                     doms |= self.sig_domains[sid]
             for d in sorted(doms, key=lambda d: (self.pd[d], self.g.domain_ids[d]))[:6]:
-                better, _ = self.exact(entries, perfect_domains=frozenset({d}))
+                better = float(self._without_domain(enum, weight, d) @ v)
                 cands.append((better - est, self.g.domain_ids[d], "domain", self.pd[d] * 100, True))
+        else:
+            for c in order[:5]:
+                gain = est / self.p[c] - est if self.p[c] > 0 else 1.0
+                cands.append((gain, self.g.ids[c], "component", self.p[c] * 100, False))
         cands.sort(key=lambda x: (-round(x[0], 15), x[1]))
         out = []
         for gain, eid, kind, av, exact in cands[:5]:

@@ -64,6 +64,7 @@ class BlastRadius:
                 acc |= self.anc_h[self.scc_h[s]]
             self._gd[g.index] = acc
         self._cache: dict[int, tuple[int, list[int]]] = {}
+        self._dcache: dict[int, Scenario] = {}
 
     def close(self, down: int) -> tuple[int, list[int]]:
         """Close a down set over the redundancy groups that tolerate losses."""
@@ -103,6 +104,12 @@ class BlastRadius:
         return Scenario("component", c, down, self.anc_a[self.scc_a[c]] | down, fired)
 
     def domain(self, d: int) -> Scenario:
+        hit = self._dcache.get(d)
+        if hit is None:
+            hit = self._dcache[d] = self._domain(d)
+        return hit
+
+    def _domain(self, d: int) -> Scenario:
         seeds = self.graph.domain_seeds[d]
         down = 0
         aff = 0

@@ -112,17 +112,25 @@ class _Context:
             self.journeys.append((jid, m, bool(j.critical)))
             jmask |= m
         self.target_mask = self.uf_mask | jmask
+        self._jcache: dict[tuple, tuple] = {}
         self.tier1_uf_mask = 0
         for i in self.user_facing:
             if review.effective_tier(comps[i]) == 1:
                 self.tier1_uf_mask |= 1 << i
 
     # -- reading a scenario -----------------------------------------------
-    def ids(self, bits: int) -> list[str]:
+    def ids(self, bits: int, limit: int | None = None) -> list[str]:
         ids = self.g.ids
-        return [ids[i] for i in bits_of(bits)]
+        return [ids[i] for i in bits_of(bits, limit)]
 
     def journeys_hit(self, sc: Scenario) -> tuple[list[str], list[str]]:
+        key = (sc.kind, sc.index)
+        hit = self._jcache.get(key)
+        if hit is None:
+            hit = self._jcache[key] = self._journeys_hit(sc)
+        return hit
+
+    def _journeys_hit(self, sc: Scenario) -> tuple[list[str], list[str]]:
         down, deg = [], []
         for jid, m, _crit in self.journeys:
             if m & sc.down:

@@ -20,6 +20,10 @@ def _depth_of(graph: CompiledGraph, domain: int) -> int:
 def common_cause(graph: CompiledGraph, br: BlastRadius, need_desc, need_scc) -> list[dict]:
     review = graph.review
     out: list[dict] = []
+    fatal_of: dict[int, list[int]] = {}
+    for d, seeds in enumerate(graph.domain_seeds):
+        for c in seeds:
+            fatal_of.setdefault(c, []).append(d)
     for c in range(graph.n):
         n, k = graph.replicas[c], graph.min_healthy[c]
         if n < 2:
@@ -48,7 +52,7 @@ def common_cause(graph: CompiledGraph, br: BlastRadius, need_desc, need_scc) -> 
                           f"its failure takes {cid} down despite the replicas",
             })
         # domains that do not hold every replica, yet hold too many to survive their loss
-        fatal = sorted(d for d in range(len(graph.domain_ids)) if c in graph.domain_seeds[d] and d not in common
+        fatal = sorted(d for d in fatal_of.get(c, ()) if d not in common
                        and review.domains[graph.domain_ids[d]].kind not in BROAD_DOMAIN_KINDS)
         if fatal:
             names = [graph.domain_ids[d] for d in fatal]
@@ -166,7 +170,10 @@ def cascading(graph: CompiledGraph, entries: list[int]) -> list[dict]:
                     a = (1 + unsafe.get((v, t), 0)) * amp[t]
                     if a > amp[v]:
                         amp[v], step[v] = a, t
-        sources = sorted({s for s, _ in unsafe})
+        by_source: dict[int, list[int]] = {}
+        for src, t in unsafe:
+            by_source.setdefault(src, []).append(t)
+        sources = sorted(by_source)
         for s in sources:
             if amp[s] < 2:
                 continue
@@ -175,7 +182,7 @@ def cascading(graph: CompiledGraph, entries: list[int]) -> list[dict]:
             while step[cur] != -1 and len(path) < 10_000:
                 cur = step[cur]
                 path.append(graph.ids[cur])
-            targets = sorted(graph.ids[t] for (src, t) in unsafe if src == s)
+            targets = sorted(graph.ids[t] for t in by_source[s])
             cid = graph.ids[s]
             out.append({
                 "id": f"cascade:retries:{cid}",

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from prr_app.domain.model import Review
 
 #: Tags that mark shared plumbing (observability, configuration, discovery).
@@ -326,17 +328,22 @@ def bits_of(x: int, limit: int | None = None) -> list[int]:
     out: list[int] = []
     if x == 0:
         return out
-    if limit is None or limit > 64:
-        s = bin(x)[:1:-1]  # lowest bit first
-        pos = s.find("1")
-        while pos != -1:
-            out.append(pos)
-            if limit is not None and len(out) >= limit:
-                break
-            pos = s.find("1", pos + 1)
+    if limit is not None and limit <= 64:
+        while x and len(out) < limit:
+            low = x & -x
+            out.append(low.bit_length() - 1)
+            x ^= low
         return out
-    while x and len(out) < limit:
-        low = x & -x
-        out.append(low.bit_length() - 1)
-        x ^= low
+    nbits = x.bit_length()
+    if nbits > 512:
+        raw = np.frombuffer(x.to_bytes((nbits + 7) // 8, "little"), dtype=np.uint8)
+        out = np.flatnonzero(np.unpackbits(raw, bitorder="little")).tolist()
+        return out if limit is None else out[:limit]
+    s = bin(x)[:1:-1]  # lowest bit first
+    pos = s.find("1")
+    while pos != -1:
+        out.append(pos)
+        if limit is not None and len(out) >= limit:
+            break
+        pos = s.find("1", pos + 1)
     return out

@@ -61,16 +61,16 @@ class RiskRegister:
         elif sc.down & ctx.tier1_uf_mask:
             imp = 5
             inputs.append("impact 5: tier-1 user-facing component down ("
-                          + ", ".join(ctx.ids(sc.down & ctx.tier1_uf_mask)[:5]) + ")")
+                          + ", ".join(ctx.ids(sc.down & ctx.tier1_uf_mask, 5)) + ")")
         elif jd or uf_down:
             imp = 4
             what = (f"journey down ({', '.join(jd[:5])})" if jd
-                    else "user-facing component down (" + ", ".join(ctx.ids(uf_down)[:5]) + ")")
+                    else "user-facing component down (" + ", ".join(ctx.ids(uf_down, 5)) + ")")
             inputs.append(f"impact 4: {what}")
         elif jg or uf_deg:
             imp = 3
             what = (f"journey degraded ({', '.join(jg[:5])})" if jg
-                    else "user-facing component degraded (" + ", ".join(ctx.ids(uf_deg)[:5]) + ")")
+                    else "user-facing component degraded (" + ", ".join(ctx.ids(uf_deg, 5)) + ")")
             inputs.append(f"impact 3: {what}")
         elif ndown > 1:
             imp = 2
@@ -194,6 +194,14 @@ class RiskRegister:
                 self._slo(a)
         for f in cascading:
             self._cascade(f, comp_scen)
+        for risk in self.risks.values():
+            folded = risk.pop("_folded", None)
+            n_folded = risk.pop("_folded_n", 0)
+            if folded:
+                risk["components"] = sorted(set(risk["components"]) | folded)
+                if n_folded > 10:
+                    risk["inputs"].append(f"common cause: ... and {n_folded - 10} more components with all "
+                                          f"replicas in the same domain")
         self._apply_review()
         out = sorted(self.risks.values(),
                      key=lambda r: (not r["launch_blocking"], -r["score"], -r["impact"], r["id"]))
@@ -319,9 +327,10 @@ class RiskRegister:
             # already a domain SPOF: fold into that risk instead of repeating it
             spof = self.risks.get(f"spof:domain:{doms[0]}")
             if spof is not None:
-                if cid not in spof["components"]:
-                    spof["components"] = sorted(set(spof["components"]) | {cid})
-                spof["inputs"].append(f"common cause: {f['detail']}")
+                spof.setdefault("_folded", set()).add(cid)
+                spof["_folded_n"] = spof.get("_folded_n", 0) + 1
+                if spof["_folded_n"] <= 10:
+                    spof["inputs"].append(f"common cause: {f['detail']}")
                 return
             lk, li = self.domain_likelihood(d)
             im, ii = self.impact_of(sc, c)
