@@ -301,3 +301,14 @@ def test_prr_report_subprocess(tmp_path, examples_dir):
                            "-o", str(out)], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert len(PdfReader(str(out)).pages) > 10
+
+
+def test_progress_callback_and_export_registry(webshop, tmp_path):
+    from prr_app.review import exports
+
+    seen = []
+    out = tmp_path / "x.pdf"
+    exports.export(webshop, "pdf", out, paper="a4", progress=lambda kind, value: seen.append(kind))
+    assert "STARTED" in seen and "FINISHED" in seen and "PAGE" in seen
+    assert {"pdf", "markdown", "csv"} <= set(exports.formats())
+    assert exports.formats()["pdf"].suffix == ".pdf"
