@@ -213,7 +213,7 @@ print(c.number_of_nodes())
 
 
 def bench_cli(review: Review) -> dict:
-    from prr_app.interchange.json_io import write_review_json
+    from prr_app.interchange.json_io import write_json as write_review_json
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "review.json"
