@@ -19,12 +19,35 @@ EXAMPLES = ROOT / "resources" / "examples"
 REALDATA = ROOT.parent / "shared" / "realdata"
 
 
-def prr(*args, cwd=None):
+def prr_process(*args, cwd=None):
+    """The real program in its own process (what a user or CI runs)."""
     return subprocess.run([sys.executable, "-m", "prr_app", *map(str, args)], capture_output=True, text=True, cwd=cwd)
 
 
+def prr(*args, cwd=None):
+    """The same program in this process (fast): exit code, stdout and stderr as a process would give."""
+    import contextlib
+    import io
+
+    from prr_app.cli.main import main
+
+    out, err = io.StringIO(), io.StringIO()
+    old = os.getcwd()
+    try:
+        if cwd:
+            os.chdir(cwd)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main([str(a) for a in args])
+            except SystemExit as e:  # argparse: --help, --version, usage errors
+                code = e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
+    finally:
+        os.chdir(old)
+    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
+
+
 def test_version_and_help():
-    res = prr("--version")
+    res = prr_process("--version")
     assert res.returncode == 0 and res.stdout.strip() == f"prr {__version__}"
     for cmd in ("import", "export", "validate", "summary"):
         res = prr(cmd, "--help")
@@ -106,17 +129,19 @@ def _bad_files(tmp_path: Path) -> dict[str, tuple[Path, str]]:
 
 @pytest.mark.parametrize("command", ["summary", "validate", "export", "import"])
 def test_bad_input_exit_2_one_line_untouched(tmp_path, command):
+    # one command runs as a real process: what reaches a terminal, with nothing in between
+    run = prr_process if command == "summary" else prr
     for name, (path, expect) in _bad_files(tmp_path).items():
         before = hashlib.sha256(path.read_bytes()).hexdigest()
         if command == "export":
-            res = prr("export", path, "-o", tmp_path / "out.json")
+            res = run("export", path, "-o", tmp_path / "out.json")
         elif command == "import":
             if path.suffix == ".prr":
                 continue  # .prr is not an import format
-            res = prr("import", path, "-o", tmp_path / f"out-{name}.prr")
+            res = run("import", path, "-o", tmp_path / f"out-{name}.prr")
             assert not (tmp_path / f"out-{name}.prr").exists()
         else:
-            res = prr(command, path)
+            res = run(command, path)
         assert res.returncode == 2, (name, res.stderr)
         lines = res.stderr.strip().splitlines()
         assert len(lines) == 1, (name, res.stderr)
