@@ -224,6 +224,10 @@ class Inspector(QScrollArea):
 
     # -- building the form ---------------------------------------------------
     def _build(self) -> None:
+        for w in self.editors.values():  # the old form's editors must not write into the new element
+            w.blockSignals(True)
+            for child in w.findChildren(QWidget):
+                child.blockSignals(True)
         old = self._formw
         self._formw = QWidget()
         self._outer.replaceWidget(old, self._formw)
@@ -298,7 +302,8 @@ class Inspector(QScrollArea):
             w = QPlainTextEdit()
             w.setFixedHeight(64)
             w.setTabChangesFocus(True)
-            w.focusOutEvent = lambda ev, f=f, w=w: (QPlainTextEdit.focusOutEvent(w, ev), self._text_done(f, w.toPlainText()))
+            w.focusOutEvent = lambda ev, f=f, w=w: (QPlainTextEdit.focusOutEvent(w, ev),
+                                                    self.editors.get(f.attr) is w and self._text_done(f, w.toPlainText()))
             return w
         w = QLineEdit()
         if f.default:

@@ -799,17 +799,28 @@ class MainWindow(QMainWindow):
                 discard_recovery(p)
 
     def closeEvent(self, event) -> None:
+        if self.session.document is None:  # closed already
+            super().closeEvent(event)
+            return
         if not self._may_leave():
             event.ignore()
             return
         for t in list(self._tasks):
             t.cancel()
         self.live.cancel()
+        # let work in flight end and deliver its results while the window still exists
+        from PySide6.QtCore import QCoreApplication, QThreadPool
+
+        QThreadPool.globalInstance().waitForDone(10000)
+        QCoreApplication.processEvents()
         try:
             self.session.close_document(discard_recovery_file=True)
         except Exception as e:  # noqa: BLE001
             log.exception("close failed")
             show_error(self, "Could not save", e)
+        # nothing may call back into this window while Qt tears it down
+        for obj in (self.session, self.session.undo_stack, self.live, self.scene, self.inspector, self.findings):
+            obj.blockSignals(True)
         st = settings()
         st.setValue("window/geometry", self.saveGeometry())
         st.setValue("window/state", self.saveState())

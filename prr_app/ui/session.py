@@ -66,6 +66,9 @@ def recovery_files() -> list[tuple[Path, dict]]:
             pass
         if info.get("pid") and _alive(int(info["pid"])) and int(info["pid"]) != os.getpid():
             continue  # another running app owns it
+        if not info.get("edited"):
+            discard_recovery(f)  # never edited: nothing to recover
+            continue
         out.append((f, info))
     out.sort(key=lambda t: t[0].stat().st_mtime, reverse=True)
     return out
@@ -108,6 +111,7 @@ class ReviewSession(QObject):
         self.untitled = True
         self.undo_stack = QUndoStack(self)
         self._dirty = False  # edits not yet written to disk
+        self._side_edited = False
         self.last_save_s = 0.0
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -159,12 +163,12 @@ class ReviewSession(QObject):
         except (OSError, ValueError):
             pass
         doc = ReviewDocument.open(rec)
-        self._write_side(rec, info.get("source"))
+        self._write_side(rec, info.get("source"), edited=True)
         self._replace(doc, untitled=True, source=info.get("source"))
 
-    def _write_side(self, rec: Path, source: str | None) -> None:
+    def _write_side(self, rec: Path, source: str | None, edited: bool = False) -> None:
         rec.with_suffix(".json").write_text(
-            json.dumps({"pid": os.getpid(), "source": source, "started": time.time()}), encoding="utf-8"
+            json.dumps({"pid": os.getpid(), "source": source, "started": time.time(), "edited": edited}), encoding="utf-8"
         )
 
     def _replace(self, doc: ReviewDocument, *, untitled: bool, source: str | None) -> None:
@@ -173,6 +177,7 @@ class ReviewSession(QObject):
         self.review = doc.review
         self.untitled = untitled
         self.source = source
+        self._side_edited = False
         self.undo_stack.clear()
         self.undo_stack.setClean()
         self._set_dirty(False)
@@ -232,6 +237,9 @@ class ReviewSession(QObject):
         t0 = time.perf_counter()
         self.document.save()
         self.last_save_s = time.perf_counter() - t0
+        if self.untitled and not self._side_edited:
+            self._write_side(self.document.path, self.source, edited=True)
+            self._side_edited = True
         self._set_dirty(False)
         if not self.untitled:
             self.undo_stack.setClean()

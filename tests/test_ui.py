@@ -1,0 +1,432 @@
+"""The desktop app, driven through its real widgets with pytest-qt."""
+from __future__ import annotations
+
+import copy
+import os
+import shutil
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from prr_app.analysis import simulate
+from prr_app.interchange.json_io import review_to_dict
+from prr_app.review.document import load_review
+
+pytestmark = [pytest.mark.usefixtures("qapp"), pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+
+@pytest.fixture
+def win(qtbot, monkeypatch):
+    from prr_app.ui import main_window as mw
+
+    # never leave a question on screen when pytest-qt closes the window
+    monkeypatch.setattr(mw.Ask, "keep_unsaved", classmethod(lambda cls, parent, title: "discard"))
+    w = mw.MainWindow(restore_state=False)
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def wait_analysis(qtbot, w, timeout=15000):
+    qtbot.waitUntil(lambda: not w.live.busy and w.result is not None, timeout=timeout)
+    return w.result
+
+
+def finding_ids(w) -> set[str]:
+    return {r["id"] for r in w.findings.model.rows}
+
+
+def open_copy(qtbot, w, path, tmp_path):
+    target = tmp_path / path.name
+    if target != path:
+        shutil.copy(path, target)
+    assert w.open_path(str(target))
+    wait_analysis(qtbot, w)
+    return target
+
+
+# ---------------------------------------------------------------- opening
+def test_opens_review_json_as_untitled_and_prr_in_place(qtbot, win, examples_dir, prr_file):
+    assert win.open_path(str(examples_dir / "webshop.json"))
+    assert win.session.untitled and win.session.path is None
+    assert "not saved yet" in win.windowTitle()
+    assert set(win.scene.nodes) >= set(win.session.review.components)
+    res = wait_analysis(qtbot, win)
+    assert res["analysis"] is not None
+    assert "spof:component:cart-db" in finding_ids(win)
+    assert win.open_path(str(prr_file))
+    assert win.session.path == prr_file and not win.session.untitled
+    assert win.windowTitle().startswith("webshop.prr")
+
+
+@pytest.mark.parametrize("content", [b"not a review at all", b'{"format": "prr-review", "version": 1, "components": 3}',
+                                     b"SQLite format 3\x00garbage"])
+def test_bad_file_shows_dialog_and_keeps_review(qtbot, win, tmp_path, examples_dir, monkeypatch, content):
+    win.open_path(str(examples_dir / "webshop.json"))
+    before = review_to_dict(win.session.review)
+    bad = tmp_path / ("bad.json" if content.startswith(b"{") else "bad.prr")
+    bad.write_bytes(content)
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", staticmethod(lambda parent, title, text, *a: shown.append((title, text))))
+    assert not win.open_path(str(bad))
+    assert len(shown) == 1 and "bad." in shown[0][1]
+    assert bad.read_bytes() == content  # the user's file is untouched
+    assert review_to_dict(win.session.review) == before
+
+
+def test_missing_file_dialog(win, tmp_path, monkeypatch):
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", staticmethod(lambda parent, title, text, *a: shown.append(text)))
+    assert not win.open_path(str(tmp_path / "nope.prr"))
+    assert shown and "no such file" in shown[0]
+
+
+# ---------------------------------------------------------------- the build-from-scratch flow
+def test_build_find_spof_fix_undo_redo_save_reopen(qtbot, win, tmp_path, monkeypatch):
+    from prr_app.ui import main_window as mw
+
+    s = win.session
+    win.create_domain("zone-a", "Zone A", "zone")
+    win.create_domain("zone-b", "Zone B", "zone")
+    win.create_component("web", "Web", "frontend", user_facing=True, replicas=2, placement=["zone-a", "zone-b"])
+    win.create_component("api", "API", "service", replicas=2, placement=["zone-a", "zone-b"])
+    win.create_component("db", "Database", "datastore", replicas=1, placement=["zone-a"])
+    assert win.create_dependency("web", "api")
+    assert win.create_dependency("api", "db")
+    assert s.undo_stack.count() == 7
+    wait_analysis(qtbot, win)
+    ids = finding_ids(win)
+    assert "spof:instance:db" in ids and "spof:domain:zone-a" in ids
+    assert win.scene.nodes["db"].spof
+
+    # fix it in the inspector: a second replica of db in zone b
+    win.scene.select_ids(["db"])
+    ins = win.inspector
+    assert ins.coll == "components" and ins.key == "db"
+    rep = ins.editors["replicas"]
+    rep.setFocus()
+    rep.setText("2")
+    rep.editingFinished.emit()
+    pl = ins.editors["placement"]
+    pl.setText("zone-a, zone-b")
+    pl.editingFinished.emit()
+    assert s.review.components["db"].replicas == 2
+    assert s.review.components["db"].placement == ["zone-a", "zone-b"]
+    wait_analysis(qtbot, win)
+    qtbot.waitUntil(lambda: "spof:instance:db" not in finding_ids(win), timeout=5000)
+    assert "spof:domain:zone-a" not in finding_ids(win)
+    built = review_to_dict(s.review)
+
+    # undo everything, then redo everything
+    n = s.undo_stack.count()
+    assert n == 9
+    for _ in range(n):
+        win.a_undo.trigger()
+    assert not s.review.components and not s.review.domains and not s.review.dependencies
+    assert not win.scene.nodes
+    for _ in range(n):
+        win.a_redo.trigger()
+    assert review_to_dict(s.review) == built
+
+    # save (asks where: an untitled review), reopen and compare
+    target = tmp_path / "scratch.prr"
+    monkeypatch.setattr(mw.Ask, "save_path", classmethod(lambda cls, *a: str(target)))
+    win.a_save.trigger()
+    assert s.path == target and not win.isWindowModified()
+    win.create_component("cache", "Cache", "cache")  # keeps autosaving into the chosen file
+    s.flush()
+    win.a_undo.trigger()
+    s.flush()
+    assert review_to_dict(load_review_while_open(target)) == built
+    # reopen it for real, in a fresh session
+    s.close_document()
+    assert win.open_path(str(target))
+    assert review_to_dict(win.session.review) == built
+
+
+def test_inspector_validates_as_you_type_and_keeps_bad_values_out(qtbot, win, examples_dir):
+    win.open_path(str(examples_dir / "webshop.json"))
+    win.scene.select_ids(["cart-db"])
+    ins = win.inspector
+    av = ins.editors["availability"]
+    av.setText("120")
+    av.textEdited.emit("120")
+    assert ins.errors["availability"].text() == "at most 100 %"
+    av.editingFinished.emit()
+    assert win.session.review.components["cart-db"].availability == 99.9
+    assert win.session.undo_stack.count() == 0
+    pl = ins.editors["placement"]
+    pl.setText("euw1-a, mars-1")
+    pl.editingFinished.emit()
+    assert "unknown failure domain: mars-1" in ins.errors["placement"].text()
+    assert win.session.review.components["cart-db"].placement == ["euw1-a"]
+    av.setText("99.99")
+    av.editingFinished.emit()
+    assert win.session.review.components["cart-db"].availability == 99.99
+    assert win.session.undo_stack.count() == 1
+
+
+def test_delete_with_dependencies_is_one_command(qtbot, win, examples_dir):
+    win.open_path(str(examples_dir / "webshop.json"))
+    r = win.session.review
+    before = review_to_dict(r)
+    deps = [d for d in r.dependencies.values() if "cart-db" in (d.source, d.target)]
+    assert deps
+    win.scene.select_ids(["cart-db"])
+    win.a_delete.trigger()
+    assert "cart-db" not in r.components and "cart-db" not in win.scene.nodes
+    assert not [d for d in r.dependencies.values() if "cart-db" in (d.source, d.target)]
+    assert win.session.undo_stack.count() == 1
+    assert win.isWindowModified()
+    win.a_undo.trigger()
+    assert review_to_dict(r) == before
+    assert "cart-db" in win.scene.nodes
+
+
+def test_drag_is_one_move_command_and_persists(qtbot, win, prr_file):
+    from PySide6.QtCore import QPoint
+
+    win.open_path(str(prr_file))
+    item = win.scene.nodes["cart-db"]
+    view = win.view
+    start = view.mapFromScene(item.sceneBoundingRect().center())
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=start)
+    for k in range(1, 6):
+        qtbot.mouseMove(view.viewport(), start + QPoint(12 * k, 7 * k))
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=start + QPoint(60, 35))
+    assert win.session.undo_stack.count() == 1
+    assert "cart-db" in win.session.review.layout
+    win.session.flush()
+    assert "cart-db" in load_review_while_open(prr_file).layout
+    win.a_undo.trigger()
+    assert "cart-db" not in win.session.review.layout
+
+
+def load_review_while_open(path):
+    """Read the file as another process would (the window keeps it open)."""
+    import sqlite3
+
+    from prr_app.persistence.store import review_from_rows  # noqa: F401 - the same reader the app uses
+    tmp = path.with_name("reader-" + path.name)
+    src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    dst = sqlite3.connect(tmp)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    try:
+        return load_review(tmp)
+    finally:
+        os.unlink(tmp)
+
+
+def test_copy_paste_and_find(qtbot, win, examples_dir):
+    win.open_path(str(examples_dir / "webshop.json"))
+    win.scene.select_ids(["cart-svc", "cart-db"])
+    win.a_copy.trigger()
+    win.a_paste.trigger()
+    r = win.session.review
+    assert {"cart-svc-copy", "cart-db-copy"} <= set(r.components)
+    assert "cart-svc-copy->cart-db-copy" in r.dependencies
+    assert win.session.undo_stack.count() == 1
+    hits = win.find("payfast")
+    assert hits == ["payments-api"]
+    assert win.scene.selected_ids() == ["payments-api"]
+    assert win.find("no-such-thing") == []
+
+
+# ---------------------------------------------------------------- what-if
+def test_selection_shows_blast_radius_from_real_analysis(qtbot, win, examples_dir):
+    win.open_path(str(examples_dir / "webshop.json"))
+    r = win.session.review
+    win.scene.select_ids(["cart-db"])
+    out = simulate(r, components=["cart-db"])
+    assert out.down and out.degraded
+    states = {nid: it.state for nid, it in win.scene.nodes.items() if it.state}
+    assert states["cart-db"] == "failed"
+    assert {k for k, v in states.items() if v == "down"} == out.down - {"cart-db"}
+    assert {k for k, v in states.items() if v == "degraded"} == out.degraded
+    assert "cart-db" in win.whatif_label.text()
+
+
+def test_fail_this_mode_fails_several_and_changes_nothing(qtbot, win, examples_dir):
+    win.open_path(str(examples_dir / "webshop.json"))
+    before = review_to_dict(win.session.review)
+    win.a_fail.trigger()
+    assert win.fail_mode
+    win.fail("euw1-a")
+    win.fail("identity")
+    out = simulate(win.session.review, components=["identity"], domains=["euw1-a"])
+    down = {k for k, it in win.scene.nodes.items() if it.state == "down"}
+    assert down == out.down - {"identity"}
+    assert win.scene.nodes["identity"].state == "failed"
+    assert win.scene.regions["euw1-a"].state == "failed"
+    win.fail("identity")  # un-fail
+    out2 = simulate(win.session.review, domains=["euw1-a"])
+    assert {k for k, it in win.scene.nodes.items() if it.state == "down"} == out2.down
+    win.a_clear_fail.trigger()
+    assert not any(it.state for it in win.scene.nodes.values())
+    assert review_to_dict(win.session.review) == before
+    assert win.session.undo_stack.count() == 0
+
+
+def test_click_finding_selects_its_components(qtbot, win, examples_dir):
+    win.open_path(str(examples_dir / "webshop.json"))
+    wait_analysis(qtbot, win)
+    rows = win.findings.model.rows
+    i = next(k for k, f in enumerate(rows) if f["id"] == "spof:component:cart-db")
+    win.findings.table.clicked.emit(win.findings.model.index(i, 1))
+    assert "cart-db" in win.scene.selected_ids()
+    assert win.scene.nodes["cart-db"].highlight
+
+
+# ---------------------------------------------------------------- checklist
+def test_walk_five_checklist_items_by_keyboard_and_persist(qtbot, win, prr_file):
+    win.open_path(str(prr_file))
+    cv = win.views["Checklist"]
+    win.tabs.setCurrentWidget(cv)
+    cv.filter_box.setCurrentIndex(cv.filter_box.findData("unanswered"))
+    cv.filter_box.setCurrentIndex(cv.filter_box.findData("all"))
+    cv.table.setFocus()
+    cv.table.setCurrentIndex(cv.model.index(0, 0))
+    assert cv.next_unanswered()
+    answered = []
+    for key in ("1", "2", "1", "3", "1"):
+        k = cv.current_key()
+        answered.append((k, {"1": "met", "2": "partly", "3": "not_met"}[key]))
+        qtbot.keyClick(cv.table, key)
+        assert cv.current_key() != k  # stepped on
+    for k, status in answered:
+        assert win.session.review.answers[k].status == status
+    assert win.session.undo_stack.count() == 5
+    win.session.flush()
+    saved = load_review_while_open(prr_file)
+    for k, status in answered:
+        assert saved.answers[k].status == status
+    qtbot.keyClick(cv.table, "n")
+    assert not cv.current_item().answered
+    win.a_undo.trigger()
+    assert win.session.review.answers.get(answered[-1][0]) is None or \
+        win.session.review.answers[answered[-1][0]].status != "met"
+
+
+def test_not_applicable_needs_reason(qtbot, win, prr_file):
+    win.open_path(str(prr_file))
+    cv = win.views["Checklist"]
+    cv.table.setCurrentIndex(cv.model.index(0, 0))
+    key = cv.current_key()
+    n = win.session.undo_stack.count()
+    assert not cv.answer(status="not_applicable")
+    assert "reason" in cv.detail_error.text()
+    assert win.session.undo_stack.count() == n
+    cv.reason.setText("no users outside office hours")
+    assert cv.answer(status="not_applicable")
+    assert win.session.review.answers[key].reason == "no users outside office hours"
+
+
+# ---------------------------------------------------------------- risks
+def test_accept_and_override_risk_persist(qtbot, win, prr_file):
+    win.open_path(str(prr_file))
+    wait_analysis(qtbot, win)
+    rv = win.views["Risks"]
+    rid = "spof:component:cart-db"
+    assert rv.select(rid)
+    assert rv.accept(rid, "", "") is not None  # who and why are required
+    assert rv.accept(rid, "Dana", "carts are cheap to rebuild", "2099-01-31") is None
+    assert rv.set_override(rid, 2, None, "") is not None  # a reason is required
+    assert rv.set_override(rid, 2, None, "seen twice in five years") is None
+    assert rv.add_mitigation(rid, "Add a second cart-db replica in euw1-b", "checkout-team", "2099-02-01") is None
+    wait_analysis(qtbot, win)
+    risk = win.result["analysis"].risk(rid)
+    assert risk["accepted"]["reason"] == "carts are cheap to rebuild"
+    assert risk["likelihood"] == 2 and risk["override"]["reason"] == "seen twice in five years"
+    assert not risk["launch_blocking"]
+    assert rid not in win.result["analysis"].verdict["launch_blockers"]
+    win.session.flush()
+    saved = load_review_while_open(prr_file)
+    assert saved.risks[rid].acceptance.by == "Dana" and saved.risks[rid].acceptance.until == "2099-01-31"
+    assert saved.risks[rid].override_reason == "seen twice in five years"
+    assert [m.risks for m in saved.mitigations.values() if m.owner == "checkout-team"] == [[rid]]
+    rv.select(rid)
+    rv.show_on_graph()
+    assert "cart-db" in win.scene.selected_ids()
+
+
+def test_accept_dialog_drives_the_form(qtbot, win, prr_file, monkeypatch):
+    from prr_app.ui import views
+
+    win.open_path(str(prr_file))
+    wait_analysis(qtbot, win)
+    rv = win.views["Risks"]
+    rv.select("spof:component:identity")
+
+    def fake_exec(dialog):
+        dialog.widgets["by"].setText("Omar")
+        dialog.widgets["reason"].setPlainText("vendor SLA covers it")
+        dialog._ok()
+        return dialog.result()
+
+    monkeypatch.setattr(views.FormDialog, "exec", fake_exec)
+    rv.accept_dialog()
+    assert win.session.review.risks["spof:component:identity"].acceptance.reason == "vendor SLA covers it"
+
+
+# ---------------------------------------------------------------- models
+def test_item_models_pass_qtmodeltester(qtbot, qtmodeltester, win, examples_dir):
+    win.open_path(str(examples_dir / "webshop.json"))
+    wait_analysis(qtbot, win)
+    assert win.findings.model.rowCount() > 0
+    qtmodeltester.check(win.findings.model)
+    cv = win.views["Checklist"]
+    assert cv.model.rowCount() > 0
+    qtmodeltester.check(cv.model)
+    rv = win.views["Risks"]
+    assert rv.model.rowCount() > 0
+    qtmodeltester.check(rv.model)
+    qtmodeltester.check(rv.proxy)
+    qtmodeltester.check(win.views["Overview"].journey_model)
+
+
+# ---------------------------------------------------------------- export / import through the same code as the CLI
+def test_export_and_import_run_off_the_gui_thread(qtbot, win, examples_dir, tmp_path):
+    win.open_path(str(examples_dir / "webshop.json"))
+    out = tmp_path / "out.json"
+    t = win.export_to("json", str(out))
+    with qtbot.waitSignal(t.signals.sig_done, timeout=10000):
+        pass
+    assert review_to_dict(load_review(out)) == review_to_dict(win.session.review)
+    csv = tmp_path / "edges.csv"
+    csv.write_text("source,target\nweb,api\napi,db\n", encoding="utf-8")
+    t = win.import_paths([str(csv)])
+    qtbot.waitUntil(lambda: not t.running, timeout=10000)
+    qtbot.waitUntil(lambda: set(win.session.review.components) == {"web", "api", "db"}, timeout=5000)
+    assert win.session.untitled
+
+
+def test_recovery_of_untitled_work(qtbot, tmp_path, monkeypatch, examples_dir):
+    """An untitled review lives in a recovery file; a new window offers it back."""
+    from prr_app.ui import main_window as mw
+    from prr_app.ui.session import recovery_files
+
+    monkeypatch.setattr(mw.Ask, "keep_unsaved", classmethod(lambda cls, parent, title: "discard"))
+    w1 = mw.MainWindow(restore_state=False)
+    qtbot.addWidget(w1)
+    w1.open_path(str(examples_dir / "webshop.json"))
+    w1.create_component("brand-new", "Brand new")
+    w1.session.flush()
+    rec = w1.session.document.path
+    # simulate a crash: drop the window without closing the document
+    w1.session.document.close()
+    w1.session.document = None
+    w1.session._dirty = False
+    w1.deleteLater()
+    assert any(p == rec for p, _ in recovery_files())
+    w2 = mw.MainWindow(restore_state=False)
+    qtbot.addWidget(w2)
+    monkeypatch.setattr(mw.Ask, "recover", classmethod(lambda cls, parent, files: True))
+    w2.offer_recovery()
+    assert "brand-new" in w2.session.review.components
+    assert w2.session.untitled
+    monkeypatch.setattr(mw.Ask, "keep_unsaved", classmethod(lambda cls, parent, title: "discard"))
+    w2.close()
+    assert not rec.exists()
