@@ -204,7 +204,8 @@ class ReviewSession(QObject):
 
     def _changed(self, changes: list[Change]) -> None:
         self._set_dirty(True)
-        self._timer.start()
+        if not self._timer.isActive():  # the first unsaved edit starts the clock; later ones never delay it
+            self._timer.start()
         self.sig_review_changed.emit({c.coll for c in changes})
 
     def _set_dirty(self, dirty: bool) -> None:
