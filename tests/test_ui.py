@@ -430,3 +430,24 @@ def test_recovery_of_untitled_work(qtbot, tmp_path, monkeypatch, examples_dir):
     monkeypatch.setattr(mw.Ask, "keep_unsaved", classmethod(lambda cls, parent, title: "discard"))
     w2.close()
     assert not rec.exists()
+
+
+def test_dashboard_charts_follow_the_analysis(qtbot, win, examples_dir):
+    win.open_path(str(examples_dir / "webshop.json"))
+    res = wait_analysis(qtbot, win)
+    dash = win.views["Dashboard"]
+    assert dash.heat is None  # pyqtgraph loads only when the view is first shown
+    win.tabs.setCurrentWidget(dash)
+    qtbot.waitUntil(lambda: dash.heat_counts is not None)
+    risks = res["analysis"].risks
+    assert dash.heat_counts.sum() == sum(1 for r in risks if r.get("likelihood") and r.get("impact"))
+    top = max(risks, key=lambda r: r["score"])
+    assert dash.heat_counts[top["likelihood"] - 1, top["impact"] - 1] >= 1
+
+
+def test_startup_window_has_no_file_until_first_edit(qtbot, win):
+    assert win.session.document is None and win.session.untitled
+    win.create_component("first", "First")
+    win.session.flush()
+    assert win.session.document is not None and win.session.document.path.exists()
+    assert "first" in load_review_while_open(win.session.document.path).components

@@ -97,6 +97,7 @@ class MainWindow(QMainWindow):
         self.result: dict | None = None
         self._tasks: list[Task] = []
         self._clipboard: dict | None = None
+        self._closed = False
 
         # centre: views as tabs; the graph first
         self.scene = GraphScene(self.session, self)
@@ -799,7 +800,7 @@ class MainWindow(QMainWindow):
                 discard_recovery(p)
 
     def closeEvent(self, event) -> None:
-        if self.session.document is None:  # closed already
+        if self._closed:
             super().closeEvent(event)
             return
         if not self._may_leave():
@@ -818,6 +819,7 @@ class MainWindow(QMainWindow):
         except Exception as e:  # noqa: BLE001
             log.exception("close failed")
             show_error(self, "Could not save", e)
+        self._closed = True
         # nothing may call back into this window while Qt tears it down
         for obj in (self.session, self.session.undo_stack, self.live, self.scene, self.inspector, self.findings):
             obj.blockSignals(True)

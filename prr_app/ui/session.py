@@ -26,7 +26,6 @@ from PySide6.QtGui import QUndoStack
 
 from prr_app.domain.model import Review
 from prr_app.errors import PrrError
-from prr_app.review.document import ReviewDocument, file_kind, load_review
 from prr_app.ui.commands import Change, EditCommand
 
 log = logging.getLogger(__name__)
@@ -106,7 +105,7 @@ class ReviewSession(QObject):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.review = Review()
-        self.document: ReviewDocument | None = None
+        self.document = None  # ReviewDocument; None until an untitled review is first edited
         self.source: str | None = None  # the JSON a new document came from
         self.untitled = True
         self.undo_stack = QUndoStack(self)
@@ -135,17 +134,24 @@ class ReviewSession(QObject):
         return "Untitled review"
 
     def new(self, review: Review | None = None, *, source: str | None = None) -> None:
-        """Start an untitled review (kept in a recovery file until saved)."""
+        """Start an untitled review; its first edit creates its recovery file."""
+        self._replace(None, untitled=True, source=source, review=review or Review())
+
+    def _create_recovery(self) -> None:
+        from prr_app.review.document import ReviewDocument
+
         rec = recovery_dir() / f"{uuid.uuid4().hex}.prr"
-        doc = ReviewDocument.create(rec, review or Review())
-        self._write_side(rec, source)
-        self._replace(doc, untitled=True, source=source)
+        self._write_side(rec, self.source)
+        self.document = ReviewDocument.create(rec, self.review)
+        self.document.review = self.review  # the same (equal) review, kept by every view
 
     def open(self, path: str | Path) -> None:
         """Open a ``.prr`` (edited in place) or a review JSON (as a new, untitled review).
 
         Raises :class:`PrrError`; the current review is untouched then.
         """
+        from prr_app.review.document import ReviewDocument, file_kind, load_review
+
         p = Path(path)
         if not p.exists():
             raise PrrError("no such file", file=str(p))
@@ -162,6 +168,8 @@ class ReviewSession(QObject):
             info = json.loads(rec.with_suffix(".json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             pass
+        from prr_app.review.document import ReviewDocument
+
         doc = ReviewDocument.open(rec)
         self._write_side(rec, info.get("source"), edited=True)
         self._replace(doc, untitled=True, source=info.get("source"))
@@ -171,10 +179,10 @@ class ReviewSession(QObject):
             json.dumps({"pid": os.getpid(), "source": source, "started": time.time(), "edited": edited}), encoding="utf-8"
         )
 
-    def _replace(self, doc: ReviewDocument, *, untitled: bool, source: str | None) -> None:
+    def _replace(self, doc, *, untitled: bool, source: str | None, review: Review | None = None) -> None:
         self.close_document(discard_recovery_file=True)
         self.document = doc
-        self.review = doc.review
+        self.review = doc.review if doc is not None else review
         self.untitled = untitled
         self.source = source
         self._side_edited = False
@@ -233,8 +241,10 @@ class ReviewSession(QObject):
     def flush(self) -> None:
         """Write pending edits now."""
         self._timer.stop()
-        if self.document is None or not self._dirty:
+        if not self._dirty:
             return
+        if self.document is None:
+            self._create_recovery()
         t0 = time.perf_counter()
         self.document.save()
         self.last_save_s = time.perf_counter() - t0
@@ -251,9 +261,13 @@ class ReviewSession(QObject):
         target = Path(target)
         if target.suffix.lower() != ".prr":
             target = target.with_suffix(target.suffix + ".prr") if target.suffix else target.with_suffix(".prr")
+        from prr_app.review.document import ReviewDocument
+
         if self.document is not None and target.resolve() == self.document.path.resolve():
             self.flush()
             return
+        if self.document is None:
+            self._create_recovery()
         self.document.save_copy(target)
         self._dirty = False
         old_untitled, old_path = self.untitled, self.document.path
@@ -273,6 +287,9 @@ class ReviewSession(QObject):
 
     def save_copy(self, target: str | Path) -> None:
         """Copy the review to ``target`` (SQLite backup API), keep editing here."""
+        if self.document is None:
+            self._create_recovery()
+        self._dirty = True
         self.flush()
         self.document.save_copy(target)
 

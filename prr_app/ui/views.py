@@ -876,9 +876,22 @@ class DashboardView(QWidget):
 
     def __init__(self, window):
         super().__init__()
+        self.window = window
+        self.heat = None  # the charts are built when the view is first shown (pyqtgraph loads then)
+        self.heat_counts = None
+        self._last = None
+        self.window.session.sig_review_changed.connect(lambda c: self._readiness() if "answers" in c and self.heat else None)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self.heat is None:
+            self._build()
+            if self._last is not None:
+                self.set_result(self._last)
+
+    def _build(self) -> None:
         import pyqtgraph as pg
 
-        self.window = window
         pg.setConfigOptions(antialias=True, background="w", foreground="k")
         grid = QGridLayout(self)
         self.heat = pg.PlotWidget(title="Risks: likelihood × impact")
@@ -888,12 +901,11 @@ class DashboardView(QWidget):
         for i, w in enumerate((self.heat, self.ready, self.avail, self.blast)):
             grid.addWidget(w, i // 2, i % 2)
             w.getPlotItem().titleLabel.setText(w.getPlotItem().titleLabel.text, size="12pt")
-        self.heat_counts = None
-        self.window.session.sig_review_changed.connect(lambda c: self._readiness() if "answers" in c else None)
 
     def set_result(self, res: dict) -> None:
+        self._last = res
         a = res.get("analysis")
-        if a is None:
+        if a is None or self.heat is None:
             return
         self._heat(a)
         self._readiness()
@@ -931,6 +943,9 @@ class DashboardView(QWidget):
         p.setLabel("left", "impact")
         p.setXRange(0.5, 5.5, padding=0)
         p.setYRange(0.5, 5.5, padding=0)
+        ticks = [[(i, str(i)) for i in range(1, 6)]]
+        p.getAxis("bottom").setTicks(ticks)
+        p.getAxis("left").setTicks(ticks)
 
     def _readiness(self) -> None:
         import pyqtgraph as pg
