@@ -63,3 +63,25 @@ def test_sigkill_during_editing_loses_at_most_one_second(prr_file, tmp_path):
     assert not missing, f"lost edits older than 1 s: {missing}"
     # and the file is a sound review (no half-written transaction)
     assert set(review.components) >= set(old_enough)
+
+
+def test_many_void_qt_calls_do_not_abort_the_interpreter(tmp_path):
+    """PySide6 6.12 on CPython 3.11 drops a reference to None on every void call;
+    prr_app.ui guards against it (a long meeting makes millions of such calls)."""
+    code = (
+        "import os; os.environ['QT_QPA_PLATFORM']='offscreen'\n"
+        "import prr_app.ui\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "from PySide6.QtGui import QImage, QPainter\n"
+        "from PySide6.QtCore import QRectF\n"
+        "app = QApplication([])\n"
+        "img = QImage(50, 50, QImage.Format.Format_ARGB32)\n"
+        "p = QPainter(img)\n"
+        "for _ in range(200_000):\n"
+        "    p.drawRect(QRectF(0, 0, 5, 5))\n"
+        "p.end()\n"
+        "print('ok')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-500:]
+    assert out.stdout.strip() == "ok"

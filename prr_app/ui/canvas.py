@@ -49,7 +49,6 @@ class NodeItem(QGraphicsItem):
             | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges
             | QGraphicsItem.GraphicsItemFlag.ItemIsFocusable
         )
-        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.setZValue(2)
         self.setAcceptHoverEvents(True)
 
@@ -91,7 +90,7 @@ class NodeItem(QGraphicsItem):
         return p
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         fill = QColor(theme.NODE_FILL)
         if self.state == "failed":
@@ -105,6 +104,12 @@ class NodeItem(QGraphicsItem):
         border = QColor(theme.KIND_COLOURS.get(self.kind, theme.KIND_COLOURS["other"]))
         if self.severity in theme.SEVERITY_COLOURS and self.state is None:
             border = QColor(theme.SEVERITY_COLOURS[self.severity])
+        if lod < 0.4:  # far away: a coloured block is all the eye can use, and it keeps big graphs fluid
+            painter.setPen(QPen(QColor(theme.SELECTION) if selected else border, 0))
+            painter.setBrush(QColor(theme.SEVERITY_COLOURS["critical"]) if self.spof and self.state is None else fill)
+            painter.drawRect(QRectF(0, 0, self.w, self.h))
+            return
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         pen = QPen(border, 3.0 if not selected else 4.5)
         if self.kind == "external_api" or self.is_group:
             pen.setStyle(Qt.PenStyle.DashLine)
@@ -213,6 +218,7 @@ class EdgeItem(QGraphicsPathItem):
         super().__init__()
         self.source, self.target, self.kind, self.dep_id = source, target, kind, dep_id
         self.state: str | None = None
+        self.far = False
         self.setZValue(1)
         if dep_id is not None:
             self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
@@ -221,6 +227,8 @@ class EdgeItem(QGraphicsPathItem):
         self.set_kind(kind)
 
     def set_kind(self, kind: str, fallback: bool = False) -> None:
+        if getattr(self, "fallback", None) == fallback and self.kind == kind and self.pen().widthF() > 0:
+            return
         self.kind = kind
         self.fallback = fallback
         self._restyle()
@@ -239,12 +247,19 @@ class EdgeItem(QGraphicsPathItem):
             pen.setWidthF(2.6)
         elif self.kind == "member":
             pen = QPen(QColor(theme.GROUP_EDGE), 1.6, Qt.PenStyle.DotLine)
+        if self.far:  # zoomed far out: thin cosmetic lines keep big graphs fluid
+            pen.setWidth(0)
         self.setPen(pen)
         self.adjust()
 
     def set_state(self, state: str | None) -> None:
         if state != self.state:
             self.state = state
+            self._restyle()
+
+    def set_far(self, far: bool) -> None:
+        if far != self.far:
+            self.far = far
             self._restyle()
 
     def detach(self) -> None:
@@ -355,6 +370,7 @@ class GraphScene(QGraphicsScene):
         self._link_from: NodeItem | None = None
         self._link_line: QGraphicsLineItem | None = None
         self._regions_dirty = False
+        self.far = False
         self.setBackgroundBrush(QColor(theme.CANVAS))
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
 
@@ -437,6 +453,7 @@ class GraphScene(QGraphicsScene):
                     if e is not None:
                         self._drop_edge(e)
                     e = EdgeItem(s, t, d.kind, did)
+                    e.far = self.far
                     self.addItem(e)
                     self.edges[did] = e
                 e.set_kind(d.kind, fallback=bool(d.fallback))
@@ -546,6 +563,13 @@ class GraphScene(QGraphicsScene):
                 out.append(it.dep_id)
         return out
 
+    def set_far(self, far: bool) -> None:
+        """Zoomed far out: simpler drawing (the view calls this when the zoom crosses a threshold)."""
+        if far != self.far:
+            self.far = far
+            for e in self.edges.values():
+                e.set_far(far)
+
     def select_ids(self, ids, *, centre_on: bool = False) -> None:
         ids = set(ids)
         self.blockSignals(True)
@@ -641,7 +665,13 @@ class GraphView(QGraphicsView):
         z = self.zoom() * factor
         if 0.05 <= z <= 6:
             self.scale(factor, factor)
-            self.sig_zoom_changed.emit(self.zoom())
+            self._zoomed()
+
+    def _zoomed(self) -> None:
+        z = self.zoom()
+        self.scene().set_far(z < 0.4)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing, z >= 0.4)
+        self.sig_zoom_changed.emit(z)
 
     def zoom_in(self) -> None:
         self.zoom_by(1.25)
@@ -658,11 +688,11 @@ class GraphView(QGraphicsView):
             self.resetTransform()
             self.scale(1.5, 1.5)
             self.centerOn(rect.center())
-        self.sig_zoom_changed.emit(self.zoom())
+        self._zoomed()
 
     def reset_zoom(self) -> None:
         self.resetTransform()
-        self.sig_zoom_changed.emit(1.0)
+        self._zoomed()
 
     def wheelEvent(self, event) -> None:
         # the wheel zooms around the mouse; Shift + wheel scrolls

@@ -180,6 +180,7 @@ class Inspector(QScrollArea):
         super().__init__(parent)
         self.session = session
         self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.coll: str = "meta"
         self.key: str = ""
         self.editors: dict[str, QWidget] = {}

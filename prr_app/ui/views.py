@@ -223,6 +223,7 @@ class ChecklistView(QWidget):
         self.window = window
         self.session = window.session
         self.result = None
+        self._stale = True
         self.categories = QListWidget()
         self.categories.currentRowChanged.connect(lambda _r: self.refresh())
         self.filter_box = QComboBox()
@@ -241,8 +242,9 @@ class ChecklistView(QWidget):
         self.table.verticalHeader().setVisible(False)
         h = self.table.horizontalHeader()
         h.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for i in (1, 2, 3):
-            h.setSectionResizeMode(i, QHeaderView.ResizeMode.ResizeToContents)
+        for i, width in ((1, 170), (2, 80), (3, 110)):  # fixed widths: measuring every row is slow on big reviews
+            h.setSectionResizeMode(i, QHeaderView.ResizeMode.Interactive)
+            h.resizeSection(i, width)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _p: self._show_item())
         self.table.installEventFilter(self)
         # item detail
@@ -319,12 +321,21 @@ class ChecklistView(QWidget):
     # -- data ------------------------------------------------------------------
     def _on_changed(self, colls) -> None:
         if colls & {"answers", "components", "dependencies", "meta"}:
+            if self.isVisible():
+                self.reevaluate()
+            else:  # graph edits do not pay for the checklist until it is looked at
+                self._stale = True
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
             self.reevaluate()
 
     def reevaluate(self) -> None:
         from prr_app.checklist import evaluate
         from prr_app.errors import PrrError
 
+        self._stale = False
         try:
             self.result = evaluate(self.session.review)
         except PrrError as e:
@@ -614,10 +625,10 @@ class RiskView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
         h = self.table.horizontalHeader()
-        for i in range(self.model.columnCount()):
-            h.setSectionResizeMode(i, QHeaderView.ResizeMode.ResizeToContents)
+        for i, width in enumerate((60, 80, 0, 95, 80, 85, 90, 110, 200, 95)):
+            h.setSectionResizeMode(i, QHeaderView.ResizeMode.Interactive)
+            h.resizeSection(i, width)
         h.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        h.setSectionResizeMode(8, QHeaderView.ResizeMode.Interactive)
         self.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._show_risk())
         self.table.doubleClicked.connect(lambda _i: self.show_on_graph())
         self.filter = QLineEdit()
