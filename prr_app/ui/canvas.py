@@ -24,6 +24,10 @@ from prr_app.ui import theme
 from prr_app.ui.layout_bridge import NODE_H, NODE_W, scene_layout
 
 
+#: above this many dependencies, lines are drawn without antialiasing
+EDGES_SMOOTH_MAX = 600
+
+
 # ------------------------------------------------------------------ nodes
 class NodeItem(QGraphicsItem):
     """A component or a redundancy group."""
@@ -232,6 +236,7 @@ class EdgeItem(QGraphicsPathItem):
         self.kind = kind
         self.fallback = fallback
         self._restyle()
+        self.adjust()
 
     def _restyle(self) -> None:
         colour = QColor(theme.EDGE_COLOURS.get(self.kind, theme.TEXT))
@@ -247,10 +252,10 @@ class EdgeItem(QGraphicsPathItem):
             pen.setWidthF(2.6)
         elif self.kind == "member":
             pen = QPen(QColor(theme.GROUP_EDGE), 1.6, Qt.PenStyle.DotLine)
-        if self.far:  # zoomed far out: thin cosmetic lines keep big graphs fluid
+        if self.far:  # zoomed far out: thin solid cosmetic lines keep big graphs fluid
             pen.setWidth(0)
+            pen.setStyle(Qt.PenStyle.SolidLine)
         self.setPen(pen)
-        self.adjust()
 
     def set_state(self, state: str | None) -> None:
         if state != self.state:
@@ -308,6 +313,65 @@ def _clip(line: QLineF, node: "NodeItem") -> QPointF:
     ty = (node.h / 2) / abs(dy) if dy else math.inf
     t = min(tx, ty, 1.0)
     return QPointF(c.x() + dx * t, c.y() + dy * t)
+
+
+class OverviewItem(QGraphicsItem):
+    """The whole graph in two Qt calls, for zoom levels where boxes are a few pixels wide.
+
+    Far out, 2,000 Python paint calls per frame cost more than the frame budget;
+    this item draws every box with one ``drawRects`` and every line with one
+    ``drawLines`` per colour, from lists rebuilt only when the graph changes.
+    """
+
+    def __init__(self, scene: "GraphScene"):
+        super().__init__()
+        self.gscene = scene
+        self.setZValue(1)
+        self._rect = QRectF()
+        self._boxes: dict[str, list] = {}
+        self._lines: dict[str, list] = {}
+        self.dirty = True
+
+    def boundingRect(self) -> QRectF:
+        return self._rect
+
+    def rebuild(self) -> None:
+        self.prepareGeometryChange()
+        boxes: dict[str, list] = {}
+        lines: dict[str, list] = {}
+        rect = QRectF()
+        for n in self.gscene.nodes.values():
+            if n.is_group:
+                continue
+            r = QRectF(n.pos().x(), n.pos().y(), n.w, n.h)
+            rect = rect.united(r)
+            if n.state == "failed":
+                colour = theme.FAILED
+            elif n.state == "down":
+                colour = theme.DOWN
+            elif n.state == "degraded":
+                colour = theme.DEGRADED
+            elif n.spof:
+                colour = theme.SEVERITY_COLOURS["critical"]
+            else:
+                colour = theme.KIND_COLOURS.get(n.kind, theme.KIND_COLOURS["other"])
+            boxes.setdefault(colour, []).append(r)
+        for e in self.gscene.edges.values():
+            colour = theme.DOWN if e.state == "down" else theme.DEGRADED if e.state == "degraded" else "#9aa4b1"
+            lines.setdefault(colour, []).append(QLineF(e.source.anchor(), e.target.anchor()))
+        self._boxes, self._lines, self._rect = boxes, lines, rect
+        self.dirty = False
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        if self.dirty:
+            self.rebuild()
+        for colour, ls in self._lines.items():
+            painter.setPen(QPen(QColor(colour), 0))
+            painter.drawLines(ls)
+        painter.setPen(Qt.PenStyle.NoPen)
+        for colour, rs in self._boxes.items():
+            painter.setBrush(QColor(colour))
+            painter.drawRects(rs)
 
 
 class RegionItem(QGraphicsRectItem):
@@ -371,6 +435,10 @@ class GraphScene(QGraphicsScene):
         self._link_line: QGraphicsLineItem | None = None
         self._regions_dirty = False
         self.far = False
+        self.overview_on = False
+        self.overview = OverviewItem(self)
+        self.overview.setVisible(False)
+        self.addItem(self.overview)
         self.setBackgroundBrush(QColor(theme.CANVAS))
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
 
@@ -380,7 +448,11 @@ class GraphScene(QGraphicsScene):
 
     # -- building ------------------------------------------------------
     def rebuild(self) -> None:
+        for v in self.views():
+            v.setRenderHint(QPainter.RenderHint.Antialiasing, len(self.review.dependencies) <= EDGES_SMOOTH_MAX)
+        self.removeItem(self.overview)
         self.clear()
+        self.addItem(self.overview)
         self.nodes.clear()
         self.edges.clear()
         self.member_edges.clear()
@@ -459,6 +531,10 @@ class GraphScene(QGraphicsScene):
                 e.set_kind(d.kind, fallback=bool(d.fallback))
                 e.setToolTip(f"{d.source} → {d.target} ({d.kind}{', fallback: ' + d.fallback if d.fallback else ''})")
             self.update_regions(regions)
+            if self.overview_on:
+                for it in list(self.nodes.values()) + list(self.edges.values()):
+                    it.setVisible(False)
+            self._overview_changed()
         finally:
             self._syncing = False
 
@@ -563,12 +639,30 @@ class GraphScene(QGraphicsScene):
                 out.append(it.dep_id)
         return out
 
+    def _overview_changed(self) -> None:
+        self.overview.dirty = True
+        if self.overview_on:
+            self.overview.rebuild()
+            self.overview.update()
+
+    def set_overview(self, on: bool) -> None:
+        """Very far out: hide the boxes and lines and draw the graph as one item."""
+        if on == self.overview_on:
+            return
+        self.overview_on = on
+        if on:
+            self.overview.rebuild()
+        for it in list(self.nodes.values()) + list(self.edges.values()):
+            it.setVisible(not on)
+        self.overview.setVisible(on)
+
     def set_far(self, far: bool) -> None:
         """Zoomed far out: simpler drawing (the view calls this when the zoom crosses a threshold)."""
         if far != self.far:
             self.far = far
             for e in self.edges.values():
                 e.set_far(far)
+
 
     def select_ids(self, ids, *, centre_on: bool = False) -> None:
         ids = set(ids)
@@ -603,6 +697,7 @@ class GraphScene(QGraphicsScene):
             s = node_states.get(e.target.node_id)
             src = node_states.get(e.source.node_id)
             e.set_state(src if s in ("down", "degraded", "failed") and src in ("down", "degraded") else None)
+        self._overview_changed()
         for did, reg in self.regions.items():
             st = "failed" if did in failed_domains else None
             if st != reg.state:
@@ -615,6 +710,7 @@ class GraphScene(QGraphicsScene):
             if sp != item.spof or sev != item.severity:
                 item.spof, item.severity = sp, sev
                 item.update()
+        self._overview_changed()
 
     def set_highlight(self, ids) -> None:
         ids = set(ids)
@@ -670,7 +766,10 @@ class GraphView(QGraphicsView):
     def _zoomed(self) -> None:
         z = self.zoom()
         self.scene().set_far(z < 0.4)
-        self.setRenderHint(QPainter.RenderHint.Antialiasing, z >= 0.4)
+        self.scene().set_overview(z < 0.15)
+        # antialiased lines cost ~10x in Qt's raster engine: smooth lines only on graphs of modest size
+        # (boxes and their text smooth themselves in NodeItem.paint)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing, z >= 0.4 and len(self.scene().edges) <= EDGES_SMOOTH_MAX)
         self.sig_zoom_changed.emit(z)
 
     def zoom_in(self) -> None:

@@ -1,0 +1,93 @@
+"""Render the main window and each view to docs/screenshots/*.png (``make screenshots``).
+
+Runs under Xvfb (re-executing itself through ``xvfb-run`` when there is no
+display), so the pictures show the real X11 rendering at a projector-friendly
+1600x1000. ``--offscreen`` uses Qt's offscreen platform instead.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "screenshots"
+SIZE = (1600, 1000)
+
+
+def _reexec_under_xvfb() -> None:
+    if "--offscreen" in sys.argv:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        return
+    if os.environ.get("DISPLAY") or os.environ.get("PRR_UNDER_XVFB"):
+        return
+    xvfb = shutil.which("xvfb-run")
+    if xvfb is None:
+        print("no display and no xvfb-run: using Qt's offscreen platform", file=sys.stderr)
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        return
+    env = dict(os.environ, PRR_UNDER_XVFB="1")
+    cmd = [xvfb, "-a", "-s", f"-screen 0 {SIZE[0] + 100}x{SIZE[1] + 100}x24", sys.executable, __file__, *sys.argv[1:]]
+    sys.exit(subprocess.call(cmd, env=env))
+
+
+def main() -> int:
+    _reexec_under_xvfb()
+    # never touch the user's real settings or recovery files
+    os.environ["PRR_SETTINGS_DIR"] = tempfile.mkdtemp(prefix="prr-shots-")
+    from PySide6.QtCore import QCoreApplication, QThreadPool
+    from PySide6.QtTest import QTest
+
+    from prr_app.ui.app import make_app
+    from prr_app.ui.main_window import MainWindow
+
+    app = make_app()
+    OUT.mkdir(parents=True, exist_ok=True)
+    w = MainWindow(restore_state=False)
+    w.resize(*SIZE)
+    w.show()
+    if not w.open_path(str(ROOT / "resources" / "examples" / "webshop.json")):
+        return 1
+
+    def settle(ms=150):
+        for _ in range(200):
+            QThreadPool.globalInstance().waitForDone(50)
+            QCoreApplication.processEvents()
+            if not w.live.busy:
+                break
+        QTest.qWait(ms)
+
+    def shot(name: str) -> None:
+        settle()
+        path = OUT / f"{name}.png"
+        w.grab().save(str(path))
+        print(path.relative_to(ROOT))
+
+    settle()
+    w.view.fit()
+    shot("main-window")
+    w.scene.select_ids(["cart-db"])
+    shot("blast-radius")
+    w.scene.select_ids([])
+    w.toggle_fail_mode(True)
+    w.fail("euw1-a")
+    shot("fail-this")
+    w.toggle_fail_mode(False)
+    for name in ("Overview", "Checklist", "Risks", "Dashboard"):
+        w.tabs.setCurrentWidget(w.views[name])
+        if name == "Risks":
+            w.views["Risks"].select("spof:component:cart-db")
+        if name == "Checklist":
+            cv = w.views["Checklist"]
+            cv.table.setCurrentIndex(cv.model.index(2, 0))
+        shot(name.lower())
+    w.tabs.setCurrentIndex(0)
+    w.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
