@@ -59,6 +59,9 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="prr-app", description="PRR Workbench: the desktop app")
     parser.add_argument("file", nargs="?", help="a review (.prr) or review JSON to open")
     parser.add_argument("--no-recovery", action="store_true", help="do not offer to recover unsaved reviews")
+    parser.add_argument("--smoke-test", metavar="OUT.pdf",
+                        help="headless check of an installed app: open FILE, wait for the analysis, export the "
+                             "assessment PDF to OUT.pdf through the window's Export, quit (0 = it worked)")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = make_app()
@@ -67,14 +70,67 @@ def main(argv=None) -> int:
 
     from prr_app.ui.main_window import MainWindow
 
-    win = MainWindow()
+    win = MainWindow(restore_state=not args.smoke_test)
     win.show()
     log.info("window shown after %.2f s", time.perf_counter() - _T0)
+    if args.smoke_test:
+        if not args.file:
+            parser.error("--smoke-test needs a FILE to open")
+        return _smoke_test(app, win, args.file, args.smoke_test)
     if args.file:
         QTimer.singleShot(0, lambda: win.open_path(args.file))
     if not args.no_recovery:
         QTimer.singleShot(0, win.offer_recovery)
     return app.exec()
+
+
+def _smoke_test(app, win, path: str, out: str, timeout_s: float = 180.0) -> int:
+    """Open ``path`` in the window, wait for the first analysis, export the PDF, quit.
+
+    Used by packaging/smoke_test.sh on the frozen bundle. Nobody is there to click a dialog,
+    so the window's error dialogs become one line on stderr and a non-zero exit.
+    """
+    from PySide6.QtCore import QThreadPool, QTimer
+
+    from prr_app.ui import main_window as mw
+
+    status = {"code": 3}
+
+    def fail(code: int, message: str) -> None:
+        sys.stderr.write(f"prr-app: smoke test: {message}\n")
+        status["code"] = code
+        app.exit(code)
+
+    def error_line(parent, title, error, what_to_do: str = "") -> None:
+        fail(1, f"{title}: {error}")
+
+    mw.show_error = error_line
+    t_open = time.perf_counter()
+
+    def exported(p) -> None:
+        log.info("smoke test: PDF written to %s after %.2f s", p, time.perf_counter() - _T0)
+        status["code"] = 0
+        app.exit(0)
+
+    def analysed(res) -> None:
+        win.live.sig_result.disconnect(analysed)
+        log.info("smoke test: opened and analysed in %.2f s", time.perf_counter() - t_open)
+        task = win.export_to("pdf", out)
+        task.signals.sig_done.connect(exported)
+
+    win.live.sig_result.connect(analysed)
+    win.live.sig_failed.connect(lambda m: fail(1, f"analysis failed: {m}"))
+
+    def start() -> None:
+        if not win.open_path(path):
+            fail(2, f"cannot open {path}")
+
+    QTimer.singleShot(0, start)
+    QTimer.singleShot(int(timeout_s * 1000), lambda: fail(4, f"no PDF after {timeout_s:.0f} s"))
+    app.exec()
+    win.live.cancel()
+    QThreadPool.globalInstance().waitForDone(10_000)  # no worker may outlive the window it reports to
+    return status["code"]
 
 
 if __name__ == "__main__":  # pragma: no cover
