@@ -36,5 +36,6 @@ clean:
 
 # The desktop bundle (PyInstaller, one folder) in dist/prr-workbench, built from
 # a clean virtual environment, then smoke-tested. See packaging/README.md.
-package: system-deps
+package:
+	@sh scripts/ensure-system-deps.sh package
 	sh packaging/build.sh
