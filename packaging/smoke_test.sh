@@ -19,10 +19,16 @@ run() { env -i PATH=/usr/bin:/bin HOME="$work" LANG=C.UTF-8 "$@"; }
 start=$(date +%s%N)
 run "$work/app/prr" --version
 echo "cli cold start: $(( ($(date +%s%N) - start) / 1000000 )) ms"
-run "$work/app/prr" report "$example" -o "$work/cli.pdf"
+run "$work/app/prr" report "$example" -o "$work/cli.pdf" 2>"$work/cli.err" || { cat "$work/cli.err" >&2; exit 1; }
 
 start=$(date +%s%N)
-run xvfb-run -a -s "-screen 0 1600x1000x24" "$work/app/prr-workbench" --smoke-test "$work/gui.pdf" "$example"
+run xvfb-run -a -s "-screen 0 1600x1000x24" "$work/app/prr-workbench" --smoke-test "$work/gui.pdf" "$example" \
+    2>"$work/gui.err" || { cat "$work/gui.err" >&2; echo "smoke test FAILED: the app did not exit 0" >&2; exit 1; }
+cat "$work/gui.err" >&2
+if grep -q -e Traceback -e "ERROR" "$work/cli.err" "$work/gui.err"; then
+    echo "smoke test FAILED: an error was logged (above)" >&2
+    exit 1
+fi
 echo "app: open example + export PDF + quit: $(( ($(date +%s%N) - start) / 1000000 )) ms"
 
 for pdf in cli.pdf gui.pdf; do

@@ -31,6 +31,24 @@ def examples_dir() -> Path:
     return resource_path("examples")
 
 
+def user_data_dir() -> Path:
+    """The per-user folder for the app's own data (imported checklist templates...).
+
+    ``$XDG_DATA_HOME/prr-workbench`` (default ``~/.local/share``) on Linux,
+    ``~/Library/Application Support/prr-workbench`` on macOS and
+    ``%APPDATA%\\prr-workbench`` on Windows. Not created here.
+    """
+    home = Path.home()
+    if sys.platform == "win32":
+        base = Path(os.environ.get("APPDATA") or home / "AppData" / "Roaming")
+    elif sys.platform == "darwin":
+        base = home / "Library" / "Application Support"
+    else:
+        xdg = os.environ.get("XDG_DATA_HOME", "")
+        base = Path(xdg) if os.path.isabs(xdg) else home / ".local" / "share"
+    return base / "prr-workbench"
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that a crash leaves the old or the new file."""
     path = Path(path)

@@ -24,7 +24,7 @@ def test_smoke_test_opens_analyses_and_exports_the_pdf_through_the_window(tmp_pa
     text = "\n".join(p.extract_text() for p in PdfReader(out).pages)
     positions = [text.find(s) for s in SECTION_TITLES]
     assert all(p >= 0 for p in positions), positions
-    assert "Traceback" not in r.stderr
+    assert "Traceback" not in r.stderr and " ERROR " not in r.stderr, r.stderr
 
 
 def test_smoke_test_fails_with_one_line_on_a_file_that_is_not_a_review(tmp_path):

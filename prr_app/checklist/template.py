@@ -321,9 +321,9 @@ def user_template_dir() -> Path:
     env = os.environ.get("PRR_CHECKLIST_DIR")
     if env:
         return Path(env)
-    import platformdirs
+    from prr_app.paths import user_data_dir
 
-    return Path(platformdirs.user_data_dir("prr-workbench", appauthor=False)) / "checklists"
+    return user_data_dir() / "checklists"
 
 
 def _template_files() -> list[tuple[Path, str]]:

@@ -105,6 +105,13 @@ def _smoke_test(app, win, path: str, out: str, timeout_s: float = 180.0) -> int:
         fail(1, f"{title}: {error}")
 
     mw.show_error = error_line
+
+    def unexpected(etype, value, tb) -> None:
+        sys.stderr.write("".join(traceback.format_exception(etype, value, tb)))
+        fail(5, f"unexpected error: {value!r}")
+
+    sys.excepthook = unexpected
+    threading.excepthook = lambda a: unexpected(a.exc_type, a.exc_value, a.exc_traceback)
     t_open = time.perf_counter()
 
     def exported(p) -> None:
