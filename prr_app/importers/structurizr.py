@@ -15,6 +15,9 @@ Read from the ``model`` block (views, styles and configuration are skipped):
 * **Archetypes** (``name = container { tag ... technology ... }``) are
   followed; ``!identifiers hierarchical`` names (``x.wa``) and plain names
   both resolve; ``!const``/``!constant``/``!var`` values are substituted.
+* **Several files**: ``workspace extends base.dsl`` reads the base first;
+  ``!ref``/``!extend`` add to an element defined before; ``!include`` of a
+  local file or folder is read in place (URLs are not fetched).
 * **Deployment**: one environment is used (``Live``/``Production`` if there
   are several; the others are listed as skipped). Nested deployment nodes
   become nested failure domains (kind from name, technology and tags:
@@ -61,6 +64,7 @@ class _El:
     ref: str = ""  # for instances: the identifier of the container / system
     env: str = ""  # deployment environment name
     location: str = ""
+    src: str = ""  # the file it was written in (workspaces extend and include others)
 
 
 @dataclass
@@ -72,6 +76,7 @@ class _Rel:
     tags: str
     line: int
     scope: list
+    file_label: str = ""
 
 
 def looks_like_structurizr(path: Path) -> bool:
@@ -166,6 +171,72 @@ def _lines(text: str, file: str):
     return out
 
 
+MAX_INCLUDES = 64
+
+
+def _expand(path: Path, fname: str, b: GraphBuilder, seen: tuple = (), counter: list | None = None):
+    """``(file label, path, line, tokens)`` of ``path``, with ``workspace extends`` and ``!include`` followed.
+
+    A workspace that extends another is read after it (the base's model first);
+    ``!include`` of a local file, or of a folder (its ``.dsl`` files in name
+    order), is read in place. URLs are not fetched. Cycles, more than
+    ``MAX_INCLUDES`` files or ``MAX_BYTES`` in all are errors.
+    """
+    counter = counter if counter is not None else [0, 0]
+    counter[0] += 1
+    if counter[0] > MAX_INCLUDES:
+        raise PrrError(f"more than {MAX_INCLUDES} files through 'extends' and '!include'", file=str(path))
+    text = sy.read_text(path, max_bytes=MAX_BYTES)
+    counter[1] += len(text)
+    if counter[1] > MAX_BYTES:
+        raise PrrError(f"the workspace and the files it includes exceed {MAX_BYTES // 2**20} MB", file=str(path))
+    seen = seen + (path.resolve(),)
+    out = []
+
+    def target(ref: str, ln: int) -> list[Path] | None:
+        if re.match(r"^[a-z][a-z0-9+.-]*://", ref, re.I):
+            b.skip(f"{fname}:{ln}: {ref} is a URL; not fetched")
+            return None
+        p = (path.parent / ref)
+        if p.is_dir():
+            files = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() == ".dsl")
+        elif p.is_file():
+            files = [p]
+        else:
+            b.warn(f"{fname}:{ln}: {ref} not found next to {path.name}; what it defines is missing")
+            return None
+        for f in files:
+            if f.resolve() in seen:
+                raise PrrError(f"{ref} includes or extends itself", file=str(path), location=f"line {ln}")
+        return files
+
+    def label(f: Path) -> str:
+        try:
+            return str(Path(fname).parent / f.relative_to(path.parent)) if Path(fname).parent != Path(".") \
+                else str(f.relative_to(path.parent))
+        except ValueError:
+            return f.name
+
+    for ln, toks in _lines(text, str(path)):
+        words = [v for k, v in toks if k in ("word", "str")]
+        head = words[0].lower() if words and toks[0][0] == "word" else ""
+        if head == "workspace" and len(toks) > 2 and toks[1] == ("word", "extends"):
+            files = target(toks[2][1], ln)
+            for f in files or []:
+                b.read(f"{fname}:{ln}: extends {toks[2][1]}")
+                out.extend(_expand(f, label(f), b, seen, counter))
+            out.append((fname, path, ln, [toks[0]] + toks[3:]))
+            continue
+        if head == "!include" and len(words) > 1:
+            files = target(words[1], ln)
+            for f in files or []:
+                b.read(f"{fname}:{ln}: includes {words[1]}")
+                out.extend(_expand(f, label(f), b, seen, counter))
+            continue
+        out.append((fname, path, ln, toks))
+    return out
+
+
 def _open_quote(s: str) -> bool:
     inside, i = False, 0
     while i < len(s):
@@ -200,10 +271,12 @@ class _Reader:
         return re.sub(r"\$\{([A-Za-z0-9_-]+)\}", lambda m: self.consts.get(m.group(1), m.group(0)), s)
 
     def parse(self, lines) -> None:
+        """Read ``(file label, path, line, tokens)`` statements (see :func:`_expand`)."""
         # stack frames: (kind, element or None)
         stack: list[tuple[str, _El | None]] = []
         skip_depth = 0
-        for ln, toks in lines:
+        for fname, path, ln, toks in lines:
+            self.fname, self.file = fname, str(path)
             if not toks:
                 continue
             if skip_depth:
@@ -255,8 +328,6 @@ class _Reader:
         if head == "workspace":
             rest = [v for k, v in toks[1:] if k == "str"]
             self.name = self.sub(rest[0]) if rest else ""
-            if len(toks) > 1 and toks[1] == ("word", "extends"):
-                self.b.warn(f"{self.fname}:{ln}: 'workspace extends' is not followed; only this file is read")
             return ("workspace", None)
         if head == "!identifiers":
             self.hierarchical = len(words) > 1 and words[1].lower() == "hierarchical"
@@ -265,6 +336,13 @@ class _Reader:
             if len(words) >= 3:
                 self.consts[words[1]] = self.sub(words[2])
             return None
+        if head in ("!ref", "!extend") and len(toks) > 1:
+            # more about an element defined before (often in the workspace this one extends)
+            target = self.resolve(toks[1][1], [e for _, e in stack if e is not None])
+            if target is None:
+                self.b.dangling(f"{self.fname}:{ln}: {head} {toks[1][1]}, which is not defined in the model")
+                return "skip" if opens else None
+            return ("element", target) if opens else None
         if head in ("!include", "!docs", "!adrs", "!impliedrelationships", "!plugin", "!script", "!ref", "!extend",
                     "!decisions"):
             self.b.skip(f"{self.fname}:{ln}: {head} is not followed")
@@ -292,6 +370,12 @@ class _Reader:
                 arch[1].extend(t.strip() for v in words[1:] for t in v.split(",") if t.strip())
             elif head == "technology" and len(words) > 1:
                 self.archetypes[el.ref] = (arch[0], arch[1], words[1])
+            return "skip" if opens else None
+        # the workspace's own name and description (outside the model)
+        if head in ("name", "description") and cur is None and section == "workspace" and len(words) > 1 \
+                and not any(k == "arrow" for k, _ in toks):
+            if head == "name":
+                self.name = self.sub(words[1])
             return "skip" if opens else None
         # element properties
         if head in ("description", "technology", "tags", "tag", "url", "instances") and cur is not None \
@@ -332,7 +416,8 @@ class _Reader:
                 dst = cur
             strs = [self.sub(v) for k, v in rhs[1:]]
             self.rels.append(_Rel(src, dst, strs[0] if strs else "", strs[1] if len(strs) > 1 else "",
-                                  strs[2] if len(strs) > 2 else "", ln, [e for _, e in stack if e is not None]))
+                                  strs[2] if len(strs) > 2 else "", ln, [e for _, e in stack if e is not None],
+                                  self.fname))
             return ("block", None) if opens else None
         # elements: [ident =] type args...
         ident = ""
@@ -382,6 +467,7 @@ class _Reader:
                 tags = args[2] if len(args) > 2 else ""
                 el.technology = arch_tech
             el.tags = arch_tags + [t.strip() for t in tags.split(",") if t.strip()]
+        el.src = self.fname
         env = next((e.name for _, e in stack if e is not None and e.type == "deploymentenvironment"), "")
         el.env = name if etype == "deploymentenvironment" else env
         parent_id = next((e.full for _, e in reversed(stack) if e is not None and e.full and e.type != "group"), "")
@@ -458,10 +544,9 @@ def read_structurizr(paths: list[Path]) -> object:
     names = short_names(paths)
     b = GraphBuilder("structurizr", paths)
     for path in paths:
-        text = sy.read_text(path, max_bytes=MAX_BYTES)
         fname = names[path]
         r = _Reader(str(path), fname, b)
-        r.parse(_lines(text, str(path)))
+        r.parse(_expand(path, fname, b))
         _build(b, r, fname)
         b.system_name = b.system_name or r.name
     if not b.components:
@@ -485,7 +570,7 @@ def _build(b: GraphBuilder, r: _Reader, fname: str) -> None:
 
     systems_with_containers = {id(e.parent) for e in els if e.type == "container" and e.parent is not None}
     for el in els:
-        where = f"{fname}:{el.line}"
+        where = f"{el.src or fname}:{el.line}"
         if el.type == "container":
             cid = new_id(el)
             comp = b.component(cid, f"{where}: container {el.name!r}" + (f" ({el.technology})" if el.technology else ""),
@@ -512,7 +597,7 @@ def _build(b: GraphBuilder, r: _Reader, fname: str) -> None:
                 p = p.parent
             if p is not None:
                 comp_of[id(el)] = comp_of[id(p)]
-                b.evidence(comp_of[id(p)], f"{fname}:{el.line}: has component {el.name!r}")
+                b.evidence(comp_of[id(p)], f"{el.src or fname}:{el.line}: has component {el.name!r}")
 
     # deployment: one environment
     envs = [e for e in els if e.type == "deploymentenvironment"]
@@ -522,24 +607,36 @@ def _build(b: GraphBuilder, r: _Reader, fname: str) -> None:
         chosen = (pref or envs)[-1]
         for e in envs:
             if e is not chosen:
-                b.skip(f"{fname}:{e.line}: deployment environment {e.name!r} not used (importing {chosen.name!r})")
-        b.read(f"{fname}:{chosen.line}: deployment environment {chosen.name!r}")
+                b.skip(f"{e.src or fname}:{e.line}: deployment environment {e.name!r} not used (importing {chosen.name!r})")
+        b.read(f"{chosen.src or fname}:{chosen.line}: deployment environment {chosen.name!r}")
         placements: dict[str, list[str]] = {}
         counts: dict[str, int] = {}
+
+        used_domains: set[str] = set(b.domains)
 
         def walk(node: _El, parent_dom: str | None, mult: int, depth: int = 0) -> None:
             if depth > MAX_DEPTH:
                 return
             for ch in node.children:
-                where = f"{fname}:{ch.line}"
+                where = f"{ch.src or fname}:{ch.line}"
                 if ch.type == "deploymentnode":
                     dom = parent_dom
                     m = mult * ch.instances
-                    if ch.instances == 1:
-                        dom = b.domain(make_unique(ch.name.lower(), ()), name=ch.name, kind=_domain_kind(ch), parent=parent_dom)
-                    else:
+                    if ch.instances == 1 and mult == 1:
+                        # one domain per node: two nodes of the same name (an "Apache Tomcat" in the web
+                        # tier and one in the API tier) are different failure domains
+                        if _plain(ch.name) in used_domains and parent_dom:
+                            did = make_unique(f"{parent_dom}-{ch.name}".lower(), used_domains)
+                        else:
+                            did = make_unique(ch.name.lower(), used_domains)
+                        dom = b.domain(did, name=ch.name, kind=_domain_kind(ch), parent=parent_dom)
+                        used_domains.update((did, dom))
+                    elif ch.instances > 1:
                         b.read(f"{where}: deployment node {ch.name!r} x{ch.instances}: "
                                "its instances are separate failure domains; counted as replicas")
+                    else:
+                        b.read(f"{where}: deployment node {ch.name!r} runs inside each of {mult} instances; "
+                               "not a shared failure domain")
                     walk(ch, dom, m, depth + 1)
                 elif ch.type == "infrastructurenode":
                     cid = new_id(ch)
@@ -578,7 +675,7 @@ def _build(b: GraphBuilder, r: _Reader, fname: str) -> None:
                 comp.placement = list(dict.fromkeys(pl))
     # relationships
     for rel in r.rels:
-        where = f"{fname}:{rel.line}"
+        where = f"{rel.file_label or fname}:{rel.line}"
         src = r.resolve(rel.src, rel.scope)
         dst = r.resolve(rel.dst, rel.scope)
         if src is None or dst is None:
