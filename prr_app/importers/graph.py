@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from prr_app.domain.model import Component, Dependency, FailureDomain, Review
+from prr_app.domain.model import Component, Dependency, FailureDomain, RedundancyGroup, Review
 from prr_app.domain.validation import check, is_valid_id, make_id
 from prr_app.importers.base import ImportReport, ImportResult, Inferred
 
@@ -48,6 +48,7 @@ class GraphBuilder:
         self.comp_evidence: dict[str, list[str]] = {}
         self.deps: dict[tuple[str, str], _Dep] = {}
         self.domains: dict[str, FailureDomain] = {}
+        self.groups: dict[str, RedundancyGroup] = {}
         self.system_name = ""
         self.description = ""
         self._seen_skips: set[str] = set()
@@ -98,6 +99,47 @@ class GraphBuilder:
 
     def has_dep(self, source: str, target: str) -> bool:
         return (source, target) in self.deps
+
+    # -- redundancy groups ------------------------------------------------
+    def group(self, name: str, members: list[str], evidence: str) -> str | None:
+        """Members that serve the same traffic (one Service in front of several workloads).
+
+        Becomes a redundancy group with k = 1 (the Service sends requests to any
+        ready member); in :meth:`finish`, a component that depends on every member
+        depends on the group instead, so no single member looks like a SPOF.
+        Returns the group id (None for fewer than two members).
+        """
+        members = list(dict.fromkeys(m for m in members if m in self.components))
+        if len(members) < 2:
+            return None
+        for g in self.groups.values():
+            if g.members == members:
+                return g.id
+        used = set(self.components) | set(self.domains) | set(self.groups)
+        gid = make_unique(name, used)
+        self.groups[gid] = RedundancyGroup(id=gid, name=name, members=members, min_up=1, notes=evidence[:2000])
+        self.read(f"{evidence}: {', '.join(members)} form redundancy group {gid} (k = 1)")
+        return gid
+
+    def _collapse_groups(self) -> None:
+        for gid, g in self.groups.items():
+            members = set(g.members)
+            by_source: dict[str, list[_Dep]] = {}
+            for (src, tgt), d in self.deps.items():
+                if tgt in members and src not in members:
+                    by_source.setdefault(src, []).append(d)
+            for src, deps in by_source.items():
+                if {d.target for d in deps} != members:
+                    continue  # only some members: a call to one of them in particular
+                best = max(deps, key=lambda d: (d.strength, _KIND_RANK[d.kind]))
+                merged = _Dep(src, gid, best.kind, best.strength)
+                for d in deps:
+                    for e in d.evidence:
+                        if e not in merged.evidence:
+                            merged.evidence.append(e)
+                    merged.description = merged.description or d.description
+                    del self.deps[(src, d.target)]
+                self.deps[(src, gid)] = merged
 
     # -- domains ----------------------------------------------------------
     def domain(self, did: str, *, name: str = "", kind: str = "other", parent: str | None = None) -> str:
@@ -150,13 +192,16 @@ class GraphBuilder:
             if dom.parent is not None and dom.parent not in review.domains:
                 dom.parent = None
         review.components = dict(self.components)
+        self._collapse_groups()
+        review.groups = {gid: g for gid, g in self.groups.items() if gid not in review.components
+                         and gid not in review.domains}
         for comp in review.components.values():
             comp.placement = [d for d in comp.placement if d in review.domains]
             comp.shared_domains = list(dict.fromkeys(d for d in comp.shared_domains if d in review.domains))
             if comp.min_healthy is not None and comp.replicas is not None and comp.min_healthy > comp.replicas:
                 comp.min_healthy = comp.replicas
         for (src, tgt), d in sorted(self.deps.items()):
-            if src not in review.components or tgt not in review.components:
+            if src not in review.components or (tgt not in review.components and tgt not in review.groups):
                 continue
             dep = Dependency(source=src, target=tgt, kind=d.kind, description=d.description[:20000])
             dep.evidence = list(d.evidence)
@@ -179,6 +224,7 @@ IMPORTED_FIELDS = ("name", "kind", "description", "owner", "tier", "user_facing"
                    "placement", "shared_domains", "tags")
 IMPORTED_DEP_FIELDS = ("kind", "description")
 IMPORTED_DOMAIN_FIELDS = ("name", "kind", "parent")
+IMPORTED_GROUP_FIELDS = ("name", "members", "min_up")
 
 
 def snapshot(review: Review) -> dict:
@@ -187,6 +233,7 @@ def snapshot(review: Review) -> dict:
         "components": {cid: {f: _copy(getattr(c, f)) for f in IMPORTED_FIELDS} for cid, c in review.components.items()},
         "dependencies": {did: {f: getattr(d, f) for f in IMPORTED_DEP_FIELDS} for did, d in review.dependencies.items()},
         "domains": {did: {f: getattr(d, f) for f in IMPORTED_DOMAIN_FIELDS} for did, d in review.domains.items()},
+        "groups": {gid: {f: _copy(getattr(g, f)) for f in IMPORTED_GROUP_FIELDS} for gid, g in review.groups.items()},
     }
 
 

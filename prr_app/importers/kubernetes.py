@@ -305,6 +305,8 @@ class _K8sImport:
                 b.dangling(f"{o.where}: Service {o.name} selects {_fmt_sel(sel)}, which no workload in these files carries")
                 continue
             self.svc[(o.ns, o.name)] = hits
+            if len(hits) > 1:  # versions / canaries behind one Service: any ready one serves
+                b.group(o.name, hits, f"{o.where}: Service {o.name} sends traffic to any ready pod of these workloads")
             for cid in hits:
                 b.evidence(cid, f"{o.where}: behind Service {o.name}")
                 if sy.text(spec.get("type")) in ("LoadBalancer", "NodePort"):

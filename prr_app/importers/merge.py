@@ -13,8 +13,11 @@ The rules:
 * What disappeared from the source is **flagged, never deleted**: components
   get the tag ``missing-from-source``, dependencies an evidence line saying
   so. What the reviewer deleted by hand stays deleted.
-* Checklist answers, risks, acceptances, mitigations, journeys, redundancy
-  groups, layout, review metadata and manual components are not touched; nor
+* Redundancy groups an import made (several workloads behind one Kubernetes
+  Service) follow the same rules as components; groups the reviewer made
+  are not touched.
+* Checklist answers, risks, acceptances, mitigations, journeys, layout,
+  review metadata and manual components are not touched; nor
   are fields an import never sets (SLOs, availability, RTO/RPO, timeouts,
   fallbacks, notes...).
 
@@ -29,7 +32,8 @@ from dataclasses import dataclass, field
 from prr_app.domain.model import Review
 from prr_app.domain.validation import check
 from prr_app.importers.base import ImportResult
-from prr_app.importers.graph import IMPORTED_DEP_FIELDS, IMPORTED_DOMAIN_FIELDS, IMPORTED_FIELDS, snapshot
+from prr_app.importers.graph import (IMPORTED_DEP_FIELDS, IMPORTED_DOMAIN_FIELDS, IMPORTED_FIELDS,
+                                     IMPORTED_GROUP_FIELDS, snapshot)
 
 MISSING_TAG = "missing-from-source"
 _MISSING_EVIDENCE = "missing from source: "
@@ -83,11 +87,12 @@ def plan(existing: Review, incoming: ImportResult) -> MergePlan:
     prev = _previous(existing, incoming.report.format)
     p = MergePlan(incoming=incoming)
     add = p.changes.append
-    for coll, fields in (("domains", IMPORTED_DOMAIN_FIELDS), ("components", IMPORTED_FIELDS)):
+    for coll, fields in (("domains", IMPORTED_DOMAIN_FIELDS), ("components", IMPORTED_FIELDS),
+                         ("groups", IMPORTED_GROUP_FIELDS)):
         cur_coll = getattr(existing, coll)
         new_coll = getattr(new, coll)
         prev_coll = prev.get(coll, {}) if prev else {}
-        what = coll[:-1] if coll != "dependencies" else "dependency"
+        what = {"dependencies": "dependency", "groups": "redundancy group"}.get(coll, coll[:-1])
         for eid, obj in new_coll.items():
             if eid not in cur_coll:
                 if eid in prev_coll:
