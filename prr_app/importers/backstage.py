@@ -85,8 +85,10 @@ def read_backstage(paths: list[Path]) -> object:
     names = short_names(paths)
     b = GraphBuilder("backstage", paths)
     entities: dict[tuple[str, str, str], _Entity] = {}
-    for path in paths:
-        fname = names[path]
+    queue = [(path, names[path]) for path in paths]
+    seen = {path.resolve() for path in paths}
+    while queue:
+        path, fname = queue.pop(0)
         warns: list[str] = []
         docs = sy.load_file(path, warnings=warns)
         for w in warns:
@@ -117,6 +119,14 @@ def read_backstage(paths: list[Path]) -> object:
                 b.warn(f"{e.where}: {e.ref} is defined again (first at {entities[key].where}); the last one is used")
             entities[key] = e
             n += 1
+            if e.kind == "location":
+                for target in _location_targets(b, e, path, fname):
+                    if target[0].resolve() not in seen:
+                        seen.add(target[0].resolve())
+                        if len(seen) > MAX_FILES:
+                            raise PrrError(f"Locations lead to more than {MAX_FILES} files", file=str(path),
+                                           location=f"line {line}")
+                        queue.append(target)
         b.read(f"{fname}: {n} entit{'y' if n == 1 else 'ies'}")
     if not entities:
         raise PrrError("no Backstage entities (apiVersion backstage.io/...) found", file=str(paths[0]) if paths else None)
@@ -125,6 +135,42 @@ def read_backstage(paths: list[Path]) -> object:
     b.system_name = (sy.text(systems[0].body["metadata"].get("title")) or systems[0].name) if len(systems) == 1 \
         else (paths[0].parent.name if len(paths) > 1 else paths[0].stem)
     return b.finish(file=str(paths[0]))
+
+
+MAX_FILES = 10_000
+
+
+def _location_targets(b: GraphBuilder, e: _Entity, path: Path, fname: str) -> list[tuple[Path, str]]:
+    """The local files a Location entity points at (``target``/``targets``, globs allowed)."""
+    spec = _spec(e)
+    raw = ([spec.get("target")] if spec.get("target") is not None else []) + \
+        (list(spec.get("targets")) if isinstance(spec.get("targets"), list) else [])
+    out: list[tuple[Path, str]] = []
+    loc_type = sy.text(spec.get("type")) or "file"
+    for t in raw:
+        t = sy.text(t)
+        if not t:
+            continue
+        if loc_type == "url" or re.match(r"^[a-z][a-z0-9+.-]*:", t, re.I):
+            b.skip(f"{e.where}: Location {e.name}: target {t} is a URL; not fetched (import that file too)")
+            continue
+        base = path.parent
+        rel = t[2:] if t.startswith("./") else t
+        if any(ch in rel for ch in "*?["):
+            found = sorted(p for p in base.glob(rel) if p.is_file())
+        else:
+            found = [base / rel] if (base / rel).is_file() else []
+        if not found:
+            b.dangling(f"{e.where}: Location {e.name}: target {t} is not a file next to {path.name}")
+            continue
+        for f in found:
+            try:
+                label = str(Path(fname).parent / f.relative_to(base))
+            except ValueError:
+                label = f.name
+            out.append((f, label))
+        b.read(f"{e.where}: Location {e.name}: follows {t} ({len(found)} file{'s' if len(found) != 1 else ''})")
+    return out
 
 
 def _spec(e: _Entity) -> dict:
@@ -231,7 +277,7 @@ def _build(b: GraphBuilder, entities: dict) -> None:
         elif e.kind in ("group", "user"):
             b.read(f"{e.where}: {e.kind.capitalize()} {e.name} (owner)")
         elif e.kind == "location":
-            b.skip(f"{e.where}: Location {e.name}: its targets are not followed; import those files too")
+            pass  # followed while reading
         elif e.kind not in ("component", "resource", "api"):
             b.skip(f"{e.where}: {e.kind} {e.name}: kind not used by the importer")
 
