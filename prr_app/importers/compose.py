@@ -278,6 +278,9 @@ def _order(paths: list[Path]) -> list[Path]:
     return sorted(paths, key=lambda p: 0 if p.name.lower() in _BASE_NAMES else 1)
 
 
+MAX_FILES = 1000
+
+
 def read_compose(paths: list[Path]) -> object:
     paths = _order([Path(p) for p in paths])
     names = short_names(paths)
@@ -292,38 +295,120 @@ def read_compose(paths: list[Path]) -> object:
         variables = {k: v for k, (v, _) in env_lines.items()}
         b.read(f".env: {len(variables)} variable(s) for interpolation")
     services: dict[str, dict] = {}
-    project_name = ""
-    for path in paths:
-        fname = names[path]
+    state = {"project_name": "", "files": 0}
+
+    def load_top(path: Path, fname: str):
+        """The prepared top-level mapping of one compose file (None if it holds nothing)."""
+        state["files"] += 1
+        if state["files"] > MAX_FILES:
+            raise PrrError(f"more than {MAX_FILES} compose files through 'include' and 'extends'", file=str(path))
         ywarn: list[str] = []
         docs = sy.load_file(path, warnings=ywarn)
         for w in ywarn:
             b.warn(w.replace(str(path), fname, 1))
         docs = [d for d in docs if d.value is not None]
         if not docs:
-            b.read(f"{fname}: no services (empty or only comments)")
-            continue
+            return None
         if len(docs) > 1:
             b.skip(f"{fname}: only the first of {len(docs)} YAML documents is used (Compose reads one)")
         top = docs[0].value
         if not isinstance(top, sy.YMap):
             raise PrrError("a compose file must be a mapping at the top", file=str(path), location=f"line {docs[0].line}")
-        top = _prepare(top, variables, warnings, fname, docs[0].line)
-        if isinstance(top.get("name"), str):
-            project_name = str(top["name"])
-        for k in top:
-            if k not in ("services", "version", "name", "networks", "volumes", "configs", "secrets") \
-                    and not str(k).startswith("x-"):
-                b.skip(f"{fname}:{top.line_of(k)}: top-level {k!r} is not used")
-        if "include" in top:
-            b.warn(f"{fname}:{top.line_of('include')}: 'include' is not followed; import the included files too")
+        return _prepare(top, variables, warnings, fname, docs[0].line)
+
+    def services_of(top, path: Path, fname: str):
         svcs = top.get("services")
         if svcs is None:
-            b.read(f"{fname}: no services")
-            continue
+            return None
         if not isinstance(svcs, sy.YMap):
             raise PrrError("services should be a mapping of service names", file=str(path),
                            location=f"line {top.line_of('services')}")
+        return svcs
+
+    def label(f: Path, base: Path, fname: str) -> str:
+        try:
+            rel = f.resolve().relative_to(base.resolve().parent)
+        except ValueError:
+            return f.name
+        parent = Path(fname).parent
+        return str(parent / rel) if str(parent) != "." else str(rel)
+
+    def normalised(sname: str, svc, svcs, path: Path, fname: str, chain: tuple = ()) -> dict:
+        """A service with ``extends`` resolved (the base first, this service merged over it)."""
+        norm = _normalise_service(svc, fname)
+        ext = svc.get("extends")
+        if ext is None or isinstance(ext, _Reset):
+            return norm
+        el = svc.line_of("extends")
+        if isinstance(ext, str):
+            base_name, base_file = ext, None
+        elif isinstance(ext, dict) and isinstance(ext.get("service"), str):
+            base_name, base_file = str(ext["service"]), ext.get("file")
+        else:
+            raise PrrError(f"extends of {sname!r} needs a service name", file=str(path), location=f"line {el}")
+        key = (str(path.resolve()), base_name)
+        if base_file is not None:
+            bpath = path.parent / str(base_file)
+            if not bpath.is_file():
+                b.warn(f"{fname}:{el}: {sname} extends {base_name} from {base_file}, which is not there; "
+                       "what it would inherit is missing")
+                return norm
+            bname = label(bpath, path, fname)
+            btop = load_top(bpath, bname)
+            bsvcs = services_of(btop, bpath, bname) if btop is not None else None
+            key = (str(bpath.resolve()), base_name)
+        else:
+            bpath, bname, bsvcs = path, fname, svcs
+        if key in chain or len(chain) > 32:
+            raise PrrError(f"{sname} extends itself through {base_name}", file=str(path), location=f"line {el}")
+        if bsvcs is None or base_name not in bsvcs or not isinstance(bsvcs[base_name], sy.YMap):
+            b.warn(f"{fname}:{el}: {sname} extends {base_name}, which is not a service in {bname}; "
+                   "what it would inherit is missing")
+            return norm
+        base = normalised(base_name, bsvcs[base_name], bsvcs, bpath, bname, chain + (key,))
+        b.read(f"{fname}:{el}: {sname} extends {base_name}" + (f" from {bname}" if bpath != path else ""))
+        lines = dict(base["__lines__"])
+        lines.update(norm["__lines__"])
+        # depends_on and links stay with the service that declares them (start-up order is not inherited)
+        inherited = {k: v for k, v in base.items() if k not in ("__lines__", "depends_on", "links", "extends")}
+        merged = _merge(inherited, {k: v for k, v in norm.items() if k != "__lines__"})
+        merged["__lines__"] = lines
+        return merged
+
+    def load(path: Path, fname: str, chain: tuple = ()) -> None:
+        top = load_top(path, fname)
+        if top is None:
+            b.read(f"{fname}: no services (empty or only comments)")
+            return
+        if isinstance(top.get("name"), str) and not chain:
+            state["project_name"] = str(top["name"])
+        for k in top:
+            if k not in ("services", "version", "name", "networks", "volumes", "configs", "secrets", "include") \
+                    and not str(k).startswith("x-"):
+                b.skip(f"{fname}:{top.line_of(k)}: top-level {k!r} is not used")
+        if "include" in top:
+            il = top.line_of("include")
+            inc = top["include"]
+            for entry in inc if isinstance(inc, list) else [inc]:
+                refs = entry.get("path") if isinstance(entry, dict) else entry
+                for ref in refs if isinstance(refs, list) else [refs]:
+                    if not isinstance(ref, str) or not ref:
+                        continue
+                    if re.match(r"^[a-z][a-z0-9+.-]*://", ref, re.I) or ref.startswith("oci:"):
+                        b.skip(f"{fname}:{il}: include {ref} is remote; not fetched")
+                        continue
+                    ipath = path.parent / ref
+                    if not ipath.is_file():
+                        b.warn(f"{fname}:{il}: include {ref} is not there; its services are missing")
+                        continue
+                    if ipath.resolve() in chain or ipath.resolve() == path.resolve() or len(chain) > 32:
+                        raise PrrError(f"include {ref} includes itself", file=str(path), location=f"line {il}")
+                    b.read(f"{fname}:{il}: includes {ref}")
+                    load(ipath, label(ipath, path, fname), chain + (path.resolve(),))
+        svcs = services_of(top, path, fname)
+        if svcs is None:
+            b.read(f"{fname}: no services")
+            return
         count = 0
         for sname, svc in svcs.items():
             sname = str(sname)
@@ -335,9 +420,12 @@ def read_compose(paths: list[Path]) -> object:
             if not isinstance(svc, sy.YMap):
                 raise PrrError(f"service {sname!r} should be a mapping", file=str(path),
                                location=f"line {svcs.line_of(sname)}")
-            norm = _normalise_service(svc, fname)
-            norm.setdefault("__defined__", (fname, svcs.line_of(sname)))
+            norm = normalised(sname, svc, svcs, path, fname)
+            norm["__defined__"] = (fname, svcs.line_of(sname))
             if sname in services:
+                if chain or services[sname].get("__included__"):
+                    b.warn(f"{fname}:{svcs.line_of(sname)}: service {sname} is defined by an included file and "
+                           f"again here (Compose refuses this); the definitions are merged")
                 lines = dict(services[sname]["__lines__"])
                 lines.update(norm["__lines__"])
                 merged = _merge(services[sname], {k: v for k, v in norm.items() if k not in ("__lines__", "__defined__")})
@@ -345,9 +433,15 @@ def read_compose(paths: list[Path]) -> object:
                 merged.setdefault("__layers__", [services[sname]["__defined__"][0]]).append(fname)
                 services[sname] = merged
             else:
+                if chain:
+                    norm["__included__"] = True
                 services[sname] = norm
             count += 1
         b.read(f"{fname}: {count} service(s)")
+
+    for path in paths:
+        load(path, names[path])
+    project_name = state["project_name"]
     for w in warnings:
         b.warn(w)
     if not services:
@@ -419,9 +513,6 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
             for p in profiles:
                 b.tag(sname, f"profile:{p}")
             b.warn(f"{file}:{line}: {sname} runs only with profile(s) {', '.join(map(str, profiles))}")
-        if "extends" in svc:
-            ef, el = svc["__lines__"].get("extends", (file, line))
-            b.warn(f"{ef}:{el}: {sname} uses 'extends', which is not followed")
     for sname, svc in services.items():
         env = dict(svc.get("environment") or {})
         env.pop("__reset__", None)
