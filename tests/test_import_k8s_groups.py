@@ -83,3 +83,19 @@ def test_reimport_adds_new_groups_and_keeps_the_reviewers_edit_of_an_imported_gr
     assert g.members == ["reviews-v1", "reviews-v2", "reviews-v3", "reviews-v4"]  # not edited: follows the source
     assert "reviews-v4" in again.review.components
     assert any("redundancy group reviews" in c for c in again.report.changes)
+
+
+def test_manifests_without_workloads_are_a_clear_error_and_nothing_is_written(tmp_path):
+    import pytest
+
+    from prr_app.cli.main import main
+    from prr_app.errors import PrrError
+
+    cm = tmp_path / "config.yaml"
+    cm.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: b\n")
+    with pytest.raises(PrrError) as e:
+        import_paths([cm])
+    assert "no workloads to review" in str(e.value) and "ConfigMap" in str(e.value)
+    out = tmp_path / "out.prr"
+    assert main(["import", str(cm), "-o", str(out)]) == 2
+    assert not out.exists()

@@ -124,6 +124,11 @@ class _K8sImport:
         if not self.objs:
             raise PrrError("no Kubernetes objects (apiVersion/kind) found", file=str(self.paths[0]) if self.paths else None)
         self._build()
+        if not b.components:
+            kinds = sorted({o.kind for o in self.objs})
+            raise PrrError("no workloads to review (Deployment, StatefulSet, DaemonSet, Pod, ExternalName Service...); "
+                           f"the files hold only {', '.join(kinds[:8])}" + (" ..." if len(kinds) > 8 else ""),
+                           file=str(self.paths[0]))
         first = self.paths[0]
         b.system_name = self._system_name() or first.stem
         return b.finish(file=str(first))
