@@ -33,6 +33,8 @@ class ImportReport:
     imported: dict = field(default_factory=dict)
 
     def summary(self) -> str:
+        if self.format == "json" and not self.components and not self.dependencies:
+            return "json: read as written, nothing inferred"
         parts = [f"{len(self.components)} components", f"{len(self.dependencies)} dependencies"]
         if self.dangling:
             parts.append(f"{len(self.dangling)} dangling references")
