@@ -36,3 +36,21 @@ def test_smoke_test_fails_with_one_line_on_a_file_that_is_not_a_review(tmp_path)
     assert "not a PRR review" in r.stderr and "Traceback" not in r.stderr
     assert not out.exists()
     assert bad.read_bytes() == b"not a review at all"
+
+
+def test_a_file_open_event_opens_the_review_in_the_window(qtbot, tmp_path):
+    """What macOS sends when a .prr is double-clicked while the app runs."""
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtGui import QFileOpenEvent
+    from PySide6.QtWidgets import QApplication
+
+    from prr_app.ui.app import _route_file_open_events
+    from prr_app.ui.main_window import MainWindow
+
+    win = MainWindow(restore_state=False)
+    qtbot.addWidget(win)
+    _route_file_open_events(QApplication.instance(), win)
+    QCoreApplication.sendEvent(QApplication.instance(), QFileOpenEvent(str(EXAMPLES / "webshop.json")))
+    qtbot.waitUntil(lambda: win.session.review is not None and "checkout-svc" in win.session.review.components,
+                    timeout=10_000)
+    QApplication.instance().removeEventFilter(QApplication.instance()._file_open_filter)

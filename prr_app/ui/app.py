@@ -39,6 +39,22 @@ def _install_excepthooks(app) -> None:
     threading.excepthook = lambda args: hook(args.exc_type, args.exc_value, args.exc_traceback)
 
 
+def _route_file_open_events(app, win) -> None:
+    """macOS hands a double-clicked ``.prr`` to a running app as a FileOpen event, not argv."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class FileOpenFilter(QObject):
+        def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
+            if event.type() == QEvent.Type.FileOpen and event.file():
+                path = event.file()
+                QTimer.singleShot(0, lambda: win.open_path(path))
+                return True
+            return False
+
+    app._file_open_filter = FileOpenFilter(app)  # kept alive with the app
+    app.installEventFilter(app._file_open_filter)
+
+
 def make_app(argv=None):
     from PySide6.QtGui import QFont
     from PySide6.QtWidgets import QApplication
@@ -77,6 +93,7 @@ def main(argv=None) -> int:
         if not args.file:
             parser.error("--smoke-test needs a FILE to open")
         return _smoke_test(app, win, args.file, args.smoke_test)
+    _route_file_open_events(app, win)
     if args.file:
         QTimer.singleShot(0, lambda: win.open_path(args.file))
     if not args.no_recovery:
