@@ -451,3 +451,100 @@ def test_startup_window_has_no_file_until_first_edit(qtbot, win):
     win.session.flush()
     assert win.session.document is not None and win.session.document.path.exists()
     assert "first" in load_review_while_open(win.session.document.path).components
+
+
+# ---------------------------------------------------------------- import: the registry's code, report, re-import into
+@pytest.fixture
+def reports(monkeypatch):
+    from prr_app.ui import main_window as mw
+
+    shown = []
+    monkeypatch.setattr(mw.Ask, "show_report", classmethod(lambda cls, parent, title, head, lines: shown.append((head, lines))))
+    return shown
+
+
+def run_import(qtbot, w, *args, **kw):
+    t = w.import_paths(*args, **kw)
+    qtbot.waitUntil(lambda: not t.running, timeout=15000)
+    qtbot.wait(10)
+    return t
+
+
+def test_import_folder_filters_like_the_cli_and_shows_the_report(qtbot, win, tmp_path, reports):
+    from prr_app.importers import registry
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "edges.csv").write_text("source,target\nweb,api\napi,db\n", encoding="utf-8")
+    (folder / "notes.md").write_text("# not an import\n", encoding="utf-8")
+    run_import(qtbot, win, [str(folder)])
+    cli = registry.import_paths([str(folder)])
+    assert set(win.session.review.components) == set(cli.review.components) == {"web", "api", "db"}
+    assert win.session.untitled
+    head, lines = reports[-1]
+    assert "3 components" in head and lines == cli.report.lines()
+    assert any("notes.md" in ln and ln.startswith("skipped:") for ln in lines)
+
+
+def test_reimport_into_open_review_keeps_work_and_is_one_undo_step(qtbot, win, tmp_path, reports):
+    src = tmp_path / "system.dot"
+    src.write_text("digraph { web -> api; api -> db; }\n", encoding="utf-8")
+    run_import(qtbot, win, [str(src)])
+    from prr_app.ui.commands import change_fields
+
+    r = win.session.review
+    win.push("Owner", [change_fields(r, "components", "api", owner="team-a", notes="hand edit")])
+    before = review_to_dict(win.session.review)
+    depth = win.session.undo_stack.count()
+    src.write_text("digraph { web -> api; api -> cache; }\n", encoding="utf-8")
+    run_import(qtbot, win, [str(src)], into=True)
+    r = win.session.review
+    assert "cache" in r.components and "api->cache" in r.dependencies
+    assert r.components["api"].owner == "team-a" and r.components["api"].notes == "hand edit"
+    assert "missing-from-source" in r.components["db"].tags  # flagged, never deleted
+    assert "cache" in win.scene.nodes
+    assert win.session.undo_stack.count() == depth + 1
+    head, lines = reports[-1]
+    assert "Re-imported dot" in head and any(ln.startswith("change:") for ln in lines)
+    win.session.undo_stack.undo()
+    assert review_to_dict(win.session.review) == before
+    win.session.undo_stack.redo()
+    assert "cache" in win.session.review.components
+
+
+def test_import_error_dialog_names_file_and_place(qtbot, win, tmp_path, monkeypatch, reports):
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", staticmethod(lambda parent, title, text, *a: shown.append((title, text))))
+    bad = tmp_path / "broken.dot"
+    bad.write_text("digraph {\n a -> \n", encoding="utf-8")
+    before = review_to_dict(win.session.review)
+    run_import(qtbot, win, [str(bad)], "dot")
+    qtbot.waitUntil(lambda: bool(shown), timeout=5000)
+    assert "broken.dot" in shown[0][1]
+    assert review_to_dict(win.session.review) == before and not reports
+
+
+def test_import_can_be_cancelled(qtbot, win, tmp_path, reports):
+    src = tmp_path / "edges.csv"
+    src.write_text("source,target\nweb,api\n", encoding="utf-8")
+    t = win.import_paths([str(src)])
+    assert win.cancel_button.isVisible()
+    win.cancel_button.click()
+    qtbot.waitUntil(lambda: not t.running, timeout=10000)
+    qtbot.wait(10)
+    assert not win.session.review.components and not reports
+    assert not win.cancel_button.isVisible()
+
+
+def test_import_dialog_choice(qtbot, win, tmp_path):
+    from prr_app.ui.main_window import ImportDialog
+
+    d = ImportDialog(win, has_review=True, has_imports=True)
+    qtbot.addWidget(d)
+    assert not d.buttons.button(d.buttons.StandardButton.Ok).isEnabled()
+    d.add_paths([str(tmp_path)])
+    d.format_box.setCurrentIndex(d.format_box.findData("csv"))
+    assert d.choice() == {"paths": [str(tmp_path)], "format": "csv", "into": True}
+    d2 = ImportDialog(win, has_review=False, has_imports=False)
+    qtbot.addWidget(d2)
+    assert not d2.into_radio.isEnabled() and d2.new_radio.isChecked()

@@ -163,3 +163,23 @@ def unique_id(review: Review, base: str) -> str:
     while f"{base}-{n}" in taken:
         n += 1
     return f"{base}-{n}"
+
+
+def review_changes(base: Review, new: Review, current: Review | None = None) -> list[Change]:
+    """The changes that turn ``base`` into ``new``, as one command's worth.
+
+    ``current`` (default ``base``) is the review the changes will be applied
+    to: a re-import computed from a snapshot applies only what the import
+    changed, so edits made to other elements meanwhile are kept, and undo
+    restores exactly what was there.
+    """
+    current = base if current is None else current
+    out: list[Change] = []
+    if base.meta != new.meta:
+        out.append(Change("meta", "", copy.deepcopy(current.meta), copy.deepcopy(new.meta)))
+    for coll in COLLECTIONS + ("imports",):
+        b, n, c = getattr(base, coll), getattr(new, coll), getattr(current, coll)
+        for key in list(b) + [k for k in n if k not in b]:
+            if b.get(key) != n.get(key):
+                out.append(Change(coll, key, copy.deepcopy(c.get(key)), copy.deepcopy(n.get(key))))
+    return out

@@ -8,9 +8,9 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication, QDialog, QDialogButtonBox, QDockWidget, QFileDialog, QFormLayout, QInputDialog, QLabel,
-    QLineEdit, QMainWindow, QMessageBox, QProgressBar, QPushButton, QComboBox, QTabWidget, QToolBar,
-    QVBoxLayout, QWidget, QCompleter,
+    QApplication, QDialog, QDialogButtonBox, QDockWidget, QFileDialog, QFormLayout, QHBoxLayout, QInputDialog,
+    QLabel, QLineEdit, QListWidget, QMainWindow, QMessageBox, QPlainTextEdit, QProgressBar, QPushButton,
+    QComboBox, QRadioButton, QTabWidget, QToolBar, QVBoxLayout, QWidget, QCompleter,
 )
 
 from prr_app.domain.model import Component, Dependency, FailureDomain, Journey, Position, RedundancyGroup
@@ -18,7 +18,8 @@ from prr_app.domain.validation import make_id
 from prr_app.errors import PrrError
 from prr_app.ui import theme
 from prr_app.ui.canvas import GraphScene, GraphView
-from prr_app.ui.commands import Change, change_add, change_fields, change_move, changes_delete, unique_id
+from prr_app.ui.commands import (Change, change_add, change_fields, change_move, changes_delete, review_changes,
+                                 unique_id)
 from prr_app.ui.findings import FindingsPanel
 from prr_app.ui.inspector import Inspector, id_problem
 from prr_app.ui.live import LiveAnalysis
@@ -66,6 +67,19 @@ class Ask:
                           f"saved to a file of their own:\n\n{names}\n\nRecover them?",
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard, parent)
         return box.exec() == QMessageBox.StandardButton.Yes
+
+    @classmethod
+    def import_choice(cls, parent, *, has_review: bool, has_imports: bool) -> dict | None:
+        """Files/folders, format and target (new review or into the open one); None: cancelled."""
+        d = ImportDialog(parent, has_review=has_review, has_imports=has_imports)
+        return d.choice() if d.exec() == QDialog.DialogCode.Accepted else None
+
+    @classmethod
+    def show_report(cls, parent, title: str, head: str, lines: list[str]) -> None:
+        """The import report (as ``prr import`` prints it), in a window the user can keep open."""
+        d = ReportDialog(parent, title, head, lines)
+        d.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        d.show()
 
     @classmethod
     def keep_unsaved(cls, parent, title: str) -> str:
@@ -721,36 +735,54 @@ class MainWindow(QMainWindow):
             t.cancel()
 
     def import_dialog(self) -> None:
-        from prr_app.importers import registry
+        r = self.session.review
+        choice = Ask.import_choice(self, has_review=bool(r.components), has_imports=bool(r.imports))
+        if choice:
+            self.import_paths(choice["paths"], choice.get("format"), into=bool(choice.get("into")))
 
-        fmts = registry.formats()
-        paths = Ask.open_paths(self, "Import (" + ", ".join(fmts) + ")")
-        if paths:
-            self.import_paths(paths)
+    def import_paths(self, paths: list[str], fmt: str | None = None, *, into: bool = False) -> Task:
+        """Import files and folders with ``prr import``'s code (:func:`registry.import_paths`).
 
-    def import_paths(self, paths: list[str], fmt: str | None = None) -> Task:
-        """Import files (same code as ``prr import``) into a new untitled review."""
+        ``into=False``: the result becomes a new untitled review. ``into=True``:
+        re-import into the open review as ``prr import --into`` does (the
+        reviewer's work is kept, see :mod:`prr_app.importers.merge`); the
+        changes are one undoable command. Either way the import report is shown.
+        Runs on a worker thread; Cancel drops the result.
+        """
+        paths = [str(p) for p in paths]
+        base = self.session.snapshot() if into else None
 
-        def work(state, paths, fmt):
+        def work(state, paths, fmt, base):
             from prr_app.importers import registry
 
-            state.progress(0.1, "reading")
-            ps = registry.expand_paths(paths)
-            name = fmt or registry.detect_format(ps)
+            state.progress(0.05, "reading " + (Path(paths[0]).name if len(paths) == 1 else f"{len(paths)} paths"))
             state.check()
-            res = registry.formats()[name].read(ps)
-            state.progress(0.9, "checking")
+            res = registry.import_paths(paths, fmt or "auto", into=base)
+            state.check()  # the importer itself cannot stop half-way; a cancel drops its result
+            state.progress(0.95, "merging" if base is not None else "done")
             return res
 
         def done(res):
-            if not self._may_leave():
-                return
-            self.session.new(res.review, source=str(paths[0]))
-            rep = getattr(res, "report", None)
-            self.statusBar().showMessage(f"Imported {len(res.review.components)} components from {len(paths)} file(s)"
-                                         + (f" ({rep.format})" if rep is not None else ""), 8000)
+            rep = res.report
+            if base is None:
+                if not self._may_leave():
+                    return
+                self.session.new(res.review, source=str(paths[0]))
+                head = (f"Imported {len(res.review.components)} components and {len(res.review.dependencies)} "
+                        f"dependencies ({rep.format}) into a new review.")
+            else:
+                changes = review_changes(base, res.review, self.session.review)
+                counts = res.plan.counts() if res.plan is not None else {}
+                what = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()) if k != "keep") or "no changes"
+                if changes:
+                    self.push(f"Re-import {rep.format} ({what})", changes)
+                head = (f"Re-imported {rep.format} into the open review: {what}. "
+                        + ("One step: Edit > Undo takes it all back." if changes else "The review already matched the source."))
+            self.last_import = res
+            self.statusBar().showMessage(head, 10000)
+            Ask.show_report(self, "Import report", head, rep.lines())
 
-        return self.run_task("Import", work, list(paths), fmt, on_done=done)
+        return self.run_task("Import", work, paths, fmt, base, on_done=done)
 
     def _fill_export(self) -> None:
         from prr_app.review import exports
@@ -925,3 +957,101 @@ class DependencyDialog(QDialog):
 
     def ask(self) -> bool:
         return self.exec() == QDialog.DialogCode.Accepted
+
+
+class ImportDialog(QDialog):
+    """What to import (files and folders), its format, and where to (a new review or the open one)."""
+
+    def __init__(self, parent, *, has_review: bool, has_imports: bool):
+        super().__init__(parent)
+        from prr_app.importers import registry
+
+        self.setWindowTitle("Import")
+        self.resize(640, 420)
+        self.paths = QListWidget()
+        add_files = QPushButton("Add &Files…")
+        add_folder = QPushButton("Add F&older…")
+        remove = QPushButton("&Remove")
+        add_files.clicked.connect(self._add_files)
+        add_folder.clicked.connect(self._add_folder)
+        remove.clicked.connect(lambda: [self.paths.takeItem(self.paths.row(i)) for i in self.paths.selectedItems()]
+                               and self._check())
+        row = QHBoxLayout()
+        for b in (add_files, add_folder, remove):
+            row.addWidget(b)
+        row.addStretch(1)
+        self.format_box = QComboBox()
+        self.format_box.addItem("Detect from the files", "auto")
+        for name, f in registry.formats().items():
+            self.format_box.addItem(f"{name}: {f.description}", name)
+        self.new_radio = QRadioButton("A &new review")
+        self.into_radio = QRadioButton("&Into the open review (re-import: your edits, answers and risks are kept; "
+                                       "what left the source is flagged, not deleted)")
+        self.into_radio.setEnabled(has_review)
+        (self.into_radio if has_review and has_imports else self.new_radio).setChecked(True)
+        hint = QLabel("Folders: their files are read in name order; files that do not fit the format are left out "
+                      "and the report says why. Same code as <tt>prr import</tt> (and <tt>--into</tt>).")
+        hint.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Import")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(QLabel("Files and folders to import"))
+        lay.addWidget(self.paths)
+        lay.addLayout(row)
+        form = QFormLayout()
+        form.addRow("Format", self.format_box)
+        lay.addLayout(form)
+        lay.addWidget(QLabel("Import into"))
+        lay.addWidget(self.new_radio)
+        lay.addWidget(self.into_radio)
+        lay.addWidget(hint)
+        lay.addWidget(self.buttons)
+        self._check()
+
+    def add_paths(self, paths) -> None:
+        have = {self.paths.item(i).text() for i in range(self.paths.count())}
+        for p in paths:
+            if p and p not in have:
+                self.paths.addItem(p)
+        self._check()
+
+    def _add_files(self) -> None:
+        self.add_paths(Ask.open_paths(self, "Import files"))
+
+    def _add_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Import a folder")
+        if folder:
+            self.add_paths([folder])
+
+    def _check(self) -> None:
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(self.paths.count() > 0)
+
+    def choice(self) -> dict:
+        return {"paths": [self.paths.item(i).text() for i in range(self.paths.count())],
+                "format": self.format_box.currentData(), "into": self.into_radio.isChecked()}
+
+
+class ReportDialog(QDialog):
+    """An import report: what was read, inferred (with file and line), left out, and changed."""
+
+    def __init__(self, parent, title: str, head: str, lines: list[str]):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.resize(820, 520)
+        self.head = QLabel(head)
+        self.head.setWordWrap(True)
+        self.head.setStyleSheet("font-weight: bold;")
+        self.text = QPlainTextEdit()
+        self.text.setReadOnly(True)
+        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.text.setPlainText("\n".join(lines))
+        b = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        b.rejected.connect(self.close)
+        copy_b = b.addButton("Copy", QDialogButtonBox.ButtonRole.ActionRole)
+        copy_b.clicked.connect(lambda: QApplication.clipboard().setText(head + "\n" + "\n".join(lines)))
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.head)
+        lay.addWidget(self.text)
+        lay.addWidget(b)

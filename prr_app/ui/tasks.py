@@ -62,7 +62,12 @@ class _Runnable(QRunnable):
             t.signals.sig_cancelled.emit()
         except BaseException as e:  # noqa: BLE001 - a worker always reports its end
             tb = traceback.format_exc()
-            log.error("task %s failed:\n%s", t.name, tb)
+            from prr_app.errors import PrrError
+
+            if isinstance(e, PrrError):  # bad input: the dialog says it all
+                log.info("task %s: %s", t.name, e)
+            else:
+                log.error("task %s failed:\n%s", t.name, tb)
             t.signals.sig_failed.emit(e, tb)
         else:
             if t.state.cancelled:
