@@ -3,6 +3,12 @@
 Exit codes: 0 success, 1 a gate or check that did not pass, 2 bad input or
 usage (one line on stderr naming the file and the problem; ``--debug`` shows
 the traceback).
+
+Start-up is kept short: ``prr --version`` and ``prr --help`` import no command
+module, and a sub-command imports only the module that defines it (see
+:data:`COMMANDS`); heavy libraries (SQLAlchemy, reportlab, networkx, YAML...)
+are imported by the code that uses them. docs/performance.md, "Command-line
+start-up", has the figures.
 """
 from __future__ import annotations
 
@@ -10,18 +16,41 @@ import argparse
 import importlib
 import importlib.util
 import sys
-import traceback
 
 from prr_app import __version__
 from prr_app.errors import PrrError
 
-#: Modules that add sub-commands; each has ``register(subparsers)``.
-COMMAND_MODULES = [
-    "prr_app.cli.core_commands",
-    "prr_app.cli.analyze_commands",
-    "prr_app.cli.checklist_commands",
-    "prr_app.cli.report_commands",
+#: Every sub-command: (name, module defining it with ``register(subparsers)``,
+#: one-line help shown by ``prr --help``). Listing them here lets ``prr --help``
+#: show them all without importing any command module. tests/test_cli.py checks
+#: that this table says exactly what the modules register; a command a module
+#: adds without a row here still works (every module is then imported).
+COMMANDS: list[tuple[str, str, str]] = [
+    ("import", "prr_app.cli.core_commands",
+     "build a review from files (Kubernetes, Compose, Backstage, traces, DOT, DSL, CSV, JSON)"),
+    ("export", "prr_app.cli.core_commands", "write a review in another format"),
+    ("validate", "prr_app.cli.core_commands", "check a review file and report every problem"),
+    ("summary", "prr_app.cli.core_commands", "counts of components, dependencies, domains, journeys, risks"),
+    ("analyze", "prr_app.cli.analyze_commands",
+     "SPOFs, blast radius, failure domains, availability, risks and the verdict"),
+    ("checklist", "prr_app.cli.checklist_commands",
+     "checklist progress: scores by category, open blockers, next items"),
+    ("checklist-templates", "prr_app.cli.checklist_commands",
+     "list the checklist templates with version and item count"),
+    ("checklist-answer", "prr_app.cli.checklist_commands", "answer one checklist item of a review"),
+    ("checklist-use", "prr_app.cli.checklist_commands",
+     "switch a review to another checklist template or version"),
+    ("checklist-import", "prr_app.cli.checklist_commands",
+     "import a team's checklist (Markdown task list or template file)"),
+    ("checklist-export", "prr_app.cli.checklist_commands", "export checklist items and answers to CSV"),
+    ("report", "prr_app.cli.report_commands", "write the Reliability Risk Assessment (PDF, Markdown, CSV)"),
+    ("gate", "prr_app.cli.report_commands", "pass or fail a review in CI (exit 0 pass, 1 fail, 2 bad input)"),
 ]
+
+#: Modules that add sub-commands, in the order of ``prr --help``.
+COMMAND_MODULES = list(dict.fromkeys(module for _, module, _ in COMMANDS))
+
+_ALL = object()
 
 
 class _Parser(argparse.ArgumentParser):
@@ -29,7 +58,22 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _register_module(sub, name: str) -> bool:
+    if importlib.util.find_spec(name) is None:
+        return False  # that part of the product is not there yet
+    importlib.import_module(name).register(sub)
+    return True
+
+
+def build_parser(command=_ALL) -> argparse.ArgumentParser:
+    """The ``prr`` parser.
+
+    With no argument every command module is imported and registers its
+    commands in full. With ``command`` (a sub-command name, or None for none)
+    only the module defining that command is imported; the other commands are
+    listed from :data:`COMMANDS` (name and help), enough for ``prr --help`` and
+    for an "invalid choice" message.
+    """
     parser = _Parser(
         prog="prr",
         description="PRR Workbench on the command line: import, analyze, export and gate production readiness reviews.",
@@ -37,15 +81,41 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"prr {__version__}")
     parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMAND_MODULES:
-        if importlib.util.find_spec(name) is None:
-            continue  # that part of the product is not there yet
-        importlib.import_module(name).register(sub)
+    known = {name: module for name, module, _ in COMMANDS}
+    if command is not _ALL and command is not None and command not in known:
+        command = _ALL  # not in the table: maybe a module added it; ask them all
+    if command is _ALL:
+        for name in COMMAND_MODULES:
+            _register_module(sub, name)
+        return parser
+    wanted = known.get(command)
+    done = False
+    for name, module, help_ in COMMANDS:
+        if module == wanted:
+            if not done:
+                done = True
+                if _register_module(sub, module):
+                    continue
+            else:
+                continue
+        sub.add_parser(name, help=help_, add_help=False)  # listed, not loaded
     return parser
 
 
+def _command_in(argv: list[str]) -> str | None:
+    """The sub-command named on the command line (the first word that is not an option)."""
+    for a in argv:
+        if a == "--":
+            return None
+        if not a.startswith("-"):
+            return a
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    if argv is None:
+        argv = sys.argv[1:]
+    parser = build_parser(_command_in(argv))
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
@@ -54,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except PrrError as e:
         if args.debug:
+            import traceback
+
             traceback.print_exc()
         print(f"prr: {e}", file=sys.stderr)
         return 2
@@ -64,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except Exception as e:  # a bug: still one line, unless --debug
         if args.debug:
+            import traceback
+
             traceback.print_exc()
         print(f"prr: internal error: {type(e).__name__}: {e} (run with --debug for details)", file=sys.stderr)
         return 3
