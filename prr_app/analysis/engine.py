@@ -16,6 +16,7 @@ numbers); :meth:`Analysis.to_dict` is what ``prr analyze --json`` prints and
 from __future__ import annotations
 
 import datetime as _dt
+import sys
 from dataclasses import dataclass, field
 
 from prr_app.analysis import findings as _findings
@@ -472,7 +473,11 @@ def _availability(ctx: _Context, model: AvailabilityModel) -> list[dict]:
 
 
 def _checklist(review: Review) -> dict | None:
-    """Unmet blocker items from the checklist part, if it is installed."""
+    """Unmet blocker items from the checklist part, if it is installed.
+
+    Uses the checklist's fast ``summarize`` (headline figures without
+    building every item) when it has one, else ``evaluate``.
+    """
     import importlib
 
     try:
@@ -482,6 +487,8 @@ def _checklist(review: Review) -> dict | None:
     evaluate = getattr(_cl, "evaluate", None)
     if evaluate is None:
         return None
+    if getattr(evaluate, "__module__", None) == "prr_app.checklist.evaluate":
+        evaluate = getattr(sys.modules["prr_app.checklist.evaluate"], "summarize", evaluate)
     try:
         result = evaluate(review)
     except Exception as e:  # a broken checklist must not break the analysis
@@ -490,7 +497,7 @@ def _checklist(review: Review) -> dict | None:
     out = {"blockers": len(items), "blocking_items": _item_names(items)}
     unanswered = getattr(result, "unanswered_blockers", None)
     if unanswered is not None:
-        out["unanswered_blockers"] = len(list(unanswered))
+        out["unanswered_blockers"] = unanswered if isinstance(unanswered, int) else len(list(unanswered))
     score = getattr(result, "overall_score", None)
     if isinstance(score, (int, float)):
         out["overall_score"] = score
