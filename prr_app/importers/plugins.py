@@ -2,31 +2,49 @@
 
 Imported by :mod:`prr_app.importers.registry` when it first lists formats.
 Order matters for detection: the first format whose ``detect`` accepts a file wins.
+
+Listing the formats imports no importer: each importer module (and what it
+needs: YAML, the DOT and DSL parsers...) is imported the first time one of its
+functions is called, so ``prr summary`` and ``prr --help`` do not pay for them.
 """
 from __future__ import annotations
 
-from prr_app.importers import compose, kubernetes
+import importlib
+from typing import Callable
+
 from prr_app.importers.registry import ImportFormat, register
 
-register(ImportFormat("kubernetes", "Kubernetes manifests (multi-document YAML, Lists, folders)",
-                      kubernetes.looks_like_kubernetes, kubernetes.read_kubernetes))
-register(ImportFormat("compose", "Docker Compose files (layered in the order given, .env interpolation)",
-                      compose.looks_like_compose, compose.read_compose))
 
-from prr_app.importers import backstage  # noqa: E402
+def _lazy(module: str, function: str) -> Callable:
+    """``module.function``, imported when first called."""
+    target: list[Callable] = []
 
-register(ImportFormat("backstage", "Backstage catalog descriptors (Component, Resource, API, System, Domain)",
-                      backstage.looks_like_backstage, backstage.read_backstage))
+    def call(*args, **kwargs):
+        if not target:
+            target.append(getattr(importlib.import_module(module), function))
+        return target[0](*args, **kwargs)
 
-from prr_app.importers import dot, traces  # noqa: E402
+    call.__name__ = call.__qualname__ = function
+    call.__module__ = module
+    call.__doc__ = f"{module}.{function} (imported on first use)"
+    return call
 
-register(ImportFormat("jaeger", "Jaeger /api/dependencies JSON (parent, child, callCount)",
-                      traces.looks_like_jaeger, traces.read_jaeger))
-register(ImportFormat("servicegraph", "OpenTelemetry servicegraph metrics (Prometheus text or query JSON)",
-                      traces.looks_like_servicegraph, traces.read_servicegraph))
-register(ImportFormat("dot", "Graphviz DOT (clusters become failure domains)", dot.looks_like_dot, dot.read_dot))
 
-from prr_app.importers import structurizr  # noqa: E402
+def _format(name: str, description: str, module: str, detect: str, read: str) -> None:
+    module = "prr_app.importers." + module
+    register(ImportFormat(name, description, _lazy(module, detect), _lazy(module, read)))
 
-register(ImportFormat("structurizr", "Structurizr DSL workspace (model and one deployment environment)",
-                      structurizr.looks_like_structurizr, structurizr.read_structurizr))
+
+_format("kubernetes", "Kubernetes manifests (multi-document YAML, Lists, folders)",
+        "kubernetes", "looks_like_kubernetes", "read_kubernetes")
+_format("compose", "Docker Compose files (layered in the order given, .env interpolation)",
+        "compose", "looks_like_compose", "read_compose")
+_format("backstage", "Backstage catalog descriptors (Component, Resource, API, System, Domain)",
+        "backstage", "looks_like_backstage", "read_backstage")
+_format("jaeger", "Jaeger /api/dependencies JSON (parent, child, callCount)",
+        "traces", "looks_like_jaeger", "read_jaeger")
+_format("servicegraph", "OpenTelemetry servicegraph metrics (Prometheus text or query JSON)",
+        "traces", "looks_like_servicegraph", "read_servicegraph")
+_format("dot", "Graphviz DOT (clusters become failure domains)", "dot", "looks_like_dot", "read_dot")
+_format("structurizr", "Structurizr DSL workspace (model and one deployment environment)",
+        "structurizr", "looks_like_structurizr", "read_structurizr")

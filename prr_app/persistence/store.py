@@ -21,10 +21,6 @@ import tempfile
 import threading
 from pathlib import Path
 
-from sqlalchemy import create_engine, event
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.pool import StaticPool
-
 from prr_app.domain.model import (
     Acceptance,
     AnswerChange,
@@ -44,7 +40,6 @@ from prr_app.domain.model import (
     Risk,
 )
 from prr_app.errors import PrrError
-from prr_app.persistence import tables as T
 from prr_app.persistence.migrations import APPLICATION_ID, CURRENT_VERSION, STEPS
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -207,7 +202,27 @@ class _Codec:
         return tuple(row[i] for i in self.pk_idx)
 
 
-CODECS = {m.__tablename__: _Codec(m) for m in T.TABLES}
+_CODECS: dict[str, _Codec] = {}
+
+
+def _codecs() -> dict[str, _Codec]:
+    """Table name -> codec, parents before children.
+
+    Built on first use: the table classes need SQLModel and SQLAlchemy, which
+    take about 0.4 s to import, and reading a review from JSON needs neither.
+    """
+    if not _CODECS:
+        from prr_app.persistence import tables as T
+
+        built = {m.__tablename__: _Codec(m) for m in T.TABLES}
+        _CODECS.update(built)  # all at once: another thread sees none or all
+    return _CODECS
+
+
+def __getattr__(name: str):
+    if name == "CODECS":
+        return _codecs()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _row_meta(m: ReviewMeta) -> dict:
@@ -241,7 +256,7 @@ def _row_risk(r: Risk) -> dict:
 
 
 def _encode_all(name: str, dicts) -> dict[tuple, tuple]:
-    codec = CODECS[name]
+    codec = _codecs()[name]
     out = {}
     for d in dicts:
         row = codec.encode(d)
@@ -277,9 +292,10 @@ def review_rows(review: Review) -> dict[str, dict[tuple, tuple]]:
 def review_from_rows(rows: dict[str, dict[tuple, tuple]]) -> Review:
     """Build the review from encoded rows (as read from the file)."""
     review = Review()
+    codecs = _codecs()
 
     def dicts(name):
-        codec = CODECS[name]
+        codec = codecs[name]
         return [codec.decode(r) for r in rows[name].values()]
 
     for r in dicts("review"):
@@ -328,6 +344,9 @@ class ReviewStore:
         self._lock = threading.RLock()
         self._snapshot: dict[str, dict[tuple, tuple]] | None = None
         self._loaded: Review | None = None  # read when the file was opened, not yet handed out
+        from sqlalchemy import create_engine, event
+        from sqlalchemy.pool import StaticPool
+
         p = str(self.path)
         self.engine = create_engine(
             "sqlite://",
@@ -347,7 +366,7 @@ class ReviewStore:
         out = {}
         with self._lock, self.engine.connect() as conn:
             with conn.begin():
-                for name, codec in CODECS.items():
+                for name, codec in _codecs().items():
                     rows = conn.exec_driver_sql(codec.select_sql).fetchall()
                     out[name] = {codec.key(r): tuple(r) for r in rows}
         return out
@@ -357,6 +376,8 @@ class ReviewStore:
         if self._loaded is not None:  # read moments ago by open_store
             review, self._loaded = self._loaded, None
             return review
+        from sqlalchemy.exc import SQLAlchemyError
+
         try:
             rows = self.read_rows()
             review = review_from_rows(rows)
@@ -377,14 +398,15 @@ class ReviewStore:
         with self._lock:
             old = self._snapshot if self._snapshot is not None else self.read_rows()
             changes = 0
+            codecs = _codecs()
             with self.engine.begin() as conn:
                 # deletes child-first, inserts and updates parent-first
-                for name in reversed(list(CODECS)):
+                for name in reversed(list(codecs)):
                     gone = [k for k in old[name] if k not in new[name]]
                     if gone:
-                        conn.exec_driver_sql(CODECS[name].delete_sql, gone)
+                        conn.exec_driver_sql(codecs[name].delete_sql, gone)
                         changes += len(gone)
-                for name, codec in CODECS.items():
+                for name, codec in codecs.items():
                     oldt, newt = old[name], new[name]
                     fresh = [r for k, r in newt.items() if k not in oldt]
                     changed = [r for k, r in newt.items() if k in oldt and oldt[k] != r]
@@ -478,7 +500,7 @@ def open_store(
     try:
         _app, version = inspect_header(path)
         tables = _integrity_check(path)
-        missing = {t.__tablename__ for t in T.TABLES} - tables
+        missing = set(_codecs()) - tables
         if version == CURRENT_VERSION and missing:
             raise NotAReviewError(f"damaged review file: missing tables {', '.join(sorted(missing))}", file=str(path))
         if version < CURRENT_VERSION:
@@ -533,7 +555,7 @@ def create_store(path: str | Path, review: Review | None = None, *, overwrite: b
             con.close()
         tmp_store = ReviewStore(Path(tmp))
         try:
-            tmp_store._snapshot = {name: {} for name in CODECS}
+            tmp_store._snapshot = {name: {} for name in _codecs()}
             tmp_store.save(review if review is not None else Review())
             written = tmp_store._snapshot
         finally:

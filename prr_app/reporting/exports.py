@@ -7,9 +7,28 @@ only, reportlab's progress callback ``progress(kind, value)``) and
 """
 from __future__ import annotations
 
-from prr_app.reporting.markdown import write_csv, write_markdown
-from prr_app.reporting.pdf import write_pdf
 from prr_app.review.exports import ExportFormat, register
+
+
+# Each writer imports its module when called: listing the formats (``prr
+# export --help``, the app's Export menu) does not import reportlab.
+def write_pdf(review, path, **options) -> None:
+    from prr_app.reporting.pdf import write_pdf as write
+
+    write(review, path, **options)
+
+
+def write_markdown(review, path, **options) -> None:
+    from prr_app.reporting.markdown import write_markdown as write
+
+    write(review, path, **options)
+
+
+def write_csv(review, path, **options) -> None:
+    from prr_app.reporting.markdown import write_csv as write
+
+    write(review, path, **options)
+
 
 register(ExportFormat("pdf", "Reliability Risk Assessment (PDF)", ".pdf", write_pdf))
 register(ExportFormat("markdown", "Reliability Risk Assessment (Markdown)", ".md", write_markdown))
