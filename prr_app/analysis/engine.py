@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import sys
+
+import orjson
 from dataclasses import dataclass, field
 
 from prr_app.analysis import findings as _findings
@@ -24,8 +26,11 @@ from prr_app.analysis import risks as _risks
 from prr_app.analysis.availability import AvailabilityModel
 from prr_app.analysis.blast import BlastRadius, Scenario
 from prr_app.analysis.graph import CompiledGraph, bits_of, compile_review
+from prr_app.analysis.lazy import Chain, IdList, json_default, plain
 from prr_app.analysis.propagation import Outcome, simulate as _simulate
 from prr_app.domain.model import Review
+
+_LAZY_SPOF_KEYS = ("down", "degraded", "user_facing_down", "user_facing_degraded", "chain")
 
 #: Version of the analysis output; bumped when a key changes meaning.
 ANALYSIS_VERSION = 1
@@ -50,8 +55,35 @@ class Analysis:
     seed: int = 0
     detail: bool = False
     _graph: CompiledGraph | None = field(default=None, repr=False, compare=False)
+    _plain: bool = field(default=False, repr=False, compare=False)
 
     def to_dict(self) -> dict:
+        """Plain JSON-able data: the lazy id lists in the result are turned into lists (in place)."""
+        if not self._plain:
+            for s in self.spofs:
+                for k in _LAZY_SPOF_KEYS:
+                    s[k] = plain(s[k])
+            for f in self.failure_domains:
+                for k in ("down", "degraded", "user_facing_down"):
+                    f[k] = plain(f[k])
+            if self.detail:
+                for b in self.blast_radius.values():
+                    for k in ("down", "degraded"):
+                        if k in b:
+                            b[k] = plain(b[k])
+            self._plain = True
+        return self._dict()
+
+    def to_json(self, *, indent: bool = False) -> bytes:
+        """The JSON document ``prr analyze --json`` prints (what :meth:`to_dict` holds), as bytes.
+
+        Written with orjson; the long id lists go out straight from their
+        bitsets without becoming Python lists first.
+        """
+        option = orjson.OPT_INDENT_2 if indent else 0
+        return orjson.dumps(self._dict(), default=json_default, option=option)
+
+    def _dict(self) -> dict:
         return {
             "analysis_version": ANALYSIS_VERSION,
             "seed": self.seed,
@@ -195,6 +227,63 @@ class _Context:
             return self._bfs_chain(down, nexts, seeds, target)
         path.reverse()
         return path
+
+    def chain_ids(self, sc: Scenario, seeds: set[int], target: int):
+        """The chain as component ids, seed first, lazily: a generator.
+
+        Without a redundancy group in the scenario the down set is what
+        reaches a seed along hard dependencies, so the chain is walked
+        forwards from a seed that ``target`` reaches: each step goes to a
+        dependent that ``target`` still reaches (one bit test on the
+        ancestor bitsets), leaving the current strongly connected component
+        (a breadth-first search inside it finds the way out). Reading the
+        first few names costs a few steps, not the whole chain. With
+        redundancy groups involved, :meth:`chain` is used.
+        """
+        ids = self.g.ids
+        if sc.fired:
+            for i in self.chain(sc, seeds, target):
+                yield ids[i]
+            return
+        br = self.br
+        anc, scc, hard_in = br.anc_h, br.scc_h, self.g.hard_in
+        t = target
+
+        def reach(u: int) -> bool:  # does target (transitively) hard-depend on u?
+            return bool((anc[scc[u]] >> t) & 1)
+
+        cur = next((s for s in sorted(seeds) if reach(s)), None)
+        if cur is None:  # pragma: no cover - the scenario's down set says otherwise
+            yield ids[t]
+            return
+        yield ids[cur]
+        while cur != t:
+            s0 = scc[cur]
+            prev = {cur: -1}
+            queue = [cur]
+            found = -1
+            for v in queue:
+                for u in hard_in[v]:
+                    if u in prev or not reach(u):
+                        continue
+                    prev[u] = v
+                    if u == t or scc[u] != s0:
+                        found = u
+                        break
+                    queue.append(u)
+                if found != -1:
+                    break
+            if found == -1:  # pragma: no cover - t reaches cur, so a way exists
+                yield ids[t]
+                return
+            step = []
+            v = found
+            while v != cur:
+                step.append(v)
+                v = prev[v]
+            for v in reversed(step):
+                yield ids[v]
+            cur = found
 
     @staticmethod
     def _bfs_chain(down, nexts, seeds, target) -> list[int]:
@@ -352,10 +441,11 @@ def _spofs(ctx: _Context):
     comp_scen: dict[int, Scenario] = {}
     dom_scen: dict[int, Scenario] = {}
     spofs: list[dict] = []
+    target_mask = ctx.target_mask
     for c in range(g.n):
         sc = br.component(c)
         comp_scen[c] = sc
-        if not ctx.is_spof(sc):
+        if not sc.down & target_mask:
             continue
         cid = g.ids[c]
         spofs.append(_spof_entry(ctx, sc, cid, "component", {c}, f"spof:component:{cid}"))
@@ -366,12 +456,12 @@ def _spofs(ctx: _Context):
                 e = dict(base)
                 e["element"] = f"{cid}#{i}"
                 e["component"] = cid
-                e["chain"] = [f"{cid}#{i}"] + base["chain"]
+                e["chain"] = base["chain"].with_prefix(f"{cid}#{i}")
                 spofs.append(e)
     for d in range(len(g.domain_ids)):
         sc = br.domain(d)
         dom_scen[d] = sc
-        if not ctx.is_spof(sc):
+        if not sc.down & target_mask:
             continue
         did = g.domain_ids[d]
         spofs.append(_spof_entry(ctx, sc, did, "domain", set(g.domain_seeds[d]), f"spof:domain:{did}"))
@@ -383,29 +473,28 @@ def _spofs(ctx: _Context):
 def _spof_entry(ctx: _Context, sc: Scenario, element: str, etype: str, seeds: set[int], risk_id: str) -> dict:
     g = ctx.g
     jd, jg = ctx.journeys_hit(sc)
-    uf_down = sc.down & ctx.uf_mask
-    uf_deg = sc.degraded & ctx.uf_mask
+    down = sc.down
     # the chain: to the first entry component of a down journey, else to the first user-facing component down
     target = None
-    for jid, m, _crit in ctx.journeys:
-        if m & sc.down:
-            target = bits_of(m & sc.down, 1)[0]
+    for _jid, m, _crit in ctx.journeys:
+        if m & down:
+            target = bits_of(m & down, 1)[0]
             break
     if target is None:
-        target = bits_of(sc.down & ctx.target_mask, 1)[0]
-    chain = [g.ids[i] for i in ctx.chain(sc, seeds, target)]
+        target = bits_of(down & ctx.target_mask, 1)[0]
+    chain = Chain(lambda: ctx.chain_ids(sc, seeds, target))
     if etype == "domain":
-        chain = [element] + chain
+        chain = chain.with_prefix(element)
     return {
         "element": element,
         "element_type": etype,
         "disruption": etype,
-        "down": ctx.ids(sc.down),
-        "degraded": ctx.ids(sc.degraded),
+        "down": IdList(down, g),
+        "degraded": IdList(sc.degraded, g),
         "journeys": jd,
         "journeys_degraded": jg,
-        "user_facing_down": ctx.ids(uf_down),
-        "user_facing_degraded": ctx.ids(uf_deg),
+        "user_facing_down": IdList(down & ctx.uf_mask, g),
+        "user_facing_degraded": IdList(sc.degraded & ctx.uf_mask, g),
         "chain": chain,
         "severity": None,
         "risk_id": risk_id,
@@ -414,19 +503,21 @@ def _spof_entry(ctx: _Context, sc: Scenario, element: str, etype: str, seeds: se
 
 def _blast_radius(ctx: _Context, comp_scen: dict[int, Scenario], detail: bool) -> dict[str, dict]:
     out: dict[str, dict] = {}
-    for c in range(ctx.g.n):
+    g = ctx.g
+    for c in range(g.n):
         sc = comp_scen[c]
         jd, jg = ctx.journeys_hit(sc)
+        down, aff = sc.down, sc.affected
         entry = {
-            "down_count": sc.down.bit_count(),
-            "degraded_count": sc.degraded.bit_count(),
+            "down_count": down.bit_count(),
+            "degraded_count": aff.bit_count() - down.bit_count(),
             "journeys": jd,
             "journeys_degraded": jg,
         }
         if detail:
-            entry["down"] = ctx.ids(sc.down)
-            entry["degraded"] = ctx.ids(sc.degraded)
-        out[ctx.g.ids[c]] = entry
+            entry["down"] = IdList(down, g)
+            entry["degraded"] = IdList(sc.degraded, g)
+        out[g.ids[c]] = entry
     return out
 
 
@@ -441,11 +532,11 @@ def _failure_domains(ctx: _Context, dom_scen: dict[int, Scenario]) -> list[dict]
             "domain": g.domain_ids[d],
             "kind": dom.kind,
             "parent": dom.parent,
-            "down": ctx.ids(sc.down),
-            "degraded": ctx.ids(sc.degraded),
+            "down": IdList(sc.down, g),
+            "degraded": IdList(sc.degraded, g),
             "journeys": jd,
             "journeys_degraded": jg,
-            "user_facing_down": ctx.ids(sc.down & ctx.uf_mask),
+            "user_facing_down": IdList(sc.down & ctx.uf_mask, g),
             "seeds": [g.ids[c] for c in g.domain_seeds[d]],
             "instances_lost": {g.ids[c]: k for c, k in sorted(g.domain_lost[d].items())},
         })

@@ -221,7 +221,7 @@ class RiskRegister:
         cid = self.g.ids[c]
         lk, li = self.component_likelihood(c)
         im, ii = self.impact_of(sc, c)
-        chain = s["chain"]
+        chain = s["chain"][:8]  # a prefix: the chain is built lazily
         dependent = chain[1] if len(chain) > 1 else None
         comp = self.review.components[cid]
         if dependent:

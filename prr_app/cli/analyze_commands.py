@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import sys
 
-import orjson
-
 from prr_app.errors import PrrError
 from prr_app.review.document import load_review
 
@@ -34,8 +32,7 @@ def cmd_analyze(args) -> int:
         raise PrrError("--top must be 0 or more", location="command line")
     result = analyze(review, seed=args.seed, detail=args.detail)
     if args.json:
-        data = orjson.dumps(result.to_dict(), option=orjson.OPT_INDENT_2)
-        sys.stdout.buffer.write(data + b"\n")
+        sys.stdout.buffer.write(result.to_json() + b"\n")
         sys.stdout.flush()
         return 0
     sys.stdout.write("\n".join(summary_lines(result, top=args.top, detail=args.detail)) + "\n")
@@ -83,7 +80,8 @@ def summary_lines(a, *, top: int = 10, detail: bool = False) -> list[str]:
         hit = sp["journeys"] or sp["user_facing_down"]
         out.append(f"  [{sp['severity'] or '-':8}] {sp['element_type']:9} {el}: takes down {_list(hit)}; "
                    f"{len(sp['down'])} down, {len(sp['degraded'])} degraded")
-        out.append(f"             chain: {' -> '.join(sp['chain'][:8])}{' ...' if len(sp['chain']) > 8 else ''}")
+        head = sp["chain"][:9]
+        out.append(f"             chain: {' -> '.join(head[:8])}{' ...' if len(head) > 8 else ''}")
 
     out += ["", "FAILURE DOMAINS"]
     if not a.failure_domains:

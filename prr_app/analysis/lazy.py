@@ -1,0 +1,160 @@
+"""Lists of component ids that are built only when read.
+
+At 10,000 components the SPOFs alone name millions of ids in their down and
+degraded lists (every SPOF of a deep graph takes thousands of components
+down), and a chain can run through a thousand components. Most readers only
+need a count, a membership test or the first few names; the JSON output
+needs them all, but as bytes, not as Python strings. So:
+
+* :class:`IdList` holds a bitset over the graph's components (bit ``i`` is
+  ``graph.ids[i]``; ids are numbered in sorted order, so the list is sorted).
+  ``len()``, ``in``, ``bool()`` and short prefixes (``x[:5]``) read the bitset;
+  anything else builds the list once and keeps it. ``to_json()`` writes the
+  JSON array straight from pre-encoded ids.
+* :class:`Chain` holds a function that yields the chain from its start; a
+  prefix (``chain[:8]``, ``chain[1]``) costs only what it reads.
+
+Both compare equal to plain lists with the same items, and
+:meth:`prr_app.analysis.engine.Analysis.to_dict` turns them into plain lists.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import islice
+
+import orjson
+
+from prr_app.analysis.graph import bits_of
+
+
+def _quoted(graph) -> list[bytes]:
+    q = getattr(graph, "_quoted_ids", None)
+    if q is None:
+        q = graph._quoted_ids = [orjson.dumps(i) for i in graph.ids]
+    return q
+
+
+class IdList(Sequence):
+    """A sorted list of component ids backed by a bitset."""
+
+    __slots__ = ("bits", "_graph", "_n", "_list")
+
+    def __init__(self, bits: int, graph):
+        self.bits = bits
+        self._graph = graph
+        self._n = bits.bit_count()
+        self._list: list[str] | None = None
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __bool__(self) -> bool:
+        return self._n > 0
+
+    def tolist(self) -> list[str]:
+        if self._list is None:
+            ids = self._graph.ids
+            self._list = [ids[i] for i in bits_of(self.bits)]
+        return self._list
+
+    def __getitem__(self, i):
+        if (self._list is None and isinstance(i, slice) and i.step in (None, 1) and i.start in (None, 0)
+                and i.stop is not None and 0 <= i.stop <= 64):
+            ids = self._graph.ids
+            return [ids[j] for j in bits_of(self.bits, i.stop)]
+        return self.tolist()[i]
+
+    def __iter__(self):
+        return iter(self.tolist())
+
+    def __contains__(self, cid) -> bool:
+        j = self._graph.index.get(cid)
+        return j is not None and bool((self.bits >> j) & 1)
+
+    def __eq__(self, other):
+        if isinstance(other, IdList):
+            return self.bits == other.bits and self._graph.ids == other._graph.ids
+        if isinstance(other, (list, tuple)):
+            return self.tolist() == list(other)
+        return NotImplemented
+
+    __hash__ = None  # a list
+
+    def __repr__(self) -> str:
+        return repr(self.tolist())
+
+    def to_json(self) -> bytes:
+        if self._list is not None:
+            return orjson.dumps(self._list)
+        q = _quoted(self._graph)
+        return b"[" + b",".join([q[i] for i in bits_of(self.bits)]) + b"]"
+
+
+class Chain(Sequence):
+    """A chain of element ids computed on demand from ``make()`` (an iterator from the start)."""
+
+    __slots__ = ("_make", "_prefix", "_list")
+
+    def __init__(self, make, prefix: tuple[str, ...] = ()):
+        self._make = make
+        self._prefix = prefix
+        self._list: list[str] | None = None
+
+    def tolist(self) -> list[str]:
+        if self._list is None:
+            self._list = list(self._prefix) + list(self._make())
+        return self._list
+
+    def with_prefix(self, *items: str) -> Chain:
+        return Chain(self._make, tuple(items) + self._prefix)
+
+    def __len__(self) -> int:
+        return len(self.tolist())
+
+    def __getitem__(self, i):
+        if self._list is None:
+            if isinstance(i, int) and 0 <= i < 64:
+                head = self._head(i + 1)
+                if i < len(head):
+                    return head[i]
+                raise IndexError(i)
+            if isinstance(i, slice) and i.step in (None, 1) and i.start in (None, 0) and i.stop is not None \
+                    and 0 <= i.stop <= 64:
+                return self._head(i.stop)
+        return self.tolist()[i]
+
+    def _head(self, k: int) -> list[str]:
+        out = list(self._prefix[:k])
+        if len(out) < k:
+            out.extend(islice(self._make(), k - len(out)))
+        return out
+
+    def __iter__(self):
+        return iter(self.tolist())
+
+    def __eq__(self, other):
+        if isinstance(other, (Chain, list, tuple)):
+            return self.tolist() == list(other)
+        return NotImplemented
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return repr(self.tolist())
+
+    def to_json(self) -> bytes:
+        return orjson.dumps(self.tolist())
+
+
+def plain(x):
+    """``x`` with lazy lists turned into plain lists (for dicts, lists and the lazy types)."""
+    if isinstance(x, (IdList, Chain)):
+        return x.tolist()
+    return x
+
+
+def json_default(obj):
+    """``default`` for ``orjson.dumps``: lazy lists as pre-encoded JSON fragments."""
+    if isinstance(obj, (IdList, Chain)):
+        return orjson.Fragment(obj.to_json())
+    raise TypeError(f"not JSON serializable: {type(obj).__name__}")

@@ -1,0 +1,100 @@
+"""Lazy results: id lists backed by bitsets and chains walked on demand must read like plain lists.
+
+The SPOF chains are walked forwards from the failed element (a fast path); on
+random reviews every chain must be a real path of the failure: it starts at
+the failed element, each step is a hard dependency without fallback (or a
+member of a redundancy group that went down) on a component that is down,
+and it ends at a user-facing component or a journey's entry that is down.
+"""
+from __future__ import annotations
+
+import orjson
+from hypothesis import HealthCheck, given, settings
+
+from analysis_oracle import oracle, reviews
+from prr_app.analysis import analyze
+from prr_app.analysis.graph import HUB_TAGS
+from prr_app.analysis.lazy import Chain, IdList
+from prr_app.domain.model import Component, Dependency, Journey, Review
+
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _hard_edges(review):
+    hubs = {cid for cid, c in review.components.items() if HUB_TAGS & {t.lower() for t in c.tags}}
+    edges = set()
+    for d in review.dependencies.values():
+        if d.kind != "hard" or d.fallback is not None or d.target in hubs:
+            continue
+        if d.target in review.groups:
+            for m in review.groups[d.target].members:
+                edges.add((d.source, m))
+        else:
+            edges.add((d.source, d.target))
+    return edges
+
+
+@SETTINGS
+@given(reviews())
+def test_every_spof_chain_is_a_path_of_the_failure(review):
+    a = analyze(review, checklist=False)
+    edges = _hard_edges(review)
+    uf = set(a.summary["user_facing"]) | {e for j in review.journeys.values() for e in j.entry}
+    for s in a.spofs:
+        chain = list(s["chain"])
+        assert chain[:3] == list(s["chain"][:3])  # a prefix reads the same as the whole
+        if s["element_type"] == "component":
+            down, _deg = oracle(review, components=[s["element"]])
+            comps = chain
+            assert comps[0] == s["element"]
+        elif s["element_type"] == "instance":
+            cid = s["component"]
+            down, _deg = oracle(review, instances=[(cid, int(s["element"].rsplit("#", 1)[1]))])
+            assert chain[0] == s["element"]
+            comps = chain[1:]
+            assert comps[0] == cid
+        else:
+            down, _deg = oracle(review, domains=[s["element"]])
+            assert chain[0] == s["element"]
+            comps = chain[1:]
+        assert set(comps) <= down, (s["element"], chain, down)
+        assert comps[-1] in uf
+        for a_, b_ in zip(comps, comps[1:]):
+            assert (b_, a_) in edges, (s["element"], chain)
+        assert len(set(comps)) == len(comps)
+        assert sorted(s["down"]) == sorted(down) == list(s["down"])
+
+
+@SETTINGS
+@given(reviews())
+def test_json_output_equals_to_dict(review):
+    a = analyze(review, checklist=False, detail=True)
+    raw = orjson.loads(a.to_json())
+    b = analyze(review, checklist=False, detail=True)
+    assert raw == orjson.loads(orjson.dumps(b.to_dict()))
+
+
+def _line(n: int) -> Review:
+    r = Review()
+    for i in range(n):
+        r.add(Component(id=f"c{i:04d}", user_facing=i == 0))
+    for i in range(n - 1):
+        r.add(Dependency(f"c{i:04d}", f"c{i + 1:04d}"))
+    r.add(Journey(id="j", entry=["c0000"]))
+    return r
+
+
+def test_id_list_and_chain_behave_like_lists():
+    r = _line(300)
+    a = analyze(r, checklist=False)
+    last = next(s for s in a.spofs if s["element"] == "c0299")
+    assert isinstance(last["down"], IdList) and isinstance(last["chain"], Chain)
+    assert len(last["down"]) == 300 and "c0150" in last["down"] and "nope" not in last["down"]
+    assert last["down"][:2] == ["c0000", "c0001"] and last["down"][-1] == "c0299"
+    assert last["chain"][:3] == ["c0299", "c0298", "c0297"] and last["chain"][1] == "c0298"
+    assert len(last["chain"]) == 300 and last["chain"][-1] == "c0000"
+    assert last["down"] == [f"c{i:04d}" for i in range(300)]
+    d = a.to_dict()
+    assert type(d["spofs"][0]["down"]) is list and type(d["spofs"][0]["chain"]) is list
+    assert d["spofs"] is a.spofs
+
