@@ -18,6 +18,7 @@ from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph as _RLParagraph
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
@@ -27,7 +28,6 @@ from reportlab.platypus import (
     NextPageTemplate,
     PageBreak,
     PageTemplate,
-    Paragraph,
     Spacer,
     Table,
 )
@@ -48,6 +48,26 @@ MARGIN_BOTTOM = 18 * mm
 DETAILED_RISKS = 120  # risks shown with description, inputs and mitigations; the rest in a compact table
 INPUTS_SHOWN = 8  # inputs behind a risk's numbers printed in the register
 BLAST_ROWS = 60  # per-component blast radius rows shown (widest first); the rest are counted
+
+
+class Paragraph(_RLParagraph):
+    """reportlab's ``Paragraph`` that remembers its last line breaking.
+
+    A table wraps each cell paragraph to the same width while it measures the
+    rows, again for each split, and again when it draws; line breaking is the
+    costliest step of the PDF, so it is done once per width. The result
+    depends only on the paragraph's fragments, style and width.
+    """
+
+    _wrapped_as = None
+
+    def wrap(self, availWidth, availHeight):
+        key = (availWidth, id(self.frags), len(self.frags))
+        if key == self._wrapped_as and "blPara" in self.__dict__:  # split() drops blPara
+            return self.width, self.height
+        size = super().wrap(availWidth, availHeight)
+        self._wrapped_as = key
+        return size
 
 
 class _Cell:

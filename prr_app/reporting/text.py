@@ -42,8 +42,32 @@ def _load(name: str) -> None:
     if not path.is_file():
         raise PrrError("embedded font missing; reinstall PRR Workbench", file=str(path))
     font = TTFont(name, str(path))
+    _remember_widths(font)
     pdfmetrics.registerFont(font)
     _cmaps[name] = frozenset(font.face.charToGlyph)
+
+
+def _remember_widths(font: TTFont, limit: int = 200_000) -> None:
+    """Make ``font.stringWidth`` remember its answers.
+
+    reportlab measures every word of every paragraph with a pure-Python loop
+    over the characters, and a report measures the same words (names, column
+    headings, "→") tens of thousands of times. The width of a text at a size
+    never changes for a font, so a dictionary gives the same numbers faster.
+    """
+    measure = font.stringWidth
+    known: dict = {}
+
+    def stringWidth(text, size, encoding="utf8"):
+        key = (text, size, encoding)
+        w = known.get(key)
+        if w is None:
+            if len(known) >= limit:
+                known.clear()
+            w = known[key] = measure(text, size, encoding)
+        return w
+
+    font.stringWidth = stringWidth
 
 
 def register_fonts(*, cjk: bool = False) -> None:
@@ -72,6 +96,18 @@ _CONTROL = {c for c in range(0x20) if c not in (9, 10)} | set(range(0x7F, 0xA0))
 _INVISIBLE_OK = {0x200B, 0x200C, 0x200D, 0xFE0F}  # zero-width joiners, variation selector
 
 
+_plains: dict[str, frozenset[int]] = {}
+
+
+def _plain(font: str) -> frozenset[int]:
+    """Characters :meth:`TextKit.runs` passes through unchanged in ``font``: it has
+    them, and they are neither controls nor right-to-left."""
+    if font not in _plains:
+        _plains[font] = frozenset(o for o in cmap(font) if o not in _CONTROL
+                                  and unicodedata.bidirectional(chr(o)) not in ("R", "AL"))
+    return _plains[font]
+
+
 def _escape(s: str) -> str:
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -92,6 +128,8 @@ class TextKit:
         self._latin = _cmaps[SANS]
         self._latin_bold = _cmaps[SANS_BOLD]
         self._cjk_map: frozenset[int] | None = None
+        self._plain = _plain(SANS)
+        self._plain_bold = _plain(SANS_BOLD)
 
     @property
     def _cjk(self) -> frozenset[int]:
@@ -103,11 +141,14 @@ class TextKit:
     def runs(self, text: str, *, bold: bool = False) -> list[tuple[str, str]]:
         """Split ``text`` into ``(font, text)`` runs; unknown characters become ``[U+XXXX]``."""
         base = SANS_BOLD if bold else SANS
+        text = str(text)
+        if (self._plain_bold if bold else self._plain).issuperset(map(ord, text)):
+            return [(base, text)] if text else []  # what the loop below gives, without the loop
         base_map = self._latin_bold if bold else self._latin
         out: list[tuple[str, str]] = []
         cur_font = base
         buf: list[str] = []
-        for ch in str(text):
+        for ch in text:
             o = ord(ch)
             if o in _CONTROL:
                 ch, o = " ", 32
