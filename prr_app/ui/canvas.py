@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF,
 )
@@ -26,6 +26,12 @@ from prr_app.ui.layout_bridge import NODE_H, NODE_W, scene_layout
 
 #: above this many dependencies, lines are drawn without antialiasing
 EDGES_SMOOTH_MAX = 600
+#: long side of the edge layer's sketch picture (pixels)
+SKETCH_PX = 2048
+#: the sketch picture is made this long after the lines last changed
+SKETCH_IDLE_MS = 400
+#: a large graph is drawn in full this long after the last zoom step
+SETTLE_MS = 180
 
 
 # ------------------------------------------------------------------ nodes
@@ -46,6 +52,8 @@ class NodeItem(QGraphicsItem):
         self.state: str | None = None  # None | "failed" | "down" | "degraded"
         self.highlight = False
         self.edges: list[EdgeItem] = []
+        self._path = None  # outline, by kind and size
+        self._elided = None  # (title, subtitle) elided to the box
         self.w, self.h = NODE_W, NODE_H
         self.setFlags(
             QGraphicsItem.GraphicsItemFlag.ItemIsMovable
@@ -65,6 +73,11 @@ class NodeItem(QGraphicsItem):
         return p
 
     def set_data(self, *, kind: str, title: str, subtitle: str, user_facing: bool, tooltip: str) -> None:
+        data = (kind, title, subtitle, user_facing, tooltip)
+        if data == getattr(self, "_data", None):
+            return  # an edit elsewhere: nothing to redraw here
+        self._data = data
+        self._path = self._elided = None
         self.kind, self.title, self.subtitle, self.user_facing = kind, title, subtitle, user_facing
         self.setToolTip(tooltip)
         self.update()
@@ -94,6 +107,8 @@ class NodeItem(QGraphicsItem):
         return p
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
+        if self.gscene.sketch:  # zooming a large graph: the overview item draws the blocks
+            return
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         fill = QColor(theme.NODE_FILL)
@@ -119,10 +134,11 @@ class NodeItem(QGraphicsItem):
             pen.setStyle(Qt.PenStyle.DashLine)
         if selected:
             pen.setColor(QColor(theme.SELECTION))
-        outline = self._outline()
+        if self._path is None:
+            self._path = self._outline()
         painter.setPen(pen)
         painter.setBrush(QBrush(fill))
-        painter.drawPath(outline)
+        painter.drawPath(self._path)
         if self.kind == "queue":  # stacked lines for a queue
             painter.setPen(QPen(border, 2))
             for dx in (self.w - 14, self.w - 8):
@@ -133,19 +149,15 @@ class NodeItem(QGraphicsItem):
             painter.drawRoundedRect(QRectF(-5, -5, self.w + 10, self.h + 10), 12, 12)
         text = QColor("#ffffff") if self.state == "failed" else QColor(theme.TEXT)
         painter.setPen(text)
-        f = QFont(theme.FONT_FAMILY)
-        f.setPointSizeF(theme.NODE_FONT_PT)
-        f.setBold(True)
-        painter.setFont(f)
-        fm = QFontMetricsF(f)
-        title = fm.elidedText(self.title, Qt.TextElideMode.ElideRight, self.w - 16)
-        painter.drawText(QRectF(8, 4, self.w - 16, fm.height()), Qt.AlignmentFlag.AlignHCenter, title)
-        f.setBold(False)
-        f.setPointSizeF(theme.NODE_FONT_PT - 1.5)
-        painter.setFont(f)
-        fm2 = QFontMetricsF(f)
-        sub = fm2.elidedText(self.subtitle, Qt.TextElideMode.ElideRight, self.w - 22)
-        painter.drawText(QRectF(14, 5 + fm.height(), self.w - 22, fm2.height() * 2), Qt.AlignmentFlag.AlignHCenter, sub)
+        f_title, f_sub, f_badge, h_title, h_sub = _node_fonts()
+        if self._elided is None:  # fonts and texts change rarely; elide once, not every frame
+            self._elided = (QFontMetricsF(f_title).elidedText(self.title, Qt.TextElideMode.ElideRight, self.w - 16),
+                            QFontMetricsF(f_sub).elidedText(self.subtitle, Qt.TextElideMode.ElideRight, self.w - 22))
+        title, sub = self._elided
+        painter.setFont(f_title)
+        painter.drawText(QRectF(8, 4, self.w - 16, h_title), Qt.AlignmentFlag.AlignHCenter, title)
+        painter.setFont(f_sub)
+        painter.drawText(QRectF(14, 5 + h_title, self.w - 22, h_sub * 2), Qt.AlignmentFlag.AlignHCenter, sub)
         if self.user_facing:
             painter.setBrush(QColor(theme.SELECTION))
             painter.setPen(Qt.PenStyle.NoPen)
@@ -155,10 +167,7 @@ class NodeItem(QGraphicsItem):
             painter.setBrush(QColor(theme.SEVERITY_COLOURS["critical"]))
             painter.setPen(QPen(QColor("#ffffff"), 1.5))
             painter.drawRoundedRect(badge, 9, 9)
-            bf = QFont(theme.FONT_FAMILY)
-            bf.setPointSizeF(theme.NODE_FONT_PT - 2)
-            bf.setBold(True)
-            painter.setFont(bf)
+            painter.setFont(f_badge)
             painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, "SPOF")
 
     def itemChange(self, change, value):
@@ -166,10 +175,31 @@ class NodeItem(QGraphicsItem):
             for e in self.edges:
                 e.adjust()
             self.gscene.node_moved(self)
+        elif change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged and self.gscene.edge_layer_on:
+            self.gscene._overview_changed()
         return super().itemChange(change, value)
 
     def anchor(self) -> QPointF:
         return self.pos() + QPointF(self.w / 2, self.h / 2)
+
+
+_FONTS = None
+
+
+def _node_fonts():
+    """Fonts of a box's title, subtitle and badge, and the line heights: made once."""
+    global _FONTS
+    if _FONTS is None:
+        t = QFont(theme.FONT_FAMILY)
+        t.setPointSizeF(theme.NODE_FONT_PT)
+        t.setBold(True)
+        sub = QFont(theme.FONT_FAMILY)
+        sub.setPointSizeF(theme.NODE_FONT_PT - 1.5)
+        b = QFont(theme.FONT_FAMILY)
+        b.setPointSizeF(theme.NODE_FONT_PT - 2)
+        b.setBold(True)
+        _FONTS = (t, sub, b, QFontMetricsF(t).height(), QFontMetricsF(sub).height())
+    return _FONTS
 
 
 class GroupItem(NodeItem):
@@ -185,6 +215,7 @@ class GroupItem(NodeItem):
         pad = 6.0
         self.prepareGeometryChange()
         self.w, self.h = rect.width() + 2 * pad, rect.height() + 2 * pad + 18
+        self._path = self._elided = None
         self.setPos(rect.left() - pad, rect.top() - pad)
         for e in self.edges:
             e.adjust()
@@ -223,6 +254,7 @@ class EdgeItem(QGraphicsPathItem):
         self.source, self.target, self.kind, self.dep_id = source, target, kind, dep_id
         self.state: str | None = None
         self.far = False
+        self._tip = ""
         self.setZValue(1)
         if dep_id is not None:
             self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
@@ -231,12 +263,14 @@ class EdgeItem(QGraphicsPathItem):
         self.set_kind(kind)
 
     def set_kind(self, kind: str, fallback: bool = False) -> None:
-        if getattr(self, "fallback", None) == fallback and self.kind == kind and self.pen().widthF() > 0:
+        if getattr(self, "fallback", None) == fallback and self.kind == kind and getattr(self, "_styled", False):
             return
+        self._styled = True
         self.kind = kind
         self.fallback = fallback
         self._restyle()
         self.adjust()
+        self._layer_changed()
 
     def _restyle(self) -> None:
         colour = QColor(theme.EDGE_COLOURS.get(self.kind, theme.TEXT))
@@ -261,6 +295,7 @@ class EdgeItem(QGraphicsPathItem):
         if state != self.state:
             self.state = state
             self._restyle()
+            self._layer_changed()
 
     def set_far(self, far: bool) -> None:
         if far != self.far:
@@ -293,14 +328,223 @@ class EdgeItem(QGraphicsPathItem):
         if getattr(self, "fallback", False):  # a small circle near the source: there is a fallback
             mid = p1 + (p2 - p1) * 0.15
             path.addEllipse(mid, 4, 4)
+        self.ends = (p1.x(), p1.y(), p2.x(), p2.y())
+        self._shape = None
         self.setPath(path)
+        self._layer_changed()
+
+    def _layer_changed(self) -> None:
+        sc = self.scene()
+        if sc is not None and getattr(sc, "edge_layer_on", False):
+            sc.edge_layer.mark()
 
     def shape(self) -> QPainterPath:
-        from PySide6.QtGui import QPainterPathStroker
+        # cached: after every scroll the view looks up the item under the mouse, and the
+        # bounding boxes of long lines hold that point for hundreds of edges
+        if getattr(self, "_shape", None) is None:
+            from PySide6.QtGui import QPainterPathStroker
 
-        s = QPainterPathStroker()
-        s.setWidth(10)
-        return s.createStroke(self.path())
+            s = QPainterPathStroker()
+            s.setWidth(10)
+            self._shape = s.createStroke(self.path())
+        return self._shape
+
+    def itemChange(self, change, value):
+        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
+            self._layer_changed()
+        return super().itemChange(change, value)
+
+
+class EdgeLayer(QGraphicsItem):
+    """Every dependency line of a large graph, drawn by one item.
+
+    On a graph with thousands of long dependencies, one ``QGraphicsPathItem``
+    per line costs 90-180 ms per frame at full zoom: hundreds of long paths
+    cross the view, each stroked whole (dashed ones dash by dash). This item
+    keeps the lines' end points in arrays (rebuilt only when an edge moves or
+    changes colour), clips them to the exposed part of the view with numpy,
+    and draws what is left with one ``drawLines`` per pen. The ``EdgeItem``\ s
+    stay in the scene, without contents, for selection, hit-testing and
+    tooltips.
+    """
+
+    def __init__(self, scene: "GraphScene"):
+        super().__init__()
+        self.gscene = scene
+        self.setZValue(1)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self._rect = QRectF()
+        self._groups: dict = {}  # (kind, state, selected) -> (ends array n x 4, fallback mask)
+        self.dirty = True
+        #: while the zoom changes: draw the lines from one picture of them all (made when they
+        #: change, at most SKETCH_PX on its long side), scaled, instead of line by line
+        self.sketch = False
+        self._pix = None
+        self._pix_scale = 1.0
+        self._prep = QTimer()
+        self._prep.setSingleShot(True)
+        self._prep.setInterval(SKETCH_IDLE_MS)
+        self._prep.timeout.connect(self._prepare_sketch)
+
+    def boundingRect(self) -> QRectF:
+        return self._rect
+
+    def mark(self) -> None:
+        self._pix = None
+        self._prep.start()
+        if not self.dirty:
+            self.dirty = True
+            self.update()
+
+    def _prepare_sketch(self) -> None:
+        """Make the sketch picture once things are quiet (~10-30 ms), so that the first frame of
+        the next zoom does not pay for it. (Not on a worker thread: QPainter calls hold Python's
+        GIL, so the GUI thread would wait for it all the same.)"""
+        if self.scene() is None or not self.isVisible() or self._pix is not None or not self.gscene.edge_layer_on:
+            return
+        if self.dirty:
+            self.rebuild()
+        self._sketch()
+
+    def _sketch(self):
+        if self._pix is None:  # made at the first zoom step after a change (~10 ms)
+            self._pix, self._pix_scale = render_sketch(self._rect, self._sketch_jobs())
+        return self._pix, self._pix_scale
+
+    def rebuild(self) -> None:
+        import numpy as np
+
+        rows: dict = {}
+        for e in self.gscene.edges.values():
+            ends = getattr(e, "ends", None)
+            if ends is None:
+                continue
+            rows.setdefault((e.kind, e.state, e.isSelected()), []).append(ends + (1.0 if e.fallback else 0.0,))
+        groups = {}
+        rect = QRectF()
+        for key, rs in rows.items():
+            a = np.array(rs, dtype=float)
+            groups[key] = a
+            xs, ys = np.concatenate([a[:, 0], a[:, 2]]), np.concatenate([a[:, 1], a[:, 3]])
+            rect = rect.united(QRectF(QPointF(xs.min(), ys.min()), QPointF(xs.max(), ys.max())))
+        rect = rect.adjusted(-16, -16, 16, 16)
+        if rect != self._rect:
+            self.prepareGeometryChange()
+            self._rect = rect
+        self._groups = groups
+        self.dirty = False
+
+    def _pen(self, kind: str, state, selected: bool, far: bool) -> QPen:
+        colour = QColor(theme.EDGE_COLOURS.get(kind, theme.TEXT))
+        if state == "down":
+            colour = QColor(theme.DOWN)
+        elif state == "degraded":
+            colour = QColor(theme.DEGRADED)
+        if selected:
+            colour = QColor(theme.SELECTION)
+        # cosmetic one-pixel pens: Qt rasterises them directly, where wider pens (dashed ones
+        # above all) go through its stroker at several times the cost
+        pen = QPen(colour, 0)
+        pen.setCosmetic(True)
+        if selected:
+            pen.setWidthF(2.5)
+        if not far:
+            if kind == "soft":
+                pen.setStyle(Qt.PenStyle.DashLine)
+            elif kind == "async":
+                pen.setStyle(Qt.PenStyle.DotLine)
+        return pen
+
+    def _sketch_jobs(self) -> list:
+        return [(self._pen(kind, state, selected, True), a[:, :4].copy()) for (kind, state, selected), a in self._groups.items()]
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        import numpy as np
+
+        if self.dirty:
+            self.rebuild()
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        far = lod < 0.4
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        if self.sketch:
+            pix, k = self._sketch()
+            src = option.exposedRect.intersected(self._rect)
+            if not src.isEmpty():
+                painter.drawImage(src, pix, QRectF((src.left() - self._rect.left()) * k, (src.top() - self._rect.top()) * k,
+                                                    src.width() * k, src.height() * k))
+            return
+        r = option.exposedRect.adjusted(-20, -20, 20, 20)
+        for (kind, state, selected), a in self._groups.items():
+            seg, vis = clip_segments(a[:, :4], r.left(), r.top(), r.right(), r.bottom())
+            if not len(seg):
+                continue
+            lines = [QLineF(x1, y1, x2, y2) for x1, y1, x2, y2 in seg.tolist()]
+            if not far and kind != "member":
+                full = a[vis]
+                heads = full[(full[:, 2] >= r.left()) & (full[:, 2] <= r.right())
+                             & (full[:, 3] >= r.top()) & (full[:, 3] <= r.bottom())]
+                if len(heads):
+                    ang = np.arctan2(heads[:, 1] - heads[:, 3], heads[:, 0] - heads[:, 2])
+                    tx, ty = heads[:, 2], heads[:, 3]
+                    lx, ly = tx + np.cos(ang + 0.45) * 12, ty + np.sin(ang + 0.45) * 12
+                    rx, ry = tx + np.cos(ang - 0.45) * 12, ty + np.sin(ang - 0.45) * 12
+                    for row in np.column_stack([lx, ly, tx, ty, rx, ry]).tolist():
+                        lines.append(QLineF(row[0], row[1], row[2], row[3]))
+                        lines.append(QLineF(row[4], row[5], row[2], row[3]))
+                        if kind == "hard":
+                            lines.append(QLineF(row[0], row[1], row[4], row[5]))
+            painter.setPen(self._pen(kind, state, selected, far))
+            painter.drawLines(lines)
+            if not far:
+                fb = a[vis & (a[:, 4] > 0)]
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                for x1, y1, x2, y2, _f in fb.tolist():
+                    painter.drawEllipse(QPointF(x1 + (x2 - x1) * 0.15, y1 + (y2 - y1) * 0.15), 4, 4)
+
+
+def render_sketch(rect: QRectF, jobs):
+    """A picture of lines (``jobs``: pen and n x 4 end points) covering ``rect``; thread-safe (QImage)."""
+    from PySide6.QtGui import QImage
+
+    scale = min(1.0, SKETCH_PX / max(rect.width(), rect.height(), 1.0))
+    img = QImage(max(1, int(rect.width() * scale) + 1), max(1, int(rect.height() * scale) + 1),
+                 QImage.Format.Format_ARGB32_Premultiplied)
+    img.fill(Qt.GlobalColor.transparent)
+    p = QPainter(img)
+    p.scale(scale, scale)
+    p.translate(-rect.left(), -rect.top())
+    for pen, a in jobs:
+        p.setPen(pen)
+        p.drawLines([QLineF(x1, y1, x2, y2) for x1, y1, x2, y2 in a.tolist()])
+    p.end()
+    return img, scale
+
+
+def clip_segments(a, xmin: float, ymin: float, xmax: float, ymax: float):
+    """Segments (rows x1, y1, x2, y2) clipped to a rectangle (Liang-Barsky, vectorised).
+
+    Returns the clipped segments that cross the rectangle and the mask of
+    which input rows they come from.
+    """
+    import numpy as np
+
+    x1, y1, x2, y2 = a[:, 0], a[:, 1], a[:, 2], a[:, 3]
+    dx, dy = x2 - x1, y2 - y1
+    t0 = np.zeros(len(a))
+    t1 = np.ones(len(a))
+    keep = np.ones(len(a), dtype=bool)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for p, q in ((-dx, x1 - xmin), (dx, xmax - x1), (-dy, y1 - ymin), (dy, ymax - y1)):
+            keep &= ~((p == 0) & (q < 0))
+            r = q / p
+            t0 = np.where(p < 0, np.maximum(t0, r), t0)
+            t1 = np.where(p > 0, np.minimum(t1, r), t1)
+    keep &= t0 <= t1
+    t0, t1 = t0[keep], t1[keep]
+    seg = np.column_stack([x1[keep] + t0 * dx[keep], y1[keep] + t0 * dy[keep],
+                           x1[keep] + t1 * dx[keep], y1[keep] + t1 * dy[keep]])
+    return seg, keep
 
 
 def _clip(line: QLineF, node: "NodeItem") -> QPointF:
@@ -330,6 +574,8 @@ class OverviewItem(QGraphicsItem):
         self._rect = QRectF()
         self._boxes: dict[str, list] = {}
         self._lines: dict[str, list] = {}
+        self._selected: list = []
+        self.boxes_only = False  # far (not very far) out on a large graph: the edge layer draws the lines
         self.dirty = True
 
     def boundingRect(self) -> QRectF:
@@ -339,6 +585,7 @@ class OverviewItem(QGraphicsItem):
         self.prepareGeometryChange()
         boxes: dict[str, list] = {}
         lines: dict[str, list] = {}
+        selected: list = []
         rect = QRectF()
         for n in self.gscene.nodes.values():
             if n.is_group:
@@ -356,10 +603,12 @@ class OverviewItem(QGraphicsItem):
             else:
                 colour = theme.KIND_COLOURS.get(n.kind, theme.KIND_COLOURS["other"])
             boxes.setdefault(colour, []).append(r)
-        for e in self.gscene.edges.values():
+            if n.isSelected():
+                selected.append(r)
+        for e in ([] if self.boxes_only else self.gscene.edges.values()):
             colour = theme.DOWN if e.state == "down" else theme.DEGRADED if e.state == "degraded" else "#9aa4b1"
             lines.setdefault(colour, []).append(QLineF(e.source.anchor(), e.target.anchor()))
-        self._boxes, self._lines, self._rect = boxes, lines, rect
+        self._boxes, self._lines, self._rect, self._selected = boxes, lines, rect, selected
         self.dirty = False
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
@@ -372,6 +621,10 @@ class OverviewItem(QGraphicsItem):
         for colour, rs in self._boxes.items():
             painter.setBrush(QColor(colour))
             painter.drawRects(rs)
+        if self._selected:
+            painter.setPen(QPen(QColor(theme.SELECTION), 0))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRects([r.adjusted(-8, -8, 8, 8) for r in self._selected])
 
 
 class RegionItem(QGraphicsRectItem):
@@ -439,6 +692,12 @@ class GraphScene(QGraphicsScene):
         self.overview = OverviewItem(self)
         self.overview.setVisible(False)
         self.addItem(self.overview)
+        self.edge_layer = EdgeLayer(self)
+        self.edge_layer.setVisible(False)
+        self.edge_layer_on = False
+        self.boxes_drawn_by_layer = False
+        self.sketch = False
+        self.addItem(self.edge_layer)
         self.setBackgroundBrush(QColor(theme.CANVAS))
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
 
@@ -451,8 +710,10 @@ class GraphScene(QGraphicsScene):
         for v in self.views():
             v.setRenderHint(QPainter.RenderHint.Antialiasing, len(self.review.dependencies) <= EDGES_SMOOTH_MAX)
         self.removeItem(self.overview)
+        self.removeItem(self.edge_layer)
         self.clear()
         self.addItem(self.overview)
+        self.addItem(self.edge_layer)
         self.nodes.clear()
         self.edges.clear()
         self.member_edges.clear()
@@ -472,8 +733,13 @@ class GraphScene(QGraphicsScene):
             self._auto_key = key
         return self._auto
 
-    def sync(self) -> None:
-        """Bring the items in step with the review."""
+    #: collections the canvas draws; an edit of anything else (answers, risks, journeys...) leaves it alone
+    DRAWN = frozenset({"components", "dependencies", "groups", "domains", "layout"})
+
+    def sync(self, colls=None) -> None:
+        """Bring the items in step with the review (``colls``: what changed; None: anything)."""
+        if colls is not None and not (set(colls) & self.DRAWN):
+            return
         self._syncing = True
         try:
             r = self.review
@@ -529,14 +795,35 @@ class GraphScene(QGraphicsScene):
                     self.addItem(e)
                     self.edges[did] = e
                 e.set_kind(d.kind, fallback=bool(d.fallback))
-                e.setToolTip(f"{d.source} → {d.target} ({d.kind}{', fallback: ' + d.fallback if d.fallback else ''})")
+                tip = f"{d.source} → {d.target} ({d.kind}{', fallback: ' + d.fallback if d.fallback else ''})"
+                if tip != e._tip:
+                    e._tip = tip
+                    e.setToolTip(tip)
             self.update_regions(regions)
+            self._set_big(len(r.dependencies) > EDGES_SMOOTH_MAX)
             if self.overview_on:
                 for it in list(self.nodes.values()) + list(self.edges.values()):
                     it.setVisible(False)
             self._overview_changed()
         finally:
             self._syncing = False
+
+    def _set_big(self, big: bool) -> None:
+        """Large graphs: lines drawn by the edge layer, boxes from a pixmap cache (no Python per frame)."""
+        if self.edge_layer_on and not big:
+            for e in self.edges.values():
+                e.set_far(self.far)
+        self.edge_layer_on = big
+        for e in self.edges.values():
+            if bool(e.flags() & QGraphicsItem.GraphicsItemFlag.ItemHasNoContents) != big:
+                e.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, big)
+        if self.boxes_drawn_by_layer:
+            for n in self.nodes.values():
+                if not n.is_group:
+                    n.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)
+        self._apply_modes()
+        if big:
+            self.edge_layer.mark()
 
     def _place(self, item: NodeItem, xy) -> None:
         p = QPointF(*xy)
@@ -577,6 +864,8 @@ class GraphScene(QGraphicsScene):
             item.set_data(QRectF(b.x, b.y, b.w, b.h), f"{b.label}  ({b.kind})", b.kind, b.depth)
 
     def node_moved(self, item: NodeItem) -> None:
+        if self.boxes_drawn_by_layer:
+            self._overview_changed()
         if self._syncing or item.is_group:
             return
         for gid, g in self.review.groups.items():
@@ -641,8 +930,7 @@ class GraphScene(QGraphicsScene):
 
     def _overview_changed(self) -> None:
         self.overview.dirty = True
-        if self.overview_on:
-            self.overview.rebuild()
+        if self.overview_on or self.boxes_drawn_by_layer:
             self.overview.update()
 
     def set_overview(self, on: bool) -> None:
@@ -654,15 +942,43 @@ class GraphScene(QGraphicsScene):
             self.overview.rebuild()
         for it in list(self.nodes.values()) + list(self.edges.values()):
             it.setVisible(not on)
-        self.overview.setVisible(on)
+        self._apply_modes()
 
-    def set_far(self, far: bool) -> None:
-        """Zoomed far out: simpler drawing (the view calls this when the zoom crosses a threshold)."""
+    def set_far(self, far: bool, sketch: bool = False) -> None:
+        """Zoomed far out: simpler drawing (the view calls this when the zoom crosses a threshold).
+
+        ``sketch``: the zoom is changing on a large graph; draw blocks and thin lines only.
+        """
         if far != self.far:
             self.far = far
-            for e in self.edges.values():
-                e.set_far(far)
+            if not self.edge_layer_on:  # a large graph's lines are the edge layer's; leave the items be
+                for e in self.edges.values():
+                    e.set_far(far)
+        sketch = bool(sketch and self.edge_layer_on)
+        if sketch != self.sketch:
+            self.sketch = sketch
+            self.update()
+        self._apply_modes()
 
+    def _apply_modes(self) -> None:
+        """Who draws what. Small graphs: every item itself. Large graphs: the edge layer draws the
+        lines; far out, the overview item draws the boxes (one ``drawRects`` per colour) while the
+        box items stay, without contents, for selection and dragging; very far out, the overview
+        item draws all boxes; while the zoom changes (sketch), boxes are blocks and lines come
+        from the edge layer's picture."""
+        big = self.edge_layer_on
+        layer_boxes = big and self.far and not self.overview_on
+        if layer_boxes != self.boxes_drawn_by_layer:  # only when the zoom comes to rest across 40 %
+            self.boxes_drawn_by_layer = layer_boxes
+            for n in self.nodes.values():
+                if not n.is_group:
+                    n.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, layer_boxes)
+        if self.overview.boxes_only != big:
+            self.overview.boxes_only = big
+            self.overview.dirty = True
+        self.overview.setVisible(self.overview_on or (big and (self.far or self.sketch)))
+        self.edge_layer.sketch = big and self.sketch
+        self.edge_layer.setVisible(big)
 
     def select_ids(self, ids, *, centre_on: bool = False) -> None:
         ids = set(ids)
@@ -753,6 +1069,12 @@ class GraphView(QGraphicsView):
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
         self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState, True)
         self._panning = None
+        # A large graph is drawn as a sketch (blocks and thin lines, no text) while the zoom
+        # changes, and in full once it rests: full frames there cost 40-60 ms, sketches < 10 ms.
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(SETTLE_MS)
+        self._settle.timeout.connect(self._zoomed)
 
     def zoom(self) -> float:
         return self.transform().m11()
@@ -761,11 +1083,20 @@ class GraphView(QGraphicsView):
         z = self.zoom() * factor
         if 0.05 <= z <= 6:
             self.scale(factor, factor)
-            self._zoomed()
+            self._zoomed(moving=True)
 
-    def _zoomed(self) -> None:
+    @property
+    def sketching(self) -> bool:
+        return self._settle.isActive()
+
+    def _zoomed(self, moving: bool = False) -> None:
         z = self.zoom()
-        self.scene().set_far(z < 0.4)
+        sketch = moving and self.scene().edge_layer_on
+        if sketch:
+            self._settle.start()
+        else:
+            self._settle.stop()
+        self.scene().set_far(z < 0.4, sketch=sketch)
         self.scene().set_overview(z < 0.15)
         # antialiased lines cost ~10x in Qt's raster engine: smooth lines only on graphs of modest size
         # (boxes and their text smooth themselves in NodeItem.paint)

@@ -1,13 +1,12 @@
 """Live analysis: re-run the analysis shortly after each edit, off the GUI thread.
 
 Edits restart a short debounce timer; when it fires, a copy of the review
-goes to a worker that runs validation and :func:`prr_app.analysis.analyze`.
+goes to a worker (:meth:`ReviewSession.analysis_copy`) that runs validation and :func:`prr_app.analysis.analyze`.
 Results of a review that has changed since are dropped (a newer run is on
 its way). Only one run is in flight at a time.
 """
 from __future__ import annotations
 
-import copy
 import logging
 import time
 
@@ -17,7 +16,10 @@ from prr_app.ui.tasks import Task
 
 log = logging.getLogger(__name__)
 
-DEBOUNCE_MS = 60
+#: Edits closer together than this make one analysis run. Short: typing in the
+#: inspector merges into one command anyway, and a run in flight already
+#: coalesces the edits that arrive meanwhile into one follow-up run.
+DEBOUNCE_MS = 20
 
 
 def run_analysis(state, review):
@@ -79,7 +81,7 @@ class LiveAnalysis(QObject):
             return
         self._pending = False
         gen = self._generation
-        task = Task("analysis", run_analysis, copy.deepcopy(self.session.review))
+        task = Task("analysis", run_analysis, self.session.analysis_copy())
         task.signals.sig_done.connect(lambda res, g=gen: self._done(res, g))
         task.signals.sig_failed.connect(lambda e, tb: self._failed(e))
         task.signals.sig_done.connect(self._maybe_again)

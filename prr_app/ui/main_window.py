@@ -282,13 +282,19 @@ class MainWindow(QMainWindow):
             self.save_label.setText("Saving…")
 
     def _on_replaced(self) -> None:
+        import gc
+
         self.failed = []
         self.scene.rebuild()
+        # the review and its thousands of items live as long as the window shows them: keep them out
+        # of the cyclic collector's full passes, which otherwise land mid-frame as 30-90 ms stalls
+        gc.collect()
+        gc.freeze()
         self._update_title()
         QTimer.singleShot(0, self.view.fit)
 
     def _on_changed(self, colls) -> None:
-        self.scene.sync()
+        self.scene.sync(colls)
         self._update_title()
         if self.failed:
             self.failed = [f for f in self.failed if f in self.session.review.components or f in self.session.review.domains]
@@ -726,8 +732,15 @@ class MainWindow(QMainWindow):
         t.signals.sig_cancelled.connect(ended)
         t.signals.sig_cancelled.connect(lambda: self.statusBar().showMessage(f"{name} cancelled", 4000))
         t.signals.sig_done.connect(ended)
-        if on_done:
-            t.signals.sig_done.connect(on_done)
+
+        def done(result):
+            if t.state.cancelled:  # Cancel pressed after the work ended but before its result was used
+                self.statusBar().showMessage(f"{name} cancelled", 4000)
+                return
+            if on_done:
+                on_done(result)
+
+        t.signals.sig_done.connect(done)
         return t.start()
 
     def _cancel_task(self) -> None:

@@ -293,6 +293,24 @@ class ReviewSession(QObject):
         self.flush()
         self.document.save_copy(target)
 
+    def analysis_copy(self) -> Review:
+        """A copy of the review for the live analysis, in well under a millisecond.
+
+        Commands never change an element in place: :func:`commands._apply`
+        puts a fresh copy of the new value into the collection. So new
+        collection dicts holding the same element objects are a faithful
+        snapshot that later edits cannot touch (a deep copy of a
+        200-component review takes ~9 ms of the GUI thread's time).
+        """
+        r = self.review
+        from dataclasses import fields
+
+        out = {}
+        for f in fields(Review):
+            v = getattr(r, f.name)
+            out[f.name] = dict(v) if isinstance(v, dict) else copy.deepcopy(v)
+        return Review(**out)
+
     def snapshot(self) -> Review:
         """A copy of the review for work on another thread."""
         return copy.deepcopy(self.review)

@@ -617,9 +617,10 @@ class RiskView(QWidget):
         self.window = window
         self.session = window.session
         self.analysis = None
-        self.model = RiskModel(self)
+        self._pending = None  # risks of a result that came while the tab was hidden
+        self._model = RiskModel(self)
         self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
+        self.proxy.setSourceModel(self._model)
         self.proxy.setSortRole(Qt.ItemDataRole.UserRole + 1)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.proxy.setFilterKeyColumn(-1)
@@ -664,15 +665,30 @@ class RiskView(QWidget):
         lay.addWidget(split, 1)
         lay.addLayout(buttons)
 
+    @property
+    def model(self) -> "RiskModel":
+        """The register's model, brought up to date first (a hidden tab defers its update)."""
+        if self._pending is not None:
+            risks, self._pending = self._pending, None
+            cur = self.current_id()
+            self._model.set_risks(risks)
+            if cur:
+                self.select(cur)
+        return self._model
+
     def set_result(self, res: dict) -> None:
         a = res.get("analysis")
         if a is None:
             return
         self.analysis = a
-        cur = self.current_id()
-        self.model.set_risks(a.risks)
-        if cur:
-            self.select(cur)
+        # re-sorting the register costs ~10 ms at 200 components: not on every edit while nobody looks at it
+        self._pending = a.risks
+        if self.isVisible():
+            self.model  # noqa: B018 - applies the pending update
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.model  # noqa: B018
 
     def select(self, risk_id: str) -> bool:
         for i, r in enumerate(self.model.risks):
