@@ -183,3 +183,67 @@ def test_realdata_csv_edge_lists_import(tmp_path):
         res = prr("import", csv_path, "--format", "csv", "-o", out)
         assert res.returncode == 0, res.stderr
         assert prr("validate", out).returncode == 0
+
+
+# ------------------------------------------------------------------ start-up
+HEAVY = ("sqlalchemy", "sqlmodel", "reportlab", "networkx", "numpy", "yaml", "jsonschema", "pydantic",
+         "prr_app.analysis", "prr_app.checklist", "prr_app.reporting.pdf", "prr_app.importers.kubernetes")
+
+
+def _modules_after(*args) -> set[str]:
+    """The modules a real ``prr`` process has imported when it exits (its output discarded)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        dump = Path(tmp) / "modules.txt"
+        code = ("import atexit, sys\n"
+                "atexit.register(lambda: open(sys.argv[1], 'w').write('\\n'.join(sorted(sys.modules))))\n"
+                "from prr_app.cli.main import main\n"
+                "sys.exit(main(sys.argv[2:]))\n")
+        subprocess.run([sys.executable, "-c", code, str(dump), *map(str, args)], capture_output=True, timeout=120)
+        return set(dump.read_text().split("\n"))
+
+
+@pytest.mark.parametrize("args", [("--version",), ("--help",), ()])
+def test_version_and_help_import_no_heavy_module(args):
+    mods = _modules_after(*args)
+    assert "prr_app.cli.main" in mods  # the dump works
+    assert not {m for m in HEAVY if m in mods}
+    assert not {m for m in mods if m.startswith("prr_app.cli.") and m != "prr_app.cli.main"}
+
+
+def test_light_commands_import_only_what_they_use():
+    mods = _modules_after("summary", EXAMPLES / "platform.json")
+    assert "prr_app.cli.core_commands" in mods
+    assert not {m for m in HEAVY if m in mods}
+    assert not {"prr_app.cli.report_commands", "prr_app.cli.checklist_commands", "prr_app.cli.analyze_commands"} & mods
+    mods = _modules_after("gate", "--help")
+    assert "prr_app.cli.report_commands" in mods and "reportlab" not in mods
+
+
+def test_help_lists_every_command_as_the_modules_define_them():
+    """The light table of commands in main.py says what the command modules register."""
+    import argparse
+    import importlib
+
+    from prr_app.cli import main as cli
+
+    registered = []
+    for name in cli.COMMAND_MODULES:
+        sub = argparse.ArgumentParser().add_subparsers()
+        importlib.import_module(name).register(sub)
+        registered += [(a.dest, name, a.help) for a in sub._choices_actions]
+    assert registered == cli.COMMANDS
+    full = cli.build_parser().format_help()
+    assert cli.build_parser(None).format_help() == full
+    for command, _, _ in cli.COMMANDS:  # any command's parser lists the others the same way
+        assert cli.build_parser(command).format_help() == full
+    assert "checklist-templates" in full and "gate" in full
+
+
+def test_unknown_command_is_one_line_exit_2():
+    res = prr_process("no-such-command")
+    assert res.returncode == 2
+    assert len(res.stderr.strip().splitlines()) == 1 and "invalid choice: 'no-such-command'" in res.stderr
+    res = prr_process("--debug", "summary", EXAMPLES / "platform.json")
+    assert res.returncode == 0 and "components: 64" in res.stdout
