@@ -131,6 +131,13 @@ class AvailabilityModel:
                 self.sig_domains.append(frozenset(d for d in doms if self.pd[d] < 1.0))
             self.sig_of[c] = sid
             self.sig_mask[sid] |= 1 << c
+        self.sig_arr = np.array(self.sig_of, dtype=np.int64)
+        self._sig_cache: dict[int, tuple] = {}
+        self._sigset_cache: dict[tuple, tuple] = {}
+        self._okw_cache: dict[tuple, np.ndarray] = {}
+        self._mat_cache: dict[tuple, tuple] = {}
+        self._ps_cache: dict[tuple, tuple] = {}
+        self._logp_cache: dict[int, float] = {}
         self._enum_cache: dict[tuple, tuple | None] = {}
         self._tree_cache: dict[tuple, tuple] = {}
         self._col_cache: dict[tuple, np.ndarray] = {}
@@ -216,14 +223,51 @@ class AvailabilityModel:
         return col
 
     def _states_for(self, closure: int):
-        sigs = [sid for sid in range(len(self.sigs)) if self.sig_mask[sid] & closure and self.sig_domains[sid]]
+        hit = self._sig_cache.get(closure)
+        if hit is None:
+            present = np.unique(self.sig_arr[self._mask_array(closure)])
+            sigs = [int(sid) for sid in present if sid >= 0 and self.sig_domains[sid]]
+            hit = self._sig_cache[closure] = self._states_for_sigs(tuple(sigs))
+        return hit
+
+    def _states_for_sigs(self, sigs: tuple[int, ...]):
+        hit = self._sigset_cache.get(sigs)
+        if hit is not None:
+            return hit
         doms: set[int] = set()
         for sid in sigs:
             doms |= self.sig_domains[sid]
         enum = self._enumerate(tuple(sorted(doms)))  # only the domains under the target
         if enum is None:
             raise _Unsupported("too many failure-domain states")
-        return enum, sigs
+        hit = self._sigset_cache[sigs] = (enum, list(sigs))
+        return hit
+
+    def _ok_weight(self, enum, sigs: list[int]) -> np.ndarray:
+        """State weights, zero where the state forces one of ``sigs`` down (cached per signature set)."""
+        key = (enum[0], tuple(sigs))
+        w = self._okw_cache.get(key)
+        if w is None:
+            if sigs:
+                hit = self._sig_matrix(enum, sigs).any(axis=1)
+                w = np.where(hit, 0.0, enum[2])
+            else:
+                w = enum[2]
+            self._okw_cache[key] = w
+        return w
+
+    def _sig_matrix(self, enum, sigs: list[int]) -> np.ndarray:
+        """states x sigs: does the state force the signature's components down? Columns filled on demand."""
+        store = self._mat_cache.get(enum[0])
+        if store is None:
+            store = self._mat_cache[enum[0]] = (np.zeros((len(enum[1]), len(self.sigs)), dtype=bool),
+                                                np.zeros(len(self.sigs), dtype=bool))
+        mat, have = store
+        idx = np.asarray(sigs, dtype=np.int64)
+        for sid in idx[~have[idx]].tolist():
+            mat[:, sid] = self._forced_col(enum, sid)
+            have[sid] = True
+        return mat[:, idx]
 
     # -- exact ---------------------------------------------------------
     def exact(self, entries: list[int], perfect: frozenset = frozenset(), perfect_domains: frozenset = frozenset()):
@@ -242,20 +286,33 @@ class AvailabilityModel:
         return np.where(self._has_col(enum, d), 0.0, weight / min(max(self.pd[d], 1e-12), 1.0))
 
     def _per_state(self, entries: list[int], perfect: int | None = None):
-        """``(enum, weights, v)``: v[i] is the probability the target is up given domain state i."""
+        """``(enum, weights, v)``: v[i] is the probability the target is up given domain state i.
+
+        Cached per target: the figure and its budget consumers read the same states.
+        """
+        key = (tuple(entries), perfect)
+        hit = self._ps_cache.get(key)
+        if hit is None:
+            hit = self._ps_cache[key] = self._per_state_uncached(entries, perfect)
+        return hit
+
+    def _closure_logp(self, closure: int) -> float:
+        v = self._logp_cache.get(closure)
+        if v is None:
+            v = self._logp_cache[closure] = float(self.logp[self._mask_array(closure)].sum())
+        return v
+
+    def _per_state_uncached(self, entries: list[int], perfect: int | None = None):
         closure = self.closure(entries)
         enum, sigs = self._states_for(closure)
         weight = enum[2]
         if not (closure & self.group_users):
             # up exactly when no needed component is forced down and every one is up on its own
-            mask = self._mask_array(closure)
-            logp = float(self.logp[mask].sum())
+            logp = self._closure_logp(closure)
             if perfect is not None and (closure >> perfect) & 1:
                 logp -= float(self.logp[perfect])
-            hit = np.zeros(len(weight), dtype=bool)
-            for sid in sigs:
-                hit |= self._forced_col(enum, sid)
-            return enum, weight, np.where(hit, 0.0, math.exp(logp))
+            okw = self._ok_weight(enum, sigs)
+            return enum, weight, np.where(okw > 0.0, math.exp(logp), 0.0)
         tree = self._get_tree(entries)
         p = self.p
         if perfect is not None and perfect in tree[1]:
@@ -264,7 +321,24 @@ class AvailabilityModel:
         if not sigs:
             val = self._eval_tree(tree, p, 0, perfect)
             return enum, weight, np.full(len(weight), val)
-        matrix = np.stack([self._forced_col(enum, sid) for sid in sigs], axis=1)
+        matrix = self._sig_matrix(enum, sigs)
+        # the tree's value depends only on which of its AND nodes hold a forced-down component:
+        # group the states by that, evaluate once per group
+        node_masks = self._and_masks(tree)
+        if len(node_masks) <= 62:
+            keys = np.zeros(len(weight), dtype=np.int64)
+            for k, nm in enumerate(node_masks):
+                cols = [j for j, sid in enumerate(sigs) if self.sig_mask[sid] & nm]
+                if cols:
+                    keys |= matrix[:, cols].any(axis=1).astype(np.int64) << k
+            uniq, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+            vals = np.empty(len(uniq), dtype=float)
+            for i, st in enumerate(first.tolist()):
+                forced = 0
+                for j in np.flatnonzero(matrix[st]).tolist():
+                    forced |= self.sig_mask[sigs[j]]
+                vals[i] = self._eval_tree(tree, p, forced & closure, perfect)
+            return enum, weight, vals[inverse.ravel()]
         if len(sigs) <= 62:
             keys = matrix.astype(np.int64) @ (np.int64(1) << np.arange(len(sigs), dtype=np.int64))
             uniq, inverse = np.unique(keys, return_inverse=True)
@@ -279,6 +353,23 @@ class AvailabilityModel:
                 forced |= self.sig_mask[sigs[j]]
             vals[i] = self._eval_tree(tree, p, forced & closure, perfect)
         return enum, weight, vals[inverse.ravel()]
+
+    def _and_masks(self, tree) -> list[int]:
+        """The component masks of the tree's AND nodes (each node once)."""
+        out: list[int] = []
+        seen: set[int] = set()
+        stack = [tree[0]]
+        while stack:
+            node = stack.pop()
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            if node[0] == "and":
+                out.append(node[1])
+                stack.extend(node[4])
+            else:
+                stack.extend(node[2])
+        return out
 
     def _get_tree(self, entries: list[int]):
         key = tuple(entries)

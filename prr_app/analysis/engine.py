@@ -16,6 +16,7 @@ numbers); :meth:`Analysis.to_dict` is what ``prr analyze --json`` prints and
 from __future__ import annotations
 
 import datetime as _dt
+import gc
 import sys
 
 import orjson
@@ -340,6 +341,19 @@ def analyze(review: Review, *, seed: int = 0, detail: bool = False,
     >>> a.verdict["verdict"]
     'not-ready'
     """
+    # The analysis allocates many small objects and frees them all at the end; the cyclic
+    # garbage collector walking the review's objects meanwhile costs a quarter of the time
+    # at 10,000 components. It is paused for the call (and restored as it was).
+    gc_was_on = gc.isenabled()
+    gc.disable()
+    try:
+        return _analyze(review, seed=seed, detail=detail, today=today, checklist=checklist)
+    finally:
+        if gc_was_on:
+            gc.enable()
+
+
+def _analyze(review: Review, *, seed: int, detail: bool, today: str | None, checklist: bool) -> Analysis:
     today = today or _dt.date.today().isoformat()
     g = compile_review(review)
     br = BlastRadius(g)
