@@ -13,6 +13,7 @@ start-up", has the figures.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import importlib.util
 import sys
@@ -113,8 +114,22 @@ def _command_in(argv: list[str]) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    if argv is None:
-        argv = sys.argv[1:]
+    # A command is a short run that builds a review, its analysis or a PDF and
+    # ends: hundreds of thousands of objects, next to no reference cycles. The
+    # cyclic collector's passes over them cost 10 to 30 % of the run (more once
+    # a large review is in memory) and free almost nothing (the peak memory of
+    # the 1,000-component report is the same within 3 %), so it is paused
+    # while the command runs. Reference counting still frees everything else.
+    gc_was_on = gc.isenabled()
+    gc.disable()
+    try:
+        return _run(sys.argv[1:] if argv is None else argv)
+    finally:
+        if gc_was_on:
+            gc.enable()
+
+
+def _run(argv: list[str]) -> int:
     parser = build_parser(_command_in(argv))
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
