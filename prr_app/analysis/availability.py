@@ -37,7 +37,7 @@ from itertools import combinations
 
 import numpy as np
 
-from prr_app.analysis.graph import CompiledGraph, ancestor_sets, bits_of
+from prr_app.analysis.graph import CompiledGraph, ancestor_sets, bits_of, mask_of
 
 RESIDUAL = 1e-9  # probability mass of domain states we may leave out
 MAX_PIVOTS = 10
@@ -103,16 +103,14 @@ class AvailabilityModel:
                 need_in[t].append(c)
         # descendants along need_out = nodes reaching c along need_in
         self.scc, self.desc = ancestor_sets(n, need_in, self.need_out)
-        self.group_users = 0
-        for c in range(n):
-            if graph.hard_group_out[c]:
-                self.group_users |= 1 << c
+        self.group_users = mask_of([c for c in range(n) if graph.hard_group_out[c]], n)
         self.nbytes = (n + 7) // 8
         # placement signatures: components placed alike fail alike under any set of failed domains
         sig_index: dict[tuple, int] = {}
         self.sig_of = [-1] * n
         self.sigs: list[tuple] = []  # (slot closures, slot counts, shared closure, replicas, k)
         self.sig_mask: list[int] = []
+        sig_members: list[list[int]] = []
         self.sig_domains: list[frozenset[int]] = []
         for c in range(n):
             slots = tuple(graph.slot_closure[c])
@@ -125,12 +123,14 @@ class AvailabilityModel:
                 sid = sig_index[key] = len(self.sigs)
                 self.sigs.append((slots, graph.slot_counts(c), shared, graph.replicas[c], graph.min_healthy[c]))
                 self.sig_mask.append(0)
+                sig_members.append([])
                 doms = set(shared)
                 for clo in slots:
                     doms |= clo
                 self.sig_domains.append(frozenset(d for d in doms if self.pd[d] < 1.0))
             self.sig_of[c] = sid
-            self.sig_mask[sid] |= 1 << c
+            sig_members[sid].append(c)
+        self.sig_mask = [mask_of(m, n) for m in sig_members]
         self.sig_arr = np.array(self.sig_of, dtype=np.int64)
         self._sig_cache: dict[int, tuple] = {}
         self._sigset_cache: dict[tuple, tuple] = {}

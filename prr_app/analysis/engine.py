@@ -26,7 +26,7 @@ from prr_app.analysis import findings as _findings
 from prr_app.analysis import risks as _risks
 from prr_app.analysis.availability import AvailabilityModel
 from prr_app.analysis.blast import BlastRadius, Scenario
-from prr_app.analysis.graph import CompiledGraph, bits_of, compile_review
+from prr_app.analysis.graph import CompiledGraph, bits_of, compile_review, mask_of
 from prr_app.analysis.lazy import Chain, IdList, json_default, plain
 from prr_app.analysis.propagation import Outcome, simulate as _simulate
 from prr_app.domain.model import Review
@@ -132,9 +132,7 @@ class _Context:
             # nothing marked: the components nothing depends on are the entry points
             uf = [i for i in range(n) if not graph.any_in[i]]
         self.user_facing = sorted(uf)
-        self.uf_mask = 0
-        for i in self.user_facing:
-            self.uf_mask |= 1 << i
+        self.uf_mask = mask_of(self.user_facing, n)
         self.journeys: list[tuple[str, int, bool]] = []  # (id, entry mask, critical)
         jmask = 0
         for jid in sorted(review.journeys):
@@ -147,10 +145,7 @@ class _Context:
             jmask |= m
         self.target_mask = self.uf_mask | jmask
         self._jcache: dict[tuple, tuple] = {}
-        self.tier1_uf_mask = 0
-        for i in self.user_facing:
-            if review.effective_tier(comps[i]) == 1:
-                self.tier1_uf_mask |= 1 << i
+        self.tier1_uf_mask = mask_of([i for i in self.user_facing if review.effective_tier(comps[i]) == 1], n)
 
     # -- reading a scenario -----------------------------------------------
     def ids(self, bits: int, limit: int | None = None) -> list[str]:
@@ -456,11 +451,13 @@ def _spofs(ctx: _Context):
     dom_scen: dict[int, Scenario] = {}
     spofs: list[dict] = []
     target_mask = ctx.target_mask
+    spof_comps = bytearray(g.n)  # 1 where the component's own failure is a SPOF
     for c in range(g.n):
         sc = br.component(c)
         comp_scen[c] = sc
         if not sc.down & target_mask:
             continue
+        spof_comps[c] = 1
         cid = g.ids[c]
         spofs.append(_spof_entry(ctx, sc, cid, "component", {c}, f"spof:component:{cid}"))
         # an instance failure takes c down on its own only when every instance is needed
@@ -479,6 +476,7 @@ def _spofs(ctx: _Context):
             continue
         did = g.domain_ids[d]
         spofs.append(_spof_entry(ctx, sc, did, "domain", set(g.domain_seeds[d]), f"spof:domain:{did}"))
+    ctx.spof_components = spof_comps
     order = {"component": 0, "instance": 1, "domain": 2}
     spofs.sort(key=lambda s: (s["element"], order[s["element_type"]]))
     return spofs, comp_scen, dom_scen

@@ -323,6 +323,17 @@ def ancestor_sets(n: int, out: list[list[int]], inn: list[list[int]]) -> tuple[l
     return scc_of, anc
 
 
+def mask_of(indices, n: int | None = None) -> int:
+    """The bitset (a Python ``int``) with the given bits set; linear time, unlike OR-ing one bit at a time."""
+    idx = np.asarray(list(indices) if not isinstance(indices, np.ndarray) else indices, dtype=np.int64)
+    if idx.size == 0:
+        return 0
+    size = int(idx.max()) + 1 if n is None else n
+    flags = np.zeros(((size + 7) // 8) * 8, dtype=bool)
+    flags[idx] = True
+    return int.from_bytes(np.packbits(flags, bitorder="little").tobytes(), "little")
+
+
 def bits_of(x: int, limit: int | None = None) -> list[int]:
     """Indices of the set bits of ``x``, lowest first (at most ``limit``)."""
     out: list[int] = []

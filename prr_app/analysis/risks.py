@@ -45,9 +45,29 @@ class RiskRegister:
         self.today = today
         self.risks: dict[str, dict] = {}
         self.stale: list[dict] = []
+        self._impact_cache: dict[tuple, tuple[int, list[str]]] = {}
 
     # -- impact of a failure scenario ------------------------------------
     def impact_of(self, sc, element_comp: int | None = None) -> tuple[int, list[str]]:
+        key = (sc.kind, sc.index)
+        base = self._impact_cache.get(key)
+        if base is None:
+            base = self._impact_cache[key] = self._impact_base(sc)
+        imp, inputs = base
+        inputs = list(inputs)
+        if element_comp is not None:
+            comp = self.review.components[self.g.ids[element_comp]]
+            gaps = [s for s in ("alerts", "metrics") if getattr(comp.observability, s) is False]
+            if gaps and imp < 5:
+                imp += 1
+                inputs.append(f"impact +1: {comp.id} has no {' and no '.join(gaps)}: a failure is detected late")
+            if comp.recovery == "none" and imp < 5:
+                imp += 1
+                inputs.append(f"impact +1: {comp.id} has no recovery mechanism")
+        return _clamp(imp), inputs
+
+    def _impact_base(self, sc) -> tuple[int, list[str]]:
+        """The impact of a scenario before the failed component's own gaps (cached per scenario)."""
         ctx = self.ctx
         inputs: list[str] = []
         crit = ctx.critical_journeys_down(sc)
@@ -78,17 +98,8 @@ class RiskRegister:
         else:
             imp = 1
             inputs.append("impact 1: no user-facing component or journey hit")
-        inputs.append(f"blast radius: {ndown} down, {sc.degraded.bit_count()} degraded of {self.g.n} components")
-        if element_comp is not None:
-            comp = self.review.components[self.g.ids[element_comp]]
-            gaps = [s for s in ("alerts", "metrics") if getattr(comp.observability, s) is False]
-            if gaps and imp < 5:
-                imp += 1
-                inputs.append(f"impact +1: {comp.id} has no {' and no '.join(gaps)}: a failure is detected late")
-            if comp.recovery == "none" and imp < 5:
-                imp += 1
-                inputs.append(f"impact +1: {comp.id} has no recovery mechanism")
-        return _clamp(imp), inputs
+        inputs.append(f"blast radius: {ndown} down, {sc.affected.bit_count() - ndown} degraded of {self.g.n} components")
+        return imp, inputs
 
     def is_critical_hit(self, sc) -> bool:
         ctx = self.ctx
@@ -291,7 +302,8 @@ class RiskRegister:
         im, ii = self.impact_of(sc)
         seeds = [g.ids[c] for c in g.domain_seeds[d]]
         # seeds that matter: those on the way to a user-facing component or journey
-        key = [cid for cid in seeds if self.ctx.br.component(g.index[cid]).down & self.ctx.target_mask] or seeds
+        spof_comps = self.ctx.spof_components
+        key = [g.ids[c] for c in g.domain_seeds[d] if spof_comps[c]] or seeds
         sib = None
         for oid in sorted(review.domains):
             o = review.domains[oid]
@@ -438,7 +450,10 @@ class RiskRegister:
                      components=path[:20],
                      mitigation=(f"Shorten the chain under {cid}: make the call {path[-2]} -> {path[-1]} asynchronous "
                                  f"or cached, or give {path[1]} a fallback, and set timeouts that shrink along "
-                                 f"{' -> '.join(path[:4])}"),
+                                 f"{' -> '.join(path[:4])}") if len(path) >= 2 else
+                                (f"Break the cycle of synchronous hard calls through {cid} ({f['depth']} components "
+                                 f"wait on each other): make one of the calls asynchronous or give it a fallback, "
+                                 f"and set timeouts on each"),
                      blocking=False)
         elif t == "retry-amplification":
             amp = f["amplification"]
