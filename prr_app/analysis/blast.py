@@ -35,12 +35,17 @@ class Scenario:
     kind: str  # "component" or "domain"
     index: int  # component or domain index
     down: int  # bitset over components
-    affected: int  # bitset over components (down or degraded)
+    upstream: int  # what reaches the failure along any dependency (shared between scenarios, not a copy)
     fired: list[int]  # threshold groups that went down
 
     @property
+    def affected(self) -> int:
+        """Down or degraded (computed on each read: at 100,000 components a bitset is 12 kB)."""
+        return self.upstream | self.down
+
+    @property
     def degraded(self) -> int:
-        return self.affected & ~self.down
+        return (self.upstream | self.down) & ~self.down
 
 
 class BlastRadius:
@@ -101,7 +106,7 @@ class BlastRadius:
             hit = self.close(self.anc_h[sid])
             self._cache[sid] = hit
         down, fired = hit
-        return Scenario("component", c, down, self.anc_a[self.scc_a[c]] | down, fired)
+        return Scenario("component", c, down, self.anc_a[self.scc_a[c]], fired)
 
     def domain(self, d: int) -> Scenario:
         hit = self._dcache.get(d)
@@ -117,7 +122,7 @@ class BlastRadius:
             down |= self.anc_h[self.scc_h[c]]
             aff |= self.anc_a[self.scc_a[c]]
         down, fired = self.close(down)
-        return Scenario("domain", d, down, aff | down, fired)
+        return Scenario("domain", d, down, aff, fired)
 
     def down_count(self, c: int) -> int:
         return self.component(c).down.bit_count()

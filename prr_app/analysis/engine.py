@@ -145,6 +145,9 @@ class _Context:
             jmask |= m
         self.target_mask = self.uf_mask | jmask
         self._jcache: dict[tuple, tuple] = {}
+        self._scc_sizes: dict[int, int] | None = None
+        self._scc_members: dict[int, list[int]] | None = None
+        self._routes: dict[tuple, dict[int, int]] = {}
         self.tier1_uf_mask = mask_of([i for i in self.user_facing if review.effective_tier(comps[i]) == 1], n)
 
     # -- reading a scenario -----------------------------------------------
@@ -161,10 +164,13 @@ class _Context:
 
     def _journeys_hit(self, sc: Scenario) -> tuple[list[str], list[str]]:
         down, deg = [], []
+        if not self.journeys:
+            return down, deg
+        d, up = sc.down, sc.upstream
         for jid, m, _crit in self.journeys:
-            if m & sc.down:
+            if m & d:
                 down.append(jid)
-            elif m & sc.affected:
+            elif m & up:
                 deg.append(jid)
         return down, deg
 
@@ -255,6 +261,15 @@ class _Context:
         yield ids[cur]
         while cur != t:
             s0 = scc[cur]
+            if self._scc_size(s0) > 1:
+                # inside a cycle: follow the way out (or to the target) found once per cycle and target
+                nxt = self._scc_route(s0, t, reach)
+                while True:
+                    cur = nxt[cur]
+                    yield ids[cur]
+                    if cur == t or scc[cur] != s0:
+                        break
+                continue
             prev = {cur: -1}
             queue = [cur]
             found = -1
@@ -280,6 +295,50 @@ class _Context:
             for v in reversed(step):
                 yield ids[v]
             cur = found
+
+    def _scc_size(self, s0: int) -> int:
+        if self._scc_sizes is None:
+            self._scc_sizes = {}
+            for v, sid in enumerate(self.br.scc_h):
+                self._scc_sizes[sid] = self._scc_sizes.get(sid, 0) + 1
+        return self._scc_sizes.get(s0, 1)
+
+    def _scc_route(self, s0: int, t: int, reach) -> dict[int, int]:
+        """For every member of the cycle ``s0``: the next step towards ``t`` or out of the cycle.
+
+        A breadth-first search backwards from the goals (``t`` if it is in the
+        cycle, else the members with a dependent outside it that ``t`` reaches),
+        done once per cycle and target.
+        """
+        key = (s0, t)
+        hit = self._routes.get(key)
+        if hit is not None:
+            return hit
+        g, scc = self.g, self.br.scc_h
+        if self._scc_members is None:
+            self._scc_members = {}
+            for v, sid in enumerate(scc):
+                self._scc_members.setdefault(sid, []).append(v)
+        members = self._scc_members[s0]
+        nxt: dict[int, int] = {}
+        queue: list[int] = []
+        if scc[t] == s0:
+            nxt[t] = t
+            queue.append(t)
+        else:
+            for v in members:
+                for u in g.hard_in[v]:
+                    if scc[u] != s0 and reach(u):
+                        nxt[v] = u
+                        queue.append(v)
+                        break
+        for x in queue:
+            for y in g.hard_out[x]:
+                if scc[y] == s0 and y not in nxt:
+                    nxt[y] = x
+                    queue.append(y)
+        self._routes[key] = nxt
+        return nxt
 
     @staticmethod
     def _bfs_chain(down, nexts, seeds, target) -> list[int]:
@@ -502,15 +561,20 @@ def _spof_entry(ctx: _Context, sc: Scenario, element: str, etype: str, seeds: se
         "element_type": etype,
         "disruption": etype,
         "down": IdList(down, g),
-        "degraded": IdList(sc.degraded, g),
+        "degraded": _derived(g, lambda: sc.degraded),
         "journeys": jd,
         "journeys_degraded": jg,
-        "user_facing_down": IdList(down & ctx.uf_mask, g),
-        "user_facing_degraded": IdList(sc.degraded & ctx.uf_mask, g),
+        "user_facing_down": _derived(g, lambda: down & ctx.uf_mask),
+        "user_facing_degraded": _derived(g, lambda: sc.degraded & ctx.uf_mask),
         "chain": chain,
         "severity": None,
         "risk_id": risk_id,
     }
+
+
+def _derived(g: CompiledGraph, fn) -> IdList:
+    """An id list of a bitset derived from others: counted now, computed again when read, not kept."""
+    return IdList(fn, g, fn().bit_count())
 
 
 def _blast_radius(ctx: _Context, comp_scen: dict[int, Scenario], detail: bool) -> dict[str, dict]:

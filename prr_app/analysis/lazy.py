@@ -37,13 +37,20 @@ def _quoted(graph) -> list[bytes]:
 class IdList(Sequence):
     """A sorted list of component ids backed by a bitset."""
 
-    __slots__ = ("bits", "_graph", "_n", "_list")
+    __slots__ = ("_bits", "_graph", "_n", "_list")
 
-    def __init__(self, bits: int, graph):
-        self.bits = bits
+    def __init__(self, bits, graph, count: int | None = None):
+        """``bits``: the bitset, or a function returning it (then it is not kept: 100,000 SPOFs
+        holding their own derived bitsets would take gigabytes); ``count``: its size if known."""
+        self._bits = bits
         self._graph = graph
-        self._n = bits.bit_count()
+        self._n = count if count is not None else self.bits.bit_count()
         self._list: list[str] | None = None
+
+    @property
+    def bits(self) -> int:
+        b = self._bits
+        return b() if callable(b) else b
 
     def __len__(self) -> int:
         return self._n
