@@ -136,6 +136,7 @@ class AvailabilityModel:
         self._sigset_cache: dict[tuple, tuple] = {}
         self._okw_cache: dict[tuple, np.ndarray] = {}
         self._mat_cache: dict[tuple, tuple] = {}
+        self._smask_cache: dict[tuple, tuple] = {}
         self._ps_cache: dict[tuple, tuple] = {}
         self._logp_cache: dict[int, float] = {}
         self._enum_cache: dict[tuple, tuple | None] = {}
@@ -197,6 +198,25 @@ class AvailabilityModel:
         """For every state of ``enum``: does it take the components of signature ``sid`` down?"""
         key = (enum[0], sid)
         col = self._col_cache.get(key)
+        if col is None and len(enum[0]) <= 62:
+            # vectorised over the states: each state as a bit mask over the enumerated domains
+            smask, pos = self._state_masks(enum)
+            slots, counts, shared, n, k = self.sigs[sid]
+
+            def m(ds) -> int:
+                return sum(1 << pos[d] for d in ds if d in pos)
+
+            out = np.zeros(len(enum[1]), dtype=bool)
+            sm = m(shared)
+            if sm:
+                out |= (smask & np.int64(sm)) != 0
+            lost = np.zeros(len(enum[1]), dtype=np.int64)
+            for clo, cnt in zip(slots, counts):
+                cm = m(clo)
+                if cm and cnt:
+                    lost += cnt * ((smask & np.int64(cm)) != 0)
+            out |= (n - lost) < k
+            col = self._col_cache[key] = out
         if col is None:
             slots, counts, shared, n, k = self.sigs[sid]
             out = np.zeros(len(enum[1]), dtype=bool)
@@ -215,9 +235,23 @@ class AvailabilityModel:
             col = self._col_cache[key] = out
         return col
 
+    def _state_masks(self, enum):
+        """Every state of ``enum`` as an int64 bit mask over its domains, and the domains' bit positions."""
+        hit = self._smask_cache.get(enum[0])
+        if hit is None:
+            pos = {d: i for i, d in enumerate(enum[0])}
+            smask = np.fromiter((sum(1 << pos[d] for d in st) for st in enum[1]), dtype=np.int64,
+                                count=len(enum[1]))
+            hit = self._smask_cache[enum[0]] = (smask, pos)
+        return hit
+
     def _has_col(self, enum, d: int) -> np.ndarray:
         key = (enum[0], d)
         col = self._has_cache.get(key)
+        if col is None and len(enum[0]) <= 62:
+            smask, pos = self._state_masks(enum)
+            col = self._has_cache[key] = (smask & np.int64(1 << pos[d])) != 0 if d in pos else \
+                np.zeros(len(enum[1]), dtype=bool)
         if col is None:
             col = self._has_cache[key] = np.fromiter((d in st for st in enum[1]), dtype=bool, count=len(enum[1]))
         return col
