@@ -548,3 +548,74 @@ def test_import_dialog_choice(qtbot, win, tmp_path):
     d2 = ImportDialog(win, has_review=False, has_imports=False)
     qtbot.addWidget(d2)
     assert not d2.into_radio.isEnabled() and d2.new_radio.isChecked()
+
+
+# ---------------------------------------------------------------- journeys and failure domains on the canvas
+def _reach_oracle(review, entry):
+    """Brute force: everything reachable from the entry along dependencies and into group members."""
+    import networkx as nx
+
+    g = nx.DiGraph()
+    for d in review.dependencies.values():
+        g.add_edge(d.source, d.target)
+    for gid, grp in review.groups.items():
+        for m in grp.members:
+            g.add_edge(gid, m)
+    nodes = set()
+    for e in entry:
+        nodes |= {e} | (nx.descendants(g, e) if e in g else set())
+    deps = {d.id for d in review.dependencies.values() if d.source in nodes}
+    return nodes, deps
+
+
+def test_journey_path_is_drawn_and_selectable_everywhere(qtbot, win, examples_dir):
+    win.open_path(str(examples_dir / "webshop.json"))
+    wait_analysis(qtbot, win)
+    r = win.session.review
+    for jid, j in r.journeys.items():
+        win.show_journey(jid)
+        nodes, deps = _reach_oracle(r, j.entry)
+        assert {n for n, it in win.scene.nodes.items() if it.journey} == nodes
+        assert {n for n, it in win.scene.nodes.items() if it.journey == "entry"} == set(j.entry)
+        assert {d for d, e in win.scene.edges.items() if e.journey} == deps
+    # from the toolbar's list
+    win.journey_box.setCurrentIndex(0)
+    assert not any(it.journey for it in win.scene.nodes.values())
+    win.journey_box.setCurrentIndex(win.journey_box.findData("checkout"))
+    assert win.journey_shown == "checkout" and win.scene.nodes["checkout-svc"].journey == "entry"
+    # from the Overview's journey table
+    ov = win.views["Overview"]
+    row = next(i for i, rw in enumerate(ov.journey_model.rows) if rw[0] == "browse")
+    ov.journeys.clicked.emit(ov.journey_model.index(row, 0))
+    assert win.journey_shown == "browse" and win.journey_box.currentData() == "browse"
+    # a finding that names a journey shows it
+    win.show_elements(["checkout"])
+    assert win.journey_shown == "checkout"
+    # an edit on the path redraws it
+    win.delete_elements(["checkout-svc"])
+    assert "checkout-svc" not in win.scene.nodes
+    assert {n for n, it in win.scene.nodes.items() if it.journey} == _reach_oracle(win.session.review, ["edge-gateway"])[0]
+
+
+def test_click_failure_domain_label_on_canvas_shows_its_blast_radius(qtbot, win, examples_dir):
+    from PySide6.QtCore import QPoint
+    from PySide6.QtTest import QTest
+
+    win.open_path(str(examples_dir / "webshop.json"))
+    wait_analysis(qtbot, win)
+    win.view.fit()
+    reg = win.scene.regions["euw1-a"]
+    win.view.ensureVisible(reg.sceneBoundingRect())
+    label = reg.label.sceneBoundingRect().center()
+    pos = win.view.mapFromScene(label)
+    QTest.mouseClick(win.view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(pos.x(), pos.y()))
+    assert win.selected_ids() == ["euw1-a"]
+    assert win.inspector.coll == "domains" and win.inspector.key == "euw1-a"
+    out = simulate(win.session.review, domains=["euw1-a"])
+    states = {n: it.state for n, it in win.scene.nodes.items() if it.state}
+    assert {n for n, s in states.items() if s == "down"} == set(out.down) & set(win.scene.nodes)
+    assert "euw1-a" in win.whatif_label.text()
+    # a click inside the region (not on its label) starts a rubber band, it does not select the domain
+    inside = win.view.mapFromScene(reg.rect().bottomRight() - reg.rect().topLeft() * 0 + QPoint(-5, -5))
+    QTest.mouseClick(win.view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, inside)
+    assert "euw1-a" not in win.selected_ids()

@@ -51,6 +51,7 @@ class NodeItem(QGraphicsItem):
         self.severity: str | None = None
         self.state: str | None = None  # None | "failed" | "down" | "degraded"
         self.highlight = False
+        self.journey: str | None = None  # None | "entry" | "path": on the journey shown
         self.edges: list[EdgeItem] = []
         self._path = None  # outline, by kind and size
         self._elided = None  # (title, subtitle) elided to the box
@@ -129,6 +130,12 @@ class NodeItem(QGraphicsItem):
             painter.drawRect(QRectF(0, 0, self.w, self.h))
             return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if self.journey:  # a halo: on the journey's path (entry components: a thicker one)
+            halo = QColor(theme.JOURNEY)
+            halo.setAlpha(150)
+            painter.setPen(QPen(halo, 9 if self.journey == "entry" else 6))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(QRectF(-3, -3, self.w + 6, self.h + 6), 12, 12)
         pen = QPen(border, 3.0 if not selected else 4.5)
         if self.kind == "external_api" or self.is_group:
             pen.setStyle(Qt.PenStyle.DashLine)
@@ -253,6 +260,7 @@ class EdgeItem(QGraphicsPathItem):
         super().__init__()
         self.source, self.target, self.kind, self.dep_id = source, target, kind, dep_id
         self.state: str | None = None
+        self.journey = False  # on the path of the journey shown
         self.far = False
         self._tip = ""
         self.setZValue(1)
@@ -278,7 +286,9 @@ class EdgeItem(QGraphicsPathItem):
             colour = QColor(theme.DOWN)
         elif self.state == "degraded":
             colour = QColor(theme.DEGRADED)
-        pen = QPen(colour, 2.4 if self.kind == "hard" else 2.0)
+        elif self.journey:
+            colour = QColor(theme.JOURNEY)
+        pen = QPen(colour, (2.4 if self.kind == "hard" else 2.0) + (1.6 if self.journey else 0))
         if self.kind == "soft":
             pen.setStyle(Qt.PenStyle.DashLine)
         elif self.kind == "async":
@@ -294,6 +304,12 @@ class EdgeItem(QGraphicsPathItem):
     def set_state(self, state: str | None) -> None:
         if state != self.state:
             self.state = state
+            self._restyle()
+            self._layer_changed()
+
+    def set_journey(self, on: bool) -> None:
+        if on != self.journey:
+            self.journey = on
             self._restyle()
             self._layer_changed()
 
@@ -363,7 +379,7 @@ class EdgeLayer(QGraphicsItem):
     cross the view, each stroked whole (dashed ones dash by dash). This item
     keeps the lines' end points in arrays (rebuilt only when an edge moves or
     changes colour), clips them to the exposed part of the view with numpy,
-    and draws what is left with one ``drawLines`` per pen. The ``EdgeItem``\ s
+    and draws what is left with one ``drawLines`` per pen. The ``EdgeItem`` objects
     stay in the scene, without contents, for selection, hit-testing and
     tooltips.
     """
@@ -420,7 +436,8 @@ class EdgeLayer(QGraphicsItem):
             ends = getattr(e, "ends", None)
             if ends is None:
                 continue
-            rows.setdefault((e.kind, e.state, e.isSelected()), []).append(ends + (1.0 if e.fallback else 0.0,))
+            rows.setdefault((e.kind, e.state or ("journey" if e.journey else None), e.isSelected()), []).append(
+                ends + (1.0 if e.fallback else 0.0,))
         groups = {}
         rect = QRectF()
         for key, rs in rows.items():
@@ -441,13 +458,15 @@ class EdgeLayer(QGraphicsItem):
             colour = QColor(theme.DOWN)
         elif state == "degraded":
             colour = QColor(theme.DEGRADED)
+        elif state == "journey":
+            colour = QColor(theme.JOURNEY)
         if selected:
             colour = QColor(theme.SELECTION)
         # cosmetic one-pixel pens: Qt rasterises them directly, where wider pens (dashed ones
         # above all) go through its stroker at several times the cost
         pen = QPen(colour, 0)
         pen.setCosmetic(True)
-        if selected:
+        if selected or state == "journey":
             pen.setWidthF(2.5)
         if not far:
             if kind == "soft":
@@ -640,6 +659,25 @@ class RegionItem(QGraphicsRectItem):
         f.setBold(True)
         self.label.setFont(f)
         self.state: str | None = None
+        # click the label strip to select the domain (and see its blast radius); the rest of the
+        # region lets clicks through, so rubber-band selection still starts anywhere inside it
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setToolTip(f"Failure domain {domain_id}: click its label to see what fails with it")
+
+    def shape(self) -> QPainterPath:
+        p = QPainterPath()
+        r = self.rect()
+        p.addRect(QRectF(r.left(), r.top(), r.width(), 26))
+        return p
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        option.state &= ~QStyle.StateFlag.State_Selected  # no dashed focus frame: a thick outline instead
+        super().paint(painter, option, widget)
+        if selected:
+            painter.setPen(QPen(QColor(theme.SELECTION), 4))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(self.rect())
 
     def set_data(self, rect: QRectF, text: str, kind: str, depth: int) -> None:
         self.setRect(rect)
@@ -801,7 +839,7 @@ class GraphScene(QGraphicsScene):
                     e.setToolTip(tip)
             self.update_regions(regions)
             self._set_big(len(r.dependencies) > EDGES_SMOOTH_MAX)
-            if self.overview_on:
+            if self.overview_on and not self.edge_layer_on:
                 for it in list(self.nodes.values()) + list(self.edges.values()):
                     it.setVisible(False)
             self._overview_changed()
@@ -813,6 +851,9 @@ class GraphScene(QGraphicsScene):
         if self.edge_layer_on and not big:
             for e in self.edges.values():
                 e.set_far(self.far)
+        if big != self.edge_layer_on and self.overview_on:
+            for it in list(self.nodes.values()) + list(self.edges.values()):
+                it.setVisible(big)
         self.edge_layer_on = big
         for e in self.edges.values():
             if bool(e.flags() & QGraphicsItem.GraphicsItemFlag.ItemHasNoContents) != big:
@@ -926,6 +967,8 @@ class GraphScene(QGraphicsScene):
                 out.append(it.node_id)
             elif isinstance(it, EdgeItem) and it.dep_id:
                 out.append(it.dep_id)
+            elif isinstance(it, RegionItem):
+                out.append(it.domain_id)
         return out
 
     def _overview_changed(self) -> None:
@@ -940,8 +983,9 @@ class GraphScene(QGraphicsScene):
         self.overview_on = on
         if on:
             self.overview.rebuild()
-        for it in list(self.nodes.values()) + list(self.edges.values()):
-            it.setVisible(not on)
+        if not self.edge_layer_on:  # a large graph's items draw nothing this far out already: leave them
+            for it in list(self.nodes.values()) + list(self.edges.values()):
+                it.setVisible(not on)
         self._apply_modes()
 
     def set_far(self, far: bool, sketch: bool = False) -> None:
@@ -967,8 +1011,8 @@ class GraphScene(QGraphicsScene):
         item draws all boxes; while the zoom changes (sketch), boxes are blocks and lines come
         from the edge layer's picture."""
         big = self.edge_layer_on
-        layer_boxes = big and self.far and not self.overview_on
-        if layer_boxes != self.boxes_drawn_by_layer:  # only when the zoom comes to rest across 40 %
+        layer_boxes = big and self.far
+        if layer_boxes != self.boxes_drawn_by_layer and not self.sketch:  # flipped when the zoom rests
             self.boxes_drawn_by_layer = layer_boxes
             for n in self.nodes.values():
                 if not n.is_group:
@@ -976,7 +1020,7 @@ class GraphScene(QGraphicsScene):
         if self.overview.boxes_only != big:
             self.overview.boxes_only = big
             self.overview.dirty = True
-        self.overview.setVisible(self.overview_on or (big and (self.far or self.sketch)))
+        self.overview.setVisible(self.overview_on or (big and (self.far or self.sketch or self.boxes_drawn_by_layer)))
         self.edge_layer.sketch = big and self.sketch
         self.edge_layer.setVisible(big)
 
@@ -1027,6 +1071,17 @@ class GraphScene(QGraphicsScene):
                 item.spof, item.severity = sp, sev
                 item.update()
         self._overview_changed()
+
+    def set_journey(self, entry=(), nodes=(), deps=()) -> None:
+        """Draw a journey's path: its entry components, what they depend on, and those dependencies."""
+        entry, nodes, deps = set(entry), set(nodes), set(deps)
+        for nid, item in self.nodes.items():
+            j = "entry" if nid in entry else "path" if nid in nodes else None
+            if j != item.journey:
+                item.journey = j
+                item.update()
+        for did, e in self.edges.items():
+            e.set_journey(did in deps)
 
     def set_highlight(self, ids) -> None:
         ids = set(ids)
@@ -1081,7 +1136,8 @@ class GraphView(QGraphicsView):
 
     def zoom_by(self, factor: float) -> None:
         z = self.zoom() * factor
-        if 0.05 <= z <= 6:
+        # fit-to-window can go below 5 % on a big graph: from there, zooming in must still work
+        if (0.05 <= z <= 6) or (factor > 1 and z <= 6):
             self.scale(factor, factor)
             self._zoomed(moving=True)
 

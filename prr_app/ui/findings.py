@@ -35,6 +35,8 @@ def findings_from(result: dict | None) -> list[dict]:
                 "id": r["id"], "severity": r.get("severity") or "low", "category": r.get("category", ""),
                 "title": r.get("title") or r["id"], "components": list(r.get("components") or []),
                 "domains": list(r.get("domains") or []),
+                "journeys": [j for j in ([r["journey"]] if isinstance(r.get("journey"), str) else r.get("journeys") or [])
+                             if isinstance(j, str)],
                 "blocking": bool(r.get("launch_blocking")), "accepted": bool(r.get("accepted")),
                 "score": r.get("score"), "mitigation": r.get("mitigation", ""),
             })
@@ -146,4 +148,5 @@ class FindingsPanel(QWidget):
     def _clicked(self, index) -> None:
         f = self.model.data(self.model.index(index.row(), 0), Qt.ItemDataRole.UserRole)
         if f:
-            self.sig_show_elements.emit(list(f.get("components") or []) + list(f.get("domains") or []))
+            self.sig_show_elements.emit(list(f.get("components") or []) + list(f.get("domains") or [])
+                                        + list(f.get("journeys") or []))

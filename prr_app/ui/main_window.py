@@ -108,6 +108,7 @@ class MainWindow(QMainWindow):
         self.live = LiveAnalysis(self.session, self)
         self.fail_mode = False
         self.failed: list[str] = []  # elements failed in fail-this mode
+        self.journey_shown: str | None = None
         self.result: dict | None = None
         self._tasks: list[Task] = []
         self._clipboard: dict | None = None
@@ -272,6 +273,12 @@ class MainWindow(QMainWindow):
         self.find_box.returnPressed.connect(lambda: self.find(self.find_box.text()))
         tb.addSeparator()
         tb.addWidget(self.find_box)
+        self.journey_box = QComboBox()
+        self.journey_box.setToolTip("Show a user journey's path on the graph: its entry components and what they depend on")
+        self.journey_box.setMinimumContentsLength(18)
+        self.journey_box.currentIndexChanged.connect(lambda _i: self.show_journey(self.journey_box.currentData() or None))
+        tb.addSeparator()
+        tb.addWidget(self.journey_box)
         self.addToolBar(tb)
 
     # ------------------------------------------------------------ state
@@ -285,7 +292,9 @@ class MainWindow(QMainWindow):
         import gc
 
         self.failed = []
+        self.journey_shown = None
         self.scene.rebuild()
+        self._fill_journeys()
         # the review and its thousands of items live as long as the window shows them: keep them out
         # of the cyclic collector's full passes, which otherwise land mid-frame as 30-90 ms stalls
         gc.collect()
@@ -295,6 +304,8 @@ class MainWindow(QMainWindow):
 
     def _on_changed(self, colls) -> None:
         self.scene.sync(colls)
+        if colls & {"journeys", "dependencies", "components", "groups"}:
+            self._fill_journeys() if "journeys" in colls else self.show_journey(self.journey_shown, reveal=False)
         self._update_title()
         if self.failed:
             self.failed = [f for f in self.failed if f in self.session.review.components or f in self.session.review.domains]
@@ -345,6 +356,71 @@ class MainWindow(QMainWindow):
         doms = [i for i in ids if i in self.session.review.domains]
         if not nodes and doms:
             self.show_blast([doms[0]])
+            if doms[0] in self.scene.regions:
+                self.scene.select_ids([doms[0]], centre_on=True)
+        journeys = [i for i in ids if i in self.session.review.journeys]
+        if journeys:
+            self.show_journey(journeys[0], reveal=not nodes)
+
+    # ------------------------------------------------------------ journeys on the graph
+    def journey_path(self, jid: str) -> tuple[list[str], set[str], set[str]]:
+        """A journey's entry components, every component and group they depend on (transitively,
+        through group members), and the dependencies on that path."""
+        r = self.session.review
+        j = r.journeys.get(jid)
+        if j is None:
+            return [], set(), set()
+        out: dict[str, list] = {}
+        for d in r.dependencies.values():
+            out.setdefault(d.source, []).append(d)
+        nodes, deps = set(), set()
+        stack = [e for e in j.entry if e in r.components or e in r.groups]
+        while stack:
+            n = stack.pop()
+            if n in nodes:
+                continue
+            nodes.add(n)
+            if n in r.groups:
+                stack.extend(m for m in r.groups[n].members if m in r.components)
+            for d in out.get(n, ()):
+                deps.add(d.id)
+                stack.append(d.target)
+        return list(j.entry), nodes, deps
+
+    def show_journey(self, jid: str | None, *, reveal: bool = True) -> None:
+        """Draw a journey's path on the graph (None: none); also picks it in the toolbar's list."""
+        self.journey_shown = jid if jid in self.session.review.journeys else None
+        entry, nodes, deps = self.journey_path(self.journey_shown) if self.journey_shown else ([], set(), set())
+        self.scene.set_journey(entry, nodes, deps)
+        i = self.journey_box.findData(self.journey_shown or "")
+        if i >= 0 and i != self.journey_box.currentIndex():
+            self.journey_box.blockSignals(True)
+            self.journey_box.setCurrentIndex(i)
+            self.journey_box.blockSignals(False)
+        if self.journey_shown:
+            j = self.session.review.journeys[self.journey_shown]
+            self.statusBar().showMessage(f"Journey {j.name or j.id}: {len(entry)} entry, {len(nodes)} components and groups "
+                                         f"on its path, {len(deps)} dependencies", 8000)
+            if reveal:
+                self.tabs.setCurrentWidget(self.view)
+                rect = None
+                for n in nodes:
+                    it = self.scene.nodes.get(n)
+                    if it is not None:
+                        rect = it.sceneBoundingRect() if rect is None else rect.united(it.sceneBoundingRect())
+                if rect is not None:
+                    self.view.ensureVisible(rect, 40, 40)
+
+    def _fill_journeys(self) -> None:
+        r = self.session.review
+        box = self.journey_box
+        box.blockSignals(True)
+        box.clear()
+        box.addItem("Journey: none", "")
+        for jid, j in r.journeys.items():
+            box.addItem(f"Journey: {j.name or jid}", jid)
+        box.blockSignals(False)
+        self.show_journey(self.journey_shown if self.journey_shown in r.journeys else None, reveal=False)
 
     def toggle_fail_mode(self, on: bool) -> None:
         self.fail_mode = bool(on)
@@ -360,7 +436,8 @@ class MainWindow(QMainWindow):
         self._refresh_whatif()
 
     def _on_fail_click(self) -> None:
-        ids = [i for i in self.selected_ids() if i in self.session.review.components]
+        r = self.session.review
+        ids = [i for i in self.selected_ids() if i in r.components or i in r.domains]
         for i in ids:
             if i in self.failed:
                 self.failed.remove(i)
@@ -400,12 +477,14 @@ class MainWindow(QMainWindow):
         elif self._blast_override is not None:
             failing = self._blast_override
         else:
-            sel = [i for i in self.selected_ids() if i in r.components]
+            ids = self.selected_ids()
+            sel = [i for i in ids if i in r.components] or [i for i in ids if i in r.domains]
             failing = sel[:1]
         failing = [f for f in failing if f in r.components or f in r.domains]
         if not failing:
             self.scene.set_states({})
-            self.whatif_label.setText("Fail-this mode: click components (or domains in the Overview) to fail them" if self.fail_mode else "")
+            self.whatif_label.setText("Fail-this mode: click components, or a failure domain's label, to fail them"
+                                      if self.fail_mode else "")
             self.last_outcome = None
             return
         from prr_app.analysis import simulate

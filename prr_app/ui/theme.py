@@ -11,6 +11,8 @@ NODE_FILL = "#ffffff"
 GROUP_FILL = "#eef2f7"
 GROUP_EDGE = "#6b7a90"
 SELECTION = "#1463d1"
+#: a user journey's path on the graph (entry components and what they depend on)
+JOURNEY = "#c2187a"
 
 FAILED = "#2b2b2b"
 DOWN = "#d11f1f"

@@ -58,6 +58,11 @@ class OverviewView(QWidget):
         self.journeys.setModel(self.journey_model)
         self.journeys.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.journeys.verticalHeader().setVisible(False)
+        self.journeys.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.journeys.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.journeys.clicked.connect(lambda idx: self._journey_clicked(idx, reveal=False))
+        self.journeys.doubleClicked.connect(lambda idx: self._journey_clicked(idx, reveal=True))
+        self.journeys.setToolTip("Click: draw the journey's path on the graph; double-click: go there")
         self.domains = QListWidget()
         self.domains.itemDoubleClicked.connect(self._domain_clicked)
         self.domains.currentItemChanged.connect(lambda cur, _p: self._domain_clicked(cur) if cur else None)
@@ -69,9 +74,9 @@ class OverviewView(QWidget):
         left.addWidget(QLabel("Why"))
         left.addWidget(self.reasons, 1)
         right = QVBoxLayout()
-        right.addWidget(QLabel("User journeys: availability ceiling against SLO"))
+        right.addWidget(QLabel("User journeys: availability ceiling against SLO (click: its path on the graph)"))
         right.addWidget(self.journeys, 1)
-        right.addWidget(QLabel("Failure domains (select to see the blast radius on the graph)"))
+        right.addWidget(QLabel("Failure domains (select, or click a region's label on the graph, to see the blast radius)"))
         right.addWidget(self.domains, 1)
         right.addWidget(fail_btn)
         lay = QHBoxLayout(self)
@@ -92,6 +97,11 @@ class OverviewView(QWidget):
     def _domain_clicked(self, item) -> None:
         did = item.data(Qt.ItemDataRole.UserRole)
         self.window.show_blast([did])
+
+    def _journey_clicked(self, index, reveal: bool) -> None:
+        rows = self.journey_model.rows
+        if 0 <= index.row() < len(rows):
+            self.window.show_journey(rows[index.row()][0], reveal=reveal)
 
     def _fail_domain(self) -> None:
         it = self.domains.currentItem()
