@@ -259,13 +259,15 @@ def main(argv=None) -> int:
         bench_cli(generate(10_000))
     if args.big:
         review = generate(100_000)
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         t = time.perf_counter()
         a = analyze(review)
         dt = time.perf_counter() - t
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(json.dumps({"case": "generated heavy-tailed 100k", "components": len(review.components),
                           "dependencies": len(review.dependencies), "seconds": round(dt, 2),
-                          "peak_rss_mb_process": round(peak), "spofs": len(a.spofs)}), flush=True)
+                          "peak_rss_mb_process": round(peak), "peak_rss_mb_before_analysis": round(before),
+                          "spofs": len(a.spofs), "risks": len(a.risks)}), flush=True)
     return 0
 
 

@@ -27,7 +27,7 @@ from prr_app.analysis import risks as _risks
 from prr_app.analysis.availability import AvailabilityModel
 from prr_app.analysis.blast import BlastRadius, Scenario
 from prr_app.analysis.graph import CompiledGraph, bits_of, compile_review, mask_of
-from prr_app.analysis.lazy import Chain, IdList, json_default, plain
+from prr_app.analysis.lazy import Chain, IdList, json_default_factory, plain
 from prr_app.analysis.propagation import Outcome, simulate as _simulate
 from prr_app.domain.model import Review
 
@@ -82,7 +82,7 @@ class Analysis:
         bitsets without becoming Python lists first.
         """
         option = orjson.OPT_INDENT_2 if indent else 0
-        return orjson.dumps(self._dict(), default=json_default, option=option)
+        return orjson.dumps(self._dict(), default=json_default_factory(), option=option)
 
     def _dict(self) -> dict:
         return {

@@ -22,15 +22,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from itertools import islice
 
+import numpy as np
 import orjson
 
 from prr_app.analysis.graph import bits_of
 
 
-def _quoted(graph) -> list[bytes]:
+def _quoted(graph) -> np.ndarray:
+    """The graph's ids, each JSON-encoded, as an object array (indexed by a bit mask in C)."""
     q = getattr(graph, "_quoted_ids", None)
     if q is None:
-        q = graph._quoted_ids = [orjson.dumps(i) for i in graph.ids]
+        q = np.empty(len(graph.ids), dtype=object)
+        q[:] = [orjson.dumps(i) for i in graph.ids]
+        graph._quoted_ids = q
     return q
 
 
@@ -93,8 +97,13 @@ class IdList(Sequence):
     def to_json(self) -> bytes:
         if self._list is not None:
             return orjson.dumps(self._list)
+        if self._n == 0:
+            return b"[]"
         q = _quoted(self._graph)
-        return b"[" + b",".join([q[i] for i in bits_of(self.bits)]) + b"]"
+        n = len(q)
+        raw = np.frombuffer(self.bits.to_bytes((n + 7) // 8, "little"), dtype=np.uint8)
+        flags = np.unpackbits(raw, bitorder="little")[:n].view(bool)
+        return b"[" + b",".join(q[flags].tolist()) + b"]"
 
 
 class Chain(Sequence):
@@ -113,7 +122,13 @@ class Chain(Sequence):
         return self._list
 
     def with_prefix(self, *items: str) -> Chain:
-        return Chain(self._make, tuple(items) + self._prefix)
+        """The same chain with ``items`` in front; once either is built, the other reuses it."""
+        parent = self
+
+        def make():
+            return iter(parent.tolist()) if parent._list is not None else parent._make()
+
+        return Chain(make, tuple(items) + self._prefix)
 
     def __len__(self) -> int:
         return len(self.tolist())
@@ -158,6 +173,22 @@ def plain(x):
     if isinstance(x, (IdList, Chain)):
         return x.tolist()
     return x
+
+
+def json_default_factory():
+    """A ``default`` for ``orjson.dumps``: lazy lists as pre-encoded JSON fragments, each
+    encoded once per document (the instance SPOFs of a component share their lists)."""
+    memo: dict[int, orjson.Fragment] = {}
+
+    def default(obj):
+        if isinstance(obj, (IdList, Chain)):
+            frag = memo.get(id(obj))
+            if frag is None:
+                frag = memo[id(obj)] = orjson.Fragment(obj.to_json())
+            return frag
+        raise TypeError(f"not JSON serializable: {type(obj).__name__}")
+
+    return default
 
 
 def json_default(obj):
