@@ -619,3 +619,92 @@ def test_click_failure_domain_label_on_canvas_shows_its_blast_radius(qtbot, win,
     inside = win.view.mapFromScene(reg.rect().bottomRight() - reg.rect().topLeft() * 0 + QPoint(-5, -5))
     QTest.mouseClick(win.view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, inside)
     assert "euw1-a" not in win.selected_ids()
+
+
+# ---------------------------------------------------------------- large graphs: one edge layer, sketches while zooming
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(*[st.integers(-50, 150)] * 4), min_size=1, max_size=20))
+def test_clip_segments_matches_brute_force(segs):
+    import numpy as np
+
+    from prr_app.ui.canvas import clip_segments
+
+    a = np.array(segs, dtype=float)
+    seg, keep = clip_segments(a, 0.0, 0.0, 100.0, 100.0)
+    kept = iter(seg.tolist())
+    for (x1, y1, x2, y2), k in zip(segs, keep.tolist()):
+        ts = [i / 400 for i in range(401)]
+        inside = [t for t in ts if 0 <= x1 + t * (x2 - x1) <= 100 and 0 <= y1 + t * (y2 - y1) <= 100]
+        if not k:
+            assert not inside
+            continue
+        cx1, cy1, cx2, cy2 = next(kept)
+        for px, py in ((cx1, cy1), (cx2, cy2)):  # the clipped ends lie in the rectangle, on the segment
+            assert -1e-6 <= px <= 100 + 1e-6 and -1e-6 <= py <= 100 + 1e-6
+            assert abs((x2 - x1) * (py - y1) - (y2 - y1) * (px - x1)) < 1e-6 * (1 + abs(x2 - x1) + abs(y2 - y1)) * 200
+        if len(inside) >= 2:  # and it covers every sampled inside point
+            lo, hi = inside[0], inside[-1]
+            length = max(abs(x2 - x1), abs(y2 - y1))
+            covered = max(abs(cx2 - cx1), abs(cy2 - cy1))
+            assert covered >= (hi - lo) * length - 1e-6
+
+
+def _big_review(n=260, seed=3):
+    import random
+
+    from prr_app.domain.model import Component, Dependency, Review
+
+    rnd = random.Random(seed)
+    r = Review()
+    for i in range(n):
+        r.add(Component(id=f"c{i}", name=f"C {i}", kind="service", user_facing=i == 0))
+    while len(r.dependencies) < 700:
+        i, j = sorted(rnd.sample(range(n), 2))
+        if f"c{i}->c{j}" not in r.dependencies:
+            r.add(Dependency(f"c{i}", f"c{j}", rnd.choice(["hard", "soft", "async"])))
+    return r
+
+
+def test_large_graph_edge_layer_keeps_selection_and_colours(qtbot, win, tmp_path):
+    from PySide6.QtWidgets import QGraphicsItem
+
+    from prr_app.review.document import save_review
+
+    p = tmp_path / "big.prr"
+    save_review(_big_review(), p)
+    assert win.open_path(str(p))
+    wait_analysis(qtbot, win)
+    sc = win.scene
+    assert sc.edge_layer_on and sc.edge_layer.isVisible()
+    e = next(iter(sc.edges.values()))
+    assert e.flags() & QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
+    # an edge is still picked where its line is
+    mid = (e.path().pointAtPercent(0.5))
+    assert e in sc.items(mid)
+    sc.select_ids([e.dep_id])
+    assert win.selected_ids() == [e.dep_id]
+    # what-if colours reach the layer's arrays
+    src = e.source.node_id
+    hub = max(sc.nodes, key=lambda n: sum(1 for d in sc.edges.values() if d.target.node_id == n))
+    win.scene.select_ids([hub])
+    edge_states = {d.state for d in sc.edges.values() if d.state}
+    assert edge_states  # failing a hub takes some callers down or degrades them
+    sc.edge_layer.rebuild()
+    assert {k[1] for k in sc.edge_layer._groups if k[1] in ("down", "degraded")} == edge_states
+    # zooming draws a sketch, then the full picture once the zoom rests
+    win.view.reset_zoom()
+    win.view.zoom_by(1.1)
+    assert win.view.sketching and sc.sketch and sc.edge_layer.sketch
+    img = win.view.viewport().grab().toImage()
+    assert not img.isNull()
+    qtbot.waitUntil(lambda: not win.view.sketching, timeout=3000)
+    assert not sc.sketch and not sc.edge_layer.sketch
+    # the far overview and back: every box and line is still there to pick
+    win.view.fit()
+    win.view.zoom_by(0.5)
+    qtbot.waitUntil(lambda: not win.view.sketching, timeout=3000)
+    assert all(n.isVisible() for n in sc.nodes.values())
+    assert src in sc.nodes and sc.nodes[src] in sc.items(sc.nodes[src].sceneBoundingRect().center())
