@@ -1,5 +1,9 @@
 """One review = one ``.prr`` file: a SQLite database through SQLModel/SQLAlchemy.
 
+(Reading a review read-only uses :mod:`sqlite3` directly and a plain
+description of the tables, :data:`_SCHEMA`, so ``prr summary`` or ``prr report``
+on a ``.prr`` file does not import SQLAlchemy; writes go through the engine.)
+
 Safety rules this module keeps (see docs/file-format.md):
 
 * a file is checked (header, ``application_id``, schema version, integrity)
@@ -152,17 +156,12 @@ def _jdump(v) -> str:
 
 
 class _Codec:
-    def __init__(self, model):
-        table = model.__table__
-        self.name = table.name
-        self.cols = [c.name for c in table.columns]
-        self.pk = [c.name for c in table.primary_key.columns]
+    def __init__(self, name: str, cols, pk, kinds):
+        self.name = name
+        self.cols = list(cols)
+        self.pk = list(pk)
         self.pk_idx = [self.cols.index(c) for c in self.pk]
-        kinds = []
-        for c in table.columns:
-            t = type(c.type).__name__
-            kinds.append("json" if t == "JSON" else "bool" if t == "Boolean" else "float" if t in ("Float", "REAL") else "")
-        self.kinds = kinds
+        self.kinds = list(kinds)
         self.json_cols = [c for c, k in zip(self.cols, kinds) if k == "json"]
         self.bool_cols = [c for c, k in zip(self.cols, kinds) if k == "bool"]
         cols = ", ".join(self.cols)
@@ -172,6 +171,20 @@ class _Codec:
         self.upsert_sql = f"{self.insert_sql} ON CONFLICT({', '.join(self.pk)}) DO UPDATE SET {upd}"
         self.delete_sql = f"DELETE FROM {self.name} WHERE " + " AND ".join(f"{c}=?" for c in self.pk)
         self.select_sql = f"SELECT {cols} FROM {self.name} ORDER BY {', '.join(self.pk)}"
+
+    @classmethod
+    def of_model(cls, model) -> "_Codec":
+        """The codec of a table class (:mod:`.tables`)."""
+        table = model.__table__
+        kinds = []
+        for c in table.columns:
+            t = type(c.type).__name__
+            kinds.append("json" if t == "JSON" else "bool" if t == "Boolean" else "float" if t in ("Float", "REAL") else "")
+        return cls(table.name, [c.name for c in table.columns], [c.name for c in table.primary_key.columns], kinds)
+
+    def spec(self) -> tuple:
+        """This codec as a row of :data:`_SCHEMA`."""
+        return (self.name, tuple(self.cols), tuple(self.pk), "".join(_KIND_LETTERS[k] for k in self.kinds))
 
     def encode(self, d: dict) -> tuple:
         out = []
@@ -202,19 +215,43 @@ class _Codec:
         return tuple(row[i] for i in self.pk_idx)
 
 
+#: The tables as the codecs see them, parents before children: name, columns
+#: in table order, primary key, and per column how it is stored (j: JSON text,
+#: b: 0/1, f: float, .: as is). The table classes in :mod:`.tables` say the
+#: same (a test compares them) but need SQLModel and SQLAlchemy, about 0.4 s to
+#: import, which reading a review does not need.
+_SCHEMA = (
+    ("review", ("id", "system_name", "description", "reviewers", "review_date", "milestone", "target_launch", "tier",
+                "checklist_template", "checklist_version"), ("id",), "...j......"),
+    ("component", ("id", "name", "kind", "description", "owner", "tier", "user_facing", "replicas", "min_healthy",
+                   "placement", "shared_domains", "availability", "slo", "rto_minutes", "rpo_minutes", "recovery",
+                   "failover_minutes", "backup_interval_minutes", "obs_metrics", "obs_logs", "obs_traces", "obs_alerts",
+                   "obs_dashboard", "obs_runbook", "tags", "source", "notes"), ("id",),
+     "......b..jjffff.ffbbbbbbj.."),
+    ("dependency", ("source", "target", "kind", "fallback", "timeout_ms", "retries", "backoff", "retry_budget",
+                    "circuit_breaker", "description", "evidence"), ("source", "target"), "......bbb.j"),
+    ("redundancy_group", ("id", "name", "members", "min_up", "notes"), ("id",), "..j.."),
+    ("failure_domain", ("id", "name", "kind", "parent", "availability", "notes"), ("id",), "....f."),
+    ("journey", ("id", "name", "entry", "slo", "description", "critical"), ("id",), "..jf.b"),
+    ("checklist_answer", ("item", "status", "reason", "evidence", "owner", "due", "note", "changed_by", "changed_at",
+                          "history"), ("item",), ".........j"),
+    ("risk", ("id", "origin", "title", "description", "likelihood", "impact", "override_likelihood", "override_impact",
+              "override_reason", "launch_blocking", "components", "owner", "status", "accepted_by", "accepted_at",
+              "acceptance_reason", "accepted_until"), ("id",), ".........bj......"),
+    ("mitigation", ("id", "title", "description", "owner", "due", "status", "effort"), ("id",), "......."),
+    ("risk_mitigation", ("mitigation_id", "risk_id", "position"), ("mitigation_id", "risk_id"), "..."),
+    ("layout", ("element", "x", "y"), ("element",), ".ff"),
+    ("import_record", ("id", "at", "format", "sources", "summary", "report"), ("id",), "...j.j"),
+)
+_KINDS = {"j": "json", "b": "bool", "f": "float", ".": ""}
+_KIND_LETTERS = {v: k for k, v in _KINDS.items()}
 _CODECS: dict[str, _Codec] = {}
 
 
 def _codecs() -> dict[str, _Codec]:
-    """Table name -> codec, parents before children.
-
-    Built on first use: the table classes need SQLModel and SQLAlchemy, which
-    take about 0.4 s to import, and reading a review from JSON needs neither.
-    """
+    """Table name -> codec, parents before children."""
     if not _CODECS:
-        from prr_app.persistence import tables as T
-
-        built = {m.__tablename__: _Codec(m) for m in T.TABLES}
+        built = {name: _Codec(name, cols, pk, [_KINDS[k] for k in kinds]) for name, cols, pk, kinds in _SCHEMA}
         _CODECS.update(built)  # all at once: another thread sees none or all
     return _CODECS
 
@@ -344,31 +381,53 @@ class ReviewStore:
         self._lock = threading.RLock()
         self._snapshot: dict[str, dict[tuple, tuple]] | None = None
         self._loaded: Review | None = None  # read when the file was opened, not yet handed out
-        from sqlalchemy import create_engine, event
-        from sqlalchemy.pool import StaticPool
-
-        p = str(self.path)
-        self.engine = create_engine(
-            "sqlite://",
-            creator=lambda: _connect(p, readonly=readonly),
-            poolclass=StaticPool,
-        )
-
-        @event.listens_for(self.engine, "begin")
-        def _begin(conn):  # the documented recipe for real SQLite transactions
-            conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
-
+        self._engine = None
         self._closed = False
+
+    @property
+    def engine(self):
+        """The SQLAlchemy engine on the file, made on first use.
+
+        A read-only store never needs one (it reads with :mod:`sqlite3`
+        directly), so opening a review to read it does not import SQLAlchemy.
+        """
+        if self._engine is None:
+            from sqlalchemy import create_engine, event
+            from sqlalchemy.pool import StaticPool
+
+            p, readonly = str(self.path), self.readonly
+            engine = create_engine("sqlite://", creator=lambda: _connect(p, readonly=readonly), poolclass=StaticPool)
+
+            @event.listens_for(engine, "begin")
+            def _begin(conn):  # the documented recipe for real SQLite transactions
+                conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+
+            self._engine = engine
+        return self._engine
 
     # -- reading -----------------------------------------------------
     def read_rows(self) -> dict[str, dict[tuple, tuple]]:
         """Every row of every table, in one read transaction."""
         out = {}
-        with self._lock, self.engine.connect() as conn:
-            with conn.begin():
-                for name, codec in _codecs().items():
-                    rows = conn.exec_driver_sql(codec.select_sql).fetchall()
-                    out[name] = {codec.key(r): tuple(r) for r in rows}
+        with self._lock:
+            if self.readonly and self._engine is None:
+                con = _connect(str(self.path), readonly=True)
+                try:
+                    con.execute("BEGIN")
+                    try:
+                        for name, codec in _codecs().items():
+                            rows = con.execute(codec.select_sql).fetchall()
+                            out[name] = {codec.key(r): r for r in rows}
+                    finally:
+                        con.execute("ROLLBACK")  # read only: nothing to keep
+                finally:
+                    con.close()
+                return out
+            with self.engine.connect() as conn:
+                with conn.begin():
+                    for name, codec in _codecs().items():
+                        rows = conn.exec_driver_sql(codec.select_sql).fetchall()
+                        out[name] = {codec.key(r): tuple(r) for r in rows}
         return out
 
     def load(self) -> Review:
@@ -376,12 +435,15 @@ class ReviewStore:
         if self._loaded is not None:  # read moments ago by open_store
             review, self._loaded = self._loaded, None
             return review
-        from sqlalchemy.exc import SQLAlchemyError
+        errors: tuple = (TypeError, KeyError, ValueError, sqlite3.Error)
+        if not self.readonly or self._engine is not None:
+            from sqlalchemy.exc import SQLAlchemyError
 
+            errors += (SQLAlchemyError,)
         try:
             rows = self.read_rows()
             review = review_from_rows(rows)
-        except (TypeError, KeyError, ValueError, SQLAlchemyError) as e:
+        except errors as e:
             raise NotAReviewError(f"damaged review file: unexpected content ({e})", file=str(self.path)) from None
         self._snapshot = rows
         return review
@@ -446,7 +508,8 @@ class ReviewStore:
 
     def close(self) -> None:
         if not self._closed:
-            self.engine.dispose()
+            if self._engine is not None:
+                self._engine.dispose()
             self._closed = True
             with _open_lock:
                 _open_paths.discard(_key(self.path))
@@ -559,7 +622,8 @@ def create_store(path: str | Path, review: Review | None = None, *, overwrite: b
             tmp_store.save(review if review is not None else Review())
             written = tmp_store._snapshot
         finally:
-            tmp_store.engine.dispose()
+            if tmp_store._engine is not None:
+                tmp_store._engine.dispose()
         os.replace(tmp, path)
     except BaseException:
         for p in (tmp, tmp + "-journal"):
