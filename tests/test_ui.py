@@ -708,3 +708,49 @@ def test_large_graph_edge_layer_keeps_selection_and_colours(qtbot, win, tmp_path
     qtbot.waitUntil(lambda: not win.view.sketching, timeout=3000)
     assert all(n.isVisible() for n in sc.nodes.values())
     assert src in sc.nodes and sc.nodes[src] in sc.items(sc.nodes[src].sceneBoundingRect().center())
+
+
+def test_several_recovery_files_pick_one_keep_the_others(qtbot, tmp_path, monkeypatch, examples_dir):
+    from prr_app.ui import main_window as mw
+    from prr_app.ui.session import recovery_files
+
+    monkeypatch.setattr(mw.Ask, "keep_unsaved", classmethod(lambda cls, parent, title: "discard"))
+    recs = []
+    for name in ("first-crash", "second-crash"):
+        w = mw.MainWindow(restore_state=False)
+        qtbot.addWidget(w)
+        w.open_path(str(examples_dir / "webshop.json"))
+        w.create_component(name, name)
+        w.session.flush()
+        recs.append(w.session.document.path)
+        w.session.document.close()  # a crash: the recovery file stays
+        w.session.document = None
+        w.session._dirty = False
+    assert {p for p, _ in recovery_files()} >= set(recs)
+    w2 = mw.MainWindow(restore_state=False)
+    qtbot.addWidget(w2)
+    # "Later" keeps everything
+    monkeypatch.setattr(mw.Ask, "recover", classmethod(lambda cls, parent, files: None))
+    w2.offer_recovery()
+    assert all(p.exists() for p in recs)
+    # the dialog lists both, newest first; recovering the older one leaves the newer in place
+    seen = []
+
+    def pick_older(cls, parent, files):
+        d = mw.RecoverDialog(parent, files)
+        seen.append(d.list.count())
+        d.list.setCurrentRow([p for p, _ in files].index(recs[0]))
+        d._recover()
+        return d.answer
+
+    monkeypatch.setattr(mw.Ask, "recover", classmethod(pick_older))
+    w2.offer_recovery()
+    assert seen == [2]
+    assert "first-crash" in w2.session.review.components and "second-crash" not in w2.session.review.components
+    assert recs[1].exists()
+    assert w2.session.document.path == recs[0]  # recovered: this window's file now
+    assert recs[1] in [p for p, _ in recovery_files()]  # offered again later
+    w2.close()
+    from prr_app.ui.session import discard_recovery
+
+    discard_recovery(recs[1])

@@ -60,13 +60,14 @@ class Ask:
         return path or None
 
     @classmethod
-    def recover(cls, parent, files) -> bool:
-        names = "\n".join(f"• {info.get('source') or 'Untitled review'} ({p.name})" for p, info in files)
-        box = QMessageBox(QMessageBox.Icon.Question, "Recover unsaved reviews?",
-                          "PRR Workbench did not close normally. These reviews had edits that were never "
-                          f"saved to a file of their own:\n\n{names}\n\nRecover them?",
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard, parent)
-        return box.exec() == QMessageBox.StandardButton.Yes
+    def recover(cls, parent, files):
+        """Which unsaved review to recover: its path; None: decide later (files kept); False: discard all.
+
+        (True, from older callers: the newest.)
+        """
+        d = RecoverDialog(parent, files)
+        d.exec()
+        return d.answer
 
     @classmethod
     def import_choice(cls, parent, *, has_review: bool, has_imports: bool) -> dict | None:
@@ -206,6 +207,8 @@ class MainWindow(QMainWindow):
         self.a_save_as = self._act("Save &As…", self.save_as, K.SaveAs)
         self.a_save_copy = self._act("Save a &Copy…", self.save_copy, "Ctrl+Alt+S")
         self.a_import = self._act("&Import…", self.import_dialog, "Ctrl+I")
+        self.a_recover = self._act("Recover &Unsaved Reviews…", lambda: self.offer_recovery(asked=True), None,
+                                   "Reviews with edits that a crash kept from being saved to a file of their own")
         self.a_quit = self._act("&Quit", self.close, K.Quit)
         self.a_undo = self.session.undo_stack.createUndoAction(self, "&Undo")
         self.a_undo.setShortcuts(K.Undo)
@@ -240,6 +243,7 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         for a in (self.a_save, self.a_save_as, self.a_save_copy):
             m.addAction(a)
+        m.addAction(self.a_recover)
         m.addSeparator()
         m.addAction(self.a_import)
         self.export_menu = m.addMenu("&Export")
@@ -906,22 +910,40 @@ class MainWindow(QMainWindow):
                              on_done=lambda p: self.statusBar().showMessage(f"Exported to {p}", 8000))
 
     # ------------------------------------------------------------ closing
-    def offer_recovery(self) -> None:
+    def offer_recovery(self, *, asked: bool = False) -> None:
+        """Offer the reviews left in recovery files by sessions that did not end normally.
+
+        Several can wait (two windows crashed, or a recovery was put off): the user picks one to
+        recover into this window; the others stay on disk and are offered again (File > Recover
+        Unsaved Reviews, or at the next start). Only "Discard all" deletes them.
+        """
         files = recovery_files()
         files = [(p, i) for p, i in files if self.session.document is None or p != self.session.document.path]
         if not files:
+            if asked:
+                self.statusBar().showMessage("No unsaved reviews wait for recovery", 5000)
             return
-        if Ask.recover(self, files):
-            p, _info = files[0]
-            try:
-                self.session.recover(p)
-            except PrrError as e:
-                show_error(self, "Cannot recover", e)
-            for p2, _ in files[1:]:
-                log.info("more recovery files left in place: %s", p2)
-        else:
+        ans = Ask.recover(self, files)
+        if ans is False:
             for p, _ in files:
                 discard_recovery(p)
+            return
+        if ans is None:
+            self.statusBar().showMessage(f"{len(files)} unsaved review(s) kept for later: File > Recover Unsaved Reviews", 8000)
+            return
+        chosen = files[0][0] if ans is True else Path(ans)
+        if not self._may_leave():
+            return
+        try:
+            self.session.recover(chosen)
+        except PrrError as e:
+            show_error(self, "Cannot recover", e, "The recovery file was left in place.")
+            return
+        left = len(files) - 1
+        if left:
+            log.info("%d more recovery files left in place", left)
+            self.statusBar().showMessage(f"Recovered. {left} more unsaved review{'s' if left > 1 else ''} "
+                                         "wait: File > Recover Unsaved Reviews", 10000)
 
     def closeEvent(self, event) -> None:
         if self._closed:
@@ -1147,3 +1169,52 @@ class ReportDialog(QDialog):
         lay.addWidget(self.head)
         lay.addWidget(self.text)
         lay.addWidget(b)
+
+
+class RecoverDialog(QDialog):
+    """Unsaved reviews a crash left behind: recover one now, keep them for later, or discard them."""
+
+    def __init__(self, parent, files):
+        super().__init__(parent)
+        import datetime as _dt
+
+        self.setWindowTitle("Recover unsaved reviews?")
+        self.files = list(files)
+        self.answer = None
+        self.list = QListWidget()
+        for p, info in self.files:
+            try:
+                when = _dt.datetime.fromtimestamp(p.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+            except OSError:
+                when = "?"
+            src = info.get("source")
+            self.list.addItem(f"{Path(src).name if src else 'Untitled review'} — last edit {when} ({p.name})")
+        self.list.setCurrentRow(0)
+        text = QLabel("PRR Workbench did not close normally. These reviews had edits that were never saved to a file "
+                      "of their own. Recover one now (the newest is selected); the others stay and are offered "
+                      "again (File > Recover Unsaved Reviews).")
+        text.setWordWrap(True)
+        b = QDialogButtonBox()
+        rec = b.addButton("&Recover Selected", QDialogButtonBox.ButtonRole.AcceptRole)
+        later = b.addButton("&Later", QDialogButtonBox.ButtonRole.RejectRole)
+        discard = b.addButton("&Discard All", QDialogButtonBox.ButtonRole.DestructiveRole)
+        rec.clicked.connect(self._recover)
+        later.clicked.connect(self.reject)
+        discard.clicked.connect(self._discard)
+        self.list.itemDoubleClicked.connect(lambda _i: self._recover())
+        lay = QVBoxLayout(self)
+        lay.addWidget(text)
+        lay.addWidget(self.list)
+        lay.addWidget(b)
+
+    def _recover(self) -> None:
+        row = self.list.currentRow()
+        if 0 <= row < len(self.files):
+            self.answer = self.files[row][0]
+        self.accept()
+
+    def _discard(self) -> None:
+        if QMessageBox.question(self, "Discard all?", f"Delete {len(self.files)} unsaved review(s) for good?") \
+                == QMessageBox.StandardButton.Yes:
+            self.answer = False
+            self.accept()
