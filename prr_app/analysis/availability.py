@@ -78,7 +78,10 @@ class _Unsupported(Exception):
 
 
 class AvailabilityModel:
-    def __init__(self, graph: CompiledGraph, *, seed: int = 0):
+    def __init__(self, graph: CompiledGraph, *, seed: int = 0, targets=None):
+        """``targets``: the components whose closures will be asked for (entries of journeys and
+        user-facing components, members of redundancy groups); others' descendant bitsets are not
+        kept. ``None`` keeps them all."""
         self.g = graph
         self.seed = seed
         n = graph.n
@@ -102,7 +105,7 @@ class AvailabilityModel:
             for t in self.need_out[c]:
                 need_in[t].append(c)
         # descendants along need_out = nodes reaching c along need_in
-        self.scc, self.desc = ancestor_sets(n, need_in, self.need_out)
+        self.scc, self.desc = ancestor_sets(n, need_in, self.need_out, keep=targets)
         self.group_users = mask_of([c for c in range(n) if graph.hard_group_out[c]], n)
         self.nbytes = (n + 7) // 8
         # placement signatures: components placed alike fail alike under any set of failed domains

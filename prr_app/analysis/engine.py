@@ -418,7 +418,12 @@ def _analyze(review: Review, *, seed: int, detail: bool, today: str | None, chec
     blast = _blast_radius(ctx, comp_scen, detail)
     fdomains = _failure_domains(ctx, dom_scen)
 
-    model = AvailabilityModel(g, seed=seed)
+    wanted = set(ctx.user_facing)
+    for _jid, m, _crit in ctx.journeys:
+        wanted.update(bits_of(m))
+    for grp in g.groups:
+        wanted.update(grp.members)
+    model = AvailabilityModel(g, seed=seed, targets=wanted)
     availability = _availability(ctx, model)
     common = _findings.common_cause(g, br, model.desc, model.scc)
     entries = sorted(set(ctx.user_facing) | {i for _j, m, _c in ctx.journeys for i in bits_of(m)})

@@ -297,21 +297,41 @@ def strongly_connected(n: int, out: list[list[int]]) -> tuple[list[int], list[li
     return scc_of, sccs
 
 
-def ancestor_sets(n: int, out: list[list[int]], inn: list[list[int]]) -> tuple[list[int], list[int]]:
+def ancestor_sets(n: int, out: list[list[int]], inn: list[list[int]],
+                  keep=None) -> tuple[list[int], list[int]]:
     """For every node, the bitset of nodes that reach it along ``out`` (itself included).
 
     Computed once per strongly connected component, upstream first, so the
     cost is one big-integer OR per condensed edge. Returns ``(scc_of, anc)``
     where ``anc[scc]`` is the bitset of that SCC.
+
+    ``keep``: if given, the nodes whose bitsets are wanted; the others are
+    dropped (set to ``None``) as soon as every SCC that reads them is done,
+    so that at 100,000 components not every one of 100,000 bitsets of up to
+    12 kB is held at once.
     """
     scc_of, sccs = strongly_connected(n, out)
-    anc = [0] * len(sccs)
+    ns = len(sccs)
+    anc: list = [0] * ns
+    readers = None
+    kept = None
+    if keep is not None:
+        kept = bytearray(ns)
+        for v in keep:
+            kept[scc_of[v]] = 1
+        readers = [0] * ns
+        for sid in range(ns):
+            seen = {sid}
+            for v in sccs[sid]:
+                for u in inn[v]:
+                    su = scc_of[u]
+                    if su not in seen:
+                        seen.add(su)
+                        readers[su] += 1
     # sccs are sinks first; upstream (sources of edges) first is the reverse
-    for sid in range(len(sccs) - 1, -1, -1):
+    for sid in range(ns - 1, -1, -1):
         members = sccs[sid]
-        acc = 0
-        for v in members:
-            acc |= 1 << v
+        acc = 1 << members[0] if len(members) == 1 else mask_of(members)
         seen = {sid}
         for v in members:
             for u in inn[v]:
@@ -319,7 +339,13 @@ def ancestor_sets(n: int, out: list[list[int]], inn: list[list[int]]) -> tuple[l
                 if su not in seen:
                     seen.add(su)
                     acc |= anc[su]
+                    if readers is not None:
+                        readers[su] -= 1
+                        if readers[su] == 0 and not kept[su]:
+                            anc[su] = None
         anc[sid] = acc
+        if readers is not None and readers[sid] == 0 and not kept[sid]:
+            anc[sid] = None
     return scc_of, anc
 
 
