@@ -179,9 +179,12 @@ class NodeItem(QGraphicsItem):
 
     def itemChange(self, change, value):
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
-            for e in self.edges:
-                e.adjust()
-            self.gscene.node_moved(self)
+            if self.gscene._syncing:  # a re-layout moves many boxes: their lines are redrawn once, after
+                self.gscene._moved_edges.update(self.edges)
+            else:
+                for e in self.edges:
+                    e.adjust()
+                self.gscene.node_moved(self)
         elif change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged and self.gscene.edge_layer_on:
             self.gscene._overview_changed()
         return super().itemChange(change, value)
@@ -721,6 +724,7 @@ class GraphScene(QGraphicsScene):
         self._auto: dict[str, tuple[float, float]] = {}
         self._auto_key = None
         self._syncing = False
+        self._moved_edges: set = set()
         self._press_pos: dict[str, QPointF] = {}
         self._link_from: NodeItem | None = None
         self._link_line: QGraphicsLineItem | None = None
@@ -804,6 +808,12 @@ class GraphScene(QGraphicsScene):
                 item.set_data(kind=c.kind, title=c.label, subtitle=sub, user_facing=c.user_facing,
                               tooltip=_component_tip(c))
                 self._place(item, pos.get(cid, (0.0, 0.0)))
+            for e in self._moved_edges:
+                if e.scene() is self:
+                    e.adjust()
+            self._moved_edges = set()
+            if self.boxes_drawn_by_layer or self.overview_on:
+                self._overview_changed()
             for gid, g in r.groups.items():
                 item = self.nodes.get(gid)
                 if item is None or not item.is_group:
@@ -1199,10 +1209,15 @@ class GraphView(QGraphicsView):
         if self._panning is not None:
             d = event.position() - self._panning
             self._panning = event.position()
-            self.horizontalScrollBar().setValue(int(self.horizontalScrollBar().value() - d.x()))
-            self.verticalScrollBar().setValue(int(self.verticalScrollBar().value() - d.y()))
+            self.pan_by(-d.x(), -d.y())
             return
         super().mouseMoveEvent(event)
+
+    def pan_by(self, dx: float, dy: float) -> None:
+        """Scroll by (dx, dy) pixels (Qt moves what is drawn and paints only what comes into view)."""
+        h, v = self.horizontalScrollBar(), self.verticalScrollBar()
+        h.setValue(int(h.value() + dx))
+        v.setValue(int(v.value() + dy))
 
     def mouseReleaseEvent(self, event) -> None:
         if self._panning is not None and event.button() == Qt.MouseButton.MiddleButton:
