@@ -5,12 +5,15 @@ Usage: .venv/bin/python benchmarks/bench_import.py [WORKLOADS] [--compose]
 Each workload is a Deployment with a Service, three environment variables naming other
 services, topology spread on every tenth, an HPA on every fifth and a NetworkPolicy on
 every tenth; 100 workloads per file. Prints the time of the whole import (reading,
-YAML, inference, validation) and of saving the review as .prr.
+YAML, inference, validation) and of saving the review as .prr, in this process;
+then the whole ``prr import FOLDER -o REVIEW.prr --quiet`` process as a user runs
+it (start-up, import, import report, writing the file), best of 3.
 """
 from __future__ import annotations
 
 import os
 import random
+import subprocess
 import sys
 import tempfile
 import time
@@ -96,7 +99,18 @@ def main(argv: list[str]) -> int:
         load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
         print(f"import: {t1 - t0:.2f} s wall, {c1 - c0:.2f} s CPU (load average {load:.1f} on {os.cpu_count()} cores)"
               f"   save .prr: {t2 - t1:.2f} s")
-        return 0 if (t1 - t0) < 5 else 1
+        walls = []
+        for k in range(3):
+            out = Path(tmp) / f"cli-{k}.prr"
+            t = time.perf_counter()
+            proc = subprocess.run([sys.executable, "-m", "prr_app", "import", str(folder), "-o", str(out), "--quiet"],
+                                  capture_output=True, text=True)
+            walls.append(time.perf_counter() - t)
+            if proc.returncode != 0:
+                raise SystemExit(proc.stderr)
+        print(f"prr import FOLDER -o REVIEW.prr (whole process): best of 3 {min(walls):.2f} s wall, "
+              f"worst {max(walls):.2f} s")
+        return 0 if min(walls) < 5 else 1
 
 
 if __name__ == "__main__":
