@@ -714,6 +714,7 @@ def test_several_recovery_files_pick_one_keep_the_others(qtbot, tmp_path, monkey
     from prr_app.ui import main_window as mw
     from prr_app.ui.session import recovery_files
 
+    monkeypatch.setenv("PRR_SETTINGS_DIR", str(tmp_path / "settings"))  # only this test's recovery files
     monkeypatch.setattr(mw.Ask, "keep_unsaved", classmethod(lambda cls, parent, title: "discard"))
     recs = []
     for name in ("first-crash", "second-crash"):
