@@ -42,7 +42,7 @@ def main() -> int:
     from PySide6.QtTest import QTest
 
     from prr_app.ui.app import make_app
-    from prr_app.ui.main_window import MainWindow
+    from prr_app.ui.main_window import Ask, MainWindow, ReportDialog
 
     app = make_app()
     OUT.mkdir(parents=True, exist_ok=True)
@@ -76,6 +76,14 @@ def main() -> int:
     w.fail("euw1-a")
     shot("fail-this")
     w.toggle_fail_mode(False)
+    w.clear_failures()
+    w.view.fit()
+    w.show_journey("checkout")
+    shot("journey")
+    w.show_journey(None)
+    w.scene.select_ids(["euw1-b"])  # a failure domain picked by its label on the canvas
+    shot("domain")
+    w.scene.select_ids([])
     for name in ("Overview", "Checklist", "Risks", "Dashboard"):
         w.tabs.setCurrentWidget(w.views[name])
         if name == "Risks":
@@ -85,6 +93,32 @@ def main() -> int:
             cv.table.setCurrentIndex(cv.model.index(2, 0))
         shot(name.lower())
     w.tabs.setCurrentIndex(0)
+
+    # the import report, as File > Import shows it (same code and report as `prr import`)
+    reports = []
+
+    def keep_report(cls, parent, title, head, lines):
+        d = ReportDialog(parent, title, head, lines)
+        d.resize(1100, 560)
+        d.show()
+        reports.append(d)
+
+    Ask.show_report = classmethod(keep_report)
+    Ask.keep_unsaved = classmethod(lambda cls, parent, title: "discard")
+    t = w.import_paths([str(ROOT / "tests" / "fixtures" / "import" / "zones.dot")])
+    for _ in range(400):
+        QThreadPool.globalInstance().waitForDone(20)
+        QCoreApplication.processEvents()
+        if reports:
+            break
+    if not reports:
+        print("the import did not finish", file=sys.stderr)
+        return 1
+    QTest.qWait(150)
+    path = OUT / "import-report.png"
+    reports[0].grab().save(str(path))
+    print(path.relative_to(ROOT))
+    reports[0].close()
     w.close()
     return 0
 

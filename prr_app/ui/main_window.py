@@ -401,6 +401,8 @@ class MainWindow(QMainWindow):
             self.journey_box.blockSignals(True)
             self.journey_box.setCurrentIndex(i)
             self.journey_box.blockSignals(False)
+        if not self.journey_shown and self.statusBar().currentMessage().startswith("Journey "):
+            self.statusBar().clearMessage()
         if self.journey_shown:
             j = self.session.review.journeys[self.journey_shown]
             self.statusBar().showMessage(f"Journey {j.name or j.id}: {len(entry)} entry, {len(nodes)} components and groups "
