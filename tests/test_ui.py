@@ -589,7 +589,9 @@ def test_journey_path_is_drawn_and_selectable_everywhere(qtbot, win, examples_di
     ov.journeys.clicked.emit(ov.journey_model.index(row, 0))
     assert win.journey_shown == "browse" and win.journey_box.currentData() == "browse"
     # a finding that names a journey shows it
-    win.show_elements(["checkout"])
+    win.show_journey(None)
+    row = next(i for i, f in enumerate(win.findings.model.rows) if f["id"] == "slo:journey:checkout")
+    win.findings.table.clicked.emit(win.findings.model.index(row, 1))
     assert win.journey_shown == "checkout"
     # an edit on the path redraws it
     win.delete_elements(["checkout-svc"])

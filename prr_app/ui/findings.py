@@ -35,13 +35,22 @@ def findings_from(result: dict | None) -> list[dict]:
                 "id": r["id"], "severity": r.get("severity") or "low", "category": r.get("category", ""),
                 "title": r.get("title") or r["id"], "components": list(r.get("components") or []),
                 "domains": list(r.get("domains") or []),
-                "journeys": [j for j in ([r["journey"]] if isinstance(r.get("journey"), str) else r.get("journeys") or [])
-                             if isinstance(j, str)],
+                "journeys": _journeys_of(r),
                 "blocking": bool(r.get("launch_blocking")), "accepted": bool(r.get("accepted")),
                 "score": r.get("score"), "mitigation": r.get("mitigation", ""),
             })
     rows.sort(key=lambda f: (SEVERITY_ORDER.get(f["severity"], 9), not f["blocking"], f["id"]))
     return rows
+
+
+def _journeys_of(risk: dict) -> list[str]:
+    """The journeys a risk is about: named in it, or in its id ("slo:journey:checkout")."""
+    named = risk.get("journey")
+    out = [named] if isinstance(named, str) else [j for j in (risk.get("journeys") or []) if isinstance(j, str)]
+    rid = risk.get("id", "")
+    if rid.startswith("slo:journey:"):
+        out.append(rid[len("slo:journey:"):])
+    return out
 
 
 def _ids_in_path(path: str) -> list[str]:
