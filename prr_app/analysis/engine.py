@@ -254,7 +254,11 @@ class _Context:
         def reach(u: int) -> bool:  # does target (transitively) hard-depend on u?
             return bool((anc[scc[u]] >> t) & 1)
 
-        cur = next((s for s in sorted(seeds) if reach(s)), None)
+        if len(seeds) == 1:
+            cur = next(iter(seeds))
+            cur = cur if reach(cur) else None
+        else:
+            cur = next((s for s in sorted(seeds) if reach(s)), None)
         if cur is None:  # pragma: no cover - the scenario's down set says otherwise
             yield ids[t]
             return
