@@ -639,9 +639,8 @@ class AvailabilityModel:
                     continue
                 cands.append((gain, self.g.ids[c], "component", self.p[c] * 100, True))
             doms: set[int] = set()
-            for sid in range(len(self.sigs)):
-                if self.sig_mask[sid] & closure:
-                    doms |= self.sig_domains[sid]
+            for sid in self._states_for(closure)[1]:  # the signatures under the target (cached)
+                doms |= self.sig_domains[sid]
             for d in sorted(doms, key=lambda d: (self.pd[d], self.g.domain_ids[d]))[:6]:
                 better = float(self._without_domain(enum, weight, d) @ v)
                 cands.append((better - est, self.g.domain_ids[d], "domain", self.pd[d] * 100, True))
