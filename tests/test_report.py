@@ -312,3 +312,60 @@ def test_progress_callback_and_export_registry(webshop, tmp_path):
     assert "STARTED" in seen and "FINISHED" in seen and "PAGE" in seen
     assert {"pdf", "markdown", "csv"} <= set(exports.formats())
     assert exports.formats()["pdf"].suffix == ".pdf"
+
+
+# ------------------------------------------------------------------ speed-ups give the same document
+def test_remembered_line_breaking_gives_the_same_pdf(platform_review, monkeypatch):
+    """Our Paragraph breaks lines once per width; plain reportlab breaks them on every wrap."""
+    import prr_app.reporting.pdf as P
+
+    fast = render_pdf(platform_review)
+    monkeypatch.setattr(P.Paragraph, "wrap", P._RLParagraph.wrap)
+    assert render_pdf(platform_review) == fast
+
+
+def test_remembered_widths_are_reportlab_widths():
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from prr_app.paths import resource_path
+    from prr_app.reporting import text as T
+
+    T.register_fonts()
+    plain = TTFont("plain-check", str(resource_path("fonts", "DejaVuSans.ttf")))
+    for s in ["", "payments-api", "Ωμέγα → Ж", "日本語", "x" * 500, "payments-api"]:
+        for size in (6, 7.5, 9.5):
+            assert pdfmetrics.stringWidth(s, T.SANS, size) == plain.stringWidth(s, size)
+
+
+def _runs_by_the_loop(kit, text, bold):
+    """TextKit.runs without its shortcut for plain text."""
+    saved = kit._plain, kit._plain_bold
+    kit._plain = kit._plain_bold = frozenset()
+    try:
+        return kit.runs(text, bold=bold)
+    finally:
+        kit._plain, kit._plain_bold = saved
+
+
+@pytest.mark.parametrize("bold", [False, True])
+def test_runs_shortcut_matches_the_per_character_split(bold):
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from prr_app.reporting.text import TextKit
+
+    alphabet = st.one_of(
+        st.characters(max_codepoint=0x24F),
+        st.sampled_from(["\x00", "\x1b", "\x85", "\u05d0", "\u0627", "\u200b", "\ufe0f", "\u4e2d", "\u2192",
+                         "\U0001F600", "\U000E0001", "\u00a0", "\n", "\t"]),
+    )
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.text(alphabet=alphabet, max_size=20))
+    def check(text):
+        fast, slow = TextKit(), TextKit()
+        assert fast.runs(text, bold=bold) == _runs_by_the_loop(slow, text, bold)
+        assert (fast.missing, fast.rtl) == (slow.missing, slow.rtl)
+
+    check()
