@@ -698,12 +698,16 @@ def test_large_graph_edge_layer_keeps_selection_and_colours(qtbot, win, tmp_path
     assert {k[1] for k in sc.edge_layer._groups if k[1] in ("down", "degraded")} == edge_states
     # zooming draws a sketch, then the full picture once the zoom rests
     win.view.reset_zoom()
+    node = next(n for n in sc.nodes.values() if not n.is_group)
+    assert node.cacheMode() == QGraphicsItem.CacheMode.DeviceCoordinateCache  # near, at rest: pictures
     win.view.zoom_by(1.1)
     assert win.view.sketching and sc.sketch and sc.edge_layer.sketch
+    assert node.cacheMode() == QGraphicsItem.CacheMode.NoCache  # a sketch must not be kept as the picture
     img = win.view.viewport().grab().toImage()
     assert not img.isNull()
     qtbot.waitUntil(lambda: not win.view.sketching, timeout=3000)
     assert not sc.sketch and not sc.edge_layer.sketch
+    assert node.cacheMode() == QGraphicsItem.CacheMode.DeviceCoordinateCache
     # the far overview and back: every box and line is still there to pick
     win.view.fit()
     win.view.zoom_by(0.5)

@@ -739,6 +739,7 @@ class GraphScene(QGraphicsScene):
         self.edge_layer_on = False
         self.boxes_drawn_by_layer = False
         self.sketch = False
+        self._node_cache = False
         self.addItem(self.edge_layer)
         self.setBackgroundBrush(QColor(theme.CANVAS))
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
@@ -873,6 +874,7 @@ class GraphScene(QGraphicsScene):
                 if not n.is_group:
                     n.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)
         self._apply_modes()
+        self._set_node_cache(self._node_cache, force=True)  # boxes made by this sync
         if big:
             self.edge_layer.mark()
 
@@ -1014,6 +1016,20 @@ class GraphScene(QGraphicsScene):
             self.update()
         self._apply_modes()
 
+    def _set_node_cache(self, on: bool, force: bool = False) -> None:
+        if on == self._node_cache and not force:
+            return
+        self._node_cache = on
+        if on:
+            from PySide6.QtGui import QPixmapCache
+
+            if QPixmapCache.cacheLimit() < 65536:
+                QPixmapCache.setCacheLimit(65536)  # KB: a view full of boxes at 150 % fits easily
+        mode = QGraphicsItem.CacheMode.DeviceCoordinateCache if on else QGraphicsItem.CacheMode.NoCache
+        for n in self.nodes.values():
+            if not n.is_group and n.cacheMode() != mode:
+                n.setCacheMode(mode)
+
     def _apply_modes(self) -> None:
         """Who draws what. Small graphs: every item itself. Large graphs: the edge layer draws the
         lines; far out, the overview item draws the boxes (one ``drawRects`` per colour) while the
@@ -1031,6 +1047,9 @@ class GraphScene(QGraphicsScene):
             self.overview.boxes_only = big
             self.overview.dirty = True
         self.overview.setVisible(self.overview_on or (big and (self.far or self.sketch or self.boxes_drawn_by_layer)))
+        # near and at rest on a large graph, boxes keep a picture of themselves at the view's scale:
+        # a pan then copies pictures instead of drawing text and outlines again
+        self._set_node_cache(big and not self.far and not self.sketch)
         self.edge_layer.sketch = big and self.sketch
         self.edge_layer.setVisible(big)
 
