@@ -227,8 +227,8 @@ def bench_cli(review: Review) -> dict:
             assert proc.returncode == 0, proc.stderr.decode()[-500:]
             return time.perf_counter() - t, len(proc.stdout)
 
-        base = min(run([sys.executable, str(script), str(path)])[0] for _ in range(2))
-        runs = [run([sys.executable, "-m", "prr_app.cli.main", "analyze", str(path), "--json"]) for _ in range(1)]
+        base = min(run([sys.executable, str(script), str(path)])[0] for _ in range(3))
+        runs = [run([sys.executable, "-m", "prr_app.cli.main", "analyze", str(path), "--json"]) for _ in range(3)]
         cli = min(r[0] for r in runs)
     row = {"case": "prr analyze --json (whole process)", "components": len(review.components),
            "dependencies": len(review.dependencies), "cli_seconds": round(cli, 3),
@@ -250,11 +250,11 @@ def main(argv=None) -> int:
     bench_analyze("platform example", platform, repeat=5)
     for n in args.sizes:
         review = generate(n)
-        bench_analyze(f"generated heavy-tailed {n}", review, repeat=5 if n <= 1000 else 1)
+        bench_analyze(f"generated heavy-tailed {n}", review, repeat=5 if n <= 1000 else 3)
     deep = generate_deep(10_000)
-    bench_analyze("deep layered 10k (1000 layers x 10)", deep, repeat=1)
+    bench_analyze("deep layered 10k (1000 layers x 10)", deep, repeat=3)
     cyc = generate_big_cycle(10_000)
-    bench_analyze("10k with one 1000-component cycle", cyc, repeat=1)
+    bench_analyze("10k with one 1000-component cycle", cyc, repeat=3)
     if not args.no_cli:
         bench_cli(generate(10_000))
     if args.big:
