@@ -27,7 +27,7 @@ from prr_app.ui.layout_bridge import NODE_H, NODE_W, scene_layout
 #: above this many dependencies, lines are drawn without antialiasing
 EDGES_SMOOTH_MAX = 600
 #: long side of the edge layer's sketch picture (pixels)
-SKETCH_PX = 2048
+SKETCH_PX = 4096
 #: the sketch picture is made this long after the lines last changed
 SKETCH_IDLE_MS = 400
 #: a large graph is drawn in full this long after the last zoom step
@@ -490,11 +490,25 @@ class EdgeLayer(QGraphicsItem):
         far = lod < 0.4
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         if self.sketch:
-            pix, k = self._sketch()
-            src = option.exposedRect.intersected(self._rect)
-            if not src.isEmpty():
-                painter.drawImage(src, pix, QRectF((src.left() - self._rect.left()) * k, (src.top() - self._rect.top()) * k,
-                                                    src.width() * k, src.height() * k))
+            if self._pix is not None or self._rect.isEmpty() or lod <= 3 * min(1.0, SKETCH_PX / max(self._rect.width(), self._rect.height())):
+                pix, k = self._sketch()
+                if lod <= 3 * k:  # the picture is sharp enough at this zoom (lines at most 3 px wide)
+                    src = option.exposedRect.intersected(self._rect)
+                    if not src.isEmpty():
+                        painter.drawImage(src, pix, QRectF((src.left() - self._rect.left()) * k,
+                                                            (src.top() - self._rect.top()) * k,
+                                                            src.width() * k, src.height() * k))
+                    return
+            # closer in, the picture's lines would be blurred bands: draw thin lines, and only those with
+            # an end in view (long lines passing through come back when the zoom rests)
+            r = option.exposedRect
+            for (kind, state, selected), a in self._groups.items():
+                ends_in = (((a[:, 0] >= r.left()) & (a[:, 0] <= r.right()) & (a[:, 1] >= r.top()) & (a[:, 1] <= r.bottom()))
+                           | ((a[:, 2] >= r.left()) & (a[:, 2] <= r.right()) & (a[:, 3] >= r.top()) & (a[:, 3] <= r.bottom())))
+                seg, _vis = clip_segments(a[ends_in][:, :4], r.left(), r.top(), r.right(), r.bottom())
+                if len(seg):
+                    painter.setPen(self._pen(kind, state, selected, True))
+                    painter.drawLines([QLineF(x1, y1, x2, y2) for x1, y1, x2, y2 in seg.tolist()])
             return
         r = option.exposedRect.adjusted(-20, -20, 20, 20)
         for (kind, state, selected), a in self._groups.items():
@@ -592,7 +606,7 @@ class OverviewItem(QGraphicsItem):
     def __init__(self, scene: "GraphScene"):
         super().__init__()
         self.gscene = scene
-        self.setZValue(1)
+        self.setZValue(1.5)  # boxes over the edge layer's lines, as box items are
         self._rect = QRectF()
         self._boxes: dict[str, list] = {}
         self._lines: dict[str, list] = {}
