@@ -258,7 +258,13 @@ class _Context:
             cur = next(iter(seeds))
             cur = cur if reach(cur) else None
         else:
-            cur = next((s for s in sorted(seeds) if reach(s)), None)
+            # the seed nearest the target: the target itself if it is one, else the most upstream
+            cur, best = None, None
+            for s in seeds:
+                if reach(s):
+                    k = (scc[s], s == t, -s)
+                    if best is None or k > best:
+                        cur, best = s, k
         if cur is None:  # pragma: no cover - the scenario's down set says otherwise
             yield ids[t]
             return
@@ -274,30 +280,19 @@ class _Context:
                     if cur == t or scc[cur] != s0:
                         break
                 continue
-            prev = {cur: -1}
-            queue = [cur]
-            found = -1
-            for v in queue:
-                for u in hard_in[v]:
-                    if u in prev or not reach(u):
-                        continue
-                    prev[u] = v
-                    if u == t or scc[u] != s0:
-                        found = u
-                        break
-                    queue.append(u)
-                if found != -1:
+            # one step: the target if it depends on cur directly, else the dependent that the
+            # target reaches and that lies furthest upstream (the biggest step towards the target)
+            found, best = -1, -1
+            for u in hard_in[cur]:
+                if u == t:
+                    found = t
                     break
+                if u != cur and scc[u] > best and reach(u):
+                    found, best = u, scc[u]
             if found == -1:  # pragma: no cover - t reaches cur, so a way exists
                 yield ids[t]
                 return
-            step = []
-            v = found
-            while v != cur:
-                step.append(v)
-                v = prev[v]
-            for v in reversed(step):
-                yield ids[v]
+            yield ids[found]
             cur = found
 
     def _scc_size(self, s0: int) -> int:
@@ -331,11 +326,16 @@ class _Context:
             queue.append(t)
         else:
             for v in members:
+                out_u, out_k = -1, -1
                 for u in g.hard_in[v]:
-                    if scc[u] != s0 and reach(u):
-                        nxt[v] = u
-                        queue.append(v)
+                    if u == t:
+                        out_u = t
                         break
+                    if scc[u] != s0 and scc[u] > out_k and reach(u):
+                        out_u, out_k = u, scc[u]
+                if out_u != -1:
+                    nxt[v] = out_u
+                    queue.append(v)
         for x in queue:
             for y in g.hard_out[x]:
                 if scc[y] == s0 and y not in nxt:
