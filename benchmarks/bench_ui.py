@@ -71,32 +71,50 @@ def rest(w) -> float:
 def pan_zoom_frames(w):
     """Wheel zooms (10 % steps) and pans (40 px steps) from fit-to-window to 150 %, and back."""
     v = w.view
-    motion, settle = [], []
+    motion, settle, phases = [], [], []
+
+    def add(ph, ms):
+        motion.append(ms)
+        phases.append(ph)
+
     v.fit()
     settle.append(rest(w))
     for _gesture in range(2):
+        phase = "zoom in"
         while v.zoom() < 1.5:  # zoom in
-            motion.append(frame(lambda: v.zoom_by(1.1)))
+            add(phase, frame(lambda: v.zoom_by(1.1)))
         settle.append(rest(w))
+        phase = "pan at 150 %"
         for k in range(30):  # pan around at 150 %
-            motion.append(frame(lambda k=k: v.pan_by(40 if k < 15 else -40, 25)))  # as a middle-button drag does
+            add(phase, frame(lambda k=k: v.pan_by(40 if k < 15 else -40, 25)))  # as a middle-button drag does
         v.resetTransform()
         v._zoomed()
         settle.append(rest(w))
+        phase = "pan at 100 %"
         for k in range(30):  # pan at 100 %
-            motion.append(frame(lambda k=k: v.pan_by(-40, -25 if k % 2 else 0)))
+            add(phase, frame(lambda k=k: v.pan_by(-40, -25 if k % 2 else 0)))
+        phase = "zoom out"
         for _ in range(8):
-            motion.append(frame(lambda: v.zoom_by(1 / 1.1)))
+            add(phase, frame(lambda: v.zoom_by(1 / 1.1)))
         settle.append(rest(w))
+        phase = "pan at 45 %"
         for k in range(20):  # pan at ~45 %
-            motion.append(frame(lambda: v.pan_by(60, 0)))
+            add(phase, frame(lambda: v.pan_by(60, 0)))
+        phase = "zoom out to 6 %"
         while v.zoom() > 0.06:  # zoom out to the overview
-            motion.append(frame(lambda: v.zoom_by(1 / 1.1)))
+            add(phase, frame(lambda: v.zoom_by(1 / 1.1)))
         settle.append(rest(w))
+        phase = "pan at 6 %"
         for k in range(20):
-            motion.append(frame(lambda: v.pan_by(-30, 0)))
+            add(phase, frame(lambda: v.pan_by(-30, 0)))
         v.fit()
         settle.append(rest(w))
+    slow = {}
+    for ph, ms in zip(phases, motion):
+        if ms > 30:
+            slow.setdefault(ph, []).append(round(ms))
+    if slow:
+        print("  frames over 30 ms: " + "; ".join(f"{ph}: {', '.join(map(str, v))} ms" for ph, v in slow.items()))
     return motion, settle
 
 
