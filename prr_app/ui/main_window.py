@@ -864,6 +864,7 @@ class MainWindow(QMainWindow):
             rep = res.report
             if base is None:
                 if not self._may_leave():
+                    self.statusBar().showMessage("Import not opened: the current review was kept", 8000)
                     return
                 self.session.new(res.review, source=str(paths[0]))
                 head = (f"Imported {len(res.review.components)} components and {len(res.review.dependencies)} "
