@@ -135,6 +135,9 @@ class AvailabilityModel:
             sig_members[sid].append(c)
         self.sig_mask = [mask_of(m, n) for m in sig_members]
         self.sig_arr = np.array(self.sig_of, dtype=np.int64)
+        self.unsure = self.parr < 1.0  # components that can fail on their own
+        self._last_mask: tuple | None = None
+        self._closure_cache: dict[tuple, int] = {}
         self._sig_cache: dict[int, tuple] = {}
         self._sigset_cache: dict[tuple, tuple] = {}
         self._okw_cache: dict[tuple, np.ndarray] = {}
@@ -153,14 +156,27 @@ class AvailabilityModel:
 
     # -- helpers -------------------------------------------------------
     def closure(self, entries: list[int]) -> int:
-        acc = 0
-        for e in entries:
-            acc |= self.desc[self.scc[e]]
+        if len(entries) == 1:
+            return self.desc[self.scc[entries[0]]]  # the stored bitset itself: same object each time
+        key = tuple(entries)
+        acc = self._closure_cache.get(key)
+        if acc is None:
+            acc = 0
+            for e in entries:
+                acc |= self.desc[self.scc[e]]
+            self._closure_cache[key] = acc
         return acc
 
     def _mask_array(self, bits: int) -> np.ndarray:
+        """The bitset as a bool array (the last one is kept: a target asks for its closure's several times)."""
+        last = self._last_mask
+        if last is not None and last[0] is bits:
+            return last[1]
         raw = np.frombuffer(bits.to_bytes(self.nbytes, "little"), dtype=np.uint8)
-        return np.unpackbits(raw, bitorder="little")[: self.g.n].astype(bool)
+        arr = np.unpackbits(raw, bitorder="little")[: self.g.n].view(bool)
+        arr.flags.writeable = False
+        self._last_mask = (bits, arr)
+        return arr
 
     # -- failure-domain states ------------------------------------------
     def _enumerate(self, doms: tuple[int, ...]):
@@ -614,7 +630,7 @@ class AvailabilityModel:
         closure = self.closure(entries)
         budget = (1.0 - slo / 100.0) if slo is not None else max(1.0 - est, 1e-12)
         simple = not (closure & self.group_users)
-        mask = self._mask_array(closure) & (self.parr < 1.0)
+        mask = self._mask_array(closure) & self.unsure
         idx = np.flatnonzero(mask)
         order = [int(c) for c in idx[np.lexsort((idx, self.parr[idx]))]]
         cands: list[tuple[float, str, str, float, bool]] = []

@@ -563,27 +563,28 @@ def _spof_entry(ctx: _Context, sc: Scenario, element: str, etype: str, seeds: se
     if target is None:
         target = bits_of(down & ctx.target_mask, 1)[0]
     chain = Chain(lambda: ctx.chain_ids(sc, seeds, target))
+    # counts now, from one temporary union; the derived lists are computed again only when read
+    uf = ctx.uf_mask
+    aff = sc.upstream | down
+    n_down, n_aff = down.bit_count(), aff.bit_count()
+    n_uf_down, n_uf_aff = (down & uf).bit_count(), (aff & uf).bit_count()
+    del aff
     if etype == "domain":
         chain = chain.with_prefix(element)
     return {
         "element": element,
         "element_type": etype,
         "disruption": etype,
-        "down": IdList(down, g),
-        "degraded": _derived(g, lambda: sc.degraded),
+        "down": IdList(down, g, n_down),
+        "degraded": IdList(lambda: sc.degraded, g, n_aff - n_down),
         "journeys": jd,
         "journeys_degraded": jg,
-        "user_facing_down": _derived(g, lambda: down & ctx.uf_mask),
-        "user_facing_degraded": _derived(g, lambda: sc.degraded & ctx.uf_mask),
+        "user_facing_down": IdList(lambda: down & uf, g, n_uf_down),
+        "user_facing_degraded": IdList(lambda: sc.degraded & uf, g, n_uf_aff - n_uf_down),
         "chain": chain,
         "severity": None,
         "risk_id": risk_id,
     }
-
-
-def _derived(g: CompiledGraph, fn) -> IdList:
-    """An id list of a bitset derived from others: counted now, computed again when read, not kept."""
-    return IdList(fn, g, fn().bit_count())
 
 
 def _blast_radius(ctx: _Context, comp_scen: dict[int, Scenario], detail: bool) -> dict[str, dict]:
