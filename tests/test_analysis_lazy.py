@@ -98,3 +98,19 @@ def test_id_list_and_chain_behave_like_lists():
     assert type(d["spofs"][0]["down"]) is list and type(d["spofs"][0]["chain"]) is list
     assert d["spofs"] is a.spofs
 
+
+
+@SETTINGS
+@given(reviews())
+def test_affected_count_shortcut_matches_the_union(review):
+    from prr_app.analysis.blast import BlastRadius
+    from prr_app.analysis.graph import compile_review
+
+    g = compile_review(review)
+    br = BlastRadius(g)
+    for c in range(g.n):
+        sc = br.component(c)
+        assert br.affected_count(sc) == (sc.upstream | sc.down).bit_count()
+    for d in range(len(g.domain_ids)):
+        sc = br.domain(d)
+        assert br.affected_count(sc) == (sc.upstream | sc.down).bit_count()

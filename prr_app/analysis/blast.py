@@ -70,6 +70,7 @@ class BlastRadius:
             self._gd[g.index] = acc
         self._cache: dict[int, tuple[int, list[int]]] = {}
         self._dcache: dict[int, Scenario] = {}
+        self._acount: dict[int, int] = {}
 
     def close(self, down: int) -> tuple[int, list[int]]:
         """Close a down set over the redundancy groups that tolerate losses."""
@@ -123,6 +124,21 @@ class BlastRadius:
             aff |= self.anc_a[self.scc_a[c]]
         down, fired = self.close(down)
         return Scenario("domain", d, down, aff, fired)
+
+    def affected_count(self, sc: Scenario) -> int:
+        """How many components a scenario takes down or degrades.
+
+        For a component failure without a redundancy group going down, everything down reaches
+        the component along hard dependencies, hence along dependencies: the affected set is the
+        upstream bitset itself, whose count is kept per strongly connected component.
+        """
+        if sc.kind == "component" and not sc.fired:
+            sid = self.scc_a[sc.index]
+            n = self._acount.get(sid)
+            if n is None:
+                n = self._acount[sid] = sc.upstream.bit_count()
+            return n
+        return (sc.upstream | sc.down).bit_count()
 
     def down_count(self, c: int) -> int:
         return self.component(c).down.bit_count()

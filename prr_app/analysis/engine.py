@@ -565,10 +565,8 @@ def _spof_entry(ctx: _Context, sc: Scenario, element: str, etype: str, seeds: se
     chain = Chain(lambda: ctx.chain_ids(sc, seeds, target))
     # counts now, from one temporary union; the derived lists are computed again only when read
     uf = ctx.uf_mask
-    aff = sc.upstream | down
-    n_down, n_aff = down.bit_count(), aff.bit_count()
-    n_uf_down, n_uf_aff = (down & uf).bit_count(), (aff & uf).bit_count()
-    del aff
+    n_down, n_aff = down.bit_count(), ctx.br.affected_count(sc)
+    n_uf_down, n_uf_aff = (down & uf).bit_count(), ((sc.upstream & uf) | (down & uf)).bit_count()
     if etype == "domain":
         chain = chain.with_prefix(element)
     return {
@@ -593,10 +591,11 @@ def _blast_radius(ctx: _Context, comp_scen: dict[int, Scenario], detail: bool) -
     for c in range(g.n):
         sc = comp_scen[c]
         jd, jg = ctx.journeys_hit(sc)
-        down, aff = sc.down, sc.affected
+        down = sc.down
+        n_down = down.bit_count()
         entry = {
-            "down_count": down.bit_count(),
-            "degraded_count": aff.bit_count() - down.bit_count(),
+            "down_count": n_down,
+            "degraded_count": ctx.br.affected_count(sc) - n_down,
             "journeys": jd,
             "journeys_degraded": jg,
         }

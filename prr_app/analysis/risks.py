@@ -98,7 +98,7 @@ class RiskRegister:
         else:
             imp = 1
             inputs.append("impact 1: no user-facing component or journey hit")
-        inputs.append(f"blast radius: {ndown} down, {sc.affected.bit_count() - ndown} degraded of {self.g.n} components")
+        inputs.append(f"blast radius: {ndown} down, {ctx.br.affected_count(sc) - ndown} degraded of {self.g.n} components")
         return imp, inputs
 
     def is_critical_hit(self, sc) -> bool:
