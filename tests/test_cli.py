@@ -150,6 +150,20 @@ def test_bad_input_exit_2_one_line_untouched(tmp_path, command):
         assert hashlib.sha256(path.read_bytes()).hexdigest() == before, name
 
 
+@pytest.mark.parametrize("head", [b"{", b"[", b"  {\n"])
+def test_damaged_prr_starting_like_json_is_not_read_as_json(tmp_path, head):
+    # random bytes in a .prr start with "{" one time in 128: still "not an SQLite database"
+    path = tmp_path / "damaged.prr"
+    path.write_bytes(head + bytes(range(128, 256)) * 8)
+    before = path.read_bytes()
+    for command in ("summary", "validate", "export"):
+        args = ("-o", tmp_path / "out.json") if command == "export" else ()
+        res = prr(command, path, *args)
+        assert res.returncode == 2
+        assert "not an SQLite database" in res.stderr and str(path) in res.stderr, res.stderr
+    assert path.read_bytes() == before
+
+
 def test_missing_file(tmp_path):
     res = prr("summary", tmp_path / "nope.prr")
     assert res.returncode == 2 and "no such file" in res.stderr

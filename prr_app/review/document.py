@@ -13,7 +13,12 @@ from prr_app.persistence.store import SQLITE_MAGIC, ReviewStore, create_store, o
 
 
 def file_kind(path: str | Path) -> str:
-    """``"prr"`` or ``"json"``, from the content when it can be read, else the suffix."""
+    """``"prr"`` or ``"json"``, from the content when it can be read, else the suffix.
+
+    A ``.prr`` file is always read as a review database, whatever it holds: a damaged one
+    whose bytes happen to start with ``{`` must be reported as "not an SQLite database",
+    not as broken JSON.
+    """
     p = Path(path)
     try:
         with open(p, "rb") as fh:
@@ -21,6 +26,8 @@ def file_kind(path: str | Path) -> str:
     except OSError:
         head = b""
     if head.startswith(SQLITE_MAGIC):
+        return "prr"
+    if p.suffix.lower() == ".prr":
         return "prr"
     if p.suffix.lower() == ".json" or head.lstrip()[:1] in (b"{", b"["):
         return "json"
