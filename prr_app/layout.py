@@ -6,7 +6,7 @@ one the lead reads in the assessment.
 
 API (stable)
 ------------
-``compute_layout(review, *, only=None, use_saved=False) -> Layout``
+``compute_layout(review, *, only=None, use_saved=False, cache=None) -> Layout``
 
 * ``only``: an iterable of component ids; lay out just those components and
   the dependencies between them (used for per-journey / per-domain figures).
@@ -14,6 +14,14 @@ API (stable)
 * ``use_saved``: place components that have a position in ``review.layout``
   there (the app's hand-made arrangement); regions then become the bounding
   boxes of their members. The default ignores saved positions.
+* ``cache``: a :class:`LayoutCache` kept between calls (the app keeps one
+  per canvas) makes the next layout incremental: the parts that depend only
+  on what an edit did not touch are reused (the dependency graph and its
+  tiers, when the components, dependencies and groups keep their ids, ends
+  and members, as they do when a placement or a name changes; each
+  component's home region, when its placement and the domain hierarchy
+  stay). The result is always equal to the one computed without a cache
+  (a property test checks this over random edit sequences).
 
 Coordinates are abstract units (think points, 1/72 inch), origin top-left,
 **y grows downwards** (like a Qt scene; the PDF renderer flips it).
@@ -286,15 +294,30 @@ def _walk(lane: _Lane):
         yield from _walk(ch)
 
 
-def compute_layout(review: Review, *, only: Iterable[str] | None = None, use_saved: bool = False) -> Layout:
-    """Lay out ``review``'s dependency graph; see the module docstring."""
-    if only is None:
-        ids = sorted(review.components)
-    else:
-        wanted = set(only)
-        ids = sorted(c for c in review.components if c in wanted)
-    keep = set(ids)
+class LayoutCache:
+    """What :func:`compute_layout` can reuse from its last call (see the module docstring).
 
+    Keys are values (ids, ends, kinds, members, placements, the domain hierarchy), never object
+    identities, so a cache stays correct whatever the caller does to the review between calls.
+    """
+
+    def __init__(self) -> None:
+        self.graph_key = None
+        self.graph = None  # (succ, pred, edges, tier), never changed once made
+        self.domains_key = None
+        self.homes: dict[str, tuple[tuple[str, ...], str | None]] = {}  # id -> (placement, home)
+        self.hits = 0  # graph parts reused (for tests and benchmarks)
+
+
+def _graph_key(review: Review, ids: list[str]):
+    deps = review.dependencies
+    return (tuple(ids), tuple(sorted(review.components)) if len(ids) != len(review.components) else None,
+            tuple(sorted((d, deps[d].source, deps[d].target, deps[d].kind) for d in deps)),
+            tuple(sorted((g, tuple(grp.members)) for g, grp in review.groups.items())))
+
+
+def _graph(review: Review, ids: list[str], keep: set[str]):
+    """Successors, predecessors, routes and tiers of the components ``ids``."""
     succ: dict[str, list[str]] = {c: [] for c in ids}
     pred: dict[str, list[str]] = {c: [] for c in ids}
     edges: list[EdgeRoute] = []
@@ -312,12 +335,51 @@ def compute_layout(review: Review, *, only: Iterable[str] | None = None, use_sav
     for c in ids:
         succ[c].sort()
         pred[c].sort()
+    return succ, pred, edges, _tiers(ids, succ)
 
-    tier = _tiers(ids, succ)
+
+def _homes(review: Review, ids: list[str], cache: LayoutCache | None) -> dict[str, str | None]:
+    if cache is None:
+        return {c: _home(review, review.components[c].placement) for c in ids}
+    dkey = tuple(sorted((d, dom.parent) for d, dom in review.domains.items()))
+    if dkey != cache.domains_key:
+        cache.domains_key = dkey
+        cache.homes = {}
+    out = {}
+    for c in ids:
+        placement = tuple(review.components[c].placement)
+        hit = cache.homes.get(c)
+        if hit is None or hit[0] != placement:
+            hit = (placement, _home(review, placement))
+            cache.homes[c] = hit
+        out[c] = hit[1]
+    return out
+
+
+def compute_layout(review: Review, *, only: Iterable[str] | None = None, use_saved: bool = False,
+                   cache: LayoutCache | None = None) -> Layout:
+    """Lay out ``review``'s dependency graph; see the module docstring."""
+    if only is None:
+        ids = sorted(review.components)
+    else:
+        wanted = set(only)
+        ids = sorted(c for c in review.components if c in wanted)
+    keep = set(ids)
+
+    if cache is None:
+        succ, pred, edges, tier = _graph(review, ids, keep)
+    else:
+        key = _graph_key(review, ids)
+        if key == cache.graph_key:
+            cache.hits += 1
+        else:
+            cache.graph_key, cache.graph = key, _graph(review, ids, keep)
+        succ, pred, edges, tier = cache.graph
+        edges = list(edges)
     ntiers = max(tier.values(), default=-1) + 1
 
     # lanes: the domain hierarchy restricted to the homes in use
-    home = {c: _home(review, review.components[c].placement) for c in ids}
+    home = _homes(review, ids, cache)
     lanes: dict[str | None, _Lane] = {None: _Lane(None)}
 
     def lane_for(dom: str | None) -> _Lane:
@@ -463,4 +525,4 @@ def compute_layout(review: Review, *, only: Iterable[str] | None = None, use_sav
     return Layout(nodes=nodes, regions=regions, edges=edges, tiers=tiers_out, width=width, height=height)
 
 
-__all__ = ["Layout", "NodeBox", "Region", "EdgeRoute", "compute_layout", "NODE_W", "NODE_H", "LABEL_H", "UNPLACED"]
+__all__ = ["Layout", "LayoutCache", "NodeBox", "Region", "EdgeRoute", "compute_layout", "NODE_W", "NODE_H", "LABEL_H", "UNPLACED"]

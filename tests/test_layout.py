@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import itertools
 
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from prr_app.domain.model import Component, Dependency, FailureDomain, Position, RedundancyGroup, Review
 from prr_app.layout import UNPLACED, compute_layout
@@ -169,3 +169,120 @@ def test_dag_tiers_match_longest_path(data):
     check_invariants(r, lay)
     oracle = _longest_path_oracle(n, sorted(edges))
     assert {c: lay.nodes[c].tier for c in lay.nodes} == {f"c{i}": oracle[i] for i in range(n)}
+
+
+# ---------------------------------------------------------------- incremental layout (LayoutCache)
+_EDIT = st.one_of(
+    st.tuples(st.just("place"), st.integers(0, 7), st.lists(st.sampled_from(["za", "zb", "zc", "r", "p", "x"]), max_size=3)),
+    st.tuples(st.just("dep"), st.integers(0, 7), st.integers(0, 7), st.sampled_from(["hard", "soft", "async"])),
+    st.tuples(st.just("undep"), st.integers(0, 30)),
+    st.tuples(st.just("kind"), st.integers(0, 30), st.sampled_from(["hard", "soft", "async"])),
+    st.tuples(st.just("on-group"), st.integers(0, 7)),
+    st.tuples(st.just("add"), st.integers(0, 9)),
+    st.tuples(st.just("remove"), st.integers(0, 7)),
+    st.tuples(st.just("rename"), st.integers(0, 7), st.sampled_from(["", "Alpha", "Beta"])),
+    st.tuples(st.just("parent"), st.sampled_from(["za", "zb", "zc", "r"]), st.sampled_from(["r", "p", "za", None])),
+    st.tuples(st.just("move"), st.integers(0, 7), st.integers(-50, 400), st.integers(-50, 300)),
+    st.tuples(st.just("group"), st.lists(st.integers(0, 7), max_size=3)),
+    st.tuples(st.just("shared"), st.integers(0, 7), st.booleans()),
+)
+
+
+def _apply_edit(r: Review, edit) -> None:
+    """One edit of the kind the app makes; ``place`` and ``shared`` change the list in place half the time
+    (the cache must not rely on elements being replaced)."""
+    from dataclasses import replace
+
+    ids = sorted(r.components)
+    pick = (lambda i: ids[i % len(ids)]) if ids else (lambda i: None)
+    op = edit[0]
+    if op == "place" and ids:
+        c = r.components[pick(edit[1])]
+        if edit[1] % 2:
+            c.placement[:] = edit[2]
+        else:
+            r.components[c.id] = replace(c, placement=list(edit[2]), replicas=max(len(edit[2]), 1))
+    elif op == "dep" and ids:
+        d = Dependency(pick(edit[1]), pick(edit[2]), edit[3])
+        r.dependencies[d.id] = d
+    elif op == "kind" and r.dependencies:
+        d = r.dependencies[sorted(r.dependencies)[edit[1] % len(r.dependencies)]]
+        r.dependencies[d.id] = replace(d, kind=edit[2])
+    elif op == "on-group" and ids:
+        d = Dependency(pick(edit[1]), "g")
+        r.dependencies[d.id] = d
+    elif op == "undep" and r.dependencies:
+        r.dependencies.pop(sorted(r.dependencies)[edit[1] % len(r.dependencies)])
+    elif op == "add":
+        r.components.setdefault(f"n{edit[1]}", Component(f"n{edit[1]}", placement=["zb"] if edit[1] % 2 else []))
+    elif op == "remove" and ids:
+        r.components.pop(pick(edit[1]))
+    elif op == "rename" and ids:
+        c = r.components[pick(edit[1])]
+        r.components[c.id] = replace(c, name=edit[2])
+    elif op == "parent":
+        dom = r.domains[edit[1]]
+        r.domains[dom.id] = replace(dom, parent=edit[2])
+    elif op == "move" and ids:
+        r.layout[pick(edit[1])] = Position(edit[2], edit[3])
+    elif op == "group":
+        r.groups["g"] = RedundancyGroup("g", members=[pick(i) for i in edit[1] if ids] or ["c0"])
+    elif op == "shared" and ids:
+        c = r.components[pick(edit[1])]
+        c.shared_domains[:] = ["p"] if edit[2] else []
+
+
+@settings(max_examples=150)
+@given(st.integers(1, 8), st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7)), max_size=12),
+       st.lists(_EDIT, min_size=1, max_size=12), st.booleans(), st.booleans())
+def test_incremental_layout_equals_full_layout(n, deps, edits, use_saved, subset):
+    """After every edit of a random sequence, the layout made with a cache kept across the edits is
+    the one computed from scratch (the PDF's), nodes, regions, routes and extent alike."""
+    from prr_app.layout import LayoutCache
+
+    r = Review()
+    r.add(FailureDomain("p", kind="provider"))
+    r.add(FailureDomain("r", kind="region", parent="p"))
+    for z in ("za", "zb", "zc"):
+        r.add(FailureDomain(z, kind="zone", parent="r"))
+    r.add(FailureDomain("x", kind="zone"))
+    for i in range(n):
+        r.add(Component(f"c{i}", placement=[["za"], ["zb"], ["za", "zb"], [], ["x", "za"]][i % 5]))
+    for s, t in deps:
+        if s < n and t < n:
+            d = Dependency(f"c{s}", f"c{t}")
+            r.dependencies.setdefault(d.id, d)
+    r.add(RedundancyGroup("g", members=[f"c{i}" for i in range(0, n, 2)]))
+    r.add(Dependency(f"c{n - 1}", "g"))
+    cache = LayoutCache()
+    only = (lambda: sorted(r.components)[::2]) if subset else (lambda: None)
+    assert compute_layout(r, use_saved=use_saved, only=only(), cache=cache) == \
+        compute_layout(r, use_saved=use_saved, only=only())
+    for edit in edits:
+        _apply_edit(r, edit)
+        full = compute_layout(r, use_saved=use_saved, only=only())
+        assert compute_layout(r, use_saved=use_saved, only=only(), cache=cache) == full, edit
+    assert compute_layout(r, use_saved=use_saved, only=only(), cache=cache) == \
+        compute_layout(r, use_saved=use_saved, only=only())
+
+
+def test_placement_edit_reuses_the_graph_part(platform_review):
+    """A placement edit re-lays out without recomputing the tiers; a new dependency recomputes them."""
+    from dataclasses import replace
+
+    from prr_app.layout import LayoutCache
+
+    cache = LayoutCache()
+    compute_layout(platform_review, cache=cache)
+    assert cache.hits == 0
+    cid = sorted(platform_review.components)[3]
+    c = platform_review.components[cid]
+    platform_review.components[cid] = replace(c, placement=list(c.placement[:1]) if len(c.placement) > 1 else [])
+    lay = compute_layout(platform_review, cache=cache)
+    assert cache.hits == 1
+    assert lay == compute_layout(platform_review)
+    a, b = sorted(platform_review.components)[:2]
+    platform_review.add(Dependency(b, a, "soft"))
+    lay = compute_layout(platform_review, cache=cache)
+    assert cache.hits == 1  # the graph changed: computed afresh
+    assert lay == compute_layout(platform_review)

@@ -761,3 +761,108 @@ def test_several_recovery_files_pick_one_keep_the_others(qtbot, tmp_path, monkey
     from prr_app.ui.session import discard_recovery
 
     discard_recovery(recs[1])
+
+
+# ---------------------------------------------------------------- edits that move boxes
+def _scene_matches_full_layout(w):
+    """Every box and region where a layout computed from scratch (no cache) puts it, and every line
+    ending at its boxes' current positions."""
+    from prr_app.ui.canvas import _clip_xy
+    from prr_app.ui.layout_bridge import scene_layout
+
+    pos, regions = scene_layout(w.session.review)
+    for cid, (x, y) in pos.items():
+        p = w.scene.nodes[cid].pos()
+        assert (p.x(), p.y()) == (x, y), cid
+    for b in regions:
+        if b.id in w.scene.regions:
+            rect = w.scene.regions[b.id].rect()
+            assert (rect.x(), rect.y(), rect.width(), rect.height()) == (b.x, b.y, b.w, b.h), b.id
+    for did, e in w.scene.edges.items():
+        s, t = e.source, e.target
+        ax, ay = s.x() + s.w / 2, s.y() + s.h / 2
+        bx, by = t.x() + t.w / 2, t.y() + t.h / 2
+        p1, p2 = _clip_xy(ax, ay, bx - ax, by - ay, s), _clip_xy(bx, by, ax - bx, ay - by, t)
+        assert e.ends == (p1.x(), p1.y(), p2.x(), p2.y()), did
+
+
+def test_placement_edits_move_boxes_to_the_full_layout(qtbot, win, examples_dir):
+    """A replica in a second zone moves boxes to new regions: after each edit, undo and redo the
+    canvas shows exactly the layout the PDF would (computed without the canvas's cache), the
+    what-if colours and the findings follow, and the graph part of the layout was reused."""
+    from prr_app.ui.commands import change_fields
+
+    win.open_path(str(examples_dir / "webshop.json"))
+    wait_analysis(qtbot, win)
+    r = win.session.review
+    cid = "cart-db"
+    assert "spof:instance:cart-db" in finding_ids(win)
+    win.scene.select_ids([cid])
+    hits = win.scene._layout_cache.hits
+    before = {k: (it.x(), it.y()) for k, it in win.scene.nodes.items()}
+    zones = [d for d in sorted(r.domains) if r.domains[d].kind == "zone"]
+    first = r.components[cid].placement[0]
+    second = next(z for z in zones if z != first and r.domains[z].parent == r.domains[first].parent)
+    win.push("two zones", [change_fields(r, "components", cid, replicas=2, placement=[first, second])])
+    assert win.scene._layout_cache.hits == hits + 1  # tiers reused: only placement changed
+    moved = {k for k, it in win.scene.nodes.items() if (it.x(), it.y()) != before[k]}
+    assert cid in moved
+    _scene_matches_full_layout(win)
+    assert win.scene.nodes[cid].state == "failed"  # the what-if colours of the selection are current
+    assert "euw1-b"[-8:] in win.scene.nodes[cid].subtitle  # the box says where it runs now
+    wait_analysis(qtbot, win)
+    assert "spof:instance:cart-db" not in finding_ids(win)
+    win.a_undo.trigger()
+    _scene_matches_full_layout(win)
+    assert {k: (it.x(), it.y()) for k, it in win.scene.nodes.items()} == before
+    wait_analysis(qtbot, win)
+    assert "spof:instance:cart-db" in finding_ids(win) and win.scene.nodes[cid].spof
+    win.a_redo.trigger()
+    _scene_matches_full_layout(win)
+    wait_analysis(qtbot, win)
+    assert "spof:instance:cart-db" not in finding_ids(win)
+
+
+def test_undo_of_a_drag_puts_the_box_back(qtbot, win, examples_dir):
+    """The canvas skips boxes already where the layout wants them; a dragged box is not one of them."""
+    from PySide6.QtCore import QPoint
+
+    win.open_path(str(examples_dir / "webshop.json"))
+    item = win.scene.nodes["cart-db"]
+    home = (item.x(), item.y())
+    view = win.view
+    start = view.mapFromScene(item.sceneBoundingRect().center())
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=start)
+    for k in range(1, 6):
+        qtbot.mouseMove(view.viewport(), start + QPoint(12 * k, 7 * k))
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=start + QPoint(60, 35))
+    assert (item.x(), item.y()) != home
+    win.a_undo.trigger()
+    assert (item.x(), item.y()) == home
+    _scene_matches_full_layout(win)
+    # a drag that the move command does not keep (the box lands where it was) leaves it there too
+    item.setPos(item.x() + 40, item.y())
+    win.scene.sync()
+    assert (item.x(), item.y()) == home
+
+
+def test_an_edit_starts_the_analysis_at_once_and_edits_in_flight_coalesce(qtbot, win, examples_dir):
+    """The analysis of an edit runs on a worker while the canvas re-lays out (no debounce first);
+    edits that arrive during a run make one follow-up run, whose result is the last edit's."""
+    from prr_app.ui.commands import change_fields
+
+    win.open_path(str(examples_dir / "webshop.json"))
+    wait_analysis(qtbot, win)
+    starts = []
+    win.live.sig_started.connect(lambda: starts.append(1))
+    r = win.session.review
+    win.push("replicas", [change_fields(r, "components", "cart-db", replicas=2, placement=["euw1-a", "euw1-b"])])
+    assert starts == [1]  # started inside the edit, before any event was processed
+    assert win.live.busy
+    for n in (3, 1):
+        win.push("replicas", [change_fields(r, "components", "cart-db", replicas=n)])
+    assert len(starts) == 1  # still the first run: the others wait for it
+    res = wait_analysis(qtbot, win)
+    assert len(starts) == 2  # one follow-up run for both
+    assert res["review"].components["cart-db"].replicas == 1
+    assert r.components["cart-db"].replicas == 1

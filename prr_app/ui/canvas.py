@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from prr_app.domain.model import PHYSICAL_DOMAIN_KINDS, Review
+from prr_app.layout import LayoutCache
 from prr_app.ui import theme
 from prr_app.ui.layout_bridge import NODE_H, NODE_W, scene_layout
 
@@ -32,6 +33,10 @@ SKETCH_PX = 4096
 SKETCH_IDLE_MS = 400
 #: a large graph is drawn in full this long after the last zoom step
 SETTLE_MS = 180
+
+
+_POS_CHANGED = QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged
+_SELECTED_CHANGED = QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged
 
 
 # ------------------------------------------------------------------ nodes
@@ -53,6 +58,8 @@ class NodeItem(QGraphicsItem):
         self.highlight = False
         self.journey: str | None = None  # None | "entry" | "path": on the journey shown
         self.edges: list[EdgeItem] = []
+        self._src = None  # the model object last drawn (elements are never changed in place)
+        self._xy = None  # the position the last sync put the box at; None once it moved otherwise
         self._path = None  # outline, by kind and size
         self._elided = None  # (title, subtitle) elided to the box
         self.w, self.h = NODE_W, NODE_H
@@ -178,14 +185,15 @@ class NodeItem(QGraphicsItem):
             painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, "SPOF")
 
     def itemChange(self, change, value):
-        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+        if change == _POS_CHANGED:
             if self.gscene._syncing:  # a re-layout moves many boxes: their lines are redrawn once, after
                 self.gscene._moved_edges.update(self.edges)
             else:
+                self._xy = None  # dragged: the next sync compares with the real position
                 for e in self.edges:
                     e.adjust()
                 self.gscene.node_moved(self)
-        elif change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged and self.gscene.edge_layer_on:
+        elif change == _SELECTED_CHANGED and self.gscene.edge_layer_on:
             self.gscene._overview_changed()
         return super().itemChange(change, value)
 
@@ -266,6 +274,7 @@ class EdgeItem(QGraphicsPathItem):
         self.journey = False  # on the path of the journey shown
         self.far = False
         self._tip = ""
+        self._src = None  # the dependency last drawn
         self.setZValue(1)
         if dep_id is not None:
             self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
@@ -327,11 +336,13 @@ class EdgeItem(QGraphicsPathItem):
                 n.edges.remove(self)
 
     def adjust(self) -> None:
-        a, b = self.source.anchor(), self.target.anchor()
-        line = QLineF(a, b)
+        s, t = self.source, self.target
+        sp, tp = s.pos(), t.pos()
+        ax, ay = sp.x() + s.w / 2, sp.y() + s.h / 2
+        bx, by = tp.x() + t.w / 2, tp.y() + t.h / 2
         # clip at the node rectangles
-        p1 = _clip(line, self.source)
-        p2 = _clip(QLineF(b, a), self.target)
+        p1 = _clip_xy(ax, ay, bx - ax, by - ay, s)
+        p2 = _clip_xy(bx, by, ax - bx, ay - by, t)
         path = QPainterPath(p1)
         path.lineTo(p2)
         if self.kind != "member" and QLineF(p1, p2).length() > 1:
@@ -583,6 +594,16 @@ def clip_segments(a, xmin: float, ymin: float, xmax: float, ymax: float):
     return seg, keep
 
 
+def _clip_xy(cx: float, cy: float, dx: float, dy: float, node: "NodeItem") -> QPointF:
+    """:func:`_clip` for the line from (cx, cy) by (dx, dy), without making ``QLineF`` objects."""
+    if dx == 0 and dy == 0:
+        return QPointF(cx, cy)
+    tx = (node.w / 2) / abs(dx) if dx else math.inf
+    ty = (node.h / 2) / abs(dy) if dy else math.inf
+    t = min(tx, ty, 1.0)
+    return QPointF(cx + dx * t, cy + dy * t)
+
+
 def _clip(line: QLineF, node: "NodeItem") -> QPointF:
     """Where ``line`` (from the node's centre outwards) leaves the node's rectangle."""
     c, d = line.p1(), line.p2()
@@ -737,6 +758,7 @@ class GraphScene(QGraphicsScene):
         self.regions: dict[str, RegionItem] = {}
         self._auto: dict[str, tuple[float, float]] = {}
         self._auto_key = None
+        self._layout_cache = LayoutCache()  # the automatic layout reuses what an edit did not touch
         self._syncing = False
         self._moved_edges: set = set()
         self._press_pos: dict[str, QPointF] = {}
@@ -776,6 +798,7 @@ class GraphScene(QGraphicsScene):
         self.member_edges.clear()
         self.regions.clear()
         self._auto_key = None
+        self._layout_cache = LayoutCache()
         self.sync()
 
     def _layout(self):
@@ -786,7 +809,7 @@ class GraphScene(QGraphicsScene):
                tuple((k, p.x, p.y) for k, p in r.layout.items()),
                tuple((g.id, tuple(g.members)) for g in r.groups.values()))
         if key != self._auto_key:
-            self._auto = scene_layout(r)
+            self._auto = scene_layout(r, self._layout_cache)
             self._auto_key = key
         return self._auto
 
@@ -798,6 +821,7 @@ class GraphScene(QGraphicsScene):
         if colls is not None and not (set(colls) & self.DRAWN):
             return
         self._syncing = True
+        created = False  # new items: their flags and cache mode are set below
         try:
             r = self.review
             pos, regions = self._layout()
@@ -815,13 +839,16 @@ class GraphScene(QGraphicsScene):
                     item = NodeItem(self, cid)
                     self.addItem(item)
                     self.nodes[cid] = item
-                sub = c.kind.replace("_", " ")
-                n = c.replicas or 1
-                sub += f" · {n}×" if n > 1 else ""
-                if c.placement:
-                    sub += " · " + ",".join(sorted(set(_short(p) for p in c.placement)))
-                item.set_data(kind=c.kind, title=c.label, subtitle=sub, user_facing=c.user_facing,
-                              tooltip=_component_tip(c))
+                    created = True
+                if item._src is not c:  # commands put a new object in the review for every change
+                    item._src = c
+                    sub = c.kind.replace("_", " ")
+                    n = c.replicas or 1
+                    sub += f" · {n}×" if n > 1 else ""
+                    if c.placement:
+                        sub += " · " + ",".join(sorted(set(_short(p) for p in c.placement)))
+                    item.set_data(kind=c.kind, title=c.label, subtitle=sub, user_facing=c.user_facing,
+                                  tooltip=_component_tip(c))
                 self._place(item, pos.get(cid, (0.0, 0.0)))
             for e in self._moved_edges:
                 if e.scene() is self:
@@ -837,6 +864,7 @@ class GraphScene(QGraphicsScene):
                     item = GroupItem(self, gid)
                     self.addItem(item)
                     self.nodes[gid] = item
+                    created = True
                 item.set_data(kind="group", title=g.name or g.id, subtitle=f"{g.min_up} of {len(g.members)} needed",
                               user_facing=False, tooltip=f"Redundancy group {g.id}\nmembers: {', '.join(g.members)}")
                 self._fit_group(item, g)
@@ -857,13 +885,17 @@ class GraphScene(QGraphicsScene):
                     e.far = self.far
                     self.addItem(e)
                     self.edges[did] = e
+                    created = True
+                elif e._src is d:
+                    continue  # same dependency, same ends: nothing to do
+                e._src = d
                 e.set_kind(d.kind, fallback=bool(d.fallback))
                 tip = f"{d.source} → {d.target} ({d.kind}{', fallback: ' + d.fallback if d.fallback else ''})"
                 if tip != e._tip:
                     e._tip = tip
                     e.setToolTip(tip)
             self.update_regions(regions)
-            self._set_big(len(r.dependencies) > EDGES_SMOOTH_MAX)
+            self._set_big(len(r.dependencies) > EDGES_SMOOTH_MAX, created)
             if self.overview_on and not self.edge_layer_on:
                 for it in list(self.nodes.values()) + list(self.edges.values()):
                     it.setVisible(False)
@@ -871,28 +903,37 @@ class GraphScene(QGraphicsScene):
         finally:
             self._syncing = False
 
-    def _set_big(self, big: bool) -> None:
-        """Large graphs: lines drawn by the edge layer, boxes from a pixmap cache (no Python per frame)."""
+    def _set_big(self, big: bool, created: bool = True) -> None:
+        """Large graphs: lines drawn by the edge layer, boxes from a pixmap cache (no Python per frame).
+
+        ``created``: the sync made new items (their flags and cache mode follow the others'); if it
+        did not and the size class stays, every item already has them."""
+        flip = big != self.edge_layer_on
         if self.edge_layer_on and not big:
             for e in self.edges.values():
                 e.set_far(self.far)
-        if big != self.edge_layer_on and self.overview_on:
+        if flip and self.overview_on:
             for it in list(self.nodes.values()) + list(self.edges.values()):
                 it.setVisible(big)
         self.edge_layer_on = big
-        for e in self.edges.values():
-            if bool(e.flags() & QGraphicsItem.GraphicsItemFlag.ItemHasNoContents) != big:
-                e.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, big)
-        if self.boxes_drawn_by_layer:
-            for n in self.nodes.values():
-                if not n.is_group:
-                    n.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)
+        if flip or created:
+            for e in self.edges.values():
+                if bool(e.flags() & QGraphicsItem.GraphicsItemFlag.ItemHasNoContents) != big:
+                    e.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, big)
+            if self.boxes_drawn_by_layer:
+                for n in self.nodes.values():
+                    if not n.is_group:
+                        n.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)
         self._apply_modes()
-        self._set_node_cache(self._node_cache, force=True)  # boxes made by this sync
+        if flip or created:
+            self._set_node_cache(self._node_cache, force=True)  # boxes made by this sync
         if big:
             self.edge_layer.mark()
 
     def _place(self, item: NodeItem, xy) -> None:
+        if item._xy == xy:
+            return  # where the last sync put it, and not dragged since
+        item._xy = xy
         p = QPointF(*xy)
         if item.pos() != p:
             item.setPos(p)

@@ -31,12 +31,15 @@ class RegionBox:
     depth: int
 
 
-def scene_layout(review: Review) -> tuple[dict[str, tuple[float, float]], list[RegionBox]]:
-    """Top-left scene positions of components, and the domain regions, outermost first."""
+def scene_layout(review: Review, cache=None) -> tuple[dict[str, tuple[float, float]], list[RegionBox]]:
+    """Top-left scene positions of components, and the domain regions, outermost first.
+
+    ``cache``: a :class:`prr_app.layout.LayoutCache` kept by the caller between edits (the
+    layout is then incremental, and equal to the full one)."""
     try:
         from prr_app.layout import compute_layout
 
-        lay = compute_layout(review, use_saved=True)
+        lay = compute_layout(review, use_saved=True, cache=cache)
     except Exception:  # a layout bug must not stop the editor: fall back to a plain grid
         log.exception("compute_layout failed; using a grid")
         return grid_positions(review), []

@@ -1,9 +1,13 @@
 """Live analysis: re-run the analysis shortly after each edit, off the GUI thread.
 
-Edits restart a short debounce timer; when it fires, a copy of the review
-goes to a worker (:meth:`ReviewSession.analysis_copy`) that runs validation and :func:`prr_app.analysis.analyze`.
-Results of a review that has changed since are dropped (a newer run is on
-its way). Only one run is in flight at a time.
+An edit that finds the analysis idle starts a run at once, on a worker: it
+runs while the GUI thread re-lays out and repaints the graph for the same
+edit, instead of after it. Edits that arrive while a run is in flight (or
+within a short debounce of one) coalesce into one follow-up run. Each run
+gets a copy of the review (:meth:`ReviewSession.analysis_copy`) and runs
+validation and :func:`prr_app.analysis.analyze`. Results of a review that has
+changed since are dropped (a newer run is on its way). Only one run is in
+flight at a time.
 """
 from __future__ import annotations
 
@@ -69,7 +73,12 @@ class LiveAnalysis(QObject):
         if colls <= {"layout"}:
             return  # moving boxes changes no finding
         self._generation += 1
-        self._timer.start()
+        if self.busy:
+            self._timer.start()  # coalesce with what is already on its way
+        else:
+            # idle: start now (leading edge). The GUI thread then lays out and paints this edit while
+            # the worker analyses it; waiting for a debounce first put the whole analysis after that.
+            self._start()
 
     def request_now(self) -> None:
         self._generation += 1
