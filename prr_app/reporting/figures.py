@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from reportlab.graphics.shapes import Drawing, Group, Line, Polygon, Rect, String
+from reportlab.graphics.shapes import Drawing, Group, Line, Path, Polygon, Rect, String
 from reportlab.lib import colors
 
 from prr_app.layout import LABEL_H, Layout, compute_layout
@@ -101,6 +101,97 @@ def fit_lines(kit: TextKit, text: str, size: float, width: float, max_lines: int
     return lines or [""]
 
 
+ROUTE_MARGIN = 3.0  # layout units a routed line keeps from a box it passes
+
+
+def box_columns(layout: Layout) -> list[tuple[float, float, list[tuple[float, float]]]]:
+    """The layout's columns of boxes, left to right: ``(x0, x1, free-y obstacles)``.
+
+    A column is a maximal x-interval covered by boxes; between two columns there is
+    no box, so a line crossing that gap crosses no box. The obstacles are the boxes'
+    y-intervals (with :data:`ROUTE_MARGIN`), merged and sorted.
+    """
+    spans = sorted((n.x, n.x + n.w, n.y, n.y + n.h) for n in layout.nodes.values())
+    cols: list[list] = []
+    for x0, x1, y0, y1 in spans:
+        if cols and x0 <= cols[-1][1]:
+            cols[-1][1] = max(cols[-1][1], x1)
+            cols[-1][2].append((y0 - ROUTE_MARGIN, y1 + ROUTE_MARGIN))
+        else:
+            cols.append([x0, x1, [(y0 - ROUTE_MARGIN, y1 + ROUTE_MARGIN)]])
+    out = []
+    for x0, x1, ivs in cols:
+        merged: list[list[float]] = []
+        for lo, hi in sorted(ivs):
+            if merged and lo <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], hi)
+            else:
+                merged.append([lo, hi])
+        out.append((x0, x1, [(lo, hi) for lo, hi in merged]))
+    return out
+
+
+def _free_y(target: float, obstacles: list[tuple[float, float]]) -> float:
+    """``target`` if a horizontal line there touches no obstacle, else the nearest free gap's middle."""
+    if not any(lo <= target <= hi for lo, hi in obstacles):
+        return target
+    best = None
+    prev = None
+    for lo, hi in obstacles:
+        cand = (lo - ROUTE_MARGIN) if prev is None else (prev + lo) / 2
+        if best is None or abs(cand - target) < abs(best - target):
+            best = cand
+        prev = hi
+    cand = prev + ROUTE_MARGIN
+    if abs(cand - target) < abs(best - target):
+        best = cand
+    return best
+
+
+def route_forward(columns, x1: float, y1: float, x2: float, y2: float) -> list[tuple[float, float]]:
+    """Way points of a line from ``(x1, y1)`` to ``(x2, y2)`` (``x1 < x2``) that crosses no box.
+
+    In every column strictly between the ends the line runs level, at the height the
+    straight line to the end would have there when that is free, else through the
+    nearest gap between boxes; from column to column it crosses the empty gaps.
+    Returns the points in order, ends included.
+    """
+    pts = [(x1, y1)]
+    cx, cy = x1, y1
+    for c0, c1, obstacles in columns:
+        if c0 < x1 - 1e-6 or c1 > x2 + 1e-6:
+            continue
+        mid = (c0 + c1) / 2
+        target = cy + (y2 - cy) * (mid - cx) / (x2 - cx) if x2 > cx else y2
+        y = _free_y(target, obstacles)
+        pts.append((c0, y))
+        pts.append((c1, y))
+        cx, cy = c1, y
+    pts.append((x2, y2))
+    return pts
+
+
+TAG_STRIP = MIN_PT + 3.0  # height of the badge line (SPOF, shared-domain tags) at a box's bottom
+
+
+def node_label(kit: TextKit, label: str, size: float, width: float, box_h: float, strip: float,
+               *, bold: bool = False) -> tuple[list[str], float, float]:
+    """A box's label lines, their font size and the height they are centred in.
+
+    The label keeps clear of the badge strip at the box's bottom: two lines that
+    would not fit above it are set smaller (down to :data:`MIN_PT`), then on one line.
+    """
+    area = box_h - strip
+    fs = size
+    lines = fit_lines(kit, label, fs, width, 2, bold=bold)
+    while len(lines) > 1 and len(lines) * fs * 1.15 + 1.0 > area and fs > MIN_PT:
+        fs = max(MIN_PT, fs - 0.5)
+        lines = fit_lines(kit, label, fs, width, 2, bold=bold)
+    if len(lines) * fs * 1.15 + 1.0 > area:
+        lines = fit_lines(kit, label, fs, width, 1, bold=bold)
+    return lines, fs, area
+
+
 @dataclass
 class GraphStyle:
     spofs: frozenset = frozenset()  # component ids with a component/instance SPOF
@@ -146,8 +237,29 @@ def graph_drawing(layout: Layout, kit: TextKit, style: GraphStyle, scale: float,
         draw_text(g, kit, X(r.x) + 3, Y(r.y) - size - 1.5, line, size,
                   bold=is_spof, color=RED if is_spof else MUTED)
 
+    columns = box_columns(layout)
     for e in layout.edges:
         a, b = layout.nodes[e.source], layout.nodes[e.target]
+        if b.x >= a.x + a.w:
+            # forwards: level through the columns in between, S-curves across the gaps
+            col, width, dash = _EDGE_STYLE.get(e.kind, _EDGE_STYLE["hard"])
+            pts = [(X(x), Y(y)) for x, y in route_forward(columns, a.x + a.w, a.cy, b.x, b.cy)]
+            path = Path(strokeColor=col, strokeWidth=width, strokeDashArray=dash, fillColor=None)
+            path.moveTo(*pts[0])
+            for i in range(1, len(pts)):
+                (px, py), (qx, qy) = pts[i - 1], pts[i]
+                if i % 2 == 1:  # across a gap between columns (or the whole way)
+                    mx = (px + qx) / 2
+                    path.curveTo(mx, py, mx, qy, qx, qy)
+                else:  # level through a column
+                    path.lineTo(qx, qy)
+            g.add(path)
+            ex, ey = pts[-1]
+            ah = max(3.0, 5.0 * scale)
+            g.add(Polygon([ex, ey, ex - ah * math.cos(0.4), ey - ah * math.sin(0.4),
+                           ex - ah * math.cos(0.4), ey + ah * math.sin(0.4)],
+                          fillColor=col, strokeColor=col, strokeWidth=0.3))
+            continue
         if b.x > a.x + a.w / 2:
             x1, y1, x2, y2 = a.x + a.w, a.cy, b.x, b.cy
         elif b.x + b.w < a.x + a.w / 2:
@@ -178,16 +290,17 @@ def graph_drawing(layout: Layout, kit: TextKit, style: GraphStyle, scale: float,
                    strokeWidth=1.6 if spof else (1.2 if uf else 0.7)))
         if not labels:
             continue
-        lines = fit_lines(kit, n.label, size, n.w * scale - 6, 2, bold=uf)
-        lead = size * 1.15
-        top = Y(n.y) - (n.h * scale - lead * len(lines)) / 2 - size * 0.95
-        for i, line in enumerate(lines):
-            draw_text(g, kit, X(n.cx), top - i * lead, line, size, bold=uf, anchor="middle")
         tags = []
         if spof:
             tags.append(("SPOF", RED))
         if style.shared_tags:
             tags.extend((style.shared_tags[s], MUTED) for s in n.shared if s in style.shared_tags)
+        lines, fs, area = node_label(kit, n.label, size, n.w * scale - 6, n.h * scale,
+                                     TAG_STRIP if tags else 0.0, bold=uf)
+        lead = fs * 1.15
+        top = Y(n.y) - (area - lead * len(lines)) / 2 - fs * 0.95
+        for i, line in enumerate(lines):
+            draw_text(g, kit, X(n.cx), top - i * lead, line, fs, bold=uf, anchor="middle")
         if tags:
             tx = X(n.x + n.w) - 2
             for text, col in reversed(tags):

@@ -86,6 +86,11 @@ class _Cell:
         self.color = color
 
 
+# room for a heading, a table's header row and its first rows: a heading with less
+# room left below it moves to the next page with its table
+TABLE_START_ROOM = 110
+
+
 class _Heading(Paragraph):
     """A heading that goes into the table of contents and the PDF outline."""
 
@@ -298,6 +303,15 @@ class _Builder:
 
     def table(self, header: list[str], rows: list[list], widths: list[float], extra=()):
         w = self.doc.frame_w
+        if self.story and isinstance(self.story[-1], _Heading):
+            # A heading keeps with what follows by wrapping both in KeepTogether, and
+            # KeepTogether breaks the page whenever the pair is taller than what is left:
+            # a long table would leave the rest of the page empty. Instead the heading
+            # starts a new page only when it and the first rows would not fit.
+            head = self.story.pop()
+            head.keepWithNext = 0
+            self.story.append(CondPageBreak(TABLE_START_ROOM))
+            self.story.append(head)
         cols = [w * f for f in widths]
         body, cmds = self._materialize(rows, cols, first_row=1)
         data = [[Paragraph(self.m(h), self.st.cell_head) for h in header]] + body
@@ -471,8 +485,9 @@ class _Builder:
             crow.append([self.cell(cid, bold=True), self.cell(c.name or ""), self.short(c.kind),
                          self.cell(c.owner or "no owner"), self.short(inst), self.cell(where),
                          self.short("yes" if c.user_facing else "")])
-        self.table(["Id", "Name", "Kind", "Owner", "Instances", "Placement", "User-facing"], crow,
-                   [0.17, 0.21, 0.1, 0.13, 0.09, 0.2, 0.1])
+        # "User facing" with a space: a narrow column wraps it between the words
+        self.table(["Id", "Name", "Kind", "Owner", "Replicas", "Placement", "User facing"], crow,
+                   [0.16, 0.2, 0.11, 0.13, 0.09, 0.21, 0.1])
         self.heading("Critical paths", 1, "1.2")
         av = {x["target"]: x for x in a.availability_rows()}
         rows = []
