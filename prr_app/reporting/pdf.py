@@ -577,12 +577,12 @@ class _Builder:
         self.heading("Blast radius per failure domain", 1, "3.1")
         drows = a.domain_rows()
         if drows:
-            self.table(["Domain", "Kind", "Components down", "Degraded", "Journeys down", "Instances lost"],
+            self.table(["Domain", "Kind", "Down", "Degraded", "Journeys down", "Instances lost"],
                        [[self.cell(x["domain"], bold=True), self.short(x["kind"]), self.short(len(x["down"])),
                          self.short(len(x["degraded"])), self.cell(self.names(x["journeys"])),
                          self.cell(", ".join(f"{k}: {v}" for k, v in list(x["instances_lost"].items())[:8])
                                    + (" …" if len(x["instances_lost"]) > 8 else ""))] for x in drows],
-                       [0.17, 0.09, 0.1, 0.09, 0.22, 0.33])
+                       [0.17, 0.09, 0.08, 0.11, 0.22, 0.33])
         else:
             self.para("No failure domain is defined: the review does not say where anything runs.")
         self.heading("Blast radius per component", 1, "3.2")
