@@ -338,6 +338,8 @@ class Inspector(QScrollArea):
                         w.setText(self.key)
                     else:
                         w.setText(show(f, v))
+                        if not w.hasFocus():
+                            w.setCursorPosition(0)  # a long value shows its start, not its end
                         self._mark(f, None)
                 elif f.kind == "observability":
                     for sig, b in w.boxes.items():

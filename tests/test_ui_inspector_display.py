@@ -1,0 +1,32 @@
+"""What the inspector shows of a value longer than its field."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QLineEdit
+
+pytestmark = [pytest.mark.usefixtures("qapp"), pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+
+@pytest.fixture
+def win(qtbot, monkeypatch):
+    from prr_app.ui import main_window as mw
+
+    monkeypatch.setattr(mw.Ask, "keep_unsaved", classmethod(lambda cls, parent, title: "discard"))
+    w = mw.MainWindow(restore_state=False)
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def test_long_values_show_their_start(qtbot, win, examples_dir):
+    # the reviewers list of the example is wider than its field: a reader must see
+    # the first names, not the tail end of the last one
+    assert win.open_path(str(examples_dir / "webshop.json"))
+    win.scene.select_ids(["cart-db"])
+    win.scene.select_ids([])
+    ins = win.inspector
+    shown = [w for w in ins.editors.values() if isinstance(w, QLineEdit) and w.text()]
+    assert shown, "the review's fields are shown when nothing is selected"
+    assert any(len(w.text()) > 20 for w in shown)
+    for w in shown:
+        assert w.cursorPosition() == 0, (w.objectName(), w.text())
