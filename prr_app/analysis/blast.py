@@ -25,18 +25,61 @@ instances (k = n); it then does exactly what the component's failure does.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from prr_app.analysis.graph import CompiledGraph, ancestor_sets, bits_of
+from prr_app.analysis.graph import CompiledGraph, ancestor_sets, bits_of, expand, popcount
 
 
-@dataclass
 class Scenario:
-    kind: str  # "component" or "domain"
-    index: int  # component or domain index
-    down: int  # bitset over components
-    upstream: int  # what reaches the failure along any dependency (shared between scenarios, not a copy)
-    fired: list[int]  # threshold groups that went down
+    """One failure: what goes down and what reaches it.
+
+    ``down`` and ``upstream`` read as ``int`` bitsets over components. On big
+    graphs they may be stored compact (index arrays, see ``graph.compact``) and
+    expanded on each read; :meth:`pin` keeps the expanded ints until
+    :meth:`unpin`, for a burst of reads.
+    """
+
+    __slots__ = ("kind", "index", "down_raw", "upstream_raw", "fired", "_pin", "_nd")
+
+    def __init__(self, kind: str, index: int, down, upstream, fired: list[int]):
+        self.kind = kind  # "component" or "domain"
+        self.index = index  # component or domain index
+        self.down_raw = down  # bitset (int or compact) over components
+        self.upstream_raw = upstream  # what reaches the failure along any dependency (shared, not a copy)
+        self.fired = fired  # threshold groups that went down
+        self._pin = None
+        self._nd = None
+
+    @property
+    def down(self) -> int:
+        d = self.down_raw
+        if type(d) is int:
+            return d
+        p = self._pin
+        return p[0] if p is not None else expand(d)
+
+    @property
+    def upstream(self) -> int:
+        u = self.upstream_raw
+        if type(u) is int:
+            return u
+        p = self._pin
+        return p[1] if p is not None else expand(u)
+
+    @property
+    def compact(self) -> bool:
+        return type(self.down_raw) is not int or type(self.upstream_raw) is not int
+
+    def pin(self) -> None:
+        if self._pin is None and self.compact:
+            self._pin = (expand(self.down_raw), expand(self.upstream_raw))
+
+    def unpin(self) -> None:
+        self._pin = None
+
+    @property
+    def down_count(self) -> int:
+        if self._nd is None:
+            self._nd = popcount(self.down_raw)
+        return self._nd
 
     @property
     def affected(self) -> int:
@@ -45,7 +88,8 @@ class Scenario:
 
     @property
     def degraded(self) -> int:
-        return (self.upstream | self.down) & ~self.down
+        d = self.down
+        return (self.upstream | d) & ~d
 
 
 class BlastRadius:
@@ -66,7 +110,7 @@ class BlastRadius:
                 self._member_thr.setdefault(m, []).append(g.index)
             acc = 0
             for s in graph.group_dependents[g.index]:
-                acc |= self.anc_h[self.scc_h[s]]
+                acc |= expand(self.anc_h[self.scc_h[s]])
             self._gd[g.index] = acc
         self._cache: dict[int, tuple[int, list[int]]] = {}
         self._dcache: dict[int, Scenario] = {}
@@ -104,7 +148,12 @@ class BlastRadius:
         sid = self.scc_h[c]
         hit = self._cache.get(sid)
         if hit is None:
-            hit = self.close(self.anc_h[sid])
+            raw = self.anc_h[sid]
+            if type(raw) is int or not self._thr:
+                hit = self.close(raw)
+            else:  # compact: kept as it is unless a redundancy group goes down
+                down, fired = self.close(expand(raw))
+                hit = (down, fired) if fired else (raw, fired)
             self._cache[sid] = hit
         down, fired = hit
         return Scenario("component", c, down, self.anc_a[self.scc_a[c]], fired)
@@ -120,8 +169,8 @@ class BlastRadius:
         down = 0
         aff = 0
         for c in seeds:
-            down |= self.anc_h[self.scc_h[c]]
-            aff |= self.anc_a[self.scc_a[c]]
+            down |= expand(self.anc_h[self.scc_h[c]])
+            aff |= expand(self.anc_a[self.scc_a[c]])
         down, fired = self.close(down)
         return Scenario("domain", d, down, aff, fired)
 
@@ -136,9 +185,9 @@ class BlastRadius:
             sid = self.scc_a[sc.index]
             n = self._acount.get(sid)
             if n is None:
-                n = self._acount[sid] = sc.upstream.bit_count()
+                n = self._acount[sid] = popcount(sc.upstream_raw)
             return n
         return (sc.upstream | sc.down).bit_count()
 
     def down_count(self, c: int) -> int:
-        return self.component(c).down.bit_count()
+        return self.component(c).down_count

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as _dt
 import gc
 import sys
+from array import array
 
 import orjson
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ from prr_app.analysis import findings as _findings
 from prr_app.analysis import risks as _risks
 from prr_app.analysis.availability import AvailabilityModel
 from prr_app.analysis.blast import BlastRadius, Scenario
-from prr_app.analysis.graph import CompiledGraph, bits_of, compile_review, mask_of
+from prr_app.analysis.graph import CompiledGraph, bits_of, compile_review, has, mask_of
 from prr_app.analysis.lazy import Chain, IdList, json_default_factory, plain
 from prr_app.analysis.propagation import Outcome, simulate as _simulate
 from prr_app.domain.model import Review
@@ -252,7 +253,7 @@ class _Context:
         t = target
 
         def reach(u: int) -> bool:  # does target (transitively) hard-depend on u?
-            return bool((anc[scc[u]] >> t) & 1)
+            return has(anc[scc[u]], t)
 
         if len(seeds) == 1:
             cur = next(iter(seeds))
@@ -523,7 +524,14 @@ def _spofs(ctx: _Context):
     for c in range(g.n):
         sc = br.component(c)
         comp_scen[c] = sc
+        # every count and journey list of the scenario now, from one expansion of a compact
+        # bitset (big graphs); the lists are built again only when read
+        sc.pin()
+        ctx.journeys_hit(sc)
+        br.affected_count(sc)
+        sc.down_count
         if not sc.down & target_mask:
+            sc.unpin()
             continue
         spof_comps[c] = 1
         cid = g.ids[c]
@@ -537,6 +545,7 @@ def _spofs(ctx: _Context):
                 e["component"] = cid
                 e["chain"] = base["chain"].with_prefix(f"{cid}#{i}")
                 spofs.append(e)
+        sc.unpin()
     for d in range(len(g.domain_ids)):
         sc = br.domain(d)
         dom_scen[d] = sc
@@ -565,19 +574,27 @@ def _spof_entry(ctx: _Context, sc: Scenario, element: str, etype: str, seeds: se
     chain = Chain(lambda: ctx.chain_ids(sc, seeds, target))
     # counts now, from one temporary union; the derived lists are computed again only when read
     uf = ctx.uf_mask
-    n_down, n_aff = down.bit_count(), ctx.br.affected_count(sc)
-    n_uf_down, n_uf_aff = (down & uf).bit_count(), ((sc.upstream & uf) | (down & uf)).bit_count()
+    n_down, n_aff = sc.down_count, ctx.br.affected_count(sc)
+    uf_down = down & uf
+    n_uf_down, n_uf_aff = uf_down.bit_count(), ((sc.upstream & uf) | uf_down).bit_count()
     if etype == "domain":
         chain = chain.with_prefix(element)
+    raw = sc.down_raw
+    if type(raw) is int:  # the scenario's own bitset; the user-facing part is derived on each read
+        down_list = IdList(raw, g, n_down)
+        uf_down_list = IdList(lambda: sc.down & uf, g, n_uf_down)
+    else:  # compact: the list of indices, and the user-facing ones among them (short)
+        down_list = IdList(raw, g, n_down)
+        uf_down_list = IdList(compact_indices(bits_of(uf_down)), g, n_uf_down)
     return {
         "element": element,
         "element_type": etype,
         "disruption": etype,
-        "down": IdList(down, g, n_down),
+        "down": down_list,
         "degraded": IdList(lambda: sc.degraded, g, n_aff - n_down),
         "journeys": jd,
         "journeys_degraded": jg,
-        "user_facing_down": IdList(lambda: down & uf, g, n_uf_down),
+        "user_facing_down": uf_down_list,
         "user_facing_degraded": IdList(lambda: sc.degraded & uf, g, n_uf_aff - n_uf_down),
         "chain": chain,
         "severity": None,
@@ -591,8 +608,7 @@ def _blast_radius(ctx: _Context, comp_scen: dict[int, Scenario], detail: bool) -
     for c in range(g.n):
         sc = comp_scen[c]
         jd, jg = ctx.journeys_hit(sc)
-        down = sc.down
-        n_down = down.bit_count()
+        n_down = sc.down_count
         entry = {
             "down_count": n_down,
             "degraded_count": ctx.br.affected_count(sc) - n_down,
@@ -600,10 +616,14 @@ def _blast_radius(ctx: _Context, comp_scen: dict[int, Scenario], detail: bool) -
             "journeys_degraded": jg,
         }
         if detail:
-            entry["down"] = IdList(down, g)
+            entry["down"] = IdList(sc.down_raw, g, n_down)
             entry["degraded"] = IdList(sc.degraded, g)
         out[g.ids[c]] = entry
     return out
+
+
+def compact_indices(indices: list[int]) -> array:
+    return array("i", indices)
 
 
 def _failure_domains(ctx: _Context, dom_scen: dict[int, Scenario]) -> list[dict]:

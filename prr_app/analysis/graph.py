@@ -17,6 +17,8 @@ Effective dependency semantics (see docs/analysis.md):
 """
 from __future__ import annotations
 
+from array import array
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -297,8 +299,55 @@ def strongly_connected(n: int, out: list[list[int]]) -> tuple[list[int], list[li
     return scc_of, sccs
 
 
+#: Ancestor bitsets of graphs with at least this many components are kept compact (see
+#: :func:`compact`) once built; below it every bitset stays a Python ``int``. Tests lower it
+#: to run the compact path on small graphs.
+COMPACT_MIN_N = 50_000
+#: A bitset is stored as its member indices when that takes at most 1/COMPACT_RATIO of its bytes.
+COMPACT_RATIO = 4
+
+
+def compact(x: int):
+    """``x``, or its members as a sorted ``array('i')`` when that is much smaller.
+
+    At 100,000 components an ancestor bitset is up to 12 kB although it has
+    typically a hundred members; 200,000 of them took 1.4 GB as ``int``.
+    """
+    nb = x.bit_length()
+    if x.bit_count() * 32 * COMPACT_RATIO > nb:
+        return x
+    raw = np.frombuffer(x.to_bytes((nb + 7) // 8, "little"), dtype=np.uint8)
+    nz = np.flatnonzero(raw)
+    r, c = np.nonzero(np.unpackbits(raw[nz][:, None], axis=1, bitorder="little"))
+    return array("i", (nz[r] * 8 + c).astype(np.int32).tobytes())
+
+
+def expand(x) -> int:
+    """The ``int`` bitset of ``x`` (an ``int``, returned as is, or a compact index array)."""
+    if type(x) is int:
+        return x
+    if len(x) > 512:
+        return mask_of(np.frombuffer(x, dtype=np.int32))
+    b = bytearray((x[-1] >> 3) + 1) if len(x) else bytearray()
+    for i in x:
+        b[i >> 3] |= 1 << (i & 7)
+    return int.from_bytes(b, "little")
+
+
+def has(x, i: int) -> bool:
+    """Is bit ``i`` set in ``x`` (an ``int`` or a compact index array)?"""
+    if type(x) is int:
+        return bool((x >> i) & 1)
+    k = bisect_left(x, i)
+    return k < len(x) and x[k] == i
+
+
+def popcount(x) -> int:
+    return x.bit_count() if type(x) is int else len(x)
+
+
 def ancestor_sets(n: int, out: list[list[int]], inn: list[list[int]],
-                  keep=None) -> tuple[list[int], list[int]]:
+                  keep=None) -> tuple[list[int], list]:
     """For every node, the bitset of nodes that reach it along ``out`` (itself included).
 
     Computed once per strongly connected component, upstream first, so the
@@ -309,16 +358,23 @@ def ancestor_sets(n: int, out: list[list[int]], inn: list[list[int]],
     dropped (set to ``None``) as soon as every SCC that reads them is done,
     so that at 100,000 components not every one of 100,000 bitsets of up to
     12 kB is held at once.
+
+    Without ``keep``, on graphs of ``COMPACT_MIN_N`` nodes or more, each bitset is
+    made :func:`compact` as soon as every SCC that reads it is done: the result
+    then mixes ``int`` and index arrays (read them with :func:`expand`,
+    :func:`has`, :func:`popcount`).
     """
     scc_of, sccs = strongly_connected(n, out)
     ns = len(sccs)
     anc: list = [0] * ns
     readers = None
     kept = None
-    if keep is not None:
+    compacting = keep is None and n >= COMPACT_MIN_N
+    if keep is not None or compacting:
         kept = bytearray(ns)
-        for v in keep:
-            kept[scc_of[v]] = 1
+        if keep is not None:
+            for v in keep:
+                kept[scc_of[v]] = 1
         readers = [0] * ns
         for sid in range(ns):
             seen = {sid}
@@ -341,11 +397,17 @@ def ancestor_sets(n: int, out: list[list[int]], inn: list[list[int]],
                     acc |= anc[su]
                     if readers is not None:
                         readers[su] -= 1
-                        if readers[su] == 0 and not kept[su]:
-                            anc[su] = None
+                        if readers[su] == 0:
+                            if compacting:
+                                anc[su] = compact(anc[su])
+                            elif not kept[su]:
+                                anc[su] = None
         anc[sid] = acc
-        if readers is not None and readers[sid] == 0 and not kept[sid]:
-            anc[sid] = None
+        if readers is not None and readers[sid] == 0:
+            if compacting:
+                anc[sid] = compact(acc)
+            elif not kept[sid]:
+                anc[sid] = None
     return scc_of, anc
 
 

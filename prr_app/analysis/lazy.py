@@ -25,7 +25,7 @@ from itertools import islice
 import numpy as np
 import orjson
 
-from prr_app.analysis.graph import bits_of
+from prr_app.analysis.graph import bits_of, expand, has, popcount
 
 
 def _quoted(graph) -> np.ndarray:
@@ -44,17 +44,28 @@ class IdList(Sequence):
     __slots__ = ("_bits", "_graph", "_n", "_list")
 
     def __init__(self, bits, graph, count: int | None = None):
-        """``bits``: the bitset, or a function returning it (then it is not kept: 100,000 SPOFs
-        holding their own derived bitsets would take gigabytes); ``count``: its size if known."""
+        """``bits``: the bitset, a compact one (a sorted ``array('i')`` of indices, see
+        ``graph.compact``), or a function returning an ``int`` bitset (then it is not kept:
+        100,000 SPOFs holding their own derived bitsets would take gigabytes); ``count``: its
+        size if known."""
         self._bits = bits
         self._graph = graph
-        self._n = count if count is not None else self.bits.bit_count()
+        self._n = count if count is not None else (
+            popcount(bits) if not callable(bits) else bits().bit_count())
         self._list: list[str] | None = None
 
     @property
     def bits(self) -> int:
         b = self._bits
-        return b() if callable(b) else b
+        if type(b) is int:
+            return b
+        return b() if callable(b) else expand(b)
+
+    def _indices(self, limit: int | None = None) -> list[int]:
+        b = self._bits
+        if not callable(b) and type(b) is not int:  # compact: the indices themselves
+            return b.tolist() if limit is None else b[:limit].tolist()
+        return bits_of(self.bits, limit)
 
     def __len__(self) -> int:
         return self._n
@@ -65,14 +76,14 @@ class IdList(Sequence):
     def tolist(self) -> list[str]:
         if self._list is None:
             ids = self._graph.ids
-            self._list = [ids[i] for i in bits_of(self.bits)]
+            self._list = [ids[i] for i in self._indices()]
         return self._list
 
     def __getitem__(self, i):
         if (self._list is None and isinstance(i, slice) and i.step in (None, 1) and i.start in (None, 0)
                 and i.stop is not None and 0 <= i.stop <= 64):
             ids = self._graph.ids
-            return [ids[j] for j in bits_of(self.bits, i.stop)]
+            return [ids[j] for j in self._indices(i.stop)]
         return self.tolist()[i]
 
     def __iter__(self):
@@ -80,7 +91,10 @@ class IdList(Sequence):
 
     def __contains__(self, cid) -> bool:
         j = self._graph.index.get(cid)
-        return j is not None and bool((self.bits >> j) & 1)
+        if j is None:
+            return False
+        b = self._bits
+        return has(b() if callable(b) else b, j)
 
     def __eq__(self, other):
         if isinstance(other, IdList):
@@ -100,6 +114,9 @@ class IdList(Sequence):
         if self._n == 0:
             return b"[]"
         q = _quoted(self._graph)
+        b = self._bits
+        if not callable(b) and type(b) is not int:
+            return b"[" + b",".join(q[np.frombuffer(b, dtype=np.int32)].tolist()) + b"]"
         n = len(q)
         raw = np.frombuffer(self.bits.to_bytes((n + 7) // 8, "little"), dtype=np.uint8)
         flags = np.unpackbits(raw, bitorder="little")[:n].view(bool)

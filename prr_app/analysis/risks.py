@@ -46,6 +46,7 @@ class RiskRegister:
         self.risks: dict[str, dict] = {}
         self.stale: list[dict] = []
         self._impact_cache: dict[tuple, tuple[int, list[str]]] = {}
+        self._critical: dict[tuple, bool] = {}
 
     # -- impact of a failure scenario ------------------------------------
     def impact_of(self, sc, element_comp: int | None = None) -> tuple[int, list[str]]:
@@ -68,13 +69,21 @@ class RiskRegister:
 
     def _impact_base(self, sc) -> tuple[int, list[str]]:
         """The impact of a scenario before the failed component's own gaps (cached per scenario)."""
+        sc.pin()  # one expansion of a compact scenario for all the reads below
+        try:
+            return self._impact_base_pinned(sc)
+        finally:
+            sc.unpin()
+
+    def _impact_base_pinned(self, sc) -> tuple[int, list[str]]:
         ctx = self.ctx
+        self._critical[(sc.kind, sc.index)] = self._is_critical_hit(sc)
         inputs: list[str] = []
         crit = ctx.critical_journeys_down(sc)
         jd, jg = ctx.journeys_hit(sc)
         uf_down = sc.down & ctx.uf_mask
         uf_deg = sc.degraded & ctx.uf_mask
-        ndown = sc.down.bit_count()
+        ndown = sc.down_count
         if crit:
             imp = 5
             inputs.append(f"impact 5: critical journey down ({', '.join(crit[:5])})")
@@ -102,6 +111,14 @@ class RiskRegister:
         return imp, inputs
 
     def is_critical_hit(self, sc) -> bool:
+        """Does the scenario take down a critical journey (or, without journeys, a tier-1 user-facing
+        component)? Cached per scenario, set when its impact is computed."""
+        hit = self._critical.get((sc.kind, sc.index))
+        if hit is None:
+            hit = self._critical[(sc.kind, sc.index)] = self._is_critical_hit(sc)
+        return hit
+
+    def _is_critical_hit(self, sc) -> bool:
         ctx = self.ctx
         if ctx.critical_journeys_down(sc):
             return True
