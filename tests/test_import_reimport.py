@@ -172,3 +172,20 @@ def test_property_hand_edits_always_survive(tmp_path_factory, fields, value):
             assert set(v) <= set(got)
         else:
             assert got == v
+
+
+def test_csv_reimport_flags_removed_edges_and_keeps_hand_edits(tmp_path):
+    # the CSV edge list (Foundation's format) also remembers what it produced
+    src = tmp_path / "edges.csv"
+    src.write_text("source,target,type\nweb,api,hard\napi,db,hard\napi,cache,soft\n")
+    first = import_paths([src])
+    review = first.review
+    assert first.report.imported["dependencies"].keys() == {"web->api", "api->db", "api->cache"}
+    review.components["db"].replicas = 3  # the reviewer's own knowledge
+    src.write_text("source,target,type\nweb,api,hard\napi,db,hard\n")
+    res = import_paths([src], into=review)
+    new = res.review
+    assert new.components["db"].replicas == 3
+    assert "api->cache" in new.dependencies  # flagged, not dropped
+    assert any(e.startswith("missing from source") for e in new.dependencies["api->cache"].evidence)
+    assert "missing-from-source" in new.components["cache"].tags

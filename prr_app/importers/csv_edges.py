@@ -16,6 +16,7 @@ from prr_app.domain.model import Component, Dependency, Review
 from prr_app.domain.validation import check, make_id
 from prr_app.errors import PrrError
 from prr_app.importers.base import ImportReport, ImportResult, Inferred
+from prr_app.importers.graph import snapshot
 
 MAX_BYTES = 64 * 1024 * 1024
 _TYPES = ("hard", "soft", "async")
@@ -54,6 +55,8 @@ def read_csv_edges(paths: list[Path]) -> ImportResult:
     review.meta.system_name = Path(paths[0]).stem if paths else "Imported system"
     report.components = [Inferred(k, v) for k, v in sorted(comp_evidence.items())]
     report.dependencies = [Inferred(k, v) for k, v in sorted(dep_evidence.items())]
+    # what this import produced: a later re-import tells hand edits and removals apart by it
+    report.imported = snapshot(review)
     rec = report.to_record()
     review.imports[rec.id] = rec
     check(review, file=str(paths[0]) if paths else None)
