@@ -454,19 +454,23 @@ def compute_layout(review: Review, *, only: Iterable[str] | None = None, use_sav
                 ln.own[t].sort()
         assign(t)
 
+    def bary(c: str, neigh: dict[str, list[str]]) -> float:
+        ys = [slot_y[n] for n in neigh[c] if n in slot_y]
+        return sum(ys) / len(ys) if ys else slot_y[c]
+
     def sweep(tiers: Iterable[int], neigh: dict[str, list[str]]) -> None:
         for t in tiers:
+            moved = False
             for ln in all_lanes:
                 col = ln.own.get(t)
                 if not col or len(col) < 2:
                     continue
-
-                def bary(c: str) -> float:
-                    ys = [slot_y[n] for n in neigh[c] if n in slot_y]
-                    return sum(ys) / len(ys) if ys else slot_y[c]
-
-                ln.own[t] = sorted(col, key=lambda c: (round(bary(c), 6), c))
-            assign(t)
+                new = sorted(col, key=lambda c: (round(bary(c, neigh), 6), c))
+                if new != col:
+                    ln.own[t] = new
+                    moved = True
+            if moved:  # the slots of a tier depend only on its order: unchanged order, unchanged slots
+                assign(t)
 
     for _ in range(2):
         sweep(range(1, ntiers), pred)
