@@ -5,7 +5,8 @@ from hypothesis import given, settings, strategies as st
 
 from prr_app.domain.model import Component, Dependency, FailureDomain, Review
 from prr_app.layout import compute_layout
-from prr_app.reporting.figures import MIN_PT, TAG_STRIP, box_columns, node_label, route_forward
+from prr_app.reporting.figures import MIN_PT, TAG_STRIP, node_label
+from prr_app.routing import box_columns, route_forward
 from prr_app.reporting.text import TextKit
 
 ZONES = [None, "zone-a", "zone-b", "rack-1"]

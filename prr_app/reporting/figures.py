@@ -14,6 +14,7 @@ from reportlab.graphics.shapes import Drawing, Group, Line, Path, Polygon, Rect,
 from reportlab.lib import colors
 
 from prr_app.layout import LABEL_H, Layout, compute_layout
+from prr_app.routing import box_columns, route_forward
 from prr_app.reporting.text import SANS, SANS_BOLD, TextKit
 
 MIN_PT = 6.0  # no label in a figure is smaller
@@ -99,76 +100,6 @@ def fit_lines(kit: TextKit, text: str, size: float, width: float, max_lines: int
             last = last[:-1]
         lines[-1] = last.rstrip() + "…"
     return lines or [""]
-
-
-ROUTE_MARGIN = 3.0  # layout units a routed line keeps from a box it passes
-
-
-def box_columns(layout: Layout) -> list[tuple[float, float, list[tuple[float, float]]]]:
-    """The layout's columns of boxes, left to right: ``(x0, x1, free-y obstacles)``.
-
-    A column is a maximal x-interval covered by boxes; between two columns there is
-    no box, so a line crossing that gap crosses no box. The obstacles are the boxes'
-    y-intervals (with :data:`ROUTE_MARGIN`), merged and sorted.
-    """
-    spans = sorted((n.x, n.x + n.w, n.y, n.y + n.h) for n in layout.nodes.values())
-    cols: list[list] = []
-    for x0, x1, y0, y1 in spans:
-        if cols and x0 <= cols[-1][1]:
-            cols[-1][1] = max(cols[-1][1], x1)
-            cols[-1][2].append((y0 - ROUTE_MARGIN, y1 + ROUTE_MARGIN))
-        else:
-            cols.append([x0, x1, [(y0 - ROUTE_MARGIN, y1 + ROUTE_MARGIN)]])
-    out = []
-    for x0, x1, ivs in cols:
-        merged: list[list[float]] = []
-        for lo, hi in sorted(ivs):
-            if merged and lo <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], hi)
-            else:
-                merged.append([lo, hi])
-        out.append((x0, x1, [(lo, hi) for lo, hi in merged]))
-    return out
-
-
-def _free_y(target: float, obstacles: list[tuple[float, float]]) -> float:
-    """``target`` if a horizontal line there touches no obstacle, else the nearest free gap's middle."""
-    if not any(lo <= target <= hi for lo, hi in obstacles):
-        return target
-    best = None
-    prev = None
-    for lo, hi in obstacles:
-        cand = (lo - ROUTE_MARGIN) if prev is None else (prev + lo) / 2
-        if best is None or abs(cand - target) < abs(best - target):
-            best = cand
-        prev = hi
-    cand = prev + ROUTE_MARGIN
-    if abs(cand - target) < abs(best - target):
-        best = cand
-    return best
-
-
-def route_forward(columns, x1: float, y1: float, x2: float, y2: float) -> list[tuple[float, float]]:
-    """Way points of a line from ``(x1, y1)`` to ``(x2, y2)`` (``x1 < x2``) that crosses no box.
-
-    In every column strictly between the ends the line runs level, at the height the
-    straight line to the end would have there when that is free, else through the
-    nearest gap between boxes; from column to column it crosses the empty gaps.
-    Returns the points in order, ends included.
-    """
-    pts = [(x1, y1)]
-    cx, cy = x1, y1
-    for c0, c1, obstacles in columns:
-        if c0 < x1 - 1e-6 or c1 > x2 + 1e-6:
-            continue
-        mid = (c0 + c1) / 2
-        target = cy + (y2 - cy) * (mid - cx) / (x2 - cx) if x2 > cx else y2
-        y = _free_y(target, obstacles)
-        pts.append((c0, y))
-        pts.append((c1, y))
-        cx, cy = c1, y
-    pts.append((x2, y2))
-    return pts
 
 
 TAG_STRIP = MIN_PT + 3.0  # height of the badge line (SPOF, shared-domain tags) at a box's bottom
