@@ -102,6 +102,7 @@ def fit_lines(kit: TextKit, text: str, size: float, width: float, max_lines: int
     return lines or [""]
 
 
+BOW = 22.0  # layout units a line within one column bows out to its right (the gap is wider)
 TAG_STRIP = MIN_PT + 3.0  # height of the badge line (SPOF, shared-domain tags) at a box's bottom
 
 
@@ -171,10 +172,15 @@ def graph_drawing(layout: Layout, kit: TextKit, style: GraphStyle, scale: float,
     columns = box_columns(layout)
     for e in layout.edges:
         a, b = layout.nodes[e.source], layout.nodes[e.target]
-        if b.x >= a.x + a.w:
-            # forwards: level through the columns in between, S-curves across the gaps
-            col, width, dash = _EDGE_STYLE.get(e.kind, _EDGE_STYLE["hard"])
-            pts = [(X(x), Y(y)) for x, y in route_forward(columns, a.x + a.w, a.cy, b.x, b.cy)]
+        col, width, dash = _EDGE_STYLE.get(e.kind, _EDGE_STYLE["hard"])
+        if b.x >= a.x + a.w or a.x >= b.x + b.w:
+            # between columns: level through the columns in between, S-curves across the
+            # gaps; a backward line (a cycle) is routed the same way from its other end
+            if b.x >= a.x + a.w:
+                way = route_forward(columns, a.x + a.w, a.cy, b.x, b.cy)
+            else:
+                way = route_forward(columns, b.x + b.w, b.cy, a.x, a.cy)[::-1]
+            pts = [(X(x), Y(y)) for x, y in way]
             path = Path(strokeColor=col, strokeWidth=width, strokeDashArray=dash, fillColor=None)
             path.moveTo(*pts[0])
             for i in range(1, len(pts)):
@@ -187,20 +193,36 @@ def graph_drawing(layout: Layout, kit: TextKit, style: GraphStyle, scale: float,
             g.add(path)
             ex, ey = pts[-1]
             ah = max(3.0, 5.0 * scale)
-            g.add(Polygon([ex, ey, ex - ah * math.cos(0.4), ey - ah * math.sin(0.4),
-                           ex - ah * math.cos(0.4), ey + ah * math.sin(0.4)],
+            back = -1.0 if pts[-1][0] < pts[0][0] else 1.0  # the curve arrives level
+            g.add(Polygon([ex, ey, ex - back * ah * math.cos(0.4), ey - ah * math.sin(0.4),
+                           ex - back * ah * math.cos(0.4), ey + ah * math.sin(0.4)],
                           fillColor=col, strokeColor=col, strokeWidth=0.3))
             continue
         if b.x > a.x + a.w / 2:
             x1, y1, x2, y2 = a.x + a.w, a.cy, b.x, b.cy
         elif b.x + b.w < a.x + a.w / 2:
             x1, y1, x2, y2 = a.x, a.cy, b.x + b.w, b.cy
-        else:  # same tier (a cycle): leave from the bottom, enter at the top
-            if b.y > a.y:
+        else:  # one column (a cycle within a tier)
+            lo, hi = sorted((a.y, b.y))
+            between = any(n.y > lo and n.y < hi and n.x < max(a.x + a.w, b.x + b.w) and n.x + n.w > min(a.x, b.x)
+                          for n in layout.nodes.values() if n.id not in (a.id, b.id))
+            if between:  # a bow out to the right of the column instead of through the boxes
+                xr = X(max(a.x + a.w, b.x + b.w))
+                bow = BOW * scale
+                sx, sy, ex, ey = X(a.x + a.w), Y(a.cy), X(b.x + b.w), Y(b.cy)
+                path = Path(strokeColor=col, strokeWidth=width, strokeDashArray=dash, fillColor=None)
+                path.moveTo(sx, sy)
+                path.curveTo(xr + bow, sy, xr + bow, ey, ex, ey)
+                g.add(path)
+                ah = max(3.0, 5.0 * scale)
+                g.add(Polygon([ex, ey, ex + ah * math.cos(0.4), ey - ah * math.sin(0.4),
+                               ex + ah * math.cos(0.4), ey + ah * math.sin(0.4)],
+                              fillColor=col, strokeColor=col, strokeWidth=0.3))
+                continue
+            if b.y > a.y:  # neighbours: leave from the bottom, enter at the top
                 x1, y1, x2, y2 = a.cx, a.y + a.h, b.cx, b.y
             else:
                 x1, y1, x2, y2 = a.cx, a.y, b.cx, b.y + b.h
-        col, width, dash = _EDGE_STYLE.get(e.kind, _EDGE_STYLE["hard"])
         px1, py1, px2, py2 = X(x1), Y(y1), X(x2), Y(y2)
         g.add(Line(px1, py1, px2, py2, strokeColor=col, strokeWidth=width, strokeDashArray=dash))
         ang = math.atan2(py2 - py1, px2 - px1)
