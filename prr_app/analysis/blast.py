@@ -98,7 +98,7 @@ class BlastRadius:
     def __init__(self, graph: CompiledGraph):
         self.graph = graph
         n = graph.n
-        self.scc_h, self.anc_h = ancestor_sets(n, graph.hard_out, graph.hard_in)
+        self.scc_h, self.anc_h = ancestor_sets(n, graph.hard_out, graph.hard_in, sccs=graph.hard_sccs())
         self.scc_a, self.anc_a = ancestor_sets(n, graph.any_out, graph.any_in)
         self._thr = [graph.groups[g] for g in graph.threshold_groups]
         self._thr_mask = 0

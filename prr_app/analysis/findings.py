@@ -117,7 +117,7 @@ def cascading(graph: CompiledGraph, entries: list[int]) -> list[dict]:
     n = graph.n
     out: list[dict] = []
     # 1. long synchronous hard chains (hard dependencies without fallback), on the condensation
-    scc_of, sccs = strongly_connected(n, graph.hard_out)
+    scc_of, sccs = graph.hard_sccs()
     depth = [0] * len(sccs)
     nxt = [-1] * len(sccs)
     for sid, members in enumerate(sccs):  # sinks first

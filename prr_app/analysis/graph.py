@@ -87,6 +87,13 @@ class CompiledGraph:
     shared_closure: list[frozenset[int]]  # component -> shared domains with ancestors
     hubs: set[int] = field(default_factory=set)
     softened: list[Dep] = field(default_factory=list)
+    _hard_sccs: tuple | None = field(default=None, repr=False)
+
+    def hard_sccs(self) -> tuple[list[int], list[list[int]]]:
+        """:func:`strongly_connected` on ``hard_out``, computed once."""
+        if self._hard_sccs is None:
+            self._hard_sccs = strongly_connected(self.n, self.hard_out)
+        return self._hard_sccs
 
     @property
     def n(self) -> int:
@@ -347,7 +354,7 @@ def popcount(x) -> int:
 
 
 def ancestor_sets(n: int, out: list[list[int]], inn: list[list[int]],
-                  keep=None) -> tuple[list[int], list]:
+                  keep=None, sccs=None) -> tuple[list[int], list]:
     """For every node, the bitset of nodes that reach it along ``out`` (itself included).
 
     Computed once per strongly connected component, upstream first, so the
@@ -363,8 +370,10 @@ def ancestor_sets(n: int, out: list[list[int]], inn: list[list[int]],
     made :func:`compact` as soon as every SCC that reads it is done: the result
     then mixes ``int`` and index arrays (read them with :func:`expand`,
     :func:`has`, :func:`popcount`).
+
+    ``sccs``: the result of :func:`strongly_connected` on ``out``, if already known.
     """
-    scc_of, sccs = strongly_connected(n, out)
+    scc_of, sccs = sccs if sccs is not None else strongly_connected(n, out)
     ns = len(sccs)
     anc: list = [0] * ns
     readers = None

@@ -252,10 +252,11 @@ class RiskRegister:
         chain = s["chain"][:8]  # a prefix: the chain is built lazily
         dependent = chain[1] if len(chain) > 1 else None
         comp = self.review.components[cid]
+        hit = self._hit_text(s)
         if dependent:
             mit = (f"Give {dependent} a fallback for {cid} (cached or default answer, degraded mode) "
                    f"or put {cid} in a redundancy group with an independent second {comp.kind} "
-                   f"(separate deployment and config) so that {self._hit_text(s)} survive its failure")
+                   f"(separate deployment and config) so that {hit} survive its failure")
         else:
             mit = (f"Run an independent second {cid} (separate deployment, config and release train) as a "
                    f"redundancy group behind the entry point, or serve a static/degraded fallback when {cid} fails")
@@ -263,7 +264,7 @@ class RiskRegister:
             s["risk_id"], category="spof",
             title=f"{cid} is a single point of failure (component failure)",
             description=(f"A failure of {cid} (every replica at once: bad release, config, overload) takes down "
-                         f"{self._hit_text(s)}; chain: {' -> '.join(chain[:8])}"),
+                         f"{hit}; chain: {' -> '.join(chain[:8])}"),
             likelihood=lk, impact=im, inputs=li + ii + [f"disruption type: component"],
             components=[cid] + s["user_facing_down"][:20], mitigation=mit,
             blocking=self.is_critical_hit(sc),
