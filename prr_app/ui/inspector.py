@@ -232,6 +232,7 @@ class Inspector(QScrollArea):
         old = self._formw
         self._formw = QWidget()
         self._outer.replaceWidget(old, self._formw)
+        old.hide()  # gone from the screen now, not only when the event loop gets to delete it
         old.deleteLater()
         form = QFormLayout(self._formw)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
