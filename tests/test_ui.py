@@ -846,22 +846,38 @@ def test_undo_of_a_drag_puts_the_box_back(qtbot, win, examples_dir):
     assert (item.x(), item.y()) == home
 
 
-def test_an_edit_starts_the_analysis_at_once_and_edits_in_flight_coalesce(qtbot, win, examples_dir):
-    """The analysis of an edit runs on a worker while the canvas re-lays out (no debounce first);
-    edits that arrive during a run make one follow-up run, whose result is the last edit's."""
+def test_an_edit_starts_the_analysis_at_once_and_edits_in_flight_coalesce(qtbot, win, examples_dir, monkeypatch):
+    """The analysis of an edit starts on a worker as soon as the canvas has been updated (no debounce
+    first); edits that arrive during a run make one follow-up run, whose result is the last edit's."""
+    import threading
+
+    from PySide6.QtCore import QCoreApplication
+
+    from prr_app.ui import live
     from prr_app.ui.commands import change_fields
 
     win.open_path(str(examples_dir / "webshop.json"))
     wait_analysis(qtbot, win)
+    gate = threading.Event()
+    real = live.run_analysis
+
+    def held(state, review):  # the first run waits until the test has made its other edits
+        gate.wait(10)
+        return real(state, review)
+
+    monkeypatch.setattr(live, "run_analysis", held)
     starts = []
     win.live.sig_started.connect(lambda: starts.append(1))
     r = win.session.review
     win.push("replicas", [change_fields(r, "components", "cart-db", replicas=2, placement=["euw1-a", "euw1-b"])])
-    assert starts == [1]  # started inside the edit, before any event was processed
-    assert win.live.busy
+    assert win.live.busy and starts == []  # the canvas first: the run starts when the GUI thread is done
+    QCoreApplication.processEvents()
+    assert starts == [1]  # at once, not after a debounce
     for n in (3, 1):
         win.push("replicas", [change_fields(r, "components", "cart-db", replicas=n)])
-    assert len(starts) == 1  # still the first run: the others wait for it
+        qtbot.wait(60)  # longer than the debounce
+    assert starts == [1]  # the others wait for the first run
+    gate.set()
     res = wait_analysis(qtbot, win)
     assert len(starts) == 2  # one follow-up run for both
     assert res["review"].components["cart-db"].replicas == 1

@@ -1,9 +1,9 @@
 """Live analysis: re-run the analysis shortly after each edit, off the GUI thread.
 
-An edit that finds the analysis idle starts a run at once, on a worker: it
-runs while the GUI thread re-lays out and repaints the graph for the same
-edit, instead of after it. Edits that arrive while a run is in flight (or
-within a short debounce of one) coalesce into one follow-up run. Each run
+An edit that finds the analysis idle starts a run on a worker as soon as the
+GUI thread has re-laid out and repainted the graph for it (no debounce wait).
+Edits that arrive while a run is in flight (or within a short debounce of
+one) coalesce into one follow-up run. Each run
 gets a copy of the review (:meth:`ReviewSession.analysis_copy`) and runs
 validation and :func:`prr_app.analysis.analyze`. Results of a review that has
 changed since are dropped (a newer run is on its way). Only one run is in
@@ -60,7 +60,7 @@ class LiveAnalysis(QObject):
         self._pending = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.setInterval(debounce_ms)
+        self._debounce_ms = debounce_ms  # start(ms) sets the interval for good: always pass it
         self._timer.timeout.connect(self._start)
         session.sig_review_changed.connect(self._on_changed)
         session.sig_review_replaced.connect(self.request_now)
@@ -74,11 +74,12 @@ class LiveAnalysis(QObject):
             return  # moving boxes changes no finding
         self._generation += 1
         if self.busy:
-            self._timer.start()  # coalesce with what is already on its way
+            self._timer.start(self._debounce_ms)  # coalesce with what is already on its way
         else:
-            # idle: start now (leading edge). The GUI thread then lays out and paints this edit while
-            # the worker analyses it; waiting for a debounce first put the whole analysis after that.
-            self._start()
+            # idle: start as soon as the GUI thread has drawn this edit (leading edge, no debounce).
+            # Not inside the edit itself: the worker would share Python's lock with the re-layout and
+            # slow the what-if colours, for no gain in the findings.
+            self._timer.start(0)
 
     def request_now(self) -> None:
         self._generation += 1
