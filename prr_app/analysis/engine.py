@@ -454,12 +454,22 @@ def analyze(review: Review, *, seed: int = 0, detail: bool = False,
 @contextmanager
 def _gc_paused():
     """Pause the cyclic garbage collector (restored as it was): the analysis makes no reference
-    cycles, only many short-lived objects whose allocations trigger collections."""
+    cycles, only many objects whose allocations trigger collections.
+
+    On the way out, the objects allocated meanwhile (half a million at 10,000 components, most of
+    them the result, which lives on) go straight to the oldest generation, as two young
+    collections would have moved them, instead of being scanned by the next young collection
+    right away (0.14 s at 10,000 components). This only delays collecting cycles that already
+    exist; it is skipped when objects are frozen by someone else (``gc.freeze``).
+    """
     was_on = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
         if was_on:
             gc.enable()
 
