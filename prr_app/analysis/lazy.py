@@ -41,7 +41,7 @@ def _quoted(graph) -> np.ndarray:
 class IdList(Sequence):
     """A sorted list of component ids backed by a bitset."""
 
-    __slots__ = ("_bits", "_graph", "_n", "_list")
+    __slots__ = ("_bits", "_graph", "_n", "_list", "_head")
 
     def __init__(self, bits, graph, count: int | None = None):
         """``bits``: the bitset, a compact one (a sorted ``array('i')`` of indices, see
@@ -53,6 +53,7 @@ class IdList(Sequence):
         self._n = count if count is not None else (
             popcount(bits) if not callable(bits) else bits().bit_count())
         self._list: list[str] | None = None
+        self._head: list[str] | None = None  # the first names, once a prefix was read
 
     @property
     def bits(self) -> int:
@@ -82,8 +83,11 @@ class IdList(Sequence):
     def __getitem__(self, i):
         if (self._list is None and isinstance(i, slice) and i.step in (None, 1) and i.start in (None, 0)
                 and i.stop is not None and 0 <= i.stop <= 64):
-            ids = self._graph.ids
-            return [ids[j] for j in self._indices(i.stop)]
+            head = self._head
+            if head is None or (len(head) < i.stop and len(head) < self._n):
+                ids = self._graph.ids
+                head = self._head = [ids[j] for j in self._indices(max(i.stop, 20))]
+            return head[:i.stop]
         return self.tolist()[i]
 
     def __iter__(self):
