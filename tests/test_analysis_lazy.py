@@ -94,6 +94,12 @@ def test_id_list_and_chain_behave_like_lists():
     assert last["chain"][:3] == ["c0299", "c0298", "c0297"] and last["chain"][1] == "c0298"
     assert len(last["chain"]) == 300 and last["chain"][-1] == "c0000"
     assert last["down"] == [f"c{i:04d}" for i in range(300)]
+    fresh = next(s for s in a.spofs if s["element"] == "c0298")["down"]  # prefixes read in any order
+    assert fresh[:3] == ["c0000", "c0001", "c0002"] and fresh[:40] == [f"c{i:04d}" for i in range(40)]
+    assert fresh[:1] == ["c0000"] and fresh[:0] == [] and fresh[:64][-1] == "c0063"
+    assert len(fresh[:64]) == 64 and fresh[:5] == [f"c{i:04d}" for i in range(5)]
+    few = next(s for s in a.spofs if s["element"] == "c0002")["down"]
+    assert few[:20] == ["c0000", "c0001", "c0002"] and few[:2] == ["c0000", "c0001"]
     d = a.to_dict()
     assert type(d["spofs"][0]["down"]) is list and type(d["spofs"][0]["chain"]) is list
     assert d["spofs"] is a.spofs
