@@ -179,10 +179,19 @@ def generate_big_cycle(n: int, cycle: int = 1000, seed: int = 3) -> Review:
     return review
 
 
+def loadavg() -> float | None:
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def timed(fn, repeat: int = 3):
+    """Best of ``repeat`` runs of ``fn()``; the previous result is freed before the clock starts."""
     best = float("inf")
     out = None
     for _ in range(repeat):
+        out = None
         t = time.perf_counter()
         out = fn()
         best = min(best, time.perf_counter() - t)
@@ -196,6 +205,7 @@ def bench_analyze(label: str, review: Review, repeat: int = 3) -> dict:
         "seconds": round(t, 4), "spofs": len(a.spofs), "risks": len(a.risks),
         "availability_exact": sum(1 for x in a.availability if x["method"] == "exact"),
         "availability_simulated": sum(1 for x in a.availability if x["method"] == "simulation"),
+        "loadavg": loadavg(),
     }
     print(json.dumps(row), flush=True)
     return row
@@ -232,7 +242,8 @@ def bench_cli(review: Review) -> dict:
         cli = min(r[0] for r in runs)
     row = {"case": "prr analyze --json (whole process)", "components": len(review.components),
            "dependencies": len(review.dependencies), "cli_seconds": round(cli, 3),
-           "baseline_seconds": round(base, 3), "ratio": round(cli / base, 2), "json_bytes": runs[0][1]}
+           "baseline_seconds": round(base, 3), "ratio": round(cli / base, 2), "json_bytes": runs[0][1],
+           "loadavg": loadavg()}
     print(json.dumps(row), flush=True)
     return row
 
@@ -267,7 +278,7 @@ def main(argv=None) -> int:
         print(json.dumps({"case": "generated heavy-tailed 100k", "components": len(review.components),
                           "dependencies": len(review.dependencies), "seconds": round(dt, 2),
                           "peak_rss_mb_process": round(peak), "peak_rss_mb_before_analysis": round(before),
-                          "spofs": len(a.spofs), "risks": len(a.risks)}), flush=True)
+                          "spofs": len(a.spofs), "risks": len(a.risks), "loadavg": loadavg()}), flush=True)
     return 0
 
 
