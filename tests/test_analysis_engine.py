@@ -362,3 +362,25 @@ def test_online_boutique_redis_cart_is_a_spof():
         spof["chain"][:3] == ["redis-cart", "cartservice", "checkoutservice"]
     assert ("redis-cart#0", "instance") in _spof_keys(a)
     assert a.risk("spof:instance:redis-cart")["mitigation"].startswith("Add a second replica of redis-cart")
+
+
+def test_the_result_leaves_no_reference_cycles(platform_review):
+    """analyze() moves what it allocated to the oldest GC generation on the way out; the result
+    must then be freed by reference counting alone (the live editor re-analyses on every edit)."""
+    import gc
+
+    analyze(platform_review)  # imports and caches of a first run
+    gc.collect()
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        a = analyze(platform_review)
+        a.to_json()
+        a.to_dict()
+        assert gc.isenabled() is False  # restored as it was
+        del a
+        assert gc.collect() == 0
+    finally:
+        if was:
+            gc.enable()
+    assert gc.get_freeze_count() == 0

@@ -433,73 +433,80 @@ class AvailabilityModel:
 
     def _tree(self, entries: list[int]):
         """AND/k-of-n tree: ("and", comps frozenset, [children]) / ("kofn", k, [and-nodes])."""
-        g = self.g
-        memo: dict[int, tuple] = {}
+        # the nested functions below call themselves, a reference cycle through their cells that
+        # would keep the model (and the compiled graph) alive until a full garbage collection;
+        # the cells are emptied on the way out
+        and_node = count = comp = None
+        try:
+            g = self.g
+            memo: dict[int, tuple] = {}
 
-        def and_node(roots: list[int], stack: tuple[int, ...]):
-            comps: set[int] = set()
-            kids: list = []
-            kid_groups: set[int] = set()
-            todo = list(roots)
-            while todo:
-                c = todo.pop()
-                if c in comps:
-                    continue
-                comps.add(c)
-                todo.extend(g.hard_out[c])
-                for gi in g.hard_group_out[c]:
-                    if gi in kid_groups:
+            def and_node(roots: list[int], stack: tuple[int, ...]):
+                comps: set[int] = set()
+                kids: list = []
+                kid_groups: set[int] = set()
+                todo = list(roots)
+                while todo:
+                    c = todo.pop()
+                    if c in comps:
                         continue
-                    kid_groups.add(gi)
-                    if gi in stack:
-                        raise _Unsupported("redundancy group inside a cycle")
-                    if gi not in memo:
-                        grp = g.groups[gi]
-                        memo[gi] = ("kofn", grp.min_up, [and_node([m], stack + (gi,)) for m in grp.members])
-                    kids.append(memo[gi])
-            return ("and", frozenset(comps), kids)
+                    comps.add(c)
+                    todo.extend(g.hard_out[c])
+                    for gi in g.hard_group_out[c]:
+                        if gi in kid_groups:
+                            continue
+                        kid_groups.add(gi)
+                        if gi in stack:
+                            raise _Unsupported("redundancy group inside a cycle")
+                        if gi not in memo:
+                            grp = g.groups[gi]
+                            memo[gi] = ("kofn", grp.min_up, [and_node([m], stack + (gi,)) for m in grp.members])
+                        kids.append(memo[gi])
+                return ("and", frozenset(comps), kids)
 
-        root = and_node(list(entries), ())
-        counts: dict[int, int] = {}
+            root = and_node(list(entries), ())
+            counts: dict[int, int] = {}
 
-        def count(node):
-            # a component in two places (two branches, or a group used twice)
-            # is counted twice and becomes a pivot
-            if node[0] == "and":
-                for c in node[1]:
-                    counts[c] = counts.get(c, 0) + 1
-            for k in node[2]:
-                count(k)
+            def count(node):
+                # a component in two places (two branches, or a group used twice)
+                # is counted twice and becomes a pivot
+                if node[0] == "and":
+                    for c in node[1]:
+                        counts[c] = counts.get(c, 0) + 1
+                for k in node[2]:
+                    count(k)
 
-        count(root)
-        pivots = sorted(c for c, k in counts.items() if k > 1 and self.p[c] < 1.0)
-        if len(pivots) > MAX_PIVOTS:
-            raise _Unsupported("too many shared components")
-        pivset = set(pivots)
-        compiled: dict[int, tuple] = {}
+            count(root)
+            pivots = sorted(c for c, k in counts.items() if k > 1 and self.p[c] < 1.0)
+            if len(pivots) > MAX_PIVOTS:
+                raise _Unsupported("too many shared components")
+            pivset = set(pivots)
+            compiled: dict[int, tuple] = {}
 
-        def comp(node):
-            # ("and", mask, product of the non-pivot availabilities, pivots here, kids) / ("kofn", k, kids)
-            hit = compiled.get(id(node))
-            if hit is not None:
-                return hit
-            if node[0] == "and":
-                mask = 0
-                prod = 1.0
-                here = []
-                for c in node[1]:
-                    mask |= 1 << c
-                    if c in pivset:
-                        here.append(c)
-                    else:
-                        prod *= self.p[c]
-                out = ("and", mask, prod, tuple(sorted(here)), tuple(comp(k) for k in node[2]))
-            else:
-                out = ("kofn", node[1], tuple(comp(k) for k in node[2]))
-            compiled[id(node)] = out
-            return out
+            def comp(node):
+                # ("and", mask, product of the non-pivot availabilities, pivots here, kids) / ("kofn", k, kids)
+                hit = compiled.get(id(node))
+                if hit is not None:
+                    return hit
+                if node[0] == "and":
+                    mask = 0
+                    prod = 1.0
+                    here = []
+                    for c in node[1]:
+                        mask |= 1 << c
+                        if c in pivset:
+                            here.append(c)
+                        else:
+                            prod *= self.p[c]
+                    out = ("and", mask, prod, tuple(sorted(here)), tuple(comp(k) for k in node[2]))
+                else:
+                    out = ("kofn", node[1], tuple(comp(k) for k in node[2]))
+                compiled[id(node)] = out
+                return out
 
-        return comp(root), pivots
+            return comp(root), pivots
+        finally:
+            and_node = count = comp = None  # noqa: F841
 
     def _eval_tree(self, tree, p: list[float], forced: int, perfect: int | None = None) -> float:
         """Probability the tree is up given the forced-down components; pivots enumerated."""
