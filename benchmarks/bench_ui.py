@@ -131,7 +131,7 @@ def edit_latency(w, kind: str):
     finding: time until the what-if colours are painted, and until the findings panel and the
     boxes' SPOF colours are painted. ``kind``: "replicas" (1 <-> 3: the graph keeps its layout)
     or "placement" (a second zone: the automatic layout moves the boxes to their new regions)."""
-    from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool
+    from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QThreadPool, QTimer
 
     from prr_app.ui.commands import change_fields
 
@@ -161,6 +161,14 @@ def edit_latency(w, kind: str):
         colours.append((time.perf_counter() - t0) * 1000)
         moved.append(sum(1 for k, it in w.scene.nodes.items() if where.get(k) != (it.x(), it.y())))
         prev = w.result
+        if not os.environ.get("BENCH_POLL"):
+            # wait as the app does: in Qt's event loop, asleep until the worker's result arrives
+            # (BENCH_POLL=1: poll from Python every millisecond instead; measured the same so far)
+            loop = QEventLoop()
+            w.live.sig_result.connect(loop.quit)  # after the window's own handler
+            QTimer.singleShot(10000, loop.quit)
+            loop.exec()
+            w.live.sig_result.disconnect(loop.quit)
         while w.result is prev:
             QThreadPool.globalInstance().waitForDone(1)
             QCoreApplication.processEvents()
