@@ -29,7 +29,7 @@ from prr_app.domain.model import Review
 HUB_TAGS = frozenset({"telemetry", "config", "discovery"})
 
 
-@dataclass
+@dataclass(slots=True)
 class Group:
     id: str
     index: int
@@ -47,7 +47,7 @@ class Group:
         return len(self.members) - self.min_up + 1
 
 
-@dataclass
+@dataclass(slots=True)
 class Dep:
     source: int
     target_comp: int | None  # component index, or None when the target is a group
