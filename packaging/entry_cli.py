@@ -1,7 +1,5 @@
 """Entry point of the frozen command line (prr)."""
-import sys
-
-from prr_app.cli.main import main
+from prr_app.cli.main import entry
 
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

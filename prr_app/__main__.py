@@ -1,5 +1,3 @@
-import sys
+from prr_app.cli.main import entry
 
-from prr_app.cli.main import main
-
-sys.exit(main())
+entry()
