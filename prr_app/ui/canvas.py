@@ -595,25 +595,14 @@ def clip_segments(a, xmin: float, ymin: float, xmax: float, ymax: float):
 
 
 def _clip_xy(cx: float, cy: float, dx: float, dy: float, node: "NodeItem") -> QPointF:
-    """:func:`_clip` for the line from (cx, cy) by (dx, dy), without making ``QLineF`` objects."""
+    """Where the line from the node's centre (cx, cy) by (dx, dy) leaves the node's rectangle
+    (plain floats: a re-layout clips hundreds of lines, ``QLineF`` objects cost more than the sums)."""
     if dx == 0 and dy == 0:
         return QPointF(cx, cy)
     tx = (node.w / 2) / abs(dx) if dx else math.inf
     ty = (node.h / 2) / abs(dy) if dy else math.inf
     t = min(tx, ty, 1.0)
     return QPointF(cx + dx * t, cy + dy * t)
-
-
-def _clip(line: QLineF, node: "NodeItem") -> QPointF:
-    """Where ``line`` (from the node's centre outwards) leaves the node's rectangle."""
-    c, d = line.p1(), line.p2()
-    dx, dy = d.x() - c.x(), d.y() - c.y()
-    if dx == 0 and dy == 0:
-        return c
-    tx = (node.w / 2) / abs(dx) if dx else math.inf
-    ty = (node.h / 2) / abs(dy) if dy else math.inf
-    t = min(tx, ty, 1.0)
-    return QPointF(c.x() + dx * t, c.y() + dy * t)
 
 
 class OverviewItem(QGraphicsItem):
