@@ -112,3 +112,29 @@ def test_label_keeps_clear_of_the_badge_strip():
     assert fs2 == size and len(lines2) == 2
     # nothing of the label is lost to the wrapping: both lines together spell it
     assert " ".join(lines).replace("…", "") in long or "…" not in "".join(lines)
+
+
+def test_a_long_single_word_is_set_smaller_before_it_is_broken():
+    kit = TextKit()
+    width = 120 * 0.85 - 6
+    lines, fs, _ = node_label(kit, "shoppingassistantservice", 9 * 0.85, width, 34 * 0.85, TAG_STRIP)
+    assert lines == ["shoppingassistantservice"] and MIN_PT <= fs < 9 * 0.85
+    assert kit.width(lines[0], fs) <= width
+    # a word too long even at the smallest size is broken over two lines (an ellipsis marks a cut)
+    lines, fs, _ = node_label(kit, "x" * 80, 9 * 0.85, width, 34 * 0.85, 0.0)
+    assert fs == MIN_PT and len(lines) == 2
+
+
+def test_a_graph_split_by_tiers_draws_every_dependency_between_neighbouring_tiers():
+    # a chain too long for one page: parts repeat the tier at each cut, so no link is lost
+    from prr_app.reporting.figures import plan_graph_figures
+
+    r = Review()
+    for i in range(14):
+        r.add(Component(id=f"c{i:02d}", name=f"Component {i}"))
+    for i in range(13):
+        r.add(Dependency(source=f"c{i:02d}", target=f"c{i + 1:02d}"))
+    plans = plan_graph_figures(r, None, 480, 700, {})
+    assert len(plans) > 2 and plans[0][3] is False  # an overview, then labelled parts
+    drawn = {(e.source, e.target) for _, lay, _, labels in plans if labels for e in lay.edges}
+    assert drawn == {(d.source, d.target) for d in r.dependencies.values()}

@@ -112,9 +112,14 @@ def node_label(kit: TextKit, label: str, size: float, width: float, box_h: float
 
     The label keeps clear of the badge strip at the box's bottom: two lines that
     would not fit above it are set smaller (down to :data:`MIN_PT`), then on one line.
+    A single word too wide for the box is also set smaller before it is broken.
     """
     area = box_h - strip
     fs = size
+    # a word wider than the box (a long service name) is set smaller before it is broken
+    widest = max(label.split(), key=lambda w: kit.width(w, fs, bold=bold), default="")
+    while widest and fs > MIN_PT and kit.width(widest, fs, bold=bold) > width:
+        fs = max(MIN_PT, fs - 0.5)
     lines = fit_lines(kit, label, fs, width, 2, bold=bold)
     while len(lines) > 1 and len(lines) * fs * 1.15 + 1.0 > area and fs > MIN_PT:
         fs = max(MIN_PT, fs - 0.5)
@@ -336,25 +341,34 @@ def _split(review, ids: list[str], max_w: float, max_h: float) -> list[tuple[Lay
         by_dom.setdefault(str(lay.nodes[c].domain), []).append(c)
     tiers = sorted({lay.nodes[c].tier for c in ids})
     too_wide = lay.width * MIN_SCALE > max_w
+    by_tier = False
     if too_wide and len(tiers) > 1:
-        groups = [[c for c in ids if lay.nodes[c].tier == t] for t in tiers]
+        groups, by_tier = [[c for c in ids if lay.nodes[c].tier == t] for t in tiers], True
     elif len(by_dom) > 1:
         groups = list(by_dom.values())
     elif len(tiers) > 1:
-        groups = [[c for c in ids if lay.nodes[c].tier == t] for t in tiers]
+        groups, by_tier = [[c for c in ids if lay.nodes[c].tier == t] for t in tiers], True
     else:
         mid = len(ids) // 2
         groups = [ids[:mid], ids[mid:]]
     out: list[tuple[Layout, float]] = []
     cur: list[str] = []
+    last: list[str] = []
     for grp in groups:
         if cur:
             cand = compute_layout(review, only=cur + grp)
             if graph_scale(cand, max_w, max_h) >= MIN_SCALE:
-                cur = cur + grp
+                cur, last = cur + grp, grp
                 continue
             out.extend(_split(review, cur, max_w, max_h))
-        cur = list(grp)
+            # split by tiers, the next part repeats the last tier of this one, so that the
+            # dependencies between the two tiers at the cut are drawn in a figure too
+            if by_tier and last and len(last) < len(cur):
+                cand = compute_layout(review, only=last + grp)
+                if graph_scale(cand, max_w, max_h) >= MIN_SCALE:
+                    cur, last = last + grp, grp
+                    continue
+        cur, last = list(grp), grp
     if cur:
         out.extend(_split(review, cur, max_w, max_h))
     return out

@@ -91,6 +91,10 @@ class _Cell:
 TABLE_START_ROOM = 110
 
 
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
 class _Heading(Paragraph):
     """A heading that goes into the table of contents and the PDF outline."""
 
@@ -540,7 +544,7 @@ class _Builder:
                   "Logical shared-fate domains (cluster, account, config, ...) are shown as tags.", self.st.small)
         for title, lay, scale, labels in plans:
             d = F.graph_drawing(lay, self.kit, style, scale, labels=labels)
-            cap = self.p(self.m(f"Figure: {title}. {len(lay.nodes)} components, {len(lay.edges)} dependencies."),
+            cap = self.p(self.m(f"Figure: {title}. {_count(len(lay.nodes), 'component')}, {_count(len(lay.edges), 'dependency', 'dependencies')}."),
                          self.st.caption)
             self.story.append(KeepTogether([d, Spacer(1, 4), legend, cap]))
 
