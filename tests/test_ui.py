@@ -882,3 +882,75 @@ def test_an_edit_starts_the_analysis_at_once_and_edits_in_flight_coalesce(qtbot,
     assert len(starts) == 2  # one follow-up run for both
     assert res["review"].components["cart-db"].replicas == 1
     assert r.components["cart-db"].replicas == 1
+
+
+def test_random_edits_keep_the_canvas_equal_to_a_fresh_drawing(qtbot, win):
+    """Seeded random edits (placements, replicas, names, dependencies added and removed, components
+    added and deleted, boxes moved, undo, redo): after each, every box, region and line is where a
+    layout from scratch puts it, and every box shows its component's current name and placement
+    (the canvas skips boxes and lines it believes unchanged: this is where that would show)."""
+    import random
+
+    from prr_app.domain.model import Component, Dependency, FailureDomain, Review
+    from prr_app.ui.commands import change_add, change_fields, change_move, changes_delete
+
+    rnd = random.Random(6)
+    r0 = Review()
+    r0.add(FailureDomain("region", kind="region"))
+    for z in "abc":
+        r0.add(FailureDomain(f"zone-{z}", kind="zone", parent="region"))
+    for i in range(40):
+        r0.add(Component(f"c{i}", kind=rnd.choice(["service", "datastore", "queue"]), replicas=1,
+                         placement=[rnd.choice(["zone-a", "zone-b", "zone-c"])]))
+    for i in range(60):
+        a, b = sorted(rnd.sample(range(40), 2))
+        r0.add(Dependency(f"c{a}", f"c{b}", rnd.choice(["hard", "soft", "async"])))
+    win.session.new(r0)
+    r = win.session.review
+    assert set(win.scene.nodes) == set(r.components)
+    serial = 0
+    for step in range(60):
+        ids = sorted(r.components)
+        op = rnd.choice(["place", "place", "replicas", "name", "dep", "undep", "kind", "add", "delete", "move", "undo",
+                         "redo"])
+        cid = rnd.choice(ids)
+        if op == "place":
+            zones = rnd.sample(["zone-a", "zone-b", "zone-c"], rnd.randint(0, 3))
+            win.push("place", [change_fields(r, "components", cid, placement=zones, replicas=max(len(zones), 1))])
+        elif op == "replicas":
+            win.push("replicas", [change_fields(r, "components", cid, replicas=rnd.randint(1, 3))])
+        elif op == "name":
+            win.push("name", [change_fields(r, "components", cid, name=f"Name {step}")])
+        elif op == "dep":
+            other = rnd.choice(ids)
+            d = Dependency(cid, other, "hard")
+            if other != cid and d.id not in r.dependencies:
+                win.push("dep", [change_add(r, "dependencies", d.id, d)])
+        elif op == "undep" and r.dependencies:
+            win.push("undep", changes_delete(r, [rnd.choice(sorted(r.dependencies))]))
+        elif op == "kind" and r.dependencies:
+            did = rnd.choice(sorted(r.dependencies))
+            win.push("kind", [change_fields(r, "dependencies", did, kind=rnd.choice(["hard", "soft", "async"]))])
+        elif op == "add":
+            serial += 1
+            c = Component(f"n{serial}", placement=["zone-b"])
+            win.push("add", [change_add(r, "components", c.id, c)])
+        elif op == "delete" and len(ids) > 5:
+            win.push("delete", changes_delete(r, [cid]))
+        elif op == "move":
+            win.push("move", change_move(r, {cid: (rnd.uniform(0, 900), rnd.uniform(0, 600))}))
+        elif op == "undo" and win.session.undo_stack.canUndo():
+            win.a_undo.trigger()
+        elif op == "redo" and win.session.undo_stack.canRedo():
+            win.a_redo.trigger()
+        assert set(win.scene.nodes) == set(r.components) | set(r.groups), (step, op)
+        assert set(win.scene.edges) == {d for d, dep in r.dependencies.items()
+                                        if dep.source in win.scene.nodes and dep.target in win.scene.nodes}, (step, op)
+        _scene_matches_full_layout(win)
+        for did, e in win.scene.edges.items():
+            assert e.kind == r.dependencies[did].kind, (step, op, did)
+        for c in r.components.values():
+            item = win.scene.nodes[c.id]
+            assert item.title == c.label, (step, op, c.id)
+            for p in c.placement:
+                assert p[-8:] in item.subtitle, (step, op, c.id)
