@@ -176,7 +176,13 @@ def validate(review: Review) -> list[Problem]:
                 owners[obj.id] = coll_name.rstrip("s").replace("_", " ")
 
     kinds = ComponentKind.values()
+    recoveries = Recovery.values()
+    domains = review.domains
+    quick_kinds = frozenset(kinds)
+    quick_recoveries = frozenset(recoveries)
     for cid, comp in review.components.items():
+        if _component_ok(comp, domains, quick_kinds, quick_recoveries):
+            continue  # the common case: nothing to report (the checks below would add nothing)
         p = f"$.components[{cid}]"
         c.text(f"{p}.name", comp.name, max_len=500)
         c.choice(f"{p}.kind", comp.kind, kinds)
@@ -199,12 +205,17 @@ def validate(review: Review) -> list[Problem]:
         c.percent(f"{p}.slo", comp.slo, below_100=True)
         for f in ("rto_minutes", "rpo_minutes", "failover_minutes", "backup_interval_minutes"):
             c.number(f"{p}.{f}", getattr(comp, f), lo=0, unit="min")
-        c.choice(f"{p}.recovery", comp.recovery, Recovery.values(), optional=True)
+        c.choice(f"{p}.recovery", comp.recovery, recoveries, optional=True)
         for i, t in enumerate(comp.tags):
             c.text(f"{p}.tags[{i}]", t, required=True, max_len=100)
 
     targets = set(review.components) | set(review.groups)
+    components = review.components
+    dep_kinds = DependencyKind.values()
+    quick_dep_kinds = frozenset(dep_kinds)
     for did, dep in review.dependencies.items():
+        if _dependency_ok(did, dep, components, targets, quick_dep_kinds):
+            continue
         p = f"$.dependencies[{did}]"
         if dep.id != did:
             c.add(p, f"key does not match {dep.id!r}")
@@ -214,7 +225,7 @@ def validate(review: Review) -> list[Problem]:
             c.add(f"{p}.target", f"unknown component or redundancy group {dep.target!r}")
         if dep.source == dep.target:
             c.add(f"{p}.target", f"{dep.source!r} cannot depend on itself")
-        c.choice(f"{p}.kind", dep.kind, DependencyKind.values())
+        c.choice(f"{p}.kind", dep.kind, dep_kinds)
         c.number(f"{p}.timeout_ms", dep.timeout_ms, lo=0, integer=True, unit="ms")
         c.number(f"{p}.retries", dep.retries, lo=0, hi=1000, integer=True)
         if dep.fallback is not None:
@@ -304,6 +315,96 @@ def validate(review: Review) -> list[Problem]:
         c.timestamp(f"$.imports[{iid}].at", rec.at, optional=False)
     return c.problems
 
+
+
+# -- fast paths: the common valid case ------------------------------------------
+# Each says whether the full checks of one element would report nothing. They accept
+# only values of the exact types the checks accept (``type(v) is int`` leaves out bools
+# and int subclasses); anything else, even if valid, goes through the full checks, which
+# write the messages. So they change the speed, never the problems found.
+
+_INF = float("inf")
+
+
+def _whole(v, lo: int, hi: int | None) -> bool:
+    """``v`` is None or an int in [lo, hi] (hi None: no upper bound)."""
+    return v is None or (type(v) is int and v >= lo and (hi is None or v <= hi))
+
+
+def _pct_ok(v, below_100: bool) -> bool:
+    """``v`` is None or a finite number in (0, 100] (or (0, 100) with ``below_100``)."""
+    if v is None:
+        return True
+    t = type(v)
+    if t is not float and t is not int:
+        return False
+    return 0 < v < 100 if below_100 else 0 < v <= 100  # NaN compares false
+
+
+def _minutes_ok(v) -> bool:
+    if v is None:
+        return True
+    t = type(v)
+    return (t is float or t is int) and 0 <= v < _INF
+
+
+def _component_ok(comp, domains, kinds, recoveries) -> bool:
+    try:
+        return _component_ok_unguarded(comp, domains, kinds, recoveries)
+    except TypeError:  # an unhashable value where an id or a choice belongs: the full checks say so
+        return False
+
+
+def _component_ok_unguarded(comp, domains, kinds, recoveries) -> bool:
+    name = comp.name
+    if type(name) is not str or len(name) > 500 or comp.kind not in kinds:
+        return False
+    replicas, k = comp.replicas, comp.min_healthy
+    if not (_whole(comp.tier, 1, 3) and _whole(replicas, 1, 100000) and _whole(k, 1, None)):
+        return False
+    if k is not None and replicas is not None and k > replicas:
+        return False
+    for d in comp.placement:
+        if d not in domains:
+            return False
+    shared = comp.shared_domains
+    if shared:
+        if len(set(shared)) != len(shared):
+            return False
+        for d in shared:
+            if d not in domains:
+                return False
+    if not (_pct_ok(comp.availability, False) and _pct_ok(comp.slo, True)):
+        return False
+    if not (_minutes_ok(comp.rto_minutes) and _minutes_ok(comp.rpo_minutes)
+            and _minutes_ok(comp.failover_minutes) and _minutes_ok(comp.backup_interval_minutes)):
+        return False
+    rec = comp.recovery
+    if rec is not None and rec not in recoveries:
+        return False
+    for t in comp.tags:
+        if type(t) is not str or not t.strip() or len(t) > 100:
+            return False
+    return True
+
+
+def _dependency_ok(did, dep, components, targets, kinds) -> bool:
+    try:
+        return _dependency_ok_unguarded(did, dep, components, targets, kinds)
+    except TypeError:
+        return False
+
+
+def _dependency_ok_unguarded(did, dep, components, targets, kinds) -> bool:
+    source, target = dep.source, dep.target
+    if source not in components or target not in targets or source == target or dep.kind not in kinds:
+        return False
+    if type(source) is not str or type(target) is not str or did != f"{source}->{target}":
+        return False
+    if not (_whole(dep.timeout_ms, 0, None) and _whole(dep.retries, 0, 1000)):
+        return False
+    fb = dep.fallback
+    return fb is None or (type(fb) is str and len(fb) <= 2000)
 
 def _domain_cycles(review: Review) -> list[list[str]]:
     cycles: list[list[str]] = []
