@@ -522,9 +522,18 @@ class EdgeLayer(QGraphicsItem):
                     painter.drawLines([QLineF(x1, y1, x2, y2) for x1, y1, x2, y2 in seg.tolist()])
             return
         r = option.exposedRect.adjusted(-20, -20, 20, 20)
+        # a diagonal pan exposes two thin strips, but items are told only their bounding rect (the
+        # whole view), and Qt rasterises a line whole before clipping it to the strips: draw only
+        # the pieces of lines inside the strips (heads and fallback marks of the lines near them)
+        strips = list(self.gscene.exposed_rects or ())
         for (kind, state, selected), a in self._groups.items():
             seg, vis = clip_segments(a[:, :4], r.left(), r.top(), r.right(), r.bottom())
-            if not len(seg):
+            if len(seg) and strips:
+                seg, near = strip_pieces(seg, [(q.left(), q.top(), q.right(), q.bottom()) for q in strips])
+                rows = np.flatnonzero(vis)
+                vis = np.zeros(len(a), dtype=bool)
+                vis[rows[near]] = True
+            if not len(seg) and not vis.any():
                 continue
             lines = [QLineF(x1, y1, x2, y2) for x1, y1, x2, y2 in seg.tolist()]
             if not far and kind != "member":
@@ -592,6 +601,21 @@ def clip_segments(a, xmin: float, ymin: float, xmax: float, ymax: float):
     seg = np.column_stack([x1[keep] + t0 * dx[keep], y1[keep] + t0 * dy[keep],
                            x1[keep] + t1 * dx[keep], y1[keep] + t1 * dy[keep]])
     return seg, keep
+
+
+def strip_pieces(seg, strips, margin: float = 2.0, near: float = 20.0):
+    """The pieces of segments (rows x1, y1, x2, y2) inside the rectangles ``strips`` ((x0, y0, x1, y1)
+    each, grown by ``margin``), and the mask of segments that pass within ``near`` of one of them
+    (their arrowheads and marks may reach into it). A piece may appear twice where grown strips
+    overlap: lines are opaque and one pixel wide, so drawing it twice changes nothing."""
+    import numpy as np
+
+    close = np.zeros(len(seg), dtype=bool)
+    pieces = []
+    for x0, y0, x1, y1 in strips:
+        close |= clip_segments(seg, x0 - near, y0 - near, x1 + near, y1 + near)[1]
+        pieces.append(clip_segments(seg, x0 - margin, y0 - margin, x1 + margin, y1 + margin)[0])
+    return (np.concatenate(pieces) if pieces else seg[:0]), close
 
 
 def _clip_xy(cx: float, cy: float, dx: float, dy: float, node: "NodeItem") -> QPointF:
@@ -754,6 +778,8 @@ class GraphScene(QGraphicsScene):
         self._link_from: NodeItem | None = None
         self._link_line: QGraphicsLineItem | None = None
         self._regions_dirty = False
+        #: while a view paints an exposed region of several rectangles: those, in scene coordinates
+        self.exposed_rects: list[QRectF] | None = None
         self.far = False
         self.overview_on = False
         self.overview = OverviewItem(self)
@@ -1203,6 +1229,19 @@ class GraphView(QGraphicsView):
         self._settle.setSingleShot(True)
         self._settle.setInterval(SETTLE_MS)
         self._settle.timeout.connect(self._zoomed)
+
+    def paintEvent(self, event) -> None:
+        # items are told only the bounding rect of what is exposed; the edge layer wants the parts
+        reg = event.region()
+        sc = self.scene()
+        if sc is not None and reg.rectCount() > 1:
+            inv, _ok = self.viewportTransform().inverted()
+            sc.exposed_rects = [inv.mapRect(QRectF(q)) for q in reg]
+        try:
+            super().paintEvent(event)
+        finally:
+            if sc is not None:
+                sc.exposed_rects = None
 
     def zoom(self) -> float:
         return self.transform().m11()
