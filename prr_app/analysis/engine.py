@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import gc
+import pickle
 import sys
 from array import array
 from contextlib import contextmanager
@@ -24,6 +25,7 @@ from contextlib import contextmanager
 import orjson
 from dataclasses import dataclass, field
 
+from prr_app.analysis import ahead as _ahead
 from prr_app.analysis import findings as _findings
 from prr_app.analysis import risks as _risks
 from prr_app.analysis.availability import AvailabilityModel
@@ -62,6 +64,8 @@ class Analysis:
     detail: bool = False
     _graph: CompiledGraph | None = field(default=None, repr=False, compare=False)
     _plain: bool = field(default=False, repr=False, compare=False)
+    #: the lazy lists' JSON being written by a helper process: (the lists, the helper)
+    _ahead: tuple | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict:
         """Plain JSON-able data: the lazy id lists in the result are turned into lists (in place)."""
@@ -95,7 +99,19 @@ class Analysis:
         """
         option = orjson.OPT_INDENT_2 if indent else 0
         with _gc_paused():
-            return orjson.dumps(self._dict(), default=json_default_factory(), option=option)
+            return orjson.dumps(self._dict(), default=json_default_factory(self._encoded_ahead()), option=option)
+
+    def _encoded_ahead(self) -> dict | None:
+        """The lazy lists' JSON from the helper process, by ``id()`` of the list (None if none)."""
+        if self._ahead is None:
+            return None
+        lists, helper = self._ahead
+        self._ahead = None
+        data = helper.result()
+        parts = _ahead.unpack(data) if data is not None else None
+        if parts is None or len(parts) != len(lists):
+            return None  # the helper failed: encode here
+        return {id(x): orjson.Fragment(b) for x, b in zip(lists, parts)}
 
     def _dict(self) -> dict:
         return {
@@ -411,7 +427,8 @@ class _Context:
 
 
 def analyze(review: Review, *, seed: int = 0, detail: bool = False,
-            today: str | None = None, checklist: bool = True) -> Analysis:
+            today: str | None = None, checklist: bool = True, parallel: bool = False,
+            for_json: bool = False) -> Analysis:
     """Analyse a review: SPOFs, blast radius, failure domains, common cause,
     composite availability, cascading risks, the scored risk register and the verdict.
 
@@ -431,6 +448,13 @@ def analyze(review: Review, *, seed: int = 0, detail: bool = False,
     checklist : bool
         Count unmet blocker items of the checklist in the verdict, when the
         checklist part of the product is installed.
+    parallel : bool
+        Let a forked helper process do, meanwhile, work the analysis does not
+        wait for (the checklist figures; with ``for_json``, the JSON of the long
+        id lists), where that is safe (POSIX, no other thread): see
+        :mod:`prr_app.analysis.ahead`. The result is the same.
+    for_json : bool
+        The result will be written with :meth:`Analysis.to_json` (a hint for ``parallel``).
 
     Examples
     --------
@@ -448,7 +472,8 @@ def analyze(review: Review, *, seed: int = 0, detail: bool = False,
     # garbage collector walking the review's objects meanwhile costs a quarter of the time
     # at 10,000 components. It is paused for the call (and restored as it was).
     with _gc_paused():
-        return _analyze(review, seed=seed, detail=detail, today=today, checklist=checklist)
+        return _analyze(review, seed=seed, detail=detail, today=today, checklist=checklist,
+                        parallel=parallel and _ahead.available(), for_json=for_json)
 
 
 @contextmanager
@@ -474,8 +499,11 @@ def _gc_paused():
             gc.enable()
 
 
-def _analyze(review: Review, *, seed: int, detail: bool, today: str | None, checklist: bool) -> Analysis:
+def _analyze(review: Review, *, seed: int, detail: bool, today: str | None, checklist: bool,
+             parallel: bool = False, for_json: bool = False) -> Analysis:
     today = today or _dt.date.today().isoformat()
+    # the checklist needs only the review: a helper computes it while the graph work goes on
+    check_ahead = _ahead.Ahead(lambda: pickle.dumps(_checklist(review))) if parallel and checklist else None
     g = compile_review(review)
     br = BlastRadius(g)
     ctx = _Context(review, g, br)
@@ -484,6 +512,11 @@ def _analyze(review: Review, *, seed: int, detail: bool, today: str | None, chec
     spofs, comp_scen, dom_scen = _spofs(ctx)
     blast = _blast_radius(ctx, comp_scen, detail)
     fdomains = _failure_domains(ctx, dom_scen)
+    json_ahead = None
+    if parallel and for_json:  # the long lists are final now: a helper writes their JSON meanwhile
+        lists = _lazy_lists(spofs, fdomains, blast if detail else None)
+        helper = _ahead.Ahead(lambda: _ahead.pack([x.to_json() for x in lists]))
+        json_ahead = (lists, helper) if helper.started else None
 
     wanted = set(ctx.user_facing)
     for _jid, m, _crit in ctx.journeys:
@@ -496,7 +529,12 @@ def _analyze(review: Review, *, seed: int, detail: bool, today: str | None, chec
     entries = sorted(set(ctx.user_facing) | {i for _j, m, _c in ctx.journeys for i in bits_of(m)})
     cascading = _findings.cascading(g, entries)
 
-    check = _checklist(review) if checklist else None
+    check = None
+    if check_ahead is not None:
+        data = check_ahead.result()
+        check = pickle.loads(data) if data is not None else _checklist(review)
+    elif checklist:
+        check = _checklist(review)
     if check is not None and check.get("error"):
         assumptions.append({
             "id": "checklist-unavailable",
@@ -535,8 +573,31 @@ def _analyze(review: Review, *, seed: int, detail: bool, today: str | None, chec
         spofs=spofs, blast_radius=blast, failure_domains=fdomains, common_cause=common,
         availability=availability, cascading=cascading, risks=risks, verdict=verdict,
         assumptions=assumptions, checklist=check, summary=summary,
-        stale_decisions=register.stale, seed=seed, detail=detail, _graph=g,
+        stale_decisions=register.stale, seed=seed, detail=detail, _graph=g, _ahead=json_ahead,
     )
+
+
+def _lazy_lists(spofs: list[dict], fdomains: list[dict], blast: dict | None) -> list:
+    """Every lazy id list of the result once, in document order."""
+    out, seen = [], set()
+
+    def take(x):
+        if isinstance(x, (IdList, Chain)) and id(x) not in seen:
+            seen.add(id(x))
+            out.append(x)
+
+    for s in spofs:
+        for k in _LAZY_SPOF_KEYS:
+            take(s[k])
+    if blast is not None:
+        for b in blast.values():
+            for k in ("down", "degraded"):
+                if k in b:
+                    take(b[k])
+    for f in fdomains:
+        for k in ("down", "degraded", "user_facing_down"):
+            take(f[k])
+    return out
 
 
 # -- parts ------------------------------------------------------------------

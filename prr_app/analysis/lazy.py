@@ -196,10 +196,11 @@ def plain(x):
     return x
 
 
-def json_default_factory():
+def json_default_factory(encoded: dict | None = None):
     """A ``default`` for ``orjson.dumps``: lazy lists as pre-encoded JSON fragments, each
-    encoded once per document (the instance SPOFs of a component share their lists)."""
-    memo: dict[int, orjson.Fragment] = {}
+    encoded once per document (the instance SPOFs of a component share their lists).
+    ``encoded``: fragments already made, by ``id()`` of the list (kept alive by the caller)."""
+    memo: dict[int, orjson.Fragment] = dict(encoded) if encoded else {}
 
     def default(obj):
         if isinstance(obj, (IdList, Chain)):

@@ -30,7 +30,8 @@ def cmd_analyze(args) -> int:
     review = load_review(args.review)
     if args.top < 0:
         raise PrrError("--top must be 0 or more", location="command line")
-    result = analyze(review, seed=args.seed, detail=args.detail)
+    # parallel: a helper process computes, meanwhile, what the analysis does not wait for
+    result = analyze(review, seed=args.seed, detail=args.detail, parallel=True, for_json=args.json)
     if args.json:
         sys.stdout.buffer.write(result.to_json() + b"\n")
         sys.stdout.flush()

@@ -1,0 +1,175 @@
+"""Work done ahead, in a forked helper process, while the analysis goes on.
+
+``prr analyze --json`` spends a third of its time on two things the rest of the
+analysis does not wait for right away: the checklist's headline figures (read
+by the verdict, at the end) and the JSON text of the long id lists (down,
+degraded, chains: written at the very end). With ``analyze(parallel=True)``
+(what the command line asks for) a child process, forked where the inputs are
+ready, computes them as bytes into an anonymous file while the parent goes on;
+the parent takes the bytes when it needs them. The result is byte-identical:
+the child runs the same code on the same data (a fork is a copy).
+
+Only where it is safe and likely to gain time: POSIX ``fork`` with no other
+thread running (forking a threaded process can deadlock the child) and a spare
+processor core (:func:`spare_core`). When anything goes wrong
+in the child (an exception, a signal, a short file) :meth:`Ahead.result` says
+``None`` and the caller does the work itself, as without ``parallel``.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+import weakref
+from array import array
+
+
+def available() -> bool:
+    """Can work be forked off here, and would it gain time (POSIX fork, no other thread, a spare core)?"""
+    return hasattr(os, "fork") and threading.active_count() == 1 and spare_core()
+
+
+def spare_core() -> bool:
+    """Is a processor core likely idle? At least two cores, and a load average (one minute) at least
+    half a core below their number.
+
+    A helper costs work of its own (the fork, and copying the memory pages either process writes to
+    while both live: about 0.15 s of system time at 10,000 components); it pays only when it runs
+    beside the parent, not in turns with it. Measured at 10,000 components: 0.2 s faster with a core
+    idle, 0.2 s slower when another process kept one busy.
+    """
+    try:
+        ncpu = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        ncpu = os.cpu_count() or 1
+    if ncpu < 2:
+        return False
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # pragma: no cover - no load average here
+        return True
+    return load <= ncpu - 0.5
+
+
+def _anonymous_file() -> int:
+    """A file descriptor of an unnamed temporary file (in memory where the OS offers it)."""
+    if hasattr(os, "memfd_create"):
+        try:
+            return os.memfd_create("prr-ahead", os.MFD_CLOEXEC)
+        except OSError:  # pragma: no cover - e.g. a sandbox without memfd
+            pass
+    f = tempfile.TemporaryFile()
+    fd = os.dup(f.fileno())
+    f.close()
+    return fd
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        n = os.write(fd, view)
+        view = view[n:]
+
+
+def _reap(pid: int, fd: int) -> None:
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:  # pragma: no cover - already reaped
+        pass
+    try:
+        os.close(fd)
+    except OSError:  # pragma: no cover
+        pass
+
+
+class Ahead:
+    """``work()`` (returning bytes) run in a forked child; :meth:`result` collects the bytes.
+
+    If the fork fails the object is inert and :meth:`result` returns ``None``.
+    A child never collected is reaped when the object is garbage.
+    """
+
+    def __init__(self, work):
+        self._pid: int | None = None
+        self._fd = -1
+        self._done = False
+        if not available():
+            return
+        fd = _anonymous_file()
+        try:
+            pid = os.fork()
+        except OSError:  # pragma: no cover - out of processes / memory
+            os.close(fd)
+            return
+        if pid == 0:  # the child: do the work, write it, leave without any clean-up of the parent's state
+            code = 1
+            try:
+                data = work()
+                _write_all(fd, len(data).to_bytes(8, "little"))
+                _write_all(fd, data)
+                code = 0
+            except BaseException:  # noqa: BLE001 - the parent will do the work itself
+                pass
+            finally:
+                os._exit(code)
+        self._pid, self._fd = pid, fd
+        self._finalizer = weakref.finalize(self, _reap, pid, fd)
+
+    @property
+    def started(self) -> bool:
+        return self._pid is not None
+
+    def result(self) -> bytes | None:
+        """The child's bytes (waits for it), or ``None`` if it failed or never started. Once."""
+        if self._pid is None or self._done:
+            return None
+        self._done = True
+        self._finalizer.detach()
+        pid, fd = self._pid, self._fd
+        try:
+            _, status = os.waitpid(pid, 0)
+            if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
+                return None
+            size = os.fstat(fd).st_size
+            if size < 8:
+                return None
+            raw = os.pread(fd, size, 0)
+            while len(raw) < size:  # pragma: no cover - pread may return less
+                more = os.pread(fd, size - len(raw), len(raw))
+                if not more:
+                    return None
+                raw += more
+            n = int.from_bytes(raw[:8], "little")
+            if n != size - 8:
+                return None
+            return raw[8:]
+        except OSError:  # pragma: no cover
+            return None
+        finally:
+            os.close(fd)
+
+
+def pack(parts: list[bytes]) -> bytes:
+    """Many byte strings as one: their count, their lengths, then the bytes."""
+    lens = array("q", [len(p) for p in parts])
+    return len(parts).to_bytes(8, "little") + lens.tobytes() + b"".join(parts)
+
+
+def unpack(data: bytes) -> list[bytes] | None:
+    """The inverse of :func:`pack` (``None`` if ``data`` is not well formed)."""
+    if len(data) < 8:
+        return None
+    n = int.from_bytes(data[:8], "little")
+    head = 8 + 8 * n
+    if len(data) < head:
+        return None
+    lens = array("q")
+    lens.frombytes(data[8:head])
+    if head + sum(lens) != len(data):
+        return None
+    out = []
+    pos = head
+    for ln in lens:
+        out.append(data[pos:pos + ln])
+        pos += ln
+    return out

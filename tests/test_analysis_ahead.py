@@ -1,0 +1,135 @@
+"""``analyze(parallel=True)``: work done ahead in a forked helper gives the same bytes."""
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from prr_app.analysis import ahead, analyze
+from prr_app.analysis import engine
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the helper process needs POSIX fork")
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+
+@pytest.fixture
+def spare_core(monkeypatch):
+    """Pretend a core is idle (the real test of the load average depends on the machine)."""
+    monkeypatch.setattr(ahead, "spare_core", lambda: True)
+
+
+@pytest.fixture
+def started(monkeypatch):
+    """Count the helpers that really forked."""
+    count = []
+    orig = ahead.Ahead.__init__
+
+    def init(self, work):
+        orig(self, work)
+        if self.started:
+            count.append(1)
+
+    monkeypatch.setattr(ahead.Ahead, "__init__", init)
+    return count
+
+
+def _generated(n):
+    import bench_analysis
+
+    return bench_analysis.generate(n)
+
+
+@pytest.mark.parametrize("detail", [False, True])
+def test_same_bytes_with_the_helper(spare_core, started, webshop, platform_review, detail):
+    for review in (webshop, platform_review, _generated(400)):
+        serial = analyze(review, detail=detail, today="2026-03-01").to_json()
+        par = analyze(review, detail=detail, today="2026-03-01", parallel=True, for_json=True)
+        assert par.to_json() == serial
+        assert par.to_dict() == analyze(review, detail=detail, today="2026-03-01").to_dict()
+    assert len(started) == 6  # the checklist and the lists, for each review
+
+
+def test_without_for_json_only_the_checklist_goes_ahead(spare_core, started, webshop):
+    a = analyze(webshop, today="2026-03-01", parallel=True)
+    assert len(started) == 1
+    assert a.to_json() == analyze(webshop, today="2026-03-01").to_json()
+
+
+def test_a_failed_helper_means_the_work_is_done_here(spare_core, started, monkeypatch, webshop):
+    serial = analyze(webshop, today="2026-03-01").to_json()
+    monkeypatch.setattr(ahead.Ahead, "result", lambda self: None)
+    assert analyze(webshop, today="2026-03-01", parallel=True, for_json=True).to_json() == serial
+    assert len(started) == 2
+
+
+def test_a_helper_that_raises_or_dies_gives_none():
+    def boom():
+        raise RuntimeError("no")
+
+    h = ahead.Ahead(boom) if ahead.available() else None
+    if h is not None and h.started:
+        assert h.result() is None
+        assert h.result() is None  # once
+    h = ahead.Ahead(lambda: os._exit(3)) if ahead.available() else None
+    if h is not None and h.started:
+        assert h.result() is None
+
+
+def test_a_helper_returns_its_bytes(spare_core):
+    h = ahead.Ahead(lambda: ahead.pack([b"abc", b"", b"[1,2]"]))
+    assert h.started
+    assert ahead.unpack(h.result()) == [b"abc", b"", b"[1,2]"]
+    assert h.result() is None  # taken once
+
+
+def test_never_collected_helpers_are_reaped(spare_core):
+    h = ahead.Ahead(lambda: b"x")
+    pid = h._pid
+    del h
+    import gc
+
+    gc.collect()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+
+
+def test_pack_and_unpack():
+    parts = [b"", b"x" * 1000, "é".encode(), b"[]"]
+    assert ahead.unpack(ahead.pack(parts)) == parts
+    assert ahead.unpack(ahead.pack([])) == []
+    data = ahead.pack(parts)
+    assert ahead.unpack(data[:-1]) is None
+    assert ahead.unpack(data + b"x") is None
+    assert ahead.unpack(b"\x01") is None
+
+
+def test_no_helper_with_another_thread_running(monkeypatch):
+    monkeypatch.setattr(ahead, "spare_core", lambda: True)
+    stop = threading.Event()
+    t = threading.Thread(target=stop.wait)
+    t.start()
+    try:
+        assert not ahead.available()
+        assert not ahead.Ahead(lambda: b"x").started
+    finally:
+        stop.set()
+        t.join()
+    assert ahead.available()
+
+
+def test_no_helper_without_a_spare_core(monkeypatch):
+    monkeypatch.setattr(os, "getloadavg", lambda: (9.0, 9.0, 9.0))
+    assert not ahead.spare_core()
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    assert ahead.spare_core() == (len(os.sched_getaffinity(0)) >= 2)
+
+
+def test_the_lazy_lists_are_each_taken_once(webshop):
+    a = analyze(webshop, detail=True)
+    lists = engine._lazy_lists(a.spofs, a.failure_domains, a.blast_radius)
+    assert len({id(x) for x in lists}) == len(lists)
+    assert len(lists) > len(a.spofs)
