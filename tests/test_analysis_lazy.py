@@ -9,7 +9,7 @@ and it ends at a user-facing component or a journey's entry that is down.
 from __future__ import annotations
 
 import orjson
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from analysis_oracle import oracle, reviews
 from prr_app.analysis import analyze
@@ -120,3 +120,65 @@ def test_affected_count_shortcut_matches_the_union(review):
     for d in range(len(g.domain_ids)):
         sc = br.domain(d)
         assert br.affected_count(sc) == (sc.upstream | sc.down).bit_count()
+
+
+class _G:
+    """A stand-in graph: ids in sorted order and their index."""
+
+    def __init__(self, n: int):
+        self.ids = [f"c{i:04d}" for i in range(n)]
+        self.index = {c: i for i, c in enumerate(self.ids)}
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(1, 300).flatmap(lambda n: st.tuples(
+    st.just(n), st.lists(st.tuples(st.sets(st.integers(0, n - 1)), st.integers(0, 4)), max_size=40))),
+    st.sampled_from([1, 64, 1 << 22]))
+def test_encode_all_writes_what_to_json_writes(case, batch_flags):
+    from array import array
+
+    from prr_app.analysis import lazy
+
+    n, specs = case
+    g = _G(n)
+    lists = []
+    for members, how in specs:
+        bits = 0
+        for i in members:
+            bits |= 1 << i
+        if how == 0:
+            x = IdList(bits, g)
+        elif how == 1:
+            x = IdList(lambda b=bits: b, g)
+        elif how == 2:
+            x = IdList(array("i", sorted(members)), g, len(members))
+        elif how == 3:
+            x = IdList(bits, g)
+            x.tolist()  # already a list
+        else:
+            x = Chain(lambda m=sorted(members): iter(g.ids[i] for i in m))
+        lists.append(x)
+    old = lazy._BATCH_FLAGS
+    lazy._BATCH_FLAGS = batch_flags  # small batches: many of them, one list each at 1
+    try:
+        got = lazy.encode_all(lists)
+    finally:
+        lazy._BATCH_FLAGS = old
+    assert got == [x.to_json() for x in lists]
+    assert [orjson.loads(b) for b in got] == [x.tolist() for x in lists]
+
+
+def test_a_chain_read_to_its_end_is_kept():
+    walks = []
+
+    def make():
+        walks.append(1)
+        return iter(["a", "b", "c"])
+
+    ch = Chain(make)
+    assert ch[:8] == ["a", "b", "c"]
+    assert ch.tolist() == ["a", "b", "c"] and ch.to_json() == b'["a","b","c"]'
+    assert len(walks) == 1  # not walked again
+    long = Chain(lambda: iter(str(i) for i in range(100)))
+    assert long[:8] == [str(i) for i in range(8)]
+    assert long._list is None and len(long) == 100

@@ -31,7 +31,7 @@ from prr_app.analysis import risks as _risks
 from prr_app.analysis.availability import AvailabilityModel
 from prr_app.analysis.blast import BlastRadius, Scenario
 from prr_app.analysis.graph import CompiledGraph, bits_of, compile_review, has, mask_of
-from prr_app.analysis.lazy import Chain, IdList, json_default_factory, plain
+from prr_app.analysis.lazy import Chain, IdList, encode_all, json_default_factory, plain
 from prr_app.analysis.propagation import Outcome, simulate as _simulate
 from prr_app.domain.model import Review
 
@@ -101,17 +101,20 @@ class Analysis:
         with _gc_paused():
             return orjson.dumps(self._dict(), default=json_default_factory(self._encoded_ahead()), option=option)
 
-    def _encoded_ahead(self) -> dict | None:
-        """The lazy lists' JSON from the helper process, by ``id()`` of the list (None if none)."""
-        if self._ahead is None:
-            return None
-        lists, helper = self._ahead
-        self._ahead = None
-        data = helper.result()
-        parts = _ahead.unpack(data) if data is not None else None
-        if parts is None or len(parts) != len(lists):
-            return None  # the helper failed: encode here
-        return {id(x): orjson.Fragment(b) for x, b in zip(lists, parts)}
+    def _encoded_ahead(self) -> dict:
+        """The lazy lists' JSON, by ``id()`` of the list: from the helper process if there is one,
+        else encoded here in batches (:func:`~prr_app.analysis.lazy.encode_all`)."""
+        if self._ahead is not None:
+            lists, helper = self._ahead
+            self._ahead = None
+            data = helper.result()
+            parts = _ahead.unpack(data) if data is not None else None
+            if parts is not None and len(parts) == len(lists):
+                return {id(x): orjson.Fragment(b) for x, b in zip(lists, parts)}
+        if self._plain:
+            return {}
+        lists = _lazy_lists(self.spofs, self.failure_domains, self.blast_radius if self.detail else None)
+        return {id(x): orjson.Fragment(b) for x, b in zip(lists, encode_all(lists))}
 
     def _dict(self) -> dict:
         return {
@@ -515,7 +518,7 @@ def _analyze(review: Review, *, seed: int, detail: bool, today: str | None, chec
     json_ahead = None
     if parallel and for_json:  # the long lists are final now: a helper writes their JSON meanwhile
         lists = _lazy_lists(spofs, fdomains, blast if detail else None)
-        helper = _ahead.Ahead(lambda: _ahead.pack([x.to_json() for x in lists]))
+        helper = _ahead.Ahead(lambda: _ahead.pack(encode_all(lists)))
         json_ahead = (lists, helper) if helper.started else None
 
     wanted = set(ctx.user_facing)

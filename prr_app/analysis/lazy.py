@@ -169,7 +169,11 @@ class Chain(Sequence):
     def _head(self, k: int) -> list[str]:
         out = list(self._prefix[:k])
         if len(out) < k:
-            out.extend(islice(self._make(), k - len(out)))
+            want = k - len(out)
+            more = list(islice(self._make(), want + 1))
+            if len(more) <= want:  # the chain ended within the prefix: that is all of it
+                self._list = list(self._prefix) + more
+            out.extend(more[:want])
         return out
 
     def __iter__(self):
@@ -187,6 +191,46 @@ class Chain(Sequence):
 
     def to_json(self) -> bytes:
         return orjson.dumps(self.tolist())
+
+
+#: Flags (bytes) unpacked at once by :func:`encode_all`: about 4 MB.
+_BATCH_FLAGS = 1 << 22
+
+
+def encode_all(lists) -> list[bytes]:
+    """``[x.to_json() for x in lists]``, the same bytes, with the bitset-backed id lists done in batches.
+
+    One list at a time, each bitset is unpacked over the whole graph (10,000 flags for a list of
+    40 ids at 10,000 components): a few microseconds of fixed cost, a tenth of a second over the
+    30,000 lists of the output. In batches, one ``unpackbits`` and one ``nonzero`` serve hundreds
+    of lists, and each list is one join over its slice of the names.
+    """
+    out: list[bytes | None] = [None] * len(lists)
+    by_graph: dict[int, list[int]] = {}
+    for k, x in enumerate(lists):
+        if type(x) is IdList and x._list is None and x._n > 0 and (callable(x._bits) or type(x._bits) is int):
+            by_graph.setdefault(id(x._graph), []).append(k)
+        else:
+            out[k] = x.to_json()
+    for todo in by_graph.values():
+        graph = lists[todo[0]]._graph
+        q = _quoted(graph)
+        n = len(q)
+        nbytes = (n + 7) // 8
+        step = max(1, _BATCH_FLAGS // max(n, 1))
+        for lo in range(0, len(todo), step):
+            batch = todo[lo:lo + step]
+            raw = b"".join([lists[k].bits.to_bytes(nbytes, "little") for k in batch])
+            flags = np.unpackbits(np.frombuffer(raw, dtype=np.uint8).reshape(len(batch), nbytes),
+                                  axis=1, count=n, bitorder="little").view(bool)
+            hits = np.flatnonzero(flags)  # row-major: each row's ids in ascending order
+            names = q[hits % n].tolist()
+            ends = np.cumsum(np.bincount(hits // n, minlength=len(batch))).tolist()
+            start = 0
+            for k, end in zip(batch, ends):
+                out[k] = b"[" + b",".join(names[start:end]) + b"]"
+                start = end
+    return out
 
 
 def plain(x):
