@@ -122,6 +122,17 @@ def test_no_helper_with_another_thread_running(monkeypatch):
 
 
 def test_no_helper_without_a_spare_core(monkeypatch):
+    monkeypatch.setattr(ahead, "_running", lambda: 2)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    assert not ahead.spare_core()
+    monkeypatch.setattr(ahead, "_running", lambda: 1)
+    assert ahead.spare_core()
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
+    assert not ahead.spare_core()
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
+    monkeypatch.setattr(ahead, "_running", lambda: 3)
+    assert ahead.spare_core()
+    monkeypatch.setattr(ahead, "_running", lambda: None)
     monkeypatch.setattr(os, "getloadavg", lambda: (9.0, 9.0, 9.0))
     assert not ahead.spare_core()
     monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
@@ -133,3 +144,9 @@ def test_the_lazy_lists_are_each_taken_once(webshop):
     lists = engine._lazy_lists(a.spofs, a.failure_domains, a.blast_radius)
     assert len({id(x) for x in lists}) == len(lists)
     assert len(lists) > len(a.spofs)
+
+
+def test_running_threads_are_read_on_linux():
+    if not Path("/proc/loadavg").exists():
+        pytest.skip("not Linux")
+    assert ahead._running() >= 1  # this test itself runs
