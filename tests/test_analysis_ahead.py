@@ -50,12 +50,12 @@ def test_same_bytes_with_the_helper(spare_core, started, webshop, platform_revie
         par = analyze(review, detail=detail, today="2026-03-01", parallel=True, for_json=True)
         assert par.to_json() == serial
         assert par.to_dict() == analyze(review, detail=detail, today="2026-03-01").to_dict()
-    assert len(started) == 6  # the checklist and the lists, for each review
+    assert len(started) == 9  # the checklist, availability and the lists, for each review
 
 
-def test_without_for_json_only_the_checklist_goes_ahead(spare_core, started, webshop):
+def test_without_for_json_the_lists_are_not_encoded_ahead(spare_core, started, webshop):
     a = analyze(webshop, today="2026-03-01", parallel=True)
-    assert len(started) == 1
+    assert len(started) == 2
     assert a.to_json() == analyze(webshop, today="2026-03-01").to_json()
 
 
@@ -63,7 +63,7 @@ def test_a_failed_helper_means_the_work_is_done_here(spare_core, started, monkey
     serial = analyze(webshop, today="2026-03-01").to_json()
     monkeypatch.setattr(ahead.Ahead, "result", lambda self: None)
     assert analyze(webshop, today="2026-03-01", parallel=True, for_json=True).to_json() == serial
-    assert len(started) == 2
+    assert len(started) == 3
 
 
 def test_a_helper_that_raises_or_dies_gives_none():

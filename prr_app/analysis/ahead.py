@@ -1,13 +1,14 @@
-"""Work done ahead, in a forked helper process, while the analysis goes on.
+"""Work done ahead, in forked helper processes, while the analysis goes on.
 
-``prr analyze --json`` spends a third of its time on two things the rest of the
-analysis does not wait for right away: the checklist's headline figures (read
-by the verdict, at the end) and the JSON text of the long id lists (down,
-degraded, chains: written at the very end). With ``analyze(parallel=True)``
-(what the command line asks for) a child process, forked where the inputs are
-ready, computes them as bytes into an anonymous file while the parent goes on;
-the parent takes the bytes when it needs them. The result is byte-identical:
-the child runs the same code on the same data (a fork is a copy).
+Much of ``prr analyze --json`` is work the next steps do not wait for at once:
+the checklist's headline figures (read by the verdict, at the end), composite
+availability and the common-cause findings (read by the risk register, after
+the SPOFs) and the JSON text of the long id lists (down, degraded, chains:
+written at the very end). With ``analyze(parallel=True)`` (what the command
+line asks for) a child process, forked where the inputs are ready, computes
+each as bytes into an anonymous file while the parent goes on; the parent
+takes the bytes when it needs them. The result is byte-identical: the child
+runs the same code on the same data (a fork is a copy).
 
 Only where it is safe and likely to gain time: POSIX ``fork`` with no other
 thread running (forking a threaded process can deadlock the child) and a spare
@@ -106,7 +107,7 @@ class Ahead:
         self._pid: int | None = None
         self._fd = -1
         self._done = False
-        if not available():
+        if not (hasattr(os, "fork") and threading.active_count() == 1):  # the caller judged the load
             return
         fd = _anonymous_file()
         try:

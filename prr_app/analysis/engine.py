@@ -452,10 +452,11 @@ def analyze(review: Review, *, seed: int = 0, detail: bool = False,
         Count unmet blocker items of the checklist in the verdict, when the
         checklist part of the product is installed.
     parallel : bool
-        Let a forked helper process do, meanwhile, work the analysis does not
-        wait for (the checklist figures; with ``for_json``, the JSON of the long
-        id lists), where that is safe (POSIX, no other thread): see
-        :mod:`prr_app.analysis.ahead`. The result is the same.
+        Let forked helper processes do, meanwhile, work the analysis does not
+        wait for at once (the checklist figures; availability and common cause;
+        with ``for_json``, the JSON of the long id lists), where that is safe and
+        a core is idle (POSIX, no other thread): see :mod:`prr_app.analysis.ahead`.
+        The result is the same.
     for_json : bool
         The result will be written with :meth:`Analysis.to_json` (a hint for ``parallel``).
 
@@ -510,6 +511,15 @@ def _analyze(review: Review, *, seed: int, detail: bool, today: str | None, chec
     g = compile_review(review)
     br = BlastRadius(g)
     ctx = _Context(review, g, br)
+
+    def avail_and_common():
+        model = AvailabilityModel(g, seed=seed, targets=_availability_targets(ctx))
+        return _availability(ctx, model), _findings.common_cause(g, br, model.desc, model.scc)
+
+    # availability and common cause need only the graph and the blast radii: a helper computes
+    # them while the SPOFs are found here
+    avail_ahead = _ahead.Ahead(lambda: pickle.dumps(avail_and_common(), pickle.HIGHEST_PROTOCOL)) \
+        if parallel else None
     assumptions = _assumptions(ctx)
 
     spofs, comp_scen, dom_scen = _spofs(ctx)
@@ -521,16 +531,10 @@ def _analyze(review: Review, *, seed: int, detail: bool, today: str | None, chec
         helper = _ahead.Ahead(lambda: _ahead.pack(encode_all(lists)))
         json_ahead = (lists, helper) if helper.started else None
 
-    wanted = set(ctx.user_facing)
-    for _jid, m, _crit in ctx.journeys:
-        wanted.update(bits_of(m))
-    for grp in g.groups:
-        wanted.update(grp.members)
-    model = AvailabilityModel(g, seed=seed, targets=wanted)
-    availability = _availability(ctx, model)
-    common = _findings.common_cause(g, br, model.desc, model.scc)
     entries = sorted(set(ctx.user_facing) | {i for _j, m, _c in ctx.journeys for i in bits_of(m)})
     cascading = _findings.cascading(g, entries)
+    data = avail_ahead.result() if avail_ahead is not None else None
+    availability, common = pickle.loads(data) if data is not None else avail_and_common()
 
     check = None
     if check_ahead is not None:
@@ -578,6 +582,16 @@ def _analyze(review: Review, *, seed: int, detail: bool, today: str | None, chec
         assumptions=assumptions, checklist=check, summary=summary,
         stale_decisions=register.stale, seed=seed, detail=detail, _graph=g, _ahead=json_ahead,
     )
+
+
+def _availability_targets(ctx: _Context) -> set[int]:
+    """The components whose availability is computed: user-facing ones, journeys' entries, group members."""
+    wanted = set(ctx.user_facing)
+    for _jid, m, _crit in ctx.journeys:
+        wanted.update(bits_of(m))
+    for grp in ctx.g.groups:
+        wanted.update(grp.members)
+    return wanted
 
 
 def _lazy_lists(spofs: list[dict], fdomains: list[dict], blast: dict | None) -> list:
