@@ -150,3 +150,19 @@ def test_running_threads_are_read_on_linux():
     if not Path("/proc/loadavg").exists():
         pytest.skip("not Linux")
     assert ahead._running() >= 1  # this test itself runs
+
+
+def test_random_reviews_give_the_same_bytes_with_helpers(monkeypatch):
+    from hypothesis import HealthCheck, given, settings
+
+    from analysis_oracle import reviews
+
+    monkeypatch.setattr(ahead, "spare_core", lambda: True)
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
+    @given(reviews())
+    def run(review):
+        serial = analyze(review, today="2026-03-01", detail=True).to_json()
+        assert analyze(review, today="2026-03-01", detail=True, parallel=True, for_json=True).to_json() == serial
+
+    run()
