@@ -4,9 +4,12 @@ The automatic layout (:mod:`prr_app.layout`) puts boxes in tier columns, left to
 right. A dependency between tiers more than one apart would cross the boxes of
 the tiers in between if drawn straight; :func:`route_forward` gives it way points
 that run level through those columns, at a free height, and cross the empty gaps
-between columns. The PDF figure draws S-curves through these points.
+between columns. The PDF figure and the app's canvas draw S-curves through
+these points.
 """
 from __future__ import annotations
+
+from typing import Iterable
 
 from prr_app.layout import Layout
 
@@ -14,13 +17,19 @@ ROUTE_MARGIN = 3.0  # layout units a routed line keeps from a box it passes
 
 
 def box_columns(layout: Layout) -> list[tuple[float, float, list[tuple[float, float]]]]:
-    """The layout's columns of boxes, left to right: ``(x0, x1, free-y obstacles)``.
+    """The layout's columns of boxes, left to right: see :func:`columns_of`."""
+    return columns_of((n.x, n.y, n.w, n.h) for n in layout.nodes.values())
+
+
+def columns_of(rects: Iterable[tuple[float, float, float, float]]) -> list[tuple[float, float, list[tuple[float, float]]]]:
+    """Columns of boxes ``(x, y, w, h)``, left to right: ``(x0, x1, obstacles)``.
 
     A column is a maximal x-interval covered by boxes; between two columns there is
     no box, so a line crossing that gap crosses no box. The obstacles are the boxes'
-    y-intervals (with :data:`ROUTE_MARGIN`), merged and sorted.
+    y-intervals (with :data:`ROUTE_MARGIN`), merged and sorted. Works for boxes
+    anywhere (a reviewer may have dragged them), not only for the automatic layout.
     """
-    spans = sorted((n.x, n.x + n.w, n.y, n.y + n.h) for n in layout.nodes.values())
+    spans = sorted((x, x + w, y, y + h) for x, y, w, h in rects)
     cols: list[list] = []
     for x0, x1, y0, y1 in spans:
         if cols and x0 <= cols[-1][1]:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from prr_app.domain.model import PHYSICAL_DOMAIN_KINDS, Review
 from prr_app.layout import LayoutCache
+from prr_app.routing import columns_of, route_forward
 from prr_app.ui import theme
 from prr_app.ui.layout_bridge import NODE_H, NODE_W, scene_layout
 
@@ -186,6 +187,8 @@ class NodeItem(QGraphicsItem):
 
     def itemChange(self, change, value):
         if change == _POS_CHANGED:
+            if not self.is_group:
+                self.gscene._columns = None  # the boxes' columns are measured again when a line needs them
             if self.gscene._syncing:  # a re-layout moves many boxes: their lines are redrawn once, after
                 self.gscene._moved_edges.update(self.edges)
             else:
@@ -335,18 +338,52 @@ class EdgeItem(QGraphicsPathItem):
             if self in n.edges:
                 n.edges.remove(self)
 
+    def _way(self):
+        """Way points around the boxes in between (prr_app/routing.py), or None for a straight line.
+
+        Lines between columns of boxes are routed as in the PDF; a large graph's lines are
+        drawn straight by the edge layer, and a group's membership lines stay straight."""
+        sc = self.scene()
+        if self.kind == "member" or sc is None or getattr(sc, "edge_layer_on", True):
+            return None
+        s, t = self.source, self.target
+        sx, sy, tx, ty = s.pos().x(), s.pos().y(), t.pos().x(), t.pos().y()
+        if tx >= sx + s.w:
+            return route_forward(sc.route_columns(), sx + s.w, sy + s.h / 2, tx, ty + t.h / 2)
+        if sx >= tx + t.w:
+            return route_forward(sc.route_columns(), tx + t.w, ty + t.h / 2, sx, sy + s.h / 2)[::-1]
+        return None
+
     def adjust(self) -> None:
         s, t = self.source, self.target
-        sp, tp = s.pos(), t.pos()
-        ax, ay = sp.x() + s.w / 2, sp.y() + s.h / 2
-        bx, by = tp.x() + t.w / 2, tp.y() + t.h / 2
-        # clip at the node rectangles
-        p1 = _clip_xy(ax, ay, bx - ax, by - ay, s)
-        p2 = _clip_xy(bx, by, ax - bx, ay - by, t)
-        path = QPainterPath(p1)
-        path.lineTo(p2)
+        #: drawn before it was in a scene (straight): the scene routes it once it is added
+        self._stale = self.scene() is None
+        way = self._way()
+        if way is not None:
+            # level through the columns in between, S-curves across the gaps
+            p1, p2 = QPointF(*way[0]), QPointF(*way[-1])
+            path = QPainterPath(p1)
+            for i in range(1, len(way)):
+                (px, py), (qx, qy) = way[i - 1], way[i]
+                if i % 2 == 1:
+                    mx = (px + qx) / 2
+                    path.cubicTo(mx, py, mx, qy, qx, qy)
+                else:
+                    path.lineTo(qx, qy)
+            # the curve arrives level: the arrow points along x
+            toward = QPointF(p2.x() - (1.0 if p2.x() >= p1.x() else -1.0), p2.y())
+        else:
+            sp, tp = s.pos(), t.pos()
+            ax, ay = sp.x() + s.w / 2, sp.y() + s.h / 2
+            bx, by = tp.x() + t.w / 2, tp.y() + t.h / 2
+            # clip at the node rectangles
+            p1 = _clip_xy(ax, ay, bx - ax, by - ay, s)
+            p2 = _clip_xy(bx, by, ax - bx, ay - by, t)
+            path = QPainterPath(p1)
+            path.lineTo(p2)
+            toward = p1
         if self.kind != "member" and QLineF(p1, p2).length() > 1:
-            ang = math.atan2(p1.y() - p2.y(), p1.x() - p2.x())
+            ang = math.atan2(toward.y() - p2.y(), toward.x() - p2.x())
             size = 12.0
             left = p2 + QPointF(math.cos(ang + 0.45) * size, math.sin(ang + 0.45) * size)
             right = p2 + QPointF(math.cos(ang - 0.45) * size, math.sin(ang - 0.45) * size)
@@ -356,7 +393,7 @@ class EdgeItem(QGraphicsPathItem):
             if self.kind == "hard":
                 path.lineTo(left)
         if getattr(self, "fallback", False):  # a small circle near the source: there is a fallback
-            mid = p1 + (p2 - p1) * 0.15
+            mid = p1 + (p2 - p1) * 0.15 if way is None else QPointF(p1.x() + (12 if p2.x() >= p1.x() else -12), p1.y())
             path.addEllipse(mid, 4, 4)
         self.ends = (p1.x(), p1.y(), p2.x(), p2.y())
         self._shape = None
@@ -778,6 +815,9 @@ class GraphScene(QGraphicsScene):
         self._link_from: NodeItem | None = None
         self._link_line: QGraphicsLineItem | None = None
         self._regions_dirty = False
+        #: the boxes' columns lines are routed around (None: measure again); those the lines follow now
+        self._columns = None
+        self._routed_columns = None
         #: while a view paints an exposed region of several rectangles: those, in scene coordinates
         self.exposed_rects: list[QRectF] | None = None
         self.far = False
@@ -798,6 +838,32 @@ class GraphScene(QGraphicsScene):
     @property
     def review(self) -> Review:
         return self.session.review
+
+    def route_columns(self):
+        """The columns of boxes as they are now (see prr_app/routing.py), measured once per move."""
+        if self._columns is None:
+            self._columns = columns_of((n.pos().x(), n.pos().y(), n.w, n.h)
+                                       for n in self.nodes.values() if not n.is_group)
+        return self._columns
+
+    def _reroute(self) -> None:
+        """After boxes moved, lines that pass between them may have to take another way."""
+        if self.edge_layer_on:  # the edge layer draws lines straight: so must their hit shapes be
+            if self._routed_columns is not None:
+                self._routed_columns = None
+                for e in self.edges.values():
+                    e.adjust()
+            return
+        self._columns = None  # boxes may also have come or gone, not only moved
+        cols = self.route_columns()
+        if cols != self._routed_columns:
+            self._routed_columns = cols
+            for e in self.edges.values():
+                e.adjust()
+        else:
+            for e in self.edges.values():
+                if e._stale:
+                    e.adjust()
 
     # -- building ------------------------------------------------------
     def rebuild(self) -> None:
@@ -911,6 +977,7 @@ class GraphScene(QGraphicsScene):
                     e.setToolTip(tip)
             self.update_regions(regions)
             self._set_big(len(r.dependencies) > EDGES_SMOOTH_MAX, created)
+            self._reroute()
             if self.overview_on and not self.edge_layer_on:
                 for it in list(self.nodes.values()) + list(self.edges.values()):
                     it.setVisible(False)
