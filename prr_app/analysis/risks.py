@@ -30,7 +30,13 @@ def severity(score: int) -> str:
 
 
 def _clamp(x: int) -> int:
+    if type(x) is int and 1 <= x <= 5:  # the usual case
+        return x
     return max(1, min(5, int(x)))
+
+
+#: severity(score) for every score a risk can have (1..25)
+_SEVERITY = [severity(max(i, 1)) for i in range(26)]
 
 
 def _pct(x: float | None) -> str:
@@ -82,7 +88,6 @@ class RiskRegister:
         crit = ctx.critical_journeys_down(sc)
         jd, jg = ctx.journeys_hit(sc)
         uf_down = sc.down & ctx.uf_mask
-        uf_deg = sc.degraded & ctx.uf_mask
         ndown = sc.down_count
         if crit:
             imp = 5
@@ -96,7 +101,7 @@ class RiskRegister:
             what = (f"journey down ({', '.join(jd[:5])})" if jd
                     else "user-facing component down (" + ", ".join(ctx.ids(uf_down, 5)) + ")")
             inputs.append(f"impact 4: {what}")
-        elif jg or uf_deg:
+        elif jg or (uf_deg := sc.degraded & ctx.uf_mask):
             imp = 3
             what = (f"journey degraded ({', '.join(jg[:5])})" if jg
                     else "user-facing component degraded (" + ", ".join(ctx.ids(uf_deg, 5)) + ")")
@@ -176,7 +181,7 @@ class RiskRegister:
             "computed_likelihood": lk,
             "computed_impact": im,
             "score": lk * im,
-            "severity": severity(lk * im),
+            "severity": _SEVERITY[lk * im],
             "launch_blocking": bool(blocking),
             "blocking_rule": bool(blocking),
             "components": sorted(set(components)),
