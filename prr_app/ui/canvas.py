@@ -846,24 +846,25 @@ class GraphScene(QGraphicsScene):
                                        for n in self.nodes.values() if not n.is_group)
         return self._columns
 
-    def _reroute(self) -> None:
-        """After boxes moved, lines that pass between them may have to take another way."""
+    def _reroute(self, moved=()) -> None:
+        """Redraw each line once after a sync: those whose boxes ``moved``, those added, and,
+        when the boxes' columns changed, every line (it may have to take another way)."""
+        todo = set(moved)  # (group membership lines among them)
         if self.edge_layer_on:  # the edge layer draws lines straight: so must their hit shapes be
             if self._routed_columns is not None:
-                self._routed_columns = None
-                for e in self.edges.values():
-                    e.adjust()
-            return
-        self._columns = None  # boxes may also have come or gone, not only moved
-        cols = self.route_columns()
-        if cols != self._routed_columns:
-            self._routed_columns = cols
-            for e in self.edges.values():
-                e.adjust()
+                todo.update(self.edges.values())
+            self._routed_columns = None
         else:
-            for e in self.edges.values():
-                if e._stale:
-                    e.adjust()
+            self._columns = None  # boxes may also have come or gone, not only moved
+            cols = self.route_columns()
+            if cols != self._routed_columns:
+                self._routed_columns = cols
+                todo.update(self.edges.values())
+            else:
+                todo.update(e for e in self.edges.values() if e._stale)
+        for e in todo:
+            if e.scene() is self:
+                e.adjust()
 
     # -- building ------------------------------------------------------
     def rebuild(self) -> None:
@@ -931,10 +932,7 @@ class GraphScene(QGraphicsScene):
                     item.set_data(kind=c.kind, title=c.label, subtitle=sub, user_facing=c.user_facing,
                                   tooltip=_component_tip(c))
                 self._place(item, pos.get(cid, (0.0, 0.0)))
-            for e in self._moved_edges:
-                if e.scene() is self:
-                    e.adjust()
-            self._moved_edges = set()
+            moved, self._moved_edges = self._moved_edges, set()  # their lines are redrawn by _reroute
             if self.boxes_drawn_by_layer or self.overview_on:
                 self._overview_changed()
             for gid, g in r.groups.items():
@@ -977,7 +975,7 @@ class GraphScene(QGraphicsScene):
                     e.setToolTip(tip)
             self.update_regions(regions)
             self._set_big(len(r.dependencies) > EDGES_SMOOTH_MAX, created)
-            self._reroute()
+            self._reroute(moved)
             if self.overview_on and not self.edge_layer_on:
                 for it in list(self.nodes.values()) + list(self.edges.values()):
                     it.setVisible(False)
