@@ -530,9 +530,10 @@ def _analyze(review: Review, *, seed: int, detail: bool, today: str | None, chec
         lists = _lazy_lists(spofs, fdomains, blast if detail else None)
         helper = _ahead.Ahead(lambda: _ahead.pack(encode_all(lists)))
         json_ahead = (lists, helper) if helper.started else None
-
     entries = sorted(set(ctx.user_facing) | {i for _j, m, _c in ctx.journeys for i in bits_of(m)})
     cascading = _findings.cascading(g, entries)
+    register = _risks.RiskRegister(ctx, today)
+    register.add_spofs(spofs, comp_scen, dom_scen)  # needs only the SPOFs
     data = avail_ahead.result() if avail_ahead is not None else None
     availability, common = pickle.loads(data) if data is not None else avail_and_common()
 
@@ -555,8 +556,7 @@ def _analyze(review: Review, *, seed: int, detail: bool, today: str | None, chec
             "elements": [],
         })
 
-    register = _risks.RiskRegister(ctx, today)
-    risks = register.build(spofs, comp_scen, dom_scen, common, availability, cascading)
+    risks = register.finish(comp_scen, dom_scen, common, availability, cascading)
     for s in spofs:
         s["severity"] = register.severity_of(s["risk_id"])
     verdict = _risks.verdict(risks, check, review)

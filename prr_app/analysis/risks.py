@@ -205,6 +205,13 @@ class RiskRegister:
 
     # -- building ---------------------------------------------------------------
     def build(self, spofs, comp_scen, dom_scen, common, availability, cascading) -> list[dict]:
+        """The ranked register of every finding (:meth:`add_spofs`, then :meth:`finish`)."""
+        self.add_spofs(spofs, comp_scen, dom_scen)
+        return self.finish(comp_scen, dom_scen, common, availability, cascading)
+
+    def add_spofs(self, spofs, comp_scen, dom_scen) -> None:
+        """The SPOFs' risks: the first part of :meth:`build`, which needs only the SPOFs (so it can
+        run before availability and common cause are known)."""
         g = self.g
         seen: set[str] = set()
         for s in spofs:
@@ -220,6 +227,10 @@ class RiskRegister:
                     self._component_spof(s, c, comp_scen[c])
                 else:
                     self._instance_spof(s, c, comp_scen[c])
+
+    def finish(self, comp_scen, dom_scen, common, availability, cascading) -> list[dict]:
+        """The rest of :meth:`build` after :meth:`add_spofs`: the other findings, the reviewer's
+        decisions, the ranking."""
         for f in common:
             self._common_cause(f, comp_scen, dom_scen)
         for a in availability:
