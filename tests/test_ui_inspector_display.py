@@ -30,3 +30,17 @@ def test_long_values_show_their_start(qtbot, win, examples_dir):
     assert any(len(w.text()) > 20 for w in shown)
     for w in shown:
         assert w.cursorPosition() == 0, (w.objectName(), w.text())
+
+
+def test_checklist_fields_show_the_start_of_a_long_note(qtbot, win, examples_dir):
+    assert win.open_path(str(examples_dir / "webshop.json"))
+    cv = win.views["Checklist"]
+    win.tabs.setCurrentWidget(cv)
+    qtbot.waitUntil(lambda: cv.model.rowCount() > 0, timeout=15000)
+    for row in range(cv.model.rowCount()):
+        cv.table.setCurrentIndex(cv.model.index(row, 0))
+        if len(cv.note.text()) > 30:
+            break
+    else:
+        pytest.skip("the example has no long note")
+    assert cv.note.cursorPosition() == 0

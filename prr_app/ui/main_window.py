@@ -125,7 +125,7 @@ class MainWindow(QMainWindow):
 
         self.inspector = Inspector(self.session)
         self.findings = FindingsPanel()
-        self.inspector.setMinimumWidth(420)
+        self.inspector.setMinimumWidth(340)  # the window fits a 1280-pixel screen
         self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
         self.findings_dock = self._dock("Findings", self.findings, Qt.DockWidgetArea.BottomDockWidgetArea)
         self._add_views()

@@ -59,7 +59,7 @@ class _Runnable(QRunnable):
         try:
             result = t.fn(t.state, *t.args)
         except Cancelled:
-            t.signals.sig_cancelled.emit()
+            _emit(t, t.signals.sig_cancelled)
         except BaseException as e:  # noqa: BLE001 - a worker always reports its end
             tb = traceback.format_exc()
             from prr_app.errors import PrrError
@@ -68,12 +68,21 @@ class _Runnable(QRunnable):
                 log.info("task %s: %s", t.name, e)
             else:
                 log.error("task %s failed:\n%s", t.name, tb)
-            t.signals.sig_failed.emit(e, tb)
+            _emit(t, t.signals.sig_failed, e, tb)
         else:
             if t.state.cancelled:
-                t.signals.sig_cancelled.emit()
+                _emit(t, t.signals.sig_cancelled)
             else:
-                t.signals.sig_done.emit(result)
+                _emit(t, t.signals.sig_done, result)
+
+
+def _emit(task, signal, *args) -> None:
+    """Report a task's end; if the window that started it is gone (the app is quitting and
+    Qt deleted the receiver's objects), there is nobody left to tell: say so in the log."""
+    try:
+        signal.emit(*args)
+    except RuntimeError as e:  # "Signal source has been deleted"
+        log.info("task %s ended after its window closed (%s)", task.name, e)
 
 
 class Task:

@@ -52,6 +52,7 @@ class OverviewView(QWidget):
         self.verdict.setStyleSheet("font-size: 20pt; font-weight: bold;")
         self.reasons = QTextBrowser()
         self.figures = QLabel()
+        self.figures.setWordWrap(True)
         self.figures.setStyleSheet("font-size: 12pt;")
         self.journeys = QTableView()
         self.journey_model = DictTableModel(["Journey", "SLO %", "Ceiling %", "Method", "Attainable"], self)
@@ -74,10 +75,14 @@ class OverviewView(QWidget):
         left.addWidget(QLabel("Why"))
         left.addWidget(self.reasons, 1)
         right = QVBoxLayout()
-        right.addWidget(QLabel("User journeys: availability ceiling against SLO (click: its path on the graph)"))
-        right.addWidget(self.journeys, 1)
-        right.addWidget(QLabel("Failure domains (select, or click a region's label on the graph, to see the blast radius)"))
-        right.addWidget(self.domains, 1)
+        for text, widget in (("User journeys: availability ceiling against SLO (click: its path on the graph)",
+                              self.journeys),
+                             ("Failure domains (select, or click a region's label on the graph, to see the blast "
+                              "radius)", self.domains)):
+            label = QLabel(text)
+            label.setWordWrap(True)  # long captions wrap instead of widening the window
+            right.addWidget(label)
+            right.addWidget(widget, 1)
         right.addWidget(fail_btn)
         lay = QHBoxLayout(self)
         lay.addLayout(left, 3)
@@ -129,7 +134,7 @@ class OverviewView(QWidget):
             f"{len(r.components)} components · {len(r.dependencies)} dependencies · {len(r.domains)} failure domains · "
             f"{len(r.journeys)} journeys\n{len(a.spofs)} single points of failure · risks: "
             + ", ".join(f"{sev.get(s, 0)} {s}" for s in ("critical", "high", "medium", "low"))
-            + f" · analysed in {res.get('seconds', 0):.2f} s")
+            + f" · analysed in {res.get('seconds', 0):.2f}\u00a0s")  # the unit stays with its number
         rows = []
         for av in a.availability:
             if av.get("target_type") not in ("journey", None) and av.get("target") not in r.journeys:
@@ -250,9 +255,10 @@ class ChecklistView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(False)  # one line per item, cut at its end ("The product owner has…")
         h = self.table.horizontalHeader()
         h.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for i, width in ((1, 170), (2, 80), (3, 110)):  # fixed widths: measuring every row is slow on big reviews
+        for i, width in ((1, 120), (2, 70), (3, 108)):  # fixed widths: measuring every row is slow on big reviews
             h.setSectionResizeMode(i, QHeaderView.ResizeMode.Interactive)
             h.resizeSection(i, width)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _p: self._show_item())
@@ -263,13 +269,13 @@ class ChecklistView(QWidget):
         self.question.setStyleSheet("font-size: 13pt; font-weight: bold;")
         self.guidance = QTextBrowser()
         self.status_buttons = {}
-        srow = QHBoxLayout()
-        for status, label, key in STATUSES:
+        srow = QGridLayout()  # three to a row: the pane stays usable on a 1280-pixel screen
+        for i, (status, label, key) in enumerate(STATUSES):
             b = QPushButton(f"{label} ({key})")
             b.setCheckable(True)
             b.clicked.connect(lambda _c=False, s=status: self.answer(status=s))
             self.status_buttons[status] = b
-            srow.addWidget(b)
+            srow.addWidget(b, i // 3, i % 3)
         self.evidence = QLineEdit()
         self.evidence.setPlaceholderText("link or reference to the evidence")
         self.owner = QLineEdit()
@@ -315,20 +321,23 @@ class ChecklistView(QWidget):
         nb.clicked.connect(self.next_unanswered)
         bb = QPushButton("Next blocker (B)")
         bb.clicked.connect(self.next_blocker)
-        top.addWidget(nb)
-        top.addWidget(bb)
+        steps = QHBoxLayout()
+        steps.addWidget(nb)
+        steps.addWidget(bb)
+        steps.addStretch(1)
         ml.addLayout(top)
+        ml.addLayout(steps)
         ml.addWidget(self.table, 1)
         split = QSplitter()
         split.addWidget(left)
         split.addWidget(middle)
         split.addWidget(detail)
-        left.setMinimumWidth(250)
-        self.search.setMinimumWidth(160)
+        left.setMinimumWidth(200)
+        self.search.setMinimumWidth(120)
         split.setStretchFactor(0, 0)
         split.setStretchFactor(1, 3)
         split.setStretchFactor(2, 2)
-        split.setSizes([260, 760, 460])
+        split.setSizes([220, 820, 400])
         lay = QVBoxLayout(self)
         lay.addWidget(split)
         self.session.sig_review_replaced.connect(self.reevaluate)
@@ -484,6 +493,8 @@ class ChecklistView(QWidget):
                      (self.note, a.note if a else "")):
             w.blockSignals(True)
             w.setText(v)
+            if not w.hasFocus():
+                w.setCursorPosition(0)  # a long note shows its start
             w.blockSignals(False)
 
     # -- answering (one undoable command each) -------------------------------------
