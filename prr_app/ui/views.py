@@ -925,6 +925,11 @@ class FormDialog(QDialog):
 
 
 # ====================================================================== dashboard
+def _clip(text: str, n: int) -> str:
+    """``text`` in at most ``n`` characters, an ellipsis marking a cut."""
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
 class DashboardView(QWidget):
     """Four charts (pyqtgraph): risk heat map, readiness by category, availability vs SLO, blast radius."""
 
@@ -949,7 +954,9 @@ class DashboardView(QWidget):
         pg.setConfigOptions(antialias=True, background="w", foreground="k")
         grid = QGridLayout(self)
         self.heat = pg.PlotWidget(title="Risks: likelihood × impact")
-        self.ready = pg.PlotWidget(title="Checklist readiness by category (% answered met)")
+        # short titles and tick labels: a plot's layout is at least as wide as its title plus its
+        # axis labels, and wider than its widget it is cut off on the right
+        self.ready = pg.PlotWidget(title="Checklist: % met (grey: answered)")
         self.avail = pg.PlotWidget(title="Journeys: availability ceiling vs SLO (%)")
         self.blast = pg.PlotWidget(title="Blast radius: components down (top 15)")
         for i, w in enumerate((self.heat, self.ready, self.avail, self.blast)):
@@ -1017,7 +1024,7 @@ class DashboardView(QWidget):
         p.addItem(pg.BarGraphItem(x0=0, y=ys, height=0.7, width=answered, brush=(200, 210, 225)))
         p.addItem(pg.BarGraphItem(x0=0, y=ys, height=0.7, width=done, brush=(47, 125, 50)))
         ax = p.getAxis("left")
-        ax.setTicks([[(i, c.title[:28]) for i, c in enumerate(cats)]])
+        ax.setTicks([[(i, _clip(c.title, 22)) for i, c in enumerate(cats)]])
         p.setXRange(0, 100)
         p.invertY(True)
 
@@ -1055,7 +1062,7 @@ class DashboardView(QWidget):
         p.addItem(pg.BarGraphItem(x0=0, y=ys, height=0.7, width=[d for d, _g, _k in items], brush=theme.DOWN))
         p.addItem(pg.BarGraphItem(x0=[d for d, _g, _k in items], y=ys, height=0.7, width=[g for _d, g, _k in items],
                                   brush=theme.DEGRADED))
-        p.getAxis("left").setTicks([[(i, k[:24]) for i, (_d, _g, k) in enumerate(items)]])
+        p.getAxis("left").setTicks([[(i, _clip(k, 22)) for i, (_d, _g, k) in enumerate(items)]])
         p.invertY(True)
 
 
