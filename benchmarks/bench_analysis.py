@@ -231,18 +231,24 @@ def bench_cli(review: Review) -> dict:
         script = Path(tmp) / "baseline.py"
         script.write_text(BASELINE)
 
-        def run(cmd):
+        def run(cmd, env=None):
             t = time.perf_counter()
-            proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+            proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=env)
             assert proc.returncode == 0, proc.stderr.decode()[-500:]
             return time.perf_counter() - t, len(proc.stdout)
 
         base = min(run([sys.executable, str(script), str(path)])[0] for _ in range(3))
-        runs = [run([sys.executable, "-m", "prr_app.cli.main", "analyze", str(path), "--json"]) for _ in range(3)]
+        cmd = [sys.executable, "-m", "prr_app.cli.main", "analyze", str(path), "--json"]
+        runs = [run(cmd) for _ in range(3)]
         cli = min(r[0] for r in runs)
+        # the same without helper processes (they run only with an idle core: this is the figure
+        # under load, and the work of one process)
+        serial = min(run(cmd, env={**os.environ, "PRR_NO_HELPERS": "1"})[0] for _ in range(3))
     row = {"case": "prr analyze --json (whole process)", "components": len(review.components),
            "dependencies": len(review.dependencies), "cli_seconds": round(cli, 3),
-           "baseline_seconds": round(base, 3), "ratio": round(cli / base, 2), "json_bytes": runs[0][1],
+           "baseline_seconds": round(base, 3), "ratio": round(cli / base, 2),
+           "cli_seconds_no_helpers": round(serial, 3), "ratio_no_helpers": round(serial / base, 2),
+           "json_bytes": runs[0][1],
            "loadavg": loadavg()}
     print(json.dumps(row), flush=True)
     return row

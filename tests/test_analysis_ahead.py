@@ -166,3 +166,13 @@ def test_random_reviews_give_the_same_bytes_with_helpers(monkeypatch):
         assert analyze(review, today="2026-03-01", detail=True, parallel=True, for_json=True).to_json() == serial
 
     run()
+
+
+def test_helpers_can_be_turned_off(monkeypatch, started, webshop):
+    monkeypatch.setattr(ahead, "spare_core", lambda: True)
+    monkeypatch.setenv("PRR_NO_HELPERS", "1")
+    assert not ahead.available()
+    analyze(webshop, parallel=True, for_json=True).to_json()
+    assert started == []
+    monkeypatch.setenv("PRR_NO_HELPERS", "0")
+    assert ahead.available()

@@ -26,7 +26,10 @@ from array import array
 
 
 def available() -> bool:
-    """Can work be forked off here, and would it gain time (POSIX fork, no other thread, a spare core)?"""
+    """Can work be forked off here, and would it gain time (POSIX fork, no other thread, a spare core)?
+    ``PRR_NO_HELPERS=1`` in the environment turns helpers off."""
+    if os.environ.get("PRR_NO_HELPERS", "") not in ("", "0"):
+        return False
     return hasattr(os, "fork") and threading.active_count() == 1 and spare_core()
 
 
