@@ -16,16 +16,16 @@ from prr_app.review.document import load_review
 pytestmark = [pytest.mark.usefixtures("qapp"), pytest.mark.qt_log_ignore("propagateSizeHints")]
 
 
-@pytest.fixture
-def win(qtbot, monkeypatch):
-    from prr_app.ui import main_window as mw
+def drag_box(qtbot, w, item) -> None:
+    """Drag a box with the mouse, in steps, 60 px right and 35 px down."""
+    from PySide6.QtCore import QPoint
 
-    # never leave a question on screen when pytest-qt closes the window
-    monkeypatch.setattr(mw.Ask, "keep_unsaved", classmethod(lambda cls, parent, title: "discard"))
-    w = mw.MainWindow(restore_state=False)
-    qtbot.addWidget(w)
-    w.show()
-    return w
+    view = w.view
+    start = view.mapFromScene(item.sceneBoundingRect().center())
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=start)
+    for k in range(1, 6):
+        qtbot.mouseMove(view.viewport(), start + QPoint(12 * k, 7 * k))
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=start + QPoint(60, 35))
 
 
 def wait_analysis(qtbot, w, timeout=15000):
@@ -185,16 +185,9 @@ def test_delete_with_dependencies_is_one_command(qtbot, win, examples_dir):
 
 
 def test_drag_is_one_move_command_and_persists(qtbot, win, prr_file):
-    from PySide6.QtCore import QPoint
-
     win.open_path(str(prr_file))
     item = win.scene.nodes["cart-db"]
-    view = win.view
-    start = view.mapFromScene(item.sceneBoundingRect().center())
-    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=start)
-    for k in range(1, 6):
-        qtbot.mouseMove(view.viewport(), start + QPoint(12 * k, 7 * k))
-    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=start + QPoint(60, 35))
+    drag_box(qtbot, win, item)
     assert win.session.undo_stack.count() == 1
     assert "cart-db" in win.session.review.layout
     win.session.flush()
@@ -940,17 +933,10 @@ def test_placement_edits_move_boxes_to_the_full_layout(qtbot, win, examples_dir)
 
 def test_undo_of_a_drag_puts_the_box_back(qtbot, win, examples_dir):
     """The canvas skips boxes already where the layout wants them; a dragged box is not one of them."""
-    from PySide6.QtCore import QPoint
-
     win.open_path(str(examples_dir / "webshop.json"))
     item = win.scene.nodes["cart-db"]
     home = (item.x(), item.y())
-    view = win.view
-    start = view.mapFromScene(item.sceneBoundingRect().center())
-    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=start)
-    for k in range(1, 6):
-        qtbot.mouseMove(view.viewport(), start + QPoint(12 * k, 7 * k))
-    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=start + QPoint(60, 35))
+    drag_box(qtbot, win, item)
     assert (item.x(), item.y()) != home
     win.a_undo.trigger()
     assert (item.x(), item.y()) == home

@@ -7,17 +7,6 @@ from PySide6.QtWidgets import QLineEdit
 pytestmark = [pytest.mark.usefixtures("qapp"), pytest.mark.qt_log_ignore("propagateSizeHints")]
 
 
-@pytest.fixture
-def win(qtbot, monkeypatch):
-    from prr_app.ui import main_window as mw
-
-    monkeypatch.setattr(mw.Ask, "keep_unsaved", classmethod(lambda cls, parent, title: "discard"))
-    w = mw.MainWindow(restore_state=False)
-    qtbot.addWidget(w)
-    w.show()
-    return w
-
-
 def test_long_values_show_their_start(qtbot, win, examples_dir):
     # the reviewers list of the example is wider than its field: a reader must see
     # the first names, not the tail end of the last one
