@@ -87,3 +87,17 @@ def route_forward(columns, x1: float, y1: float, x2: float, y2: float) -> list[t
         cx, cy = c1, y
     pts.append((x2, y2))
     return pts
+
+
+def curve_segments(way: list[tuple[float, float]]):
+    """How a routed line is drawn from its way points (after ``moveTo(way[0])``): per segment
+    ``(c1, c2, end)``, a cubic S-curve with control points ``c1``, ``c2`` across a gap between
+    columns (level where it leaves and where it arrives), or ``(None, None, end)``, a straight run
+    through a column. The PDF figure and the canvas both draw from this."""
+    for i in range(1, len(way)):
+        (px, py), (qx, qy) = way[i - 1], way[i]
+        if i % 2 == 1:
+            mx = (px + qx) / 2
+            yield (mx, py), (mx, qy), (qx, qy)
+        else:
+            yield None, None, (qx, qy)

@@ -14,7 +14,7 @@ from reportlab.graphics.shapes import Drawing, Group, Line, Path, Polygon, Rect,
 from reportlab.lib import colors
 
 from prr_app.layout import LABEL_H, Layout, compute_layout
-from prr_app.routing import box_columns, route_forward
+from prr_app.routing import box_columns, curve_segments, route_forward
 from prr_app.reporting.text import SANS, SANS_BOLD, TextKit
 
 MIN_PT = 6.0  # no label in a figure is smaller
@@ -129,6 +129,15 @@ def node_label(kit: TextKit, label: str, size: float, width: float, box_h: float
     return lines, fs, area
 
 
+def _arrow(g: Group, x: float, y: float, ang: float, col, scale: float) -> None:
+    """An arrowhead with its tip at (x, y), pointing along the angle ``ang`` (page coordinates)."""
+    ah = max(3.0, 5.0 * scale)
+    g.add(Polygon([x, y,
+                   x - ah * math.cos(ang - 0.4), y - ah * math.sin(ang - 0.4),
+                   x - ah * math.cos(ang + 0.4), y - ah * math.sin(ang + 0.4)],
+                  fillColor=col, strokeColor=col, strokeWidth=0.3))
+
+
 @dataclass
 class GraphStyle:
     spofs: frozenset = frozenset()  # component ids with a component/instance SPOF
@@ -185,23 +194,16 @@ def graph_drawing(layout: Layout, kit: TextKit, style: GraphStyle, scale: float,
                 way = route_forward(columns, a.x + a.w, a.cy, b.x, b.cy)
             else:
                 way = route_forward(columns, b.x + b.w, b.cy, a.x, a.cy)[::-1]
-            pts = [(X(x), Y(y)) for x, y in way]
             path = Path(strokeColor=col, strokeWidth=width, strokeDashArray=dash, fillColor=None)
-            path.moveTo(*pts[0])
-            for i in range(1, len(pts)):
-                (px, py), (qx, qy) = pts[i - 1], pts[i]
-                if i % 2 == 1:  # across a gap between columns (or the whole way)
-                    mx = (px + qx) / 2
-                    path.curveTo(mx, py, mx, qy, qx, qy)
-                else:  # level through a column
-                    path.lineTo(qx, qy)
+            path.moveTo(X(way[0][0]), Y(way[0][1]))
+            for c1, c2, (qx, qy) in curve_segments(way):  # (X, Y) is affine: map the control points
+                if c1 is None:
+                    path.lineTo(X(qx), Y(qy))
+                else:
+                    path.curveTo(X(c1[0]), Y(c1[1]), X(c2[0]), Y(c2[1]), X(qx), Y(qy))
             g.add(path)
-            ex, ey = pts[-1]
-            ah = max(3.0, 5.0 * scale)
-            back = -1.0 if pts[-1][0] < pts[0][0] else 1.0  # the curve arrives level
-            g.add(Polygon([ex, ey, ex - back * ah * math.cos(0.4), ey - ah * math.sin(0.4),
-                           ex - back * ah * math.cos(0.4), ey + ah * math.sin(0.4)],
-                          fillColor=col, strokeColor=col, strokeWidth=0.3))
+            # the curve arrives level: rightwards, or leftwards for a backward line
+            _arrow(g, X(way[-1][0]), Y(way[-1][1]), math.pi if way[-1][0] < way[0][0] else 0.0, col, scale)
             continue
         if b.x > a.x + a.w / 2:
             x1, y1, x2, y2 = a.x + a.w, a.cy, b.x, b.cy
@@ -219,10 +221,7 @@ def graph_drawing(layout: Layout, kit: TextKit, style: GraphStyle, scale: float,
                 path.moveTo(sx, sy)
                 path.curveTo(xr + bow, sy, xr + bow, ey, ex, ey)
                 g.add(path)
-                ah = max(3.0, 5.0 * scale)
-                g.add(Polygon([ex, ey, ex + ah * math.cos(0.4), ey - ah * math.sin(0.4),
-                               ex + ah * math.cos(0.4), ey + ah * math.sin(0.4)],
-                              fillColor=col, strokeColor=col, strokeWidth=0.3))
+                _arrow(g, ex, ey, math.pi, col, scale)  # back into the box's right side
                 continue
             if b.y > a.y:  # neighbours: leave from the bottom, enter at the top
                 x1, y1, x2, y2 = a.cx, a.y + a.h, b.cx, b.y
@@ -230,12 +229,7 @@ def graph_drawing(layout: Layout, kit: TextKit, style: GraphStyle, scale: float,
                 x1, y1, x2, y2 = a.cx, a.y, b.cx, b.y + b.h
         px1, py1, px2, py2 = X(x1), Y(y1), X(x2), Y(y2)
         g.add(Line(px1, py1, px2, py2, strokeColor=col, strokeWidth=width, strokeDashArray=dash))
-        ang = math.atan2(py2 - py1, px2 - px1)
-        ah = max(3.0, 5.0 * scale)
-        g.add(Polygon([px2, py2,
-                       px2 - ah * math.cos(ang - 0.4), py2 - ah * math.sin(ang - 0.4),
-                       px2 - ah * math.cos(ang + 0.4), py2 - ah * math.sin(ang + 0.4)],
-                      fillColor=col, strokeColor=col, strokeWidth=0.3))
+        _arrow(g, px2, py2, math.atan2(py2 - py1, px2 - px1), col, scale)
 
     size = NODE_FONT * scale
     for cid in sorted(layout.nodes):

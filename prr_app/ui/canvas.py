@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from prr_app.domain.model import PHYSICAL_DOMAIN_KINDS, Review
 from prr_app.layout import LayoutCache
-from prr_app.routing import columns_of, route_forward
+from prr_app.routing import columns_of, curve_segments, route_forward
 from prr_app.ui import theme
 from prr_app.ui.layout_bridge import NODE_H, NODE_W, scene_layout
 
@@ -344,7 +344,7 @@ class EdgeItem(QGraphicsPathItem):
         Lines between columns of boxes are routed as in the PDF; a large graph's lines are
         drawn straight by the edge layer, and a group's membership lines stay straight."""
         sc = self.scene()
-        if self.kind == "member" or sc is None or getattr(sc, "edge_layer_on", True):
+        if self.kind == "member" or sc is None or sc.edge_layer_on:
             return None
         s, t = self.source, self.target
         sx, sy, tx, ty = s.pos().x(), s.pos().y(), t.pos().x(), t.pos().y()
@@ -363,13 +363,11 @@ class EdgeItem(QGraphicsPathItem):
             # level through the columns in between, S-curves across the gaps
             p1, p2 = QPointF(*way[0]), QPointF(*way[-1])
             path = QPainterPath(p1)
-            for i in range(1, len(way)):
-                (px, py), (qx, qy) = way[i - 1], way[i]
-                if i % 2 == 1:
-                    mx = (px + qx) / 2
-                    path.cubicTo(mx, py, mx, qy, qx, qy)
-                else:
+            for c1, c2, (qx, qy) in curve_segments(way):
+                if c1 is None:
                     path.lineTo(qx, qy)
+                else:
+                    path.cubicTo(*c1, *c2, qx, qy)
             # the curve arrives level: the arrow points along x
             toward = QPointF(p2.x() - (1.0 if p2.x() >= p1.x() else -1.0), p2.y())
         else:
