@@ -173,11 +173,16 @@ class TemplateInfo:
 
 # ------------------------------------------------------------------ parsing
 @lru_cache(maxsize=1)
+def _schema() -> dict:
+    with open(schema_path("checklist.schema.json"), encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@lru_cache(maxsize=1)
 def _validator():
     import jsonschema
 
-    with open(schema_path("checklist.schema.json"), encoding="utf-8") as fh:
-        schema = json.load(fh)
+    schema = _schema()
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)
     return cls(schema)
@@ -187,9 +192,7 @@ def _validator():
 def _fast_validator():
     import jsonschema_rs
 
-    with open(schema_path("checklist.schema.json"), encoding="utf-8") as fh:
-        schema = json.load(fh)
-    return jsonschema_rs.validator_for(schema)
+    return jsonschema_rs.validator_for(_schema())
 
 
 def _json_path(path) -> str:

@@ -25,9 +25,7 @@ def file_kind(path: str | Path) -> str:
             head = fh.read(16)
     except OSError:
         head = b""
-    if head.startswith(SQLITE_MAGIC):
-        return "prr"
-    if p.suffix.lower() == ".prr":
+    if head.startswith(SQLITE_MAGIC) or p.suffix.lower() == ".prr":
         return "prr"
     if p.suffix.lower() == ".json" or head.lstrip()[:1] in (b"{", b"["):
         return "json"
