@@ -38,6 +38,9 @@ from prr_app.domain.model import Review
 #: A chain step from a component with more dependents than this looks only at those the target reaches.
 _HUB_FAN_IN = 48
 
+#: Items of a long list written at once by :meth:`Analysis.write_json`.
+_WRITE_SLICE = 512
+
 _LAZY_SPOF_KEYS = ("down", "degraded", "user_facing_down", "user_facing_degraded", "chain")
 
 #: Version of the analysis output; bumped when a key changes meaning.
@@ -101,7 +104,45 @@ class Analysis:
         with _gc_paused():
             return orjson.dumps(self._dict(), default=json_default_factory(self._encoded_ahead()), option=option)
 
-    def _encoded_ahead(self) -> dict:
+    def write_json(self, out) -> None:
+        """Write what :meth:`to_json` returns to the binary file ``out``, a part at a time.
+
+        The document is tens of megabytes at 10,000 components; written whole it is held
+        twice over (orjson's buffer and the bytes made of it) besides the encoded id lists.
+        Here the long lists go out in slices of :data:`_WRITE_SLICE` items, and without a
+        helper process the id lists of each part are encoded (in one batch) just before it.
+        """
+        with _gc_paused():
+            ahead = self._encoded_ahead(batch=False)
+            out.write(b"{")
+            for n, (key, value) in enumerate(self._dict().items()):
+                out.write((b"," if n else b"") + orjson.dumps(key) + b":")
+                if not isinstance(value, list) or len(value) <= _WRITE_SLICE:
+                    out.write(orjson.dumps(value, default=self._encoder(ahead, key, value)))
+                    continue
+                out.write(b"[")
+                for lo in range(0, len(value), _WRITE_SLICE):
+                    part = value[lo:lo + _WRITE_SLICE]
+                    out.write((b"," if lo else b"") + orjson.dumps(part, default=self._encoder(ahead, key, part))[1:-1])
+                out.write(b"]")
+            out.write(b"}")
+
+    def _encoder(self, ahead: dict, key: str, value):
+        """The orjson ``default`` for one part of :meth:`write_json`: the lazy lists' JSON from the
+        helper (``ahead``), else those of this part encoded now in one batch."""
+        if ahead or self._plain:
+            return json_default_factory(ahead)
+        if key == "spofs":
+            lists = _lazy_lists(value, [], None)
+        elif key == "failure_domains":
+            lists = _lazy_lists([], value, None)
+        elif key == "blast_radius" and self.detail:
+            lists = _lazy_lists([], [], value)
+        else:
+            lists = []
+        return json_default_factory({id(x): orjson.Fragment(b) for x, b in zip(lists, encode_all(lists))})
+
+    def _encoded_ahead(self, batch: bool = True) -> dict:
         """The lazy lists' JSON, by ``id()`` of the list: from the helper process if there is one,
         else encoded here in batches (:func:`~prr_app.analysis.lazy.encode_all`)."""
         if self._ahead is not None:
@@ -111,7 +152,7 @@ class Analysis:
             parts = _ahead.unpack(data) if data is not None else None
             if parts is not None and len(parts) == len(lists):
                 return {id(x): orjson.Fragment(b) for x, b in zip(lists, parts)}
-        if self._plain:
+        if self._plain or not batch:
             return {}
         lists = _lazy_lists(self.spofs, self.failure_domains, self.blast_radius if self.detail else None)
         return {id(x): orjson.Fragment(b) for x, b in zip(lists, encode_all(lists))}
@@ -506,20 +547,25 @@ def _gc_paused():
 def _analyze(review: Review, *, seed: int, detail: bool, today: str | None, checklist: bool,
              parallel: bool = False, for_json: bool = False) -> Analysis:
     today = today or _dt.date.today().isoformat()
-    # the checklist needs only the review: a helper computes it while the graph work goes on
-    check_ahead = _ahead.Ahead(lambda: pickle.dumps(_checklist(review))) if parallel and checklist else None
+
+    def avail_and_common(ctx):
+        model = AvailabilityModel(ctx.g, seed=seed, targets=_availability_targets(ctx))
+        return _availability(ctx, model), _findings.common_cause(ctx.g, ctx.br, model.desc, model.scc)
+
+    def early():
+        # in the helper: its own compiled graph (the same, from the same review), forked before the
+        # parent's graph exists, so the two processes share few memory pages to copy on write
+        g2 = compile_review(review)
+        ctx2 = _Context(review, g2, BlastRadius(g2))
+        check2 = _checklist(review) if checklist else None
+        return pickle.dumps((check2, *avail_and_common(ctx2), _cascading(ctx2)), pickle.HIGHEST_PROTOCOL)
+
+    # the checklist, availability and common cause need only the review: a helper computes
+    # them while the SPOFs are found here
+    early_ahead = _ahead.Ahead(early) if parallel else None
     g = compile_review(review)
     br = BlastRadius(g)
     ctx = _Context(review, g, br)
-
-    def avail_and_common():
-        model = AvailabilityModel(g, seed=seed, targets=_availability_targets(ctx))
-        return _availability(ctx, model), _findings.common_cause(g, br, model.desc, model.scc)
-
-    # availability and common cause need only the graph and the blast radii: a helper computes
-    # them while the SPOFs are found here
-    avail_ahead = _ahead.Ahead(lambda: pickle.dumps(avail_and_common(), pickle.HIGHEST_PROTOCOL)) \
-        if parallel else None
     assumptions = _assumptions(ctx)
 
     spofs, comp_scen, dom_scen = _spofs(ctx)
@@ -530,19 +576,17 @@ def _analyze(review: Review, *, seed: int, detail: bool, today: str | None, chec
         lists = _lazy_lists(spofs, fdomains, blast if detail else None)
         helper = _ahead.Ahead(lambda: _ahead.pack(encode_all(lists)))
         json_ahead = (lists, helper) if helper.started else None
-    entries = sorted(set(ctx.user_facing) | {i for _j, m, _c in ctx.journeys for i in bits_of(m)})
-    cascading = _findings.cascading(g, entries)
+    cascading = None if early_ahead is not None and early_ahead.started else _cascading(ctx)
     register = _risks.RiskRegister(ctx, today)
     register.add_spofs(spofs, comp_scen, dom_scen)  # needs only the SPOFs
-    data = avail_ahead.result() if avail_ahead is not None else None
-    availability, common = pickle.loads(data) if data is not None else avail_and_common()
-
-    check = None
-    if check_ahead is not None:
-        data = check_ahead.result()
-        check = pickle.loads(data) if data is not None else _checklist(review)
-    elif checklist:
-        check = _checklist(review)
+    data = early_ahead.result() if early_ahead is not None else None
+    if data is not None:
+        check, availability, common, cascading = pickle.loads(data)
+    else:
+        availability, common = avail_and_common(ctx)
+        check = _checklist(review) if checklist else None
+        if cascading is None:
+            cascading = _cascading(ctx)
     if check is not None and check.get("error"):
         assumptions.append({
             "id": "checklist-unavailable",
@@ -582,6 +626,12 @@ def _analyze(review: Review, *, seed: int, detail: bool, today: str | None, chec
         assumptions=assumptions, checklist=check, summary=summary,
         stale_decisions=register.stale, seed=seed, detail=detail, _graph=g, _ahead=json_ahead,
     )
+
+
+def _cascading(ctx: _Context) -> list[dict]:
+    """The cascading-failure findings, from the user-facing components and the journeys' entries."""
+    entries = sorted(set(ctx.user_facing) | {i for _j, m, _c in ctx.journeys for i in bits_of(m)})
+    return _findings.cascading(ctx.g, entries)
 
 
 def _availability_targets(ctx: _Context) -> set[int]:
@@ -675,15 +725,20 @@ def _spofs(ctx: _Context):
             continue
         spof_comps[c] = 1
         cid = g.ids[c]
-        spofs.append(_spof_entry(ctx, sc, cid, "component", {c}, f"spof:component:{cid}"))
-        # an instance failure takes c down on its own only when every instance is needed
+        entry = _spof_entry(ctx, sc, cid, "component", {c}, f"spof:component:{cid}")
+        spofs.append(entry)
+        # an instance failure takes c down on its own only when every instance is needed; it is
+        # the same scenario, so the instances share the component's lists (and its chain, behind
+        # the instance's name)
         if g.replicas[c] - 1 < g.min_healthy[c]:
-            base = _spof_entry(ctx, sc, cid, "instance", {c}, f"spof:instance:{cid}")
+            rid = f"spof:instance:{cid}"
             for i in range(g.replicas[c]):
-                e = dict(base)
+                e = dict(entry)
                 e["element"] = f"{cid}#{i}"
+                e["element_type"] = e["disruption"] = "instance"
+                e["risk_id"] = rid
                 e["component"] = cid
-                e["chain"] = base["chain"].with_prefix(f"{cid}#{i}")
+                e["chain"] = entry["chain"].with_prefix(f"{cid}#{i}")
                 spofs.append(e)
         sc.unpin()
     for d in range(len(g.domain_ids)):

@@ -33,7 +33,9 @@ def cmd_analyze(args) -> int:
     # parallel: a helper process computes, meanwhile, what the analysis does not wait for
     result = analyze(review, seed=args.seed, detail=args.detail, parallel=True, for_json=args.json)
     if args.json:
-        sys.stdout.buffer.write(result.to_json() + b"\n")
+        out = sys.stdout.buffer
+        result.write_json(out)  # a part at a time: tens of MB on big reviews
+        out.write(b"\n")
         sys.stdout.flush()
         return 0
     sys.stdout.write("\n".join(summary_lines(result, top=args.top, detail=args.detail)) + "\n")
