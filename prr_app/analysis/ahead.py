@@ -136,7 +136,7 @@ class Ahead:
     def started(self) -> bool:
         return self._pid is not None
 
-    def result(self) -> bytes | None:
+    def result(self) -> memoryview | None:
         """The child's bytes (waits for it), or ``None`` if it failed or never started. Once."""
         if self._pid is None or self._done:
             return None
@@ -159,7 +159,7 @@ class Ahead:
             n = int.from_bytes(raw[:8], "little")
             if n != size - 8:
                 return None
-            return raw[8:]
+            return memoryview(raw)[8:]  # not copied: tens of MB for the JSON sections
         except OSError:  # pragma: no cover
             return None
         finally:
@@ -172,8 +172,9 @@ def pack(parts: list[bytes]) -> bytes:
     return len(parts).to_bytes(8, "little") + lens.tobytes() + b"".join(parts)
 
 
-def unpack(data: bytes) -> list[bytes] | None:
-    """The inverse of :func:`pack` (``None`` if ``data`` is not well formed)."""
+def unpack(data) -> list | None:
+    """The inverse of :func:`pack` (``None`` if ``data`` is not well formed); the parts are slices
+    of ``data`` (views, not copies, of a memoryview)."""
     if len(data) < 8:
         return None
     n = int.from_bytes(data[:8], "little")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import gc
+import io
 import pickle
 import sys
 from array import array
@@ -40,6 +41,9 @@ _HUB_FAN_IN = 48
 
 #: Items of a long list written at once by :meth:`Analysis.write_json`.
 _WRITE_SLICE = 512
+
+#: The sections whose JSON a helper process writes while the rest of the analysis goes on.
+_AHEAD_KEYS = ("failure_domains", "spofs", "blast_radius")
 
 _LAZY_SPOF_KEYS = ("down", "degraded", "user_facing_down", "user_facing_degraded", "chain")
 
@@ -67,8 +71,8 @@ class Analysis:
     detail: bool = False
     _graph: CompiledGraph | None = field(default=None, repr=False, compare=False)
     _plain: bool = field(default=False, repr=False, compare=False)
-    #: the lazy lists' JSON being written by a helper process: (the lists, the helper)
-    _ahead: tuple | None = field(default=None, repr=False, compare=False)
+    #: the helper process writing the JSON of the :data:`_AHEAD_KEYS` sections, if any
+    _ahead: object | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict:
         """Plain JSON-able data: the lazy id lists in the result are turned into lists (in place)."""
@@ -100,80 +104,69 @@ class Analysis:
         makes many short-lived objects; the collections it triggered over the
         millions of live objects took 0.3 s at 10,000 components).
         """
-        option = orjson.OPT_INDENT_2 if indent else 0
+        if not indent:
+            buf = io.BytesIO()
+            self.write_json(buf)
+            return buf.getvalue()
         with _gc_paused():
-            return orjson.dumps(self._dict(), default=json_default_factory(self._encoded_ahead()), option=option)
+            lists = [] if self._plain else _lazy_lists(
+                self.spofs, self.failure_domains, self.blast_radius if self.detail else None)
+            return orjson.dumps(self._dict(), default=_fragments(lists), option=orjson.OPT_INDENT_2)
 
     def write_json(self, out) -> None:
         """Write what :meth:`to_json` returns to the binary file ``out``, a part at a time.
 
         The document is tens of megabytes at 10,000 components; written whole it is held
         twice over (orjson's buffer and the bytes made of it) besides the encoded id lists.
-        Here the long lists go out in slices of :data:`_WRITE_SLICE` items, and without a
-        helper process the id lists of each part are encoded (in one batch) just before it.
+        Here the long lists go out in slices of :data:`_WRITE_SLICE` items, the id lists of
+        each slice encoded in one batch just before it; the sections a helper process wrote
+        meanwhile (see :func:`analyze`) are copied as they are.
         """
         with _gc_paused():
-            ahead = self._encoded_ahead(batch=False)
+            ahead = None
             out.write(b"{")
             for n, (key, value) in enumerate(self._dict().items()):
                 out.write((b"," if n else b"") + orjson.dumps(key) + b":")
-                if not isinstance(value, list) or len(value) <= _WRITE_SLICE:
-                    out.write(orjson.dumps(value, default=self._encoder(ahead, key, value)))
-                    continue
-                out.write(b"[")
-                for lo in range(0, len(value), _WRITE_SLICE):
-                    part = value[lo:lo + _WRITE_SLICE]
-                    out.write((b"," if lo else b"") + orjson.dumps(part, default=self._encoder(ahead, key, part))[1:-1])
-                out.write(b"]")
+                if ahead is None and key in _AHEAD_KEYS:  # the helper's part comes last: wait for it now
+                    ahead = self._sections_ahead()
+                done = ahead.get(key) if ahead else None
+                if done is not None:
+                    out.write(done)
+                else:
+                    _write_value(out, key, value, plain=self._plain)
             out.write(b"}")
 
-    def _encoder(self, ahead: dict, key: str, value):
-        """The orjson ``default`` for one part of :meth:`write_json`: the lazy lists' JSON from the
-        helper (``ahead``), else those of this part encoded now in one batch."""
-        if ahead or self._plain:
-            return json_default_factory(ahead)
-        if key == "spofs":
-            lists = _lazy_lists(value, [], None)
-        elif key == "failure_domains":
-            lists = _lazy_lists([], value, None)
-        elif key == "blast_radius" and self.detail:
-            lists = _lazy_lists([], [], value)
-        else:
-            lists = []
-        return json_default_factory({id(x): orjson.Fragment(b) for x, b in zip(lists, encode_all(lists))})
-
-    def _encoded_ahead(self, batch: bool = True) -> dict:
-        """The lazy lists' JSON, by ``id()`` of the list: from the helper process if there is one,
-        else encoded here in batches (:func:`~prr_app.analysis.lazy.encode_all`)."""
-        if self._ahead is not None:
-            lists, helper = self._ahead
-            self._ahead = None
-            data = helper.result()
-            parts = _ahead.unpack(data) if data is not None else None
-            if parts is not None and len(parts) == len(lists):
-                return {id(x): orjson.Fragment(b) for x, b in zip(lists, parts)}
-        if self._plain or not batch:
+    def _sections_ahead(self) -> dict:
+        """The JSON of the :data:`_AHEAD_KEYS` sections written by the helper process, if there was
+        one and it succeeded (once: the caller writes them)."""
+        helper, self._ahead = self._ahead, None
+        if helper is None or self._plain:
             return {}
-        lists = _lazy_lists(self.spofs, self.failure_domains, self.blast_radius if self.detail else None)
-        return {id(x): orjson.Fragment(b) for x, b in zip(lists, encode_all(lists))}
+        data = helper.result()
+        parts = _ahead.unpack(data) if data is not None else None
+        if parts is None or len(parts) != len(_AHEAD_KEYS):
+            return {}
+        return dict(zip(_AHEAD_KEYS, parts))
 
     def _dict(self) -> dict:
+        # the verdict and the register first; the bulky evidence (every SPOF's lists, every
+        # component's blast radius) last
         return {
             "analysis_version": ANALYSIS_VERSION,
             "seed": self.seed,
             "detail": self.detail,
             "summary": self.summary,
             "verdict": self.verdict,
+            "risks": self.risks,
+            "availability": self.availability,
+            "common_cause": self.common_cause,
+            "cascading": self.cascading,
+            "assumptions": self.assumptions,
+            "checklist": self.checklist,
+            "stale_decisions": self.stale_decisions,
+            "failure_domains": self.failure_domains,
             "spofs": self.spofs,
             "blast_radius": self.blast_radius,
-            "failure_domains": self.failure_domains,
-            "common_cause": self.common_cause,
-            "availability": self.availability,
-            "cascading": self.cascading,
-            "risks": self.risks,
-            "stale_decisions": self.stale_decisions,
-            "checklist": self.checklist,
-            "assumptions": self.assumptions,
         }
 
     def risk(self, risk_id: str) -> dict | None:
@@ -556,9 +549,9 @@ def _analyze(review: Review, *, seed: int, detail: bool, today: str | None, chec
         # in the helper: its own compiled graph (the same, from the same review), forked before the
         # parent's graph exists, so the two processes share few memory pages to copy on write
         g2 = compile_review(review)
-        ctx2 = _Context(review, g2, BlastRadius(g2))
+        ctx2 = _Context(review, g2, _Deferred(lambda: BlastRadius(g2)))  # only redundancy groups need it
         check2 = _checklist(review) if checklist else None
-        return pickle.dumps((check2, *avail_and_common(ctx2), _cascading(ctx2)), pickle.HIGHEST_PROTOCOL)
+        return pickle.dumps((check2, *avail_and_common(ctx2)), pickle.HIGHEST_PROTOCOL)
 
     # the checklist, availability and common cause need only the review: a helper computes
     # them while the SPOFs are found here
@@ -571,22 +564,24 @@ def _analyze(review: Review, *, seed: int, detail: bool, today: str | None, chec
     spofs, comp_scen, dom_scen = _spofs(ctx)
     blast = _blast_radius(ctx, comp_scen, detail)
     fdomains = _failure_domains(ctx, dom_scen)
-    json_ahead = None
-    if parallel and for_json:  # the long lists are final now: a helper writes their JSON meanwhile
-        lists = _lazy_lists(spofs, fdomains, blast if detail else None)
-        helper = _ahead.Ahead(lambda: _ahead.pack(encode_all(lists)))
-        json_ahead = (lists, helper) if helper.started else None
-    cascading = None if early_ahead is not None and early_ahead.started else _cascading(ctx)
     register = _risks.RiskRegister(ctx, today)
     register.add_spofs(spofs, comp_scen, dom_scen)  # needs only the SPOFs
+    # the SPOFs' severities are final once the reviewer's decisions on their risks are applied
+    register.decide(s["risk_id"] for s in spofs)
+    for s in spofs:
+        s["severity"] = register.severity_of(s["risk_id"])
+    json_ahead = None
+    if parallel and for_json:  # the SPOFs, blast radii and domains are final: a helper writes their JSON
+        sections = {"spofs": spofs, "blast_radius": blast, "failure_domains": fdomains}
+        helper = _ahead.Ahead(lambda: _write_sections(sections))
+        json_ahead = helper if helper.started else None
+    cascading = _cascading(ctx)
     data = early_ahead.result() if early_ahead is not None else None
     if data is not None:
-        check, availability, common, cascading = pickle.loads(data)
+        check, availability, common = pickle.loads(data)
     else:
         availability, common = avail_and_common(ctx)
         check = _checklist(review) if checklist else None
-        if cascading is None:
-            cascading = _cascading(ctx)
     if check is not None and check.get("error"):
         assumptions.append({
             "id": "checklist-unavailable",
@@ -601,8 +596,6 @@ def _analyze(review: Review, *, seed: int, detail: bool, today: str | None, chec
         })
 
     risks = register.finish(comp_scen, dom_scen, common, availability, cascading)
-    for s in spofs:
-        s["severity"] = register.severity_of(s["risk_id"])
     verdict = _risks.verdict(risks, check, review)
 
     summary = {
@@ -626,6 +619,19 @@ def _analyze(review: Review, *, seed: int, detail: bool, today: str | None, chec
         assumptions=assumptions, checklist=check, summary=summary,
         stale_decisions=register.stale, seed=seed, detail=detail, _graph=g, _ahead=json_ahead,
     )
+
+
+class _Deferred:
+    """An object made on first use (an attribute read) by ``make()``."""
+
+    def __init__(self, make):
+        self._make = make
+        self._obj = None
+
+    def __getattr__(self, name):
+        if self._obj is None:
+            self._obj = self._make()
+        return getattr(self._obj, name)
 
 
 def _cascading(ctx: _Context) -> list[dict]:
@@ -665,6 +671,46 @@ def _lazy_lists(spofs: list[dict], fdomains: list[dict], blast: dict | None) -> 
         for k in ("down", "degraded", "user_facing_down"):
             take(f[k])
     return out
+
+
+def _fragments(lists: list):
+    """An orjson ``default`` writing the lazy ``lists`` (encoded now, in one batch) as they are."""
+    return json_default_factory({id(x): orjson.Fragment(b) for x, b in zip(lists, encode_all(lists))})
+
+
+def _write_value(out, key: str, value, *, plain: bool = False) -> None:
+    """Write the JSON of the section ``key`` of the document (``value``) to ``out``; a long list in
+    slices of :data:`_WRITE_SLICE` items. ``plain``: the lazy lists were made plain already."""
+
+    def encoder(part):
+        if plain:
+            return json_default_factory()
+        if key == "spofs":
+            return _fragments(_lazy_lists(part, [], None))
+        if key == "failure_domains":
+            return _fragments(_lazy_lists([], part, None))
+        if key == "blast_radius":
+            return _fragments(_lazy_lists([], [], part))
+        return json_default_factory()
+
+    if not isinstance(value, list) or len(value) <= _WRITE_SLICE:
+        out.write(orjson.dumps(value, default=encoder(value)))
+        return
+    out.write(b"[")
+    for lo in range(0, len(value), _WRITE_SLICE):
+        part = value[lo:lo + _WRITE_SLICE]
+        out.write((b"," if lo else b"") + orjson.dumps(part, default=encoder(part))[1:-1])
+    out.write(b"]")
+
+
+def _write_sections(values: dict) -> bytes:
+    """The JSON of the :data:`_AHEAD_KEYS` sections, packed (what the helper process returns)."""
+    parts = []
+    for key in _AHEAD_KEYS:
+        buf = io.BytesIO()
+        _write_value(buf, key, values[key])
+        parts.append(buf.getvalue())
+    return _ahead.pack(parts)
 
 
 # -- parts ------------------------------------------------------------------

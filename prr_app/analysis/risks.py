@@ -52,6 +52,8 @@ class RiskRegister:
         self.risks: dict[str, dict] = {}
         self.stale: list[dict] = []
         self._impact_cache: dict[tuple, tuple[int, list[str]]] = {}
+        self._mit_by_risk: dict[str, list] | None = None
+        self._decided: set[str] = set()  # risks the reviewer's decisions were applied to
         self._critical: dict[tuple, bool] = {}
 
     # -- impact of a failure scenario ------------------------------------
@@ -530,14 +532,54 @@ class RiskRegister:
                      blocking=False)
 
     # -- the reviewer's decisions ---------------------------------------------
+    def _mitigations_by_risk(self) -> dict[str, list]:
+        if self._mit_by_risk is None:
+            review = self.review
+            self._mit_by_risk = {}
+            for mid in sorted(review.mitigations):
+                m = review.mitigations[mid]
+                for rid in m.risks:
+                    self._mit_by_risk.setdefault(rid, []).append(m)
+        return self._mit_by_risk
+
+    def decide(self, rids) -> None:
+        """Apply the reviewer's decisions on the risks ``rids`` now (the SPOFs' risks, so that their
+        severity is final before the rest of the register is built); :meth:`finish` does the others."""
+        review = self.review
+        mit_by_risk = self._mitigations_by_risk()
+        for rid in sorted(set(rids) - self._decided):
+            if rid not in self.risks:
+                continue
+            self._decided.add(rid)
+            r = review.risks.get(rid)
+            if r is None:
+                if rid in mit_by_risk:  # pragma: no cover - refs are validated
+                    self._decide(self.risks[rid], None, mit_by_risk[rid])
+                continue
+            if r.origin != "computed":  # a manual risk under a computed id: it takes the id over
+                self._add_manual(rid, r)
+            self._decide(self.risks[rid], r, mit_by_risk.get(rid, []))
+
+    def _add_manual(self, rid: str, r) -> dict:
+        lk = r.likelihood if r.likelihood is not None else 3
+        im = r.impact if r.impact is not None else 3
+        inputs = ["entered by the reviewer"]
+        if r.likelihood is None or r.impact is None:
+            inputs.append("likelihood/impact not stated: 3 assumed")
+        risk = self.add(
+            rid, title=r.title or rid, description=r.description, category="manual",
+            likelihood=lk, impact=im, inputs=inputs, components=r.components,
+            mitigation="", blocking=bool(r.launch_blocking),
+        )
+        risk["origin"] = "manual"
+        return risk
+
     def _apply_review(self):
         review = self.review
-        mit_by_risk: dict[str, list] = {}
-        for mid in sorted(review.mitigations):
-            m = review.mitigations[mid]
-            for rid in m.risks:
-                mit_by_risk.setdefault(rid, []).append(m)
+        mit_by_risk = self._mitigations_by_risk()
         for rid in sorted(review.risks):
+            if rid in self._decided:
+                continue
             r = review.risks[rid]
             if r.origin == "computed":
                 risk = self.risks.get(rid)
@@ -549,20 +591,10 @@ class RiskRegister:
                     })
                     continue
             else:
-                lk = r.likelihood if r.likelihood is not None else 3
-                im = r.impact if r.impact is not None else 3
-                inputs = ["entered by the reviewer"]
-                if r.likelihood is None or r.impact is None:
-                    inputs.append("likelihood/impact not stated: 3 assumed")
-                risk = self.add(
-                    rid, title=r.title or rid, description=r.description, category="manual",
-                    likelihood=lk, impact=im, inputs=inputs, components=r.components,
-                    mitigation="", blocking=bool(r.launch_blocking),
-                )
-                risk["origin"] = "manual"
+                risk = self._add_manual(rid, r)
             self._decide(risk, r, mit_by_risk.get(rid, []))
         for rid, risk in self.risks.items():
-            if rid not in review.risks and rid in mit_by_risk:  # pragma: no cover - refs are validated
+            if rid not in review.risks and rid in mit_by_risk and rid not in self._decided:  # pragma: no cover
                 self._decide(risk, None, mit_by_risk[rid])
 
     def _decide(self, risk: dict, r, mitigations: list):

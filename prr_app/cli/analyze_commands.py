@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sys
 
+from prr_app.cli.leave import leave
 from prr_app.errors import PrrError
 from prr_app.review.document import load_review
 
@@ -32,6 +33,7 @@ def cmd_analyze(args) -> int:
         raise PrrError("--top must be 0 or more", location="command line")
     # parallel: a helper process computes, meanwhile, what the analysis does not wait for
     result = analyze(review, seed=args.seed, detail=args.detail, parallel=True, for_json=args.json)
+    leave(review, result)
     if args.json:
         out = sys.stdout.buffer
         result.write_json(out)  # a part at a time: tens of MB on big reviews

@@ -168,6 +168,9 @@ def entry() -> None:
     components for nothing, so the process ends without it, once the standard streams
     are flushed. :func:`main` itself returns normally (tests and embedders call it).
     """
+    from prr_app.cli.leave import keep_until_exit
+
+    keep_until_exit()  # a command's big objects are not freed one by one either
     code = main()
     try:
         sys.stdout.flush()
