@@ -197,3 +197,75 @@ def test_write_json_writes_what_to_json_returns(spare_core, webshop, detail, mon
         buf = io.BytesIO()
         a.write_json(buf)
         assert buf.getvalue() == want
+
+
+def test_a_moment_of_activity_does_not_hide_a_spare_core(monkeypatch):
+    """The runnable count is a snapshot: one busy look (a kernel thread waking) is looked at again;
+    a core kept busy shows in every look."""
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    looks = iter([2, 1, 1])
+    monkeypatch.setattr(ahead, "_running", lambda: next(looks))
+    assert ahead.spare_core()
+    monkeypatch.setattr(ahead, "_running", lambda: 2)
+    assert not ahead.spare_core()
+
+
+def test_a_helper_started_before_loading_gives_the_same_bytes(spare_core, started, tmp_path):
+    """``prr analyze`` forks its first helper before the review is loaded; the helper parses the
+    same bytes, so the result is the one of the plain analysis."""
+    from prr_app.review.document import review_loader, save_review
+
+    path = tmp_path / "r.json"
+    save_review(_generated(300), path)
+    load, repeatable = review_loader(path)
+    assert repeatable
+    handle = engine.start_ahead(load, seed=3)
+    assert handle is not None and len(started) == 1
+    review = load()
+    par = analyze(review, seed=3, today="2026-03-01", parallel=True, for_json=True, early=handle)
+    assert len(started) == 2  # no second copy of the early work; the sections' helper
+    assert par.to_json() == analyze(load(), seed=3, today="2026-03-01").to_json()
+
+
+def test_review_loader_reports_bad_files_at_once(tmp_path):
+    from prr_app.errors import PrrError
+    from prr_app.review.document import review_loader
+
+    with pytest.raises(PrrError, match="no such file"):
+        review_loader(tmp_path / "missing.json")
+    empty = tmp_path / "empty.json"
+    empty.write_text("  ")
+    with pytest.raises(PrrError, match="empty"):
+        review_loader(empty)
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"format": ')
+    load, _ = review_loader(broken)  # the bytes are read; parsing them is load()'s job
+    with pytest.raises(PrrError, match="invalid JSON"):
+        load()
+
+
+def test_own_running_helpers_do_not_count_as_a_busy_core(monkeypatch):
+    """A helper of ours on the other core ends before we do: it does not stop the next one."""
+    import time
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(ahead, "_running", lambda: 2)  # this process and our helper
+    assert not ahead.spare_core()
+
+    def spin():
+        end = time.monotonic() + 5
+        while time.monotonic() < end:
+            pass
+        return b""
+
+    h = ahead.Ahead(spin)
+    try:
+        deadline = time.monotonic() + 2
+        while ahead._ours_running() == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert ahead._ours_running() == 1
+        assert ahead.spare_core()
+    finally:
+        os.kill(h._pid, 9)
+        assert h.result() is None
+    assert not ahead._live

@@ -465,7 +465,7 @@ class _Context:
 
 def analyze(review: Review, *, seed: int = 0, detail: bool = False,
             today: str | None = None, checklist: bool = True, parallel: bool = False,
-            for_json: bool = False) -> Analysis:
+            for_json: bool = False, early=None) -> Analysis:
     """Analyse a review: SPOFs, blast radius, failure domains, common cause,
     composite availability, cascading risks, the scored risk register and the verdict.
 
@@ -493,6 +493,9 @@ def analyze(review: Review, *, seed: int = 0, detail: bool = False,
         The result is the same.
     for_json : bool
         The result will be written with :meth:`Analysis.to_json` (a hint for ``parallel``).
+    early
+        The handle :func:`start_ahead` returned (same ``seed`` and ``checklist``): its helper
+        computed the checklist, availability and common cause.
 
     Examples
     --------
@@ -511,7 +514,7 @@ def analyze(review: Review, *, seed: int = 0, detail: bool = False,
     # at 10,000 components. It is paused for the call (and restored as it was).
     with _gc_paused():
         return _analyze(review, seed=seed, detail=detail, today=today, checklist=checklist,
-                        parallel=parallel and _ahead.available(), for_json=for_json)
+                        parallel=parallel, for_json=for_json, early=early)
 
 
 @contextmanager
@@ -537,25 +540,48 @@ def _gc_paused():
             gc.enable()
 
 
+def _avail_and_common(ctx: _Context, seed: int) -> tuple[list[dict], list[dict]]:
+    model = AvailabilityModel(ctx.g, seed=seed, targets=_availability_targets(ctx))
+    return _availability(ctx, model), _findings.common_cause(ctx.g, ctx.br, model.desc, model.scc)
+
+
+def _early_work(review: Review, seed: int, checklist: bool) -> bytes:
+    """In a helper process: the checklist figures, availability and common cause, pickled. From
+    its own compiled graph (the same: the same review, compiled by the same code)."""
+    g = compile_review(review)
+    ctx = _Context(review, g, _Deferred(lambda: BlastRadius(g)))  # only redundancy groups need it
+    check = _checklist(review) if checklist else None
+    return pickle.dumps((check, *_avail_and_common(ctx, seed)), pickle.HIGHEST_PROTOCOL)
+
+
+def start_ahead(load, *, seed: int = 0, checklist: bool = True):
+    """Fork, before the review is loaded, a helper that loads it itself (``load()``, which must
+    give the same review in every process: see :func:`prr_app.review.document.review_loader`)
+    and computes what :func:`analyze` would give a helper after loading it. Pass the handle to
+    ``analyze(..., early=handle)`` with the same ``seed`` and ``checklist``.
+
+    The two processes load the review side by side, on two cores, and share almost no memory
+    (nothing to copy on write). Returns None where helpers are not used (see
+    :func:`prr_app.analysis.ahead.available`).
+    """
+    if not _ahead.available():
+        return None
+    helper = _ahead.Ahead(lambda: _early_work(load(), seed, checklist))
+    return helper if helper.started else None
+
+
 def _analyze(review: Review, *, seed: int, detail: bool, today: str | None, checklist: bool,
-             parallel: bool = False, for_json: bool = False) -> Analysis:
+             parallel: bool = False, for_json: bool = False, early=None) -> Analysis:
     today = today or _dt.date.today().isoformat()
 
     def avail_and_common(ctx):
-        model = AvailabilityModel(ctx.g, seed=seed, targets=_availability_targets(ctx))
-        return _availability(ctx, model), _findings.common_cause(ctx.g, ctx.br, model.desc, model.scc)
-
-    def early():
-        # in the helper: its own compiled graph (the same, from the same review), forked before the
-        # parent's graph exists, so the two processes share few memory pages to copy on write
-        g2 = compile_review(review)
-        ctx2 = _Context(review, g2, _Deferred(lambda: BlastRadius(g2)))  # only redundancy groups need it
-        check2 = _checklist(review) if checklist else None
-        return pickle.dumps((check2, *avail_and_common(ctx2)), pickle.HIGHEST_PROTOCOL)
+        return _avail_and_common(ctx, seed)
 
     # the checklist, availability and common cause need only the review: a helper computes
-    # them while the SPOFs are found here
-    early_ahead = _ahead.Ahead(early) if parallel else None
+    # them while the SPOFs are found here (unless one was started before the review was loaded)
+    early_ahead = early
+    if early_ahead is None and parallel and _ahead.available():
+        early_ahead = _ahead.Ahead(lambda: _early_work(review, seed, checklist))
     g = compile_review(review)
     br = BlastRadius(g)
     ctx = _Context(review, g, br)
@@ -571,7 +597,7 @@ def _analyze(review: Review, *, seed: int, detail: bool, today: str | None, chec
     for s in spofs:
         s["severity"] = register.severity_of(s["risk_id"])
     json_ahead = None
-    if parallel and for_json:  # the SPOFs, blast radii and domains are final: a helper writes their JSON
+    if parallel and for_json and _ahead.available():  # the SPOFs etc. are final: a helper writes their JSON
         sections = {"spofs": spofs, "blast_radius": blast, "failure_domains": fdomains}
         helper = _ahead.Ahead(lambda: _write_sections(sections))
         json_ahead = helper if helper.started else None

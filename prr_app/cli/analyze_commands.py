@@ -5,7 +5,7 @@ import sys
 
 from prr_app.cli.leave import leave
 from prr_app.errors import PrrError
-from prr_app.review.document import load_review
+from prr_app.review.document import review_loader
 
 
 def register(sub) -> None:
@@ -27,12 +27,16 @@ def register(sub) -> None:
 
 def cmd_analyze(args) -> int:
     from prr_app.analysis import analyze
+    from prr_app.analysis.engine import start_ahead
 
-    review = load_review(args.review)
     if args.top < 0:
         raise PrrError("--top must be 0 or more", location="command line")
-    # parallel: a helper process computes, meanwhile, what the analysis does not wait for
-    result = analyze(review, seed=args.seed, detail=args.detail, parallel=True, for_json=args.json)
+    load, repeatable = review_loader(args.review)
+    # a helper process loads the same bytes on the other core and computes, meanwhile, what the
+    # analysis here does not wait for (more helpers are forked by analyze(parallel=True))
+    early = start_ahead(load, seed=args.seed) if repeatable else None
+    review = load()
+    result = analyze(review, seed=args.seed, detail=args.detail, parallel=True, for_json=args.json, early=early)
     leave(review, result)
     if args.json:
         out = sys.stdout.buffer

@@ -19,8 +19,13 @@ import importlib.util
 import os
 import sys
 
-from prr_app import __version__
-from prr_app.errors import PrrError
+# numpy's BLAS would start a worker thread per core on import; the commands use it only for
+# small vectors, and the thread, spinning at start, looks like a busy core to the analysis'
+# helper processes (prr_app.analysis.ahead.spare_core). Set before numpy is imported.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+from prr_app import __version__  # noqa: E402
+from prr_app.errors import PrrError  # noqa: E402
 
 #: Every sub-command: (name, module defining it with ``register(subparsers)``,
 #: one-line help shown by ``prr --help``). Listing them here lets ``prr --help``

@@ -189,6 +189,12 @@ def parse_json_text(text: str, *, file: str | None = None):
 
 def read_json_file(path: str | Path):
     p = Path(path)
+    return parse_json_bytes(read_json_bytes(p), file=str(p))
+
+
+def read_json_bytes(path: str | Path) -> bytes:
+    """The bytes of a JSON file, with the size and readability checks of :func:`read_json_file`."""
+    p = Path(path)
     try:
         size = p.stat().st_size
         if size > MAX_BYTES:
@@ -198,11 +204,16 @@ def read_json_file(path: str | Path):
         raise PrrError(f"cannot read: {e.strerror or e}", file=str(p)) from None
     if not raw.strip():
         raise PrrError("the file is empty", file=str(p))
+    return raw
+
+
+def parse_json_bytes(raw: bytes, *, file: str | None = None):
+    """Parse the bytes of a JSON file (UTF-8, with or without a byte order mark)."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise PrrError(f"not UTF-8 text (byte {e.start})", file=str(p)) from None
-    return parse_json_text(text, file=str(p))
+        raise PrrError(f"not UTF-8 text (byte {e.start})", file=file) from None
+    return parse_json_text(text, file=file)
 
 
 @lru_cache(maxsize=1)
@@ -335,3 +346,8 @@ def loads(text: str, *, file: str | None = None) -> Review:
 
 def read_review_json(path: str | Path) -> Review:
     return review_from_dict(read_json_file(path), file=str(path))
+
+
+def review_from_json_bytes(raw: bytes, *, file: str | None = None) -> Review:
+    """A review from the bytes of a review JSON file (as :func:`read_review_json` reads them)."""
+    return review_from_dict(parse_json_bytes(raw, file=file), file=file)

@@ -48,6 +48,24 @@ def load_review(path: str | Path) -> Review:
         store.close()
 
 
+def review_loader(path: str | Path) -> tuple[object, bool]:
+    """``(load, repeatable)``: ``load()`` reads the review at ``path`` as :func:`load_review` does.
+
+    For a JSON file the bytes are read now (errors reading them are raised now) and ``load()``
+    parses them: it gives the same review each time it is called, in this process or in a
+    forked one (``repeatable`` is True). A ``.prr`` file is read by ``load()`` itself.
+    """
+    p = Path(path)
+    if not p.exists():
+        raise PrrError("no such file", file=str(p))
+    if p.is_dir():
+        raise PrrError("is a folder, not a review file", file=str(p))
+    if file_kind(p) == "json":
+        raw = json_io.read_json_bytes(p)
+        return (lambda: json_io.review_from_json_bytes(raw, file=str(p))), True
+    return (lambda: load_review(p)), False
+
+
 def save_review(review: Review, path: str | Path, *, overwrite: bool = False) -> None:
     """Write ``review`` to a new ``.prr`` or ``.json`` file (by suffix)."""
     p = Path(path)
