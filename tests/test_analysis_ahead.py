@@ -213,35 +213,52 @@ def test_a_moment_of_activity_does_not_hide_a_spare_core(monkeypatch):
 def test_a_helper_started_before_loading_gives_the_same_bytes(spare_core, started, tmp_path):
     """``prr analyze`` forks its first helper before the review is loaded; the helper parses the
     same bytes, so the result is the one of the plain analysis."""
-    from prr_app.review.document import review_loader, save_review
+    from prr_app.review.document import ReviewSource, save_review
 
     path = tmp_path / "r.json"
     save_review(_generated(300), path)
-    load, repeatable = review_loader(path)
-    assert repeatable
-    handle = engine.start_ahead(load, seed=3)
+    source = ReviewSource(path)
+    assert source.repeatable
+    handle = engine.start_ahead(source.load_unchecked, seed=3)
     assert handle is not None and len(started) == 1
-    review = load()
+    path.write_text("{}")  # what the helper and this process load was read before
+    review = source.load()
+    load = source.load
     par = analyze(review, seed=3, today="2026-03-01", parallel=True, for_json=True, early=handle)
     assert len(started) == 2  # no second copy of the early work; the sections' helper
     assert par.to_json() == analyze(load(), seed=3, today="2026-03-01").to_json()
 
 
-def test_review_loader_reports_bad_files_at_once(tmp_path):
+def test_review_source_reports_bad_files_at_once(tmp_path):
     from prr_app.errors import PrrError
-    from prr_app.review.document import review_loader
+    from prr_app.review.document import ReviewSource
 
     with pytest.raises(PrrError, match="no such file"):
-        review_loader(tmp_path / "missing.json")
+        ReviewSource(tmp_path / "missing.json")
     empty = tmp_path / "empty.json"
     empty.write_text("  ")
     with pytest.raises(PrrError, match="empty"):
-        review_loader(empty)
+        ReviewSource(empty)
     broken = tmp_path / "broken.json"
     broken.write_text('{"format": ')
-    load, _ = review_loader(broken)  # the bytes are read; parsing them is load()'s job
+    source = ReviewSource(broken)  # the bytes are read; parsing them is load()'s job
     with pytest.raises(PrrError, match="invalid JSON"):
-        load()
+        source.load()
+
+
+def test_unchecked_load_is_the_checked_one(platform_review, tmp_path):
+    """The helper's load skips the checks its parent runs; where they pass, the review is the same."""
+    from prr_app.review.document import ReviewSource, save_review
+
+    for review in (platform_review, _generated(200)):
+        path = tmp_path / "r.json"
+        save_review(review, path, overwrite=True)
+        source = ReviewSource(path)
+        assert source.load_unchecked() == source.load()
+    prr = tmp_path / "r.prr"
+    save_review(platform_review, prr)
+    assert not ReviewSource(prr).repeatable
+    assert ReviewSource(prr).load() == platform_review
 
 
 def test_own_running_helpers_do_not_count_as_a_busy_core(monkeypatch):

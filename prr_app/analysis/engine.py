@@ -556,7 +556,7 @@ def _early_work(review: Review, seed: int, checklist: bool) -> bytes:
 
 def start_ahead(load, *, seed: int = 0, checklist: bool = True):
     """Fork, before the review is loaded, a helper that loads it itself (``load()``, which must
-    give the same review in every process: see :func:`prr_app.review.document.review_loader`)
+    give the same review in every process: see :func:`prr_app.review.document.ReviewSource`)
     and computes what :func:`analyze` would give a helper after loading it. Pass the handle to
     ``analyze(..., early=handle)`` with the same ``seed`` and ``checklist``.
 

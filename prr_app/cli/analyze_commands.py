@@ -5,7 +5,7 @@ import sys
 
 from prr_app.cli.leave import leave
 from prr_app.errors import PrrError
-from prr_app.review.document import review_loader
+from prr_app.review.document import ReviewSource
 
 
 def register(sub) -> None:
@@ -31,11 +31,11 @@ def cmd_analyze(args) -> int:
 
     if args.top < 0:
         raise PrrError("--top must be 0 or more", location="command line")
-    load, repeatable = review_loader(args.review)
+    source = ReviewSource(args.review)
     # a helper process loads the same bytes on the other core and computes, meanwhile, what the
     # analysis here does not wait for (more helpers are forked by analyze(parallel=True))
-    early = start_ahead(load, seed=args.seed) if repeatable else None
-    review = load()
+    early = start_ahead(source.load_unchecked, seed=args.seed) if source.repeatable else None
+    review = source.load()
     result = analyze(review, seed=args.seed, detail=args.detail, parallel=True, for_json=args.json, early=early)
     leave(review, result)
     if args.json:

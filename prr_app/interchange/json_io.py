@@ -246,8 +246,12 @@ def _short(msg: str) -> str:
     return msg if len(msg) <= 200 else msg[:197] + "..."
 
 
-def review_from_dict(data, *, file: str | None = None) -> Review:
-    """Build a review from interchange JSON, validated against schema and rules."""
+def review_from_dict(data, *, file: str | None = None, checked: bool = True) -> Review:
+    """Build a review from interchange JSON, validated against schema and rules.
+
+    ``checked=False`` skips the schema and rule checks: only for data the caller checks
+    elsewhere (a helper process whose parent loads the same bytes with the checks).
+    """
     if not isinstance(data, dict):
         raise PrrError(f"expected a JSON object at the top, got {type(data).__name__}", file=file, location="$")
     if data.get("format") != FORMAT:
@@ -261,7 +265,7 @@ def review_from_dict(data, *, file: str | None = None) -> Review:
             file=file,
             location="$.version",
         )
-    errs = schema_errors(data)
+    errs = schema_errors(data) if checked else None
     if errs:
         path, msg = errs[0]
         more = f" (and {len(errs) - 1} more)" if len(errs) > 1 else ""
@@ -282,7 +286,7 @@ def review_from_dict(data, *, file: str | None = None) -> Review:
             raise PrrError(f"duplicate position for {p['element']!r}", file=file, location=f"$.layout[{i}].element")
         review.layout[p["element"]] = Position(float(p["x"]), float(p["y"]))
     _load_list(review.imports, data.get("imports", []), "imports", "id", lambda d: ImportRecord(**d), file)
-    return check(review, file=file)
+    return check(review, file=file) if checked else review
 
 
 def _load_list(target: dict, items: list, name: str, key: str | None, make, file) -> None:
@@ -348,6 +352,12 @@ def read_review_json(path: str | Path) -> Review:
     return review_from_dict(read_json_file(path), file=str(path))
 
 
-def review_from_json_bytes(raw: bytes, *, file: str | None = None) -> Review:
-    """A review from the bytes of a review JSON file (as :func:`read_review_json` reads them)."""
-    return review_from_dict(parse_json_bytes(raw, file=file), file=file)
+def review_from_json_bytes(raw: bytes, *, file: str | None = None, checked: bool = True) -> Review:
+    """A review from the bytes of a review JSON file (as :func:`read_review_json` reads them).
+
+    ``checked=False``: the same review where the checks pass, without them (no duplicate-key,
+    schema or rule checks), for a helper process whose parent loads the same bytes with them.
+    """
+    if checked:
+        return review_from_dict(parse_json_bytes(raw, file=file), file=file)
+    return review_from_dict(json.loads(raw.decode("utf-8-sig")), file=file, checked=False)

@@ -48,22 +48,35 @@ def load_review(path: str | Path) -> Review:
         store.close()
 
 
-def review_loader(path: str | Path) -> tuple[object, bool]:
-    """``(load, repeatable)``: ``load()`` reads the review at ``path`` as :func:`load_review` does.
+class ReviewSource:
+    """A review file, to load in this process and, the same, in a forked helper.
 
-    For a JSON file the bytes are read now (errors reading them are raised now) and ``load()``
-    parses them: it gives the same review each time it is called, in this process or in a
-    forked one (``repeatable`` is True). A ``.prr`` file is read by ``load()`` itself.
+    For a JSON file the bytes are read at once (errors reading them are raised at once) and
+    every load parses those bytes: it gives the same review in every process, whatever happens
+    to the file meanwhile (``repeatable``). A ``.prr`` file is read by each load.
     """
-    p = Path(path)
-    if not p.exists():
-        raise PrrError("no such file", file=str(p))
-    if p.is_dir():
-        raise PrrError("is a folder, not a review file", file=str(p))
-    if file_kind(p) == "json":
-        raw = json_io.read_json_bytes(p)
-        return (lambda: json_io.review_from_json_bytes(raw, file=str(p))), True
-    return (lambda: load_review(p)), False
+
+    def __init__(self, path: str | Path):
+        self.path = p = Path(path)
+        if not p.exists():
+            raise PrrError("no such file", file=str(p))
+        if p.is_dir():
+            raise PrrError("is a folder, not a review file", file=str(p))
+        self._raw = json_io.read_json_bytes(p) if file_kind(p) == "json" else None
+        self.repeatable = self._raw is not None
+
+    def load(self) -> Review:
+        """The review, as :func:`load_review` reads it (with every check)."""
+        if self._raw is None:
+            return load_review(self.path)
+        return json_io.review_from_json_bytes(self._raw, file=str(self.path))
+
+    def load_unchecked(self) -> Review:
+        """The review :meth:`load` gives when its checks pass, without the checks: for a helper
+        process whose parent runs :meth:`load` on the same bytes (a repeatable source only)."""
+        if self._raw is None:
+            raise ValueError("not a repeatable source")
+        return json_io.review_from_json_bytes(self._raw, file=str(self.path), checked=False)
 
 
 def save_review(review: Review, path: str | Path, *, overwrite: bool = False) -> None:
