@@ -5,11 +5,29 @@ Both faces of the product (``prr`` and ``prr-app``) go through here.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from prr_app.domain.model import Review
 from prr_app.errors import PrrError
 from prr_app.interchange import json_io
-from prr_app.persistence.store import SQLITE_MAGIC, ReviewStore, create_store, open_store
+
+if TYPE_CHECKING:
+    from prr_app.persistence.store import ReviewStore
+
+#: The first bytes of every SQLite database (the store is imported only to read or write one).
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def open_store(*args, **kw):
+    from prr_app.persistence.store import open_store as _open
+
+    return _open(*args, **kw)
+
+
+def create_store(*args, **kw):
+    from prr_app.persistence.store import create_store as _create
+
+    return _create(*args, **kw)
 
 
 def file_kind(path: str | Path) -> str:
@@ -96,7 +114,7 @@ class ReviewDocument:
     Every :meth:`save` is one transaction that writes only what changed.
     """
 
-    def __init__(self, store: ReviewStore, review: Review):
+    def __init__(self, store: "ReviewStore", review: Review):
         self.store = store
         self.review = review
 
