@@ -286,3 +286,50 @@ def test_own_running_helpers_do_not_count_as_a_busy_core(monkeypatch):
         os.kill(h._pid, 9)
         assert h.result() is None
     assert not ahead._live
+
+
+def test_packed_parts_go_to_files_pipes_and_memory(spare_core, tmp_path):
+    """The helper's sections are copied to the output by the kernel when it is a file or a pipe,
+    through memory otherwise; the bytes are the same."""
+    import io
+
+    parts_in = [b"[1,2]", b"", b'{"a":"' + b"x" * 300_000 + b'"}']
+    h = ahead.Ahead(lambda: ahead.pack(parts_in))
+    assert h.started
+    parts = h.result_parts()
+    assert parts is not None and len(parts) == 3
+    try:
+        buf = io.BytesIO()
+        for i in range(3):
+            parts.write_to(i, buf)
+        assert buf.getvalue() == b"".join(parts_in)
+        with open(tmp_path / "out", "wb") as f:
+            f.write(b"<")
+            for i in (2, 0):
+                parts.write_to(i, f)
+            f.write(b">")
+        assert (tmp_path / "out").read_bytes() == b"<" + parts_in[2] + parts_in[0] + b">"
+        r, w = os.pipe()
+        got = bytearray()
+
+        def drain():
+            while chunk := os.read(r, 65536):
+                got.extend(chunk)
+
+        reader = threading.Thread(target=drain)
+        reader.start()
+        with open(w, "wb") as f:
+            parts.write_to(2, f)
+        reader.join()
+        os.close(r)
+        assert bytes(got) == parts_in[2]
+    finally:
+        parts.close()
+    assert h.result_parts() is None  # once
+
+
+def test_a_short_or_failed_result_gives_no_parts(spare_core):
+    h = ahead.Ahead(lambda: ahead.pack([b"abc"])[:-1])  # a part shorter than its header says
+    assert h.result_parts() is None
+    h = ahead.Ahead(lambda: os._exit(4))
+    assert h.result_parts() is None

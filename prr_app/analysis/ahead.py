@@ -198,6 +198,90 @@ class Ahead:
             os.close(fd)
 
 
+    def result_parts(self) -> FileParts | None:
+        """The child's result, a :func:`pack` of parts, left where the child wrote it (waits for it):
+        the parts can be copied to an output file by the kernel, without coming through this
+        process. ``None`` if the child failed or never started. Once."""
+        if self._pid is None or self._done:
+            return None
+        self._done = True
+        self._finalizer.detach()
+        pid, fd = self._pid, self._fd
+        _live.discard(pid)
+        try:
+            _, status = os.waitpid(pid, 0)
+            size = os.fstat(fd).st_size
+            if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 and size >= 16:
+                head = os.pread(fd, 16, 0)
+                if int.from_bytes(head[:8], "little") == size - 8:
+                    n = int.from_bytes(head[8:], "little")
+                    lens = array("q")
+                    lens.frombytes(os.pread(fd, 8 * n, 16))
+                    pos = 16 + 8 * n
+                    if len(lens) == n and pos + sum(lens) == size:
+                        spans = []
+                        for ln in lens:
+                            spans.append((pos, ln))
+                            pos += ln
+                        parts, fd = FileParts(fd, spans), -1
+                        return parts
+        except OSError:  # pragma: no cover
+            pass
+        finally:
+            if fd >= 0:
+                os.close(fd)
+        return None
+
+
+class FileParts:
+    """Parts of a file (``(offset, length)`` spans of the descriptor ``fd``, which it owns)."""
+
+    def __init__(self, fd: int, spans: list[tuple[int, int]]):
+        self.fd = fd
+        self.spans = spans
+
+    def __len__(self) -> int:
+        return len(self.spans)
+
+    def read(self, i: int) -> bytes:
+        off, ln = self.spans[i]
+        data = os.pread(self.fd, ln, off)
+        while len(data) < ln:  # pragma: no cover - pread may return less
+            more = os.pread(self.fd, ln - len(data), off + len(data))
+            if not more:
+                raise OSError("the helper's file is shorter than it says")
+            data += more
+        return data
+
+    def write_to(self, i: int, out) -> None:
+        """Write part ``i`` to the binary file ``out``: by the kernel (``sendfile``) when ``out`` is
+        an operating-system file, else through memory."""
+        try:
+            fileno = out.fileno()
+        except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is an OSError
+            fileno = None
+        off, ln = self.spans[i]
+        if fileno is not None and hasattr(os, "sendfile"):
+            out.flush()
+            try:
+                while ln:
+                    sent = os.sendfile(fileno, self.fd, off, ln)
+                    if sent == 0:  # pragma: no cover
+                        break
+                    off += sent
+                    ln -= sent
+                return
+            except OSError as e:
+                if isinstance(e, BrokenPipeError) or off != self.spans[i][0]:
+                    raise  # the reader left, or part of it went out: not a case for another way
+        out.write(self.read(i) if (off, ln) == self.spans[i] else os.pread(self.fd, ln, off))
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+
 def pack(parts: list[bytes]) -> bytes:
     """Many byte strings as one: their count, their lengths, then the bytes."""
     lens = array("q", [len(p) for p in parts])

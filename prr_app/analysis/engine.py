@@ -129,24 +129,26 @@ class Analysis:
                 out.write((b"," if n else b"") + orjson.dumps(key) + b":")
                 if ahead is None and key in _AHEAD_KEYS:  # the helper's part comes last: wait for it now
                     ahead = self._sections_ahead()
-                done = ahead.get(key) if ahead else None
-                if done is not None:
-                    out.write(done)
+                if ahead and key in _AHEAD_KEYS:
+                    ahead.write_to(_AHEAD_KEYS.index(key), out)
                 else:
                     _write_value(out, key, value, plain=self._plain)
+            if ahead:
+                ahead.close()
             out.write(b"}")
 
-    def _sections_ahead(self) -> dict:
-        """The JSON of the :data:`_AHEAD_KEYS` sections written by the helper process, if there was
-        one and it succeeded (once: the caller writes them)."""
+    def _sections_ahead(self):
+        """The JSON of the :data:`_AHEAD_KEYS` sections, in that order, written by the helper process
+        (an :class:`~prr_app.analysis.ahead.FileParts`), if there was one and it succeeded, else
+        ``None``. Once: the caller writes them and closes it."""
         helper, self._ahead = self._ahead, None
-        if helper is None or self._plain:
-            return {}
-        data = helper.result()
-        parts = _ahead.unpack(data) if data is not None else None
-        if parts is None or len(parts) != len(_AHEAD_KEYS):
-            return {}
-        return dict(zip(_AHEAD_KEYS, parts))
+        if helper is None:
+            return None
+        parts = helper.result_parts()
+        if parts is not None and (len(parts) != len(_AHEAD_KEYS) or self._plain):
+            parts.close()
+            parts = None
+        return parts
 
     def _dict(self) -> dict:
         # the verdict and the register first; the bulky evidence (every SPOF's lists, every
