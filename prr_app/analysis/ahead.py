@@ -286,24 +286,3 @@ def pack(parts: list[bytes]) -> bytes:
     """Many byte strings as one: their count, their lengths, then the bytes."""
     lens = array("q", [len(p) for p in parts])
     return len(parts).to_bytes(8, "little") + lens.tobytes() + b"".join(parts)
-
-
-def unpack(data) -> list | None:
-    """The inverse of :func:`pack` (``None`` if ``data`` is not well formed); the parts are slices
-    of ``data`` (views, not copies, of a memoryview)."""
-    if len(data) < 8:
-        return None
-    n = int.from_bytes(data[:8], "little")
-    head = 8 + 8 * n
-    if len(data) < head:
-        return None
-    lens = array("q")
-    lens.frombytes(data[8:head])
-    if head + sum(lens) != len(data):
-        return None
-    out = []
-    pos = head
-    for ln in lens:
-        out.append(data[pos:pos + ln])
-        pos += ln
-    return out
