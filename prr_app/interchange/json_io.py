@@ -167,11 +167,13 @@ def _refuse_constant(name: str):
 
 
 def _no_duplicates(pairs):
-    obj = {}
-    for k, v in pairs:
-        if k in obj:
-            raise ValueError(f"duplicate key {k!r}")
-        obj[k] = v
+    obj = dict(pairs)
+    if len(obj) != len(pairs):  # rare: find which key, for the message
+        seen = set()
+        for k, _v in pairs:
+            if k in seen:
+                raise ValueError(f"duplicate key {k!r}")
+            seen.add(k)
     return obj
 
 
