@@ -147,6 +147,7 @@ class AvailabilityModel:
         self._logp_cache: dict[int, float] = {}
         self._enum_cache: dict[tuple, tuple | None] = {}
         self._tree_cache: dict[tuple, tuple] = {}
+        self._rows_cache: dict[tuple, np.ndarray] = {}
         self._col_cache: dict[tuple, np.ndarray] = {}
         self._has_cache: dict[tuple, np.ndarray] = {}
         relevant: set[int] = set()
@@ -167,16 +168,21 @@ class AvailabilityModel:
             self._closure_cache[key] = acc
         return acc
 
-    def _mask_array(self, bits: int) -> np.ndarray:
-        """The bitset as a bool array (the last one is kept: a target asks for its closure's several times)."""
+    def _indices(self, bits: int) -> np.ndarray:
+        """The members of a closure bitset, ascending, as an index array (the last one is kept: a
+        target asks for its closure's several times). Closures are small next to the graph (tens
+        of components out of thousands): the figures index the per-component arrays with this."""
         last = self._last_mask
         if last is not None and last[0] is bits:
             return last[1]
-        raw = np.frombuffer(bits.to_bytes(self.nbytes, "little"), dtype=np.uint8)
-        arr = np.unpackbits(raw, bitorder="little")[: self.g.n].view(bool)
-        arr.flags.writeable = False
-        self._last_mask = (bits, arr)
-        return arr
+        if bits.bit_length() <= 512:
+            idx = np.array(bits_of(bits), dtype=np.int64)
+        else:
+            raw = np.frombuffer(bits.to_bytes(self.nbytes, "little"), dtype=np.uint8)
+            idx = np.flatnonzero(np.unpackbits(raw, bitorder="little"))
+        idx.flags.writeable = False
+        self._last_mask = (bits, idx)
+        return idx
 
     # -- failure-domain states ------------------------------------------
     def _enumerate(self, doms: tuple[int, ...]):
@@ -278,8 +284,8 @@ class AvailabilityModel:
     def _states_for(self, closure: int):
         hit = self._sig_cache.get(closure)
         if hit is None:
-            present = np.unique(self.sig_arr[self._mask_array(closure)])
-            sigs = [int(sid) for sid in present if sid >= 0 and self.sig_domains[sid]]
+            present = sorted(set(self.sig_arr[self._indices(closure)].tolist()))  # a few dozen: no np.unique
+            sigs = [sid for sid in present if sid >= 0 and self.sig_domains[sid]]
             hit = self._sig_cache[closure] = self._states_for_sigs(tuple(sigs))
         return hit
 
@@ -352,7 +358,7 @@ class AvailabilityModel:
     def _closure_logp(self, closure: int) -> float:
         v = self._logp_cache.get(closure)
         if v is None:
-            v = self._logp_cache[closure] = float(self.logp[self._mask_array(closure)].sum())
+            v = self._logp_cache[closure] = float(self.logp[self._indices(closure)].sum())
         return v
 
     def _per_state_uncached(self, entries: list[int], perfect: int | None = None):
@@ -637,9 +643,9 @@ class AvailabilityModel:
         closure = self.closure(entries)
         budget = (1.0 - slo / 100.0) if slo is not None else max(1.0 - est, 1e-12)
         simple = not (closure & self.group_users)
-        mask = self._mask_array(closure) & self.unsure
-        idx = np.flatnonzero(mask)
-        order = [int(c) for c in idx[np.lexsort((idx, self.parr[idx]))]]
+        idx = self._indices(closure)
+        idx = idx[self.unsure[idx]]
+        order = idx[np.lexsort((idx, self.parr[idx]))][:6].tolist()  # the least available first
         cands: list[tuple[float, str, str, float, bool]] = []
         if method == "exact":
             enum, weight, v = self._per_state(entries)
@@ -664,14 +670,21 @@ class AvailabilityModel:
             doms: set[int] = set()
             for sid in self._states_for(closure)[1]:  # the signatures under the target (cached)
                 doms |= self.sig_domains[sid]
-            for d in sorted(doms, key=lambda d: (self.pd[d], self.g.domain_ids[d]))[:6]:
-                better = float(self._without_domain(enum, weight, d) @ v)
-                cands.append((better - est, self.g.domain_ids[d], "domain", self.pd[d] * 100, True))
+            top = tuple(sorted(doms, key=lambda d: (self.pd[d], self.g.domain_ids[d]))[:6])
+            if top:
+                # the state weights if each domain never failed, one row per domain (cached: many
+                # targets sit under the same domains), times the target's figures per state
+                key = (enum[0], top)
+                rows = self._rows_cache.get(key)
+                if rows is None:
+                    rows = self._rows_cache[key] = np.vstack([self._without_domain(enum, weight, d) for d in top])
+                for d, better in zip(top, (rows * v).sum(axis=1).tolist()):  # each row summed alike
+                    cands.append((better - est, self.g.domain_ids[d], "domain", self.pd[d] * 100, True))
         else:
             for c in order[:5]:
                 gain = est / self.p[c] - est if self.p[c] > 0 else 1.0
                 cands.append((gain, self.g.ids[c], "component", self.p[c] * 100, False))
-        cands.sort(key=lambda x: (-round(x[0], 15), x[1]))
+        cands.sort(key=lambda x: (-round(x[0], 12), x[1]))  # equal up to float noise: by name
         out = []
         for gain, eid, kind, av, exact in cands[:5]:
             if gain <= 1e-12:

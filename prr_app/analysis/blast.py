@@ -99,7 +99,7 @@ class BlastRadius:
         self.graph = graph
         n = graph.n
         self.scc_h, self.anc_h = ancestor_sets(n, graph.hard_out, graph.hard_in, sccs=graph.hard_sccs())
-        self.scc_a, self.anc_a = ancestor_sets(n, graph.any_out, graph.any_in)
+        self._any: tuple | None = None  # (scc_a, anc_a): what reaches what along any dependency, on first use
         self._thr = [graph.groups[g] for g in graph.threshold_groups]
         self._thr_mask = 0
         self._member_thr: dict[int, list[int]] = {}
@@ -115,6 +115,19 @@ class BlastRadius:
         self._cache: dict[int, tuple[int, list[int]]] = {}
         self._dcache: dict[int, Scenario] = {}
         self._acount: dict[int, int] = {}
+
+    @property
+    def scc_a(self) -> list[int]:
+        return (self._any or self._compute_any())[0]
+
+    @property
+    def anc_a(self) -> list:
+        return (self._any or self._compute_any())[1]
+
+    def _compute_any(self) -> tuple:
+        g = self.graph
+        self._any = ancestor_sets(g.n, g.any_out, g.any_in)
+        return self._any
 
     def close(self, down: int) -> tuple[int, list[int]]:
         """Close a down set over the redundancy groups that tolerate losses."""
@@ -144,7 +157,7 @@ class BlastRadius:
             if not changed:
                 return down, fired
 
-    def component(self, c: int) -> Scenario:
+    def _component_down(self, c: int) -> tuple:
         sid = self.scc_h[c]
         hit = self._cache.get(sid)
         if hit is None:
@@ -155,8 +168,28 @@ class BlastRadius:
                 down, fired = self.close(expand(raw))
                 hit = (down, fired) if fired else (raw, fired)
             self._cache[sid] = hit
-        down, fired = hit
-        return Scenario("component", c, down, self.anc_a[self.scc_a[c]], fired)
+        return hit
+
+    def component(self, c: int) -> Scenario:
+        down, fired = self._component_down(c)
+        anc_a, scc_a = self.anc_a, self.scc_a
+        return Scenario("component", c, down, anc_a[scc_a[c]], fired)
+
+    def component_down(self, c: int) -> int:
+        """What a failure of component ``c`` takes down (the bitset of :meth:`component`), without
+        what it degrades."""
+        return expand(self._component_down(c)[0])
+
+    def domain_down(self, d: int) -> int:
+        """What a failure of domain ``d`` takes down (the bitset of :meth:`domain`), without what it
+        degrades."""
+        hit = self._dcache.get(d)
+        if hit is not None:
+            return hit.down
+        down = 0
+        for c in self.graph.domain_seeds[d]:
+            down |= expand(self.anc_h[self.scc_h[c]])
+        return self.close(down)[0]
 
     def domain(self, d: int) -> Scenario:
         hit = self._dcache.get(d)

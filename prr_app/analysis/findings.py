@@ -78,7 +78,7 @@ def common_cause(graph: CompiledGraph, br: BlastRadius, need_desc, need_scc) -> 
         for d in range(len(graph.domain_ids)):
             if review.domains[graph.domain_ids[d]].kind in BROAD_DOMAIN_KINDS:
                 continue
-            if (br.domain(d).down & member_mask).bit_count() >= grp.threshold:
+            if (br.domain_down(d) & member_mask).bit_count() >= grp.threshold:
                 shared_domains.append(graph.domain_ids[d])
         # candidates: components below at least `threshold` members (over-approximation), verified exactly
         levels = [0] * (grp.threshold + 1)
@@ -89,7 +89,7 @@ def common_cause(graph: CompiledGraph, br: BlastRadius, need_desc, need_scc) -> 
         cands = levels[grp.threshold] & ~member_mask
         shared_deps = []
         for x in bits_of(cands):
-            if (br.component(x).down & member_mask).bit_count() >= grp.threshold:
+            if (br.component_down(x) & member_mask).bit_count() >= grp.threshold:
                 shared_deps.append(graph.ids[x])
         if shared_domains or shared_deps:
             parts = []
