@@ -114,6 +114,7 @@ class BlastRadius:
             self._gd[g.index] = acc
         self._cache: dict[int, tuple[int, list[int]]] = {}
         self._dcache: dict[int, Scenario] = {}
+        self._ddown: dict[int, int] = {}  # domain_down() without a scenario
         self._acount: dict[int, int] = {}
 
     @property
@@ -186,10 +187,13 @@ class BlastRadius:
         hit = self._dcache.get(d)
         if hit is not None:
             return hit.down
-        down = 0
-        for c in self.graph.domain_seeds[d]:
-            down |= expand(self.anc_h[self.scc_h[c]])
-        return self.close(down)[0]
+        down = self._ddown.get(d)
+        if down is None:
+            down = 0
+            for c in self.graph.domain_seeds[d]:
+                down |= expand(self.anc_h[self.scc_h[c]])
+            down = self._ddown[d] = self.close(down)[0]
+        return down
 
     def domain(self, d: int) -> Scenario:
         hit = self._dcache.get(d)
