@@ -3,12 +3,15 @@
 Much of ``prr analyze --json`` is work the next steps do not wait for at once:
 the checklist's headline figures (read by the verdict, at the end), composite
 availability and the common-cause findings (read by the risk register, after
-the SPOFs) and the JSON text of the long id lists (down, degraded, chains:
-written at the very end). With ``analyze(parallel=True)`` (what the command
-line asks for) a child process, forked where the inputs are ready, computes
-each as bytes into an anonymous file while the parent goes on; the parent
-takes the bytes when it needs them. The result is byte-identical: the child
-runs the same code on the same data (a fork is a copy).
+the SPOFs' risks) and the JSON of the SPOF, failure-domain and blast-radius
+sections (written last). The command line forks the first helper before the
+review is even parsed (:func:`prr_app.analysis.engine.start_ahead`: it parses
+the same bytes itself, so the two processes share almost no memory to copy on
+write); ``analyze(parallel=True, for_json=True)`` forks the second once the
+SPOFs' severities are known. Each child writes its bytes into an anonymous
+file; the parent takes them when it needs them (the JSON sections go from that
+file to stdout by ``sendfile``). The result is byte-identical: the child runs
+the same code on the same data.
 
 Only where it is safe and likely to gain time: POSIX ``fork`` with no other
 thread running (forking a threaded process can deadlock the child) and a spare
