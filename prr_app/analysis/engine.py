@@ -489,8 +489,9 @@ def analyze(review: Review, *, seed: int = 0, detail: bool = False,
         checklist part of the product is installed.
     parallel : bool
         Let forked helper processes do, meanwhile, work the analysis does not
-        wait for at once (the checklist figures; availability and common cause;
-        with ``for_json``, the JSON of the long id lists), where that is safe and
+        wait for at once (the checklist figures, availability and common cause,
+        unless ``early`` computes them; with ``for_json``, the JSON of the SPOF,
+        failure-domain and blast-radius sections), where that is safe and
         a core is idle (POSIX, no other thread): see :mod:`prr_app.analysis.ahead`.
         The result is the same.
     for_json : bool
