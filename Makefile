@@ -4,6 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The package's bytecode, compiled ahead as pip does for an installed package: with
+# PYTHONDONTWRITEBYTECODE set, an editable install would compile every module on each start.
+BYTECODE := $(VENV)/.bytecode
 
 .PHONY: run test system-deps bench screenshots clean examples package
 
@@ -13,16 +16,20 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
+$(BYTECODE): $(STAMP) $(shell find prr_app -name '*.py')
+	$(BIN)/python -m compileall -q prr_app
+	touch $(BYTECODE)
+
 system-deps:
 	@sh scripts/ensure-system-deps.sh
 
-run: $(STAMP) system-deps
+run: $(BYTECODE) system-deps
 	$(BIN)/prr-app resources/examples/webshop.json
 
-test: $(STAMP) system-deps
+test: $(BYTECODE) system-deps
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
-bench: $(STAMP)
+bench: $(BYTECODE)
 	for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 screenshots: $(STAMP) system-deps
