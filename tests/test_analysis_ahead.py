@@ -333,3 +333,36 @@ def test_a_short_or_failed_result_gives_no_parts(spare_core):
     assert h.result_parts() is None
     h = ahead.Ahead(lambda: os._exit(4))
     assert h.result_parts() is None
+
+
+def test_a_cancelled_helper_is_stopped_and_reaped(spare_core):
+    import time
+
+    h = ahead.Ahead(lambda: time.sleep(30) or b"")
+    pid = h._pid
+    h.cancel()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+    assert h.result() is None
+    assert pid not in ahead._live
+
+
+def test_prr_analyze_on_a_bad_review_leaves_no_helper_running(tmp_path, monkeypatch):
+    """The first helper is forked before the review is checked; when the checks fail, it is
+    stopped, not left computing after the command has reported the error."""
+    from prr_app.cli.main import main
+    from prr_app.review.document import save_review
+
+    monkeypatch.setattr(ahead, "spare_core", lambda: True)
+    review = _generated(200)
+    path = tmp_path / "bad.json"
+    save_review(review, path)
+    data = path.read_text().replace('"replicas": 2', '"replicas": -2', 1)
+    path.write_text(data)
+    cancelled = []
+    orig = ahead.Ahead.cancel
+    monkeypatch.setattr(ahead.Ahead, "cancel", lambda self: (cancelled.append(self._pid), orig(self)))
+    assert main(["analyze", str(path), "--json"]) == 2
+    assert len(cancelled) == 1
+    with pytest.raises(ChildProcessError):
+        os.waitpid(cancelled[0], os.WNOHANG)

@@ -22,6 +22,7 @@ in the child (an exception, a signal, a short file) :meth:`Ahead.result` says
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
 import threading
 import time
@@ -165,6 +166,19 @@ class Ahead:
         self._pid, self._fd = pid, fd
         _live.add(pid)
         self._finalizer = weakref.finalize(self, _reap, pid, fd)
+
+    def cancel(self) -> None:
+        """Stop the child and forget its work (once; nothing happens without a child)."""
+        if self._pid is None or self._done:
+            return
+        self._done = True
+        self._finalizer.detach()
+        _live.discard(self._pid)
+        try:
+            os.kill(self._pid, signal.SIGKILL)
+        except OSError:  # pragma: no cover - already gone
+            pass
+        _reap(self._pid, self._fd)
 
     @property
     def started(self) -> bool:

@@ -35,7 +35,12 @@ def cmd_analyze(args) -> int:
     # a helper process loads the same bytes on the other core and computes, meanwhile, what the
     # analysis here does not wait for (more helpers are forked by analyze(parallel=True))
     early = start_ahead(source.load_unchecked, seed=args.seed) if source.repeatable else None
-    review = source.load()
+    try:
+        review = source.load()
+    except BaseException:
+        if early is not None:  # a review that does not load: the helper's work is for nothing
+            early.cancel()
+        raise
     result = analyze(review, seed=args.seed, detail=args.detail, parallel=True, for_json=args.json, early=early)
     leave(review, result)
     if args.json:
