@@ -576,10 +576,6 @@ def start_ahead(load, *, seed: int = 0, checklist: bool = True):
 def _analyze(review: Review, *, seed: int, detail: bool, today: str | None, checklist: bool,
              parallel: bool = False, for_json: bool = False, early=None) -> Analysis:
     today = today or _dt.date.today().isoformat()
-
-    def avail_and_common(ctx):
-        return _avail_and_common(ctx, seed)
-
     # the checklist, availability and common cause need only the review: a helper computes
     # them while the SPOFs are found here (unless one was started before the review was loaded)
     early_ahead = early
@@ -609,7 +605,7 @@ def _analyze(review: Review, *, seed: int, detail: bool, today: str | None, chec
     if data is not None:
         check, availability, common = pickle.loads(data)
     else:
-        availability, common = avail_and_common(ctx)
+        availability, common = _avail_and_common(ctx, seed)
         check = _checklist(review) if checklist else None
     if check is not None and check.get("error"):
         assumptions.append({
