@@ -366,3 +366,19 @@ def test_prr_analyze_on_a_bad_review_leaves_no_helper_running(tmp_path, monkeypa
     assert len(cancelled) == 1
     with pytest.raises(ChildProcessError):
         os.waitpid(cancelled[0], os.WNOHANG)
+
+
+def test_parts_go_through_memory_where_sendfile_cannot_write(spare_core, tmp_path, monkeypatch):
+    """A terminal, for one, refuses sendfile: the part is then read and written as usual."""
+    import errno
+
+    def refuse(*a):
+        raise OSError(errno.EINVAL, "not here")
+
+    h = ahead.Ahead(lambda: ahead.pack([b"[1,2,3]"]))
+    parts = h.result_parts()
+    monkeypatch.setattr(os, "sendfile", refuse)
+    with open(tmp_path / "out", "wb") as f:
+        parts.write_to(0, f)
+    parts.close()
+    assert (tmp_path / "out").read_bytes() == b"[1,2,3]"
