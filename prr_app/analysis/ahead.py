@@ -184,8 +184,9 @@ class Ahead:
     def started(self) -> bool:
         return self._pid is not None
 
-    def result(self) -> memoryview | None:
-        """The child's bytes (waits for it), or ``None`` if it failed or never started. Once."""
+    def _collect(self) -> tuple[int, int] | None:
+        """Wait for the child: its file (descriptor, size) if it ended well and wrote all it said
+        it would, else ``None`` (the file closed). Once."""
         if self._pid is None or self._done:
             return None
         self._done = True
@@ -194,60 +195,65 @@ class Ahead:
         _live.discard(pid)
         try:
             _, status = os.waitpid(pid, 0)
-            if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
-                return None
             size = os.fstat(fd).st_size
-            if size < 8:
-                return None
-            raw = os.pread(fd, size, 0)
-            while len(raw) < size:  # pragma: no cover - pread may return less
-                more = os.pread(fd, size - len(raw), len(raw))
-                if not more:
-                    return None
-                raw += more
-            n = int.from_bytes(raw[:8], "little")
-            if n != size - 8:
-                return None
-            return memoryview(raw)[8:]  # not copied: tens of MB for the JSON sections
+            if (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 and size >= 8
+                    and int.from_bytes(os.pread(fd, 8, 0), "little") == size - 8):
+                return fd, size
+        except OSError:  # pragma: no cover
+            pass
+        os.close(fd)
+        return None
+
+    def result(self) -> bytes | None:
+        """The child's bytes (waits for it), or ``None`` if it failed or never started. Once."""
+        got = self._collect()
+        if got is None:
+            return None
+        fd, size = got
+        try:
+            return _pread_all(fd, size - 8, 8)
         except OSError:  # pragma: no cover
             return None
         finally:
             os.close(fd)
 
-
     def result_parts(self) -> FileParts | None:
         """The child's result, a :func:`pack` of parts, left where the child wrote it (waits for it):
         the parts can be copied to an output file by the kernel, without coming through this
         process. ``None`` if the child failed or never started. Once."""
-        if self._pid is None or self._done:
+        got = self._collect()
+        if got is None:
             return None
-        self._done = True
-        self._finalizer.detach()
-        pid, fd = self._pid, self._fd
-        _live.discard(pid)
+        fd, size = got
         try:
-            _, status = os.waitpid(pid, 0)
-            size = os.fstat(fd).st_size
-            if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 and size >= 16:
-                head = os.pread(fd, 16, 0)
-                if int.from_bytes(head[:8], "little") == size - 8:
-                    n = int.from_bytes(head[8:], "little")
-                    lens = array("q")
-                    lens.frombytes(os.pread(fd, 8 * n, 16))
-                    pos = 16 + 8 * n
-                    if len(lens) == n and pos + sum(lens) == size:
-                        spans = []
-                        for ln in lens:
-                            spans.append((pos, ln))
-                            pos += ln
-                        parts, fd = FileParts(fd, spans), -1
-                        return parts
+            n = int.from_bytes(_pread_all(fd, 8, 8), "little") if size >= 16 else -1
+            if 0 <= n <= (size - 16) // 8:
+                lens = array("q")
+                lens.frombytes(_pread_all(fd, 8 * n, 16))
+                pos = 16 + 8 * n
+                if pos + sum(lens) == size:
+                    spans = []
+                    for ln in lens:
+                        spans.append((pos, ln))
+                        pos += ln
+                    parts, fd = FileParts(fd, spans), -1
+                    return parts
         except OSError:  # pragma: no cover
             pass
         finally:
             if fd >= 0:
                 os.close(fd)
         return None
+
+
+def _pread_all(fd: int, length: int, offset: int) -> bytes:
+    data = os.pread(fd, length, offset)
+    while len(data) < length:  # pragma: no cover - pread may return less
+        more = os.pread(fd, length - len(data), offset + len(data))
+        if not more:
+            raise OSError("the helper's file is shorter than it says")
+        data += more
+    return data
 
 
 class FileParts:
@@ -262,13 +268,7 @@ class FileParts:
 
     def read(self, i: int) -> bytes:
         off, ln = self.spans[i]
-        data = os.pread(self.fd, ln, off)
-        while len(data) < ln:  # pragma: no cover - pread may return less
-            more = os.pread(self.fd, ln - len(data), off + len(data))
-            if not more:
-                raise OSError("the helper's file is shorter than it says")
-            data += more
-        return data
+        return _pread_all(self.fd, ln, off)
 
     def write_to(self, i: int, out) -> None:
         """Write part ``i`` to the binary file ``out``: by the kernel (``sendfile``) when ``out`` is
@@ -291,7 +291,7 @@ class FileParts:
             except OSError as e:
                 if isinstance(e, BrokenPipeError) or off != self.spans[i][0]:
                     raise  # the reader left, or part of it went out: not a case for another way
-        out.write(self.read(i) if (off, ln) == self.spans[i] else os.pread(self.fd, ln, off))
+        out.write(_pread_all(self.fd, ln, off))
 
     def close(self) -> None:
         if self.fd >= 0:
