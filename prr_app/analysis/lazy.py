@@ -255,10 +255,3 @@ def json_default_factory(encoded: dict | None = None):
         raise TypeError(f"not JSON serializable: {type(obj).__name__}")
 
     return default
-
-
-def json_default(obj):
-    """``default`` for ``orjson.dumps``: lazy lists as pre-encoded JSON fragments."""
-    if isinstance(obj, (IdList, Chain)):
-        return orjson.Fragment(obj.to_json())
-    raise TypeError(f"not JSON serializable: {type(obj).__name__}")

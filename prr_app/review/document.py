@@ -52,18 +52,7 @@ def file_kind(path: str | Path) -> str:
 
 def load_review(path: str | Path) -> Review:
     """Read a review from a ``.prr`` file or a review ``.json`` file, without changing it."""
-    p = Path(path)
-    if not p.exists():
-        raise PrrError("no such file", file=str(p))
-    if p.is_dir():
-        raise PrrError("is a folder, not a review file", file=str(p))
-    if file_kind(p) == "json":
-        return json_io.read_review_json(p)
-    store = open_store(p, readonly=True)
-    try:
-        return store.load()
-    finally:
-        store.close()
+    return ReviewSource(path).load()
 
 
 class ReviewSource:
@@ -84,10 +73,14 @@ class ReviewSource:
         self.repeatable = self._raw is not None
 
     def load(self) -> Review:
-        """The review, as :func:`load_review` reads it (with every check)."""
-        if self._raw is None:
-            return load_review(self.path)
-        return json_io.review_from_json_bytes(self._raw, file=str(self.path))
+        """The review, with every check (what :func:`load_review` returns)."""
+        if self._raw is not None:
+            return json_io.review_from_json_bytes(self._raw, file=str(self.path))
+        store = open_store(self.path, readonly=True)
+        try:
+            return store.load()
+        finally:
+            store.close()
 
     def load_unchecked(self) -> Review:
         """The review :meth:`load` gives when its checks pass, without the checks: for a helper
