@@ -1,10 +1,29 @@
-"""Where the app finds its bundled files, and safe file writes."""
+"""Where the app finds its bundled files, and safe file reads and writes.
+
+Every file a user names goes through here:
+
+* :func:`probe` opens it without blocking (a FIFO without a writer never hangs a command),
+  refuses folders and devices, and reads a pipe (``prr validate <(cat r.json)``) whole
+  instead of sniffing and losing its first bytes;
+* :func:`check_output_path` refuses an output path in a missing folder or onto a folder
+  before any work is done (exit 2, no folders created);
+* :func:`atomic_write_bytes` writes beside the target and renames over it: the real file
+  behind a symbolic link is replaced (the link stays), its permission bits are kept;
+* temporary files are named ``.NAME.PID.RANDOM.tmp``; those of a process that no longer
+  runs (a killed save) are removed by the next write or open of ``NAME``
+  (:func:`remove_stale_temps`).
+"""
 from __future__ import annotations
 
+import contextlib
 import os
+import re
+import secrets
+import stat
 import sys
-import tempfile
 from pathlib import Path
+
+from prr_app.errors import PrrError
 
 
 def project_root() -> Path:
@@ -49,24 +68,266 @@ def user_data_dir() -> Path:
     return base / "prr-workbench"
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that a crash leaves the old or the new file."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+def _folder(path: Path) -> Path:
+    return path.parent if str(path.parent) else Path(".")
+
+
+def real_target(path: str | Path) -> Path:
+    """The file a write to ``path`` must replace: symbolic links resolved (even dangling ones)."""
+    return Path(os.path.realpath(path))
+
+
+# ------------------------------------------------------------------ reading
+#: Largest file or pipe content read for a review or an import (bytes).
+MAX_READ_BYTES = 512 * 1024 * 1024
+
+
+def probe(path: str | Path, head: int = 16) -> tuple[str, bytes]:
+    """Open what the user named without blocking; return ``("file", first head bytes)`` for a
+    regular file, ``("pipe", whole content)`` for a pipe or FIFO. Anything else is a PrrError.
+
+    Never call this on a ``.prr`` that SQLite has open in this process: closing any handle
+    on the file drops SQLite's locks on it (the store refuses to open a file twice).
+    """
+    name = str(path)
     try:
-        with os.fdopen(fd, "wb") as fh:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise PrrError("no such file", file=name) from None
+    except IsADirectoryError:
+        raise PrrError("is a folder, not a file", file=name) from None
+    except OSError as e:
+        raise PrrError(f"cannot read: {e.strerror or e}", file=name) from None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise PrrError("is a folder, not a file", file=name)
+        if stat.S_ISREG(st.st_mode):
+            return "file", os.read(fd, head) if head else b""
+        if stat.S_ISFIFO(st.st_mode):
+            os.set_blocking(fd, True)  # a writer is there (process substitution) or the pipe reads as empty
+            return "pipe", _read_all(fd, name)
+        raise PrrError("not a regular file (a device or socket); give a file", file=name)
+    except OSError as e:
+        raise PrrError(f"cannot read: {e.strerror or e}", file=name) from None
+    finally:
+        os.close(fd)
+
+
+def _read_all(fd: int, name: str) -> bytes:
+    chunks, size = [], 0
+    while True:
+        b = os.read(fd, 1 << 20)
+        if not b:
+            return b"".join(chunks)
+        size += len(b)
+        if size > MAX_READ_BYTES:
+            raise PrrError(f"more than {MAX_READ_BYTES} bytes; the limit is {MAX_READ_BYTES}", file=name)
+        chunks.append(b)
+
+
+def read_bytes(path: str | Path) -> bytes:
+    """The whole content of a regular file or a pipe the user named (see :func:`probe`)."""
+    name = str(path)
+    kind, data = probe(path, head=0)
+    if kind == "pipe":
+        return data
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as e:
+        raise PrrError(f"cannot read: {e.strerror or e}", file=name) from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # replaced since the probe
+            raise PrrError("not a regular file", file=name)
+        return _read_all(fd, name)
+    except OSError as e:
+        raise PrrError(f"cannot read: {e.strerror or e}", file=name) from None
+    finally:
+        os.close(fd)
+
+
+# ------------------------------------------------------------------ writing
+def check_output_path(path: str | Path) -> Path:
+    """Refuse an output path that cannot be written as a file: a folder, or in a missing folder.
+
+    Creates nothing. ``-`` (standard output) is returned as is.
+    """
+    p = Path(path)
+    if str(path) == "-":
+        return p
+    if p.is_dir():
+        raise PrrError("is a folder; give a file name to write", file=str(path))
+    folder = _folder(real_target(p))
+    if not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise PrrError(f"cannot write: the folder {folder} {what}", file=str(path))
+    return p
+
+
+_TEMP = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[0-9a-f]{12}\.tmp(?:-journal)?$")
+
+
+def new_temp_beside(target: str | Path) -> Path:
+    """Create an empty temporary file next to ``target`` (same folder, so a rename is atomic).
+
+    Its permission bits are those of ``target`` if it exists, else 0666 less the umask (what
+    any new file gets), never the 0600 of :func:`tempfile.mkstemp`.
+    """
+    target = Path(target)
+    folder = _folder(target)
+    remove_stale_temps(target)
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        mode = None
+    for _ in range(100):
+        tmp = folder / f".{target.name}.{os.getpid()}.{secrets.token_hex(6)}.tmp"
+        try:
+            fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_CLOEXEC", 0), 0o666)
+        except FileExistsError:
+            continue
+        except FileNotFoundError:
+            raise PrrError(f"cannot write: the folder {folder} does not exist", file=str(target)) from None
+        except OSError as e:
+            raise PrrError(f"cannot write: {e.strerror or e}", file=str(target)) from None
+        try:
+            if mode is not None:
+                os.fchmod(fd, mode) if hasattr(os, "fchmod") else os.chmod(tmp, mode)
+        finally:
+            os.close(fd)
+        return tmp
+    raise PrrError("cannot create a temporary file", file=str(target))  # pragma: no cover
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if sys.platform == "win32":  # os.kill would end the process there; keep its files
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def remove_stale_temps(target: str | Path) -> int:
+    """Remove the temporary files a killed write to ``target`` left (their process is gone)."""
+    target = Path(target)
+    folder = _folder(target)
+    removed = 0
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return 0
+    prefix = f".{target.name}."
+    for n in names:
+        if not n.startswith(prefix):
+            continue
+        m = _TEMP.match(n)
+        if m is None or m.group("name") != target.name or _pid_alive(int(m.group("pid"))):
+            continue
+        try:
+            os.unlink(folder / n)
+            removed += 1
+        except OSError:
+            pass
+    return removed
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that a crash leaves the old or the new file, whole.
+
+    A symbolic link is written through (the file it points to is replaced, the link stays);
+    the permission bits of a replaced file are kept.
+    """
+    shown = str(path)
+    if Path(path).is_dir():
+        raise PrrError("is a folder; give a file name to write", file=shown)
+    target = real_target(path)
+    tmp = new_temp_beside(target)
+    try:
+        with open(tmp, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
+        os.replace(tmp, target)
+    except BaseException as e:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
+        if isinstance(e, OSError):
+            raise PrrError(f"cannot write: {e.strerror or e}", file=shown) from None
         raise
+    fsync_folder(target)
 
 
-def atomic_write_text(path: Path, text: str) -> None:
+def fsync_folder(path: str | Path) -> None:
+    """Make a rename into ``path``'s folder durable (POSIX; a no-op where folders cannot be opened)."""
+    if sys.platform == "win32":
+        return
+    try:
+        fd = os.open(_folder(Path(path)), os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def atomic_write_text(path: str | Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+@contextlib.contextmanager
+def locked_file(path: str | Path):
+    """Hold an exclusive lock on the file at ``path`` for a read-change-write (POSIX ``flock``).
+
+    Yields a file descriptor open on the file, locked. A writer that replaced the file (by
+    rename) while this one waited is noticed: the new file is then locked instead. Writers
+    of the same file through this function never lose each other's changes. Where
+    ``fcntl`` does not exist (Windows) the file is not locked.
+    """
+    name = str(path)
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        fcntl = None
+    while True:
+        try:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        except FileNotFoundError:
+            raise PrrError("no such file", file=name) from None
+        except OSError as e:
+            raise PrrError(f"cannot read: {e.strerror or e}", file=name) from None
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                raise PrrError("not a regular file; only a file can be changed in place", file=name)
+            if fcntl is None:
+                break
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            try:
+                now = os.stat(path)
+            except OSError:
+                now = None
+            if now is not None and (now.st_ino, now.st_dev) == (st.st_ino, st.st_dev):
+                break
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)  # replaced while we waited: lock the new file
+    try:
+        yield fd
+    finally:
+        os.close(fd)
+
+
+def read_fd(fd: int, name: str) -> bytes:
+    """The whole content of an open regular file, from its start."""
+    os.lseek(fd, 0, os.SEEK_SET)
+    return _read_all(fd, name)

@@ -1,30 +1,60 @@
-"""One review = one ``.prr`` file: a SQLite database through SQLModel/SQLAlchemy.
+"""One review = one ``.prr`` file: a SQLite database described by the SQLModel tables.
 
-(Reading a review read-only uses :mod:`sqlite3` directly and a plain
-description of the tables, :data:`_SCHEMA`, so ``prr summary`` or ``prr report``
-on a ``.prr`` file does not import SQLAlchemy; writes go through the engine.)
+The table classes of :mod:`.tables` are the only description of the file: a new
+file is created from them (``create_all``), an opened file's schema is compared
+with them, and rows are read and written through their tables with SQLAlchemy
+Core (bulk statements; no ORM objects, which a 10,000-component review would
+make slow).
 
-Safety rules this module keeps (see docs/file-format.md):
+What this module promises (docs/file-format.md, "What is promised", says it to
+users; tests/test_store_*.py check each point):
 
-* a file is checked (header, ``application_id``, schema version, integrity)
-  before anything could write to it; a file that is not ours, is damaged, or
-  comes from a newer version is refused and left byte-for-byte untouched;
-* every save is one transaction (rollback journal, ``synchronous=FULL``), so a
-  crash leaves the state before or after it;
-* migrations run in one transaction after a backup copy is made;
-* copies ("Save a Copy", "Save As") use SQLite's backup API into a temporary
-  file in the target folder, then an atomic rename.
+* **Nothing runs, nothing is trusted.** Before SQLite touches a file, its header
+  is read without blocking (a FIFO or a device is refused): an empty file, a
+  file of another application, a WAL-mode file or a newer version is refused,
+  byte for byte untouched. After SQLite has rolled back a hot journal (a save
+  killed mid-commit), the size and ``quick_check`` are checked, then the schema:
+  exactly our tables and columns, no trigger, no view, no other object. Every
+  value read is checked against its column's type (text in an integer column,
+  an object where a list belongs, a BLOB name: refused with the table, row and
+  column) and every JSON column through the strict JSON parser.
+* **No lost update.** Every write takes SQLite's write lock first (``BEGIN
+  IMMEDIATE``) and changes rows, never the whole review. :meth:`ReviewStore.edit`
+  reads the review under that lock, applies a change and writes the difference
+  (the command line's edits: nothing can come between). :meth:`ReviewStore.save`
+  (the app's save and autosave, whose model was read earlier) checks, under
+  the lock, that every row it is about to change is still what it read; if
+  another program changed one, nothing is written and :class:`SaveConflict`
+  says which.
+* **A crash leaves the state before or after a save.** Rollback journal,
+  ``synchronous=FULL``; new files are built aside and renamed into place after
+  any journal of the file they replace has been rolled back under the lock.
 """
 from __future__ import annotations
 
+import contextlib
 import json
+import math
 import os
 import sqlite3
+import stat
 import struct
-import tempfile
 import threading
+from functools import lru_cache
 from pathlib import Path
+from typing import Callable, get_args, get_origin
 
+from sqlalchemy import JSON, Boolean, Float, Integer, and_, bindparam, create_engine, delete, event, select
+from sqlalchemy import tuple_, type_coerce
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.pool import StaticPool
+from sqlalchemy.sql.sqltypes import NullType
+from sqlalchemy.dialects import sqlite as sqlite_dialect
+from sqlalchemy.schema import CreateTable
+
+from prr_app import paths
+from prr_app.domain import json_values
 from prr_app.domain.model import (
     Acceptance,
     AnswerChange,
@@ -45,6 +75,7 @@ from prr_app.domain.model import (
 )
 from prr_app.errors import PrrError
 from prr_app.persistence.migrations import APPLICATION_ID, CURRENT_VERSION, STEPS
+from prr_app.persistence.tables import TABLES
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -53,37 +84,335 @@ _open_lock = threading.Lock()
 
 
 class NotAReviewError(PrrError):
-    """The file is not a PRR review (or is damaged)."""
+    """The file is not a PRR review (or is damaged, or holds what a review may not)."""
 
 
 class NewerVersionError(PrrError):
     """The file was written by a newer version of the app."""
 
 
-# ------------------------------------------------------------------ checks
-def inspect_header(path: Path) -> tuple[int, int]:
-    """Check the SQLite header of ``path`` without SQLite; return (app id, version).
+class SaveConflict(PrrError):
+    """Another program changed rows this save would change; nothing was written.
 
-    Must be called before any SQLite connection to the file exists in this
-    process (closing a plain file handle drops SQLite's POSIX locks).
+    ``conflicts`` lists them as ``(table, key)``.
+    """
+
+    def __init__(self, conflicts: list[tuple[str, tuple]], *, file: str):
+        self.conflicts = conflicts
+        shown = ", ".join(f"{t} {'/'.join(map(str, k))}" for t, k in conflicts[:5])
+        more = f" and {len(conflicts) - 5} more" if len(conflicts) > 5 else ""
+        super().__init__(
+            f"not saved: another program changed this review since it was opened ({shown}{more}); "
+            "reopen it, or save a copy to keep these changes", file=file)
+
+
+# ------------------------------------------------------------------ the tables, as the store uses them
+_KIND_NAMES = {str: "text", int: "a whole number", float: "a number", bytes: "binary data (a BLOB)",
+               type(None): "nothing (NULL)"}
+
+
+class _Bad(Exception):
+    """A value that does not fit its column (message without the place)."""
+
+
+def _what(v) -> str:
+    return _KIND_NAMES.get(type(v), type(v).__name__)
+
+
+class _Column:
+    __slots__ = ("name", "kind", "nullable", "column")
+
+    def __init__(self, model, column):
+        self.name = column.name
+        self.column = column
+        self.nullable = bool(column.nullable)
+        t = column.type
+        if isinstance(t, JSON):
+            ann = model.model_fields[column.name].annotation
+            origin, args = get_origin(ann), get_args(ann)
+            self.kind = "dict" if ann is dict else f"list[{args[0].__name__}]" if origin is list and args else "list"
+        elif isinstance(t, Boolean):
+            self.kind = "bool"
+        elif isinstance(t, Integer):
+            self.kind = "int"
+        elif isinstance(t, Float):
+            self.kind = "float"
+        else:
+            self.kind = "str"
+
+    def decode(self, v):
+        """The model value of what SQLite returned, or :class:`_Bad`."""
+        if v is None:
+            if self.nullable:
+                return None
+            raise _Bad("is empty (NULL)")
+        k = self.kind
+        t = type(v)
+        if k == "str":
+            if t is str:
+                return v
+            raise _Bad(f"expected text, got {_what(v)}")
+        if k == "int":
+            if t is int:
+                return v
+            raise _Bad(f"expected a whole number, got {_what(v)}")
+        if k == "bool":
+            if t is int and v in (0, 1):
+                return bool(v)
+            raise _Bad(f"expected 0 or 1 (false or true), got {v!r}" if t is int else f"expected 0 or 1, got {_what(v)}")
+        if k == "float":
+            if (t is float or t is int) and math.isfinite(v):
+                return float(v)
+            raise _Bad(f"expected a finite number, got {v!r}" if t is float else f"expected a number, got {_what(v)}")
+        if t is not str:
+            raise _Bad(f"expected JSON text, got {_what(v)}")
+        if v == "[]" and k.startswith("list"):
+            return []
+        try:
+            value = json_values.loads(v)
+        except json_values.JSONValueError as e:
+            raise _Bad(f"invalid JSON: {e}") from None
+        return self.check(value)
+
+    def check(self, value):
+        """``value`` if it is what this column holds in the model, else :class:`_Bad`."""
+        k = self.kind
+        if value is None:
+            if self.nullable:
+                return None
+            raise _Bad("is empty")
+        if k == "str":
+            if type(value) is str:
+                return value
+            raise _Bad(f"expected text, got {type(value).__name__}")
+        if k == "int":
+            if type(value) is int and json_values.INT_MIN <= value <= json_values.INT_MAX:
+                return value
+            raise _Bad(f"expected a whole number, got {value!r}"[:200])
+        if k == "bool":
+            if type(value) is bool:
+                return value
+            raise _Bad(f"expected true or false, got {value!r}"[:200])
+        if k == "float":
+            if type(value) in (int, float) and math.isfinite(value) and abs(value) <= 2**63:
+                return value
+            raise _Bad(f"expected a finite number, got {value!r}"[:200])
+        if k == "dict":
+            if not isinstance(value, dict):
+                raise _Bad(f"expected a JSON object, got {type(value).__name__}")
+            try:
+                json_values.check_free_form(value)
+            except json_values.JSONValueError as e:
+                raise _Bad(str(e)) from None
+            return value
+        if not isinstance(value, list):
+            raise _Bad(f"expected a JSON list, got {'an object' if isinstance(value, dict) else type(value).__name__}")
+        if k == "list[str]":
+            for i, x in enumerate(value):
+                if type(x) is not str:
+                    raise _Bad(f"item {i}: expected text, got {type(x).__name__}")
+        elif k == "list[dict]":
+            for i, x in enumerate(value):
+                if not isinstance(x, dict):
+                    raise _Bad(f"item {i}: expected a JSON object, got {type(x).__name__}")
+        return value
+
+
+class _Table:
+    """One table class as the store reads and writes it."""
+
+    def __init__(self, model):
+        self.model = model
+        self.table = t = model.__table__
+        self.name = t.name
+        self.columns = [_Column(model, c) for c in t.columns]
+        self.pk = [c.name for c in t.primary_key.columns]
+        self.pk_idx = [[c.name for c in self.columns].index(k) for k in self.pk]
+        # raw values (no type processing): every value is checked by _Column.decode
+        self.select = select(*(type_coerce(c, NullType()).label(c.name) for c in t.columns)).order_by(
+            *t.primary_key.columns)
+        pkcols = [t.c[k] for k in self.pk]
+        self.pk_expr = pkcols[0] if len(pkcols) == 1 else tuple_(*pkcols)
+        self.delete = delete(t).where(and_(*(t.c[k] == bindparam("pk_" + k) for k in self.pk)))
+        ins = sqlite_insert(t)
+        self.upsert = ins.on_conflict_do_update(
+            index_elements=pkcols, set_={c.name: ins.excluded[c.name] for c in t.columns if c.name not in self.pk})
+
+    def key(self, row: dict) -> tuple:
+        return tuple(row[k] for k in self.pk)
+
+    def decode(self, raw, file: str) -> dict:
+        row = {}
+        for col, v in zip(self.columns, raw):
+            try:
+                row[col.name] = col.decode(v)
+            except _Bad as e:
+                key = "/".join(str(raw[i]) for i in self.pk_idx)
+                raise NotAReviewError(f"damaged or hand-edited review file: table {self.name}, row {key!r}, "
+                                      f"column {col.name}: {e}", file=file) from None
+        return row
+
+    def check(self, row: dict, file: str) -> None:
+        """Refuse to write a row that the store would refuse to read back."""
+        for col in self.columns:
+            try:
+                col.check(row[col.name])
+            except _Bad as e:
+                raise PrrError(f"cannot save {self.name} {self.key(row)!r}: {col.name}: {e}", file=file) from None
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[_Table, ...]:
+    """The tables, parents before children."""
+    return tuple(_Table(m) for m in TABLES)
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+# ------------------------------------------------------------------ review <-> rows
+def _meta_row(m: ReviewMeta) -> dict:
+    d = dict(m.__dict__)
+    d["id"] = 1
+    return d
+
+
+def _component_row(c: Component) -> dict:
+    d = dict(c.__dict__)
+    obs = d.pop("observability")
+    for s in OBSERVABILITY_SIGNALS:
+        d["obs_" + s] = getattr(obs, s)
+    return d
+
+
+def _answer_row(a: ChecklistAnswer) -> dict:
+    d = dict(a.__dict__)
+    d["history"] = [dict(h.__dict__) for h in a.history]
+    return d
+
+
+def _risk_row(r: Risk) -> dict:
+    d = dict(r.__dict__)
+    acc = d.pop("acceptance")
+    d["accepted_by"] = acc.by if acc else None
+    d["accepted_at"] = acc.at if acc else None
+    d["acceptance_reason"] = acc.reason if acc else None
+    d["accepted_until"] = acc.until if acc else None
+    return d
+
+
+def review_rows(review: Review) -> dict[str, dict[tuple, dict]]:
+    """The review as rows: table name -> primary key -> column values (model values)."""
+    source = {
+        "review": [_meta_row(review.meta)],
+        "component": map(_component_row, review.components.values()),
+        "dependency": (dict(d.__dict__) for d in review.dependencies.values()),
+        "redundancy_group": (dict(g.__dict__) for g in review.groups.values()),
+        "failure_domain": (dict(d.__dict__) for d in review.domains.values()),
+        "journey": (dict(j.__dict__) for j in review.journeys.values()),
+        "checklist_answer": map(_answer_row, review.answers.values()),
+        "risk": map(_risk_row, review.risks.values()),
+        "mitigation": ({k: v for k, v in m.__dict__.items() if k != "risks"} for m in review.mitigations.values()),
+        "risk_mitigation": (
+            {"mitigation_id": m.id, "risk_id": rid, "position": i}
+            for m in review.mitigations.values()
+            for i, rid in enumerate(m.risks)
+        ),
+        "layout": ({"element": k, "x": p.x, "y": p.y} for k, p in review.layout.items()),
+        "import_record": (dict(r.__dict__) for r in review.imports.values()),
+    }
+    out = {}
+    for t in _tables():
+        rows = {}
+        for d in source[t.name]:
+            rows[t.key(d)] = d
+        out[t.name] = rows
+    return out
+
+
+_HISTORY_KEYS = {"at", "by", "status", "note"}
+
+
+def _history(entries: list, key: str, file: str) -> list[AnswerChange]:
+    out = []
+    for i, h in enumerate(entries):
+        bad = [k for k in ("at", "by", "status") if type(h.get(k)) is not str]
+        bad += [k for k in h if k not in _HISTORY_KEYS]
+        if "note" in h and type(h["note"]) is not str:
+            bad.append("note")
+        if bad:
+            raise NotAReviewError(
+                f"damaged or hand-edited review file: table checklist_answer, row {key!r}, column history: "
+                f"item {i}: {bad[0]!r} is missing or not text (an entry has text at, by, status and note)", file=file)
+        out.append(AnswerChange(**h))
+    return out
+
+
+def review_from_rows(rows: dict[str, dict[tuple, dict]], file: str = "") -> Review:
+    """Build the review from rows as :meth:`ReviewStore.read_rows` returns them (already type-checked)."""
+    review = Review()
+
+    def each(name):
+        return rows[name].values()
+
+    for r in each("review"):
+        r = dict(r)
+        r.pop("id")
+        review.meta = ReviewMeta(**r)
+    obs_names = ["obs_" + s for s in OBSERVABILITY_SIGNALS]
+    for r in each("component"):
+        r = dict(r)
+        obs = Observability(*(r.pop(k) for k in obs_names))
+        c = Component(**r)
+        c.observability = obs
+        review.components[c.id] = c
+    for r in each("dependency"):
+        d = Dependency(**r)
+        review.dependencies[d.id] = d
+    for r in each("redundancy_group"):
+        review.groups[r["id"]] = RedundancyGroup(**r)
+    for r in each("failure_domain"):
+        review.domains[r["id"]] = FailureDomain(**r)
+    for r in each("journey"):
+        review.journeys[r["id"]] = Journey(**r)
+    for r in each("checklist_answer"):
+        r = dict(r)
+        hist = _history(r.pop("history"), r["item"], file)
+        review.answers[r["item"]] = ChecklistAnswer(**r, history=hist)
+    for r in each("risk"):
+        r = dict(r)
+        by, at, why, until = (r.pop(k) for k in ("accepted_by", "accepted_at", "acceptance_reason", "accepted_until"))
+        acc = Acceptance(by=by, at=at, reason=why or "", until=until) if by is not None else None
+        review.risks[r["id"]] = Risk(**r, acceptance=acc)
+    for r in each("mitigation"):
+        review.mitigations[r["id"]] = Mitigation(**r)
+    for r in sorted(each("risk_mitigation"), key=lambda r: (r["mitigation_id"], r["position"])):
+        review.mitigations[r["mitigation_id"]].risks.append(r["risk_id"])
+    for r in each("layout"):
+        review.layout[r["element"]] = Position(r["x"], r["y"])
+    for r in each("import_record"):
+        review.imports[r["id"]] = ImportRecord(**r)
+    return review
+
+
+# ------------------------------------------------------------------ checks before and after SQLite opens the file
+def inspect_header(path: Path) -> tuple[int, int]:
+    """Check the header of ``path`` without SQLite; return (application id, schema version).
+
+    Runs before any SQLite connection to the file exists in this process (closing a plain
+    file handle drops SQLite's locks). Opens without blocking and refuses what is not a
+    regular file. Checks nothing that a hot journal may still have to restore (the size).
     """
     name = str(path)
-    try:
-        size = path.stat().st_size
-        with open(path, "rb") as fh:
-            head = fh.read(100)
-    except IsADirectoryError:
-        raise NotAReviewError("is a folder, not a review file", file=name) from None
-    except OSError as e:
-        raise PrrError(f"cannot read: {e.strerror or e}", file=name) from None
-    if size == 0:
+    kind, head = paths.probe(path, head=100)
+    if kind != "file":
+        raise NotAReviewError("a review file cannot be read from a pipe; save it to a file first", file=name)
+    if not head:
         raise NotAReviewError("empty file (0 bytes), not a PRR review", file=name)
     if len(head) < 100 or not head.startswith(SQLITE_MAGIC):
         raise NotAReviewError("not a PRR review: the file is not an SQLite database", file=name)
     page_size = struct.unpack(">H", head[16:18])[0]
     page_size = 65536 if page_size == 1 else page_size
-    page_count = struct.unpack(">I", head[28:32])[0]
-    change_counter, valid_for = struct.unpack(">I", head[24:28])[0], struct.unpack(">I", head[92:96])[0]
     user_version = struct.unpack(">I", head[60:64])[0]
     app_id = struct.unpack(">I", head[68:72])[0]
     if app_id != APPLICATION_ID:
@@ -93,11 +422,10 @@ def inspect_header(path: Path) -> tuple[int, int]:
         )
     if page_size < 512 or page_size & (page_size - 1):
         raise NotAReviewError("damaged review file: invalid page size in the header", file=name)
-    if change_counter == valid_for and page_count and size < page_count * page_size:
+    if head[18] == 2 or head[19] == 2:
         raise NotAReviewError(
-            f"damaged review file: truncated ({size} bytes, the header says {page_count * page_size})",
-            file=name,
-        )
+            "the file uses SQLite's WAL journal mode, which review files do not use (a -wal file beside it may "
+            "hold part of its content); convert it with: sqlite3 FILE 'PRAGMA journal_mode=DELETE'", file=name)
     if user_version > CURRENT_VERSION:
         raise NewerVersionError(
             f"written by a newer PRR Workbench (file schema {user_version}, this version reads up to "
@@ -109,12 +437,19 @@ def inspect_header(path: Path) -> tuple[int, int]:
 
 def _connect(path: str, *, readonly: bool = False) -> sqlite3.Connection:
     uri = "file:" + _uri_path(path) + ("?mode=ro" if readonly else "?mode=rw")
-    con = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=10)
-    con.execute("PRAGMA foreign_keys=ON")
+    con = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=30)
+    _harden(con, readonly=readonly)
+    return con
+
+
+def _harden(con: sqlite3.Connection, *, readonly: bool) -> None:
+    if hasattr(con, "setconfig") and hasattr(sqlite3, "SQLITE_DBCONFIG_DEFENSIVE"):  # Python 3.12+
+        con.setconfig(sqlite3.SQLITE_DBCONFIG_DEFENSIVE, True)
     con.execute("PRAGMA trusted_schema=OFF")
+    con.execute("PRAGMA foreign_keys=ON")
+    con.execute("PRAGMA cell_size_check=ON")
     if not readonly:
         con.execute("PRAGMA synchronous=FULL")
-    return con
 
 
 def _uri_path(path: str) -> str:
@@ -123,369 +458,302 @@ def _uri_path(path: str) -> str:
     return quote(os.path.abspath(path))
 
 
-def _integrity_check(path: Path) -> set[str]:
-    """Run SQLite's quick_check; return the names of the tables in the file."""
-    hot_journal = Path(str(path) + "-journal").exists() or Path(str(path) + "-wal").exists()
-    try:
-        # A hot journal must be rolled back (which writes); that needs a read-write
-        # connection. The header already showed the file is ours.
-        con = _connect(str(path), readonly=not hot_journal)
-        try:
-            rows = con.execute("PRAGMA quick_check").fetchall()
-            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_schema WHERE type='table'")}
-        finally:
-            con.close()
-    except sqlite3.DatabaseError as e:
-        raise NotAReviewError(f"damaged review file: {e}", file=str(path)) from None
-    if rows != [("ok",)]:
-        raise NotAReviewError(f"damaged review file: {rows[0][0]}", file=str(path))
-    return tables
-
-
-# ------------------------------------------------------------------ rows
-# Rows travel as tuples in table-column order, with JSON columns as text and
-# booleans as 0/1: exactly what SQLite stores. The store keeps the tuples it
-# last wrote or read, so a save compares tuples and writes only what changed.
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-
-
-def _jdump(v) -> str:
-    if not v:
-        return "[]" if isinstance(v, list) else "{}"
-    return _ENCODER.encode(v)
-
-
-class _Codec:
-    def __init__(self, name: str, cols, pk, kinds):
-        self.name = name
-        self.cols = list(cols)
-        self.pk = list(pk)
-        self.pk_idx = [self.cols.index(c) for c in self.pk]
-        self.kinds = list(kinds)
-        self.json_cols = [c for c, k in zip(self.cols, kinds) if k == "json"]
-        self.bool_cols = [c for c, k in zip(self.cols, kinds) if k == "bool"]
-        cols = ", ".join(self.cols)
-        marks = ", ".join("?" for _ in self.cols)
-        self.insert_sql = f"INSERT INTO {self.name} ({cols}) VALUES ({marks})"
-        upd = ", ".join(f"{c}=excluded.{c}" for c in self.cols if c not in self.pk)
-        self.upsert_sql = f"{self.insert_sql} ON CONFLICT({', '.join(self.pk)}) DO UPDATE SET {upd}"
-        self.delete_sql = f"DELETE FROM {self.name} WHERE " + " AND ".join(f"{c}=?" for c in self.pk)
-        self.select_sql = f"SELECT {cols} FROM {self.name} ORDER BY {', '.join(self.pk)}"
-
-    @classmethod
-    def of_model(cls, model) -> "_Codec":
-        """The codec of a table class (:mod:`.tables`)."""
-        table = model.__table__
-        kinds = []
-        for c in table.columns:
-            t = type(c.type).__name__
-            kinds.append("json" if t == "JSON" else "bool" if t == "Boolean" else "float" if t in ("Float", "REAL") else "")
-        return cls(table.name, [c.name for c in table.columns], [c.name for c in table.primary_key.columns], kinds)
-
-    def spec(self) -> tuple:
-        """This codec as a row of :data:`_SCHEMA`."""
-        return (self.name, tuple(self.cols), tuple(self.pk), "".join(_KIND_LETTERS[k] for k in self.kinds))
-
-    def encode(self, d: dict) -> tuple:
-        out = []
-        for col, kind in zip(self.cols, self.kinds):
-            v = d[col]
-            if v is not None:
-                if kind == "json":
-                    v = _jdump(v)
-                elif kind == "bool":
-                    v = 1 if v else 0
-                elif kind == "float":
-                    v = float(v)
-            out.append(v)
-        return tuple(out)
-
-    def decode(self, row: tuple) -> dict:
-        d = dict(zip(self.cols, row))
-        for col in self.json_cols:
-            v = d[col]
-            d[col] = [] if v == "[]" else json.loads(v)
-        for col in self.bool_cols:
-            v = d[col]
-            if v is not None:
-                d[col] = bool(v)
-        return d
-
-    def key(self, row: tuple) -> tuple:
-        return tuple(row[i] for i in self.pk_idx)
-
-
-#: The tables as the codecs see them, parents before children: name, columns
-#: in table order, primary key, and per column how it is stored (j: JSON text,
-#: b: 0/1, f: float, .: as is). The table classes in :mod:`.tables` say the
-#: same (a test compares them) but need SQLModel and SQLAlchemy, about 0.4 s to
-#: import, which reading a review does not need.
-_SCHEMA = (
-    ("review", ("id", "system_name", "description", "reviewers", "review_date", "milestone", "target_launch", "tier",
-                "checklist_template", "checklist_version"), ("id",), "...j......"),
-    ("component", ("id", "name", "kind", "description", "owner", "tier", "user_facing", "replicas", "min_healthy",
-                   "placement", "shared_domains", "availability", "slo", "rto_minutes", "rpo_minutes", "recovery",
-                   "failover_minutes", "backup_interval_minutes", "obs_metrics", "obs_logs", "obs_traces", "obs_alerts",
-                   "obs_dashboard", "obs_runbook", "tags", "source", "notes"), ("id",),
-     "......b..jjffff.ffbbbbbbj.."),
-    ("dependency", ("source", "target", "kind", "fallback", "timeout_ms", "retries", "backoff", "retry_budget",
-                    "circuit_breaker", "description", "evidence"), ("source", "target"), "......bbb.j"),
-    ("redundancy_group", ("id", "name", "members", "min_up", "notes"), ("id",), "..j.."),
-    ("failure_domain", ("id", "name", "kind", "parent", "availability", "notes"), ("id",), "....f."),
-    ("journey", ("id", "name", "entry", "slo", "description", "critical"), ("id",), "..jf.b"),
-    ("checklist_answer", ("item", "status", "reason", "evidence", "owner", "due", "note", "changed_by", "changed_at",
-                          "history"), ("item",), ".........j"),
-    ("risk", ("id", "origin", "title", "description", "likelihood", "impact", "override_likelihood", "override_impact",
-              "override_reason", "launch_blocking", "components", "owner", "status", "accepted_by", "accepted_at",
-              "acceptance_reason", "accepted_until"), ("id",), ".........bj......"),
-    ("mitigation", ("id", "title", "description", "owner", "due", "status", "effort"), ("id",), "......."),
-    ("risk_mitigation", ("mitigation_id", "risk_id", "position"), ("mitigation_id", "risk_id"), "..."),
-    ("layout", ("element", "x", "y"), ("element",), ".ff"),
-    ("import_record", ("id", "at", "format", "sources", "summary", "report"), ("id",), "...j.j"),
-)
-_KINDS = {"j": "json", "b": "bool", "f": "float", ".": ""}
-_KIND_LETTERS = {v: k for k, v in _KINDS.items()}
-_CODECS: dict[str, _Codec] = {}
-
-
-def _codecs() -> dict[str, _Codec]:
-    """Table name -> codec, parents before children."""
-    if not _CODECS:
-        built = {name: _Codec(name, cols, pk, [_KINDS[k] for k in kinds]) for name, cols, pk, kinds in _SCHEMA}
-        _CODECS.update(built)  # all at once: another thread sees none or all
-    return _CODECS
-
-
-def __getattr__(name: str):
-    if name == "CODECS":
-        return _codecs()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def _row_meta(m: ReviewMeta) -> dict:
-    d = dict(m.__dict__)
-    d["id"] = 1
-    return d
-
-
-def _row_component(c: Component) -> dict:
-    d = dict(c.__dict__)
-    obs = d.pop("observability")
-    for s in OBSERVABILITY_SIGNALS:
-        d["obs_" + s] = getattr(obs, s)
-    return d
-
-
-def _row_answer(a: ChecklistAnswer) -> dict:
-    d = dict(a.__dict__)
-    d["history"] = [dict(h.__dict__) for h in a.history]
-    return d
-
-
-def _row_risk(r: Risk) -> dict:
-    d = dict(r.__dict__)
-    acc = d.pop("acceptance")
-    d["accepted_by"] = acc.by if acc else None
-    d["accepted_at"] = acc.at if acc else None
-    d["acceptance_reason"] = acc.reason if acc else None
-    d["accepted_until"] = acc.until if acc else None
-    return d
-
-
-def _encode_all(name: str, dicts) -> dict[tuple, tuple]:
-    codec = _codecs()[name]
+def _schema_of(con: sqlite3.Connection, tables) -> dict[str, tuple]:
     out = {}
-    for d in dicts:
-        row = codec.encode(d)
-        out[codec.key(row)] = row
+    for t in tables:
+        cols = tuple(tuple(r) for r in con.execute(f'PRAGMA table_xinfo("{t}")'))
+        fks = tuple(sorted(tuple(r[2:5]) for r in con.execute(f'PRAGMA foreign_key_list("{t}")')))
+        out[t] = (cols, fks)
     return out
 
 
-def review_rows(review: Review) -> dict[str, dict[tuple, tuple]]:
-    """The review as encoded rows: table name -> primary key -> row tuple."""
-    return {
-        "review": _encode_all("review", [_row_meta(review.meta)]),
-        "component": _encode_all("component", map(_row_component, review.components.values())),
-        "dependency": _encode_all("dependency", (d.__dict__ for d in review.dependencies.values())),
-        "redundancy_group": _encode_all("redundancy_group", (g.__dict__ for g in review.groups.values())),
-        "failure_domain": _encode_all("failure_domain", (d.__dict__ for d in review.domains.values())),
-        "journey": _encode_all("journey", (j.__dict__ for j in review.journeys.values())),
-        "checklist_answer": _encode_all("checklist_answer", map(_row_answer, review.answers.values())),
-        "risk": _encode_all("risk", map(_row_risk, review.risks.values())),
-        "mitigation": _encode_all("mitigation", (m.__dict__ for m in review.mitigations.values())),
-        "risk_mitigation": _encode_all(
-            "risk_mitigation",
-            (
-                {"mitigation_id": m.id, "risk_id": rid, "position": i}
-                for m in review.mitigations.values()
-                for i, rid in enumerate(m.risks)
-            ),
-        ),
-        "layout": _encode_all("layout", ({"element": k, "x": p.x, "y": p.y} for k, p in review.layout.items())),
-        "import_record": _encode_all("import_record", (r.__dict__ for r in review.imports.values())),
-    }
+@lru_cache(maxsize=1)
+def expected_schema() -> dict[str, tuple]:
+    """Table name -> (PRAGMA table_xinfo rows, foreign keys) of a file the table classes create."""
+    con = sqlite3.connect(":memory:")
+    try:
+        _create_tables(con)
+        return _schema_of(con, [t.name for t in _tables()])
+    finally:
+        con.close()
 
 
-def review_from_rows(rows: dict[str, dict[tuple, tuple]]) -> Review:
-    """Build the review from encoded rows (as read from the file)."""
-    review = Review()
-    codecs = _codecs()
+def create_table_statements() -> list[str]:
+    """``CREATE TABLE`` statements of the table classes, parents first (compiled by SQLAlchemy)."""
+    dialect = sqlite_dialect.dialect()
+    return [str(CreateTable(t.table).compile(dialect=dialect)).strip() for t in _tables()]
 
-    def dicts(name):
-        codec = codecs[name]
-        return [codec.decode(r) for r in rows[name].values()]
 
-    for r in dicts("review"):
-        r.pop("id")
-        review.meta = ReviewMeta(**r)
-    obs_names = ["obs_" + s for s in OBSERVABILITY_SIGNALS]
-    for r in dicts("component"):
-        obs = Observability(*(r.pop(k) for k in obs_names))
-        c = Component(**r)
-        c.observability = obs
-        review.components[c.id] = c
-    for r in dicts("dependency"):
-        d = Dependency(**r)
-        review.dependencies[d.id] = d
-    for r in dicts("redundancy_group"):
-        review.groups[r["id"]] = RedundancyGroup(**r)
-    for r in dicts("failure_domain"):
-        review.domains[r["id"]] = FailureDomain(**r)
-    for r in dicts("journey"):
-        review.journeys[r["id"]] = Journey(**r)
-    for r in dicts("checklist_answer"):
-        hist = [AnswerChange(**h) for h in r.pop("history")]
-        review.answers[r["item"]] = ChecklistAnswer(**r, history=hist)
-    for r in dicts("risk"):
-        by, at, why, until = (r.pop(k) for k in ("accepted_by", "accepted_at", "acceptance_reason", "accepted_until"))
-        acc = Acceptance(by=by, at=at, reason=why or "", until=until) if by is not None else None
-        review.risks[r["id"]] = Risk(**r, acceptance=acc)
-    for r in dicts("mitigation"):
-        review.mitigations[r["id"]] = Mitigation(**r)
-    for r in sorted(dicts("risk_mitigation"), key=lambda r: (r["mitigation_id"], r["position"])):
-        review.mitigations[r["mitigation_id"]].risks.append(r["risk_id"])
-    for r in dicts("layout"):
-        review.layout[r["element"]] = Position(r["x"], r["y"])
-    for r in dicts("import_record"):
-        review.imports[r["id"]] = ImportRecord(**r)
-    return review
+def _create_tables(con: sqlite3.Connection) -> None:
+    """Create the tables of the table classes on a raw connection (inside the caller's transaction)."""
+    for stmt in create_table_statements():
+        con.execute(stmt)
+
+
+def schema_problems(con: sqlite3.Connection) -> list[str]:
+    """What in the file's schema is not the table classes' schema (empty: it is theirs exactly)."""
+    expected = expected_schema()
+    problems = []
+    objects = con.execute("SELECT type, name, tbl_name FROM sqlite_schema ORDER BY type, name").fetchall()
+    names = set()
+    for kind, name, tbl in objects:
+        if kind == "table" and name in expected:
+            names.add(name)
+        elif kind == "index" and name.startswith("sqlite_autoindex_") and tbl in expected:
+            pass
+        else:
+            problems.append(f"{kind} {name!r}, which is not part of a review" + (
+                " (code that would run inside PRR Workbench)" if kind == "trigger" else ""))
+    missing = [t for t in expected if t not in names]
+    if missing:
+        problems.append(f"missing table{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
+    actual = _schema_of(con, sorted(names))
+    for t in sorted(names):
+        if actual[t] != expected[t]:
+            exp_cols = {c[1]: c for c in expected[t][0]}
+            got_cols = {c[1]: c for c in actual[t][0]}
+            diff = [n for n in list(exp_cols) + list(got_cols) if exp_cols.get(n) != got_cols.get(n)]
+            problems.append(f"table {t} differs from a review's (column {diff[0]})" if diff
+                            else f"table {t} has other foreign keys than a review's")
+    return problems
+
+
+def _open_checks(path: Path, *, readonly: bool) -> int:
+    """SQLite's recovery first, then size, integrity and schema; returns the schema version."""
+    name = str(path)
+    hot = os.path.exists(name + "-journal")
+    try:
+        # A hot journal (a save killed mid-commit) must be rolled back, which writes: that needs
+        # a read-write connection. The header already showed the file is ours.
+        con = _connect(name, readonly=readonly and not hot)
+        try:
+            con.execute("SELECT count(*) FROM sqlite_schema").fetchone()  # the first read recovers
+            page_size = con.execute("PRAGMA page_size").fetchone()[0]
+            page_count = con.execute("PRAGMA page_count").fetchone()[0]
+            size = os.stat(name).st_size
+            if size < page_count * page_size:
+                raise NotAReviewError(
+                    f"damaged review file: truncated ({size} bytes, the header says {page_count * page_size})",
+                    file=name)
+            rows = con.execute("PRAGMA quick_check").fetchall()
+            if rows != [("ok",)]:
+                raise NotAReviewError(f"damaged review file: {rows[0][0]}", file=name)
+            app_id = con.execute("PRAGMA application_id").fetchone()[0]
+            version = con.execute("PRAGMA user_version").fetchone()[0]
+            if app_id != APPLICATION_ID:
+                raise NotAReviewError("not a PRR review (application_id)", file=name)
+            if version > CURRENT_VERSION:
+                raise NewerVersionError(f"written by a newer PRR Workbench (file schema {version})", file=name)
+            if version < 1:
+                raise NotAReviewError("not a PRR review: no schema version", file=name)
+            if version == CURRENT_VERSION:
+                problems = schema_problems(con)
+                if problems:
+                    raise NotAReviewError(
+                        "not a review file PRR Workbench wrote: it holds " + "; ".join(problems[:3])
+                        + (f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""), file=name)
+            else:  # older: only our tables may be there; the migration then gives the current schema
+                others = [f"{k} {n!r}" for k, n in con.execute(
+                    "SELECT type, name FROM sqlite_schema WHERE type NOT IN ('table', 'index')")]
+                if others:
+                    raise NotAReviewError("not a review file PRR Workbench wrote: it holds " + ", ".join(others),
+                                          file=name)
+            return version
+        finally:
+            con.close()
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as e:
+        # SQLite has closed the file (and recovered any journal it could): the header says why
+        raise NotAReviewError(f"damaged review file: {_truncation(path) or e}", file=name) from None
+
+
+def _truncation(path: Path) -> str | None:
+    """"truncated (...)" if the file is shorter than its header says, else None."""
+    try:
+        _kind, head = paths.probe(path, head=100)
+        size = os.stat(path).st_size
+    except (PrrError, OSError):
+        return None
+    if len(head) < 100:
+        return None
+    page_size = struct.unpack(">H", head[16:18])[0]
+    page_size = 65536 if page_size == 1 else page_size
+    page_count = struct.unpack(">I", head[28:32])[0]
+    change_counter, valid_for = struct.unpack(">I", head[24:28])[0], struct.unpack(">I", head[92:96])[0]
+    if change_counter == valid_for and page_count and size < page_count * page_size:
+        return f"truncated ({size} bytes, the header says {page_count * page_size})"
+    return None
 
 
 # ------------------------------------------------------------------ store
 class ReviewStore:
     """An open ``.prr`` file. Use :func:`open_store` or :func:`create_store`."""
 
-    def __init__(self, path: Path, *, readonly: bool = False):
-        self.path = Path(path)
+    def __init__(self, path: Path, *, readonly: bool = False, shown: str | None = None):
+        self.path = Path(path)  # the real file (symbolic links resolved)
+        self.shown = shown or str(path)  # as the user named it, for messages
         self.readonly = readonly
         self._lock = threading.RLock()
-        self._snapshot: dict[str, dict[tuple, tuple]] | None = None
+        self._snapshot: dict[str, dict[tuple, dict]] | None = None  # rows as last read or written
         self._loaded: Review | None = None  # read when the file was opened, not yet handed out
         self._engine = None
         self._closed = False
 
     @property
     def engine(self):
-        """The SQLAlchemy engine on the file, made on first use.
-
-        A read-only store never needs one (it reads with :mod:`sqlite3`
-        directly), so opening a review to read it does not import SQLAlchemy.
-        """
+        """The SQLAlchemy engine on the file: one connection (SQLite's own locks do the rest)."""
         if self._engine is None:
-            from sqlalchemy import create_engine, event
-            from sqlalchemy.pool import StaticPool
-
             p, readonly = str(self.path), self.readonly
-            engine = create_engine("sqlite://", creator=lambda: _connect(p, readonly=readonly), poolclass=StaticPool)
+            engine = create_engine("sqlite://", creator=lambda: _connect(p, readonly=readonly), poolclass=StaticPool,
+                                   json_serializer=_ENCODER.encode)
 
             @event.listens_for(engine, "begin")
-            def _begin(conn):  # the documented recipe for real SQLite transactions
-                conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+            def _begin(conn):  # SQLAlchemy's documented recipe for real SQLite transactions
+                conn.exec_driver_sql(conn.info.get("prr_begin", "BEGIN"))
 
             self._engine = engine
         return self._engine
 
-    # -- reading -----------------------------------------------------
-    def read_rows(self) -> dict[str, dict[tuple, tuple]]:
-        """Every row of every table, in one read transaction."""
-        out = {}
+    @contextlib.contextmanager
+    def _transaction(self, *, write: bool):
+        if write and self.readonly:
+            raise PrrError("the review is open read-only", file=self.shown)
         with self._lock:
-            if self.readonly and self._engine is None:
-                con = _connect(str(self.path), readonly=True)
-                try:
-                    con.execute("BEGIN")
-                    try:
-                        for name, codec in _codecs().items():
-                            rows = con.execute(codec.select_sql).fetchall()
-                            out[name] = {codec.key(r): r for r in rows}
-                    finally:
-                        con.execute("ROLLBACK")  # read only: nothing to keep
-                finally:
-                    con.close()
-                return out
-            with self.engine.connect() as conn:
-                with conn.begin():
-                    for name, codec in _codecs().items():
-                        rows = conn.exec_driver_sql(codec.select_sql).fetchall()
-                        out[name] = {codec.key(r): tuple(r) for r in rows}
+            try:
+                with self.engine.connect() as conn:
+                    conn.info["prr_begin"] = "BEGIN IMMEDIATE" if write else "BEGIN"
+                    with conn.begin():
+                        yield conn
+            except OperationalError as e:
+                msg = str(e.orig) if e.orig is not None else str(e)
+                if "locked" in msg or "busy" in msg:
+                    raise PrrError("the review is locked: another program is saving it; try again", file=self.shown) \
+                        from None
+                if "readonly" in msg.replace("-", "").replace(" ", ""):
+                    raise PrrError("cannot write: the file is read-only", file=self.shown) from None
+                raise PrrError(f"cannot {'write' if write else 'read'} the review: {msg}", file=self.shown) from None
+            except IntegrityError as e:
+                raise PrrError(f"not saved: the change breaks the file's links between elements ({e.orig})",
+                               file=self.shown) from None
+
+    # -- reading -----------------------------------------------------
+    def _read_all(self, conn) -> dict[str, dict[tuple, dict]]:
+        out = {}
+        for t in _tables():
+            rows = {}
+            for raw in conn.execute(t.select):
+                row = t.decode(raw, self.shown)
+                rows[t.key(row)] = row
+            out[t.name] = rows
         return out
 
+    def read_rows(self) -> dict[str, dict[tuple, dict]]:
+        """Every row of every table, type-checked, in one read transaction."""
+        with self._transaction(write=False) as conn:
+            return self._read_all(conn)
+
+    def _build(self, rows) -> Review:
+        try:
+            return review_from_rows(rows, self.shown)
+        except (TypeError, KeyError) as e:  # e.g. a link to a mitigation that is not there
+            raise NotAReviewError(f"damaged review file: unexpected content ({e})", file=self.shown) from None
+
     def load(self) -> Review:
-        """Read the whole review."""
+        """Read the whole review (and remember what was read, for :meth:`save`)."""
         if self._loaded is not None:  # read moments ago by open_store
             review, self._loaded = self._loaded, None
             return review
-        errors: tuple = (TypeError, KeyError, ValueError, sqlite3.Error)
-        if not self.readonly or self._engine is not None:
-            from sqlalchemy.exc import SQLAlchemyError
-
-            errors += (SQLAlchemyError,)
-        try:
-            rows = self.read_rows()
-            review = review_from_rows(rows)
-        except errors as e:
-            raise NotAReviewError(f"damaged review file: unexpected content ({e})", file=str(self.path)) from None
+        rows = self.read_rows()
+        review = self._build(rows)
         self._snapshot = rows
         return review
 
     # -- writing -----------------------------------------------------
-    def save(self, review: Review) -> int:
-        """Write ``review`` in one transaction; only changed rows are touched.
+    def _write(self, conn, old, new) -> int:
+        """Write the difference from ``old`` to ``new`` rows (deletes child-first, the rest parent-first)."""
+        changes = 0
+        tables = _tables()
+        for t in reversed(tables):
+            gone = [k for k in old[t.name] if k not in new[t.name]]
+            if gone:
+                conn.execute(t.delete, [{"pk_" + c: v for c, v in zip(t.pk, k)} for k in gone])
+                changes += len(gone)
+        for t in tables:
+            oldt = old[t.name]
+            put = [r for k, r in new[t.name].items() if oldt.get(k) != r]
+            if put:
+                for r in put:
+                    t.check(r, self.shown)
+                conn.execute(t.upsert, put)
+                changes += len(put)
+        return changes
 
-        Returns the number of rows written or deleted.
+    def edit(self, change: Callable[[Review], Review | None]) -> Review:
+        """Apply ``change`` to the review as it is in the file now, under the write lock.
+
+        ``change`` gets the review read inside the transaction and changes it in place (or
+        returns the review to write instead). Only the rows that differ are written. Two
+        programs editing at once are serialised by SQLite: none loses the other's change.
+        Returns the review as written.
+        """
+        with self._transaction(write=True) as conn:
+            rows = self._read_all(conn)
+            review = self._build(rows)
+            out = change(review)
+            out = review if out is None else out
+            new = review_rows(out)
+            self._write(conn, rows, new)
+        self._snapshot = new
+        return out
+
+    def save(self, review: Review) -> int:
+        """Write what changed in ``review`` since it was read (or last saved), in one transaction.
+
+        Under the write lock, every row about to change must still be what this store read
+        or wrote last; a row another program changed meanwhile raises :class:`SaveConflict`
+        and nothing is written. Rows the other program changed that this review does not
+        touch are kept. Returns the number of rows written or deleted.
         """
         if self.readonly:
-            raise PrrError("the review is open read-only", file=str(self.path))
+            raise PrrError("the review is open read-only", file=self.shown)
         new = review_rows(review)
         with self._lock:
-            old = self._snapshot if self._snapshot is not None else self.read_rows()
-            changes = 0
-            codecs = _codecs()
-            with self.engine.begin() as conn:
-                # deletes child-first, inserts and updates parent-first
-                for name in reversed(list(codecs)):
-                    gone = [k for k in old[name] if k not in new[name]]
-                    if gone:
-                        conn.exec_driver_sql(codecs[name].delete_sql, gone)
-                        changes += len(gone)
-                for name, codec in codecs.items():
-                    oldt, newt = old[name], new[name]
-                    fresh = [r for k, r in newt.items() if k not in oldt]
-                    changed = [r for k, r in newt.items() if k in oldt and oldt[k] != r]
-                    if fresh:
-                        conn.exec_driver_sql(codec.insert_sql, fresh)
-                    if changed:
-                        conn.exec_driver_sql(codec.upsert_sql, changed)
-                    changes += len(fresh) + len(changed)
+            if self._snapshot is None:
+                self.load()
+            old = self._snapshot
+            touched = {t.name: [k for k in set(old[t.name]) | set(new[t.name])
+                                if old[t.name].get(k) != new[t.name].get(k)] for t in _tables()}
+            if not any(touched.values()):
+                return 0
+            with self._transaction(write=True) as conn:
+                conflicts = []
+                for t in _tables():
+                    keys = touched[t.name]
+                    if not keys:
+                        continue
+                    now = self._read_keys(conn, t, keys)
+                    conflicts += [(t.name, k) for k in keys if now.get(k) != old[t.name].get(k)]
+                if conflicts:
+                    raise SaveConflict(conflicts, file=self.shown)
+                changes = self._write(conn, {n: {k: old[n][k] for k in ks if k in old[n]} for n, ks in touched.items()},
+                                      {n: {k: new[n][k] for k in ks if k in new[n]} for n, ks in touched.items()})
             self._snapshot = new
         return changes
 
+    def _read_keys(self, conn, t: _Table, keys: list[tuple]) -> dict[tuple, dict]:
+        out = {}
+        for i in range(0, len(keys), 400):
+            chunk = keys[i:i + 400]
+            values = [k[0] for k in chunk] if len(t.pk) == 1 else chunk
+            for raw in conn.execute(t.select.where(t.pk_expr.in_(values))):
+                row = t.decode(raw, self.shown)
+                out[t.key(row)] = row
+        return out
+
     def backup_to(self, target: str | Path) -> None:
         """Copy the review to ``target`` with SQLite's backup API, atomically."""
-        target = Path(target)
-        folder = target.parent if str(target.parent) else Path(".")
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-        os.close(fd)
+        shown = str(target)
+        real = paths.real_target(target)
+        tmp = paths.new_temp_beside(real)
         try:
             dst = sqlite3.connect(tmp, isolation_level=None)
             try:
@@ -495,15 +763,15 @@ class ReviewStore:
                         raw.driver_connection.backup(dst)
                     finally:
                         raw.close()
-                dst.execute("PRAGMA synchronous=FULL")
             finally:
                 dst.close()
-            os.replace(tmp, target)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+            _replace_review_file(tmp, real, shown)
+        except BaseException as e:
+            for p in (tmp, Path(str(tmp) + "-journal")):
+                with contextlib.suppress(OSError):
+                    os.unlink(p)
+            if isinstance(e, OSError):
+                raise PrrError(f"cannot write: {e.strerror or e}", file=shown) from None
             raise
 
     def close(self) -> None:
@@ -525,111 +793,157 @@ def _key(path: Path) -> str:
     return os.path.realpath(path)
 
 
-def _register(path: Path) -> None:
+def is_open(path: str | Path) -> bool:
+    """Whether a store in this process has ``path`` open (then nothing may open it as a plain file)."""
+    with _open_lock:
+        return _key(Path(path)) in _open_paths
+
+
+def _register(path: Path, shown: str) -> None:
     with _open_lock:
         k = _key(path)
         if k in _open_paths:
-            raise PrrError("this review is already open", file=str(path))
+            raise PrrError("this review is already open", file=shown)
         _open_paths.add(k)
 
 
-def _init_schema(con: sqlite3.Connection, from_version: int) -> None:
-    """Apply migration steps in one transaction (DDL included)."""
-    con.execute("BEGIN IMMEDIATE")
+def _migrate(path: Path, from_version: int, shown: str) -> None:
+    """Apply the migration steps in one transaction (DDL included), after the file's checks."""
+    missing = [v for v in range(from_version + 1, CURRENT_VERSION + 1) if v not in STEPS]
+    if missing:
+        raise NotAReviewError(f"no way to upgrade schema {from_version} to {CURRENT_VERSION}", file=shown)
+    con = _connect(str(path))
     try:
-        for v in range(from_version + 1, CURRENT_VERSION + 1):
-            for stmt in STEPS[v]:
-                con.execute(stmt)
-        con.execute(f"PRAGMA application_id={APPLICATION_ID}")
-        con.execute(f"PRAGMA user_version={CURRENT_VERSION}")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            for v in range(from_version + 1, CURRENT_VERSION + 1):
+                STEPS[v](con)
+            con.execute(f"PRAGMA user_version={CURRENT_VERSION}")
+            problems = schema_problems(con)
+            if problems:
+                raise NotAReviewError("the upgraded file is not a review: " + "; ".join(problems), file=shown)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    finally:
+        con.close()
 
 
 def open_store(
     path: str | Path, *, readonly: bool = False, backup_before_migrate: bool = True, _snapshot=None
 ) -> ReviewStore:
-    """Open an existing review file after checking it is one we can read.
+    """Open an existing review file after checking it is one we can read (see the module's docstring).
 
-    ``_snapshot`` (internal): the rows just written by :func:`create_store`,
-    which spares reading them back.
+    ``_snapshot`` (internal): the rows just written by :func:`create_store`, which spares
+    reading them back.
     """
-    path = Path(path)
-    if not path.exists():
-        raise PrrError("no such file", file=str(path))
-    _register(path)
+    shown = str(path)
+    real = Path(os.path.realpath(path))
+    _register(real, shown)
     try:
-        _app, version = inspect_header(path)
-        tables = _integrity_check(path)
-        missing = set(_codecs()) - tables
-        if version == CURRENT_VERSION and missing:
-            raise NotAReviewError(f"damaged review file: missing tables {', '.join(sorted(missing))}", file=str(path))
+        _app, version = inspect_header(Path(path))
+        paths.remove_stale_temps(real)
+        version = _open_checks(real, readonly=readonly)
         if version < CURRENT_VERSION:
             if readonly:
                 raise PrrError(
-                    f"the file uses an older schema ({version}); open it writable to upgrade it", file=str(path)
+                    f"the file uses an older schema ({version}); open it writable to upgrade it", file=shown
                 )
-            if version < 1:
-                raise NotAReviewError("not a PRR review: no schema version", file=str(path))
             if backup_before_migrate:
-                bak = path.with_name(path.name + f".v{version}.bak")
-                src = _connect(str(path), readonly=True)
+                bak = real.with_name(real.name + f".v{version}.bak")
+                src = _connect(str(real), readonly=True)
                 dst = sqlite3.connect(str(bak))
                 try:
                     src.backup(dst)
                 finally:
                     src.close()
                     dst.close()
-            con = _connect(str(path))
-            try:
-                _init_schema(con, version)
-            finally:
-                con.close()
-        store = ReviewStore(path, readonly=readonly)
+            _migrate(real, version, shown)
+        store = ReviewStore(real, readonly=readonly, shown=shown)
         if _snapshot is not None:
             store._snapshot = _snapshot
         else:
-            store._loaded = store.load()  # proves the content is readable, fills the snapshot
+            try:
+                store._loaded = store.load()  # proves the content is readable, fills the snapshot
+            except SQLAlchemyError as e:
+                store.close()
+                raise NotAReviewError(f"damaged review file: {e}", file=shown) from None
         return store
     except BaseException:
         with _open_lock:
-            _open_paths.discard(_key(path))
+            _open_paths.discard(_key(real))
         raise
+
+
+def _replace_review_file(tmp: Path, target: Path, shown: str) -> None:
+    """Rename the finished file ``tmp`` over ``target``, without leaving a journal of the old file.
+
+    A journal beside ``target`` (a save killed mid-commit) would be replayed into the new
+    file by the next open. So the old file's journal is rolled back first, under the write
+    lock (which also waits for a program saving the old file right now); if the old file
+    is not a database SQLite can open, its journal is deleted.
+    """
+    journal = Path(str(target) + "-journal")
+    con = None
+    try:
+        if target.exists() and stat.S_ISREG(os.stat(target).st_mode):
+            try:
+                con = sqlite3.connect(f"file:{_uri_path(str(target))}?mode=rw", uri=True, isolation_level=None,
+                                      timeout=30)
+                con.execute("BEGIN IMMEDIATE")  # takes the lock; a hot journal is rolled back here
+            except sqlite3.DatabaseError:
+                if con is not None:
+                    con.close()
+                con = None
+        for stale in (journal, Path(str(target) + "-wal"), Path(str(target) + "-shm")):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(stale)
+        os.replace(tmp, target)
+        paths.fsync_folder(target)
+    finally:
+        if con is not None:
+            with contextlib.suppress(sqlite3.Error):
+                con.execute("ROLLBACK")
+            con.close()
 
 
 def create_store(path: str | Path, review: Review | None = None, *, overwrite: bool = False) -> ReviewStore:
-    """Create a new review file (atomically: built aside, then renamed into place)."""
-    path = Path(path)
-    if path.exists() and not overwrite:
-        raise PrrError("already exists", file=str(path))
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise PrrError(f"no such folder: {folder}", file=str(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    os.close(fd)
+    """Create a new review file (atomically: built aside, then renamed into place) and open it."""
+    shown = str(path)
+    p = Path(path)
+    if p.is_dir():
+        raise PrrError("is a folder; give a file name to write", file=shown)
+    if os.path.lexists(p) and not overwrite:
+        raise PrrError("already exists", file=shown)
+    real = paths.real_target(p)
+    if is_open(real):
+        raise PrrError("this review is open; close it before replacing it", file=shown)
+    tmp = paths.new_temp_beside(real)
     try:
-        con = sqlite3.connect(tmp, isolation_level=None)
+        new = review_rows(review if review is not None else Review())
+        con = _connect(str(tmp))
         try:
-            con.execute("PRAGMA synchronous=FULL")
-            _init_schema(con, 0)
+            con.execute("BEGIN IMMEDIATE")
+            _create_tables(con)
+            con.execute(f"PRAGMA application_id={APPLICATION_ID}")
+            con.execute(f"PRAGMA user_version={CURRENT_VERSION}")
+            con.execute("COMMIT")
         finally:
             con.close()
-        tmp_store = ReviewStore(Path(tmp))
+        tmp_store = ReviewStore(tmp, shown=shown)
         try:
-            tmp_store._snapshot = {name: {} for name in _codecs()}
-            tmp_store.save(review if review is not None else Review())
-            written = tmp_store._snapshot
+            with tmp_store._transaction(write=True) as conn:
+                tmp_store._write(conn, {t.name: {} for t in _tables()}, new)
         finally:
             if tmp_store._engine is not None:
                 tmp_store._engine.dispose()
-        os.replace(tmp, path)
-    except BaseException:
-        for p in (tmp, tmp + "-journal"):
-            try:
-                os.unlink(p)
-            except OSError:
-                pass
+        _replace_review_file(tmp, real, shown)
+    except BaseException as e:
+        for q in (tmp, Path(str(tmp) + "-journal")):
+            with contextlib.suppress(OSError):
+                os.unlink(q)
+        if isinstance(e, OSError):
+            raise PrrError(f"cannot write: {e.strerror or e}", file=shown) from None
         raise
-    return open_store(path, _snapshot=written)
+    return open_store(p, _snapshot=new)

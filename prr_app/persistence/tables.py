@@ -1,8 +1,14 @@
-"""SQLModel table models of the ``.prr`` file (schema version 1).
+"""SQLModel table models: the one description of the ``.prr`` schema (version 1).
 
 One row per element; lists are JSON columns, in the order the reviewer gave.
-These classes describe the current schema; ``migrations.py`` holds the frozen
-DDL of every released version and the steps between them.
+The store creates a file from these classes, checks an opened file's schema
+against them, and reads and writes rows through their tables (SQLAlchemy Core).
+``migrations.py`` holds the steps from older versions. The annotations of JSON
+columns (``list[str]``, ``list[dict]``, ``dict``) are what the store accepts
+in them when it reads a file.
+
+These models are also imported by code that keeps reviews in a server
+database: keep class names stable.
 """
 from __future__ import annotations
 
@@ -12,7 +18,7 @@ from sqlalchemy import JSON, Column, ForeignKey, String
 from sqlmodel import Field, SQLModel
 
 
-def _json(default=list):
+def _json(default=list):  # a JSON column, never NULL
     return Field(default_factory=default, sa_column=Column(JSON, nullable=False))
 
 
@@ -21,7 +27,7 @@ class ReviewRow(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     system_name: str
     description: str = ""
-    reviewers: list = _json()
+    reviewers: list[str] = _json()
     review_date: Optional[str] = None
     milestone: str = ""
     target_launch: Optional[str] = None
@@ -41,8 +47,8 @@ class ComponentRow(SQLModel, table=True):
     user_facing: bool = False
     replicas: Optional[int] = None
     min_healthy: Optional[int] = None
-    placement: list = _json()
-    shared_domains: list = _json()
+    placement: list[str] = _json()
+    shared_domains: list[str] = _json()
     availability: Optional[float] = None
     slo: Optional[float] = None
     rto_minutes: Optional[float] = None
@@ -56,7 +62,7 @@ class ComponentRow(SQLModel, table=True):
     obs_alerts: Optional[bool] = None
     obs_dashboard: Optional[bool] = None
     obs_runbook: Optional[bool] = None
-    tags: list = _json()
+    tags: list[str] = _json()
     source: str = ""
     notes: str = ""
 
@@ -73,14 +79,14 @@ class DependencyRow(SQLModel, table=True):
     retry_budget: Optional[bool] = None
     circuit_breaker: Optional[bool] = None
     description: str = ""
-    evidence: list = _json()
+    evidence: list[str] = _json()
 
 
 class RedundancyGroupRow(SQLModel, table=True):
     __tablename__ = "redundancy_group"
     id: str = Field(primary_key=True)
     name: str = ""
-    members: list = _json()
+    members: list[str] = _json()
     min_up: int = 1
     notes: str = ""
 
@@ -99,7 +105,7 @@ class JourneyRow(SQLModel, table=True):
     __tablename__ = "journey"
     id: str = Field(primary_key=True)
     name: str = ""
-    entry: list = _json()
+    entry: list[str] = _json()
     slo: Optional[float] = None
     description: str = ""
     critical: bool = True
@@ -116,7 +122,7 @@ class ChecklistAnswerRow(SQLModel, table=True):
     note: str = ""
     changed_by: str = ""
     changed_at: Optional[str] = None
-    history: list = _json()
+    history: list[dict] = _json()
 
 
 class RiskRow(SQLModel, table=True):
@@ -131,7 +137,7 @@ class RiskRow(SQLModel, table=True):
     override_impact: Optional[int] = None
     override_reason: str = ""
     launch_blocking: Optional[bool] = None
-    components: list = _json()
+    components: list[str] = _json()
     owner: str = ""
     status: str = "open"
     accepted_by: Optional[str] = None
@@ -172,7 +178,7 @@ class ImportRecordRow(SQLModel, table=True):
     id: str = Field(primary_key=True)
     at: str
     format: str
-    sources: list = _json()
+    sources: list[str] = _json()
     summary: str = ""
     report: dict = _json(dict)
 

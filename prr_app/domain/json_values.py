@@ -1,0 +1,97 @@
+"""JSON values a review may hold, parsed strictly: the one parser of review JSON text.
+
+Review JSON files and the JSON columns of a ``.prr`` file are both read here, so a
+value refused in one is refused in the other. Refused, with a message:
+
+* duplicate keys (the standard library silently keeps the last one);
+* ``NaN``, ``Infinity`` and ``-Infinity``;
+* integers outside the signed 64-bit range (SQLite and the JSON writer cannot hold them);
+* escaped lone surrogates such as ``"\\ud800"`` (not text: no UTF-8 file can hold them);
+* nesting deeper than the standard library's recursion allows (about 1,000 levels),
+  and, in free-form values (an import's report), deeper than :data:`MAX_DEPTH`.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+#: Deepest nesting accepted inside a free-form value (the JSON writer stops at 255 levels in all).
+MAX_DEPTH = 64
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+class JSONValueError(ValueError):
+    """The text is not JSON a review may hold; ``lineno``/``colno`` are set for syntax errors."""
+
+    def __init__(self, message: str, lineno: int | None = None, colno: int | None = None):
+        super().__init__(message)
+        self.lineno = lineno
+        self.colno = colno
+
+
+def _no_duplicates(pairs):
+    obj = dict(pairs)
+    if len(obj) != len(pairs):  # rare: find which key, for the message
+        seen = set()
+        for k, _v in pairs:
+            if k in seen:
+                raise JSONValueError(f"duplicate key {k!r}")
+            seen.add(k)
+    return obj
+
+
+def _refuse_constant(name: str):
+    raise JSONValueError(f"{name} is not a valid JSON number")
+
+
+def _int(text: str) -> int:
+    v = int(text)
+    if not INT_MIN <= v <= INT_MAX:
+        raise JSONValueError(f"the integer {text[:30]}{'...' if len(text) > 30 else ''} does not fit in 64 bits")
+    return v
+
+
+def loads(text: str):
+    """Parse ``text`` strictly (see the module's docstring); raise :class:`JSONValueError`."""
+    try:
+        value = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_refuse_constant, parse_int=_int)
+    except json.JSONDecodeError as e:
+        raise JSONValueError(e.msg, e.lineno, e.colno) from None
+    except RecursionError:
+        raise JSONValueError("nested too deeply") from None
+    except JSONValueError:
+        raise
+    except ValueError as e:  # int() of a literal with too many digits
+        raise JSONValueError(str(e)) from None
+    if _SURROGATE_ESCAPE.search(text):  # rare: only then look for an unpaired one
+        try:
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise JSONValueError("a string holds an escaped lone surrogate (\\ud800-\\udfff), which is not text") from None
+    return value
+
+
+def check_free_form(value, max_depth: int = MAX_DEPTH) -> None:
+    """Raise :class:`JSONValueError` if ``value`` (parsed JSON) nests deeper than ``max_depth``
+    or holds something that is not JSON (a float that is not finite, an integer beyond 64 bits)."""
+    stack = [(value, 1)]
+    while stack:
+        v, depth = stack.pop()
+        if isinstance(v, (dict, list)):
+            if depth > max_depth:
+                raise JSONValueError(f"nested more than {max_depth} levels deep")
+            items = v.values() if isinstance(v, dict) else v
+            if isinstance(v, dict) and not all(isinstance(k, str) for k in v):
+                raise JSONValueError("an object key that is not text")
+            stack.extend((x, depth + 1) for x in items)
+        elif isinstance(v, bool) or v is None or isinstance(v, str):
+            continue
+        elif isinstance(v, int):
+            if not INT_MIN <= v <= INT_MAX:
+                raise JSONValueError("an integer that does not fit in 64 bits")
+        elif isinstance(v, float):
+            if v != v or v in (float("inf"), float("-inf")):
+                raise JSONValueError(f"{v} is not a valid JSON number")
+        else:
+            raise JSONValueError(f"a {type(v).__name__} is not a JSON value")
