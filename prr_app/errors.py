@@ -40,5 +40,7 @@ class ValidationError(PrrError):
 
 
 def _one_line(text: str) -> str:
-    text = str(text).replace("\r", " ").replace("\n", " ")
+    from prr_app.text_safety import sanitize
+
+    text = sanitize(str(text).replace("\r", " ").replace("\n", " "), one_line=True)
     return text if len(text) <= 400 else text[:397] + "..."

@@ -229,9 +229,9 @@ def test_version_and_help_import_no_heavy_module(args):
 def test_light_commands_import_only_what_they_use(tmp_path):
     review = tmp_path / "platform.prr"
     assert prr("import", EXAMPLES / "platform.json", "-o", review, "--quiet").returncode == 0
-    mods = _modules_after("summary", review)  # a .prr is read without SQLAlchemy
-    assert "prr_app.persistence.store" in mods
-    assert not {m for m in HEAVY if m in mods}
+    mods = _modules_after("summary", review)  # a .prr is read through its SQLModel tables (issue 14)
+    assert {"prr_app.persistence.store", "sqlmodel"} <= mods
+    assert not {m for m in HEAVY - {"sqlalchemy", "sqlmodel", "pydantic"} if m in mods}
     mods = _modules_after("summary", EXAMPLES / "platform.json")
     assert "prr_app.cli.core_commands" in mods
     assert not {m for m in HEAVY if m in mods}

@@ -6,9 +6,10 @@ import json
 import sys
 from pathlib import Path
 
-from prr_app import checklist
+from prr_app import checklist, paths
 from prr_app.checklist.template import TIER_NAMES
 from prr_app.errors import PrrError
+from prr_app.text_safety import sanitize
 
 _MARK = {"met": "[x]", "partly": "[~]", "not_met": "[!]", "not_applicable": "[-]", "unanswered": "[ ]"}
 
@@ -105,25 +106,13 @@ def _login() -> str:
         return ""
 
 
-def _save_changed(review, src: str, output: str | None, force: bool) -> str:
-    """Write ``review`` back to ``src`` (in place) or to ``output``."""
-    from prr_app.review.document import ReviewDocument, file_kind, save_review
+def _edit(src: str, change, output: str | None, force: bool) -> str:
+    """Apply ``change`` to the review in ``src`` as its file holds it now, under its lock, and
+    write it back (in place) or to ``output``. Returns where it was written."""
+    from prr_app.review.document import edit_review
 
-    if output:
-        save_review(review, output, overwrite=force)
-        return output
-    if file_kind(src) == "json":
-        from prr_app.interchange.json_io import write_json
-
-        write_json(review, src)
-        return src
-    doc = ReviewDocument.open(src)
-    try:
-        doc.review = review
-        doc.save()
-    finally:
-        doc.close()
-    return src
+    edit_review(src, change, output=output, force=force)
+    return output or src
 
 
 def _pct(v) -> str:
@@ -203,7 +192,7 @@ def cmd_checklist(args) -> int:
         out.append(f"Orphaned answers ({len(res.orphans)}; kept in the review, not counted):")
         for o in res.orphans:
             out.append(f"  {_MARK.get(o.answer.status, '[?]')} {o.key}: {o.reason}")
-    print("\n".join(out))
+    print(sanitize("\n".join(out)))
     return 1 if (args.strict and blocked) else 0
 
 
@@ -223,26 +212,40 @@ def cmd_templates(args) -> int:
 
 
 def cmd_answer(args) -> int:
-    review = _load(args.review)
     if all(getattr(args, k) is None for k in ("status", "evidence", "owner", "due", "note", "reason")):
         raise PrrError("nothing to change: give --status, --evidence, --owner, --due, --note or --reason")
+    if args.output:
+        paths.check_output_path(args.output)
     by = args.by if args.by is not None else _login()
-    a = checklist.set_answer(review, args.item, status=args.status, evidence=args.evidence, owner=args.owner,
-                             due=args.due, note=args.note, reason=args.reason, by=by, template=args.template)
-    where = _save_changed(review, args.review, args.output, args.force)
-    print(f"{a.item}: {a.status}" + (f" (evidence: {a.evidence})" if a.evidence else "") + f"; wrote {where}")
+    done = {}
+
+    def change(review):
+        done["a"] = checklist.set_answer(review, args.item, status=args.status, evidence=args.evidence,
+                                         owner=args.owner, due=args.due, note=args.note, reason=args.reason, by=by,
+                                         template=args.template)
+
+    where = _edit(args.review, change, args.output, args.force)
+    a = done["a"]
+    print(sanitize(f"{a.item}: {a.status}" + (f" (evidence: {a.evidence})" if a.evidence else "") + f"; wrote {where}"))
     return 0
 
 
 def cmd_use(args) -> int:
-    review = _load(args.review)
-    orphans = checklist.use_template(review, args.template)
-    where = _save_changed(review, args.review, args.output, args.force)
-    print(f"checklist template: {review.meta.checklist_template} {review.meta.checklist_version}; wrote {where}")
+    if args.output:
+        paths.check_output_path(args.output)
+    done = {}
+
+    def change(review):
+        done["orphans"] = checklist.use_template(review, args.template)
+        done["meta"] = review.meta
+
+    where = _edit(args.review, change, args.output, args.force)
+    orphans, meta = done["orphans"], done["meta"]
+    print(sanitize(f"checklist template: {meta.checklist_template} {meta.checklist_version}; wrote {where}"))
     if orphans:
         print(f"{len(orphans)} answer(s) no longer match an item (kept in the review):")
         for o in orphans:
-            print(f"  {o.key}: {o.reason}")
+            print(sanitize(f"  {o.key}: {o.reason}"))
     return 0
 
 
@@ -260,6 +263,8 @@ def cmd_import(args) -> int:
         checked, warnings = [], []
         if args.id or args.title:
             raise PrrError("--id and --title apply to Markdown imports; a template file keeps its own")
+    if args.output:
+        paths.check_output_path(args.output)  # the user's own folder must exist: none is created
     out = Path(args.output) if args.output else checklist.user_template_dir() / f"{tmpl.id}-{tmpl.version}.yaml"
     if out.exists() and not args.force:
         raise PrrError("already exists; pass --force to replace it", file=str(out))
@@ -270,12 +275,14 @@ def cmd_import(args) -> int:
         print(f"warning: {w}", file=sys.stderr)
     print(f"imported {tmpl.id} {tmpl.version}: {len(tmpl.items)} items in {len(tmpl.categories)} categories; wrote {out}")
     if args.review:
-        checklist.use_template(review, tmpl)
         by = args.by if args.by is not None else _login()
-        for iid in checked:
-            checklist.set_answer(review, iid, status="met", by=by, template=tmpl,
-                                 note=f"ticked in {src.name}")
-        _save_changed(review, args.review, None, False)
+
+        def change(review):
+            checklist.use_template(review, tmpl)
+            for iid in checked:
+                checklist.set_answer(review, iid, status="met", by=by, template=tmpl, note=f"ticked in {src.name}")
+
+        _edit(args.review, change, None, False)
         print(f"recorded {len(checked)} ticked item(s) as met in {args.review}")
     return 0
 
@@ -283,6 +290,8 @@ def cmd_import(args) -> int:
 def cmd_export(args) -> int:
     from prr_app.checklist.csv_export import to_csv, write_csv
 
+    if args.output != "-":
+        paths.check_output_path(args.output)
     review = _load(args.review)
     res = checklist.evaluate(review, args.template)
     if args.output == "-":

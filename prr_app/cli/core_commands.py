@@ -4,10 +4,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from prr_app import paths
 from prr_app.errors import PrrError
 from prr_app.importers import registry
 from prr_app.review import exports
-from prr_app.review.document import load_review, save_review
+from prr_app.review.document import import_into, load_review, save_review
+from prr_app.text_safety import sanitize
 
 
 def register(sub) -> None:
@@ -56,31 +58,34 @@ def cmd_import(args) -> int:
     if not args.output and not args.into and not args.dry_run:
         raise PrrError("the review to write is missing: pass -o/--output REVIEW (or --into REVIEW to re-import)")
     out = Path(args.output) if args.output else (Path(args.into) if args.into else None)
+    if args.output and not args.dry_run:
+        paths.check_output_path(out)
     if args.output and out.exists() and not args.force and not args.dry_run and \
             not (args.into and Path(args.into).resolve() == out.resolve()):
         raise PrrError("already exists; pass --force to replace it", file=str(out))
-    result = registry.import_paths(args.paths, args.format, into=args.into)
+    result = registry.import_paths(args.paths, args.format)
+    if args.into:
+        # merged with the review as its file holds it at the moment of writing, under its lock
+        result = import_into(args.into, result, output=args.output, force=True, dry_run=args.dry_run)
+    elif not args.dry_run:
+        save_review(result.review, out, overwrite=True)
     report = result.report
     if not args.quiet:
         lines = report.lines()
         if args.summary:
             lines = [lines[0]] + [f"change: {c}" for c in report.changes]
         for line in lines:
-            print(line)
+            print(sanitize(line))
         r = result.review
         print(f"review: {len(r.components)} components, {len(r.dependencies)} dependencies, "
               f"{len(r.domains)} failure domains, {len(r.journeys)} journeys")
-    if args.dry_run:
-        if not args.quiet:
-            print("dry run: nothing written")
-        return 0
-    save_review(result.review, out, overwrite=True)
-    if not args.quiet:
-        print(f"wrote {out}")
+        print("dry run: nothing written" if args.dry_run else f"wrote {sanitize(out)}")
     return 0
 
 
 def cmd_export(args) -> int:
+    if args.output != "-":
+        paths.check_output_path(args.output)
     review = load_review(args.review)
     if args.output == "-":
         if args.format != "json":
@@ -95,8 +100,8 @@ def cmd_export(args) -> int:
 
 def cmd_validate(args) -> int:
     review = load_review(args.file)
-    print(f"{args.file}: valid review of {review.meta.system_name!r} "
-          f"({len(review.components)} components, {len(review.dependencies)} dependencies)")
+    print(sanitize(f"{args.file}: valid review of {review.meta.system_name!r} "
+          f"({len(review.components)} components, {len(review.dependencies)} dependencies)"))
     return 0
 
 
@@ -118,7 +123,7 @@ def summary_lines(review) -> list[str]:
         f"open risks: {open_risks} (of {len(review.risks)} recorded)",
         f"mitigations: {len(review.mitigations)}",
     ]
-    return lines
+    return [sanitize(line) for line in lines]
 
 
 def cmd_summary(args) -> int:

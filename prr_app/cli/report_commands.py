@@ -10,9 +10,11 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from prr_app import paths
 from prr_app.cli.leave import leave
 from prr_app.errors import PrrError
 from prr_app.review.document import load_review
+from prr_app.text_safety import sanitize
 
 _SUFFIX_FORMAT = {".pdf": "pdf", ".md": "markdown", ".markdown": "markdown", ".csv": "csv"}
 
@@ -62,8 +64,7 @@ def cmd_report(args) -> int:
     for _fmt, out in outputs:
         if out.resolve() == src:
             raise PrrError("refusing to overwrite the review with the report", file=str(out))
-        if not out.parent.exists() and str(out.parent):
-            raise PrrError("folder does not exist", file=str(out.parent))
+        paths.check_output_path(out)
     review = load_review(args.review)
     assessment = build_assessment(review, seed=args.seed)
     leave(review, assessment)
@@ -147,6 +148,8 @@ def cmd_gate(args) -> int:
 
     if args.min_availability is not None and not (0.0 <= args.min_availability <= 100.0):
         raise PrrError(f"--min-availability must be a percentage between 0 and 100, not {args.min_availability:g}")
+    if args.junit:
+        paths.check_output_path(args.junit)
     review = load_review(args.review)
     a = build_assessment(review)
     leave(review, a)
@@ -155,10 +158,10 @@ def cmd_gate(args) -> int:
     if args.junit:
         write_junit(Path(args.junit), checks, suite=review.meta.system_name)
     for c in failed:
-        print(c["message"].replace("\n", " "))
+        print(sanitize(c["message"], one_line=True))
     if not args.quiet:
         status = "FAIL" if failed else "PASS"
-        print(f"{status}: {review.meta.system_name}: verdict {a.verdict_text.lower()}, "
+        print(f"{status}: {sanitize(review.meta.system_name, one_line=True)}: verdict {a.verdict_text.lower()}, "
               f"{len(failed)} of {len(checks)} checks failed (--fail-on {args.fail_on}"
               f"{f', --min-availability {args.min_availability:g}' if args.min_availability is not None else ''})")
     return 1 if failed else 0

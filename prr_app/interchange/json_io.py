@@ -37,9 +37,10 @@ from prr_app.domain.model import (
     Risk,
     dependency_id,
 )
+from prr_app import paths
+from prr_app.domain import json_values
 from prr_app.domain.validation import check
 from prr_app.errors import PrrError
-from prr_app.paths import schema_path
 
 FORMAT = "prr-review"
 VERSION = 1
@@ -139,7 +140,10 @@ def pretty_json(value) -> str:
     """Indented JSON with short lists of scalars kept on one line (deterministic)."""
     # orjson writes the same layout as json.dumps(indent=2, ensure_ascii=False)
     # twenty times faster (the standard library's C encoder does not indent).
-    text = orjson.dumps(value, option=orjson.OPT_INDENT_2).decode("utf-8")
+    try:
+        text = orjson.dumps(value, option=orjson.OPT_INDENT_2).decode("utf-8")
+    except orjson.JSONEncodeError as e:  # a value no JSON reader would take back (checked on input)
+        raise PrrError(f"cannot write as JSON: {e}") from None
     return _SCALAR_LIST.sub(_collapse, text) + "\n"
 
 
@@ -155,38 +159,19 @@ def _collapse(m: re.Match) -> str:
 
 
 def write_json(review: Review, path: str | Path) -> None:
-    """Write ``review`` as JSON, atomically (temporary file, then rename)."""
-    from prr_app.paths import atomic_write_text
-
-    atomic_write_text(Path(path), dumps(review))
+    """Write ``review`` as JSON, atomically (temporary file, then rename; a symbolic link and
+    the file's permission bits are kept)."""
+    paths.atomic_write_text(path, dumps(review))
 
 
 # ---------------------------------------------------------------- import
-def _refuse_constant(name: str):
-    raise ValueError(f"{name} is not a valid JSON number")
-
-
-def _no_duplicates(pairs):
-    obj = dict(pairs)
-    if len(obj) != len(pairs):  # rare: find which key, for the message
-        seen = set()
-        for k, _v in pairs:
-            if k in seen:
-                raise ValueError(f"duplicate key {k!r}")
-            seen.add(k)
-    return obj
-
-
 def parse_json_text(text: str, *, file: str | None = None):
-    """Parse strict JSON; errors name the line and column."""
+    """Parse strict JSON (:mod:`prr_app.domain.json_values`); errors name the line and column."""
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_refuse_constant)
-    except json.JSONDecodeError as e:
-        raise PrrError(f"invalid JSON: {e.msg}", file=file, location=f"line {e.lineno} column {e.colno}") from None
-    except RecursionError:
-        raise PrrError("invalid JSON: nested too deeply", file=file) from None
-    except ValueError as e:  # duplicate keys, NaN
-        raise PrrError(f"invalid JSON: {e}", file=file) from None
+        return json_values.loads(text)
+    except json_values.JSONValueError as e:
+        where = f"line {e.lineno} column {e.colno}" if e.lineno is not None else None
+        raise PrrError(f"invalid JSON: {e}", file=file, location=where) from None
 
 
 def read_json_file(path: str | Path):
@@ -195,15 +180,11 @@ def read_json_file(path: str | Path):
 
 
 def read_json_bytes(path: str | Path) -> bytes:
-    """The bytes of a JSON file, with the size and readability checks of :func:`read_json_file`."""
+    """The bytes of a JSON file or pipe (never blocks on a FIFO), with a size limit."""
     p = Path(path)
-    try:
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise PrrError(f"file is {size} bytes; the limit is {MAX_BYTES}", file=str(p))
-        raw = p.read_bytes()
-    except OSError as e:
-        raise PrrError(f"cannot read: {e.strerror or e}", file=str(p)) from None
+    raw = paths.read_bytes(p)
+    if len(raw) > MAX_BYTES:
+        raise PrrError(f"file is {len(raw)} bytes; the limit is {MAX_BYTES}", file=str(p))
     if not raw.strip():
         raise PrrError("the file is empty", file=str(p))
     return raw
@@ -222,7 +203,7 @@ def parse_json_bytes(raw: bytes, *, file: str | None = None):
 def _validator():
     import jsonschema_rs
 
-    schema = json.loads(schema_path("review.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads(paths.schema_path("review.schema.json").read_text(encoding="utf-8"))
     return jsonschema_rs.Draft202012Validator(schema, validate_formats=True)
 
 
@@ -236,10 +217,13 @@ def _json_path(parts) -> str:
 def schema_errors(data, limit: int = 20) -> list[tuple[str, str]]:
     """Schema violations as ``(json path, message)`` pairs, most specific first."""
     errs = []
-    for e in _validator().iter_errors(data):
-        errs.append((_json_path(list(e.instance_path)), _short(e.message)))
-        if len(errs) >= limit:
-            break
+    try:
+        for e in _validator().iter_errors(data):
+            errs.append((_json_path(list(e.instance_path)), _short(e.message)))
+            if len(errs) >= limit:
+                break
+    except ValueError as e:  # the validator's own recursion limit (arrays nested about 250 deep)
+        return [("$", f"nested too deeply ({_short(str(e))})")]
     return errs
 
 
@@ -288,6 +272,11 @@ def review_from_dict(data, *, file: str | None = None, checked: bool = True) -> 
             raise PrrError(f"duplicate position for {p['element']!r}", file=file, location=f"$.layout[{i}].element")
         review.layout[p["element"]] = Position(float(p["x"]), float(p["y"]))
     _load_list(review.imports, data.get("imports", []), "imports", "id", lambda d: ImportRecord(**d), file)
+    for i, rec in enumerate(data.get("imports", []) if checked else ()):
+        try:
+            json_values.check_free_form(rec.get("report", {}))
+        except json_values.JSONValueError as e:
+            raise PrrError(f"invalid import report: {e}", file=file, location=f"$.imports[{i}].report") from None
     return check(review, file=file) if checked else review
 
 
@@ -334,7 +323,7 @@ def _component(d: dict) -> Component:
 def _answer(d: dict) -> ChecklistAnswer:
     hist = d.pop("history", [])
     a = ChecklistAnswer(**d)
-    a.history = [AnswerChange(**h) for h in hist]
+    a.history = [AnswerChange(**{"by": "", **h}) for h in hist]  # "by" is optional: empty is left out on export
     return a
 
 

@@ -589,8 +589,9 @@ class ReviewStore:
     """An open ``.prr`` file. Use :func:`open_store` or :func:`create_store`."""
 
     def __init__(self, path: Path, *, readonly: bool = False, shown: str | None = None):
-        self.path = Path(path)  # the real file (symbolic links resolved)
+        self.real = Path(path)  # the file SQLite opens (symbolic links resolved)
         self.shown = shown or str(path)  # as the user named it, for messages
+        self.path = Path(self.shown)
         self.readonly = readonly
         self._lock = threading.RLock()
         self._snapshot: dict[str, dict[tuple, dict]] | None = None  # rows as last read or written
@@ -602,7 +603,7 @@ class ReviewStore:
     def engine(self):
         """The SQLAlchemy engine on the file: one connection (SQLite's own locks do the rest)."""
         if self._engine is None:
-            p, readonly = str(self.path), self.readonly
+            p, readonly = str(self.real), self.readonly
             engine = create_engine("sqlite://", creator=lambda: _connect(p, readonly=readonly), poolclass=StaticPool,
                                    json_serializer=_ENCODER.encode)
 
@@ -780,7 +781,7 @@ class ReviewStore:
                 self._engine.dispose()
             self._closed = True
             with _open_lock:
-                _open_paths.discard(_key(self.path))
+                _open_paths.discard(_key(self.real))
 
     def __enter__(self) -> "ReviewStore":
         return self

@@ -1,13 +1,25 @@
-"""Use cases on whole reviews: load from any supported file, save, copy.
+"""Use cases on whole reviews: load from any supported file, save, copy, edit in place.
 
 Both faces of the product (``prr`` and ``prr-app``) go through here.
+
+* :func:`load_review` reads a ``.prr`` or review JSON (a file or a pipe) with every check.
+* :func:`save_review` writes a new file (built aside, renamed into place).
+* :func:`edit_review` changes a review file in place, as one change applied to what the
+  file holds *now*, under a lock: the command line's ``checklist-answer``,
+  ``checklist-use``, ``checklist-import --review`` and ``import --into`` use it, so two
+  of them at once never lose either's change.
+* :class:`ReviewDocument` is a review open in the app: :meth:`ReviewDocument.save`
+  writes what changed since it was read and refuses (``SaveConflict``) if another
+  program changed the same rows meanwhile.
 """
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
+from prr_app import paths
 from prr_app.domain.model import Review
+from prr_app.domain.validation import check
 from prr_app.errors import PrrError
 from prr_app.interchange import json_io
 
@@ -30,55 +42,59 @@ def create_store(*args, **kw):
     return _create(*args, **kw)
 
 
+def _store_has_open(path: Path) -> bool:
+    from prr_app.persistence.store import is_open
+
+    return is_open(path)
+
+
 def file_kind(path: str | Path) -> str:
     """``"prr"`` or ``"json"``, from the content when it can be read, else the suffix.
 
     A ``.prr`` file is always read as a review database, whatever it holds: a damaged one
     whose bytes happen to start with ``{`` must be reported as "not an SQLite database",
-    not as broken JSON.
+    not as broken JSON. Never blocks (a FIFO is refused or read whole: see :class:`ReviewSource`).
     """
-    p = Path(path)
-    try:
-        with open(p, "rb") as fh:
-            head = fh.read(16)
-    except OSError:
-        head = b""
-    if head.startswith(SQLITE_MAGIC) or p.suffix.lower() == ".prr":
-        return "prr"
-    if p.suffix.lower() == ".json" or head.lstrip()[:1] in (b"{", b"["):
-        return "json"
-    return "prr"
-
-
-def load_review(path: str | Path) -> Review:
-    """Read a review from a ``.prr`` file or a review ``.json`` file, without changing it."""
-    return ReviewSource(path).load()
+    return ReviewSource(path).kind
 
 
 class ReviewSource:
-    """A review file, to load in this process and, the same, in a forked helper.
+    """A review file (or pipe) the user named, looked at once, loaded by :meth:`load`.
 
-    For a JSON file the bytes are read at once (errors reading them are raised at once) and
-    every load parses those bytes: it gives the same review in every process, whatever happens
-    to the file meanwhile (``repeatable``). A ``.prr`` file is read by each load.
+    For JSON (a file or a pipe) the bytes are read at once and every load parses those
+    bytes (``repeatable``). A ``.prr`` file is read by each load.
     """
 
     def __init__(self, path: str | Path):
         self.path = p = Path(path)
-        if not p.exists():
-            raise PrrError("no such file", file=str(p))
-        if p.is_dir():
-            raise PrrError("is a folder, not a review file", file=str(p))
-        self._raw = json_io.read_json_bytes(p) if file_kind(p) == "json" else None
+        if _store_has_open(p):  # a plain open() would drop SQLite's locks on it in this process
+            raise PrrError("this review is already open in this program", file=str(p))
+        how, data = paths.probe(p)
+        self._raw: bytes | None = None
+        if how == "pipe":
+            if data.startswith(SQLITE_MAGIC):
+                raise PrrError("a .prr review cannot be read from a pipe; save it to a file first", file=str(p))
+            self.kind = "json"
+            self._raw = data
+            if not data.strip():
+                raise PrrError("the file is empty", file=str(p))
+        elif data.startswith(SQLITE_MAGIC) or p.suffix.lower() == ".prr":
+            self.kind = "prr"
+        elif p.suffix.lower() == ".json" or data.lstrip()[:1] in (b"{", b"["):
+            self.kind = "json"
+            self._raw = json_io.read_json_bytes(p)
+        else:
+            self.kind = "prr"
         self.repeatable = self._raw is not None
 
     def load(self) -> Review:
-        """The review, with every check (what :func:`load_review` returns)."""
+        """The review, with every check (what :func:`load_review` returns): the schema and the
+        model's rules, for a ``.prr`` as for JSON."""
         if self._raw is not None:
             return json_io.review_from_json_bytes(self._raw, file=str(self.path))
         store = open_store(self.path, readonly=True)
         try:
-            return store.load()
+            return check(store.load(), file=str(self.path))
         finally:
             store.close()
 
@@ -90,9 +106,18 @@ class ReviewSource:
         return json_io.review_from_json_bytes(self._raw, file=str(self.path), checked=False)
 
 
+def load_review(path: str | Path) -> Review:
+    """Read a review from a ``.prr`` file or a review ``.json`` file, without changing it."""
+    return ReviewSource(path).load()
+
+
 def save_review(review: Review, path: str | Path, *, overwrite: bool = False) -> None:
-    """Write ``review`` to a new ``.prr`` or ``.json`` file (by suffix)."""
+    """Write ``review`` to a new ``.prr`` or ``.json`` file (by suffix), atomically.
+
+    Replacing a file keeps its permission bits; a symbolic link is written through.
+    """
     p = Path(path)
+    paths.check_output_path(p)
     if p.exists() and not overwrite:
         raise PrrError("already exists; pass --force to replace it", file=str(p))
     if p.suffix.lower() == ".json":
@@ -101,10 +126,71 @@ def save_review(review: Review, path: str | Path, *, overwrite: bool = False) ->
     create_store(p, review, overwrite=True).close()
 
 
+def edit_review(path: str | Path, change: Callable[[Review], Review | None], *,
+                output: str | Path | None = None, force: bool = False) -> Review:
+    """Apply ``change`` to the review in ``path`` and write it back (or to ``output``).
+
+    ``change`` gets the review as the file holds it now and changes it in place (or
+    returns the review to write). In place, nothing can come between the read and the
+    write: a ``.prr`` is edited inside one ``BEGIN IMMEDIATE`` transaction (only changed
+    rows are written); a JSON file is read and replaced under an exclusive lock on it.
+    Returns the review as written.
+    """
+    p = Path(path)
+    if output is not None:
+        review = load_review(p)
+        out = change(review)
+        out = review if out is None else out
+        save_review(out, output, overwrite=force)
+        return out
+    if ReviewSource(p).kind == "json":
+        with paths.locked_file(p) as fd:
+            raw = paths.read_fd(fd, str(p))
+            review = json_io.review_from_json_bytes(raw, file=str(p))
+            out = change(review)
+            out = review if out is None else out
+            json_io.write_json(out, p)
+        return out
+    store = open_store(p)
+    try:
+        return store.edit(change)
+    finally:
+        store.close()
+
+
+def import_into(path: str | Path, result, *, output: str | Path | None = None, force: bool = False,
+                dry_run: bool = False):
+    """Re-import: merge a fresh import ``result`` into the review in ``path`` and write it.
+
+    The merge runs on the review as its file holds it when it is written (under the
+    file's lock, see :func:`edit_review`), so a reviewer's edit made meanwhile is kept.
+    Written back in place, or to ``output``; with ``dry_run`` nothing is written.
+    Returns the merged import result (its report lists the changes).
+    """
+    from prr_app.importers import merge
+
+    merged = {}
+
+    def change(existing: Review) -> Review:
+        merged["result"] = merge.reimport(existing, result)
+        return merged["result"].review
+
+    if dry_run:
+        change(load_review(path))
+    else:
+        try:
+            edit_review(path, change, output=output, force=force)
+        except PrrError as e:
+            raise e.with_file(str(path))
+    return merged["result"]
+
+
 class ReviewDocument:
     """An open review: the in-memory model and the ``.prr`` file behind it.
 
-    Every :meth:`save` is one transaction that writes only what changed.
+    Every :meth:`save` is one transaction that writes only what changed, and refuses
+    with :class:`prr_app.persistence.store.SaveConflict` (a :class:`PrrError`) when
+    another program changed one of those rows since this document read them.
     """
 
     def __init__(self, store: "ReviewStore", review: Review):
@@ -126,7 +212,15 @@ class ReviewDocument:
         return cls(store, store.load())
 
     def save(self) -> int:
+        """Write what changed; raises ``SaveConflict`` if another program changed the same rows."""
         return self.store.save(self.review)
+
+    def reload(self) -> Review:
+        """Read the review again from the file (after a ``SaveConflict``, say); the edits not
+        saved are dropped from the model this returns and :attr:`review` now holds."""
+        self.store._snapshot = None
+        self.review = self.store.load()
+        return self.review
 
     def save_copy(self, target: str | Path) -> None:
         """Save, then copy the file with SQLite's backup API."""
