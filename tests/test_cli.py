@@ -231,7 +231,7 @@ def test_light_commands_import_only_what_they_use(tmp_path):
     assert prr("import", EXAMPLES / "platform.json", "-o", review, "--quiet").returncode == 0
     mods = _modules_after("summary", review)  # a .prr is read through its SQLModel tables (issue 14)
     assert {"prr_app.persistence.store", "sqlmodel"} <= mods
-    assert not {m for m in HEAVY - {"sqlalchemy", "sqlmodel", "pydantic"} if m in mods}
+    assert not {m for m in set(HEAVY) - {"sqlalchemy", "sqlmodel", "pydantic"} if m in mods}
     mods = _modules_after("summary", EXAMPLES / "platform.json")
     assert "prr_app.cli.core_commands" in mods
     assert not {m for m in HEAVY if m in mods}

@@ -74,13 +74,13 @@ from prr_app.domain.model import (
     Risk,
 )
 from prr_app.errors import PrrError
+from prr_app.persistence import open_files
 from prr_app.persistence.migrations import APPLICATION_ID, CURRENT_VERSION, STEPS
 from prr_app.persistence.tables import TABLES
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
-_open_paths: set[str] = set()
-_open_lock = threading.Lock()
+is_open = open_files.is_open
 
 
 class NotAReviewError(PrrError):
@@ -780,32 +780,13 @@ class ReviewStore:
             if self._engine is not None:
                 self._engine.dispose()
             self._closed = True
-            with _open_lock:
-                _open_paths.discard(_key(self.real))
+            open_files.release(self.real)
 
     def __enter__(self) -> "ReviewStore":
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
-
-
-def _key(path: Path) -> str:
-    return os.path.realpath(path)
-
-
-def is_open(path: str | Path) -> bool:
-    """Whether a store in this process has ``path`` open (then nothing may open it as a plain file)."""
-    with _open_lock:
-        return _key(Path(path)) in _open_paths
-
-
-def _register(path: Path, shown: str) -> None:
-    with _open_lock:
-        k = _key(path)
-        if k in _open_paths:
-            raise PrrError("this review is already open", file=shown)
-        _open_paths.add(k)
 
 
 def _migrate(path: Path, from_version: int, shown: str) -> None:
@@ -841,7 +822,7 @@ def open_store(
     """
     shown = str(path)
     real = Path(os.path.realpath(path))
-    _register(real, shown)
+    open_files.register(real, shown)
     try:
         _app, version = inspect_header(Path(path))
         paths.remove_stale_temps(real)
@@ -872,8 +853,7 @@ def open_store(
                 raise NotAReviewError(f"damaged review file: {e}", file=shown) from None
         return store
     except BaseException:
-        with _open_lock:
-            _open_paths.discard(_key(real))
+        open_files.release(real)
         raise
 
 
@@ -918,7 +898,7 @@ def create_store(path: str | Path, review: Review | None = None, *, overwrite: b
     if os.path.lexists(p) and not overwrite:
         raise PrrError("already exists", file=shown)
     real = paths.real_target(p)
-    if is_open(real):
+    if open_files.is_open(real):
         raise PrrError("this review is open; close it before replacing it", file=shown)
     tmp = paths.new_temp_beside(real)
     try:

@@ -43,7 +43,7 @@ def create_store(*args, **kw):
 
 
 def _store_has_open(path: Path) -> bool:
-    from prr_app.persistence.store import is_open
+    from prr_app.persistence.open_files import is_open
 
     return is_open(path)
 
