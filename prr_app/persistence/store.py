@@ -528,6 +528,8 @@ def _open_checks(path: Path, *, readonly: bool) -> int:
         con = _connect(name, readonly=readonly and not hot)
         try:
             con.execute("SELECT count(*) FROM sqlite_schema").fetchone()  # the first read recovers
+            if hot and os.path.exists(name + "-journal"):
+                _drop_dead_journal(con, name + "-journal")
             page_size = con.execute("PRAGMA page_size").fetchone()[0]
             page_count = con.execute("PRAGMA page_count").fetchone()[0]
             size = os.stat(name).st_size
@@ -564,6 +566,20 @@ def _open_checks(path: Path, *, readonly: bool) -> int:
     except (sqlite3.DatabaseError, UnicodeDecodeError) as e:
         # SQLite has closed the file (and recovered any journal it could): the header says why
         raise NotAReviewError(f"damaged review file: {_truncation(path) or e}", file=name) from None
+
+
+def _drop_dead_journal(con: sqlite3.Connection, journal: str) -> None:
+    """Delete a journal SQLite did not roll back (a save killed before its journal was complete).
+
+    Under the write lock no other program is in a transaction, and SQLite has already played
+    back any journal that was hot: what is left belongs to no one and holds nothing to restore.
+    """
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(journal)
+    finally:
+        con.execute("ROLLBACK")
 
 
 def _truncation(path: Path) -> str | None:

@@ -82,6 +82,7 @@ class ReviewSource:
             self.kind = "prr"
         elif p.suffix.lower() == ".json" or data.lstrip()[:1] in (b"{", b"["):
             self.kind = "json"
+            paths.remove_stale_temps(paths.real_target(p))  # left by a write that was killed
             self._raw = json_io.read_json_bytes(p)
         else:
             self.kind = "prr"
