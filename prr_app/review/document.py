@@ -48,14 +48,33 @@ def _store_has_open(path: Path) -> bool:
     return is_open(path)
 
 
+def _sniff(p: Path) -> tuple[str, bytes | None]:
+    """``(kind, content)``: the kind of review file ``p`` is, and the whole content if it is a pipe
+    (a pipe's bytes can be read once only). Never blocks; refuses folders and devices."""
+    if _store_has_open(p):  # a plain open() would drop SQLite's locks on it in this process
+        raise PrrError("this review is already open in this program", file=str(p))
+    how, data = paths.probe(p)
+    if how == "pipe":
+        if data.startswith(SQLITE_MAGIC):
+            raise PrrError("a .prr review cannot be read from a pipe; save it to a file first", file=str(p))
+        if not data.strip():
+            raise PrrError("the file is empty (a FIFO nothing was written to?)", file=str(p))
+        return "json", data
+    if data.startswith(SQLITE_MAGIC) or p.suffix.lower() == ".prr":
+        return "prr", None
+    if p.suffix.lower() == ".json" or data.lstrip()[:1] in (b"{", b"["):
+        return "json", None
+    return "prr", None
+
+
 def file_kind(path: str | Path) -> str:
     """``"prr"`` or ``"json"``, from the content when it can be read, else the suffix.
 
     A ``.prr`` file is always read as a review database, whatever it holds: a damaged one
     whose bytes happen to start with ``{`` must be reported as "not an SQLite database",
-    not as broken JSON. Never blocks (a FIFO is refused or read whole: see :class:`ReviewSource`).
+    not as broken JSON. Never blocks (a FIFO is refused or read whole).
     """
-    return ReviewSource(path).kind
+    return _sniff(Path(path))[0]
 
 
 class ReviewSource:
@@ -67,25 +86,10 @@ class ReviewSource:
 
     def __init__(self, path: str | Path):
         self.path = p = Path(path)
-        if _store_has_open(p):  # a plain open() would drop SQLite's locks on it in this process
-            raise PrrError("this review is already open in this program", file=str(p))
-        how, data = paths.probe(p)
-        self._raw: bytes | None = None
-        if how == "pipe":
-            if data.startswith(SQLITE_MAGIC):
-                raise PrrError("a .prr review cannot be read from a pipe; save it to a file first", file=str(p))
-            self.kind = "json"
-            self._raw = data
-            if not data.strip():
-                raise PrrError("the file is empty", file=str(p))
-        elif data.startswith(SQLITE_MAGIC) or p.suffix.lower() == ".prr":
-            self.kind = "prr"
-        elif p.suffix.lower() == ".json" or data.lstrip()[:1] in (b"{", b"["):
-            self.kind = "json"
+        self.kind, self._raw = _sniff(p)
+        if self.kind == "json" and self._raw is None:
             paths.remove_stale_temps(paths.real_target(p))  # left by a write that was killed
             self._raw = json_io.read_json_bytes(p)
-        else:
-            self.kind = "prr"
         self.repeatable = self._raw is not None
 
     def load(self) -> Review:
@@ -144,7 +148,7 @@ def edit_review(path: str | Path, change: Callable[[Review], Review | None], *,
         out = review if out is None else out
         save_review(out, output, overwrite=force)
         return out
-    if ReviewSource(p).kind == "json":
+    if file_kind(p) == "json":
         with paths.locked_file(p) as fd:
             raw = paths.read_fd(fd, str(p))
             review = json_io.review_from_json_bytes(raw, file=str(p))
