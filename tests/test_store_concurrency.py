@@ -65,8 +65,20 @@ def _answers(path: Path, keys: list[str], who: str):
     def job():
         from prr_app.cli.main import main
 
-        for k in keys:
-            if main(["checklist-answer", str(path), k, "--status", "met", "--by", who]) != 0:
+        for k in keys:  # against the default template, whichever one a checklist-use has just recorded
+            if main(["checklist-answer", str(path), k, "--status", "met", "--by", who, "--template", "prr-default"]) != 0:
+                return 1
+        return 0
+
+    return job
+
+
+def _use_templates(path: Path, templates: list[str]):
+    def job():
+        from prr_app.cli.main import main
+
+        for t in templates:
+            if main(["checklist-use", str(path), t]) != 0:
                 return 1
         return 0
 
@@ -161,9 +173,11 @@ def test_every_write_path_at_once_loses_nothing(prr, tmp_path, writers):
     jobs += [_import_into(prr, s) for s in srcs.values()]
     risks = {f"app{i}": [f"app{i}-risk-{j}" for j in range(3)] for i in range(n_app)}
     jobs += [_app(prr, rs) for rs in risks.values()]
+    jobs.append(_use_templates(prr, ["launch-lite", "prr-default", "launch-lite"]))
     _run_writers(jobs)
     review = load_review(prr)
-    assert all(review.answers[k].status == "met" for k in keys), "an answer was lost"
+    assert review.meta.checklist_template == "launch-lite", "a checklist-use was lost"
+    assert all(review.answers[k].status == "met" for k in keys), "an answer was lost (answers are kept when the template changes)"
     for rs in risks.values():
         assert all(r in review.risks for r in rs), "an app save was lost"
     # every import ran on the file's state at its moment: each one's last component is there

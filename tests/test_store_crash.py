@@ -207,3 +207,7 @@ def test_import_replacing_a_review_survives_every_kill(tmp_path):
 
     _check_every_kill(tmp_path, make,
                       lambda w: _cli("import", w / "other.json", "-o", w / "r.prr", "--force", "--quiet"), "r.prr")
+
+
+def test_checklist_use_survives_every_kill(tmp_path):
+    _check_every_kill(tmp_path, _prr, lambda w: _cli("checklist-use", w / "r.prr", "launch-lite"), "r.prr")
