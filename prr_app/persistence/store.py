@@ -574,9 +574,12 @@ def _drop_dead_journal(con: sqlite3.Connection, journal: str) -> None:
     Under the write lock no other program is in a transaction, and SQLite has already played
     back any journal that was hot: what is left belongs to no one and holds nothing to restore.
     """
-    con.execute("BEGIN IMMEDIATE")
     try:
-        with contextlib.suppress(FileNotFoundError):
+        con.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error:  # read-only medium, or a writer holds on: leave it (SQLite ignores it)
+        return
+    try:
+        with contextlib.suppress(OSError):
             os.unlink(journal)
     finally:
         con.execute("ROLLBACK")
