@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from analysis_oracle import oracle, reviews
 from prr_app.analysis import simulate
 from prr_app.analysis.blast import BlastRadius
-from prr_app.analysis.graph import bits_of, compile_review
+from prr_app.analysis.compiled import bits_of, compile_review
 from prr_app.domain.model import Component, Dependency, FailureDomain, RedundancyGroup, Review
 from prr_app.errors import PrrError
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from prr_app.analysis.blast import BlastRadius
-from prr_app.analysis.graph import CompiledGraph, bits_of, strongly_connected
+from prr_app.analysis.compiled import CompiledGraph, bits_of, strongly_connected
 
 #: Domain kinds too broad to report "all replicas share it" (everything does).
 BROAD_DOMAIN_KINDS = frozenset({"provider"})

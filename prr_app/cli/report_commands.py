@@ -10,7 +10,6 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from prr_app.cli.leave import leave
 from prr_app.errors import PrrError
 from prr_app.review.document import load_review
 
@@ -66,7 +65,6 @@ def cmd_report(args) -> int:
             raise PrrError("folder does not exist", file=str(out.parent))
     review = load_review(args.review)
     assessment = build_assessment(review, seed=args.seed)
-    leave(review, assessment)
     warnings: list[str] = []
     for fmt, out in outputs:
         if fmt == "pdf":
@@ -149,7 +147,6 @@ def cmd_gate(args) -> int:
         raise PrrError(f"--min-availability must be a percentage between 0 and 100, not {args.min_availability:g}")
     review = load_review(args.review)
     a = build_assessment(review)
-    leave(review, a)
     checks = evaluate_gate(a, fail_on=args.fail_on, min_availability=args.min_availability)
     failed = [c for c in checks if not c["ok"]]
     if args.junit:

@@ -17,10 +17,9 @@ Effective dependency semantics (see docs/analysis.md):
 """
 from __future__ import annotations
 
-from array import array
-from bisect import bisect_left
 from dataclasses import dataclass, field
 
+import networkx as nx
 import numpy as np
 
 from prr_app.domain.model import Review
@@ -87,13 +86,17 @@ class CompiledGraph:
     shared_closure: list[frozenset[int]]  # component -> shared domains with ancestors
     hubs: set[int] = field(default_factory=set)
     softened: list[Dep] = field(default_factory=list)
-    _hard_sccs: tuple | None = field(default=None, repr=False)
+    _hard_cond: object | None = field(default=None, repr=False)
+
+    def hard_condensation(self):
+        """:func:`condensation` of ``hard_out``, made once."""
+        if self._hard_cond is None:
+            self._hard_cond = condensation(self.n, self.hard_out)
+        return self._hard_cond
 
     def hard_sccs(self) -> tuple[list[int], list[list[int]]]:
-        """:func:`strongly_connected` on ``hard_out``, computed once."""
-        if self._hard_sccs is None:
-            self._hard_sccs = strongly_connected(self.n, self.hard_out)
-        return self._hard_sccs
+        """``(scc_of, sccs)`` of ``hard_out`` (see :func:`strongly_connected`), from its condensation."""
+        return _sccs_of(self.hard_condensation(), self.n)
 
     @property
     def n(self) -> int:
@@ -249,174 +252,74 @@ def compile_review(review: Review) -> CompiledGraph:
     return graph
 
 
-def strongly_connected(n: int, out: list[list[int]]) -> tuple[list[int], list[list[int]]]:
-    """Tarjan's algorithm, iterative.
+def condensation(n: int, out: list[list[int]]) -> "nx.DiGraph":
+    """The condensation of the graph ``i -> out[i]`` over ``range(n)`` (``networkx.condensation``).
 
-    Returns ``(scc_of, sccs)``. ``sccs`` come sinks first: an SCC is listed
-    after every SCC it can reach, so every edge goes from a later SCC to an
-    earlier one or stays inside one.
+    Its nodes are the strongly connected components, numbered sinks first: every
+    edge goes from a higher number to a lower one (or stays inside one), so a
+    higher number lies further upstream. ``graph["mapping"]`` gives each node's
+    component, ``nodes[s]["members"]`` each component's nodes.
     """
-    index = [-1] * n
-    low = [0] * n
-    on_stack = [False] * n
-    stack: list[int] = []
-    scc_of = [-1] * n
-    sccs: list[list[int]] = []
-    counter = 0
-    for root in range(n):
-        if index[root] != -1:
-            continue
-        work = [(root, 0)]
-        index[root] = low[root] = counter
-        counter += 1
-        stack.append(root)
-        on_stack[root] = True
-        while work:
-            v, pos = work[-1]
-            edges = out[v]
-            if pos < len(edges):
-                work[-1] = (v, pos + 1)
-                w = edges[pos]
-                if index[w] == -1:
-                    index[w] = low[w] = counter
-                    counter += 1
-                    stack.append(w)
-                    on_stack[w] = True
-                    work.append((w, 0))
-                elif on_stack[w]:
-                    if index[w] < low[v]:
-                        low[v] = index[w]
-                continue
-            work.pop()
-            if work:
-                u = work[-1][0]
-                if low[v] < low[u]:
-                    low[u] = low[v]
-            if low[v] == index[v]:
-                comp: list[int] = []
-                sid = len(sccs)
-                while True:
-                    w = stack.pop()
-                    on_stack[w] = False
-                    scc_of[w] = sid
-                    comp.append(w)
-                    if w == v:
-                        break
-                sccs.append(comp)
+    g = nx.DiGraph()
+    g.add_nodes_from(range(n))
+    g.add_edges_from((u, v) for u in range(n) for v in out[u])
+    return nx.condensation(g)
+
+
+def strongly_connected(n: int, out: list[list[int]]) -> tuple[list[int], list[list[int]]]:
+    """``(scc_of, sccs)``: each node's strongly connected component and the components' members
+    (ascending), numbered as in :func:`condensation` (sinks first)."""
+    return _sccs_of(condensation(n, out), n)
+
+
+def _sccs_of(cond, n: int) -> tuple[list[int], list[list[int]]]:
+    mapping = cond.graph["mapping"]
+    scc_of = [mapping[v] for v in range(n)]
+    sccs = [sorted(cond.nodes[s]["members"]) for s in range(cond.number_of_nodes())]
     return scc_of, sccs
 
 
-#: Ancestor bitsets of graphs with at least this many components are kept compact (see
-#: :func:`compact`) once built; below it every bitset stays a Python ``int``. Tests lower it
-#: to run the compact path on small graphs.
-COMPACT_MIN_N = 50_000
-#: A bitset is stored as its member indices when that takes at most 1/COMPACT_RATIO of its bytes.
-COMPACT_RATIO = 4
+def ancestor_sets(n: int, out: list[list[int]], keep=None, cond=None) -> tuple[list[int], list]:
+    """For every node, the bitset (a Python ``int``) of the nodes that reach it along ``out``,
+    itself included; one per strongly connected component.
 
+    Returns ``(scc_of, anc)``, ``anc[s]`` the bitset of component ``s``. Computed on the
+    condensation, upstream first: one big-integer OR per condensed edge.
 
-def compact(x: int):
-    """``x``, or its members as a sorted ``array('i')`` when that is much smaller.
+    ``networkx.ancestors`` per node gives the same sets (tests use it as the oracle) but walks
+    the graph once per node: 10,000 components with a 1,300-component cycle take minutes
+    that way, under a second here (benchmarks/bench_analysis.py).
 
-    At 100,000 components an ancestor bitset is up to 12 kB although it has
-    typically a hundred members; 200,000 of them took 1.4 GB as ``int``.
+    ``keep``: if given, the nodes whose bitsets are wanted; the others are dropped (set to
+    ``None``) as soon as every component that reads them is done, so that at 100,000
+    components not every bitset is held at once. ``cond``: the :func:`condensation` of
+    ``out``, if already made.
     """
-    nb = x.bit_length()
-    if x.bit_count() * 32 * COMPACT_RATIO > nb:
-        return x
-    raw = np.frombuffer(x.to_bytes((nb + 7) // 8, "little"), dtype=np.uint8)
-    nz = np.flatnonzero(raw)
-    r, c = np.nonzero(np.unpackbits(raw[nz][:, None], axis=1, bitorder="little"))
-    return array("i", (nz[r] * 8 + c).astype(np.int32).tobytes())
-
-
-def expand(x) -> int:
-    """The ``int`` bitset of ``x`` (an ``int``, returned as is, or a compact index array)."""
-    if type(x) is int:
-        return x
-    if len(x) > 512:
-        return mask_of(np.frombuffer(x, dtype=np.int32))
-    b = bytearray((x[-1] >> 3) + 1) if len(x) else bytearray()
-    for i in x:
-        b[i >> 3] |= 1 << (i & 7)
-    return int.from_bytes(b, "little")
-
-
-def has(x, i: int) -> bool:
-    """Is bit ``i`` set in ``x`` (an ``int`` or a compact index array)?"""
-    if type(x) is int:
-        return bool((x >> i) & 1)
-    k = bisect_left(x, i)
-    return k < len(x) and x[k] == i
-
-
-def popcount(x) -> int:
-    return x.bit_count() if type(x) is int else len(x)
-
-
-def ancestor_sets(n: int, out: list[list[int]], inn: list[list[int]],
-                  keep=None, sccs=None) -> tuple[list[int], list]:
-    """For every node, the bitset of nodes that reach it along ``out`` (itself included).
-
-    Computed once per strongly connected component, upstream first, so the
-    cost is one big-integer OR per condensed edge. Returns ``(scc_of, anc)``
-    where ``anc[scc]`` is the bitset of that SCC.
-
-    ``keep``: if given, the nodes whose bitsets are wanted; the others are
-    dropped (set to ``None``) as soon as every SCC that reads them is done,
-    so that at 100,000 components not every one of 100,000 bitsets of up to
-    12 kB is held at once.
-
-    Without ``keep``, on graphs of ``COMPACT_MIN_N`` nodes or more, each bitset is
-    made :func:`compact` as soon as every SCC that reads it is done: the result
-    then mixes ``int`` and index arrays (read them with :func:`expand`,
-    :func:`has`, :func:`popcount`).
-
-    ``sccs``: the result of :func:`strongly_connected` on ``out``, if already known.
-    """
-    scc_of, sccs = sccs if sccs is not None else strongly_connected(n, out)
-    ns = len(sccs)
+    cond = condensation(n, out) if cond is None else cond
+    scc_of = [cond.graph["mapping"][v] for v in range(n)]
+    ns = cond.number_of_nodes()
     anc: list = [0] * ns
     readers = None
-    kept = None
-    compacting = keep is None and n >= COMPACT_MIN_N
-    if keep is not None or compacting:
+    if keep is not None:
         kept = bytearray(ns)
-        if keep is not None:
-            for v in keep:
-                kept[scc_of[v]] = 1
-        readers = [0] * ns
-        for sid in range(ns):
-            seen = {sid}
-            for v in sccs[sid]:
-                for u in inn[v]:
-                    su = scc_of[u]
-                    if su not in seen:
-                        seen.add(su)
-                        readers[su] += 1
-    # sccs are sinks first; upstream (sources of edges) first is the reverse
-    for sid in range(ns - 1, -1, -1):
-        members = sccs[sid]
-        acc = 1 << members[0] if len(members) == 1 else mask_of(members)
-        seen = {sid}
-        for v in members:
-            for u in inn[v]:
-                su = scc_of[u]
-                if su not in seen:
-                    seen.add(su)
-                    acc |= anc[su]
-                    if readers is not None:
-                        readers[su] -= 1
-                        if readers[su] == 0:
-                            if compacting:
-                                anc[su] = compact(anc[su])
-                            elif not kept[su]:
-                                anc[su] = None
-        anc[sid] = acc
-        if readers is not None and readers[sid] == 0:
-            if compacting:
-                anc[sid] = compact(acc)
-            elif not kept[sid]:
-                anc[sid] = None
+        for v in keep:
+            kept[scc_of[v]] = 1
+        readers = [cond.out_degree(s) for s in range(ns)]
+    pred = cond.pred
+    members = cond.nodes
+    # numbered sinks first: the highest number is furthest upstream
+    for s in range(ns - 1, -1, -1):
+        mem = members[s]["members"]
+        acc = 1 << next(iter(mem)) if len(mem) == 1 else mask_of(mem)
+        for u in pred[s]:
+            acc |= anc[u]
+            if readers is not None:
+                readers[u] -= 1
+                if readers[u] == 0 and not kept[u]:
+                    anc[u] = None
+        anc[s] = acc
+        if readers is not None and readers[s] == 0 and not kept[s]:
+            anc[s] = None
     return scc_of, anc
 
 
