@@ -64,7 +64,7 @@ class BlastRadius:
     def __init__(self, graph: CompiledGraph):
         self.graph = graph
         n = graph.n
-        self.scc_h, self.anc_h = ancestor_sets(n, graph.hard_out, cond=graph.hard_condensation())
+        self.scc_h, self.anc_h = ancestor_sets(n, graph.hard_out)
         self._any: tuple | None = None  # (scc_a, anc_a): what reaches what along any dependency, on first use
         self._thr = [graph.groups[g] for g in graph.threshold_groups]
         self._thr_mask = 0

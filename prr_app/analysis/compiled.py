@@ -86,17 +86,13 @@ class CompiledGraph:
     shared_closure: list[frozenset[int]]  # component -> shared domains with ancestors
     hubs: set[int] = field(default_factory=set)
     softened: list[Dep] = field(default_factory=list)
-    _hard_cond: object | None = field(default=None, repr=False)
-
-    def hard_condensation(self):
-        """:func:`condensation` of ``hard_out``, made once."""
-        if self._hard_cond is None:
-            self._hard_cond = condensation(self.n, self.hard_out)
-        return self._hard_cond
+    _hard_sccs: tuple | None = field(default=None, repr=False)
 
     def hard_sccs(self) -> tuple[list[int], list[list[int]]]:
-        """``(scc_of, sccs)`` of ``hard_out`` (see :func:`strongly_connected`), from its condensation."""
-        return _sccs_of(self.hard_condensation(), self.n)
+        """:func:`strongly_connected` on ``hard_out``, computed once."""
+        if self._hard_sccs is None:
+            self._hard_sccs = strongly_connected(self.n, self.hard_out)
+        return self._hard_sccs
 
     @property
     def n(self) -> int:
@@ -279,7 +275,7 @@ def _sccs_of(cond, n: int) -> tuple[list[int], list[list[int]]]:
     return scc_of, sccs
 
 
-def ancestor_sets(n: int, out: list[list[int]], keep=None, cond=None) -> tuple[list[int], list]:
+def ancestor_sets(n: int, out: list[list[int]], keep=None) -> tuple[list[int], list]:
     """For every node, the bitset (a Python ``int``) of the nodes that reach it along ``out``,
     itself included; one per strongly connected component.
 
@@ -295,7 +291,7 @@ def ancestor_sets(n: int, out: list[list[int]], keep=None, cond=None) -> tuple[l
     components not every bitset is held at once. ``cond``: the :func:`condensation` of
     ``out``, if already made.
     """
-    cond = condensation(n, out) if cond is None else cond
+    cond = condensation(n, out)
     scc_of = [cond.graph["mapping"][v] for v in range(n)]
     ns = cond.number_of_nodes()
     anc: list = [0] * ns
