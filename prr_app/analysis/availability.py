@@ -37,7 +37,7 @@ from itertools import combinations
 
 import numpy as np
 
-from prr_app.analysis.compiled import CompiledGraph, ancestor_sets, bits_of, mask_of
+from prr_app.analysis.compiled import CompiledGraph, bits_of, descendant_sets, mask_of
 
 RESIDUAL = 1e-9  # probability mass of domain states we may leave out
 MAX_PIVOTS = 10
@@ -100,12 +100,8 @@ class AvailabilityModel:
             for gi in graph.hard_group_out[c]:
                 s.update(graph.groups[gi].members)
             self.need_out.append(sorted(s))
-        need_in: list[list[int]] = [[] for _ in range(n)]
-        for c in range(n):
-            for t in self.need_out[c]:
-                need_in[t].append(c)
-        # descendants along need_out = nodes reaching c along need_in
-        self.scc, self.desc = ancestor_sets(n, need_in, keep=targets)
+        # what each component needs, transitively (itself included)
+        self.scc, self.desc = descendant_sets(n, self.need_out, keep=targets, cond=graph.condensation(self.need_out))
         self.group_users = mask_of([c for c in range(n) if graph.hard_group_out[c]], n)
         self.nbytes = (n + 7) // 8
         # placement signatures: components placed alike fail alike under any set of failed domains

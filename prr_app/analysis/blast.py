@@ -64,7 +64,7 @@ class BlastRadius:
     def __init__(self, graph: CompiledGraph):
         self.graph = graph
         n = graph.n
-        self.scc_h, self.anc_h = ancestor_sets(n, graph.hard_out)
+        self.scc_h, self.anc_h = ancestor_sets(n, graph.hard_out, cond=graph.condensation(graph.hard_out))
         self._any: tuple | None = None  # (scc_a, anc_a): what reaches what along any dependency, on first use
         self._thr = [graph.groups[g] for g in graph.threshold_groups]
         self._thr_mask = 0
@@ -93,7 +93,7 @@ class BlastRadius:
 
     def _compute_any(self) -> tuple:
         g = self.graph
-        self._any = ancestor_sets(g.n, g.any_out)
+        self._any = ancestor_sets(g.n, g.any_out, cond=g.condensation(g.any_out))
         return self._any
 
     def close(self, down: int) -> tuple[int, list[int]]:

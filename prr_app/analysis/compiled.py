@@ -86,13 +86,29 @@ class CompiledGraph:
     shared_closure: list[frozenset[int]]  # component -> shared domains with ancestors
     hubs: set[int] = field(default_factory=set)
     softened: list[Dep] = field(default_factory=list)
-    _hard_sccs: tuple | None = field(default=None, repr=False)
+    _conds: dict = field(default_factory=dict, repr=False)
+
+    def condensation(self, out: list[list[int]]):
+        """:func:`condensation` of ``out`` (an adjacency over the components), made once per
+        distinct graph: on an import, where every dependency is hard, the graphs of hard
+        dependencies, of every dependency and of what the availability needs are one."""
+        key = tuple(map(tuple, out))
+        cond = self._conds.get(key)
+        if cond is None:
+            cond = self._conds[key] = condensation(self.n, out)
+        return cond
+
+    def forget_condensations(self) -> None:
+        """Drop the condensations made so far (once the analysis is done with them)."""
+        self._conds.clear()
+
+    def sccs(self, out: list[list[int]]) -> tuple[list[int], list[list[int]]]:
+        """:func:`strongly_connected` on ``out``, from :meth:`condensation`."""
+        return _sccs_of(self.condensation(out), self.n)
 
     def hard_sccs(self) -> tuple[list[int], list[list[int]]]:
-        """:func:`strongly_connected` on ``hard_out``, computed once."""
-        if self._hard_sccs is None:
-            self._hard_sccs = strongly_connected(self.n, self.hard_out)
-        return self._hard_sccs
+        """:func:`strongly_connected` on ``hard_out``."""
+        return self.sccs(self.hard_out)
 
     @property
     def n(self) -> int:
@@ -275,48 +291,60 @@ def _sccs_of(cond, n: int) -> tuple[list[int], list[list[int]]]:
     return scc_of, sccs
 
 
-def ancestor_sets(n: int, out: list[list[int]], keep=None) -> tuple[list[int], list]:
+def ancestor_sets(n: int, out: list[list[int]], keep=None, cond=None) -> tuple[list[int], list]:
     """For every node, the bitset (a Python ``int``) of the nodes that reach it along ``out``,
     itself included; one per strongly connected component.
 
     Returns ``(scc_of, anc)``, ``anc[s]`` the bitset of component ``s``. Computed on the
     condensation, upstream first: one big-integer OR per condensed edge.
 
-    ``networkx.ancestors`` per node gives the same sets (tests use it as the oracle) but walks
-    the graph once per node: 10,000 components with a 1,300-component cycle take minutes
-    that way, under a second here (benchmarks/bench_analysis.py).
+    ``networkx.ancestors`` per node gives the same sets (the tests use it as the oracle) but
+    walks the graph once per node: on 10,000 components with a 1,300-component cycle that is
+    minutes, against under a second here (benchmarks/bench_analysis.py).
 
     ``keep``: if given, the nodes whose bitsets are wanted; the others are dropped (set to
     ``None``) as soon as every component that reads them is done, so that at 100,000
     components not every bitset is held at once. ``cond``: the :func:`condensation` of
     ``out``, if already made.
     """
-    cond = condensation(n, out)
+    return _reach_sets(n, condensation(n, out) if cond is None else cond, keep, upstream=True)
+
+
+def descendant_sets(n: int, out: list[list[int]], keep=None, cond=None) -> tuple[list[int], list]:
+    """For every node, the bitset of the nodes it reaches along ``out``, itself included: as
+    :func:`ancestor_sets`, the other way."""
+    return _reach_sets(n, condensation(n, out) if cond is None else cond, keep, upstream=False)
+
+
+def _reach_sets(n: int, cond, keep, upstream: bool) -> tuple[list[int], list]:
     scc_of = [cond.graph["mapping"][v] for v in range(n)]
     ns = cond.number_of_nodes()
-    anc: list = [0] * ns
+    # numbered sinks first: the highest number is furthest upstream
+    if upstream:
+        order, reads, readers_of = range(ns - 1, -1, -1), cond.pred, cond.out_degree
+    else:
+        order, reads, readers_of = range(ns), cond.succ, cond.in_degree
+    acc_of: list = [0] * ns
     readers = None
     if keep is not None:
         kept = bytearray(ns)
         for v in keep:
             kept[scc_of[v]] = 1
-        readers = [cond.out_degree(s) for s in range(ns)]
-    pred = cond.pred
-    members = cond.nodes
-    # numbered sinks first: the highest number is furthest upstream
-    for s in range(ns - 1, -1, -1):
-        mem = members[s]["members"]
+        readers = [readers_of(s) for s in range(ns)]
+    nodes = cond.nodes
+    for s in order:
+        mem = nodes[s]["members"]
         acc = 1 << next(iter(mem)) if len(mem) == 1 else mask_of(mem)
-        for u in pred[s]:
-            acc |= anc[u]
+        for u in reads[s]:
+            acc |= acc_of[u]
             if readers is not None:
                 readers[u] -= 1
                 if readers[u] == 0 and not kept[u]:
-                    anc[u] = None
-        anc[s] = acc
+                    acc_of[u] = None
+        acc_of[s] = acc
         if readers is not None and readers[s] == 0 and not kept[s]:
-            anc[s] = None
-    return scc_of, anc
+            acc_of[s] = None
+    return scc_of, acc_of
 
 
 def mask_of(indices, n: int | None = None) -> int:

@@ -20,7 +20,7 @@ from prr_app.analysis import risks as _risks
 from prr_app.analysis.availability import AvailabilityModel
 from prr_app.analysis.blast import BlastRadius, Scenario
 from prr_app.analysis.chains import Chains
-from prr_app.analysis.compiled import CompiledGraph, bits_of, compile_review, mask_of, strongly_connected
+from prr_app.analysis.compiled import CompiledGraph, bits_of, compile_review, mask_of
 from prr_app.analysis.document import Analysis, CycleIndex
 from prr_app.domain.model import Review
 
@@ -158,7 +158,7 @@ def analyze(review: Review, *, seed: int = 0, detail: bool = False, today: str |
 
     cycles = None
     if detail:
-        index = CycleIndex(g.ids, strongly_connected(g.n, g.any_out), (br.scc_h, _members(br.scc_h)))
+        index = CycleIndex(g.ids, g.sccs(g.any_out), g.hard_sccs())
         cycles = index.members
         for c, cid in enumerate(g.ids):
             sc = comp_scen[c]
@@ -168,6 +168,8 @@ def analyze(review: Review, *, seed: int = 0, detail: bool = False, today: str |
             sc = dom_scen[d]
             f["down"] = index.encode(bits_of(sc.down))
             f["degraded"] = index.encode(bits_of(sc.degraded))
+
+    g.forget_condensations()  # networkx graphs: not kept with the result
 
     summary = {
         "system": review.meta.system_name,
@@ -190,13 +192,6 @@ def analyze(review: Review, *, seed: int = 0, detail: bool = False, today: str |
         assumptions=assumptions, checklist=checklist, summary=summary,
         stale_decisions=register.stale, seed=seed, detail=detail, cycles=cycles, _graph=g,
     )
-
-
-def _members(scc_of: list[int]) -> list[list[int]]:
-    out: list[list[int]] = [[] for _ in range(max(scc_of, default=-1) + 1)]
-    for v, s in enumerate(scc_of):
-        out[s].append(v)
-    return out
 
 
 def _cascading(ctx: Context) -> list[dict]:
@@ -296,18 +291,27 @@ def _spofs(ctx: Context):
     return spofs, comp_scen, dom_scen
 
 
+#: User-facing components named per SPOF and failure domain, at most (the counts give them all):
+#: without marked ones, every entry point is user-facing, thousands on an imported graph.
+USER_FACING_LISTED = 20
+
+
 def _hits(ctx: Context, sc: Scenario) -> dict:
-    """Counts of what a scenario takes down and degrades, and the journeys and user-facing
-    components it hits (names: these lists are short next to the graph)."""
+    """Counts of what a scenario takes down and degrades, the journeys it hits, and the
+    user-facing components it hits (counted, the first :data:`USER_FACING_LISTED` named)."""
     jd, jg = ctx.journeys_hit(sc)
     n_down = sc.down_count
+    uf_down = sc.down & ctx.uf_mask
+    uf_deg = sc.degraded & ctx.uf_mask
     return {
         "down_count": n_down,
         "degraded_count": ctx.br.affected_count(sc) - n_down,
         "journeys": jd,
         "journeys_degraded": jg,
-        "user_facing_down": ctx.ids(sc.down & ctx.uf_mask),
-        "user_facing_degraded": ctx.ids(sc.degraded & ctx.uf_mask),
+        "user_facing_down": ctx.ids(uf_down, USER_FACING_LISTED),
+        "user_facing_down_count": uf_down.bit_count(),
+        "user_facing_degraded": ctx.ids(uf_deg, USER_FACING_LISTED),
+        "user_facing_degraded_count": uf_deg.bit_count(),
     }
 
 

@@ -41,11 +41,12 @@ def cmd_analyze(args) -> int:
     return 0
 
 
-def _list(ids, limit=6) -> str:
+def _list(ids, limit=6, total=None) -> str:
     ids = list(ids)
     if not ids:
         return "-"
-    more = f" (+{len(ids) - limit})" if len(ids) > limit else ""
+    total = len(ids) if total is None else total
+    more = f" (+{total - limit})" if total > limit else ""
     return ", ".join(ids[:limit]) + more
 
 
@@ -87,8 +88,8 @@ def summary_lines(a, *, top: int = 10, detail: bool = False) -> list[str]:
             continue
         shown.add(key)
         el = sp["element"] if sp["element_type"] != "instance" else f"{sp['component']} (any instance)"
-        hit = sp["journeys"] or sp["user_facing_down"]
-        out.append(f"  [{sp['severity'] or '-':8}] {sp['element_type']:9} {el}: takes down {_list(hit)}; "
+        hit = _list(sp["journeys"]) if sp["journeys"] else _list(sp["user_facing_down"], total=sp["user_facing_down_count"])
+        out.append(f"  [{sp['severity'] or '-':8}] {sp['element_type']:9} {el}: takes down {hit}; "
                    f"{sp['down_count']} down, {sp['degraded_count']} degraded")
         head = sp["chain"][:9]
         out.append(f"             chain: {' -> '.join(head[:8])}{' ...' if len(head) > 8 else ''}")

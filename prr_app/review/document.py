@@ -56,11 +56,10 @@ def load_review(path: str | Path) -> Review:
 
 
 class ReviewSource:
-    """A review file, to load in this process and, the same, in a forked helper.
+    """A review file to load.
 
     For a JSON file the bytes are read at once (errors reading them are raised at once) and
-    every load parses those bytes: it gives the same review in every process, whatever happens
-    to the file meanwhile (``repeatable``). A ``.prr`` file is read by each load.
+    every load parses those bytes (``repeatable``). A ``.prr`` file is read by each load.
     """
 
     def __init__(self, path: str | Path):
@@ -81,13 +80,6 @@ class ReviewSource:
             return store.load()
         finally:
             store.close()
-
-    def load_unchecked(self) -> Review:
-        """The review :meth:`load` gives when its checks pass, without the checks: for a helper
-        process whose parent runs :meth:`load` on the same bytes (a repeatable source only)."""
-        if self._raw is None:
-            raise ValueError("not a repeatable source")
-        return json_io.review_from_json_bytes(self._raw, file=str(self.path), checked=False)
 
 
 def save_review(review: Review, path: str | Path, *, overwrite: bool = False) -> None:
