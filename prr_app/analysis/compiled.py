@@ -17,6 +17,7 @@ Effective dependency semantics (see docs/analysis.md):
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -358,27 +359,44 @@ def mask_of(indices, n: int | None = None) -> int:
     return int.from_bytes(np.packbits(flags, bitorder="little").tobytes(), "little")
 
 
+_NONZERO_BYTE = re.compile(rb"[^\x00]")
+_BYTE_BITS = [tuple(i for i in range(8) if (v >> i) & 1) for v in range(256)]
+
+
 def bits_of(x: int, limit: int | None = None) -> list[int]:
     """Indices of the set bits of ``x``, lowest first (at most ``limit``)."""
     out: list[int] = []
     if x == 0:
         return out
-    if limit is not None and limit <= 64:
+    if limit is not None and limit <= 2:
         while x and len(out) < limit:
             low = x & -x
             out.append(low.bit_length() - 1)
             x ^= low
         return out
     nbits = x.bit_length()
+    if limit is not None and nbits > 512:
+        # the first few of a big bitset: its bytes that hold any, lowest first, until enough
+        raw = x.to_bytes((nbits + 7) // 8, "little")
+        for m in _NONZERO_BYTE.finditer(raw):
+            k = m.start()
+            for i in _BYTE_BITS[raw[k]]:
+                out.append(8 * k + i)
+                if len(out) >= limit:
+                    return out
+        return out
     if nbits > 512:
         raw = np.frombuffer(x.to_bytes((nbits + 7) // 8, "little"), dtype=np.uint8)
-        out = np.flatnonzero(np.unpackbits(raw, bitorder="little")).tolist()
-        return out if limit is None else out[:limit]
-    s = bin(x)[:1:-1]  # lowest bit first
+        return np.flatnonzero(np.unpackbits(raw, bitorder="little")).tolist()
+    _scan(bin(x)[:1:-1], 0, out, limit)
+    return out
+
+
+def _scan(s: str, offset: int, out: list[int], limit: int | None) -> None:
+    """Append to ``out`` the positions (plus ``offset``) of the ``1`` in ``s``, lowest bit first."""
     pos = s.find("1")
     while pos != -1:
-        out.append(pos)
+        out.append(pos + offset)
         if limit is not None and len(out) >= limit:
-            break
+            return
         pos = s.find("1", pos + 1)
-    return out
