@@ -43,6 +43,8 @@ RESIDUAL = 1e-9  # probability mass of domain states we may leave out
 MAX_PIVOTS = 10
 MAX_STATES = 20_000
 SAMPLES = 100_000
+#: The elements listed as the largest consumers of a target's error budget, at most.
+TOP_CONSUMERS = 5
 
 
 @dataclass
@@ -345,10 +347,12 @@ class AvailabilityModel:
 
         Cached per target: the figure and its budget consumers read the same states.
         """
-        key = (tuple(entries), perfect)
+        if perfect is not None:  # asked once per element: not kept
+            return self._per_state_uncached(entries, perfect)
+        key = tuple(entries)
         hit = self._ps_cache.get(key)
         if hit is None:
-            hit = self._ps_cache[key] = self._per_state_uncached(entries, perfect)
+            hit = self._ps_cache[key] = self._per_state_uncached(entries)
         return hit
 
     def _closure_logp(self, closure: int) -> float:
@@ -630,61 +634,60 @@ class AvailabilityModel:
         )
 
     def _consumers(self, entries: list[int], est: float, slo: float | None, method: str) -> list[dict]:
-        """The elements whose unavailability costs the target most: what it would gain if each never failed.
+        """The elements whose unavailability costs the target most, at most :data:`TOP_CONSUMERS`.
 
-        Exact where the figure is exact (for a plain chain of needs the gain
-        of a component is ``estimate / a - estimate``); with the simulation,
-        that product-form figure is given as an approximation.
+        Every element of the target's structure is a candidate: each component it needs
+        (transitively, group members and the dependencies of shared components included)
+        and each failure domain those components sit in (with its ancestors). The cost of an
+        element is what the target would gain if that element never failed. Where the figure
+        is exact, the cost is exact: in closed form (``estimate / a - estimate``) for a
+        component that every way of being up needs (a factor of every term), else the
+        figure computed again with the element made perfect. With the simulation, the
+        closed form is given for every component as an approximation (``exact: false``).
+        Ranked by cost, ties by name; elements that cost nothing (to the 1e-6 percentage
+        points written) are left out.
         """
         closure = self.closure(entries)
         budget = (1.0 - slo / 100.0) if slo is not None else max(1.0 - est, 1e-12)
-        simple = not (closure & self.group_users)
         idx = self._indices(closure)
-        idx = idx[self.unsure[idx]]
-        order = idx[np.lexsort((idx, self.parr[idx]))][:6].tolist()  # the least available first
+        idx = idx[self.unsure[idx]].tolist()  # the components that can fail on their own
+        ids, p = self.g.ids, self.p
         cands: list[tuple[float, str, str, float, bool]] = []
         if method == "exact":
             enum, weight, v = self._per_state(entries)
-            root_plain = closure
-            if not simple:
+            factor = closure  # components in every term of the figure
+            if closure & self.group_users:
                 root, pivots = self._get_tree(entries)
-                root_plain = root[1]
+                factor = root[1]
                 for c in pivots:
-                    root_plain &= ~(1 << c)
-            recomputed = 0
-            for c in order[:6]:
-                if (root_plain >> c) & 1:
-                    # a factor of every term: the gain has a closed form
-                    gain = est / self.p[c] - est if self.p[c] > 0 else 1.0
-                elif recomputed < 3:
-                    recomputed += 1
-                    better, _ = self.exact(entries, perfect=frozenset({c}))
-                    gain = better - est
+                    factor &= ~(1 << c)
+            for c in idx:
+                if (factor >> c) & 1 and p[c] > 0:
+                    gain = est / p[c] - est
                 else:
-                    continue
-                cands.append((gain, self.g.ids[c], "component", self.p[c] * 100, True))
+                    gain = self.exact(entries, perfect=frozenset({c}))[0] - est
+                cands.append((gain, ids[c], "component", p[c] * 100, True))
             doms: set[int] = set()
             for sid in self._states_for(closure)[1]:  # the signatures under the target (cached)
                 doms |= self.sig_domains[sid]
-            top = tuple(sorted(doms, key=lambda d: (self.pd[d], self.g.domain_ids[d]))[:6])
-            if top:
+            if doms:
+                order = tuple(sorted(doms))
                 # the state weights if each domain never failed, one row per domain (cached: many
                 # targets sit under the same domains), times the target's figures per state
-                key = (enum[0], top)
+                key = (enum[0], order)
                 rows = self._rows_cache.get(key)
                 if rows is None:
-                    rows = self._rows_cache[key] = np.vstack([self._without_domain(enum, weight, d) for d in top])
-                for d, better in zip(top, (rows * v).sum(axis=1).tolist()):  # each row summed alike
+                    rows = self._rows_cache[key] = np.vstack([self._without_domain(enum, weight, d) for d in order])
+                for d, better in zip(order, (rows * v).sum(axis=1).tolist()):  # each row summed alike
                     cands.append((better - est, self.g.domain_ids[d], "domain", self.pd[d] * 100, True))
         else:
-            for c in order[:5]:
-                gain = est / self.p[c] - est if self.p[c] > 0 else 1.0
-                cands.append((gain, self.g.ids[c], "component", self.p[c] * 100, False))
+            for c in idx:
+                gain = min(est / p[c] - est, 1.0 - est) if p[c] > 0 else 1.0 - est
+                cands.append((gain, ids[c], "component", p[c] * 100, False))
+        cands = [x for x in cands if round(x[0] * 100.0, 6) > 0]  # costs nothing to the precision shown
         cands.sort(key=lambda x: (-round(x[0], 12), x[1]))  # equal up to float noise: by name
         out = []
-        for gain, eid, kind, av, exact in cands[:5]:
-            if gain <= 1e-12:
-                continue
+        for gain, eid, kind, av, exact in cands[:TOP_CONSUMERS]:
             out.append({
                 "element": eid,
                 "type": kind,
