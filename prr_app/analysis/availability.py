@@ -134,6 +134,9 @@ class AvailabilityModel:
         self.sig_mask = [mask_of(m, n) for m in sig_members]
         self.sig_arr = np.array(self.sig_of, dtype=np.int64)
         self.unsure = self.parr < 1.0  # components that can fail on their own
+        # components that can be down at all: failing on their own, or placed in a domain that can fail
+        self.can_fail = mask_of([c for c in range(n) if self.p[c] < 1.0
+                                 or (self.sig_of[c] >= 0 and self.sig_domains[self.sig_of[c]])], n)
         self._last_mask: tuple | None = None
         self._closure_cache: dict[tuple, int] = {}
         self._sig_cache: dict[int, tuple] = {}
@@ -615,7 +618,11 @@ class AvailabilityModel:
 
     # -- the figure for one target --------------------------------------
     def evaluate(self, target: str, target_type: str, entries: list[int], slo: float | None, ordinal: int) -> AvailabilityResult:
-        needs = self.closure(entries).bit_count()
+        closure = self.closure(entries)
+        needs = closure.bit_count()
+        if not closure & self.can_fail:  # nothing under the target can fail: up, exactly, at no cost
+            return AvailabilityResult(target, target_type, slo, 100.0, "exact", [100.0, 100.0], None,
+                                      None if slo is None else True, [], needs)
         try:
             est, residual = self.exact(entries)
             method, samples = "exact", None

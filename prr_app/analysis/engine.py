@@ -63,6 +63,7 @@ class Context:
         self._jcache: dict[tuple, tuple] = {}
         self.tier1_uf_mask = mask_of([i for i in self.user_facing if review.effective_tier(comps[i]) == 1], n)
         self.spof_components = bytearray(n)  # 1 where the component's own failure is a SPOF
+        self.hits_cache: dict[tuple[int, int], tuple] = {}  # see _hits
 
     def ids(self, bits: int, limit: int | None = None) -> list[str]:
         ids = self.g.ids
@@ -299,11 +300,16 @@ USER_FACING_LISTED = 20
 def _hits(ctx: Context, sc: Scenario) -> dict:
     """Counts of what a scenario takes down and degrades, the journeys it hits, and the
     user-facing components it hits (counted, the first :data:`USER_FACING_LISTED` named)."""
+    # the members of a cycle share one scenario (the same bitsets): computed once for them all
+    key = (id(sc.down), id(sc.upstream))
+    hit = ctx.hits_cache.get(key)
+    if hit is not None and hit[0] is sc.down and hit[1] is sc.upstream:
+        return dict(hit[2])
     jd, jg = ctx.journeys_hit(sc)
     n_down = sc.down_count
     uf_down = sc.down & ctx.uf_mask
     uf_deg = sc.degraded & ctx.uf_mask
-    return {
+    hits = {
         "down_count": n_down,
         "degraded_count": ctx.br.affected_count(sc) - n_down,
         "journeys": jd,
@@ -313,6 +319,8 @@ def _hits(ctx: Context, sc: Scenario) -> dict:
         "user_facing_degraded": ctx.ids(uf_deg, USER_FACING_LISTED),
         "user_facing_degraded_count": uf_deg.bit_count(),
     }
+    ctx.hits_cache[key] = (sc.down, sc.upstream, hits)
+    return dict(hits)
 
 
 def _spof_entry(ctx: Context, chains: Chains, sc: Scenario, element: str, etype: str, seeds: set[int],
