@@ -175,7 +175,7 @@ def test_simulate_rejects_unknown_elements():
         simulate(r, instances=[("db", 3)])
 
 
-def test_tarjan_handles_a_thousand_node_cycle_without_recursion():
+def test_a_three_thousand_component_cycle_goes_down_whole():
     r = Review()
     n = 3000
     for i in range(n):
