@@ -155,6 +155,26 @@ def test_spofs_and_blast_radius_match_the_oracle(review):
         assert chain[0] == s["element"]
         assert chain[-1] in targets
         assert all(step in down for step in chain[1:])
+        assert s["chain_length"] == len(chain) or (len(chain) == 24 and s["chain_length"] > 24)
+
+
+def test_a_long_chain_is_written_as_its_ends_with_its_length():
+    r = Review()
+    n = 60
+    for i in range(n):
+        r.add(Component(id=f"s{i:02d}", user_facing=i == 0))
+    for i in range(n - 1):
+        r.add(Dependency(f"s{i:02d}", f"s{i + 1:02d}"))
+    r.add(Dependency(f"s{n - 1:02d}", "s30"))  # a cycle s30 .. s59 at the bottom
+    a = analyze(r)
+    full = [f"s{i:02d}" for i in range(45, 29, -1)] + [f"s{i:02d}" for i in range(29, -1, -1)]
+    s45 = next(s for s in a.spofs if s["element"] == "s45")
+    assert s45["chain_length"] == len(full) == 46
+    assert s45["chain"] == full[:16] + full[-8:]
+    inst = next(s for s in a.spofs if s["element"] == "s45#0")
+    assert inst["chain_length"] == 47 and inst["chain"] == ["s45#0"] + full[:15] + full[-8:]
+    short = next(s for s in a.spofs if s["element"] == "s05")
+    assert short["chain"] == ["s05", "s04", "s03", "s02", "s01", "s00"] and short["chain_length"] == 6
 
 
 def test_redundancy_group_and_fallback_protect_against_component_failure():

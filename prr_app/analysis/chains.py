@@ -26,6 +26,25 @@ from prr_app.analysis.compiled import CompiledGraph
 
 #: A chain step from a component with more dependents than this looks only at those the target reaches.
 _HUB_FAN_IN = 48
+#: A chain longer than CHAIN_HEAD + CHAIN_TAIL steps is written as its first CHAIN_HEAD and its last
+#: CHAIN_TAIL steps (with its length): inside a cycle of thousands of components the chains of its
+#: members would otherwise add up to millions of names.
+CHAIN_HEAD = 16
+CHAIN_TAIL = 8
+
+
+def prefixed(prefix: str, steps: list[str], length: int) -> tuple[list[str], int]:
+    """The chain ``steps`` (of ``length`` steps, listed as :meth:`Chains.ids` gives it) with
+    ``prefix`` (an instance or a domain) in front."""
+    if len(steps) == length:
+        return _listed([prefix] + steps), length + 1
+    return [prefix] + steps[:CHAIN_HEAD - 1] + steps[CHAIN_HEAD:], length + 1
+
+
+def _listed(steps: list) -> list:
+    if len(steps) <= CHAIN_HEAD + CHAIN_TAIL:
+        return steps
+    return steps[:CHAIN_HEAD] + steps[-CHAIN_TAIL:]
 
 
 class Chains:
@@ -39,12 +58,18 @@ class Chains:
         self._scc_members: dict[int, list[int]] | None = None
         self._routes: dict[tuple, dict[int, int]] = {}
         self._within: dict[int, dict[int, list[int]]] = {}
+        self._rests: dict[int, dict[int, tuple]] = {}  # target -> component -> (length, last steps)
 
-    def ids(self, sc: Scenario, seeds: set[int], target: int) -> list[str]:
-        """The chain from a seed of ``sc`` to ``target`` as component ids, seed first."""
+    def ids(self, sc: Scenario, seeds: set[int], target: int) -> tuple[list[str], int]:
+        """The chain from a seed of ``sc`` to ``target`` as component ids, seed first, and its
+        length: the whole chain, or its first :data:`CHAIN_HEAD` and last :data:`CHAIN_TAIL`
+        steps when it is longer than both."""
         ids = self.g.ids
-        path = self._through_groups(sc, seeds, target) if sc.fired else self._forwards(seeds, target)
-        return [ids[i] for i in path]
+        if sc.fired:
+            path = self._through_groups(sc, seeds, target)
+            return [ids[i] for i in _listed(path)], len(path)
+        listed, length = self._forwards(seeds, target)
+        return [ids[i] for i in listed], length
 
     # -- with a redundancy group down: backwards from the target ---------------------------
     def _through_groups(self, sc: Scenario, seeds: set[int], target: int) -> list[int]:
@@ -109,9 +134,9 @@ class Chains:
         return path
 
     # -- without: forwards from the seed ---------------------------------------------
-    def _forwards(self, seeds: set[int], t: int) -> list[int]:
+    def _forwards(self, seeds: set[int], t: int) -> tuple[list[int], int]:
         br = self.br
-        anc, scc, hard_in = br.anc_h, br.scc_h, self.g.hard_in
+        anc, scc = br.anc_h, br.scc_h
 
         def reach(u: int) -> bool:  # does t (transitively) hard-depend on u?
             return bool((anc[scc[u]] >> t) & 1)
@@ -128,37 +153,52 @@ class Chains:
                     if best is None or k > best:
                         cur, best = s, k
         if cur is None:  # pragma: no cover - the scenario's down set says otherwise
-            return [t]
+            return [t], 1
+        # the first steps; the rest from what the chains to t share (each step depends only on
+        # where it is and on t, so the chains to one target form a tree)
         path = [cur]
-        while cur != t:
-            s0 = scc[cur]
-            if self._scc_size(s0) > 1:
-                # inside a cycle: follow the way out (or to the target) found once per cycle and target
-                nxt = self._scc_route(s0, t, reach)
-                while True:
-                    cur = nxt[cur]
-                    path.append(cur)
-                    if cur == t or scc[cur] != s0:
-                        break
-                continue
-            # one step: the target if it depends on cur directly, else the dependent that the
-            # target reaches and that lies furthest upstream (the biggest step towards the target)
-            found, best = -1, -1
-            cands = hard_in[cur]
-            if len(cands) > _HUB_FAN_IN:  # a hub: only its dependents that the target reaches
-                cands = self._dependents_within(t).get(cur, ())
-            for u in cands:
-                if u == t:
-                    found = t
-                    break
-                if u != cur and scc[u] > best and reach(u):
-                    found, best = u, scc[u]
-            if found == -1:  # pragma: no cover - t reaches cur, so a way exists
-                path.append(t)
-                return path
-            path.append(found)
-            cur = found
-        return path
+        while cur != t and len(path) <= CHAIN_HEAD + CHAIN_TAIL:
+            cur = self._step(cur, t, reach)
+            path.append(cur)
+        if cur == t:
+            return _listed(path), len(path)
+        length, tail = self._rest(cur, t, reach)
+        return path[:CHAIN_HEAD] + (path[:-1] + list(tail))[-CHAIN_TAIL:], len(path) - 1 + length
+
+    def _rest(self, cur: int, t: int, reach) -> tuple[int, tuple[int, ...]]:
+        """``(length, last steps)`` of the chain from ``cur`` to ``t``, remembered per target."""
+        memo = self._rests.setdefault(t, {})
+        walk = []
+        while cur != t and cur not in memo:
+            walk.append(cur)
+            cur = self._step(cur, t, reach)
+        length, tail = memo.get(cur, (1, (t,)))
+        for v in reversed(walk):
+            length += 1
+            if len(tail) < CHAIN_TAIL:
+                tail = (v,) + tail
+            memo[v] = (length, tail)
+        return length, tail
+
+    def _step(self, cur: int, t: int, reach) -> int:
+        """The next component of a chain to ``t`` from ``cur`` (``t`` transitively hard-depends on it)."""
+        scc, hard_in = self.br.scc_h, self.g.hard_in
+        s0 = scc[cur]
+        if self._scc_size(s0) > 1:
+            # inside a cycle: the way out (or to the target) found once per cycle and target
+            return self._scc_route(s0, t, reach)[cur]
+        # the target if it depends on cur directly, else the dependent that the target reaches
+        # and that lies furthest upstream (the biggest step towards the target)
+        found, best = -1, -1
+        cands = hard_in[cur]
+        if len(cands) > _HUB_FAN_IN:  # a hub: only its dependents that the target reaches
+            cands = self._dependents_within(t).get(cur, ())
+        for u in cands:
+            if u == t:
+                return t
+            if u != cur and scc[u] > best and reach(u):
+                found, best = u, scc[u]
+        return t if found == -1 else found  # -1: cannot be, t reaches cur
 
     def _dependents_within(self, t: int) -> dict[int, list[int]]:
         """For the components ``t`` hard-depends on (transitively, ``t`` included): their dependents

@@ -19,7 +19,7 @@ from prr_app.analysis import findings as _findings
 from prr_app.analysis import risks as _risks
 from prr_app.analysis.availability import AvailabilityModel
 from prr_app.analysis.blast import BlastRadius, Scenario
-from prr_app.analysis.chains import Chains
+from prr_app.analysis.chains import Chains, prefixed
 from prr_app.analysis.compiled import CompiledGraph, bits_of, compile_review, mask_of
 from prr_app.analysis.document import Analysis, CycleIndex
 from prr_app.domain.model import Review
@@ -279,7 +279,7 @@ def _spofs(ctx: Context):
                 e["element_type"] = e["disruption"] = "instance"
                 e["risk_id"] = rid
                 e["component"] = cid
-                e["chain"] = [f"{cid}#{i}"] + entry["chain"]
+                e["chain"], e["chain_length"] = prefixed(f"{cid}#{i}", entry["chain"], entry["chain_length"])
                 spofs.append(e)
     for d in range(len(g.domain_ids)):
         sc = dom_scen[d] = br.domain(d)
@@ -334,15 +334,16 @@ def _spof_entry(ctx: Context, chains: Chains, sc: Scenario, element: str, etype:
             break
     if target is None:
         target = bits_of(down & ctx.target_mask, 1)[0]
-    chain = chains.ids(sc, seeds, target)
+    chain, length = chains.ids(sc, seeds, target)
     if etype == "domain":
-        chain = [element] + chain
+        chain, length = prefixed(element, chain, length)
     return {
         "element": element,
         "element_type": etype,
         "disruption": etype,
         **_hits(ctx, sc),
         "chain": chain,
+        "chain_length": length,
         "severity": None,
         "risk_id": risk_id,
     }
