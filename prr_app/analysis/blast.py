@@ -93,7 +93,11 @@ class BlastRadius:
 
     def _compute_any(self) -> tuple:
         g = self.graph
-        self._any = ancestor_sets(g.n, g.any_out, cond=g.condensation(g.any_out))
+        cond = g.condensation(g.any_out)
+        if cond is g.condensation(g.hard_out):  # every dependency is hard: the same sets
+            self._any = (self.scc_h, self.anc_h)
+        else:
+            self._any = ancestor_sets(g.n, g.any_out, cond=cond)
         return self._any
 
     def close(self, down: int) -> tuple[int, list[int]]:
