@@ -5,6 +5,7 @@ import copy
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from analysis_oracle import oracle, reviews
 from prr_app.analysis import analyze, checklist_figures, severity
@@ -426,3 +427,50 @@ def test_the_result_is_plain_data_freed_at_once(platform_review):
     gone = weakref.ref(a)
     del a
     assert gone() is None
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(30, 90), st.lists(st.tuples(st.integers(0, 89), st.integers(0, 89)), max_size=60),
+       st.integers(0, 2**32 - 1))
+def test_remembered_chains_equal_the_plain_walk(n, extra, seed):
+    """The chains to one target share their steps: what is remembered gives the same chains as
+    walking each one step by step (the plain path, the oracle here), head, tail and length."""
+    import random
+
+    from prr_app.analysis.blast import BlastRadius
+    from prr_app.analysis.chains import CHAIN_HEAD, CHAIN_TAIL, Chains
+    from prr_app.analysis.compiled import compile_review
+
+    rng = random.Random(seed)
+    r = Review()
+    for i in range(n):
+        r.add(Component(id=f"s{i:02d}", user_facing=i == 0))
+    for i in range(1, n):  # every component is needed by one above it: a long spine
+        r.add(Dependency(f"s{rng.randrange(max(0, i - 3), i):02d}", f"s{i:02d}"))
+    for a, b in extra:  # more calls, back edges making cycles
+        if a < n and b < n and a != b:
+            r.add(Dependency(f"s{a:02d}", f"s{b:02d}"))
+    g = compile_review(r)
+    br = BlastRadius(g)
+    chains = Chains(g, br)
+    plain = Chains(g, br)
+    t = 0
+    for c in rng.sample(range(n), min(n, 25)):
+        sc = br.component(c)
+        if not (sc.down >> t) & 1:
+            continue
+        anc, scc = br.anc_h, br.scc_h
+
+        def reach(u):
+            return bool((anc[scc[u]] >> t) & 1)
+
+        full = [c]
+        while full[-1] != t:
+            full.append(plain._step(full[-1], t, reach))
+        listed, length = chains.ids(sc, {c}, t)
+        ids = [g.ids[i] for i in full]
+        assert length == len(full)
+        if length <= CHAIN_HEAD + CHAIN_TAIL:
+            assert listed == ids
+        else:
+            assert listed == ids[:CHAIN_HEAD] + ids[-CHAIN_TAIL:]

@@ -157,13 +157,19 @@ class Chains:
         # the first steps; the rest from what the chains to t share (each step depends only on
         # where it is and on t, so the chains to one target form a tree)
         path = [cur]
-        while cur != t and len(path) <= CHAIN_HEAD + CHAIN_TAIL:
+        while cur != t and len(path) < CHAIN_HEAD:
             cur = self._step(cur, t, reach)
             path.append(cur)
         if cur == t:
-            return _listed(path), len(path)
+            return path, len(path)
         length, tail = self._rest(cur, t, reach)
-        return path[:CHAIN_HEAD] + (path[:-1] + list(tail))[-CHAIN_TAIL:], len(path) - 1 + length
+        length += len(path) - 1
+        if length <= CHAIN_HEAD + CHAIN_TAIL:  # short enough to write whole: the steps after the head
+            while cur != t:
+                cur = self._step(cur, t, reach)
+                path.append(cur)
+            return path, length
+        return path + list(tail), length  # the rest has more than CHAIN_TAIL steps after cur
 
     def _rest(self, cur: int, t: int, reach) -> tuple[int, tuple[int, ...]]:
         """``(length, last steps)`` of the chain from ``cur`` to ``t``, remembered per target."""
