@@ -22,6 +22,10 @@ on deep graphs. Instead:
 
 An instance failure takes a component down only when it needs all its
 instances (k = n); it then does exactly what the component's failure does.
+
+This is the fast path. The plain one is ``propagation.simulate`` (one worklist
+per failure, the what-ifs of the app): the tests run it for every element of
+random reviews as the oracle of this module (tests/test_analysis_propagation.py).
 """
 from __future__ import annotations
 
