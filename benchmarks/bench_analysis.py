@@ -4,10 +4,12 @@ Generates heavy-tailed microservice graphs like real call graphs (about 13 %
 entry services, 39 % leaves, a heavy-tailed fan-in), placed over 3 regions x
 3 zones with one Kubernetes cluster per region, and times ``analyze()`` on
 them, plus the whole ``prr analyze --json`` process against a plain Python
-script that loads the same JSON and runs ``networkx.condensation``.
+script that loads the same JSON and runs ``networkx.condensation``, on those and
+on a graph like an import of a big system (``heldout_like.py``).
 
     .venv/bin/python benchmarks/bench_analysis.py            # 200, 1k, 10k, deep, cycle, CLI
-    .venv/bin/python benchmarks/bench_analysis.py --big      # also 100k (takes a minute)
+    .venv/bin/python benchmarks/bench_analysis.py --big      # also 100k (takes minutes)
+    .venv/bin/python benchmarks/bench_analysis.py --only-imported --big
     .venv/bin/python benchmarks/bench_analysis.py --sizes 500 2000
 """
 from __future__ import annotations
@@ -27,6 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from prr_app.analysis import analyze  # noqa: E402
 from prr_app.domain.model import (  # noqa: E402
@@ -181,8 +184,8 @@ def generate_big_cycle(n: int, cycle: int = 1000, seed: int = 3) -> Review:
 
 def loadavg() -> float | None:
     try:
-        return float(Path("/proc/loadavg").read_text().split()[0])
-    except (OSError, ValueError, IndexError):
+        return round(os.getloadavg()[0], 2)
+    except OSError:
         return None
 
 
@@ -222,14 +225,25 @@ print(c.number_of_nodes())
 """
 
 
-def bench_cli(review: Review) -> dict:
+def _run(cmd) -> tuple[float, int, float]:
+    """Seconds, bytes written to stdout and peak RSS (MB) of one process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    dt = time.perf_counter() - t
+    assert proc.returncode == 0, proc.stderr.decode()[-500:]
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return dt, len(proc.stdout), max(peak, before) / 1024
+
+
+def bench_cli(review: Review, label: str, repeat: int = 3) -> dict:
+    """``prr analyze --json`` as a whole process against a script that loads the same edges with
+    json + networkx and condenses them; the two alternate, so that both see the same load."""
     import compileall
 
     from prr_app.interchange.json_io import write_json as write_review_json
 
-    # the command as installed: its modules' bytecode compiled (pip does it on install; `make`
-    # does it for this checkout), not compiled again from source on each start when
-    # PYTHONDONTWRITEBYTECODE is set
+    # the command as installed: its modules' bytecode compiled (pip does it on install)
     compileall.compile_dir(str(ROOT / "prr_app"), quiet=1)
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -237,25 +251,71 @@ def bench_cli(review: Review) -> dict:
         write_review_json(review, path)
         script = Path(tmp) / "baseline.py"
         script.write_text(BASELINE)
+        base, cli, size = [], [], 0
+        for _ in range(repeat):
+            base.append(_run([sys.executable, str(script), str(path)])[0])
+            dt, size, _peak = _run([sys.executable, "-m", "prr_app.cli.main", "analyze", str(path), "--json"])
+            cli.append(dt)
+    ratios = sorted(c / b for c, b in zip(cli, base))
+    row = {"case": f"prr analyze --json (whole process): {label}", "components": len(review.components),
+           "dependencies": len(review.dependencies), "cli_seconds": round(min(cli), 3),
+           "baseline_seconds": round(min(base), 3), "ratio_best": round(min(cli) / min(base), 2),
+           "ratio_median_of_pairs": round(ratios[len(ratios) // 2], 2),
+           "json_mb": round(size / 1e6, 1), "loadavg": loadavg()}
+    print(json.dumps(row), flush=True)
+    return row
 
-        def run(cmd, env=None):
-            t = time.perf_counter()
-            proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=env)
-            assert proc.returncode == 0, proc.stderr.decode()[-500:]
-            return time.perf_counter() - t, len(proc.stdout)
 
-        base = min(run([sys.executable, str(script), str(path)])[0] for _ in range(3))
-        cmd = [sys.executable, "-m", "prr_app.cli.main", "analyze", str(path), "--json"]
-        runs = [run(cmd) for _ in range(3)]
-        cli = min(r[0] for r in runs)
-        # the same without helper processes (they run only with an idle core: this is the figure
-        # under load, and the work of one process)
-        serial = min(run(cmd, env={**os.environ, "PRR_NO_HELPERS": "1"})[0] for _ in range(3))
-    row = {"case": "prr analyze --json (whole process)", "components": len(review.components),
-           "dependencies": len(review.dependencies), "cli_seconds": round(cli, 3),
-           "baseline_seconds": round(base, 3), "ratio": round(cli / base, 2),
-           "cli_seconds_no_helpers": round(serial, 3), "ratio_no_helpers": round(serial / base, 2),
-           "json_bytes": runs[0][1],
+def bench_document(review: Review, label: str) -> dict:
+    """Where the bytes of the default document go, section by section."""
+    import orjson
+
+    from prr_app.review.assess import assess
+
+    doc = assess(review).to_dict()
+    sizes = {k: round(len(orjson.dumps(v)) / 1e6, 2) for k, v in doc.items()}
+    row = {"case": f"document sections (MB): {label}", "total_mb": round(len(orjson.dumps(doc)) / 1e6, 1),
+           **{k: v for k, v in sizes.items() if v >= 0.01}}
+    print(json.dumps(row), flush=True)
+    return row
+
+
+def bench_big(review: Review, label: str) -> dict:
+    """``prr analyze --json`` on a big review, one process: seconds and peak memory."""
+    from prr_app.interchange.json_io import write_json as write_review_json
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "review.json"
+        write_review_json(review, path)
+        dt, size, peak = _run([sys.executable, "-m", "prr_app.cli.main", "analyze", str(path), "--json"])
+    row = {"case": f"prr analyze --json: {label}", "components": len(review.components),
+           "dependencies": len(review.dependencies), "seconds": round(dt, 1), "peak_rss_mb": round(peak),
+           "json_mb": round(size / 1e6, 1), "loadavg": loadavg()}
+    print(json.dumps(row), flush=True)
+    return row
+
+
+def bench_networkx_ancestors(review: Review, sample: int = 200) -> dict:
+    """Why the upstream sets are bitsets: ``networkx.ancestors`` per component, extrapolated from a
+    sample, against ``compiled.ancestor_sets`` for all of them."""
+    import networkx as nx
+
+    from prr_app.analysis.compiled import ancestor_sets, compile_review
+
+    g = compile_review(review)
+    t = time.perf_counter()
+    ancestor_sets(g.n, g.hard_out)
+    bitsets = time.perf_counter() - t
+    graph = nx.DiGraph()
+    graph.add_nodes_from(range(g.n))
+    graph.add_edges_from((u, v) for u in range(g.n) for v in g.hard_out[u])
+    nodes = random.Random(0).sample(range(g.n), min(sample, g.n))
+    t = time.perf_counter()
+    for v in nodes:
+        nx.ancestors(graph, v)
+    per = (time.perf_counter() - t) / len(nodes)
+    row = {"case": "upstream sets of every component", "components": g.n,
+           "bitsets_seconds": round(bitsets, 2), "networkx_ancestors_seconds_extrapolated": round(per * g.n, 1),
            "loadavg": loadavg()}
     print(json.dumps(row), flush=True)
     return row
@@ -266,32 +326,33 @@ def main(argv=None) -> int:
     ap.add_argument("--sizes", type=int, nargs="*", default=[200, 1000, 10_000])
     ap.add_argument("--big", action="store_true", help="also 100,000 components (time and peak memory)")
     ap.add_argument("--no-cli", action="store_true")
+    ap.add_argument("--only-imported", action="store_true",
+                    help="only the imported-like 10k graph (and 100k with --big): document, CLI ratio, ancestors")
     args = ap.parse_args(argv)
 
+    from heldout_like import generate as generate_imported
     from prr_app.interchange.json_io import read_review_json
 
-    platform = read_review_json(ROOT / "resources" / "examples" / "platform.json")
-    bench_analyze("platform example", platform, repeat=5)
-    for n in args.sizes:
-        review = generate(n)
-        bench_analyze(f"generated heavy-tailed {n}", review, repeat=5 if n <= 1000 else 3)
-    deep = generate_deep(10_000)
-    bench_analyze("deep layered 10k (1000 layers x 10)", deep, repeat=3)
-    cyc = generate_big_cycle(10_000)
-    bench_analyze("10k with one 1000-component cycle", cyc, repeat=3)
+    imported = generate_imported(10_000)
+    if not args.only_imported:
+        platform = read_review_json(ROOT / "resources" / "examples" / "platform.json")
+        bench_analyze("platform example", platform, repeat=5)
+        for n in args.sizes:
+            review = generate(n)
+            bench_analyze(f"generated heavy-tailed {n}", review, repeat=5 if n <= 1000 else 3)
+        deep = generate_deep(10_000)
+        bench_analyze("deep layered 10k (1000 layers x 10)", deep, repeat=3)
+        cyc = generate_big_cycle(10_000)
+        bench_analyze("10k with one 1000-component cycle", cyc, repeat=3)
+    bench_document(imported, "imported-like 10k")
+    bench_networkx_ancestors(imported)
     if not args.no_cli:
-        bench_cli(generate(10_000))
+        bench_cli(imported, "imported-like 10k (one 1,300-component cycle, nothing replicated)")
+        if not args.only_imported:
+            bench_cli(generate(10_000), "generated heavy-tailed 10k")
     if args.big:
-        review = generate(100_000)
-        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        t = time.perf_counter()
-        a = analyze(review)
-        dt = time.perf_counter() - t
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(json.dumps({"case": "generated heavy-tailed 100k", "components": len(review.components),
-                          "dependencies": len(review.dependencies), "seconds": round(dt, 2),
-                          "peak_rss_mb_process": round(peak), "peak_rss_mb_before_analysis": round(before),
-                          "spofs": len(a.spofs), "risks": len(a.risks), "loadavg": loadavg()}), flush=True)
+        bench_big(generate_imported(100_000), "imported-like 100k")
+        bench_big(generate(100_000), "generated heavy-tailed 100k")
     return 0
 
 

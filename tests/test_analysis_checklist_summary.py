@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from prr_app.analysis import analyze
+from prr_app.review.assess import assess as analyze
 from prr_app.checklist.evaluate import evaluate, summarize
 from prr_app.checklist.template import DEFAULT_TEMPLATE, load_template
 from prr_app.domain.model import ChecklistAnswer, Component, Dependency, RedundancyGroup, Review

@@ -36,13 +36,15 @@ def test_json_output_validates(capsys, name, detail):
                 "blast_radius"):
         assert key in data
     for s in data["spofs"]:
-        assert s["down"] == sorted(s["down"]) and s["degraded"] == sorted(s["degraded"])
+        assert s["user_facing_down"] == sorted(s["user_facing_down"]) and s["down_count"] >= len(s["user_facing_down"])
     comps = json.loads((EXAMPLES / name).read_text())["components"]
     assert set(data["blast_radius"]) == {c["id"] for c in comps}
     if detail:
         assert all("down" in b for b in data["blast_radius"].values())
+        assert all("down" in f for f in data["failure_domains"])
     else:
         assert all("down" not in b for b in data["blast_radius"].values())
+        assert all("down" not in f for f in data["failure_domains"]) and "cycles" not in data
 
 
 def test_bad_output_fails_the_schema(capsys):
@@ -103,7 +105,8 @@ def test_online_boutique_after_csv_import(capsys, tmp_path):
     assert main(["import", str(REALDATA / "online-boutique" / "derived-edges.csv"), "--format", "csv",
                  "-o", str(out), "--quiet"]) == 0
     capsys.readouterr()
-    data = _json(capsys, str(out))
+    data = _json(capsys, str(out), "--detail")
     assert VALIDATOR.is_valid(data)
     redis = [s for s in data["spofs"] if s["element"] == "redis-cart" and s["element_type"] == "component"]
-    assert redis and {"cartservice", "checkoutservice", "frontend"} <= set(redis[0]["down"])
+    down = data["blast_radius"]["redis-cart"]["down"]
+    assert redis and {"cartservice", "checkoutservice", "frontend"} <= set(down["components"])

@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import copy
-import sys
-import types
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from analysis_oracle import oracle, reviews
-from prr_app.analysis import analyze, severity
+from prr_app.analysis import analyze, checklist_figures, severity
 from prr_app.domain.model import (
     Acceptance,
     Component,
@@ -43,6 +42,15 @@ def shop() -> Review:
     return r
 
 
+def members(a, component_set: dict) -> list[str]:
+    """The component ids of a set of the detailed document (cycles referred to by number)."""
+    out = list(component_set["components"])
+    for k in component_set["cycles"]:
+        out.extend(a.cycles[k])
+    assert len(out) == len(set(out))  # a component is listed once
+    return sorted(out)
+
+
 def _spof_keys(a):
     return {(s["element"], s["element_type"]) for s in a.spofs}
 
@@ -58,7 +66,7 @@ def test_contract_keys_and_attributes():
 
 
 def test_spofs_by_disruption_type_with_chain():
-    a = analyze(shop())
+    a = analyze(shop(), detail=True)
     keys = _spof_keys(a)
     assert ("db", "component") in keys and ("db#0", "instance") in keys
     assert ("zone-a", "domain") in keys  # db lives only there
@@ -66,7 +74,8 @@ def test_spofs_by_disruption_type_with_chain():
     assert ("api", "component") in keys
     assert ("api#0", "instance") not in keys  # 2 replicas, needs 1
     db = next(s for s in a.spofs if s["element"] == "db")
-    assert db["down"] == ["api", "db", "web"]
+    assert (db["down_count"], db["degraded_count"]) == (3, 0)
+    assert members(a, a.blast_radius["db"]["down"]) == ["api", "db", "web"]
     assert db["journeys"] == ["checkout"]
     assert db["user_facing_down"] == ["web"]
     assert db["chain"] == ["db", "api", "web"]
@@ -74,8 +83,10 @@ def test_spofs_by_disruption_type_with_chain():
     assert inst["chain"] == ["db#0", "db", "api", "web"]
     zone = next(s for s in a.spofs if s["element"] == "zone-a")
     assert zone["chain"] == ["zone-a", "db", "api", "web"]
-    assert {fd["domain"]: fd["down"] for fd in a.failure_domains}["zone-b"] == ["cache"]
-    assert {fd["domain"]: fd["degraded"] for fd in a.failure_domains}["zone-b"] == ["api", "web"]
+    zone_b = next(fd for fd in a.failure_domains if fd["domain"] == "zone-b")
+    assert members(a, zone_b["down"]) == ["cache"] and zone_b["down_count"] == 1
+    assert members(a, zone_b["degraded"]) == ["api", "web"] and zone_b["degraded_count"] == 2
+    assert zone_b["user_facing_degraded"] == ["web"] and zone_b["user_facing_down"] == []
 
 
 def test_spof_lists_match_the_oracle_on_the_examples(webshop, platform_review):
@@ -111,8 +122,9 @@ def test_spofs_and_blast_radius_match_the_oracle(review):
     expected = set()
     for cid, c in review.components.items():
         down, degraded = oracle(review, components=[cid])
-        assert a.blast_radius[cid]["down"] == sorted(down)
-        assert a.blast_radius[cid]["degraded"] == sorted(degraded)
+        b = a.blast_radius[cid]
+        assert members(a, b["down"]) == sorted(down) and b["down_count"] == len(down)
+        assert members(a, b["degraded"]) == sorted(degraded) and b["degraded_count"] == len(degraded)
         n = c.replicas or 1
         k = min(c.min_healthy or 1, n)
         if down & targets:
@@ -125,16 +137,45 @@ def test_spofs_and_blast_radius_match_the_oracle(review):
     for did in review.domains:
         down, degraded = oracle(review, domains=[did])
         fd = next(f for f in a.failure_domains if f["domain"] == did)
-        assert (fd["down"], fd["degraded"]) == (sorted(down), sorted(degraded))
+        assert (members(a, fd["down"]), members(a, fd["degraded"])) == (sorted(down), sorted(degraded))
+        assert (fd["down_count"], fd["degraded_count"]) == (len(down), len(degraded))
         if down & targets:
             expected.add((did, "domain"))
     assert _spof_keys(a) == expected
+    uf = set(a.summary["user_facing"])
     for s in a.spofs:
+        if s["element_type"] == "domain":
+            down, degraded = oracle(review, domains=[s["element"]])
+        else:
+            down, degraded = oracle(review, components=[s.get("component", s["element"])])
+        assert (s["down_count"], s["degraded_count"]) == (len(down), len(degraded))
+        assert s["user_facing_down"] == sorted(down & uf)
+        assert s["user_facing_degraded"] == sorted(degraded & uf)
         # the chain starts at the failed element, ends on something user-facing, and every step is down
         chain = s["chain"]
         assert chain[0] == s["element"]
         assert chain[-1] in targets
-        assert all(step in s["down"] for step in chain[1:])
+        assert all(step in down for step in chain[1:])
+        assert s["chain_length"] == len(chain) or (len(chain) == 24 and s["chain_length"] > 24)
+
+
+def test_a_long_chain_is_written_as_its_ends_with_its_length():
+    r = Review()
+    n = 60
+    for i in range(n):
+        r.add(Component(id=f"s{i:02d}", user_facing=i == 0))
+    for i in range(n - 1):
+        r.add(Dependency(f"s{i:02d}", f"s{i + 1:02d}"))
+    r.add(Dependency(f"s{n - 1:02d}", "s30"))  # a cycle s30 .. s59 at the bottom
+    a = analyze(r)
+    full = [f"s{i:02d}" for i in range(45, 29, -1)] + [f"s{i:02d}" for i in range(29, -1, -1)]
+    s45 = next(s for s in a.spofs if s["element"] == "s45")
+    assert s45["chain_length"] == len(full) == 46
+    assert s45["chain"] == full[:16] + full[-8:]
+    inst = next(s for s in a.spofs if s["element"] == "s45#0")
+    assert inst["chain_length"] == 47 and inst["chain"] == ["s45#0"] + full[:15] + full[-8:]
+    short = next(s for s in a.spofs if s["element"] == "s05")
+    assert short["chain"] == ["s05", "s04", "s03", "s02", "s01", "s00"] and short["chain_length"] == 6
 
 
 def test_redundancy_group_and_fallback_protect_against_component_failure():
@@ -288,37 +329,48 @@ def test_slo_not_attainable_is_a_launch_blocker():
     assert risk["launch_blocking"] and "db" in risk["mitigation"]
 
 
-def test_checklist_blockers_count_when_the_checklist_exists(monkeypatch):
+def test_checklist_blockers_count_when_the_checklist_figures_are_given(monkeypatch):
     class Item:
         key = "dr.restore-tested@db"
-        title = "Restore tested"
+        question = "Restore tested?"
 
     class Result:
         blocking_items = [Item()]
+        unanswered_blockers = 2
         overall_score = 40.0
 
-    fake = types.ModuleType("prr_app.checklist")
-    fake.evaluate = lambda review: Result()
-    monkeypatch.setitem(sys.modules, "prr_app.checklist", fake)
     r = Review()
     r.add(Component(id="web", user_facing=True, replicas=2))
     r.add(Risk(id="spof:component:web", origin="computed",
                acceptance=Acceptance(by="lead", at="2026-01-01", reason="ok")))
-    a = analyze(r)
-    assert a.checklist["blockers"] == 1
+    a = analyze(r, checklist=checklist_figures(Result()))
+    assert a.checklist == {"blockers": 1, "blocking_items": ["dr.restore-tested@db: Restore tested?"],
+                           "unanswered_blockers": 2, "overall_score": 40.0}
     assert a.verdict["verdict"] == "not-ready"
-    assert "dr.restore-tested@db: Restore tested" in " ".join(a.verdict["reasons"])
+    assert "dr.restore-tested@db: Restore tested?" in " ".join(a.verdict["reasons"])
+
+    # without figures the checklist is not counted, and the document says so
+    a = analyze(r)
+    assert a.verdict["verdict"] == "ready"
+    assert a.checklist is None and any(x["id"] == "checklist-not-counted" for x in a.assumptions)
+
+    # assess() evaluates the checklist; a broken one does not stop the analysis
+    import importlib
+
+    from prr_app.review import assess as assess_mod
+
+    evaluate_mod = importlib.import_module("prr_app.checklist.evaluate")
+
+    assert assess_mod.assess(r).checklist["blockers"] == 0
 
     def broken(review):
         raise RuntimeError("template missing")
 
-    fake.evaluate = broken
-    a = analyze(r)
+    monkeypatch.setattr(evaluate_mod, "summarize", broken)
+    a = assess_mod.assess(r)
     assert a.verdict["verdict"] == "ready"
+    assert a.checklist["error"] == "RuntimeError: template missing"
     assert any(x["id"] == "checklist-unavailable" for x in a.assumptions)
-    del fake.evaluate
-    a = analyze(r)
-    assert a.checklist is None and any(x["id"] == "checklist-not-counted" for x in a.assumptions)
 
 
 def test_assumptions_name_what_to_fill_in():
@@ -355,32 +407,70 @@ def test_online_boutique_redis_cart_is_a_spof():
     from prr_app.importers.registry import import_paths
 
     review = import_paths([REALDATA / "online-boutique" / "derived-edges.csv"], "csv").review
-    a = analyze(review)
+    a = analyze(review, detail=True)
     spof = next(s for s in a.spofs if s["element"] == "redis-cart" and s["element_type"] == "component")
-    assert {"cartservice", "checkoutservice", "frontend"} <= set(spof["down"])
+    assert {"cartservice", "checkoutservice", "frontend"} <= set(members(a, a.blast_radius["redis-cart"]["down"]))
     assert spof["chain"][:4] == ["redis-cart", "cartservice", "frontend", "loadgenerator"] or \
         spof["chain"][:3] == ["redis-cart", "cartservice", "checkoutservice"]
     assert ("redis-cart#0", "instance") in _spof_keys(a)
     assert a.risk("spof:instance:redis-cart")["mitigation"].startswith("Add a second replica of redis-cart")
 
 
-def test_the_result_leaves_no_reference_cycles(platform_review):
-    """analyze() moves what it allocated to the oldest GC generation on the way out; the result
-    must then be freed by reference counting alone (the live editor re-analyses on every edit)."""
-    import gc
+def test_the_result_is_plain_data_freed_at_once(platform_review):
+    """The result is plain JSON-able data, freed by reference counting as soon as it is dropped
+    (the live editor re-analyses on every edit)."""
+    import json
+    import weakref
 
-    analyze(platform_review)  # imports and caches of a first run
-    gc.collect()
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        a = analyze(platform_review)
-        a.to_json()
-        a.to_dict()
-        assert gc.isenabled() is False  # restored as it was
-        del a
-        assert gc.collect() == 0
-    finally:
-        if was:
-            gc.enable()
-    assert gc.get_freeze_count() == 0
+    a = analyze(platform_review, detail=True)
+    assert json.loads(json.dumps(a.to_dict())) == a.to_dict()
+    gone = weakref.ref(a)
+    del a
+    assert gone() is None
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(30, 90), st.lists(st.tuples(st.integers(0, 89), st.integers(0, 89)), max_size=60),
+       st.integers(0, 2**32 - 1))
+def test_remembered_chains_equal_the_plain_walk(n, extra, seed):
+    """The chains to one target share their steps: what is remembered gives the same chains as
+    walking each one step by step (the plain path, the oracle here), head, tail and length."""
+    import random
+
+    from prr_app.analysis.blast import BlastRadius
+    from prr_app.analysis.chains import CHAIN_HEAD, CHAIN_TAIL, Chains
+    from prr_app.analysis.compiled import compile_review
+
+    rng = random.Random(seed)
+    r = Review()
+    for i in range(n):
+        r.add(Component(id=f"s{i:02d}", user_facing=i == 0))
+    for i in range(1, n):  # every component is needed by one above it: a long spine
+        r.add(Dependency(f"s{rng.randrange(max(0, i - 3), i):02d}", f"s{i:02d}"))
+    for a, b in extra:  # more calls, back edges making cycles
+        if a < n and b < n and a != b:
+            r.add(Dependency(f"s{a:02d}", f"s{b:02d}"))
+    g = compile_review(r)
+    br = BlastRadius(g)
+    chains = Chains(g, br)
+    plain = Chains(g, br)
+    t = 0
+    for c in rng.sample(range(n), min(n, 25)):
+        sc = br.component(c)
+        if not (sc.down >> t) & 1:
+            continue
+        anc, scc = br.anc_h, br.scc_h
+
+        def reach(u):
+            return bool((anc[scc[u]] >> t) & 1)
+
+        full = [c]
+        while full[-1] != t:
+            full.append(plain._step(full[-1], t, reach))
+        listed, length = chains.ids(sc, {c}, t)
+        ids = [g.ids[i] for i in full]
+        assert length == len(full)
+        if length <= CHAIN_HEAD + CHAIN_TAIL:
+            assert listed == ids
+        else:
+            assert listed == ids[:CHAIN_HEAD] + ids[-CHAIN_TAIL:]

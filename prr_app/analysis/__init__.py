@@ -4,11 +4,17 @@ the scored risk register with the verdict. Pure Python over plain data; no Qt.
 
 Public API::
 
-    analyze(review, *, seed=0, detail=False, today=None, checklist=True) -> Analysis
+    analyze(review, *, seed=0, detail=False, today=None, checklist=None) -> Analysis
+    checklist_figures(checklist_result) -> dict   # the ``checklist`` argument
     simulate(review, components=(), domains=(), instances=()) -> Outcome
+
+To analyse a review together with its checklist, call
+``prr_app.review.assess.assess(review)``.
 """
-from prr_app.analysis.engine import ANALYSIS_VERSION, Analysis, analyze
+from prr_app.analysis.document import ANALYSIS_VERSION, Analysis, checklist_error, checklist_figures
+from prr_app.analysis.engine import analyze
 from prr_app.analysis.propagation import Outcome, simulate
 from prr_app.analysis.risks import SEVERITY_BANDS, severity
 
-__all__ = ["ANALYSIS_VERSION", "Analysis", "Outcome", "SEVERITY_BANDS", "analyze", "severity", "simulate"]
+__all__ = ["ANALYSIS_VERSION", "Analysis", "Outcome", "SEVERITY_BANDS", "analyze", "checklist_error",
+           "checklist_figures", "severity", "simulate"]

@@ -37,12 +37,14 @@ from itertools import combinations
 
 import numpy as np
 
-from prr_app.analysis.graph import CompiledGraph, ancestor_sets, bits_of, mask_of
+from prr_app.analysis.compiled import CompiledGraph, bits_of, descendant_sets, mask_of
 
 RESIDUAL = 1e-9  # probability mass of domain states we may leave out
 MAX_PIVOTS = 10
 MAX_STATES = 20_000
 SAMPLES = 100_000
+#: The elements listed as the largest consumers of a target's error budget, at most.
+TOP_CONSUMERS = 5
 
 
 @dataclass
@@ -100,12 +102,8 @@ class AvailabilityModel:
             for gi in graph.hard_group_out[c]:
                 s.update(graph.groups[gi].members)
             self.need_out.append(sorted(s))
-        need_in: list[list[int]] = [[] for _ in range(n)]
-        for c in range(n):
-            for t in self.need_out[c]:
-                need_in[t].append(c)
-        # descendants along need_out = nodes reaching c along need_in
-        self.scc, self.desc = ancestor_sets(n, need_in, self.need_out, keep=targets)
+        # what each component needs, transitively (itself included)
+        self.scc, self.desc = descendant_sets(n, self.need_out, keep=targets, cond=graph.condensation(self.need_out))
         self.group_users = mask_of([c for c in range(n) if graph.hard_group_out[c]], n)
         self.nbytes = (n + 7) // 8
         # placement signatures: components placed alike fail alike under any set of failed domains
@@ -136,6 +134,9 @@ class AvailabilityModel:
         self.sig_mask = [mask_of(m, n) for m in sig_members]
         self.sig_arr = np.array(self.sig_of, dtype=np.int64)
         self.unsure = self.parr < 1.0  # components that can fail on their own
+        # components that can be down at all: failing on their own, or placed in a domain that can fail
+        self.can_fail = mask_of([c for c in range(n) if self.p[c] < 1.0
+                                 or (self.sig_of[c] >= 0 and self.sig_domains[self.sig_of[c]])], n)
         self._last_mask: tuple | None = None
         self._closure_cache: dict[tuple, int] = {}
         self._sig_cache: dict[int, tuple] = {}
@@ -349,10 +350,12 @@ class AvailabilityModel:
 
         Cached per target: the figure and its budget consumers read the same states.
         """
-        key = (tuple(entries), perfect)
+        if perfect is not None:  # asked once per element: not kept
+            return self._per_state_uncached(entries, perfect)
+        key = tuple(entries)
         hit = self._ps_cache.get(key)
         if hit is None:
-            hit = self._ps_cache[key] = self._per_state_uncached(entries, perfect)
+            hit = self._ps_cache[key] = self._per_state_uncached(entries)
         return hit
 
     def _closure_logp(self, closure: int) -> float:
@@ -615,7 +618,11 @@ class AvailabilityModel:
 
     # -- the figure for one target --------------------------------------
     def evaluate(self, target: str, target_type: str, entries: list[int], slo: float | None, ordinal: int) -> AvailabilityResult:
-        needs = self.closure(entries).bit_count()
+        closure = self.closure(entries)
+        needs = closure.bit_count()
+        if not closure & self.can_fail:  # nothing under the target can fail: up, exactly, at no cost
+            return AvailabilityResult(target, target_type, slo, 100.0, "exact", [100.0, 100.0], None,
+                                      None if slo is None else True, [], needs)
         try:
             est, residual = self.exact(entries)
             method, samples = "exact", None
@@ -634,61 +641,60 @@ class AvailabilityModel:
         )
 
     def _consumers(self, entries: list[int], est: float, slo: float | None, method: str) -> list[dict]:
-        """The elements whose unavailability costs the target most: what it would gain if each never failed.
+        """The elements whose unavailability costs the target most, at most :data:`TOP_CONSUMERS`.
 
-        Exact where the figure is exact (for a plain chain of needs the gain
-        of a component is ``estimate / a - estimate``); with the simulation,
-        that product-form figure is given as an approximation.
+        Every element of the target's structure is a candidate: each component it needs
+        (transitively, group members and the dependencies of shared components included)
+        and each failure domain those components sit in (with its ancestors). The cost of an
+        element is what the target would gain if that element never failed. Where the figure
+        is exact, the cost is exact: in closed form (``estimate / a - estimate``) for a
+        component that every way of being up needs (a factor of every term), else the
+        figure computed again with the element made perfect. With the simulation, the
+        closed form is given for every component as an approximation (``exact: false``).
+        Ranked by cost, ties by name; elements that cost nothing (to the 1e-6 percentage
+        points written) are left out.
         """
         closure = self.closure(entries)
         budget = (1.0 - slo / 100.0) if slo is not None else max(1.0 - est, 1e-12)
-        simple = not (closure & self.group_users)
         idx = self._indices(closure)
-        idx = idx[self.unsure[idx]]
-        order = idx[np.lexsort((idx, self.parr[idx]))][:6].tolist()  # the least available first
+        idx = idx[self.unsure[idx]].tolist()  # the components that can fail on their own
+        ids, p = self.g.ids, self.p
         cands: list[tuple[float, str, str, float, bool]] = []
         if method == "exact":
             enum, weight, v = self._per_state(entries)
-            root_plain = closure
-            if not simple:
+            factor = closure  # components in every term of the figure
+            if closure & self.group_users:
                 root, pivots = self._get_tree(entries)
-                root_plain = root[1]
+                factor = root[1]
                 for c in pivots:
-                    root_plain &= ~(1 << c)
-            recomputed = 0
-            for c in order[:6]:
-                if (root_plain >> c) & 1:
-                    # a factor of every term: the gain has a closed form
-                    gain = est / self.p[c] - est if self.p[c] > 0 else 1.0
-                elif recomputed < 3:
-                    recomputed += 1
-                    better, _ = self.exact(entries, perfect=frozenset({c}))
-                    gain = better - est
+                    factor &= ~(1 << c)
+            for c in idx:
+                if (factor >> c) & 1 and p[c] > 0:
+                    gain = est / p[c] - est
                 else:
-                    continue
-                cands.append((gain, self.g.ids[c], "component", self.p[c] * 100, True))
+                    gain = self.exact(entries, perfect=frozenset({c}))[0] - est
+                cands.append((gain, ids[c], "component", p[c] * 100, True))
             doms: set[int] = set()
             for sid in self._states_for(closure)[1]:  # the signatures under the target (cached)
                 doms |= self.sig_domains[sid]
-            top = tuple(sorted(doms, key=lambda d: (self.pd[d], self.g.domain_ids[d]))[:6])
-            if top:
+            if doms:
+                order = tuple(sorted(doms))
                 # the state weights if each domain never failed, one row per domain (cached: many
                 # targets sit under the same domains), times the target's figures per state
-                key = (enum[0], top)
+                key = (enum[0], order)
                 rows = self._rows_cache.get(key)
                 if rows is None:
-                    rows = self._rows_cache[key] = np.vstack([self._without_domain(enum, weight, d) for d in top])
-                for d, better in zip(top, (rows * v).sum(axis=1).tolist()):  # each row summed alike
+                    rows = self._rows_cache[key] = np.vstack([self._without_domain(enum, weight, d) for d in order])
+                for d, better in zip(order, (rows * v).sum(axis=1).tolist()):  # each row summed alike
                     cands.append((better - est, self.g.domain_ids[d], "domain", self.pd[d] * 100, True))
         else:
-            for c in order[:5]:
-                gain = est / self.p[c] - est if self.p[c] > 0 else 1.0
-                cands.append((gain, self.g.ids[c], "component", self.p[c] * 100, False))
+            for c in idx:
+                gain = min(est / p[c] - est, 1.0 - est) if p[c] > 0 else 1.0 - est
+                cands.append((gain, ids[c], "component", p[c] * 100, False))
+        cands = [x for x in cands if round(x[0] * 100.0, 6) > 0]  # costs nothing to the precision shown
         cands.sort(key=lambda x: (-round(x[0], 12), x[1]))  # equal up to float noise: by name
         out = []
-        for gain, eid, kind, av, exact in cands[:5]:
-            if gain <= 1e-12:
-                continue
+        for gain, eid, kind, av, exact in cands[:TOP_CONSUMERS]:
             out.append({
                 "element": eid,
                 "type": kind,

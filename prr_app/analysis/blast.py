@@ -22,63 +22,33 @@ on deep graphs. Instead:
 
 An instance failure takes a component down only when it needs all its
 instances (k = n); it then does exactly what the component's failure does.
+
+This is the fast path. The plain one is ``propagation.simulate`` (one worklist
+per failure, the what-ifs of the app): the tests run it for every element of
+random reviews as the oracle of this module (tests/test_analysis_propagation.py).
 """
 from __future__ import annotations
 
-from prr_app.analysis.graph import CompiledGraph, ancestor_sets, bits_of, expand, popcount
+from prr_app.analysis.compiled import CompiledGraph, ancestor_sets, bits_of
 
 
 class Scenario:
-    """One failure: what goes down and what reaches it.
+    """One failure: what goes down and what reaches it, as ``int`` bitsets over components."""
 
-    ``down`` and ``upstream`` read as ``int`` bitsets over components. On big
-    graphs they may be stored compact (index arrays, see ``graph.compact``) and
-    expanded on each read; :meth:`pin` keeps the expanded ints until
-    :meth:`unpin`, for a burst of reads.
-    """
+    __slots__ = ("kind", "index", "down", "upstream", "fired", "_nd")
 
-    __slots__ = ("kind", "index", "down_raw", "upstream_raw", "fired", "_pin", "_nd")
-
-    def __init__(self, kind: str, index: int, down, upstream, fired: list[int]):
+    def __init__(self, kind: str, index: int, down: int, upstream: int, fired: list[int]):
         self.kind = kind  # "component" or "domain"
         self.index = index  # component or domain index
-        self.down_raw = down  # bitset (int or compact) over components
-        self.upstream_raw = upstream  # what reaches the failure along any dependency (shared, not a copy)
+        self.down = down
+        self.upstream = upstream  # what reaches the failure along any dependency (shared, not a copy)
         self.fired = fired  # threshold groups that went down
-        self._pin = None
         self._nd = None
-
-    @property
-    def down(self) -> int:
-        d = self.down_raw
-        if type(d) is int:
-            return d
-        p = self._pin
-        return p[0] if p is not None else expand(d)
-
-    @property
-    def upstream(self) -> int:
-        u = self.upstream_raw
-        if type(u) is int:
-            return u
-        p = self._pin
-        return p[1] if p is not None else expand(u)
-
-    @property
-    def compact(self) -> bool:
-        return type(self.down_raw) is not int or type(self.upstream_raw) is not int
-
-    def pin(self) -> None:
-        if self._pin is None and self.compact:
-            self._pin = (expand(self.down_raw), expand(self.upstream_raw))
-
-    def unpin(self) -> None:
-        self._pin = None
 
     @property
     def down_count(self) -> int:
         if self._nd is None:
-            self._nd = popcount(self.down_raw)
+            self._nd = self.down.bit_count()
         return self._nd
 
     @property
@@ -98,7 +68,7 @@ class BlastRadius:
     def __init__(self, graph: CompiledGraph):
         self.graph = graph
         n = graph.n
-        self.scc_h, self.anc_h = ancestor_sets(n, graph.hard_out, graph.hard_in, sccs=graph.hard_sccs())
+        self.scc_h, self.anc_h = ancestor_sets(n, graph.hard_out, cond=graph.condensation(graph.hard_out))
         self._any: tuple | None = None  # (scc_a, anc_a): what reaches what along any dependency, on first use
         self._thr = [graph.groups[g] for g in graph.threshold_groups]
         self._thr_mask = 0
@@ -110,7 +80,7 @@ class BlastRadius:
                 self._member_thr.setdefault(m, []).append(g.index)
             acc = 0
             for s in graph.group_dependents[g.index]:
-                acc |= expand(self.anc_h[self.scc_h[s]])
+                acc |= self.anc_h[self.scc_h[s]]
             self._gd[g.index] = acc
         self._cache: dict[int, tuple[int, list[int]]] = {}
         self._dcache: dict[int, Scenario] = {}
@@ -127,7 +97,11 @@ class BlastRadius:
 
     def _compute_any(self) -> tuple:
         g = self.graph
-        self._any = ancestor_sets(g.n, g.any_out, g.any_in)
+        cond = g.condensation(g.any_out)
+        if cond is g.condensation(g.hard_out):  # every dependency is hard: the same sets
+            self._any = (self.scc_h, self.anc_h)
+        else:
+            self._any = ancestor_sets(g.n, g.any_out, cond=cond)
         return self._any
 
     def close(self, down: int) -> tuple[int, list[int]]:
@@ -162,13 +136,7 @@ class BlastRadius:
         sid = self.scc_h[c]
         hit = self._cache.get(sid)
         if hit is None:
-            raw = self.anc_h[sid]
-            if type(raw) is int or not self._thr:
-                hit = self.close(raw)
-            else:  # compact: kept as it is unless a redundancy group goes down
-                down, fired = self.close(expand(raw))
-                hit = (down, fired) if fired else (raw, fired)
-            self._cache[sid] = hit
+            hit = self._cache[sid] = self.close(self.anc_h[sid])
         return hit
 
     def component(self, c: int) -> Scenario:
@@ -179,7 +147,7 @@ class BlastRadius:
     def component_down(self, c: int) -> int:
         """What a failure of component ``c`` takes down (the bitset of :meth:`component`), without
         what it degrades."""
-        return expand(self._component_down(c)[0])
+        return self._component_down(c)[0]
 
     def domain_down(self, d: int) -> int:
         """What a failure of domain ``d`` takes down (the bitset of :meth:`domain`), without what it
@@ -191,7 +159,7 @@ class BlastRadius:
         if down is None:
             down = 0
             for c in self.graph.domain_seeds[d]:
-                down |= expand(self.anc_h[self.scc_h[c]])
+                down |= self.anc_h[self.scc_h[c]]
             down = self._ddown[d] = self.close(down)[0]
         return down
 
@@ -206,8 +174,8 @@ class BlastRadius:
         down = 0
         aff = 0
         for c in seeds:
-            down |= expand(self.anc_h[self.scc_h[c]])
-            aff |= expand(self.anc_a[self.scc_a[c]])
+            down |= self.anc_h[self.scc_h[c]]
+            aff |= self.anc_a[self.scc_a[c]]
         down, fired = self.close(down)
         return Scenario("domain", d, down, aff, fired)
 
@@ -222,7 +190,7 @@ class BlastRadius:
             sid = self.scc_a[sc.index]
             n = self._acount.get(sid)
             if n is None:
-                n = self._acount[sid] = popcount(sc.upstream_raw)
+                n = self._acount[sid] = sc.upstream.bit_count()
             return n
         return (sc.upstream | sc.down).bit_count()
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from prr_app.analysis.blast import BlastRadius
-from prr_app.analysis.graph import CompiledGraph, bits_of, strongly_connected
+from prr_app.analysis.compiled import CompiledGraph, bits_of
 
 #: Domain kinds too broad to report "all replicas share it" (everything does).
 BROAD_DOMAIN_KINDS = frozenset({"provider"})
@@ -159,7 +159,7 @@ def cascading(graph: CompiledGraph, entries: list[int]) -> list[dict]:
         for dep in graph.deps:
             if dep.kind != "async" and dep.target_comp is not None:
                 sync_out[dep.source].append(dep.target_comp)
-        s_of, s_sccs = strongly_connected(n, sync_out)
+        s_of, s_sccs = graph.sccs(sync_out)
         amp = [1] * n
         step = [-1] * n
         for sid, members in enumerate(s_sccs):

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 
-from prr_app.analysis.graph import CompiledGraph, compile_review
+from prr_app.analysis.compiled import CompiledGraph, compile_review
 from prr_app.domain.model import Review
 from prr_app.errors import PrrError
 

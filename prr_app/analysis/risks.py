@@ -10,7 +10,7 @@ added as they were entered.
 """
 from __future__ import annotations
 
-from prr_app.analysis.graph import bits_of
+from prr_app.analysis.compiled import bits_of
 
 SEVERITY_BANDS = (("critical", 20), ("high", 10), ("medium", 5), ("low", 1))
 
@@ -77,13 +77,6 @@ class RiskRegister:
 
     def _impact_base(self, sc) -> tuple[int, list[str]]:
         """The impact of a scenario before the failed component's own gaps (cached per scenario)."""
-        sc.pin()  # one expansion of a compact scenario for all the reads below
-        try:
-            return self._impact_base_pinned(sc)
-        finally:
-            sc.unpin()
-
-    def _impact_base_pinned(self, sc) -> tuple[int, list[str]]:
         ctx = self.ctx
         self._critical[(sc.kind, sc.index)] = self._is_critical_hit(sc)
         inputs: list[str] = []

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import sys
 
-from prr_app.cli.leave import leave
 from prr_app.errors import PrrError
-from prr_app.review.document import ReviewSource
+from prr_app.review.document import load_review
 
 
 def register(sub) -> None:
@@ -19,46 +18,44 @@ def register(sub) -> None:
     p.add_argument("review", metavar="REVIEW", help="the review file (.prr or .json)")
     p.add_argument("--json", action="store_true", help="print one JSON document (schemas/analysis.schema.json)")
     p.add_argument("--detail", action="store_true",
-                   help="include every component's full blast radius (down and degraded lists)")
+                   help="add the full down and degraded sets of every component and failure domain "
+                        "(docs/analysis.md, \"The document\")")
     p.add_argument("--seed", type=int, default=0, help="seed of the availability simulation (default 0)")
     p.add_argument("--top", type=int, default=10, metavar="N", help="risks shown in the summary (default 10)")
     p.set_defaults(func=cmd_analyze)
 
 
 def cmd_analyze(args) -> int:
-    from prr_app.analysis import analyze
-    from prr_app.analysis.engine import start_ahead
+    from prr_app.review.assess import assess
 
     if args.top < 0:
         raise PrrError("--top must be 0 or more", location="command line")
-    source = ReviewSource(args.review)
-    # a helper process loads the same bytes on the other core and computes, meanwhile, what the
-    # analysis here does not wait for (more helpers are forked by analyze(parallel=True))
-    early = start_ahead(source.load_unchecked, seed=args.seed) if source.repeatable else None
-    try:
-        review = source.load()
-    except BaseException:
-        if early is not None:  # a review that does not load: the helper's work is for nothing
-            early.cancel()
-        raise
-    result = analyze(review, seed=args.seed, detail=args.detail, parallel=True, for_json=args.json, early=early)
-    leave(review, result)
+    review = load_review(args.review)
+    result = assess(review, seed=args.seed, detail=args.detail)
     if args.json:
         out = sys.stdout.buffer
-        result.write_json(out)  # a part at a time: tens of MB on big reviews
-        out.write(b"\n")
-        sys.stdout.flush()
+        out.write(result.to_json() + b"\n")
+        out.flush()
         return 0
     sys.stdout.write("\n".join(summary_lines(result, top=args.top, detail=args.detail)) + "\n")
     return 0
 
 
-def _list(ids, limit=6) -> str:
+def _list(ids, limit=6, total=None) -> str:
     ids = list(ids)
     if not ids:
         return "-"
-    more = f" (+{len(ids) - limit})" if len(ids) > limit else ""
+    total = len(ids) if total is None else total
+    more = f" (+{total - limit})" if total > limit else ""
     return ", ".join(ids[:limit]) + more
+
+
+def _set(a, s: dict) -> str:
+    """A component set of the detailed document (members of cycles referred to by number), readable."""
+    names = list(s["components"])
+    for k in s["cycles"]:
+        names.extend(a.cycles[k])
+    return _list(sorted(names), 8)
 
 
 def summary_lines(a, *, top: int = 10, detail: bool = False) -> list[str]:
@@ -91,9 +88,9 @@ def summary_lines(a, *, top: int = 10, detail: bool = False) -> list[str]:
             continue
         shown.add(key)
         el = sp["element"] if sp["element_type"] != "instance" else f"{sp['component']} (any instance)"
-        hit = sp["journeys"] or sp["user_facing_down"]
-        out.append(f"  [{sp['severity'] or '-':8}] {sp['element_type']:9} {el}: takes down {_list(hit)}; "
-                   f"{len(sp['down'])} down, {len(sp['degraded'])} degraded")
+        hit = _list(sp["journeys"]) if sp["journeys"] else _list(sp["user_facing_down"], total=sp["user_facing_down_count"])
+        out.append(f"  [{sp['severity'] or '-':8}] {sp['element_type']:9} {el}: takes down {hit}; "
+                   f"{sp['down_count']} down, {sp['degraded_count']} degraded")
         head = sp["chain"][:9]
         out.append(f"             chain: {' -> '.join(head[:8])}{' ...' if len(head) > 8 else ''}")
 
@@ -101,7 +98,7 @@ def summary_lines(a, *, top: int = 10, detail: bool = False) -> list[str]:
     if not a.failure_domains:
         out.append("  none declared")
     for d in a.failure_domains:
-        out.append(f"  {d['kind']:10} {d['domain']}: {len(d['down'])} down, {len(d['degraded'])} degraded; "
+        out.append(f"  {d['kind']:10} {d['domain']}: {d['down_count']} down, {d['degraded_count']} degraded; "
                    f"journeys down: {_list(d['journeys'])}")
 
     out += ["", "AVAILABILITY (ceiling by design vs SLO)"]
@@ -142,7 +139,7 @@ def summary_lines(a, *, top: int = 10, detail: bool = False) -> list[str]:
     if detail:
         out += ["", "BLAST RADIUS (every component)"]
         for cid, b in a.blast_radius.items():
-            out.append(f"  {cid}: down {_list(b.get('down', []), 8)}; degraded {_list(b.get('degraded', []), 8)}")
+            out.append(f"  {cid}: down {_set(a, b['down'])}; degraded {_set(a, b['degraded'])}")
 
     if a.stale_decisions:
         out += ["", "STALE DECISIONS"]

@@ -13,19 +13,12 @@ start-up", has the figures.
 from __future__ import annotations
 
 import argparse
-import gc
 import importlib
 import importlib.util
-import os
 import sys
 
-# numpy's BLAS would start a worker thread per core on import; the commands use it only for
-# small vectors, and the thread, spinning at start, looks like a busy core to the analysis'
-# helper processes (prr_app.analysis.ahead.spare_core). Set before numpy is imported.
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-
-from prr_app import __version__  # noqa: E402
-from prr_app.errors import PrrError  # noqa: E402
+from prr_app import __version__
+from prr_app.errors import PrrError
 
 #: Every sub-command: (name, module defining it with ``register(subparsers)``,
 #: one-line help shown by ``prr --help``). Listing them here lets ``prr --help``
@@ -120,19 +113,7 @@ def _command_in(argv: list[str]) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    # A command is a short run that builds a review, its analysis or a PDF and
-    # ends: hundreds of thousands of objects, next to no reference cycles. The
-    # cyclic collector's passes over them cost 10 to 30 % of the run (more once
-    # a large review is in memory) and free almost nothing (the peak memory of
-    # the 1,000-component report is the same within 3 %), so it is paused
-    # while the command runs. Reference counting still frees everything else.
-    gc_was_on = gc.isenabled()
-    gc.disable()
-    try:
-        return _run(sys.argv[1:] if argv is None else argv)
-    finally:
-        if gc_was_on:
-            gc.enable()
+    return _run(sys.argv[1:] if argv is None else argv)
 
 
 def _run(argv: list[str]) -> int:
@@ -165,29 +146,13 @@ def _run(argv: list[str]) -> int:
 
 
 def entry() -> None:
-    """The ``prr`` program: :func:`main`, then a quick exit.
-
-    When a command returns, what it wrote is complete and closed (files are written
-    atomically, stores are closed in ``finally``). Tearing down a large review and its
-    analysis object by object would then cost up to a third of a second at 10,000
-    components for nothing, so the process ends without it, once the standard streams
-    are flushed. :func:`main` itself returns normally (tests and embedders call it).
-    """
-    from prr_app.cli.leave import keep_until_exit
-
-    keep_until_exit()  # a command's big objects are not freed one by one either
+    """The ``prr`` program: :func:`main`, exiting with its code."""
     code = main()
     try:
         sys.stdout.flush()
     except BrokenPipeError:  # the reader left: what it read is all it wanted
         pass
-    try:
-        sys.stderr.flush()
-    except (BrokenPipeError, ValueError):
-        pass
-    if "logging" in sys.modules:
-        sys.modules["logging"].shutdown()
-    os._exit(code)
+    sys.exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -11,7 +11,6 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from prr_app import paths
-from prr_app.cli.leave import leave
 from prr_app.errors import PrrError
 from prr_app.review.document import load_review
 from prr_app.text_safety import sanitize
@@ -67,7 +66,6 @@ def cmd_report(args) -> int:
         paths.check_output_path(out)
     review = load_review(args.review)
     assessment = build_assessment(review, seed=args.seed)
-    leave(review, assessment)
     warnings: list[str] = []
     for fmt, out in outputs:
         if fmt == "pdf":
@@ -152,7 +150,6 @@ def cmd_gate(args) -> int:
         paths.check_output_path(args.junit)
     review = load_review(args.review)
     a = build_assessment(review)
-    leave(review, a)
     checks = evaluate_gate(a, fail_on=args.fail_on, min_availability=args.min_availability)
     failed = [c for c in checks if not c["ok"]]
     if args.junit:

@@ -129,7 +129,7 @@ class Assessment:
                 "journeys": s["journeys"],
                 "journeys_degraded": s["journeys_degraded"],
                 "user_facing_down": s["user_facing_down"],
-                "down": len(s["down"]),
+                "down": s["down_count"],
                 "chain": s["chain"],
                 "instances": 1 if s["element_type"] == "instance" else 0,
                 "mitigation": risk.get("mitigation", ""),
@@ -147,7 +147,7 @@ class Assessment:
 
     def domain_rows(self) -> list[dict]:
         rows = list(self.analysis["failure_domains"])
-        rows.sort(key=lambda r: (-len(r["journeys"]), -len(r["down"]), r["domain"]))
+        rows.sort(key=lambda r: (-len(r["journeys"]), -r["down_count"], r["domain"]))
         return rows
 
     # -- section 4 -------------------------------------------------------------
@@ -262,11 +262,10 @@ def review_date(review: Review) -> str | None:
 
 def build_assessment(review: Review, *, seed: int = 0) -> Assessment:
     """Analyse ``review`` (and evaluate its checklist) into an :class:`Assessment`."""
-    from prr_app.analysis import analyze
+    from prr_app.analysis import analyze, checklist_error, checklist_figures
     from prr_app.analysis.risks import SEVERITY_BANDS
 
     date = review_date(review)
-    analysis = analyze(review, seed=seed, today=date).to_dict()
     checklist = None
     error = None
     method = None
@@ -274,12 +273,17 @@ def build_assessment(review: Review, *, seed: int = 0) -> Assessment:
         from prr_app import checklist as cl_mod  # another part of the product: optional
     except ImportError:  # pragma: no cover - the part is installed in this build
         cl_mod = None
+    figures = None
     if cl_mod is not None and getattr(cl_mod, "evaluate", None) is not None:
         try:
             checklist = cl_mod.evaluate(review)
             method = getattr(cl_mod, "SCORING_METHOD", None)
+            figures = checklist_figures(checklist)
         except Exception as e:  # a broken checklist must not stop the report
             error = str(e) or type(e).__name__
+            figures = checklist_error(e)
+    # the checklist's blockers count in the verdict: the analysis receives its figures
+    analysis = analyze(review, seed=seed, today=date, checklist=figures).to_dict()
     return Assessment(review=review, analysis=analysis, date=date, checklist=checklist,
                       checklist_error=error, scoring_bands=tuple(SEVERITY_BANDS), checklist_method=method,
                       journey_needs=_journey_needs(review))

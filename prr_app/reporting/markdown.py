@@ -110,7 +110,7 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None) -> 
     # 3
     L += [f"## 3. {SECTION_TITLES[2]}", "", "### Blast radius per failure domain", ""]
     L += _table(["Domain", "Kind", "Down", "Degraded", "Journeys down"], [
-        [md(x["domain"]), md(x["kind"]), str(len(x["down"])), str(len(x["degraded"])), _names(x["journeys"])]
+        [md(x["domain"]), md(x["kind"]), str(x["down_count"]), str(x["degraded_count"]), _names(x["journeys"])]
         for x in a.domain_rows()])
     L += ["### Blast radius per component", ""]
     L += _table(["Component", "Down", "Degraded", "Journeys down", "Journeys degraded"], [

@@ -582,8 +582,8 @@ class _Builder:
         drows = a.domain_rows()
         if drows:
             self.table(["Domain", "Kind", "Down", "Degraded", "Journeys down", "Instances lost"],
-                       [[self.cell(x["domain"], bold=True), self.short(x["kind"]), self.short(len(x["down"])),
-                         self.short(len(x["degraded"])), self.cell(self.names(x["journeys"])),
+                       [[self.cell(x["domain"], bold=True), self.short(x["kind"]), self.short(x["down_count"]),
+                         self.short(x["degraded_count"]), self.cell(self.names(x["journeys"])),
                          self.cell(", ".join(f"{k}: {v}" for k, v in list(x["instances_lost"].items())[:8])
                                    + (" …" if len(x["instances_lost"]) > 8 else ""))] for x in drows],
                        [0.17, 0.09, 0.08, 0.11, 0.22, 0.33])

@@ -103,13 +103,6 @@ class ReviewSource:
         finally:
             store.close()
 
-    def load_unchecked(self) -> Review:
-        """The review :meth:`load` gives when its checks pass, without the checks: for a helper
-        process whose parent runs :meth:`load` on the same bytes (a repeatable source only)."""
-        if self._raw is None:
-            raise ValueError("not a repeatable source")
-        return json_io.review_from_json_bytes(self._raw, file=str(self.path), checked=False)
-
 
 def load_review(path: str | Path) -> Review:
     """Read a review from a ``.prr`` file or a review ``.json`` file, without changing it."""

@@ -5,7 +5,7 @@ GUI thread has re-laid out and repainted the graph for it (no debounce wait).
 Edits that arrive while a run is in flight (or within a short debounce of
 one) coalesce into one follow-up run. Each run
 gets a copy of the review (:meth:`ReviewSession.analysis_copy`) and runs
-validation and :func:`prr_app.analysis.analyze`. Results of a review that has
+validation and :func:`prr_app.review.assess.assess`. Results of a review that has
 changed since are dropped (a newer run is on its way). Only one run is in
 flight at a time.
 """
@@ -28,7 +28,7 @@ DEBOUNCE_MS = 20
 
 def run_analysis(state, review):
     """Worker function: validation problems and the analysis of ``review``."""
-    from prr_app.analysis import analyze
+    from prr_app.review.assess import assess
     from prr_app.domain.validation import validate
 
     t0 = time.perf_counter()
@@ -38,7 +38,7 @@ def run_analysis(state, review):
     error = None
     if not problems:
         try:
-            analysis = analyze(review)
+            analysis = assess(review)
         except Exception as e:  # analysis of an odd review: show it, keep the app running
             log.exception("analysis failed")
             error = str(e)

@@ -17,10 +17,10 @@ Effective dependency semantics (see docs/analysis.md):
 """
 from __future__ import annotations
 
-from array import array
-from bisect import bisect_left
+import re
 from dataclasses import dataclass, field
 
+import networkx as nx
 import numpy as np
 
 from prr_app.domain.model import Review
@@ -87,13 +87,29 @@ class CompiledGraph:
     shared_closure: list[frozenset[int]]  # component -> shared domains with ancestors
     hubs: set[int] = field(default_factory=set)
     softened: list[Dep] = field(default_factory=list)
-    _hard_sccs: tuple | None = field(default=None, repr=False)
+    _conds: dict = field(default_factory=dict, repr=False)
+
+    def condensation(self, out: list[list[int]]):
+        """:func:`condensation` of ``out`` (an adjacency over the components), made once per
+        distinct graph: on an import, where every dependency is hard, the graphs of hard
+        dependencies, of every dependency and of what the availability needs are one."""
+        key = tuple(map(tuple, out))
+        cond = self._conds.get(key)
+        if cond is None:
+            cond = self._conds[key] = condensation(self.n, out)
+        return cond
+
+    def forget_condensations(self) -> None:
+        """Drop the condensations made so far (once the analysis is done with them)."""
+        self._conds.clear()
+
+    def sccs(self, out: list[list[int]]) -> tuple[list[int], list[list[int]]]:
+        """:func:`strongly_connected` on ``out``, from :meth:`condensation`."""
+        return _sccs_of(self.condensation(out), self.n)
 
     def hard_sccs(self) -> tuple[list[int], list[list[int]]]:
-        """:func:`strongly_connected` on ``hard_out``, computed once."""
-        if self._hard_sccs is None:
-            self._hard_sccs = strongly_connected(self.n, self.hard_out)
-        return self._hard_sccs
+        """:func:`strongly_connected` on ``hard_out``."""
+        return self.sccs(self.hard_out)
 
     @property
     def n(self) -> int:
@@ -249,175 +265,87 @@ def compile_review(review: Review) -> CompiledGraph:
     return graph
 
 
-def strongly_connected(n: int, out: list[list[int]]) -> tuple[list[int], list[list[int]]]:
-    """Tarjan's algorithm, iterative.
+def condensation(n: int, out: list[list[int]]) -> "nx.DiGraph":
+    """The condensation of the graph ``i -> out[i]`` over ``range(n)`` (``networkx.condensation``).
 
-    Returns ``(scc_of, sccs)``. ``sccs`` come sinks first: an SCC is listed
-    after every SCC it can reach, so every edge goes from a later SCC to an
-    earlier one or stays inside one.
+    Its nodes are the strongly connected components, numbered sinks first: every
+    edge goes from a higher number to a lower one (or stays inside one), so a
+    higher number lies further upstream. ``graph["mapping"]`` gives each node's
+    component, ``nodes[s]["members"]`` each component's nodes.
     """
-    index = [-1] * n
-    low = [0] * n
-    on_stack = [False] * n
-    stack: list[int] = []
-    scc_of = [-1] * n
-    sccs: list[list[int]] = []
-    counter = 0
-    for root in range(n):
-        if index[root] != -1:
-            continue
-        work = [(root, 0)]
-        index[root] = low[root] = counter
-        counter += 1
-        stack.append(root)
-        on_stack[root] = True
-        while work:
-            v, pos = work[-1]
-            edges = out[v]
-            if pos < len(edges):
-                work[-1] = (v, pos + 1)
-                w = edges[pos]
-                if index[w] == -1:
-                    index[w] = low[w] = counter
-                    counter += 1
-                    stack.append(w)
-                    on_stack[w] = True
-                    work.append((w, 0))
-                elif on_stack[w]:
-                    if index[w] < low[v]:
-                        low[v] = index[w]
-                continue
-            work.pop()
-            if work:
-                u = work[-1][0]
-                if low[v] < low[u]:
-                    low[u] = low[v]
-            if low[v] == index[v]:
-                comp: list[int] = []
-                sid = len(sccs)
-                while True:
-                    w = stack.pop()
-                    on_stack[w] = False
-                    scc_of[w] = sid
-                    comp.append(w)
-                    if w == v:
-                        break
-                sccs.append(comp)
+    g = nx.DiGraph()
+    g.add_nodes_from(range(n))
+    g.add_edges_from((u, v) for u in range(n) for v in out[u])
+    return nx.condensation(g)
+
+
+def strongly_connected(n: int, out: list[list[int]]) -> tuple[list[int], list[list[int]]]:
+    """``(scc_of, sccs)``: each node's strongly connected component and the components' members
+    (ascending), numbered as in :func:`condensation` (sinks first)."""
+    return _sccs_of(condensation(n, out), n)
+
+
+def _sccs_of(cond, n: int) -> tuple[list[int], list[list[int]]]:
+    mapping = cond.graph["mapping"]
+    scc_of = [mapping[v] for v in range(n)]
+    sccs = [sorted(cond.nodes[s]["members"]) for s in range(cond.number_of_nodes())]
     return scc_of, sccs
 
 
-#: Ancestor bitsets of graphs with at least this many components are kept compact (see
-#: :func:`compact`) once built; below it every bitset stays a Python ``int``. Tests lower it
-#: to run the compact path on small graphs.
-COMPACT_MIN_N = 50_000
-#: A bitset is stored as its member indices when that takes at most 1/COMPACT_RATIO of its bytes.
-COMPACT_RATIO = 4
+def ancestor_sets(n: int, out: list[list[int]], keep=None, cond=None) -> tuple[list[int], list]:
+    """For every node, the bitset (a Python ``int``) of the nodes that reach it along ``out``,
+    itself included; one per strongly connected component.
 
+    Returns ``(scc_of, anc)``, ``anc[s]`` the bitset of component ``s``. Computed on the
+    condensation, upstream first: one big-integer OR per condensed edge.
 
-def compact(x: int):
-    """``x``, or its members as a sorted ``array('i')`` when that is much smaller.
+    ``networkx.ancestors`` per node gives the same sets (the tests use it as the oracle) but
+    walks the graph once per node: on 10,000 components with a 1,300-component cycle that is
+    minutes, against under a second here (benchmarks/bench_analysis.py).
 
-    At 100,000 components an ancestor bitset is up to 12 kB although it has
-    typically a hundred members; 200,000 of them took 1.4 GB as ``int``.
+    ``keep``: if given, the nodes whose bitsets are wanted; the others are dropped (set to
+    ``None``) as soon as every component that reads them is done, so that at 100,000
+    components not every bitset is held at once. ``cond``: the :func:`condensation` of
+    ``out``, if already made.
     """
-    nb = x.bit_length()
-    if x.bit_count() * 32 * COMPACT_RATIO > nb:
-        return x
-    raw = np.frombuffer(x.to_bytes((nb + 7) // 8, "little"), dtype=np.uint8)
-    nz = np.flatnonzero(raw)
-    r, c = np.nonzero(np.unpackbits(raw[nz][:, None], axis=1, bitorder="little"))
-    return array("i", (nz[r] * 8 + c).astype(np.int32).tobytes())
+    return _reach_sets(n, condensation(n, out) if cond is None else cond, keep, upstream=True)
 
 
-def expand(x) -> int:
-    """The ``int`` bitset of ``x`` (an ``int``, returned as is, or a compact index array)."""
-    if type(x) is int:
-        return x
-    if len(x) > 512:
-        return mask_of(np.frombuffer(x, dtype=np.int32))
-    b = bytearray((x[-1] >> 3) + 1) if len(x) else bytearray()
-    for i in x:
-        b[i >> 3] |= 1 << (i & 7)
-    return int.from_bytes(b, "little")
+def descendant_sets(n: int, out: list[list[int]], keep=None, cond=None) -> tuple[list[int], list]:
+    """For every node, the bitset of the nodes it reaches along ``out``, itself included: as
+    :func:`ancestor_sets`, the other way."""
+    return _reach_sets(n, condensation(n, out) if cond is None else cond, keep, upstream=False)
 
 
-def has(x, i: int) -> bool:
-    """Is bit ``i`` set in ``x`` (an ``int`` or a compact index array)?"""
-    if type(x) is int:
-        return bool((x >> i) & 1)
-    k = bisect_left(x, i)
-    return k < len(x) and x[k] == i
-
-
-def popcount(x) -> int:
-    return x.bit_count() if type(x) is int else len(x)
-
-
-def ancestor_sets(n: int, out: list[list[int]], inn: list[list[int]],
-                  keep=None, sccs=None) -> tuple[list[int], list]:
-    """For every node, the bitset of nodes that reach it along ``out`` (itself included).
-
-    Computed once per strongly connected component, upstream first, so the
-    cost is one big-integer OR per condensed edge. Returns ``(scc_of, anc)``
-    where ``anc[scc]`` is the bitset of that SCC.
-
-    ``keep``: if given, the nodes whose bitsets are wanted; the others are
-    dropped (set to ``None``) as soon as every SCC that reads them is done,
-    so that at 100,000 components not every one of 100,000 bitsets of up to
-    12 kB is held at once.
-
-    Without ``keep``, on graphs of ``COMPACT_MIN_N`` nodes or more, each bitset is
-    made :func:`compact` as soon as every SCC that reads it is done: the result
-    then mixes ``int`` and index arrays (read them with :func:`expand`,
-    :func:`has`, :func:`popcount`).
-
-    ``sccs``: the result of :func:`strongly_connected` on ``out``, if already known.
-    """
-    scc_of, sccs = sccs if sccs is not None else strongly_connected(n, out)
-    ns = len(sccs)
-    anc: list = [0] * ns
+def _reach_sets(n: int, cond, keep, upstream: bool) -> tuple[list[int], list]:
+    scc_of = [cond.graph["mapping"][v] for v in range(n)]
+    ns = cond.number_of_nodes()
+    # numbered sinks first: the highest number is furthest upstream
+    if upstream:
+        order, reads, readers_of = range(ns - 1, -1, -1), cond.pred, cond.out_degree
+    else:
+        order, reads, readers_of = range(ns), cond.succ, cond.in_degree
+    acc_of: list = [0] * ns
     readers = None
-    kept = None
-    compacting = keep is None and n >= COMPACT_MIN_N
-    if keep is not None or compacting:
+    if keep is not None:
         kept = bytearray(ns)
-        if keep is not None:
-            for v in keep:
-                kept[scc_of[v]] = 1
-        readers = [0] * ns
-        for sid in range(ns):
-            seen = {sid}
-            for v in sccs[sid]:
-                for u in inn[v]:
-                    su = scc_of[u]
-                    if su not in seen:
-                        seen.add(su)
-                        readers[su] += 1
-    # sccs are sinks first; upstream (sources of edges) first is the reverse
-    for sid in range(ns - 1, -1, -1):
-        members = sccs[sid]
-        acc = 1 << members[0] if len(members) == 1 else mask_of(members)
-        seen = {sid}
-        for v in members:
-            for u in inn[v]:
-                su = scc_of[u]
-                if su not in seen:
-                    seen.add(su)
-                    acc |= anc[su]
-                    if readers is not None:
-                        readers[su] -= 1
-                        if readers[su] == 0:
-                            if compacting:
-                                anc[su] = compact(anc[su])
-                            elif not kept[su]:
-                                anc[su] = None
-        anc[sid] = acc
-        if readers is not None and readers[sid] == 0:
-            if compacting:
-                anc[sid] = compact(acc)
-            elif not kept[sid]:
-                anc[sid] = None
-    return scc_of, anc
+        for v in keep:
+            kept[scc_of[v]] = 1
+        readers = [readers_of(s) for s in range(ns)]
+    nodes = cond.nodes
+    for s in order:
+        mem = nodes[s]["members"]
+        acc = 1 << next(iter(mem)) if len(mem) == 1 else mask_of(mem)
+        for u in reads[s]:
+            acc |= acc_of[u]
+            if readers is not None:
+                readers[u] -= 1
+                if readers[u] == 0 and not kept[u]:
+                    acc_of[u] = None
+        acc_of[s] = acc
+        if readers is not None and readers[s] == 0 and not kept[s]:
+            acc_of[s] = None
+    return scc_of, acc_of
 
 
 def mask_of(indices, n: int | None = None) -> int:
@@ -431,27 +359,44 @@ def mask_of(indices, n: int | None = None) -> int:
     return int.from_bytes(np.packbits(flags, bitorder="little").tobytes(), "little")
 
 
+_NONZERO_BYTE = re.compile(rb"[^\x00]")
+_BYTE_BITS = [tuple(i for i in range(8) if (v >> i) & 1) for v in range(256)]
+
+
 def bits_of(x: int, limit: int | None = None) -> list[int]:
     """Indices of the set bits of ``x``, lowest first (at most ``limit``)."""
     out: list[int] = []
     if x == 0:
         return out
-    if limit is not None and limit <= 64:
+    if limit is not None and limit <= 2:
         while x and len(out) < limit:
             low = x & -x
             out.append(low.bit_length() - 1)
             x ^= low
         return out
     nbits = x.bit_length()
+    if limit is not None and nbits > 512:
+        # the first few of a big bitset: its bytes that hold any, lowest first, until enough
+        raw = x.to_bytes((nbits + 7) // 8, "little")
+        for m in _NONZERO_BYTE.finditer(raw):
+            k = m.start()
+            for i in _BYTE_BITS[raw[k]]:
+                out.append(8 * k + i)
+                if len(out) >= limit:
+                    return out
+        return out
     if nbits > 512:
         raw = np.frombuffer(x.to_bytes((nbits + 7) // 8, "little"), dtype=np.uint8)
-        out = np.flatnonzero(np.unpackbits(raw, bitorder="little")).tolist()
-        return out if limit is None else out[:limit]
-    s = bin(x)[:1:-1]  # lowest bit first
+        return np.flatnonzero(np.unpackbits(raw, bitorder="little")).tolist()
+    _scan(bin(x)[:1:-1], 0, out, limit)
+    return out
+
+
+def _scan(s: str, offset: int, out: list[int], limit: int | None) -> None:
+    """Append to ``out`` the positions (plus ``offset``) of the ``1`` in ``s``, lowest bit first."""
     pos = s.find("1")
     while pos != -1:
-        out.append(pos)
+        out.append(pos + offset)
         if limit is not None and len(out) >= limit:
-            break
+            return
         pos = s.find("1", pos + 1)
-    return out

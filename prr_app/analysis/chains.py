@@ -1,0 +1,278 @@
+"""The chain of a single point of failure: the components that carry a failure to what it hits.
+
+A chain starts at a seed of the scenario (the failed component, or a component
+a failed domain takes down on its own), goes through components that are all
+down, each hard-depending on the one before it, and ends at the component the
+SPOF is reported for (an entry of a journey that goes down, else a user-facing
+component). ``prr analyze`` writes one chain per SPOF, so the chains of the
+components inside one large cycle must not cost a walk of the cycle each:
+
+* without a redundancy group in the scenario, the down set is exactly what
+  reaches a seed along hard dependencies, so the chain is walked forwards from
+  the seed, each step to a dependent the target still reaches (one bit test on
+  the ancestor bitsets), leaving the current strongly connected component by
+  the way found once per cycle and target (a breadth-first search inside it);
+* with a redundancy group that went down, the walk goes backwards from the
+  target towards the seeds inside the down set, preferring steps that leave
+  the current strongly connected component; ``networkx.shortest_path`` takes
+  over where the walk gets stuck.
+"""
+from __future__ import annotations
+
+import networkx as nx
+
+from prr_app.analysis.blast import BlastRadius, Scenario
+from prr_app.analysis.compiled import CompiledGraph
+
+#: A chain step from a component with more dependents than this looks only at those the target reaches.
+_HUB_FAN_IN = 48
+#: A chain longer than CHAIN_HEAD + CHAIN_TAIL steps is written as its first CHAIN_HEAD and its last
+#: CHAIN_TAIL steps (with its length): inside a cycle of thousands of components the chains of its
+#: members would otherwise add up to millions of names.
+CHAIN_HEAD = 16
+CHAIN_TAIL = 8
+
+
+def prefixed(prefix: str, steps: list[str], length: int) -> tuple[list[str], int]:
+    """The chain ``steps`` (of ``length`` steps, listed as :meth:`Chains.ids` gives it) with
+    ``prefix`` (an instance or a domain) in front."""
+    if len(steps) == length:
+        return _listed([prefix] + steps), length + 1
+    return [prefix] + steps[:CHAIN_HEAD - 1] + steps[CHAIN_HEAD:], length + 1
+
+
+def _listed(steps: list) -> list:
+    if len(steps) <= CHAIN_HEAD + CHAIN_TAIL:
+        return steps
+    return steps[:CHAIN_HEAD] + steps[-CHAIN_TAIL:]
+
+
+class Chains:
+    """Chains of the scenarios of one :class:`~prr_app.analysis.blast.BlastRadius`, with the
+    routes through cycles shared between them."""
+
+    def __init__(self, graph: CompiledGraph, br: BlastRadius):
+        self.g = graph
+        self.br = br
+        self._scc_sizes: dict[int, int] | None = None
+        self._scc_members: dict[int, list[int]] | None = None
+        self._routes: dict[tuple, dict[int, int]] = {}
+        self._within: dict[int, dict[int, list[int]]] = {}
+        self._rests: dict[int, dict[int, tuple]] = {}  # target -> component -> (length, last steps)
+
+    def ids(self, sc: Scenario, seeds: set[int], target: int) -> tuple[list[str], int]:
+        """The chain from a seed of ``sc`` to ``target`` as component ids, seed first, and its
+        length: the whole chain, or its first :data:`CHAIN_HEAD` and last :data:`CHAIN_TAIL`
+        steps when it is longer than both."""
+        ids = self.g.ids
+        if sc.fired:
+            path = self._through_groups(sc, seeds, target)
+            return [ids[i] for i in _listed(path)], len(path)
+        listed, length = self._forwards(seeds, target)
+        return [ids[i] for i in listed], length
+
+    # -- with a redundancy group down: backwards from the target ---------------------------
+    def _through_groups(self, sc: Scenario, seeds: set[int], target: int) -> list[int]:
+        g = self.g
+        down = sc.down
+        fired = set(sc.fired)
+        scc = self.br.scc_h
+
+        def nexts(v: int):
+            for t in g.hard_out[v]:
+                if (down >> t) & 1:
+                    yield t
+            for gi in g.hard_group_out[v]:
+                if gi in fired:
+                    for m in g.groups[gi].members:
+                        if (down >> m) & 1:
+                            yield m
+
+        path = [target]
+        seen = {target}
+        cur = target
+        steps = 0
+        while cur not in seeds and steps < 10_000:
+            steps += 1
+            best = None
+            for t in nexts(cur):
+                if t in seeds:
+                    best = t
+                    break
+                if t in seen:
+                    continue
+                if best is None or scc[t] < scc[best]:
+                    best = t
+            if best is None:
+                return self._shortest(nexts, seeds, target)
+            path.append(best)
+            seen.add(best)
+            cur = best
+        if cur not in seeds:  # pragma: no cover - the walk above gave up
+            return self._shortest(nexts, seeds, target)
+        path.reverse()
+        return path
+
+    @staticmethod
+    def _shortest(nexts, seeds: set[int], target: int) -> list[int]:
+        """A shortest way from ``target`` to a seed along ``nexts``, seed first."""
+        graph = nx.DiGraph()
+        todo, seen = [target], {target}
+        while todo:
+            v = todo.pop()
+            for t in nexts(v):
+                graph.add_edge(v, t)
+                if t not in seen:
+                    seen.add(t)
+                    todo.append(t)
+        sink = -1  # every seed leads to it: one search for the nearest seed
+        graph.add_edges_from((s, sink) for s in seeds if s in seen)
+        if target in seeds or sink not in graph:
+            return [target]
+        path = nx.shortest_path(graph, target, sink)[:-1]
+        path.reverse()
+        return path
+
+    # -- without: forwards from the seed ---------------------------------------------
+    def _forwards(self, seeds: set[int], t: int) -> tuple[list[int], int]:
+        br = self.br
+        anc, scc = br.anc_h, br.scc_h
+
+        def reach(u: int) -> bool:  # does t (transitively) hard-depend on u?
+            return bool((anc[scc[u]] >> t) & 1)
+
+        if len(seeds) == 1:
+            cur = next(iter(seeds))
+            cur = cur if reach(cur) else None
+        else:
+            # the seed nearest the target: the target itself if it is one, else the most upstream
+            cur, best = None, None
+            for s in seeds:
+                if reach(s):
+                    k = (scc[s], s == t, -s)
+                    if best is None or k > best:
+                        cur, best = s, k
+        if cur is None:  # pragma: no cover - the scenario's down set says otherwise
+            return [t], 1
+        # the first steps; the rest from what the chains to t share (each step depends only on
+        # where it is and on t, so the chains to one target form a tree)
+        path = [cur]
+        while cur != t and len(path) < CHAIN_HEAD:
+            cur = self._step(cur, t, reach)
+            path.append(cur)
+        if cur == t:
+            return path, len(path)
+        length, tail = self._rest(cur, t, reach)
+        length += len(path) - 1
+        if length <= CHAIN_HEAD + CHAIN_TAIL:  # short enough to write whole: the steps after the head
+            while cur != t:
+                cur = self._step(cur, t, reach)
+                path.append(cur)
+            return path, length
+        return path + list(tail), length  # the rest has more than CHAIN_TAIL steps after cur
+
+    def _rest(self, cur: int, t: int, reach) -> tuple[int, tuple[int, ...]]:
+        """``(length, last steps)`` of the chain from ``cur`` to ``t``, remembered per target."""
+        memo = self._rests.setdefault(t, {})
+        walk = []
+        while cur != t and cur not in memo:
+            walk.append(cur)
+            cur = self._step(cur, t, reach)
+        length, tail = memo.get(cur, (1, (t,)))
+        for v in reversed(walk):
+            length += 1
+            if len(tail) < CHAIN_TAIL:
+                tail = (v,) + tail
+            memo[v] = (length, tail)
+        return length, tail
+
+    def _step(self, cur: int, t: int, reach) -> int:
+        """The next component of a chain to ``t`` from ``cur`` (``t`` transitively hard-depends on it)."""
+        scc, hard_in = self.br.scc_h, self.g.hard_in
+        s0 = scc[cur]
+        if self._scc_size(s0) > 1:
+            # inside a cycle: the way out (or to the target) found once per cycle and target
+            return self._scc_route(s0, t, reach)[cur]
+        # the target if it depends on cur directly, else the dependent that the target reaches
+        # and that lies furthest upstream (the biggest step towards the target)
+        found, best = -1, -1
+        cands = hard_in[cur]
+        if len(cands) > _HUB_FAN_IN:  # a hub: only its dependents that the target reaches
+            cands = self._dependents_within(t).get(cur, ())
+        for u in cands:
+            if u == t:
+                return t
+            if u != cur and scc[u] > best and reach(u):
+                found, best = u, scc[u]
+        return t if found == -1 else found  # -1: cannot be, t reaches cur
+
+    def _dependents_within(self, t: int) -> dict[int, list[int]]:
+        """For the components ``t`` hard-depends on (transitively, ``t`` included): their dependents
+        among them, in the order of ``hard_in`` (so a chain step picks the same one). Once per target;
+        a chain step through a hub with thousands of dependents then looks at a few."""
+        hit = self._within.get(t)
+        if hit is None:
+            hard_out = self.g.hard_out
+            seen = {t}
+            stack = [t]
+            while stack:
+                v = stack.pop()
+                for w in hard_out[v]:
+                    if w not in seen:
+                        seen.add(w)
+                        stack.append(w)
+            hit = {}
+            for v in sorted(seen):  # hard_in lists are ascending
+                for w in hard_out[v]:
+                    hit.setdefault(w, []).append(v)
+            self._within[t] = hit
+        return hit
+
+    def _scc_size(self, s0: int) -> int:
+        if self._scc_sizes is None:
+            self._scc_sizes = {}
+            for sid in self.br.scc_h:
+                self._scc_sizes[sid] = self._scc_sizes.get(sid, 0) + 1
+        return self._scc_sizes.get(s0, 1)
+
+    def _scc_route(self, s0: int, t: int, reach) -> dict[int, int]:
+        """For every member of the cycle ``s0``: the next step towards ``t`` or out of the cycle.
+
+        A breadth-first search backwards from the goals (``t`` if it is in the
+        cycle, else the members with a dependent outside it that ``t`` reaches),
+        done once per cycle and target.
+        """
+        key = (s0, t)
+        hit = self._routes.get(key)
+        if hit is not None:
+            return hit
+        g, scc = self.g, self.br.scc_h
+        if self._scc_members is None:
+            self._scc_members = {}
+            for v, sid in enumerate(scc):
+                self._scc_members.setdefault(sid, []).append(v)
+        members = self._scc_members[s0]
+        nxt: dict[int, int] = {}
+        queue: list[int] = []
+        if scc[t] == s0:
+            nxt[t] = t
+            queue.append(t)
+        else:
+            for v in members:
+                out_u, out_k = -1, -1
+                for u in g.hard_in[v]:
+                    if u == t:
+                        out_u = t
+                        break
+                    if scc[u] != s0 and scc[u] > out_k and reach(u):
+                        out_u, out_k = u, scc[u]
+                if out_u != -1:
+                    nxt[v] = out_u
+                    queue.append(v)
+        for x in queue:
+            for y in g.hard_out[x]:
+                if scc[y] == s0 and y not in nxt:
+                    nxt[y] = x
+                    queue.append(y)
+        self._routes[key] = nxt
+        return nxt

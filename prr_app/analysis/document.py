@@ -1,0 +1,160 @@
+"""The result of an analysis and the JSON document ``prr analyze --json`` prints.
+
+:class:`Analysis` holds plain JSON-able data (dicts, lists, strings, numbers);
+:meth:`Analysis.to_dict` is what ``schemas/analysis.schema.json`` describes.
+
+The document grows linearly with the review: by default every SPOF, failure
+domain and component gives counts of what it takes down and degrades, the
+user-facing components and journeys it hits, and (SPOFs) the chain. With
+``detail`` the full sets are added once per component (``blast_radius``) and
+per failure domain, each as a :func:`component_set`: the members of a cycle
+(a strongly connected group of the dependency graph, listed once in
+``cycles``) are referred to by the cycle's number instead of being repeated.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import orjson
+
+from prr_app.analysis.propagation import Outcome, simulate as _simulate
+
+#: Version of the analysis output; bumped when a key changes meaning.
+ANALYSIS_VERSION = 2
+
+
+@dataclass
+class Analysis:
+    """The result of :func:`~prr_app.analysis.analyze`. Attributes mirror the keys of :meth:`to_dict`."""
+
+    spofs: list[dict]
+    blast_radius: dict[str, dict]
+    failure_domains: list[dict]
+    common_cause: list[dict]
+    availability: list[dict]
+    cascading: list[dict]
+    risks: list[dict]
+    verdict: dict
+    assumptions: list[dict]
+    checklist: dict | None
+    summary: dict
+    stale_decisions: list[dict]
+    seed: int = 0
+    detail: bool = False
+    #: with ``detail``: the members of every cycle the sets refer to (see :func:`component_set`)
+    cycles: list[list[str]] | None = None
+    _graph: object | None = field(default=None, repr=False, compare=False)
+
+    def to_dict(self) -> dict:
+        """The document: the verdict and the register first, the per-element evidence last."""
+        out = {
+            "analysis_version": ANALYSIS_VERSION,
+            "seed": self.seed,
+            "detail": self.detail,
+            "summary": self.summary,
+            "verdict": self.verdict,
+            "risks": self.risks,
+            "availability": self.availability,
+            "common_cause": self.common_cause,
+            "cascading": self.cascading,
+            "assumptions": self.assumptions,
+            "checklist": self.checklist,
+            "stale_decisions": self.stale_decisions,
+            "failure_domains": self.failure_domains,
+            "spofs": self.spofs,
+            "blast_radius": self.blast_radius,
+        }
+        if self.detail:
+            out["cycles"] = self.cycles or []
+        return out
+
+    def to_json(self, *, indent: bool = False) -> bytes:
+        """The JSON of :meth:`to_dict`, as bytes."""
+        return orjson.dumps(self.to_dict(), option=orjson.OPT_INDENT_2 if indent else 0)
+
+    def risk(self, risk_id: str) -> dict | None:
+        for r in self.risks:
+            if r["id"] == risk_id:
+                return r
+        return None
+
+    def simulate(self, components=(), domains=(), instances=()) -> Outcome:
+        """What-if on the analysed review, reusing the compiled graph."""
+        return _simulate(self._graph.review, components=components, domains=domains,
+                         instances=instances, graph=self._graph)
+
+
+class CycleIndex:
+    """The cycles a :func:`component_set` refers to: the strongly connected groups (two
+    components or more) of the graph of every dependency and of the graph of hard ones,
+    numbered by their first member."""
+
+    def __init__(self, ids: list[str], any_sccs: tuple[list[int], list[list[int]]],
+                 hard_sccs: tuple[list[int], list[list[int]]]):
+        any_of, any_groups = any_sccs
+        hard_of, hard_groups = hard_sccs
+        found: list[tuple[int, int]] = []  # (graph: 0 every dependency / 1 hard, scc number)
+        found += [(0, s) for s, m in enumerate(any_groups) if len(m) > 1]
+        # a hard cycle inside a bigger cycle of the dependency graph: listed as well
+        found += [(1, s) for s, m in enumerate(hard_groups)
+                  if len(m) > 1 and len(any_groups[any_of[m[0]]]) > len(m)]
+        groups = (any_groups, hard_groups)
+        found.sort(key=lambda x: groups[x[0]][x[1]][0])
+        numbers: tuple[dict[int, int], dict[int, int]] = ({}, {})
+        for k, (graph, s) in enumerate(found):
+            numbers[graph][s] = k
+        self._of = [(any_of, numbers[0]), (hard_of, numbers[1])]
+        self._sizes = [len(groups[graph][s]) for graph, s in found]
+        self.members = [[ids[i] for i in groups[graph][s]] for graph, s in found]
+        self.ids = ids
+
+    def encode(self, indices: list[int]) -> dict:
+        """``{"components": [...], "cycles": [...]}`` for the ascending component ``indices``."""
+        left = indices
+        cycles: list[int] = []
+        for scc_of, number in self._of:
+            if not number:
+                continue
+            count: dict[int, int] = {}
+            for i in left:
+                k = number.get(scc_of[i])
+                if k is not None:
+                    count[k] = count.get(k, 0) + 1
+            whole = {k for k, c in count.items() if c == self._sizes[k]}
+            if whole:
+                cycles.extend(whole)
+                left = [i for i in left if number.get(scc_of[i]) not in whole]
+        ids = self.ids
+        return {"components": [ids[i] for i in left], "cycles": sorted(cycles)}
+
+
+def checklist_figures(result) -> dict:
+    """The ``checklist`` section of the document from a checklist evaluation.
+
+    ``result`` is what ``prr_app.checklist.evaluate.summarize`` (or ``evaluate``) returns:
+    ``blocking_items`` (items with ``key`` and ``title``, or strings), ``unanswered_blockers``
+    (a count or a list) and ``overall_score`` (a number or None). The analysis receives this
+    from its caller (``prr_app.review.assess``): it does not depend on the checklist.
+    """
+    items = list(result.blocking_items or [])
+    out = {"blockers": len(items), "blocking_items": [_item_name(it) for it in items]}
+    unanswered = result.unanswered_blockers
+    if unanswered is not None:
+        out["unanswered_blockers"] = unanswered if isinstance(unanswered, int) else len(list(unanswered))
+    score = result.overall_score
+    if isinstance(score, (int, float)):
+        out["overall_score"] = score
+    return out
+
+
+def checklist_error(error: Exception) -> dict:
+    """The ``checklist`` section when the checklist could not be evaluated: its blockers are not counted."""
+    return {"error": f"{type(error).__name__}: {error}", "blocking_items": [], "blockers": 0}
+
+
+def _item_name(it) -> str:
+    if isinstance(it, str):
+        return it
+    key = getattr(it, "key", None)
+    title = getattr(it, "title", None) or getattr(it, "question", None)
+    return f"{key}: {title}" if key and title else str(key or title or it)

@@ -1,0 +1,75 @@
+"""The compiled graph's fast paths against networkx's plain ones (their test oracle).
+
+Upstream and downstream sets are bitsets ORed along the condensation, one per
+strongly connected component; ``networkx.ancestors`` / ``descendants`` per node
+give the same sets (and are far too slow to run per component on big graphs:
+benchmarks/bench_analysis.py). The condensation is numbered sinks first.
+"""
+from __future__ import annotations
+
+import networkx as nx
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from prr_app.analysis.compiled import ancestor_sets, bits_of, descendant_sets, mask_of, strongly_connected
+
+
+@st.composite
+def graphs(draw):
+    n = draw(st.integers(1, 25))
+    edges = draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=3 * n))
+    out = [sorted({t for s, t in edges if s == u}) for u in range(n)]
+    return n, out
+
+
+def _nx(n, out):
+    g = nx.DiGraph()
+    g.add_nodes_from(range(n))
+    g.add_edges_from((u, v) for u in range(n) for v in out[u])
+    return g
+
+
+@settings(max_examples=200, deadline=None)
+@given(graphs())
+def test_upstream_and_downstream_sets_equal_networkx(graph):
+    n, out = graph
+    g = _nx(n, out)
+    scc_of, anc = ancestor_sets(n, out)
+    scc_d, desc = descendant_sets(n, out)
+    for v in range(n):
+        assert set(bits_of(anc[scc_of[v]])) == nx.ancestors(g, v) | {v}
+        assert set(bits_of(desc[scc_d[v]])) == nx.descendants(g, v) | {v}
+
+
+@settings(max_examples=200, deadline=None)
+@given(graphs(), st.data())
+def test_kept_sets_are_right_and_the_others_dropped(graph, data):
+    n, out = graph
+    keep = set(data.draw(st.lists(st.integers(0, n - 1), max_size=n)))
+    scc_of, desc = descendant_sets(n, out, keep=keep)
+    g = _nx(n, out)
+    for v in keep:
+        assert set(bits_of(desc[scc_of[v]])) == nx.descendants(g, v) | {v}
+    kept_sccs = {scc_of[v] for v in keep}
+    # once every component that reads it is done, a set nobody asked for is dropped
+    assert all(desc[s] is None for s in range(len(desc)) if s not in kept_sccs)
+
+
+@settings(max_examples=200, deadline=None)
+@given(graphs())
+def test_components_are_numbered_sinks_first(graph):
+    n, out = graph
+    scc_of, sccs = strongly_connected(n, out)
+    assert sorted(v for m in sccs for v in m) == list(range(n))
+    for u in range(n):
+        for v in out[u]:
+            assert scc_of[v] <= scc_of[u]  # every edge goes to a lower number or stays inside
+    g = _nx(n, out)
+    assert sorted(map(sorted, nx.strongly_connected_components(g))) == sorted(sccs)
+
+
+@given(st.lists(st.integers(0, 3000), unique=True, max_size=300), st.integers(1, 40))
+def test_bits_of_reads_back_mask_of(indices, limit):
+    x = mask_of(indices) if indices else 0
+    assert bits_of(x) == sorted(indices)
+    assert bits_of(x, limit) == sorted(indices)[:limit]
