@@ -173,12 +173,18 @@ def cascading(graph: CompiledGraph, entries: list[int]) -> list[dict]:
         by_source: dict[int, list[int]] = {}
         for src, t in unsafe:
             by_source.setdefault(src, []).append(t)
-        sources = sorted(by_source)
-        for s in sources:
-            if amp[s] < 2:
+        for s in sorted(by_source):
+            # the finding is about s's own retries: its chain starts with one of the calls s retries
+            # (the worst), then follows the worst amplification below it
+            best, first = 0, -1
+            for t in sorted(by_source[s]):
+                a = (1 + unsafe[(s, t)]) * amp[t]
+                if a > best:
+                    best, first = a, t
+            if best < 2:
                 continue
-            path = [graph.ids[s]]
-            cur = s
+            path = [graph.ids[s], graph.ids[first]]
+            cur = first
             while step[cur] != -1 and len(path) < 10_000:
                 cur = step[cur]
                 path.append(graph.ids[cur])
@@ -189,11 +195,11 @@ def cascading(graph: CompiledGraph, entries: list[int]) -> list[dict]:
                 "type": "retry-amplification",
                 "components": [cid] + targets,
                 "targets": targets,
-                "amplification": amp[s],
+                "amplification": best,
                 "path": path,
                 "detail": f"{cid} retries {', '.join(targets)} without backoff or a retry budget; "
                           f"along {' -> '.join(path[:6])}{' ...' if len(path) > 6 else ''} one request can become "
-                          f"{amp[s]} attempts at the end of the chain",
+                          f"{best} attempts at the end of the chain",
             })
     # 3. hard synchronous calls with neither timeout nor circuit breaker
     per_source: dict[int, list[str]] = {}
