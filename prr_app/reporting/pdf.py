@@ -162,6 +162,43 @@ class _Contents(Flowable):
             c.linkRect("", key, (0, y, self._aw, y + h), relative=1)
 
 
+def _tokens_width(kit: TextKit, text: str, size: float, bold: bool) -> float:
+    """The width of the longest word of ``text`` (what a column needs so that no word breaks)."""
+    best = 0.0
+    for tok in set(str(text).split()):
+        if len(tok) > 2:
+            best = max(best, kit.width(tok, size, bold=bold))
+    return best
+
+
+def _fit_columns(kit: TextKit, header: list[str], rows: list[list], cols: list[float]) -> list[float]:
+    """Widen the columns whose longest word does not fit, taking the room from columns with slack,
+    keeping the total. Where the total cannot hold every column's longest word, the widths stay."""
+    pad = 7.0
+    need = [_tokens_width(kit, h, 7.5, True) + pad for h in header]
+    for row in rows[:400]:  # the longest words of the first rows decide (the table's shape is set by then)
+        for i, v in enumerate(row[:len(cols)]):
+            text = v.text if isinstance(v, _Cell) else v if isinstance(v, str) else (
+                v.getPlainText() if isinstance(v, _RLParagraph) else "")
+            if text:
+                need[i] = max(need[i], _tokens_width(kit, text, 7.5, isinstance(v, _Cell) and v.bold) + pad)
+    total = sum(cols)
+    need = [min(n, total * 0.6) for n in need]  # one huge token (a URL) may still wrap
+    short = [max(0.0, n - c) for n, c in zip(need, cols)]
+    lack = sum(short)
+    if lack <= 0:
+        return cols
+    slack = [max(0.0, c - n) for n, c in zip(need, cols)]
+    spare = sum(slack)
+    if spare <= 0:
+        return cols
+    take = min(lack, spare)
+    out = []
+    for c, sh, sl in zip(cols, short, slack):
+        out.append(c + sh * (take / lack) - sl * (take / spare))
+    return out
+
+
 def _numbered_canvas(header: str, kit: TextKit, heading_pages: dict[str, int]):
     """A canvas class that writes the running header and "page X of Y" once the page count is known."""
 
@@ -301,9 +338,9 @@ class _Builder:
     def para(self, text, style=None):
         self.story.append(self.p(self.m(text), style))
 
-    def bullets(self, items: list[str]):
+    def bullets(self, items: list[str], style=None):
         for it in items:
-            self.story.append(Paragraph(it, self.st.bullet, bulletText="•"))
+            self.story.append(Paragraph(it, style or self.st.bullet, bulletText="•"))
 
     def table(self, header: list[str], rows: list[list], widths: list[float], extra=()):
         w = self.doc.frame_w
@@ -316,21 +353,31 @@ class _Builder:
             head.keepWithNext = 0
             self.story.append(CondPageBreak(TABLE_START_ROOM))
             self.story.append(head)
-        cols = [w * f for f in widths]
+        self.story.append(self._table_flowable(header, rows, widths, extra))
+        self.story.append(Spacer(1, 6))
+
+    def _table_flowable(self, header: list[str], rows: list[list], widths: list[float], extra=()) -> Table:
+        """A table whose columns are wide enough for their longest word (no word, date or URL broken
+        mid-token while the page allows it), header repeated, rows kept whole across pages (a row
+        taller than a page is the only one split)."""
+        w = self.doc.frame_w
+        cols = _fit_columns(self.kit, header, rows, [w * f for f in widths])
         body, cmds = self._materialize(rows, cols, first_row=1)
         data = [[Paragraph(self.m(h), self.st.cell_head) for h in header]] + body
         t = Table(data, colWidths=cols, repeatRows=1, hAlign="LEFT", style=table_style(extra=list(extra) + cmds),
-                  splitInRow=1)
-        self.story.append(t)
-        self.story.append(Spacer(1, 6))
+                  splitInRow=0)
+        t.wrap(w, self.doc.frame_h)
+        if max(t._rowHeights, default=0) > self.doc.frame_h * 0.8:
+            t.splitInRow = 1  # a row taller than a page cannot be kept whole
+        return t
 
     def short(self, text) -> str:
         """A short cell we compose ourselves (numbers, enum words, marks): drawn as is, no markup parsing."""
         return str(text).replace("\n", " ")
 
-    def sev(self, sev: str | None) -> "_Cell":
+    def sev(self, sev: str | None, text: str | None = None) -> "_Cell":
         """A severity word in its colour (a plain bold cell)."""
-        return _Cell(sev or "", True, SEVERITY_COLORS.get(sev or "", MUTED))
+        return _Cell(text if text is not None else (sev or ""), True, SEVERITY_COLORS.get(sev or "", MUTED))
 
     def sev_markup(self, sev: str | None) -> str:
         col = SEVERITY_COLORS.get(sev or "", MUTED).hexval()[2:]
@@ -366,8 +413,8 @@ class _Builder:
         if meta.milestone:
             self.story.append(self.p(self.m(meta.milestone), self.st.cover_sub))
         col = VERDICT_COLORS.get(a.verdict, MUTED)
-        n_block = len(a.blockers) + len(a.checklist_blockers())
-        sub = (f"{n_block} launch blocker{'s' if n_block != 1 else ''} open" if a.verdict == "not-ready"
+        n_block = len(a.blockers) + a.checklist_open_blockers()
+        sub = (f"{n_block} launch blocker{'s' if n_block != 1 else ''} open" if n_block
                else "no launch blocker open")
         box = Table([[self.p(self.m("Verdict: " + a.verdict_text), self.st.verdict)],
                      [self.p(self.m(sub), self.st.verdict_small)]],
@@ -375,90 +422,103 @@ class _Builder:
                                                          ("FONTNAME", (0, 0), (-1, -1), SANS),
                                                          ("TOPPADDING", (0, 0), (-1, 0), 12),
                                                          ("BOTTOMPADDING", (0, -1), (-1, -1), 12)])
-        self.story += [box, Spacer(1, 24)]
+        self.story += [box, Spacer(1, 10)]
+        causes = a.causes()
+        self.story.append(self.p("Why", self.st.h2))
+        self.bullets([self.m(c) for c in causes])
+        tier = ("not stated (judged as tier 1)" if meta.tier is None else
+                {1: "1 (critical)", 2: "2 (standard)", 3: "3 (experimental)"}.get(meta.tier, str(meta.tier)))
         rows = [
             ["System", meta.system_name],
             ["Milestone", meta.milestone or "not stated"],
             ["Review date", a.date or "not stated"],
             ["Target launch", meta.target_launch or "not stated"],
-            ["Service tier", {1: "1 (critical)", 2: "2 (standard)", 3: "3 (experimental)"}.get(meta.tier, str(meta.tier))],
+            ["Service tier", tier],
+            ["Resilience policy", a.policy_text()],
             ["Reviewers", "; ".join(meta.reviewers) if meta.reviewers else "not stated"],
         ]
-        t = Table([[Paragraph(self.m(k, bold=True), self.st.cell), Paragraph(self.m(v), self.st.body)] for k, v in rows],
+        t = Table([[Paragraph(self.m(k, bold=True), self.st.cell), Paragraph(self.m(v), self.st.cell)] for k, v in rows],
                   colWidths=[self.doc.frame_w * 0.25, self.doc.frame_w * 0.75],
                   style=table_style(header=False, zebra=False))
-        self.story.append(t)
-        if meta.description:
-            self.story += [Spacer(1, 14), self.p(self.m(meta.description), self.st.body)]
-        self.story += [Spacer(1, 18), self.p(
+        self.story += [Spacer(1, 6), t]
+        asm = a.deciding_assumptions()
+        if asm:
+            self.story.append(self.p("Assumptions and defaults that decided this verdict", self.st.h2))
+            self.bullets([self.m(x) for x in asm], self.st.bullet_small)
+        self.story += [Spacer(1, 8), self.p(
             "Generated by PRR Workbench from the review's data: every figure comes from the review's "
             "dependency model, its checklist answers and the analysis described in the appendix.", self.st.muted)]
 
     def executive_summary(self):
+        """One page whatever the review's size: the verdict, each root cause to fix once (as many as fit,
+        the rest in section 6), the work per team and the key figures."""
         a = self.a
-        self.heading("Executive summary")
+        frame_h = self.doc.frame_h
+        roots = a.root_causes()
+        teams, days = a.team_plan()
+        n_roots, n_teams = len(roots), len(teams)
+        while True:
+            parts = self._summary_parts(roots[:n_roots], len(roots), teams[:n_teams], len(teams), days)
+            h = sum(f.wrap(self.doc.frame_w, frame_h)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in parts)
+            if h <= frame_h - 24 or (n_roots == 0 and n_teams <= 1):
+                break
+            if n_roots > 3 or n_teams <= 3:
+                n_roots = max(0, n_roots - max(1, n_roots // 5))
+            else:
+                n_teams -= 1
+        for f in parts:
+            if isinstance(f, _Heading):
+                self.toc_entries.append((f.toc_level, f.toc_title, f.toc_key))
+        self.story += parts
+        self.story.append(PageBreak())
+
+    def _summary_parts(self, roots, n_all, teams, n_teams_all, days) -> list:
+        a, st = self.a, self.st
+        out: list = []
+        self._keys += 1
+        key = f"h{self._keys}"
+        out.append(_Heading(self.m("Executive summary"), st.h1, level=0, title="Executive summary", key=key))
         col = VERDICT_COLORS.get(a.verdict, MUTED).hexval()[2:]
-        self.story.append(self.p(f'Verdict: <font color="#{col}"><b>{self.m(a.verdict_text)}</b></font>', self.st.h2))
-        rule = {"not-ready": "at least one launch blocker is open",
-                "ready-with-conditions": "no launch blocker is open, but high risks remain open with owners and due dates",
-                "ready": "no launch blocker and no open high or critical risk"}.get(a.verdict, "")
-        if rule:
-            self.para(f"The review is {a.verdict_text.lower()} because {rule}.")
-        blockers = a.blockers
-        cl_block = a.checklist_blockers()
-        self.heading(f"Launch blockers ({len(blockers) + len(cl_block)})", 1)
-        if not blockers and not cl_block:
-            self.para("None.")
-        rows = []
-        for r in blockers:
-            rows.append([self.cell(r["title"]), self.sev(r["severity"]), self.cell(str(r["score"])),
-                         self.cell(r.get("owner") or "unassigned")])
-        for it in cl_block:
-            subj = getattr(it, "subject_label", None)
-            text = getattr(it, "question", str(it)) + (f" ({subj})" if subj else "")
-            ans = getattr(it, "answer", None)
-            rows.append([self.cell("Checklist: " + text), self.sev("blocker"),
-                         self.cell(getattr(it, "status", "")), self.cell(getattr(ans, "owner", "") or "unassigned")])
-        if rows:
-            self.table(["Blocker", "Severity", "Score", "Owner"], rows, [0.64, 0.12, 0.08, 0.16])
-        self.heading("Top risks", 1)
-        top = [r for r in a.ranked_risks() if not r.get("accepted")][:5]
-        if top:
-            self.table(["#", "Risk", "Severity", "Score", "Recommended mitigation"],
-                       [[self.cell(str(r.get("rank", ""))), self.cell(r["title"]), self.sev(r["severity"]),
-                         self.cell(f"{r['likelihood']}×{r['impact']}={r['score']}"), self.cell(r.get("mitigation", ""))]
-                        for r in top], [0.05, 0.35, 0.1, 0.1, 0.4])
+        out.append(self.p(f'Verdict: <font color="#{col}"><b>{self.m(a.verdict_text)}</b></font>', st.h2))
+        for c in a.causes():
+            out.append(Paragraph(self.m(c), st.bullet_small, bulletText="•"))
+        out.append(self.p(self.m(f"Root causes to fix ({n_all})"), st.h3))
+        if roots:
+            rows = []
+            for r in roots:
+                what = r["title"]
+                if r.get("causes"):
+                    what += f" (also: {len(r['causes'])} finding{'s' if len(r['causes']) != 1 else ''} it causes)"
+                eff = r.get("effort") or {}
+                rows.append([self.short(r.get("rank", "")), self.cell(what),
+                             self.sev("blocker" if r["launch_blocking"] else r["severity"],
+                                      "launch blocker" if r["launch_blocking"] else r["severity"]),
+                             self.cell(a.owner_text(r)),
+                             self.short(f"{eff['days']} d" if eff.get("days") is not None else "not estimated"),
+                             self.short(a.due_text(r))])
+            out.append(self._table_flowable(["#", "Root cause (what it takes down)", "Status", "Owner", "Effort",
+                                             "Due"], rows, [0.05, 0.49, 0.12, 0.16, 0.08, 0.10]))
+            if n_all > len(roots):
+                out.append(self.p(self.m(f"The other {n_all - len(roots)} root causes are in section 6, "
+                                         "ranked the same way."), st.small))
         else:
-            self.para("No open risk.")
-        self.heading("Key figures", 1)
-        s = a.analysis["summary"]
-        sp = a.spofs_by_disruption()
-        below = a.journeys_below_slo()
-        nj = sum(1 for x in a.availability_rows() if x["target_type"] == "journey")
-        prog = a.checklist_progress()
-        if prog is None:
-            cl_text = "checklist not evaluated" + (f" ({a.checklist_error})" if a.checklist_error else "")
-        else:
-            score = "n/a" if prog["score"] is None else f"{prog['score']:g} %"
-            cl_text = (f"{prog['answered']} of {prog['total']} items answered; score {score}; "
-                       f"{prog['blocking']} blocker item(s) not met")
-        sev = s["by_severity"]
-        rows = [
-            ["Architecture", f"{s['components']} components, {s['dependencies']} dependencies, "
-                             f"{s['failure_domains']} failure domains, {s['journeys']} journeys"],
-            ["Single points of failure", f"{sum(sp.values())}: {sp.get('component', 0)} component, "
-                                         f"{sp.get('instance', 0)} instance, {sp.get('domain', 0)} failure domain"],
-            ["Journeys below SLO", f"{len(below)} of {nj}" + (": " + ", ".join(a.label(b["target"]) for b in below) if below else "")],
-            ["Risks", f"{s['risks']}: {sev.get('critical', 0)} critical, {sev.get('high', 0)} high, "
-                      f"{sev.get('medium', 0)} medium, {sev.get('low', 0)} low; {len(a.accepted_risks())} accepted"],
-            ["Checklist", cl_text],
-        ]
-        self.table(["Figure", "Value"], [[self.cell(k, bold=True), self.cell(v)] for k, v in rows], [0.28, 0.72])
-        reasons = [x for x in a.analysis["verdict"].get("reasons", [])
-                   if not x.startswith("launch blocker:") and not x.startswith("... and")]
-        if reasons:
-            self.heading("Why", 1)
-            self.bullets([self.m(x) for x in reasons])
+            out.append(self.p("No open root cause.", st.small))
+        if teams:
+            out.append(self.p(self.m("Work per team before launch"), st.h3))
+            rows = [[self.cell(t["team"] or "no owner", bold=True), self.short(t["blockers"]), self.short(t["high"]),
+                     self.short(f"{t['blocker_days']} d"), self.short(f"{t['days']} d")] for t in teams]
+            out.append(self._table_flowable(["Team", "Launch blockers", "Other open high risks",
+                                             "Effort on blockers", "Effort in all"], rows,
+                                            [0.36, 0.14, 0.18, 0.16, 0.16]))
+            more = f" ({n_teams_all - len(teams)} more teams in section 6)" if n_teams_all > len(teams) else ""
+            out.append(self.p(self.m(
+                f"Estimated time to ready: {days} working days, if each team works through its blockers one "
+                f"after another and the teams work in parallel (effort per mitigation kind: appendix A.1){more}."),
+                st.small))
+        out.append(self.p("Key figures", st.h3))
+        rows = [[self.cell(k, bold=True), self.cell(v)] for k, v in a.key_figures()]
+        out.append(self._table_flowable(["Figure", "Value"], rows, [0.28, 0.72]))
+        return out
 
     def contents(self):
         self.story.append(PageBreak())
@@ -677,8 +737,7 @@ class _Builder:
                 for j, s in enumerate(OBSERVABILITY_SIGNALS, start=1):
                     if x["signals"][s] is False:
                         extra.append(("BACKGROUND", (j, i), (j, i), colors.HexColor("#fde0dc")))
-            heads = {"dashboard": "dash-board", "runbook": "run-book"}
-            self.table(["Component"] + [heads.get(s, s) for s in OBSERVABILITY_SIGNALS] + ["Consequence"], body,
+            self.table(["Component"] + list(OBSERVABILITY_SIGNALS) + ["Consequence"], body,
                        [0.19] + [0.075] * 6 + [0.36], extra=extra)
         else:
             self.para("Every component states all six signals.")
