@@ -61,6 +61,8 @@ EFFORT = {
     "shorten-chain": ("medium", 10, "make a call asynchronous or cached to shorten a synchronous chain"),
     "define-slo": ("small", 1, "agree on and record an SLO"),
     "define-journeys": ("small", 2, "name the user journeys and their entry points"),
+    "answer-checklist-item": ("small", 1, "answer a blocker checklist item with evidence"),
+    "meet-checklist-item": ("medium", 5, "meet a blocker checklist item answered not met or partly"),
 }
 #: Days for a reviewer's own mitigation by its stated effort.
 EFFORT_DAYS = {"small": 2, "medium": 5, "large": 15}
@@ -1009,10 +1011,17 @@ def has_due_date(r: dict) -> bool:
     return any(m.get("due") for m in r["mitigations"])
 
 
-def team_plan(risks: list[dict]) -> tuple[list[dict], int]:
+def team_plan(risks: list[dict], checklist_items: list[tuple[str, bool]] = ()) -> tuple[list[dict], int]:
     """Per owning team: launch blockers, open high risks and their effort in days; and the estimated
-    working days to ready (teams work in parallel, each on its blockers one after another)."""
+    working days to ready (teams work in parallel, each on its blockers one after another).
+    ``checklist_items``: the open blocker checklist items as (owner, answered), each a blocker too."""
     teams: dict[str, dict] = {}
+    for owner, answered in checklist_items:
+        t = teams.setdefault(owner, {"team": owner, "blockers": 0, "high": 0, "blocker_days": 0, "days": 0})
+        days = EFFORT["meet-checklist-item" if answered else "answer-checklist-item"][1]
+        t["blockers"] += 1
+        t["blocker_days"] += days
+        t["days"] += days
     for r in risks:
         if not open_at_launch(r):
             continue

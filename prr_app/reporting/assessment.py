@@ -89,7 +89,7 @@ class Assessment:
         if names:
             for i, c in enumerate(out):
                 if "blocker checklist item" in c and "unanswered" in c and ":" not in c:
-                    shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more (section 7.1)" if len(names) > 6 else "")
+                    shown = "; ".join(names[:4]) + (f"; and {len(names) - 4} more (section 7.1)" if len(names) > 4 else "")
                     out[i] = c[:-1] + ": " + shown + "."
         return out
 
@@ -132,7 +132,13 @@ class Assessment:
     def team_plan(self) -> tuple[list[dict], int]:
         from prr_app.analysis.risks import team_plan
 
-        return team_plan(self.risks)
+        items = [((getattr(getattr(it, "answer", None), "owner", "") or ""), True) for it in self.checklist_blockers()]
+        items += [((getattr(getattr(it, "answer", None), "owner", "") or ""), False) for it in self.unanswered_blockers()]
+        if self.checklist is None:  # counts only (the analysis' own evaluation)
+            v = self.analysis["verdict"]
+            items = [("", True)] * int(v.get("checklist_blockers", 0) or 0) + \
+                [("", False)] * int(v.get("checklist_unanswered_blockers", 0) or 0)
+        return team_plan(self.risks, items)
 
     @staticmethod
     def owner_text(r: dict) -> str:
@@ -343,9 +349,13 @@ def no_figures(row: dict) -> bool:
 
 
 def _item_name(it) -> str:
-    q = getattr(it, "question", None) or str(it)
-    subj = getattr(it, "subject_label", None)
-    return f"{q} ({subj})" if subj else q
+    """A checklist item by its question, shortened to its first sentence, with its subject if any."""
+    q = (getattr(it, "question", None) or str(it)).strip()
+    first = q.split(". ")[0].rstrip(".")
+    if len(first) > 90:
+        first = first[:87].rsplit(" ", 1)[0] + "…"
+    subj = getattr(it, "subject_label", None) if getattr(it, "per", "review") != "review" else None
+    return f"“{first}” ({subj})" if subj else f"“{first}”"
 
 
 def _journey_needs(review: Review) -> dict[str, list[str]]:

@@ -410,16 +410,34 @@ def heatmap_drawing(kit: TextKit, counts: dict[tuple[int, int], int], bands, wid
     return d
 
 
-def availability_drawing(kit: TextKit, rows: list[dict], label_of, width: float) -> Drawing:
-    """Composite availability against SLO per journey: a bar per journey, the SLO as a tick."""
+AVAIL_ROW_H = 28  # a bar and the gap below it
+
+
+def availability_drawings(kit: TextKit, rows: list[dict], label_of, width: float, max_h: float) -> list[Drawing]:
+    """:func:`availability_drawing` split into figures no taller than ``max_h``, on one shared axis."""
+    rows = [r for r in rows if r.get("estimate") is not None]
+    per = max(1, int((max_h - 34) // AVAIL_ROW_H))
+    vals = [r["estimate"] for r in rows if not _no_figures(r)] + [r["slo"] for r in rows if r.get("slo") is not None]
+    lo = min(vals, default=99.0)
+    return [availability_drawing(kit, rows[i:i + per], label_of, width, lo=lo) for i in range(0, len(rows), per)]
+
+
+def _no_figures(r: dict) -> bool:
+    return not r.get("top_consumers") and r["estimate"] >= 100.0
+
+
+def availability_drawing(kit: TextKit, rows: list[dict], label_of, width: float, lo: float | None = None) -> Drawing:
+    """Composite availability against SLO per journey: a bar per journey, the SLO as a tick. A target
+    with no availability figure under it shows "no figures" (its 100 % would mean nothing)."""
     rows = [r for r in rows if r.get("estimate") is not None]
     bar_h, gap = 12, 16
     label_w = min(170.0, width * 0.36)
     d = Drawing(width, len(rows) * (bar_h + gap) + 34)
     g = Group()
     d.add(g)
-    vals = [r["estimate"] for r in rows] + [r["slo"] for r in rows if r.get("slo") is not None]
-    lo = min(vals, default=99.0)
+    if lo is None:
+        vals = [r["estimate"] for r in rows if not _no_figures(r)] + [r["slo"] for r in rows if r.get("slo") is not None]
+        lo = min(vals, default=99.0)
     # axis from a round number of nines below the lowest value to 100 %
     unav = max(100.0 - lo, 1e-4)
     span = 10 ** math.ceil(math.log10(unav * 1.25))
@@ -438,18 +456,24 @@ def availability_drawing(kit: TextKit, rows: list[dict], label_of, width: float)
         y = top - (i + 1) * (bar_h + gap) + gap / 2
         ok = r.get("attainable")
         col = GREEN if ok else (RED if ok is False else MUTED)
+        name = fit_lines(kit, label_of(r["target"]), 7.5, label_w, 1)[0]
+        draw_text(g, kit, label_w, y + 3, name, 7.5, anchor="end")
+        slo = f"SLO {r['slo']:g} %" if r.get("slo") is not None else "no SLO"
+        if _no_figures(r):
+            draw_text(g, kit, x0 + 4, y + 3, "no figures: no availability stated for anything it needs", 7,
+                      color=MUTED)
+            draw_text(g, kit, x1 + 4, y + 6.5, "no figures", 7, bold=True, color=MUTED)
+            draw_text(g, kit, x1 + 4, y - 1, slo, 6.5, color=MUTED)
+            continue
         g.add(Rect(x0, y, max(X(r["estimate"]) - x0, 0.5), bar_h, fillColor=col, strokeColor=None))
         if r.get("ci") and r.get("method") != "exact":
             g.add(Line(X(r["ci"][0]), y + bar_h / 2, X(r["ci"][1]), y + bar_h / 2, strokeColor=INK, strokeWidth=0.8))
         if r.get("slo") is not None:
             g.add(Line(X(r["slo"]), y - 3, X(r["slo"]), y + bar_h + 3, strokeColor=INK, strokeWidth=1.6))
-        name = fit_lines(kit, label_of(r["target"]), 7.5, label_w, 1)[0]
-        draw_text(g, kit, label_w, y + 3, name, 7.5, anchor="end")
-        slo = f"SLO {r['slo']:g} %" if r.get("slo") is not None else "no SLO"
         draw_text(g, kit, x1 + 4, y + 6.5, f"{r['estimate']:.4f} %", 7, bold=True, color=col)
         draw_text(g, kit, x1 + 4, y - 1, slo, 6.5, color=MUTED)
     return d
 
 
 __all__ = ["GraphStyle", "graph_drawing", "legend_drawing", "plan_graph_figures", "heatmap_drawing",
-           "availability_drawing", "MIN_PT", "MIN_SCALE", "SANS", "SANS_BOLD"]
+           "availability_drawing", "availability_drawings", "MIN_PT", "MIN_SCALE", "SANS", "SANS_BOLD"]

@@ -38,7 +38,7 @@ from prr_app.domain.model import OBSERVABILITY_SIGNALS, Review
 from prr_app.errors import PrrError
 from prr_app.paths import atomic_write_bytes
 from prr_app.reporting import figures as F
-from prr_app.reporting.assessment import SECTION_TITLES, Assessment, build_assessment
+from prr_app.reporting.assessment import SECTION_TITLES, Assessment, build_assessment, no_figures
 from prr_app.reporting.styles import MUTED, RULE, SEVERITY_COLORS, VERDICT_COLORS, Styles, table_style
 from prr_app.reporting.text import SANS, SANS_BOLD, TextKit
 
@@ -162,6 +162,11 @@ class _Contents(Flowable):
             c.linkRect("", key, (0, y, self._aw, y + h), relative=1)
 
 
+def words(value) -> str:
+    """An enum value in words ("not_met" -> "not met")."""
+    return str(value or "").replace("_", " ")
+
+
 def _tokens_width(kit: TextKit, text: str, size: float, bold: bool) -> float:
     """The width of the longest word of ``text`` (what a column needs so that no word breaks)."""
     best = 0.0
@@ -212,6 +217,13 @@ def _numbered_canvas(header: str, kit: TextKit, heading_pages: dict[str, int]):
         def showPage(self):
             self._saved.append(dict(self.__dict__))
             self._startPage()
+
+        def setFont(self, psfontname, size, leading=None):
+            # reportlab's own defaults (tables, drawings, the page preamble) name the standard
+            # Helvetica, which is never embedded: every font in the document is one of ours
+            if psfontname.startswith(("Helvetica", "Times", "Courier")):
+                psfontname = SANS_BOLD if "Bold" in psfontname else SANS
+            super().setFont(psfontname, size, leading)
 
         def save(self):
             for key, page in heading_pages.items():
@@ -546,7 +558,7 @@ class _Builder:
             inst = "not stated" if c.replicas is None else (
                 f"{c.min_healthy or 1} of {c.replicas}" if (c.min_healthy or 1) > 1 else str(c.replicas))
             where = ", ".join(c.placement + c.shared_domains) or "not stated"
-            crow.append([self.cell(cid, bold=True), self.cell(c.name or ""), self.short(c.kind),
+            crow.append([self.cell(cid, bold=True), self.cell(c.name or ""), self.short(words(c.kind)),
                          self.cell(c.owner or "no owner"), self.short(inst), self.cell(where),
                          self.short("yes" if c.user_facing else "")])
         # "User facing" with a space: a narrow column wraps it between the words
@@ -561,7 +573,8 @@ class _Builder:
             cons = x.get("top_consumers") or []
             top = (f"{cons[0]['element']} ({cons[0]['budget_share']:g} % of budget)"
                    if cons and cons[0].get("budget_share") is not None else (cons[0]["element"] if cons else "none"))
-            est = f"{x['estimate']:.4f} %" if x.get("estimate") is not None else "n/a"
+            est = ("no figures" if x and no_figures(x) else
+                   f"{x['estimate']:.4f} %" if x.get("estimate") is not None else "n/a")
             rows.append([self.cell(j.name or jid, bold=True), self.cell(", ".join(j.entry)),
                          self.cell(f"{j.slo:g} %" if j.slo is not None else "none"), self.cell(est),
                          self.cell({True: "yes", False: "NO", None: "not judged"}[x.get("attainable")]),
@@ -574,10 +587,13 @@ class _Builder:
             self.para("No user journey is defined; user-facing components are the entry points.")
         arows = a.availability_rows()
         if arows:
-            d = F.availability_drawing(self.kit, arows, a.label, self.doc.frame_w)
-            cap = self.p("Figure: composite availability (best the architecture allows) against the SLO (black tick), "
-                         "per journey and user-facing component. Red: SLO not attainable by design.", self.st.caption)
-            self.story.append(KeepTogether([d, cap]))
+            figs = F.availability_drawings(self.kit, arows, a.label, self.doc.frame_w, self.doc.frame_h - 60)
+            for i, d in enumerate(figs, 1):
+                part = f" (part {i} of {len(figs)})" if len(figs) > 1 else ""
+                cap = self.p(f"Figure: composite availability (best the architecture allows) against the SLO (black "
+                             f"tick), per journey and user-facing component{part}. Red: SLO not attainable by design; "
+                             "grey: not judged (no SLO) or no figures.", self.st.caption)
+                self.story.append(KeepTogether([d, cap]))
         self.heading("Dependency graph", 1, "1.3")
         self.graph_figures()
 
@@ -651,15 +667,19 @@ class _Builder:
             self.para("No failure domain is defined: the review does not say where anything runs.")
         self.heading("Blast radius per component", 1, "3.2")
         brows = a.blast_rows()
-        shown = brows[:BLAST_ROWS]
+        # every component that takes anything else with it, then those that hit only themselves, by name
+        wide = [x for x in brows if x["down_count"] > 1 or x["degraded_count"] or x["journeys"]
+                or x["journeys_degraded"]]
+        alone = sorted(x["component"] for x in brows if x not in wide)
+        shown = wide
         self.table(["Component", "Down with it", "Degraded", "Journeys down", "Journeys degraded"],
                    [[self.cell(x["component"], bold=True), self.short(x["down_count"]),
                      self.short(x["degraded_count"]), self.cell(self.names(x["journeys"])),
                      self.cell(self.names(x["journeys_degraded"]))] for x in shown],
                    [0.28, 0.11, 0.1, 0.26, 0.25])
-        if len(brows) > len(shown):
-            self.para(f"The {len(brows) - len(shown)} components with a smaller blast radius are listed in the "
-                      f"Markdown export.", self.st.small)
+        if alone:
+            self.para(f"{_count(len(alone), 'component')} take{'s' if len(alone) == 1 else ''} down only "
+                      f"{'itself' if len(alone) == 1 else 'themselves'}: " + ", ".join(alone) + ".", self.st.small)
         self.heading("Common-cause failures", 1, "3.3")
         cc = a.analysis.get("common_cause", [])
         if cc:
@@ -715,18 +735,28 @@ class _Builder:
         self.heading(SECTION_TITLES[4], number="5")
         rows = a.observability_rows()
         undetected = [x for x in rows if x["undetected"]]
-        self.para(f"{len(undetected)} components could fail without an alert or metric telling anyone "
-                  f"(not detected); {len(rows)} lack at least one signal to diagnose a failure. "
+        missing_d = [x for x in undetected if set(x["detect"]) & set(x["missing"])]
+        self.para(f"{len(missing_d)} components have no alert or no metric stated as present-and-missing (a failure "
+                  f"would not be detected); for {len(undetected) - len(missing_d)} more, whether they do is not "
+                  f"stated; {len(rows)} lack or do not state at least one signal. "
                   "✓ present, ✗ missing, ? not stated.")
         mark = {True: "✓", False: "✗", None: "?"}
         if rows:
             body = []
             for x in rows:
                 cons = []
-                if x["detect"]:
-                    cons.append("failure not detected (no " + ", ".join(x["detect"]) + ")")
-                if x["diagnose"]:
-                    cons.append("hard to diagnose (no " + ", ".join(x["diagnose"]) + ")")
+                miss_d = [s for s in x["detect"] if s in x["missing"]]
+                unk_d = [s for s in x["detect"] if s not in x["missing"]]
+                if miss_d:
+                    cons.append("failure not detected (no " + ", ".join(miss_d) + ")")
+                if unk_d:
+                    cons.append("detection unknown (" + ", ".join(unk_d) + " not stated)")
+                miss_g = [s for s in x["diagnose"] if s in x["missing"]]
+                unk_g = [s for s in x["diagnose"] if s not in x["missing"]]
+                if miss_g:
+                    cons.append("hard to diagnose (no " + ", ".join(miss_g) + ")")
+                if unk_g:
+                    cons.append(", ".join(unk_g) + " not stated")
                 if x["journeys"]:
                     cons.append("its failure takes down " + self.names(x["journeys"]))
                 body.append([self.cell(x["component"], bold=True)]
@@ -756,16 +786,14 @@ class _Builder:
         detailed, rest = risks[:DETAILED_RISKS], risks[DETAILED_RISKS:]
         if rest:
             self.para(f"The {len(detailed)} highest-ranked risks are shown in full; the other {len(rest)} follow "
-                      "in a compact list (every detail is in the Markdown and CSV exports).", self.st.small)
+                      "in a compact list with their mitigation.", self.st.small)
         body = []
         for r in detailed:
             risk = f"<b>{self.m(r['title'])}</b>"
             if r.get("description"):
                 risk += "<br/>" + self.m(r["description"])
             inputs = list(r.get("inputs") or [])
-            why = "; ".join(inputs[:INPUTS_SHOWN])
-            if len(inputs) > INPUTS_SHOWN:
-                why += f"; and {len(inputs) - INPUTS_SHOWN} more (see the Markdown export)"
+            why = "; ".join(inputs)
             if why:
                 risk += f'<br/><font color="#616e7c">{self.m("why: " + why)}</font>'
             ov = r.get("override")
@@ -779,7 +807,16 @@ class _Builder:
                 flags.append("accepted")
             if r.get("acceptance_expired"):
                 flags.append("acceptance expired")
+            if r.get("acceptance_before_launch"):
+                flags.append("acceptance ends before launch: not counted")
+            if r.get("blocking_reason") and r.get("launch_blocking"):
+                risk += f'<br/><font color="#b71c1c">{self.m("blocks launch: " + r["blocking_reason"])}</font>'
+            for c in r.get("causes") or []:
+                risk += "<br/>" + self.m(f"also resolves: {c['title']} ({c['id']})")
             mit = self.m(r.get("mitigation") or "")
+            eff = r.get("effort")
+            if eff:
+                mit += "<br/>" + self.m(f"effort: {eff['size']}, about {eff['days']} working days ({eff['what']})")
             for mt in r.get("mitigations") or []:
                 bits = [mt.get("owner") or "no owner", f"due {mt['due']}" if mt.get("due") else "no due date",
                         (mt.get("status") or "").replace("_", " "), f"effort {mt['effort']}" if mt.get("effort") else "effort not stated"]
@@ -790,25 +827,29 @@ class _Builder:
                 sev_cell += "<br/>" + self.m(", ".join(flags))
             body.append([self.short(r.get("rank", "")), Paragraph(risk, self.st.cell),
                          Paragraph(sev_cell, self.st.cell),
-                         self.cell(r.get("owner") or "unassigned"), Paragraph(mit, self.st.cell)])
+                         self.cell(a.owner_text(r)), Paragraph(mit, self.st.cell)])
         if body:
             self.table(["#", "Risk", "Severity / score", "Owner", "Mitigation (owner, due, status, effort)"], body,
                        [0.05, 0.38, 0.12, 0.11, 0.34])
         if rest:
             self.heading(f"Further risks ({len(rest)})", 1, "6.2")
-            self.table(["#", "Risk", "Severity", "Score", "Owner", "Status"],
+            self.table(["#", "Risk", "Severity", "Score", "Owner", "Status", "Mitigation"],
                        [[self.short(r.get("rank", "")), self.cell(r["title"]), self.sev(r["severity"]),
                          self.short(f"{r['likelihood']}×{r['impact']}={r['score']}"),
-                         self.cell(r.get("owner") or "unassigned"),
-                         self.short("accepted" if r.get("accepted") else (r.get("status") or "open")
-                                    + (", launch blocker" if r.get("launch_blocking") else ""))] for r in rest],
-                       [0.06, 0.5, 0.09, 0.09, 0.12, 0.14])
+                         self.cell(a.owner_text(r)),
+                         self.cell("accepted" if r.get("accepted") else (r.get("status") or "open")
+                                   + (", launch blocker" if r.get("launch_blocking") else "")),
+                         self.cell(r.get("mitigation") or "")] for r in rest],
+                       [0.05, 0.3, 0.08, 0.08, 0.11, 0.1, 0.28])
         self.heading("Accepted risks", 1, "6.3" if rest else "6.2")
         acc = a.accepted_risks()
         if acc:
             self.table(["Risk", "Accepted by", "On", "Until", "Reason"],
                        [[self.cell(r["title"]), self.cell(r["accepted"].get("by", "")), self.cell(r["accepted"].get("at", "")),
-                         self.cell((r["accepted"].get("until") or "open-ended") + (" (expired)" if r.get("acceptance_expired") else "")),
+                         self.cell((r["accepted"].get("until") or "open-ended")
+                                   + (" (expired)" if r.get("acceptance_expired") else "")
+                                   + (" (ends before the target launch: not counted at launch)"
+                                      if r.get("acceptance_before_launch") else "")),
                          self.cell(r["accepted"].get("reason", ""))] for r in acc],
                        [0.3, 0.15, 0.1, 0.13, 0.32])
         else:
@@ -828,7 +869,8 @@ class _Builder:
         name = getattr(tmpl, "name", None) or getattr(tmpl, "id", None) or "default"
         score = "n/a" if prog["score"] is None else f"{prog['score']:g} %"
         self.para(f"Template: {name}. {prog['answered']} of {prog['total']} items answered; weighted score {score}; "
-                  f"{prog['blocking']} blocker item(s) not met.")
+                  f"{prog['blocking']} blocker item(s) not met and {prog['unanswered_blockers']} unanswered (an "
+                  "unanswered blocker counts as not met).")
         cats = list(getattr(cl, "categories", []) or [])
         if cats:
             body = []
@@ -842,14 +884,14 @@ class _Builder:
                              self.cell("n/a" if sc is None else f"{sc:g} %")])
             self.table(["Category", "Answered", "Met", "Partly", "Not met", "N/A", "Open", "Score"], body,
                        [0.36, 0.1, 0.07, 0.08, 0.09, 0.07, 0.08, 0.15])
-        blocking = a.checklist_blockers()
-        self.heading("Blocker items not met", 1, "7.1")
+        blocking = a.checklist_blockers() + a.unanswered_blockers()
+        self.heading("Open blocker items (not met or unanswered)", 1, "7.1")
         if blocking:
             rows = []
             for it in blocking:
                 ans = getattr(it, "answer", None)
                 rows.append([self.cell(getattr(it, "question", str(it))), self.cell(getattr(it, "subject_label", "") or ""),
-                             self.cell(getattr(it, "status", "")), self.cell(getattr(ans, "owner", "") or "unassigned"),
+                             self.cell(words(getattr(it, "status", ""))), self.cell(getattr(ans, "owner", "") or "no owner"),
                              self.cell(getattr(ans, "due", "") or ""), self.cell(getattr(ans, "evidence", "") or "")])
             self.table(["Item", "Applies to", "Answer", "Owner", "Due", "Evidence"], rows,
                        [0.36, 0.16, 0.1, 0.12, 0.1, 0.16])
