@@ -448,7 +448,7 @@ def availability_drawing(kit: TextKit, rows: list[dict], label_of, width: float,
     def X(v):
         return x0 + (x1 - x0) * (v - lo_axis) / (100.0 - lo_axis)
 
-    for i in range(6):
+    for i in range(6 if not all(_no_figures(r) for r in rows) else 0):  # no axis for figures that are not there
         v = lo_axis + span * i / 5
         g.add(Line(X(v), 18, X(v), top, strokeColor=colors.HexColor("#e0e0e0"), strokeWidth=0.5))
         draw_text(g, kit, X(v), 8, f"{v:.6g} %", 6.5, color=MUTED, anchor="middle")

@@ -162,6 +162,18 @@ class _Contents(Flowable):
             c.linkRect("", key, (0, y, self._aw, y + h), relative=1)
 
 
+def _text_height(v, width: float) -> float:
+    """A generous estimate of a cell's height in points (7.5 pt text, 9.5 pt lines)."""
+    if isinstance(v, _RLParagraph):
+        text = v.getPlainText()
+    elif isinstance(v, str):
+        text = v
+    else:
+        return 0.0
+    per_line = max(1.0, (width - 6) / 4.2)
+    return (len(text) / per_line + 1 + text.count("\n")) * 9.5
+
+
 def words(value) -> str:
     """An enum value in words ("not_met" -> "not met")."""
     return str(value or "").replace("_", " ")
@@ -169,11 +181,11 @@ def words(value) -> str:
 
 def _tokens_width(kit: TextKit, text: str, size: float, bold: bool) -> float:
     """The width of the longest word of ``text`` (what a column needs so that no word breaks)."""
-    best = 0.0
-    for tok in set(str(text).split()):
-        if len(tok) > 2:
-            best = max(best, kit.width(tok, size, bold=bold))
-    return best
+    toks = [t for t in str(text).split() if len(t) > 2]
+    if not toks:
+        return 0.0
+    longest = sorted(toks, key=len, reverse=True)[:3]  # the longest by characters are the widest, or close
+    return max(kit.width(tok, size, bold=bold) for tok in longest)
 
 
 def _fit_columns(kit: TextKit, header: list[str], rows: list[list], cols: list[float]) -> list[float]:
@@ -181,7 +193,7 @@ def _fit_columns(kit: TextKit, header: list[str], rows: list[list], cols: list[f
     keeping the total. Where the total cannot hold every column's longest word, the widths stay."""
     pad = 7.0
     need = [_tokens_width(kit, h, 7.5, True) + pad for h in header]
-    for row in rows[:400]:  # the longest words of the first rows decide (the table's shape is set by then)
+    for row in rows[:60]:  # the longest words of the first rows decide (the table's shape is set by then)
         for i, v in enumerate(row[:len(cols)]):
             text = v.text if isinstance(v, _Cell) else v if isinstance(v, str) else (
                 v.getPlainText() if isinstance(v, _RLParagraph) else "")
@@ -376,12 +388,12 @@ class _Builder:
         cols = _fit_columns(self.kit, header, rows, [w * f for f in widths])
         body, cmds = self._materialize(rows, cols, first_row=1)
         data = [[Paragraph(self.m(h), self.st.cell_head) for h in header]] + body
-        t = Table(data, colWidths=cols, repeatRows=1, hAlign="LEFT", style=table_style(extra=list(extra) + cmds),
-                  splitInRow=0)
-        t.wrap(w, self.doc.frame_h)
-        if max(t._rowHeights, default=0) > self.doc.frame_h * 0.8:
-            t.splitInRow = 1  # a row taller than a page cannot be kept whole
-        return t
+        # a row taller than a page cannot be kept whole: estimated from its text (a wrap here would
+        # lay the whole table out twice)
+        tall = self.doc.frame_h * 0.6
+        split = any(_text_height(v, c) > tall for row in data[1:] for v, c in zip(row, cols))
+        return Table(data, colWidths=cols, repeatRows=1, hAlign="LEFT", style=table_style(extra=list(extra) + cmds),
+                     splitInRow=1 if split else 0)
 
     def short(self, text) -> str:
         """A short cell we compose ourselves (numbers, enum words, marks): drawn as is, no markup parsing."""
@@ -468,21 +480,33 @@ class _Builder:
         frame_h = self.doc.frame_h
         roots = a.root_causes()
         teams, days = a.team_plan()
-        n_roots, n_teams = len(roots), len(teams)
+        n_roots, n_teams = min(len(roots), 40), min(len(teams), 8)  # never more fit on a page
+
+        def height(parts) -> float:
+            return sum(f.wrap(self.doc.frame_w, frame_h)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in parts)
+
         while True:
             parts = self._summary_parts(roots[:n_roots], len(roots), teams[:n_teams], len(teams), days)
-            h = sum(f.wrap(self.doc.frame_w, frame_h)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in parts)
-            if h <= frame_h - 24 or (n_roots == 0 and n_teams <= 1):
+            over = height(parts) - (frame_h - 24)
+            if over <= 0 or (n_roots == 0 and n_teams <= 1):
                 break
-            if n_roots > 3 or n_teams <= 3:
-                n_roots = max(0, n_roots - max(1, n_roots // 5))
-            else:
+            table = getattr(self, "_roots_table", None)
+            if n_roots > 3 and table is not None:
+                # drop as many rows from the end of the root-cause table as the overflow needs
+                heights = list(table._rowHeights[1:])
+                drop = 0
+                while drop < len(heights) and over > 0:
+                    over -= heights[-1 - drop]
+                    drop += 1
+                n_roots = max(3, n_roots - drop - 1)  # one more for the "the other ... in section 6" line
+            elif n_teams > 1:
                 n_teams -= 1
+            else:
+                n_roots = max(0, n_roots - 1)
         for f in parts:
             if isinstance(f, _Heading):
                 self.toc_entries.append((f.toc_level, f.toc_title, f.toc_key))
         self.story += parts
-        self.story.append(PageBreak())
 
     def _summary_parts(self, roots, n_all, teams, n_teams_all, days) -> list:
         a, st = self.a, self.st
@@ -508,12 +532,14 @@ class _Builder:
                              self.cell(a.owner_text(r)),
                              self.short(f"{eff['days']} d" if eff.get("days") is not None else "not estimated"),
                              self.short(a.due_text(r))])
-            out.append(self._table_flowable(["#", "Root cause (what it takes down)", "Status", "Owner", "Effort",
-                                             "Due"], rows, [0.05, 0.49, 0.12, 0.16, 0.08, 0.10]))
+            self._roots_table = self._table_flowable(["#", "Root cause (what it takes down)", "Status", "Owner",
+                                                      "Effort", "Due"], rows, [0.05, 0.49, 0.12, 0.16, 0.08, 0.10])
+            out.append(self._roots_table)
             if n_all > len(roots):
                 out.append(self.p(self.m(f"The other {n_all - len(roots)} root causes are in section 6, "
                                          "ranked the same way."), st.small))
         else:
+            self._roots_table = None
             out.append(self.p("No open root cause.", st.small))
         if teams:
             out.append(self.p(self.m("Work per team before launch"), st.h3))
@@ -670,16 +696,25 @@ class _Builder:
         # every component that takes anything else with it, then those that hit only themselves, by name
         wide = [x for x in brows if x["down_count"] > 1 or x["degraded_count"] or x["journeys"]
                 or x["journeys_degraded"]]
-        alone = sorted(x["component"] for x in brows if x not in wide)
-        shown = wide
+        alone = sorted(x["component"] for x in brows if x["down_count"] <= 1 and not x["degraded_count"]
+                       and not x["journeys"] and not x["journeys_degraded"])
+        shown, rest = wide[:BLAST_ROWS], wide[BLAST_ROWS:]
         self.table(["Component", "Down with it", "Degraded", "Journeys down", "Journeys degraded"],
                    [[self.cell(x["component"], bold=True), self.short(x["down_count"]),
                      self.short(x["degraded_count"]), self.cell(self.names(x["journeys"])),
                      self.cell(self.names(x["journeys_degraded"]))] for x in shown],
                    [0.28, 0.11, 0.1, 0.26, 0.25])
+        if rest:
+            self.para(f"The other {len(rest)} components with a blast radius, widest first (down, degraded):",
+                      self.st.small)
+            for i in range(0, len(rest), 120):  # paragraphs of bounded length (line breaking is quadratic)
+                self.para("; ".join(f"{x['component']} ({x['down_count']}, {x['degraded_count']})"
+                                    for x in rest[i:i + 120]) + ".", self.st.small)
         if alone:
             self.para(f"{_count(len(alone), 'component')} take{'s' if len(alone) == 1 else ''} down only "
-                      f"{'itself' if len(alone) == 1 else 'themselves'}: " + ", ".join(alone) + ".", self.st.small)
+                      f"{'itself' if len(alone) == 1 else 'themselves'}:", self.st.small)
+            for i in range(0, len(alone), 200):
+                self.para(", ".join(alone[i:i + 200]) + ".", self.st.small)
         self.heading("Common-cause failures", 1, "3.3")
         cc = a.analysis.get("common_cause", [])
         if cc:
@@ -839,7 +874,8 @@ class _Builder:
                          self.cell(a.owner_text(r)),
                          self.cell("accepted" if r.get("accepted") else (r.get("status") or "open")
                                    + (", launch blocker" if r.get("launch_blocking") else "")),
-                         self.cell(r.get("mitigation") or "")] for r in rest],
+                         self.cell(r["mitigation"]) if r.get("mitigation") and r["mitigation"] != "no mitigation recorded"
+                         else "none recorded"] for r in rest],
                        [0.05, 0.3, 0.08, 0.08, 0.11, 0.1, 0.28])
         self.heading("Accepted risks", 1, "6.3" if rest else "6.2")
         acc = a.accepted_risks()
