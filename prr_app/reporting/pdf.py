@@ -821,7 +821,7 @@ class _Builder:
         detailed, rest = risks[:DETAILED_RISKS], risks[DETAILED_RISKS:]
         if rest:
             self.para(f"The {len(detailed)} highest-ranked risks are shown in full; the other {len(rest)} follow "
-                      "in a compact list with their mitigation.", self.st.small)
+                      "in a compact list (rank, severity, owner and status).", self.st.small)
         body = []
         for r in detailed:
             risk = f"<b>{self.m(r['title'])}</b>"
@@ -868,15 +868,13 @@ class _Builder:
                        [0.05, 0.38, 0.12, 0.11, 0.34])
         if rest:
             self.heading(f"Further risks ({len(rest)})", 1, "6.2")
-            self.table(["#", "Risk", "Severity", "Score", "Owner", "Status", "Mitigation"],
+            self.table(["#", "Risk", "Severity", "Score", "Owner", "Status"],
                        [[self.short(r.get("rank", "")), self.cell(r["title"]), self.sev(r["severity"]),
                          self.short(f"{r['likelihood']}×{r['impact']}={r['score']}"),
                          self.cell(a.owner_text(r)),
                          self.cell("accepted" if r.get("accepted") else (r.get("status") or "open")
-                                   + (", launch blocker" if r.get("launch_blocking") else "")),
-                         self.cell(r["mitigation"]) if r.get("mitigation") and r["mitigation"] != "no mitigation recorded"
-                         else "none recorded"] for r in rest],
-                       [0.05, 0.3, 0.08, 0.08, 0.11, 0.1, 0.28])
+                                   + (", launch blocker" if r.get("launch_blocking") else ""))] for r in rest],
+                       [0.06, 0.48, 0.09, 0.09, 0.14, 0.14])
         self.heading("Accepted risks", 1, "6.3" if rest else "6.2")
         acc = a.accepted_risks()
         if acc:
