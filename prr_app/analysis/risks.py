@@ -435,7 +435,7 @@ class RiskRegister:
         inputs = li + ii + ["disruption type: component"]
         title = f"{cid} is a single point of failure (component failure)"
         description = (f"A failure of {cid} (every replica at once: bad release, config, overload) takes down "
-                       f"{hit}; chain: {' -> '.join(chain)}")
+                       f"{hit}" + (f"; the failure spreads from {' to '.join(chain)}" if len(chain) > 1 else ""))
         if instance_too:
             disruptions.append("instance")
             ilk, ili = self.instance_likelihood(c)
