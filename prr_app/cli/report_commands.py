@@ -68,6 +68,8 @@ def cmd_report(args) -> int:
     assessment = build_assessment(review, seed=args.seed)
     leave(review, assessment)
     warnings: list[str] = []
+    # the text outputs first: whatever happens to the PDF, the Markdown and CSV asked for are written
+    outputs.sort(key=lambda o: o[0] == "pdf")
     for fmt, out in outputs:
         if fmt == "pdf":
             data = render_pdf(review, paper=args.paper, assessment=assessment, warnings=warnings)
