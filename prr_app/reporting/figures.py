@@ -20,6 +20,7 @@ from prr_app.reporting.text import SANS, SANS_BOLD, TextKit
 MIN_PT = 6.0  # no label in a figure is smaller
 NODE_FONT = 9.0  # node label size in layout units (so scale >= MIN_PT / NODE_FONT)
 MIN_SCALE = MIN_PT / NODE_FONT
+CONDENSED_BOXES = 6  # boxes in a condensed journey figure
 JOURNEY_FIGURE_MAX = 80  # a journey reaching more components gets no figure of its own
 
 INK = colors.HexColor("#1f2933")
@@ -288,39 +289,107 @@ def legend_drawing(kit: TextKit, width: float, shared: list[tuple[str, str]]) ->
     return d
 
 
+def _journey_title(name: str) -> str:
+    return name if name.lower().startswith("journey") else f"Journey {name}"
+
+
+def isolated_components(review) -> list[str]:
+    """Components with no dependency in or out: a figure would show boxes and no line (a table lists them)."""
+    linked: set[str] = set()
+    for d in review.dependencies.values():
+        linked.add(d.source)
+        if d.target in review.groups:
+            linked.update(review.groups[d.target].members)
+        else:
+            linked.add(d.target)
+    return sorted(c for c in review.components if c not in linked)
+
+
+def condensed_review(review, ids: list[str], layout: Layout):
+    """``ids`` grouped by their tier in ``layout`` as a small review: one box per tier ("tier 3: 57
+    components, e.g. ..."), one dependency per pair of tiers with calls between them. For a journey
+    too large to draw component by component."""
+    from prr_app.domain.model import Component, Dependency, Review
+
+    raw = {c: layout.nodes[c].tier for c in ids if c in layout.nodes}
+    used = sorted(set(raw.values()))
+    per = max(1, math.ceil(len(used) / CONDENSED_BOXES))  # consecutive tiers share a box
+    rank = {t: i // per for i, t in enumerate(used)}
+    tier_of = {c: rank[t] for c, t in raw.items()}
+    members: dict[int, list[str]] = {}
+    for c, t in sorted(tier_of.items(), key=lambda x: (x[1], x[0])):
+        members.setdefault(t, []).append(c)
+    out = Review()
+    name = {}
+    for t, cs in members.items():
+        gid = f"tier-{t + 1}"
+        name[t] = gid
+        first, last = used[t * per] + 1, used[min(len(used), (t + 1) * per) - 1] + 1
+        tiers = f"tier {first}" if first == last else f"tiers {first}-{last}"
+        eg = ", ".join(cs[:2]) + (", ..." if len(cs) > 2 else "")
+        out.add(Component(id=gid, name=f"{tiers}: {len(cs)} component{'s' if len(cs) != 1 else ''} ({eg})",
+                          user_facing=any(review.components[c].user_facing for c in cs)))
+    pairs: dict[tuple[int, int], int] = {}
+    for d in review.dependencies.values():
+        if d.source in tier_of and d.target in tier_of and tier_of[d.source] != tier_of[d.target]:
+            key = (tier_of[d.source], tier_of[d.target])
+            pairs[key] = pairs.get(key, 0) + 1
+    for (a, b), k in sorted(pairs.items()):
+        out.add(Dependency(source=name[a], target=name[b], description=f"{k} dependencies"))
+    return out, pairs
+
+
 def plan_graph_figures(review, style_of, max_w: float, max_h: float, journeys: dict[str, list[str]]):
     """Decide the graph figures: ``[(title, layout, scale, labels)]``.
 
-    One figure when the whole graph is legible on a page; otherwise an
-    unlabelled overview, then one figure per journey (the components it
-    reaches, if at most :data:`JOURNEY_FIGURE_MAX`), then the components no
-    such figure shows, each split further by failure domain and by tier until
-    it fits at a legible scale.
+    Components without any dependency are left out (:func:`isolated_components`: the report lists
+    them in a table). One figure when the rest is legible on a page; otherwise an unlabelled
+    overview, then one figure per journey (the components it reaches; a journey larger than
+    :data:`JOURNEY_FIGURE_MAX` is drawn condensed, one box per tier with its count), then the
+    components no journey figure shows, each split further by failure domain and by tier until it
+    fits at a legible scale. A part with no dependency in it goes to the table too.
     """
-    full = compute_layout(review)
+    alone = set(isolated_components(review))
+    linked = [c for c in sorted(review.components) if c not in alone]
+    full = compute_layout(review, only=linked)
     s = graph_scale(full, max_w, max_h)
     if not full.nodes or s >= MIN_SCALE:
-        return [("Dependency graph", full, s, True)]
+        return [("Dependency graph", full, s, True)] if full.nodes else []
     out = [("Dependency graph: overview (names in the figures that follow)", full, s, False)]
     covered: set[str] = set()
     for jid, ids in journeys.items():
-        # a journey that reaches most of the system would repeat the whole graph: domains cover it instead
-        if not ids or len(ids) > JOURNEY_FIGURE_MAX:
+        ids = [c for c in ids if c not in alone]
+        if not ids:
             continue
         j = review.journeys[jid]
+        if len(ids) > JOURNEY_FIGURE_MAX:
+            small, pairs = condensed_review(review, ids, full)
+            lay = compute_layout(small)
+            out.append((f"{_journey_title(j.name or jid)}, condensed: its {len(ids)} components in "
+                        f"{len(small.components)} groups of tiers, {sum(pairs.values())} dependencies between them", lay,
+                        min(1.0, graph_scale(lay, max_w, max_h)), True))
+            continue  # its components are drawn one by one in the figures below
         parts = _split(review, ids, max_w, max_h)
         for i, (lay, sc) in enumerate(parts):
             suffix = f" (part {i + 1} of {len(parts)})" if len(parts) > 1 else ""
-            out.append((f"Journey {j.name or jid}{suffix}", lay, sc, True))
+            out.append((f"{_journey_title(j.name or jid)}{suffix}", lay, sc, True))
         covered.update(ids)
-    rest = [c for c in sorted(review.components) if c not in covered]
+    rest = [c for c in linked if c not in covered]
     if rest:
-        parts = _split(review, rest, max_w, max_h)
+        parts = [(lay, sc) for lay, sc in _split(review, rest, max_w, max_h) if lay.edges]
         for i, (lay, sc) in enumerate(parts):
             suffix = f" (part {i + 1} of {len(parts)})" if len(parts) > 1 else ""
             out.append((f"{'Components outside the journey figures' if covered else 'Components by failure domain'}"
                         f"{suffix}", lay, sc, True))
     return out
+
+
+def unplaced(review, plans) -> list[str]:
+    """Components in no labelled figure (isolated ones, and those of parts without a dependency)."""
+    shown = {c for _t, lay, _s, labels in plans if labels for c in lay.nodes if c in review.components}
+    if len(plans) == 1:
+        shown = set(plans[0][1].nodes)
+    return sorted(c for c in review.components if c not in shown)
 
 
 def _split(review, ids: list[str], max_w: float, max_h: float) -> list[tuple[Layout, float]]:
@@ -476,4 +545,4 @@ def availability_drawing(kit: TextKit, rows: list[dict], label_of, width: float,
 
 
 __all__ = ["GraphStyle", "graph_drawing", "legend_drawing", "plan_graph_figures", "heatmap_drawing",
-           "availability_drawing", "availability_drawings", "MIN_PT", "MIN_SCALE", "SANS", "SANS_BOLD"]
+           "availability_drawing", "availability_drawings", "isolated_components", "unplaced", "MIN_PT", "MIN_SCALE", "SANS", "SANS_BOLD"]

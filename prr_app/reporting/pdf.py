@@ -641,14 +641,35 @@ class _Builder:
             self.para(f"The graph is too large to print legibly on one page: an overview comes first, then "
                       f"{len(plans) - 1} figures, one per journey (what it reaches) and for the components outside "
                       f"every journey, split further by failure domain where needed.")
+        alone = F.unplaced(r, plans)
         self.para("Tiers run left to right from the entry points to the leaves; bands are failure domains "
                   "(provider, region, zone); a component sits in the narrowest domain that holds all its instances. "
                   "Logical shared-fate domains (cluster, account, config, ...) are shown as tags.", self.st.small)
         for title, lay, scale, labels in plans:
+            if ", condensed:" in title:
+                d = F.graph_drawing(lay, self.kit, F.GraphStyle(spofs=frozenset(), domain_spofs=frozenset(),
+                                                                user_facing=frozenset({"tier-1"}),
+                                                                shared_tags={}), scale, labels=True)
+                cap = self.p(self.m(f"Figure: {title}. Each box is a group of consecutive tiers of the "
+                                    "journey's components (left: entry points) with how many it holds; lines: groups "
+                                    "that call each other. Each component is drawn in a later figure (or listed in 1.4)."),
+                             self.st.caption)
+                self.story.append(KeepTogether([d, Spacer(1, 4), cap]))
+                continue
             d = F.graph_drawing(lay, self.kit, style, scale, labels=labels)
             cap = self.p(self.m(f"Figure: {title}. {_count(len(lay.nodes), 'component')}, {_count(len(lay.edges), 'dependency', 'dependencies')}."),
                          self.st.caption)
             self.story.append(KeepTogether([d, Spacer(1, 4), legend, cap]))
+        if alone:
+            self.heading("Components without a drawn dependency", 1, "1.4")
+            self.para(f"{_count(len(alone), 'component')} {'has' if len(alone) == 1 else 'have'} no dependency in or "
+                      "out (or none drawn): listed here rather than drawn as boxes without lines.", self.st.small)
+            self.table(["Component", "Kind", "Owner", "User facing", "Placement"],
+                       [[self.cell(c, bold=True), self.short(words(r.components[c].kind)),
+                         self.cell(r.components[c].owner or "no owner"),
+                         self.short("yes" if r.components[c].user_facing else ""),
+                         self.cell(", ".join(r.components[c].placement + r.components[c].shared_domains)
+                                   or "not stated")] for c in alone], [0.3, 0.14, 0.2, 0.1, 0.26])
 
     # -- 2 ------------------------------------------------------------------------
     def spofs(self):
