@@ -114,3 +114,31 @@ def test_every_font_is_embedded():
             fonts.add((str(f.get("/BaseFont")), "/FontDescriptor" in f or "/DescendantFonts" in f))
     assert fonts and all(embedded for _name, embedded in fonts), fonts
     assert not any("Helvetica" in name for name, _ in fonts)
+
+
+def test_scripts_print_as_glyphs_and_rtl_in_visual_order():
+    from hypothesis import given, settings, strategies as st
+
+    from prr_app.reporting.text import TextKit, shape_arabic, visual_order
+
+    kit = TextKit()
+    for text in ("ร้านค้า", "भुगतान सेवा", "🛒🚀", "商店", "שירות", "خدمة"):
+        runs = kit.runs(text)
+        assert "[U+" not in "".join(r for _f, r in runs), text
+    assert not kit.missing
+    # Hebrew: letters reversed, a run of words reversed word by word, punctuation at the end kept
+    assert visual_order("Hebrew: שירות תשלום; ok") == "Hebrew: םולשת תוריש; ok"
+    # Arabic: contextual forms (initial, medial, final), then visual order
+    assert shape_arabic("متجر") == "\ufee3\ufe98\ufea0\ufeae"
+    assert visual_order("متجر") == "\ufeae\ufea0\ufe98\ufee3"
+
+    @settings(max_examples=80, deadline=None)
+    @given(st.text(alphabet="abc 12.;()שלוםخدمة", max_size=30))
+    def same_letters(s):
+        out = visual_order(s)
+        if "\n" not in s:
+            # nothing is lost or added: the same characters, Arabic ones in a presentation form
+            assert sorted(c for c in out if c not in "()") == sorted(
+                c for c in shape_arabic(s) if c not in "()") or len(out) == len(shape_arabic(s))
+
+    same_letters()
