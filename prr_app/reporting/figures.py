@@ -145,6 +145,7 @@ class GraphStyle:
     domain_spofs: frozenset = frozenset()  # failure domain ids that are SPOFs
     user_facing: frozenset = frozenset()
     shared_tags: dict | None = None  # logical domain id -> short tag
+    hubs: dict | None = None  # hub component id (tagged telemetry/config/discovery) -> short tag
 
 
 def graph_scale(layout: Layout, max_w: float, max_h: float) -> float:
@@ -170,6 +171,7 @@ def graph_drawing(layout: Layout, kit: TextKit, style: GraphStyle, scale: float,
     def Y(y):
         return H - y * scale
 
+    region_labels = []
     for r in layout.regions:
         fill = _REGION_FILLS[r.depth % len(_REGION_FILLS)] if r.kind != "unplaced" else colors.white
         is_spof = r.id in style.domain_spofs
@@ -181,11 +183,15 @@ def graph_drawing(layout: Layout, kit: TextKit, style: GraphStyle, scale: float,
         if is_spof:
             text += "  SPOF"
         line = fit_lines(kit, text, size, max(r.w * scale - 6, 20), 1)[0]
-        draw_text(g, kit, X(r.x) + 3, Y(r.y) - size - 1.5, line, size,
-                  bold=is_spof, color=RED if is_spof else MUTED)
+        region_labels.append((X(r.x) + 3, Y(r.y) - size - 1.5, line, size, is_spof, fill))
 
+    hubs = style.hubs or {}
+    hub_badges: dict[str, set[str]] = {}
     columns = box_columns(layout)
     for e in layout.edges:
+        if e.target in hubs and e.source in layout.nodes:  # a badge on the dependent instead of a line
+            hub_badges.setdefault(e.source, set()).add(hubs[e.target])
+            continue
         a, b = layout.nodes[e.source], layout.nodes[e.target]
         col, width, dash = _EDGE_STYLE.get(e.kind, _EDGE_STYLE["hard"])
         if b.x >= a.x + a.w or a.x >= b.x + b.w:
@@ -241,11 +247,26 @@ def graph_drawing(layout: Layout, kit: TextKit, style: GraphStyle, scale: float,
                    fillColor=colors.HexColor("#fdecea") if spof else colors.white,
                    strokeColor=RED if spof else (BLUE if uf else colors.HexColor("#52606d")),
                    strokeWidth=1.6 if spof else (1.2 if uf else 0.7)))
+        if spof and uf:  # the user-facing outline inside the SPOF one: both stay visible
+            inset = min(1.8, n.h * scale / 6)
+            g.add(Rect(X(n.x) + inset, Y(n.y + n.h) + inset, n.w * scale - 2 * inset, n.h * scale - 2 * inset,
+                       rx=1.5, ry=1.5, fillColor=None, strokeColor=BLUE, strokeWidth=1.0))
         if not labels:
             continue
         tags = []
         if spof:
             tags.append(("SPOF", RED))
+        if uf:
+            tags.append(("USER", BLUE))
+        if cid in hubs:
+            tags.append((f"hub {hubs[cid]}", MUTED))
+        badges = sorted(hub_badges.get(cid, ()), key=lambda t: int(t[1:]) if t[1:].isdigit() else 0)
+        if len(badges) > 1:  # one badge for every hub it depends on: "H1,2,4"
+            badges = ["H" + ",".join(b[1:] for b in badges)]
+        tags.extend((t, MUTED) for t in badges)
+        room = n.w * scale - 4
+        while len(tags) > 1 and sum(kit.width(t, MIN_PT, bold=True) + 3 for t, _c in tags) > room:
+            tags.pop()  # the strip never runs out of the box (SPOF and USER come first)
         if style.shared_tags:
             tags.extend((style.shared_tags[s], MUTED) for s in n.shared if s in style.shared_tags)
         lines, fs, area = node_label(kit, n.label, size, n.w * scale - 6, n.h * scale,
@@ -259,6 +280,11 @@ def graph_drawing(layout: Layout, kit: TextKit, style: GraphStyle, scale: float,
             for text, col in reversed(tags):
                 w = draw_text(g, kit, tx, Y(n.y + n.h) + 1.5, text, MIN_PT, bold=True, color=col, anchor="end")
                 tx -= w + 3
+    # region labels last, on their band's colour: no line or box strikes them through
+    for x, y, line, size, is_spof, fill in region_labels:
+        w = kit.width(line, size, bold=is_spof)
+        g.add(Rect(x - 1.5, y - size * 0.28, w + 3, size * 1.25, fillColor=fill, strokeColor=None))
+        draw_text(g, kit, x, y, line, size, bold=is_spof, color=RED if is_spof else MUTED)
     return d
 
 
@@ -278,7 +304,7 @@ def legend_drawing(kit: TextKit, width: float, shared: list[tuple[str, str]]) ->
     g.add(Rect(x, y - 1, 14, 9, fillColor=colors.HexColor("#fdecea"), strokeColor=RED, strokeWidth=1.4))
     x += 18 + draw_text(g, kit, x + 18, y, "single point of failure", 7, color=MUTED) + 14
     g.add(Rect(x, y - 1, 14, 9, fillColor=colors.white, strokeColor=BLUE, strokeWidth=1.2))
-    draw_text(g, kit, x + 18, y, "user-facing", 7, color=MUTED)
+    draw_text(g, kit, x + 18, y, "user-facing (USER)", 7, color=MUTED)
     for i, (tag, text) in enumerate(shared):
         row, col = divmod(i, 2)
         yy = y - 12 * (row + 1)

@@ -627,13 +627,19 @@ class _Builder:
         a, r = self.a, self.review
         logical = sorted({d for c in r.components.values() for d in c.shared_domains if d in r.domains})
         tags = {d: f"L{i + 1}" for i, d in enumerate(logical)}
+        hub_ids = sorted(c for c, comp in r.components.items() if set(comp.tags) & {"telemetry", "config", "discovery"}
+                         and any(d.target == c for d in r.dependencies.values()))
+        hubs = {c: f"H{i + 1}" for i, c in enumerate(hub_ids)}
         style = F.GraphStyle(
             spofs=frozenset(a.spof_components()),
             domain_spofs=frozenset(x["element"] for x in a.spof_rows() if x["disruption"] == "domain"),
             user_facing=frozenset(a.analysis["summary"].get("user_facing", [])),
             shared_tags=tags,
+            hubs=hubs,
         )
         shared = [(tags[d], f"{r.domains[d].name or d} ({r.domains[d].kind})") for d in logical]
+        shared += [(hubs[c], f"depends on {c} ({', '.join(sorted(set(r.components[c].tags) & {'telemetry', 'config', 'discovery'}))} hub; "
+                    "no line drawn)") for c in hub_ids]
         legend = F.legend_drawing(self.kit, self.doc.frame_w, shared)
         max_h = self.doc.frame_h - legend.height - 60
         plans = F.plan_graph_figures(r, style, self.doc.frame_w, max_h, a.journey_needs)
@@ -657,7 +663,13 @@ class _Builder:
                 self.story.append(KeepTogether([d, Spacer(1, 4), cap]))
                 continue
             d = F.graph_drawing(lay, self.kit, style, scale, labels=labels)
-            cap = self.p(self.m(f"Figure: {title}. {_count(len(lay.nodes), 'component')}, {_count(len(lay.edges), 'dependency', 'dependencies')}."),
+            n_deps = len({e.dependency for e in lay.edges})
+            lines = (f" ({len(lay.edges)} lines: a dependency on a redundancy group has a line to each member)"
+                     if len(lay.edges) != n_deps else "")
+            hubbed = sum(1 for e in lay.edges if e.target in hubs)
+            hub_note = f"; {hubbed} of them to hubs shown as H badges" if hubbed and labels else ""
+            cap = self.p(self.m(f"Figure: {title}. {_count(len(lay.nodes), 'component')}, "
+                                f"{_count(n_deps, 'dependency', 'dependencies')}{lines}{hub_note}."),
                          self.st.caption)
             self.story.append(KeepTogether([d, Spacer(1, 4), legend, cap]))
         if alone:
