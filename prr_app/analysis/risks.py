@@ -1092,12 +1092,11 @@ def verdict(risks: list[dict], checklist: dict | None, review, assumptions: list
     open_high = [r for r in risks if r["severity"] in ("critical", "high") and not r["launch_blocking"]
                  and open_at_launch(r) and r.get("policy_required", True)]
     unplanned = [r for r in open_high if not (r["owner"] and has_due_date(r))]
-    if blockers or not_met or unanswered:
-        v = "not-ready"
-    elif unplanned:
-        v = "not-ready"
+    if unplanned:  # a cause whatever else blocks: ready with conditions needs a plan for each
         causes.append(f"{len(unplanned)} of {len(open_high)} open high or critical risks have no owner or no "
                       f"mitigation with a due date: {ids(unplanned)}.")
+    if blockers or not_met or unanswered or unplanned:
+        v = "not-ready"
     elif open_high:
         v = "ready-with-conditions"
         causes.append(f"No launch blocker is open; {len(open_high)} high or critical risk"

@@ -170,7 +170,8 @@ class Assessment:
         return [
             ("Architecture", f"{s['components']} components, {s['dependencies']} dependencies, "
                              f"{s['failure_domains']} failure domains, {s['journeys']} journeys"),
-            ("Single points of failure", f"{sum(sp.values())} root causes: {sp.get('component', 0)} component "
+            ("Single points of failure", f"{sp.get('component', 0) + sp.get('domain', 0)} root causes: "
+                                         f"{sp.get('component', 0)} component "
                                          f"(of which {sp.get('instance', 0)} also on one instance), "
                                          f"{sp.get('domain', 0)} failure domain"),
             ("Journeys below SLO", f"{len(below)} of {nj}" + (": " + ", ".join(self.label(b["target"]) for b in below)

@@ -980,11 +980,24 @@ class _Builder:
                    "(bad deploy, config, overload) less so, a zone or region rarer still; missing alerts raise it "
                    "because detection is delayed."),
             self.m("A reviewer may override a number only with a written reason, shown with the risk."),
-            self.m("Launch-blocking: an unmitigated, unaccepted SPOF on a critical journey; a blocker checklist item "
-                   "not met; an SLO not attainable by design."),
-            self.m("Verdict: not ready while any launch blocker is open; ready with conditions when high risks remain "
-                   "open with owners and due dates; otherwise ready."),
+            self.m("Launch-blocking (open at the target launch: not mitigated, not accepted past the launch): a SPOF "
+                   "of a disruption the resilience policy requires surviving that takes down a critical journey or "
+                   "a tier-1 user-facing component (an unknown tier counts as tier 1); an SLO not attainable by "
+                   "design; a tier-1 user-facing component or journey without an SLO; a reviewer's risk in the "
+                   "critical band or one marked launch-blocking; a blocker checklist item not met or unanswered."),
+            self.m("Verdict: not ready while any launch blocker is open, or any open high or critical risk lacks "
+                   "an owner or a due date; ready with conditions when every open high risk has both; otherwise "
+                   "ready."),
+            self.m("One root cause is one line: a component's instance and component failure, and the SLOs whose "
+                   "largest error-budget consumer is the same element, are one risk."),
         ])
+        from prr_app.analysis.risks import EFFORT
+
+        self.para("Effort per mitigation kind (estimates for planning; the owner of a computed risk defaults to "
+                  "the owner of the component its mitigation changes):", self.st.small)
+        self.table(["Mitigation kind", "Size", "Days", "What"],
+                   [[self.short(k), self.short(v[0]), self.short(v[1]), self.cell(v[2])] for k, v in EFFORT.items()],
+                   [0.24, 0.1, 0.08, 0.58])
         if a.checklist_method:
             self.para("Checklist score: " + a.checklist_method)
         methods = sorted({x["method"] for x in a.availability_rows()})
