@@ -200,7 +200,7 @@ def _fit_columns(kit: TextKit, header: list[str], rows: list[list], cols: list[f
             if text:
                 need[i] = max(need[i], _tokens_width(kit, text, 7.5, isinstance(v, _Cell) and v.bold) + pad)
     total = sum(cols)
-    need = [min(n, total * 0.6) for n in need]  # one huge token (a URL) may still wrap
+    need = [min(n, total * 0.4) for n in need]  # one huge token (a URL) may still wrap
     short = [max(0.0, n - c) for n, c in zip(need, cols)]
     lack = sum(short)
     if lack <= 0:
@@ -375,7 +375,11 @@ class _Builder:
             # starts a new page only when it and the first rows would not fit.
             head = self.story.pop()
             head.keepWithNext = 0
-            self.story.append(CondPageBreak(TABLE_START_ROOM))
+            # room for the heading, the header row and the first row (kept whole): else a new page
+            cols = [w * f for f in widths]
+            first = max((_text_height(v.text if isinstance(v, _Cell) else v, c) for v, c in zip(rows[0], cols)),
+                        default=0.0) if rows else 0.0
+            self.story.append(CondPageBreak(max(TABLE_START_ROOM, 70 + min(first, self.doc.frame_h * 0.6))))
             self.story.append(head)
         self.story.append(self._table_flowable(header, rows, widths, extra))
         self.story.append(Spacer(1, 6))
