@@ -314,7 +314,7 @@ def test_checklist_blockers_count_when_the_checklist_exists(monkeypatch):
     a = analyze(r)
     assert a.checklist["blockers"] == 1
     assert a.verdict["verdict"] == "not-ready"
-    assert "dr.restore-tested@db: Restore tested" in " ".join(a.verdict["reasons"])
+    assert "dr.restore-tested@db (Restore tested)" in " ".join(a.verdict["reasons"])
 
     def broken(review):
         raise RuntimeError("template missing")

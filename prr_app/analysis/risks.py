@@ -1081,7 +1081,7 @@ def verdict(risks: list[dict], checklist: dict | None, review, assumptions: list
         rs = by_kind["other"]
         causes.append(f"{len(rs)} other launch-blocking risk{'s' if len(rs) != 1 else ''}: {ids(rs)}.")
     if not_met:
-        names = check.get("blocking_items", [])
+        names = [_short_item(x) for x in check.get("blocking_items", [])]
         causes.append(f"{not_met} blocker checklist item{'s are' if not_met != 1 else ' is'} not met"
                       + (": " + _list(names, 4) if names else "") + ".")
     if unanswered:
@@ -1093,8 +1093,15 @@ def verdict(risks: list[dict], checklist: dict | None, review, assumptions: list
                  and open_at_launch(r) and r.get("policy_required", True)]
     unplanned = [r for r in open_high if not (r["owner"] and has_due_date(r))]
     if unplanned:  # a cause whatever else blocks: ready with conditions needs a plan for each
-        causes.append(f"{len(unplanned)} of {len(open_high)} open high or critical risks have no owner or no "
-                      f"mitigation with a due date: {ids(unplanned)}.")
+        no_owner = [r for r in unplanned if not r["owner"]]
+        no_date = [r for r in unplanned if r["owner"]]
+        parts = []
+        if no_owner:
+            parts.append(f"{len(no_owner)} {'has' if len(no_owner) == 1 else 'have'} no owner ({ids(no_owner)})")
+        if no_date:
+            parts.append(f"{len(no_date)} {'has' if len(no_date) == 1 else 'have'} an owner but no mitigation with a "
+                         f"due date ({ids(no_date)})")
+        causes.append(f"Of {len(open_high)} open high or critical risks, " + "; ".join(parts) + ".")
     if blockers or not_met or unanswered or unplanned:
         v = "not-ready"
     elif open_high:
@@ -1115,6 +1122,15 @@ def verdict(risks: list[dict], checklist: dict | None, review, assumptions: list
         "checklist_unanswered_blockers": unanswered,
         "open_high_without_plan": [r["id"] for r in unplanned],
     }
+
+
+def _short_item(name: str) -> str:
+    """A checklist item named "key: question" as its key and the question's start."""
+    key, _, q = str(name).partition(": ")
+    if not q:
+        return key
+    q = q.split(". ")[0].rstrip(".")
+    return f"{key} ({q[:57].rsplit(' ', 1)[0]}…)" if len(q) > 60 else f"{key} ({q})"
 
 
 def _deciding_assumptions(review, assumptions, checklist) -> list[str]:

@@ -58,6 +58,7 @@ class Assessment:
         return self._risk_index.get(rid)
 
     def __post_init__(self) -> None:
+        self._down: dict | None = None
         self._risk_index = {r["id"]: r for r in self.analysis["risks"]}
         for r in self.analysis["risks"]:
             for alias in r.get("aliases") or ():
@@ -139,6 +140,18 @@ class Assessment:
             items = [("", True)] * int(v.get("checklist_blockers", 0) or 0) + \
                 [("", False)] * int(v.get("checklist_unanswered_blockers", 0) or 0)
         return team_plan(self.risks, items)
+
+    def takes_down(self, r: dict) -> str:
+        """What a root cause takes down, in a few names (journeys first), for the summary."""
+        if self._down is None:
+            self._down = {}
+            for row in self.spof_rows():
+                names = [self.label(j) for j in row["journeys"]] or list(row["user_facing_down"])
+                self._down[row["risk_id"]] = names
+        names = self._down.get(r["id"]) or []
+        if not names:
+            return ""
+        return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
 
     @staticmethod
     def owner_text(r: dict) -> str:

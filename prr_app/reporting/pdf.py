@@ -520,13 +520,18 @@ class _Builder:
         out.append(_Heading(self.m("Executive summary"), st.h1, level=0, title="Executive summary", key=key))
         col = VERDICT_COLORS.get(a.verdict, MUTED).hexval()[2:]
         out.append(self.p(f'Verdict: <font color="#{col}"><b>{self.m(a.verdict_text)}</b></font>', st.h2))
-        for c in a.causes():
+        for c in a.causes():  # in full on the cover; shortened here to leave room for the root causes
+            if len(c) > 240:
+                c = c[:230].rsplit(" ", 1)[0] + " … (in full on the cover)"
             out.append(Paragraph(self.m(c), st.bullet_small, bulletText="•"))
         out.append(self.p(self.m(f"Root causes to fix ({n_all})"), st.h3))
         if roots:
             rows = []
             for r in roots:
                 what = r["title"]
+                down = a.takes_down(r)
+                if down:
+                    what += f": takes down {down}"
                 if r.get("causes"):
                     what += f" (also: {len(r['causes'])} finding{'s' if len(r['causes']) != 1 else ''} it causes)"
                 eff = r.get("effort") or {}
