@@ -169,9 +169,38 @@ def _statements(ddl: str) -> list[str]:
     return [s.strip() for s in ddl.split(";") if s.strip()]
 
 
+#: Version 2 (issue 17): the review's tier may be NULL (not stated: judged as tier 1 for launch
+#: blocking), the review has a resilience policy (JSON, NULL: the default policy), and a risk keeps
+#: the reviewer's reason for marking it launch-blocking. SQLite cannot drop a NOT NULL constraint in
+#: place: the review table (one row) is rebuilt.
+V2_STEPS = """
+CREATE TABLE review_v2 (
+    id INTEGER NOT NULL,
+    system_name VARCHAR NOT NULL,
+    description VARCHAR NOT NULL,
+    reviewers JSON NOT NULL,
+    review_date VARCHAR,
+    milestone VARCHAR NOT NULL,
+    target_launch VARCHAR,
+    tier INTEGER,
+    checklist_template VARCHAR,
+    checklist_version VARCHAR,
+    resilience_policy JSON,
+    PRIMARY KEY (id)
+);
+INSERT INTO review_v2 (id, system_name, description, reviewers, review_date, milestone, target_launch, tier,
+    checklist_template, checklist_version, resilience_policy)
+    SELECT id, system_name, description, reviewers, review_date, milestone, target_launch, tier,
+    checklist_template, checklist_version, NULL FROM review;
+DROP TABLE review;
+ALTER TABLE review_v2 RENAME TO review;
+ALTER TABLE risk ADD COLUMN launch_blocking_reason VARCHAR NOT NULL DEFAULT ''
+"""
+
 #: version -> SQL statements that upgrade from version - 1
 STEPS: dict[int, list[str]] = {
     1: _statements(V1_DDL),
+    2: _statements(V2_STEPS),
 }
 
 CURRENT_VERSION = max(STEPS)

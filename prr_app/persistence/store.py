@@ -40,6 +40,7 @@ from prr_app.domain.model import (
     Position,
     RedundancyGroup,
     Review,
+    ResiliencePolicy,
     ReviewMeta,
     Risk,
 )
@@ -204,7 +205,7 @@ class _Codec:
         d = dict(zip(self.cols, row))
         for col in self.json_cols:
             v = d[col]
-            d[col] = [] if v == "[]" else json.loads(v)
+            d[col] = None if v is None else [] if v == "[]" else json.loads(v)
         for col in self.bool_cols:
             v = d[col]
             if v is not None:
@@ -222,7 +223,7 @@ class _Codec:
 #: import, which reading a review does not need.
 _SCHEMA = (
     ("review", ("id", "system_name", "description", "reviewers", "review_date", "milestone", "target_launch", "tier",
-                "checklist_template", "checklist_version"), ("id",), "...j......"),
+                "checklist_template", "checklist_version", "resilience_policy"), ("id",), "...j......j"),
     ("component", ("id", "name", "kind", "description", "owner", "tier", "user_facing", "replicas", "min_healthy",
                    "placement", "shared_domains", "availability", "slo", "rto_minutes", "rpo_minutes", "recovery",
                    "failover_minutes", "backup_interval_minutes", "obs_metrics", "obs_logs", "obs_traces", "obs_alerts",
@@ -237,7 +238,7 @@ _SCHEMA = (
                           "history"), ("item",), ".........j"),
     ("risk", ("id", "origin", "title", "description", "likelihood", "impact", "override_likelihood", "override_impact",
               "override_reason", "launch_blocking", "components", "owner", "status", "accepted_by", "accepted_at",
-              "acceptance_reason", "accepted_until"), ("id",), ".........bj......"),
+              "acceptance_reason", "accepted_until", "launch_blocking_reason"), ("id",), ".........bj......."),
     ("mitigation", ("id", "title", "description", "owner", "due", "status", "effort"), ("id",), "......."),
     ("risk_mitigation", ("mitigation_id", "risk_id", "position"), ("mitigation_id", "risk_id"), "..."),
     ("layout", ("element", "x", "y"), ("element",), ".ff"),
@@ -262,9 +263,11 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def _row_meta(m: ReviewMeta) -> dict:
+def _row_meta(m: ReviewMeta, policy: ResiliencePolicy | None = None) -> dict:
     d = dict(m.__dict__)
     d["id"] = 1
+    d["resilience_policy"] = None if policy is None else {
+        "survive": list(policy.survive), "rto_minutes": dict(policy.rto_minutes), "rpo_minutes": dict(policy.rpo_minutes)}
     return d
 
 
@@ -304,7 +307,7 @@ def _encode_all(name: str, dicts) -> dict[tuple, tuple]:
 def review_rows(review: Review) -> dict[str, dict[tuple, tuple]]:
     """The review as encoded rows: table name -> primary key -> row tuple."""
     return {
-        "review": _encode_all("review", [_row_meta(review.meta)]),
+        "review": _encode_all("review", [_row_meta(review.meta, review.policy)]),
         "component": _encode_all("component", map(_row_component, review.components.values())),
         "dependency": _encode_all("dependency", (d.__dict__ for d in review.dependencies.values())),
         "redundancy_group": _encode_all("redundancy_group", (g.__dict__ for g in review.groups.values())),
@@ -337,7 +340,12 @@ def review_from_rows(rows: dict[str, dict[tuple, tuple]]) -> Review:
 
     for r in dicts("review"):
         r.pop("id")
+        pol = r.pop("resilience_policy", None)
         review.meta = ReviewMeta(**r)
+        if pol is not None:
+            review.policy = ResiliencePolicy(survive=list(pol.get("survive", [])),
+                                             rto_minutes=dict(pol.get("rto_minutes", {})),
+                                             rpo_minutes=dict(pol.get("rpo_minutes", {})))
     obs_names = ["obs_" + s for s in OBSERVABILITY_SIGNALS]
     for r in dicts("component"):
         obs = Observability(*(r.pop(k) for k in obs_names))
