@@ -287,6 +287,7 @@ class RiskRegister:
             "mitigations": [],
             "causes": [],
             "aliases": [],
+            "journeys": [],  # the journeys it is about (taken down, or whose SLO it concerns)
             "finding": finding or rid,
         }
         self.risks[rid] = risk
@@ -311,9 +312,12 @@ class RiskRegister:
         root["components"] = sorted(set(root["components"]) | set(other["components"]))
         root["domains"] = sorted(set(root["domains"]) | set(other["domains"]))
         root["disruptions"] = sorted(set(root["disruptions"]) | set(other["disruptions"]))
+        root["journeys"] = sorted(set(root["journeys"]) | set(other["journeys"]))
         root["inputs"].append(f"also resolves: {other['title']} ({other['likelihood']}x{other['impact']}="
                               f"{other['score']})")
-        if other["score"] > root["score"]:
+        if root["override"] is not None:  # the reviewer's numbers stand
+            pass
+        elif other["score"] > root["score"]:
             for k in ("likelihood", "impact", "computed_likelihood", "computed_impact", "score", "severity"):
                 root[k] = other[k]
         if other["blocking_rule"] and not root["blocking_rule"]:
@@ -459,7 +463,7 @@ class RiskRegister:
             components=[cid] + list(s["user_facing_down"][:20]), mitigation=mit,
             blocking=blocking, blocking_reason=why, policy_required=required,
             fix=fix, fix_component=cid, disruptions=disruptions, chain=chain,
-        )
+        )["journeys"] = sorted(s["journeys"])
 
     def _instance_fix(self, c: int) -> tuple[str, str]:
         """(the concrete step that lets ``c`` lose one instance, its effort kind)."""
@@ -554,7 +558,7 @@ class RiskRegister:
             components=key + list(s["user_facing_down"][:20]), domains=[did], mitigation=mit,
             blocking=blocking, blocking_reason=why, policy_required=required, fix=fix,
             fix_component=fix_comp, disruptions=[dom.kind],
-        )
+        )["journeys"] = sorted(s["journeys"])
 
     def _common_cause(self, f, comp_scen, dom_scen):
         g = self.g
@@ -691,6 +695,8 @@ class RiskRegister:
             fix=fix, fix_component=fix_comp,
         )
         risk["_fix_element"] = top[0]["element"] if top else None
+        if a["target_type"] == "journey":
+            risk["journeys"] = [tgt]
         return risk
 
     def _fold_slo(self, slo_risks: list[dict]) -> None:
