@@ -194,7 +194,7 @@ def _edges(review: Review) -> set[tuple[str, str]]:
     return out
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(reviews(), st.data())
 def test_each_risk_text_is_built_from_its_own_facts(review, data):
     for d in review.dependencies.values():  # call hygiene too: retries without backoff, timeouts
