@@ -621,8 +621,6 @@ def _analyze(review: Review, *, seed: int, detail: bool, today: str | None, chec
         })
 
     risks = register.finish(comp_scen, dom_scen, common, availability, cascading)
-    for s in spofs:  # a SPOF's risk may have taken in a folded finding (an SLO it causes)
-        s["severity"] = register.severity_of(s["risk_id"])
     verdict = _risks.verdict(risks, check, review, assumptions)
 
     summary = {
