@@ -501,7 +501,7 @@ class _Builder:
         frame_h = self.doc.frame_h
         roots = a.root_causes()
         teams, days = a.team_plan()
-        n_roots, n_teams = min(len(roots), 40), min(len(teams), 8)  # never more fit on a page
+        n_roots, n_teams = min(len(roots), 40), min(len(teams), 6)  # never more fit on a page
 
         def height(parts) -> float:
             return sum(f.wrap(self.doc.frame_w, frame_h)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in parts)
@@ -512,14 +512,16 @@ class _Builder:
             if over <= 0 or (n_roots == 0 and n_teams <= 1):
                 break
             table = getattr(self, "_roots_table", None)
-            if n_roots > 3 and table is not None:
+            if n_teams > 3 and n_roots <= 10:  # the root causes come first, then the teams
+                n_teams -= 1
+            elif n_roots > 3 and table is not None:
                 # drop as many rows from the end of the root-cause table as the overflow needs
                 heights = list(table._rowHeights[1:])
                 drop = 0
                 while drop < len(heights) and over > 0:
                     over -= heights[-1 - drop]
                     drop += 1
-                n_roots = max(3, n_roots - drop - 1)  # one more for the "the other ... in section 6" line
+                n_roots = max(3, n_roots - drop - (1 if n_roots == len(roots) else 0))  # room for "the other ..."
             elif n_teams > 1:
                 n_teams -= 1
             else:
@@ -574,7 +576,8 @@ class _Builder:
             out.append(self._table_flowable(["Team", "Launch blockers", "Other open high risks",
                                              "Effort on blockers", "Effort in all"], rows,
                                             [0.36, 0.14, 0.18, 0.16, 0.16]))
-            more = f" ({n_teams_all - len(teams)} more teams in section 6)" if n_teams_all > len(teams) else ""
+            more = (f" ({n_teams_all - len(teams)} more teams with less work: their risks are in section 6, by owner)"
+                    if n_teams_all > len(teams) else "")
             out.append(self.p(self.m(
                 f"Estimated time to ready: {days} working days, if each team works through its blockers one "
                 f"after another and the teams work in parallel (effort per mitigation kind: appendix A.1){more}."),
