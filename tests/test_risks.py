@@ -243,3 +243,14 @@ def test_retry_finding_quotes_the_chain_of_its_own_retries():
     assert risk["chain"] == ["checkout", "payments-api"]
     assert "4x" in risk["title"] and "cart-db" not in risk["description"]
     assert a.risk("cascade:retries:cart")["chain"] == ["cart", "cart-db"]
+
+
+def test_a_tier_not_stated_owes_the_tier_1_checklist():
+    from prr_app import checklist
+
+    r = two_tier(tier=1)
+    t1 = checklist.evaluate(r).open_blockers
+    r.meta.tier = None
+    assert len(checklist.evaluate(r).open_blockers) == len(t1) > 0
+    a = analyze(r)
+    assert a.checklist["unanswered_blockers"] == len(t1) and a.verdict["verdict"] == "not-ready"
