@@ -16,6 +16,7 @@ from prr_app.checklist import evaluate, load_template, set_answer, templates, us
 from prr_app.checklist.loader import load_file
 from prr_app.domain.model import (
     Acceptance,
+    ChecklistAnswer,
     Component,
     Dependency,
     FailureDomain,
@@ -409,6 +410,9 @@ def _ready_review() -> Review:
     r.add(Journey(id="home", entry=["web"], slo=99.0))
     r.add(Risk(id="spof:component:web", origin="computed", status="accepted",
                acceptance=Acceptance(by="lead", at="2026-01-01", reason="one service by design", until="2099-01-01")))
+    # an unanswered blocker item counts as not met (issue 17): the ready review has its blockers met
+    for it in checklist.evaluate(r).unanswered_blockers:
+        r.add(ChecklistAnswer(item=it.key, status="met", evidence="https://wiki.example/mini"))
     return r
 
 

@@ -14,7 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 from prr_app.cli.main import main
-from prr_app.domain.model import Acceptance, Component, Journey, Risk, Review, ReviewMeta
+from prr_app.domain.model import Acceptance, ChecklistAnswer, Component, Journey, Risk, Review, ReviewMeta
 from prr_app.reporting.assessment import SECTION_TITLES, build_assessment
 from prr_app.reporting.markdown import render_csv, render_markdown
 from prr_app.reporting.pdf import render_pdf
@@ -168,7 +168,7 @@ def test_large_graph_is_split_and_figures_fit(platform_review):
         assert labels and scale >= F.MIN_SCALE - 1e-9, title
         assert lay.width * scale <= doc.frame_w + 0.01 and lay.height * scale <= max_h + 0.01
         covered |= set(lay.nodes)
-    assert covered == set(platform_review.components)
+    assert covered | set(F.unplaced(platform_review, plans)) == set(platform_review.components)
     pdf = render_pdf(platform_review, assessment=a)
     reader = PdfReader(io.BytesIO(pdf))
     captions = [(i, t) for i, p in enumerate(reader.pages) for t in [_flat(p.extract_text())]
@@ -243,10 +243,13 @@ def _ready_review() -> Review:
     r = Review(meta=ReviewMeta(system_name="Tiny", review_date="2026-01-05"))
     r.add(Component("web", user_facing=True, replicas=2, availability=99.99, slo=99.9))
     r.add(Journey("home", name="Home page", entry=["web"], slo=99.9))
-    for risk in build_assessment(r).risks:
+    a = build_assessment(r)
+    for risk in a.risks:
         if risk["launch_blocking"]:
             r.add(Risk(id=risk["id"], origin="computed",
                        acceptance=Acceptance(by="Lead", at="2026-01-04", reason="accepted for the beta")))
+    for it in a.unanswered_blockers():  # an unanswered blocker item counts as not met
+        r.add(ChecklistAnswer(item=it.key, status="met", evidence="https://wiki.example/prr/tiny"))
     return r
 
 

@@ -138,3 +138,33 @@ def test_a_graph_split_by_tiers_draws_every_dependency_between_neighbouring_tier
     assert len(plans) > 2 and plans[0][3] is False  # an overview, then labelled parts
     drawn = {(e.source, e.target) for _, lay, _, labels in plans if labels for e in lay.edges}
     assert drawn == {(d.source, d.target) for d in r.dependencies.values()}
+
+
+def test_isolated_components_leave_the_figures_and_hubs_become_badges():
+    from reportlab.graphics.shapes import Line
+    from reportlab.graphics.shapes import Path as RLPath
+
+    from prr_app.layout import compute_layout
+    from prr_app.reporting.figures import GraphStyle, graph_drawing, plan_graph_figures, unplaced
+    from prr_app.reporting.text import TextKit
+
+    r = Review()
+    r.add(Component(id="web", user_facing=True))
+    r.add(Component(id="api"))
+    r.add(Component(id="otel", tags=["telemetry"]))
+    r.add(Component(id="lonely"))
+    r.add(Dependency(source="web", target="api"))
+    r.add(Dependency(source="web", target="otel"))
+    r.add(Dependency(source="api", target="otel"))
+    plans = plan_graph_figures(r, None, 480, 700, {})
+    assert all("lonely" not in lay.nodes for _t, lay, _s, _l in plans)
+    assert unplaced(r, plans) == ["lonely"]
+    lay = compute_layout(r, only=["web", "api", "otel"])
+
+    def lines(style):
+        d = graph_drawing(lay, TextKit(), style, 1.0)
+        return sum(1 for x in d.contents[0].contents if isinstance(x, (RLPath, Line)))
+
+    plain = GraphStyle(user_facing=frozenset({"web"}))
+    hubbed = GraphStyle(user_facing=frozenset({"web"}), hubs={"otel": "H1"})
+    assert lines(hubbed) < lines(plain)  # the two lines to the hub are gone (badges instead)

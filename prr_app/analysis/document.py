@@ -74,7 +74,7 @@ class Analysis:
 
     def risk(self, risk_id: str) -> dict | None:
         for r in self.risks:
-            if r["id"] == risk_id:
+            if r["id"] == risk_id or risk_id in r.get("aliases", ()):  # a folded finding's id: its root
                 return r
         return None
 

@@ -155,7 +155,7 @@ def analyze(review: Review, *, seed: int = 0, detail: bool = False, today: str |
     risks = register.build(spofs, comp_scen, dom_scen, common, availability, cascading)
     for s in spofs:
         s["severity"] = register.severity_of(s["risk_id"])
-    verdict = _risks.verdict(risks, checklist, review)
+    verdict = _risks.verdict(risks, checklist, review, assumptions)
 
     cycles = None
     if detail:

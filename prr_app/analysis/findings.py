@@ -119,24 +119,57 @@ def cascading(graph: CompiledGraph, entries: list[int]) -> list[dict]:
     # 1. long synchronous hard chains (hard dependencies without fallback), on the condensation
     scc_of, sccs = graph.hard_sccs()
     depth = [0] * len(sccs)
-    nxt = [-1] * len(sccs)
+    exit_edge: list[tuple[int, int] | None] = [None] * len(sccs)  # (member, target) leaving the group
     for sid, members in enumerate(sccs):  # sinks first
-        best, arg = 0, -1
+        best, arg = 0, None
         for v in members:
             for t in graph.hard_out[v]:
                 st = scc_of[t]
                 if st != sid and depth[st] > best:
-                    best, arg = depth[st], t
+                    best, arg = depth[st], (v, t)
         depth[sid] = len(members) + best
-        nxt[sid] = arg
+        exit_edge[sid] = arg
+
+    known: dict[tuple[int, int], list[int]] = {}
+
+    def inside(a: int, b: int) -> list[int]:
+        """A shortest path of hard calls from a to b within their strongly connected group (a excluded);
+        entries that reach a group at the same member share it."""
+        if (a, b) not in known:
+            known[(a, b)] = _inside(a, b)
+        return known[(a, b)]
+
+    def _inside(a: int, b: int) -> list[int]:
+        sid = scc_of[a]
+        prev = {a: a}
+        queue = [a]
+        for u in queue:
+            if u == b:
+                break
+            for t in graph.hard_out[u]:
+                if scc_of[t] == sid and t not in prev:
+                    prev[t] = u
+                    queue.append(t)
+        out = []
+        while b != a:
+            out.append(b)
+            b = prev[b]
+        return out[::-1]
+
     for e in entries:
         d = depth[scc_of[e]]
         if d >= DEEP_CHAIN:
-            path = []
+            # a real path of calls: through each group of components that call each other to the
+            # member whose call leaves it
+            nodes = [e]
             cur = e
-            while cur != -1 and len(path) < 10_000:
-                path.append(graph.ids[cur])
-                cur = nxt[scc_of[cur]]
+            while exit_edge[scc_of[cur]] is not None and len(nodes) < 10_000:
+                v, t = exit_edge[scc_of[cur]]
+                if v != cur:
+                    nodes.extend(inside(cur, v))
+                nodes.append(t)
+                cur = t
+            path = [graph.ids[x] for x in nodes]
             cid = graph.ids[e]
             out.append({
                 "id": f"cascade:chain:{cid}",
@@ -173,12 +206,18 @@ def cascading(graph: CompiledGraph, entries: list[int]) -> list[dict]:
         by_source: dict[int, list[int]] = {}
         for src, t in unsafe:
             by_source.setdefault(src, []).append(t)
-        sources = sorted(by_source)
-        for s in sources:
-            if amp[s] < 2:
+        for s in sorted(by_source):
+            # the finding is about s's own retries: its chain starts with one of the calls s retries
+            # (the worst), then follows the worst amplification below it
+            best, first = 0, -1
+            for t in sorted(by_source[s]):
+                a = (1 + unsafe[(s, t)]) * amp[t]
+                if a > best:
+                    best, first = a, t
+            if best < 2:
                 continue
-            path = [graph.ids[s]]
-            cur = s
+            path = [graph.ids[s], graph.ids[first]]
+            cur = first
             while step[cur] != -1 and len(path) < 10_000:
                 cur = step[cur]
                 path.append(graph.ids[cur])
@@ -189,11 +228,11 @@ def cascading(graph: CompiledGraph, entries: list[int]) -> list[dict]:
                 "type": "retry-amplification",
                 "components": [cid] + targets,
                 "targets": targets,
-                "amplification": amp[s],
+                "amplification": best,
                 "path": path,
                 "detail": f"{cid} retries {', '.join(targets)} without backoff or a retry budget; "
                           f"along {' -> '.join(path[:6])}{' ...' if len(path) > 6 else ''} one request can become "
-                          f"{amp[s]} attempts at the end of the chain",
+                          f"{best} attempts at the end of the chain",
             })
     # 3. hard synchronous calls with neither timeout nor circuit breaker
     per_source: dict[int, list[str]] = {}

@@ -1,16 +1,22 @@
-"""The scored risk register and the verdict (docs/analysis.md, "Scoring").
+"""The scored risk register and the verdict (docs/analysis.md, "Scoring", "Verdict").
 
 Every finding becomes a risk with a stable id, a likelihood and an impact
 from 1 to 5, score = likelihood x impact, a severity band, a launch-blocking
-flag, the components it concerns, a concrete mitigation and the inputs
-behind each number. The reviewer's decisions stored in the review (risks
-with ``origin == "computed"`` and the same id) are applied on top: score
-overrides with their reason, owner, status, acceptance. Manual risks are
-added as they were entered.
+flag with the rule that set it, the components it concerns, a concrete
+mitigation (with its kind and effort), an owner and the inputs behind each
+number. One root cause is one risk: what one fix resolves is folded into one
+line (a component's instance and component failure; SLOs whose largest
+consumer is the same element), the folded ids kept as ``aliases``.
+
+The reviewer's decisions stored in the review (risks with ``origin ==
+"computed"`` and the same id, or an alias) are applied on top: score
+overrides with their reason, launch-blocking with its reason, owner, status,
+acceptance. Manual risks are added as they were entered and ranked by their
+score like any other.
 """
 from __future__ import annotations
 
-from prr_app.analysis.compiled import bits_of
+from prr_app.analysis.compiled import bits_of, mask_of
 
 SEVERITY_BANDS = (("critical", 20), ("high", 10), ("medium", 5), ("low", 1))
 
@@ -20,6 +26,51 @@ DOMAIN_LIKELIHOOD = {
     "zone": 2, "datacenter": 2, "account": 2, "network": 2, "other": 2,
     "region": 1, "provider": 1,
 }
+
+#: The policy's disruption type a failure of a domain of each physical kind counts as; a logical
+#: shared-fate domain (cluster, config, pipeline...) fails like software: "component". A policy may
+#: also name a domain kind itself.
+DOMAIN_DISRUPTION = {
+    "host": "instance", "rack": "instance", "zone": "zone", "datacenter": "zone",
+    "region": "region", "provider": "provider",
+}
+
+#: Component kinds run by someone else (their instances are not ours to add).
+EXTERNAL_KINDS = frozenset({"external_api"})
+#: Kinds that are usually a managed service when nothing says where they run.
+MANAGED_KINDS = frozenset({"identity", "dns", "cdn"})
+#: Tags that mark a component as a vendor's service.
+VENDOR_TAGS = frozenset({"external", "saas", "vendor", "third-party", "thirdparty", "managed"})
+STATEFUL_KINDS = frozenset({"datastore", "cache", "queue"})
+
+#: Effort of each kind of mitigation: (size, working days, what it is). docs/analysis.md states this table.
+EFFORT = {
+    "second-instance": ("small", 2, "run a second instance of a component (replica, pod, VM)"),
+    "second-host": ("medium", 5, "a second host, and a second instance of each component on it"),
+    "standby-failover": ("medium", 10, "a standby of a datastore, cache or queue with automatic failover"),
+    "zone-spread": ("medium", 5, "spread instances across zones (or another named domain)"),
+    "independent-deployment": ("large", 15, "an independent second deployment in a redundancy group"),
+    "fallback": ("medium", 5, "a fallback in the caller: cached or default answer, degraded mode"),
+    "circuit-breaker": ("small", 2, "timeouts and a circuit breaker on calls"),
+    "retry-policy": ("small", 2, "exponential backoff with jitter and a retry budget"),
+    "second-vendor": ("large", 20, "a second vendor behind a redundancy group, or a vendor fallback"),
+    "shared-fate": ("large", 15, "remove a logical shared fate (second cluster, account, pipeline...)"),
+    "second-region": ("large", 30, "run in a second region"),
+    "second-provider": ("large", 60, "run on a second provider"),
+    "datastore-protection": ("medium", 5, "per-client limits, a cache or read replicas before a shared store"),
+    "shorten-chain": ("medium", 10, "make a call asynchronous or cached to shorten a synchronous chain"),
+    "define-slo": ("small", 1, "agree on and record an SLO"),
+    "define-journeys": ("small", 2, "name the user journeys and their entry points"),
+    "answer-checklist-item": ("small", 1, "answer a blocker checklist item with evidence"),
+    "meet-checklist-item": ("medium", 5, "meet a blocker checklist item answered not met or partly"),
+}
+#: Days for a reviewer's own mitigation by its stated effort.
+EFFORT_DAYS = {"small": 2, "medium": 5, "large": 15}
+
+
+def effort_of(kind: str) -> dict:
+    size, days, what = EFFORT[kind]
+    return {"kind": kind, "size": size, "days": days, "what": what}
 
 
 def severity(score: int) -> str:
@@ -43,18 +94,50 @@ def _pct(x: float | None) -> str:
     return "not stated" if x is None else f"{x:g} %"
 
 
+def _list(names: list[str], limit: int = 6) -> str:
+    """Every name up to ``limit``, then how many more (the full list is in the risk's components)."""
+    shown = ", ".join(names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def is_external(comp) -> bool:
+    """Is ``comp`` a vendor's service (an external API, SaaS, or a managed identity/DNS/CDN)?"""
+    if comp.kind in EXTERNAL_KINDS or VENDOR_TAGS & {t.lower() for t in comp.tags}:
+        return True
+    return comp.kind in MANAGED_KINDS and not comp.placement and not comp.shared_domains
+
+
+def policy_requires(policy, disruption: str, domain_kind: str | None = None) -> bool:
+    """Must the service survive this disruption under ``policy``? ``disruption`` is "instance",
+    "component" or "domain" (then ``domain_kind`` says which)."""
+    survive = set(policy.survive)
+    if disruption != "domain":
+        return disruption in survive
+    if domain_kind in survive:
+        return True
+    return DOMAIN_DISRUPTION.get(domain_kind, "component") in survive
+
+
 class RiskRegister:
     def __init__(self, ctx, today: str):
         self.ctx = ctx
         self.g = ctx.g
         self.review = ctx.review
         self.today = today
+        self.launch = self.review.meta.target_launch or None
+        self.policy = self.review.resilience_policy
         self.risks: dict[str, dict] = {}
+        self.aliases: dict[str, str] = {}  # folded risk id -> the risk that holds it
         self.stale: list[dict] = []
         self._impact_cache: dict[tuple, tuple[int, list[str]]] = {}
         self._mit_by_risk: dict[str, list] | None = None
         self._decided: set[str] = set()  # risks the reviewer's decisions were applied to
         self._critical: dict[tuple, bool] = {}
+        review, g = self.review, self.g
+        # user-facing components judged as tier 1 (an unknown tier counts as tier 1)
+        self.t1_mask = mask_of([i for i in ctx.user_facing
+                                if review.blocking_tier(review.components[g.ids[i]]) == 1], g.n)
+        self.has_zones = any(d.kind == "zone" for d in review.domains.values())
 
     # -- impact of a failure scenario ------------------------------------
     def impact_of(self, sc, element_comp: int | None = None) -> tuple[int, list[str]]:
@@ -87,10 +170,10 @@ class RiskRegister:
         if crit:
             imp = 5
             inputs.append(f"impact 5: critical journey down ({', '.join(crit[:5])})")
-        elif sc.down & ctx.tier1_uf_mask:
+        elif sc.down & self.t1_mask:
             imp = 5
             inputs.append("impact 5: tier-1 user-facing component down ("
-                          + ", ".join(ctx.ids(sc.down & ctx.tier1_uf_mask, 5)) + ")")
+                          + ", ".join(ctx.ids(sc.down & self.t1_mask, 5)) + ")")
         elif jd or uf_down:
             imp = 4
             what = (f"journey down ({', '.join(jd[:5])})" if jd
@@ -111,19 +194,15 @@ class RiskRegister:
         return imp, inputs
 
     def is_critical_hit(self, sc) -> bool:
-        """Does the scenario take down a critical journey (or, without journeys, a tier-1 user-facing
-        component)? Cached per scenario, set when its impact is computed."""
+        """Does the scenario take down a critical journey or a tier-1 user-facing component (an unknown
+        tier counting as tier 1)? Cached per scenario, set when its impact is computed."""
         hit = self._critical.get((sc.kind, sc.index))
         if hit is None:
             hit = self._critical[(sc.kind, sc.index)] = self._is_critical_hit(sc)
         return hit
 
     def _is_critical_hit(self, sc) -> bool:
-        ctx = self.ctx
-        if ctx.critical_journeys_down(sc):
-            return True
-        # without journeys, a tier-1 user-facing component stands for a critical journey
-        return not ctx.journeys and bool(sc.down & ctx.tier1_uf_mask)
+        return bool(self.ctx.critical_journeys_down(sc)) or bool(sc.down & self.t1_mask)
 
     # -- likelihoods --------------------------------------------------------
     def component_likelihood(self, c: int) -> tuple[int, list[str]]:
@@ -163,7 +242,9 @@ class RiskRegister:
     # -- adding risks ---------------------------------------------------------
     def add(self, rid: str, *, title: str, description: str, category: str, likelihood: int,
             impact: int, inputs: list[str], components: list[str], mitigation: str,
-            blocking: bool, domains: list[str] = (), finding: str | None = None) -> dict:
+            blocking: bool, domains: list[str] = (), finding: str | None = None,
+            fix: str | None = None, fix_component: str | None = None, blocking_reason: str = "",
+            disruptions: list[str] = (), chain: list[str] = (), policy_required: bool = True) -> dict:
         lk, im = _clamp(likelihood), _clamp(impact)
         risk = {
             "id": rid,
@@ -179,24 +260,63 @@ class RiskRegister:
             "severity": _SEVERITY[lk * im],
             "launch_blocking": bool(blocking),
             "blocking_rule": bool(blocking),
+            "blocking_reason": blocking_reason if blocking else "",
+            "policy_required": bool(policy_required),
+            "disruptions": list(disruptions),
             "components": sorted(set(components)) if len(components) > 1 else list(components),
             "domains": sorted(set(domains)) if domains else [],
             "mitigation": mitigation,
+            "effort": effort_of(fix) if fix else None,
+            "fix_component": fix_component,
+            "chain": list(chain),
             "inputs": list(inputs),
             "status": "open",
             "owner": "",
+            "owner_source": "",
             "accepted": None,
             "acceptance_expired": False,
+            "acceptance_before_launch": False,
             "override": None,
             "mitigations": [],
+            "causes": [],
+            "aliases": [],
+            "journeys": [],  # the journeys it is about (taken down, or whose SLO it concerns)
             "finding": finding or rid,
         }
         self.risks[rid] = risk
         return risk
 
+    def resolve(self, rid: str) -> str:
+        return self.aliases.get(rid, rid)
+
     def severity_of(self, rid: str) -> str | None:
-        r = self.risks.get(rid)
+        r = self.risks.get(self.resolve(rid))
         return r["severity"] if r else None
+
+    def _fold(self, root: dict, other: dict) -> None:
+        """One fix resolves both: ``other`` becomes a cause listed on ``root``."""
+        self.risks.pop(other["id"], None)
+        self.aliases[other["id"]] = root["id"]
+        for a in other["aliases"]:
+            self.aliases[a] = root["id"]
+        root["aliases"] = sorted(set(root["aliases"]) | {other["id"]} | set(other["aliases"]))
+        root["causes"].append({"id": other["id"], "title": other["title"], "score": other["score"],
+                               "blocking": other["blocking_rule"], "blocking_reason": other["blocking_reason"]})
+        root["components"] = sorted(set(root["components"]) | set(other["components"]))
+        root["domains"] = sorted(set(root["domains"]) | set(other["domains"]))
+        root["disruptions"] = sorted(set(root["disruptions"]) | set(other["disruptions"]))
+        root["journeys"] = sorted(set(root["journeys"]) | set(other["journeys"]))
+        root["inputs"].append(f"also resolves: {other['title']} ({other['likelihood']}x{other['impact']}="
+                              f"{other['score']})")
+        if root["override"] is not None:  # the reviewer's numbers stand
+            pass
+        elif other["score"] > root["score"]:
+            for k in ("likelihood", "impact", "computed_likelihood", "computed_impact", "score", "severity"):
+                root[k] = other[k]
+        if other["blocking_rule"] and not root["blocking_rule"]:
+            root["blocking_rule"] = True
+            root["launch_blocking"] = open_at_launch(root) if root["id"] in self._decided else True
+            root["blocking_reason"] = other["blocking_reason"]
 
     # -- building ---------------------------------------------------------------
     def build(self, spofs, comp_scen, dom_scen, common, availability, cascading) -> list[dict]:
@@ -206,31 +326,42 @@ class RiskRegister:
 
     def add_spofs(self, spofs, comp_scen, dom_scen) -> None:
         """The SPOFs' risks: the first part of :meth:`build`, which needs only the SPOFs (so it can
-        run before availability and common cause are known)."""
+        run before availability and common cause are known). A component's instance failure is the
+        same root cause as its component failure (one fix, an independent second instance, resolves
+        both): its SPOF entries point at the component's risk."""
         g = self.g
         seen: set[str] = set()
+        instance_of: set[str] = set()
+        for s in spofs:
+            if s["element_type"] == "instance":
+                instance_of.add(s["component"])
         for s in spofs:
             rid = s["risk_id"]
+            if s["element_type"] == "instance":
+                root = f"spof:component:{s['component']}"
+                self.aliases[rid] = root
+                s["risk_id"] = root
+                continue
             if rid in seen:
                 continue
             seen.add(rid)
             if s["element_type"] == "domain":
                 self._domain_spof(s, g.domain_index[s["element"]], dom_scen)
             else:
-                c = g.index[s.get("component", s["element"])]
-                if s["element_type"] == "component":
-                    self._component_spof(s, c, comp_scen[c])
-                else:
-                    self._instance_spof(s, c, comp_scen[c])
+                c = g.index[s["element"]]
+                self._component_spof(s, c, comp_scen[c], s["element"] in instance_of)
+        for alias, root in self.aliases.items():
+            if root in self.risks:
+                self.risks[root]["aliases"] = sorted(set(self.risks[root]["aliases"]) | {alias})
 
     def finish(self, comp_scen, dom_scen, common, availability, cascading) -> list[dict]:
         """The rest of :meth:`build` after :meth:`add_spofs`: the other findings, the reviewer's
         decisions, the ranking."""
         for f in common:
             self._common_cause(f, comp_scen, dom_scen)
-        for a in availability:
-            if a["attainable"] is False:
-                self._slo(a)
+        slo_risks = [self._slo(a) for a in availability if a["attainable"] is False]
+        self._fold_slo(slo_risks)
+        self._missing_slos(availability)
         for f in cascading:
             self._cascade(f, comp_scen)
         for risk in self.risks.values():
@@ -251,61 +382,106 @@ class RiskRegister:
     def _hit_text(self, s: dict) -> str:
         parts = []
         if s["journeys"]:
-            parts.append("journeys " + ", ".join(s["journeys"][:5]))
-        if s["user_facing_down"]:
-            parts.append("user-facing " + ", ".join(s["user_facing_down"][:5]))
+            parts.append("journeys " + _list(list(s["journeys"]), 5))
+        uf = list(s["user_facing_down"])
+        if uf:
+            parts.append("user-facing " + _list(uf, 5))
         return " and ".join(parts) or "user-facing components"
 
-    def _component_spof(self, s, c, sc):
-        cid = self.g.ids[c]
+    def _spof_blocking(self, sc, disruption: str, domain_kind: str | None = None) -> tuple[bool, bool, str]:
+        """(blocking, the policy requires surviving it, why) for a SPOF of this disruption."""
+        required = policy_requires(self.policy, disruption, domain_kind)
+        what = domain_kind if disruption == "domain" else disruption
+        if not self.is_critical_hit(sc):
+            return False, required, ""
+        if not required:
+            return False, required, ""
+        hit = self.ctx.critical_journeys_down(sc)
+        where = (f"critical journey {', '.join(hit[:3])}" if hit
+                 else "tier-1 user-facing " + ", ".join(self.ctx.ids(sc.down & self.t1_mask, 3)))
+        return True, required, (f"a {what} failure the resilience policy requires surviving takes down {where}")
+
+    def _component_spof(self, s, c, sc, instance_too: bool):
+        g = self.g
+        cid = g.ids[c]
+        comp = self.review.components[cid]
         lk, li = self.component_likelihood(c)
         im, ii = self.impact_of(sc, c)
-        chain = s["chain"][:8]  # a prefix: the chain is built lazily
+        chain = list(s["chain"][:8])  # a prefix: the chain is built lazily
         dependent = chain[1] if len(chain) > 1 else None
-        comp = self.review.components[cid]
         hit = self._hit_text(s)
-        if dependent:
+        n, k = g.replicas[c], g.min_healthy[c]
+        external = is_external(comp)
+        disruptions = ["component"]
+        if external:
+            fix = "fallback" if dependent else "second-vendor"
+            caller = dependent or "its callers"
+            mit = (f"{cid} is a vendor's service: give {caller} a fallback for {cid} (cached or default answer, "
+                   f"queued retry, degraded mode) and a circuit breaker on {caller} -> {cid}, or add a second "
+                   f"vendor behind a redundancy group, so that {hit} survive its outage")
+        elif dependent:
+            fix = "fallback"
             mit = (f"Give {dependent} a fallback for {cid} (cached or default answer, degraded mode) "
                    f"or put {cid} in a redundancy group with an independent second {comp.kind} "
                    f"(separate deployment and config) so that {hit} survive its failure")
         else:
+            fix = "independent-deployment"
             mit = (f"Run an independent second {cid} (separate deployment, config and release train) as a "
                    f"redundancy group behind the entry point, or serve a static/degraded fallback when {cid} fails")
+        blocking, required, why = self._spof_blocking(sc, "component")
+        inputs = li + ii + ["disruption type: component"]
+        title = f"{cid} is a single point of failure (component failure)"
+        description = (f"A failure of {cid} (every replica at once: bad release, config, overload) takes down "
+                       f"{hit}" + (f"; the failure spreads from {' to '.join(chain)}" if len(chain) > 1 else ""))
+        if instance_too:
+            disruptions.append("instance")
+            ilk, ili = self.instance_likelihood(c)
+            b2, r2, why2 = self._spof_blocking(sc, "instance")
+            if not blocking and b2:
+                blocking, why = b2, why2
+            required = required or r2
+            title = f"{cid} is a single point of failure (instance and component failure)"
+            description += (f". It runs {n} instance{'s' if n > 1 else ''} and needs {k}: losing one instance "
+                            f"alone takes the same down")
+            inputs += ili + ["disruption type: instance (same root cause: folded into this risk)"]
+            if not external:
+                first = self._instance_fix(c)
+                mit = f"First {first[0][0].lower()}{first[0][1:]}; then: {mit[0].lower()}{mit[1:]}"
+                # the instance step is the quick part; the whole fix costs the larger of the two
+                fix = fix if EFFORT[fix][1] >= EFFORT[first[1]][1] else first[1]
+            lk = max(lk, ilk)
         self.add(
-            s["risk_id"], category="spof",
-            title=f"{cid} is a single point of failure (component failure)",
-            description=(f"A failure of {cid} (every replica at once: bad release, config, overload) takes down "
-                         f"{hit}; chain: {' -> '.join(chain[:8])}"),
-            likelihood=lk, impact=im, inputs=li + ii + [f"disruption type: component"],
-            components=[cid] + s["user_facing_down"][:20], mitigation=mit,
-            blocking=self.is_critical_hit(sc),
-        )
+            s["risk_id"], category="spof", title=title, description=description,
+            likelihood=lk, impact=im, inputs=inputs,
+            components=[cid] + list(s["user_facing_down"][:20]), mitigation=mit,
+            blocking=blocking, blocking_reason=why, policy_required=required,
+            fix=fix, fix_component=cid, disruptions=disruptions, chain=chain,
+        )["journeys"] = sorted(s["journeys"])
 
-    def _instance_spof(self, s, c, sc):
-        g = self.g
+    def _instance_fix(self, c: int) -> tuple[str, str]:
+        """(the concrete step that lets ``c`` lose one instance, its effort kind)."""
+        g, review = self.g, self.review
         cid = g.ids[c]
-        comp = self.review.components[cid]
+        comp = review.components[cid]
         n, k = g.replicas[c], g.min_healthy[c]
-        lk, li = self.instance_likelihood(c)
-        im, ii = self.impact_of(sc, c)
         where = self._free_sibling(c)
-        if n == 1:
-            mit = f"Add a second replica of {cid}" + (f" in {where}" if where else " in another zone")
-            if comp.kind in ("datastore", "cache", "queue"):
-                mit += " (a standby with automatic failover)"
+        hosts = [p for p in comp.placement + comp.shared_domains
+                 if p in review.domains and review.domains[p].kind == "host"]
+        if where:
+            place = f" in {review.domains[where].kind} {where}"
+        elif hosts:
+            place = f" on a second host (besides {hosts[0]})"
+        elif self.has_zones:
+            zones = sorted(d for d, x in review.domains.items() if x.kind == "zone")
+            place = f" in another zone than its first instance ({_list(zones, 4)})"
         else:
-            mit = (f"{cid} needs all {n} of its instances ({k} of {n}): add replicas so that losing one still leaves "
-                   f"{k} (run {n + 1})" + (f", the new one in {where}" if where else "")
-                   + f", or lower the requirement below {n}")
-        self.add(
-            s["risk_id"], category="spof",
-            title=f"{cid} is a single point of failure (instance failure)",
-            description=(f"{cid} runs {n} instance{'s' if n > 1 else ''} and needs {k}: losing one instance takes "
-                         f"down {self._hit_text(s)}"),
-            likelihood=lk, impact=im, inputs=li + ii + ["disruption type: instance"],
-            components=[cid] + s["user_facing_down"][:20], mitigation=mit,
-            blocking=self.is_critical_hit(sc),
-        )
+            place = " on a different host"
+        if n == 1:
+            if comp.kind in STATEFUL_KINDS:
+                return (f"Add a standby of {cid}{place} with automatic failover", "standby-failover")
+            return (f"Add a second replica of {cid}{place}", "second-host" if hosts and not where else "second-instance")
+        return (f"Run {n + 1} instances of {cid} (it needs {k} of {n}){place}, or lower its requirement below {n}",
+                "second-instance")
 
     def _free_sibling(self, c: int) -> str | None:
         """A domain of the same kind and parent as one of c's placements, not used by c yet."""
@@ -339,22 +515,43 @@ class RiskRegister:
             if oid != did and o.kind == dom.kind and o.parent == dom.parent:
                 sib = oid
                 break
-        names = ", ".join(key[:6]) + (f" and {len(key) - 6} more" if len(key) > 6 else "")
-        target = sib or f"a second {dom.kind}"
-        if dom.physical:
+        names = _list(key)
+        blocking, required, why = self._spof_blocking(sc, "domain", dom.kind)
+        if dom.kind == "host":
+            fix = "second-host"
+            mit = (f"Add a second host beside {did}" + (f" (such as {sib})" if sib else "")
+                   + f" and run a second instance of {names} on it")
+        elif dom.kind in ("region", "provider"):
+            fix = "second-region" if dom.kind == "region" else "second-provider"
+            mit = (f"Run {names} in a second {dom.kind}" + (f" ({sib})" if sib else "")
+                   + f" as well, or accept the {dom.kind} failure with a documented recovery plan")
+            if not required:
+                mit += (f" (the resilience policy does not require surviving a {dom.kind} failure: "
+                        f"reported, not a launch condition)")
+        elif dom.physical:
+            fix = "zone-spread"
+            target = f"{dom.kind} {sib}" if sib else f"a second {dom.kind}"
             mit = f"Spread {names} across {did} and {target} so that each keeps enough healthy instances when {did} fails"
         else:
+            fix = "shared-fate"
+            target = sib or f"a second {dom.kind}"
             mit = (f"Remove the shared fate on {dom.kind} {did}: run {names} on {target} as well "
                    f"(independent {dom.kind}), so one {dom.kind} failure cannot take them all")
+        owners = [review.components[x].owner for x in key if review.components[x].owner]
+        fix_comp = key[0] if key else None
+        if owners:
+            top = max(sorted(set(owners)), key=owners.count)
+            fix_comp = next(x for x in key if review.components[x].owner == top)
         self.add(
             s["risk_id"], category="spof",
             title=f"{dom.kind} {did} is a single point of failure",
-            description=(f"A failure of {dom.kind} {did} takes down {', '.join(key[:6])} and with them "
+            description=(f"A failure of {dom.kind} {did} takes down {_list(key)} and with them "
                          f"{self._hit_text(s)}"),
-            likelihood=lk, impact=im, inputs=li + ii + ["disruption type: domain"],
-            components=key + s["user_facing_down"][:20], domains=[did], mitigation=mit,
-            blocking=self.is_critical_hit(sc),
-        )
+            likelihood=lk, impact=im, inputs=li + ii + [f"disruption type: {dom.kind} failure"],
+            components=key + list(s["user_facing_down"][:20]), domains=[did], mitigation=mit,
+            blocking=blocking, blocking_reason=why, policy_required=required, fix=fix,
+            fix_component=fix_comp, disruptions=[dom.kind],
+        )["journeys"] = sorted(s["journeys"])
 
     def _common_cause(self, f, comp_scen, dom_scen):
         g = self.g
@@ -378,34 +575,40 @@ class RiskRegister:
             dom = self.review.domains[doms[0]]
             sib = self._free_sibling(c)
             n, k = f["replicas"], f["min_healthy"]
+            other = f"{dom.kind} {sib}" if sib else f"a second {dom.kind}"
             if ftype == "replicas-in-one-domain":
                 title = f"all replicas of {cid} share {dom.kind} {doms[0]}"
-                mit = (f"Place the {n} replicas of {cid} across {doms[0]} and "
-                       f"{sib or 'a second ' + dom.kind} so that one {dom.kind} failure leaves at least {k}")
+                mit = (f"Place the {n} replicas of {cid} across {doms[0]} and {other} "
+                       f"so that one {dom.kind} failure leaves at least {k}")
             else:
                 title = f"{cid} ({k} of {n}) cannot survive the loss of {doms[0]}"
                 most = n - k
                 mit = (f"Re-place {cid} so that no single {dom.kind} holds more than {most} of its {n} instances"
                        + (f" (add {sib})" if sib else "") + f", or add replicas so {k} survive losing {doms[0]}")
+            fix = "zone-spread" if dom.physical else "shared-fate"
+            if dom.kind == "host":
+                fix = "second-host"
             self.add(f["id"], category="common-cause", title=title, description=f["detail"],
                      likelihood=lk, impact=im, inputs=li + ii + [f"finding: {ftype}"],
-                     components=[cid], domains=doms, mitigation=mit, blocking=False)
+                     components=[cid], domains=doms, mitigation=mit, blocking=False, fix=fix,
+                     fix_component=cid, disruptions=[dom.kind],
+                     policy_required=policy_requires(self.policy, "domain", dom.kind))
             return
         # redundancy group members that fail together
         members = f["components"]
-        worst_sc, worst_imp, worst_inputs, lk, li = None, 0, [], 3, []
+        worst_imp, worst_inputs, lk, li = 0, [], 3, []
         for did in f.get("domains", []):
             sc = dom_scen[g.domain_index[did]]
             im, ii = self.impact_of(sc)
             if im > worst_imp:
-                worst_sc, worst_imp, worst_inputs = sc, im, ii
+                worst_imp, worst_inputs = im, ii
                 lk, li = self.domain_likelihood(g.domain_index[did])
         for dep in f.get("shared_dependencies", []):
             c = g.index[dep]
             sc = comp_scen[c]
             im, ii = self.impact_of(sc, c)
             if im > worst_imp:
-                worst_sc, worst_imp, worst_inputs = sc, im, ii
+                worst_imp, worst_inputs = im, ii
                 lk, li = self.component_likelihood(c)
         parts = []
         if f.get("domains"):
@@ -422,24 +625,45 @@ class RiskRegister:
             inputs=li + worst_inputs + ["finding: redundancy-group-common-cause"],
             components=members + f.get("shared_dependencies", []), domains=f.get("domains", []),
             mitigation="To make the redundancy real, " + " and ".join(parts), blocking=False,
+            fix="zone-spread" if f.get("domains") else "independent-deployment", fix_component=members[0],
         )
 
-    def _slo(self, a: dict):
+    def _label(self, target_type: str, tgt: str) -> str:
+        if target_type == "journey":
+            j = self.review.journeys[tgt]
+            return f"journey {j.name or tgt}"
+        return tgt
+
+    def _slo(self, a: dict) -> dict:
         review = self.review
         tgt = a["target"]
         critical = True
         if a["target_type"] == "journey":
             critical = review.journeys[tgt].critical
         top = a["top_consumers"][:3]
+        fix, fix_comp = "fallback", None
         if top:
             names = "; ".join(f"{t['element']} ({t['type']}, {_pct(t['availability'])}, "
                               f"{t['budget_share']:g} % of the error budget)" if t.get("budget_share") is not None
                               else f"{t['element']} ({t['type']}, {_pct(t['availability'])})" for t in top)
-            mit = (f"Raise the availability of {top[0]['element']} (redundancy or a fallback on it"
-                   f"{', e.g. a second replica' if top[0]['type'] == 'component' else ''}); the largest consumers "
-                   f"of the error budget are {names}; or lower the SLO of {tgt} to at most {a['ci'][1]:.4f} %")
+            first = top[0]
+            step = "redundancy or a fallback on it"
+            if first["type"] == "component" and first["element"] in review.components:
+                fix_comp = first["element"]
+                comp = review.components[fix_comp]
+                if is_external(comp):
+                    step, fix = "a fallback, a cache or a second vendor for it", "second-vendor"
+                elif comp.kind in STATEFUL_KINDS:
+                    step, fix = "a standby with automatic failover", "standby-failover"
+                else:
+                    step, fix = "a second independent instance, or a fallback in its callers", "second-instance"
+            elif first["type"] == "domain":
+                fix = "zone-spread"
+            mit = (f"Raise the availability of {first['element']} ({step}); the largest consumers "
+                   f"of the error budget are {names}; or lower the SLO of {self._label(a['target_type'], tgt)} "
+                   f"to at most {a['ci'][1]:.4f} %")
         else:
-            mit = f"Lower the SLO of {tgt} to at most {a['ci'][1]:.4f} % or add redundancy under it"
+            mit = f"Lower the SLO of {self._label(a['target_type'], tgt)} to at most {a['ci'][1]:.4f} % or add redundancy under it"
         comps = [t["element"] for t in a["top_consumers"] if t["type"] == "component"]
         if a["target_type"] == "component":
             comps.append(tgt)
@@ -448,10 +672,11 @@ class RiskRegister:
         ci = a["ci"]
         how = ("exact" if a["method"] == "exact"
                else f"simulation, {a['samples']} samples, 95 % CI {ci[0]:.4f}-{ci[1]:.4f} %")
-        self.add(
+        name = self._label(a["target_type"], tgt)
+        risk = self.add(
             f"slo:{a['target_type']}:{tgt}", category="availability",
-            title=f"SLO of {tgt} ({a['slo']:g} %) is not attainable by design",
-            description=(f"The architecture's ceiling for {tgt} is {a['estimate']:.4f} % ({how}), below its SLO of "
+            title=f"SLO of {name} ({a['slo']:g} %) is not attainable by design",
+            description=(f"The architecture's ceiling for {name} is {a['estimate']:.4f} % ({how}), below its SLO of "
                          f"{a['slo']:g} %, counting each shared dependency once"),
             likelihood=5, impact=5 if critical else 4,
             inputs=["likelihood 5: the ceiling is below the SLO by design",
@@ -459,7 +684,91 @@ class RiskRegister:
                     f"{a['target_type']} {tgt} misses its SLO",
                     f"estimate {a['estimate']:.4f} % vs SLO {a['slo']:g} % ({how})"],
             components=comps, domains=[t["element"] for t in top if t["type"] == "domain"],
-            mitigation=mit, blocking=True,
+            mitigation=mit, blocking=True, blocking_reason=f"the SLO of {name} is not attainable by design",
+            fix=fix, fix_component=fix_comp,
+        )
+        risk["_fix_element"] = top[0]["element"] if top else None
+        if a["target_type"] == "journey":
+            risk["journeys"] = [tgt]
+        return risk
+
+    def _fold_slo(self, slo_risks: list[dict]) -> None:
+        """SLO risks whose largest consumer is one element are one root cause, and so is that element's
+        own SPOF: fold them into one line."""
+        by_element: dict[str, dict] = {}
+        for r in slo_risks:
+            el = r.pop("_fix_element", None)
+            if el is None:
+                continue
+            root = (by_element.get(el) or self.risks.get(f"spof:component:{el}")
+                    or self.risks.get(f"spof:domain:{el}"))
+            if root is None:
+                by_element[el] = r
+                continue
+            by_element.setdefault(el, root)
+            self._fold(root, r)
+
+    def _missing_slos(self, availability: list[dict]) -> None:
+        """A user-facing component or journey without an SLO: nothing says what "working" means.
+        Launch-blocking where it is judged as tier 1 (an unknown tier counts as tier 1)."""
+        review, g, ctx = self.review, self.g, self.ctx
+        missing: list[tuple[str, str, bool]] = []  # (kind, id, tier 1)
+        for i in ctx.user_facing:
+            comp = review.components[g.ids[i]]
+            if comp.slo is None:
+                missing.append(("component", comp.id, review.blocking_tier(comp) == 1))
+        for jid in sorted(review.journeys):
+            j = review.journeys[jid]
+            if j.slo is None:
+                t1 = any(review.blocking_tier(review.components[e]) == 1 for e in j.entry if e in review.components)
+                missing.append(("journey", jid, t1 and bool(j.critical)))
+        if not missing:
+            if not review.journeys and g.n:
+                self._no_journeys()
+            return
+        names = [(f"journey {review.journeys[x].name or x}" if k == "journey" else x) for k, x, _ in missing]
+        t1 = [n for n, (_k, _x, b) in zip(names, missing) if b]
+        comps = [x for k, x, _ in missing if k == "component"]
+        for k, x, _ in missing:
+            if k == "journey":
+                comps.extend(e for e in review.journeys[x].entry if e in review.components)
+        owners = [review.components[c].owner for c in comps if review.components[c].owner]
+        fix_comp = comps[0] if comps else None
+        if owners:
+            top = max(sorted(set(owners)), key=owners.count)
+            fix_comp = next(c for c in comps if review.components[c].owner == top)
+        self.add(
+            "slo:missing", category="availability",
+            title=f"no SLO for {_list(names, 4)}",
+            description=(f"{len(missing)} user-facing component{'s' if len(missing) != 1 else ''} or "
+                         f"journey{'s' if len(missing) != 1 else ''} without an SLO: {_list(names, 12)}. "
+                         "Without an SLO nobody can say whether the architecture is good enough, nor when to "
+                         "stop a release"),
+            likelihood=3, impact=5 if t1 else 4,
+            inputs=["likelihood 3: without an SLO, degradation goes unnoticed until users complain",
+                    f"impact {5 if t1 else 4}: " + (f"judged as tier 1: {_list(t1, 6)}" if t1
+                                                    else "no tier-1 component or journey among them")],
+            components=comps[:50], mitigation=(f"Agree on and record an SLO (availability target, %) for "
+                                               f"{_list(names, 12)}"),
+            blocking=bool(t1), blocking_reason=(f"no SLO on tier 1: {_list(t1, 4)}" if t1 else ""),
+            fix="define-slo", fix_component=fix_comp,
+        )
+        if not review.journeys and g.n:
+            self._no_journeys()
+
+    def _no_journeys(self) -> None:
+        uf = self.ctx.ids(self.ctx.uf_mask, 6)
+        self.add(
+            "model:no-journeys", category="model",
+            title="no user journey is defined",
+            description=("The review names no user journey, so impact is judged on user-facing components alone "
+                         f"({_list(uf)}), and no journey SLO can be checked"),
+            likelihood=3, impact=3,
+            inputs=["likelihood 3: without journeys a failure of a flow users need can be missed",
+                    "impact 3: findings are judged on components, not on what users do"],
+            components=uf, mitigation="Name the critical user journeys (checkout, login...) with their entry "
+                                      "components and an SLO each",
+            blocking=False, fix="define-journeys", fix_component=uf[0] if uf else None,
         )
 
     def _cascade(self, f: dict, comp_scen):
@@ -476,40 +785,42 @@ class RiskRegister:
                      likelihood=2, impact=im,
                      inputs=[f"likelihood 2: depth {f['depth']} (latency and timeouts add up)",
                              f"impact {im}: slow responses at {cid}"] + ii[1:],
-                     components=path[:20],
+                     components=path[:20], chain=path[:10],
                      mitigation=(f"Shorten the chain under {cid}: make the call {path[-2]} -> {path[-1]} asynchronous "
                                  f"or cached, or give {path[1]} a fallback, and set timeouts that shrink along "
                                  f"{' -> '.join(path[:4])}") if len(path) >= 2 else
                                 (f"Break the cycle of synchronous hard calls through {cid} ({f['depth']} components "
                                  f"wait on each other): make one of the calls asynchronous or give it a fallback, "
                                  f"and set timeouts on each"),
-                     blocking=False)
+                     blocking=False, fix="shorten-chain", fix_component=cid)
         elif t == "retry-amplification":
             amp = f["amplification"]
             lk = 4 if amp >= 16 else 3
-            end = f["path"][-1]
+            path = f["path"]
+            end = path[-1]
             im, ii = self.impact_of(comp_scen[g.index[end]], g.index[end])
             self.add(f["id"], category="cascading",
                      title=f"retries from {cid} can multiply load {amp}x",
                      description=f["detail"], likelihood=lk, impact=max(im, 3),
                      inputs=[f"likelihood {lk}: retries without backoff/budget, {amp}x attempts at {end}",
                              f"impact {max(im, 3)}: overload of {end} spreads back up the chain"] + ii,
-                     components=f["components"],
+                     components=f["components"] + path[:20], chain=path[:6],
                      mitigation=(f"Add exponential backoff with jitter and a retry budget to the calls "
-                                 f"{cid} -> {', '.join(f['targets'])}; retry at one layer only along "
-                                 f"{' -> '.join(f['path'][:5])}"),
-                     blocking=False)
+                                 f"{', '.join(f'{cid} -> {x}' for x in f['targets'][:5])}; retry at one layer only "
+                                 f"along {' -> '.join(path[:5])}"),
+                     blocking=False, fix="retry-policy", fix_component=cid)
         elif t == "no-timeout-or-breaker":
             im, ii = self.impact_of(comp_scen[c], c)
             targets = f["targets"]
             self.add(f["id"], category="cascading",
-                     title=f"{cid} calls {', '.join(targets[:3])}{' ...' if len(targets) > 3 else ''} without timeout or breaker",
+                     title=f"{cid} calls {_list(targets, 3)} without timeout or breaker",
                      description=f["detail"], likelihood=3, impact=im,
                      inputs=["likelihood 3: a slow dependency is as common as a dead one"] + ii,
                      components=[cid] + targets,
                      mitigation=(f"Set a timeout (below {cid}'s own deadline) and a circuit breaker on "
-                                 + ", ".join(f"{cid} -> {x}" for x in targets[:5])),
-                     blocking=False)
+                                 + ", ".join(f"{cid} -> {x}" for x in targets[:8])
+                                 + (f" and its {len(targets) - 8} other synchronous calls" if len(targets) > 8 else "")),
+                     blocking=False, fix="circuit-breaker", fix_component=cid)
         elif t == "shared-datastore":
             im, ii = self.impact_of(comp_scen[c], c)
             deps = f["dependents"]
@@ -517,12 +828,12 @@ class RiskRegister:
                      title=f"{len(deps)} components share the {self.review.components[cid].kind} {cid}",
                      description=f["detail"], likelihood=2, impact=im,
                      inputs=[f"likelihood 2: one noisy client or slow query overloads {cid}",
-                             f"{len(deps)} dependents: {', '.join(deps[:8])}"] + ii,
+                             f"{len(deps)} dependents: {_list(deps, 8)}"] + ii,
                      components=[cid] + deps,
                      mitigation=(f"Protect {cid} from its {len(deps)} dependents: per-client connection limits and "
                                  f"quotas, a cache or read replicas in front of it, and move the heaviest of "
                                  f"{', '.join(deps[:3])} to their own store"),
-                     blocking=False)
+                     blocking=False, fix="datastore-protection", fix_component=cid)
 
     # -- the reviewer's decisions ---------------------------------------------
     def _mitigations_by_risk(self) -> dict[str, list]:
@@ -532,25 +843,32 @@ class RiskRegister:
             for mid in sorted(review.mitigations):
                 m = review.mitigations[mid]
                 for rid in m.risks:
-                    self._mit_by_risk.setdefault(rid, []).append(m)
+                    self._mit_by_risk.setdefault(self.resolve(rid), []).append(m)
         return self._mit_by_risk
+
+    def _record_for(self, rid: str):
+        """The reviewer's record on the risk ``rid``: under its own id, else under one of its aliases."""
+        review = self.review
+        r = review.risks.get(rid)
+        if r is not None:
+            return r
+        risk = self.risks.get(rid)
+        for a in (risk["aliases"] if risk else ()):
+            if a in review.risks and review.risks[a].origin == "computed":
+                return review.risks[a]
+        return None
 
     def decide(self, rids) -> None:
         """Apply the reviewer's decisions on the risks ``rids`` now (the SPOFs' risks, so that their
         severity is final before the rest of the register is built); :meth:`finish` does the others."""
-        review = self.review
         mit_by_risk = self._mitigations_by_risk()
-        for rid in sorted(set(rids) - self._decided):
+        for rid in sorted({self.resolve(x) for x in rids} - self._decided):
             if rid not in self.risks:
                 continue
             self._decided.add(rid)
-            r = review.risks.get(rid)
-            if r is None:
-                if rid in mit_by_risk:  # pragma: no cover - refs are validated
-                    self._decide(self.risks[rid], None, mit_by_risk[rid])
-                continue
-            if r.origin != "computed":  # a manual risk under a computed id: it takes the id over
-                self._add_manual(rid, r)
+            r = self._record_for(rid)
+            if r is not None and r.id == rid and r.origin != "computed":
+                self._add_manual(rid, r)  # a manual risk under a computed id: it takes the id over
             self._decide(self.risks[rid], r, mit_by_risk.get(rid, []))
 
     def _add_manual(self, rid: str, r) -> dict:
@@ -559,23 +877,35 @@ class RiskRegister:
         inputs = ["entered by the reviewer"]
         if r.likelihood is None or r.impact is None:
             inputs.append("likelihood/impact not stated: 3 assumed")
+        score = _clamp(lk) * _clamp(im)
+        critical = _SEVERITY[score] == "critical"
+        blocking = critical if r.launch_blocking is None else bool(r.launch_blocking)
+        why = ""
+        if r.launch_blocking:
+            why = "marked launch-blocking by the reviewer" + (f": {r.launch_blocking_reason}"
+                                                              if r.launch_blocking_reason.strip() else "")
+        elif blocking:
+            why = f"a reviewer's risk in the critical band ({score})"
         risk = self.add(
             rid, title=r.title or rid, description=r.description, category="manual",
             likelihood=lk, impact=im, inputs=inputs, components=r.components,
-            mitigation="", blocking=bool(r.launch_blocking),
+            mitigation="", blocking=blocking, blocking_reason=why,
+            fix_component=r.components[0] if r.components else None,
         )
         risk["origin"] = "manual"
         return risk
 
     def _apply_review(self):
         review = self.review
+        self._mit_by_risk = None  # risks folded since decide(): their mitigations go to the root
         mit_by_risk = self._mitigations_by_risk()
         for rid in sorted(review.risks):
-            if rid in self._decided:
+            target = self.resolve(rid)
+            if target in self._decided:
                 continue
             r = review.risks[rid]
             if r.origin == "computed":
-                risk = self.risks.get(rid)
+                risk = self.risks.get(target)
                 if risk is None:
                     self.stale.append({
                         "id": rid,
@@ -583,12 +913,17 @@ class RiskRegister:
                                   "the reviewer's decision on it no longer applies",
                     })
                     continue
+                if target != rid and target in review.risks:
+                    continue  # the root's own record decides; this alias's record is superseded
             else:
                 risk = self._add_manual(rid, r)
-            self._decide(risk, r, mit_by_risk.get(rid, []))
+                target = rid
+            self._decided.add(target)
+            self._decide(risk, r, mit_by_risk.get(target, []))
         for rid, risk in self.risks.items():
-            if rid not in review.risks and rid in mit_by_risk and rid not in self._decided:  # pragma: no cover
-                self._decide(risk, None, mit_by_risk[rid])
+            if rid not in self._decided:
+                self._decided.add(rid)
+                self._decide(risk, None, mit_by_risk.get(rid, []))
 
     def _decide(self, risk: dict, r, mitigations: list):
         if r is not None:
@@ -609,8 +944,12 @@ class RiskRegister:
                                       f"impact {risk['impact']} ({r.override_reason})")
             if r.launch_blocking is not None and risk["origin"] == "computed" and r.launch_blocking != risk["blocking_rule"]:
                 risk["blocking_rule"] = bool(r.launch_blocking)
-                risk["inputs"].append(f"launch-blocking set to {bool(r.launch_blocking)} by the reviewer")
-            risk["owner"] = r.owner
+                reason = r.launch_blocking_reason.strip() or "no reason given"
+                risk["blocking_reason"] = (f"marked launch-blocking by the reviewer: {reason}" if r.launch_blocking
+                                           else "")
+                risk["inputs"].append(f"launch-blocking set to {bool(r.launch_blocking)} by the reviewer ({reason})")
+            if r.owner:
+                risk["owner"], risk["owner_source"] = r.owner, "reviewer"
             risk["status"] = r.status
             if r.acceptance is not None:
                 acc = r.acceptance
@@ -620,8 +959,13 @@ class RiskRegister:
                     if risk["status"] == "accepted":
                         risk["status"] = "open"
                     risk["inputs"].append(f"acceptance by {acc.by} expired on {acc.until}")
-                elif r.status == "open":
-                    risk["status"] = "accepted"
+                else:
+                    if acc.until and self.launch and acc.until < self.launch:
+                        risk["acceptance_before_launch"] = True
+                        risk["inputs"].append(f"acceptance by {acc.by} ends on {acc.until}, before the target "
+                                              f"launch on {self.launch}: it does not count at launch")
+                    if r.status == "open":
+                        risk["status"] = "accepted"
         done = False
         for m in mitigations:
             risk["mitigations"].append({
@@ -633,48 +977,186 @@ class RiskRegister:
             risk["status"] = "mitigated"
         if not risk["mitigation"]:
             risk["mitigation"] = "; ".join(m.title for m in mitigations if m.title) or "no mitigation recorded"
-        if risk["status"] in ("accepted", "mitigated", "closed") or risk["accepted"] and not risk["acceptance_expired"]:
+        if mitigations and any(m.effort for m in mitigations):
+            days = sum(EFFORT_DAYS.get(m.effort, 5) for m in mitigations if m.status not in ("done", "dropped"))
+            sizes = [m.effort for m in mitigations if m.effort]
+            risk["effort"] = {"kind": "reviewer", "size": max(sizes, key=["small", "medium", "large"].index),
+                              "days": days, "what": "the reviewer's mitigations"}
+        accepted_at_launch = (risk["accepted"] and not risk["acceptance_expired"]
+                              and not risk["acceptance_before_launch"])
+        if risk["status"] in ("mitigated", "closed") or accepted_at_launch:
             risk["launch_blocking"] = False
         else:
             risk["launch_blocking"] = risk["blocking_rule"]
         if not risk["owner"] and mitigations:
-            risk["owner"] = next((m.owner for m in mitigations if m.owner), "")
+            owner = next((m.owner for m in mitigations if m.owner), "")
+            if owner:
+                risk["owner"], risk["owner_source"] = owner, "mitigation"
+        if not risk["owner"] and risk["fix_component"] in self.review.components:
+            owner = self.review.components[risk["fix_component"]].owner
+            if owner:
+                risk["owner"] = owner
+                risk["owner_source"] = f"owner of {risk['fix_component']}"
 
 
-def verdict(risks: list[dict], checklist: dict | None, review) -> dict:
-    """not-ready / ready-with-conditions / ready, with the reasons (domain.md)."""
-    reasons: list[str] = []
-    blockers = [r for r in risks if r["launch_blocking"]]
-    check_blockers = checklist.get("blockers", 0) if checklist else 0
-    if blockers or check_blockers:
-        for r in blockers[:10]:
-            reasons.append(f"launch blocker: {r['title']} ({r['id']})")
-        if len(blockers) > 10:
-            reasons.append(f"... and {len(blockers) - 10} more launch-blocking risks")
-        if check_blockers:
-            names = checklist.get("blocking_items", [])
-            reasons.append(f"{check_blockers} blocker checklist item{'s' if check_blockers > 1 else ''} not met"
-                           + (": " + ", ".join(names[:5]) if names else ""))
-        v = "not-ready"
-    else:
-        open_high = [r for r in risks if r["severity"] in ("critical", "high") and r["status"] == "open"
-                     and not (r["accepted"] and not r["acceptance_expired"])]
-        if open_high:
-            v = "ready-with-conditions"
-            reasons.append(f"{len(open_high)} high or critical risk{'s' if len(open_high) > 1 else ''} open")
-            mit_ok = [r for r in open_high if r["owner"] and any(m.get("due") for m in r["mitigations"])]
-            missing = [r for r in open_high if r not in mit_ok]
-            if missing:
-                reasons.append(f"{len(missing)} of them still need an owner and a mitigation with a due date: "
-                               + ", ".join(r["id"] for r in missing[:5]) + (" ..." if len(missing) > 5 else ""))
+def open_at_launch(r: dict) -> bool:
+    """Is the risk still open at the target launch (not mitigated, closed, or accepted past the launch)?"""
+    if r["status"] in ("mitigated", "closed"):
+        return False
+    return not (r["accepted"] and not r["acceptance_expired"] and not r.get("acceptance_before_launch"))
+
+
+def has_due_date(r: dict) -> bool:
+    return any(m.get("due") for m in r["mitigations"])
+
+
+def team_plan(risks: list[dict], checklist_items: list[tuple[str, bool]] = ()) -> tuple[list[dict], int]:
+    """Per owning team: launch blockers, open high risks and their effort in days; and the estimated
+    working days to ready (teams work in parallel, each on its blockers one after another).
+    ``checklist_items``: the open blocker checklist items as (owner, answered), each a blocker too."""
+    teams: dict[str, dict] = {}
+    for owner, answered in checklist_items:
+        t = teams.setdefault(owner, {"team": owner, "blockers": 0, "high": 0, "blocker_days": 0, "days": 0})
+        days = EFFORT["meet-checklist-item" if answered else "answer-checklist-item"][1]
+        t["blockers"] += 1
+        t["blocker_days"] += days
+        t["days"] += days
+    for r in risks:
+        if not open_at_launch(r):
+            continue
+        condition = r["launch_blocking"] or (r["severity"] in ("critical", "high") and r.get("policy_required", True))
+        if not condition:
+            continue
+        t = teams.setdefault(r["owner"] or "", {"team": r["owner"] or "", "blockers": 0, "high": 0,
+                                                   "blocker_days": 0, "days": 0})
+        days = (r.get("effort") or {}).get("days", 0)
+        if r["launch_blocking"]:
+            t["blockers"] += 1
+            t["blocker_days"] += days
         else:
-            v = "ready"
-            reasons.append("no launch blockers and no open high or critical risks")
-    if checklist and checklist.get("unanswered_blockers"):
-        reasons.append(f"{checklist['unanswered_blockers']} blocker checklist item(s) still unanswered")
+            t["high"] += 1
+        t["days"] += days
+    rows = sorted(teams.values(), key=lambda t: (-t["blockers"], -t["blocker_days"], t["team"]))
+    return rows, max((t["blocker_days"] for t in rows), default=0)
+
+
+def verdict(risks: list[dict], checklist: dict | None, review, assumptions: list[dict] = ()) -> dict:
+    """not-ready / ready-with-conditions / ready, with one sentence per cause (domain.md, issue 17).
+
+    ``checklist``: the checklist's headline figures (``blockers``, ``blocking_items``,
+    ``unanswered_blockers`` and, when known, ``unanswered_items`` names). ``assumptions``: the
+    analysis' defaults; those that decided something are listed with the verdict.
+    """
+    causes: list[str] = []
+    blockers = [r for r in risks if r["launch_blocking"]]
+    check = checklist or {}
+    not_met = check.get("blockers", 0) or 0
+    unanswered = check.get("unanswered_blockers", 0) or 0
+    by_kind: dict[str, list[dict]] = {}
+    for r in blockers:
+        kind = ("spof" if r["category"] == "spof" else "slo-missing" if r["id"] == "slo:missing"
+                else "slo" if r["category"] == "availability" else "reviewer" if r["origin"] == "manual"
+                or r["blocking_reason"].startswith("marked") else "other")
+        by_kind.setdefault(kind, []).append(r)
+
+    def ids(rs: list[dict]) -> str:
+        return _list([r["title"] for r in rs], 3)
+
+    if "spof" in by_kind:
+        rs = by_kind["spof"]
+        causes.append(f"{len(rs)} single point{'s' if len(rs) != 1 else ''} of failure that the resilience policy "
+                      f"requires surviving take{'s' if len(rs) == 1 else ''} down a critical journey or a tier-1 "
+                      f"user-facing component, unmitigated and unaccepted: {ids(rs)}.")
+    if "slo" in by_kind:
+        rs = by_kind["slo"]
+        causes.append(f"{len(rs)} SLO{'s are' if len(rs) != 1 else ' is'} not attainable by design: {ids(rs)}.")
+    if "slo-missing" in by_kind:
+        causes.append(f"A tier-1 user-facing component or journey has no SLO: {by_kind['slo-missing'][0]['title']}.")
+    if "reviewer" in by_kind:
+        rs = by_kind["reviewer"]
+        causes.append(f"{len(rs)} reviewer-entered or reviewer-marked risk{'s' if len(rs) != 1 else ''} "
+                      f"block{'s' if len(rs) == 1 else ''} launch: {ids(rs)}.")
+    if "other" in by_kind:
+        rs = by_kind["other"]
+        causes.append(f"{len(rs)} other launch-blocking risk{'s' if len(rs) != 1 else ''}: {ids(rs)}.")
+    if not_met:
+        names = [_short_item(x) for x in check.get("blocking_items", [])]
+        causes.append(f"{not_met} blocker checklist item{'s are' if not_met != 1 else ' is'} not met"
+                      + (": " + _list(names, 4) if names else "") + ".")
+    if unanswered:
+        names = check.get("unanswered_items") or []
+        causes.append(f"{unanswered} applicable blocker checklist item{'s are' if unanswered != 1 else ' is'} "
+                      "unanswered (an unanswered blocker counts as not met)"
+                      + (": " + _list(names, 4) if names else "") + ".")
+    open_high = [r for r in risks if r["severity"] in ("critical", "high") and not r["launch_blocking"]
+                 and open_at_launch(r) and r.get("policy_required", True)]
+    unplanned = [r for r in open_high if not (r["owner"] and has_due_date(r))]
+    if unplanned:  # a cause whatever else blocks: ready with conditions needs a plan for each
+        no_owner = [r for r in unplanned if not r["owner"]]
+        no_date = [r for r in unplanned if r["owner"]]
+        parts = []
+        if no_owner:
+            parts.append(f"{len(no_owner)} {'has' if len(no_owner) == 1 else 'have'} no owner ({ids(no_owner)})")
+        if no_date:
+            parts.append(f"{len(no_date)} {'has' if len(no_date) == 1 else 'have'} an owner but no mitigation with a "
+                         f"due date ({ids(no_date)})")
+        causes.append(f"Of {len(open_high)} open high or critical risks, " + "; ".join(parts) + ".")
+    if blockers or not_met or unanswered or unplanned:
+        v = "not-ready"
+    elif open_high:
+        v = "ready-with-conditions"
+        causes.append(f"No launch blocker is open; {len(open_high)} high or critical risk"
+                      f"{'s remain' if len(open_high) != 1 else ' remains'} open, each with an owner and a due date.")
+    else:
+        v = "ready"
+        causes.append("No launch blocker and no open high or critical risk.")
+    decided = _deciding_assumptions(review, assumptions, checklist)
     return {
         "verdict": v,
-        "reasons": reasons,
+        "causes": causes,
+        "reasons": causes,  # the former name
+        "assumptions": decided,
         "launch_blockers": [r["id"] for r in blockers],
-        "checklist_blockers": check_blockers,
+        "checklist_blockers": not_met,
+        "checklist_unanswered_blockers": unanswered,
+        "open_high_without_plan": [r["id"] for r in unplanned],
     }
+
+
+def _short_item(name: str) -> str:
+    """A checklist item named "key: question" as its key and the question's start."""
+    key, _, q = str(name).partition(": ")
+    if not q:
+        return key
+    q = q.split(". ")[0].rstrip(".")
+    return f"{key} ({q[:57].rsplit(' ', 1)[0]}…)" if len(q) > 60 else f"{key} ({q})"
+
+
+def _deciding_assumptions(review, assumptions, checklist) -> list[str]:
+    """The defaults and assumptions that decided something, in words, for the cover."""
+    out: list[str] = []
+    meta = review.meta
+    if meta.tier is None:
+        out.append("The service tier is not stated: every component without its own tier is judged as tier 1 "
+                   "(the most demanding) for launch blocking.")
+    else:
+        out.append(f"Judged as service tier {meta.tier} (as stated in the review; imports start at tier 2): "
+                   + ("a SPOF blocks launch when it takes down any user-facing component of tier 1."
+                      if meta.tier == 1 else "a SPOF blocks launch only when it takes down a critical journey or "
+                      "a tier-1 user-facing component."))
+    if review.policy is None:
+        out.append("No resilience policy is stated: the default applies (instance, component and zone failures "
+                   "must be survived; region and provider failures are reported, not launch-blocking).")
+    else:
+        out.append("Resilience policy: must survive " + ", ".join(review.policy.survive or ["nothing"]) + ".")
+    if not review.journeys:
+        out.append("No user journey is defined: impact is judged on user-facing components only.")
+    if not meta.target_launch:
+        out.append("No target launch date: acceptances are judged against the review date only.")
+    for a in assumptions:
+        if a["id"] in ("entry-points-default", "replicas-default", "availability-default", "checklist-unavailable",
+                       "checklist-not-counted", "placement-default"):
+            n = a.get("count", len(a.get("elements", [])))
+            text = a["text"][0].upper() + a["text"][1:]
+            out.append(f"{text}" + (f" ({n} element{'s' if n != 1 else ''})" if n else "") + ".")
+    return out

@@ -86,8 +86,9 @@ class TemplateItem:
     scope: Scope = field(default_factory=Scope)
     line: int | None = None  # where it is defined in the file
 
-    def required_for(self, tier: int) -> bool:
-        return tier in self.tiers
+    def required_for(self, tier: int | None) -> bool:
+        # a tier not stated owes what tier 1 owes (fail safe, as the verdict judges it)
+        return (1 if tier is None else tier) in self.tiers
 
     def to_data(self) -> dict:
         d: dict = {"id": self.id, "question": self.question}

@@ -67,6 +67,8 @@ def cmd_report(args) -> int:
     review = load_review(args.review)
     assessment = build_assessment(review, seed=args.seed)
     warnings: list[str] = []
+    # the text outputs first: whatever happens to the PDF, the Markdown and CSV asked for are written
+    outputs.sort(key=lambda o: o[0] == "pdf")
     for fmt, out in outputs:
         if fmt == "pdf":
             data = render_pdf(review, paper=args.paper, assessment=assessment, warnings=warnings)
@@ -106,7 +108,8 @@ def evaluate_gate(assessment, *, fail_on: str = "blocker", min_availability: flo
             fails, kind = True, r["severity"].upper()
         checks.append({"classname": "risks", "name": r["id"], "ok": not fails,
                        "message": f"{kind} {r['id']}: {r['title']} (severity {r['severity']}, score {r['score']})"})
-    for it in assessment.checklist_blockers():
+    # an unanswered blocker item counts as not met, as in the verdict
+    for it in assessment.checklist_blockers() + assessment.unanswered_blockers():
         key = getattr(it, "key", str(it))
         checks.append({"classname": "checklist", "name": key, "ok": False,
                        "message": f"BLOCKER checklist {key}: {getattr(it, 'question', '')} "

@@ -142,7 +142,7 @@ class ReviewMeta:
     review_date: str | None = None  # ISO date YYYY-MM-DD
     milestone: str = ""
     target_launch: str | None = None  # ISO date
-    tier: int = 2  # 1 critical, 2 standard, 3 experimental
+    tier: int | None = 2  # 1 critical, 2 standard, 3 experimental; None: not stated (tier 1 for blocking)
     checklist_template: str | None = None  # template id
     checklist_version: str | None = None
 
@@ -290,6 +290,7 @@ class Risk:
     override_impact: int | None = None
     override_reason: str = ""
     launch_blocking: bool | None = None
+    launch_blocking_reason: str = ""  # why the reviewer set launch_blocking (required to set it)
     components: list[str] = field(default_factory=list)
     owner: str = ""
     status: str = RiskStatus.OPEN.value
@@ -306,6 +307,27 @@ class Mitigation:
     status: str = MitigationStatus.PLANNED.value
     effort: str | None = None  # Effort
     risks: list[str] = field(default_factory=list)
+
+
+#: The disruption types a resilience policy names (besides any domain kind, e.g. "cluster").
+DISRUPTION_TYPES = ("instance", "component", "zone", "region", "provider")
+#: What a review must survive when its policy does not say (domain.md, "Resilience policy").
+DEFAULT_SURVIVE = ("instance", "component", "zone")
+
+
+@dataclass
+class ResiliencePolicy:
+    """Which disruptions the service must survive, with recovery targets per disruption type.
+
+    ``survive`` lists disruption types (:data:`DISRUPTION_TYPES`) or domain kinds
+    (``"cluster"``, ``"config"``...); a SPOF of a type not listed is reported and
+    scored but does not block launch. ``rto_minutes`` / ``rpo_minutes`` map a listed
+    type to its recovery time / recovery point objective.
+    """
+
+    survive: list[str] = field(default_factory=lambda: list(DEFAULT_SURVIVE))
+    rto_minutes: dict[str, float] = field(default_factory=dict)
+    rpo_minutes: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -337,6 +359,7 @@ class Review:
     mitigations: dict[str, Mitigation] = field(default_factory=dict)
     layout: dict[str, Position] = field(default_factory=dict)
     imports: dict[str, ImportRecord] = field(default_factory=dict)
+    policy: ResiliencePolicy | None = None  # None: not stated, the default policy applies
 
     # -- convenience -------------------------------------------------
     def add(self, obj) -> None:
@@ -373,8 +396,18 @@ class Review:
             cur = self.domains[cur].parent
         return out
 
-    def effective_tier(self, component: Component) -> int:
+    def effective_tier(self, component: Component) -> int | None:
         return component.tier if component.tier is not None else self.meta.tier
+
+    def blocking_tier(self, component: Component) -> int:
+        """The tier the verdict judges ``component`` by: an unknown tier counts as tier 1 (fail safe)."""
+        t = self.effective_tier(component)
+        return 1 if t is None else t
+
+    @property
+    def resilience_policy(self) -> ResiliencePolicy:
+        """The review's policy, or the default one when none is stated."""
+        return self.policy if self.policy is not None else ResiliencePolicy()
 
 
 _COLLECTIONS = (

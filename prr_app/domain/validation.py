@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from prr_app.domain.model import (
+    DISRUPTION_TYPES,
     AnswerStatus,
     ComponentKind,
     DependencyKind,
@@ -143,6 +144,29 @@ class _Checker:
                 self.add(f"{path}[{i}]", f"unknown {what} {v!r}")
 
 
+#: What a resilience policy may name: a disruption type or a failure domain kind.
+POLICY_TERMS = frozenset(DISRUPTION_TYPES) | {k.value for k in DomainKind}
+
+
+def _check_policy(c, pol) -> None:
+    if not isinstance(pol.survive, list):
+        c.add("$.resilience_policy.survive", "expected a list of disruption types")
+        return
+    seen = set()
+    for i, t in enumerate(pol.survive):
+        if t not in POLICY_TERMS:
+            c.add(f"$.resilience_policy.survive[{i}]", f"unknown disruption type {t!r}; use one of "
+                  + ", ".join(sorted(POLICY_TERMS)))
+        elif t in seen:
+            c.add(f"$.resilience_policy.survive[{i}]", f"{t!r} listed twice")
+        seen.add(t)
+    for name in ("rto_minutes", "rpo_minutes"):
+        for k, v in getattr(pol, name).items():
+            if k not in POLICY_TERMS:
+                c.add(f"$.resilience_policy.{name}.{k}", f"unknown disruption type {k!r}")
+            c.number(f"$.resilience_policy.{name}.{k}", v, lo=0, unit="min")
+
+
 def validate(review: Review) -> list[Problem]:
     """All problems in ``review``; an empty list means it is valid."""
     c = _Checker()
@@ -155,6 +179,8 @@ def validate(review: Review) -> list[Problem]:
     c.date("$.review.target_launch", m.target_launch)
     c.text("$.review.milestone", m.milestone, max_len=200)
     c.number("$.review.tier", m.tier, lo=1, hi=3, integer=True)
+    if review.policy is not None:
+        _check_policy(c, review.policy)
 
     # One namespace for every element that can be referenced or failed.
     owners: dict[str, str] = {}

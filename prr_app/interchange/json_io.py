@@ -33,8 +33,10 @@ from prr_app.domain.model import (
     Position,
     RedundancyGroup,
     Review,
+    ResiliencePolicy,
     ReviewMeta,
     Risk,
+    DEFAULT_SURVIVE,
     dependency_id,
 )
 from prr_app import paths
@@ -129,6 +131,11 @@ def review_to_dict(review: Review) -> dict:
         for k in sorted(review.layout)
     ]
     doc["imports"] = [_clean(_plain(review.imports[k])) for k in sorted(review.imports)]
+    if review.policy is not None:
+        pol = review.policy
+        doc["resilience_policy"] = {"survive": list(pol.survive),
+                                    **_clean({"rto_minutes": {k: _num(v) for k, v in pol.rto_minutes.items()},
+                                              "rpo_minutes": {k: _num(v) for k, v in pol.rpo_minutes.items()}})}
     return doc
 
 
@@ -277,6 +284,11 @@ def review_from_dict(data, *, file: str | None = None, checked: bool = True) -> 
             json_values.check_free_form(rec.get("report", {}))
         except json_values.JSONValueError as e:
             raise PrrError(f"invalid import report: {e}", file=file, location=f"$.imports[{i}].report") from None
+    if "resilience_policy" in data:
+        pol = data["resilience_policy"]
+        review.policy = ResiliencePolicy(survive=list(pol.get("survive", DEFAULT_SURVIVE)),
+                                         rto_minutes=dict(pol.get("rto_minutes", {})),
+                                         rpo_minutes=dict(pol.get("rpo_minutes", {})))
     return check(review, file=file) if checked else review
 
 

@@ -21,10 +21,41 @@ from typing import Callable
 APPLICATION_ID = 0x50525257
 
 #: The schema version the table classes describe.
-CURRENT_VERSION = 1
+CURRENT_VERSION = 2
+
+
+def _v2(con: sqlite3.Connection) -> None:
+    """Version 2 (issue 17): the review's tier may be NULL (not stated: judged as tier 1 for
+    launch blocking), the review has a resilience policy (JSON, NULL: the default policy), and a
+    risk keeps the reviewer's reason for marking it launch-blocking. SQLite cannot drop a NOT NULL
+    constraint in place, so the one-row review table is rebuilt."""
+    for stmt in (
+        """CREATE TABLE review_v2 (
+            id INTEGER NOT NULL,
+            system_name VARCHAR NOT NULL,
+            description VARCHAR NOT NULL,
+            reviewers JSON NOT NULL,
+            review_date VARCHAR,
+            milestone VARCHAR NOT NULL,
+            target_launch VARCHAR,
+            tier INTEGER,
+            checklist_template VARCHAR,
+            checklist_version VARCHAR,
+            resilience_policy JSON,
+            PRIMARY KEY (id))""",
+        """INSERT INTO review_v2 (id, system_name, description, reviewers, review_date, milestone,
+            target_launch, tier, checklist_template, checklist_version, resilience_policy)
+            SELECT id, system_name, description, reviewers, review_date, milestone, target_launch,
+            tier, checklist_template, checklist_version, NULL FROM review""",
+        "DROP TABLE review",
+        "ALTER TABLE review_v2 RENAME TO review",
+        "ALTER TABLE risk ADD COLUMN launch_blocking_reason VARCHAR NOT NULL DEFAULT ''",
+    ):
+        con.execute(stmt)
+
 
 #: version -> function upgrading a connection's file from version - 1 (inside a transaction)
-STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {}
+STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _v2}
 
 #: Every schema version this program has written.
 RELEASED_VERSIONS = tuple(range(1, CURRENT_VERSION + 1))

@@ -56,6 +56,7 @@ from sqlalchemy.schema import CreateTable
 from prr_app import paths
 from prr_app.domain import json_values
 from prr_app.domain.model import (
+    ResiliencePolicy,
     Acceptance,
     AnswerChange,
     ChecklistAnswer,
@@ -271,9 +272,12 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan
 
 
 # ------------------------------------------------------------------ review <-> rows
-def _meta_row(m: ReviewMeta) -> dict:
+def _meta_row(m: ReviewMeta, policy: ResiliencePolicy | None = None) -> dict:
     d = dict(m.__dict__)
     d["id"] = 1
+    d["resilience_policy"] = None if policy is None else {
+        "survive": list(policy.survive), "rto_minutes": dict(policy.rto_minutes),
+        "rpo_minutes": dict(policy.rpo_minutes)}
     return d
 
 
@@ -304,7 +308,7 @@ def _risk_row(r: Risk) -> dict:
 def review_rows(review: Review) -> dict[str, dict[tuple, dict]]:
     """The review as rows: table name -> primary key -> column values (model values)."""
     source = {
-        "review": [_meta_row(review.meta)],
+        "review": [_meta_row(review.meta, review.policy)],
         "component": map(_component_row, review.components.values()),
         "dependency": (dict(d.__dict__) for d in review.dependencies.values()),
         "redundancy_group": (dict(g.__dict__) for g in review.groups.values()),
@@ -358,6 +362,11 @@ def review_from_rows(rows: dict[str, dict[tuple, dict]], file: str = "") -> Revi
     for r in each("review"):
         r = dict(r)
         r.pop("id")
+        pol = r.pop("resilience_policy", None)
+        if pol is not None:
+            review.policy = ResiliencePolicy(survive=list(pol.get("survive", [])),
+                                             rto_minutes=dict(pol.get("rto_minutes", {})),
+                                             rpo_minutes=dict(pol.get("rpo_minutes", {})))
         review.meta = ReviewMeta(**r)
     obs_names = ["obs_" + s for s in OBSERVABILITY_SIGNALS]
     for r in each("component"):

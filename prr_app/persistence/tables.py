@@ -31,9 +31,10 @@ class ReviewRow(SQLModel, table=True):
     review_date: Optional[str] = None
     milestone: str = ""
     target_launch: Optional[str] = None
-    tier: int = 2
+    tier: Optional[int] = 2
     checklist_template: Optional[str] = None
     checklist_version: Optional[str] = None
+    resilience_policy: Optional[dict] = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class ComponentRow(SQLModel, table=True):
@@ -144,6 +145,7 @@ class RiskRow(SQLModel, table=True):
     accepted_at: Optional[str] = None
     acceptance_reason: Optional[str] = None
     accepted_until: Optional[str] = None
+    launch_blocking_reason: str = ""
 
 
 class MitigationRow(SQLModel, table=True):

@@ -58,7 +58,11 @@ class Assessment:
         return self._risk_index.get(rid)
 
     def __post_init__(self) -> None:
+        self._down: dict | None = None
         self._risk_index = {r["id"]: r for r in self.analysis["risks"]}
+        for r in self.analysis["risks"]:
+            for alias in r.get("aliases") or ():
+                self._risk_index.setdefault(alias, r)
 
     @property
     def blockers(self) -> list[dict]:
@@ -76,12 +80,130 @@ class Assessment:
             return element
         return getattr(el, "label", None) or getattr(el, "name", "") or element
 
+    # -- the decision -------------------------------------------------------------
+    def causes(self) -> list[str]:
+        """One sentence per cause of the verdict; unanswered blocker items named when the checklist was
+        evaluated in full here (the analysis has only their count)."""
+        v = self.analysis["verdict"]
+        out = list(v.get("causes") or v.get("reasons") or [])
+        names = self.unanswered_blocker_names()
+        if names:
+            for i, c in enumerate(out):
+                if "blocker checklist item" in c and "unanswered" in c and ":" not in c:
+                    shown = "; ".join(names[:4]) + (f"; and {len(names) - 4} more (section 7.1)" if len(names) > 4 else "")
+                    out[i] = c[:-1] + ": " + shown + "."
+        return out
+
+    def deciding_assumptions(self) -> list[str]:
+        return list(self.analysis["verdict"].get("assumptions") or [])
+
+    def unanswered_blocker_names(self) -> list[str]:
+        return [_item_name(it) for it in self.unanswered_blockers()]
+
+    def unanswered_blockers(self) -> list:
+        if self.checklist is None:
+            return []
+        return list(getattr(self.checklist, "unanswered_blockers", []) or [])
+
+    def checklist_open_blockers(self) -> int:
+        v = self.analysis["verdict"]
+        return int(v.get("checklist_blockers", 0) or 0) + int(v.get("checklist_unanswered_blockers", 0) or 0)
+
+    def policy_text(self) -> str:
+        pol = self.review.resilience_policy
+        survive = ", ".join(pol.survive) or "nothing"
+        targets = []
+        for t in pol.survive:
+            bits = []
+            if t in pol.rto_minutes:
+                bits.append(f"RTO {pol.rto_minutes[t]:g} min")
+            if t in pol.rpo_minutes:
+                bits.append(f"RPO {pol.rpo_minutes[t]:g} min")
+            if bits:
+                targets.append(f"{t}: {', '.join(bits)}")
+        text = f"must survive {survive}" + ("; " + "; ".join(targets) if targets else "")
+        return text + (" (the default: not stated in the review)" if self.review.policy is None else "")
+
+    def root_causes(self) -> list[dict]:
+        """The open root causes in register order: one line each (the register folds what one fix resolves)."""
+        from prr_app.analysis.risks import open_at_launch
+
+        return [r for r in self.ranked_risks() if open_at_launch(r)]
+
+    def team_plan(self) -> tuple[list[dict], int]:
+        from prr_app.analysis.risks import team_plan
+
+        items = [((getattr(getattr(it, "answer", None), "owner", "") or ""), True) for it in self.checklist_blockers()]
+        items += [((getattr(getattr(it, "answer", None), "owner", "") or ""), False) for it in self.unanswered_blockers()]
+        if self.checklist is None:  # counts only (the analysis' own evaluation)
+            v = self.analysis["verdict"]
+            items = [("", True)] * int(v.get("checklist_blockers", 0) or 0) + \
+                [("", False)] * int(v.get("checklist_unanswered_blockers", 0) or 0)
+        return team_plan(self.risks, items)
+
+    def takes_down(self, r: dict) -> str:
+        """What a root cause takes down, in a few names (journeys first), for the summary."""
+        if self._down is None:
+            self._down = {}
+            for row in self.spof_rows():
+                names = [self.label(j) for j in row["journeys"]] or list(row["user_facing_down"])
+                self._down[row["risk_id"]] = names
+        names = self._down.get(r["id"]) or []
+        if not names:
+            return ""
+        return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+
+    @staticmethod
+    def owner_text(r: dict) -> str:
+        owner = r.get("owner") or ""
+        if not owner:
+            return "no owner"
+        src = r.get("owner_source") or ""
+        return f"{owner} ({src})" if src.startswith("owner of") else owner
+
+    @staticmethod
+    def due_text(r: dict) -> str:
+        dues = sorted(m["due"] for m in r.get("mitigations") or [] if m.get("due"))
+        return dues[-1] if dues else "no date"
+
+    def key_figures(self) -> list[tuple[str, str]]:
+        s = self.analysis["summary"]
+        sp = self.spofs_by_disruption()
+        below = self.journeys_below_slo()
+        nj = sum(1 for x in self.availability_rows() if x["target_type"] == "journey")
+        prog = self.checklist_progress()
+        if prog is None:
+            cl_text = "checklist not evaluated" + (f" ({self.checklist_error})" if self.checklist_error else "")
+        else:
+            score = "n/a" if prog["score"] is None else f"{prog['score']:g} %"
+            cl_text = (f"{prog['answered']} of {prog['total']} items answered; score {score}; "
+                       f"{prog['blocking']} blocker item(s) not met, {prog['unanswered_blockers']} unanswered")
+        sev = s["by_severity"]
+        no_fig = [x for x in self.availability_rows() if no_figures(x)]
+        return [
+            ("Architecture", f"{s['components']} components, {s['dependencies']} dependencies, "
+                             f"{s['failure_domains']} failure domains, {s['journeys']} journeys"),
+            ("Single points of failure", f"{sp.get('component', 0) + sp.get('domain', 0)} root causes: "
+                                         f"{sp.get('component', 0)} component "
+                                         f"(of which {sp.get('instance', 0)} also on one instance), "
+                                         f"{sp.get('domain', 0)} failure domain"),
+            ("Journeys below SLO", f"{len(below)} of {nj}" + (": " + ", ".join(self.label(b["target"]) for b in below)
+                                                            if below else "")
+             + (f"; {len(no_fig)} availability target(s) without any figure (no figures)" if no_fig else "")),
+            ("Risks", f"{s['risks']}: {sev.get('critical', 0)} critical, {sev.get('high', 0)} high, "
+                      f"{sev.get('medium', 0)} medium, {sev.get('low', 0)} low; {len(self.accepted_risks())} accepted"),
+            ("Checklist", cl_text),
+        ]
+
     # -- key figures ------------------------------------------------------------
     def spofs_by_disruption(self) -> dict[str, int]:
-        """Distinct SPOF risks per disruption type (instance SPOFs of one component count once)."""
+        """SPOF root causes per disruption type: "component" and "domain" rows; "instance" counts the
+        component rows that a single instance failure also exposes (not a separate root cause)."""
         out = {"component": 0, "instance": 0, "domain": 0}
         for row in self.spof_rows():
             out[row["disruption"]] = out.get(row["disruption"], 0) + 1
+            if row["instances"]:
+                out["instance"] += 1
         return out
 
     def availability_rows(self) -> list[dict]:
@@ -102,6 +224,7 @@ class Assessment:
             "answered": answered,
             "total": len(items),
             "blocking": len(self.checklist_blockers()),
+            "unanswered_blockers": len(self.unanswered_blockers()),
             "required": getattr(overall, "required", None),
         }
 
@@ -112,14 +235,15 @@ class Assessment:
         for s in self.analysis["spofs"]:
             rid = s["risk_id"]
             if rid in rows:
-                rows[rid]["instances"] += 1
+                if s["element_type"] == "instance":
+                    rows[rid]["instances"] += 1
                 continue
             risk = self.risk(rid) or {}
             element = s.get("component", s["element"]) if s["element_type"] == "instance" else s["element"]
             rows[rid] = {
                 "risk_id": rid,
                 "element": element,
-                "disruption": s["disruption"],
+                "disruption": "component" if s["element_type"] == "instance" else s["disruption"],
                 "severity": risk.get("severity") or s.get("severity") or "",
                 "likelihood": risk.get("likelihood"),
                 "impact": risk.get("impact"),
@@ -231,6 +355,21 @@ class Assessment:
     # -- figures ----------------------------------------------------------------
     def spof_components(self) -> set[str]:
         return {row["element"] for row in self.spof_rows() if row["disruption"] in ("component", "instance")}
+
+
+def no_figures(row: dict) -> bool:
+    """An availability estimate with not one figure under it (100 % only because nothing is stated)."""
+    return not row.get("top_consumers") and (row.get("estimate") is None or row["estimate"] >= 100.0)
+
+
+def _item_name(it) -> str:
+    """A checklist item by its question, shortened to its first sentence, with its subject if any."""
+    q = (getattr(it, "question", None) or str(it)).strip()
+    first = q.split(". ")[0].rstrip(".")
+    if len(first) > 90:
+        first = first[:87].rsplit(" ", 1)[0] + "…"
+    subj = getattr(it, "subject_label", None) if getattr(it, "per", "review") != "review" else None
+    return f"“{first}” ({subj})" if subj else f"“{first}”"
 
 
 def _journey_needs(review: Review) -> dict[str, list[str]]:

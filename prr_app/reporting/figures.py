@@ -20,6 +20,7 @@ from prr_app.reporting.text import SANS, SANS_BOLD, TextKit
 MIN_PT = 6.0  # no label in a figure is smaller
 NODE_FONT = 9.0  # node label size in layout units (so scale >= MIN_PT / NODE_FONT)
 MIN_SCALE = MIN_PT / NODE_FONT
+CONDENSED_BOXES = 6  # boxes in a condensed journey figure
 JOURNEY_FIGURE_MAX = 80  # a journey reaching more components gets no figure of its own
 
 INK = colors.HexColor("#1f2933")
@@ -144,6 +145,7 @@ class GraphStyle:
     domain_spofs: frozenset = frozenset()  # failure domain ids that are SPOFs
     user_facing: frozenset = frozenset()
     shared_tags: dict | None = None  # logical domain id -> short tag
+    hubs: dict | None = None  # hub component id (tagged telemetry/config/discovery) -> short tag
 
 
 def graph_scale(layout: Layout, max_w: float, max_h: float) -> float:
@@ -169,6 +171,7 @@ def graph_drawing(layout: Layout, kit: TextKit, style: GraphStyle, scale: float,
     def Y(y):
         return H - y * scale
 
+    region_labels = []
     for r in layout.regions:
         fill = _REGION_FILLS[r.depth % len(_REGION_FILLS)] if r.kind != "unplaced" else colors.white
         is_spof = r.id in style.domain_spofs
@@ -180,11 +183,15 @@ def graph_drawing(layout: Layout, kit: TextKit, style: GraphStyle, scale: float,
         if is_spof:
             text += "  SPOF"
         line = fit_lines(kit, text, size, max(r.w * scale - 6, 20), 1)[0]
-        draw_text(g, kit, X(r.x) + 3, Y(r.y) - size - 1.5, line, size,
-                  bold=is_spof, color=RED if is_spof else MUTED)
+        region_labels.append((X(r.x) + 3, Y(r.y) - size - 1.5, line, size, is_spof, fill))
 
+    hubs = style.hubs or {}
+    hub_badges: dict[str, set[str]] = {}
     columns = box_columns(layout)
     for e in layout.edges:
+        if e.target in hubs and e.source in layout.nodes:  # a badge on the dependent instead of a line
+            hub_badges.setdefault(e.source, set()).add(hubs[e.target])
+            continue
         a, b = layout.nodes[e.source], layout.nodes[e.target]
         col, width, dash = _EDGE_STYLE.get(e.kind, _EDGE_STYLE["hard"])
         if b.x >= a.x + a.w or a.x >= b.x + b.w:
@@ -240,11 +247,26 @@ def graph_drawing(layout: Layout, kit: TextKit, style: GraphStyle, scale: float,
                    fillColor=colors.HexColor("#fdecea") if spof else colors.white,
                    strokeColor=RED if spof else (BLUE if uf else colors.HexColor("#52606d")),
                    strokeWidth=1.6 if spof else (1.2 if uf else 0.7)))
+        if spof and uf:  # the user-facing outline inside the SPOF one: both stay visible
+            inset = min(1.8, n.h * scale / 6)
+            g.add(Rect(X(n.x) + inset, Y(n.y + n.h) + inset, n.w * scale - 2 * inset, n.h * scale - 2 * inset,
+                       rx=1.5, ry=1.5, fillColor=None, strokeColor=BLUE, strokeWidth=1.0))
         if not labels:
             continue
         tags = []
         if spof:
             tags.append(("SPOF", RED))
+        if uf:
+            tags.append(("USER", BLUE))
+        if cid in hubs:
+            tags.append((f"hub {hubs[cid]}", MUTED))
+        badges = sorted(hub_badges.get(cid, ()), key=lambda t: int(t[1:]) if t[1:].isdigit() else 0)
+        if len(badges) > 1:  # one badge for every hub it depends on: "H1,2,4"
+            badges = ["H" + ",".join(b[1:] for b in badges)]
+        tags.extend((t, MUTED) for t in badges)
+        room = n.w * scale - 4
+        while len(tags) > 1 and sum(kit.width(t, MIN_PT, bold=True) + 3 for t, _c in tags) > room:
+            tags.pop()  # the strip never runs out of the box (SPOF and USER come first)
         if style.shared_tags:
             tags.extend((style.shared_tags[s], MUTED) for s in n.shared if s in style.shared_tags)
         lines, fs, area = node_label(kit, n.label, size, n.w * scale - 6, n.h * scale,
@@ -258,6 +280,11 @@ def graph_drawing(layout: Layout, kit: TextKit, style: GraphStyle, scale: float,
             for text, col in reversed(tags):
                 w = draw_text(g, kit, tx, Y(n.y + n.h) + 1.5, text, MIN_PT, bold=True, color=col, anchor="end")
                 tx -= w + 3
+    # region labels last, on their band's colour: no line or box strikes them through
+    for x, y, line, size, is_spof, fill in region_labels:
+        w = kit.width(line, size, bold=is_spof)
+        g.add(Rect(x - 1.5, y - size * 0.28, w + 3, size * 1.25, fillColor=fill, strokeColor=None))
+        draw_text(g, kit, x, y, line, size, bold=is_spof, color=RED if is_spof else MUTED)
     return d
 
 
@@ -277,7 +304,7 @@ def legend_drawing(kit: TextKit, width: float, shared: list[tuple[str, str]]) ->
     g.add(Rect(x, y - 1, 14, 9, fillColor=colors.HexColor("#fdecea"), strokeColor=RED, strokeWidth=1.4))
     x += 18 + draw_text(g, kit, x + 18, y, "single point of failure", 7, color=MUTED) + 14
     g.add(Rect(x, y - 1, 14, 9, fillColor=colors.white, strokeColor=BLUE, strokeWidth=1.2))
-    draw_text(g, kit, x + 18, y, "user-facing", 7, color=MUTED)
+    draw_text(g, kit, x + 18, y, "user-facing (USER)", 7, color=MUTED)
     for i, (tag, text) in enumerate(shared):
         row, col = divmod(i, 2)
         yy = y - 12 * (row + 1)
@@ -288,39 +315,107 @@ def legend_drawing(kit: TextKit, width: float, shared: list[tuple[str, str]]) ->
     return d
 
 
+def _journey_title(name: str) -> str:
+    return name if name.lower().startswith("journey") else f"Journey {name}"
+
+
+def isolated_components(review) -> list[str]:
+    """Components with no dependency in or out: a figure would show boxes and no line (a table lists them)."""
+    linked: set[str] = set()
+    for d in review.dependencies.values():
+        linked.add(d.source)
+        if d.target in review.groups:
+            linked.update(review.groups[d.target].members)
+        else:
+            linked.add(d.target)
+    return sorted(c for c in review.components if c not in linked)
+
+
+def condensed_review(review, ids: list[str], layout: Layout):
+    """``ids`` grouped by their tier in ``layout`` as a small review: one box per tier ("tier 3: 57
+    components, e.g. ..."), one dependency per pair of tiers with calls between them. For a journey
+    too large to draw component by component."""
+    from prr_app.domain.model import Component, Dependency, Review
+
+    raw = {c: layout.nodes[c].tier for c in ids if c in layout.nodes}
+    used = sorted(set(raw.values()))
+    per = max(1, math.ceil(len(used) / CONDENSED_BOXES))  # consecutive tiers share a box
+    rank = {t: i // per for i, t in enumerate(used)}
+    tier_of = {c: rank[t] for c, t in raw.items()}
+    members: dict[int, list[str]] = {}
+    for c, t in sorted(tier_of.items(), key=lambda x: (x[1], x[0])):
+        members.setdefault(t, []).append(c)
+    out = Review()
+    name = {}
+    for t, cs in members.items():
+        gid = f"tier-{t + 1}"
+        name[t] = gid
+        first, last = used[t * per] + 1, used[min(len(used), (t + 1) * per) - 1] + 1
+        tiers = f"tier {first}" if first == last else f"tiers {first}-{last}"
+        eg = ", ".join(cs[:2]) + (", ..." if len(cs) > 2 else "")
+        out.add(Component(id=gid, name=f"{tiers}: {len(cs)} component{'s' if len(cs) != 1 else ''} ({eg})",
+                          user_facing=any(review.components[c].user_facing for c in cs)))
+    pairs: dict[tuple[int, int], int] = {}
+    for d in review.dependencies.values():
+        if d.source in tier_of and d.target in tier_of and tier_of[d.source] != tier_of[d.target]:
+            key = (tier_of[d.source], tier_of[d.target])
+            pairs[key] = pairs.get(key, 0) + 1
+    for (a, b), k in sorted(pairs.items()):
+        out.add(Dependency(source=name[a], target=name[b], description=f"{k} dependencies"))
+    return out, pairs
+
+
 def plan_graph_figures(review, style_of, max_w: float, max_h: float, journeys: dict[str, list[str]]):
     """Decide the graph figures: ``[(title, layout, scale, labels)]``.
 
-    One figure when the whole graph is legible on a page; otherwise an
-    unlabelled overview, then one figure per journey (the components it
-    reaches, if at most :data:`JOURNEY_FIGURE_MAX`), then the components no
-    such figure shows, each split further by failure domain and by tier until
-    it fits at a legible scale.
+    Components without any dependency are left out (:func:`isolated_components`: the report lists
+    them in a table). One figure when the rest is legible on a page; otherwise an unlabelled
+    overview, then one figure per journey (the components it reaches; a journey larger than
+    :data:`JOURNEY_FIGURE_MAX` is drawn condensed, one box per tier with its count), then the
+    components no journey figure shows, each split further by failure domain and by tier until it
+    fits at a legible scale. A part with no dependency in it goes to the table too.
     """
-    full = compute_layout(review)
+    alone = set(isolated_components(review))
+    linked = [c for c in sorted(review.components) if c not in alone]
+    full = compute_layout(review, only=linked)
     s = graph_scale(full, max_w, max_h)
     if not full.nodes or s >= MIN_SCALE:
-        return [("Dependency graph", full, s, True)]
+        return [("Dependency graph", full, s, True)] if full.nodes else []
     out = [("Dependency graph: overview (names in the figures that follow)", full, s, False)]
     covered: set[str] = set()
     for jid, ids in journeys.items():
-        # a journey that reaches most of the system would repeat the whole graph: domains cover it instead
-        if not ids or len(ids) > JOURNEY_FIGURE_MAX:
+        ids = [c for c in ids if c not in alone]
+        if not ids:
             continue
         j = review.journeys[jid]
+        if len(ids) > JOURNEY_FIGURE_MAX:
+            small, pairs = condensed_review(review, ids, full)
+            lay = compute_layout(small)
+            out.append((f"{_journey_title(j.name or jid)}, condensed: its {len(ids)} components in "
+                        f"{len(small.components)} groups of tiers, {sum(pairs.values())} dependencies between them", lay,
+                        min(1.0, graph_scale(lay, max_w, max_h)), True))
+            continue  # its components are drawn one by one in the figures below
         parts = _split(review, ids, max_w, max_h)
         for i, (lay, sc) in enumerate(parts):
             suffix = f" (part {i + 1} of {len(parts)})" if len(parts) > 1 else ""
-            out.append((f"Journey {j.name or jid}{suffix}", lay, sc, True))
+            out.append((f"{_journey_title(j.name or jid)}{suffix}", lay, sc, True))
         covered.update(ids)
-    rest = [c for c in sorted(review.components) if c not in covered]
+    rest = [c for c in linked if c not in covered]
     if rest:
-        parts = _split(review, rest, max_w, max_h)
+        parts = [(lay, sc) for lay, sc in _split(review, rest, max_w, max_h) if lay.edges]
         for i, (lay, sc) in enumerate(parts):
             suffix = f" (part {i + 1} of {len(parts)})" if len(parts) > 1 else ""
             out.append((f"{'Components outside the journey figures' if covered else 'Components by failure domain'}"
                         f"{suffix}", lay, sc, True))
     return out
+
+
+def unplaced(review, plans) -> list[str]:
+    """Components in no labelled figure (isolated ones, and those of parts without a dependency)."""
+    shown = {c for _t, lay, _s, labels in plans if labels for c in lay.nodes if c in review.components}
+    if len(plans) == 1:
+        shown = set(plans[0][1].nodes)
+    return sorted(c for c in review.components if c not in shown)
 
 
 def _split(review, ids: list[str], max_w: float, max_h: float) -> list[tuple[Layout, float]]:
@@ -410,16 +505,34 @@ def heatmap_drawing(kit: TextKit, counts: dict[tuple[int, int], int], bands, wid
     return d
 
 
-def availability_drawing(kit: TextKit, rows: list[dict], label_of, width: float) -> Drawing:
-    """Composite availability against SLO per journey: a bar per journey, the SLO as a tick."""
+AVAIL_ROW_H = 28  # a bar and the gap below it
+
+
+def availability_drawings(kit: TextKit, rows: list[dict], label_of, width: float, max_h: float) -> list[Drawing]:
+    """:func:`availability_drawing` split into figures no taller than ``max_h``, on one shared axis."""
+    rows = [r for r in rows if r.get("estimate") is not None]
+    per = max(1, int((max_h - 34) // AVAIL_ROW_H))
+    vals = [r["estimate"] for r in rows if not _no_figures(r)] + [r["slo"] for r in rows if r.get("slo") is not None]
+    lo = min(vals, default=99.0)
+    return [availability_drawing(kit, rows[i:i + per], label_of, width, lo=lo) for i in range(0, len(rows), per)]
+
+
+def _no_figures(r: dict) -> bool:
+    return not r.get("top_consumers") and r["estimate"] >= 100.0
+
+
+def availability_drawing(kit: TextKit, rows: list[dict], label_of, width: float, lo: float | None = None) -> Drawing:
+    """Composite availability against SLO per journey: a bar per journey, the SLO as a tick. A target
+    with no availability figure under it shows "no figures" (its 100 % would mean nothing)."""
     rows = [r for r in rows if r.get("estimate") is not None]
     bar_h, gap = 12, 16
     label_w = min(170.0, width * 0.36)
     d = Drawing(width, len(rows) * (bar_h + gap) + 34)
     g = Group()
     d.add(g)
-    vals = [r["estimate"] for r in rows] + [r["slo"] for r in rows if r.get("slo") is not None]
-    lo = min(vals, default=99.0)
+    if lo is None:
+        vals = [r["estimate"] for r in rows if not _no_figures(r)] + [r["slo"] for r in rows if r.get("slo") is not None]
+        lo = min(vals, default=99.0)
     # axis from a round number of nines below the lowest value to 100 %
     unav = max(100.0 - lo, 1e-4)
     span = 10 ** math.ceil(math.log10(unav * 1.25))
@@ -430,7 +543,7 @@ def availability_drawing(kit: TextKit, rows: list[dict], label_of, width: float)
     def X(v):
         return x0 + (x1 - x0) * (v - lo_axis) / (100.0 - lo_axis)
 
-    for i in range(6):
+    for i in range(6 if not all(_no_figures(r) for r in rows) else 0):  # no axis for figures that are not there
         v = lo_axis + span * i / 5
         g.add(Line(X(v), 18, X(v), top, strokeColor=colors.HexColor("#e0e0e0"), strokeWidth=0.5))
         draw_text(g, kit, X(v), 8, f"{v:.6g} %", 6.5, color=MUTED, anchor="middle")
@@ -438,18 +551,24 @@ def availability_drawing(kit: TextKit, rows: list[dict], label_of, width: float)
         y = top - (i + 1) * (bar_h + gap) + gap / 2
         ok = r.get("attainable")
         col = GREEN if ok else (RED if ok is False else MUTED)
+        name = fit_lines(kit, label_of(r["target"]), 7.5, label_w, 1)[0]
+        draw_text(g, kit, label_w, y + 3, name, 7.5, anchor="end")
+        slo = f"SLO {r['slo']:g} %" if r.get("slo") is not None else "no SLO"
+        if _no_figures(r):
+            draw_text(g, kit, x0 + 4, y + 3, "no figures: no availability stated for anything it needs", 7,
+                      color=MUTED)
+            draw_text(g, kit, x1 + 4, y + 6.5, "no figures", 7, bold=True, color=MUTED)
+            draw_text(g, kit, x1 + 4, y - 1, slo, 6.5, color=MUTED)
+            continue
         g.add(Rect(x0, y, max(X(r["estimate"]) - x0, 0.5), bar_h, fillColor=col, strokeColor=None))
         if r.get("ci") and r.get("method") != "exact":
             g.add(Line(X(r["ci"][0]), y + bar_h / 2, X(r["ci"][1]), y + bar_h / 2, strokeColor=INK, strokeWidth=0.8))
         if r.get("slo") is not None:
             g.add(Line(X(r["slo"]), y - 3, X(r["slo"]), y + bar_h + 3, strokeColor=INK, strokeWidth=1.6))
-        name = fit_lines(kit, label_of(r["target"]), 7.5, label_w, 1)[0]
-        draw_text(g, kit, label_w, y + 3, name, 7.5, anchor="end")
-        slo = f"SLO {r['slo']:g} %" if r.get("slo") is not None else "no SLO"
         draw_text(g, kit, x1 + 4, y + 6.5, f"{r['estimate']:.4f} %", 7, bold=True, color=col)
         draw_text(g, kit, x1 + 4, y - 1, slo, 6.5, color=MUTED)
     return d
 
 
 __all__ = ["GraphStyle", "graph_drawing", "legend_drawing", "plan_graph_figures", "heatmap_drawing",
-           "availability_drawing", "MIN_PT", "MIN_SCALE", "SANS", "SANS_BOLD"]
+           "availability_drawing", "availability_drawings", "isolated_components", "unplaced", "MIN_PT", "MIN_SCALE", "SANS", "SANS_BOLD"]

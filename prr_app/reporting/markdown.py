@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from prr_app.domain.model import OBSERVABILITY_SIGNALS, Review
-from prr_app.reporting.assessment import SECTION_TITLES, Assessment, build_assessment
+from prr_app.reporting.assessment import SECTION_TITLES, Assessment, build_assessment, no_figures
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~])")
 
@@ -43,19 +43,39 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None) -> 
           f"- **Review date:** {md(a.date or 'not stated')}",
           f"- **Target launch:** {md(meta.target_launch or 'not stated')}",
           f"- **Reviewers:** {md('; '.join(meta.reviewers) or 'not stated')}",
+          f"- **Service tier:** {md('not stated (judged as tier 1)' if meta.tier is None else str(meta.tier))}",
+          f"- **Resilience policy:** {md(a.policy_text())}",
           f"- **Verdict:** **{md(a.verdict_text)}**", ""]
+    L += [f"- {md(c)}" for c in a.causes()] + [""]
+    asm = a.deciding_assumptions()
+    if asm:
+        L += ["**Assumptions and defaults that decided this verdict:**", ""] + [f"- {md(x)}" for x in asm] + [""]
     if meta.description:
         L += [md(meta.description), ""]
 
     L += ["## Executive summary", ""]
+    roots = a.root_causes()
+    L += [f"### Root causes to fix ({len(roots)})", ""]
+    L += _table(["#", "Root cause", "Status", "Owner", "Effort", "Due"], [
+        [str(r.get("rank", "")), md(r["title"]), "launch blocker" if r["launch_blocking"] else md(r["severity"]),
+         md(a.owner_text(r)), f"{r['effort']['days']} d" if r.get("effort") else "not estimated", md(a.due_text(r))]
+        for r in roots]) if roots else ["None open.", ""]
+    teams, days = a.team_plan()
+    if teams:
+        L += ["### Work per team before launch", ""]
+        L += _table(["Team", "Launch blockers", "Other open high risks", "Effort on blockers", "Effort in all"], [
+            [md(t["team"] or "no owner"), str(t["blockers"]), str(t["high"]), f"{t['blocker_days']} d", f"{t['days']} d"]
+            for t in teams])
+        L += [f"Estimated time to ready: {days} working days (teams in parallel, each through its blockers).", ""]
     blockers = a.blockers
-    cl_block = a.checklist_blockers()
+    cl_block = a.checklist_blockers() + a.unanswered_blockers()
     L += [f"### Launch blockers ({len(blockers) + len(cl_block)})", ""]
     for r in blockers:
-        L.append(f"- **{md(r['title'])}** ({md(r['severity'])}, score {r['score']}); owner: {md(r.get('owner') or 'unassigned')}")
+        L.append(f"- **{md(r['title'])}** ({md(r['severity'])}, score {r['score']}); owner: {md(a.owner_text(r))}; "
+                 f"{md(r.get('blocking_reason') or '')}")
     for it in cl_block:
         L.append(f"- **Checklist:** {md(getattr(it, 'question', it))} ({md(getattr(it, 'subject_label', '') or 'review')}): "
-                 f"{md(getattr(it, 'status', ''))}")
+                 f"{md(str(getattr(it, 'status', '')).replace('_', ' '))}")
     if not blockers and not cl_block:
         L.append("None.")
     L.append("")
@@ -64,14 +84,7 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None) -> 
     below = a.journeys_below_slo()
     prog = a.checklist_progress()
     L += ["### Key figures", ""]
-    L += _table(["Figure", "Value"], [
-        ["Architecture", f"{s['components']} components, {s['dependencies']} dependencies, {s['failure_domains']} failure domains, {s['journeys']} journeys"],
-        ["Single points of failure", f"{sum(sp.values())}: {sp['component']} component, {sp['instance']} instance, {sp['domain']} domain"],
-        ["Journeys below SLO", f"{len(below)}" + (": " + _names([a.label(b['target']) for b in below]) if below else "")],
-        ["Risks", ", ".join(f"{v} {k}" for k, v in s["by_severity"].items())],
-        ["Checklist", "not evaluated" if prog is None else
-         f"{prog['answered']} of {prog['total']} answered, score {prog['score'] if prog['score'] is not None else 'n/a'} %, {prog['blocking']} blocker item(s) not met"],
-    ])
+    L += _table(["Figure", "Value"], [[md(k), md(v)] for k, v in a.key_figures()])
     L += ["### Top risks", ""]
     for r in [r for r in a.ranked_risks() if not r.get("accepted")][:5]:
         L.append(f"1. **{md(r['title'])}** ({md(r['severity'])}, {r['likelihood']}×{r['impact']}={r['score']}): {md(r.get('mitigation', ''))}")
@@ -85,6 +98,7 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None) -> 
         j = review.journeys[jid]
         x = av.get(jid, {})
         rows.append([md(j.name or jid), _names(j.entry), f"{j.slo:g} %" if j.slo is not None else "none",
+                     "no figures" if x and no_figures(x) else
                      f"{x['estimate']:.4f} %" if x.get("estimate") is not None else "n/a",
                      {True: "yes", False: "**no**", None: "not judged"}[x.get("attainable")],
                      _names(a.journey_needs.get(jid, []))])
@@ -93,7 +107,7 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None) -> 
     L += ["### Availability against SLO", ""]
     L += _table(["Target", "Type", "SLO", "Estimate", "Method", "Largest budget consumer"], [
         [md(x["target"]), x["target_type"], f"{x['slo']:g} %" if x.get("slo") is not None else "none",
-         f"{x['estimate']:.4f} %", md(x["method"]),
+         "no figures" if no_figures(x) else f"{x['estimate']:.4f} %", md(x["method"]),
          md(x["top_consumers"][0]["element"]) if x.get("top_consumers") else "none"] for x in a.availability_rows()])
     L += ["### Dependencies", ""]
     L += _table(["From", "To", "Kind", "Fallback", "Timeout", "Retries", "Breaker"], [
@@ -153,7 +167,14 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None) -> 
         L.append("")
         L.append(f"- **Severity:** {md(r['severity'])}, score {r['likelihood']}×{r['impact']}={r['score']}"
                  + (f" ({', '.join(flags)})" if flags else ""))
-        L.append(f"- **Owner:** {md(r.get('owner') or 'unassigned')}")
+        L.append(f"- **Owner:** {md(a.owner_text(r))}")
+        if r.get("launch_blocking") and r.get("blocking_reason"):
+            L.append(f"- **Blocks launch:** {md(r['blocking_reason'])}")
+        for c in r.get("causes") or []:
+            L.append(f"- **Also resolves:** {md(c['title'])} ({md(c['id'])})")
+        if r.get("effort"):
+            e = r["effort"]
+            L.append(f"- **Effort:** {md(e['size'])}, about {e['days']} working days ({md(e['what'])})")
         if r.get("description"):
             L.append(f"- **Issue:** {md(r['description'])}")
         if r.get("inputs"):
@@ -196,7 +217,8 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None) -> 
 
 
 CSV_COLUMNS = ["title", "description", "severity", "score", "likelihood", "impact", "owner", "due date", "status",
-               "launch blocking", "mitigation", "components", "category", "id"]
+               "launch blocking", "mitigation", "components", "category", "id", "rank", "owner source",
+               "effort days", "blocking reason"]
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -214,16 +236,18 @@ def render_csv(review: Review, *, assessment: Assessment | None = None) -> str:
     w.writerow(CSV_COLUMNS)
     for r in a.ranked_risks():
         mits = r.get("mitigations") or []
-        dues = sorted(m["due"] for m in mits if m.get("due"))
-        owner = r.get("owner") or next((m.get("owner") for m in mits if m.get("owner")), "")
+        due = a.due_text(r)
+        owner = r.get("owner") or ""
         status = "accepted" if r.get("accepted") else (r.get("status") or "open")
         mit = r.get("mitigation") or ""
         if mits:
             mit = "; ".join([mit] + [m.get("title", "") for m in mits]) if mit else "; ".join(m.get("title", "") for m in mits)
         w.writerow([_cell(x) for x in (r["title"], r.get("description", ""), r["severity"], r["score"], r["likelihood"],
-                                       r["impact"], owner, dues[0] if dues else "", status,
+                                       r["impact"], owner, "" if due == "no date" else due, status,
                                        "yes" if r.get("launch_blocking") else "no", mit,
-                                       " ".join(r.get("components") or []), r.get("category", ""), r["id"])])
+                                       " ".join(r.get("components") or []), r.get("category", ""), r["id"],
+                                       r.get("rank", ""), r.get("owner_source", ""),
+                                       (r.get("effort") or {}).get("days", ""), r.get("blocking_reason", ""))])
     return buf.getvalue()
 
 

@@ -38,7 +38,7 @@ from prr_app.domain.model import OBSERVABILITY_SIGNALS, Review
 from prr_app.errors import PrrError
 from prr_app.paths import atomic_write_bytes
 from prr_app.reporting import figures as F
-from prr_app.reporting.assessment import SECTION_TITLES, Assessment, build_assessment
+from prr_app.reporting.assessment import SECTION_TITLES, Assessment, build_assessment, no_figures
 from prr_app.reporting.styles import MUTED, RULE, SEVERITY_COLORS, VERDICT_COLORS, Styles, table_style
 from prr_app.reporting.text import SANS, SANS_BOLD, TextKit
 
@@ -162,6 +162,60 @@ class _Contents(Flowable):
             c.linkRect("", key, (0, y, self._aw, y + h), relative=1)
 
 
+def _text_height(v, width: float) -> float:
+    """A generous estimate of a cell's height in points (7.5 pt text, 9.5 pt lines)."""
+    if isinstance(v, _RLParagraph):
+        text = v.getPlainText()
+    elif isinstance(v, str):
+        text = v
+    else:
+        return 0.0
+    per_line = max(1.0, (width - 6) / 4.2)
+    return (len(text) / per_line + 1 + text.count("\n")) * 9.5
+
+
+def words(value) -> str:
+    """An enum value in words ("not_met" -> "not met")."""
+    return str(value or "").replace("_", " ")
+
+
+def _tokens_width(kit: TextKit, text: str, size: float, bold: bool) -> float:
+    """The width of the longest word of ``text`` (what a column needs so that no word breaks)."""
+    toks = [t for t in str(text).split() if len(t) > 2]
+    if not toks:
+        return 0.0
+    longest = sorted(toks, key=len, reverse=True)[:3]  # the longest by characters are the widest, or close
+    return max(kit.width(tok, size, bold=bold) for tok in longest)
+
+
+def _fit_columns(kit: TextKit, header: list[str], rows: list[list], cols: list[float]) -> list[float]:
+    """Widen the columns whose longest word does not fit, taking the room from columns with slack,
+    keeping the total. Where the total cannot hold every column's longest word, the widths stay."""
+    pad = 7.0
+    need = [_tokens_width(kit, h, 7.5, True) + pad for h in header]
+    for row in rows[:60]:  # the longest words of the first rows decide (the table's shape is set by then)
+        for i, v in enumerate(row[:len(cols)]):
+            text = v.text if isinstance(v, _Cell) else v if isinstance(v, str) else (
+                v.getPlainText() if isinstance(v, _RLParagraph) else "")
+            if text:
+                need[i] = max(need[i], _tokens_width(kit, text, 7.5, isinstance(v, _Cell) and v.bold) + pad)
+    total = sum(cols)
+    need = [min(n, total * 0.4) for n in need]  # one huge token (a URL) may still wrap
+    short = [max(0.0, n - c) for n, c in zip(need, cols)]
+    lack = sum(short)
+    if lack <= 0:
+        return cols
+    slack = [max(0.0, c - n) for n, c in zip(need, cols)]
+    spare = sum(slack)
+    if spare <= 0:
+        return cols
+    take = min(lack, spare)
+    out = []
+    for c, sh, sl in zip(cols, short, slack):
+        out.append(c + sh * (take / lack) - sl * (take / spare))
+    return out
+
+
 def _numbered_canvas(header: str, kit: TextKit, heading_pages: dict[str, int]):
     """A canvas class that writes the running header and "page X of Y" once the page count is known."""
 
@@ -175,6 +229,13 @@ def _numbered_canvas(header: str, kit: TextKit, heading_pages: dict[str, int]):
         def showPage(self):
             self._saved.append(dict(self.__dict__))
             self._startPage()
+
+        def setFont(self, psfontname, size, leading=None):
+            # reportlab's own defaults (tables, drawings, the page preamble) name the standard
+            # Helvetica, which is never embedded: every font in the document is one of ours
+            if psfontname.startswith(("Helvetica", "Times", "Courier")):
+                psfontname = SANS_BOLD if "Bold" in psfontname else SANS
+            super().setFont(psfontname, size, leading)
 
         def save(self):
             for key, page in heading_pages.items():
@@ -301,9 +362,9 @@ class _Builder:
     def para(self, text, style=None):
         self.story.append(self.p(self.m(text), style))
 
-    def bullets(self, items: list[str]):
+    def bullets(self, items: list[str], style=None):
         for it in items:
-            self.story.append(Paragraph(it, self.st.bullet, bulletText="•"))
+            self.story.append(Paragraph(it, style or self.st.bullet, bulletText="•"))
 
     def table(self, header: list[str], rows: list[list], widths: list[float], extra=()):
         w = self.doc.frame_w
@@ -314,23 +375,37 @@ class _Builder:
             # starts a new page only when it and the first rows would not fit.
             head = self.story.pop()
             head.keepWithNext = 0
-            self.story.append(CondPageBreak(TABLE_START_ROOM))
+            # room for the heading, the header row and the first row (kept whole): else a new page
+            cols = [w * f for f in widths]
+            first = max((_text_height(v.text if isinstance(v, _Cell) else v, c) for v, c in zip(rows[0], cols)),
+                        default=0.0) if rows else 0.0
+            self.story.append(CondPageBreak(max(TABLE_START_ROOM, 70 + min(first, self.doc.frame_h * 0.6))))
             self.story.append(head)
-        cols = [w * f for f in widths]
+        self.story.append(self._table_flowable(header, rows, widths, extra))
+        self.story.append(Spacer(1, 6))
+
+    def _table_flowable(self, header: list[str], rows: list[list], widths: list[float], extra=()) -> Table:
+        """A table whose columns are wide enough for their longest word (no word, date or URL broken
+        mid-token while the page allows it), header repeated, rows kept whole across pages (a row
+        taller than a page is the only one split)."""
+        w = self.doc.frame_w
+        cols = _fit_columns(self.kit, header, rows, [w * f for f in widths])
         body, cmds = self._materialize(rows, cols, first_row=1)
         data = [[Paragraph(self.m(h), self.st.cell_head) for h in header]] + body
-        t = Table(data, colWidths=cols, repeatRows=1, hAlign="LEFT", style=table_style(extra=list(extra) + cmds),
-                  splitInRow=1)
-        self.story.append(t)
-        self.story.append(Spacer(1, 6))
+        # a row taller than a page cannot be kept whole: estimated from its text (a wrap here would
+        # lay the whole table out twice)
+        tall = self.doc.frame_h * 0.6
+        split = any(_text_height(v, c) > tall for row in data[1:] for v, c in zip(row, cols))
+        return Table(data, colWidths=cols, repeatRows=1, hAlign="LEFT", style=table_style(extra=list(extra) + cmds),
+                     splitInRow=1 if split else 0)
 
     def short(self, text) -> str:
         """A short cell we compose ourselves (numbers, enum words, marks): drawn as is, no markup parsing."""
         return str(text).replace("\n", " ")
 
-    def sev(self, sev: str | None) -> "_Cell":
+    def sev(self, sev: str | None, text: str | None = None) -> "_Cell":
         """A severity word in its colour (a plain bold cell)."""
-        return _Cell(sev or "", True, SEVERITY_COLORS.get(sev or "", MUTED))
+        return _Cell(text if text is not None else (sev or ""), True, SEVERITY_COLORS.get(sev or "", MUTED))
 
     def sev_markup(self, sev: str | None) -> str:
         col = SEVERITY_COLORS.get(sev or "", MUTED).hexval()[2:]
@@ -360,105 +435,157 @@ class _Builder:
         return self.story
 
     def cover(self):
-        meta, a = self.review.meta, self.a
-        self.story.append(self.p("Reliability Risk Assessment", self.st.cover_sub))
-        self.story.append(self.p(self.m(meta.system_name), self.st.cover_title))
+        """The cover, one page: each cause in full when it fits, else shortened (the summary and
+        section 6 name everything)."""
+        limit = None
+        avail = self.doc.frame_h - 30 * mm  # the cover frame's top padding
+        while True:
+            parts = self._cover_parts(limit)
+            h = sum(f.wrap(self.doc.frame_w, avail)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in parts)
+            if h <= avail - 4 or (limit is not None and limit <= 120):
+                break
+            limit = 600 if limit is None else int(limit * 0.7)
+        self.story += parts
+
+    def _cover_parts(self, limit: int | None) -> list:
+        meta, a, st = self.review.meta, self.a, self.st
+        out: list = [self.p("Reliability Risk Assessment", st.cover_sub), self.p(self.m(meta.system_name), st.cover_title)]
         if meta.milestone:
-            self.story.append(self.p(self.m(meta.milestone), self.st.cover_sub))
+            out.append(self.p(self.m(meta.milestone), st.cover_sub))
         col = VERDICT_COLORS.get(a.verdict, MUTED)
-        n_block = len(a.blockers) + len(a.checklist_blockers())
-        sub = (f"{n_block} launch blocker{'s' if n_block != 1 else ''} open" if a.verdict == "not-ready"
+        n_block = len(a.blockers) + a.checklist_open_blockers()
+        sub = (f"{n_block} launch blocker{'s' if n_block != 1 else ''} open" if n_block
                else "no launch blocker open")
-        box = Table([[self.p(self.m("Verdict: " + a.verdict_text), self.st.verdict)],
-                     [self.p(self.m(sub), self.st.verdict_small)]],
+        box = Table([[self.p(self.m("Verdict: " + a.verdict_text), st.verdict)],
+                     [self.p(self.m(sub), st.verdict_small)]],
                     colWidths=[self.doc.frame_w], style=[("BACKGROUND", (0, 0), (-1, -1), col),
                                                          ("FONTNAME", (0, 0), (-1, -1), SANS),
                                                          ("TOPPADDING", (0, 0), (-1, 0), 12),
                                                          ("BOTTOMPADDING", (0, -1), (-1, -1), 12)])
-        self.story += [box, Spacer(1, 24)]
+        out += [box, Spacer(1, 10), self.p("Why", st.h2)]
+
+        def cut(text: str) -> str:
+            if limit is None or len(text) <= limit:
+                return text
+            return text[:limit].rsplit(" ", 1)[0] + " … (all of them in the executive summary and section 6)"
+
+        out += [Paragraph(self.m(cut(c)), st.bullet, bulletText="•") for c in a.causes()]
+        tier = ("not stated (judged as tier 1)" if meta.tier is None else
+                {1: "1 (critical)", 2: "2 (standard)", 3: "3 (experimental)"}.get(meta.tier, str(meta.tier)))
         rows = [
             ["System", meta.system_name],
             ["Milestone", meta.milestone or "not stated"],
             ["Review date", a.date or "not stated"],
             ["Target launch", meta.target_launch or "not stated"],
-            ["Service tier", {1: "1 (critical)", 2: "2 (standard)", 3: "3 (experimental)"}.get(meta.tier, str(meta.tier))],
+            ["Service tier", tier],
+            ["Resilience policy", a.policy_text()],
             ["Reviewers", "; ".join(meta.reviewers) if meta.reviewers else "not stated"],
         ]
-        t = Table([[Paragraph(self.m(k, bold=True), self.st.cell), Paragraph(self.m(v), self.st.body)] for k, v in rows],
+        t = Table([[Paragraph(self.m(k, bold=True), st.cell), Paragraph(self.m(v), st.cell)] for k, v in rows],
                   colWidths=[self.doc.frame_w * 0.25, self.doc.frame_w * 0.75],
                   style=table_style(header=False, zebra=False))
-        self.story.append(t)
-        if meta.description:
-            self.story += [Spacer(1, 14), self.p(self.m(meta.description), self.st.body)]
-        self.story += [Spacer(1, 18), self.p(
+        out += [Spacer(1, 6), t]
+        asm = a.deciding_assumptions()
+        if asm:
+            out.append(self.p("Assumptions and defaults that decided this verdict", st.h2))
+            out += [Paragraph(self.m(cut(x)), st.bullet_small, bulletText="•") for x in asm]
+        out += [Spacer(1, 8), self.p(
             "Generated by PRR Workbench from the review's data: every figure comes from the review's "
-            "dependency model, its checklist answers and the analysis described in the appendix.", self.st.muted)]
+            "dependency model, its checklist answers and the analysis described in the appendix.", st.muted)]
+        return out
 
     def executive_summary(self):
+        """One page whatever the review's size: the verdict, each root cause to fix once (as many as fit,
+        the rest in section 6), the work per team and the key figures."""
         a = self.a
-        self.heading("Executive summary")
+        frame_h = self.doc.frame_h
+        roots = a.root_causes()
+        teams, days = a.team_plan()
+        n_roots, n_teams = min(len(roots), 40), min(len(teams), 6)  # never more fit on a page
+
+        def height(parts) -> float:
+            return sum(f.wrap(self.doc.frame_w, frame_h)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in parts)
+
+        while True:
+            parts = self._summary_parts(roots[:n_roots], len(roots), teams[:n_teams], len(teams), days)
+            over = height(parts) - (frame_h - 24)
+            if over <= 0 or (n_roots == 0 and n_teams <= 1):
+                break
+            table = getattr(self, "_roots_table", None)
+            if n_teams > 3 and n_roots <= 10:  # the root causes come first, then the teams
+                n_teams -= 1
+            elif n_roots > 3 and table is not None:
+                # drop as many rows from the end of the root-cause table as the overflow needs
+                heights = list(table._rowHeights[1:])
+                drop = 0
+                while drop < len(heights) and over > 0:
+                    over -= heights[-1 - drop]
+                    drop += 1
+                n_roots = max(3, n_roots - drop - (1 if n_roots == len(roots) else 0))  # room for "the other ..."
+            elif n_teams > 1:
+                n_teams -= 1
+            else:
+                n_roots = max(0, n_roots - 1)
+        for f in parts:
+            if isinstance(f, _Heading):
+                self.toc_entries.append((f.toc_level, f.toc_title, f.toc_key))
+        self.story += parts
+
+    def _summary_parts(self, roots, n_all, teams, n_teams_all, days) -> list:
+        a, st = self.a, self.st
+        out: list = []
+        self._keys += 1
+        key = f"h{self._keys}"
+        out.append(_Heading(self.m("Executive summary"), st.h1, level=0, title="Executive summary", key=key))
         col = VERDICT_COLORS.get(a.verdict, MUTED).hexval()[2:]
-        self.story.append(self.p(f'Verdict: <font color="#{col}"><b>{self.m(a.verdict_text)}</b></font>', self.st.h2))
-        rule = {"not-ready": "at least one launch blocker is open",
-                "ready-with-conditions": "no launch blocker is open, but high risks remain open with owners and due dates",
-                "ready": "no launch blocker and no open high or critical risk"}.get(a.verdict, "")
-        if rule:
-            self.para(f"The review is {a.verdict_text.lower()} because {rule}.")
-        blockers = a.blockers
-        cl_block = a.checklist_blockers()
-        self.heading(f"Launch blockers ({len(blockers) + len(cl_block)})", 1)
-        if not blockers and not cl_block:
-            self.para("None.")
-        rows = []
-        for r in blockers:
-            rows.append([self.cell(r["title"]), self.sev(r["severity"]), self.cell(str(r["score"])),
-                         self.cell(r.get("owner") or "unassigned")])
-        for it in cl_block:
-            subj = getattr(it, "subject_label", None)
-            text = getattr(it, "question", str(it)) + (f" ({subj})" if subj else "")
-            ans = getattr(it, "answer", None)
-            rows.append([self.cell("Checklist: " + text), self.sev("blocker"),
-                         self.cell(getattr(it, "status", "")), self.cell(getattr(ans, "owner", "") or "unassigned")])
-        if rows:
-            self.table(["Blocker", "Severity", "Score", "Owner"], rows, [0.64, 0.12, 0.08, 0.16])
-        self.heading("Top risks", 1)
-        top = [r for r in a.ranked_risks() if not r.get("accepted")][:5]
-        if top:
-            self.table(["#", "Risk", "Severity", "Score", "Recommended mitigation"],
-                       [[self.cell(str(r.get("rank", ""))), self.cell(r["title"]), self.sev(r["severity"]),
-                         self.cell(f"{r['likelihood']}×{r['impact']}={r['score']}"), self.cell(r.get("mitigation", ""))]
-                        for r in top], [0.05, 0.35, 0.1, 0.1, 0.4])
+        out.append(self.p(f'Verdict: <font color="#{col}"><b>{self.m(a.verdict_text)}</b></font>', st.h2))
+        for c in a.causes():  # in full on the cover; shortened here to leave room for the root causes
+            if len(c) > 240:
+                c = c[:230].rsplit(" ", 1)[0] + " … (in full on the cover)"
+            out.append(Paragraph(self.m(c), st.bullet_small, bulletText="•"))
+        out.append(self.p(self.m(f"Root causes to fix ({n_all})"), st.h3))
+        if roots:
+            rows = []
+            for r in roots:
+                what = r["title"]
+                down = a.takes_down(r)
+                if down:
+                    what += f": takes down {down}"
+                if r.get("causes"):
+                    what += f" (also: {len(r['causes'])} finding{'s' if len(r['causes']) != 1 else ''} it causes)"
+                eff = r.get("effort") or {}
+                rows.append([self.short(r.get("rank", "")), self.cell(what),
+                             self.sev("blocker" if r["launch_blocking"] else r["severity"],
+                                      "launch blocker" if r["launch_blocking"] else r["severity"]),
+                             self.cell(a.owner_text(r)),
+                             self.short(f"{eff['days']} d" if eff.get("days") is not None else "not estimated"),
+                             self.short(a.due_text(r))])
+            self._roots_table = self._table_flowable(["#", "Root cause (what it takes down)", "Status", "Owner",
+                                                      "Effort", "Due"], rows, [0.05, 0.49, 0.12, 0.16, 0.08, 0.10])
+            out.append(self._roots_table)
+            if n_all > len(roots):
+                out.append(self.p(self.m(f"The other {n_all - len(roots)} root causes are in section 6, "
+                                         "ranked the same way."), st.small))
         else:
-            self.para("No open risk.")
-        self.heading("Key figures", 1)
-        s = a.analysis["summary"]
-        sp = a.spofs_by_disruption()
-        below = a.journeys_below_slo()
-        nj = sum(1 for x in a.availability_rows() if x["target_type"] == "journey")
-        prog = a.checklist_progress()
-        if prog is None:
-            cl_text = "checklist not evaluated" + (f" ({a.checklist_error})" if a.checklist_error else "")
-        else:
-            score = "n/a" if prog["score"] is None else f"{prog['score']:g} %"
-            cl_text = (f"{prog['answered']} of {prog['total']} items answered; score {score}; "
-                       f"{prog['blocking']} blocker item(s) not met")
-        sev = s["by_severity"]
-        rows = [
-            ["Architecture", f"{s['components']} components, {s['dependencies']} dependencies, "
-                             f"{s['failure_domains']} failure domains, {s['journeys']} journeys"],
-            ["Single points of failure", f"{sum(sp.values())}: {sp.get('component', 0)} component, "
-                                         f"{sp.get('instance', 0)} instance, {sp.get('domain', 0)} failure domain"],
-            ["Journeys below SLO", f"{len(below)} of {nj}" + (": " + ", ".join(a.label(b["target"]) for b in below) if below else "")],
-            ["Risks", f"{s['risks']}: {sev.get('critical', 0)} critical, {sev.get('high', 0)} high, "
-                      f"{sev.get('medium', 0)} medium, {sev.get('low', 0)} low; {len(a.accepted_risks())} accepted"],
-            ["Checklist", cl_text],
-        ]
-        self.table(["Figure", "Value"], [[self.cell(k, bold=True), self.cell(v)] for k, v in rows], [0.28, 0.72])
-        reasons = [x for x in a.analysis["verdict"].get("reasons", [])
-                   if not x.startswith("launch blocker:") and not x.startswith("... and")]
-        if reasons:
-            self.heading("Why", 1)
-            self.bullets([self.m(x) for x in reasons])
+            self._roots_table = None
+            out.append(self.p("No open root cause.", st.small))
+        if teams:
+            out.append(self.p(self.m("Work per team before launch"), st.h3))
+            rows = [[self.cell(t["team"] or "no owner", bold=True), self.short(t["blockers"]), self.short(t["high"]),
+                     self.short(f"{t['blocker_days']} d"), self.short(f"{t['days']} d")] for t in teams]
+            out.append(self._table_flowable(["Team", "Launch blockers", "Other open high risks",
+                                             "Effort on blockers", "Effort in all"], rows,
+                                            [0.36, 0.14, 0.18, 0.16, 0.16]))
+            more = (f" ({n_teams_all - len(teams)} more teams with less work: their risks are in section 6, by owner)"
+                    if n_teams_all > len(teams) else "")
+            out.append(self.p(self.m(
+                f"Estimated time to ready: {days} working days, if each team works through its blockers one "
+                f"after another and the teams work in parallel (effort per mitigation kind: appendix A.1){more}."),
+                st.small))
+        out.append(self.p("Key figures", st.h3))
+        rows = [[self.cell(k, bold=True), self.cell(v)] for k, v in a.key_figures()]
+        out.append(self._table_flowable(["Figure", "Value"], rows, [0.28, 0.72]))
+        return out
 
     def contents(self):
         self.story.append(PageBreak())
@@ -486,7 +613,7 @@ class _Builder:
             inst = "not stated" if c.replicas is None else (
                 f"{c.min_healthy or 1} of {c.replicas}" if (c.min_healthy or 1) > 1 else str(c.replicas))
             where = ", ".join(c.placement + c.shared_domains) or "not stated"
-            crow.append([self.cell(cid, bold=True), self.cell(c.name or ""), self.short(c.kind),
+            crow.append([self.cell(cid, bold=True), self.cell(c.name or ""), self.short(words(c.kind)),
                          self.cell(c.owner or "no owner"), self.short(inst), self.cell(where),
                          self.short("yes" if c.user_facing else "")])
         # "User facing" with a space: a narrow column wraps it between the words
@@ -501,7 +628,8 @@ class _Builder:
             cons = x.get("top_consumers") or []
             top = (f"{cons[0]['element']} ({cons[0]['budget_share']:g} % of budget)"
                    if cons and cons[0].get("budget_share") is not None else (cons[0]["element"] if cons else "none"))
-            est = f"{x['estimate']:.4f} %" if x.get("estimate") is not None else "n/a"
+            est = ("no figures" if x and no_figures(x) else
+                   f"{x['estimate']:.4f} %" if x.get("estimate") is not None else "n/a")
             rows.append([self.cell(j.name or jid, bold=True), self.cell(", ".join(j.entry)),
                          self.cell(f"{j.slo:g} %" if j.slo is not None else "none"), self.cell(est),
                          self.cell({True: "yes", False: "NO", None: "not judged"}[x.get("attainable")]),
@@ -514,10 +642,13 @@ class _Builder:
             self.para("No user journey is defined; user-facing components are the entry points.")
         arows = a.availability_rows()
         if arows:
-            d = F.availability_drawing(self.kit, arows, a.label, self.doc.frame_w)
-            cap = self.p("Figure: composite availability (best the architecture allows) against the SLO (black tick), "
-                         "per journey and user-facing component. Red: SLO not attainable by design.", self.st.caption)
-            self.story.append(KeepTogether([d, cap]))
+            figs = F.availability_drawings(self.kit, arows, a.label, self.doc.frame_w, self.doc.frame_h - 60)
+            for i, d in enumerate(figs, 1):
+                part = f" (part {i} of {len(figs)})" if len(figs) > 1 else ""
+                cap = self.p(f"Figure: composite availability (best the architecture allows) against the SLO (black "
+                             f"tick), per journey and user-facing component{part}. Red: SLO not attainable by design; "
+                             "grey: not judged (no SLO) or no figures.", self.st.caption)
+                self.story.append(KeepTogether([d, cap]))
         self.heading("Dependency graph", 1, "1.3")
         self.graph_figures()
 
@@ -525,13 +656,19 @@ class _Builder:
         a, r = self.a, self.review
         logical = sorted({d for c in r.components.values() for d in c.shared_domains if d in r.domains})
         tags = {d: f"L{i + 1}" for i, d in enumerate(logical)}
+        hub_ids = sorted(c for c, comp in r.components.items() if set(comp.tags) & {"telemetry", "config", "discovery"}
+                         and any(d.target == c for d in r.dependencies.values()))
+        hubs = {c: f"H{i + 1}" for i, c in enumerate(hub_ids)}
         style = F.GraphStyle(
             spofs=frozenset(a.spof_components()),
             domain_spofs=frozenset(x["element"] for x in a.spof_rows() if x["disruption"] == "domain"),
             user_facing=frozenset(a.analysis["summary"].get("user_facing", [])),
             shared_tags=tags,
+            hubs=hubs,
         )
         shared = [(tags[d], f"{r.domains[d].name or d} ({r.domains[d].kind})") for d in logical]
+        shared += [(hubs[c], f"depends on {c} ({', '.join(sorted(set(r.components[c].tags) & {'telemetry', 'config', 'discovery'}))} hub; "
+                    "no line drawn)") for c in hub_ids]
         legend = F.legend_drawing(self.kit, self.doc.frame_w, shared)
         max_h = self.doc.frame_h - legend.height - 60
         plans = F.plan_graph_figures(r, style, self.doc.frame_w, max_h, a.journey_needs)
@@ -539,14 +676,41 @@ class _Builder:
             self.para(f"The graph is too large to print legibly on one page: an overview comes first, then "
                       f"{len(plans) - 1} figures, one per journey (what it reaches) and for the components outside "
                       f"every journey, split further by failure domain where needed.")
+        alone = F.unplaced(r, plans)
         self.para("Tiers run left to right from the entry points to the leaves; bands are failure domains "
                   "(provider, region, zone); a component sits in the narrowest domain that holds all its instances. "
                   "Logical shared-fate domains (cluster, account, config, ...) are shown as tags.", self.st.small)
         for title, lay, scale, labels in plans:
+            if ", condensed:" in title:
+                d = F.graph_drawing(lay, self.kit, F.GraphStyle(spofs=frozenset(), domain_spofs=frozenset(),
+                                                                user_facing=frozenset({"tier-1"}),
+                                                                shared_tags={}), scale, labels=True)
+                cap = self.p(self.m(f"Figure: {title}. Each box is a group of consecutive tiers of the "
+                                    "journey's components (left: entry points) with how many it holds; lines: groups "
+                                    "that call each other. Each component is drawn in a later figure (or listed in 1.4)."),
+                             self.st.caption)
+                self.story.append(KeepTogether([d, Spacer(1, 4), cap]))
+                continue
             d = F.graph_drawing(lay, self.kit, style, scale, labels=labels)
-            cap = self.p(self.m(f"Figure: {title}. {_count(len(lay.nodes), 'component')}, {_count(len(lay.edges), 'dependency', 'dependencies')}."),
+            n_deps = len({e.dependency for e in lay.edges})
+            lines = (f" ({len(lay.edges)} lines: a dependency on a redundancy group has a line to each member)"
+                     if len(lay.edges) != n_deps else "")
+            hubbed = sum(1 for e in lay.edges if e.target in hubs)
+            hub_note = f"; {hubbed} of them to hubs shown as H badges" if hubbed and labels else ""
+            cap = self.p(self.m(f"Figure: {title}. {_count(len(lay.nodes), 'component')}, "
+                                f"{_count(n_deps, 'dependency', 'dependencies')}{lines}{hub_note}."),
                          self.st.caption)
             self.story.append(KeepTogether([d, Spacer(1, 4), legend, cap]))
+        if alone:
+            self.heading("Components without a drawn dependency", 1, "1.4")
+            self.para(f"{_count(len(alone), 'component')} {'has' if len(alone) == 1 else 'have'} no dependency in or "
+                      "out (or none drawn): listed here rather than drawn as boxes without lines.", self.st.small)
+            self.table(["Component", "Kind", "Owner", "User facing", "Placement"],
+                       [[self.cell(c, bold=True), self.short(words(r.components[c].kind)),
+                         self.cell(r.components[c].owner or "no owner"),
+                         self.short("yes" if r.components[c].user_facing else ""),
+                         self.cell(", ".join(r.components[c].placement + r.components[c].shared_domains)
+                                   or "not stated")] for c in alone], [0.3, 0.14, 0.2, 0.1, 0.26])
 
     # -- 2 ------------------------------------------------------------------------
     def spofs(self):
@@ -591,15 +755,28 @@ class _Builder:
             self.para("No failure domain is defined: the review does not say where anything runs.")
         self.heading("Blast radius per component", 1, "3.2")
         brows = a.blast_rows()
-        shown = brows[:BLAST_ROWS]
+        # every component that takes anything else with it, then those that hit only themselves, by name
+        wide = [x for x in brows if x["down_count"] > 1 or x["degraded_count"] or x["journeys"]
+                or x["journeys_degraded"]]
+        alone = sorted(x["component"] for x in brows if x["down_count"] <= 1 and not x["degraded_count"]
+                       and not x["journeys"] and not x["journeys_degraded"])
+        shown, rest = wide[:BLAST_ROWS], wide[BLAST_ROWS:]
         self.table(["Component", "Down with it", "Degraded", "Journeys down", "Journeys degraded"],
                    [[self.cell(x["component"], bold=True), self.short(x["down_count"]),
                      self.short(x["degraded_count"]), self.cell(self.names(x["journeys"])),
                      self.cell(self.names(x["journeys_degraded"]))] for x in shown],
                    [0.28, 0.11, 0.1, 0.26, 0.25])
-        if len(brows) > len(shown):
-            self.para(f"The {len(brows) - len(shown)} components with a smaller blast radius are listed in the "
-                      f"Markdown export.", self.st.small)
+        if rest:
+            self.para(f"The other {len(rest)} components with a blast radius, widest first (down, degraded):",
+                      self.st.small)
+            for i in range(0, len(rest), 120):  # paragraphs of bounded length (line breaking is quadratic)
+                self.para("; ".join(f"{x['component']} ({x['down_count']}, {x['degraded_count']})"
+                                    for x in rest[i:i + 120]) + ".", self.st.small)
+        if alone:
+            self.para(f"{_count(len(alone), 'component')} take{'s' if len(alone) == 1 else ''} down only "
+                      f"{'itself' if len(alone) == 1 else 'themselves'}:", self.st.small)
+            for i in range(0, len(alone), 200):
+                self.para(", ".join(alone[i:i + 200]) + ".", self.st.small)
         self.heading("Common-cause failures", 1, "3.3")
         cc = a.analysis.get("common_cause", [])
         if cc:
@@ -655,18 +832,28 @@ class _Builder:
         self.heading(SECTION_TITLES[4], number="5")
         rows = a.observability_rows()
         undetected = [x for x in rows if x["undetected"]]
-        self.para(f"{len(undetected)} components could fail without an alert or metric telling anyone "
-                  f"(not detected); {len(rows)} lack at least one signal to diagnose a failure. "
+        missing_d = [x for x in undetected if set(x["detect"]) & set(x["missing"])]
+        self.para(f"{len(missing_d)} components have no alert or no metric stated as present-and-missing (a failure "
+                  f"would not be detected); for {len(undetected) - len(missing_d)} more, whether they do is not "
+                  f"stated; {len(rows)} lack or do not state at least one signal. "
                   "✓ present, ✗ missing, ? not stated.")
         mark = {True: "✓", False: "✗", None: "?"}
         if rows:
             body = []
             for x in rows:
                 cons = []
-                if x["detect"]:
-                    cons.append("failure not detected (no " + ", ".join(x["detect"]) + ")")
-                if x["diagnose"]:
-                    cons.append("hard to diagnose (no " + ", ".join(x["diagnose"]) + ")")
+                miss_d = [s for s in x["detect"] if s in x["missing"]]
+                unk_d = [s for s in x["detect"] if s not in x["missing"]]
+                if miss_d:
+                    cons.append("failure not detected (no " + ", ".join(miss_d) + ")")
+                if unk_d:
+                    cons.append("detection unknown (" + ", ".join(unk_d) + " not stated)")
+                miss_g = [s for s in x["diagnose"] if s in x["missing"]]
+                unk_g = [s for s in x["diagnose"] if s not in x["missing"]]
+                if miss_g:
+                    cons.append("hard to diagnose (no " + ", ".join(miss_g) + ")")
+                if unk_g:
+                    cons.append(", ".join(unk_g) + " not stated")
                 if x["journeys"]:
                     cons.append("its failure takes down " + self.names(x["journeys"]))
                 body.append([self.cell(x["component"], bold=True)]
@@ -677,8 +864,7 @@ class _Builder:
                 for j, s in enumerate(OBSERVABILITY_SIGNALS, start=1):
                     if x["signals"][s] is False:
                         extra.append(("BACKGROUND", (j, i), (j, i), colors.HexColor("#fde0dc")))
-            heads = {"dashboard": "dash-board", "runbook": "run-book"}
-            self.table(["Component"] + [heads.get(s, s) for s in OBSERVABILITY_SIGNALS] + ["Consequence"], body,
+            self.table(["Component"] + list(OBSERVABILITY_SIGNALS) + ["Consequence"], body,
                        [0.19] + [0.075] * 6 + [0.36], extra=extra)
         else:
             self.para("Every component states all six signals.")
@@ -697,16 +883,14 @@ class _Builder:
         detailed, rest = risks[:DETAILED_RISKS], risks[DETAILED_RISKS:]
         if rest:
             self.para(f"The {len(detailed)} highest-ranked risks are shown in full; the other {len(rest)} follow "
-                      "in a compact list (every detail is in the Markdown and CSV exports).", self.st.small)
+                      "in a compact list (rank, severity, owner and status).", self.st.small)
         body = []
         for r in detailed:
             risk = f"<b>{self.m(r['title'])}</b>"
             if r.get("description"):
                 risk += "<br/>" + self.m(r["description"])
             inputs = list(r.get("inputs") or [])
-            why = "; ".join(inputs[:INPUTS_SHOWN])
-            if len(inputs) > INPUTS_SHOWN:
-                why += f"; and {len(inputs) - INPUTS_SHOWN} more (see the Markdown export)"
+            why = "; ".join(inputs)
             if why:
                 risk += f'<br/><font color="#616e7c">{self.m("why: " + why)}</font>'
             ov = r.get("override")
@@ -720,7 +904,16 @@ class _Builder:
                 flags.append("accepted")
             if r.get("acceptance_expired"):
                 flags.append("acceptance expired")
+            if r.get("acceptance_before_launch"):
+                flags.append("acceptance ends before launch: not counted")
+            if r.get("blocking_reason") and r.get("launch_blocking"):
+                risk += f'<br/><font color="#b71c1c">{self.m("blocks launch: " + r["blocking_reason"])}</font>'
+            for c in r.get("causes") or []:
+                risk += "<br/>" + self.m(f"also resolves: {c['title']} ({c['id']})")
             mit = self.m(r.get("mitigation") or "")
+            eff = r.get("effort")
+            if eff:
+                mit += "<br/>" + self.m(f"effort: {eff['size']}, about {eff['days']} working days ({eff['what']})")
             for mt in r.get("mitigations") or []:
                 bits = [mt.get("owner") or "no owner", f"due {mt['due']}" if mt.get("due") else "no due date",
                         (mt.get("status") or "").replace("_", " "), f"effort {mt['effort']}" if mt.get("effort") else "effort not stated"]
@@ -731,7 +924,7 @@ class _Builder:
                 sev_cell += "<br/>" + self.m(", ".join(flags))
             body.append([self.short(r.get("rank", "")), Paragraph(risk, self.st.cell),
                          Paragraph(sev_cell, self.st.cell),
-                         self.cell(r.get("owner") or "unassigned"), Paragraph(mit, self.st.cell)])
+                         self.cell(a.owner_text(r)), Paragraph(mit, self.st.cell)])
         if body:
             self.table(["#", "Risk", "Severity / score", "Owner", "Mitigation (owner, due, status, effort)"], body,
                        [0.05, 0.38, 0.12, 0.11, 0.34])
@@ -740,16 +933,19 @@ class _Builder:
             self.table(["#", "Risk", "Severity", "Score", "Owner", "Status"],
                        [[self.short(r.get("rank", "")), self.cell(r["title"]), self.sev(r["severity"]),
                          self.short(f"{r['likelihood']}×{r['impact']}={r['score']}"),
-                         self.cell(r.get("owner") or "unassigned"),
-                         self.short("accepted" if r.get("accepted") else (r.get("status") or "open")
-                                    + (", launch blocker" if r.get("launch_blocking") else ""))] for r in rest],
-                       [0.06, 0.5, 0.09, 0.09, 0.12, 0.14])
+                         self.cell(a.owner_text(r)),
+                         self.cell("accepted" if r.get("accepted") else (r.get("status") or "open")
+                                   + (", launch blocker" if r.get("launch_blocking") else ""))] for r in rest],
+                       [0.06, 0.48, 0.09, 0.09, 0.14, 0.14])
         self.heading("Accepted risks", 1, "6.3" if rest else "6.2")
         acc = a.accepted_risks()
         if acc:
             self.table(["Risk", "Accepted by", "On", "Until", "Reason"],
                        [[self.cell(r["title"]), self.cell(r["accepted"].get("by", "")), self.cell(r["accepted"].get("at", "")),
-                         self.cell((r["accepted"].get("until") or "open-ended") + (" (expired)" if r.get("acceptance_expired") else "")),
+                         self.cell((r["accepted"].get("until") or "open-ended")
+                                   + (" (expired)" if r.get("acceptance_expired") else "")
+                                   + (" (ends before the target launch: not counted at launch)"
+                                      if r.get("acceptance_before_launch") else "")),
                          self.cell(r["accepted"].get("reason", ""))] for r in acc],
                        [0.3, 0.15, 0.1, 0.13, 0.32])
         else:
@@ -769,7 +965,8 @@ class _Builder:
         name = getattr(tmpl, "name", None) or getattr(tmpl, "id", None) or "default"
         score = "n/a" if prog["score"] is None else f"{prog['score']:g} %"
         self.para(f"Template: {name}. {prog['answered']} of {prog['total']} items answered; weighted score {score}; "
-                  f"{prog['blocking']} blocker item(s) not met.")
+                  f"{prog['blocking']} blocker item(s) not met and {prog['unanswered_blockers']} unanswered (an "
+                  "unanswered blocker counts as not met).")
         cats = list(getattr(cl, "categories", []) or [])
         if cats:
             body = []
@@ -783,14 +980,14 @@ class _Builder:
                              self.cell("n/a" if sc is None else f"{sc:g} %")])
             self.table(["Category", "Answered", "Met", "Partly", "Not met", "N/A", "Open", "Score"], body,
                        [0.36, 0.1, 0.07, 0.08, 0.09, 0.07, 0.08, 0.15])
-        blocking = a.checklist_blockers()
-        self.heading("Blocker items not met", 1, "7.1")
+        blocking = a.checklist_blockers() + a.unanswered_blockers()
+        self.heading("Open blocker items (not met or unanswered)", 1, "7.1")
         if blocking:
             rows = []
             for it in blocking:
                 ans = getattr(it, "answer", None)
                 rows.append([self.cell(getattr(it, "question", str(it))), self.cell(getattr(it, "subject_label", "") or ""),
-                             self.cell(getattr(it, "status", "")), self.cell(getattr(ans, "owner", "") or "unassigned"),
+                             self.cell(words(getattr(it, "status", ""))), self.cell(getattr(ans, "owner", "") or "no owner"),
                              self.cell(getattr(ans, "due", "") or ""), self.cell(getattr(ans, "evidence", "") or "")])
             self.table(["Item", "Applies to", "Answer", "Owner", "Due", "Evidence"], rows,
                        [0.36, 0.16, 0.1, 0.12, 0.1, 0.16])
@@ -812,11 +1009,24 @@ class _Builder:
                    "(bad deploy, config, overload) less so, a zone or region rarer still; missing alerts raise it "
                    "because detection is delayed."),
             self.m("A reviewer may override a number only with a written reason, shown with the risk."),
-            self.m("Launch-blocking: an unmitigated, unaccepted SPOF on a critical journey; a blocker checklist item "
-                   "not met; an SLO not attainable by design."),
-            self.m("Verdict: not ready while any launch blocker is open; ready with conditions when high risks remain "
-                   "open with owners and due dates; otherwise ready."),
+            self.m("Launch-blocking (open at the target launch: not mitigated, not accepted past the launch): a SPOF "
+                   "of a disruption the resilience policy requires surviving that takes down a critical journey or "
+                   "a tier-1 user-facing component (an unknown tier counts as tier 1); an SLO not attainable by "
+                   "design; a tier-1 user-facing component or journey without an SLO; a reviewer's risk in the "
+                   "critical band or one marked launch-blocking; a blocker checklist item not met or unanswered."),
+            self.m("Verdict: not ready while any launch blocker is open, or any open high or critical risk lacks "
+                   "an owner or a due date; ready with conditions when every open high risk has both; otherwise "
+                   "ready."),
+            self.m("One root cause is one line: a component's instance and component failure, and the SLOs whose "
+                   "largest error-budget consumer is the same element, are one risk."),
         ])
+        from prr_app.analysis.risks import EFFORT
+
+        self.para("Effort per mitigation kind (estimates for planning; the owner of a computed risk defaults to "
+                  "the owner of the component its mitigation changes):", self.st.small)
+        self.table(["Mitigation kind", "Size", "Days", "What"],
+                   [[self.short(k), self.short(v[0]), self.short(v[1]), self.cell(v[2])] for k, v in EFFORT.items()],
+                   [0.24, 0.1, 0.08, 0.58])
         if a.checklist_method:
             self.para("Checklist score: " + a.checklist_method)
         methods = sorted({x["method"] for x in a.availability_rows()})
@@ -834,7 +1044,9 @@ class _Builder:
             self.para("None: the review states everything the analysis needs.")
         notes = []
         if self.kit.rtl:
-            notes.append("Right-to-left text (Hebrew, Arabic) is printed in stored (logical) order.")
+            notes.append("Right-to-left text (Hebrew, Arabic) is put in visual order word by word, Arabic letters "
+                         "in their joined forms; a right-to-left sentence that wraps over several lines keeps its "
+                         "words in visual order per line run, not per paragraph.")
         missing = self.kit.missing_report()
         if missing:
             notes.append(missing)

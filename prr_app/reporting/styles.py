@@ -40,6 +40,10 @@ class Styles:
                                  textColor=INK, keepWithNext=1)
         self.h2 = ParagraphStyle("h2", fontName=SANS_BOLD, fontSize=11.5, leading=15, spaceBefore=10, spaceAfter=5,
                                  textColor=INK, keepWithNext=1)
+        self.h3 = ParagraphStyle("h3", fontName=SANS_BOLD, fontSize=10, leading=13, spaceBefore=7, spaceAfter=3,
+                                 textColor=INK, keepWithNext=1)
+        self.bullet_small = ParagraphStyle("bulletsmall", parent=self.small, leftIndent=12, bulletIndent=2,
+                                           spaceAfter=1.5)
         self.caption = ParagraphStyle("caption", fontName=SANS, fontSize=8, leading=10, textColor=MUTED,
                                       spaceBefore=3, spaceAfter=8, alignment=TA_LEFT)
         self.cover_title = ParagraphStyle("covertitle", fontName=SANS_BOLD, fontSize=24, leading=30, textColor=INK,

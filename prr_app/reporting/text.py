@@ -26,11 +26,29 @@ from prr_app.paths import resource_path
 SANS = "PRR-Sans"
 SANS_BOLD = "PRR-Sans-Bold"
 CJK = "PRR-CJK"
+THAI = "PRR-Thai"
+DEVANAGARI = "PRR-Devanagari"
+SYMBOLS = "PRR-Symbols"
 
 _FONT_FILES = {
     SANS: "DejaVuSans.ttf",
     SANS_BOLD: "DejaVuSans-Bold.ttf",
     CJK: "DroidSansFallback.ttf",
+    THAI: "NotoSansThai-Regular.ttf",
+    DEVANAGARI: "NotoSansDevanagari-Regular.ttf",
+    SYMBOLS: "Symbola.ttf",
+}
+#: The fonts tried, in order, for a character the base font lacks; each is parsed the first time
+#: a text needs it (Droid Sans Fallback 3.4 MB, Symbola 3.2 MB).
+FALLBACKS = (THAI, DEVANAGARI, CJK, SYMBOLS)
+#: The Unicode blocks each fallback is meant for (a character outside them is tried in every
+#: fallback only when no block matches): Thai, Devanagari, CJK and Hangul; the rest (emoji,
+#: pictographs, dingbats) goes to Symbola.
+_BLOCKS = {
+    THAI: ((0x0E00, 0x0E7F),),
+    DEVANAGARI: ((0x0900, 0x097F), (0xA8E0, 0xA8FF), (0x1CD0, 0x1CFF)),
+    CJK: ((0x1100, 0x11FF), (0x2E80, 0x9FFF), (0xA960, 0xA97F), (0xAC00, 0xD7FF), (0xF900, 0xFAFF),
+          (0xFE30, 0xFE4F), (0xFF00, 0xFFEF), (0x20000, 0x2FA1F)),
 }
 
 _lock = threading.Lock()
@@ -70,25 +88,34 @@ def _remember_widths(font: TTFont, limit: int = 200_000) -> None:
     font.stringWidth = stringWidth
 
 
-def register_fonts(*, cjk: bool = False) -> None:
+def register_fonts(*, cjk: bool = False, extra: str | None = None) -> None:
     """Register the embedded fonts with reportlab (once per process).
 
-    The CJK font (3.4 MB) is parsed only when ``cjk`` is true: the first time
-    a text needs it.
+    The fallback fonts are parsed only when asked for (``cjk``, or ``extra``
+    naming one of :data:`FALLBACKS`): the first time a text needs them.
     """
     with _lock:
         if SANS not in _cmaps:
             _load(SANS)
             _load(SANS_BOLD)
             pdfmetrics.registerFontFamily(SANS, normal=SANS, bold=SANS_BOLD, italic=SANS, boldItalic=SANS_BOLD)
-        if cjk and CJK not in _cmaps:
-            _load(CJK)
-            pdfmetrics.registerFontFamily(CJK, normal=CJK, bold=CJK, italic=CJK, boldItalic=CJK)
+        for name in ((CJK,) if cjk else ()) + ((extra,) if extra else ()):
+            if name not in _cmaps:
+                _load(name)
+                pdfmetrics.registerFontFamily(name, normal=name, bold=name, italic=name, boldItalic=name)
 
 
 def cmap(font: str) -> frozenset[int]:
-    register_fonts(cjk=font == CJK)
+    register_fonts(extra=font if font in FALLBACKS else None)
     return _cmaps[font]
+
+
+def _fallback_for(o: int) -> tuple[str, ...]:
+    """The fallback fonts to try for the code point ``o``, the font for its block first."""
+    for font, blocks in _BLOCKS.items():
+        if any(lo <= o <= hi for lo, hi in blocks):
+            return (font,)
+    return (SYMBOLS, CJK)
 
 
 # C0/C1 controls other than tab and newline would upset the PDF text operators.
@@ -106,6 +133,133 @@ def _plain(font: str) -> frozenset[int]:
         _plains[font] = frozenset(o for o in cmap(font) if o not in _CONTROL
                                   and unicodedata.bidirectional(chr(o)) not in ("R", "AL"))
     return _plains[font]
+
+
+# -- right-to-left text -------------------------------------------------------------
+# reportlab draws every run left to right in stored (logical) order. For Hebrew and Arabic the
+# text is put into visual order here: Arabic letters take their contextual forms (the Unicode
+# presentation forms, which DejaVu Sans has), each right-to-left word is reversed, and a run of
+# right-to-left words is reversed word by word. This is the bidi algorithm's result for a line
+# of plain words; a right-to-left paragraph that wraps keeps its words in visual order per run.
+
+def _arabic_forms() -> tuple[dict[str, dict[str, str]], dict[tuple[str, str], dict[str, str]]]:
+    forms: dict[str, dict[str, str]] = {}
+    ligatures: dict[tuple[str, str], dict[str, str]] = {}
+    for o in range(0xFB50, 0xFEFD):
+        d = unicodedata.decomposition(chr(o)).split()
+        if len(d) < 2 or d[0] not in ("<isolated>", "<final>", "<initial>", "<medial>"):
+            continue
+        base = [chr(int(x, 16)) for x in d[1:]]
+        kind = d[0][1:-1]
+        if len(base) == 1:
+            forms.setdefault(base[0], {}).setdefault(kind, chr(o))
+        elif len(base) == 2 and base[0] == "\u0644":  # lam-alef
+            ligatures.setdefault((base[0], base[1]), {}).setdefault(kind, chr(o))
+    return forms, ligatures
+
+
+_AR_FORMS, _AR_LIGATURES = _arabic_forms()
+_TRANSPARENT = ("Mn", "Me", "Cf")
+
+
+def _joins_next(ch: str) -> bool:
+    f = _AR_FORMS.get(ch)
+    return bool(f) and "initial" in f
+
+
+def _joins_prev(ch: str) -> bool:
+    f = _AR_FORMS.get(ch)
+    return bool(f) and "final" in f or ch == "\u0640"
+
+
+def shape_arabic(word: str) -> str:
+    """``word`` with each Arabic letter in its contextual presentation form (logical order)."""
+    out: list[str] = []
+    chars = list(word)
+    n = len(chars)
+
+    def neighbour(i: int, step: int) -> str:
+        j = i + step
+        while 0 <= j < n and unicodedata.category(chars[j]) in _TRANSPARENT:
+            j += step
+        return chars[j] if 0 <= j < n else ""
+
+    i = 0
+    while i < n:
+        ch = chars[i]
+        forms = _AR_FORMS.get(ch)
+        if not forms:
+            out.append(ch)
+            i += 1
+            continue
+        prev = neighbour(i, -1)
+        joined_before = bool(prev) and _joins_next(prev) and "final" in forms
+        nxt = neighbour(i, 1)
+        lig = _AR_LIGATURES.get((ch, nxt)) if nxt and i + 1 < n and chars[i + 1] == nxt else None
+        if lig:
+            out.append(lig.get("final" if joined_before else "isolated", ch + nxt))
+            i += 2
+            continue
+        joined_after = bool(nxt) and _joins_prev(nxt) and "initial" in forms
+        kind = ("medial" if joined_before and joined_after else "final" if joined_before
+                else "initial" if joined_after else "isolated")
+        out.append(forms.get(kind) or forms.get("isolated") or ch)
+        i += 1
+    return "".join(out)
+
+
+def _is_rtl(ch: str) -> bool:
+    return unicodedata.bidirectional(ch) in ("R", "AL")
+
+
+def visual_order(text: str) -> str:
+    """``text`` with its right-to-left runs in visual order (see above); other text unchanged."""
+    if not any(_is_rtl(c) for c in text):
+        return text
+    out_lines = []
+    for line in text.split("\n"):
+        tokens = line.split(" ")
+        kinds = []
+        for t in tokens:
+            strong = [c for c in t if unicodedata.bidirectional(c) in ("L", "R", "AL")]
+            kinds.append("R" if strong and all(_is_rtl(c) for c in strong) else "L" if strong else "N")
+        res: list[str] = []
+        i = 0
+        while i < len(tokens):
+            if kinds[i] != "R":
+                res.append(tokens[i])
+                i += 1
+                continue
+            j = i
+            while j + 1 < len(tokens) and (kinds[j + 1] == "R" or (kinds[j + 1] == "N" and j + 2 < len(tokens)
+                                                                    and kinds[j + 2] == "R")):
+                j += 1
+            run = list(tokens[i:j + 1])
+            # neutral punctuation at the run's ends stays where it is (it takes the line's direction)
+            lead = len(run[0]) - len(run[0].lstrip(_NEUTRAL_EDGE))
+            head, run[0] = run[0][:lead], run[0][lead:]
+            core = run[-1].rstrip(_NEUTRAL_EDGE)
+            tail, run[-1] = run[-1][len(core):], core
+            words = [_reverse_word(shape_arabic(w)) for w in reversed(run)]
+            res.append(head + " ".join(words) + tail)
+            i = j + 1
+        out_lines.append(" ".join(res))
+    return "\n".join(out_lines)
+
+
+_NEUTRAL_EDGE = ".,;:!?\"'()[]{}<>«»-–—…"
+_MIRROR = {"(": ")", ")": "(", "[": "]", "]": "[", "{": "}", "}": "{", "<": ">", ">": "<"}
+
+
+def _reverse_word(w: str) -> str:
+    """A right-to-left word reversed, its combining marks kept after their base letter."""
+    clusters: list[str] = []
+    for ch in w:
+        if clusters and unicodedata.category(ch) in ("Mn", "Me"):
+            clusters[-1] += ch
+        else:
+            clusters.append(_MIRROR.get(ch, ch))
+    return "".join(reversed(clusters))
 
 
 def _escape(s: str) -> str:
@@ -127,15 +281,15 @@ class TextKit:
         register_fonts()
         self._latin = _cmaps[SANS]
         self._latin_bold = _cmaps[SANS_BOLD]
-        self._cjk_map: frozenset[int] | None = None
         self._plain = _plain(SANS)
         self._plain_bold = _plain(SANS_BOLD)
+        self._font_of: dict[int, str | None] = {}
 
-    @property
-    def _cjk(self) -> frozenset[int]:
-        if self._cjk_map is None:
-            self._cjk_map = cmap(CJK)
-        return self._cjk_map
+    def _fallback(self, o: int) -> str | None:
+        """The fallback font that has the code point ``o`` (None: none has it)."""
+        if o not in self._font_of:
+            self._font_of[o] = next((f for f in _fallback_for(o) if o in cmap(f)), None)
+        return self._font_of[o]
 
     # -- runs ---------------------------------------------------------------
     def runs(self, text: str, *, bold: bool = False) -> list[tuple[str, str]]:
@@ -144,6 +298,9 @@ class TextKit:
         text = str(text)
         if (self._plain_bold if bold else self._plain).issuperset(map(ord, text)):
             return [(base, text)] if text else []  # what the loop below gives, without the loop
+        if any(_is_rtl(c) for c in text):
+            self.rtl = True
+            text = visual_order(text)
         base_map = self._latin_bold if bold else self._latin
         out: list[tuple[str, str]] = []
         cur_font = base
@@ -154,10 +311,12 @@ class TextKit:
                 ch, o = " ", 32
             if o in base_map or ch.isspace():
                 font = base if (o in base_map or cur_font == base) else cur_font
-            elif o in self._cjk:
-                font = CJK
             elif o in _INVISIBLE_OK:
-                continue
+                if not (cur_font == DEVANAGARI and o in (0x200C, 0x200D)):
+                    continue
+                font = cur_font  # a joiner inside Devanagari: the shaper uses it
+            elif (fb := self._fallback(o)) is not None:
+                font = fb
             else:
                 self.missing.add(ch)
                 ch = f"[U+{o:04X}]"
@@ -180,8 +339,8 @@ class TextKit:
         parts = []
         for font, run in self.runs(str(text), bold=bold):
             esc = _escape(run).replace("\n", "<br/>")
-            if font == CJK:
-                parts.append(f'<font face="{CJK}">{esc}</font>')
+            if font in FALLBACKS:
+                parts.append(f'<font face="{font}">{esc}</font>')
             else:
                 parts.append(esc)
         out = "".join(parts)

@@ -1,0 +1,144 @@
+"""The same decision everywhere (issue 17): prr analyze --json, the CLI summary, PDF, Markdown and CSV
+agree on verdict, ranking, owners and numbers; the cover names each cause; the executive summary is one
+page; reports of any size do not crash."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from prr_app.cli.main import main
+from prr_app.domain.model import Component, Dependency, Review
+from prr_app.interchange.json_io import read_review_json, write_json
+from prr_app.reporting.assessment import VERDICT_TEXT, build_assessment
+from prr_app.reporting.markdown import render_csv, render_markdown
+from prr_app.reporting.pdf import render_pdf
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "resources" / "examples"
+
+
+def _pages(pdf: bytes) -> list[str]:
+    return [" ".join((p.extract_text() or "").split()) for p in PdfReader(io.BytesIO(pdf)).pages]
+
+
+@pytest.mark.parametrize("name", ["webshop.json", "platform.json"])
+def test_every_output_carries_the_same_decision(name, tmp_path, capsys):
+    src = EXAMPLES / name
+    assert main(["analyze", str(src), "--json"]) == 0
+    js = json.loads(capsys.readouterr().out)
+    review = read_review_json(src)
+    a = build_assessment(review)
+    assert a.verdict == js["verdict"]["verdict"]
+    assert [r["id"] for r in a.ranked_risks()] == [r["id"] for r in js["risks"]]
+    # CSV: same order, owners, scores, blocking flags
+    rows = list(csv.DictReader(io.StringIO(render_csv(review, assessment=a))))
+    assert [r["id"] for r in rows] == [r["id"] for r in js["risks"]]
+    for row, r in zip(rows, js["risks"]):
+        assert row["owner"] == r["owner"] and int(row["score"]) == r["score"] and int(row["rank"]) == r["rank"]
+        assert (row["launch blocking"] == "yes") == r["launch_blocking"]
+    # Markdown and PDF: the verdict and each cause
+    md = render_markdown(review, assessment=a)
+    pages = _pages(render_pdf(review, assessment=a))
+    text = VERDICT_TEXT[js["verdict"]["verdict"]]
+    assert f"**Verdict:** **{text}**" in md and f"Verdict: {text}" in pages[0]
+    for cause in js["verdict"]["causes"]:
+        head = " ".join(cause.split()[:6])
+        assert head in pages[0], head
+    # the CLI summary line
+    out = tmp_path / "r.md"
+    assert main(["report", str(src), "--markdown", str(out)]) == 0
+    assert f"verdict: {text.lower()}" in capsys.readouterr().out
+
+
+def _exec_summary_pages(pages: list[str]) -> list[int]:
+    start = next(i for i, p in enumerate(pages) if p.startswith("Executive summary") or " Executive summary " in p[:200])
+    end = next(i for i, p in enumerate(pages) if i > start and "Contents" in p[:300])
+    return list(range(start, end))
+
+
+def _wide_review(n_uf: int, n: int) -> Review:
+    r = Review()
+    r.meta.system_name = f"wide {n_uf}/{n}"
+    for i in range(n):
+        r.add(Component(id=f"svc-{i:04d}", user_facing=i < n_uf, owner=f"team-{i % 7}"))
+    for i in range(n_uf, n):
+        r.add(Dependency(f"svc-{(i * 7) % n_uf:04d}", f"svc-{i:04d}"))
+    return r
+
+
+@pytest.mark.parametrize("n_uf,n", [(100, 300)])
+def test_many_user_facing_components_report_without_crash_on_one_summary_page(n_uf, n):
+    review = _wide_review(n_uf, n)
+    a = build_assessment(review)
+    pages = _pages(render_pdf(review, assessment=a))
+    assert a.verdict == "not-ready"
+    assert _exec_summary_pages(pages) == [1]  # the cover is page 0; the summary one page
+    assert "the same way" in pages[1]  # the rest of the root causes are referred to section 6
+
+
+def test_imported_compose_with_40_published_services_reports(tmp_path):
+    lines = ["services:"]
+    for i in range(40):
+        lines += [f"  web{i}:", "    image: nginx", "    ports:", f"      - \"{8000 + i}:80\""]
+        if i:
+            lines += ["    environment:", f"      UP: http://web{i - 1}:80"]
+    compose = tmp_path / "compose.yaml"
+    compose.write_text("\n".join(lines) + "\n")
+    prr = tmp_path / "x.prr"
+    assert main(["import", str(compose), "-o", str(prr)]) == 0
+    assert main(["report", str(prr), "-o", str(tmp_path / "x.pdf"), "--markdown", str(tmp_path / "x.md")]) == 0
+    assert (tmp_path / "x.pdf").stat().st_size > 0 and (tmp_path / "x.md").stat().st_size > 0
+
+
+def test_no_figures_is_not_one_hundred_percent(tmp_path):
+    review = _wide_review(2, 4)
+    a = build_assessment(review)
+    md = render_markdown(review, assessment=a)
+    assert "no figures" in md and "100.0000 %" not in md
+    text = " ".join(_pages(render_pdf(review, assessment=a)))
+    assert "no figures" in text and "100.0000 %" not in text
+
+
+def test_every_font_is_embedded():
+    review = read_review_json(EXAMPLES / "webshop.json")
+    reader = PdfReader(io.BytesIO(render_pdf(review)))
+    fonts = set()
+    for page in reader.pages:
+        res = page.get("/Resources") or {}
+        for f in (res.get("/Font") or {}).values():
+            f = f.get_object()
+            fonts.add((str(f.get("/BaseFont")), "/FontDescriptor" in f or "/DescendantFonts" in f))
+    assert fonts and all(embedded for _name, embedded in fonts), fonts
+    assert not any("Helvetica" in name for name, _ in fonts)
+
+
+def test_scripts_print_as_glyphs_and_rtl_in_visual_order():
+    from hypothesis import given, settings, strategies as st
+
+    from prr_app.reporting.text import TextKit, shape_arabic, visual_order
+
+    kit = TextKit()
+    for text in ("ร้านค้า", "भुगतान सेवा", "🛒🚀", "商店", "שירות", "خدمة"):
+        runs = kit.runs(text)
+        assert "[U+" not in "".join(r for _f, r in runs), text
+    assert not kit.missing
+    # Hebrew: letters reversed, a run of words reversed word by word, punctuation at the end kept
+    assert visual_order("Hebrew: שירות תשלום; ok") == "Hebrew: םולשת תוריש; ok"
+    # Arabic: contextual forms (initial, medial, final), then visual order
+    assert shape_arabic("متجر") == "\ufee3\ufe98\ufea0\ufeae"
+    assert visual_order("متجر") == "\ufeae\ufea0\ufe98\ufee3"
+
+    @settings(max_examples=80, deadline=None)
+    @given(st.text(alphabet="abc 12.;()שלוםخدمة", max_size=30))
+    def same_letters(s):
+        out = visual_order(s)
+        if "\n" not in s:
+            # nothing is lost or added: the same characters, Arabic ones in a presentation form
+            assert sorted(c for c in out if c not in "()") == sorted(
+                c for c in shape_arabic(s) if c not in "()") or len(out) == len(shape_arabic(s))
+
+    same_letters()
