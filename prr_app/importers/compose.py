@@ -40,6 +40,8 @@ from prr_app.importers.graph import (
 _BASE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 _NAME_RE = re.compile(r"^(docker-)?compose([.\-_].*)?\.ya?ml$", re.IGNORECASE)
 MAX_ENV_BYTES = 4 * 1024 * 1024
+#: the longest value that ${VAR} interpolation may produce (an expansion bomb stops here)
+MAX_EXPANDED = 256 * 1024
 
 
 def looks_like_compose(path: Path) -> bool:
@@ -137,7 +139,12 @@ def interpolate(value: str, variables: dict[str, str], *, warnings: list[str] | 
             return val
         return val
 
-    return _VAR_RE.sub(repl, value)
+    out = _VAR_RE.sub(repl, value)
+    if len(out) > MAX_EXPANDED:
+        # nested ${VAR} references double at each step: bound the output, not the steps
+        raise PrrError(f"{where}: variables expand this value to more than {MAX_EXPANDED // 1024} KB "
+                       "(nested references?)")
+    return out
 
 
 def _var(name, variables, warnings, where) -> str:

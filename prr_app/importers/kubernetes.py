@@ -38,8 +38,10 @@ from prr_app.importers.graph import (
     close_match,
     dependency_type,
     host_refs,
+    make_unique,
     recognise,
     redact,
+    safe_id,
     short_names,
 )
 
@@ -54,6 +56,8 @@ ZONE_KEYS = {"topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/z
 REGION_KEYS = {"topology.kubernetes.io/region", "failure-domain.beta.kubernetes.io/region"}
 HOST_KEYS = {"kubernetes.io/hostname"}
 ASSUMED_ZONES = 3
+#: the longest value ``$(VAR)`` substitution may produce
+MAX_EXPANDED = 256 * 1024
 
 
 @dataclass
@@ -225,9 +229,10 @@ class _K8sImport:
             if not isinstance(pod_spec, dict):
                 b.skip(f"{o.where}: {o.kind} {o.name}: no pod template")
                 return None
-        cid = o.name if len(name_count.get(o.name, ())) == 1 else f"{o.ns}/{o.name}"
+        cid = safe_id(o.name if len(name_count.get(o.name, ())) == 1 else f"{o.ns}/{o.name}")
         if cid in taken:
-            cid = f"{cid}-{o.kind.lower()}"
+            # the same (namespace, name) under another workload kind: identity is (kind, namespace, name)
+            cid = make_unique(f"{cid}-{o.kind.lower()}", taken)
         taken[cid] = o
         w = _Workload(o, cid, _str_map(labels), [], pod_spec)
         for key, is_init in (("containers", False), ("initContainers", True)):
@@ -333,9 +338,11 @@ class _K8sImport:
         return [c for c in dict.fromkeys(first) if all(c in r for r in rest)]
 
     def _free_id(self, name: str, ns: str) -> str:
-        cid = name if name not in self.b.components else f"{ns}/{name}"
+        cid = safe_id(name)
         if cid in self.b.components:
-            cid = f"{cid}-service"
+            cid = safe_id(f"{ns}/{name}")
+        if cid in self.b.components:
+            cid = make_unique(f"{cid}-service", self.b.components)
         return cid
 
     def _hpas(self, hpas: list[_Obj]) -> None:
@@ -562,6 +569,9 @@ class _K8sImport:
                 val = sy.text(e.get("value"))
                 val = re.sub(r"\$\(([A-Za-z_][A-Za-z0-9_]*)\)",
                              lambda m: out[m.group(1)][0] if m.group(1) in out else m.group(0), val)
+                if len(val) > MAX_EXPANDED:  # $(VAR) nesting doubles at each step: bound the bytes
+                    raise PrrError(f"env {name}: $(VAR) references expand to more than {MAX_EXPANDED // 1024} KB",
+                                   file=f, location=f"line {line}")
                 out[name] = (val, f, line)
             else:
                 ref = sy.get_path(e, "valueFrom", "configMapKeyRef")

@@ -48,6 +48,8 @@ MAX_DEPTH = 64
 #: nodes that aliases may add beyond what the file spells out
 MAX_ALIAS_EXPANSION = 200_000
 MAX_KEY_LENGTH = 10_000
+#: bytes of text that aliases may repeat (one 1 MB scalar aliased 1,000 times is 1 GB of work downstream)
+MAX_ALIAS_BYTES = 16 * 1024 * 1024
 
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
@@ -145,10 +147,11 @@ def _build(text: str, file: str | None, warnings: list[str] | None) -> list[Docu
     # libyaml reads UTF-8 bytes faster than str
     parser = _Parser(text.encode("utf-8", "surrogatepass") if _Parser.__module__ == "yaml._yaml" else text)
     docs: list[Document] = []
-    anchors: dict[str, tuple[object, int]] = {}  # anchor -> (value, node count)
-    # stack entries: [container, pending_key, key_line, count, anchor, merges]
+    anchors: dict[str, tuple[object, int, int]] = {}  # anchor -> (value, node count, bytes)
+    # stack entries: [container, pending_key, key_line, count, anchor, merges, bytes]
     stack: list[list] = []
     expanded = 0
+    expanded_bytes = 0
     total_nodes = 0
     doc_line = 1
     root = None
@@ -173,8 +176,9 @@ def _build(text: str, file: str | None, warnings: list[str] | None) -> list[Docu
                 else:
                     value = ev.value
                 total_nodes += 1
+                node_bytes = len(ev.value) + 1
                 if ev.anchor:
-                    anchors[ev.anchor] = (value, 1)
+                    anchors[ev.anchor] = (value, 1, node_bytes)
                 node_count = 1
             elif cls is MappingStartEvent or cls is SequenceStartEvent:
                 if len(stack) >= MAX_DEPTH:
@@ -186,26 +190,34 @@ def _build(text: str, file: str | None, warnings: list[str] | None) -> list[Docu
                 line = ev.start_mark.line + 1
                 tag = ev.tag if ev.tag and ev.tag != "!" else None
                 cont = YMap(line, tag) if cls is MappingStartEvent else YList(line, tag)
-                stack.append([cont, _NOKEY, 0, 1, ev.anchor, None])
+                stack.append([cont, _NOKEY, 0, 1, ev.anchor, None, 1])
                 total_nodes += 1
                 continue
             elif cls is MappingEndEvent or cls is SequenceEndEvent:
-                cont, _k, _kl, node_count, anchor, merges = stack.pop()
+                cont, _k, _kl, node_count, anchor, merges, node_bytes = stack.pop()
                 if merges:
                     _apply_merges(cont, merges, file)
                 value = cont
                 line = cont.line
                 if anchor:
-                    anchors[anchor] = (value, node_count)
+                    anchors[anchor] = (value, node_count, node_bytes)
             elif cls is AliasEvent:
                 line = ev.start_mark.line + 1
                 if ev.anchor not in anchors:
                     raise PrrError(f"unknown alias *{ev.anchor}", file=file, location=f"line {line}")
-                value, node_count = anchors[ev.anchor]
+                value, node_count, node_bytes = anchors[ev.anchor]
                 expanded += node_count
+                expanded_bytes += node_bytes
                 if expanded > MAX_ALIAS_EXPANSION and expanded > total_nodes * 4:
                     raise PrrError(
                         f"aliases expand to more than {MAX_ALIAS_EXPANSION} nodes (an alias bomb?)",
+                        file=file,
+                        location=f"line {line}",
+                    )
+                if expanded_bytes > MAX_ALIAS_BYTES:
+                    # what an importer reads grows with the bytes aliases repeat, not with their count
+                    raise PrrError(
+                        f"aliases repeat more than {MAX_ALIAS_BYTES // 2**20} MB of text (an alias bomb?)",
                         file=file,
                         location=f"line {line}",
                     )
@@ -230,6 +242,7 @@ def _build(text: str, file: str | None, warnings: list[str] | None) -> list[Docu
                 continue
             top = stack[-1]
             top[3] += node_count
+            top[6] += node_bytes
             parent = top[0]
             if type(parent) is YList:
                 parent.append(value)

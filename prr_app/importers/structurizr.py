@@ -38,6 +38,8 @@ from prr_app.importers.graph import DECLARED, GraphBuilder, make_unique, short_n
 
 MAX_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
+#: the longest text one ``${NAME}`` substitution may produce
+MAX_EXPANDED = 256 * 1024
 ELEMENT_TYPES = {"person", "softwaresystem", "container", "component", "group", "deploymentenvironment",
                  "deploymentnode", "infrastructurenode", "containerinstance", "softwaresysteminstance",
                  "element"}
@@ -259,6 +261,7 @@ class _Reader:
         self.rels: list[_Rel] = []
         self.archetypes: dict[str, tuple[str, list[str], str]] = {}
         self.consts: dict[str, str] = {}
+        self.expanded = 0
         self.hierarchical = False
         self.name = ""
 
@@ -268,7 +271,14 @@ class _Reader:
     def sub(self, s: str) -> str:
         if "${" not in s:
             return s
-        return re.sub(r"\$\{([A-Za-z0-9_-]+)\}", lambda m: self.consts.get(m.group(1), m.group(0)), s)
+        out = re.sub(r"\$\{([A-Za-z0-9_-]+)\}", lambda m: self.consts.get(m.group(1), m.group(0)), s)
+        self.expanded += len(out)
+        if len(out) > MAX_EXPANDED or self.expanded > MAX_BYTES:
+            # nested !const definitions double at each step: bound the output in bytes
+            raise PrrError(f"invalid Structurizr DSL: constants expand to more than "
+                           f"{(MAX_EXPANDED if len(out) > MAX_EXPANDED else MAX_BYTES) // 1024} KB (nested !const?)",
+                           file=self.file)
+        return out
 
     def parse(self, lines) -> None:
         """Read ``(file label, path, line, tokens)`` statements (see :func:`_expand`)."""
