@@ -92,3 +92,11 @@ class ImportResult:
     report: ImportReport
     #: for a re-import into an existing review: the plan that was (or would be) applied
     plan: object | None = None
+    #: host names that reach each component (Service names, compose hostnames...) -> component ids
+    hosts: dict[str, list[str]] = field(default_factory=dict)
+    #: variables that carry a component's address (``CART_SERVICE_ADDR``) -> component ids
+    address_vars: dict[str, list[str]] = field(default_factory=dict)
+    #: component id -> folders holding its code or configuration (compose ``build`` contexts)
+    code_dirs: dict[str, list[str]] = field(default_factory=dict)
+    #: for a folder import: every file looked at, what it was taken for and what came of it
+    inventory: object | None = None

@@ -45,16 +45,20 @@ MAX_EXPANDED = 256 * 1024
 
 
 def looks_like_compose(path: Path) -> bool:
+    """Content first (top-level ``services:``, and no ``apiVersion``/``kind``), then the name."""
     if path.suffix.lower() not in (".yaml", ".yml"):
         return False
-    if _NAME_RE.match(path.name):
-        return True
     try:
         with open(path, "rb") as fh:
             head = fh.read(8192).decode("utf-8", "replace")
     except OSError:
         return False
-    return bool(re.search(r"(?m)^services\s*:", head)) and not re.search(r"(?m)^apiVersion\s*:", head)
+    if re.search(r"(?m)^[\"']?apiVersion[\"']?\s*:", head) or re.search(r"(?m)^[\"']?kind[\"']?\s*:", head):
+        return False  # a Kubernetes (or Backstage) object named like a compose file (openshift/compose-post.yaml)
+    if re.search(r"(?m)^[\"']?(services|include)[\"']?\s*:", head):
+        return True
+    # a compose file of only comments, or one whose services come later than the first 8 KB
+    return bool(_NAME_RE.match(path.name)) and not re.search(r"(?m)^[A-Za-z_\"'-][^:\n]*:", head)
 
 
 # ------------------------------------------------------------------ .env
@@ -475,6 +479,8 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
                 for a in al if isinstance(al, list) else []:
                     if isinstance(a, str):
                         hosts.setdefault(a.lower(), sname)
+    for h, sname in hosts.items():
+        b.host(h, sname)
     for sname, svc in services.items():
         file, line = svc["__defined__"]
         image = sy.text(svc.get("image"))
@@ -488,6 +494,10 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
         if kind and why:
             b.evidence(sname, f"{file}:{line}: kind {kind} from {why}")
         comp.shared_domains.append(host)
+        build = svc.get("build")
+        ctx = build.get("context") if isinstance(build, dict) else build
+        if isinstance(ctx, str) and ctx and "://" not in ctx:
+            b.code_dir(sname, (project / ctx).resolve())
         deploy = svc.get("deploy") if isinstance(svc.get("deploy"), dict) else {}
         lf, ll = svc["__lines__"].get("deploy", (file, line))
         rep = deploy.get("replicas") if deploy else None
@@ -541,6 +551,7 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
                         continue
                     typ, word = dependency_type(b.components[target])
                     b.depend(sname, target, typ, ENV, f"{ev} ({word})")
+                    b.address_var(var, target)
                 elif ref.local and (addr_like or ref.how != "value"):
                     b.dangling(f"{ev}: names host {ref.host}, which is not a service in these files")
         cmd = svc.get("command")

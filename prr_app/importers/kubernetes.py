@@ -99,43 +99,49 @@ def _head(path: Path, n: int = 8192) -> str:
         return ""
 
 
-def read_kubernetes(paths: list[Path]) -> ImportResultT:
-    return _K8sImport(paths).run()
+def read_kubernetes(paths: list[Path], *, texts: list[tuple[str, str]] | None = None) -> ImportResultT:
+    """Import manifest files, and ``texts``: (label, YAML text) pairs rendered by a tool (helm, kustomize)."""
+    return _K8sImport(paths, texts or []).run()
 
 
 class _K8sImport:
-    def __init__(self, paths: list[Path]):
+    def __init__(self, paths: list[Path], texts: list[tuple[str, str]] | None = None):
         self.paths = [Path(p) for p in paths]
+        self.texts = list(texts or [])
         self.names = short_names(self.paths)
         self.b = GraphBuilder("kubernetes", self.paths)
+        self.b.report.sources += [label for label, _ in self.texts]
         self.objs: list[_Obj] = []
+        self.seen: dict[tuple[str, str, str], _Obj] = {}
 
     # ------------------------------------------------------------ reading
     def run(self):
         b = self.b
         for path in self.paths:
-            fname = self.names[path]
-            warnings: list[str] = []
-            docs = sy.load_file(path, warnings=warnings)
-            for w in warnings:
-                b.warn(w.replace(str(path), fname, 1))
-            n_objs = 0
-            for doc in docs:
-                if doc.value is None:
-                    continue
-                n_objs += self._collect(doc.value, fname, doc.line, f"document {doc.index + 1}")
-            b.read(f"{fname}: {len(docs)} YAML document(s), {n_objs} object(s)")
+            self._read(self.names[path], sy.load_file(path, warnings=(warnings := [])), warnings, str(path))
+        for label, text in self.texts:
+            self._read(label, sy.load_text(text, file=label, warnings=(warnings := [])), warnings, label)
+        first = str(self.paths[0]) if self.paths else (self.texts[0][0] if self.texts else None)
         if not self.objs:
-            raise PrrError("no Kubernetes objects (apiVersion/kind) found", file=str(self.paths[0]) if self.paths else None)
+            raise PrrError("no Kubernetes objects (apiVersion/kind) found", file=first)
         self._build()
         if not b.components:
             kinds = sorted({o.kind for o in self.objs})
             raise PrrError("no workloads to review (Deployment, StatefulSet, DaemonSet, Pod, ExternalName Service...); "
                            f"the files hold only {', '.join(kinds[:8])}" + (" ..." if len(kinds) > 8 else ""),
-                           file=str(self.paths[0]))
-        first = self.paths[0]
-        b.system_name = self._system_name() or first.stem
-        return b.finish(file=str(first))
+                           file=first)
+        b.system_name = self._system_name() or (self.paths[0].stem if self.paths else "")
+        return b.finish(file=first)
+
+    def _read(self, fname: str, docs, warnings: list[str], full: str) -> None:
+        for w in warnings:
+            self.b.warn(w.replace(full, fname, 1))
+        n_objs = 0
+        for doc in docs:
+            if doc.value is None:
+                continue
+            n_objs += self._collect(doc.value, fname, doc.line, f"document {doc.index + 1}")
+        self.b.read(f"{fname}: {len(docs)} YAML document(s), {n_objs} object(s)")
 
     def _collect(self, value, fname: str, line: int, what: str, depth: int = 0) -> int:
         if not isinstance(value, dict):
@@ -165,7 +171,15 @@ class _K8sImport:
             name = gen.rstrip("-")
         ns = sy.text(meta.get("namespace")) or "default"
         line = getattr(value, "line", line) or line
-        self.objs.append(_Obj(kind, name, ns, value, fname, line))
+        obj = _Obj(kind, name, ns, value, fname, line)
+        # identity is (kind, namespace, name): a second copy is a duplicate, never a second component
+        first = self.seen.get((kind, ns, name))
+        if first is not None:
+            self.b.warn(f"{obj.where}: {kind} {name} is already defined at {first.where}: a duplicate, ignored "
+                        "(two copies of one object are not redundancy)")
+            return 0
+        self.seen[(kind, ns, name)] = obj
+        self.objs.append(obj)
         return 1
 
     def _system_name(self) -> str:
@@ -315,6 +329,9 @@ class _K8sImport:
                 b.dangling(f"{o.where}: Service {o.name} selects {_fmt_sel(sel)}, which no workload in these files carries")
                 continue
             self.svc[(o.ns, o.name)] = hits
+            for cid in hits:
+                b.host(o.name, cid)
+                b.host(f"{o.name}.{o.ns}", cid)
             if len(hits) > 1:  # versions / canaries behind one Service: any ready one serves
                 b.group(o.name, hits, f"{o.where}: Service {o.name} sends traffic to any ready pod of these workloads")
             for cid in hits:
@@ -610,6 +627,7 @@ class _K8sImport:
                         continue
                     typ, word = dependency_type(b.components[t])
                     b.depend(w.cid, t, typ, ENV, f"{ev} ({word})")
+                    b.address_var(var, t)
             elif ref.local and (addr_like or ref.how != "value") and not ref.host.startswith("$"):
                 if "$(" in value:
                     continue
