@@ -292,9 +292,9 @@ def _order(paths: list[Path]) -> list[Path]:
 MAX_FILES = 1000
 
 
-def read_compose(paths: list[Path]) -> object:
+def read_compose(paths: list[Path], *, base: Path | None = None) -> object:
     paths = _order([Path(p) for p in paths])
-    names = short_names(paths)
+    names = short_names(paths, base)
     b = GraphBuilder("compose", paths)
     project = paths[0].resolve().parent
     variables: dict[str, str] = {}

@@ -318,9 +318,9 @@ def _is_under(p: Path, base: Path) -> bool:
         return False
 
 
-def short_names(paths: list[Path]) -> dict[Path, str]:
-    """Each path named relative to the folder that holds them all."""
-    base = common_base(paths)
+def short_names(paths: list[Path], base: Path | None = None) -> dict[Path, str]:
+    """Each path named relative to ``base`` (default: the folder that holds them all)."""
+    base = Path(base).resolve() if base is not None else common_base(paths)
     out = {}
     for p in paths:
         try:

@@ -99,16 +99,20 @@ def _head(path: Path, n: int = 8192) -> str:
         return ""
 
 
-def read_kubernetes(paths: list[Path], *, texts: list[tuple[str, str]] | None = None) -> ImportResultT:
-    """Import manifest files, and ``texts``: (label, YAML text) pairs rendered by a tool (helm, kustomize)."""
-    return _K8sImport(paths, texts or []).run()
+def read_kubernetes(paths: list[Path], *, texts: list[tuple[str, str]] | None = None,
+                    base: Path | None = None) -> ImportResultT:
+    """Import manifest files, and ``texts``: (label, YAML text) pairs rendered by a tool (helm, kustomize).
+
+    ``base``: the folder that evidence names files relative to (default: the one holding them all).
+    """
+    return _K8sImport(paths, texts or [], base).run()
 
 
 class _K8sImport:
-    def __init__(self, paths: list[Path], texts: list[tuple[str, str]] | None = None):
+    def __init__(self, paths: list[Path], texts: list[tuple[str, str]] | None = None, base: Path | None = None):
         self.paths = [Path(p) for p in paths]
         self.texts = list(texts or [])
-        self.names = short_names(self.paths)
+        self.names = short_names(self.paths, base)
         self.b = GraphBuilder("kubernetes", self.paths)
         self.b.report.sources += [label for label, _ in self.texts]
         self.objs: list[_Obj] = []

@@ -1,0 +1,287 @@
+"""Dependencies from configuration and source: where a component names another one's address.
+
+Real systems write their calls in configuration and code, not in manifests:
+nginx ``proxy_pass`` and ``upstream`` servers, envoy and haproxy backends,
+Spring ``application.yml``/``.properties`` (``spring.data.mongodb.host``, JDBC,
+AMQP, Redis URLs, ``lb://`` gateway routes), ``.env`` files, JSON/YAML/TOML
+configs, and string literals in source code.
+
+Only the hosts of components the import already knows are looked for (their
+Service names, compose hostnames and aliases, ``*.svc.cluster.local`` forms),
+so that a word is never taken for a host:
+
+* in **configuration**, a host counts as a URL (``http://cart:8080``,
+  ``jdbc:mysql://db:3306/x``, ``lb://vets``), as ``host:port``, or as the value
+  of a key named like an address (``host``, ``server``, ``address``, ``*_ADDR``,
+  nginx ``server``/``proxy_pass``);
+* in **source**, a host counts only inside a URL or as ``host:port``, and so
+  does the name of a variable the deployment uses to carry that component's
+  address (``"PRODUCT_CATALOG_SERVICE_ADDR"``). Source evidence is weaker, and
+  marked so.
+
+Each file is attributed to the component whose code it is: a compose ``build``
+folder, or a folder named like the component (``src/cartservice/``,
+``spring-petclinic-customers-service/``). Tests (``test/``, ``tests/``...)
+are not read: they describe test set-ups, not the deployment.
+
+Every finding is a :class:`Seen` (file, line, what, excerpt): the shape later
+extractors of readiness facts can reuse.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from prr_app.domain.model import Review
+from prr_app.importers.graph import dependency_type, hub_tag
+
+#: folders whose files describe tests, not the deployment
+TEST_DIRS = {"test", "tests", "__tests__", "spec", "specs", "testdata", "test-data", "fixtures", "e2e",
+             "integration-tests", "mocks", "mock"}
+MAX_CONFIG_BYTES = 2 * 1024 * 1024
+_COMMENT = re.compile(r"^\s*(#|//|/\*|\*|--|;|<!--)")
+_KEYED = re.compile(
+    r"(?i)(?:host|hostname|hosts|address|addr|server|servers|endpoint|endpoints|url|uri|upstream|backend|target|"
+    r"targets|broker|brokers|dsn|nodes|contact-points|bootstrap-servers|zone|defaultzone)[\"']?\s*[:=]\s*"
+    r"\[?\s*[\"']?$")
+_NGINX = re.compile(r"(?i)\b(?:server|proxy_pass|grpc_pass|uwsgi_pass|fastcgi_pass)\s+$")
+_URL_BEFORE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/\s\"']*@)?$")
+_PORT_AFTER = re.compile(r":\d{1,5}(?![0-9])")
+_DNS_SUFFIX = re.compile(r"(?:\.[A-Za-z0-9-]+)+")
+
+
+@dataclass(frozen=True)
+class Seen:
+    """One piece of evidence: a file and line, what was seen there, and how strong it is."""
+
+    file: str
+    line: int
+    what: str  # e.g. "nginx proxy_pass http://frontend:8080" (clipped)
+    confidence: str  # "config" or "source" (weaker)
+    kind: str = "hard"  # the dependency type it suggests
+
+    @property
+    def text(self) -> str:
+        return f"{self.file}:{self.line}: {self.what}"
+
+
+@dataclass
+class Found:
+    edges: dict[tuple[str, str], list[Seen]] = field(default_factory=dict)
+    read: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def weakest(seen: list[Seen]) -> str:
+    """"strong" when configuration says it, "weak" when only source literals do."""
+    return "strong" if any(s.confidence == "config" for s in seen) else "weak"
+
+
+def _host_pattern(hosts) -> re.Pattern | None:
+    names = sorted({h for h in hosts if len(h) >= 2 and re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", h)},
+                   key=len, reverse=True)
+    if not names:
+        return None
+    alt = "|".join(re.escape(h) for h in names)
+    return re.compile(rf"(?<![A-Za-z0-9_.$-])({alt})(?![A-Za-z0-9_-])", re.IGNORECASE)
+
+
+def _var_pattern(variables) -> re.Pattern | None:
+    names = sorted({v for v in variables if len(v) >= 4 and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", v)},
+                   key=len, reverse=True)
+    if not names:
+        return None
+    return re.compile(r"(?<![A-Za-z0-9_])(" + "|".join(re.escape(v) for v in names) + r")(?![A-Za-z0-9_])")
+
+
+class _Owners:
+    """Which component a file belongs to: a compose build folder, or a folder named like it."""
+
+    def __init__(self, review: Review, code_dirs: dict[str, list[str]], root: Path):
+        self.dirs = sorted(((Path(d), c) for c, ds in code_dirs.items() for d in ds),
+                           key=lambda x: len(x[0].parts), reverse=True)
+        self.names: dict[str, str] = {}
+        for cid, comp in review.components.items():
+            for n in {cid.lower(), comp.name.lower()}:
+                if len(n) >= 3 and "/" not in n:
+                    self.names.setdefault(n, cid)
+        self.root = root
+        self.cache: dict[Path, str | None] = {}
+
+    def of(self, path: Path) -> str | None:
+        folder = path.parent
+        if folder in self.cache:
+            return self.cache[folder]
+        owner = None
+        for d, cid in self.dirs:
+            if folder == d or d in folder.parents:
+                owner = cid
+                break
+        if owner is None:
+            try:
+                parts = folder.relative_to(self.root).parts
+            except ValueError:
+                parts = folder.parts
+            for seg in reversed(parts):
+                owner = self._match(seg.lower())
+                if owner:
+                    break
+        self.cache[folder] = owner
+        return owner
+
+    def _match(self, seg: str) -> str | None:
+        if seg in self.names:
+            return self.names[seg]
+        best = None
+        for n, cid in self.names.items():
+            if seg.endswith("-" + n) or seg.startswith(n + "-") or seg.endswith("_" + n):
+                if best is None or len(n) > len(best[0]):
+                    best = (n, cid)
+        return best[1] if best else None
+
+
+def _is_test(rel: str) -> bool:
+    parts = rel.lower().split("/")[:-1]
+    return any(p in TEST_DIRS for p in parts) or bool(re.search(r"(^|/)[^/]*[._-]test\.(ya?ml|properties)$",
+                                                               rel.lower()))
+
+
+def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[str, list[str]],
+         code_dirs: dict[str, list[str]], *, scan_source: bool = True, source_limit: int = 512 * 1024,
+         progress=None) -> Found:
+    """Look through the inventory's configuration (and source) files for addresses of known components."""
+    found = Found()
+    host_map = {h.lower(): ids for h, ids in hosts.items() if ids}
+    hrx = _host_pattern(host_map)
+    vrx = _var_pattern(address_vars)
+    if hrx is None:
+        return found
+    owners = _Owners(review, code_dirs, inv.root)
+    files = [f for f in inv.files if f.role == "config" or (scan_source and f.role == "source")]
+    n_cfg = n_src = n_test = n_big = n_unowned = 0
+    big: list[str] = []
+    unowned: dict[str, int] = {}
+    for i, f in enumerate(files):
+        if progress is not None and i % 200 == 0:
+            progress("reading configuration and source", i, len(files))
+        if _is_test(f.rel):
+            n_test += 1
+            continue
+        limit = source_limit if f.role == "source" else MAX_CONFIG_BYTES
+        try:
+            size = f.path.stat().st_size
+            if size > limit:
+                n_big += 1
+                big.append(f.rel)
+                continue
+            raw = f.path.read_bytes()
+        except OSError:
+            continue
+        if b"\x00" in raw[:4096]:
+            continue
+        text = raw.decode("utf-8", "replace")
+        is_src = f.role == "source"
+        if is_src:
+            n_src += 1
+        else:
+            n_cfg += 1
+        hits = _scan_text(text, f.rel, hrx, vrx if is_src else None, host_map, address_vars, is_src)
+        if not hits:
+            continue
+        owner = owners.of(f.path)
+        if owner is None:
+            n_unowned += 1
+            unowned[f.rel] = len(hits)
+            continue
+        f.note = f.note or f"evidence for {owner}"
+        src_comp = review.components.get(owner)
+        for targets, seen in hits:
+            for t in targets:
+                if t == owner or t not in review.components:
+                    continue
+                kind, word = dependency_type(review.components[t])
+                if src_comp is not None and hub_tag(src_comp) == "telemetry":
+                    kind, word = "soft", "telemetry scrape"
+                s = Seen(seen.file, seen.line, f"{seen.what} ({word})", seen.confidence, kind)
+                lst = found.edges.setdefault((owner, t), [])
+                if s not in lst and len(lst) < 20:
+                    lst.append(s)
+    if progress is not None:
+        progress("reading configuration and source", len(files), len(files))
+    found.read.append(f"evidence: {n_cfg} configuration file(s)" + (f" and {n_src} source file(s)" if scan_source
+                                                                     else " (source not read: --no-scan-source)")
+                      + f" read; {len(found.edges)} dependency(ies) named there")
+    if n_test:
+        found.skipped.append(f"{n_test} file(s) in test folders not read for evidence (they describe tests)")
+    if n_big:
+        found.skipped.append(f"{n_big} file(s) over the size limit not read for evidence: "
+                             + ", ".join(big[:5]) + (" ..." if len(big) > 5 else ""))
+    if unowned:
+        found.skipped.append(
+            f"{n_unowned} file(s) name known hosts but belong to no component (no compose build folder or folder "
+            f"named like one): " + ", ".join(f"{k} ({v})" for k, v in list(unowned.items())[:5])
+            + (" ..." if len(unowned) > 5 else ""))
+    return found
+
+
+def _scan_text(text: str, rel: str, hrx: re.Pattern, vrx: re.Pattern | None, host_map, address_vars,
+               is_src: bool) -> list[tuple[list[str], Seen]]:
+    out: list[tuple[list[str], Seen]] = []
+    starts: list[int] | None = None
+
+    def line_at(pos: int) -> tuple[int, str]:
+        nonlocal starts
+        if starts is None:
+            starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        i = bisect_right(starts, pos) - 1
+        end = text.find("\n", starts[i])
+        return i + 1, text[starts[i]: end if end >= 0 else len(text)]
+
+    conf = "source" if is_src else "config"
+    for m in hrx.finditer(text):
+        host = m.group(1).lower()
+        end = m.end()
+        suffix = _DNS_SUFFIX.match(text, end)
+        if suffix:
+            sfx = suffix.group(0).lower()
+            if not (".svc" in sfx or sfx.endswith((".local", ".internal")) or sfx.count(".") == 1 and
+                    sfx[1:] in {"default"}):
+                continue  # frontend.yaml, cart.example.com: not this host
+            end = suffix.end()
+        line_no, line = line_at(m.start())
+        if _COMMENT.match(line):
+            continue
+        ls = text.rfind("\n", 0, m.start()) + 1
+        before = text[ls:m.start()]
+        after = text[end:end + 8]
+        how = None
+        if _URL_BEFORE.search(before):
+            how = "URL"
+        elif _PORT_AFTER.match(after):
+            how = "host:port"
+        elif not is_src and (_KEYED.search(before) or _NGINX.search(before)):
+            how = "address value"
+        if how is None:
+            continue
+        targets = host_map.get(host, [])
+        if not targets:
+            continue
+        what = ("source literal " if is_src else "") + _clip(line.strip())
+        out.append((targets, Seen(rel, line_no, what, conf)))
+    if vrx is not None:
+        for m in vrx.finditer(text):
+            line_no, line = line_at(m.start())
+            if _COMMENT.match(line):
+                continue
+            targets = address_vars.get(m.group(1), [])
+            out.append((targets, Seen(rel, line_no, f"source reads {m.group(1)}, the variable that carries "
+                                                    f"{', '.join(targets)}'s address: {_clip(line.strip())}", conf)))
+    return out
+
+
+def _clip(s: str, n: int = 140) -> str:
+    from prr_app.importers.graph import redact
+
+    return redact("", s, n)
