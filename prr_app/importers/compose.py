@@ -29,6 +29,7 @@ from prr_app.importers.graph import (
     ADDRESS_NAME,
     ENV,
     STARTUP,
+    can_face_users,
     GraphBuilder,
     dependency_type,
     host_refs,
@@ -497,7 +498,11 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
         build = svc.get("build")
         ctx = build.get("context") if isinstance(build, dict) else build
         if isinstance(ctx, str) and ctx and "://" not in ctx:
-            b.code_dir(sname, (project / ctx).resolve())
+            folder = (project / ctx).resolve()
+            dockerfile = build.get("dockerfile") if isinstance(build, dict) else None
+            if isinstance(dockerfile, str) and dockerfile and "/" in dockerfile:
+                folder = (folder / dockerfile).parent.resolve()  # context "./", dockerfile "src/ad/Dockerfile"
+            b.code_dir(sname, folder)
         deploy = svc.get("deploy") if isinstance(svc.get("deploy"), dict) else {}
         lf, ll = svc["__lines__"].get("deploy", (file, line))
         rep = deploy.get("replicas") if deploy else None
@@ -522,9 +527,13 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
                 b.warn(f"{lf}:{ll}: {sname} has 0 replicas; counted as 1")
         published = _published(svc.get("ports"))
         if published:
-            comp.user_facing = True
             pf, pl = svc["__lines__"].get("ports", (file, line))
-            b.evidence(sname, f"{pf}:{pl}: publishes port(s) {', '.join(published[:5])} on the host")
+            if can_face_users(comp):
+                comp.user_facing = True
+                b.evidence(sname, f"{pf}:{pl}: publishes port(s) {', '.join(published[:5])} on the host: user-facing")
+            else:
+                b.evidence(sname, f"{pf}:{pl}: publishes port(s) {', '.join(published[:5])} on the host "
+                                  f"(a {_what(comp)}: an operator's port, not user-facing)")
         profiles = svc.get("profiles")
         if isinstance(profiles, list) and profiles:
             for p in profiles:
@@ -572,11 +581,19 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
             opt = isinstance(cond, dict) and sy.as_bool(cond.get("required")) is False
             note = "start-up order only" + (f", waits for {c}" if c else "") + (", optional" if opt else "")
             had = b.has_dep(sname, target)
-            b.depend(sname, target, "soft", STARTUP,
+            tcomp = b.components[target]
+            # a service cannot work without its own datastore, cache, queue or service registry:
+            # depends_on to one of them is hard unless it says it is optional
+            vital = (tcomp.kind in ("datastore", "cache", "queue") or "discovery" in tcomp.tags) and not opt
+            typ = "hard" if vital else "soft"
+            b.depend(sname, target, typ, STARTUP,
                      f"{file}:{line}: {sname} depends_on {dep} ({note}{'' if had else '; no env var names it'})")
-            if not had:
+            if not had and not vital:
                 b.warn(f"{file}:{line}: {sname} -> {dep} rests on depends_on alone (start-up order, not a call): "
                        "recorded as soft; check it")
+            elif not had:
+                what = "service registry" if "discovery" in tcomp.tags else tcomp.kind
+                b.read(f"{file}:{line}: {sname} -> {dep}: depends_on a {what}, recorded as hard")
         links = svc.get("links")
         for i, l in enumerate(links if isinstance(links, list) else []):
             name = str(l).split(":")[0]
@@ -586,6 +603,12 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
                 b.depend(sname, target, "soft", STARTUP, f"{lf}:{ll}: {sname} links {l} (network alias, start-up order)")
             elif not target:
                 b.dangling(f"{lf}:{ll}: {sname} links {l}, which is not a service in these files")
+
+
+def _what(comp) -> str:
+    from prr_app.importers.graph import hub_tag
+
+    return f"{hub_tag(comp)} hub" if hub_tag(comp) else comp.kind
 
 
 def _env_files(b: GraphBuilder, svc: dict, project: Path, variables) -> dict:

@@ -100,7 +100,12 @@ class _Owners:
     """Which component a file belongs to: a compose build folder, or a folder named like it."""
 
     def __init__(self, review: Review, code_dirs: dict[str, list[str]], root: Path):
-        self.dirs = sorted(((Path(d), c) for c, ds in code_dirs.items() for d in ds),
+        claimed: dict[Path, set[str]] = {}
+        for c, ds in code_dirs.items():
+            for d in ds:
+                claimed.setdefault(Path(d), set()).add(c)
+        # a folder that several components build from (the project root) says nothing about ownership
+        self.dirs = sorted(((d, next(iter(cs))) for d, cs in claimed.items() if len(cs) == 1 and d != root),
                            key=lambda x: len(x[0].parts), reverse=True)
         self.names: dict[str, str] = {}
         for cid, comp in review.components.items():

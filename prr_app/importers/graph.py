@@ -362,11 +362,18 @@ _DB_PORTS = {
 }
 
 
+#: consoles for a datastore or a broker: tools, not the datastore
+_ADMIN_UI = re.compile(r"mongo-?express|phpmyadmin|pgadmin|adminer|redis-?commander|redisinsight|kafka-?ui|kafdrop|"
+                       r"akhq|rabbitmq-?management-ui|cassandra-?web|elastichq|cerebro|kibana|dejavu|mailhog|mailpit")
+
+
 def recognise(name: str, image: str = "", ports: list[int] | tuple = ()) -> tuple[str | None, list[str], str]:
     """(kind or None, tags, why) guessed from an image, a name and ports."""
     img = (image or "").lower()
     # the image's repository name (without registry and tag) says most
     repo = img.rsplit("/", 1)[-1].split("@")[0].split(":")[0]
+    if _ADMIN_UI.search(repo) or _ADMIN_UI.search(name.lower()):
+        return None, ["admin-ui"], f"image {image}" if repo else f"name {name}"
     tags: list[str] = []
     kind = None
     why = ""
@@ -400,6 +407,12 @@ def recognise(name: str, image: str = "", ports: list[int] | tuple = ()) -> tupl
                 pass
             break
     return kind, tags, why
+
+
+def can_face_users(comp: Component) -> bool:
+    """A published port makes gateways, frontends and plain services user-facing; never a datastore, cache,
+    queue, admin console or telemetry/config/discovery hub (their ports are for operators)."""
+    return comp.kind in ("service", "gateway", "identity") and hub_tag(comp) is None and "admin-ui" not in comp.tags
 
 
 def hub_tag(comp: Component) -> str | None:

@@ -33,6 +33,7 @@ from prr_app.importers.graph import (
     ADDRESS_NAME,
     ENV,
     GUESS,
+    can_face_users,
     NETPOL,
     GraphBuilder,
     close_match,
@@ -341,8 +342,12 @@ class _K8sImport:
             for cid in hits:
                 b.evidence(cid, f"{o.where}: behind Service {o.name}")
                 if sy.text(spec.get("type")) in ("LoadBalancer", "NodePort"):
-                    b.components[cid].user_facing = True
-                    b.evidence(cid, f"{o.where}: Service {o.name} of type {typ}: reachable from outside the cluster")
+                    if can_face_users(b.components[cid]):
+                        b.components[cid].user_facing = True
+                        b.evidence(cid, f"{o.where}: Service {o.name} of type {typ}: reachable from outside the cluster")
+                    else:
+                        b.evidence(cid, f"{o.where}: Service {o.name} of type {typ}: reachable from outside the "
+                                        f"cluster, but a {b.components[cid].kind} is not user-facing")
 
     def _matching(self, ns: str, sel: dict) -> list[str]:
         """Workloads in ``ns`` whose pod labels include every item of ``sel`` (document order)."""

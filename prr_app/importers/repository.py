@@ -69,8 +69,8 @@ VARIANT_WORDS = {"test", "tests", "e2e", "example", "examples", "sample", "sampl
                  "ci", "debug", "quickstart-debug"}
 #: how one variant is picked among siblings (said in the report)
 VARIANT_RULE = ("the variant whose path names no special variant (test, overlay, istio, openshift, nfs...), "
-                "then the one deploying the most services, then plain manifests before Kustomize, Helm and "
-                "Compose, then the shortest path")
+                "then Kubernetes before Compose, then the one deploying the most services, then plain manifests "
+                "before Kustomize and Helm, then the shortest path")
 _HOW_ORDER = {"manifests": 0, "kustomize": 1, "helm": 2, "compose": 3}
 
 
@@ -382,6 +382,10 @@ def find_units(inv: Inventory, *, render: bool = True) -> None:
             key = _rel(f.path.parent, root)
             units.setdefault(key, Unit(key, "kubernetes", "manifests")).paths.append(f.path)
             f.unit = key
+        elif f.role == "config" and f.path.name == ".env" and any(
+                g.role == "compose" and g.path.parent == f.path.parent for g in inv.files):
+            f.role, f.note = "compose-env", "read by Compose for variable interpolation"
+            f.unit = _rel(f.path.parent, root) + " (compose)"
         elif f.role == "compose":
             if f.path.resolve() in compose_refs:
                 f.note = "included or extended by another compose file: read as part of it"
@@ -411,7 +415,7 @@ def find_units(inv: Inventory, *, render: bool = True) -> None:
 def _variant_score(u: Unit) -> tuple:
     parts = set(re.split(r"[/_.\s()-]+", u.key.lower()))
     special = len(parts & VARIANT_WORDS)
-    return (special, -len(u.names), _HOW_ORDER.get(u.how, 9), len(u.key), u.key)
+    return (special, u.fmt != "kubernetes", -len(u.names), _HOW_ORDER.get(u.how, 9), len(u.key), u.key)
 
 
 def families(units: list[Unit]) -> list[list[Unit]]:
@@ -717,10 +721,12 @@ class _Assembly:
                         existing.evidence.append(t + " (corroborates)")
                 continue
             conf = weakest(seen)
+            kind = seen[0].kind
             if decisions.get(dep_id) == "rejected":
                 rep.skipped.append(f"inferred dependency {dep_id}: rejected by the reviewer earlier; left out")
+                self.inferred.append({"id": dep_id, "source": src, "target": tgt, "kind": kind, "confidence": conf,
+                                      "evidence": texts, "decision": "rejected"})
                 continue
-            kind = seen[0].kind
             dep = Dependency(source=src, target=tgt, kind=kind)
             dep.evidence = texts
             if conf == "weak":
