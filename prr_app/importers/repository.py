@@ -69,8 +69,10 @@ VARIANT_WORDS = {"test", "tests", "e2e", "example", "examples", "sample", "sampl
                  "ci", "debug", "quickstart-debug"}
 #: how one variant is picked among siblings (said in the report)
 VARIANT_RULE = ("the variant whose path names no special variant (test, overlay, istio, openshift, nfs...), "
-                "then Kubernetes before Compose, then the one deploying the most services, then plain manifests "
-                "before Kustomize and Helm, then the shortest path")
+                "then the one whose files show the most dependencies, then the one deploying the most services, "
+                "then plain manifests before Kustomize, Helm and Compose, then the shortest path")
+#: the start of the Kubernetes importer's error for files without workloads (policies, autoscalers...)
+NO_WORKLOADS = "no workloads to review"
 _HOW_ORDER = {"manifests": 0, "kustomize": 1, "helm": 2, "compose": 3}
 
 
@@ -100,6 +102,7 @@ class Unit:
     result: ImportResult | None = None
     problem: str = ""
     picked: bool = False
+    support: bool = False  # Kubernetes objects without workloads (policies, autoscalers, budgets)
 
     @property
     def names(self) -> set[str]:
@@ -415,7 +418,8 @@ def find_units(inv: Inventory, *, render: bool = True) -> None:
 def _variant_score(u: Unit) -> tuple:
     parts = set(re.split(r"[/_.\s()-]+", u.key.lower()))
     special = len(parts & VARIANT_WORDS)
-    return (special, u.fmt != "kubernetes", -len(u.names), _HOW_ORDER.get(u.how, 9), len(u.key), u.key)
+    deps = len(u.result.review.dependencies) if u.result is not None else 0
+    return (special, -deps, -len(u.names), _HOW_ORDER.get(u.how, 9), len(u.key), u.key)
 
 
 def families(units: list[Unit]) -> list[list[Unit]]:
@@ -471,6 +475,7 @@ def _import_unit(u: Unit, root: Path) -> None:
     except PrrError as e:
         u.problem = str(e)
         u.result = None
+        u.support = e.message.startswith(NO_WORKLOADS)
 
 
 def import_folder(paths: list[Path], *, variant: str | None = None, scan_source: bool = True,
@@ -535,8 +540,15 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
         detail = ("; ".join(problems[:3])) if problems else "no manifests, Compose files, Helm charts, Kustomize " \
                                                             "folders, Structurizr workspaces or Backstage catalogs"
         raise PrrError(f"nothing that describes a deployment was found: {detail}", file=str(paths[0]))
-    # import the picked Kubernetes units together (a host named in one may be deployed by another)
+    # import the picked Kubernetes units together (a host named in one may be deployed by another), with
+    # the folders that hold only policies, autoscalers or budgets for those workloads
     k8s = [u for u in picked if u.fmt == "kubernetes"]
+    support = [u for u in inv.units if u.fmt == "kubernetes" and u.support and u.paths]
+    if k8s and support:
+        k8s = k8s + support
+        for u in support:
+            u.problem = ""
+            u.picked = True
     results: list[tuple[str, ImportResult]] = []
     addons: list[Path] = []
     if k8s:
