@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from prr_app.errors import PrrError
-from prr_app.importers import safe_yaml as sy
+from prr_app import safe_yaml as sy
 from prr_app.importers.graph import DECLARED, GraphBuilder, short_names
 
 _RESOURCE_KINDS = [

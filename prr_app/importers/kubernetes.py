@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from prr_app.errors import PrrError
-from prr_app.importers import safe_yaml as sy
+from prr_app import safe_yaml as sy
 from prr_app.importers.graph import (
     ADDRESS_NAME,
     ENV,

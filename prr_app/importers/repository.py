@@ -43,7 +43,7 @@ from typing import Callable
 from prr_app.domain.model import Review
 from prr_app.domain.validation import check
 from prr_app.errors import PrrError
-from prr_app.importers import safe_yaml as sy
+from prr_app import safe_yaml as sy
 from prr_app.importers.base import ImportReport, ImportResult, Inferred
 from prr_app.importers.graph import snapshot
 

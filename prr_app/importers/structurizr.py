@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from prr_app.errors import PrrError
-from prr_app.importers import safe_yaml as sy
+from prr_app import safe_yaml as sy
 from prr_app.importers.graph import DECLARED, GraphBuilder, make_unique, short_names
 
 MAX_BYTES = 16 * 1024 * 1024

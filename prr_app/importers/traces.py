@@ -21,7 +21,7 @@ import re
 from pathlib import Path
 
 from prr_app.errors import PrrError
-from prr_app.importers import safe_yaml as sy
+from prr_app import safe_yaml as sy
 from prr_app.importers.graph import OBSERVED, GraphBuilder, recognise, short_names
 from prr_app.interchange.json_io import read_json_file
 
