@@ -104,6 +104,8 @@ class ImportResult:
     report: ImportReport
     #: for a re-import into an existing review: the plan that was (or would be) applied
     plan: object | None = None
+    #: the review's system name was stated by the files, not guessed from a file or folder name
+    system_declared: bool = False
     #: host names that reach each component (Service names, compose hostnames...) -> component ids
     hosts: dict[str, list[str]] = field(default_factory=dict)
     #: variables that carry a component's address (``CART_SERVICE_ADDR``) -> component ids

@@ -460,6 +460,7 @@ def read_compose(paths: list[Path], *, base: Path | None = None) -> object:
         raise PrrError("no services found in the compose file(s)", file=str(paths[0]))
     _build(b, services, variables, env_lines, project)
     b.system_name = project_name or project.name
+    b.system_declared = bool(project_name)
     return b.finish(file=str(paths[0]))
 
 

@@ -67,6 +67,8 @@ class GraphBuilder:
         self.domains: dict[str, FailureDomain] = {}
         self.groups: dict[str, RedundancyGroup] = {}
         self.system_name = ""
+        #: the system name was stated by the files (a namespace, a compose project name, a workspace name)
+        self.system_declared = False
         self.description = ""
         self._seen_skips: set[str] = set()
         self._seen_dangling: set[str] = set()
@@ -253,7 +255,7 @@ class GraphBuilder:
             self.host(comp.name, cid)
         hosts = {h: sorted(c for c in ids if c in review.components) for h, ids in self.hosts.items()}
         addr = {v: sorted(c for c in ids if c in review.components) for v, ids in self.address_vars.items()}
-        return ImportResult(review, self.report, hosts={h: c for h, c in hosts.items() if c},
+        return ImportResult(review, self.report, system_declared=self.system_declared, hosts={h: c for h, c in hosts.items() if c},
                             address_vars={v: c for v, c in addr.items() if c},
                             code_dirs={c: sorted(d) for c, d in self.code_dirs.items() if c in review.components})
 

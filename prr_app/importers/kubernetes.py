@@ -135,7 +135,10 @@ class _K8sImport:
             raise PrrError("no workloads to review (Deployment, StatefulSet, DaemonSet, Pod, ExternalName Service...); "
                            f"the files hold only {', '.join(kinds[:8])}" + (" ..." if len(kinds) > 8 else ""),
                            file=first)
-        b.system_name = self._system_name() or (self.paths[0].stem if self.paths else "")
+        declared = self._system_name()
+        b.system_declared = bool(declared)
+        # else the folder that holds the manifests, not the first file's name
+        b.system_name = declared or (self.paths[0].resolve().parent.name if self.paths else "")
         return b.finish(file=first)
 
     def _read(self, fname: str, docs, warnings: list[str], full: str) -> None:

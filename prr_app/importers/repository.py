@@ -709,7 +709,7 @@ class _Assembly:
             self.address_vars[v] += [i for i in ids if i not in self.address_vars[v]]
         for c, dirs in res.code_dirs.items():
             self.code_dirs.setdefault(c, []).extend(dirs)
-        if rv.meta.system_name and rv.meta.system_name != "Imported system":
+        if res.system_declared and rv.meta.system_name:
             self.systems.append(rv.meta.system_name)
 
     def add_evidence(self, found, decisions: dict[str, str]) -> None:
@@ -749,7 +749,7 @@ class _Assembly:
 
     def _system_name(self) -> str:
         names = list(dict.fromkeys(self.systems))
-        if len(names) == 1 and not Path(names[0]).suffix:
+        if len(names) == 1:
             return names[0]
         return self.root.name
 

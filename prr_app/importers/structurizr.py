@@ -559,6 +559,7 @@ def read_structurizr(paths: list[Path]) -> object:
         r.parse(_expand(path, fname, b))
         _build(b, r, fname)
         b.system_name = b.system_name or r.name
+        b.system_declared = b.system_declared or bool(r.name)
     if not b.components:
         raise PrrError("no containers, software systems or infrastructure nodes found in the model",
                        file=str(paths[0]))
@@ -753,6 +754,7 @@ def read_structurizr_json(paths: list[Path]) -> object:
         _json_model(r, data["model"], fname)
         _build(b, r, fname)
         b.system_name = b.system_name or r.name
+        b.system_declared = b.system_declared or bool(r.name)
     if not b.components:
         raise PrrError("no containers, software systems or infrastructure nodes found in the model",
                        file=str(paths[0]))
