@@ -42,14 +42,6 @@ TEST_DIRS = {"test", "tests", "__tests__", "spec", "specs", "testdata", "test-da
              "integration-tests", "mocks", "mock"}
 MAX_CONFIG_BYTES = 2 * 1024 * 1024
 _COMMENT = re.compile(r"^\s*(#|//|/\*|\*|--|;|<!--)")
-_KEYED = re.compile(
-    r"(?i)(?:host|hostname|hosts|address|addr|server|servers|endpoint|endpoints|url|uri|upstream|backend|target|"
-    r"targets|broker|brokers|dsn|nodes|contact-points|bootstrap-servers|zone|defaultzone)[\"']?\s*[:=]\s*"
-    r"\[?\s*[\"']?$")
-_NGINX = re.compile(r"(?i)\b(?:server|proxy_pass|grpc_pass|uwsgi_pass|fastcgi_pass)\s+$")
-_URL_BEFORE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/\s\"']*@)?$")
-_PORT_AFTER = re.compile(r":\d{1,5}(?![0-9])")
-_DNS_SUFFIX = re.compile(r"(?:\.[A-Za-z0-9-]+)+")
 
 
 @dataclass(frozen=True)
@@ -77,23 +69,6 @@ class Found:
 def weakest(seen: list[Seen]) -> str:
     """"strong" when configuration says it, "weak" when only source literals do."""
     return "strong" if any(s.confidence == "config" for s in seen) else "weak"
-
-
-def _host_pattern(hosts) -> re.Pattern | None:
-    names = sorted({h for h in hosts if len(h) >= 2 and re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", h)},
-                   key=len, reverse=True)
-    if not names:
-        return None
-    alt = "|".join(re.escape(h) for h in names)
-    return re.compile(rf"(?<![A-Za-z0-9_.$-])({alt})(?![A-Za-z0-9_-])", re.IGNORECASE)
-
-
-def _var_pattern(variables) -> re.Pattern | None:
-    names = sorted({v for v in variables if len(v) >= 4 and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", v)},
-                   key=len, reverse=True)
-    if not names:
-        return None
-    return re.compile(r"(?<![A-Za-z0-9_])(" + "|".join(re.escape(v) for v in names) + r")(?![A-Za-z0-9_])")
 
 
 class _Owners:
@@ -159,9 +134,7 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
     """Look through the inventory's configuration (and source) files for addresses of known components."""
     found = Found()
     host_map = {h.lower(): ids for h, ids in hosts.items() if ids}
-    hrx = _host_pattern(host_map)
-    vrx = _var_pattern(address_vars)
-    if hrx is None:
+    if not host_map:
         return found
     owners = _Owners(review, code_dirs, inv.root)
     files = [f for f in inv.files if f.role == "config" or (scan_source and f.role == "source")]
@@ -192,7 +165,7 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
             n_src += 1
         else:
             n_cfg += 1
-        hits = _scan_text(text, f.rel, hrx, vrx if is_src else None, host_map, address_vars, is_src)
+        hits = _scan_text(text, f.rel, host_map, address_vars, is_src)
         if not hits:
             continue
         owner = owners.of(f.path)
@@ -231,58 +204,98 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
     return found
 
 
-def _scan_text(text: str, rel: str, hrx: re.Pattern, vrx: re.Pattern | None, host_map, address_vars,
-               is_src: bool) -> list[tuple[list[str], Seen]]:
+_URL_HOST = re.compile(r"(?:[^@/\s\"'<>]*@)?\[?([A-Za-z0-9_][A-Za-z0-9_.-]*)")
+_PORT = re.compile(r":\d{1,5}(?![0-9])")
+_KEYED_VALUE = re.compile(
+    r"(?i)(?<![A-Za-z0-9])(?:[A-Za-z0-9_.-]*[._-])?(?:host|hostname|hosts|address|addr|server|servers|endpoint|"
+    r"endpoints|url|uri|upstream|backend|target|targets|broker|brokers|dsn|nodes|contact-points|"
+    r"bootstrap-servers)[\"']?[ \t]*[:=][ \t]*\[?[ \t]*[\"']?([A-Za-z0-9_][A-Za-z0-9_.-]*)")
+_NGINX_VALUE = re.compile(r"(?<![A-Za-z0-9_])(?:server|proxy_pass|grpc_pass|uwsgi_pass|fastcgi_pass)[ \t]+"
+                          r"([A-Za-z0-9_][A-Za-z0-9_.-]*)")
+_VAR_TOKEN = re.compile(r"[A-Z][A-Z0-9]*_[A-Z0-9_]+")
+_HOST_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+#: evidence lines kept per file and target (the first ones say it; the rest repeat it)
+PER_FILE = 3
+
+
+def _known(token: str, host_map) -> tuple[str, list[str]] | None:
+    """The known host ``token`` names (``cart``, ``cart.shop.svc.cluster.local``), or None."""
+    t = token.lower().rstrip(".")
+    ids = host_map.get(t)
+    if ids:
+        return t, ids
+    head, _, rest = t.partition(".")
+    if rest and (".svc" in "." + rest or rest.endswith((".local", ".internal")) or rest == "svc"):
+        ids = host_map.get(head)
+        if ids:
+            return head, ids
+        ns_host = ".".join(t.split(".")[:2])
+        if host_map.get(ns_host):
+            return ns_host, host_map[ns_host]
+    return None
+
+
+def _scan_text(text: str, rel: str, host_map, address_vars, is_src: bool) -> list[tuple[list[str], Seen]]:
+    """Known hosts named in ``text`` as a URL, a host:port, an address value (configuration only),
+    or an address variable (source only). Literal anchors (``://``, ``:port``) are found first, so a
+    large file costs about one pass of the regular expression engine."""
     out: list[tuple[list[str], Seen]] = []
-    starts: list[int] | None = None
-
-    def line_at(pos: int) -> tuple[int, str]:
-        nonlocal starts
-        if starts is None:
-            starts = [0] + [m.end() for m in re.finditer("\n", text)]
-        i = bisect_right(starts, pos) - 1
-        end = text.find("\n", starts[i])
-        return i + 1, text[starts[i]: end if end >= 0 else len(text)]
-
+    hits: list[tuple[int, list[str], str]] = []  # (position, targets, how)
+    pos = text.find("://")
+    while pos >= 0:
+        m = _URL_HOST.match(text, pos + 3)
+        if m:
+            k = _known(m.group(1), host_map)
+            if k:
+                hits.append((pos, k[1], "URL"))
+        pos = text.find("://", pos + 3)
+    for m in _PORT.finditer(text):
+        j = i = m.start()
+        while j > 0 and text[j - 1] in _HOST_CHARS and i - j < 253:
+            j -= 1
+        if j == i or (j > 0 and text[j - 1] == "/" and text[j - 3:j] == "://"):
+            continue  # nothing before the colon, or a URL's host (counted above)
+        k = _known(text[j:i], host_map)
+        if k:
+            hits.append((j, k[1], "host:port"))
+    if not is_src:
+        for rx in (_KEYED_VALUE, _NGINX_VALUE):
+            for m in rx.finditer(text):
+                k = _known(m.group(1), host_map)
+                if k:
+                    hits.append((m.start(1), k[1], "address value"))
+    elif address_vars:
+        for m in _VAR_TOKEN.finditer(text):
+            targets = address_vars.get(m.group(0))
+            if targets:
+                hits.append((m.start(), targets, "variable"))
+    if not hits:
+        return out
+    hits.sort(key=lambda h: h[0])
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    per: dict[tuple, int] = {}
     conf = "source" if is_src else "config"
-    for m in hrx.finditer(text):
-        host = m.group(1).lower()
-        end = m.end()
-        suffix = _DNS_SUFFIX.match(text, end)
-        if suffix:
-            sfx = suffix.group(0).lower()
-            if not (".svc" in sfx or sfx.endswith((".local", ".internal")) or sfx.count(".") == 1 and
-                    sfx[1:] in {"default"}):
-                continue  # frontend.yaml, cart.example.com: not this host
-            end = suffix.end()
-        line_no, line = line_at(m.start())
+    seen_lines: set[tuple] = set()
+    for p, targets, how in hits:
+        key = tuple(targets)
+        if per.get(key, 0) >= PER_FILE:
+            continue
+        i = bisect_right(starts, p) - 1
+        if (i, key) in seen_lines:
+            continue
+        end = text.find("\n", starts[i])
+        line = text[starts[i]: end if end >= 0 else len(text)]
         if _COMMENT.match(line):
             continue
-        ls = text.rfind("\n", 0, m.start()) + 1
-        before = text[ls:m.start()]
-        after = text[end:end + 8]
-        how = None
-        if _URL_BEFORE.search(before):
-            how = "URL"
-        elif _PORT_AFTER.match(after):
-            how = "host:port"
-        elif not is_src and (_KEYED.search(before) or _NGINX.search(before)):
-            how = "address value"
-        if how is None:
-            continue
-        targets = host_map.get(host, [])
-        if not targets:
-            continue
-        what = ("source literal " if is_src else "") + _clip(line.strip())
-        out.append((targets, Seen(rel, line_no, what, conf)))
-    if vrx is not None:
-        for m in vrx.finditer(text):
-            line_no, line = line_at(m.start())
-            if _COMMENT.match(line):
-                continue
-            targets = address_vars.get(m.group(1), [])
-            out.append((targets, Seen(rel, line_no, f"source reads {m.group(1)}, the variable that carries "
-                                                    f"{', '.join(targets)}'s address: {_clip(line.strip())}", conf)))
+        seen_lines.add((i, key))
+        per[key] = per.get(key, 0) + 1
+        if how == "variable":
+            var = _VAR_TOKEN.match(text, p).group(0)
+            what = (f"source reads {var}, the variable that carries {', '.join(targets)}'s address: "
+                    f"{_clip(line.strip())}")
+        else:
+            what = ("source literal " if is_src else "") + _clip(line.strip())
+        out.append((targets, Seen(rel, i + 1, what, conf)))
     return out
 
 

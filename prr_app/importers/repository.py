@@ -500,9 +500,9 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
         if not p.exists():
             raise PrrError("no such file or folder", file=str(p))
         if p.is_dir():
-            for f in walk(p, progress):
-                fr = f.resolve()
-                inv.files.append(FileEntry(fr, _rel(fr, root), classify(fr)))
+            base = p.resolve()
+            for f in walk(base, progress):
+                inv.files.append(FileEntry(f, _rel(f, root), classify(f)))
         else:
             fr = p.resolve()
             inv.files.append(FileEntry(fr, _rel(fr, root), _direct_role(fr), direct=True))
