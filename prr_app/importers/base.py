@@ -47,6 +47,8 @@ class ImportReport:
             parts.append(f"{len(self.skipped)} skipped")
         if self.inferred:
             parts.append(f"{len(self.inferred)} inferred from configuration or source")
+        if any(w.startswith("few dependencies") for w in self.warnings):
+            parts.append("FEW DEPENDENCIES: the analysis will miss risks")
         if self.warnings:
             parts.append(f"{len(self.warnings)} warnings")
         if self.changes:

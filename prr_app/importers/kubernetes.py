@@ -123,7 +123,17 @@ class _K8sImport:
     def run(self):
         b = self.b
         for path in self.paths:
-            self._read(self.names[path], sy.load_file(path, warnings=(warnings := [])), warnings, str(path))
+            text = sy.read_text(path)
+            try:
+                docs = sy.load_text(text, file=str(path), warnings=(warnings := []))
+            except PrrError as e:
+                if "{{" in text:  # a Helm (or other Go) template, not a manifest
+                    raise PrrError("a Helm template, not a manifest: render the chart first "
+                                   "(`helm template NAME CHART_FOLDER > rendered.yaml`) and import that, "
+                                   f"or import the chart's folder ({e.message})", file=e.file,
+                                   location=e.location) from None
+                raise
+            self._read(self.names[path], docs, warnings, str(path))
         for label, text in self.texts:
             self._read(label, sy.load_text(text, file=label, warnings=(warnings := [])), warnings, label)
         first = str(self.paths[0]) if self.paths else (self.texts[0][0] if self.texts else None)

@@ -233,6 +233,7 @@ def split_helm_output(text: str, label: str) -> list[tuple[str, str]]:
 
 def render_helm(chart: Path, rel: str) -> tuple[list[tuple[str, str]] | None, str]:
     """(rendered texts, problem or hint)."""
+    rel = str(chart) if rel == "." else rel
     exe = shutil.which("helm")
     name = re.sub(r"[^a-z0-9-]", "-", chart.name.lower()).strip("-") or "release"
     if exe is None:
@@ -255,6 +256,7 @@ def kustomize_command() -> list[str] | None:
 
 
 def render_kustomize(folder: Path, rel: str) -> tuple[list[tuple[str, str]] | None, str]:
+    rel = str(folder) if rel == "." else rel
     cmd = kustomize_command()
     if cmd is None:
         return None, (f"{rel}: a Kustomize folder; neither kustomize nor kubectl is installed, so it was not built: "
@@ -536,7 +538,7 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
         known = ", ".join(u.key for u in inv.units if u.result is not None)
         raise PrrError(f"no deployment variant matches {variant!r}; the variants found: {known or 'none'}")
     if not picked:
-        problems = [u.problem for u in inv.units if u.problem] + inv.hints
+        problems = list(dict.fromkeys([u.problem for u in inv.units if u.problem] + inv.hints))
         detail = ("; ".join(problems[:3])) if problems else "no manifests, Compose files, Helm charts, Kustomize " \
                                                             "folders, Structurizr workspaces or Backstage catalogs"
         raise PrrError(f"nothing that describes a deployment was found: {detail}", file=str(paths[0]))
