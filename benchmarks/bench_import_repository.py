@@ -92,7 +92,30 @@ spec: {{selector: {{app: {n}}}, ports: [{{port: 8080}}]}}
     return made
 
 
+def realdata_quality() -> None:
+    """Precision and recall of the dependencies of the Online Boutique checkout (when shared/realdata is there)."""
+    import csv
+
+    real = Path(__file__).resolve().parent.parent.parent / "shared" / "realdata"
+    repo, truth_file = real / "online-boutique-repo", real / "online-boutique" / "derived-edges.csv"
+    if not repo.is_dir() or not truth_file.is_file():
+        return
+    with open(truth_file, newline="") as fh:
+        truth = {f"{r['source']}->{r['target']}" for r in csv.DictReader(fh)}
+    t = time.perf_counter()
+    res = import_paths([repo])
+    dt = time.perf_counter() - t
+    found = set(res.review.dependencies)
+    hit = found & truth
+    print(f"online-boutique-repo ({sum(1 for _ in repo.rglob('*'))} paths): {len(res.review.components)} components, "
+          f"{len(found)} dependencies in {dt:.2f} s; recall {len(hit)}/{len(truth)} = {len(hit) / len(truth):.0%}, "
+          f"precision {len(hit)}/{len(found)} = {len(hit) / max(1, len(found)):.0%}"
+          + (f"; missed {sorted(truth - found)}" if truth - found else "")
+          + (f"; not in the truth {sorted(found - truth)}" if found - truth else ""))
+
+
 def main() -> None:
+    realdata_quality()
     files = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
     with tempfile.TemporaryDirectory() as tmp:
         repo = Path(tmp) / "repo"

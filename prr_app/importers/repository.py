@@ -117,6 +117,7 @@ class Inventory:
     files: list[FileEntry] = field(default_factory=list)
     units: list[Unit] = field(default_factory=list)
     hints: list[str] = field(default_factory=list)  # commands to run (helm/kustomize not installed)
+    deferred: list[str] = field(default_factory=list)  # special Kustomize variants listed, not built
 
     def by_role(self, *roles: str) -> list[FileEntry]:
         return [f for f in self.files if f.role in roles]
@@ -329,7 +330,12 @@ def _compose_references(path: Path) -> list[Path]:
     return out
 
 
-def find_units(inv: Inventory, *, render: bool = True) -> None:
+def _special(rel: str) -> bool:
+    """Does a path name a special variant (VARIANT_RULE, step 1)?"""
+    return bool(set(re.split(r"[/_.\s()-]+", rel.lower())) & VARIANT_WORDS)
+
+
+def find_units(inv: Inventory, *, render: bool = True, variant: str | None = None) -> None:
     """Group the inventory's deployment files into units (rendering charts and Kustomize folders)."""
     root = inv.root
     charts = sorted({f.path.parent for f in inv.files if f.role == "helm-chart"})
@@ -351,10 +357,18 @@ def find_units(inv: Inventory, *, render: bool = True) -> None:
             inv.hints.append(why)
         else:
             u.texts = texts
+    want = (variant or "").strip().strip("/").lower()
+    plain_ok = any(k for k in kdirs if not _special(_rel(k, root))) or any(
+        f.role in ("kubernetes", "compose") and not _special(f.rel) for f in inv.files)
     for kdir in sorted(kdirs):
         if _under(kdir, charts):
             continue
         rel = _rel(kdir, root)
+        if render and _special(rel) and plain_ok and not (want and want in rel.lower()):
+            # a special variant (tests, overlays for one platform) cannot be picked by the rule:
+            # it is not built (each build runs a program), only listed
+            inv.deferred.append(rel)
+            continue
         u = Unit(rel, "kubernetes", "kustomize")
         texts, why = render_kustomize(kdir, rel) if render else (None, f"{rel}: a Kustomize folder (not built)")
         if texts is None:
@@ -512,7 +526,7 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
         raise PrrError("the folder holds no files", file=str(paths[0]))
     if progress:
         progress("recognising files", len(inv.files), len(inv.files))
-    find_units(inv, render=render)
+    find_units(inv, render=render, variant=variant)
     for i, u in enumerate(inv.units):
         if not u.problem or u.texts or u.paths:
             if u.paths or u.texts:
@@ -584,6 +598,9 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
             assembled.report.skipped.append(f"{u.key}: not imported: {u.problem}")
     for h in inv.hints:
         assembled.report.warnings.append(h)
+    for rel in inv.deferred:
+        assembled.report.skipped.append(f"variant not imported: {rel} (Kustomize, a special variant by its path: "
+                                        f"not built); pass --variant {rel} to import it instead")
     used = {u.key for u in picked} | {k for k, _ in results}
     for f in inv.files:
         if f.unit and f.unit in used and not f.note:
