@@ -358,13 +358,14 @@ def find_units(inv: Inventory, *, render: bool = True, variant: str | None = Non
         else:
             u.texts = texts
     want = (variant or "").strip().strip("/").lower()
+    have_tool = kustomize_command() is not None
     plain_ok = any(k for k in kdirs if not _special(_rel(k, root))) or any(
         f.role in ("kubernetes", "compose") and not _special(f.rel) for f in inv.files)
     for kdir in sorted(kdirs):
         if _under(kdir, charts):
             continue
         rel = _rel(kdir, root)
-        if render and _special(rel) and plain_ok and not (want and want in rel.lower()):
+        if render and _special(rel) and plain_ok and not (want and want in rel.lower()) and have_tool:
             # a special variant (tests, overlays for one platform) cannot be picked by the rule:
             # it is not built (each build runs a program), only listed
             inv.deferred.append(rel)
