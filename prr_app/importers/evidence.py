@@ -14,10 +14,11 @@ so that a word is never taken for a host:
   ``jdbc:mysql://db:3306/x``, ``lb://vets``), as ``host:port``, or as the value
   of a key named like an address (``host``, ``server``, ``address``, ``*_ADDR``,
   nginx ``server``/``proxy_pass``);
-* in **source**, a host counts only inside a URL or as ``host:port``, and so
-  does the name of a variable the deployment uses to carry that component's
-  address (``"PRODUCT_CATALOG_SERVICE_ADDR"``). Source evidence is weaker, and
-  marked so.
+* in **source**, a host counts only inside a URL or as ``host:port``, as a
+  string that is exactly a distinctive host name (with a ``-`` or ``_``, 8
+  characters or more: ``config["post-storage-service"]``), and so does the name
+  of a variable the deployment uses to carry that component's address
+  (``"PRODUCT_CATALOG_SERVICE_ADDR"``). Source evidence is weaker, and marked so.
 
 Each file is attributed to the component whose code it is: a compose ``build``
 folder, or a folder named like the component (``src/cartservice/``,
@@ -87,6 +88,9 @@ class _Owners:
             for n in {cid.lower(), comp.name.lower()}:
                 if len(n) >= 3 and "/" not in n:
                     self.names.setdefault(n, cid)
+        self.flat: dict[str, str] = {}
+        for n, cid in self.names.items():
+            self.flat.setdefault(re.sub(r"[^a-z0-9]", "", n), cid)
         self.root = root
         self.cache: dict[Path, str | None] = {}
 
@@ -114,6 +118,9 @@ class _Owners:
     def _match(self, seg: str) -> str | None:
         if seg in self.names:
             return self.names[seg]
+        flat = re.sub(r"[^a-z0-9]", "", seg)
+        if len(flat) >= 4 and flat in self.flat:  # src/ComposePostService/ is compose-post-service's
+            return self.flat[flat]
         best = None
         for n, cid in self.names.items():
             if seg.endswith("-" + n) or seg.startswith(n + "-") or seg.endswith("_" + n):
@@ -214,6 +221,14 @@ _NGINX_VALUE = re.compile(r"(?<![A-Za-z0-9_])(?:server|proxy_pass|grpc_pass|uwsg
                           r"([A-Za-z0-9_][A-Za-z0-9_.-]*)")
 _VAR_TOKEN = re.compile(r"[A-Z][A-Z0-9]*_[A-Z0-9_]+")
 _HOST_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+_QUOTED = re.compile(r"[\"'`]([A-Za-z0-9][A-Za-z0-9_.-]{2,62})[\"'`]")
+
+
+def _distinctive(host: str) -> bool:
+    """A name unlikely to be any other string in code: ``post-storage-service``, not ``redis`` or ``web``."""
+    return ("-" in host or "_" in host) and len(host) >= 8
+
+
 #: evidence lines kept per file and target (the first ones say it; the rest repeat it)
 PER_FILE = 3
 
@@ -264,11 +279,19 @@ def _scan_text(text: str, rel: str, host_map, address_vars, is_src: bool) -> lis
                 k = _known(m.group(1), host_map)
                 if k:
                     hits.append((m.start(1), k[1], "address value"))
-    elif address_vars:
-        for m in _VAR_TOKEN.finditer(text):
-            targets = address_vars.get(m.group(0))
-            if targets:
-                hits.append((m.start(), targets, "variable"))
+    else:
+        if address_vars:
+            for m in _VAR_TOKEN.finditer(text):
+                targets = address_vars.get(m.group(0))
+                if targets:
+                    hits.append((m.start(), targets, "variable"))
+        # a string that is exactly a distinctive host name: config_json["post-storage-service"]
+        for m in _QUOTED.finditer(text):
+            tok = m.group(1).lower()
+            if _distinctive(tok):
+                k = _known(tok, host_map)
+                if k:
+                    hits.append((m.start(1), k[1], "name"))
     if not hits:
         return out
     hits.sort(key=lambda h: h[0])
