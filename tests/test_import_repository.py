@@ -424,3 +424,21 @@ def test_source_limit_skips_big_files_and_says_so(tmp_path):
     assert "web->cart" in res.review.dependencies  # from the manifest, not from the big file
     assert any("over the size limit" in s and "src/web/big.js" in s for s in res.report.skipped)
     assert shutil.which  # keeps the import used
+
+
+def test_compose_files_of_one_folder_layers_alternatives_and_test_layers(tmp_path):
+    base = ("services:\n  web:\n    image: example/web\n    environment: [API_URL=http://api:80]\n"
+            "  api:\n    image: example/api\n    environment: [DB=db:5432]\n  db:\n    image: postgres\n")
+    write(tmp_path, {
+        "docker-compose.yml": base,
+        "docker-compose.override.yml": "services:\n  web:\n    deploy: {replicas: 3}\n",
+        "docker-compose-gcov.yml": base.replace("example/", "example-gcov/"),  # the same deployment, built otherwise
+        "docker-compose.test.yml": "services:\n  tester:\n    image: example/tests\n",
+        "docker-compose.observability.yml": "services:\n  grafana:\n    image: grafana/grafana\n",
+    })
+    res = import_paths([tmp_path])
+    r = res.review
+    assert sorted(r.components) == ["api", "db", "grafana", "web"]  # no tester, no duplicates
+    assert r.components["web"].replicas == 3  # the override is a layer
+    assert any("variant not imported" in s and "docker-compose-gcov.yml" in s for s in res.report.skipped)
+    assert any("docker-compose.test.yml" in s and "special case" in s for s in res.report.skipped)

@@ -386,6 +386,8 @@ def find_units(inv: Inventory, *, render: bool = True, variant: str | None = Non
             dsl_refs.update(_dsl_references(f.path))
         elif f.role == "compose":
             compose_refs.update(_compose_references(f.path))
+    compose_layers = _compose_layers([f for f in inv.files if f.role == "compose" and f.path.resolve()
+                                      not in compose_refs])
     for f in inv.files:
         chart = _under(f.path, charts)
         if chart is not None and f.role not in ("config", "source", "other"):
@@ -411,7 +413,12 @@ def find_units(inv: Inventory, *, render: bool = True, variant: str | None = Non
                 f.note = "included or extended by another compose file: read as part of it"
                 continue
             key = _rel(f.path.parent, root)
-            ukey = key + " (compose)"
+            how = compose_layers.get(f.path, "layer")
+            if how == "special":
+                f.note = "a compose layer for a special case (tests, debugging...): not imported"
+                inv.deferred.append(f.rel)
+                continue
+            ukey = key + " (compose)" if how == "layer" else f"{key} (compose: {f.path.name})"
             units.setdefault(ukey, Unit(ukey, "compose", "compose")).paths.append(f.path)
             f.unit = ukey
         elif f.role == "structurizr":
@@ -430,6 +437,52 @@ def find_units(inv: Inventory, *, render: bool = True, variant: str | None = Non
             units.setdefault("backstage catalog", Unit("backstage catalog", "backstage", "backstage")).paths.append(f.path)
             f.unit = "backstage catalog"
     inv.units = [units[k] for k in sorted(units)]
+
+
+_COMPOSE_BASES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
+
+
+def _compose_services(path: Path) -> set[str]:
+    try:
+        docs = sy.load_file(path)
+    except PrrError:
+        return set()
+    out: set[str] = set()
+    for d in docs:
+        svcs = d.value.get("services") if isinstance(d.value, dict) else None
+        if isinstance(svcs, dict):
+            out |= {str(k) for k in svcs}
+    return out
+
+
+def _compose_layers(files: list[FileEntry]) -> dict[Path, str]:
+    """How each compose file of a folder is used: "layer" (merged over the base file, as
+    ``compose.override.yaml`` or ``compose.observability.yaml`` are), "alternative" (a whole
+    deployment of its own: ``docker-compose-gcov.yml`` redefines every service; a variant),
+    or "special" (a layer for tests or debugging, not the deployment)."""
+    out: dict[Path, str] = {}
+    by_dir: dict[Path, list[FileEntry]] = {}
+    for f in files:
+        by_dir.setdefault(f.path.parent, []).append(f)
+    for folder, group in by_dir.items():
+        base = next((f for f in group if f.path.name.lower() in _COMPOSE_BASES), None)
+        base_names = _compose_services(base.path) if base is not None and len(group) > 1 else set()
+        for f in group:
+            if f is base:
+                out[f.path] = "layer"
+                continue
+            stem = f.path.name.lower()
+            if _special(re.sub(r"\.ya?ml$", "", stem)) and base is not None:
+                out[f.path] = "special"
+                continue
+            if "override" in stem or not base_names:
+                out[f.path] = "layer"
+                continue
+            names = _compose_services(f.path)
+            shared = names & base_names
+            whole = len(shared) * 2 >= len(base_names) and len(shared) * 2 >= max(1, len(names))
+            out[f.path] = "alternative" if whole else "layer"
+    return out
 
 
 def _variant_score(u: Unit) -> tuple:
@@ -600,8 +653,10 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
     for h in inv.hints:
         assembled.report.warnings.append(h)
     for rel in inv.deferred:
-        assembled.report.skipped.append(f"variant not imported: {rel} (Kustomize, a special variant by its path: "
-                                        f"not built); pass --variant {rel} to import it instead")
+        what = "a compose layer" if rel.endswith((".yml", ".yaml")) else "Kustomize, not built"
+        assembled.report.skipped.append(f"variant not imported: {rel} ({what}; a special case by its name)"
+                                        + ("" if rel.endswith((".yml", ".yaml")) else
+                                           f"; pass --variant {rel} to import it instead"))
     used = {u.key for u in picked} | {k for k, _ in results}
     for f in inv.files:
         if f.unit and f.unit in used and not f.note:
