@@ -442,3 +442,17 @@ def test_compose_files_of_one_folder_layers_alternatives_and_test_layers(tmp_pat
     assert r.components["web"].replicas == 3  # the override is a layer
     assert any("variant not imported" in s and "docker-compose-gcov.yml" in s for s in res.report.skipped)
     assert any("docker-compose.test.yml" in s and "special case" in s for s in res.report.skipped)
+
+
+def test_shared_configuration_lines_belong_to_the_component_their_key_names(tmp_path):
+    write(tmp_path, {
+        "docker-compose.yml": "services:\n  consul: {image: hashicorp/consul}\n  geo: {image: x/hotel}\n"
+                              "  profile: {image: x/hotel}\n  mongodb-geo: {image: mongo}\n"
+                              "  memcached-profile: {image: memcached}\n",
+        "config.json": '{\n  "consulAddress": "consul:8500",\n  "GeoMongoAddress": "mongodb-geo:27018",\n'
+                       '  "ProfileMemcAddress": "memcached-profile:11213"\n}\n',
+    })
+    deps = import_paths([tmp_path]).review.dependencies
+    assert any(e.startswith("config.json:3:") for e in deps["geo->mongodb-geo"].evidence)
+    assert "profile->memcached-profile" in deps
+    assert not any(d.endswith("->consul") for d in deps)  # a line that names no component's key: nobody's

@@ -115,6 +115,18 @@ class _Owners:
         self.cache[folder] = owner
         return owner
 
+    def by_key(self, line: str, targets: list[str]) -> str | None:
+        """The component a shared configuration line is about, from the start of its key."""
+        key = re.split(r"[:=]", line, maxsplit=1)[0] if re.search(r"[:=]", line) else ""
+        flat = re.sub(r"[^a-z0-9]", "", key.lower())
+        if not flat:
+            return None
+        best = None
+        for n, cid in self.flat.items():
+            if len(n) >= 3 and flat.startswith(n) and cid not in targets and (best is None or len(n) > len(best[0])):
+                best = (n, cid)
+        return best[1] if best else None
+
     def _match(self, seg: str) -> str | None:
         if seg in self.names:
             return self.names[seg]
@@ -176,13 +188,24 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
         if not hits:
             continue
         owner = owners.of(f.path)
-        if owner is None:
+        if owner is None and not is_src:
+            # a configuration shared by every service (config.json: "GeoMongoAddress": "mongodb-geo:27018"):
+            # a line whose key starts with one component's name is that component's
+            hits = [(targets, seen, owners.by_key(seen.what, targets)) for targets, seen in hits]
+            hits = [h for h in hits if h[2]]
+            if not hits:
+                n_unowned += 1
+                unowned[f.rel] = 1
+                continue
+        elif owner is None:
             n_unowned += 1
             unowned[f.rel] = len(hits)
             continue
-        f.note = f.note or f"evidence for {owner}"
-        src_comp = review.components.get(owner)
-        for targets, seen in hits:
+        else:
+            hits = [(targets, seen, owner) for targets, seen in hits]
+        f.note = f.note or f"evidence for {', '.join(sorted({h[2] for h in hits}))}"
+        for targets, seen, owner in hits:
+            src_comp = review.components.get(owner)
             for t in targets:
                 if t == owner or t not in review.components:
                     continue
