@@ -581,6 +581,8 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
     if progress:
         progress("recognising files", len(inv.files), len(inv.files))
     find_units(inv, render=render, variant=variant)
+    if not any(u.fmt in ("kubernetes", "compose", "structurizr", "structurizr-json", "backstage") for u in inv.units):
+        _other_format_units(inv)
     for i, u in enumerate(inv.units):
         if not u.problem or u.texts or u.paths:
             if u.paths or u.texts:
@@ -657,6 +659,12 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
         assembled.report.skipped.append(f"variant not imported: {rel} ({what}; a special case by its name)"
                                         + ("" if rel.endswith((".yml", ".yaml")) else
                                            f"; pass --variant {rel} to import it instead"))
+    others = [f.rel for f in inv.files if f.role in ("other", "csv", "dot", "jaeger", "json") and not f.unit]
+    if len(others) <= 20:
+        assembled.report.skipped += [f"{rel}: not a deployment, configuration or source file" for rel in others]
+    else:
+        assembled.report.skipped.append(f"{len(others)} files that are not deployment, configuration or source "
+                                        f"files (documents, images...): {', '.join(others[:5])} ...")
     used = {u.key for u in picked} | {k for k, _ in results}
     for f in inv.files:
         if f.unit and f.unit in used and not f.note:
@@ -686,6 +694,27 @@ def _direct_role(path: Path) -> str:
                            + ", ".join(formats()) + ")", file=str(path))
         role = fmt
     return role
+
+
+def _other_format_units(inv: Inventory) -> None:
+    """A folder with no deployment files: the files of one other import format (edge lists, traces,
+    DOT...), those of the format most files have, as one unit."""
+    from prr_app.importers.registry import _first_format, formats
+
+    fmts = formats()
+    by_fmt: dict[str, list[FileEntry]] = {}
+    for f in inv.files:
+        if f.role in ("config", "other", "csv", "dot", "jaeger", "json") and not f.unit:
+            fmt = _first_format(fmts, f.path)
+            if fmt in _OTHER_FORMATS or fmt == "servicegraph":
+                by_fmt.setdefault(fmt, []).append(f)
+    if not by_fmt:
+        return
+    fmt = max(sorted(by_fmt), key=lambda k: len(by_fmt[k]))
+    key = f"{_rel(by_fmt[fmt][0].path.parent, inv.root)} ({fmt})"
+    inv.units.append(Unit(key, fmt, fmt, [f.path for f in by_fmt[fmt]]))
+    for f in by_fmt[fmt]:
+        f.role, f.unit = fmt, key
 
 
 def _common_root(paths: list[Path]) -> Path:
