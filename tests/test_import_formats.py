@@ -7,7 +7,7 @@ import pytest
 
 from prr_app.cli.main import main
 from prr_app.errors import PrrError
-from prr_app.importers import safe_yaml
+from prr_app import safe_yaml
 from prr_app.importers.compose import interpolate
 from prr_app.importers.registry import detect_format, formats, import_paths
 

@@ -126,11 +126,22 @@ SEEDS = {
     "dot": ("g.dot", (FIX / "zones.dot").read_text()),
     "structurizr": ("workspace.dsl", DSL_SEED),
     "csv": ("edges.csv", "source,target,type,kind\nweb,api,hard,call\napi,db,,datastore\nweb,cdn,async,\n"),
+    "structurizr-json": ("workspace.json", json.dumps({"name": "W", "model": {
+        "people": [{"id": "1", "name": "User", "relationships": [{"id": "r1", "sourceId": "1", "destinationId": "3"}]}],
+        "softwareSystems": [{"id": "2", "name": "Shop", "containers": [
+            {"id": "3", "name": "Web", "relationships": [{"id": "r2", "sourceId": "3", "destinationId": "4"}]},
+            {"id": "4", "name": "DB", "technology": "MySQL"}]}],
+        "deploymentNodes": [{"id": "5", "name": "Zone A", "environment": "Live", "instances": 2,
+                             "children": [{"id": "6", "name": "Phone", "containerInstances": [
+                                 {"id": "7", "containerId": "3"}]}],
+                             "containerInstances": [{"id": "8", "containerId": "4"}]}]}}, indent=1)),
 }
 
 _TOKENS = ["{", "}", "[", "]", ":", "-", "&a", "*a", "<<: *a", "!!python/object:os.system", "\t", '"', "'",
            "->", "--", "${", "$(", "%", "#", "\n", "\x00", "\ufeff", "---\n", "...", ",", "=", "/*", "\\",
-           "9" * 30, "-1", "NaN", "null", "~", "on", "0700", "<", ">", "subgraph cluster_x {", "!reset"]
+           "9" * 30, "-1", "NaN", "null", "~", "on", "0700", "<", ">", "subgraph cluster_x {", "!reset",
+           # names that once ended in an internal error: spaces, braces, non-ASCII, huge numbers
+           '"a b"', "{{ .Release.Name }}-web", "wéb", "1" + "0" * 400, "${A}${A}", "$(A)$(A)", "!const A ${A}${A}"]
 
 
 def mutate(text: str, rnd: random.Random) -> str:
@@ -173,7 +184,7 @@ def check_one(path: Path, fmt: str) -> None:
         assert "\n" not in msg and msg
         return
     assert validate(res.review) == []
-    assert res.report.format == fmt
+    assert res.report.format == fmt.removesuffix("-json")  # a JSON workspace is a Structurizr import too
 
 
 @pytest.mark.slow
@@ -279,3 +290,47 @@ def test_generated_structurizr(tmp_path_factory, lines):
     p = tmp_path_factory.mktemp("z") / "workspace.dsl"
     p.write_text("workspace {\n model {\n" + "\n".join(lines) + "\n }\n}\n")
     check_one(p, "structurizr")
+
+
+# ------------------------------------------------------- a whole checkout
+REPO_SEEDS = {
+    "deploy/k8s/app.yaml": K8S_SEED,
+    "deploy/compose/docker-compose.yml": COMPOSE_SEED,
+    "deploy/compose/.env": "MODE=prod\nAPI_ADDR=api:80\n",
+    "deploy/kustomize/kustomization.yaml": "resources: [../k8s/app.yaml]\nnamespace: prod\n",
+    "catalog/catalog-info.yaml": BACKSTAGE_SEED,
+    "web/nginx.conf": "upstream api { server api:80; }\nserver { location / { proxy_pass http://api; } }\n",
+    "web/src/main/resources/application.yml": "spring:\n  data:\n    mongodb:\n      host: db\n"
+                                              "  datasource:\n    url: jdbc:postgresql://db:5432/x\n",
+    "web/app.properties": "api.url=http://api:80/x\nkafka.bootstrap-servers=kafka:9092\n",
+    "web/src/client.go": 'package web\nvar a = os.Getenv("API_ADDR")\nvar u = "http://api.shop.svc.cluster.local:80/x"\n',
+    "model/workspace.dsl": 'workspace extends base.dsl {\n model {\n  !ref s {\n   c = container "C"\n  }\n }\n}\n',
+    "model/base.dsl": 'workspace "W" {\n model {\n  s = softwareSystem "S" {\n   a = container "A"\n  }\n }\n}\n',
+}
+
+
+@pytest.mark.slow
+def test_repository_mutation_campaign(tmp_path):
+    """2,000 checkouts, each with one file mutated (or several at once): never an internal error."""
+    rnd = random.Random("prr-repository")
+    root = tmp_path / "repo"
+    names = sorted(REPO_SEEDS)
+    for rel, text in REPO_SEEDS.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    for i in range(2000):
+        touched = rnd.sample(names, rnd.choice([1, 1, 1, 2, 3]))
+        for rel in touched:
+            (root / rel).write_bytes(mutate(REPO_SEEDS[rel], rnd).encode("utf-8", "surrogatepass"))
+        try:
+            res = import_paths([root], render=False, variant=rnd.choice([None, None, "compose", "k8s"]))
+            assert validate(res.review) == []
+            assert res.report.format == "repository"
+        except PrrError as e:
+            assert "\n" not in str(e) and str(e)
+        except AssertionError:  # pragma: no cover - keep the failing checkout
+            for rel in touched:
+                (tmp_path / f"failing-{i}-{rel.replace('/', '_')}").write_bytes((root / rel).read_bytes())
+            raise
+        for rel in touched:
+            (root / rel).write_text(REPO_SEEDS[rel])

@@ -51,7 +51,7 @@ def backstage():
 
 
 def test_online_boutique_every_derived_edge_with_env_evidence(boutique):
-    assert boutique.report.format == "kubernetes"
+    assert boutique.report.format == "repository"  # a folder is read as a checkout
     assert _missing(boutique.review, "online-boutique") == []
     dep = boutique.review.dependencies["cartservice->redis-cart"]
     assert any("REDIS_ADDR=redis-cart:6379" in e and "kubernetes-manifests.yaml:" in e for e in dep.evidence)
@@ -77,8 +77,9 @@ def test_sock_shop_edges_from_network_policies_and_traps(sockshop):
     assert any("mongo=user-db:27017" in e for e in sockshop.review.dependencies["user->user-db"].evidence)
     assert sockshop.review.components["rabbitmq"].kind == "queue"
     assert sockshop.review.dependencies["shipping->rabbitmq"].kind == "async"
-    # files of other formats in the folder are left out with a reason
-    assert any("docker-compose.yml" in s for s in sockshop.report.skipped)
+    # the Compose variant of the same services is listed, not imported (no duplicates)
+    assert any(s.startswith("variant not imported: . (compose)") for s in sockshop.report.skipped)
+    assert len(sockshop.review.components) == 14 and not sockshop.review.groups
 
 
 def test_sock_shop_hpa_min_replicas_raise_the_floor(tmp_path):
@@ -120,7 +121,9 @@ def test_otel_compose_layers_env_interpolation_and_depends_on(otel_compose):
 
 def test_otel_folder_imports_as_compose_and_k8s_manifest_reports_flagd_ui():
     r = import_paths([REALDATA / "opentelemetry-demo"])
-    assert r.report.format == "compose" and _missing(r.review, "opentelemetry-demo") == []
+    # the compose files show more of the calls than the older Kubernetes rendering: that variant is picked
+    assert r.report.format == "repository" and _missing(r.review, "opentelemetry-demo") == []
+    assert any(w.startswith("variants of one deployment") and "imported . (compose)" in w for w in r.report.warnings)
     k = import_paths([REALDATA / "opentelemetry-demo" / "kubernetes" / "opentelemetry-demo.yaml"])
     assert any("flagd-ui" in d and "no Service" in d for d in k.report.dangling)
     assert any("opensearch-pdb" in w and "protects nothing" in w for w in k.report.warnings)
@@ -170,10 +173,10 @@ def test_cli_prints_report_and_keeps_it_in_the_review(tmp_path, capsys):
     out = tmp_path / "boutique.prr"
     assert main(["import", str(REALDATA / "online-boutique"), "-o", str(out)]) == 0
     text = capsys.readouterr().out
-    assert "kubernetes:" in text and "dependency frontend->cartservice:" in text and "wrote" in text
+    assert "repository:" in text and "dependency frontend->cartservice:" in text and "wrote" in text
     review = load_review(out)
     (rec,) = review.imports.values()
-    assert rec.format == "kubernetes" and rec.report["dependencies"] and "imported" in rec.report
+    assert rec.format == "repository" and rec.report["dependencies"] and "imported" in rec.report
     assert len(review.components) == 13
 
 

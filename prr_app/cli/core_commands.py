@@ -7,8 +7,8 @@ from pathlib import Path
 from prr_app import paths
 from prr_app.errors import PrrError
 from prr_app.importers import registry
-from prr_app.review import exports
-from prr_app.review.document import import_into, load_review, save_review
+from prr_app.review import exports, importing
+from prr_app.review.document import load_review, save_review
 from prr_app.text_safety import sanitize
 
 
@@ -32,6 +32,19 @@ def register(sub) -> None:
     p.add_argument("--force", action="store_true", help="replace the output file if it exists")
     p.add_argument("--quiet", action="store_true", help="do not print the import report")
     p.add_argument("--summary", action="store_true", help="print only the report's summary lines")
+    p.add_argument("--variant", metavar="FOLDER",
+                   help="for a folder with several variants of one deployment (plain manifests, Kustomize, Helm, "
+                        "Compose...): the one to import (its folder, or part of its name)")
+    p.add_argument("--scan-source", dest="scan_source", action="store_true", default=True,
+                   help="read source code for addresses of known components (the default for a folder)")
+    p.add_argument("--no-scan-source", dest="scan_source", action="store_false",
+                   help="read deployment files and configuration only")
+    p.add_argument("--source-limit", type=int, default=512, metavar="KB",
+                   help="source files larger than this are not read (default 512 KB)")
+    p.add_argument("--accept", action="append", default=[], metavar="DEP",
+                   help="accept an inferred dependency (id such as 'frontend->cart', or 'weak' or 'all'); repeatable")
+    p.add_argument("--reject", action="append", default=[], metavar="DEP",
+                   help="reject an inferred dependency (removed, and left out of later re-imports); repeatable")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("export", help="write a review in another format",
@@ -63,12 +76,10 @@ def cmd_import(args) -> int:
     if args.output and out.exists() and not args.force and not args.dry_run and \
             not (args.into and Path(args.into).resolve() == out.resolve()):
         raise PrrError("already exists; pass --force to replace it", file=str(out))
-    result = registry.import_paths(args.paths, args.format)
-    if args.into:
-        # merged with the review as its file holds it at the moment of writing, under its lock
-        result = import_into(args.into, result, output=args.output, force=True, dry_run=args.dry_run)
-    elif not args.dry_run:
-        save_review(result.review, out, overwrite=True)
+    result = importing.import_and_write(
+        args.paths, args.format, output=out, into=args.into, dry_run=args.dry_run, variant=args.variant,
+        scan_source=args.scan_source, source_limit=max(1, args.source_limit) * 1024,
+        progress=_progress_printer(), accept=args.accept, reject=args.reject)
     report = result.report
     if not args.quiet:
         lines = report.lines()
@@ -81,6 +92,22 @@ def cmd_import(args) -> int:
               f"{len(r.domains)} failure domains, {len(r.journeys)} journeys")
         print("dry run: nothing written" if args.dry_run else f"wrote {sanitize(out)}")
     return 0
+
+
+def _progress_printer():
+    """Progress on stderr (a terminal only: logs and pipes stay clean)."""
+    if not sys.stderr.isatty():
+        return None
+    last = [""]
+
+    def show(stage: str, done: int, total: int) -> None:
+        text = f"{stage}: {done}/{total}" if total else f"{stage}: {done}"
+        if text != last[0]:
+            last[0] = text
+            sys.stderr.write("\r\033[K" + text + ("\n" if total and done >= total else ""))
+            sys.stderr.flush()
+
+    return show
 
 
 def cmd_export(args) -> int:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from prr_app.errors import PrrError
-from prr_app.importers import safe_yaml as sy
+from prr_app import safe_yaml as sy
 from prr_app.importers.graph import DECLARED, GraphBuilder, short_names
 
 _RESOURCE_KINDS = [
@@ -133,7 +133,8 @@ def read_backstage(paths: list[Path]) -> object:
     _build(b, entities)
     systems = [e for e in entities.values() if e.kind == "system"]
     b.system_name = (sy.text(systems[0].body["metadata"].get("title")) or systems[0].name) if len(systems) == 1 \
-        else (paths[0].parent.name if len(paths) > 1 else paths[0].stem)
+        else paths[0].resolve().parent.name
+    b.system_declared = len(systems) == 1
     return b.finish(file=str(paths[0]))
 
 

@@ -31,6 +31,11 @@ class ImportReport:
     #: the values this import produced (components, dependencies, domains), so a
     #: later re-import can tell the reviewer's hand edits from imported values
     imported: dict = field(default_factory=dict)
+    #: dependencies inferred from configuration or source (not declared by a deployment file):
+    #: {"id", "source", "target", "kind", "confidence" ("strong"/"weak"), "evidence", "decision"}
+    inferred: list[dict] = field(default_factory=list)
+    #: components tagged as telemetry, config or discovery hubs ("otel-collector (telemetry)")
+    hubs: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         if self.format == "json" and not self.components and not self.dependencies:
@@ -40,6 +45,10 @@ class ImportReport:
             parts.append(f"{len(self.dangling)} dangling references")
         if self.skipped:
             parts.append(f"{len(self.skipped)} skipped")
+        if self.inferred:
+            parts.append(f"{len(self.inferred)} inferred from configuration or source")
+        if any(w.startswith("few dependencies") for w in self.warnings):
+            parts.append("FEW DEPENDENCIES: the analysis will miss risks")
         if self.warnings:
             parts.append(f"{len(self.warnings)} warnings")
         if self.changes:
@@ -59,6 +68,8 @@ class ImportReport:
             "warnings": list(self.warnings),
             "changes": list(self.changes),
             "imported": self.imported,
+            "inferred": [dict(i) for i in self.inferred],
+            "hubs": list(self.hubs),
         }
 
     def to_record(self, at: str | None = None) -> ImportRecord:
@@ -82,6 +93,9 @@ class ImportReport:
         out += [f"dangling: {d}" for d in self.dangling]
         out += [f"skipped: {s}" for s in self.skipped]
         out += [f"warning: {w}" for w in self.warnings]
+        out += [f"hub (tagged, kept): {h}" for h in self.hubs]
+        out += [f"inferred ({i['confidence']}{', ' + i['decision'] if i.get('decision') else ''}): {i['id']}: "
+                + "; ".join(i["evidence"][:2]) for i in self.inferred]
         out += [f"change: {c}" for c in self.changes]
         return out
 
@@ -92,3 +106,13 @@ class ImportResult:
     report: ImportReport
     #: for a re-import into an existing review: the plan that was (or would be) applied
     plan: object | None = None
+    #: the review's system name was stated by the files, not guessed from a file or folder name
+    system_declared: bool = False
+    #: host names that reach each component (Service names, compose hostnames...) -> component ids
+    hosts: dict[str, list[str]] = field(default_factory=dict)
+    #: variables that carry a component's address (``CART_SERVICE_ADDR``) -> component ids
+    address_vars: dict[str, list[str]] = field(default_factory=dict)
+    #: component id -> folders holding its code or configuration (compose ``build`` contexts)
+    code_dirs: dict[str, list[str]] = field(default_factory=dict)
+    #: for a folder import: every file looked at, what it was taken for and what came of it
+    inventory: object | None = None

@@ -24,11 +24,12 @@ import re
 from pathlib import Path
 
 from prr_app.errors import PrrError
-from prr_app.importers import safe_yaml as sy
+from prr_app import safe_yaml as sy
 from prr_app.importers.graph import (
     ADDRESS_NAME,
     ENV,
     STARTUP,
+    can_face_users,
     GraphBuilder,
     dependency_type,
     host_refs,
@@ -40,19 +41,25 @@ from prr_app.importers.graph import (
 _BASE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 _NAME_RE = re.compile(r"^(docker-)?compose([.\-_].*)?\.ya?ml$", re.IGNORECASE)
 MAX_ENV_BYTES = 4 * 1024 * 1024
+#: the longest value that ${VAR} interpolation may produce (an expansion bomb stops here)
+MAX_EXPANDED = 256 * 1024
 
 
 def looks_like_compose(path: Path) -> bool:
+    """Content first (top-level ``services:``, and no ``apiVersion``/``kind``), then the name."""
     if path.suffix.lower() not in (".yaml", ".yml"):
         return False
-    if _NAME_RE.match(path.name):
-        return True
     try:
         with open(path, "rb") as fh:
             head = fh.read(8192).decode("utf-8", "replace")
     except OSError:
         return False
-    return bool(re.search(r"(?m)^services\s*:", head)) and not re.search(r"(?m)^apiVersion\s*:", head)
+    if re.search(r"(?m)^[\"']?apiVersion[\"']?\s*:", head) or re.search(r"(?m)^[\"']?kind[\"']?\s*:", head):
+        return False  # a Kubernetes (or Backstage) object named like a compose file (openshift/compose-post.yaml)
+    if re.search(r"(?m)^[\"']?(services|include)[\"']?\s*:", head):
+        return True
+    # a compose file of only comments, or one whose services come later than the first 8 KB
+    return bool(_NAME_RE.match(path.name)) and not re.search(r"(?m)^[A-Za-z_\"'-][^:\n]*:", head)
 
 
 # ------------------------------------------------------------------ .env
@@ -137,7 +144,12 @@ def interpolate(value: str, variables: dict[str, str], *, warnings: list[str] | 
             return val
         return val
 
-    return _VAR_RE.sub(repl, value)
+    out = _VAR_RE.sub(repl, value)
+    if len(out) > MAX_EXPANDED:
+        # nested ${VAR} references double at each step: bound the output, not the steps
+        raise PrrError(f"{where}: variables expand this value to more than {MAX_EXPANDED // 1024} KB "
+                       "(nested references?)")
+    return out
 
 
 def _var(name, variables, warnings, where) -> str:
@@ -281,9 +293,9 @@ def _order(paths: list[Path]) -> list[Path]:
 MAX_FILES = 1000
 
 
-def read_compose(paths: list[Path]) -> object:
+def read_compose(paths: list[Path], *, base: Path | None = None) -> object:
     paths = _order([Path(p) for p in paths])
-    names = short_names(paths)
+    names = short_names(paths, base)
     b = GraphBuilder("compose", paths)
     project = paths[0].resolve().parent
     variables: dict[str, str] = {}
@@ -448,6 +460,7 @@ def read_compose(paths: list[Path]) -> object:
         raise PrrError("no services found in the compose file(s)", file=str(paths[0]))
     _build(b, services, variables, env_lines, project)
     b.system_name = project_name or project.name
+    b.system_declared = bool(project_name)
     return b.finish(file=str(paths[0]))
 
 
@@ -468,6 +481,8 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
                 for a in al if isinstance(al, list) else []:
                     if isinstance(a, str):
                         hosts.setdefault(a.lower(), sname)
+    for h, sname in hosts.items():
+        b.host(h, sname)
     for sname, svc in services.items():
         file, line = svc["__defined__"]
         image = sy.text(svc.get("image"))
@@ -481,6 +496,14 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
         if kind and why:
             b.evidence(sname, f"{file}:{line}: kind {kind} from {why}")
         comp.shared_domains.append(host)
+        build = svc.get("build")
+        ctx = build.get("context") if isinstance(build, dict) else build
+        if isinstance(ctx, str) and ctx and "://" not in ctx:
+            folder = (project / ctx).resolve()
+            dockerfile = build.get("dockerfile") if isinstance(build, dict) else None
+            if isinstance(dockerfile, str) and dockerfile and "/" in dockerfile:
+                folder = (folder / dockerfile).parent.resolve()  # context "./", dockerfile "src/ad/Dockerfile"
+            b.code_dir(sname, folder)
         deploy = svc.get("deploy") if isinstance(svc.get("deploy"), dict) else {}
         lf, ll = svc["__lines__"].get("deploy", (file, line))
         rep = deploy.get("replicas") if deploy else None
@@ -505,9 +528,13 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
                 b.warn(f"{lf}:{ll}: {sname} has 0 replicas; counted as 1")
         published = _published(svc.get("ports"))
         if published:
-            comp.user_facing = True
             pf, pl = svc["__lines__"].get("ports", (file, line))
-            b.evidence(sname, f"{pf}:{pl}: publishes port(s) {', '.join(published[:5])} on the host")
+            if can_face_users(comp):
+                comp.user_facing = True
+                b.evidence(sname, f"{pf}:{pl}: publishes port(s) {', '.join(published[:5])} on the host: user-facing")
+            else:
+                b.evidence(sname, f"{pf}:{pl}: publishes port(s) {', '.join(published[:5])} on the host "
+                                  f"(a {_what(comp)}: an operator's port, not user-facing)")
         profiles = svc.get("profiles")
         if isinstance(profiles, list) and profiles:
             for p in profiles:
@@ -534,6 +561,7 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
                         continue
                     typ, word = dependency_type(b.components[target])
                     b.depend(sname, target, typ, ENV, f"{ev} ({word})")
+                    b.address_var(var, target)
                 elif ref.local and (addr_like or ref.how != "value"):
                     b.dangling(f"{ev}: names host {ref.host}, which is not a service in these files")
         cmd = svc.get("command")
@@ -554,11 +582,19 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
             opt = isinstance(cond, dict) and sy.as_bool(cond.get("required")) is False
             note = "start-up order only" + (f", waits for {c}" if c else "") + (", optional" if opt else "")
             had = b.has_dep(sname, target)
-            b.depend(sname, target, "soft", STARTUP,
+            tcomp = b.components[target]
+            # a service cannot work without its own datastore, cache, queue or service registry:
+            # depends_on to one of them is hard unless it says it is optional
+            vital = (tcomp.kind in ("datastore", "cache", "queue") or "discovery" in tcomp.tags) and not opt
+            typ = "hard" if vital else "soft"
+            b.depend(sname, target, typ, STARTUP,
                      f"{file}:{line}: {sname} depends_on {dep} ({note}{'' if had else '; no env var names it'})")
-            if not had:
+            if not had and not vital:
                 b.warn(f"{file}:{line}: {sname} -> {dep} rests on depends_on alone (start-up order, not a call): "
                        "recorded as soft; check it")
+            elif not had:
+                what = "service registry" if "discovery" in tcomp.tags else tcomp.kind
+                b.read(f"{file}:{line}: {sname} -> {dep}: depends_on a {what}, recorded as hard")
         links = svc.get("links")
         for i, l in enumerate(links if isinstance(links, list) else []):
             name = str(l).split(":")[0]
@@ -568,6 +604,12 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
                 b.depend(sname, target, "soft", STARTUP, f"{lf}:{ll}: {sname} links {l} (network alias, start-up order)")
             elif not target:
                 b.dangling(f"{lf}:{ll}: {sname} links {l}, which is not a service in these files")
+
+
+def _what(comp) -> str:
+    from prr_app.importers.graph import hub_tag
+
+    return f"{hub_tag(comp)} hub" if hub_tag(comp) else comp.kind
 
 
 def _env_files(b: GraphBuilder, svc: dict, project: Path, variables) -> dict:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from prr_app.domain.model import ComponentKind
 from prr_app.errors import PrrError
-from prr_app.importers import safe_yaml as sy
+from prr_app import safe_yaml as sy
 from prr_app.importers.graph import DECLARED, GraphBuilder, recognise, short_names
 
 MAX_BYTES = 32 * 1024 * 1024

@@ -40,16 +40,35 @@ class _Dep:
     description: str = ""
 
 
+class _ById(dict):
+    """Components by id; a name as the source wrote it ("a b", "{{ x }}") finds its safe id."""
+
+    def __missing__(self, key):
+        sid = safe_id(key)
+        if sid != key and dict.__contains__(self, sid):
+            return dict.__getitem__(self, sid)
+        raise KeyError(key)
+
+
 class GraphBuilder:
     def __init__(self, fmt: str, sources: list[Path]):
         self.fmt = fmt
         self.report = ImportReport(format=fmt, sources=[str(p) for p in sources])
-        self.components: dict[str, Component] = {}
+        self.components: dict[str, Component] = _ById()
+        #: host names that reach a component (Service names, compose hostnames, aliases) -> component ids;
+        #: the repository scan looks for these in configuration and source
+        self.hosts: dict[str, set[str]] = {}
+        #: variables that carry a component's address (``CART_SERVICE_ADDR``) -> component ids
+        self.address_vars: dict[str, set[str]] = {}
+        #: folders that hold a component's code or configuration (compose ``build`` contexts)
+        self.code_dirs: dict[str, set[str]] = {}
         self.comp_evidence: dict[str, list[str]] = {}
         self.deps: dict[tuple[str, str], _Dep] = {}
         self.domains: dict[str, FailureDomain] = {}
         self.groups: dict[str, RedundancyGroup] = {}
         self.system_name = ""
+        #: the system name was stated by the files (a namespace, a compose project name, a workspace name)
+        self.system_declared = False
         self.description = ""
         self._seen_skips: set[str] = set()
         self._seen_dangling: set[str] = set()
@@ -71,11 +90,27 @@ class GraphBuilder:
         return comp
 
     def evidence(self, cid: str, text: str) -> None:
+        cid = self._id(cid)
         if cid in self.comp_evidence and text not in self.comp_evidence[cid]:
             self.comp_evidence[cid].append(text)
 
+    def _id(self, cid: str) -> str:
+        return cid if cid in self.components else safe_id(cid)
+
+    def host(self, host: str, cid: str) -> None:
+        """``host`` reaches component ``cid`` (for the repository's configuration and source scan)."""
+        if host:
+            self.hosts.setdefault(host.lower(), set()).add(self._id(cid))
+
+    def address_var(self, var: str, cid: str) -> None:
+        if var:
+            self.address_vars.setdefault(var, set()).add(self._id(cid))
+
+    def code_dir(self, cid: str, folder: Path) -> None:
+        self.code_dirs.setdefault(self._id(cid), set()).add(str(folder))
+
     def tag(self, cid: str, tag: str) -> None:
-        comp = self.components.get(cid)
+        comp = self.components.get(self._id(cid))
         if comp is not None and tag not in comp.tags:
             comp.tags.append(tag)
 
@@ -83,6 +118,7 @@ class GraphBuilder:
     def depend(self, source: str, target: str, kind: str, strength: int, evidence: str,
                description: str = "") -> bool:
         """Record that ``source`` depends on ``target``; False for a self-reference."""
+        source, target = self._id(source), self._id(target)
         if source == target:
             return False
         key = (source, target)
@@ -98,7 +134,7 @@ class GraphBuilder:
         return True
 
     def has_dep(self, source: str, target: str) -> bool:
-        return (source, target) in self.deps
+        return (self._id(source), self._id(target)) in self.deps
 
     # -- redundancy groups ------------------------------------------------
     def group(self, name: str, members: list[str], evidence: str) -> str | None:
@@ -214,7 +250,14 @@ class GraphBuilder:
         rec = self.report.to_record()
         review.imports[rec.id] = rec
         check(review, file=file)
-        return ImportResult(review, self.report)
+        for cid, comp in review.components.items():
+            self.host(cid, cid)
+            self.host(comp.name, cid)
+        hosts = {h: sorted(c for c in ids if c in review.components) for h, ids in self.hosts.items()}
+        addr = {v: sorted(c for c in ids if c in review.components) for v, ids in self.address_vars.items()}
+        return ImportResult(review, self.report, system_declared=self.system_declared, hosts={h: c for h, c in hosts.items() if c},
+                            address_vars={v: c for v, c in addr.items() if c},
+                            code_dirs={c: sorted(d) for c, d in self.code_dirs.items() if c in review.components})
 
 
 _KIND_RANK = {"async": 0, "soft": 1, "hard": 2}
@@ -277,9 +320,9 @@ def _is_under(p: Path, base: Path) -> bool:
         return False
 
 
-def short_names(paths: list[Path]) -> dict[Path, str]:
-    """Each path named relative to the folder that holds them all."""
-    base = common_base(paths)
+def short_names(paths: list[Path], base: Path | None = None) -> dict[Path, str]:
+    """Each path named relative to ``base`` (default: the folder that holds them all)."""
+    base = Path(base).resolve() if base is not None else common_base(paths)
     out = {}
     for p in paths:
         try:
@@ -321,11 +364,18 @@ _DB_PORTS = {
 }
 
 
+#: consoles for a datastore or a broker: tools, not the datastore
+_ADMIN_UI = re.compile(r"mongo-?express|phpmyadmin|pgadmin|adminer|redis-?commander|redisinsight|kafka-?ui|kafdrop|"
+                       r"akhq|rabbitmq-?management-ui|cassandra-?web|elastichq|cerebro|kibana|dejavu|mailhog|mailpit")
+
+
 def recognise(name: str, image: str = "", ports: list[int] | tuple = ()) -> tuple[str | None, list[str], str]:
     """(kind or None, tags, why) guessed from an image, a name and ports."""
     img = (image or "").lower()
     # the image's repository name (without registry and tag) says most
     repo = img.rsplit("/", 1)[-1].split("@")[0].split(":")[0]
+    if _ADMIN_UI.search(repo) or _ADMIN_UI.search(name.lower()):
+        return None, ["admin-ui"], f"image {image}" if repo else f"name {name}"
     tags: list[str] = []
     kind = None
     why = ""
@@ -359,6 +409,12 @@ def recognise(name: str, image: str = "", ports: list[int] | tuple = ()) -> tupl
                 pass
             break
     return kind, tags, why
+
+
+def can_face_users(comp: Component) -> bool:
+    """A published port makes gateways, frontends and plain services user-facing; never a datastore, cache,
+    queue, admin console or telemetry/config/discovery hub (their ports are for operators)."""
+    return comp.kind in ("service", "gateway", "identity") and hub_tag(comp) is None and "admin-ui" not in comp.tags
 
 
 def hub_tag(comp: Component) -> str | None:
@@ -473,7 +529,10 @@ def redact(name: str, value: str, limit: int = 120) -> str:
     """An environment value fit for evidence: secrets masked, long values clipped."""
     if _SECRET_NAME.search(name or ""):
         return "***"
-    v = _URL_CRED.sub(r"\1:***@", str(value))
+    v = str(value)
+    if len(v) > 4 * limit:  # the regexes below run on what is shown, never on a megabyte
+        v = v[: 4 * limit]
+    v = _URL_CRED.sub(r"\1:***@", v)
     v = _KV_CRED.sub(r"\1***", v).replace("\n", " ")
     return v if len(v) <= limit else v[: limit - 3] + "..."
 

@@ -28,18 +28,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from prr_app.errors import PrrError
-from prr_app.importers import safe_yaml as sy
+from prr_app import safe_yaml as sy
 from prr_app.importers.graph import (
     ADDRESS_NAME,
     ENV,
     GUESS,
+    can_face_users,
     NETPOL,
     GraphBuilder,
     close_match,
     dependency_type,
     host_refs,
+    make_unique,
     recognise,
     redact,
+    safe_id,
     short_names,
 )
 
@@ -54,6 +57,8 @@ ZONE_KEYS = {"topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/z
 REGION_KEYS = {"topology.kubernetes.io/region", "failure-domain.beta.kubernetes.io/region"}
 HOST_KEYS = {"kubernetes.io/hostname"}
 ASSUMED_ZONES = 3
+#: the longest value ``$(VAR)`` substitution may produce
+MAX_EXPANDED = 256 * 1024
 
 
 @dataclass
@@ -95,43 +100,66 @@ def _head(path: Path, n: int = 8192) -> str:
         return ""
 
 
-def read_kubernetes(paths: list[Path]) -> ImportResultT:
-    return _K8sImport(paths).run()
+def read_kubernetes(paths: list[Path], *, texts: list[tuple[str, str]] | None = None,
+                    base: Path | None = None) -> ImportResultT:
+    """Import manifest files, and ``texts``: (label, YAML text) pairs rendered by a tool (helm, kustomize).
+
+    ``base``: the folder that evidence names files relative to (default: the one holding them all).
+    """
+    return _K8sImport(paths, texts or [], base).run()
 
 
 class _K8sImport:
-    def __init__(self, paths: list[Path]):
+    def __init__(self, paths: list[Path], texts: list[tuple[str, str]] | None = None, base: Path | None = None):
         self.paths = [Path(p) for p in paths]
-        self.names = short_names(self.paths)
+        self.texts = list(texts or [])
+        self.names = short_names(self.paths, base)
         self.b = GraphBuilder("kubernetes", self.paths)
+        self.b.report.sources += [label for label, _ in self.texts]
         self.objs: list[_Obj] = []
+        self.seen: dict[tuple[str, str, str], _Obj] = {}
 
     # ------------------------------------------------------------ reading
     def run(self):
         b = self.b
         for path in self.paths:
-            fname = self.names[path]
-            warnings: list[str] = []
-            docs = sy.load_file(path, warnings=warnings)
-            for w in warnings:
-                b.warn(w.replace(str(path), fname, 1))
-            n_objs = 0
-            for doc in docs:
-                if doc.value is None:
-                    continue
-                n_objs += self._collect(doc.value, fname, doc.line, f"document {doc.index + 1}")
-            b.read(f"{fname}: {len(docs)} YAML document(s), {n_objs} object(s)")
+            text = sy.read_text(path)
+            try:
+                docs = sy.load_text(text, file=str(path), warnings=(warnings := []))
+            except PrrError as e:
+                if "{{" in text:  # a Helm (or other Go) template, not a manifest
+                    raise PrrError("a Helm template, not a manifest: render the chart first "
+                                   "(`helm template NAME CHART_FOLDER > rendered.yaml`) and import that, "
+                                   f"or import the chart's folder ({e.message})", file=e.file,
+                                   location=e.location) from None
+                raise
+            self._read(self.names[path], docs, warnings, str(path))
+        for label, text in self.texts:
+            self._read(label, sy.load_text(text, file=label, warnings=(warnings := [])), warnings, label)
+        first = str(self.paths[0]) if self.paths else (self.texts[0][0] if self.texts else None)
         if not self.objs:
-            raise PrrError("no Kubernetes objects (apiVersion/kind) found", file=str(self.paths[0]) if self.paths else None)
+            raise PrrError("no Kubernetes objects (apiVersion/kind) found", file=first)
         self._build()
         if not b.components:
             kinds = sorted({o.kind for o in self.objs})
             raise PrrError("no workloads to review (Deployment, StatefulSet, DaemonSet, Pod, ExternalName Service...); "
                            f"the files hold only {', '.join(kinds[:8])}" + (" ..." if len(kinds) > 8 else ""),
-                           file=str(self.paths[0]))
-        first = self.paths[0]
-        b.system_name = self._system_name() or first.stem
-        return b.finish(file=str(first))
+                           file=first)
+        declared = self._system_name()
+        b.system_declared = bool(declared)
+        # else the folder that holds the manifests, not the first file's name
+        b.system_name = declared or (self.paths[0].resolve().parent.name if self.paths else "")
+        return b.finish(file=first)
+
+    def _read(self, fname: str, docs, warnings: list[str], full: str) -> None:
+        for w in warnings:
+            self.b.warn(w.replace(full, fname, 1))
+        n_objs = 0
+        for doc in docs:
+            if doc.value is None:
+                continue
+            n_objs += self._collect(doc.value, fname, doc.line, f"document {doc.index + 1}")
+        self.b.read(f"{fname}: {len(docs)} YAML document(s), {n_objs} object(s)")
 
     def _collect(self, value, fname: str, line: int, what: str, depth: int = 0) -> int:
         if not isinstance(value, dict):
@@ -161,7 +189,15 @@ class _K8sImport:
             name = gen.rstrip("-")
         ns = sy.text(meta.get("namespace")) or "default"
         line = getattr(value, "line", line) or line
-        self.objs.append(_Obj(kind, name, ns, value, fname, line))
+        obj = _Obj(kind, name, ns, value, fname, line)
+        # identity is (kind, namespace, name): a second copy is a duplicate, never a second component
+        first = self.seen.get((kind, ns, name))
+        if first is not None:
+            self.b.warn(f"{obj.where}: {kind} {name} is already defined at {first.where}: a duplicate, ignored "
+                        "(two copies of one object are not redundancy)")
+            return 0
+        self.seen[(kind, ns, name)] = obj
+        self.objs.append(obj)
         return 1
 
     def _system_name(self) -> str:
@@ -225,9 +261,10 @@ class _K8sImport:
             if not isinstance(pod_spec, dict):
                 b.skip(f"{o.where}: {o.kind} {o.name}: no pod template")
                 return None
-        cid = o.name if len(name_count.get(o.name, ())) == 1 else f"{o.ns}/{o.name}"
+        cid = safe_id(o.name if len(name_count.get(o.name, ())) == 1 else f"{o.ns}/{o.name}")
         if cid in taken:
-            cid = f"{cid}-{o.kind.lower()}"
+            # the same (namespace, name) under another workload kind: identity is (kind, namespace, name)
+            cid = make_unique(f"{cid}-{o.kind.lower()}", taken)
         taken[cid] = o
         w = _Workload(o, cid, _str_map(labels), [], pod_spec)
         for key, is_init in (("containers", False), ("initContainers", True)):
@@ -310,13 +347,20 @@ class _K8sImport:
                 b.dangling(f"{o.where}: Service {o.name} selects {_fmt_sel(sel)}, which no workload in these files carries")
                 continue
             self.svc[(o.ns, o.name)] = hits
+            for cid in hits:
+                b.host(o.name, cid)
+                b.host(f"{o.name}.{o.ns}", cid)
             if len(hits) > 1:  # versions / canaries behind one Service: any ready one serves
                 b.group(o.name, hits, f"{o.where}: Service {o.name} sends traffic to any ready pod of these workloads")
             for cid in hits:
                 b.evidence(cid, f"{o.where}: behind Service {o.name}")
                 if sy.text(spec.get("type")) in ("LoadBalancer", "NodePort"):
-                    b.components[cid].user_facing = True
-                    b.evidence(cid, f"{o.where}: Service {o.name} of type {typ}: reachable from outside the cluster")
+                    if can_face_users(b.components[cid]):
+                        b.components[cid].user_facing = True
+                        b.evidence(cid, f"{o.where}: Service {o.name} of type {typ}: reachable from outside the cluster")
+                    else:
+                        b.evidence(cid, f"{o.where}: Service {o.name} of type {typ}: reachable from outside the "
+                                        f"cluster, but a {b.components[cid].kind} is not user-facing")
 
     def _matching(self, ns: str, sel: dict) -> list[str]:
         """Workloads in ``ns`` whose pod labels include every item of ``sel`` (document order)."""
@@ -333,9 +377,11 @@ class _K8sImport:
         return [c for c in dict.fromkeys(first) if all(c in r for r in rest)]
 
     def _free_id(self, name: str, ns: str) -> str:
-        cid = name if name not in self.b.components else f"{ns}/{name}"
+        cid = safe_id(name)
         if cid in self.b.components:
-            cid = f"{cid}-service"
+            cid = safe_id(f"{ns}/{name}")
+        if cid in self.b.components:
+            cid = make_unique(f"{cid}-service", self.b.components)
         return cid
 
     def _hpas(self, hpas: list[_Obj]) -> None:
@@ -562,6 +608,9 @@ class _K8sImport:
                 val = sy.text(e.get("value"))
                 val = re.sub(r"\$\(([A-Za-z_][A-Za-z0-9_]*)\)",
                              lambda m: out[m.group(1)][0] if m.group(1) in out else m.group(0), val)
+                if len(val) > MAX_EXPANDED:  # $(VAR) nesting doubles at each step: bound the bytes
+                    raise PrrError(f"env {name}: $(VAR) references expand to more than {MAX_EXPANDED // 1024} KB",
+                                   file=f, location=f"line {line}")
                 out[name] = (val, f, line)
             else:
                 ref = sy.get_path(e, "valueFrom", "configMapKeyRef")
@@ -600,6 +649,7 @@ class _K8sImport:
                         continue
                     typ, word = dependency_type(b.components[t])
                     b.depend(w.cid, t, typ, ENV, f"{ev} ({word})")
+                    b.address_var(var, t)
             elif ref.local and (addr_like or ref.how != "value") and not ref.host.startswith("$"):
                 if "$(" in value:
                     continue

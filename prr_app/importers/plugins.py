@@ -48,3 +48,5 @@ _format("servicegraph", "OpenTelemetry servicegraph metrics (Prometheus text or 
 _format("dot", "Graphviz DOT (clusters become failure domains)", "dot", "looks_like_dot", "read_dot")
 _format("structurizr", "Structurizr DSL workspace (model and one deployment environment)",
         "structurizr", "looks_like_structurizr", "read_structurizr")
+_format("structurizr-json", "Structurizr JSON workspace (exported by the Structurizr CLI, stored by Lite)",
+        "structurizr", "looks_like_structurizr_json", "read_structurizr_json")

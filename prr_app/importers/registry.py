@@ -1,9 +1,6 @@
 """Import formats by name, with detection. Later importers register here."""
 from __future__ import annotations
 
-import gc
-import importlib
-import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -58,9 +55,7 @@ def _load_builtin() -> None:
 
     register(ImportFormat("json", "PRR review JSON (prr-review format)", looks_like_review_json, read_json))
     register(ImportFormat("csv", "CSV edge list (source,target[,type])", csv_edges.looks_like_csv, csv_edges.read_csv_edges))
-    # Importers of outside formats register themselves when their module exists.
-    if importlib.util.find_spec("prr_app.importers.plugins") is not None:
-        importlib.import_module("prr_app.importers.plugins")
+    from prr_app.importers import plugins  # noqa: F401 - registers the importers of outside formats
 
 
 def expand_paths(paths: list[str | Path]) -> list[Path]:
@@ -108,16 +103,23 @@ def _detect(fmt: ImportFormat, path: Path) -> bool:
 
 
 def import_paths(paths: list[str | Path], fmt: str | None = "auto", *, into=None,
-                 format: str | None = None) -> ImportResult:  # noqa: A002 - the natural name for callers
+                 format: str | None = None, variant: str | None = None,  # noqa: A002 - the natural name
+                 scan_source: bool = True, source_limit: int = 512 * 1024, progress=None,
+                 decisions: dict[str, str] | None = None, render: bool = True) -> ImportResult:
     """Import files and folders; the review plus the import report.
 
     ``fmt`` (or ``format``): a registered format name, or ``"auto"``/None to
-    detect it. Files named directly are always read; files found in a folder
-    that do not look like the format are left out, with a reason.
+    detect it. With ``auto``, a folder is read as a checkout
+    (:mod:`prr_app.importers.repository`: deployment files found by content,
+    variants reconciled, Helm and Kustomize rendered, configuration and source
+    read for dependencies), and several paths are each judged on their own.
+    With a named format, files found in a folder that do not look like the
+    format are left out, with a reason.
 
-    ``into``: an existing :class:`~prr_app.domain.model.Review` (or the path of
-    one) to re-import into. The result's review is then the existing review
-    with the changes applied (the reviewer's work is kept, see
+    ``into``: an existing :class:`~prr_app.domain.model.Review` to re-import
+    into (a path is opened by :mod:`prr_app.review.importing`, the use case the
+    faces call). The result's review is then the existing review with the
+    changes applied (the reviewer's work is kept, see
     :mod:`prr_app.importers.merge`), ``result.plan`` lists the changes, and
     ``result.report.changes`` says them in words. The input review is not
     modified.
@@ -131,10 +133,44 @@ def import_paths(paths: list[str | Path], fmt: str | None = "auto", *, into=None
     fmts = formats()
     if fmt != "auto" and fmt not in fmts:
         raise PrrError(f"unknown format {fmt!r}; known: {', '.join(fmts)}")
+    if isinstance(into, (str, Path)):
+        raise PrrError("re-import into a file goes through prr_app.review.importing.import_into", file=str(into))
+    result = None
+    if fmt == "auto":
+        for p in map(Path, paths):
+            if not p.exists():
+                raise PrrError("no such file or folder", file=str(p))
+        files = [Path(p) for p in paths if Path(p).is_file()]
+        one_format = None
+        if len(files) == len(paths):
+            found = {_first_format(fmts, f) for f in files}
+            if len(found) == 1 and None not in found:
+                one_format = found.pop()
+        if one_format is None:
+            from prr_app.importers import repository
+
+            result = repository.import_folder([Path(p) for p in paths], variant=variant, scan_source=scan_source,
+                                              source_limit=source_limit, render=render, progress=progress,
+                                              decisions=decisions)
+        else:
+            fmt = one_format
+    if result is None:
+        result = _import_format(paths, fmt, fmts)
+    if into is not None:
+        from prr_app.importers import merge
+
+        result = merge.reimport(into, result)
+    return result
+
+
+def _first_format(fmts: dict[str, ImportFormat], path: Path) -> str | None:
+    """The format of one file: the first whose detection accepts it."""
+    return next((name for name, f in fmts.items() if _detect(f, path)), None)
+
+
+def _import_format(paths: list[str | Path], fmt: str, fmts: dict[str, ImportFormat]) -> ImportResult:
     direct = [Path(p) for p in paths if Path(p).is_file()]
     files = expand_paths(paths)
-    if fmt == "auto":
-        fmt = detect_format(direct) if direct and len(direct) == len(files) else detect_format(files)
     chosen = fmts[fmt]
     use, left_out = [], []
     for f in files:
@@ -144,30 +180,13 @@ def import_paths(paths: list[str | Path], fmt: str | None = "auto", *, into=None
             left_out.append(f)
     if not use:
         raise PrrError(f"no {fmt} files found", file=str(files[0]) if files else None)
-    # Importers allocate many small objects; the cyclic GC's repeated passes over them
-    # cost up to a third of a large import, and nothing here makes reference cycles.
-    gc_was_on = gc.isenabled()
-    gc.disable()
-    try:
-        result = chosen.read(use)
-    finally:
-        if gc_was_on:
-            gc.enable()
+    result = chosen.read(use)
     for f in left_out:
         other = next((n for n, x in fmts.items() if n != fmt and _detect(x, f)), None)
         why = f"looks like {other} (import it with --format {other})" if other else "not a recognised input"
         result.report.skipped.append(f"{f}: not {fmt}: {why}")
     if left_out:
         _refresh_record(result)
-    if into is not None:
-        from prr_app.importers import merge
-
-        existing = into
-        if isinstance(into, (str, Path)):
-            from prr_app.review.document import load_review
-
-            existing = load_review(into)
-        result = merge.reimport(existing, result)
     return result
 
 

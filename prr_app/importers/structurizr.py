@@ -33,11 +33,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from prr_app.errors import PrrError
-from prr_app.importers import safe_yaml as sy
+from prr_app import safe_yaml as sy
 from prr_app.importers.graph import DECLARED, GraphBuilder, make_unique, short_names
 
 MAX_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
+#: the longest text one ``${NAME}`` substitution may produce
+MAX_EXPANDED = 256 * 1024
 ELEMENT_TYPES = {"person", "softwaresystem", "container", "component", "group", "deploymentenvironment",
                  "deploymentnode", "infrastructurenode", "containerinstance", "softwaresysteminstance",
                  "element"}
@@ -259,6 +261,7 @@ class _Reader:
         self.rels: list[_Rel] = []
         self.archetypes: dict[str, tuple[str, list[str], str]] = {}
         self.consts: dict[str, str] = {}
+        self.expanded = 0
         self.hierarchical = False
         self.name = ""
 
@@ -268,7 +271,14 @@ class _Reader:
     def sub(self, s: str) -> str:
         if "${" not in s:
             return s
-        return re.sub(r"\$\{([A-Za-z0-9_-]+)\}", lambda m: self.consts.get(m.group(1), m.group(0)), s)
+        out = re.sub(r"\$\{([A-Za-z0-9_-]+)\}", lambda m: self.consts.get(m.group(1), m.group(0)), s)
+        self.expanded += len(out)
+        if len(out) > MAX_EXPANDED or self.expanded > MAX_BYTES:
+            # nested !const definitions double at each step: bound the output in bytes
+            raise PrrError(f"invalid Structurizr DSL: constants expand to more than "
+                           f"{(MAX_EXPANDED if len(out) > MAX_EXPANDED else MAX_BYTES) // 1024} KB (nested !const?)",
+                           file=self.file)
+        return out
 
     def parse(self, lines) -> None:
         """Read ``(file label, path, line, tokens)`` statements (see :func:`_expand`)."""
@@ -549,6 +559,7 @@ def read_structurizr(paths: list[Path]) -> object:
         r.parse(_expand(path, fname, b))
         _build(b, r, fname)
         b.system_name = b.system_name or r.name
+        b.system_declared = b.system_declared or bool(r.name)
     if not b.components:
         raise PrrError("no containers, software systems or infrastructure nodes found in the model",
                        file=str(paths[0]))
@@ -619,7 +630,11 @@ def _build(b: GraphBuilder, r: _Reader, fname: str) -> None:
                 return
             for ch in node.children:
                 where = f"{ch.src or fname}:{ch.line}"
-                if ch.type == "deploymentnode":
+                if ch.type == "deploymentnode" and _USER_DEVICE.search(" ".join([ch.name, ch.technology, *ch.tags])):
+                    # a customer's computer or phone: where people are, not a failure domain of the system
+                    b.read(f"{where}: deployment node {ch.name!r} is a user's device: not a failure domain")
+                    walk(ch, parent_dom, mult, depth + 1)
+                elif ch.type == "deploymentnode":
                     dom = parent_dom
                     m = mult * ch.instances
                     if ch.instances == 1 and mult == 1:
@@ -704,6 +719,142 @@ def _build(b: GraphBuilder, r: _Reader, fname: str) -> None:
         label = ": ".join(x for x in (rel.desc, rel.tech) if x)
         b.depend(s, t, typ, DECLARED, f"{where}: {b.components[s].name} -> {b.components[t].name}" + (f" ({label[:100]})" if label else ""),
                  description=rel.desc[:2000])
+
+
+_USER_DEVICE = re.compile(r"(?i)\b(computer|laptop|desktop|workstation|phone|mobile device|smartphone|tablet|"
+                          r"browser|user'?s? device|customer'?s? device|end.?user|iphone|android device|kiosk)\b")
+
+
+def looks_like_structurizr_json(path: Path) -> bool:
+    if path.suffix.lower() != ".json":
+        return False
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8192).decode("utf-8", "replace")
+    except OSError:
+        return False
+    return '"model"' in head and ('"softwareSystems"' in head or '"people"' in head or '"views"' in head) \
+        and '"prr-review"' not in head
+
+
+def read_structurizr_json(paths: list[Path]) -> object:
+    """A Structurizr JSON workspace (what the Structurizr CLI exports and Lite stores)."""
+    from prr_app.interchange.json_io import parse_json_text
+
+    paths = [Path(p) for p in paths]
+    names = short_names(paths)
+    b = GraphBuilder("structurizr", paths)
+    for path in paths:
+        fname = names[path]
+        data = parse_json_text(sy.read_text(path, max_bytes=MAX_BYTES), file=str(path))
+        if not isinstance(data, dict) or not isinstance(data.get("model"), dict):
+            raise PrrError("not a Structurizr JSON workspace (no \"model\" object)", file=str(path))
+        r = _Reader(str(path), fname, b)
+        r.name = str(data.get("name") or "")[:200]
+        _json_model(r, data["model"], fname)
+        _build(b, r, fname)
+        b.system_name = b.system_name or r.name
+        b.system_declared = b.system_declared or bool(r.name)
+    if not b.components:
+        raise PrrError("no containers, software systems or infrastructure nodes found in the model",
+                       file=str(paths[0]))
+    b.system_name = b.system_name or paths[0].parent.name
+    return b.finish(file=str(paths[0]))
+
+
+def _json_model(r: "_Reader", model: dict, fname: str) -> None:
+    """Elements and relationships of a JSON workspace, as the DSL reader would have them."""
+    by_id: dict[str, _El] = {}
+    pending: list[tuple[dict, str]] = []  # (relationship, where)
+    counter = [0]
+
+    def text(v) -> str:
+        return v if isinstance(v, str) else ""
+
+    def tags(v) -> list[str]:
+        return [t.strip() for t in text(v).split(",") if t.strip()]
+
+    def el(d: dict, typ: str, parent: _El | None, where: str, env: str = "") -> _El | None:
+        if not isinstance(d, dict):
+            return None
+        counter[0] += 1
+        if counter[0] > 100_000:
+            raise PrrError("more than 100,000 elements", file=r.file)
+        name = text(d.get("name")) or text(d.get("id")) or f"{typ} {counter[0]}"
+        e = _El(typ, name[:200], text(d.get("id")), "", parent, 0, description=text(d.get("description"))[:2000],
+                technology=text(d.get("technology"))[:200], tags=tags(d.get("tags")), env=env or text(d.get("environment")),
+                location=text(d.get("location")), src=f"{fname} {where}")
+        inst = d.get("instances")
+        try:
+            e.instances = max(1, min(int(str(inst)), 100000)) if inst is not None else 1
+        except ValueError:
+            e.instances = 1
+        if parent is not None:
+            parent.children.append(e)
+        r.elements.append(e)
+        if e.ident:
+            by_id[e.ident] = e
+        for i, rel in enumerate(d.get("relationships") or [] if isinstance(d.get("relationships"), list) else []):
+            if isinstance(rel, dict):
+                pending.append((rel, f"{where}.relationships[{i}]"))
+        return e
+
+    def seq(d: dict, key: str) -> list:
+        v = d.get(key) if isinstance(d, dict) else None
+        return v if isinstance(v, list) else []
+
+    for i, p in enumerate(seq(model, "people")):
+        el(p, "person", None, f"people[{i}]")
+    for i, s in enumerate(seq(model, "softwareSystems")):
+        sys_el = el(s, "softwaresystem", None, f"softwareSystems[{i}]")
+        for j, c in enumerate(seq(s, "containers")):
+            c_el = el(c, "container", sys_el, f"softwareSystems[{i}].containers[{j}]")
+            for k, comp in enumerate(seq(c, "components")):
+                el(comp, "component", c_el, f"softwareSystems[{i}].containers[{j}].components[{k}]")
+
+    def node(d: dict, parent: _El | None, where: str, depth: int = 0) -> None:
+        if depth > MAX_DEPTH:
+            raise PrrError(f"deployment nodes nested more than {MAX_DEPTH} levels", file=r.file, location=where)
+        n = el(d, "deploymentnode", parent, where)
+        if n is None:
+            return
+        if parent is None:
+            envname = n.env or "Default"
+            env = next((e for e in r.elements if e.type == "deploymentenvironment" and e.name == envname), None)
+            if env is None:
+                env = el({"name": envname}, "deploymentenvironment", None, where)
+            env.children.append(n)
+            n.parent = env
+        for j, ch in enumerate(seq(d, "children")):
+            node(ch, n, f"{where}.children[{j}]", depth + 1)
+        for key, typ, ref in (("containerInstances", "containerinstance", "containerId"),
+                              ("softwareSystemInstances", "softwaresysteminstance", "softwareSystemId")):
+            for j, ci in enumerate(seq(d, key)):
+                x = el(ci, typ, n, f"{where}.{key}[{j}]", env=n.env)
+                if x is not None:
+                    x.ref = text(ci.get(ref))
+        for j, inf in enumerate(seq(d, "infrastructureNodes")):
+            el(inf, "infrastructurenode", n, f"{where}.infrastructureNodes[{j}]", env=n.env)
+
+    roots = [e for e in r.elements]  # noqa: F841 - model elements first, deployment after
+    for i, d in enumerate(seq(model, "deploymentNodes")):
+        node(d, None, f"deploymentNodes[{i}]")
+    for e in r.elements:
+        if e.type in ("containerinstance", "softwaresysteminstance") and e.ref in by_id:
+            e.ref = by_id[e.ref].name
+            r.by_ident.setdefault(e.ref.lower(), [])
+    for e in r.elements:
+        r.by_ident.setdefault(e.name.lower(), []).append(e)
+    for rel, where in pending:
+        src, dst = by_id.get(text(rel.get("sourceId"))), by_id.get(text(rel.get("destinationId")))
+        if src is None or dst is None:
+            r.b.dangling(f"{fname} {where}: relationship to an element id that is not in the model")
+            continue
+        if src.type == "containerinstance" or dst.type == "containerinstance":
+            if rel.get("linkedRelationshipId"):
+                continue  # the container relationship itself is there too
+        r.rels.append(_Rel(src, dst, text(rel.get("description"))[:2000], text(rel.get("technology"))[:200],
+                           text(rel.get("tags")), 0, [], file_label=f"{fname} {where}"))
 
 
 def _ancestors(el: _El) -> list[_El]:

@@ -21,7 +21,7 @@ import re
 from pathlib import Path
 
 from prr_app.errors import PrrError
-from prr_app.importers import safe_yaml as sy
+from prr_app import safe_yaml as sy
 from prr_app.importers.graph import OBSERVED, GraphBuilder, recognise, short_names
 from prr_app.interchange.json_io import read_json_file
 
@@ -73,12 +73,12 @@ def read_jaeger(paths: list[Path]) -> object:
                 raise PrrError("parent and child must be non-empty service names", file=str(path), location=f"data[{i}]")
             count = it.get("callCount", it.get("call_count"))
             if count is not None and (isinstance(count, bool) or not isinstance(count, (int, float))
-                                      or not math.isfinite(count) or count < 0):
+                                      or (isinstance(count, float) and not math.isfinite(count)) or count < 0):
                 raise PrrError(f"callCount {count!r} is not a count", file=str(path), location=f"data[{i}]")
             if parent == child:
                 b.skip(f"{where}: {parent} calls itself ({count} calls)")
                 continue
-            _edge(b, parent, child, f"{where}: {parent} -> {child}, {int(count or 0)} calls (Jaeger)", where)
+            _edge(b, parent, child, f"{where}: {parent} -> {child}, {_count(count)} calls (Jaeger)", where)
             n += 1
         total += n
         b.read(f"{fname}: {n} service-to-service edge(s)")
@@ -128,11 +128,32 @@ def parse_labels(text: str, *, file: str, line: int) -> dict[str, str]:
     return out
 
 
+def _count(n) -> str:
+    """A call count for evidence: exact up to 10^18, then "over 10^18" (no overflow on any input)."""
+    if n is None:
+        return "0"
+    try:
+        if n >= 10 ** 18:
+            return "over 10^18"
+        return str(int(n))
+    except (OverflowError, ValueError):
+        return "?"
+
+
+def _share(part, total) -> str:
+    try:
+        return f"{part / total:.1%}"
+    except (OverflowError, ZeroDivisionError, ValueError):
+        return "?"
+
+
 def _num(s: str, file: str, line: int) -> float:
     try:
         v = float(s)
     except ValueError:
         raise PrrError(f"{s[:40]!r} is not a number", file=file, location=f"line {line}") from None
+    if not math.isfinite(v) and not math.isnan(v):
+        raise PrrError(f"{s[:40]!r} is not a finite number", file=file, location=f"line {line}")
     return v
 
 
@@ -174,9 +195,9 @@ def read_servicegraph(paths: list[Path]) -> object:
             b.skip(f"{e['where']}: {client} calls itself")
             continue
         kind = {"database": "datastore", "messaging_system": "queue"}.get(e["ctype"])
-        fail = f", {int(e['failed'])} failed ({e['failed'] / e['total']:.1%})" if e["failed"] and e["total"] else \
-            (f", {int(e['failed'])} failed" if e["failed"] else "")
-        ev = f"{e['where']}: {client} -> {server}, {int(e['total'])} requests{fail} (servicegraph" + \
+        fail = f", {_count(e['failed'])} failed ({_share(e['failed'], e['total'])})" if e["failed"] and e["total"] else \
+            (f", {_count(e['failed'])} failed" if e["failed"] else "")
+        ev = f"{e['where']}: {client} -> {server}, {_count(e['total'])} requests{fail} (servicegraph" + \
              (f", {e['ctype']}" if e["ctype"] else "") + ")"
         _edge(b, client, server, ev, e["where"], server_kind=kind)
         if e["virtual"]:

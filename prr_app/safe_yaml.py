@@ -1,8 +1,10 @@
-"""Hostile-input-proof YAML loading for importers.
+"""The one hostile-input-proof YAML loader (importers and checklist templates).
 
-We never let PyYAML construct Python objects. The C (or pure-Python) *parser*
-turns the text into events, and we build plain values from those events
-ourselves, with an explicit stack (no recursion), which lets us:
+We never let PyYAML construct Python objects, nor compose nodes: PyYAML's C
+composer recurses once per nesting level and crashes the process (a
+segmentation fault, not an exception) on 100,000 nested ``[``. The C (or
+pure-Python) *parser* turns the text into events, and we compose values from
+those events ourselves, with an explicit stack (no recursion), which lets us:
 
 * keep every scalar as the text the author wrote (``on``, ``no``, ``0700``,
   ``1.20`` and ``12:30`` stay strings: the YAML 1.1 "Norway problem" cannot
@@ -15,6 +17,14 @@ ourselves, with an explicit stack (no recursion), which lets us:
 * notice duplicate keys (PyYAML silently keeps the last one);
 * support merge keys (``<<: *defaults``), which real compose files use,
   and compose's ``!reset`` / ``!override`` tags.
+
+Two scalar modes:
+
+* ``scalars="text"`` (importers): every scalar is the text written, only null is None;
+* ``scalars="core"`` (checklist templates, :func:`load_single`): YAML 1.2-like
+  types for plain scalars: ``true``/``false`` (only those), integers, floats,
+  null; ``no``, ``12:30`` and ``2026-01-02`` stay text. With ``strict=True``
+  duplicate keys, merge keys and tags other than the core ones are errors.
 
 Any problem is raised as :class:`~prr_app.errors.PrrError` naming the file and
 the line.
@@ -48,6 +58,8 @@ MAX_DEPTH = 64
 #: nodes that aliases may add beyond what the file spells out
 MAX_ALIAS_EXPANSION = 200_000
 MAX_KEY_LENGTH = 10_000
+#: bytes of text that aliases may repeat (one 1 MB scalar aliased 1,000 times is 1 GB of work downstream)
+MAX_ALIAS_BYTES = 16 * 1024 * 1024
 
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
@@ -122,15 +134,16 @@ def load_file(path: Path, *, warnings: list[str] | None = None) -> list[Document
     return load_text(read_text(path), file=str(path), warnings=warnings)
 
 
-def load_text(text: str, *, file: str | None = None, warnings: list[str] | None = None) -> list[Document]:
+def load_text(text: str, *, file: str | None = None, warnings: list[str] | None = None,
+              scalars: str = "text", strict: bool = False, max_nodes: int = MAX_ALIAS_EXPANSION) -> list[Document]:
     """Every document of a YAML stream, built safely (see the module docstring)."""
     try:
-        return _build(text, file, warnings)
+        return _build(text, file, warnings, scalars == "core", strict, max_nodes)
     except PrrError:
         raise
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
-        where = f"line {mark.line + 1} column {mark.column + 1}" if mark else None
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
         msg = " ".join(p for p in (e.context, e.problem) if p) or "malformed YAML"
         raise PrrError(f"invalid YAML: {msg}", file=file, location=where) from None
     except yaml.YAMLError as e:  # ReaderError and friends
@@ -141,14 +154,40 @@ def load_text(text: str, *, file: str | None = None, warnings: list[str] | None 
         raise PrrError(f"invalid YAML: {e}", file=file) from None
 
 
-def _build(text: str, file: str | None, warnings: list[str] | None) -> list[Document]:
+_CORE_TAGS = {None, "!", "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+              "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_CORE_INT = re.compile(r"^[-+]?[0-9]+$")
+_CORE_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+
+
+def _core_scalar(value: str, tag: str | None):
+    """A plain scalar under the core schema (YAML 1.2-like, no Norway problem)."""
+    if tag == "tag:yaml.org,2002:str":
+        return value
+    if value in _BOOL:
+        return _BOOL[value]
+    if _CORE_INT.match(value) and len(value) < 4000:
+        return int(value)
+    if _CORE_FLOAT.match(value) and len(value) < 4000:
+        return float(value)
+    return value
+
+
+def _where(mark) -> str:
+    return f"line {mark.line + 1}, column {mark.column + 1}"
+
+
+def _build(text: str, file: str | None, warnings: list[str] | None, core: bool = False, strict: bool = False,
+           max_nodes: int = MAX_ALIAS_EXPANSION) -> list[Document]:
     # libyaml reads UTF-8 bytes faster than str
     parser = _Parser(text.encode("utf-8", "surrogatepass") if _Parser.__module__ == "yaml._yaml" else text)
     docs: list[Document] = []
-    anchors: dict[str, tuple[object, int]] = {}  # anchor -> (value, node count)
-    # stack entries: [container, pending_key, key_line, count, anchor, merges]
+    anchors: dict[str, tuple[object, int, int]] = {}  # anchor -> (value, node count, bytes)
+    # stack entries: [container, pending_key, key_line, count, anchor, merges, bytes]
     stack: list[list] = []
     expanded = 0
+    expanded_bytes = 0
     total_nodes = 0
     doc_line = 1
     root = None
@@ -165,16 +204,21 @@ def _build(text: str, file: str | None, warnings: list[str] | None) -> list[Docu
             if cls is ScalarEvent:
                 line = ev.start_mark.line + 1
                 tag = ev.tag
+                if strict and tag not in _CORE_TAGS:
+                    raise PrrError(f"invalid YAML: the tag {tag} is not allowed", file=file, location=_where(ev.start_mark))
                 if ev.implicit[0] and not ev.style and ev.value in _NULLS and tag in (None, "!"):
                     value = None
                 elif tag and tag not in ("!", "tag:yaml.org,2002:str") and not tag.startswith("tag:yaml.org,2002:"):
                     value = YStr(ev.value)
                     value.tag = tag
+                elif core and not ev.style and (tag is None or tag in _CORE_TAGS and tag != "!"):
+                    value = _core_scalar(ev.value, tag)
                 else:
                     value = ev.value
                 total_nodes += 1
+                node_bytes = len(ev.value) + 1
                 if ev.anchor:
-                    anchors[ev.anchor] = (value, 1)
+                    anchors[ev.anchor] = (value, 1, node_bytes)
                 node_count = 1
             elif cls is MappingStartEvent or cls is SequenceStartEvent:
                 if len(stack) >= MAX_DEPTH:
@@ -185,27 +229,37 @@ def _build(text: str, file: str | None, warnings: list[str] | None) -> list[Docu
                     )
                 line = ev.start_mark.line + 1
                 tag = ev.tag if ev.tag and ev.tag != "!" else None
+                if strict and tag not in _CORE_TAGS:
+                    raise PrrError(f"invalid YAML: the tag {tag} is not allowed", file=file, location=_where(ev.start_mark))
                 cont = YMap(line, tag) if cls is MappingStartEvent else YList(line, tag)
-                stack.append([cont, _NOKEY, 0, 1, ev.anchor, None])
+                stack.append([cont, _NOKEY, 0, 1, ev.anchor, None, 1, 0])
                 total_nodes += 1
                 continue
             elif cls is MappingEndEvent or cls is SequenceEndEvent:
-                cont, _k, _kl, node_count, anchor, merges = stack.pop()
+                cont, _k, _kl, node_count, anchor, merges, node_bytes, _kc = stack.pop()
                 if merges:
                     _apply_merges(cont, merges, file)
                 value = cont
                 line = cont.line
                 if anchor:
-                    anchors[anchor] = (value, node_count)
+                    anchors[anchor] = (value, node_count, node_bytes)
             elif cls is AliasEvent:
                 line = ev.start_mark.line + 1
                 if ev.anchor not in anchors:
                     raise PrrError(f"unknown alias *{ev.anchor}", file=file, location=f"line {line}")
-                value, node_count = anchors[ev.anchor]
+                value, node_count, node_bytes = anchors[ev.anchor]
                 expanded += node_count
-                if expanded > MAX_ALIAS_EXPANSION and expanded > total_nodes * 4:
+                expanded_bytes += node_bytes
+                if expanded > max_nodes and expanded > total_nodes * 4:
                     raise PrrError(
-                        f"aliases expand to more than {MAX_ALIAS_EXPANSION} nodes (an alias bomb?)",
+                        f"the document expands to more than {max_nodes} values through aliases (an alias bomb?)",
+                        file=file,
+                        location=f"line {line}",
+                    )
+                if expanded_bytes > MAX_ALIAS_BYTES:
+                    # what an importer reads grows with the bytes aliases repeat, not with their count
+                    raise PrrError(
+                        f"aliases repeat more than {MAX_ALIAS_BYTES // 2**20} MB of text (an alias bomb?)",
                         file=file,
                         location=f"line {line}",
                     )
@@ -224,12 +278,14 @@ def _build(text: str, file: str | None, warnings: list[str] | None) -> list[Docu
                 continue
 
             # attach ``value`` to its parent
+            column = ev.start_mark.column + 1 if cls is not MappingEndEvent and cls is not SequenceEndEvent else 0
             if not stack:
                 root = value
                 have_root = True
                 continue
             top = stack[-1]
             top[3] += node_count
+            top[6] += node_bytes
             parent = top[0]
             if type(parent) is YList:
                 parent.append(value)
@@ -243,15 +299,22 @@ def _build(text: str, file: str | None, warnings: list[str] | None) -> list[Docu
                     raise PrrError("a mapping key is too long", file=file, location=f"line {line}")
                 top[1] = key
                 top[2] = line
+                top[7] = column
             else:
                 key, kline = top[1], top[2]
                 top[1] = _NOKEY
                 if key == "<<" and not isinstance(key, YStr):
+                    if strict:
+                        raise PrrError("invalid YAML: merge keys ('<<') are not allowed here", file=file,
+                                       location=f"line {kline}")
                     if top[5] is None:
                         top[5] = []
                     top[5].append((value, kline))
                     continue
                 if key in parent:
+                    if strict:
+                        raise PrrError(f"not valid YAML: duplicate key {key!r} (first on line {parent.key_lines.get(key)})",
+                                       file=file, location=f"line {kline}, column {top[7]}")
                     if warnings is not None:
                         warnings.append(
                             f"{file}:{kline}: duplicate key {key!r} (first at line {parent.key_lines.get(key)}); the last one is used"
@@ -358,3 +421,54 @@ def text(value) -> str:
     if value is None or isinstance(value, (dict, list)):
         return ""
     return str(value)
+
+
+# ------------------------------------------------------------ one document, plain data
+LineMap = dict  # tuple path (keys and indices) -> 1-based line
+
+
+def load_single(text: str, *, file: str | None = None, strict: bool = True, scalars: str = "core",
+                max_nodes: int = MAX_ALIAS_EXPANSION) -> tuple[object, LineMap]:
+    """The one document of ``text`` as plain dicts and lists, and the line of every value.
+
+    For hand-written files (checklist templates): core scalar types, and with
+    ``strict`` duplicate keys, merge keys and foreign tags are errors.
+    """
+    docs = load_text(text, file=file, scalars=scalars, strict=strict, max_nodes=max_nodes)
+    docs = [d for d in docs if d.value is not None or len(docs) == 1]
+    if not docs or (len(docs) == 1 and docs[0].value is None and not text.strip("\ufeff \t\r\n")):
+        raise PrrError("the file is empty", file=file)
+    if len(docs) > 1:
+        raise PrrError("expected one YAML document, found several", file=file, location=f"line {docs[1].line}")
+    return plain(docs[0].value)
+
+
+def plain(value) -> tuple[object, LineMap]:
+    """``value`` with :class:`YMap`/:class:`YList` turned into dict/list, and its line map (no recursion).
+
+    A value shared through an alias is copied where it is used, so the result is a
+    tree; the node cap of :func:`load_text` bounds the copies.
+    """
+    lines: LineMap = {}
+    root_holder: list = [None]
+    # (value, path, line, parent container, key in parent)
+    stack = [(value, (), getattr(value, "line", 1) or 1, root_holder, 0)]
+    while stack:
+        v, path, line, parent, key = stack.pop()
+        lines.setdefault(path, line)
+        if isinstance(v, dict):
+            out: dict = {}
+            for k, x in v.items():
+                kl = v.line_of(k) if isinstance(v, YMap) else line
+                stack.append((x, path + (k,), kl, out, k))
+                out[k] = None
+            parent[key] = out
+        elif isinstance(v, list):
+            outl: list = [None] * len(v)
+            for i, x in enumerate(v):
+                il = v.line_of(i) if isinstance(v, YList) else line
+                stack.append((x, path + (i,), il, outl, i))
+            parent[key] = outl
+        else:
+            parent[key] = str(v) if isinstance(v, YStr) else v
+    return root_holder[0], lines

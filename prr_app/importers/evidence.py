@@ -1,0 +1,351 @@
+"""Dependencies from configuration and source: where a component names another one's address.
+
+Real systems write their calls in configuration and code, not in manifests:
+nginx ``proxy_pass`` and ``upstream`` servers, envoy and haproxy backends,
+Spring ``application.yml``/``.properties`` (``spring.data.mongodb.host``, JDBC,
+AMQP, Redis URLs, ``lb://`` gateway routes), ``.env`` files, JSON/YAML/TOML
+configs, and string literals in source code.
+
+Only the hosts of components the import already knows are looked for (their
+Service names, compose hostnames and aliases, ``*.svc.cluster.local`` forms),
+so that a word is never taken for a host:
+
+* in **configuration**, a host counts as a URL (``http://cart:8080``,
+  ``jdbc:mysql://db:3306/x``, ``lb://vets``), as ``host:port``, or as the value
+  of a key named like an address (``host``, ``server``, ``address``, ``*_ADDR``,
+  nginx ``server``/``proxy_pass``);
+* in **source**, a host counts only inside a URL or as ``host:port``, as a
+  string that is exactly a distinctive host name (with a ``-`` or ``_``, 8
+  characters or more: ``config["post-storage-service"]``), and so does the name
+  of a variable the deployment uses to carry that component's address
+  (``"PRODUCT_CATALOG_SERVICE_ADDR"``). Source evidence is weaker, and marked so.
+
+Each file is attributed to the component whose code it is: a compose ``build``
+folder, or a folder named like the component (``src/cartservice/``,
+``spring-petclinic-customers-service/``). Tests (``test/``, ``tests/``...)
+are not read: they describe test set-ups, not the deployment.
+
+Every finding is a :class:`Seen` (file, line, what, excerpt): the shape later
+extractors of readiness facts can reuse.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from prr_app.domain.model import Review
+from prr_app.importers.graph import dependency_type, hub_tag
+
+#: folders whose files describe tests, not the deployment
+TEST_DIRS = {"test", "tests", "__tests__", "spec", "specs", "testdata", "test-data", "fixtures", "e2e",
+             "integration-tests", "mocks", "mock"}
+MAX_CONFIG_BYTES = 2 * 1024 * 1024
+_COMMENT = re.compile(r"^\s*(#|//|/\*|\*|--|;|<!--)")
+
+
+@dataclass(frozen=True)
+class Seen:
+    """One piece of evidence: a file and line, what was seen there, and how strong it is."""
+
+    file: str
+    line: int
+    what: str  # e.g. "nginx proxy_pass http://frontend:8080" (clipped)
+    confidence: str  # "config" or "source" (weaker)
+    kind: str = "hard"  # the dependency type it suggests
+
+    @property
+    def text(self) -> str:
+        return f"{self.file}:{self.line}: {self.what}"
+
+
+@dataclass
+class Found:
+    edges: dict[tuple[str, str], list[Seen]] = field(default_factory=dict)
+    read: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def weakest(seen: list[Seen]) -> str:
+    """"strong" when configuration says it, "weak" when only source literals do."""
+    return "strong" if any(s.confidence == "config" for s in seen) else "weak"
+
+
+class _Owners:
+    """Which component a file belongs to: a compose build folder, or a folder named like it."""
+
+    def __init__(self, review: Review, code_dirs: dict[str, list[str]], root: Path):
+        claimed: dict[Path, set[str]] = {}
+        for c, ds in code_dirs.items():
+            for d in ds:
+                claimed.setdefault(Path(d), set()).add(c)
+        # a folder that several components build from (the project root) says nothing about ownership
+        self.dirs = sorted(((d, next(iter(cs))) for d, cs in claimed.items() if len(cs) == 1 and d != root),
+                           key=lambda x: len(x[0].parts), reverse=True)
+        self.names: dict[str, str] = {}
+        for cid, comp in review.components.items():
+            for n in {cid.lower(), comp.name.lower()}:
+                if len(n) >= 3 and "/" not in n:
+                    self.names.setdefault(n, cid)
+        self.flat: dict[str, str] = {}
+        for n, cid in self.names.items():
+            self.flat.setdefault(re.sub(r"[^a-z0-9]", "", n), cid)
+        self.root = root
+        self.cache: dict[Path, str | None] = {}
+
+    def of(self, path: Path) -> str | None:
+        folder = path.parent
+        if folder in self.cache:
+            return self.cache[folder]
+        owner = None
+        for d, cid in self.dirs:
+            if folder == d or d in folder.parents:
+                owner = cid
+                break
+        if owner is None:
+            try:
+                parts = folder.relative_to(self.root).parts
+            except ValueError:
+                parts = folder.parts
+            for seg in reversed(parts):
+                owner = self._match(seg.lower())
+                if owner:
+                    break
+        self.cache[folder] = owner
+        return owner
+
+    def by_key(self, line: str, targets: list[str]) -> str | None:
+        """The component a shared configuration line is about, from the start of its key."""
+        key = re.split(r"[:=]", line, maxsplit=1)[0] if re.search(r"[:=]", line) else ""
+        flat = re.sub(r"[^a-z0-9]", "", key.lower())
+        if not flat:
+            return None
+        best = None
+        for n, cid in self.flat.items():
+            if len(n) >= 3 and flat.startswith(n) and cid not in targets and (best is None or len(n) > len(best[0])):
+                best = (n, cid)
+        return best[1] if best else None
+
+    def _match(self, seg: str) -> str | None:
+        if seg in self.names:
+            return self.names[seg]
+        flat = re.sub(r"[^a-z0-9]", "", seg)
+        if len(flat) >= 4 and flat in self.flat:  # src/ComposePostService/ is compose-post-service's
+            return self.flat[flat]
+        best = None
+        for n, cid in self.names.items():
+            if seg.endswith("-" + n) or seg.startswith(n + "-") or seg.endswith("_" + n):
+                if best is None or len(n) > len(best[0]):
+                    best = (n, cid)
+        return best[1] if best else None
+
+
+def _is_test(rel: str) -> bool:
+    parts = rel.lower().split("/")[:-1]
+    return any(p in TEST_DIRS for p in parts) or bool(re.search(r"(^|/)[^/]*[._-]test\.(ya?ml|properties)$",
+                                                               rel.lower()))
+
+
+def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[str, list[str]],
+         code_dirs: dict[str, list[str]], *, scan_source: bool = True, source_limit: int = 512 * 1024,
+         progress=None) -> Found:
+    """Look through the inventory's configuration (and source) files for addresses of known components."""
+    found = Found()
+    host_map = {h.lower(): ids for h, ids in hosts.items() if ids}
+    if not host_map:
+        return found
+    owners = _Owners(review, code_dirs, inv.root)
+    files = [f for f in inv.files if f.role == "config" or (scan_source and f.role == "source")]
+    n_cfg = n_src = n_test = n_big = n_unowned = 0
+    big: list[str] = []
+    unowned: dict[str, int] = {}
+    for i, f in enumerate(files):
+        if progress is not None and i % 200 == 0:
+            progress("reading configuration and source", i, len(files))
+        if _is_test(f.rel):
+            n_test += 1
+            continue
+        limit = source_limit if f.role == "source" else MAX_CONFIG_BYTES
+        try:
+            size = f.path.stat().st_size
+            if size > limit:
+                n_big += 1
+                big.append(f.rel)
+                continue
+            raw = f.path.read_bytes()
+        except OSError:
+            continue
+        if b"\x00" in raw[:4096]:
+            continue
+        text = raw.decode("utf-8", "replace")
+        is_src = f.role == "source"
+        if is_src:
+            n_src += 1
+        else:
+            n_cfg += 1
+        hits = _scan_text(text, f.rel, host_map, address_vars, is_src)
+        if not hits:
+            continue
+        owner = owners.of(f.path)
+        if owner is None and not is_src:
+            # a configuration shared by every service (config.json: "GeoMongoAddress": "mongodb-geo:27018"):
+            # a line whose key starts with one component's name is that component's
+            hits = [(targets, seen, owners.by_key(seen.what, targets)) for targets, seen in hits]
+            hits = [h for h in hits if h[2]]
+            if not hits:
+                n_unowned += 1
+                unowned[f.rel] = 1
+                continue
+        elif owner is None:
+            n_unowned += 1
+            unowned[f.rel] = len(hits)
+            continue
+        else:
+            hits = [(targets, seen, owner) for targets, seen in hits]
+        f.note = f.note or f"evidence for {', '.join(sorted({h[2] for h in hits}))}"
+        for targets, seen, owner in hits:
+            src_comp = review.components.get(owner)
+            for t in targets:
+                if t == owner or t not in review.components:
+                    continue
+                kind, word = dependency_type(review.components[t])
+                if src_comp is not None and hub_tag(src_comp) == "telemetry":
+                    kind, word = "soft", "telemetry scrape"
+                s = Seen(seen.file, seen.line, f"{seen.what} ({word})", seen.confidence, kind)
+                lst = found.edges.setdefault((owner, t), [])
+                if s not in lst and len(lst) < 20:
+                    lst.append(s)
+    if progress is not None:
+        progress("reading configuration and source", len(files), len(files))
+    found.read.append(f"evidence: {n_cfg} configuration file(s)" + (f" and {n_src} source file(s)" if scan_source
+                                                                     else " (source not read: --no-scan-source)")
+                      + f" read; {len(found.edges)} dependency(ies) named there")
+    if n_test:
+        found.skipped.append(f"{n_test} file(s) in test folders not read for evidence (they describe tests)")
+    if n_big:
+        found.skipped.append(f"{n_big} file(s) over the size limit not read for evidence: "
+                             + ", ".join(big[:5]) + (" ..." if len(big) > 5 else ""))
+    if unowned:
+        found.skipped.append(
+            f"{n_unowned} file(s) name known hosts but belong to no component (no compose build folder or folder "
+            f"named like one): " + ", ".join(f"{k} ({v})" for k, v in list(unowned.items())[:5])
+            + (" ..." if len(unowned) > 5 else ""))
+    return found
+
+
+_URL_HOST = re.compile(r"(?:[^@/\s\"'<>]*@)?\[?([A-Za-z0-9_][A-Za-z0-9_.-]*)")
+_PORT = re.compile(r":\d{1,5}(?![0-9])")
+_KEYED_VALUE = re.compile(
+    r"(?i)(?<![A-Za-z0-9])(?:[A-Za-z0-9_.-]*[._-])?(?:host|hostname|hosts|address|addr|server|servers|endpoint|"
+    r"endpoints|url|uri|upstream|backend|target|targets|broker|brokers|dsn|nodes|contact-points|"
+    r"bootstrap-servers)[\"']?[ \t]*[:=][ \t]*\[?[ \t]*[\"']?([A-Za-z0-9_][A-Za-z0-9_.-]*)")
+_NGINX_VALUE = re.compile(r"(?<![A-Za-z0-9_])(?:server|proxy_pass|grpc_pass|uwsgi_pass|fastcgi_pass)[ \t]+"
+                          r"([A-Za-z0-9_][A-Za-z0-9_.-]*)")
+_VAR_TOKEN = re.compile(r"[A-Z][A-Z0-9]*_[A-Z0-9_]+")
+_HOST_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+_QUOTED = re.compile(r"[\"'`]([A-Za-z0-9][A-Za-z0-9_.-]{2,62})[\"'`]")
+
+
+def _distinctive(host: str) -> bool:
+    """A name unlikely to be any other string in code: ``post-storage-service``, not ``redis`` or ``web``."""
+    return ("-" in host or "_" in host) and len(host) >= 8
+
+
+#: evidence lines kept per file and target (the first ones say it; the rest repeat it)
+PER_FILE = 3
+
+
+def _known(token: str, host_map) -> tuple[str, list[str]] | None:
+    """The known host ``token`` names (``cart``, ``cart.shop.svc.cluster.local``), or None."""
+    t = token.lower().rstrip(".")
+    ids = host_map.get(t)
+    if ids:
+        return t, ids
+    head, _, rest = t.partition(".")
+    if rest and (".svc" in "." + rest or rest.endswith((".local", ".internal")) or rest == "svc"):
+        ids = host_map.get(head)
+        if ids:
+            return head, ids
+        ns_host = ".".join(t.split(".")[:2])
+        if host_map.get(ns_host):
+            return ns_host, host_map[ns_host]
+    return None
+
+
+def _scan_text(text: str, rel: str, host_map, address_vars, is_src: bool) -> list[tuple[list[str], Seen]]:
+    """Known hosts named in ``text`` as a URL, a host:port, an address value (configuration only),
+    or an address variable (source only). Literal anchors (``://``, ``:port``) are found first, so a
+    large file costs about one pass of the regular expression engine."""
+    out: list[tuple[list[str], Seen]] = []
+    hits: list[tuple[int, list[str], str]] = []  # (position, targets, how)
+    pos = text.find("://")
+    while pos >= 0:
+        m = _URL_HOST.match(text, pos + 3)
+        if m:
+            k = _known(m.group(1), host_map)
+            if k:
+                hits.append((pos, k[1], "URL"))
+        pos = text.find("://", pos + 3)
+    for m in _PORT.finditer(text):
+        j = i = m.start()
+        while j > 0 and text[j - 1] in _HOST_CHARS and i - j < 253:
+            j -= 1
+        if j == i or (j > 0 and text[j - 1] == "/" and text[j - 3:j] == "://"):
+            continue  # nothing before the colon, or a URL's host (counted above)
+        k = _known(text[j:i], host_map)
+        if k:
+            hits.append((j, k[1], "host:port"))
+    if not is_src:
+        for rx in (_KEYED_VALUE, _NGINX_VALUE):
+            for m in rx.finditer(text):
+                k = _known(m.group(1), host_map)
+                if k:
+                    hits.append((m.start(1), k[1], "address value"))
+    else:
+        if address_vars:
+            for m in _VAR_TOKEN.finditer(text):
+                targets = address_vars.get(m.group(0))
+                if targets:
+                    hits.append((m.start(), targets, "variable"))
+        # a string that is exactly a distinctive host name: config_json["post-storage-service"]
+        for m in _QUOTED.finditer(text):
+            tok = m.group(1).lower()
+            if _distinctive(tok):
+                k = _known(tok, host_map)
+                if k:
+                    hits.append((m.start(1), k[1], "name"))
+    if not hits:
+        return out
+    hits.sort(key=lambda h: h[0])
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    per: dict[tuple, int] = {}
+    conf = "source" if is_src else "config"
+    seen_lines: set[tuple] = set()
+    for p, targets, how in hits:
+        key = tuple(targets)
+        if per.get(key, 0) >= PER_FILE:
+            continue
+        i = bisect_right(starts, p) - 1
+        if (i, key) in seen_lines:
+            continue
+        end = text.find("\n", starts[i])
+        line = text[starts[i]: end if end >= 0 else len(text)]
+        if _COMMENT.match(line):
+            continue
+        seen_lines.add((i, key))
+        per[key] = per.get(key, 0) + 1
+        if how == "variable":
+            var = _VAR_TOKEN.match(text, p).group(0)
+            what = (f"source reads {var}, the variable that carries {', '.join(targets)}'s address: "
+                    f"{_clip(line.strip())}")
+        else:
+            what = ("source literal " if is_src else "") + _clip(line.strip())
+        out.append((targets, Seen(rel, i + 1, what, conf)))
+    return out
+
+
+def _clip(s: str, n: int = 140) -> str:
+    from prr_app.importers.graph import redact
+
+    return redact("", s, n)

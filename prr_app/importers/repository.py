@@ -1,0 +1,887 @@
+"""Import a checkout: find what describes the deployment, pick one variant, gather evidence.
+
+A repository is not one deployment. The same services appear as plain manifests,
+a Helm chart, Kustomize overlays and Compose files side by side, and the calls
+between them are mostly written in configuration and code. This module:
+
+1. **Walks the folder** (hidden folders, ``node_modules``, ``vendor``, build
+   output are left out) and **recognises each file by its content, then by its
+   name** (:func:`classify`): Kubernetes objects, Compose files, Helm charts
+   (``Chart.yaml``), Kustomize folders (``kustomization.yaml``), Structurizr
+   workspaces (DSL and JSON), Backstage descriptors, configuration, source.
+2. **Forms deployment units**: one per folder of plain manifests, per Kustomize
+   folder (rendered with ``kustomize build`` or ``kubectl kustomize``), per Helm
+   chart (rendered with ``helm template``), per Compose project folder, per
+   Structurizr workspace (files that are ``!include``-d or ``extends``-ed by
+   another are part of it, not workspaces of their own), and one for the
+   Backstage catalog. A chart or Kustomize folder that cannot be rendered here
+   gets one line saying which command to run.
+3. **Reconciles variants**: units that deploy the same services (half or more
+   of the smaller one's names) are variants of one deployment. One is picked
+   by :data:`VARIANT_RULE` (or by ``variant=``), the others are listed.
+   Units that share nothing are imported together.
+4. **Adds optional parts**: a host the picked variant names but does not
+   deploy, deployed by a plain manifest elsewhere (a Kustomize component), is
+   added from that manifest, tagged ``optional``.
+5. **Reads configuration and source for dependencies**
+   (:mod:`prr_app.importers.evidence`), each with its file, line and confidence.
+
+The result keeps an :class:`Inventory` of every file looked at (what it was
+taken for, which unit it belongs to, what came of it), for the report and for
+later extractors of facts.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from prr_app.domain.model import Review
+from prr_app.domain.validation import check
+from prr_app.errors import PrrError
+from prr_app import safe_yaml as sy
+from prr_app.importers.base import ImportReport, ImportResult, Inferred
+from prr_app.importers.graph import snapshot
+
+#: folders never walked into: tool state, vendored code, build output
+SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "vendor", "third_party", "target", "build", "dist", "out",
+             "__pycache__", ".venv", "venv", ".tox", ".idea", ".vscode", ".gradle", ".mvn", "bin", "obj",
+             ".terraform", "bower_components", ".next", ".cache"}
+MAX_FILES = 200_000
+#: how long one ``helm template`` / ``kustomize build`` may take
+RENDER_TIMEOUT = 60
+
+SOURCE_EXT = {".go", ".java", ".kt", ".kts", ".scala", ".groovy", ".py", ".js", ".mjs", ".cjs", ".ts", ".tsx",
+              ".jsx", ".cs", ".fs", ".vb", ".rb", ".php", ".rs", ".c", ".cc", ".cpp", ".cxx", ".h", ".hpp", ".hh",
+              ".swift", ".ex", ".exs", ".erl", ".clj", ".dart", ".lua", ".pl", ".sh"}
+CONFIG_EXT = {".yaml", ".yml", ".json", ".toml", ".properties", ".conf", ".cfg", ".ini", ".env", ".xml", ".hcl",
+              ".tf"}
+
+#: words in a path that mark a specialised variant (VARIANT_RULE, step 1)
+VARIANT_WORDS = {"test", "tests", "e2e", "example", "examples", "sample", "samples", "demo-", "overlay", "overlays",
+                 "istio", "linkerd", "nfs", "openshift", "okd", "dev", "development", "staging", "local", "minikube",
+                 "kind", "gke", "eks", "aks", "jaeger", "zipkin", "weave", "monitoring", "logging", "tracing",
+                 "alloydb", "spanner", "memorystore", "components", "experimental", "legacy", "old", "deprecated",
+                 "ci", "debug", "quickstart-debug"}
+#: how one variant is picked among siblings (said in the report)
+VARIANT_RULE = ("the variant whose path names no special variant (test, overlay, istio, openshift, nfs...), "
+                "then the one whose files show the most dependencies, then the one deploying the most services, "
+                "then plain manifests before Kustomize, Helm and Compose, then the shortest path")
+#: the start of the Kubernetes importer's error for files without workloads (policies, autoscalers...)
+NO_WORKLOADS = "no workloads to review"
+_HOW_ORDER = {"manifests": 0, "kustomize": 1, "helm": 2, "compose": 3}
+
+
+# ------------------------------------------------------------------ inventory
+@dataclass
+class FileEntry:
+    """One file of the checkout: what it was taken for and what came of it."""
+
+    path: Path
+    rel: str  # relative to the folder imported, with "/" separators
+    role: str  # kubernetes, compose, backstage, structurizr, structurizr-json, helm-chart, helm-part, kustomization,
+    #            kustomize-component, config, source, other, or another import format's name
+    unit: str = ""  # the deployment unit it belongs to
+    note: str = ""  # what came of it ("read", "variant not picked: ...", "too large"...)
+    direct: bool = False  # named by the user (not found in a folder)
+
+
+@dataclass
+class Unit:
+    """Files that describe one deployment (or one variant of it)."""
+
+    key: str  # the folder (or file) that holds it, relative to the root
+    fmt: str  # kubernetes | compose | structurizr | backstage
+    how: str  # manifests | kustomize | helm | compose | structurizr | backstage
+    paths: list[Path] = field(default_factory=list)
+    texts: list[tuple[str, str]] = field(default_factory=list)  # rendered (label, text)
+    result: ImportResult | None = None
+    problem: str = ""
+    picked: bool = False
+    support: bool = False  # Kubernetes objects without workloads (policies, autoscalers, budgets)
+
+    @property
+    def names(self) -> set[str]:
+        if self.result is None:
+            return set()
+        return {c.name.lower() for c in self.result.review.components.values()}
+
+
+@dataclass
+class Inventory:
+    root: Path
+    files: list[FileEntry] = field(default_factory=list)
+    units: list[Unit] = field(default_factory=list)
+    hints: list[str] = field(default_factory=list)  # commands to run (helm/kustomize not installed)
+    deferred: list[str] = field(default_factory=list)  # special Kustomize variants listed, not built
+
+    def by_role(self, *roles: str) -> list[FileEntry]:
+        return [f for f in self.files if f.role in roles]
+
+
+# ------------------------------------------------------------------ walking
+def walk(root: Path, progress: Callable[[str, int, int], None] | None = None) -> list[Path]:
+    """Every file under ``root`` worth looking at (sorted), hidden and vendored folders left out."""
+    out: list[Path] = []
+    root = Path(root)
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith(".") and not name.startswith(".env"):
+                continue
+            p = Path(dirpath) / name
+            if p.is_symlink() or not p.is_file():
+                continue
+            out.append(p)
+            if len(out) > MAX_FILES:
+                raise PrrError(f"more than {MAX_FILES} files: import a sub-folder", file=str(root))
+        if progress is not None:
+            progress("listing files", len(out), 0)
+    return out
+
+
+def _head(path: Path, n: int = 8192) -> str:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(n).decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+_API = re.compile(r"(?m)^[\"']?apiVersion[\"']?\s*:\s*[\"']?([^\s\"'#]+)")
+_KIND = re.compile(r"(?m)^[\"']?kind[\"']?\s*:\s*[\"']?([A-Za-z]+)")
+_COMPOSE_NAME = re.compile(r"^(docker-)?compose([.-][\w.-]+)?\.ya?ml$", re.IGNORECASE)
+
+
+def classify(path: Path) -> str:
+    """What a file is, by its content first, then by its name."""
+    name = path.name
+    low = name.lower()
+    suffix = path.suffix.lower()
+    if name == "Chart.yaml":
+        return "helm-chart"
+    if low in ("kustomization.yaml", "kustomization.yml", "kustomization"):
+        return "kustomization"
+    if suffix == ".dsl":
+        return "structurizr"
+    if suffix in (".yaml", ".yml", ".json"):
+        head = _head(path)
+        if suffix == ".json":
+            if '"prr-review"' in head:
+                return "json"
+            if '"model"' in head and ('"softwareSystems"' in head or '"people"' in head or '"views"' in head):
+                return "structurizr-json"
+            if '"parent"' in head and '"child"' in head:
+                return "jaeger"
+            stripped = head.lstrip()
+            if stripped.startswith("{") and '"apiVersion"' in head and '"kind"' in head:
+                return "kubernetes"
+            return "config"
+        api = _API.search(head)
+        if api and _KIND.search(head):
+            return "backstage" if "backstage.io" in api.group(1) else "kubernetes"
+        if "{{" in head and ("{{-" in head or ".Values" in head or ".Release" in head or "include " in head):
+            return "helm-part"  # a template (or a values file of templates) outside a chart's templates/
+        if re.search(r"(?m)^[\"']?services[\"']?\s*:", head) or (_COMPOSE_NAME.match(name) and not api):
+            return "compose"
+        return "config"
+    if suffix in SOURCE_EXT:
+        return "source"
+    if low.startswith(".env") or suffix in CONFIG_EXT or low in ("nginx.conf", "haproxy.cfg", "envoy.yaml") \
+            or low.endswith((".conf.template", ".conf.tmpl")):
+        return "config"
+    if suffix in (".dot", ".gv"):
+        return "dot"
+    if suffix in (".csv", ".tsv"):
+        return "csv"
+    if low in ("dockerfile",) or low.startswith("dockerfile."):
+        return "config"
+    return "other"
+
+
+# ------------------------------------------------------------------ rendering
+def _run(cmd: list[str], cwd: Path) -> tuple[str | None, str]:
+    try:
+        done = subprocess.run(cmd, cwd=str(cwd), capture_output=True, text=True, timeout=RENDER_TIMEOUT,
+                              stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.SubprocessError) as e:
+        return None, str(e)
+    if done.returncode != 0:
+        err = (done.stderr or done.stdout or "").strip().splitlines()
+        return None, (err[-1] if err else f"exit {done.returncode}")[:300]
+    return done.stdout, ""
+
+
+_SOURCE_COMMENT = re.compile(r"(?m)^# Source: (.+)$")
+
+
+def split_helm_output(text: str, label: str) -> list[tuple[str, str]]:
+    """``helm template`` output cut at its ``# Source: chart/templates/x.yaml`` comments (one text per template)."""
+    marks = list(_SOURCE_COMMENT.finditer(text))
+    if not marks:
+        return [(label, text)]
+    out: list[tuple[str, str]] = []
+    for i, m in enumerate(marks):
+        end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
+        chunk = text[m.start():end]
+        out.append((f"{label}: {m.group(1).strip()}", chunk))
+    return out
+
+
+def render_helm(chart: Path, rel: str) -> tuple[list[tuple[str, str]] | None, str]:
+    """(rendered texts, problem or hint)."""
+    rel = str(chart) if rel == "." else rel
+    exe = shutil.which("helm")
+    name = re.sub(r"[^a-z0-9-]", "-", chart.name.lower()).strip("-") or "release"
+    if exe is None:
+        return None, (f"{rel}: a Helm chart; helm is not installed, so it was not rendered: run "
+                      f"`helm template {name} {rel} > {name}-rendered.yaml` and import that file with the rest")
+    out, err = _run([exe, "template", name, str(chart)], chart)
+    if out is None:
+        return None, f"{rel}: `helm template` failed: {err}"
+    return split_helm_output(out, f"{rel} (helm template)"), ""
+
+
+def kustomize_command() -> list[str] | None:
+    exe = shutil.which("kustomize")
+    if exe:
+        return [exe, "build"]
+    exe = shutil.which("kubectl")
+    if exe:
+        return [exe, "kustomize"]
+    return None
+
+
+def render_kustomize(folder: Path, rel: str) -> tuple[list[tuple[str, str]] | None, str]:
+    rel = str(folder) if rel == "." else rel
+    cmd = kustomize_command()
+    if cmd is None:
+        return None, (f"{rel}: a Kustomize folder; neither kustomize nor kubectl is installed, so it was not built: "
+                      f"run `kustomize build {rel} > rendered.yaml` (or `kubectl kustomize {rel}`) and import that file")
+    out, err = _run(cmd + [str(folder)], folder)
+    if out is None:
+        return None, f"{rel}: `{' '.join(Path(cmd[0]).name.split() + cmd[1:])} {rel}` failed: {err}"
+    return [(f"{rel} ({Path(cmd[0]).name} {cmd[1]})", out)], ""
+
+
+# ------------------------------------------------------------------ units
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix() or "."
+    except ValueError:
+        return str(path)
+
+
+def _under(path: Path, folders: list[Path]) -> Path | None:
+    for f in folders:
+        if path == f or f in path.parents:
+            return f
+    return None
+
+
+def _kustomization_kind(path: Path) -> str:
+    m = _KIND.search(_head(path))
+    return m.group(1) if m else "Kustomization"
+
+
+def _dsl_references(path: Path) -> list[Path]:
+    """Files a DSL workspace pulls in (``!include``, ``extends``): they are part of it, not workspaces."""
+    out = []
+    text = _head(path, 1 << 20)
+    for m in re.finditer(r"(?m)^\s*(?:!include|workspace\s+extends)\s+\"?([^\s\"{]+)", text):
+        target = m.group(1)
+        if "://" in target:
+            continue
+        p = (path.parent / target)
+        if p.is_dir():
+            out += sorted(p.glob("*.dsl"))
+        else:
+            out.append(p)
+    return [p.resolve() for p in out]
+
+
+def _compose_references(path: Path) -> list[Path]:
+    """Files a compose file pulls in (``include``, ``extends.file``)."""
+    try:
+        docs = sy.load_file(path)
+    except PrrError:
+        return []
+    out: list[Path] = []
+    for doc in docs:
+        v = doc.value
+        if not isinstance(v, dict):
+            continue
+        inc = v.get("include")
+        for item in inc if isinstance(inc, list) else []:
+            p = item.get("path") if isinstance(item, dict) else item
+            for x in (p if isinstance(p, list) else [p]):
+                if isinstance(x, str) and "://" not in x:
+                    out.append((path.parent / x).resolve())
+        svcs = v.get("services")
+        for svc in svcs.values() if isinstance(svcs, dict) else []:
+            ext = svc.get("extends") if isinstance(svc, dict) else None
+            f = ext.get("file") if isinstance(ext, dict) else None
+            if isinstance(f, str) and "://" not in f:
+                out.append((path.parent / f).resolve())
+    return out
+
+
+def _special(rel: str) -> bool:
+    """Does a path name a special variant (VARIANT_RULE, step 1)?"""
+    return bool(set(re.split(r"[/_.\s()-]+", rel.lower())) & VARIANT_WORDS)
+
+
+def find_units(inv: Inventory, *, render: bool = True, variant: str | None = None) -> None:
+    """Group the inventory's deployment files into units (rendering charts and Kustomize folders)."""
+    root = inv.root
+    charts = sorted({f.path.parent for f in inv.files if f.role == "helm-chart"})
+    kdirs, kcomponents = [], []
+    for f in inv.files:
+        if f.role == "kustomization":
+            (kcomponents if _kustomization_kind(f.path) == "Component" else kdirs).append(f.path.parent)
+    units: dict[str, Unit] = {}
+    rendered_dirs: list[Path] = []
+    for chart in charts:
+        rel = _rel(chart, root)
+        u = units[rel] = Unit(rel, "kubernetes", "helm")
+        if render:
+            texts, why = render_helm(chart, rel)
+        else:
+            texts, why = None, f"{rel}: a Helm chart (not rendered)"
+        if texts is None:
+            u.problem = why
+            inv.hints.append(why)
+        else:
+            u.texts = texts
+    want = (variant or "").strip().strip("/").lower()
+    have_tool = kustomize_command() is not None
+    plain_ok = any(k for k in kdirs if not _special(_rel(k, root))) or any(
+        f.role in ("kubernetes", "compose") and not _special(f.rel) for f in inv.files)
+    for kdir in sorted(kdirs):
+        if _under(kdir, charts):
+            continue
+        rel = _rel(kdir, root)
+        if render and _special(rel) and plain_ok and not (want and want in rel.lower()) and have_tool:
+            # a special variant (tests, overlays for one platform) cannot be picked by the rule:
+            # it is not built (each build runs a program), only listed
+            inv.deferred.append(rel)
+            continue
+        u = Unit(rel, "kubernetes", "kustomize")
+        texts, why = render_kustomize(kdir, rel) if render else (None, f"{rel}: a Kustomize folder (not built)")
+        if texts is None:
+            inv.hints.append(why)
+            continue  # its plain manifests are read as they are, below
+        u.texts = texts
+        units[rel] = u
+        rendered_dirs.append(kdir)
+    # plain manifests, by folder
+    dsl_refs: set[Path] = set()
+    compose_refs: set[Path] = set()
+    for f in inv.files:
+        if f.role == "structurizr":
+            dsl_refs.update(_dsl_references(f.path))
+        elif f.role == "compose":
+            compose_refs.update(_compose_references(f.path))
+    compose_layers = _compose_layers([f for f in inv.files if f.role == "compose" and f.path.resolve()
+                                      not in compose_refs])
+    for f in inv.files:
+        chart = _under(f.path, charts)
+        if chart is not None and f.role not in ("config", "source", "other"):
+            f.unit, f.role = _rel(chart, root), ("helm-chart" if f.role == "helm-chart" else "helm-part")
+            continue
+        if f.role == "kubernetes":
+            if _under(f.path, kcomponents):
+                f.role = "kustomize-component"
+                f.note = "part of a Kustomize component: added only where the picked variant needs what it deploys"
+                continue
+            if f.path.parent in rendered_dirs:
+                f.unit = _rel(f.path.parent, root)
+                continue
+            key = _rel(f.path.parent, root)
+            units.setdefault(key, Unit(key, "kubernetes", "manifests")).paths.append(f.path)
+            f.unit = key
+        elif f.role == "config" and f.path.name == ".env" and any(
+                g.role == "compose" and g.path.parent == f.path.parent for g in inv.files):
+            f.role, f.note = "compose-env", "read by Compose for variable interpolation"
+            f.unit = _rel(f.path.parent, root) + " (compose)"
+        elif f.role == "compose":
+            if f.path.resolve() in compose_refs:
+                f.note = "included or extended by another compose file: read as part of it"
+                continue
+            key = _rel(f.path.parent, root)
+            how = compose_layers.get(f.path, "layer")
+            if how == "special":
+                f.note = "a compose layer for a special case (tests, debugging...): not imported"
+                inv.deferred.append(f.rel)
+                continue
+            ukey = key + " (compose)" if how == "layer" else f"{key} (compose: {f.path.name})"
+            units.setdefault(ukey, Unit(ukey, "compose", "compose")).paths.append(f.path)
+            f.unit = ukey
+        elif f.role == "structurizr":
+            if f.path.resolve() in dsl_refs:
+                f.note = "included or extended by another workspace: read as part of it"
+                continue
+            units[f.rel] = Unit(f.rel, "structurizr", "structurizr", [f.path])
+            f.unit = f.rel
+        elif f.role == "structurizr-json":
+            units[f.rel] = Unit(f.rel, "structurizr-json", "structurizr", [f.path])
+            f.unit = f.rel
+        elif f.direct and f.role in _OTHER_FORMATS:
+            units[f.rel] = Unit(f.rel, f.role, f.role, [f.path])
+            f.unit = f.rel
+        elif f.role == "backstage":
+            units.setdefault("backstage catalog", Unit("backstage catalog", "backstage", "backstage")).paths.append(f.path)
+            f.unit = "backstage catalog"
+    inv.units = [units[k] for k in sorted(units)]
+
+
+_COMPOSE_BASES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
+
+
+def _compose_services(path: Path) -> set[str]:
+    try:
+        docs = sy.load_file(path)
+    except PrrError:
+        return set()
+    out: set[str] = set()
+    for d in docs:
+        svcs = d.value.get("services") if isinstance(d.value, dict) else None
+        if isinstance(svcs, dict):
+            out |= {str(k) for k in svcs}
+    return out
+
+
+def _compose_layers(files: list[FileEntry]) -> dict[Path, str]:
+    """How each compose file of a folder is used: "layer" (merged over the base file, as
+    ``compose.override.yaml`` or ``compose.observability.yaml`` are), "alternative" (a whole
+    deployment of its own: ``docker-compose-gcov.yml`` redefines every service; a variant),
+    or "special" (a layer for tests or debugging, not the deployment)."""
+    out: dict[Path, str] = {}
+    by_dir: dict[Path, list[FileEntry]] = {}
+    for f in files:
+        by_dir.setdefault(f.path.parent, []).append(f)
+    for folder, group in by_dir.items():
+        base = next((f for f in group if f.path.name.lower() in _COMPOSE_BASES), None)
+        base_names = _compose_services(base.path) if base is not None and len(group) > 1 else set()
+        for f in group:
+            if f is base:
+                out[f.path] = "layer"
+                continue
+            stem = f.path.name.lower()
+            if _special(re.sub(r"\.ya?ml$", "", stem)) and base is not None:
+                out[f.path] = "special"
+                continue
+            if "override" in stem or not base_names:
+                out[f.path] = "layer"
+                continue
+            names = _compose_services(f.path)
+            shared = names & base_names
+            whole = len(shared) * 2 >= len(base_names) and len(shared) * 2 >= max(1, len(names))
+            out[f.path] = "alternative" if whole else "layer"
+    return out
+
+
+def _variant_score(u: Unit) -> tuple:
+    parts = set(re.split(r"[/_.\s()-]+", u.key.lower()))
+    special = len(parts & VARIANT_WORDS)
+    deps = len(u.result.review.dependencies) if u.result is not None else 0
+    return (special, -deps, -len(u.names), _HOW_ORDER.get(u.how, 9), len(u.key), u.key)
+
+
+def families(units: list[Unit]) -> list[list[Unit]]:
+    """Units that deploy the same services (half or more of the smaller one's names), as variant families."""
+    ok = [u for u in units if u.result is not None and u.names]
+    parent = list(range(len(ok)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(ok)):
+        for j in range(i + 1, len(ok)):
+            a, b = ok[i].names, ok[j].names
+            if len(a & b) * 2 >= min(len(a), len(b)):
+                parent[find(i)] = find(j)
+    groups: dict[int, list[Unit]] = {}
+    for i, u in enumerate(ok):
+        groups.setdefault(find(i), []).append(u)
+    return [sorted(g, key=lambda u: u.key) for g in groups.values()]
+
+
+def pick(family: list[Unit], variant: str | None) -> Unit:
+    if variant:
+        want = variant.strip().strip("/").lower()
+        hits = [u for u in family if u.key.lower() == want] or [u for u in family if want in u.key.lower()]
+        if hits:
+            return min(hits, key=_variant_score)
+    return min(family, key=_variant_score)
+
+
+# ------------------------------------------------------------------ importing units
+def _import_unit(u: Unit, root: Path) -> None:
+    from prr_app.importers import backstage, compose, kubernetes, structurizr
+
+    try:
+        if u.fmt == "kubernetes":
+            u.result = kubernetes.read_kubernetes(u.paths, texts=u.texts, base=root)
+        elif u.fmt == "compose":
+            u.result = compose.read_compose(u.paths, base=root)
+        elif u.fmt == "structurizr":
+            u.result = structurizr.read_structurizr(u.paths)
+        elif u.fmt == "structurizr-json":
+            u.result = structurizr.read_structurizr_json(u.paths)
+        elif u.fmt == "backstage":
+            u.result = backstage.read_backstage(u.paths)
+        else:  # a format named on its own (traces, DOT, CSV, review JSON)
+            from prr_app.importers.registry import formats
+
+            u.result = formats()[u.fmt].read(u.paths)
+    except PrrError as e:
+        u.problem = str(e)
+        u.result = None
+        u.support = e.message.startswith(NO_WORKLOADS)
+
+
+def import_folder(paths: list[Path], *, variant: str | None = None, scan_source: bool = True,
+                  source_limit: int = 512 * 1024, render: bool = True,
+                  progress: Callable[[str, int, int], None] | None = None,
+                  decisions: dict[str, str] | None = None) -> ImportResult:
+    """Import folders (checkouts) and files, each path judged on its own; see the module docstring.
+
+    ``variant``: the unit to pick among sibling variants (its folder, or part of it).
+    ``scan_source``: read source files for addresses of known components (files over
+    ``source_limit`` bytes are skipped, and listed).
+    ``progress(stage, done, total)``: called as the work goes on.
+    ``decisions``: inferred dependency id -> "accepted" / "rejected" (a rejected one is left out).
+    """
+    from prr_app.importers import evidence
+
+    paths = [Path(p) for p in paths]
+    roots = [p for p in paths if p.is_dir()]
+    root = roots[0].resolve() if len(roots) == 1 and len(paths) == 1 else _common_root(paths)
+    inv = Inventory(root)
+    for p in paths:
+        if not p.exists():
+            raise PrrError("no such file or folder", file=str(p))
+        if p.is_dir():
+            base = p.resolve()
+            for f in walk(base, progress):
+                inv.files.append(FileEntry(f, _rel(f, root), classify(f)))
+        else:
+            fr = p.resolve()
+            inv.files.append(FileEntry(fr, _rel(fr, root), _direct_role(fr), direct=True))
+    if not inv.files:
+        raise PrrError("the folder holds no files", file=str(paths[0]))
+    if progress:
+        progress("recognising files", len(inv.files), len(inv.files))
+    find_units(inv, render=render, variant=variant)
+    if not any(u.fmt in ("kubernetes", "compose", "structurizr", "structurizr-json", "backstage") for u in inv.units):
+        _other_format_units(inv)
+    for i, u in enumerate(inv.units):
+        if not u.problem or u.texts or u.paths:
+            if u.paths or u.texts:
+                _import_unit(u, root)
+        if progress:
+            progress("reading deployment files", i + 1, len(inv.units))
+    fams = families(inv.units)
+    picked: list[Unit] = []
+    notes: list[str] = []
+    for fam in fams:
+        chosen = pick(fam, variant)
+        chosen.picked = True
+        picked.append(chosen)
+        others = [u for u in fam if u is not chosen]
+        if others:
+            notes.append(f"variants of one deployment: {', '.join(u.key for u in fam)}; imported {chosen.key} "
+                         f"({'--variant ' + variant if variant and variant.lower() in chosen.key.lower() else VARIANT_RULE})")
+            for u in others:
+                common = sorted(u.names & chosen.names)
+                notes.append(f"variant not imported: {u.key} ({u.how}, {len(u.names)} services, "
+                             f"{len(common)} shared with {chosen.key}); pass --variant {u.key} to import it instead")
+    if variant and not any(variant.strip().strip("/").lower() in u.key.lower() for u in picked):
+        known = ", ".join(u.key for u in inv.units if u.result is not None)
+        raise PrrError(f"no deployment variant matches {variant!r}; the variants found: {known or 'none'}")
+    if not picked:
+        problems = list(dict.fromkeys([u.problem for u in inv.units if u.problem] + inv.hints))
+        detail = ("; ".join(problems[:3])) if problems else "no manifests, Compose files, Helm charts, Kustomize " \
+                                                            "folders, Structurizr workspaces or Backstage catalogs"
+        raise PrrError(f"nothing that describes a deployment was found: {detail}", file=str(paths[0]))
+    # import the picked Kubernetes units together (a host named in one may be deployed by another), with
+    # the folders that hold only policies, autoscalers or budgets for those workloads
+    k8s = [u for u in picked if u.fmt == "kubernetes"]
+    support = [u for u in inv.units if u.fmt == "kubernetes" and u.support and u.paths]
+    if k8s and support:
+        k8s = k8s + support
+        for u in support:
+            u.problem = ""
+            u.picked = True
+    results: list[tuple[str, ImportResult]] = []
+    addons: list[Path] = []
+    if k8s:
+        if len(k8s) > 1:
+            merged = Unit(" + ".join(u.key for u in k8s), "kubernetes", "manifests",
+                          [p for u in k8s for p in u.paths], [t for u in k8s for t in u.texts])
+            _import_unit(merged, root)
+            if merged.result is None:
+                raise PrrError(merged.problem)
+        else:
+            merged = k8s[0]
+        addons = _addons(inv, merged)
+        if addons:
+            extra = Unit(merged.key, "kubernetes", "manifests", merged.paths + addons, merged.texts)
+            _import_unit(extra, root)
+            if extra.result is not None:
+                merged = extra
+                for a in addons:
+                    _mark_optional(merged.result, a, root)
+        results.append((merged.key, merged.result))
+    for u in picked:
+        if u.fmt != "kubernetes":
+            results.append((u.key, u.result))
+    assembled = _Assembly(root, paths, inv)
+    for key, res in results:
+        assembled.add(key, res)
+    for line in notes:
+        assembled.report.warnings.append(line) if line.startswith("variants of") else assembled.report.skipped.append(line)
+    for u in inv.units:
+        if u.problem and u.problem not in inv.hints:
+            assembled.report.skipped.append(f"{u.key}: not imported: {u.problem}")
+    for h in inv.hints:
+        assembled.report.warnings.append(h)
+    for rel in inv.deferred:
+        what = "a compose layer" if rel.endswith((".yml", ".yaml")) else "Kustomize, not built"
+        assembled.report.skipped.append(f"variant not imported: {rel} ({what}; a special case by its name)"
+                                        + ("" if rel.endswith((".yml", ".yaml")) else
+                                           f"; pass --variant {rel} to import it instead"))
+    others = [f.rel for f in inv.files if f.role in ("other", "csv", "dot", "jaeger", "json") and not f.unit]
+    if len(others) <= 20:
+        assembled.report.skipped += [f"{rel}: not a deployment, configuration or source file" for rel in others]
+    else:
+        assembled.report.skipped.append(f"{len(others)} files that are not deployment, configuration or source "
+                                        f"files (documents, images...): {', '.join(others[:5])} ...")
+    used = {u.key for u in picked} | {k for k, _ in results}
+    for f in inv.files:
+        if f.unit and f.unit in used and not f.note:
+            f.note = "read"
+        elif f.unit and not f.note:
+            f.note = "variant not imported"
+        if f in addons:
+            f.note = "read (optional part)"
+    ev = evidence.scan(inv, assembled.review, assembled.hosts, assembled.address_vars, assembled.code_dirs,
+                       scan_source=scan_source, source_limit=source_limit, progress=progress)
+    assembled.add_evidence(ev, decisions or {})
+    return assembled.finish()
+
+
+_OTHER_FORMATS = {"jaeger", "servicegraph", "dot", "csv", "json"}
+
+
+def _direct_role(path: Path) -> str:
+    """A file the user named: what :func:`classify` says, or else the import format that accepts it."""
+    role = classify(path)
+    if role in ("config", "source", "other", "helm-part", "csv", "dot"):
+        from prr_app.importers.registry import _first_format, formats
+
+        fmt = _first_format(formats(), path)
+        if fmt is None:
+            raise PrrError("cannot tell the format of this file; pass --format (one of "
+                           + ", ".join(formats()) + ")", file=str(path))
+        role = fmt
+    return role
+
+
+def _other_format_units(inv: Inventory) -> None:
+    """A folder with no deployment files: the files of one other import format (edge lists, traces,
+    DOT...), those of the format most files have, as one unit."""
+    from prr_app.importers.registry import _first_format, formats
+
+    fmts = formats()
+    by_fmt: dict[str, list[FileEntry]] = {}
+    for f in inv.files:
+        if f.role in ("config", "other", "csv", "dot", "jaeger", "json") and not f.unit:
+            fmt = _first_format(fmts, f.path)
+            if fmt in _OTHER_FORMATS or fmt == "servicegraph":
+                by_fmt.setdefault(fmt, []).append(f)
+    if not by_fmt:
+        return
+    fmt = max(sorted(by_fmt), key=lambda k: len(by_fmt[k]))
+    key = f"{_rel(by_fmt[fmt][0].path.parent, inv.root)} ({fmt})"
+    inv.units.append(Unit(key, fmt, fmt, [f.path for f in by_fmt[fmt]]))
+    for f in by_fmt[fmt]:
+        f.role, f.unit = fmt, key
+
+
+def _common_root(paths: list[Path]) -> Path:
+    parents = [p.resolve() if p.is_dir() else p.resolve().parent for p in paths]
+    base = parents[0]
+    for p in parents[1:]:
+        while base != base.parent and base not in p.parents and base != p:
+            base = base.parent
+    return base
+
+
+def _addons(inv: Inventory, unit: Unit) -> list[Path]:
+    """Plain manifests (in Kustomize components) that deploy a host the unit names but does not deploy."""
+    res = unit.result
+    if res is None:
+        return []
+    missing = set()
+    for d in res.report.dangling:
+        m = re.search(r"names host ([A-Za-z0-9_.-]+), which no Service", d)
+        if m:
+            missing.add(m.group(1).split(".")[0].lower())
+    if not missing:
+        return []
+    out = []
+    for f in inv.by_role("kustomize-component"):
+        head = _head(f.path, 1 << 20)
+        if not re.search(r"(?m)^kind:\s*Service\s*$", head):
+            continue
+        for m in re.finditer(r"(?m)^kind:\s*Service\s*\n(?:.*\n){0,3}?\s+name:\s*[\"']?([A-Za-z0-9_.-]+)", head):
+            if m.group(1).lower() in missing:
+                out.append(f.path)
+                break
+    return sorted(set(out))
+
+
+def _mark_optional(result: ImportResult, path: Path, root: Path) -> None:
+    rel = _rel(path, root)
+    for cid, comp in result.review.components.items():
+        if comp.source.endswith(rel) or rel in comp.source:
+            if "optional" not in comp.tags:
+                comp.tags.append("optional")
+            for dep in result.review.dependencies.values():
+                if dep.target == cid and dep.kind == "hard":
+                    dep.kind = "soft"
+                    dep.evidence.append(f"{rel}: {cid} is deployed only by an optional part (a Kustomize component), "
+                                        "so the call is optional: soft")
+    result.report.read.append(f"{rel}: optional part, added because the imported variant names what it deploys")
+
+
+# ------------------------------------------------------------------ assembling
+class _Assembly:
+    """Several import results made into one review, with one report."""
+
+    def __init__(self, root: Path, paths: list[Path], inv: Inventory):
+        self.root = root
+        self.inv = inv
+        self.review = Review()
+        self.report = ImportReport(format="repository", sources=[str(p) for p in paths])
+        self.hosts: dict[str, list[str]] = {}
+        self.address_vars: dict[str, list[str]] = {}
+        self.code_dirs: dict[str, list[str]] = {}
+        self.systems: list[str] = []
+        self.inferred: list[dict] = []
+
+    def add(self, key: str, res: ImportResult) -> None:
+        r, rv = res.report, res.review
+        rep = self.report
+        rep.read.append(f"{key}: {r.summary()}")
+        rep.read += r.read
+        rep.skipped += r.skipped
+        rep.warnings += r.warnings
+        rep.dangling += r.dangling
+        kept = set()
+        for cid, comp in rv.components.items():
+            if cid in self.review.components:
+                rep.warnings.append(f"{key}: {cid} is also described by {self.review.components[cid].source}: "
+                                    "a duplicate, the first kept (not redundancy)")
+                continue
+            self.review.components[cid] = comp
+            kept.add(cid)
+        for did, dom in rv.domains.items():
+            self.review.domains.setdefault(did, dom)
+        for gid, g in rv.groups.items():
+            if gid not in self.review.groups and gid not in self.review.components:
+                self.review.groups[gid] = g
+        for did, dep in rv.dependencies.items():
+            if dep.source in kept and did not in self.review.dependencies:
+                self.review.dependencies[did] = dep
+        ev = {i.element: i for i in r.components}
+        rep.components += [ev[c] for c in kept if c in ev]
+        for h, ids in res.hosts.items():
+            self.hosts.setdefault(h, [])
+            self.hosts[h] += [i for i in ids if i not in self.hosts[h]]
+        for v, ids in res.address_vars.items():
+            self.address_vars.setdefault(v, [])
+            self.address_vars[v] += [i for i in ids if i not in self.address_vars[v]]
+        for c, dirs in res.code_dirs.items():
+            self.code_dirs.setdefault(c, []).extend(dirs)
+        if res.system_declared and rv.meta.system_name:
+            self.systems.append(rv.meta.system_name)
+
+    def add_evidence(self, found, decisions: dict[str, str]) -> None:
+        from prr_app.domain.model import Dependency
+        from prr_app.importers.evidence import weakest
+
+        rep = self.report
+        for line in found.read:
+            rep.read.append(line)
+        rep.skipped += found.skipped
+        for (src, tgt), seen in sorted(found.edges.items()):
+            if src not in self.review.components or tgt not in self.review.components:
+                continue
+            dep_id = f"{src}->{tgt}"
+            existing = next((d for d in self.review.dependencies.values()
+                             if d.source == src and d.target == tgt), None)
+            texts = [s.text for s in seen]
+            if existing is not None:
+                for t in texts:
+                    if t not in existing.evidence:
+                        existing.evidence.append(t + " (corroborates)")
+                continue
+            conf = weakest(seen)
+            kind = seen[0].kind
+            if decisions.get(dep_id) == "rejected":
+                rep.skipped.append(f"inferred dependency {dep_id}: rejected by the reviewer earlier; left out")
+                self.inferred.append({"id": dep_id, "source": src, "target": tgt, "kind": kind, "confidence": conf,
+                                      "evidence": texts, "decision": "rejected"})
+                continue
+            dep = Dependency(source=src, target=tgt, kind=kind)
+            dep.evidence = texts
+            if conf == "weak":
+                dep.evidence.append("weaker evidence: only string literals in source code name it; check it")
+            self.review.dependencies[dep.id] = dep
+            self.inferred.append({"id": dep.id, "source": src, "target": tgt, "kind": kind, "confidence": conf,
+                                  "evidence": texts, "decision": decisions.get(dep_id, "")})
+
+    def _system_name(self) -> str:
+        names = list(dict.fromkeys(self.systems))
+        if len(names) == 1:
+            return names[0]
+        return self.root.name
+
+    def finish(self) -> ImportResult:
+        review, rep = self.review, self.report
+        review.meta.system_name = self._system_name()[:200]
+        for comp in review.components.values():
+            comp.placement = [d for d in comp.placement if d in review.domains]
+            comp.shared_domains = [d for d in comp.shared_domains if d in review.domains]
+        for gid, g in list(review.groups.items()):
+            g.members = [m for m in g.members if m in review.components]
+            if len(g.members) < 2:
+                del review.groups[gid]
+        review.dependencies = {k: d for k, d in review.dependencies.items()
+                               if d.source in review.components
+                               and (d.target in review.components or d.target in review.groups)}
+        rep.dependencies = [Inferred(did, list(d.evidence)) for did, d in sorted(review.dependencies.items())]
+        rep.inferred = self.inferred
+        rep.hubs = sorted(f"{cid} ({t})" for cid, c in review.components.items()
+                          for t in ("telemetry", "config", "discovery") if t in c.tags)
+        n_comp, n_dep = len(review.components), len(review.dependencies)
+        if n_comp > 1 and n_dep < max(1, n_comp // 3):
+            rep.warnings.insert(0, f"few dependencies: {n_dep} for {n_comp} components; the calls between services "
+                                   "are probably not in these files, so the analysis will miss risks (add them, or "
+                                   "import traces)")
+        rep.imported = snapshot(review)
+        rec = rep.to_record()
+        review.imports[rec.id] = rec
+        check(review, file=str(self.root))
+        return ImportResult(review, rep, hosts=self.hosts, address_vars=self.address_vars,
+                            code_dirs=self.code_dirs, inventory=self.inv)

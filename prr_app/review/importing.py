@@ -1,0 +1,133 @@
+"""The "import into a review" use case, for both faces (``prr import`` and the app's Import).
+
+:func:`import_review` reads files and folders through the importers, re-imports
+into an existing review (a :class:`~prr_app.domain.model.Review` or the path of
+one) keeping the reviewer's work, and applies the reviewer's decisions on
+dependencies inferred from configuration or source:
+
+* ``accept``/``reject``: dependency ids (``frontend->cart``), or ``weak`` (every
+  dependency only source literals suggest) or ``all`` (every inferred one);
+* a rejected dependency is removed from the review, and stays out on every later
+  re-import: the decisions are kept in the review's import record
+  (``report["inferred"][i]["decision"]``) and read back from there.
+
+What the app's import dialog needs: ``result.report.inferred`` (each with
+``id``, ``source``, ``target``, ``kind``, ``confidence`` "strong"/"weak",
+``evidence`` and ``decision``), and this function called again with
+``accept``/``reject`` to apply the reviewer's choice.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Iterable
+
+from prr_app.domain.model import Review
+from prr_app.errors import PrrError
+from prr_app.importers import registry
+from prr_app.importers.base import ImportResult
+from prr_app.review.document import edit_review, load_review, save_review
+
+REPOSITORY_FORMAT = "repository"
+
+
+def earlier_decisions(review: Review | None) -> dict[str, str]:
+    """Inferred dependency id -> "accepted"/"rejected", as recorded by earlier imports (latest wins)."""
+    out: dict[str, str] = {}
+    if review is None:
+        return out
+    for rec in sorted(review.imports.values(), key=lambda r: r.at or ""):
+        rep = rec.report if isinstance(rec.report, dict) else {}
+        for item in rep.get("inferred") or []:
+            if isinstance(item, dict) and item.get("decision") in ("accepted", "rejected") and item.get("id"):
+                out[str(item["id"])] = item["decision"]
+    return out
+
+
+def _select(inferred: list[dict], selectors: Iterable[str]) -> set[str]:
+    ids: set[str] = set()
+    known = {i["id"] for i in inferred}
+    for sel in selectors:
+        sel = sel.strip()
+        if sel == "all":
+            ids |= known
+        elif sel == "weak":
+            ids |= {i["id"] for i in inferred if i.get("confidence") == "weak"}
+        elif sel in known:
+            ids.add(sel)
+        else:
+            raise PrrError(f"{sel!r} is not an inferred dependency of this import (use an id such as "
+                           f"{next(iter(sorted(known)), 'frontend->cart')!r}, 'weak' or 'all')")
+    return ids
+
+
+def import_review(paths: list[str | Path], fmt: str | None = "auto", *, into: Review | str | Path | None = None,
+                  variant: str | None = None, scan_source: bool = True, source_limit: int = 512 * 1024,
+                  progress: Callable[[str, int, int], None] | None = None,
+                  accept: Iterable[str] = (), reject: Iterable[str] = ()) -> ImportResult:
+    """Import ``paths`` (into ``into`` when given); see the module docstring."""
+    existing = load_review(into) if isinstance(into, (str, Path)) else into
+    decisions = earlier_decisions(existing)
+    result = registry.import_paths(paths, fmt, into=existing, variant=variant, scan_source=scan_source,
+                                   source_limit=source_limit, progress=progress, decisions=decisions)
+    inferred = result.report.inferred
+    accept, reject = list(accept), list(reject)
+    if (accept or reject) and not inferred:
+        raise PrrError("this import inferred no dependencies from configuration or source: nothing to accept or reject")
+    acc, rej = _select(inferred, accept), _select(inferred, reject)
+    both = acc & rej
+    if both:
+        raise PrrError(f"accepted and rejected at once: {', '.join(sorted(both))}")
+    for item in inferred:
+        if item["id"] in acc:
+            item["decision"] = "accepted"
+        elif item["id"] in rej:
+            item["decision"] = "rejected"
+    review = result.review
+    for item in inferred:
+        if item.get("decision") == "rejected" and item["id"] in review.dependencies:
+            del review.dependencies[item["id"]]
+            result.report.changes.append(f"dependency {item['id']}: rejected by the reviewer; removed")
+    if acc or rej:
+        _record(review, result)
+    return result
+
+
+def _record(review: Review, result: ImportResult) -> None:
+    """Keep the decisions in the newest import record, so a re-import remembers them."""
+    recs = [r for r in review.imports.values() if r.format == result.report.format]
+    if not recs:
+        return
+    rec = max(recs, key=lambda r: r.at or "")
+    if isinstance(rec.report, dict):
+        rec.report["inferred"] = [dict(i) for i in result.report.inferred]
+
+
+def import_and_write(paths: list[str | Path], fmt: str | None = "auto", *, output: str | Path | None = None,
+                     into: str | Path | None = None, dry_run: bool = False, **options) -> ImportResult:
+    """Import ``paths`` and write the review: to ``output``, or re-imported into the file ``into``.
+
+    A re-import is merged with the review as its file holds it at the moment of writing,
+    under the file's lock (:func:`prr_app.review.document.edit_review`): a reviewer's edit
+    saved meanwhile is kept. With ``dry_run`` nothing is written. ``options`` are those of
+    :func:`import_review`.
+    """
+    if into is None:
+        result = import_review(paths, fmt, **options)
+        if not dry_run:
+            save_review(result.review, output, overwrite=True)
+        return result
+    if dry_run:
+        return import_review(paths, fmt, into=into, **options)
+    if output is not None and Path(output).resolve() == Path(into).resolve():
+        output = None
+    held: dict[str, ImportResult] = {}
+
+    def change(existing: Review) -> Review:
+        held["result"] = import_review(paths, fmt, into=existing, **options)
+        return held["result"].review
+
+    try:
+        edit_review(into, change, output=output, force=True)
+    except PrrError as e:
+        raise e.with_file(str(into))
+    return held["result"]

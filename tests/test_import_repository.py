@@ -1,0 +1,458 @@
+"""`prr import DIR` on a checkout: deployment files found by content, variants reconciled,
+Helm/Kustomize rendered or a command named, dependencies from configuration and source."""
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+from prr_app.cli.main import main
+from prr_app.domain.validation import validate
+from prr_app.errors import PrrError
+from prr_app.importers import repository
+from prr_app.importers.registry import import_paths
+from prr_app.review.document import load_review
+from prr_app.review.importing import import_review
+
+REALDATA = Path(__file__).resolve().parent.parent.parent / "shared" / "realdata"
+needs_realdata = pytest.mark.skipif(not REALDATA.exists(), reason="shared/realdata is not beside the repository")
+
+
+def deployment(name: str, *, env: dict | None = None, image: str = "example/app", replicas: int = 1,
+               ns: str | None = None) -> str:
+    env_yaml = "".join(f"\n        - {{name: {k}, value: \"{v}\"}}" for k, v in (env or {}).items())
+    meta = f"{{name: \"{name}\"" + (f", namespace: {ns}" if ns else "") + "}"
+    return f"""apiVersion: apps/v1
+kind: Deployment
+metadata: {meta}
+spec:
+  replicas: {replicas}
+  template:
+    metadata: {{labels: {{app: "{name}"}}}}
+    spec:
+      containers:
+      - name: main
+        image: {image}
+        env:{env_yaml or " []"}
+---
+apiVersion: v1
+kind: Service
+metadata: {meta}
+spec: {{selector: {{app: "{name}"}}, ports: [{{port: 80}}]}}
+---
+"""
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text)
+    return root
+
+
+SHOP = {
+    "web": {"CART_ADDR": "cart:80"},
+    "cart": {"REDIS_ADDR": "cart-db:6379"},
+    "cart-db": {},
+}
+
+
+def shop_manifests() -> str:
+    return "".join(deployment(n, env=e, image="redis:7" if n == "cart-db" else "example/" + n)
+                   for n, e in SHOP.items())
+
+
+# ------------------------------------------------------------------ the real checkouts
+@needs_realdata
+def test_online_boutique_checkout_every_dependency_with_evidence_and_precision():
+    res = import_paths([REALDATA / "online-boutique-repo"])
+    review = res.review
+    names = set(review.components)
+    assert 11 <= len(names) <= 16
+    with open(REALDATA / "online-boutique" / "derived-edges.csv", newline="") as fh:
+        truth = {f"{r['source']}->{r['target']}" for r in csv.DictReader(fh)}
+    found = set(review.dependencies)
+    assert truth - found == set()  # every dependency found (recall 100 %)
+    precision = len(found & truth) / len(found)
+    assert precision >= 0.9, sorted(found - truth)
+    for dep in review.dependencies.values():
+        assert dep.evidence and all(":" in e for e in dep.evidence)
+    # the calls are in the services' source too: corroborated with file:line
+    ev = review.dependencies["frontend->productcatalogservice"].evidence
+    assert any(e.startswith("src/frontend/") and "PRODUCT_CATALOG_SERVICE_ADDR" in e for e in ev)
+    # the assistant is deployed only by a Kustomize component: added as optional, its call soft
+    assert "optional" in review.components["shoppingassistantservice"].tags
+    assert review.dependencies["frontend->shoppingassistantservice"].kind == "soft"
+    # variants listed, not imported; no duplicates, no fake redundancy
+    assert not review.groups
+    assert any(s.startswith("variant not imported: kustomize/base") for s in res.report.skipped)
+    assert review.meta.system_name == "online-boutique-repo"
+    assert validate(review) == []
+
+
+@needs_realdata
+def test_spring_petclinic_checkout_routes_configs_and_semantics():
+    res = import_paths([REALDATA / "spring-petclinic-repo"])
+    r = res.review
+    assert len(r.components) == 11
+    # gateway routes in application.yml (lb://) and URLs in the Java source
+    gw = r.dependencies["api-gateway->vets-service"]
+    assert any("application.yml:" in e and "lb://vets-service" in e for e in gw.evidence)
+    assert any("CustomersServiceClient.java:" in e for e in r.dependencies["api-gateway->customers-service"].evidence)
+    inferred = {i["id"]: i for i in res.report.inferred}
+    assert inferred["genai-service->vets-service"]["confidence"] == "weak"  # only a string in the source
+    assert inferred["api-gateway->vets-service"]["confidence"] == "strong"
+    # depends_on to the service registry is hard; to the config server soft
+    assert r.dependencies["customers-service->discovery-server"].kind == "hard"
+    assert r.dependencies["customers-service->config-server"].kind == "soft"
+    # published ports: the gateway faces users, the telemetry and registry consoles do not
+    facing = {c for c, comp in r.components.items() if comp.user_facing}
+    assert "api-gateway" in facing
+    assert not facing & {"prometheus-server", "grafana-server", "tracing-server", "discovery-server", "config-server"}
+    assert {"discovery-server (discovery)", "tracing-server (telemetry)"} <= set(res.report.hubs)
+    # prometheus scraping is telemetry: soft
+    assert r.dependencies["prometheus-server->api-gateway"].kind == "soft"
+
+
+@needs_realdata
+@pytest.mark.parametrize("folder", ["online-boutique", "sock-shop", "opentelemetry-demo", "backstage-examples",
+                                    "structurizr-examples", "spring-petclinic-repo", "online-boutique-repo"])
+def test_every_realdata_folder_imports_without_internal_error(folder):
+    res = import_paths([REALDATA / folder])
+    assert validate(res.review) == [] and res.review.components
+    assert res.inventory is not None and res.inventory.files
+
+
+# ------------------------------------------------------------------ variants and duplicates
+def test_sibling_variants_one_picked_others_listed_no_redundancy(tmp_path):
+    root = write(tmp_path / "repo", {
+        "deploy/quickstart/app.yaml": shop_manifests(),
+        "deploy/istio/app.yaml": shop_manifests(),
+        "deploy/nfs/app.yaml": shop_manifests(),
+    })
+    res = import_paths([root])
+    assert sorted(res.review.components) == ["cart", "cart-db", "web"]
+    assert not res.review.groups
+    assert any("variants of one deployment" in w and "imported deploy/quickstart" in w for w in res.report.warnings)
+    assert sum(s.startswith("variant not imported") for s in res.report.skipped) == 2
+    other = import_paths([root], variant="deploy/nfs")
+    assert all("deploy/nfs/app.yaml" in c.evidence[0] for c in other.report.components)
+    with pytest.raises(PrrError, match="no deployment variant matches 'gke'"):
+        import_paths([root], variant="gke")
+
+
+def test_duplicate_objects_warn_and_never_form_redundancy_groups(tmp_path):
+    root = write(tmp_path / "k8s", {"a.yaml": shop_manifests(), "copy-of-a.yaml": shop_manifests()})
+    res = import_paths([root])
+    assert sorted(res.review.components) == ["cart", "cart-db", "web"] and not res.review.groups
+    assert any("already defined at" in w and "duplicate" in w for w in res.report.warnings)
+
+
+def test_names_with_spaces_braces_and_non_ascii_never_internal_errors(tmp_path, capsys):
+    text = (deployment("a b", env={"X_ADDR": "wéb:80"}) + deployment("{{ .Release.Name }}-web")
+            + deployment("wéb", env={"Y_URL": "http://a b/"}))
+    text += text.replace("kind: Deployment", "kind: StatefulSet") + """apiVersion: v1
+kind: Pod
+metadata: {name: "p q"}
+spec: {containers: [{name: x, image: nginx}]}
+"""
+    f = tmp_path / "odd.yaml"
+    f.write_text(text)
+    code = main(["import", str(f), "-o", str(tmp_path / "o.prr")])
+    assert code == 0, capsys.readouterr()
+    review = load_review(tmp_path / "o.prr")
+    assert validate(review) == [] and len(review.components) >= 4
+
+
+# ------------------------------------------------------------------ mixed invocations
+COMPOSE = """services:
+  api:
+    image: example/api
+    environment: [DB_URL=postgres://db:5432/x]
+    depends_on: [db]
+  db:
+    image: postgres:16
+    ports: ["5432:5432"]
+"""
+DSL = """workspace "Shop" {
+  model {
+    u = person "Customer"
+    s = softwareSystem "Shop" {
+      w = container "Web"
+      d = container "Orders DB" "" "PostgreSQL"
+    }
+    u -> w "uses"
+    w -> d "reads"
+  }
+}
+"""
+
+
+def test_mixed_invocation_each_path_judged_on_its_own(tmp_path):
+    write(tmp_path, {"docker-compose.yml": COMPOSE, "kubernetes/app.yaml": shop_manifests(), "model.dsl": DSL})
+    res = import_paths([tmp_path / "docker-compose.yml", tmp_path / "kubernetes"])
+    assert {"api", "db", "web", "cart", "cart-db"} <= set(res.review.components)
+    res = import_paths([tmp_path / "docker-compose.yml", tmp_path / "model.dsl"])
+    assert {"api", "db", "web", "orders-db"} <= set(res.review.components)
+    # depends_on to the service's own database is hard; the database's published port is an operator's
+    assert res.review.dependencies["api->db"].kind == "hard"
+    assert not res.review.components["db"].user_facing
+
+
+def test_a_kubernetes_file_named_like_compose_is_read_as_kubernetes(tmp_path):
+    write(tmp_path, {"openshift/compose-post-web.yaml": shop_manifests()})
+    res = import_paths([tmp_path])
+    assert "web" in res.review.components and res.review.components["web"].source.startswith("import:kubernetes")
+
+
+def test_compose_extends_template_is_no_phantom_component(tmp_path):
+    write(tmp_path, {
+        "common.yml": "services:\n  base:\n    image: example/base\n    environment: [LOG=1]\n",
+        "docker-compose.yml": "services:\n  web:\n    extends: {file: common.yml, service: base}\n",
+    })
+    res = import_paths([tmp_path])
+    assert sorted(res.review.components) == ["web"]
+
+
+def test_nothing_deployable_is_a_clear_error(tmp_path):
+    write(tmp_path, {"README.md": "hello", "src/main.go": "package main\n"})
+    with pytest.raises(PrrError, match="nothing that describes a deployment"):
+        import_paths([tmp_path])
+
+
+# ------------------------------------------------------------------ Helm and Kustomize
+CHART = {
+    "chart/Chart.yaml": "apiVersion: v2\nname: shop\nversion: 0.1.0\n",
+    "chart/values.yaml": "replicas: 2\n",
+    "chart/templates/web.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}-web\n"
+                                "spec:\n  replicas: {{ .Values.replicas }}\n",
+}
+
+
+def test_helm_chart_without_helm_names_the_command_and_imports_the_rest(tmp_path, monkeypatch):
+    monkeypatch.setattr(repository.shutil, "which", lambda name: None)
+    write(tmp_path, CHART | {"k8s/app.yaml": shop_manifests()})
+    res = import_paths([tmp_path])
+    assert sorted(res.review.components) == ["cart", "cart-db", "web"]
+    hint = [w for w in res.report.warnings if "helm template" in w]
+    assert len(hint) == 1 and "`helm template chart chart > chart-rendered.yaml`" in hint[0]
+
+
+def test_helm_chart_only_and_no_helm_is_an_error_with_the_command(tmp_path, monkeypatch):
+    monkeypatch.setattr(repository.shutil, "which", lambda name: None)
+    write(tmp_path, CHART)
+    with pytest.raises(PrrError, match="helm template"):
+        import_paths([tmp_path])
+
+
+def test_recorded_helm_rendering_is_split_per_template():
+    # what `helm template` prints: one "# Source:" comment before each rendered template
+    rendered = ("---\n# Source: shop/templates/web.yaml\n" + deployment("rel-web")
+                + "---\n# Source: shop/templates/db.yaml\n" + deployment("rel-db", image="postgres"))
+    parts = repository.split_helm_output(rendered, "chart (helm template)")
+    assert [p[0] for p in parts] == ["chart (helm template): shop/templates/web.yaml",
+                                     "chart (helm template): shop/templates/db.yaml"]
+    from prr_app.importers.kubernetes import read_kubernetes
+
+    res = read_kubernetes([], texts=parts)
+    assert sorted(res.review.components) == ["rel-db", "rel-web"]
+    assert res.report.components[0].evidence[0].startswith("chart (helm template): shop/templates/")
+
+
+KUSTOMIZE = {
+    "base/kustomization.yaml": "resources: [app.yaml]\n",
+    "base/app.yaml": shop_manifests(),
+    "overlays/prod/kustomization.yaml": "resources: [../../base]\nnamespace: shop-prod\n"
+                                        "replicas: [{name: web, count: 3}]\n",
+}
+
+
+def test_kustomize_overlay_is_built_when_a_tool_is_installed(tmp_path):
+    write(tmp_path, KUSTOMIZE)
+    cmd = repository.kustomize_command()
+    res = import_paths([tmp_path], variant="overlays/prod")
+    if cmd is None:  # the command to run is said, and the base's plain manifests are read as they are
+        assert any("kustomize build" in w for w in res.report.warnings)
+        assert res.review.components["web"].replicas == 1
+    else:  # the overlay's namespace and replicas are kept
+        web = next(c for c in res.review.components.values() if c.name == "web")
+        assert web.replicas == 3 and "namespace:shop-prod" in web.tags
+
+
+def test_kustomize_without_a_tool_says_which_command(tmp_path, monkeypatch):
+    monkeypatch.setattr(repository.shutil, "which", lambda name: None)
+    write(tmp_path, KUSTOMIZE)
+    res = import_paths([tmp_path])
+    assert any("`kustomize build overlays/prod > rendered.yaml`" in w for w in res.report.warnings)
+    assert sorted(res.review.components) == ["cart", "cart-db", "web"]
+
+
+# ------------------------------------------------------------------ Structurizr
+def test_structurizr_included_and_extended_files_are_not_workspaces(tmp_path):
+    write(tmp_path, {
+        "model.dsl": 'workspace "Landscape" {\n  model {\n    s = softwareSystem "Shop" {\n'
+                     '      web = container "Web"\n      api = container "API"\n    }\n    web -> api\n  }\n}\n',
+        "web.dsl": 'workspace extends model.dsl {\n  model {\n    !ref s {\n      db = container "DB" "" "MySQL"\n'
+                   '    }\n    api -> db\n  }\n}\n',
+        "parts/people.dsl": 'u = person "User"\n',
+    })
+    res = import_paths([tmp_path])
+    assert sorted(res.review.components) == ["api", "db", "web"]  # no web-2, web-3...
+
+
+def test_structurizr_json_workspace(tmp_path):
+    import json
+
+    ws = {"name": "Big Bank", "model": {
+        "people": [{"id": "1", "name": "Customer", "relationships": [{"id": "r1", "sourceId": "1", "destinationId": "3"}]}],
+        "softwareSystems": [{"id": "2", "name": "Banking", "containers": [
+            {"id": "3", "name": "Web App", "technology": "Java",
+             "relationships": [{"id": "r2", "sourceId": "3", "destinationId": "4", "description": "reads"}]},
+            {"id": "4", "name": "Database", "technology": "Oracle"}]}],
+        "deploymentNodes": [
+            {"id": "5", "name": "Customer's computer", "environment": "Live", "children": []},
+            {"id": "6", "name": "Data center", "environment": "Live", "instances": 1, "containerInstances": [
+                {"id": "7", "containerId": "3", "environment": "Live"},
+                {"id": "8", "containerId": "4", "environment": "Live"}]}]}}
+    f = tmp_path / "workspace.json"
+    f.write_text(json.dumps(ws))
+    res = import_paths([f])
+    r = res.review
+    assert {"web-app", "database"} <= set(r.components)
+    assert r.components["database"].kind == "datastore" and r.components["web-app"].user_facing
+    assert "web-app->database" in r.dependencies
+    assert not any("computer" in d.name.lower() for d in r.domains.values())  # a user's device is no failure domain
+
+
+# ------------------------------------------------------------------ configuration and source
+def test_dependencies_from_configuration_and_source_with_file_line_and_confidence(tmp_path):
+    write(tmp_path, {
+        "docker-compose.yml": """services:
+  edge: {image: nginx, build: ./edge, ports: ["80:80"]}
+  orders: {image: example/orders, build: ./orders}
+  payments: {image: example/payments, build: ./payments}
+  mongo: {image: mongo:7}
+  mysql: {image: mysql:8}
+  rabbit: {image: rabbitmq:3}
+  mail: {image: example/mail, build: ./mail}
+""",
+        "edge/nginx.conf": "upstream o { server orders:8080; }\nserver {\n  location / { proxy_pass http://o; }\n"
+                           "  # proxy_pass http://mail:25;\n}\n",
+        "orders/src/main/resources/application.yml": "spring:\n  data:\n    mongodb:\n      host: mongo\n"
+                                                    "  rabbitmq:\n    addresses: amqp://rabbit:5672\n",
+        "payments/application.properties": "spring.datasource.url=jdbc:mysql://mysql:3306/pay\n",
+        "payments/src/Client.java": 'class C { String u = "http://orders:8080/api"; }\n',
+        "payments/src/test/FakeMail.java": 'class T { String u = "http://mail:25"; }\n',
+        "mail/config.toml": '[smtp]\nhost = "mysql"\n',
+    })
+    res = import_paths([tmp_path])
+    deps = res.review.dependencies
+    ev = deps["edge->orders"].evidence
+    assert any(e.startswith("edge/nginx.conf:1:") for e in ev)
+    assert "edge->mail" not in deps  # a comment is not a call
+    assert any("application.yml:4:" in e for e in deps["orders->mongo"].evidence)
+    assert deps["orders->mongo"].kind == "hard"
+    assert "orders->rabbit" in deps and deps["orders->rabbit"].kind == "async"
+    assert any("application.properties:1:" in e and "jdbc:mysql://mysql:3306" in e
+               for e in deps["payments->mysql"].evidence)
+    assert any("Client.java:1:" in e for e in deps["payments->orders"].evidence)
+    assert "payments->mail" not in deps  # tests describe test set-ups
+    assert "mail->mysql" in deps  # TOML value of a host key
+    conf = {i["id"]: i["confidence"] for i in res.report.inferred}
+    assert conf["payments->orders"] == "weak" and conf["payments->mysql"] == "strong"
+    assert any("weaker evidence" in e for e in deps["payments->orders"].evidence)
+    # without source scanning the weak one is not there
+    res2 = import_paths([tmp_path], scan_source=False)
+    assert "payments->orders" not in res2.review.dependencies and "payments->mysql" in res2.review.dependencies
+
+
+def test_reject_and_accept_inferred_edges_remembered_on_reimport(tmp_path, capsys):
+    write(tmp_path / "repo", {
+        "docker-compose.yml": "services:\n  alpha: {image: x, build: ./alpha}\n  beta: {image: y, build: ./beta}\n"
+                              "  gamma: {image: z, build: ./gamma}\n",
+        "alpha/app.py": 'URL = "http://beta:8000/x"\n',
+        "alpha/settings.env": "GAMMA_HOST=gamma\n",
+    })
+    out = tmp_path / "r.prr"
+    assert main(["import", str(tmp_path / "repo"), "-o", str(out), "--reject", "weak"]) == 0
+    r = load_review(out)
+    assert "alpha->beta" not in r.dependencies and "alpha->gamma" in r.dependencies
+    assert main(["import", str(tmp_path / "repo"), "--into", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "alpha->beta: rejected by the reviewer earlier" in text
+    assert "alpha->beta" not in load_review(out).dependencies
+    res = import_review([tmp_path / "repo"], into=out, accept=["alpha->gamma"])
+    assert {i["id"]: i["decision"] for i in res.report.inferred} == {"alpha->beta": "rejected", "alpha->gamma": "accepted"}
+    with pytest.raises(PrrError, match="not an inferred dependency"):
+        import_review([tmp_path / "repo"], into=out, reject=["nope->x"])
+
+
+def test_few_dependencies_are_said_in_the_summary(tmp_path):
+    write(tmp_path, {"k8s/a.yaml": "".join(deployment(n) for n in ("a", "b", "c", "d"))})
+    res = import_paths([tmp_path])
+    assert res.report.warnings[0].startswith("few dependencies: 0 for 4 components")
+
+
+def test_system_name_from_the_folder_not_the_first_file(tmp_path):
+    write(tmp_path / "shop-repo", {"deploy/aaa-first.yaml": shop_manifests()})
+    assert import_paths([tmp_path / "shop-repo"]).review.meta.system_name == "shop-repo"
+
+
+def test_inventory_keeps_what_each_file_was_taken_for(tmp_path):
+    write(tmp_path, {"k8s/app.yaml": shop_manifests(), "src/web/main.go": 'var a = "http://cart:80"\n',
+                     "README.md": "x"})
+    inv = import_paths([tmp_path]).inventory
+    roles = {f.rel: (f.role, f.note) for f in inv.files}
+    assert roles["k8s/app.yaml"] == ("kubernetes", "read")
+    assert roles["src/web/main.go"][0] == "source" and "evidence for web" in roles["src/web/main.go"][1]
+    assert roles["README.md"][0] == "other"
+
+
+def test_progress_is_reported(tmp_path):
+    write(tmp_path, {"k8s/app.yaml": shop_manifests(), "src/web/main.go": "package main\n"})
+    seen = []
+    import_paths([tmp_path], progress=lambda stage, done, total: seen.append(stage))
+    assert "reading deployment files" in seen and "reading configuration and source" in seen
+
+
+def test_source_limit_skips_big_files_and_says_so(tmp_path):
+    write(tmp_path, {"k8s/app.yaml": shop_manifests(), "src/web/big.js": 'const u = "http://cart:80";\n' + "x" * 5000})
+    res = import_paths([tmp_path], source_limit=1000)
+    assert "web->cart" in res.review.dependencies  # from the manifest, not from the big file
+    assert any("over the size limit" in s and "src/web/big.js" in s for s in res.report.skipped)
+    assert shutil.which  # keeps the import used
+
+
+def test_compose_files_of_one_folder_layers_alternatives_and_test_layers(tmp_path):
+    base = ("services:\n  web:\n    image: example/web\n    environment: [API_URL=http://api:80]\n"
+            "  api:\n    image: example/api\n    environment: [DB=db:5432]\n  db:\n    image: postgres\n")
+    write(tmp_path, {
+        "docker-compose.yml": base,
+        "docker-compose.override.yml": "services:\n  web:\n    deploy: {replicas: 3}\n",
+        "docker-compose-gcov.yml": base.replace("example/", "example-gcov/"),  # the same deployment, built otherwise
+        "docker-compose.test.yml": "services:\n  tester:\n    image: example/tests\n",
+        "docker-compose.observability.yml": "services:\n  grafana:\n    image: grafana/grafana\n",
+    })
+    res = import_paths([tmp_path])
+    r = res.review
+    assert sorted(r.components) == ["api", "db", "grafana", "web"]  # no tester, no duplicates
+    assert r.components["web"].replicas == 3  # the override is a layer
+    assert any("variant not imported" in s and "docker-compose-gcov.yml" in s for s in res.report.skipped)
+    assert any("docker-compose.test.yml" in s and "special case" in s for s in res.report.skipped)
+
+
+def test_shared_configuration_lines_belong_to_the_component_their_key_names(tmp_path):
+    write(tmp_path, {
+        "docker-compose.yml": "services:\n  consul: {image: hashicorp/consul}\n  geo: {image: x/hotel}\n"
+                              "  profile: {image: x/hotel}\n  mongodb-geo: {image: mongo}\n"
+                              "  memcached-profile: {image: memcached}\n",
+        "config.json": '{\n  "consulAddress": "consul:8500",\n  "GeoMongoAddress": "mongodb-geo:27018",\n'
+                       '  "ProfileMemcAddress": "memcached-profile:11213"\n}\n',
+    })
+    deps = import_paths([tmp_path]).review.dependencies
+    assert any(e.startswith("config.json:3:") for e in deps["geo->mongodb-geo"].evidence)
+    assert "profile->memcached-profile" in deps
+    assert not any(d.endswith("->consul") for d in deps)  # a line that names no component's key: nobody's
