@@ -157,3 +157,45 @@ def use_template(review: Review, template) -> list[Orphan]:
     review.meta.checklist_template = res.template.id
     review.meta.checklist_version = res.template.version
     return res.orphans
+
+
+def carry_answers(review: Review, template, *, by: str = "", at: str | None = None) -> tuple[list[str], list[Orphan]]:
+    """Switch ``review`` to ``template`` and carry answers over from the template it leaves.
+
+    Answers keyed by the same item id already apply (nothing is copied). For each
+    item of the new template that declares ``carry_from`` and has no answer yet, the
+    answer of the first listed item with the same subject that has one is copied
+    (status, evidence, owner, due, reason, note) with a history entry naming where it
+    came from, for a reviewer to confirm. Nothing is removed: answers the new template
+    does not use stay in the review as orphans.
+
+    Returns (the keys that received a carried answer, the orphans after the switch).
+    """
+    res = evaluate(review, template)
+    when = at or _now()
+    by = _check_text("by", by or "")
+    carried: list[str] = []
+    for it in res.items:
+        ti = res.template.item(it.item_id)
+        if ti is None or not ti.carry_from:
+            continue
+        existing = review.answers.get(it.key)
+        if existing is not None and existing.status != AnswerStatus.UNANSWERED.value:
+            continue
+        for src_id in ti.carry_from:
+            src_key = src_id if it.subject is None else f"{src_id}@{it.subject}"
+            src = review.answers.get(src_key)
+            if src is None or src.status == AnswerStatus.UNANSWERED.value:
+                continue
+            new = ChecklistAnswer(item=it.key, status=src.status, reason=src.reason, evidence=src.evidence,
+                                  owner=src.owner, due=src.due, note=src.note, changed_by=by, changed_at=when)
+            if existing is not None:
+                new.history = list(existing.history)
+            new.history.append(AnswerChange(at=when, by=by, status=src.status,
+                                            note=f"carried from {src_key} ({src.status}); to be confirmed"))
+            review.answers[it.key] = new
+            carried.append(it.key)
+            break
+    review.meta.checklist_template = res.template.id
+    review.meta.checklist_version = res.template.version
+    return carried, evaluate(review, res.template).orphans

@@ -16,7 +16,6 @@ answered are listed apart (``unanswered_blockers``); ``open_blockers`` is both.
 """
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 from prr_app.checklist.template import (
@@ -26,6 +25,8 @@ from prr_app.checklist.template import (
     TemplateItem,
     load_template,
 )
+from prr_app.checklist.model_answers import Deadlines, ModelAnswer, ModelFinding, decide
+from prr_app.checklist.tiers import TierOwed, effective_tiers, journey_tier
 from prr_app.domain.model import AnswerStatus, ChecklistAnswer, Component, Dependency, Review
 from prr_app.errors import PrrError
 
@@ -59,10 +60,25 @@ class ChecklistItem:
     context: str  # what the review's model says about the subject, to help answer
     answer: ChecklistAnswer | None
     order: int
+    tier_reason: str = ""  # why the tier is more demanding than the subject's own ("" when it is not)
+    anchors: tuple[str, ...] = ()
+    model_answer: ModelAnswer | None = None  # what the review's model decides, if the item has a decider
 
     @property
     def status(self) -> str:
-        return self.answer.status if self.answer is not None else AnswerStatus.UNANSWERED.value
+        """The reviewer's answer; else what the model decides; else unanswered."""
+        if self.answer is not None and self.answer.status != AnswerStatus.UNANSWERED.value:
+            return self.answer.status
+        if self.model_answer is not None:
+            return self.model_answer.status
+        return AnswerStatus.UNANSWERED.value
+
+    @property
+    def source(self) -> str | None:
+        """Who answered: "reviewer", "model", or None."""
+        if self.answer is not None and self.answer.status != AnswerStatus.UNANSWERED.value:
+            return "reviewer"
+        return "model" if self.model_answer is not None else None
 
     @property
     def answered(self) -> bool:
@@ -84,8 +100,9 @@ class ChecklistItem:
 
     @property
     def evidence_missing(self) -> bool:
-        """Answered met or partly, but with no evidence link."""
-        return self.status in ("met", "partly") and not (self.answer and self.answer.evidence.strip())
+        """Answered met or partly by a reviewer, but with no evidence link (the model's answers quote their field)."""
+        return (self.source == "reviewer" and self.status in ("met", "partly")
+                and not (self.answer and self.answer.evidence.strip()))
 
     def to_dict(self) -> dict:
         d = {
@@ -93,9 +110,11 @@ class ChecklistItem:
             "why": self.why, "evidence_hint": self.evidence_hint, "severity": self.severity,
             "required": self.required, "tier": self.tier, "per": self.per, "subject": self.subject,
             "subject_label": self.subject_label, "context": self.context, "status": self.status,
-            "blocking": self.is_blocking,
+            "blocking": self.is_blocking, "tier_reason": self.tier_reason, "anchors": list(self.anchors),
+            "source": self.source,
         }
         d["answer"] = answer_to_dict(self.answer) if self.answer is not None else None
+        d["model_answer"] = self.model_answer.to_dict() if self.model_answer is not None else None
         return d
 
 
@@ -181,6 +200,13 @@ class ChecklistResult:
     overall: CategoryProgress
     orphans: list[Orphan] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    tiers: dict[str, TierOwed] = field(default_factory=dict)  # every component's effective tier
+    findings: list[ModelFinding] = field(default_factory=list)  # contradictions in the review's model
+
+    @property
+    def raised_tiers(self) -> dict[str, TierOwed]:
+        """Components that owe a more demanding tier than their own, with why."""
+        return {cid: t for cid, t in self.tiers.items() if t.raised}
 
     def __post_init__(self) -> None:
         self._by_key = {it.key: it for it in self.items}
@@ -288,6 +314,8 @@ class ChecklistResult:
             "met_without_evidence": [it.key for it in self.items if it.evidence_missing and it.required],
             "orphans": [o.to_dict() for o in self.orphans],
             "warnings": list(self.warnings),
+            "effective_tiers": {cid: t.to_dict() for cid, t in sorted(self.tiers.items())},
+            "model_findings": [f.to_dict() for f in self.findings],
         }
         if items:
             d["items"] = [it.to_dict() for it in self.items]
@@ -389,28 +417,143 @@ def _render(question: str, values: dict) -> str:
     return question
 
 
-def subjects(review: Review, item: TemplateItem) -> list[tuple[str | None, str, int, str, dict]]:
-    """(subject id, label, tier, context, placeholder values) for every place ``item`` applies."""
-    scope = item.scope
-    if scope.per == "review":
-        return [(None, review.meta.system_name, review.meta.tier, "", {})]
-    out = []
-    if scope.per == "component":
-        for cid in sorted(review.components):
-            c = review.components[cid]
-            if _component_matches(scope, c):
-                out.append((cid, c.label, review.effective_tier(c), _component_context(c),
-                            {"name": c.label, "id": cid}))
+@dataclass
+class Subject:
+    """One place a template item applies: the review, a component (or a redundancy group's
+    members, who share the group's items), a dependency or a journey."""
+
+    id: str | None
+    label: str
+    tier: int
+    tier_reason: str  # why the tier is more demanding than the subject's own ("" when it is not)
+    order: tuple  # walking order among the subjects of one item
+    values: dict  # placeholder values
+    components: list = field(default_factory=list)  # per component: the component(s)
+    dependency: Dependency | None = None
+
+
+class Plan:
+    """What every item of a template needs to know about a review, computed once:
+    effective tiers, redundancy-group sharing, caller deadlines, subjects by kind."""
+
+    def __init__(self, review: Review) -> None:
+        self.review = review
+        self.tiers = effective_tiers(review)
+        self.deadlines = Deadlines(review)
+        # a component in several groups shares the items of the first one (by id)
+        self.group_of: dict[str, str] = {}
+        for gid in sorted(review.groups):
+            for m in review.groups[gid].members:
+                if m in review.components:
+                    self.group_of.setdefault(m, gid)
+        self.component_ids = sorted(review.components)
+        self.dependencies = sorted(review.dependencies.values(), key=lambda d: (d.source, d.target))
+        self._target_kinds: dict[str, frozenset] = {}
+        # review-wide items owe the most demanding tier in the review
+        tier, reason = review.meta.tier, ""
+        for cid in self.component_ids:
+            t = self.tiers[cid]
+            if t.tier < tier:
+                tier = t.tier
+                reason = (f"tier {t.tier} (review tier {review.meta.tier}): {cid} owes tier {t.tier}"
+                          + (f" ({t.reason.split(': ', 1)[1]})" if t.raised else ""))
+        for jid in sorted(review.journeys):
+            j = review.journeys[jid]
+            jt = journey_tier(review, j)
+            if j.critical and jt < tier:
+                tier = jt
+                reason = f"tier {jt} (review tier {review.meta.tier}): the critical journey {j.name or jid!r} owes tier {jt}"
+        self.review_tier, self.review_tier_reason = tier, reason
+
+    def target_kinds(self, target: str) -> frozenset:
+        tk = self._target_kinds.get(target)
+        if tk is None:
+            tk = self._target_kinds[target] = frozenset(_target_kinds(self.review, target))
+        return tk
+
+    def subjects(self, item: TemplateItem) -> list[Subject]:
+        review = self.review
+        scope = item.scope
+        if scope.per == "review":
+            return [Subject(None, review.meta.system_name, self.review_tier, self.review_tier_reason, (), {})]
+        out: list[Subject] = []
+        if scope.per == "component":
+            by_group: dict[str, Subject] = {}
+            for pos, cid in enumerate(self.component_ids):
+                c = review.components[cid]
+                if not _component_matches(scope, c):
+                    continue
+                t = self.tiers[cid]
+                reason = t.reason if t.raised else ""
+                gid = self.group_of.get(cid)
+                if gid is None:
+                    out.append(Subject(cid, c.label, t.tier, reason, (pos,), {"name": c.label, "id": cid}, [c]))
+                    continue
+                sub = by_group.get(gid)
+                if sub is None:
+                    g = review.groups[gid]
+                    label = g.name or gid
+                    sub = by_group[gid] = Subject(gid, label, t.tier, reason, (pos,), {"name": label, "id": gid}, [c])
+                    out.append(sub)
+                    continue
+                sub.components.append(c)
+                if t.tier < sub.tier:
+                    sub.tier, sub.tier_reason = t.tier, reason
+            return out
+        if scope.per == "journey":
+            for pos, jid in enumerate(sorted(review.journeys)):
+                j = review.journeys[jid]
+                if scope.critical is not None and bool(j.critical) != scope.critical:
+                    continue
+                tier = journey_tier(review, j)
+                reason = (f"tier 1 (review tier {review.meta.tier}): its SLO {j.slo:g}% is 99.9% or more"
+                          if tier < review.meta.tier else "")
+                label = j.name or jid
+                out.append(Subject(jid, label, tier, reason, (pos,), {"name": label, "id": jid}))
+            return out
+        for pos, d in enumerate(self.dependencies):
+            if scope.dependency_kinds and d.kind not in scope.dependency_kinds:
+                continue
+            if scope.target_kinds and not (self.target_kinds(d.target) & set(scope.target_kinds)):
+                continue
+            t = self.tiers.get(d.source)
+            tier = t.tier if t is not None else review.meta.tier
+            reason = f"the caller {d.source} owes " + t.reason if t is not None and t.raised else ""
+            s_label, t_label = _label(review, d.source), _label(review, d.target)
+            out.append(Subject(d.id, f"{s_label} \u2192 {t_label}", tier, reason, (pos,),
+                               {"source": s_label, "target": t_label, "kind": d.kind}, dependency=d))
         return out
-    for d in sorted(review.dependencies.values(), key=lambda d: (d.source, d.target)):
-        if not _dependency_matches(scope, review, d):
-            continue
-        src = review.components.get(d.source)
-        tier = review.effective_tier(src) if src is not None else review.meta.tier
-        s_label, t_label = _label(review, d.source), _label(review, d.target)
-        out.append((d.id, f"{s_label} \u2192 {t_label}", tier, _dependency_context(d),
-                    {"source": s_label, "target": t_label, "kind": d.kind}))
-    return out
+
+    def model_answer(self, item: TemplateItem, sub: Subject) -> ModelAnswer | None:
+        if not item.model:
+            return None
+        return decide(item.model, self.review, sub.dependency if sub.dependency is not None else sub.components,
+                      self.deadlines)
+
+
+def subjects(review: Review, item: TemplateItem) -> list[Subject]:
+    """Every place ``item`` applies in ``review`` (see :class:`Subject`)."""
+    return Plan(review).subjects(item)
+
+
+def _subject_context(review: Review, sub: Subject) -> str:
+    if sub.dependency is not None:
+        return _dependency_context(sub.dependency)
+    if sub.components and sub.id in review.groups:
+        g = review.groups[sub.id]
+        head = f"redundancy group of {len(g.members)} ({g.min_up} needed)"
+        return head + "; " + " | ".join(f"{c.id}: {_component_context(c)}" for c in sub.components)
+    if sub.components:
+        return _component_context(sub.components[0])
+    j = review.journeys.get(sub.id) if sub.id else None
+    if j is not None:
+        facts = ["critical journey" if j.critical else "journey"]
+        if j.slo is not None:
+            facts.append(f"SLO {_fmt_num(j.slo)}%")
+        if j.entry:
+            facts.append("entry " + ", ".join(j.entry))
+        return "; ".join(facts)
+    return ""
 
 
 def item_key(item_id: str, subject: str | None) -> str:
@@ -454,19 +597,27 @@ def resolve_template(review: Review, template=None) -> tuple[Template, list[str]
 def evaluate(review: Review, template=None) -> ChecklistResult:
     """Apply ``template`` (default: the review's recorded template, else the default) to ``review``."""
     tmpl, warnings = resolve_template(review, template)
+    plan = Plan(review)
     items: list[ChecklistItem] = []
+    findings: list[ModelFinding] = []
     answers = review.answers
     for cat in tmpl.categories:
         for ti in tmpl.items:
             if ti.category != cat.id:
                 continue
-            for subject, label, tier, context, values in subjects(review, ti):
-                key = item_key(ti.id, subject)
+            for sub in plan.subjects(ti):
+                key = item_key(ti.id, sub.id)
+                ans = answers.get(key)
+                model = plan.model_answer(ti, sub)
+                if model is not None:
+                    over = ans.status if ans is not None and ans.status != "unanswered" else None
+                    findings.extend(ModelFinding(key, sub.id, m, over) for m in model.findings)
                 items.append(ChecklistItem(
-                    key=key, item_id=ti.id, category=cat.id, question=_render(ti.question, values),
-                    why=ti.why, evidence_hint=ti.evidence, severity=ti.severity, required=ti.required_for(tier),
-                    tier=tier, per=ti.scope.per, subject=subject, subject_label=label, context=context,
-                    answer=answers.get(key), order=len(items),
+                    key=key, item_id=ti.id, category=cat.id, question=_render(ti.question, sub.values),
+                    why=ti.why, evidence_hint=ti.evidence, severity=ti.severity, required=ti.required_for(sub.tier),
+                    tier=sub.tier, per=ti.scope.per, subject=sub.id, subject_label=sub.label,
+                    context=_subject_context(review, sub), answer=ans, order=len(items),
+                    tier_reason=sub.tier_reason, anchors=ti.anchors, model_answer=model,
                 ))
     progress = {c.id: CategoryProgress(c.id, c.title) for c in tmpl.categories}
     overall = CategoryProgress("overall", "Overall")
@@ -475,12 +626,13 @@ def evaluate(review: Review, template=None) -> ChecklistResult:
         overall.add(it)
     keys = {it.key for it in items}
     orphans = [
-        _orphan(review, tmpl, key, a) for key, a in sorted(answers.items()) if key not in keys
+        _orphan(review, tmpl, key, a, plan) for key, a in sorted(answers.items()) if key not in keys
     ]
-    return ChecklistResult(tmpl, review.meta.tier, items, list(progress.values()), overall, orphans, warnings)
+    return ChecklistResult(tmpl, plan.review_tier, items, list(progress.values()), overall, orphans, warnings,
+                           tiers=plan.tiers, findings=findings)
 
 
-def _orphan(review: Review, tmpl: Template, key: str, answer: ChecklistAnswer) -> Orphan:
+def _orphan(review: Review, tmpl: Template, key: str, answer: ChecklistAnswer, plan: Plan) -> Orphan:
     item_id, subject = split_key(key)
     ti = tmpl.item(item_id)
     if ti is None:
@@ -490,10 +642,20 @@ def _orphan(review: Review, tmpl: Template, key: str, answer: ChecklistAnswer) -
     elif subject is None:
         reason = f"item {item_id!r} is asked {ti.scope.describe()}; the answer names no subject"
     elif ti.scope.per == "component":
-        if subject not in review.components:
+        if subject in review.components and subject in plan.group_of:
+            reason = (f"component {subject!r} shares the items of its redundancy group "
+                      f"{plan.group_of[subject]!r} ({item_key(item_id, plan.group_of[subject])})")
+        elif subject in review.groups:
+            reason = f"no member of redundancy group {subject!r} matches ({ti.scope.describe()})"
+        elif subject not in review.components:
             reason = f"component {subject!r} is no longer in the review"
         else:
             reason = f"component {subject!r} no longer matches ({ti.scope.describe()})"
+    elif ti.scope.per == "journey":
+        if subject not in review.journeys:
+            reason = f"journey {subject!r} is no longer in the review"
+        else:
+            reason = f"journey {subject!r} no longer matches ({ti.scope.describe()})"
     else:
         if subject not in review.dependencies:
             reason = f"dependency {subject!r} is no longer in the review"
@@ -530,135 +692,41 @@ class ChecklistSummary:
 
 
 def summarize(review: Review, template=None) -> ChecklistSummary:
-    """Blocking items, unanswered blockers and the overall score of ``review`` — fast.
-
-    :func:`evaluate` builds one item (with its rendered question and context)
-    per template item and subject: 140,000 of them for 10,000 components.
-    The analysis needs only the headline figures, which depend on the answers
-    given and on *how many* required items there are. So subjects are grouped
-    into classes that every scope and tier rule treats alike (a component's
-    kind, user-facing flag, tags and tier; a dependency's kind, target kinds
-    and source tier), the required weight is counted per class, and only the
-    answered items are looked at one by one.
-    """
+    """Blocking items, unanswered blockers and the overall score of ``review``: what
+    :func:`evaluate` gives, through the same subjects and the same statuses, without
+    rendering questions and contexts or building the items (the analysis needs only
+    these figures)."""
     tmpl, _warnings = resolve_template(review, template)
-    cat_ids = {c.id for c in tmpl.categories}
-    titems = [ti for ti in tmpl.items if ti.category in cat_ids]
-    tiers: dict[str, int] = {}
-    comp_keys = []
-    default_tier = review.meta.tier
-    for cid, c in review.components.items():
-        tier = c.tier if c.tier is not None else default_tier
-        tiers[cid] = tier
-        comp_keys.append((c.kind, bool(c.user_facing), frozenset(c.tags) if c.tags else frozenset(), tier))
-    comp_classes = Counter(comp_keys)
-    # dependencies: count by (kind, target, source tier) first, then fold targets into their kinds
-    raw = Counter((d.kind, d.target, tiers.get(d.source, default_tier)) for d in review.dependencies.values())
-    tk_cache: dict[str, frozenset] = {}
-    dep_classes: Counter = Counter()
-    for (kind, target, tier), k in raw.items():
-        tk = tk_cache.get(target)
-        if tk is None:
-            tk = tk_cache[target] = frozenset(_target_kinds(review, target))
-        dep_classes[(kind, tk, tier)] += k
-
-    def comp_match(scope, cls) -> bool:
-        kind, uf, tags, _tier = cls
-        if scope.kinds and kind not in scope.kinds:
-            return False
-        if scope.user_facing is not None and uf != scope.user_facing:
-            return False
-        if scope.tags and not set(scope.tags) & tags:
-            return False
-        return True
-
-    def dep_match(scope, cls) -> bool:
-        kind, tk, _tier = cls
-        if scope.dependency_kinds and kind not in scope.dependency_kinds:
-            return False
-        if scope.target_kinds and not (tk & set(scope.target_kinds)):
-            return False
-        return True
-
-    possible = 0.0
-    earned = 0.0
-    req_blockers = 0
-    n_items = 0
-    by_id: dict[str, TemplateItem] = {}
-    for ti in titems:
-        by_id[ti.id] = ti
-        w = SEVERITY_WEIGHT[ti.severity]
-        if ti.scope.per == "review":
-            classes = [((), 1, review.meta.tier)]
-        elif ti.scope.per == "component":
-            classes = [(cls, k, cls[3]) for cls, k in comp_classes.items() if comp_match(ti.scope, cls)]
-        else:
-            classes = [(cls, k, cls[2]) for cls, k in dep_classes.items() if dep_match(ti.scope, cls)]
-        for _cls, k, tier in classes:
-            n_items += k
-            if ti.required_for(tier):
-                possible += w * k
-                if ti.severity == "blocker":
-                    req_blockers += k
-
-    # the answered items, one by one
-    blocking: list[tuple] = []
-    answered_req_blockers = 0
-    dep_pos: dict[str, int] | None = None
-    for key, ans in review.answers.items():
-        item_id, subject = split_key(key)
-        ti = by_id.get(item_id)
-        if ti is None:
-            continue
-        per = ti.scope.per
-        if per == "review":
-            if subject is not None:
+    plan = Plan(review)
+    answers = review.answers
+    possible = earned = 0.0
+    n_items = unanswered = 0
+    blocking: list[BlockingItem] = []
+    for cat in tmpl.categories:
+        for ti in tmpl.items:
+            if ti.category != cat.id:
                 continue
-            tier, order = review.meta.tier, ()
-        elif subject is None:
-            continue
-        elif per == "component":
-            c = review.components.get(subject)
-            if c is None or not _component_matches(ti.scope, c):
-                continue
-            tier, order = review.effective_tier(c), (subject,)
-        else:
-            d = review.dependencies.get(subject)
-            if d is None or not _dependency_matches(ti.scope, review, d):
-                continue
-            src = review.components.get(d.source)
-            tier = review.effective_tier(src) if src is not None else review.meta.tier
-            if dep_pos is None:
-                dep_pos = {did: i for i, did in enumerate(review.dependencies)}
-            order = (d.source, d.target, dep_pos[subject])
-        if not ti.required_for(tier):
-            continue
-        st = ans.status
-        w = SEVERITY_WEIGHT[ti.severity]
-        if st == "not_applicable":
-            possible -= w
-        else:
-            earned += w * STATUS_CREDIT.get(st, 0.0)
-        if ti.severity == "blocker" and st != AnswerStatus.UNANSWERED.value:
-            answered_req_blockers += 1
-            if st in ("not_met", "partly"):
-                blocking.append((ti, subject, order))
-    # name the blocking items in the order evaluate() lists them
-    cat_rank = {c.id: i for i, c in enumerate(tmpl.categories)}
-    item_rank = {ti.id: i for i, ti in enumerate(tmpl.items)}
-    blocking.sort(key=lambda b: (cat_rank[b[0].category], item_rank[b[0].id], b[2]))
-    named = []
-    for ti, subject, _order in blocking:
-        if subject is None:
-            values = {}
-        elif ti.scope.per == "component":
-            c = review.components[subject]
-            values = {"name": c.label, "id": subject}
-        else:
-            d = review.dependencies[subject]
-            values = {"source": _label(review, d.source), "target": _label(review, d.target), "kind": d.kind}
-        named.append(BlockingItem(item_key(ti.id, subject), _render(ti.question, values), ti.severity))
-    unanswered = req_blockers - answered_req_blockers
+            w = SEVERITY_WEIGHT[ti.severity]
+            blocker = ti.severity == "blocker"
+            for sub in plan.subjects(ti):
+                n_items += 1
+                if not ti.required_for(sub.tier):
+                    continue
+                key = item_key(ti.id, sub.id)
+                ans = answers.get(key)
+                st = ans.status if ans is not None else "unanswered"
+                if st == "unanswered" and ti.model:
+                    m = plan.model_answer(ti, sub)
+                    if m is not None:
+                        st = m.status
+                if st == "not_applicable":
+                    continue
+                possible += w
+                earned += w * STATUS_CREDIT.get(st, 0.0)
+                if blocker:
+                    if st == "unanswered":
+                        unanswered += 1
+                    elif st in ("not_met", "partly"):
+                        blocking.append(BlockingItem(key, _render(ti.question, sub.values), ti.severity))
     score = round(100.0 * earned / possible, 1) if possible > 0 else None
-    open_blockers = unanswered + len(named)
-    return ChecklistSummary(tmpl, named, unanswered, open_blockers, score, n_items)
+    return ChecklistSummary(tmpl, blocking, unanswered, unanswered + len(blocking), score, n_items)
