@@ -78,7 +78,7 @@ def test_checklist_json_and_filters(capsys, shop_json):
     assert d["blocking_items"] and d["overall_score"] is not None
     assert len(d["categories"]) == 15
     code, out, _ = run(capsys, "checklist", shop_json, "--items", "--severity", "blocker", "--required")
-    assert "Items (" in out and "[blocker]" in out and "[high]" not in out.split("Items (")[1]
+    assert "Items (" in out and "[blocker, tier 1]" in out and "[high" not in out.split("Items (")[1]
 
 
 def test_checklist_launch_lite_template(capsys, shop_json):

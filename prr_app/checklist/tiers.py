@@ -103,7 +103,7 @@ def effective_tiers(review: Review) -> dict[str, TierOwed]:
         entries = [e for e in j.entry if e in comps]
         if entries:
             t = journey_tier(review, j)
-            slo = f", SLO {j.slo:g}%" if j.slo is not None else ""
+            slo = f" (SLO {j.slo:g}%)" if j.slo is not None else ""
             demanders.append((t, f"journey:{jid}", f"the critical journey {j.name or jid!r}{slo}", entries))
     for cid in sorted(comps):
         c = comps[cid]
