@@ -25,7 +25,7 @@ from prr_app.checklist.template import (
     TemplateItem,
     load_template,
 )
-from prr_app.checklist.model_answers import Deadlines, ModelAnswer, ModelFinding, decide
+from prr_app.checklist.model_answers import DECIDERS, Deadlines, ModelAnswer, ModelFinding, decide
 from prr_app.checklist.tiers import TierOwed, effective_tiers, journey_tier
 from prr_app.domain.model import AnswerStatus, ChecklistAnswer, Component, Dependency, Review
 from prr_app.errors import PrrError
@@ -38,6 +38,7 @@ SCORING_METHOD = (
     "Score = earned weight / total weight, in percent."
 )
 STATUSES = AnswerStatus.values()
+_UNANSWERED = AnswerStatus.UNANSWERED.value
 _SEV_RANK = {s: i for i, s in enumerate(SEVERITIES)}
 
 
@@ -67,22 +68,22 @@ class ChecklistItem:
     @property
     def status(self) -> str:
         """The reviewer's answer; else what the model decides; else unanswered."""
-        if self.answer is not None and self.answer.status != AnswerStatus.UNANSWERED.value:
+        if self.answer is not None and self.answer.status != _UNANSWERED:
             return self.answer.status
         if self.model_answer is not None:
             return self.model_answer.status
-        return AnswerStatus.UNANSWERED.value
+        return _UNANSWERED
 
     @property
     def source(self) -> str | None:
         """Who answered: "reviewer", "model", or None."""
-        if self.answer is not None and self.answer.status != AnswerStatus.UNANSWERED.value:
+        if self.answer is not None and self.answer.status != _UNANSWERED:
             return "reviewer"
         return "model" if self.model_answer is not None else None
 
     @property
     def answered(self) -> bool:
-        return self.status != AnswerStatus.UNANSWERED.value
+        return self.status != _UNANSWERED
 
     @property
     def weight(self) -> int:
@@ -417,24 +418,57 @@ def _render(question: str, values: dict) -> str:
     return question
 
 
-@dataclass
 class Subject:
     """One place a template item applies: the review, a component (or a redundancy group's
-    members, who share the group's items), a dependency or a journey."""
+    members, who share the group's items), a dependency or a journey.
 
-    id: str | None
-    label: str
-    tier: int
-    tier_reason: str  # why the tier is more demanding than the subject's own ("" when it is not)
-    order: tuple  # walking order among the subjects of one item
-    values: dict  # placeholder values
-    components: list = field(default_factory=list)  # per component: the component(s)
-    dependency: Dependency | None = None
+    ``tier`` is what the subject owes (its effective tier; a group's most demanding
+    member's; a dependency's caller's), ``tier_reason`` why it is more than its own
+    ("" when it is not). Label and placeholder values are worked out when first asked.
+    """
+
+    __slots__ = ("id", "tier", "tier_reason", "order", "components", "dependency", "_label", "_values", "_plan")
+
+    def __init__(self, id, tier, tier_reason, order, *, label=None, values=None, components=None,
+                 dependency=None, plan=None):
+        self.id = id
+        self.tier = tier
+        self.tier_reason = tier_reason
+        self.order = order  # walking order among the subjects of one item
+        self.components = components if components is not None else []
+        self.dependency = dependency
+        self._label, self._values, self._plan = label, values, plan
+
+    def _name(self) -> None:
+        d = self.dependency
+        s_label, t_label = self._plan.label(d.source), self._plan.label(d.target)
+        self._label = f"{s_label} \u2192 {t_label}"
+        self._values = {"source": s_label, "target": t_label, "kind": d.kind}
+
+    @property
+    def label(self) -> str:
+        if self._label is None:
+            self._name()
+        return self._label
+
+    @property
+    def values(self) -> dict:
+        if self._values is None:
+            self._name()
+        return self._values
 
 
 class Plan:
     """What every item of a template needs to know about a review, computed once:
-    effective tiers, redundancy-group sharing, caller deadlines, subjects by kind."""
+    effective tiers, redundancy-group sharing, caller deadlines, and the subjects of
+    each scope.
+
+    A scope's subjects are first worked out as plain rows ``(id, tier, position,
+    payload)`` (payload: the component(s), the dependency, or the journey), in
+    walking order; :meth:`subjects` turns them into :class:`Subject` objects for
+    :func:`evaluate`, :func:`summarize` counts them. Items with the same scope share
+    them.
+    """
 
     def __init__(self, review: Review) -> None:
         self.review = review
@@ -447,8 +481,15 @@ class Plan:
                 if m in review.components:
                     self.group_of.setdefault(m, gid)
         self.component_ids = sorted(review.components)
-        self.dependencies = sorted(review.dependencies.values(), key=lambda d: (d.source, d.target))
         self._target_kinds: dict[str, frozenset] = {}
+        self._rows: dict = {}  # scope -> rows
+        self._subjects: dict = {}  # scope -> subjects
+        self._index: dict = {}  # scope -> {subject id: row}
+        self._context: dict = {}  # (subject id, per dependency) -> context text
+        self._labels: dict[str, str] = {}
+        self._deps: list[tuple] | None = None  # every dependency as a row, in walking order
+        self._dep_tiers: dict[str, dict[int, int]] = {}  # dependency kind -> tier -> how many
+        self._comp_classes: dict | None = None  # (kind, user-facing, tags, tier) -> how many (ungrouped)
         # review-wide items owe the most demanding tier in the review
         tier, reason = review.meta.tier, ""
         for cid in self.component_ids:
@@ -465,70 +506,176 @@ class Plan:
                 reason = f"tier {jt} (review tier {review.meta.tier}): the critical journey {j.name or jid!r} owes tier {jt}"
         self.review_tier, self.review_tier_reason = tier, reason
 
+    # -- helpers -------------------------------------------------------------
+    def label(self, element_id: str) -> str:
+        lab = self._labels.get(element_id)
+        if lab is None:
+            lab = self._labels[element_id] = _label(self.review, element_id)
+        return lab
+
     def target_kinds(self, target: str) -> frozenset:
         tk = self._target_kinds.get(target)
         if tk is None:
             tk = self._target_kinds[target] = frozenset(_target_kinds(self.review, target))
         return tk
 
-    def subjects(self, item: TemplateItem) -> list[Subject]:
+    def _dep_rows(self) -> list[tuple]:
+        if self._deps is None:
+            default = self.review.meta.tier
+            tiers = self.tiers
+            rows = []
+            counts = self._dep_tiers
+            order = [(d.source, d.target, did, d) for did, d in self.review.dependencies.items()]
+            order.sort()  # by source, then target (one dependency per pair: the ids never compare)
+            for pos, (_s, _t, did, d) in enumerate(order):
+                t = tiers.get(d.source)
+                tier = t.tier if t is not None else default
+                rows.append((did, tier, pos, d))
+                per_kind = counts.setdefault(d.kind, {})
+                per_kind[tier] = per_kind.get(tier, 0) + 1
+            self._deps = rows
+        return self._deps
+
+    # -- the subjects of a scope ---------------------------------------------
+    def rows(self, scope) -> list[tuple]:
+        """(subject id, tier, position, payload) for every subject of ``scope``, in walking order."""
+        rows = self._rows.get(scope)
+        if rows is None:
+            rows = self._rows[scope] = self._make_rows(scope)
+        return rows
+
+    def _make_rows(self, scope) -> list[tuple]:
         review = self.review
-        scope = item.scope
         if scope.per == "review":
-            return [Subject(None, review.meta.system_name, self.review_tier, self.review_tier_reason, (), {})]
-        out: list[Subject] = []
+            return [(None, self.review_tier, 0, None)]
         if scope.per == "component":
-            by_group: dict[str, Subject] = {}
+            out: list = []
+            groups: dict[str, list] = {}
             for pos, cid in enumerate(self.component_ids):
                 c = review.components[cid]
                 if not _component_matches(scope, c):
                     continue
-                t = self.tiers[cid]
-                reason = t.reason if t.raised else ""
                 gid = self.group_of.get(cid)
                 if gid is None:
-                    out.append(Subject(cid, c.label, t.tier, reason, (pos,), {"name": c.label, "id": cid}, [c]))
-                    continue
-                sub = by_group.get(gid)
-                if sub is None:
-                    g = review.groups[gid]
-                    label = g.name or gid
-                    sub = by_group[gid] = Subject(gid, label, t.tier, reason, (pos,), {"name": label, "id": gid}, [c])
-                    out.append(sub)
-                    continue
-                sub.components.append(c)
-                if t.tier < sub.tier:
-                    sub.tier, sub.tier_reason = t.tier, reason
-            return out
+                    out.append([cid, self.tiers[cid].tier, pos, [c]])
+                elif gid in groups:  # members share their group's items
+                    row = groups[gid]
+                    row[3].append(c)
+                    row[1] = min(row[1], self.tiers[cid].tier)
+                else:
+                    groups[gid] = row = [gid, self.tiers[cid].tier, pos, [c]]
+                    out.append(row)
+            return [tuple(r) for r in out]
         if scope.per == "journey":
+            out = []
             for pos, jid in enumerate(sorted(review.journeys)):
                 j = review.journeys[jid]
-                if scope.critical is not None and bool(j.critical) != scope.critical:
-                    continue
-                tier = journey_tier(review, j)
-                reason = (f"tier 1 (review tier {review.meta.tier}): its SLO {j.slo:g}% is 99.9% or more"
-                          if tier < review.meta.tier else "")
-                label = j.name or jid
-                out.append(Subject(jid, label, tier, reason, (pos,), {"name": label, "id": jid}))
+                if scope.critical is None or bool(j.critical) == scope.critical:
+                    out.append((jid, journey_tier(review, j), pos, j))
             return out
-        for pos, d in enumerate(self.dependencies):
-            if scope.dependency_kinds and d.kind not in scope.dependency_kinds:
-                continue
-            if scope.target_kinds and not (self.target_kinds(d.target) & set(scope.target_kinds)):
-                continue
-            t = self.tiers.get(d.source)
-            tier = t.tier if t is not None else review.meta.tier
-            reason = f"the caller {d.source} owes " + t.reason if t is not None and t.raised else ""
-            s_label, t_label = _label(review, d.source), _label(review, d.target)
-            out.append(Subject(d.id, f"{s_label} \u2192 {t_label}", tier, reason, (pos,),
-                               {"source": s_label, "target": t_label, "kind": d.kind}, dependency=d))
+        rows = self._dep_rows()
+        kinds = set(scope.dependency_kinds)
+        targets = set(scope.target_kinds)
+        if not kinds and not targets:
+            return rows
+        return [r for r in rows if (not kinds or r[3].kind in kinds)
+                and (not targets or self.target_kinds(r[3].target) & targets)]
+
+    def tier_counts(self, scope) -> dict[int, int]:
+        """How many subjects of ``scope`` owe each tier (without listing them where that can be avoided)."""
+        if scope.per == "dependency" and not scope.target_kinds:
+            self._dep_rows()
+            kinds = scope.dependency_kinds or tuple(self._dep_tiers)
+            out: dict[int, int] = {}
+            for k in kinds:
+                for t, n in self._dep_tiers.get(k, {}).items():
+                    out[t] = out.get(t, 0) + n
+            return out
+        if scope.per == "component":
+            if self._comp_classes is None:
+                classes: dict = {}
+                for cid, c in self.review.components.items():
+                    if cid not in self.group_of:
+                        key = (c.kind, bool(c.user_facing), frozenset(c.tags), self.tiers[cid].tier)
+                        classes[key] = classes.get(key, 0) + 1
+                self._comp_classes = classes
+            out = {}
+            for (kind, uf, tags, tier), n in self._comp_classes.items():
+                if _class_matches(scope, kind, uf, tags):
+                    out[tier] = out.get(tier, 0) + n
+            grouped: dict[str, int] = {}
+            for cid, gid in self.group_of.items():
+                c = self.review.components[cid]
+                if _component_matches(scope, c):
+                    t = self.tiers[cid].tier
+                    grouped[gid] = min(grouped.get(gid, t), t)
+            for t in grouped.values():
+                out[t] = out.get(t, 0) + 1
+            return out
+        out = {}
+        for r in self.rows(scope):
+            out[r[1]] = out.get(r[1], 0) + 1
         return out
+
+    def row(self, scope, subject_id: str | None) -> tuple | None:
+        """The row of ``subject_id`` if ``scope`` applies to it."""
+        idx = self._index.get(scope)
+        if idx is None:
+            idx = self._index[scope] = {r[0]: r for r in self.rows(scope)}
+        return idx.get(subject_id)
+
+    def subjects(self, item: TemplateItem) -> list[Subject]:
+        """Every place ``item`` applies, in walking order (shared by the items of one scope)."""
+        subs = self._subjects.get(item.scope)
+        if subs is None:
+            subs = self._subjects[item.scope] = [self.subject(item.scope, r) for r in self.rows(item.scope)]
+        return subs
+
+    def subject(self, scope, row: tuple) -> Subject:
+        review = self.review
+        sid, tier, pos, payload = row
+        if scope.per == "review":
+            return Subject(None, tier, self.review_tier_reason, (), label=review.meta.system_name, values={})
+        if scope.per == "journey":
+            reason = (f"tier 1 (review tier {review.meta.tier}): its SLO {payload.slo:g}% is 99.9% or more"
+                      if tier < review.meta.tier else "")
+            label = payload.name or sid
+            return Subject(sid, tier, reason, (pos,), label=label, values={"name": label, "id": sid})
+        if scope.per == "component":
+            reason = next((self.tiers[c.id].reason for c in payload
+                           if self.tiers[c.id].tier == tier and self.tiers[c.id].raised), "")
+            if sid in review.groups:
+                label = review.groups[sid].name or sid
+            else:
+                label = payload[0].label
+            return Subject(sid, tier, reason, (pos,), label=label, values={"name": label, "id": sid},
+                           components=list(payload))
+        t = self.tiers.get(payload.source)
+        reason = f"the caller {payload.source} owes " + t.reason if t is not None and t.raised else ""
+        return Subject(sid, tier, reason, (pos,), dependency=payload, plan=self)
+
+    def context(self, sub: Subject) -> str:
+        key = (sub.id, sub.dependency is not None)
+        text = self._context.get(key)
+        if text is None:
+            text = self._context[key] = _subject_context(self.review, sub)
+        return text
 
     def model_answer(self, item: TemplateItem, sub: Subject) -> ModelAnswer | None:
         if not item.model:
             return None
         return decide(item.model, self.review, sub.dependency if sub.dependency is not None else sub.components,
                       self.deadlines)
+
+
+def _class_matches(scope, kind: str, user_facing: bool, tags: frozenset) -> bool:
+    if scope.kinds and kind not in scope.kinds:
+        return False
+    if scope.user_facing is not None and user_facing != scope.user_facing:
+        return False
+    if scope.tags and not set(scope.tags) & tags:
+        return False
+    return True
 
 
 def subjects(review: Review, item: TemplateItem) -> list[Subject]:
@@ -616,7 +763,7 @@ def evaluate(review: Review, template=None) -> ChecklistResult:
                     key=key, item_id=ti.id, category=cat.id, question=_render(ti.question, sub.values),
                     why=ti.why, evidence_hint=ti.evidence, severity=ti.severity, required=ti.required_for(sub.tier),
                     tier=sub.tier, per=ti.scope.per, subject=sub.id, subject_label=sub.label,
-                    context=_subject_context(review, sub), answer=ans, order=len(items),
+                    context=plan.context(sub), answer=ans, order=len(items),
                     tier_reason=sub.tier_reason, anchors=ti.anchors, model_answer=model,
                 ))
     progress = {c.id: CategoryProgress(c.id, c.title) for c in tmpl.categories}
@@ -693,40 +840,85 @@ class ChecklistSummary:
 
 def summarize(review: Review, template=None) -> ChecklistSummary:
     """Blocking items, unanswered blockers and the overall score of ``review``: what
-    :func:`evaluate` gives, through the same subjects and the same statuses, without
-    rendering questions and contexts or building the items (the analysis needs only
-    these figures)."""
+    :func:`evaluate` gives, through the same subjects and statuses, without building
+    the items (the analysis needs only these figures; a test compares the two on
+    random reviews).
+
+    The required weight is counted per item from how many of its subjects owe each
+    tier; only the items the model decides are looked at subject by subject (the
+    status only), and the reviewer's answers one by one.
+    """
     tmpl, _warnings = resolve_template(review, template)
     plan = Plan(review)
     answers = review.answers
+    cat_rank = {c.id: i for i, c in enumerate(tmpl.categories)}
+    titems = sorted((ti for ti in tmpl.items if ti.category in cat_rank),
+                    key=lambda ti: cat_rank[ti.category])  # evaluate()'s order (a stable sort)
+    rank = {ti.id: n for n, ti in enumerate(titems)}
+    by_id = {ti.id: ti for ti in titems}
     possible = earned = 0.0
-    n_items = unanswered = 0
-    blocking: list[BlockingItem] = []
-    for cat in tmpl.categories:
-        for ti in tmpl.items:
-            if ti.category != cat.id:
+    n_items = req_blockers = decided_blockers = 0
+    blocking: list[tuple] = []
+    answered: dict[str, set] = {}  # item id -> subjects with a reviewer's answer
+    for key, a in answers.items():
+        if a.status != _UNANSWERED:
+            item_id, subject = split_key(key)
+            answered.setdefault(item_id, set()).add(subject)
+    for ti in titems:
+        counts = plan.tier_counts(ti.scope)
+        n_items += sum(counts.values())
+        req = sum(counts.get(t, 0) for t in ti.tiers)
+        if not req:
+            continue
+        w = SEVERITY_WEIGHT[ti.severity]
+        possible += w * req
+        blocker = ti.severity == "blocker"
+        if blocker:
+            req_blockers += req
+        if not ti.model:
+            continue
+        credit = 0.0
+        decider = DECIDERS[ti.model].decide
+        mine = answered.get(ti.id, ())
+        deadlines = plan.deadlines
+        tiers = ti.tiers
+        for row in plan.rows(ti.scope):
+            if row[1] not in tiers or row[0] in mine:  # not required, or the reviewer's answer wins
                 continue
-            w = SEVERITY_WEIGHT[ti.severity]
-            blocker = ti.severity == "blocker"
-            for sub in plan.subjects(ti):
-                n_items += 1
-                if not ti.required_for(sub.tier):
-                    continue
-                key = item_key(ti.id, sub.id)
-                ans = answers.get(key)
-                st = ans.status if ans is not None else "unanswered"
-                if st == "unanswered" and ti.model:
-                    m = plan.model_answer(ti, sub)
-                    if m is not None:
-                        st = m.status
-                if st == "not_applicable":
-                    continue
-                possible += w
-                earned += w * STATUS_CREDIT.get(st, 0.0)
-                if blocker:
-                    if st == "unanswered":
-                        unanswered += 1
-                    elif st in ("not_met", "partly"):
-                        blocking.append(BlockingItem(key, _render(ti.question, sub.values), ti.severity))
+            st = decider(review, row[3], deadlines, False)
+            if st is None:
+                continue
+            credit += STATUS_CREDIT[st]
+            if blocker:
+                decided_blockers += 1
+                if st != "met":
+                    blocking.append((rank[ti.id], row[2], ti, row))
+        earned += w * credit
+    for key, a in answers.items():
+        st = a.status
+        if st == _UNANSWERED:
+            continue
+        item_id, subject = split_key(key)
+        ti = by_id.get(item_id)
+        if ti is None:
+            continue
+        row = plan.row(ti.scope, subject)
+        if row is None or row[1] not in ti.tiers:
+            continue
+        w = SEVERITY_WEIGHT[ti.severity]
+        if st == "not_applicable":
+            possible -= w
+        else:
+            earned += w * STATUS_CREDIT.get(st, 0.0)
+        if ti.severity == "blocker":
+            decided_blockers += 1
+            if st in ("not_met", "partly"):
+                blocking.append((rank[ti.id], row[2], ti, row))
+    blocking.sort(key=lambda b: (b[0], b[1]))
+    named = []
+    for _r, _pos, ti, row in blocking:
+        sub = plan.subject(ti.scope, row)
+        named.append(BlockingItem(item_key(ti.id, sub.id), _render(ti.question, sub.values), ti.severity))
+    unanswered = req_blockers - decided_blockers
     score = round(100.0 * earned / possible, 1) if possible > 0 else None
-    return ChecklistSummary(tmpl, blocking, unanswered, unanswered + len(blocking), score, n_items)
+    return ChecklistSummary(tmpl, named, unanswered, unanswered + len(named), score, n_items)

@@ -70,73 +70,87 @@ class Deadlines:
 
     def __init__(self, review: Review) -> None:
         self.by_target: dict[str, tuple[int, str]] = {}
-        for d in review.dependencies.values():
-            if d.kind == "async" or d.timeout_ms is None or d.timeout_ms <= 0:
+        for did, d in review.dependencies.items():
+            ms = d.timeout_ms
+            if ms is None or ms <= 0 or d.kind == "async":
                 continue
-            targets = [d.target]
             g = review.groups.get(d.target)
-            if g is not None:
-                targets = list(g.members)
-            for t in targets:
+            for t in (g.members if g is not None else (d.target,)):
                 cur = self.by_target.get(t)
-                if cur is None or d.timeout_ms < cur[0] or (d.timeout_ms == cur[0] and d.id < cur[1]):
-                    self.by_target[t] = (d.timeout_ms, d.id)
+                if cur is None or ms < cur[0] or (ms == cur[0] and did < cur[1]):
+                    self.by_target[t] = (ms, did)
 
 
 # ------------------------------------------------------------------ per dependency
-def _timeout(review: Review, d: Dependency, deadlines: Deadlines) -> ModelAnswer | None:
-    if d.timeout_ms is None:
+# Each decider returns None (the model does not say), or with explain=False only the
+# status (what the scores need, for every subject of a large review), or with
+# explain=True the ModelAnswer with its evidence and findings.
+def _ans(status: str, explain: bool, evidence, findings=()):
+    if not explain:
+        return status
+    return ModelAnswer(status, evidence() if callable(evidence) else evidence, tuple(findings))
+
+
+def _timeout(review: Review, d: Dependency, deadlines: Deadlines, explain: bool = True):
+    ms = d.timeout_ms
+    if ms is None:
         return None
-    if d.timeout_ms <= 0:
-        return ModelAnswer("not_met", f"timeout_ms {d.timeout_ms} (no timeout)")
-    ev = f"timeout_ms {d.timeout_ms}"
+    if ms <= 0:
+        return _ans("not_met", explain, f"timeout_ms {ms} (no timeout)")
     caller = deadlines.by_target.get(d.source)
     if caller is None:
-        return ModelAnswer("met", ev + f"; no caller of {d.source} states a timeout")
+        return _ans("met", explain, lambda: f"timeout_ms {ms}; no caller of {d.source} states a timeout")
     limit, via = caller
-    if d.timeout_ms >= limit:
-        msg = (f"{d.source} waits up to {d.timeout_ms} ms for {d.target}, but its caller gives up after "
+    if ms >= limit:
+        if not explain:
+            return "not_met"
+        msg = (f"{d.source} waits up to {ms} ms for {d.target}, but its caller gives up after "
                f"{limit} ms ({via}): the call outlives the request it serves")
-        return ModelAnswer("not_met", ev + f"; caller deadline {limit} ms ({via})", (msg,))
-    return ModelAnswer("met", ev + f"; shorter than the caller's {limit} ms ({via})")
+        return _ans("not_met", True, f"timeout_ms {ms}; caller deadline {limit} ms ({via})", (msg,))
+    return _ans("met", explain, lambda: f"timeout_ms {ms}; shorter than the caller's {limit} ms ({via})")
 
 
-def _retries(review: Review, d: Dependency, deadlines: Deadlines) -> ModelAnswer | None:
-    if d.retries is None:
+def _retries(review: Review, d: Dependency, deadlines: Deadlines, explain: bool = True):
+    n = d.retries
+    if n is None:
         return None
-    if d.retries == 0:
-        return ModelAnswer("met", "retries 0")
-    ev = f"retries {d.retries}"
+    if n == 0:
+        return _ans("met", explain, "retries 0")
     if d.backoff is False:
-        return ModelAnswer("not_met", ev + ", backoff false")
+        return _ans("not_met", explain, lambda: f"retries {n}, backoff false")
     if d.backoff is None:
         return None
     if d.retry_budget:
-        return ModelAnswer("met", ev + ", backoff true, retry_budget true")
-    return ModelAnswer("partly", ev + ", backoff true, retry_budget " + ("false" if d.retry_budget is False else "not stated"))
+        return _ans("met", explain, lambda: f"retries {n}, backoff true, retry_budget true")
+    return _ans("partly", explain, lambda: f"retries {n}, backoff true, retry_budget "
+                + ("false" if d.retry_budget is False else "not stated"))
 
 
-def _breaker(review: Review, d: Dependency, deadlines: Deadlines) -> ModelAnswer | None:
-    if d.circuit_breaker is None:
+def _breaker(review: Review, d: Dependency, deadlines: Deadlines, explain: bool = True):
+    cb = d.circuit_breaker
+    if cb is None:
         return None
-    return ModelAnswer("met" if d.circuit_breaker else "not_met", f"circuit_breaker {str(d.circuit_breaker).lower()}")
+    return _ans("met" if cb else "not_met", explain, "circuit_breaker true" if cb else "circuit_breaker false")
 
 
-def _fallback(review: Review, d: Dependency, deadlines: Deadlines) -> ModelAnswer | None:
+def _fallback(review: Review, d: Dependency, deadlines: Deadlines, explain: bool = True):
     if not d.fallback:
         return None
-    return ModelAnswer("met", f"fallback: {d.fallback}")
+    return _ans("met", explain, lambda: f"fallback: {d.fallback}")
 
 
 # ------------------------------------------------------------------ per component (or group)
-def _combine(results: list[ModelAnswer | None], names: list[str]) -> ModelAnswer | None:
+def _combine(results: list, names: list[str], explain: bool):
     """Worst of the members; undecided unless every member is decided (or one is not met)."""
     decided = [(n, r) for n, r in zip(names, results) if r is not None]
     if not decided:
         return None
-    worst = min(decided, key=lambda nr: _WORST[nr[1].status])[1].status
+    status = (lambda r: r.status) if explain else (lambda r: r)
+    worst = min((status(r) for _, r in decided), key=_WORST.__getitem__)
     if len(decided) < len(results) and worst != "not_met":
         return None
+    if not explain:
+        return worst
     findings = tuple(f for _, r in decided for f in r.findings)
     if len(names) == 1:
         return ModelAnswer(worst, decided[0][1].evidence, findings)
@@ -144,47 +158,55 @@ def _combine(results: list[ModelAnswer | None], names: list[str]) -> ModelAnswer
 
 
 def _per_member(fn):
-    def decide(review: Review, comps: list[Component], deadlines: Deadlines) -> ModelAnswer | None:
-        return _combine([fn(review, c) for c in comps], [c.id for c in comps])
+    def decide(review: Review, comps: list[Component], deadlines: Deadlines, explain: bool = True):
+        if len(comps) == 1:
+            return fn(review, comps[0], explain)
+        return _combine([fn(review, c, explain) for c in comps], [c.id for c in comps], explain)
     return decide
 
 
-def _rto_rpo(review: Review, c: Component) -> ModelAnswer | None:
-    have = [f"{k} {_n(v)}" for k, v in (("rto_minutes", c.rto_minutes), ("rpo_minutes", c.rpo_minutes)) if v is not None]
-    if not have:
+def _rto_rpo(review: Review, c: Component, explain: bool):
+    rto, rpo = c.rto_minutes, c.rpo_minutes
+    if rto is None and rpo is None:
         return None
-    return ModelAnswer("met" if len(have) == 2 else "partly", ", ".join(have))
+    have = lambda: ", ".join(f"{k} {_n(v)}" for k, v in (("rto_minutes", rto), ("rpo_minutes", rpo))  # noqa: E731
+                             if v is not None)
+    return _ans("met" if rto is not None and rpo is not None else "partly", explain, have)
 
 
-def _backup_rpo(review: Review, c: Component) -> ModelAnswer | None:
-    if c.rpo_minutes is None or c.backup_interval_minutes is None:
+def _backup_rpo(review: Review, c: Component, explain: bool):
+    rpo, every = c.rpo_minutes, c.backup_interval_minutes
+    if rpo is None or every is None:
         return None
-    ev = f"rpo_minutes {_n(c.rpo_minutes)}, backup_interval_minutes {_n(c.backup_interval_minutes)}"
-    if c.backup_interval_minutes <= c.rpo_minutes:
-        return ModelAnswer("met", ev)
+    ev = lambda: f"rpo_minutes {_n(rpo)}, backup_interval_minutes {_n(every)}"  # noqa: E731
+    if every <= rpo:
+        return _ans("met", explain, ev)
+    if not explain:
+        return "not_met"
     standby = c.recovery == "automatic" or any(c.id in g.members for g in review.groups.values())
-    msg = (f"{c.id} declares an RPO of {_n(c.rpo_minutes)} min but is backed up every "
-           f"{_n(c.backup_interval_minutes)} min: a restore from backup loses up to "
-           f"{_n(c.backup_interval_minutes)} min of data")
+    msg = (f"{c.id} declares an RPO of {_n(rpo)} min but is backed up every {_n(every)} min: "
+           f"a restore from backup loses up to {_n(every)} min of data")
     if standby:
         msg += " (its standby covers the loss of the primary, not a deletion or a corruption)"
-    return ModelAnswer("not_met", ev, (msg,))
+    return _ans("not_met", True, ev, (msg,))
 
 
-def _recovery_rto(review: Review, c: Component) -> ModelAnswer | None:
-    if c.rto_minutes is None or c.recovery is None:
+def _recovery_rto(review: Review, c: Component, explain: bool):
+    rto, rec, took = c.rto_minutes, c.recovery, c.failover_minutes
+    if rto is None or rec is None:
         return None
-    ev = f"rto_minutes {_n(c.rto_minutes)}, recovery {c.recovery}"
-    if c.recovery == "none":
-        return ModelAnswer("not_met", ev, (f"{c.id} declares an RTO of {_n(c.rto_minutes)} min but has no "
-                                            f"recovery (recovery: none)",))
-    if c.failover_minutes is None:
+    if rec == "none":
+        return _ans("not_met", explain, lambda: f"rto_minutes {_n(rto)}, recovery none",
+                    (f"{c.id} declares an RTO of {_n(rto)} min but has no recovery (recovery: none)",)
+                    if explain else ())
+    if took is None:
         return None
-    ev += f", failover_minutes {_n(c.failover_minutes)}"
-    if c.failover_minutes > c.rto_minutes:
-        return ModelAnswer("not_met", ev, (f"{c.id} declares an RTO of {_n(c.rto_minutes)} min but its "
-                                            f"{c.recovery} recovery takes {_n(c.failover_minutes)} min",))
-    return ModelAnswer("met", ev)
+    ev = lambda: f"rto_minutes {_n(rto)}, recovery {rec}, failover_minutes {_n(took)}"  # noqa: E731
+    if took > rto:
+        return _ans("not_met", explain, ev,
+                    (f"{c.id} declares an RTO of {_n(rto)} min but its {rec} recovery takes {_n(took)} min",)
+                    if explain else ())
+    return _ans("met", explain, ev)
 
 
 def _zone_of(review: Review, domain_id: str) -> str:
@@ -202,23 +224,20 @@ def _zone_of(review: Review, domain_id: str) -> str:
     return domain_id
 
 
-def _instances_spread(review: Review, comps: list[Component], deadlines: Deadlines) -> ModelAnswer | None:
-    if any(c.replicas is None for c in comps):
-        return None
-    n = sum(c.replicas for c in comps)
-    zones: set[str] = set()
-    placed = True
+def _instances_spread(review: Review, comps: list[Component], deadlines: Deadlines, explain: bool = True):
+    n = 0
     for c in comps:
-        if not c.placement:
-            placed = False
-        zones.update(_zone_of(review, p) for p in c.placement[: max(c.replicas, 0)])
+        if c.replicas is None:
+            return None
+        n += c.replicas
     ev = f"replicas {n}" + (f" across {len(comps)} group members" if len(comps) > 1 else "")
     if n < 2:
-        return ModelAnswer("not_met", ev)
-    if not placed:
-        return ModelAnswer("partly", ev + "; placement not stated")
-    ev += "; placed in " + ", ".join(sorted(zones))
-    return ModelAnswer("met" if len(zones) >= 2 else "not_met", ev)
+        return _ans("not_met", explain, ev)
+    if not all(c.placement for c in comps):
+        return _ans("partly", explain, ev + "; placement not stated")
+    zones = {_zone_of(review, p) for c in comps for p in c.placement[: max(c.replicas, 0)]}
+    return _ans("met" if len(zones) >= 2 else "not_met", explain,
+                lambda: ev + "; placed in " + ", ".join(sorted(zones)))
 
 
 DECIDERS: dict[str, Decider] = {
@@ -235,6 +254,8 @@ DECIDERS: dict[str, Decider] = {
 }
 
 
-def decide(name: str, review: Review, subject, deadlines: Deadlines) -> ModelAnswer | None:
-    """Run decider ``name`` on ``subject`` (a Dependency, or a list of Components)."""
-    return DECIDERS[name].decide(review, subject, deadlines)
+def decide(name: str, review: Review, subject, deadlines: Deadlines, *, explain: bool = True):
+    """Run decider ``name`` on ``subject`` (a Dependency, or a list of Components): a
+    :class:`ModelAnswer`, or with ``explain=False`` only its status; None when the model
+    does not say."""
+    return DECIDERS[name].decide(review, subject, deadlines, explain)
