@@ -329,3 +329,23 @@ def test_cli_carry_and_effective_tier_output(tmp_path, capsys, examples_dir):
     assert main(["checklist-carry", str(shop), "nope"]) == 2
     assert "no checklist template 'nope'" in capsys.readouterr().err
     assert shop.read_bytes() == before
+
+
+def test_docs_anchor_table_matches_the_templates():
+    """docs/checklist.md's coverage table lists, for every anchor, the items that name it."""
+    from prr_app.paths import resource_path
+
+    doc = (resource_path("checklists").parent.parent / "docs" / "checklist.md").read_text(encoding="utf-8")
+    table = doc.split("## Anchors: coverage at a glance", 1)[1].split("\n\n")[2]
+    rows = {}
+    for line in table.splitlines()[2:]:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        rows[cells[0]] = cells[2]
+    want: dict[str, list[str]] = {}
+    for tid, mark in (("prr-default", ""), ("prr-operational", " (op)")):
+        for i in load_template(tid).items:
+            for a in i.anchors:
+                want.setdefault(a, []).append(f"`{i.id}`{mark}")
+    assert set(want) <= set(rows)
+    for a, items in want.items():
+        assert rows[a] == ", ".join(dict.fromkeys(items)), a
