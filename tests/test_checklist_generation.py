@@ -14,6 +14,7 @@ from prr_app.checklist.evaluate import summarize
 from prr_app.checklist.model_answers import Deadlines, decide
 from prr_app.cli.main import main
 from prr_app.domain.model import (
+    ChecklistAnswer,
     Component,
     Dependency,
     FailureDomain,
@@ -56,6 +57,59 @@ def reviews(draw):
         r.add(Journey(id=f"j{j}", entry=entry, critical=draw(st.booleans()),
                       slo=draw(st.sampled_from([None, 99.0, 99.5, 99.9, 99.99]))))
     return r
+
+
+@st.composite
+def answered_reviews(draw):
+    """Reviews whose model decides some items (timeouts, retries, RTO/RPO, backups, replicas),
+    answered at random: to real subjects (components, groups, dependencies, journeys), to items
+    that do not apply there, and to unknown items."""
+    r = draw(reviews())
+    r.add(FailureDomain("za", kind="zone"))
+    r.add(FailureDomain("zb", kind="zone"))
+    maybe = lambda values: draw(st.sampled_from([None] + values))  # noqa: E731
+    for c in r.components.values():
+        c.replicas = maybe([1, 2, 3])
+        c.placement = draw(st.sampled_from([[], ["za"], ["za", "zb"]]))
+        c.rto_minutes, c.rpo_minutes = maybe([5, 60]), maybe([1, 15])
+        c.backup_interval_minutes = maybe([10, 60])
+        c.recovery, c.failover_minutes = maybe(["none", "manual", "automatic"]), maybe([2, 30])
+    for d in r.dependencies.values():
+        d.timeout_ms, d.retries = maybe([0, 100, 1000]), maybe([0, 2])
+        d.backoff, d.retry_budget, d.circuit_breaker = maybe([True, False]), maybe([True]), maybe([True, False])
+    tmpl = load_template()
+    subjects = [None, "nope"] + list(r.components) + list(r.groups) + list(r.dependencies) + list(r.journeys)
+    for _ in range(draw(st.integers(0, 30))):
+        ti = draw(st.sampled_from(tmpl.items))
+        subj = draw(st.sampled_from(subjects))
+        key = ti.id if subj is None else f"{ti.id}@{subj}"
+        status = draw(st.sampled_from(["met", "partly", "not_met", "not_applicable", "unanswered"]))
+        r.answers[key] = ChecklistAnswer(item=key, status=status)
+    # and some answers to items the model decides: the reviewer's answer must win
+    decided = [it.key for it in evaluate(r, tmpl).items if it.model_answer is not None]
+    if decided:
+        for key in draw(st.lists(st.sampled_from(decided), max_size=6, unique=True)):
+            status = draw(st.sampled_from(["met", "partly", "not_met", "not_applicable", "unanswered"]))
+            r.answers[key] = ChecklistAnswer(item=key, status=status)
+    return r
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(answered_reviews())
+def test_summary_agrees_with_evaluate_with_model_answers_and_groups(r):
+    full = evaluate(r)
+    fast = summarize(r)
+    assert [(b.key, b.question) for b in fast.blocking_items] == [(it.key, it.question) for it in full.blocking_items]
+    assert fast.unanswered_blockers == len(full.unanswered_blockers)
+    assert fast.open_blockers == len(full.open_blockers)
+    assert fast.overall_score == full.overall_score
+    assert fast.items == len(full.items)
+    # and the model's decisions are the ones evaluate() shows, with evidence
+    for it in full.items:
+        if it.model_answer is not None:
+            assert it.model_answer.evidence
+            if it.answer is None or it.answer.status == "unanswered":
+                assert it.status == it.model_answer.status and it.source == "model"
 
 
 # ----------------------------------------------------------------- the oracle for the tier rule
