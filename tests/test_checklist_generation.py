@@ -403,3 +403,11 @@ def test_docs_anchor_table_matches_the_templates():
     assert set(want) <= set(rows)
     for a, items in want.items():
         assert rows[a] == ", ".join(dict.fromkeys(items)), a
+
+
+def test_schema_lists_exactly_the_model_deciders():
+    from prr_app.checklist import DECIDERS
+    from prr_app.paths import schema_path
+
+    schema = json.loads(schema_path("checklist.schema.json").read_text())
+    assert set(schema["$defs"]["item"]["properties"]["model"]["enum"]) == set(DECIDERS)

@@ -104,8 +104,12 @@ def _timeout(review: Review, d: Dependency, deadlines: Deadlines, explain: bool 
     if ms >= limit:
         if not explain:
             return "not_met"
-        msg = (f"{d.source} waits up to {ms} ms for {d.target}, but its caller gives up after "
-               f"{limit} ms ({via}): the call outlives the request it serves")
+        if ms > limit:
+            msg = (f"{d.source} waits up to {ms} ms for {d.target}, but its caller gives up after "
+                   f"{limit} ms ({via}): the call outlives the request it serves")
+        else:
+            msg = (f"{d.source} waits up to {ms} ms for {d.target}, as long as its caller waits for it "
+                   f"({via}): no time is left to answer before the caller gives up")
         return _ans("not_met", True, f"timeout_ms {ms}; caller deadline {limit} ms ({via})", (msg,))
     return _ans("met", explain, lambda: f"timeout_ms {ms}; shorter than the caller's {limit} ms ({via})")
 
