@@ -2,8 +2,13 @@
 
 Scoring (stated the same way in docs/checklist.md and in ``ChecklistResult.to_dict()``):
 
-* only **required** items count (an item is required when the tier of its subject,
-  the review's tier or the component's own, is one of the item's ``tiers``);
+* only **required** items count (an item is required when the tier its subject owes
+  is one of the item's ``tiers``: a component's effective tier (see
+  :mod:`prr_app.checklist.tiers`), a redundancy group's most demanding member's, a
+  dependency's caller's, a journey's, or for once-per-review items the most demanding
+  tier in the review);
+* an item the review's model decides (:mod:`prr_app.checklist.model_answers`) counts
+  with the model's status until a reviewer answers it;
 * items answered *not applicable* leave the count;
 * each item weighs by its severity: blocker 8, high 4, medium 2, low 1;
 * each answer earns: met 1, partly 0.5, not met 0, unanswered 0;
