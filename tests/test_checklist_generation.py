@@ -338,6 +338,15 @@ def test_history_items_are_in_the_operational_review_not_the_launch():
     assert "deploy.rollback-exercised" in launch and "toil.ops-work-recorded" in launch
 
 
+def test_launch_questions_never_need_history_a_new_service_lacks():
+    import re
+
+    for i in load_template("prr-default").items:
+        q = i.question.lower()
+        if re.search(r"last (month|quarter|year|\d+ months)|per shift|over the last|pages? .* reviewed", q):
+            assert "before launch" in q or "for this launch" in q, i.id
+
+
 def test_carry_answers_to_the_operational_review(webshop):
     n = len(webshop.answers)
     before = {k: (a.status, a.evidence) for k, a in webshop.answers.items()}
