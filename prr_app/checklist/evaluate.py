@@ -647,8 +647,9 @@ class Plan:
             label = payload.name or sid
             return Subject(sid, tier, reason, (pos,), label=label, values={"name": label, "id": sid})
         if scope.per == "component":
-            reason = next((self.tiers[c.id].reason for c in payload
-                           if self.tiers[c.id].tier == tier and self.tiers[c.id].raised), "")
+            # a member that owes the tier on its own needs no reason; else the first raised one's
+            owed = [self.tiers[c.id] for c in payload if self.tiers[c.id].tier == tier]
+            reason = "" if any(not t.raised for t in owed) else owed[0].reason
             if sid in review.groups:
                 label = review.groups[sid].name or sid
             else:

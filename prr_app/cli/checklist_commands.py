@@ -174,7 +174,9 @@ def cmd_checklist(args) -> int:
 
     t = res.template
     ov = res.overall
-    out = [f"{review.meta.system_name}: checklist {t.id} {t.version} ({t.title}), {TIER_NAMES.get(res.tier, res.tier)}"]
+    out = [f"{review.meta.system_name}: checklist {t.id} {t.version} ({t.title}), {TIER_NAMES.get(res.tier, res.tier)}"
+           + (f" (the review is tier {review.meta.tier}; review-wide items owe what its most demanding part owes)"
+              if res.tier != review.meta.tier else "")]
     for w in res.warnings:
         out.append(f"warning: {w}")
     out.append(f"score {_pct(ov.score).strip()} (severity-weighted, required items)   answered {ov.answered}/{ov.total}"
