@@ -420,3 +420,28 @@ def test_schema_lists_exactly_the_model_deciders():
 
     schema = json.loads(schema_path("checklist.schema.json").read_text())
     assert set(schema["$defs"]["item"]["properties"]["model"]["enum"]) == set(DECIDERS)
+
+
+def test_carry_migrates_answers_given_under_prr_default_1_0(webshop):
+    """Members' own answers move to the item their group now shares (the least favourable one);
+    renamed items take the answer of their 1.0 id; nothing is removed."""
+    from prr_app.domain.model import ChecklistAnswer as A
+
+    webshop.answers.pop("ds.restore-tested@orders-db")
+    webshop.answers.pop("sec.secrets-in-store")
+    webshop.answers["ds.restore-tested@orders-db-primary"] = A("ds.restore-tested@orders-db-primary", "met",
+                                                               evidence="restore-2026")
+    webshop.answers["ds.restore-tested@orders-db-replica"] = A("ds.restore-tested@orders-db-replica", "partly",
+                                                               note="replica restore slow")
+    webshop.answers["sec.secrets-managed"] = A("sec.secrets-managed", "met", evidence="vault")
+    webshop.meta.checklist_version = "1.0"
+    before = set(webshop.answers)
+    carried, orphans = carry_answers(webshop, "prr-default", by="Dana")
+    assert {"ds.restore-tested@orders-db", "sec.secrets-in-store"} <= set(carried)
+    g = webshop.answers["ds.restore-tested@orders-db"]
+    assert (g.status, g.note) == ("partly", "replica restore slow")
+    assert "carried from ds.restore-tested@orders-db-replica" in g.history[-1].note
+    assert webshop.answers["sec.secrets-in-store"].evidence == "vault"
+    assert before <= set(webshop.answers)  # nothing removed
+    assert {"ds.restore-tested@orders-db-primary", "sec.secrets-managed"} <= {o.key for o in orphans}
+    assert webshop.meta.checklist_version == "2.0"
