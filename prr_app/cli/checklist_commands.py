@@ -68,10 +68,11 @@ def register(sub) -> None:
 
     p = sub.add_parser(
         "checklist-carry", help="switch a review to another template, carrying answers over (launch -> operational)",
-        description="Switch the review to TEMPLATE (e.g. prr-operational after launch). Answers to items with the same "
-                    "id keep applying; items that name launch items under carry_from get a copy of their answer, "
-                    "with a history entry, for a reviewer to confirm. Nothing is removed. Changes the review file in "
-                    "place unless -o is given.")
+        description="Switch the review to TEMPLATE (prr-operational after launch; prr-default to move the answers of "
+                    "a review answered with prr-default 1.0). Answers to items with the same id keep applying; an "
+                    "item that names other items under carry_from, or that a redundancy group shares, gets a copy "
+                    "of their answer with a history entry, for a reviewer to confirm. Nothing is removed. Changes "
+                    "the review file in place unless -o is given.")
     p.add_argument("review", metavar="REVIEW")
     p.add_argument("template", metavar="ID|PATH")
     p.add_argument("--by", help="who is recorded for the carried answers (default: the login name)")
