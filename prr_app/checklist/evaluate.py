@@ -469,8 +469,8 @@ class Plan:
     each scope.
 
     A scope's subjects are first worked out as plain rows ``(id, tier, position,
-    payload)`` (payload: the component(s), the dependency, or the journey), in
-    walking order; :meth:`subjects` turns them into :class:`Subject` objects for
+    payload)`` (payload: the component(s), the dependency, or the journey; the
+    position orders them); :meth:`subjects` turns them into :class:`Subject` objects for
     :func:`evaluate`, :func:`summarize` counts them. Items with the same scope share
     them.
     """
@@ -478,7 +478,7 @@ class Plan:
     def __init__(self, review: Review) -> None:
         self.review = review
         self.tiers = effective_tiers(review)
-        self.deadlines = Deadlines(review)
+        self._deadlines: Deadlines | None = None
         # a component in several groups shares the items of the first one (by id)
         self.group_of: dict[str, str] = {}
         for gid in sorted(review.groups):
@@ -492,7 +492,7 @@ class Plan:
         self._index: dict = {}  # scope -> {subject id: row}
         self._context: dict = {}  # (subject id, per dependency) -> context text
         self._labels: dict[str, str] = {}
-        self._deps: list[tuple] | None = None  # every dependency as a row, in walking order
+        self._deps: list[tuple] | None = None  # every dependency as a row
         self._dep_tiers: dict[str, dict[int, int]] = {}  # dependency kind -> tier -> how many
         self._comp_classes: dict | None = None  # (kind, user-facing, tags, tier) -> how many (ungrouped)
         # review-wide items owe the most demanding tier in the review
@@ -512,6 +512,13 @@ class Plan:
         self.review_tier, self.review_tier_reason = tier, reason
 
     # -- helpers -------------------------------------------------------------
+    @property
+    def deadlines(self) -> Deadlines:
+        """The shortest timeout each component's callers give it (for dependency.timeout)."""
+        if self._deadlines is None:
+            self._deadlines = Deadlines(self.review)
+        return self._deadlines
+
     def label(self, element_id: str) -> str:
         lab = self._labels.get(element_id)
         if lab is None:
@@ -525,17 +532,17 @@ class Plan:
         return tk
 
     def _dep_rows(self) -> list[tuple]:
+        """Every dependency as a row, in the review's order; the position is (source, target),
+        the walking order, which :meth:`subjects` sorts by (the summary does not need to)."""
         if self._deps is None:
             default = self.review.meta.tier
             tiers = self.tiers
             rows = []
             counts = self._dep_tiers
-            order = [(d.source, d.target, did, d) for did, d in self.review.dependencies.items()]
-            order.sort()  # by source, then target (one dependency per pair: the ids never compare)
-            for pos, (_s, _t, did, d) in enumerate(order):
+            for did, d in self.review.dependencies.items():
                 t = tiers.get(d.source)
                 tier = t.tier if t is not None else default
-                rows.append((did, tier, pos, d))
+                rows.append((did, tier, (d.source, d.target), d))
                 per_kind = counts.setdefault(d.kind, {})
                 per_kind[tier] = per_kind.get(tier, 0) + 1
             self._deps = rows
@@ -543,7 +550,8 @@ class Plan:
 
     # -- the subjects of a scope ---------------------------------------------
     def rows(self, scope) -> list[tuple]:
-        """(subject id, tier, position, payload) for every subject of ``scope``, in walking order."""
+        """(subject id, tier, position, payload) for every subject of ``scope``: in walking order,
+        except dependencies (in the review's order; their position sorts them)."""
         rows = self._rows.get(scope)
         if rows is None:
             rows = self._rows[scope] = self._make_rows(scope)
@@ -633,7 +641,10 @@ class Plan:
         """Every place ``item`` applies, in walking order (shared by the items of one scope)."""
         subs = self._subjects.get(item.scope)
         if subs is None:
-            subs = self._subjects[item.scope] = [self.subject(item.scope, r) for r in self.rows(item.scope)]
+            rows = self.rows(item.scope)
+            if item.scope.per == "dependency":  # by source, then target
+                rows = sorted(rows, key=lambda r: r[2])
+            subs = self._subjects[item.scope] = [self.subject(item.scope, r) for r in rows]
         return subs
 
     def subject(self, scope, row: tuple) -> Subject:
