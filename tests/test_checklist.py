@@ -42,6 +42,9 @@ DOMAIN_CATEGORIES = {
     "security": "security",
     "ownership": "ownership",
     "toil": "toil",
+    "journeys": "journeys",
+    "instances": "instances",
+    "launch": "launch",
 }
 
 
@@ -69,20 +72,23 @@ def test_default_template_size_and_categories():
     assert t.id == "prr-default"
     assert len(t.items) >= 60
     assert sum(1 for i in t.items if i.scope.per == "review") >= 60
+    assert sum(1 for i in t.items if i.scope.per != "review") >= 40
     ids = {c.id for c in t.categories}
     assert ids == set(DOMAIN_CATEGORIES)
     for cid, word in DOMAIN_CATEGORIES.items():
         assert word.lower() in t.category(cid).title.lower()
         assert sum(1 for i in t.items if i.category == cid) >= 4, cid
-    # every item is answerable: why and evidence are written, every severity is used
+    # every item is answerable: why and evidence are written, every severity is used, and it names
+    # the references it answers to
     for i in t.items:
         assert len(i.question) > 40 and i.why and i.evidence, i.id
+        assert i.anchors, i.id
     assert {i.severity for i in t.items} == {"blocker", "high", "medium", "low"}
     # the per-component and per-dependency items the issue asks for
     scoped = {i.id: i.scope for i in t.items if i.scope.per != "review"}
     for iid in ("dep.timeout", "dep.retry-backoff-budget", "dep.circuit-breaker", "dep.fallback"):
         assert scoped[iid].per == "dependency"
-    assert "datastore" in scoped["ds.restore-tested"].kinds and "datastore" in scoped["ds.rpo-measured"].kinds
+    assert "datastore" in scoped["ds.restore-tested"].kinds and "datastore" in scoped["ds.backup-within-rpo"].kinds
     assert "external_api" in scoped["ext.sla-known"].kinds and "external_api" in scoped["ext.degradation-planned"].kinds
 
 
@@ -103,7 +109,7 @@ def test_no_two_items_ask_the_same_thing():
 
 def test_templates_lists_version_and_counts():
     infos = {i.id: i for i in templates()}
-    assert infos["prr-default"].version == "1.0"
+    assert infos["prr-default"].version == "2.0"
     assert infos["prr-default"].item_count == len(load_template("prr-default").items)
     assert infos["launch-lite"].item_count == 15
     assert infos["prr-default"].source == "bundled"
@@ -129,13 +135,24 @@ def test_items_follow_the_graph(webshop):
     keys = {it.key for it in res.items}
     datastores = [c for c in webshop.components.values() if c.kind == "datastore"]
     for c in datastores:
-        assert f"ds.restore-tested@{c.id}" in keys
+        if c.id not in ("orders-db-primary", "orders-db-replica"):
+            assert f"ds.restore-tested@{c.id}" in keys
     assert "ds.restore-tested@cart-db" not in keys  # a cache, not a datastore
+    # the two members of the orders-db redundancy group share the group's items
+    assert "ds.restore-tested@orders-db" in keys
+    assert not {"ds.restore-tested@orders-db-primary", "ds.restore-tested@orders-db-replica"} & keys
     assert "cache.cold-start@cart-db" in keys
     assert "ext.sla-known@payments-api" in keys
     assert "dep.timeout@checkout-svc->payments-api" in keys
     assert "dep.timeout@checkout-svc->order-events" not in keys  # async: no timeout item
-    assert "dep.fallback@edge-gateway->checkout-svc" not in keys  # soft dependency
+    assert "async.idempotent-consumer@checkout-svc->order-events" in keys  # ... but the async items
+    assert "async.dead-letter@search-svc->catalog-db" in keys
+    assert "dep.fallback@edge-gateway->checkout-svc" not in keys  # soft dependency: its own item
+    assert "dep.soft-degradation@edge-gateway->checkout-svc" in keys
+    assert "dep.soft-degradation@storefront->catalog-svc" not in keys  # hard
+    for svc in ("checkout-svc", "storefront", "edge-gateway"):  # services, frontends, gateways get theirs
+        assert {f"svc.probes@{svc}", f"svc.graceful-shutdown@{svc}", f"obs.golden-signals@{svc}"} <= keys
+    assert {"journey.failure-modes@checkout", "journey.synthetic-probe@browse"} <= keys
     it = res.item("dep.retry-backoff-budget@checkout-svc->payments-api")
     assert "PayFast payments API" in it.question and "Checkout service" in it.question
     assert "3 retries without backoff" in it.context
@@ -148,7 +165,8 @@ def test_adding_a_datastore_adds_items_and_removing_keeps_answers_as_orphans(web
     webshop.add(Dependency("checkout-svc", "invoice-db"))
     res = evaluate(webshop)
     added = {it.key for it in res.items} - before
-    assert {"ds.restore-tested@invoice-db", "ds.rpo-measured@invoice-db", "ds.backup-monitored@invoice-db",
+    assert {"ds.restore-tested@invoice-db", "ds.backup-within-rpo@invoice-db", "ds.backup-monitored@invoice-db",
+            "ds.pitr@invoice-db", "ds.backups-immutable@invoice-db", "ds.replication-lag-alert@invoice-db",
             "dep.timeout@checkout-svc->invoice-db"} <= added
     set_answer(webshop, "ds.restore-tested@invoice-db", status="met", evidence="https://x.example/restore", by="me")
     set_answer(webshop, "dep.timeout@checkout-svc->invoice-db", status="not_met", by="me")
@@ -174,10 +192,14 @@ def test_kind_change_makes_an_orphan_with_its_reason(webshop):
 
 
 def test_tiers_decide_required_items(webshop):
+    webshop.journeys.clear()  # journeys raise tiers (test_effective_tier_follows_journeys)
     webshop.meta.tier = 3
     res3 = evaluate(webshop)
-    required3 = {it.key for it in res3.items if it.required}
-    assert required3 == {"sec.secrets-managed", "own.named-owner"}
+    required3 = {it.item_id for it in res3.items if it.required}
+    # an experimental service still owes tests, automated deploys and rollback, actionable alerts,
+    # probes, call timeouts, secrets out of the code and a named owner
+    assert required3 == {"sec.secrets-in-store", "own.named-owner", "deploy.tests-gate", "deploy.automated-pipeline",
+                         "deploy.rollback-exercised", "alert.symptom-based", "svc.probes", "dep.timeout"}
     webshop.meta.tier = 2
     res2 = evaluate(webshop)
     assert not res2.item("slo.error-budget-policy").required  # tier 1 only
@@ -186,20 +208,55 @@ def test_tiers_decide_required_items(webshop):
     webshop.components["catalog-db"].tier = 1
     res = evaluate(webshop)
     assert res.item("ds.failover-tested@catalog-db").required
-    assert not res.item("ds.failover-tested@orders-db-primary").required
+    assert not res.item("ds.failover-tested@orders-db").required
+    # ... and review-wide items owe the most demanding tier in the review
+    assert res.tier == 1 and res.item("slo.error-budget-policy").required
+    assert "catalog-db owes tier 1" in res.item("slo.error-budget-policy").tier_reason
     # dependency items take the caller's tier
     webshop.components["checkout-svc"].tier = 1
     assert evaluate(webshop).item("dep.circuit-breaker@checkout-svc->payments-api").required
 
 
+def test_effective_tier_follows_journeys(webshop):
+    """Issue 23: setting orders-db-primary to tier 3 must not drop the restore blocker of the
+    tier-1 checkout journey it serves."""
+    key = "ds.restore-tested@orders-db"
+    webshop.answers[key].status = "not_met"
+    before = evaluate(webshop)
+    assert before.item(key).required and key in [it.key for it in before.blocking_items]
+    for c in ("orders-db-primary", "orders-db-replica"):
+        webshop.components[c].tier = 3
+    res = evaluate(webshop)
+    it = res.item(key)
+    assert it.required and it.tier == 1 and key in [i.key for i in res.blocking_items]
+    assert "Checkout and pay" in it.tier_reason and "checkout-svc" in it.tier_reason
+    t = res.tiers["orders-db-primary"]
+    assert (t.tier, t.own, t.by, t.path) == (1, 3, "journey:checkout", ("checkout-svc", "orders-db-primary"))
+    # the verdict's summary agrees
+    from prr_app.checklist.evaluate import summarize
+    assert key in [b.key for b in summarize(webshop).blocking_items]
+    # a journey that is not critical makes no demand; a soft dependency carries none
+    webshop.journeys["checkout"].critical = False
+    webshop.journeys["browse"].critical = False
+    assert checklist.effective_tiers(webshop)["orders-db-primary"].tier == 1  # checkout-svc is user-facing
+    webshop.components["checkout-svc"].user_facing = False
+    tiers = checklist.effective_tiers(webshop)
+    # edge-gateway -> checkout-svc is soft: the gateway's demand stops there
+    assert tiers["orders-db-primary"].tier == 3 and not tiers["orders-db-primary"].raised
+
+
 def test_optional_items_do_not_score_or_block(webshop):
     webshop.answers.clear()
+    webshop.journeys.clear()
+    webshop.dependencies.clear()  # no model-decided items
     webshop.meta.tier = 3
-    set_answer(webshop, "cap.load-test-peak", status="not_met", by="me")  # a blocker, but tier 1 only
+    set_answer(webshop, "cap.load-test-peak", status="not_met", by="me")  # a blocker, but tiers 1-2 only
     res = evaluate(webshop)
     assert res.blocking_items == []
     assert res.overall_score == 0.0
-    set_answer(webshop, "sec.secrets-managed", status="met", by="me")
+    for it in res.items:
+        if it.required:
+            set_answer(webshop, it.key, status="met", by="me")
     set_answer(webshop, "own.named-owner", status="not_applicable", reason="owners come from the catalogue", by="me")
     assert evaluate(webshop).overall_score == 100.0
 
@@ -236,8 +293,14 @@ def test_scores_and_blockers_match_the_oracle(choices, tier):
     cats, overall = _oracle(res)
     assert {c.id: c.score for c in res.categories if c.score is not None} == cats
     assert res.overall_score == overall
+    def status(it):  # the reviewer's answer, else the model's
+        a = review.answers.get(it.key)
+        if a is not None and a.status != "unanswered":
+            return a.status
+        return it.model_answer.status if it.model_answer is not None else "unanswered"
+
     want_blocking = [it.key for it in res.items if it.required and it.severity == "blocker"
-                     and review.answers.get(it.key) is not None and review.answers[it.key].status in ("not_met", "partly")]
+                     and status(it) in ("not_met", "partly")]
     assert [it.key for it in res.blocking_items] == want_blocking
     # every answer is either an item's answer or an orphan: nothing is dropped
     assert {it.key for it in res.items if it.answer is not None} | {o.key for o in res.orphans} == set(review.answers)
@@ -280,7 +343,7 @@ def test_set_answer_validates_and_keeps_history(webshop):
 def test_set_answer_records_the_template_used():
     r = Review(meta=ReviewMeta(tier=2))
     set_answer(r, "slo.journeys-have-slos", status="met", by="me")
-    assert (r.meta.checklist_template, r.meta.checklist_version) == ("prr-default", "1.0")
+    assert (r.meta.checklist_template, r.meta.checklist_version) == ("prr-default", "2.0")
 
 
 def test_orphans_can_still_be_edited(webshop):
@@ -298,8 +361,9 @@ def test_partly_answered_review_survives_prr_and_json_round_trips(tmp_path, webs
         set_answer(doc.review, "ds.restore-tested@catalog-db", status="partly", evidence="https://wiki/r?a=1&b=2",
                    owner="Ann", due="2027-01-31", note="staging only\nsecond line", by="Dana")
         set_answer(doc.review, "ds.restore-tested@catalog-db", status="met", by="Omar")
-        set_answer(doc.review, "toil.measured", status="not_applicable", reason="new team, no history", by="Dana")
-        doc.review.answers["retired.item@x"] = type(doc.review.answers["toil.measured"])("retired.item@x", "met",
+        set_answer(doc.review, "toil.self-healing", status="not_applicable", reason="no known transient failures",
+                   by="Dana")
+        doc.review.answers["retired.item@x"] = type(doc.review.answers["toil.self-healing"])("retired.item@x", "met",
                                                                                          evidence="old")
         doc.save()
         before = copy.deepcopy(doc.review.answers)
@@ -321,13 +385,13 @@ def test_partly_answered_review_survives_prr_and_json_round_trips(tmp_path, webs
 
 # ----------------------------------------------------------------- template versions
 def _write_v2(tmp_path: Path) -> Path:
-    """prr-default 2.0: drops one item and renames another."""
+    """prr-default 2.1: drops one item and renames another."""
     text = resource_path("checklists", "prr-default.yaml").read_text()
-    text = text.replace("version: '1.0'", "version: '2.0'")
-    text = text.replace("id: slo.reviewed-quarterly", "id: slo.attainment-reviewed")
+    text = text.replace("version: '2.0'", "version: '2.1'")
+    text = text.replace("id: slo.error-budget-policy", "id: slo.budget-policy-written")
     start = text.index("      - id: toil.self-healing")
     text = text[:start].rstrip() + "\n"
-    p = tmp_path / "prr-default-2.0.yaml"
+    p = tmp_path / "prr-default-2.1.yaml"
     p.write_text(text)
     return p
 
@@ -335,20 +399,20 @@ def _write_v2(tmp_path: Path) -> Path:
 def test_switching_template_version_keeps_answers_and_lists_the_rest(tmp_path, webshop, monkeypatch):
     monkeypatch.setenv("PRR_CHECKLIST_DIR", str(tmp_path))
     _write_v2(tmp_path)
-    assert [i.version for i in templates() if i.id == "prr-default"] == ["1.0", "2.0"]
-    set_answer(webshop, "slo.reviewed-quarterly", status="met", by="me")
+    assert [i.version for i in templates() if i.id == "prr-default"] == ["2.0", "2.1"]
+    set_answer(webshop, "slo.error-budget-policy", status="met", by="me")
     set_answer(webshop, "toil.self-healing", status="partly", by="me")
     n_answers = len(webshop.answers)
-    orphans = use_template(webshop, "prr-default@2.0")
-    assert (webshop.meta.checklist_template, webshop.meta.checklist_version) == ("prr-default", "2.0")
-    assert sorted(o.key for o in orphans) == ["slo.reviewed-quarterly", "toil.self-healing"]
-    assert all("not in template prr-default 2.0" in o.reason for o in orphans)
+    orphans = use_template(webshop, "prr-default@2.1")
+    assert (webshop.meta.checklist_template, webshop.meta.checklist_version) == ("prr-default", "2.1")
+    assert sorted(o.key for o in orphans) == ["slo.error-budget-policy", "toil.self-healing"]
+    assert all("not in template prr-default 2.1" in o.reason for o in orphans)
     res = evaluate(webshop)
-    assert res.template.version == "2.0"
-    assert res.item("ds.restore-tested@orders-db-primary").status == "partly"  # kept
+    assert res.template.version == "2.1"
+    assert res.item("ds.restore-tested@orders-db").status == "partly"  # kept
     assert len(webshop.answers) == n_answers
     # and back: the answers apply again
-    assert use_template(webshop, "prr-default@1.0") == []
+    assert use_template(webshop, "prr-default@2.0") == []
 
 
 def test_missing_recorded_template_falls_back_with_a_warning(webshop):
@@ -359,7 +423,7 @@ def test_missing_recorded_template_falls_back_with_a_warning(webshop):
     assert "'team-wiki' is not installed" in res.warnings[0]
     webshop.meta.checklist_template, webshop.meta.checklist_version = "prr-default", "0.9"
     res = evaluate(webshop)
-    assert res.template.version == "1.0" and "0.9" in res.warnings[0]
+    assert res.template.version == "2.0" and "0.9" in res.warnings[0]
 
 
 # ----------------------------------------------------------------- walker helpers
@@ -394,10 +458,15 @@ def test_walker_helpers(webshop):
 def test_to_dict_is_json_and_states_the_method(webshop):
     d = json.loads(json.dumps(evaluate(webshop).to_dict()))
     assert "blocker 8" in d["scoring"]["method"]
-    assert d["template"] == {"id": "prr-default", "version": "1.0", "title": load_template().title}
-    assert d["blocking_items"] == ["cap.load-test-peak", "ds.restore-tested@orders-db-primary"]
-    item = next(i for i in d["items"] if i["key"] == "ds.restore-tested@orders-db-primary")
+    assert d["template"] == {"id": "prr-default", "version": "2.0", "title": load_template().title}
+    assert d["blocking_items"] == ["cap.load-test-peak", "ds.restore-tested@orders-db"]
+    item = next(i for i in d["items"] if i["key"] == "ds.restore-tested@orders-db")
     assert item["answer"]["history"][0]["status"] == "not_met" and item["blocking"] is True
+    assert item["anchors"] and item["source"] == "reviewer"
+    model = next(i for i in d["items"] if i["key"] == "dep.circuit-breaker@checkout-svc->payments-api")
+    assert model["source"] == "model" and model["status"] == "not_met"
+    assert model["model_answer"]["evidence"] == "circuit_breaker false"
+    assert {f["key"] for f in d["model_findings"]} >= {"ds.backup-within-rpo@catalog-db"}
 
 
 # ----------------------------------------------------------------- the verdict
@@ -425,13 +494,13 @@ def test_blocker_not_met_makes_analyze_not_ready_and_met_lifts_it(tmp_path, caps
     assert analysis.analyze(r).verdict["verdict"] != "not-ready"
     path = tmp_path / "mini.prr"
     save_review(r, path)
-    assert main(["checklist-answer", str(path), "sec.secrets-managed", "--status", "not met", "--by", "t"]) == 0
+    assert main(["checklist-answer", str(path), "own.named-owner", "--status", "not met", "--by", "t"]) == 0
     capsys.readouterr()
     assert main(["analyze", str(path), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["verdict"]["verdict"] == "not-ready"
-    assert any("sec.secrets-managed" in reason for reason in out["verdict"]["reasons"])
-    assert main(["checklist-answer", str(path), "sec.secrets-managed", "--status", "met", "--by", "t",
+    assert any("own.named-owner" in reason for reason in out["verdict"]["reasons"])
+    assert main(["checklist-answer", str(path), "own.named-owner", "--status", "met", "--by", "t",
                  "--evidence", "vault"]) == 0
     capsys.readouterr()
     assert main(["analyze", str(path), "--json"]) == 0

@@ -45,21 +45,21 @@ def test_checklist_templates(capsys):
     code, out, _ = run(capsys, "checklist-templates")
     assert code == 0
     lines = {ln.split()[0]: ln.split() for ln in out.splitlines()[1:]}
-    assert lines["prr-default"][1] == "1.0" and int(lines["prr-default"][2]) >= 60
+    assert lines["prr-default"][1] == "2.0" and int(lines["prr-default"][2]) >= 60
     assert lines["launch-lite"][2] == "15"
     code, out, _ = run(capsys, "checklist-templates", "--json")
     ids = {t["id"] for t in json.loads(out)["templates"]}
-    assert ids >= {"prr-default", "launch-lite"}
+    assert ids >= {"prr-default", "launch-lite", "prr-operational"}
 
 
 def test_checklist_progress_text(capsys, shop_json):
     before = shop_json.read_bytes()
     code, out, _ = run(capsys, "checklist", shop_json)
     assert code == 0
-    assert "Acme Web Shop: checklist prr-default 1.0" in out and "tier 1 (critical)" in out
+    assert "Acme Web Shop: checklist prr-default 2.0" in out and "tier 1 (critical)" in out
     assert "Data durability and disaster recovery" in out
     assert "Blocking (required blockers answered not met or partly" in out
-    assert "ds.restore-tested@orders-db-primary" in out
+    assert "ds.restore-tested@orders-db" in out
     assert "Unanswered blockers" in out and "Next unanswered items:" in out
     assert shop_json.read_bytes() == before  # reading never changes the file
     code, out, _ = run(capsys, "checklist", shop_json, "--strict")
@@ -71,18 +71,21 @@ def test_checklist_json_and_filters(capsys, shop_json):
     d = json.loads(out)
     assert code == 0
     assert d["review"]["system_name"] == "Acme Web Shop"
-    assert {i["key"] for i in d["items"]} == {"cache.data-loss-acceptable@cart-db"}
+    # the reviewer's not-met answer and the model's contradictions (RPO shorter than the backup interval)
+    assert {i["key"] for i in d["items"]} == {"cache.data-loss-acceptable@cart-db", "ds.backup-within-rpo@catalog-db",
+                                              "ds.backup-within-rpo@orders-db"}
+    assert {i["key"]: i["source"] for i in d["items"]}["ds.backup-within-rpo@catalog-db"] == "model"
     assert d["blocking_items"] and d["overall_score"] is not None
-    assert len(d["categories"]) == 12
+    assert len(d["categories"]) == 15
     code, out, _ = run(capsys, "checklist", shop_json, "--items", "--severity", "blocker", "--required")
-    assert "Items (" in out and "[blocker]" in out and "[high]" not in out.split("Items (")[1]
+    assert "Items (" in out and "[blocker, tier 1]" in out and "[high" not in out.split("Items (")[1]
 
 
 def test_checklist_launch_lite_template(capsys, shop_json):
     code, out, _ = run(capsys, "checklist", shop_json, "--template", "launch-lite", "--json")
     d = json.loads(out)
     assert d["template"]["id"] == "launch-lite"
-    assert any(o["key"] == "toil.measured" or o["item"].startswith("cap.") for o in d["orphans"])
+    assert any(o["item"].startswith("cap.") for o in d["orphans"])
     assert d["categories"][0]["answered"] >= 1  # shared ids keep their answers
 
 
@@ -108,27 +111,27 @@ def test_answer_in_place_json_and_prr(capsys, shop_json, tmp_path):
 
     prr = tmp_path / "shop.prr"
     assert run(capsys, "import", shop_json, "-o", prr, "--quiet")[0] == 0
-    code, _, _ = run(capsys, "checklist-answer", prr, "toil.measured", "--status", "n/a", "--reason",
+    code, _, _ = run(capsys, "checklist-answer", prr, "toil.self-healing", "--status", "n/a", "--reason",
                      "team formed last month", "--by", "Omar")
     assert code == 0
     r = load_review(prr)
-    assert r.answers["toil.measured"].reason == "team formed last month"
+    assert r.answers["toil.self-healing"].reason == "team formed last month"
     assert r.answers["dep.timeout@checkout-svc->payments-api"].evidence == "https://git/payments.yaml#L3"
 
     out_file = tmp_path / "copy.json"
     before = prr.read_bytes()
-    assert run(capsys, "checklist-answer", prr, "toil.measured", "--owner", "Ann", "-o", out_file)[0] == 0
-    assert prr.read_bytes() == before and load_review(out_file).answers["toil.measured"].owner == "Ann"
+    assert run(capsys, "checklist-answer", prr, "toil.self-healing", "--owner", "Ann", "-o", out_file)[0] == 0
+    assert prr.read_bytes() == before and load_review(out_file).answers["toil.self-healing"].owner == "Ann"
 
 
 def test_answer_refuses_bad_input_without_touching_the_file(capsys, shop_json):
     before = shop_json.read_bytes()
     cases = [
-        (["toil.measured", "--status", "not_applicable"], "'not applicable' needs a reason"),
-        (["toil.measured", "--status", "perhaps"], "not an answer status"),
-        (["toil.measured", "--status", "met", "--due", "31/12/2026"], "not a date"),
-        (["toil.measurd", "--status", "met"], "did you mean toil.measured"),
-        (["toil.measured"], "nothing to change"),
+        (["toil.self-healing", "--status", "not_applicable"], "'not applicable' needs a reason"),
+        (["toil.self-healing", "--status", "perhaps"], "not an answer status"),
+        (["toil.self-healing", "--status", "met", "--due", "31/12/2026"], "not a date"),
+        (["toil.self-healng", "--status", "met"], "did you mean toil.self-healing"),
+        (["toil.self-healing"], "nothing to change"),
     ]
     for args, msg in cases:
         code, _, err = run(capsys, "checklist-answer", shop_json, *args)
@@ -138,7 +141,7 @@ def test_answer_refuses_bad_input_without_touching_the_file(capsys, shop_json):
 
 def test_use_switches_template_and_lists_orphans(capsys, shop_json):
     code, out, _ = run(capsys, "checklist-use", shop_json, "launch-lite")
-    assert code == 0 and "launch-lite 1.0" in out and "no longer match an item" in out
+    assert code == 0 and "launch-lite 2.0" in out and "no longer match an item" in out
     r = load_review(shop_json)
     assert r.meta.checklist_template == "launch-lite"
     code, out, _ = run(capsys, "checklist", shop_json, "--json")
@@ -164,7 +167,7 @@ def test_import_markdown_then_walk_it(capsys, tmp_path, shop_json):
     met = [i for i in d["items"] if i["status"] == "met"]
     assert [i["key"] for i in met] == ["operations.page-links-runbook"]
     assert met[0]["answer"]["note"] == "ticked in checkout.md"
-    assert len(d["orphans"]) >= 30  # the prr-default answers are kept, listed as orphans
+    assert len(d["orphans"]) == len(load_review(shop_json).answers) - 1  # the prr-default answers are kept as orphans
     # importing again without --force refuses to overwrite
     code, _, err = run(capsys, "checklist-import", md)
     assert code == 2 and "already exists" in err
@@ -173,7 +176,7 @@ def test_import_markdown_then_walk_it(capsys, tmp_path, shop_json):
 def test_import_template_file(capsys, tmp_path, examples_dir):
     src = tmp_path / "x.yaml"
     src.write_text((examples_dir.parent / "checklists" / "launch-lite.yaml").read_text()
-                   .replace("id: launch-lite", "id: team-lite").replace("version: '1.0'", "version: '7'"))
+                   .replace("id: launch-lite", "id: team-lite").replace("version: '2.0'", "version: '7'"))
     code, out, err = run(capsys, "checklist-import", src)
     assert code == 0, err
     assert "imported team-lite 7: 15 items" in out
@@ -197,8 +200,11 @@ def test_export_csv(capsys, tmp_path, shop_json):
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     by_key = {row["key"]: row for row in rows}
-    assert by_key["ds.restore-tested@orders-db-primary"]["status"] == "partly"
-    assert by_key["ds.restore-tested@orders-db-primary"]["history_entries"] == "2"
+    assert by_key["ds.restore-tested@orders-db"]["status"] == "partly"
+    assert by_key["ds.restore-tested@orders-db"]["history_entries"] == "2"
+    model = by_key["ds.backup-within-rpo@catalog-db"]
+    assert (model["status"], model["answered_by"]) == ("not_met", "model")
+    assert model["evidence"] == "model: rpo_minutes 5, backup_interval_minutes 60"
     assert by_key["old.item@gone"]["orphan"] == "yes"
     assert by_key["old.item@gone"]["evidence"].startswith("'=")  # no formula in a spreadsheet
     from prr_app.checklist import evaluate
@@ -206,7 +212,8 @@ def test_export_csv(capsys, tmp_path, shop_json):
     res = evaluate(load_review(shop_json))
     assert len(rows) == len(res.items) + len(res.orphans) and len(res.orphans) == 1
     code, text, _ = run(capsys, "checklist-export", shop_json, "-o", "-", "--answered")
-    assert len(list(csv.DictReader(io.StringIO(text)))) == len(r.answers)
+    n_model = sum(1 for it in res.items if it.source == "model")
+    assert len(list(csv.DictReader(io.StringIO(text)))) == len(r.answers) + n_model
 
 
 def test_real_process_error_is_one_line(tmp_path):

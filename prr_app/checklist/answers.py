@@ -157,3 +157,60 @@ def use_template(review: Review, template) -> list[Orphan]:
     review.meta.checklist_template = res.template.id
     review.meta.checklist_version = res.template.version
     return res.orphans
+
+
+_CARRY_RANK = {"not_met": 0, "partly": 1, "met": 2, "not_applicable": 3}
+
+
+def carry_answers(review: Review, template, *, by: str = "", at: str | None = None) -> tuple[list[str], list[Orphan]]:
+    """Switch ``review`` to ``template`` and carry answers over to it.
+
+    Answers keyed by the same item id already apply (nothing is copied). An item of
+    the new template that has no answer yet gets a copy (status, evidence, owner,
+    due, reason, note), with a history entry naming where it came from, for a
+    reviewer to confirm:
+
+    * from the first item listed under its ``carry_from`` (same subject) that has an
+      answer: a launch capability re-asked for the period, or an item renamed
+      between template versions;
+    * for an item a redundancy group shares, from its members' own answers to the
+      same item (given before members shared their group's items): the least
+      favourable of them (not met, then partly, then met, then not applicable).
+
+    Nothing is removed: answers the new template does not use stay in the review as
+    orphans. Returns (the keys that received a carried answer, the orphans after the
+    switch).
+    """
+    res = evaluate(review, template)
+    when = at or _now()
+    by = _check_text("by", by or "")
+    unanswered = AnswerStatus.UNANSWERED.value
+    carried: list[str] = []
+    for it in res.items:
+        ti = res.template.item(it.item_id)
+        if ti is None:
+            continue
+        existing = review.answers.get(it.key)
+        if existing is not None and existing.status != unanswered:
+            continue
+        sources = [src_id if it.subject is None else f"{src_id}@{it.subject}" for src_id in ti.carry_from]
+        src_key = next((k for k in sources if k in review.answers and review.answers[k].status != unanswered), None)
+        if src_key is None and it.subject in review.groups:
+            members = [f"{it.item_id}@{m}" for m in review.groups[it.subject].members]
+            given = [k for k in members if k in review.answers and review.answers[k].status in _CARRY_RANK]
+            if given:
+                src_key = min(given, key=lambda k: (_CARRY_RANK[review.answers[k].status], k))
+        if src_key is None:
+            continue
+        src = review.answers[src_key]
+        new = ChecklistAnswer(item=it.key, status=src.status, reason=src.reason, evidence=src.evidence,
+                              owner=src.owner, due=src.due, note=src.note, changed_by=by, changed_at=when)
+        if existing is not None:
+            new.history = list(existing.history)
+        new.history.append(AnswerChange(at=when, by=by, status=src.status,
+                                        note=f"carried from {src_key} ({src.status}); to be confirmed"))
+        review.answers[it.key] = new
+        carried.append(it.key)
+    review.meta.checklist_template = res.template.id
+    review.meta.checklist_version = res.template.version
+    return carried, evaluate(review, res.template).orphans

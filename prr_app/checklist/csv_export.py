@@ -11,7 +11,7 @@ from prr_app.paths import atomic_write_text
 COLUMNS = [
     "key", "item", "category", "subject", "question", "severity", "required", "tier", "status",
     "evidence", "owner", "due", "reason", "note", "changed_by", "changed_at", "history_entries",
-    "orphan", "orphan_reason",
+    "orphan", "orphan_reason", "answered_by", "tier_reason",
 ]
 
 
@@ -32,13 +32,17 @@ def rows(result: ChecklistResult, *, answered_only: bool = False):
         a = it.answer
         if answered_only and not it.answered:
             continue
+        evidence = a and a.evidence
+        if it.source == "model":  # decided from the review's model: the field is the evidence
+            evidence = "model: " + it.model_answer.evidence
         yield [it.key, it.item_id, it.category, it.subject or "", it.question, it.severity, it.required, it.tier,
-               it.status, a and a.evidence, a and a.owner, a and a.due, a and a.reason, a and a.note,
-               a and a.changed_by, a and a.changed_at, len(a.history) if a else 0, False, ""]
+               it.status, evidence, a and a.owner, a and a.due, a and a.reason, a and a.note,
+               a and a.changed_by, a and a.changed_at, len(a.history) if a else 0, False, "", it.source or "",
+               it.tier_reason]
     for o in result.orphans:
         a = o.answer
         yield [o.key, o.item_id, "", o.subject or "", "", "", "", "", a.status, a.evidence, a.owner, a.due,
-               a.reason, a.note, a.changed_by, a.changed_at, len(a.history), True, o.reason]
+               a.reason, a.note, a.changed_by, a.changed_at, len(a.history), True, o.reason, "reviewer", ""]
 
 
 def to_csv(result: ChecklistResult, *, answered_only: bool = False) -> str:

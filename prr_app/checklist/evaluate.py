@@ -2,8 +2,13 @@
 
 Scoring (stated the same way in docs/checklist.md and in ``ChecklistResult.to_dict()``):
 
-* only **required** items count (an item is required when the tier of its subject,
-  the review's tier or the component's own, is one of the item's ``tiers``);
+* only **required** items count (an item is required when the tier its subject owes
+  is one of the item's ``tiers``: a component's effective tier (see
+  :mod:`prr_app.checklist.tiers`), a redundancy group's most demanding member's, a
+  dependency's caller's, a journey's, or for once-per-review items the most demanding
+  tier in the review);
+* an item the review's model decides (:mod:`prr_app.checklist.model_answers`) counts
+  with the model's status until a reviewer answers it;
 * items answered *not applicable* leave the count;
 * each item weighs by its severity: blocker 8, high 4, medium 2, low 1;
 * each answer earns: met 1, partly 0.5, not met 0, unanswered 0;
@@ -16,7 +21,6 @@ answered are listed apart (``unanswered_blockers``); ``open_blockers`` is both.
 """
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 from prr_app.checklist.template import (
@@ -26,6 +30,8 @@ from prr_app.checklist.template import (
     TemplateItem,
     load_template,
 )
+from prr_app.checklist.model_answers import DECIDERS, Deadlines, ModelAnswer, ModelFinding, decide
+from prr_app.checklist.tiers import TierOwed, effective_tiers, journey_tier
 from prr_app.domain.model import AnswerStatus, ChecklistAnswer, Component, Dependency, Review
 from prr_app.errors import PrrError
 
@@ -37,6 +43,7 @@ SCORING_METHOD = (
     "Score = earned weight / total weight, in percent."
 )
 STATUSES = AnswerStatus.values()
+_UNANSWERED = AnswerStatus.UNANSWERED.value
 _SEV_RANK = {s: i for i, s in enumerate(SEVERITIES)}
 
 
@@ -59,14 +66,29 @@ class ChecklistItem:
     context: str  # what the review's model says about the subject, to help answer
     answer: ChecklistAnswer | None
     order: int
+    tier_reason: str = ""  # why the tier is more demanding than the subject's own ("" when it is not)
+    anchors: tuple[str, ...] = ()
+    model_answer: ModelAnswer | None = None  # what the review's model decides, if the item has a decider
 
     @property
     def status(self) -> str:
-        return self.answer.status if self.answer is not None else AnswerStatus.UNANSWERED.value
+        """The reviewer's answer; else what the model decides; else unanswered."""
+        if self.answer is not None and self.answer.status != _UNANSWERED:
+            return self.answer.status
+        if self.model_answer is not None:
+            return self.model_answer.status
+        return _UNANSWERED
+
+    @property
+    def source(self) -> str | None:
+        """Who answered: "reviewer", "model", or None."""
+        if self.answer is not None and self.answer.status != _UNANSWERED:
+            return "reviewer"
+        return "model" if self.model_answer is not None else None
 
     @property
     def answered(self) -> bool:
-        return self.status != AnswerStatus.UNANSWERED.value
+        return self.status != _UNANSWERED
 
     @property
     def weight(self) -> int:
@@ -84,8 +106,9 @@ class ChecklistItem:
 
     @property
     def evidence_missing(self) -> bool:
-        """Answered met or partly, but with no evidence link."""
-        return self.status in ("met", "partly") and not (self.answer and self.answer.evidence.strip())
+        """Answered met or partly by a reviewer, but with no evidence link (the model's answers quote their field)."""
+        return (self.source == "reviewer" and self.status in ("met", "partly")
+                and not (self.answer and self.answer.evidence.strip()))
 
     def to_dict(self) -> dict:
         d = {
@@ -93,9 +116,11 @@ class ChecklistItem:
             "why": self.why, "evidence_hint": self.evidence_hint, "severity": self.severity,
             "required": self.required, "tier": self.tier, "per": self.per, "subject": self.subject,
             "subject_label": self.subject_label, "context": self.context, "status": self.status,
-            "blocking": self.is_blocking,
+            "blocking": self.is_blocking, "tier_reason": self.tier_reason, "anchors": list(self.anchors),
+            "source": self.source,
         }
         d["answer"] = answer_to_dict(self.answer) if self.answer is not None else None
+        d["model_answer"] = self.model_answer.to_dict() if self.model_answer is not None else None
         return d
 
 
@@ -181,6 +206,13 @@ class ChecklistResult:
     overall: CategoryProgress
     orphans: list[Orphan] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    tiers: dict[str, TierOwed] = field(default_factory=dict)  # every component's effective tier
+    findings: list[ModelFinding] = field(default_factory=list)  # contradictions in the review's model
+
+    @property
+    def raised_tiers(self) -> dict[str, TierOwed]:
+        """Components that owe a more demanding tier than their own, with why."""
+        return {cid: t for cid, t in self.tiers.items() if t.raised}
 
     def __post_init__(self) -> None:
         self._by_key = {it.key: it for it in self.items}
@@ -288,6 +320,8 @@ class ChecklistResult:
             "met_without_evidence": [it.key for it in self.items if it.evidence_missing and it.required],
             "orphans": [o.to_dict() for o in self.orphans],
             "warnings": list(self.warnings),
+            "effective_tiers": {cid: t.to_dict() for cid, t in sorted(self.tiers.items())},
+            "model_findings": [f.to_dict() for f in self.findings],
         }
         if items:
             d["items"] = [it.to_dict() for it in self.items]
@@ -389,28 +423,301 @@ def _render(question: str, values: dict) -> str:
     return question
 
 
-def subjects(review: Review, item: TemplateItem) -> list[tuple[str | None, str, int, str, dict]]:
-    """(subject id, label, tier, context, placeholder values) for every place ``item`` applies."""
-    scope = item.scope
-    if scope.per == "review":
-        return [(None, review.meta.system_name, review.meta.tier, "", {})]
-    out = []
-    if scope.per == "component":
-        for cid in sorted(review.components):
-            c = review.components[cid]
-            if _component_matches(scope, c):
-                out.append((cid, c.label, review.effective_tier(c), _component_context(c),
-                            {"name": c.label, "id": cid}))
+class Subject:
+    """One place a template item applies: the review, a component (or a redundancy group's
+    members, who share the group's items), a dependency or a journey.
+
+    ``tier`` is what the subject owes (its effective tier; a group's most demanding
+    member's; a dependency's caller's), ``tier_reason`` why it is more than its own
+    ("" when it is not). Label and placeholder values are worked out when first asked.
+    """
+
+    __slots__ = ("id", "tier", "tier_reason", "order", "components", "dependency", "_label", "_values", "_plan")
+
+    def __init__(self, id, tier, tier_reason, order, *, label=None, values=None, components=None,
+                 dependency=None, plan=None):
+        self.id = id
+        self.tier = tier
+        self.tier_reason = tier_reason
+        self.order = order  # walking order among the subjects of one item
+        self.components = components if components is not None else []
+        self.dependency = dependency
+        self._label, self._values, self._plan = label, values, plan
+
+    def _name(self) -> None:
+        d = self.dependency
+        s_label, t_label = self._plan.label(d.source), self._plan.label(d.target)
+        self._label = f"{s_label} \u2192 {t_label}"
+        self._values = {"source": s_label, "target": t_label, "kind": d.kind}
+
+    @property
+    def label(self) -> str:
+        if self._label is None:
+            self._name()
+        return self._label
+
+    @property
+    def values(self) -> dict:
+        if self._values is None:
+            self._name()
+        return self._values
+
+
+class Plan:
+    """What every item of a template needs to know about a review, computed once:
+    effective tiers, redundancy-group sharing, caller deadlines, and the subjects of
+    each scope.
+
+    A scope's subjects are first worked out as plain rows ``(id, tier, position,
+    payload)`` (payload: the component(s), the dependency, or the journey; the
+    position orders them); :meth:`subjects` turns them into :class:`Subject` objects for
+    :func:`evaluate`, :func:`summarize` counts them. Items with the same scope share
+    them.
+    """
+
+    def __init__(self, review: Review) -> None:
+        self.review = review
+        self.tiers = effective_tiers(review)
+        self._deadlines: Deadlines | None = None
+        # a component in several groups shares the items of the first one (by id)
+        self.group_of: dict[str, str] = {}
+        for gid in sorted(review.groups):
+            for m in review.groups[gid].members:
+                if m in review.components:
+                    self.group_of.setdefault(m, gid)
+        self.component_ids = sorted(review.components)
+        self._target_kinds: dict[str, frozenset] = {}
+        self._rows: dict = {}  # scope -> rows
+        self._subjects: dict = {}  # scope -> subjects
+        self._index: dict = {}  # scope -> {subject id: row}
+        self._context: dict = {}  # (subject id, per dependency) -> context text
+        self._labels: dict[str, str] = {}
+        self._deps: list[tuple] | None = None  # every dependency as a row
+        self._dep_tiers: dict[str, dict[int, int]] = {}  # dependency kind -> tier -> how many
+        self._comp_classes: dict | None = None  # (kind, user-facing, tags, tier) -> how many (ungrouped)
+        # review-wide items owe the most demanding tier in the review
+        tier, reason = review.meta.tier, ""
+        for cid in self.component_ids:
+            t = self.tiers[cid]
+            if t.tier < tier:
+                tier = t.tier
+                reason = (f"tier {t.tier} (review tier {review.meta.tier}): {cid} owes tier {t.tier}"
+                          + (f" ({t.reason.split(': ', 1)[1]})" if t.raised else ""))
+        for jid in sorted(review.journeys):
+            j = review.journeys[jid]
+            jt = journey_tier(review, j)
+            if j.critical and jt < tier:
+                tier = jt
+                reason = f"tier {jt} (review tier {review.meta.tier}): the critical journey {j.name or jid!r} owes tier {jt}"
+        self.review_tier, self.review_tier_reason = tier, reason
+
+    # -- helpers -------------------------------------------------------------
+    @property
+    def deadlines(self) -> Deadlines:
+        """The shortest timeout each component's callers give it (for dependency.timeout)."""
+        if self._deadlines is None:
+            self._deadlines = Deadlines(self.review)
+        return self._deadlines
+
+    def label(self, element_id: str) -> str:
+        lab = self._labels.get(element_id)
+        if lab is None:
+            lab = self._labels[element_id] = _label(self.review, element_id)
+        return lab
+
+    def target_kinds(self, target: str) -> frozenset:
+        tk = self._target_kinds.get(target)
+        if tk is None:
+            tk = self._target_kinds[target] = frozenset(_target_kinds(self.review, target))
+        return tk
+
+    def _dep_rows(self) -> list[tuple]:
+        """Every dependency as a row, in the review's order; the position is (source, target),
+        the walking order, which :meth:`subjects` sorts by (the summary does not need to)."""
+        if self._deps is None:
+            default = self.review.meta.tier
+            tiers = self.tiers
+            rows = []
+            counts = self._dep_tiers
+            for did, d in self.review.dependencies.items():
+                t = tiers.get(d.source)
+                tier = t.tier if t is not None else default
+                rows.append((did, tier, (d.source, d.target), d))
+                per_kind = counts.setdefault(d.kind, {})
+                per_kind[tier] = per_kind.get(tier, 0) + 1
+            self._deps = rows
+        return self._deps
+
+    # -- the subjects of a scope ---------------------------------------------
+    def rows(self, scope) -> list[tuple]:
+        """(subject id, tier, position, payload) for every subject of ``scope``: in walking order,
+        except dependencies (in the review's order; their position sorts them)."""
+        rows = self._rows.get(scope)
+        if rows is None:
+            rows = self._rows[scope] = self._make_rows(scope)
+        return rows
+
+    def _make_rows(self, scope) -> list[tuple]:
+        review = self.review
+        if scope.per == "review":
+            return [(None, self.review_tier, 0, None)]
+        if scope.per == "component":
+            out: list = []
+            groups: dict[str, list] = {}
+            for pos, cid in enumerate(self.component_ids):
+                c = review.components[cid]
+                if not _component_matches(scope, c):
+                    continue
+                gid = self.group_of.get(cid)
+                if gid is None:
+                    out.append([cid, self.tiers[cid].tier, pos, [c]])
+                elif gid in groups:  # members share their group's items
+                    row = groups[gid]
+                    row[3].append(c)
+                    row[1] = min(row[1], self.tiers[cid].tier)
+                else:
+                    groups[gid] = row = [gid, self.tiers[cid].tier, pos, [c]]
+                    out.append(row)
+            return [tuple(r) for r in out]
+        if scope.per == "journey":
+            out = []
+            for pos, jid in enumerate(sorted(review.journeys)):
+                j = review.journeys[jid]
+                if scope.critical is None or bool(j.critical) == scope.critical:
+                    out.append((jid, journey_tier(review, j), pos, j))
+            return out
+        rows = self._dep_rows()
+        kinds = set(scope.dependency_kinds)
+        targets = set(scope.target_kinds)
+        if not kinds and not targets:
+            return rows
+        return [r for r in rows if (not kinds or r[3].kind in kinds)
+                and (not targets or self.target_kinds(r[3].target) & targets)]
+
+    def tier_counts(self, scope) -> dict[int, int]:
+        """How many subjects of ``scope`` owe each tier (without listing them where that can be avoided)."""
+        if scope.per == "dependency" and not scope.target_kinds:
+            self._dep_rows()
+            kinds = scope.dependency_kinds or tuple(self._dep_tiers)
+            out: dict[int, int] = {}
+            for k in kinds:
+                for t, n in self._dep_tiers.get(k, {}).items():
+                    out[t] = out.get(t, 0) + n
+            return out
+        if scope.per == "component":
+            if self._comp_classes is None:
+                classes: dict = {}
+                for cid, c in self.review.components.items():
+                    if cid not in self.group_of:
+                        key = (c.kind, bool(c.user_facing), frozenset(c.tags), self.tiers[cid].tier)
+                        classes[key] = classes.get(key, 0) + 1
+                self._comp_classes = classes
+            out = {}
+            for (kind, uf, tags, tier), n in self._comp_classes.items():
+                if _class_matches(scope, kind, uf, tags):
+                    out[tier] = out.get(tier, 0) + n
+            grouped: dict[str, int] = {}
+            for cid, gid in self.group_of.items():
+                c = self.review.components[cid]
+                if _component_matches(scope, c):
+                    t = self.tiers[cid].tier
+                    grouped[gid] = min(grouped.get(gid, t), t)
+            for t in grouped.values():
+                out[t] = out.get(t, 0) + 1
+            return out
+        out = {}
+        for r in self.rows(scope):
+            out[r[1]] = out.get(r[1], 0) + 1
         return out
-    for d in sorted(review.dependencies.values(), key=lambda d: (d.source, d.target)):
-        if not _dependency_matches(scope, review, d):
-            continue
-        src = review.components.get(d.source)
-        tier = review.effective_tier(src) if src is not None else review.meta.tier
-        s_label, t_label = _label(review, d.source), _label(review, d.target)
-        out.append((d.id, f"{s_label} \u2192 {t_label}", tier, _dependency_context(d),
-                    {"source": s_label, "target": t_label, "kind": d.kind}))
-    return out
+
+    def row(self, scope, subject_id: str | None) -> tuple | None:
+        """The row of ``subject_id`` if ``scope`` applies to it."""
+        idx = self._index.get(scope)
+        if idx is None:
+            idx = self._index[scope] = {r[0]: r for r in self.rows(scope)}
+        return idx.get(subject_id)
+
+    def subjects(self, item: TemplateItem) -> list[Subject]:
+        """Every place ``item`` applies, in walking order (shared by the items of one scope)."""
+        subs = self._subjects.get(item.scope)
+        if subs is None:
+            rows = self.rows(item.scope)
+            if item.scope.per == "dependency":  # by source, then target
+                rows = sorted(rows, key=lambda r: r[2])
+            subs = self._subjects[item.scope] = [self.subject(item.scope, r) for r in rows]
+        return subs
+
+    def subject(self, scope, row: tuple) -> Subject:
+        review = self.review
+        sid, tier, pos, payload = row
+        if scope.per == "review":
+            return Subject(None, tier, self.review_tier_reason, (), label=review.meta.system_name, values={})
+        if scope.per == "journey":
+            reason = (f"tier 1 (review tier {review.meta.tier}): its SLO {payload.slo:g}% is 99.9% or more"
+                      if tier < review.meta.tier else "")
+            label = payload.name or sid
+            return Subject(sid, tier, reason, (pos,), label=label, values={"name": label, "id": sid})
+        if scope.per == "component":
+            # a member that owes the tier on its own needs no reason; else the first raised one's
+            owed = [self.tiers[c.id] for c in payload if self.tiers[c.id].tier == tier]
+            reason = "" if any(not t.raised for t in owed) else owed[0].reason
+            if sid in review.groups:
+                label = review.groups[sid].name or sid
+            else:
+                label = payload[0].label
+            return Subject(sid, tier, reason, (pos,), label=label, values={"name": label, "id": sid},
+                           components=list(payload))
+        t = self.tiers.get(payload.source)
+        reason = f"the caller {payload.source} owes " + t.reason if t is not None and t.raised else ""
+        return Subject(sid, tier, reason, (pos,), dependency=payload, plan=self)
+
+    def context(self, sub: Subject) -> str:
+        key = (sub.id, sub.dependency is not None)
+        text = self._context.get(key)
+        if text is None:
+            text = self._context[key] = _subject_context(self.review, sub)
+        return text
+
+    def model_answer(self, item: TemplateItem, sub: Subject) -> ModelAnswer | None:
+        if not item.model:
+            return None
+        return decide(item.model, self.review, sub.dependency if sub.dependency is not None else sub.components,
+                      self.deadlines)
+
+
+def _class_matches(scope, kind: str, user_facing: bool, tags: frozenset) -> bool:
+    if scope.kinds and kind not in scope.kinds:
+        return False
+    if scope.user_facing is not None and user_facing != scope.user_facing:
+        return False
+    if scope.tags and not set(scope.tags) & tags:
+        return False
+    return True
+
+
+def subjects(review: Review, item: TemplateItem) -> list[Subject]:
+    """Every place ``item`` applies in ``review`` (see :class:`Subject`)."""
+    return Plan(review).subjects(item)
+
+
+def _subject_context(review: Review, sub: Subject) -> str:
+    if sub.dependency is not None:
+        return _dependency_context(sub.dependency)
+    if sub.components and sub.id in review.groups:
+        g = review.groups[sub.id]
+        head = f"redundancy group of {len(g.members)} ({g.min_up} needed)"
+        return head + "; " + " | ".join(f"{c.id}: {_component_context(c)}" for c in sub.components)
+    if sub.components:
+        return _component_context(sub.components[0])
+    j = review.journeys.get(sub.id) if sub.id else None
+    if j is not None:
+        facts = ["critical journey" if j.critical else "journey"]
+        if j.slo is not None:
+            facts.append(f"SLO {_fmt_num(j.slo)}%")
+        if j.entry:
+            facts.append("entry " + ", ".join(j.entry))
+        return "; ".join(facts)
+    return ""
 
 
 def item_key(item_id: str, subject: str | None) -> str:
@@ -454,19 +761,27 @@ def resolve_template(review: Review, template=None) -> tuple[Template, list[str]
 def evaluate(review: Review, template=None) -> ChecklistResult:
     """Apply ``template`` (default: the review's recorded template, else the default) to ``review``."""
     tmpl, warnings = resolve_template(review, template)
+    plan = Plan(review)
     items: list[ChecklistItem] = []
+    findings: list[ModelFinding] = []
     answers = review.answers
     for cat in tmpl.categories:
         for ti in tmpl.items:
             if ti.category != cat.id:
                 continue
-            for subject, label, tier, context, values in subjects(review, ti):
-                key = item_key(ti.id, subject)
+            for sub in plan.subjects(ti):
+                key = item_key(ti.id, sub.id)
+                ans = answers.get(key)
+                model = plan.model_answer(ti, sub)
+                if model is not None:
+                    over = ans.status if ans is not None and ans.status != "unanswered" else None
+                    findings.extend(ModelFinding(key, sub.id, m, over) for m in model.findings)
                 items.append(ChecklistItem(
-                    key=key, item_id=ti.id, category=cat.id, question=_render(ti.question, values),
-                    why=ti.why, evidence_hint=ti.evidence, severity=ti.severity, required=ti.required_for(tier),
-                    tier=tier, per=ti.scope.per, subject=subject, subject_label=label, context=context,
-                    answer=answers.get(key), order=len(items),
+                    key=key, item_id=ti.id, category=cat.id, question=_render(ti.question, sub.values),
+                    why=ti.why, evidence_hint=ti.evidence, severity=ti.severity, required=ti.required_for(sub.tier),
+                    tier=sub.tier, per=ti.scope.per, subject=sub.id, subject_label=sub.label,
+                    context=plan.context(sub), answer=ans, order=len(items),
+                    tier_reason=sub.tier_reason, anchors=ti.anchors, model_answer=model,
                 ))
     progress = {c.id: CategoryProgress(c.id, c.title) for c in tmpl.categories}
     overall = CategoryProgress("overall", "Overall")
@@ -475,12 +790,13 @@ def evaluate(review: Review, template=None) -> ChecklistResult:
         overall.add(it)
     keys = {it.key for it in items}
     orphans = [
-        _orphan(review, tmpl, key, a) for key, a in sorted(answers.items()) if key not in keys
+        _orphan(review, tmpl, key, a, plan) for key, a in sorted(answers.items()) if key not in keys
     ]
-    return ChecklistResult(tmpl, review.meta.tier, items, list(progress.values()), overall, orphans, warnings)
+    return ChecklistResult(tmpl, plan.review_tier, items, list(progress.values()), overall, orphans, warnings,
+                           tiers=plan.tiers, findings=findings)
 
 
-def _orphan(review: Review, tmpl: Template, key: str, answer: ChecklistAnswer) -> Orphan:
+def _orphan(review: Review, tmpl: Template, key: str, answer: ChecklistAnswer, plan: Plan) -> Orphan:
     item_id, subject = split_key(key)
     ti = tmpl.item(item_id)
     if ti is None:
@@ -490,10 +806,20 @@ def _orphan(review: Review, tmpl: Template, key: str, answer: ChecklistAnswer) -
     elif subject is None:
         reason = f"item {item_id!r} is asked {ti.scope.describe()}; the answer names no subject"
     elif ti.scope.per == "component":
-        if subject not in review.components:
+        if subject in review.components and subject in plan.group_of:
+            reason = (f"component {subject!r} shares the items of its redundancy group "
+                      f"{plan.group_of[subject]!r} ({item_key(item_id, plan.group_of[subject])})")
+        elif subject in review.groups:
+            reason = f"no member of redundancy group {subject!r} matches ({ti.scope.describe()})"
+        elif subject not in review.components:
             reason = f"component {subject!r} is no longer in the review"
         else:
             reason = f"component {subject!r} no longer matches ({ti.scope.describe()})"
+    elif ti.scope.per == "journey":
+        if subject not in review.journeys:
+            reason = f"journey {subject!r} is no longer in the review"
+        else:
+            reason = f"journey {subject!r} no longer matches ({ti.scope.describe()})"
     else:
         if subject not in review.dependencies:
             reason = f"dependency {subject!r} is no longer in the review"
@@ -530,135 +856,86 @@ class ChecklistSummary:
 
 
 def summarize(review: Review, template=None) -> ChecklistSummary:
-    """Blocking items, unanswered blockers and the overall score of ``review`` — fast.
+    """Blocking items, unanswered blockers and the overall score of ``review``: what
+    :func:`evaluate` gives, through the same subjects and statuses, without building
+    the items (the analysis needs only these figures; a test compares the two on
+    random reviews).
 
-    :func:`evaluate` builds one item (with its rendered question and context)
-    per template item and subject: 140,000 of them for 10,000 components.
-    The analysis needs only the headline figures, which depend on the answers
-    given and on *how many* required items there are. So subjects are grouped
-    into classes that every scope and tier rule treats alike (a component's
-    kind, user-facing flag, tags and tier; a dependency's kind, target kinds
-    and source tier), the required weight is counted per class, and only the
-    answered items are looked at one by one.
+    The required weight is counted per item from how many of its subjects owe each
+    tier; only the items the model decides are looked at subject by subject (the
+    status only), and the reviewer's answers one by one.
     """
     tmpl, _warnings = resolve_template(review, template)
-    cat_ids = {c.id for c in tmpl.categories}
-    titems = [ti for ti in tmpl.items if ti.category in cat_ids]
-    tiers: dict[str, int] = {}
-    comp_keys = []
-    default_tier = review.meta.tier
-    for cid, c in review.components.items():
-        tier = c.tier if c.tier is not None else default_tier
-        tiers[cid] = tier
-        comp_keys.append((c.kind, bool(c.user_facing), frozenset(c.tags) if c.tags else frozenset(), tier))
-    comp_classes = Counter(comp_keys)
-    # dependencies: count by (kind, target, source tier) first, then fold targets into their kinds
-    raw = Counter((d.kind, d.target, tiers.get(d.source, default_tier)) for d in review.dependencies.values())
-    tk_cache: dict[str, frozenset] = {}
-    dep_classes: Counter = Counter()
-    for (kind, target, tier), k in raw.items():
-        tk = tk_cache.get(target)
-        if tk is None:
-            tk = tk_cache[target] = frozenset(_target_kinds(review, target))
-        dep_classes[(kind, tk, tier)] += k
-
-    def comp_match(scope, cls) -> bool:
-        kind, uf, tags, _tier = cls
-        if scope.kinds and kind not in scope.kinds:
-            return False
-        if scope.user_facing is not None and uf != scope.user_facing:
-            return False
-        if scope.tags and not set(scope.tags) & tags:
-            return False
-        return True
-
-    def dep_match(scope, cls) -> bool:
-        kind, tk, _tier = cls
-        if scope.dependency_kinds and kind not in scope.dependency_kinds:
-            return False
-        if scope.target_kinds and not (tk & set(scope.target_kinds)):
-            return False
-        return True
-
-    possible = 0.0
-    earned = 0.0
-    req_blockers = 0
-    n_items = 0
-    by_id: dict[str, TemplateItem] = {}
-    for ti in titems:
-        by_id[ti.id] = ti
-        w = SEVERITY_WEIGHT[ti.severity]
-        if ti.scope.per == "review":
-            classes = [((), 1, review.meta.tier)]
-        elif ti.scope.per == "component":
-            classes = [(cls, k, cls[3]) for cls, k in comp_classes.items() if comp_match(ti.scope, cls)]
-        else:
-            classes = [(cls, k, cls[2]) for cls, k in dep_classes.items() if dep_match(ti.scope, cls)]
-        for _cls, k, tier in classes:
-            n_items += k
-            if ti.required_for(tier):
-                possible += w * k
-                if ti.severity == "blocker":
-                    req_blockers += k
-
-    # the answered items, one by one
+    plan = Plan(review)
+    answers = review.answers
+    cat_rank = {c.id: i for i, c in enumerate(tmpl.categories)}
+    titems = sorted((ti for ti in tmpl.items if ti.category in cat_rank),
+                    key=lambda ti: cat_rank[ti.category])  # evaluate()'s order (a stable sort)
+    rank = {ti.id: n for n, ti in enumerate(titems)}
+    by_id = {ti.id: ti for ti in titems}
+    possible = earned = 0.0
+    n_items = req_blockers = decided_blockers = 0
     blocking: list[tuple] = []
-    answered_req_blockers = 0
-    dep_pos: dict[str, int] | None = None
-    for key, ans in review.answers.items():
+    answered: dict[str, set] = {}  # item id -> subjects with a reviewer's answer
+    for key, a in answers.items():
+        if a.status != _UNANSWERED:
+            item_id, subject = split_key(key)
+            answered.setdefault(item_id, set()).add(subject)
+    for ti in titems:
+        counts = plan.tier_counts(ti.scope)
+        n_items += sum(counts.values())
+        req = sum(counts.get(t, 0) for t in ti.tiers)
+        if not req:
+            continue
+        w = SEVERITY_WEIGHT[ti.severity]
+        possible += w * req
+        blocker = ti.severity == "blocker"
+        if blocker:
+            req_blockers += req
+        if not ti.model:
+            continue
+        credit = 0.0
+        decider = DECIDERS[ti.model].decide
+        mine = answered.get(ti.id, ())
+        deadlines = plan.deadlines
+        tiers = ti.tiers
+        for row in plan.rows(ti.scope):
+            if row[1] not in tiers or row[0] in mine:  # not required, or the reviewer's answer wins
+                continue
+            st = decider(review, row[3], deadlines, False)
+            if st is None:
+                continue
+            credit += STATUS_CREDIT[st]
+            if blocker:
+                decided_blockers += 1
+                if st != "met":
+                    blocking.append((rank[ti.id], row[2], ti, row))
+        earned += w * credit
+    for key, a in answers.items():
+        st = a.status
+        if st == _UNANSWERED:
+            continue
         item_id, subject = split_key(key)
         ti = by_id.get(item_id)
         if ti is None:
             continue
-        per = ti.scope.per
-        if per == "review":
-            if subject is not None:
-                continue
-            tier, order = review.meta.tier, ()
-        elif subject is None:
+        row = plan.row(ti.scope, subject)
+        if row is None or row[1] not in ti.tiers:
             continue
-        elif per == "component":
-            c = review.components.get(subject)
-            if c is None or not _component_matches(ti.scope, c):
-                continue
-            tier, order = review.effective_tier(c), (subject,)
-        else:
-            d = review.dependencies.get(subject)
-            if d is None or not _dependency_matches(ti.scope, review, d):
-                continue
-            src = review.components.get(d.source)
-            tier = review.effective_tier(src) if src is not None else review.meta.tier
-            if dep_pos is None:
-                dep_pos = {did: i for i, did in enumerate(review.dependencies)}
-            order = (d.source, d.target, dep_pos[subject])
-        if not ti.required_for(tier):
-            continue
-        st = ans.status
         w = SEVERITY_WEIGHT[ti.severity]
         if st == "not_applicable":
             possible -= w
         else:
             earned += w * STATUS_CREDIT.get(st, 0.0)
-        if ti.severity == "blocker" and st != AnswerStatus.UNANSWERED.value:
-            answered_req_blockers += 1
+        if ti.severity == "blocker":
+            decided_blockers += 1
             if st in ("not_met", "partly"):
-                blocking.append((ti, subject, order))
-    # name the blocking items in the order evaluate() lists them
-    cat_rank = {c.id: i for i, c in enumerate(tmpl.categories)}
-    item_rank = {ti.id: i for i, ti in enumerate(tmpl.items)}
-    blocking.sort(key=lambda b: (cat_rank[b[0].category], item_rank[b[0].id], b[2]))
+                blocking.append((rank[ti.id], row[2], ti, row))
+    blocking.sort(key=lambda b: (b[0], b[1]))
     named = []
-    for ti, subject, _order in blocking:
-        if subject is None:
-            values = {}
-        elif ti.scope.per == "component":
-            c = review.components[subject]
-            values = {"name": c.label, "id": subject}
-        else:
-            d = review.dependencies[subject]
-            values = {"source": _label(review, d.source), "target": _label(review, d.target), "kind": d.kind}
-        named.append(BlockingItem(item_key(ti.id, subject), _render(ti.question, values), ti.severity))
-    unanswered = req_blockers - answered_req_blockers
+    for _r, _pos, ti, row in blocking:
+        sub = plan.subject(ti.scope, row)
+        named.append(BlockingItem(item_key(ti.id, sub.id), _render(ti.question, sub.values), ti.severity))
+    unanswered = req_blockers - decided_blockers
     score = round(100.0 * earned / possible, 1) if possible > 0 else None
-    open_blockers = unanswered + len(named)
-    return ChecklistSummary(tmpl, named, unanswered, open_blockers, score, n_items)
+    return ChecklistSummary(tmpl, named, unanswered, unanswered + len(named), score, n_items)

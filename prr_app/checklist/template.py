@@ -23,7 +23,8 @@ SEVERITIES = ("blocker", "high", "medium", "low")
 TIERS = (1, 2, 3)
 TIER_NAMES = {1: "tier 1 (critical)", 2: "tier 2 (standard)", 3: "tier 3 (experimental)"}
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json")
-PLACEHOLDERS = {"review": (), "component": ("name", "id"), "dependency": ("source", "target", "kind")}
+PLACEHOLDERS = {"review": (), "component": ("name", "id"), "dependency": ("source", "target", "kind"),
+                "journey": ("name", "id")}
 _PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
 
 
@@ -31,12 +32,13 @@ _PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
 class Scope:
     """Where an item applies: once per review, per matching component or per matching dependency."""
 
-    per: str = "review"  # review | component | dependency
+    per: str = "review"  # review | component | dependency | journey
     kinds: tuple[str, ...] = ()  # component kinds (per component)
     user_facing: bool | None = None
     tags: tuple[str, ...] = ()
     dependency_kinds: tuple[str, ...] = ()
     target_kinds: tuple[str, ...] = ()
+    critical: bool | None = None  # per journey: only critical (True) or only non-critical (False) journeys
 
     def to_data(self):
         if self.per == "review":
@@ -52,11 +54,15 @@ class Scope:
             d["dependency_kinds"] = list(self.dependency_kinds)
         if self.target_kinds:
             d["target_kinds"] = list(self.target_kinds)
+        if self.critical is not None:
+            d["critical"] = self.critical
         return d
 
     def describe(self) -> str:
         if self.per == "review":
             return "once per review"
+        if self.per == "journey":
+            return {True: "per critical journey", False: "per non-critical journey"}.get(self.critical, "per journey")
         if self.per == "component":
             what = " or ".join(k.replace("_", " ") for k in self.kinds) if self.kinds else "component"
             extra = []
@@ -85,6 +91,10 @@ class TemplateItem:
     tiers: tuple[int, ...] = TIERS  # required for these tiers
     scope: Scope = field(default_factory=Scope)
     line: int | None = None  # where it is defined in the file
+    anchors: tuple[str, ...] = ()  # the references the item answers to (e.g. "AWS REL10", "SRE book App. E")
+    model: str | None = None  # a model decider (prr_app.checklist.model_answers) that answers it from the model
+    carry_from: tuple[str, ...] = ()  # item ids (of another template) whose answers carry over to this one
+    evidence_extractor: str | None = None  # the evidence extractor that can propose an answer (issue 21)
 
     def required_for(self, tier: int | None) -> bool:
         # a tier not stated owes what tier 1 owes (fail safe, as the verdict judges it)
@@ -101,6 +111,14 @@ class TemplateItem:
             d["tiers"] = list(self.tiers)
         if self.scope.per != "review":
             d["scope"] = self.scope.to_data()
+        if self.anchors:
+            d["anchors"] = list(self.anchors)
+        if self.model:
+            d["model"] = self.model
+        if self.carry_from:
+            d["carry_from"] = list(self.carry_from)
+        if self.evidence_extractor:
+            d["evidence_extractor"] = self.evidence_extractor
         return d
 
 
@@ -223,8 +241,8 @@ def _schema_message(err) -> str:
     if v == "pattern":
         return f"{inst!r} is not a valid id or version (lower-case letters, digits, '.', '_' and '-'; see docs/checklist.md)"
     if v == "oneOf" and err.path and err.path[-1] == "scope":
-        return ("scope must be 'review', or a mapping with per: component (kinds, user_facing, tags) "
-                "or per: dependency (dependency_kinds, target_kinds)")
+        return ("scope must be 'review', or a mapping with per: component (kinds, user_facing, tags), "
+                "per: dependency (dependency_kinds, target_kinds) or per: journey (critical)")
     return err.message
 
 
@@ -291,10 +309,20 @@ def parse_template(data, *, file: str | None = None, lines: dict | None = None) 
                                + (f" (line {first})" if first else ""), file=file, location=where(path + ["question"]))
             seen_question[norm] = tuple(path)
             tiers = tuple(sorted(it.get("tiers", TIERS)))
+            model = it.get("model")
+            if model is not None:
+                from prr_app.checklist.model_answers import DECIDERS
+
+                want = DECIDERS[model].per  # the schema lists the known deciders
+                if want != scope.per:
+                    raise PrrError(f"model decider {model!r} answers items asked per {want}; this item is "
+                                   f"asked {scope.describe()}", file=file, location=where(path + ["model"]))
             items.append(TemplateItem(
                 id=iid, category=c["id"], question=q, why=" ".join(it.get("why", "").split()),
                 evidence=" ".join(it.get("evidence", "").split()), severity=it["severity"], tiers=tiers,
-                scope=scope, line=loader.line_of(lines, path),
+                scope=scope, line=loader.line_of(lines, path), anchors=tuple(it.get("anchors", ())),
+                model=model, carry_from=tuple(it.get("carry_from", ())),
+                evidence_extractor=it.get("evidence_extractor"),
             ))
     return Template(
         id=data["id"], version=data["version"], title=data["title"].strip(),
@@ -318,6 +346,7 @@ def _parse_scope(raw) -> Scope:
         tags=tuple(raw.get("tags", ())),
         dependency_kinds=tuple(raw.get("dependency_kinds", ())),
         target_kinds=tuple(raw.get("target_kinds", ())),
+        critical=raw.get("critical"),
     )
 
 

@@ -68,6 +68,20 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_use)
 
     p = sub.add_parser(
+        "checklist-carry", help="switch a review to another template, carrying answers over (launch -> operational)",
+        description="Switch the review to TEMPLATE (prr-operational after launch; prr-default to move the answers of "
+                    "a review answered with prr-default 1.0). Answers to items with the same id keep applying; an "
+                    "item that names other items under carry_from, or that a redundancy group shares, gets a copy "
+                    "of their answer with a history entry, for a reviewer to confirm. Nothing is removed. Changes "
+                    "the review file in place unless -o is given.")
+    p.add_argument("review", metavar="REVIEW")
+    p.add_argument("template", metavar="ID|PATH")
+    p.add_argument("--by", help="who is recorded for the carried answers (default: the login name)")
+    p.add_argument("-o", "--output", metavar="OUT")
+    p.add_argument("--force", action="store_true")
+    p.set_defaults(func=cmd_carry)
+
+    p = sub.add_parser(
         "checklist-import", help="import a team's checklist (Markdown task list or template file)",
         description="Turn a Markdown task list (headings = categories, '- [ ]' items, '(blocker)' tags) or a "
                     "checklist template file into an installed template.")
@@ -122,7 +136,8 @@ def _pct(v) -> str:
 def _line(it, width: int = 100) -> str:
     q = it.question if len(it.question) <= width else it.question[: width - 3] + "..."
     req = "" if it.required else " (optional)"
-    return f"  {_MARK[it.status]} {it.key}  [{it.severity}{req}]\n      {q}"
+    by = " (model)" if it.source == "model" else ""
+    return f"  {_MARK[it.status]} {it.key}  [{it.severity}{req}, tier {it.tier}]{by}\n      {q}"
 
 
 # ------------------------------------------------------------------ commands
@@ -149,7 +164,9 @@ def cmd_checklist(args) -> int:
 
     t = res.template
     ov = res.overall
-    out = [f"{review.meta.system_name}: checklist {t.id} {t.version} ({t.title}), {TIER_NAMES.get(res.tier, res.tier)}"]
+    out = [f"{review.meta.system_name}: checklist {t.id} {t.version} ({t.title}), {TIER_NAMES.get(res.tier, res.tier)}"
+           + (f" (the review is tier {review.meta.tier}; review-wide items owe what its most demanding part owes)"
+              if res.tier != review.meta.tier else "")]
     for w in res.warnings:
         out.append(f"warning: {w}")
     out.append(f"score {_pct(ov.score).strip()} (severity-weighted, required items)   answered {ov.answered}/{ov.total}"
@@ -162,6 +179,20 @@ def cmd_checklist(args) -> int:
             continue
         out.append(f"  {c.title[:40]:<40} {f'{c.answered}/{c.total}':>9} {c.met:>4} {c.partly:>6} {c.not_met:>7} "
                    f"{c.not_applicable:>4} {_pct(c.score):>7} {c.open_blockers:>8}")
+    raised = res.raised_tiers
+    if raised:
+        out.append("")
+        out.append(f"Effective tiers ({len(raised)} component{'s owe' if len(raised) > 1 else ' owes'} more than "
+                   "its own tier: a component owes what the most demanding journey or user-facing component "
+                   "depending on it owes):")
+        for cid, t in sorted(raised.items()):
+            out.append(f"  {cid}: {t.reason}")
+    if res.findings:
+        out.append("")
+        out.append(f"Model contradictions ({len(res.findings)}; found in the review's own data):")
+        for f in res.findings:
+            over = f" [reviewer answered {f.overridden}]" if f.overridden else ""
+            out.append(f"  {f.key}: {f.message}{over}")
     if res.blocking_items:
         out.append("")
         out.append("Blocking (required blockers answered not met or partly; the review is not ready):")
@@ -187,6 +218,14 @@ def cmd_checklist(args) -> int:
                 extra = [f"{k}: {getattr(a, k)}" for k in ("evidence", "owner", "due", "reason") if getattr(a, k)]
                 if extra:
                     out.append("      " + "; ".join(extra))
+            if it.model_answer is not None:
+                m = it.model_answer
+                lead = "model" if it.source == "model" else "model (overridden by the reviewer)"
+                out.append(f"      {lead}: {m.status}, {m.evidence}")
+            if it.tier_reason:
+                out.append(f"      {it.tier_reason}")
+            if it.anchors:
+                out.append("      anchors: " + "; ".join(it.anchors))
     if res.orphans:
         out.append("")
         out.append(f"Orphaned answers ({len(res.orphans)}; kept in the review, not counted):")
@@ -246,6 +285,27 @@ def cmd_use(args) -> int:
         print(f"{len(orphans)} answer(s) no longer match an item (kept in the review):")
         for o in orphans:
             print(sanitize(f"  {o.key}: {o.reason}"))
+    return 0
+
+
+def cmd_carry(args) -> int:
+    review = _load(args.review)
+    before = (review.meta.checklist_template or checklist.DEFAULT_TEMPLATE, review.meta.checklist_version)
+    by = args.by if args.by is not None else _login()
+    carried, orphans = checklist.carry_answers(review, args.template, by=by)
+    where = _save_changed(review, args.review, args.output, args.force)
+    frm = before[0] + (f" {before[1]}" if before[1] else "")
+    print(f"checklist template: {frm} -> {review.meta.checklist_template} {review.meta.checklist_version}; "
+          f"wrote {where}")
+    if carried:
+        print(f"{len(carried)} answer(s) carried over, to confirm:")
+        for k in carried:
+            a = review.answers[k]
+            print(f"  {_MARK.get(a.status, '[?]')} {k}: {a.history[-1].note}")
+    else:
+        print("no answers to carry over")
+    if orphans:
+        print(f"{len(orphans)} answer(s) not used by {review.meta.checklist_template} (kept in the review)")
     return 0
 
 

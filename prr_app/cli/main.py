@@ -40,6 +40,8 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("checklist-answer", "prr_app.cli.checklist_commands", "answer one checklist item of a review"),
     ("checklist-use", "prr_app.cli.checklist_commands",
      "switch a review to another checklist template or version"),
+    ("checklist-carry", "prr_app.cli.checklist_commands",
+     "switch a review to another template, carrying answers over (launch -> operational)"),
     ("checklist-import", "prr_app.cli.checklist_commands",
      "import a team's checklist (Markdown task list or template file)"),
     ("checklist-export", "prr_app.cli.checklist_commands", "export checklist items and answers to CSV"),

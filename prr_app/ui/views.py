@@ -477,13 +477,21 @@ class ChecklistView(QWidget):
             return
         self.question.setText(it.question)
         parts = [f"<p><b>Applies to:</b> {it.subject_label or 'the whole review'} · severity <b>{it.severity}</b>"
-                 f"{' · required' if it.required else ''}</p>"]
+                 f" · tier {it.tier}{' · required' if it.required else ''}</p>"]
+        if it.tier_reason:
+            parts.append(f"<p><b>Tier:</b> {_esc(it.tier_reason)}</p>")
+        if it.model_answer is not None:
+            who = "answers" if it.source == "model" else "says (your answer wins)"
+            parts.append(f"<p><b>The model {who}:</b> {it.model_answer.status.replace('_', ' ')}, "
+                         f"{_esc(it.model_answer.evidence)}</p>")
         if it.why:
             parts.append(f"<p><b>Why it matters:</b> {_esc(it.why)}</p>")
         if it.evidence_hint:
             parts.append(f"<p><b>Evidence that counts:</b> {_esc(it.evidence_hint)}</p>")
         if it.context:
             parts.append(f"<p><b>What the review says:</b> {_esc(it.context)}</p>")
+        if it.anchors:
+            parts.append(f"<p><b>Anchors:</b> {_esc('; '.join(it.anchors))}</p>")
         self.guidance.setHtml("".join(parts))
         a = it.answer
         for status, b in self.status_buttons.items():
