@@ -133,7 +133,7 @@ def edit_latency(w, kind: str):
     or "placement" (a second zone: the automatic layout moves the boxes to their new regions)."""
     from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QThreadPool, QTimer
 
-    from prr_app.ui.commands import change_fields
+    from prr_app.review.edits import change_fields
 
     colours, findings, changed, moved = [], [], [], []
     cands = [f["id"].split(":")[-1] for f in w.findings.model.rows if f["id"].startswith("spof:instance:")]

@@ -483,7 +483,7 @@ def test_reimport_into_open_review_keeps_work_and_is_one_undo_step(qtbot, win, t
     src = tmp_path / "system.dot"
     src.write_text("digraph { web -> api; api -> db; }\n", encoding="utf-8")
     run_import(qtbot, win, [str(src)])
-    from prr_app.ui.commands import change_fields
+    from prr_app.review.edits import change_fields
 
     r = win.session.review
     win.push("Owner", [change_fields(r, "components", "api", owner="team-a", notes="hand edit")])
@@ -898,7 +898,7 @@ def test_placement_edits_move_boxes_to_the_full_layout(qtbot, win, examples_dir)
     """A replica in a second zone moves boxes to new regions: after each edit, undo and redo the
     canvas shows exactly the layout the PDF would (computed without the canvas's cache), the
     what-if colours and the findings follow, and the graph part of the layout was reused."""
-    from prr_app.ui.commands import change_fields
+    from prr_app.review.edits import change_fields
 
     win.open_path(str(examples_dir / "webshop.json"))
     wait_analysis(qtbot, win)
@@ -955,7 +955,7 @@ def test_an_edit_starts_the_analysis_at_once_and_edits_in_flight_coalesce(qtbot,
     from PySide6.QtCore import QCoreApplication
 
     from prr_app.ui import live
-    from prr_app.ui.commands import change_fields
+    from prr_app.review.edits import change_fields
 
     win.open_path(str(examples_dir / "webshop.json"))
     wait_analysis(qtbot, win)
@@ -993,7 +993,7 @@ def test_random_edits_keep_the_canvas_equal_to_a_fresh_drawing(qtbot, win):
     import random
 
     from prr_app.domain.model import Component, Dependency, FailureDomain, Review
-    from prr_app.ui.commands import change_add, change_fields, change_move, changes_delete
+    from prr_app.review.edits import change_add, change_fields, change_move, delete as changes_delete
 
     rnd = random.Random(6)
     r0 = Review()

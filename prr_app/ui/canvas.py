@@ -752,8 +752,7 @@ class RegionItem(QGraphicsRectItem):
 
     def shape(self) -> QPainterPath:
         p = QPainterPath()
-        r = self.rect()
-        p.addRect(QRectF(r.left(), r.top(), r.width(), 26))
+        p.addRect(self.label_rect())
         return p
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
@@ -764,6 +763,11 @@ class RegionItem(QGraphicsRectItem):
             painter.setPen(QPen(QColor(theme.SELECTION), 4))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRect(self.rect())
+
+    def label_rect(self) -> QRectF:
+        """The label strip a click selects (or fails, in fail-this mode), in item coordinates."""
+        r = self.rect()
+        return QRectF(r.left(), r.top(), r.width(), 26)
 
     def set_data(self, rect: QRectF, text: str, kind: str, depth: int) -> None:
         self.setRect(rect)
@@ -796,6 +800,8 @@ class GraphScene(QGraphicsScene):
     sig_nodes_moved = Signal(object)
     #: ask for a dependency from the first id to the second
     sig_link_requested = Signal(str, str)
+    #: in fail-this mode: a component box or a failure domain's label was clicked (press and release: one click)
+    sig_fail_clicked = Signal(str)
 
     def __init__(self, session, parent=None):
         super().__init__(parent)
@@ -812,6 +818,9 @@ class GraphScene(QGraphicsScene):
         self._press_pos: dict[str, QPointF] = {}
         self._link_from: NodeItem | None = None
         self._link_line: QGraphicsLineItem | None = None
+        #: fail-this mode: a click fails or un-fails what it lands on, and selects nothing
+        self.fail_mode = False
+        self._fail_press = False
         self._regions_dirty = False
         #: the boxes' columns lines are routed around (None: measure again); those the lines follow now
         self._columns = None
@@ -1059,7 +1068,27 @@ class GraphScene(QGraphicsScene):
                 self._fit_group(self.nodes[gid], g)
 
     # -- mouse: one move command per drag; shift-drag links --------------
+    def _fail_target(self, p: QPointF) -> str | None:
+        """What a fail-this click at ``p`` fails: a component's box, else a failure domain's label."""
+        for it in self.items(p):
+            if isinstance(it, NodeItem) and not it.is_group:
+                return it.node_id
+            if isinstance(it, RegionItem) and it.shape().contains(it.mapFromScene(p)):
+                return it.domain_id
+            if isinstance(it, QGraphicsSimpleTextItem) and isinstance(it.parentItem(), RegionItem):
+                return it.parentItem().domain_id
+        return None
+
     def mousePressEvent(self, event) -> None:
+        if self.fail_mode and event.button() == Qt.MouseButton.LeftButton:
+            # one toggle per click: the press decides, and nothing is selected (selection changes on
+            # both press and release would fail and then un-fail the box)
+            self._fail_press = True
+            target = self._fail_target(event.scenePos())
+            event.accept()
+            if target is not None:
+                self.sig_fail_clicked.emit(target)
+            return
         item = self._node_at(event.scenePos())
         if item is not None and event.button() == Qt.MouseButton.LeftButton and (
             event.modifiers() & Qt.KeyboardModifier.ShiftModifier
@@ -1074,12 +1103,18 @@ class GraphScene(QGraphicsScene):
         self._press_pos = {i.node_id: i.pos() for i in self.selectedItems() if isinstance(i, NodeItem)}
 
     def mouseMoveEvent(self, event) -> None:
+        if self._fail_press:
+            return
         if self._link_line is not None:
             self._link_line.setLine(QLineF(self._link_from.anchor(), event.scenePos()))
             return
         super().mouseMoveEvent(event)
 
     def mouseReleaseEvent(self, event) -> None:
+        if self._fail_press:
+            self._fail_press = False
+            event.accept()
+            return
         if self._link_line is not None:
             self.removeItem(self._link_line)
             self._link_line = None

@@ -12,13 +12,12 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QScrollArea,
+    QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea,
     QVBoxLayout, QWidget,
 )
 
 from prr_app.domain.model import ComponentKind, DependencyKind, DomainKind, Observability, Recovery
-from prr_app.domain.validation import is_valid_id
-from prr_app.ui.commands import change_fields
+from prr_app.review.edits import change_fields
 
 
 class Invalid(ValueError):
@@ -175,6 +174,8 @@ class Inspector(QScrollArea):
     """Edits one element (or the review's own fields when nothing is selected)."""
 
     sig_status = Signal(str)
+    #: the user asked to delete the element shown (with what hangs on it)
+    sig_delete_requested = Signal(str)
 
     def __init__(self, session, parent=None):
         super().__init__(parent)
@@ -194,6 +195,10 @@ class Inspector(QScrollArea):
         self._outer.addWidget(self._title)
         self._formw = QWidget()
         self._outer.addWidget(self._formw)
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.setAccessibleName("Delete the element shown")
+        self.delete_button.clicked.connect(lambda: self.key and self.sig_delete_requested.emit(self.key))
+        self._outer.addWidget(self.delete_button, 0, Qt.AlignmentFlag.AlignLeft)
         self._outer.addStretch(1)
         session.sig_review_changed.connect(self._on_changed)
         session.sig_review_replaced.connect(lambda: self.show_element(None))
@@ -241,6 +246,8 @@ class Inspector(QScrollArea):
         names = {"meta": "Review", "components": "Component", "dependencies": "Dependency", "groups": "Redundancy group",
                  "domains": "Failure domain", "journeys": "User journey"}
         self._title.setText(f"{names[self.coll]}" + (f": {self.key}" if self.key else ""))
+        self.delete_button.setVisible(bool(self.key))
+        self.delete_button.setText(f"Delete this {names[self.coll].lower()}")
         for f in FIELDS[self.coll]:
             w = self._editor(f)
             self.editors[f.attr] = w
@@ -407,14 +414,3 @@ class Inspector(QScrollArea):
             if f.kind != "readonly":
                 self.editors[f.attr].setFocus()
                 return
-
-
-def id_problem(text: str, review) -> str | None:
-    """Why ``text`` cannot be a new element id (None when it can)."""
-    if not text:
-        return "required"
-    if not is_valid_id(text):
-        return "letters, digits and _ . : / + - only; no spaces, no '->'"
-    if review.element(text) is not None:
-        return f"{text!r} is already used"
-    return None

@@ -26,7 +26,8 @@ from PySide6.QtGui import QUndoStack
 
 from prr_app.domain.model import Review
 from prr_app.errors import PrrError
-from prr_app.ui.commands import Change, EditCommand
+from prr_app.review.edits import Change
+from prr_app.ui.commands import EditCommand
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +109,7 @@ class ReviewSession(QObject):
         self.document = None  # ReviewDocument; None until an untitled review is first edited
         self.source: str | None = None  # the JSON a new document came from
         self.untitled = True
+        self.recovered = False  # the review came from a recovery file (see has_unsaved_work)
         self.undo_stack = QUndoStack(self)
         self._dirty = False  # edits not yet written to disk
         self._side_edited = False
@@ -173,6 +175,8 @@ class ReviewSession(QObject):
         doc = ReviewDocument.open(rec)
         self._write_side(rec, info.get("source"), edited=True)
         self._replace(doc, untitled=True, source=info.get("source"))
+        self.recovered = True
+        self.sig_dirty_changed.emit(self._dirty)  # the title bar now shows work to save
 
     def _write_side(self, rec: Path, source: str | None, edited: bool = False) -> None:
         rec.with_suffix(".json").write_text(
@@ -184,6 +188,7 @@ class ReviewSession(QObject):
         self.document = doc
         self.review = doc.review if doc is not None else review
         self.untitled = untitled
+        self.recovered = False
         self.source = source
         self._side_edited = False
         self.undo_stack.clear()
@@ -228,7 +233,16 @@ class ReviewSession(QObject):
     @property
     def modified(self) -> bool:
         """Shown in the title bar: unsaved edits, or a review that has no file of its own."""
-        return self._dirty or (self.untitled and not self.undo_stack.isClean())
+        return self._dirty or self.has_unsaved_work
+
+    @property
+    def has_unsaved_work(self) -> bool:
+        """Work that lives only in a recovery file: edits of an untitled review, or a recovered one.
+
+        A recovered review starts with an empty undo history, but everything in it is work the
+        user has not saved to a file of their own; quitting must ask, not delete it.
+        """
+        return self.untitled and (self.recovered or not self.undo_stack.isClean())
 
     # ---------------------------------------------------------- saving
     def autosave(self) -> None:
@@ -279,6 +293,7 @@ class ReviewSession(QObject):
         # so views and the undo history stay valid
         self.document.review = self.review
         self.untitled = False
+        self.recovered = False
         self.source = None
         self.undo_stack.setClean()
         self._set_dirty(False)

@@ -58,3 +58,6 @@ DOMAIN_COLOURS = {
     "cluster": "#7a4cb0",
     "other": "#5b6470",
 }
+
+#: error text and the frame of a field that does not parse
+ERROR = "#b3121f"

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
-import getpass
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
@@ -17,9 +16,10 @@ from PySide6.QtWidgets import (
     QSpinBox, QSplitter, QTableView, QTextBrowser, QVBoxLayout, QWidget,
 )
 
-from prr_app.domain.model import Acceptance, Mitigation, Risk
 from prr_app.ui import theme
-from prr_app.ui.commands import Change
+from prr_app.review import edits
+from prr_app.ui.dialogs import FormDialog
+from prr_app.ui.settings import reviewer_name
 
 VERDICT_TEXT = {"not-ready": "NOT READY", "ready-with-conditions": "READY WITH CONDITIONS", "ready": "READY"}
 VERDICT_COLOUR = {"not-ready": "#b3121f", "ready-with-conditions": "#c97a06", "ready": "#2f7d32"}
@@ -32,13 +32,6 @@ def make_views(window) -> dict[str, QWidget]:
         "Risks": RiskView(window),
         "Dashboard": DashboardView(window),
     }
-
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001
-        return ""
 
 
 # ====================================================================== overview
@@ -124,6 +117,14 @@ class OverviewView(QWidget):
             self.reasons.setPlainText("\n".join(str(p) for p in probs) or (res.get("error") or ""))
             return
         v = a.verdict.get("verdict", "")
+        if not r.components:  # nothing reviewed yet: no verdict to give, whatever the rules say
+            self.verdict.setText(f"{r.meta.system_name}: NOT REVIEWED YET")
+            self.verdict.setStyleSheet(f"font-size: 20pt; font-weight: bold; color: {theme.TEXT};")
+            self.reasons.setPlainText("The review has no components. Add them (Insert > Add Component) or import "
+                                      "them (File > Import); the verdict follows from what you describe.")
+            self.figures.setText("")
+            self.journey_model.set_rows([])
+            return
         self.verdict.setText(f"{r.meta.system_name}: {VERDICT_TEXT.get(v, v)}")
         self.verdict.setStyleSheet(f"font-size: 20pt; font-weight: bold; color: {VERDICT_COLOUR.get(v, theme.TEXT)};")
         self.reasons.setPlainText("\n".join("• " + x for x in a.verdict.get("reasons", [])) or "No launch blockers.")
@@ -136,14 +137,18 @@ class OverviewView(QWidget):
             + ", ".join(f"{sev.get(s, 0)} {s}" for s in ("critical", "high", "medium", "low"))
             + f" · analysed in {res.get('seconds', 0):.2f}\u00a0s")  # the unit stays with its number
         rows = []
-        for av in a.availability:
-            if av.get("target_type") not in ("journey", None) and av.get("target") not in r.journeys:
+        by_target = {av.get("target"): av for av in a.availability if av.get("target_type") in ("journey", None)}
+        for jid, j in r.journeys.items():  # every journey, also one the analysis could not estimate
+            av = by_target.get(jid, {})
+            slo = j.slo
+            est = av.get("estimate") if j.entry else None
+            if not j.entry:
+                rows.append([jid, "none" if slo is None else f"{slo:g}", "no entry components", "",
+                             "set its entry components"])
                 continue
-            est = av.get("estimate")
-            slo = av.get("slo")
-            rows.append([av.get("target"), "" if slo is None else f"{slo:g}",
+            rows.append([jid, "none" if slo is None else f"{slo:g}",
                          "" if est is None else f"{est:.4f}", av.get("method", ""),
-                         "" if slo is None or est is None else ("yes" if est >= slo else "NO")])
+                         "no SLO" if slo is None else "" if est is None else ("yes" if est >= slo else "NO")])
         self.journey_model.set_rows(rows)
 
 
@@ -529,26 +534,17 @@ class ChecklistView(QWidget):
 
 
 def set_answer_command(session, key: str, result, **fields):
-    """Answer one checklist item through ``prr_app.checklist.set_answer`` as one undoable command.
+    """Answer one checklist item (:func:`prr_app.review.checklist_ops.answer_item`) as one undoable command.
 
     Returns True, or the error message.
     """
-    from prr_app.checklist import set_answer
-    from prr_app.errors import PrrError
+    from prr_app.review.checklist_ops import answer_item
+    from prr_app.review.edits import EditRefused
 
-    review = session.review
-    scratch = copy.copy(review)
-    scratch.answers = dict(review.answers)
-    if key in scratch.answers:
-        scratch.answers[key] = copy.deepcopy(scratch.answers[key])
-    scratch.meta = copy.deepcopy(review.meta)
     try:
-        set_answer(scratch, key, by=_user(), result=result, **fields)
-    except PrrError as e:
+        changes = answer_item(session.review, key, by=reviewer_name(session.review), result=result, **fields)
+    except EditRefused as e:
         return str(e)
-    changes = [Change("answers", key, copy.deepcopy(review.answers.get(key)), scratch.answers.get(key))]
-    if scratch.meta != review.meta:
-        changes.append(Change("meta", "", copy.deepcopy(review.meta), scratch.meta))
     what = fields.get("status", "").replace("_", " ") or ", ".join(fields)
     session.push(f"Answer {key}: {what}", changes)
     return True
@@ -757,68 +753,42 @@ class RiskView(QWidget):
         if r:
             self.window.show_elements(list(r.get("components") or []) + list(r.get("domains") or []))
 
-    # -- decisions (each one undoable command) -------------------------------------
-    def _risk_record(self, risk_id: str) -> Risk:
-        rec = self.session.review.risks.get(risk_id)
-        if rec is not None:
-            return copy.deepcopy(rec)
-        return Risk(id=risk_id, origin="computed")
+    # -- decisions (each one named, undoable review edit: prr_app.review.edits) ----------
+    def _edit(self, text: str, make) -> str | None:
+        """Push the changes ``make()`` returns as one command; the refusal's reason, or None."""
+        from prr_app.review.edits import EditRefused
+
+        try:
+            changes = make()
+        except EditRefused as e:
+            return e.message
+        self.session.push(text, changes)
+        return None
 
     def set_override(self, risk_id: str, likelihood: int | None, impact: int | None, reason: str) -> str | None:
-        if not reason.strip():
-            return "An override needs a written reason."
-        for v in (likelihood, impact):
-            if v is not None and not 1 <= v <= 5:
-                return "Likelihood and impact are 1 to 5."
-        rec = self._risk_record(risk_id)
-        rec.override_likelihood, rec.override_impact, rec.override_reason = likelihood, impact, reason.strip()
-        self.session.push(f"Override {risk_id}", [Change("risks", risk_id, copy.deepcopy(self.session.review.risks.get(risk_id)), rec)])
-        return None
+        return self._edit(f"Override {risk_id}", lambda: edits.override_risk(self.session.review, risk_id, likelihood,
+                                                                             impact, reason))
 
     def accept(self, risk_id: str, by: str, reason: str, until: str | None = None) -> str | None:
-        if not by.strip() or not reason.strip():
-            return "Accepting a risk needs who accepts it and why."
-        if until:
-            try:
-                _dt.date.fromisoformat(until)
-            except ValueError:
-                return "'Until' is a date like 2025-12-31."
-        rec = self._risk_record(risk_id)
-        rec.acceptance = Acceptance(by=by.strip(), at=_dt.date.today().isoformat(), reason=reason.strip(), until=until or None)
-        rec.status = "accepted"
-        self.session.push(f"Accept {risk_id}", [Change("risks", risk_id, copy.deepcopy(self.session.review.risks.get(risk_id)), rec)])
-        return None
+        return self._edit(f"Accept {risk_id}", lambda: edits.accept_risk(self.session.review, risk_id, by, reason,
+                                                                         until or None))
 
     def add_mitigation(self, risk_id: str, title: str, owner: str = "", due: str | None = None,
                        status: str = "planned", effort: str | None = None) -> str | None:
-        from prr_app.domain.validation import make_id
+        out = {}
 
-        if not title.strip():
-            return "A mitigation needs a title."
-        if due:
-            try:
-                _dt.date.fromisoformat(due)
-            except ValueError:
-                return "'Due' is a date like 2025-12-31."
-        base = "mit-" + make_id(title.lower())[:40]
-        mid, n = base, 2
-        while mid in self.session.review.mitigations:
-            mid, n = f"{base}-{n}", n + 1
-        m = Mitigation(id=mid, title=title.strip(), owner=owner.strip(), due=due or None, status=status, effort=effort,
-                       risks=[risk_id])
-        self.session.push(f"Add mitigation {mid}", [Change("mitigations", mid, None, m)])
-        return None
+        def make():
+            out["id"], changes = edits.add_mitigation(self.session.review, risk_id, title, owner, due, status, effort)
+            return changes
+
+        msg = self._edit(f"Add mitigation to {risk_id}", make)
+        if msg is None:
+            self._show_risk()
+        return msg
 
     def add_manual(self, title: str, likelihood: int, impact: int, components=(), description: str = "") -> str:
-        from prr_app.domain.validation import make_id
-
-        base = "manual:" + make_id(title.lower())[:60]
-        rid, n = base, 2
-        while rid in self.session.review.risks:
-            rid, n = f"{base}-{n}", n + 1
-        rec = Risk(id=rid, origin="manual", title=title, description=description, likelihood=likelihood, impact=impact,
-                   components=list(components))
-        self.session.push(f"Add risk {title}", [Change("risks", rid, None, rec)])
+        rid, changes = edits.add_manual_risk(self.session.review, title, likelihood, impact, components, description)
+        self.session.push(f"Add risk {title.strip()}", changes)
         return rid
 
     def override_dialog(self) -> None:
@@ -837,7 +807,7 @@ class RiskView(QWidget):
         if r is None:
             return
         d = FormDialog(self, f"Accept {r['id']}", [
-            ("by", "Accepted by", "line", _user()),
+            ("by", "Accepted by", "line", reviewer_name(self.session.review)),
             ("reason", "Why it is acceptable", "text", ""),
             ("until", "Until (YYYY-MM-DD, optional)", "line", ""),
         ], check=lambda v: self.accept(r["id"], v["by"], v["reason"], v["until"] or None))
@@ -868,60 +838,6 @@ class RiskView(QWidget):
             v = d.values()
             comps = [c.strip() for c in v["components"].split(",") if c.strip() in self.session.review.components]
             self.add_manual(v["title"], v["likelihood"], v["impact"], comps, v["description"])
-
-
-class FormDialog(QDialog):
-    """A small form; ``check(values)`` returns an error message or None (and then it is done)."""
-
-    def __init__(self, parent, title: str, fields, check):
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.check = check
-        self.widgets = {}
-        form = QFormLayout(self)
-        for key, label, kind, default in fields:
-            if kind == "spin":
-                w = QSpinBox()
-                w.setRange(1, 5)
-                w.setValue(int(default))
-            elif kind == "text":
-                w = QPlainTextEdit(str(default))
-                w.setFixedHeight(70)
-            elif isinstance(kind, list):
-                w = QComboBox()
-                w.addItems(kind)
-                w.setCurrentText(default)
-            else:
-                w = QLineEdit(str(default))
-            self.widgets[key] = w
-            form.addRow(label, w)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #b3121f;")
-        form.addRow(self.error)
-        b = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        b.accepted.connect(self._ok)
-        b.rejected.connect(self.reject)
-        form.addRow(b)
-
-    def values(self) -> dict:
-        out = {}
-        for k, w in self.widgets.items():
-            if isinstance(w, QSpinBox):
-                out[k] = w.value()
-            elif isinstance(w, QPlainTextEdit):
-                out[k] = w.toPlainText()
-            elif isinstance(w, QComboBox):
-                out[k] = w.currentText()
-            else:
-                out[k] = w.text()
-        return out
-
-    def _ok(self) -> None:
-        msg = self.check(self.values())
-        if msg:
-            self.error.setText(msg)
-            return
-        self.accept()
 
 
 # ====================================================================== dashboard

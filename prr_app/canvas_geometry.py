@@ -1,0 +1,82 @@
+"""Pure geometry of the graph canvas, without Qt: where a new box may go, and similar questions.
+
+The canvas (``prr_app.ui.canvas``) draws; what it decides about places and rectangles lives
+here, as plain functions over plain rectangles, so it can be tested without a window.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Iterable
+
+
+@dataclass(frozen=True)
+class Rect:
+    """An axis-aligned rectangle: top-left corner and size."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+
+    @property
+    def right(self) -> float:
+        return self.x + self.w
+
+    @property
+    def bottom(self) -> float:
+        return self.y + self.h
+
+    def grown(self, d: float) -> "Rect":
+        return Rect(self.x - d, self.y - d, self.w + 2 * d, self.h + 2 * d)
+
+    def intersects(self, o: "Rect") -> bool:
+        """True when the two share a point of their interiors (touching edges do not count)."""
+        return self.x < o.right and o.x < self.right and self.y < o.bottom and o.y < self.bottom
+
+    def contains(self, o: "Rect") -> bool:
+        return self.x <= o.x and self.y <= o.y and o.right <= self.right and o.bottom <= self.bottom
+
+    def united(self, o: "Rect") -> "Rect":
+        x, y = min(self.x, o.x), min(self.y, o.y)
+        return Rect(x, y, max(self.right, o.right) - x, max(self.bottom, o.bottom) - y)
+
+
+def bounding(rects: Iterable[Rect]) -> Rect | None:
+    """The smallest rectangle holding all ``rects`` (None for none)."""
+    out = None
+    for r in rects:
+        out = r if out is None else out.united(r)
+    return out
+
+
+def free_spots(taken: list[Rect], near: tuple[float, float], w: float, h: float, count: int = 1,
+               gap: float = 24.0) -> list[tuple[float, float]]:
+    """Top-left corners for ``count`` boxes of ``w`` x ``h``, as close to ``near`` as a grid allows,
+    none overlapping a rectangle of ``taken`` (boxes and group frames) or each other, with ``gap`` around.
+
+    Candidates are the cells of a grid of pitch (w + gap, h + gap) anchored at ``near``, tried in
+    rings of growing distance; the first free ones win. There is always room further out, so
+    this ends.
+    """
+    px, py = w + gap, h + gap
+    x0, y0 = near
+    placed: list[Rect] = []
+    out: list[tuple[float, float]] = []
+    # only rectangles near the anchor can matter for the first rings; all are checked anyway
+    blocked = [t.grown(gap / 2) for t in taken]
+    ring = 0
+    while len(out) < count:
+        cells = [(0, 0)] if ring == 0 else [(i, j) for i in range(-ring, ring + 1) for j in range(-ring, ring + 1)
+                                           if max(abs(i), abs(j)) == ring]
+        cells.sort(key=lambda c: (math.hypot(c[0] * px, c[1] * py), c[1], c[0]))
+        for i, j in cells:
+            cand = Rect(x0 + i * px, y0 + j * py, w, h)
+            if any(cand.intersects(b) for b in blocked) or any(cand.intersects(p.grown(gap / 2)) for p in placed):
+                continue
+            placed.append(cand)
+            out.append((cand.x, cand.y))
+            if len(out) == count:
+                break
+        ring += 1
+    return out
