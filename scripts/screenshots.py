@@ -42,7 +42,8 @@ def main() -> int:
     from PySide6.QtTest import QTest
 
     from prr_app.ui.app import make_app
-    from prr_app.ui.main_window import Ask, MainWindow, ReportDialog
+    from prr_app.ui.dialogs import ReportDialog
+    from prr_app.ui.main_window import Ask, MainWindow
 
     app = make_app()
     OUT.mkdir(parents=True, exist_ok=True)

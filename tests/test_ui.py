@@ -530,7 +530,7 @@ def test_import_can_be_cancelled(qtbot, win, tmp_path, reports):
 
 
 def test_import_dialog_choice(qtbot, win, tmp_path):
-    from prr_app.ui.main_window import ImportDialog
+    from prr_app.ui.dialogs import ImportDialog
 
     d = ImportDialog(win, has_review=True, has_imports=True)
     qtbot.addWidget(d)
@@ -810,7 +810,7 @@ def test_large_graph_edge_layer_keeps_selection_and_colours(qtbot, win, tmp_path
 
 
 def test_several_recovery_files_pick_one_keep_the_others(qtbot, tmp_path, monkeypatch, examples_dir):
-    from prr_app.ui import main_window as mw
+    from prr_app.ui import dialogs, main_window as mw
     from prr_app.ui.session import recovery_files
 
     monkeypatch.setenv("PRR_SETTINGS_DIR", str(tmp_path / "settings"))  # only this test's recovery files
@@ -837,7 +837,7 @@ def test_several_recovery_files_pick_one_keep_the_others(qtbot, tmp_path, monkey
     seen = []
 
     def pick_older(cls, parent, files):
-        d = mw.RecoverDialog(parent, files)
+        d = dialogs.RecoverDialog(parent, files)
         seen.append(d.list.count())
         d.list.setCurrentRow([p for p, _ in files].index(recs[0]))
         d._recover()

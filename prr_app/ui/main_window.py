@@ -19,7 +19,7 @@ from prr_app.review import edits
 from prr_app.review.edits import Change, EditRefused
 from prr_app.ui.canvas import GraphScene, GraphView
 from prr_app.ui.dialogs import (  # noqa: F401 - Ask and the dialogs are replaced by tests through this module
-    FILE_FILTER, Ask, DependencyDialog, ImportDialog, JourneyDialog, NewElementDialog, RecoverDialog, ReportDialog,
+    Ask, DependencyDialog, JourneyDialog, NewElementDialog,
 )
 from prr_app.ui.findings import FindingsPanel
 from prr_app.ui.inspector import Inspector
@@ -177,6 +177,8 @@ class MainWindow(QMainWindow):
         self.removeAction(self.a_delete)
         self.view.addAction(self.a_delete)
         self.a_select_all = self._act("Select &All", self.select_all, K.SelectAll)
+        self.a_whoami = self._act("Your &Name as Reviewer…", self.ask_reviewer_name, None,
+                                  "The name written when you answer checklist items or accept risks")
         self.a_find = self._act("&Find Component…", self.find_dialog, K.Find)
         self.a_add_comp = self._act("Add &Component…", self.add_component, "Ctrl+Shift+C" , "Add a component (Ctrl+Shift+C)")
         self.a_add_dep = self._act("Add &Dependency…", self.add_dependency, "Ctrl+Shift+D", "Add a dependency; or Shift-drag from one box to another")
@@ -210,7 +212,7 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.a_quit)
         m = mb.addMenu("&Edit")
-        for a in (self.a_undo, self.a_redo, None, self.a_copy, self.a_paste, self.a_delete, self.a_select_all, None, self.a_find):
+        for a in (self.a_undo, self.a_redo, None, self.a_copy, self.a_paste, self.a_delete, self.a_select_all, None, self.a_find, None, self.a_whoami):
             m.addSeparator() if a is None else m.addAction(a)
         m = mb.addMenu("&Insert")
         for a in (self.a_add_comp, self.a_add_dep, self.a_add_group, self.a_add_domain, self.a_add_journey):
@@ -585,6 +587,15 @@ class MainWindow(QMainWindow):
         if refs:
             self.statusBar().showMessage("Deleted; updated: " + "; ".join(refs[:3])
                                          + (f" and {len(refs) - 3} more" if len(refs) > 3 else ""), 10000)
+
+    def ask_reviewer_name(self) -> None:
+        from prr_app.ui.settings import reviewer_name
+
+        name, ok = QInputDialog.getText(self, "Your name as reviewer",
+                                        "Written when you answer checklist items and accept risks:",
+                                        text=reviewer_name(self.session.review))
+        if ok:
+            settings().setValue(REVIEWER_KEY, name.strip())
 
     def select_all(self) -> None:
         self.scene.select_ids(list(self.scene.nodes))

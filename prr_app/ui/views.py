@@ -5,15 +5,13 @@ reads the model, and changes it only through undoable commands.
 """
 from __future__ import annotations
 
-import copy
-import datetime as _dt
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout,
-    QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QProgressBar, QPushButton,
-    QSpinBox, QSplitter, QTableView, QTextBrowser, QVBoxLayout, QWidget,
+    QAbstractItemView, QComboBox, QDialog, QFormLayout, QGridLayout, QHBoxLayout,
+    QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem, QProgressBar, QPushButton,
+    QSplitter, QTableView, QTextBrowser, QVBoxLayout, QWidget,
 )
 
 from prr_app.ui import theme
