@@ -61,3 +61,5 @@ DOMAIN_COLOURS = {
 
 #: error text and the frame of a field that does not parse
 ERROR = "#b3121f"
+#: secondary text (units, "not stated")
+MUTED = "#555555"

@@ -6,15 +6,15 @@ reads the model, and changes it only through undoable commands.
 from __future__ import annotations
 
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDialog, QFormLayout, QGridLayout, QHBoxLayout,
-    QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem, QProgressBar, QPushButton,
+    QLabel, QLineEdit, QListWidget, QListWidgetItem, QProgressBar, QPushButton,
     QSplitter, QTableView, QTextBrowser, QVBoxLayout, QWidget,
 )
 
 from prr_app.ui import theme
+from prr_app.ui.table_model import SORT_ROLE, Column, TableModel, size_columns
 from prr_app.review import edits
 from prr_app.ui.dialogs import FormDialog
 from prr_app.ui.settings import reviewer_name
@@ -46,9 +46,9 @@ class OverviewView(QWidget):
         self.figures.setWordWrap(True)
         self.figures.setStyleSheet("font-size: 12pt;")
         self.journeys = QTableView()
-        self.journey_model = DictTableModel(["Journey", "SLO %", "Ceiling %", "Method", "Attainable"], self)
+        self.journey_model = TableModel(JOURNEY_COLUMNS, key=lambda r: r[0], parent=self)
         self.journeys.setModel(self.journey_model)
-        self.journeys.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        size_columns(self.journeys, JOURNEY_COLUMNS)
         self.journeys.verticalHeader().setVisible(False)
         self.journeys.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.journeys.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -150,39 +150,14 @@ class OverviewView(QWidget):
         self.journey_model.set_rows(rows)
 
 
-class DictTableModel(QAbstractTableModel):
-    """A read-only table of plain rows."""
-
-    def __init__(self, headers, parent=None):
-        super().__init__(parent)
-        self.headers = list(headers)
-        self.rows: list[list] = []
-
-    def set_rows(self, rows) -> None:
-        self.beginResetModel()
-        self.rows = [list(r) for r in rows]
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, s, o, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and o == Qt.Orientation.Horizontal and 0 <= s < len(self.headers):
-            return self.headers[s]
-        return None
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        v = self.rows[index.row()][index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return "" if v is None else str(v)
-        if role == Qt.ItemDataRole.ForegroundRole and v == "NO":
-            return QColor(theme.SEVERITY_COLOURS["critical"])
-        return None
+JOURNEY_COLUMNS = [
+    Column("Journey", lambda r: r[0], width=150),
+    Column("SLO %", lambda r: r[1], width=70),
+    Column("Ceiling %", lambda r: r[2], width=150),
+    Column("Method", lambda r: r[3], width=80),
+    Column("Attainable", lambda r: r[4],
+           colour=lambda r: theme.SEVERITY_COLOURS["critical"] if r[4] == "NO" else None),
+]
 
 
 # ====================================================================== checklist
@@ -190,43 +165,16 @@ STATUSES = [("met", "Met", "1"), ("partly", "Partly", "2"), ("not_met", "Not met
             ("not_applicable", "Not applicable", "4"), ("unanswered", "Unanswered", "0")]
 
 
-class ChecklistModel(QAbstractTableModel):
-    COLUMNS = ("Item", "Applies to", "Severity", "Status")
+STATUS_COLOURS = {"met": "#2f7d32", "partly": "#c97a06", "not_met": "#b3121f"}
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.items = []
-
-    def set_items(self, items) -> None:
-        self.beginResetModel()
-        self.items = list(items)
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.items)
-
-    def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, s, o, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and o == Qt.Orientation.Horizontal and 0 <= s < len(self.COLUMNS):
-            return self.COLUMNS[s]
-        return None
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self.items):
-            return None
-        it = self.items[index.row()]
-        c = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (it.question, it.subject_label or "the review", it.severity, it.status.replace("_", " "))[c]
-        if role == Qt.ItemDataRole.ForegroundRole and c == 3:
-            return QColor({"met": "#2f7d32", "partly": "#c97a06", "not_met": "#b3121f"}.get(it.status, "#555555"))
-        if role == Qt.ItemDataRole.ForegroundRole and c == 2 and it.severity == "blocker":
-            return QColor("#b3121f")
-        if role == Qt.ItemDataRole.UserRole:
-            return it.key
-        return None
+CHECKLIST_COLUMNS = [
+    Column("Item", lambda it: it.question),
+    Column("Applies to", lambda it: it.subject_label or "the review", width=110),
+    Column("Severity", lambda it: it.severity.upper() if it.severity == "blocker" else it.severity, width=80,
+           colour=lambda it: theme.SEVERITY_COLOURS["critical"] if it.severity == "blocker" else None),
+    Column("Status", lambda it: it.status.replace("_", " "), width=100,
+           colour=lambda it: STATUS_COLOURS.get(it.status, theme.MUTED)),
+]
 
 
 class ChecklistView(QWidget):
@@ -252,18 +200,14 @@ class ChecklistView(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText("Filter items…")
         self.search.textChanged.connect(lambda _t: self.refresh())
-        self.model = ChecklistModel(self)
+        self.model = TableModel(CHECKLIST_COLUMNS, key=lambda it: it.key, tooltip=lambda it: it.question, parent=self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(False)  # one line per item, cut at its end ("The product owner has…")
-        h = self.table.horizontalHeader()
-        h.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for i, width in ((1, 120), (2, 70), (3, 108)):  # fixed widths: measuring every row is slow on big reviews
-            h.setSectionResizeMode(i, QHeaderView.ResizeMode.Interactive)
-            h.resizeSection(i, width)
+        size_columns(self.table, CHECKLIST_COLUMNS)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _p: self._show_item())
         self.table.installEventFilter(self)
         # item detail
@@ -369,7 +313,7 @@ class ChecklistView(QWidget):
         except PrrError as e:
             self.result = None
             self.question.setText(f"The checklist cannot be evaluated: {e}")
-            self.model.set_items([])
+            self.model.set_rows([])
             return
         cur = self.categories.currentRow()
         self.categories.blockSignals(True)
@@ -413,7 +357,7 @@ class ChecklistView(QWidget):
             if text and text not in it.question.lower() and text not in (it.subject_label or "").lower() and text not in it.key:
                 continue
             items.append(it)
-        self.model.set_items(items)
+        self.model.set_rows(items)
         self.select_key(key)
 
     # -- selection and walking ---------------------------------------------------
@@ -426,16 +370,16 @@ class ChecklistView(QWidget):
         return self.result.item(k) if k and self.result is not None else None
 
     def select_key(self, key) -> None:
-        for i, it in enumerate(self.model.items):
+        for i, it in enumerate(self.model.rows):
             if it.key == key:
                 self.table.setCurrentIndex(self.model.index(i, 0))
                 return
-        if self.model.items and not self.table.currentIndex().isValid():
+        if self.model.rows and not self.table.currentIndex().isValid():
             self.table.setCurrentIndex(self.model.index(0, 0))
         self._show_item()
 
     def _step(self, pred) -> bool:
-        items = self.model.items
+        items = self.model.rows
         if not items:
             return False
         start = self.table.currentIndex().row()
@@ -553,66 +497,30 @@ def _esc(s: str) -> str:
 
 
 # ====================================================================== risks
-class RiskModel(QAbstractTableModel):
-    COLUMNS = ("Score", "Severity", "Title", "Likelihood", "Impact", "Blocking", "Status", "Owner", "Components", "Origin")
+SEVERITY_RANK = {"critical": 4, "high": 3, "medium": 2, "low": 1}
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.risks: list[dict] = []
 
-    def set_risks(self, risks) -> None:
-        self.beginResetModel()
-        self.risks = list(risks)
-        self.endResetModel()
+def _risk_status(r: dict) -> str:
+    st = r.get("status", "open")
+    if r.get("accepted"):
+        st = "accepted" + (" (expired)" if r.get("acceptance_expired") else "")
+    return st
 
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.risks)
 
-    def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, s, o, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and o == Qt.Orientation.Horizontal and 0 <= s < len(self.COLUMNS):
-            return self.COLUMNS[s]
-        return None
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self.risks):
-            return None
-        r = self.risks[index.row()]
-        c = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.UserRole + 1):
-            sort = role == Qt.ItemDataRole.UserRole + 1
-            if c == 0:
-                return r.get("score") or 0 if sort else str(r.get("score") or "")
-            if c == 1:
-                return {"critical": 4, "high": 3, "medium": 2, "low": 1}.get(r.get("severity"), 0) if sort else r.get("severity", "")
-            if c == 2:
-                return r.get("title") or r["id"]
-            if c == 3:
-                return r.get("likelihood") or 0 if sort else _num_with_override(r, "likelihood")
-            if c == 4:
-                return r.get("impact") or 0 if sort else _num_with_override(r, "impact")
-            if c == 5:
-                return "BLOCKER" if r.get("launch_blocking") else ""
-            if c == 6:
-                st = r.get("status", "open")
-                if r.get("accepted"):
-                    st = "accepted" + (" (expired)" if r.get("acceptance_expired") else "")
-                return st
-            if c == 7:
-                return r.get("owner", "")
-            if c == 8:
-                return ", ".join(r.get("components") or [])
-            if c == 9:
-                return r.get("origin", "")
-        if role == Qt.ItemDataRole.ForegroundRole and c == 1:
-            return QColor(theme.SEVERITY_COLOURS.get(r.get("severity"), theme.TEXT))
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return "\n".join(r.get("inputs") or [])
-        if role == Qt.ItemDataRole.UserRole:
-            return r["id"]
-        return None
+RISK_COLUMNS = [
+    Column("Score", lambda r: str(r.get("score") or ""), sort=lambda r: r.get("score") or 0, width=55),
+    Column("Severity", lambda r: r.get("severity", ""), sort=lambda r: SEVERITY_RANK.get(r.get("severity"), 0),
+           colour=lambda r: theme.SEVERITY_COLOURS.get(r.get("severity")), width=80),
+    Column("Title", lambda r: r.get("title") or r["id"], width=380),
+    Column("Likelihood", lambda r: _num_with_override(r, "likelihood"), sort=lambda r: r.get("likelihood") or 0,
+           width=85),
+    Column("Impact", lambda r: _num_with_override(r, "impact"), sort=lambda r: r.get("impact") or 0, width=70),
+    Column("Blocking", lambda r: "BLOCKER" if r.get("launch_blocking") else "", width=80),
+    Column("Status", _risk_status, width=90),
+    Column("Owner", lambda r: r.get("owner", ""), width=110),
+    Column("Components", lambda r: ", ".join(r.get("components") or []), width=200),
+    Column("Origin", lambda r: r.get("origin", "")),
+]
 
 
 def _num_with_override(r: dict, which: str) -> str:
@@ -633,10 +541,10 @@ class RiskView(QWidget):
         self.session = window.session
         self.analysis = None
         self._pending = None  # risks of a result that came while the tab was hidden
-        self._model = RiskModel(self)
+        self._model = TableModel(RISK_COLUMNS, key=lambda r: r["id"], tooltip=lambda r: "\n".join(r.get("inputs") or []), parent=self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self._model)
-        self.proxy.setSortRole(Qt.ItemDataRole.UserRole + 1)
+        self.proxy.setSortRole(SORT_ROLE)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.proxy.setFilterKeyColumn(-1)
         self.table = QTableView()
@@ -646,11 +554,7 @@ class RiskView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
-        h = self.table.horizontalHeader()
-        for i, width in enumerate((60, 80, 0, 95, 80, 85, 90, 110, 200, 95)):
-            h.setSectionResizeMode(i, QHeaderView.ResizeMode.Interactive)
-            h.resizeSection(i, width)
-        h.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        size_columns(self.table, RISK_COLUMNS)  # the title keeps its width; the table scrolls sideways
         self.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._show_risk())
         self.table.doubleClicked.connect(lambda _i: self.show_on_graph())
         self.filter = QLineEdit()
@@ -681,12 +585,12 @@ class RiskView(QWidget):
         lay.addLayout(buttons)
 
     @property
-    def model(self) -> "RiskModel":
+    def model(self) -> TableModel:
         """The register's model, brought up to date first (a hidden tab defers its update)."""
         if self._pending is not None:
             risks, self._pending = self._pending, None
             cur = self.current_id()
-            self._model.set_risks(risks)
+            self._model.set_rows(risks)
             if cur:
                 self.select(cur)
         return self._model
@@ -706,7 +610,7 @@ class RiskView(QWidget):
         self.model  # noqa: B018
 
     def select(self, risk_id: str) -> bool:
-        for i, r in enumerate(self.model.risks):
+        for i, r in enumerate(self.model.rows):
             if r["id"] == risk_id:
                 self.table.setCurrentIndex(self.proxy.mapFromSource(self.model.index(i, 0)))
                 return True
@@ -720,7 +624,7 @@ class RiskView(QWidget):
 
     def current(self) -> dict | None:
         rid = self.current_id()
-        return next((r for r in self.model.risks if r["id"] == rid), None)
+        return next((r for r in self.model.rows if r["id"] == rid), None)
 
     def _show_risk(self) -> None:
         r = self.current()
