@@ -75,7 +75,7 @@ class MainWindow(QMainWindow):
 
         self.inspector = Inspector(self.session)
         self.findings = FindingsPanel()
-        self.inspector.setMinimumWidth(340)  # the window fits a 1280-pixel screen
+        self.inspector.setMinimumWidth(280)  # the window fits a 1280-pixel screen (and 2560 at scale 2)
         self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
         self.findings_dock = self._dock("Findings", self.findings, Qt.DockWidgetArea.BottomDockWidgetArea)
         self._add_views()
@@ -125,7 +125,25 @@ class MainWindow(QMainWindow):
             state = st.value("window/state")
             if isinstance(state, QByteArray):
                 self.restoreState(state)
+        self.fit_to_screen()
         self.session.new()
+
+    def fit_to_screen(self) -> None:
+        """Never larger than the screen's free area, and on it (a geometry saved on a bigger screen,
+        or at another scale, must not put the inspector or the findings off screen)."""
+        scr = self.screen() or QApplication.primaryScreen()
+        if scr is None:
+            return
+        avail = scr.availableGeometry()
+        frame_w = max(0, self.frameGeometry().width() - self.width())
+        frame_h = max(0, self.frameGeometry().height() - self.height())
+        w, h = min(self.width(), avail.width() - frame_w), min(self.height(), avail.height() - frame_h)
+        if (w, h) != (self.width(), self.height()):
+            self.resize(w, h)
+        g = self.frameGeometry()
+        if not avail.contains(g):
+            self.move(max(avail.left(), min(g.left(), avail.right() - g.width())),
+                      max(avail.top(), min(g.top(), avail.bottom() - g.height())))
 
     # ------------------------------------------------------------ building
     def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
@@ -229,18 +247,37 @@ class MainWindow(QMainWindow):
         tb = QToolBar("Main")
         tb.setObjectName("MainToolbar")
         tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for a in (self.a_new, self.a_open, self.a_save, None, self.a_undo, self.a_redo, None, self.a_add_comp,
+        # the toolbar's Undo and Redo keep a fixed text (the menu's say what they undo): a text that
+        # grows with the command's name would push the journey list and the Find box off the toolbar
+        st = self.session.undo_stack
+        self.a_tb_undo = QAction("Undo", self)
+        self.a_tb_undo.triggered.connect(st.undo)
+        self.a_tb_redo = QAction("Redo", self)
+        self.a_tb_redo.triggered.connect(st.redo)
+        for a, can, text, what in ((self.a_tb_undo, st.canUndoChanged, st.undoTextChanged, "Undo"),
+                                   (self.a_tb_redo, st.canRedoChanged, st.redoTextChanged, "Redo")):
+            a.setEnabled(False)
+            can.connect(a.setEnabled)
+            text.connect(lambda t, a=a, what=what: a.setToolTip(f"{what} {t}" if t else what))
+        short = {self.a_add_comp: "+ Component", self.a_add_dep: "+ Dependency", self.a_zoom_in: "Zoom +",
+                 self.a_zoom_out: "Zoom −", self.a_fit: "Fit", self.a_fail: "Fail This"}
+        for a, text in short.items():
+            a.setIconText(text)
+        for a in (self.a_new, self.a_open, self.a_save, None, self.a_tb_undo, self.a_tb_redo, None, self.a_add_comp,
                   self.a_add_dep, self.a_delete, None, self.a_zoom_in, self.a_zoom_out, self.a_fit, None, self.a_fail):
             tb.addSeparator() if a is None else tb.addAction(a)
         self.find_box = QLineEdit()
         self.find_box.setPlaceholderText("Find component…")
-        self.find_box.setMaximumWidth(240)
+        self.find_box.setMaximumWidth(170)
+        self.find_box.setAccessibleName("Find component")
         self.find_box.returnPressed.connect(lambda: self.find(self.find_box.text()))
         tb.addSeparator()
         tb.addWidget(self.find_box)
         self.journey_box = QComboBox()
         self.journey_box.setToolTip("Show a user journey's path on the graph: its entry components and what they depend on")
-        self.journey_box.setMinimumContentsLength(18)
+        self.journey_box.setMinimumContentsLength(12)
+        self.journey_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.journey_box.setAccessibleName("Journey shown on the graph")
         self.journey_box.currentIndexChanged.connect(lambda _i: self.show_journey(self.journey_box.currentData() or None))
         tb.addSeparator()
         tb.addWidget(self.journey_box)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDialog, QFormLayout, QGridLayout, QHBoxLayout,
-    QLabel, QLineEdit, QListWidget, QListWidgetItem, QProgressBar, QPushButton,
+    QLabel, QLineEdit, QListWidget, QScrollArea, QListWidgetItem, QProgressBar, QPushButton,
     QSplitter, QTableView, QTextBrowser, QVBoxLayout, QWidget,
 )
 
@@ -40,6 +40,7 @@ class OverviewView(QWidget):
         super().__init__()
         self.window = window
         self.verdict = QLabel("Analysing…")
+        self.verdict.setWordWrap(True)  # a long system name wraps instead of widening the window
         self.verdict.setStyleSheet("font-size: 20pt; font-weight: bold;")
         self.reasons = QTextBrowser()
         self.figures = QLabel()
@@ -168,11 +169,12 @@ STATUSES = [("met", "Met", "1"), ("partly", "Partly", "2"), ("not_met", "Not met
 STATUS_COLOURS = {"met": "#2f7d32", "partly": "#c97a06", "not_met": "#b3121f"}
 
 CHECKLIST_COLUMNS = [
+    # what an item applies to is in its question ("A restore of Orders DB primary..."), its tool tip and
+    # the detail pane: the question gets the width
     Column("Item", lambda it: it.question),
-    Column("Applies to", lambda it: it.subject_label or "the review", width=110),
-    Column("Severity", lambda it: it.severity.upper() if it.severity == "blocker" else it.severity, width=80,
+    Column("Severity", lambda it: it.severity.upper() if it.severity == "blocker" else it.severity, width=75,
            colour=lambda it: theme.SEVERITY_COLOURS["critical"] if it.severity == "blocker" else None),
-    Column("Status", lambda it: it.status.replace("_", " "), width=100,
+    Column("Status", lambda it: it.status.replace("_", " "), width=95,
            colour=lambda it: STATUS_COLOURS.get(it.status, theme.MUTED)),
 ]
 
@@ -200,7 +202,9 @@ class ChecklistView(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText("Filter items…")
         self.search.textChanged.connect(lambda _t: self.refresh())
-        self.model = TableModel(CHECKLIST_COLUMNS, key=lambda it: it.key, tooltip=lambda it: it.question, parent=self)
+        self.model = TableModel(CHECKLIST_COLUMNS, key=lambda it: it.key,
+                                tooltip=lambda it: f"{it.question}\n\nApplies to: {it.subject_label or 'the review'}",
+                                parent=self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -242,8 +246,8 @@ class ChecklistView(QWidget):
         form.addRow("Due", self.due)
         form.addRow("Reason (n/a)", self.reason)
         form.addRow("Note", self.note)
-        detail = QWidget()
-        dl = QVBoxLayout(detail)
+        detail_body = QWidget()
+        dl = QVBoxLayout(detail_body)
         dl.addWidget(self.question)
         dl.addWidget(self.guidance, 1)
         dl.addLayout(srow)
@@ -276,15 +280,21 @@ class ChecklistView(QWidget):
         ml.addLayout(steps)
         ml.addWidget(self.table, 1)
         split = QSplitter()
+        detail = QScrollArea()  # the answer form scrolls on a small screen rather than widening the window
+        detail.setWidgetResizable(True)
+        detail.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        detail.setWidget(detail_body)
+        detail.setMinimumWidth(260)
         split.addWidget(left)
         split.addWidget(middle)
         split.addWidget(detail)
-        left.setMinimumWidth(200)
+        split.setChildrenCollapsible(False)
+        left.setMinimumWidth(150)
         self.search.setMinimumWidth(120)
         split.setStretchFactor(0, 0)
         split.setStretchFactor(1, 3)
         split.setStretchFactor(2, 2)
-        split.setSizes([220, 820, 400])
+        split.setSizes([150, 560, 280])
         lay = QVBoxLayout(self)
         lay.addWidget(split)
         self.session.sig_review_replaced.connect(self.reevaluate)
@@ -571,10 +581,10 @@ class RiskView(QWidget):
         b_mit.clicked.connect(self.mitigation_dialog)
         b_manual = QPushButton("New manual risk…")
         b_manual.clicked.connect(self.manual_dialog)
-        buttons = QHBoxLayout()
-        for b in (b_graph, b_override, b_accept, b_mit, b_manual):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
+        buttons = QGridLayout()  # three to a row: fits beside the inspector on a 1280-pixel screen
+        for k, b in enumerate((b_graph, b_override, b_accept, b_mit, b_manual)):
+            buttons.addWidget(b, k // 3, k % 3)
+        buttons.setColumnStretch(3, 1)
         lay = QVBoxLayout(self)
         lay.addWidget(self.filter)
         split = QSplitter(Qt.Orientation.Vertical)
