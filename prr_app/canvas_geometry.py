@@ -80,3 +80,32 @@ def free_spots(taken: list[Rect], near: tuple[float, float], w: float, h: float,
                 break
         ring += 1
     return out
+
+
+def group_frames(members: list[Rect], others: list[Rect], pad: float = 6.0) -> list[Rect]:
+    """Frames for a redundancy group: around its members and around nothing else.
+
+    Members close together share a frame; a frame never takes in a box that is not a member
+    (a group whose members are far apart gets one frame per cluster, not one big frame across
+    unrelated components). Greedy: start with one padded frame per member, and merge two
+    frames while their union touches no other box.
+    """
+    frames = [m.grown(pad) for m in members]
+    merged = True
+    while merged and len(frames) > 1:
+        merged = False
+        best = None
+        for i in range(len(frames)):
+            for j in range(i + 1, len(frames)):
+                u = frames[i].united(frames[j])
+                if any(u.intersects(o) for o in others):
+                    continue
+                area = u.w * u.h
+                if best is None or area < best[0]:
+                    best = (area, i, j, u)
+        if best is not None:
+            _a, i, j, u = best
+            frames = [f for k, f in enumerate(frames) if k not in (i, j)] + [u]
+            merged = True
+    frames.sort(key=lambda f: (f.y, f.x))
+    return frames

@@ -2,7 +2,7 @@
 
 Runs under Xvfb (re-executing itself through ``xvfb-run`` when there is no
 display), so the pictures show the real X11 rendering at a projector-friendly
-1600x1000. ``--offscreen`` uses Qt's offscreen platform instead.
+1280x720 (a meeting-room projector). ``--offscreen`` uses Qt's offscreen platform instead.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
-SIZE = (1600, 1000)
+SIZE = (1280, 720)
 
 
 def _reexec_under_xvfb() -> None:
@@ -70,6 +70,9 @@ def main() -> int:
     settle()
     w.view.fit()
     shot("main-window")
+    w.legend.set_open(True)
+    shot("legend")
+    w.legend.set_open(False)
     w.scene.select_ids(["cart-db"])
     shot("blast-radius")
     w.scene.select_ids([])

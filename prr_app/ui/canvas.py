@@ -41,6 +41,12 @@ _SELECTED_CHANGED = QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged
 
 
 # ------------------------------------------------------------------ nodes
+#: the word on a box's badge for its worst open risk (the colour is never the only sign)
+SEVERITY_TAGS = {"critical": "CRIT", "high": "HIGH", "medium": "MED", "low": "LOW"}
+#: the word on a box's what-if state
+STATE_TAGS = {"failed": "FAILED", "down": "DOWN", "degraded": "DEGRADED"}
+
+
 class NodeItem(QGraphicsItem):
     """A component or a redundancy group."""
 
@@ -144,6 +150,12 @@ class NodeItem(QGraphicsItem):
             painter.setPen(QPen(halo, 9 if self.journey == "entry" else 6))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(QRectF(-3, -3, self.w + 6, self.h + 6), 12, 12)
+        if selected:  # unmistakable: a wide halo in the selection colour around the box
+            halo = QColor(theme.SELECTION)
+            halo.setAlpha(90)
+            painter.setPen(QPen(halo, 8))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(QRectF(-4, -4, self.w + 8, self.h + 8), 13, 13)
         pen = QPen(border, 3.0 if not selected else 4.5)
         if self.kind == "external_api" or self.is_group:
             pen.setStyle(Qt.PenStyle.DashLine)
@@ -177,6 +189,23 @@ class NodeItem(QGraphicsItem):
             painter.setBrush(QColor(theme.SELECTION))
             painter.setPen(Qt.PenStyle.NoPen)
             painter.drawEllipse(QRectF(5, self.h / 2 - 4.5, 9, 9))
+        if self.state in STATE_TAGS:  # what-if: the state in words too, on the bottom-left corner
+            tag = STATE_TAGS[self.state]
+            badge = QRectF(-4, self.h - 9, 9 + 7 * len(tag), 16)
+            painter.setBrush(QColor(theme.FAILED if self.state == "failed" else
+                                    theme.DOWN if self.state == "down" else theme.DEGRADED))
+            painter.setPen(QPen(QColor("#ffffff"), 1.2))
+            painter.drawRoundedRect(badge, 7, 7)
+            painter.setFont(f_badge)
+            painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, tag)
+        if self.severity in SEVERITY_TAGS and self.state is None and not self.spof:
+            # the worst open risk, in words as well as in the border's colour
+            badge = QRectF(self.w - 40, -12, 44, 18)
+            painter.setBrush(QColor(theme.SEVERITY_COLOURS[self.severity]))
+            painter.setPen(QPen(QColor("#ffffff"), 1.2))
+            painter.drawRoundedRect(badge, 8, 8)
+            painter.setFont(f_badge)
+            painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, SEVERITY_TAGS[self.severity])
         if self.spof:  # badge on the top-right corner
             badge = QRectF(self.w - 46, -12, 50, 20)
             painter.setBrush(QColor(theme.SEVERITY_COLOURS["critical"]))
@@ -232,18 +261,35 @@ class GroupItem(NodeItem):
         self.setCacheMode(QGraphicsItem.CacheMode.NoCache)
         self.setZValue(0.5)
 
-    def fit(self, rect: QRectF) -> None:
+    def fit(self, rects) -> None:
+        """Frames around ``rects`` (scene coordinates; one frame per cluster of members), the
+        label under the first."""
         pad = 6.0
+        frames = [r.adjusted(-pad, -pad, pad, pad + 18) for r in rects]
+        box = frames[0]
+        for f in frames[1:]:
+            box = box.united(f)
         self.prepareGeometryChange()
-        self.w, self.h = rect.width() + 2 * pad, rect.height() + 2 * pad + 18
+        self.w, self.h = box.width(), box.height()
+        self.frames = [f.translated(-box.left(), -box.top()) for f in frames]
         self._path = self._elided = None
-        self.setPos(rect.left() - pad, rect.top() - pad)
+        self.setPos(box.left(), box.top())
         for e in self.edges:
             e.adjust()
 
-    def shape(self) -> QPainterPath:  # only the label strip and the frame pick the group
+    frames: list = []
+
+    def anchor(self) -> QPointF:  # lines to a group meet its first frame, not the space between frames
+        return self.pos() + (self.frames[0].center() if self.frames else QPointF(self.w / 2, self.h / 2))
+
+    def _label_rect(self) -> QRectF:
+        f = self.frames[0] if self.frames else QRectF(0, 0, self.w, self.h)
+        return QRectF(f.left(), f.bottom() - 18, f.width(), 18)
+
+    def shape(self) -> QPainterPath:  # only the label strips pick the group
         p = QPainterPath()
-        p.addRect(QRectF(0, self.h - 18, self.w, 18))
+        for f in self.frames or [QRectF(0, 0, self.w, self.h)]:
+            p.addRect(QRectF(f.left(), f.bottom() - 18, f.width(), 18))
         return p
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
@@ -256,15 +302,21 @@ class GroupItem(NodeItem):
         if self.state in ("down", "degraded"):
             fill = QColor(theme.DOWN_FILL if self.state == "down" else theme.DEGRADED_FILL)
         painter.setBrush(fill)
-        painter.drawRoundedRect(QRectF(0, 0, self.w, self.h), 12, 12)
+        frames = self.frames or [QRectF(0, 0, self.w, self.h)]
+        for f in frames:
+            painter.drawRoundedRect(f, 12, 12)
         f = QFont(theme.FONT_FAMILY)
         f.setPointSizeF(theme.NODE_FONT_PT - 1)
         f.setBold(True)
         painter.setFont(f)
         painter.setPen(QColor(theme.TEXT))
         fm = QFontMetricsF(f)
-        text = fm.elidedText(f"{self.title} · {self.subtitle}", Qt.TextElideMode.ElideRight, self.w - 12)
-        painter.drawText(QRectF(8, self.h - 19, self.w - 12, 18), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
+        part = f" (part {{}} of {len(frames)})" if len(frames) > 1 else ""
+        for k, fr in enumerate(frames):
+            label = f"{self.title} · {self.subtitle}" + (part.format(k + 1) if part else "")
+            text = fm.elidedText(label, Qt.TextElideMode.ElideRight, fr.width() - 12)
+            painter.drawText(QRectF(fr.left() + 8, fr.bottom() - 19, fr.width() - 12, 18),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
 
 
 class EdgeItem(QGraphicsPathItem):
@@ -418,6 +470,21 @@ class EdgeItem(QGraphicsPathItem):
         if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
             self._layer_changed()
         return super().itemChange(change, value)
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        """A selected dependency: a wide halo in the selection colour under the line itself,
+        not Qt's thin dashed rectangle around its bounding box."""
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        option.state &= ~QStyle.StateFlag.State_Selected
+        if selected:
+            halo = QColor(theme.SELECTION)
+            halo.setAlpha(110)
+            pen = QPen(halo, 10, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)
+            pen.setCosmetic(True)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(self.path())
+        super().paint(painter, option, widget)
 
 
 class EdgeLayer(QGraphicsItem):
@@ -1032,14 +1099,22 @@ class GraphScene(QGraphicsScene):
 
     # -- failure domains as regions -------------------------------------
     def _fit_group(self, item, g) -> None:
-        rect = QRectF()
-        for m in g.members:
-            n = self.nodes.get(m)
-            if n is not None and not n.is_group:
-                rect = rect.united(QRectF(n.pos(), QPointF(n.x() + n.w, n.y() + n.h)))
-        if rect.isNull():
-            rect = QRectF(0, 0, NODE_W, NODE_H)
-        item.fit(rect)
+        """Frame a group's members, and only them (see :func:`prr_app.canvas_geometry.group_frames`)."""
+        from prr_app.canvas_geometry import Rect, group_frames
+
+        members = set(g.members)
+        boxes = [n for n in (self.nodes.get(m) for m in g.members) if n is not None and not n.is_group]
+        if not boxes:
+            item.fit([QRectF(0, 0, NODE_W, NODE_H)])
+            return
+        mine = [Rect(n.x(), n.y(), n.w, n.h) for n in boxes]
+        lo = min(r.x for r in mine), min(r.y for r in mine)
+        hi = max(r.right for r in mine), max(r.bottom for r in mine)
+        others = [Rect(n.x(), n.y(), n.w, n.h) for nid, n in self.nodes.items()
+                  if not n.is_group and nid not in members
+                  and n.x() < hi[0] and n.x() + n.w > lo[0] and n.y() < hi[1] + 24 and n.y() + n.h > lo[1]]
+        frames = group_frames(mine, others, pad=0.0)
+        item.fit([QRectF(f.x, f.y, f.w, f.h) for f in frames])
 
     def update_regions(self, regions) -> None:
         """Failure domains as labelled regions, from the shared layout."""

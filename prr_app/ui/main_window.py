@@ -71,6 +71,10 @@ class MainWindow(QMainWindow):
         self.empty_hint.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.empty_hint.setAccessibleName("How to start an empty review")
         QVBoxLayout(self.view.viewport()).addWidget(self.empty_hint, 0, Qt.AlignmentFlag.AlignCenter)
+        from prr_app.ui.legend import CanvasLegend
+
+        self.legend = CanvasLegend(self.view.viewport())
+        self.view.viewport().installEventFilter(self)
         self.setCentralWidget(self.tabs)
 
         self.inspector = Inspector(self.session)
@@ -127,6 +131,13 @@ class MainWindow(QMainWindow):
                 self.restoreState(state)
         self.fit_to_screen()
         self.session.new()
+
+    def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
+        from PySide6.QtCore import QEvent
+
+        if obj is self.view.viewport() and event.type() == QEvent.Type.Resize:
+            self.legend.place()
+        return super().eventFilter(obj, event)
 
     def fit_to_screen(self) -> None:
         """Never larger than the screen's free area, and on it (a geometry saved on a bigger screen,
@@ -207,6 +218,9 @@ class MainWindow(QMainWindow):
         self.a_zoom_in = self._act("Zoom &In", self.view.zoom_in, [QKeySequence(K.ZoomIn), QKeySequence("Ctrl+=")])
         self.a_zoom_out = self._act("Zoom &Out", self.view.zoom_out, K.ZoomOut)
         self.a_fit = self._act("&Fit to Window", self.view.fit, "Ctrl+0")
+        self.a_legend = self._act("&Legend", lambda on: self.legend.set_open(on), "F1",
+                                  "What the shapes, lines, badges and colours on the graph mean", checkable=True)
+        self.legend.toggle.toggled.connect(self.a_legend.setChecked)
         self.a_fail = self._act("Fail &This (what-if)", self.toggle_fail_mode, "Ctrl+T",
                                 "What-if: click elements to fail them; the review is not changed", checkable=True)
         self.a_clear_fail = self._act("Clear Failures", self.clear_failures, "Escape")
@@ -236,7 +250,7 @@ class MainWindow(QMainWindow):
         for a in (self.a_add_comp, self.a_add_dep, self.a_add_group, self.a_add_domain, self.a_add_journey):
             m.addAction(a)
         m = mb.addMenu("&View")
-        for a in (self.a_zoom_in, self.a_zoom_out, self.a_fit, None, self.a_auto_layout):
+        for a in (self.a_zoom_in, self.a_zoom_out, self.a_fit, self.a_legend, None, self.a_auto_layout):
             m.addSeparator() if a is None else m.addAction(a)
         m.addSeparator()
         for d in self.findChildren(QDockWidget):
