@@ -109,3 +109,30 @@ def group_frames(members: list[Rect], others: list[Rect], pad: float = 6.0) -> l
             merged = True
     frames.sort(key=lambda f: (f.y, f.x))
     return frames
+
+
+#: unit vectors of the arrow keys (scene y grows downwards)
+DIRECTIONS = {"left": (-1.0, 0.0), "right": (1.0, 0.0), "up": (0.0, -1.0), "down": (0.0, 1.0)}
+
+
+def nearest_in_direction(origin: tuple[float, float], points: dict[str, tuple[float, float]],
+                         direction: str) -> str | None:
+    """The point an arrow key moves to from ``origin``: the nearest one lying in that direction.
+
+    "In that direction" is a 90-degree cone around the arrow (ahead at least as far as to the
+    side); among those, the one with the smallest distance, where going sideways counts double.
+    None when nothing lies that way.
+    """
+    dx, dy = DIRECTIONS[direction]
+    ox, oy = origin
+    best = None
+    for key, (x, y) in points.items():
+        vx, vy = x - ox, y - oy
+        ahead = vx * dx + vy * dy
+        side = abs(vx * dy - vy * dx)
+        if ahead <= 0 or side > ahead:
+            continue
+        score = ahead + 2.0 * side
+        if best is None or score < best[0] or (score == best[0] and key < best[1]):
+            best = (score, key)
+    return best[1] if best else None

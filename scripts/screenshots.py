@@ -124,6 +124,32 @@ def main() -> int:
     print(path.relative_to(ROOT))
     reports[0].close()
     w.close()
+
+    # a dark desktop: the same window under a dark palette
+    from PySide6.QtGui import QColor, QPalette
+
+    from prr_app.ui import theme
+
+    pal = QPalette()
+    for role, colour in ((QPalette.ColorRole.Window, "#202327"), (QPalette.ColorRole.WindowText, "#e8e8e8"),
+                         (QPalette.ColorRole.Base, "#181a1d"), (QPalette.ColorRole.AlternateBase, "#22262b"),
+                         (QPalette.ColorRole.Text, "#e8e8e8"), (QPalette.ColorRole.Button, "#2a2d31"),
+                         (QPalette.ColorRole.ButtonText, "#e8e8e8")):
+        pal.setColor(role, QColor(colour))
+    app.setPalette(pal)
+    theme.use_palette(pal)
+    w = MainWindow(restore_state=False)
+    w.resize(*SIZE)
+    w.show()
+    if not w.open_path(str(ROOT / "resources" / "examples" / "webshop.json")):
+        return 1
+    settle()
+    w.view.fit()
+    w.scene.select_ids(["cart-db"])
+    shot("dark")
+    w.tabs.setCurrentWidget(w.views["Dashboard"])
+    shot("dark-dashboard")
+    w.close()
     return 0
 
 

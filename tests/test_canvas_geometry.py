@@ -51,3 +51,33 @@ def test_members_side_by_side_share_one_frame_and_far_apart_ones_do_not_take_in_
     far = Rect(1200, 0, W, H)
     frames = group_frames([a, far], [between])
     assert len(frames) == 2 and not any(f.intersects(between) for f in frames)
+
+
+def test_arrow_keys_go_to_the_nearest_box_that_way():
+    from prr_app.canvas_geometry import nearest_in_direction
+
+    pts = {"right-near": (100, 10), "right-far": (400, 0), "up": (0, -100), "down-left": (-30, 200), "left": (-300, 5)}
+    o = (0, 0)
+    assert nearest_in_direction(o, pts, "right") == "right-near"
+    assert nearest_in_direction(o, pts, "up") == "up"
+    assert nearest_in_direction(o, pts, "down") == "down-left"
+    assert nearest_in_direction(o, pts, "left") == "left"
+    assert nearest_in_direction((1000, 1000), pts, "right") is None
+
+
+@given(st.dictionaries(st.text("abcdef", min_size=1, max_size=3),
+                       st.tuples(st.floats(-500, 500), st.floats(-500, 500)), max_size=20),
+       st.sampled_from(["left", "right", "up", "down"]))
+def test_arrow_target_lies_that_way_and_none_that_way_is_nearer(points, direction):
+    from prr_app.canvas_geometry import DIRECTIONS, nearest_in_direction
+
+    got = nearest_in_direction((0.0, 0.0), points, direction)
+    dx, dy = DIRECTIONS[direction]
+    cone = {k: p for k, p in points.items()
+            if p[0] * dx + p[1] * dy > 0 and abs(p[0] * dy - p[1] * dx) <= p[0] * dx + p[1] * dy}
+    if not cone:
+        assert got is None
+        return
+    assert got in cone
+    score = {k: (p[0] * dx + p[1] * dy) + 2 * abs(p[0] * dy - p[1] * dx) for k, p in cone.items()}
+    assert score[got] == min(score.values())

@@ -16,7 +16,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QGraphicsItem, QGraphicsLineItem, QGraphicsPathItem, QGraphicsRectItem, QGraphicsScene,
-    QGraphicsSimpleTextItem, QGraphicsView, QStyle,
+    QGraphicsSimpleTextItem, QGraphicsView, QStyle, QWidget,
 )
 
 from prr_app.domain.model import PHYSICAL_DOMAIN_KINDS, Review
@@ -856,7 +856,7 @@ class RegionItem(QGraphicsRectItem):
         if kind not in PHYSICAL_DOMAIN_KINDS:
             pen.setStyle(Qt.PenStyle.DashLine)
         self.setPen(pen)
-        self.label.setBrush(colour.darker(150))
+        self.label.setBrush(colour.lighter(130) if theme.DARK else colour.darker(150))
 
 
 # ------------------------------------------------------------------ scene
@@ -1215,6 +1215,25 @@ class GraphScene(QGraphicsScene):
         return None
 
     # -- selection and colours -------------------------------------------
+    def step_selection(self, direction: str, centre: QPointF) -> str | None:
+        """Select the box an arrow key points to from the selected one (none selected: the box
+        nearest ``centre``). Returns its id, or None when nothing lies that way."""
+        from prr_app.canvas_geometry import nearest_in_direction
+
+        pts = {k: (it.x() + it.w / 2, it.y() + it.h / 2) for k, it in self.nodes.items()
+               if not it.is_group and it.isVisible()}
+        if not pts:
+            return None
+        cur = next((i for i in self.selected_ids() if i in pts), None)
+        if cur is None:
+            target = min(pts, key=lambda k: (pts[k][0] - centre.x()) ** 2 + (pts[k][1] - centre.y()) ** 2)
+        else:
+            target = nearest_in_direction(pts[cur], {k: v for k, v in pts.items() if k != cur}, direction)
+        if target is not None:
+            self.select_ids([target])
+            self.nodes[target].setFocus()
+        return target
+
     def selected_ids(self) -> list[str]:
         out = []
         for it in self.selectedItems():
@@ -1472,6 +1491,30 @@ class GraphView(QGraphicsView):
             self.zoom_by(1.0015 ** delta)
             return
         super().wheelEvent(event)
+
+    # -- keyboard: arrows go from box to box; Tab leaves the canvas ---------------------
+    ARROWS = {Qt.Key.Key_Left: "left", Qt.Key.Key_Right: "right", Qt.Key.Key_Up: "up", Qt.Key.Key_Down: "down"}
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        sc = self.scene()
+        mods = event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+        if event.key() in self.ARROWS and not mods:
+            target = sc.step_selection(self.ARROWS[event.key()], self.mapToScene(self.viewport().rect().center()))
+            if target is not None:
+                self.ensureVisible(sc.nodes[target], 40, 40)
+            event.accept()
+            return
+        if event.key() in (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter) and sc.fail_mode:
+            for nid in sc.selected_ids():
+                if nid in sc.review.components or nid in sc.review.domains:
+                    sc.sig_fail_clicked.emit(nid)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def focusNextPrevChild(self, next_: bool) -> bool:  # noqa: N802
+        # Tab moves to the next pane, as everywhere else; inside the canvas the arrows move
+        return QWidget.focusNextPrevChild(self, next_)
 
     def mousePressEvent(self, event) -> None:
         if event.button() == Qt.MouseButton.MiddleButton:

@@ -93,7 +93,7 @@ class NewElementDialog(QDialog):
         self.id_edit = QLineEdit()
         self.kind_box = QComboBox() if kinds else None
         self.err = QLabel()
-        self.err.setStyleSheet("color: #b3121f;")
+        self.err.setStyleSheet(f"color: {theme.ERROR};")
         form = QFormLayout(self)
         form.addRow("Name", self.name_edit)
         form.addRow("Id", self.id_edit)

@@ -94,6 +94,8 @@ class FindingsPanel(QWidget):
         self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
         size_columns(self.table, FINDING_COLUMNS)  # fixed widths: measuring every row on every update is slow
+        self.table.setAccessibleName("Findings")
+        self.summary.setAccessibleName("Findings summary")
         self.table.clicked.connect(self._clicked)
         self.table.activated.connect(self._clicked)
         lay = QVBoxLayout(self)

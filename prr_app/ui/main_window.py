@@ -59,6 +59,9 @@ class MainWindow(QMainWindow):
         # centre: views as tabs; the graph first
         self.scene = GraphScene(self.session, self)
         self.view = GraphView(self.scene)
+        self.view.setAccessibleName("Graph of the review")
+        self.view.setAccessibleDescription("Arrow keys move between boxes; Delete deletes the selection; "
+                                           "Ctrl+T fails boxes (what-if) with Space")
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.view, "Graph")
@@ -80,9 +83,13 @@ class MainWindow(QMainWindow):
         self.inspector = Inspector(self.session)
         self.findings = FindingsPanel()
         self.inspector.setMinimumWidth(280)  # the window fits a 1280-pixel screen (and 2560 at scale 2)
-        self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.inspector_dock = self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
         self.findings_dock = self._dock("Findings", self.findings, Qt.DockWidgetArea.BottomDockWidgetArea)
         self._add_views()
+        # the checklist, the register and the charts need the width; the inspector (which edits the
+        # graph's elements) steps aside there and comes back on the graph and the overview
+        self._inspector_wanted = True
+        self.tabs.currentChanged.connect(self._on_tab)
 
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(220)
@@ -121,6 +128,7 @@ class MainWindow(QMainWindow):
         self.inspector.sig_status.connect(lambda m: self.statusBar().showMessage(m, 5000))
 
         self.resize(1500, 950)
+        restored = False
         if restore_state:
             st = settings()
             geo = st.value("window/geometry")
@@ -128,9 +136,25 @@ class MainWindow(QMainWindow):
                 self.restoreGeometry(geo)
             state = st.value("window/state")
             if isinstance(state, QByteArray):
-                self.restoreState(state)
+                restored = self.restoreState(state)
+        if not restored:  # the graph gets the height; the findings show a few rows (the dock is resizable)
+            self.resizeDocks([self.findings_dock], [170], Qt.Orientation.Vertical)
         self.fit_to_screen()
         self.session.new()
+
+    WIDE_VIEWS = ("Checklist", "Risks", "Dashboard")
+
+    def _on_tab(self, _index: int) -> None:
+        wide = any(self.tabs.currentWidget() is self.views.get(n) for n in self.WIDE_VIEWS)
+        dock = self.inspector_dock
+        if wide:
+            if not getattr(self, "_inspector_away", False):
+                self._inspector_wanted = dock.isVisible()
+                self._inspector_away = True
+            dock.hide()
+        elif getattr(self, "_inspector_away", False):
+            self._inspector_away = False
+            dock.setVisible(self._inspector_wanted)
 
     def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
         from PySide6.QtCore import QEvent

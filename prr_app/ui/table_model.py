@@ -77,9 +77,14 @@ class TableModel(QAbstractTableModel):
 
 
 def size_columns(view, columns: list[Column]) -> None:
-    """Fixed widths (measuring every row on every update is slow on big reviews); 0 stretches."""
+    """Fixed widths (measuring every row on every update is slow on big reviews); 0 stretches.
+
+    Also: Tab leaves the table for the next control (the arrows move between rows), so the
+    keyboard is never trapped in a table.
+    """
     from PySide6.QtWidgets import QHeaderView
 
+    view.setTabKeyNavigation(False)
     h = view.horizontalHeader()
     for i, c in enumerate(columns):
         if c.width:

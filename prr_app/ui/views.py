@@ -20,7 +20,10 @@ from prr_app.ui.dialogs import FormDialog
 from prr_app.ui.settings import reviewer_name
 
 VERDICT_TEXT = {"not-ready": "NOT READY", "ready-with-conditions": "READY WITH CONDITIONS", "ready": "READY"}
-VERDICT_COLOUR = {"not-ready": "#b3121f", "ready-with-conditions": "#c97a06", "ready": "#2f7d32"}
+
+
+def verdict_colour(v: str) -> str:
+    return {"not-ready": theme.ERROR, "ready-with-conditions": theme.WARN, "ready": theme.OK}.get(v, theme.TEXT)
 
 
 def make_views(window) -> dict[str, QWidget]:
@@ -79,6 +82,9 @@ class OverviewView(QWidget):
         lay = QHBoxLayout(self)
         lay.addLayout(left, 3)
         lay.addLayout(right, 2)
+        for w, name in ((self.reasons, "Why: the reasons for the verdict"), (self.journeys, "User journeys"),
+                        (self.domains, "Failure domains"), (fail_btn, "Fail the selected domain (what-if)")):
+            w.setAccessibleName(name)
         window.session.sig_review_replaced.connect(self._fill_domains)
         window.session.sig_review_changed.connect(lambda c: self._fill_domains() if "domains" in c else None)
 
@@ -112,7 +118,7 @@ class OverviewView(QWidget):
         if a is None:
             probs = res.get("problems") or []
             self.verdict.setText("Fix the review first")
-            self.verdict.setStyleSheet("font-size: 20pt; font-weight: bold; color: #b3121f;")
+            self.verdict.setStyleSheet(f"font-size: 20pt; font-weight: bold; color: {theme.ERROR};")
             self.reasons.setPlainText("\n".join(str(p) for p in probs) or (res.get("error") or ""))
             return
         v = a.verdict.get("verdict", "")
@@ -125,7 +131,7 @@ class OverviewView(QWidget):
             self.journey_model.set_rows([])
             return
         self.verdict.setText(f"{r.meta.system_name}: {VERDICT_TEXT.get(v, v)}")
-        self.verdict.setStyleSheet(f"font-size: 20pt; font-weight: bold; color: {VERDICT_COLOUR.get(v, theme.TEXT)};")
+        self.verdict.setStyleSheet(f"font-size: 20pt; font-weight: bold; color: {verdict_colour(v)};")
         self.reasons.setPlainText("\n".join("• " + x for x in a.verdict.get("reasons", [])) or "No launch blockers.")
         sev = {}
         for risk in a.risks:
@@ -166,16 +172,17 @@ STATUSES = [("met", "Met", "1"), ("partly", "Partly", "2"), ("not_met", "Not met
             ("not_applicable", "Not applicable", "4"), ("unanswered", "Unanswered", "0")]
 
 
-STATUS_COLOURS = {"met": "#2f7d32", "partly": "#c97a06", "not_met": "#b3121f"}
+def status_colour(status: str) -> str:
+    return {"met": theme.OK, "partly": theme.WARN, "not_met": theme.ERROR}.get(status, theme.MUTED)
 
 CHECKLIST_COLUMNS = [
     # what an item applies to is in its question ("A restore of Orders DB primary..."), its tool tip and
     # the detail pane: the question gets the width
     Column("Item", lambda it: it.question),
-    Column("Severity", lambda it: it.severity.upper() if it.severity == "blocker" else it.severity, width=75,
+    Column("Severity", lambda it: it.severity.upper() if it.severity == "blocker" else it.severity, width=90,
            colour=lambda it: theme.SEVERITY_COLOURS["critical"] if it.severity == "blocker" else None),
-    Column("Status", lambda it: it.status.replace("_", " "), width=95,
-           colour=lambda it: STATUS_COLOURS.get(it.status, theme.MUTED)),
+    Column("Status", lambda it: it.status.replace("_", " "), width=110,
+           colour=lambda it: status_colour(it.status)),
 ]
 
 
@@ -220,13 +227,13 @@ class ChecklistView(QWidget):
         self.question.setStyleSheet("font-size: 13pt; font-weight: bold;")
         self.guidance = QTextBrowser()
         self.status_buttons = {}
-        srow = QGridLayout()  # three to a row: the pane stays usable on a 1280-pixel screen
+        srow = QGridLayout()  # two to a row: the pane stays usable on a 1280-pixel screen
         for i, (status, label, key) in enumerate(STATUSES):
             b = QPushButton(f"{label} ({key})")
             b.setCheckable(True)
             b.clicked.connect(lambda _c=False, s=status: self.answer(status=s))
             self.status_buttons[status] = b
-            srow.addWidget(b, i // 3, i % 3)
+            srow.addWidget(b, i // 2, i % 2)
         self.evidence = QLineEdit()
         self.evidence.setPlaceholderText("link or reference to the evidence")
         self.owner = QLineEdit()
@@ -236,7 +243,7 @@ class ChecklistView(QWidget):
         self.reason.setPlaceholderText("needed for not applicable")
         self.note = QLineEdit()
         self.detail_error = QLabel()
-        self.detail_error.setStyleSheet("color: #b3121f;")
+        self.detail_error.setStyleSheet(f"color: {theme.ERROR};")
         for w, attr in ((self.evidence, "evidence"), (self.owner, "owner"), (self.due, "due"), (self.reason, "reason"),
                         (self.note, "note")):
             w.editingFinished.connect(lambda w=w, a=attr: self._field_done(a, w.text()))
@@ -284,7 +291,7 @@ class ChecklistView(QWidget):
         detail.setWidgetResizable(True)
         detail.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         detail.setWidget(detail_body)
-        detail.setMinimumWidth(260)
+        detail.setMinimumWidth(max(280, detail_body.minimumSizeHint().width() + 20))  # never clipped
         split.addWidget(left)
         split.addWidget(middle)
         split.addWidget(detail)
@@ -297,6 +304,17 @@ class ChecklistView(QWidget):
         split.setSizes([150, 560, 280])
         lay = QVBoxLayout(self)
         lay.addWidget(split)
+        # the keyboard walks the pane as the eye does: categories, filters, items, then the answer
+        chain = [self.categories, self.filter_box, self.search, nb, bb, self.table,
+                 *self.status_buttons.values(), self.evidence, self.owner, self.due, self.reason, self.note]
+        for a, b in zip(chain, chain[1:]):
+            QWidget.setTabOrder(a, b)
+        for w, name in ((self.categories, "Checklist categories"), (self.filter_box, "Which items to show"),
+                        (self.search, "Filter checklist items"), (self.table, "Checklist items"),
+                        (self.evidence, "Evidence"), (self.owner, "Owner"), (self.due, "Due date"),
+                        (self.reason, "Reason (not applicable)"), (self.note, "Note"), (self.guidance, "Guidance"),
+                        (self.progress, "Share of items answered")):
+            w.setAccessibleName(name)
         self.session.sig_review_replaced.connect(self.reevaluate)
         self.session.sig_review_changed.connect(self._on_changed)
 
@@ -518,7 +536,7 @@ def _risk_status(r: dict) -> str:
 
 
 RISK_COLUMNS = [
-    Column("Score", lambda r: str(r.get("score") or ""), sort=lambda r: r.get("score") or 0, width=55),
+    Column("Score", lambda r: str(r.get("score") or ""), sort=lambda r: r.get("score") or 0, width=65),
     Column("Severity", lambda r: r.get("severity", ""), sort=lambda r: SEVERITY_RANK.get(r.get("severity"), 0),
            colour=lambda r: theme.SEVERITY_COLOURS.get(r.get("severity")), width=80),
     Column("Title", lambda r: r.get("title") or r["id"], width=380),
@@ -585,6 +603,9 @@ class RiskView(QWidget):
         for k, b in enumerate((b_graph, b_override, b_accept, b_mit, b_manual)):
             buttons.addWidget(b, k // 3, k % 3)
         buttons.setColumnStretch(3, 1)
+        for w, name in ((self.filter, "Filter risks"), (self.table, "Risk register"),
+                        (self.detail, "The selected risk")):
+            w.setAccessibleName(name)
         lay = QVBoxLayout(self)
         lay.addWidget(self.filter)
         split = QSplitter(Qt.Orientation.Vertical)
@@ -779,8 +800,18 @@ class DashboardView(QWidget):
     def _build(self) -> None:
         import pyqtgraph as pg
 
-        pg.setConfigOptions(antialias=True, background="w", foreground="k")
-        grid = QGridLayout(self)
+        pg.setConfigOptions(antialias=True, background=theme.CANVAS, foreground=theme.TEXT)  # light or dark
+        # one chart a row, in a scroll area: on a 1280 x 720 screen four charts side by side are too
+        # small to read (tick labels run into each other and titles are cut)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setAccessibleName("Dashboard charts")
+        body = QWidget()
+        scroll.setWidget(body)
+        outer.addWidget(scroll)
+        grid = QGridLayout(body)
         self.heat = pg.PlotWidget(title="Risks: likelihood × impact")
         # short titles and tick labels: a plot's layout is at least as wide as its title plus its
         # axis labels, and wider than its widget it is cut off on the right
@@ -788,7 +819,9 @@ class DashboardView(QWidget):
         self.avail = pg.PlotWidget(title="Journeys: availability ceiling vs SLO (%)")
         self.blast = pg.PlotWidget(title="Blast radius: components down (top 15)")
         for i, w in enumerate((self.heat, self.ready, self.avail, self.blast)):
-            grid.addWidget(w, i // 2, i % 2)
+            w.setMinimumHeight(300 if w is not self.blast else 360)
+            grid.addWidget(w, i, 0)
+            w.setAccessibleName(w.getPlotItem().titleLabel.text)
             w.getPlotItem().titleLabel.setText(w.getPlotItem().titleLabel.text, size="12pt")
 
     def set_result(self, res: dict) -> None:
@@ -869,7 +902,7 @@ class DashboardView(QWidget):
         est = [av["estimate"] for av in rows]
         slo = [av.get("slo") or 0 for av in rows]
         lo = min(min(est), min(s for s in slo if s) if any(slo) else 100) - 0.1
-        brushes = [pg.mkBrush("#2f7d32" if (s == 0 or e >= s) else "#b3121f") for e, s in zip(est, slo)]
+        brushes = [pg.mkBrush(theme.OK if (s == 0 or e >= s) else theme.ERROR) for e, s in zip(est, slo)]
         p.addItem(pg.BarGraphItem(x=xs, y0=lo, height=[e - lo for e in est], width=0.6, brushes=brushes))
         for x, s in zip(xs, slo):
             if s:
