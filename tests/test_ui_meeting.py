@@ -315,3 +315,32 @@ def test_accepted_by_defaults_to_the_reviewer_name(qtbot, win, webshop_prr, monk
     fake_form(monkeypatch, fill)
     rv.accept_dialog()
     assert win.session.review.risks["spof:component:cart-db"].acceptance.by == "Dana Reviewer"
+
+
+def test_a_review_with_a_dangling_reference_opens_and_is_fixed_in_the_app(qtbot, win, examples_dir, tmp_path, monkeypatch):
+    import json
+
+    from prr_app.ui import main_window as mw
+
+    data = json.loads((examples_dir / "webshop.json").read_text(encoding="utf-8"))
+    data["dependencies"].append({"source": "storefront", "target": "no-such-service", "kind": "hard"})
+    bad = tmp_path / "dangling.json"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    shown = []
+    monkeypatch.setattr(mw.Ask, "open_with_problems",
+                        classmethod(lambda cls, parent, path, problems: shown.extend(problems) or True))
+    assert win.open_path(str(bad))
+    assert shown and all(p.path for p in shown)  # every problem, with its place
+    assert any("no-such-service" in p.message for p in shown)
+    res = wait_analysis(qtbot, win)
+    rows = win.findings.model.rows
+    i = next(k for k, f in enumerate(rows) if f["severity"] == "error" and "no-such-service" in f["title"])
+    win.findings.table.clicked.emit(win.findings.model.index(i, 1))
+    assert win.inspector.coll == "dependencies" and win.inspector.key == "storefront->no-such-service"
+    qtbot.mouseClick(win.inspector.delete_button, Qt.MouseButton.LeftButton)
+    res = settle(qtbot, win)
+    assert res["analysis"] is not None and not res.get("problems")
+    target = tmp_path / "fixed.prr"
+    monkeypatch.setattr(mw.Ask, "save_path", classmethod(lambda cls, *a: str(target)))
+    assert win.save_as()
+    assert "storefront->no-such-service" not in read_while_open(target).dependencies

@@ -62,6 +62,20 @@ class Ask:
         d.show()
 
     @classmethod
+    def open_with_problems(cls, parent, path: str, problems: list) -> bool:
+        """A review that breaks the model's rules: open it to fix the problems (True), or not."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "The review has problems",
+                          f"{Path(path).name} has {len(problems)} problem{'s' if len(problems) != 1 else ''} "
+                          "(each with its place below). Open it anyway and fix them here? They are listed in the "
+                          "findings; click one to edit or delete what it names. The file is not changed until "
+                          "you save.", parent=parent)
+        box.setDetailedText("\n".join(str(p) for p in problems))
+        fix = box.addButton("Open and Fix", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is fix
+
+    @classmethod
     def keep_unsaved(cls, parent, title: str) -> str:
         """'save', 'discard' or 'cancel' for a review that has no file of its own."""
         r = QMessageBox.question(

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 
 from prr_app.domain.model import Position
 from prr_app.domain.validation import make_id
-from prr_app.errors import PrrError
+from prr_app.errors import PrrError, ValidationError
 from prr_app.review import edits
 from prr_app.review.edits import Change, EditRefused
 from prr_app.ui.canvas import GraphScene, GraphView
@@ -415,6 +415,12 @@ class MainWindow(QMainWindow):
         journeys = [i for i in ids if i in self.session.review.journeys]
         if journeys:
             self.show_journey(journeys[0], reveal=not nodes)
+        if not nodes and not doms and not journeys:
+            # e.g. a problem naming a dependency or a group: show it in the inspector to fix or delete
+            r = self.session.review
+            hit = next((i for i in ids if i in r.dependencies or i in r.groups or i in r.components), None)
+            if hit is not None:
+                self.inspector.show_element(hit)
 
     # ------------------------------------------------------------ journeys on the graph
     def journey_path(self, jid: str) -> tuple[list[str], set[str], set[str]]:
@@ -739,7 +745,12 @@ class MainWindow(QMainWindow):
         if not self._may_leave():
             return False
         try:
-            self.session.open(path)
+            try:
+                self.session.open(path)
+            except ValidationError as e:
+                if not Ask.open_with_problems(self, path, e.problems):
+                    return False
+                self.session.open(path, allow_problems=True)
         except PrrError as e:
             show_error(self, "Cannot open the review", e, "The file was not changed. Check that it is a PRR review (.prr) or review JSON.")
             return False

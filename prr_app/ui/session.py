@@ -25,7 +25,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
 from prr_app.domain.model import Review
-from prr_app.errors import PrrError
+from prr_app.errors import PrrError, ValidationError
 from prr_app.review.edits import Change
 from prr_app.ui.commands import EditCommand
 
@@ -147,8 +147,11 @@ class ReviewSession(QObject):
         self.document = ReviewDocument.create(rec, self.review)
         self.document.review = self.review  # the same (equal) review, kept by every view
 
-    def open(self, path: str | Path) -> None:
+    def open(self, path: str | Path, *, allow_problems: bool = False) -> None:
         """Open a ``.prr`` (edited in place) or a review JSON (as a new, untitled review).
+
+        ``allow_problems``: a review JSON that breaks the model's rules (but is otherwise
+        well-formed) opens all the same, its problems shown as findings to fix.
 
         Raises :class:`PrrError`; the current review is untouched then.
         """
@@ -158,7 +161,16 @@ class ReviewSession(QObject):
         if not p.exists():
             raise PrrError("no such file", file=str(p))
         if file_kind(p) == "json":
-            review = load_review(p)
+            try:
+                review = load_review(p)
+            except ValidationError:
+                if not allow_problems:
+                    raise
+                # the file is well-formed and only breaks the model's rules (a dangling reference...):
+                # open it as it is, so the user can see every problem in the findings and fix it here
+                from prr_app.interchange import json_io
+
+                review = json_io.review_from_json_bytes(json_io.read_json_bytes(p), file=str(p), checked=False)
             self.new(review, source=str(p))
             return
         doc = ReviewDocument.open(p)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
 
 #: the role a proxy sorts on (numbers where the text would sort wrongly)
@@ -44,6 +44,22 @@ class TableModel(QAbstractTableModel):
         self.beginResetModel()
         self.rows = list(rows)
         self.endResetModel()
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        """Sort the rows themselves: one key per row in Python's sort (a proxy model asks for two
+        keys per comparison through Qt, ten times slower on a register of thousands of risks)."""
+        if not 0 <= column < len(self.columns):
+            return
+        col = self.columns[column]
+        key = col.sort if col.sort is not None else (lambda r: col.text(r) or "")
+        self.layoutAboutToBeChanged.emit()
+        old = self.persistentIndexList()
+        where = {id(self.rows[i.row()]): i for i in old if 0 <= i.row() < len(self.rows)}
+        self.rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+        pos = {id(r): k for k, r in enumerate(self.rows)}
+        self.changePersistentIndexList(old, [self.index(pos[rid], i.column()) for rid, i in where.items()]
+                                       if len(where) == len(old) else old)
+        self.layoutChanged.emit()
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt's names
         return 0 if parent.isValid() else len(self.rows)
@@ -92,3 +108,10 @@ def size_columns(view, columns: list[Column]) -> None:
             h.resizeSection(i, c.width)
         else:
             h.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch)
+
+
+class FilterProxy(QSortFilterProxyModel):
+    """Filters rows by text; sorting is left to the :class:`TableModel` underneath (see its ``sort``)."""
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        self.sourceModel().sort(column, order)

@@ -6,7 +6,7 @@ reads the model, and changes it only through undoable commands.
 from __future__ import annotations
 
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDialog, QFormLayout, QGridLayout, QHBoxLayout,
     QLabel, QLineEdit, QListWidget, QScrollArea, QListWidgetItem, QProgressBar, QPushButton,
@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from prr_app.ui import theme
-from prr_app.ui.table_model import SORT_ROLE, Column, TableModel, size_columns
+from prr_app.ui.table_model import Column, FilterProxy, TableModel, size_columns
 from prr_app.review import edits
 from prr_app.ui.dialogs import FormDialog
 from prr_app.ui.settings import reviewer_name
@@ -315,10 +315,12 @@ class ChecklistView(QWidget):
                         (self.reason, "Reason (not applicable)"), (self.note, "Note"), (self.guidance, "Guidance"),
                         (self.progress, "Share of items answered")):
             w.setAccessibleName(name)
-        self.session.sig_review_replaced.connect(self.reevaluate)
+        self.session.sig_review_replaced.connect(self._on_replaced)
         self.session.sig_review_changed.connect(self._on_changed)
 
     # -- data ------------------------------------------------------------------
+    def _on_replaced(self) -> None:
+        self._on_changed({"answers"})  # evaluated when looked at, not while a big review opens
     def _on_changed(self, colls) -> None:
         if colls & {"answers", "components", "dependencies", "meta"}:
             if self.isVisible():
@@ -570,9 +572,8 @@ class RiskView(QWidget):
         self.analysis = None
         self._pending = None  # risks of a result that came while the tab was hidden
         self._model = TableModel(RISK_COLUMNS, key=lambda r: r["id"], tooltip=lambda r: "\n".join(r.get("inputs") or []), parent=self)
-        self.proxy = QSortFilterProxyModel(self)
+        self.proxy = FilterProxy(self)
         self.proxy.setSourceModel(self._model)
-        self.proxy.setSortRole(SORT_ROLE)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.proxy.setFilterKeyColumn(-1)
         self.table = QTableView()
@@ -622,6 +623,8 @@ class RiskView(QWidget):
             risks, self._pending = self._pending, None
             cur = self.current_id()
             self._model.set_rows(risks)
+            h = self.table.horizontalHeader()
+            self._model.sort(h.sortIndicatorSection(), h.sortIndicatorOrder())
             if cur:
                 self.select(cur)
         return self._model
