@@ -2,7 +2,7 @@
 
 Runs under Xvfb (re-executing itself through ``xvfb-run`` when there is no
 display), so the pictures show the real X11 rendering at a projector-friendly
-1600x1000. ``--offscreen`` uses Qt's offscreen platform instead.
+1280x720 (a meeting-room projector). ``--offscreen`` uses Qt's offscreen platform instead.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
-SIZE = (1600, 1000)
+SIZE = (1280, 720)
 
 
 def _reexec_under_xvfb() -> None:
@@ -42,7 +42,8 @@ def main() -> int:
     from PySide6.QtTest import QTest
 
     from prr_app.ui.app import make_app
-    from prr_app.ui.main_window import Ask, MainWindow, ReportDialog
+    from prr_app.ui.dialogs import ReportDialog
+    from prr_app.ui.main_window import Ask, MainWindow
 
     app = make_app()
     OUT.mkdir(parents=True, exist_ok=True)
@@ -69,6 +70,9 @@ def main() -> int:
     settle()
     w.view.fit()
     shot("main-window")
+    w.legend.set_open(True)
+    shot("legend")
+    w.legend.set_open(False)
     w.scene.select_ids(["cart-db"])
     shot("blast-radius")
     w.scene.select_ids([])
@@ -119,6 +123,32 @@ def main() -> int:
     reports[0].grab().save(str(path))
     print(path.relative_to(ROOT))
     reports[0].close()
+    w.close()
+
+    # a dark desktop: the same window under a dark palette
+    from PySide6.QtGui import QColor, QPalette
+
+    from prr_app.ui import theme
+
+    pal = QPalette()
+    for role, colour in ((QPalette.ColorRole.Window, "#202327"), (QPalette.ColorRole.WindowText, "#e8e8e8"),
+                         (QPalette.ColorRole.Base, "#181a1d"), (QPalette.ColorRole.AlternateBase, "#22262b"),
+                         (QPalette.ColorRole.Text, "#e8e8e8"), (QPalette.ColorRole.Button, "#2a2d31"),
+                         (QPalette.ColorRole.ButtonText, "#e8e8e8")):
+        pal.setColor(role, QColor(colour))
+    app.setPalette(pal)
+    theme.use_palette(pal)
+    w = MainWindow(restore_state=False)
+    w.resize(*SIZE)
+    w.show()
+    if not w.open_path(str(ROOT / "resources" / "examples" / "webshop.json")):
+        return 1
+    settle()
+    w.view.fit()
+    w.scene.select_ids(["cart-db"])
+    shot("dark")
+    w.tabs.setCurrentWidget(w.views["Dashboard"])
+    shot("dark-dashboard")
     w.close()
     return 0
 

@@ -312,6 +312,7 @@ def test_walk_five_checklist_items_by_keyboard_and_persist(qtbot, win, prr_file)
 def test_not_applicable_needs_reason(qtbot, win, prr_file):
     win.open_path(str(prr_file))
     cv = win.views["Checklist"]
+    win.tabs.setCurrentWidget(cv)  # the checklist is evaluated when it is looked at
     cv.table.setCurrentIndex(cv.model.index(0, 0))
     key = cv.current_key()
     n = win.session.undo_stack.count()
@@ -377,6 +378,7 @@ def test_item_models_pass_qtmodeltester(qtbot, qtmodeltester, win, examples_dir)
     assert win.findings.model.rowCount() > 0
     qtmodeltester.check(win.findings.model)
     cv = win.views["Checklist"]
+    win.tabs.setCurrentWidget(cv)  # the checklist is evaluated when it is looked at
     assert cv.model.rowCount() > 0
     qtmodeltester.check(cv.model)
     rv = win.views["Risks"]
@@ -489,7 +491,7 @@ def test_reimport_into_open_review_keeps_work_and_is_one_undo_step(qtbot, win, t
     src = tmp_path / "system.dot"
     src.write_text("digraph { web -> api; api -> db; }\n", encoding="utf-8")
     run_import(qtbot, win, [str(src)])
-    from prr_app.ui.commands import change_fields
+    from prr_app.review.edits import change_fields
 
     r = win.session.review
     win.push("Owner", [change_fields(r, "components", "api", owner="team-a", notes="hand edit")])
@@ -536,7 +538,7 @@ def test_import_can_be_cancelled(qtbot, win, tmp_path, reports):
 
 
 def test_import_dialog_choice(qtbot, win, tmp_path):
-    from prr_app.ui.main_window import ImportDialog
+    from prr_app.ui.dialogs import ImportDialog
 
     d = ImportDialog(win, has_review=True, has_imports=True)
     qtbot.addWidget(d)
@@ -816,7 +818,7 @@ def test_large_graph_edge_layer_keeps_selection_and_colours(qtbot, win, tmp_path
 
 
 def test_several_recovery_files_pick_one_keep_the_others(qtbot, tmp_path, monkeypatch, examples_dir):
-    from prr_app.ui import main_window as mw
+    from prr_app.ui import dialogs, main_window as mw
     from prr_app.ui.session import recovery_files
 
     monkeypatch.setenv("PRR_SETTINGS_DIR", str(tmp_path / "settings"))  # only this test's recovery files
@@ -843,7 +845,7 @@ def test_several_recovery_files_pick_one_keep_the_others(qtbot, tmp_path, monkey
     seen = []
 
     def pick_older(cls, parent, files):
-        d = mw.RecoverDialog(parent, files)
+        d = dialogs.RecoverDialog(parent, files)
         seen.append(d.list.count())
         d.list.setCurrentRow([p for p, _ in files].index(recs[0]))
         d._recover()
@@ -904,7 +906,7 @@ def test_placement_edits_move_boxes_to_the_full_layout(qtbot, win, examples_dir)
     """A replica in a second zone moves boxes to new regions: after each edit, undo and redo the
     canvas shows exactly the layout the PDF would (computed without the canvas's cache), the
     what-if colours and the findings follow, and the graph part of the layout was reused."""
-    from prr_app.ui.commands import change_fields
+    from prr_app.review.edits import change_fields
 
     win.open_path(str(examples_dir / "webshop.json"))
     wait_analysis(qtbot, win)
@@ -961,7 +963,7 @@ def test_an_edit_starts_the_analysis_at_once_and_edits_in_flight_coalesce(qtbot,
     from PySide6.QtCore import QCoreApplication
 
     from prr_app.ui import live
-    from prr_app.ui.commands import change_fields
+    from prr_app.review.edits import change_fields
 
     win.open_path(str(examples_dir / "webshop.json"))
     wait_analysis(qtbot, win)
@@ -999,7 +1001,7 @@ def test_random_edits_keep_the_canvas_equal_to_a_fresh_drawing(qtbot, win):
     import random
 
     from prr_app.domain.model import Component, Dependency, FailureDomain, Review
-    from prr_app.ui.commands import change_add, change_fields, change_move, changes_delete
+    from prr_app.review.edits import change_add, change_fields, change_move, delete as changes_delete
 
     rnd = random.Random(6)
     r0 = Review()

@@ -65,6 +65,7 @@ def make_app(argv=None):
     app.setApplicationName("PRR Workbench")
     app.setOrganizationName("PRR Workbench")
     app.setApplicationDisplayName("PRR Workbench")
+    theme.use_palette(app.palette())  # the platform's dark palette darkens the canvas and charts too
     f = QFont(theme.FONT_FAMILY)
     f.setPointSizeF(theme.BASE_FONT_PT)
     app.setFont(f)

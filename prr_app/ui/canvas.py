@@ -16,7 +16,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QGraphicsItem, QGraphicsLineItem, QGraphicsPathItem, QGraphicsRectItem, QGraphicsScene,
-    QGraphicsSimpleTextItem, QGraphicsView, QStyle,
+    QGraphicsSimpleTextItem, QGraphicsView, QStyle, QWidget,
 )
 
 from prr_app.domain.model import PHYSICAL_DOMAIN_KINDS, Review
@@ -41,6 +41,12 @@ _SELECTED_CHANGED = QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged
 
 
 # ------------------------------------------------------------------ nodes
+#: the word on a box's badge for its worst open risk (the colour is never the only sign)
+SEVERITY_TAGS = {"critical": "CRIT", "high": "HIGH", "medium": "MED", "low": "LOW"}
+#: the word on a box's what-if state
+STATE_TAGS = {"failed": "FAILED", "down": "DOWN", "degraded": "DEGRADED"}
+
+
 class NodeItem(QGraphicsItem):
     """A component or a redundancy group."""
 
@@ -144,6 +150,12 @@ class NodeItem(QGraphicsItem):
             painter.setPen(QPen(halo, 9 if self.journey == "entry" else 6))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(QRectF(-3, -3, self.w + 6, self.h + 6), 12, 12)
+        if selected:  # unmistakable: a wide halo in the selection colour around the box
+            halo = QColor(theme.SELECTION)
+            halo.setAlpha(90)
+            painter.setPen(QPen(halo, 8))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(QRectF(-4, -4, self.w + 8, self.h + 8), 13, 13)
         pen = QPen(border, 3.0 if not selected else 4.5)
         if self.kind == "external_api" or self.is_group:
             pen.setStyle(Qt.PenStyle.DashLine)
@@ -177,6 +189,23 @@ class NodeItem(QGraphicsItem):
             painter.setBrush(QColor(theme.SELECTION))
             painter.setPen(Qt.PenStyle.NoPen)
             painter.drawEllipse(QRectF(5, self.h / 2 - 4.5, 9, 9))
+        if self.state in STATE_TAGS:  # what-if: the state in words too, on the bottom-left corner
+            tag = STATE_TAGS[self.state]
+            badge = QRectF(-4, self.h - 9, 9 + 7 * len(tag), 16)
+            painter.setBrush(QColor(theme.FAILED if self.state == "failed" else
+                                    theme.DOWN if self.state == "down" else theme.DEGRADED))
+            painter.setPen(QPen(QColor("#ffffff"), 1.2))
+            painter.drawRoundedRect(badge, 7, 7)
+            painter.setFont(f_badge)
+            painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, tag)
+        if self.severity in SEVERITY_TAGS and self.state is None and not self.spof:
+            # the worst open risk, in words as well as in the border's colour
+            badge = QRectF(self.w - 40, -12, 44, 18)
+            painter.setBrush(QColor(theme.SEVERITY_COLOURS[self.severity]))
+            painter.setPen(QPen(QColor("#ffffff"), 1.2))
+            painter.drawRoundedRect(badge, 8, 8)
+            painter.setFont(f_badge)
+            painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, SEVERITY_TAGS[self.severity])
         if self.spof:  # badge on the top-right corner
             badge = QRectF(self.w - 46, -12, 50, 20)
             painter.setBrush(QColor(theme.SEVERITY_COLOURS["critical"]))
@@ -232,18 +261,35 @@ class GroupItem(NodeItem):
         self.setCacheMode(QGraphicsItem.CacheMode.NoCache)
         self.setZValue(0.5)
 
-    def fit(self, rect: QRectF) -> None:
+    def fit(self, rects) -> None:
+        """Frames around ``rects`` (scene coordinates; one frame per cluster of members), the
+        label under the first."""
         pad = 6.0
+        frames = [r.adjusted(-pad, -pad, pad, pad + 18) for r in rects]
+        box = frames[0]
+        for f in frames[1:]:
+            box = box.united(f)
         self.prepareGeometryChange()
-        self.w, self.h = rect.width() + 2 * pad, rect.height() + 2 * pad + 18
+        self.w, self.h = box.width(), box.height()
+        self.frames = [f.translated(-box.left(), -box.top()) for f in frames]
         self._path = self._elided = None
-        self.setPos(rect.left() - pad, rect.top() - pad)
+        self.setPos(box.left(), box.top())
         for e in self.edges:
             e.adjust()
 
-    def shape(self) -> QPainterPath:  # only the label strip and the frame pick the group
+    frames: list = []
+
+    def anchor(self) -> QPointF:  # lines to a group meet its first frame, not the space between frames
+        return self.pos() + (self.frames[0].center() if self.frames else QPointF(self.w / 2, self.h / 2))
+
+    def _label_rect(self) -> QRectF:
+        f = self.frames[0] if self.frames else QRectF(0, 0, self.w, self.h)
+        return QRectF(f.left(), f.bottom() - 18, f.width(), 18)
+
+    def shape(self) -> QPainterPath:  # only the label strips pick the group
         p = QPainterPath()
-        p.addRect(QRectF(0, self.h - 18, self.w, 18))
+        for f in self.frames or [QRectF(0, 0, self.w, self.h)]:
+            p.addRect(QRectF(f.left(), f.bottom() - 18, f.width(), 18))
         return p
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
@@ -256,15 +302,21 @@ class GroupItem(NodeItem):
         if self.state in ("down", "degraded"):
             fill = QColor(theme.DOWN_FILL if self.state == "down" else theme.DEGRADED_FILL)
         painter.setBrush(fill)
-        painter.drawRoundedRect(QRectF(0, 0, self.w, self.h), 12, 12)
+        frames = self.frames or [QRectF(0, 0, self.w, self.h)]
+        for f in frames:
+            painter.drawRoundedRect(f, 12, 12)
         f = QFont(theme.FONT_FAMILY)
         f.setPointSizeF(theme.NODE_FONT_PT - 1)
         f.setBold(True)
         painter.setFont(f)
         painter.setPen(QColor(theme.TEXT))
         fm = QFontMetricsF(f)
-        text = fm.elidedText(f"{self.title} · {self.subtitle}", Qt.TextElideMode.ElideRight, self.w - 12)
-        painter.drawText(QRectF(8, self.h - 19, self.w - 12, 18), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
+        part = f" (part {{}} of {len(frames)})" if len(frames) > 1 else ""
+        for k, fr in enumerate(frames):
+            label = f"{self.title} · {self.subtitle}" + (part.format(k + 1) if part else "")
+            text = fm.elidedText(label, Qt.TextElideMode.ElideRight, fr.width() - 12)
+            painter.drawText(QRectF(fr.left() + 8, fr.bottom() - 19, fr.width() - 12, 18),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
 
 
 class EdgeItem(QGraphicsPathItem):
@@ -418,6 +470,21 @@ class EdgeItem(QGraphicsPathItem):
         if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
             self._layer_changed()
         return super().itemChange(change, value)
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        """A selected dependency: a wide halo in the selection colour under the line itself,
+        not Qt's thin dashed rectangle around its bounding box."""
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        option.state &= ~QStyle.StateFlag.State_Selected
+        if selected:
+            halo = QColor(theme.SELECTION)
+            halo.setAlpha(110)
+            pen = QPen(halo, 10, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)
+            pen.setCosmetic(True)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(self.path())
+        super().paint(painter, option, widget)
 
 
 class EdgeLayer(QGraphicsItem):
@@ -752,8 +819,7 @@ class RegionItem(QGraphicsRectItem):
 
     def shape(self) -> QPainterPath:
         p = QPainterPath()
-        r = self.rect()
-        p.addRect(QRectF(r.left(), r.top(), r.width(), 26))
+        p.addRect(self.label_rect())
         return p
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
@@ -764,6 +830,11 @@ class RegionItem(QGraphicsRectItem):
             painter.setPen(QPen(QColor(theme.SELECTION), 4))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRect(self.rect())
+
+    def label_rect(self) -> QRectF:
+        """The label strip a click selects (or fails, in fail-this mode), in item coordinates."""
+        r = self.rect()
+        return QRectF(r.left(), r.top(), r.width(), 26)
 
     def set_data(self, rect: QRectF, text: str, kind: str, depth: int) -> None:
         self.setRect(rect)
@@ -785,7 +856,7 @@ class RegionItem(QGraphicsRectItem):
         if kind not in PHYSICAL_DOMAIN_KINDS:
             pen.setStyle(Qt.PenStyle.DashLine)
         self.setPen(pen)
-        self.label.setBrush(colour.darker(150))
+        self.label.setBrush(colour.lighter(130) if theme.DARK else colour.darker(150))
 
 
 # ------------------------------------------------------------------ scene
@@ -796,6 +867,8 @@ class GraphScene(QGraphicsScene):
     sig_nodes_moved = Signal(object)
     #: ask for a dependency from the first id to the second
     sig_link_requested = Signal(str, str)
+    #: in fail-this mode: a component box or a failure domain's label was clicked (press and release: one click)
+    sig_fail_clicked = Signal(str)
 
     def __init__(self, session, parent=None):
         super().__init__(parent)
@@ -812,6 +885,9 @@ class GraphScene(QGraphicsScene):
         self._press_pos: dict[str, QPointF] = {}
         self._link_from: NodeItem | None = None
         self._link_line: QGraphicsLineItem | None = None
+        #: fail-this mode: a click fails or un-fails what it lands on, and selects nothing
+        self.fail_mode = False
+        self._fail_press = False
         self._regions_dirty = False
         #: the boxes' columns lines are routed around (None: measure again); those the lines follow now
         self._columns = None
@@ -1023,14 +1099,22 @@ class GraphScene(QGraphicsScene):
 
     # -- failure domains as regions -------------------------------------
     def _fit_group(self, item, g) -> None:
-        rect = QRectF()
-        for m in g.members:
-            n = self.nodes.get(m)
-            if n is not None and not n.is_group:
-                rect = rect.united(QRectF(n.pos(), QPointF(n.x() + n.w, n.y() + n.h)))
-        if rect.isNull():
-            rect = QRectF(0, 0, NODE_W, NODE_H)
-        item.fit(rect)
+        """Frame a group's members, and only them (see :func:`prr_app.canvas_geometry.group_frames`)."""
+        from prr_app.canvas_geometry import Rect, group_frames
+
+        members = set(g.members)
+        boxes = [n for n in (self.nodes.get(m) for m in g.members) if n is not None and not n.is_group]
+        if not boxes:
+            item.fit([QRectF(0, 0, NODE_W, NODE_H)])
+            return
+        mine = [Rect(n.x(), n.y(), n.w, n.h) for n in boxes]
+        lo = min(r.x for r in mine), min(r.y for r in mine)
+        hi = max(r.right for r in mine), max(r.bottom for r in mine)
+        others = [Rect(n.x(), n.y(), n.w, n.h) for nid, n in self.nodes.items()
+                  if not n.is_group and nid not in members
+                  and n.x() < hi[0] and n.x() + n.w > lo[0] and n.y() < hi[1] + 24 and n.y() + n.h > lo[1]]
+        frames = group_frames(mine, others, pad=0.0)
+        item.fit([QRectF(f.x, f.y, f.w, f.h) for f in frames])
 
     def update_regions(self, regions) -> None:
         """Failure domains as labelled regions, from the shared layout."""
@@ -1059,7 +1143,27 @@ class GraphScene(QGraphicsScene):
                 self._fit_group(self.nodes[gid], g)
 
     # -- mouse: one move command per drag; shift-drag links --------------
+    def _fail_target(self, p: QPointF) -> str | None:
+        """What a fail-this click at ``p`` fails: a component's box, else a failure domain's label."""
+        for it in self.items(p):
+            if isinstance(it, NodeItem) and not it.is_group:
+                return it.node_id
+            if isinstance(it, RegionItem) and it.shape().contains(it.mapFromScene(p)):
+                return it.domain_id
+            if isinstance(it, QGraphicsSimpleTextItem) and isinstance(it.parentItem(), RegionItem):
+                return it.parentItem().domain_id
+        return None
+
     def mousePressEvent(self, event) -> None:
+        if self.fail_mode and event.button() == Qt.MouseButton.LeftButton:
+            # one toggle per click: the press decides, and nothing is selected (selection changes on
+            # both press and release would fail and then un-fail the box)
+            self._fail_press = True
+            target = self._fail_target(event.scenePos())
+            event.accept()
+            if target is not None:
+                self.sig_fail_clicked.emit(target)
+            return
         item = self._node_at(event.scenePos())
         if item is not None and event.button() == Qt.MouseButton.LeftButton and (
             event.modifiers() & Qt.KeyboardModifier.ShiftModifier
@@ -1074,12 +1178,18 @@ class GraphScene(QGraphicsScene):
         self._press_pos = {i.node_id: i.pos() for i in self.selectedItems() if isinstance(i, NodeItem)}
 
     def mouseMoveEvent(self, event) -> None:
+        if self._fail_press:
+            return
         if self._link_line is not None:
             self._link_line.setLine(QLineF(self._link_from.anchor(), event.scenePos()))
             return
         super().mouseMoveEvent(event)
 
     def mouseReleaseEvent(self, event) -> None:
+        if self._fail_press:
+            self._fail_press = False
+            event.accept()
+            return
         if self._link_line is not None:
             self.removeItem(self._link_line)
             self._link_line = None
@@ -1105,6 +1215,25 @@ class GraphScene(QGraphicsScene):
         return None
 
     # -- selection and colours -------------------------------------------
+    def step_selection(self, direction: str, centre: QPointF) -> str | None:
+        """Select the box an arrow key points to from the selected one (none selected: the box
+        nearest ``centre``). Returns its id, or None when nothing lies that way."""
+        from prr_app.canvas_geometry import nearest_in_direction
+
+        pts = {k: (it.x() + it.w / 2, it.y() + it.h / 2) for k, it in self.nodes.items()
+               if not it.is_group and it.isVisible()}
+        if not pts:
+            return None
+        cur = next((i for i in self.selected_ids() if i in pts), None)
+        if cur is None:
+            target = min(pts, key=lambda k: (pts[k][0] - centre.x()) ** 2 + (pts[k][1] - centre.y()) ** 2)
+        else:
+            target = nearest_in_direction(pts[cur], {k: v for k, v in pts.items() if k != cur}, direction)
+        if target is not None:
+            self.select_ids([target])
+            self.nodes[target].setFocus()
+        return target
+
     def selected_ids(self) -> list[str]:
         out = []
         for it in self.selectedItems():
@@ -1362,6 +1491,30 @@ class GraphView(QGraphicsView):
             self.zoom_by(1.0015 ** delta)
             return
         super().wheelEvent(event)
+
+    # -- keyboard: arrows go from box to box; Tab leaves the canvas ---------------------
+    ARROWS = {Qt.Key.Key_Left: "left", Qt.Key.Key_Right: "right", Qt.Key.Key_Up: "up", Qt.Key.Key_Down: "down"}
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        sc = self.scene()
+        mods = event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+        if event.key() in self.ARROWS and not mods:
+            target = sc.step_selection(self.ARROWS[event.key()], self.mapToScene(self.viewport().rect().center()))
+            if target is not None:
+                self.ensureVisible(sc.nodes[target], 40, 40)
+            event.accept()
+            return
+        if event.key() in (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter) and sc.fail_mode:
+            for nid in sc.selected_ids():
+                if nid in sc.review.components or nid in sc.review.domains:
+                    sc.sig_fail_clicked.emit(nid)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def focusNextPrevChild(self, next_: bool) -> bool:  # noqa: N802
+        # Tab moves to the next pane, as everywhere else; inside the canvas the arrows move
+        return QWidget.focusNextPrevChild(self, next_)
 
     def mousePressEvent(self, event) -> None:
         if event.button() == Qt.MouseButton.MiddleButton:

@@ -6,11 +6,11 @@ Clicking a row shows its components on the graph.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QTableView, QVBoxLayout, QWidget
 
 from prr_app.ui import theme
+from prr_app.ui.table_model import Column, TableModel, size_columns
 
 SEVERITY_ORDER = {"error": 0, "critical": 1, "high": 2, "medium": 3, "low": 4, "info": 5}
 
@@ -61,50 +61,20 @@ def _ids_in_path(path: str) -> list[str]:
     return out
 
 
-class FindingsModel(QAbstractTableModel):
-    COLUMNS = ("Severity", "Finding", "Components")
+def _severity_text(f: dict) -> str:
+    return f["severity"] + (" · blocker" if f.get("blocking") else "") + (" · accepted" if f.get("accepted") else "")
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.rows: list[dict] = []
 
-    def set_rows(self, rows: list[dict]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
+FINDING_COLUMNS = [
+    Column("Severity", _severity_text, sort=lambda f: (SEVERITY_ORDER.get(f["severity"], 9), f["title"]),
+           colour=lambda f: theme.SEVERITY_COLOURS.get(f["severity"], theme.TEXT), width=170),
+    Column("Finding", lambda f: f["title"]),
+    Column("Components", lambda f: ", ".join(f.get("components") or f.get("domains") or []), width=260),
+]
 
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < 3:
-            return self.COLUMNS[section]
-        return None
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        f = self.rows[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if col == 0:
-                return f["severity"] + (" · blocker" if f.get("blocking") else "") + (" · accepted" if f.get("accepted") else "")
-            if col == 1:
-                return f["title"]
-            if col == 2:
-                return ", ".join(f.get("components") or f.get("domains") or [])
-        if role == Qt.ItemDataRole.ForegroundRole and col == 0:
-            return QColor(theme.SEVERITY_COLOURS.get(f["severity"], theme.TEXT))
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return f["title"] + (f"\n\nWhat to do: {f['mitigation']}" if f.get("mitigation") else "")
-        if role == Qt.ItemDataRole.UserRole:
-            return f
-        if role == Qt.ItemDataRole.UserRole + 1:  # sort key
-            return (SEVERITY_ORDER.get(f["severity"], 9), f["title"]) if col == 0 else self.data(index)
-        return None
+def _tooltip(f: dict) -> str:
+    return f["title"] + (f"\n\nWhat to do: {f['mitigation']}" if f.get("mitigation") else "")
 
 
 class FindingsPanel(QWidget):
@@ -113,7 +83,7 @@ class FindingsPanel(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.model = FindingsModel(self)
+        self.model = TableModel(FINDING_COLUMNS, key=lambda f: f, tooltip=_tooltip, parent=self)
         self.summary = QLabel("Analysing…")
         self.summary.setStyleSheet("font-weight: bold; padding: 2px;")
         self.table = QTableView()
@@ -123,13 +93,9 @@ class FindingsPanel(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
-        h = self.table.horizontalHeader()
-        # fixed widths: ResizeToContents measures every row on every update (the panel updates after each edit)
-        h.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        h.resizeSection(0, 170)
-        h.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        h.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
-        h.resizeSection(2, 260)
+        size_columns(self.table, FINDING_COLUMNS)  # fixed widths: measuring every row on every update is slow
+        self.table.setAccessibleName("Findings")
+        self.summary.setAccessibleName("Findings summary")
         self.table.clicked.connect(self._clicked)
         self.table.activated.connect(self._clicked)
         lay = QVBoxLayout(self)

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QScrollArea,
+    QCheckBox, QComboBox, QFormLayout, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea,
     QVBoxLayout, QWidget,
 )
 
 from prr_app.domain.model import ComponentKind, DependencyKind, DomainKind, Observability, Recovery
-from prr_app.domain.validation import is_valid_id
-from prr_app.ui.commands import change_fields
+from prr_app.review.edits import change_fields
+from prr_app.ui import theme
 
 
 class Invalid(ValueError):
@@ -175,6 +175,8 @@ class Inspector(QScrollArea):
     """Edits one element (or the review's own fields when nothing is selected)."""
 
     sig_status = Signal(str)
+    #: the user asked to delete the element shown (with what hangs on it)
+    sig_delete_requested = Signal(str)
 
     def __init__(self, session, parent=None):
         super().__init__(parent)
@@ -194,6 +196,10 @@ class Inspector(QScrollArea):
         self._outer.addWidget(self._title)
         self._formw = QWidget()
         self._outer.addWidget(self._formw)
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.setAccessibleName("Delete the element shown")
+        self.delete_button.clicked.connect(lambda: self.key and self.sig_delete_requested.emit(self.key))
+        self._outer.addWidget(self.delete_button, 0, Qt.AlignmentFlag.AlignLeft)
         self._outer.addStretch(1)
         session.sig_review_changed.connect(self._on_changed)
         session.sig_review_replaced.connect(lambda: self.show_element(None))
@@ -236,11 +242,15 @@ class Inspector(QScrollArea):
         old.deleteLater()
         form = QFormLayout(self._formw)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        # a narrow dock puts a label above its field rather than clipping the field's unit or arrow
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.editors.clear()
         self.errors.clear()
         names = {"meta": "Review", "components": "Component", "dependencies": "Dependency", "groups": "Redundancy group",
                  "domains": "Failure domain", "journeys": "User journey"}
         self._title.setText(f"{names[self.coll]}" + (f": {self.key}" if self.key else ""))
+        self.delete_button.setVisible(bool(self.key))
+        self.delete_button.setText(f"Delete this {names[self.coll].lower()}")
         for f in FIELDS[self.coll]:
             w = self._editor(f)
             self.editors[f.attr] = w
@@ -252,16 +262,22 @@ class Inspector(QScrollArea):
             line.addWidget(w, 1)
             if f.unit:
                 u = QLabel(f.unit)
-                u.setStyleSheet("color: #555;")
+                u.setStyleSheet(f"color: {theme.MUTED};")
+                u.setMinimumWidth(u.sizeHint().width())  # the unit is never clipped
                 line.addWidget(u)
             lay.addLayout(line)
             err = QLabel()
-            err.setStyleSheet("color: #b3121f;")
+            err.setStyleSheet(f"color: {theme.ERROR};")
+            err.setWordWrap(True)
             err.setVisible(False)
             lay.addWidget(err)
             self.errors[f.attr] = err
             if f.help:
                 w.setToolTip(f.help)
+            name = f"{f.label} ({f.unit})" if f.unit else f.label
+            w.setAccessibleName(name)
+            if f.help:
+                w.setAccessibleDescription(f.help)
             form.addRow(f.label, row)
         self._load_values()
 
@@ -289,16 +305,17 @@ class Inspector(QScrollArea):
             return w
         if f.kind == "observability":
             w = QWidget()
-            lay = QHBoxLayout(w)
+            lay = QGridLayout(w)  # three to a row: fits a narrow dock
             lay.setContentsMargins(0, 0, 0, 0)
             w.boxes = {}
-            for sig in ("metrics", "logs", "traces", "alerts", "dashboard", "runbook"):
+            for k, sig in enumerate(("metrics", "logs", "traces", "alerts", "dashboard", "runbook")):
                 b = QCheckBox(sig)
+                b.setAccessibleName(f"Observability: {sig}")
                 b.setTristate(True)
                 b.setToolTip("checked: present, empty: missing, partial: not stated")
                 b.clicked.connect(lambda _c, f=f: self._commit_observability(f))
                 w.boxes[sig] = b
-                lay.addWidget(b)
+                lay.addWidget(b, k // 3, k % 3)
             return w
         if f.kind == "text":
             w = QPlainTextEdit()
@@ -356,7 +373,8 @@ class Inspector(QScrollArea):
         err = self.errors.get(f.attr)
         if w is None or err is None:
             return
-        w.setStyleSheet("border: 2px solid #b3121f;" if message else "")
+        w.setStyleSheet(f"border: 2px solid {theme.ERROR};" if message else "")
+        w.setAccessibleDescription(f"invalid: {message}" if message else "")
         err.setText(message or "")
         err.setVisible(bool(message))
 
@@ -407,14 +425,3 @@ class Inspector(QScrollArea):
             if f.kind != "readonly":
                 self.editors[f.attr].setFocus()
                 return
-
-
-def id_problem(text: str, review) -> str | None:
-    """Why ``text`` cannot be a new element id (None when it can)."""
-    if not text:
-        return "required"
-    if not is_valid_id(text):
-        return "letters, digits and _ . : / + - only; no spaces, no '->'"
-    if review.element(text) is not None:
-        return f"{text!r} is already used"
-    return None

@@ -5,91 +5,32 @@ import copy
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication, QDialog, QDialogButtonBox, QDockWidget, QFileDialog, QFormLayout, QHBoxLayout, QInputDialog,
-    QLabel, QLineEdit, QListWidget, QMainWindow, QMessageBox, QPlainTextEdit, QProgressBar, QPushButton,
-    QComboBox, QRadioButton, QTabWidget, QToolBar, QVBoxLayout, QWidget, QCompleter,
+    QApplication, QComboBox, QDockWidget, QInputDialog, QLabel, QLineEdit, QMainWindow, QMessageBox, QProgressBar,
+    QPushButton, QTabWidget, QToolBar, QVBoxLayout, QWidget,
 )
 
-from prr_app.domain.model import Component, Dependency, FailureDomain, Journey, Position, RedundancyGroup
+from prr_app.domain.model import Position
 from prr_app.domain.validation import make_id
-from prr_app.errors import PrrError
-from prr_app.ui import theme
+from prr_app.errors import PrrError, ValidationError
+from prr_app.review import edits
+from prr_app.review.edits import Change, EditRefused
 from prr_app.ui.canvas import GraphScene, GraphView
-from prr_app.ui.commands import (Change, change_add, change_fields, change_move, changes_delete, review_changes,
-                                 unique_id)
+from prr_app.ui.dialogs import (  # noqa: F401 - Ask and the dialogs are replaced by tests through this module
+    Ask, DependencyDialog, JourneyDialog, NewElementDialog,
+)
 from prr_app.ui.findings import FindingsPanel
-from prr_app.ui.inspector import Inspector, id_problem
+from prr_app.ui.inspector import Inspector
 from prr_app.ui.live import LiveAnalysis
 from prr_app.ui.session import ReviewSession, discard_recovery, recovery_files
+from prr_app.ui.settings import REVIEWER_KEY, settings
 from prr_app.ui.tasks import Task
 
 log = logging.getLogger(__name__)
 
 MAX_RECENT = 8
-FILE_FILTER = "Reviews (*.prr *.json);;PRR review (*.prr);;Review JSON (*.json);;All files (*)"
-
-
-def settings() -> QSettings:
-    import os
-
-    base = os.environ.get("PRR_SETTINGS_DIR")
-    if base:
-        return QSettings(str(Path(base) / "prr-workbench.ini"), QSettings.Format.IniFormat)
-    return QSettings("PRR Workbench", "prr-app")
-
-
-class Ask:
-    """Questions to the user; tests replace these classmethods."""
-
-    @classmethod
-    def open_path(cls, parent, title: str, filt: str = FILE_FILTER) -> str | None:
-        path, _ = QFileDialog.getOpenFileName(parent, title, "", filt)
-        return path or None
-
-    @classmethod
-    def open_paths(cls, parent, title: str, filt: str = "All files (*)") -> list[str]:
-        paths, _ = QFileDialog.getOpenFileNames(parent, title, "", filt)
-        return paths
-
-    @classmethod
-    def save_path(cls, parent, title: str, suggested: str, filt: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filt)
-        return path or None
-
-    @classmethod
-    def recover(cls, parent, files):
-        """Which unsaved review to recover: its path; None: decide later (files kept); False: discard all.
-
-        (True, from older callers: the newest.)
-        """
-        d = RecoverDialog(parent, files)
-        d.exec()
-        return d.answer
-
-    @classmethod
-    def import_choice(cls, parent, *, has_review: bool, has_imports: bool) -> dict | None:
-        """Files/folders, format and target (new review or into the open one); None: cancelled."""
-        d = ImportDialog(parent, has_review=has_review, has_imports=has_imports)
-        return d.choice() if d.exec() == QDialog.DialogCode.Accepted else None
-
-    @classmethod
-    def show_report(cls, parent, title: str, head: str, lines: list[str]) -> None:
-        """The import report (as ``prr import`` prints it), in a window the user can keep open."""
-        d = ReportDialog(parent, title, head, lines)
-        d.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        d.show()
-
-    @classmethod
-    def keep_unsaved(cls, parent, title: str) -> str:
-        """'save', 'discard' or 'cancel' for a review that has no file of its own."""
-        r = QMessageBox.question(
-            parent, "Save the review?",
-            f"{title} has not been saved to a file of its own yet. Save it before closing?",
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel)
-        return {QMessageBox.StandardButton.Save: "save", QMessageBox.StandardButton.Discard: "discard"}.get(r, "cancel")
 
 
 def show_error(parent, title: str, error, what_to_do: str = "") -> None:
@@ -118,17 +59,37 @@ class MainWindow(QMainWindow):
         # centre: views as tabs; the graph first
         self.scene = GraphScene(self.session, self)
         self.view = GraphView(self.scene)
+        self.view.setAccessibleName("Graph of the review")
+        self.view.setAccessibleDescription("Arrow keys move between boxes; Delete deletes the selection; "
+                                           "Ctrl+T fails boxes (what-if) with Space")
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.view, "Graph")
+        self.empty_hint = QLabel(
+            "<h3>An empty review</h3><p>Start with <b>Insert &gt; Add Component</b> (Ctrl+Shift+C),<br>"
+            "or bring in what you have with <b>File &gt; Import</b> (Ctrl+I)<br>or <b>File &gt; Open</b> (Ctrl+O).</p>"
+            "<p>Then connect boxes: Shift-drag from one box to another.</p>", self.view.viewport())
+        self.empty_hint.setObjectName("EmptyHint")
+        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_hint.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.empty_hint.setAccessibleName("How to start an empty review")
+        QVBoxLayout(self.view.viewport()).addWidget(self.empty_hint, 0, Qt.AlignmentFlag.AlignCenter)
+        from prr_app.ui.legend import CanvasLegend
+
+        self.legend = CanvasLegend(self.view.viewport())
+        self.view.viewport().installEventFilter(self)
         self.setCentralWidget(self.tabs)
 
         self.inspector = Inspector(self.session)
         self.findings = FindingsPanel()
-        self.inspector.setMinimumWidth(340)  # the window fits a 1280-pixel screen
-        self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.inspector.setMinimumWidth(280)  # the window fits a 1280-pixel screen (and 2560 at scale 2)
+        self.inspector_dock = self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
         self.findings_dock = self._dock("Findings", self.findings, Qt.DockWidgetArea.BottomDockWidgetArea)
         self._add_views()
+        # the checklist, the register and the charts need the width; the inspector (which edits the
+        # graph's elements) steps aside there and comes back on the graph and the overview
+        self._inspector_wanted = True
+        self.tabs.currentChanged.connect(self._on_tab)
 
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(220)
@@ -150,19 +111,24 @@ class MainWindow(QMainWindow):
         s = self.session
         s.sig_review_replaced.connect(self._on_replaced)
         s.sig_review_changed.connect(self._on_changed)
-        s.sig_dirty_changed.connect(lambda _d: self._update_title())
-        s.sig_saved.connect(lambda p: self.save_label.setText("All changes saved"))
+        # bound methods, not lambdas: Qt drops them when the window goes, so the undo stack's last
+        # signals (sent while the window is being destroyed) reach nothing
+        s.sig_dirty_changed.connect(self._update_title)
+        s.sig_saved.connect(self._update_save_label)
         s.sig_save_failed.connect(self._on_save_failed)
-        s.undo_stack.cleanChanged.connect(lambda _c: self._update_title())
+        s.undo_stack.cleanChanged.connect(self._update_title)
         self.live.sig_result.connect(self._on_result)
         self.live.sig_started.connect(lambda: self.findings.summary.setText(self.findings.summary.text().split(" (")[0] + " (updating…)"))
         self.scene.selectionChanged.connect(self._on_selection)
         self.scene.sig_nodes_moved.connect(self._on_nodes_moved)
         self.scene.sig_link_requested.connect(self._on_link_requested)
+        self.scene.sig_fail_clicked.connect(self.fail)
         self.findings.sig_show_elements.connect(self.show_elements)
+        self.inspector.sig_delete_requested.connect(lambda key: self.delete_elements([key]))
         self.inspector.sig_status.connect(lambda m: self.statusBar().showMessage(m, 5000))
 
         self.resize(1500, 950)
+        restored = False
         if restore_state:
             st = settings()
             geo = st.value("window/geometry")
@@ -170,8 +136,49 @@ class MainWindow(QMainWindow):
                 self.restoreGeometry(geo)
             state = st.value("window/state")
             if isinstance(state, QByteArray):
-                self.restoreState(state)
+                restored = self.restoreState(state)
+        if not restored:  # the graph gets the height; the findings show a few rows (the dock is resizable)
+            self.resizeDocks([self.findings_dock], [170], Qt.Orientation.Vertical)
+        self.fit_to_screen()
         self.session.new()
+
+    WIDE_VIEWS = ("Checklist", "Risks", "Dashboard")
+
+    def _on_tab(self, _index: int) -> None:
+        wide = any(self.tabs.currentWidget() is self.views.get(n) for n in self.WIDE_VIEWS)
+        dock = self.inspector_dock
+        if wide:
+            if not getattr(self, "_inspector_away", False):
+                self._inspector_wanted = dock.isVisible()
+                self._inspector_away = True
+            dock.hide()
+        elif getattr(self, "_inspector_away", False):
+            self._inspector_away = False
+            dock.setVisible(self._inspector_wanted)
+
+    def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
+        from PySide6.QtCore import QEvent
+
+        if obj is self.view.viewport() and event.type() == QEvent.Type.Resize:
+            self.legend.place()
+        return super().eventFilter(obj, event)
+
+    def fit_to_screen(self) -> None:
+        """Never larger than the screen's free area, and on it (a geometry saved on a bigger screen,
+        or at another scale, must not put the inspector or the findings off screen)."""
+        scr = self.screen() or QApplication.primaryScreen()
+        if scr is None:
+            return
+        avail = scr.availableGeometry()
+        frame_w = max(0, self.frameGeometry().width() - self.width())
+        frame_h = max(0, self.frameGeometry().height() - self.height())
+        w, h = min(self.width(), avail.width() - frame_w), min(self.height(), avail.height() - frame_h)
+        if (w, h) != (self.width(), self.height()):
+            self.resize(w, h)
+        g = self.frameGeometry()
+        if not avail.contains(g):
+            self.move(max(avail.left(), min(g.left(), avail.right() - g.width())),
+                      max(avail.top(), min(g.top(), avail.bottom() - g.height())))
 
     # ------------------------------------------------------------ building
     def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
@@ -217,7 +224,14 @@ class MainWindow(QMainWindow):
         self.a_copy = self._act("&Copy", self.copy_selection, K.Copy)
         self.a_paste = self._act("&Paste", self.paste, K.Paste)
         self.a_delete = self._act("&Delete", self.delete_selection, [QKeySequence(QKeySequence.StandardKey.Delete), QKeySequence("Backspace")])
+        # Delete and Backspace act on the canvas's selection only while the canvas has the focus:
+        # elsewhere (the checklist, the findings) the user cannot see what would go
+        self.a_delete.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.removeAction(self.a_delete)
+        self.view.addAction(self.a_delete)
         self.a_select_all = self._act("Select &All", self.select_all, K.SelectAll)
+        self.a_whoami = self._act("Your &Name as Reviewer…", self.ask_reviewer_name, None,
+                                  "The name written when you answer checklist items or accept risks")
         self.a_find = self._act("&Find Component…", self.find_dialog, K.Find)
         self.a_add_comp = self._act("Add &Component…", self.add_component, "Ctrl+Shift+C" , "Add a component (Ctrl+Shift+C)")
         self.a_add_dep = self._act("Add &Dependency…", self.add_dependency, "Ctrl+Shift+D", "Add a dependency; or Shift-drag from one box to another")
@@ -228,6 +242,9 @@ class MainWindow(QMainWindow):
         self.a_zoom_in = self._act("Zoom &In", self.view.zoom_in, [QKeySequence(K.ZoomIn), QKeySequence("Ctrl+=")])
         self.a_zoom_out = self._act("Zoom &Out", self.view.zoom_out, K.ZoomOut)
         self.a_fit = self._act("&Fit to Window", self.view.fit, "Ctrl+0")
+        self.a_legend = self._act("&Legend", lambda on: self.legend.set_open(on), "F1",
+                                  "What the shapes, lines, badges and colours on the graph mean", checkable=True)
+        self.legend.toggle.toggled.connect(self.a_legend.setChecked)
         self.a_fail = self._act("Fail &This (what-if)", self.toggle_fail_mode, "Ctrl+T",
                                 "What-if: click elements to fail them; the review is not changed", checkable=True)
         self.a_clear_fail = self._act("Clear Failures", self.clear_failures, "Escape")
@@ -251,13 +268,13 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.a_quit)
         m = mb.addMenu("&Edit")
-        for a in (self.a_undo, self.a_redo, None, self.a_copy, self.a_paste, self.a_delete, self.a_select_all, None, self.a_find):
+        for a in (self.a_undo, self.a_redo, None, self.a_copy, self.a_paste, self.a_delete, self.a_select_all, None, self.a_find, None, self.a_whoami):
             m.addSeparator() if a is None else m.addAction(a)
         m = mb.addMenu("&Insert")
         for a in (self.a_add_comp, self.a_add_dep, self.a_add_group, self.a_add_domain, self.a_add_journey):
             m.addAction(a)
         m = mb.addMenu("&View")
-        for a in (self.a_zoom_in, self.a_zoom_out, self.a_fit, None, self.a_auto_layout):
+        for a in (self.a_zoom_in, self.a_zoom_out, self.a_fit, self.a_legend, None, self.a_auto_layout):
             m.addSeparator() if a is None else m.addAction(a)
         m.addSeparator()
         for d in self.findChildren(QDockWidget):
@@ -268,29 +285,62 @@ class MainWindow(QMainWindow):
         tb = QToolBar("Main")
         tb.setObjectName("MainToolbar")
         tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for a in (self.a_new, self.a_open, self.a_save, None, self.a_undo, self.a_redo, None, self.a_add_comp,
+        # the toolbar's Undo and Redo keep a fixed text (the menu's say what they undo): a text that
+        # grows with the command's name would push the journey list and the Find box off the toolbar
+        st = self.session.undo_stack
+        self.a_tb_undo = QAction("Undo", self)
+        self.a_tb_undo.triggered.connect(st.undo)
+        self.a_tb_redo = QAction("Redo", self)
+        self.a_tb_redo.triggered.connect(st.redo)
+        for a, can, text, what in ((self.a_tb_undo, st.canUndoChanged, st.undoTextChanged, "Undo"),
+                                   (self.a_tb_redo, st.canRedoChanged, st.redoTextChanged, "Redo")):
+            a.setEnabled(False)
+            can.connect(a.setEnabled)
+            text.connect(lambda t, a=a, what=what: a.setToolTip(f"{what} {t}" if t else what))
+        short = {self.a_add_comp: "+ Component", self.a_add_dep: "+ Dependency", self.a_zoom_in: "Zoom +",
+                 self.a_zoom_out: "Zoom −", self.a_fit: "Fit", self.a_fail: "Fail This"}
+        for a, text in short.items():
+            a.setIconText(text)
+        for a in (self.a_new, self.a_open, self.a_save, None, self.a_tb_undo, self.a_tb_redo, None, self.a_add_comp,
                   self.a_add_dep, self.a_delete, None, self.a_zoom_in, self.a_zoom_out, self.a_fit, None, self.a_fail):
             tb.addSeparator() if a is None else tb.addAction(a)
         self.find_box = QLineEdit()
         self.find_box.setPlaceholderText("Find component…")
-        self.find_box.setMaximumWidth(240)
+        self.find_box.setMaximumWidth(170)
+        self.find_box.setAccessibleName("Find component")
         self.find_box.returnPressed.connect(lambda: self.find(self.find_box.text()))
         tb.addSeparator()
         tb.addWidget(self.find_box)
         self.journey_box = QComboBox()
         self.journey_box.setToolTip("Show a user journey's path on the graph: its entry components and what they depend on")
-        self.journey_box.setMinimumContentsLength(18)
+        self.journey_box.setMinimumContentsLength(12)
+        self.journey_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.journey_box.setAccessibleName("Journey shown on the graph")
         self.journey_box.currentIndexChanged.connect(lambda _i: self.show_journey(self.journey_box.currentData() or None))
         tb.addSeparator()
         tb.addWidget(self.journey_box)
         self.addToolBar(tb)
 
     # ------------------------------------------------------------ state
-    def _update_title(self) -> None:
+    def _update_title(self, *_args) -> None:
         self.setWindowTitle(f"{self.session.title}[*] — PRR Workbench")
         self.setWindowModified(self.session.modified)
-        if self.session.dirty:
-            self.save_label.setText("Saving…")
+        self._update_save_label()
+        self.empty_hint.setVisible(not self.session.review.components)
+
+    def _update_save_label(self, *_args) -> None:
+        """"All changes saved" only when they are in the user's own file."""
+        s = self.session
+        if s.dirty:
+            text = "Saving…"
+        elif s.has_unsaved_work:
+            text = "Not saved to a file yet (kept for recovery): File > Save As"
+        elif s.untitled:
+            text = ""
+        else:
+            text = "All changes saved"
+        if self.save_label.text() != "NOT SAVED" or not s.dirty:
+            self.save_label.setText(text)
 
     def _on_replaced(self) -> None:
         import gc
@@ -365,31 +415,17 @@ class MainWindow(QMainWindow):
         journeys = [i for i in ids if i in self.session.review.journeys]
         if journeys:
             self.show_journey(journeys[0], reveal=not nodes)
+        if not nodes and not doms and not journeys:
+            # e.g. a problem naming a dependency or a group: show it in the inspector to fix or delete
+            r = self.session.review
+            hit = next((i for i in ids if i in r.dependencies or i in r.groups or i in r.components), None)
+            if hit is not None:
+                self.inspector.show_element(hit)
 
     # ------------------------------------------------------------ journeys on the graph
     def journey_path(self, jid: str) -> tuple[list[str], set[str], set[str]]:
-        """A journey's entry components, every component and group they depend on (transitively,
-        through group members), and the dependencies on that path."""
-        r = self.session.review
-        j = r.journeys.get(jid)
-        if j is None:
-            return [], set(), set()
-        out: dict[str, list] = {}
-        for d in r.dependencies.values():
-            out.setdefault(d.source, []).append(d)
-        nodes, deps = set(), set()
-        stack = [e for e in j.entry if e in r.components or e in r.groups]
-        while stack:
-            n = stack.pop()
-            if n in nodes:
-                continue
-            nodes.add(n)
-            if n in r.groups:
-                stack.extend(m for m in r.groups[n].members if m in r.components)
-            for d in out.get(n, ()):
-                deps.add(d.id)
-                stack.append(d.target)
-        return list(j.entry), nodes, deps
+        """See :func:`prr_app.review.edits.journey_path`."""
+        return edits.journey_path(self.session.review, jid)
 
     def show_journey(self, jid: str | None, *, reveal: bool = True) -> None:
         """Draw a journey's path on the graph (None: none); also picks it in the toolbar's list."""
@@ -404,6 +440,7 @@ class MainWindow(QMainWindow):
         if not self.journey_shown and self.statusBar().currentMessage().startswith("Journey "):
             self.statusBar().clearMessage()
         if self.journey_shown:
+            self.inspector.show_element(self.journey_shown)  # a journey is edited like a component
             j = self.session.review.journeys[self.journey_shown]
             self.statusBar().showMessage(f"Journey {j.name or j.id}: {len(entry)} entry, {len(nodes)} components and groups "
                                          f"on its path, {len(deps)} dependencies", 8000)
@@ -429,29 +466,13 @@ class MainWindow(QMainWindow):
         self.show_journey(self.journey_shown if self.journey_shown in r.journeys else None, reveal=False)
 
     def toggle_fail_mode(self, on: bool) -> None:
+        """Fail-this mode on or off (Ctrl+T): clicks fail and un-fail boxes and zone labels until it is off."""
         self.fail_mode = bool(on)
         self.a_fail.setChecked(self.fail_mode)
+        self.scene.fail_mode = self.fail_mode
+        self.failed = []
         if self.fail_mode:
-            self.failed = []
-            self.scene.selectionChanged.disconnect(self._on_selection)
-            self.scene.selectionChanged.connect(self._on_fail_click)
-        else:
-            self.scene.selectionChanged.disconnect(self._on_fail_click)
-            self.scene.selectionChanged.connect(self._on_selection)
-            self.failed = []
-        self._refresh_whatif()
-
-    def _on_fail_click(self) -> None:
-        r = self.session.review
-        ids = [i for i in self.selected_ids() if i in r.components or i in r.domains]
-        for i in ids:
-            if i in self.failed:
-                self.failed.remove(i)
-            else:
-                self.failed.append(i)
-        self.scene.blockSignals(True)
-        self.scene.clearSelection()
-        self.scene.blockSignals(False)
+            self.scene.clearSelection()
         self._refresh_whatif()
 
     def fail(self, element_id: str) -> None:
@@ -525,13 +546,28 @@ class MainWindow(QMainWindow):
     def push(self, text: str, changes) -> None:
         self.session.push(text, changes)
 
+    def edit(self, text: str, make, *args, **kw):
+        """Push the named review edit ``make(review, *args, **kw)`` as one undoable command.
+
+        Returns what the edit returned (its changes, or (id, changes)); None when the model
+        refused it, and the status bar then says why.
+        """
+        try:
+            out = make(self.session.review, *args, **kw)
+        except EditRefused as e:
+            self.statusBar().showMessage(e.message, 8000)
+            return None
+        changes = out[1] if isinstance(out, tuple) else out
+        self.push(text, changes)
+        return out
+
     def _on_nodes_moved(self, moved: dict) -> None:
         from prr_app.ui.layout_bridge import to_layout_units
 
         n = len(moved)
         moved = {k: to_layout_units(*xy) for k, xy in moved.items() if k in self.session.review.components}
         if moved:
-            self.push(f"Move {next(iter(moved)) if n == 1 else f'{n} boxes'}", change_move(self.session.review, moved))
+            self.push(f"Move {next(iter(moved)) if n == 1 else f'{n} boxes'}", edits.change_move(self.session.review, moved))
 
     def _on_link_requested(self, source: str, target: str) -> None:
         self.create_dependency(source, target)
@@ -541,40 +577,45 @@ class MainWindow(QMainWindow):
         if source not in r.components:
             self.statusBar().showMessage(f"A dependency starts at a component; {source} is not one", 6000)
             return False
-        dep = Dependency(source, target, kind)
-        if dep.id in r.dependencies:
-            self.statusBar().showMessage(f"{source} already depends on {target}", 5000)
-            return False
-        self.push(f"Add dependency {dep.id}", [change_add(r, "dependencies", dep.id, dep)])
-        return True
+        return self.edit(f"Add dependency {source}->{target}", edits.add_dependency, source, target, kind) is not None
 
-    def _position_for_new(self) -> Position:
+    def _position_for_new(self, count: int = 1) -> list[Position]:
+        """Free places for ``count`` new boxes near the middle of the view: on no other box, in no group's frame."""
+        from prr_app.canvas_geometry import Rect, free_spots
         from prr_app.ui.layout_bridge import NODE_H, NODE_W, to_layout_units
 
         c = self.view.mapToScene(self.view.viewport().rect().center())
-        n = len(self.session.review.components) % 5
-        x, y = to_layout_units(c.x() - NODE_W / 2 + 30 * n, c.y() - NODE_H / 2 + 30 * n)
-        return Position(round(x, 1), round(y, 1))
+        boxes = [Rect(it.x(), it.y(), it.w, it.h) for it in self.scene.nodes.values() if not it.is_group]
+        frames = [Rect(it.x(), it.y(), it.w, it.h) for it in self.scene.nodes.values() if it.is_group]
+        spots = free_spots(boxes + frames, (c.x() - NODE_W / 2, c.y() - NODE_H / 2), NODE_W, NODE_H, count)
+        return [Position(*(round(v, 1) for v in to_layout_units(x, y))) for x, y in spots]
 
-    def create_component(self, cid: str, name: str = "", kind: str = "service", **fields) -> str:
-        r = self.session.review
-        comp = Component(id=cid, name=name, kind=kind, **fields)
-        self.push(f"Add component {cid}", [change_add(r, "components", cid, comp),
-                                           change_add(r, "layout", cid, self._position_for_new())])
+    def create_component(self, cid: str, name: str = "", kind: str = "service", **fields) -> str | None:
+        if self.edit(f"Add component {cid}", edits.add_component, cid, self._position_for_new()[0], name=name,
+                     kind=kind, **fields) is None:
+            return None
         self.scene.select_ids([cid])
         return cid
 
-    def create_domain(self, did: str, name: str = "", kind: str = "zone", parent: str | None = None) -> str:
-        r = self.session.review
-        self.push(f"Add failure domain {did}", [change_add(r, "domains", did, FailureDomain(id=did, name=name, kind=kind, parent=parent))])
-        return did
+    def create_domain(self, did: str, name: str = "", kind: str = "zone", parent: str | None = None) -> str | None:
+        return did if self.edit(f"Add failure domain {did}", edits.add_domain, did, name, kind, parent) else None
+
+    def create_group(self, gid: str, name: str = "", members=()) -> str | None:
+        return gid if self.edit(f"Add group {gid}", edits.add_group, gid, name, list(members)) else None
+
+    def create_journey(self, jid: str, name: str = "", entry=(), slo: float | None = None, critical: bool = True,
+                       description: str = "") -> str | None:
+        if not self.edit(f"Add journey {jid}", edits.add_journey, jid, name, list(entry), slo, critical, description):
+            return None
+        self._fill_journeys()
+        self.show_journey(jid, reveal=False)
+        return jid
 
     def add_component(self) -> None:
         from prr_app.domain.model import ComponentKind
 
         d = NewElementDialog(self, "Add component", self.session.review, kinds=ComponentKind.values())
-        if d.ask():
-            self.create_component(d.element_id, d.name, d.kind)
+        if d.ask() and self.create_component(d.element_id, d.name, d.kind):
             self.inspector.focus_first()
 
     def add_dependency(self) -> None:
@@ -587,80 +628,79 @@ class MainWindow(QMainWindow):
     def add_group(self) -> None:
         r = self.session.review
         members = [i for i in self.selected_ids() if i in r.components]
+        if not members:
+            self.statusBar().showMessage("Select the group's members on the graph first (a group needs at least one)",
+                                         8000)
+            return
         d = NewElementDialog(self, "Add redundancy group (members: the selected components)", r)
         if d.ask():
-            pos = self._position_for_new()
-            self.push(f"Add group {d.element_id}", [
-                change_add(r, "groups", d.element_id, RedundancyGroup(id=d.element_id, name=d.name, members=members)),
-                change_add(r, "layout", d.element_id, pos)])
+            self.create_group(d.element_id, d.name, members)
 
     def add_domain(self) -> None:
         from prr_app.domain.model import DomainKind
 
         d = NewElementDialog(self, "Add failure domain", self.session.review, kinds=DomainKind.values(), default_kind="zone")
-        if d.ask():
-            self.create_domain(d.element_id, d.name, d.kind)
+        if d.ask() and self.create_domain(d.element_id, d.name, d.kind):
             self.statusBar().showMessage("Place components in it with the inspector's Placement field", 8000)
 
     def add_journey(self) -> None:
         r = self.session.review
         entry = [i for i in self.selected_ids() if i in r.components]
-        d = NewElementDialog(self, "Add user journey (entry: the selected components)", r)
+        d = JourneyDialog(self, r, entry)
         if d.ask():
-            self.push(f"Add journey {d.element_id}", [change_add(r, "journeys", d.element_id,
-                                                                Journey(id=d.element_id, name=d.name, entry=entry))])
+            self.create_journey(d.element_id, d.name, d.entry, d.slo, d.critical, d.description)
 
     def delete_selection(self) -> None:
-        ids = self.selected_ids()
-        if not ids:
+        """Delete what is selected on the canvas, only while the canvas shows it (Delete, Backspace)."""
+        if self.tabs.currentWidget() is not self.view:
             return
-        what = ids[0] if len(ids) == 1 else f"{len(ids)} elements"
-        self.push(f"Delete {what}", changes_delete(self.session.review, ids))
+        ids = self.selected_ids()
+        if ids:
+            self.delete_elements(ids)
 
     def delete_elements(self, ids) -> None:
+        """Delete elements with what hangs on them; the references others hold are updated (and said so)."""
         ids = list(ids)
-        self.push(f"Delete {ids[0] if len(ids) == 1 else f'{len(ids)} elements'}", changes_delete(self.session.review, ids))
+        if not ids:
+            return
+        refs = edits.references(self.session.review, ids)
+        self.push(f"Delete {ids[0] if len(ids) == 1 else f'{len(ids)} elements'}", edits.delete(self.session.review, ids))
+        if refs:
+            self.statusBar().showMessage("Deleted; updated: " + "; ".join(refs[:3])
+                                         + (f" and {len(refs) - 3} more" if len(refs) > 3 else ""), 10000)
+
+    def ask_reviewer_name(self) -> None:
+        from prr_app.ui.settings import reviewer_name
+
+        name, ok = QInputDialog.getText(self, "Your name as reviewer",
+                                        "Written when you answer checklist items and accept risks:",
+                                        text=reviewer_name(self.session.review))
+        if ok:
+            settings().setValue(REVIEWER_KEY, name.strip())
 
     def select_all(self) -> None:
         self.scene.select_ids(list(self.scene.nodes))
 
     def copy_selection(self) -> None:
-        r = self.session.review
-        ids = [i for i in self.selected_ids() if i in r.components]
-        if not ids:
-            return
-        comps = {i: copy.deepcopy(r.components[i]) for i in ids}
-        deps = [copy.deepcopy(d) for d in r.dependencies.values() if d.source in comps and d.target in comps]
         from prr_app.ui.layout_bridge import to_layout_units
 
+        r = self.session.review
+        ids = [i for i in self.selected_ids() if i in r.components]
         pos = {i: Position(*to_layout_units(self.scene.nodes[i].x(), self.scene.nodes[i].y())) for i in ids}
-        self._clipboard = {"components": comps, "dependencies": deps, "positions": pos}
+        clip = edits.copy_components(r, ids, pos)
+        if clip is None:
+            return
+        self._clipboard = clip
         QApplication.clipboard().setText("\n".join(ids))
         self.statusBar().showMessage(f"Copied {len(ids)} component{'s' if len(ids) > 1 else ''}", 3000)
 
     def paste(self) -> None:
         if not self._clipboard:
             return
-        r = self.session.review
-        mapping, changes = {}, []
-        taken = set()
-        for cid, comp in self._clipboard["components"].items():
-            new = unique_id(r, f"{cid}-copy")
-            while new in taken:
-                new = unique_id(r, f"{new}-copy")
-            taken.add(new)
-            mapping[cid] = new
-            c = copy.deepcopy(comp)
-            c.id = new
-            changes.append(Change("components", new, None, c))
-            p = self._clipboard["positions"][cid]
-            changes.append(Change("layout", new, None, Position(p.x + 30, p.y + 30)))
-        for d in self._clipboard["dependencies"]:
-            nd = copy.deepcopy(d)
-            nd.source, nd.target = mapping[d.source], mapping[d.target]
-            changes.append(Change("dependencies", nd.id, None, nd))
-        self.push(f"Paste {len(mapping)} component{'s' if len(mapping) > 1 else ''}", changes)
-        self.scene.select_ids(mapping.values())
+        out = self.edit(f"Paste {len(self._clipboard.components)} component"
+                        f"{'s' if len(self._clipboard.components) > 1 else ''}", edits.paste, self._clipboard)
+        if out:
+            self.scene.select_ids(out[0].values())
 
     def auto_layout(self) -> None:
         r = self.session.review
@@ -705,7 +745,12 @@ class MainWindow(QMainWindow):
         if not self._may_leave():
             return False
         try:
-            self.session.open(path)
+            try:
+                self.session.open(path)
+            except ValidationError as e:
+                if not Ask.open_with_problems(self, path, e.problems):
+                    return False
+                self.session.open(path, allow_problems=True)
         except PrrError as e:
             show_error(self, "Cannot open the review", e, "The file was not changed. Check that it is a PRR review (.prr) or review JSON.")
             return False
@@ -720,7 +765,7 @@ class MainWindow(QMainWindow):
     def _may_leave(self) -> bool:
         """Before replacing an untitled review that has edits: save, discard or stay."""
         s = self.session
-        if not (s.untitled and not s.undo_stack.isClean()):
+        if not s.has_unsaved_work:
             return True
         ans = Ask.keep_unsaved(self, s.title)
         if ans == "save":
@@ -870,7 +915,7 @@ class MainWindow(QMainWindow):
                 head = (f"Imported {len(res.review.components)} components and {len(res.review.dependencies)} "
                         f"dependencies ({rep.format}) into a new review.")
             else:
-                changes = review_changes(base, res.review, self.session.review)
+                changes = edits.review_changes(base, res.review, self.session.review)
                 counts = res.plan.counts() if res.plan is not None else {}
                 what = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()) if k != "keep") or "no changes"
                 if changes:
@@ -976,248 +1021,3 @@ class MainWindow(QMainWindow):
         st.setValue("window/geometry", self.saveGeometry())
         st.setValue("window/state", self.saveState())
         super().closeEvent(event)
-
-
-class NewElementDialog(QDialog):
-    """Name and id (derived from the name, checked as you type) of a new element."""
-
-    def __init__(self, parent, title: str, review, kinds=None, default_kind: str = "service"):
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.review = review
-        self.name_edit = QLineEdit()
-        self.id_edit = QLineEdit()
-        self.kind_box = QComboBox() if kinds else None
-        self.err = QLabel()
-        self.err.setStyleSheet("color: #b3121f;")
-        form = QFormLayout(self)
-        form.addRow("Name", self.name_edit)
-        form.addRow("Id", self.id_edit)
-        if self.kind_box is not None:
-            for k in kinds:
-                self.kind_box.addItem(k.replace("_", " "), k)
-            self.kind_box.setCurrentIndex(max(0, self.kind_box.findData(default_kind)))
-            form.addRow("Kind", self.kind_box)
-        form.addRow(self.err)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        form.addRow(self.buttons)
-        self._id_touched = False
-        self.name_edit.textEdited.connect(self._name_changed)
-        self.id_edit.textEdited.connect(lambda _t: (setattr(self, "_id_touched", True), self._check()))
-        self._check()
-
-    def _name_changed(self, text: str) -> None:
-        if not self._id_touched:
-            self.id_edit.setText(make_id(text.lower()) if text.strip() else "")
-        self._check()
-
-    def _check(self) -> None:
-        msg = id_problem(self.id_edit.text().strip(), self.review)
-        self.err.setText(msg or "")
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(msg is None)
-
-    @property
-    def element_id(self) -> str:
-        return self.id_edit.text().strip()
-
-    @property
-    def name(self) -> str:
-        return self.name_edit.text().strip()
-
-    @property
-    def kind(self) -> str:
-        return self.kind_box.currentData() if self.kind_box is not None else ""
-
-    def ask(self) -> bool:
-        return self.exec() == QDialog.DialogCode.Accepted
-
-
-class DependencyDialog(QDialog):
-    def __init__(self, parent, review, source: str = "", target: str = ""):
-        super().__init__(parent)
-        self.setWindowTitle("Add dependency")
-        ids = sorted(review.components) + sorted(review.groups)
-        self.src = QComboBox()
-        self.src.addItems(sorted(review.components))
-        self.src.setEditable(True)
-        self.src.setCurrentText(source)
-        self.tgt = QComboBox()
-        self.tgt.addItems(ids)
-        self.tgt.setEditable(True)
-        self.tgt.setCurrentText(target)
-        for box in (self.src, self.tgt):
-            box.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        self.kind_box = QComboBox()
-        self.kind_box.addItems(["hard", "soft", "async"])
-        form = QFormLayout(self)
-        form.addRow("From (depends)", self.src)
-        form.addRow("On", self.tgt)
-        form.addRow("Kind", self.kind_box)
-        b = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        b.accepted.connect(self.accept)
-        b.rejected.connect(self.reject)
-        form.addRow(b)
-
-    @property
-    def source(self) -> str:
-        return self.src.currentText().strip()
-
-    @property
-    def target(self) -> str:
-        return self.tgt.currentText().strip()
-
-    @property
-    def kind(self) -> str:
-        return self.kind_box.currentText()
-
-    def ask(self) -> bool:
-        return self.exec() == QDialog.DialogCode.Accepted
-
-
-class ImportDialog(QDialog):
-    """What to import (files and folders), its format, and where to (a new review or the open one)."""
-
-    def __init__(self, parent, *, has_review: bool, has_imports: bool):
-        super().__init__(parent)
-        from prr_app.importers import registry
-
-        self.setWindowTitle("Import")
-        self.resize(640, 420)
-        self.paths = QListWidget()
-        add_files = QPushButton("Add &Files…")
-        add_folder = QPushButton("Add F&older…")
-        remove = QPushButton("&Remove")
-        add_files.clicked.connect(self._add_files)
-        add_folder.clicked.connect(self._add_folder)
-        remove.clicked.connect(lambda: [self.paths.takeItem(self.paths.row(i)) for i in self.paths.selectedItems()]
-                               and self._check())
-        row = QHBoxLayout()
-        for b in (add_files, add_folder, remove):
-            row.addWidget(b)
-        row.addStretch(1)
-        self.format_box = QComboBox()
-        self.format_box.addItem("Detect from the files", "auto")
-        for name, f in registry.formats().items():
-            self.format_box.addItem(f"{name}: {f.description}", name)
-        self.new_radio = QRadioButton("A &new review")
-        self.into_radio = QRadioButton("&Into the open review (re-import: your edits, answers and risks are kept; "
-                                       "what left the source is flagged, not deleted)")
-        self.into_radio.setEnabled(has_review)
-        (self.into_radio if has_review and has_imports else self.new_radio).setChecked(True)
-        hint = QLabel("Folders: their files are read in name order; files that do not fit the format are left out "
-                      "and the report says why. Same code as <tt>prr import</tt> (and <tt>--into</tt>).")
-        hint.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Import")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addWidget(QLabel("Files and folders to import"))
-        lay.addWidget(self.paths)
-        lay.addLayout(row)
-        form = QFormLayout()
-        form.addRow("Format", self.format_box)
-        lay.addLayout(form)
-        lay.addWidget(QLabel("Import into"))
-        lay.addWidget(self.new_radio)
-        lay.addWidget(self.into_radio)
-        lay.addWidget(hint)
-        lay.addWidget(self.buttons)
-        self._check()
-
-    def add_paths(self, paths) -> None:
-        have = {self.paths.item(i).text() for i in range(self.paths.count())}
-        for p in paths:
-            if p and p not in have:
-                self.paths.addItem(p)
-        self._check()
-
-    def _add_files(self) -> None:
-        self.add_paths(Ask.open_paths(self, "Import files"))
-
-    def _add_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Import a folder")
-        if folder:
-            self.add_paths([folder])
-
-    def _check(self) -> None:
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(self.paths.count() > 0)
-
-    def choice(self) -> dict:
-        return {"paths": [self.paths.item(i).text() for i in range(self.paths.count())],
-                "format": self.format_box.currentData(), "into": self.into_radio.isChecked()}
-
-
-class ReportDialog(QDialog):
-    """An import report: what was read, inferred (with file and line), left out, and changed."""
-
-    def __init__(self, parent, title: str, head: str, lines: list[str]):
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.resize(820, 520)
-        self.head = QLabel(head)
-        self.head.setWordWrap(True)
-        self.head.setStyleSheet("font-weight: bold;")
-        self.text = QPlainTextEdit()
-        self.text.setReadOnly(True)
-        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.text.setPlainText("\n".join(lines))
-        b = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        b.rejected.connect(self.close)
-        copy_b = b.addButton("Copy", QDialogButtonBox.ButtonRole.ActionRole)
-        copy_b.clicked.connect(lambda: QApplication.clipboard().setText(head + "\n" + "\n".join(lines)))
-        lay = QVBoxLayout(self)
-        lay.addWidget(self.head)
-        lay.addWidget(self.text)
-        lay.addWidget(b)
-
-
-class RecoverDialog(QDialog):
-    """Unsaved reviews a crash left behind: recover one now, keep them for later, or discard them."""
-
-    def __init__(self, parent, files):
-        super().__init__(parent)
-        import datetime as _dt
-
-        self.setWindowTitle("Recover unsaved reviews?")
-        self.files = list(files)
-        self.answer = None
-        self.list = QListWidget()
-        for p, info in self.files:
-            try:
-                when = _dt.datetime.fromtimestamp(p.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
-            except OSError:
-                when = "?"
-            src = info.get("source")
-            self.list.addItem(f"{Path(src).name if src else 'Untitled review'} — last edit {when} ({p.name})")
-        self.list.setCurrentRow(0)
-        text = QLabel("PRR Workbench did not close normally. These reviews had edits that were never saved to a file "
-                      "of their own. Recover one now (the newest is selected); the others stay and are offered "
-                      "again (File > Recover Unsaved Reviews).")
-        text.setWordWrap(True)
-        b = QDialogButtonBox()
-        rec = b.addButton("&Recover Selected", QDialogButtonBox.ButtonRole.AcceptRole)
-        later = b.addButton("&Later", QDialogButtonBox.ButtonRole.RejectRole)
-        discard = b.addButton("&Discard All", QDialogButtonBox.ButtonRole.DestructiveRole)
-        rec.clicked.connect(self._recover)
-        later.clicked.connect(self.reject)
-        discard.clicked.connect(self._discard)
-        self.list.itemDoubleClicked.connect(lambda _i: self._recover())
-        lay = QVBoxLayout(self)
-        lay.addWidget(text)
-        lay.addWidget(self.list)
-        lay.addWidget(b)
-
-    def _recover(self) -> None:
-        row = self.list.currentRow()
-        if 0 <= row < len(self.files):
-            self.answer = self.files[row][0]
-        self.accept()
-
-    def _discard(self) -> None:
-        if QMessageBox.question(self, "Discard all?", f"Delete {len(self.files)} unsaved review(s) for good?") \
-                == QMessageBox.StandardButton.Yes:
-            self.answer = False
-            self.accept()

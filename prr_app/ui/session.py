@@ -25,8 +25,9 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
 from prr_app.domain.model import Review
-from prr_app.errors import PrrError
-from prr_app.ui.commands import Change, EditCommand
+from prr_app.errors import PrrError, ValidationError
+from prr_app.review.edits import Change
+from prr_app.ui.commands import EditCommand
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +109,7 @@ class ReviewSession(QObject):
         self.document = None  # ReviewDocument; None until an untitled review is first edited
         self.source: str | None = None  # the JSON a new document came from
         self.untitled = True
+        self.recovered = False  # the review came from a recovery file (see has_unsaved_work)
         self.undo_stack = QUndoStack(self)
         self._dirty = False  # edits not yet written to disk
         self._side_edited = False
@@ -145,8 +147,11 @@ class ReviewSession(QObject):
         self.document = ReviewDocument.create(rec, self.review)
         self.document.review = self.review  # the same (equal) review, kept by every view
 
-    def open(self, path: str | Path) -> None:
+    def open(self, path: str | Path, *, allow_problems: bool = False) -> None:
         """Open a ``.prr`` (edited in place) or a review JSON (as a new, untitled review).
+
+        ``allow_problems``: a review JSON that breaks the model's rules (but is otherwise
+        well-formed) opens all the same, its problems shown as findings to fix.
 
         Raises :class:`PrrError`; the current review is untouched then.
         """
@@ -156,7 +161,16 @@ class ReviewSession(QObject):
         if not p.exists():
             raise PrrError("no such file", file=str(p))
         if file_kind(p) == "json":
-            review = load_review(p)
+            try:
+                review = load_review(p)
+            except ValidationError:
+                if not allow_problems:
+                    raise
+                # the file is well-formed and only breaks the model's rules (a dangling reference...):
+                # open it as it is, so the user can see every problem in the findings and fix it here
+                from prr_app.interchange import json_io
+
+                review = json_io.review_from_json_bytes(json_io.read_json_bytes(p), file=str(p), checked=False)
             self.new(review, source=str(p))
             return
         doc = ReviewDocument.open(p)
@@ -173,6 +187,8 @@ class ReviewSession(QObject):
         doc = ReviewDocument.open(rec)
         self._write_side(rec, info.get("source"), edited=True)
         self._replace(doc, untitled=True, source=info.get("source"))
+        self.recovered = True
+        self.sig_dirty_changed.emit(self._dirty)  # the title bar now shows work to save
 
     def _write_side(self, rec: Path, source: str | None, edited: bool = False) -> None:
         rec.with_suffix(".json").write_text(
@@ -184,6 +200,7 @@ class ReviewSession(QObject):
         self.document = doc
         self.review = doc.review if doc is not None else review
         self.untitled = untitled
+        self.recovered = False
         self.source = source
         self._side_edited = False
         self.undo_stack.clear()
@@ -228,7 +245,16 @@ class ReviewSession(QObject):
     @property
     def modified(self) -> bool:
         """Shown in the title bar: unsaved edits, or a review that has no file of its own."""
-        return self._dirty or (self.untitled and not self.undo_stack.isClean())
+        return self._dirty or self.has_unsaved_work
+
+    @property
+    def has_unsaved_work(self) -> bool:
+        """Work that lives only in a recovery file: edits of an untitled review, or a recovered one.
+
+        A recovered review starts with an empty undo history, but everything in it is work the
+        user has not saved to a file of their own; quitting must ask, not delete it.
+        """
+        return self.untitled and (self.recovered or not self.undo_stack.isClean())
 
     # ---------------------------------------------------------- saving
     def autosave(self) -> None:
@@ -279,6 +305,7 @@ class ReviewSession(QObject):
         # so views and the undo history stay valid
         self.document.review = self.review
         self.untitled = False
+        self.recovered = False
         self.source = None
         self.undo_stack.setClean()
         self._set_dirty(False)

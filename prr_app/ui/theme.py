@@ -1,4 +1,9 @@
-"""Colours and fonts, chosen to read well on a projector (large, high contrast)."""
+"""Colours and fonts, chosen to read well on a projector (large, high contrast).
+
+Two sets of colours: light (the default) and dark. :func:`use_palette` picks the set that
+matches the platform's palette when the app starts, so the canvas, the charts and coloured
+text follow a dark desktop too. Every view reads ``theme.NAME`` when it paints, never a copy.
+"""
 from __future__ import annotations
 
 FONT_FAMILY = "DejaVu Sans"
@@ -58,3 +63,52 @@ DOMAIN_COLOURS = {
     "cluster": "#7a4cb0",
     "other": "#5b6470",
 }
+
+#: error text and the frame of a field that does not parse
+ERROR = "#b3121f"
+#: secondary text (units, "not stated")
+MUTED = "#555555"
+
+#: "ok" text: met, attainable
+OK = "#2f7d32"
+#: a warning that is not an error: partly met
+WARN = "#c97a06"
+
+DARK = False
+_LIGHT = {k: (dict(v) if isinstance(v, dict) else v) for k, v in dict(globals()).items()
+          if k.isupper() and not k.startswith("_") and k not in ("FONT_FAMILY", "BASE_FONT_PT", "NODE_FONT_PT")}
+
+#: the dark set: light text and lines on dark ground; severities bright enough to read on it
+_DARK_VALUES = {
+    "CANVAS": "#1c2026", "TEXT": "#e8ebf0", "NODE_FILL": "#2a3039", "GROUP_FILL": "#323c48", "GROUP_EDGE": "#93a3b8",
+    "SELECTION": "#5aa2ff", "JOURNEY": "#ff62be", "FAILED": "#0b0b0b", "DOWN": "#ff5a5a", "DOWN_FILL": "#7a2424",
+    "DEGRADED": "#ffae3d", "DEGRADED_FILL": "#6e4c12", "ERROR": "#ff6b6b", "MUTED": "#a9b1bd", "OK": "#7cd67f",
+    "WARN": "#ffb84d",
+    "KIND_COLOURS": {"service": "#7fb0f0", "frontend": "#7fb0f0", "datastore": "#c19bf0", "cache": "#d2a8ff",
+                     "queue": "#5fd0c6", "gateway": "#7cd67f", "load_balancer": "#7cd67f", "dns": "#a6d66a",
+                     "cdn": "#a6d66a", "identity": "#e0c060", "platform": "#aab4c0", "external_api": "#e0a070",
+                     "group": "#93a3b8", "other": "#aab4c0"},
+    "EDGE_COLOURS": {"hard": "#d5dbe3", "soft": "#a3b0c2", "async": "#5fd0c6", "member": "#93a3b8"},
+    "SEVERITY_COLOURS": {"critical": "#ff5c66", "high": "#ff8a4c", "medium": "#f0c040", "low": "#8cc46a",
+                         "error": "#ff5c66", "warning": "#f0c040", "info": "#aab4c0"},
+    "DOMAIN_COLOURS": {"region": "#7fb0f0", "zone": "#7cd67f", "datacenter": "#7cd67f", "rack": "#e0c060",
+                       "host": "#e0c060", "cluster": "#c19bf0", "other": "#aab4c0"},
+}
+
+
+def is_dark(palette) -> bool:
+    """A dark palette: its window colour is darker than its text."""
+    from PySide6.QtGui import QPalette
+
+    return palette.color(QPalette.ColorRole.Window).lightness() < palette.color(QPalette.ColorRole.WindowText).lightness()
+
+
+def use_palette(palette) -> bool:
+    """Pick the light or dark colours to match ``palette`` (a ``QPalette``); True when dark."""
+    global DARK
+    dark = is_dark(palette)
+    values = {**_LIGHT, **_DARK_VALUES} if dark else _LIGHT
+    for k, v in values.items():
+        globals()[k] = dict(v) if isinstance(v, dict) else v
+    DARK = dark
+    return dark

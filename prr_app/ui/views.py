@@ -5,24 +5,25 @@ reads the model, and changes it only through undoable commands.
 """
 from __future__ import annotations
 
-import copy
-import datetime as _dt
-import getpass
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout,
-    QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QProgressBar, QPushButton,
-    QSpinBox, QSplitter, QTableView, QTextBrowser, QVBoxLayout, QWidget,
+    QAbstractItemView, QComboBox, QDialog, QFormLayout, QGridLayout, QHBoxLayout,
+    QLabel, QLineEdit, QListWidget, QScrollArea, QListWidgetItem, QProgressBar, QPushButton,
+    QSplitter, QTableView, QTextBrowser, QVBoxLayout, QWidget,
 )
 
-from prr_app.domain.model import Acceptance, Mitigation, Risk
 from prr_app.ui import theme
-from prr_app.ui.commands import Change
+from prr_app.ui.table_model import Column, FilterProxy, TableModel, size_columns
+from prr_app.review import edits
+from prr_app.ui.dialogs import FormDialog
+from prr_app.ui.settings import reviewer_name
 
 VERDICT_TEXT = {"not-ready": "NOT READY", "ready-with-conditions": "READY WITH CONDITIONS", "ready": "READY"}
-VERDICT_COLOUR = {"not-ready": "#b3121f", "ready-with-conditions": "#c97a06", "ready": "#2f7d32"}
+
+
+def verdict_colour(v: str) -> str:
+    return {"not-ready": theme.ERROR, "ready-with-conditions": theme.WARN, "ready": theme.OK}.get(v, theme.TEXT)
 
 
 def make_views(window) -> dict[str, QWidget]:
@@ -34,13 +35,6 @@ def make_views(window) -> dict[str, QWidget]:
     }
 
 
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001
-        return ""
-
-
 # ====================================================================== overview
 class OverviewView(QWidget):
     """The verdict, key figures, journeys against their SLO, and failure domains to try."""
@@ -49,15 +43,16 @@ class OverviewView(QWidget):
         super().__init__()
         self.window = window
         self.verdict = QLabel("Analysing…")
+        self.verdict.setWordWrap(True)  # a long system name wraps instead of widening the window
         self.verdict.setStyleSheet("font-size: 20pt; font-weight: bold;")
         self.reasons = QTextBrowser()
         self.figures = QLabel()
         self.figures.setWordWrap(True)
         self.figures.setStyleSheet("font-size: 12pt;")
         self.journeys = QTableView()
-        self.journey_model = DictTableModel(["Journey", "SLO %", "Ceiling %", "Method", "Attainable"], self)
+        self.journey_model = TableModel(JOURNEY_COLUMNS, key=lambda r: r[0], parent=self)
         self.journeys.setModel(self.journey_model)
-        self.journeys.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        size_columns(self.journeys, JOURNEY_COLUMNS)
         self.journeys.verticalHeader().setVisible(False)
         self.journeys.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.journeys.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -87,6 +82,9 @@ class OverviewView(QWidget):
         lay = QHBoxLayout(self)
         lay.addLayout(left, 3)
         lay.addLayout(right, 2)
+        for w, name in ((self.reasons, "Why: the reasons for the verdict"), (self.journeys, "User journeys"),
+                        (self.domains, "Failure domains"), (fail_btn, "Fail the selected domain (what-if)")):
+            w.setAccessibleName(name)
         window.session.sig_review_replaced.connect(self._fill_domains)
         window.session.sig_review_changed.connect(lambda c: self._fill_domains() if "domains" in c else None)
 
@@ -120,12 +118,20 @@ class OverviewView(QWidget):
         if a is None:
             probs = res.get("problems") or []
             self.verdict.setText("Fix the review first")
-            self.verdict.setStyleSheet("font-size: 20pt; font-weight: bold; color: #b3121f;")
+            self.verdict.setStyleSheet(f"font-size: 20pt; font-weight: bold; color: {theme.ERROR};")
             self.reasons.setPlainText("\n".join(str(p) for p in probs) or (res.get("error") or ""))
             return
         v = a.verdict.get("verdict", "")
+        if not r.components:  # nothing reviewed yet: no verdict to give, whatever the rules say
+            self.verdict.setText(f"{r.meta.system_name}: NOT REVIEWED YET")
+            self.verdict.setStyleSheet(f"font-size: 20pt; font-weight: bold; color: {theme.TEXT};")
+            self.reasons.setPlainText("The review has no components. Add them (Insert > Add Component) or import "
+                                      "them (File > Import); the verdict follows from what you describe.")
+            self.figures.setText("")
+            self.journey_model.set_rows([])
+            return
         self.verdict.setText(f"{r.meta.system_name}: {VERDICT_TEXT.get(v, v)}")
-        self.verdict.setStyleSheet(f"font-size: 20pt; font-weight: bold; color: {VERDICT_COLOUR.get(v, theme.TEXT)};")
+        self.verdict.setStyleSheet(f"font-size: 20pt; font-weight: bold; color: {verdict_colour(v)};")
         self.reasons.setPlainText("\n".join("• " + x for x in a.verdict.get("reasons", [])) or "No launch blockers.")
         sev = {}
         for risk in a.risks:
@@ -136,50 +142,29 @@ class OverviewView(QWidget):
             + ", ".join(f"{sev.get(s, 0)} {s}" for s in ("critical", "high", "medium", "low"))
             + f" · analysed in {res.get('seconds', 0):.2f}\u00a0s")  # the unit stays with its number
         rows = []
-        for av in a.availability:
-            if av.get("target_type") not in ("journey", None) and av.get("target") not in r.journeys:
+        by_target = {av.get("target"): av for av in a.availability if av.get("target_type") in ("journey", None)}
+        for jid, j in r.journeys.items():  # every journey, also one the analysis could not estimate
+            av = by_target.get(jid, {})
+            slo = j.slo
+            est = av.get("estimate") if j.entry else None
+            if not j.entry:
+                rows.append([jid, "none" if slo is None else f"{slo:g}", "no entry components", "",
+                             "set its entry components"])
                 continue
-            est = av.get("estimate")
-            slo = av.get("slo")
-            rows.append([av.get("target"), "" if slo is None else f"{slo:g}",
+            rows.append([jid, "none" if slo is None else f"{slo:g}",
                          "" if est is None else f"{est:.4f}", av.get("method", ""),
-                         "" if slo is None or est is None else ("yes" if est >= slo else "NO")])
+                         "no SLO" if slo is None else "" if est is None else ("yes" if est >= slo else "NO")])
         self.journey_model.set_rows(rows)
 
 
-class DictTableModel(QAbstractTableModel):
-    """A read-only table of plain rows."""
-
-    def __init__(self, headers, parent=None):
-        super().__init__(parent)
-        self.headers = list(headers)
-        self.rows: list[list] = []
-
-    def set_rows(self, rows) -> None:
-        self.beginResetModel()
-        self.rows = [list(r) for r in rows]
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, s, o, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and o == Qt.Orientation.Horizontal and 0 <= s < len(self.headers):
-            return self.headers[s]
-        return None
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        v = self.rows[index.row()][index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return "" if v is None else str(v)
-        if role == Qt.ItemDataRole.ForegroundRole and v == "NO":
-            return QColor(theme.SEVERITY_COLOURS["critical"])
-        return None
+JOURNEY_COLUMNS = [
+    Column("Journey", lambda r: r[0], width=150),
+    Column("SLO %", lambda r: r[1], width=70),
+    Column("Ceiling %", lambda r: r[2], width=150),
+    Column("Method", lambda r: r[3], width=80),
+    Column("Attainable", lambda r: r[4],
+           colour=lambda r: theme.SEVERITY_COLOURS["critical"] if r[4] == "NO" else None),
+]
 
 
 # ====================================================================== checklist
@@ -187,43 +172,18 @@ STATUSES = [("met", "Met", "1"), ("partly", "Partly", "2"), ("not_met", "Not met
             ("not_applicable", "Not applicable", "4"), ("unanswered", "Unanswered", "0")]
 
 
-class ChecklistModel(QAbstractTableModel):
-    COLUMNS = ("Item", "Applies to", "Severity", "Status")
+def status_colour(status: str) -> str:
+    return {"met": theme.OK, "partly": theme.WARN, "not_met": theme.ERROR}.get(status, theme.MUTED)
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.items = []
-
-    def set_items(self, items) -> None:
-        self.beginResetModel()
-        self.items = list(items)
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.items)
-
-    def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, s, o, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and o == Qt.Orientation.Horizontal and 0 <= s < len(self.COLUMNS):
-            return self.COLUMNS[s]
-        return None
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self.items):
-            return None
-        it = self.items[index.row()]
-        c = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (it.question, it.subject_label or "the review", it.severity, it.status.replace("_", " "))[c]
-        if role == Qt.ItemDataRole.ForegroundRole and c == 3:
-            return QColor({"met": "#2f7d32", "partly": "#c97a06", "not_met": "#b3121f"}.get(it.status, "#555555"))
-        if role == Qt.ItemDataRole.ForegroundRole and c == 2 and it.severity == "blocker":
-            return QColor("#b3121f")
-        if role == Qt.ItemDataRole.UserRole:
-            return it.key
-        return None
+CHECKLIST_COLUMNS = [
+    # what an item applies to is in its question ("A restore of Orders DB primary..."), its tool tip and
+    # the detail pane: the question gets the width
+    Column("Item", lambda it: it.question),
+    Column("Severity", lambda it: it.severity.upper() if it.severity == "blocker" else it.severity, width=90,
+           colour=lambda it: theme.SEVERITY_COLOURS["critical"] if it.severity == "blocker" else None),
+    Column("Status", lambda it: it.status.replace("_", " "), width=110,
+           colour=lambda it: status_colour(it.status)),
+]
 
 
 class ChecklistView(QWidget):
@@ -249,18 +209,16 @@ class ChecklistView(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText("Filter items…")
         self.search.textChanged.connect(lambda _t: self.refresh())
-        self.model = ChecklistModel(self)
+        self.model = TableModel(CHECKLIST_COLUMNS, key=lambda it: it.key,
+                                tooltip=lambda it: f"{it.question}\n\nApplies to: {it.subject_label or 'the review'}",
+                                parent=self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(False)  # one line per item, cut at its end ("The product owner has…")
-        h = self.table.horizontalHeader()
-        h.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for i, width in ((1, 120), (2, 70), (3, 108)):  # fixed widths: measuring every row is slow on big reviews
-            h.setSectionResizeMode(i, QHeaderView.ResizeMode.Interactive)
-            h.resizeSection(i, width)
+        size_columns(self.table, CHECKLIST_COLUMNS)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _p: self._show_item())
         self.table.installEventFilter(self)
         # item detail
@@ -269,13 +227,13 @@ class ChecklistView(QWidget):
         self.question.setStyleSheet("font-size: 13pt; font-weight: bold;")
         self.guidance = QTextBrowser()
         self.status_buttons = {}
-        srow = QGridLayout()  # three to a row: the pane stays usable on a 1280-pixel screen
+        srow = QGridLayout()  # two to a row: the pane stays usable on a 1280-pixel screen
         for i, (status, label, key) in enumerate(STATUSES):
             b = QPushButton(f"{label} ({key})")
             b.setCheckable(True)
             b.clicked.connect(lambda _c=False, s=status: self.answer(status=s))
             self.status_buttons[status] = b
-            srow.addWidget(b, i // 3, i % 3)
+            srow.addWidget(b, i // 2, i % 2)
         self.evidence = QLineEdit()
         self.evidence.setPlaceholderText("link or reference to the evidence")
         self.owner = QLineEdit()
@@ -285,7 +243,7 @@ class ChecklistView(QWidget):
         self.reason.setPlaceholderText("needed for not applicable")
         self.note = QLineEdit()
         self.detail_error = QLabel()
-        self.detail_error.setStyleSheet("color: #b3121f;")
+        self.detail_error.setStyleSheet(f"color: {theme.ERROR};")
         for w, attr in ((self.evidence, "evidence"), (self.owner, "owner"), (self.due, "due"), (self.reason, "reason"),
                         (self.note, "note")):
             w.editingFinished.connect(lambda w=w, a=attr: self._field_done(a, w.text()))
@@ -295,8 +253,8 @@ class ChecklistView(QWidget):
         form.addRow("Due", self.due)
         form.addRow("Reason (n/a)", self.reason)
         form.addRow("Note", self.note)
-        detail = QWidget()
-        dl = QVBoxLayout(detail)
+        detail_body = QWidget()
+        dl = QVBoxLayout(detail_body)
         dl.addWidget(self.question)
         dl.addWidget(self.guidance, 1)
         dl.addLayout(srow)
@@ -329,21 +287,40 @@ class ChecklistView(QWidget):
         ml.addLayout(steps)
         ml.addWidget(self.table, 1)
         split = QSplitter()
+        detail = QScrollArea()  # the answer form scrolls on a small screen rather than widening the window
+        detail.setWidgetResizable(True)
+        detail.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        detail.setWidget(detail_body)
+        detail.setMinimumWidth(max(280, detail_body.minimumSizeHint().width() + 20))  # never clipped
         split.addWidget(left)
         split.addWidget(middle)
         split.addWidget(detail)
-        left.setMinimumWidth(200)
+        split.setChildrenCollapsible(False)
+        left.setMinimumWidth(150)
         self.search.setMinimumWidth(120)
         split.setStretchFactor(0, 0)
         split.setStretchFactor(1, 3)
         split.setStretchFactor(2, 2)
-        split.setSizes([220, 820, 400])
+        split.setSizes([150, 560, 280])
         lay = QVBoxLayout(self)
         lay.addWidget(split)
-        self.session.sig_review_replaced.connect(self.reevaluate)
+        # the keyboard walks the pane as the eye does: categories, filters, items, then the answer
+        chain = [self.categories, self.filter_box, self.search, nb, bb, self.table,
+                 *self.status_buttons.values(), self.evidence, self.owner, self.due, self.reason, self.note]
+        for a, b in zip(chain, chain[1:]):
+            QWidget.setTabOrder(a, b)
+        for w, name in ((self.categories, "Checklist categories"), (self.filter_box, "Which items to show"),
+                        (self.search, "Filter checklist items"), (self.table, "Checklist items"),
+                        (self.evidence, "Evidence"), (self.owner, "Owner"), (self.due, "Due date"),
+                        (self.reason, "Reason (not applicable)"), (self.note, "Note"), (self.guidance, "Guidance"),
+                        (self.progress, "Share of items answered")):
+            w.setAccessibleName(name)
+        self.session.sig_review_replaced.connect(self._on_replaced)
         self.session.sig_review_changed.connect(self._on_changed)
 
     # -- data ------------------------------------------------------------------
+    def _on_replaced(self) -> None:
+        self._on_changed({"answers"})  # evaluated when looked at, not while a big review opens
     def _on_changed(self, colls) -> None:
         if colls & {"answers", "components", "dependencies", "meta"}:
             if self.isVisible():
@@ -366,7 +343,7 @@ class ChecklistView(QWidget):
         except PrrError as e:
             self.result = None
             self.question.setText(f"The checklist cannot be evaluated: {e}")
-            self.model.set_items([])
+            self.model.set_rows([])
             return
         cur = self.categories.currentRow()
         self.categories.blockSignals(True)
@@ -410,7 +387,7 @@ class ChecklistView(QWidget):
             if text and text not in it.question.lower() and text not in (it.subject_label or "").lower() and text not in it.key:
                 continue
             items.append(it)
-        self.model.set_items(items)
+        self.model.set_rows(items)
         self.select_key(key)
 
     # -- selection and walking ---------------------------------------------------
@@ -423,16 +400,16 @@ class ChecklistView(QWidget):
         return self.result.item(k) if k and self.result is not None else None
 
     def select_key(self, key) -> None:
-        for i, it in enumerate(self.model.items):
+        for i, it in enumerate(self.model.rows):
             if it.key == key:
                 self.table.setCurrentIndex(self.model.index(i, 0))
                 return
-        if self.model.items and not self.table.currentIndex().isValid():
+        if self.model.rows and not self.table.currentIndex().isValid():
             self.table.setCurrentIndex(self.model.index(0, 0))
         self._show_item()
 
     def _step(self, pred) -> bool:
-        items = self.model.items
+        items = self.model.rows
         if not items:
             return False
         start = self.table.currentIndex().row()
@@ -537,26 +514,17 @@ class ChecklistView(QWidget):
 
 
 def set_answer_command(session, key: str, result, **fields):
-    """Answer one checklist item through ``prr_app.checklist.set_answer`` as one undoable command.
+    """Answer one checklist item (:func:`prr_app.review.checklist_ops.answer_item`) as one undoable command.
 
     Returns True, or the error message.
     """
-    from prr_app.checklist import set_answer
-    from prr_app.errors import PrrError
+    from prr_app.review.checklist_ops import answer_item
+    from prr_app.review.edits import EditRefused
 
-    review = session.review
-    scratch = copy.copy(review)
-    scratch.answers = dict(review.answers)
-    if key in scratch.answers:
-        scratch.answers[key] = copy.deepcopy(scratch.answers[key])
-    scratch.meta = copy.deepcopy(review.meta)
     try:
-        set_answer(scratch, key, by=_user(), result=result, **fields)
-    except PrrError as e:
+        changes = answer_item(session.review, key, by=reviewer_name(session.review), result=result, **fields)
+    except EditRefused as e:
         return str(e)
-    changes = [Change("answers", key, copy.deepcopy(review.answers.get(key)), scratch.answers.get(key))]
-    if scratch.meta != review.meta:
-        changes.append(Change("meta", "", copy.deepcopy(review.meta), scratch.meta))
     what = fields.get("status", "").replace("_", " ") or ", ".join(fields)
     session.push(f"Answer {key}: {what}", changes)
     return True
@@ -567,66 +535,30 @@ def _esc(s: str) -> str:
 
 
 # ====================================================================== risks
-class RiskModel(QAbstractTableModel):
-    COLUMNS = ("Score", "Severity", "Title", "Likelihood", "Impact", "Blocking", "Status", "Owner", "Components", "Origin")
+SEVERITY_RANK = {"critical": 4, "high": 3, "medium": 2, "low": 1}
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.risks: list[dict] = []
 
-    def set_risks(self, risks) -> None:
-        self.beginResetModel()
-        self.risks = list(risks)
-        self.endResetModel()
+def _risk_status(r: dict) -> str:
+    st = r.get("status", "open")
+    if r.get("accepted"):
+        st = "accepted" + (" (expired)" if r.get("acceptance_expired") else "")
+    return st
 
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.risks)
 
-    def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, s, o, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and o == Qt.Orientation.Horizontal and 0 <= s < len(self.COLUMNS):
-            return self.COLUMNS[s]
-        return None
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self.risks):
-            return None
-        r = self.risks[index.row()]
-        c = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.UserRole + 1):
-            sort = role == Qt.ItemDataRole.UserRole + 1
-            if c == 0:
-                return r.get("score") or 0 if sort else str(r.get("score") or "")
-            if c == 1:
-                return {"critical": 4, "high": 3, "medium": 2, "low": 1}.get(r.get("severity"), 0) if sort else r.get("severity", "")
-            if c == 2:
-                return r.get("title") or r["id"]
-            if c == 3:
-                return r.get("likelihood") or 0 if sort else _num_with_override(r, "likelihood")
-            if c == 4:
-                return r.get("impact") or 0 if sort else _num_with_override(r, "impact")
-            if c == 5:
-                return "BLOCKER" if r.get("launch_blocking") else ""
-            if c == 6:
-                st = r.get("status", "open")
-                if r.get("accepted"):
-                    st = "accepted" + (" (expired)" if r.get("acceptance_expired") else "")
-                return st
-            if c == 7:
-                return r.get("owner", "")
-            if c == 8:
-                return ", ".join(r.get("components") or [])
-            if c == 9:
-                return r.get("origin", "")
-        if role == Qt.ItemDataRole.ForegroundRole and c == 1:
-            return QColor(theme.SEVERITY_COLOURS.get(r.get("severity"), theme.TEXT))
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return "\n".join(r.get("inputs") or [])
-        if role == Qt.ItemDataRole.UserRole:
-            return r["id"]
-        return None
+RISK_COLUMNS = [
+    Column("Score", lambda r: str(r.get("score") or ""), sort=lambda r: r.get("score") or 0, width=65),
+    Column("Severity", lambda r: r.get("severity", ""), sort=lambda r: SEVERITY_RANK.get(r.get("severity"), 0),
+           colour=lambda r: theme.SEVERITY_COLOURS.get(r.get("severity")), width=80),
+    Column("Title", lambda r: r.get("title") or r["id"], width=380),
+    Column("Likelihood", lambda r: _num_with_override(r, "likelihood"), sort=lambda r: r.get("likelihood") or 0,
+           width=85),
+    Column("Impact", lambda r: _num_with_override(r, "impact"), sort=lambda r: r.get("impact") or 0, width=70),
+    Column("Blocking", lambda r: "BLOCKER" if r.get("launch_blocking") else "", width=80),
+    Column("Status", _risk_status, width=90),
+    Column("Owner", lambda r: r.get("owner", ""), width=110),
+    Column("Components", lambda r: ", ".join(r.get("components") or []), width=200),
+    Column("Origin", lambda r: r.get("origin", "")),
+]
 
 
 def _num_with_override(r: dict, which: str) -> str:
@@ -647,10 +579,9 @@ class RiskView(QWidget):
         self.session = window.session
         self.analysis = None
         self._pending = None  # risks of a result that came while the tab was hidden
-        self._model = RiskModel(self)
-        self.proxy = QSortFilterProxyModel(self)
+        self._model = TableModel(RISK_COLUMNS, key=lambda r: r["id"], tooltip=lambda r: "\n".join(r.get("inputs") or []), parent=self)
+        self.proxy = FilterProxy(self)
         self.proxy.setSourceModel(self._model)
-        self.proxy.setSortRole(Qt.ItemDataRole.UserRole + 1)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.proxy.setFilterKeyColumn(-1)
         self.table = QTableView()
@@ -660,11 +591,7 @@ class RiskView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
-        h = self.table.horizontalHeader()
-        for i, width in enumerate((60, 80, 0, 95, 80, 85, 90, 110, 200, 95)):
-            h.setSectionResizeMode(i, QHeaderView.ResizeMode.Interactive)
-            h.resizeSection(i, width)
-        h.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        size_columns(self.table, RISK_COLUMNS)  # the title keeps its width; the table scrolls sideways
         self.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._show_risk())
         self.table.doubleClicked.connect(lambda _i: self.show_on_graph())
         self.filter = QLineEdit()
@@ -681,10 +608,13 @@ class RiskView(QWidget):
         b_mit.clicked.connect(self.mitigation_dialog)
         b_manual = QPushButton("New manual risk…")
         b_manual.clicked.connect(self.manual_dialog)
-        buttons = QHBoxLayout()
-        for b in (b_graph, b_override, b_accept, b_mit, b_manual):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
+        buttons = QGridLayout()  # three to a row: fits beside the inspector on a 1280-pixel screen
+        for k, b in enumerate((b_graph, b_override, b_accept, b_mit, b_manual)):
+            buttons.addWidget(b, k // 3, k % 3)
+        buttons.setColumnStretch(3, 1)
+        for w, name in ((self.filter, "Filter risks"), (self.table, "Risk register"),
+                        (self.detail, "The selected risk")):
+            w.setAccessibleName(name)
         lay = QVBoxLayout(self)
         lay.addWidget(self.filter)
         split = QSplitter(Qt.Orientation.Vertical)
@@ -695,12 +625,14 @@ class RiskView(QWidget):
         lay.addLayout(buttons)
 
     @property
-    def model(self) -> "RiskModel":
+    def model(self) -> TableModel:
         """The register's model, brought up to date first (a hidden tab defers its update)."""
         if self._pending is not None:
             risks, self._pending = self._pending, None
             cur = self.current_id()
-            self._model.set_risks(risks)
+            self._model.set_rows(risks)
+            h = self.table.horizontalHeader()
+            self._model.sort(h.sortIndicatorSection(), h.sortIndicatorOrder())
             if cur:
                 self.select(cur)
         return self._model
@@ -720,7 +652,7 @@ class RiskView(QWidget):
         self.model  # noqa: B018
 
     def select(self, risk_id: str) -> bool:
-        for i, r in enumerate(self.model.risks):
+        for i, r in enumerate(self.model.rows):
             if r["id"] == risk_id:
                 self.table.setCurrentIndex(self.proxy.mapFromSource(self.model.index(i, 0)))
                 return True
@@ -734,7 +666,7 @@ class RiskView(QWidget):
 
     def current(self) -> dict | None:
         rid = self.current_id()
-        return next((r for r in self.model.risks if r["id"] == rid), None)
+        return next((r for r in self.model.rows if r["id"] == rid), None)
 
     def _show_risk(self) -> None:
         r = self.current()
@@ -765,68 +697,42 @@ class RiskView(QWidget):
         if r:
             self.window.show_elements(list(r.get("components") or []) + list(r.get("domains") or []))
 
-    # -- decisions (each one undoable command) -------------------------------------
-    def _risk_record(self, risk_id: str) -> Risk:
-        rec = self.session.review.risks.get(risk_id)
-        if rec is not None:
-            return copy.deepcopy(rec)
-        return Risk(id=risk_id, origin="computed")
+    # -- decisions (each one named, undoable review edit: prr_app.review.edits) ----------
+    def _edit(self, text: str, make) -> str | None:
+        """Push the changes ``make()`` returns as one command; the refusal's reason, or None."""
+        from prr_app.review.edits import EditRefused
+
+        try:
+            changes = make()
+        except EditRefused as e:
+            return e.message
+        self.session.push(text, changes)
+        return None
 
     def set_override(self, risk_id: str, likelihood: int | None, impact: int | None, reason: str) -> str | None:
-        if not reason.strip():
-            return "An override needs a written reason."
-        for v in (likelihood, impact):
-            if v is not None and not 1 <= v <= 5:
-                return "Likelihood and impact are 1 to 5."
-        rec = self._risk_record(risk_id)
-        rec.override_likelihood, rec.override_impact, rec.override_reason = likelihood, impact, reason.strip()
-        self.session.push(f"Override {risk_id}", [Change("risks", risk_id, copy.deepcopy(self.session.review.risks.get(risk_id)), rec)])
-        return None
+        return self._edit(f"Override {risk_id}", lambda: edits.override_risk(self.session.review, risk_id, likelihood,
+                                                                             impact, reason))
 
     def accept(self, risk_id: str, by: str, reason: str, until: str | None = None) -> str | None:
-        if not by.strip() or not reason.strip():
-            return "Accepting a risk needs who accepts it and why."
-        if until:
-            try:
-                _dt.date.fromisoformat(until)
-            except ValueError:
-                return "'Until' is a date like 2025-12-31."
-        rec = self._risk_record(risk_id)
-        rec.acceptance = Acceptance(by=by.strip(), at=_dt.date.today().isoformat(), reason=reason.strip(), until=until or None)
-        rec.status = "accepted"
-        self.session.push(f"Accept {risk_id}", [Change("risks", risk_id, copy.deepcopy(self.session.review.risks.get(risk_id)), rec)])
-        return None
+        return self._edit(f"Accept {risk_id}", lambda: edits.accept_risk(self.session.review, risk_id, by, reason,
+                                                                         until or None))
 
     def add_mitigation(self, risk_id: str, title: str, owner: str = "", due: str | None = None,
                        status: str = "planned", effort: str | None = None) -> str | None:
-        from prr_app.domain.validation import make_id
+        out = {}
 
-        if not title.strip():
-            return "A mitigation needs a title."
-        if due:
-            try:
-                _dt.date.fromisoformat(due)
-            except ValueError:
-                return "'Due' is a date like 2025-12-31."
-        base = "mit-" + make_id(title.lower())[:40]
-        mid, n = base, 2
-        while mid in self.session.review.mitigations:
-            mid, n = f"{base}-{n}", n + 1
-        m = Mitigation(id=mid, title=title.strip(), owner=owner.strip(), due=due or None, status=status, effort=effort,
-                       risks=[risk_id])
-        self.session.push(f"Add mitigation {mid}", [Change("mitigations", mid, None, m)])
-        return None
+        def make():
+            out["id"], changes = edits.add_mitigation(self.session.review, risk_id, title, owner, due, status, effort)
+            return changes
+
+        msg = self._edit(f"Add mitigation to {risk_id}", make)
+        if msg is None:
+            self._show_risk()
+        return msg
 
     def add_manual(self, title: str, likelihood: int, impact: int, components=(), description: str = "") -> str:
-        from prr_app.domain.validation import make_id
-
-        base = "manual:" + make_id(title.lower())[:60]
-        rid, n = base, 2
-        while rid in self.session.review.risks:
-            rid, n = f"{base}-{n}", n + 1
-        rec = Risk(id=rid, origin="manual", title=title, description=description, likelihood=likelihood, impact=impact,
-                   components=list(components))
-        self.session.push(f"Add risk {title}", [Change("risks", rid, None, rec)])
+        rid, changes = edits.add_manual_risk(self.session.review, title, likelihood, impact, components, description)
+        self.session.push(f"Add risk {title.strip()}", changes)
         return rid
 
     def override_dialog(self) -> None:
@@ -845,7 +751,7 @@ class RiskView(QWidget):
         if r is None:
             return
         d = FormDialog(self, f"Accept {r['id']}", [
-            ("by", "Accepted by", "line", _user()),
+            ("by", "Accepted by", "line", reviewer_name(self.session.review)),
             ("reason", "Why it is acceptable", "text", ""),
             ("until", "Until (YYYY-MM-DD, optional)", "line", ""),
         ], check=lambda v: self.accept(r["id"], v["by"], v["reason"], v["until"] or None))
@@ -878,60 +784,6 @@ class RiskView(QWidget):
             self.add_manual(v["title"], v["likelihood"], v["impact"], comps, v["description"])
 
 
-class FormDialog(QDialog):
-    """A small form; ``check(values)`` returns an error message or None (and then it is done)."""
-
-    def __init__(self, parent, title: str, fields, check):
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.check = check
-        self.widgets = {}
-        form = QFormLayout(self)
-        for key, label, kind, default in fields:
-            if kind == "spin":
-                w = QSpinBox()
-                w.setRange(1, 5)
-                w.setValue(int(default))
-            elif kind == "text":
-                w = QPlainTextEdit(str(default))
-                w.setFixedHeight(70)
-            elif isinstance(kind, list):
-                w = QComboBox()
-                w.addItems(kind)
-                w.setCurrentText(default)
-            else:
-                w = QLineEdit(str(default))
-            self.widgets[key] = w
-            form.addRow(label, w)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #b3121f;")
-        form.addRow(self.error)
-        b = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        b.accepted.connect(self._ok)
-        b.rejected.connect(self.reject)
-        form.addRow(b)
-
-    def values(self) -> dict:
-        out = {}
-        for k, w in self.widgets.items():
-            if isinstance(w, QSpinBox):
-                out[k] = w.value()
-            elif isinstance(w, QPlainTextEdit):
-                out[k] = w.toPlainText()
-            elif isinstance(w, QComboBox):
-                out[k] = w.currentText()
-            else:
-                out[k] = w.text()
-        return out
-
-    def _ok(self) -> None:
-        msg = self.check(self.values())
-        if msg:
-            self.error.setText(msg)
-            return
-        self.accept()
-
-
 # ====================================================================== dashboard
 def _clip(text: str, n: int) -> str:
     """``text`` in at most ``n`` characters, an ellipsis marking a cut."""
@@ -959,8 +811,18 @@ class DashboardView(QWidget):
     def _build(self) -> None:
         import pyqtgraph as pg
 
-        pg.setConfigOptions(antialias=True, background="w", foreground="k")
-        grid = QGridLayout(self)
+        pg.setConfigOptions(antialias=True, background=theme.CANVAS, foreground=theme.TEXT)  # light or dark
+        # one chart a row, in a scroll area: on a 1280 x 720 screen four charts side by side are too
+        # small to read (tick labels run into each other and titles are cut)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setAccessibleName("Dashboard charts")
+        body = QWidget()
+        scroll.setWidget(body)
+        outer.addWidget(scroll)
+        grid = QGridLayout(body)
         self.heat = pg.PlotWidget(title="Risks: likelihood × impact")
         # short titles and tick labels: a plot's layout is at least as wide as its title plus its
         # axis labels, and wider than its widget it is cut off on the right
@@ -968,7 +830,9 @@ class DashboardView(QWidget):
         self.avail = pg.PlotWidget(title="Journeys: availability ceiling vs SLO (%)")
         self.blast = pg.PlotWidget(title="Blast radius: components down (top 15)")
         for i, w in enumerate((self.heat, self.ready, self.avail, self.blast)):
-            grid.addWidget(w, i // 2, i % 2)
+            w.setMinimumHeight(300 if w is not self.blast else 360)
+            grid.addWidget(w, i, 0)
+            w.setAccessibleName(w.getPlotItem().titleLabel.text)
             w.getPlotItem().titleLabel.setText(w.getPlotItem().titleLabel.text, size="12pt")
 
     def set_result(self, res: dict) -> None:
@@ -1049,7 +913,7 @@ class DashboardView(QWidget):
         est = [av["estimate"] for av in rows]
         slo = [av.get("slo") or 0 for av in rows]
         lo = min(min(est), min(s for s in slo if s) if any(slo) else 100) - 0.1
-        brushes = [pg.mkBrush("#2f7d32" if (s == 0 or e >= s) else "#b3121f") for e, s in zip(est, slo)]
+        brushes = [pg.mkBrush(theme.OK if (s == 0 or e >= s) else theme.ERROR) for e, s in zip(est, slo)]
         p.addItem(pg.BarGraphItem(x=xs, y0=lo, height=[e - lo for e in est], width=0.6, brushes=brushes))
         for x, s in zip(xs, slo):
             if s:

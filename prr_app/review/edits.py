@@ -1,0 +1,412 @@
+"""Named review edits: what the user does to a review, as lists of changes.
+
+Every edit the window offers (add a component, delete with what hangs on it, add a
+mitigation, accept a risk, edit a journey, paste...) is a function here that reads the
+review and returns the :class:`Change` records that make the edit, without applying them.
+The desktop app wraps each list in one undo command (``prr_app.ui.commands``); anything
+else (a script, the CLI, a test) applies them with :func:`apply_changes`.
+
+Each named edit is checked by the model before it is offered: :func:`check_changes`
+applies the changes to a scratch copy, validates it with
+:func:`prr_app.domain.validation.validate`, and raises :class:`EditRefused` naming every
+problem the edit would add (problems the review already had are not the edit's fault: a
+review opened with problems in it can still be edited and fixed). So an edit can never
+leave a dangling reference behind, e.g. a mitigation of a computed risk that has no
+stored record, or a manual risk naming a deleted component.
+
+The orange-canvas-core way: the editor calls named operations, the undo stack wraps them.
+"""
+from __future__ import annotations
+
+import copy
+import datetime as _dt
+from dataclasses import dataclass, fields, replace
+from typing import Any, Iterable
+
+from prr_app.domain.model import (
+    Acceptance, Component, Dependency, FailureDomain, Journey, Mitigation, Position, RedundancyGroup, Review, Risk,
+)
+from prr_app.domain.validation import make_id, validate
+from prr_app.errors import PrrError
+
+#: Collections of a review that edits change, by name. "meta" is the single ReviewMeta (key "").
+COLLECTIONS = (
+    "components", "dependencies", "groups", "domains", "journeys",
+    "answers", "risks", "mitigations", "layout",
+)
+
+
+@dataclass
+class Change:
+    """One element of one collection: its value before (None: absent) and after (None: deleted)."""
+
+    coll: str
+    key: str
+    old: Any
+    new: Any
+
+
+class EditRefused(PrrError):
+    """The edit would leave the review with a problem it did not have; nothing was changed."""
+
+
+def apply(review: Review, coll: str, key: str, value) -> None:
+    """Put a fresh copy of ``value`` into the review (None deletes). Never edits in place."""
+    if coll == "meta":
+        review.meta = copy.deepcopy(value)
+        return
+    target = getattr(review, coll)
+    if value is None:
+        target.pop(key, None)
+    else:
+        target[key] = copy.deepcopy(value)
+
+
+def apply_changes(review: Review, changes: Iterable[Change], *, undo: bool = False) -> None:
+    """Apply ``changes`` (their ``new`` values), or take them back (``undo``: ``old``, in reverse)."""
+    seq = list(changes)
+    for ch in (reversed(seq) if undo else seq):
+        apply(review, ch.coll, ch.key, ch.old if undo else ch.new)
+
+
+def _scratch(review: Review, changes: list[Change]) -> Review:
+    """A copy of ``review`` with ``changes`` applied; the review itself is not touched."""
+    out = {}
+    for f in fields(Review):
+        v = getattr(review, f.name)
+        out[f.name] = dict(v) if isinstance(v, dict) else v
+    s = Review(**out)
+    apply_changes(s, changes)
+    return s
+
+
+def new_problems(review: Review, changes: list[Change]) -> list[str]:
+    """The problems ``changes`` would add to ``review`` (each as "place: message")."""
+    before = {str(p) for p in validate(review)}
+    return [str(p) for p in validate(_scratch(review, changes)) if str(p) not in before]
+
+
+def check_changes(review: Review, changes: list[Change], what: str) -> list[Change]:
+    """``changes``, or :class:`EditRefused` naming each problem they would add."""
+    probs = new_problems(review, changes)
+    if probs:
+        more = f" (and {len(probs) - 5} more)" if len(probs) > 5 else ""
+        raise EditRefused(f"{what} refused: " + "; ".join(probs[:5]) + more)
+    return changes
+
+
+# ----------------------------------------------------------------- generic helpers
+def change_fields(review: Review, coll: str, key: str, **values) -> Change:
+    """A change setting some fields of one element (``coll == "meta"``: the review's meta)."""
+    old = review.meta if coll == "meta" else getattr(review, coll)[key]
+    new = replace(copy.deepcopy(old), **values)
+    return Change(coll, key, copy.deepcopy(old), new)
+
+
+def change_add(review: Review, coll: str, key: str, obj) -> Change:
+    old = getattr(review, coll).get(key)
+    return Change(coll, key, copy.deepcopy(old), copy.deepcopy(obj))
+
+
+def change_move(review: Review, positions: dict[str, tuple[float, float]]) -> list[Change]:
+    out = []
+    for cid, (x, y) in positions.items():
+        old = review.layout.get(cid)
+        out.append(Change("layout", cid, copy.deepcopy(old), Position(round(x, 1), round(y, 1))))
+    return out
+
+
+def unique_id(review: Review, base: str) -> str:
+    """``base``, or ``base-2``, ``base-3``... whichever is free in every namespace."""
+    taken = set(review.components) | set(review.groups) | set(review.domains) | set(review.journeys)
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def review_changes(base: Review, new: Review, current: Review | None = None) -> list[Change]:
+    """The changes that turn ``base`` into ``new``, as one edit's worth.
+
+    ``current`` (default ``base``) is the review the changes will be applied to: a re-import
+    computed from a snapshot applies only what the import changed, so edits made to other
+    elements meanwhile are kept, and undo restores exactly what was there.
+    """
+    current = base if current is None else current
+    out: list[Change] = []
+    if base.meta != new.meta:
+        out.append(Change("meta", "", copy.deepcopy(current.meta), copy.deepcopy(new.meta)))
+    for coll in COLLECTIONS + ("imports",):
+        b, n, c = getattr(base, coll), getattr(new, coll), getattr(current, coll)
+        for key in list(b) + [k for k in n if k not in b]:
+            if b.get(key) != n.get(key):
+                out.append(Change(coll, key, copy.deepcopy(c.get(key)), copy.deepcopy(n.get(key))))
+    return out
+
+
+# ----------------------------------------------------------------- elements
+def add_component(review: Review, cid: str, position: Position | None = None, **values) -> list[Change]:
+    comp = Component(id=cid, **values)
+    out = [change_add(review, "components", cid, comp)]
+    if position is not None:
+        out.append(change_add(review, "layout", cid, position))
+    return check_changes(review, out, f"Adding component {cid}")
+
+
+def add_dependency(review: Review, source: str, target: str, kind: str = "hard") -> list[Change]:
+    dep = Dependency(source, target, kind)
+    if dep.id in review.dependencies:
+        raise EditRefused(f"{source} already depends on {target}")
+    return check_changes(review, [change_add(review, "dependencies", dep.id, dep)], f"Adding dependency {dep.id}")
+
+
+def add_group(review: Review, gid: str, name: str = "", members: Iterable[str] = (),
+              position: Position | None = None) -> list[Change]:
+    out = [change_add(review, "groups", gid, RedundancyGroup(id=gid, name=name, members=list(members)))]
+    if position is not None:
+        out.append(change_add(review, "layout", gid, position))
+    return check_changes(review, out, f"Adding group {gid}")
+
+
+def add_domain(review: Review, did: str, name: str = "", kind: str = "zone", parent: str | None = None) -> list[Change]:
+    return check_changes(review, [change_add(review, "domains", did, FailureDomain(id=did, name=name, kind=kind,
+                                                                                 parent=parent))],
+                         f"Adding failure domain {did}")
+
+
+def add_journey(review: Review, jid: str, name: str = "", entry: Iterable[str] = (), slo: float | None = None,
+                critical: bool = True, description: str = "") -> list[Change]:
+    j = Journey(id=jid, name=name, entry=list(entry), slo=slo, critical=critical, description=description)
+    return check_changes(review, [change_add(review, "journeys", jid, j)], f"Adding journey {jid}")
+
+
+def set_fields(review: Review, coll: str, key: str, **values) -> list[Change]:
+    """Set fields of one element (any collection, or "meta"), checked by the model."""
+    return check_changes(review, [change_fields(review, coll, key, **values)], f"Changing {key or 'the review'}")
+
+
+def delete(review: Review, ids: Iterable[str]) -> list[Change]:
+    """Delete components, groups, domains, journeys or dependencies, and what hangs on them.
+
+    A deleted component takes its dependencies, its layout position, its membership of
+    groups, its place in journeys and in the risks that name it with it (the references
+    are updated, so nothing dangles); a deleted domain is removed from placements and its
+    children move up to its parent. A deleted journey is removed; nothing refers to one.
+    """
+    ids = set(ids)
+    out: list[Change] = []
+    edited: dict[tuple[str, str], Any] = {}
+
+    def edit(coll: str, key: str):
+        if (coll, key) not in edited:
+            edited[(coll, key)] = copy.deepcopy(getattr(review, coll)[key])
+        return edited[(coll, key)]
+
+    gone_nodes = {i for i in ids if i in review.components or i in review.groups}
+    gone_comps = {i for i in ids if i in review.components}
+    gone_domains = {i for i in ids if i in review.domains}
+    for did, dep in review.dependencies.items():
+        if did in ids or dep.source in gone_nodes or dep.target in gone_nodes:
+            out.append(Change("dependencies", did, copy.deepcopy(dep), None))
+    for i in sorted(ids):
+        for coll in ("components", "groups", "domains", "journeys"):
+            if i in getattr(review, coll):
+                out.append(Change(coll, i, copy.deepcopy(getattr(review, coll)[i]), None))
+        if i in review.layout:
+            out.append(Change("layout", i, copy.deepcopy(review.layout[i]), None))
+    for gid, g in review.groups.items():
+        if gid not in ids and any(m in gone_nodes for m in g.members):
+            edit("groups", gid).members = [m for m in g.members if m not in gone_nodes]
+    for jid, j in review.journeys.items():
+        if jid not in ids and any(e in gone_nodes for e in j.entry):
+            edit("journeys", jid).entry = [e for e in j.entry if e not in gone_nodes]
+    if gone_comps:
+        for rid, r in review.risks.items():
+            if any(c in gone_comps for c in r.components):
+                edit("risks", rid).components = [c for c in r.components if c not in gone_comps]
+    if gone_domains:
+        for cid, c in review.components.items():
+            if cid in ids:
+                continue
+            if any(d in gone_domains for d in c.placement + c.shared_domains):
+                e = edit("components", cid)
+                e.placement = [d for d in c.placement if d not in gone_domains]
+                e.shared_domains = [d for d in c.shared_domains if d not in gone_domains]
+        for did, d in review.domains.items():
+            if did not in ids and d.parent in gone_domains:
+                parent = d.parent
+                while parent in gone_domains:
+                    parent = review.domains[parent].parent
+                edit("domains", did).parent = parent
+    for (coll, key), new in edited.items():
+        out.append(Change(coll, key, copy.deepcopy(getattr(review, coll)[key]), new))
+    return out
+
+
+def references(review: Review, ids: Iterable[str]) -> list[str]:
+    """What else names ``ids`` and would be updated by :func:`delete`, for the user to see first."""
+    ids = set(ids)
+    out = []
+    for rid, r in review.risks.items():
+        hit = sorted(set(r.components) & ids)
+        if hit:
+            out.append(f"risk {r.title or rid} names {', '.join(hit)}")
+    for jid, j in review.journeys.items():
+        if jid not in ids and set(j.entry) & ids:
+            out.append(f"journey {j.name or jid} starts at {', '.join(sorted(set(j.entry) & ids))}")
+    for gid, g in review.groups.items():
+        if gid not in ids and set(g.members) & ids:
+            out.append(f"group {g.name or gid} has {', '.join(sorted(set(g.members) & ids))} as a member")
+    return out
+
+
+# ----------------------------------------------------------------- risks
+def _risk_record(review: Review, risk_id: str) -> Risk:
+    """The stored record of a risk, or a new one for a computed risk that has none yet."""
+    rec = review.risks.get(risk_id)
+    return copy.deepcopy(rec) if rec is not None else Risk(id=risk_id, origin="computed")
+
+
+def _risk_change(review: Review, rec: Risk) -> Change:
+    return Change("risks", rec.id, copy.deepcopy(review.risks.get(rec.id)), rec)
+
+
+def _check_date(value: str | None, what: str) -> str | None:
+    if not value:
+        return None
+    try:
+        _dt.date.fromisoformat(value)
+    except ValueError:
+        raise EditRefused(f"'{what}' is a date like 2025-12-31, not {value!r}") from None
+    if len(value) != 10:
+        raise EditRefused(f"'{what}' is a date like 2025-12-31, not {value!r}")
+    return value
+
+
+def override_risk(review: Review, risk_id: str, likelihood: int | None, impact: int | None,
+                  reason: str) -> list[Change]:
+    """Override a risk's likelihood and/or impact, with the reason the report shows."""
+    if not reason.strip():
+        raise EditRefused("An override needs a written reason.")
+    for v in (likelihood, impact):
+        if v is not None and not 1 <= v <= 5:
+            raise EditRefused("Likelihood and impact are 1 to 5.")
+    rec = _risk_record(review, risk_id)
+    rec.override_likelihood, rec.override_impact, rec.override_reason = likelihood, impact, reason.strip()
+    return check_changes(review, [_risk_change(review, rec)], f"Overriding {risk_id}")
+
+
+def accept_risk(review: Review, risk_id: str, by: str, reason: str, until: str | None = None,
+                today: str | None = None) -> list[Change]:
+    """Accept a risk: who, why, and until when (optional)."""
+    if not by.strip() or not reason.strip():
+        raise EditRefused("Accepting a risk needs who accepts it and why.")
+    _check_date(until, "Until")
+    rec = _risk_record(review, risk_id)
+    rec.acceptance = Acceptance(by=by.strip(), at=today or _dt.date.today().isoformat(), reason=reason.strip(),
+                                until=until or None)
+    rec.status = "accepted"
+    return check_changes(review, [_risk_change(review, rec)], f"Accepting {risk_id}")
+
+
+def add_mitigation(review: Review, risk_id: str, title: str, owner: str = "", due: str | None = None,
+                   status: str = "planned", effort: str | None = None) -> tuple[str, list[Change]]:
+    """A new mitigation of ``risk_id``: its id and the changes.
+
+    A computed risk has no stored record until it is first decided on; the mitigation needs
+    one to refer to, so this edit creates it (undo takes both back).
+    """
+    if not title.strip():
+        raise EditRefused("A mitigation needs a title.")
+    _check_date(due, "Due")
+    base = "mit-" + (make_id(title.lower())[:40] or "mitigation")
+    mid, n = base, 2
+    while mid in review.mitigations:
+        mid, n = f"{base}-{n}", n + 1
+    m = Mitigation(id=mid, title=title.strip(), owner=owner.strip(), due=due or None, status=status, effort=effort,
+                   risks=[risk_id])
+    out = []
+    if risk_id not in review.risks:
+        out.append(Change("risks", risk_id, None, Risk(id=risk_id, origin="computed")))
+    out.append(Change("mitigations", mid, None, m))
+    return mid, check_changes(review, out, f"Adding mitigation {mid}")
+
+
+def add_manual_risk(review: Review, title: str, likelihood: int, impact: int, components: Iterable[str] = (),
+                    description: str = "") -> tuple[str, list[Change]]:
+    if not title.strip():
+        raise EditRefused("A risk needs a title.")
+    base = "manual:" + (make_id(title.lower())[:60] or "risk")
+    rid, n = base, 2
+    while rid in review.risks:
+        rid, n = f"{base}-{n}", n + 1
+    rec = Risk(id=rid, origin="manual", title=title.strip(), description=description, likelihood=likelihood,
+               impact=impact, components=list(components))
+    return rid, check_changes(review, [Change("risks", rid, None, rec)], f"Adding risk {title.strip()}")
+
+
+# ----------------------------------------------------------------- journeys
+def journey_path(review: Review, jid: str) -> tuple[list[str], set[str], set[str]]:
+    """A journey's entry components, every component and group they depend on (transitively,
+    through group members), and the ids of the dependencies on that path."""
+    j = review.journeys.get(jid)
+    if j is None:
+        return [], set(), set()
+    out: dict[str, list] = {}
+    for d in review.dependencies.values():
+        out.setdefault(d.source, []).append(d)
+    nodes, deps = set(), set()
+    stack = [e for e in j.entry if e in review.components or e in review.groups]
+    while stack:
+        n = stack.pop()
+        if n in nodes:
+            continue
+        nodes.add(n)
+        if n in review.groups:
+            stack.extend(m for m in review.groups[n].members if m in review.components)
+        for d in out.get(n, ()):
+            deps.add(d.id)
+            stack.append(d.target)
+    return list(j.entry), nodes, deps
+
+
+# ----------------------------------------------------------------- copy and paste
+@dataclass
+class Clip:
+    """Copied components with the dependencies among them and their positions."""
+
+    components: dict[str, Component]
+    dependencies: list[Dependency]
+    positions: dict[str, Position]
+
+
+def copy_components(review: Review, ids: Iterable[str], positions: dict[str, Position]) -> Clip | None:
+    ids = [i for i in ids if i in review.components]
+    if not ids:
+        return None
+    comps = {i: copy.deepcopy(review.components[i]) for i in ids}
+    deps = [copy.deepcopy(d) for d in review.dependencies.values() if d.source in comps and d.target in comps]
+    return Clip(comps, deps, {i: positions.get(i, Position(0.0, 0.0)) for i in ids})
+
+
+def paste(review: Review, clip: Clip, offset: float = 30.0) -> tuple[dict[str, str], list[Change]]:
+    """Paste ``clip`` as new components (``id-copy``...): the id mapping and the changes."""
+    mapping, changes, taken = {}, [], set()
+    for cid, comp in clip.components.items():
+        new = unique_id(review, f"{cid}-copy")
+        while new in taken:
+            new = unique_id(review, f"{new}-copy")
+        taken.add(new)
+        mapping[cid] = new
+        c = copy.deepcopy(comp)
+        c.id = new
+        changes.append(Change("components", new, None, c))
+        p = clip.positions[cid]
+        changes.append(Change("layout", new, None, Position(p.x + offset, p.y + offset)))
+    for d in clip.dependencies:
+        nd = copy.deepcopy(d)
+        nd.source, nd.target = mapping[d.source], mapping[d.target]
+        changes.append(Change("dependencies", nd.id, None, nd))
+    return mapping, check_changes(review, changes, "Paste")

@@ -1,0 +1,494 @@
+"""The window's dialogs, and :class:`Ask`, the questions tests replace.
+
+New elements (component, group or domain; dependency; journey), a small form (risk decisions),
+import, the import report, and recovery. ``main_window`` asks through :class:`Ask`.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QApplication, QCheckBox, QComboBox, QCompleter, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
+    QLabel, QLineEdit, QListWidget, QMessageBox, QPlainTextEdit, QPushButton, QRadioButton, QSpinBox, QVBoxLayout,
+)
+
+from prr_app.domain.validation import is_valid_id, make_id
+from prr_app.ui import theme
+
+FILE_FILTER = "Reviews (*.prr *.json);;PRR review (*.prr);;Review JSON (*.json);;All files (*)"
+
+
+class Ask:
+    """Questions to the user; tests replace these classmethods."""
+
+    @classmethod
+    def open_path(cls, parent, title: str, filt: str = FILE_FILTER) -> str | None:
+        path, _ = QFileDialog.getOpenFileName(parent, title, "", filt)
+        return path or None
+
+    @classmethod
+    def open_paths(cls, parent, title: str, filt: str = "All files (*)") -> list[str]:
+        paths, _ = QFileDialog.getOpenFileNames(parent, title, "", filt)
+        return paths
+
+    @classmethod
+    def save_path(cls, parent, title: str, suggested: str, filt: str) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filt)
+        return path or None
+
+    @classmethod
+    def recover(cls, parent, files):
+        """Which unsaved review to recover: its path; None: decide later (files kept); False: discard all.
+
+        (True, from older callers: the newest.)
+        """
+        d = RecoverDialog(parent, files)
+        d.exec()
+        return d.answer
+
+    @classmethod
+    def import_choice(cls, parent, *, has_review: bool, has_imports: bool) -> dict | None:
+        """Files/folders, format and target (new review or into the open one); None: cancelled."""
+        d = ImportDialog(parent, has_review=has_review, has_imports=has_imports)
+        return d.choice() if d.exec() == QDialog.DialogCode.Accepted else None
+
+    @classmethod
+    def show_report(cls, parent, title: str, head: str, lines: list[str]) -> None:
+        """The import report (as ``prr import`` prints it), in a window the user can keep open."""
+        d = ReportDialog(parent, title, head, lines)
+        d.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        d.show()
+
+    @classmethod
+    def open_with_problems(cls, parent, path: str, problems: list) -> bool:
+        """A review that breaks the model's rules: open it to fix the problems (True), or not."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "The review has problems",
+                          f"{Path(path).name} has {len(problems)} problem{'s' if len(problems) != 1 else ''} "
+                          "(each with its place below). Open it anyway and fix them here? They are listed in the "
+                          "findings; click one to edit or delete what it names. The file is not changed until "
+                          "you save.", parent=parent)
+        box.setDetailedText("\n".join(str(p) for p in problems))
+        fix = box.addButton("Open and Fix", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is fix
+
+    @classmethod
+    def keep_unsaved(cls, parent, title: str) -> str:
+        """'save', 'discard' or 'cancel' for a review that has no file of its own."""
+        r = QMessageBox.question(
+            parent, "Save the review?",
+            f"{title} has not been saved to a file of its own yet. Save it before closing?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel)
+        return {QMessageBox.StandardButton.Save: "save", QMessageBox.StandardButton.Discard: "discard"}.get(r, "cancel")
+
+
+def id_problem(text: str, review) -> str | None:
+    """Why ``text`` cannot be a new element id (None when it can)."""
+    if not text:
+        return "required"
+    if not is_valid_id(text):
+        return "letters, digits and _ . : / + - only; no spaces, no '->'"
+    if review.element(text) is not None:
+        return f"{text!r} is already used"
+    return None
+
+
+class NewElementDialog(QDialog):
+    """Name and id (derived from the name, checked as you type) of a new element."""
+
+    def __init__(self, parent, title: str, review, kinds=None, default_kind: str = "service"):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.review = review
+        self.name_edit = QLineEdit()
+        self.id_edit = QLineEdit()
+        self.kind_box = QComboBox() if kinds else None
+        self.err = QLabel()
+        self.err.setStyleSheet(f"color: {theme.ERROR};")
+        form = QFormLayout(self)
+        form.addRow("Name", self.name_edit)
+        form.addRow("Id", self.id_edit)
+        if self.kind_box is not None:
+            for k in kinds:
+                self.kind_box.addItem(k.replace("_", " "), k)
+            self.kind_box.setCurrentIndex(max(0, self.kind_box.findData(default_kind)))
+            form.addRow("Kind", self.kind_box)
+        form.addRow(self.err)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+        self._id_touched = False
+        self.name_edit.textEdited.connect(self._name_changed)
+        self.id_edit.textEdited.connect(lambda _t: (setattr(self, "_id_touched", True), self._check()))
+        self._check()
+
+    def _name_changed(self, text: str) -> None:
+        if not self._id_touched:
+            self.id_edit.setText(make_id(text.lower()) if text.strip() else "")
+        self._check()
+
+    def _check(self) -> None:
+        msg = id_problem(self.id_edit.text().strip(), self.review)
+        self.err.setText(msg or "")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(msg is None)
+
+    @property
+    def element_id(self) -> str:
+        return self.id_edit.text().strip()
+
+    @property
+    def name(self) -> str:
+        return self.name_edit.text().strip()
+
+    @property
+    def kind(self) -> str:
+        return self.kind_box.currentData() if self.kind_box is not None else ""
+
+    def ask(self) -> bool:
+        return self.exec() == QDialog.DialogCode.Accepted
+
+
+class DependencyDialog(QDialog):
+    def __init__(self, parent, review, source: str = "", target: str = ""):
+        super().__init__(parent)
+        self.setWindowTitle("Add dependency")
+        ids = sorted(review.components) + sorted(review.groups)
+        self.src = QComboBox()
+        self.src.addItems(sorted(review.components))
+        self.src.setEditable(True)
+        self.src.setCurrentText(source)
+        self.tgt = QComboBox()
+        self.tgt.addItems(ids)
+        self.tgt.setEditable(True)
+        self.tgt.setCurrentText(target)
+        for box in (self.src, self.tgt):
+            box.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.kind_box = QComboBox()
+        self.kind_box.addItems(["hard", "soft", "async"])
+        form = QFormLayout(self)
+        form.addRow("From (depends)", self.src)
+        form.addRow("On", self.tgt)
+        form.addRow("Kind", self.kind_box)
+        b = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        b.accepted.connect(self.accept)
+        b.rejected.connect(self.reject)
+        form.addRow(b)
+
+    @property
+    def source(self) -> str:
+        return self.src.currentText().strip()
+
+    @property
+    def target(self) -> str:
+        return self.tgt.currentText().strip()
+
+    @property
+    def kind(self) -> str:
+        return self.kind_box.currentText()
+
+    def ask(self) -> bool:
+        return self.exec() == QDialog.DialogCode.Accepted
+
+
+class JourneyDialog(QDialog):
+    """A new user journey: name and id, entry components, SLO, criticality, description."""
+
+    def __init__(self, parent, review, entry=()):
+        super().__init__(parent)
+        self.setWindowTitle("Add user journey")
+        self.review = review
+        self.name_edit = QLineEdit()
+        self.id_edit = QLineEdit()
+        self.entry_edit = QLineEdit(", ".join(entry))
+        self.entry_edit.setPlaceholderText("component ids, comma-separated (all are needed)")
+        comp = QCompleter(sorted(review.components), self)
+        comp.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.entry_edit.setCompleter(comp)
+        self.slo_edit = QLineEdit()
+        self.slo_edit.setPlaceholderText("e.g. 99.9 (percent; empty: none)")
+        self.critical_box = QCheckBox("A critical journey (its SLO gates the launch)")
+        self.critical_box.setChecked(True)
+        self.description_edit = QPlainTextEdit()
+        self.description_edit.setTabChangesFocus(True)
+        self.description_edit.setFixedHeight(60)
+        self.err = QLabel()
+        self.err.setWordWrap(True)
+        self.err.setStyleSheet(f"color: {theme.ERROR};")
+        form = QFormLayout(self)
+        for label, w in (("Name", self.name_edit), ("Id", self.id_edit), ("Entry components", self.entry_edit),
+                         ("SLO (%)", self.slo_edit), ("Criticality", self.critical_box),
+                         ("Description", self.description_edit)):
+            w.setAccessibleName(label)
+            form.addRow(label, w)
+        form.addRow(self.err)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self._ok)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+        self._id_touched = False
+        self.name_edit.textEdited.connect(self._name_changed)
+        self.id_edit.textEdited.connect(lambda _t: setattr(self, "_id_touched", True))
+
+    def _name_changed(self, text: str) -> None:
+        if not self._id_touched:
+            self.id_edit.setText(make_id(text.lower()) if text.strip() else "")
+
+    def problem(self) -> str | None:
+        msg = id_problem(self.element_id, self.review)
+        if msg:
+            return f"Id: {msg}"
+        bad = [e for e in self.entry if e not in self.review.components]
+        if bad:
+            return "Entry components: unknown component " + ", ".join(bad)
+        try:
+            self.slo
+        except ValueError as e:
+            return f"SLO: {e}"
+        return None
+
+    def _ok(self) -> None:
+        msg = self.problem()
+        self.err.setText(msg or "")
+        if msg is None:
+            self.accept()
+
+    @property
+    def element_id(self) -> str:
+        return self.id_edit.text().strip()
+
+    @property
+    def name(self) -> str:
+        return self.name_edit.text().strip()
+
+    @property
+    def entry(self) -> list[str]:
+        return [e.strip() for e in self.entry_edit.text().replace(";", ",").split(",") if e.strip()]
+
+    @property
+    def slo(self) -> float | None:
+        t = self.slo_edit.text().strip().rstrip("%").strip().replace(",", ".")
+        if not t:
+            return None
+        try:
+            v = float(t)
+        except ValueError:
+            raise ValueError("a percentage like 99.9") from None
+        if not 0 <= v < 100:
+            raise ValueError("a percentage from 0 to below 100, like 99.9")
+        return v
+
+    @property
+    def critical(self) -> bool:
+        return self.critical_box.isChecked()
+
+    @property
+    def description(self) -> str:
+        return self.description_edit.toPlainText()
+
+    def ask(self) -> bool:
+        return self.exec() == QDialog.DialogCode.Accepted
+
+
+class FormDialog(QDialog):
+    """A small form; ``check(values)`` returns an error message or None (and then it is done)."""
+
+    def __init__(self, parent, title: str, fields, check):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.check = check
+        self.widgets = {}
+        form = QFormLayout(self)
+        for key, label, kind, default in fields:
+            if kind == "spin":
+                w = QSpinBox()
+                w.setRange(1, 5)
+                w.setValue(int(default))
+            elif kind == "text":
+                w = QPlainTextEdit(str(default))
+                w.setFixedHeight(70)
+            elif isinstance(kind, list):
+                w = QComboBox()
+                w.addItems(kind)
+                w.setCurrentText(default)
+            else:
+                w = QLineEdit(str(default))
+                w.setCursorPosition(0)  # a long suggested text shows its start, not its end
+            w.setAccessibleName(label)
+            self.widgets[key] = w
+            form.addRow(label, w)
+        self.error = QLabel()
+        self.error.setStyleSheet(f"color: {theme.ERROR};")
+        form.addRow(self.error)
+        b = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        b.accepted.connect(self._ok)
+        b.rejected.connect(self.reject)
+        form.addRow(b)
+
+    def values(self) -> dict:
+        out = {}
+        for k, w in self.widgets.items():
+            if isinstance(w, QSpinBox):
+                out[k] = w.value()
+            elif isinstance(w, QPlainTextEdit):
+                out[k] = w.toPlainText()
+            elif isinstance(w, QComboBox):
+                out[k] = w.currentText()
+            else:
+                out[k] = w.text()
+        return out
+
+    def _ok(self) -> None:
+        msg = self.check(self.values())
+        if msg:
+            self.error.setText(msg)
+            return
+        self.accept()
+
+
+class ImportDialog(QDialog):
+    """What to import (files and folders), its format, and where to (a new review or the open one)."""
+
+    def __init__(self, parent, *, has_review: bool, has_imports: bool):
+        super().__init__(parent)
+        from prr_app.importers import registry
+
+        self.setWindowTitle("Import")
+        self.resize(640, 420)
+        self.paths = QListWidget()
+        add_files = QPushButton("Add &Files…")
+        add_folder = QPushButton("Add F&older…")
+        remove = QPushButton("&Remove")
+        add_files.clicked.connect(self._add_files)
+        add_folder.clicked.connect(self._add_folder)
+        remove.clicked.connect(lambda: [self.paths.takeItem(self.paths.row(i)) for i in self.paths.selectedItems()]
+                               and self._check())
+        row = QHBoxLayout()
+        for b in (add_files, add_folder, remove):
+            row.addWidget(b)
+        row.addStretch(1)
+        self.format_box = QComboBox()
+        self.format_box.addItem("Detect from the files", "auto")
+        for name, f in registry.formats().items():
+            self.format_box.addItem(f"{name}: {f.description}", name)
+        self.new_radio = QRadioButton("A &new review")
+        self.into_radio = QRadioButton("&Into the open review (re-import: your edits, answers and risks are kept; "
+                                       "what left the source is flagged, not deleted)")
+        self.into_radio.setEnabled(has_review)
+        (self.into_radio if has_review and has_imports else self.new_radio).setChecked(True)
+        hint = QLabel("Folders: their files are read in name order; files that do not fit the format are left out "
+                      "and the report says why. Same code as <tt>prr import</tt> (and <tt>--into</tt>).")
+        hint.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Import")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(QLabel("Files and folders to import"))
+        lay.addWidget(self.paths)
+        lay.addLayout(row)
+        form = QFormLayout()
+        form.addRow("Format", self.format_box)
+        lay.addLayout(form)
+        lay.addWidget(QLabel("Import into"))
+        lay.addWidget(self.new_radio)
+        lay.addWidget(self.into_radio)
+        lay.addWidget(hint)
+        lay.addWidget(self.buttons)
+        self._check()
+
+    def add_paths(self, paths) -> None:
+        have = {self.paths.item(i).text() for i in range(self.paths.count())}
+        for p in paths:
+            if p and p not in have:
+                self.paths.addItem(p)
+        self._check()
+
+    def _add_files(self) -> None:
+        self.add_paths(Ask.open_paths(self, "Import files"))
+
+    def _add_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Import a folder")
+        if folder:
+            self.add_paths([folder])
+
+    def _check(self) -> None:
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(self.paths.count() > 0)
+
+    def choice(self) -> dict:
+        return {"paths": [self.paths.item(i).text() for i in range(self.paths.count())],
+                "format": self.format_box.currentData(), "into": self.into_radio.isChecked()}
+
+
+class ReportDialog(QDialog):
+    """An import report: what was read, inferred (with file and line), left out, and changed."""
+
+    def __init__(self, parent, title: str, head: str, lines: list[str]):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.resize(820, 520)
+        self.head = QLabel(head)
+        self.head.setWordWrap(True)
+        self.head.setStyleSheet("font-weight: bold;")
+        self.text = QPlainTextEdit()
+        self.text.setReadOnly(True)
+        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.text.setPlainText("\n".join(lines))
+        b = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        b.rejected.connect(self.close)
+        copy_b = b.addButton("Copy", QDialogButtonBox.ButtonRole.ActionRole)
+        copy_b.clicked.connect(lambda: QApplication.clipboard().setText(head + "\n" + "\n".join(lines)))
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.head)
+        lay.addWidget(self.text)
+        lay.addWidget(b)
+
+
+class RecoverDialog(QDialog):
+    """Unsaved reviews a crash left behind: recover one now, keep them for later, or discard them."""
+
+    def __init__(self, parent, files):
+        super().__init__(parent)
+        self.setWindowTitle("Recover unsaved reviews?")
+        self.files = list(files)
+        self.answer = None
+        self.list = QListWidget()
+        for p, info in self.files:
+            try:
+                when = _dt.datetime.fromtimestamp(p.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+            except OSError:
+                when = "?"
+            src = info.get("source")
+            self.list.addItem(f"{Path(src).name if src else 'Untitled review'} — last edit {when} ({p.name})")
+        self.list.setCurrentRow(0)
+        text = QLabel("PRR Workbench did not close normally. These reviews had edits that were never saved to a file "
+                      "of their own. Recover one now (the newest is selected); the others stay and are offered "
+                      "again (File > Recover Unsaved Reviews).")
+        text.setWordWrap(True)
+        b = QDialogButtonBox()
+        rec = b.addButton("&Recover Selected", QDialogButtonBox.ButtonRole.AcceptRole)
+        later = b.addButton("&Later", QDialogButtonBox.ButtonRole.RejectRole)
+        discard = b.addButton("&Discard All", QDialogButtonBox.ButtonRole.DestructiveRole)
+        rec.clicked.connect(self._recover)
+        later.clicked.connect(self.reject)
+        discard.clicked.connect(self._discard)
+        self.list.itemDoubleClicked.connect(lambda _i: self._recover())
+        lay = QVBoxLayout(self)
+        lay.addWidget(text)
+        lay.addWidget(self.list)
+        lay.addWidget(b)
+
+    def _recover(self) -> None:
+        row = self.list.currentRow()
+        if 0 <= row < len(self.files):
+            self.answer = self.files[row][0]
+        self.accept()
+
+    def _discard(self) -> None:
+        if QMessageBox.question(self, "Discard all?", f"Delete {len(self.files)} unsaved review(s) for good?") \
+                == QMessageBox.StandardButton.Yes:
+            self.answer = False
+            self.accept()

@@ -1,0 +1,117 @@
+"""One read-only table model for every list the window shows (findings, checklist, risks, journeys).
+
+A table is a list of rows (any objects) and a list of :class:`Column` s that say how to show
+a row: its text, its sort key, its colour (never the only sign: the text says the same),
+and its tool tip. Sorting and filtering are a ``QSortFilterProxyModel``'s job; sort on
+:data:`SORT_ROLE`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QColor
+
+#: the role a proxy sorts on (numbers where the text would sort wrongly)
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+#: the role that gives the row's key (a finding, an item key, a risk id)
+KEY_ROLE = Qt.ItemDataRole.UserRole
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    text: Callable[[Any], str]
+    sort: Callable[[Any], Any] | None = None
+    colour: Callable[[Any], str | None] | None = None
+    #: initial width in pixels; 0: the column stretches
+    width: int = 0
+
+
+class TableModel(QAbstractTableModel):
+    """Rows shown through :class:`Column` s; ``key(row)`` answers :data:`KEY_ROLE`."""
+
+    def __init__(self, columns: list[Column], *, key: Callable[[Any], Any] | None = None,
+                 tooltip: Callable[[Any], str] | None = None, parent=None):
+        super().__init__(parent)
+        self.columns = list(columns)
+        self.key = key
+        self.tooltip = tooltip
+        self.rows: list = []
+
+    def set_rows(self, rows) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        """Sort the rows themselves: one key per row in Python's sort (a proxy model asks for two
+        keys per comparison through Qt, ten times slower on a register of thousands of risks)."""
+        if not 0 <= column < len(self.columns):
+            return
+        col = self.columns[column]
+        key = col.sort if col.sort is not None else (lambda r: col.text(r) or "")
+        self.layoutAboutToBeChanged.emit()
+        old = self.persistentIndexList()
+        where = {id(self.rows[i.row()]): i for i in old if 0 <= i.row() < len(self.rows)}
+        self.rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+        pos = {id(r): k for k, r in enumerate(self.rows)}
+        self.changePersistentIndexList(old, [self.index(pos[rid], i.column()) for rid, i in where.items()]
+                                       if len(where) == len(old) else old)
+        self.layoutChanged.emit()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt's names
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
+                and 0 <= section < len(self.columns):
+            return self.columns[section].header
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self.rows) or not 0 <= index.column() < len(self.columns):
+            return None
+        row, col = self.rows[index.row()], self.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            v = col.text(row)
+            return "" if v is None else str(v)
+        if role == SORT_ROLE:
+            return col.sort(row) if col.sort is not None else (col.text(row) or "")
+        if role == Qt.ItemDataRole.ForegroundRole and col.colour is not None:
+            c = col.colour(row)
+            return QColor(c) if c else None
+        if role == Qt.ItemDataRole.ToolTipRole and self.tooltip is not None:
+            return self.tooltip(row)
+        if role == KEY_ROLE and self.key is not None:
+            return self.key(row)
+        return None
+
+
+def size_columns(view, columns: list[Column]) -> None:
+    """Fixed widths (measuring every row on every update is slow on big reviews); 0 stretches.
+
+    Also: Tab leaves the table for the next control (the arrows move between rows), so the
+    keyboard is never trapped in a table.
+    """
+    from PySide6.QtWidgets import QHeaderView
+
+    view.setTabKeyNavigation(False)
+    h = view.horizontalHeader()
+    for i, c in enumerate(columns):
+        if c.width:
+            h.setSectionResizeMode(i, QHeaderView.ResizeMode.Interactive)
+            h.resizeSection(i, c.width)
+        else:
+            h.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch)
+
+
+class FilterProxy(QSortFilterProxyModel):
+    """Filters rows by text; sorting is left to the :class:`TableModel` underneath (see its ``sort``)."""
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        self.sourceModel().sort(column, order)

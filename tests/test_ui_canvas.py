@@ -1,0 +1,109 @@
+"""The canvas tells the truth: new boxes never land on others or in a group's frame, a group's
+frame holds only its members, there is a legend, and a selection cannot be missed."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+pytestmark = [pytest.mark.usefixtures("qapp"), pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+
+def wait_analysis(qtbot, w, timeout=15000):
+    qtbot.waitUntil(lambda: not w.live.busy and w.result is not None, timeout=timeout)
+
+
+def box_rects(w):
+    return {k: it.sceneBoundingRect().adjusted(6, 14, -6, -6) for k, it in w.scene.nodes.items() if not it.is_group}
+
+
+def test_new_boxes_never_overlap_nor_land_in_a_group_frame(qtbot, win, examples_dir):
+    win.open_path(str(examples_dir / "webshop.json"))
+    wait_analysis(qtbot, win)
+    win.view.centerOn(win.scene.nodes["orders-db-primary"])  # the middle of the view is a group's frame
+    qtbot.wait(20)
+    for i in range(6):
+        assert win.create_component(f"new-{i}", f"New {i}")
+    qtbot.wait(20)
+    rects = box_rects(win)
+    new = [k for k in rects if k.startswith("new-")]
+    assert len(new) == 6
+    for k in new:
+        for other, r in rects.items():
+            if other != k:
+                assert not rects[k].intersects(r), (k, other)
+        for g in (it for it in win.scene.nodes.values() if it.is_group):
+            for f in g.frames:
+                assert not g.mapRectToScene(f).intersects(rects[k]), (k, g.node_id)
+
+
+def test_a_group_frame_holds_only_its_members(qtbot, win, examples_dir):
+    win.open_path(str(examples_dir / "webshop.json"))
+    wait_analysis(qtbot, win)
+    r = win.session.review
+    # members far apart on the graph, with unrelated boxes between them
+    win.scene.select_ids(["edge-gateway", "cart-db"])
+    from prr_app.ui import main_window as mw
+
+    d_ok = lambda d: (d.name_edit.setText("Far apart"), d.id_edit.setText("far-apart"), True)[-1]  # noqa: E731
+    orig = mw.NewElementDialog.ask
+    mw.NewElementDialog.ask = d_ok
+    try:
+        win.add_group()
+    finally:
+        mw.NewElementDialog.ask = orig
+    assert sorted(r.groups["far-apart"].members) == ["cart-db", "edge-gateway"]
+    qtbot.wait(20)
+    g = win.scene.nodes["far-apart"]
+    rects = box_rects(win)
+    for f in g.frames:
+        fs = g.mapRectToScene(f)
+        inside = [k for k, rr in rects.items() if fs.intersects(rr)]
+        assert set(inside) <= {"edge-gateway", "cart-db"}, inside
+    for m in ("edge-gateway", "cart-db"):
+        assert any(g.mapRectToScene(f).contains(rects[m]) for f in g.frames), m
+
+
+def test_canvas_has_a_legend_reachable_by_key(qtbot, win):
+    assert win.legend.isVisible() and win.legend.toggle.isVisible()
+    assert not win.legend.body.isVisible()
+    QTest.keyClick(win, Qt.Key.Key_F1)
+    assert win.legend.body.isVisible() and win.a_legend.isChecked()
+    texts = [t for _d, t in win.legend.body.entries]
+    for needed in ("single point of failure", "soft: degraded", "what-if: down", "selected"):
+        assert any(needed in t for t in texts), needed
+    qtbot.mouseClick(win.legend.toggle, Qt.MouseButton.LeftButton)
+    assert not win.legend.body.isVisible() and not win.a_legend.isChecked()
+
+
+def test_a_selected_dependency_is_drawn_with_a_wide_halo(qtbot, win, examples_dir):
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    from prr_app.ui import theme
+
+    win.open_path(str(examples_dir / "webshop.json"))
+    wait_analysis(qtbot, win)
+    edge = next(e for e in win.scene.edges.values() if e.dep_id)
+    win.view.centerOn(edge)
+
+    def selection_pixels() -> int:
+        rect = edge.sceneBoundingRect()
+        img = QImage(int(rect.width()) + 20, int(rect.height()) + 20, QImage.Format.Format_ARGB32)
+        img.fill(QColor("white"))
+        p = QPainter(img)
+        win.scene.render(p, source=rect.adjusted(-10, -10, 10, 10))
+        p.end()
+        sel = QColor(theme.SELECTION)
+        n = 0
+        for y in range(0, img.height(), 2):
+            for x in range(0, img.width(), 2):
+                c = img.pixelColor(x, y)
+                if c.blue() > 150 and c.red() < 200 and abs(c.blue() - sel.blue()) < 90 and c.blue() - c.red() > 60:
+                    n += 1
+        return n
+
+    before = selection_pixels()
+    win.scene.clearSelection()
+    edge.setSelected(True)
+    after = selection_pixels()
+    assert after > before + 20

@@ -1,0 +1,61 @@
+"""With a dark platform palette every view is dark: the canvas, the charts and the coloured text."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtGui import QColor, QPalette
+
+pytestmark = [pytest.mark.usefixtures("qapp"), pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+
+def dark_palette() -> QPalette:
+    p = QPalette()
+    for role, colour in ((QPalette.ColorRole.Window, "#202327"), (QPalette.ColorRole.WindowText, "#e8e8e8"),
+                         (QPalette.ColorRole.Base, "#181a1d"), (QPalette.ColorRole.Text, "#e8e8e8"),
+                         (QPalette.ColorRole.Button, "#2a2d31"), (QPalette.ColorRole.ButtonText, "#e8e8e8")):
+        p.setColor(role, QColor(colour))
+    return p
+
+
+@pytest.fixture
+def dark(qapp):
+    from prr_app.ui import theme
+
+    old = qapp.palette()
+    qapp.setPalette(dark_palette())
+    assert theme.use_palette(qapp.palette())
+    yield
+    qapp.setPalette(old)
+    theme.use_palette(old)
+    assert not theme.DARK
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    def lum(c):
+        def ch(v):
+            v /= 255
+            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+        return 0.2126 * ch(c.red()) + 0.7152 * ch(c.green()) + 0.0722 * ch(c.blue())
+    hi, lo = sorted((lum(a), lum(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_dark_palette_darkens_canvas_charts_and_keeps_severity_readable(qtbot, dark, win, examples_dir):
+    from prr_app.ui import theme
+
+    win.open_path(str(examples_dir / "webshop.json"))
+    qtbot.waitUntil(lambda: not win.live.busy and win.result is not None, timeout=15000)
+    bg = win.scene.backgroundBrush().color()
+    assert bg.lightness() < 60
+    base = QColor(theme.CANVAS)
+    for sev in ("critical", "high", "medium", "low"):
+        assert contrast(QColor(theme.SEVERITY_COLOURS[sev]), base) >= 4.5, sev
+    assert contrast(QColor(theme.TEXT), base) >= 7
+    db = win.views["Dashboard"]
+    win.tabs.setCurrentWidget(db)
+    qtbot.wait(50)
+    assert db.heat.backgroundBrush().color().lightness() < 60
+    img = win.view.grab().toImage()
+    dark_px = sum(1 for x in range(0, img.width(), 20) for y in range(0, img.height(), 20)
+                  if img.pixelColor(x, y).lightness() < 80)
+    total = len(range(0, img.width(), 20)) * len(range(0, img.height(), 20))
+    assert dark_px > total / 2

@@ -1,0 +1,115 @@
+"""Every pane can be walked with the keyboard alone: Tab goes through and out of each pane,
+the arrow keys move from box to box on the canvas, and every control has an accessible name."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+pytestmark = [pytest.mark.usefixtures("qapp"), pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+
+def wait_analysis(qtbot, w, timeout=15000):
+    qtbot.waitUntil(lambda: not w.live.busy and w.result is not None, timeout=timeout)
+
+
+def tab_from(qtbot, start, n=30):
+    """The widgets focus goes through pressing Tab ``n`` times from ``start``."""
+    start.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is start, timeout=2000)
+    seen = []
+    for _ in range(n):
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        seen.append(QApplication.focusWidget())
+    return seen
+
+
+def test_tab_leaves_the_findings_table(qtbot, win, examples_dir):
+    win.open_path(str(examples_dir / "webshop.json"))
+    wait_analysis(qtbot, win)
+    win.activateWindow()
+    seen = tab_from(qtbot, win.findings.table, 3)
+    assert seen[0] is not win.findings.table
+
+
+def test_checklist_answer_fields_are_reached_with_tab(qtbot, win, examples_dir):
+    win.open_path(str(examples_dir / "webshop.json"))
+    wait_analysis(qtbot, win)
+    cv = win.views["Checklist"]
+    win.tabs.setCurrentWidget(cv)
+    qtbot.waitUntil(lambda: cv.model.rowCount() > 0, timeout=15000)
+    win.activateWindow()
+    seen = tab_from(qtbot, cv.table, 12)
+    for w in (cv.evidence, cv.owner, cv.due):
+        assert w in seen, w.accessibleName()
+    # and typing there answers the item
+    cv.table.setCurrentIndex(cv.model.index(0, 0))
+    key = cv.current_key()
+    cv.owner.setFocus()
+    cv.owner.selectAll()
+    QTest.keyClicks(cv.owner, "sre-team")
+    QTest.keyClick(cv.owner, Qt.Key.Key_Tab)
+    assert win.session.review.answers[key].owner == "sre-team"
+
+
+def test_arrow_keys_move_between_boxes_and_tab_leaves_the_canvas(qtbot, win, examples_dir):
+    win.open_path(str(examples_dir / "webshop.json"))
+    wait_analysis(qtbot, win)
+    win.activateWindow()
+    win.view.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is win.view, timeout=2000)
+    QTest.keyClick(win.view, Qt.Key.Key_Right)
+    first = win.scene.selected_ids()
+    assert len(first) == 1 and first[0] in win.session.review.components
+    visited = {first[0]}
+    for key in (Qt.Key.Key_Right, Qt.Key.Key_Down, Qt.Key.Key_Right, Qt.Key.Key_Left, Qt.Key.Key_Up):
+        QTest.keyClick(win.view, key)
+        visited.update(win.scene.selected_ids())
+    assert len(visited) >= 3
+    assert win.inspector.key in win.session.review.components  # the inspector follows
+    # keyboard what-if: Ctrl+T, Space fails the selected box, Space again un-fails it
+    sel = win.scene.selected_ids()[0]
+    QTest.keyClick(win.view, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    win.scene.select_ids([sel])
+    QTest.keyClick(win.view, Qt.Key.Key_Space)
+    assert win.failed == [sel]
+    QTest.keyClick(win.view, Qt.Key.Key_Space)
+    assert win.failed == []
+    QTest.keyClick(win.view, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    seen = tab_from(qtbot, win.view, 2)
+    assert seen[0] is not win.view
+
+
+def _interactive(w):
+    from PySide6.QtWidgets import (
+        QAbstractButton, QAbstractItemView, QAbstractSpinBox, QComboBox, QGraphicsView, QLineEdit, QPlainTextEdit,
+        QTextEdit,
+    )
+
+    return isinstance(w, (QAbstractButton, QAbstractItemView, QAbstractSpinBox, QComboBox, QGraphicsView, QLineEdit,
+                          QPlainTextEdit, QTextEdit)) and w.focusPolicy() != w.focusPolicy().NoFocus
+
+
+def test_every_control_has_an_accessible_name(qtbot, win, examples_dir):
+    from PySide6.QtGui import QAccessible
+    from PySide6.QtWidgets import QWidget
+
+    win.open_path(str(examples_dir / "webshop.json"))
+    wait_analysis(qtbot, win)
+    missing = []
+    for page in [win.view] + list(win.views.values()):
+        win.tabs.setCurrentWidget(page)
+        qtbot.wait(20)
+        for sel in ([], ["cart-db"], ["checkout-svc->cart-db"], ["euw1-a"]):
+            win.scene.select_ids(sel)
+            for w in win.findChildren(QWidget):
+                if not w.isVisible() or not _interactive(w) or w.objectName().startswith("qt_") \
+                        or type(w).__name__ == "QHeaderView":
+                    continue
+                iface = QAccessible.queryAccessibleInterface(w)
+                name = iface.text(QAccessible.Text.Name) if iface is not None else ""
+                if not (name or "").strip():
+                    where = w.parentWidget().objectName() or type(w.parentWidget()).__name__
+                    missing.append(f"{type(w).__name__} in {where} ({w.toolTip()[:40]!r})")
+    assert not sorted(set(missing)), "\n".join(sorted(set(missing)))
