@@ -19,6 +19,9 @@ from prr_app.teamrepo.schema import COLUMNS
 
 #: Columns whose value is a list that reviewers only append to.
 APPEND_ONLY = {("checklist_answer", "history")}
+#: Bookkeeping columns: (table, timestamp column, author column). When both sides changed
+#: them, the later timestamp and its author win; they are never a conflict by themselves.
+STAMPS = {"checklist_answer": ("changed_at", "changed_by")}
 
 _MISSING = object()
 
@@ -137,13 +140,21 @@ def merge(base: Rows, theirs: Rows, mine: Rows, *, who=None) -> tuple[Rows, list
                 res = rt
             else:
                 res = {}
+                stamp = STAMPS.get(name, ())
                 for col in COLUMNS[name]:
+                    if col in stamp:
+                        continue
                     vb = rb[col] if rb is not None else _MISSING
                     v, clash = _merge_field(name, col, vb, rt[col], rm[col])
                     if clash:
                         conflicts.append(blame(Conflict(name, k, col, None if vb is _MISSING else vb,
                                                         rm[col], rt[col])))
                     res[col] = v
+                if stamp:
+                    at, by = stamp
+                    newer = rm if (rm[at] or "") > (rt[at] or "") else rt
+                    res[at], res[by] = newer[at], newer[by]
+                    res = {c: res[c] for c in COLUMNS[name]}
             if res is not None:
                 out[k] = res
         merged[name] = out
