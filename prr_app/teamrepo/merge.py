@@ -72,11 +72,11 @@ def element_name(table: str, key: tuple) -> str:
     """How a row is named to a user: ``component cart-db``, ``dependency a->b``..."""
     if table == "review":
         return "review details"
-    if table == "dependency":
+    if table == "dependency" and len(key) == 2:
         return f"dependency {key[0]}->{key[1]}"
-    if table == "risk_mitigation":
+    if table == "risk_mitigation" and len(key) == 2:
         return f"risk {key[1]} of mitigation {key[0]}"
-    return f"{table.replace('_', ' ')} {key[0]}"
+    return f"{table.replace('_', ' ')} {' '.join(map(str, key))}".rstrip()
 
 
 def diff(old: Rows, new: Rows) -> list[Change]:
@@ -102,6 +102,8 @@ def _merge_field(table, col, b, t, m):
     """(value, conflict?) for one field."""
     if m == b or m == t:
         return t, False
+    if b is _MISSING and (table, col) in APPEND_ONLY:  # both added the row: both appended to nothing
+        b = []
     if t == b:
         return m, False
     if (table, col) in APPEND_ONLY and isinstance(b, list) and isinstance(t, list) and isinstance(m, list) \
