@@ -21,6 +21,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pg_server  # noqa: E402
+import teamrepo_workers  # noqa: E402
 
 from prr_app.errors import PrrError  # noqa: E402
 
@@ -176,6 +177,14 @@ def test_pushing_a_second_review_under_a_taken_name_is_refused(repo, tmp_path):
 
 
 # ---------------------------------------------------------------- editing together
+def _processes():
+    """Separate writer processes, forked from a clean server process that has imported what a
+    writer needs once (not from this process, with its threads and open connections)."""
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["teamrepo_workers", "prr_app.teamrepo.repository", "sqlalchemy", "psycopg"])
+    return ctx
+
+
 def test_edits_to_different_elements_merge(repo):
     review = _example()
     repo.push(review, name="shop")
@@ -250,30 +259,15 @@ def test_the_same_answer_given_on_both_sides_keeps_both_history_entries(repo):
     assert ans.changed_by == "bob" and [h.by for h in ans.history] == ["alice", "bob"]
 
 
-def _concurrent_writer(url: str, name: str, i: int, barrier) -> str:
-    """One reviewer: pull, add a component and answer an item of their own, push (retrying
-    only on a conflict, which must not happen: the elements are disjoint)."""
-    from prr_app.domain.model import ChecklistAnswer, Component
-    from prr_app.teamrepo.repository import Repository
-
-    with Repository(url) as repo:
-        pulled = repo.pull(name)
-        pulled.review.components[f"writer-{i}"] = Component(id=f"writer-{i}", owner=f"w{i}")
-        pulled.review.answers[f"w.item-{i}"] = ChecklistAnswer(item=f"w.item-{i}", status="met")
-        barrier.wait(60)
-        repo.push(pulled.review, name=name, base=pulled.version)
-    return f"writer-{i}"
-
-
 @pytest.mark.slow
 def test_twenty_concurrent_writer_processes_lose_nothing(repo):
     repo.push(_example(), name="shop")
-    ctx = multiprocessing.get_context("spawn")
+    ctx = _processes()
     n = 20
     with ctx.Manager() as manager:
         barrier = manager.Barrier(n)
         with ctx.Pool(n) as pool:
-            done = pool.starmap(_concurrent_writer, [(repo.url, "shop", i, barrier) for i in range(n)])
+            done = pool.starmap(teamrepo_workers.concurrent_writer, [(repo.url, "shop", i, barrier) for i in range(n)])
     final = repo.pull("shop")
     assert sorted(done) == sorted(f"writer-{i}" for i in range(n))
     assert all(f"writer-{i}" in final.review.components for i in range(n))
@@ -283,29 +277,10 @@ def test_twenty_concurrent_writer_processes_lose_nothing(repo):
     assert versions == set(range(1, n + 2))
 
 
-def _writer_that_hangs(url: str, name: str, flag: str) -> None:
-    """Push, but stop inside the transaction (after writing rows, before commit)."""
-    from prr_app.teamrepo.repository import Repository
-
-    apply = Repository._apply
-
-    def apply_then_hang(conn, review_id, changes, merged):
-        apply(conn, review_id, changes, merged)
-        Path(flag).write_text("in transaction")
-        time.sleep(600)
-
-    Repository._apply = staticmethod(apply_then_hang)
-    with Repository(url) as repo:
-        pulled = repo.pull(name)
-        for c in pulled.review.components.values():
-            c.owner = "half-written"
-        repo.push(pulled.review, name=name, base=pulled.version)
-
-
 def test_a_writer_killed_mid_transaction_leaves_the_review_as_it_was(repo, tmp_path):
     repo.push(_example(), name="shop")
     flag = tmp_path / "flag"
-    proc = multiprocessing.get_context("spawn").Process(target=_writer_that_hangs, args=(repo.url, "shop", str(flag)))
+    proc = _processes().Process(target=teamrepo_workers.writer_that_hangs, args=(repo.url, "shop", str(flag)))
     proc.start()
     try:
         end = time.monotonic() + 120
