@@ -475,10 +475,11 @@ def test_migration_from_an_older_schema_keeps_the_reviews(pg, tmp_path):
     code, out, err = prr("repo", "list", "--repo", url)
     assert code == 2 and "older (0001" in err and "prr repo init" in err
     code, out, err = prr("repo", "init", "--repo", url)
-    assert code == 0 and "upgraded from schema 0001 to 0002" in out
+    assert code == 0 and "upgraded from schema 0001 to 0003" in out
     with Repository(url) as repo:
         assert _without_origin(repo.pull("shop").review) == review
-        assert repo.init() == ("0002", "0002")
+        assert repo.init() == ("0003", "0003")
+        assert repo.portfolio() == [{"name": "shop", "version": 1, "assessed": False}]
 
 
 # ---------------------------------------------------------------- repo:NAME wherever a review is taken
@@ -497,3 +498,56 @@ def test_repo_addresses_open_and_save_through_the_repository(repo, monkeypatch):
     assert repo.pull("shop").review.meta.milestone == "launch"
     with pytest.raises(PrrError, match="no such review"):
         address.load_review("repo:nothing")
+
+
+# ---------------------------------------------------------------- the organisation's picture
+def _team_review(system: str, service: str, *, shared: bool, launch="2027-01-10"):
+    from prr_app.domain.model import (Acceptance, Component, Dependency, FailureDomain, Journey, Mitigation,
+                                      Review, Risk)
+
+    r = Review()
+    r.meta.system_name, r.meta.tier, r.meta.target_launch = system, 1, launch
+    r.add(FailureDomain(id="euw1-a", kind="zone"))
+    r.add(Component(id=service, user_facing=True, replicas=2, placement=["euw1-a"], slo=99.9, availability=99.99))
+    r.add(Component(id="shared-pg" if shared else f"{service}-db", kind="datastore", placement=["euw1-a"],
+                    availability=99.95))
+    r.add(Dependency(service, "shared-pg" if shared else f"{service}-db"))
+    r.add(Journey(id=f"{service}-journey", entry=[service], slo=99.9))
+    r.add(Risk(id=f"{service}-risk", title="x", launch_blocking=False,
+               acceptance=Acceptance(by="lead", at="2026-11-01", reason="ok", until="2026-12-20")))
+    r.add(Mitigation(id=f"{service}-fix", title="fix", due="2026-11-30"))
+    return r
+
+
+def test_portfolio_and_cross_review_blast_radius(repo_url):
+    import json
+
+    from prr_app.teamrepo.repository import Repository
+
+    with Repository(repo_url) as repo:
+        for i, shared in enumerate([True, True, True, False]):
+            repo.push(_team_review(f"System {i}", f"svc{i}", shared=shared), name=f"team{i}")
+    code, out, err = prr("repo", "blast", "shared-pg", "--json", "--repo", repo_url)
+    assert code == 0, err
+    b = json.loads(out)
+    assert [(r["review"], r["as"], r["user_facing"], r["journeys"]) for r in b["reviews"]] == [
+        (f"team{i}", "component", [f"svc{i}"], [f"svc{i}-journey"]) for i in range(3)]
+    assert (b["reviews_hit"], b["user_facing"], b["journeys"]) == (3, 3, 3)
+    code, out, err = prr("repo", "blast", "euw1-a", "--repo", repo_url)  # a shared domain takes down all four
+    assert code == 0 and "named by 4 review(s)" in out and "in 4:" in out
+    code, out, err = prr("repo", "blast", "nowhere", "--repo", repo_url)
+    assert code == 0 and "no review in the repository names it" in out
+
+    code, out, err = prr("repo", "portfolio", "--json", "--today", "2026-12-06", "--repo", repo_url)
+    assert code == 0, err
+    folio = {r["name"]: r for r in json.loads(out)}
+    assert set(folio) == {f"team{i}" for i in range(4)}
+    t0 = folio["team0"]
+    assert t0["verdict"] == "not-ready" and t0["launch_blockers"] > 0 and t0["assessed"]
+    assert t0["acceptances_expiring"] == [{"risk": "svc0-risk", "until": "2026-12-20"}]
+    assert t0["overdue"] == [{"what": "mitigation", "id": "svc0-fix", "due": "2026-11-30"}]
+    code, out, err = prr("repo", "portfolio", "--json", "--today", "2026-11-01", "--days", "7", "--repo", repo_url)
+    t0 = {r["name"]: r for r in json.loads(out)}["team0"]
+    assert t0["acceptances_expiring"] == [] and t0["overdue"] == []
+    code, out, err = prr("repo", "portfolio", "--today", "soon", "--repo", repo_url)
+    assert code == 2 and "--today" in err

@@ -40,6 +40,14 @@ def register(sub) -> None:
     q.add_argument("name", metavar="NAME")
     q.add_argument("verdict", choices=["ready", "ready_with_conditions", "not_ready"])
     q.add_argument("--note", default="", help="why")
+    q = add("portfolio", "every review: verdict, blockers, SLOs, checklist, expiring acceptances, overdue dates",
+            cmd_portfolio)
+    q.add_argument("--json", action="store_true", help="as JSON")
+    q.add_argument("--today", metavar="YYYY-MM-DD", help="the date to judge expiry and due dates by (default: today)")
+    q.add_argument("--days", type=int, default=30, help="acceptances expiring within this many days (default 30)")
+    q = add("blast", "what one shared component's or domain's failure takes down, across every review", cmd_blast)
+    q.add_argument("element", metavar="COMPONENT_OR_DOMAIN")
+    q.add_argument("--json", action="store_true", help="as JSON")
     p.set_defaults(func=lambda args: (p.print_help(sys.stderr), 2)[1])
 
 
@@ -141,4 +149,51 @@ def cmd_signoff(args) -> int:
     with _repo(args) as repo:
         version = repo.signoff(_name(args.name), args.verdict, args.note)
     print(f"repo:{_name(args.name)} version {version}: signed off as {args.verdict}")
+    return 0
+
+
+def cmd_portfolio(args) -> int:
+    import datetime as dt
+
+    if args.today:
+        try:
+            dt.date.fromisoformat(args.today)
+        except ValueError:
+            raise PrrError(f"--today: not a date (YYYY-MM-DD): {args.today}", location="command line") from None
+    if args.days < 0:
+        raise PrrError("--days must be 0 or more", location="command line")
+    with _repo(args) as repo:
+        rows = repo.portfolio(today=args.today, soon_days=args.days)
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    if not rows:
+        print("no reviews in the repository")
+    for r in rows:
+        if not r.get("verdict"):
+            print(f"{r['name']}\tv{r['version']}\tnot assessed yet (push it again)")
+            continue
+        stale = "" if r["assessed"] else " (assessed at an older version)"
+        check = f"checklist {r['checklist_score']:.0f} %, {r['checklist_blockers']} blocker(s) open" \
+            if r["checklist_score"] is not None else "checklist -"
+        print(f"{r['name']}\tv{r['version']}\t{r['verdict'].upper()}{stale}\t{r['launch_blockers']} launch blocker(s)"
+              f"\tSLO not attainable: {len(r['slo_not_attainable'])}\t{check}\tlaunch {r['target_launch'] or '-'}"
+              f"\tacceptances expiring: {len(r['acceptances_expiring'])}\toverdue: {len(r['overdue'])}")
+    return 0
+
+
+def cmd_blast(args) -> int:
+    with _repo(args) as repo:
+        b = repo.blast(args.element)
+    if args.json:
+        print(json.dumps(b, indent=2, ensure_ascii=False))
+        return 0
+    if not b["reviews"]:
+        print(f"{args.element}: no review in the repository names it")
+        return 0
+    print(f"{args.element}: named by {b['reviews_naming']} review(s); its failure takes down user-facing services "
+          f"or journeys in {b['reviews_hit']}: {b['user_facing']} user-facing service(s), {b['journeys']} journey(s)")
+    for r in b["reviews"]:
+        print(f"  {r['review']} ({r['as']}): {r['down']} down, {r['degraded']} degraded; "
+              f"journeys down: {', '.join(r['journeys']) or '-'}; user-facing down: {', '.join(r['user_facing']) or '-'}")
     return 0

@@ -359,6 +359,7 @@ class Repository:
                              "field": c.field, "old": c.old, "new": c.new, "client": client} for c in changes])
                         conn.execute(update(rr).where(rr.c.id == rid).values(
                             version=new_version, updated_at=text("now()"), updated_by=text("CURRENT_USER")))
+                        self._store_assessment(conn, rid, new_version, result)
                         conn.execute(select(text("pg_notify('prr_review', :msg)")),
                                      {"msg": f"{new_version} {name}"})
             except IntegrityError as e:
@@ -423,6 +424,68 @@ class Repository:
                 stmt = update(t).where(cond).values({c: bindparam("v_" + c) for c in cols})
                 conn.execute(stmt, [{**{"k_" + k: r[k] for k in key}, **{"v_" + c: r[c] for c in cols}}
                                     for r in updates[name].values()])
+
+    @staticmethod
+    def _store_assessment(conn, review_id: int, version: int, review: Review) -> None:
+        from sqlalchemy import delete, insert
+
+        from prr_app.teamrepo.assessment import assess
+
+        row, impacts = assess(review)
+        for t in (schema.repo_assessment, schema.repo_impact):
+            conn.execute(delete(t).where(t.c.review_id == review_id))
+        conn.execute(insert(schema.repo_assessment).values(review_id=review_id, version=version, **row))
+        if impacts:
+            conn.execute(insert(schema.repo_impact), [dict(i, review_id=review_id) for i in impacts])
+
+    # -- the organisation's picture -------------------------------------
+    def portfolio(self, *, today: str | None = None, soon_days: int = 30) -> list[dict]:
+        """Every review with its verdict, blockers, SLOs, checklist progress, acceptances
+        expiring within ``soon_days`` of ``today`` and due dates passed."""
+        from sqlalchemy import select
+
+        today = today or _dt.date.today().isoformat()
+        soon = (_dt.date.fromisoformat(today) + _dt.timedelta(days=soon_days)).isoformat()
+        rr, a = schema.repo_review, schema.repo_assessment
+        q = (select(rr.c.name, rr.c.version.label("current"), a).select_from(rr.outerjoin(a, a.c.review_id == rr.c.id))
+             .order_by(rr.c.name))
+        out = []
+        with self._db("cannot read the portfolio"):
+            with self.engine.begin() as conn:
+                self._check(conn)
+                for r in conn.execute(q):
+                    if r.verdict is None:
+                        out.append({"name": r.name, "version": r.current, "assessed": False})
+                        continue
+                    out.append({
+                        "name": r.name, "version": r.current, "assessed": r.version == r.current,
+                        "system": r.system, "target_launch": r.target_launch, "verdict": r.verdict,
+                        "launch_blockers": r.launch_blockers, "slo_not_attainable": r.slo_not_attainable,
+                        "checklist_score": r.checklist_score, "checklist_blockers": r.checklist_blockers,
+                        "acceptances_expiring": [x for x in r.acceptances if today <= x["until"] <= soon],
+                        "acceptances_expired": [x for x in r.acceptances if x["until"] < today],
+                        "overdue": [x for x in r.dues if x["due"] < today],
+                    })
+        return out
+
+    def blast(self, element: str) -> dict:
+        """What the failure of ``element`` (a component or domain id shared by reviews) takes
+        down in every review that names it."""
+        from sqlalchemy import select
+
+        rr, i = schema.repo_review, schema.repo_impact
+        q = (select(rr.c.name, i.c.element_type, i.c.down, i.c.degraded, i.c.journeys, i.c.user_facing)
+             .select_from(i.join(rr, rr.c.id == i.c.review_id)).where(i.c.element == element)
+             .order_by(rr.c.name, i.c.element_type))
+        with self._db(f"cannot compute the blast radius of {element}"):
+            with self.engine.begin() as conn:
+                self._check(conn)
+                reviews = [{"review": r.name, "as": r.element_type, "down": r.down, "degraded": r.degraded,
+                            "journeys": r.journeys, "user_facing": r.user_facing} for r in conn.execute(q)]
+        hit = [r for r in reviews if r["journeys"] or r["user_facing"]]
+        return {"element": element, "reviews": reviews, "reviews_hit": len(hit), "reviews_naming": len(reviews),
+                "journeys": sum(len(r["journeys"]) for r in reviews),
+                "user_facing": sum(len(r["user_facing"]) for r in reviews)}
 
     def signoff(self, name: str, verdict: str, note: str = "") -> int:
         """Record a verdict sign-off on the current version (approvers only: the database checks)."""

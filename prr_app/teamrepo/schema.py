@@ -16,6 +16,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Column,
+    Float,
     DateTime,
     ForeignKey,
     CheckConstraint,
@@ -137,3 +138,35 @@ def role_name(database: str, kind: str) -> str:
 
 __all__ = ["metadata", "repo_review", "repo_change", "repo_signoff", "REVIEW_TABLES", "COLUMNS", "KEYS",
            "ROLE_KINDS", "role_name"]
+
+#: Each review's assessment, written with every push (the portfolio reads it).
+repo_assessment = Table(
+    "repo_assessment",
+    metadata,
+    Column("review_id", Integer, ForeignKey("repo_review.id", ondelete="CASCADE"), primary_key=True),
+    Column("version", BigInteger, nullable=False),
+    Column("system", Text, nullable=False),
+    Column("target_launch", Text),
+    Column("verdict", Text, nullable=False),
+    Column("launch_blockers", Integer, nullable=False),
+    Column("slo_not_attainable", JSON, nullable=False),
+    Column("checklist_score", Float),
+    Column("checklist_blockers", Integer),
+    Column("acceptances", JSON, nullable=False),  # [{risk, until}]
+    Column("dues", JSON, nullable=False),  # [{what, id, due}] not done yet
+)
+
+#: What the failure of one component or domain takes down in one review.
+repo_impact = Table(
+    "repo_impact",
+    metadata,
+    Column("review_id", Integer, ForeignKey("repo_review.id", ondelete="CASCADE"), nullable=False),
+    Column("element_type", Text, nullable=False),  # component | domain
+    Column("element", Text, nullable=False),
+    Column("down", Integer, nullable=False),
+    Column("degraded", Integer, nullable=False),
+    Column("journeys", JSON, nullable=False),
+    Column("user_facing", JSON, nullable=False),
+    PrimaryKeyConstraint("review_id", "element_type", "element", name="repo_impact_pkey"),
+    Index("ix_repo_impact_element", "element"),
+)
