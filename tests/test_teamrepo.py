@@ -551,3 +551,34 @@ def test_portfolio_and_cross_review_blast_radius(repo_url):
     assert t0["acceptances_expiring"] == [] and t0["overdue"] == []
     code, out, err = prr("repo", "portfolio", "--today", "soon", "--repo", repo_url)
     assert code == 2 and "--today" in err
+
+
+def test_listeners_hear_of_every_committed_change(repo):
+    import threading
+
+    from prr_app.teamrepo.repository import Repository
+
+    repo.push(_example(), name="shop")
+    heard = []
+    other = Repository(repo.url)
+    listener = other.listen()
+
+    def listen():
+        for name, version in listener.changes(timeout=60):
+            heard.append((name, version))
+            if version == 3:
+                return
+
+    t = threading.Thread(target=listen)
+    t.start()
+    for milestone in ("beta", "GA"):
+        p = repo.pull("shop")
+        p.review.meta.milestone = milestone
+        repo.push(p.review, name="shop", base=p.version)
+    p = repo.pull("shop")
+    with pytest.raises(PrrError):  # a refused push announces nothing
+        repo.push(_example(), name="shop")
+    t.join(60)
+    listener.close()
+    other.close()
+    assert heard == [("shop", 2), ("shop", 3)]

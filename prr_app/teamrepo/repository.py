@@ -12,6 +12,7 @@ database user, the time and the client address.
 from __future__ import annotations
 
 import contextlib
+import functools
 import datetime as _dt
 import getpass
 import socket
@@ -26,6 +27,15 @@ from prr_app.teamrepo.rows import ORIGIN_FORMAT, Rows
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 #: The id of the import record that tells where a pulled review came from.
 ORIGIN_ID = "repository-origin"
+
+
+@functools.cache
+def _revisions() -> tuple[str, frozenset]:
+    """(the head revision, every known revision) of the migrations shipped with the app."""
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory(str(MIGRATIONS))
+    return scripts.get_current_head(), frozenset(s.revision for s in scripts.walk_revisions())
 
 
 class ConflictError(PrrError):
@@ -100,6 +110,43 @@ def mark_origin(review: Review, name: str, version: int, where: str) -> None:
         summary=f"repository review {name}, version {version}",
         report={"repository": where, "name": name, "version": version},
     )
+
+
+class ChangeListener:
+    """(name, version) of each review change committed after it started, on its own connection.
+    For the app: iterate in a worker thread and hand the plain tuples to the window."""
+
+    def __init__(self, repo: "Repository"):
+        import psycopg
+
+        self._u = repo._u
+        conninfo = repo._u.set(drivername="postgresql").render_as_string(hide_password=False)
+        try:
+            self._conn = psycopg.connect(conninfo, autocommit=True, application_name="prr-workbench",
+                                         password=repo.engine.url.password, connect_timeout=10)
+            self._conn.execute("LISTEN prr_review")
+        except psycopg.Error as e:
+            raise connection.database_error(e, self._u, doing="cannot listen for changes") from None
+
+    def changes(self, *, timeout: float | None = None):
+        """Yield (name, version) until ``timeout`` seconds have passed (None: until closed)."""
+        import psycopg
+
+        try:
+            for note in self._conn.notifies(timeout=timeout):
+                version, _, name = note.payload.partition(" ")
+                yield name, int(version)
+        except psycopg.Error as e:
+            raise connection.database_error(e, self._u, doing="cannot listen for changes") from None
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
 
 
 def _client() -> str:
@@ -206,20 +253,17 @@ class Repository:
             return None
         return conn.execute(text("SELECT version_num FROM repo_schema_version")).scalar()
 
-    def head(self) -> str:
-        from alembic.script import ScriptDirectory
-
-        return ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    @staticmethod
+    def head() -> str:
+        """The schema revision this version of the app uses."""
+        return _revisions()[0]
 
     def _check(self, conn) -> None:
         rev = self._revision(conn)
         if rev is None:
-            raise PrrError(f"not a PRR repository (no PRR tables): run 'prr repo init' on it first", file=self.where)
-        head = self.head()
+            raise PrrError("not a PRR repository (no PRR tables): run 'prr repo init' on it first", file=self.where)
+        head, known = _revisions()
         if rev != head:
-            from alembic.script import ScriptDirectory
-
-            known = {s.revision for s in ScriptDirectory(str(MIGRATIONS)).walk_revisions()}
             if rev not in known:
                 raise PrrError(f"the repository was set up by a newer PRR Workbench (schema {rev}); update the app",
                                file=self.where)
@@ -486,6 +530,12 @@ class Repository:
         return {"element": element, "reviews": reviews, "reviews_hit": len(hit), "reviews_naming": len(reviews),
                 "journeys": sum(len(r["journeys"]) for r in reviews),
                 "user_facing": sum(len(r["user_facing"]) for r in reviews)}
+
+    # -- live changes ---------------------------------------------------
+    def listen(self) -> "ChangeListener":
+        """Start listening for changes other writers commit (LISTEN/NOTIFY on ``prr_review``);
+        changes committed from this moment on are heard. Close the listener when done."""
+        return ChangeListener(self)
 
     def signoff(self, name: str, verdict: str, note: str = "") -> int:
         """Record a verdict sign-off on the current version (approvers only: the database checks)."""
