@@ -244,6 +244,25 @@ def test_deleted_on_one_side_changed_on_the_other_is_a_conflict(repo):
     assert "you changed it, the repository has it deleted" in e.value.conflicts[0].describe()
 
 
+def test_a_merge_that_would_break_the_review_is_refused(repo):
+    from prr_app.domain.model import Component, Dependency
+    from prr_app.teamrepo.repository import ConflictError
+
+    review = _example()
+    review.add(Component(id="lonely"))
+    repo.push(review, name="shop")
+    a, b = repo.pull("shop"), repo.pull("shop")
+    del a.review.components["lonely"]
+    src = next(iter(b.review.components))
+    b.review.add(Dependency(src, "lonely"))
+    repo.push(a.review, name="shop", base=a.version)
+    with pytest.raises(ConflictError) as e:
+        repo.push(b.review, name="shop", base=b.version)
+    text = e.value.conflicts[0].describe()
+    assert "together are not a valid review" in text and "lonely" in text
+    assert repo.pull("shop").version == 2
+
+
 def test_the_same_answer_given_on_both_sides_keeps_both_history_entries(repo):
     from prr_app.domain.model import AnswerChange, ChecklistAnswer
 

@@ -50,8 +50,11 @@ class Conflict:
     theirs: object
     by: str = ""
     at: str = ""
+    note: str = ""  # a conflict of the merged whole, not of one field: what is wrong with it
 
     def describe(self) -> str:
+        if self.note:
+            return self.note
         what = element_name(self.table, self.key)
         who = f" (changed by {self.by}{' at ' + self.at if self.at else ''})" if self.by else ""
         if self.field is None:

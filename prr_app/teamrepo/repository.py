@@ -389,9 +389,12 @@ class Repository:
                     result = rowmap.review_from_rows(merged)
                     problems = validate(result)
                     if problems and base_rows is not None and validate(rowmap.review_from_rows(mine)) == []:
-                        raise ConflictError(name, [merge.Conflict("review", ("",), None, None, None, None,
-                                                                  by=f"merged result invalid: {p.path}: {p.message}")
-                                                   for p in problems[:5]])
+                        # each side is valid, together they are not (e.g. a dependency on a component
+                        # the other side deleted)
+                        raise ConflictError(name, [merge.Conflict(
+                            "review", (), None, None, None, None,
+                            note=f"your changes and the repository's together are not a valid review: {p.path}: "
+                                 f"{p.message}") for p in problems[:5]])
                     changes = merge.diff(theirs, merged)
                     merged_count = len(merge.diff(base_rows, theirs)) if base_rows is not None else 0
                     new_version = version
