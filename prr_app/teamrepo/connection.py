@@ -101,7 +101,32 @@ def create_engine(url: str):
     if "connect_timeout" not in u.query:
         args["connect_timeout"] = 10
     engine = _create(u, connect_args=args, pool_pre_ping=True)
+
+    from sqlalchemy import event
+
+    event.listen(engine, "connect", _on_connect)
     return engine
+
+
+def _json_loads(data):
+    """JSON columns as psycopg reads them: orjson (4-5x faster), the standard library for what
+    orjson refuses (integers beyond 64 bits)."""
+    import json
+
+    import orjson
+
+    if data == b"[]" or data == "[]":
+        return []
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return json.loads(data)
+
+
+def _on_connect(dbapi_conn, _record) -> None:
+    from psycopg.types.json import set_json_loads
+
+    set_json_loads(_json_loads, dbapi_conn)
 
 
 def database_error(e: BaseException, url=None, *, doing: str = "") -> PrrError:

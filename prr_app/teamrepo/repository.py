@@ -64,7 +64,6 @@ class Pulled:
     name: str
     version: int
     review: Review
-    rows: Rows
 
 
 @dataclass
@@ -321,9 +320,9 @@ class Repository:
                 if found is None:
                     raise PrrError("no such review in the repository (see 'prr repo list')", file=f"repo:{name}")
                 rows = self._read_rows(conn, found.id)
-        review = rowmap.review_from_rows(rows)
+        review = rowmap.review_from_rows(rows, copy=False)
         mark_origin(review, name, found.version, self.where)
-        return Pulled(name, found.version, review, rows)
+        return Pulled(name, found.version, review)
 
     def history(self, name: str) -> list[HistoryEntry]:
         from sqlalchemy import select

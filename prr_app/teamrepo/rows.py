@@ -41,7 +41,7 @@ def fresh(v):
     return v
 
 
-def _fresh_row(r: dict) -> dict:
+def _copied(r: dict) -> dict:
     return {k: (fresh(v) if isinstance(v, (list, dict)) else v) for k, v in r.items()}
 
 
@@ -49,7 +49,7 @@ def _keyed(name: str, dicts) -> dict[tuple, dict]:
     cols, key = COLUMNS[name], KEYS[name]
     out = {}
     for d in dicts:
-        row = _fresh_row({c: d[c] for c in cols})
+        row = _copied({c: d[c] for c in cols})
         out[tuple(row[k] for k in key)] = row
     return out
 
@@ -102,42 +102,44 @@ def review_rows(review: Review) -> Rows:
     }
 
 
-def review_from_rows(rows: Rows) -> Review:
-    """The review the rows describe (rows in the order given); it shares nothing with ``rows``."""
+def review_from_rows(rows: Rows, *, copy: bool = True) -> Review:
+    """The review the rows describe (rows in the order given). With ``copy`` it shares no list
+    or dict with ``rows``; without, the rows are the review's from then on (rows just read)."""
+    fresh_row = _copied if copy else dict
     review = Review()
     for r in rows["review"].values():
         r = dict(r)
         r.pop("id")
-        review.meta = ReviewMeta(**_fresh_row(r))
+        review.meta = ReviewMeta(**fresh_row(r))
     obs_names = ["obs_" + s for s in OBSERVABILITY_SIGNALS]
     for r in rows["component"].values():
-        r = _fresh_row(r)
+        r = fresh_row(r)
         obs = Observability(*(r.pop(k) for k in obs_names))
         review.components[r["id"]] = Component(**r, observability=obs)
     for r in rows["dependency"].values():
-        d = Dependency(**_fresh_row(r))
+        d = Dependency(**fresh_row(r))
         review.dependencies[d.id] = d
     for r in rows["redundancy_group"].values():
-        review.groups[r["id"]] = RedundancyGroup(**_fresh_row(r))
+        review.groups[r["id"]] = RedundancyGroup(**fresh_row(r))
     for r in rows["failure_domain"].values():
-        review.domains[r["id"]] = FailureDomain(**_fresh_row(r))
+        review.domains[r["id"]] = FailureDomain(**fresh_row(r))
     for r in rows["journey"].values():
-        review.journeys[r["id"]] = Journey(**_fresh_row(r))
+        review.journeys[r["id"]] = Journey(**fresh_row(r))
     for r in rows["checklist_answer"].values():
-        r = _fresh_row(r)
+        r = fresh_row(r)
         hist = [AnswerChange(**h) for h in r.pop("history")]
         review.answers[r["item"]] = ChecklistAnswer(**r, history=hist)
     for r in rows["risk"].values():
-        r = _fresh_row(r)
+        r = fresh_row(r)
         by, at, why, until = (r.pop(k) for k in ("accepted_by", "accepted_at", "acceptance_reason", "accepted_until"))
         acc = Acceptance(by=by, at=at, reason=why or "", until=until) if by is not None else None
         review.risks[r["id"]] = Risk(**r, acceptance=acc)
     for r in rows["mitigation"].values():
-        review.mitigations[r["id"]] = Mitigation(**_fresh_row(r))
+        review.mitigations[r["id"]] = Mitigation(**fresh_row(r))
     for r in sorted(rows["risk_mitigation"].values(), key=lambda r: (r["mitigation_id"], r["position"])):
         review.mitigations[r["mitigation_id"]].risks.append(r["risk_id"])
     for r in rows["layout"].values():
         review.layout[r["element"]] = Position(r["x"], r["y"])
     for r in rows["import_record"].values():
-        review.imports[r["id"]] = ImportRecord(**_fresh_row(r))
+        review.imports[r["id"]] = ImportRecord(**fresh_row(r))
     return review
