@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import signal
 import sys
 import tempfile
 import time
@@ -83,6 +84,7 @@ def main(argv=None) -> int:
 
     from bench_analysis import generate  # noqa: E402
 
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop the server on the way out
     server = pg_server.start_server()
     if server is None:
         print("PostgreSQL binaries not found (apt-get install postgresql)")
