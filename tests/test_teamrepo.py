@@ -601,3 +601,34 @@ def test_listeners_hear_of_every_committed_change(repo):
     listener.close()
     other.close()
     assert heard == [("shop", 2), ("shop", 3)]
+
+
+def test_the_os_keyring_gives_the_password_when_nothing_else_does(pg, repo_url, monkeypatch, tmp_path):
+    """With no password in the URL, PGPASSWORD, a service or a .pgpass file, the password is
+    asked of the OS keyring (the ``keyring`` package's API), under the documented account."""
+    import types
+
+    from sqlalchemy.engine import make_url
+
+    from prr_app.teamrepo.repository import Repository
+
+    db = make_url(repo_url).database
+    user = f"{db}_kr"
+    _login(pg, db, user, "viewer", password="from-keyring")
+    asked = []
+    fake = types.SimpleNamespace(get_password=lambda service, account: asked.append((service, account))
+                                 or "from-keyring")
+    monkeypatch.setitem(sys.modules, "keyring", fake)
+    for var in ("PGPASSWORD", "PGSERVICE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "no-such-pgpass"))
+    url = f"postgresql://{user}@127.0.0.1:{pg.port}/{db}"
+    with Repository(url) as repo:
+        assert repo.list() == []
+    assert asked == [("prr-workbench", f"{user}@127.0.0.1:{pg.port}/{db}")]
+    (tmp_path / "no-such-pgpass").write_text(f"127.0.0.1:{pg.port}:{db}:{user}:from-keyring\n")
+    os.chmod(tmp_path / "no-such-pgpass", 0o600)
+    asked.clear()
+    with Repository(url) as repo:  # a .pgpass file is libpq's business: the keyring is not asked
+        assert repo.list() == []
+    assert asked == []
