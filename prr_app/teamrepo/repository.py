@@ -300,14 +300,11 @@ class Repository:
 
         out: Rows = {}
         for name, table in schema.REVIEW_TABLES.items():
-            cols = [table.c[c] for c in schema.COLUMNS[name]]
-            key = schema.KEYS[name]
-            q = select(*cols).where(table.c.review_id == review_id).order_by(*[table.c[k] for k in key])
-            rows = {}
-            for r in conn.execute(q):
-                d = dict(zip(schema.COLUMNS[name], r))
-                rows[tuple(d[k] for k in key)] = d
-            out[name] = rows
+            cols, key = schema.COLUMNS[name], schema.KEYS[name]
+            q = (select(*[table.c[c] for c in cols]).where(table.c.review_id == review_id)
+                 .order_by(*[table.c[k] for k in key]))
+            idx = [cols.index(k) for k in key]
+            out[name] = {tuple(r[i] for i in idx): dict(zip(cols, r)) for r in conn.execute(q).fetchall()}
         return out
 
     def pull(self, name: str) -> Pulled:
