@@ -538,7 +538,7 @@ def _team_review(system: str, service: str, *, shared: bool, launch="2027-01-10"
     return r
 
 
-def test_portfolio_and_cross_review_blast_radius(repo_url):
+def test_portfolio_and_cross_review_blast_radius(repo_url, tmp_path):
     import json
 
     from prr_app.teamrepo.repository import Repository
@@ -570,6 +570,15 @@ def test_portfolio_and_cross_review_blast_radius(repo_url):
     assert t0["acceptances_expiring"] == [] and t0["overdue"] == []
     code, out, err = prr("repo", "portfolio", "--today", "soon", "--repo", repo_url)
     assert code == 2 and "--today" in err
+    md_path = tmp_path / "portfolio.md"
+    code, out, err = prr("repo", "portfolio", "--today", "2026-12-06", "--markdown", md_path, "--repo", repo_url)
+    assert code == 0, err
+    text = md_path.read_text()
+    assert "4 review(s)" in text and "| team0 | System 0 | 2027-01-10 | **not-ready** |" in text
+    assert "svc0-risk (2026-12-20)" in text and "mitigation svc0-fix (2026-11-30)" in text
+    assert "admin" not in text  # the repository is named without its user
+    code, out, err = prr("repo", "portfolio", "--markdown", tmp_path / "missing" / "p.md", "--repo", repo_url)
+    assert code == 2 and "no such folder" in err
 
 
 def test_listeners_hear_of_every_committed_change(repo):

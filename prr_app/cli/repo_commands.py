@@ -45,6 +45,7 @@ def register(sub) -> None:
     q.add_argument("--json", action="store_true", help="as JSON")
     q.add_argument("--today", metavar="YYYY-MM-DD", help="the date to judge expiry and due dates by (default: today)")
     q.add_argument("--days", type=int, default=30, help="acceptances expiring within this many days (default 30)")
+    q.add_argument("--markdown", metavar="FILE", help="also write the portfolio as a Markdown summary to FILE")
     q = add("blast", "what one shared component's or domain's failure takes down, across every review", cmd_blast)
     q.add_argument("element", metavar="COMPONENT_OR_DOMAIN")
     q.add_argument("--json", action="store_true", help="as JSON")
@@ -164,6 +165,16 @@ def cmd_portfolio(args) -> int:
         raise PrrError("--days must be 0 or more", location="command line")
     with _repo(args) as repo:
         rows = repo.portfolio(today=args.today, soon_days=args.days)
+        where = repo.where
+    if args.markdown:
+        from prr_app.paths import atomic_write_text
+        from prr_app.teamrepo.assessment import portfolio_markdown
+
+        out = Path(args.markdown)
+        if not (out.parent if str(out.parent) else Path(".")).is_dir():
+            raise PrrError(f"no such folder: {out.parent}", file=str(out))
+        today = args.today or dt.date.today().isoformat()
+        atomic_write_text(out, portfolio_markdown(rows, today=today, days=args.days, where=where))
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0

@@ -177,7 +177,8 @@ class Repository:
     def __init__(self, url: str):
         self.url = url
         self._u = connection.parse_url(url)
-        self.where = self._u.set(password=None, username=None).render_as_string(hide_password=True)
+        # what is shown and recorded of the URL: no user, no password
+        self.where = self._u._replace(username=None, password=None).render_as_string(hide_password=True)
         self._engine = None
 
     @property
