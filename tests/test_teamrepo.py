@@ -494,10 +494,10 @@ def test_migration_from_an_older_schema_keeps_the_reviews(pg, tmp_path):
     code, out, err = prr("repo", "list", "--repo", url)
     assert code == 2 and "older (0001" in err and "prr repo init" in err
     code, out, err = prr("repo", "init", "--repo", url)
-    assert code == 0 and "upgraded from schema 0001 to 0003" in out
+    assert code == 0 and "upgraded from schema 0001 to 0004" in out
     with Repository(url) as repo:
         assert _without_origin(repo.pull("shop").review) == review
-        assert repo.init() == ("0003", "0003")
+        assert repo.init() == ("0004", "0004")
         assert repo.portfolio() == [{"name": "shop", "version": 1, "assessed": False}]
 
 
@@ -552,6 +552,17 @@ def test_portfolio_and_cross_review_blast_radius(repo_url, tmp_path):
     assert [(r["review"], r["as"], r["user_facing"], r["journeys"]) for r in b["reviews"]] == [
         (f"team{i}", "component", [f"svc{i}"], [f"svc{i}-journey"]) for i in range(3)]
     assert (b["reviews_hit"], b["user_facing"], b["journeys"]) == (3, 3, 3)
+    # the fourth review calls its database svc3-db: linked explicitly, it is the same shared node
+    code, out, err = prr("repo", "same-as", "team3", "svc3-db", "shared-pg", "--repo", repo_url)
+    assert code == 0, err
+    b = json.loads(prr("repo", "blast", "shared-pg", "--json", "--repo", repo_url)[1])
+    assert [(r["review"], r["element"]) for r in b["reviews"]] == [
+        ("team0", "shared-pg"), ("team1", "shared-pg"), ("team2", "shared-pg"), ("team3", "svc3-db")]
+    assert b["reviews_hit"] == 4
+    assert prr("repo", "same-as", "team3", "svc3-db", "--unlink", "--repo", repo_url)[0] == 0
+    assert json.loads(prr("repo", "blast", "shared-pg", "--json", "--repo", repo_url)[1])["reviews_hit"] == 3
+    code, out, err = prr("repo", "same-as", "team3", "nope", "shared-pg", "--repo", repo_url)
+    assert code == 2 and "no component 'nope'" in err
     code, out, err = prr("repo", "blast", "euw1-a", "--repo", repo_url)  # a shared domain takes down all four
     assert code == 0 and "named by 4 review(s)" in out and "in 4:" in out
     code, out, err = prr("repo", "blast", "nowhere", "--repo", repo_url)

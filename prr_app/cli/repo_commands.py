@@ -49,6 +49,12 @@ def register(sub) -> None:
     q = add("blast", "what one shared component's or domain's failure takes down, across every review", cmd_blast)
     q.add_argument("element", metavar="COMPONENT_OR_DOMAIN")
     q.add_argument("--json", action="store_true", help="as JSON")
+    q = add("same-as", "link a component of a review as the same as a shared component of other reviews",
+            cmd_same_as)
+    q.add_argument("name", metavar="NAME", help="the review")
+    q.add_argument("component", metavar="COMPONENT", help="the component's id in that review")
+    q.add_argument("same_as", metavar="SHARED_ID", nargs="?", help="the shared component's id (omit with --unlink)")
+    q.add_argument("--unlink", action="store_true", help="remove the link")
     p.set_defaults(func=lambda args: (p.print_help(sys.stderr), 2)[1])
 
 
@@ -205,6 +211,19 @@ def cmd_blast(args) -> int:
     print(f"{args.element}: named by {b['reviews_naming']} review(s); its failure takes down user-facing services "
           f"or journeys in {b['reviews_hit']}: {b['user_facing']} user-facing service(s), {b['journeys']} journey(s)")
     for r in b["reviews"]:
-        print(f"  {r['review']} ({r['as']}): {r['down']} down, {r['degraded']} degraded; "
+        named = f", as {r['element']}" if r["element"] != args.element else ""
+        print(f"  {r['review']} ({r['as']}{named}): {r['down']} down, {r['degraded']} degraded; "
               f"journeys down: {', '.join(r['journeys']) or '-'}; user-facing down: {', '.join(r['user_facing']) or '-'}")
+    return 0
+
+
+def cmd_same_as(args) -> int:
+    if args.unlink == (args.same_as is not None):
+        raise PrrError("give SHARED_ID to link, or --unlink to remove the link", location="command line")
+    with _repo(args) as repo:
+        repo.link_same_as(_name(args.name), args.component, args.same_as)
+    if args.unlink:
+        print(f"repo:{_name(args.name)}: {args.component} is no longer linked")
+    else:
+        print(f"repo:{_name(args.name)}: {args.component} is the same as {args.same_as}")
     return 0

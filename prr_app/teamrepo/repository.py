@@ -517,19 +517,51 @@ class Repository:
         down in every review that names it."""
         from sqlalchemy import select
 
-        rr, i = schema.repo_review, schema.repo_impact
-        q = (select(rr.c.name, i.c.element_type, i.c.down, i.c.degraded, i.c.journeys, i.c.user_facing)
-             .select_from(i.join(rr, rr.c.id == i.c.review_id)).where(i.c.element == element)
+        from sqlalchemy import and_, or_, tuple_
+
+        rr, i, sa_ = schema.repo_review, schema.repo_impact, schema.repo_same_as
+        linked = select(sa_.c.review_id, sa_.c.component).where(sa_.c.same_as == element)
+        q = (select(rr.c.name, i.c.element_type, i.c.element, i.c.down, i.c.degraded, i.c.journeys,
+                    i.c.user_facing)
+             .select_from(i.join(rr, rr.c.id == i.c.review_id))
+             .where(or_(i.c.element == element,
+                        and_(i.c.element_type == "component", tuple_(i.c.review_id, i.c.element).in_(linked))))
              .order_by(rr.c.name, i.c.element_type))
         with self._db(f"cannot compute the blast radius of {element}"):
             with self.engine.begin() as conn:
                 self._check(conn)
-                reviews = [{"review": r.name, "as": r.element_type, "down": r.down, "degraded": r.degraded,
-                            "journeys": r.journeys, "user_facing": r.user_facing} for r in conn.execute(q)]
+                reviews = [{"review": r.name, "as": r.element_type, "element": r.element, "down": r.down,
+                            "degraded": r.degraded, "journeys": r.journeys, "user_facing": r.user_facing}
+                           for r in conn.execute(q)]
         hit = [r for r in reviews if r["journeys"] or r["user_facing"]]
         return {"element": element, "reviews": reviews, "reviews_hit": len(hit), "reviews_naming": len(reviews),
                 "journeys": sum(len(r["journeys"]) for r in reviews),
                 "user_facing": sum(len(r["user_facing"]) for r in reviews)}
+
+    def link_same_as(self, name: str, component: str, same_as: str | None) -> None:
+        """Link ``component`` of review ``name`` as the same as the shared ``same_as`` (None: unlink)."""
+        from sqlalchemy import delete, select
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        t = schema.repo_same_as
+        with self._db(f"cannot link {component} of repo:{name}"):
+            with self.engine.begin() as conn:
+                self._check(conn)
+                found = self._find(conn, name)
+                if found is None:
+                    raise PrrError("no such review in the repository", file=f"repo:{name}")
+                ct = schema.REVIEW_TABLES["component"]
+                if conn.execute(select(ct.c.id).where(ct.c.review_id == found.id, ct.c.id == component)).first() \
+                        is None:
+                    raise PrrError(f"no component {component!r} in this review", file=f"repo:{name}")
+                if same_as is None:
+                    conn.execute(delete(t).where(t.c.review_id == found.id, t.c.component == component))
+                    return
+                if not same_as.strip() or same_as == component:
+                    raise PrrError(f"link {component} to another, shared component id", file=f"repo:{name}")
+                stmt = pg_insert(t).values(review_id=found.id, component=component, same_as=same_as)
+                conn.execute(stmt.on_conflict_do_update(index_elements=[t.c.review_id, t.c.component],
+                                                        set_={"same_as": stmt.excluded.same_as}))
 
     # -- live changes ---------------------------------------------------
     def listen(self) -> "ChangeListener":

@@ -170,3 +170,16 @@ repo_impact = Table(
     PrimaryKeyConstraint("review_id", "element_type", "element", name="repo_impact_pkey"),
     Index("ix_repo_impact_element", "element"),
 )
+
+#: A component of one review linked as "the same as" a shared component (another id).
+repo_same_as = Table(
+    "repo_same_as",
+    metadata,
+    Column("review_id", Integer, ForeignKey("repo_review.id", ondelete="CASCADE"), nullable=False),
+    Column("component", Text, nullable=False),
+    Column("same_as", Text, nullable=False),
+    Column("linked_by", Text, nullable=False, server_default=text("CURRENT_USER")),
+    Column("linked_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    PrimaryKeyConstraint("review_id", "component", name="repo_same_as_pkey"),
+    Index("ix_repo_same_as_same_as", "same_as"),
+)
