@@ -652,3 +652,42 @@ def test_the_os_keyring_gives_the_password_when_nothing_else_does(pg, repo_url, 
     with Repository(url) as repo:  # a .pgpass file is libpq's business: the keyring is not asked
         assert repo.list() == []
     assert asked == []
+
+
+def test_reviewers_scripting_the_cli_at_once_lose_nothing(repo_url, tmp_path):
+    """Four reviewers, each in their own processes: pull, answer their own checklist item with
+    `prr checklist-answer`, push, all at the same time."""
+    import threading
+
+    copy = _copy_example(tmp_path)
+    assert prr("repo", "push", copy, "--repo", repo_url, "--name", "shop")[0] == 0
+    items = ["obs.service-dashboard", "dr.rto-rpo-defined", "alert.symptom-based", "slo.agreed-with-product"]
+    env = dict(os.environ, PRR_REPO=repo_url, PYTHONPATH=str(ROOT))
+    results = {}
+
+    def reviewer(i: int, item: str):
+        f = tmp_path / f"r{i}.prr"
+        steps = [["repo", "pull", "shop", "-o", f], ["checklist-answer", f, item, "--status", "not_met", "--by", f"r{i}"],
+                 ["repo", "push", f]]
+        for step in steps:
+            res = subprocess.run([sys.executable, "-m", "prr_app", *map(str, step)], capture_output=True, text=True,
+                                 env=env)
+            if res.returncode != 0:
+                results[i] = res.stderr
+                return
+        results[i] = "ok"
+
+    threads = [threading.Thread(target=reviewer, args=(i, item)) for i, item in enumerate(items)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(300)
+    assert results == {i: "ok" for i in range(len(items))}
+    from prr_app.teamrepo.repository import Repository
+
+    with Repository(repo_url) as repo:
+        final = repo.pull("shop")
+    assert final.version == 1 + len(items)
+    assert {i: final.review.answers[item].status for i, item in enumerate(items)} == \
+        {i: "not_met" for i in range(len(items))}
+    assert {final.review.answers[item].changed_by for item in items} == {f"r{i}" for i in range(len(items))}
