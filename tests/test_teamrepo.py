@@ -408,11 +408,15 @@ def test_roles_are_enforced_by_the_database_not_only_the_app(pg, repo):
         assert r.returncode != 0
     r = pg.psql(db, "UPDATE repo_change SET changed_by = 'nobody'", check=False)
     assert r.returncode != 0 and "append-only" in r.stderr
-    r = _psql_as(pg, db, f"{db}_r", "INSERT INTO repo_change (review_id, version, table_name, row_key, changed_by) "
-                                     "SELECT id, 99, 'x', '[]', 'someone-else' FROM repo_review")
+    forge = ("INSERT INTO repo_change (review_id, version, table_name, row_key, field, old, new, changed_by) "
+             "SELECT id, {v}, '{t}', '[1]', 'milestone', '\"x\"', '\"y\"', 'someone-else' FROM repo_review")
+    for v, t in (("99", "review"), ("version + 1", "not_a_table")):
+        r = _psql_as(pg, db, f"{db}_r", forge.format(v=v, t=t))
+        assert r.returncode != 0 and "history row refused" in r.stderr
+    r = _psql_as(pg, db, f"{db}_r", forge.format(v="version + 1", t="review"))
     assert r.returncode == 0, r.stderr
-    who = pg.psql(db, "SELECT changed_by FROM repo_change WHERE version = 99").stdout
-    assert f"{db}_r" in who and "someone-else" not in who
+    who = pg.psql(db, "SELECT changed_by FROM repo_change WHERE new::text = '\"y\"'").stdout
+    assert f"{db}_r" in who and "someone-else" not in who  # a forged row is signed by its forger
     assert {e.by for e in repo.history("shop") if e.version == 2} == {f"{db}_r"}
 
 
@@ -494,10 +498,10 @@ def test_migration_from_an_older_schema_keeps_the_reviews(pg, tmp_path):
     code, out, err = prr("repo", "list", "--repo", url)
     assert code == 2 and "older (0001" in err and "prr repo init" in err
     code, out, err = prr("repo", "init", "--repo", url)
-    assert code == 0 and "upgraded from schema 0001 to 0004" in out
+    assert code == 0 and "upgraded from schema 0001 to 0005" in out
     with Repository(url) as repo:
         assert _without_origin(repo.pull("shop").review) == review
-        assert repo.init() == ("0004", "0004")
+        assert repo.init() == ("0005", "0005")
         assert repo.portfolio() == [{"name": "shop", "version": 1, "assessed": False}]
 
 

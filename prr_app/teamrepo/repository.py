@@ -423,7 +423,9 @@ class Repository:
         last: dict = {}
         for c in conn.execute(q):
             key = tuple(c.row_key)
-            table = rows[c.table_name]
+            table = rows.get(c.table_name)
+            if table is None or (c.field is not None and key not in table):
+                continue  # not a row a push writes (the database refuses those since schema 0005)
             last.setdefault((c.table_name, key, c.field), (c.changed_by, c.changed_at.isoformat(timespec="seconds")))
             last.setdefault((c.table_name, key, None), (c.changed_by, c.changed_at.isoformat(timespec="seconds")))
             if c.field is None:
