@@ -521,6 +521,18 @@ def test_repo_addresses_open_and_save_through_the_repository(repo, monkeypatch):
     assert repo.pull("shop").review.meta.milestone == "launch"
     with pytest.raises(PrrError, match="no such review"):
         address.load_review("repo:nothing")
+    # what a command does: load the review, edit it, then open a document and save the edited
+    # review through it; another reviewer's change in between is kept
+    loaded = address.load_review("repo:shop")
+    loaded.meta.description = "edited after loading"
+    other = repo.pull("shop")
+    other.review.meta.milestone = "GA"
+    repo.push(other.review, name="shop", base=other.version)
+    with address.RepoDocument.open("repo:shop") as doc:
+        doc.review = loaded
+        doc.save()
+    final = repo.pull("shop").review.meta
+    assert (final.milestone, final.description) == ("GA", "edited after loading")
 
 
 # ---------------------------------------------------------------- the organisation's picture

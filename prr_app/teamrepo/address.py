@@ -67,7 +67,14 @@ class RepoDocument:
             raise
 
     def save(self) -> int:
-        pushed = self.repo.push(self.review, name=self.name, base=self.version)
+        """Merge the edits into the repository; ``review`` becomes the merged review. The edits
+        are taken relative to the version ``review`` says it came from (its origin record, as
+        :func:`load_review` gives it), else to the version opened."""
+        from prr_app.teamrepo.repository import origin
+
+        came_from = origin(self.review)
+        base = came_from[1] if came_from and came_from[0] == self.name else self.version
+        pushed = self.repo.push(self.review, name=self.name, base=base)
         self.version, self.review = pushed.version, pushed.review
         return pushed.written
 
