@@ -16,7 +16,6 @@ Starts its own server (as tests/test_teamrepo.py does), then measures:
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import signal
 import sys
