@@ -242,6 +242,10 @@ def test_deleted_on_one_side_changed_on_the_other_is_a_conflict(repo):
     with pytest.raises(ConflictError) as e:
         repo.push(b.review, name="shop", base=b.version)
     assert "you changed it, the repository has it deleted" in e.value.conflicts[0].describe()
+    # the user picks their side of every conflict (what the app's conflict picker hands on)
+    pick = {(c.table, c.key, c.field): "mine" for c in e.value.conflicts}
+    pushed = repo.push(b.review, name="shop", base=b.version, pick=pick)
+    assert pushed.version == 3 and repo.pull("shop").review.components[comp].owner == "someone"
 
 
 def test_a_merge_that_would_break_the_review_is_refused(repo):

@@ -114,3 +114,19 @@ def test_rows_share_no_lists_with_the_review(webshop):
     comp = next(iter(back.components.values()))
     comp.placement.append("elsewhere")
     assert review_from_rows(rows) == webshop  # editing the review does not edit the rows it came from
+
+
+@given(bases.filter(bool), st.data())
+def test_a_users_pick_settles_a_conflict(base, data):
+    k = data.draw(st.sampled_from(sorted(base)))
+    x, y = base[k]
+    mine, theirs = dict(base), dict(base)
+    mine[k], theirs[k] = (x + 10, y), (x + 20, y)
+    b, t, m = _layout(base), _layout(theirs), _layout(mine)
+    merged, conflicts = merge(b, t, m, pick={("layout", (k,), "x"): "mine"})
+    assert conflicts == [] and merged["layout"][(k,)]["x"] == x + 10
+    merged, conflicts = merge(b, t, m, pick={("layout", (k,), "x"): "theirs"})
+    assert conflicts == [] and merged == t
+    del mine[k]
+    merged, conflicts = merge(b, t, _layout(mine), pick={("layout", (k,), None): "mine"})
+    assert conflicts == [] and (k,) not in merged["layout"]

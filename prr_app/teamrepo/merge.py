@@ -115,12 +115,14 @@ def _merge_field(table, col, b, t, m):
     return t, True
 
 
-def merge(base: Rows, theirs: Rows, mine: Rows, *, who=None) -> tuple[Rows, list[Conflict]]:
+def merge(base: Rows, theirs: Rows, mine: Rows, *, who=None, pick=None) -> tuple[Rows, list[Conflict]]:
     """The merged rows and the conflicts (merged is only meaningful without conflicts).
 
     ``who(table, key, field)`` gives (by, at) of the last change to that field in the
-    repository since ``base``, for the conflicts' messages.
+    repository since ``base``, for the conflicts' messages. ``pick`` maps a conflict's
+    ``(table, key, field)`` to ``"mine"`` or ``"theirs"``: the user's choice, which settles it.
     """
+    pick = pick or {}
     merged: Rows = {}
     conflicts: list[Conflict] = []
 
@@ -141,8 +143,10 @@ def merge(base: Rows, theirs: Rows, mine: Rows, *, who=None) -> tuple[Rows, list
             elif rt == rb or rt == rm:  # theirs did not touch it, or both did the same
                 res = rm
             elif rm is None or rt is None:  # deleted on one side, changed on the other
-                conflicts.append(blame(Conflict(name, k, None, rb, rm, rt)))
-                res = rt
+                choice = pick.get((name, k, None))
+                if choice is None:
+                    conflicts.append(blame(Conflict(name, k, None, rb, rm, rt)))
+                res = rm if choice == "mine" else rt
             else:
                 res = {}
                 stamp = STAMPS.get(name, ())
@@ -151,6 +155,8 @@ def merge(base: Rows, theirs: Rows, mine: Rows, *, who=None) -> tuple[Rows, list
                         continue
                     vb = rb[col] if rb is not None else _MISSING
                     v, clash = _merge_field(name, col, vb, rt[col], rm[col])
+                    if clash and (name, k, col) in pick:
+                        v, clash = (rm[col] if pick[(name, k, col)] == "mine" else rt[col]), False
                     if clash:
                         conflicts.append(blame(Conflict(name, k, col, None if vb is _MISSING else vb,
                                                         rm[col], rt[col])))

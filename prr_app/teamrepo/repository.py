@@ -339,12 +339,15 @@ class Repository:
                         for r in conn.execute(q)]
 
     # -- writing -------------------------------------------------------
-    def push(self, review: Review, *, name: str | None = None, base: int | None = None) -> Pushed:
+    def push(self, review: Review, *, name: str | None = None, base: int | None = None,
+             pick: dict | None = None) -> Pushed:
         """Write ``review`` to the repository.
 
         ``base``: the version the review was pulled at (None: a review new to the repository,
         stored under ``name``). Changes made by others since ``base`` are merged; a field
-        changed on both sides raises :class:`ConflictError` and nothing is written.
+        changed on both sides raises :class:`ConflictError` and nothing is written, unless
+        ``pick`` settles it: ``{(table, key, field): "mine" | "theirs"}`` for the conflicts the
+        user chose on (the app shows :attr:`ConflictError.conflicts` with both values and who).
         """
         from sqlalchemy import insert, select, text, update
         from sqlalchemy.exc import IntegrityError
@@ -380,7 +383,7 @@ class Repository:
                     if base_rows is None:
                         merged, conflicts = mine, []
                     else:
-                        merged, conflicts = merge.merge(base_rows, theirs, mine, who=who)
+                        merged, conflicts = merge.merge(base_rows, theirs, mine, who=who, pick=pick)
                     if conflicts:
                         raise ConflictError(name, conflicts)
                     result = rowmap.review_from_rows(merged)
