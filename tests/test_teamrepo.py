@@ -502,10 +502,10 @@ def test_migration_from_an_older_schema_keeps_the_reviews(pg, tmp_path):
     code, out, err = prr("repo", "list", "--repo", url)
     assert code == 2 and "older (0001" in err and "prr repo init" in err
     code, out, err = prr("repo", "init", "--repo", url)
-    assert code == 0 and "upgraded from schema 0001 to 0005" in out
+    assert code == 0 and "upgraded from schema 0001 to 0006" in out
     with Repository(url) as repo:
         assert _without_origin(repo.pull("shop").review) == review
-        assert repo.init() == ("0005", "0005")
+        assert repo.init() == ("0006", "0006")
         assert repo.portfolio() == [{"name": "shop", "version": 1, "assessed": False}]
 
 
@@ -711,3 +711,52 @@ def test_reviewers_scripting_the_cli_at_once_lose_nothing(repo_url, tmp_path):
     assert {i: final.review.answers[item].status for i, item in enumerate(items)} == \
         {i: "not_met" for i in range(len(items))}
     assert {final.review.answers[item].changed_by for item in items} == {f"r{i}" for i in range(len(items))}
+
+
+def test_roles_per_review_are_enforced_by_the_database(pg, repo):
+    from sqlalchemy.engine import make_url
+
+    from prr_app.teamrepo.repository import Repository
+
+    db = make_url(repo.url).database
+    repo.push(_example(), name="shop")
+    repo.push(_example("platform"), name="platform")
+    # a review's roles narrow who may change it; the table rights still come from the repository's
+    alice = _login(pg, db, f"{db}_alice", "reviewer")
+    bob = _login(pg, db, f"{db}_bob", "reviewer")
+    _login(pg, db, f"{db}_carol", "reviewer")
+    assert prr("repo", "role", "shop", f"{db}_alice", "reviewer", "--repo", repo.url)[0] == 0
+    assert prr("repo", "role", "shop", f"{db}_carol", "approver", "--repo", repo.url)[0] == 0
+    # bob, a repository reviewer not listed on shop, cannot change it, in the app or with psql
+    with Repository(bob) as b:
+        pulled = b.pull("shop")
+        pulled.review.meta.milestone = "bob was here"
+        with pytest.raises(PrrError, match="only the reviewers of this review may change it"):
+            b.push(pulled.review, name="shop", base=pulled.version)
+        other = b.pull("platform")  # a review without its own roles: the repository's apply
+        other.review.meta.milestone = "bob was here"
+        assert b.push(other.review, name="platform", base=other.version).version == 2
+    r = _psql_as(pg, db, f"{db}_bob", "UPDATE component SET owner = 'bob' WHERE review_id = "
+                                      "(SELECT id FROM repo_review WHERE name = 'shop')")
+    assert r.returncode != 0 and "only the reviewers of this review" in r.stderr
+    with Repository(alice) as a:
+        pulled = a.pull("shop")
+        pulled.review.meta.milestone = "alice's"
+        assert a.push(pulled.review, name="shop", base=pulled.version).version == 2
+    # carol approves shop: she may accept its launch-blocking risk (she may also edit it)
+    risk = next(iter(_example().risks))
+    sql = (f"UPDATE risk SET launch_blocking = true, accepted_by = 'c', accepted_at = '2026-01-01', "
+           f"acceptance_reason = 'ok' WHERE id = '{risk}' AND review_id = (SELECT id FROM repo_review WHERE name = 'shop')")
+    assert _psql_as(pg, db, f"{db}_alice", sql).returncode != 0
+    r = _psql_as(pg, db, f"{db}_carol", sql)
+    assert r.returncode == 0, r.stderr
+    # only the owner sets roles; removing the last one opens the review to the repository's reviewers
+    with Repository(alice) as a:
+        with pytest.raises(PrrError, match="refused by the database"):
+            a.set_review_role("shop", f"{db}_alice", "approver")
+    assert prr("repo", "role", "shop", f"{db}_alice", "--remove", "--repo", repo.url)[0] == 0
+    assert prr("repo", "role", "shop", f"{db}_carol", "--remove", "--repo", repo.url)[0] == 0
+    with Repository(bob) as b:
+        pulled = b.pull("shop")
+        pulled.review.meta.description = "open again"
+        assert b.push(pulled.review, name="shop", base=pulled.version).version == 3

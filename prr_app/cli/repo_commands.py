@@ -55,6 +55,11 @@ def register(sub) -> None:
     q.add_argument("component", metavar="COMPONENT", help="the component's id in that review")
     q.add_argument("same_as", metavar="SHARED_ID", nargs="?", help="the shared component's id (omit with --unlink)")
     q.add_argument("--unlink", action="store_true", help="remove the link")
+    q = add("role", "give a database user or group a role on one review (the repository's owner only)", cmd_role)
+    q.add_argument("name", metavar="NAME", help="the review")
+    q.add_argument("member", metavar="MEMBER", help="a PostgreSQL role: a login or a group")
+    q.add_argument("kind", nargs="?", choices=["viewer", "reviewer", "approver"], help="the role on this review")
+    q.add_argument("--remove", action="store_true", help="take the member's role on this review away")
     p.set_defaults(func=lambda args: (p.print_help(sys.stderr), 2)[1])
 
 
@@ -226,4 +231,14 @@ def cmd_same_as(args) -> int:
         print(f"repo:{_name(args.name)}: {args.component} is no longer linked")
     else:
         print(f"repo:{_name(args.name)}: {args.component} is the same as {args.same_as}")
+    return 0
+
+
+def cmd_role(args) -> int:
+    if args.remove == (args.kind is not None):
+        raise PrrError("give the role (viewer, reviewer, approver), or --remove", location="command line")
+    with _repo(args) as repo:
+        repo.set_review_role(_name(args.name), args.member, None if args.remove else args.kind)
+    what = "no longer has a role on" if args.remove else f"is {args.kind} of"
+    print(f"{args.member} {what} repo:{_name(args.name)}")
     return 0

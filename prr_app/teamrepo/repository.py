@@ -568,6 +568,29 @@ class Repository:
                 conn.execute(stmt.on_conflict_do_update(index_elements=[t.c.review_id, t.c.component],
                                                         set_={"same_as": stmt.excluded.same_as}))
 
+    def set_review_role(self, name: str, member: str, kind: str | None) -> None:
+        """Give the PostgreSQL role ``member`` the role ``kind`` (viewer, reviewer, approver) on
+        review ``name`` alone (None: take it away). Once a review lists members, only its
+        reviewers and approvers may change it. The repository's owner only (the database says)."""
+        from sqlalchemy import delete
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        if kind is not None and kind not in schema.ROLE_KINDS:
+            raise PrrError(f"unknown role {kind!r} (one of {', '.join(schema.ROLE_KINDS)})")
+        t = schema.repo_review_role
+        with self._db(f"cannot set the roles of repo:{name}"):
+            with self.engine.begin() as conn:
+                self._check(conn)
+                found = self._find(conn, name)
+                if found is None:
+                    raise PrrError("no such review in the repository", file=f"repo:{name}")
+                if kind is None:
+                    conn.execute(delete(t).where(t.c.review_id == found.id, t.c.member == member))
+                    return
+                stmt = pg_insert(t).values(review_id=found.id, member=member, kind=kind)
+                conn.execute(stmt.on_conflict_do_update(index_elements=[t.c.review_id, t.c.member],
+                                                        set_={"kind": stmt.excluded.kind}))
+
     # -- live changes ---------------------------------------------------
     def listen(self) -> "ChangeListener":
         """Start listening for changes other writers commit (LISTEN/NOTIFY on ``prr_review``);

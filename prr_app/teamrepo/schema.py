@@ -183,3 +183,14 @@ repo_same_as = Table(
     PrimaryKeyConstraint("review_id", "component", name="repo_same_as_pkey"),
     Index("ix_repo_same_as_same_as", "same_as"),
 )
+
+#: Roles per review: when a review lists members, only its reviewers and approvers may change it.
+repo_review_role = Table(
+    "repo_review_role",
+    metadata,
+    Column("review_id", Integer, ForeignKey("repo_review.id", ondelete="CASCADE"), nullable=False),
+    Column("member", Text, nullable=False),  # a PostgreSQL role (a login or a group)
+    Column("kind", Text, nullable=False),
+    CheckConstraint("kind IN ('viewer', 'reviewer', 'approver')", name="repo_review_role_kind_check"),
+    PrimaryKeyConstraint("review_id", "member", name="repo_review_role_pkey"),
+)
