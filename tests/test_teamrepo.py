@@ -174,6 +174,11 @@ def test_pushing_a_second_review_under_a_taken_name_is_refused(repo, tmp_path):
     with pytest.raises(PrrError, match="already in the repository"):
         repo.push(_example(), name="shop")
     assert repo.pull("shop").version == 1
+    bad = _example()
+    next(iter(bad.components.values())).replicas = -3
+    with pytest.raises(PrrError, match="not a valid review"):
+        repo.push(bad, name="bad")
+    assert [i.name for i in repo.list()] == ["shop"]
 
 
 # ---------------------------------------------------------------- editing together

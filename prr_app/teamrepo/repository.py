@@ -388,6 +388,9 @@ class Repository:
                         raise ConflictError(name, conflicts)
                     result = rowmap.review_from_rows(merged)
                     problems = validate(result)
+                    if problems and base_rows is None:
+                        p = problems[0]
+                        raise PrrError(f"not a valid review: {p.path}: {p.message}", file=f"repo:{name}")
                     if problems and base_rows is not None and validate(rowmap.review_from_rows(mine)) == []:
                         # each side is valid, together they are not (e.g. a dependency on a component
                         # the other side deleted)
@@ -410,6 +413,9 @@ class Repository:
                         conn.execute(select(text("pg_notify('prr_review', :msg)")),
                                      {"msg": f"{new_version} {name}"})
             except IntegrityError as e:
+                if "repo_review_name_key" in str(e.orig):
+                    raise PrrError("a review of this name was added to the repository meanwhile; pull it to edit "
+                                   "it, or push yours under another name with --name", file=f"repo:{name}") from None
                 raise PrrError("the review cannot be stored: " + connection.scrub(str(e.orig).splitlines()[0], self._u),
                                file=f"repo:{name}") from None
         mark_origin(result, name, new_version, self.where)
