@@ -557,7 +557,7 @@ def _team_review(system: str, service: str, *, shared: bool, launch="2027-01-10"
                     availability=99.95))
     r.add(Dependency(service, "shared-pg" if shared else f"{service}-db"))
     r.add(Journey(id=f"{service}-journey", entry=[service], slo=99.9))
-    r.add(Risk(id=f"{service}-risk", title="x", launch_blocking=False,
+    r.add(Risk(id=f"{service}-risk", title="x", launch_blocking=False, likelihood=2, impact=2,
                acceptance=Acceptance(by="lead", at="2026-11-01", reason="ok", until="2026-12-20")))
     r.add(Mitigation(id=f"{service}-fix", title="fix", due="2026-11-30"))
     return r
