@@ -47,6 +47,7 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("checklist-export", "prr_app.cli.checklist_commands", "export checklist items and answers to CSV"),
     ("report", "prr_app.cli.report_commands", "write the Reliability Risk Assessment (PDF, Markdown, CSV)"),
     ("gate", "prr_app.cli.report_commands", "pass or fail a review in CI (exit 0 pass, 1 fail, 2 bad input)"),
+    ("repo", "prr_app.cli.repo_commands", "the team repository on PostgreSQL: init, push, pull, list, history, sign-off"),
 ]
 
 #: Modules that add sub-commands, in the order of ``prr --help``.

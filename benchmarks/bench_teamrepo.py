@@ -1,0 +1,144 @@
+"""Benchmark of the team repository on a throwaway PostgreSQL (docs/performance.md, "Team repository").
+
+Starts its own server (as tests/test_teamrepo.py does), then measures:
+
+1. opening a 2,000-component review from the repository (``Repository.pull``) against opening
+   its ``.prr`` file (``load_review``), both in process, best of 5;
+2. a repository of R reviews of C components each (default 1,000 x 200 = 200,000 components),
+   every review naming a few of 40 shared platform components and the same zones: loading it
+   (each review written as a push writes it, with its analysis; no history rows), then
+   ``prr repo portfolio`` and ``prr repo blast`` on a shared component and a shared zone, in
+   process, best of 5.
+
+    .venv/bin/python benchmarks/bench_teamrepo.py                     # 1,000 x 200
+    .venv/bin/python benchmarks/bench_teamrepo.py --reviews 100       # quicker
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import signal
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import pg_server  # noqa: E402
+
+from prr_app.domain.model import Component, Dependency, FailureDomain, Journey, Review  # noqa: E402
+
+SHARED = [f"platform-{i:02d}" for i in range(40)]  # shared databases, identity, Kafka...
+
+
+def team_review(i: int, n: int, rng: random.Random) -> Review:
+    """Review ``i``: ``n`` components, 4 of them shared platform components, in shared zones."""
+    r = Review()
+    r.meta.system_name, r.meta.tier, r.meta.target_launch = f"System {i:04d}", 1 + i % 3, "2027-03-01"
+    r.add(FailureDomain(id="euw1", kind="region"))
+    for z in "abc":
+        r.add(FailureDomain(id=f"euw1-{z}", kind="zone", parent="euw1", availability=99.95))
+    shared = rng.sample(SHARED, 4)
+    own = [f"r{i:04d}-svc-{j:04d}" for j in range(n - len(shared))]
+    for cid in shared:
+        r.add(Component(id=cid, kind="datastore", replicas=3, min_healthy=2, placement=["euw1-a", "euw1-b", "euw1-c"],
+                        availability=99.99))
+    for j, cid in enumerate(own):
+        r.add(Component(id=cid, user_facing=j < 3, slo=99.9 if j < 3 else None, replicas=rng.choice([1, 2, 3]),
+                        placement=rng.sample(["euw1-a", "euw1-b", "euw1-c"], 2), availability=99.95, owner=f"team-{i}"))
+    for j, cid in enumerate(own[:-1]):
+        for tgt in rng.sample(own[j + 1:], min(2, len(own) - j - 1)):
+            r.add(Dependency(cid, tgt, kind=rng.choice(["hard", "hard", "soft"])))
+        if j % 25 == 0:
+            r.add(Dependency(cid, rng.choice(shared)))
+    for j in range(3):
+        r.add(Journey(id=f"journey-{j}", entry=[own[j]], slo=99.9))
+    return r
+
+
+def best(fn, repeat=5) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--reviews", type=int, default=1000)
+    ap.add_argument("--components", type=int, default=200)
+    args = ap.parse_args(argv)
+
+    from sqlalchemy import insert
+
+    from prr_app.review.document import load_review, save_review
+    from prr_app.teamrepo import merge, rows, schema
+    from prr_app.teamrepo.repository import Repository
+
+    from bench_analysis import generate  # noqa: E402
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop the server on the way out
+    server = pg_server.start_server()
+    if server is None:
+        print("PostgreSQL binaries not found (apt-get install postgresql)")
+        return 1
+    try:
+        url = server.create_database("bench")
+        with Repository(url) as repo, tempfile.TemporaryDirectory() as tmp:
+            repo.init()
+            # 1. one 2,000-component review: repository against file
+            big = generate(2000)
+            path = Path(tmp) / "big.prr"
+            save_review(big, path)
+            t = time.perf_counter()
+            repo.push(big, name="big")
+            push_s = time.perf_counter() - t
+            file_s = best(lambda: load_review(path))
+            repo_s = best(lambda: repo.pull("big"))
+            print(f"2,000 components, {len(big.dependencies)} dependencies: first push {push_s:.2f} s "
+                  f"(analysis included); open .prr {file_s:.3f} s, pull from repository {repo_s:.3f} s "
+                  f"({repo_s / file_s:.2f}x)")
+
+            # 2. many reviews
+            rng = random.Random(5)
+            t = time.perf_counter()
+            analysis_s = 0.0
+            total = 0
+            for i in range(args.reviews):
+                review = team_review(i, args.components, rng)
+                total += len(review.components)
+                with repo.engine.begin() as conn:
+                    rid = conn.execute(insert(schema.repo_review).values(name=f"team-{i:04d}", version=1)
+                                       .returning(schema.repo_review.c.id)).scalar()
+                    Repository._apply(conn, rid, merge.diff({}, rows.review_rows(review)), {})
+                    a = time.perf_counter()
+                    Repository._store_assessment(conn, rid, 1, review)
+                    analysis_s += time.perf_counter() - a
+                if (i + 1) % 100 == 0:
+                    print(f"  loaded {i + 1} reviews ({time.perf_counter() - t:.0f} s)", flush=True)
+            print(f"{args.reviews} reviews, {total} components: loaded in {time.perf_counter() - t:.0f} s "
+                  f"({analysis_s:.0f} s of it analysing)")
+            with repo.engine.begin() as conn:
+                conn.exec_driver_sql("ANALYZE")
+            folio = repo.portfolio()
+            port_s = best(repo.portfolio)
+            hot = max(SHARED, key=lambda c: len(repo.blast(c)["reviews"]))
+            b = repo.blast(hot)
+            blast_s = best(lambda: repo.blast(hot))
+            zone_s = best(lambda: repo.blast("euw1-a"))
+            print(f"portfolio of {len(folio)} reviews: {port_s:.3f} s")
+            print(f"blast radius of {hot} (named by {b['reviews_naming']} reviews, takes down user-facing "
+                  f"services in {b['reviews_hit']}): {blast_s:.3f} s; of zone euw1-a (every review): {zone_s:.3f} s")
+    finally:
+        server.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

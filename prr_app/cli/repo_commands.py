@@ -1,0 +1,244 @@
+"""``prr repo``: the team repository on PostgreSQL (docs/team-repository.md)."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from prr_app.errors import PrrError
+
+
+def register(sub) -> None:
+    p = sub.add_parser("repo", help="the team repository on PostgreSQL: init, push, pull, list, history, sign-off",
+                       description="Work with a team repository of reviews on PostgreSQL. The repository is "
+                                   "--repo URL or $PRR_REPO (postgresql://[user@]host[:port]/database; passwords "
+                                   "from the URL, PGPASSWORD, PGSERVICE, ~/.pgpass or the OS keyring). Any command "
+                                   "that takes a review also takes repo:NAME, a review in $PRR_REPO.")
+    rs = p.add_subparsers(dest="repo_command", metavar="ACTION")
+
+    def add(name, help_, func):
+        q = rs.add_parser(name, help=help_, description=help_)
+        q.add_argument("--repo", metavar="URL", help="the repository (default: $PRR_REPO)")
+        q.set_defaults(func=func)
+        return q
+
+    q = add("init", "create the repository's tables and roles, or upgrade them", cmd_init)
+    q.add_argument("url", nargs="?", metavar="URL", help="the repository (default: --repo or $PRR_REPO)")
+    q = add("push", "write a review to the repository; prints its name there", cmd_push)
+    q.add_argument("review", metavar="REVIEW", help="a .prr or .json review")
+    q.add_argument("--name", help="the name in the repository for a review new to it (default: from its system name)")
+    q = add("pull", "write a review of the repository to a file", cmd_pull)
+    q.add_argument("name", metavar="NAME", help="the review's name in the repository (or repo:NAME)")
+    q.add_argument("-o", "--output", required=True, metavar="FILE", help="the .prr or .json file to write")
+    q.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    q = add("list", "the reviews in the repository", cmd_list)
+    q.add_argument("--json", action="store_true", help="as JSON")
+    q = add("history", "who changed what in a review, when and from where", cmd_history)
+    q.add_argument("name", metavar="NAME")
+    q.add_argument("--json", action="store_true", help="as JSON")
+    q = add("signoff", "record the verdict sign-off of a review (approvers only)", cmd_signoff)
+    q.add_argument("name", metavar="NAME")
+    q.add_argument("verdict", choices=["ready", "ready_with_conditions", "not_ready"])
+    q.add_argument("--note", default="", help="why")
+    q = add("portfolio", "every review: verdict, blockers, SLOs, checklist, expiring acceptances, overdue dates",
+            cmd_portfolio)
+    q.add_argument("--json", action="store_true", help="as JSON")
+    q.add_argument("--today", metavar="YYYY-MM-DD", help="the date to judge expiry and due dates by (default: today)")
+    q.add_argument("--days", type=int, default=30, help="acceptances expiring within this many days (default 30)")
+    q.add_argument("--markdown", metavar="FILE", help="also write the portfolio as a Markdown summary to FILE")
+    q = add("blast", "what one shared component's or domain's failure takes down, across every review", cmd_blast)
+    q.add_argument("element", metavar="COMPONENT_OR_DOMAIN")
+    q.add_argument("--json", action="store_true", help="as JSON")
+    q = add("same-as", "link a component of a review as the same as a shared component of other reviews",
+            cmd_same_as)
+    q.add_argument("name", metavar="NAME", help="the review")
+    q.add_argument("component", metavar="COMPONENT", help="the component's id in that review")
+    q.add_argument("same_as", metavar="SHARED_ID", nargs="?", help="the shared component's id (omit with --unlink)")
+    q.add_argument("--unlink", action="store_true", help="remove the link")
+    q = add("role", "give a database user or group a role on one review (the repository's owner only)", cmd_role)
+    q.add_argument("name", metavar="NAME", help="the review")
+    q.add_argument("member", metavar="MEMBER", help="a PostgreSQL role: a login or a group")
+    q.add_argument("kind", nargs="?", choices=["viewer", "reviewer", "approver"], help="the role on this review")
+    q.add_argument("--remove", action="store_true", help="take the member's role on this review away")
+    p.set_defaults(func=lambda args: (p.print_help(sys.stderr), 2)[1])
+
+
+def _repo(args):
+    from prr_app.teamrepo.connection import repo_url
+    from prr_app.teamrepo.repository import Repository
+
+    return Repository(repo_url(getattr(args, "url", None) or args.repo))
+
+
+def _name(text: str) -> str:
+    from prr_app.teamrepo.address import repository_name
+
+    return repository_name(text) or text
+
+
+def cmd_init(args) -> int:
+    with _repo(args) as repo:
+        before, after = repo.init()
+    if before == after:
+        print(f"{repo.where}: repository is up to date (schema {after})")
+    elif before is None:
+        print(f"{repo.where}: repository created (schema {after})")
+    else:
+        print(f"{repo.where}: repository upgraded from schema {before} to {after}")
+    return 0
+
+
+def cmd_push(args) -> int:
+    from prr_app.review.document import load_review, save_review
+    from prr_app.teamrepo.repository import ConflictError, origin
+
+    path = Path(args.review)
+    review = load_review(path)
+    came_from = origin(review)
+    name = args.name or (came_from[0] if came_from else None)
+    base = came_from[1] if came_from and (args.name is None or args.name == came_from[0]) else None
+    with _repo(args) as repo:
+        try:
+            pushed = repo.push(review, name=name, base=base)
+        except ConflictError as e:
+            print(f"prr: {args.review}: {len(e.conflicts)} conflict(s) with {e.file}; "
+                  "nothing written, your file is unchanged:", file=sys.stderr)
+            for c in e.conflicts:
+                print(f"  conflict: {c.describe()}", file=sys.stderr)
+            return 1
+    if pushed.written or pushed.merged or base != pushed.version:
+        # the file now holds what the repository holds, and remembers that version
+        save_review(pushed.review, path, overwrite=True)
+    print(pushed.name)
+    what = "created" if pushed.created else f"{pushed.written} change(s) written"
+    merged = f", {pushed.merged} change(s) by others merged into {args.review}" if pushed.merged else ""
+    print(f"repo:{pushed.name} version {pushed.version}: {what}{merged}", file=sys.stderr)
+    return 0
+
+
+def cmd_pull(args) -> int:
+    from prr_app.review.document import save_review
+
+    out = Path(args.output)
+    if out.exists() and not args.force:
+        raise PrrError("already exists; pass --force to replace it", file=str(out))
+    if not (out.parent if str(out.parent) else Path(".")).is_dir():
+        raise PrrError(f"no such folder: {out.parent}", file=str(out))
+    with _repo(args) as repo:
+        pulled = repo.pull(_name(args.name))
+    save_review(pulled.review, out, overwrite=True)
+    print(f"wrote {out} (repo:{pulled.name} version {pulled.version})")
+    return 0
+
+
+def cmd_list(args) -> int:
+    with _repo(args) as repo:
+        infos = repo.list()
+    if args.json:
+        print(json.dumps([i.__dict__ for i in infos], indent=2, ensure_ascii=False))
+        return 0
+    if not infos:
+        print("no reviews in the repository")
+    for i in infos:
+        print(f"{i.name}\tv{i.version}\t{i.components} components\t{i.system}\t{i.updated_at[:19]} by {i.updated_by}")
+    return 0
+
+
+def cmd_history(args) -> int:
+    with _repo(args) as repo:
+        entries = repo.history(_name(args.name))
+    if args.json:
+        print(json.dumps([e.__dict__ for e in entries], indent=2, ensure_ascii=False, default=str))
+        return 0
+    for e in entries:
+        what = f"{e.element} {e.field}: {json.dumps(e.old, default=str)} -> {json.dumps(e.new, default=str)}" \
+            if e.field else f"{e.element} {'added' if e.old is None else 'deleted'}"
+        print(f"v{e.version}\t{e.at[:19]}\t{e.by}@{e.client_addr}\t{what}")
+    return 0
+
+
+def cmd_signoff(args) -> int:
+    with _repo(args) as repo:
+        version = repo.signoff(_name(args.name), args.verdict, args.note)
+    print(f"repo:{_name(args.name)} version {version}: signed off as {args.verdict}")
+    return 0
+
+
+def cmd_portfolio(args) -> int:
+    import datetime as dt
+
+    if args.today:
+        try:
+            dt.date.fromisoformat(args.today)
+        except ValueError:
+            raise PrrError(f"--today: not a date (YYYY-MM-DD): {args.today}", location="command line") from None
+    if args.days < 0:
+        raise PrrError("--days must be 0 or more", location="command line")
+    with _repo(args) as repo:
+        rows = repo.portfolio(today=args.today, soon_days=args.days)
+        where = repo.where
+    if args.markdown:
+        from prr_app.paths import atomic_write_text
+        from prr_app.teamrepo.assessment import portfolio_markdown
+
+        out = Path(args.markdown)
+        if not (out.parent if str(out.parent) else Path(".")).is_dir():
+            raise PrrError(f"no such folder: {out.parent}", file=str(out))
+        today = args.today or dt.date.today().isoformat()
+        atomic_write_text(out, portfolio_markdown(rows, today=today, days=args.days, where=where))
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    if not rows:
+        print("no reviews in the repository")
+    for r in rows:
+        if not r.get("verdict"):
+            print(f"{r['name']}\tv{r['version']}\tnot assessed yet (push it again)")
+            continue
+        stale = "" if r["assessed"] else " (assessed at an older version)"
+        check = f"checklist {r['checklist_score']:.0f} %, {r['checklist_blockers']} blocker(s) open" \
+            if r["checklist_score"] is not None else "checklist -"
+        print(f"{r['name']}\tv{r['version']}\t{r['verdict'].upper()}{stale}\t{r['launch_blockers']} launch blocker(s)"
+              f"\tSLO not attainable: {len(r['slo_not_attainable'])}\t{check}\tlaunch {r['target_launch'] or '-'}"
+              f"\tacceptances expiring: {len(r['acceptances_expiring'])}\toverdue: {len(r['overdue'])}")
+    return 0
+
+
+def cmd_blast(args) -> int:
+    with _repo(args) as repo:
+        b = repo.blast(args.element)
+    if args.json:
+        print(json.dumps(b, indent=2, ensure_ascii=False))
+        return 0
+    if not b["reviews"]:
+        print(f"{args.element}: no review in the repository names it")
+        return 0
+    print(f"{args.element}: named by {b['reviews_naming']} review(s); its failure takes down user-facing services "
+          f"or journeys in {b['reviews_hit']}: {b['user_facing']} user-facing service(s), {b['journeys']} journey(s)")
+    for r in b["reviews"]:
+        named = f", as {r['element']}" if r["element"] != args.element else ""
+        print(f"  {r['review']} ({r['as']}{named}): {r['down']} down, {r['degraded']} degraded; "
+              f"journeys down: {', '.join(r['journeys']) or '-'}; user-facing down: {', '.join(r['user_facing']) or '-'}")
+    return 0
+
+
+def cmd_same_as(args) -> int:
+    if args.unlink == (args.same_as is not None):
+        raise PrrError("give SHARED_ID to link, or --unlink to remove the link", location="command line")
+    with _repo(args) as repo:
+        repo.link_same_as(_name(args.name), args.component, args.same_as)
+    if args.unlink:
+        print(f"repo:{_name(args.name)}: {args.component} is no longer linked")
+    else:
+        print(f"repo:{_name(args.name)}: {args.component} is the same as {args.same_as}")
+    return 0
+
+
+def cmd_role(args) -> int:
+    if args.remove == (args.kind is not None):
+        raise PrrError("give the role (viewer, reviewer, approver), or --remove", location="command line")
+    with _repo(args) as repo:
+        repo.set_review_role(_name(args.name), args.member, None if args.remove else args.kind)
+    what = "no longer has a role on" if args.remove else f"is {args.kind} of"
+    print(f"{args.member} {what} repo:{_name(args.name)}")
+    return 0

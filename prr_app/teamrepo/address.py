@@ -1,0 +1,88 @@
+"""``repo:NAME``: a review in the team repository, wherever a command takes a review.
+
+The repository is the one ``PRR_REPO`` names (or the URL given). Opening a review uses the
+hook :func:`load_review`; an open review that is written back is a :class:`RepoDocument`
+(the same ``review`` / ``save()`` / ``close()`` as a ``.prr`` document). A file whose name
+really starts with ``repo:`` is reached as ``./repo:...``.
+"""
+from __future__ import annotations
+
+from prr_app.domain.model import Review
+from prr_app.errors import PrrError
+
+PREFIX = "repo:"
+
+
+def repository_name(text) -> str | None:
+    """The review's name when ``text`` addresses the repository (``repo:NAME``), else None."""
+    s = str(text)
+    if not s.startswith(PREFIX):
+        return None
+    name = s[len(PREFIX):]
+    if not name:
+        raise PrrError("a repository address needs a review name: repo:NAME")
+    return name
+
+
+def load_review(text, *, url: str | None = None) -> Review:
+    """The review ``repo:NAME`` names, read from the repository (``url`` or ``$PRR_REPO``)."""
+    from prr_app.teamrepo.connection import repo_url
+    from prr_app.teamrepo.repository import Repository
+
+    name = repository_name(text)
+    if name is None:
+        raise ValueError(f"not a repository address: {text}")
+    with Repository(repo_url(url)) as repo:
+        return repo.pull(name).review
+
+
+class RepoDocument:
+    """A review open from the repository: edit ``review``, then :meth:`save` merges the edits
+    into what the repository holds (raising :class:`~prr_app.teamrepo.repository.ConflictError`
+    on a field changed by both sides) and ``review`` becomes the merged review."""
+
+    def __init__(self, repo, pulled):
+        self.repo = repo
+        self.name = pulled.name
+        self.version = pulled.version
+        self.review = pulled.review
+
+    @property
+    def path(self) -> str:
+        return PREFIX + self.name
+
+    @classmethod
+    def open(cls, text, *, url: str | None = None) -> "RepoDocument":
+        from prr_app.teamrepo.connection import repo_url
+        from prr_app.teamrepo.repository import Repository
+
+        name = repository_name(text)
+        if name is None:
+            raise ValueError(f"not a repository address: {text}")
+        repo = Repository(repo_url(url))
+        try:
+            return cls(repo, repo.pull(name))
+        except BaseException:
+            repo.close()
+            raise
+
+    def save(self) -> int:
+        """Merge the edits into the repository; ``review`` becomes the merged review. The edits
+        are taken relative to the version ``review`` says it came from (its origin record, as
+        :func:`load_review` gives it), else to the version opened."""
+        from prr_app.teamrepo.repository import origin
+
+        came_from = origin(self.review)
+        base = came_from[1] if came_from and came_from[0] == self.name else self.version
+        pushed = self.repo.push(self.review, name=self.name, base=base)
+        self.version, self.review = pushed.version, pushed.review
+        return pushed.written
+
+    def close(self) -> None:
+        self.repo.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

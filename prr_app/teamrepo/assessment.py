@@ -1,0 +1,74 @@
+"""What the repository keeps of each review's analysis, for the organisation's picture.
+
+Computed with the review's own analysis (:func:`prr_app.analysis.analyze`) whenever a push
+changes the review, and stored beside it: the portfolio and the cross-review blast radius
+then read a few indexed rows instead of analysing every review.
+"""
+from __future__ import annotations
+
+from prr_app.domain.model import Review
+
+
+def assess(review: Review) -> tuple[dict, list[dict]]:
+    """(the review's assessment row, its impact rows) without ``review_id``/``version``."""
+    from prr_app.analysis import analyze
+
+    a = analyze(review, detail=True)
+    s, v = a.summary, a.verdict
+    user_facing = set(s["user_facing"])
+    checklist = a.checklist if a.checklist and "error" not in a.checklist else None
+    row = {
+        "system": review.meta.system_name,
+        "target_launch": review.meta.target_launch,
+        "verdict": v["verdict"],
+        "launch_blockers": len(v["launch_blockers"]),
+        "slo_not_attainable": list(s["slo_not_attainable"]),
+        "checklist_score": checklist.get("overall_score") if checklist else None,
+        "checklist_blockers": checklist.get("blockers") if checklist else None,
+        "acceptances": [{"risk": r.id, "until": r.acceptance.until} for r in review.risks.values()
+                        if r.acceptance is not None and r.acceptance.until],
+        "dues": [{"what": "mitigation", "id": m.id, "due": m.due} for m in review.mitigations.values()
+                 if m.due and m.status not in ("done", "dropped")]
+        + [{"what": "checklist item", "id": x.item, "due": x.due} for x in review.answers.values()
+           if x.due and x.status not in ("met", "not_applicable")],
+    }
+    impacts = []
+    for cid, b in a.blast_radius.items():
+        down = list(b.get("down", ()))
+        impacts.append({"element_type": "component", "element": cid, "down": b["down_count"],
+                        "degraded": b["degraded_count"], "journeys": list(b["journeys"]),
+                        "user_facing": [c for c in down if c in user_facing]})
+    for d in a.failure_domains:
+        impacts.append({"element_type": "domain", "element": d["domain"], "down": len(d["down"]),
+                        "degraded": len(d["degraded"]), "journeys": list(d["journeys"]),
+                        "user_facing": list(d["user_facing_down"])})
+    return row, impacts
+
+
+def portfolio_markdown(rows: list[dict], *, today: str, days: int, where: str) -> str:
+    """The portfolio as a Markdown summary for leadership (what ``prr repo portfolio`` lists)."""
+    from prr_app.reporting.markdown import md
+
+    assessed = [r for r in rows if r.get("verdict")]
+    by_verdict: dict[str, int] = {}
+    for r in assessed:
+        by_verdict[r["verdict"]] = by_verdict.get(r["verdict"], 0) + 1
+    out = [f"# Readiness portfolio, {today}", "",
+           f"{len(rows)} review(s) in {md(where)}: "
+           + (", ".join(f"{n} {md(v)}" for v, n in sorted(by_verdict.items())) or "none assessed") + ".", "",
+           "| review | system | target launch | verdict | launch blockers | SLOs not attainable | checklist | "
+           f"acceptances ending within {days} days | overdue |", "|---|---|---|---|---|---|---|---|---|"]
+    for r in sorted(rows, key=lambda r: (r.get("target_launch") or "9999", r["name"])):
+        if not r.get("verdict"):
+            out.append(f"| {md(r['name'])} | not assessed yet | | | | | | | |")
+            continue
+        check = f"{r['checklist_score']:.0f} %, {r['checklist_blockers']} blocker(s) open" \
+            if r["checklist_score"] is not None else "-"
+        expiring = ", ".join(f"{md(x['risk'])} ({md(x['until'])})" for x in r["acceptances_expiring"]) or "-"
+        overdue = ", ".join(f"{md(x['what'])} {md(x['id'])} ({md(x['due'])})" for x in r["overdue"][:5])
+        overdue = (overdue + (f" and {len(r['overdue']) - 5} more" if len(r["overdue"]) > 5 else "")) or "-"
+        out.append(f"| {md(r['name'])} | {md(r['system'])} | {md(r['target_launch'] or '-')} | "
+                   f"**{md(r['verdict'])}** | {r['launch_blockers']} | {len(r['slo_not_attainable'])} | {check} | "
+                   f"{expiring} | {overdue} |")
+    out.append("")
+    return "\n".join(out)

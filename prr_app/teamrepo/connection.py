@@ -1,0 +1,139 @@
+"""Connecting to a repository: the URL, credentials, and errors that never show a password.
+
+A repository is named by a SQLAlchemy or libpq URL (``postgresql://user@host:5432/prr``,
+``postgresql+psycopg://...``, query parameters such as ``?sslmode=verify-full`` passed on to
+libpq). Credentials come from the URL, from libpq's own sources (``PGPASSWORD``,
+``PGSERVICE``/``pg_service.conf``, ``~/.pgpass``, client certificates), or, when none of
+those gives a password and the ``keyring`` package is installed, from the OS keyring
+(service ``prr-workbench``, user ``USER@HOST:PORT/DATABASE``). The app never stores them:
+a URL is shown and recorded with its password hidden, and every error message has it removed.
+"""
+from __future__ import annotations
+
+import os
+import re
+
+from prr_app.errors import PrrError
+
+#: The environment variable naming the default repository.
+ENV_REPO = "PRR_REPO"
+KEYRING_SERVICE = "prr-workbench"
+
+_SCHEMES = {"postgresql", "postgres", "postgresql+psycopg"}
+
+
+def repo_url(url: str | None) -> str:
+    """The repository URL given, or ``$PRR_REPO``; a clear error when there is neither."""
+    url = url or os.environ.get(ENV_REPO, "")
+    if not url.strip():
+        raise PrrError(f"no repository: pass --repo URL or set {ENV_REPO} (e.g. postgresql://user@host/prr)")
+    return url.strip()
+
+
+def parse_url(url: str):
+    """The SQLAlchemy URL for psycopg 3; refuses what is not a PostgreSQL URL."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        u = make_url(url)
+    except (ArgumentError, ValueError):
+        raise PrrError(f"not a repository URL: {safe_url(url)} (expected postgresql://[user@]host[:port]/database)") \
+            from None
+    if u.drivername not in _SCHEMES:
+        raise PrrError(f"not a PostgreSQL URL: {safe_url(url)} (the repository runs on PostgreSQL: postgresql://...)")
+    if not u.database and not u.query.get("service") and not os.environ.get("PGSERVICE") \
+            and not os.environ.get("PGDATABASE"):
+        raise PrrError(f"the repository URL names no database: {safe_url(url)}")
+    return u.set(drivername="postgresql+psycopg")
+
+
+def safe_url(url) -> str:
+    """The URL as it may be shown or recorded: without its password."""
+    text = url if isinstance(url, str) else url.render_as_string(hide_password=False)
+    return scrub(text, url if not isinstance(url, str) else None)
+
+
+_CONNINFO_PW = re.compile(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", re.I)
+_URL_PW = re.compile(r"(://[^:/@\s]*:)([^@\s]*)(@)")
+
+
+def scrub(text: str, url=None) -> str:
+    """``text`` with any password removed (the URL's own, ``password=`` pairs, ``user:pw@``)."""
+    text = str(text)
+    pw = getattr(url, "password", None)
+    if pw:
+        from urllib.parse import quote, quote_plus
+
+        for form in {str(pw), quote(str(pw), safe=""), quote_plus(str(pw))}:
+            if form:
+                text = text.replace(form, "***")
+    text = _URL_PW.sub(lambda m: m.group(1) + "***" + m.group(3) if m.group(2) else m.group(0), text)
+    return _CONNINFO_PW.sub(lambda m: m.group(1) + "***", text)
+
+
+def _keyring_password(u) -> str | None:
+    if u.password or os.environ.get("PGPASSWORD") or u.query.get("service") or os.environ.get("PGSERVICE"):
+        return None
+    passfile = os.environ.get("PGPASSFILE") or os.path.expanduser("~/.pgpass")
+    if os.path.exists(passfile):
+        return None
+    try:
+        import keyring  # optional: pip install keyring
+    except ImportError:
+        return None
+    account = f"{u.username or os.environ.get('PGUSER', '')}@{u.host or 'localhost'}:{u.port or 5432}/{u.database}"
+    try:
+        return keyring.get_password(KEYRING_SERVICE, account)
+    except Exception:  # a keyring backend that is locked or absent: libpq's own sources still apply
+        return None
+
+
+def create_engine(url: str):
+    """An engine on the repository (connections made when first needed)."""
+    from sqlalchemy import create_engine as _create
+
+    u = parse_url(url)
+    pw = _keyring_password(u)
+    if pw:
+        u = u.set(password=pw)
+    args = {"application_name": "prr-workbench"}
+    if "connect_timeout" not in u.query:
+        args["connect_timeout"] = 10
+    engine = _create(u, connect_args=args, pool_pre_ping=True)
+
+    from sqlalchemy import event
+
+    event.listen(engine, "connect", _on_connect)
+    return engine
+
+
+def _json_loads(data):
+    """JSON columns as psycopg reads them: orjson (4-5x faster), the standard library for what
+    orjson refuses (integers beyond 64 bits)."""
+    import json
+
+    import orjson
+
+    if data == b"[]" or data == "[]":
+        return []
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return json.loads(data)
+
+
+def _on_connect(dbapi_conn, _record) -> None:
+    from psycopg.types.json import set_json_loads
+
+    set_json_loads(_json_loads, dbapi_conn)
+
+
+def database_error(e: BaseException, url=None, *, doing: str = "") -> PrrError:
+    """A :class:`PrrError` for a database error, without any password in it."""
+    orig = getattr(e, "orig", None) or e
+    msg = str(orig).strip().splitlines()
+    text = " ".join(line.strip() for line in msg if line.strip() and not line.startswith(("[SQL", "(Background")))
+    where = safe_url(url) if url is not None else None
+    prefix = f"{doing}: " if doing else ""
+    return PrrError(prefix + scrub(text or type(orig).__name__, url), file=where)

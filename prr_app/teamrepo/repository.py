@@ -1,0 +1,626 @@
+"""A team repository on PostgreSQL: push, pull, list, history, sign-off.
+
+Every write is one transaction that first locks the review's row in ``repo_review``
+(``SELECT ... FOR UPDATE``), so writers to one review take turns and each merges into what
+the previous one committed; writers to different reviews do not wait for each other. A push
+names the version it started from; the changes made since then by others are merged field by
+field (:mod:`prr_app.teamrepo.merge`) and a field changed on both sides is refused as a
+:class:`ConflictError` naming who changed it, with nothing written. Every change written is
+also a row of the append-only ``repo_change`` history, stamped by the server with the
+database user, the time and the client address.
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import datetime as _dt
+import getpass
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+
+from prr_app.domain.model import ImportRecord, Review
+from prr_app.errors import PrrError
+from prr_app.teamrepo import connection, merge, rows as rowmap, schema
+from prr_app.teamrepo.rows import ORIGIN_FORMAT, Rows
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+#: The id of the import record that tells where a pulled review came from.
+ORIGIN_ID = "repository-origin"
+
+
+@functools.cache
+def _revisions() -> tuple[str, frozenset]:
+    """(the head revision, every known revision) of the migrations shipped with the app."""
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory(str(MIGRATIONS))
+    return scripts.get_current_head(), frozenset(s.revision for s in scripts.walk_revisions())
+
+
+class ConflictError(PrrError):
+    """The same field was changed here and, since the pull, in the repository."""
+
+    def __init__(self, name: str, conflicts: list[merge.Conflict]):
+        self.conflicts = conflicts
+        n = len(conflicts)
+        super().__init__(f"{n} conflict{'s' if n != 1 else ''} with changes made in the repository since your "
+                         f"version; nothing was written: " + "; ".join(c.describe() for c in conflicts[:3])
+                         + (" ..." if n > 3 else ""), file=f"repo:{name}")
+
+
+@dataclass
+class ReviewInfo:
+    name: str
+    system: str
+    version: int
+    updated_at: str
+    updated_by: str
+    components: int
+
+
+@dataclass
+class Pulled:
+    name: str
+    version: int
+    review: Review
+
+
+@dataclass
+class Pushed:
+    name: str
+    version: int  # the repository's version after the push
+    review: Review  # the review as the repository now holds it (yours merged with theirs)
+    rows: Rows
+    written: int  # changes written by this push
+    merged: int  # changes by others since your version, now in the result
+    created: bool
+
+
+@dataclass
+class HistoryEntry:
+    version: int
+    at: str
+    by: str
+    client_addr: str
+    client: str
+    element: str
+    field: str | None
+    old: object
+    new: object
+
+
+def origin(review: Review) -> tuple[str, int] | None:
+    """(name, version) of the repository review this one was pulled from, if any."""
+    rec = review.imports.get(ORIGIN_ID)
+    if rec is None or rec.format != ORIGIN_FORMAT:
+        return None
+    try:
+        return str(rec.report["name"]), int(rec.report["version"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def mark_origin(review: Review, name: str, version: int, where: str) -> None:
+    """Record in the review (an import record) the repository version it now matches."""
+    now = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    review.imports[ORIGIN_ID] = ImportRecord(
+        id=ORIGIN_ID, at=now, format=ORIGIN_FORMAT, sources=[f"{where}#{name}"],
+        summary=f"repository review {name}, version {version}",
+        report={"repository": where, "name": name, "version": version},
+    )
+
+
+class ChangeListener:
+    """(name, version) of each review change committed after it started, on its own connection.
+    For the app: iterate in a worker thread and hand the plain tuples to the window."""
+
+    def __init__(self, repo: "Repository"):
+        import psycopg
+
+        self._u = repo._u
+        conninfo = repo._u.set(drivername="postgresql").render_as_string(hide_password=False)
+        try:
+            self._conn = psycopg.connect(conninfo, autocommit=True, application_name="prr-workbench",
+                                         password=repo.engine.url.password, connect_timeout=10)
+            self._conn.execute("LISTEN prr_review")
+        except psycopg.Error as e:
+            raise connection.database_error(e, self._u, doing="cannot listen for changes") from None
+
+    def changes(self, *, timeout: float | None = None):
+        """Yield (name, version) until ``timeout`` seconds have passed (None: until closed)."""
+        import psycopg
+
+        try:
+            for note in self._conn.notifies(timeout=timeout):
+                version, _, name = note.payload.partition(" ")
+                yield name, int(version)
+        except psycopg.Error as e:
+            raise connection.database_error(e, self._u, doing="cannot listen for changes") from None
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def _client() -> str:
+    from prr_app import __version__
+
+    try:
+        user = getpass.getuser()
+    except Exception:
+        user = "?"
+    return f"prr-workbench {__version__}, {user} on {socket.gethostname()}"
+
+
+def _check_name(name: str) -> str:
+    if not name or len(name) > 200 or any(ord(ch) < 32 or ch == "\x7f" for ch in name) or name != name.strip():
+        raise PrrError(f"invalid review name {name!r}: 1 to 200 printable characters, no surrounding spaces")
+    return name
+
+
+def default_name(review: Review) -> str:
+    """A repository name for a review that has none yet: its system name as a slug."""
+    from prr_app.domain.validation import make_id
+
+    return make_id(review.meta.system_name or "review") or "review"
+
+
+class Repository:
+    """A connection to one repository (a PostgreSQL database). Close it when done."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self._u = connection.parse_url(url)
+        # what is shown and recorded of the URL: no user, no password
+        self.where = self._u._replace(username=None, password=None).render_as_string(hide_password=True)
+        self._engine = None
+
+    @property
+    def engine(self):
+        if self._engine is None:
+            self._engine = connection.create_engine(self.url)
+        return self._engine
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    @contextlib.contextmanager
+    def _db(self, doing: str):
+        """Database errors as one-line :class:`PrrError` without credentials."""
+        from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+        try:
+            yield
+        except PrrError:
+            raise
+        except DBAPIError as e:
+            raise self._error(e, doing) from None
+        except SQLAlchemyError as e:
+            raise connection.database_error(e, self._u, doing=doing) from None
+
+    def _error(self, e, doing: str) -> PrrError:
+        orig = getattr(e, "orig", None)
+        state = getattr(orig, "sqlstate", None) or ""
+        err = connection.database_error(e, self._u, doing=doing)
+        if state == "42501":  # insufficient_privilege
+            err.message = f"{doing}: refused by the database: " + connection.scrub(
+                str(orig).splitlines()[0], self._u)
+        elif state.startswith("08") or orig is None or "connection" in str(orig).lower() and not state:
+            err.message = f"{doing}: cannot reach the repository: " + connection.scrub(
+                " ".join(str(orig or e).split()), self._u)
+        return err
+
+    # -- schema --------------------------------------------------------
+    def _alembic(self, conn):
+        from alembic.config import Config
+
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        cfg.attributes["connection"] = conn
+        return cfg
+
+    def init(self, *, to: str = "head") -> tuple[str | None, str]:
+        """Create or upgrade the repository's schema; (revision before, revision after)."""
+        from alembic import command
+
+        with self._db("cannot set up the repository"):
+            with self.engine.begin() as conn:
+                before = self._revision(conn)
+                command.upgrade(self._alembic(conn), to)
+                after = self._revision(conn)
+        return before, after
+
+    @staticmethod
+    def _revision(conn) -> str | None:
+        from sqlalchemy import text
+
+        exists = conn.execute(text("SELECT to_regclass('repo_schema_version') IS NOT NULL")).scalar()
+        if not exists:
+            return None
+        return conn.execute(text("SELECT version_num FROM repo_schema_version")).scalar()
+
+    @staticmethod
+    def head() -> str:
+        """The schema revision this version of the app uses."""
+        return _revisions()[0]
+
+    def _check(self, conn) -> None:
+        rev = self._revision(conn)
+        if rev is None:
+            raise PrrError("not a PRR repository (no PRR tables): run 'prr repo init' on it first", file=self.where)
+        head, known = _revisions()
+        if rev != head:
+            if rev not in known:
+                raise PrrError(f"the repository was set up by a newer PRR Workbench (schema {rev}); update the app",
+                               file=self.where)
+            raise PrrError(f"the repository's schema is older ({rev}, this version uses {head}): run "
+                           f"'prr repo init' to upgrade it", file=self.where)
+
+    # -- reading -------------------------------------------------------
+    def list(self) -> list[ReviewInfo]:
+        from sqlalchemy import func, select
+
+        rr, meta, comp = schema.repo_review, schema.REVIEW_TABLES["review"], schema.REVIEW_TABLES["component"]
+        counts = select(comp.c.review_id, func.count().label("n")).group_by(comp.c.review_id).subquery()
+        q = (select(rr.c.name, meta.c.system_name, rr.c.version, rr.c.updated_at, rr.c.updated_by, counts.c.n)
+             .select_from(rr.outerjoin(meta, meta.c.review_id == rr.c.id)
+                          .outerjoin(counts, counts.c.review_id == rr.c.id))
+             .order_by(rr.c.name))
+        with self._db("cannot list the repository"):
+            with self.engine.begin() as conn:
+                self._check(conn)
+                return [ReviewInfo(r.name, r.system_name or "", r.version, r.updated_at.isoformat(), r.updated_by,
+                                   r.n or 0) for r in conn.execute(q)]
+
+    def _find(self, conn, name: str, *, lock: bool = False):
+        from sqlalchemy import select
+
+        rr = schema.repo_review
+        q = select(rr.c.id, rr.c.version).where(rr.c.name == name)
+        if lock:
+            q = q.with_for_update()
+        return conn.execute(q).first()
+
+    @staticmethod
+    def _read_rows(conn, review_id: int) -> Rows:
+        from sqlalchemy import select
+
+        out: Rows = {}
+        for name, table in schema.REVIEW_TABLES.items():
+            cols, key = schema.COLUMNS[name], schema.KEYS[name]
+            q = (select(*[table.c[c] for c in cols]).where(table.c.review_id == review_id)
+                 .order_by(*[table.c[k] for k in key]))
+            idx = [cols.index(k) for k in key]
+            out[name] = {tuple(r[i] for i in idx): dict(zip(cols, r)) for r in conn.execute(q).fetchall()}
+        return out
+
+    def pull(self, name: str) -> Pulled:
+        """The review ``name`` as the repository holds it, and its version."""
+        with self._db(f"cannot read repo:{name}"):
+            with self.engine.begin() as conn:  # one snapshot: REPEATABLE READ
+                conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                self._check(conn)
+                found = self._find(conn, name)
+                if found is None:
+                    raise PrrError("no such review in the repository (see 'prr repo list')", file=f"repo:{name}")
+                rows = self._read_rows(conn, found.id)
+        review = rowmap.review_from_rows(rows, copy=False)
+        mark_origin(review, name, found.version, self.where)
+        return Pulled(name, found.version, review)
+
+    def history(self, name: str) -> list[HistoryEntry]:
+        from sqlalchemy import select
+
+        ch = schema.repo_change
+        with self._db(f"cannot read the history of repo:{name}"):
+            with self.engine.begin() as conn:
+                self._check(conn)
+                found = self._find(conn, name)
+                if found is None:
+                    raise PrrError("no such review in the repository", file=f"repo:{name}")
+                q = select(ch).where(ch.c.review_id == found.id).order_by(ch.c.id)
+                return [HistoryEntry(r.version, r.changed_at.isoformat(), r.changed_by,
+                                     str(r.client_addr or "local"), r.client,
+                                     merge.element_name(r.table_name, tuple(r.row_key)), r.field, r.old, r.new)
+                        for r in conn.execute(q)]
+
+    # -- writing -------------------------------------------------------
+    def push(self, review: Review, *, name: str | None = None, base: int | None = None,
+             pick: dict | None = None) -> Pushed:
+        """Write ``review`` to the repository.
+
+        ``base``: the version the review was pulled at (None: a review new to the repository,
+        stored under ``name``). Changes made by others since ``base`` are merged; a field
+        changed on both sides raises :class:`ConflictError` and nothing is written, unless
+        ``pick`` settles it: ``{(table, key, field): "mine" | "theirs"}`` for the conflicts the
+        user chose on (the app shows :attr:`ConflictError.conflicts` with both values and who).
+        """
+        from sqlalchemy import insert, select, text, update
+        from sqlalchemy.exc import IntegrityError
+
+        from prr_app.domain.validation import validate
+
+        name = _check_name(name or default_name(review))
+        mine = rowmap.review_rows(review)
+        client = _client()
+        rr, ch = schema.repo_review, schema.repo_change
+        with self._db(f"cannot write repo:{name}"):
+            try:
+                with self.engine.begin() as conn:
+                    self._check(conn)
+                    found = self._find(conn, name, lock=True)
+                    created = found is None
+                    if created:
+                        if base is not None:
+                            raise PrrError("this review was pulled from the repository, where it no longer exists; "
+                                           "push it under a new name with --name", file=f"repo:{name}")
+                        rid = conn.execute(insert(rr).values(name=name, version=0).returning(rr.c.id)).scalar()
+                        version, theirs, base_rows, who = 0, {t: {} for t in schema.COLUMNS}, None, None
+                    else:
+                        if base is None:
+                            raise PrrError("a review of this name is already in the repository; pull it to edit it, "
+                                           "or push yours under another name with --name", file=f"repo:{name}")
+                        rid, version = found.id, found.version
+                        if base > version:
+                            raise PrrError(f"your file says version {base}, the repository has only {version}",
+                                           file=f"repo:{name}")
+                        theirs = self._read_rows(conn, rid)
+                        base_rows, who = self._rows_at(conn, rid, theirs, base)
+                    if base_rows is None:
+                        merged, conflicts = mine, []
+                    else:
+                        merged, conflicts = merge.merge(base_rows, theirs, mine, who=who, pick=pick)
+                    if conflicts:
+                        raise ConflictError(name, conflicts)
+                    result = rowmap.review_from_rows(merged)
+                    problems = validate(result)
+                    if problems and base_rows is None:
+                        p = problems[0]
+                        raise PrrError(f"not a valid review: {p.path}: {p.message}", file=f"repo:{name}")
+                    if problems and base_rows is not None and validate(rowmap.review_from_rows(mine)) == []:
+                        # each side is valid, together they are not (e.g. a dependency on a component
+                        # the other side deleted)
+                        raise ConflictError(name, [merge.Conflict(
+                            "review", (), None, None, None, None,
+                            note=f"your changes and the repository's together are not a valid review: {p.path}: "
+                                 f"{p.message}") for p in problems[:5]])
+                    changes = merge.diff(theirs, merged)
+                    merged_count = len(merge.diff(base_rows, theirs)) if base_rows is not None else 0
+                    new_version = version
+                    if changes:
+                        new_version = version + 1
+                        self._apply(conn, rid, changes, merged)
+                        conn.execute(insert(ch), [
+                            {"review_id": rid, "version": new_version, "table_name": c.table, "row_key": list(c.key),
+                             "field": c.field, "old": c.old, "new": c.new, "client": client} for c in changes])
+                        conn.execute(update(rr).where(rr.c.id == rid).values(
+                            version=new_version, updated_at=text("now()"), updated_by=text("CURRENT_USER")))
+                        self._store_assessment(conn, rid, new_version, result)
+                        conn.execute(select(text("pg_notify('prr_review', :msg)")),
+                                     {"msg": f"{new_version} {name}"})
+            except IntegrityError as e:
+                if "repo_review_name_key" in str(e.orig):
+                    raise PrrError("a review of this name was added to the repository meanwhile; pull it to edit "
+                                   "it, or push yours under another name with --name", file=f"repo:{name}") from None
+                raise PrrError("the review cannot be stored: " + connection.scrub(str(e.orig).splitlines()[0], self._u),
+                               file=f"repo:{name}") from None
+        mark_origin(result, name, new_version, self.where)
+        return Pushed(name, new_version, result, merged, len(changes), merged_count, created)
+
+    def _rows_at(self, conn, review_id: int, current: Rows, version: int):
+        """The rows as they were at ``version`` (undoing later history), and a ``who`` function."""
+        from sqlalchemy import select
+
+        ch = schema.repo_change
+        q = (select(ch.c.table_name, ch.c.row_key, ch.c.field, ch.c.old, ch.c.new, ch.c.changed_by, ch.c.changed_at)
+             .where(ch.c.review_id == review_id, ch.c.version > version).order_by(ch.c.id.desc()))
+        rows = {t: {k: dict(r) for k, r in current[t].items()} for t in current}
+        last: dict = {}
+        for c in conn.execute(q):
+            key = tuple(c.row_key)
+            table = rows.get(c.table_name)
+            if table is None or (c.field is not None and key not in table):
+                continue  # not a row a push writes (the database refuses those since schema 0005)
+            last.setdefault((c.table_name, key, c.field), (c.changed_by, c.changed_at.isoformat(timespec="seconds")))
+            last.setdefault((c.table_name, key, None), (c.changed_by, c.changed_at.isoformat(timespec="seconds")))
+            if c.field is None:
+                if c.old is None:
+                    table.pop(key, None)
+                else:
+                    table[key] = dict(c.old)
+            else:
+                table[key][c.field] = c.old
+
+        def who(table, key, field):
+            return last.get((table, key, field)) or last.get((table, key, None)) or ("", "")
+
+        return rows, who
+
+    @staticmethod
+    def _apply(conn, review_id: int, changes: list[merge.Change], merged: Rows) -> None:
+        from sqlalchemy import and_, bindparam, delete, insert, update
+
+        deletes: dict[str, list] = {}
+        inserts: dict[str, list] = {}
+        updates: dict[str, dict] = {}
+        for c in changes:
+            if c.field is None and c.new is None:
+                deletes.setdefault(c.table, []).append(c.key)
+            elif c.field is None:
+                inserts.setdefault(c.table, []).append(dict(c.new, review_id=review_id))
+            else:
+                updates.setdefault(c.table, {})[c.key] = merged[c.table][c.key]
+        for name in reversed(list(schema.REVIEW_TABLES)):
+            if name in deletes:
+                t, key = schema.REVIEW_TABLES[name], schema.KEYS[name]
+                cond = and_(t.c.review_id == review_id, *[t.c[k] == bindparam("k_" + k) for k in key])
+                conn.execute(delete(t).where(cond), [{"k_" + k: v for k, v in zip(key, ks)} for ks in deletes[name]])
+        for name, t in schema.REVIEW_TABLES.items():
+            if name in inserts:
+                conn.execute(insert(t), inserts[name])
+            if name in updates:
+                key = schema.KEYS[name]
+                cols = [c for c in schema.COLUMNS[name] if c not in key]
+                cond = and_(t.c.review_id == review_id, *[t.c[k] == bindparam("k_" + k) for k in key])
+                stmt = update(t).where(cond).values({c: bindparam("v_" + c) for c in cols})
+                conn.execute(stmt, [{**{"k_" + k: r[k] for k in key}, **{"v_" + c: r[c] for c in cols}}
+                                    for r in updates[name].values()])
+
+    @staticmethod
+    def _store_assessment(conn, review_id: int, version: int, review: Review) -> None:
+        from sqlalchemy import delete, insert
+
+        from prr_app.teamrepo.assessment import assess
+
+        row, impacts = assess(review)
+        for t in (schema.repo_assessment, schema.repo_impact):
+            conn.execute(delete(t).where(t.c.review_id == review_id))
+        conn.execute(insert(schema.repo_assessment).values(review_id=review_id, version=version, **row))
+        if impacts:
+            conn.execute(insert(schema.repo_impact), [dict(i, review_id=review_id) for i in impacts])
+
+    # -- the organisation's picture -------------------------------------
+    def portfolio(self, *, today: str | None = None, soon_days: int = 30) -> list[dict]:
+        """Every review with its verdict, blockers, SLOs, checklist progress, acceptances
+        expiring within ``soon_days`` of ``today`` and due dates passed."""
+        from sqlalchemy import select
+
+        today = today or _dt.date.today().isoformat()
+        soon = (_dt.date.fromisoformat(today) + _dt.timedelta(days=soon_days)).isoformat()
+        rr, a = schema.repo_review, schema.repo_assessment
+        q = (select(rr.c.name, rr.c.version.label("current"), a).select_from(rr.outerjoin(a, a.c.review_id == rr.c.id))
+             .order_by(rr.c.name))
+        out = []
+        with self._db("cannot read the portfolio"):
+            with self.engine.begin() as conn:
+                self._check(conn)
+                for r in conn.execute(q):
+                    if r.verdict is None:
+                        out.append({"name": r.name, "version": r.current, "assessed": False})
+                        continue
+                    out.append({
+                        "name": r.name, "version": r.current, "assessed": r.version == r.current,
+                        "system": r.system, "target_launch": r.target_launch, "verdict": r.verdict,
+                        "launch_blockers": r.launch_blockers, "slo_not_attainable": r.slo_not_attainable,
+                        "checklist_score": r.checklist_score, "checklist_blockers": r.checklist_blockers,
+                        "acceptances_expiring": [x for x in r.acceptances if today <= x["until"] <= soon],
+                        "acceptances_expired": [x for x in r.acceptances if x["until"] < today],
+                        "overdue": [x for x in r.dues if x["due"] < today],
+                    })
+        return out
+
+    def blast(self, element: str) -> dict:
+        """What the failure of ``element`` (a component or domain id shared by reviews) takes
+        down in every review that names it."""
+        from sqlalchemy import select
+
+        from sqlalchemy import and_, or_, tuple_
+
+        rr, i, sa_ = schema.repo_review, schema.repo_impact, schema.repo_same_as
+        linked = select(sa_.c.review_id, sa_.c.component).where(sa_.c.same_as == element)
+        q = (select(rr.c.name, i.c.element_type, i.c.element, i.c.down, i.c.degraded, i.c.journeys,
+                    i.c.user_facing)
+             .select_from(i.join(rr, rr.c.id == i.c.review_id))
+             .where(or_(i.c.element == element,
+                        and_(i.c.element_type == "component", tuple_(i.c.review_id, i.c.element).in_(linked))))
+             .order_by(rr.c.name, i.c.element_type))
+        with self._db(f"cannot compute the blast radius of {element}"):
+            with self.engine.begin() as conn:
+                self._check(conn)
+                reviews = [{"review": r.name, "as": r.element_type, "element": r.element, "down": r.down,
+                            "degraded": r.degraded, "journeys": r.journeys, "user_facing": r.user_facing}
+                           for r in conn.execute(q)]
+        hit = [r for r in reviews if r["journeys"] or r["user_facing"]]
+        return {"element": element, "reviews": reviews, "reviews_hit": len(hit), "reviews_naming": len(reviews),
+                "journeys": sum(len(r["journeys"]) for r in reviews),
+                "user_facing": sum(len(r["user_facing"]) for r in reviews)}
+
+    def link_same_as(self, name: str, component: str, same_as: str | None) -> None:
+        """Link ``component`` of review ``name`` as the same as the shared ``same_as`` (None: unlink)."""
+        from sqlalchemy import delete, select
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        t = schema.repo_same_as
+        with self._db(f"cannot link {component} of repo:{name}"):
+            with self.engine.begin() as conn:
+                self._check(conn)
+                found = self._find(conn, name)
+                if found is None:
+                    raise PrrError("no such review in the repository", file=f"repo:{name}")
+                ct = schema.REVIEW_TABLES["component"]
+                if conn.execute(select(ct.c.id).where(ct.c.review_id == found.id, ct.c.id == component)).first() \
+                        is None:
+                    raise PrrError(f"no component {component!r} in this review", file=f"repo:{name}")
+                if same_as is None:
+                    conn.execute(delete(t).where(t.c.review_id == found.id, t.c.component == component))
+                    return
+                if not same_as.strip() or same_as == component:
+                    raise PrrError(f"link {component} to another, shared component id", file=f"repo:{name}")
+                stmt = pg_insert(t).values(review_id=found.id, component=component, same_as=same_as)
+                conn.execute(stmt.on_conflict_do_update(index_elements=[t.c.review_id, t.c.component],
+                                                        set_={"same_as": stmt.excluded.same_as}))
+
+    def set_review_role(self, name: str, member: str, kind: str | None) -> None:
+        """Give the PostgreSQL role ``member`` the role ``kind`` (viewer, reviewer, approver) on
+        review ``name`` alone (None: take it away). Once a review lists members, only its
+        reviewers and approvers may change it. The repository's owner only (the database says)."""
+        from sqlalchemy import delete
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        if kind is not None and kind not in schema.ROLE_KINDS:
+            raise PrrError(f"unknown role {kind!r} (one of {', '.join(schema.ROLE_KINDS)})")
+        t = schema.repo_review_role
+        with self._db(f"cannot set the roles of repo:{name}"):
+            with self.engine.begin() as conn:
+                self._check(conn)
+                found = self._find(conn, name)
+                if found is None:
+                    raise PrrError("no such review in the repository", file=f"repo:{name}")
+                if kind is None:
+                    conn.execute(delete(t).where(t.c.review_id == found.id, t.c.member == member))
+                    return
+                stmt = pg_insert(t).values(review_id=found.id, member=member, kind=kind)
+                conn.execute(stmt.on_conflict_do_update(index_elements=[t.c.review_id, t.c.member],
+                                                        set_={"kind": stmt.excluded.kind}))
+
+    # -- live changes ---------------------------------------------------
+    def listen(self) -> "ChangeListener":
+        """Start listening for changes other writers commit (LISTEN/NOTIFY on ``prr_review``);
+        changes committed from this moment on are heard. Close the listener when done."""
+        return ChangeListener(self)
+
+    def signoff(self, name: str, verdict: str, note: str = "") -> int:
+        """Record a verdict sign-off on the current version (approvers only: the database checks)."""
+        from sqlalchemy import insert
+
+        if verdict not in schema.VERDICTS:
+            raise PrrError(f"unknown verdict {verdict!r} (one of {', '.join(schema.VERDICTS)})")
+        with self._db(f"cannot sign off repo:{name}"):
+            with self.engine.begin() as conn:
+                self._check(conn)
+                found = self._find(conn, name)
+                if found is None:
+                    raise PrrError("no such review in the repository", file=f"repo:{name}")
+                conn.execute(insert(schema.repo_signoff).values(review_id=found.id, version=found.version,
+                                                                verdict=verdict, note=note))
+        return found.version
+
+
+
+
+__all__ = ["Repository", "ConflictError", "Pulled", "Pushed", "ReviewInfo", "HistoryEntry", "origin",
+           "mark_origin", "default_name", "ORIGIN_ID"]
