@@ -52,6 +52,9 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("checklist-export", "prr_app.cli.checklist_commands", "export checklist items and answers to CSV"),
     ("report", "prr_app.cli.report_commands", "write the Reliability Risk Assessment (PDF, Markdown, CSV)"),
     ("gate", "prr_app.cli.report_commands", "pass or fail a review in CI (exit 0 pass, 1 fail, 2 bad input)"),
+    ("diff", "prr_app.cli.diff_commands", "what changed between two reviews or milestones (model, SPOFs, risks, verdict)"),
+    ("milestone", "prr_app.cli.diff_commands",
+     "take or list named, dated snapshots of a review (design review, pre-launch...)"),
 ]
 
 #: Modules that add sub-commands, in the order of ``prr --help``.

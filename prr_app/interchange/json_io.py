@@ -27,6 +27,7 @@ from prr_app.domain.model import (
     FailureDomain,
     ImportRecord,
     Journey,
+    Milestone,
     Mitigation,
     Observability,
     OBSERVABILITY_SIGNALS,
@@ -128,6 +129,9 @@ def review_to_dict(review: Review) -> dict:
         for k in sorted(review.layout)
     ]
     doc["imports"] = [_clean(_plain(review.imports[k])) for k in sorted(review.imports)]
+    if review.milestones:  # left out when there are none: older files stay byte-identical
+        doc["milestones"] = [_clean(_plain(review.milestones[k], skip=("review",))) | {"review": review.milestones[k].review}
+                             for k in sorted(review.milestones)]
     return doc
 
 
@@ -288,6 +292,7 @@ def review_from_dict(data, *, file: str | None = None, checked: bool = True) -> 
             raise PrrError(f"duplicate position for {p['element']!r}", file=file, location=f"$.layout[{i}].element")
         review.layout[p["element"]] = Position(float(p["x"]), float(p["y"]))
     _load_list(review.imports, data.get("imports", []), "imports", "id", lambda d: ImportRecord(**d), file)
+    _load_list(review.milestones, data.get("milestones", []), "milestones", "id", lambda d: Milestone(**d), file)
     return check(review, file=file) if checked else review
 
 

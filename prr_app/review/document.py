@@ -30,6 +30,18 @@ def create_store(*args, **kw):
     return _create(*args, **kw)
 
 
+def read_milestones(path):
+    from prr_app.persistence.milestones import read_milestones as _read
+
+    return _read(path)
+
+
+def write_milestones(store, milestones, current=None) -> int:
+    from prr_app.persistence.milestones import write_milestones as _write
+
+    return _write(store, milestones, current=current)
+
+
 def file_kind(path: str | Path) -> str:
     """``"prr"`` or ``"json"``, from the content when it can be read, else the suffix.
 
@@ -78,7 +90,9 @@ class ReviewSource:
             return json_io.review_from_json_bytes(self._raw, file=str(self.path))
         store = open_store(self.path, readonly=True)
         try:
-            return store.load()
+            review = store.load()
+            review.milestones = read_milestones(self.path)
+            return review
         finally:
             store.close()
 
@@ -98,7 +112,11 @@ def save_review(review: Review, path: str | Path, *, overwrite: bool = False) ->
     if p.suffix.lower() == ".json":
         json_io.write_json(review, p)
         return
-    create_store(p, review, overwrite=True).close()
+    store = create_store(p, review, overwrite=True)
+    try:
+        write_milestones(store, review.milestones, current={})
+    finally:
+        store.close()
 
 
 class ReviewDocument:
@@ -110,6 +128,7 @@ class ReviewDocument:
     def __init__(self, store: "ReviewStore", review: Review):
         self.store = store
         self.review = review
+        self._milestones_saved = dict(review.milestones)  # what the file holds
 
     @property
     def path(self) -> Path:
@@ -118,15 +137,35 @@ class ReviewDocument:
     @classmethod
     def open(cls, path: str | Path) -> "ReviewDocument":
         store = open_store(path)
-        return cls(store, store.load())
+        try:
+            review = store.load()
+            review.milestones = read_milestones(store.path)
+        except BaseException:
+            store.close()
+            raise
+        return cls(store, review)
 
     @classmethod
     def create(cls, path: str | Path, review: Review | None = None, *, overwrite: bool = False) -> "ReviewDocument":
-        store = create_store(path, review or Review(), overwrite=overwrite)
-        return cls(store, store.load())
+        review = review or Review()
+        store = create_store(path, review, overwrite=overwrite)
+        try:
+            write_milestones(store, review.milestones, current={})
+            loaded = store.load()
+        except BaseException:
+            store.close()
+            raise
+        loaded.milestones = dict(review.milestones)
+        return cls(store, loaded)
 
     def save(self) -> int:
-        return self.store.save(self.review)
+        n = self.store.save(self.review)
+        ms = self.review.milestones
+        saved = self._milestones_saved
+        if ms.keys() != saved.keys() or any(ms[k] is not saved[k] for k in ms):
+            n += write_milestones(self.store, ms, current=saved)
+            self._milestones_saved = dict(ms)
+        return n
 
     def save_copy(self, target: str | Path) -> None:
         """Save, then copy the file with SQLite's backup API."""
