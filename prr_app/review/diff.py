@@ -128,8 +128,15 @@ def _diff_spofs(old: list[dict], new: list[dict]) -> dict:
     by_type: dict[str, dict] = {}
     for key in sorted(set(a) | set(b)):
         if key in a and key in b:
+            sa, sb = _spof_brief(a[key]), _spof_brief(b[key])
+            reach = ("journeys", "user_facing_down", "severity")
+            if all(sa[k] == sb[k] for k in reach):
+                continue
+            by_type.setdefault(key[0], {"new": [], "fixed": [], "changed": []})["changed"].append(
+                {"element": sb["element"], "element_type": sb["element_type"],
+                 **{k: {"old": sa[k], "new": sb[k]} for k in reach if sa[k] != sb[k]}})
             continue
-        slot = by_type.setdefault(key[0], {"new": [], "fixed": []})
+        slot = by_type.setdefault(key[0], {"new": [], "fixed": [], "changed": []})
         if key in b:
             slot["new"].append(_spof_brief(b[key]))
         else:
@@ -326,6 +333,7 @@ def counts(d: dict) -> dict:
         out[k] = len(m[k]["added"]) + len(m[k]["removed"]) + len(m[k]["changed"])
     out["spofs_new"] = sum(len(v["new"]) for v in a["spofs"].values())
     out["spofs_fixed"] = sum(len(v["fixed"]) for v in a["spofs"].values())
+    out["spofs_changed"] = sum(len(v["changed"]) for v in a["spofs"].values())
     out["blast_radius"] = sum(len(v) for v in a["blast_radius"].values())
     out["availability"] = sum(len(v) for v in a["availability"].values())
     out["risks_new"] = len(a["risks"]["new"])
@@ -397,6 +405,10 @@ def diff_lines(d: dict) -> list[str]:
                                                           if x["journeys"] or x["user_facing_down"] else "")
                     for x in s["new"]]
             out += [f"  - fixed ({dtype}): {x['element']}" for x in s["fixed"]]
+            for x in s["changed"]:
+                parts = [f"{k.replace('_', ' ')} {_v(x[k]['old'])} -> {_v(x[k]['new'])}"
+                         for k in ("journeys", "user_facing_down", "severity") if k in x]
+                out.append(f"  ~ reach ({dtype}): {x['element']}: {'; '.join(parts)}")
     if any(a["blast_radius"].values()):
         out += ["", "Blast radius"]
         for direction in ("grew", "shrank", "changed"):
