@@ -44,6 +44,7 @@ def register(sub) -> None:
     ls.add_argument("--json", action="store_true", help="print a JSON list")
     ls.set_defaults(func=cmd_milestone_list)
     m.set_defaults(func=lambda args: _usage(m))
+    register_plan(sub)
 
 
 def _usage(parser) -> int:
@@ -112,3 +113,200 @@ def cmd_milestone_list(args) -> int:
         print(f"{r['id']:20} {r['date'] or '-':10}  {r['name']}  (taken {r['taken_at']}{who}; "
               f"{r['components']} components){note}")
     return 0
+
+
+# ------------------------------------------------------------------ prr plan
+def _append_op(op: str):
+    import argparse
+
+    class Append(argparse.Action):
+        def __call__(self, parser, namespace, values, option_string=None):
+            items = list(getattr(namespace, "changes", None) or [])
+            items.append((op, option_string, values))
+            namespace.changes = items
+
+    return Append
+
+
+_PLAN_OPTIONS = [
+    ("--add-replica", "add-replica", "COMPONENT[@DOMAIN]", "add one replica (in DOMAIN: the others stay put)"),
+    ("--spread", "spread", "COMPONENT:D1,D2", "place COMPONENT's replicas round-robin over these domains"),
+    ("--add-domain", "add-domain", "ID:KIND[:PARENT]", "add a failure domain (a second zone, cluster...)"),
+    ("--fallback", "add-fallback", "SRC->DST=TEXT", "give the call SRC->DST a fallback (what happens instead)"),
+    ("--timeout", "timeout", "SRC->DST=MS", "set the call's timeout in milliseconds"),
+    ("--breaker", "breaker", "SRC->DST", "put a circuit breaker on the call"),
+    ("--backoff", "backoff", "SRC->DST", "add exponential backoff and a retry budget to the call's retries"),
+    ("--alternative", "add-alternative", "COMPONENT",
+     "run an independent second COMPONENT in a redundancy group with it (callers call the pair)"),
+    ("--add-member", "add-group-member", "GROUP:COMPONENT", "add a member to a redundancy group"),
+    ("--answer", "answer", "ITEM=STATUS", "answer a checklist item (met, partly, not_met, not_applicable)"),
+    ("--complete", "complete-mitigation", "MITIGATION", "mark a mitigation of the review done"),
+]
+
+
+def register_plan(sub) -> None:
+    p = sub.add_parser(
+        "plan", help="what a mitigation plan would change: residual risks, SLOs and verdict if it lands",
+        description="Apply proposed changes to a copy of a review (the file is not changed) and compare the "
+                    "analysis before and after: initial vs residual risks, SLO attainability, the verdict, the "
+                    "plan's effort and owners. Changes come from a plan file (--file, schemas/plan.schema.json), "
+                    "from options (applied in the order given), from the product's suggestions (--suggested), "
+                    "or from the search for the shortest path to ready (--shortest).",
+    )
+    p.add_argument("review", metavar="REVIEW", help="the review: FILE or FILE@MILESTONE")
+    p.add_argument("--file", metavar="PLAN", help="a plan file (JSON, \"format\": \"prr-plan\")")
+    p.add_argument("--name", help="the plan's name (default: the plan file's, or \"plan\")")
+    for opt, op, metavar, help_ in _PLAN_OPTIONS:
+        p.add_argument(opt, metavar=metavar, action=_append_op(op), help=help_)
+    p.add_argument("--owner", default="", help="owner of the changes given as options")
+    p.add_argument("--suggested", action="store_true",
+                   help="the plan is every open risk's cheapest suggested change")
+    p.add_argument("--shortest", action="store_true",
+                   help="search the smallest set of suggested changes (by effort) that makes the review ready")
+    p.add_argument("--save", metavar="PLAN.json", help="also write the plan to this file (to edit and re-run)")
+    p.add_argument("--force", action="store_true", help="let --save replace an existing file")
+    p.add_argument("--json", action="store_true", help="print one JSON document (schemas/plan.schema.json)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the availability simulation (default 0)")
+    p.set_defaults(func=cmd_plan, changes=[])
+
+
+def _split(value: str, sep: str, opt: str, what: str) -> tuple[str, str]:
+    left, s, right = value.partition(sep)
+    if not s or not left or not right:
+        raise PrrError(f"{opt} expects {what}, got {value!r}", location="command line")
+    return left, right
+
+
+def _option_change(op: str, opt: str, value: str, owner: str):
+    from prr_app.review.plans import Change
+
+    if op == "add-replica":
+        comp, _, dom = value.partition("@")
+        return Change("add-replica", {"component": comp, **({"domain": dom} if dom else {})}, owner=owner)
+    if op == "spread":
+        comp, doms = _split(value, ":", opt, "COMPONENT:D1,D2")
+        return Change("spread", {"component": comp, "domains": [d for d in doms.split(",") if d]}, owner=owner)
+    if op == "add-domain":
+        parts = value.split(":")
+        if len(parts) not in (2, 3) or not all(parts):
+            raise PrrError(f"{opt} expects ID:KIND[:PARENT], got {value!r}", location="command line")
+        return Change("add-domain", {"id": parts[0], "kind": parts[1], **({"parent": parts[2]} if len(parts) == 3 else {})},
+                      owner=owner)
+    if op == "add-fallback":
+        dep, text = _split(value, "=", opt, "SRC->DST=TEXT")
+        return Change("add-fallback", {"dependency": dep, "fallback": text}, owner=owner)
+    if op == "timeout":
+        dep, ms = _split(value, "=", opt, "SRC->DST=MS")
+        if not ms.isdigit():
+            raise PrrError(f"{opt} expects a whole number of milliseconds, got {ms!r}", location="command line")
+        return Change("set-call", {"dependency": dep, "timeout_ms": int(ms)}, owner=owner)
+    if op == "breaker":
+        return Change("set-call", {"dependency": value, "circuit_breaker": True}, owner=owner)
+    if op == "backoff":
+        return Change("set-call", {"dependency": value, "backoff": True, "retry_budget": True}, owner=owner)
+    if op == "add-alternative":
+        return Change("add-alternative", {"component": value}, owner=owner)
+    if op == "add-group-member":
+        group, comp = _split(value, ":", opt, "GROUP:COMPONENT")
+        return Change("add-group-member", {"group": group, "component": comp}, owner=owner)
+    if op == "answer":
+        item, status = _split(value, "=", opt, "ITEM=STATUS")
+        return Change("answer", {"item": item, "status": status}, owner=owner)
+    return Change("complete-mitigation", {"mitigation": value}, owner=owner)
+
+
+def cmd_plan(args) -> int:
+    import datetime as dt
+
+    from prr_app.analysis import analyze
+    from prr_app.review import plans as P
+    from prr_app.review.milestones import load_side
+
+    modes = sum(bool(x) for x in (args.suggested, args.shortest, args.file or args.changes))
+    if modes > 1:
+        raise PrrError("give the changes one way: --file and options, --suggested, or --shortest",
+                       location="command line")
+    if modes == 0:
+        raise PrrError("no changes: give a plan file (--file), options such as --add-replica, --suggested or "
+                       "--shortest", location="command line")
+    side = load_side(args.review)
+    review = side.review
+    today = dt.date.today().isoformat()
+    before = analyze(review, seed=args.seed, today=today).to_dict()
+    search = None
+    plan_file = None
+    if args.shortest:
+        search = P.shortest_path_to_ready(review, seed=args.seed, today=today, before=before)
+        plan = search["plan"]
+    elif args.suggested:
+        plan = P.suggested_plan(review, before)
+    else:
+        plan = P.read_plan(args.file) if args.file else P.Plan(name="plan")
+        plan_file = args.file
+        plan.changes += [_option_change(op, opt, value, args.owner) for op, opt, value in args.changes]
+    if args.name:
+        plan.name = args.name
+    if args.save:
+        from pathlib import Path
+
+        if Path(args.save).exists() and not args.force:
+            raise PrrError("already exists; pass --force to replace it", file=args.save)
+    result = P.evaluate(review, plan, seed=args.seed, today=today, file=plan_file or "command line", before=before)
+    if search is not None:
+        result["search"] = {k: v for k, v in search.items() if k != "plan"}
+    if args.save:
+        P.write_plan(plan, args.save)
+    if args.json:
+        _print_json(result)
+    else:
+        sys.stdout.write("\n".join(plan_lines(result, label=side.label)) + "\n")
+    return 0
+
+
+def plan_lines(res: dict, *, label: str = "") -> list[str]:
+    """The plan's result as text: changes, verdict today vs with the plan, initial vs residual risk."""
+    b, a = res["before"], res["after"]
+    e = res["effort"]
+    name = res["plan"]["name"]
+    out = [f"Plan {name}" + (f" for {label}" if label else "") + f": {len(res['changes'])} change(s), effort "
+           f"{e['small']} small, {e['medium']} medium, {e['large']} large (weight {e['weight']})"]
+    if res.get("search"):
+        s = res["search"]
+        out.append(f"  search: {s['method']}; {s['analyses']} analyses"
+                   + ("" if s["reached"] else "; ready NOT reached with the suggested changes"))
+    for i, c in enumerate(res["changes"], 1):
+        extra = [x for x in (c["owner"] and f"owner {c['owner']}", c["due"] and f"due {c['due']}",
+                             c["mitigations"] and "implements " + ", ".join(c["mitigations"]),
+                             c["reason"] and f"for {c['reason']}") if x]
+        out.append(f"  {i:>3}. [{c['effort']:6}] {c['change']}" + (f"  ({'; '.join(extra)})" if extra else ""))
+    if res["owners"]:
+        out.append(f"  owners: {', '.join(res['owners'])}")
+    out += ["", f"VERDICT: {b['verdict']} today -> {a['verdict']} with the plan"]
+    out += [f"  - {r}" for r in a["reasons"]]
+    def by_sev(x):
+        return ", ".join(f"{x['by_severity'][s]} {s}" for s in ("critical", "high", "medium", "low"))
+
+    out += ["", f"launch blockers: {len(b['launch_blockers'])} -> {len(a['launch_blockers'])}; "
+            f"checklist blocker items: {b['checklist_blockers']} -> {a['checklist_blockers']}",
+            f"risks: {b['risks']} ({by_sev(b)}) -> {a['risks']} ({by_sev(a)}); "
+            f"open risk score {b['risk_score']} -> {a['risk_score']}"]
+    out += ["", "RISKS (initial -> residual)"]
+
+    def st(x):
+        if x is None:
+            return "-"
+        return f"{x['severity']} {x['likelihood']}x{x['impact']}={x['score']}" + (" BLOCKING" if x["launch_blocking"] else "")
+
+    order = {"new": 0, "worse": 1, "unchanged": 2, "reduced": 3, "mitigated": 4, "resolved": 5}
+    for r in sorted(res["risks"], key=lambda r: order[r["outcome"]]):
+        out.append(f"  {r['outcome']:9} {r['id']}: {st(r['before'])} -> {st(r['after'])}")
+    changed_av = [x for x in res["availability"] if x["before"] != x["after"]]
+    if changed_av:
+        out += ["", "AVAILABILITY (ceiling by design)"]
+        state = {True: "ok", False: "NOT attainable", None: "not judged"}
+        for x in changed_av:
+            bb, aa = x["before"], x["after"]
+            fmt = (lambda v: "-" if v is None else f"{v['estimate']:.4f} % ({state[v['attainable']]})")
+            slo = "no SLO" if x["slo"] is None else f"SLO {x['slo']:g} %"
+            out.append(f"  {x['target_type']} {x['target']}: {fmt(bb)} -> {fmt(aa)}, {slo}")
+    return out

@@ -55,6 +55,8 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("diff", "prr_app.cli.diff_commands", "what changed between two reviews or milestones (model, SPOFs, risks, verdict)"),
     ("milestone", "prr_app.cli.diff_commands",
      "take or list named, dated snapshots of a review (design review, pre-launch...)"),
+    ("plan", "prr_app.cli.diff_commands",
+     "what a mitigation plan would change: residual risks, SLOs and verdict if it lands"),
 ]
 
 #: Modules that add sub-commands, in the order of ``prr --help``.
