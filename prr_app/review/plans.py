@@ -536,7 +536,7 @@ def _spread_off(review: Review, cid: str, did: str, sib: str) -> Change | None:
     # not make the component need them all (k stays, n grows)
     if need == 0:
         return None
-    return Change("add-replica", {"component": cid, "domain": sib, "count": need},
+    return Change("add-replica", {"component": cid, "domain": sib, **({"count": need} if need > 1 else {})},
                   reason=f"survive the loss of {did}")
 
 
@@ -599,10 +599,20 @@ def suggest(review: Review, analysis: dict, *, blocking_only: bool = False) -> l
         elif kind in ("slo:component", "slo:journey"):
             av = next((x for x in analysis["availability"]
                        if f"slo:{x['target_type']}:{x['target']}" == rid), None)
-            for tc in (av or {}).get("top_consumers", [])[:2]:
-                el = tc["element"]
-                if tc["type"] == "component" and el in review.components:
-                    alts.append(Change("add-alternative", {"component": el}, reason=rid))
+            consumers = [tc["element"] for tc in (av or {}).get("top_consumers", [])
+                         if tc["type"] == "component" and tc["element"] in review.components
+                         and tc["element"] != subject]
+            # the calls on the way to the largest consumers of the error budget get a fallback
+            # (down becomes degraded), or each consumer gets an independent second
+            fallbacks = [Change("add-fallback", {"dependency": d.id,
+                                                 "fallback": f"degraded mode without {d.target} (cached or default answer)"},
+                                reason=rid)
+                         for d in sorted(review.dependencies.values(), key=lambda d: d.id)
+                         if d.target in consumers and d.kind == DependencyKind.HARD.value and not d.fallback]
+            if fallbacks:
+                alts.append(_Bundle(fallbacks))
+            if consumers:
+                alts.append(_Bundle(Change("add-alternative", {"component": c}, reason=rid) for c in consumers))
         elif kind == "cascade:no-timeout" and subject in review.components:
             for d in sorted(review.dependencies.values(), key=lambda d: d.id):
                 if d.source == subject and d.kind != DependencyKind.ASYNC.value and \
