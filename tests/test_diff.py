@@ -96,7 +96,7 @@ def _value_strategy(annotation: str, old):
     }.get(a)
     if base is None:
         return None
-    return base.filter(lambda v: not (v == old and isinstance(v, bool) == isinstance(old, bool)))
+    return base.filter(lambda v: v != old)
 
 
 def _editable(review: Review):
@@ -166,7 +166,7 @@ def test_added_and_removed_elements_are_reported_by_id(name, data):
     assert _model_changes(D.diff_models(review, edited)) == {attr: expected}
 
 
-def test_numbers_compare_by_value_but_booleans_are_not_numbers():
+def test_numbers_compare_by_value_and_unknown_is_not_false():
     a = Review(components={"x": Component("x", availability=99.0, replicas=2)})
     b = Review(components={"x": Component("x", availability=99, replicas=2)})
     assert _model_changes(D.diff_models(a, b)) == {}

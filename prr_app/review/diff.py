@@ -70,8 +70,8 @@ def field_changes(old, new) -> list[dict]:
     out = []
     for k in dict.fromkeys(list(a) + list(b)):
         va, vb = a.get(k), b.get(k)
-        if va == vb and isinstance(va, bool) == isinstance(vb, bool):
-            continue  # 2 and 2.0 are the same number; True and 1 are not the same answer
+        if va == vb:  # 2 and 2.0 are the same number (the file format writes them alike)
+            continue
         out.append({"field": k, "old": _jsonable(va), "new": _jsonable(vb)})
     return out
 
@@ -92,7 +92,7 @@ def _collection_diff(old: dict, new: dict) -> dict:
     changed = []
     for k in sorted(k for k in new if k in old):
         a, b = old[k], new[k]
-        if a is b:
+        if a is b or a == b:  # the dataclasses' own comparison, field by field at C speed
             continue
         ch = field_changes(a, b)
         if ch:
