@@ -381,3 +381,27 @@ def test_cli_plan_bad_input(tmp_path, capsys, monkeypatch, args, message):
     write_json(_example("webshop"), tmp_path / "ws.json")
     code, out, err = _run(capsys, "plan", "ws.json", *args)
     assert code == 2 and out == "" and message in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("name", ["webshop", "platform", "online-boutique", "sock-shop", "opentelemetry-demo",
+                                  "backstage-examples"])
+def test_every_suggestion_applies_to_examples_and_real_imports(name):
+    """The product's suggestions, all at once, make a valid review whose analysis has fewer blockers."""
+    if name in ("webshop", "platform"):
+        review = _example(name)
+    else:
+        from prr_app.importers.registry import import_paths
+
+        folder = ROOT.parent / "shared" / "realdata" / name
+        if not folder.exists():
+            pytest.skip("shared/realdata is not beside the repository")
+        review = import_paths([folder]).review
+    before = _analysis(review)
+    plan = P.suggested_plan(review, before)
+    res = P.evaluate(review, plan, today=TODAY, before=before)
+    assert len(res["after"]["launch_blockers"]) <= len(res["before"]["launch_blockers"])
+    assert res["after"]["risk_score"] <= res["before"]["risk_score"]
+    fixed = {r["id"] for r in res["risks"] if r["outcome"] in ("resolved", "mitigated", "reduced")}
+    for rid, _ in P.suggest(review, before):
+        if rid.startswith("spof:instance:"):
+            assert rid in fixed, rid  # a replica more always fixes an instance SPOF

@@ -60,7 +60,7 @@ OPERATIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "add-domain": (("id", "kind"), ("parent", "name", "availability")),
     "add-fallback": (("dependency", "fallback"), ()),
     "set-call": (("dependency",), ("timeout_ms", "retries", "backoff", "retry_budget", "circuit_breaker")),
-    "add-alternative": (("component",), ("id", "group", "placement")),
+    "add-alternative": (("component",), ("id", "group", "placement", "shared_domains")),
     "add-group-member": (("group", "component"), ()),
     "answer": (("item", "status"), ("note", "evidence", "reason")),
     "complete-mitigation": (("mitigation",), ()),
@@ -332,7 +332,7 @@ class _Editor:
             self.fail("set-call needs at least one of timeout_ms, retries, backoff, retry_budget, circuit_breaker")
         self.replace("dependencies", dependency, **out)
 
-    def op_add_alternative(self, component, id=None, group=None, placement=None):
+    def op_add_alternative(self, component, id=None, group=None, placement=None, shared_domains=None):
         c = self.component(component)
         new_id = id or f"{component}-b"
         gid = group or f"{component}-group"
@@ -340,15 +340,17 @@ class _Editor:
             self.fail(f"{new_id!r} is already in the review: name the second one with 'id'")
         if gid in self.r.groups or gid in self.r.components:
             self.fail(f"{gid!r} is already in the review: name the group with 'group'")
-        if placement is not None:
-            if not isinstance(placement, list):
-                self.fail("placement must be a list of failure domain ids")
-            for d in placement:
-                self._domain(d)
+        for name, doms in (("placement", placement), ("shared_domains", shared_domains)):
+            if doms is not None:
+                if not isinstance(doms, list):
+                    self.fail(f"{name} must be a list of failure domain ids")
+                for d in doms:
+                    self._domain(d)
         alt = dataclasses.replace(
             c, id=new_id, name=f"{c.label} (second)", user_facing=False,
             placement=list(c.placement if placement is None else placement),
-            shared_domains=list(c.shared_domains), tags=list(c.tags), source="plan", notes="",
+            shared_domains=list(c.shared_domains if shared_domains is None else shared_domains),
+            tags=list(c.tags), source="plan", notes="",
             observability=dataclasses.replace(c.observability))
         self.r.components[new_id] = alt
         self.r.groups[gid] = RedundancyGroup(id=gid, name=f"{c.label} and its second", members=[component, new_id],
@@ -590,6 +592,10 @@ def suggest(review: Review, analysis: dict, *, blocking_only: bool = False) -> l
                 pre = [Change("add-domain", {"id": sib, "kind": dom.kind,
                                              **({"parent": dom.parent} if dom.parent else {})}, reason=rid)]
             moves = [ch for cid in key if (ch := _spread_off(review, cid, subject, sib)) is not None]
+            # what shares the domain whole (one cluster, one account): a second of it on a second one
+            moves += [Change("add-alternative", {"component": cid, "shared_domains": [
+                          sib if d == subject else d for d in review.components[cid].shared_domains]})
+                      for cid in key if subject in review.components[cid].shared_domains]
             for ch in moves:
                 ch.reason = rid
                 if dom.kind in ("region", "provider"):
@@ -632,7 +638,7 @@ def suggest(review: Review, analysis: dict, *, blocking_only: bool = False) -> l
             out.append((rid, alts))
     for item in _checklist_blockers(analysis):
         out.append((f"checklist:{item}", [Change("answer", {"item": item, "status": AnswerStatus.MET.value},
-                                                 reason=f"blocker checklist item {item} not met")]))
+                                                 reason=f"checklist:{item}")]))
     return out
 
 
@@ -672,8 +678,27 @@ def suggested_plan(review: Review, analysis: dict, *, name: str = "suggested", b
 
 
 def _ordered(changes: list[Change]) -> list[Change]:
-    """Domains first (others refer to them), then in the order given."""
-    return [c for c in changes if c.op == "add-domain"] + [c for c in changes if c.op != "add-domain"]
+    """Domains first (others refer to them), then in the order given; one second per component.
+
+    Two suggestions may both ask for an independent second of one component (for an SLO, and
+    to leave a shared cluster): they become one change, with the arguments of both.
+    """
+    out: list[Change] = []
+    alt: dict[str, Change] = {}
+    for c in changes:
+        if c.op == "add-alternative":
+            first = alt.get(c.args["component"])
+            if first is not None:
+                merged = Change(first.op, {**first.args, **{k: v for k, v in c.args.items() if v is not None}},
+                                mitigations=list(dict.fromkeys(first.mitigations + c.mitigations)),
+                                effort=first.effort, owner=first.owner or c.owner, due=first.due or c.due,
+                                reason="; ".join(x for x in dict.fromkeys((first.reason, c.reason)) if x))
+                out[out.index(first)] = merged
+                alt[c.args["component"]] = merged
+                continue
+            alt[c.args["component"]] = c
+        out.append(c)
+    return [c for c in out if c.op == "add-domain"] + [c for c in out if c.op != "add-domain"]
 
 
 GOOD_VERDICTS = ("ready", "ready-with-conditions")
@@ -704,6 +729,7 @@ def shortest_path_to_ready(review: Review, *, seed: int = 0, today: str | None =
     analyses = 1
 
     def run(changes: list[Change]) -> dict:
+        """The analysis with these changes; {} when they do not apply together (counted as not ready)."""
         nonlocal analyses
         analyses += 1
         plan = Plan("search", _ordered(changes))
@@ -742,8 +768,7 @@ def shortest_path_to_ready(review: Review, *, seed: int = 0, today: str | None =
     after = run(current())
     rounds = 1
     while not ok(after) and rounds < max_rounds and after:
-        open_blockers = set(after["verdict"]["launch_blockers"]) | {
-            f"checklist:{i}" for i in _checklist_blockers(after)}
+        open_blockers = _blockers(after)
         moved = False
         for rid in open_blockers:
             if rid in choice and choice[rid] + 1 < len(options[rid]):
@@ -757,6 +782,14 @@ def shortest_path_to_ready(review: Review, *, seed: int = 0, today: str | None =
         rounds += 1
     changes = current()
     if not ok(after):
+        # out of reach: keep what clears blockers; drop the changes whose every risk stayed a blocker
+        if after:
+            left = _blockers(after)
+            trial = [c for c in changes if not set(c.reason.split("; ")) <= left]
+            if len(trial) < len(changes):
+                a = run(trial)
+                if a and len(_blockers(a)) <= len(left):
+                    changes, after = trial, a
         return _path_result(review, changes, before, after, analyses, reached=False, rounds=rounds)
     # reverse deletion, most expensive first (domains last: other changes may use them)
     for ch in sorted(changes, key=lambda c: (c.op == "add-domain", -c.weight)):
@@ -765,6 +798,10 @@ def shortest_path_to_ready(review: Review, *, seed: int = 0, today: str | None =
         if ok(a):
             changes, after = trial, a
     return _path_result(review, changes, before, after, analyses, reached=True, rounds=rounds)
+
+
+def _blockers(a: dict) -> set[str]:
+    return set(a["verdict"]["launch_blockers"]) | {f"checklist:{i}" for i in _checklist_blockers(a)}
 
 
 def _path_result(review, changes, before, after, analyses, *, reached, rounds) -> dict:
@@ -779,6 +816,5 @@ def _path_result(review, changes, before, after, analyses, *, reached, rounds) -
         "analyses": analyses, "rounds": rounds,
         "verdict_before": before["verdict"]["verdict"],
         "verdict_after": after["verdict"]["verdict"] if after else None,
-        "remaining_blockers": [] if reached or not after else list(after["verdict"]["launch_blockers"])
-        + [f"checklist:{i}" for i in _checklist_blockers(after)],
+        "remaining_blockers": [] if reached or not after else sorted(_blockers(after)),
     }
