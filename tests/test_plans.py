@@ -405,3 +405,21 @@ def test_every_suggestion_applies_to_examples_and_real_imports(name):
     for rid, _ in P.suggest(review, before):
         if rid.startswith("spof:instance:"):
             assert rid in fixed, rid  # a replica more always fixes an instance SPOF
+
+
+def test_cli_analyze_with_a_plan_is_the_plans_after(tmp_path, capsys):
+    write_json(_example("webshop"), tmp_path / "ws.json")
+    plan = P.Plan("p", [P.Change("add-replica", {"component": "cart-db", "domain": "euw1-b"}),
+                        P.Change("add-fallback", {"dependency": "cart-svc->cart-db", "fallback": "empty cart"})])
+    P.write_plan(plan, tmp_path / "p.json")
+    code, out, err = _run(capsys, "analyze", str(tmp_path / "ws.json"), "--plan", str(tmp_path / "p.json"), "--json")
+    assert code == 0, err
+    got = json.loads(out)
+    want = analyze(P.apply_plan(_example("webshop"), plan)).to_dict()
+    assert got["verdict"] == want["verdict"] and got["risks"] == want["risks"]
+    assert "spof:instance:cart-db" not in {r["id"] for r in got["risks"]}
+    assert read_review_json(tmp_path / "ws.json").components["cart-db"].replicas == 1
+    (tmp_path / "bad.json").write_text('{"format": "prr-plan", "name": "b", "changes": [{"op": "add-replica", '
+                                       '"component": "ghost"}]}')
+    code, out, err = _run(capsys, "analyze", str(tmp_path / "ws.json"), "--plan", str(tmp_path / "bad.json"))
+    assert code == 2 and out == "" and "bad.json: $.changes[0]: no component 'ghost'" in err

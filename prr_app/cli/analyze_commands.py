@@ -22,6 +22,9 @@ def register(sub) -> None:
                    help="include every component's full blast radius (down and degraded lists)")
     p.add_argument("--seed", type=int, default=0, help="seed of the availability simulation (default 0)")
     p.add_argument("--top", type=int, default=10, metavar="N", help="risks shown in the summary (default 10)")
+    p.add_argument("--plan", metavar="PLAN.json",
+                   help="analyse the review as it would be with this mitigation plan applied (the file is not "
+                        "changed; see prr plan and docs/diff-and-plans.md)")
     p.set_defaults(func=cmd_analyze)
 
 
@@ -32,15 +35,24 @@ def cmd_analyze(args) -> int:
     if args.top < 0:
         raise PrrError("--top must be 0 or more", location="command line")
     source = ReviewSource(args.review)
+    plan = None
+    if args.plan:
+        from prr_app.review.plans import read_plan
+
+        plan = read_plan(args.plan)
     # a helper process loads the same bytes on the other core and computes, meanwhile, what the
     # analysis here does not wait for (more helpers are forked by analyze(parallel=True))
-    early = start_ahead(source.load_unchecked, seed=args.seed) if source.repeatable else None
+    early = start_ahead(source.load_unchecked, seed=args.seed) if source.repeatable and plan is None else None
     try:
         review = source.load()
     except BaseException:
         if early is not None:  # a review that does not load: the helper's work is for nothing
             early.cancel()
         raise
+    if plan is not None:
+        from prr_app.review.plans import apply_plan
+
+        review = apply_plan(review, plan, file=args.plan)
     result = analyze(review, seed=args.seed, detail=args.detail, parallel=True, for_json=args.json, early=early)
     leave(review, result)
     if args.json:
