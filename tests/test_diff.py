@@ -19,6 +19,7 @@ from prr_app.domain.model import (
     FailureDomain,
     Journey,
     Observability,
+    RedundancyGroup,
     Review,
     Risk,
 )
@@ -159,7 +160,7 @@ def test_added_and_removed_elements_are_reported_by_id(name, data):
         eid = "new-" + data.draw(st.text(alphabet="abc123", min_size=1, max_size=6))
         assume(eid not in coll)
         make = {"components": Component, "domains": FailureDomain, "journeys": Journey,
-                "risks": Risk, "groups": lambda i: __import__("prr_app.domain.model", fromlist=["x"]).RedundancyGroup(i),
+                "risks": Risk, "groups": RedundancyGroup,
                 "answers": lambda i: ChecklistAnswer(item=i)}[attr]
         getattr(edited, attr)[eid] = make(eid)
         expected = {"added": [eid], "removed": [], "changed": []}

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from prr_app.analysis import analyze
 from prr_app.cli.main import main
-from prr_app.domain.model import ChecklistAnswer, Component, Dependency, FailureDomain, Journey, Mitigation, Review
+from prr_app.domain.model import ChecklistAnswer, Component, Dependency, FailureDomain, Journey, Review
 from prr_app.errors import PrrError
 from prr_app.interchange.json_io import read_review_json, write_json
 from prr_app.review import diff as D

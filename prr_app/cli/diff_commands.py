@@ -259,54 +259,5 @@ def cmd_plan(args) -> int:
     if args.json:
         _print_json(result)
     else:
-        sys.stdout.write("\n".join(plan_lines(result, label=side.label)) + "\n")
+        sys.stdout.write("\n".join(P.plan_lines(result, label=side.label)) + "\n")
     return 0
-
-
-def plan_lines(res: dict, *, label: str = "") -> list[str]:
-    """The plan's result as text: changes, verdict today vs with the plan, initial vs residual risk."""
-    b, a = res["before"], res["after"]
-    e = res["effort"]
-    name = res["plan"]["name"]
-    out = [f"Plan {name}" + (f" for {label}" if label else "") + f": {len(res['changes'])} change(s), effort "
-           f"{e['small']} small, {e['medium']} medium, {e['large']} large (weight {e['weight']})"]
-    if res.get("search"):
-        s = res["search"]
-        out.append(f"  search: {s['method']}; {s['analyses']} analyses"
-                   + ("" if s["reached"] else "; ready NOT reached with the suggested changes"))
-    for i, c in enumerate(res["changes"], 1):
-        extra = [x for x in (c["owner"] and f"owner {c['owner']}", c["due"] and f"due {c['due']}",
-                             c["mitigations"] and "implements " + ", ".join(c["mitigations"]),
-                             c["reason"] and f"for {c['reason']}") if x]
-        out.append(f"  {i:>3}. [{c['effort']:6}] {c['change']}" + (f"  ({'; '.join(extra)})" if extra else ""))
-    if res["owners"]:
-        out.append(f"  owners: {', '.join(res['owners'])}")
-    out += ["", f"VERDICT: {b['verdict']} today -> {a['verdict']} with the plan"]
-    out += [f"  - {r}" for r in a["reasons"]]
-    def by_sev(x):
-        return ", ".join(f"{x['by_severity'][s]} {s}" for s in ("critical", "high", "medium", "low"))
-
-    out += ["", f"launch blockers: {len(b['launch_blockers'])} -> {len(a['launch_blockers'])}; "
-            f"checklist blocker items: {b['checklist_blockers']} -> {a['checklist_blockers']}",
-            f"risks: {b['risks']} ({by_sev(b)}) -> {a['risks']} ({by_sev(a)}); "
-            f"open risk score {b['risk_score']} -> {a['risk_score']}"]
-    out += ["", "RISKS (initial -> residual)"]
-
-    def st(x):
-        if x is None:
-            return "-"
-        return f"{x['severity']} {x['likelihood']}x{x['impact']}={x['score']}" + (" BLOCKING" if x["launch_blocking"] else "")
-
-    order = {"new": 0, "worse": 1, "unchanged": 2, "reduced": 3, "mitigated": 4, "resolved": 5}
-    for r in sorted(res["risks"], key=lambda r: order[r["outcome"]]):
-        out.append(f"  {r['outcome']:9} {r['id']}: {st(r['before'])} -> {st(r['after'])}")
-    changed_av = [x for x in res["availability"] if x["before"] != x["after"]]
-    if changed_av:
-        out += ["", "AVAILABILITY (ceiling by design)"]
-        state = {True: "ok", False: "NOT attainable", None: "not judged"}
-        for x in changed_av:
-            bb, aa = x["before"], x["after"]
-            fmt = (lambda v: "-" if v is None else f"{v['estimate']:.4f} % ({state[v['attainable']]})")
-            slo = "no SLO" if x["slo"] is None else f"SLO {x['slo']:g} %"
-            out.append(f"  {x['target_type']} {x['target']}: {fmt(bb)} -> {fmt(aa)}, {slo}")
-    return out
