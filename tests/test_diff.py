@@ -23,6 +23,7 @@ from prr_app.domain.model import (
     Review,
     Risk,
 )
+from prr_app.errors import PrrError
 from prr_app.interchange.json_io import read_review_json, write_json
 from prr_app.review import diff as D
 
@@ -359,3 +360,20 @@ def test_cli_diff_bad_input_is_one_line_exit_2(tmp_path, capsys, monkeypatch, ar
     code, out, err = _run(capsys, "diff", *argv)
     assert code == 2 and out == ""
     assert message in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_changes_since_a_milestone_and_the_canvas_marks():
+    from prr_app.review.milestones import take
+
+    ws = copy.deepcopy(_real("webshop"))
+    take(ws, "Design review", date="2026-03-01")
+    ws.components["cart-db"] = dataclasses.replace(ws.components["cart-db"], replicas=2)
+    ws.add(Component("fraud", kind="service"))
+    ws.add(Dependency("checkout-svc", "fraud", kind="soft"))
+    del ws.journeys["browse"]
+    d = D.changes_since(ws, "design-review", today=TODAY)
+    assert d["old"]["label"] == "Design review (2026-03-01)" and d["new"]["label"] == "now"
+    assert D.element_marks(d) == {"cart-db": "changed", "fraud": "added", "checkout-svc->fraud": "added",
+                                  "browse": "removed"}
+    with pytest.raises(PrrError, match="no milestone 'pre-launch'"):
+        D.changes_since(ws, "pre-launch")

@@ -472,3 +472,33 @@ def compare(old: Review, new: Review, *, seed: int = 0, today: str | None = None
     a = analyze(old, seed=seed, today=today).to_dict()
     b = analyze(new, seed=seed, today=today).to_dict()
     return diff(old, new, a, b, old_label=old_label, new_label=new_label)
+
+
+#: Model collections drawn on the canvas, for :func:`element_marks`.
+_DRAWN = ("components", "dependencies", "groups", "domains", "journeys")
+
+
+def element_marks(d: dict) -> dict[str, str]:
+    """``element id -> "added" | "changed" | "removed"`` for what the canvas draws (components,
+    dependencies by ``SOURCE->TARGET``, groups, domains, journeys): how a "Changes since..."
+    view marks them. Removed elements are not in the newer review; a view shows them as ghosts."""
+    out: dict[str, str] = {}
+    for key in _DRAWN:
+        c = d["model"][key]
+        for i in c["removed"]:
+            out[i] = "removed"
+        for ch in c["changed"]:
+            out[ch["id"]] = "changed"
+        for i in c["added"]:
+            out[i] = "added"
+    return out
+
+
+def changes_since(review: Review, milestone: str, *, seed: int = 0, today: str | None = None,
+                  file: str | None = None) -> dict:
+    """The diff from a milestone of ``review`` to ``review`` as it is: "Changes since <milestone>"."""
+    from prr_app.review.milestones import find, milestone_review
+
+    m = find(review, milestone, file=file)
+    return compare(milestone_review(m, file=file), review, seed=seed, today=today,
+                   old_label=f"{m.name} ({m.date})", new_label="now")
