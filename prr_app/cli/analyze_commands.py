@@ -44,7 +44,7 @@ def cmd_analyze(args) -> int:
     # analysis here does not wait for (more helpers are forked by analyze(parallel=True))
     early = start_ahead(source.load_unchecked, seed=args.seed) if source.repeatable and plan is None else None
     try:
-        review = source.load()
+        review = source.load(milestones=False)  # read, never written back: the snapshots are not needed
     except BaseException:
         if early is not None:  # a review that does not load: the helper's work is for nothing
             early.cancel()
