@@ -137,7 +137,7 @@ def one_edit(draw, names=("webshop", "platform")):
     return review, edited, attr, eid, field, old, new
 
 
-@given(one_edit())
+@given(one_edit(names=("webshop", "platform", "sock-shop", "online-boutique")))
 def test_one_field_changed_is_reported_exactly(case):
     review, edited, attr, eid, field, old, new = case
     got = _model_changes(D.diff_models(review, edited))
@@ -147,7 +147,7 @@ def test_one_field_changed_is_reported_exactly(case):
     assert back[attr]["changed"][0]["fields"] == [{"field": field, "old": new, "new": old}]
 
 
-@given(st.sampled_from(["webshop", "platform"]), st.data())
+@given(st.sampled_from(["webshop", "platform", "sock-shop"]), st.data())
 def test_added_and_removed_elements_are_reported_by_id(name, data):
     review = _real(name)
     attr = data.draw(st.sampled_from(["components", "domains", "journeys", "answers", "risks", "groups"]))
