@@ -377,3 +377,15 @@ def test_changes_since_a_milestone_and_the_canvas_marks():
                                   "browse": "removed"}
     with pytest.raises(PrrError, match="no milestone 'pre-launch'"):
         D.changes_since(ws, "pre-launch")
+
+
+def test_text_sections_are_capped_and_counted():
+    ws = _real("webshop")
+    new = _copy(ws)
+    for i in range(5):
+        new.add(Component(f"extra-{i}"))
+    d = D.compare(ws, new, today=TODAY)
+    lines = D.diff_lines(d, limit=2)
+    at = lines.index("Components")
+    assert lines[at + 1:at + 4] == ["  + extra-0", "  + extra-1", "  ... 3 more (prr diff --limit 0, or --json)"]
+    assert "  + extra-4" in D.diff_lines(d)  # no limit: all

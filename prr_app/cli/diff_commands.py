@@ -24,6 +24,8 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON document (schemas/diff.schema.json)")
     p.add_argument("--seed", type=int, default=0, help="seed of the availability simulation (default 0)")
     p.add_argument("--exit-code", action="store_true", help="exit 1 when something changed (like git diff)")
+    p.add_argument("--limit", type=int, default=40, metavar="N",
+                   help="text: at most N entries per section, the rest counted (default 40; 0 for all)")
     p.set_defaults(func=cmd_diff)
 
     m = sub.add_parser(
@@ -64,13 +66,16 @@ def cmd_diff(args) -> int:
     from prr_app.review import diff as _diff
     from prr_app.review.milestones import load_side
 
+    if args.limit < 0:
+        raise PrrError("--limit must be 0 or more", location="command line")
+
     old = load_side(args.old)
     new = load_side(args.new)
     d = _diff.compare(old.review, new.review, seed=args.seed, old_label=old.label, new_label=new.label)
     if args.json:
         _print_json(d)
     else:
-        sys.stdout.write("\n".join(_diff.diff_lines(d)) + "\n")
+        sys.stdout.write("\n".join(_diff.diff_lines(d, limit=args.limit)) + "\n")
     return 1 if args.exit_code and not _diff.is_empty(d) else 0
 
 

@@ -373,8 +373,23 @@ def _risk_text(r: dict) -> str:
     return f"[{r['severity']} {r['likelihood']}x{r['impact']}={r['score']}]{flag} {r['title']} ({r['id']})"
 
 
-def diff_lines(d: dict) -> list[str]:
-    """The diff as a changelog: the verdict first, then what changed, a section per kind."""
+def _section(out: list[str], title: str, entries: list[str], limit: int) -> None:
+    """A titled section of at most ``limit`` entries (0: all); an entry may span lines."""
+    if not entries:
+        return
+    out += ["", title]
+    shown = entries if not limit or len(entries) <= limit else entries[:limit]
+    for e in shown:
+        out.extend(e.split("\n"))
+    if len(shown) < len(entries):
+        out.append(f"  ... {len(entries) - len(shown)} more (prr diff --limit 0, or --json)")
+
+
+def diff_lines(d: dict, *, limit: int = 0) -> list[str]:
+    """The diff as a changelog: the verdict first, then what changed, a section per kind.
+
+    ``limit``: at most that many entries per section (0: all), the rest counted.
+    """
     m, a = d["model"], d["analysis"]
     v = a["verdict"]
     out = [f"Changes from {d['old']['label']} to {d['new']['label']}", ""]
@@ -391,72 +406,71 @@ def diff_lines(d: dict) -> list[str]:
         out += ["", "Review", f"  ~ {_fields_text(m['review'])}"]
     for key, _ in COLLECTIONS:
         c = m[key]
-        if not (c["added"] or c["removed"] or c["changed"]):
-            continue
-        out += ["", _TITLES[key]]
-        out += [f"  + {x}" for x in c["added"]]
-        out += [f"  - {x}" for x in c["removed"]]
-        out += [f"  ~ {ch['id']}: {_fields_text(ch['fields'])}" for ch in c["changed"]]
+        _section(out, _TITLES[key], [f"  + {x}" for x in c["added"]] + [f"  - {x}" for x in c["removed"]]
+                 + [f"  ~ {ch['id']}: {_fields_text(ch['fields'])}" for ch in c["changed"]], limit)
 
-    if a["spofs"]:
-        out += ["", "Single points of failure"]
-        for dtype, s in a["spofs"].items():
-            out += [f"  + new ({dtype}): {x['element']}" + (f", takes down {', '.join(x['journeys'] or x['user_facing_down'])}"
-                                                          if x["journeys"] or x["user_facing_down"] else "")
-                    for x in s["new"]]
-            out += [f"  - fixed ({dtype}): {x['element']}" for x in s["fixed"]]
-            for x in s["changed"]:
-                parts = [f"{k.replace('_', ' ')} {_v(x[k]['old'])} -> {_v(x[k]['new'])}"
-                         for k in ("journeys", "user_facing_down", "severity") if k in x]
-                out.append(f"  ~ reach ({dtype}): {x['element']}: {'; '.join(parts)}")
-    if any(a["blast_radius"].values()):
-        out += ["", "Blast radius"]
-        for direction in ("grew", "shrank", "changed"):
-            for x in a["blast_radius"][direction]:
-                extra = []
-                if x["journeys_added"]:
-                    extra.append("now takes down " + ", ".join(x["journeys_added"]))
-                if x["journeys_removed"]:
-                    extra.append("no longer takes down " + ", ".join(x["journeys_removed"]))
-                if x["journeys_degraded_added"]:
-                    extra.append("now degrades " + ", ".join(x["journeys_degraded_added"]))
-                if x["journeys_degraded_removed"]:
-                    extra.append("no longer degrades " + ", ".join(x["journeys_degraded_removed"]))
-                out.append(f"  {direction:7} {x['element_type']} {x['element']}: down {x['down']['old']} -> "
-                           f"{x['down']['new']}, degraded {x['degraded']['old']} -> {x['degraded']['new']}"
-                           + ("; " + "; ".join(extra) if extra else ""))
+    spofs = []
+    for dtype, sp in a["spofs"].items():
+        spofs += [f"  + new ({dtype}): {x['element']}" + (f", takes down {', '.join(x['journeys'] or x['user_facing_down'])}"
+                                                        if x["journeys"] or x["user_facing_down"] else "")
+                  for x in sp["new"]]
+        spofs += [f"  - fixed ({dtype}): {x['element']}" for x in sp["fixed"]]
+        for x in sp["changed"]:
+            parts = [f"{k.replace('_', ' ')} {_v(x[k]['old'])} -> {_v(x[k]['new'])}"
+                     for k in ("journeys", "user_facing_down", "severity") if k in x]
+            spofs.append(f"  ~ reach ({dtype}): {x['element']}: {'; '.join(parts)}")
+    _section(out, "Single points of failure", spofs, limit)
+
+    blast = []
+    for direction in ("grew", "shrank", "changed"):
+        for x in a["blast_radius"][direction]:
+            extra = []
+            if x["journeys_added"]:
+                extra.append("now takes down " + ", ".join(x["journeys_added"]))
+            if x["journeys_removed"]:
+                extra.append("no longer takes down " + ", ".join(x["journeys_removed"]))
+            if x["journeys_degraded_added"]:
+                extra.append("now degrades " + ", ".join(x["journeys_degraded_added"]))
+            if x["journeys_degraded_removed"]:
+                extra.append("no longer degrades " + ", ".join(x["journeys_degraded_removed"]))
+            blast.append(f"  {direction:7} {x['element_type']} {x['element']}: down {x['down']['old']} -> "
+                         f"{x['down']['new']}, degraded {x['degraded']['old']} -> {x['degraded']['new']}"
+                         + ("; " + "; ".join(extra) if extra else ""))
+    _section(out, "Blast radius", blast, limit)
+
     av = a["availability"]
-    if any(av.values()):
-        out += ["", "Availability (ceiling by design vs SLO)"]
-        state = {True: "attainable", False: "NOT attainable", None: "not judged"}
-        for x in av["changed"]:
-            o, n = x["old"], x["new"]
-            line = f"  ~ {x['target_type']} {x['target']}: {o['estimate']:.4f} % -> {n['estimate']:.4f} %"
-            if o["slo"] != n["slo"]:
-                line += f", SLO {_v(o['slo'])} -> {_v(n['slo'])}"
-            elif n["slo"] is not None:
-                line += f", SLO {n['slo']:g} %"
-            line += (f": {state[o['attainable']]} -> {state[n['attainable']]}" if x["attainability_changed"]
-                     else f": {state[n['attainable']]}")
-            out.append(line)
-        out += [f"  + {x['target_type']} {x['target']}: {x['estimate']:.4f} %, {state[x['attainable']]}"
-                for x in av["added"]]
-        out += [f"  - {x['target_type']} {x['target']}" for x in av["removed"]]
+    state = {True: "attainable", False: "NOT attainable", None: "not judged"}
+    avail = []
+    for x in av["changed"]:
+        o, n = x["old"], x["new"]
+        line = f"  ~ {x['target_type']} {x['target']}: {o['estimate']:.4f} % -> {n['estimate']:.4f} %"
+        if o["slo"] != n["slo"]:
+            line += f", SLO {_v(o['slo'])} -> {_v(n['slo'])}"
+        elif n["slo"] is not None:
+            line += f", SLO {n['slo']:g} %"
+        line += (f": {state[o['attainable']]} -> {state[n['attainable']]}" if x["attainability_changed"]
+                 else f": {state[n['attainable']]}")
+        avail.append(line)
+    avail += [f"  + {x['target_type']} {x['target']}: {x['estimate']:.4f} %, {state[x['attainable']]}"
+              for x in av["added"]]
+    avail += [f"  - {x['target_type']} {x['target']}" for x in av["removed"]]
+    _section(out, "Availability (ceiling by design vs SLO)", avail, limit)
+
     r = a["risks"]
-    if any(r.values()):
-        out += ["", "Risks"]
-        out += [f"  + new {_risk_text(x)}" for x in r["new"]]
-        out += [f"  - resolved {_risk_text(x)}" for x in r["resolved"]]
-        for x in r["rescored"]:
-            ch = x["changes"]
-            parts = [f"{k} {_v(c['old'])} -> {_v(c['new'])}" for k, c in ch.items()]
-            out.append(f"  ~ rescored {x['id']}: {'; '.join(parts)}")
-            why = x["why"]
-            out += [f"      because: {s}" for s in why["inputs_added"]]
-            out += [f"      no longer: {s}" for s in why["inputs_removed"]]
-            for k in ("override", "accepted", "acceptance_expired"):
-                if k in why:
-                    out.append(f"      {k.replace('_', ' ')}: {_v(why[k]['old'])} -> {_v(why[k]['new'])}")
+    by_score = (lambda x: (-x["score"], x["id"]))
+    risks = [f"  + new {_risk_text(x)}" for x in sorted(r["new"], key=by_score)]
+    risks += [f"  - resolved {_risk_text(x)}" for x in sorted(r["resolved"], key=by_score)]
+    for x in r["rescored"]:
+        ch = x["changes"]
+        lines = [f"  ~ rescored {x['id']}: " + "; ".join(f"{k} {_v(c['old'])} -> {_v(c['new'])}" for k, c in ch.items())]
+        why = x["why"]
+        lines += [f"      because: {s}" for s in why["inputs_added"]]
+        lines += [f"      no longer: {s}" for s in why["inputs_removed"]]
+        for k in ("override", "accepted", "acceptance_expired"):
+            if k in why:
+                lines.append(f"      {k.replace('_', ' ')}: {_v(why[k]['old'])} -> {_v(why[k]['new'])}")
+        risks.append("\n".join(lines))
+    _section(out, "Risks", risks, limit)
     return out
 
 
