@@ -22,6 +22,9 @@ def register(sub) -> None:
                         "(docs/analysis.md, \"The document\")")
     p.add_argument("--seed", type=int, default=0, help="seed of the availability simulation (default 0)")
     p.add_argument("--top", type=int, default=10, metavar="N", help="risks shown in the summary (default 10)")
+    p.add_argument("--plan", metavar="PLAN.json",
+                   help="analyse the review as it would be with this mitigation plan applied (the file is not "
+                        "changed; see prr plan and docs/diff-and-plans.md)")
     p.set_defaults(func=cmd_analyze)
 
 
@@ -30,7 +33,11 @@ def cmd_analyze(args) -> int:
 
     if args.top < 0:
         raise PrrError("--top must be 0 or more", location="command line")
-    review = load_review(args.review)
+    review = ReviewSource(args.review).load(milestones=False)  # read only: the snapshots are not needed
+    if args.plan:
+        from prr_app.review.plans import apply_plan, read_plan
+
+        review = apply_plan(review, read_plan(args.plan), file=args.plan)
     result = assess(review, seed=args.seed, detail=args.detail)
     if args.json:
         out = sys.stdout.buffer

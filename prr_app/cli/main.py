@@ -48,6 +48,11 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("report", "prr_app.cli.report_commands", "write the Reliability Risk Assessment (PDF, Markdown, CSV)"),
     ("gate", "prr_app.cli.report_commands", "pass or fail a review in CI (exit 0 pass, 1 fail, 2 bad input)"),
     ("repo", "prr_app.cli.repo_commands", "the team repository on PostgreSQL: init, push, pull, list, history, sign-off"),
+    ("diff", "prr_app.cli.diff_commands", "what changed between two reviews or milestones (model, SPOFs, risks, verdict)"),
+    ("milestone", "prr_app.cli.diff_commands",
+     "take or list named, dated snapshots of a review (design review, pre-launch...)"),
+    ("plan", "prr_app.cli.diff_commands",
+     "what a mitigation plan would change: residual risks, SLOs and verdict if it lands"),
 ]
 
 #: Modules that add sub-commands, in the order of ``prr --help``.

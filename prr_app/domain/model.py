@@ -347,6 +347,23 @@ class ImportRecord:
 
 
 @dataclass
+class Milestone:
+    """A named, dated snapshot of the review (design review, pre-launch, post-incident).
+
+    ``review`` is the review as it was, in the interchange JSON form (without its own
+    milestones); it never changes once taken.
+    """
+
+    id: str
+    name: str = ""
+    date: str | None = None  # ISO date the milestone stands for
+    taken_at: str = ""  # ISO timestamp (UTC) when the snapshot was taken
+    taken_by: str = ""
+    note: str = ""
+    review: dict = field(default_factory=dict)
+
+
+@dataclass
 class Review:
     meta: ReviewMeta = field(default_factory=ReviewMeta)
     components: dict[str, Component] = field(default_factory=dict)
@@ -360,6 +377,7 @@ class Review:
     layout: dict[str, Position] = field(default_factory=dict)
     imports: dict[str, ImportRecord] = field(default_factory=dict)
     policy: ResiliencePolicy | None = None  # None: not stated, the default policy applies
+    milestones: dict[str, Milestone] = field(default_factory=dict)
 
     # -- convenience -------------------------------------------------
     def add(self, obj) -> None:
@@ -420,4 +438,5 @@ _COLLECTIONS = (
     (Risk, "risks"),
     (Mitigation, "mitigations"),
     (ImportRecord, "imports"),
+    (Milestone, "milestones"),
 )

@@ -27,6 +27,7 @@ from prr_app.domain.model import (
     FailureDomain,
     ImportRecord,
     Journey,
+    Milestone,
     Mitigation,
     Observability,
     OBSERVABILITY_SIGNALS,
@@ -136,6 +137,9 @@ def review_to_dict(review: Review) -> dict:
         doc["resilience_policy"] = {"survive": list(pol.survive),
                                     **_clean({"rto_minutes": {k: _num(v) for k, v in pol.rto_minutes.items()},
                                               "rpo_minutes": {k: _num(v) for k, v in pol.rpo_minutes.items()}})}
+    if review.milestones:  # left out when there are none: older files stay byte-identical
+        doc["milestones"] = [_clean(_plain(review.milestones[k], skip=("review",))) | {"review": review.milestones[k].review}
+                             for k in sorted(review.milestones)]
     return doc
 
 
@@ -289,6 +293,7 @@ def review_from_dict(data, *, file: str | None = None, checked: bool = True) -> 
         review.policy = ResiliencePolicy(survive=list(pol.get("survive", DEFAULT_SURVIVE)),
                                          rto_minutes=dict(pol.get("rto_minutes", {})),
                                          rpo_minutes=dict(pol.get("rpo_minutes", {})))
+    _load_list(review.milestones, data.get("milestones", []), "milestones", "id", lambda d: Milestone(**d), file)
     return check(review, file=file) if checked else review
 
 

@@ -27,7 +27,8 @@ CURRENT_VERSION = 2
 def _v2(con: sqlite3.Connection) -> None:
     """Version 2 (issue 17): the review's tier may be NULL (not stated: judged as tier 1 for
     launch blocking), the review has a resilience policy (JSON, NULL: the default policy), and a
-    risk keeps the reviewer's reason for marking it launch-blocking. SQLite cannot drop a NOT NULL
+    risk keeps the reviewer's reason for marking it launch-blocking, and milestones
+    (issue 20) are kept in their own table. SQLite cannot drop a NOT NULL
     constraint in place, so the one-row review table is rebuilt."""
     for stmt in (
         """CREATE TABLE review_v2 (
@@ -50,6 +51,15 @@ def _v2(con: sqlite3.Connection) -> None:
         "DROP TABLE review",
         "ALTER TABLE review_v2 RENAME TO review",
         "ALTER TABLE risk ADD COLUMN launch_blocking_reason VARCHAR NOT NULL DEFAULT ''",
+        """CREATE TABLE milestone (
+            id VARCHAR NOT NULL,
+            name VARCHAR NOT NULL,
+            date VARCHAR,
+            taken_at VARCHAR NOT NULL,
+            taken_by VARCHAR NOT NULL,
+            note VARCHAR NOT NULL,
+            review JSON NOT NULL,
+            PRIMARY KEY (id))""",
     ):
         con.execute(stmt)
 

@@ -56,6 +56,7 @@ from sqlalchemy.schema import CreateTable
 from prr_app import paths
 from prr_app.domain import json_values
 from prr_app.domain.model import (
+    Milestone,
     ResiliencePolicy,
     Acceptance,
     AnswerChange,
@@ -324,6 +325,7 @@ def review_rows(review: Review) -> dict[str, dict[tuple, dict]]:
         ),
         "layout": ({"element": k, "x": p.x, "y": p.y} for k, p in review.layout.items()),
         "import_record": (dict(r.__dict__) for r in review.imports.values()),
+        "milestone": (dict(m.__dict__) for m in review.milestones.values()),
     }
     out = {}
     for t in _tables():
@@ -401,6 +403,8 @@ def review_from_rows(rows: dict[str, dict[tuple, dict]], file: str = "") -> Revi
         review.layout[r["element"]] = Position(r["x"], r["y"])
     for r in each("import_record"):
         review.imports[r["id"]] = ImportRecord(**r)
+    for r in each("milestone"):
+        review.milestones[r["id"]] = Milestone(**r)
     return review
 
 

@@ -185,6 +185,18 @@ class ImportRecordRow(SQLModel, table=True):
     report: dict = _json(dict)
 
 
+class MilestoneRow(SQLModel, table=True):
+    """A named, dated snapshot of the review; ``review`` is the review as it was (review JSON)."""
+    __tablename__ = "milestone"
+    id: str = Field(primary_key=True)
+    name: str = ""
+    date: Optional[str] = None
+    taken_at: str = ""
+    taken_by: str = ""
+    note: str = ""
+    review: dict = _json(dict)
+
+
 #: Tables in insert order (parents before children).
 TABLES = [
     ReviewRow,
@@ -199,4 +211,5 @@ TABLES = [
     RiskMitigationRow,
     LayoutRow,
     ImportRecordRow,
+    MilestoneRow,
 ]

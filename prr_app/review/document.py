@@ -92,16 +92,21 @@ class ReviewSource:
             self._raw = json_io.read_json_bytes(p)
         self.repeatable = self._raw is not None
 
-    def load(self) -> Review:
+    def load(self, *, milestones: bool = True) -> Review:
         """The review, with every check (what :func:`load_review` returns): the schema and the
-        model's rules, for a ``.prr`` as for JSON."""
+        model's rules, for a ``.prr`` as for JSON. ``milestones=False`` drops the milestones
+        (each a whole review) for a command that reads the review and never writes it back."""
         if self._raw is not None:
-            return json_io.review_from_json_bytes(self._raw, file=str(self.path))
-        store = open_store(self.path, readonly=True)
-        try:
-            return check(store.load(), file=str(self.path))
-        finally:
-            store.close()
+            review = json_io.review_from_json_bytes(self._raw, file=str(self.path))
+        else:
+            store = open_store(self.path, readonly=True)
+            try:
+                review = check(store.load(), file=str(self.path))
+            finally:
+                store.close()
+        if not milestones:
+            review.milestones = {}
+        return review
 
 
 def load_review(path: str | Path) -> Review:
@@ -202,12 +207,23 @@ class ReviewDocument:
     @classmethod
     def open(cls, path: str | Path) -> "ReviewDocument":
         store = open_store(path)
-        return cls(store, store.load())
+        try:
+            review = store.load()
+        except BaseException:
+            store.close()
+            raise
+        return cls(store, review)
 
     @classmethod
     def create(cls, path: str | Path, review: Review | None = None, *, overwrite: bool = False) -> "ReviewDocument":
-        store = create_store(path, review or Review(), overwrite=overwrite)
-        return cls(store, store.load())
+        review = review or Review()
+        store = create_store(path, review, overwrite=overwrite)
+        try:
+            loaded = store.load()
+        except BaseException:
+            store.close()
+            raise
+        return cls(store, loaded)
 
     def save(self) -> int:
         """Write what changed; raises ``SaveConflict`` if another program changed the same rows."""

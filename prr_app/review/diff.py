@@ -1,0 +1,518 @@
+"""The semantic diff of two reviews and of their analyses: "what changed since the last PRR?".
+
+Pure functions over :class:`~prr_app.domain.model.Review` objects and the JSON-able dict of
+their analyses (:meth:`prr_app.analysis.Analysis.to_dict`); no I/O. :func:`diff` gives one
+JSON-able document (``schemas/diff.schema.json``); :func:`diff_lines` reads it as a changelog.
+
+What is compared, by id and field by field:
+
+* the model: the review's header, components, dependencies (id ``source->target``),
+  redundancy groups, failure domains, journeys, checklist answers (by item), the reviewer's
+  risks and decisions on computed ones, and mitigations. Positions on the canvas, import
+  records, answer histories and milestones are not compared (they record how the review was
+  made, not what it says);
+* the analysis: SPOFs new and fixed by disruption type, blast radii (per component and per
+  failure domain) that grew or shrank, availability ceilings and SLO attainability, risks new,
+  resolved and rescored (with the inputs that changed), the checklist's blocker count and the
+  verdict.
+
+A review compared with itself gives an empty diff (:func:`is_empty`).
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from prr_app.domain.model import Review
+
+#: Version of the diff document; bumped when a key changes meaning.
+DIFF_VERSION = 1
+
+#: Model collections compared, in the order they are reported: (key in the diff, attribute of Review).
+COLLECTIONS = (
+    ("components", "components"),
+    ("dependencies", "dependencies"),
+    ("groups", "groups"),
+    ("domains", "domains"),
+    ("journeys", "journeys"),
+    ("answers", "answers"),
+    ("risks", "risks"),
+    ("mitigations", "mitigations"),
+)
+
+#: Fields left out of the comparison, per element type: they record history, not content.
+_SKIP_FIELDS = {"ChecklistAnswer": {"history"}}
+
+#: Scores are rounded like this before comparing availability estimates (percent).
+_EST_DIGITS = 6
+
+
+# ------------------------------------------------------------------ model
+def element_fields(obj) -> dict[str, Any]:
+    """The fields of a review element, nested dataclasses flattened (``observability.metrics``)."""
+    out: dict[str, Any] = {}
+    skip = _SKIP_FIELDS.get(type(obj).__name__, ())
+    for f in dataclasses.fields(obj):
+        if f.name in skip:
+            continue
+        v = getattr(obj, f.name)
+        if dataclasses.is_dataclass(v):
+            for k, sub in element_fields(v).items():
+                out[f"{f.name}.{k}"] = sub
+        else:
+            out[f.name] = v
+    return out
+
+
+def field_changes(old, new) -> list[dict]:
+    """``[{"field", "old", "new"}]`` for every field whose value differs (in declaration order)."""
+    a, b = element_fields(old), element_fields(new)
+    out = []
+    for k in dict.fromkeys(list(a) + list(b)):
+        va, vb = a.get(k), b.get(k)
+        if va == vb:  # 2 and 2.0 are the same number (the file format writes them alike)
+            continue
+        out.append({"field": k, "old": _jsonable(va), "new": _jsonable(vb)})
+    return out
+
+
+def _jsonable(v):
+    if dataclasses.is_dataclass(v):
+        return {k: _jsonable(x) for k, x in element_fields(v).items()}
+    if isinstance(v, (list, tuple)):
+        return [_jsonable(x) for x in v]
+    if isinstance(v, dict):
+        return {str(k): _jsonable(x) for k, x in v.items()}
+    return v
+
+
+def _collection_diff(old: dict, new: dict) -> dict:
+    added = sorted(k for k in new if k not in old)
+    removed = sorted(k for k in old if k not in new)
+    changed = []
+    for k in sorted(k for k in new if k in old):
+        a, b = old[k], new[k]
+        if a is b or a == b:  # the dataclasses' own comparison, field by field at C speed
+            continue
+        ch = field_changes(a, b)
+        if ch:
+            changed.append({"id": k, "fields": ch})
+    return {"added": added, "removed": removed, "changed": changed}
+
+
+def diff_models(old: Review, new: Review) -> dict:
+    """What the reviewer's model says differently: header, elements, answers, risks, mitigations."""
+    out: dict = {"review": field_changes(old.meta, new.meta)}
+    for key, attr in COLLECTIONS:
+        out[key] = _collection_diff(getattr(old, attr), getattr(new, attr))
+    return out
+
+
+# ------------------------------------------------------------------ analysis
+def _spof_key(s: dict) -> tuple[str, str]:
+    return (s["disruption"], s["element"])
+
+
+def _spof_brief(s: dict) -> dict:
+    out = {"element": s["element"], "element_type": s["element_type"], "disruption": s["disruption"],
+           "severity": s.get("severity"), "risk_id": s.get("risk_id"),
+           "journeys": list(s.get("journeys", [])), "user_facing_down": list(s.get("user_facing_down", []))}
+    if "component" in s:
+        out["component"] = s["component"]
+    return out
+
+
+def _diff_spofs(old: list[dict], new: list[dict]) -> dict:
+    a = {_spof_key(s): s for s in old}
+    b = {_spof_key(s): s for s in new}
+    by_type: dict[str, dict] = {}
+    for key in sorted(set(a) | set(b)):
+        if key in a and key in b:
+            sa, sb = _spof_brief(a[key]), _spof_brief(b[key])
+            reach = ("journeys", "user_facing_down", "severity")
+            if all(sa[k] == sb[k] for k in reach):
+                continue
+            by_type.setdefault(key[0], {"new": [], "fixed": [], "changed": []})["changed"].append(
+                {"element": sb["element"], "element_type": sb["element_type"],
+                 **{k: {"old": sa[k], "new": sb[k]} for k in reach if sa[k] != sb[k]}})
+            continue
+        slot = by_type.setdefault(key[0], {"new": [], "fixed": [], "changed": []})
+        if key in b:
+            slot["new"].append(_spof_brief(b[key]))
+        else:
+            slot["fixed"].append(_spof_brief(a[key]))
+    return by_type
+
+
+def _direction(old: tuple, new: tuple) -> str:
+    """``grew`` when no measure went down, ``shrank`` when none went up, else ``changed``."""
+    up = any(n > o for o, n in zip(old, new))
+    down = any(n < o for o, n in zip(old, new))
+    if up and not down:
+        return "grew"
+    if down and not up:
+        return "shrank"
+    return "changed"
+
+
+def _radius_change(eid: str, kind: str, a: dict, b: dict) -> dict | None:
+    ja, jb = set(a["journeys"]), set(b["journeys"])
+    da, db = set(a.get("journeys_degraded", [])), set(b.get("journeys_degraded", []))
+    if a["down"] == b["down"] and a["degraded"] == b["degraded"] and ja == jb and da == db:
+        return None
+    old_m = (a["down"], a["degraded"], len(ja), len(da))
+    new_m = (b["down"], b["degraded"], len(jb), len(db))
+    d = _direction(old_m, new_m)
+    if d == "changed" and ja != jb and (ja < jb or jb < ja):
+        d = "grew" if ja < jb else "shrank"  # the journeys hit decide a mixed change
+    return {
+        "element": eid, "element_type": kind, "direction": d,
+        "down": {"old": a["down"], "new": b["down"]},
+        "degraded": {"old": a["degraded"], "new": b["degraded"]},
+        "journeys_added": sorted(jb - ja), "journeys_removed": sorted(ja - jb),
+        "journeys_degraded_added": sorted(db - da), "journeys_degraded_removed": sorted(da - db),
+    }
+
+
+def _component_radius(b: dict) -> dict:
+    return {"down": b.get("down_count", len(b.get("down", []))),
+            "degraded": b.get("degraded_count", len(b.get("degraded", []))),
+            "journeys": b.get("journeys", []), "journeys_degraded": b.get("journeys_degraded", [])}
+
+
+def _domain_radius(f: dict) -> dict:
+    return {"down": len(f["down"]), "degraded": len(f["degraded"]),
+            "journeys": f.get("journeys", []), "journeys_degraded": f.get("journeys_degraded", [])}
+
+
+def _diff_blast(old_a: dict, new_a: dict) -> dict:
+    out: dict = {"grew": [], "shrank": [], "changed": []}
+    ob, nb = old_a.get("blast_radius", {}), new_a.get("blast_radius", {})
+    for cid in sorted(set(ob) & set(nb)):
+        ch = _radius_change(cid, "component", _component_radius(ob[cid]), _component_radius(nb[cid]))
+        if ch:
+            out[ch["direction"]].append(ch)
+    od = {f["domain"]: f for f in old_a.get("failure_domains", [])}
+    nd = {f["domain"]: f for f in new_a.get("failure_domains", [])}
+    for did in sorted(set(od) & set(nd)):
+        ch = _radius_change(did, "domain", _domain_radius(od[did]), _domain_radius(nd[did]))
+        if ch:
+            out[ch["direction"]].append(ch)
+    return out
+
+
+def _avail_key(a: dict) -> tuple[str, str]:
+    return (a["target_type"], a["target"])
+
+
+def _avail_view(a: dict) -> dict:
+    return {"estimate": round(a["estimate"], _EST_DIGITS), "slo": a["slo"], "attainable": a["attainable"],
+            "method": a["method"]}
+
+
+def _diff_availability(old: list[dict], new: list[dict]) -> dict:
+    a = {_avail_key(x): x for x in old}
+    b = {_avail_key(x): x for x in new}
+    out: dict = {"added": [], "removed": [], "changed": []}
+    for key in sorted(set(a) | set(b)):
+        if key not in a:
+            out["added"].append({"target": key[1], "target_type": key[0], **_avail_view(b[key])})
+        elif key not in b:
+            out["removed"].append({"target": key[1], "target_type": key[0], **_avail_view(a[key])})
+        else:
+            va, vb = _avail_view(a[key]), _avail_view(b[key])
+            if va != vb:
+                out["changed"].append({
+                    "target": key[1], "target_type": key[0],
+                    "old": va, "new": vb,
+                    "ceiling": ("up" if vb["estimate"] > va["estimate"]
+                                else "down" if vb["estimate"] < va["estimate"] else "same"),
+                    "attainability_changed": va["attainable"] != vb["attainable"],
+                })
+    return out
+
+
+_SCORE_KEYS = ("likelihood", "impact", "score", "severity", "launch_blocking", "status")
+
+
+def _risk_brief(r: dict) -> dict:
+    return {"id": r["id"], "title": r["title"], "category": r.get("category"), "origin": r.get("origin"),
+            "likelihood": r["likelihood"], "impact": r["impact"], "score": r["score"],
+            "severity": r["severity"], "launch_blocking": r["launch_blocking"], "status": r["status"]}
+
+
+def _why(a: dict, b: dict) -> dict:
+    ia, ib = list(a.get("inputs", [])), list(b.get("inputs", []))
+    why = {"inputs_removed": [x for x in ia if x not in ib], "inputs_added": [x for x in ib if x not in ia]}
+    if a.get("override") != b.get("override"):
+        why["override"] = {"old": a.get("override"), "new": b.get("override")}
+    if a.get("accepted") != b.get("accepted"):
+        why["accepted"] = {"old": a.get("accepted"), "new": b.get("accepted")}
+    if a.get("acceptance_expired") != b.get("acceptance_expired"):
+        why["acceptance_expired"] = {"old": a.get("acceptance_expired"), "new": b.get("acceptance_expired")}
+    return why
+
+
+def _diff_risks(old: list[dict], new: list[dict]) -> dict:
+    a = {r["id"]: r for r in old}
+    b = {r["id"]: r for r in new}
+    out: dict = {"new": [], "resolved": [], "rescored": []}
+    for rid in sorted(set(a) | set(b)):
+        if rid not in a:
+            out["new"].append(_risk_brief(b[rid]))
+        elif rid not in b:
+            out["resolved"].append(_risk_brief(a[rid]))
+        else:
+            ra, rb = a[rid], b[rid]
+            changed = {k: {"old": ra[k], "new": rb[k]} for k in _SCORE_KEYS if ra[k] != rb[k]}
+            if changed:
+                out["rescored"].append({"id": rid, "title": rb["title"], "changes": changed, "why": _why(ra, rb)})
+    return out
+
+
+def _verdict_view(a: dict) -> dict:
+    v = a["verdict"]
+    return {"verdict": v["verdict"], "launch_blockers": list(v.get("launch_blockers", [])),
+            "checklist_blockers": v.get("checklist_blockers", 0)}
+
+
+def diff_analyses(old_a: dict, new_a: dict) -> dict:
+    """What the analysis says differently (both arguments: ``Analysis.to_dict()`` documents)."""
+    vo, vn = _verdict_view(old_a), _verdict_view(new_a)
+    return {
+        "verdict": {
+            "old": vo["verdict"], "new": vn["verdict"], "changed": vo["verdict"] != vn["verdict"],
+            "blockers_added": [x for x in vn["launch_blockers"] if x not in vo["launch_blockers"]],
+            "blockers_removed": [x for x in vo["launch_blockers"] if x not in vn["launch_blockers"]],
+            "checklist_blockers": {"old": vo["checklist_blockers"], "new": vn["checklist_blockers"]},
+            "reasons": {"old": list(old_a["verdict"].get("reasons", [])),
+                        "new": list(new_a["verdict"].get("reasons", []))},
+        },
+        "spofs": _diff_spofs(old_a.get("spofs", []), new_a.get("spofs", [])),
+        "blast_radius": _diff_blast(old_a, new_a),
+        "availability": _diff_availability(old_a.get("availability", []), new_a.get("availability", [])),
+        "risks": _diff_risks(old_a.get("risks", []), new_a.get("risks", [])),
+    }
+
+
+# ------------------------------------------------------------------ whole
+def diff(old: Review, new: Review, old_analysis: dict, new_analysis: dict, *,
+         old_label: str = "old", new_label: str = "new") -> dict:
+    """The diff document (``schemas/diff.schema.json``) of two reviews and their analyses."""
+    return {
+        "format": "prr-diff",
+        "version": DIFF_VERSION,
+        "old": {"label": old_label, "system": old.meta.system_name},
+        "new": {"label": new_label, "system": new.meta.system_name},
+        "model": diff_models(old, new),
+        "analysis": diff_analyses(old_analysis, new_analysis),
+    }
+
+
+def is_empty(d: dict) -> bool:
+    """True when the diff reports no change at all (the verdict included)."""
+    m, a = d["model"], d["analysis"]
+    if m["review"]:
+        return False
+    if any(m[k]["added"] or m[k]["removed"] or m[k]["changed"] for k, _ in COLLECTIONS):
+        return False
+    v = a["verdict"]
+    if v["changed"] or v["blockers_added"] or v["blockers_removed"] or \
+            v["checklist_blockers"]["old"] != v["checklist_blockers"]["new"]:
+        return False
+    if a["spofs"] or any(a["blast_radius"].values()) or any(a["availability"].values()):
+        return False
+    return not any(a["risks"].values())
+
+
+def counts(d: dict) -> dict:
+    """How many changes of each kind: a one-line summary's figures."""
+    m, a = d["model"], d["analysis"]
+    out = {"review_fields": len(m["review"])}
+    for k, _ in COLLECTIONS:
+        out[k] = len(m[k]["added"]) + len(m[k]["removed"]) + len(m[k]["changed"])
+    out["spofs_new"] = sum(len(v["new"]) for v in a["spofs"].values())
+    out["spofs_fixed"] = sum(len(v["fixed"]) for v in a["spofs"].values())
+    out["spofs_changed"] = sum(len(v["changed"]) for v in a["spofs"].values())
+    out["blast_radius"] = sum(len(v) for v in a["blast_radius"].values())
+    out["availability"] = sum(len(v) for v in a["availability"].values())
+    out["risks_new"] = len(a["risks"]["new"])
+    out["risks_resolved"] = len(a["risks"]["resolved"])
+    out["risks_rescored"] = len(a["risks"]["rescored"])
+    return out
+
+
+# ------------------------------------------------------------------ text
+_TITLES = {
+    "components": "Components", "dependencies": "Dependencies", "groups": "Redundancy groups",
+    "domains": "Failure domains", "journeys": "Journeys", "answers": "Checklist answers",
+    "risks": "Reviewer's risks and decisions", "mitigations": "Mitigations",
+}
+
+
+def _v(x) -> str:
+    if x is None:
+        return "(none)"
+    if isinstance(x, bool):
+        return "yes" if x else "no"
+    if isinstance(x, str):
+        return repr(x) if x == "" or " " in x else x
+    if isinstance(x, list):
+        return "[" + ", ".join(_v(i) for i in x) + "]"
+    if isinstance(x, float):
+        return f"{x:g}"
+    return str(x)
+
+
+def _fields_text(fields: list[dict]) -> str:
+    return "; ".join(f"{f['field']} {_v(f['old'])} -> {_v(f['new'])}" for f in fields)
+
+
+def _risk_text(r: dict) -> str:
+    flag = " BLOCKING" if r["launch_blocking"] else ""
+    return f"[{r['severity']} {r['likelihood']}x{r['impact']}={r['score']}]{flag} {r['title']} ({r['id']})"
+
+
+def _section(out: list[str], title: str, entries: list[str], limit: int) -> None:
+    """A titled section of at most ``limit`` entries (0: all); an entry may span lines."""
+    if not entries:
+        return
+    out += ["", title]
+    shown = entries if not limit or len(entries) <= limit else entries[:limit]
+    for e in shown:
+        out.extend(e.split("\n"))
+    if len(shown) < len(entries):
+        out.append(f"  ... {len(entries) - len(shown)} more (prr diff --limit 0, or --json)")
+
+
+def diff_lines(d: dict, *, limit: int = 0) -> list[str]:
+    """The diff as a changelog: the verdict first, then what changed, a section per kind.
+
+    ``limit``: at most that many entries per section (0: all), the rest counted.
+    """
+    m, a = d["model"], d["analysis"]
+    v = a["verdict"]
+    out = [f"Changes from {d['old']['label']} to {d['new']['label']}", ""]
+    if is_empty(d):
+        return out + ["No changes."]
+    out.append(f"VERDICT: {v['old']} -> {v['new']}" if v["changed"] else f"VERDICT: {v['new']} (unchanged)")
+    out += [f"  + launch blocker {x}" for x in v["blockers_added"]]
+    out += [f"  - launch blocker {x} (cleared)" for x in v["blockers_removed"]]
+    cb = v["checklist_blockers"]
+    if cb["old"] != cb["new"]:
+        out.append(f"  checklist blocker items not met: {cb['old']} -> {cb['new']}")
+
+    if m["review"]:
+        out += ["", "Review", f"  ~ {_fields_text(m['review'])}"]
+    for key, _ in COLLECTIONS:
+        c = m[key]
+        _section(out, _TITLES[key], [f"  + {x}" for x in c["added"]] + [f"  - {x}" for x in c["removed"]]
+                 + [f"  ~ {ch['id']}: {_fields_text(ch['fields'])}" for ch in c["changed"]], limit)
+
+    spofs = []
+    for dtype, sp in a["spofs"].items():
+        spofs += [f"  + new ({dtype}): {x['element']}" + (f", takes down {', '.join(x['journeys'] or x['user_facing_down'])}"
+                                                        if x["journeys"] or x["user_facing_down"] else "")
+                  for x in sp["new"]]
+        spofs += [f"  - fixed ({dtype}): {x['element']}" for x in sp["fixed"]]
+        for x in sp["changed"]:
+            parts = [f"{k.replace('_', ' ')} {_v(x[k]['old'])} -> {_v(x[k]['new'])}"
+                     for k in ("journeys", "user_facing_down", "severity") if k in x]
+            spofs.append(f"  ~ reach ({dtype}): {x['element']}: {'; '.join(parts)}")
+    _section(out, "Single points of failure", spofs, limit)
+
+    blast = []
+    for direction in ("grew", "shrank", "changed"):
+        for x in a["blast_radius"][direction]:
+            extra = []
+            if x["journeys_added"]:
+                extra.append("now takes down " + ", ".join(x["journeys_added"]))
+            if x["journeys_removed"]:
+                extra.append("no longer takes down " + ", ".join(x["journeys_removed"]))
+            if x["journeys_degraded_added"]:
+                extra.append("now degrades " + ", ".join(x["journeys_degraded_added"]))
+            if x["journeys_degraded_removed"]:
+                extra.append("no longer degrades " + ", ".join(x["journeys_degraded_removed"]))
+            blast.append(f"  {direction:7} {x['element_type']} {x['element']}: down {x['down']['old']} -> "
+                         f"{x['down']['new']}, degraded {x['degraded']['old']} -> {x['degraded']['new']}"
+                         + ("; " + "; ".join(extra) if extra else ""))
+    _section(out, "Blast radius", blast, limit)
+
+    av = a["availability"]
+    state = {True: "attainable", False: "NOT attainable", None: "not judged"}
+    avail = []
+    for x in av["changed"]:
+        o, n = x["old"], x["new"]
+        line = f"  ~ {x['target_type']} {x['target']}: {o['estimate']:.4f} % -> {n['estimate']:.4f} %"
+        if o["slo"] != n["slo"]:
+            line += f", SLO {_v(o['slo'])} -> {_v(n['slo'])}"
+        elif n["slo"] is not None:
+            line += f", SLO {n['slo']:g} %"
+        line += (f": {state[o['attainable']]} -> {state[n['attainable']]}" if x["attainability_changed"]
+                 else f": {state[n['attainable']]}")
+        avail.append(line)
+    avail += [f"  + {x['target_type']} {x['target']}: {x['estimate']:.4f} %, {state[x['attainable']]}"
+              for x in av["added"]]
+    avail += [f"  - {x['target_type']} {x['target']}" for x in av["removed"]]
+    _section(out, "Availability (ceiling by design vs SLO)", avail, limit)
+
+    r = a["risks"]
+    by_score = (lambda x: (-x["score"], x["id"]))
+    risks = [f"  + new {_risk_text(x)}" for x in sorted(r["new"], key=by_score)]
+    risks += [f"  - resolved {_risk_text(x)}" for x in sorted(r["resolved"], key=by_score)]
+    for x in r["rescored"]:
+        ch = x["changes"]
+        lines = [f"  ~ rescored {x['id']}: " + "; ".join(f"{k} {_v(c['old'])} -> {_v(c['new'])}" for k, c in ch.items())]
+        why = x["why"]
+        lines += [f"      because: {s}" for s in why["inputs_added"]]
+        lines += [f"      no longer: {s}" for s in why["inputs_removed"]]
+        for k in ("override", "accepted", "acceptance_expired"):
+            if k in why:
+                lines.append(f"      {k.replace('_', ' ')}: {_v(why[k]['old'])} -> {_v(why[k]['new'])}")
+        risks.append("\n".join(lines))
+    _section(out, "Risks", risks, limit)
+    return out
+
+
+def compare(old: Review, new: Review, *, seed: int = 0, today: str | None = None,
+            old_label: str = "old", new_label: str = "new") -> dict:
+    """Analyse both reviews (same seed, same day) and diff them: what ``prr diff`` reports."""
+    from prr_app.analysis import analyze
+
+    if today is None:
+        import datetime as _dt
+
+        today = _dt.date.today().isoformat()
+    a = analyze(old, seed=seed, today=today).to_dict()
+    b = analyze(new, seed=seed, today=today).to_dict()
+    return diff(old, new, a, b, old_label=old_label, new_label=new_label)
+
+
+#: Model collections drawn on the canvas, for :func:`element_marks`.
+_DRAWN = ("components", "dependencies", "groups", "domains", "journeys")
+
+
+def element_marks(d: dict) -> dict[str, str]:
+    """``element id -> "added" | "changed" | "removed"`` for what the canvas draws (components,
+    dependencies by ``SOURCE->TARGET``, groups, domains, journeys): how a "Changes since..."
+    view marks them. Removed elements are not in the newer review; a view shows them as ghosts."""
+    out: dict[str, str] = {}
+    for key in _DRAWN:
+        c = d["model"][key]
+        for i in c["removed"]:
+            out[i] = "removed"
+        for ch in c["changed"]:
+            out[ch["id"]] = "changed"
+        for i in c["added"]:
+            out[i] = "added"
+    return out
+
+
+def changes_since(review: Review, milestone: str, *, seed: int = 0, today: str | None = None,
+                  file: str | None = None) -> dict:
+    """The diff from a milestone of ``review`` to ``review`` as it is: "Changes since <milestone>"."""
+    from prr_app.review.milestones import find, milestone_review
+
+    m = find(review, milestone, file=file)
+    return compare(milestone_review(m, file=file), review, seed=seed, today=today,
+                   old_label=f"{m.name} ({m.date})", new_label="now")

@@ -1,0 +1,870 @@
+"""Mitigation plans: proposed changes to a review, and what the review would be "if the plan lands".
+
+A :class:`Plan` is a named list of :class:`Change` objects (add a replica in a zone, spread over
+zones, add a failure domain, add a fallback, set a call's timeout / retries / breaker, add an
+independent second provider, add a redundancy group member, answer a checklist item, complete a
+mitigation, set any field). :func:`apply_plan` applies them to a copy of the review (the review
+itself is never changed) and records every field it edits; :func:`evaluate` runs the same
+analysis on both and reports initial against remaining (residual) risk, SLO attainability and
+the verdict, with the plan's effort and owners.
+
+:func:`suggest` turns the analysis' own findings into candidate changes;
+:func:`shortest_path_to_ready` searches the smallest set of them (by effort) that turns the
+verdict to ready or ready-with-conditions (see its docstring for the search and what it
+guarantees).
+
+Plan files are JSON (``"format": "prr-plan"``, ``schemas/plan.schema.json``).
+"""
+from __future__ import annotations
+
+import copy
+import dataclasses
+import datetime as _dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from prr_app.domain.model import (
+    AnswerStatus,
+    ChecklistAnswer,
+    Component,
+    Dependency,
+    DependencyKind,
+    DomainKind,
+    Effort,
+    FailureDomain,
+    MitigationStatus,
+    RedundancyGroup,
+    Review,
+    dependency_id,
+)
+from prr_app.domain.validation import check
+from prr_app.errors import PrrError
+
+PLAN_FORMAT = "prr-plan"
+PLAN_VERSION = 1
+
+#: Weight of each effort level when plans are compared or searched.
+EFFORT_WEIGHT = {Effort.SMALL.value: 1, Effort.MEDIUM.value: 3, Effort.LARGE.value: 8}
+
+#: Effort assumed for a change that does not say, by operation.
+DEFAULT_EFFORT = {
+    "add-replica": "medium", "spread": "medium", "add-domain": "large", "add-fallback": "medium",
+    "set-call": "small", "add-alternative": "large", "add-group-member": "medium", "answer": "medium",
+    "complete-mitigation": "medium", "set": "medium",
+}
+
+#: Each operation: its required and optional arguments.
+OPERATIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "add-replica": (("component",), ("domain", "count")),
+    "spread": (("component", "domains"), ("replicas",)),
+    "add-domain": (("id", "kind"), ("parent", "name", "availability")),
+    "add-fallback": (("dependency", "fallback"), ()),
+    "set-call": (("dependency",), ("timeout_ms", "retries", "backoff", "retry_budget", "circuit_breaker")),
+    "add-alternative": (("component",), ("id", "group", "placement", "shared_domains")),
+    "add-group-member": (("group", "component"), ()),
+    "answer": (("item", "status"), ("note", "evidence", "reason")),
+    "complete-mitigation": (("mitigation",), ()),
+    "set": (("collection", "id", "field", "value"), ()),
+}
+
+_META_KEYS = ("op", "mitigations", "effort", "owner", "due", "reason")
+
+#: Collections the generic ``set`` operation may change, with their element class.
+_SETTABLE = {"components": Component, "dependencies": Dependency, "groups": RedundancyGroup,
+             "domains": FailureDomain, "journeys": None}
+
+
+@dataclass
+class Change:
+    """One proposed change: an operation, its arguments, and what it is for."""
+
+    op: str
+    args: dict = field(default_factory=dict)
+    mitigations: list[str] = field(default_factory=list)  # ids of the mitigations it implements
+    effort: str | None = None  # small / medium / large; None: DEFAULT_EFFORT of the op
+    owner: str = ""
+    due: str | None = None  # ISO date
+    reason: str = ""  # why: e.g. the risks it addresses
+
+    @property
+    def effort_level(self) -> str:
+        return self.effort or DEFAULT_EFFORT.get(self.op, "medium")
+
+    @property
+    def weight(self) -> int:
+        return EFFORT_WEIGHT[self.effort_level]
+
+    def key(self) -> tuple:
+        """What the change does (two changes with the same key are the same change)."""
+        return (self.op, tuple(sorted((k, repr(v)) for k, v in self.args.items())))
+
+    def to_dict(self) -> dict:
+        d: dict = {"op": self.op, **self.args}
+        if self.mitigations:
+            d["mitigations"] = list(self.mitigations)
+        d["effort"] = self.effort_level
+        if self.owner:
+            d["owner"] = self.owner
+        if self.due:
+            d["due"] = self.due
+        if self.reason:
+            d["reason"] = self.reason
+        return d
+
+    def describe(self) -> str:
+        a = self.args
+        op = self.op
+        if op == "add-replica":
+            n = a.get("count", 1)
+            return (f"add {'a replica' if n == 1 else f'{n} replicas'} of {a['component']}"
+                    + (f" in {a['domain']}" if a.get("domain") else ""))
+        if op == "spread":
+            return f"spread {a['component']} over {', '.join(a['domains'])}" + (
+                f" ({a['replicas']} replicas)" if a.get("replicas") else "")
+        if op == "add-domain":
+            return f"add {a['kind']} {a['id']}" + (f" under {a['parent']}" if a.get("parent") else "")
+        if op == "add-fallback":
+            return f"give {a['dependency']} a fallback: {a['fallback']}"
+        if op == "set-call":
+            parts = [f"{k.replace('_', ' ')} {v}" for k, v in a.items() if k != "dependency"]
+            return f"on {a['dependency']}: {', '.join(parts)}"
+        if op == "add-alternative":
+            return f"run an independent second {a['component']}" + (f" ({a['id']})" if a.get("id") else "") + \
+                " in a redundancy group with it"
+        if op == "add-group-member":
+            return f"add {a['component']} to redundancy group {a['group']}"
+        if op == "answer":
+            return f"checklist {a['item']}: {a['status']}"
+        if op == "complete-mitigation":
+            return f"complete mitigation {a['mitigation']}"
+        if op == "set":
+            return f"set {a['collection']} {a['id']} {a['field']} = {a['value']!r}"
+        return op  # pragma: no cover - every op is listed above
+
+
+@dataclass
+class Plan:
+    name: str
+    changes: list[Change] = field(default_factory=list)
+    description: str = ""
+
+    @property
+    def effort(self) -> dict:
+        out = {level: 0 for level in EFFORT_WEIGHT}
+        for c in self.changes:
+            out[c.effort_level] += 1
+        out["weight"] = sum(c.weight for c in self.changes)
+        return out
+
+    def to_dict(self) -> dict:
+        return {"format": PLAN_FORMAT, "version": PLAN_VERSION, "name": self.name,
+                "description": self.description, "changes": [c.to_dict() for c in self.changes]}
+
+
+# ------------------------------------------------------------------ reading plans
+def change_from_dict(d, *, file: str | None = None, where: str = "$") -> Change:
+    if not isinstance(d, dict):
+        raise PrrError(f"a change must be an object, got {type(d).__name__}", file=file, location=where)
+    op = d.get("op")
+    if op not in OPERATIONS:
+        raise PrrError(f"unknown operation {op!r} (one of: {', '.join(OPERATIONS)})", file=file,
+                       location=f"{where}.op")
+    required, optional = OPERATIONS[op]
+    for k in required:
+        if k not in d:
+            raise PrrError(f"{op} needs {k!r}", file=file, location=where)
+    for k in d:
+        if k not in required and k not in optional and k not in _META_KEYS:
+            raise PrrError(f"{op} takes no {k!r} (it takes {', '.join(required + optional)})", file=file,
+                           location=f"{where}.{k}")
+    effort = d.get("effort")
+    if effort is not None and effort not in EFFORT_WEIGHT:
+        raise PrrError(f"effort must be one of {', '.join(EFFORT_WEIGHT)}, got {effort!r}", file=file,
+                       location=f"{where}.effort")
+    mits = d.get("mitigations", [])
+    if not isinstance(mits, list) or not all(isinstance(m, str) for m in mits):
+        raise PrrError("mitigations must be a list of mitigation ids", file=file, location=f"{where}.mitigations")
+    for k in ("owner", "reason"):
+        if not isinstance(d.get(k, ""), str):
+            raise PrrError(f"{k} must be text", file=file, location=f"{where}.{k}")
+    due = d.get("due")
+    if due is not None:
+        try:
+            _dt.date.fromisoformat(due)
+        except (TypeError, ValueError):
+            raise PrrError(f"due must be a date YYYY-MM-DD, got {due!r}", file=file, location=f"{where}.due") from None
+    return Change(op=op, args={k: d[k] for k in required + optional if k in d}, mitigations=list(mits),
+                  effort=effort, owner=d.get("owner", ""), due=due, reason=d.get("reason", ""))
+
+
+def plan_from_dict(data, *, file: str | None = None) -> Plan:
+    if not isinstance(data, dict):
+        raise PrrError("a plan must be a JSON object", file=file, location="$")
+    if data.get("format") != PLAN_FORMAT:
+        raise PrrError(f'not a plan: expected "format": "{PLAN_FORMAT}", got {data.get("format")!r}', file=file,
+                       location="$.format")
+    version = data.get("version", PLAN_VERSION)
+    if not isinstance(version, int) or version > PLAN_VERSION:
+        raise PrrError(f"plan format version {version!r} is not one this version reads (up to {PLAN_VERSION})",
+                       file=file, location="$.version")
+    name = data.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise PrrError("a plan needs a name", file=file, location="$.name")
+    changes = data.get("changes")
+    if not isinstance(changes, list):
+        raise PrrError("changes must be a list", file=file, location="$.changes")
+    return Plan(name=name, description=str(data.get("description", "")),
+                changes=[change_from_dict(c, file=file, where=f"$.changes[{i}]") for i, c in enumerate(changes)])
+
+
+def read_plan(path: str | Path) -> Plan:
+    from prr_app.interchange.json_io import read_json_file
+
+    p = Path(path)
+    if not p.is_file():
+        raise PrrError("no such file" if not p.exists() else "is a folder, not a plan file", file=str(p))
+    return plan_from_dict(read_json_file(p), file=str(p))
+
+
+def write_plan(plan: Plan, path: str | Path) -> None:
+    from prr_app.interchange.json_io import pretty_json
+
+    Path(path).write_text(pretty_json(plan.to_dict()) + "\n", encoding="utf-8")
+
+
+# ------------------------------------------------------------------ applying
+class _Editor:
+    """Applies changes to a copy of a review, replacing (never mutating) the elements it edits."""
+
+    def __init__(self, review: Review, *, file: str | None):
+        self.r = Review(**{f.name: (dict(v) if isinstance(v, dict) else copy.deepcopy(v))
+                           for f in dataclasses.fields(Review) for v in [getattr(review, f.name)]})
+        self.file = file
+        self.where = "$"
+        #: dependency ids an earlier change re-targeted (add-alternative): old id -> new id
+        self.moved: dict[str, str] = {}
+
+    def fail(self, message: str):
+        raise PrrError(message, file=self.file, location=self.where)
+
+    def _get(self, attr: str, eid, what: str):
+        coll = getattr(self.r, attr)
+        if not isinstance(eid, str) or eid not in coll:
+            self.fail(f"no {what} {eid!r} in the review")
+        return coll[eid]
+
+    def component(self, cid):
+        return self._get("components", cid, "component")
+
+    def dependency(self, did):
+        """The dependency ``did`` (following an earlier change that re-targeted it to a group)."""
+        while isinstance(did, str) and did not in self.r.dependencies and did in self.moved:
+            did = self.moved[did]
+        return self._get("dependencies", did, "dependency")
+
+    def replace(self, attr: str, eid: str, **fields):
+        coll = getattr(self.r, attr)
+        coll[eid] = dataclasses.replace(coll[eid], **fields)
+
+    def _int(self, v, name, lo=0):
+        if not isinstance(v, int) or isinstance(v, bool) or v < lo:
+            self.fail(f"{name} must be a whole number of at least {lo}, got {v!r}")
+        return v
+
+    def _bool(self, v, name):
+        if not isinstance(v, bool):
+            self.fail(f"{name} must be true or false, got {v!r}")
+        return v
+
+    def _domain(self, did):
+        return self._get("domains", did, "failure domain").id
+
+    # -- operations -------------------------------------------------
+    def op_add_replica(self, component, domain=None, count=1):
+        c = self.component(component)
+        count = self._int(count, "count", 1)
+        n = c.replicas or 1
+        if domain is None:
+            self.replace("components", component, replicas=n + count)
+            return
+        self._domain(domain)
+        if not c.placement:
+            self.fail(f"{component}'s instances have no placement: say where they all run with 'spread'")
+        # every existing instance stays where it is; the new ones go to `domain`
+        placement = [c.placement[i % len(c.placement)] for i in range(n)] + [domain] * count
+        self.replace("components", component, replicas=n + count, placement=placement)
+
+    def op_spread(self, component, domains, replicas=None):
+        c = self.component(component)
+        if not isinstance(domains, list) or not domains or not all(isinstance(d, str) for d in domains):
+            self.fail("domains must be a non-empty list of failure domain ids")
+        for d in domains:
+            self._domain(d)
+        n = max(c.replicas or 1, len(domains)) if replicas is None else self._int(replicas, "replicas", 1)
+        self.replace("components", component, replicas=n, placement=list(domains))
+
+    def op_add_domain(self, id, kind, parent=None, name=None, availability=None):
+        if not isinstance(id, str) or not id:
+            self.fail("id must be a non-empty text")
+        if id in self.r.domains:
+            self.fail(f"failure domain {id!r} already exists")
+        if kind not in DomainKind.values():
+            self.fail(f"kind must be one of {', '.join(DomainKind.values())}, got {kind!r}")
+        if parent is not None:
+            self._domain(parent)
+        self.r.domains[id] = FailureDomain(id=id, name=name or "", kind=kind, parent=parent, availability=availability)
+
+    def op_add_fallback(self, dependency, fallback):
+        d = self.dependency(dependency)
+        if not isinstance(fallback, str) or not fallback.strip():
+            self.fail("fallback must say what happens instead (a non-empty text)")
+        self.replace("dependencies", d.id, fallback=fallback)
+
+    def op_set_call(self, dependency, **hygiene):
+        dependency = self.dependency(dependency).id
+        out = {}
+        for k, v in hygiene.items():
+            if k in ("timeout_ms", "retries"):
+                out[k] = self._int(v, k, 1 if k == "timeout_ms" else 0)
+            else:
+                out[k] = self._bool(v, k)
+        if not out:
+            self.fail("set-call needs at least one of timeout_ms, retries, backoff, retry_budget, circuit_breaker")
+        self.replace("dependencies", dependency, **out)
+
+    def op_add_alternative(self, component, id=None, group=None, placement=None, shared_domains=None):
+        c = self.component(component)
+        new_id = id or f"{component}-b"
+        gid = group or f"{component}-group"
+        if new_id in self.r.components or new_id in self.r.groups:
+            self.fail(f"{new_id!r} is already in the review: name the second one with 'id'")
+        if gid in self.r.groups or gid in self.r.components:
+            self.fail(f"{gid!r} is already in the review: name the group with 'group'")
+        for name, doms in (("placement", placement), ("shared_domains", shared_domains)):
+            if doms is not None:
+                if not isinstance(doms, list):
+                    self.fail(f"{name} must be a list of failure domain ids")
+                for d in doms:
+                    self._domain(d)
+        alt = dataclasses.replace(
+            c, id=new_id, name=f"{c.label} (second)", user_facing=False,
+            placement=list(c.placement if placement is None else placement),
+            shared_domains=list(c.shared_domains if shared_domains is None else shared_domains),
+            tags=list(c.tags), source="plan", notes="",
+            observability=dataclasses.replace(c.observability))
+        self.r.components[new_id] = alt
+        self.r.groups[gid] = RedundancyGroup(id=gid, name=f"{c.label} and its second", members=[component, new_id],
+                                             min_up=1)
+        # the second runs the same code: it calls what the first calls
+        for d in [d for d in self.r.dependencies.values() if d.source == component]:
+            nd = dataclasses.replace(d, source=new_id, evidence=list(d.evidence))
+            self.r.dependencies[nd.id] = nd
+        # and what called the first now calls the pair
+        for d in [d for d in self.r.dependencies.values() if d.target == component]:
+            del self.r.dependencies[d.id]
+            nd = dataclasses.replace(d, target=gid, evidence=list(d.evidence))
+            self.r.dependencies[nd.id] = nd
+            self.moved[d.id] = nd.id
+
+    def op_add_group_member(self, group, component):
+        g = self._get("groups", group, "redundancy group")
+        self.component(component)
+        if component in g.members:
+            self.fail(f"{component} is already a member of {group}")
+        self.replace("groups", group, members=g.members + [component])
+
+    def op_answer(self, item, status, note=None, evidence=None, reason=None):
+        if not isinstance(item, str) or not item:
+            self.fail("item must be a checklist item id")
+        if status not in AnswerStatus.values():
+            self.fail(f"status must be one of {', '.join(AnswerStatus.values())}, got {status!r}")
+        old = self.r.answers.get(item) or ChecklistAnswer(item=item)
+        fields = {"status": status}
+        for k, v in (("note", note), ("evidence", evidence), ("reason", reason)):
+            if v is not None:
+                fields[k] = str(v)
+        self.r.answers[item] = dataclasses.replace(old, history=list(old.history), **fields)
+
+    def op_complete_mitigation(self, mitigation):
+        self._get("mitigations", mitigation, "mitigation")
+        self.replace("mitigations", mitigation, status=MitigationStatus.DONE.value)
+
+    def op_set(self, collection, id, field, value):
+        if collection not in _SETTABLE:
+            self.fail(f"collection must be one of {', '.join(_SETTABLE)}, got {collection!r}")
+        el = self._get(collection, id, collection.rstrip("s"))
+        names = {f.name for f in dataclasses.fields(el)} - {"id", "source", "target", "observability"}
+        if field not in names:
+            self.fail(f"{collection} have no field {field!r} that a plan may set (one of: {', '.join(sorted(names))})")
+        self.replace(collection, id, **{field: copy.deepcopy(value)})
+
+
+def apply_plan(review: Review, plan: Plan, *, file: str | None = None) -> Review:
+    """The review as it would be once the plan lands (a new object; ``review`` is not changed).
+
+    Every change is checked against the review as the earlier changes left it; a change that
+    does not apply, or a result that breaks the model's rules, raises :class:`PrrError` naming
+    the plan file and the change (``$.changes[i]``).
+    """
+    ed = _Editor(review, file=file)
+    for i, ch in enumerate(plan.changes):
+        ed.where = f"$.changes[{i}]"
+        for mid in ch.mitigations:
+            if mid not in review.mitigations:
+                ed.fail(f"no mitigation {mid!r} in the review")
+        getattr(ed, "op_" + ch.op.replace("-", "_"))(**ch.args)
+    ed.where = "$"
+    try:
+        return check(ed.r)
+    except PrrError as e:
+        raise PrrError(f"the review with the plan applied breaks a rule: {e.message}", file=file,
+                       location=e.location) from None
+
+
+# ------------------------------------------------------------------ evaluating
+def _risk_state(r: dict | None) -> dict | None:
+    if r is None:
+        return None
+    return {"likelihood": r["likelihood"], "impact": r["impact"], "score": r["score"], "severity": r["severity"],
+            "launch_blocking": r["launch_blocking"], "status": r["status"]}
+
+
+def _outcome(b: dict | None, a: dict | None) -> str:
+    if a is None:
+        return "resolved"
+    if b is None:
+        return "new"
+    if a["status"] != "open" and b["status"] == "open":
+        return "mitigated"
+    if a["score"] < b["score"] or (b["launch_blocking"] and not a["launch_blocking"]):
+        return "reduced"
+    if a["score"] > b["score"] or (a["launch_blocking"] and not b["launch_blocking"]):
+        return "worse"
+    return "unchanged"
+
+
+def _side(a: dict) -> dict:
+    s = a["summary"]
+    return {"verdict": a["verdict"]["verdict"], "reasons": list(a["verdict"]["reasons"]),
+            "launch_blockers": list(a["verdict"]["launch_blockers"]),
+            "checklist_blockers": a["verdict"].get("checklist_blockers", 0),
+            "risks": s["risks"], "by_severity": dict(s["by_severity"]),
+            "risk_score": sum(r["score"] for r in a["risks"] if r["status"] == "open"),
+            "slo_not_attainable": list(s.get("slo_not_attainable", []))}
+
+
+def compare_analyses(before: dict, after: dict) -> dict:
+    """Initial against residual risk, availability and verdict (both ``Analysis.to_dict()`` documents)."""
+    rb = {r["id"]: r for r in before["risks"]}
+    ra = {r["id"]: r for r in after["risks"]}
+    risks = []
+    for rid in list(rb) + [x for x in ra if x not in rb]:
+        b, a = _risk_state(rb.get(rid)), _risk_state(ra.get(rid))
+        risks.append({"id": rid, "title": (ra.get(rid) or rb[rid])["title"], "before": b, "after": a,
+                      "outcome": _outcome(b, a),
+                      "owner": (ra.get(rid) or rb[rid]).get("owner", "")})
+    av_b = {(x["target_type"], x["target"]): x for x in before["availability"]}
+    av_a = {(x["target_type"], x["target"]): x for x in after["availability"]}
+    avail = []
+    for key in list(av_b) + [k for k in av_a if k not in av_b]:
+        b, a = av_b.get(key), av_a.get(key)
+        avail.append({"target": key[1], "target_type": key[0],
+                      "slo": (a or b)["slo"],
+                      "before": None if b is None else {"estimate": b["estimate"], "attainable": b["attainable"]},
+                      "after": None if a is None else {"estimate": a["estimate"], "attainable": a["attainable"]}})
+    return {"before": _side(before), "after": _side(after), "risks": risks, "availability": avail}
+
+
+def evaluate(review: Review, plan: Plan, *, seed: int = 0, today: str | None = None, file: str | None = None,
+             before: dict | None = None) -> dict:
+    """The plan's result: what ``prr plan --json`` prints (``schemas/plan.schema.json``, ``result``)."""
+    from prr_app.analysis import analyze
+    from prr_app.review.diff import diff
+
+    today = today or _dt.date.today().isoformat()
+    after_review = apply_plan(review, plan, file=file)
+    if before is None:
+        before = analyze(review, seed=seed, today=today).to_dict()
+    after = analyze(after_review, seed=seed, today=today).to_dict()
+    owners = sorted({c.owner for c in plan.changes if c.owner}
+                    | {review.mitigations[m].owner for c in plan.changes for m in c.mitigations
+                       if review.mitigations[m].owner})
+    return {
+        "format": "prr-plan-result", "version": PLAN_VERSION,
+        "plan": plan.to_dict(),
+        "changes": [{"change": c.describe(), "effort": c.effort_level, "owner": c.owner, "due": c.due,
+                     "mitigations": list(c.mitigations), "reason": c.reason} for c in plan.changes],
+        "effort": plan.effort, "owners": owners,
+        **compare_analyses(before, after),
+        "diff": diff(review, after_review, before, after, old_label="today", new_label=f"with plan {plan.name}"),
+    }
+
+
+# ------------------------------------------------------------------ suggestions
+def _free_sibling(review: Review, did: str, used: set[str]) -> str | None:
+    dom = review.domains.get(did)
+    if dom is None:
+        return None
+    for oid in sorted(review.domains):
+        o = review.domains[oid]
+        if oid not in used and oid != did and o.kind == dom.kind and o.parent == dom.parent:
+            return oid
+    return None
+
+
+def _new_domain_id(review: Review, did: str) -> str:
+    n = 2
+    while f"{did}-{n}" in review.domains or f"{did}-{n}" in review.components:
+        n += 1
+    return f"{did}-{n}"
+
+
+def _under(review: Review, domains: list[str], did: str) -> bool:
+    return any(did in review.domain_ancestors(d) for d in domains)
+
+
+def _spread_off(review: Review, cid: str, did: str, sib: str) -> Change | None:
+    """Add replicas of ``cid`` in ``sib`` until losing ``did`` leaves enough of them."""
+    c = review.components[cid]
+    if _under(review, c.shared_domains, did):
+        return None  # every instance shares it: replicas cannot help
+    n, k = c.replicas or 1, c.min_healthy or 1
+    if not c.placement:
+        return None
+    base = [c.placement[i % len(c.placement)] for i in range(n)]
+    outside = sum(1 for p in base if not _under(review, [p], did))
+    need = max(0, k - outside)
+    # the survivors must also be enough on their own once `did` is gone; and the new ones must
+    # not make the component need them all (k stays, n grows)
+    if need == 0:
+        return None
+    return Change("add-replica", {"component": cid, "domain": sib, **({"count": need} if need > 1 else {})},
+                  reason=f"survive the loss of {did}")
+
+
+def suggest(review: Review, analysis: dict, *, blocking_only: bool = False) -> list[tuple[str, list[Change]]]:
+    """Candidate changes for the analysis' open risks: ``[(risk id, alternatives)]``.
+
+    Each risk's alternatives come cheapest first; several alternatives mean any one may do
+    (a fallback on the call, or an independent second provider). Checklist blocker items not
+    met come as ``checklist:<item>`` with the change "answer it met" (the team does the item).
+    Risks the product cannot turn into a change (a reviewer's own risk, a missing SLO) have no
+    entry.
+    """
+    out: list[tuple[str, list[Change]]] = []
+    spofs = {s["risk_id"]: s for s in analysis.get("spofs", [])}
+    domains = {f["domain"]: f for f in analysis.get("failure_domains", [])}
+    for r in analysis["risks"]:
+        if r["status"] != "open" or (blocking_only and not r["launch_blocking"]):
+            continue
+        rid = r["id"]
+        kind, _, subject = rid.rpartition(":")
+        alts: list[Change] = []
+        if kind == "spof:instance" and subject in review.components:
+            c = review.components[subject]
+            sib = None
+            if c.placement:
+                used = set(c.placement)
+                sib = next((s for p in c.placement if (s := _free_sibling(review, p, used))), None)
+            alts.append(Change("add-replica", {"component": subject, **({"domain": sib} if sib else {})},
+                               reason=rid))
+        elif kind == "spof:component" and subject in review.components:
+            deps = [d for d in review.dependencies.values()
+                    if d.target == subject and d.kind == DependencyKind.HARD.value and not d.fallback]
+            sp = spofs.get(rid)
+            if deps and sp is not None and len(sp.get("chain", [])) > 1:
+                # the call the failure travels along first; then every other hard call to it
+                first = dependency_id(sp["chain"][1], subject)
+                deps.sort(key=lambda d: (d.id != first, d.id))
+                alts.append(Change("add-fallback", {"dependency": deps[0].id,
+                                                    "fallback": f"degraded mode without {subject} (cached or default answer)"},
+                                   reason=rid))
+            alts.append(Change("add-alternative", {"component": subject}, reason=rid))
+        elif kind == "spof:domain" and subject in review.domains:
+            f = domains.get(subject)
+            dom = review.domains[subject]
+            seeds = [x for x in (f["seeds"] if f else []) if x in review.components]
+            key = [x for x in r["components"] if x in seeds] or seeds
+            sib = _free_sibling(review, subject, {subject})
+            pre = []
+            if sib is None:
+                sib = _new_domain_id(review, subject)
+                pre = [Change("add-domain", {"id": sib, "kind": dom.kind,
+                                             **({"parent": dom.parent} if dom.parent else {})}, reason=rid)]
+            moves = [ch for cid in key if (ch := _spread_off(review, cid, subject, sib)) is not None]
+            # what shares the domain whole (one cluster, one account): a second of it on a second one
+            moves += [Change("add-alternative", {"component": cid, "shared_domains": [
+                          sib if d == subject else d for d in review.components[cid].shared_domains]})
+                      for cid in key if subject in review.components[cid].shared_domains]
+            for ch in moves:
+                ch.reason = rid
+                if dom.kind in ("region", "provider"):
+                    ch.effort = "large"
+            if moves:
+                alts.append(_Bundle(pre + moves))
+        elif kind in ("slo:component", "slo:journey"):
+            av = next((x for x in analysis["availability"]
+                       if f"slo:{x['target_type']}:{x['target']}" == rid), None)
+            consumers = [tc["element"] for tc in (av or {}).get("top_consumers", [])
+                         if tc["type"] == "component" and tc["element"] in review.components
+                         and tc["element"] != subject]
+            # the calls on the way to the largest consumers of the error budget get a fallback
+            # (down becomes degraded), or each consumer gets an independent second
+            fallbacks = [Change("add-fallback", {"dependency": d.id,
+                                                 "fallback": f"degraded mode without {d.target} (cached or default answer)"},
+                                reason=rid)
+                         for d in sorted(review.dependencies.values(), key=lambda d: d.id)
+                         if d.target in consumers and d.kind == DependencyKind.HARD.value and not d.fallback]
+            if fallbacks:
+                alts.append(_Bundle(fallbacks))
+            if consumers:
+                alts.append(_Bundle(Change("add-alternative", {"component": c}, reason=rid) for c in consumers))
+        elif kind == "cascade:no-timeout" and subject in review.components:
+            for d in sorted(review.dependencies.values(), key=lambda d: d.id):
+                if d.source == subject and d.kind != DependencyKind.ASYNC.value and \
+                        (d.timeout_ms is None or not d.circuit_breaker):
+                    args = {"dependency": d.id, "circuit_breaker": True}
+                    if d.timeout_ms is None:
+                        args["timeout_ms"] = 1000
+                    alts.append(Change("set-call", args, reason=rid))
+            alts = [_Bundle(alts)] if alts else []
+        elif kind == "cascade:retries" and subject in review.components:
+            for d in sorted(review.dependencies.values(), key=lambda d: d.id):
+                if d.source == subject and (d.retries or 0) > 0 and not (d.backoff and d.retry_budget):
+                    alts.append(Change("set-call", {"dependency": d.id, "backoff": True, "retry_budget": True},
+                                       reason=rid))
+            alts = [_Bundle(alts)] if alts else []
+        if alts:
+            out.append((rid, alts))
+    for item in _checklist_blockers(analysis):
+        out.append((f"checklist:{item}", [Change("answer", {"item": item, "status": AnswerStatus.MET.value},
+                                                 reason=f"checklist:{item}")]))
+    return out
+
+
+class _Bundle(list):
+    """Changes that only work together (spread several components off a domain): one alternative."""
+
+    @property
+    def weight(self) -> int:
+        return sum(c.weight for c in self)
+
+
+def _weight(alt) -> int:
+    return alt.weight
+
+
+def _checklist_blockers(analysis: dict) -> list[str]:
+    cl = analysis.get("checklist") or {}
+    return [x.split(": ", 1)[0] for x in cl.get("blocking_items", [])]
+
+
+def _flatten(alts) -> list[Change]:
+    return list(alts) if isinstance(alts, _Bundle) else [alts]
+
+
+def suggested_plan(review: Review, analysis: dict, *, name: str = "suggested", blocking_only: bool = False) -> Plan:
+    """Every risk's cheapest suggested change, in one plan (the product's suggestions in one step)."""
+    seen: set = set()
+    changes: list[Change] = []
+    for rid, alts in suggest(review, analysis, blocking_only=blocking_only):
+        best = min(alts, key=_weight)
+        for ch in _flatten(best):
+            if ch.key() not in seen:
+                seen.add(ch.key())
+                changes.append(ch)
+    return Plan(name=name, changes=_ordered(changes),
+                description="the product's suggested change for each open risk, cheapest first")
+
+
+def _ordered(changes: list[Change]) -> list[Change]:
+    """Domains first (others refer to them), then in the order given; one second per component.
+
+    Two suggestions may both ask for an independent second of one component (for an SLO, and
+    to leave a shared cluster): they become one change, with the arguments of both.
+    """
+    out: list[Change] = []
+    alt: dict[str, Change] = {}
+    for c in changes:
+        if c.op == "add-alternative":
+            first = alt.get(c.args["component"])
+            if first is not None:
+                merged = Change(first.op, {**first.args, **{k: v for k, v in c.args.items() if v is not None}},
+                                mitigations=list(dict.fromkeys(first.mitigations + c.mitigations)),
+                                effort=first.effort, owner=first.owner or c.owner, due=first.due or c.due,
+                                reason="; ".join(x for x in dict.fromkeys((first.reason, c.reason)) if x))
+                out[out.index(first)] = merged
+                alt[c.args["component"]] = merged
+                continue
+            alt[c.args["component"]] = c
+        out.append(c)
+    return [c for c in out if c.op == "add-domain"] + [c for c in out if c.op != "add-domain"]
+
+
+GOOD_VERDICTS = ("ready", "ready-with-conditions")
+
+
+def shortest_path_to_ready(review: Review, *, seed: int = 0, today: str | None = None, max_rounds: int = 6,
+                           before: dict | None = None) -> dict:
+    """The smallest set of suggested changes, by effort, that turns the verdict to ready or ready with conditions.
+
+    The search, greedy and stated as such:
+
+    1. take the cheapest suggested change for every launch-blocking risk and unmet blocker item;
+    2. analyse the review with them; for each blocker still open, move its risk to its next
+       alternative (cheapest first), and add changes for blockers that appeared; repeat until
+       no blocker remains or no alternative is left (at most ``max_rounds`` rounds);
+    3. reverse deletion: try dropping each change, most expensive first, and keep it dropped
+       if the verdict stays ready (or ready with conditions).
+
+    The result is minimal (no single change can be dropped) but not guaranteed minimum: an
+    exact search is exponential in the number of candidates. Each step is one analysis of the
+    whole review, as ``prr analyze`` runs it.
+    """
+    from prr_app.analysis import analyze
+
+    today = today or _dt.date.today().isoformat()
+    if before is None:
+        before = analyze(review, seed=seed, today=today).to_dict()
+    analyses = 1
+
+    def run(changes: list[Change]) -> dict:
+        """The analysis with these changes; {} when they do not apply together (counted as not ready)."""
+        nonlocal analyses
+        analyses += 1
+        plan = Plan("search", _ordered(changes))
+        try:
+            return analyze(apply_plan(review, plan), seed=seed, today=today).to_dict()
+        except PrrError:
+            return {}
+
+    def ok(a: dict) -> bool:
+        return bool(a) and a["verdict"]["verdict"] in GOOD_VERDICTS
+
+    if ok(before):
+        return _path_result(review, [], before, before, analyses, reached=True, rounds=0)
+    choice: dict[str, int] = {}
+    options: dict[str, list] = {}
+
+    def pick(a: dict):
+        for rid, alts in suggest(review, a, blocking_only=True):
+            if rid not in options:
+                options[rid] = sorted(alts, key=_weight)
+                choice[rid] = 0
+
+    def current() -> list[Change]:
+        seen: set = set()
+        out = []
+        for rid in options:
+            if choice[rid] >= len(options[rid]):
+                continue
+            for ch in _flatten(options[rid][choice[rid]]):
+                if ch.key() not in seen:
+                    seen.add(ch.key())
+                    out.append(ch)
+        return out
+
+    pick(before)
+    after = run(current())
+    rounds = 1
+    while not ok(after) and rounds < max_rounds and after:
+        open_blockers = _blockers(after)
+        moved = False
+        for rid in open_blockers:
+            if rid in choice and choice[rid] + 1 < len(options[rid]):
+                choice[rid] += 1
+                moved = True
+        n_before = len(options)
+        pick(after)  # blockers on what the changes added (a new component's own SPOFs)
+        if not moved and len(options) == n_before:
+            break
+        after = run(current())
+        rounds += 1
+    changes = current()
+    if not ok(after):
+        # out of reach: keep what clears blockers; drop the changes whose every risk stayed a blocker
+        if after:
+            left = _blockers(after)
+            trial = [c for c in changes if not set(c.reason.split("; ")) <= left]
+            if len(trial) < len(changes):
+                a = run(trial)
+                if a and len(_blockers(a)) <= len(left):
+                    changes, after = trial, a
+        return _path_result(review, changes, before, after, analyses, reached=False, rounds=rounds)
+    # reverse deletion, most expensive first (domains last: other changes may use them)
+    for ch in sorted(changes, key=lambda c: (c.op == "add-domain", -c.weight)):
+        trial = [c for c in changes if c is not ch]
+        a = run(trial)
+        if ok(a):
+            changes, after = trial, a
+    return _path_result(review, changes, before, after, analyses, reached=True, rounds=rounds)
+
+
+def _blockers(a: dict) -> set[str]:
+    return set(a["verdict"]["launch_blockers"]) | {f"checklist:{i}" for i in _checklist_blockers(a)}
+
+
+def _path_result(review, changes, before, after, analyses, *, reached, rounds) -> dict:
+    plan = Plan("shortest-path-to-ready", _ordered(changes),
+                description="the smallest set of suggested changes found (greedy, then reverse deletion) "
+                            "that turns the verdict to ready or ready with conditions")
+    return {
+        "plan": plan, "reached": reached,
+        "method": "greedy: cheapest suggested change per launch blocker, escalated to the next alternative "
+                  "while blockers remain, then reverse deletion (minimal: no change can be dropped; "
+                  "not guaranteed minimum)",
+        "analyses": analyses, "rounds": rounds,
+        "verdict_before": before["verdict"]["verdict"],
+        "verdict_after": after["verdict"]["verdict"] if after else None,
+        "remaining_blockers": [] if reached or not after else sorted(_blockers(after)),
+    }
+
+
+# ------------------------------------------------------------------ text
+def plan_lines(res: dict, *, label: str = "") -> list[str]:
+    """The plan's result as text: changes, verdict today vs with the plan, initial vs residual risk."""
+    b, a = res["before"], res["after"]
+    e = res["effort"]
+    name = res["plan"]["name"]
+    out = [f"Plan {name}" + (f" for {label}" if label else "") + f": {len(res['changes'])} change(s), effort "
+           f"{e['small']} small, {e['medium']} medium, {e['large']} large (weight {e['weight']})"]
+    if res.get("search"):
+        s = res["search"]
+        out.append(f"  search: {s['method']}; {s['analyses']} analyses"
+                   + ("" if s["reached"] else "; ready NOT reached with the suggested changes"))
+    for i, c in enumerate(res["changes"], 1):
+        extra = [x for x in (c["owner"] and f"owner {c['owner']}", c["due"] and f"due {c['due']}",
+                             c["mitigations"] and "implements " + ", ".join(c["mitigations"]),
+                             c["reason"] and f"for {c['reason']}") if x]
+        out.append(f"  {i:>3}. [{c['effort']:6}] {c['change']}" + (f"  ({'; '.join(extra)})" if extra else ""))
+    if res["owners"]:
+        out.append(f"  owners: {', '.join(res['owners'])}")
+    out += ["", f"VERDICT: {b['verdict']} today -> {a['verdict']} with the plan"]
+    out += [f"  - {r}" for r in a["reasons"]]
+    def by_sev(x):
+        return ", ".join(f"{x['by_severity'][s]} {s}" for s in ("critical", "high", "medium", "low"))
+
+    out += ["", f"launch blockers: {len(b['launch_blockers'])} -> {len(a['launch_blockers'])}; "
+            f"checklist blocker items: {b['checklist_blockers']} -> {a['checklist_blockers']}",
+            f"risks: {b['risks']} ({by_sev(b)}) -> {a['risks']} ({by_sev(a)}); "
+            f"open risk score {b['risk_score']} -> {a['risk_score']}"]
+    out += ["", "RISKS (initial -> residual)"]
+
+    def st(x):
+        if x is None:
+            return "-"
+        return f"{x['severity']} {x['likelihood']}x{x['impact']}={x['score']}" + (" BLOCKING" if x["launch_blocking"] else "")
+
+    order = {"new": 0, "worse": 1, "unchanged": 2, "reduced": 3, "mitigated": 4, "resolved": 5}
+    for r in sorted(res["risks"], key=lambda r: order[r["outcome"]]):
+        out.append(f"  {r['outcome']:9} {r['id']}: {st(r['before'])} -> {st(r['after'])}")
+    changed_av = [x for x in res["availability"] if x["before"] != x["after"]]
+    if changed_av:
+        out += ["", "AVAILABILITY (ceiling by design)"]
+        state = {True: "ok", False: "NOT attainable", None: "not judged"}
+        for x in changed_av:
+            bb, aa = x["before"], x["after"]
+            fmt = (lambda v: "-" if v is None else f"{v['estimate']:.4f} % ({state[v['attainable']]})")
+            slo = "no SLO" if x["slo"] is None else f"SLO {x['slo']:g} %"
+            out.append(f"  {x['target_type']} {x['target']}: {fmt(bb)} -> {fmt(aa)}, {slo}")
+    return out
