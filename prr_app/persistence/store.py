@@ -131,6 +131,8 @@ class _Column:
         t = column.type
         if isinstance(t, JSON):
             ann = model.model_fields[column.name].annotation
+            if type(None) in get_args(ann):  # Optional[X]: X, and the column's nullability says None
+                ann = next(a for a in get_args(ann) if a is not type(None))
             origin, args = get_origin(ann), get_args(ann)
             self.kind = "dict" if ann is dict else f"list[{args[0].__name__}]" if origin is list and args else "list"
         elif isinstance(t, Boolean):
