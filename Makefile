@@ -27,6 +27,7 @@ run: $(BYTECODE) system-deps
 	$(BIN)/prr-app resources/examples/webshop.json
 
 test: $(BYTECODE) system-deps
+	$(BIN)/lint-imports --no-cache
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
 bench: $(BYTECODE)

@@ -1,8 +1,6 @@
 """Export formats by name. The CLI's ``prr export`` and the app's Export menu use this."""
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -19,21 +17,48 @@ class ExportFormat:
     write: Callable[..., None]  # write(review, path, **options)
 
 
-_EXPORTS: dict[str, ExportFormat] = {}
+def _write_json(review: Review, path: Path, **_options) -> None:
+    from prr_app.interchange import json_io
+
+    json_io.write_json(review, path)
+
+
+# Each writer imports its module when called: listing the formats (``prr export --help``,
+# the app's Export menu) does not import reportlab. Options: ``paper`` ("a4" or "letter",
+# PDF only), ``progress`` (PDF only, reportlab's progress callback ``progress(kind, value)``)
+# and ``warnings`` (a list that collects problems that did not stop the export).
+def _write_pdf(review: Review, path: Path, **options) -> None:
+    from prr_app.reporting.pdf import write_pdf
+
+    write_pdf(review, path, **options)
+
+
+def _write_markdown(review: Review, path: Path, **options) -> None:
+    from prr_app.reporting.markdown import write_markdown
+
+    write_markdown(review, path, **options)
+
+
+def _write_csv(review: Review, path: Path, **options) -> None:
+    from prr_app.reporting.markdown import write_csv
+
+    write_csv(review, path, **options)
+
+
+_EXPORTS: dict[str, ExportFormat] = {f.name: f for f in (
+    ExportFormat("json", "PRR review JSON", ".json", _write_json),
+    ExportFormat("pdf", "Reliability Risk Assessment (PDF)", ".pdf", _write_pdf),
+    ExportFormat("markdown", "Reliability Risk Assessment (Markdown)", ".md", _write_markdown),
+    ExportFormat("csv", "Risk register for issue trackers (CSV)", ".csv", _write_csv),
+)}
 
 
 def register(fmt: ExportFormat) -> None:
+    """Add an export format (a plug-in's)."""
     _EXPORTS[fmt.name] = fmt
 
 
 def formats() -> dict[str, ExportFormat]:
-    if not _EXPORTS:
-        from prr_app.interchange import json_io
-
-        register(ExportFormat("json", "PRR review JSON", ".json", lambda review, path, **_: json_io.write_json(review, path)))
-        # The reporting layer registers pdf, markdown and csv when it is installed.
-        if importlib.util.find_spec("prr_app.reporting.exports") is not None:
-            importlib.import_module("prr_app.reporting.exports")
     return dict(_EXPORTS)
 
 
