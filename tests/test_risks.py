@@ -39,10 +39,10 @@ def two_tier(tier=2) -> Review:
 
 def test_unknown_tier_counts_as_tier_1_and_is_stated():
     r = two_tier(tier=2)
-    a = analyze(r, checklist=False)
+    a = analyze(r, checklist=None)
     assert not a.risk("spof:component:db")["launch_blocking"]  # tier 2, no journey: not blocking
     r.meta.tier = None
-    a = analyze(r, checklist=False)
+    a = analyze(r, checklist=None)
     db = a.risk("spof:component:db")
     assert db["launch_blocking"] and "tier-1 user-facing web" in db["blocking_reason"]
     assert a.verdict["verdict"] == "not-ready"
@@ -51,7 +51,7 @@ def test_unknown_tier_counts_as_tier_1_and_is_stated():
 
 
 def test_one_root_cause_one_line_with_its_disruption_types():
-    a = analyze(two_tier(tier=1), checklist=False)
+    a = analyze(two_tier(tier=1), checklist=None)
     db = a.risk("spof:component:db")
     assert a.risk("spof:instance:db") is db
     assert db["disruptions"] == ["component", "instance"] and "spof:instance:db" in db["aliases"]
@@ -62,16 +62,16 @@ def test_one_root_cause_one_line_with_its_disruption_types():
 
 def test_owner_defaults_to_the_owner_of_the_component_the_fix_changes():
     r = two_tier()
-    a = analyze(r, checklist=False)
+    a = analyze(r, checklist=None)
     db = a.risk("spof:component:db")
     assert db["owner"] == "data-team" and db["owner_source"] == "owner of db"
     r.add(Risk(id="spof:component:db", origin="computed", owner="sre"))
-    db = analyze(r, checklist=False).risk("spof:component:db")
+    db = analyze(r, checklist=None).risk("spof:component:db")
     assert db["owner"] == "sre" and db["owner_source"] == "reviewer"
 
 
 def test_every_computed_mitigation_has_an_effort_from_the_table():
-    a = analyze(two_tier(), checklist=False)
+    a = analyze(two_tier(), checklist=None)
     for r in a.risks:
         assert r["effort"] is not None and r["effort"]["kind"] in EFFORT
         assert r["effort"]["days"] == EFFORT[r["effort"]["kind"]][1]
@@ -80,13 +80,13 @@ def test_every_computed_mitigation_has_an_effort_from_the_table():
 def test_ready_with_conditions_needs_owner_and_due_date_for_every_open_high_risk():
     r = two_tier()
     r.components["db"].owner = ""
-    a = analyze(r, checklist=False)
+    a = analyze(r, checklist=None)
     assert a.verdict["verdict"] == "not-ready"
     assert "spof:component:db" in a.verdict["open_high_without_plan"]
     assert any("no owner" in c and "open high or critical risks" in c for c in a.verdict["causes"])
     r.add(Mitigation(id="m1", title="standby db", owner="data-team", due="2026-09-01",
                      risks=["spof:instance:db"]))  # recorded under the folded id: counts for the root
-    a = analyze(r, checklist=False)
+    a = analyze(r, checklist=None)
     open_high = [x for x in a.risks if x["severity"] in ("high", "critical") and x["status"] == "open"]
     assert all(x["owner"] and any(m["due"] for m in x["mitigations"]) for x in open_high) == \
         (a.verdict["verdict"] == "ready-with-conditions")
@@ -97,13 +97,13 @@ def test_reviewer_risk_ranks_by_score_and_critical_blocks():
     r.add(Risk(id="r-crit", title="Payment vendor contract ends", likelihood=5, impact=5))
     r.add(Risk(id="r-low", title="Old TLS ciphers", likelihood=1, impact=2, launch_blocking=True,
                launch_blocking_reason="compliance audit requires it"))
-    a = analyze(r, checklist=False)
+    a = analyze(r, checklist=None)
     crit = a.risk("r-crit")
     assert crit["launch_blocking"] and crit["rank"] == 1 and "critical band" in crit["blocking_reason"]
     low = a.risk("r-low")
     assert low["launch_blocking"] and "compliance audit requires it" in low["blocking_reason"]
     r.risks["r-crit"].acceptance = Acceptance(by="cto", at="2026-01-01", reason="contract renewed")
-    assert not analyze(r, checklist=False).risk("r-crit")["launch_blocking"]
+    assert not analyze(r, checklist=None).risk("r-crit")["launch_blocking"]
 
 
 def test_acceptance_ending_before_the_target_launch_does_not_count():
@@ -111,11 +111,11 @@ def test_acceptance_ending_before_the_target_launch_does_not_count():
     r.meta.target_launch = "2026-10-01"
     r.add(Risk(id="spof:component:db", origin="computed",
                acceptance=Acceptance(by="cto", at="2026-01-01", reason="migration", until="2026-09-01")))
-    a = analyze(r, today="2026-06-01", checklist=False)
+    a = analyze(r, today="2026-06-01", checklist=None)
     db = a.risk("spof:component:db")
     assert db["acceptance_before_launch"] and db["launch_blocking"]
     r.risks["spof:component:db"].acceptance.until = "2026-12-01"
-    db = analyze(r, today="2026-06-01", checklist=False).risk("spof:component:db")
+    db = analyze(r, today="2026-06-01", checklist=None).risk("spof:component:db")
     assert not db["acceptance_before_launch"] and not db["launch_blocking"]
 
 
@@ -124,24 +124,24 @@ def test_resilience_policy_decides_which_domain_spofs_block():
     r.meta.tier = 1
     r.add(FailureDomain(id="eu", kind="region"))
     r.add(Component(id="web", user_facing=True, replicas=2, placement=["eu"], slo=99.0, availability=99.99))
-    a = analyze(r, checklist=False)
+    a = analyze(r, checklist=None)
     reg = a.risk("spof:domain:eu")
     assert reg is not None and not reg["launch_blocking"] and not reg["policy_required"]
     assert "not a launch condition" in reg["mitigation"]
     assert a.verdict["verdict"] != "not-ready" or "spof:domain:eu" not in a.verdict["launch_blockers"]
     r.policy = ResiliencePolicy(survive=["instance", "component", "zone", "region"])
-    reg = analyze(r, checklist=False).risk("spof:domain:eu")
+    reg = analyze(r, checklist=None).risk("spof:domain:eu")
     assert reg["launch_blocking"] and reg["policy_required"]
 
 
 def test_user_facing_without_slo_is_a_finding_blocking_on_tier_1():
     r = two_tier(tier=3)
     r.components["web"].slo = None
-    a = analyze(r, checklist=False)
+    a = analyze(r, checklist=None)
     miss = a.risk("slo:missing")
     assert miss and not miss["launch_blocking"] and "web" in miss["title"]
     r.components["web"].tier = 1
-    miss = analyze(r, checklist=False).risk("slo:missing")
+    miss = analyze(r, checklist=None).risk("slo:missing")
     assert miss["launch_blocking"] and "no SLO on tier 1" in miss["blocking_reason"]
 
 
@@ -161,7 +161,7 @@ def test_slos_with_the_same_largest_consumer_fold_into_its_spof():
     r.components["db"].availability = 98.0
     r.add(Journey(id="buy", name="Buy", entry=["web"], slo=99.9))
     r.add(Journey(id="look", name="Look", entry=["web"], slo=99.9))
-    a = analyze(r, checklist=False)
+    a = analyze(r, checklist=None)
     root = a.risk("spof:component:db")
     assert {"slo:journey:buy", "slo:journey:look"} <= set(root["aliases"])
     assert a.risk("slo:journey:buy") is root and root["launch_blocking"]
@@ -174,14 +174,14 @@ def test_mitigations_fit_the_component():
     r.add(Component(id="shop", user_facing=True, replicas=2, slo=99.0))
     r.add(Component(id="payments-api", kind="external_api"))
     r.add(Dependency("shop", "payments-api", timeout_ms=500))
-    a = analyze(r, checklist=False)
+    a = analyze(r, checklist=None)
     pay = a.risk("spof:component:payments-api")
     assert "fallback" in pay["mitigation"] and "second vendor" in pay["mitigation"]
     assert "replica" not in pay["mitigation"] and "zone" not in pay["mitigation"]
     # no zones in the review: no zone suggested anywhere
     r.add(Component(id="cart", replicas=1))
     r.add(Dependency("shop", "cart", timeout_ms=100))
-    for risk in analyze(r, checklist=False).risks:
+    for risk in analyze(r, checklist=None).risks:
         assert "zone" not in risk["mitigation"]
 
 
@@ -201,7 +201,7 @@ def test_each_risk_text_is_built_from_its_own_facts(review, data):
         d.retries = data.draw(st.sampled_from([None, 0, 1, 3]))
         d.backoff = data.draw(st.sampled_from([None, False, True]))
         d.timeout_ms = data.draw(st.sampled_from([None, 200]))
-    a = analyze(review, checklist=False)
+    a = analyze(review, checklist=None)
     edges = _edges(review)
     for risk in a.risks:
         text = " ".join((risk["title"], risk["description"], risk["mitigation"]))
@@ -238,7 +238,7 @@ def test_retry_finding_quotes_the_chain_of_its_own_retries():
     r.add(Dependency("checkout", "payments-api", retries=3, backoff=False, timeout_ms=100))
     r.add(Dependency("checkout", "cart", timeout_ms=100))
     r.add(Dependency("cart", "cart-db", retries=5, backoff=False, timeout_ms=100))
-    a = analyze(r, checklist=False)
+    a = analyze(r, checklist=None)
     risk = a.risk("cascade:retries:checkout")
     assert risk["chain"] == ["checkout", "payments-api"]
     assert "4x" in risk["title"] and "cart-db" not in risk["description"]

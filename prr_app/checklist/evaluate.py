@@ -31,7 +31,7 @@ from prr_app.checklist.template import (
     load_template,
 )
 from prr_app.checklist.model_answers import DECIDERS, Deadlines, ModelAnswer, ModelFinding, decide
-from prr_app.checklist.tiers import TierOwed, effective_tiers, journey_tier
+from prr_app.checklist.tiers import TierOwed, effective_tiers, journey_tier, review_tier
 from prr_app.domain.model import AnswerStatus, ChecklistAnswer, Component, Dependency, Review
 from prr_app.errors import PrrError
 
@@ -496,19 +496,19 @@ class Plan:
         self._dep_tiers: dict[str, dict[int, int]] = {}  # dependency kind -> tier -> how many
         self._comp_classes: dict | None = None  # (kind, user-facing, tags, tier) -> how many (ungrouped)
         # review-wide items owe the most demanding tier in the review
-        tier, reason = review.meta.tier, ""
+        tier, reason = review_tier(review), ""
         for cid in self.component_ids:
             t = self.tiers[cid]
             if t.tier < tier:
                 tier = t.tier
-                reason = (f"tier {t.tier} (review tier {review.meta.tier}): {cid} owes tier {t.tier}"
+                reason = (f"tier {t.tier} (review tier {review.meta.tier or 'not stated'}): {cid} owes tier {t.tier}"
                           + (f" ({t.reason.split(': ', 1)[1]})" if t.raised else ""))
         for jid in sorted(review.journeys):
             j = review.journeys[jid]
             jt = journey_tier(review, j)
             if j.critical and jt < tier:
                 tier = jt
-                reason = f"tier {jt} (review tier {review.meta.tier}): the critical journey {j.name or jid!r} owes tier {jt}"
+                reason = f"tier {jt} (review tier {review.meta.tier or 'not stated'}): the critical journey {j.name or jid!r} owes tier {jt}"
         self.review_tier, self.review_tier_reason = tier, reason
 
     # -- helpers -------------------------------------------------------------
@@ -535,7 +535,7 @@ class Plan:
         """Every dependency as a row, in the review's order; the position is (source, target),
         the walking order, which :meth:`subjects` sorts by (the summary does not need to)."""
         if self._deps is None:
-            default = self.review.meta.tier
+            default = review_tier(self.review)
             tiers = self.tiers
             rows = []
             counts = self._dep_tiers
@@ -653,8 +653,8 @@ class Plan:
         if scope.per == "review":
             return Subject(None, tier, self.review_tier_reason, (), label=review.meta.system_name, values={})
         if scope.per == "journey":
-            reason = (f"tier 1 (review tier {review.meta.tier}): its SLO {payload.slo:g}% is 99.9% or more"
-                      if tier < review.meta.tier else "")
+            reason = (f"tier 1 (review tier {review.meta.tier or 'not stated'}): its SLO {payload.slo:g}% is 99.9% or more"
+                      if tier < review_tier(review) else "")
             label = payload.name or sid
             return Subject(sid, tier, reason, (pos,), label=label, values={"name": label, "id": sid})
         if scope.per == "component":

@@ -61,12 +61,17 @@ def journey_tier(review: Review, journey: Journey) -> int:
     """The tier a journey owes: tier 1 with an SLO of 99.9 % or more, else the review's tier."""
     if journey.slo is not None and journey.slo >= TIER1_SLO:
         return 1
-    return review.meta.tier
+    return review_tier(review)
+
+
+def review_tier(review: Review) -> int:
+    """The review's tier; one not stated counts as tier 1, the most demanding (fail safe)."""
+    return 1 if review.meta.tier is None else review.meta.tier
 
 
 def own_tier(review: Review, component_id: str) -> int:
     c = review.components[component_id]
-    return c.tier if c.tier is not None else review.meta.tier
+    return c.tier if c.tier is not None else review_tier(review)
 
 
 def _carrying_edges(review: Review) -> dict[str, list[str]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 
 from prr_app.errors import PrrError
-from prr_app.review.document import load_review
+from prr_app.review.document import ReviewSource, load_review
 
 
 def register(sub) -> None:

@@ -181,7 +181,7 @@ def _component_radius(b: dict) -> dict:
 
 
 def _domain_radius(f: dict) -> dict:
-    return {"down": len(f["down"]), "degraded": len(f["degraded"]),
+    return {"down": f["down_count"], "degraded": f["degraded_count"],
             "journeys": f.get("journeys", []), "journeys_degraded": f.get("journeys_degraded", [])}
 
 

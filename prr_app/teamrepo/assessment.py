@@ -33,14 +33,16 @@ def assess(review: Review) -> tuple[dict, list[dict]]:
            if x.due and x.status not in ("met", "not_applicable")],
     }
     impacts = []
+    # user-facing components a component's failure takes down: named on its component SPOF entry
+    spofs = {s["element"]: s for s in a.spofs if s["element_type"] == "component"}
     for cid, b in a.blast_radius.items():
-        down = list(b.get("down", ()))
+        spof = spofs.get(cid, {})
         impacts.append({"element_type": "component", "element": cid, "down": b["down_count"],
                         "degraded": b["degraded_count"], "journeys": list(b["journeys"]),
-                        "user_facing": [c for c in down if c in user_facing]})
+                        "user_facing": list(spof.get("user_facing_down", ()))})
     for d in a.failure_domains:
-        impacts.append({"element_type": "domain", "element": d["domain"], "down": len(d["down"]),
-                        "degraded": len(d["degraded"]), "journeys": list(d["journeys"]),
+        impacts.append({"element_type": "domain", "element": d["domain"], "down": d["down_count"],
+                        "degraded": d["degraded_count"], "journeys": list(d["journeys"]),
                         "user_facing": list(d["user_facing_down"])})
     return row, impacts
 
