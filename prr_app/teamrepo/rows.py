@@ -24,12 +24,13 @@ from prr_app.domain.model import (
     ReviewMeta,
     Risk,
 )
+from prr_app.persistence import store as _store
 from prr_app.teamrepo.schema import COLUMNS, KEYS
 
 Rows = dict[str, dict[tuple, dict]]
 
 #: Import records of this format say where a pulled file came from; they stay in the file.
-ORIGIN_FORMAT = "repository"
+ORIGIN_FORMAT = "team-repository"
 
 
 def fresh(v):
@@ -79,67 +80,28 @@ def _risk(r: Risk) -> dict:
 
 
 def review_rows(review: Review) -> Rows:
-    """The review as rows. Import records of the repository's own origin are left out."""
-    meta = dict(review.meta.__dict__, id=1)
-    return {
-        "review": _keyed("review", [meta]),
-        "component": _keyed("component", map(_component, review.components.values())),
-        "dependency": _keyed("dependency", (d.__dict__ for d in review.dependencies.values())),
-        "redundancy_group": _keyed("redundancy_group", (g.__dict__ for g in review.groups.values())),
-        "failure_domain": _keyed("failure_domain", (d.__dict__ for d in review.domains.values())),
-        "journey": _keyed("journey", (j.__dict__ for j in review.journeys.values())),
-        "checklist_answer": _keyed("checklist_answer", map(_answer, review.answers.values())),
-        "risk": _keyed("risk", map(_risk, review.risks.values())),
-        "mitigation": _keyed("mitigation", (m.__dict__ for m in review.mitigations.values())),
-        "risk_mitigation": _keyed(
-            "risk_mitigation",
-            ({"mitigation_id": m.id, "risk_id": rid, "position": i}
-             for m in review.mitigations.values() for i, rid in enumerate(m.risks)),
-        ),
-        "layout": _keyed("layout", ({"element": k, "x": p.x, "y": p.y} for k, p in review.layout.items())),
-        "import_record": _keyed("import_record",
-                                (r.__dict__ for r in review.imports.values() if r.format != ORIGIN_FORMAT)),
-    }
+    """The review as rows (the ``.prr`` store's one mapping, :func:`prr_app.persistence.store.review_rows`),
+    copied. Import records of the repository's own origin are left out."""
+    rows = _store.review_rows(review)
+    out: Rows = {}
+    for name, table in rows.items():
+        cols = COLUMNS.get(name)
+        if cols is None:  # a table the repository does not keep (yet): see schema.py
+            continue
+        out[name] = {k: _copied({c: r[c] for c in cols}) for k, r in table.items()}
+    out["import_record"] = {k: r for k, r in out["import_record"].items() if r["format"] != ORIGIN_FORMAT}
+    return out
 
 
 def review_from_rows(rows: Rows, *, copy: bool = True) -> Review:
-    """The review the rows describe (rows in the order given). With ``copy`` it shares no list
+    """The review the rows describe (the store's one mapping). With ``copy`` it shares no list
     or dict with ``rows``; without, the rows are the review's from then on (rows just read)."""
     fresh_row = _copied if copy else dict
-    review = Review()
-    for r in rows["review"].values():
-        r = dict(r)
-        r.pop("id")
-        review.meta = ReviewMeta(**fresh_row(r))
-    obs_names = ["obs_" + s for s in OBSERVABILITY_SIGNALS]
-    for r in rows["component"].values():
-        r = fresh_row(r)
-        obs = Observability(*(r.pop(k) for k in obs_names))
-        review.components[r["id"]] = Component(**r, observability=obs)
-    for r in rows["dependency"].values():
-        d = Dependency(**fresh_row(r))
-        review.dependencies[d.id] = d
-    for r in rows["redundancy_group"].values():
-        review.groups[r["id"]] = RedundancyGroup(**fresh_row(r))
-    for r in rows["failure_domain"].values():
-        review.domains[r["id"]] = FailureDomain(**fresh_row(r))
-    for r in rows["journey"].values():
-        review.journeys[r["id"]] = Journey(**fresh_row(r))
-    for r in rows["checklist_answer"].values():
-        r = fresh_row(r)
-        hist = [AnswerChange(**h) for h in r.pop("history")]
-        review.answers[r["item"]] = ChecklistAnswer(**r, history=hist)
-    for r in rows["risk"].values():
-        r = fresh_row(r)
-        by, at, why, until = (r.pop(k) for k in ("accepted_by", "accepted_at", "acceptance_reason", "accepted_until"))
-        acc = Acceptance(by=by, at=at, reason=why or "", until=until) if by is not None else None
-        review.risks[r["id"]] = Risk(**r, acceptance=acc)
-    for r in rows["mitigation"].values():
-        review.mitigations[r["id"]] = Mitigation(**fresh_row(r))
-    for r in sorted(rows["risk_mitigation"].values(), key=lambda r: (r["mitigation_id"], r["position"])):
-        review.mitigations[r["mitigation_id"]].risks.append(r["risk_id"])
-    for r in rows["layout"].values():
-        review.layout[r["element"]] = Position(r["x"], r["y"])
-    for r in rows["import_record"].values():
-        review.imports[r["id"]] = ImportRecord(**fresh_row(r))
-    return review
+    full = {t.name: {} for t in _store._tables()}
+    for name, table in rows.items():
+        full[name] = {k: fresh_row(r) for k, r in table.items()}
+    for r in full["review"].values():
+        r.setdefault("resilience_policy", None)
+    for r in full["risk"].values():
+        r.setdefault("launch_blocking_reason", "")
+    return _store.review_from_rows(full)

@@ -113,17 +113,21 @@ def _review_table(model) -> Table:
     return Table(src.name, metadata, *cols, pk, *fks)
 
 
+#: The ``.prr`` tables the repository keeps. Milestones (each a whole review) are not kept in the
+#: repository yet: a pushed review's milestones stay in its file.
+_KEPT = [m for m in prr_tables.TABLES if m.__table__.name != "milestone"]
+
 #: The review's tables, by name, parents before children (the order of the ``.prr`` file).
-REVIEW_TABLES: dict[str, Table] = {m.__table__.name: _review_table(m) for m in prr_tables.TABLES}
+REVIEW_TABLES: dict[str, Table] = {m.__table__.name: _review_table(m) for m in _KEPT}
 
 #: Per review table: the columns of the ``.prr`` table (without ``review_id``) and its key.
 COLUMNS: dict[str, list[str]] = {n: [c.name for c in m.__table__.columns] for n, m in
-                                 ((m.__table__.name, m) for m in prr_tables.TABLES)}
+                                 ((m.__table__.name, m) for m in _KEPT)}
 #: Finds a shared component (same id) across reviews.
 Index("ix_component_id", REVIEW_TABLES["component"].c.id)
 
 KEYS: dict[str, list[str]] = {m.__table__.name: [c.name for c in m.__table__.primary_key.columns]
-                              for m in prr_tables.TABLES}
+                              for m in _KEPT}
 
 #: Group roles, per database: ``<database>_viewer`` and so on (see :func:`role_names`).
 ROLE_KINDS = ("viewer", "reviewer", "approver")
