@@ -354,7 +354,7 @@ def test_checklist_blockers_count_when_the_checklist_figures_are_given(monkeypat
     assert a.checklist == {"blockers": 1, "blocking_items": ["dr.restore-tested@db: Restore tested?"],
                            "unanswered_blockers": 2, "overall_score": 40.0}
     assert a.verdict["verdict"] == "not-ready"
-    assert "dr.restore-tested@db (Restore tested)" in " ".join(a.verdict["reasons"])
+    assert "dr.restore-tested@db (Restore tested?)" in " ".join(a.verdict["reasons"])
 
     # without figures the checklist is not counted, and the document says so
     a = analyze(r)

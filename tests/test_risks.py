@@ -252,5 +252,7 @@ def test_a_tier_not_stated_owes_the_tier_1_checklist():
     t1 = checklist.evaluate(r).open_blockers
     r.meta.tier = None
     assert len(checklist.evaluate(r).open_blockers) == len(t1) > 0
-    a = analyze(r)
+    from prr_app.review.assess import assess
+
+    a = assess(r)
     assert a.checklist["unanswered_blockers"] == len(t1) and a.verdict["verdict"] == "not-ready"

@@ -289,11 +289,16 @@ def cmd_use(args) -> int:
 
 
 def cmd_carry(args) -> int:
-    review = _load(args.review)
-    before = (review.meta.checklist_template or checklist.DEFAULT_TEMPLATE, review.meta.checklist_version)
     by = args.by if args.by is not None else _login()
-    carried, orphans = checklist.carry_answers(review, args.template, by=by)
-    where = _save_changed(review, args.review, args.output, args.force)
+    done = {}
+
+    def change(review):  # on the review as the file holds it now, under its lock
+        done["before"] = (review.meta.checklist_template or checklist.DEFAULT_TEMPLATE, review.meta.checklist_version)
+        done["result"] = checklist.carry_answers(review, args.template, by=by)
+        done["review"] = review
+
+    where = _edit(args.review, change, args.output, args.force)
+    before, (carried, orphans), review = done["before"], done["result"], done["review"]
     frm = before[0] + (f" {before[1]}" if before[1] else "")
     print(f"checklist template: {frm} -> {review.meta.checklist_template} {review.meta.checklist_version}; "
           f"wrote {where}")

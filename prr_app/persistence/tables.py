@@ -145,7 +145,8 @@ class RiskRow(SQLModel, table=True):
     accepted_at: Optional[str] = None
     acceptance_reason: Optional[str] = None
     accepted_until: Optional[str] = None
-    launch_blocking_reason: str = ""
+    # DEFAULT '' as the version-2 migration's ALTER TABLE ... ADD COLUMN had to declare it
+    launch_blocking_reason: str = Field(default="", sa_column_kwargs={"server_default": ""})
 
 
 class MitigationRow(SQLModel, table=True):

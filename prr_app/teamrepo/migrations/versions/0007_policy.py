@@ -20,7 +20,6 @@ def upgrade() -> None:
     op.alter_column('review', 'tier', existing_type=sa.Integer(), nullable=True)
     op.add_column('review', sa.Column('resilience_policy', sa.JSON(), nullable=True))
     op.add_column('risk', sa.Column('launch_blocking_reason', sa.String(), nullable=False, server_default=''))
-    op.alter_column('risk', 'launch_blocking_reason', server_default=None)
 
 
 def downgrade() -> None:
