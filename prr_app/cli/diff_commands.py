@@ -223,7 +223,7 @@ def _option_change(op: str, opt: str, value: str, owner: str):
 def cmd_plan(args) -> int:
     import datetime as dt
 
-    from prr_app.analysis import analyze
+    from prr_app.review.assess import assess as analyze  # the checklist counts, as in prr analyze
     from prr_app.review import plans as P
     from prr_app.review.milestones import load_side
 

@@ -477,7 +477,7 @@ def diff_lines(d: dict, *, limit: int = 0) -> list[str]:
 def compare(old: Review, new: Review, *, seed: int = 0, today: str | None = None,
             old_label: str = "old", new_label: str = "new") -> dict:
     """Analyse both reviews (same seed, same day) and diff them: what ``prr diff`` reports."""
-    from prr_app.analysis import analyze
+    from prr_app.review.assess import assess as analyze  # the checklist counts, as in prr analyze
 
     if today is None:
         import datetime as _dt

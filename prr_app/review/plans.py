@@ -478,7 +478,7 @@ def compare_analyses(before: dict, after: dict) -> dict:
 def evaluate(review: Review, plan: Plan, *, seed: int = 0, today: str | None = None, file: str | None = None,
              before: dict | None = None) -> dict:
     """The plan's result: what ``prr plan --json`` prints (``schemas/plan.schema.json``, ``result``)."""
-    from prr_app.analysis import analyze
+    from prr_app.review.assess import assess as analyze  # the checklist counts, as in prr analyze
     from prr_app.review.diff import diff
 
     today = today or _dt.date.today().isoformat()
@@ -721,7 +721,7 @@ def shortest_path_to_ready(review: Review, *, seed: int = 0, today: str | None =
     exact search is exponential in the number of candidates. Each step is one analysis of the
     whole review, as ``prr analyze`` runs it.
     """
-    from prr_app.analysis import analyze
+    from prr_app.review.assess import assess as analyze  # the checklist counts, as in prr analyze
 
     today = today or _dt.date.today().isoformat()
     if before is None:
