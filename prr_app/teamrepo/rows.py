@@ -1,31 +1,14 @@
 """A review as rows and back: table name -> primary key -> {column: value}.
 
 The rows have the columns of :mod:`prr_app.persistence.tables` with plain Python values
-(lists and dicts for JSON columns, ``bool`` for booleans). The ``.prr`` store has its own
-encoding for SQLite (JSON as text, booleans as 0/1); this is the same mapping without it.
+(lists and dicts for JSON columns, ``bool`` for booleans): the ``.prr`` store's one mapping
+(:func:`prr_app.persistence.store.review_rows`), restricted to the tables the repository keeps.
 """
 from __future__ import annotations
 
-from prr_app.domain.model import (
-    OBSERVABILITY_SIGNALS,
-    Acceptance,
-    AnswerChange,
-    ChecklistAnswer,
-    Component,
-    Dependency,
-    FailureDomain,
-    ImportRecord,
-    Journey,
-    Mitigation,
-    Observability,
-    Position,
-    RedundancyGroup,
-    Review,
-    ReviewMeta,
-    Risk,
-)
+from prr_app.domain.model import Review
 from prr_app.persistence import store as _store
-from prr_app.teamrepo.schema import COLUMNS, KEYS
+from prr_app.teamrepo.schema import COLUMNS
 
 Rows = dict[str, dict[tuple, dict]]
 
@@ -44,39 +27,6 @@ def fresh(v):
 
 def _copied(r: dict) -> dict:
     return {k: (fresh(v) if isinstance(v, (list, dict)) else v) for k, v in r.items()}
-
-
-def _keyed(name: str, dicts) -> dict[tuple, dict]:
-    cols, key = COLUMNS[name], KEYS[name]
-    out = {}
-    for d in dicts:
-        row = _copied({c: d[c] for c in cols})
-        out[tuple(row[k] for k in key)] = row
-    return out
-
-
-def _component(c: Component) -> dict:
-    d = dict(c.__dict__)
-    obs = d.pop("observability")
-    for s in OBSERVABILITY_SIGNALS:
-        d["obs_" + s] = getattr(obs, s)
-    return d
-
-
-def _answer(a: ChecklistAnswer) -> dict:
-    d = dict(a.__dict__)
-    d["history"] = [dict(h.__dict__) for h in a.history]
-    return d
-
-
-def _risk(r: Risk) -> dict:
-    d = dict(r.__dict__)
-    acc = d.pop("acceptance")
-    d["accepted_by"] = acc.by if acc else None
-    d["accepted_at"] = acc.at if acc else None
-    d["acceptance_reason"] = acc.reason if acc else None
-    d["accepted_until"] = acc.until if acc else None
-    return d
 
 
 def review_rows(review: Review) -> Rows:
