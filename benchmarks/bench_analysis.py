@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from prr_app.analysis import analyze  # noqa: E402
-from prr_app.domain.model import (  # noqa: E402
+from prr_app.model.entities import (  # noqa: E402
     Component,
     Dependency,
     FailureDomain,

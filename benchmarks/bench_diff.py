@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from bench_analysis import generate  # noqa: E402
 
 from prr_app.analysis import analyze  # noqa: E402
-from prr_app.domain.model import Component, Dependency  # noqa: E402
+from prr_app.model.entities import Component, Dependency  # noqa: E402
 from prr_app.interchange.json_io import read_review_json  # noqa: E402
 from prr_app.review import diff as D  # noqa: E402
 from prr_app.review import plans as P  # noqa: E402

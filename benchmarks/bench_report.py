@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from prr_app.domain.model import (  # noqa: E402
+from prr_app.model.entities import (  # noqa: E402
     ChecklistAnswer,
     Component,
     Dependency,

@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from prr_app.domain.model import Component, Dependency, FailureDomain, Journey, Observability, Review
+from prr_app.model.entities import Component, Dependency, FailureDomain, Journey, Observability, Review
 from prr_app.interchange.json_io import read_review_json, write_json
 from prr_app.persistence.store import create_store, open_store
 

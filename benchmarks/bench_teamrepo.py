@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import pg_server  # noqa: E402
 
-from prr_app.domain.model import Component, Dependency, FailureDomain, Journey, Review  # noqa: E402
+from prr_app.model.entities import Component, Dependency, FailureDomain, Journey, Review  # noqa: E402
 
 SHARED = [f"platform-{i:02d}" for i in range(40)]  # shared databases, identity, Kafka...
 

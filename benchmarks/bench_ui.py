@@ -22,7 +22,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["PRR_SETTINGS_DIR"] = tempfile.mkdtemp(prefix="prr-bench-ui-")
 ROOT = Path(__file__).resolve().parent.parent
 
-from prr_app.domain.model import Component, Dependency, FailureDomain, Journey, Review  # noqa: E402
+from prr_app.model.entities import Component, Dependency, FailureDomain, Journey, Review  # noqa: E402
 
 
 def generated(n: int, seed: int = 1) -> Review:

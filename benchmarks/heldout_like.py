@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from prr_app.domain.model import Component, Dependency, Review  # noqa: E402
+from prr_app.model.entities import Component, Dependency, Review  # noqa: E402
 
 
 def generate(n: int = 10_000, *, seed: int = 7, edges_per_component: float = 3.0, cycle_share: float = 0.13,

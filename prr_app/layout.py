@@ -66,7 +66,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from prr_app.domain.model import Review
+from prr_app.model.entities import Review
 
 NODE_W = 120.0
 NODE_H = 34.0

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from prr_app.domain.model import (
+from prr_app.model.entities import (
     Component,
     Dependency,
     FailureDomain,
@@ -20,7 +20,7 @@ from prr_app.domain.model import (
     ReviewMeta,
     Risk,
 )
-from prr_app.domain.validation import check
+from prr_app.model.validation import check
 from prr_app.interchange.json_io import write_json
 
 OUT = Path(__file__).resolve().parent.parent / "resources" / "examples"

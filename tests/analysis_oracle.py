@@ -10,7 +10,7 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from prr_app.analysis.compiled import HUB_TAGS
-from prr_app.domain.model import (
+from prr_app.model.entities import (
     Component,
     Dependency,
     FailureDomain,

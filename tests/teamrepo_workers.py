@@ -8,7 +8,7 @@ from pathlib import Path
 
 def concurrent_writer(url: str, name: str, i: int, barrier) -> str:
     """One reviewer: pull, add a component and answer an item of their own, push."""
-    from prr_app.domain.model import ChecklistAnswer, Component
+    from prr_app.model.entities import ChecklistAnswer, Component
     from prr_app.teamrepo.repository import Repository
 
     with Repository(url) as repo:

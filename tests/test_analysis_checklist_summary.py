@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from prr_app.review.assess import assess as analyze
 from prr_app.checklist.evaluate import evaluate, summarize
 from prr_app.checklist.template import DEFAULT_TEMPLATE, load_template
-from prr_app.domain.model import ChecklistAnswer, Component, Dependency, RedundancyGroup, Review
+from prr_app.model.entities import ChecklistAnswer, Component, Dependency, RedundancyGroup, Review
 
 KINDS = ["service", "datastore", "cache", "queue", "external_api", "frontend"]
 STATUSES = ["met", "partly", "not_met", "not_applicable", "unanswered"]

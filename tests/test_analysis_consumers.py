@@ -17,7 +17,7 @@ from analysis_oracle import oracle, reviews
 from prr_app.analysis import analyze
 from prr_app.analysis.availability import AvailabilityModel
 from prr_app.analysis.compiled import compile_review
-from prr_app.domain.model import Component, Dependency, FailureDomain, Journey, RedundancyGroup, Review
+from prr_app.model.entities import Component, Dependency, FailureDomain, Journey, RedundancyGroup, Review
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

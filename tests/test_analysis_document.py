@@ -16,7 +16,7 @@ from analysis_oracle import oracle, reviews
 from conftest import ROOT
 from prr_app.analysis import analyze
 from prr_app.cli.main import main
-from prr_app.domain.model import Component, FailureDomain, Journey, Review
+from prr_app.model.entities import Component, FailureDomain, Journey, Review
 from prr_app.interchange.json_io import write_json
 
 SCHEMA = json.loads((ROOT / "schemas" / "analysis.schema.json").read_text())
@@ -110,7 +110,7 @@ def test_a_journey_without_entries_is_named_and_not_analysed():
 def test_user_facing_hits_are_counted_and_the_first_named():
     r = Review()
     r.add(Component(id="db"))
-    from prr_app.domain.model import Dependency
+    from prr_app.model.entities import Dependency
 
     for i in range(30):
         r.add(Component(id=f"web{i:02d}", user_facing=True))

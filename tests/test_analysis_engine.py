@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from analysis_oracle import oracle, reviews
 from prr_app.analysis import analyze, checklist_figures, severity
-from prr_app.domain.model import (
+from prr_app.model.entities import (
     Acceptance,
     Component,
     Dependency,

@@ -11,7 +11,7 @@ from analysis_oracle import oracle, reviews
 from prr_app.analysis import simulate
 from prr_app.analysis.blast import BlastRadius
 from prr_app.analysis.compiled import bits_of, compile_review
-from prr_app.domain.model import Component, Dependency, FailureDomain, RedundancyGroup, Review
+from prr_app.model.entities import Component, Dependency, FailureDomain, RedundancyGroup, Review
 from prr_app.errors import PrrError
 
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -14,7 +14,7 @@ from hypothesis import given, strategies as st
 from prr_app import checklist
 from prr_app.checklist import evaluate, load_template, set_answer, templates, use_template
 from prr_app.checklist.loader import load_file
-from prr_app.domain.model import (
+from prr_app.model.entities import (
     Acceptance,
     ChecklistAnswer,
     Component,

@@ -190,7 +190,7 @@ def test_import_template_file(capsys, tmp_path, examples_dir):
 
 def test_export_csv(capsys, tmp_path, shop_json):
     r = load_review(shop_json)
-    from prr_app.domain.model import ChecklistAnswer
+    from prr_app.model.entities import ChecklistAnswer
     from prr_app.interchange.json_io import write_json
 
     r.answers["old.item@gone"] = ChecklistAnswer("old.item@gone", "met", evidence="=HYPERLINK(\"http://x\")")

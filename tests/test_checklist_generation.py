@@ -13,7 +13,7 @@ from prr_app.checklist import carry_answers, effective_tiers, evaluate, load_tem
 from prr_app.checklist.evaluate import summarize
 from prr_app.checklist.model_answers import Deadlines, decide
 from prr_app.cli.main import main
-from prr_app.domain.model import (
+from prr_app.model.entities import (
     ChecklistAnswer,
     Component,
     Dependency,
@@ -425,7 +425,7 @@ def test_schema_lists_exactly_the_model_deciders():
 def test_carry_migrates_answers_given_under_prr_default_1_0(webshop):
     """Members' own answers move to the item their group now shares (the least favourable one);
     renamed items take the answer of their 1.0 id; nothing is removed."""
-    from prr_app.domain.model import ChecklistAnswer as A
+    from prr_app.model.entities import ChecklistAnswer as A
 
     webshop.answers.pop("ds.restore-tested@orders-db")
     webshop.answers.pop("sec.secrets-in-store")

@@ -12,7 +12,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from prr_app.cli.main import main
-from prr_app.domain.model import (
+from prr_app.model.entities import (
     ChecklistAnswer,
     Component,
     Dependency,

@@ -16,7 +16,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from prr_app.domain.validation import validate
+from prr_app.model.validation import validate
 from prr_app.errors import PrrError
 from prr_app.importers.registry import import_paths
 

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from prr_app.cli.main import main
-from prr_app.domain.model import Acceptance, ChecklistAnswer, Component, Dependency, Position, Risk
+from prr_app.model.entities import Acceptance, ChecklistAnswer, Component, Dependency, Position, Risk
 from prr_app.importers import merge
 from prr_app.importers.registry import import_paths
 from prr_app.review.document import load_review, save_review

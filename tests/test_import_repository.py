@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from prr_app.cli.main import main
-from prr_app.domain.validation import validate
+from prr_app.model.validation import validate
 from prr_app.errors import PrrError
 from prr_app.importers import repository
 from prr_app.importers.registry import import_paths

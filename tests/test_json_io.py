@@ -9,11 +9,11 @@ import jsonschema
 import pytest
 from hypothesis import given, strategies as st
 
-from prr_app.domain.model import (
+from prr_app.model.entities import (
     Acceptance, AnswerChange, ChecklistAnswer, Component, Dependency, FailureDomain, Journey,
     Mitigation, Observability, Position, RedundancyGroup, Review, Risk,
 )
-from prr_app.domain.validation import validate
+from prr_app.model.validation import validate
 from prr_app.errors import PrrError
 from prr_app.interchange.json_io import dumps, loads, review_from_dict, review_to_dict
 from prr_app.persistence.store import create_store, open_store

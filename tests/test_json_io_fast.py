@@ -5,7 +5,7 @@ import dataclasses
 
 from hypothesis import given, strategies as st
 
-from prr_app.domain.model import Dependency
+from prr_app.model.entities import Dependency
 from prr_app.interchange import json_io
 
 

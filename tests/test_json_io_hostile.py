@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from prr_app.domain import json_values
+from prr_app.model import json_values
 from prr_app.errors import PrrError
 from prr_app.interchange.json_io import dumps, loads, read_review_json
 from prr_app.review.document import load_review

@@ -5,7 +5,7 @@ import itertools
 
 from hypothesis import given, settings, strategies as st
 
-from prr_app.domain.model import Component, Dependency, FailureDomain, Position, RedundancyGroup, Review
+from prr_app.model.entities import Component, Dependency, FailureDomain, Position, RedundancyGroup, Review
 from prr_app.layout import UNPLACED, compute_layout
 
 

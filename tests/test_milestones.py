@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from prr_app.cli.main import main
-from prr_app.domain.model import Component, Review
+from prr_app.model.entities import Component, Review
 from prr_app.errors import PrrError
 from prr_app.interchange.json_io import read_review_json, review_to_dict, write_json
 from prr_app.review import milestones as M

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from prr_app.analysis import analyze
 from prr_app.cli.main import main
-from prr_app.domain.model import ChecklistAnswer, Component, Dependency, FailureDomain, Journey, Review
+from prr_app.model.entities import ChecklistAnswer, Component, Dependency, FailureDomain, Journey, Review
 from prr_app.errors import PrrError
 from prr_app.interchange.json_io import read_review_json, write_json
 from prr_app.review import diff as D
@@ -120,7 +120,7 @@ def test_a_plan_equals_the_same_edits_by_hand(case):
         applied = P.apply_plan(review, plan)
     except PrrError:
         with pytest.raises(PrrError):  # what the plan refuses, the rules refuse by hand too
-            from prr_app.domain.validation import check
+            from prr_app.model.validation import check
 
             check(_by_hand(review, plan))
         return

@@ -14,7 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 from prr_app.cli.main import main
-from prr_app.domain.model import Acceptance, ChecklistAnswer, Component, Journey, Risk, Review, ReviewMeta
+from prr_app.model.entities import Acceptance, ChecklistAnswer, Component, Journey, Risk, Review, ReviewMeta
 from prr_app.reporting.assessment import SECTION_TITLES, build_assessment
 from prr_app.reporting.markdown import render_csv, render_markdown
 from prr_app.reporting.pdf import render_pdf

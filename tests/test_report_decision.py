@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from prr_app.cli.main import main
-from prr_app.domain.model import Component, Dependency, Review
+from prr_app.model.entities import Component, Dependency, Review
 from prr_app.interchange.json_io import read_review_json, write_json
 from prr_app.reporting.assessment import VERDICT_TEXT, build_assessment
 from prr_app.reporting.markdown import render_csv, render_markdown

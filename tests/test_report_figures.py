@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from hypothesis import given, settings, strategies as st
 
-from prr_app.domain.model import Component, Dependency, FailureDomain, Review
+from prr_app.model.entities import Component, Dependency, FailureDomain, Review
 from prr_app.layout import compute_layout
 from prr_app.reporting.figures import MIN_PT, TAG_STRIP, node_label
 from prr_app.routing import box_columns, route_forward

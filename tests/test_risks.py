@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from analysis_oracle import reviews
 from prr_app.analysis import analyze
 from prr_app.analysis.risks import EFFORT
-from prr_app.domain.model import (
+from prr_app.model.entities import (
     Acceptance,
     Component,
     Dependency,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from prr_app.domain.model import Component, Dependency, Review
+from prr_app.model.entities import Component, Dependency, Review
 from prr_app.errors import PrrError
 from prr_app.interchange.json_io import dumps
 from prr_app.persistence.migrations import APPLICATION_ID, CURRENT_VERSION, RELEASED_VERSIONS
@@ -181,7 +181,7 @@ def test_create_refuses_to_overwrite(prr_file):
 WRITER = textwrap.dedent(
     """
     import sys
-    from prr_app.domain.model import Component, Review
+    from prr_app.model.entities import Component, Review
     from prr_app.review.document import ReviewDocument
     doc = ReviewDocument.open(sys.argv[1])
     gen = 0
@@ -230,7 +230,7 @@ def _filled(cls, ident: str):
     import dataclasses
     import typing
 
-    from prr_app.domain import model as M
+    from prr_app.model import entities as M
 
     hints = typing.get_type_hints(cls, vars(M))
     values = {}
@@ -262,7 +262,7 @@ def _filled(cls, ident: str):
 
 def test_every_model_field_survives_the_prr_file(tmp_path):
     """A field added to the model but not to the tables would be silently dropped on save."""
-    from prr_app.domain import model as M
+    from prr_app.model import entities as M
 
     r = Review(meta=_filled(M.ReviewMeta, "meta"))
     r.components["c"] = _filled(M.Component, "c")

@@ -19,7 +19,7 @@ import prr_app.cli.checklist_commands  # noqa: F401
 import prr_app.cli.core_commands  # noqa: F401
 import prr_app.importers.merge  # noqa: F401
 from prr_app.checklist import evaluate
-from prr_app.domain.model import Component, Dependency, Risk
+from prr_app.model.entities import Component, Dependency, Risk
 from prr_app.interchange.json_io import read_review_json, write_json
 from prr_app.persistence.store import SaveConflict, create_store
 from prr_app.review.document import ReviewDocument, load_review
@@ -198,7 +198,7 @@ def test_app_save_over_a_changed_row_refuses_and_keeps_the_other_writer(prr):
         _run_writers([cli])  # another program (one file is open once per process)
         doc.review.components["cart-db"].notes = "app edit of another row"
         assert doc.save() == 1  # a row nobody else touched: saved, the CLI's answer kept
-        from prr_app.domain.model import ChecklistAnswer
+        from prr_app.model.entities import ChecklistAnswer
 
         doc.review.answers[key] = ChecklistAnswer(key, status="met", changed_by="app")
         with pytest.raises(SaveConflict, match="another program changed this review") as e:

@@ -11,7 +11,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from prr_app.domain.model import ChecklistAnswer, Component, Dependency, Position
+from prr_app.model.entities import ChecklistAnswer, Component, Dependency, Position
 from prr_app.interchange.json_io import dumps, read_review_json
 from prr_app.persistence.store import SaveConflict, create_store, open_store
 from prr_app.review.document import ReviewDocument

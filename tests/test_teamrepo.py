@@ -254,7 +254,7 @@ def test_deleted_on_one_side_changed_on_the_other_is_a_conflict(repo):
 
 
 def test_a_merge_that_would_break_the_review_is_refused(repo):
-    from prr_app.domain.model import Component, Dependency
+    from prr_app.model.entities import Component, Dependency
     from prr_app.teamrepo.repository import ConflictError
 
     review = _example()
@@ -273,7 +273,7 @@ def test_a_merge_that_would_break_the_review_is_refused(repo):
 
 
 def test_the_same_answer_given_on_both_sides_keeps_both_history_entries(repo):
-    from prr_app.domain.model import AnswerChange, ChecklistAnswer
+    from prr_app.model.entities import AnswerChange, ChecklistAnswer
 
     repo.push(_example(), name="shop")
     a, b = repo.pull("shop"), repo.pull("shop")
@@ -549,7 +549,7 @@ def test_repo_addresses_open_and_save_through_the_repository(repo, monkeypatch):
 
 # ---------------------------------------------------------------- the organisation's picture
 def _team_review(system: str, service: str, *, shared: bool, launch="2027-01-10"):
-    from prr_app.domain.model import (Acceptance, Component, Dependency, FailureDomain, Journey, Mitigation,
+    from prr_app.model.entities import (Acceptance, Component, Dependency, FailureDomain, Journey, Mitigation,
                                       Review, Risk)
 
     r = Review()

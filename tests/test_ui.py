@@ -703,7 +703,7 @@ def test_strip_pieces_cover_exactly_what_the_strips_show(segs, rects):
 def _big_review(n=260, seed=3):
     import random
 
-    from prr_app.domain.model import Component, Dependency, Review
+    from prr_app.model.entities import Component, Dependency, Review
 
     rnd = random.Random(seed)
     r = Review()
@@ -1000,7 +1000,7 @@ def test_random_edits_keep_the_canvas_equal_to_a_fresh_drawing(qtbot, win):
     (the canvas skips boxes and lines it believes unchanged: this is where that would show)."""
     import random
 
-    from prr_app.domain.model import Component, Dependency, FailureDomain, Review
+    from prr_app.model.entities import Component, Dependency, FailureDomain, Review
     from prr_app.review.edits import change_add, change_fields, change_move, delete as changes_delete
 
     rnd = random.Random(6)

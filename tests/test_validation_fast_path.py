@@ -10,8 +10,8 @@ import math
 
 from hypothesis import given, settings, strategies as st
 
-from prr_app.domain import validation
-from prr_app.domain.model import Component, Dependency, FailureDomain, RedundancyGroup, Review
+from prr_app.model import validation
+from prr_app.model.entities import Component, Dependency, FailureDomain, RedundancyGroup, Review
 
 _odd = st.sampled_from([None, True, False, 0, 1, -1, 2, 3, 4, 100000, 100001, 1000, 1001, 0.5, 1.0, 2.0,
                         99.9, 100, 100.0, 100.5, -0.1, math.nan, math.inf, -math.inf, "1", [], "x"])

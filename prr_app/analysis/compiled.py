@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 import numpy as np
 
-from prr_app.domain.model import Review
+from prr_app.model.entities import Review
 
 #: Tags that mark shared plumbing (observability, configuration, discovery).
 HUB_TAGS = frozenset({"telemetry", "config", "discovery"})

@@ -22,7 +22,7 @@ from prr_app.analysis.blast import BlastRadius, Scenario
 from prr_app.analysis.chains import Chains, prefixed
 from prr_app.analysis.compiled import CompiledGraph, bits_of, compile_review, mask_of
 from prr_app.analysis.document import Analysis, CycleIndex
-from prr_app.domain.model import Review
+from prr_app.model.entities import Review
 
 
 class Context:
@@ -115,7 +115,7 @@ def analyze(review: Review, *, seed: int = 0, detail: bool = False, today: str |
 
     Examples
     --------
-    >>> from prr_app.domain.model import Review, Component, Dependency, Journey
+    >>> from prr_app.model.entities import Review, Component, Dependency, Journey
     >>> r = Review()
     >>> r.add(Component(id="web", user_facing=True)); r.add(Component(id="db"))
     >>> r.add(Dependency("web", "db")); r.add(Journey(id="buy", entry=["web"]))

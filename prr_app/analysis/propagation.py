@@ -20,7 +20,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from prr_app.analysis.compiled import CompiledGraph, compile_review
-from prr_app.domain.model import Review
+from prr_app.model.entities import Review
 from prr_app.errors import PrrError
 
 
@@ -192,7 +192,7 @@ def simulate(
     :class:`PrrError`. Pass a ``graph`` from :func:`compile_review` to reuse
     it across many what-ifs on an unchanged review.
 
-    >>> from prr_app.domain.model import Review, Component, Dependency
+    >>> from prr_app.model.entities import Review, Component, Dependency
     >>> r = Review()
     >>> for c in ("web", "db"):
     ...     r.add(Component(id=c))

@@ -1,6 +1,6 @@
 """Changing answers: validation, who/when stamps, history; switching templates.
 
-These functions change the in-memory :class:`~prr_app.domain.model.Review`
+These functions change the in-memory :class:`~prr_app.model.entities.Review`
 only; the caller saves it (``prr_app.review.document``).
 """
 from __future__ import annotations
@@ -9,7 +9,7 @@ import datetime as _dt
 import difflib
 
 from prr_app.checklist.evaluate import ChecklistResult, Orphan, evaluate
-from prr_app.domain.model import AnswerChange, AnswerStatus, ChecklistAnswer, Review
+from prr_app.model.entities import AnswerChange, AnswerStatus, ChecklistAnswer, Review
 from prr_app.errors import PrrError
 
 _ALIASES = {

@@ -32,7 +32,7 @@ from prr_app.checklist.template import (
 )
 from prr_app.checklist.model_answers import DECIDERS, Deadlines, ModelAnswer, ModelFinding, decide
 from prr_app.checklist.tiers import TierOwed, effective_tiers, journey_tier, review_tier
-from prr_app.domain.model import AnswerStatus, ChecklistAnswer, Component, Dependency, Review
+from prr_app.model.entities import AnswerStatus, ChecklistAnswer, Component, Dependency, Review
 from prr_app.errors import PrrError
 
 SEVERITY_WEIGHT = {"blocker": 8, "high": 4, "medium": 2, "low": 1}

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from prr_app.domain.model import Component, Dependency, Review
+from prr_app.model.entities import Component, Dependency, Review
 
 _WORST = {"not_met": 0, "partly": 1, "met": 2}
 

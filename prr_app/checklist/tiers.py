@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
-from prr_app.domain.model import Journey, Review
+from prr_app.model.entities import Journey, Review
 
 #: a journey whose SLO is at least this owes tier 1
 TIER1_SLO = 99.9

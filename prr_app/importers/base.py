@@ -5,7 +5,7 @@ import datetime as _dt
 import hashlib
 from dataclasses import dataclass, field
 
-from prr_app.domain.model import ImportRecord, Review
+from prr_app.model.entities import ImportRecord, Review
 
 
 @dataclass

@@ -12,8 +12,8 @@ import csv
 import io
 from pathlib import Path
 
-from prr_app.domain.model import Component, Dependency, Review
-from prr_app.domain.validation import check, make_id
+from prr_app.model.entities import Component, Dependency, Review
+from prr_app.model.validation import check, make_id
 from prr_app.errors import PrrError
 from prr_app.importers.base import ImportReport, ImportResult, Inferred
 from prr_app.importers.graph import snapshot

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from prr_app.domain.model import ComponentKind
+from prr_app.model.entities import ComponentKind
 from prr_app.errors import PrrError
 from prr_app import safe_yaml as sy
 from prr_app.importers.graph import DECLARED, GraphBuilder, recognise, short_names

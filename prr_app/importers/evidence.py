@@ -35,7 +35,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from prr_app.domain.model import Review
+from prr_app.model.entities import Review
 from prr_app.importers.graph import dependency_type, hub_tag
 
 #: folders whose files describe tests, not the deployment

@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from prr_app.domain.model import Component, Dependency, FailureDomain, RedundancyGroup, Review
-from prr_app.domain.validation import check, is_valid_id, make_id
+from prr_app.model.entities import Component, Dependency, FailureDomain, RedundancyGroup, Review
+from prr_app.model.validation import check, is_valid_id, make_id
 from prr_app.importers.base import ImportReport, ImportResult, Inferred
 
 #: evidence strengths (higher wins when choosing the dependency type)

@@ -29,8 +29,8 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 
-from prr_app.domain.model import Review
-from prr_app.domain.validation import check
+from prr_app.model.entities import Review
+from prr_app.model.validation import check
 from prr_app.importers.base import ImportResult
 from prr_app.importers.graph import (IMPORTED_DEP_FIELDS, IMPORTED_DOMAIN_FIELDS, IMPORTED_FIELDS,
                                      IMPORTED_GROUP_FIELDS, snapshot)

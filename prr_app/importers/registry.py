@@ -116,7 +116,7 @@ def import_paths(paths: list[str | Path], fmt: str | None = "auto", *, into=None
     With a named format, files found in a folder that do not look like the
     format are left out, with a reason.
 
-    ``into``: an existing :class:`~prr_app.domain.model.Review` to re-import
+    ``into``: an existing :class:`~prr_app.model.entities.Review` to re-import
     into (a path is opened by :mod:`prr_app.review.importing`, the use case the
     faces call). The result's review is then the existing review with the
     changes applied (the reviewer's work is kept, see

@@ -40,8 +40,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from prr_app.domain.model import Review
-from prr_app.domain.validation import check
+from prr_app.model.entities import Review
+from prr_app.model.validation import check
 from prr_app.errors import PrrError
 from prr_app import safe_yaml as sy
 from prr_app.importers.base import ImportReport, ImportResult, Inferred
@@ -817,7 +817,7 @@ class _Assembly:
             self.systems.append(rv.meta.system_name)
 
     def add_evidence(self, found, decisions: dict[str, str]) -> None:
-        from prr_app.domain.model import Dependency
+        from prr_app.model.entities import Dependency
         from prr_app.importers.evidence import weakest
 
         rep = self.report

@@ -874,6 +874,6 @@ def _place(target: _El, comp_of, placements, counts, dom, mult) -> None:
 
 
 def _plain(name: str) -> str:
-    from prr_app.domain.validation import make_id
+    from prr_app.model.validation import make_id
 
     return make_id(name.lower())

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import orjson
 
-from prr_app.domain.model import (
+from prr_app.model.entities import (
     Acceptance,
     AnswerChange,
     ChecklistAnswer,
@@ -41,8 +41,8 @@ from prr_app.domain.model import (
     dependency_id,
 )
 from prr_app import paths
-from prr_app.domain import json_values
-from prr_app.domain.validation import check
+from prr_app.model import json_values
+from prr_app.model.validation import check
 from prr_app.errors import PrrError
 
 FORMAT = "prr-review"
@@ -177,7 +177,7 @@ def write_json(review: Review, path: str | Path) -> None:
 
 # ---------------------------------------------------------------- import
 def parse_json_text(text: str, *, file: str | None = None):
-    """Parse strict JSON (:mod:`prr_app.domain.json_values`); errors name the line and column."""
+    """Parse strict JSON (:mod:`prr_app.model.json_values`); errors name the line and column."""
     try:
         return json_values.loads(text)
     except json_values.JSONValueError as e:

@@ -54,8 +54,8 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.schema import CreateTable
 
 from prr_app import paths
-from prr_app.domain import json_values
-from prr_app.domain.model import (
+from prr_app.model import json_values
+from prr_app.model.entities import (
     Milestone,
     ResiliencePolicy,
     Acceptance,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from prr_app.domain.model import OBSERVABILITY_SIGNALS, Review
+from prr_app.model.entities import OBSERVABILITY_SIGNALS, Review
 
 SECTION_TITLES = (
     "System overview",

@@ -335,7 +335,7 @@ def condensed_review(review, ids: list[str], layout: Layout):
     """``ids`` grouped by their tier in ``layout`` as a small review: one box per tier ("tier 3: 57
     components, e.g. ..."), one dependency per pair of tiers with calls between them. For a journey
     too large to draw component by component."""
-    from prr_app.domain.model import Component, Dependency, Review
+    from prr_app.model.entities import Component, Dependency, Review
 
     raw = {c: layout.nodes[c].tier for c in ids if c in layout.nodes}
     used = sorted(set(raw.values()))

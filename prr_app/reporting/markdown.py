@@ -6,7 +6,7 @@ import io
 import re
 from pathlib import Path
 
-from prr_app.domain.model import OBSERVABILITY_SIGNALS, Review
+from prr_app.model.entities import OBSERVABILITY_SIGNALS, Review
 from prr_app.reporting.assessment import SECTION_TITLES, Assessment, build_assessment, no_figures
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~])")

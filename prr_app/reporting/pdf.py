@@ -34,7 +34,7 @@ from reportlab.platypus import (
 )
 
 from prr_app import __version__
-from prr_app.domain.model import OBSERVABILITY_SIGNALS, Review
+from prr_app.model.entities import OBSERVABILITY_SIGNALS, Review
 from prr_app.errors import PrrError
 from prr_app.paths import atomic_write_bytes
 from prr_app.reporting import figures as F

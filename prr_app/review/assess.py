@@ -8,7 +8,7 @@ the verdict. Both faces call this: ``prr analyze`` and the app's live analysis.
 from __future__ import annotations
 
 from prr_app.analysis import Analysis, analyze, checklist_error, checklist_figures
-from prr_app.domain.model import Review
+from prr_app.model.entities import Review
 
 
 def checklist_for_analysis(review: Review) -> dict:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 
 from prr_app.checklist import set_answer
-from prr_app.domain.model import Review
+from prr_app.model.entities import Review
 from prr_app.review.edits import Change, EditRefused
 
 

@@ -1,6 +1,6 @@
 """The semantic diff of two reviews and of their analyses: "what changed since the last PRR?".
 
-Pure functions over :class:`~prr_app.domain.model.Review` objects and the JSON-able dict of
+Pure functions over :class:`~prr_app.model.entities.Review` objects and the JSON-able dict of
 their analyses (:meth:`prr_app.analysis.Analysis.to_dict`); no I/O. :func:`diff` gives one
 JSON-able document (``schemas/diff.schema.json``); :func:`diff_lines` reads it as a changelog.
 
@@ -23,7 +23,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from prr_app.domain.model import Review
+from prr_app.model.entities import Review
 
 #: Version of the diff document; bumped when a key changes meaning.
 DIFF_VERSION = 1

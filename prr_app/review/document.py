@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from prr_app import paths
-from prr_app.domain.model import Review
-from prr_app.domain.validation import check
+from prr_app.model.entities import Review
+from prr_app.model.validation import check
 from prr_app.errors import PrrError
 from prr_app.interchange import json_io
 

@@ -8,7 +8,7 @@ else (a script, the CLI, a test) applies them with :func:`apply_changes`.
 
 Each named edit is checked by the model before it is offered: :func:`check_changes`
 applies the changes to a scratch copy, validates it with
-:func:`prr_app.domain.validation.validate`, and raises :class:`EditRefused` naming every
+:func:`prr_app.model.validation.validate`, and raises :class:`EditRefused` naming every
 problem the edit would add (problems the review already had are not the edit's fault: a
 review opened with problems in it can still be edited and fixed). So an edit can never
 leave a dangling reference behind, e.g. a mitigation of a computed risk that has no
@@ -23,10 +23,10 @@ import datetime as _dt
 from dataclasses import dataclass, fields, replace
 from typing import Any, Iterable
 
-from prr_app.domain.model import (
+from prr_app.model.entities import (
     Acceptance, Component, Dependency, FailureDomain, Journey, Mitigation, Position, RedundancyGroup, Review, Risk,
 )
-from prr_app.domain.validation import make_id, validate
+from prr_app.model.validation import make_id, validate
 from prr_app.errors import PrrError
 
 #: Collections of a review that edits change, by name. "meta" is the single ReviewMeta (key "").

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from prr_app.domain.model import Review
+from prr_app.model.entities import Review
 from prr_app.errors import PrrError
 
 

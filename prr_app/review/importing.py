@@ -1,7 +1,7 @@
 """The "import into a review" use case, for both faces (``prr import`` and the app's Import).
 
 :func:`import_review` reads files and folders through the importers, re-imports
-into an existing review (a :class:`~prr_app.domain.model.Review` or the path of
+into an existing review (a :class:`~prr_app.model.entities.Review` or the path of
 one) keeping the reviewer's work, and applies the reviewer's decisions on
 dependencies inferred from configuration or source:
 
@@ -21,7 +21,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Iterable
 
-from prr_app.domain.model import Review
+from prr_app.model.entities import Review
 from prr_app.errors import PrrError
 from prr_app.importers import registry
 from prr_app.importers.base import ImportResult

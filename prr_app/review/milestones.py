@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from prr_app.domain.model import Milestone, Review
+from prr_app.model.entities import Milestone, Review
 from prr_app.errors import PrrError
 from prr_app.interchange import json_io
 from prr_app.review.document import load_review

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import getpass
 
-from prr_app.domain.model import Review
+from prr_app.model.entities import Review
 
 #: Account names that name no person: never written as who accepted or answered something.
 SYSTEM_ACCOUNTS = frozenset({"root", "admin", "administrator", "user", "nobody", "runner", "ubuntu", "vagrant"})

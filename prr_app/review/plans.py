@@ -23,7 +23,7 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from prr_app.domain.model import (
+from prr_app.model.entities import (
     AnswerStatus,
     ChecklistAnswer,
     Component,
@@ -37,7 +37,7 @@ from prr_app.domain.model import (
     Review,
     dependency_id,
 )
-from prr_app.domain.validation import check
+from prr_app.model.validation import check
 from prr_app.errors import PrrError
 
 PLAN_FORMAT = "prr-plan"

@@ -6,5 +6,5 @@ append-only history of every change, and the roles that say who may do what. See
 docs/team-repository.md.
 
 Layer: between the use cases (:mod:`prr_app.review`) and persistence; it imports
-:mod:`prr_app.persistence.tables` and :mod:`prr_app.domain`, never a face.
+:mod:`prr_app.persistence.tables` and :mod:`prr_app.model`, never a face.
 """

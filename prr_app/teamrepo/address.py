@@ -7,7 +7,7 @@ really starts with ``repo:`` is reached as ``./repo:...``.
 """
 from __future__ import annotations
 
-from prr_app.domain.model import Review
+from prr_app.model.entities import Review
 from prr_app.errors import PrrError
 
 PREFIX = "repo:"

@@ -6,7 +6,7 @@ then read a few indexed rows instead of analysing every review.
 """
 from __future__ import annotations
 
-from prr_app.domain.model import Review
+from prr_app.model.entities import Review
 
 
 def assess(review: Review) -> tuple[dict, list[dict]]:

@@ -19,7 +19,7 @@ import socket
 from dataclasses import dataclass
 from pathlib import Path
 
-from prr_app.domain.model import ImportRecord, Review
+from prr_app.model.entities import ImportRecord, Review
 from prr_app.errors import PrrError
 from prr_app.teamrepo import connection, merge, rows as rowmap, schema
 from prr_app.teamrepo.rows import ORIGIN_FORMAT, Rows
@@ -166,7 +166,7 @@ def _check_name(name: str) -> str:
 
 def default_name(review: Review) -> str:
     """A repository name for a review that has none yet: its system name as a slug."""
-    from prr_app.domain.validation import make_id
+    from prr_app.model.validation import make_id
 
     return make_id(review.meta.system_name or "review") or "review"
 
@@ -352,7 +352,7 @@ class Repository:
         from sqlalchemy import insert, select, text, update
         from sqlalchemy.exc import IntegrityError
 
-        from prr_app.domain.validation import validate
+        from prr_app.model.validation import validate
 
         name = _check_name(name or default_name(review))
         mine = rowmap.review_rows(review)

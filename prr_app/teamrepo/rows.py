@@ -6,7 +6,7 @@ The rows have the columns of :mod:`prr_app.persistence.tables` with plain Python
 """
 from __future__ import annotations
 
-from prr_app.domain.model import Review
+from prr_app.model.entities import Review
 from prr_app.persistence import store as _store
 from prr_app.teamrepo.schema import COLUMNS
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QGraphicsSimpleTextItem, QGraphicsView, QStyle, QWidget,
 )
 
-from prr_app.domain.model import PHYSICAL_DOMAIN_KINDS, Review
+from prr_app.model.entities import PHYSICAL_DOMAIN_KINDS, Review
 from prr_app.layout import LayoutCache
 from prr_app.routing import columns_of, curve_segments, route_forward
 from prr_app.ui import theme

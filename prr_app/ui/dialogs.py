@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QLabel, QLineEdit, QListWidget, QMessageBox, QPlainTextEdit, QPushButton, QRadioButton, QSpinBox, QVBoxLayout,
 )
 
-from prr_app.domain.validation import is_valid_id, make_id
+from prr_app.model.validation import is_valid_id, make_id
 from prr_app.ui import theme
 
 FILE_FILTER = "Reviews (*.prr *.json);;PRR review (*.prr);;Review JSON (*.json);;All files (*)"

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from prr_app.domain.model import ComponentKind, DependencyKind, DomainKind, Observability, Recovery
+from prr_app.model.entities import ComponentKind, DependencyKind, DomainKind, Observability, Recovery
 from prr_app.review.edits import change_fields
 from prr_app.ui import theme
 

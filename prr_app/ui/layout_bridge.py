@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from prr_app.domain.model import Review
+from prr_app.model.entities import Review
 
 log = logging.getLogger(__name__)
 

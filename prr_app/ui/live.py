@@ -29,7 +29,7 @@ DEBOUNCE_MS = 20
 def run_analysis(state, review):
     """Worker function: validation problems and the analysis of ``review``."""
     from prr_app.review.assess import assess
-    from prr_app.domain.validation import validate
+    from prr_app.model.validation import validate
 
     t0 = time.perf_counter()
     problems = validate(review)

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import (
     QPushButton, QTabWidget, QToolBar, QVBoxLayout, QWidget,
 )
 
-from prr_app.domain.model import Position
-from prr_app.domain.validation import make_id
+from prr_app.model.entities import Position
+from prr_app.model.validation import make_id
 from prr_app.errors import PrrError, ValidationError
 from prr_app.review import edits
 from prr_app.review.edits import Change, EditRefused
@@ -612,7 +612,7 @@ class MainWindow(QMainWindow):
         return jid
 
     def add_component(self) -> None:
-        from prr_app.domain.model import ComponentKind
+        from prr_app.model.entities import ComponentKind
 
         d = NewElementDialog(self, "Add component", self.session.review, kinds=ComponentKind.values())
         if d.ask() and self.create_component(d.element_id, d.name, d.kind):
@@ -637,7 +637,7 @@ class MainWindow(QMainWindow):
             self.create_group(d.element_id, d.name, members)
 
     def add_domain(self) -> None:
-        from prr_app.domain.model import DomainKind
+        from prr_app.model.entities import DomainKind
 
         d = NewElementDialog(self, "Add failure domain", self.session.review, kinds=DomainKind.values(), default_kind="zone")
         if d.ask() and self.create_domain(d.element_id, d.name, d.kind):

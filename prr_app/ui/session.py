@@ -24,7 +24,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
-from prr_app.domain.model import Review
+from prr_app.model.entities import Review
 from prr_app.errors import PrrError, ValidationError
 from prr_app.review.edits import Change
 from prr_app.ui.commands import EditCommand

@@ -10,7 +10,7 @@ import datetime as _dt
 import re
 from dataclasses import dataclass
 
-from prr_app.domain.model import (
+from prr_app.model.entities import (
     DISRUPTION_TYPES,
     AnswerStatus,
     ComponentKind,
