@@ -1,0 +1,125 @@
+"""What several extractors share: finding a review's component by name, environment variables,
+backup tools, runbook links and secret names."""
+from __future__ import annotations
+
+import re
+
+from prr_app.model.entities import Review
+from prr_app.checklist.facts import Fact, Facts
+
+_SECRETISH = re.compile(r"(?i)(^|_)(PASSWORD|PASSWD|PASS|PWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|"
+                        r"CREDENTIALS?|AUTH_KEY)(_|$)")
+_REFERENCE = re.compile(r"^\s*(\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_][A-Za-z0-9_]*|<[^>]*>|\{\{.*\}\})\s*$")
+_DUMP_TOOLS = ("pg_dumpall", "pg_dump", "pg_basebackup", "mysqldump", "mariadb-dump", "mariabackup", "xtrabackup",
+               "mongodump", "redis-cli --rdb", "etcdctl snapshot", "nodetool snapshot", "wal-g", "pgbackrest",
+               "barman", "restic backup", "velero backup")
+_STORES = ("vault.hashicorp.com/agent-inject", "secrets-store.csi", "secretsmanager", "external-secrets.io",
+           "sops", "doppler.com", "akeyless", "infisical")
+
+
+class Components:
+    """A review's components found by the name a file gives them (workload, service, host)."""
+
+    def __init__(self, review: Review):
+        self.review = review
+        self.by_name: dict[str, list[str]] = {}
+        for cid, c in review.components.items():
+            for n in {cid.lower(), c.name.lower(), cid.split("/")[-1].lower()}:
+                if n:
+                    self.by_name.setdefault(n, [])
+                    if cid not in self.by_name[n]:
+                        self.by_name[n].append(cid)
+        self._word = None
+
+    def find(self, name: str, ns: str | None = None) -> str | None:
+        ids = self.by_name.get(name.lower()) or []
+        if not ids:
+            return None
+        if len(ids) > 1 and ns:
+            for cid in ids:
+                c = self.review.components[cid]
+                if f"namespace:{ns}" in c.tags or cid.lower() == f"{ns}/{name}".lower():
+                    return cid
+        return ids[0]
+
+    def named_in(self, text: str, kinds: tuple[str, ...] | None = None) -> list[str]:
+        """Components whose name appears in ``text`` as a whole word (a host, a label value)."""
+        out = []
+        low = text.lower()
+        for n, ids in self.by_name.items():
+            if len(n) < 3:
+                continue
+            if re.search(r"(?<![a-z0-9_-])" + re.escape(n) + r"(?![a-z0-9_-])", low):
+                for cid in ids:
+                    if (kinds is None or self.review.components[cid].kind in kinds) and cid not in out:
+                        out.append(cid)
+        return sorted(out)
+
+    def in_namespaces(self, nss: list[str], kinds: tuple[str, ...]) -> list[str]:
+        out = []
+        for cid, c in self.review.components.items():
+            if c.kind not in kinds:
+                continue
+            ns = next((t.split(":", 1)[1] for t in c.tags if t.startswith("namespace:")), "default")
+            if "*" in nss or ns in nss:
+                out.append(cid)
+        return sorted(out)
+
+
+def env_facts(pairs: list[tuple[str, str, int]], file: str, cid: str, facts: Facts) -> None:
+    """Facts from a workload's or a Compose service's environment: (name, value, line) triples."""
+    env = {n: (v, line) for n, v, line in pairs}
+
+    def off(var: str) -> bool:
+        return env.get(var, ("", 0))[0].strip().lower() == "none"
+
+    for name, value, line in pairs:
+        up = name.upper()
+        if up in ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") and value and \
+                not off("OTEL_TRACES_EXPORTER"):
+            facts.add(Fact("telemetry.tracing", cid, file, line, f"exports traces over OTLP ({name}={value[:80]})",
+                           "otlp", value))
+        if up in ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT") and value and \
+                not off("OTEL_METRICS_EXPORTER"):
+            facts.add(Fact("monitoring.scrape", cid, file, line, f"exports metrics over OTLP ({name}={value[:80]})",
+                           "otlp", value))
+        if up == "OTEL_METRICS_EXPORTER" and value.lower() in ("prometheus",):
+            facts.add(Fact("monitoring.scrape", cid, file, line, f"exposes Prometheus metrics ({name}={value})",
+                           "prometheus", value))
+        if (up == "OTEL_LOGS_EXPORTER" and "otlp" in value.lower()) or (up == "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT" and value):
+            facts.add(Fact("telemetry.logs", cid, file, line, f"exports logs over OTLP ({name}={value[:80]})",
+                           "otlp", value))
+        if up in ("JAEGER_AGENT_HOST", "JAEGER_ENDPOINT", "JAEGER_COLLECTOR_ENDPOINT", "ZIPKIN_ENDPOINT",
+                  "OTEL_EXPORTER_ZIPKIN_ENDPOINT", "OTEL_EXPORTER_JAEGER_ENDPOINT",
+                  "MANAGEMENT_ZIPKIN_TRACING_ENDPOINT", "SPRING_ZIPKIN_BASE_URL") and value:
+            facts.add(Fact("telemetry.tracing", cid, file, line, f"sends traces to {value[:80]} ({name})",
+                           "agent", value))
+        if up == "OTEL_TRACES_EXPORTER" and value.lower() in ("jaeger", "zipkin", "otlp", "console,otlp") \
+                and not any(k in env for k in ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")):
+            facts.add(Fact("telemetry.tracing", cid, file, line, f"trace exporter {value} ({name})", "exporter", value))
+        if _SECRETISH.search(up) and value and not _REFERENCE.match(value) and not up.endswith(("_FILE", "_PATH",
+                                                                                                  "_REF", "_NAME")):
+            facts.add(Fact("k8s.secret-refs", cid, file, line, f"{name} given as a literal value", "literal", name))
+
+
+def backup_tool(text: str) -> str | None:
+    low = text.lower()
+    for tool in _DUMP_TOOLS:
+        if tool in low:
+            return tool
+    if "redis-cli" in low and ("bgsave" in low or " save" in low):
+        return "redis-cli BGSAVE"
+    return None
+
+
+def runbook_value(key: str, value: str) -> bool:
+    return "runbook" in key.lower() and bool(value.strip())
+
+
+def store_annotation(key: str) -> bool:
+    k = key.lower()
+    return any(s in k for s in _STORES)
+
+
+def secret_name(name: str) -> str:
+    return name

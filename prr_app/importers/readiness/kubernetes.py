@@ -1,0 +1,416 @@
+"""Readiness facts from Kubernetes objects (plain manifests and rendered charts or Kustomize output)."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from prr_app import safe_yaml as sy
+from prr_app.checklist.facts import Fact, Facts
+from prr_app.importers.readiness.common import (Components, backup_tool, env_facts, runbook_value, secret_name,
+                                                 store_annotation)
+
+WORKLOADS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod", "DeploymentConfig", "Rollout")
+ZONE_KEYS = ("topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone")
+
+
+@dataclass
+class Obj:
+    kind: str
+    name: str
+    ns: str
+    body: dict
+    file: str
+    line: int
+
+
+@dataclass
+class Workload:
+    obj: Obj
+    cid: str
+    labels: dict = field(default_factory=dict)
+    pod: dict = field(default_factory=dict)
+    pod_meta: dict = field(default_factory=dict)
+    replicas: int | None = None
+
+
+def collect(docs, label: str, out: list[Obj]) -> None:
+    for doc in docs:
+        _collect(doc.value, label, doc.line, out, 0)
+
+
+def _collect(value, label, line, out, depth) -> None:
+    if not isinstance(value, dict) or depth > 3:
+        return
+    kind = sy.text(value.get("kind"))
+    items = value.get("items")
+    if kind.endswith("List") and isinstance(items, list):
+        for i, it in enumerate(items):
+            _collect(it, label, sy.line_of(items, i, line), out, depth + 1)
+        return
+    meta = value.get("metadata") if isinstance(value.get("metadata"), dict) else {}
+    name = sy.text(meta.get("name")) or sy.text(meta.get("generateName")).rstrip("-")
+    if not kind or not name:
+        return
+    out.append(Obj(kind, name, sy.text(meta.get("namespace")) or "default", value, label,
+                   getattr(value, "line", line) or line))
+
+
+def _labels(value) -> dict[str, str]:
+    return {str(k): sy.text(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+
+def _selects(selector, labels: dict) -> bool:
+    """A label selector (matchLabels / matchExpressions, or a plain map) against pod labels."""
+    if not isinstance(selector, dict):
+        return False
+    ml = selector.get("matchLabels") if ("matchLabels" in selector or "matchExpressions" in selector) else selector
+    ml = _labels(ml)
+    if any(labels.get(k) != v for k, v in ml.items()):
+        return False
+    for e in selector.get("matchExpressions") or [] if isinstance(selector.get("matchExpressions"), list) else []:
+        if not isinstance(e, dict):
+            return False
+        k, op = sy.text(e.get("key")), sy.text(e.get("operator"))
+        vals = [sy.text(v) for v in e.get("values") or []] if isinstance(e.get("values"), list) else []
+        if (op == "In" and labels.get(k) not in vals) or (op == "NotIn" and labels.get(k) in vals) \
+                or (op == "Exists" and k not in labels) or (op == "DoesNotExist" and k in labels):
+            return False
+    return bool(ml) or bool(selector.get("matchExpressions"))
+
+
+def _ln(container, key, default: int) -> int:
+    if isinstance(container, sy.YMap) and key in container:
+        return container.line_of(key) or default
+    return default
+
+
+def _int(v) -> int | None:
+    try:
+        return int(str(v))
+    except (TypeError, ValueError):
+        return None
+
+
+def _probe(p) -> str:
+    if not isinstance(p, dict):
+        return "?"
+    if isinstance(p.get("httpGet"), dict):
+        h = p["httpGet"]
+        return f"httpGet {sy.text(h.get('path')) or '/'} port {sy.text(h.get('port'))}"
+    if isinstance(p.get("tcpSocket"), dict):
+        return f"tcpSocket port {sy.text(p['tcpSocket'].get('port'))}"
+    if isinstance(p.get("grpc"), dict):
+        return f"grpc port {sy.text(p['grpc'].get('port'))}"
+    if isinstance(p.get("exec"), dict):
+        cmd = p["exec"].get("command")
+        return "exec " + (" ".join(sy.text(c) for c in cmd)[:80] if isinstance(cmd, list) else sy.text(cmd)[:80])
+    return "?"
+
+
+class K8sFacts:
+    def __init__(self, objs: list[Obj], comps: Components, facts: Facts):
+        self.objs, self.comps, self.facts = objs, comps, facts
+        self.workloads: list[Workload] = []
+        for o in objs:
+            if o.kind in WORKLOADS:
+                w = self._workload(o)
+                if w is not None:
+                    self.workloads.append(w)
+        self.services = [o for o in objs if o.kind == "Service"]
+
+    def _workload(self, o: Obj) -> Workload | None:
+        cid = self.comps.find(o.name, o.ns)
+        if cid is None:
+            return None
+        spec = o.body.get("spec") if isinstance(o.body.get("spec"), dict) else {}
+        if o.kind == "Pod":
+            pod, meta = spec, o.body.get("metadata") or {}
+        else:
+            tpl = spec.get("template") if isinstance(spec.get("template"), dict) else {}
+            pod, meta = tpl.get("spec") or {}, tpl.get("metadata") or {}
+        if not isinstance(pod, dict):
+            return None
+        reps = 1 if o.kind == "Pod" else (None if o.kind == "DaemonSet" else (_int(spec.get("replicas")) or
+                                                                            (1 if "replicas" not in spec else None)))
+        return Workload(o, cid, _labels(meta.get("labels") if isinstance(meta, dict) else {}), pod,
+                        meta if isinstance(meta, dict) else {}, reps)
+
+    def _selected(self, selector, ns: str) -> list[Workload]:
+        return [w for w in self.workloads if w.obj.ns == ns and _selects(selector, w.labels)]
+
+    def run(self) -> None:
+        for w in self.workloads:
+            for ext in ("k8s.probes", "k8s.resources", "k8s.pdb", "k8s.topology-spread", "k8s.rolling-update",
+                        "k8s.hpa", "k8s.network-policy", "k8s.secret-refs"):
+                self.facts.looked(ext, w.cid)
+            self._containers(w)
+            self._spread(w)
+            self._strategy(w)
+            self._annotations(w.obj, w.pod_meta, w.cid)
+        self._pdbs()
+        self._hpas()
+        self._netpols()
+        self._service_monitors()
+        for o in self.objs:
+            if o.kind == "Service":
+                meta = o.body.get("metadata") or {}
+                for w in self._selected((o.body.get("spec") or {}).get("selector") if isinstance(
+                        o.body.get("spec"), dict) else None, o.ns):
+                    self._annotations(o, meta, w.cid)
+            elif o.kind == "PrometheusRule":
+                from prr_app.importers.readiness.monitoring import rule_groups
+
+                rule_groups((o.body.get("spec") or {}).get("groups") if isinstance(o.body.get("spec"), dict) else None,
+                            o.file, self.comps, self.facts)
+            elif o.kind in ("CronJob", "Job"):
+                self._backup_job(o)
+            elif o.kind == "Schedule" and "velero" in sy.text(o.body.get("apiVersion")):
+                self._velero(o)
+            elif o.kind == "Secret":
+                self._secret(o)
+            elif o.kind in ("ExternalSecret", "SecretProviderClass", "SealedSecret", "VaultStaticSecret",
+                            "VaultDynamicSecret"):
+                self.facts.add(Fact("k8s.secret-refs", "", o.file, o.line,
+                                    f"{o.kind} {o.name}: secrets come from a secret store", "store"))
+            elif o.kind == "ConfigMap":
+                self._configmap(o)
+
+    # ---------------------------------------------------------------- per workload
+    def _containers(self, w: Workload) -> None:
+        o, cid, f = w.obj, w.cid, self.facts
+        cs = w.pod.get("containers") if isinstance(w.pod.get("containers"), list) else []
+        any_probe = False
+        for c in cs:
+            if not isinstance(c, dict):
+                continue
+            cname = sy.text(c.get("name")) or "?"
+            cline = getattr(c, "line", o.line) or o.line
+            for key, sig in (("readinessProbe", "readiness"), ("livenessProbe", "liveness"), ("startupProbe", "startup")):
+                p = c.get(key)
+                if isinstance(p, dict):
+                    any_probe = True
+                    desc = _probe(p)
+                    f.add(Fact("k8s.probes", cid, o.file, _ln(c, key, cline),
+                               f"{sig} probe {desc} on container {cname}", sig, desc))
+            res = c.get("resources") if isinstance(c.get("resources"), dict) else {}
+            have = []
+            for part in ("requests", "limits"):
+                d = res.get(part) if isinstance(res.get(part), dict) else {}
+                for r in ("cpu", "memory"):
+                    if sy.text(d.get(r)):
+                        have.append(f"{part}.{r} {sy.text(d.get(r))}")
+            line = _ln(c, "resources", cline)
+            if have:
+                f.add(Fact("k8s.resources", cid, o.file, line, f"container {cname}: " + ", ".join(have), "set",
+                           ",".join(h.split(" ")[0] for h in have)))
+            else:
+                f.add(Fact("k8s.resources", cid, o.file, cline, f"container {cname} has no resource requests or limits",
+                           "absent"))
+            self._env(c, o, cid)
+        if not any_probe:
+            f.add(Fact("k8s.probes", cid, o.file, o.line, f"no liveness or readiness probe on any container of {o.kind} "
+                                                          f"{o.name}", "absent"))
+
+    def _env(self, c: dict, o: Obj, cid: str) -> None:
+        env = c.get("env") if isinstance(c.get("env"), list) else []
+        pairs = []
+        for i, e in enumerate(env):
+            if not isinstance(e, dict):
+                continue
+            name = sy.text(e.get("name"))
+            line = sy.line_of(env, i, o.line)
+            vf = e.get("valueFrom") if isinstance(e.get("valueFrom"), dict) else None
+            if vf is not None:
+                ref = vf.get("secretKeyRef")
+                if isinstance(ref, dict):
+                    self.facts.add(Fact("k8s.secret-refs", cid, o.file, line,
+                                        f"{name} read from Secret {sy.text(ref.get('name'))}", "secret-ref",
+                                        sy.text(ref.get("name"))))
+                continue
+            pairs.append((name, sy.text(e.get("value")), line))
+        for i, e in enumerate(c.get("envFrom") if isinstance(c.get("envFrom"), list) else []):
+            if isinstance(e, dict) and isinstance(e.get("secretRef"), dict):
+                n = sy.text(e["secretRef"].get("name"))
+                self.facts.add(Fact("k8s.secret-refs", cid, o.file, sy.line_of(c.get("envFrom"), i, o.line),
+                                    f"environment read from Secret {n}", "secret-ref", n))
+        env_facts(pairs, o.file, cid, self.facts)
+
+    def _spread(self, w: Workload) -> None:
+        o, pod = w.obj, w.pod
+        keys = []
+        tsc = pod.get("topologySpreadConstraints")
+        for i, t in enumerate(tsc if isinstance(tsc, list) else []):
+            if isinstance(t, dict):
+                keys.append((sy.text(t.get("topologyKey")), sy.line_of(tsc, i, o.line), "topology spread",
+                             sy.text(t.get("whenUnsatisfiable")) or "DoNotSchedule"))
+        aff = sy.get_path(pod, "affinity", "podAntiAffinity")
+        if isinstance(aff, dict):
+            for kind in ("requiredDuringSchedulingIgnoredDuringExecution", "preferredDuringSchedulingIgnoredDuringExecution"):
+                terms = aff.get(kind)
+                for i, t in enumerate(terms if isinstance(terms, list) else []):
+                    t2 = t.get("podAffinityTerm") if isinstance(t, dict) and "podAffinityTerm" in t else t
+                    if isinstance(t2, dict):
+                        keys.append((sy.text(t2.get("topologyKey")), sy.line_of(terms, i, o.line), "pod anti-affinity",
+                                     "required" if kind.startswith("required") else "preferred"))
+        reps = w.replicas
+        rline = _ln(o.body.get("spec"), "replicas", o.line) if isinstance(o.body.get("spec"), dict) else o.line
+        rtext = "one instance per node" if o.kind == "DaemonSet" else (
+            f"{reps} replica(s)" + ("" if isinstance(o.body.get("spec"), dict) and "replicas" in o.body["spec"]
+                                   or o.kind == "Pod" else " (replicas not set)"))
+        self.facts.add(Fact("k8s.topology-spread", w.cid, o.file, rline, f"{o.kind} {o.name}: {rtext}", "replicas",
+                            str(reps if reps is not None else "")))
+        for key, line, how, mode in keys:
+            scope = "zones" if key in ZONE_KEYS else ("nodes" if key == "kubernetes.io/hostname" else key)
+            self.facts.add(Fact("k8s.topology-spread", w.cid, o.file, line, f"{how} across {scope} ({key}, {mode})",
+                                "zone" if key in ZONE_KEYS else "node", key))
+
+    def _strategy(self, w: Workload) -> None:
+        o = w.obj
+        spec = o.body.get("spec") if isinstance(o.body.get("spec"), dict) else {}
+        key = "strategy" if o.kind in ("Deployment", "Rollout", "DeploymentConfig") else "updateStrategy"
+        if o.kind in ("Pod", "ReplicaSet"):
+            return
+        st = spec.get(key) if isinstance(spec.get(key), dict) else {}
+        typ = sy.text(st.get("type")) or ("RollingUpdate" if o.kind != "DeploymentConfig" else "Rolling")
+        line = _ln(spec, key, o.line)
+        ru = st.get("rollingUpdate") if isinstance(st.get("rollingUpdate"), dict) else {}
+        detail = ", ".join(f"{k} {sy.text(ru.get(k))}" for k in ("maxUnavailable", "maxSurge", "partition") if k in ru)
+        stated = "" if st else " (the default)"
+        self.facts.add(Fact("k8s.rolling-update", w.cid, o.file, line,
+                            f"{o.kind} {o.name}: {typ} update{stated}" + (f" ({detail})" if detail else ""),
+                            "recreate" if typ in ("Recreate", "OnDelete") else "rolling", typ))
+
+    def _annotations(self, o: Obj, meta, cid: str) -> None:
+        ann = meta.get("annotations") if isinstance(meta, dict) and isinstance(meta.get("annotations"), dict) else {}
+        for k, v in ann.items():
+            k, val = str(k), sy.text(v)
+            line = _ln(ann, k, o.line)
+            if k in ("prometheus.io/scrape", "prometheus.io.scrape") and val.lower() == "true":
+                port = sy.text(ann.get("prometheus.io/port"))
+                self.facts.add(Fact("monitoring.scrape", cid, o.file, line,
+                                    f"{o.kind} {o.name} annotated prometheus.io/scrape: true"
+                                    + (f" (port {port})" if port else ""), "scrape"))
+            elif runbook_value(k, val):
+                self.facts.add(Fact("monitoring.runbook-links", cid, o.file, line, f"runbook link {k}: {val[:100]}",
+                                    "runbook", val))
+            elif store_annotation(k):
+                self.facts.add(Fact("k8s.secret-refs", cid, o.file, line, f"secrets injected by a secret store ({k})",
+                                    "store"))
+
+    # ---------------------------------------------------------------- objects about workloads
+    def _pdbs(self) -> None:
+        for o in self.objs:
+            if o.kind != "PodDisruptionBudget":
+                continue
+            spec = o.body.get("spec") if isinstance(o.body.get("spec"), dict) else {}
+            sel = spec.get("selector")
+            rule = next(((k, sy.text(spec.get(k))) for k in ("minAvailable", "maxUnavailable") if k in spec), None)
+            for w in self._selected(sel, o.ns):
+                self.facts.add(Fact("k8s.pdb", w.cid, o.file, o.line,
+                                    f"PodDisruptionBudget {o.name} selects {w.obj.name}"
+                                    + (f" ({rule[0]} {rule[1]}, {w.replicas if w.replicas is not None else '?'} "
+                                       "replica(s))" if rule else " (neither minAvailable nor maxUnavailable)"),
+                                    rule[0] if rule else "pdb", rule[1] if rule else ""))
+
+    def _hpas(self) -> None:
+        for o in self.objs:
+            if o.kind != "HorizontalPodAutoscaler":
+                continue
+            spec = o.body.get("spec") if isinstance(o.body.get("spec"), dict) else {}
+            ref = spec.get("scaleTargetRef") if isinstance(spec.get("scaleTargetRef"), dict) else {}
+            target = sy.text(ref.get("name"))
+            for w in self.workloads:
+                if w.obj.ns == o.ns and w.obj.name == target and (not sy.text(ref.get("kind"))
+                                                                  or sy.text(ref.get("kind")) == w.obj.kind):
+                    lo, hi = sy.text(spec.get("minReplicas")) or "1", sy.text(spec.get("maxReplicas"))
+                    self.facts.add(Fact("k8s.hpa", w.cid, o.file, o.line,
+                                        f"HorizontalPodAutoscaler {o.name} scales {target} from {lo} to {hi}", "hpa", lo))
+
+    def _netpols(self) -> None:
+        for o in self.objs:
+            if o.kind != "NetworkPolicy":
+                continue
+            spec = o.body.get("spec") if isinstance(o.body.get("spec"), dict) else {}
+            sel = spec.get("podSelector")
+            types = spec.get("policyTypes") if isinstance(spec.get("policyTypes"), list) else ["Ingress"]
+            every = isinstance(sel, dict) and not sel.get("matchLabels") and not sel.get("matchExpressions")
+            ws = [w for w in self.workloads if w.obj.ns == o.ns] if every else self._selected(sel, o.ns)
+            for w in ws:
+                self.facts.add(Fact("k8s.network-policy", w.cid, o.file, o.line,
+                                    f"NetworkPolicy {o.name} restricts {'/'.join(sy.text(t) for t in types)} traffic of "
+                                    f"{w.obj.name}" + (" (every pod of the namespace)" if every else ""), "policy"))
+
+    def _service_monitors(self) -> None:
+        for o in self.objs:
+            if o.kind not in ("ServiceMonitor", "PodMonitor"):
+                continue
+            spec = o.body.get("spec") if isinstance(o.body.get("spec"), dict) else {}
+            nss = sy.get_path(spec, "namespaceSelector", "matchNames")
+            nss = [sy.text(n) for n in nss] if isinstance(nss, list) else [o.ns]
+            any_ns = sy.get_path(spec, "namespaceSelector", "any") is True
+            sel = spec.get("selector")
+            hits: list[Workload] = []
+            if o.kind == "PodMonitor":
+                hits = [w for w in self.workloads if (any_ns or w.obj.ns in nss) and _selects(sel, w.labels)]
+            else:
+                for s in self.services:
+                    if (any_ns or s.ns in nss) and _selects(sel, _labels((s.body.get("metadata") or {}).get("labels"))):
+                        ssel = (s.body.get("spec") or {}).get("selector") if isinstance(s.body.get("spec"), dict) else None
+                        hits += self._selected(ssel, s.ns)
+            for w in hits:
+                self.facts.add(Fact("monitoring.scrape", w.cid, o.file, o.line,
+                                    f"{o.kind} {o.name} scrapes {w.obj.name}", "scrape"))
+
+    def _backup_job(self, o: Obj) -> None:
+        spec = o.body.get("spec") if isinstance(o.body.get("spec"), dict) else {}
+        pod = sy.get_path(spec, "jobTemplate", "spec", "template", "spec") if o.kind == "CronJob" else \
+            sy.get_path(spec, "template", "spec")
+        if not isinstance(pod, dict):
+            return
+        text = json.dumps(pod, default=str)
+        tool = backup_tool(text)
+        if tool is None:
+            return
+        sched = sy.text(spec.get("schedule")) if o.kind == "CronJob" else ""
+        targets = self.comps.named_in(text, kinds=("datastore", "cache", "queue"))
+        what = f"{o.kind} {o.name} runs {tool}" + (f" on schedule '{sched}'" if sched else " (once, no schedule)")
+        for t in targets or [""]:
+            self.facts.add(Fact("backup.schedules", t, o.file, o.line, what + (f" against {t}" if t else ""),
+                                "schedule" if sched else "once", sched))
+
+    def _velero(self, o: Obj) -> None:
+        spec = o.body.get("spec") if isinstance(o.body.get("spec"), dict) else {}
+        sched = sy.text(spec.get("schedule"))
+        nss = sy.get_path(spec, "template", "includedNamespaces")
+        nss = [sy.text(n) for n in nss] if isinstance(nss, list) else ["*"]
+        targets = self.comps.in_namespaces(nss, kinds=("datastore",))
+        what = f"Velero Schedule {o.name} backs up namespaces {', '.join(nss)} on schedule '{sched}'"
+        for t in targets or [""]:
+            self.facts.add(Fact("backup.schedules", t, o.file, o.line, what, "schedule", sched))
+
+    def _secret(self, o: Obj) -> None:
+        data = {}
+        for k in ("data", "stringData"):
+            if isinstance(o.body.get(k), dict):
+                data.update({str(a): sy.text(b) for a, b in o.body[k].items()})
+        typ = sy.text(o.body.get("type"))
+        if typ.startswith("kubernetes.io/service-account") or typ == "kubernetes.io/tls" and not data:
+            return
+        filled = [k for k, v in data.items() if v and not re.fullmatch(r"\$?\{\{?.*\}\}?|<.*>|changeme|CHANGEME|", v)]
+        if filled:
+            self.facts.add(Fact("k8s.secret-refs", "", o.file, o.line,
+                                f"Secret {o.name} holds its values in the repository ({', '.join(filled[:4])})",
+                                "literal", secret_name(filled[0])))
+
+    def _configmap(self, o: Obj) -> None:
+        from prr_app.importers.readiness.monitoring import dashboard_text, rules_text
+
+        data = o.body.get("data") if isinstance(o.body.get("data"), dict) else {}
+        for k, v in data.items():
+            v = sy.text(v)
+            line = _ln(data, k, o.line)
+            if str(k).endswith(".json") and '"panels"' in v:
+                dashboard_text(v, f"{o.file}", line, self.comps, self.facts, f"ConfigMap {o.name} {k}")
+            elif re.search(r"(?m)^\s*-?\s*alert\s*:", v) and "groups" in v:
+                rules_text(v, o.file, line, self.comps, self.facts)
