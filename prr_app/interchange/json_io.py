@@ -28,6 +28,7 @@ from prr_app.model.entities import (
     ImportRecord,
     Journey,
     Milestone,
+    Proposal,
     Mitigation,
     Observability,
     OBSERVABILITY_SIGNALS,
@@ -125,6 +126,9 @@ def review_to_dict(review: Review) -> dict:
     doc["failure_domains"] = [_clean(_plain(review.domains[k])) for k in sorted(review.domains)]
     doc["journeys"] = [_clean(_plain(review.journeys[k])) | {"critical": review.journeys[k].critical} for k in sorted(review.journeys)]
     doc["checklist"] = {"answers": [answer_to_dict(review.answers[k]) for k in sorted(review.answers)]}
+    if review.proposals:  # left out when there are none: older files stay byte-identical
+        doc["checklist"]["proposals"] = [_clean(_plain(review.proposals[k])) | {"status": review.proposals[k].status}
+                                         for k in sorted(review.proposals)]
     doc["risks"] = [risk_to_dict(review.risks[k]) for k in sorted(review.risks)]
     doc["mitigations"] = [_clean(_plain(review.mitigations[k])) for k in sorted(review.mitigations)]
     doc["layout"] = [
@@ -276,6 +280,8 @@ def review_from_dict(data, *, file: str | None = None, checked: bool = True) -> 
     _load_list(review.domains, data.get("failure_domains", []), "failure_domains", "id", lambda d: FailureDomain(**d), file)
     _load_list(review.journeys, data.get("journeys", []), "journeys", "id", lambda d: Journey(**d), file)
     _load_list(review.answers, data.get("checklist", {}).get("answers", []), "checklist.answers", "item", _answer, file)
+    _load_list(review.proposals, data.get("checklist", {}).get("proposals", []), "checklist.proposals", "item",
+               lambda d: Proposal(**d), file)
     _load_list(review.risks, data.get("risks", []), "risks", "id", _risk, file)
     _load_list(review.mitigations, data.get("mitigations", []), "mitigations", "id", lambda d: Mitigation(**d), file)
     for i, p in enumerate(data.get("layout", [])):

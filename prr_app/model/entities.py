@@ -264,6 +264,21 @@ class ChecklistAnswer:
 
 
 @dataclass
+class Proposal:
+    """An answer proposed from imported evidence (issue 21): shown as a proposal, never counted as an
+    answer, until a reviewer confirms it (it then becomes a :class:`ChecklistAnswer`) or rejects it."""
+
+    item: str  # the answer key it proposes for ("svc.probes@cart")
+    status: str  # met | partly | not_met
+    reason: str = ""  # in words, with the file and line
+    evidence: list[str] = field(default_factory=list)  # "what: file:line"
+    extractor: str = ""  # the evidence extractor whose facts it rests on
+    made_at: str = ""  # ISO timestamp of the import that proposed it
+    rejected_by: str = ""  # who rejected it ("" while it stands)
+    rejected_at: str | None = None
+
+
+@dataclass
 class Acceptance:
     by: str
     at: str  # ISO date
@@ -378,12 +393,13 @@ class Review:
     imports: dict[str, ImportRecord] = field(default_factory=dict)
     policy: ResiliencePolicy | None = None  # None: not stated, the default policy applies
     milestones: dict[str, Milestone] = field(default_factory=dict)
+    proposals: dict[str, Proposal] = field(default_factory=dict)  # by answer key (issue 21)
 
     # -- convenience -------------------------------------------------
     def add(self, obj) -> None:
         """Add or replace an element in the collection matching its type."""
         coll = self._collection_for(obj)
-        key = obj.id if not isinstance(obj, ChecklistAnswer) else obj.item
+        key = obj.item if isinstance(obj, (ChecklistAnswer, Proposal)) else obj.id
         coll[key] = obj
 
     def _collection_for(self, obj) -> dict:
@@ -439,4 +455,5 @@ _COLLECTIONS = (
     (Mitigation, "mitigations"),
     (ImportRecord, "imports"),
     (Milestone, "milestones"),
+    (Proposal, "proposals"),
 )

@@ -297,6 +297,13 @@ def validate(review: Review) -> list[Problem]:
             c.timestamp(f"{p}.history[{i}].at", h.at, optional=False)
             c.choice(f"{p}.history[{i}].status", h.status, statuses)
 
+    for key, pr in review.proposals.items():
+        p = f"$.checklist.proposals[{key}]"
+        if pr.item != key:
+            c.add(f"{p}.item", f"the proposal is kept under {key!r} but proposes for {pr.item!r}")
+        c.choice(f"{p}.status", pr.status, ("met", "partly", "not_met"))
+        c.timestamp(f"{p}.rejected_at", pr.rejected_at)
+
     for rid, r in review.risks.items():
         p = f"$.risks[{rid}]"
         if not isinstance(r.id, str) or not r.id.strip() or len(r.id) > 300:

@@ -21,7 +21,7 @@ from typing import Callable
 APPLICATION_ID = 0x50525257
 
 #: The schema version the table classes describe.
-CURRENT_VERSION = 2
+CURRENT_VERSION = 3
 
 
 def _v2(con: sqlite3.Connection) -> None:
@@ -64,8 +64,24 @@ def _v2(con: sqlite3.Connection) -> None:
         con.execute(stmt)
 
 
+def _v3(con: sqlite3.Connection) -> None:
+    """Version 3 (issue 21): answers proposed from imported evidence, kept apart from the
+    reviewer's answers until confirmed."""
+    con.execute(
+        """CREATE TABLE checklist_proposal (
+            item VARCHAR NOT NULL,
+            status VARCHAR NOT NULL,
+            reason VARCHAR NOT NULL,
+            evidence JSON NOT NULL,
+            extractor VARCHAR NOT NULL,
+            made_at VARCHAR NOT NULL,
+            rejected_by VARCHAR NOT NULL,
+            rejected_at VARCHAR,
+            PRIMARY KEY (item))""")
+
+
 #: version -> function upgrading a connection's file from version - 1 (inside a transaction)
-STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _v2}
+STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _v2, 3: _v3}
 
 #: Every schema version this program has written.
 RELEASED_VERSIONS = tuple(range(1, CURRENT_VERSION + 1))

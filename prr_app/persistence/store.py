@@ -57,6 +57,7 @@ from prr_app import paths
 from prr_app.model import json_values
 from prr_app.model.entities import (
     Milestone,
+    Proposal,
     ResiliencePolicy,
     Acceptance,
     AnswerChange,
@@ -328,6 +329,7 @@ def review_rows(review: Review) -> dict[str, dict[tuple, dict]]:
         "layout": ({"element": k, "x": p.x, "y": p.y} for k, p in review.layout.items()),
         "import_record": (dict(r.__dict__) for r in review.imports.values()),
         "milestone": (dict(m.__dict__) for m in review.milestones.values()),
+        "checklist_proposal": (dict(p.__dict__, evidence=list(p.evidence)) for p in review.proposals.values()),
     }
     out = {}
     for t in _tables():
@@ -407,6 +409,8 @@ def review_from_rows(rows: dict[str, dict[tuple, dict]], file: str = "") -> Revi
         review.imports[r["id"]] = ImportRecord(**r)
     for r in each("milestone"):
         review.milestones[r["id"]] = Milestone(**r)
+    for r in each("checklist_proposal"):
+        review.proposals[r["item"]] = Proposal(**r)
     return review
 
 

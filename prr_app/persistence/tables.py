@@ -198,6 +198,19 @@ class MilestoneRow(SQLModel, table=True):
     review: dict = _json(dict)
 
 
+class ChecklistProposalRow(SQLModel, table=True):
+    """An answer proposed from imported evidence (issue 21), until a reviewer confirms or rejects it."""
+    __tablename__ = "checklist_proposal"
+    item: str = Field(primary_key=True)
+    status: str
+    reason: str = ""
+    evidence: list[str] = _json()
+    extractor: str = ""
+    made_at: str = ""
+    rejected_by: str = ""
+    rejected_at: Optional[str] = None
+
+
 #: Tables in insert order (parents before children).
 TABLES = [
     ReviewRow,
@@ -213,4 +226,5 @@ TABLES = [
     LayoutRow,
     ImportRecordRow,
     MilestoneRow,
+    ChecklistProposalRow,
 ]
