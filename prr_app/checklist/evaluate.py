@@ -32,7 +32,8 @@ from prr_app.checklist.template import (
 )
 from prr_app.checklist.model_answers import DECIDERS, Deadlines, ModelAnswer, ModelFinding, decide
 from prr_app.checklist.tiers import TierOwed, effective_tiers, journey_tier, review_tier
-from prr_app.model.entities import AnswerStatus, ChecklistAnswer, Component, Dependency, Review
+from prr_app.model.entities import AnswerStatus, ChecklistAnswer, Component, Dependency, Proposal, Review
+from prr_app.checklist.proposals import standing
 from prr_app.errors import PrrError
 
 SEVERITY_WEIGHT = {"blocker": 8, "high": 4, "medium": 2, "low": 1}
@@ -69,6 +70,9 @@ class ChecklistItem:
     tier_reason: str = ""  # why the tier is more demanding than the subject's own ("" when it is not)
     anchors: tuple[str, ...] = ()
     model_answer: ModelAnswer | None = None  # what the review's model decides, if the item has a decider
+    #: an answer proposed from imported evidence, while it stands (not rejected, no reviewer's answer): shown,
+    #: never counted (issue 21)
+    proposal: Proposal | None = None
 
     @property
     def status(self) -> str:
@@ -121,6 +125,9 @@ class ChecklistItem:
         }
         d["answer"] = answer_to_dict(self.answer) if self.answer is not None else None
         d["model_answer"] = self.model_answer.to_dict() if self.model_answer is not None else None
+        p = self.proposal
+        d["proposal"] = ({"status": p.status, "reason": p.reason, "evidence": list(p.evidence),
+                          "extractor": p.extractor, "made_at": p.made_at} if p is not None else None)
         return d
 
 
@@ -782,6 +789,7 @@ def evaluate(review: Review, template=None) -> ChecklistResult:
                     tier=sub.tier, per=ti.scope.per, subject=sub.id, subject_label=sub.label,
                     context=plan.context(sub), answer=ans, order=len(items),
                     tier_reason=sub.tier_reason, anchors=ti.anchors, model_answer=model,
+                    proposal=standing(review, key) if review.proposals else None,
                 ))
     progress = {c.id: CategoryProgress(c.id, c.title) for c in tmpl.categories}
     overall = CategoryProgress("overall", "Overall")

@@ -6,6 +6,8 @@ a user's own (imported) templates live in :func:`user_template_dir`.
 """
 from __future__ import annotations
 
+import difflib
+
 import json
 import os
 import re
@@ -317,6 +319,24 @@ def parse_template(data, *, file: str | None = None, lines: dict | None = None) 
                 if want != scope.per:
                     raise PrrError(f"model decider {model!r} answers items asked per {want}; this item is "
                                    f"asked {scope.describe()}", file=file, location=where(path + ["model"]))
+            ext = it.get("evidence_extractor")
+            if ext is not None:
+                from prr_app.checklist.facts import EXTRACTORS
+                from prr_app.checklist.proposals import scopes_of
+
+                if ext not in EXTRACTORS:
+                    near = difflib.get_close_matches(ext, list(EXTRACTORS), n=1)
+                    raise PrrError(f"unknown evidence extractor {ext!r}"
+                                   + (f" (did you mean {near[0]!r}?)" if near else "")
+                                   + f"; known: {', '.join(EXTRACTORS)}", file=file,
+                                   location=where(path + ["evidence_extractor"]))
+                if scope.per not in scopes_of(ext):
+                    can = scopes_of(ext)
+                    raise PrrError(f"evidence extractor {ext!r} proposes answers for items asked "
+                                   + (" or ".join(f"per {s}" if s != "review" else "once per review" for s in can)
+                                      if can else "nowhere (its facts are listed in the import report only)")
+                                   + f"; this item is asked {scope.describe()}", file=file,
+                                   location=where(path + ["evidence_extractor"]))
             items.append(TemplateItem(
                 id=iid, category=c["id"], question=q, why=" ".join(it.get("why", "").split()),
                 evidence=" ".join(it.get("evidence", "").split()), severity=it["severity"], tiers=tiers,

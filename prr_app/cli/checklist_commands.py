@@ -97,6 +97,23 @@ def register(sub) -> None:
     p.add_argument("--by", help="who is recorded for --review answers (default: the login name)")
     p.set_defaults(func=cmd_import)
 
+    p = sub.add_parser(
+        "checklist-confirm", help="confirm (or reject) answers proposed from imported evidence",
+        description="Confirm the answers 'prr import' proposed from the files it read (shown by 'prr checklist "
+                    "--items' as 'proposed from evidence'): each becomes the reviewer's answer, with the evidence "
+                    "and the reason. With --reject they are marked rejected and not proposed again while their "
+                    "evidence is the same. An item a reviewer answered keeps that answer. Changes the review file "
+                    "in place unless -o is given.")
+    p.add_argument("review", metavar="REVIEW")
+    p.add_argument("items", nargs="*", metavar="ITEM_KEY",
+                   help="proposals to decide (svc.probes@cart); a trailing * matches a prefix (svc.probes@*)")
+    p.add_argument("--all", action="store_true", help="every proposal waiting for a decision")
+    p.add_argument("--reject", action="store_true", help="reject instead of confirming")
+    p.add_argument("--by", help="who decides (default: the login name)")
+    p.add_argument("-o", "--output", metavar="OUT", help="write the changed review here instead")
+    p.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    p.set_defaults(func=cmd_confirm)
+
     p = sub.add_parser("checklist-export", help="export checklist items and answers to CSV",
                        description="Write every item with its answer (and orphaned answers) as CSV.")
     p.add_argument("review", metavar="REVIEW")
@@ -137,6 +154,8 @@ def _line(it, width: int = 100) -> str:
     q = it.question if len(it.question) <= width else it.question[: width - 3] + "..."
     req = "" if it.required else " (optional)"
     by = " (model)" if it.source == "model" else ""
+    if it.proposal is not None:
+        by += f" (proposed: {it.proposal.status.replace('_', ' ')})"
     return f"  {_MARK[it.status]} {it.key}  [{it.severity}{req}, tier {it.tier}]{by}\n      {q}"
 
 
@@ -203,6 +222,16 @@ def cmd_checklist(args) -> int:
         out.extend(_line(it) for it in res.unanswered_blockers[: max(args.next, 10)])
         if len(res.unanswered_blockers) > max(args.next, 10):
             out.append(f"  ... and {len(res.unanswered_blockers) - max(args.next, 10)} more")
+    proposed = [it for it in res.items if it.proposal is not None]
+    if proposed:
+        counts: dict[str, int] = {}
+        for it in proposed:
+            counts[it.proposal.status] = counts.get(it.proposal.status, 0) + 1
+        out.append("")
+        out.append(f"Proposed answers from imported evidence ({len(proposed)}: "
+                   + ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in sorted(counts.items()))
+                   + "; not counted until a reviewer confirms them: prr checklist-confirm REVIEW ITEM... | --all, "
+                     "or --reject; --items shows each with its evidence)")
     nxt = [it for it in res.priority_unanswered() if not it.is_open_blocker][: max(args.next, 0)]
     if nxt:
         out.append("")
@@ -218,6 +247,9 @@ def cmd_checklist(args) -> int:
                 extra = [f"{k}: {getattr(a, k)}" for k in ("evidence", "owner", "due", "reason") if getattr(a, k)]
                 if extra:
                     out.append("      " + "; ".join(extra))
+            if it.proposal is not None:
+                pr = it.proposal
+                out.append(f"      proposed from evidence (to confirm): {pr.status.replace('_', ' ')}: {pr.reason}")
             if it.model_answer is not None:
                 m = it.model_answer
                 lead = "model" if it.source == "model" else "model (overridden by the reviewer)"
@@ -364,4 +396,22 @@ def cmd_export(args) -> int:
         return 0
     write_csv(res, args.output, answered_only=args.answered)
     print(f"wrote {args.output}: {len(res.items)} items, {len(res.orphans)} orphaned answers")
+    return 0
+
+
+def cmd_confirm(args) -> int:
+    from prr_app.review.proposals import decide
+
+    if args.all and args.items:
+        raise PrrError("name items or pass --all, not both")
+    if args.output:
+        paths.check_output_path(args.output)
+    by = args.by if args.by is not None else _login()
+    done = decide(args.review, args.items, every=args.all, reject=args.reject, by=by, output=args.output,
+                  force=args.force)
+    verb = "rejected" if args.reject else "confirmed"
+    target = args.output or args.review
+    print(sanitize(f"{len(done)} proposal(s) {verb} by {by}; wrote {target}"))
+    for k in done:
+        print(sanitize(f"  {k}"))
     return 0

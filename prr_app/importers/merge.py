@@ -240,4 +240,4 @@ def reimport(existing: Review, incoming: ImportResult) -> ImportResult:
     """Plan and apply; the result carries the merged review, the report (with changes) and the plan."""
     p = plan(existing, incoming)
     merged = apply(existing, p)
-    return ImportResult(merged, incoming.report, plan=p)
+    return ImportResult(merged, incoming.report, plan=p, inventory=incoming.inventory)

@@ -69,6 +69,9 @@ def import_review(paths: list[str | Path], fmt: str | None = "auto", *, into: Re
     decisions = earlier_decisions(existing)
     result = registry.import_paths(paths, fmt, into=existing, variant=variant, scan_source=scan_source,
                                    source_limit=source_limit, progress=progress, decisions=decisions)
+    from prr_app.review.proposals import apply_evidence
+
+    apply_evidence(result)  # proposed checklist answers and observability from the files read (issue 21)
     inferred = result.report.inferred
     accept, reject = list(accept), list(reject)
     if (accept or reject) and not inferred:

@@ -1,0 +1,483 @@
+"""Answers proposed from imported evidence (issue 21).
+
+A template item may name an **evidence extractor** (``evidence_extractor``, ids in
+:data:`prr_app.checklist.facts.EXTRACTORS`). After an import, :func:`propose` applies each
+such item's rule to the facts the extractors read, subject by subject (the review, a
+component or redundancy group, a journey), and returns a :class:`Proposal` per item it can
+say something about: met, partly or not met, with the reason in words and the facts it
+rests on ("readiness probe httpGet /healthz port 8080, distinct from liveness ...:
+deploy/cart.yaml:42"). No fact, no proposal; "not met" from an absence only where the
+import read the component's deployment description.
+
+Proposals are never answers: the score and the verdict ignore them until a reviewer
+confirms one (:func:`confirm`, it becomes the reviewer's answer); a reviewer's own answer
+always wins; :func:`refresh` replaces the proposals after a re-import, keeping a
+rejection that still applies and never touching answers.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from typing import Callable
+
+from prr_app.checklist.facts import EXTRACTORS, Fact, Facts
+from prr_app.model.entities import Component, Proposal, Review
+
+Rule = Callable[[Facts, list[Component], Review], "tuple[str, str, list[Fact]] | None"]
+_RANK = {"met": 0, "partly": 1, "not_met": 2}
+_SERVICE_KINDS = ("service", "frontend", "gateway")
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _worst(results: list[tuple[str, str, list[Fact]]]) -> tuple[str, str, list[Fact]] | None:
+    results = [r for r in results if r is not None]
+    if not results:
+        return None
+    status = max((r[0] for r in results), key=_RANK.__getitem__)
+    reason = "; ".join(r[1] for r in results)
+    return status, reason, [f for r in results for f in r[2]]
+
+
+def _one(rule):
+    """A per-component rule applied to each member of a subject (a redundancy group): the worst counts."""
+    def apply(facts: Facts, comps: list[Component], review: Review):
+        out = [rule(facts, c, review) for c in comps]
+        out = [o for o in out if o is not None]
+        if len(comps) > 1 and out:
+            return _worst([(s, f"{c}: {r}", fs) for (s, r, fs), c in zip(out, [c.id for c in comps])])
+        return out[0] if out else None
+    return apply
+
+
+# ------------------------------------------------------------------ per-component rules
+def _probes(facts: Facts, c: Component, review: Review):
+    fs = facts.of("k8s.probes", c.id)
+    rd = [f for f in fs if f.signal == "readiness"]
+    lv = [f for f in fs if f.signal == "liveness"]
+    hc = [f for f in fs if f.signal == "healthcheck"]
+    absent = [f for f in fs if f.signal == "absent"]
+    if rd and lv:
+        if any(r.value != lv[0].value for r in rd) or len({f.value for f in rd + lv}) > 1:
+            return "met", (f"readiness probe ({rd[0].value}), distinct from liveness ({lv[0].value}): "
+                           f"{rd[0].where}"), rd[:1] + lv[:1]
+        return "partly", (f"readiness and liveness probes are the same check ({rd[0].value}): a liveness probe "
+                          f"that fails whenever readiness does restarts instances that only cannot serve: {rd[0].where}"), \
+            rd[:1] + lv[:1]
+    if rd:
+        return "partly", f"readiness probe ({rd[0].value}) but no liveness probe: {rd[0].where}", rd[:1]
+    if lv:
+        return "partly", (f"liveness probe ({lv[0].value}) but no readiness probe: traffic reaches instances "
+                          f"that cannot serve: {lv[0].where}"), lv[:1]
+    if hc:
+        return "partly", (f"one Compose healthcheck ({hc[0].value}); Compose has no separate readiness "
+                          f"check: {hc[0].where}"), hc[:1]
+    if absent:
+        return "not_met", absent[0].text, absent[:1]
+    return None
+
+
+def _resources(facts: Facts, c: Component, review: Review):
+    fs = facts.of("k8s.resources", c.id)
+    if not fs:
+        return None
+    full = {"requests.cpu", "requests.memory", "limits.cpu", "limits.memory"}
+    have = [f for f in fs if f.signal == "set"]
+    bare = [f for f in fs if f.signal == "absent"]
+    complete = [f for f in have if set(f.value.split(",")) >= full]
+    if have and not bare and len(complete) == len(have):
+        return "met", (f"CPU and memory requests and limits set ({have[0].what}): {have[0].where}; whether they "
+                       "come from measurements is for the reviewer to show"), have[:2]
+    if have:
+        part = next((f for f in have if f not in complete), None) or bare[0]
+        missing = sorted(full - set(part.value.split(","))) if part.signal == "set" else sorted(full)
+        return "partly", f"{part.what}; missing {', '.join(missing)}: {part.where}", [part] + have[:1]
+    return "not_met", bare[0].text, bare[:1]
+
+
+def _replicas(facts: Facts, c: Component) -> tuple[int | None, Fact | None]:
+    r = next((f for f in facts.of("k8s.topology-spread", c.id) if f.signal == "replicas"), None)
+    if r is None:
+        return c.replicas, None
+    try:
+        return int(r.value), r
+    except ValueError:
+        return None, r
+
+
+def _pdb(facts: Facts, c: Component, review: Review):
+    fs = facts.of("k8s.pdb", c.id)
+    n, rf = _replicas(facts, c)
+    if not fs:
+        if c.id in facts.read.get("k8s.pdb", set()):
+            where = f" (its manifests were read: {rf.where})" if rf else ""
+            return "not_met", f"no PodDisruptionBudget selects {c.label}{where}", [rf] if rf else []
+        return None
+    f = fs[0]
+    val = f.value.strip()
+    pct = val.endswith("%")
+    num = None
+    try:
+        num = float(val.rstrip("%"))
+    except ValueError:
+        pass
+    if n == 1:
+        return "partly", (f"{f.what}, but one replica: the budget either blocks every node drain or protects "
+                          f"nothing: {f.where}"), [f]
+    if f.signal == "minAvailable" and num is not None:
+        if num == 0:
+            return "partly", f"{f.what}: minAvailable 0 protects nothing: {f.where}", [f]
+        if (pct and num >= 100) or (not pct and n is not None and num >= n):
+            return "partly", f"{f.what}: no voluntary disruption is allowed, so node drains stall: {f.where}", [f]
+        return "met", f"{f.what}: {f.where}", [f]
+    if f.signal == "maxUnavailable" and num is not None:
+        if num == 0:
+            return "partly", f"{f.what}: maxUnavailable 0 blocks every node drain: {f.where}", [f]
+        if (pct and num >= 100) or (not pct and n is not None and num >= n):
+            return "partly", f"{f.what}: maxUnavailable is at least the replica count, so it protects nothing: " \
+                             f"{f.where}", [f]
+        return "met", f"{f.what}: {f.where}", [f]
+    return "partly", f"{f.what}: {f.where}", [f]
+
+
+def _spread(facts: Facts, c: Component, review: Review):
+    fs = facts.of("k8s.topology-spread", c.id)
+    if not fs:
+        return None
+    n, rf = _replicas(facts, c)
+    zone = [f for f in fs if f.signal == "zone"]
+    node = [f for f in fs if f.signal == "node"]
+    if rf is not None and n is None:  # a DaemonSet: one per node
+        return "partly", f"{rf.what}; the zones of those nodes are not in the manifests: {rf.where}", [rf]
+    if n is not None and n < 2:
+        hpa = next((f for f in facts.of("k8s.hpa", c.id)), None)
+        if hpa is not None and hpa.value.isdigit() and int(hpa.value) >= 2:
+            n = int(hpa.value)
+        else:
+            return "not_met", f"{rf.what if rf else f'{n} replica'}: one instance is a single point of failure: " \
+                              f"{rf.where if rf else ''}".rstrip(": "), [rf] if rf else []
+    if zone:
+        return "met", (f"{n} replicas, {zone[0].what}: {zone[0].where}; that the survivors carry the full load "
+                       "when a zone is lost is for the reviewer to show"), ([rf] if rf else []) + zone[:1]
+    if node:
+        return "partly", f"{n} replicas, {node[0].what}, not across zones: {node[0].where}", \
+            ([rf] if rf else []) + node[:1]
+    return "partly", (f"{n} replicas with no anti-affinity or topology spread: the scheduler may place them in "
+                      f"one zone" + (f": {rf.where}" if rf else "")), [rf] if rf else []
+
+
+def _scrape(facts: Facts, c: Component, review: Review):
+    fs = [f for f in facts.of("monitoring.scrape", c.id)]
+    if not fs:
+        return None
+    return "partly", (f"metrics are collected ({fs[0].what}: {fs[0].where}); which of rate, errors, latency and "
+                      "saturation they hold is for the reviewer"), fs[:2]
+
+
+def _signals(facts: Facts, c: Component, review: Review):
+    """metrics, logs and a dashboard panel (obs.component-signals) from the observability facts."""
+    have = facts.signals().get(c.id, {})
+    got = {s: have[s][0] for s in ("metrics", "logs", "dashboard") if s in have}
+    if not got:
+        return None
+    missing = [s for s in ("metrics", "logs", "dashboard") if s not in got]
+    reason = "; ".join(f"{s}: {f.text}" for s, f in got.items())
+    if missing:
+        return "partly", reason + f"; no evidence of {', '.join(missing)} in the files read", list(got.values())
+    return "met", reason, list(got.values())
+
+
+def _tracing(facts: Facts, c: Component, review: Review):
+    fs = facts.of("telemetry.tracing", c.id)
+    if not fs:
+        return None
+    return "met", fs[0].text, fs[:1]
+
+
+def _logs(facts: Facts, c: Component, review: Review):
+    fs = facts.of("telemetry.logs", c.id)
+    return ("met", fs[0].text, fs[:1]) if fs else None
+
+
+def cron_interval(expr: str) -> int | None:
+    """Minutes between runs of a cron schedule (the common forms), or None."""
+    e = expr.strip().lower()
+    named = {"@hourly": 60, "@daily": 1440, "@midnight": 1440, "@weekly": 10080, "@monthly": 43200,
+             "@yearly": 525600, "@annually": 525600}
+    if e in named:
+        return named[e]
+    m = re.match(r"@every\s+(\d+)([mh])$", e)
+    if m:
+        return int(m.group(1)) * (60 if m.group(2) == "h" else 1)
+    parts = e.split()
+    if len(parts) != 5:
+        return None
+    mi, h, dom, mon, dow = parts
+
+    def step(field: str, unit: int) -> int | None:
+        if field == "*":
+            return unit
+        m = re.fullmatch(r"\*/(\d+)", field)
+        if m and int(m.group(1)) > 0:
+            return unit * int(m.group(1))
+        if re.fullmatch(r"\d+(,\d+)*", field):
+            return None  # fixed values: the next field decides
+        return -1
+
+    if mon != "*" or (dom != "*" and not dom.startswith("*/")):
+        return 43200 if mon == "*" and re.fullmatch(r"\d+", dom) else None
+    if dow != "*":
+        n = len(dow.split(",")) if re.fullmatch(r"\d+(,\d+)*", dow) else None
+        return 10080 // n if n else None
+    s = step(mi, 1)
+    if s is not None:
+        return s if s > 0 else None
+    n_min = len(mi.split(","))
+    s = step(h, 60)
+    if s is not None:
+        return (s // n_min if h == "*" else s) if s > 0 else None
+    n_h = len(h.split(","))
+    s = step(dom, 1440)
+    if s is not None and s > 0:
+        return s // (n_h * n_min) if dom == "*" else s
+    return None
+
+
+def _backup(facts: Facts, c: Component, review: Review):
+    fs = facts.of("backup.schedules", c.id)
+    if not fs:
+        return None
+    sched = [f for f in fs if f.signal == "schedule"]
+    if not sched:
+        return "partly", f"{fs[0].what}, but nothing runs it on a schedule: {fs[0].where}", fs[:1]
+    best = min(sched, key=lambda f: cron_interval(f.value) or 10 ** 9)
+    every = cron_interval(best.value)
+    if c.rpo_minutes is None:
+        return "partly", (f"{best.what}" + (f" (every {every} min)" if every else "")
+                          + f"; no RPO is stated to compare it with: {best.where}"), [best]
+    if every is None:
+        return "partly", f"{best.what}; its interval could not be read to compare with the RPO: {best.where}", [best]
+    if every <= c.rpo_minutes:
+        return "met", f"{best.what}: every {every} min, within the RPO of {c.rpo_minutes:g} min: {best.where}", [best]
+    return "not_met", (f"{best.what}: every {every} min, but the RPO is {c.rpo_minutes:g} min, so a restore loses up "
+                       f"to {every} min of data: {best.where}"), [best]
+
+
+# ------------------------------------------------------------------ review-wide rules
+def _listing(fs: list[Fact], n: int = 3) -> str:
+    return "; ".join(f.text for f in fs[:n]) + (f" (and {len(fs) - n} more)" if len(fs) > n else "")
+
+
+def _hpa_review(facts: Facts, comps: list[Component], review: Review):
+    fs = facts.of("k8s.hpa")
+    if not fs:
+        return None
+    return "partly", (f"autoscaling is configured for {len({f.component for f in fs})} workload(s): {_listing(fs)}; "
+                      "a test of a scale-out against the traffic ramp is for the reviewer to show"), fs[:5]
+
+
+def _rolling_review(facts: Facts, comps: list[Component], review: Review):
+    fs = facts.of("k8s.rolling-update")
+    if not fs:
+        return None
+    bad = [f for f in fs if f.signal == "recreate"]
+    if bad:
+        return "not_met", f"every deploy stops all instances first: {_listing(bad)}", bad[:5]
+    no_ready = [c for c in sorted({f.component for f in fs})
+                if not any(p.signal == "readiness" for p in facts.of("k8s.probes", c))]
+    if no_ready:
+        return "partly", (f"rolling updates ({len(fs)} workloads), but {', '.join(no_ready[:5])} "
+                          f"{'has' if len(no_ready) == 1 else 'have'} no readiness probe, so a rolling update sends "
+                          f"traffic to instances still starting: {fs[0].where}"), fs[:3]
+    return "partly", (f"every workload ({len(fs)}) updates by rolling update with a readiness probe: {fs[0].where}; "
+                      "a deploy under load without an error spike is for the reviewer to show"), fs[:3]
+
+
+def _secrets_review(facts: Facts, comps: list[Component], review: Review):
+    fs = facts.of("k8s.secret-refs")
+    if not fs:
+        return None
+    lit = [f for f in fs if f.signal == "literal"]
+    store = [f for f in fs if f.signal == "store"]
+    refs = [f for f in fs if f.signal == "secret-ref"]
+    if lit:
+        return "not_met", f"secrets in plain configuration: {_listing(lit)}", lit[:5]
+    if store and not refs:
+        return "met", f"secrets come from a secret store: {_listing(store)}", store[:5]
+    if store:
+        return "partly", (f"some secrets come from a secret store ({_listing(store, 2)}); others from Secrets the "
+                          f"files do not show the origin of: {_listing(refs, 2)}"), (store + refs)[:5]
+    return "partly", (f"secrets are read from Secrets, not literals ({_listing(refs)}); where those Secrets come "
+                      "from is not in the files read"), refs[:5]
+
+
+def _alerts_review(facts: Facts, comps: list[Component], review: Review):
+    fs = facts.of("monitoring.alert-rules")
+    if not fs:
+        return None
+    names = sorted({f.value for f in fs})
+    burn = [f for f in fs if f.signal == "burn-rate"]
+    files = ", ".join(facts.files.get("monitoring.alert-rules", [])[:3])
+    if burn:
+        return "met", (f"{len(names)} alert rule(s) in {files}, among them burn-rate or SLO alerts: "
+                       f"{_listing(burn, 2)}"), burn[:3]
+    return "partly", (f"{len(names)} alert rule(s) in {files} ({', '.join(names[:5])}), none a burn-rate alert on an "
+                      f"SLO: {fs[0].where}"), fs[:3]
+
+
+def _runbooks_review(facts: Facts, comps: list[Component], review: Review):
+    rules = {f.value for f in facts.of("monitoring.alert-rules")}
+    if not rules:
+        return None
+    fs = facts.of("monitoring.runbook-links")
+    linked = {f.value for f in fs if f.signal == "runbook"}
+    without = [f for f in fs if f.signal == "absent"]
+    if not without:
+        return "met", f"every alert rule ({len(rules)}) links a runbook: {_listing([f for f in fs if f.signal == 'runbook'], 2)}", fs[:3]
+    if linked:
+        return "partly", (f"{len(linked)} of {len(rules)} alert rules link a runbook; without one: "
+                          f"{_listing(without)}"), without[:5]
+    return "not_met", f"none of the {len(rules)} alert rules links a runbook: {_listing(without)}", without[:5]
+
+
+def _dashboards_review(facts: Facts, comps: list[Component], review: Review):
+    fs = [f for f in facts.of("monitoring.dashboards") if not f.component]
+    if not fs:
+        return None
+    slo = [f for f in fs if f.signal == "slo"]
+    if slo:
+        return "met", f"{slo[0].text}; that it also shows each hard dependency is for the reviewer", slo[:1]
+    return "partly", f"{_listing(fs, 2)}: no SLO, error budget or burn-rate panel", fs[:2]
+
+
+def _tracing_journey(facts: Facts, comps: list[Component], review: Review):
+    """Every service a journey crosses exports traces (comps: the services it reaches)."""
+    svcs = [c for c in comps if c.kind in _SERVICE_KINDS]
+    if not svcs:
+        return None
+    have = {c.id: facts.of("telemetry.tracing", c.id) for c in svcs}
+    with_ = [c.id for c in svcs if have[c.id]]
+    if not with_:
+        return None
+    ev = [have[c][0] for c in with_][:6]
+    without = [c.id for c in svcs if not have[c.id]]
+    if without:
+        return "partly", (f"{len(with_)} of {len(svcs)} services the journey crosses export traces "
+                          f"({_listing(ev, 2)}); no trace exporter found for {', '.join(without[:6])}"), ev
+    return "partly", (f"every service the journey crosses ({len(svcs)}) exports traces ({_listing(ev, 2)}); a trace "
+                      "showing every hop is the evidence asked"), ev
+
+
+#: extractor -> (per-component rule, review-wide rule, per-journey rule); None where it has nothing to say
+RULES: dict[str, tuple] = {
+    "k8s.probes": (_one(_probes), None, None),
+    "k8s.resources": (_one(_resources), None, None),
+    "k8s.pdb": (_one(_pdb), None, None),
+    "k8s.topology-spread": (_one(_spread), None, None),
+    "k8s.rolling-update": (None, _rolling_review, None),
+    "k8s.hpa": (None, _hpa_review, None),
+    "k8s.network-policy": (None, None, None),
+    "k8s.secret-refs": (None, _secrets_review, None),
+    "monitoring.scrape": (_one(_scrape), None, None),
+    "monitoring.alert-rules": (None, _alerts_review, None),
+    "monitoring.runbook-links": (None, _runbooks_review, None),
+    "monitoring.dashboards": (None, _dashboards_review, None),
+    "telemetry.tracing": (_one(_tracing), None, _tracing_journey),
+    "telemetry.logs": (_one(_logs), None, None),
+    "backup.schedules": (_one(_backup), None, None),
+}
+#: items answered better by a more specific rule than their extractor's (same facts)
+ITEM_RULES: dict[str, Rule] = {
+    "obs.component-signals": _one(_signals),
+}
+assert set(RULES) == set(EXTRACTORS)
+
+
+def scopes_of(extractor: str) -> tuple[str, ...]:
+    """The scopes (component, review, journey) an extractor can propose for."""
+    comp, rev, jour = RULES[extractor]
+    return tuple(s for s, r in (("component", comp), ("review", rev), ("journey", jour)) if r is not None)
+
+
+def _journey_components(review: Review, jid: str) -> list[Component]:
+    j = review.journeys.get(jid)
+    if j is None:
+        return []
+    seen: list[str] = []
+    todo = list(j.entry)
+    out_edges: dict[str, list[str]] = {}
+    for d in review.dependencies.values():
+        out_edges.setdefault(d.source, []).append(d.target)
+    while todo:
+        x = todo.pop(0)
+        if x in seen:
+            continue
+        seen.append(x)
+        if x in review.groups:
+            todo += review.groups[x].members
+        todo += out_edges.get(x, [])
+    return [review.components[c] for c in seen if c in review.components]
+
+
+def propose(review: Review, facts: Facts, template=None, *, at: str | None = None) -> dict[str, Proposal]:
+    """Proposals for every item of the review's template that names an extractor, where facts allow."""
+    from prr_app.checklist.evaluate import Plan, item_key, resolve_template
+
+    tmpl, _ = resolve_template(review, template)
+    plan = Plan(review)
+    at = at or _now()
+    out: dict[str, Proposal] = {}
+    for ti in tmpl.items:
+        ext = ti.evidence_extractor
+        if not ext or ext not in RULES:
+            continue
+        comp_rule, rev_rule, jour_rule = RULES[ext]
+        comp_rule = ITEM_RULES.get(ti.id, comp_rule)
+        for sub in plan.subjects(ti):
+            res = None
+            if ti.scope.per == "component" and comp_rule is not None:
+                res = comp_rule(facts, sub.components, review)
+            elif ti.scope.per == "review" and rev_rule is not None:
+                res = rev_rule(facts, list(review.components.values()), review)
+            elif ti.scope.per == "journey" and jour_rule is not None:
+                res = jour_rule(facts, _journey_components(review, sub.id), review)
+            if res is None or not res[2]:
+                continue  # no proposal without evidence
+            status, reason, fs = res
+            key = item_key(ti.id, sub.id)
+            out[key] = Proposal(item=key, status=status, reason=reason[:2000],
+                                evidence=list(dict.fromkeys(f.text for f in fs))[:10], extractor=ext, made_at=at)
+    return out
+
+
+def refresh(review: Review, new: dict[str, Proposal]) -> list[str]:
+    """Replace the review's proposals by ``new`` (a re-import): a rejection is kept while the
+    proposal it rejected stands unchanged; answers are never touched. Returns what changed, in words."""
+    changes: list[str] = []
+    old = review.proposals
+    for key, p in new.items():
+        o = old.get(key)
+        if o is not None and o.rejected_by and o.status == p.status and o.reason == p.reason:
+            p.rejected_by, p.rejected_at = o.rejected_by, o.rejected_at
+        elif o is None:
+            changes.append(f"proposal {key}: {p.status}")
+        elif o.status != p.status:
+            changes.append(f"proposal {key}: {o.status} -> {p.status}")
+    for key in old:
+        if key not in new:
+            changes.append(f"proposal {key}: withdrawn (the evidence is no longer there)")
+    review.proposals = dict(sorted(new.items()))
+    return changes
+
+
+def standing(review: Review, key: str) -> Proposal | None:
+    """The proposal to show for an item: one that stands (not rejected) while no reviewer answered it."""
+    p = review.proposals.get(key)
+    if p is None or p.rejected_by:
+        return None
+    a = review.answers.get(key)
+    if a is not None and a.status != "unanswered":
+        return None
+    return p

@@ -1,0 +1,166 @@
+"""Proposed answers from imported evidence (issue 21), for both faces.
+
+* :func:`apply_evidence` runs the evidence extractors on what an import read, refreshes
+  the review's proposals (:func:`prr_app.checklist.proposals.refresh`: answers are never
+  touched, a rejection is kept while the proposal stands unchanged) and marks the
+  observability signals the evidence proves (a signal is set to *present* only when it
+  was not stated: a reviewer's value is kept; an absence of evidence never sets *missing*).
+* :func:`decide_changes` confirms or rejects proposals as one named, undoable edit (the app's
+  walker): a confirmed proposal becomes the reviewer's answer (status, the evidence, the
+  reason as the note, a history entry "confirmed proposal from evidence") and leaves the
+  proposals; a rejected one stays, marked rejected, so a re-import does not propose it again
+  while its evidence is the same.
+* :func:`decide` does the same to a review file under its lock (``prr checklist-confirm``).
+"""
+from __future__ import annotations
+
+import copy
+import datetime as _dt
+from pathlib import Path
+
+from prr_app.checklist.evaluate import split_key
+from prr_app.checklist.facts import Facts
+from prr_app.checklist.proposals import propose, refresh, standing
+from prr_app.errors import PrrError
+from prr_app.model.entities import OBSERVABILITY_SIGNALS, Review
+from prr_app.review.edits import Change
+
+
+def extract_facts(result) -> Facts:
+    from prr_app.importers.readiness import extract
+
+    return extract(result)
+
+
+def apply_evidence(result, review: Review | None = None) -> Facts:
+    """Extract the readiness facts of an import ``result`` and apply them to ``review`` (default:
+    the result's review): proposals refreshed, observability marked. Says what it did in the report."""
+    review = review if review is not None else result.review
+    facts = extract_facts(result)
+    changes = refresh(review, propose(review, facts))
+    marked = mark_observability(review, facts)
+    rep = result.report
+    n_standing = sum(1 for k in review.proposals if standing(review, k) is not None)
+    by_status: dict[str, int] = {}
+    for k in review.proposals:
+        if standing(review, k) is not None:
+            s = review.proposals[k].status
+            by_status[s] = by_status.get(s, 0) + 1
+    rep.read.append(f"readiness evidence: {len(facts.facts)} fact(s) from {len({f.file for f in facts.facts})} "
+                    f"file(s); {n_standing} checklist answer(s) proposed ("
+                    + ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in sorted(by_status.items())) + ")"
+                    if n_standing else f"readiness evidence: {len(facts.facts)} fact(s); no checklist answer proposed")
+    rep.changes += changes
+    rep.read += marked
+    recs = [r for r in review.imports.values() if r.format == rep.format and isinstance(r.report, dict)]
+    if recs:  # the import's record in the review says it too
+        rec = max(recs, key=lambda r: r.at or "")
+        rec.report["read"] = list(rep.read)
+        rec.report["changes"] = list(rep.changes)
+    return facts
+
+
+def mark_observability(review: Review, facts: Facts) -> list[str]:
+    """Set the signals the facts prove (only those not stated yet); lines saying what was marked."""
+    out = []
+    for cid, sigs in sorted(facts.signals().items()):
+        c = review.components.get(cid)
+        if c is None:
+            continue
+        set_now = []
+        for s in OBSERVABILITY_SIGNALS:
+            if s in sigs and getattr(c.observability, s) is None:
+                setattr(c.observability, s, True)
+                set_now.append(f"{s} ({sigs[s][0].where})")
+        if set_now:
+            out.append(f"observability of {cid} from evidence: " + ", ".join(set_now))
+    return out
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _select(review: Review, keys: list[str], every: bool, reject: bool) -> list[str]:
+    if every:
+        chosen = [k for k in sorted(review.proposals) if standing(review, k) is not None]
+        if not chosen:
+            raise PrrError("no proposal is waiting for a decision (none, all rejected, or the items are answered)")
+        return chosen
+    if not keys:
+        raise PrrError("name the proposals to decide (item keys), or pass --all")
+    out = []
+    for k in keys:
+        if k.endswith("*"):  # a prefix: obs.* or svc.probes@*
+            hit = [x for x in sorted(review.proposals) if x.startswith(k[:-1]) and standing(review, x) is not None]
+            if not hit:
+                raise PrrError(f"no standing proposal matches {k!r}")
+            out += hit
+            continue
+        p = review.proposals.get(k)
+        if p is None:
+            import difflib
+
+            near = difflib.get_close_matches(k, list(review.proposals), n=1)
+            raise PrrError(f"no proposal for {k!r}" + (f" (did you mean {near[0]!r}?)" if near else ""))
+        a = review.answers.get(k)
+        if a is not None and a.status != "unanswered":
+            raise PrrError(f"{k} is already answered by a reviewer ({a.status}); the reviewer's answer wins")
+        if p.rejected_by and not reject:
+            pass  # confirming a rejected proposal is allowed: the reviewer changed their mind
+        out.append(k)
+    return list(dict.fromkeys(out))
+
+
+def decide_changes(review: Review, keys: list[str] | None = None, *, every: bool = False, reject: bool = False,
+                   by: str, at: str | None = None) -> list[Change]:
+    """The changes (answers and proposals) that confirm or reject proposals; ``review`` is not changed."""
+    from prr_app.checklist import set_answer
+
+    if not by or not by.strip():
+        raise PrrError("say who decides (--by NAME): a confirmed proposal becomes that reviewer's answer")
+    chosen = _select(review, list(keys or []), every, reject)
+    at = at or _now()
+    changes: list[Change] = []
+    scratch = copy.copy(review)
+    scratch.answers = dict(review.answers)
+    scratch.meta = copy.deepcopy(review.meta)
+    for k in chosen:
+        p = review.proposals[k]
+        if reject:
+            newp = copy.deepcopy(p)
+            newp.rejected_by, newp.rejected_at = by.strip(), at
+            changes.append(Change("proposals", k, copy.deepcopy(p), newp))
+            continue
+        if k in scratch.answers:
+            scratch.answers[k] = copy.deepcopy(scratch.answers[k])
+        item_id, _ = split_key(k)
+        ev = "; ".join(p.evidence)[:2000]
+        set_answer(scratch, k, status=p.status, evidence=ev, note=("confirmed from evidence: " + p.reason)[:5000],
+                   by=by.strip(), at=at)
+        changes.append(Change("answers", k, copy.deepcopy(review.answers.get(k)), scratch.answers.get(k)))
+        changes.append(Change("proposals", k, copy.deepcopy(p), None))
+    if scratch.meta != review.meta:
+        changes.append(Change("meta", "", copy.deepcopy(review.meta), scratch.meta))
+    return changes
+
+
+def decide(path: str | Path, keys: list[str] | None = None, *, every: bool = False, reject: bool = False, by: str,
+           output: str | Path | None = None, force: bool = False) -> list[str]:
+    """Confirm (or reject) proposals in the review file ``path``, under its lock; the keys decided."""
+    from prr_app.review.document import edit_review
+    from prr_app.review.edits import apply_changes
+
+    done: list[str] = []
+
+    def change(review: Review) -> Review:
+        chs = decide_changes(review, keys, every=every, reject=reject, by=by)
+        apply_changes(review, chs)
+        done.extend(c.key for c in chs if c.coll == "proposals")
+        return review
+
+    try:
+        edit_review(path, change, output=output, force=force)
+    except PrrError as e:
+        raise e.with_file(str(path)) if not e.file else e
+    return done
