@@ -270,3 +270,63 @@ def cascading(graph: CompiledGraph, entries: list[int]) -> list[dict]:
             })
     out.sort(key=lambda f: f["id"])
     return out
+
+
+#: extractor -> (what is missing, in words; the likelihood of the disruption it leaves unguarded, 1..5)
+_EVIDENCE_GAPS = {
+    "k8s.pdb": ("no working disruption budget", 3,
+                "node drains and cluster upgrades (routine, voluntary) can take every instance down at once"),
+    "k8s.probes": ("probes missing or not separate", 3,
+                   "traffic reaches instances that cannot serve, and broken instances are not restarted"),
+}
+
+
+def evidence_gaps(review, spof_ids: set[str], critical_hit: dict[str, list[str]]) -> list[dict]:
+    """Findings from answers proposed from imported evidence (issue 21) that show a gap (not met or partly),
+    or a reviewer's answer saying so: a missing disruption budget or probes. A gap on a component whose
+    failure takes down a critical journey (a SPOF for it) is said so and weighs more.
+
+    ``spof_ids``: components whose own failure is a SPOF; ``critical_hit``: component -> the critical
+    journeys its failure takes down. Returns finding dicts (id, extractor, component, status, reason,
+    evidence, critical journeys, spof), the critical ones first."""
+    out = []
+    for key, p in sorted(review.proposals.items()):
+        if p.extractor not in _EVIDENCE_GAPS or "@" not in key:
+            continue
+        a = review.answers.get(key)
+        status = a.status if a is not None and a.status != "unanswered" else (None if p.rejected_by else p.status)
+        if status not in ("not_met", "partly"):
+            continue
+        subject = key.split("@", 1)[1]
+        members = review.groups[subject].members if subject in review.groups else [subject]
+        for cid in members:
+            if cid not in review.components:
+                continue
+            journeys = critical_hit.get(cid, [])
+            out.append({"id": f"evidence:{p.extractor}:{cid}", "extractor": p.extractor, "component": cid,
+                        "item": key, "status": status, "reason": p.reason, "evidence": list(p.evidence),
+                        "answered_by_reviewer": a is not None and a.status != "unanswered",
+                        "critical_journeys": journeys, "spof": cid in spof_ids})
+    out.sort(key=lambda f: (not f["critical_journeys"], not f["spof"], f["id"]))
+    return out
+
+
+def evidence_gap_risk(f: dict) -> dict:
+    """The register entry's words and likelihood for an :func:`evidence_gaps` finding."""
+    what, lk, why = _EVIDENCE_GAPS[f["extractor"]]
+    cid = f["component"]
+    crit = f["critical_journeys"]
+    if crit:
+        context = (f"{cid} is a single point of failure for the critical journey(s) {', '.join(crit[:5])}: "
+                   f"{why}, and those journeys go down with it")
+    elif f["spof"]:
+        context = f"{cid} is a single point of failure: {why}, and what depends on it goes down with it"
+    else:
+        context = f"{why}; {cid} has redundancy or no critical journey depends on it alone, so the loss is contained"
+        lk = max(1, lk - 1)
+    return {"title": f"{cid}: {what}", "likelihood": lk,
+            "description": f"{context}. Evidence: {f['reason']}",
+            "mitigation": ("Add a PodDisruptionBudget selecting it with minAvailable below the replica count "
+                           "(and run at least two replicas)" if f["extractor"] == "k8s.pdb" else
+                           "Give it a readiness probe that fails while it cannot serve and a separate, cheaper "
+                           "liveness probe that checks only the process")}
