@@ -317,9 +317,18 @@ class Assessment:
         return out
 
     # -- section 5 -------------------------------------------------------------
+    def observability_evidence(self) -> dict[str, dict[str, str]]:
+        """component -> signal -> "file:line" that proved it, from the newest import that read evidence."""
+        recs = [r for r in self.review.imports.values()
+                if isinstance(r.report, dict) and isinstance(r.report.get("observability_evidence"), dict)]
+        if not recs:
+            return {}
+        return max(recs, key=lambda r: r.at or "").report["observability_evidence"]
+
     def observability_rows(self) -> list[dict]:
         """Components with a missing or unstated signal, the widest blast radius first."""
         blast = self.analysis["blast_radius"]
+        proved = self.observability_evidence()
         out = []
         for cid in sorted(self.review.components):
             c = self.review.components[cid]
@@ -333,7 +342,8 @@ class Assessment:
             out.append({"component": cid, "signals": {s: getattr(ob, s) for s in OBSERVABILITY_SIGNALS},
                         "missing": missing, "unknown": unknown,
                         "undetected": bool(detect), "detect": detect, "diagnose": diagnose,
-                        "journeys": b.get("journeys", []), "down_count": b.get("down_count", 0)})
+                        "journeys": b.get("journeys", []), "down_count": b.get("down_count", 0),
+                        "evidence": {s: w for s, w in (proved.get(cid) or {}).items() if getattr(ob, s, None) is True}})
         out.sort(key=lambda r: (not r["undetected"], -len(r["journeys"]), -r["down_count"], r["component"]))
         return out
 

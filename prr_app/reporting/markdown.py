@@ -154,9 +154,7 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None) -> 
     L += [f"## 5. {SECTION_TITLES[4]}", ""]
     L += _table(["Component"] + list(OBSERVABILITY_SIGNALS) + ["Consequence"], [
         [md(x["component"])] + [mark[x["signals"][s]] for s in OBSERVABILITY_SIGNALS]
-        + [md("; ".join(filter(None, [
-            "failure not detected (no " + ", ".join(x["detect"]) + ")" if x["detect"] else "",
-            "hard to diagnose (no " + ", ".join(x["diagnose"]) + ")" if x["diagnose"] else ""])))]
+        + [md(_obs_consequence(x))]
         for x in a.observability_rows()])
 
     # 6
@@ -262,3 +260,19 @@ def write_csv(review: Review, path, **_) -> None:
 
     # UTF-8 with BOM: spreadsheet programs then read non-ASCII names correctly
     write_output(Path(path), ("\ufeff" + render_csv(review)).encode("utf-8"))
+
+
+def _obs_consequence(x: dict) -> str:
+    """Section 5's consequence: a signal stated missing and one not stated are never said the same way."""
+    miss = set(x["missing"])
+    parts = []
+    for group, what in ((x["detect"], "failure not detected"), (x["diagnose"], "hard to diagnose")):
+        gone = [s for s in group if s in miss]
+        unknown = [s for s in group if s not in miss]
+        if gone:
+            parts.append(f"{what} (no {', '.join(gone)})")
+        if unknown:
+            parts.append(f"{', '.join(unknown)} not stated")
+    if x.get("evidence"):
+        parts.append("present by evidence: " + ", ".join(f"{s} {w}" for s, w in x["evidence"].items()))
+    return "; ".join(parts)

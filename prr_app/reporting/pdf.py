@@ -856,6 +856,8 @@ class _Builder:
                     cons.append(", ".join(unk_g) + " not stated")
                 if x["journeys"]:
                     cons.append("its failure takes down " + self.names(x["journeys"]))
+                if x.get("evidence"):
+                    cons.append("present by evidence: " + ", ".join(f"{s} {w}" for s, w in x["evidence"].items()))
                 body.append([self.cell(x["component"], bold=True)]
                             + [self.short(mark[x["signals"][s]]) for s in OBSERVABILITY_SIGNALS]
                             + [self.cell("; ".join(cons))])

@@ -57,6 +57,10 @@ def apply_evidence(result, review: Review | None = None) -> Facts:
         rec = max(recs, key=lambda r: r.at or "")
         rec.report["read"] = list(rep.read)
         rec.report["changes"] = list(rep.changes)
+        # the signals the files proved, for the report's observability matrix: component -> signal -> file:line
+        rec.report["observability_evidence"] = {cid: {s: fs[0].where for s, fs in sorted(sigs.items())}
+                                                for cid, sigs in sorted(facts.signals().items())
+                                                if cid in review.components}
     return facts
 
 
