@@ -201,48 +201,74 @@ def _logs(facts: Facts, c: Component, review: Review):
     return ("met", fs[0].text, fs[:1]) if fs else None
 
 
+_CRON_NAMED = {"@hourly": "0 * * * *", "@daily": "0 0 * * *", "@midnight": "0 0 * * *",
+               "@weekly": "0 0 * * 0", "@monthly": "0 0 1 * *"}
+_CRON_RANGES = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 6))
+_DOW = {"sun": 0, "mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6}
+_MON = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+                                    "dec"), 1)}
+
+
+def _cron_field(text: str, lo: int, hi: int, names: dict) -> set[int] | None:
+    out: set[int] = set()
+    for part in text.split(","):
+        rng, _, step = part.partition("/")
+        try:
+            k = int(step) if step else 1
+            if rng == "*":
+                a, b = lo, hi
+            elif "-" in rng:
+                x, y = rng.split("-", 1)
+                a, b = int(names.get(x, x)), int(names.get(y, y))
+            else:
+                a = int(names.get(rng, rng))
+                b = hi if step else a
+        except ValueError:
+            return None
+        if k < 1 or a < lo or b > hi + (1 if hi == 6 else 0) or a > b:
+            return None
+        out |= {v % 7 if hi == 6 else v for v in range(a, b + 1, k)}
+    return out
+
+
 def cron_interval(expr: str) -> int | None:
-    """Minutes between runs of a cron schedule (the common forms), or None."""
-    e = expr.strip().lower()
-    named = {"@hourly": 60, "@daily": 1440, "@midnight": 1440, "@weekly": 10080, "@monthly": 43200,
-             "@yearly": 525600, "@annually": 525600}
-    if e in named:
-        return named[e]
-    m = re.match(r"@every\s+(\d+)([mh])$", e)
+    """The longest wait, in minutes, between two runs of a cron schedule (what bounds the data a restore
+    loses), found by walking the schedule minute by minute over 62 days; None if it cannot be read."""
+    import datetime as dt
+
+    e = _CRON_NAMED.get(expr.strip().lower(), expr.strip().lower())
+    m = re.fullmatch(r"@every\s+(\d+)([mh])", e)
     if m:
-        return int(m.group(1)) * (60 if m.group(2) == "h" else 1)
+        return int(m.group(1)) * (60 if m.group(2) == "h" else 1) or None
     parts = e.split()
     if len(parts) != 5:
         return None
-    mi, h, dom, mon, dow = parts
-
-    def step(field: str, unit: int) -> int | None:
-        if field == "*":
-            return unit
-        m = re.fullmatch(r"\*/(\d+)", field)
-        if m and int(m.group(1)) > 0:
-            return unit * int(m.group(1))
-        if re.fullmatch(r"\d+(,\d+)*", field):
-            return None  # fixed values: the next field decides
-        return -1
-
-    if mon != "*" or (dom != "*" and not dom.startswith("*/")):
-        return 43200 if mon == "*" and re.fullmatch(r"\d+", dom) else None
-    if dow != "*":
-        n = len(dow.split(",")) if re.fullmatch(r"\d+(,\d+)*", dow) else None
-        return 10080 // n if n else None
-    s = step(mi, 1)
-    if s is not None:
-        return s if s > 0 else None
-    n_min = len(mi.split(","))
-    s = step(h, 60)
-    if s is not None:
-        return (s // n_min if h == "*" else s) if s > 0 else None
-    n_h = len(h.split(","))
-    s = step(dom, 1440)
-    if s is not None and s > 0:
-        return s // (n_h * n_min) if dom == "*" else s
-    return None
+    sets = [_cron_field(f, lo, hi, names) for f, (lo, hi), names in
+            zip(parts, _CRON_RANGES, ({}, {}, {}, _MON, _DOW))]
+    if any(x is None for x in sets):
+        return None
+    mins, hours, doms, mons, dows = sets
+    dom_any, dow_any = parts[2] == "*", parts[4] == "*"
+    start = dt.datetime(2026, 1, 1)
+    runs: list[int] = []
+    for day in range(62):
+        d = start + dt.timedelta(days=day)
+        if d.month not in mons:
+            continue
+        wd = (d.weekday() + 1) % 7  # cron: Sunday is 0
+        if dom_any and dow_any:
+            ok = True
+        elif dom_any:
+            ok = wd in dows
+        elif dow_any:
+            ok = d.day in doms
+        else:
+            ok = d.day in doms or wd in dows
+        if ok:
+            runs += [day * 1440 + h * 60 + mi for h in sorted(hours) for mi in sorted(mins)]
+    if len(runs) < 2:
+        return None
+    return max(b - a for a, b in zip(runs, runs[1:]))
 
 
 def _backup(facts: Facts, c: Component, review: Review):

@@ -1,0 +1,543 @@
+"""Issue 21: readiness facts read from imported files, proposed answers, confirm/reject, re-import."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from prr_app.checklist import evaluate, load_template
+from prr_app.checklist.proposals import cron_interval
+from prr_app.cli.main import main
+from prr_app.errors import PrrError
+from prr_app.importers.readiness import extract
+from prr_app.model.entities import Journey
+from prr_app.review.document import load_review, save_review
+from prr_app.review.importing import import_and_write, import_review
+from prr_app.review.proposals import decide_changes
+from prr_app.review.edits import apply_changes
+
+REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
+if not REALDATA.is_dir():
+    REALDATA = Path("/work/shared/realdata")
+
+# Online Boutique's cartservice and redis-cart, as its release manifest writes them (trimmed)
+CART = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: cartservice
+  labels:
+    app: cartservice
+spec:
+  selector:
+    matchLabels:
+      app: cartservice
+  template:
+    metadata:
+      labels:
+        app: cartservice
+    spec:
+      containers:
+      - name: server
+        image: us-central1-docker.pkg.dev/google-samples/microservices-demo/cartservice:v0.10.3
+        ports:
+        - containerPort: 7070
+        env:
+        - name: REDIS_ADDR
+          value: "redis-cart:6379"
+        resources:
+          requests:
+            cpu: 200m
+            memory: 64Mi
+          limits:
+            cpu: 300m
+            memory: 128Mi
+        readinessProbe:
+          initialDelaySeconds: 15
+          grpc:
+            port: 7070
+        livenessProbe:
+          initialDelaySeconds: 15
+          periodSeconds: 10
+          grpc:
+            port: 7070
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: cartservice
+spec:
+  selector:
+    app: cartservice
+  ports:
+  - port: 7070
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: redis-cart
+spec:
+  selector:
+    matchLabels:
+      app: redis-cart
+  template:
+    metadata:
+      labels:
+        app: redis-cart
+    spec:
+      containers:
+      - name: redis
+        image: redis:alpine
+        ports:
+        - containerPort: 6379
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: redis-cart
+spec:
+  selector:
+    app: redis-cart
+  ports:
+  - port: 6379
+"""
+
+
+def _line_of(text: str, needle: str) -> int:
+    for i, line in enumerate(text.splitlines(), 1):
+        if needle in line:
+            return i
+    raise AssertionError(needle)
+
+
+def _import(tmp_path, files: dict[str, str]):
+    root = tmp_path / "repo"
+    for name, text in files.items():
+        p = root / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(textwrap.dedent(text), encoding="utf-8")
+    return import_review([root]), root
+
+
+# ------------------------------------------------------------------ extractors on small real snippets
+def test_probes_same_check_is_partly_and_missing_probes_not_met(tmp_path):
+    res, _ = _import(tmp_path, {"deploy/app.yaml": CART})
+    p = res.review.proposals
+    probes = p["svc.probes@cartservice"]
+    assert probes.status == "partly" and "same check (grpc port 7070)" in probes.reason
+    assert f"deploy/app.yaml:{_line_of(CART, 'readinessProbe:')}" in probes.reason
+    # redis-cart is a datastore: svc.probes does not apply, but its resources and PDB do
+    assert "svc.probes@redis-cart" not in p
+    assert p["svc.resource-limits@redis-cart"].status == "not_met"
+    assert p["svc.resource-limits@cartservice"].status == "met"
+
+
+def test_distinct_probes_are_met(tmp_path):
+    text = CART.replace("""        livenessProbe:
+          initialDelaySeconds: 15
+          periodSeconds: 10
+          grpc:
+            port: 7070""", """        livenessProbe:
+          httpGet:
+            path: /live
+            port: 8081""")
+    res, _ = _import(tmp_path, {"app.yaml": text})
+    pr = res.review.proposals["svc.probes@cartservice"]
+    assert pr.status == "met" and "distinct from liveness (httpGet /live port 8081)" in pr.reason
+
+
+def test_pdb_absent_where_manifests_were_read_and_rules_for_budgets(tmp_path):
+    res, _ = _import(tmp_path, {"app.yaml": CART})
+    pr = res.review.proposals["svc.disruption-budget@cartservice"]
+    assert pr.status == "not_met" and pr.reason.startswith("no PodDisruptionBudget selects cartservice")
+    assert "app.yaml:1" in pr.reason  # where its manifests were read
+    # a budget whose maxUnavailable is the replica count protects nothing (realdata README, trap 3)
+    pdb = """
+    apiVersion: policy/v1
+    kind: PodDisruptionBudget
+    metadata:
+      name: cart-pdb
+    spec:
+      maxUnavailable: 2
+      selector:
+        matchLabels:
+          app: cartservice
+    """
+    two = CART.replace("spec:\n  selector:\n    matchLabels:\n      app: cartservice",
+                       "spec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: cartservice")
+    res, _ = _import(tmp_path / "b", {"app.yaml": two, "pdb.yaml": pdb})
+    pr = res.review.proposals["svc.disruption-budget@cartservice"]
+    assert pr.status == "partly" and "protects nothing" in pr.reason and "pdb.yaml:2" in pr.reason
+    res, _ = _import(tmp_path / "c", {"app.yaml": two, "pdb.yaml": pdb.replace("maxUnavailable: 2",
+                                                                              "minAvailable: 1")})
+    assert res.review.proposals["svc.disruption-budget@cartservice"].status == "met"
+
+
+def test_no_absence_claim_without_the_manifest(tmp_path):
+    """A Compose service has no PodDisruptionBudget to look for: nothing is proposed about it."""
+    res, _ = _import(tmp_path, {"compose.yaml": """
+    services:
+      cart:
+        image: cart:1
+        environment:
+          - REDIS_ADDR=redis:6379
+      redis:
+        image: redis:7
+    """})
+    keys = set(res.review.proposals)
+    assert not any(k.startswith(("svc.disruption-budget@", "svc.probes@", "svc.resource-limits@")) for k in keys)
+    for p in res.review.proposals.values():
+        assert p.evidence, p  # no proposal without evidence
+
+
+def test_spread_hpa_rolling_secrets_scrape_runbooks_backups(tmp_path):
+    app = CART.replace("spec:\n  selector:\n    matchLabels:\n      app: cartservice",
+                       "spec:\n  replicas: 3\n  strategy:\n    type: Recreate\n  selector:\n    matchLabels:\n"
+                       "      app: cartservice")
+    app = app.replace("""      containers:
+      - name: server""", """      topologySpreadConstraints:
+      - maxSkew: 1
+        topologyKey: topology.kubernetes.io/zone
+        whenUnsatisfiable: DoNotSchedule
+        labelSelector:
+          matchLabels:
+            app: cartservice
+      containers:
+      - name: server""", 1)
+    app = app.replace("""        - name: REDIS_ADDR
+          value: "redis-cart:6379\"""", """        - name: REDIS_ADDR
+          value: "redis-cart:6379"
+        - name: REDIS_PASSWORD
+          value: "hunter2\"""")
+    files = {
+        "k8s/app.yaml": app,
+        "k8s/hpa.yaml": """
+            apiVersion: autoscaling/v2
+            kind: HorizontalPodAutoscaler
+            metadata:
+              name: cartservice
+            spec:
+              scaleTargetRef:
+                apiVersion: apps/v1
+                kind: Deployment
+                name: cartservice
+              minReplicas: 3
+              maxReplicas: 10
+            """,
+        "k8s/monitor.yaml": """
+            apiVersion: monitoring.coreos.com/v1
+            kind: ServiceMonitor
+            metadata:
+              name: cart
+              labels:
+                release: prom
+            spec:
+              selector:
+                matchLabels:
+                  app: cartservice
+              endpoints:
+              - port: metrics
+            """,
+        "k8s/backup.yaml": """
+            apiVersion: batch/v1
+            kind: CronJob
+            metadata:
+              name: orders-backup
+            spec:
+              schedule: "0 */6 * * *"
+              jobTemplate:
+                spec:
+                  template:
+                    spec:
+                      restartPolicy: OnFailure
+                      containers:
+                      - name: dump
+                        image: postgres:16
+                        command: ["sh", "-c", "pg_dump -h orders-db -U app orders > /backup/orders.sql"]
+            """,
+        "k8s/db.yaml": """
+            apiVersion: apps/v1
+            kind: StatefulSet
+            metadata:
+              name: orders-db
+            spec:
+              serviceName: orders-db
+              selector:
+                matchLabels:
+                  app: orders-db
+              template:
+                metadata:
+                  labels:
+                    app: orders-db
+                spec:
+                  containers:
+                  - name: postgres
+                    image: postgres:16
+                    ports:
+                    - containerPort: 5432
+            """,
+        "monitoring/rules.yml": """
+            groups:
+            - name: cart
+              rules:
+              - alert: CartHighErrorRate
+                expr: sum(rate(grpc_server_handled_total{job="cartservice",grpc_code!="OK"}[5m])) > 1
+                for: 5m
+                annotations:
+                  runbook_url: https://runbooks.example/cart-errors
+              - alert: CartDown
+                expr: up{job="cartservice"} == 0
+            """,
+    }
+    # the Service carries the label the ServiceMonitor selects
+    files["k8s/app.yaml"] = files["k8s/app.yaml"].replace(
+        "kind: Service\nmetadata:\n  name: cartservice\n", "kind: Service\nmetadata:\n  name: cartservice\n"
+        "  labels:\n    app: cartservice\n", 1)
+    res, root = _import(tmp_path, files)
+    review, p = res.review, res.review.proposals
+    spread = p["svc.instances-spread@cartservice"]
+    assert spread.status == "met" and "across zones" in spread.reason
+    assert p["deploy.no-error-spike"].status == "not_met" and "Recreate" in p["deploy.no-error-spike"].reason
+    assert p["cap.autoscaling-tested"].status == "partly" and "k8s/hpa.yaml:2" in p["cap.autoscaling-tested"].reason
+    sec = p["sec.secrets-in-store"]
+    assert sec.status == "not_met" and "REDIS_PASSWORD given as a literal value" in sec.reason
+    assert p["obs.golden-signals@cartservice"].status == "partly"
+    assert "ServiceMonitor cart scrapes cartservice" in p["obs.golden-signals@cartservice"].reason
+    assert p["alert.symptom-based"].status == "partly"
+    rb = p["alert.every-page-has-runbook"]
+    assert rb.status == "partly" and "1 of 2 alert rules" in rb.reason and "CartDown" in rb.reason
+    assert p["ds.backup-within-rpo@orders-db"].status == "partly"  # no RPO stated
+    assert "every 360 min" in p["ds.backup-within-rpo@orders-db"].reason
+    assert "k8s/backup.yaml:2" in p["ds.backup-within-rpo@orders-db"].reason
+    # observability marked from evidence; nothing marked missing
+    obs = review.components["cartservice"].observability
+    assert obs.metrics is True and obs.alerts is True and obs.runbook is True
+    assert obs.traces is None and obs.logs is None
+    # with an RPO, the schedule is compared with it
+    review.components["orders-db"].rpo_minutes = 60
+    again = import_review([root], into=review)
+    pr = again.review.proposals["ds.backup-within-rpo@orders-db"]
+    assert pr.status == "not_met" and "RPO is 60 min" in pr.reason
+
+
+def test_every_fact_points_at_its_line(tmp_path):
+    res, root = _import(tmp_path, {"deploy/app.yaml": CART})
+    facts = extract(res)
+    assert facts.facts
+    for f in facts.facts:
+        line = (root / f.file).read_text().splitlines()[f.line - 1]
+        assert line.strip(), f
+
+
+def test_cron_interval_is_the_longest_wait():
+    assert cron_interval("*/15 * * * *") == 15
+    assert cron_interval("0 2 * * *") == 1440
+    assert cron_interval("0 1,2 * * *") == 1380  # two runs an hour apart, then 23 hours
+    assert cron_interval("@weekly") == 10080
+    assert cron_interval("30 2 * * 1-5") == 4320  # Friday to Monday
+    assert cron_interval("61 * * * *") is None and cron_interval("nonsense") is None
+
+
+# ------------------------------------------------------------------ templates
+def test_a_template_maps_its_own_item_and_bad_mappings_are_refused(tmp_path):
+    good = tmp_path / "t.yaml"
+    good.write_text(textwrap.dedent("""\
+        format: prr-checklist
+        id: team
+        version: '1'
+        title: Team
+        categories:
+          - id: ops
+            title: Ops
+            items:
+              - id: ops.traces
+                question: '{name} exports traces.'
+                severity: medium
+                scope: {per: component, kinds: [service]}
+                evidence_extractor: telemetry.tracing
+        """))
+    t = load_template(str(good))
+    assert t.items[0].evidence_extractor == "telemetry.tracing"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(good.read_text().replace("telemetry.tracing", "k8s.probe"))
+    with pytest.raises(PrrError, match=r"unknown evidence extractor 'k8s.probe' \(did you mean 'k8s.probes'\?\)"):
+        load_template(str(bad))
+    scope = tmp_path / "scope.yaml"
+    scope.write_text(good.read_text().replace("telemetry.tracing", "k8s.hpa"))
+    with pytest.raises(PrrError, match="k8s.hpa' proposes answers for items asked once per review"):
+        load_template(str(scope))
+
+
+def test_default_template_maps_the_documented_items():
+    t = load_template("prr-default")
+    mapped = {i.id: i.evidence_extractor for i in t.items if i.evidence_extractor}
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "checklist.md").read_text(encoding="utf-8")
+    for item, ext in mapped.items():
+        row = next((ln for ln in doc.splitlines() if ln.startswith(f"| `{ext}` ")), None)
+        assert row is not None and item in row, (item, ext)
+
+
+# ------------------------------------------------------------------ confirm / reject / re-import
+def test_confirm_reject_and_reimport_keep_the_reviewers_decisions(tmp_path, capsys):
+    res, root = _import(tmp_path, {"app.yaml": CART})
+    path = tmp_path / "r.prr"
+    save_review(res.review, path)
+    code = main(["checklist", str(path), "--items", "--category", "instances"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "(proposed: partly)" in out and "proposed from evidence (to confirm): partly: readiness and liveness" in out
+    # proposals do not count: nothing answered yet
+    assert evaluate(load_review(path)).overall.answered == evaluate(res.review).overall.answered
+    assert main(["checklist-confirm", str(path), "svc.probes@cartservice", "--by", "Dana"]) == 0
+    assert main(["checklist-confirm", str(path), "svc.disruption-budget@cartservice", "--reject", "--by", "Dana"]) == 0
+    r = load_review(path)
+    a = r.answers["svc.probes@cartservice"]
+    assert a.status == "partly" and a.changed_by == "Dana" and "app.yaml:" in a.evidence
+    assert "svc.probes@cartservice" not in r.proposals
+    assert r.proposals["svc.disruption-budget@cartservice"].rejected_by == "Dana"
+    # a reviewer's own answer wins over a proposal
+    assert main(["checklist-answer", str(path), "svc.resource-limits@cartservice", "--status", "not_met",
+                 "--by", "Omar"]) == 0
+    capsys.readouterr()
+    # re-import: confirmed answers untouched, the rejection kept, the answered item shows no proposal
+    import_and_write([root], into=path)
+    r = load_review(path)
+    assert r.answers["svc.probes@cartservice"].status == "partly"
+    assert r.answers["svc.resource-limits@cartservice"].status == "not_met"
+    assert r.proposals["svc.disruption-budget@cartservice"].rejected_by == "Dana"
+    items = {it.key: it for it in evaluate(r).items}
+    assert items["svc.resource-limits@cartservice"].proposal is None
+    assert items["svc.disruption-budget@cartservice"].proposal is None
+    assert items["svc.resource-limits@redis-cart"].proposal is not None
+    # bad input: one line, exit 2, the file untouched
+    before = path.read_bytes()
+    assert main(["checklist-confirm", str(path), "svc.probes@nope", "--by", "Dana"]) == 2
+    err = capsys.readouterr().err
+    assert "no proposal for 'svc.probes@nope'" in err and "Traceback" not in err
+    assert main(["checklist-confirm", str(path), "svc.probes@cartservice", "--by", "Dana"]) == 2
+    assert path.read_bytes() == before
+    # --all confirms every standing proposal
+    assert main(["checklist-confirm", str(path), "--all", "--by", "Dana"]) == 0
+    r = load_review(path)
+    from prr_app.checklist.proposals import standing
+
+    assert r.proposals and not any(standing(r, k) for k in r.proposals)
+    assert "svc.resource-limits@cartservice" in r.proposals  # kept, but the reviewer's answer wins
+
+
+def test_confirm_is_one_undoable_change(tmp_path):
+    res, _ = _import(tmp_path, {"app.yaml": CART})
+    review = res.review
+    before_answers, before_props = dict(review.answers), dict(review.proposals)
+    chs = decide_changes(review, every=True, by="Dana")
+    apply_changes(review, chs)
+    assert not any(not p.rejected_by for p in review.proposals.values())
+    apply_changes(review, chs, undo=True)
+    assert review.answers == before_answers and review.proposals == before_props
+
+
+def test_a_missing_pdb_on_a_critical_spof_says_so_and_ranks_first(tmp_path):
+    from prr_app.review.assess import assess
+
+    res, _ = _import(tmp_path, {"app.yaml": CART})
+    review = res.review
+    review.components["cartservice"].user_facing = True
+    review.journeys["checkout"] = Journey("checkout", "Checkout", entry=["cartservice"], critical=True)
+    risks = assess(review).risks
+    gaps = [r for r in risks if r["category"] == "readiness"]
+    pdb = {r["components"][0]: r for r in gaps if r["id"].startswith("evidence:k8s.pdb:")}
+    assert "single point of failure for the critical journey(s) checkout" in pdb["redis-cart"]["description"]
+    assert "no PodDisruptionBudget selects redis-cart" in pdb["redis-cart"]["description"]
+    # without the journey, the same gap is a lower risk
+    review.journeys.clear()
+    review.components["cartservice"].user_facing = False
+    risks2 = assess(review).risks
+    pdb2 = {r["components"][0]: r for r in risks2 if r["id"].startswith("evidence:k8s.pdb:")}
+    assert pdb2["redis-cart"]["score"] < pdb["redis-cart"]["score"]
+
+
+# ------------------------------------------------------------------ real repositories
+def _check_against_files(review, root: Path):
+    """Every proposal has evidence, and every file:line it quotes holds what it says."""
+    assert review.proposals
+    for key, p in review.proposals.items():
+        assert p.evidence, key
+        for ev in p.evidence:
+            m = re.search(r": ([^:\s]+):(\d+)$", ev)
+            assert m, ev
+            f = root / m.group(1)
+            if not f.is_file():  # a rendered chart's label
+                continue
+            line = f.read_text(encoding="utf-8", errors="replace").splitlines()[int(m.group(2)) - 1]
+            word = {"readiness": "readinessProbe", "liveness": "livenessProbe", "container": "resources",
+                    "no": None, "Deployment": None}.get(ev.split()[0], None)
+            if word:
+                assert word in line, (ev, line)
+            if "given as a literal" in ev:
+                assert ev.split()[0] in line, (ev, line)
+            if "exports traces" in ev or "exports metrics" in ev:
+                assert "OTEL_EXPORTER_OTLP" in line, (ev, line)
+
+
+@pytest.mark.skipif(not (REALDATA / "online-boutique-repo").is_dir(), reason="realdata not here")
+def test_online_boutique_repository(tmp_path):
+    root = REALDATA / "online-boutique-repo"
+    res = import_review([root])
+    _check_against_files(res.review, root)
+    p = res.review.proposals
+    # loadgenerator has no probes in the release manifest; the services' probes are one check each
+    assert p["svc.probes@loadgenerator"].status == "not_met"
+    assert p["svc.probes@frontend"].status == "partly"
+    assert all(p[f"svc.disruption-budget@{c}"].status == "not_met" for c in ("frontend", "cartservice"))
+
+
+@pytest.mark.skipif(not (REALDATA / "opentelemetry-demo").is_dir(), reason="realdata not here")
+def test_otel_demo_matrix_shows_traces_and_metrics(tmp_path):
+    from prr_app.review.exports import export
+
+    root = REALDATA / "opentelemetry-demo"
+    res = import_review([root])
+    review = res.review
+    compose = (root / "compose.yaml").read_text()
+    exporting = {"ad", "cart", "checkout", "currency", "email", "frontend", "payment", "product-catalog", "quote",
+                 "recommendation", "shipping", "flagd"}
+    for cid in exporting:
+        obs = review.components[cid].observability
+        assert obs.traces is True and obs.metrics is True, cid
+    for cid in ("valkey-cart", "postgresql", "opensearch"):
+        if cid in review.components:
+            assert review.components[cid].observability.traces is None  # unknown, not missing
+    assert not any(getattr(c.observability, s) is False for c in review.components.values()
+                   for s in ("metrics", "traces", "logs", "alerts", "dashboard", "runbook"))
+    _check_against_files(review, root)
+    out = tmp_path / "otel.md"
+    save = tmp_path / "otel.prr"
+    save_review(review, save)
+    assert main(["report", str(save), "-o", str(out)]) in (0, 1)
+    md = out.read_text()
+    sec5 = md[md.index("## 5."):md.index("## 6.")]
+    row = next(ln for ln in sec5.splitlines() if ln.startswith("| cart |"))
+    cells = [c.strip() for c in row.split("|")]
+    assert cells[2] == "yes" and cells[4] == "yes" and cells[5] == "?"  # metrics, traces; alerts unknown
+    assert f"metrics compose.yaml:{_line_of(compose, '  cart:') + 20}" in row  # its OTEL_EXPORTER_OTLP_ENDPOINT
+    assert "present by evidence: metrics compose.yaml:" in row
+
+
+@pytest.mark.skipif(not (REALDATA / "spring-petclinic-repo").is_dir(), reason="realdata not here")
+def test_spring_petclinic_scrape_config_and_dashboard():
+    root = REALDATA / "spring-petclinic-repo"
+    res = import_review([root])
+    review = res.review
+    _check_against_files(review, root)
+    prom = (root / "docker/prometheus/prometheus.yml").read_text().splitlines()
+    for cid in ("api-gateway", "customers-service", "visits-service", "vets-service"):
+        assert review.components[cid].observability.metrics is True
+        pr = review.proposals[f"obs.golden-signals@{cid}"]
+        line = int(re.search(r"prometheus.yml:(\d+)", pr.reason).group(1))
+        assert cid in prom[line - 1], (cid, prom[line - 1])
+    dash = review.proposals["obs.service-dashboard"]
+    assert dash.status == "partly" and "grafana-petclinic-dashboard.json" in dash.reason
