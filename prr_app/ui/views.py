@@ -181,7 +181,8 @@ CHECKLIST_COLUMNS = [
     Column("Item", lambda it: it.question),
     Column("Severity", lambda it: it.severity.upper() if it.severity == "blocker" else it.severity, width=90,
            colour=lambda it: theme.SEVERITY_COLOURS["critical"] if it.severity == "blocker" else None),
-    Column("Status", lambda it: it.status.replace("_", " "), width=110,
+    Column("Status", lambda it: it.status.replace("_", " ") + (f" (proposed: {it.proposal.status.replace('_', ' ')})"
+                                                               if it.proposal is not None else ""), width=110,
            colour=lambda it: status_colour(it.status)),
 ]
 
@@ -203,7 +204,8 @@ class ChecklistView(QWidget):
         self.categories.currentRowChanged.connect(lambda _r: self.refresh())
         self.filter_box = QComboBox()
         for label, key in (("All items", "all"), ("Unanswered", "unanswered"), ("Open blockers", "blockers"),
-                           ("Not met or partly", "gaps"), ("Evidence missing", "evidence")):
+                           ("Not met or partly", "gaps"), ("Evidence missing", "evidence"),
+                           ("Proposed from evidence", "proposed")):
             self.filter_box.addItem(label, key)
         self.filter_box.currentIndexChanged.connect(lambda _i: self.refresh())
         self.search = QLineEdit()
@@ -256,6 +258,10 @@ class ChecklistView(QWidget):
         detail_body = QWidget()
         dl = QVBoxLayout(detail_body)
         dl.addWidget(self.question)
+        from prr_app.ui.proposals_panel import ProposalPanel  # answers proposed from evidence (issue 21)
+
+        self.proposal_panel = ProposalPanel(self.session)
+        dl.addWidget(self.proposal_panel)
         dl.addWidget(self.guidance, 1)
         dl.addLayout(srow)
         dl.addLayout(form)
@@ -322,7 +328,7 @@ class ChecklistView(QWidget):
     def _on_replaced(self) -> None:
         self._on_changed({"answers"})  # evaluated when looked at, not while a big review opens
     def _on_changed(self, colls) -> None:
-        if colls & {"answers", "components", "dependencies", "meta"}:
+        if colls & {"answers", "components", "dependencies", "meta", "proposals"}:
             if self.isVisible():
                 self.reevaluate()
             else:  # graph edits do not pay for the checklist until it is looked at
@@ -384,10 +390,13 @@ class ChecklistView(QWidget):
                 continue
             if f == "evidence" and not it.evidence_missing:
                 continue
+            if f == "proposed" and it.proposal is None:
+                continue
             if text and text not in it.question.lower() and text not in (it.subject_label or "").lower() and text not in it.key:
                 continue
             items.append(it)
         self.model.set_rows(items)
+        self.proposal_panel.set_shown(items)
         self.select_key(key)
 
     # -- selection and walking ---------------------------------------------------
@@ -448,6 +457,7 @@ class ChecklistView(QWidget):
     def _show_item(self) -> None:
         it = self.current_item()
         self.detail_error.setText("")
+        self.proposal_panel.show_item(it)
         if it is None:
             self.question.setText("")
             self.guidance.setPlainText("")

@@ -1,0 +1,106 @@
+"""The checklist walker's proposals: answers proposed from imported evidence (issue 21).
+
+A panel under the item's question shows the proposal that stands for the current item (its
+status, the reason and the evidence, file:line) with **Confirm proposal** and **Reject
+proposal**, and **Confirm all shown** for every proposal among the items the walker lists.
+Each is one named edit on the undo stack (:func:`prr_app.review.proposals.decide_changes`):
+a confirmed proposal becomes the reviewer's answer; a rejected one is not shown again while a
+re-import finds the same evidence. A reviewer's own answer always wins: an answered item
+shows no proposal.
+"""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from prr_app.errors import PrrError
+from prr_app.ui import theme
+from prr_app.ui.settings import reviewer_name
+
+
+def _esc(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class ProposalPanel(QWidget):
+    def __init__(self, session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.item = None
+        self.shown: list = []
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(self.text.textFormat().RichText)
+        self.text.setAccessibleName("Answer proposed from evidence")
+        self.confirm_btn = QPushButton("Confirm proposal")
+        self.reject_btn = QPushButton("Reject proposal")
+        self.all_btn = QPushButton("Confirm all shown")
+        self.confirm_btn.clicked.connect(self.confirm)
+        self.reject_btn.clicked.connect(self.reject)
+        self.all_btn.clicked.connect(self.confirm_all_shown)
+        self.error = QLabel()
+        self.error.setStyleSheet(f"color: {theme.ERROR};")
+        row = QHBoxLayout()
+        row.addWidget(self.confirm_btn)
+        row.addWidget(self.reject_btn)
+        row.addWidget(self.all_btn)
+        row.addStretch(1)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.text)
+        lay.addLayout(row)
+        lay.addWidget(self.error)
+        self.setVisible(False)
+
+    # -- what is shown -------------------------------------------------------
+    def set_shown(self, items: list) -> None:
+        """The items the walker lists now (for Confirm all shown)."""
+        self.shown = [it for it in items if it.proposal is not None]
+        self.all_btn.setText(f"Confirm all shown ({len(self.shown)})")
+        self.all_btn.setEnabled(bool(self.shown))
+        self.setVisible(self.item is not None and self.item.proposal is not None or bool(self.shown))
+
+    def show_item(self, it) -> None:
+        self.item = it
+        self.error.setText("")
+        p = it.proposal if it is not None else None
+        if p is None:
+            self.text.setText("")
+            self.confirm_btn.setEnabled(False)
+            self.reject_btn.setEnabled(False)
+            self.setVisible(bool(self.shown))
+            return
+        ev = "".join(f"<li>{_esc(e)}</li>" for e in p.evidence[:6])
+        self.text.setText(f"<p><b>Proposed from the imported files:</b> {p.status.replace('_', ' ')} "
+                          f"(not counted until you confirm it)<br>{_esc(p.reason)}</p><ul>{ev}</ul>")
+        self.confirm_btn.setEnabled(True)
+        self.reject_btn.setEnabled(True)
+        self.setVisible(True)
+
+    # -- deciding (one undoable command each) ---------------------------------
+    def _decide(self, keys: list[str], reject: bool, text: str) -> bool:
+        from prr_app.review.proposals import decide_changes
+
+        try:
+            changes = decide_changes(self.session.review, keys, reject=reject,
+                                     by=reviewer_name(self.session.review) or "reviewer")
+        except PrrError as e:
+            self.error.setText(str(e))
+            return False
+        self.session.push(text, changes)
+        return True
+
+    def confirm(self) -> bool:
+        if self.item is None or self.item.proposal is None:
+            return False
+        return self._decide([self.item.key], False, f"Confirm proposal {self.item.key}")
+
+    def reject(self) -> bool:
+        if self.item is None or self.item.proposal is None:
+            return False
+        return self._decide([self.item.key], True, f"Reject proposal {self.item.key}")
+
+    def confirm_all_shown(self) -> bool:
+        keys = [it.key for it in self.shown]
+        if not keys:
+            return False
+        return self._decide(keys, False, f"Confirm {len(keys)} proposal(s)")
