@@ -541,3 +541,26 @@ def test_spring_petclinic_scrape_config_and_dashboard():
         assert cid in prom[line - 1], (cid, prom[line - 1])
     dash = review.proposals["obs.service-dashboard"]
     assert dash.status == "partly" and "grafana-petclinic-dashboard.json" in dash.reason
+
+
+def test_secret_references_are_not_literals_and_values_stay_out_of_evidence(tmp_path):
+    res, _ = _import(tmp_path, {"compose.yaml": """
+    services:
+      orders:
+        image: orders:1
+        environment:
+          DB_PASSWORD: ${DB_PASSWORD}
+          OTEL_EXPORTER_OTLP_ENDPOINT: http://user:s3cret@collector:4317
+        secrets: [db_password]
+      collector:
+        image: otel/opentelemetry-collector:0.100.0
+    secrets:
+      db_password:
+        file: ./db_password.txt
+    """})
+    sec = res.review.proposals["sec.secrets-in-store"]
+    assert sec.status == "partly" and "Compose secrets" in sec.reason
+    facts = extract(res)
+    assert not [f for f in facts.facts if f.signal == "literal"]
+    assert all("s3cret" not in f.what for f in facts.facts)
+    assert res.review.components["orders"].observability.traces is True

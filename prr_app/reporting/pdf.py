@@ -995,6 +995,20 @@ class _Builder:
                        [0.36, 0.16, 0.1, 0.12, 0.1, 0.16])
         else:
             self.para("None.")
+        self._proposals(cl)
+
+    def _proposals(self, cl) -> None:
+        """7.2: answers proposed from the imported files, not counted until a reviewer confirms them (issue 21)."""
+        proposed = [it for it in getattr(cl, "items", []) or [] if getattr(it, "proposal", None) is not None]
+        if not proposed:
+            return
+        self.heading("Answers proposed from evidence (not counted until a reviewer confirms them)", 1, "7.2")
+        limit = 80
+        rows = [[self.cell(it.question), self.cell(it.subject_label or "the review"),
+                 self.cell(words(it.proposal.status)), self.cell(it.proposal.reason)] for it in proposed[:limit]]
+        self.table(["Item", "Applies to", "Proposed", "Why (file:line)"], rows, [0.32, 0.14, 0.1, 0.44])
+        if len(proposed) > limit:
+            self.para(f"... and {len(proposed) - limit} more (prr checklist REVIEW --items lists them all).")
 
     # -- appendix --------------------------------------------------------------------
     def appendix(self):

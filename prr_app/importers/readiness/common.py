@@ -73,6 +73,10 @@ def env_facts(pairs: list[tuple[str, str, int]], file: str, cid: str, facts: Fac
     def off(var: str) -> bool:
         return env.get(var, ("", 0))[0].strip().lower() == "none"
 
+    from prr_app.importers.graph import redact
+
+    raw = {n: v for n, v, _line in pairs}
+    pairs = [(n, redact(n, v, 160), line) for n, v, line in pairs]
     for name, value, line in pairs:
         up = name.upper()
         if up in ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") and value and \
@@ -97,6 +101,7 @@ def env_facts(pairs: list[tuple[str, str, int]], file: str, cid: str, facts: Fac
         if up == "OTEL_TRACES_EXPORTER" and value.lower() in ("jaeger", "zipkin", "otlp", "console,otlp") \
                 and not any(k in env for k in ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")):
             facts.add(Fact("telemetry.tracing", cid, file, line, f"trace exporter {value} ({name})", "exporter", value))
+        value = raw.get(name, value)
         if _SECRETISH.search(up) and value and not _REFERENCE.match(value) and not up.endswith(("_FILE", "_PATH",
                                                                                                   "_REF", "_NAME")):
             facts.add(Fact("k8s.secret-refs", cid, file, line, f"{name} given as a literal value", "literal", name))
