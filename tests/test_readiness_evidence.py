@@ -564,3 +564,13 @@ def test_secret_references_are_not_literals_and_values_stay_out_of_evidence(tmp_
     assert not [f for f in facts.facts if f.signal == "literal"]
     assert all("s3cret" not in f.what for f in facts.facts)
     assert res.review.components["orders"].observability.traces is True
+
+
+def test_a_file_named_alone_says_nothing_about_a_missing_budget(tmp_path):
+    """The budget may live in a file that was not given: no 'not met' from its absence."""
+    f = tmp_path / "app.yaml"
+    f.write_text(CART, encoding="utf-8")
+    res = import_review([f])
+    assert res.report.format == "kubernetes"
+    assert not any(k.startswith("svc.disruption-budget@") for k in res.review.proposals)
+    assert res.review.proposals["svc.probes@cartservice"].status == "partly"  # inside the workload: known

@@ -70,7 +70,7 @@ def extract(result) -> Facts:
                 _k8s_file(p, p.name, objs)
             elif fmt == "compose":
                 compose_files.append((p, p.name))
-    kubernetes.K8sFacts(objs, comps, facts).run()
+    kubernetes.K8sFacts(objs, comps, facts, whole=inv is not None).run()
     for p, rel in compose_files:
         compose.compose_file(p, rel, comps, facts)
     for p, rel in configs:
@@ -96,7 +96,7 @@ def extract_files(paths: list[Path], review, base: Path | None = None) -> Facts:
             compose.compose_file(p, rel, comps, facts)
         else:
             monitoring.config_file(p, rel, comps, facts)
-    kubernetes.K8sFacts(objs, comps, facts).run()
+    kubernetes.K8sFacts(objs, comps, facts, whole=False).run()
     return facts
 
 

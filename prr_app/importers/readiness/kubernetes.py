@@ -109,8 +109,11 @@ def _probe(p) -> str:
 
 
 class K8sFacts:
-    def __init__(self, objs: list[Obj], comps: Components, facts: Facts):
-        self.objs, self.comps, self.facts = objs, comps, facts
+    def __init__(self, objs: list[Obj], comps: Components, facts: Facts, whole: bool = True):
+        """``whole``: the objects are everything the deployment's folder holds (a checkout was read), so a
+        PodDisruptionBudget that is not among them does not exist there; for files named one by one it
+        may live in a file that was not given, and its absence says nothing."""
+        self.objs, self.comps, self.facts, self.whole = objs, comps, facts, whole
         self.workloads: list[Workload] = []
         for o in objs:
             if o.kind in WORKLOADS:
@@ -141,8 +144,8 @@ class K8sFacts:
 
     def run(self) -> None:
         for w in self.workloads:
-            for ext in ("k8s.probes", "k8s.resources", "k8s.pdb", "k8s.topology-spread", "k8s.rolling-update",
-                        "k8s.hpa", "k8s.network-policy", "k8s.secret-refs"):
+            for ext in ("k8s.probes", "k8s.resources", "k8s.topology-spread", "k8s.rolling-update",
+                        "k8s.secret-refs") + (("k8s.pdb", "k8s.hpa", "k8s.network-policy") if self.whole else ()):
                 self.facts.looked(ext, w.cid)
             self._containers(w)
             self._spread(w)
