@@ -479,7 +479,9 @@ def test_import_folder_filters_like_the_cli_and_shows_the_report(qtbot, win, tmp
     (folder / "edges.csv").write_text("source,target\nweb,api\napi,db\n", encoding="utf-8")
     (folder / "notes.md").write_text("# not an import\n", encoding="utf-8")
     run_import(qtbot, win, [str(folder)])
-    cli = registry.import_paths([str(folder)])
+    from prr_app.review.importing import import_review
+
+    cli = import_review([str(folder)])  # what prr import calls
     assert set(win.session.review.components) == set(cli.review.components) == {"web", "api", "db"}
     assert win.session.untitled
     head, lines = reports[-1]

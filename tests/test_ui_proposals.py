@@ -69,3 +69,20 @@ def test_walker_confirms_rejects_and_undoes_proposals(qtbot, win, proposed_prr):
     # undoing the bulk confirmation brings the proposals back
     win.a_undo.trigger()
     assert all(k in win.session.review.proposals and k not in win.session.review.answers for k in shown)
+
+
+def test_file_import_in_the_app_proposes_answers_and_marks_observability(qtbot, win, tmp_path, monkeypatch):
+    from prr_app.ui import main_window as mw
+
+    monkeypatch.setattr(mw.Ask, "show_report", classmethod(lambda cls, parent, title, head, lines: None))
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "app.yaml").write_text(CART.replace('value: "redis-cart:6379"', 'value: "redis-cart:6379"\n'
+                                                '        - name: OTEL_EXPORTER_OTLP_ENDPOINT\n'
+                                                '          value: "http://otel-collector:4317"'), encoding="utf-8")
+    t = win.import_paths([str(root)])
+    qtbot.waitUntil(lambda: not t.running, timeout=15000)
+    review = win.session.review
+    assert review.proposals["svc.probes@cartservice"].status == "partly"
+    assert review.components["cartservice"].observability.traces is True
+    assert any("readiness evidence" in ln for ln in win.last_import.report.lines())

@@ -138,7 +138,7 @@ def review_changes(base: Review, new: Review, current: Review | None = None) -> 
     out: list[Change] = []
     if base.meta != new.meta:
         out.append(Change("meta", "", copy.deepcopy(current.meta), copy.deepcopy(new.meta)))
-    for coll in COLLECTIONS + ("imports",):
+    for coll in COLLECTIONS + ("imports", "proposals"):
         b, n, c = getattr(base, coll), getattr(new, coll), getattr(current, coll)
         for key in list(b) + [k for k in n if k not in b]:
             if b.get(key) != n.get(key):

@@ -884,7 +884,7 @@ class MainWindow(QMainWindow):
             self.import_paths(choice["paths"], choice.get("format"), into=bool(choice.get("into")))
 
     def import_paths(self, paths: list[str], fmt: str | None = None, *, into: bool = False) -> Task:
-        """Import files and folders with ``prr import``'s code (:func:`registry.import_paths`).
+        """Import files and folders with ``prr import``'s code (:func:`prr_app.review.importing.import_review`).
 
         ``into=False``: the result becomes a new untitled review. ``into=True``:
         re-import into the open review as ``prr import --into`` does (the
@@ -896,11 +896,13 @@ class MainWindow(QMainWindow):
         base = self.session.snapshot() if into else None
 
         def work(state, paths, fmt, base):
-            from prr_app.importers import registry
+            from prr_app.review import importing
 
             state.progress(0.05, "reading " + (Path(paths[0]).name if len(paths) == 1 else f"{len(paths)} paths"))
             state.check()
-            res = registry.import_paths(paths, fmt or "auto", into=base)
+            # the use case prr import calls: earlier decisions on inferred dependencies, and checklist
+            # answers proposed from the files read (issue 21)
+            res = importing.import_review(paths, fmt or "auto", into=base)
             state.check()  # the importer itself cannot stop half-way; a cancel drops its result
             state.progress(0.95, "merging" if base is not None else "done")
             return res
