@@ -472,7 +472,6 @@ def run_import(qtbot, w, *args, **kw):
 
 
 def test_import_folder_filters_like_the_cli_and_shows_the_report(qtbot, win, tmp_path, reports):
-    from prr_app.importers import registry
 
     folder = tmp_path / "in"
     folder.mkdir()
