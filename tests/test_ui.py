@@ -472,7 +472,6 @@ def run_import(qtbot, w, *args, **kw):
 
 
 def test_import_folder_filters_like_the_cli_and_shows_the_report(qtbot, win, tmp_path, reports):
-
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "edges.csv").write_text("source,target\nweb,api\napi,db\n", encoding="utf-8")
