@@ -44,6 +44,8 @@ COMMANDS: list[tuple[str, str, str]] = [
      "switch a review to another template, carrying answers over (launch -> operational)"),
     ("checklist-import", "prr_app.cli.checklist_commands",
      "import a team's checklist (Markdown task list or template file)"),
+    ("checklist-confirm", "prr_app.cli.checklist_commands",
+     "confirm (or reject) answers proposed from imported evidence"),
     ("checklist-export", "prr_app.cli.checklist_commands", "export checklist items and answers to CSV"),
     ("report", "prr_app.cli.report_commands", "write the Reliability Risk Assessment (PDF, Markdown, CSV)"),
     ("gate", "prr_app.cli.report_commands", "pass or fail a review in CI (exit 0 pass, 1 fail, 2 bad input)"),
