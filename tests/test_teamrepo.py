@@ -133,13 +133,14 @@ def test_push_then_pull_gives_the_same_review_as_the_prr_file(repo_url, tmp_path
 
 
 def test_real_imports_round_trip(repo, tmp_path):
-    from prr_app.importers import registry
+    from prr_app.review.importing import import_review
 
     for folder in ("online-boutique", "sock-shop", "opentelemetry-demo"):
         paths = [str(p) for p in sorted((REALDATA / folder).iterdir()) if p.suffix in (".yaml", ".yml")]
         if not paths:
             continue
-        review = registry.import_paths(paths, "auto").review
+        review = import_review(paths, "auto").review  # with the answers proposed from evidence (issue 21)
+        assert review.proposals
         pushed = repo.push(review, name=folder)
         assert pushed.created and pushed.version == 1
         assert _without_origin(repo.pull(folder).review) == review
