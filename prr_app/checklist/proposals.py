@@ -380,7 +380,8 @@ def _dashboards_review(facts: Facts, comps: list[Component], review: Review):
 
 def _tracing_journey(facts: Facts, comps: list[Component], review: Review):
     """Every service a journey crosses exports traces (comps: the services it reaches)."""
-    svcs = [c for c in comps if c.kind in _SERVICE_KINDS]
+    # telemetry hubs (the collector the spans go to) are plumbing, not hops of the journey
+    svcs = [c for c in comps if c.kind in _SERVICE_KINDS and "telemetry" not in c.tags]
     if not svcs:
         return None
     have = {c.id: facts.of("telemetry.tracing", c.id) for c in svcs}
