@@ -667,3 +667,36 @@ def test_journey_tracing_velero_and_collector_pipelines(tmp_path):
     f = extract_files([v], again.review)
     assert [x.component for x in f.of("backup.schedules")] == ["orders-db"]
     assert f.of("backup.schedules")[0].value == "0 1 * * *"
+
+
+# ------------------------------------------------------------------ refresh: a property against a plain oracle
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from prr_app.checklist.proposals import refresh  # noqa: E402
+from prr_app.model.entities import ChecklistAnswer, Proposal, Review  # noqa: E402
+
+_KEYS = ["svc.probes@a", "svc.probes@b", "svc.disruption-budget@a", "sec.secrets-in-store"]
+_prop = st.builds(lambda s, r, rej: (s, r, rej), st.sampled_from(["met", "partly", "not_met"]),
+                  st.sampled_from(["r1", "r2"]), st.booleans())
+
+
+@settings(max_examples=200, deadline=None)
+@given(old=st.dictionaries(st.sampled_from(_KEYS), _prop), new=st.dictionaries(st.sampled_from(_KEYS), _prop),
+       answered=st.sets(st.sampled_from(_KEYS)))
+def test_refresh_keeps_answers_and_exactly_the_rejections_that_still_apply(old, new, answered):
+    review = Review()
+    review.proposals = {k: Proposal(k, s, r, [f"e: f.yaml:{i}"], "k8s.probes", "t",
+                                    "Dana" if rej else "", "2026-01-01T00:00:00+00:00" if rej else None)
+                        for i, (k, (s, r, rej)) in enumerate(old.items())}
+    review.answers = {k: ChecklistAnswer(k, status="met") for k in answered}
+    answers_before = {k: ChecklistAnswer(k, status="met") for k in answered}
+    incoming = {k: Proposal(k, s, r, ["e: f.yaml:1"], "k8s.probes", "t2") for k, (s, r, _rej) in new.items()}
+    refresh(review, incoming)
+    assert review.answers == answers_before  # answers are never touched
+    assert set(review.proposals) == set(new)  # withdrawn evidence withdraws its proposal
+    for k, p in review.proposals.items():
+        o = old.get(k)
+        # the oracle: rejected before, and the same status and reason now
+        still_rejected = o is not None and o[2] and (o[0], o[1]) == (new[k][0], new[k][1])
+        assert bool(p.rejected_by) == still_rejected, (k, o, new[k])
+        assert (p.status, p.reason) == (new[k][0], new[k][1])
