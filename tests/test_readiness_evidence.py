@@ -700,3 +700,52 @@ def test_refresh_keeps_answers_and_exactly_the_rejections_that_still_apply(old, 
         still_rejected = o is not None and o[2] and (o[0], o[1]) == (new[k][0], new[k][1])
         assert bool(p.rejected_by) == still_rejected, (k, o, new[k])
         assert (p.status, p.reason) == (new[k][0], new[k][1])
+
+
+# ------------------------------------------------------------------ hostile input: facts or nothing, never a crash
+_any = st.recursive(st.none() | st.booleans() | st.integers(-5, 10**6) | st.text(max_size=12),
+                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
+                                                                                  max_size=3), max_leaves=8)
+_SLOTS = ["containers", "readinessProbe", "livenessProbe", "resources", "env", "envFrom", "affinity",
+          "topologySpreadConstraints", "replicas", "strategy", "selector", "minAvailable", "maxUnavailable",
+          "scaleTargetRef", "schedule", "groups", "annotations", "data", "podSelector", "template"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(kind=st.sampled_from(["Deployment", "StatefulSet", "DaemonSet", "Pod", "PodDisruptionBudget", "CronJob",
+                             "HorizontalPodAutoscaler", "ServiceMonitor", "PrometheusRule", "Secret", "ConfigMap",
+                             "NetworkPolicy", "Schedule", "Service"]),
+       values=st.dictionaries(st.sampled_from(_SLOTS), _any, max_size=6), compose_svc=_any,
+       comp_kind=st.sampled_from(["service", "datastore"]))
+def test_hostile_objects_give_facts_or_nothing(tmp_path_factory, kind, values, compose_svc, comp_kind):
+    from prr_app.importers.readiness import extract_files
+    from prr_app.model.entities import Component
+
+    d = tmp_path_factory.mktemp("h")
+    pod = {"containers": values.get("containers", [{"name": "c", **{k: v for k, v in values.items()
+                                                                   if k in ("readinessProbe", "livenessProbe",
+                                                                            "resources", "env", "envFrom")}}]),
+           "affinity": values.get("affinity"), "topologySpreadConstraints": values.get("topologySpreadConstraints")}
+    spec = {"replicas": values.get("replicas"), "strategy": values.get("strategy"),
+            "selector": values.get("selector", {"matchLabels": {"app": "cart"}}),
+            "template": values.get("template", {"metadata": {"labels": {"app": "cart"},
+                                                             "annotations": values.get("annotations")}, "spec": pod}),
+            "minAvailable": values.get("minAvailable"), "maxUnavailable": values.get("maxUnavailable"),
+            "scaleTargetRef": values.get("scaleTargetRef"), "schedule": values.get("schedule"),
+            "groups": values.get("groups"), "podSelector": values.get("podSelector"),
+            "jobTemplate": {"spec": {"template": {"spec": pod}}}}
+    doc = {"apiVersion": "velero.io/v1" if kind == "Schedule" else "v1", "kind": kind,
+           "metadata": {"name": "cart", "annotations": values.get("annotations")}, "spec": spec,
+           "data": values.get("data")}
+    (d / "k.yaml").write_text(json.dumps(doc), encoding="utf-8")
+    (d / "compose.yaml").write_text(json.dumps({"services": {"cart": compose_svc}}), encoding="utf-8")
+    (d / "rules.yml").write_text(json.dumps({"groups": values.get("groups", [])}), encoding="utf-8")
+    review = Review()
+    review.components["cart"] = Component("cart", "cart", kind=comp_kind)
+    facts = extract_files([d / "k.yaml", d / "compose.yaml", d / "rules.yml"], review, base=d)
+    for f in facts.facts:
+        assert f.file in ("k.yaml", "compose.yaml", "rules.yml") and f.line >= 0 and f.what
+    from prr_app.checklist.proposals import propose
+
+    for p in propose(review, facts).values():
+        assert p.evidence and p.status in ("met", "partly", "not_met")
