@@ -426,7 +426,8 @@ def _risk_state(r: dict | None) -> dict | None:
     if r is None:
         return None
     return {"likelihood": r["likelihood"], "impact": r["impact"], "score": r["score"], "severity": r["severity"],
-            "launch_blocking": r["launch_blocking"], "status": r["status"]}
+            "launch_blocking": r["launch_blocking"], "status": r["status"],
+            "disruptions": list(r.get("disruptions", []))}
 
 
 def _outcome(b: dict | None, a: dict | None) -> str:
@@ -436,7 +437,8 @@ def _outcome(b: dict | None, a: dict | None) -> str:
         return "new"
     if a["status"] != "open" and b["status"] == "open":
         return "mitigated"
-    if a["score"] < b["score"] or (b["launch_blocking"] and not a["launch_blocking"]):
+    if a["score"] < b["score"] or (b["launch_blocking"] and not a["launch_blocking"]) \
+            or set(a["disruptions"]) < set(b["disruptions"]):  # part of one root cause fixed
         return "reduced"
     if a["score"] > b["score"] or (a["launch_blocking"] and not b["launch_blocking"]):
         return "worse"
@@ -599,12 +601,13 @@ def suggest(review: Review, analysis: dict, *, blocking_only: bool = False) -> l
                     if d.target == subject and d.kind == DependencyKind.HARD.value and not d.fallback]
             sp = spofs.get(rid)
             if deps and sp is not None and len(sp.get("chain", [])) > 1:
-                # the call the failure travels along first; then every other hard call to it
+                # a fallback on every hard call to it, the call the failure travels along first:
+                # one call left without one still carries the failure
                 first = dependency_id(sp["chain"][1], subject)
                 deps.sort(key=lambda d: (d.id != first, d.id))
-                alts.append(Change("add-fallback", {"dependency": deps[0].id,
-                                                    "fallback": f"degraded mode without {subject} (cached or default answer)"},
-                                   reason=rid))
+                alts.append(_Bundle(Change("add-fallback", {
+                    "dependency": d.id, "fallback": f"degraded mode without {subject} (cached or default answer)"},
+                    reason=rid) for d in deps))
             alts.append(Change("add-alternative", {"component": subject}, reason=rid))
             if "instance" in r.get("disruptions", ()) and not is_external(c):
                 sib = None
@@ -612,7 +615,7 @@ def suggest(review: Review, analysis: dict, *, blocking_only: bool = False) -> l
                     used = set(c.placement)
                     sib = next((s for p in c.placement if (s := _free_sibling(review, p, used))), None)
                 quick = Change("add-replica", {"component": subject, **({"domain": sib} if sib else {})}, reason=rid)
-                alts = [_Bundle([quick, alt]) for alt in alts]
+                alts = [_Bundle([quick, *_flatten(alt)]) for alt in alts]
         elif kind == "spof:domain" and subject in review.domains:
             f = domains.get(subject)
             dom = review.domains[subject]
