@@ -411,3 +411,60 @@ def test_text_sections_are_capped_and_counted():
     at = lines.index("Components")
     assert lines[at + 1:at + 4] == ["  + extra-0", "  + extra-1", "  ... 3 more (prr diff --limit 0, or --json)"]
     assert "  + extra-4" in D.diff_lines(d)  # no limit: all
+
+
+# ------------------------------------------------------------------ the report's "Changes since" and plan sections
+def _pdf_text(path) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(p.extract_text() for p in PdfReader(str(path)).pages)
+
+
+def test_report_has_changes_since_the_newest_milestone_and_the_plan(tmp_path, capsys):
+    from prr_app.review.milestones import take
+
+    ws = _copy(_real("webshop"))
+    take(ws, "Design <review> & co", date="2026-03-01", by="Dana")
+    ws.components["cart-db"] = dataclasses.replace(ws.components["cart-db"], replicas=2,
+                                                   placement=["euw1-a", "euw1-b"])
+    write_json(ws, tmp_path / "ws.json")
+    plan = {"format": "prr-plan", "version": 1, "name": "GA <plan>", "changes": [
+        {"op": "add-fallback", "dependency": "cart-svc->cart-db", "fallback": "empty cart", "owner": "checkout-team",
+         "due": "2026-07-01"}]}
+    (tmp_path / "plan.json").write_text(json.dumps(plan))
+    code = main(["report", str(tmp_path / "ws.json"), "-o", str(tmp_path / "r.pdf"), "--markdown",
+                 str(tmp_path / "r.md"), "--plan", str(tmp_path / "plan.json")])
+    assert code == 0, capsys.readouterr().err
+    md = (tmp_path / "r.md").read_text()
+    heads = [line for line in md.splitlines() if line.startswith("## ")]
+    assert heads[:4] == ["## Executive summary", r"## Changes since Design \<review\> \& co (2026-03-01)",
+                         "## Current vs after the plan “GA \\<plan\\>”", "## 1. System overview"]
+    assert "| Component | changed | cart-db | replicas: 1 → 2; placement: \\[euw1-a\\] → \\[euw1-a, euw1-b\\] |" in md
+    assert "| SPOF (instance) | fixed | cart-db\\#0 |" in md or "| SPOF (instance) | fixed | cart-db#0 |" in md
+    assert "give cart-svc->cart-db a fallback: empty cart" in md.replace("\\", "")
+    text = _pdf_text(tmp_path / "r.pdf")
+    i_sum, i_since = text.index("Executive summary"), text.index("Changes since Design <review> & co (2026-03-01)")
+    i_plan, i_one = text.index("Current vs after the plan"), text.index("1 System overview")
+    assert i_sum < i_since < i_plan < i_one
+    assert "checkout-team" in text[i_plan:i_one] and "2026-07-01" in text[i_plan:i_one]
+    # --since "" leaves the section out; a milestone that does not exist is bad input
+    code = main(["report", str(tmp_path / "ws.json"), "--markdown", str(tmp_path / "r2.md"), "--since", ""])
+    assert code == 0 and "Changes since" not in (tmp_path / "r2.md").read_text()
+    capsys.readouterr()
+    code = main(["report", str(tmp_path / "ws.json"), "--markdown", str(tmp_path / "r3.md"), "--since", "nope"])
+    err = capsys.readouterr().err
+    assert code == 2 and "no milestone 'nope'" in err and err.count("\n") == 1
+
+
+def test_report_without_milestones_has_no_changes_section(tmp_path):
+    from prr_app.review.exports import export
+
+    export(_real("webshop"), "markdown", tmp_path / "r.md")
+    assert "Changes since" not in (tmp_path / "r.md").read_text()
+    r = _copy(_real("webshop"))
+    from prr_app.review.milestones import take
+
+    take(r, "pre-launch", date="2026-05-01", by="x")
+    export(r, "markdown", tmp_path / "r2.md")  # the app's and prr export's path: the newest milestone
+    text = (tmp_path / "r2.md").read_text()
+    assert "## Changes since pre-launch (2026-05-01)" in text and "Nothing changed since then." in text

@@ -531,3 +531,33 @@ def changes_since(review: Review, milestone: str, *, seed: int = 0, today: str |
     m = find(review, milestone, file=file)
     return compare(milestone_review(m, file=file), review, seed=seed, today=today,
                    old_label=f"{m.name} ({m.date})", new_label="now")
+
+
+def newest_milestone(review: Review):
+    """The milestone taken last (None when the review has none)."""
+    return max(review.milestones.values(), key=lambda m: (m.taken_at, m.id), default=None)
+
+
+def report_sections(review: Review, *, since: str | None = None, plan=None, seed: int = 0,
+                    today: str | None = None, file: str | None = None, plan_file: str | None = None) -> dict:
+    """What the report's extra sections need (``reporting/changes.py``): ``{"changes", "plan"}``.
+
+    ``changes``: the diff from a milestone to the review as it is, "Changes since <milestone>":
+    the one named ``since`` (id or name), by default the newest; ``""`` or no milestone: none.
+    ``plan``: with a :class:`~prr_app.review.plans.Plan`, its result (``plans.evaluate``).
+    """
+    from prr_app.review.milestones import find
+
+    out: dict = {"changes": None, "plan": None}
+    m = None
+    if since:
+        m = find(review, since, file=file)
+    elif since is None:
+        m = newest_milestone(review)
+    if m is not None:
+        out["changes"] = changes_since(review, m.id, seed=seed, today=today, file=file)
+    if plan is not None:
+        from prr_app.review.plans import evaluate
+
+        out["plan"] = evaluate(review, plan, seed=seed, today=today, file=plan_file or file)
+    return out

@@ -674,6 +674,8 @@ def suggest(review: Review, analysis: dict, *, blocking_only: bool = False) -> l
                                        reason=rid))
             alts = [_Bundle(alts)] if alts else []
         if alts:
+            for ch in (c for alt in alts for c in _flatten(alt)):
+                ch.owner = ch.owner or r.get("owner", "")  # who the analysis names for the fix
             out.append((rid, alts))
     not_met = _checklist_blockers(analysis)
     for item in not_met + [i for i in _unanswered_blockers(review, analysis) if i not in not_met]:
