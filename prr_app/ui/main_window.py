@@ -107,6 +107,7 @@ class MainWindow(QMainWindow):
 
         self._make_actions()
         self._make_menus()
+        self._add_milestones_and_plans()  # issue 20
 
         s = self.session
         s.sig_review_replaced.connect(self._on_replaced)
@@ -320,6 +321,45 @@ class MainWindow(QMainWindow):
         tb.addSeparator()
         tb.addWidget(self.journey_box)
         self.addToolBar(tb)
+
+    # ------------------------------------------------------------ milestones and plans (issue 20)
+    def _add_milestones_and_plans(self) -> None:
+        """The Milestones dock (take, open read-only, "Changes since...") and plan mode (ui/milestones.py,
+        ui/plans.py), with their menu actions."""
+        from prr_app.ui.milestones import MilestonesPanel
+        from prr_app.ui.plans import PlanPanel
+
+        self.milestones = MilestonesPanel(self)
+        self.plan_panel = PlanPanel(self)
+        for panel in (self.milestones, self.plan_panel):
+            panel.sig_status.connect(lambda m: self.statusBar().showMessage(m, 6000))
+        self.milestones_dock = self._dock("Milestones", self.milestones, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.plan_dock = self._dock("Plan", self.plan_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        for d in (self.milestones_dock, self.plan_dock):
+            self.tabifyDockWidget(self.inspector_dock, d)
+        self.inspector_dock.raise_()
+        self.a_take_milestone = self._act("Take &Milestone…", self.milestones.take, None,
+                                          "Save a named, dated snapshot of the review (design review, pre-launch...)")
+        self.a_changes_since = self._act("&Changes Since Milestone", self._changes_since, None,
+                                         "What changed since the newest (or selected) milestone; marked on the graph")
+        self.a_plan_mode = self._act("&Plan Mode", self._plan_mode, "Ctrl+Shift+P",
+                                     "Propose changes into a plan, not the review; the verdict with the plan beside "
+                                     "today's", checkable=True)
+        menu = next(a.menu() for a in self.menuBar().actions() if a.text() == "&Analysis")
+        menu.addSeparator()
+        for a in (self.a_take_milestone, self.a_changes_since, self.a_plan_mode):
+            menu.addAction(a)
+
+    def _changes_since(self):
+        self.milestones_dock.show()
+        self.milestones_dock.raise_()
+        return self.milestones.changes_since_selected()
+
+    def _plan_mode(self, on: bool) -> None:
+        if on:
+            self.plan_dock.show()
+            self.plan_dock.raise_()
+        self.plan_panel.set_active(on)
 
     # ------------------------------------------------------------ state
     def _update_title(self, *_args) -> None:
