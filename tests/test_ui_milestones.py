@@ -33,6 +33,9 @@ def test_take_a_milestone_see_changes_since_and_open_it_read_only(qtbot, win, pr
     assert win.open_path(str(prr_file))
     wait_analysis(qtbot, win)
     panel = win.milestones
+    assert not win.milestones_dock.isVisible()  # out of the way until asked for
+    win.milestones_dock.toggleViewAction().trigger()
+    assert win.milestones_dock.isVisible()
     assert panel.list.count() == 0 and not panel.b_open.isEnabled()
 
     # take a milestone: one undoable edit, listed at once

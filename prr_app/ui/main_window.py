@@ -337,8 +337,9 @@ class MainWindow(QMainWindow):
         self.plan_dock = self._dock("Plan", self.plan_panel, Qt.DockWidgetArea.RightDockWidgetArea)
         for d in (self.milestones_dock, self.plan_dock):
             self.tabifyDockWidget(self.inspector_dock, d)
+            d.hide()  # shown when asked for (Analysis menu): the default layout stays as it was
         self.inspector_dock.raise_()
-        self.a_take_milestone = self._act("Take &Milestone…", self.milestones.take, None,
+        self.a_take_milestone = self._act("Take &Milestone…", self.take_milestone, None,
                                           "Save a named, dated snapshot of the review (design review, pre-launch...)")
         self.a_changes_since = self._act("&Changes Since Milestone", self._changes_since, None,
                                          "What changed since the newest (or selected) milestone; marked on the graph")
@@ -347,8 +348,14 @@ class MainWindow(QMainWindow):
                                      "today's", checkable=True)
         menu = next(a.menu() for a in self.menuBar().actions() if a.text() == "&Analysis")
         menu.addSeparator()
-        for a in (self.a_take_milestone, self.a_changes_since, self.a_plan_mode):
+        for a in (self.milestones_dock.toggleViewAction(), self.a_take_milestone, self.a_changes_since,
+                  self.a_plan_mode):
             menu.addAction(a)
+
+    def take_milestone(self):
+        self.milestones_dock.show()
+        self.milestones_dock.raise_()
+        return self.milestones.take()
 
     def _changes_since(self):
         self.milestones_dock.show()
