@@ -91,6 +91,10 @@ def test_plan_mode_puts_changes_into_a_plan_not_the_review(qtbot, win, prr_file)
     assert not panel.buttons["replica"].isEnabled()  # plan mode off: nothing to add to
     win.a_plan_mode.trigger()
     assert panel.active and win.plan_dock.isVisible()
+    # the review is not edited in plan mode: its edit actions and the inspector are off
+    assert not win.a_add_comp.isEnabled() and not win.a_delete.isEnabled() and not win.inspector.isEnabled()
+    win.scene.sig_link_requested.emit("cart-db", "catalog-db")
+    assert "cart-db->catalog-db" not in win.session.review.dependencies
     qtbot.waitUntil(lambda: panel.result is not None, timeout=30000)
     assert panel.today.text().startswith("Today: <b>not-ready</b>")
 
@@ -130,3 +134,4 @@ def test_plan_mode_puts_changes_into_a_plan_not_the_review(qtbot, win, prr_file)
     win.a_plan_mode.trigger()
     assert not panel.active and win.scene.marks == {} and len(panel.plan.changes) == n - 1
     assert not win.session.modified
+    assert win.a_add_comp.isEnabled() and win.a_delete.isEnabled() and win.inspector.isEnabled()

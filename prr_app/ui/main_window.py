@@ -363,9 +363,16 @@ class MainWindow(QMainWindow):
         return self.milestones.changes_since_selected()
 
     def _plan_mode(self, on: bool) -> None:
+        """In plan mode the review is not edited: the edit actions and the inspector are off, and the
+        plan's actions (the Plan dock) put changes into the plan instead."""
         if on:
             self.plan_dock.show()
             self.plan_dock.raise_()
+        for a in (self.a_add_comp, self.a_add_dep, self.a_add_group, self.a_add_domain, self.a_add_journey,
+                  self.a_delete, self.a_paste, self.a_undo, self.a_redo, self.a_tb_undo, self.a_tb_redo):
+            a.setEnabled(not on and (a not in (self.a_undo, self.a_tb_undo) or self.session.undo_stack.canUndo())
+                         and (a not in (self.a_redo, self.a_tb_redo) or self.session.undo_stack.canRedo()))
+        self.inspector.setEnabled(not on)
         self.plan_panel.set_active(on)
 
     # ------------------------------------------------------------ state
@@ -617,6 +624,9 @@ class MainWindow(QMainWindow):
             self.push(f"Move {next(iter(moved)) if n == 1 else f'{n} boxes'}", edits.change_move(self.session.review, moved))
 
     def _on_link_requested(self, source: str, target: str) -> None:
+        if getattr(self, "plan_panel", None) is not None and self.plan_panel.active:  # plan mode: no review edits
+            self.statusBar().showMessage("Plan mode: the review is not edited; use the Plan dock's actions", 5000)
+            return
         self.create_dependency(source, target)
 
     def create_dependency(self, source: str, target: str, kind: str = "hard") -> bool:
