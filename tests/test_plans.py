@@ -492,3 +492,23 @@ def test_cli_analyze_with_a_plan_is_the_plans_after(tmp_path, capsys):
                                        '"component": "ghost"}]}')
     code, out, err = _run(capsys, "analyze", str(tmp_path / "ws.json"), "--plan", str(tmp_path / "bad.json"))
     assert code == 2 and out == "" and "bad.json: $.changes[0]: no component 'ghost'" in err
+
+
+def test_report_plan_section_lists_changes_risks_owners_and_counts_the_rest():
+    from prr_app.reporting.changes import ROW_LIMIT
+    from prr_app.reporting.markdown import render_markdown
+
+    review = _example("platform")
+    before = _assess(review)
+    plan = P.suggested_plan(review, before)
+    assert len(plan.changes) > ROW_LIMIT
+    res = P.evaluate(review, plan, today=TODAY, before=before)
+    md = render_markdown(review, plan=res)
+    section = md[md.index("## Current vs after the plan “suggested”"):md.index("## 1. ")]
+    assert f"| Verdict | {before['verdict']['verdict']} | {res['after']['verdict']} |" in section
+    assert f"… and {len(plan.changes) - ROW_LIMIT} more changes (prr plan --json lists them all)." in section
+    for owner in res["owners"][:3]:
+        assert owner.replace("-", "\\-") in section or owner in section
+    resolved = [r for r in res["risks"] if r["outcome"] == "resolved"]
+    assert resolved and resolved[0]["id"].split(":")[-1] in section
+    assert "Changes since" not in md  # no milestone given

@@ -190,9 +190,9 @@ def pdf_sections(b, *, changes: dict | None = None, plan: dict | None = None) ->
         _pdf_plan(b, plan)
 
 
-def _more(b, n: int, what: str) -> None:
+def _more(b, n: int, what: str, command: str = "prr diff --json") -> None:
     if n > 0:
-        b.para(f"… and {n} more {what} (prr diff --json lists them all).", b.st.small)
+        b.para(f"… and {n} more {what} ({command} lists them all).", b.st.small)
 
 
 def _pdf_changes(b, d: dict) -> None:
@@ -236,7 +236,7 @@ def _pdf_plan(b, res: dict) -> None:
                   b.short(c["due"] or "—"), b.cell(c["reason"] or ", ".join(c["mitigations"]) or "—")]
                  for i, c in enumerate(shown, 1)],
                 [0.05, 0.41, 0.09, 0.14, 0.11, 0.20])
-        _more(b, len(res["changes"]) - len(shown), "changes")
+        _more(b, len(res["changes"]) - len(shown), "changes", "prr plan --json")
     moved = _risk_rows(res)
     if moved:
         shown = moved[:ROW_LIMIT]
@@ -244,7 +244,7 @@ def _pdf_plan(b, res: dict) -> None:
                 [[b.cell(f"{r['title']} ({r['id']})"), b.cell(_state(r["before"])), b.cell(_state(r["after"])),
                   b.short(r["outcome"]), b.cell(r["owner"] or "—")] for r in shown],
                 [0.36, 0.18, 0.18, 0.11, 0.17])
-        _more(b, len(moved) - len(shown), "risks")
+        _more(b, len(moved) - len(shown), "risks", "prr plan --json")
     else:
         b.para("No risk changes with this plan.")
 
@@ -296,9 +296,13 @@ def _md_plan(md, res: dict) -> list[str]:
                        [[str(i), md(c["change"]), md(c["effort"]), md(c["owner"] or "—"), md(c["due"] or "—"),
                          md(c["reason"] or ", ".join(c["mitigations"]) or "—")]
                         for i, c in enumerate(res["changes"][:ROW_LIMIT], 1)])
+        if len(res["changes"]) > ROW_LIMIT:
+            L += [f"… and {len(res['changes']) - ROW_LIMIT} more changes (prr plan --json lists them all).", ""]
     moved = _risk_rows(res)
     if moved:
         L += _md_table(["Risk", "Today", "With the plan", "Outcome", "Owner"],
                        [[md(f"{r['title']} ({r['id']})"), md(_state(r["before"])), md(_state(r["after"])),
                          md(r["outcome"]), md(r["owner"] or "—")] for r in moved[:ROW_LIMIT]])
+        if len(moved) > ROW_LIMIT:
+            L += [f"… and {len(moved) - ROW_LIMIT} more risks (prr plan --json lists them all).", ""]
     return L
