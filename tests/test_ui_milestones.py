@@ -135,3 +135,30 @@ def test_plan_mode_puts_changes_into_a_plan_not_the_review(qtbot, win, prr_file)
     assert not panel.active and win.scene.marks == {} and len(panel.plan.changes) == n - 1
     assert not win.session.modified
     assert win.a_add_comp.isEnabled() and win.a_delete.isEnabled() and win.inspector.isEnabled()
+
+
+def test_plan_saved_reopened_and_exported_as_pdf_from_the_app(qtbot, win, prr_file, tmp_path):
+    from pypdf import PdfReader
+
+    assert win.open_path(str(prr_file))
+    wait_analysis(qtbot, win)
+    panel = win.plan_panel
+    win.a_plan_mode.trigger()
+    win.scene.select_ids(["cart-db"])
+    click(qtbot, panel.buttons["replica"])
+    path = panel.save_plan(str(tmp_path / "ga.json"))
+    assert P.read_plan(path).to_dict() == panel.plan.to_dict()
+    click(qtbot, panel.buttons["clear"])
+    assert panel.plan.changes == []
+    assert panel.open_plan(path) and [c.op for c in panel.plan.changes] == ["add-replica"]
+    (tmp_path / "bad.json").write_text('{"format": "prr-plan", "name": "b", "changes": [{"op": "add-replica", '
+                                       '"component": "ghost"}]}')
+    assert not panel.open_plan(str(tmp_path / "bad.json"))
+    assert "no component 'ghost'" in win.statusBar().currentMessage()
+    assert [c.op for c in panel.plan.changes] == ["add-replica"]  # a refused file changes nothing
+    task = panel.export_pdf(str(tmp_path / "ga.pdf"))
+    qtbot.waitUntil(lambda: (tmp_path / "ga.pdf").exists() and not win._tasks, timeout=60000)
+    assert task is not None
+    text = "\n".join(p.extract_text() for p in PdfReader(str(tmp_path / "ga.pdf")).pages[:6])
+    assert "Current vs after the plan" in text and "add a replica of cart-db in euw1-b" in text
+    win.a_plan_mode.trigger()

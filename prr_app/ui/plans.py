@@ -65,6 +65,9 @@ class PlanPanel(QWidget):
              self.add_shortest),
             ("remove", "Remove Change", "Remove the selected change from the plan", self.remove_selected),
             ("clear", "Clear Plan", "Remove every change", self.clear),
+            ("save", "Save Plan…", "Write the plan to a plan file (prr plan --file, prr report --plan)", self.save_plan),
+            ("open", "Open Plan…", "Read a plan file: its changes replace the plan's", self.open_plan),
+            ("pdf", "Export PDF with Plan…", "The assessment PDF with 'Current vs after the plan'", self.export_pdf),
         ]
         for i, (key, text, tip, slot) in enumerate(actions):
             b = QPushButton(text)
@@ -194,6 +197,63 @@ class PlanPanel(QWidget):
         self.search = None
         self.result = None
         self._changed()
+
+    # -- files ----------------------------------------------------------------------
+    def save_plan(self, path: str | None = None) -> str | None:
+        from prr_app.ui.dialogs import Ask
+
+        path = path or Ask.save_path(self, "Save Plan", f"{self.plan.name}.json", "Plan (*.json)")
+        if not path:
+            return None
+        try:
+            P.write_plan(self.plan, path)
+        except OSError as e:
+            self.sig_status.emit(f"{path}: cannot write: {e.strerror or e}")
+            return None
+        self.sig_status.emit(f"Plan saved to {path}")
+        return path
+
+    def open_plan(self, path: str | None = None) -> bool:
+        from prr_app.ui.dialogs import Ask
+
+        path = path or Ask.open_path(self, "Open Plan", "Plan (*.json);;All files (*)")
+        if not path:
+            return False
+        try:
+            plan = P.read_plan(path)
+            P.apply_plan(self.session.review, plan, file=path)  # it must apply to this review
+        except PrrError as e:
+            self.sig_status.emit(str(e))
+            return False
+        self.plan = plan
+        self.search = None
+        self.set_active(self.active)
+        self._changed(f"plan {plan.name} from {path}")
+        return True
+
+    def export_pdf(self, path: str | None = None):
+        """The assessment PDF with "Current vs after the plan" (and "Changes since" the newest milestone)."""
+        from prr_app.ui.dialogs import Ask
+
+        path = path or Ask.save_path(self, "Export PDF with Plan", f"{self.plan.name}.pdf", "PDF (*.pdf)")
+        if not path:
+            return None
+        review = self.session.snapshot()
+        plan = P.Plan(self.plan.name, list(self.plan.changes), self.plan.description)
+        search = dict(self.search) if self.search else None
+
+        def work(state, review, plan, path):
+            from prr_app.review.diff import report_sections
+            from prr_app.review.exports import export
+
+            sections = report_sections(review, plan=plan, file=None)
+            if search is not None:
+                sections["plan"]["search"] = search
+            export(review, "pdf", path, **sections)
+            return path
+
+        return self.window_.run_task("Export PDF with plan", work, review, plan, path,
+                                     on_done=lambda p: self.sig_status.emit(f"Wrote {p}"))
 
     # -- showing ------------------------------------------------------------------
     def touched(self) -> dict[str, str]:
