@@ -568,3 +568,16 @@ def _by_hand_any(review: Review, plan: P.Plan) -> Review:
     if all(c.op in known for c in plan.changes):
         return _by_hand(review, plan)
     return P.apply_plan(review, plan)
+
+
+def test_cli_shortest_json_names_what_needs_a_decision(tmp_path, capsys):
+    write_json(_example("webshop"), tmp_path / "ws.json")
+    code, out, err = _run(capsys, "plan", str(tmp_path / "ws.json"), "--shortest", "--json")
+    assert code == 0, err
+    res = json.loads(out)
+    jsonschema_validate(res)
+    s = res["search"]
+    assert s["reached"] is False and set(s["needs_decision"]) == set(s["remaining_blockers"])
+    assert "spof:component:edge-gateway" in s["needs_decision"]
+    code, out, err = _run(capsys, "plan", str(tmp_path / "ws.json"), "--shortest")
+    assert "needs a decision: spof:component:edge-gateway: edge-gateway is user-facing" in out
