@@ -61,11 +61,16 @@ def test_take_a_milestone_see_changes_since_and_open_it_read_only(qtbot, win, pr
     assert "  ~ cart-db: replicas 1 -> 2; placement [euw1-a] -> [euw1-a, euw1-b]" in lines
     assert "  - notifier" in lines and "  - fixed (instance): cart-db#0" in lines
     assert panel.changes_title.text().startswith("Changes from Design review (")
-    # the canvas marks what changed; what was removed is only listed (it is not on the graph)
+    # the canvas marks what changed; a removed box comes back as a dashed ghost under the graph
     assert win.scene.marks["cart-db"] == "changed" and badges(win.scene, "cart-db") == ["changed"]
-    assert "notifier" not in win.scene.marks
+    assert win.scene.marks["notifier"] == "removed" and "notifier" not in win.scene.nodes
+    ghosts = [i for i in win.scene.items() if i.data(0) == "removed"]
+    assert [g.data(1) for g in ghosts] == ["notifier"]
+    graph = max(n.sceneBoundingRect().bottom() for n in win.scene.nodes.values())
+    assert ghosts[0].sceneBoundingRect().top() > graph  # below everything, overlapping nothing
     click(qtbot, panel.b_clear)
     assert win.scene.marks == {} and badges(win.scene, "cart-db") == []
+    assert not [i for i in win.scene.items() if i.data(0) == "removed"]
 
     # open the milestone read-only: the review as it was, in a window that says so
     click(qtbot, panel.b_open)

@@ -1389,13 +1389,33 @@ class GraphScene(QGraphicsScene):
 
     def set_marks(self, marks: dict[str, str]) -> None:
         """Badge each box or line whose id is in ``marks`` (``"added"``, ``"changed"``, ``"removed"``,
-        ``"plan"``; a dependency by ``SOURCE->TARGET``); an empty dict clears them. Elements not on
-        the canvas (removed ones) are the list's to show."""
+        ``"plan"``; a dependency by ``SOURCE->TARGET``); an empty dict clears them. A removed box
+        (not on the canvas) is drawn as a dashed ghost in a row under the graph."""
         for item in getattr(self, "_mark_items", []):
             if item.scene() is self:
                 self.removeItem(item)
         self._mark_items: list = []
         self.marks = dict(marks)
+        # what is not on the canvas any more (removed boxes): dashed ghosts in a row under the graph
+        ghosts = [eid for eid, mark in marks.items() if mark == "removed" and eid not in self.nodes
+                  and eid not in self.edges and "->" not in eid]
+        if ghosts:
+            base = self.itemsBoundingRect()
+            for i, eid in enumerate(ghosts):
+                g = QGraphicsRectItem(QRectF(0, 0, NODE_W, NODE_H))
+                pen = QPen(QColor(self.MARKS["removed"][1]))
+                pen.setStyle(Qt.PenStyle.DashLine)
+                g.setPen(pen)
+                g.setBrush(QColor(0, 0, 0, 0))
+                g.setPos(base.left() + (i % 6) * (NODE_W + 20), base.bottom() + 40 + (i // 6) * (NODE_H + 20))
+                label = QGraphicsSimpleTextItem(f"- removed: {eid}", g)
+                label.setBrush(QColor(self.MARKS["removed"][1]))
+                label.setPos(6, NODE_H / 2 - label.boundingRect().height() / 2)
+                g.setData(0, "removed")
+                g.setData(1, eid)
+                g.setToolTip(f"{eid}: removed since the milestone")
+                self.addItem(g)
+                self._mark_items.append(g)
         for eid, mark in marks.items():
             text, colour = self.MARKS.get(mark, (mark, "#455a64"))
             host = self.nodes.get(eid) or self.edges.get(eid)

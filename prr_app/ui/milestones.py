@@ -4,7 +4,7 @@ The work is :mod:`prr_app.review.milestones` and :mod:`prr_app.review.diff`'s, a
 ``prr milestone`` and ``prr diff``; this module only shows it. Taking a milestone is one
 undoable edit of the review (saved with it). The diff runs on a worker (two analyses); its
 changelog is listed, and the canvas marks what was added and changed
-(:meth:`GraphScene.set_marks`); removed elements are not on the canvas and are listed only.
+(:meth:`GraphScene.set_marks`); removed components and groups are drawn as ghosts under the graph.
 """
 from __future__ import annotations
 
@@ -201,8 +201,11 @@ class MilestonesPanel(QWidget):
                 f.setBold(True)
                 it.setFont(f)
             self.changes.addItem(it)
-        marks = D.element_marks(d)
-        self.window_.scene.set_marks({k: v for k, v in marks.items() if v != "removed"})
+        marks = {k: v for k, v in D.element_marks(d).items() if v != "removed"}
+        # removed boxes come back as ghosts under the graph; removed lines, domains, journeys are listed only
+        for coll in ("components", "groups"):
+            marks.update({i: "removed" for i in d["model"][coll]["removed"]})
+        self.window_.scene.set_marks(marks)
 
     def clear_marks(self) -> None:
         self.diff = None
