@@ -85,15 +85,18 @@ def bench_diff(n: int) -> None:
 def bench_plans() -> None:
     review = read_review_json(ROOT / "resources" / "examples" / "platform.json")
     today = "2026-06-01"
-    before, t_a = timed(lambda: analyze(review, today=today).to_dict())
+    from prr_app.review.assess import assess  # the checklist counts, as the search and prr plan run it
+
+    before, t_a = timed(lambda: assess(review, today=today).to_dict())
     plan, t_s = timed(lambda: P.suggested_plan(review, before))
     res, t_e = timed(lambda: P.evaluate(review, plan, today=today, before=before))
-    path, t_p = timed(lambda: P.shortest_path_to_ready(review, today=today))
+    path, t_p = timed(lambda: P.shortest_path_to_ready(review, today=today, before=before))
     print(f"platform ({len(review.components)} components): analysis {t_a:.3f} s; suggested plan "
           f"({len(plan.changes)} changes) {t_s:.3f} s, evaluated {t_e:.3f} s "
           f"({res['before']['verdict']} -> {res['after']['verdict']})")
     print(f"  shortest path to ready: {t_p:.2f} s, {path['analyses']} analyses, {len(path['plan'].changes)} "
-          f"changes, reached={path['reached']}, {len(path['remaining_blockers'])} blockers left")
+          f"changes, reached={path['reached']}, {len(path['remaining_blockers'])} blockers left "
+          f"({len(path['needs_decision'])} named as needing a decision)")
 
 
 def main() -> None:

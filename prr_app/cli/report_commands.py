@@ -29,6 +29,12 @@ def register(sub) -> None:
     p.add_argument("--markdown", metavar="OUT.md", help="also write the assessment as Markdown")
     p.add_argument("--csv", metavar="OUT.csv", help="also write the risk register as CSV")
     p.add_argument("--seed", type=int, default=0, help="seed of the availability simulation (default 0)")
+    p.add_argument("--since", metavar="MILESTONE",
+                   help='add "Changes since MILESTONE" after the executive summary (default: the newest milestone, '
+                        'if the review has one; "" for none)')
+    p.add_argument("--plan", metavar="PLAN",
+                   help='add "Current vs after the plan": a plan file (JSON), or "suggested" or "shortest" for the '
+                        "product's suggested changes or its shortest path to ready")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("gate", help="pass or fail a review in CI (exit 0 pass, 1 fail, 2 bad input)",
@@ -66,14 +72,15 @@ def cmd_report(args) -> int:
         paths.check_output_path(out)
     review = load_review(args.review)
     assessment = build_assessment(review, seed=args.seed)
+    sections = _report_sections(review, args)
     warnings: list[str] = []
     # the text outputs first: whatever happens to the PDF, the Markdown and CSV asked for are written
     outputs.sort(key=lambda o: o[0] == "pdf")
     for fmt, out in outputs:
         if fmt == "pdf":
-            data = render_pdf(review, paper=args.paper, assessment=assessment, warnings=warnings)
+            data = render_pdf(review, paper=args.paper, assessment=assessment, warnings=warnings, **sections)
         elif fmt == "markdown":
-            data = render_markdown(review, assessment=assessment).encode("utf-8")
+            data = render_markdown(review, assessment=assessment, **sections).encode("utf-8")
         else:
             data = ("\ufeff" + render_csv(review, assessment=assessment)).encode("utf-8")
         try:
@@ -85,6 +92,30 @@ def cmd_report(args) -> int:
         print(f"prr: warning: {w}", file=sys.stderr)
     print(f"verdict: {assessment.verdict_text.lower()}")
     return 0
+
+
+def _report_sections(review, args) -> dict:
+    """The diff since a milestone and the plan's result for the report (review.diff.report_sections)."""
+    from prr_app.review import plans as P
+    from prr_app.review.diff import report_sections
+
+    plan = None
+    plan_file = None
+    if args.plan in ("suggested", "shortest") and not Path(args.plan).exists():
+        from prr_app.review.assess import assess
+
+        before = assess(review, seed=args.seed).to_dict()
+        if args.plan == "suggested":
+            plan = P.suggested_plan(review, before)
+        else:
+            search = P.shortest_path_to_ready(review, seed=args.seed, before=before)
+            plan = search["plan"]
+    elif args.plan:
+        plan, plan_file = P.read_plan(args.plan), args.plan
+    out = report_sections(review, since=args.since, plan=plan, seed=args.seed, file=args.review, plan_file=plan_file)
+    if args.plan == "shortest" and plan is not None and out["plan"] is not None:
+        out["plan"]["search"] = {k: v for k, v in search.items() if k != "plan"}
+    return out
 
 
 # ---------------------------------------------------------------------------

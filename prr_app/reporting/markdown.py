@@ -34,7 +34,10 @@ def _names(ids) -> str:
     return ", ".join(md(i) for i in ids) if ids else "none"
 
 
-def render_markdown(review: Review, *, assessment: Assessment | None = None) -> str:
+def render_markdown(review: Review, *, assessment: Assessment | None = None, changes: dict | None = None,
+                    plan: dict | None = None) -> str:
+    """``changes`` (the diff since a milestone) and ``plan`` (a plan's result) add the sections of
+    ``reporting/changes.py`` after the executive summary."""
     a = assessment or build_assessment(review)
     meta = review.meta
     L: list[str] = []
@@ -91,6 +94,10 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None) -> 
     L.append("")
 
     # 1
+    if changes is not None or plan is not None:
+        from prr_app.reporting.changes import markdown_sections
+
+        L += markdown_sections(md, changes=changes, plan=plan)
     L += [f"## 1. {SECTION_TITLES[0]}", ""]
     av = {x["target"]: x for x in a.availability_rows()}
     rows = []
@@ -249,10 +256,10 @@ def render_csv(review: Review, *, assessment: Assessment | None = None) -> str:
     return buf.getvalue()
 
 
-def write_markdown(review: Review, path, **_) -> None:
+def write_markdown(review: Review, path, *, changes: dict | None = None, plan: dict | None = None, **_) -> None:
     from prr_app.reporting.pdf import write_output
 
-    write_output(Path(path), render_markdown(review).encode("utf-8"))
+    write_output(Path(path), render_markdown(review, changes=changes, plan=plan).encode("utf-8"))
 
 
 def write_csv(review: Review, path, **_) -> None:

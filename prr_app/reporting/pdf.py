@@ -300,8 +300,10 @@ class AssessmentDocTemplate(BaseDocTemplate):
 
 
 class _Builder:
-    def __init__(self, a: Assessment, doc: AssessmentDocTemplate, kit: TextKit):
+    def __init__(self, a: Assessment, doc: AssessmentDocTemplate, kit: TextKit, *, changes: dict | None = None,
+                 plan: dict | None = None):
         self.a = a
+        self.changes, self.plan = changes, plan  # a diff document, a plan's result (reporting/changes.py)
         self.review: Review = a.review
         self.doc = doc
         self.kit = kit
@@ -422,6 +424,10 @@ class _Builder:
         self.story.append(NextPageTemplate("body"))
         self.story.append(PageBreak())
         self.executive_summary()
+        if self.changes is not None or self.plan is not None:  # "Changes since..." and "after the plan"
+            from prr_app.reporting.changes import pdf_sections
+
+            pdf_sections(self, changes=self.changes, plan=self.plan)
         self.contents()
         self.system_overview()
         self.spofs()
@@ -1072,8 +1078,12 @@ class _Builder:
 
 
 def render_pdf(review: Review, *, paper: str = "a4", assessment: Assessment | None = None,
-               progress: Callable[[str, int], None] | None = None, warnings: list | None = None) -> bytes:
+               progress: Callable[[str, int], None] | None = None, warnings: list | None = None,
+               changes: dict | None = None, plan: dict | None = None) -> bytes:
     """The assessment of ``review`` as PDF bytes.
+
+    ``changes`` (the diff since a milestone) and ``plan`` (a plan's result) add the sections
+    of ``reporting/changes.py`` after the executive summary.
 
     ``progress(kind, value)`` is reportlab's progress callback (kinds such as
     ``"STARTED"``, ``"SIZE_EST"``, ``"PROGRESS"``, ``"PAGE"``, ``"FINISHED"``).
@@ -1090,7 +1100,7 @@ def render_pdf(review: Review, *, paper: str = "a4", assessment: Assessment | No
                                 author="; ".join(meta.reviewers), subject=meta.milestone or "Production readiness review")
     if progress is not None:
         doc.setProgressCallBack(progress)
-    story = _Builder(a, doc, kit).build()
+    story = _Builder(a, doc, kit, changes=changes, plan=plan).build()
     header = f"{meta.system_name} · Reliability Risk Assessment · {a.date or 'date not stated'}"
     doc.build(story, canvasmaker=_numbered_canvas(header, kit, doc.heading_pages))
     if warnings is not None:
@@ -1100,9 +1110,10 @@ def render_pdf(review: Review, *, paper: str = "a4", assessment: Assessment | No
     return buf.getvalue()
 
 
-def write_pdf(review: Review, path, *, paper: str = "a4", progress=None, warnings: list | None = None, **_) -> None:
+def write_pdf(review: Review, path, *, paper: str = "a4", progress=None, warnings: list | None = None,
+              changes: dict | None = None, plan: dict | None = None, **_) -> None:
     """Write the assessment PDF to ``path`` (atomically)."""
-    data = render_pdf(review, paper=paper, progress=progress, warnings=warnings)
+    data = render_pdf(review, paper=paper, progress=progress, warnings=warnings, changes=changes, plan=plan)
     write_output(Path(path), data)
 
 

@@ -265,6 +265,12 @@ def _diff_risks(old: list[dict], new: list[dict]) -> dict:
         else:
             ra, rb = a[rid], b[rid]
             changed = {k: {"old": ra[k], "new": rb[k]} for k in _SCORE_KEYS if ra[k] != rb[k]}
+            # one root cause, one risk: what it folds in may change while its score does not (a
+            # second replica fixes the instance part of a component SPOF; an SLO folded into it
+            # becomes attainable)
+            for k, name in (("disruptions", "disruptions"), ("aliases", "folded")):
+                if list(ra.get(k, [])) != list(rb.get(k, [])):
+                    changed[name] = {"old": list(ra.get(k, [])), "new": list(rb.get(k, []))}
             if changed:
                 out["rescored"].append({"id": rid, "title": rb["title"], "changes": changed, "why": _why(ra, rb)})
     return out
@@ -385,6 +391,15 @@ def _section(out: list[str], title: str, entries: list[str], limit: int) -> None
         out.append(f"  ... {len(entries) - len(shown)} more (prr diff --limit 0, or --json)")
 
 
+def _change_text(key: str, c: dict) -> str:
+    if key in ("disruptions", "folded"):  # lists: what left and what came
+        gone = [x for x in c["old"] if x not in c["new"]]
+        came = [x for x in c["new"] if x not in c["old"]]
+        what = "disruptions" if key == "disruptions" else "folded findings"
+        return f"{what} " + ", ".join([f"-{x}" for x in gone] + [f"+{x}" for x in came])
+    return f"{key} {_v(c['old'])} -> {_v(c['new'])}"
+
+
 def diff_lines(d: dict, *, limit: int = 0) -> list[str]:
     """The diff as a changelog: the verdict first, then what changed, a section per kind.
 
@@ -462,7 +477,7 @@ def diff_lines(d: dict, *, limit: int = 0) -> list[str]:
     risks += [f"  - resolved {_risk_text(x)}" for x in sorted(r["resolved"], key=by_score)]
     for x in r["rescored"]:
         ch = x["changes"]
-        lines = [f"  ~ rescored {x['id']}: " + "; ".join(f"{k} {_v(c['old'])} -> {_v(c['new'])}" for k, c in ch.items())]
+        lines = [f"  ~ rescored {x['id']}: " + "; ".join(_change_text(k, c) for k, c in ch.items())]
         why = x["why"]
         lines += [f"      because: {s}" for s in why["inputs_added"]]
         lines += [f"      no longer: {s}" for s in why["inputs_removed"]]
@@ -516,3 +531,33 @@ def changes_since(review: Review, milestone: str, *, seed: int = 0, today: str |
     m = find(review, milestone, file=file)
     return compare(milestone_review(m, file=file), review, seed=seed, today=today,
                    old_label=f"{m.name} ({m.date})", new_label="now")
+
+
+def newest_milestone(review: Review):
+    """The milestone taken last (None when the review has none)."""
+    return max(review.milestones.values(), key=lambda m: (m.taken_at, m.id), default=None)
+
+
+def report_sections(review: Review, *, since: str | None = None, plan=None, seed: int = 0,
+                    today: str | None = None, file: str | None = None, plan_file: str | None = None) -> dict:
+    """What the report's extra sections need (``reporting/changes.py``): ``{"changes", "plan"}``.
+
+    ``changes``: the diff from a milestone to the review as it is, "Changes since <milestone>":
+    the one named ``since`` (id or name), by default the newest; ``""`` or no milestone: none.
+    ``plan``: with a :class:`~prr_app.review.plans.Plan`, its result (``plans.evaluate``).
+    """
+    from prr_app.review.milestones import find
+
+    out: dict = {"changes": None, "plan": None}
+    m = None
+    if since:
+        m = find(review, since, file=file)
+    elif since is None:
+        m = newest_milestone(review)
+    if m is not None:
+        out["changes"] = changes_since(review, m.id, seed=seed, today=today, file=file)
+    if plan is not None:
+        from prr_app.review.plans import evaluate
+
+        out["plan"] = evaluate(review, plan, seed=seed, today=today, file=plan_file or file)
+    return out

@@ -27,16 +27,26 @@ def _write_json(review: Review, path: Path, **_options) -> None:
 # the app's Export menu) does not import reportlab. Options: ``paper`` ("a4" or "letter",
 # PDF only), ``progress`` (PDF only, reportlab's progress callback ``progress(kind, value)``)
 # and ``warnings`` (a list that collects problems that did not stop the export).
+def _with_sections(review: Review, options: dict) -> dict:
+    """The report's "Changes since <milestone>" (the newest, when the review has one) unless the
+    caller gave the sections (``changes``, ``plan``) itself."""
+    if "changes" in options or "plan" in options or not review.milestones:
+        return options
+    from prr_app.review.diff import report_sections
+
+    return {**options, **report_sections(review)}
+
+
 def _write_pdf(review: Review, path: Path, **options) -> None:
     from prr_app.reporting.pdf import write_pdf
 
-    write_pdf(review, path, **options)
+    write_pdf(review, path, **_with_sections(review, options))
 
 
 def _write_markdown(review: Review, path: Path, **options) -> None:
     from prr_app.reporting.markdown import write_markdown
 
-    write_markdown(review, path, **options)
+    write_markdown(review, path, **_with_sections(review, options))
 
 
 def _write_csv(review: Review, path: Path, **options) -> None:

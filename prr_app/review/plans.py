@@ -426,7 +426,8 @@ def _risk_state(r: dict | None) -> dict | None:
     if r is None:
         return None
     return {"likelihood": r["likelihood"], "impact": r["impact"], "score": r["score"], "severity": r["severity"],
-            "launch_blocking": r["launch_blocking"], "status": r["status"]}
+            "launch_blocking": r["launch_blocking"], "status": r["status"],
+            "disruptions": list(r.get("disruptions", []))}
 
 
 def _outcome(b: dict | None, a: dict | None) -> str:
@@ -436,7 +437,8 @@ def _outcome(b: dict | None, a: dict | None) -> str:
         return "new"
     if a["status"] != "open" and b["status"] == "open":
         return "mitigated"
-    if a["score"] < b["score"] or (b["launch_blocking"] and not a["launch_blocking"]):
+    if a["score"] < b["score"] or (b["launch_blocking"] and not a["launch_blocking"]) \
+            or set(a["disruptions"]) < set(b["disruptions"]):  # part of one root cause fixed
         return "reduced"
     if a["score"] > b["score"] or (a["launch_blocking"] and not b["launch_blocking"]):
         return "worse"
@@ -542,44 +544,78 @@ def _spread_off(review: Review, cid: str, did: str, sib: str) -> Change | None:
                   reason=f"survive the loss of {did}")
 
 
+def self_spofs(review: Review) -> set[str]:
+    """Components that fail with themselves: user-facing ones and journey entries.
+
+    Under the analysis' rules (docs/analysis.md, "Single points of failure") a user-facing
+    component's own failure takes it down, and a journey is down when any entry is down, so
+    such a component is a component SPOF of itself whatever is added around it: neither a
+    fallback (it has no caller) nor an independent second in a redundancy group (journeys and
+    users reach it, not the group) removes it. No change a plan can make clears it.
+    """
+    out = {c.id for c in review.components.values() if c.user_facing}
+    for j in review.journeys.values():
+        out.update(e for e in j.entry if e in review.components)
+    return out
+
+
+def _targets(analysis: dict) -> set[str]:
+    """What keeps the verdict from ready with conditions: launch blockers, and open high or
+    critical risks without an owner and a mitigation with a due date (the checklist apart)."""
+    v = analysis["verdict"]
+    return set(v.get("launch_blockers", [])) | set(v.get("open_high_without_plan", []))
+
+
 def suggest(review: Review, analysis: dict, *, blocking_only: bool = False) -> list[tuple[str, list[Change]]]:
     """Candidate changes for the analysis' open risks: ``[(risk id, alternatives)]``.
 
-    Each risk's alternatives come cheapest first; several alternatives mean any one may do
-    (a fallback on the call, or an independent second provider). Checklist blocker items not
-    met come as ``checklist:<item>`` with the change "answer it met" (the team does the item).
-    Risks the product cannot turn into a change (a reviewer's own risk, a missing SLO) have no
-    entry.
+    ``analysis`` is ``assess(review).to_dict()``. Each risk's alternatives come cheapest first;
+    several alternatives mean any one may do (a fallback on the call, or an independent second
+    provider); a :class:`_Bundle` is one alternative of changes that only work together. A
+    component SPOF that also folds its instance failure (``disruptions`` holds ``instance``)
+    gets the quick step first, as its mitigation says (a replica more), bundled with each fix
+    for a component failure. Checklist blocker items not met or unanswered come as
+    ``checklist:<item>`` with the change "answer it met" (the team does the item). Risks the
+    product cannot turn into a change (a reviewer's own risk, a missing SLO, a user-facing or
+    entry component's own failure: :func:`self_spofs`) have no entry.
+
+    ``blocking_only``: only what keeps the verdict from ready with conditions (launch blockers,
+    open high risks without a plan, blocker items).
     """
+    from prr_app.analysis.risks import is_external
+
     out: list[tuple[str, list[Change]]] = []
-    spofs = {s["risk_id"]: s for s in analysis.get("spofs", [])}
+    spofs = {s["risk_id"]: s for s in analysis.get("spofs", []) if s["element_type"] != "instance"}
     domains = {f["domain"]: f for f in analysis.get("failure_domains", [])}
+    selves = self_spofs(review)
+    wanted = _targets(analysis)
     for r in analysis["risks"]:
-        if r["status"] != "open" or (blocking_only and not r["launch_blocking"]):
+        if r["status"] != "open" or (blocking_only and r["id"] not in wanted):
             continue
         rid = r["id"]
         kind, _, subject = rid.rpartition(":")
-        alts: list[Change] = []
-        if kind == "spof:instance" and subject in review.components:
+        alts: list = []
+        if kind == "spof:component" and subject in review.components and subject not in selves:
             c = review.components[subject]
-            sib = None
-            if c.placement:
-                used = set(c.placement)
-                sib = next((s for p in c.placement if (s := _free_sibling(review, p, used))), None)
-            alts.append(Change("add-replica", {"component": subject, **({"domain": sib} if sib else {})},
-                               reason=rid))
-        elif kind == "spof:component" and subject in review.components:
             deps = [d for d in review.dependencies.values()
                     if d.target == subject and d.kind == DependencyKind.HARD.value and not d.fallback]
             sp = spofs.get(rid)
             if deps and sp is not None and len(sp.get("chain", [])) > 1:
-                # the call the failure travels along first; then every other hard call to it
+                # a fallback on every hard call to it, the call the failure travels along first:
+                # one call left without one still carries the failure
                 first = dependency_id(sp["chain"][1], subject)
                 deps.sort(key=lambda d: (d.id != first, d.id))
-                alts.append(Change("add-fallback", {"dependency": deps[0].id,
-                                                    "fallback": f"degraded mode without {subject} (cached or default answer)"},
-                                   reason=rid))
+                alts.append(_Bundle(Change("add-fallback", {
+                    "dependency": d.id, "fallback": f"degraded mode without {subject} (cached or default answer)"},
+                    reason=rid) for d in deps))
             alts.append(Change("add-alternative", {"component": subject}, reason=rid))
+            if "instance" in r.get("disruptions", ()) and not is_external(c):
+                sib = None
+                if c.placement:
+                    used = set(c.placement)
+                    sib = next((s for p in c.placement if (s := _free_sibling(review, p, used))), None)
+                quick = Change("add-replica", {"component": subject, **({"domain": sib} if sib else {})}, reason=rid)
+                alts = [_Bundle([quick, *_flatten(alt)]) for alt in alts]
         elif kind == "spof:domain" and subject in review.domains:
             f = domains.get(subject)
             dom = review.domains[subject]
@@ -591,11 +627,14 @@ def suggest(review: Review, analysis: dict, *, blocking_only: bool = False) -> l
                 sib = _new_domain_id(review, subject)
                 pre = [Change("add-domain", {"id": sib, "kind": dom.kind,
                                              **({"parent": dom.parent} if dom.parent else {})}, reason=rid)]
+            whole = [cid for cid in key if _under(review, review.components[cid].shared_domains, subject)]
+            if any(cid in selves for cid in whole):
+                continue  # a user-facing component shares it whole: a second one elsewhere leaves it down
             moves = [ch for cid in key if (ch := _spread_off(review, cid, subject, sib)) is not None]
             # what shares the domain whole (one cluster, one account): a second of it on a second one
             moves += [Change("add-alternative", {"component": cid, "shared_domains": [
                           sib if d == subject else d for d in review.components[cid].shared_domains]})
-                      for cid in key if subject in review.components[cid].shared_domains]
+                      for cid in whole if subject in review.components[cid].shared_domains]
             for ch in moves:
                 ch.reason = rid
                 if dom.kind in ("region", "provider"):
@@ -635,11 +674,29 @@ def suggest(review: Review, analysis: dict, *, blocking_only: bool = False) -> l
                                        reason=rid))
             alts = [_Bundle(alts)] if alts else []
         if alts:
+            for ch in (c for alt in alts for c in _flatten(alt)):
+                ch.owner = ch.owner or r.get("owner", "")  # who the analysis names for the fix
             out.append((rid, alts))
-    for item in _checklist_blockers(analysis):
+    not_met = _checklist_blockers(analysis)
+    for item in not_met + [i for i in _unanswered_blockers(review, analysis) if i not in not_met]:
+        # doing an item answered not met is work; one unanswered may only need its evidence found
         out.append((f"checklist:{item}", [Change("answer", {"item": item, "status": AnswerStatus.MET.value},
+                                                 effort="medium" if item in not_met else "small",
                                                  reason=f"checklist:{item}")]))
     return out
+
+
+def _unanswered_blockers(review: Review, analysis: dict) -> list[str]:
+    """Keys of the required blocker items nobody answered (the analysis only counts them)."""
+    if not (analysis["verdict"].get("checklist_unanswered_blockers")
+            or (analysis.get("checklist") or {}).get("unanswered_blockers")):
+        return []
+    from prr_app.checklist.evaluate import evaluate
+
+    try:
+        return [it.key for it in evaluate(review).unanswered_blockers]
+    except Exception:  # a broken checklist: the analysis says so, and its blockers are not counted
+        return []
 
 
 class _Bundle(list):
@@ -710,16 +767,19 @@ def shortest_path_to_ready(review: Review, *, seed: int = 0, today: str | None =
 
     The search, greedy and stated as such:
 
-    1. take the cheapest suggested change for every launch-blocking risk and unmet blocker item;
-    2. analyse the review with them; for each blocker still open, move its risk to its next
-       alternative (cheapest first), and add changes for blockers that appeared; repeat until
-       no blocker remains or no alternative is left (at most ``max_rounds`` rounds);
+    1. take the cheapest suggested change for every launch-blocking risk, open high risk
+       without a plan and blocker checklist item (not met or unanswered);
+    2. analyse the review with them; for each of those still open, move its risk to its next
+       alternative (cheapest first), and add changes for what appeared (a new component's own
+       SPOFs, an SLO that was folded into a fixed SPOF); repeat until nothing is left or no
+       alternative is (at most ``max_rounds`` rounds);
     3. reverse deletion: try dropping each change, most expensive first, and keep it dropped
        if the verdict stays ready (or ready with conditions).
 
     The result is minimal (no single change can be dropped) but not guaranteed minimum: an
     exact search is exponential in the number of candidates. Each step is one analysis of the
-    whole review, as ``prr analyze`` runs it.
+    whole review, as ``prr analyze`` runs it. What no suggestion can clear is listed in
+    ``needs_decision`` with the reason (see :func:`self_spofs`).
     """
     from prr_app.review.assess import assess as analyze  # the checklist counts, as in prr analyze
 
@@ -728,26 +788,26 @@ def shortest_path_to_ready(review: Review, *, seed: int = 0, today: str | None =
         before = analyze(review, seed=seed, today=today).to_dict()
     analyses = 1
 
-    def run(changes: list[Change]) -> dict:
-        """The analysis with these changes; {} when they do not apply together (counted as not ready)."""
+    def run(changes: list[Change]) -> tuple[Review | None, dict]:
+        """The review and its analysis with these changes; (None, {}) when they do not apply together."""
         nonlocal analyses
         analyses += 1
-        plan = Plan("search", _ordered(changes))
         try:
-            return analyze(apply_plan(review, plan), seed=seed, today=today).to_dict()
+            applied = apply_plan(review, Plan("search", _ordered(changes)))
         except PrrError:
-            return {}
+            return None, {}
+        return applied, analyze(applied, seed=seed, today=today).to_dict()
 
     def ok(a: dict) -> bool:
         return bool(a) and a["verdict"]["verdict"] in GOOD_VERDICTS
 
     if ok(before):
-        return _path_result(review, [], before, before, analyses, reached=True, rounds=0)
+        return _path_result(review, review, [], before, before, analyses, reached=True, rounds=0)
     choice: dict[str, int] = {}
     options: dict[str, list] = {}
 
-    def pick(a: dict):
-        for rid, alts in suggest(review, a, blocking_only=True):
+    def pick(r: Review, a: dict):
+        for rid, alts in suggest(r, a, blocking_only=True):
             if rid not in options:
                 options[rid] = sorted(alts, key=_weight)
                 choice[rid] = 0
@@ -764,50 +824,84 @@ def shortest_path_to_ready(review: Review, *, seed: int = 0, today: str | None =
                     out.append(ch)
         return out
 
-    pick(before)
-    after = run(current())
+    pick(review, before)
+    applied, after = run(current())
     rounds = 1
     while not ok(after) and rounds < max_rounds and after:
-        open_blockers = _blockers(after)
+        open_blockers = _blockers(applied, after)
         moved = False
         for rid in open_blockers:
             if rid in choice and choice[rid] + 1 < len(options[rid]):
                 choice[rid] += 1
                 moved = True
         n_before = len(options)
-        pick(after)  # blockers on what the changes added (a new component's own SPOFs)
+        pick(applied, after)  # blockers on what the changes added, or unfolded by them
         if not moved and len(options) == n_before:
             break
-        after = run(current())
+        applied, after = run(current())
         rounds += 1
     changes = current()
     if not ok(after):
         # out of reach: keep what clears blockers; drop the changes whose every risk stayed a blocker
         if after:
-            left = _blockers(after)
+            left = _blockers(applied, after)
             trial = [c for c in changes if not set(c.reason.split("; ")) <= left]
             if len(trial) < len(changes):
-                a = run(trial)
-                if a and len(_blockers(a)) <= len(left):
-                    changes, after = trial, a
-        return _path_result(review, changes, before, after, analyses, reached=False, rounds=rounds)
+                r2, a = run(trial)
+                if a and len(_blockers(r2, a)) <= len(left):
+                    changes, applied, after = trial, r2, a
+        return _path_result(review, applied, changes, before, after, analyses, reached=False, rounds=rounds)
     # reverse deletion, most expensive first (domains last: other changes may use them)
     for ch in sorted(changes, key=lambda c: (c.op == "add-domain", -c.weight)):
         trial = [c for c in changes if c is not ch]
-        a = run(trial)
+        r2, a = run(trial)
         if ok(a):
-            changes, after = trial, a
-    return _path_result(review, changes, before, after, analyses, reached=True, rounds=rounds)
+            changes, applied, after = trial, r2, a
+    return _path_result(review, applied, changes, before, after, analyses, reached=True, rounds=rounds)
 
 
-def _blockers(a: dict) -> set[str]:
-    return set(a["verdict"]["launch_blockers"]) | {f"checklist:{i}" for i in _checklist_blockers(a)}
+def _blockers(review: Review | None, a: dict) -> set[str]:
+    """What keeps ``a``'s verdict from ready with conditions, as the search names it."""
+    items = _checklist_blockers(a) + (_unanswered_blockers(review, a) if review is not None else [])
+    return _targets(a) | {f"checklist:{i}" for i in items}
 
 
-def _path_result(review, changes, before, after, analyses, *, reached, rounds) -> dict:
+def needs_decision(review: Review, analysis: dict, blockers) -> dict[str, str]:
+    """Why no suggested change clears each of ``blockers``: a decision only people can take."""
+    selves = self_spofs(review)
+    risks = {r["id"]: r for r in analysis.get("risks", [])}
+    out = {}
+    for rid in sorted(blockers):
+        r = risks.get(rid)
+        kind, _, subject = rid.rpartition(":")
+        if r is not None and r.get("origin") == "manual":
+            why = "a reviewer's own risk: mitigate it, or accept it with a reason"
+        elif kind == "spof:component" and subject in selves:
+            why = (f"{subject} is user-facing or a journey's entry: its own failure takes it down whatever is "
+                   "added around it; accept the risk with a reason, or state a policy that does not require "
+                   "surviving component failures")
+        elif kind.startswith("slo:"):
+            why = "the SLO is above what its parts can give even with the suggested changes: lower it, or " \
+                  "raise a part's availability"
+        elif rid == "slo:missing":
+            why = "agree on an SLO and record it"
+        elif kind == "spof:domain":
+            why = ("a user-facing or entry component shares it whole (one cluster, account, config): only "
+                   "running the entry on a second one as well, which the model cannot express, or accepting "
+                   "the risk clears it")
+        elif r is not None and not r.get("launch_blocking"):
+            why = "a high risk without a plan: give it an owner and a mitigation with a due date, or fix it"
+        else:
+            why = "no suggested change clears it"
+        out[rid] = why
+    return out
+
+
+def _path_result(review, applied, changes, before, after, analyses, *, reached, rounds) -> dict:
     plan = Plan("shortest-path-to-ready", _ordered(changes),
                 description="the smallest set of suggested changes found (greedy, then reverse deletion) "
                             "that turns the verdict to ready or ready with conditions")
+    left = [] if reached or not after else sorted(_blockers(applied, after))
     return {
         "plan": plan, "reached": reached,
         "method": "greedy: cheapest suggested change per launch blocker, escalated to the next alternative "
@@ -816,7 +910,8 @@ def _path_result(review, changes, before, after, analyses, *, reached, rounds) -
         "analyses": analyses, "rounds": rounds,
         "verdict_before": before["verdict"]["verdict"],
         "verdict_after": after["verdict"]["verdict"] if after else None,
-        "remaining_blockers": [] if reached or not after else sorted(_blockers(after)),
+        "remaining_blockers": left,
+        "needs_decision": needs_decision(applied if applied is not None else review, after, left) if left else {},
     }
 
 
@@ -832,6 +927,8 @@ def plan_lines(res: dict, *, label: str = "") -> list[str]:
         s = res["search"]
         out.append(f"  search: {s['method']}; {s['analyses']} analyses"
                    + ("" if s["reached"] else "; ready NOT reached with the suggested changes"))
+        for rid, why in (s.get("needs_decision") or {}).items():
+            out.append(f"  needs a decision: {rid}: {why}")
     for i, c in enumerate(res["changes"], 1):
         extra = [x for x in (c["owner"] and f"owner {c['owner']}", c["due"] and f"due {c['due']}",
                              c["mitigations"] and "implements " + ", ".join(c["mitigations"]),

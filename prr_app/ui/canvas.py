@@ -1382,6 +1382,67 @@ class GraphScene(QGraphicsScene):
                 item.highlight = h
                 item.update()
 
+    # -- change marks (issue 20): what a diff or a plan adds, changes, removes -------------
+    #: badge text and colour per mark; "plan-*" marks are a plan's, drawn dashed
+    MARKS = {"added": ("+ added", "#2e7d32"), "changed": ("~ changed", "#b26a00"),
+             "removed": ("- removed", "#c62828"), "plan": ("plan", "#6a1b9a")}
+
+    def set_marks(self, marks: dict[str, str]) -> None:
+        """Badge each box or line whose id is in ``marks`` (``"added"``, ``"changed"``, ``"removed"``,
+        ``"plan"``; a dependency by ``SOURCE->TARGET``); an empty dict clears them. A removed box
+        (not on the canvas) is drawn as a dashed ghost in a row under the graph."""
+        for item in getattr(self, "_mark_items", []):
+            if item.scene() is self:
+                self.removeItem(item)
+        self._mark_items: list = []
+        self.marks = dict(marks)
+        # what is not on the canvas any more (removed boxes): dashed ghosts in a row under the graph
+        ghosts = [eid for eid, mark in marks.items() if mark == "removed" and eid not in self.nodes
+                  and eid not in self.edges and "->" not in eid]
+        if ghosts:
+            base = self.itemsBoundingRect()
+            for i, eid in enumerate(ghosts):
+                g = QGraphicsRectItem(QRectF(0, 0, NODE_W, NODE_H))
+                pen = QPen(QColor(self.MARKS["removed"][1]))
+                pen.setStyle(Qt.PenStyle.DashLine)
+                g.setPen(pen)
+                g.setBrush(QColor(0, 0, 0, 0))
+                g.setPos(base.left() + (i % 6) * (NODE_W + 20), base.bottom() + 40 + (i // 6) * (NODE_H + 20))
+                label = QGraphicsSimpleTextItem(f"- removed: {eid}", g)
+                label.setBrush(QColor(self.MARKS["removed"][1]))
+                label.setPos(6, NODE_H / 2 - label.boundingRect().height() / 2)
+                g.setData(0, "removed")
+                g.setData(1, eid)
+                g.setToolTip(f"{eid}: removed since the milestone")
+                self.addItem(g)
+                self._mark_items.append(g)
+        for eid, mark in marks.items():
+            text, colour = self.MARKS.get(mark, (mark, "#455a64"))
+            host = self.nodes.get(eid) or self.edges.get(eid)
+            if host is None:
+                continue
+            badge = QGraphicsSimpleTextItem(text, host)
+            badge.setBrush(QColor("white"))
+            f = QFont()
+            f.setPointSizeF(7)
+            f.setBold(True)
+            badge.setFont(f)
+            box = QGraphicsRectItem(badge.boundingRect().adjusted(-3, -1, 3, 1), host)
+            box.setBrush(QColor(colour))
+            pen = QPen(QColor(colour).darker(130))
+            if mark == "plan":
+                pen.setStyle(Qt.PenStyle.DashLine)
+            box.setPen(pen)
+            badge.setParentItem(box)
+            if isinstance(host, NodeItem):
+                box.setPos(host.w - box.rect().width() + 2, -box.rect().height() - 2)
+            else:
+                box.setPos(host.path().pointAtPercent(0.5))
+            box.setZValue(5)
+            box.setToolTip(f"{eid}: {text}")
+            box.setData(0, mark)
+            self._mark_items.append(box)
+
 
 def _short(domain_id: str) -> str:
     return domain_id if len(domain_id) <= 10 else domain_id[-8:]

@@ -107,6 +107,7 @@ class MainWindow(QMainWindow):
 
         self._make_actions()
         self._make_menus()
+        self._add_milestones_and_plans()  # issue 20
 
         s = self.session
         s.sig_review_replaced.connect(self._on_replaced)
@@ -320,6 +321,59 @@ class MainWindow(QMainWindow):
         tb.addSeparator()
         tb.addWidget(self.journey_box)
         self.addToolBar(tb)
+
+    # ------------------------------------------------------------ milestones and plans (issue 20)
+    def _add_milestones_and_plans(self) -> None:
+        """The Milestones dock (take, open read-only, "Changes since...") and plan mode (ui/milestones.py,
+        ui/plans.py), with their menu actions."""
+        from prr_app.ui.milestones import MilestonesPanel
+        from prr_app.ui.plans import PlanPanel
+
+        self.milestones = MilestonesPanel(self)
+        self.plan_panel = PlanPanel(self)
+        for panel in (self.milestones, self.plan_panel):
+            panel.sig_status.connect(lambda m: self.statusBar().showMessage(m, 6000))
+        self.milestones_dock = self._dock("Milestones", self.milestones, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.plan_dock = self._dock("Plan", self.plan_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        for d in (self.milestones_dock, self.plan_dock):
+            self.tabifyDockWidget(self.inspector_dock, d)
+            d.hide()  # shown when asked for (Analysis menu): the default layout stays as it was
+        self.inspector_dock.raise_()
+        self.a_take_milestone = self._act("Take &Milestone…", self.take_milestone, None,
+                                          "Save a named, dated snapshot of the review (design review, pre-launch...)")
+        self.a_changes_since = self._act("&Changes Since Milestone", self._changes_since, None,
+                                         "What changed since the newest (or selected) milestone; marked on the graph")
+        self.a_plan_mode = self._act("&Plan Mode", self._plan_mode, "Ctrl+Shift+P",
+                                     "Propose changes into a plan, not the review; the verdict with the plan beside "
+                                     "today's", checkable=True)
+        menu = next(a.menu() for a in self.menuBar().actions() if a.text() == "&Analysis")
+        menu.addSeparator()
+        for a in (self.milestones_dock.toggleViewAction(), self.a_take_milestone, self.a_changes_since,
+                  self.a_plan_mode):
+            menu.addAction(a)
+
+    def take_milestone(self):
+        self.milestones_dock.show()
+        self.milestones_dock.raise_()
+        return self.milestones.take()
+
+    def _changes_since(self):
+        self.milestones_dock.show()
+        self.milestones_dock.raise_()
+        return self.milestones.changes_since_selected()
+
+    def _plan_mode(self, on: bool) -> None:
+        """In plan mode the review is not edited: the edit actions and the inspector are off, and the
+        plan's actions (the Plan dock) put changes into the plan instead."""
+        if on:
+            self.plan_dock.show()
+            self.plan_dock.raise_()
+        for a in (self.a_add_comp, self.a_add_dep, self.a_add_group, self.a_add_domain, self.a_add_journey,
+                  self.a_delete, self.a_paste, self.a_undo, self.a_redo, self.a_tb_undo, self.a_tb_redo):
+            a.setEnabled(not on and (a not in (self.a_undo, self.a_tb_undo) or self.session.undo_stack.canUndo())
+                         and (a not in (self.a_redo, self.a_tb_redo) or self.session.undo_stack.canRedo()))
+        self.inspector.setEnabled(not on)
+        self.plan_panel.set_active(on)
 
     # ------------------------------------------------------------ state
     def _update_title(self, *_args) -> None:
@@ -570,6 +624,9 @@ class MainWindow(QMainWindow):
             self.push(f"Move {next(iter(moved)) if n == 1 else f'{n} boxes'}", edits.change_move(self.session.review, moved))
 
     def _on_link_requested(self, source: str, target: str) -> None:
+        if getattr(self, "plan_panel", None) is not None and self.plan_panel.active:  # plan mode: no review edits
+            self.statusBar().showMessage("Plan mode: the review is not edited; use the Plan dock's actions", 5000)
+            return
         self.create_dependency(source, target)
 
     def create_dependency(self, source: str, target: str, kind: str = "hard") -> bool:

@@ -1,0 +1,308 @@
+"""The report's "Changes since <milestone>" and "Current vs after the plan" sections.
+
+The reporting layer sits below the use cases: it receives the diff document
+(``prr_app.review.diff.compare``, ``schemas/diff.schema.json``) and the plan's result
+(``prr_app.review.plans.evaluate``, ``schemas/plan.schema.json``) as plain dicts and lays
+them out, for the PDF (:func:`pdf_sections`, called once by ``reporting/pdf.py`` after the
+executive summary) and for Markdown (:func:`markdown_sections`). Nothing here computes a
+change: what changed is the diff's, what the plan changes is the plan's.
+
+:func:`change_rows` reads a diff document as table rows (section, mark, subject, what),
+shared by both outputs.
+"""
+from __future__ import annotations
+
+#: At most this many rows per table; the rest are counted (``prr diff --json`` has them all).
+ROW_LIMIT = 60
+
+_COLLECTION_TITLES = (
+    ("review", "Review"), ("components", "Component"), ("dependencies", "Dependency"),
+    ("groups", "Redundancy group"), ("domains", "Failure domain"), ("journeys", "Journey"),
+    ("answers", "Checklist answer"), ("risks", "Reviewer's risk or decision"), ("mitigations", "Mitigation"),
+)
+_PLURAL = {"components": "Components", "dependencies": "Dependencies", "groups": "Redundancy groups",
+           "domains": "Failure domains", "journeys": "Journeys", "answers": "Checklist answers",
+           "risks": "Reviewer's risks and decisions", "mitigations": "Mitigations"}
+_OUTCOME_ORDER = {"new": 0, "worse": 1, "resolved": 2, "mitigated": 3, "reduced": 4, "unchanged": 5}
+
+
+def _v(x) -> str:
+    if x is None:
+        return "none"
+    if isinstance(x, bool):
+        return "yes" if x else "no"
+    if isinstance(x, list):
+        return "[" + ", ".join(_v(i) for i in x) + "]"
+    if isinstance(x, float):
+        return f"{x:g}"
+    if isinstance(x, dict):
+        return "{" + ", ".join(f"{k}: {_v(v)}" for k, v in x.items()) + "}"
+    return str(x)
+
+
+def _fields(fields: list[dict], limit: int = 6) -> str:
+    parts = [f"{f['field']}: {_v(f['old'])} → {_v(f['new'])}" for f in fields[:limit]]
+    if len(fields) > limit:
+        parts.append(f"and {len(fields) - limit} more fields")
+    return "; ".join(parts)
+
+
+def _risk(r: dict) -> str:
+    return (f"{r['severity']} {r['likelihood']}×{r['impact']}={r['score']}"
+            + (", launch blocker" if r["launch_blocking"] else ""))
+
+
+def change_rows(d: dict) -> list[tuple[str, str, str, str]]:
+    """``(section, mark, subject, what)`` for every change of a diff document, in changelog order:
+    the model (by collection), then SPOFs, availability and risks."""
+    m, a = d["model"], d["analysis"]
+    rows: list[tuple[str, str, str, str]] = []
+    if m["review"]:
+        rows.append(("Review", "changed", "header", _fields(m["review"])))
+    for key, title in _COLLECTION_TITLES[1:]:
+        c = m[key]
+        rows += [(title, "added", i, "") for i in c["added"]]
+        rows += [(title, "removed", i, "") for i in c["removed"]]
+        rows += [(title, "changed", ch["id"], _fields(ch["fields"])) for ch in c["changed"]]
+    for dtype, sp in a["spofs"].items():
+        for x in sp["new"]:
+            hit = x["journeys"] or x["user_facing_down"]
+            rows.append((f"SPOF ({dtype})", "new", x["element"], "takes down " + ", ".join(hit) if hit else ""))
+        rows += [(f"SPOF ({dtype})", "fixed", x["element"], "") for x in sp["fixed"]]
+        for x in sp["changed"]:
+            what = "; ".join(f"{k.replace('_', ' ')}: {_v(x[k]['old'])} → {_v(x[k]['new'])}"
+                             for k in ("journeys", "user_facing_down", "severity") if k in x)
+            rows.append((f"SPOF ({dtype})", "reach", x["element"], what))
+    state = {True: "attainable", False: "not attainable", None: "not judged"}
+    for x in a["availability"]["changed"]:
+        o, n = x["old"], x["new"]
+        what = f"ceiling {o['estimate']:.4f} % → {n['estimate']:.4f} %"
+        if o["slo"] != n["slo"]:
+            what += f"; SLO {_v(o['slo'])} → {_v(n['slo'])}"
+        what += (f"; {state[o['attainable']]} → {state[n['attainable']]}" if x["attainability_changed"]
+                 else f"; {state[n['attainable']]}")
+        rows.append(("Availability", x["ceiling"] if x["ceiling"] != "same" else "changed",
+                     f"{x['target_type']} {x['target']}", what))
+    rows += [("Availability", "added", f"{x['target_type']} {x['target']}",
+              f"ceiling {x['estimate']:.4f} %, {state[x['attainable']]}") for x in a["availability"]["added"]]
+    rows += [("Availability", "removed", f"{x['target_type']} {x['target']}", "") for x in a["availability"]["removed"]]
+    r = a["risks"]
+    by_score = (lambda x: (-x["score"], x["id"]))
+    rows += [("Risk", "new", x["id"], f"{x['title']} ({_risk(x)})") for x in sorted(r["new"], key=by_score)]
+    rows += [("Risk", "resolved", x["id"], f"{x['title']} (was {_risk(x)})") for x in sorted(r["resolved"], key=by_score)]
+    for x in r["rescored"]:
+        parts = []
+        for k, c in x["changes"].items():
+            if k in ("disruptions", "folded"):
+                gone = [i for i in c["old"] if i not in c["new"]]
+                came = [i for i in c["new"] if i not in c["old"]]
+                parts.append(("disruptions" if k == "disruptions" else "folded findings") + " "
+                             + ", ".join([f"−{i}" for i in gone] + [f"+{i}" for i in came]))
+            else:
+                parts.append(f"{k.replace('_', ' ')} {_v(c['old'])} → {_v(c['new'])}")
+        why = x["why"]
+        because = why["inputs_added"][:2]
+        if because:
+            parts.append("because: " + "; ".join(because))
+        rows.append(("Risk", "rescored", x["id"], "; ".join(parts)))
+    return rows
+
+
+def _verdict_line(d: dict) -> str:
+    v = d["analysis"]["verdict"]
+    out = (f"Verdict: {v['old']} then, {v['new']} now" if v["changed"] else f"Verdict: {v['new']} (unchanged)")
+    if v["blockers_removed"]:
+        out += f"; {len(v['blockers_removed'])} launch blocker{'s' if len(v['blockers_removed']) != 1 else ''} cleared"
+    if v["blockers_added"]:
+        out += f"; {len(v['blockers_added'])} new launch blocker{'s' if len(v['blockers_added']) != 1 else ''}"
+    cb = v["checklist_blockers"]
+    if cb["old"] != cb["new"]:
+        out += f"; blocker checklist items not met {cb['old']} → {cb['new']}"
+    return out + "."
+
+
+def _summary_rows(d: dict) -> list[tuple[str, str]]:
+    m, a = d["model"], d["analysis"]
+    out = []
+    for key, title in _COLLECTION_TITLES[1:]:
+        c = m[key]
+        n = (len(c["added"]), len(c["removed"]), len(c["changed"]))
+        if any(n):
+            out.append((_PLURAL[key], f"{n[0]} added, {n[1]} removed, {n[2]} changed"))
+    new = sum(len(v["new"]) for v in a["spofs"].values())
+    fixed = sum(len(v["fixed"]) for v in a["spofs"].values())
+    if new or fixed:
+        out.append(("Single points of failure", f"{new} new, {fixed} fixed"))
+    r = a["risks"]
+    if r["new"] or r["resolved"] or r["rescored"]:
+        out.append(("Risks", f"{len(r['new'])} new, {len(r['resolved'])} resolved, {len(r['rescored'])} rescored"))
+    return out
+
+
+def _is_empty(d: dict) -> bool:
+    return not change_rows(d) and not d["analysis"]["verdict"]["changed"]
+
+
+def _since_title(d: dict) -> str:
+    return f"Changes since {d['old']['label']}"
+
+
+def _plan_side_rows(res: dict) -> list[tuple[str, str, str]]:
+    b, a = res["before"], res["after"]
+
+    def sev(x):
+        return ", ".join(f"{x['by_severity'][s]} {s}" for s in ("critical", "high", "medium", "low"))
+
+    return [
+        ("Verdict", b["verdict"], a["verdict"]),
+        ("Launch blockers", str(len(b["launch_blockers"])), str(len(a["launch_blockers"]))),
+        ("Blocker checklist items not met", str(b["checklist_blockers"]), str(a["checklist_blockers"])),
+        ("Risks", f"{b['risks']} ({sev(b)})", f"{a['risks']} ({sev(a)})"),
+        ("Open risk score (sum)", str(b["risk_score"]), str(a["risk_score"])),
+        ("SLOs not attainable by design", ", ".join(b["slo_not_attainable"]) or "none",
+         ", ".join(a["slo_not_attainable"]) or "none"),
+    ]
+
+
+def _effort_text(res: dict) -> str:
+    e = res["effort"]
+    return (f"{len(res['changes'])} change{'s' if len(res['changes']) != 1 else ''}: {e['small']} small, "
+            f"{e['medium']} medium, {e['large']} large (weight {e['weight']}: small 1, medium 3, large 8)")
+
+
+def _risk_rows(res: dict) -> list[dict]:
+    moved = [r for r in res["risks"] if r["outcome"] != "unchanged"]
+    return sorted(moved, key=lambda r: (_OUTCOME_ORDER[r["outcome"]], r["id"]))
+
+
+def _state(x: dict | None) -> str:
+    return "—" if x is None else _risk(x) + ("" if x["status"] == "open" else f", {x['status']}")
+
+
+# ------------------------------------------------------------------ PDF
+def pdf_sections(b, *, changes: dict | None = None, plan: dict | None = None) -> None:
+    """Add the sections to a PDF being built. ``b`` is ``reporting.pdf``'s builder (its
+    ``heading``, ``para``, ``bullets``, ``table``, ``cell``, ``short`` and ``m`` helpers, which
+    escape every user string); ``changes`` a diff document, ``plan`` a plan's result."""
+    if changes is not None:
+        _pdf_changes(b, changes)
+    if plan is not None:
+        _pdf_plan(b, plan)
+
+
+def _more(b, n: int, what: str, command: str = "prr diff --json") -> None:
+    if n > 0:
+        b.para(f"… and {n} more {what} ({command} lists them all).", b.st.small)
+
+
+def _pdf_changes(b, d: dict) -> None:
+    b.heading(_since_title(d))
+    b.para(_verdict_line(d))
+    if _is_empty(d):
+        b.para("Nothing changed since then: the model, the checklist answers and the analysis are the same.")
+        return
+    summary = _summary_rows(d)
+    if summary:
+        b.table(["What", "Changes"], [[b.cell(k, bold=True), b.cell(v)] for k, v in summary], [0.3, 0.7])
+    rows = change_rows(d)
+    shown = rows[:ROW_LIMIT]
+    b.table(["Kind", "", "Element", "What changed"],
+            [[b.cell(s), b.short(mark), b.cell(subj), b.cell(what)] for s, mark, subj, what in shown],
+            [0.17, 0.09, 0.24, 0.50])
+    _more(b, len(rows) - len(shown), "changes")
+
+
+def _pdf_plan(b, res: dict) -> None:
+    name = res["plan"]["name"]
+    b.heading(f"Current vs after the plan “{name}”")
+    if res["plan"].get("description"):
+        b.para(res["plan"]["description"])
+    b.para("What the analysis gives today and if the plan lands, the review itself unchanged: "
+           f"{_effort_text(res)}. Owners: {', '.join(res['owners']) or 'none named'}.")
+    b.table(["", "Today", "With the plan"],
+            [[b.cell(k, bold=True), b.cell(t), b.cell(w)] for k, t, w in _plan_side_rows(res)], [0.32, 0.34, 0.34])
+    search = res.get("search")
+    if search:
+        b.para(f"How the plan was found: {search['method']}; {search['analyses']} analyses. "
+               + ("Ready is reached." if search["reached"] else "Ready is NOT reached with the suggested changes; "
+                  "what remains needs a decision:"))
+        decisions = search.get("needs_decision") or {}
+        if decisions:
+            b.bullets([b.m(f"{rid}: {why}") for rid, why in decisions.items()])
+    if res["changes"]:
+        shown = res["changes"][:ROW_LIMIT]
+        b.table(["#", "Change", "Effort", "Owner", "Due", "For"],
+                [[b.short(i), b.cell(c["change"]), b.short(c["effort"]), b.cell(c["owner"] or "—"),
+                  b.short(c["due"] or "—"), b.cell(c["reason"] or ", ".join(c["mitigations"]) or "—")]
+                 for i, c in enumerate(shown, 1)],
+                [0.05, 0.41, 0.09, 0.14, 0.11, 0.20])
+        _more(b, len(res["changes"]) - len(shown), "changes", "prr plan --json")
+    moved = _risk_rows(res)
+    if moved:
+        shown = moved[:ROW_LIMIT]
+        b.table(["Risk", "Today", "With the plan", "Outcome", "Owner"],
+                [[b.cell(f"{r['title']} ({r['id']})"), b.cell(_state(r["before"])), b.cell(_state(r["after"])),
+                  b.short(r["outcome"]), b.cell(r["owner"] or "—")] for r in shown],
+                [0.36, 0.18, 0.18, 0.11, 0.17])
+        _more(b, len(moved) - len(shown), "risks", "prr plan --json")
+    else:
+        b.para("No risk changes with this plan.")
+
+
+# ------------------------------------------------------------------ Markdown
+def markdown_sections(md, *, changes: dict | None = None, plan: dict | None = None) -> list[str]:
+    """The sections as Markdown lines; ``md`` escapes user text (``reporting.markdown.md``)."""
+    L: list[str] = []
+    if changes is not None:
+        L += _md_changes(md, changes)
+    if plan is not None:
+        L += _md_plan(md, plan)
+    return L
+
+
+def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(r) + " |" for r in rows]
+    return out + [""]
+
+
+def _md_changes(md, d: dict) -> list[str]:
+    L = [f"## {md(_since_title(d))}", "", md(_verdict_line(d)), ""]
+    if _is_empty(d):
+        return L + ["Nothing changed since then.", ""]
+    summary = _summary_rows(d)
+    if summary:
+        L += _md_table(["What", "Changes"], [[md(k), md(v)] for k, v in summary])
+    rows = change_rows(d)
+    L += _md_table(["Kind", "", "Element", "What changed"],
+                   [[md(s), md(mark), md(subj), md(what)] for s, mark, subj, what in rows[:ROW_LIMIT]])
+    if len(rows) > ROW_LIMIT:
+        L += [f"… and {len(rows) - ROW_LIMIT} more changes (prr diff --json lists them all).", ""]
+    return L
+
+
+def _md_plan(md, res: dict) -> list[str]:
+    L = [f"## Current vs after the plan “{md(res['plan']['name'])}”", ""]
+    L += [md(f"{_effort_text(res)}. Owners: {', '.join(res['owners']) or 'none named'}."), ""]
+    L += _md_table(["", "Today", "With the plan"], [[md(k), md(t), md(w)] for k, t, w in _plan_side_rows(res)])
+    search = res.get("search")
+    if search:
+        L += [md(f"How the plan was found: {search['method']}; {search['analyses']} analyses. ")
+              + ("Ready is reached." if search["reached"] else "Ready is NOT reached; what remains needs a decision:"), ""]
+        L += [f"- {md(rid)}: {md(why)}" for rid, why in (search.get("needs_decision") or {}).items()]
+        L += [""]
+    if res["changes"]:
+        L += _md_table(["#", "Change", "Effort", "Owner", "Due", "For"],
+                       [[str(i), md(c["change"]), md(c["effort"]), md(c["owner"] or "—"), md(c["due"] or "—"),
+                         md(c["reason"] or ", ".join(c["mitigations"]) or "—")]
+                        for i, c in enumerate(res["changes"][:ROW_LIMIT], 1)])
+        if len(res["changes"]) > ROW_LIMIT:
+            L += [f"… and {len(res['changes']) - ROW_LIMIT} more changes (prr plan --json lists them all).", ""]
+    moved = _risk_rows(res)
+    if moved:
+        L += _md_table(["Risk", "Today", "With the plan", "Outcome", "Owner"],
+                       [[md(f"{r['title']} ({r['id']})"), md(_state(r["before"])), md(_state(r["after"])),
+                         md(r["outcome"]), md(r["owner"] or "—")] for r in moved[:ROW_LIMIT]])
+        if len(moved) > ROW_LIMIT:
+            L += [f"… and {len(moved) - ROW_LIMIT} more risks (prr plan --json lists them all).", ""]
+    return L

@@ -1,0 +1,214 @@
+"""Milestones in the app: the list, taking one, opening one read-only, and "Changes since...".
+
+The work is :mod:`prr_app.review.milestones` and :mod:`prr_app.review.diff`'s, as in
+``prr milestone`` and ``prr diff``; this module only shows it. Taking a milestone is one
+undoable edit of the review (saved with it). The diff runs on a worker (two analyses); its
+changelog is listed, and the canvas marks what was added and changed
+(:meth:`GraphScene.set_marks`); removed components and groups are drawn as ghosts under the graph.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout, QInputDialog, QLabel, QListWidget, QListWidgetItem, QMainWindow, QPushButton, QVBoxLayout, QWidget,
+)
+
+from prr_app.errors import PrrError
+from prr_app.review import diff as D
+from prr_app.review import milestones as M
+from prr_app.review.edits import Change
+
+
+class AskMilestone:
+    """Questions to the user; tests replace these classmethods."""
+
+    @classmethod
+    def name(cls, parent) -> tuple[str, str] | None:
+        """(name, note) of a new milestone; None: cancelled."""
+        name, ok = QInputDialog.getText(parent, "Take a Milestone",
+                                        "Name of the milestone (e.g. Design review, Pre-launch, Post-incident):")
+        if not ok or not name.strip():
+            return None
+        note, ok = QInputDialog.getText(parent, "Take a Milestone", "A note kept with it (optional):")
+        return name, (note if ok else "")
+
+
+class MilestoneWindow(QMainWindow):
+    """A milestone opened read-only: its graph, and a banner that says nothing here can be edited."""
+
+    def __init__(self, milestone, review, parent=None):
+        from prr_app.ui.canvas import GraphScene, GraphView
+
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.milestone = milestone
+        self.review = review
+        self.setWindowTitle(f"{review.meta.system_name or 'Review'} — milestone {milestone.name} "
+                            f"({milestone.date}) — read-only")
+        who = f" by {milestone.taken_by}" if milestone.taken_by else ""
+        self.banner = QLabel(f"<b>Read-only.</b> Milestone <b>{_esc(milestone.name)}</b> ({_esc(milestone.date)}), "
+                             f"taken {_esc(milestone.taken_at)}{_esc(who)}: the review as it was then. Nothing here "
+                             f"can be edited; {len(review.components)} components, "
+                             f"{len(review.dependencies)} dependencies."
+                             + (f"<br>{_esc(milestone.note)}" if milestone.note else ""))
+        self.banner.setObjectName("ReadOnlyBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setAccessibleName("This milestone is read-only")
+
+        class _Frozen:  # what the canvas reads: the review, never a session that could save
+            pass
+
+        frozen = _Frozen()
+        frozen.review = review
+        self.scene = GraphScene(frozen, self)
+        self.view = GraphView(self.scene)
+        self.view.setInteractive(False)  # no selection, no drag, no link: read-only
+        body = QWidget()
+        lay = QVBoxLayout(body)
+        lay.addWidget(self.banner)
+        lay.addWidget(self.view, 1)
+        self.setCentralWidget(body)
+        self.resize(1000, 700)
+        self.scene.rebuild()
+
+    @property
+    def read_only(self) -> bool:
+        return True
+
+
+def _esc(text) -> str:
+    from html import escape
+
+    return escape(str(text or ""))
+
+
+class MilestonesPanel(QWidget):
+    """The review's milestones, oldest first; take one, open one read-only, see what changed since."""
+
+    sig_status = Signal(str)
+
+    def __init__(self, window):
+        super().__init__()
+        self.window_ = window  # the main window: its session, run_task, scene
+        self.session = window.session
+        self.opened: list[MilestoneWindow] = []
+        self.diff: dict | None = None
+        self.list = QListWidget()
+        self.list.setAccessibleName("Milestones of the review")
+        self.list.itemDoubleClicked.connect(lambda _i: self.open_selected())
+        self.b_take = QPushButton("Take Milestone…")
+        self.b_take.clicked.connect(self.take)
+        self.b_open = QPushButton("Open Read-only")
+        self.b_open.clicked.connect(self.open_selected)
+        self.b_since = QPushButton("Changes Since…")
+        self.b_since.setToolTip("What changed since the selected milestone: the list, and marks on the graph")
+        self.b_since.clicked.connect(self.changes_since_selected)
+        self.b_clear = QPushButton("Clear Marks")
+        self.b_clear.clicked.connect(self.clear_marks)
+        self.changes = QListWidget()
+        self.changes.setAccessibleName("Changes since the milestone")
+        self.changes_title = QLabel("Changes since…: choose a milestone")
+        self.changes_title.setWordWrap(True)
+        buttons = QHBoxLayout()
+        for b in (self.b_take, self.b_open, self.b_since, self.b_clear):
+            buttons.addWidget(b)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.list, 1)
+        lay.addLayout(buttons)
+        lay.addWidget(self.changes_title)
+        lay.addWidget(self.changes, 2)
+        self.session.sig_review_replaced.connect(self.refresh)
+        self.session.sig_review_changed.connect(lambda colls: self.refresh() if "milestones" in colls else None)
+        self.refresh()
+
+    # -- list -------------------------------------------------------------------
+    def refresh(self) -> None:
+        self.list.clear()
+        for row in M.listing(self.session.review):
+            who = f" by {row['taken_by']}" if row["taken_by"] else ""
+            it = QListWidgetItem(f"{row['name']} — {row['date']}{who} ({row['components']} components)")
+            it.setData(Qt.ItemDataRole.UserRole, row["id"])
+            it.setToolTip(f"taken {row['taken_at']}{who}" + (f"\n{row['note']}" if row["note"] else ""))
+            self.list.addItem(it)
+        if self.list.count():
+            self.list.setCurrentRow(self.list.count() - 1)  # the newest
+        has = self.list.count() > 0
+        self.b_open.setEnabled(has)
+        self.b_since.setEnabled(has)
+
+    def selected_id(self) -> str | None:
+        it = self.list.currentItem()
+        return it.data(Qt.ItemDataRole.UserRole) if it is not None else None
+
+    def take(self) -> str | None:
+        """Take a milestone of the review as it is now: one undoable edit."""
+        answer = AskMilestone.name(self)
+        if answer is None:
+            return None
+        name, note = answer
+        scratch = self.session.analysis_copy()  # new collection dicts: take() adds to the copy's
+        try:
+            m = M.take(scratch, name, note=note)
+        except PrrError as e:
+            self.sig_status.emit(e.message)
+            return None
+        self.session.push(f"Take Milestone {m.name}", [Change("milestones", m.id, None, m)])
+        self.sig_status.emit(f"Milestone {m.name} taken ({m.date})")
+        return m.id
+
+    # -- read-only --------------------------------------------------------------
+    def open_selected(self) -> MilestoneWindow | None:
+        mid = self.selected_id()
+        if mid is None:
+            return None
+        m = self.session.review.milestones[mid]
+        try:
+            review = M.milestone_review(m)
+        except PrrError as e:
+            self.sig_status.emit(e.message)
+            return None
+        w = MilestoneWindow(m, review, self.window_)
+        self.opened.append(w)
+        w.destroyed.connect(lambda *_a, w=w: self.opened.remove(w) if w in self.opened else None)
+        w.show()
+        return w
+
+    # -- changes since ----------------------------------------------------------
+    def changes_since_selected(self):
+        mid = self.selected_id()
+        if mid is None:
+            return None
+        m = self.session.review.milestones[mid]
+        self.changes_title.setText(f"Changes since {m.name} ({m.date}): analysing…")
+        review = self.session.snapshot()
+
+        def work(state, review, mid):
+            return D.changes_since(review, mid)
+
+        return self.window_.run_task("Changes since milestone", work, review, mid, on_done=self.show_diff)
+
+    def show_diff(self, d: dict) -> None:
+        self.diff = d
+        self.changes.clear()
+        lines = D.diff_lines(d)
+        self.changes_title.setText(lines[0])
+        for line in lines[2:]:
+            if not line.strip():
+                continue
+            it = QListWidgetItem(line)
+            if not line.startswith(" "):  # a section title
+                f = it.font()
+                f.setBold(True)
+                it.setFont(f)
+            self.changes.addItem(it)
+        marks = {k: v for k, v in D.element_marks(d).items() if v != "removed"}
+        # removed boxes come back as ghosts under the graph; removed lines, domains, journeys are listed only
+        for coll in ("components", "groups"):
+            marks.update({i: "removed" for i in d["model"][coll]["removed"]})
+        self.window_.scene.set_marks(marks)
+
+    def clear_marks(self) -> None:
+        self.diff = None
+        self.changes.clear()
+        self.changes_title.setText("Changes since…: choose a milestone")
+        self.window_.scene.set_marks({})

@@ -1,0 +1,309 @@
+"""Plan mode in the app: proposed changes go into a plan, never into the review.
+
+While plan mode is on, the plan's actions (a replica more, a fallback, a timeout and a
+breaker, an independent second, the product's suggestions in one step, the shortest path to
+ready) add :class:`prr_app.review.plans.Change` objects to the plan; the review is not
+edited, so nothing of the plan is saved into the file (a plan is saved as a plan file, as
+``prr plan --save`` writes it). The canvas marks what the plan touches with dashed "plan"
+badges (:meth:`GraphScene.set_marks`), and the verdict "if the plan lands" is computed on a
+worker after every change and shown beside today's: the same :func:`plans.evaluate` as
+``prr plan``.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QGridLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget,
+)
+
+from prr_app.errors import PrrError
+from prr_app.review import plans as P
+
+
+class PlanPanel(QWidget):
+    """The plan being built, its actions, and today's verdict against the verdict with the plan."""
+
+    sig_status = Signal(str)
+    #: a residual result arrived (plans.evaluate's document)
+    sig_evaluated = Signal(object)
+
+    def __init__(self, window):
+        super().__init__()
+        self.window_ = window
+        self.session = window.session
+        self.plan = P.Plan("plan")
+        self.active = False
+        self.result: dict | None = None
+        self.search: dict | None = None
+        self._generation = 0
+        self.title = QLabel("<b>Plan mode is off.</b> Turn it on (Analysis &gt; Plan Mode) to propose changes "
+                            "without editing the review.")
+        self.title.setWordWrap(True)
+        self.today = QLabel("Today: —")
+        self.after = QLabel("With the plan: —")
+        for lab, name in ((self.today, "Verdict today"), (self.after, "Verdict with the plan")):
+            lab.setAccessibleName(name)
+            lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.effort = QLabel("")
+        self.effort.setWordWrap(True)
+        self.list = QListWidget()
+        self.list.setAccessibleName("Changes in the plan")
+        self.buttons: dict[str, QPushButton] = {}
+        grid = QGridLayout()
+        actions = [
+            ("replica", "+ Replica", "One more replica of the selected component (in a free sibling zone)",
+             self.add_replica),
+            ("fallback", "+ Fallback", "A fallback on the selected dependency (down becomes degraded)",
+             self.add_fallback),
+            ("breaker", "Timeout + Breaker", "A timeout and a circuit breaker on the selected dependency",
+             self.add_breaker),
+            ("second", "Independent Second", "An independent second of the selected component in a redundancy group",
+             self.add_second),
+            ("suggested", "Suggested Changes", "The product's suggested change for every open risk, in one step",
+             self.add_suggested),
+            ("shortest", "Shortest Path to Ready", "The smallest set of suggested changes (greedy search)",
+             self.add_shortest),
+            ("remove", "Remove Change", "Remove the selected change from the plan", self.remove_selected),
+            ("clear", "Clear Plan", "Remove every change", self.clear),
+            ("save", "Save Plan…", "Write the plan to a plan file (prr plan --file, prr report --plan)", self.save_plan),
+            ("open", "Open Plan…", "Read a plan file: its changes replace the plan's", self.open_plan),
+            ("pdf", "Export PDF with Plan…", "The assessment PDF with 'Current vs after the plan'", self.export_pdf),
+        ]
+        for i, (key, text, tip, slot) in enumerate(actions):
+            b = QPushButton(text)
+            b.setToolTip(tip)
+            b.clicked.connect(slot)
+            self.buttons[key] = b
+            grid.addWidget(b, i // 2, i % 2)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.title)
+        lay.addWidget(self.today)
+        lay.addWidget(self.after)
+        lay.addWidget(self.effort)
+        lay.addLayout(grid)
+        lay.addWidget(self.list, 1)
+        self.session.sig_review_replaced.connect(self.clear)
+        self._enable()
+
+    # -- mode ---------------------------------------------------------------------
+    def set_active(self, on: bool) -> None:
+        self.active = on
+        self.title.setText("<b>Plan mode:</b> changes go into the plan “{}”, not the review.".format(self.plan.name)
+                           if on else "<b>Plan mode is off.</b> The plan is kept; the graph shows the review.")
+        self._enable()
+        self._show_marks()
+        if on:
+            self.evaluate()
+
+    def _enable(self) -> None:
+        for key, b in self.buttons.items():
+            b.setEnabled(self.active)
+
+    # -- changes --------------------------------------------------------------------
+    def _selected(self, what: str) -> str | None:
+        ids = self.window_.scene.selected_ids()
+        review = self.session.review
+        coll = review.components if what == "component" else review.dependencies
+        picked = [i for i in ids if i in coll]
+        if not picked:
+            self.sig_status.emit(f"Select a {what} on the graph first")
+            return None
+        return picked[0]
+
+    def add(self, changes: list[P.Change], text: str = "") -> bool:
+        """Add changes to the plan if they apply to the review with the plan so far."""
+        if not self.active:
+            self.sig_status.emit("Turn plan mode on first: the review itself is not edited here")
+            return False
+        trial = P.Plan(self.plan.name, self.plan.changes + list(changes), self.plan.description)
+        try:
+            P.apply_plan(self.session.review, trial, file="plan")
+        except PrrError as e:
+            self.sig_status.emit(e.message)
+            return False
+        seen = {c.key() for c in self.plan.changes}
+        self.plan.changes += [c for c in changes if c.key() not in seen]
+        self._changed(text)
+        return True
+
+    def add_replica(self) -> bool:
+        cid = self._selected("component")
+        if cid is None:
+            return False
+        c = self.session.review.components[cid]
+        dom = None
+        if c.placement:
+            used = set(c.placement)
+            dom = next((s for p in c.placement if (s := P._free_sibling(self.session.review, p, used))), None)
+        return self.add([P.Change("add-replica", {"component": cid, **({"domain": dom} if dom else {})})])
+
+    def add_fallback(self) -> bool:
+        did = self._selected("dependency")
+        if did is None:
+            return False
+        target = self.session.review.dependencies[did].target
+        return self.add([P.Change("add-fallback", {"dependency": did,
+                                                   "fallback": f"degraded mode without {target} (cached or default answer)"})])
+
+    def add_breaker(self) -> bool:
+        did = self._selected("dependency")
+        if did is None:
+            return False
+        d = self.session.review.dependencies[did]
+        args = {"dependency": did, "circuit_breaker": True}
+        if d.timeout_ms is None:
+            args["timeout_ms"] = 1000
+        return self.add([P.Change("set-call", args)])
+
+    def add_second(self) -> bool:
+        cid = self._selected("component")
+        if cid is None:
+            return False
+        return self.add([P.Change("add-alternative", {"component": cid})])
+
+    def add_suggested(self) -> bool:
+        """The product's suggested mitigations, one change per open risk, into the plan in one step."""
+        from prr_app.review.assess import assess
+
+        before = assess(self.session.review).to_dict()
+        return self.add(P.suggested_plan(self.session.review, before).changes, "suggested changes")
+
+    def add_shortest(self):
+        if not self.active:
+            self.sig_status.emit("Turn plan mode on first")
+            return None
+        review = self.session.snapshot()
+
+        def work(state, review):
+            return P.shortest_path_to_ready(review)
+
+        def done(res):
+            self.search = {k: v for k, v in res.items() if k != "plan"}
+            self.add(res["plan"].changes, "shortest path to ready")
+            if not res["reached"]:
+                self.sig_status.emit(f"Ready is not reached with the suggested changes: "
+                                     f"{len(res['remaining_blockers'])} blockers need a decision")
+
+        return self.window_.run_task("Shortest path to ready", work, review, on_done=done)
+
+    def remove_selected(self) -> None:
+        row = self.list.currentRow()
+        if 0 <= row < len(self.plan.changes):
+            del self.plan.changes[row]
+            self._changed()
+
+    def clear(self, *_a) -> None:
+        self.plan.changes.clear()
+        self.search = None
+        self.result = None
+        self._changed()
+
+    # -- files ----------------------------------------------------------------------
+    def save_plan(self, path: str | None = None) -> str | None:
+        from prr_app.ui.dialogs import Ask
+
+        path = path or Ask.save_path(self, "Save Plan", f"{self.plan.name}.json", "Plan (*.json)")
+        if not path:
+            return None
+        try:
+            P.write_plan(self.plan, path)
+        except OSError as e:
+            self.sig_status.emit(f"{path}: cannot write: {e.strerror or e}")
+            return None
+        self.sig_status.emit(f"Plan saved to {path}")
+        return path
+
+    def open_plan(self, path: str | None = None) -> bool:
+        from prr_app.ui.dialogs import Ask
+
+        path = path or Ask.open_path(self, "Open Plan", "Plan (*.json);;All files (*)")
+        if not path:
+            return False
+        try:
+            plan = P.read_plan(path)
+            P.apply_plan(self.session.review, plan, file=path)  # it must apply to this review
+        except PrrError as e:
+            self.sig_status.emit(str(e))
+            return False
+        self.plan = plan
+        self.search = None
+        self.set_active(self.active)
+        self._changed(f"plan {plan.name} from {path}")
+        return True
+
+    def export_pdf(self, path: str | None = None):
+        """The assessment PDF with "Current vs after the plan" (and "Changes since" the newest milestone)."""
+        from prr_app.ui.dialogs import Ask
+
+        path = path or Ask.save_path(self, "Export PDF with Plan", f"{self.plan.name}.pdf", "PDF (*.pdf)")
+        if not path:
+            return None
+        review = self.session.snapshot()
+        plan = P.Plan(self.plan.name, list(self.plan.changes), self.plan.description)
+        search = dict(self.search) if self.search else None
+
+        def work(state, review, plan, path):
+            from prr_app.review.diff import report_sections
+            from prr_app.review.exports import export
+
+            sections = report_sections(review, plan=plan, file=None)
+            if search is not None:
+                sections["plan"]["search"] = search
+            export(review, "pdf", path, **sections)
+            return path
+
+        return self.window_.run_task("Export PDF with plan", work, review, plan, path,
+                                     on_done=lambda p: self.sig_status.emit(f"Wrote {p}"))
+
+    # -- showing ------------------------------------------------------------------
+    def touched(self) -> dict[str, str]:
+        """Element id -> "plan" for what the plan changes on the canvas."""
+        out = {}
+        for c in self.plan.changes:
+            for k in ("component", "dependency", "group"):
+                v = c.args.get(k)
+                if isinstance(v, str):
+                    out[v] = "plan"
+        return out
+
+    def _show_marks(self) -> None:
+        self.window_.scene.set_marks(self.touched() if self.active else {})
+
+    def _changed(self, text: str = "") -> None:
+        self.list.clear()
+        for i, c in enumerate(self.plan.changes, 1):
+            it = QListWidgetItem(f"{i}. [{c.effort_level}] {c.describe()}" + (f"  ({c.reason})" if c.reason else ""))
+            self.list.addItem(it)
+        e = self.plan.effort
+        self.effort.setText(f"{len(self.plan.changes)} changes: {e['small']} small, {e['medium']} medium, "
+                            f"{e['large']} large (weight {e['weight']})")
+        self._show_marks()
+        if text:
+            self.sig_status.emit(f"Added to the plan: {text}")
+        self.evaluate()
+
+    def evaluate(self):
+        """Today's verdict and the verdict with the plan, on a worker (two analyses)."""
+        if not self.active:
+            return None
+        self._generation += 1
+        gen = self._generation
+        self.after.setText("With the plan: analysing…")
+        review = self.session.snapshot()
+        plan = P.Plan(self.plan.name, list(self.plan.changes), self.plan.description)
+
+        def work(state, review, plan):
+            return P.evaluate(review, plan, file="plan")
+
+        def done(res):
+            if gen != self._generation:  # a later change is being analysed
+                return
+            self.result = res
+            b, a = res["before"], res["after"]
+            self.today.setText(f"Today: <b>{b['verdict']}</b> — {len(b['launch_blockers'])} launch blockers, "
+                               f"open risk score {b['risk_score']}")
+            self.after.setText(f"With the plan: <b>{a['verdict']}</b> — {len(a['launch_blockers'])} launch "
+                               f"blockers, open risk score {a['risk_score']}")
+            self.sig_evaluated.emit(res)
+
+        return self.window_.run_task("Plan analysis", work, review, plan, on_done=done)
