@@ -552,7 +552,8 @@ def suggest(review: Review, analysis: dict, *, blocking_only: bool = False) -> l
     entry.
     """
     out: list[tuple[str, list[Change]]] = []
-    spofs = {s["risk_id"]: s for s in analysis.get("spofs", [])}
+    # a component's own entry (its instances' entries refer to it)
+    spofs = {s["risk_id"]: s for s in analysis.get("spofs", []) if s["element_type"] != "instance"}
     domains = {f["domain"]: f for f in analysis.get("failure_domains", [])}
     for r in analysis["risks"]:
         if r["status"] != "open" or (blocking_only and not r["launch_blocking"]):
