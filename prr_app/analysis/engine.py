@@ -84,6 +84,12 @@ class Context:
             hit = self._jcache[key] = (down, deg)
         return hit
 
+    def hits(self, sc: Scenario) -> dict:
+        """What a scenario hits, shared (do not modify): ``down_count``, ``degraded_count``,
+        ``journeys``, ``journeys_degraded``, ``user_facing_down`` (the first few, by id),
+        ``user_facing_down_count``, ``user_facing_degraded``, ``user_facing_degraded_count``."""
+        return _scenario_hits(self, sc)
+
     def critical_journeys_down(self, sc: Scenario) -> list[str]:
         crit = self._critical_ids
         return [jid for jid in self.journeys_hit(sc)[0] if jid in crit]
@@ -301,11 +307,16 @@ USER_FACING_LISTED = 5
 def _hits(ctx: Context, sc: Scenario) -> dict:
     """Counts of what a scenario takes down and degrades, the journeys it hits, and the
     user-facing components it hits (counted, the first :data:`USER_FACING_LISTED` named)."""
+    return dict(ctx.hits(sc))
+
+
+def _scenario_hits(ctx: Context, sc: Scenario) -> dict:
+    """:meth:`Context.hits`, computed."""
     # the members of a cycle share one scenario (the same bitsets): computed once for them all
     key = (id(sc.down), id(sc.upstream))
     hit = ctx.hits_cache.get(key)
     if hit is not None and hit[0] is sc.down and hit[1] is sc.upstream:
-        return dict(hit[2])
+        return hit[2]
     jd, jg = ctx.journeys_hit(sc)
     n_down = sc.down_count
     uf_down = sc.down & ctx.uf_mask
@@ -321,7 +332,7 @@ def _hits(ctx: Context, sc: Scenario) -> dict:
         "user_facing_degraded_count": uf_deg.bit_count(),
     }
     ctx.hits_cache[key] = (sc.down, sc.upstream, hits)
-    return dict(hits)
+    return hits
 
 
 def _spof_entry(ctx: Context, chains: Chains, sc: Scenario, element: str, etype: str, seeds: set[int],

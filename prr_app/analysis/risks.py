@@ -167,9 +167,10 @@ class RiskRegister:
         self._critical[(sc.kind, sc.index)] = self._is_critical_hit(sc)
         inputs: list[str] = []
         crit = ctx.critical_journeys_down(sc)
-        jd, jg = ctx.journeys_hit(sc)
-        uf_down = sc.down & ctx.uf_mask
-        ndown = sc.down_count
+        hits = ctx.hits(sc)
+        jd, jg = hits["journeys"], hits["journeys_degraded"]
+        n_uf_down, n_uf_deg = hits["user_facing_down_count"], hits["user_facing_degraded_count"]
+        ndown = hits["down_count"]
         if crit:
             imp = 5
             inputs.append(f"impact 5: critical journey down ({_list(crit, 5)})")
@@ -177,15 +178,15 @@ class RiskRegister:
             imp = 5
             t1 = sc.down & self.t1_mask
             inputs.append(f"impact 5: tier-1 user-facing component down ({_list(ctx.ids(t1, 5), 5, t1.bit_count())})")
-        elif jd or uf_down:
+        elif jd or n_uf_down:
             imp = 4
             what = (f"journey down ({_list(jd, 5)})" if jd
-                    else f"user-facing component down ({_list(ctx.ids(uf_down, 5), 5, uf_down.bit_count())})")
+                    else f"user-facing component down ({_list(hits['user_facing_down'], 5, n_uf_down)})")
             inputs.append(f"impact 4: {what}")
-        elif jg or (uf_deg := sc.degraded & ctx.uf_mask):
+        elif jg or n_uf_deg:
             imp = 3
             what = (f"journey degraded ({_list(jg, 5)})" if jg
-                    else f"user-facing component degraded ({_list(ctx.ids(uf_deg, 5), 5, uf_deg.bit_count())})")
+                    else f"user-facing component degraded ({_list(hits['user_facing_degraded'], 5, n_uf_deg)})")
             inputs.append(f"impact 3: {what}")
         elif ndown > 1:
             imp = 2
@@ -193,7 +194,7 @@ class RiskRegister:
         else:
             imp = 1
             inputs.append("impact 1: no user-facing component or journey hit")
-        inputs.append(f"blast radius: {ndown} down, {ctx.br.affected_count(sc) - ndown} degraded of {self.g.n} components")
+        inputs.append(f"blast radius: {ndown} down, {hits['degraded_count']} degraded of {self.g.n} components")
         return imp, inputs
 
     def is_critical_hit(self, sc) -> bool:
