@@ -11,6 +11,7 @@ on a graph like an import of a big system (``heldout_like.py``).
     .venv/bin/python benchmarks/bench_analysis.py --big      # also 100k (takes minutes)
     .venv/bin/python benchmarks/bench_analysis.py --only-imported --big
     .venv/bin/python benchmarks/bench_analysis.py --sizes 500 2000
+    .venv/bin/python benchmarks/bench_analysis.py --in-process 100000   # one process: steps, peak memory
 """
 from __future__ import annotations
 
@@ -295,6 +296,33 @@ def bench_big(review: Review, label: str) -> dict:
     return row
 
 
+def bench_in_process(review: Review, label: str) -> dict:
+    """The command's work in this process, step by step: the review read back from its JSON, the
+    analysis with the checklist (``assess``), the document; seconds each and this process's peak
+    memory so far (run it on one size per process for a clean peak: ``--in-process N``)."""
+    from prr_app.interchange.json_io import read_review_json, write_json as write_review_json
+    from prr_app.review.assess import assess
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "review.json"
+        write_review_json(review, path)
+        del review
+        t0 = time.perf_counter()
+        loaded = read_review_json(path)
+        t1 = time.perf_counter()
+        a = assess(loaded)
+        t2 = time.perf_counter()
+        doc = a.to_json()
+        t3 = time.perf_counter()
+    row = {"case": f"in one process: {label}", "components": len(loaded.components),
+           "dependencies": len(loaded.dependencies), "load_seconds": round(t1 - t0, 2),
+           "assess_seconds": round(t2 - t1, 2), "json_seconds": round(t3 - t2, 2),
+           "total_seconds": round(t3 - t0, 2), "json_mb": round(len(doc) / 1e6, 1),
+           "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024), "loadavg": loadavg()}
+    print(json.dumps(row), flush=True)
+    return row
+
+
 def bench_networkx_ancestors(review: Review, sample: int = 200) -> dict:
     """Why the upstream sets are bitsets: ``networkx.ancestors`` per component, extrapolated from a
     sample, against ``compiled.ancestor_sets`` for all of them."""
@@ -328,11 +356,17 @@ def main(argv=None) -> int:
     ap.add_argument("--no-cli", action="store_true")
     ap.add_argument("--only-imported", action="store_true",
                     help="only the imported-like 10k graph (and 100k with --big): document, CLI ratio, ancestors")
+    ap.add_argument("--in-process", type=int, metavar="N",
+                    help="only the imported-like graph of N components (10000, 100000), analysed in this process: "
+                         "seconds per step and peak memory")
     args = ap.parse_args(argv)
 
     from heldout_like import generate as generate_imported
     from prr_app.interchange.json_io import read_review_json
 
+    if args.in_process:
+        bench_in_process(generate_imported(args.in_process), f"imported-like {args.in_process}")
+        return 0
     imported = generate_imported(10_000)
     if not args.only_imported:
         platform = read_review_json(ROOT / "resources" / "examples" / "platform.json")

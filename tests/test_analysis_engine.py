@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 
 from analysis_oracle import oracle, reviews
 from prr_app.analysis import analyze, checklist_figures, severity
+from prr_app.analysis.chains import CHAIN_HEAD, CHAIN_TAIL
+from prr_app.analysis.engine import USER_FACING_LISTED
 from prr_app.model.entities import (
     Acceptance,
     Component,
@@ -80,7 +82,9 @@ def test_spofs_by_disruption_type_with_chain():
     assert db["user_facing_down"] == ["web"]
     assert db["chain"] == ["db", "api", "web"]
     inst = next(s for s in a.spofs if s["element"] == "db#0")
-    assert inst["chain"] == ["db#0", "db", "api", "web"]
+    # an instance's entry refers to its component's (the same failure), without repeating it
+    assert inst == {"element": "db#0", "element_type": "instance", "disruption": "instance", "component": "db",
+                    "severity": db["severity"], "risk_id": "spof:component:db"}
     zone = next(s for s in a.spofs if s["element"] == "zone-a")
     assert zone["chain"] == ["zone-a", "db", "api", "web"]
     zone_b = next(fd for fd in a.failure_domains if fd["domain"] == "zone-b")
@@ -143,20 +147,22 @@ def test_spofs_and_blast_radius_match_the_oracle(review):
             expected.add((did, "domain"))
     assert _spof_keys(a) == expected
     uf = set(a.summary["user_facing"])
-    for s in a.spofs:
-        if s["element_type"] == "domain":
-            down, degraded = oracle(review, domains=[s["element"]])
+    for entry in a.spofs:
+        if entry["element_type"] == "domain":
+            down, degraded = oracle(review, domains=[entry["element"]])
         else:
-            down, degraded = oracle(review, components=[s.get("component", s["element"])])
+            down, degraded = oracle(review, components=[entry.get("component", entry["element"])])
+        s = a.spof_facts(entry)  # an instance's entry refers to its component's
         assert (s["down_count"], s["degraded_count"]) == (len(down), len(degraded))
-        assert s["user_facing_down"] == sorted(down & uf)
-        assert s["user_facing_degraded"] == sorted(degraded & uf)
+        assert s["user_facing_down"] == sorted(down & uf)[:USER_FACING_LISTED]
+        assert s["user_facing_degraded"] == sorted(degraded & uf)[:USER_FACING_LISTED]
+        assert (s["user_facing_down_count"], s["user_facing_degraded_count"]) == (len(down & uf), len(degraded & uf))
         # the chain starts at the failed element, ends on something user-facing, and every step is down
         chain = s["chain"]
-        assert chain[0] == s["element"]
+        assert chain[0] == entry.get("component", entry["element"])
         assert chain[-1] in targets
         assert all(step in down for step in chain[1:])
-        assert s["chain_length"] == len(chain) or (len(chain) == 24 and s["chain_length"] > 24)
+        assert s["chain_length"] == len(chain) or (len(chain) == CHAIN_HEAD + CHAIN_TAIL < s["chain_length"])
 
 
 def test_a_long_chain_is_written_as_its_ends_with_its_length():
@@ -171,9 +177,9 @@ def test_a_long_chain_is_written_as_its_ends_with_its_length():
     full = [f"s{i:02d}" for i in range(45, 29, -1)] + [f"s{i:02d}" for i in range(29, -1, -1)]
     s45 = next(s for s in a.spofs if s["element"] == "s45")
     assert s45["chain_length"] == len(full) == 46
-    assert s45["chain"] == full[:16] + full[-8:]
+    assert s45["chain"] == full[:CHAIN_HEAD] + full[-CHAIN_TAIL:]
     inst = next(s for s in a.spofs if s["element"] == "s45#0")
-    assert inst["chain_length"] == 47 and inst["chain"] == ["s45#0"] + full[:15] + full[-8:]
+    assert a.spof_facts(inst) is s45  # the instance's failure is its component's, chain included
     short = next(s for s in a.spofs if s["element"] == "s05")
     assert short["chain"] == ["s05", "s04", "s03", "s02", "s01", "s00"] and short["chain_length"] == 6
 

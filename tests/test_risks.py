@@ -256,3 +256,55 @@ def test_a_tier_not_stated_owes_the_tier_1_checklist():
 
     a = assess(r)
     assert a.checklist["unanswered_blockers"] == len(t1) and a.verdict["verdict"] == "not-ready"
+
+
+def _imported(n_callers: int = 4) -> Review:
+    """As an import gives it: callers -> api -> db, every call hard, no timeout or breaker stated."""
+    r = Review()
+    r.add(Component(id="api"))
+    r.add(Component(id="db", kind="datastore"))
+    r.add(Dependency("api", "db"))
+    for i in range(n_callers):
+        r.add(Component(id=f"web{i}"))
+        r.add(Dependency(f"web{i}", "api"))
+    return r
+
+
+def test_calls_without_timeouts_in_a_review_that_states_none_are_one_risk():
+    r = _imported()
+    a = analyze(r, checklist=None)
+    found = sorted(f["id"] for f in a.cascading if f["type"] == "no-timeout-or-breaker")
+    assert found == ["cascade:no-timeout:api"] + [f"cascade:no-timeout:web{i}" for i in range(4)]
+    ids = [x["id"] for x in a.risks]
+    assert "cascade:no-timeout" in ids and not any(i.startswith("cascade:no-timeout:") for i in ids)
+    risk = a.risk("cascade:no-timeout")
+    assert risk["aliases"] == found and risk["components"] == ["api", "web0", "web1", "web2", "web3"]
+    assert "5 calls from 5 components" in risk["title"]
+    assert a.risk("cascade:no-timeout:web2") is risk  # a finding's id finds its root
+    # a reviewer's decision stored under a folded finding's id applies to the root
+    r.add(Risk(id="cascade:no-timeout:web2", origin="computed", owner="platform-team"))
+    assert analyze(r, checklist=None).risk("cascade:no-timeout")["owner"] == "platform-team"
+    # once one call states a timeout, each component's calls are their own risk again
+    r.dependencies["web0->api"].timeout_ms = 200
+    ids = {x["id"] for x in analyze(r, checklist=None).risks}
+    assert "cascade:no-timeout" not in ids
+    assert {"cascade:no-timeout:api", "cascade:no-timeout:web1"} <= ids and "cascade:no-timeout:web0" not in ids
+
+
+def test_deep_chains_that_end_in_the_same_call_are_one_risk():
+    r = Review()
+    layers = ["a", "b", "c", "d", "e"]
+    for x in layers:
+        r.add(Component(id=x))
+    for x, y in zip(layers, layers[1:]):
+        r.add(Dependency(x, y, timeout_ms=100))
+    for i in range(3):  # three entry points on top of the same 5-deep chain
+        r.add(Component(id=f"entry{i}", user_facing=True))
+        r.add(Dependency(f"entry{i}", "a", timeout_ms=100))
+    a = analyze(r, checklist=None)
+    chains = [x for x in a.risks if x["id"].startswith("cascade:chain:")]
+    assert [x["id"] for x in chains] == ["cascade:chain:entry0"]
+    assert chains[0]["aliases"] == ["cascade:chain:entry1", "cascade:chain:entry2"]
+    assert "d -> e" in chains[0]["mitigation"] and "2 more entry points" in chains[0]["title"]
+    assert {"entry0", "entry1", "entry2"} <= set(chains[0]["components"])
+    assert len([f for f in a.cascading if f["type"] == "deep-synchronous-chain"]) == 3  # the findings stay

@@ -96,12 +96,14 @@ class AvailabilityModel:
             for d in graph.domain_ids
         ]
         # closure graph: hard deps without fallback, every member of every group needed
-        self.need_out: list[list[int]] = []
-        for c in range(n):
-            s = set(graph.hard_out[c])
-            for gi in graph.hard_group_out[c]:
-                s.update(graph.groups[gi].members)
-            self.need_out.append(sorted(s))
+        self.need_out: list[list[int]] = graph.hard_out  # the same graph when no component needs a group
+        if any(graph.hard_group_out):
+            self.need_out = []
+            for c in range(n):
+                s = set(graph.hard_out[c])
+                for gi in graph.hard_group_out[c]:
+                    s.update(graph.groups[gi].members)
+                self.need_out.append(sorted(s))
         # what each component needs, transitively (itself included)
         self.scc, self.desc = descendant_sets(n, self.need_out, keep=targets, cond=graph.condensation(self.need_out))
         self.group_users = mask_of([c for c in range(n) if graph.hard_group_out[c]], n)

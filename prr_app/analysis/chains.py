@@ -29,8 +29,8 @@ _HUB_FAN_IN = 48
 #: A chain longer than CHAIN_HEAD + CHAIN_TAIL steps is written as its first CHAIN_HEAD and its last
 #: CHAIN_TAIL steps (with its length): inside a cycle of thousands of components the chains of its
 #: members would otherwise add up to millions of names.
-CHAIN_HEAD = 16
-CHAIN_TAIL = 8
+CHAIN_HEAD = 8
+CHAIN_TAIL = 4
 
 
 def prefixed(prefix: str, steps: list[str], length: int) -> tuple[list[str], int]:

@@ -93,11 +93,14 @@ class CompiledGraph:
         """:func:`condensation` of ``out`` (an adjacency over the components), made once per
         distinct graph: on an import, where every dependency is hard, the graphs of hard
         dependencies, of every dependency and of what the availability needs are one."""
+        for seen, cond in self._conds.values():  # the same lists asked again: no need to compare them
+            if seen is out:
+                return cond
         key = tuple(map(tuple, out))
-        cond = self._conds.get(key)
-        if cond is None:
-            cond = self._conds[key] = condensation(self.n, out)
-        return cond
+        hit = self._conds.get(key)
+        if hit is None:
+            hit = self._conds[key] = (out, condensation(self.n, out))
+        return hit[1]
 
     def forget_condensations(self) -> None:
         """Drop the condensations made so far (once the analysis is done with them)."""
@@ -368,7 +371,9 @@ def bits_of(x: int, limit: int | None = None) -> list[int]:
     out: list[int] = []
     if x == 0:
         return out
-    if limit is not None and limit <= 2:
+    if limit is not None and limit <= 8:
+        # a few bits: take the lowest one at a time (a few operations on the integer each), which does
+        # not scan the zero bytes below them as reading the integer's bytes does
         while x and len(out) < limit:
             low = x & -x
             out.append(low.bit_length() - 1)

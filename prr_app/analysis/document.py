@@ -72,6 +72,14 @@ class Analysis:
         """The JSON of :meth:`to_dict`, as bytes."""
         return orjson.dumps(self.to_dict(), option=orjson.OPT_INDENT_2 if indent else 0)
 
+    def spof_facts(self, entry: dict) -> dict:
+        """What the failure of a SPOF entry does (counts, hits, chain): the entry itself, or for an
+        instance, whose entry refers to its component's, the component's entry."""
+        if entry["element_type"] != "instance":
+            return entry
+        cid = entry["component"]
+        return next(s for s in self.spofs if s["element"] == cid and s["element_type"] == "component")
+
     def risk(self, risk_id: str) -> dict | None:
         for r in self.risks:
             if r["id"] == risk_id or risk_id in r.get("aliases", ()):  # a folded finding's id: its root

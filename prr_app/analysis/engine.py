@@ -84,6 +84,12 @@ class Context:
             hit = self._jcache[key] = (down, deg)
         return hit
 
+    def hits(self, sc: Scenario) -> dict:
+        """What a scenario hits, shared (do not modify): ``down_count``, ``degraded_count``,
+        ``journeys``, ``journeys_degraded``, ``user_facing_down`` (the first few, by id),
+        ``user_facing_down_count``, ``user_facing_degraded``, ``user_facing_degraded_count``."""
+        return _scenario_hits(self, sc)
+
     def critical_journeys_down(self, sc: Scenario) -> list[str]:
         crit = self._critical_ids
         return [jid for jid in self.journeys_hit(sc)[0] if jid in crit]
@@ -244,7 +250,8 @@ def _assumptions(ctx: Context) -> list[dict]:
 
     def add(aid: str, text: str, elements: list[str]):
         if elements:
-            out.append({"id": aid, "text": text, "elements": sorted(elements), "count": len(elements)})
+            out.append({"id": aid, "text": text, "elements": sorted(elements)[:ASSUMPTION_ELEMENTS_LISTED],
+                        "count": len(elements)})
 
     add("replicas-default", "replica count not stated: assumed 1 instance",
         [c.id for c in comps if c.replicas is None])
@@ -296,17 +303,13 @@ def _spofs(ctx: Context):
         entry = _spof_entry(ctx, chains, sc, cid, "component", {c}, f"spof:component:{cid}")
         spofs.append(entry)
         # an instance failure takes c down on its own only when every instance is needed: the same
-        # scenario, so the instances read as the component does (the chain starts at the instance)
+        # scenario, so an instance's entry refers to its component's (what goes down, the hits and
+        # the chain are the component's, the chain starting at the instance) instead of repeating it
         if g.replicas[c] - 1 < g.min_healthy[c]:
             rid = f"spof:instance:{cid}"
             for i in range(g.replicas[c]):
-                e = dict(entry)
-                e["element"] = f"{cid}#{i}"
-                e["element_type"] = e["disruption"] = "instance"
-                e["risk_id"] = rid
-                e["component"] = cid
-                e["chain"], e["chain_length"] = prefixed(f"{cid}#{i}", entry["chain"], entry["chain_length"])
-                spofs.append(e)
+                spofs.append({"element": f"{cid}#{i}", "element_type": "instance", "disruption": "instance",
+                              "component": cid, "severity": None, "risk_id": rid})
     for d in range(len(g.domain_ids)):
         sc = dom_scen[d] = br.domain(d)
         if not sc.down & target_mask:
@@ -318,19 +321,28 @@ def _spofs(ctx: Context):
     return spofs, comp_scen, dom_scen
 
 
+#: Elements named per assumption, at most (``count`` gives how many): on an import every component
+#: and every dependency can be concerned, tens of thousands of names.
+ASSUMPTION_ELEMENTS_LISTED = 100
+
 #: User-facing components named per SPOF and failure domain, at most (the counts give them all):
 #: without marked ones, every entry point is user-facing, thousands on an imported graph.
-USER_FACING_LISTED = 20
+USER_FACING_LISTED = 5
 
 
 def _hits(ctx: Context, sc: Scenario) -> dict:
     """Counts of what a scenario takes down and degrades, the journeys it hits, and the
     user-facing components it hits (counted, the first :data:`USER_FACING_LISTED` named)."""
+    return dict(ctx.hits(sc))
+
+
+def _scenario_hits(ctx: Context, sc: Scenario) -> dict:
+    """:meth:`Context.hits`, computed."""
     # the members of a cycle share one scenario (the same bitsets): computed once for them all
     key = (id(sc.down), id(sc.upstream))
     hit = ctx.hits_cache.get(key)
     if hit is not None and hit[0] is sc.down and hit[1] is sc.upstream:
-        return dict(hit[2])
+        return hit[2]
     jd, jg = ctx.journeys_hit(sc)
     n_down = sc.down_count
     uf_down = sc.down & ctx.uf_mask
@@ -346,7 +358,7 @@ def _hits(ctx: Context, sc: Scenario) -> dict:
         "user_facing_degraded_count": uf_deg.bit_count(),
     }
     ctx.hits_cache[key] = (sc.down, sc.upstream, hits)
-    return dict(hits)
+    return hits
 
 
 def _spof_entry(ctx: Context, chains: Chains, sc: Scenario, element: str, etype: str, seeds: set[int],

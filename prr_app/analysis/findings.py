@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from prr_app.analysis.blast import BlastRadius
+from prr_app.analysis.chains import CHAIN_HEAD, CHAIN_TAIL
 from prr_app.analysis.compiled import CompiledGraph, bits_of
 
 #: Domain kinds too broad to report "all replicas share it" (everything does).
@@ -130,31 +131,28 @@ def cascading(graph: CompiledGraph, entries: list[int]) -> list[dict]:
         depth[sid] = len(members) + best
         exit_edge[sid] = arg
 
-    known: dict[tuple[int, int], list[int]] = {}
+    # the way from any member of a group to the member whose call leaves it: one breadth-first
+    # search backwards from that member, inside the group, per group (not one per entry)
+    toward: dict[int, dict[int, int]] = {}  # exit member -> {member: next member on a shortest way}
 
     def inside(a: int, b: int) -> list[int]:
-        """A shortest path of hard calls from a to b within their strongly connected group (a excluded);
-        entries that reach a group at the same member share it."""
-        if (a, b) not in known:
-            known[(a, b)] = _inside(a, b)
-        return known[(a, b)]
-
-    def _inside(a: int, b: int) -> list[int]:
-        sid = scc_of[a]
-        prev = {a: a}
-        queue = [a]
-        for u in queue:
-            if u == b:
-                break
-            for t in graph.hard_out[u]:
-                if scc_of[t] == sid and t not in prev:
-                    prev[t] = u
-                    queue.append(t)
+        """A shortest path of hard calls from a to b within their strongly connected group (a excluded)."""
+        nxt = toward.get(b)
+        if nxt is None:
+            hard_in = graph.hard_in
+            sid = scc_of[b]
+            nxt = toward[b] = {b: b}
+            queue = [b]
+            for u in queue:
+                for s in hard_in[u]:
+                    if scc_of[s] == sid and s not in nxt:
+                        nxt[s] = u
+                        queue.append(s)
         out = []
-        while b != a:
-            out.append(b)
-            b = prev[b]
-        return out[::-1]
+        while a != b:
+            a = nxt[a]
+            out.append(a)
+        return out
 
     for e in entries:
         d = depth[scc_of[e]]
@@ -169,6 +167,10 @@ def cascading(graph: CompiledGraph, entries: list[int]) -> list[dict]:
                     nodes.extend(inside(cur, v))
                 nodes.append(t)
                 cur = t
+            path_length = len(nodes)
+            # written as the chains of SPOFs are: a long one as its first and last steps, with its length
+            if len(nodes) > CHAIN_HEAD + CHAIN_TAIL:
+                nodes = nodes[:CHAIN_HEAD] + nodes[-CHAIN_TAIL:]
             path = [graph.ids[x] for x in nodes]
             cid = graph.ids[e]
             out.append({
@@ -177,6 +179,7 @@ def cascading(graph: CompiledGraph, entries: list[int]) -> list[dict]:
                 "components": [cid],
                 "depth": d,
                 "path": path,
+                "path_length": path_length,
                 "detail": f"{cid} waits on a chain of {d} synchronous hard calls; latency and failures add up along it",
             })
     # 2. retries without backoff or budget multiplying load down a chain

@@ -16,6 +16,7 @@ score like any other.
 """
 from __future__ import annotations
 
+from prr_app.analysis.chains import CHAIN_HEAD
 from prr_app.analysis.compiled import bits_of, mask_of
 
 SEVERITY_BANDS = (("critical", 20), ("high", 10), ("medium", 5), ("low", 1))
@@ -94,10 +95,12 @@ def _pct(x: float | None) -> str:
     return "not stated" if x is None else f"{x:g} %"
 
 
-def _list(names: list[str], limit: int = 6) -> str:
-    """Every name up to ``limit``, then how many more (the full list is in the risk's components)."""
+def _list(names: list[str], limit: int = 6, total: int | None = None) -> str:
+    """Every name up to ``limit``, then how many more; ``total``: how many there are when ``names``
+    holds only the first of them."""
+    total = len(names) if total is None else total
     shown = ", ".join(names[:limit])
-    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+    return shown + (f" and {total - min(limit, len(names))} more" if total > min(limit, len(names)) else "")
 
 
 def is_external(comp) -> bool:
@@ -164,25 +167,26 @@ class RiskRegister:
         self._critical[(sc.kind, sc.index)] = self._is_critical_hit(sc)
         inputs: list[str] = []
         crit = ctx.critical_journeys_down(sc)
-        jd, jg = ctx.journeys_hit(sc)
-        uf_down = sc.down & ctx.uf_mask
-        ndown = sc.down_count
+        hits = ctx.hits(sc)
+        jd, jg = hits["journeys"], hits["journeys_degraded"]
+        n_uf_down, n_uf_deg = hits["user_facing_down_count"], hits["user_facing_degraded_count"]
+        ndown = hits["down_count"]
         if crit:
             imp = 5
-            inputs.append(f"impact 5: critical journey down ({', '.join(crit[:5])})")
+            inputs.append(f"impact 5: critical journey down ({_list(crit, 5)})")
         elif sc.down & self.t1_mask:
             imp = 5
-            inputs.append("impact 5: tier-1 user-facing component down ("
-                          + ", ".join(ctx.ids(sc.down & self.t1_mask, 5)) + ")")
-        elif jd or uf_down:
+            t1 = sc.down & self.t1_mask
+            inputs.append(f"impact 5: tier-1 user-facing component down ({_list(ctx.ids(t1, 5), 5, t1.bit_count())})")
+        elif jd or n_uf_down:
             imp = 4
-            what = (f"journey down ({', '.join(jd[:5])})" if jd
-                    else "user-facing component down (" + ", ".join(ctx.ids(uf_down, 5)) + ")")
+            what = (f"journey down ({_list(jd, 5)})" if jd
+                    else f"user-facing component down ({_list(hits['user_facing_down'], 5, n_uf_down)})")
             inputs.append(f"impact 4: {what}")
-        elif jg or (uf_deg := sc.degraded & ctx.uf_mask):
+        elif jg or n_uf_deg:
             imp = 3
-            what = (f"journey degraded ({', '.join(jg[:5])})" if jg
-                    else "user-facing component degraded (" + ", ".join(ctx.ids(uf_deg, 5)) + ")")
+            what = (f"journey degraded ({_list(jg, 5)})" if jg
+                    else f"user-facing component degraded ({_list(hits['user_facing_degraded'], 5, n_uf_deg)})")
             inputs.append(f"impact 3: {what}")
         elif ndown > 1:
             imp = 2
@@ -190,7 +194,7 @@ class RiskRegister:
         else:
             imp = 1
             inputs.append("impact 1: no user-facing component or journey hit")
-        inputs.append(f"blast radius: {ndown} down, {ctx.br.affected_count(sc) - ndown} degraded of {self.g.n} components")
+        inputs.append(f"blast radius: {ndown} down, {hits['degraded_count']} degraded of {self.g.n} components")
         return imp, inputs
 
     def is_critical_hit(self, sc) -> bool:
@@ -362,8 +366,7 @@ class RiskRegister:
         slo_risks = [self._slo(a) for a in availability if a["attainable"] is False]
         self._fold_slo(slo_risks)
         self._missing_slos(availability)
-        for f in cascading:
-            self._cascade(f, comp_scen)
+        self._cascades(cascading, comp_scen)
         for risk in self.risks.values():
             folded = risk.pop("_folded", None)
             n_folded = risk.pop("_folded_n", 0)
@@ -385,7 +388,7 @@ class RiskRegister:
             parts.append("journeys " + _list(list(s["journeys"]), 5))
         uf = list(s["user_facing_down"])
         if uf:
-            parts.append("user-facing " + _list(uf, 5))
+            parts.append("user-facing " + _list(uf, 5, s.get("user_facing_down_count", len(uf))))
         return " and ".join(parts) or "user-facing components"
 
     def _spof_blocking(self, sc, disruption: str, domain_kind: str | None = None) -> tuple[bool, bool, str]:
@@ -431,8 +434,10 @@ class RiskRegister:
         blocking, required, why = self._spof_blocking(sc, "component")
         inputs = li + ii + ["disruption type: component"]
         title = f"{cid} is a single point of failure (component failure)"
+        steps = s["chain_length"]
         description = (f"A failure of {cid} (every replica at once: bad release, config, overload) takes down "
-                       f"{hit}" + (f"; the failure spreads from {' to '.join(chain)}" if len(chain) > 1 else ""))
+                       f"{hit}" + (f"; the failure spreads from {' to '.join(chain[:4])}" if len(chain) > 1 else "")
+                       + (f" and on ({steps} steps in all, its chain)" if steps > 4 else ""))
         if instance_too:
             disruptions.append("instance")
             ilk, ili = self.instance_likelihood(c)
@@ -453,7 +458,7 @@ class RiskRegister:
         self.add(
             s["risk_id"], category="spof", title=title, description=description,
             likelihood=lk, impact=im, inputs=inputs,
-            components=[cid] + list(s["user_facing_down"][:20]), mitigation=mit,
+            components=[cid] + list(s["user_facing_down"]), mitigation=mit,
             blocking=blocking, blocking_reason=why, policy_required=required,
             fix=fix, fix_component=cid, disruptions=disruptions, chain=chain,
         )["journeys"] = sorted(s["journeys"])
@@ -548,7 +553,7 @@ class RiskRegister:
             description=(f"A failure of {dom.kind} {did} takes down {_list(key)} and with them "
                          f"{self._hit_text(s)}"),
             likelihood=lk, impact=im, inputs=li + ii + [f"disruption type: {dom.kind} failure"],
-            components=key + list(s["user_facing_down"][:20]), domains=[did], mitigation=mit,
+            components=key + list(s["user_facing_down"]), domains=[did], mitigation=mit,
             blocking=blocking, blocking_reason=why, policy_required=required, fix=fix,
             fix_component=fix_comp, disruptions=[dom.kind],
         )["journeys"] = sorted(s["journeys"])
@@ -771,21 +776,96 @@ class RiskRegister:
             blocking=False, fix="define-journeys", fix_component=uf[0] if uf else None,
         )
 
-    def _cascade(self, f: dict, comp_scen):
+    def _cascades(self, cascading: list[dict], comp_scen) -> None:
+        """The cascading findings' risks, one per root cause: deep chains that end in the same call
+        are one fix (that call made asynchronous or cached), and in a review where no hard call states
+        a timeout or a breaker, the calls without one are one fix too (a default timeout and breaker for
+        every call, in the client library or the mesh). Each such group is one risk; the findings it
+        holds are in its ``aliases``."""
+        g = self.g
+        chains: dict[tuple[str, str], list[dict]] = {}
+        no_timeout: list[dict] = []
+        nothing_stated = not any(d.obj.timeout_ms is not None or d.obj.circuit_breaker is True
+                                 for d in g.deps if d.obj.kind == "hard")
+        for f in cascading:
+            if f["type"] == "deep-synchronous-chain" and len(f["path"]) >= 2:
+                chains.setdefault((f["path"][-2], f["path"][-1]), []).append(f)
+            elif f["type"] == "no-timeout-or-breaker" and nothing_stated:
+                no_timeout.append(f)
+            else:
+                self._cascade(f, comp_scen)
+        for group in chains.values():
+            root = min(group, key=lambda f: (-f["depth"], f["id"]))
+            risk = self._cascade(root, comp_scen)
+            if len(group) > 1:
+                self._group(risk, [f for f in group if f is not root], "entry points on a chain that ends in "
+                            f"the same call {root['path'][-2]} -> {root['path'][-1]}")
+        if len(no_timeout) == 1:
+            self._cascade(no_timeout[0], comp_scen)
+        elif no_timeout:
+            self._no_timeouts(no_timeout, comp_scen)
+
+    def _group(self, risk: dict, others: list[dict], why: str) -> None:
+        """``risk`` also stands for the findings ``others`` (one root cause): their ids become its
+        aliases and their components its components."""
+        risk["aliases"] = sorted(set(risk["aliases"]) | {f["id"] for f in others})
+        for f in others:
+            self.aliases[f["id"]] = risk["id"]
+        entries = sorted({f["components"][0] for f in others})
+        risk["components"] = sorted(set(risk["components"]) | set(entries))
+        risk["title"] += f" (and {len(entries)} more entry points)"
+        risk["inputs"].append(f"one root cause: {len(others) + 1} {why}: {_list(entries, 3)} besides "
+                              f"{risk['fix_component']}")
+
+    def _no_timeouts(self, found: list[dict], comp_scen) -> None:
+        """No hard call of the review states a timeout or a breaker: one risk for every call without."""
+        g = self.g
+        worst, worst_inputs, worst_c = 0, [], None
+        for f in found:
+            c = g.index[f["components"][0]]
+            im, ii = self.impact_of(comp_scen[c], c)
+            if im > worst:
+                worst, worst_inputs, worst_c = im, ii, c
+        sources = [f["components"][0] for f in found]
+        calls = sum(len(f["targets"]) for f in found)
+        example = ", ".join(f"{f['components'][0]} -> {f['targets'][0]}" for f in found[:3])
+        risk = self.add(
+            "cascade:no-timeout", category="cascading",
+            title=f"no hard call states a timeout or a circuit breaker ({calls} calls from {len(sources)} components)",
+            description=(f"None of the review's synchronous hard calls states a timeout or a circuit breaker: "
+                         f"{calls} calls from {len(sources)} components, such as {example}. A slow dependency "
+                         f"ties up its callers' workers"),
+            likelihood=3, impact=worst,
+            inputs=(["likelihood 3: a slow dependency is as common as a dead one"] + worst_inputs
+                    + [f"one root cause: {len(found)} components call without a timeout or breaker stated; "
+                       f"the impact is the worst of theirs, {g.ids[worst_c]}'s"]),
+            components=sources,
+            mitigation=("Set a default timeout and circuit breaker for every synchronous call (in the client "
+                        "library or the service mesh), then state each call's timeout and breaker in the review, "
+                        f"starting with {example}"),
+            blocking=False, fix="circuit-breaker", fix_component=g.ids[worst_c],
+        )
+        risk["aliases"] = sorted(f["id"] for f in found)
+        for f in found:
+            self.aliases[f["id"]] = risk["id"]
+
+    def _cascade(self, f: dict, comp_scen) -> dict:
         g = self.g
         t = f["type"]
         cid = f["components"][0]
         c = g.index[cid]
         if t == "deep-synchronous-chain":
             path = f["path"]
+            # the steps quoted: a real path of calls (a long path is written as its first and last steps)
+            quoted = path[:10] if f.get("path_length", len(path)) == len(path) else path[:CHAIN_HEAD]
             im, ii = self.impact_of(comp_scen[g.index[path[-1]]])
             im = max(2, min(im, 3))
-            self.add(f["id"], category="cascading", title=f"{cid} sits on a {f['depth']}-deep synchronous chain",
-                     description=f["detail"] + f": {' -> '.join(path[:10])}",
+            return self.add(f["id"], category="cascading", title=f"{cid} sits on a {f['depth']}-deep synchronous chain",
+                     description=f["detail"] + f": {' -> '.join(quoted)}",
                      likelihood=2, impact=im,
                      inputs=[f"likelihood 2: depth {f['depth']} (latency and timeouts add up)",
                              f"impact {im}: slow responses at {cid}"] + ii[1:],
-                     components=path[:20], chain=path[:10],
+                     components=path[:20], chain=quoted,
                      mitigation=(f"Shorten the chain under {cid}: make the call {path[-2]} -> {path[-1]} asynchronous "
                                  f"or cached, or give {path[1]} a fallback, and set timeouts that shrink along "
                                  f"{' -> '.join(path[:4])}") if len(path) >= 2 else
@@ -799,7 +879,7 @@ class RiskRegister:
             path = f["path"]
             end = path[-1]
             im, ii = self.impact_of(comp_scen[g.index[end]], g.index[end])
-            self.add(f["id"], category="cascading",
+            return self.add(f["id"], category="cascading",
                      title=f"retries from {cid} can multiply load {amp}x",
                      description=f["detail"], likelihood=lk, impact=max(im, 3),
                      inputs=[f"likelihood {lk}: retries without backoff/budget, {amp}x attempts at {end}",
@@ -812,7 +892,7 @@ class RiskRegister:
         elif t == "no-timeout-or-breaker":
             im, ii = self.impact_of(comp_scen[c], c)
             targets = f["targets"]
-            self.add(f["id"], category="cascading",
+            return self.add(f["id"], category="cascading",
                      title=f"{cid} calls {_list(targets, 3)} without timeout or breaker",
                      description=f["detail"], likelihood=3, impact=im,
                      inputs=["likelihood 3: a slow dependency is as common as a dead one"] + ii,
@@ -824,7 +904,7 @@ class RiskRegister:
         elif t == "shared-datastore":
             im, ii = self.impact_of(comp_scen[c], c)
             deps = f["dependents"]
-            self.add(f["id"], category="cascading",
+            return self.add(f["id"], category="cascading",
                      title=f"{len(deps)} components share the {self.review.components[cid].kind} {cid}",
                      description=f["detail"], likelihood=2, impact=im,
                      inputs=[f"likelihood 2: one noisy client or slow query overloads {cid}",

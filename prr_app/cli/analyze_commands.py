@@ -89,16 +89,19 @@ def summary_lines(a, *, top: int = 10, detail: bool = False) -> list[str]:
     if not a.spofs:
         out.append("  none: no single element takes down a user-facing component or journey")
     shown: set[tuple[str, str]] = set()
-    for sp in a.spofs:
-        key = (sp.get("component", sp["element"]), sp["element_type"])
+    components = {sp["element"]: sp for sp in a.spofs if sp["element_type"] == "component"}
+    for entry in a.spofs:
+        key = (entry.get("component", entry["element"]), entry["element_type"])
         if key in shown:  # the instances of one component read the same
             continue
         shown.add(key)
-        el = sp["element"] if sp["element_type"] != "instance" else f"{sp['component']} (any instance)"
+        # an instance's entry refers to its component's for what it takes down
+        sp = components[entry["component"]] if entry["element_type"] == "instance" else entry
+        el = entry["element"] if entry["element_type"] != "instance" else f"{entry['component']} (any instance)"
         hit = _list(sp["journeys"]) if sp["journeys"] else _list(sp["user_facing_down"], total=sp["user_facing_down_count"])
-        out.append(f"  [{sp['severity'] or '-':8}] {sp['element_type']:9} {el}: takes down {hit}; "
+        out.append(f"  [{entry['severity'] or '-':8}] {entry['element_type']:9} {el}: takes down {hit}; "
                    f"{sp['down_count']} down, {sp['degraded_count']} degraded")
-        head = sp["chain"][:9]
+        head = ([entry["element"]] if sp is not entry else []) + sp["chain"][:9]
         out.append(f"             chain: {' -> '.join(head[:8])}{' ...' if len(head) > 8 else ''}")
 
     out += ["", "FAILURE DOMAINS"]

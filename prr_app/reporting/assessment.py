@@ -253,6 +253,7 @@ class Assessment:
                 "journeys": s["journeys"],
                 "journeys_degraded": s["journeys_degraded"],
                 "user_facing_down": s["user_facing_down"],
+                "user_facing_down_count": s.get("user_facing_down_count", len(s["user_facing_down"])),
                 "down": s["down_count"],
                 "chain": s["chain"],
                 "instances": 1 if s["element_type"] == "instance" else 0,

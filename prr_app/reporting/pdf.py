@@ -413,9 +413,11 @@ class _Builder:
         col = SEVERITY_COLORS.get(sev or "", MUTED).hexval()[2:]
         return f'<font color="#{col}"><b>{self.m(sev or "")}</b></font>' 
 
-    def names(self, ids: list[str], limit: int = 12) -> str:
+    def names(self, ids: list[str], limit: int = 12, total: int | None = None) -> str:
+        """``ids`` named up to ``limit``, then how many more (``total``: how many there are when
+        ``ids`` holds only the first of them, as the analysis' user-facing lists do)."""
         shown = [self.a.label(i) if i in self.review.journeys else i for i in ids[:limit]]
-        more = len(ids) - limit
+        more = (len(ids) if total is None else total) - len(shown)
         return ", ".join(shown) + (f" and {more} more" if more > 0 else "") if ids else "none"
 
     # -- document -----------------------------------------------------------------
@@ -736,7 +738,7 @@ class _Builder:
             el = x["element"] + (" (each instance)" if x["disruption"] == "instance" else "")
             impact = "journeys down: " + self.names(x["journeys"])
             if x["user_facing_down"]:
-                impact += "; user-facing down: " + self.names(x["user_facing_down"], 6)
+                impact += "; user-facing down: " + self.names(x["user_facing_down"], 6, x.get("user_facing_down_count"))
             mark = " (launch blocker)" if x["launch_blocking"] else (" (accepted)" if x["accepted"] else "")
             body.append([self.cell(el + mark, bold=True), self.short(x["disruption"]), self.sev(x["severity"]),
                          self.short(f"L{x['likelihood']} × I{x['impact']} = {x['score']}"), self.cell(impact),

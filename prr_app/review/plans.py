@@ -585,6 +585,7 @@ def suggest(review: Review, analysis: dict, *, blocking_only: bool = False) -> l
     from prr_app.analysis.risks import is_external
 
     out: list[tuple[str, list[Change]]] = []
+    # a component's own entry (its instances' entries refer to it)
     spofs = {s["risk_id"]: s for s in analysis.get("spofs", []) if s["element_type"] != "instance"}
     domains = {f["domain"]: f for f in analysis.get("failure_domains", [])}
     selves = self_spofs(review)
