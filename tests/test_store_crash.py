@@ -4,7 +4,9 @@ Fault injection with strace (``-e inject=SYSCALL:signal=KILL:when=N``): each wri
 forked child of this (warm) test process, strace attaches to it and kills it at the N-th call of
 one syscall, for every N up to the number of calls the path makes. The review is then opened the
 way every command opens it, and must be exactly the state before the write or the state after it,
-with no journal and no temporary file left behind once it has been opened.
+with no journal and no temporary file left behind once it has been opened. The ``.prr`` file
+alone (copied elsewhere without anything beside it, as a review is mailed) must open too, and
+hold the state before or after: a ``.prr`` is never changed in place.
 
 These are the promises of docs/file-format.md, "What survives a crash".
 """
@@ -144,6 +146,16 @@ def _check_every_kill(tmp_path, make_original, action_for, target_name: str):
             killed, code = _in_child(action_for(work), ["-o", os.devnull, "-e", "trace=" + syscall,
                                                         "-e", f"inject={syscall}:signal=KILL:when={n}"])
             kills += killed
+            if target.suffix == ".prr":  # the file alone, as copied or mailed: no journal, no temporary file
+                alone = tmp_path / "alone" / target.name
+                shutil.rmtree(alone.parent, ignore_errors=True)
+                alone.parent.mkdir()
+                shutil.copyfile(target, alone)
+                try:
+                    got_alone = _normal(load_review(alone))
+                except Exception as e:  # pragma: no cover - the failure this test exists for
+                    raise AssertionError(f"killed at {syscall} #{n}: the file alone does not open: {e}") from None
+                assert got_alone in (before, after), f"killed at {syscall} #{n}: the file alone is neither state"
             try:
                 got = _normal(load_review(target))
             except Exception as e:  # pragma: no cover - the failure this test exists for

@@ -26,9 +26,14 @@ users; tests/test_store_*.py check each point):
   the lock, that every row it is about to change is still what it read; if
   another program changed one, nothing is written and :class:`SaveConflict`
   says which.
-* **A crash leaves the state before or after a save.** Rollback journal,
-  ``synchronous=FULL``; new files are built aside and renamed into place after
-  any journal of the file they replace has been rolled back under the lock.
+* **The file alone is always whole.** A ``.prr`` is never changed in place: every
+  write (an edit, the app's save, a migration, a new file) takes the write lock on
+  the file now at the path, builds the new state in a copy beside it (the old file
+  copied with SQLite's backup API, then only the changed rows written), syncs it to
+  disk and renames it over the file, then syncs the folder. A kill or a power cut
+  at any moment leaves the old file or the new one, each whole without any journal.
+  A writer that waited for the lock of a file renamed away meanwhile sees that the
+  path now names another file and starts again on that one (no lost update).
 """
 from __future__ import annotations
 
@@ -40,6 +45,7 @@ import sqlite3
 import stat
 import struct
 import threading
+import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, get_args, get_origin
@@ -622,6 +628,164 @@ def _truncation(path: Path) -> str | None:
     return None
 
 
+# ------------------------------------------------------------------ writing: a copy renamed over the file
+def _ident(path: Path, shown: str) -> tuple[int, int]:
+    """Which file ``path`` names now (device, inode): a write replaces the file, never changes it."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise PrrError("the review file is gone (moved or deleted by another program)", file=shown) from None
+    except OSError as e:
+        raise PrrError(f"cannot read: {e.strerror or e}", file=shown) from None
+    return st.st_dev, st.st_ino
+
+
+def _sqlalchemy_engine(creator):
+    engine = create_engine("sqlite://", creator=creator, poolclass=StaticPool, json_serializer=_ENCODER.encode)
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):  # SQLAlchemy's documented recipe for real SQLite transactions
+        conn.exec_driver_sql(conn.info.get("prr_begin", "BEGIN"))
+
+    return engine
+
+
+@contextlib.contextmanager
+def _sql_errors(shown: str, *, write: bool):
+    """SQLite's errors as one-line PrrErrors naming the file."""
+    try:
+        yield
+    except (OperationalError, sqlite3.OperationalError) as e:
+        orig = getattr(e, "orig", None)
+        msg = str(orig) if orig is not None else str(e)
+        if "locked" in msg or "busy" in msg:
+            raise PrrError("the review is locked: another program is saving it; try again", file=shown) from None
+        if "readonly" in msg.replace("-", "").replace(" ", ""):
+            raise PrrError("cannot write: the file is read-only", file=shown) from None
+        raise PrrError(f"cannot {'write' if write else 'read'} the review: {msg}", file=shown) from None
+    except (IntegrityError, sqlite3.IntegrityError) as e:
+        raise PrrError(f"not saved: the change breaks the file's links between elements ({getattr(e, 'orig', e)})",
+                       file=shown) from None
+
+
+#: How long a writer waits for another program's save (seconds), as SQLite's busy timeout.
+LOCK_TIMEOUT = 30.0
+
+
+def _lock_current(real: Path, shown: str) -> sqlite3.Connection:
+    """A connection holding the write lock (``BEGIN IMMEDIATE``) of the file at ``real`` now.
+
+    Taking the lock rolls back a hot journal (a save of an older version killed mid-commit).
+    If the path names another file once the lock is held (a writer renamed its copy over
+    the file while this one waited), the lock is let go and taken on the new file: only the
+    holder of a file's lock replaces it, so the file locked and checked stays at the path.
+    """
+    deadline = time.monotonic() + LOCK_TIMEOUT
+    while True:
+        before = _ident(real, shown)
+        if not os.access(real, os.W_OK):
+            raise PrrError("cannot write: the file is read-only", file=shown)
+        con = _connect(str(real))
+        try:
+            con.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            con.close()
+            raise
+        if _ident(real, shown) == before:
+            return con
+        con.execute("ROLLBACK")
+        con.close()
+        if time.monotonic() > deadline:
+            raise PrrError("the review is locked: another program is saving it; try again", file=shown)
+
+
+def _unlock(con: sqlite3.Connection) -> None:
+    with contextlib.suppress(sqlite3.Error):
+        con.execute("ROLLBACK")
+    con.close()
+
+
+def _connect_copy(path: Path) -> sqlite3.Connection:
+    """A connection to a copy being built: its journal in memory (the copy is thrown away on a failure)."""
+    con = sqlite3.connect("file:" + _uri_path(str(path)) + "?mode=rw", uri=True, isolation_level=None,
+                          check_same_thread=False)
+    _harden(con, readonly=False)
+    con.execute("PRAGMA journal_mode=MEMORY")
+    con.execute("PRAGMA synchronous=OFF")  # the whole file is synced once, before the rename
+    return con
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _drop_companions(real: Path) -> None:
+    """Delete the journal (and any -wal/-shm) beside ``real``; call with its write lock held.
+
+    Taking the lock has rolled back any hot journal: what is left is a dead one (a save killed
+    before its journal was complete), which would otherwise be replayed into the new file.
+    """
+    for suffix in ("-journal", "-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(str(real) + suffix)
+
+
+def _install(tmp: Path, real: Path) -> None:
+    """Sync the finished copy, rename it over ``real`` (its write lock held), sync the folder."""
+    _fsync_file(tmp)
+    _drop_companions(real)
+    os.replace(tmp, real)
+    paths.fsync_folder(real)
+
+
+def _discard(tmp: Path | None) -> None:
+    if tmp is not None:
+        for q in (tmp, Path(str(tmp) + "-journal")):
+            with contextlib.suppress(OSError):
+                os.unlink(q)
+
+
+@contextlib.contextmanager
+def _rewrite(real: Path, shown: str):
+    """Yield a raw connection to a copy of the review file ``real``; on success the copy replaces it.
+
+    The file's write lock is held throughout; the copy is made with SQLite's backup API
+    (through a second, read-only connection: SQLite keeps the first one's locks when it
+    closes). If the block raises, the copy is deleted and the file is untouched.
+    """
+    lock = _lock_current(real, shown)
+    tmp = con = None
+    try:
+        tmp = paths.new_temp_beside(real)
+        con = sqlite3.connect("file:" + _uri_path(str(tmp)) + "?mode=rw", uri=True, isolation_level=None,
+                              check_same_thread=False)
+        con.execute("PRAGMA journal_mode=OFF")
+        con.execute("PRAGMA synchronous=OFF")
+        src = _connect(str(real), readonly=True)
+        try:
+            src.backup(con)
+        finally:
+            src.close()
+        con.close()
+        con = _connect_copy(tmp)
+        yield con
+        con.close()
+        con = None
+        _install(tmp, real)
+        tmp = None
+    except OSError as e:
+        raise PrrError(f"cannot write: {e.strerror or e}", file=shown) from None
+    finally:
+        if con is not None:
+            con.close()
+        _discard(tmp)
+        _unlock(lock)
+
+
 # ------------------------------------------------------------------ store
 class ReviewStore:
     """An open ``.prr`` file. Use :func:`open_store` or :func:`create_store`."""
@@ -634,45 +798,75 @@ class ReviewStore:
         self._lock = threading.RLock()
         self._snapshot: dict[str, dict[tuple, dict]] | None = None  # rows as last read or written
         self._loaded: Review | None = None  # read when the file was opened, not yet handed out
-        self._engine = None
+        self._engine = None  # reads: on the file at the path when it connected (``_engine_ident``)
+        self._engine_ident = None
+        self._writer = None  # writes: on the copy being built (``_writing``), see _rewrite
+        self._writing: sqlite3.Connection | None = None
         self._closed = False
+
+    def _connect_reader(self) -> sqlite3.Connection:
+        self._engine_ident = _ident(self.real, self.shown)  # before connecting: a later stat must agree
+        return _connect(str(self.real), readonly=self.readonly)
 
     @property
     def engine(self):
-        """The SQLAlchemy engine on the file: one connection (SQLite's own locks do the rest)."""
+        """The SQLAlchemy engine that reads the file: one connection (SQLite's own locks do the rest)."""
         if self._engine is None:
-            p, readonly = str(self.real), self.readonly
-            engine = create_engine("sqlite://", creator=lambda: _connect(p, readonly=readonly), poolclass=StaticPool,
-                                   json_serializer=_ENCODER.encode)
-
-            @event.listens_for(engine, "begin")
-            def _begin(conn):  # SQLAlchemy's documented recipe for real SQLite transactions
-                conn.exec_driver_sql(conn.info.get("prr_begin", "BEGIN"))
-
-            self._engine = engine
+            self._engine = _sqlalchemy_engine(self._connect_reader)
         return self._engine
+
+    def _writer_engine(self):
+        """The engine that writes the copy :func:`_rewrite` is building (kept for its compiled statements)."""
+        if self._writer is None:
+            self._writer = _sqlalchemy_engine(lambda: self._writing)
+        return self._writer
+
+    @contextlib.contextmanager
+    def _writer_transaction(self, raw: sqlite3.Connection):
+        """One SQLAlchemy transaction on ``raw``, a connection to a copy being built."""
+        self._writing = raw
+        engine = self._writer_engine()
+        try:
+            with engine.connect() as conn:
+                with conn.begin():
+                    yield conn
+        finally:
+            engine.dispose()  # lets go of ``raw`` (its owner closes it)
+            self._writing = None
 
     @contextlib.contextmanager
     def _transaction(self, *, write: bool):
+        """A transaction on the review as the file at the path holds it now.
+
+        A write transaction holds the file's write lock and works on a copy, which replaces
+        the file when the transaction ends without an exception (see :func:`_rewrite`).
+        """
         if write and self.readonly:
             raise PrrError("the review is open read-only", file=self.shown)
-        with self._lock:
-            try:
+        with self._lock, _sql_errors(self.shown, write=write):
+            if write:
+                with _rewrite(self.real, self.shown) as raw, self._writer_transaction(raw) as conn:
+                    yield conn
+                self._drop_reader()  # the file it read has been replaced
+                return
+            for _attempt in range(100):
+                if self._engine is not None and self._engine_ident != _ident(self.real, self.shown):
+                    self._drop_reader()
                 with self.engine.connect() as conn:
-                    conn.info["prr_begin"] = "BEGIN IMMEDIATE" if write else "BEGIN"
+                    conn.info["prr_begin"] = "BEGIN"
                     with conn.begin():
-                        yield conn
-            except OperationalError as e:
-                msg = str(e.orig) if e.orig is not None else str(e)
-                if "locked" in msg or "busy" in msg:
-                    raise PrrError("the review is locked: another program is saving it; try again", file=self.shown) \
-                        from None
-                if "readonly" in msg.replace("-", "").replace(" ", ""):
-                    raise PrrError("cannot write: the file is read-only", file=self.shown) from None
-                raise PrrError(f"cannot {'write' if write else 'read'} the review: {msg}", file=self.shown) from None
-            except IntegrityError as e:
-                raise PrrError(f"not saved: the change breaks the file's links between elements ({e.orig})",
-                               file=self.shown) from None
+                        conn.exec_driver_sql("SELECT 1 FROM sqlite_schema LIMIT 1")  # a shared lock from here
+                        if self._engine_ident == _ident(self.real, self.shown):
+                            yield conn
+                            return
+                self._drop_reader()  # replaced while connecting: read the new file
+            raise PrrError("the review keeps being replaced by another program; try again", file=self.shown)
+
+    def _drop_reader(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+            self._engine_ident = None
 
     # -- reading -----------------------------------------------------
     def _read_all(self, conn) -> dict[str, dict[tuple, dict]]:
@@ -796,27 +990,22 @@ class ReviewStore:
         try:
             dst = sqlite3.connect(tmp, isolation_level=None)
             try:
-                with self._lock:
-                    raw = self.engine.raw_connection()
-                    try:
-                        raw.driver_connection.backup(dst)
-                    finally:
-                        raw.close()
+                with self._transaction(write=False) as conn:
+                    conn.connection.driver_connection.backup(dst)
             finally:
                 dst.close()
             _replace_review_file(tmp, real, shown)
         except BaseException as e:
-            for p in (tmp, Path(str(tmp) + "-journal")):
-                with contextlib.suppress(OSError):
-                    os.unlink(p)
+            _discard(tmp)
             if isinstance(e, OSError):
                 raise PrrError(f"cannot write: {e.strerror or e}", file=shown) from None
             raise
 
     def close(self) -> None:
         if not self._closed:
-            if self._engine is not None:
-                self._engine.dispose()
+            self._drop_reader()
+            if self._writer is not None:
+                self._writer.dispose()
             self._closed = True
             open_files.release(self.real)
 
@@ -828,13 +1017,13 @@ class ReviewStore:
 
 
 def _migrate(path: Path, from_version: int, shown: str) -> None:
-    """Apply the migration steps in one transaction (DDL included), after the file's checks."""
+    """Apply the migration steps in one transaction (DDL included), after the file's checks,
+    on a copy that replaces the file (see :func:`_rewrite`)."""
     missing = [v for v in range(from_version + 1, CURRENT_VERSION + 1) if v not in STEPS]
     if missing:
         raise NotAReviewError(f"no way to upgrade schema {from_version} to {CURRENT_VERSION}", file=shown)
-    con = _connect(str(path))
-    try:
-        con.execute("BEGIN IMMEDIATE")
+    with _sql_errors(shown, write=True), _rewrite(path, shown) as con:
+        con.execute("BEGIN")
         try:
             for v in range(from_version + 1, CURRENT_VERSION + 1):
                 STEPS[v](con)
@@ -846,8 +1035,6 @@ def _migrate(path: Path, from_version: int, shown: str) -> None:
         except BaseException:
             con.execute("ROLLBACK")
             raise
-    finally:
-        con.close()
 
 
 def open_store(
@@ -898,33 +1085,22 @@ def open_store(
 def _replace_review_file(tmp: Path, target: Path, shown: str) -> None:
     """Rename the finished file ``tmp`` over ``target``, without leaving a journal of the old file.
 
-    A journal beside ``target`` (a save killed mid-commit) would be replayed into the new
-    file by the next open. So the old file's journal is rolled back first, under the write
-    lock (which also waits for a program saving the old file right now); if the old file
-    is not a database SQLite can open, its journal is deleted.
+    If ``target`` is a review (an SQLite file), its write lock is taken first, as every
+    writer does (which waits for a program saving it right now and rolls back a hot journal
+    of an older version); a journal left beside it is deleted, so it is never replayed into
+    the new file.
     """
-    journal = Path(str(target) + "-journal")
-    con = None
+    lock = None
     try:
         if target.exists() and stat.S_ISREG(os.stat(target).st_mode):
             try:
-                con = sqlite3.connect(f"file:{_uri_path(str(target))}?mode=rw", uri=True, isolation_level=None,
-                                      timeout=30)
-                con.execute("BEGIN IMMEDIATE")  # takes the lock; a hot journal is rolled back here
-            except sqlite3.DatabaseError:
-                if con is not None:
-                    con.close()
-                con = None
-        for stale in (journal, Path(str(target) + "-wal"), Path(str(target) + "-shm")):
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(stale)
-        os.replace(tmp, target)
-        paths.fsync_folder(target)
+                lock = _lock_current(target, shown)
+            except sqlite3.DatabaseError:  # not a database SQLite can open: nothing of it to keep
+                lock = None
+        _install(tmp, target)
     finally:
-        if con is not None:
-            with contextlib.suppress(sqlite3.Error):
-                con.execute("ROLLBACK")
-            con.close()
+        if lock is not None:
+            _unlock(lock)
 
 
 def create_store(path: str | Path, review: Review | None = None, *, overwrite: bool = False) -> ReviewStore:
@@ -941,27 +1117,22 @@ def create_store(path: str | Path, review: Review | None = None, *, overwrite: b
     tmp = paths.new_temp_beside(real)
     try:
         new = review_rows(review if review is not None else Review())
-        con = _connect(str(tmp))
+        con = _connect_copy(tmp)
         try:
-            con.execute("BEGIN IMMEDIATE")
+            con.execute("BEGIN")
             _create_tables(con)
             con.execute(f"PRAGMA application_id={APPLICATION_ID}")
             con.execute(f"PRAGMA user_version={CURRENT_VERSION}")
             con.execute("COMMIT")
+            tmp_store = ReviewStore(tmp, shown=shown)
+            with _sql_errors(shown, write=True), tmp_store._writer_transaction(con) as conn:
+                tmp_store._write(conn, {t.name: {} for t in _tables()}, new)
+            tmp_store._writer.dispose()
         finally:
             con.close()
-        tmp_store = ReviewStore(tmp, shown=shown)
-        try:
-            with tmp_store._transaction(write=True) as conn:
-                tmp_store._write(conn, {t.name: {} for t in _tables()}, new)
-        finally:
-            if tmp_store._engine is not None:
-                tmp_store._engine.dispose()
         _replace_review_file(tmp, real, shown)
     except BaseException as e:
-        for q in (tmp, Path(str(tmp) + "-journal")):
-            with contextlib.suppress(OSError):
-                os.unlink(q)
+        _discard(tmp)
         if isinstance(e, OSError):
             raise PrrError(f"cannot write: {e.strerror or e}", file=shown) from None
         raise

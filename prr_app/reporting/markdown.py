@@ -8,18 +8,21 @@ from pathlib import Path
 
 from prr_app.model.entities import OBSERVABILITY_SIGNALS, Review
 from prr_app.reporting.assessment import SECTION_TITLES, Assessment, build_assessment, no_figures
+from prr_app.text_safety import sanitize
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~])")
 
 
 def md(text) -> str:
-    """User text as literal Markdown: special characters backslash-escaped, one line."""
+    """User text as literal Markdown, on one line: control characters (ESC, OSC, NUL,
+    bidirectional overrides) shown as escapes (:func:`prr_app.text_safety.sanitize`), then
+    Markdown and HTML special characters backslash-escaped."""
     if text is None:
         return ""
-    s = str(text).replace("\r", " ").replace("\n", " ")
+    s = sanitize(str(text).replace("\r\n", " ").replace("\r", " ").replace("\n", " "), one_line=True)
     s = _MD_SPECIAL.sub(r"\\\1", s)
-    # a leading "-", "1." or ">" would start a list or quote
-    return re.sub(r"^(\s*)([-=+#]|\d+\.)", r"\1\\\2", s)
+    # a leading "-", "+", "#", "1." or "1)" would start a list or a heading ("=" underlines one)
+    return re.sub(r"^(\s*)([-=+#]|\d+[.)])", r"\1\\\2", s)
 
 
 def _table(header: list[str], rows: list[list]) -> list[str]:
@@ -113,19 +116,19 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None, cha
     L += _table(["Journey", "Entry", "SLO", "Best possible", "Attainable", "Reaches"], rows) if rows else ["No journey defined.", ""]
     L += ["### Availability against SLO", ""]
     L += _table(["Target", "Type", "SLO", "Estimate", "Method", "Largest budget consumer"], [
-        [md(x["target"]), x["target_type"], f"{x['slo']:g} %" if x.get("slo") is not None else "none",
+        [md(x["target"]), md(x["target_type"]), f"{x['slo']:g} %" if x.get("slo") is not None else "none",
          "no figures" if no_figures(x) else f"{x['estimate']:.4f} %", md(x["method"]),
          md(x["top_consumers"][0]["element"]) if x.get("top_consumers") else "none"] for x in a.availability_rows()])
     L += ["### Dependencies", ""]
     L += _table(["From", "To", "Kind", "Fallback", "Timeout", "Retries", "Breaker"], [
-        [md(d.source), md(d.target), d.kind, md(d.fallback or ""), f"{d.timeout_ms} ms" if d.timeout_ms else "",
+        [md(d.source), md(d.target), md(d.kind), md(d.fallback or ""), f"{d.timeout_ms} ms" if d.timeout_ms else "",
          str(d.retries or ""), {True: "yes", False: "no", None: ""}[d.circuit_breaker]]
         for _, d in sorted(review.dependencies.items())])
 
     # 2
     L += [f"## 2. {SECTION_TITLES[1]}", ""]
     L += _table(["Element", "Disruption", "Severity", "L×I", "Journeys down", "Chain"], [
-        [md(x["element"]), x["disruption"], md(x["severity"]), f"{x['likelihood']}×{x['impact']}={x['score']}",
+        [md(x["element"]), md(x["disruption"]), md(x["severity"]), f"{x['likelihood']}×{x['impact']}={x['score']}",
          _names(x["journeys"]), " → ".join(md(c) for c in x["chain"])] for x in a.spof_rows()]) or []
 
     # 3
@@ -228,7 +231,7 @@ _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(v) -> str:
-    s = "" if v is None else str(v)
+    s = "" if v is None else sanitize(v)  # control characters as escapes, as on a terminal
     # a spreadsheet would run a cell starting with = + - @ as a formula
     return "'" + s if s.startswith(_FORMULA) else s
 

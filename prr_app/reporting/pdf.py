@@ -9,7 +9,9 @@ builds of the same review byte-identical.
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 import os
+import re
 from pathlib import Path
 from typing import Callable
 
@@ -68,6 +70,12 @@ class Paragraph(_RLParagraph):
 
     _wrapped_as = None
 
+    def __init__(self, text, style=None, *args, **kw):
+        if (style is not None and isinstance(text, str)  # a split part gets frags, and its style already
+                and _NEEDS_SHAPING.search(text) and not _VISUAL_RTL.search(text)):
+            style = _shaping(style)  # Devanagari, Thai: glyphs reordered and combined by harfbuzz
+        super().__init__(text, style, *args, **kw)
+
     def wrap(self, availWidth, availHeight):
         key = (availWidth, id(self.frags), len(self.frags))
         if key == self._wrapped_as and "blPara" in self.__dict__:  # split() drops blPara
@@ -75,6 +83,23 @@ class Paragraph(_RLParagraph):
         size = super().wrap(availWidth, availHeight)
         self._wrapped_as = key
         return size
+
+
+#: Scripts whose letters must be shaped (reordered, combined) by harfbuzz to read right. Shaping
+#: costs, so only a paragraph holding one of them is shaped. Right-to-left text is already in
+#: visual order, Arabic in its joined forms (text.visual_order): harfbuzz would reorder it again,
+#: so a paragraph holding it is not shaped (Devanagari beside Arabic then prints unshaped).
+_NEEDS_SHAPING = re.compile("[\u0900-\u097f\ua8e0-\ua8ff\u1cd0-\u1cff\u0e00-\u0e7f]")
+_VISUAL_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+
+
+@lru_cache(maxsize=None)
+def _shaping(style):
+    from copy import copy
+
+    shaped = copy(style)
+    shaped.shaping = 1
+    return shaped
 
 
 class _Cell:

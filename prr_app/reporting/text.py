@@ -13,6 +13,7 @@ character neither font has is printed as ``[U+XXXX]`` and recorded in
 """
 from __future__ import annotations
 
+import re
 import threading
 import unicodedata
 from dataclasses import dataclass, field
@@ -136,11 +137,14 @@ def _plain(font: str) -> frozenset[int]:
 
 
 # -- right-to-left text -------------------------------------------------------------
-# reportlab draws every run left to right in stored (logical) order. For Hebrew and Arabic the
-# text is put into visual order here: Arabic letters take their contextual forms (the Unicode
-# presentation forms, which DejaVu Sans has), each right-to-left word is reversed, and a run of
-# right-to-left words is reversed word by word. This is the bidi algorithm's result for a line
-# of plain words; a right-to-left paragraph that wraps keeps its words in visual order per run.
+# reportlab draws every run left to right as it is stored. Hebrew and Arabic are stored in
+# logical order, so each line is put into visual order by the Unicode bidirectional algorithm
+# (python-bidi: levels, runs of numbers and Latin inside right-to-left text, neutral characters,
+# mirrored brackets), after the Arabic letters have taken their contextual (joined) forms in
+# logical order (the Unicode presentation forms, which DejaVu Sans has; they keep their
+# right-to-left class, so the algorithm orders them as the letters they stand for). A
+# paragraph's direction is that of its first strong character (a name in Hebrew reads right to
+# left even in an English report).
 
 def _arabic_forms() -> tuple[dict[str, dict[str, str]], dict[tuple[str, str], dict[str, str]]]:
     forms: dict[str, dict[str, str]] = {}
@@ -153,7 +157,7 @@ def _arabic_forms() -> tuple[dict[str, dict[str, str]], dict[tuple[str, str], di
         kind = d[0][1:-1]
         if len(base) == 1:
             forms.setdefault(base[0], {}).setdefault(kind, chr(o))
-        elif len(base) == 2 and base[0] == "\u0644":  # lam-alef
+        elif len(base) == 2 and base[0] == "\u0644" and base[1] in "\u0622\u0623\u0625\u0627":  # lam-alef
             ligatures.setdefault((base[0], base[1]), {}).setdefault(kind, chr(o))
     return forms, ligatures
 
@@ -212,54 +216,68 @@ def _is_rtl(ch: str) -> bool:
     return unicodedata.bidirectional(ch) in ("R", "AL")
 
 
+def _mirrored() -> dict[str, str]:
+    from bidi.mirror import MIRRORED  # the Unicode BidiMirroring pairs, as python-bidi ships them
+
+    return dict(MIRRORED)
+
+
+_MIRRORED: dict[str, str] = {}
+_LEVEL = re.compile(r"Level\(\s*(\d+),?\s*\)")
+
+
+def _bidi_levels(line: str) -> list[int]:
+    """The resolved embedding level of each character of ``line`` (python-bidi's Rust engine,
+    which reports them per UTF-8 byte in its debug description; its display string does not
+    mirror brackets, so the reordering below is done here from the levels)."""
+    from bidi import get_display
+
+    info = get_display(line, debug=True)
+    per_byte = [int(x) for x in _LEVEL.findall(info.split("levels:", 1)[1])]
+    out, i = [], 0
+    for ch in line:
+        out.append(per_byte[i])
+        i += len(ch.encode("utf-8"))
+    return out
+
+
+def _bidi_line(line: str) -> str:
+    """One line in visual order: rules L1 (trailing spaces), L2 (reverse runs) and L4 (mirror)."""
+    levels = _bidi_levels(line)
+    if not _MIRRORED:
+        _MIRRORED.update(_mirrored())
+    from bidi import get_base_level
+
+    base = get_base_level(line)
+    n = len(line)
+    k = n
+    while k > 0 and line[k - 1].isspace():  # L1: trailing white space takes the paragraph's level
+        k -= 1
+        levels[k] = base
+    chars = [_MIRRORED.get(c, c) if lv % 2 else c for c, lv in zip(line, levels)]
+    order = list(range(n))
+    odd = [lv for lv in levels if lv % 2]
+    if odd:
+        for level in range(max(levels), min(odd) - 1, -1):
+            i = 0
+            while i < n:
+                if levels[order[i]] >= level:
+                    j = i
+                    while j < n and levels[order[j]] >= level:
+                        j += 1
+                    order[i:j] = order[i:j][::-1]
+                    i = j
+                else:
+                    i += 1
+    return "".join(chars[i] for i in order)
+
+
 def visual_order(text: str) -> str:
-    """``text`` with its right-to-left runs in visual order (see above); other text unchanged."""
+    """``text`` with each line in visual order (the bidi algorithm, Arabic shaped first)."""
     if not any(_is_rtl(c) for c in text):
         return text
-    out_lines = []
-    for line in text.split("\n"):
-        tokens = line.split(" ")
-        kinds = []
-        for t in tokens:
-            strong = [c for c in t if unicodedata.bidirectional(c) in ("L", "R", "AL")]
-            kinds.append("R" if strong and all(_is_rtl(c) for c in strong) else "L" if strong else "N")
-        res: list[str] = []
-        i = 0
-        while i < len(tokens):
-            if kinds[i] != "R":
-                res.append(tokens[i])
-                i += 1
-                continue
-            j = i
-            while j + 1 < len(tokens) and (kinds[j + 1] == "R" or (kinds[j + 1] == "N" and j + 2 < len(tokens)
-                                                                    and kinds[j + 2] == "R")):
-                j += 1
-            run = list(tokens[i:j + 1])
-            # neutral punctuation at the run's ends stays where it is (it takes the line's direction)
-            lead = len(run[0]) - len(run[0].lstrip(_NEUTRAL_EDGE))
-            head, run[0] = run[0][:lead], run[0][lead:]
-            core = run[-1].rstrip(_NEUTRAL_EDGE)
-            tail, run[-1] = run[-1][len(core):], core
-            words = [_reverse_word(shape_arabic(w)) for w in reversed(run)]
-            res.append(head + " ".join(words) + tail)
-            i = j + 1
-        out_lines.append(" ".join(res))
-    return "\n".join(out_lines)
-
-
-_NEUTRAL_EDGE = ".,;:!?\"'()[]{}<>«»-–—…"
-_MIRROR = {"(": ")", ")": "(", "[": "]", "]": "[", "{": "}", "}": "{", "<": ">", ">": "<"}
-
-
-def _reverse_word(w: str) -> str:
-    """A right-to-left word reversed, its combining marks kept after their base letter."""
-    clusters: list[str] = []
-    for ch in w:
-        if clusters and unicodedata.category(ch) in ("Mn", "Me"):
-            clusters[-1] += ch
-        else:
-            clusters.append(_MIRROR.get(ch, ch))
-    return "".join(reversed(clusters))
+    return "\n".join(_bidi_line(shape_arabic(line)) if any(_is_rtl(c) for c in line) else line
+                     for line in text.split("\n"))
 
 
 def _escape(s: str) -> str:
