@@ -3,6 +3,7 @@ Helm/Kustomize rendered or a command named, dependencies from configuration and 
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 from pathlib import Path
 
@@ -262,6 +263,53 @@ def test_recorded_helm_rendering_is_split_per_template():
     assert res.report.components[0].evidence[0].startswith("chart (helm template): shop/templates/")
 
 
+def need_tool(name: str) -> None:
+    """The real binary: scripts/ensure-system-deps.sh installs helm (and kubectl); CI runs it first."""
+    if shutil.which(name) is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{name} is not installed: scripts/ensure-system-deps.sh installs it")
+        pytest.skip(f"{name} is not installed (scripts/ensure-system-deps.sh installs it)")
+
+
+def test_helm_chart_rendered_by_the_real_helm_keeps_release_name_and_values(tmp_path):
+    need_tool("helm")
+    web = deployment("{{ .Release.Name }}-web", env={"DB_ADDR": "{{ .Release.Name }}-db:5432"})
+    write(tmp_path, CHART | {"chart/templates/web.yaml": web.replace("replicas: 1", "replicas: {{ .Values.replicas }}"),
+                             "chart/templates/db.yaml": deployment("{{ .Release.Name }}-db", image="postgres:16")})
+    res = import_paths([tmp_path])
+    comps = res.review.components
+    assert sorted(comps) == ["chart-db", "chart-web"]  # `helm template chart chart`: the release is named
+    assert comps["chart-web"].replicas == 2  # values.yaml applied
+    assert comps["chart-db"].kind == "datastore"
+    assert res.review.dependencies["chart-web->chart-db"].kind == "hard"  # the rendered env names the Service
+    ev = res.report.components[0].evidence[0]
+    assert ev.startswith("chart (helm template): shop/templates/")  # each template named, from `# Source:`
+    assert not any("helm template" in w for w in res.report.warnings)
+
+
+def test_helm_template_that_fails_is_reported_and_the_rest_imported(tmp_path):
+    need_tool("helm")
+    broken = CHART | {"chart/templates/bad.yaml": "kind: Deployment\nmetadata: {name: {{ .Values.x.y.z }}}\n"}
+    write(tmp_path, broken | {"k8s/app.yaml": shop_manifests()})
+    res = import_paths([tmp_path])
+    assert sorted(res.review.components) == ["cart", "cart-db", "web"]
+    failed = [w for w in res.report.warnings if "`helm template` failed" in w]
+    assert len(failed) == 1 and failed[0].startswith("chart:") and "nil pointer" in failed[0]
+
+
+@needs_realdata
+def test_online_boutique_helm_chart_rendered_gives_the_same_system(tmp_path):
+    need_tool("helm")
+    res = import_paths([REALDATA / "online-boutique-repo"], variant="helm-chart")
+    with open(REALDATA / "online-boutique" / "derived-edges.csv", newline="") as fh:
+        truth = {f"{r['source']}->{r['target']}" for r in csv.DictReader(fh)}
+    assert set(res.review.dependencies) == truth
+    assert len(res.review.components) == 13
+    ev = res.review.dependencies["frontend->cartservice"].evidence[0]
+    assert ev.startswith("helm-chart (helm template): onlineboutique/templates/frontend.yaml:")
+    assert any("imported helm-chart (--variant helm-chart)" in w for w in res.report.warnings)
+
+
 KUSTOMIZE = {
     "base/kustomization.yaml": "resources: [app.yaml]\n",
     "base/app.yaml": shop_manifests(),
@@ -456,3 +504,18 @@ def test_shared_configuration_lines_belong_to_the_component_their_key_names(tmp_
     assert any(e.startswith("config.json:3:") for e in deps["geo->mongodb-geo"].evidence)
     assert "profile->memcached-profile" in deps
     assert not any(d.endswith("->consul") for d in deps)  # a line that names no component's key: nobody's
+
+
+def test_helm_chart_whose_subcharts_are_not_fetched_renders_its_own_templates(tmp_path):
+    need_tool("helm")
+    chart = dict(CHART)
+    chart["chart/Chart.yaml"] = ("apiVersion: v2\nname: shop\nversion: 0.1.0\ndependencies:\n"
+                                 "- {name: redis, version: 1.0.0, repository: 'https://charts.example.com'}\n")
+    chart["chart/templates/web.yaml"] = deployment("{{ .Release.Name }}-web")
+    chart["chart/charts/local/Chart.yaml"] = "apiVersion: v2\nname: local\nversion: 0.1.0\n"
+    chart["chart/charts/local/templates/x.yaml"] = deployment("{{ .Release.Name }}-local")
+    write(tmp_path, chart)
+    res = import_paths([tmp_path])
+    assert sorted(res.review.components) == ["chart-local", "chart-web"]  # a local subchart renders with its parent
+    note = [w for w in res.report.warnings if "subcharts" in w]
+    assert len(note) == 1 and "(redis)" in note[0] and "`helm dependency build chart`" in note[0]
