@@ -220,6 +220,7 @@ class GraphBuilder:
                 c.placement = [new if x == old else x for x in c.placement]
                 c.shared_domains = [new if x == old else x for x in c.shared_domains]
         review = Review()
+        review.meta.tier = None  # the files never state the review's tier: left unstated (issue 17)
         review.meta.system_name = (self.system_name or "Imported system")[:200]
         review.meta.description = self.description
         # domains first: components may reference them
