@@ -519,3 +519,28 @@ def test_helm_chart_whose_subcharts_are_not_fetched_renders_its_own_templates(tm
     assert sorted(res.review.components) == ["chart-local", "chart-web"]  # a local subchart renders with its parent
     note = [w for w in res.report.warnings if "subcharts" in w]
     assert len(note) == 1 and "(redis)" in note[0] and "`helm dependency build chart`" in note[0]
+
+
+def test_a_folder_bind_mounted_into_a_service_is_that_services_code(tmp_path):
+    # an image-only gateway whose scripts are mounted in: the calls in them are the gateway's
+    write(tmp_path, {
+        "docker-compose.yml": "services:\n"
+                              "  edge-proxy:\n    image: openresty/openresty\n    ports: ['8080:8080']\n"
+                              "    volumes: ['./gateway/scripts:/usr/local/scripts:ro', './shared:/etc/shared',"
+                              " 'data:/var/data']\n"
+                              "  post-storage-service:\n    image: example/posts\n"
+                              "    volumes: [{type: bind, source: ./shared, target: /etc/shared}]\n"
+                              "  user-timeline-service: {image: example/timeline}\n"
+                              "volumes: {data: {}}\n",
+        "gateway/scripts/compose.lua": 'local c = pool:connection(Client, "post-storage-service", 9090)\n',
+        "gateway/scripts/timeline.lua": 'local t = pool:connection(Client, "user-timeline-service" .. suffix, 9090)\n',
+        "shared/clients.lua": 'local x = "user-timeline-service"\n',  # mounted by two services: nobody's
+    })
+    res = import_paths([tmp_path])
+    deps = res.review.dependencies
+    assert "edge-proxy->post-storage-service" in deps and "edge-proxy->user-timeline-service" in deps
+    ev = deps["edge-proxy->post-storage-service"].evidence
+    assert any(e.startswith("gateway/scripts/compose.lua:1:") for e in ev)
+    assert "post-storage-service->user-timeline-service" not in deps
+    conf = {i["id"]: i["confidence"] for i in res.report.inferred}
+    assert conf["edge-proxy->post-storage-service"] == "weak"  # a name in a script: weaker evidence
