@@ -112,7 +112,9 @@ def test_spring_petclinic_checkout_routes_configs_and_semantics():
     # published ports: the gateway faces users, the telemetry and registry consoles do not
     facing = {c for c, comp in r.components.items() if comp.user_facing}
     assert "api-gateway" in facing
-    assert not facing & {"prometheus-server", "grafana-server", "tracing-server", "discovery-server", "config-server"}
+    assert not facing & {"prometheus-server", "grafana-server", "tracing-server", "discovery-server", "config-server",
+                         "admin-server"}  # Spring Boot Admin: an operators' console
+    assert "admin-ui" in r.components["admin-server"].tags
     assert {"discovery-server (discovery)", "tracing-server (telemetry)"} <= set(res.report.hubs)
     # prometheus scraping is telemetry: soft
     assert r.dependencies["prometheus-server->api-gateway"].kind == "soft"

@@ -367,7 +367,10 @@ _DB_PORTS = {
 
 #: consoles for a datastore or a broker: tools, not the datastore
 _ADMIN_UI = re.compile(r"mongo-?express|phpmyadmin|pgadmin|adminer|redis-?commander|redisinsight|kafka-?ui|kafdrop|"
-                       r"akhq|rabbitmq-?management-ui|cassandra-?web|elastichq|cerebro|kibana|dejavu|mailhog|mailpit")
+                       r"akhq|rabbitmq-?management-ui|cassandra-?web|elastichq|cerebro|kibana|dejavu|mailhog|mailpit|"
+                       # an operators' console named so (spring-boot-admin, admin-server), not a back-office
+                       # service that merely mentions admin (admin-order-service)
+                       r"(?:^|[-_])admin(?:[-_](?:server|console|ui|panel|dashboard))?$")
 
 
 def recognise(name: str, image: str = "", ports: list[int] | tuple = ()) -> tuple[str | None, list[str], str]:
