@@ -211,8 +211,6 @@ class InferredPanel(QWidget):
                 if col == 4 and ev:
                     cell.setToolTip("\n".join(ev))
                 self.table.setItem(row, col, cell)
-        self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.buttons: dict[str, QPushButton] = {}
         one = QHBoxLayout()
         one.addWidget(QLabel("Selected:"))
@@ -248,6 +246,10 @@ class InferredPanel(QWidget):
         foot.addWidget(self.apply_button)
         lay.addLayout(foot)
         self._refresh()
+        self.table.resizeColumnsToContents()  # the decisions written: "rejected (not applied)" fits too
+        self.table.setColumnWidth(3, max(self.table.columnWidth(3),
+                                         self.table.fontMetrics().horizontalAdvance("rejected (not applied)") + 16))
+        self.table.horizontalHeader().setStretchLastSection(True)
 
     def row_of(self, did: str) -> int:
         return next(r for r, i in enumerate(self.items) if str(i["id"]) == did)
