@@ -546,3 +546,43 @@ def test_a_folder_bind_mounted_into_a_service_is_that_services_code(tmp_path):
     assert "post-storage-service->user-timeline-service" not in deps
     conf = {i["id"]: i["confidence"] for i in res.report.inferred}
     assert conf["edge-proxy->post-storage-service"] == "weak"  # a name in a script: weaker evidence
+
+
+def test_routes_and_mesh_gateways_make_what_they_expose_user_facing(tmp_path):
+    # OpenShift Route, Istio VirtualService on an ingress gateway, Gateway API HTTPRoute: the platform's
+    # router is not a component; the services it routes outside traffic to face users (a datastore never)
+    manifests = (deployment("edge", image="nginx") + deployment("shop-api") + deployment("orders-db", image="mysql:8")
+                 + deployment("internal") + deployment("portal"))
+    manifests += """apiVersion: route.openshift.io/v1
+kind: Route
+metadata: {name: edge}
+spec: {to: {kind: Service, name: edge}, alternateBackends: [{kind: Service, name: orders-db}]}
+---
+apiVersion: networking.istio.io/v1beta1
+kind: VirtualService
+metadata: {name: api}
+spec:
+  gateways: [shop-gateway]
+  hosts: ["*"]
+  http: [{route: [{destination: {host: shop-api.default.svc.cluster.local}}]}]
+---
+apiVersion: networking.istio.io/v1beta1
+kind: VirtualService
+metadata: {name: inside}
+spec: {hosts: [internal], http: [{route: [{destination: {host: internal}}]}]}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: portal}
+spec: {parentRefs: [{name: gw}], rules: [{backendRefs: [{name: portal, port: 80}, {name: gone, port: 80}]}]}
+"""
+    write(tmp_path, {"k8s/app.yaml": manifests})
+    res = import_paths([tmp_path / "k8s" / "app.yaml"], "kubernetes")
+    comps = res.review.components
+    assert sorted(comps) == ["edge", "internal", "orders-db", "portal", "shop-api"]  # no router component
+    facing = {c for c, comp in comps.items() if comp.user_facing}
+    assert facing == {"edge", "shop-api", "portal"}
+    assert any("Route edge routes outside traffic to Service edge" in e for e in
+               next(c for c in res.report.components if c.element == "edge").evidence)
+    assert any("HTTPRoute portal routes to Service gone" in d for d in res.report.dangling)
+    assert any("VirtualService inside: routing inside the mesh" in s for s in res.report.skipped)
