@@ -586,3 +586,27 @@ spec: {parentRefs: [{name: gw}], rules: [{backendRefs: [{name: portal, port: 80}
                next(c for c in res.report.components if c.element == "edge").evidence)
     assert any("HTTPRoute portal routes to Service gone" in d for d in res.report.dangling)
     assert any("VirtualService inside: routing inside the mesh" in s for s in res.report.skipped)
+
+
+def test_spring_placeholders_with_defaults_name_their_default_host(tmp_path):
+    write(tmp_path, {
+        "docker-compose.yml": "services:\n  order-service: {image: x/order, build: ./order}\n"
+                              "  order-mysql: {image: 'mysql:8'}\n  price-service: {image: x/price}\n"
+                              "  order-mongo: {image: 'mongo:7'}\n",
+        "order/src/main/resources/application.yml":
+            "spring:\n  datasource:\n"
+            "    url: jdbc:mysql://${ORDER_MYSQL_HOST:order-mysql}:${ORDER_MYSQL_PORT:3306}/ts?useSSL=false\n"
+            "  data:\n    mongodb:\n      host: ${MONGO_HOST:order-mongo}\n"
+            "price:\n  url: http://${PRICE_HOST:localhost}:8080\n",  # a default that names nothing known
+        "order/src/main/java/Client.java":
+            'class C { @Value("${price.url:http://price-service:16579}") String url; }\n',
+    })
+    res = import_paths([tmp_path])
+    deps = res.review.dependencies
+    assert any(e.startswith("order/src/main/resources/application.yml:3:") and "order-mysql:3306" in e
+               for e in deps["order-service->order-mysql"].evidence)
+    assert any("application.yml:6:" in e for e in deps["order-service->order-mongo"].evidence)
+    assert deps["order-service->order-mysql"].kind == "hard"
+    assert "order-service->price-service" in deps  # from the Java default, weaker evidence
+    conf = {i["id"]: i["confidence"] for i in res.report.inferred}
+    assert conf["order-service->order-mysql"] == "strong" and conf["order-service->price-service"] == "weak"
