@@ -141,3 +141,12 @@ def test_report_of_an_import_with_nothing_inferred_has_no_decision_tab(qtbot, wi
     assert rep.inferred is None
     assert "notes.md" in rep.sections["Skipped"].toPlainText()
     assert rep.tabs.tabText(rep.tabs.count() - 1) == "Whole report"
+
+
+def test_a_later_import_without_inferences_shows_none_of_an_earlier_ones(qtbot, win, monkeypatch, tmp_path):
+    import_through_the_dialog(qtbot, win, monkeypatch, PETCLINIC)
+    dot = tmp_path / "extra.dot"
+    dot.write_text('digraph { "api-gateway" -> cache; }\n', encoding="utf-8")
+    seen = import_through_the_dialog(qtbot, win, monkeypatch, dot, into=True)
+    assert "cache" in win.session.review.components
+    assert seen["report"].inferred is None  # the petclinic import's inferences are not this report's

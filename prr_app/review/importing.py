@@ -100,7 +100,7 @@ def _record(review: Review, result: ImportResult) -> None:
     recs = [r for r in review.imports.values() if r.format == result.report.format]
     if not recs:
         return
-    rec = max(recs, key=lambda r: r.at or "")
+    rec = max(enumerate(recs), key=lambda x: (x[1].at or "", x[0]))[1]  # of one second: the one added last
     if isinstance(rec.report, dict):
         rec.report["inferred"] = [dict(i) for i in result.report.inferred]
 
@@ -108,13 +108,20 @@ def _record(review: Review, result: ImportResult) -> None:
 DECISIONS = ("accepted", "rejected", "")
 
 
+def newest_import(review: Review, *, inferring: bool = False) -> ImportRecord | None:
+    """The review's newest import record (of those that inferred dependencies, with ``inferring``);
+    records of the same second: the one added last."""
+    recs = [(r.at or "", n, r) for n, r in enumerate(review.imports.values())
+            if not inferring or (isinstance(r.report, dict) and isinstance(r.report.get("inferred"), list)
+                                 and r.report["inferred"])]
+    return max(recs, key=lambda x: x[:2])[2] if recs else None
+
+
 def inferred_of(review: Review) -> tuple[ImportRecord | None, list[dict]]:
     """The newest import record that inferred dependencies, and its entries (decisions included)."""
-    recs = [r for r in review.imports.values()
-            if isinstance(r.report, dict) and isinstance(r.report.get("inferred"), list) and r.report["inferred"]]
-    if not recs:
+    rec = newest_import(review, inferring=True)
+    if rec is None:
         return None, []
-    rec = max(recs, key=lambda r: r.at or "")
     return rec, [i for i in rec.report["inferred"] if isinstance(i, dict) and i.get("id")]
 
 

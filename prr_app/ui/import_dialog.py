@@ -138,10 +138,12 @@ class ReportDialog(QDialog):
         self.tabs = QTabWidget()
         self.inferred: InferredPanel | None = None
         if self.window_ is not None:
-            from prr_app.review.importing import inferred_of
+            from prr_app.review.importing import inferred_of, newest_import
 
-            _rec, items = inferred_of(self.window_.session.review)
-            if items:
+            review = self.window_.session.review
+            rec, items = inferred_of(review)
+            newest = newest_import(review)
+            if items and rec is newest:  # this import's, not an earlier one's
                 self.inferred = InferredPanel(self, items)
                 self.tabs.addTab(self.inferred, f"Inferred dependencies ({len(items)})")
         self.sections: dict[str, QPlainTextEdit] = {}
