@@ -610,3 +610,28 @@ def test_spring_placeholders_with_defaults_name_their_default_host(tmp_path):
     assert "order-service->price-service" in deps  # from the Java default, weaker evidence
     conf = {i["id"]: i["confidence"] for i in res.report.inferred}
     assert conf["order-service->order-mysql"] == "strong" and conf["order-service->price-service"] == "weak"
+
+
+def test_charts_mutated_and_rendered_by_the_real_helm_never_an_internal_error(tmp_path):
+    need_tool("helm")
+    import random
+
+    from test_import_fuzz import mutate
+
+    rnd = random.Random("prr-helm")
+    chart = dict(CHART)
+    chart["chart/Chart.yaml"] = ("apiVersion: v2\nname: shop\nversion: 0.1.0\ndependencies:\n"
+                                 "- {name: redis, version: 1.0.0, repository: 'https://charts.example.com'}\n")
+    chart["chart/templates/web.yaml"] = deployment("{{ .Release.Name }}-web", env={"DB": "{{ .Release.Name }}-db:5432"})
+    chart["chart/templates/db.yaml"] = deployment("{{ .Release.Name }}-db", image="postgres:16")
+    write(tmp_path, chart | {"k8s/app.yaml": shop_manifests()})
+    names = ["chart/Chart.yaml", "chart/values.yaml", "chart/templates/web.yaml", "chart/templates/db.yaml"]
+    for _ in range(25):
+        rel = rnd.choice(names)
+        (tmp_path / rel).write_bytes(mutate(chart[rel], rnd).encode("utf-8", "surrogatepass"))
+        try:
+            res = import_paths([tmp_path], variant=rnd.choice([None, "chart"]))
+            assert validate(res.review) == [] and res.review.components
+        except PrrError as e:
+            assert "\n" not in str(e) and str(e)
+        (tmp_path / rel).write_text(chart[rel])

@@ -680,6 +680,6 @@ def _mounted_folders(volumes, project: Path) -> list[Path]:
             folder = (project / src).resolve()
             if folder != project.resolve() and project.resolve() in folder.parents and folder.is_dir():
                 out.append(folder)
-        except (OSError, ValueError):
+        except (OSError, ValueError, RuntimeError):  # RuntimeError: a symlink loop
             continue
     return out

@@ -295,7 +295,8 @@ def _render_without_dependencies(exe: str, name: str, chart: Path) -> tuple[str 
     with tempfile.TemporaryDirectory(prefix="prr-helm-") as tmp:
         copy = Path(tmp) / chart.name
         try:
-            shutil.copytree(chart, copy, symlinks=True, ignore=shutil.ignore_patterns(".git", "requirements.*"))
+            shutil.copytree(chart, copy, symlinks=True,
+                            ignore=shutil.ignore_patterns("requirements.*", *SKIP_DIRS))
             (copy / "Chart.yaml").write_text(json.dumps(meta), encoding="utf-8")  # JSON is YAML
         except OSError as e:
             return None, str(e)
