@@ -3,6 +3,7 @@ Helm/Kustomize rendered or a command named, dependencies from configuration and 
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 from pathlib import Path
 
@@ -111,7 +112,9 @@ def test_spring_petclinic_checkout_routes_configs_and_semantics():
     # published ports: the gateway faces users, the telemetry and registry consoles do not
     facing = {c for c, comp in r.components.items() if comp.user_facing}
     assert "api-gateway" in facing
-    assert not facing & {"prometheus-server", "grafana-server", "tracing-server", "discovery-server", "config-server"}
+    assert not facing & {"prometheus-server", "grafana-server", "tracing-server", "discovery-server", "config-server",
+                         "admin-server"}  # Spring Boot Admin: an operators' console
+    assert "admin-ui" in r.components["admin-server"].tags
     assert {"discovery-server (discovery)", "tracing-server (telemetry)"} <= set(res.report.hubs)
     # prometheus scraping is telemetry: soft
     assert r.dependencies["prometheus-server->api-gateway"].kind == "soft"
@@ -260,6 +263,53 @@ def test_recorded_helm_rendering_is_split_per_template():
     res = read_kubernetes([], texts=parts)
     assert sorted(res.review.components) == ["rel-db", "rel-web"]
     assert res.report.components[0].evidence[0].startswith("chart (helm template): shop/templates/")
+
+
+def need_tool(name: str) -> None:
+    """The real binary: scripts/ensure-system-deps.sh installs helm (and kubectl); CI runs it first."""
+    if shutil.which(name) is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{name} is not installed: scripts/ensure-system-deps.sh installs it")
+        pytest.skip(f"{name} is not installed (scripts/ensure-system-deps.sh installs it)")
+
+
+def test_helm_chart_rendered_by_the_real_helm_keeps_release_name_and_values(tmp_path):
+    need_tool("helm")
+    web = deployment("{{ .Release.Name }}-web", env={"DB_ADDR": "{{ .Release.Name }}-db:5432"})
+    write(tmp_path, CHART | {"chart/templates/web.yaml": web.replace("replicas: 1", "replicas: {{ .Values.replicas }}"),
+                             "chart/templates/db.yaml": deployment("{{ .Release.Name }}-db", image="postgres:16")})
+    res = import_paths([tmp_path])
+    comps = res.review.components
+    assert sorted(comps) == ["chart-db", "chart-web"]  # `helm template chart chart`: the release is named
+    assert comps["chart-web"].replicas == 2  # values.yaml applied
+    assert comps["chart-db"].kind == "datastore"
+    assert res.review.dependencies["chart-web->chart-db"].kind == "hard"  # the rendered env names the Service
+    ev = res.report.components[0].evidence[0]
+    assert ev.startswith("chart (helm template): shop/templates/")  # each template named, from `# Source:`
+    assert not any("helm template" in w for w in res.report.warnings)
+
+
+def test_helm_template_that_fails_is_reported_and_the_rest_imported(tmp_path):
+    need_tool("helm")
+    broken = CHART | {"chart/templates/bad.yaml": "kind: Deployment\nmetadata: {name: {{ .Values.x.y.z }}}\n"}
+    write(tmp_path, broken | {"k8s/app.yaml": shop_manifests()})
+    res = import_paths([tmp_path])
+    assert sorted(res.review.components) == ["cart", "cart-db", "web"]
+    failed = [w for w in res.report.warnings if "`helm template` failed" in w]
+    assert len(failed) == 1 and failed[0].startswith("chart:") and "nil pointer" in failed[0]
+
+
+@needs_realdata
+def test_online_boutique_helm_chart_rendered_gives_the_same_system(tmp_path):
+    need_tool("helm")
+    res = import_paths([REALDATA / "online-boutique-repo"], variant="helm-chart")
+    with open(REALDATA / "online-boutique" / "derived-edges.csv", newline="") as fh:
+        truth = {f"{r['source']}->{r['target']}" for r in csv.DictReader(fh)}
+    assert set(res.review.dependencies) == truth
+    assert len(res.review.components) == 13
+    ev = res.review.dependencies["frontend->cartservice"].evidence[0]
+    assert ev.startswith("helm-chart (helm template): onlineboutique/templates/frontend.yaml:")
+    assert any("imported helm-chart (--variant helm-chart)" in w for w in res.report.warnings)
 
 
 KUSTOMIZE = {
@@ -456,3 +506,132 @@ def test_shared_configuration_lines_belong_to_the_component_their_key_names(tmp_
     assert any(e.startswith("config.json:3:") for e in deps["geo->mongodb-geo"].evidence)
     assert "profile->memcached-profile" in deps
     assert not any(d.endswith("->consul") for d in deps)  # a line that names no component's key: nobody's
+
+
+def test_helm_chart_whose_subcharts_are_not_fetched_renders_its_own_templates(tmp_path):
+    need_tool("helm")
+    chart = dict(CHART)
+    chart["chart/Chart.yaml"] = ("apiVersion: v2\nname: shop\nversion: 0.1.0\ndependencies:\n"
+                                 "- {name: redis, version: 1.0.0, repository: 'https://charts.example.com'}\n")
+    chart["chart/templates/web.yaml"] = deployment("{{ .Release.Name }}-web")
+    chart["chart/charts/local/Chart.yaml"] = "apiVersion: v2\nname: local\nversion: 0.1.0\n"
+    chart["chart/charts/local/templates/x.yaml"] = deployment("{{ .Release.Name }}-local")
+    write(tmp_path, chart)
+    res = import_paths([tmp_path])
+    assert sorted(res.review.components) == ["chart-local", "chart-web"]  # a local subchart renders with its parent
+    note = [w for w in res.report.warnings if "subcharts" in w]
+    assert len(note) == 1 and "(redis)" in note[0] and "`helm dependency build chart`" in note[0]
+
+
+def test_a_folder_bind_mounted_into_a_service_is_that_services_code(tmp_path):
+    # an image-only gateway whose scripts are mounted in: the calls in them are the gateway's
+    write(tmp_path, {
+        "docker-compose.yml": "services:\n"
+                              "  edge-proxy:\n    image: openresty/openresty\n    ports: ['8080:8080']\n"
+                              "    volumes: ['./gateway/scripts:/usr/local/scripts:ro', './shared:/etc/shared',"
+                              " 'data:/var/data']\n"
+                              "  post-storage-service:\n    image: example/posts\n"
+                              "    volumes: [{type: bind, source: ./shared, target: /etc/shared}]\n"
+                              "  user-timeline-service: {image: example/timeline}\n"
+                              "volumes: {data: {}}\n",
+        "gateway/scripts/compose.lua": 'local c = pool:connection(Client, "post-storage-service", 9090)\n',
+        "gateway/scripts/timeline.lua": 'local t = pool:connection(Client, "user-timeline-service" .. suffix, 9090)\n',
+        "shared/clients.lua": 'local x = "user-timeline-service"\n',  # mounted by two services: nobody's
+    })
+    res = import_paths([tmp_path])
+    deps = res.review.dependencies
+    assert "edge-proxy->post-storage-service" in deps and "edge-proxy->user-timeline-service" in deps
+    ev = deps["edge-proxy->post-storage-service"].evidence
+    assert any(e.startswith("gateway/scripts/compose.lua:1:") for e in ev)
+    assert "post-storage-service->user-timeline-service" not in deps
+    conf = {i["id"]: i["confidence"] for i in res.report.inferred}
+    assert conf["edge-proxy->post-storage-service"] == "weak"  # a name in a script: weaker evidence
+
+
+def test_routes_and_mesh_gateways_make_what_they_expose_user_facing(tmp_path):
+    # OpenShift Route, Istio VirtualService on an ingress gateway, Gateway API HTTPRoute: the platform's
+    # router is not a component; the services it routes outside traffic to face users (a datastore never)
+    manifests = (deployment("edge", image="nginx") + deployment("shop-api") + deployment("orders-db", image="mysql:8")
+                 + deployment("internal") + deployment("portal"))
+    manifests += """apiVersion: route.openshift.io/v1
+kind: Route
+metadata: {name: edge}
+spec: {to: {kind: Service, name: edge}, alternateBackends: [{kind: Service, name: orders-db}]}
+---
+apiVersion: networking.istio.io/v1beta1
+kind: VirtualService
+metadata: {name: api}
+spec:
+  gateways: [shop-gateway]
+  hosts: ["*"]
+  http: [{route: [{destination: {host: shop-api.default.svc.cluster.local}}]}]
+---
+apiVersion: networking.istio.io/v1beta1
+kind: VirtualService
+metadata: {name: inside}
+spec: {hosts: [internal], http: [{route: [{destination: {host: internal}}]}]}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: portal}
+spec: {parentRefs: [{name: gw}], rules: [{backendRefs: [{name: portal, port: 80}, {name: gone, port: 80}]}]}
+"""
+    write(tmp_path, {"k8s/app.yaml": manifests})
+    res = import_paths([tmp_path / "k8s" / "app.yaml"], "kubernetes")
+    comps = res.review.components
+    assert sorted(comps) == ["edge", "internal", "orders-db", "portal", "shop-api"]  # no router component
+    facing = {c for c, comp in comps.items() if comp.user_facing}
+    assert facing == {"edge", "shop-api", "portal"}
+    assert any("Route edge routes outside traffic to Service edge" in e for e in
+               next(c for c in res.report.components if c.element == "edge").evidence)
+    assert any("HTTPRoute portal routes to Service gone" in d for d in res.report.dangling)
+    assert any("VirtualService inside: routing inside the mesh" in s for s in res.report.skipped)
+
+
+def test_spring_placeholders_with_defaults_name_their_default_host(tmp_path):
+    write(tmp_path, {
+        "docker-compose.yml": "services:\n  order-service: {image: x/order, build: ./order}\n"
+                              "  order-mysql: {image: 'mysql:8'}\n  price-service: {image: x/price}\n"
+                              "  order-mongo: {image: 'mongo:7'}\n",
+        "order/src/main/resources/application.yml":
+            "spring:\n  datasource:\n"
+            "    url: jdbc:mysql://${ORDER_MYSQL_HOST:order-mysql}:${ORDER_MYSQL_PORT:3306}/ts?useSSL=false\n"
+            "  data:\n    mongodb:\n      host: ${MONGO_HOST:order-mongo}\n"
+            "price:\n  url: http://${PRICE_HOST:localhost}:8080\n",  # a default that names nothing known
+        "order/src/main/java/Client.java":
+            'class C { @Value("${price.url:http://price-service:16579}") String url; }\n',
+    })
+    res = import_paths([tmp_path])
+    deps = res.review.dependencies
+    assert any(e.startswith("order/src/main/resources/application.yml:3:") and "order-mysql:3306" in e
+               for e in deps["order-service->order-mysql"].evidence)
+    assert any("application.yml:6:" in e for e in deps["order-service->order-mongo"].evidence)
+    assert deps["order-service->order-mysql"].kind == "hard"
+    assert "order-service->price-service" in deps  # from the Java default, weaker evidence
+    conf = {i["id"]: i["confidence"] for i in res.report.inferred}
+    assert conf["order-service->order-mysql"] == "strong" and conf["order-service->price-service"] == "weak"
+
+
+def test_charts_mutated_and_rendered_by_the_real_helm_never_an_internal_error(tmp_path):
+    need_tool("helm")
+    import random
+
+    from test_import_fuzz import mutate
+
+    rnd = random.Random("prr-helm")
+    chart = dict(CHART)
+    chart["chart/Chart.yaml"] = ("apiVersion: v2\nname: shop\nversion: 0.1.0\ndependencies:\n"
+                                 "- {name: redis, version: 1.0.0, repository: 'https://charts.example.com'}\n")
+    chart["chart/templates/web.yaml"] = deployment("{{ .Release.Name }}-web", env={"DB": "{{ .Release.Name }}-db:5432"})
+    chart["chart/templates/db.yaml"] = deployment("{{ .Release.Name }}-db", image="postgres:16")
+    write(tmp_path, chart | {"k8s/app.yaml": shop_manifests()})
+    names = ["chart/Chart.yaml", "chart/values.yaml", "chart/templates/web.yaml", "chart/templates/db.yaml"]
+    for _ in range(25):
+        rel = rnd.choice(names)
+        (tmp_path / rel).write_bytes(mutate(chart[rel], rnd).encode("utf-8", "surrogatepass"))
+        try:
+            res = import_paths([tmp_path], variant=rnd.choice([None, "chart"]))
+            assert validate(res.review) == [] and res.review.components
+        except PrrError as e:
+            assert "\n" not in str(e) and str(e)
+        (tmp_path / rel).write_text(chart[rel])

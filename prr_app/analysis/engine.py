@@ -21,6 +21,7 @@ from prr_app.analysis.availability import AvailabilityModel
 from prr_app.analysis.blast import BlastRadius, Scenario
 from prr_app.analysis.chains import Chains, prefixed
 from prr_app.analysis.compiled import CompiledGraph, bits_of, compile_review, mask_of
+from prr_app.analysis.coverage import few_dependencies, few_dependencies_text
 from prr_app.analysis.document import Analysis, CycleIndex
 from prr_app.model.entities import Review
 
@@ -279,6 +280,11 @@ def _assumptions(ctx: Context) -> list[dict]:
     dangling = sorted(d for d, dep in review.dependencies.items()
                       if dep.source not in g.index or (dep.target not in g.index and dep.target not in g.group_index))
     add("dangling-dependencies", "dependency on an unknown element (or an empty group): ignored", dangling)
+    if few_dependencies(g.n, len(g.deps)):
+        linked = {d.obj.source for d in g.deps} | {d.obj.target for d in g.deps}
+        alone = sorted(c for c in g.ids if c not in linked)  # never empty: 2 x deps < the components
+        out.append({"id": "few-dependencies", "text": few_dependencies_text(g.n, len(g.deps)),
+                    "elements": alone, "count": len(alone), "components": g.n, "dependencies": len(g.deps)})
     return out
 
 

@@ -1181,7 +1181,12 @@ def verdict(risks: list[dict], checklist: dict | None, review, assumptions: list
             parts.append(f"{len(no_date)} {'has' if len(no_date) == 1 else 'have'} an owner but no mitigation with a "
                          f"due date ({ids(no_date)})")
         causes.append(f"Of {len(open_high)} open high or critical risks, " + "; ".join(parts) + ".")
-    if blockers or not_met or unanswered or unplanned:
+    few = next((a for a in assumptions if a["id"] == "few-dependencies"), None)
+    if few is not None:  # an analysis of unconnected components finds almost nothing: never "ready" on it
+        causes.append(f"Too few dependencies are known ({few['dependencies']} for {few['components']} components): "
+                      "the risks the calls between services carry cannot be found; add the dependencies (or "
+                      "import traces) and analyse again.")
+    if blockers or not_met or unanswered or unplanned or few is not None:
         v = "not-ready"
     elif open_high:
         v = "ready-with-conditions"
@@ -1220,7 +1225,7 @@ def _deciding_assumptions(review, assumptions, checklist) -> list[str]:
         out.append("The service tier is not stated: every component without its own tier is judged as tier 1 "
                    "(the most demanding) for launch blocking.")
     else:
-        out.append(f"Judged as service tier {meta.tier} (as stated in the review; imports start at tier 2): "
+        out.append(f"Judged as service tier {meta.tier} (as stated in the review): "
                    + ("a SPOF blocks launch when it takes down any user-facing component of tier 1."
                       if meta.tier == 1 else "a SPOF blocks launch only when it takes down a critical journey or "
                       "a tier-1 user-facing component."))
@@ -1234,6 +1239,8 @@ def _deciding_assumptions(review, assumptions, checklist) -> list[str]:
     if not meta.target_launch:
         out.append("No target launch date: acceptances are judged against the review date only.")
     for a in assumptions:
+        if a["id"] == "few-dependencies":
+            out.append(a["text"][0].upper() + a["text"][1:] + ".")
         if a["id"] in ("entry-points-default", "replicas-default", "availability-default", "checklist-unavailable",
                        "checklist-not-counted", "placement-default"):
             n = a.get("count", len(a.get("elements", [])))

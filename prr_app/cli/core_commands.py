@@ -102,6 +102,9 @@ def _progress_printer():
 
     def show(stage: str, done: int, total: int) -> None:
         text = f"{stage}: {done}/{total}" if total else f"{stage}: {done}"
+        frac = importing.progress_fraction(stage, done, total)
+        if frac is not None:  # how far the whole import is, over its stages
+            text = f"[{frac * 100:3.0f} %] {text}"
         if text != last[0]:
             last[0] = text
             sys.stderr.write("\r\033[K" + text + ("\n" if total and done >= total else ""))

@@ -37,6 +37,14 @@ class ImportReport:
     #: components tagged as telemetry, config or discovery hubs ("otel-collector (telemetry)")
     hubs: list[str] = field(default_factory=list)
 
+    def note_coverage(self, components: int, dependencies: int) -> None:
+        """Say first when the import found few dependencies for its components (one rule: analysis.coverage)."""
+        from prr_app.analysis.coverage import few_dependencies, few_dependencies_text
+
+        if few_dependencies(components, dependencies) and not any(w.startswith("few dependencies")
+                                                                  for w in self.warnings):
+            self.warnings.insert(0, few_dependencies_text(components, dependencies))
+
     def summary(self) -> str:
         if self.format == "json" and not self.components and not self.dependencies:
             return "json: read as written, nothing inferred"

@@ -47,6 +47,7 @@ def looks_like_csv(path: Path) -> bool:
 
 def read_csv_edges(paths: list[Path]) -> ImportResult:
     review = Review()
+    review.meta.tier = None  # an edge list never states the review's tier (issue 17)
     report = ImportReport(format="csv", sources=[str(p) for p in paths])
     comp_evidence: dict[str, list[str]] = {}
     dep_evidence: dict[str, list[str]] = {}

@@ -247,6 +247,14 @@ _HOST_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012
 _QUOTED = re.compile(r"[\"'`]([A-Za-z0-9][A-Za-z0-9_.-]{2,62})[\"'`]")
 
 
+#: ``${NAME:default}`` (Spring, Quarkus) and ``${NAME:-default}`` (shell, Compose); the default is kept
+_PLACEHOLDER = re.compile(r"\$\{[A-Za-z0-9_.\-]{1,100}:-?([^{}$\n]{0,200})\}")
+
+
+def _placeholder_default(m: re.Match) -> str:
+    return m.group(1)
+
+
 def _distinctive(host: str) -> bool:
     """A name unlikely to be any other string in code: ``post-storage-service``, not ``redis`` or ``web``."""
     return ("-" in host or "_" in host) and len(host) >= 8
@@ -279,6 +287,8 @@ def _scan_text(text: str, rel: str, host_map, address_vars, is_src: bool) -> lis
     large file costs about one pass of the regular expression engine."""
     out: list[tuple[list[str], Seen]] = []
     hits: list[tuple[int, list[str], str]] = []  # (position, targets, how)
+    if "${" in text:  # Spring / shell placeholders with a default: ${ORDER_DB_HOST:ts-order-mysql} is that host
+        text = _PLACEHOLDER.sub(_placeholder_default, text)
     pos = text.find("://")
     while pos >= 0:
         m = _URL_HOST.match(text, pos + 3)

@@ -220,6 +220,7 @@ class GraphBuilder:
                 c.placement = [new if x == old else x for x in c.placement]
                 c.shared_domains = [new if x == old else x for x in c.shared_domains]
         review = Review()
+        review.meta.tier = None  # the files never state the review's tier: left unstated (issue 17)
         review.meta.system_name = (self.system_name or "Imported system")[:200]
         review.meta.description = self.description
         # domains first: components may reference them
@@ -366,7 +367,10 @@ _DB_PORTS = {
 
 #: consoles for a datastore or a broker: tools, not the datastore
 _ADMIN_UI = re.compile(r"mongo-?express|phpmyadmin|pgadmin|adminer|redis-?commander|redisinsight|kafka-?ui|kafdrop|"
-                       r"akhq|rabbitmq-?management-ui|cassandra-?web|elastichq|cerebro|kibana|dejavu|mailhog|mailpit")
+                       r"akhq|rabbitmq-?management-ui|cassandra-?web|elastichq|cerebro|kibana|dejavu|mailhog|mailpit|"
+                       # an operators' console named so (spring-boot-admin, admin-server), not a back-office
+                       # service that merely mentions admin (admin-order-service)
+                       r"(?:^|[-_])admin(?:[-_](?:server|console|ui|panel|dashboard))?$")
 
 
 def recognise(name: str, image: str = "", ports: list[int] | tuple = ()) -> tuple[str | None, list[str], str]:

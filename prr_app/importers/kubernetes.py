@@ -49,6 +49,9 @@ from prr_app.importers.graph import (
 WORKLOAD_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Pod",
                   "DeploymentConfig", "Rollout"}
 BATCH_KINDS = {"Job", "CronJob"}
+#: objects that expose a Service outside the cluster through the platform's router or mesh gateway:
+#: what they route to faces users (as behind a LoadBalancer); the router itself is the platform's
+EXPOSING_KINDS = {"Route", "VirtualService", "HTTPRoute", "GRPCRoute", "TLSRoute"}
 QUIET_KINDS = {"Namespace", "ServiceAccount", "Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding",
                "Secret", "CustomResourceDefinition", "PersistentVolumeClaim", "PersistentVolume", "StorageClass",
                "LimitRange", "ResourceQuota", "PriorityClass", "EndpointSlice", "Endpoints",
@@ -225,8 +228,8 @@ class _K8sImport:
                     self.workloads.append(w)
             elif o.kind in BATCH_KINDS:
                 b.skip(f"{o.where}: {o.kind} {o.name}: batch work, not a serving component")
-            elif o.kind in QUIET_KINDS or o.kind in ("ConfigMap", "Service", "HorizontalPodAutoscaler",
-                                                     "PodDisruptionBudget", "NetworkPolicy", "Ingress"):
+            elif o.kind in QUIET_KINDS or o.kind in EXPOSING_KINDS or o.kind in (
+                    "ConfigMap", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget", "NetworkPolicy", "Ingress"):
                 if o.kind in QUIET_KINDS:
                     b.skip(f"{o.where}: {o.kind} {o.name}: says nothing about components or dependencies")
             else:
@@ -245,6 +248,7 @@ class _K8sImport:
         self._env_dependencies()
         self._netpols(by_kind.get("NetworkPolicy", []))
         self._ingresses(by_kind.get("Ingress", []))
+        self._exposures([o for k in sorted(EXPOSING_KINDS) for o in by_kind.get(k, [])])
         self._guesses()
 
     def _workload(self, o: _Obj, name_count, taken) -> _Workload | None:
@@ -768,6 +772,57 @@ class _K8sImport:
                     continue
                 for t in targets:
                     b.depend(cid, t, "hard", ENV, f"{o.file}:{line}: Ingress {o.name} routes to Service {name} (gateway)")
+
+    def _exposures(self, objs: list[_Obj]) -> None:
+        """OpenShift Routes, Istio VirtualServices bound to a gateway, Gateway API routes: the Services they
+        send outside traffic to make their workloads user-facing (gateways and services, not datastores)."""
+        b = self.b
+        for o in objs:
+            spec = o.body.get("spec") if isinstance(o.body.get("spec"), dict) else {}
+            names: list[str] = []
+            if o.kind == "Route":  # route.openshift.io: spec.to and spec.alternateBackends
+                for ref in [spec.get("to")] + (spec.get("alternateBackends")
+                                               if isinstance(spec.get("alternateBackends"), list) else []):
+                    if isinstance(ref, dict) and sy.text(ref.get("kind") or "Service") == "Service":
+                        names.append(sy.text(ref.get("name")))
+            elif o.kind == "VirtualService":  # Istio: only when bound to an ingress gateway, not the mesh
+                gws = spec.get("gateways") if isinstance(spec.get("gateways"), list) else []
+                if not [g for g in gws if sy.text(g) and sy.text(g) != "mesh"]:
+                    b.skip(f"{o.where}: VirtualService {o.name}: routing inside the mesh, not from outside")
+                    continue
+                for proto in ("http", "tcp", "tls"):
+                    for rule in spec.get(proto) if isinstance(spec.get(proto), list) else []:
+                        routes = rule.get("route") if isinstance(rule, dict) else None
+                        for r in routes if isinstance(routes, list) else []:
+                            host = sy.text(sy.get_path(r, "destination", "host")) if isinstance(r, dict) else ""
+                            names.append(host.split(".")[0])
+            else:  # Gateway API: spec.parentRefs (a Gateway) and rules[].backendRefs
+                if not isinstance(spec.get("parentRefs"), list) or not spec["parentRefs"]:
+                    b.skip(f"{o.where}: {o.kind} {o.name}: attached to no Gateway")
+                    continue
+                for rule in spec.get("rules") if isinstance(spec.get("rules"), list) else []:
+                    refs = rule.get("backendRefs") if isinstance(rule, dict) else None
+                    for ref in refs if isinstance(refs, list) else []:
+                        if isinstance(ref, dict) and sy.text(ref.get("kind") or "Service") == "Service":
+                            names.append(sy.text(ref.get("name")))
+            names = [n for n in dict.fromkeys(names) if n]
+            if not names:
+                b.skip(f"{o.where}: {o.kind} {o.name}: routes to no Service")
+                continue
+            for name in names:
+                targets = self.svc.get((o.ns, name))
+                if not targets:
+                    b.dangling(f"{o.where}: {o.kind} {o.name} routes to Service {name}, which is not in these files")
+                    continue
+                for cid in targets:
+                    comp = b.components[cid]
+                    if can_face_users(comp):
+                        comp.user_facing = True
+                        b.evidence(cid, f"{o.where}: {o.kind} {o.name} routes outside traffic to Service {name}: "
+                                        "user-facing")
+                    else:
+                        b.evidence(cid, f"{o.where}: {o.kind} {o.name} routes outside traffic to Service {name}, "
+                                        f"but a {comp.kind} is not user-facing")
 
     def _guesses(self) -> None:
         """Flags like SESSION_REDIS=true with exactly one redis deployed (weak, labelled)."""

@@ -156,6 +156,11 @@ def import_paths(paths: list[str | Path], fmt: str | None = "auto", *, into=None
             fmt = one_format
     if result is None:
         result = _import_format(paths, fmt, fmts)
+        if fmt != "json":  # a review JSON is read as written
+            before = len(result.report.warnings)
+            result.report.note_coverage(len(result.review.components), len(result.review.dependencies))
+            if len(result.report.warnings) != before:
+                _refresh_record(result)
     if into is not None:
         from prr_app.importers import merge
 

@@ -61,6 +61,22 @@ SOURCE_EXT = {".go", ".java", ".kt", ".kts", ".scala", ".groovy", ".py", ".js", 
 CONFIG_EXT = {".yaml", ".yml", ".json", ".toml", ".properties", ".conf", ".cfg", ".ini", ".env", ".xml", ".hcl",
               ".tf"}
 
+#: the stages of a folder import, in order, as ``progress(stage, done, total)`` names them, with the
+#: share of the whole work each ends at (about, on a checkout with source): for one steady bar
+STAGES = {"listing files": 0.05, "recognising files": 0.1, "reading deployment files": 0.45,
+          "reading configuration and source": 1.0}
+
+
+def progress_fraction(stage: str, done: int, total: int) -> float | None:
+    """How far the whole import is (0..1) at ``done`` of ``total`` in ``stage``; None for a stage not listed."""
+    if stage not in STAGES:
+        return None
+    names = list(STAGES)
+    start = STAGES[names[names.index(stage) - 1]] if names.index(stage) else 0.0
+    part = min(1.0, done / total) if total > 0 else 0.0
+    return start + (STAGES[stage] - start) * part
+
+
 #: words in a path that mark a specialised variant (VARIANT_RULE, step 1)
 VARIANT_WORDS = {"test", "tests", "e2e", "example", "examples", "sample", "samples", "demo-", "overlay", "overlays",
                  "istio", "linkerd", "nfs", "openshift", "okd", "dev", "development", "staging", "local", "minikube",
@@ -211,9 +227,18 @@ def _run(cmd: list[str], cwd: Path) -> tuple[str | None, str]:
     except (OSError, subprocess.SubprocessError) as e:
         return None, str(e)
     if done.returncode != 0:
-        err = (done.stderr or done.stdout or "").strip().splitlines()
-        return None, (err[-1] if err else f"exit {done.returncode}")[:300]
+        return None, _tool_error(done.stderr or done.stdout or "", done.returncode)
     return done.stdout, ""
+
+
+def _tool_error(text: str, code: int) -> str:
+    """The tool's own error, on one line: from its ``Error:`` line to the next blank line (else its last line)."""
+    lines = text.strip().splitlines()
+    start = next((i for i, ln in enumerate(lines) if ln.startswith("Error:")), None)
+    if start is None:
+        return (lines[-1] if lines else f"exit {code}")[:300]
+    end = next((i for i in range(start + 1, len(lines)) if not lines[i].strip()), len(lines))
+    return " ".join(ln.strip() for ln in lines[start:end])[:300]
 
 
 _SOURCE_COMMENT = re.compile(r"(?m)^# Source: (.+)$")
@@ -241,9 +266,41 @@ def render_helm(chart: Path, rel: str) -> tuple[list[tuple[str, str]] | None, st
         return None, (f"{rel}: a Helm chart; helm is not installed, so it was not rendered: run "
                       f"`helm template {name} {rel} > {name}-rendered.yaml` and import that file with the rest")
     out, err = _run([exe, "template", name, str(chart)], chart)
+    note = ""
+    if out is None and "missing in charts/" in err:
+        # subcharts not fetched (`helm dependency build` needs the network): render the chart's own
+        # templates from a copy that declares no dependencies, and say what was left out
+        out, err2 = _render_without_dependencies(exe, name, chart)
+        missing = err.rsplit(":", 1)[-1].strip()
+        note = (f"{rel}: the Helm chart's subcharts ({missing}) are not in its charts/ folder, so only the chart's "
+                f"own templates were rendered: run `helm dependency build {rel}` and import again to include them")
+        err = err2 or err
     if out is None:
         return None, f"{rel}: `helm template` failed: {err}"
-    return split_helm_output(out, f"{rel} (helm template)"), ""
+    return split_helm_output(out, f"{rel} (helm template)"), note
+
+
+def _render_without_dependencies(exe: str, name: str, chart: Path) -> tuple[str | None, str]:
+    import json
+    import tempfile
+
+    try:
+        docs = sy.load_text(sy.read_text(chart / "Chart.yaml"), file="Chart.yaml", scalars="core")
+    except PrrError as e:
+        return None, str(e)
+    meta = docs[0].value if docs else None
+    if not isinstance(meta, dict):
+        return None, "Chart.yaml is not a mapping"
+    meta.pop("dependencies", None)
+    with tempfile.TemporaryDirectory(prefix="prr-helm-") as tmp:
+        copy = Path(tmp) / chart.name
+        try:
+            shutil.copytree(chart, copy, symlinks=True,
+                            ignore=shutil.ignore_patterns("requirements.*", *SKIP_DIRS))
+            (copy / "Chart.yaml").write_text(json.dumps(meta), encoding="utf-8")  # JSON is YAML
+        except OSError as e:
+            return None, str(e)
+        return _run([exe, "template", name, str(copy)], copy)
 
 
 def kustomize_command() -> list[str] | None:
@@ -339,6 +396,9 @@ def find_units(inv: Inventory, *, render: bool = True, variant: str | None = Non
     """Group the inventory's deployment files into units (rendering charts and Kustomize folders)."""
     root = inv.root
     charts = sorted({f.path.parent for f in inv.files if f.role == "helm-chart"})
+    # a subchart (parent/charts/x/Chart.yaml) is rendered with its parent, never on its own
+    charts = [c for c in charts if not any(p.name == "charts" and (p.parent / "Chart.yaml").is_file()
+                                           for p in c.parents)]
     kdirs, kcomponents = [], []
     for f in inv.files:
         if f.role == "kustomization":
@@ -357,6 +417,8 @@ def find_units(inv: Inventory, *, render: bool = True, variant: str | None = Non
             inv.hints.append(why)
         else:
             u.texts = texts
+            if why:
+                inv.hints.append(why)
     want = (variant or "").strip().strip("/").lower()
     have_tool = kustomize_command() is not None
     plain_ok = any(k for k in kdirs if not _special(_rel(k, root))) or any(
@@ -772,6 +834,7 @@ class _Assembly:
         self.root = root
         self.inv = inv
         self.review = Review()
+        self.review.meta.tier = None  # a checkout never states the review's tier (issue 17)
         self.report = ImportReport(format="repository", sources=[str(p) for p in paths])
         self.hosts: dict[str, list[str]] = {}
         self.address_vars: dict[str, list[str]] = {}
@@ -874,11 +937,7 @@ class _Assembly:
         rep.inferred = self.inferred
         rep.hubs = sorted(f"{cid} ({t})" for cid, c in review.components.items()
                           for t in ("telemetry", "config", "discovery") if t in c.tags)
-        n_comp, n_dep = len(review.components), len(review.dependencies)
-        if n_comp > 1 and n_dep < max(1, n_comp // 3):
-            rep.warnings.insert(0, f"few dependencies: {n_dep} for {n_comp} components; the calls between services "
-                                   "are probably not in these files, so the analysis will miss risks (add them, or "
-                                   "import traces)")
+        rep.note_coverage(len(review.components), len(review.dependencies))
         rep.imported = snapshot(review)
         rec = rep.to_record()
         review.imports[rec.id] = rec

@@ -11,20 +11,23 @@ dependencies inferred from configuration or source:
   re-import: the decisions are kept in the review's import record
   (``report["inferred"][i]["decision"]``) and read back from there.
 
-What the app's import dialog needs: ``result.report.inferred`` (each with
+What the app's import report needs: ``result.report.inferred`` (each with
 ``id``, ``source``, ``target``, ``kind``, ``confidence`` "strong"/"weak",
-``evidence`` and ``decision``), and this function called again with
-``accept``/``reject`` to apply the reviewer's choice.
+``evidence`` and ``decision``), and :func:`decide` to apply the reviewer's
+choices, one by one or in bulk, to the review the import made (or went into)
+without reading the files again: :func:`inferred_of` lists what can be decided.
 """
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Callable, Iterable
 
-from prr_app.model.entities import Review
+from prr_app.model.entities import Dependency, ImportRecord, Review
 from prr_app.errors import PrrError
 from prr_app.importers import registry
 from prr_app.importers.base import ImportResult
+from prr_app.importers.repository import progress_fraction  # noqa: F401 - for the faces' progress bars
 from prr_app.review.document import edit_review, load_review, save_review
 
 REPOSITORY_FORMAT = "repository"
@@ -100,9 +103,70 @@ def _record(review: Review, result: ImportResult) -> None:
     recs = [r for r in review.imports.values() if r.format == result.report.format]
     if not recs:
         return
-    rec = max(recs, key=lambda r: r.at or "")
+    rec = max(enumerate(recs), key=lambda x: (x[1].at or "", x[0]))[1]  # of one second: the one added last
     if isinstance(rec.report, dict):
         rec.report["inferred"] = [dict(i) for i in result.report.inferred]
+
+
+DECISIONS = ("accepted", "rejected", "")
+
+
+def newest_import(review: Review, *, inferring: bool = False) -> ImportRecord | None:
+    """The review's newest import record (of those that inferred dependencies, with ``inferring``);
+    records of the same second: the one added last."""
+    recs = [(r.at or "", n, r) for n, r in enumerate(review.imports.values())
+            if not inferring or (isinstance(r.report, dict) and isinstance(r.report.get("inferred"), list)
+                                 and r.report["inferred"])]
+    return max(recs, key=lambda x: x[:2])[2] if recs else None
+
+
+def inferred_of(review: Review) -> tuple[ImportRecord | None, list[dict]]:
+    """The newest import record that inferred dependencies, and its entries (decisions included)."""
+    rec = newest_import(review, inferring=True)
+    if rec is None:
+        return None, []
+    return rec, [i for i in rec.report["inferred"] if isinstance(i, dict) and i.get("id")]
+
+
+def decide(review: Review, decisions: dict[str, str]) -> tuple[Review, list[str]]:
+    """The review with the reviewer's decisions on inferred dependencies applied (a copy), and what changed.
+
+    ``decisions``: dependency id -> "accepted", "rejected" or "" (undecided). A rejected
+    dependency is removed; one accepted or undecided again that is not in the review is put
+    back from the import's evidence. The decisions are kept in the import record, so a
+    re-import remembers them (as ``prr import --accept/--reject`` does).
+    """
+    new = copy.deepcopy(review)
+    rec, items = inferred_of(new)
+    if rec is None:
+        raise PrrError("no import of this review inferred dependencies from configuration or source: "
+                       "nothing to accept or reject")
+    by_id = {str(i["id"]): i for i in items}
+    lines: list[str] = []
+    for did, d in decisions.items():
+        if did not in by_id:
+            raise PrrError(f"{did!r} is not a dependency the import inferred")
+        if d not in DECISIONS:
+            raise PrrError(f"{d!r} is not a decision (accepted, rejected or empty)")
+        item = by_id[did]
+        if (item.get("decision") or "") == d:
+            continue
+        item["decision"] = d
+        if d == "rejected":
+            if new.dependencies.pop(did, None) is not None:
+                lines.append(f"dependency {did}: rejected by the reviewer; removed")
+            else:
+                lines.append(f"dependency {did}: rejected by the reviewer")
+            continue
+        src, dst = str(item.get("source", "")), str(item.get("target", ""))
+        if did not in new.dependencies and src in new.components and (dst in new.components or dst in new.groups):
+            ev = item.get("evidence")
+            new.add(Dependency(src, dst, str(item.get("kind") or "hard"),
+                               evidence=[str(e) for e in (ev if isinstance(ev, list) else [ev] if ev else [])]))
+            lines.append(f"dependency {did}: {d or 'undecided'} by the reviewer; put back")
+        else:
+            lines.append(f"dependency {did}: {d or 'undecided'} by the reviewer")
+    return new, lines
 
 
 def import_and_write(paths: list[str | Path], fmt: str | None = "auto", *, output: str | Path | None = None,

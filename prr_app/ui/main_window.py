@@ -938,16 +938,20 @@ class MainWindow(QMainWindow):
         r = self.session.review
         choice = Ask.import_choice(self, has_review=bool(r.components), has_imports=bool(r.imports))
         if choice:
-            self.import_paths(choice["paths"], choice.get("format"), into=bool(choice.get("into")))
+            options = {k: choice[k] for k in ("variant", "scan_source") if k in choice}
+            self.import_paths(choice["paths"], choice.get("format"), into=bool(choice.get("into")), **options)
 
-    def import_paths(self, paths: list[str], fmt: str | None = None, *, into: bool = False) -> Task:
+    def import_paths(self, paths: list[str], fmt: str | None = None, *, into: bool = False, **options) -> Task:
         """Import files and folders with ``prr import``'s code (:func:`prr_app.review.importing.import_review`).
 
         ``into=False``: the result becomes a new untitled review. ``into=True``:
         re-import into the open review as ``prr import --into`` does (the
         reviewer's work is kept, see :mod:`prr_app.importers.merge`); the
-        changes are one undoable command. Either way the import report is shown.
-        Runs on a worker thread; Cancel drops the result.
+        changes are one undoable command. Either way the import report is shown
+        (with the inferred dependencies to accept or reject, :mod:`prr_app.ui.import_dialog`).
+        ``options``: ``variant``, ``scan_source`` of :func:`prr_app.review.importing.import_review`,
+        the use case ``prr import`` calls too (earlier decisions are remembered on a re-import).
+        Runs on a worker thread, with progress; Cancel drops the result.
         """
         paths = [str(p) for p in paths]
         base = self.session.snapshot() if into else None
@@ -959,7 +963,14 @@ class MainWindow(QMainWindow):
             state.check()
             # the use case prr import calls: earlier decisions on inferred dependencies, and checklist
             # answers proposed from the files read (issue 21)
-            res = importing.import_review(paths, fmt or "auto", into=base)
+            seen = [0.05]
+
+            def progress(stage: str, done: int, total: int) -> None:  # one steady bar over the stages
+                frac = importing.progress_fraction(stage, done, total)
+                seen[0] = max(seen[0], 0.05 + 0.85 * frac if frac is not None else seen[0])
+                state.progress(seen[0], f"{stage} ({done}/{total})" if total else f"{stage} ({done})")
+
+            res = importing.import_review(paths, fmt or "auto", into=base, progress=progress, **options)
             state.check()  # the importer itself cannot stop half-way; a cancel drops its result
             state.progress(0.95, "merging" if base is not None else "done")
             return res
