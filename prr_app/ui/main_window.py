@@ -249,6 +249,8 @@ class MainWindow(QMainWindow):
                                 "What-if: click elements to fail them; the review is not changed", checkable=True)
         self.a_clear_fail = self._act("Clear Failures", self.clear_failures, "Escape")
         self.a_reanalyse = self._act("Re-run &Analysis", self.live.request_now, "F5")
+        self.a_policy = self._act("Resilience &Policy…", self.policy_dialog, "Ctrl+Shift+P",
+                                  "Which disruptions the service must survive, with RTO and RPO per type")
 
     def _make_menus(self) -> None:
         mb = self.menuBar()
@@ -279,6 +281,9 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         for d in self.findChildren(QDockWidget):
             m.addAction(d.toggleViewAction())
+        # the Review menu: what is decided about the review as a whole (other parts add their entries here)
+        self.review_menu = m = mb.addMenu("&Review")
+        m.addAction(self.a_policy)
         m = mb.addMenu("&Analysis")
         for a in (self.a_fail, self.a_clear_fail, self.a_reanalyse):
             m.addAction(a)
@@ -668,6 +673,18 @@ class MainWindow(QMainWindow):
         if refs:
             self.statusBar().showMessage("Deleted; updated: " + "; ".join(refs[:3])
                                          + (f" and {len(refs) - 3} more" if len(refs) > 3 else ""), 10000)
+
+    def policy_dialog(self):
+        """Review > Resilience Policy…: the policy editor beside the graph (one per window)."""
+        from prr_app.ui.policy_editor import PolicyDialog
+
+        d = getattr(self, "_policy_dialog", None)
+        if d is None:
+            d = self._policy_dialog = PolicyDialog(self)
+        d.show()
+        d.raise_()
+        d.activateWindow()
+        return d
 
     def ask_reviewer_name(self) -> None:
         from prr_app.ui.settings import reviewer_name
