@@ -116,6 +116,7 @@ class MainWindow(QMainWindow):
         s.sig_dirty_changed.connect(self._update_title)
         s.sig_saved.connect(self._update_save_label)
         s.sig_save_failed.connect(self._on_save_failed)
+        s.sig_save_conflict.connect(self._on_save_conflict)
         s.undo_stack.cleanChanged.connect(self._update_title)
         self.live.sig_result.connect(self._on_result)
         self.live.sig_started.connect(lambda: self.findings.summary.setText(self.findings.summary.text().split(" (")[0] + " (updating…)"))
@@ -344,8 +345,11 @@ class MainWindow(QMainWindow):
             text = ""
         else:
             text = "All changes saved"
-        if self.save_label.text() != "NOT SAVED" or not s.dirty:
-            self.save_label.setText(text)
+        if s.conflict is not None:
+            text = "NOT SAVED: changed elsewhere (File > Save decides)"
+        elif self.save_label.text() == "NOT SAVED" and s.dirty:
+            return
+        self.save_label.setText(text)
 
     def _on_replaced(self) -> None:
         import gc
@@ -394,7 +398,63 @@ class MainWindow(QMainWindow):
     def _on_save_failed(self, message: str) -> None:
         self.save_label.setText("NOT SAVED")
         show_error(self, "Could not save", message,
-                   "Your edits are kept in the window. Free some disk space or use File > Save As to save elsewhere.")
+                   "Your edits are kept in the window; use File > Save As to save them elsewhere.")
+
+    def _on_save_conflict(self, error) -> None:
+        """Autosave found the same elements changed by another program: ask (once per conflict)."""
+        if getattr(self, "_resolving", False):
+            return
+        self.resolve_conflict(error)
+
+    def resolve_conflict(self, error) -> bool:
+        """Say what conflicted and let the user keep theirs, take the file's, or Save As.
+
+        True when the work is saved somewhere (nothing of it lost); False when the user put the
+        decision off (the edits stay in the window, shown as NOT SAVED, and File > Save asks again).
+        """
+        s = self.session
+        self._resolving = True
+        try:
+            while True:
+                self._update_save_label()
+                try:
+                    lines = s.document.conflict_lines(error.conflicts)
+                except PrrError as e:
+                    lines = [str(e)]
+                ans = Ask.resolve_conflict(self, s.title, lines)
+                if ans is None:
+                    self.statusBar().showMessage("Not saved: the file was changed elsewhere; your edits are kept in "
+                                                 "the window (File > Save to decide)", 10000)
+                    return False
+                if ans == "save_as":
+                    return self.save_as()
+                try:
+                    n = s.resolve_conflict(ans)
+                except PrrError as e:
+                    from prr_app.persistence.store import SaveConflict
+
+                    if isinstance(e, SaveConflict):  # changed again meanwhile: ask about that
+                        error = e
+                        continue
+                    show_error(self, "Could not save", e, "Your edits are kept in the window; use File > Save As.")
+                    return False
+                self._update_title()
+                self.statusBar().showMessage(
+                    ("Saved, your version kept" if ans == "mine" else "Saved, the file's version taken")
+                    + f" for {len(error.conflicts)} element(s); {n} change(s) from the file shown here", 10000)
+                return True
+        finally:
+            self._resolving = False
+
+    def _flush_or_resolve(self) -> bool:
+        """Write pending edits; a conflict asks the user. False: not saved (the edits stay here)."""
+        from prr_app.persistence.store import SaveConflict
+
+        try:
+            self.session.flush()
+        except SaveConflict as e:
+            return self.resolve_conflict(e)
+        return True
 
     # ------------------------------------------------------------ selection and what-if
     def selected_ids(self) -> list[str]:
@@ -782,6 +842,13 @@ class MainWindow(QMainWindow):
     def _may_leave(self) -> bool:
         """Before replacing an untitled review that has edits: save, discard or stay."""
         s = self.session
+        if s.document is not None and not s.untitled:
+            try:  # the user's own file: write what is pending; a conflict asks first
+                if not self._flush_or_resolve():
+                    return False
+            except PrrError as e:
+                show_error(self, "Could not save", e, "Your edits are kept in the window; try File > Save As.")
+                return False
         if not s.has_unsaved_work:
             return True
         ans = Ask.keep_unsaved(self, s.title)
@@ -793,7 +860,8 @@ class MainWindow(QMainWindow):
         if self.session.untitled:
             return self.save_as()
         try:
-            self.session.flush()
+            if not self._flush_or_resolve():
+                return False
         except Exception as e:  # noqa: BLE001
             show_error(self, "Could not save", e, "Your edits are kept in the window; try File > Save As.")
             return False
