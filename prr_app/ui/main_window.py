@@ -199,7 +199,7 @@ class MainWindow(QMainWindow):
     def _act(self, text: str, slot, shortcut=None, tip: str = "", checkable: bool = False) -> QAction:
         a = QAction(text, self)
         if shortcut is not None:
-            a.setShortcuts(shortcut if isinstance(shortcut, list) else [QKeySequence(shortcut)])
+            a.setShortcuts(list(shortcut) if isinstance(shortcut, list) else [QKeySequence(shortcut)])
         a.setStatusTip(tip or text.replace("&", "").replace("…", ""))
         a.setToolTip(tip or text.replace("&", "").replace("…", ""))
         a.setCheckable(checkable)
@@ -217,7 +217,8 @@ class MainWindow(QMainWindow):
         self.a_import = self._act("&Import…", self.import_dialog, "Ctrl+I")
         self.a_recover = self._act("Recover &Unsaved Reviews…", lambda: self.offer_recovery(asked=True), None,
                                    "Reviews with edits that a crash kept from being saved to a file of their own")
-        self.a_quit = self._act("&Quit", self.close, K.Quit)
+        # the platform's Quit key, or Ctrl+Q where the platform names none (offscreen, a bare X server)
+        self.a_quit = self._act("&Quit", self.close, QKeySequence.keyBindings(K.Quit) or "Ctrl+Q")
         self.a_undo = self.session.undo_stack.createUndoAction(self, "&Undo")
         self.a_undo.setShortcuts(K.Undo)
         self.a_redo = self.session.undo_stack.createRedoAction(self, "&Redo")
@@ -626,11 +627,32 @@ class MainWindow(QMainWindow):
         self.push(text, changes)
         return out
 
-    def _on_nodes_moved(self, moved: dict) -> None:
+    def scene_to_layout(self, x: float, y: float, *, moved=()) -> tuple[float, float]:
+        """A scene point in the units of ``review.layout``.
+
+        The drawing is not at a fixed place: ``compute_layout`` moves everything so the extent
+        starts at 0,0 (a saved position may be anywhere, negative too). So the point of the
+        layout drawn at the scene's origin is read off a box that has a saved position (and
+        is not one of ``moved``, whose scene place is new): all boxes share it. With no such
+        box, nothing saved constrains the frame and the scene's own is as good as any.
+        """
         from prr_app.ui.layout_bridge import to_layout_units
 
+        r = self.session.review
+        ox = oy = 0.0
+        for cid, p in r.layout.items():
+            it = self.scene.nodes.get(cid)
+            if it is not None and cid not in moved and cid in r.components:
+                sx, sy = to_layout_units(it.x(), it.y())
+                ox, oy = p.x - sx, p.y - sy
+                break
+        lx, ly = to_layout_units(x, y)
+        return lx + ox, ly + oy
+
+    def _on_nodes_moved(self, moved: dict) -> None:
         n = len(moved)
-        moved = {k: to_layout_units(*xy) for k, xy in moved.items() if k in self.session.review.components}
+        moved = {k: self.scene_to_layout(*xy, moved=moved) for k, xy in moved.items()
+                 if k in self.session.review.components}
         if moved:
             self.push(f"Move {next(iter(moved)) if n == 1 else f'{n} boxes'}", edits.change_move(self.session.review, moved))
 
@@ -647,13 +669,13 @@ class MainWindow(QMainWindow):
     def _position_for_new(self, count: int = 1) -> list[Position]:
         """Free places for ``count`` new boxes near the middle of the view: on no other box, in no group's frame."""
         from prr_app.canvas_geometry import Rect, free_spots
-        from prr_app.ui.layout_bridge import NODE_H, NODE_W, to_layout_units
+        from prr_app.ui.layout_bridge import NODE_H, NODE_W
 
         c = self.view.mapToScene(self.view.viewport().rect().center())
         boxes = [Rect(it.x(), it.y(), it.w, it.h) for it in self.scene.nodes.values() if not it.is_group]
         frames = [Rect(it.x(), it.y(), it.w, it.h) for it in self.scene.nodes.values() if it.is_group]
         spots = free_spots(boxes + frames, (c.x() - NODE_W / 2, c.y() - NODE_H / 2), NODE_W, NODE_H, count)
-        return [Position(*(round(v, 1) for v in to_layout_units(x, y))) for x, y in spots]
+        return [Position(*(round(v, 1) for v in self.scene_to_layout(x, y))) for x, y in spots]
 
     def create_component(self, cid: str, name: str = "", kind: str = "service", **fields) -> str | None:
         if self.edit(f"Add component {cid}", edits.add_component, cid, self._position_for_new()[0], name=name,
@@ -759,11 +781,9 @@ class MainWindow(QMainWindow):
         self.scene.select_ids(list(self.scene.nodes))
 
     def copy_selection(self) -> None:
-        from prr_app.ui.layout_bridge import to_layout_units
-
         r = self.session.review
         ids = [i for i in self.selected_ids() if i in r.components]
-        pos = {i: Position(*to_layout_units(self.scene.nodes[i].x(), self.scene.nodes[i].y())) for i in ids}
+        pos = {i: Position(*self.scene_to_layout(self.scene.nodes[i].x(), self.scene.nodes[i].y())) for i in ids}
         clip = edits.copy_components(r, ids, pos)
         if clip is None:
             return
