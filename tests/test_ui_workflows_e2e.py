@@ -195,3 +195,179 @@ def test_new_boxes_never_land_on_others_and_a_dragged_box_stays_where_dropped(qt
     assert abs(dropped.x() - end.x()) <= 3 and abs(dropped.y() - end.y()) <= 3
     assert {c: win.scene.nodes[c].pos() for c in others} == others
     assert win.session.undo_stack.text(win.session.undo_stack.index() - 1) == "Move db"
+
+
+# ------------------------------------------------------------------ what-if
+def test_what_if_from_the_overview_and_fail_this_change_nothing_on_disk(qtbot, win, webshop_prr):
+    win.open_path(str(webshop_prr))
+    wait_analysis(qtbot, win)
+    mtime = webshop_prr.stat().st_mtime_ns
+    ov = win.views["Overview"]
+    win.tabs.setCurrentWidget(ov)
+    # the keyboard: focus the domain list, arrow to a zone, press the button with Space
+    row = next(i for i in range(ov.domains.count())
+               if ov.domains.item(i).data(Qt.ItemDataRole.UserRole) == "euw1-a")
+    ov.domains.setCurrentRow(row)
+    fail = button(ov, "Fail this domain")
+    fail.setFocus()
+    QTest.keyClick(fail, Qt.Key.Key_Space)
+    assert win.tabs.currentWidget() is win.view  # back on the graph, where the failure shows
+    assert win.fail_mode and win.failed == ["euw1-a"]
+    assert win.scene.regions["euw1-a"].state == "failed"
+    down = [c for c, it in win.scene.nodes.items() if it.state == "down"]
+    assert down  # what the zone takes down is drawn so, and said in words
+    assert win.whatif_label.text().startswith("Failing euw1-a:") and f"{len(down)} down" in win.whatif_label.text()
+    # add a component failure with Fail This's click; Escape clears, Ctrl+T leaves the mode
+    win.view.centerOn(win.scene.nodes["cart-db"])
+    qtbot.wait(20)
+    pos = win.view.mapFromScene(win.scene.nodes["cart-db"].sceneBoundingRect().center())
+    qtbot.mouseClick(win.view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    assert win.failed == ["euw1-a", "cart-db"] and win.scene.nodes["cart-db"].state == "failed"
+    key(qtbot, win, Qt.Key.Key_Escape, to=win.view)
+    assert win.failed == [] and not any(it.state in ("failed", "down", "degraded") for it in win.scene.nodes.values())
+    key(qtbot, win, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier, to=win.view)
+    assert not win.fail_mode
+    # a what-if is not an edit: nothing to undo, nothing written
+    assert win.session.undo_stack.count() == 0 and not win.session.dirty
+    qtbot.wait(300)
+    assert webshop_prr.stat().st_mtime_ns == mtime
+
+
+# ------------------------------------------------------------------ the checklist walk, by keyboard
+def test_checklist_walk_from_the_keyboard(qtbot, win, webshop_prr):
+    from PySide6.QtWidgets import QApplication
+
+    win.open_path(str(webshop_prr))
+    wait_analysis(qtbot, win)
+    cv = win.views["Checklist"]
+    win.tabs.setCurrentWidget(cv)
+    qtbot.waitUntil(lambda: cv.result is not None)
+    answered = cv.result.overall.answered
+    key(qtbot, win, Qt.Key.Key_N, to=cv.table)  # N: the next unanswered item
+    first = cv.current_item()
+    assert first is not None and not first.answered
+    key(qtbot, win, Qt.Key.Key_1, to=cv.table)  # 1: met, and on to the next item
+    r = win.session.review
+    assert r.answers[first.key].status == "met"
+    assert r.answers[first.key].changed_by  # who answered
+    second = cv.current_item()
+    assert second.key != first.key
+    key(qtbot, win, Qt.Key.Key_3, to=cv.table)  # 3: not met
+    assert r.answers[second.key].status == "not_met"
+    # back to the second item; Tab from the list reaches the answer's fields
+    cv.select_key(second.key)
+    cv.table.setFocus()
+    seen = []
+    for _ in range(12):
+        key(qtbot, win, Qt.Key.Key_Tab)
+        seen.append(QApplication.focusWidget())
+        if seen[-1] is cv.evidence:
+            break
+    assert cv.evidence in seen
+    QTest.keyClicks(cv.evidence, "https://wiki.example/runbooks/restore")
+    key(qtbot, win, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is cv.owner
+    QTest.keyClicks(cv.owner, "team-data")
+    key(qtbot, win, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is cv.due
+    QTest.keyClicks(cv.due, "31/12/2026")  # not a date: refused, said why, nothing stored
+    key(qtbot, win, Qt.Key.Key_Tab)
+    assert cv.detail_error.text() and r.answers[second.key].due is None
+    cv.due.setFocus()
+    cv.due.selectAll()
+    QTest.keyClicks(cv.due, "2026-12-31")
+    key(qtbot, win, Qt.Key.Key_Tab)
+    a = r.answers[second.key]
+    assert (a.status, a.evidence, a.owner, a.due) == ("not_met", "https://wiki.example/runbooks/restore",
+                                                      "team-data", "2026-12-31")
+    assert cv.result.overall.answered == answered + 2
+    # not applicable needs a reason: asked for, then given
+    cv.select_key(first.key)
+    key(qtbot, win, Qt.Key.Key_4, to=cv.table)
+    assert r.answers[first.key].status == "met" and "reason" in cv.detail_error.text().lower()
+    QTest.keyClicks(cv.reason, "no customer data here")
+    cv.select_key(first.key)
+    key(qtbot, win, Qt.Key.Key_4, to=cv.table)
+    assert r.answers[first.key].status == "not_applicable"
+    assert r.answers[first.key].reason == "no customer data here"
+    win.session.flush()
+    on_disk = read_while_open(webshop_prr)
+    assert on_disk.answers[second.key].due == "2026-12-31" and on_disk.answers[second.key].owner == "team-data"
+    assert on_disk.answers[first.key].status == "not_applicable"
+
+
+# ------------------------------------------------------------------ risks: override, acceptance, mitigation
+def test_risk_override_acceptance_and_mitigation_through_the_dialogs(qtbot, win, webshop_prr):
+    win.open_path(str(webshop_prr))
+    res = wait_analysis(qtbot, win)
+    rv = win.views["Risks"]
+    win.tabs.setCurrentWidget(rv)
+    r = win.session.review
+    computed = [x for x in res["analysis"].risks if x["id"] not in r.risks and x["launch_blocking"]]
+    a_id, m_id = computed[0]["id"], computed[1]["id"]
+    # override: a reason is required (the dialog says so and stays open)
+    assert rv.select(a_id)
+
+    def override(d):
+        d.widgets["likelihood"].setValue(2)
+        d.widgets["impact"].setValue(4)
+        ok(d)
+        assert d.isVisible() and "reason" in d.error.text().lower()
+        d.widgets["reason"].setPlainText("the vendor's SLA covers it")
+        ok(d)
+    a = DialogAnswer(override, title="Override")
+    button(rv, "Override score").click()
+    a.check()
+    rec = r.risks[a_id]
+    assert (rec.override_likelihood, rec.override_impact, rec.override_reason) == (2, 4, "the vendor's SLA covers it")
+    res = wait_analysis(qtbot, win)
+    shown = next(x for x in rv.model.rows if x["id"] == a_id)
+    assert shown["score"] == 8
+    # acceptance: a bad date is refused in the dialog
+    assert rv.select(a_id)
+
+    def accept(d):
+        d.widgets["by"].setText("Dana (SRE lead)")
+        d.widgets["reason"].setPlainText("accepted until the second zone exists")
+        d.widgets["until"].setText("next year")
+        ok(d)
+        assert d.isVisible() and "date" in d.error.text().lower()
+        d.widgets["until"].setText("2099-06-30")
+        ok(d)
+    a = DialogAnswer(accept, title="Accept")
+    button(rv, "Accept risk").click()
+    a.check()
+    assert r.risks[a_id].acceptance.by == "Dana (SRE lead)" and r.risks[a_id].status == "accepted"
+    # a mitigation of another computed risk: the suggestion is shown from its start
+    assert rv.select(m_id)
+
+    def mitigate(d):
+        title = d.widgets["title"]
+        assert title.cursorPosition() == 0 and title.text()
+        title.setText("Second cart-db replica in another zone")
+        d.widgets["owner"].setText("team-data")
+        d.widgets["due"].setText("2099-01-31")
+        d.widgets["effort"].setCurrentText("medium")
+        ok(d)
+    a = DialogAnswer(mitigate, title="Mitigation")
+    button(rv, "Add mitigation").click()
+    a.check()
+    mits = [m for m in r.mitigations.values() if m.risks == [m_id]]
+    assert len(mits) == 1 and mits[0].owner == "team-data" and mits[0].effort == "medium"
+    res = wait_analysis(qtbot, win)
+    assert res["analysis"] is not None, res.get("problems")
+    assert "Second cart-db replica" in rv.detail.toPlainText()
+    a_now = next(x for x in res["analysis"].risks if x["id"] == a_id)
+    assert not a_now["launch_blocking"]  # accepted past the launch
+    win.session.flush()
+    on_disk = read_while_open(webshop_prr)
+    assert on_disk.risks[a_id].acceptance.until == "2099-06-30" and on_disk.risks[a_id].override_impact == 4
+    assert [m.title for m in on_disk.mitigations.values() if m.risks == [m_id]] == [mits[0].title]
+    # three named steps, each undone alone
+    st = win.session.undo_stack
+    assert [st.text(i) for i in range(st.count())] == [f"Override {a_id}", f"Accept {a_id}",
+                                                       f"Add mitigation to {m_id}"]
+    st.undo()
+    assert not [m for m in r.mitigations.values() if m.risks == [m_id]] and m_id not in r.risks
+    st.undo()
+    assert r.risks[a_id].acceptance is None
