@@ -430,3 +430,114 @@ def test_import_a_real_compose_file_save_and_export_the_pdf(qtbot, win, tmp_path
     text = "\n".join(p.extract_text() for p in reader.pages)
     for cid in list(expected.components)[:5]:
         assert cid in text
+
+
+# ------------------------------------------------------------------ crash, recovery, quit
+CRASHING_APP = r"""
+import os, signal, sys, time
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from prr_app.ui.main_window import MainWindow
+w = MainWindow(restore_state=False)
+w.show()
+assert w.open_path(sys.argv[1])
+w.create_component("brand-new", "Brand new")
+w.create_dependency("storefront", "brand-new")
+t = time.monotonic()
+while w.session.dirty and time.monotonic() - t < 30:  # the autosave writes the recovery file
+    app.processEvents()
+    time.sleep(0.01)
+print(w.session.document.path, flush=True)
+os.kill(os.getpid(), signal.SIGKILL)  # a crash: nothing is closed, nothing cleaned up
+"""
+
+
+def test_crash_then_recover_then_quit_never_throws_the_work_away(qtbot, tmp_path, monkeypatch, examples_dir):
+    import os
+    import subprocess
+    import sys
+
+    from prr_app.ui import main_window as mw
+
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.run([sys.executable, "-c", CRASHING_APP, str(examples_dir / "webshop.json")],
+                          capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ, PYTHONPATH=str(root), QT_QPA_PLATFORM="offscreen"))
+    assert proc.returncode == -9, proc.stderr
+    rec = Path(proc.stdout.strip().splitlines()[-1])
+    assert rec.exists()
+    # the next start offers it (File > Recover Unsaved Reviews… here; at start-up the same dialog)
+    w = mw.MainWindow(restore_state=False)
+    qtbot.addWidget(w)
+    w.show()
+
+    def recover(d):
+        items = [d.list.item(i).text() for i in range(d.list.count())]
+        row = next(i for i, (p, _info) in enumerate(d.files) if p == rec)
+        assert "webshop.json" in items[row]
+        d.list.setCurrentRow(row)
+        button(d, "Recover Selected").click()
+    a = DialogAnswer(recover, title="Recover")
+    menu_action(w, "File", "Recover Unsaved Reviews").trigger()
+    a.check()
+    r = w.session.review
+    assert "brand-new" in r.components and "storefront->brand-new" in r.dependencies
+    assert "not saved" in w.save_label.text().lower() and w.isWindowModified()
+    # Ctrl+Q asks; Cancel keeps the window and the work
+    a = DialogAnswer(lambda box: press(box, "Cancel"), QMessageBox, title="Save the review")
+    key(qtbot, w, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier, to=w.view)
+    a.check()
+    assert w.isVisible() and rec.exists()
+    # Ctrl+Q again; Save asks where, writes, and only then is the recovery file removed
+    target = tmp_path / "recovered.prr"
+    monkeypatch.setattr(mw.Ask, "save_path", classmethod(lambda cls, *a: str(target)))
+    a = DialogAnswer(lambda box: press(box, "Save"), QMessageBox, title="Save the review")
+    key(qtbot, w, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier, to=w.view)
+    a.check()
+    assert not w.isVisible()
+    saved = load_review(target)
+    assert "brand-new" in saved.components and "storefront->brand-new" in saved.dependencies
+    assert not rec.exists()
+
+
+# ------------------------------------------------------------------ delete with references
+def test_delete_with_references_updates_them_says_so_and_undoes(qtbot, win, webshop_prr):
+    win.open_path(str(webshop_prr))
+    wait_analysis(qtbot, win)
+    r = win.session.review
+    zone = next(d for d, dom in r.domains.items() if dom.kind == "zone"
+                and any(d in c.placement for c in r.components.values()))
+    placed = sorted(c for c, comp in r.components.items() if zone in comp.placement)
+    dom_name = r.domains[zone].name or zone
+    group, g = next((gid, g) for gid, g in r.groups.items() if len(g.members) >= 2)
+    member = g.members[0]
+    # a zone, from the inspector's Delete button (the Overview's list shows it; the graph its frame)
+    win.show_elements([zone])
+    win.inspector.show_element(zone)
+    assert win.inspector.coll == "domains"
+    qtbot.mouseClick(win.inspector.delete_button, Qt.MouseButton.LeftButton)
+    assert zone not in r.domains
+    assert not any(zone in c.placement for c in r.components.values())
+    assert f"{len(placed)} components placed in {dom_name}" in win.statusBar().currentMessage()
+    res = wait_analysis(qtbot, win)
+    assert res["analysis"] is not None and not res.get("problems")
+    # a group member, with the Delete key on the graph where it is selected and seen
+    win.scene.select_ids([member], centre_on=True)
+    key(qtbot, win, Qt.Key.Key_Delete, to=win.view)
+    assert member not in r.components and member not in r.groups[group].members
+    assert f"group {g.name or group} has {member} as a member" in win.statusBar().currentMessage()
+    assert not any(d.source == member or d.target == member for d in r.dependencies.values())
+    res = wait_analysis(qtbot, win)
+    assert res["analysis"] is not None and not res.get("problems")
+    win.session.flush()
+    on_disk = read_while_open(webshop_prr)
+    assert zone not in on_disk.domains and member not in on_disk.components
+    assert member not in on_disk.groups[group].members
+    # undo puts back each as it was, references included
+    key(qtbot, win, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier, to=win.view)
+    assert member in r.groups[group].members and member in r.components
+    key(qtbot, win, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier, to=win.view)
+    assert zone in r.domains
+    assert sorted(c for c, comp in r.components.items() if zone in comp.placement) == placed
+    win.session.flush()
+    assert read_while_open(webshop_prr).groups[group].members == g.members

@@ -263,6 +263,17 @@ def references(review: Review, ids: Iterable[str]) -> list[str]:
     for gid, g in review.groups.items():
         if gid not in ids and set(g.members) & ids:
             out.append(f"group {g.name or gid} has {', '.join(sorted(set(g.members) & ids))} as a member")
+    for did in sorted(i for i in ids if i in review.domains):
+        dom = review.domains[did]
+        placed = sorted(c for c, comp in review.components.items()
+                        if c not in ids and did in comp.placement + comp.shared_domains)
+        if placed:
+            shown = ", ".join(placed[:5]) + (f" and {len(placed) - 5} more" if len(placed) > 5 else "")
+            out.append(f"{len(placed)} component{'s' if len(placed) != 1 else ''} placed in {dom.name or did} "
+                       f"({shown}) lose that placement")
+        children = sorted(d for d, x in review.domains.items() if x.parent == did and d not in ids)
+        if children:
+            out.append(f"{', '.join(children)} move{'s' if len(children) == 1 else ''} up from {dom.name or did}")
     return out
 
 
