@@ -188,6 +188,11 @@ def import_into(path: str | Path, result, *, output: str | Path | None = None, f
     return merged["result"]
 
 
+def _short(v, n: int = 40) -> str:
+    s = repr(v)
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
 class ReviewDocument:
     """An open review: the in-memory model and the ``.prr`` file behind it.
 
@@ -235,6 +240,79 @@ class ReviewDocument:
         self.store._snapshot = None
         self.review = self.store.load()
         return self.review
+
+    def conflict_lines(self, conflicts: list[tuple[str, tuple]]) -> list[str]:
+        """Each conflict of a :class:`SaveConflict` in words: the element, and what this document
+        and the file now hold for it (the fields that differ)."""
+        from prr_app.persistence.store import review_rows
+
+        now = self.store.read_rows()
+        mine = review_rows(self.review)
+        out = []
+        for table, key in conflicts:
+            name = f"{table.replace('_', ' ')} {'/'.join(map(str, key))}"
+            m, t = mine.get(table, {}).get(key), now.get(table, {}).get(key)
+            if t is None:
+                out.append(f"{name}: deleted in the file, {'changed' if m is not None else 'deleted'} here")
+            elif m is None:
+                out.append(f"{name}: deleted here, changed in the file")
+            else:
+                diff = [c for c in m if m[c] != t.get(c)]
+                shown = "; ".join(f"{c} here {_short(m[c])}, in the file {_short(t.get(c))}" for c in diff[:4])
+                out.append(f"{name}: {shown or 'changed in both'}" + (f" (and {len(diff) - 4} more fields)"
+                                                                      if len(diff) > 4 else ""))
+        return out
+
+    def save_resolving(self, prefer: str) -> Review:
+        """Save after a :class:`SaveConflict`: a three-way merge, under the file's write lock, of
+        what this document read (the base), what it holds now (mine) and what the file holds
+        now (theirs). What only one side changed is taken from that side; what both changed
+        differently is taken from ``prefer`` ("mine" or "theirs"). Returns the review as
+        written (the caller shows it: it has the other program's changes too). Refused with a
+        :class:`PrrError`, nothing written, if the merge would break the model's rules (an
+        edit here naming an element the other program deleted, say)."""
+        if prefer not in ("mine", "theirs"):
+            raise ValueError(prefer)
+        from prr_app.model.validation import validate
+        from prr_app.persistence.store import review_from_rows, review_rows
+
+        store = self.store
+        if store._snapshot is None:  # nothing read yet: nothing of ours can conflict
+            store.load()
+        base = store._snapshot
+        mine = review_rows(self.review)
+
+        def change(current: Review) -> Review:
+            theirs = review_rows(current)
+            merged = {}
+            for table in theirs:
+                b, m, t = base.get(table, {}), mine.get(table, {}), theirs[table]
+                rows = {}
+                for k in list(t) + [k for k in m if k not in t] + [k for k in b if k not in t and k not in m]:
+                    bv, mv, tv = b.get(k), m.get(k), t.get(k)
+                    if mv == bv:
+                        v = tv
+                    elif tv == bv or tv == mv:
+                        v = mv
+                    else:
+                        v = mv if prefer == "mine" else tv
+                    if v is not None:
+                        rows[k] = v
+                merged[table] = rows
+            try:
+                out = review_from_rows(merged, str(self.path))
+            except (TypeError, KeyError, ValueError) as e:
+                raise PrrError(f"not saved: the two versions cannot be merged ({e}); use Save As to keep "
+                               "yours in a file of its own", file=str(self.path)) from None
+            before = {str(p) for p in validate(current)}
+            new = [str(p) for p in validate(out) if str(p) not in before]
+            if new:
+                raise PrrError("not saved: merged with the file's version the review would have problems ("
+                               + "; ".join(new[:3]) + (f" and {len(new) - 3} more" if len(new) > 3 else "")
+                               + "); use Save As to keep yours in a file of its own", file=str(self.path))
+            return out
+
+        return store.edit(change)
 
     def save_copy(self, target: str | Path) -> None:
         """Save, then copy the file with SQLite's backup API."""

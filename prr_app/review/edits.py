@@ -24,12 +24,15 @@ from dataclasses import dataclass, fields, replace
 from typing import Any, Iterable
 
 from prr_app.model.entities import (
-    Acceptance, Component, Dependency, FailureDomain, Journey, Mitigation, Position, RedundancyGroup, Review, Risk,
+    DISRUPTION_TYPES, Acceptance, Component, Dependency, FailureDomain, Journey, Mitigation, Position, RedundancyGroup,
+    Review, Risk,
 )
-from prr_app.model.validation import make_id, validate
+from prr_app.model.validation import POLICY_TERMS, make_id, validate
 from prr_app.errors import PrrError
 
-#: Collections of a review that edits change, by name. "meta" is the single ReviewMeta (key "").
+#: Collections of a review that edits change, by name. "meta" is the single ReviewMeta (key "") and
+#: "policy" the review's resilience policy (key ""; None: not stated, the default applies).
+SINGLES = ("meta", "policy")
 COLLECTIONS = (
     "components", "dependencies", "groups", "domains", "journeys",
     "answers", "risks", "mitigations", "layout",
@@ -52,8 +55,8 @@ class EditRefused(PrrError):
 
 def apply(review: Review, coll: str, key: str, value) -> None:
     """Put a fresh copy of ``value`` into the review (None deletes). Never edits in place."""
-    if coll == "meta":
-        review.meta = copy.deepcopy(value)
+    if coll in SINGLES:
+        setattr(review, coll, copy.deepcopy(value))
         return
     target = getattr(review, coll)
     if value is None:
@@ -136,8 +139,9 @@ def review_changes(base: Review, new: Review, current: Review | None = None) -> 
     """
     current = base if current is None else current
     out: list[Change] = []
-    if base.meta != new.meta:
-        out.append(Change("meta", "", copy.deepcopy(current.meta), copy.deepcopy(new.meta)))
+    for single in SINGLES:
+        if getattr(base, single) != getattr(new, single):
+            out.append(Change(single, "", copy.deepcopy(getattr(current, single)), copy.deepcopy(getattr(new, single))))
     for coll in COLLECTIONS + ("imports", "proposals"):
         b, n, c = getattr(base, coll), getattr(new, coll), getattr(current, coll)
         for key in list(b) + [k for k in n if k not in b]:
@@ -259,6 +263,17 @@ def references(review: Review, ids: Iterable[str]) -> list[str]:
     for gid, g in review.groups.items():
         if gid not in ids and set(g.members) & ids:
             out.append(f"group {g.name or gid} has {', '.join(sorted(set(g.members) & ids))} as a member")
+    for did in sorted(i for i in ids if i in review.domains):
+        dom = review.domains[did]
+        placed = sorted(c for c, comp in review.components.items()
+                        if c not in ids and did in comp.placement + comp.shared_domains)
+        if placed:
+            shown = ", ".join(placed[:5]) + (f" and {len(placed) - 5} more" if len(placed) > 5 else "")
+            out.append(f"{len(placed)} component{'s' if len(placed) != 1 else ''} placed in {dom.name or did} "
+                       f"({shown}) lose that placement")
+        children = sorted(d for d, x in review.domains.items() if x.parent == did and d not in ids)
+        if children:
+            out.append(f"{', '.join(children)} move{'s' if len(children) == 1 else ''} up from {dom.name or did}")
     return out
 
 
@@ -345,6 +360,80 @@ def add_manual_risk(review: Review, title: str, likelihood: int, impact: int, co
     rec = Risk(id=rid, origin="manual", title=title.strip(), description=description, likelihood=likelihood,
                impact=impact, components=list(components))
     return rid, check_changes(review, [Change("risks", rid, None, rec)], f"Adding risk {title.strip()}")
+
+
+# ----------------------------------------------------------------- resilience policy
+#: What each disruption type of a policy means, for the policy editor and its tooltips.
+DISRUPTION_MEANING = {
+    "instance": "one instance (replica, host, rack) of a component fails",
+    "component": "a whole component fails (every instance), or a logical shared-fate domain",
+    "zone": "an availability zone or a datacenter fails",
+    "region": "a whole region fails",
+    "provider": "a cloud provider or an external vendor fails",
+}
+
+_KEEP = object()
+
+
+def policy_terms(review: Review) -> list[str]:
+    """The rows a policy editor shows: every disruption type, then the domain kinds this review
+    has (a named kind, e.g. "cluster", can be required on its own), then any other term the
+    policy already names."""
+    out = list(DISRUPTION_TYPES)
+    for d in review.domains.values():
+        if d.kind and d.kind not in out and d.kind in POLICY_TERMS:
+            out.append(d.kind)
+    pol = review.resilience_policy
+    for t in list(pol.survive) + list(pol.rto_minutes) + list(pol.rpo_minutes):
+        if t not in out:
+            out.append(t)
+    return out
+
+
+def _minutes(value, what: str):
+    if value is None or value == "":
+        return None
+    try:
+        v = float(str(value).strip().replace(",", "."))
+    except ValueError:
+        raise EditRefused(f"{what} is a number of minutes, not {value!r}") from None
+    if not v >= 0 or v == float("inf"):
+        raise EditRefused(f"{what} is a number of minutes from 0 up, not {value!r}")
+    return v
+
+
+def set_policy(review: Review, term: str, *, survive: bool | None = None, rto=_KEEP, rpo=_KEEP) -> list[Change]:
+    """Change one row of the review's resilience policy: must ``term`` be survived, and its RTO
+    and RPO in minutes (None or "": none). A review without a policy gets the default one,
+    changed as asked (stated from then on). Checked by the model."""
+    if term not in POLICY_TERMS:
+        raise EditRefused(f"unknown disruption type {term!r}; use one of " + ", ".join(sorted(POLICY_TERMS)))
+    old = review.policy
+    pol = copy.deepcopy(review.resilience_policy)
+    if survive is not None:
+        if survive and term not in pol.survive:
+            pol.survive.append(term)
+        elif not survive and term in pol.survive:
+            pol.survive.remove(term)
+    for name, value, what in (("rto_minutes", rto, f"The RTO of {term}"), ("rpo_minutes", rpo, f"The RPO of {term}")):
+        if value is _KEEP:
+            continue
+        v = _minutes(value, what)
+        target = getattr(pol, name)
+        if v is None:
+            target.pop(term, None)
+        else:
+            target[term] = v
+    if old is not None and pol == old:
+        return []
+    return check_changes(review, [Change("policy", "", copy.deepcopy(old), pol)], "Changing the resilience policy")
+
+
+def reset_policy(review: Review) -> list[Change]:
+    """Back to the default policy (not stated in the review)."""
+    if review.policy is None:
+        return []
+    return [Change("policy", "", copy.deepcopy(review.policy), None)]
 
 
 # ----------------------------------------------------------------- journeys

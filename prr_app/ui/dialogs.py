@@ -78,6 +78,31 @@ class Ask:
         return box.clickedButton() is fix
 
     @classmethod
+    def resolve_conflict(cls, parent, name: str, lines: list[str]) -> str | None:
+        """Another program changed what this window would save: "mine", "theirs", "save_as" or
+        None (decide later: nothing is written, the edits stay in the window)."""
+        n = len(lines)
+        box = QMessageBox(QMessageBox.Icon.Warning, "Not saved: the file was changed elsewhere",
+                          f"Another program changed {name} while you were editing it. "
+                          f"{n} element{'s were' if n != 1 else ' was'} changed both here and in the file:\n\n"
+                          + "\n".join("• " + x for x in lines[:6])
+                          + (f"\n… and {n - 6} more (Show Details)" if n > 6 else "")
+                          + "\n\nNothing was written. Keep yours (over the file's for these elements), take the "
+                          "file's for these elements (your other edits are kept), or save everything shown here to "
+                          "another file. Everything else the other program changed is taken into this window "
+                          "either way; the undo history starts again.", parent=parent)
+        box.setObjectName("SaveConflictBox")
+        box.setDetailedText("\n".join(lines))
+        mine = box.addButton("Keep &Mine", QMessageBox.ButtonRole.AcceptRole)
+        theirs = box.addButton("Take the &File's", QMessageBox.ButtonRole.DestructiveRole)
+        save_as = box.addButton("Save &As…", QMessageBox.ButtonRole.ActionRole)
+        later = box.addButton("Decide &Later", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(mine)
+        box.setEscapeButton(later)
+        box.exec()
+        return {mine: "mine", theirs: "theirs", save_as: "save_as"}.get(box.clickedButton())
+
+    @classmethod
     def keep_unsaved(cls, parent, title: str) -> str:
         """'save', 'discard' or 'cancel' for a review that has no file of its own."""
         r = QMessageBox.question(

@@ -117,6 +117,7 @@ class MainWindow(QMainWindow):
         s.sig_dirty_changed.connect(self._update_title)
         s.sig_saved.connect(self._update_save_label)
         s.sig_save_failed.connect(self._on_save_failed)
+        s.sig_save_conflict.connect(self._on_save_conflict)
         s.undo_stack.cleanChanged.connect(self._update_title)
         self.live.sig_result.connect(self._on_result)
         self.live.sig_started.connect(lambda: self.findings.summary.setText(self.findings.summary.text().split(" (")[0] + " (updating…)"))
@@ -199,7 +200,7 @@ class MainWindow(QMainWindow):
     def _act(self, text: str, slot, shortcut=None, tip: str = "", checkable: bool = False) -> QAction:
         a = QAction(text, self)
         if shortcut is not None:
-            a.setShortcuts(shortcut if isinstance(shortcut, list) else [QKeySequence(shortcut)])
+            a.setShortcuts(list(shortcut) if isinstance(shortcut, list) else [QKeySequence(shortcut)])
         a.setStatusTip(tip or text.replace("&", "").replace("…", ""))
         a.setToolTip(tip or text.replace("&", "").replace("…", ""))
         a.setCheckable(checkable)
@@ -217,7 +218,8 @@ class MainWindow(QMainWindow):
         self.a_import = self._act("&Import…", self.import_dialog, "Ctrl+I")
         self.a_recover = self._act("Recover &Unsaved Reviews…", lambda: self.offer_recovery(asked=True), None,
                                    "Reviews with edits that a crash kept from being saved to a file of their own")
-        self.a_quit = self._act("&Quit", self.close, K.Quit)
+        # the platform's Quit key, or Ctrl+Q where the platform names none (offscreen, a bare X server)
+        self.a_quit = self._act("&Quit", self.close, QKeySequence.keyBindings(K.Quit) or "Ctrl+Q")
         self.a_undo = self.session.undo_stack.createUndoAction(self, "&Undo")
         self.a_undo.setShortcuts(K.Undo)
         self.a_redo = self.session.undo_stack.createRedoAction(self, "&Redo")
@@ -250,6 +252,8 @@ class MainWindow(QMainWindow):
                                 "What-if: click elements to fail them; the review is not changed", checkable=True)
         self.a_clear_fail = self._act("Clear Failures", self.clear_failures, "Escape")
         self.a_reanalyse = self._act("Re-run &Analysis", self.live.request_now, "F5")
+        self.a_policy = self._act("Resilience &Policy…", self.policy_dialog, "Ctrl+Shift+P",
+                                  "Which disruptions the service must survive, with RTO and RPO per type")
 
     def _make_menus(self) -> None:
         mb = self.menuBar()
@@ -280,6 +284,9 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         for d in self.findChildren(QDockWidget):
             m.addAction(d.toggleViewAction())
+        # the Review menu: what is decided about the review as a whole (other parts add their entries here)
+        self.review_menu = m = mb.addMenu("&Review")
+        m.addAction(self.a_policy)
         m = mb.addMenu("&Analysis")
         for a in (self.a_fail, self.a_clear_fail, self.a_reanalyse):
             m.addAction(a)
@@ -393,8 +400,11 @@ class MainWindow(QMainWindow):
             text = ""
         else:
             text = "All changes saved"
-        if self.save_label.text() != "NOT SAVED" or not s.dirty:
-            self.save_label.setText(text)
+        if s.conflict is not None:
+            text = "NOT SAVED: changed elsewhere (File > Save decides)"
+        elif self.save_label.text() == "NOT SAVED" and s.dirty:
+            return
+        self.save_label.setText(text)
 
     def _on_replaced(self) -> None:
         import gc
@@ -443,7 +453,63 @@ class MainWindow(QMainWindow):
     def _on_save_failed(self, message: str) -> None:
         self.save_label.setText("NOT SAVED")
         show_error(self, "Could not save", message,
-                   "Your edits are kept in the window. Free some disk space or use File > Save As to save elsewhere.")
+                   "Your edits are kept in the window; use File > Save As to save them elsewhere.")
+
+    def _on_save_conflict(self, error) -> None:
+        """Autosave found the same elements changed by another program: ask (once per conflict)."""
+        if getattr(self, "_resolving", False):
+            return
+        self.resolve_conflict(error)
+
+    def resolve_conflict(self, error) -> bool:
+        """Say what conflicted and let the user keep theirs, take the file's, or Save As.
+
+        True when the work is saved somewhere (nothing of it lost); False when the user put the
+        decision off (the edits stay in the window, shown as NOT SAVED, and File > Save asks again).
+        """
+        s = self.session
+        self._resolving = True
+        try:
+            while True:
+                self._update_save_label()
+                try:
+                    lines = s.document.conflict_lines(error.conflicts)
+                except PrrError as e:
+                    lines = [str(e)]
+                ans = Ask.resolve_conflict(self, s.title, lines)
+                if ans is None:
+                    self.statusBar().showMessage("Not saved: the file was changed elsewhere; your edits are kept in "
+                                                 "the window (File > Save to decide)", 10000)
+                    return False
+                if ans == "save_as":
+                    return self.save_as()
+                try:
+                    n = s.resolve_conflict(ans)
+                except PrrError as e:
+                    from prr_app.persistence.store import SaveConflict
+
+                    if isinstance(e, SaveConflict):  # changed again meanwhile: ask about that
+                        error = e
+                        continue
+                    show_error(self, "Could not save", e, "Your edits are kept in the window; use File > Save As.")
+                    return False
+                self._update_title()
+                self.statusBar().showMessage(
+                    ("Saved, your version kept" if ans == "mine" else "Saved, the file's version taken")
+                    + f" for {len(error.conflicts)} element(s); {n} change(s) from the file shown here", 10000)
+                return True
+        finally:
+            self._resolving = False
+
+    def _flush_or_resolve(self) -> bool:
+        """Write pending edits; a conflict asks the user. False: not saved (the edits stay here)."""
+        from prr_app.persistence.store import SaveConflict
+
+        try:
+            self.session.flush()
+        except SaveConflict as e:
+            return self.resolve_conflict(e)
+        return True
 
     # ------------------------------------------------------------ selection and what-if
     def selected_ids(self) -> list[str]:
@@ -615,11 +681,32 @@ class MainWindow(QMainWindow):
         self.push(text, changes)
         return out
 
-    def _on_nodes_moved(self, moved: dict) -> None:
+    def scene_to_layout(self, x: float, y: float, *, moved=()) -> tuple[float, float]:
+        """A scene point in the units of ``review.layout``.
+
+        The drawing is not at a fixed place: ``compute_layout`` moves everything so the extent
+        starts at 0,0 (a saved position may be anywhere, negative too). So the point of the
+        layout drawn at the scene's origin is read off a box that has a saved position (and
+        is not one of ``moved``, whose scene place is new): all boxes share it. With no such
+        box, nothing saved constrains the frame and the scene's own is as good as any.
+        """
         from prr_app.ui.layout_bridge import to_layout_units
 
+        r = self.session.review
+        ox = oy = 0.0
+        for cid, p in r.layout.items():
+            it = self.scene.nodes.get(cid)
+            if it is not None and cid not in moved and cid in r.components:
+                sx, sy = to_layout_units(it.x(), it.y())
+                ox, oy = p.x - sx, p.y - sy
+                break
+        lx, ly = to_layout_units(x, y)
+        return lx + ox, ly + oy
+
+    def _on_nodes_moved(self, moved: dict) -> None:
         n = len(moved)
-        moved = {k: to_layout_units(*xy) for k, xy in moved.items() if k in self.session.review.components}
+        moved = {k: self.scene_to_layout(*xy, moved=moved) for k, xy in moved.items()
+                 if k in self.session.review.components}
         if moved:
             self.push(f"Move {next(iter(moved)) if n == 1 else f'{n} boxes'}", edits.change_move(self.session.review, moved))
 
@@ -639,13 +726,13 @@ class MainWindow(QMainWindow):
     def _position_for_new(self, count: int = 1) -> list[Position]:
         """Free places for ``count`` new boxes near the middle of the view: on no other box, in no group's frame."""
         from prr_app.canvas_geometry import Rect, free_spots
-        from prr_app.ui.layout_bridge import NODE_H, NODE_W, to_layout_units
+        from prr_app.ui.layout_bridge import NODE_H, NODE_W
 
         c = self.view.mapToScene(self.view.viewport().rect().center())
         boxes = [Rect(it.x(), it.y(), it.w, it.h) for it in self.scene.nodes.values() if not it.is_group]
         frames = [Rect(it.x(), it.y(), it.w, it.h) for it in self.scene.nodes.values() if it.is_group]
         spots = free_spots(boxes + frames, (c.x() - NODE_W / 2, c.y() - NODE_H / 2), NODE_W, NODE_H, count)
-        return [Position(*(round(v, 1) for v in to_layout_units(x, y))) for x, y in spots]
+        return [Position(*(round(v, 1) for v in self.scene_to_layout(x, y))) for x, y in spots]
 
     def create_component(self, cid: str, name: str = "", kind: str = "service", **fields) -> str | None:
         if self.edit(f"Add component {cid}", edits.add_component, cid, self._position_for_new()[0], name=name,
@@ -726,6 +813,18 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Deleted; updated: " + "; ".join(refs[:3])
                                          + (f" and {len(refs) - 3} more" if len(refs) > 3 else ""), 10000)
 
+    def policy_dialog(self):
+        """Review > Resilience Policy…: the policy editor beside the graph (one per window)."""
+        from prr_app.ui.policy_editor import PolicyDialog
+
+        d = getattr(self, "_policy_dialog", None)
+        if d is None:
+            d = self._policy_dialog = PolicyDialog(self)
+        d.show()
+        d.raise_()
+        d.activateWindow()
+        return d
+
     def ask_reviewer_name(self) -> None:
         from prr_app.ui.settings import reviewer_name
 
@@ -739,11 +838,9 @@ class MainWindow(QMainWindow):
         self.scene.select_ids(list(self.scene.nodes))
 
     def copy_selection(self) -> None:
-        from prr_app.ui.layout_bridge import to_layout_units
-
         r = self.session.review
         ids = [i for i in self.selected_ids() if i in r.components]
-        pos = {i: Position(*to_layout_units(self.scene.nodes[i].x(), self.scene.nodes[i].y())) for i in ids}
+        pos = {i: Position(*self.scene_to_layout(self.scene.nodes[i].x(), self.scene.nodes[i].y())) for i in ids}
         clip = edits.copy_components(r, ids, pos)
         if clip is None:
             return
@@ -822,6 +919,13 @@ class MainWindow(QMainWindow):
     def _may_leave(self) -> bool:
         """Before replacing an untitled review that has edits: save, discard or stay."""
         s = self.session
+        if s.document is not None and not s.untitled:
+            try:  # the user's own file: write what is pending; a conflict asks first
+                if not self._flush_or_resolve():
+                    return False
+            except PrrError as e:
+                show_error(self, "Could not save", e, "Your edits are kept in the window; try File > Save As.")
+                return False
         if not s.has_unsaved_work:
             return True
         ans = Ask.keep_unsaved(self, s.title)
@@ -833,7 +937,8 @@ class MainWindow(QMainWindow):
         if self.session.untitled:
             return self.save_as()
         try:
-            self.session.flush()
+            if not self._flush_or_resolve():
+                return False
         except Exception as e:  # noqa: BLE001
             show_error(self, "Could not save", e, "Your edits are kept in the window; try File > Save As.")
             return False

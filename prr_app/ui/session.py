@@ -101,6 +101,8 @@ class ReviewSession(QObject):
     sig_review_replaced = Signal()
     sig_saved = Signal(str)
     sig_save_failed = Signal(str)
+    #: another program changed what this save would change (a SaveConflict); nothing was written
+    sig_save_conflict = Signal(object)
     sig_dirty_changed = Signal(bool)
 
     def __init__(self, parent=None):
@@ -113,6 +115,7 @@ class ReviewSession(QObject):
         self.undo_stack = QUndoStack(self)
         self._dirty = False  # edits not yet written to disk
         self._side_edited = False
+        self.conflict = None  # the SaveConflict of the last save, until it is resolved
         self.last_save_s = 0.0
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -203,6 +206,7 @@ class ReviewSession(QObject):
         self.recovered = False
         self.source = source
         self._side_edited = False
+        self.conflict = None
         self.undo_stack.clear()
         self.undo_stack.setClean()
         self._set_dirty(False)
@@ -258,11 +262,36 @@ class ReviewSession(QObject):
 
     # ---------------------------------------------------------- saving
     def autosave(self) -> None:
+        from prr_app.persistence.store import SaveConflict
+
         try:
             self.flush()
+        except SaveConflict as e:  # another program changed the same elements: the user decides
+            self.sig_save_conflict.emit(e)
         except Exception as e:  # disk full, file gone...: keep the edits in memory, say so
             log.exception("autosave failed")
             self.sig_save_failed.emit(str(e))
+
+    def resolve_conflict(self, prefer: str) -> int:
+        """After a save conflict: merge with the file (see ``ReviewDocument.save_resolving``), the
+        elements both changed taken from ``prefer`` ("mine" or "theirs"), and write it. The review
+        shown takes the file's changes too; the undo history starts again (it led to a state
+        that no longer is). Returns how many elements changed here."""
+        from prr_app.review.edits import apply_changes, review_changes
+
+        self._timer.stop()
+        merged = self.document.save_resolving(prefer)
+        changes = review_changes(self.review, merged)
+        apply_changes(self.review, changes)
+        self.conflict = None
+        self.undo_stack.clear()
+        self._set_dirty(False)
+        if not self.untitled:
+            self.undo_stack.setClean()
+        self.sig_saved.emit(str(self.document.path))
+        if changes:
+            self.sig_review_changed.emit({c.coll for c in changes})
+        return len(changes)
 
     def flush(self) -> None:
         """Write pending edits now."""
@@ -271,8 +300,15 @@ class ReviewSession(QObject):
             return
         if self.document is None:
             self._create_recovery()
+        from prr_app.persistence.store import SaveConflict
+
         t0 = time.perf_counter()
-        self.document.save()
+        try:
+            self.document.save()
+        except SaveConflict as e:
+            self.conflict = e
+            raise
+        self.conflict = None
         self.last_save_s = time.perf_counter() - t0
         if self.untitled and not self._side_edited:
             self._write_side(self.document.path, self.source, edited=True)
@@ -294,7 +330,15 @@ class ReviewSession(QObject):
             return
         if self.document is None:
             self._create_recovery()
-        self.document.save_copy(target)
+        from prr_app.persistence.store import SaveConflict
+
+        try:
+            self.document.save_copy(target)
+        except SaveConflict:  # the old file changed under us: what this window holds goes to the new file
+            from prr_app.review.document import save_review
+
+            save_review(self.review, target, overwrite=True)
+        self.conflict = None
         self._dirty = False
         old_untitled, old_path = self.untitled, self.document.path
         self.document.close()
