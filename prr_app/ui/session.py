@@ -33,6 +33,16 @@ log = logging.getLogger(__name__)
 
 #: Longest time between an edit and its write to disk.
 AUTOSAVE_MS = 250
+#: a ``.prr`` larger than this is read on a worker thread (the window repaints meanwhile);
+#: smaller ones (up to ~2,500 elements) read in under 100 ms, in place
+READ_IN_BACKGROUND_BYTES = 200_000
+
+
+def _read_document(state, path: Path):
+    """Worker: open a ``.prr`` and read its review."""
+    from prr_app.review.document import ReviewDocument
+
+    return ReviewDocument.open(path)
 
 
 def data_dir() -> Path:
@@ -173,7 +183,12 @@ class ReviewSession(QObject):
                 review = json_io.review_from_json_bytes(json_io.read_json_bytes(p), file=str(p), checked=False)
             self.new(review, source=str(p))
             return
-        doc = ReviewDocument.open(p)
+        if p.stat().st_size > READ_IN_BACKGROUND_BYTES:
+            from prr_app.ui.tasks import wait_for
+
+            doc = wait_for("Opening", _read_document, p, label=f"Reading {p.name}…")
+        else:
+            doc = ReviewDocument.open(p)
         self._replace(doc, untitled=False, source=None)
 
     def recover(self, rec: Path) -> None:

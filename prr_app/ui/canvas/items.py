@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from prr_app.ui.canvas.scene import GraphScene
 
 _POS_CHANGED = QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged
-_SELECTED_CHANGED = QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged
 
 
 # ------------------------------------------------------------------ nodes
@@ -211,9 +210,7 @@ class NodeItem(QGraphicsItem):
                 for e in self.edges:
                     e.adjust()
                 self.gscene.node_moved(self)
-        elif change == _SELECTED_CHANGED and self.gscene.edge_layer_on:
-            self.gscene._overview_changed()
-        return super().itemChange(change, value)
+        return value
 
     def anchor(self) -> QPointF:
         return self.pos() + QPointF(self.w / 2, self.h / 2)
@@ -314,23 +311,36 @@ class EdgeItem(QGraphicsPathItem):
         self.state: str | None = None
         self.journey = False  # on the path of the journey shown
         self.far = False
-        self._tip = ""
+        self.fallback = False
         self._src = None  # the dependency last drawn
+        #: end points as drawn (x1, y1, x2, y2); None until the scene first draws the line
+        self.ends = None
+        #: the line is not drawn where its boxes are: the scene's next sync draws it (once)
+        self._stale = True
+        self._shape = None
         self.setZValue(1)
         if dep_id is not None:
             self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         source.edges.append(self)
         target.edges.append(self)
-        self.set_kind(kind)
+        self._restyle()
+
+    def tip(self) -> str:
+        """The tooltip, made when the mouse rests on the line (see ``GraphScene.helpEvent``): a
+        large graph has thousands of lines, and most are never pointed at."""
+        d = self._src
+        if d is None:
+            return f"{self.source.node_id} → {self.target.node_id} ({self.kind})"
+        return f"{d.source} → {d.target} ({d.kind}{', fallback: ' + d.fallback if d.fallback else ''})"
 
     def set_kind(self, kind: str, fallback: bool = False) -> None:
-        if getattr(self, "fallback", None) == fallback and self.kind == kind and getattr(self, "_styled", False):
+        if self.fallback == fallback and self.kind == kind:
             return
-        self._styled = True
         self.kind = kind
         self.fallback = fallback
         self._restyle()
-        self.adjust()
+        if self.ends is not None:  # drawn already: the arrowhead or the fallback mark changes
+            self.adjust()
         self._layer_changed()
 
     def _restyle(self) -> None:
@@ -428,7 +438,7 @@ class EdgeItem(QGraphicsPathItem):
             path.lineTo(right)
             if self.kind == "hard":
                 path.lineTo(left)
-        if getattr(self, "fallback", False):  # a small circle near the source: there is a fallback
+        if self.fallback:  # a small circle near the source: there is a fallback
             mid = p1 + (p2 - p1) * 0.15 if way is None else QPointF(p1.x() + (12 if p2.x() >= p1.x() else -12), p1.y())
             path.addEllipse(mid, 4, 4)
         self.ends = (p1.x(), p1.y(), p2.x(), p2.y())
@@ -444,7 +454,7 @@ class EdgeItem(QGraphicsPathItem):
     def shape(self) -> QPainterPath:
         # cached: after every scroll the view looks up the item under the mouse, and the
         # bounding boxes of long lines hold that point for hundreds of edges
-        if getattr(self, "_shape", None) is None:
+        if self._shape is None:
             from PySide6.QtGui import QPainterPathStroker
 
             s = QPainterPathStroker()
@@ -452,10 +462,8 @@ class EdgeItem(QGraphicsPathItem):
             self._shape = s.createStroke(self.path())
         return self._shape
 
-    def itemChange(self, change, value):
-        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
-            self._layer_changed()
-        return super().itemChange(change, value)
+    # no itemChange override: Qt would call into Python ~10 times per line while a scene of
+    # thousands is built; the scene redraws the edge layer when the selection changes
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
         """A selected dependency: a wide halo in the selection colour under the line itself,

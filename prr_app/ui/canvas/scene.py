@@ -7,7 +7,11 @@ asks for a new dependency. It decides who draws what at each zoom level (see :me
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
+import math
+import time
+from types import GeneratorType
+
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsLineItem, QGraphicsScene, QGraphicsSimpleTextItem
 
@@ -21,6 +25,11 @@ from prr_app.ui.layout_bridge import NODE_H, NODE_W, scene_layout
 
 #: above this many dependencies, lines are drawn by the edge layer, without antialiasing
 EDGES_SMOOTH_MAX = 600
+#: a review with more components and dependencies than this is drawn in slices when it is opened
+#: (its layout computed on a worker), the window responsive in between; smaller ones in one go
+STAGED_BUILD_MIN = 3000
+#: the longest slice of a staged build on the GUI thread
+SLICE_MS = 40
 
 
 class GraphScene(QGraphicsScene):
@@ -32,6 +41,10 @@ class GraphScene(QGraphicsScene):
     sig_link_requested = Signal(str, str)
     #: in fail-this mode: a component box or a failure domain's label was clicked (press and release: one click)
     sig_fail_clicked = Signal(str)
+    #: a staged build drew this fraction of the review's elements
+    sig_build_progress = Signal(float)
+    #: a staged build ended: every element has its item
+    sig_built = Signal()
 
     def __init__(self, session, parent=None):
         super().__init__(parent)
@@ -71,6 +84,18 @@ class GraphScene(QGraphicsScene):
         self.addItem(self.edge_layer)
         self.setBackgroundBrush(QColor(theme.CANVAS))
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
+        #: a staged build under way: the sync's steps still to run (see :meth:`rebuild`)
+        self._build = None
+        self._build_gen = 0
+        self.build_progress = 1.0
+        self._slicer = QTimer(self)
+        self._slicer.setSingleShot(True)
+        self._slicer.setInterval(0)
+        self._slicer.timeout.connect(self._build_slice)
+        #: what the colour setters were last told: items made later (a staged build) get it too
+        self._marks: dict[str, tuple] = {}
+        # the edge layer draws selected lines in the selection colour, the overview selected boxes framed
+        self.selectionChanged.connect(self._selection_drawn)
 
     @property
     def review(self) -> Review:
@@ -83,14 +108,16 @@ class GraphScene(QGraphicsScene):
                                        for n in self.nodes.values() if not n.is_group)
         return self._columns
 
-    def _reroute(self, moved=()) -> None:
+    def _reroute_steps(self, moved=()):
         """Redraw each line once after a sync: those whose boxes ``moved``, those added, and,
-        when the boxes' columns changed, every line (it may have to take another way)."""
+        when the boxes' columns changed, every line (it may have to take another way).
+        Yields after each line."""
         todo = set(moved)  # (group membership lines among them)
         if self.edge_layer_on:  # the edge layer draws lines straight: so must their hit shapes be
             if self._routed_columns is not None:
                 todo.update(self.edges.values())
             self._routed_columns = None
+            todo.update(e for e in self.edges.values() if e._stale)
         else:
             self._columns = None  # boxes may also have come or gone, not only moved
             cols = self.route_columns()
@@ -102,9 +129,23 @@ class GraphScene(QGraphicsScene):
         for e in todo:
             if e.scene() is self:
                 e.adjust()
+                yield
 
     # -- building ------------------------------------------------------
+    @property
+    def building(self) -> bool:
+        """A staged build is under way (some elements have no item yet)."""
+        return self._build is not None
+
     def rebuild(self) -> None:
+        """Drop every item and draw the review afresh.
+
+        A review of more than :data:`STAGED_BUILD_MIN` elements is drawn in stages: its layout is
+        computed on a worker thread, then its items are made in slices of at most :data:`SLICE_MS`
+        on the GUI thread, which stays responsive in between (``building`` is true meanwhile;
+        ``sig_build_progress`` and ``sig_built`` tell how far it is). The views take no mouse
+        input while it lasts."""
+        self._stop_build()
         for v in self.views():
             v.setRenderHint(QPainter.RenderHint.Antialiasing, len(self.review.dependencies) <= EDGES_SMOOTH_MAX)
         self.removeItem(self.overview)
@@ -118,15 +159,84 @@ class GraphScene(QGraphicsScene):
         self.regions.clear()
         self._auto_key = None
         self._layout_cache = LayoutCache()
-        self.sync()
+        self._marks.clear()
+        r = self.review
+        if len(r.components) + len(r.dependencies) <= STAGED_BUILD_MIN:
+            self.sync()
+            return
+        self._build_gen += 1
+        self._build = iter(())  # building: set before the layout comes back
+        self.build_progress = 0.0
+        for v in self.views():
+            v.setInteractive(False)
+        self.sig_build_progress.emit(0.0)
+        from prr_app.ui.tasks import Task
+
+        snapshot = self.session.analysis_copy()  # elements are never changed in place: a faithful copy
+        task = Task("layout", _layout_task, snapshot)
+        gen = self._build_gen
+        task.signals.sig_done.connect(lambda res, g=gen: self._laid_out(res, g))
+        task.signals.sig_failed.connect(lambda e, tb, g=gen: self._laid_out(None, g))
+        self._layout_task = task  # kept alive until it reports
+        task.start()
+
+    def _laid_out(self, res, gen) -> None:
+        """The worker's layout is back: make the items, slice by slice."""
+        if gen != self._build_gen or self._build is None:
+            return  # another review (or a newer build) since
+        if res is not None:
+            key, auto, cache = res
+            if key == _layout_key(self.review):  # not edited meanwhile: the worker's layout holds
+                self._auto_key, self._auto, self._layout_cache = key, auto, cache
+        self._build = self._sync_steps(None)
+        self._slicer.start()
+
+    def _build_slice(self, budget_ms: float | None = SLICE_MS) -> None:
+        """Run the staged build for ``budget_ms`` (None: to its end), then let the event loop go on."""
+        steps = self._build
+        if not isinstance(steps, GeneratorType):
+            return  # none, or its layout is still on the worker
+        end = time.perf_counter() + budget_ms / 1000 if budget_ms is not None else math.inf
+        for step in steps:
+            if step is not None:
+                self.build_progress = step
+            if time.perf_counter() > end:
+                self.sig_build_progress.emit(self.build_progress)
+                self._slicer.start()
+                return
+        self._build = None
+        self.build_progress = 1.0
+        for v in self.views():
+            v.setInteractive(True)
+        for setter, args in list(self._marks.items()):  # colours told while the items were being made
+            getattr(self, setter)(*args)
+        self.sig_built.emit()
+
+    def _stop_build(self) -> None:
+        if self._build is not None:
+            if isinstance(self._build, GeneratorType):
+                self._build.close()  # its finally: clause runs
+            self._build = None
+            self._build_gen += 1
+            self._slicer.stop()
+            self.build_progress = 1.0
+            for v in self.views():
+                v.setInteractive(True)
+
+    def finish_build(self) -> None:
+        """Make every item now: the staged build's remaining slices in one go (a layout still on
+        its worker is computed here instead)."""
+        if self._build is None:
+            return
+        if not isinstance(self._build, GeneratorType):
+            self._build_gen += 1  # the worker's layout, when it comes back, is not needed
+            self._build = self._sync_steps(None)
+        self._slicer.stop()
+        self._build_slice(None)
 
     def _layout(self):
         r = self.review
-        key = (tuple(r.components), tuple(r.dependencies),
-               tuple((c.placement and tuple(c.placement), tuple(c.shared_domains)) for c in r.components.values()),
-               tuple((d.id, d.parent, d.name, d.kind) for d in r.domains.values()),
-               tuple((k, p.x, p.y) for k, p in r.layout.items()),
-               tuple((g.id, tuple(g.members)) for g in r.groups.values()))
+        key = _layout_key(r)
         if key != self._auto_key:
             self._auto = scene_layout(r, self._layout_cache)
             self._auto_key = key
@@ -139,11 +249,26 @@ class GraphScene(QGraphicsScene):
         """Bring the items in step with the review (``colls``: what changed; None: anything)."""
         if colls is not None and not (set(colls) & self.DRAWN):
             return
+        if self._build is not None:
+            # an edit while a staged build runs: the build goes on from the review as it is now
+            # (items made so far are kept, by id, as in any sync)
+            if isinstance(self._build, GeneratorType):
+                self._build.close()
+                self._build = self._sync_steps(None)
+            return
+        for _ in self._sync_steps(colls):
+            pass
+
+    def _sync_steps(self, colls):
+        """:meth:`sync` as steps: yields after each item it makes or changes (None), and the
+        fraction of the work done at the end of each element."""
         self._syncing = True
         created = False  # new items: their flags and cache mode are set below
         try:
             r = self.review
             pos, regions = self._layout()
+            total = max(1, len(r.components) + len(r.groups) + len(r.dependencies))
+            done = 0
             wanted = set(r.components) | set(r.groups)
             for gone in set(self.nodes) - wanted:
                 item = self.nodes.pop(gone)
@@ -169,6 +294,8 @@ class GraphScene(QGraphicsScene):
                     item.set_data(kind=c.kind, title=c.label, subtitle=sub, user_facing=c.user_facing,
                                   tooltip=_component_tip(c))
                 self._place(item, pos.get(cid, (0.0, 0.0)))
+                done += 1
+                yield done / total
             moved, self._moved_edges = self._moved_edges, set()  # their lines are redrawn by _reroute
             if self.boxes_drawn_by_layer or self.overview_on:
                 self._overview_changed()
@@ -184,10 +311,14 @@ class GraphScene(QGraphicsScene):
                 item.set_data(kind="group", title=g.name or g.id, subtitle=f"{g.min_up} of {len(g.members)} needed",
                               user_facing=False, tooltip=f"Redundancy group {g.id}\nmembers: {', '.join(g.members)}")
                 self._fit_group(item, g)
+                done += 1
+                yield done / total
             # dependencies
             for did in set(self.edges) - set(r.dependencies):
                 self._drop_edge(self.edges.pop(did))
             for did, d in r.dependencies.items():
+                done += 1
+                yield done / total
                 e = self.edges.get(did)
                 s, t = self.nodes.get(d.source), self.nodes.get(d.target)
                 if s is None or t is None:
@@ -206,13 +337,11 @@ class GraphScene(QGraphicsScene):
                     continue  # same dependency, same ends: nothing to do
                 e._src = d
                 e.set_kind(d.kind, fallback=bool(d.fallback))
-                tip = f"{d.source} → {d.target} ({d.kind}{', fallback: ' + d.fallback if d.fallback else ''})"
-                if tip != e._tip:
-                    e._tip = tip
-                    e.setToolTip(tip)
+                if e.toolTip():
+                    e.setToolTip(e.tip())  # shown before: keep it true (others are made when pointed at)
             self.update_regions(regions)
-            self._set_big(len(r.dependencies) > EDGES_SMOOTH_MAX, created)
-            self._reroute(moved)
+            yield from self._set_big_steps(len(r.dependencies) > EDGES_SMOOTH_MAX, created)
+            yield from self._reroute_steps(moved)
             if self.overview_on and not self.edge_layer_on:
                 for it in list(self.nodes.values()) + list(self.edges.values()):
                     it.setVisible(False)
@@ -220,11 +349,11 @@ class GraphScene(QGraphicsScene):
         finally:
             self._syncing = False
 
-    def _set_big(self, big: bool, created: bool = True) -> None:
+    def _set_big_steps(self, big: bool, created: bool = True):
         """Large graphs: lines drawn by the edge layer, boxes from a pixmap cache (no Python per frame).
 
         ``created``: the sync made new items (their flags and cache mode follow the others'); if it
-        did not and the size class stays, every item already has them."""
+        did not and the size class stays, every item already has them. Yields after each line."""
         flip = big != self.edge_layer_on
         if self.edge_layer_on and not big:
             for e in self.edges.values():
@@ -237,6 +366,7 @@ class GraphScene(QGraphicsScene):
             for e in self.edges.values():
                 if bool(e.flags() & QGraphicsItem.GraphicsItemFlag.ItemHasNoContents) != big:
                     e.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, big)
+                    yield
             if self.boxes_drawn_by_layer:
                 for n in self.nodes.values():
                     if not n.is_group:
@@ -408,6 +538,19 @@ class GraphScene(QGraphicsScene):
                 out.append(it.domain_id)
         return out
 
+    def _selection_drawn(self) -> None:
+        """The selection changed: the items that draw many elements at once show it too."""
+        if self.edge_layer_on:
+            self.edge_layer.mark()
+            self._overview_changed()
+
+    def helpEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        # a line's tooltip is made when the mouse first rests on it (thousands are never pointed at)
+        for it in self.items(event.scenePos()):
+            if isinstance(it, EdgeItem) and not it.toolTip():
+                it.setToolTip(it.tip())
+        super().helpEvent(event)
+
     def _overview_changed(self) -> None:
         self.overview.dirty = True
         if self.overview_on or self.boxes_drawn_by_layer:
@@ -502,6 +645,7 @@ class GraphScene(QGraphicsScene):
 
     def set_states(self, node_states: dict[str, str], failed_domains=()) -> None:
         """Colour nodes (failed / down / degraded) and the edges that carry the failure."""
+        self._marks["set_states"] = (node_states, failed_domains)
         for nid, item in self.nodes.items():
             st = node_states.get(nid)
             if st != item.state:
@@ -519,6 +663,7 @@ class GraphScene(QGraphicsScene):
                 reg.restyle()
 
     def set_findings(self, spofs: set[str], severity: dict[str, str]) -> None:
+        self._marks["set_findings"] = (spofs, severity)
         for nid, item in self.nodes.items():
             sp, sev = nid in spofs, severity.get(nid)
             if sp != item.spof or sev != item.severity:
@@ -529,6 +674,7 @@ class GraphScene(QGraphicsScene):
     def set_journey(self, entry=(), nodes=(), deps=()) -> None:
         """Draw a journey's path: its entry components, what they depend on, and those dependencies."""
         entry, nodes, deps = set(entry), set(nodes), set(deps)
+        self._marks["set_journey"] = (entry, nodes, deps)
         for nid, item in self.nodes.items():
             j = "entry" if nid in entry else "path" if nid in nodes else None
             if j != item.journey:
@@ -539,11 +685,27 @@ class GraphScene(QGraphicsScene):
 
     def set_highlight(self, ids) -> None:
         ids = set(ids)
+        self._marks["set_highlight"] = (ids,)
         for nid, item in self.nodes.items():
             h = nid in ids
             if h != item.highlight:
                 item.highlight = h
                 item.update()
+
+
+def _layout_key(r: Review) -> tuple:
+    """What the automatic layout depends on: when it is unchanged, so are the boxes' places."""
+    return (tuple(r.components), tuple(r.dependencies),
+            tuple((c.placement and tuple(c.placement), tuple(c.shared_domains)) for c in r.components.values()),
+            tuple((d.id, d.parent, d.name, d.kind) for d in r.domains.values()),
+            tuple((k, p.x, p.y) for k, p in r.layout.items()),
+            tuple((g.id, tuple(g.members)) for g in r.groups.values()))
+
+
+def _layout_task(state, review: Review):
+    """Worker: the automatic layout of a review being opened, with the cache later edits reuse."""
+    cache = LayoutCache()
+    return _layout_key(review), scene_layout(review, cache), cache
 
 
 def _short(domain_id: str) -> str:

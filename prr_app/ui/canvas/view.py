@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
+from prr_app.ui import theme
 from prr_app.ui.canvas.scene import EDGES_SMOOTH_MAX, GraphScene
 
 #: a large graph is drawn in full this long after the last zoom step
@@ -30,8 +31,40 @@ class GraphView(QGraphicsView):
         self._settle.setSingleShot(True)
         self._settle.setInterval(SETTLE_MS)
         self._settle.timeout.connect(self._zoomed)
+        # a review drawn in stages: its progress over the canvas, and a fit asked meanwhile done at the end
+        self._fit_when_built = False
+        scene.sig_build_progress.connect(lambda _f: self.viewport().update())
+        scene.sig_built.connect(self._built)
+
+    def _built(self) -> None:
+        self.viewport().update()
+        if self._fit_when_built:
+            self._fit_when_built = False
+            self.fit()
+
+    def _draw_progress(self, painter: QPainter) -> None:
+        sc = self.scene()
+        # "Drawing the graph… 40 %" in a band across the top of the canvas, in view coordinates
+        vp = self.viewport().rect()
+        band = QRectF(0, 0, vp.width(), 34)
+        painter.fillRect(band, QColor(theme.GROUP_FILL))
+        bar = QRectF(0, 30, vp.width() * sc.build_progress, 4)
+        painter.fillRect(bar, QColor(theme.SELECTION))
+        painter.setPen(QColor(theme.TEXT))
+        done = "laying out the graph…" if sc.build_progress == 0 else f"drawing the graph… {sc.build_progress:.0%}"
+        painter.drawText(band.adjusted(12, 0, -12, -4), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                         f"Opening {len(sc.review.components):,} components and "
+                         f"{len(sc.review.dependencies):,} dependencies: {done}")
 
     def paintEvent(self, event) -> None:
+        if self.scene() is not None and self.scene().building:
+            # a review drawn in stages: its progress, not a half-made graph (painting that, and the
+            # hit shapes of lines under the mouse, would cost the GUI thread more than the build)
+            p = QPainter(self.viewport())
+            p.fillRect(self.viewport().rect(), QColor(theme.CANVAS))
+            self._draw_progress(p)
+            p.end()
+            return
         # items are told only the bounding rect of what is exposed; the edge layer wants the parts
         reg = event.region()
         sc = self.scene()
@@ -79,6 +112,9 @@ class GraphView(QGraphicsView):
         self.zoom_by(0.8)
 
     def fit(self) -> None:
+        if self.scene().building:  # fitted once every box is there
+            self._fit_when_built = True
+            return
         rect = self.scene().itemsBoundingRect().adjusted(-30, -30, 30, 30)
         if rect.isEmpty():
             return
