@@ -868,7 +868,7 @@ def test_several_recovery_files_pick_one_keep_the_others(qtbot, tmp_path, monkey
 def _scene_matches_full_layout(w):
     """Every box and region where a layout computed from scratch (no cache) puts it, and every line
     ending at its boxes' current positions."""
-    from prr_app.ui.canvas.items import _clip_xy
+    from prr_app.ui.canvas_items import _clip_xy
     from prr_app.ui.layout_bridge import scene_layout
 
     pos, regions = scene_layout(w.session.review)

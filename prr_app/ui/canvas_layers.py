@@ -2,9 +2,9 @@
 
 :class:`EdgeLayer` draws every dependency line of a large graph (one ``drawLines`` per pen, from
 numpy arrays of end points); :class:`OverviewItem` draws every box as one ``drawRects`` per colour
-(and, very far out, every line too). The per-element items of :mod:`prr_app.ui.canvas.items` stay
+(and, very far out, every line too). The per-element items of :mod:`prr_app.ui.canvas_items` stay
 in the scene without contents for selection, hit-testing and tooltips. Which one draws what, at
-which zoom, is decided by :meth:`prr_app.ui.canvas.scene.GraphScene._apply_modes`.
+which zoom, is decided by :meth:`prr_app.ui.canvas_scene.GraphScene._apply_modes`.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from prr_app.canvas_geometry import clip_segments
 from prr_app.ui import theme
 
 if TYPE_CHECKING:
-    from prr_app.ui.canvas.scene import GraphScene
+    from prr_app.ui.canvas_scene import GraphScene
 
 #: long side of the edge layer's sketch picture (pixels)
 SKETCH_PX = 4096

@@ -6,7 +6,7 @@ from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
 from prr_app.ui import theme
-from prr_app.ui.canvas.scene import EDGES_SMOOTH_MAX, GraphScene
+from prr_app.ui.canvas_scene import EDGES_SMOOTH_MAX, GraphScene
 
 #: a large graph is drawn in full this long after the last zoom step
 SETTLE_MS = 180

@@ -19,8 +19,8 @@ from prr_app.layout import LayoutCache
 from prr_app.model.entities import Review
 from prr_app.routing import columns_of
 from prr_app.ui import theme
-from prr_app.ui.canvas.items import EdgeItem, GroupItem, NodeItem, RegionItem
-from prr_app.ui.canvas.layers import EdgeLayer, OverviewItem
+from prr_app.ui.canvas_items import EdgeItem, GroupItem, NodeItem, RegionItem
+from prr_app.ui.canvas_layers import EdgeLayer, OverviewItem
 from prr_app.ui.layout_bridge import NODE_H, NODE_W, scene_layout
 
 #: above this many dependencies, lines are drawn by the edge layer, without antialiasing

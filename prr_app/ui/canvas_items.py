@@ -3,7 +3,7 @@ a redundancy group's frames (:class:`GroupItem`), a dependency's line (:class:`E
 failure domain's region (:class:`RegionItem`).
 
 Items draw the model; they never change it. Where they are and what they look like is set by the
-scene (:mod:`prr_app.ui.canvas.scene`); plain geometry lives in :mod:`prr_app.canvas_geometry`.
+scene (:mod:`prr_app.ui.canvas_scene`); plain geometry lives in :mod:`prr_app.canvas_geometry`.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from prr_app.ui import theme
 from prr_app.ui.layout_bridge import NODE_H, NODE_W
 
 if TYPE_CHECKING:
-    from prr_app.ui.canvas.scene import GraphScene
+    from prr_app.ui.canvas_scene import GraphScene
 
 _POS_CHANGED = QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged
 
