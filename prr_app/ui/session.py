@@ -6,7 +6,10 @@ Views never change the review themselves: they push commands through
 :meth:`ReviewSession.push`, and redraw when ``sig_review_changed`` says so.
 
 Edits are never lost: each command is written to the ``.prr`` file at most
-:data:`AUTOSAVE_MS` after it happens (one transaction, only changed rows). A
+:data:`AUTOSAVE_MS` after it happens (one transaction, only changed rows), by a
+worker thread: encoding and comparing a 2,000-component review is no work for
+the GUI thread. An explicit save (Save, Save As, closing, quitting) writes on
+the spot, after any autosave still under way. A
 review that has no file of its own yet (New, or opened from a review JSON)
 lives in a recovery file in the app's data folder until the user saves it
 somewhere; the app offers to recover such files at start-up.
@@ -17,6 +20,7 @@ import copy
 import json
 import logging
 import os
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -124,6 +128,12 @@ class ReviewSession(QObject):
         self._dirty = False  # edits not yet written to disk
         self._side_edited = False
         self.last_save_s = 0.0
+        #: edits so far, and the last of them on disk: an autosave on a worker writes a copy of
+        #: the review as of one edit, and never after a later one was written (under the lock)
+        self._edits = 0
+        self._saved_edits = 0
+        self._save_lock = threading.Lock()
+        self._save_task = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(AUTOSAVE_MS)
@@ -243,6 +253,7 @@ class ReviewSession(QObject):
         self.undo_stack.push(EditCommand(self, text, changes, merge_key))
 
     def _changed(self, changes: list[Change]) -> None:
+        self._edits += 1
         self._set_dirty(True)
         if not self._timer.isActive():  # the first unsaved edit starts the clock; later ones never delay it
             self._timer.start()
@@ -273,22 +284,64 @@ class ReviewSession(QObject):
 
     # ---------------------------------------------------------- saving
     def autosave(self) -> None:
+        """Write pending edits on a worker thread (the first edit of an untitled review creates
+        its recovery file here, with everything in it)."""
+        if not self._dirty or (self._save_task is not None and self._save_task.running):
+            if self._dirty:
+                self._timer.start()  # after the save under way
+            return
         try:
-            self.flush()
-        except Exception as e:  # disk full, file gone...: keep the edits in memory, say so
+            if self.document is None:
+                self.flush()
+                return
+        except Exception as e:  # disk full, folder gone...: keep the edits in memory, say so
             log.exception("autosave failed")
             self.sig_save_failed.emit(str(e))
+            return
+        from prr_app.ui.tasks import Task
+
+        task = Task("autosave", self._save_copy_of, self.document, self.analysis_copy(), self._edits)
+        task.signals.sig_done.connect(lambda edits, doc=self.document: self._autosaved(edits, doc))
+        task.signals.sig_failed.connect(self._autosave_failed)
+        self._save_task = task
+        task.start()
+
+    def _save_copy_of(self, state, document, review: Review, edits: int) -> int:
+        """Worker: write ``review`` (a copy as of edit number ``edits``) unless a later one is on disk."""
+        with self._save_lock:
+            if edits <= self._saved_edits:
+                return edits
+            t0 = time.perf_counter()
+            document.store.save(review)
+            self.last_save_s = time.perf_counter() - t0
+            self._saved_edits = edits
+        return edits
+
+    def _autosaved(self, edits: int, document) -> None:
+        if document is not self.document or edits < self._edits:
+            return  # another file since, or edited since: that edit's own save follows
+        self._saved()
+
+    def _autosave_failed(self, e, _tb) -> None:
+        log.error("autosave failed: %s", e)
+        self.sig_save_failed.emit(str(e))
 
     def flush(self) -> None:
-        """Write pending edits now."""
+        """Write pending edits now, on this thread (after an autosave under way, if any)."""
         self._timer.stop()
         if not self._dirty:
             return
         if self.document is None:
             self._create_recovery()
-        t0 = time.perf_counter()
-        self.document.save()
-        self.last_save_s = time.perf_counter() - t0
+        with self._save_lock:
+            t0 = time.perf_counter()
+            self.document.save()
+            self.last_save_s = time.perf_counter() - t0
+            self._saved_edits = self._edits
+        self._saved()
+
+    def _saved(self) -> None:
+        """Everything up to the last edit is on disk."""
         if self.untitled and not self._side_edited:
             self._write_side(self.document.path, self.source, edited=True)
             self._side_edited = True
@@ -309,7 +362,9 @@ class ReviewSession(QObject):
             return
         if self.document is None:
             self._create_recovery()
-        self.document.save_copy(target)
+        with self._save_lock:  # after an autosave under way; none writes this file after it
+            self.document.save_copy(target)
+            self._saved_edits = self._edits
         self._dirty = False
         old_untitled, old_path = self.untitled, self.document.path
         self.document.close()
