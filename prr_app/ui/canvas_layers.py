@@ -48,6 +48,7 @@ class EdgeLayer(QGraphicsItem):
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self._rect = QRectF()
         self._groups: dict = {}  # (kind, state, selected) -> (ends array n x 4, fallback mask)
+        self._whole: dict = {}
         self.dirty = True
         #: while the zoom changes: draw the lines from one picture of them all (made when they
         #: change, at most SKETCH_PX on its long side), scaled, instead of line by line
@@ -106,6 +107,7 @@ class EdgeLayer(QGraphicsItem):
             self.prepareGeometryChange()
             self._rect = rect
         self._groups = groups
+        self._whole = {}  # per group: its lines as QLineF, when every line is in view (made when first needed)
         self.dirty = False
 
     def _pen(self, kind: str, state, selected: bool, far: bool) -> QPen:
@@ -168,7 +170,16 @@ class EdgeLayer(QGraphicsItem):
         # whole view), and Qt rasterises a line whole before clipping it to the strips: draw only
         # the pieces of lines inside the strips (heads and fallback marks of the lines near them)
         strips = list(self.gscene.exposed_rects or ())
+        whole = far and not strips and r.contains(self._rect)
         for (kind, state, selected), a in self._groups.items():
+            if whole:  # far out with every line in view (after an edit, say): the same lines as last time
+                lines = self._whole.get((kind, state, selected))
+                if lines is None:
+                    lines = self._whole[(kind, state, selected)] = [QLineF(x1, y1, x2, y2) for x1, y1, x2, y2
+                                                                    in a[:, :4].tolist()]
+                painter.setPen(self._pen(kind, state, selected, far))
+                painter.drawLines(lines)
+                continue
             seg, vis = clip_segments(a[:, :4], r.left(), r.top(), r.right(), r.bottom())
             if len(seg) and strips:
                 seg, near = canvas_geometry.strip_pieces(seg, [(q.left(), q.top(), q.right(), q.bottom()) for q in strips])

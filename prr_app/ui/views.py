@@ -186,6 +186,10 @@ CHECKLIST_COLUMNS = [
 ]
 
 
+#: the checklist (out of sight and out of date) is evaluated on a worker this long after the last analysis
+PREFETCH_IDLE_MS = 700
+
+
 class ChecklistView(QWidget):
     """Walk the checklist: categories with progress, one item at a time, keyboard first.
 
@@ -320,9 +324,15 @@ class ChecklistView(QWidget):
             w.setAccessibleName(name)
         self.session.sig_review_replaced.connect(self._on_replaced)
         self.session.sig_review_changed.connect(self._on_changed)
+        # evaluated ahead of the first look once the app has been idle a while after the last
+        # analysis (never alongside the analysis of the next edit: they would share one interpreter)
+        self._prefetch_timer = QTimer(self)
+        self._prefetch_timer.setSingleShot(True)
+        self._prefetch_timer.setInterval(PREFETCH_IDLE_MS)
+        self._prefetch_timer.timeout.connect(self._prefetch)
         live = getattr(window, "live", None)
         if live is not None:
-            live.sig_result.connect(self._prefetch)
+            live.sig_result.connect(lambda _res: self._prefetch_timer.start())
 
     # -- data ------------------------------------------------------------------
     def _on_replaced(self) -> None:
@@ -341,12 +351,15 @@ class ChecklistView(QWidget):
         if self._stale:
             self.reevaluate()
 
-    def _prefetch(self, _res=None) -> None:
+    def _prefetch(self) -> None:
         """While the checklist is out of sight and out of date: evaluate it on a worker once the
         live analysis is done, so that the first look at it finds it ready (on 2,000 components
         evaluating takes ~0.5 s; on the GUI thread that was the tab switch's wait)."""
         if not self._stale or self.isVisible() or (self._prefetch_task is not None and self._prefetch_task.running):
             return
+        live = getattr(self.window, "live", None)
+        if live is not None and live.busy:
+            return  # an edit's analysis is under way: its result restarts the wait
         from prr_app.ui.tasks import Task
 
         gen = self._generation
@@ -879,8 +892,8 @@ class DashboardView(QWidget):
             self._steps = self._build_steps()
         if next(self._steps, StopIteration) is StopIteration:
             self._steps = None
-            if self._last is not None:
-                self.set_result(self._last)
+            if self._last is not None:  # drawn ahead of the first look too (later results: when looked at)
+                self.set_result(self._last, hidden_too=True)
         else:
             self._step_timer.start()
 
@@ -927,13 +940,13 @@ class DashboardView(QWidget):
             charts.append(w)
         self.heat, self.ready, self.avail, self.blast = charts
 
-    def set_result(self, res: dict) -> None:
+    def set_result(self, res: dict, *, hidden_too: bool = False) -> None:
         self._last = res
         a = res.get("analysis")
         if self.heat is None:
             self._prepare()  # shown with the charts when they are made
             return
-        if not self.isVisible():
+        if not self.isVisible() and not hidden_too:
             self._drawn = None  # drawn when looked at: a hidden dashboard costs an edit nothing
             return
         self._drawn = res
