@@ -86,7 +86,6 @@ class GraphScene(QGraphicsScene):
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         #: a staged build under way: the sync's steps still to run (see :meth:`rebuild`)
         self._build = None
-        self._build_gen = 0
         self.build_progress = 1.0
         self._slicer = QTimer(self)
         self._slicer.setSingleShot(True)
@@ -164,7 +163,6 @@ class GraphScene(QGraphicsScene):
         if len(r.components) + len(r.dependencies) <= STAGED_BUILD_MIN:
             self.sync()
             return
-        self._build_gen += 1
         self._build = iter(())  # building: set before the layout comes back
         self.build_progress = 0.0
         for v in self.views():
@@ -174,15 +172,18 @@ class GraphScene(QGraphicsScene):
 
         snapshot = self.session.analysis_copy()  # elements are never changed in place: a faithful copy
         task = Task("layout", _layout_task, snapshot)
-        gen = self._build_gen
-        task.signals.sig_done.connect(lambda res, g=gen: self._laid_out(res, g))
-        task.signals.sig_failed.connect(lambda e, tb, g=gen: self._laid_out(None, g))
+        # bound methods: Qt drops them if the scene goes first (the window closed meanwhile)
+        task.signals.sig_done.connect(self._laid_out)
+        task.signals.sig_failed.connect(self._layout_failed)
         self._layout_task = task  # kept alive until it reports
         task.start()
 
-    def _laid_out(self, res, gen) -> None:
+    def _layout_failed(self, _e, _tb) -> None:
+        self._laid_out(None)  # the layout is computed here then, in the first slice
+
+    def _laid_out(self, res) -> None:
         """The worker's layout is back: make the items, slice by slice."""
-        if gen != self._build_gen or self._build is None:
+        if self._build is None or isinstance(self._build, GeneratorType) or self.sender() is not self._layout_task.signals:
             return  # another review (or a newer build) since
         if res is not None:
             key, auto, cache = res
@@ -217,7 +218,6 @@ class GraphScene(QGraphicsScene):
             if isinstance(self._build, GeneratorType):
                 self._build.close()  # its finally: clause runs
             self._build = None
-            self._build_gen += 1
             self._slicer.stop()
             self.build_progress = 1.0
             for v in self.views():
@@ -229,7 +229,6 @@ class GraphScene(QGraphicsScene):
         if self._build is None:
             return
         if not isinstance(self._build, GeneratorType):
-            self._build_gen += 1  # the worker's layout, when it comes back, is not needed
             self._build = self._sync_steps(None)
         self._slicer.stop()
         self._build_slice(None)
@@ -623,6 +622,8 @@ class GraphScene(QGraphicsScene):
 
     def select_ids(self, ids, *, centre_on: bool = False) -> None:
         ids = set(ids)
+        if self.building and any(i not in self.nodes and i not in self.edges and i not in self.regions for i in ids):
+            self.finish_build()  # "show on the graph" while it is being drawn: draw the rest now
         self.blockSignals(True)
         try:
             self.clearSelection()

@@ -332,7 +332,7 @@ class ChecklistView(QWidget):
         self._prefetch_timer.timeout.connect(self._prefetch)
         live = getattr(window, "live", None)
         if live is not None:
-            live.sig_result.connect(lambda _res: self._prefetch_timer.start())
+            live.sig_result.connect(self._analysed)  # a bound method: Qt disconnects it when the view goes
 
     # -- data ------------------------------------------------------------------
     def _on_replaced(self) -> None:
@@ -351,6 +351,9 @@ class ChecklistView(QWidget):
         if self._stale:
             self.reevaluate()
 
+    def _analysed(self, _res) -> None:
+        self._prefetch_timer.start()
+
     def _prefetch(self) -> None:
         """While the checklist is out of sight and out of date: evaluate it on a worker once the
         live analysis is done, so that the first look at it finds it ready (on 2,000 components
@@ -362,14 +365,14 @@ class ChecklistView(QWidget):
             return  # an edit's analysis is under way: its result restarts the wait
         from prr_app.ui.tasks import Task
 
-        gen = self._generation
+        self._prefetch_gen = self._generation
         task = Task("checklist", _evaluate_checklist, self.session.analysis_copy())
-        task.signals.sig_done.connect(lambda res, g=gen: self._prefetched(res, g))
+        task.signals.sig_done.connect(self._prefetched)  # bound: never called once the view is gone
         self._prefetch_task = task
         task.start()
 
-    def _prefetched(self, result, gen) -> None:
-        if gen == self._generation and self._stale:  # the review is as it was evaluated
+    def _prefetched(self, result) -> None:
+        if self._prefetch_gen == self._generation and self._stale:  # the review is as it was evaluated
             self.reevaluate(result)
 
     def reevaluate(self, result=None) -> None:
