@@ -622,8 +622,6 @@ class GraphScene(QGraphicsScene):
 
     def select_ids(self, ids, *, centre_on: bool = False) -> None:
         ids = set(ids)
-        if self.building and any(i not in self.nodes and i not in self.edges and i not in self.regions for i in ids):
-            self.finish_build()  # "show on the graph" while it is being drawn: draw the rest now
         self.blockSignals(True)
         try:
             self.clearSelection()
