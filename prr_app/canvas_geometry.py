@@ -1,6 +1,6 @@
 """Pure geometry of the graph canvas, without Qt: where a new box may go, and similar questions.
 
-The canvas (``prr_app.ui.canvas``) draws; what it decides about places and rectangles lives
+The canvas (``prr_app.ui.canvas``) draws; what it decides about places, rectangles and lines lives
 here, as plain functions over plain rectangles, so it can be tested without a window.
 """
 from __future__ import annotations
@@ -136,3 +136,58 @@ def nearest_in_direction(origin: tuple[float, float], points: dict[str, tuple[fl
         if best is None or score < best[0] or (score == best[0] and key < best[1]):
             best = (score, key)
     return best[1] if best else None
+
+
+# ------------------------------------------------------------------ lines
+def clip_to_box(cx: float, cy: float, dx: float, dy: float, w: float, h: float) -> tuple[float, float]:
+    """Where the line from the centre (cx, cy) of a w x h box, going by (dx, dy), leaves the box
+    (the whole way when it ends inside). Plain floats: a re-layout clips hundreds of lines."""
+    if dx == 0 and dy == 0:
+        return cx, cy
+    tx = (w / 2) / abs(dx) if dx else math.inf
+    ty = (h / 2) / abs(dy) if dy else math.inf
+    t = min(tx, ty, 1.0)
+    return cx + dx * t, cy + dy * t
+
+
+def clip_segments(a, xmin: float, ymin: float, xmax: float, ymax: float):
+    """Segments (rows x1, y1, x2, y2) clipped to a rectangle (Liang-Barsky, vectorised).
+
+    Returns the clipped segments that cross the rectangle and the mask of
+    which input rows they come from.
+    """
+    import numpy as np
+
+    x1, y1, x2, y2 = a[:, 0], a[:, 1], a[:, 2], a[:, 3]
+    dx, dy = x2 - x1, y2 - y1
+    t0 = np.zeros(len(a))
+    t1 = np.ones(len(a))
+    keep = np.ones(len(a), dtype=bool)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for p, q in ((-dx, x1 - xmin), (dx, xmax - x1), (-dy, y1 - ymin), (dy, ymax - y1)):
+            keep &= ~((p == 0) & (q < 0))
+            r = q / p
+            t0 = np.where(p < 0, np.maximum(t0, r), t0)
+            t1 = np.where(p > 0, np.minimum(t1, r), t1)
+    keep &= t0 <= t1
+    t0, t1 = t0[keep], t1[keep]
+    seg = np.column_stack([x1[keep] + t0 * dx[keep], y1[keep] + t0 * dy[keep],
+                           x1[keep] + t1 * dx[keep], y1[keep] + t1 * dy[keep]])
+    return seg, keep
+
+
+def strip_pieces(seg, strips, margin: float = 2.0, near: float = 20.0):
+    """The pieces of segments (rows x1, y1, x2, y2) inside the rectangles ``strips`` ((x0, y0, x1, y1)
+    each, grown by ``margin``), and the mask of segments that pass within ``near`` of one of them
+    (their arrowheads and marks may reach into it). A piece may appear twice where grown strips
+    overlap: lines are opaque and one pixel wide, so drawing it twice changes nothing."""
+    import numpy as np
+
+    close = np.zeros(len(seg), dtype=bool)
+    pieces = []
+    for x0, y0, x1, y1 in strips:
+        close |= clip_segments(seg, x0 - near, y0 - near, x1 + near, y1 + near)[1]
+        pieces.append(clip_segments(seg, x0 - margin, y0 - margin, x1 + margin, y1 + margin)[0])
+    return (np.concatenate(pieces) if pieces else seg[:0]), close
+
+

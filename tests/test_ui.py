@@ -633,7 +633,7 @@ from hypothesis import given, settings, strategies as st  # noqa: E402
 def test_clip_segments_matches_brute_force(segs):
     import numpy as np
 
-    from prr_app.ui.canvas import clip_segments
+    from prr_app.canvas_geometry import clip_segments
 
     a = np.array(segs, dtype=float)
     seg, keep = clip_segments(a, 0.0, 0.0, 100.0, 100.0)
@@ -666,7 +666,7 @@ def test_strip_pieces_cover_exactly_what_the_strips_show(segs, rects):
     marked near (for its arrowhead)."""
     import numpy as np
 
-    from prr_app.ui.canvas import strip_pieces
+    from prr_app.canvas_geometry import strip_pieces
 
     a = np.array(segs, dtype=float)
     strips = [(x, y, x + w, y + h) for x, y, w, h in rects]
@@ -723,7 +723,7 @@ def test_diagonal_pans_draw_the_same_picture_as_a_full_repaint(qtbot, win, monke
     from PySide6.QtCore import QCoreApplication, QPoint, QRect
     from PySide6.QtTest import QTest
 
-    from prr_app.ui import canvas
+    from prr_app import canvas_geometry as canvas
 
     r = _big_review()
     for d in list(r.dependencies.values()):  # solid lines: dashes restart wherever a line is clipped
@@ -868,7 +868,7 @@ def test_several_recovery_files_pick_one_keep_the_others(qtbot, tmp_path, monkey
 def _scene_matches_full_layout(w):
     """Every box and region where a layout computed from scratch (no cache) puts it, and every line
     ending at its boxes' current positions."""
-    from prr_app.ui.canvas import _clip_xy
+    from prr_app.ui.canvas_items import _clip_xy
     from prr_app.ui.layout_bridge import scene_layout
 
     pos, regions = scene_layout(w.session.review)

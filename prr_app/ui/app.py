@@ -55,7 +55,36 @@ def _route_file_open_events(app, win) -> None:
     app.installEventFilter(app._file_open_filter)
 
 
+def check_qt_binding() -> None:
+    """Refuse a PySide6 that loses a reference to ``None`` on every Qt call returning ``void``.
+
+    PySide6 6.12.0 on CPython 3.11 hands ``None`` back from such calls without a reference
+    (right only on 3.12+, where ``None`` is immortal): 1,000 ``QPainter.drawRect`` calls lower
+    ``None``'s count by 1,000, and after a few thousand (one repaint of a big graph) the
+    interpreter aborts with "none_dealloc". 6.8.3 to 6.11.3 do not (measured); constraints.txt
+    pins 6.11.3. A binding with the bug stops the app at its start (:func:`make_app`), with what
+    to do, instead of mid-meeting. The probe makes 64 such calls: microseconds.
+    """
+    if sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
+        return  # None is immortal there
+    from PySide6.QtCore import QRectF
+
+    rect = QRectF()
+    before = sys.getrefcount(None)
+    for _ in range(64):
+        rect.setWidth(1.0)
+    if sys.getrefcount(None) <= before - 32:
+        import PySide6
+
+        raise RuntimeError(
+            f"PySide6 {PySide6.__version__} on Python {sys.version.split()[0]} loses a reference to None on "
+            "every Qt call that returns nothing, and the app would crash within minutes. Install the "
+            "version in constraints.txt: pip install -c constraints.txt PySide6-Essentials"
+        )
+
+
 def make_app(argv=None):
+    check_qt_binding()
     from PySide6.QtGui import QFont
     from PySide6.QtWidgets import QApplication
 
@@ -81,7 +110,11 @@ def main(argv=None) -> int:
                              "assessment PDF to OUT.pdf through the window's Export, quit (0 = it worked)")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = make_app()
+    try:
+        app = make_app()
+    except RuntimeError as e:  # a Qt binding the app cannot run on: say what to do, in one line
+        print(f"prr-app: {e}", file=sys.stderr)
+        return 2
     _install_excepthooks(app)
     from PySide6.QtCore import QTimer
 

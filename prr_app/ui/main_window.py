@@ -407,16 +407,10 @@ class MainWindow(QMainWindow):
         self.save_label.setText(text)
 
     def _on_replaced(self) -> None:
-        import gc
-
         self.failed = []
         self.journey_shown = None
         self.scene.rebuild()
         self._fill_journeys()
-        # the review and its thousands of items live as long as the window shows them: keep them out
-        # of the cyclic collector's full passes, which otherwise land mid-frame as 30-90 ms stalls
-        gc.collect()
-        gc.freeze()
         self._update_title()
         QTimer.singleShot(0, self.view.fit)
 

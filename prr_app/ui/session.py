@@ -6,7 +6,10 @@ Views never change the review themselves: they push commands through
 :meth:`ReviewSession.push`, and redraw when ``sig_review_changed`` says so.
 
 Edits are never lost: each command is written to the ``.prr`` file at most
-:data:`AUTOSAVE_MS` after it happens (one transaction, only changed rows). A
+:data:`AUTOSAVE_MS` after it happens (one transaction, only changed rows), by a
+worker thread: encoding and comparing a 2,000-component review is no work for
+the GUI thread. An explicit save (Save, Save As, closing, quitting) writes on
+the spot, after any autosave still under way. A
 review that has no file of its own yet (New, or opened from a review JSON)
 lives in a recovery file in the app's data folder until the user saves it
 somewhere; the app offers to recover such files at start-up.
@@ -17,6 +20,7 @@ import copy
 import json
 import logging
 import os
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -33,6 +37,16 @@ log = logging.getLogger(__name__)
 
 #: Longest time between an edit and its write to disk.
 AUTOSAVE_MS = 250
+#: a ``.prr`` larger than this is read on a worker thread (the window repaints meanwhile);
+#: smaller ones (up to ~2,500 elements) read in under 100 ms, in place
+READ_IN_BACKGROUND_BYTES = 200_000
+
+
+def _read_document(state, path: Path):
+    """Worker: open a ``.prr`` and read its review."""
+    from prr_app.review.document import ReviewDocument
+
+    return ReviewDocument.open(path)
 
 
 def data_dir() -> Path:
@@ -117,6 +131,12 @@ class ReviewSession(QObject):
         self._side_edited = False
         self.conflict = None  # the SaveConflict of the last save, until it is resolved
         self.last_save_s = 0.0
+        #: edits so far, and the last of them on disk: an autosave on a worker writes a copy of
+        #: the review as of one edit, and never after a later one was written (under the lock)
+        self._edits = 0
+        self._saved_edits = 0
+        self._save_lock = threading.Lock()
+        self._save_task = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(AUTOSAVE_MS)
@@ -176,7 +196,12 @@ class ReviewSession(QObject):
                 review = json_io.review_from_json_bytes(json_io.read_json_bytes(p), file=str(p), checked=False)
             self.new(review, source=str(p))
             return
-        doc = ReviewDocument.open(p)
+        if p.stat().st_size > READ_IN_BACKGROUND_BYTES:
+            from prr_app.ui.tasks import wait_for
+
+            doc = wait_for("Opening", _read_document, p, label=f"Reading {p.name}…")
+        else:
+            doc = ReviewDocument.open(p)
         self._replace(doc, untitled=False, source=None)
 
     def recover(self, rec: Path) -> None:
@@ -232,6 +257,7 @@ class ReviewSession(QObject):
         self.undo_stack.push(EditCommand(self, text, changes, merge_key))
 
     def _changed(self, changes: list[Change]) -> None:
+        self._edits += 1
         self._set_dirty(True)
         if not self._timer.isActive():  # the first unsaved edit starts the clock; later ones never delay it
             self._timer.start()
@@ -262,15 +288,59 @@ class ReviewSession(QObject):
 
     # ---------------------------------------------------------- saving
     def autosave(self) -> None:
+        """Write pending edits on a worker thread (the first edit of an untitled review creates
+        its recovery file here, with everything in it). A save that finds another program
+        changed the same elements emits ``sig_save_conflict``: the user decides."""
         from prr_app.persistence.store import SaveConflict
 
+        if not self._dirty or (self._save_task is not None and self._save_task.running):
+            if self._dirty:
+                self._timer.start()  # after the save under way
+            return
         try:
-            self.flush()
-        except SaveConflict as e:  # another program changed the same elements: the user decides
+            if self.document is None:
+                self.flush()
+                return
+        except SaveConflict as e:
             self.sig_save_conflict.emit(e)
-        except Exception as e:  # disk full, file gone...: keep the edits in memory, say so
+            return
+        except Exception as e:  # disk full, folder gone...: keep the edits in memory, say so
             log.exception("autosave failed")
             self.sig_save_failed.emit(str(e))
+            return
+        from prr_app.ui.tasks import Task
+
+        task = Task("autosave", self._save_copy_of, self.document, self.analysis_copy(), self._edits)
+        task.signals.sig_done.connect(lambda edits, doc=self.document: self._autosaved(edits, doc))
+        task.signals.sig_failed.connect(self._autosave_failed)
+        self._save_task = task
+        task.start()
+
+    def _save_copy_of(self, state, document, review: Review, edits: int) -> int:
+        """Worker: write ``review`` (a copy as of edit number ``edits``) unless a later one is on disk."""
+        with self._save_lock:
+            if edits <= self._saved_edits:
+                return edits
+            t0 = time.perf_counter()
+            document.store.save(review)
+            self.last_save_s = time.perf_counter() - t0
+            self._saved_edits = edits
+        return edits
+
+    def _autosaved(self, edits: int, document) -> None:
+        if document is not self.document or edits < self._edits:
+            return  # another file since, or edited since: that edit's own save follows
+        self._saved()
+
+    def _autosave_failed(self, e, _tb) -> None:
+        from prr_app.persistence.store import SaveConflict
+
+        if isinstance(e, SaveConflict):  # another program changed the same elements: the user decides
+            self.conflict = e
+            self.sig_save_conflict.emit(e)
+            return
+        log.error("autosave failed: %s", e)
+        self.sig_save_failed.emit(str(e))
 
     def resolve_conflict(self, prefer: str) -> int:
         """After a save conflict: merge with the file (see ``ReviewDocument.save_resolving``), the
@@ -294,7 +364,7 @@ class ReviewSession(QObject):
         return len(changes)
 
     def flush(self) -> None:
-        """Write pending edits now."""
+        """Write pending edits now, on this thread (after an autosave under way, if any)."""
         self._timer.stop()
         if not self._dirty:
             return
@@ -302,14 +372,20 @@ class ReviewSession(QObject):
             self._create_recovery()
         from prr_app.persistence.store import SaveConflict
 
-        t0 = time.perf_counter()
-        try:
-            self.document.save()
-        except SaveConflict as e:
-            self.conflict = e
-            raise
-        self.conflict = None
-        self.last_save_s = time.perf_counter() - t0
+        with self._save_lock:
+            t0 = time.perf_counter()
+            try:
+                self.document.save()
+            except SaveConflict as e:
+                self.conflict = e
+                raise
+            self.conflict = None
+            self.last_save_s = time.perf_counter() - t0
+            self._saved_edits = self._edits
+        self._saved()
+
+    def _saved(self) -> None:
+        """Everything up to the last edit is on disk."""
         if self.untitled and not self._side_edited:
             self._write_side(self.document.path, self.source, edited=True)
             self._side_edited = True
@@ -332,12 +408,14 @@ class ReviewSession(QObject):
             self._create_recovery()
         from prr_app.persistence.store import SaveConflict
 
-        try:
-            self.document.save_copy(target)
-        except SaveConflict:  # the old file changed under us: what this window holds goes to the new file
-            from prr_app.review.document import save_review
+        with self._save_lock:  # after an autosave under way; none writes this file after it
+            try:
+                self.document.save_copy(target)
+            except SaveConflict:  # the old file changed under us: what this window holds goes to the new file
+                from prr_app.review.document import save_review
 
-            save_review(self.review, target, overwrite=True)
+                save_review(self.review, target, overwrite=True)
+            self._saved_edits = self._edits
         self.conflict = None
         self._dirty = False
         old_untitled, old_path = self.untitled, self.document.path

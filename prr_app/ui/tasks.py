@@ -109,3 +109,31 @@ class Task:
 
     def cancel(self) -> None:
         self.state.cancel()
+
+
+def wait_for(name: str, fn, *args, label: str = "", parent=None):
+    """Run ``fn(state, *args)`` on a worker and return its result (or raise its exception), the
+    GUI thread turning its event loop meanwhile: the window repaints and timers run, where a
+    direct call would freeze it. A modal progress dialog (``label``; shown only if the work
+    lasts) keeps the user's input out of the windows while the caller waits."""
+    from PySide6.QtCore import QEventLoop, Qt
+    from PySide6.QtWidgets import QApplication, QProgressDialog
+
+    loop = QEventLoop()
+    out: dict = {}
+    task = Task(name, fn, *args)
+    task.signals.sig_done.connect(lambda res: (out.setdefault("result", res), loop.quit()))
+    task.signals.sig_failed.connect(lambda e, _tb: (out.setdefault("error", e), loop.quit()))
+    task.signals.sig_cancelled.connect(lambda: (out.setdefault("error", Cancelled()), loop.quit()))
+    dlg = QProgressDialog(label or name, "", 0, 0, parent or QApplication.activeWindow())
+    dlg.setCancelButton(None)
+    dlg.setWindowTitle(name)
+    dlg.setWindowModality(Qt.WindowModality.ApplicationModal)
+    dlg.setMinimumDuration(300)
+    task.start()
+    loop.exec()
+    dlg.reset()
+    dlg.deleteLater()
+    if "error" in out:
+        raise out["error"]
+    return out["result"]

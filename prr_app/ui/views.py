@@ -6,7 +6,7 @@ reads the model, and changes it only through undoable commands.
 from __future__ import annotations
 
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDialog, QFormLayout, QGridLayout, QHBoxLayout,
     QLabel, QLineEdit, QListWidget, QScrollArea, QListWidgetItem, QProgressBar, QPushButton,
@@ -187,6 +187,10 @@ CHECKLIST_COLUMNS = [
 ]
 
 
+#: the checklist (out of sight and out of date) is evaluated on a worker this long after the last analysis
+PREFETCH_IDLE_MS = 700
+
+
 class ChecklistView(QWidget):
     """Walk the checklist: categories with progress, one item at a time, keyboard first.
 
@@ -200,6 +204,9 @@ class ChecklistView(QWidget):
         self.session = window.session
         self.result = None
         self._stale = True
+        #: edits and openings seen: a checklist evaluated on a worker is used only if none came since
+        self._generation = 0
+        self._prefetch_task = None
         self.categories = QListWidget()
         self.categories.currentRowChanged.connect(lambda _r: self.refresh())
         self.filter_box = QComboBox()
@@ -323,11 +330,22 @@ class ChecklistView(QWidget):
             w.setAccessibleName(name)
         self.session.sig_review_replaced.connect(self._on_replaced)
         self.session.sig_review_changed.connect(self._on_changed)
+        # evaluated ahead of the first look once the app has been idle a while after the last
+        # analysis (never alongside the analysis of the next edit: they would share one interpreter)
+        self._prefetch_timer = QTimer(self)
+        self._prefetch_timer.setSingleShot(True)
+        self._prefetch_timer.setInterval(PREFETCH_IDLE_MS)
+        self._prefetch_timer.timeout.connect(self._prefetch)
+        live = getattr(window, "live", None)
+        if live is not None:
+            live.sig_result.connect(self._analysed)  # a bound method: Qt disconnects it when the view goes
 
     # -- data ------------------------------------------------------------------
     def _on_replaced(self) -> None:
         self._on_changed({"answers"})  # evaluated when looked at, not while a big review opens
+
     def _on_changed(self, colls) -> None:
+        self._generation += 1
         if colls & {"answers", "components", "dependencies", "meta", "proposals"}:
             if self.isVisible():
                 self.reevaluate()
@@ -339,13 +357,42 @@ class ChecklistView(QWidget):
         if self._stale:
             self.reevaluate()
 
-    def reevaluate(self) -> None:
-        from prr_app.checklist import evaluate
+    def _analysed(self, _res) -> None:
+        self._prefetch_timer.start()
+
+    def _prefetch(self) -> None:
+        """While the checklist is out of sight and out of date: evaluate it on a worker once the
+        live analysis is done, so that the first look at it finds it ready (on 2,000 components
+        evaluating takes ~0.5 s; on the GUI thread that was the tab switch's wait)."""
+        if not self._stale or self.isVisible() or (self._prefetch_task is not None and self._prefetch_task.running):
+            return
+        live = getattr(self.window, "live", None)
+        if live is not None and live.busy:
+            return  # an edit's analysis is under way: its result restarts the wait
+        from prr_app.ui.tasks import Task
+
+        self._prefetch_gen = self._generation
+        task = Task("checklist", _evaluate_checklist, self.session.analysis_copy())
+        task.signals.sig_done.connect(self._prefetched)  # bound: never called once the view is gone
+        self._prefetch_task = task
+        task.start()
+
+    def _prefetched(self, result) -> None:
+        if self._prefetch_gen == self._generation and self._stale:  # the review is as it was evaluated
+            self.reevaluate(result)
+
+    def reevaluate(self, result=None) -> None:
+        """Evaluate the checklist now (or show ``result``, evaluated on a worker from the review
+        as it is) and redraw."""
         from prr_app.errors import PrrError
 
         self._stale = False
         try:
-            self.result = evaluate(self.session.review)
+            if result is None:
+                from prr_app.checklist import evaluate
+
+                result = evaluate(self.session.review)
+            self.result = result
         except PrrError as e:
             self.result = None
             self.question.setText(f"The checklist cannot be evaluated: {e}")
@@ -580,6 +627,14 @@ def _num_with_override(r: dict, which: str) -> str:
     return "" if v is None else str(v)
 
 
+def _evaluate_checklist(state, review):
+    """Worker: the checklist of a review (a PrrError is the worker's failure: evaluated again
+    when looked at, where the view shows it)."""
+    from prr_app.checklist import evaluate
+
+    return evaluate(review)
+
+
 class RiskView(QWidget):
     """The register: sort and filter; override with a reason; accept; mitigations; show on graph."""
 
@@ -806,19 +861,69 @@ class DashboardView(QWidget):
     def __init__(self, window):
         super().__init__()
         self.window = window
-        self.heat = None  # the charts are built when the view is first shown (pyqtgraph loads then)
+        # the charts are made ahead of the first look, once a review has been analysed: pyqtgraph
+        # is imported on a worker (~0.4 s of Python), then one chart per turn of the event loop;
+        # a look before that makes them at once
+        self.heat = None
         self.heat_counts = None
         self._last = None
+        self._steps = None
+        self._preload = None
+        self._drawn = None  # the result the charts show
+        self._step_timer = QTimer(self)
+        self._step_timer.setSingleShot(True)
+        self._step_timer.setInterval(0)
+        self._step_timer.timeout.connect(self._build_step)
         self.window.session.sig_review_changed.connect(lambda c: self._readiness() if "answers" in c and self.heat else None)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
         if self.heat is None:
             self._build()
-            if self._last is not None:
-                self.set_result(self._last)
+        elif self._last is not None and self._drawn is not self._last:
+            self.set_result(self._last)
+
+    def _prepare(self) -> None:
+        """Import pyqtgraph on a worker, then make the charts a step at a time."""
+        if self.heat is not None or self._preload is not None:
+            return
+        import sys
+
+        from prr_app.ui.tasks import Task
+
+        if "pyqtgraph" in sys.modules:
+            self._step_timer.start()
+            return
+        self._preload = Task("charts", _import_pyqtgraph)
+        self._preload.signals.sig_done.connect(lambda _r: self._step_timer.start())
+        self._preload.start()
+
+    def _build_step(self) -> None:
+        if self.heat is not None:
+            return
+        if self._steps is None:
+            self._steps = self._build_steps()
+        if next(self._steps, StopIteration) is StopIteration:
+            self._steps = None
+            if self._last is not None:  # drawn ahead of the first look too (later results: when looked at)
+                self.set_result(self._last, hidden_too=True)
+        else:
+            self._step_timer.start()
 
     def _build(self) -> None:
+        """Make the charts now (what is left of them), and show the last result."""
+        self._step_timer.stop()
+        if self.heat is not None:
+            return
+        if self._steps is None:
+            self._steps = self._build_steps()
+        for _ in self._steps:
+            pass
+        self._steps = None
+        if self._last is not None:
+            self.set_result(self._last)
+
+    def _build_steps(self):
         import pyqtgraph as pg
 
         pg.setConfigOptions(antialias=True, background=theme.CANVAS, foreground=theme.TEXT)  # light or dark
@@ -833,22 +938,32 @@ class DashboardView(QWidget):
         scroll.setWidget(body)
         outer.addWidget(scroll)
         grid = QGridLayout(body)
-        self.heat = pg.PlotWidget(title="Risks: likelihood × impact")
         # short titles and tick labels: a plot's layout is at least as wide as its title plus its
         # axis labels, and wider than its widget it is cut off on the right
-        self.ready = pg.PlotWidget(title="Checklist: % met (grey: answered)")
-        self.avail = pg.PlotWidget(title="Journeys: availability ceiling vs SLO (%)")
-        self.blast = pg.PlotWidget(title="Blast radius: components down (top 15)")
-        for i, w in enumerate((self.heat, self.ready, self.avail, self.blast)):
-            w.setMinimumHeight(300 if w is not self.blast else 360)
+        titles = ("Risks: likelihood × impact", "Checklist: % met (grey: answered)",
+                  "Journeys: availability ceiling vs SLO (%)", "Blast radius: components down (top 15)")
+        charts = []
+        for i, title in enumerate(titles):
+            yield  # one chart per step
+            w = pg.PlotWidget(title=title)
+            w.setMinimumHeight(300 if i < 3 else 360)
             grid.addWidget(w, i, 0)
             w.setAccessibleName(w.getPlotItem().titleLabel.text)
             w.getPlotItem().titleLabel.setText(w.getPlotItem().titleLabel.text, size="12pt")
+            charts.append(w)
+        self.heat, self.ready, self.avail, self.blast = charts
 
-    def set_result(self, res: dict) -> None:
+    def set_result(self, res: dict, *, hidden_too: bool = False) -> None:
         self._last = res
         a = res.get("analysis")
-        if a is None or self.heat is None:
+        if self.heat is None:
+            self._prepare()  # shown with the charts when they are made
+            return
+        if not self.isVisible() and not hidden_too:
+            self._drawn = None  # drawn when looked at: a hidden dashboard costs an edit nothing
+            return
+        self._drawn = res
+        if a is None:
             return
         self._heat(a)
         self._readiness()
@@ -946,6 +1061,11 @@ class DashboardView(QWidget):
                                   brush=theme.DEGRADED))
         p.getAxis("left").setTicks([[(i, _clip(k, 22)) for i, (_d, _g, k) in enumerate(items)]])
         p.invertY(True)
+
+
+def _import_pyqtgraph(state) -> None:
+    """Worker: import pyqtgraph (Python modules only; its widgets are made on the GUI thread)."""
+    import pyqtgraph  # noqa: F401
 
 
 def _font(pt: float, bold: bool = False):

@@ -1,0 +1,563 @@
+"""The canvas's items, one per element of the review: a component's box (:class:`NodeItem`),
+a redundancy group's frames (:class:`GroupItem`), a dependency's line (:class:`EdgeItem`) and a
+failure domain's region (:class:`RegionItem`).
+
+Items draw the model; they never change it. Where they are and what they look like is set by the
+scene (:mod:`prr_app.ui.canvas_scene`); plain geometry lives in :mod:`prr_app.canvas_geometry`.
+"""
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsRectItem, QGraphicsSimpleTextItem, QStyle
+
+from prr_app.canvas_geometry import clip_to_box
+from prr_app.model.entities import PHYSICAL_DOMAIN_KINDS
+from prr_app.routing import curve_segments, route_forward
+from prr_app.ui import theme
+from prr_app.ui.layout_bridge import NODE_H, NODE_W
+
+if TYPE_CHECKING:
+    from prr_app.ui.canvas_scene import GraphScene
+
+_POS_CHANGED = QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged
+
+
+# ------------------------------------------------------------------ nodes
+#: the word on a box's badge for its worst open risk (the colour is never the only sign)
+SEVERITY_TAGS = {"critical": "CRIT", "high": "HIGH", "medium": "MED", "low": "LOW"}
+#: the word on a box's what-if state
+STATE_TAGS = {"failed": "FAILED", "down": "DOWN", "degraded": "DEGRADED"}
+
+class NodeItem(QGraphicsItem):
+    """A component or a redundancy group."""
+
+    def __init__(self, scene: "GraphScene", node_id: str, is_group: bool = False):
+        super().__init__()
+        self.gscene = scene
+        self.node_id = node_id
+        self.is_group = is_group
+        self.kind = "group"
+        self.title = node_id
+        self.subtitle = ""
+        self.user_facing = False
+        self.spof = False
+        self.severity: str | None = None
+        self.state: str | None = None  # None | "failed" | "down" | "degraded"
+        self.highlight = False
+        self.journey: str | None = None  # None | "entry" | "path": on the journey shown
+        self.edges: list[EdgeItem] = []
+        self._src = None  # the model object last drawn (elements are never changed in place)
+        self._xy = None  # the position the last sync put the box at; None once it moved otherwise
+        self._path = None  # outline, by kind and size
+        self._elided = None  # (title, subtitle) elided to the box
+        self.w, self.h = NODE_W, NODE_H
+        self.setFlags(
+            QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+            | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+            | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges
+            | QGraphicsItem.GraphicsItemFlag.ItemIsFocusable
+        )
+        self.setZValue(2)
+        self.setAcceptHoverEvents(True)
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(-6, -14, self.w + 12, self.h + 20)
+
+    def shape(self) -> QPainterPath:
+        p = QPainterPath()
+        p.addRect(QRectF(0, 0, self.w, self.h))
+        return p
+
+    def set_data(self, *, kind: str, title: str, subtitle: str, user_facing: bool, tooltip: str) -> None:
+        data = (kind, title, subtitle, user_facing, tooltip)
+        if data == getattr(self, "_data", None):
+            return  # an edit elsewhere: nothing to redraw here
+        self._data = data
+        self._path = self._elided = None
+        self.kind, self.title, self.subtitle, self.user_facing = kind, title, subtitle, user_facing
+        self.setToolTip(tooltip)
+        self.update()
+
+    def _outline(self) -> QPainterPath:
+        r = QRectF(0, 0, self.w, self.h)
+        p = QPainterPath()
+        k = self.kind
+        if k in ("datastore", "cache"):  # a cylinder
+            e = 10.0
+            p.moveTo(r.left(), r.top() + e / 2)
+            p.arcTo(QRectF(r.left(), r.top(), r.width(), e), 180, -180)
+            p.lineTo(r.right(), r.bottom() - e / 2)
+            p.arcTo(QRectF(r.left(), r.bottom() - e, r.width(), e), 0, -180)
+            p.closeSubpath()
+        elif k in ("gateway", "load_balancer", "dns", "cdn"):  # a hexagon
+            s = 14.0
+            p.addPolygon(QPolygonF([
+                QPointF(r.left() + s, r.top()), QPointF(r.right() - s, r.top()), QPointF(r.right(), r.center().y()),
+                QPointF(r.right() - s, r.bottom()), QPointF(r.left() + s, r.bottom()), QPointF(r.left(), r.center().y()),
+            ]))
+            p.closeSubpath()
+        elif k == "queue":
+            p.addRoundedRect(r, 4, 4)
+        else:
+            p.addRoundedRect(r, 10, 10)
+        return p
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        if self.gscene.sketch:  # zooming a large graph: the overview item draws the blocks
+            return
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        fill = QColor(theme.NODE_FILL)
+        if self.state == "failed":
+            fill = QColor(theme.FAILED)
+        elif self.state == "down":
+            fill = QColor(theme.DOWN_FILL)
+        elif self.state == "degraded":
+            fill = QColor(theme.DEGRADED_FILL)
+        elif self.is_group:
+            fill = QColor(theme.GROUP_FILL)
+        border = QColor(theme.KIND_COLOURS.get(self.kind, theme.KIND_COLOURS["other"]))
+        if self.severity in theme.SEVERITY_COLOURS and self.state is None:
+            border = QColor(theme.SEVERITY_COLOURS[self.severity])
+        if lod < 0.4:  # far away: a coloured block is all the eye can use, and it keeps big graphs fluid
+            painter.setPen(QPen(QColor(theme.SELECTION) if selected else border, 0))
+            painter.setBrush(QColor(theme.SEVERITY_COLOURS["critical"]) if self.spof and self.state is None else fill)
+            painter.drawRect(QRectF(0, 0, self.w, self.h))
+            return
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if self.journey:  # a halo: on the journey's path (entry components: a thicker one)
+            halo = QColor(theme.JOURNEY)
+            halo.setAlpha(150)
+            painter.setPen(QPen(halo, 9 if self.journey == "entry" else 6))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(QRectF(-3, -3, self.w + 6, self.h + 6), 12, 12)
+        if selected:  # unmistakable: a wide halo in the selection colour around the box
+            halo = QColor(theme.SELECTION)
+            halo.setAlpha(90)
+            painter.setPen(QPen(halo, 8))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(QRectF(-4, -4, self.w + 8, self.h + 8), 13, 13)
+        pen = QPen(border, 3.0 if not selected else 4.5)
+        if self.kind == "external_api" or self.is_group:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        if selected:
+            pen.setColor(QColor(theme.SELECTION))
+        if self._path is None:
+            self._path = self._outline()
+        painter.setPen(pen)
+        painter.setBrush(QBrush(fill))
+        painter.drawPath(self._path)
+        if self.kind == "queue":  # stacked lines for a queue
+            painter.setPen(QPen(border, 2))
+            for dx in (self.w - 14, self.w - 8):
+                painter.drawLine(QPointF(dx, 6), QPointF(dx, self.h - 6))
+        if self.highlight:
+            painter.setPen(QPen(QColor(theme.SELECTION), 3, Qt.PenStyle.DotLine))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(QRectF(-5, -5, self.w + 10, self.h + 10), 12, 12)
+        text = QColor("#ffffff") if self.state == "failed" else QColor(theme.TEXT)
+        painter.setPen(text)
+        f_title, f_sub, f_badge, h_title, h_sub = _node_fonts()
+        if self._elided is None:  # fonts and texts change rarely; elide once, not every frame
+            self._elided = (QFontMetricsF(f_title).elidedText(self.title, Qt.TextElideMode.ElideRight, self.w - 16),
+                            QFontMetricsF(f_sub).elidedText(self.subtitle, Qt.TextElideMode.ElideRight, self.w - 22))
+        title, sub = self._elided
+        painter.setFont(f_title)
+        painter.drawText(QRectF(8, 4, self.w - 16, h_title), Qt.AlignmentFlag.AlignHCenter, title)
+        painter.setFont(f_sub)
+        painter.drawText(QRectF(14, 5 + h_title, self.w - 22, h_sub * 2), Qt.AlignmentFlag.AlignHCenter, sub)
+        if self.user_facing:
+            painter.setBrush(QColor(theme.SELECTION))
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.drawEllipse(QRectF(5, self.h / 2 - 4.5, 9, 9))
+        if self.state in STATE_TAGS:  # what-if: the state in words too, on the bottom-left corner
+            tag = STATE_TAGS[self.state]
+            badge = QRectF(-4, self.h - 9, 9 + 7 * len(tag), 16)
+            painter.setBrush(QColor(theme.FAILED if self.state == "failed" else
+                                    theme.DOWN if self.state == "down" else theme.DEGRADED))
+            painter.setPen(QPen(QColor("#ffffff"), 1.2))
+            painter.drawRoundedRect(badge, 7, 7)
+            painter.setFont(f_badge)
+            painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, tag)
+        if self.severity in SEVERITY_TAGS and self.state is None and not self.spof:
+            # the worst open risk, in words as well as in the border's colour
+            badge = QRectF(self.w - 40, -12, 44, 18)
+            painter.setBrush(QColor(theme.SEVERITY_COLOURS[self.severity]))
+            painter.setPen(QPen(QColor("#ffffff"), 1.2))
+            painter.drawRoundedRect(badge, 8, 8)
+            painter.setFont(f_badge)
+            painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, SEVERITY_TAGS[self.severity])
+        if self.spof:  # badge on the top-right corner
+            badge = QRectF(self.w - 46, -12, 50, 20)
+            painter.setBrush(QColor(theme.SEVERITY_COLOURS["critical"]))
+            painter.setPen(QPen(QColor("#ffffff"), 1.5))
+            painter.drawRoundedRect(badge, 9, 9)
+            painter.setFont(f_badge)
+            painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, "SPOF")
+
+    def itemChange(self, change, value):
+        if change == _POS_CHANGED:
+            if not self.is_group:
+                self.gscene._columns = None  # the boxes' columns are measured again when a line needs them
+            if self.gscene._syncing:  # a re-layout moves many boxes: their lines are redrawn once, after
+                self.gscene._moved_edges.update(self.edges)
+            else:
+                self._xy = None  # dragged: the next sync compares with the real position
+                for e in self.edges:
+                    e.adjust()
+                self.gscene.node_moved(self)
+        return value
+
+    def anchor(self) -> QPointF:
+        return self.pos() + QPointF(self.w / 2, self.h / 2)
+
+
+_FONTS = None
+
+
+def _node_fonts():
+    """Fonts of a box's title, subtitle and badge, and the line heights: made once."""
+    global _FONTS
+    if _FONTS is None:
+        t = QFont(theme.FONT_FAMILY)
+        t.setPointSizeF(theme.NODE_FONT_PT)
+        t.setBold(True)
+        sub = QFont(theme.FONT_FAMILY)
+        sub.setPointSizeF(theme.NODE_FONT_PT - 1.5)
+        b = QFont(theme.FONT_FAMILY)
+        b.setPointSizeF(theme.NODE_FONT_PT - 2)
+        b.setBold(True)
+        _FONTS = (t, sub, b, QFontMetricsF(t).height(), QFontMetricsF(sub).height())
+    return _FONTS
+
+
+class GroupItem(NodeItem):
+    """A redundancy group: a dashed frame around its members, labelled with k of n."""
+
+    def __init__(self, scene: "GraphScene", node_id: str):
+        super().__init__(scene, node_id, is_group=True)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsMovable, False)
+        self.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+        self.setZValue(0.5)
+
+    def fit(self, rects) -> None:
+        """Frames around ``rects`` (scene coordinates; one frame per cluster of members), the
+        label under the first."""
+        pad = 6.0
+        frames = [r.adjusted(-pad, -pad, pad, pad + 18) for r in rects]
+        box = frames[0]
+        for f in frames[1:]:
+            box = box.united(f)
+        self.prepareGeometryChange()
+        self.w, self.h = box.width(), box.height()
+        self.frames = [f.translated(-box.left(), -box.top()) for f in frames]
+        self._path = self._elided = None
+        self.setPos(box.left(), box.top())
+        for e in self.edges:
+            e.adjust()
+
+    frames: list = []
+
+    def anchor(self) -> QPointF:  # lines to a group meet its first frame, not the space between frames
+        return self.pos() + (self.frames[0].center() if self.frames else QPointF(self.w / 2, self.h / 2))
+
+    def _label_rect(self) -> QRectF:
+        f = self.frames[0] if self.frames else QRectF(0, 0, self.w, self.h)
+        return QRectF(f.left(), f.bottom() - 18, f.width(), 18)
+
+    def shape(self) -> QPainterPath:  # only the label strips pick the group
+        p = QPainterPath()
+        for f in self.frames or [QRectF(0, 0, self.w, self.h)]:
+            p.addRect(QRectF(f.left(), f.bottom() - 18, f.width(), 18))
+        return p
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        pen = QPen(QColor(theme.SELECTION if selected else theme.GROUP_EDGE), 3.5 if selected else 2.2, Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        fill = QColor(theme.GROUP_FILL)
+        fill.setAlpha(150)
+        if self.state in ("down", "degraded"):
+            fill = QColor(theme.DOWN_FILL if self.state == "down" else theme.DEGRADED_FILL)
+        painter.setBrush(fill)
+        frames = self.frames or [QRectF(0, 0, self.w, self.h)]
+        for f in frames:
+            painter.drawRoundedRect(f, 12, 12)
+        f = QFont(theme.FONT_FAMILY)
+        f.setPointSizeF(theme.NODE_FONT_PT - 1)
+        f.setBold(True)
+        painter.setFont(f)
+        painter.setPen(QColor(theme.TEXT))
+        fm = QFontMetricsF(f)
+        part = f" (part {{}} of {len(frames)})" if len(frames) > 1 else ""
+        for k, fr in enumerate(frames):
+            label = f"{self.title} · {self.subtitle}" + (part.format(k + 1) if part else "")
+            text = fm.elidedText(label, Qt.TextElideMode.ElideRight, fr.width() - 12)
+            painter.drawText(QRectF(fr.left() + 8, fr.bottom() - 19, fr.width() - 12, 18),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
+
+
+class EdgeItem(QGraphicsPathItem):
+    """A dependency (or a group's membership, drawn dotted) from source to target."""
+
+    def __init__(self, source: NodeItem, target: NodeItem, kind: str, dep_id: str | None):
+        super().__init__()
+        self.source, self.target, self.kind, self.dep_id = source, target, kind, dep_id
+        self.state: str | None = None
+        self.journey = False  # on the path of the journey shown
+        self.far = False
+        self.fallback = False
+        self._src = None  # the dependency last drawn
+        #: end points as drawn (x1, y1, x2, y2); None until the scene first draws the line
+        self.ends = None
+        #: the line is not drawn where its boxes are: the scene's next sync draws it (once)
+        self._stale = True
+        self._shape = None
+        self.setZValue(1)
+        if dep_id is not None:
+            self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        source.edges.append(self)
+        target.edges.append(self)
+        self._restyle()
+
+    def tip(self) -> str:
+        """The tooltip, made when the mouse rests on the line (see ``GraphScene.helpEvent``): a
+        large graph has thousands of lines, and most are never pointed at."""
+        d = self._src
+        if d is None:
+            return f"{self.source.node_id} → {self.target.node_id} ({self.kind})"
+        return f"{d.source} → {d.target} ({d.kind}{', fallback: ' + d.fallback if d.fallback else ''})"
+
+    def set_kind(self, kind: str, fallback: bool = False) -> None:
+        if self.fallback == fallback and self.kind == kind:
+            return
+        self.kind = kind
+        self.fallback = fallback
+        self._restyle()
+        if self.ends is not None:  # drawn already: the arrowhead or the fallback mark changes
+            self.adjust()
+        self._layer_changed()
+
+    def _restyle(self) -> None:
+        colour = QColor(theme.EDGE_COLOURS.get(self.kind, theme.TEXT))
+        if self.state == "down":
+            colour = QColor(theme.DOWN)
+        elif self.state == "degraded":
+            colour = QColor(theme.DEGRADED)
+        elif self.journey:
+            colour = QColor(theme.JOURNEY)
+        pen = QPen(colour, (2.4 if self.kind == "hard" else 2.0) + (1.6 if self.journey else 0))
+        if self.kind == "soft":
+            pen.setStyle(Qt.PenStyle.DashLine)
+        elif self.kind == "async":
+            pen.setStyle(Qt.PenStyle.DotLine)
+            pen.setWidthF(2.6)
+        elif self.kind == "member":
+            pen = QPen(QColor(theme.GROUP_EDGE), 1.6, Qt.PenStyle.DotLine)
+        if self.far:  # zoomed far out: thin solid cosmetic lines keep big graphs fluid
+            pen.setWidth(0)
+            pen.setStyle(Qt.PenStyle.SolidLine)
+        self.setPen(pen)
+
+    def set_state(self, state: str | None) -> None:
+        if state != self.state:
+            self.state = state
+            self._restyle()
+            self._layer_changed()
+
+    def set_journey(self, on: bool) -> None:
+        if on != self.journey:
+            self.journey = on
+            self._restyle()
+            self._layer_changed()
+
+    def set_far(self, far: bool) -> None:
+        if far != self.far:
+            self.far = far
+            self._restyle()
+
+    def detach(self) -> None:
+        for n in (self.source, self.target):
+            if self in n.edges:
+                n.edges.remove(self)
+
+    def _way(self):
+        """Way points around the boxes in between (prr_app/routing.py), or None for a straight line.
+
+        Lines between columns of boxes are routed as in the PDF; a large graph's lines are
+        drawn straight by the edge layer, and a group's membership lines stay straight."""
+        sc = self.scene()
+        if self.kind == "member" or sc is None or sc.edge_layer_on:
+            return None
+        s, t = self.source, self.target
+        sx, sy, tx, ty = s.pos().x(), s.pos().y(), t.pos().x(), t.pos().y()
+        if tx >= sx + s.w:
+            return route_forward(sc.route_columns(), sx + s.w, sy + s.h / 2, tx, ty + t.h / 2)
+        if sx >= tx + t.w:
+            return route_forward(sc.route_columns(), tx + t.w, ty + t.h / 2, sx, sy + s.h / 2)[::-1]
+        return None
+
+    def adjust(self) -> None:
+        s, t = self.source, self.target
+        #: drawn before it was in a scene (straight): the scene routes it once it is added
+        self._stale = self.scene() is None
+        way = self._way()
+        if way is not None:
+            # level through the columns in between, S-curves across the gaps
+            p1, p2 = QPointF(*way[0]), QPointF(*way[-1])
+            path = QPainterPath(p1)
+            for c1, c2, (qx, qy) in curve_segments(way):
+                if c1 is None:
+                    path.lineTo(qx, qy)
+                else:
+                    path.cubicTo(*c1, *c2, qx, qy)
+            # the curve arrives level: the arrow points along x
+            toward = QPointF(p2.x() - (1.0 if p2.x() >= p1.x() else -1.0), p2.y())
+        else:
+            sp, tp = s.pos(), t.pos()
+            ax, ay = sp.x() + s.w / 2, sp.y() + s.h / 2
+            bx, by = tp.x() + t.w / 2, tp.y() + t.h / 2
+            # clip at the node rectangles
+            p1 = _clip_xy(ax, ay, bx - ax, by - ay, s)
+            p2 = _clip_xy(bx, by, ax - bx, ay - by, t)
+            path = QPainterPath(p1)
+            path.lineTo(p2)
+            toward = p1
+        if self.kind != "member" and QLineF(p1, p2).length() > 1:
+            ang = math.atan2(toward.y() - p2.y(), toward.x() - p2.x())
+            size = 12.0
+            left = p2 + QPointF(math.cos(ang + 0.45) * size, math.sin(ang + 0.45) * size)
+            right = p2 + QPointF(math.cos(ang - 0.45) * size, math.sin(ang - 0.45) * size)
+            path.moveTo(left)
+            path.lineTo(p2)
+            path.lineTo(right)
+            if self.kind == "hard":
+                path.lineTo(left)
+        if self.fallback:  # a small circle near the source: there is a fallback
+            mid = p1 + (p2 - p1) * 0.15 if way is None else QPointF(p1.x() + (12 if p2.x() >= p1.x() else -12), p1.y())
+            path.addEllipse(mid, 4, 4)
+        self.ends = (p1.x(), p1.y(), p2.x(), p2.y())
+        self._shape = None
+        self.setPath(path)
+        self._layer_changed()
+
+    def _layer_changed(self) -> None:
+        sc = self.scene()
+        if sc is not None and getattr(sc, "edge_layer_on", False):
+            sc.edge_layer.mark()
+
+    def shape(self) -> QPainterPath:
+        # cached: after every scroll the view looks up the item under the mouse, and the
+        # bounding boxes of long lines hold that point for hundreds of edges
+        if self._shape is None:
+            sc = self.scene()
+            if self.ends is not None and sc is not None and sc.edge_layer_on:
+                # a large graph's lines are straight (the edge layer draws them): a band 10 wide
+                # along the line, in plain arithmetic; the stroker costs ~0.3 ms a line, and after a
+                # scroll Qt asks for the shapes of all the long lines whose boxes hold the mouse
+                x1, y1, x2, y2 = self.ends
+                dx, dy = x2 - x1, y2 - y1
+                k = 5.0 / max(math.hypot(dx, dy), 1e-9)
+                nx, ny = -dy * k, dx * k
+                band = QPainterPath()
+                band.addPolygon(QPolygonF([QPointF(x1 + nx, y1 + ny), QPointF(x2 + nx, y2 + ny),
+                                           QPointF(x2 - nx, y2 - ny), QPointF(x1 - nx, y1 - ny)]))
+                band.closeSubpath()
+                self._shape = band
+            else:
+                from PySide6.QtGui import QPainterPathStroker
+
+                s = QPainterPathStroker()
+                s.setWidth(10)
+                self._shape = s.createStroke(self.path())
+        return self._shape
+
+    # no itemChange override: Qt would call into Python ~10 times per line while a scene of
+    # thousands is built; the scene redraws the edge layer when the selection changes
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        """A selected dependency: a wide halo in the selection colour under the line itself,
+        not Qt's thin dashed rectangle around its bounding box."""
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        option.state &= ~QStyle.StateFlag.State_Selected
+        if selected:
+            halo = QColor(theme.SELECTION)
+            halo.setAlpha(110)
+            pen = QPen(halo, 10, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)
+            pen.setCosmetic(True)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(self.path())
+        super().paint(painter, option, widget)
+
+
+def _clip_xy(cx: float, cy: float, dx: float, dy: float, node: "NodeItem") -> QPointF:
+    """Where the line from the node's centre (cx, cy) by (dx, dy) leaves the node's box."""
+    return QPointF(*clip_to_box(cx, cy, dx, dy, node.w, node.h))
+
+
+class RegionItem(QGraphicsRectItem):
+    """A failure domain drawn as a labelled region behind the nodes it holds."""
+
+    def __init__(self, domain_id: str):
+        super().__init__()
+        self.domain_id = domain_id
+        self.setZValue(-10)
+        self.label = QGraphicsSimpleTextItem(self)
+        f = QFont(theme.FONT_FAMILY)
+        f.setPointSizeF(theme.NODE_FONT_PT)
+        f.setBold(True)
+        self.label.setFont(f)
+        self.state: str | None = None
+        # click the label strip to select the domain (and see its blast radius); the rest of the
+        # region lets clicks through, so rubber-band selection still starts anywhere inside it
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setToolTip(f"Failure domain {domain_id}: click its label to see what fails with it")
+
+    def shape(self) -> QPainterPath:
+        p = QPainterPath()
+        p.addRect(self.label_rect())
+        return p
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        option.state &= ~QStyle.StateFlag.State_Selected  # no dashed focus frame: a thick outline instead
+        super().paint(painter, option, widget)
+        if selected:
+            painter.setPen(QPen(QColor(theme.SELECTION), 4))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(self.rect())
+
+    def label_rect(self) -> QRectF:
+        """The label strip a click selects (or fails, in fail-this mode), in item coordinates."""
+        r = self.rect()
+        return QRectF(r.left(), r.top(), r.width(), 26)
+
+    def set_data(self, rect: QRectF, text: str, kind: str, depth: int) -> None:
+        self.setRect(rect)
+        self.label.setText(text)
+        self.label.setPos(rect.left() + 8, rect.top() + 3)
+        self.kind, self.depth = kind, depth
+        self.restyle()
+
+    def restyle(self) -> None:
+        kind, depth = self.kind, self.depth
+        colour = QColor(theme.DOMAIN_COLOURS.get(kind, theme.DOMAIN_COLOURS["other"]))
+        fill = QColor(colour)
+        fill.setAlpha(22 + 12 * depth)
+        if self.state == "failed":
+            fill = QColor(theme.FAILED)
+            fill.setAlpha(70)
+        self.setBrush(fill)
+        pen = QPen(colour, 2.0)
+        if kind not in PHYSICAL_DOMAIN_KINDS:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        self.setPen(pen)
+        self.label.setBrush(colour.lighter(130) if theme.DARK else colour.darker(150))
+
+

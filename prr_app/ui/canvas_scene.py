@@ -1,0 +1,788 @@
+"""The scene: the canvas's items kept in step with one session's review.
+
+The scene keeps its items in step with the review by id (create what is new, update what
+changed, drop what is gone) so that an edit on a large review does not redraw everything. A
+drag becomes one move command when the mouse is released; a shift-drag from one box to another
+asks for a new dependency. It decides who draws what at each zoom level (see :meth:`_apply_modes`).
+"""
+from __future__ import annotations
+
+import math
+import time
+from types import GeneratorType
+
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtWidgets import (
+    QGraphicsItem, QGraphicsLineItem, QGraphicsRectItem, QGraphicsScene, QGraphicsSimpleTextItem,
+)
+
+from prr_app.layout import LayoutCache
+from prr_app.model.entities import Review
+from prr_app.routing import columns_of
+from prr_app.ui import theme
+from prr_app.ui.canvas_items import EdgeItem, GroupItem, NodeItem, RegionItem
+from prr_app.ui.canvas_layers import EdgeLayer, OverviewItem
+from prr_app.ui.layout_bridge import NODE_H, NODE_W, scene_layout
+
+#: above this many dependencies, lines are drawn by the edge layer, without antialiasing
+EDGES_SMOOTH_MAX = 600
+#: a review with more components and dependencies than this is drawn in slices when it is opened
+#: (its layout computed on a worker), the window responsive in between; smaller ones in one go
+STAGED_BUILD_MIN = 3000
+#: the longest slice of a staged build on the GUI thread
+SLICE_MS = 40
+
+
+class GraphScene(QGraphicsScene):
+    """Items for one session's review."""
+
+    #: node ids moved by one drag: {id: (x, y)}
+    sig_nodes_moved = Signal(object)
+    #: ask for a dependency from the first id to the second
+    sig_link_requested = Signal(str, str)
+    #: in fail-this mode: a component box or a failure domain's label was clicked (press and release: one click)
+    sig_fail_clicked = Signal(str)
+    #: a staged build drew this fraction of the review's elements
+    sig_build_progress = Signal(float)
+    #: a staged build ended: every element has its item
+    sig_built = Signal()
+
+    def __init__(self, session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.nodes: dict[str, NodeItem] = {}
+        self.edges: dict[str, EdgeItem] = {}
+        self.member_edges: dict[tuple[str, str], EdgeItem] = {}
+        self.regions: dict[str, RegionItem] = {}
+        self._auto: dict[str, tuple[float, float]] = {}
+        self._auto_key = None
+        self._layout_cache = LayoutCache()  # the automatic layout reuses what an edit did not touch
+        self._syncing = False
+        self._moved_edges: set = set()
+        self._press_pos: dict[str, QPointF] = {}
+        self._link_from: NodeItem | None = None
+        self._link_line: QGraphicsLineItem | None = None
+        #: fail-this mode: a click fails or un-fails what it lands on, and selects nothing
+        self.fail_mode = False
+        self._fail_press = False
+        self._regions_dirty = False
+        #: the boxes' columns lines are routed around (None: measure again); those the lines follow now
+        self._columns = None
+        self._routed_columns = None
+        #: while a view paints an exposed region of several rectangles: those, in scene coordinates
+        self.exposed_rects: list[QRectF] | None = None
+        self.far = False
+        self.overview_on = False
+        self.overview = OverviewItem(self)
+        self.overview.setVisible(False)
+        self.addItem(self.overview)
+        self.edge_layer = EdgeLayer(self)
+        self.edge_layer.setVisible(False)
+        self.edge_layer_on = False
+        self.boxes_drawn_by_layer = False
+        self.sketch = False
+        self._node_cache = False
+        self.addItem(self.edge_layer)
+        self.setBackgroundBrush(QColor(theme.CANVAS))
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
+        #: a staged build under way: the sync's steps still to run (see :meth:`rebuild`)
+        self._build = None
+        self.build_progress = 1.0
+        self._slicer = QTimer(self)
+        self._slicer.setSingleShot(True)
+        self._slicer.setInterval(0)
+        self._slicer.timeout.connect(self._build_slice)
+        #: what the colour setters were last told: items made later (a staged build) get it too
+        self._marks: dict[str, tuple] = {}
+        # the edge layer draws selected lines in the selection colour, the overview selected boxes framed
+        self.selectionChanged.connect(self._selection_drawn)
+
+    @property
+    def review(self) -> Review:
+        return self.session.review
+
+    def route_columns(self):
+        """The columns of boxes as they are now (see prr_app/routing.py), measured once per move."""
+        if self._columns is None:
+            self._columns = columns_of((n.pos().x(), n.pos().y(), n.w, n.h)
+                                       for n in self.nodes.values() if not n.is_group)
+        return self._columns
+
+    def _reroute_steps(self, moved=()):
+        """Redraw each line once after a sync: those whose boxes ``moved``, those added, and,
+        when the boxes' columns changed, every line (it may have to take another way).
+        Yields after each line."""
+        todo = set(moved)  # (group membership lines among them)
+        if self.edge_layer_on:  # the edge layer draws lines straight: so must their hit shapes be
+            if self._routed_columns is not None:
+                todo.update(self.edges.values())
+            self._routed_columns = None
+            todo.update(e for e in self.edges.values() if e._stale)
+        else:
+            self._columns = None  # boxes may also have come or gone, not only moved
+            cols = self.route_columns()
+            if cols != self._routed_columns:
+                self._routed_columns = cols
+                todo.update(self.edges.values())
+            else:
+                todo.update(e for e in self.edges.values() if e._stale)
+        for e in todo:
+            if e.scene() is self:
+                e.adjust()
+                yield
+
+    # -- building ------------------------------------------------------
+    @property
+    def building(self) -> bool:
+        """A staged build is under way (some elements have no item yet)."""
+        return self._build is not None
+
+    def rebuild(self) -> None:
+        """Drop every item and draw the review afresh.
+
+        A review of more than :data:`STAGED_BUILD_MIN` elements is drawn in stages: its layout is
+        computed on a worker thread, then its items are made in slices of at most :data:`SLICE_MS`
+        on the GUI thread, which stays responsive in between (``building`` is true meanwhile;
+        ``sig_build_progress`` and ``sig_built`` tell how far it is). The views take no mouse
+        input while it lasts."""
+        self._stop_build()
+        for v in self.views():
+            v.setRenderHint(QPainter.RenderHint.Antialiasing, len(self.review.dependencies) <= EDGES_SMOOTH_MAX)
+        self.removeItem(self.overview)
+        self.removeItem(self.edge_layer)
+        self.clear()
+        self.addItem(self.overview)
+        self.addItem(self.edge_layer)
+        self.nodes.clear()
+        self.edges.clear()
+        self.member_edges.clear()
+        self.regions.clear()
+        self._auto_key = None
+        self._layout_cache = LayoutCache()
+        self._marks.clear()
+        r = self.review
+        if len(r.components) + len(r.dependencies) <= STAGED_BUILD_MIN:
+            self.sync()
+            return
+        self._build = iter(())  # building: set before the layout comes back
+        self.build_progress = 0.0
+        for v in self.views():
+            v.setInteractive(False)
+        self.sig_build_progress.emit(0.0)
+        from prr_app.ui.tasks import Task
+
+        snapshot = self.session.analysis_copy()  # elements are never changed in place: a faithful copy
+        task = Task("layout", _layout_task, snapshot)
+        # bound methods: Qt drops them if the scene goes first (the window closed meanwhile)
+        task.signals.sig_done.connect(self._laid_out)
+        task.signals.sig_failed.connect(self._layout_failed)
+        self._layout_task = task  # kept alive until it reports
+        task.start()
+
+    def _layout_failed(self, _e, _tb) -> None:
+        self._laid_out(None)  # the layout is computed here then, in the first slice
+
+    def _laid_out(self, res) -> None:
+        """The worker's layout is back: make the items, slice by slice."""
+        if self._build is None or isinstance(self._build, GeneratorType) or self.sender() is not self._layout_task.signals:
+            return  # another review (or a newer build) since
+        if res is not None:
+            key, auto, cache = res
+            if key == _layout_key(self.review):  # not edited meanwhile: the worker's layout holds
+                self._auto_key, self._auto, self._layout_cache = key, auto, cache
+        self._build = self._sync_steps(None)
+        self._slicer.start()
+
+    def _build_slice(self, budget_ms: float | None = SLICE_MS) -> None:
+        """Run the staged build for ``budget_ms`` (None: to its end), then let the event loop go on."""
+        steps = self._build
+        if not isinstance(steps, GeneratorType):
+            return  # none, or its layout is still on the worker
+        end = time.perf_counter() + budget_ms / 1000 if budget_ms is not None else math.inf
+        for step in steps:
+            if step is not None:
+                self.build_progress = step
+            if time.perf_counter() > end:
+                self.sig_build_progress.emit(self.build_progress)
+                self._slicer.start()
+                return
+        self._build = None
+        self.build_progress = 1.0
+        for v in self.views():
+            v.setInteractive(True)
+        for setter, args in list(self._marks.items()):  # colours told while the items were being made
+            getattr(self, setter)(*args)
+        self.sig_built.emit()
+
+    def _stop_build(self) -> None:
+        if self._build is not None:
+            if isinstance(self._build, GeneratorType):
+                self._build.close()  # its finally: clause runs
+            self._build = None
+            self._slicer.stop()
+            self.build_progress = 1.0
+            for v in self.views():
+                v.setInteractive(True)
+
+    def finish_build(self) -> None:
+        """Make every item now: the staged build's remaining slices in one go (a layout still on
+        its worker is computed here instead)."""
+        if self._build is None:
+            return
+        if not isinstance(self._build, GeneratorType):
+            self._build = self._sync_steps(None)
+        self._slicer.stop()
+        self._build_slice(None)
+
+    def _layout(self):
+        r = self.review
+        key = _layout_key(r)
+        if key != self._auto_key:
+            self._auto = scene_layout(r, self._layout_cache)
+            self._auto_key = key
+        return self._auto
+
+    #: collections the canvas draws; an edit of anything else (answers, risks, journeys...) leaves it alone
+    DRAWN = frozenset({"components", "dependencies", "groups", "domains", "layout"})
+
+    def sync(self, colls=None) -> None:
+        """Bring the items in step with the review (``colls``: what changed; None: anything)."""
+        if colls is not None and not (set(colls) & self.DRAWN):
+            return
+        if self._build is not None:
+            # an edit while a staged build runs: the build goes on from the review as it is now
+            # (items made so far are kept, by id, as in any sync)
+            if isinstance(self._build, GeneratorType):
+                self._build.close()
+                self._build = self._sync_steps(None)
+            return
+        for _ in self._sync_steps(colls):
+            pass
+
+    def _sync_steps(self, colls):
+        """:meth:`sync` as steps: yields after each item it makes or changes (None), and the
+        fraction of the work done at the end of each element."""
+        self._syncing = True
+        created = False  # new items: their flags and cache mode are set below
+        try:
+            r = self.review
+            pos, regions = self._layout()
+            total = max(1, len(r.components) + len(r.groups) + len(r.dependencies))
+            done = 0
+            wanted = set(r.components) | set(r.groups)
+            for gone in set(self.nodes) - wanted:
+                item = self.nodes.pop(gone)
+                for e in list(item.edges):
+                    self._drop_edge(e)
+                self.removeItem(item)
+            for cid, c in r.components.items():
+                item = self.nodes.get(cid)
+                if item is None or item.is_group:
+                    if item is not None:
+                        self.removeItem(item)
+                    item = NodeItem(self, cid)
+                    self.addItem(item)
+                    self.nodes[cid] = item
+                    created = True
+                if item._src is not c:  # commands put a new object in the review for every change
+                    item._src = c
+                    sub = c.kind.replace("_", " ")
+                    n = c.replicas or 1
+                    sub += f" · {n}×" if n > 1 else ""
+                    if c.placement:
+                        sub += " · " + ",".join(sorted(set(_short(p) for p in c.placement)))
+                    item.set_data(kind=c.kind, title=c.label, subtitle=sub, user_facing=c.user_facing,
+                                  tooltip=_component_tip(c))
+                self._place(item, pos.get(cid, (0.0, 0.0)))
+                done += 1
+                yield done / total
+            moved, self._moved_edges = self._moved_edges, set()  # their lines are redrawn by _reroute
+            if self.boxes_drawn_by_layer or self.overview_on:
+                self._overview_changed()
+            for gid, g in r.groups.items():
+                item = self.nodes.get(gid)
+                if item is None or not item.is_group:
+                    if item is not None:
+                        self.removeItem(item)
+                    item = GroupItem(self, gid)
+                    self.addItem(item)
+                    self.nodes[gid] = item
+                    created = True
+                item.set_data(kind="group", title=g.name or g.id, subtitle=f"{g.min_up} of {len(g.members)} needed",
+                              user_facing=False, tooltip=f"Redundancy group {g.id}\nmembers: {', '.join(g.members)}")
+                self._fit_group(item, g)
+                done += 1
+                yield done / total
+            # dependencies
+            for did in set(self.edges) - set(r.dependencies):
+                self._drop_edge(self.edges.pop(did))
+            for did, d in r.dependencies.items():
+                done += 1
+                yield done / total
+                e = self.edges.get(did)
+                s, t = self.nodes.get(d.source), self.nodes.get(d.target)
+                if s is None or t is None:
+                    if e is not None:
+                        self._drop_edge(self.edges.pop(did))
+                    continue
+                if e is None or e.source is not s or e.target is not t:
+                    if e is not None:
+                        self._drop_edge(e)
+                    e = EdgeItem(s, t, d.kind, did)
+                    e.far = self.far
+                    self.addItem(e)
+                    self.edges[did] = e
+                    created = True
+                elif e._src is d:
+                    continue  # same dependency, same ends: nothing to do
+                e._src = d
+                e.set_kind(d.kind, fallback=bool(d.fallback))
+                if e.toolTip():
+                    e.setToolTip(e.tip())  # shown before: keep it true (others are made when pointed at)
+            self.update_regions(regions)
+            yield from self._set_big_steps(len(r.dependencies) > EDGES_SMOOTH_MAX, created)
+            yield from self._reroute_steps(moved)
+            if self.overview_on and not self.edge_layer_on:
+                for it in list(self.nodes.values()) + list(self.edges.values()):
+                    it.setVisible(False)
+            self._overview_changed()
+        finally:
+            self._syncing = False
+
+    def _set_big_steps(self, big: bool, created: bool = True):
+        """Large graphs: lines drawn by the edge layer, boxes from a pixmap cache (no Python per frame).
+
+        ``created``: the sync made new items (their flags and cache mode follow the others'); if it
+        did not and the size class stays, every item already has them. Yields after each line."""
+        flip = big != self.edge_layer_on
+        if self.edge_layer_on and not big:
+            for e in self.edges.values():
+                e.set_far(self.far)
+        if flip and self.overview_on:
+            for it in list(self.nodes.values()) + list(self.edges.values()):
+                it.setVisible(big)
+        self.edge_layer_on = big
+        if flip or created:
+            for e in self.edges.values():
+                if bool(e.flags() & QGraphicsItem.GraphicsItemFlag.ItemHasNoContents) != big:
+                    e.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, big)
+                    yield
+            if self.boxes_drawn_by_layer:
+                for n in self.nodes.values():
+                    if not n.is_group:
+                        n.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)
+        self._apply_modes()
+        if flip or created:
+            self._set_node_cache(self._node_cache, force=True)  # boxes made by this sync
+        if big:
+            self.edge_layer.mark()
+
+    def _place(self, item: NodeItem, xy) -> None:
+        if item._xy == xy:
+            return  # where the last sync put it, and not dragged since
+        item._xy = xy
+        p = QPointF(*xy)
+        if item.pos() != p:
+            item.setPos(p)
+
+    def _drop_edge(self, e: EdgeItem) -> None:
+        e.detach()
+        if e.scene() is self:
+            self.removeItem(e)
+
+    # -- failure domains as regions -------------------------------------
+    def _fit_group(self, item, g) -> None:
+        """Frame a group's members, and only them (see :func:`prr_app.canvas_geometry.group_frames`)."""
+        from prr_app.canvas_geometry import Rect, group_frames
+
+        members = set(g.members)
+        boxes = [n for n in (self.nodes.get(m) for m in g.members) if n is not None and not n.is_group]
+        if not boxes:
+            item.fit([QRectF(0, 0, NODE_W, NODE_H)])
+            return
+        mine = [Rect(n.x(), n.y(), n.w, n.h) for n in boxes]
+        lo = min(r.x for r in mine), min(r.y for r in mine)
+        hi = max(r.right for r in mine), max(r.bottom for r in mine)
+        others = [Rect(n.x(), n.y(), n.w, n.h) for nid, n in self.nodes.items()
+                  if not n.is_group and nid not in members
+                  and n.x() < hi[0] and n.x() + n.w > lo[0] and n.y() < hi[1] + 24 and n.y() + n.h > lo[1]]
+        frames = group_frames(mine, others, pad=0.0)
+        item.fit([QRectF(f.x, f.y, f.w, f.h) for f in frames])
+
+    def update_regions(self, regions) -> None:
+        """Failure domains as labelled regions, from the shared layout."""
+        r = self.review
+        wanted = {b.id for b in regions if b.id in r.domains}
+        for gone in set(self.regions) - wanted:
+            self.removeItem(self.regions.pop(gone))
+        for b in regions:
+            if b.id not in r.domains:
+                continue
+            item = self.regions.get(b.id)
+            if item is None:
+                item = RegionItem(b.id)
+                self.addItem(item)
+                self.regions[b.id] = item
+            item.setZValue(-10 + b.depth)
+            item.set_data(QRectF(b.x, b.y, b.w, b.h), f"{b.label}  ({b.kind})", b.kind, b.depth)
+
+    def node_moved(self, item: NodeItem) -> None:
+        if self.boxes_drawn_by_layer:
+            self._overview_changed()
+        if self._syncing or item.is_group:
+            return
+        for gid, g in self.review.groups.items():
+            if item.node_id in g.members and gid in self.nodes:
+                self._fit_group(self.nodes[gid], g)
+
+    # -- mouse: one move command per drag; shift-drag links --------------
+    def _fail_target(self, p: QPointF) -> str | None:
+        """What a fail-this click at ``p`` fails: a component's box, else a failure domain's label."""
+        for it in self.items(p):
+            if isinstance(it, NodeItem) and not it.is_group:
+                return it.node_id
+            if isinstance(it, RegionItem) and it.shape().contains(it.mapFromScene(p)):
+                return it.domain_id
+            if isinstance(it, QGraphicsSimpleTextItem) and isinstance(it.parentItem(), RegionItem):
+                return it.parentItem().domain_id
+        return None
+
+    def mousePressEvent(self, event) -> None:
+        if self.fail_mode and event.button() == Qt.MouseButton.LeftButton:
+            # one toggle per click: the press decides, and nothing is selected (selection changes on
+            # both press and release would fail and then un-fail the box)
+            self._fail_press = True
+            target = self._fail_target(event.scenePos())
+            event.accept()
+            if target is not None:
+                self.sig_fail_clicked.emit(target)
+            return
+        item = self._node_at(event.scenePos())
+        if item is not None and event.button() == Qt.MouseButton.LeftButton and (
+            event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+        ):
+            self._link_from = item
+            self._link_line = QGraphicsLineItem(QLineF(item.anchor(), event.scenePos()))
+            self._link_line.setPen(QPen(QColor(theme.SELECTION), 2, Qt.PenStyle.DashLine))
+            self.addItem(self._link_line)
+            event.accept()
+            return
+        super().mousePressEvent(event)
+        self._press_pos = {i.node_id: i.pos() for i in self.selectedItems() if isinstance(i, NodeItem)}
+
+    def mouseMoveEvent(self, event) -> None:
+        if self._fail_press:
+            return
+        if self._link_line is not None:
+            self._link_line.setLine(QLineF(self._link_from.anchor(), event.scenePos()))
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:
+        if self._fail_press:
+            self._fail_press = False
+            event.accept()
+            return
+        if self._link_line is not None:
+            self.removeItem(self._link_line)
+            self._link_line = None
+            target = self._node_at(event.scenePos())
+            src, self._link_from = self._link_from, None
+            if target is not None and target is not src:
+                self.sig_link_requested.emit(src.node_id, target.node_id)
+            return
+        super().mouseReleaseEvent(event)
+        moved = {}
+        for nid, p in self._press_pos.items():
+            item = self.nodes.get(nid)
+            if item is not None and item.pos() != p:
+                moved[nid] = (item.pos().x(), item.pos().y())
+        self._press_pos = {}
+        if moved:
+            self.sig_nodes_moved.emit(moved)
+
+    def _node_at(self, p: QPointF) -> NodeItem | None:
+        for it in self.items(p):
+            if isinstance(it, NodeItem):
+                return it
+        return None
+
+    # -- selection and colours -------------------------------------------
+    def step_selection(self, direction: str, centre: QPointF) -> str | None:
+        """Select the box an arrow key points to from the selected one (none selected: the box
+        nearest ``centre``). Returns its id, or None when nothing lies that way."""
+        from prr_app.canvas_geometry import nearest_in_direction
+
+        pts = {k: (it.x() + it.w / 2, it.y() + it.h / 2) for k, it in self.nodes.items()
+               if not it.is_group and it.isVisible()}
+        if not pts:
+            return None
+        cur = next((i for i in self.selected_ids() if i in pts), None)
+        if cur is None:
+            target = min(pts, key=lambda k: (pts[k][0] - centre.x()) ** 2 + (pts[k][1] - centre.y()) ** 2)
+        else:
+            target = nearest_in_direction(pts[cur], {k: v for k, v in pts.items() if k != cur}, direction)
+        if target is not None:
+            self.select_ids([target])
+            self.nodes[target].setFocus()
+        return target
+
+    def selected_ids(self) -> list[str]:
+        out = []
+        for it in self.selectedItems():
+            if isinstance(it, NodeItem):
+                out.append(it.node_id)
+            elif isinstance(it, EdgeItem) and it.dep_id:
+                out.append(it.dep_id)
+            elif isinstance(it, RegionItem):
+                out.append(it.domain_id)
+        return out
+
+    def _selection_drawn(self) -> None:
+        """The selection changed: the items that draw many elements at once show it too."""
+        if self.edge_layer_on:
+            self.edge_layer.mark()
+            self._overview_changed()
+
+    def helpEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        # a line's tooltip is made when the mouse first rests on it (thousands are never pointed at)
+        for it in self.items(event.scenePos()):
+            if isinstance(it, EdgeItem) and not it.toolTip():
+                it.setToolTip(it.tip())
+        super().helpEvent(event)
+
+    def _overview_changed(self) -> None:
+        self.overview.dirty = True
+        if self.overview_on or self.boxes_drawn_by_layer:
+            self.overview.update()
+
+    def set_overview(self, on: bool) -> None:
+        """Very far out: hide the boxes and lines and draw the graph as one item."""
+        if on == self.overview_on:
+            return
+        self.overview_on = on
+        if on:
+            self.overview.rebuild()
+        if not self.edge_layer_on:  # a large graph's items draw nothing this far out already: leave them
+            for it in list(self.nodes.values()) + list(self.edges.values()):
+                it.setVisible(not on)
+        self._apply_modes()
+
+    def set_far(self, far: bool, sketch: bool = False) -> None:
+        """Zoomed far out: simpler drawing (the view calls this when the zoom crosses a threshold).
+
+        ``sketch``: the zoom is changing on a large graph; draw blocks and thin lines only.
+        """
+        if far != self.far:
+            self.far = far
+            if not self.edge_layer_on:  # a large graph's lines are the edge layer's; leave the items be
+                for e in self.edges.values():
+                    e.set_far(far)
+        sketch = bool(sketch and self.edge_layer_on)
+        if sketch != self.sketch:
+            self.sketch = sketch
+            self.update()
+        self._apply_modes()
+
+    def _set_node_cache(self, on: bool, force: bool = False) -> None:
+        if on == self._node_cache and not force:
+            return
+        self._node_cache = on
+        if on:
+            from PySide6.QtGui import QPixmapCache
+
+            if QPixmapCache.cacheLimit() < 65536:
+                QPixmapCache.setCacheLimit(65536)  # KB: a view full of boxes at 150 % fits easily
+        mode = QGraphicsItem.CacheMode.DeviceCoordinateCache if on else QGraphicsItem.CacheMode.NoCache
+        for n in self.nodes.values():
+            if not n.is_group and n.cacheMode() != mode:
+                n.setCacheMode(mode)
+
+    def _apply_modes(self) -> None:
+        """Who draws what. Small graphs: every item itself. Large graphs: the edge layer draws the
+        lines; far out, the overview item draws the boxes (one ``drawRects`` per colour) while the
+        box items stay, without contents, for selection and dragging; very far out, the overview
+        item draws all boxes; while the zoom changes (sketch), boxes are blocks and lines come
+        from the edge layer's picture."""
+        big = self.edge_layer_on
+        layer_boxes = big and self.far
+        if layer_boxes != self.boxes_drawn_by_layer and not self.sketch:  # flipped when the zoom rests
+            self.boxes_drawn_by_layer = layer_boxes
+            for n in self.nodes.values():
+                if not n.is_group:
+                    n.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, layer_boxes)
+        if self.overview.boxes_only != big:
+            self.overview.boxes_only = big
+            self.overview.dirty = True
+        self.overview.setVisible(self.overview_on or (big and (self.far or self.sketch or self.boxes_drawn_by_layer)))
+        # near and at rest on a large graph, boxes keep a picture of themselves at the view's scale:
+        # a pan then copies pictures instead of drawing text and outlines again
+        self._set_node_cache(big and not self.far and not self.sketch)
+        self.edge_layer.sketch = big and self.sketch
+        self.edge_layer.setVisible(big)
+
+    def select_ids(self, ids, *, centre_on: bool = False) -> None:
+        ids = set(ids)
+        self.blockSignals(True)
+        try:
+            self.clearSelection()
+            for i in ids:
+                it = self.nodes.get(i) or self.edges.get(i) or self.regions.get(i)
+                if it is not None and it.flags() & QGraphicsItem.GraphicsItemFlag.ItemIsSelectable:
+                    it.setSelected(True)
+        finally:
+            self.blockSignals(False)
+        self.selectionChanged.emit()
+        if centre_on:
+            rect = QRectF()
+            for i in ids:
+                it = self.nodes.get(i) or self.regions.get(i)
+                if it is not None:
+                    rect = rect.united(it.sceneBoundingRect())
+            if not rect.isNull():
+                for v in self.views():
+                    v.ensureVisible(rect, 40, 40)
+
+    def set_states(self, node_states: dict[str, str], failed_domains=()) -> None:
+        """Colour nodes (failed / down / degraded) and the edges that carry the failure."""
+        self._marks["set_states"] = (node_states, failed_domains)
+        for nid, item in self.nodes.items():
+            st = node_states.get(nid)
+            if st != item.state:
+                item.state = st
+                item.update()
+        for e in list(self.edges.values()):
+            s = node_states.get(e.target.node_id)
+            src = node_states.get(e.source.node_id)
+            e.set_state(src if s in ("down", "degraded", "failed") and src in ("down", "degraded") else None)
+        self._overview_changed()
+        for did, reg in self.regions.items():
+            st = "failed" if did in failed_domains else None
+            if st != reg.state:
+                reg.state = st
+                reg.restyle()
+
+    def set_findings(self, spofs: set[str], severity: dict[str, str]) -> None:
+        self._marks["set_findings"] = (spofs, severity)
+        for nid, item in self.nodes.items():
+            sp, sev = nid in spofs, severity.get(nid)
+            if sp != item.spof or sev != item.severity:
+                item.spof, item.severity = sp, sev
+                item.update()
+        self._overview_changed()
+
+    def set_journey(self, entry=(), nodes=(), deps=()) -> None:
+        """Draw a journey's path: its entry components, what they depend on, and those dependencies."""
+        entry, nodes, deps = set(entry), set(nodes), set(deps)
+        self._marks["set_journey"] = (entry, nodes, deps)
+        for nid, item in self.nodes.items():
+            j = "entry" if nid in entry else "path" if nid in nodes else None
+            if j != item.journey:
+                item.journey = j
+                item.update()
+        for did, e in self.edges.items():
+            e.set_journey(did in deps)
+
+    def set_highlight(self, ids) -> None:
+        ids = set(ids)
+        self._marks["set_highlight"] = (ids,)
+        for nid, item in self.nodes.items():
+            h = nid in ids
+            if h != item.highlight:
+                item.highlight = h
+                item.update()
+
+    # -- change marks (issue 20): what a diff or a plan adds, changes, removes -------------
+    #: badge text and colour per mark; "plan" marks are a plan's, drawn dashed
+    MARKS = {"added": ("+ added", "#2e7d32"), "changed": ("~ changed", "#b26a00"),
+             "removed": ("- removed", "#c62828"), "plan": ("plan", "#6a1b9a")}
+
+    def set_marks(self, marks: dict[str, str]) -> None:
+        """Badge each box or line whose id is in ``marks`` (``"added"``, ``"changed"``, ``"removed"``,
+        ``"plan"``; a dependency by ``SOURCE->TARGET``); an empty dict clears them. A removed box
+        (not on the canvas) is drawn as a dashed ghost in a row under the graph."""
+        self._marks["set_marks"] = (dict(marks),)  # told again once a staged build has made the items
+        for item in getattr(self, "_mark_items", []):
+            if item.scene() is self:
+                self.removeItem(item)
+        self._mark_items: list = []
+        self.marks = dict(marks)
+        ghosts = [eid for eid, mark in marks.items() if mark == "removed" and eid not in self.nodes
+                  and eid not in self.edges and "->" not in eid]
+        if ghosts:
+            base = self.itemsBoundingRect()
+            for i, eid in enumerate(ghosts):
+                g = QGraphicsRectItem(QRectF(0, 0, NODE_W, NODE_H))
+                pen = QPen(QColor(self.MARKS["removed"][1]))
+                pen.setStyle(Qt.PenStyle.DashLine)
+                g.setPen(pen)
+                g.setBrush(QColor(0, 0, 0, 0))
+                g.setPos(base.left() + (i % 6) * (NODE_W + 20), base.bottom() + 40 + (i // 6) * (NODE_H + 20))
+                label = QGraphicsSimpleTextItem(f"- removed: {eid}", g)
+                label.setBrush(QColor(self.MARKS["removed"][1]))
+                label.setPos(6, NODE_H / 2 - label.boundingRect().height() / 2)
+                g.setData(0, "removed")
+                g.setData(1, eid)
+                g.setToolTip(f"{eid}: removed since the milestone")
+                self.addItem(g)
+                self._mark_items.append(g)
+        for eid, mark in marks.items():
+            text, colour = self.MARKS.get(mark, (mark, "#455a64"))
+            host = self.nodes.get(eid) or self.edges.get(eid)
+            if host is None:
+                continue
+            badge = QGraphicsSimpleTextItem(text, host)
+            badge.setBrush(QColor("white"))
+            f = QFont()
+            f.setPointSizeF(7)
+            f.setBold(True)
+            badge.setFont(f)
+            box = QGraphicsRectItem(badge.boundingRect().adjusted(-3, -1, 3, 1), host)
+            box.setBrush(QColor(colour))
+            pen = QPen(QColor(colour).darker(130))
+            if mark == "plan":
+                pen.setStyle(Qt.PenStyle.DashLine)
+            box.setPen(pen)
+            badge.setParentItem(box)
+            if isinstance(host, NodeItem):
+                box.setPos(host.w - box.rect().width() + 2, -box.rect().height() - 2)
+            else:
+                box.setPos(host.path().pointAtPercent(0.5))
+            box.setZValue(5)
+            box.setToolTip(f"{eid}: {text}")
+            box.setData(0, mark)
+            self._mark_items.append(box)
+
+
+def _layout_key(r: Review) -> tuple:
+    """What the automatic layout depends on: when it is unchanged, so are the boxes' places."""
+    return (tuple(r.components), tuple(r.dependencies),
+            tuple((c.placement and tuple(c.placement), tuple(c.shared_domains)) for c in r.components.values()),
+            tuple((d.id, d.parent, d.name, d.kind) for d in r.domains.values()),
+            tuple((k, p.x, p.y) for k, p in r.layout.items()),
+            tuple((g.id, tuple(g.members)) for g in r.groups.values()))
+
+
+def _layout_task(state, review: Review):
+    """Worker: the automatic layout of a review being opened, with the cache later edits reuse."""
+    cache = LayoutCache()
+    return _layout_key(review), scene_layout(review, cache), cache
+
+
+def _short(domain_id: str) -> str:
+    return domain_id if len(domain_id) <= 10 else domain_id[-8:]
+
+
+def _component_tip(c) -> str:
+    lines = [f"{c.label} ({c.id})", f"kind: {c.kind}"]
+    if c.owner:
+        lines.append(f"owner: {c.owner}")
+    lines.append(f"replicas: {c.replicas or 1}, need {c.min_healthy or 1}")
+    if c.placement:
+        lines.append("placement: " + ", ".join(c.placement))
+    if c.shared_domains:
+        lines.append("shared: " + ", ".join(c.shared_domains))
+    if c.availability is not None:
+        lines.append(f"availability: {c.availability} %")
+    return "\n".join(lines)

@@ -1,0 +1,190 @@
+"""The view on the scene: zoom, pan, and the keyboard's way around the boxes."""
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import QGraphicsView, QWidget
+
+from prr_app.ui import theme
+from prr_app.ui.canvas_scene import EDGES_SMOOTH_MAX, GraphScene
+
+#: a large graph is drawn in full this long after the last zoom step
+SETTLE_MS = 180
+
+
+class GraphView(QGraphicsView):
+    """Zoom with the wheel or Ctrl +/-; pan with the middle button or scroll bars."""
+
+    sig_zoom_changed = Signal(float)
+
+    def __init__(self, scene: GraphScene, parent=None):
+        super().__init__(scene, parent)
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState, True)
+        self._panning = None
+        # A large graph is drawn as a sketch (blocks and thin lines, no text) while the zoom
+        # changes, and in full once it rests: full frames there cost 40-60 ms, sketches < 10 ms.
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(SETTLE_MS)
+        self._settle.timeout.connect(self._zoomed)
+        # a review drawn in stages: its progress over the canvas, and a fit asked meanwhile done at the end
+        self._fit_when_built = False
+        scene.sig_build_progress.connect(lambda _f: self.viewport().update())
+        scene.sig_built.connect(self._built)
+
+    def _built(self) -> None:
+        self.viewport().update()
+        if self._fit_when_built:
+            self._fit_when_built = False
+            self.fit()
+
+    def _draw_progress(self, painter: QPainter) -> None:
+        sc = self.scene()
+        # "Drawing the graph… 40 %" in a band across the top of the canvas, in view coordinates
+        vp = self.viewport().rect()
+        band = QRectF(0, 0, vp.width(), 34)
+        painter.fillRect(band, QColor(theme.GROUP_FILL))
+        bar = QRectF(0, 30, vp.width() * sc.build_progress, 4)
+        painter.fillRect(bar, QColor(theme.SELECTION))
+        painter.setPen(QColor(theme.TEXT))
+        done = "laying out the graph…" if sc.build_progress == 0 else f"drawing the graph… {sc.build_progress:.0%}"
+        painter.drawText(band.adjusted(12, 0, -12, -4), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                         f"Opening {len(sc.review.components):,} components and "
+                         f"{len(sc.review.dependencies):,} dependencies: {done}")
+
+    def paintEvent(self, event) -> None:
+        if self.scene() is not None and self.scene().building:
+            # a review drawn in stages: its progress, not a half-made graph (painting that, and the
+            # hit shapes of lines under the mouse, would cost the GUI thread more than the build)
+            p = QPainter(self.viewport())
+            p.fillRect(self.viewport().rect(), QColor(theme.CANVAS))
+            self._draw_progress(p)
+            p.end()
+            return
+        # items are told only the bounding rect of what is exposed; the edge layer wants the parts
+        reg = event.region()
+        sc = self.scene()
+        if sc is not None and reg.rectCount() > 1:
+            inv, _ok = self.viewportTransform().inverted()
+            sc.exposed_rects = [inv.mapRect(QRectF(q)) for q in reg]
+        try:
+            super().paintEvent(event)
+        finally:
+            if sc is not None:
+                sc.exposed_rects = None
+
+    def zoom(self) -> float:
+        return self.transform().m11()
+
+    def zoom_by(self, factor: float) -> None:
+        z = self.zoom() * factor
+        # fit-to-window can go below 5 % on a big graph: from there, zooming in must still work
+        if (0.05 <= z <= 6) or (factor > 1 and z <= 6):
+            self.scale(factor, factor)
+            self._zoomed(moving=True)
+
+    @property
+    def sketching(self) -> bool:
+        return self._settle.isActive()
+
+    def _zoomed(self, moving: bool = False) -> None:
+        z = self.zoom()
+        sketch = moving and self.scene().edge_layer_on
+        if sketch:
+            self._settle.start()
+        else:
+            self._settle.stop()
+        self.scene().set_far(z < 0.4, sketch=sketch)
+        self.scene().set_overview(z < 0.15)
+        # antialiased lines cost ~10x in Qt's raster engine: smooth lines only on graphs of modest size
+        # (boxes and their text smooth themselves in NodeItem.paint)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing, z >= 0.4 and len(self.scene().edges) <= EDGES_SMOOTH_MAX)
+        self.sig_zoom_changed.emit(z)
+
+    def zoom_in(self) -> None:
+        self.zoom_by(1.25)
+
+    def zoom_out(self) -> None:
+        self.zoom_by(0.8)
+
+    def fit(self) -> None:
+        if self.scene().building:  # fitted once every box is there
+            self._fit_when_built = True
+            return
+        rect = self.scene().itemsBoundingRect().adjusted(-30, -30, 30, 30)
+        if rect.isEmpty():
+            return
+        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        if self.zoom() > 1.5:
+            self.resetTransform()
+            self.scale(1.5, 1.5)
+            self.centerOn(rect.center())
+        self._zoomed()
+
+    def reset_zoom(self) -> None:
+        self.resetTransform()
+        self._zoomed()
+
+    def wheelEvent(self, event) -> None:
+        # the wheel zooms around the mouse; Shift + wheel scrolls
+        delta = event.angleDelta().y()
+        if delta and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            self.zoom_by(1.0015 ** delta)
+            return
+        super().wheelEvent(event)
+
+    # -- keyboard: arrows go from box to box; Tab leaves the canvas ---------------------
+    ARROWS = {Qt.Key.Key_Left: "left", Qt.Key.Key_Right: "right", Qt.Key.Key_Up: "up", Qt.Key.Key_Down: "down"}
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        sc = self.scene()
+        mods = event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+        if event.key() in self.ARROWS and not mods:
+            target = sc.step_selection(self.ARROWS[event.key()], self.mapToScene(self.viewport().rect().center()))
+            if target is not None:
+                self.ensureVisible(sc.nodes[target], 40, 40)
+            event.accept()
+            return
+        if event.key() in (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter) and sc.fail_mode:
+            for nid in sc.selected_ids():
+                if nid in sc.review.components or nid in sc.review.domains:
+                    sc.sig_fail_clicked.emit(nid)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def focusNextPrevChild(self, next_: bool) -> bool:  # noqa: N802
+        # Tab moves to the next pane, as everywhere else; inside the canvas the arrows move
+        return QWidget.focusNextPrevChild(self, next_)
+
+    def mousePressEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.MiddleButton:
+            self._panning = event.position()
+            self.setCursor(Qt.CursorShape.ClosedHandCursor)
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:
+        if self._panning is not None:
+            d = event.position() - self._panning
+            self._panning = event.position()
+            self.pan_by(-d.x(), -d.y())
+            return
+        super().mouseMoveEvent(event)
+
+    def pan_by(self, dx: float, dy: float) -> None:
+        """Scroll by (dx, dy) pixels (Qt moves what is drawn and paints only what comes into view)."""
+        h, v = self.horizontalScrollBar(), self.verticalScrollBar()
+        h.setValue(int(h.value() + dx))
+        v.setValue(int(v.value() + dy))
+
+    def mouseReleaseEvent(self, event) -> None:
+        if self._panning is not None and event.button() == Qt.MouseButton.MiddleButton:
+            self._panning = None
+            self.unsetCursor()
+            return
+        super().mouseReleaseEvent(event)

@@ -1,0 +1,156 @@
+"""Large reviews keep the window responsive (issue 18): opening reads the file and lays out the
+graph on workers and makes the canvas's items in slices; autosave writes on a worker; the
+checklist is evaluated ahead of the first look. These tests check what the user relies on
+(everything drawn, coloured and saved in the end, nothing older written over newer), with the
+thresholds lowered so that small reviews take the large-review path. Speed itself is measured
+in benchmarks/bench_ui.py --meeting, not here."""
+from __future__ import annotations
+
+import pytest
+
+pytestmark = [pytest.mark.usefixtures("qapp"), pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+
+def wait_analysis(qtbot, w, timeout=15000):
+    qtbot.waitUntil(lambda: not w.live.busy and w.result is not None and not w.scene.building, timeout=timeout)
+    return w.result
+
+
+@pytest.fixture
+def webshop_prr(tmp_path, examples_dir):
+    """The webshop example as a .prr of its own."""
+    from prr_app.persistence.store import create_store
+    from prr_app.review.document import load_review
+
+    p = tmp_path / "webshop.prr"
+    create_store(p, load_review(examples_dir / "webshop.json")).close()
+    return p
+
+
+@pytest.fixture
+def staged(monkeypatch):
+    """Every review is drawn in stages, in slices of at most 1 ms (several slices even for the
+    webshop example), and every .prr is read on a worker."""
+    from prr_app.ui import canvas_scene, session
+
+    monkeypatch.setattr(canvas_scene, "STAGED_BUILD_MIN", 10)
+    monkeypatch.setattr(canvas_scene, "SLICE_MS", 1)
+    monkeypatch.setattr(session, "READ_IN_BACKGROUND_BYTES", 0)
+
+
+def test_a_review_drawn_in_stages_ends_complete_coloured_and_fitted(qtbot, win, webshop_prr, staged):
+    slices = []
+    win.scene.sig_build_progress.connect(slices.append)
+    assert win.open_path(str(webshop_prr))
+    assert win.scene.building  # the window is back to its event loop before the graph is drawn
+    assert not win.view.isInteractive()  # no drag of a half-made graph
+    res = wait_analysis(qtbot, win)
+    r = win.session.review
+    assert len(slices) >= 2 and slices == sorted(slices)  # progress shown, forward only
+    assert set(win.scene.nodes) == set(r.components) | set(r.groups)
+    assert set(win.scene.edges) == set(r.dependencies)
+    assert all(e.ends is not None for e in win.scene.edges.values())  # every line drawn
+    assert win.view.isInteractive()
+    # the SPOF badges are on every SPOF box, those made before the findings came and after
+    spofs = {s["element"].split("#")[0] for s in res["analysis"].spofs if s.get("element_type") in ("component", "instance")}
+    assert spofs
+    assert {k for k, it in win.scene.nodes.items() if it.spof} == spofs
+    # and the view was fitted to the whole graph once it was there
+    assert win.view.mapToScene(win.view.viewport().rect()).boundingRect().contains(
+        win.scene.nodes[sorted(r.components)[-1]].sceneBoundingRect())
+
+
+def test_colours_told_while_boxes_are_made_reach_the_boxes_made_later(qtbot, win, webshop_prr, staged):
+    told = []
+
+    def tell(_fraction):  # after the first slice: the analysis and the what-if colour boxes
+        if not told:
+            last = list(win.session.review.components)[-1]
+            told.append((last, last in win.scene.nodes))
+            win.scene.set_findings({last}, {last: "high"})
+            win.scene.set_states({last: "down"})
+
+    win.scene.sig_build_progress.connect(tell)
+    win.open_path(str(webshop_prr))
+    qtbot.waitUntil(lambda: not win.scene.building, timeout=10000)
+    [(last, made_before)] = told
+    assert not made_before  # its box was made after the colours were told
+    box = win.scene.nodes[last]
+    assert (box.spof, box.state) == (True, "down")
+
+
+def test_same_layout_as_drawn_in_one_go(qtbot, win, webshop_prr, staged, monkeypatch):
+    """The layout computed on the worker is the one the canvas would compute itself."""
+    win.open_path(str(webshop_prr))
+    wait_analysis(qtbot, win)
+    staged_pos = {k: (it.x(), it.y()) for k, it in win.scene.nodes.items()}
+    from prr_app.ui import canvas_scene
+
+    monkeypatch.setattr(canvas_scene, "STAGED_BUILD_MIN", 10**9)
+    win.scene.rebuild()
+    assert {k: (it.x(), it.y()) for k, it in win.scene.nodes.items()} == staged_pos
+
+
+def test_an_edit_while_the_graph_is_drawn_is_drawn_too(qtbot, win, webshop_prr, staged):
+    from prr_app.review.edits import change_fields
+
+    win.open_path(str(webshop_prr))
+    assert win.scene.building
+    cid = sorted(win.session.review.components)[0]
+    win.push("rename", [change_fields(win.session.review, "components", cid, name="Renamed while drawing")])
+    wait_analysis(qtbot, win)
+    assert win.scene.nodes[cid].title == "Renamed while drawing"
+    assert set(win.scene.nodes) >= set(win.session.review.components)
+
+
+def test_a_broken_file_read_on_a_worker_is_refused_and_the_review_kept(qtbot, win, webshop_prr, staged, tmp_path, monkeypatch):
+    from prr_app.ui import main_window as mw
+
+    win.open_path(str(webshop_prr))
+    wait_analysis(qtbot, win)
+    before = set(win.session.review.components)
+    bad = tmp_path / "broken.prr"
+    bad.write_bytes(b"SQLite format 3\x00" + b"\x07" * 5000)
+    shown = []
+    monkeypatch.setattr(mw, "show_error", lambda parent, title, e, *a, **k: shown.append((title, str(e))))
+    assert not win.open_path(str(bad))
+    assert shown and "broken.prr" in shown[0][1]  # the dialog names the file
+    assert set(win.session.review.components) == before
+    assert win.session.path == webshop_prr
+
+
+def test_autosave_writes_on_a_worker_and_never_an_older_copy_over_a_newer(qtbot, win, webshop_prr):
+    from prr_app.review.document import load_review
+    from prr_app.review.edits import change_fields
+
+    win.open_path(str(webshop_prr))
+    wait_analysis(qtbot, win)
+    s = win.session
+    cid = sorted(s.review.components)[0]
+    win.push("rename", [change_fields(s.review, "components", cid, name="First")])
+    old_copy, old_edits = s.analysis_copy(), s._edits
+    qtbot.waitUntil(lambda: not s.dirty, timeout=5000)  # written by the autosave's worker
+    assert s._save_task is not None
+    win.push("rename", [change_fields(s.review, "components", cid, name="Second")])
+    s.flush()
+    # an autosave of the first edit that comes late writes nothing over the second
+    s._save_copy_of(None, s.document, old_copy, old_edits)
+    s.document.close()
+    s.document = None
+    assert load_review(webshop_prr).components[cid].name == "Second"
+
+
+def test_the_checklist_is_evaluated_before_it_is_first_looked_at(qtbot, win, webshop_prr):
+    cv = win.views["Checklist"]
+    win.open_path(str(webshop_prr))
+    wait_analysis(qtbot, win)
+    assert not cv.isVisible()
+    qtbot.waitUntil(lambda: not cv._stale, timeout=10000)  # evaluated on a worker, out of sight
+    from prr_app.checklist import evaluate
+
+    assert cv.result.overall.total == evaluate(win.session.review).overall.total
+    from prr_app.review.edits import change_fields
+
+    cid = sorted(win.session.review.components)[0]
+    win.push("edit", [change_fields(win.session.review, "components", cid, owner="someone-else")])
+    assert cv._stale  # an edit since: evaluated again (on the worker after the analysis, or when shown)
