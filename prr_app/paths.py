@@ -155,6 +155,9 @@ def check_output_path(path: str | Path) -> Path:
     p = Path(path)
     if str(path) == "-":
         return p
+    if str(path).startswith("repo:"):  # the team repository's address form (issue 19)
+        raise PrrError("a review in the team repository is not written as an output: push a file with "
+                       "'prr repo push FILE' (a file of this name: give its full path)", file=str(path))
     if p.is_dir():
         raise PrrError("is a folder; give a file name to write", file=str(path))
     folder = _folder(real_target(p))

@@ -140,7 +140,9 @@ def _run(argv: list[str]) -> int:
 
             traceback.print_exc()
         print(f"prr: {e}", file=sys.stderr)
-        return 2
+        for line in getattr(e, "details", ()):  # e.g. each conflict with the team repository
+            print(f"  {line}", file=sys.stderr)
+        return getattr(e, "exit_code", 2)
     except KeyboardInterrupt:
         print("prr: interrupted", file=sys.stderr)
         return 130

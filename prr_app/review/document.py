@@ -11,6 +11,11 @@ Both faces of the product (``prr`` and ``prr-app``) go through here.
 * :class:`ReviewDocument` is a review open in the app: :meth:`ReviewDocument.save`
   writes what changed since it was read and refuses (``SaveConflict``) if another
   program changed the same rows meanwhile.
+
+Wherever a review is taken, ``repo:NAME`` (a ``str``) names a review in the team repository
+(``$PRR_REPO``): read from it, edited through it (merged on save), never written to as an
+output. The functions at the end of this module ("repo:NAME") are that side of each use case;
+a file whose name starts with ``repo:`` is reached as ``./repo:...``.
 """
 from __future__ import annotations
 
@@ -74,6 +79,8 @@ def file_kind(path: str | Path) -> str:
     whose bytes happen to start with ``{`` must be reported as "not an SQLite database",
     not as broken JSON. Never blocks (a FIFO is refused or read whole).
     """
+    if _repo_address(path):
+        return "repo"
     return _sniff(Path(path))[0]
 
 
@@ -85,6 +92,10 @@ class ReviewSource:
     """
 
     def __init__(self, path: str | Path):
+        self._repo = _repo_address(path)  # repo:NAME, read by load()
+        if self._repo:
+            self.path, self.kind, self._raw, self.repeatable = Path(path), "repo", None, True
+            return
         self.path = p = Path(path)
         self.kind, self._raw = _sniff(p)
         if self.kind == "json" and self._raw is None:
@@ -96,7 +107,9 @@ class ReviewSource:
         """The review, with every check (what :func:`load_review` returns): the schema and the
         model's rules, for a ``.prr`` as for JSON. ``milestones=False`` drops the milestones
         (each a whole review) for a command that reads the review and never writes it back."""
-        if self._raw is not None:
+        if self._repo:
+            review = _load_from_repository(self._repo)
+        elif self._raw is not None:
             review = json_io.review_from_json_bytes(self._raw, file=str(self.path))
         else:
             store = open_store(self.path, readonly=True)
@@ -139,9 +152,11 @@ def edit_review(path: str | Path, change: Callable[[Review], Review | None], *,
     rows are written); a JSON file is read and replaced under an exclusive lock on it.
     Returns the review as written.
     """
+    if output is None and _repo_address(path):
+        return _edit_in_repository(path, change)
     p = Path(path)
     if output is not None:
-        review = load_review(p)
+        review = load_review(path)
         out = change(review)
         out = review if out is None else out
         save_review(out, output, overwrite=force)
@@ -211,6 +226,8 @@ class ReviewDocument:
 
     @classmethod
     def open(cls, path: str | Path) -> "ReviewDocument":
+        if _repo_address(path):  # a RepoDocument: the same review / save() / close()
+            return _open_in_repository(path)
         store = open_store(path)
         try:
             review = store.load()
@@ -321,3 +338,39 @@ class ReviewDocument:
 
     def close(self) -> None:
         self.store.close()
+
+
+# ---------------------------------------------------------------- repo:NAME (issue 19)
+# The team repository's side of the use cases above; docs/team-repository.md, "A review in
+# the repository wherever a review is taken". Only a ``str`` is an address: a ``Path`` is a file.
+
+def _repo_address(path) -> str | None:
+    """``path`` when it is a ``repo:NAME`` address, else None."""
+    if not isinstance(path, str):
+        return None
+    from prr_app.teamrepo.address import repository_name
+
+    return path if repository_name(path) is not None else None
+
+
+def _load_from_repository(address: str) -> Review:
+    from prr_app.teamrepo.address import load_review as _load
+
+    return _load(address)
+
+
+def _open_in_repository(address: str):
+    from prr_app.teamrepo.address import RepoDocument
+
+    return RepoDocument.open(address)
+
+
+def _edit_in_repository(address: str, change: Callable[[Review], Review | None]) -> Review:
+    """``change`` applied to the review as the repository holds it now, merged on save: a field
+    another reviewer changed meanwhile raises ``ConflictError`` (exit 1) and nothing is written."""
+    with _open_in_repository(address) as doc:
+        out = change(doc.review)
+        if out is not None:
+            doc.review = out
+        doc.save()
+        return doc.review

@@ -72,6 +72,9 @@ class RepoDocument:
         :func:`load_review` gives it), else to the version opened."""
         from prr_app.teamrepo.repository import origin
 
+        if self.review.milestones:
+            raise PrrError("milestones are kept in .prr files, not in the repository: pull the review to a file "
+                           "('prr repo pull') and take the milestone there", file=self.path)
         came_from = origin(self.review)
         base = came_from[1] if came_from and came_from[0] == self.name else self.version
         pushed = self.repo.push(self.review, name=self.name, base=base)

@@ -41,8 +41,12 @@ def _revisions() -> tuple[str, frozenset]:
 class ConflictError(PrrError):
     """The same field was changed here and, since the pull, in the repository."""
 
+    #: the command line's exit code for it: 1, as for a gate that did not pass (not bad input)
+    exit_code = 1
+
     def __init__(self, name: str, conflicts: list[merge.Conflict]):
         self.conflicts = conflicts
+        self.details = [f"conflict: {c.describe()}" for c in conflicts]  # printed one a line
         n = len(conflicts)
         super().__init__(f"{n} conflict{'s' if n != 1 else ''} with changes made in the repository since your "
                          f"version; nothing was written: " + "; ".join(c.describe() for c in conflicts[:3])
