@@ -59,6 +59,7 @@ class Chains:
         self._routes: dict[tuple, dict[int, int]] = {}
         self._within: dict[int, dict[int, list[int]]] = {}
         self._rests: dict[int, dict[int, tuple]] = {}  # target -> component -> (length, last steps)
+        self._upstream_first: dict[int, list[int]] = {}  # component -> its dependents, furthest upstream first
 
     def ids(self, sc: Scenario, seeds: set[int], target: int) -> tuple[list[str], int]:
         """The chain from a seed of ``sc`` to ``target`` as component ids, seed first, and its
@@ -194,21 +195,29 @@ class Chains:
             # inside a cycle: the way out (or to the target) found once per cycle and target
             return self._scc_route(s0, t, reach)[cur]
         # the target if it depends on cur directly, else the dependent that the target reaches
-        # and that lies furthest upstream (the biggest step towards the target)
-        found, best = -1, -1
+        # and that lies furthest upstream (the biggest step towards the target): the dependents
+        # are tried furthest upstream first, so the first the target reaches is the one (each
+        # test reads a bitset of every component, so a step makes as few as it can)
         cands = hard_in[cur]
         if len(cands) > _HUB_FAN_IN:  # a hub: only its dependents that the target reaches
             cands = self._dependents_within(t).get(cur, ())
-        for u in cands:
-            if u == t:
+            if t in cands:
                 return t
-            if u != cur and scc[u] > best and reach(u):
-                found, best = u, scc[u]
-        return t if found == -1 else found  # -1: cannot be, t reaches cur
+            order = cands  # already furthest upstream first
+        else:
+            if t in cands:
+                return t
+            order = self._upstream_first.get(cur)
+            if order is None:
+                order = self._upstream_first[cur] = sorted(cands, key=lambda u: -scc[u])
+        for u in order:
+            if u != cur and reach(u):
+                return u
+        return t  # cannot be: t reaches cur
 
     def _dependents_within(self, t: int) -> dict[int, list[int]]:
         """For the components ``t`` hard-depends on (transitively, ``t`` included): their dependents
-        among them, in the order of ``hard_in`` (so a chain step picks the same one). Once per target;
+        among them, furthest upstream first (ties in the order of ``hard_in``), as :meth:`_step` tries them. Once per target;
         a chain step through a hub with thousands of dependents then looks at a few."""
         hit = self._within.get(t)
         if hit is None:
@@ -225,6 +234,10 @@ class Chains:
             for v in sorted(seen):  # hard_in lists are ascending
                 for w in hard_out[v]:
                     hit.setdefault(w, []).append(v)
+            scc = self.br.scc_h
+            for w, deps in hit.items():  # furthest upstream first (ties in the order of hard_in)
+                if len(deps) > 1:
+                    deps.sort(key=lambda u: -scc[u])
             self._within[t] = hit
         return hit
 

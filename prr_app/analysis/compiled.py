@@ -362,6 +362,7 @@ def mask_of(indices, n: int | None = None) -> int:
     return int.from_bytes(np.packbits(flags, bitorder="little").tobytes(), "little")
 
 
+_WINDOW = (1 << 256) - 1
 _NONZERO_BYTE = re.compile(rb"[^\x00]")
 _BYTE_BITS = [tuple(i for i in range(8) if (v >> i) & 1) for v in range(256)]
 
@@ -372,12 +373,23 @@ def bits_of(x: int, limit: int | None = None) -> list[int]:
     if x == 0:
         return out
     if limit is not None and limit <= 8:
-        # a few bits: take the lowest one at a time (a few operations on the integer each), which does
-        # not scan the zero bytes below them as reading the integer's bytes does
-        while x and len(out) < limit:
-            low = x & -x
-            out.append(low.bit_length() - 1)
-            x ^= low
+        # a few bits: from the lowest one, a window of 256 bits at a time (a few operations on the
+        # whole integer per window), which does not scan the zero bytes below them as reading the
+        # integer's bytes does
+        base = 0
+        while x:
+            low = (x & -x).bit_length() - 1
+            x >>= low
+            base += low
+            window = x & _WINDOW
+            while window:
+                lowest = window & -window
+                out.append(base + lowest.bit_length() - 1)
+                if len(out) >= limit:
+                    return out
+                window ^= lowest
+            x >>= 256
+            base += 256
         return out
     nbits = x.bit_length()
     if limit is not None and nbits > 512:
