@@ -45,7 +45,7 @@ from prr_app.model.validation import check
 from prr_app.errors import PrrError
 from prr_app import safe_yaml as sy
 from prr_app.importers.base import ImportReport, ImportResult, Inferred
-from prr_app.importers.graph import snapshot
+from prr_app.importers.graph import behind_a_gateway, snapshot
 
 #: folders never walked into: tool state, vendored code, build output
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "vendor", "third_party", "target", "build", "dist", "out",
@@ -934,6 +934,11 @@ class _Assembly:
                                if d.source in review.components
                                and (d.target in review.components or d.target in review.groups)}
         rep.dependencies = [Inferred(did, list(d.evidence)) for did, d in sorted(review.dependencies.items())]
+        # with the calls configuration and source showed: services behind a user-facing gateway
+        ev = {c.element: c.evidence for c in rep.components}
+        behind_a_gateway(review, ev)
+        rep.components += [Inferred(cid, lines) for cid, lines in ev.items()
+                           if lines and cid not in {c.element for c in rep.components}]
         rep.inferred = self.inferred
         rep.hubs = sorted(f"{cid} ({t})" for cid, c in review.components.items()
                           for t in ("telemetry", "config", "discovery") if t in c.tags)
