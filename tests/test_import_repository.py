@@ -115,6 +115,10 @@ def test_spring_petclinic_checkout_routes_configs_and_semantics():
     assert not facing & {"prometheus-server", "grafana-server", "tracing-server", "discovery-server", "config-server",
                          "admin-server"}  # Spring Boot Admin: an operators' console
     assert "admin-ui" in r.components["admin-server"].tags
+    # the services publish ports too, but users come in through the gateway: only it faces users
+    assert facing == {"api-gateway"}
+    ev = next(c.evidence for c in res.report.components if c.element == "vets-service")
+    assert any(e.startswith("behind the gateway api-gateway") for e in ev)
     assert {"discovery-server (discovery)", "tracing-server (telemetry)"} <= set(res.report.hubs)
     # prometheus scraping is telemetry: soft
     assert r.dependencies["prometheus-server->api-gateway"].kind == "soft"
@@ -635,3 +639,13 @@ def test_charts_mutated_and_rendered_by_the_real_helm_never_an_internal_error(tm
         except PrrError as e:
             assert "\n" not in str(e) and str(e)
         (tmp_path / rel).write_text(chart[rel])
+
+
+def test_published_ports_behind_a_gateway_are_not_user_facing(tmp_path):
+    f = tmp_path / "compose.yaml"
+    f.write_text("services:\n  edge: {image: traefik, ports: ['80:80'], environment: [WEB_URL=http://web:8080]}\n"
+                 "  web: {image: x/web, ports: ['8080:8080'], environment: [DB_HOST=db]}\n"
+                 "  db: {image: 'postgres:16', ports: ['5432:5432']}\n"
+                 "  solo: {image: x/solo, ports: ['9000:9000']}\n")
+    r = import_paths([f]).review
+    assert {c for c, x in r.components.items() if x.user_facing} == {"edge", "solo"}  # solo: no gateway before it

@@ -8,6 +8,23 @@ from dataclasses import dataclass, field
 from prr_app.model.entities import ImportRecord, Review
 
 
+#: the stages of a folder import, in order, as ``progress(stage, done, total)`` names them, with the
+#: share of the whole work each ends at (about, on a checkout with source): for one steady bar
+STAGES = {"listing files": 0.05, "recognising files": 0.1, "reading deployment files": 0.45,
+          "reading configuration and source": 1.0}
+
+
+def progress_fraction(stage: str, done: int, total: int) -> float | None:
+    """How far the whole import is (0..1) at ``done`` of ``total`` in ``stage``; None for a stage not listed."""
+    if stage not in STAGES:
+        return None
+    names = list(STAGES)
+    start = STAGES[names[names.index(stage) - 1]] if names.index(stage) else 0.0
+    part = min(1.0, done / total) if total > 0 else 0.0
+    return start + (STAGES[stage] - start) * part
+
+
+
 @dataclass
 class Inferred:
     """One inferred fact (a component or a dependency) and where it came from."""

@@ -28,6 +28,7 @@ from prr_app import safe_yaml as sy
 from prr_app.importers.graph import (
     ADDRESS_NAME,
     ENV,
+    PORT_FACING,
     STARTUP,
     can_face_users,
     GraphBuilder,
@@ -533,7 +534,7 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
             pf, pl = svc["__lines__"].get("ports", (file, line))
             if can_face_users(comp):
                 comp.user_facing = True
-                b.evidence(sname, f"{pf}:{pl}: publishes port(s) {', '.join(published[:5])} on the host: user-facing")
+                b.evidence(sname, f"{pf}:{pl}: publishes port(s) {', '.join(published[:5])} {PORT_FACING}")
             else:
                 b.evidence(sname, f"{pf}:{pl}: publishes port(s) {', '.join(published[:5])} on the host "
                                   f"(a {_what(comp)}: an operator's port, not user-facing)")

@@ -243,6 +243,7 @@ class GraphBuilder:
             dep = Dependency(source=src, target=tgt, kind=d.kind, description=d.description[:20000])
             dep.evidence = list(d.evidence)
             review.dependencies[dep.id] = dep
+        behind_a_gateway(review, self.comp_evidence)
         self.report.components = [Inferred(cid, list(ev)) for cid, ev in sorted(self.comp_evidence.items())]
         self.report.dependencies = [
             Inferred(dep_id, list(dep.evidence)) for dep_id, dep in sorted(review.dependencies.items())
@@ -413,6 +414,31 @@ def recognise(name: str, image: str = "", ports: list[int] | tuple = ()) -> tupl
                 pass
             break
     return kind, tags, why
+
+
+#: the end of the evidence line a published port leaves on a component it makes user-facing
+PORT_FACING = "on the host: user-facing"
+
+
+def behind_a_gateway(review: Review, evidence: dict[str, list[str]]) -> list[str]:
+    """Services user-facing only because they publish a port, that a user-facing gateway routes to: the
+    gateway is the way in, their ports are for developers and operators (Spring's services behind its
+    API gateway). They stop being user-facing, said in their ``evidence``; the ids changed."""
+    fronts = {cid for cid, c in review.components.items() if c.user_facing and c.kind == "gateway"}
+    if not fronts:
+        return []
+    behind: dict[str, str] = {}
+    for dep in review.dependencies.values():
+        if dep.source in fronts and dep.target in review.components and dep.target not in fronts:
+            behind.setdefault(dep.target, dep.source)
+    out = []
+    for cid, gw in sorted(behind.items()):
+        comp, ev = review.components[cid], evidence.setdefault(cid, [])
+        if comp.user_facing and any(e.endswith(PORT_FACING) for e in ev):
+            comp.user_facing = False
+            ev.append(f"behind the gateway {gw}: its published port is not the way users come in; not user-facing")
+            out.append(cid)
+    return out
 
 
 def can_face_users(comp: Component) -> bool:

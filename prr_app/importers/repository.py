@@ -45,7 +45,7 @@ from prr_app.model.validation import check
 from prr_app.errors import PrrError
 from prr_app import safe_yaml as sy
 from prr_app.importers.base import ImportReport, ImportResult, Inferred
-from prr_app.importers.graph import snapshot
+from prr_app.importers.graph import behind_a_gateway, snapshot
 
 #: folders never walked into: tool state, vendored code, build output
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "vendor", "third_party", "target", "build", "dist", "out",
@@ -60,22 +60,6 @@ SOURCE_EXT = {".go", ".java", ".kt", ".kts", ".scala", ".groovy", ".py", ".js", 
               ".swift", ".ex", ".exs", ".erl", ".clj", ".dart", ".lua", ".pl", ".sh"}
 CONFIG_EXT = {".yaml", ".yml", ".json", ".toml", ".properties", ".conf", ".cfg", ".ini", ".env", ".xml", ".hcl",
               ".tf"}
-
-#: the stages of a folder import, in order, as ``progress(stage, done, total)`` names them, with the
-#: share of the whole work each ends at (about, on a checkout with source): for one steady bar
-STAGES = {"listing files": 0.05, "recognising files": 0.1, "reading deployment files": 0.45,
-          "reading configuration and source": 1.0}
-
-
-def progress_fraction(stage: str, done: int, total: int) -> float | None:
-    """How far the whole import is (0..1) at ``done`` of ``total`` in ``stage``; None for a stage not listed."""
-    if stage not in STAGES:
-        return None
-    names = list(STAGES)
-    start = STAGES[names[names.index(stage) - 1]] if names.index(stage) else 0.0
-    part = min(1.0, done / total) if total > 0 else 0.0
-    return start + (STAGES[stage] - start) * part
-
 
 #: words in a path that mark a specialised variant (VARIANT_RULE, step 1)
 VARIANT_WORDS = {"test", "tests", "e2e", "example", "examples", "sample", "samples", "demo-", "overlay", "overlays",
@@ -934,6 +918,11 @@ class _Assembly:
                                if d.source in review.components
                                and (d.target in review.components or d.target in review.groups)}
         rep.dependencies = [Inferred(did, list(d.evidence)) for did, d in sorted(review.dependencies.items())]
+        # with the calls configuration and source showed: services behind a user-facing gateway
+        ev = {c.element: c.evidence for c in rep.components}
+        behind_a_gateway(review, ev)
+        rep.components += [Inferred(cid, lines) for cid, lines in ev.items()
+                           if lines and cid not in {c.element for c in rep.components}]
         rep.inferred = self.inferred
         rep.hubs = sorted(f"{cid} ({t})" for cid, c in review.components.items()
                           for t in ("telemetry", "config", "discovery") if t in c.tags)

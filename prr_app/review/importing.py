@@ -26,8 +26,7 @@ from typing import Callable, Iterable
 from prr_app.model.entities import Dependency, ImportRecord, Review
 from prr_app.errors import PrrError
 from prr_app.importers import registry
-from prr_app.importers.base import ImportResult
-from prr_app.importers.repository import progress_fraction  # noqa: F401 - for the faces' progress bars
+from prr_app.importers.base import ImportResult, progress_fraction  # noqa: F401 - for the faces' progress bars
 from prr_app.review.document import edit_review, load_review, save_review
 
 REPOSITORY_FORMAT = "repository"
