@@ -157,6 +157,8 @@ def _plan_side_rows(res: dict) -> list[tuple[str, str, str]]:
         ("Verdict", b["verdict"], a["verdict"]),
         ("Launch blockers", str(len(b["launch_blockers"])), str(len(a["launch_blockers"]))),
         ("Blocker checklist items not met", str(b["checklist_blockers"]), str(a["checklist_blockers"])),
+        ("Blocker checklist items unanswered", str(b.get("checklist_unanswered_blockers", 0)),
+         str(a.get("checklist_unanswered_blockers", 0))),
         ("Risks", f"{b['risks']} ({sev(b)})", f"{a['risks']} ({sev(a)})"),
         ("Open risk score (sum)", str(b["risk_score"]), str(a["risk_score"])),
         ("SLOs not attainable by design", ", ".join(b["slo_not_attainable"]) or "none",

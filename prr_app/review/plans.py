@@ -450,6 +450,7 @@ def _side(a: dict) -> dict:
     return {"verdict": a["verdict"]["verdict"], "reasons": list(a["verdict"]["reasons"]),
             "launch_blockers": list(a["verdict"]["launch_blockers"]),
             "checklist_blockers": a["verdict"].get("checklist_blockers", 0),
+            "checklist_unanswered_blockers": a["verdict"].get("checklist_unanswered_blockers", 0),
             "risks": s["risks"], "by_severity": dict(s["by_severity"]),
             "risk_score": sum(r["score"] for r in a["risks"] if r["status"] == "open"),
             "slo_not_attainable": list(s.get("slo_not_attainable", []))}
@@ -943,7 +944,8 @@ def plan_lines(res: dict, *, label: str = "") -> list[str]:
         return ", ".join(f"{x['by_severity'][s]} {s}" for s in ("critical", "high", "medium", "low"))
 
     out += ["", f"launch blockers: {len(b['launch_blockers'])} -> {len(a['launch_blockers'])}; "
-            f"checklist blocker items: {b['checklist_blockers']} -> {a['checklist_blockers']}",
+            f"checklist blocker items not met: {b['checklist_blockers']} -> {a['checklist_blockers']}, "
+            f"unanswered: {b.get('checklist_unanswered_blockers', 0)} -> {a.get('checklist_unanswered_blockers', 0)}",
             f"risks: {b['risks']} ({by_sev(b)}) -> {a['risks']} ({by_sev(a)}); "
             f"open risk score {b['risk_score']} -> {a['risk_score']}"]
     out += ["", "RISKS (initial -> residual)"]
