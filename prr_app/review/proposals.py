@@ -50,7 +50,8 @@ def apply_evidence(result, review: Review | None = None) -> Facts:
                     f"file(s); {n_standing} checklist answer(s) proposed ("
                     + ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in sorted(by_status.items())) + ")"
                     if n_standing else f"readiness evidence: {len(facts.facts)} fact(s); no checklist answer proposed")
-    rep.changes += changes
+    if getattr(result, "plan", None) is not None:  # a re-import: say what changed among the proposals
+        rep.changes += changes
     rep.read += marked
     recs = [r for r in review.imports.values() if r.format == rep.format and isinstance(r.report, dict)]
     if recs:  # the import's record in the review says it too
