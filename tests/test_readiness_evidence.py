@@ -452,6 +452,10 @@ def test_a_missing_pdb_on_a_critical_spof_says_so_and_ranks_first(tmp_path):
     pdb = {r["components"][0]: r for r in gaps if r["id"].startswith("evidence:k8s.pdb:")}
     assert "single point of failure for the critical journey(s) checkout" in pdb["redis-cart"]["description"]
     assert "no PodDisruptionBudget selects redis-cart" in pdb["redis-cart"]["description"]
+    # probes that share one check are for the checklist, not the register
+    assert not [r for r in gaps if r["id"].startswith("evidence:k8s.probes:")]
+    # the critical SPOF's gap ranks above the same gap where nothing critical depends on it alone
+    assert pdb["redis-cart"]["impact"] == 5
     # without the journey, the same gap is a lower risk
     review.journeys.clear()
     review.components["cartservice"].user_facing = False
