@@ -18,7 +18,6 @@ import copy
 import datetime as _dt
 from pathlib import Path
 
-from prr_app.checklist.evaluate import split_key
 from prr_app.checklist.facts import Facts
 from prr_app.checklist.proposals import propose, refresh, standing
 from prr_app.errors import PrrError
@@ -139,7 +138,6 @@ def decide_changes(review: Review, keys: list[str] | None = None, *, every: bool
             continue
         if k in scratch.answers:
             scratch.answers[k] = copy.deepcopy(scratch.answers[k])
-        item_id, _ = split_key(k)
         ev = "; ".join(p.evidence)[:2000]
         set_answer(scratch, k, status=p.status, evidence=ev, note=("confirmed from evidence: " + p.reason)[:5000],
                    by=by.strip(), at=at)
