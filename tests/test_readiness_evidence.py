@@ -752,3 +752,19 @@ def test_hostile_objects_give_facts_or_nothing(tmp_path_factory, kind, values, c
 
     for p in propose(review, facts).values():
         assert p.evidence and p.status in ("met", "partly", "not_met")
+
+
+def test_the_pdf_lists_proposals_apart_from_answers(tmp_path):
+    import io
+
+    from pypdf import PdfReader
+
+    res, _ = _import(tmp_path, {"app.yaml": CART})
+    path = tmp_path / "r.prr"
+    save_review(res.review, path)
+    out = tmp_path / "r.pdf"
+    assert main(["report", str(path), "-o", str(out)]) in (0, 1)
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(out.read_bytes())).pages)
+    flat = " ".join(text.split())
+    assert "7.2 Answers proposed from evidence (not counted until a reviewer confirms them)" in flat
+    assert "no PodDisruptionBudget selects cartservice" in flat
