@@ -768,3 +768,15 @@ def test_the_pdf_lists_proposals_apart_from_answers(tmp_path):
     flat = " ".join(text.split())
     assert "7.2 Answers proposed from evidence (not counted until a reviewer confirms them)" in flat
     assert "no PodDisruptionBudget selects cartservice" in flat
+
+
+def test_a_reviewers_observability_value_is_kept_and_a_contradiction_said(tmp_path):
+    text = CART.replace('value: "redis-cart:6379"', 'value: "redis-cart:6379"\n'
+                        '        - name: OTEL_EXPORTER_OTLP_ENDPOINT\n          value: "http://collector:4317"')
+    res, root = _import(tmp_path, {"app.yaml": text})
+    review = res.review
+    assert review.components["cartservice"].observability.traces is True
+    review.components["cartservice"].observability.traces = False  # the reviewer says otherwise
+    again = import_review([root], into=review)
+    assert again.review.components["cartservice"].observability.traces is False
+    assert any("the review says it has no traces, but exports traces over OTLP" in ln for ln in again.report.read)

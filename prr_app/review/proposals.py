@@ -76,6 +76,9 @@ def mark_observability(review: Review, facts: Facts) -> list[str]:
             if s in sigs and getattr(c.observability, s) is None:
                 setattr(c.observability, s, True)
                 set_now.append(f"{s} ({sigs[s][0].where})")
+            elif s in sigs and getattr(c.observability, s) is False:
+                out.append(f"observability of {cid}: the review says it has no {s}, but {sigs[s][0].text}; "
+                           "the review's value is kept (check it)")
         if set_now:
             out.append(f"observability of {cid} from evidence: " + ", ".join(set_now))
     return out
