@@ -780,3 +780,13 @@ def test_a_reviewers_observability_value_is_kept_and_a_contradiction_said(tmp_pa
     again = import_review([root], into=review)
     assert again.review.components["cartservice"].observability.traces is False
     assert any("the review says it has no traces, but exports traces over OTLP" in ln for ln in again.report.read)
+
+
+def test_an_import_without_evidence_withdraws_no_proposal(tmp_path):
+    res, _ = _import(tmp_path, {"app.yaml": CART})
+    before = dict(res.review.proposals)
+    edges = tmp_path / "edges.csv"
+    edges.write_text("source,target\ncartservice,redis-cart\n", encoding="utf-8")
+    again = import_review([edges], into=res.review)
+    assert again.review.proposals == before
+    assert any("proposal(s) are kept as they were" in ln for ln in again.report.read)

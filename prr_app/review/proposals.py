@@ -36,6 +36,11 @@ def apply_evidence(result, review: Review | None = None) -> Facts:
     the result's review): proposals refreshed, observability marked. Says what it did in the report."""
     review = review if review is not None else result.review
     facts = extract_facts(result)
+    if not facts.facts and review.proposals:
+        # an import of another kind (a C4 model, traces) read no readiness evidence: it withdraws nothing
+        result.report.read.append(f"readiness evidence: none in these files; the review's {len(review.proposals)} "
+                                  "proposal(s) are kept as they were")
+        return facts
     changes = refresh(review, propose(review, facts))
     marked = mark_observability(review, facts)
     rep = result.report
