@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import textwrap
 from pathlib import Path
 
@@ -452,6 +451,10 @@ def test_a_missing_pdb_on_a_critical_spof_says_so_and_ranks_first(tmp_path):
     pdb = {r["components"][0]: r for r in gaps if r["id"].startswith("evidence:k8s.pdb:")}
     assert "single point of failure for the critical journey(s) checkout" in pdb["redis-cart"]["description"]
     assert "no PodDisruptionBudget selects redis-cart" in pdb["redis-cart"]["description"]
+    # probes that share one check are for the checklist, not the register
+    assert not [r for r in gaps if r["id"].startswith("evidence:k8s.probes:")]
+    # the critical SPOF's gap ranks above the same gap where nothing critical depends on it alone
+    assert pdb["redis-cart"]["impact"] == 5
     # without the journey, the same gap is a lower risk
     review.journeys.clear()
     review.components["cartservice"].user_facing = False
@@ -749,3 +752,41 @@ def test_hostile_objects_give_facts_or_nothing(tmp_path_factory, kind, values, c
 
     for p in propose(review, facts).values():
         assert p.evidence and p.status in ("met", "partly", "not_met")
+
+
+def test_the_pdf_lists_proposals_apart_from_answers(tmp_path):
+    import io
+
+    from pypdf import PdfReader
+
+    res, _ = _import(tmp_path, {"app.yaml": CART})
+    path = tmp_path / "r.prr"
+    save_review(res.review, path)
+    out = tmp_path / "r.pdf"
+    assert main(["report", str(path), "-o", str(out)]) in (0, 1)
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(out.read_bytes())).pages)
+    flat = " ".join(text.split())
+    assert "7.2 Answers proposed from evidence (not counted until a reviewer confirms them)" in flat
+    assert "no PodDisruptionBudget selects cartservice" in flat
+
+
+def test_a_reviewers_observability_value_is_kept_and_a_contradiction_said(tmp_path):
+    text = CART.replace('value: "redis-cart:6379"', 'value: "redis-cart:6379"\n'
+                        '        - name: OTEL_EXPORTER_OTLP_ENDPOINT\n          value: "http://collector:4317"')
+    res, root = _import(tmp_path, {"app.yaml": text})
+    review = res.review
+    assert review.components["cartservice"].observability.traces is True
+    review.components["cartservice"].observability.traces = False  # the reviewer says otherwise
+    again = import_review([root], into=review)
+    assert again.review.components["cartservice"].observability.traces is False
+    assert any("the review says it has no traces, but exports traces over OTLP" in ln for ln in again.report.read)
+
+
+def test_an_import_without_evidence_withdraws_no_proposal(tmp_path):
+    res, _ = _import(tmp_path, {"app.yaml": CART})
+    before = dict(res.review.proposals)
+    edges = tmp_path / "edges.csv"
+    edges.write_text("source,target\ncartservice,redis-cart\n", encoding="utf-8")
+    again = import_review([edges], into=res.review)
+    assert again.review.proposals == before
+    assert any("proposal(s) are kept as they were" in ln for ln in again.report.read)

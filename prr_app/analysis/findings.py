@@ -279,9 +279,12 @@ def cascading(graph: CompiledGraph, entries: list[int]) -> list[dict]:
 _EVIDENCE_GAPS = {
     "k8s.pdb": ("no working disruption budget", 3,
                 "node drains and cluster upgrades (routine, voluntary) can take every instance down at once"),
-    "k8s.probes": ("probes missing or not separate", 3,
+    "k8s.probes": ("no liveness or readiness probe", 3,
                    "traffic reaches instances that cannot serve, and broken instances are not restarted"),
 }
+#: the statuses that make a finding: a budget that protects nothing or blocks every drain is as bad as none;
+#: probes that exist but share one check are for the checklist, not the register
+_GAP_STATUSES = {"k8s.pdb": ("not_met", "partly"), "k8s.probes": ("not_met",)}
 
 
 def evidence_gaps(review, spof_ids: set[str], critical_hit: dict[str, list[str]]) -> list[dict]:
@@ -298,7 +301,7 @@ def evidence_gaps(review, spof_ids: set[str], critical_hit: dict[str, list[str]]
             continue
         a = review.answers.get(key)
         status = a.status if a is not None and a.status != "unanswered" else (None if p.rejected_by else p.status)
-        if status not in ("not_met", "partly"):
+        if status not in _GAP_STATUSES[p.extractor]:
             continue
         subject = key.split("@", 1)[1]
         members = review.groups[subject].members if subject in review.groups else [subject]

@@ -486,8 +486,12 @@ def refresh(review: Review, new: dict[str, Proposal]) -> list[str]:
     old = review.proposals
     for key, p in new.items():
         o = old.get(key)
+        a = review.answers.get(key)
+        answered = a is not None and a.status != "unanswered"
         if o is not None and o.rejected_by and o.status == p.status and o.reason == p.reason:
             p.rejected_by, p.rejected_at = o.rejected_by, o.rejected_at
+        elif answered:
+            continue  # kept, never shown: the reviewer's answer wins
         elif o is None:
             changes.append(f"proposal {key}: {p.status}")
         elif o.status != p.status:

@@ -1022,7 +1022,10 @@ class _Builder:
             for it in blocking:
                 ans = getattr(it, "answer", None)
                 rows.append([self.cell(getattr(it, "question", str(it))), self.cell(getattr(it, "subject_label", "") or ""),
-                             self.cell(words(getattr(it, "status", ""))), self.cell(getattr(ans, "owner", "") or "no owner"),
+                             self.cell(words(getattr(it, "status", "")) + (
+                                 f" (proposed from evidence: {words(it.proposal.status)})"
+                                 if getattr(it, "proposal", None) is not None else "")),
+                             self.cell(getattr(ans, "owner", "") or "no owner"),
                              self.cell(getattr(ans, "due", "") or ""), self.cell(getattr(ans, "evidence", "") or "")])
             self.table(["Item", "Applies to", "Answer", "Owner", "Due", "Evidence"], rows,
                        [0.36, 0.16, 0.1, 0.12, 0.1, 0.16])

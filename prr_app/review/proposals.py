@@ -18,7 +18,6 @@ import copy
 import datetime as _dt
 from pathlib import Path
 
-from prr_app.checklist.evaluate import split_key
 from prr_app.checklist.facts import Facts
 from prr_app.checklist.proposals import propose, refresh, standing
 from prr_app.errors import PrrError
@@ -37,6 +36,11 @@ def apply_evidence(result, review: Review | None = None) -> Facts:
     the result's review): proposals refreshed, observability marked. Says what it did in the report."""
     review = review if review is not None else result.review
     facts = extract_facts(result)
+    if not facts.facts and review.proposals:
+        # an import of another kind (a C4 model, traces) read no readiness evidence: it withdraws nothing
+        result.report.read.append(f"readiness evidence: none in these files; the review's {len(review.proposals)} "
+                                  "proposal(s) are kept as they were")
+        return facts
     changes = refresh(review, propose(review, facts))
     marked = mark_observability(review, facts)
     rep = result.report
@@ -50,7 +54,8 @@ def apply_evidence(result, review: Review | None = None) -> Facts:
                     f"file(s); {n_standing} checklist answer(s) proposed ("
                     + ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in sorted(by_status.items())) + ")"
                     if n_standing else f"readiness evidence: {len(facts.facts)} fact(s); no checklist answer proposed")
-    rep.changes += changes
+    if getattr(result, "plan", None) is not None:  # a re-import: say what changed among the proposals
+        rep.changes += changes
     rep.read += marked
     recs = [r for r in review.imports.values() if r.format == rep.format and isinstance(r.report, dict)]
     if recs:  # the import's record in the review says it too
@@ -76,6 +81,9 @@ def mark_observability(review: Review, facts: Facts) -> list[str]:
             if s in sigs and getattr(c.observability, s) is None:
                 setattr(c.observability, s, True)
                 set_now.append(f"{s} ({sigs[s][0].where})")
+            elif s in sigs and getattr(c.observability, s) is False:
+                out.append(f"observability of {cid}: the review says it has no {s}, but {sigs[s][0].text}; "
+                           "the review's value is kept (check it)")
         if set_now:
             out.append(f"observability of {cid} from evidence: " + ", ".join(set_now))
     return out
@@ -138,7 +146,6 @@ def decide_changes(review: Review, keys: list[str] | None = None, *, every: bool
             continue
         if k in scratch.answers:
             scratch.answers[k] = copy.deepcopy(scratch.answers[k])
-        item_id, _ = split_key(k)
         ev = "; ".join(p.evidence)[:2000]
         set_answer(scratch, k, status=p.status, evidence=ev, note=("confirmed from evidence: " + p.reason)[:5000],
                    by=by.strip(), at=at)

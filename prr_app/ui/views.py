@@ -181,14 +181,22 @@ CHECKLIST_COLUMNS = [
     Column("Item", lambda it: it.question),
     Column("Severity", lambda it: it.severity.upper() if it.severity == "blocker" else it.severity, width=90,
            colour=lambda it: theme.SEVERITY_COLOURS["critical"] if it.severity == "blocker" else None),
-    Column("Status", lambda it: it.status.replace("_", " ") + (f" (proposed: {it.proposal.status.replace('_', ' ')})"
-                                                               if it.proposal is not None else ""), width=110,
+    Column("Status", lambda it: _status_text(it), width=110,
            colour=lambda it: status_colour(it.status)),
 ]
 
 
 #: the checklist (out of sight and out of date) is evaluated on a worker this long after the last analysis
 PREFETCH_IDLE_MS = 700
+
+
+def _status_text(it) -> str:
+    """The answer, or the proposal from evidence while nobody answered (issue 21): never shown as an answer."""
+    p = it.proposal
+    if p is None:
+        return it.status.replace("_", " ")
+    proposed = p.status.replace("_", " ")
+    return f"proposed: {proposed}" if it.source is None else f"{it.status.replace('_', ' ')}; proposed: {proposed}"
 
 
 class ChecklistView(QWidget):

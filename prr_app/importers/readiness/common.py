@@ -29,7 +29,6 @@ class Components:
                     self.by_name.setdefault(n, [])
                     if cid not in self.by_name[n]:
                         self.by_name[n].append(cid)
-        self._word = None
 
     def find(self, name: str, ns: str | None = None) -> str | None:
         ids = self.by_name.get(name.lower()) or []
@@ -125,6 +124,3 @@ def store_annotation(key: str) -> bool:
     k = key.lower()
     return any(s in k for s in _STORES)
 
-
-def secret_name(name: str) -> str:
-    return name

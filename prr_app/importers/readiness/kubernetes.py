@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 
 from prr_app import safe_yaml as sy
 from prr_app.checklist.facts import Fact, Facts
-from prr_app.importers.readiness.common import (Components, backup_tool, env_facts, runbook_value, secret_name,
-                                                 store_annotation)
+from prr_app.importers.readiness.common import Components, backup_tool, env_facts, runbook_value, store_annotation
 
 WORKLOADS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod", "DeploymentConfig", "Rollout")
 ZONE_KEYS = ("topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone")
@@ -404,7 +403,7 @@ class K8sFacts:
         if filled:
             self.facts.add(Fact("k8s.secret-refs", "", o.file, o.line,
                                 f"Secret {o.name} holds its values in the repository ({', '.join(filled[:4])})",
-                                "literal", secret_name(filled[0])))
+                                "literal", filled[0]))
 
     def _configmap(self, o: Obj) -> None:
         from prr_app.importers.readiness.monitoring import dashboard_text, rules_text
