@@ -308,3 +308,23 @@ def test_deep_chains_that_end_in_the_same_call_are_one_risk():
     assert "d -> e" in chains[0]["mitigation"] and "2 more entry points" in chains[0]["title"]
     assert {"entry0", "entry1", "entry2"} <= set(chains[0]["components"])
     assert len([f for f in a.cascading if f["type"] == "deep-synchronous-chain"]) == 3  # the findings stay
+
+
+def test_a_policy_that_requires_no_survival_never_names_spofs_as_the_cause():
+    """With nothing to survive, a SPOF risk that still blocks does so through what folded into it
+    (an SLO not attainable by design): the cover says that, not "single points of failure that the
+    resilience policy requires surviving"."""
+    r = Review()
+    r.meta.tier = 1
+    r.add(Component(id="web", user_facing=True, replicas=2, slo=99.99, availability=99.95))
+    r.add(Component(id="db", replicas=1, availability=99.5))
+    r.add(Dependency(source="web", target="db"))
+    r.policy = ResiliencePolicy(survive=[])
+    a = analyze(r, checklist=None)
+    assert a.verdict["verdict"] == "not-ready"
+    causes = " ".join(a.verdict["causes"])
+    assert "resilience policy requires surviving" not in causes
+    assert "not attainable" in causes
+    r.policy = ResiliencePolicy()
+    causes = " ".join(analyze(r, checklist=None).verdict["causes"])
+    assert "resilience policy requires surviving" in causes

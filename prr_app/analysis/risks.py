@@ -1134,9 +1134,13 @@ def verdict(risks: list[dict], checklist: dict | None, review, assumptions: list
     unanswered = check.get("unanswered_blockers", 0) or 0
     by_kind: dict[str, list[dict]] = {}
     for r in blockers:
-        kind = ("spof" if r["category"] == "spof" else "slo-missing" if r["id"] == "slo:missing"
-                else "slo" if r["category"] == "availability" else "reviewer" if r["origin"] == "manual"
-                or r["blocking_reason"].startswith("marked") else "other")
+        # a SPOF's risk blocks as a SPOF only where the policy requires surviving it; else it blocks
+        # through what folded into it (an SLO not attainable, a reviewer's mark), and says so
+        reason = r["blocking_reason"]
+        kind = ("reviewer" if r["origin"] == "manual" or reason.startswith("marked")
+                else "spof" if r["category"] == "spof" and r.get("policy_required", True)
+                else "slo-missing" if r["id"] == "slo:missing"
+                else "slo" if r["category"] == "availability" or reason.startswith("the SLO of") else "other")
         by_kind.setdefault(kind, []).append(r)
 
     def ids(rs: list[dict]) -> str:
