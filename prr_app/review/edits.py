@@ -365,11 +365,11 @@ def add_manual_risk(review: Review, title: str, likelihood: int, impact: int, co
 # ----------------------------------------------------------------- resilience policy
 #: What each disruption type of a policy means, for the policy editor and its tooltips.
 DISRUPTION_MEANING = {
-    "instance": "one instance (replica, host, rack) of a component fails",
-    "component": "a whole component fails (every instance), or a logical shared-fate domain",
-    "zone": "an availability zone or a datacenter fails",
+    "instance": "one replica, host or rack fails",
+    "component": "a whole component fails (all instances)",
+    "zone": "a zone or a datacenter fails",
     "region": "a whole region fails",
-    "provider": "a cloud provider or an external vendor fails",
+    "provider": "a cloud provider or a vendor fails",
 }
 
 _KEEP = object()
