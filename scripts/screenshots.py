@@ -98,6 +98,35 @@ def main() -> int:
         shot(name.lower())
     w.tabs.setCurrentIndex(0)
 
+    # Review > Resilience Policy…, with the verdict under it
+    d = w.policy_dialog()
+    settle()
+    path = OUT / "policy.png"
+    d.grab().save(str(path))
+    print(path.relative_to(ROOT))
+    d.close()
+
+    # a save that met another program's change to the same elements (issue 16), as the app asks
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def grab_box():
+        box = QApplication.activeModalWidget()
+        if box is None:
+            QTimer.singleShot(50, grab_box)
+            return
+        QTest.qWait(150)
+        p = OUT / "save-conflict.png"
+        box.grab().save(str(p))
+        print(p.relative_to(ROOT))
+        box.reject()
+
+    QTimer.singleShot(0, grab_box)
+    Ask.resolve_conflict(w, "webshop.prr", [
+        "checklist answer ds.restore-tested@cart-db: status here 'met', in the file 'not_met'; "
+        "note here '', in the file 'seen failing'",
+        "component cart-db: replicas here 2, in the file 3"])
+
     # the import report, as File > Import shows it (same code and report as `prr import`)
     reports = []
 

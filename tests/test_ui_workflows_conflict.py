@@ -148,3 +148,77 @@ def test_conflict_decided_later_is_never_reported_saved_and_quit_asks_again(qtbo
     assert win.close()
     a.check()
     assert load_review(webshop_prr).answers[k1].status == "met"
+
+
+# ------------------------------------------------------------------ the merge itself
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_rows = st.dictionaries(st.sampled_from("abcdefg"), st.sampled_from([1, 2, 3]), max_size=7)
+
+
+@given(_rows, _rows, _rows, st.sampled_from(["mine", "theirs"]))
+def test_three_way_merge_properties(base, mine, theirs, prefer):
+    from prr_app.review.document import three_way
+
+    out = three_way(base, mine, theirs, prefer)
+    for k in set(base) | set(mine) | set(theirs):
+        b, m, t, v = base.get(k), mine.get(k), theirs.get(k), out.get(k)
+        if m == t:
+            assert v == m  # agreed (or both deleted)
+        elif m == b:
+            assert v == t  # only theirs changed it
+        elif t == b:
+            assert v == m  # only mine changed it
+        else:
+            assert v == (m if prefer == "mine" else t)  # both changed it: as the user chose
+    other = "theirs" if prefer == "mine" else "mine"
+    assert out == three_way(base, theirs, mine, other)  # the two sides are alike
+    assert three_way(base, mine, base, prefer) == mine and three_way(base, base, theirs, prefer) == theirs
+
+
+def test_a_merge_that_would_break_the_model_is_refused_and_nothing_written(qtbot, win, webshop_prr, tmp_path,
+                                                                           monkeypatch):
+    """Mine adds a dependency on search-svc; the other writer deletes search-svc: refused, said why,
+    the window keeps everything, and Save As still keeps it."""
+    from prr_app.persistence.store import SaveConflict
+    from prr_app.ui import main_window as mw
+
+    assert win.open_path(str(webshop_prr))
+    wait_analysis(qtbot, win)
+    k1, _k2 = two_items(win.session.review)
+    answer_in_window(win, k1, "met")
+    win.create_component("new-svc", "New")
+    assert win.create_dependency("new-svc", "search-svc")
+    prr("checklist-answer", webshop_prr, k1, "--status", "not_met", "--by", "cli")
+    # another program deletes search-svc (through the library's own document, as a script would)
+    script = ("import sys; from prr_app.review import edits; from prr_app.review.document import ReviewDocument; "
+              "d = ReviewDocument.open(sys.argv[1]); "
+              "edits.apply_changes(d.review, edits.delete(d.review, ['search-svc'])); d.save(); d.close()")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.run([sys.executable, "-c", script, str(webshop_prr)], capture_output=True, text=True, env=env,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    with pytest.raises(SaveConflict) as conflict:
+        win.session.flush()
+    # Take the File's: refused (search-svc is gone there), said why; nothing written, nothing lost
+    errors = []
+    monkeypatch.setattr(mw, "show_error", lambda parent, title, e, *a: errors.append(str(e)))
+    a = DialogAnswer(lambda box: press(box, "Take the File"), QMessageBox, title="Not saved")
+    assert not win.resolve_conflict(conflict.value)
+    a.check()
+    assert errors and "not saved" in errors[0] and "Save As" in errors[0]
+    assert "new-svc->search-svc" in win.session.review.dependencies
+    assert win.session.review.answers[k1].status == "met"
+    on_disk = read_while_open(webshop_prr)
+    assert "search-svc" not in on_disk.components and "new-svc" not in on_disk.components
+    assert "NOT SAVED" in win.save_label.text()
+    # File > Save asks again; Save As keeps all of it in a file of its own
+    target = tmp_path / "mine.prr"
+    monkeypatch.setattr(mw.Ask, "save_path", classmethod(lambda cls, *a: str(target)))
+    a = DialogAnswer(lambda box: press(box, "Save As"), QMessageBox, title="Not saved")
+    assert win.save()
+    a.check()
+    kept = read_while_open(target)
+    assert "new-svc->search-svc" in kept.dependencies and kept.answers[k1].status == "met"
+    assert win.save_label.text() == "All changes saved"

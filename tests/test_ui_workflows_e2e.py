@@ -541,3 +541,40 @@ def test_delete_with_references_updates_them_says_so_and_undoes(qtbot, win, webs
     assert sorted(c for c, comp in r.components.items() if zone in comp.placement) == placed
     win.session.flush()
     assert read_while_open(webshop_prr).groups[group].members == g.members
+
+
+def test_a_reviewer_marks_a_risk_launch_blocking_with_a_reason(qtbot, win, webshop_prr):
+    """Issue 17, 3: any risk can be marked launch-blocking by the reviewer, with a reason."""
+    win.open_path(str(webshop_prr))
+    res = wait_analysis(qtbot, win)
+    rv = win.views["Risks"]
+    win.tabs.setCurrentWidget(rv)
+    rid = next(x["id"] for x in res["analysis"].risks if not x["launch_blocking"])
+    assert rv.select(rid)
+
+    def decide(d):
+        d.widgets["blocking"].setCurrentText("blocks the launch")
+        ok(d)
+        assert d.isVisible() and "reason" in d.error.text().lower()  # a reason is required
+        d.widgets["reason"].setPlainText("the payments team cannot staff an incident before launch")
+        ok(d)
+    a = DialogAnswer(decide, title="Launch-blocking")
+    button(rv, "Launch-blocking").click()
+    a.check()
+    rec = win.session.review.risks[rid]
+    assert rec.launch_blocking is True and rec.launch_blocking_reason.startswith("the payments team")
+    res = wait_analysis(qtbot, win)
+    now = next(x for x in res["analysis"].risks if x["id"] == rid)
+    assert now["launch_blocking"] and "payments team" in now["blocking_reason"]
+    assert "NOT READY" in win.findings.summary.text()
+    win.session.flush()
+    assert read_while_open(webshop_prr).risks[rid].launch_blocking is True
+    # back to the rules
+    assert rv.select(rid)
+    a = DialogAnswer(lambda d: (d.widgets["blocking"].setCurrentText("as the rules decide"), ok(d)),
+                     title="Launch-blocking")
+    button(rv, "Launch-blocking").click()
+    a.check()
+    assert win.session.review.risks[rid].launch_blocking is None
+    res = wait_analysis(qtbot, win)
+    assert not next(x for x in res["analysis"].risks if x["id"] == rid)["launch_blocking"]

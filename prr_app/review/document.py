@@ -203,6 +203,26 @@ def import_into(path: str | Path, result, *, output: str | Path | None = None, f
     return merged["result"]
 
 
+def three_way(base: dict, mine: dict, theirs: dict, prefer: str) -> dict:
+    """Merge two versions of one table's rows (key -> row; absent: deleted) made from ``base``.
+
+    A row only one side changed (added, changed or deleted) is taken from that side; a row both
+    changed the same way is kept; a row both changed differently is taken from ``prefer``
+    ("mine" or "theirs")."""
+    out = {}
+    for k in list(theirs) + [k for k in mine if k not in theirs] + [k for k in base if k not in theirs and k not in mine]:
+        b, m, t = base.get(k), mine.get(k), theirs.get(k)
+        if m == b:
+            v = t
+        elif t == b or t == m:
+            v = m
+        else:
+            v = m if prefer == "mine" else t
+        if v is not None:
+            out[k] = v
+    return out
+
+
 def _short(v, n: int = 40) -> str:
     s = repr(v)
     return s if len(s) <= n else s[: n - 1] + "…"
@@ -301,21 +321,8 @@ class ReviewDocument:
 
         def change(current: Review) -> Review:
             theirs = review_rows(current)
-            merged = {}
-            for table in theirs:
-                b, m, t = base.get(table, {}), mine.get(table, {}), theirs[table]
-                rows = {}
-                for k in list(t) + [k for k in m if k not in t] + [k for k in b if k not in t and k not in m]:
-                    bv, mv, tv = b.get(k), m.get(k), t.get(k)
-                    if mv == bv:
-                        v = tv
-                    elif tv == bv or tv == mv:
-                        v = mv
-                    else:
-                        v = mv if prefer == "mine" else tv
-                    if v is not None:
-                        rows[k] = v
-                merged[table] = rows
+            merged = {table: three_way(base.get(table, {}), mine.get(table, {}), rows, prefer)
+                      for table, rows in theirs.items()}
             try:
                 out = review_from_rows(merged, str(self.path))
             except (TypeError, KeyError, ValueError) as e:

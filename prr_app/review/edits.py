@@ -326,6 +326,19 @@ def accept_risk(review: Review, risk_id: str, by: str, reason: str, until: str |
     return check_changes(review, [_risk_change(review, rec)], f"Accepting {risk_id}")
 
 
+def mark_launch_blocking(review: Review, risk_id: str, blocking: bool | None, reason: str = "") -> list[Change]:
+    """The reviewer's say on whether a risk blocks the launch: True or False with a written
+    reason (the report shows it), or None to go back to the rules' decision."""
+    rec = _risk_record(review, risk_id)
+    if blocking is None:
+        rec.launch_blocking, rec.launch_blocking_reason = None, ""
+    else:
+        if not reason.strip():
+            raise EditRefused("Marking a risk launch-blocking, or not, needs a written reason.")
+        rec.launch_blocking, rec.launch_blocking_reason = bool(blocking), reason.strip()
+    return check_changes(review, [_risk_change(review, rec)], f"Deciding whether {risk_id} blocks the launch")
+
+
 def add_mitigation(review: Review, risk_id: str, title: str, owner: str = "", due: str | None = None,
                    status: str = "planned", effort: str | None = None) -> tuple[str, list[Change]]:
     """A new mitigation of ``risk_id``: its id and the changes.
@@ -365,11 +378,11 @@ def add_manual_risk(review: Review, title: str, likelihood: int, impact: int, co
 # ----------------------------------------------------------------- resilience policy
 #: What each disruption type of a policy means, for the policy editor and its tooltips.
 DISRUPTION_MEANING = {
-    "instance": "one instance (replica, host, rack) of a component fails",
-    "component": "a whole component fails (every instance), or a logical shared-fate domain",
-    "zone": "an availability zone or a datacenter fails",
+    "instance": "one replica, host or rack fails",
+    "component": "a whole component fails (all instances)",
+    "zone": "a zone or a datacenter fails",
     "region": "a whole region fails",
-    "provider": "a cloud provider or an external vendor fails",
+    "provider": "a cloud provider or a vendor fails",
 }
 
 _KEEP = object()

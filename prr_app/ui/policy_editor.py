@@ -47,6 +47,7 @@ class PolicyEditor(QWidget):
         self.grid.setColumnStretch(0, 1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self.grid_host)
         self.verdict = QLabel("Analysing…")
         self.verdict.setWordWrap(True)
@@ -56,13 +57,15 @@ class PolicyEditor(QWidget):
         self.error.setWordWrap(True)
         self.error.setStyleSheet(f"color: {theme.ERROR};")
         top = QHBoxLayout()
-        top.addWidget(self.state, 1)
+        top.addStretch(1)
         top.addWidget(self.reset_button)
         lay = QVBoxLayout(self)
+        lay.addWidget(self.state)
         lay.addLayout(top)
         lay.addWidget(scroll, 1)
         lay.addWidget(self.error)
         lay.addWidget(self.verdict)
+        self.scroll = scroll
         self.rebuild()
         self.session.sig_review_changed.connect(self._on_changed)
         self.session.sig_review_replaced.connect(self.rebuild)
@@ -85,9 +88,9 @@ class PolicyEditor(QWidget):
                 h = QLabel(f"<b>{head}</b>")
                 self.grid.addWidget(h, 0, col)
             for i, term in enumerate(terms, start=1):
-                meaning = edits.DISRUPTION_MEANING.get(term, f"a failure domain of kind {term} fails")
+                meaning = edits.DISRUPTION_MEANING.get(term, f"a {term.replace('_', ' ')} (failure domain) fails")
                 label = QLabel(f"{term.replace('_', ' ').capitalize()}<br><small>{meaning}</small>")
-                label.setWordWrap(True)
+                label.setToolTip(meaning)
                 box = QCheckBox()
                 box.setAccessibleName(f"Must survive a {term} failure")
                 box.setToolTip(f"Must the service survive: {meaning}? A SPOF of a disruption it must survive can "
@@ -98,7 +101,7 @@ class PolicyEditor(QWidget):
                     v.setNotation(QDoubleValidator.Notation.StandardNotation)
                     ed.setValidator(v)
                     ed.setPlaceholderText("none")
-                    ed.setMaximumWidth(110)
+                    ed.setMaximumWidth(90)
                     ed.setAccessibleName(f"{what} of a {term} failure, in minutes")
                     ed.setToolTip(("Recovery time objective" if what == "RTO" else "Recovery point objective")
                                   + f" after a {term} failure, in minutes (empty: none)")
@@ -111,6 +114,9 @@ class PolicyEditor(QWidget):
                 self.grid.addWidget(rpo, i, 3)
                 self.rows[term] = (box, rto, rpo)
             self.grid.setRowStretch(len(terms) + 1, 1)
+            # every row in view when the window has the room (the table scrolls on a small screen)
+            self.scroll.setMinimumHeight(min(self.grid_host.sizeHint().height() + 4, 330))
+            self.scroll.setMinimumWidth(self.grid_host.sizeHint().width() + self.scroll.verticalScrollBar().sizeHint().width() + 4)
             prev = None
             for term in terms:  # the tab order runs along each row, then down
                 for w in self.rows[term]:
@@ -174,11 +180,17 @@ class PolicyEditor(QWidget):
         text = (f"<b>Verdict under this policy: <span style='color:{colour}'>{VERDICT_TEXT.get(v, v)}</span></b>"
                 f" · {len(blocking)} launch-blocking risk{'s' if len(blocking) != 1 else ''}"
                 f" · {len(required)} risk{'s' if len(required) != 1 else ''} of a disruption the policy requires surviving")
-        if causes:
-            text += "<br>" + "<br>".join("• " + _html(c) for c in causes[:4])
-            if len(causes) > 4:
-                text += f"<br>… and {len(causes) - 4} more (Overview)"
+        if causes:  # the first causes, each on a line or two; all of them are on the Overview
+            text += "<br>" + "<br>".join("• " + _html(_clip(c, 150)) for c in causes[:3])
+            if len(causes) > 3:
+                text += f"<br>… and {len(causes) - 3} more (Overview)"
         self.verdict.setText(text)
+        self.verdict.setToolTip("\n".join(causes))
+
+
+def _clip(s: str, n: int) -> str:
+    s = str(s)
+    return s if len(s) <= n else s[: n - 1].rstrip() + "…"
 
 
 def _html(s: str) -> str:
@@ -201,4 +213,4 @@ class PolicyDialog(QDialog):
         lay = QVBoxLayout(self)
         lay.addWidget(self.editor, 1)
         lay.addWidget(b)
-        self.resize(620, 520)
+        self.resize(680, 600)

@@ -681,8 +681,11 @@ class RiskView(QWidget):
         b_mit.clicked.connect(self.mitigation_dialog)
         b_manual = QPushButton("New manual risk…")
         b_manual.clicked.connect(self.manual_dialog)
+        b_block = QPushButton("Launch-blocking…")
+        b_block.setToolTip("Decide whether this risk blocks the launch, whatever the rules say (with a reason)")
+        b_block.clicked.connect(self.blocking_dialog)
         buttons = QGridLayout()  # three to a row: fits beside the inspector on a 1280-pixel screen
-        for k, b in enumerate((b_graph, b_override, b_accept, b_mit, b_manual)):
+        for k, b in enumerate((b_graph, b_override, b_accept, b_mit, b_block, b_manual)):
             buttons.addWidget(b, k // 3, k % 3)
         buttons.setColumnStretch(3, 1)
         for w, name in ((self.filter, "Filter risks"), (self.table, "Risk register"),
@@ -829,6 +832,27 @@ class RiskView(QWidget):
             ("until", "Until (YYYY-MM-DD, optional)", "line", ""),
         ], check=lambda v: self.accept(r["id"], v["by"], v["reason"], v["until"] or None))
         d.exec()
+
+    BLOCKING_CHOICES = {"blocks the launch": True, "does not block the launch": False,
+                        "as the rules decide": None}
+
+    def blocking_dialog(self) -> None:
+        r = self.current()
+        if r is None:
+            return
+        rec = self.session.review.risks.get(r["id"])
+        now = rec.launch_blocking if rec is not None else None
+        current = next(k for k, v in self.BLOCKING_CHOICES.items() if v == now)
+        d = FormDialog(self, f"Launch-blocking: {r['id']}", [
+            ("blocking", "This risk", list(self.BLOCKING_CHOICES), current),
+            ("reason", "Reason (required unless the rules decide; shown in the report)", "text",
+             rec.launch_blocking_reason if rec is not None else ""),
+        ], check=lambda v: self.set_blocking(r["id"], self.BLOCKING_CHOICES[v["blocking"]], v["reason"]))
+        d.exec()
+
+    def set_blocking(self, risk_id: str, blocking: bool | None, reason: str = "") -> str | None:
+        return self._edit(f"Launch-blocking {risk_id}",
+                          lambda: edits.mark_launch_blocking(self.session.review, risk_id, blocking, reason))
 
     def mitigation_dialog(self) -> None:
         r = self.current()
