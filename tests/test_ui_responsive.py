@@ -11,6 +11,24 @@ import pytest
 pytestmark = [pytest.mark.usefixtures("qapp"), pytest.mark.qt_log_ignore("propagateSizeHints")]
 
 
+def read_while_open(path):
+    """Read the file as another process would while the window keeps it open (a backup copy)."""
+    import sqlite3
+
+    from prr_app.review.document import load_review
+
+    tmp = path.with_name("reader-" + path.name)
+    src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    dst = sqlite3.connect(tmp)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    try:
+        return load_review(tmp)
+    finally:
+        tmp.unlink()
+
+
 def wait_analysis(qtbot, w, timeout=15000):
     qtbot.waitUntil(lambda: not w.live.busy and w.result is not None and not w.scene.building, timeout=timeout)
     return w.result
@@ -154,3 +172,28 @@ def test_the_checklist_is_evaluated_before_it_is_first_looked_at(qtbot, win, web
     cid = sorted(win.session.review.components)[0]
     win.push("edit", [change_fields(win.session.review, "components", cid, owner="someone-else")])
     assert cv._stale  # an edit since: evaluated again (on the worker after the analysis, or when shown)
+
+
+def test_an_untitled_review_gets_its_recovery_file_from_a_worker(qtbot, win, examples_dir):
+    """The first autosave of a review with no file of its own (New, an import, a JSON) creates its
+    recovery file on a worker, with the edit in it; later edits go to the same file."""
+    from prr_app.review.edits import change_fields
+    from prr_app.ui.session import recovery_files
+
+    win.open_path(str(examples_dir / "webshop.json"))
+    wait_analysis(qtbot, win)
+    s = win.session
+    assert s.document is None
+    cid = sorted(s.review.components)[0]
+    win.push("rename", [change_fields(s.review, "components", cid, name="Kept for recovery")])
+    s.autosave()  # what the autosave timer does
+    assert s.document is None and s._save_task.running  # on the worker: the window goes on
+    qtbot.waitUntil(lambda: not s.dirty, timeout=10000)
+    rec = s.document.path
+    assert read_while_open(rec).components[cid].name == "Kept for recovery"
+    win.push("rename", [change_fields(s.review, "components", cid, name="Then this")])
+    qtbot.waitUntil(lambda: not s.dirty, timeout=10000)
+    assert s.document.path == rec
+    assert read_while_open(rec).components[cid].name == "Then this"
+    # offered for recovery should this process die now: the side file says it holds edits
+    assert [info["edited"] for p, info in recovery_files() if p == rec] == [True]
