@@ -882,9 +882,9 @@ class DashboardView(QWidget):
 
     def _prepare(self) -> None:
         """Import pyqtgraph on a worker, then make the charts a step at a time."""
-        live = getattr(self.window, "live", None)
-        if live is not None and live.busy:
-            self._idle.start()  # an analysis under way: later
+        live, scene = getattr(self.window, "live", None), getattr(self.window, "scene", None)
+        if (live is not None and live.busy) or (scene is not None and scene.building):
+            self._idle.start()  # an analysis under way, or the graph being drawn: later
             return
         if self.heat is not None or self._preload is not None:
             return
