@@ -194,12 +194,12 @@ class GraphScene(QGraphicsScene):
         self._build = self._sync_steps(None)
         self._slicer.start()
 
-    def _build_slice(self, budget_ms: float | None = SLICE_MS) -> None:
-        """Run the staged build for ``budget_ms`` (None: to its end), then let the event loop go on."""
+    def _build_slice(self, whole: bool = False) -> None:
+        """Run the staged build for :data:`SLICE_MS` (``whole``: to its end), then let the event loop go on."""
         steps = self._build
         if not isinstance(steps, GeneratorType):
             return  # none, or its layout is still on the worker
-        end = time.perf_counter() + budget_ms / 1000 if budget_ms is not None else math.inf
+        end = math.inf if whole else time.perf_counter() + SLICE_MS / 1000
         for step in steps:
             if step is not None:
                 self.build_progress = step
@@ -233,7 +233,7 @@ class GraphScene(QGraphicsScene):
         if not isinstance(self._build, GeneratorType):
             self._build = self._sync_steps(None)
         self._slicer.stop()
-        self._build_slice(None)
+        self._build_slice(whole=True)
 
     def _layout(self):
         r = self.review

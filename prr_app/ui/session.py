@@ -135,8 +135,9 @@ class ReviewSession(QObject):
         #: the review as of one edit, and never after a later one was written (under the lock)
         self._edits = 0
         self._saved_edits = 0
-        self._save_lock = threading.Lock()
+        self._save_lock = threading.RLock()
         self._save_task = None
+        self._created = None  # (review, document): a recovery file an autosave's worker made, not yet adopted
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(AUTOSAVE_MS)
@@ -163,12 +164,30 @@ class ReviewSession(QObject):
         self._replace(None, untitled=True, source=source, review=review or Review())
 
     def _create_recovery(self) -> None:
+        """Give an untitled review its recovery file now (one an autosave's worker made, if any)."""
         from prr_app.review.document import ReviewDocument
 
-        rec = recovery_dir() / f"{uuid.uuid4().hex}.prr"
-        self._write_side(rec, self.source)
-        self.document = ReviewDocument.create(rec, self.review)
-        self.document.review = self.review  # the same (equal) review, kept by every view
+        with self._save_lock:
+            self._adopt_created()
+            if self.document is not None:
+                return
+            rec = recovery_dir() / f"{uuid.uuid4().hex}.prr"
+            self._write_side(rec, self.source)
+            self.document = ReviewDocument.create(rec, self.review)
+            self.document.review = self.review  # the same (equal) review, kept by every view
+
+    def _adopt_created(self) -> None:
+        """The recovery file an autosave's worker created (under the save lock): this review's file."""
+        made, self._created = self._created, None
+        if made is None:
+            return
+        review, doc = made
+        if self.document is None and review is self.review:
+            doc.review = self.review  # the same review every view holds (later edits: diffed on save)
+            self.document = doc
+        else:  # made for a review replaced since (New, Open...): not this one's
+            doc.close()
+            discard_recovery(doc.path)
 
     def open(self, path: str | Path, *, allow_problems: bool = False) -> None:
         """Open a ``.prr`` (edited in place) or a review JSON (as a new, untitled review).
@@ -239,6 +258,8 @@ class ReviewSession(QObject):
 
     def close_document(self, *, discard_recovery_file: bool = False) -> None:
         """Write pending edits and close the file."""
+        with self._save_lock:  # after an autosave under way (it may be creating the recovery file)
+            self._adopt_created()
         if self.document is None:
             return
         self.flush()
@@ -290,31 +311,51 @@ class ReviewSession(QObject):
     def autosave(self) -> None:
         """Write pending edits on a worker thread (the first edit of an untitled review creates
         its recovery file here, with everything in it). A save that finds another program
-        changed the same elements emits ``sig_save_conflict``: the user decides."""
-        from prr_app.persistence.store import SaveConflict
-
+        changed the same elements emits ``sig_save_conflict`` (from :meth:`_autosave_failed`)."""
         if not self._dirty or (self._save_task is not None and self._save_task.running):
             if self._dirty:
                 self._timer.start()  # after the save under way
             return
-        try:
-            if self.document is None:
-                self.flush()
-                return
-        except SaveConflict as e:
-            self.sig_save_conflict.emit(e)
-            return
-        except Exception as e:  # disk full, folder gone...: keep the edits in memory, say so
-            log.exception("autosave failed")
-            self.sig_save_failed.emit(str(e))
-            return
         from prr_app.ui.tasks import Task
 
-        task = Task("autosave", self._save_copy_of, self.document, self.analysis_copy(), self._edits)
-        task.signals.sig_done.connect(lambda edits, doc=self.document: self._autosaved(edits, doc))
+        with self._save_lock:
+            self._adopt_created()
+        if self.document is None:  # an untitled review's first save: its recovery file, made on the worker
+            rec = recovery_dir() / f"{uuid.uuid4().hex}.prr"
+            self._write_side(rec, self.source)
+            task = Task("autosave", self._create_copy_at, rec, self.review, self.analysis_copy(), self._edits)
+            task.signals.sig_done.connect(self._recovery_created)
+        else:
+            task = Task("autosave", self._save_copy_of, self.document, self.analysis_copy(), self._edits)
+            task.signals.sig_done.connect(lambda edits, doc=self.document: self._autosaved(edits, doc))
         task.signals.sig_failed.connect(self._autosave_failed)
         self._save_task = task
         task.start()
+
+    def _create_copy_at(self, state, rec: Path, of: Review, review: Review, edits: int) -> int:
+        """Worker: create the recovery file ``rec`` for the review ``of``, holding ``review`` (a copy
+        of it as of edit ``edits``)."""
+        from prr_app.review.document import ReviewDocument
+
+        with self._save_lock:
+            if self.document is not None or self._created is not None:
+                discard_recovery(rec)  # a Save As or an explicit save got there first
+                return edits
+            t0 = time.perf_counter()
+            self._created = (of, ReviewDocument.create(rec, review))
+            self.last_save_s = time.perf_counter() - t0
+            self._saved_edits = edits
+        return edits
+
+    def _recovery_created(self, edits: int) -> None:
+        with self._save_lock:
+            self._adopt_created()
+        if self.document is None:
+            return
+        if edits >= self._edits and self._dirty:
+            self._saved()
+        elif self._dirty:
+            self._timer.start()  # edits since the copy: written by the next autosave
 
     def _save_copy_of(self, state, document, review: Review, edits: int) -> int:
         """Worker: write ``review`` (a copy as of edit number ``edits``) unless a later one is on disk."""
@@ -368,11 +409,10 @@ class ReviewSession(QObject):
         self._timer.stop()
         if not self._dirty:
             return
-        if self.document is None:
-            self._create_recovery()
         from prr_app.persistence.store import SaveConflict
 
         with self._save_lock:
+            self._create_recovery()  # (if it has none yet)
             t0 = time.perf_counter()
             try:
                 self.document.save()

@@ -8,11 +8,12 @@ an end (the spyder way).
 """
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import traceback
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QThreadPool, Signal
 
 log = logging.getLogger(__name__)
 
@@ -48,32 +49,29 @@ class TaskSignals(QObject):
     sig_cancelled = Signal()
 
 
-class _Runnable(QRunnable):
-    def __init__(self, task: "Task"):
-        super().__init__()
-        self.task = task
-        self.setAutoDelete(True)
+def _run(t: "Task") -> None:
+    """A task's body on a pool thread. Given to the pool as a plain callable: Qt wraps it in a
+    QRunnable of its own, made and deleted in C++ (a Python subclass of QRunnable with autoDelete
+    is deleted by the pool thread, its Python wrapper with it, while the GUI thread may be
+    collecting garbage)."""
+    try:
+        result = t.fn(t.state, *t.args)
+    except Cancelled:
+        _emit(t, t.signals.sig_cancelled)
+    except BaseException as e:  # noqa: BLE001 - a worker always reports its end
+        tb = traceback.format_exc()
+        from prr_app.errors import PrrError
 
-    def run(self) -> None:
-        t = self.task
-        try:
-            result = t.fn(t.state, *t.args)
-        except Cancelled:
-            _emit(t, t.signals.sig_cancelled)
-        except BaseException as e:  # noqa: BLE001 - a worker always reports its end
-            tb = traceback.format_exc()
-            from prr_app.errors import PrrError
-
-            if isinstance(e, PrrError):  # bad input: the dialog says it all
-                log.info("task %s: %s", t.name, e)
-            else:
-                log.error("task %s failed:\n%s", t.name, tb)
-            _emit(t, t.signals.sig_failed, e, tb)
+        if isinstance(e, PrrError):  # bad input: the dialog says it all
+            log.info("task %s: %s", t.name, e)
         else:
-            if t.state.cancelled:
-                _emit(t, t.signals.sig_cancelled)
-            else:
-                _emit(t, t.signals.sig_done, result)
+            log.error("task %s failed:\n%s", t.name, tb)
+        _emit(t, t.signals.sig_failed, e, tb)
+    else:
+        if t.state.cancelled:
+            _emit(t, t.signals.sig_cancelled)
+        else:
+            _emit(t, t.signals.sig_done, result)
 
 
 def _emit(task, signal, *args) -> None:
@@ -104,7 +102,7 @@ class Task:
 
     def start(self, pool: QThreadPool | None = None) -> "Task":
         self.running = True
-        (pool or QThreadPool.globalInstance()).start(_Runnable(self))
+        (pool or QThreadPool.globalInstance()).start(functools.partial(_run, self))
         return self
 
     def cancel(self) -> None:

@@ -188,6 +188,9 @@ CHECKLIST_COLUMNS = [
 
 #: the checklist (out of sight and out of date) is evaluated on a worker this long after the last analysis
 PREFETCH_IDLE_MS = 700
+#: the dashboard's charts are made (pyqtgraph imported on a worker, then one chart per turn of the
+#: event loop) this long after the last analysis, out of the way of an opening
+CHARTS_IDLE_MS = 1500
 
 
 def _status_text(it) -> str:
@@ -906,6 +909,10 @@ class DashboardView(QWidget):
         self._step_timer.setSingleShot(True)
         self._step_timer.setInterval(0)
         self._step_timer.timeout.connect(self._build_step)
+        self._idle = QTimer(self)  # the charts are prepared this long after the last analysis
+        self._idle.setSingleShot(True)
+        self._idle.setInterval(CHARTS_IDLE_MS)
+        self._idle.timeout.connect(self._prepare)
         self.window.session.sig_review_changed.connect(lambda c: self._readiness() if "answers" in c and self.heat else None)
 
     def showEvent(self, event) -> None:
@@ -917,6 +924,10 @@ class DashboardView(QWidget):
 
     def _prepare(self) -> None:
         """Import pyqtgraph on a worker, then make the charts a step at a time."""
+        live, scene = getattr(self.window, "live", None), getattr(self.window, "scene", None)
+        if (live is not None and live.busy) or (scene is not None and scene.building):
+            self._idle.start()  # an analysis under way, or the graph being drawn: later
+            return
         if self.heat is not None or self._preload is not None:
             return
         import sys
@@ -989,7 +1000,7 @@ class DashboardView(QWidget):
         self._last = res
         a = res.get("analysis")
         if self.heat is None:
-            self._prepare()  # shown with the charts when they are made
+            self._idle.start()  # made once the app has been idle a while; shown with them
             return
         if not self.isVisible() and not hidden_too:
             self._drawn = None  # drawn when looked at: a hidden dashboard costs an edit nothing
