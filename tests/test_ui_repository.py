@@ -35,6 +35,11 @@ def window(qtbot, monkeypatch, *, url=None):
     w = mw.MainWindow(restore_state=False)
     qtbot.addWidget(w)
     w.repository.notices = []
+
+    def no_conflict_expected(conflicts):
+        raise AssertionError(f"unexpected conflicts: {[c.describe() for c in conflicts]}")
+
+    w.repository.ask_conflicts = no_conflict_expected
     w.repository.notify = lambda title, text: w.repository.notices.append((title, text))
     if url:
         w.repository.url = url
@@ -231,6 +236,11 @@ def test_only_approvers_sign_off_or_accept_blocking_risks_and_the_app_says_so(qt
     w.session.autosave()
     assert errors and "Only an approver" in errors[-1][1]
     assert repo.pull("shop").review.risks[risk].status != "accepted"
+    from prr_app.review.document import load_review
+
+    assert load_review(w.repository.document.local).risks[risk].status == "accepted"  # refused, not lost
+    w.session.undo_stack.undo()  # what the dialog suggests
+    w.session.flush()
     w.close()
     a = window(qtbot, monkeypatch, url=approver)
     assert a.repository.open("shop")

@@ -216,6 +216,24 @@ class RepoLink(QObject):
         window.statusBar().addPermanentWidget(self.label)
         self.sig_event.connect(self._on_event, Qt.ConnectionType.QueuedConnection)
         self.sig_state.connect(self.label.setText)
+        window.installEventFilter(self)
+
+    def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
+        from PySide6.QtCore import QEvent
+
+        if obj is self.window and event.type() == QEvent.Type.Close:
+            QTimer.singleShot(0, self._after_close)  # the window may still refuse to close
+        return False
+
+    def _after_close(self) -> None:
+        """A closed window stops listening and lets go of the repository, even when its last save
+        failed (the edits are in the local copy then)."""
+        doc = self.document
+        if doc is not None and not self.window.isVisible():
+            if self.session.dirty:
+                doc.keep_local()
+            self.session.document = None
+            doc.close()
 
     # ---------------------------------------------------------- the repository's URL
     def repository_url(self, *, ask: bool = True) -> str | None:
