@@ -80,14 +80,15 @@ def test_two_windows_edit_at_once_and_see_each_others_changes(qtbot, monkeypatch
     assert a.repository.open("shop") and b.repository.open("shop")
     edit(a, "components", "cart-db", owner="team-a")
     edit(b, "components", "catalog-db", owner="team-b")  # merged with a's on push
-    assert b.session.review.components["cart-db"].owner == "team-a"
+    qtbot.waitUntil(lambda: b.session.review.components["cart-db"].owner == "team-a", timeout=WAIT_MS)
     # a hears of b's commit and takes it in without a click
     qtbot.waitUntil(lambda: a.session.review.components["catalog-db"].owner == "team-b", timeout=WAIT_MS)
     assert a.session.review.components["cart-db"].owner == "team-a"
     final = shop.pull("shop")
     assert (final.review.components["cart-db"].owner, final.review.components["catalog-db"].owner) == \
         ("team-a", "team-b")
-    assert a.repository.document.version == b.repository.document.version == final.version == 3
+    qtbot.waitUntil(lambda: a.repository.document.version == 3, timeout=WAIT_MS)
+    assert b.repository.document.version == final.version == 3
     # the canvas shows it: its item for catalog-db was refreshed from the merged review
     assert not a.session.dirty and not b.session.dirty
     a.close()
@@ -134,8 +135,8 @@ def test_the_same_field_on_both_sides_opens_the_picker_and_the_user_picks_per_fi
     assert sorted(seen["conflicts"]) == [("owner", "bob", "alice", "prr_admin"), ("replicas", 5, 3, "prr_admin")]
     final = shop.pull("shop").review.components["cart-db"]
     assert (final.owner, final.replicas) == ("alice", 5)
-    assert (b.session.review.components["cart-db"].owner, b.session.review.components["cart-db"].replicas) == \
-        ("alice", 5)
+    qtbot.waitUntil(lambda: b.session.review.components["cart-db"].owner == "alice", timeout=WAIT_MS)
+    assert b.session.review.components["cart-db"].replicas == 5
     qtbot.waitUntil(lambda: a.session.review.components["cart-db"].replicas == 5, timeout=WAIT_MS)
     a.close()
     b.close()
@@ -234,7 +235,8 @@ def test_only_approvers_sign_off_or_accept_blocking_risks_and_the_app_says_so(qt
     assert "Only an approver" in w.repository.notices[-1][1] and "pw-123" not in w.repository.notices[-1][1]
     w.push("Accept", edits.accept_risk(w.session.review, risk, "rita", "we can live with it"))
     w.session.autosave()
-    assert errors and "Only an approver" in errors[-1][1]
+    qtbot.waitUntil(lambda: bool(errors), timeout=WAIT_MS)
+    assert "Only an approver" in errors[-1][1]
     assert repo.pull("shop").review.risks[risk].status != "accepted"
     from prr_app.review.document import load_review
 

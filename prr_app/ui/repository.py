@@ -12,7 +12,6 @@ brings them in within a second. The same field changed on both sides opens a
 """
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
 import threading
@@ -49,34 +48,7 @@ log = logging.getLogger(__name__)
 RETRY_MS = 1000
 
 
-# ------------------------------------------------------------------ the review, in place
-def apply_in_place(target: Review, source: Review) -> set[str]:
-    """Make ``target`` equal to ``source`` by changing only what differs (the views keep
-    their references to ``target``'s collections); the names of the collections changed."""
-    changed: set[str] = set()
-    for f in dataclasses.fields(Review):
-        if f.name == "milestones":
-            continue  # kept in files, never in the repository: the open review's stay as they are
-        new, old = getattr(source, f.name), getattr(target, f.name)
-        if isinstance(old, dict):
-            gone = [k for k in old if k not in new]
-            for k in gone:
-                del old[k]
-            diff = {k: v for k, v in new.items() if old.get(k) != v}
-            old.update(diff)
-            if gone or diff:
-                changed.add(f.name)
-        elif f.name == "meta":
-            if old != new:
-                for mf in dataclasses.fields(new):
-                    setattr(old, mf.name, getattr(new, mf.name))
-                changed.add("meta")
-        elif old != new:
-            setattr(target, f.name, new)
-            changed.add(f.name)
-    return changed
-
-
+# ------------------------------------------------------------------ the document
 def local_copy_dir() -> Path:
     from prr_app.ui.session import data_dir
 
@@ -87,7 +59,12 @@ def local_copy_dir() -> Path:
 
 class LiveRepoDocument:
     """The document behind a window showing ``repo:NAME``: what the session's ``save()``,
-    ``save_copy()`` and ``close()`` do for a review in the repository."""
+    ``store.save(review)`` (an autosave on a worker thread), ``save_copy()`` and ``close()``
+    do for a review in the repository.
+
+    :meth:`push` may run on any thread: it talks to the database and writes the local copy,
+    and tells the window what happened through the link's queued signal (the GUI thread then
+    takes the others' changes into the open review, as one set of element changes)."""
 
     def __init__(self, link: "RepoLink", doc):
         self.link = link
@@ -95,6 +72,11 @@ class LiveRepoDocument:
         self.review = doc.review
         self.pending = False  # edits not in the repository yet (offline, refused or in conflict)
         self.local: Path | None = None  # the local copy, once there is something to keep
+        self._lock = threading.Lock()  # one push at a time (an autosave worker, a sync)
+
+    @property
+    def store(self) -> "LiveRepoDocument":
+        return self  # the session's autosave worker calls ``document.store.save(review)``
 
     @property
     def name(self) -> str:
@@ -108,49 +90,51 @@ class LiveRepoDocument:
     def path(self) -> Path:
         return Path(self.doc.path)
 
-    def save(self, *, pick: dict | None = None) -> int:
-        """Push the edits (merged with what others committed); the merged review is applied to
-        the open review in place. Offline or in conflict: the edits go to the local copy, the
-        link says so, and this returns normally (the session has nothing left to write)."""
+    def save(self, review: Review | None = None, *, pick: dict | None = None, retry: bool = False) -> int:
+        """Push ``review`` (default: a copy of the open review) merged with what others committed.
+        Offline or in conflict, the edits go to the local copy and the window is told; a
+        refusal by the database is raised (with who may do it)."""
         from prr_app.teamrepo.repository import ConflictError
 
-        if self.link.offline and pick is None:  # the listener says when it is back; no waiting here
-            self.keep_local()
-            return 0
-        self.doc.review = self.review
-        try:
-            written = self.doc.save(pick=pick)
-        except ConflictError as e:
-            self.keep_local()
-            self.link.conflicted(e)
-            return 0
-        except PrrError as e:
-            self.keep_local()
-            if getattr(e, "unreachable", False):
-                self.link.went_offline(e)
+        if review is None:
+            review = self.link.session.analysis_copy()
+        emit = self.link.sig_event.emit
+        with self._lock:
+            if self.link.offline and pick is None and not retry:  # the listener says when it is back
+                self.keep_local(review)
                 return 0
-            raise PrrError(_refusal(e.message), file=e.file, location=e.location) from None
-        finally:
-            merged, self.doc.review = self.doc.review, self.review
-        self.pending = False
-        self.link.merged(merged)
-        return written
+            self.doc.review = review
+            try:
+                written = self.doc.save(pick=pick)
+            except ConflictError as e:
+                self.keep_local(review)
+                emit("conflict", e)
+                return 0
+            except PrrError as e:
+                self.keep_local(review)
+                if getattr(e, "unreachable", False):
+                    emit("offline", str(e))
+                    return 0
+                raise PrrError(_refusal(e.message), file=e.file, location=e.location) from None
+            self.pending = False
+            emit("merged", (review, self.doc.review))
+            return written
 
-    def keep_local(self) -> None:
-        """Write the open review to the local copy: nothing is lost whatever the server does."""
+    def keep_local(self, review: Review) -> None:
+        """Write ``review`` to the local copy: nothing is lost whatever the server does."""
         from prr_app.review.document import save_review
 
         self.pending = True
         if self.local is None:
             safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in self.name)
             self.local = local_copy_dir() / f"{safe}.{os.getpid()}.prr"
-        save_review(self.review, self.local, overwrite=True)
+        save_review(review, self.local, overwrite=True)
 
     def save_copy(self, target) -> None:
         """File > Save As / Save a Copy: the open review (its origin included) as a ``.prr``."""
         from prr_app.review.document import save_review
 
-        save_review(self.review, target, overwrite=True)
+        save_review(self.link.session.review, target, overwrite=True)
 
     def close(self) -> None:
         self.doc.close()
@@ -231,7 +215,7 @@ class RepoLink(QObject):
         doc = self.document
         if doc is not None and not self.window.isVisible():
             if self.session.dirty:
-                doc.keep_local()
+                doc.keep_local(self.session.review)
             self.session.document = None
             doc.close()
 
@@ -331,7 +315,11 @@ class RepoLink(QObject):
     def _on_event(self, kind: str, payload) -> None:
         if self.document is None:
             return
-        if kind == "change":
+        if kind == "merged":
+            self.merged(*payload)
+        elif kind == "conflict":
+            self.conflicted(payload)
+        elif kind == "change":
             name, version = payload
             if name == self.document.name and version > self.document.version:
                 self.sync()
@@ -347,17 +335,20 @@ class RepoLink(QObject):
         doc = self.document
         if doc is None or self.conflicts:
             return
-        if self.session.dirty:
-            self.session.flush()  # the push merges theirs too
-            return
         try:
-            doc.save()
+            doc.save(retry=True)  # the open review's edits, saved or not: the autosave after is a no-op
         except PrrError as e:
             self.notify("Not saved to the repository", str(e))
 
-    def merged(self, review: Review) -> None:
-        """A push or pull succeeded: ``review`` is the repository's; apply it to the open review."""
-        changed = apply_in_place(self.session.review, review)
+    def merged(self, pushed: Review, result: Review) -> None:
+        """A push succeeded: ``result`` is the repository's review now, ``pushed`` what was sent.
+        What others changed (``pushed`` -> ``result``) is applied to the open review, whatever the
+        user edited meanwhile (not on the undo stack: it is not the user's edit)."""
+        from prr_app.review.edits import apply_changes, review_changes
+
+        changes = review_changes(pushed, result, current=self.session.review)
+        apply_changes(self.session.review, changes)
+        changed = {c.coll for c in changes}
         was_offline, self._back = self.offline or self._back, False
         self.offline = False
         if changed:
@@ -368,8 +359,6 @@ class RepoLink(QObject):
         if self.document is None:
             return
         self.offline = True
-        if self.session.dirty:
-            self.session.flush()  # into the local copy
         self._say()
 
     def conflicted(self, error) -> None:
