@@ -120,6 +120,21 @@ class LiveRepoDocument:
             emit("merged", (review, self.doc.review))
             return written
 
+    def refresh(self) -> None:
+        """Take in what others committed, when there is nothing here to push (a pull: cheaper
+        than a merge-push). In the GUI thread."""
+        mine = self.link.session.analysis_copy()
+        with self._lock:
+            try:
+                pulled = self.doc.repo.pull(self.doc.name)
+            except PrrError as e:
+                if getattr(e, "unreachable", False):
+                    self.link.sig_event.emit("offline", str(e))
+                    return
+                raise
+            self.doc.version, self.doc.review = pulled.version, pulled.review
+        self.link.sig_event.emit("merged", (mine, pulled.review))
+
     def keep_local(self, review: Review) -> None:
         """Write ``review`` to the local copy: nothing is lost whatever the server does."""
         from prr_app.review.document import save_review
@@ -336,7 +351,10 @@ class RepoLink(QObject):
         if doc is None or self.conflicts:
             return
         try:
-            doc.save(retry=True)  # the open review's edits, saved or not: the autosave after is a no-op
+            if self.session.dirty or doc.pending:
+                doc.save(retry=True)  # the open review's edits, saved or not: the autosave after is a no-op
+            else:
+                doc.refresh()
         except PrrError as e:
             self.notify("Not saved to the repository", str(e))
 
