@@ -12,6 +12,11 @@ Starts its own server (as tests/test_teamrepo.py does), then measures:
 
     .venv/bin/python benchmarks/bench_teamrepo.py                     # 1,000 x 200
     .venv/bin/python benchmarks/bench_teamrepo.py --reviews 100       # quicker
+    .venv/bin/python benchmarks/bench_teamrepo.py --live-only         # 3. only
+
+3. the app's live view: a window (offscreen) shows ``repo:shop``; another writer pushes a change;
+   the time until the window's review holds it (NOTIFY, the listener thread, the merge-push and
+   its application in the GUI thread), for the bundled example and for a 2,000-component review.
 """
 from __future__ import annotations
 
@@ -73,6 +78,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--reviews", type=int, default=1000)
     ap.add_argument("--components", type=int, default=200)
+    ap.add_argument("--live-only", action="store_true", help="only the app's live view (3.)")
     args = ap.parse_args(argv)
 
     from sqlalchemy import insert
@@ -90,6 +96,11 @@ def main(argv=None) -> int:
         return 1
     try:
         url = server.create_database("bench")
+        if args.live_only:
+            with Repository(url) as repo:
+                repo.init()
+            live_latency(url)
+            return 0
         with Repository(url) as repo, tempfile.TemporaryDirectory() as tmp:
             repo.init()
             # 1. one 2,000-component review: repository against file
@@ -135,9 +146,54 @@ def main(argv=None) -> int:
             print(f"portfolio of {len(folio)} reviews: {port_s:.3f} s")
             print(f"blast radius of {hot} (named by {b['reviews_naming']} reviews, takes down user-facing "
                   f"services in {b['reviews_hit']}): {blast_s:.3f} s; of zone euw1-a (every review): {zone_s:.3f} s")
+        live_latency(url)
     finally:
         server.cleanup()
     return 0
+
+
+def live_latency(url: str, repeat: int = 10) -> None:
+    """3.: another writer's push until an open window's review holds it."""
+    import os
+    import statistics
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ.setdefault("PRR_SETTINGS_DIR", tempfile.mkdtemp(prefix="prr-bench-settings-"))
+    from PySide6.QtWidgets import QApplication
+
+    from prr_app.interchange.json_io import read_review_json
+    from prr_app.teamrepo.repository import Repository
+    from prr_app.ui.main_window import MainWindow
+
+    from bench_analysis import generate  # noqa: E402
+
+    app = QApplication.instance() or QApplication([])
+    examples = ROOT / "resources" / "examples"
+    for label, review in (("webshop example", read_review_json(examples / "webshop.json")),
+                          ("2,000 components", generate(2000))):
+        name = "live-" + label.split()[0].replace(",", "")
+        with Repository(url) as repo:
+            repo.push(review, name=name)
+            w = MainWindow(restore_state=False)
+            w.repository.url = url
+            assert w.repository.open(name)
+            cid = sorted(w.session.review.components)[0]
+            times = []
+            for i in range(repeat):
+                pulled = repo.pull(name)
+                pulled.review.components[cid].owner = f"writer-{i}"
+                repo.push(pulled.review, name=name, base=pulled.version)
+                t = time.perf_counter()  # committed: from here on the NOTIFY is on its way
+                while w.session.review.components[cid].owner != f"writer-{i}":
+                    app.processEvents()
+                    if time.perf_counter() - t > 30:
+                        raise RuntimeError("the window never showed the change")
+                times.append(time.perf_counter() - t)
+            w.session.undo_stack.clear()
+            w.close()
+            app.processEvents()
+        print(f"live view, {label}: another writer's push shown in the window in median "
+              f"{statistics.median(times):.3f} s, worst {max(times):.3f} s ({repeat} pushes)")
 
 
 if __name__ == "__main__":

@@ -66,10 +66,11 @@ class RepoDocument:
             repo.close()
             raise
 
-    def save(self) -> int:
+    def save(self, *, pick: dict | None = None) -> int:
         """Merge the edits into the repository; ``review`` becomes the merged review. The edits
         are taken relative to the version ``review`` says it came from (its origin record, as
-        :func:`load_review` gives it), else to the version opened."""
+        :func:`load_review` gives it), else to the version opened. ``pick`` settles conflicts
+        (see :meth:`~prr_app.teamrepo.repository.Repository.push`)."""
         from prr_app.teamrepo.repository import origin
 
         if self.review.milestones:
@@ -77,7 +78,7 @@ class RepoDocument:
                            "('prr repo pull') and take the milestone there", file=self.path)
         came_from = origin(self.review)
         base = came_from[1] if came_from and came_from[0] == self.name else self.version
-        pushed = self.repo.push(self.review, name=self.name, base=base)
+        pushed = self.repo.push(self.review, name=self.name, base=base, pick=pick)
         self.version, self.review = pushed.version, pushed.review
         return pushed.written
 

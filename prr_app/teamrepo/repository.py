@@ -223,9 +223,11 @@ class Repository:
         if state == "42501":  # insufficient_privilege
             err.message = f"{doing}: refused by the database: " + connection.scrub(
                 str(orig).splitlines()[0], self._u)
-        elif state.startswith("08") or orig is None or "connection" in str(orig).lower() and not state:
+        elif state.startswith("08") or state.startswith("57P") or orig is None \
+                or "connection" in str(orig).lower() and not state:
             err.message = f"{doing}: cannot reach the repository: " + connection.scrub(
                 " ".join(str(orig or e).split()), self._u)
+            err.unreachable = True  # the server is away, not the request wrong: the app works offline
         return err
 
     # -- schema --------------------------------------------------------
@@ -552,6 +554,24 @@ class Repository:
         return {"element": element, "reviews": reviews, "reviews_hit": len(hit), "reviews_naming": len(reviews),
                 "journeys": sum(len(r["journeys"]) for r in reviews),
                 "user_facing": sum(len(r["user_facing"]) for r in reviews)}
+
+    def shared_elements(self, *, limit: int = 500) -> list[dict]:
+        """Components and domains that several reviews name (by id or linked as the same as one),
+        most named first: what the app offers for a cross-review what-if."""
+        from sqlalchemy import func, literal, select, union_all
+
+        i, sa_ = schema.repo_impact, schema.repo_same_as
+        named = union_all(
+            select(i.c.element, i.c.element_type, i.c.review_id),
+            select(sa_.c.same_as.label("element"), literal("component").label("element_type"), sa_.c.review_id),
+        ).subquery()
+        n = func.count(func.distinct(named.c.review_id))
+        q = (select(named.c.element, func.min(named.c.element_type).label("type"), n.label("reviews"))
+             .group_by(named.c.element).having(n > 1).order_by(n.desc(), named.c.element).limit(limit))
+        with self._db("cannot list the shared components"):
+            with self.engine.begin() as conn:
+                self._check(conn)
+                return [{"element": r.element, "type": r.type, "reviews": r.reviews} for r in conn.execute(q)]
 
     def link_same_as(self, name: str, component: str, same_as: str | None) -> None:
         """Link ``component`` of review ``name`` as the same as the shared ``same_as`` (None: unlink)."""

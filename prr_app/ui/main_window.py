@@ -128,6 +128,12 @@ class MainWindow(QMainWindow):
         self.findings.sig_show_elements.connect(self.show_elements)
         self.inspector.sig_delete_requested.connect(lambda key: self.delete_elements([key]))
         self.inspector.sig_status.connect(lambda m: self.statusBar().showMessage(m, 5000))
+        # -- the team repository (issue 19): File > Open from Repository..., Save to Repository and the
+        # Repository menu; a review open from it is edited live with others (prr_app/ui/repository.py)
+        from prr_app.ui.repository import install_repository
+
+        self.repository = install_repository(self)
+        # -- end of the team repository
 
         self.resize(1500, 950)
         restored = False
