@@ -672,37 +672,63 @@ def _sql_errors(shown: str, *, write: bool):
 LOCK_TIMEOUT = 30.0
 
 
-def _lock_current(real: Path, shown: str) -> sqlite3.Connection:
-    """A connection holding the write lock (``BEGIN IMMEDIATE``) of the file at ``real`` now.
+class _Lock:
+    """The write lock of the file at a path: an SQLite connection in ``BEGIN IMMEDIATE``, and a
+    plain descriptor of the same file that keeps its inode from being reused while it is held."""
+
+    def __init__(self, con: sqlite3.Connection, fd: int):
+        self.con, self.fd = con, fd
+
+    def release(self) -> None:
+        try:
+            with contextlib.suppress(sqlite3.Error):
+                self.con.execute("ROLLBACK")
+            self.con.close()
+        finally:
+            os.close(self.fd)  # after SQLite's connection: closing a descriptor drops the process's locks
+
+
+def _lock_current(real: Path, shown: str) -> _Lock:
+    """The write lock (``BEGIN IMMEDIATE``) of the file at ``real`` now.
 
     Taking the lock rolls back a hot journal (a save of an older version killed mid-commit).
-    If the path names another file once the lock is held (a writer renamed its copy over
-    the file while this one waited), the lock is let go and taken on the new file: only the
-    holder of a file's lock replaces it, so the file locked and checked stays at the path.
+    A writer renames its copy over the file while holding the file's lock, so a program that
+    waited for that lock may now hold the lock of a file no longer at the path: it sees that,
+    lets go and starts again on the new file. To know which file SQLite opened, the file is
+    opened here first and kept open, so that its inode number cannot be given to a new file
+    meanwhile: if the path names that same file once the lock is held, SQLite has it too
+    (a replaced file never comes back to the path).
     """
     deadline = time.monotonic() + LOCK_TIMEOUT
     while True:
-        before = _ident(real, shown)
-        if not os.access(real, os.W_OK):
-            raise PrrError("cannot write: the file is read-only", file=shown)
-        con = _connect(str(real))
+        try:
+            fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        except FileNotFoundError:
+            raise PrrError("the review file is gone (moved or deleted by another program)", file=shown) from None
+        except OSError as e:
+            raise PrrError(f"cannot open: {e.strerror or e}", file=shown) from None
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                raise PrrError("not a regular file", file=shown)
+            if not os.access(real, os.W_OK):
+                raise PrrError("cannot write: the file is read-only", file=shown)
+            con = _connect(str(real))
+        except BaseException:
+            os.close(fd)
+            raise
+        lock = _Lock(con, fd)
         try:
             con.execute("BEGIN IMMEDIATE")
+            same = _ident(real, shown) == (st.st_dev, st.st_ino)
         except BaseException:
-            con.close()
+            lock.release()
             raise
-        if _ident(real, shown) == before:
-            return con
-        con.execute("ROLLBACK")
-        con.close()
+        if same:
+            return lock
+        lock.release()
         if time.monotonic() > deadline:
             raise PrrError("the review is locked: another program is saving it; try again", file=shown)
-
-
-def _unlock(con: sqlite3.Connection) -> None:
-    with contextlib.suppress(sqlite3.Error):
-        con.execute("ROLLBACK")
-    con.close()
 
 
 def _connect_copy(path: Path) -> sqlite3.Connection:
@@ -783,7 +809,7 @@ def _rewrite(real: Path, shown: str):
         if con is not None:
             con.close()
         _discard(tmp)
-        _unlock(lock)
+        lock.release()
 
 
 # ------------------------------------------------------------------ store
@@ -1100,7 +1126,7 @@ def _replace_review_file(tmp: Path, target: Path, shown: str) -> None:
         _install(tmp, target)
     finally:
         if lock is not None:
-            _unlock(lock)
+            lock.release()
 
 
 def create_store(path: str | Path, review: Review | None = None, *, overwrite: bool = False) -> ReviewStore:

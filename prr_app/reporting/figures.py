@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from reportlab.graphics.shapes import Drawing, Group, Line, Path, Polygon, Rect, String
 from reportlab.lib import colors
 
-from prr_app.layout import LABEL_H, Layout, compute_layout
+from prr_app.layout import LABEL_H, Layout, compute_layout as _compute_layout
 from prr_app.routing import box_columns, curve_segments, route_forward
 from prr_app.reporting.text import SANS, SANS_BOLD, TextKit
 
@@ -375,6 +375,16 @@ def plan_graph_figures(review, style_of, max_w: float, max_h: float, journeys: d
     components no journey figure shows, each split further by failure domain and by tier until it
     fits at a legible scale. A part with no dependency in it goes to the table too.
     """
+    layouts: dict[tuple, Layout] = {}  # a part is laid out once (tried while merging, then kept)
+
+    def compute_layout(of, only=None):
+        if of is not review or only is None:
+            return _compute_layout(of, only=only)
+        key = tuple(only)
+        if key not in layouts:
+            layouts[key] = _compute_layout(of, only=only)
+        return layouts[key]
+
     alone = set(isolated_components(review))
     linked = [c for c in sorted(review.components) if c not in alone]
     full = compute_layout(review, only=linked)
@@ -395,14 +405,14 @@ def plan_graph_figures(review, style_of, max_w: float, max_h: float, journeys: d
                         f"{len(small.components)} groups of tiers, {sum(pairs.values())} dependencies between them", lay,
                         min(1.0, graph_scale(lay, max_w, max_h)), True))
             continue  # its components are drawn one by one in the figures below
-        parts = _split(review, ids, max_w, max_h)
+        parts = _split(review, ids, max_w, max_h, compute_layout)
         for i, (lay, sc) in enumerate(parts):
             suffix = f" (part {i + 1} of {len(parts)})" if len(parts) > 1 else ""
             out.append((f"{_journey_title(j.name or jid)}{suffix}", lay, sc, True))
         covered.update(ids)
     rest = [c for c in linked if c not in covered]
     if rest:
-        parts = [(lay, sc) for lay, sc in _split(review, rest, max_w, max_h) if lay.edges]
+        parts = [(lay, sc) for lay, sc in _split(review, rest, max_w, max_h, compute_layout) if lay.edges]
         for i, (lay, sc) in enumerate(parts):
             suffix = f" (part {i + 1} of {len(parts)})" if len(parts) > 1 else ""
             out.append((f"{'Components outside the journey figures' if covered else 'Components by failure domain'}"
@@ -418,7 +428,7 @@ def unplaced(review, plans) -> list[str]:
     return sorted(c for c in review.components if c not in shown)
 
 
-def _split(review, ids: list[str], max_w: float, max_h: float) -> list[tuple[Layout, float]]:
+def _split(review, ids: list[str], max_w: float, max_h: float, compute_layout) -> list[tuple[Layout, float]]:
     lay = compute_layout(review, only=ids)
     s = graph_scale(lay, max_w, max_h)
     if s >= MIN_SCALE or len(ids) <= 1:
@@ -449,7 +459,7 @@ def _split(review, ids: list[str], max_w: float, max_h: float) -> list[tuple[Lay
             if graph_scale(cand, max_w, max_h) >= MIN_SCALE:
                 cur, last = cur + grp, grp
                 continue
-            out.extend(_split(review, cur, max_w, max_h))
+            out.extend(_split(review, cur, max_w, max_h, compute_layout))
             # split by tiers, the next part repeats the last tier of this one, so that the
             # dependencies between the two tiers at the cut are drawn in a figure too
             if by_tier and last and len(last) < len(cur):
@@ -459,7 +469,7 @@ def _split(review, ids: list[str], max_w: float, max_h: float) -> list[tuple[Lay
                     continue
         cur, last = list(grp), grp
     if cur:
-        out.extend(_split(review, cur, max_w, max_h))
+        out.extend(_split(review, cur, max_w, max_h, compute_layout))
     return out
 
 

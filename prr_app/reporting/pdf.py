@@ -1096,9 +1096,9 @@ class _Builder:
             self.para("None: the review states everything the analysis needs.")
         notes = []
         if self.kit.rtl:
-            notes.append("Right-to-left text (Hebrew, Arabic) is put in visual order word by word, Arabic letters "
-                         "in their joined forms; a right-to-left sentence that wraps over several lines keeps its "
-                         "words in visual order per line run, not per paragraph.")
+            notes.append("Right-to-left text (Hebrew, Arabic) is put in visual order by the Unicode bidirectional "
+                         "algorithm, Arabic letters in their joined forms; a right-to-left text that wraps over "
+                         "several lines is ordered as one line, then broken into lines from the left.")
         missing = self.kit.missing_report()
         if missing:
             notes.append(missing)

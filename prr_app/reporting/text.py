@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+import weakref
 from dataclasses import dataclass, field
 
 from reportlab.pdfbase import pdfmetrics
@@ -62,6 +63,7 @@ def _load(name: str) -> None:
         raise PrrError("embedded font missing; reinstall PRR Workbench", file=str(path))
     font = TTFont(name, str(path))
     _remember_widths(font)
+    _remember_splits(font)
     pdfmetrics.registerFont(font)
     _cmaps[name] = frozenset(font.face.charToGlyph)
 
@@ -87,6 +89,29 @@ def _remember_widths(font: TTFont, limit: int = 200_000) -> None:
         return w
 
     font.stringWidth = stringWidth
+
+
+def _remember_splits(font: TTFont) -> None:
+    """Make ``font.splitString`` remember its answers, per PDF document.
+
+    Every string drawn is split into the font's subsets, a Python loop over its characters,
+    and a report draws the same words (names, "yes", "launch blocker") tens of thousands of
+    times. A character keeps the subset code it got the first time it was drawn in a
+    document, so the same text in the same document always splits the same way.
+    """
+    split = font.splitString
+    per_doc: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def splitString(text, doc, encoding="utf-8"):
+        known = per_doc.get(doc)
+        if known is None:
+            known = per_doc[doc] = {}
+        parts = known.get(text)
+        if parts is None:
+            parts = known[text] = split(text, doc, encoding)
+        return parts
+
+    font.splitString = splitString
 
 
 def register_fonts(*, cjk: bool = False, extra: str | None = None) -> None:
