@@ -160,14 +160,17 @@ class AvailabilityModel:
 
     # -- helpers -------------------------------------------------------
     def closure(self, entries: list[int]) -> int:
-        if len(entries) == 1:
+        """What the entries need, transitively. An entry ``-1 - g`` is redundancy group ``g``
+        (a journey entering by a group, a user-facing group member): its members' closures."""
+        if len(entries) == 1 and entries[0] >= 0:
             return self.desc[self.scc[entries[0]]]  # the stored bitset itself: same object each time
         key = tuple(entries)
         acc = self._closure_cache.get(key)
         if acc is None:
             acc = 0
             for e in entries:
-                acc |= self.desc[self.scc[e]]
+                for m in ([e] if e >= 0 else self.g.groups[-1 - e].members):
+                    acc |= self.desc[self.scc[m]]
             self._closure_cache[key] = acc
         return acc
 
@@ -370,7 +373,7 @@ class AvailabilityModel:
         closure = self.closure(entries)
         enum, sigs = self._states_for(closure)
         weight = enum[2]
-        if not (closure & self.group_users):
+        if not (closure & self.group_users) and entries[0] >= 0:  # sorted: a group entry comes first
             # up exactly when no needed component is forced down and every one is up on its own
             logp = self._closure_logp(closure)
             if perfect is not None and (closure >> perfect) & 1:
@@ -475,7 +478,13 @@ class AvailabilityModel:
                         kids.append(memo[gi])
                 return ("and", frozenset(comps), kids)
 
-            root = and_node(list(entries), ())
+            root = and_node([e for e in entries if e >= 0], ())
+            for e in entries:  # a group entry: a k-of-n node under the root
+                if e < 0:
+                    gi = -1 - e
+                    if gi not in memo:
+                        memo[gi] = ("kofn", g.groups[gi].min_up, [and_node([m], (gi,)) for m in g.groups[gi].members])
+                    root[2].append(memo[gi])
             counts: dict[int, int] = {}
 
             def count(node):
@@ -615,7 +624,11 @@ class AvailabilityModel:
                     changed = True
         ok = np.ones(samples, dtype=bool)
         for e in entries:
-            ok &= up[e]
+            if e >= 0:
+                ok &= up[e]
+            else:  # a group entry: at least min_up members up
+                grp = g.groups[-1 - e]
+                ok &= sum(up[m].astype(np.int32) for m in grp.members) >= grp.min_up
         return float(ok.mean())
 
     # -- the figure for one target --------------------------------------
@@ -665,7 +678,7 @@ class AvailabilityModel:
         if method == "exact":
             enum, weight, v = self._per_state(entries)
             factor = closure  # components in every term of the figure
-            if closure & self.group_users:
+            if closure & self.group_users or entries[0] < 0:
                 root, pivots = self._get_tree(entries)
                 factor = root[1]
                 for c in pivots:
