@@ -436,7 +436,7 @@ class RiskRegister:
             served = (f"journey{'s' if len(s['journeys']) > 1 else ''} {_list(list(s['journeys']), 5)}"
                       if s["journeys"] else "its users")
             mit = (f"Add an independent second {cid} (separate deployment, config and release train) and serve "
-                   f"{served} through a redundancy group of both (the group as the entry instead of {cid}): "
+                   f"{served} through a redundancy group of both (its callers and the journeys entering by {cid} use the group): "
                    f"users are served while one of them is up; or serve a static/degraded fallback when {cid} fails")
         blocking, required, why = self._spof_blocking(sc, "component")
         inputs = li + ii + ["disruption type: component"]
