@@ -234,3 +234,14 @@ def test_journey_and_user_facing_availability_match_brute_force(review):
             assert math.isclose(row["estimate"] / 100, expect, abs_tol=1e-8), key
         else:
             assert abs(row["estimate"] / 100 - expect) <= 5 * (row["ci"][1] - row["ci"][0]) / 100 + 1e-3, key
+
+
+def test_the_journey_editor_offers_groups_as_entries():
+    pytest.importorskip("PySide6")
+    from prr_app.ui.inspector import FIELDS, Invalid, parse
+
+    field = next(f for f in FIELDS["journeys"] if f.attr == "entry")
+    r = _shop(2)
+    assert parse(field, "edge, gw-a", r) == ["edge", "gw-a"]
+    with pytest.raises(Invalid, match="unknown component or redundancy group: nope"):
+        parse(field, "edge, nope", r)
