@@ -11,7 +11,9 @@ Model (docs/analysis.md, "Composite availability"):
   of its instances are up, every hard dependency without fallback is up and
   every redundancy group it needs has ``min_up`` members up (the same rules
   as the failure propagation; soft and async dependencies do not count);
-* a journey is up when all its entry components are up.
+* a journey is up when all its entries are up: an entry component, or a redundancy group
+  entry with at least ``min_up`` members up (a user-facing group member's figure is its
+  groups': docs/analysis.md, "User-facing and journeys").
 
 Computation:
 

@@ -30,8 +30,10 @@ class Context:
     """What every part of the analysis needs: the graph, the targets, the scenarios.
 
     The risk register (``risks.RiskRegister``) reads ``g``, ``review``, ``br``, ``journeys``,
-    ``uf_mask``, ``tier1_uf_mask``, ``spof_components``, :meth:`ids`, :meth:`journeys_hit`
-    and :meth:`critical_journeys_down`.
+    ``uf_mask``, ``tier1_uf_mask``, ``spof_components``, :meth:`ids`, :meth:`journeys_hit`,
+    :meth:`user_facing_hit` and :meth:`critical_journeys_down`. A journey may enter by a redundancy
+    group (``journey_groups``), and user-facing members of a group are served through it
+    (``uf_groups``): both are down when the group is (:meth:`group_down`).
     """
 
     def __init__(self, review: Review, graph: CompiledGraph, br: BlastRadius):
