@@ -78,6 +78,14 @@ class Context:
         self.target_groups = sorted({gi for gs in self.journey_groups.values() for gi in gs}
                                     | {gi for gi, _mm, _um in self.uf_groups})  # ... and by a group going down
         self._gmask = {gi: mask_of(graph.groups[gi].members, n) for gi in self.target_groups}
+        # a group can be down or hit only through its members: the groups to look at, by member
+        self._tg_members = 0
+        self._groups_of: dict[int, list[int]] = {}
+        for gi in self.target_groups:
+            self._tg_members |= self._gmask[gi]
+            for m in graph.groups[gi].members:
+                self._groups_of.setdefault(m, []).append(gi)
+        self._uf_group = {gi: (mm, um) for gi, mm, um in self.uf_groups}
         self._critical_ids = {jid for jid, _m, crit in self.journeys if crit}
         self._jcache: dict[tuple, tuple] = {}
         self.tier1_uf_mask = mask_of([i for i in self.user_facing if review.effective_tier(comps[i]) == 1], n)
@@ -90,9 +98,13 @@ class Context:
             return bool(sc.down & self._gmask[gi])
         return gi in sc.fired
 
+    def _groups_hit(self, bits: int) -> list[int]:
+        """The target groups with a member in ``bits``."""
+        return sorted({gi for m in bits_of(bits & self._tg_members) for gi in self._groups_of[m]})
+
     def takes_down_target(self, sc: Scenario) -> bool:
         """Does the scenario take down a journey or a user-facing component (or unit)?"""
-        return bool(sc.down & self.target_mask) or any(self.group_down(sc, gi) for gi in self.target_groups)
+        return bool(sc.down & self.target_mask) or any(self.group_down(sc, gi) for gi in self._groups_hit(sc.down))
 
     def user_facing_hit(self, sc: Scenario) -> tuple[int, int]:
         """The user-facing components a scenario takes down and degrades, as bitsets. One in a
@@ -102,14 +114,14 @@ class Context:
             return sc.down & self.uf_mask, sc.degraded & self.uf_mask
         down = sc.down & self.uf_solo_mask
         deg = sc.degraded & self.uf_solo_mask
-        aff = None
-        for gi, mm, um in self.uf_groups:
+        for gi in self._groups_hit(sc.affected):
+            hit = self._uf_group.get(gi)
+            if hit is None:  # a journey's group, not a user-facing one
+                continue
             if self.group_down(sc, gi):
-                down |= um
+                down |= hit[1]
             else:
-                aff = sc.affected if aff is None else aff
-                if aff & mm:
-                    deg |= um
+                deg |= hit[1]
         return down, deg & ~down
 
     def ids(self, bits: int, limit: int | None = None) -> list[str]:
