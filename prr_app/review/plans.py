@@ -618,21 +618,19 @@ def suggest(review: Review, analysis: dict, *, blocking_only: bool = False) -> l
                 sib = _new_domain_id(review, subject)
                 pre = [Change("add-domain", {"id": sib, "kind": dom.kind,
                                              **({"parent": dom.parent} if dom.parent else {})}, reason=rid)]
-            # the components named first; then, if that is not enough, everything the domain takes down
-            for movers in [key] + ([seeds] if set(seeds) != set(key) else []):
-                whole = [cid for cid in movers if _under(review, review.components[cid].shared_domains, subject)]
-                moves = [ch for cid in movers if (ch := _spread_off(review, cid, subject, sib)) is not None]
-                # what shares the domain whole (one cluster, one account): a second of it on a second one,
-                # in a redundancy group with it that its callers and journeys go through
-                moves += [Change("add-alternative", {"component": cid, "shared_domains": [
-                              sib if d == subject else d for d in review.components[cid].shared_domains]})
-                          for cid in whole if subject in review.components[cid].shared_domains]
-                for ch in moves:
-                    ch.reason = rid
-                    if dom.kind in ("region", "provider"):
-                        ch.effort = "large"
-                if moves:
-                    alts.append(_Bundle([Change(c.op, dict(c.args), reason=c.reason) for c in pre] + moves))
+            whole = [cid for cid in key if _under(review, review.components[cid].shared_domains, subject)]
+            moves = [ch for cid in key if (ch := _spread_off(review, cid, subject, sib)) is not None]
+            # what shares the domain whole (one cluster, one account): a second of it on a second one,
+            # in a redundancy group with it that its callers and journeys go through
+            moves += [Change("add-alternative", {"component": cid, "shared_domains": [
+                          sib if d == subject else d for d in review.components[cid].shared_domains]})
+                      for cid in whole if subject in review.components[cid].shared_domains]
+            for ch in moves:
+                ch.reason = rid
+                if dom.kind in ("region", "provider"):
+                    ch.effort = "large"
+            if moves:
+                alts.append(_Bundle(pre + moves))
         elif kind in ("slo:component", "slo:journey"):
             av = next((x for x in analysis["availability"]
                        if f"slo:{x['target_type']}:{x['target']}" == rid), None)
