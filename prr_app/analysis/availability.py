@@ -155,6 +155,7 @@ class AvailabilityModel:
         self._rows_cache: dict[tuple, np.ndarray] = {}
         self._col_cache: dict[tuple, np.ndarray] = {}
         self._has_cache: dict[tuple, np.ndarray] = {}
+        self._result_cache: dict[tuple, AvailabilityResult] = {}  # exact results by entries and SLO
         relevant: set[int] = set()
         for ds in self.sig_domains:
             relevant |= ds
@@ -635,6 +636,10 @@ class AvailabilityModel:
 
     # -- the figure for one target --------------------------------------
     def evaluate(self, target: str, target_type: str, entries: list[int], slo: float | None, ordinal: int) -> AvailabilityResult:
+        same = self._result_cache.get((tuple(entries), slo))
+        if same is not None:  # the same entries (a journey and its one entry, a group's members): exact, alike
+            return AvailabilityResult(target, target_type, slo, same.estimate, same.method, list(same.ci), None,
+                                      same.attainable, [dict(x) for x in same.top_consumers], same.components)
         closure = self.closure(entries)
         needs = closure.bit_count()
         if not closure & self.can_fail:  # nothing under the target can fail: up, exactly, at no cost
@@ -652,10 +657,13 @@ class AvailabilityModel:
             lo, hi = max(0.0, est - half), min(1.0, est + half)
         attainable = None if slo is None else hi * 100.0 >= slo - 1e-9
         consumers = self._consumers(entries, est, slo, method)
-        return AvailabilityResult(
+        res = AvailabilityResult(
             target, target_type, slo, est * 100.0, method, [lo * 100.0, hi * 100.0], samples, attainable,
             consumers, needs,
         )
+        if method == "exact":
+            self._result_cache[(tuple(entries), slo)] = res
+        return res
 
     def _consumers(self, entries: list[int], est: float, slo: float | None, method: str) -> list[dict]:
         """The elements whose unavailability costs the target most, at most :data:`TOP_CONSUMERS`.
