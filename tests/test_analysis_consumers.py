@@ -64,9 +64,13 @@ def check_consumers(listed: list[dict], estimate: float, costs: dict[str, float]
         assert abs(item["unavailability_cost"] - 100 * cost) <= 1e-6, item
         assert abs(cost - expected[k][0]) <= 1e-9, (k, item, expected)  # the k-th largest cost
         assert item["exact"] is True
-        assert abs(item["budget_share"] - round(100 * cost / budget, 2)) <= 0.011
-        if k and abs(costs[listed[k - 1]["element"]] - cost) <= 1e-12:
-            assert listed[k - 1]["element"] < item["element"]  # a tie: by name
+        # the figures are exact up to the domain states left out (1e-9): on a budget of 1e-7 (a target
+        # up but for two independent failures, a journey entering by a group) that is 1 % of the share
+        assert abs(item["budget_share"] - round(100 * cost / budget, 2)) <= 0.011 + 100 * 1e-9 / budget
+        # a tie: by name (exact ties only: the figures are exact to 1e-9, so costs closer than
+        # that may come in either order, each within 1e-9 of the k-th largest, checked above)
+        if k and costs[listed[k - 1]["element"]] == cost:
+            assert listed[k - 1]["element"] < item["element"]
 
 
 def _small(review: Review) -> bool:
