@@ -55,7 +55,8 @@ def oracle_costs(review: Review, targets: dict[str, list[str]]) -> dict[str, tup
     return {t: (up_p[t], {e: up_if[t][e] - up_p[t] for e in up_if[t]}) for t in targets}
 
 
-def check_consumers(listed: list[dict], estimate: float, costs: dict[str, float], slo: float | None):
+def check_consumers(listed: list[dict], estimate: float, costs: dict[str, float], slo: float | None,
+                    ties: bool = True):
     expected = sorted(((c, e) for e, c in costs.items() if round(100 * c, 6) > 0), key=lambda x: (-x[0], x[1]))[:5]
     assert len(listed) == len(expected), (listed, expected)
     budget = (1 - slo / 100) if slo is not None else max(1 - estimate, 1e-12)
@@ -67,9 +68,10 @@ def check_consumers(listed: list[dict], estimate: float, costs: dict[str, float]
         # the figures are exact up to the domain states left out (1e-9): on a budget of 1e-7 (a target
         # up but for two independent failures, a journey entering by a group) that is 1 % of the share
         assert abs(item["budget_share"] - round(100 * cost / budget, 2)) <= 0.011 + 100 * 1e-9 / budget
-        # a tie: by name (exact ties only: the figures are exact to 1e-9, so costs closer than
-        # that may come in either order, each within 1e-9 of the k-th largest, checked above)
-        if k and costs[listed[k - 1]["element"]] == cost:
+        # a tie: by name. Not asserted through a group entry: there the model's costs of two
+        # elements the oracle finds equal may differ by float noise (1e-12, well inside the 1e-9
+        # the figures are exact to), enough for its tie rule to order them by value
+        if ties and k and abs(costs[listed[k - 1]["element"]] - cost) <= 1e-12:
             assert listed[k - 1]["element"] < item["element"]
 
 
@@ -96,7 +98,7 @@ def test_top_consumers_match_the_oracle(review):
                 continue
             est, costs = truth[t]
             assert abs(res.estimate / 100 - est) <= 1e-8
-            check_consumers(res.top_consumers, est, costs, slo)
+            check_consumers(res.top_consumers, est, costs, slo, ties=all(e >= 0 for e in idx))
 
 
 def _consumers_of(review: Review, target: str) -> list[dict]:
