@@ -77,6 +77,64 @@ def oracle(review: Review, components=(), domains=(), instances=()):
     return down, affected - down
 
 
+def entry_down(review: Review, eid: str, down: set[str]) -> bool:
+    """Is a journey entry down: a component that is down, or a redundancy group with fewer than
+    ``min_up`` of its members up."""
+    if eid in review.groups:
+        members = [m for m in review.groups[eid].members if m in review.components]
+        if not members:
+            return False
+        return sum(1 for m in members if m not in down) < min(review.groups[eid].min_up, len(members))
+    return eid in down
+
+
+def journeys_hit(review: Review, down: set[str], degraded: set[str]) -> tuple[set[str], set[str]]:
+    """Journeys down (an entry down) and degraded (not down, an entry or a group entry's member hit)."""
+    affected = down | degraded
+    jd, jg = set(), set()
+    for jid, j in review.journeys.items():
+        if any(entry_down(review, e, down) for e in j.entry):
+            jd.add(jid)
+        elif any(e in affected or (e in review.groups and set(review.groups[e].members) & affected)
+                 for e in j.entry):
+            jg.add(jid)
+    return jd, jg
+
+
+def user_facing_hit(review: Review, user_facing: set[str], down: set[str], degraded: set[str]):
+    """User-facing components down and degraded. One in redundancy groups is served through them:
+    down when one of its groups is down, degraded when a member of one is hit and none is down."""
+    affected = down | degraded
+    ud, ug = set(), set()
+    for cid in user_facing:
+        groups = [gid for gid, g in review.groups.items() if cid in g.members]
+        if not groups:
+            if cid in down:
+                ud.add(cid)
+            elif cid in degraded:
+                ug.add(cid)
+        elif any(entry_down(review, gid, down) for gid in groups):
+            ud.add(cid)
+        elif any(set(review.groups[gid].members) & affected for gid in groups):
+            ug.add(cid)
+    return ud, ug
+
+
+def default_user_facing(review: Review) -> set[str]:
+    """The user-facing components: those marked, else the components nothing depends on."""
+    marked = {c.id for c in review.components.values() if c.user_facing}
+    if marked:
+        return marked
+    return {cid for cid in review.components if not any(d.target == cid or (
+        d.target in review.groups and cid in review.groups[d.target].members) for d in review.dependencies.values())}
+
+
+def hits_a_target(review: Review, down: set[str]) -> bool:
+    """Does this down set take down a journey or a user-facing component (a SPOF's test)?"""
+    return bool(journeys_hit(review, down, set())[0] or user_facing_hit(review, default_user_facing(review),
+                                                                           down, set())[0])
+
+
 @st.composite
 def reviews(draw, max_components=9):
     """Random small reviews with cycles, replicas, k-of-n, groups, nested domains, soft/async deps, fallbacks."""
@@ -119,6 +177,6 @@ def reviews(draw, max_components=9):
         fb = "cache" if draw(st.integers(0, 5)) == 0 else None
         r.add(Dependency(source=s, target=t, kind=kind, fallback=fb))
     if draw(st.booleans()):
-        entry = draw(st.lists(st.sampled_from(ids), unique=True, min_size=1, max_size=2))
+        entry = draw(st.lists(st.sampled_from(targets), unique=True, min_size=1, max_size=2))
         r.add(Journey(id="j0", entry=entry, slo=99.0, critical=draw(st.booleans())))
     return r

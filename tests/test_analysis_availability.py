@@ -7,7 +7,7 @@ import math
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from analysis_oracle import oracle, reviews
+from analysis_oracle import entry_down, oracle, reviews
 from prr_app.analysis import analyze
 from prr_app.analysis.availability import AvailabilityModel
 from prr_app.analysis.compiled import compile_review
@@ -34,7 +34,7 @@ def brute_force(review: Review, entries: list[str]) -> float:
         if prob == 0:
             continue
         down, _ = oracle(review, components=fc, domains=fd)
-        if not any(e in down for e in entries):
+        if not any(entry_down(review, e, down) for e in entries):
             total += prob
     return total
 

@@ -13,7 +13,7 @@ import itertools
 
 from hypothesis import HealthCheck, given, settings
 
-from analysis_oracle import oracle, reviews
+from analysis_oracle import entry_down, oracle, reviews
 from prr_app.analysis import analyze
 from prr_app.analysis.availability import AvailabilityModel
 from prr_app.analysis.compiled import compile_review
@@ -46,7 +46,7 @@ def oracle_costs(review: Review, targets: dict[str, list[str]]) -> dict[str, tup
             continue
         down, _ = oracle(review, components=fc, domains=fd)
         for t, entries in targets.items():
-            if any(x in down for x in entries):
+            if any(entry_down(review, x, down) for x in entries):
                 continue
             up_p[t] += prob
             for (e, p, _k), up in zip(elems, state):
@@ -55,7 +55,8 @@ def oracle_costs(review: Review, targets: dict[str, list[str]]) -> dict[str, tup
     return {t: (up_p[t], {e: up_if[t][e] - up_p[t] for e in up_if[t]}) for t in targets}
 
 
-def check_consumers(listed: list[dict], estimate: float, costs: dict[str, float], slo: float | None):
+def check_consumers(listed: list[dict], estimate: float, costs: dict[str, float], slo: float | None,
+                    ties: bool = True):
     expected = sorted(((c, e) for e, c in costs.items() if round(100 * c, 6) > 0), key=lambda x: (-x[0], x[1]))[:5]
     assert len(listed) == len(expected), (listed, expected)
     budget = (1 - slo / 100) if slo is not None else max(1 - estimate, 1e-12)
@@ -64,9 +65,14 @@ def check_consumers(listed: list[dict], estimate: float, costs: dict[str, float]
         assert abs(item["unavailability_cost"] - 100 * cost) <= 1e-6, item
         assert abs(cost - expected[k][0]) <= 1e-9, (k, item, expected)  # the k-th largest cost
         assert item["exact"] is True
-        assert abs(item["budget_share"] - round(100 * cost / budget, 2)) <= 0.011
-        if k and abs(costs[listed[k - 1]["element"]] - cost) <= 1e-12:
-            assert listed[k - 1]["element"] < item["element"]  # a tie: by name
+        # the figures are exact up to the domain states left out (1e-9): on a budget of 1e-7 (a target
+        # up but for two independent failures, a journey entering by a group) that is 1 % of the share
+        assert abs(item["budget_share"] - round(100 * cost / budget, 2)) <= 0.011 + 100 * 1e-9 / budget
+        # a tie: by name. Not asserted through a group entry: there the model's costs of two
+        # elements the oracle finds equal may differ by float noise (1e-12, well inside the 1e-9
+        # the figures are exact to), enough for its tie rule to order them by value
+        if ties and k and abs(costs[listed[k - 1]["element"]] - cost) <= 1e-12:
+            assert listed[k - 1]["element"] < item["element"]
 
 
 def _small(review: Review) -> bool:
@@ -85,14 +91,14 @@ def test_top_consumers_match_the_oracle(review):
         targets["journey:" + jid] = list(dict.fromkeys(j.entry))
     truth = oracle_costs(review, targets)
     for t, entries in targets.items():
-        idx = sorted({g.index[e] for e in entries})
+        idx = sorted({g.index[e] if e in g.index else -1 - g.group_index[e] for e in entries})
         for slo in (None, 99.0):
             res = model.evaluate(t, "component", idx, slo, 0)
             if res.method != "exact":
                 continue
             est, costs = truth[t]
             assert abs(res.estimate / 100 - est) <= 1e-8
-            check_consumers(res.top_consumers, est, costs, slo)
+            check_consumers(res.top_consumers, est, costs, slo, ties=all(e >= 0 for e in idx))
 
 
 def _consumers_of(review: Review, target: str) -> list[dict]:

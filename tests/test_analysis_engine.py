@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis_oracle import oracle, reviews
+from analysis_oracle import default_user_facing, hits_a_target, journeys_hit, oracle, reviews, user_facing_hit
 from prr_app.analysis import analyze, checklist_figures, severity
 from prr_app.analysis.chains import CHAIN_HEAD, CHAIN_TAIL
 from prr_app.analysis.engine import USER_FACING_LISTED
@@ -96,18 +96,16 @@ def test_spofs_by_disruption_type_with_chain():
 def test_spof_lists_match_the_oracle_on_the_examples(webshop, platform_review):
     for review in (webshop, platform_review):
         a = analyze(review)
-        targets = {c.id for c in review.components.values() if c.user_facing}
-        entries = {e for j in review.journeys.values() for e in j.entry}
         expected = set()
         for cid, c in review.components.items():
             down, _ = oracle(review, components=[cid])
-            if down & (targets | entries):
+            if hits_a_target(review, down):
                 expected.add((cid, "component"))
                 if (c.replicas or 1) - 1 < min(c.min_healthy or 1, c.replicas or 1):
                     expected |= {(f"{cid}#{i}", "instance") for i in range(c.replicas or 1)}
         for did in review.domains:
             down, _ = oracle(review, domains=[did])
-            if down & (targets | entries):
+            if hits_a_target(review, down):
                 expected.add((did, "domain"))
         assert _spof_keys(a) == expected
 
@@ -116,13 +114,11 @@ def test_spof_lists_match_the_oracle_on_the_examples(webshop, platform_review):
 @given(reviews(max_components=8))
 def test_spofs_and_blast_radius_match_the_oracle(review):
     a = analyze(review, detail=True)
-    marked = {c.id for c in review.components.values() if c.user_facing}
-    if not marked:  # the default: components nothing depends on
-        targets = {cid for cid in review.components if not any(d.target == cid or (
-            d.target in review.groups and cid in review.groups[d.target].members) for d in review.dependencies.values())}
-    else:
-        targets = marked
-    targets |= {e for j in review.journeys.values() for e in j.entry}
+    uf = default_user_facing(review)  # marked, or the default: components nothing depends on
+    # what a chain may end on: a user-facing component, a journey's entry, a member of a group entry
+    targets = uf | {m for j in review.journeys.values() for e in j.entry
+                    for m in (review.groups[e].members if e in review.groups else [e])}
+    targets |= {m for g in review.groups.values() if uf & set(g.members) for m in g.members}
     expected = set()
     for cid, c in review.components.items():
         down, degraded = oracle(review, components=[cid])
@@ -131,22 +127,22 @@ def test_spofs_and_blast_radius_match_the_oracle(review):
         assert members(a, b["degraded"]) == sorted(degraded) and b["degraded_count"] == len(degraded)
         n = c.replicas or 1
         k = min(c.min_healthy or 1, n)
-        if down & targets:
+        if hits_a_target(review, down):
             expected.add((cid, "component"))
             for i in range(n):
-                if oracle(review, instances=[(cid, i)])[0] & targets:
+                if hits_a_target(review, oracle(review, instances=[(cid, i)])[0]):
                     expected.add((f"{cid}#{i}", "instance"))
         else:
-            assert n - 1 >= k or not (oracle(review, instances=[(cid, 0)])[0] & targets)
+            assert n - 1 >= k or not hits_a_target(review, oracle(review, instances=[(cid, 0)])[0])
     for did in review.domains:
         down, degraded = oracle(review, domains=[did])
         fd = next(f for f in a.failure_domains if f["domain"] == did)
         assert (members(a, fd["down"]), members(a, fd["degraded"])) == (sorted(down), sorted(degraded))
         assert (fd["down_count"], fd["degraded_count"]) == (len(down), len(degraded))
-        if down & targets:
+        if hits_a_target(review, down):
             expected.add((did, "domain"))
     assert _spof_keys(a) == expected
-    uf = set(a.summary["user_facing"])
+    assert set(a.summary["user_facing"]) == uf
     for entry in a.spofs:
         if entry["element_type"] == "domain":
             down, degraded = oracle(review, domains=[entry["element"]])
@@ -154,9 +150,12 @@ def test_spofs_and_blast_radius_match_the_oracle(review):
             down, degraded = oracle(review, components=[entry.get("component", entry["element"])])
         s = a.spof_facts(entry)  # an instance's entry refers to its component's
         assert (s["down_count"], s["degraded_count"]) == (len(down), len(degraded))
-        assert s["user_facing_down"] == sorted(down & uf)[:USER_FACING_LISTED]
-        assert s["user_facing_degraded"] == sorted(degraded & uf)[:USER_FACING_LISTED]
-        assert (s["user_facing_down_count"], s["user_facing_degraded_count"]) == (len(down & uf), len(degraded & uf))
+        ud, ug = user_facing_hit(review, uf, down, degraded)
+        assert s["user_facing_down"] == sorted(ud)[:USER_FACING_LISTED]
+        assert s["user_facing_degraded"] == sorted(ug)[:USER_FACING_LISTED]
+        assert (s["user_facing_down_count"], s["user_facing_degraded_count"]) == (len(ud), len(ug))
+        jd, jg = journeys_hit(review, down, degraded)
+        assert (set(s["journeys"]), set(s["journeys_degraded"])) == (jd, jg)
         # the chain starts at the failed element, ends on something user-facing, and every step is down
         chain = s["chain"]
         assert chain[0] == entry.get("component", entry["element"])

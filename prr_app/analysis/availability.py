@@ -11,7 +11,9 @@ Model (docs/analysis.md, "Composite availability"):
   of its instances are up, every hard dependency without fallback is up and
   every redundancy group it needs has ``min_up`` members up (the same rules
   as the failure propagation; soft and async dependencies do not count);
-* a journey is up when all its entry components are up.
+* a journey is up when all its entries are up: an entry component, or a redundancy group
+  entry with at least ``min_up`` members up (a user-facing group member's figure is its
+  groups': docs/analysis.md, "User-facing and journeys").
 
 Computation:
 
@@ -153,6 +155,7 @@ class AvailabilityModel:
         self._rows_cache: dict[tuple, np.ndarray] = {}
         self._col_cache: dict[tuple, np.ndarray] = {}
         self._has_cache: dict[tuple, np.ndarray] = {}
+        self._result_cache: dict[tuple, AvailabilityResult] = {}  # exact results by entries and SLO
         relevant: set[int] = set()
         for ds in self.sig_domains:
             relevant |= ds
@@ -160,14 +163,17 @@ class AvailabilityModel:
 
     # -- helpers -------------------------------------------------------
     def closure(self, entries: list[int]) -> int:
-        if len(entries) == 1:
+        """What the entries need, transitively. An entry ``-1 - g`` is redundancy group ``g``
+        (a journey entering by a group, a user-facing group member): its members' closures."""
+        if len(entries) == 1 and entries[0] >= 0:
             return self.desc[self.scc[entries[0]]]  # the stored bitset itself: same object each time
         key = tuple(entries)
         acc = self._closure_cache.get(key)
         if acc is None:
             acc = 0
             for e in entries:
-                acc |= self.desc[self.scc[e]]
+                for m in ([e] if e >= 0 else self.g.groups[-1 - e].members):
+                    acc |= self.desc[self.scc[m]]
             self._closure_cache[key] = acc
         return acc
 
@@ -370,7 +376,7 @@ class AvailabilityModel:
         closure = self.closure(entries)
         enum, sigs = self._states_for(closure)
         weight = enum[2]
-        if not (closure & self.group_users):
+        if not (closure & self.group_users) and entries[0] >= 0:  # sorted: a group entry comes first
             # up exactly when no needed component is forced down and every one is up on its own
             logp = self._closure_logp(closure)
             if perfect is not None and (closure >> perfect) & 1:
@@ -475,7 +481,13 @@ class AvailabilityModel:
                         kids.append(memo[gi])
                 return ("and", frozenset(comps), kids)
 
-            root = and_node(list(entries), ())
+            root = and_node([e for e in entries if e >= 0], ())
+            for e in entries:  # a group entry: a k-of-n node under the root
+                if e < 0:
+                    gi = -1 - e
+                    if gi not in memo:
+                        memo[gi] = ("kofn", g.groups[gi].min_up, [and_node([m], (gi,)) for m in g.groups[gi].members])
+                    root[2].append(memo[gi])
             counts: dict[int, int] = {}
 
             def count(node):
@@ -615,11 +627,19 @@ class AvailabilityModel:
                     changed = True
         ok = np.ones(samples, dtype=bool)
         for e in entries:
-            ok &= up[e]
+            if e >= 0:
+                ok &= up[e]
+            else:  # a group entry: at least min_up members up
+                grp = g.groups[-1 - e]
+                ok &= sum(up[m].astype(np.int32) for m in grp.members) >= grp.min_up
         return float(ok.mean())
 
     # -- the figure for one target --------------------------------------
     def evaluate(self, target: str, target_type: str, entries: list[int], slo: float | None, ordinal: int) -> AvailabilityResult:
+        same = self._result_cache.get((tuple(entries), slo))
+        if same is not None:  # the same entries (a journey and its one entry, a group's members): exact, alike
+            return AvailabilityResult(target, target_type, slo, same.estimate, same.method, list(same.ci), None,
+                                      same.attainable, [dict(x) for x in same.top_consumers], same.components)
         closure = self.closure(entries)
         needs = closure.bit_count()
         if not closure & self.can_fail:  # nothing under the target can fail: up, exactly, at no cost
@@ -637,10 +657,13 @@ class AvailabilityModel:
             lo, hi = max(0.0, est - half), min(1.0, est + half)
         attainable = None if slo is None else hi * 100.0 >= slo - 1e-9
         consumers = self._consumers(entries, est, slo, method)
-        return AvailabilityResult(
+        res = AvailabilityResult(
             target, target_type, slo, est * 100.0, method, [lo * 100.0, hi * 100.0], samples, attainable,
             consumers, needs,
         )
+        if method == "exact":
+            self._result_cache[(tuple(entries), slo)] = res
+        return res
 
     def _consumers(self, entries: list[int], est: float, slo: float | None, method: str) -> list[dict]:
         """The elements whose unavailability costs the target most, at most :data:`TOP_CONSUMERS`.
@@ -665,7 +688,7 @@ class AvailabilityModel:
         if method == "exact":
             enum, weight, v = self._per_state(entries)
             factor = closure  # components in every term of the figure
-            if closure & self.group_users:
+            if closure & self.group_users or entries[0] < 0:
                 root, pivots = self._get_tree(entries)
                 factor = root[1]
                 for c in pivots:

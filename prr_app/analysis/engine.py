@@ -30,8 +30,10 @@ class Context:
     """What every part of the analysis needs: the graph, the targets, the scenarios.
 
     The risk register (``risks.RiskRegister``) reads ``g``, ``review``, ``br``, ``journeys``,
-    ``uf_mask``, ``tier1_uf_mask``, ``spof_components``, :meth:`ids`, :meth:`journeys_hit`
-    and :meth:`critical_journeys_down`.
+    ``uf_mask``, ``tier1_uf_mask``, ``spof_components``, :meth:`ids`, :meth:`journeys_hit`,
+    :meth:`user_facing_hit` and :meth:`critical_journeys_down`. A journey may enter by a redundancy
+    group (``journey_groups``), and user-facing members of a group are served through it
+    (``uf_groups``): both are down when the group is (:meth:`group_down`).
     """
 
     def __init__(self, review: Review, graph: CompiledGraph, br: BlastRadius):
@@ -49,7 +51,18 @@ class Context:
             uf = [i for i in range(n) if not graph.any_in[i]]
         self.user_facing = sorted(uf)
         self.uf_mask = mask_of(self.user_facing, n)
-        self.journeys: list[tuple[str, int, bool]] = []  # (id, entry mask, critical)
+        # user-facing components in a redundancy group are served through it: the group is the
+        # user-facing unit (down only when fewer than min_up members are up), docs/analysis.md
+        self.uf_groups: list[tuple[int, int, int]] = []  # (group, members mask, user-facing members mask)
+        for grp in graph.groups:
+            um = self.uf_mask & mask_of(grp.members, n)
+            if um:
+                self.uf_groups.append((grp.index, mask_of(grp.members, n), um))
+        self.uf_solo_mask = self.uf_mask
+        for _gi, _mm, um in self.uf_groups:
+            self.uf_solo_mask &= ~um
+        self.journeys: list[tuple[str, int, bool]] = []  # (id, component entries mask, critical)
+        self.journey_groups: dict[str, list[int]] = {}  # id -> the redundancy groups it enters by
         jmask = 0
         for jid in sorted(review.journeys):
             j = review.journeys[jid]
@@ -57,14 +70,59 @@ class Context:
             for e in j.entry:
                 if e in graph.index:
                     m |= 1 << graph.index[e]
+                elif e in graph.group_index:
+                    self.journey_groups.setdefault(jid, []).append(graph.group_index[e])
             self.journeys.append((jid, m, bool(j.critical)))
             jmask |= m
-        self.target_mask = self.uf_mask | jmask
+        self.target_mask = self.uf_solo_mask | jmask  # targets taken down by a component going down
+        self.target_groups = sorted({gi for gs in self.journey_groups.values() for gi in gs}
+                                    | {gi for gi, _mm, _um in self.uf_groups})  # ... and by a group going down
+        self._gmask = {gi: mask_of(graph.groups[gi].members, n) for gi in self.target_groups}
+        # a group can be down or hit only through its members: the groups to look at, by member
+        self._tg_members = 0
+        self._groups_of: dict[int, list[int]] = {}
+        for gi in self.target_groups:
+            self._tg_members |= self._gmask[gi]
+            for m in graph.groups[gi].members:
+                self._groups_of.setdefault(m, []).append(gi)
+        self._uf_group = {gi: (mm, um) for gi, mm, um in self.uf_groups}
         self._critical_ids = {jid for jid, _m, crit in self.journeys if crit}
         self._jcache: dict[tuple, tuple] = {}
         self.tier1_uf_mask = mask_of([i for i in self.user_facing if review.effective_tier(comps[i]) == 1], n)
         self.spof_components = bytearray(n)  # 1 where the component's own failure is a SPOF
         self.hits_cache: dict[tuple[int, int], tuple] = {}  # see _hits
+
+    def group_down(self, sc: Scenario, gi: int) -> bool:
+        """Does the scenario leave redundancy group ``gi`` with fewer than ``min_up`` members up?"""
+        if self.g.groups[gi].threshold == 1:  # every member needed: expanded into plain edges
+            return bool(sc.down & self._gmask[gi])
+        return gi in sc.fired
+
+    def _groups_hit(self, bits: int) -> list[int]:
+        """The target groups with a member in ``bits``."""
+        return sorted({gi for m in bits_of(bits & self._tg_members) for gi in self._groups_of[m]})
+
+    def takes_down_target(self, sc: Scenario) -> bool:
+        """Does the scenario take down a journey or a user-facing component (or unit)?"""
+        return bool(sc.down & self.target_mask) or any(self.group_down(sc, gi) for gi in self._groups_hit(sc.down))
+
+    def user_facing_hit(self, sc: Scenario) -> tuple[int, int]:
+        """The user-facing components a scenario takes down and degrades, as bitsets. One in a
+        redundancy group is down when one of its groups is down, degraded when a member of a
+        group of its is affected (its own failure included) but the group is up."""
+        if not self.uf_groups:
+            return sc.down & self.uf_mask, sc.degraded & self.uf_mask
+        down = sc.down & self.uf_solo_mask
+        deg = sc.degraded & self.uf_solo_mask
+        for gi in self._groups_hit(sc.affected):
+            hit = self._uf_group.get(gi)
+            if hit is None:  # a journey's group, not a user-facing one
+                continue
+            if self.group_down(sc, gi):
+                down |= hit[1]
+            else:
+                deg |= hit[1]
+        return down, deg & ~down
 
     def ids(self, bits: int, limit: int | None = None) -> list[str]:
         ids = self.g.ids
@@ -77,10 +135,12 @@ class Context:
         if hit is None:
             down, deg = [], []
             d, up = sc.down, sc.upstream
+            jg = self.journey_groups
             for jid, m, _crit in self.journeys:
-                if m & d:
+                groups = jg.get(jid, ())
+                if m & d or any(self.group_down(sc, gi) for gi in groups):
                     down.append(jid)
-                elif m & up:
+                elif m & up or any(self._gmask[gi] & (up | d) for gi in groups):
                     deg.append(jid)
             hit = self._jcache[key] = (down, deg)
         return hit
@@ -230,7 +290,8 @@ def _evidence_gaps(ctx: Context, register, spofs: list[dict], comp_scen: dict) -
 
 def _cascading(ctx: Context) -> list[dict]:
     """The cascading-failure findings, from the user-facing components and the journeys' entries."""
-    entries = sorted(set(ctx.user_facing) | {i for _j, m, _c in ctx.journeys for i in bits_of(m)})
+    entries = sorted(set(ctx.user_facing) | {i for _j, m, _c in ctx.journeys for i in bits_of(m)}
+                     | {i for gs in ctx.journey_groups.values() for gi in gs for i in ctx.g.groups[gi].members})
     return _findings.cascading(ctx.g, entries)
 
 
@@ -289,8 +350,11 @@ def _assumptions(ctx: Context) -> list[dict]:
 
 
 def _entries(ctx: Context, journey) -> list[int]:
-    index = ctx.g.index
-    return sorted({index[e] for e in journey.entry if e in index})
+    """A journey's entries for the availability model: component indices, and ``-1 - g`` for a
+    redundancy group ``g`` (up while ``min_up`` members are up)."""
+    index, gindex = ctx.g.index, ctx.g.group_index
+    return sorted({index[e] if e in index else -1 - gindex[e] for e in journey.entry
+                   if e in index or e in gindex})
 
 
 def _spofs(ctx: Context):
@@ -302,7 +366,7 @@ def _spofs(ctx: Context):
     target_mask = ctx.target_mask
     for c in range(g.n):
         sc = comp_scen[c] = br.component(c)
-        if not sc.down & target_mask:
+        if not sc.down & target_mask and not (ctx.target_groups and ctx.takes_down_target(sc)):
             continue
         ctx.spof_components[c] = 1
         cid = g.ids[c]
@@ -318,7 +382,7 @@ def _spofs(ctx: Context):
                               "component": cid, "severity": None, "risk_id": rid})
     for d in range(len(g.domain_ids)):
         sc = dom_scen[d] = br.domain(d)
-        if not sc.down & target_mask:
+        if not sc.down & target_mask and not (ctx.target_groups and ctx.takes_down_target(sc)):
             continue
         did = g.domain_ids[d]
         spofs.append(_spof_entry(ctx, chains, sc, did, "domain", set(g.domain_seeds[d]), f"spof:domain:{did}"))
@@ -351,8 +415,7 @@ def _scenario_hits(ctx: Context, sc: Scenario) -> dict:
         return hit[2]
     jd, jg = ctx.journeys_hit(sc)
     n_down = sc.down_count
-    uf_down = sc.down & ctx.uf_mask
-    uf_deg = sc.degraded & ctx.uf_mask
+    uf_down, uf_deg = ctx.user_facing_hit(sc)
     hits = {
         "down_count": n_down,
         "degraded_count": ctx.br.affected_count(sc) - n_down,
@@ -372,12 +435,19 @@ def _spof_entry(ctx: Context, chains: Chains, sc: Scenario, element: str, etype:
     down = sc.down
     # the chain: to the first entry component of a down journey, else to the first user-facing component down
     target = None
-    for _jid, m, _crit in ctx.journeys:
+    for jid, m, _crit in ctx.journeys:
+        for gi in ctx.journey_groups.get(jid, ()):
+            if ctx.group_down(sc, gi):
+                m |= ctx._gmask[gi]
         if m & down:
             target = bits_of(m & down, 1)[0]
             break
     if target is None:
-        target = bits_of(down & ctx.target_mask, 1)[0]
+        m = ctx.target_mask
+        for gi, mm, _um in ctx.uf_groups:
+            if ctx.group_down(sc, gi):
+                m |= mm
+        target = bits_of(down & m, 1)[0]
     chain, length = chains.ids(sc, seeds, target)
     if etype == "domain":
         chain, length = prefixed(element, chain, length)
@@ -436,9 +506,13 @@ def _availability(ctx: Context, model: AvailabilityModel) -> list[dict]:
         res = model.evaluate(jid, "journey", entries, j.slo, ordinal)
         ordinal += 1
         out.append(res.to_dict())
+    uf_groups = {}  # a user-facing component in redundancy groups is as available as its groups
+    for gi, _mm, um in ctx.uf_groups:
+        for c in bits_of(um):
+            uf_groups.setdefault(c, []).append(-1 - gi)
     for c in ctx.user_facing:
         comp = review.components[g.ids[c]]
-        res = model.evaluate(g.ids[c], "component", [c], comp.slo, ordinal)
+        res = model.evaluate(g.ids[c], "component", sorted(uf_groups.get(c, [c])), comp.slo, ordinal)
         ordinal += 1
         out.append(res.to_dict())
     return out

@@ -171,11 +171,24 @@ def outcome_from_raw(graph: CompiledGraph, raw: RawOutcome, failed: list[str]) -
         wname = _key_name(graph, why)
         out._cause[name] = name if why == key else wname
     for jid, j in review.journeys.items():
-        if any(e in out.down for e in j.entry):
+        # an entry may be a redundancy group: down when fewer than min_up members are up
+        # (groups that need every member are expanded into plain edges, never in groups_down)
+        if any(e in out.down or _group_entry_down(graph, e, out) for e in j.entry):
             out.journeys_down.add(jid)
-        elif any(e in out.degraded for e in j.entry):
+        elif any(e in out.degraded or (e in review.groups and (set(review.groups[e].members)
+                                                              & (out.down | out.degraded))) for e in j.entry):
             out.journeys_degraded.add(jid)
     return out
+
+
+def _group_entry_down(graph: CompiledGraph, e: str, out: Outcome) -> bool:
+    gi = graph.group_index.get(e)
+    if gi is None:
+        return False
+    grp = graph.groups[gi]
+    if grp.threshold == 1:
+        return any(graph.ids[m] in out.down for m in grp.members)
+    return e in out.groups_down
 
 
 def simulate(

@@ -174,9 +174,9 @@ class RiskRegister:
         if crit:
             imp = 5
             inputs.append(f"impact 5: critical journey down ({_list(crit, 5)})")
-        elif sc.down & self.t1_mask:
+        elif self._t1_down(sc):
             imp = 5
-            t1 = sc.down & self.t1_mask
+            t1 = self._t1_down(sc)
             inputs.append(f"impact 5: tier-1 user-facing component down ({_list(ctx.ids(t1, 5), 5, t1.bit_count())})")
         elif jd or n_uf_down:
             imp = 4
@@ -206,7 +206,11 @@ class RiskRegister:
         return hit
 
     def _is_critical_hit(self, sc) -> bool:
-        return bool(self.ctx.critical_journeys_down(sc)) or bool(sc.down & self.t1_mask)
+        return bool(self.ctx.critical_journeys_down(sc)) or bool(self._t1_down(sc))
+
+    def _t1_down(self, sc) -> int:
+        """The tier-1 user-facing components a scenario takes down (through their groups, if in one)."""
+        return self.ctx.user_facing_hit(sc)[0] & self.t1_mask
 
     # -- likelihoods --------------------------------------------------------
     def component_likelihood(self, c: int) -> tuple[int, list[str]]:
@@ -401,7 +405,7 @@ class RiskRegister:
             return False, required, ""
         hit = self.ctx.critical_journeys_down(sc)
         where = (f"critical journey {', '.join(hit[:3])}" if hit
-                 else "tier-1 user-facing " + ", ".join(self.ctx.ids(sc.down & self.t1_mask, 3)))
+                 else "tier-1 user-facing " + ", ".join(self.ctx.ids(self._t1_down(sc), 3)))
         return True, required, (f"a {what} failure the resilience policy requires surviving takes down {where}")
 
     def _component_spof(self, s, c, sc, instance_too: bool):
@@ -429,8 +433,11 @@ class RiskRegister:
                    f"(separate deployment and config) so that {hit} survive its failure")
         else:
             fix = "independent-deployment"
-            mit = (f"Run an independent second {cid} (separate deployment, config and release train) as a "
-                   f"redundancy group behind the entry point, or serve a static/degraded fallback when {cid} fails")
+            served = (f"journey{'s' if len(s['journeys']) > 1 else ''} {_list(list(s['journeys']), 5)}"
+                      if s["journeys"] else "its users")
+            mit = (f"Add an independent second {cid} (separate deployment, config and release train) and serve "
+                   f"{served} through a redundancy group of both (its callers and the journeys entering by {cid} use the group): "
+                   f"users are served while one of them is up; or serve a static/degraded fallback when {cid} fails")
         blocking, required, why = self._spof_blocking(sc, "component")
         inputs = li + ii + ["disruption type: component"]
         title = f"{cid} is a single point of failure (component failure)"
@@ -673,7 +680,7 @@ class RiskRegister:
         if a["target_type"] == "component":
             comps.append(tgt)
         else:
-            comps.extend(review.journeys[tgt].entry)
+            comps.extend(review.journey_components(review.journeys[tgt]))
         ci = a["ci"]
         how = ("exact" if a["method"] == "exact"
                else f"simulation, {a['samples']} samples, 95 % CI {ci[0]:.4f}-{ci[1]:.4f} %")
@@ -725,7 +732,7 @@ class RiskRegister:
         for jid in sorted(review.journeys):
             j = review.journeys[jid]
             if j.slo is None:
-                t1 = any(review.blocking_tier(review.components[e]) == 1 for e in j.entry if e in review.components)
+                t1 = any(review.blocking_tier(review.components[e]) == 1 for e in review.journey_components(j))
                 missing.append(("journey", jid, t1 and bool(j.critical)))
         if not missing:
             if not review.journeys and g.n:
@@ -736,7 +743,7 @@ class RiskRegister:
         comps = [x for k, x, _ in missing if k == "component"]
         for k, x, _ in missing:
             if k == "journey":
-                comps.extend(e for e in review.journeys[x].entry if e in review.components)
+                comps.extend(review.journey_components(review.journeys[x]))
         owners = [review.components[c].owner for c in comps if review.components[c].owner]
         fix_comp = comps[0] if comps else None
         if owners:

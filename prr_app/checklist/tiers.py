@@ -105,7 +105,7 @@ def effective_tiers(review: Review) -> dict[str, TierOwed]:
         j = review.journeys[jid]
         if not j.critical:
             continue
-        entries = [e for e in j.entry if e in comps]
+        entries = [e for e in review.journey_components(j) if e in comps]  # a group entry: its members
         if entries:
             t = journey_tier(review, j)
             slo = f" (SLO {j.slo:g}%)" if j.slo is not None else ""

@@ -235,7 +235,9 @@ class FailureDomain:
 class Journey:
     id: str
     name: str = ""
-    entry: list[str] = field(default_factory=list)  # component ids; all are needed
+    # component or redundancy group ids; all are needed. A group entry is up while at least
+    # its min_up members are up (interchangeable front ends, the same entry in two regions).
+    entry: list[str] = field(default_factory=list)
     slo: float | None = None  # percent
     description: str = ""
     critical: bool = True
@@ -414,6 +416,17 @@ class Review:
             if element_id in coll:
                 return coll[element_id]
         return None
+
+    def journey_components(self, journey: Journey) -> list[str]:
+        """The components a journey enters by: its component entries, and the members of its
+        redundancy group entries (in order, each once; unknown ids left out)."""
+        out: dict[str, None] = {}
+        for e in journey.entry:
+            if e in self.components:
+                out[e] = None
+            elif e in self.groups:
+                out.update((m, None) for m in self.groups[e].members if m in self.components)
+        return list(out)
 
     def dependents_of(self, target: str) -> list[Dependency]:
         return [d for d in self.dependencies.values() if d.target == target]

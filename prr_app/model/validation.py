@@ -280,7 +280,7 @@ def validate(review: Review) -> list[Problem]:
 
     for jid, j in review.journeys.items():
         p = f"$.journeys[{jid}]"
-        c.refs(f"{p}.entry", j.entry, review.components, "component")
+        c.refs(f"{p}.entry", j.entry, targets, "component or redundancy group")
         c.percent(f"{p}.slo", j.slo, below_100=True)
 
     statuses = AnswerStatus.values()

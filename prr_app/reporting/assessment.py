@@ -393,7 +393,7 @@ def _journey_needs(review: Review) -> dict[str, list[str]]:
         by_source.setdefault(dep.source, []).extend(targets)
     for jid in sorted(review.journeys):
         seen: list[str] = []
-        stack = [e for e in review.journeys[jid].entry if e in review.components]
+        stack = review.journey_components(review.journeys[jid])  # a group entry: its members
         done: set[str] = set()
         while stack:
             c = stack.pop()

@@ -129,8 +129,8 @@ class Change:
             parts = [f"{k.replace('_', ' ')} {v}" for k, v in a.items() if k != "dependency"]
             return f"on {a['dependency']}: {', '.join(parts)}"
         if op == "add-alternative":
-            return f"run an independent second {a['component']}" + (f" ({a['id']})" if a.get("id") else "") + \
-                " in a redundancy group with it"
+            return f"add an independent second {a['component']}" + (f" ({a['id']})" if a.get("id") else "") + \
+                " and serve its callers and journeys through a redundancy group of both"
         if op == "add-group-member":
             return f"add {a['component']} to redundancy group {a['group']}"
         if op == "answer":
@@ -347,7 +347,7 @@ class _Editor:
                 for d in doms:
                     self._domain(d)
         alt = dataclasses.replace(
-            c, id=new_id, name=f"{c.label} (second)", user_facing=False,
+            c, id=new_id, name=f"{c.label} (second)",
             placement=list(c.placement if placement is None else placement),
             shared_domains=list(c.shared_domains if shared_domains is None else shared_domains),
             tags=list(c.tags), source="plan", notes="",
@@ -365,6 +365,10 @@ class _Editor:
             nd = dataclasses.replace(d, target=gid, evidence=list(d.evidence))
             self.r.dependencies[nd.id] = nd
             self.moved[d.id] = nd.id
+        # and the journeys that entered by the first enter by the pair (served while one is up)
+        for jid, j in list(self.r.journeys.items()):
+            if component in j.entry:
+                self.replace("journeys", jid, entry=[gid if e == component else e for e in j.entry])
 
     def op_add_group_member(self, group, component):
         g = self._get("groups", group, "redundancy group")
@@ -545,21 +549,6 @@ def _spread_off(review: Review, cid: str, did: str, sib: str) -> Change | None:
                   reason=f"survive the loss of {did}")
 
 
-def self_spofs(review: Review) -> set[str]:
-    """Components that fail with themselves: user-facing ones and journey entries.
-
-    Under the analysis' rules (docs/analysis.md, "Single points of failure") a user-facing
-    component's own failure takes it down, and a journey is down when any entry is down, so
-    such a component is a component SPOF of itself whatever is added around it: neither a
-    fallback (it has no caller) nor an independent second in a redundancy group (journeys and
-    users reach it, not the group) removes it. No change a plan can make clears it.
-    """
-    out = {c.id for c in review.components.values() if c.user_facing}
-    for j in review.journeys.values():
-        out.update(e for e in j.entry if e in review.components)
-    return out
-
-
 def _targets(analysis: dict) -> set[str]:
     """What keeps the verdict from ready with conditions: launch blockers, and open high or
     critical risks without an owner and a mitigation with a due date (the checklist apart)."""
@@ -577,8 +566,10 @@ def suggest(review: Review, analysis: dict, *, blocking_only: bool = False) -> l
     gets the quick step first, as its mitigation says (a replica more), bundled with each fix
     for a component failure. Checklist blocker items not met or unanswered come as
     ``checklist:<item>`` with the change "answer it met" (the team does the item). Risks the
-    product cannot turn into a change (a reviewer's own risk, a missing SLO, a user-facing or
-    entry component's own failure: :func:`self_spofs`) have no entry.
+    product cannot turn into a change (a reviewer's own risk, a missing SLO) have no entry. A
+    user-facing or entry component's own failure gets an independent second of it, the two in a
+    redundancy group that its callers and journeys go through (``add-alternative``): users are
+    served while one of them is up (docs/analysis.md, "User-facing and journeys").
 
     ``blocking_only``: only what keeps the verdict from ready with conditions (launch blockers,
     open high risks without a plan, blocker items).
@@ -589,7 +580,6 @@ def suggest(review: Review, analysis: dict, *, blocking_only: bool = False) -> l
     # a component's own entry (its instances' entries refer to it)
     spofs = {s["risk_id"]: s for s in analysis.get("spofs", []) if s["element_type"] != "instance"}
     domains = {f["domain"]: f for f in analysis.get("failure_domains", [])}
-    selves = self_spofs(review)
     wanted = _targets(analysis)
     for r in analysis["risks"]:
         if r["status"] != "open" or (blocking_only and r["id"] not in wanted):
@@ -597,7 +587,7 @@ def suggest(review: Review, analysis: dict, *, blocking_only: bool = False) -> l
         rid = r["id"]
         kind, _, subject = rid.rpartition(":")
         alts: list = []
-        if kind == "spof:component" and subject in review.components and subject not in selves:
+        if kind == "spof:component" and subject in review.components:
             c = review.components[subject]
             deps = [d for d in review.dependencies.values()
                     if d.target == subject and d.kind == DependencyKind.HARD.value and not d.fallback]
@@ -630,10 +620,9 @@ def suggest(review: Review, analysis: dict, *, blocking_only: bool = False) -> l
                 pre = [Change("add-domain", {"id": sib, "kind": dom.kind,
                                              **({"parent": dom.parent} if dom.parent else {})}, reason=rid)]
             whole = [cid for cid in key if _under(review, review.components[cid].shared_domains, subject)]
-            if any(cid in selves for cid in whole):
-                continue  # a user-facing component shares it whole: a second one elsewhere leaves it down
             moves = [ch for cid in key if (ch := _spread_off(review, cid, subject, sib)) is not None]
-            # what shares the domain whole (one cluster, one account): a second of it on a second one
+            # what shares the domain whole (one cluster, one account): a second of it on a second one,
+            # in a redundancy group with it that its callers and journeys go through
             moves += [Change("add-alternative", {"component": cid, "shared_domains": [
                           sib if d == subject else d for d in review.components[cid].shared_domains]})
                       for cid in whole if subject in review.components[cid].shared_domains]
@@ -781,7 +770,7 @@ def shortest_path_to_ready(review: Review, *, seed: int = 0, today: str | None =
     The result is minimal (no single change can be dropped) but not guaranteed minimum: an
     exact search is exponential in the number of candidates. Each step is one analysis of the
     whole review, as ``prr analyze`` runs it. What no suggestion can clear is listed in
-    ``needs_decision`` with the reason (see :func:`self_spofs`).
+    ``needs_decision`` with the reason (:func:`needs_decision`).
     """
     from prr_app.review.assess import assess as analyze  # the checklist counts, as in prr analyze
 
@@ -870,7 +859,6 @@ def _blockers(review: Review | None, a: dict) -> set[str]:
 
 def needs_decision(review: Review, analysis: dict, blockers) -> dict[str, str]:
     """Why no suggested change clears each of ``blockers``: a decision only people can take."""
-    selves = self_spofs(review)
     risks = {r["id"]: r for r in analysis.get("risks", [])}
     out = {}
     for rid in sorted(blockers):
@@ -878,19 +866,19 @@ def needs_decision(review: Review, analysis: dict, blockers) -> dict[str, str]:
         kind, _, subject = rid.rpartition(":")
         if r is not None and r.get("origin") == "manual":
             why = "a reviewer's own risk: mitigate it, or accept it with a reason"
-        elif kind == "spof:component" and subject in selves:
-            why = (f"{subject} is user-facing or a journey's entry: its own failure takes it down whatever is "
-                   "added around it; accept the risk with a reason, or state a policy that does not require "
-                   "surviving component failures")
+        elif kind == "spof:component":
+            why = (f"neither a fallback in its callers nor an independent second {subject} in a redundancy group "
+                   "cleared it in the search (something they share still fails with it): fix that first, accept "
+                   "the risk with a reason, or state a policy that does not require surviving component failures")
         elif kind.startswith("slo:"):
             why = "the SLO is above what its parts can give even with the suggested changes: lower it, or " \
                   "raise a part's availability"
         elif rid == "slo:missing":
             why = "agree on an SLO and record it"
         elif kind == "spof:domain":
-            why = ("a user-facing or entry component shares it whole (one cluster, account, config): only "
-                   "running the entry on a second one as well, which the model cannot express, or accepting "
-                   "the risk clears it")
+            why = ("moving replicas off it and running a second of what shares it whole on a second one did "
+                   "not clear it in the search: accept the risk with a reason, or run the service on a second "
+                   f"{(review.domains[subject].kind if subject in review.domains else 'domain')} by hand")
         elif r is not None and not r.get("launch_blocking"):
             why = "a high risk without a plan: give it an owner and a mitigation with a due date, or fix it"
         else:

@@ -268,9 +268,9 @@ class JourneyDialog(QDialog):
         msg = id_problem(self.element_id, self.review)
         if msg:
             return f"Id: {msg}"
-        bad = [e for e in self.entry if e not in self.review.components]
+        bad = [e for e in self.entry if e not in self.review.components and e not in self.review.groups]
         if bad:
-            return "Entry components: unknown component " + ", ".join(bad)
+            return "Entry components: unknown component or redundancy group " + ", ".join(bad)
         try:
             self.slo
         except ValueError as e:

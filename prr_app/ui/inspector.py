@@ -36,7 +36,7 @@ class Field:
     hi: float | None = None
     choices: tuple = ()
     optional: bool = True
-    ref: str | None = None  # list items must be ids in this collection
+    ref: str | None = None  # list items must be ids in this collection ("a+b": in one of these)
     help: str = ""
 
 
@@ -98,7 +98,8 @@ FIELDS: dict[str, list[Field]] = {
     "journeys": [
         Field("id", "Journey", "readonly"),
         Field("name", "Name"),
-        Field("entry", "Entry components", "list", ref="components", help="all are needed"),
+        Field("entry", "Entry components", "list", ref="components+groups",
+              help="components or redundancy groups, all needed; a group is up while min_up members are"),
         Field("slo", "SLO", **{**PCT, "hi": 99.99999}, default="none"),
         Field("critical", "Critical", "bool"),
         Field("description", "Description", "text"),
@@ -152,10 +153,11 @@ def parse(field: Field, text: str, review=None):
     if field.kind == "list":
         items = [p.strip() for p in t.replace(";", ",").split(",") if p.strip()]
         if field.ref and review is not None:
-            known = getattr(review, field.ref)
-            bad = [i for i in items if i not in known]
+            colls = [getattr(review, name) for name in field.ref.split("+")]
+            bad = [i for i in items if not any(i in known for known in colls)]
             if bad:
-                what = "failure domain" if field.ref == "domains" else "component"
+                what = {"domains": "failure domain", "components+groups": "component or redundancy group"}.get(
+                    field.ref, "component")
                 raise Invalid(f"unknown {what}: {', '.join(bad)}")
         return items
     raise Invalid(f"cannot edit {field.kind}")
