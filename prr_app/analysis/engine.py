@@ -128,7 +128,7 @@ def analyze(review: Review, *, seed: int = 0, detail: bool = False, today: str |
     >>> r.add(Dependency("web", "db")); r.add(Journey(id="buy", entry=["web"]))
     >>> a = analyze(r)
     >>> [(s["element"], s["element_type"]) for s in a.spofs]
-    [('db', 'component'), ('db#0', 'instance'), ('web', 'component'), ('web#0', 'instance')]
+    [('web', 'component'), ('web#0', 'instance'), ('db', 'component'), ('db#0', 'instance')]
     >>> a.verdict["verdict"]
     'not-ready'
     """
@@ -165,6 +165,12 @@ def analyze(review: Review, *, seed: int = 0, detail: bool = False, today: str |
     risks = register.finish(comp_scen, dom_scen, common, availability, cascading)
     for s in spofs:
         s["severity"] = register.severity_of(s["risk_id"])
+    # in the order of their risks in the register (docs/analysis.md, "Ranking"), each component's
+    # instance entries after it
+    rank = {r["id"]: r["rank"] for r in risks}
+    order = {"component": 0, "instance": 1, "domain": 2}
+    spofs.sort(key=lambda s: (rank.get(register.resolve(s["risk_id"]), len(rank) + 1), order[s["element_type"]],
+                              s["element"]))
     verdict = _risks.verdict(risks, checklist, review, assumptions)
 
     cycles = None
