@@ -351,6 +351,10 @@ def test_the_ranking_is_the_same_in_the_report_rows_and_the_cli(capsys, tmp_path
     a = analyze(r, checklist=None)
     rows = Assessment(review=r, analysis=a.to_dict(), date=None).spof_rows()
     assert [x["element"] for x in rows] == ["gateway", "web", "db", "cart", "catalog"]
+    from prr_app.ui.findings import findings_from  # the app's findings panel (no window needed)
+
+    panel = [f["id"] for f in findings_from({"analysis": a}) if f["id"].startswith("spof:")]
+    assert panel == [f"spof:component:{c}" for c in ("gateway", "web", "db", "cart", "catalog")]
     path = tmp_path / "shop.json"
     write_json(r, path)
     assert main(["analyze", str(path), "--json"]) == 0
