@@ -428,6 +428,13 @@ def test_reached_only_through_matches_removing_each_component(case):
     out = [sorted({t for s, t in edges if s == u and t != u}) for u in range(n)]
     size, parent = reached_only_through(out, sorted(entries))
     assert size == _only_through_oracle(out, entries)
+    # with the graph the analysis already made: the same, and the graph is left as it was
+    from prr_app.analysis.compiled import condensation
+
+    graph = condensation(n, out).graph["digraph"]
+    edges = sorted(graph.edges())
+    assert reached_only_through(out, sorted(entries), graph) == (size, parent)
+    assert sorted(graph.edges()) == edges and graph.number_of_nodes() == n
     for v in range(n):  # the parent is on every path from the entries to v
         if parent[v] != -1:
             assert v not in _reach_without(out, entries, parent[v])

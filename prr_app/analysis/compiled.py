@@ -106,6 +106,11 @@ class CompiledGraph:
         """Drop the condensations made so far (once the analysis is done with them)."""
         self._conds.clear()
 
+    def digraph(self, out: list[list[int]]) -> "nx.DiGraph":
+        """The networkx graph of ``out`` (an adjacency over the components), made with its
+        :meth:`condensation`: the same object until :meth:`forget_condensations`."""
+        return self.condensation(out).graph["digraph"]
+
     def sccs(self, out: list[list[int]]) -> tuple[list[int], list[list[int]]]:
         """:func:`strongly_connected` on ``out``, from :meth:`condensation`."""
         return _sccs_of(self.condensation(out), self.n)
@@ -274,12 +279,15 @@ def condensation(n: int, out: list[list[int]]) -> "nx.DiGraph":
     Its nodes are the strongly connected components, numbered sinks first: every
     edge goes from a higher number to a lower one (or stays inside one), so a
     higher number lies further upstream. ``graph["mapping"]`` gives each node's
-    component, ``nodes[s]["members"]`` each component's nodes.
+    component, ``nodes[s]["members"]`` each component's nodes, ``graph["digraph"]`` the
+    graph of ``out`` itself (for other networkx algorithms on it, without building it again).
     """
     g = nx.DiGraph()
     g.add_nodes_from(range(n))
     g.add_edges_from((u, v) for u in range(n) for v in out[u])
-    return nx.condensation(g)
+    cond = nx.condensation(g)
+    cond.graph["digraph"] = g
+    return cond
 
 
 def strongly_connected(n: int, out: list[list[int]]) -> tuple[list[int], list[list[int]]]:

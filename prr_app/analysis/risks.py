@@ -108,7 +108,7 @@ def _list(names: list[str], limit: int = 6, total: int | None = None) -> str:
     return shown + (f" and {total - min(limit, len(names))} more" if total > min(limit, len(names)) else "")
 
 
-def reached_only_through(out: list[list[int]], entries) -> tuple[list[int], list[int]]:
+def reached_only_through(out: list[list[int]], entries, graph=None) -> tuple[list[int], list[int]]:
     """``(size, parent)``: for every component, how many components the users reach only through it
     (``size``) and its immediate dominator (``parent``, -1 for an entry or a component no entry
     reaches). ``size`` is its subtree in the
@@ -118,15 +118,24 @@ def reached_only_through(out: list[list[int]], entries) -> tuple[list[int], list
 
     The front-end gateway every request passes through counts the whole system behind it; a
     datastore called by one service counts itself.
+
+    ``graph``: the networkx graph of ``out`` if already made (``CompiledGraph.digraph``); the
+    virtual client is added to it for the computation and removed after.
     """
     n = len(out)
     root = n  # a virtual client that calls every entry
-    graph = nx.DiGraph()
-    graph.add_edges_from((root, e) for e in entries)
-    graph.add_edges_from((u, v) for u in range(n) for v in out[u])
-    if root not in graph:
+    entries = list(entries)
+    if not entries:
         return [0] * n, [-1] * n
-    idom = nx.immediate_dominators(graph, root)
+    if graph is None:
+        graph = nx.DiGraph()
+        graph.add_nodes_from(range(n))
+        graph.add_edges_from((u, v) for u in range(n) for v in out[u])
+    graph.add_edges_from((root, e) for e in entries)
+    try:
+        idom = nx.immediate_dominators(graph, root)
+    finally:
+        graph.remove_node(root)
     children: dict[int, list[int]] = {}
     for v, d in idom.items():
         if v != root:
@@ -447,7 +456,8 @@ class RiskRegister:
         dom = self._only_through
         if dom is None:
             g = self.g
-            dom = self._only_through = reached_only_through(g.any_out, bits_of(self.ctx.target_mask))
+            dom = self._only_through = reached_only_through(g.any_out, bits_of(self.ctx.target_mask),
+                                                            g.digraph(g.any_out))
         size, parent = dom
         if len(seeds) == 1:
             only = size[seeds[0]]
