@@ -30,7 +30,7 @@ class Context:
     """What every part of the analysis needs: the graph, the targets, the scenarios.
 
     The risk register (``risks.RiskRegister``) reads ``g``, ``review``, ``br``, ``journeys``,
-    ``uf_mask``, ``tier1_uf_mask``, ``spof_components``, :meth:`ids`, :meth:`journeys_hit`
+    ``uf_mask``, ``tier1_uf_mask``, ``spof_components``, ``only_through``, :meth:`ids`, :meth:`journeys_hit`
     and :meth:`critical_journeys_down`.
     """
 
@@ -63,6 +63,11 @@ class Context:
         self._critical_ids = {jid for jid, _m, crit in self.journeys if crit}
         self._jcache: dict[tuple, tuple] = {}
         self.tier1_uf_mask = mask_of([i for i in self.user_facing if review.effective_tier(comps[i]) == 1], n)
+        # the ranking's tie-break (risks.reach_key): how much of the system users reach only through
+        # each component, on the graph the condensation was made from, which is then let go
+        self.only_through = _risks.reached_only_through(graph.any_out, bits_of(self.target_mask),
+                                                        graph.digraph(graph.any_out))
+        graph.drop_digraphs()
         self.spof_components = bytearray(n)  # 1 where the component's own failure is a SPOF
         self.hits_cache: dict[tuple[int, int], tuple] = {}  # see _hits
 

@@ -200,7 +200,6 @@ class RiskRegister:
         self._decided: set[str] = set()  # risks the reviewer's decisions were applied to
         self._critical: dict[tuple, bool] = {}
         self._reach: dict[str, tuple] = {}  # SPOF risk id -> reach_key
-        self._only_through: tuple | None = None  # reached_only_through, on first use
         review, g = self.review, self.g
         # user-facing components judged as tier 1 (an unknown tier counts as tier 1)
         self.t1_mask = mask_of([i for i in ctx.user_facing
@@ -453,12 +452,7 @@ class RiskRegister:
         """:func:`reach_key` of a SPOF entry whose failure is ``sc``, failing ``seeds`` (component
         indices) on its own; for several seeds (a failure domain), the components reached only
         through one of them."""
-        dom = self._only_through
-        if dom is None:
-            g = self.g
-            dom = self._only_through = reached_only_through(g.any_out, bits_of(self.ctx.target_mask),
-                                                            g.digraph(g.any_out))
-        size, parent = dom
+        size, parent = self.ctx.only_through
         if len(seeds) == 1:
             only = size[seeds[0]]
         else:  # the union of the seeds' subtrees: the seeds with no other seed above them
