@@ -26,7 +26,6 @@ VERDICT_TEXT = {
     "ready-with-conditions": "Ready with conditions",
     "ready": "Ready",
 }
-SEVERITIES = ("critical", "high", "medium", "low")
 STATEFUL_KINDS = frozenset({"datastore", "cache", "queue"})
 
 
