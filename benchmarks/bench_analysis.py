@@ -12,6 +12,7 @@ on a graph like an import of a big system (``heldout_like.py``).
     .venv/bin/python benchmarks/bench_analysis.py --only-imported --big
     .venv/bin/python benchmarks/bench_analysis.py --sizes 500 2000
     .venv/bin/python benchmarks/bench_analysis.py --in-process 100000   # one process: steps, peak memory
+    .venv/bin/python benchmarks/bench_analysis.py --bitset-widths 100000   # what renumbering would save
 """
 from __future__ import annotations
 
@@ -323,6 +324,39 @@ def bench_in_process(review: Review, label: str) -> dict:
     return row
 
 
+def bench_bitset_widths(review: Review, label: str) -> dict:
+    """What the upstream bitsets hold against how wide they are (Python ints are as wide as their
+    highest bit): with the components numbered in id order, as the analysis does, and as they would
+    be if numbered upstream first (a topological order of the condensation, a cycle's members
+    together), with or without an offset per set. Sizes in MB over every strongly connected group."""
+    from prr_app.analysis.compiled import ancestor_sets, compile_review
+
+    g = compile_review(review)
+    cond = g.condensation(g.hard_out)
+    _scc_of, anc = ancestor_sets(g.n, g.hard_out, cond=cond)
+    ns = len(anc)
+    members = [cond.nodes[s]["members"] for s in range(ns)]
+    # numbered sinks first: the highest number is furthest upstream, so upstream first is descending
+    first = [0] * ns
+    pos = 0
+    for s in range(ns - 1, -1, -1):
+        first[s] = pos
+        pos += len(members[s])
+    low = [0] * ns  # the lowest position among a group's upstream set: its own, or a caller's
+    for s in range(ns - 1, -1, -1):
+        low[s] = min([first[s]] + [low[u] for u in cond.pred[s]])
+    pops = sorted(a.bit_count() for a in anc)
+    mb = 8 * 1024 * 1024
+    row = {"case": f"upstream bitsets: {label}", "groups": ns,
+           "members_median": pops[ns // 2], "members_p90": pops[int(ns * 0.9)],
+           "content_mb": round(sum(pops) / mb, 1),
+           "id_order_mb": round(sum(a.bit_length() for a in anc) / mb, 1),
+           "upstream_first_mb": round(sum(first[s] + len(members[s]) for s in range(ns)) / mb, 1),
+           "upstream_first_offset_mb": round(sum(first[s] + len(members[s]) - low[s] for s in range(ns)) / mb, 1)}
+    print(json.dumps(row), flush=True)
+    return row
+
+
 def bench_networkx_ancestors(review: Review, sample: int = 200) -> dict:
     """Why the upstream sets are bitsets: ``networkx.ancestors`` per component, extrapolated from a
     sample, against ``compiled.ancestor_sets`` for all of them."""
@@ -359,11 +393,17 @@ def main(argv=None) -> int:
     ap.add_argument("--in-process", type=int, metavar="N",
                     help="only the imported-like graph of N components (10000, 100000), analysed in this process: "
                          "seconds per step and peak memory")
+    ap.add_argument("--bitset-widths", type=int, metavar="N",
+                    help="only the imported-like graph of N components: what the upstream bitsets hold against "
+                         "their width in id order and if numbered upstream first")
     args = ap.parse_args(argv)
 
     from heldout_like import generate as generate_imported
     from prr_app.interchange.json_io import read_review_json
 
+    if args.bitset_widths:
+        bench_bitset_widths(generate_imported(args.bitset_widths), f"imported-like {args.bitset_widths}")
+        return 0
     if args.in_process:
         bench_in_process(generate_imported(args.in_process), f"imported-like {args.in_process}")
         return 0

@@ -328,3 +328,143 @@ def test_a_policy_that_requires_no_survival_never_names_spofs_as_the_cause():
     r.policy = ResiliencePolicy()
     causes = " ".join(analyze(r, checklist=None).verdict["causes"])
     assert "resilience policy requires surviving" in causes
+
+
+# -- ranking: the tie-break inside a score band (docs/analysis.md, "Ranking") ----------------------
+
+def shop(journey_critical=False) -> Review:
+    """gateway (user-facing) -> web -> {cart, catalog}; cart and catalog both call the shared db;
+    nothing replicated, no figures: every SPOF scores the same."""
+    r = Review()
+    r.add(Component(id="gateway", user_facing=True))
+    for c in ("web", "cart", "catalog"):
+        r.add(Component(id=c))
+    r.add(Component(id="db", kind="datastore"))
+    for s, t in (("gateway", "web"), ("web", "cart"), ("web", "catalog"), ("cart", "db"), ("catalog", "db")):
+        r.add(Dependency(s, t))
+    if journey_critical:
+        r.add(Journey(id="browse", entry=["gateway"], critical=True))
+    return r
+
+
+def test_the_gateway_ranks_first_then_what_users_reach_only_through_it_then_the_shared_store():
+    a = analyze(shop(), checklist=None)
+    spofs = [s for s in a.spofs if s["element_type"] == "component"]
+    scores = {a.risk(s["risk_id"])["score"] for s in spofs}
+    assert len(scores) == 1  # one score band: the order is the tie-break's
+    # gateway: users reach all 5 only through it; web: 4; db: takes 5 down, reached only through
+    # itself; cart and catalog: 3 down each, by id
+    assert [s["element"] for s in spofs] == ["gateway", "web", "db", "cart", "catalog"]
+    ranked = [r["id"] for r in a.risks if r["id"].startswith("spof:")]
+    assert ranked == [s["risk_id"] for s in spofs]
+    assert [r["rank"] for r in a.risks] == list(range(1, len(a.risks) + 1))
+
+
+def test_the_ranking_is_the_same_in_the_report_rows_and_the_cli(capsys, tmp_path):
+    import json
+
+    from prr_app.cli.main import main
+    from prr_app.interchange.json_io import write_json
+    from prr_app.reporting.assessment import Assessment
+
+    r = shop()
+    a = analyze(r, checklist=None)
+    rows = Assessment(review=r, analysis=a.to_dict(), date=None).spof_rows()
+    assert [x["element"] for x in rows] == ["gateway", "web", "db", "cart", "catalog"]
+    from prr_app.ui.findings import findings_from  # the app's findings panel (no window needed)
+
+    panel = [f["id"] for f in findings_from({"analysis": a}) if f["id"].startswith("spof:")]
+    assert panel == [f"spof:component:{c}" for c in ("gateway", "web", "db", "cart", "catalog")]
+    path = tmp_path / "shop.json"
+    write_json(r, path)
+    assert main(["analyze", str(path), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert [s["element"] for s in doc["spofs"] if s["element_type"] == "component"] == \
+        ["gateway", "web", "db", "cart", "catalog"]
+    assert main(["analyze", str(path)]) == 0
+    text = capsys.readouterr().out
+    lines = [ln for ln in text.splitlines() if "] component " in ln]
+    assert [ln.split("] component ")[1].split(":")[0] for ln in lines] == ["gateway", "web", "db", "cart", "catalog"]
+
+
+def test_critical_journeys_taken_down_outrank_reach_inside_a_band():
+    r = shop()
+    # a second way in, and an auth service both ways in call
+    r.add(Component(id="admin", user_facing=True))
+    r.add(Component(id="auth"))
+    r.add(Dependency("admin", "auth"))
+    r.add(Dependency("gateway", "auth"))
+    r.add(Journey(id="shop", entry=["gateway"], critical=True))
+    r.add(Journey(id="admin-login", entry=["admin"], critical=True))
+    a = analyze(r, checklist=None)
+    order = [s["element"] for s in a.spofs if s["element_type"] == "component"]
+    assert a.risk("spof:component:auth")["score"] == a.risk("spof:component:gateway")["score"]
+    # auth takes both critical journeys down, the gateway one (users reach more only through it)
+    assert order.index("auth") < order.index("gateway")
+    # the gateway and admin take one each: the gateway is the way to more of the system
+    assert order.index("gateway") < order.index("admin")
+
+
+def test_the_tie_break_does_not_override_score_or_blocking():
+    r = shop()
+    r.components["db"].availability = 99.0  # likelihood 4 for db's component failure ...
+    r.components["db"].replicas = 2  # ... but no instance SPOF: lk 4 against the others' 4
+    r.components["gateway"].replicas = 2  # gateway: component failure only, likelihood 3
+    r.components["gateway"].availability = 99.9
+    a = analyze(r, checklist=None)
+    gw, db = a.risk("spof:component:gateway"), a.risk("spof:component:db")
+    assert gw["score"] < db["score"]
+    assert db["rank"] < gw["rank"]
+
+
+def _only_through_oracle(out, entries):
+    """Plain definition: c counts v when v is reachable from an entry, and no longer when c is removed."""
+    n = len(out)
+
+    def reach(removed):
+        seen = set()
+        stack = [e for e in entries if e != removed]
+        while stack:
+            u = stack.pop()
+            if u in seen:
+                continue
+            seen.add(u)
+            stack.extend(v for v in out[u] if v != removed)
+        return seen
+
+    base = reach(None)
+    return [len(base - reach(c)) if c in base else 0 for c in range(n)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 9).flatmap(lambda n: st.tuples(
+    st.just(n),
+    st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=20),
+    st.sets(st.integers(0, n - 1), max_size=3))))
+def test_reached_only_through_matches_removing_each_component(case):
+    from prr_app.analysis.risks import reached_only_through
+
+    n, edges, entries = case
+    out = [sorted({t for s, t in edges if s == u and t != u}) for u in range(n)]
+    size, parent = reached_only_through(out, sorted(entries))
+    assert size == _only_through_oracle(out, entries)
+    # with the graph the analysis already made: the same, and the graph is left as it was
+    from prr_app.analysis.compiled import condensation
+
+    graph = condensation(n, out).graph["digraph"]
+    edges = sorted(graph.edges())
+    assert reached_only_through(out, sorted(entries), graph) == (size, parent)
+    assert sorted(graph.edges()) == edges and graph.number_of_nodes() == n
+    for v in range(n):  # the parent is on every path from the entries to v
+        if parent[v] != -1:
+            assert v not in _reach_without(out, entries, parent[v])
+
+
+def _reach_without(out, entries, removed):
+    seen, stack = set(), [e for e in entries if e != removed]
+    while stack:
+        u = stack.pop()
+        if u not in seen:
+            seen.add(u)
+            stack.extend(v for v in out[u] if v != removed)
+    return seen

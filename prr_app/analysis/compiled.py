@@ -88,6 +88,7 @@ class CompiledGraph:
     hubs: set[int] = field(default_factory=set)
     softened: list[Dep] = field(default_factory=list)
     _conds: dict = field(default_factory=dict, repr=False)
+    _digraphs_dropped: bool = field(default=False, repr=False)
 
     def condensation(self, out: list[list[int]]):
         """:func:`condensation` of ``out`` (an adjacency over the components), made once per
@@ -99,12 +100,27 @@ class CompiledGraph:
         key = tuple(map(tuple, out))
         hit = self._conds.get(key)
         if hit is None:
-            hit = self._conds[key] = (out, condensation(self.n, out))
+            cond = condensation(self.n, out)
+            if self._digraphs_dropped:
+                cond.graph.pop("digraph")
+            hit = self._conds[key] = (out, cond)
         return hit[1]
 
     def forget_condensations(self) -> None:
         """Drop the condensations made so far (once the analysis is done with them)."""
         self._conds.clear()
+
+    def digraph(self, out: list[list[int]]) -> "nx.DiGraph":
+        """The networkx graph of ``out`` (an adjacency over the components), made with its
+        :meth:`condensation`, or again after :meth:`drop_digraphs`."""
+        return self.condensation(out).graph.get("digraph") or condensation(self.n, out).graph["digraph"]
+
+    def drop_digraphs(self) -> None:
+        """Let the graphs the condensations were made from go (tens of thousands of objects on a big
+        review, which the garbage collector would otherwise walk for the rest of the analysis)."""
+        self._digraphs_dropped = True
+        for _out, cond in self._conds.values():
+            cond.graph.pop("digraph", None)
 
     def sccs(self, out: list[list[int]]) -> tuple[list[int], list[list[int]]]:
         """:func:`strongly_connected` on ``out``, from :meth:`condensation`."""
@@ -274,12 +290,15 @@ def condensation(n: int, out: list[list[int]]) -> "nx.DiGraph":
     Its nodes are the strongly connected components, numbered sinks first: every
     edge goes from a higher number to a lower one (or stays inside one), so a
     higher number lies further upstream. ``graph["mapping"]`` gives each node's
-    component, ``nodes[s]["members"]`` each component's nodes.
+    component, ``nodes[s]["members"]`` each component's nodes, ``graph["digraph"]`` the
+    graph of ``out`` itself (for other networkx algorithms on it, without building it again).
     """
     g = nx.DiGraph()
     g.add_nodes_from(range(n))
     g.add_edges_from((u, v) for u in range(n) for v in out[u])
-    return nx.condensation(g)
+    cond = nx.condensation(g)
+    cond.graph["digraph"] = g
+    return cond
 
 
 def strongly_connected(n: int, out: list[list[int]]) -> tuple[list[int], list[list[int]]]:

@@ -13,8 +13,13 @@ The reviewer's decisions stored in the review (risks with ``origin ==
 overrides with their reason, launch-blocking with its reason, owner, status,
 acceptance. Manual risks are added as they were entered and ranked by their
 score like any other.
+
+Ranking (docs/analysis.md, "Ranking"): launch blockers first, then by score, then by impact; risks
+of the same standing are ordered by what they cut users off from (:func:`reach_key`), then by id.
 """
 from __future__ import annotations
+
+import networkx as nx
 
 from prr_app.analysis.chains import CHAIN_HEAD
 from prr_app.analysis.compiled import bits_of, mask_of
@@ -103,6 +108,64 @@ def _list(names: list[str], limit: int = 6, total: int | None = None) -> str:
     return shown + (f" and {total - min(limit, len(names))} more" if total > min(limit, len(names)) else "")
 
 
+def reached_only_through(out: list[list[int]], entries, graph=None) -> tuple[list[int], list[int]]:
+    """``(size, parent)``: for every component, how many components the users reach only through it
+    (``size``) and its immediate dominator (``parent``, -1 for an entry or a component no entry
+    reaches). ``size`` is its subtree in the
+    dominator tree (``networkx.immediate_dominators``) of the dependency graph ``out`` entered from
+    every one of ``entries`` (user-facing components and journeys' entry points) at once, itself
+    included; 0 for a component no entry reaches.
+
+    The front-end gateway every request passes through counts the whole system behind it; a
+    datastore called by one service counts itself.
+
+    ``graph``: the networkx graph of ``out`` if already made (``CompiledGraph.digraph``); the
+    virtual client is added to it for the computation and removed after.
+    """
+    n = len(out)
+    root = n  # a virtual client that calls every entry
+    entries = list(entries)
+    if not entries:
+        return [0] * n, [-1] * n
+    if graph is None:
+        graph = nx.DiGraph()
+        graph.add_nodes_from(range(n))
+        graph.add_edges_from((u, v) for u in range(n) for v in out[u])
+    graph.add_edges_from((root, e) for e in entries)
+    try:
+        idom = nx.immediate_dominators(graph, root)
+    finally:
+        graph.remove_node(root)
+    children: dict[int, list[int]] = {}
+    for v, d in idom.items():
+        if v != root:
+            children.setdefault(d, []).append(v)
+    order = [root]  # the dominator tree, parents before children
+    for v in order:
+        order.extend(children.get(v, ()))
+    size = [0] * (n + 1)
+    for v in reversed(order):
+        size[v] += 1
+        if v != root:
+            size[idom[v]] += size[v]
+    parent = [-1] * n
+    for v, d in idom.items():
+        if v != root and d != root:
+            parent[v] = d
+    return size[:n], parent
+
+
+def reach_key(critical_journeys: int, journeys: int, user_facing: int, only_through: int, down: int) -> tuple:
+    """The tie-break between risks of the same standing (launch blocking, score, impact), larger
+    first: critical journeys taken down, journeys taken down, user-facing components taken down,
+    components the users reach only through the failed element (:func:`reached_only_through`), then
+    components taken down. Risks that take nothing down (not SPOFs) tie at zero."""
+    return (-critical_journeys, -journeys, -user_facing, -only_through, -down)
+
+
+NO_REACH = reach_key(0, 0, 0, 0, 0)
+
+
 def is_external(comp) -> bool:
     """Is ``comp`` a vendor's service (an external API, SaaS, or a managed identity/DNS/CDN)?"""
     if comp.kind in EXTERNAL_KINDS or VENDOR_TAGS & {t.lower() for t in comp.tags}:
@@ -136,6 +199,7 @@ class RiskRegister:
         self._mit_by_risk: dict[str, list] | None = None
         self._decided: set[str] = set()  # risks the reviewer's decisions were applied to
         self._critical: dict[tuple, bool] = {}
+        self._reach: dict[str, tuple] = {}  # SPOF risk id -> reach_key
         review, g = self.review, self.g
         # user-facing components judged as tier 1 (an unknown tier counts as tier 1)
         self.t1_mask = mask_of([i for i in ctx.user_facing
@@ -380,11 +444,32 @@ class RiskRegister:
                     risk["inputs"].append(f"common cause: ... and {n_folded - 10} more components with all "
                                           f"replicas in the same domain")
         self._apply_review()
+        reach = self._reach
         out = sorted(self.risks.values(),
-                     key=lambda r: (not r["launch_blocking"], -r["score"], -r["impact"], r["id"]))
+                     key=lambda r: (not r["launch_blocking"], -r["score"], -r["impact"],
+                                    reach.get(r["id"], NO_REACH), r["id"]))
         for i, r in enumerate(out, 1):
             r["rank"] = i
         return out
+
+    def _spof_reach(self, s: dict, sc, seeds) -> tuple:
+        """:func:`reach_key` of a SPOF entry whose failure is ``sc``, failing ``seeds`` (component
+        indices) on its own; for several seeds (a failure domain), the components reached only
+        through one of them."""
+        size, parent = self.ctx.only_through
+        if len(seeds) == 1:
+            only = size[seeds[0]]
+        else:  # the union of the seeds' subtrees: the seeds with no other seed above them
+            chosen = set(seeds)
+            only = 0
+            for c in chosen:
+                p = parent[c]
+                while p != -1 and p not in chosen:
+                    p = parent[p]
+                if p == -1:
+                    only += size[c]
+        return reach_key(len(self.ctx.critical_journeys_down(sc)), len(s["journeys"]),
+                         s["user_facing_down_count"], only, s["down_count"])
 
     def _hit_text(self, s: dict) -> str:
         parts = []
@@ -439,6 +524,7 @@ class RiskRegister:
                    f"{served} through a redundancy group of both (its callers and the journeys entering by {cid} use the group): "
                    f"users are served while one of them is up; or serve a static/degraded fallback when {cid} fails")
         blocking, required, why = self._spof_blocking(sc, "component")
+        self._reach[s["risk_id"]] = self._spof_reach(s, sc, (c,))
         inputs = li + ii + ["disruption type: component"]
         title = f"{cid} is a single point of failure (component failure)"
         steps = s["chain_length"]
@@ -529,6 +615,7 @@ class RiskRegister:
                 break
         names = _list(key)
         blocking, required, why = self._spof_blocking(sc, "domain", dom.kind)
+        self._reach[s["risk_id"]] = self._spof_reach(s, sc, g.domain_seeds[d])
         if dom.kind == "host":
             fix = "second-host"
             mit = (f"Add a second host beside {did}" + (f" (such as {sib})" if sib else "")

@@ -26,7 +26,6 @@ VERDICT_TEXT = {
     "ready-with-conditions": "Ready with conditions",
     "ready": "Ready",
 }
-SEVERITIES = ("critical", "high", "medium", "low")
 STATEFUL_KINDS = frozenset({"datastore", "cache", "queue"})
 
 
@@ -259,8 +258,9 @@ class Assessment:
                 "instances": 1 if s["element_type"] == "instance" else 0,
                 "mitigation": risk.get("mitigation", ""),
             }
-        sev = {s: i for i, s in enumerate(SEVERITIES)}
-        return sorted(rows.values(), key=lambda r: (sev.get(r["severity"], 9), -(r["score"] or 0), r["element"], r["disruption"]))
+        # in the register's order (its ranking and tie-break: docs/analysis.md, "Ranking")
+        rank = {r["id"]: r.get("rank", 0) for r in self.risks}
+        return sorted(rows.values(), key=lambda r: (rank.get(r["risk_id"], len(rank) + 1), r["element"], r["disruption"]))
 
     # -- section 3 -------------------------------------------------------------
     def blast_rows(self) -> list[dict]:

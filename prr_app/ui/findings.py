@@ -37,9 +37,10 @@ def findings_from(result: dict | None) -> list[dict]:
                 "domains": list(r.get("domains") or []),
                 "journeys": _journeys_of(r),
                 "blocking": bool(r.get("launch_blocking")), "accepted": bool(r.get("accepted")),
-                "score": r.get("score"), "mitigation": r.get("mitigation", ""),
+                "score": r.get("score"), "mitigation": r.get("mitigation", ""), "rank": r.get("rank", 0),
             })
-    rows.sort(key=lambda f: (SEVERITY_ORDER.get(f["severity"], 9), not f["blocking"], f["id"]))
+    # within a severity and blocking, in the register's order (docs/analysis.md, "Ranking")
+    rows.sort(key=lambda f: (SEVERITY_ORDER.get(f["severity"], 9), not f["blocking"], f.get("rank", 0), f["id"]))
     return rows
 
 
