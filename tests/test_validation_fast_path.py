@@ -99,7 +99,7 @@ def test_the_random_elements_reach_both_ways():
     validation._component_ok = _counting(saved[0], seen.setdefault("component", {}))
     validation._dependency_ok = _counting(saved[1], seen.setdefault("dependency", {}))
     try:
-        @settings(max_examples=200, deadline=None, database=None)
+        @settings(max_examples=400, deadline=None, database=None, derandomize=True)
         @given(comps=st.lists(_components(), max_size=3), deps=st.lists(_dependencies(), max_size=4))
         def run(comps, deps):
             _outcome(validation.validate, _review(comps, deps, [True]))

@@ -58,6 +58,7 @@ class LiveAnalysis(QObject):
         self._generation = 0
         self._task: Task | None = None
         self._pending = False
+        self._task_generation = 0  # the edit the running task analyses
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._debounce_ms = debounce_ms  # start(ms) sets the interval for good: always pass it
@@ -90,10 +91,12 @@ class LiveAnalysis(QObject):
             self._pending = True  # run again when this one ends
             return
         self._pending = False
-        gen = self._generation
+        self._task_generation = self._generation
         task = Task("analysis", run_analysis, self.session.analysis_copy())
-        task.signals.sig_done.connect(lambda res, g=gen: self._done(res, g))
-        task.signals.sig_failed.connect(lambda e, tb: self._failed(e))
+        # bound methods, not lambdas: Qt drops them when this object goes with a closed window,
+        # so a result that arrives afterwards is not emitted from a deleted object
+        task.signals.sig_done.connect(self._task_done)
+        task.signals.sig_failed.connect(self._failed)
         task.signals.sig_done.connect(self._maybe_again)
         task.signals.sig_failed.connect(self._maybe_again)
         self._task = task
@@ -105,6 +108,9 @@ class LiveAnalysis(QObject):
             self._pending = False
             self._timer.start(0)
 
+    def _task_done(self, res) -> None:
+        self._done(res, self._task_generation)
+
     def _done(self, res, gen) -> None:
         if gen != self._generation:
             self._pending = True
@@ -112,7 +118,7 @@ class LiveAnalysis(QObject):
         self.result = res
         self.sig_result.emit(res)
 
-    def _failed(self, e) -> None:
+    def _failed(self, e, _tb=None) -> None:
         self.sig_failed.emit(str(e))
 
     def cancel(self) -> None:
