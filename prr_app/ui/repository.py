@@ -12,6 +12,7 @@ brings them in within a second. The same field changed on both sides opens a
 """
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import threading
@@ -40,6 +41,7 @@ from PySide6.QtWidgets import (
 
 from prr_app.errors import PrrError
 from prr_app.model.entities import Review
+from prr_app.ui.tasks import deliver, post, start_pump
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +99,7 @@ class LiveRepoDocument:
 
         if review is None:
             review = self.link.session.analysis_copy()
-        emit = self.link.sig_event.emit
+        emit = functools.partial(deliver, self.link.sig_event.emit)  # save may run on the autosave worker
         with self._lock:
             if self.link.offline and pick is None and not retry:  # the listener says when it is back
                 self.keep_local(review)
@@ -318,7 +320,8 @@ class RepoLink(QObject):
         from prr_app.teamrepo.connection import repo_url
 
         self._stop_listening()
-        self._listener = _Listener(repo_url(self.url), self.sig_event.emit)
+        start_pump()
+        self._listener = _Listener(repo_url(self.url), functools.partial(post, self.sig_event.emit))
         self._listener.start()
 
     def _stop_listening(self) -> None:

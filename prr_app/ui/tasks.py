@@ -2,20 +2,72 @@
 
 A task is a plain function ``fn(state, *args)`` (the orange3 way): it may call
 ``state.progress(fraction, text)`` and check ``state.cancelled``. It runs on a
-``QThreadPool`` worker; only its end (done or failed) comes back to the GUI
-thread, as a queued signal. The worker catches everything and always reports
-an end (the spyder way).
+``QThreadPool`` worker; only its progress and its end (done or failed) come back
+to the GUI thread. The worker catches everything and always reports an end (the
+spyder way).
+
+Workers never emit Qt signals themselves: they hand what they report to the GUI
+thread through :func:`post`, and the signals are emitted there. A signal emitted
+from a worker with Python arguments holds one of Qt's signal/slot mutexes while
+it waits for Python's lock; the GUI thread, collecting garbage (which holds
+Python's lock), can destroy an unrelated QObject that needs the same pooled
+mutex: both threads then wait for ever (seen in tests/test_ui_milestones.py).
 """
 from __future__ import annotations
 
 import functools
 import logging
+import queue
 import threading
 import traceback
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QThread, QThreadPool, QTimer, Signal
 
 log = logging.getLogger(__name__)
+
+#: what workers hand to the GUI thread: (function, arguments), run there in order
+_inbox: queue.SimpleQueue = queue.SimpleQueue()
+_pump: QTimer | None = None
+#: how often the GUI thread looks for what workers handed over (ms)
+PUMP_MS = 10
+
+
+def post(fn, *args) -> None:
+    """Run ``fn(*args)`` on the GUI thread soon; safe from any thread (see the module's note)."""
+    _inbox.put((fn, args))
+
+
+def deliver(fn, *args) -> None:
+    """``fn(*args)`` now on the GUI thread, or handed to it (:func:`post`) from any other."""
+    app = QCoreApplication.instance()
+    if app is not None and app.thread() is QThread.currentThread():
+        fn(*args)
+    else:
+        post(fn, *args)
+
+
+def start_pump() -> None:
+    """Make sure the GUI thread runs what :func:`post` hands over (call on the GUI thread)."""
+    global _pump
+    app = QCoreApplication.instance()
+    if _pump is not None and _pump.parent() is app:
+        return
+    _pump = QTimer(app)
+    _pump.setInterval(PUMP_MS)
+    _pump.timeout.connect(_drain)
+    _pump.start()
+
+
+def _drain() -> None:
+    while True:
+        try:
+            fn, args = _inbox.get_nowait()
+        except queue.Empty:
+            return
+        try:
+            fn(*args)
+        except RuntimeError as e:  # "Signal source has been deleted": its window is gone
+            log.info("a worker's report arrived after its window closed (%s)", e)
 
 
 class Cancelled(Exception):
@@ -39,7 +91,7 @@ class TaskState:
             raise Cancelled()
 
     def progress(self, fraction: float, text: str = "") -> None:
-        self._signals.sig_progress.emit(float(fraction), text)
+        post(self._signals.sig_progress.emit, float(fraction), text)
 
 
 class TaskSignals(QObject):
@@ -75,12 +127,9 @@ def _run(t: "Task") -> None:
 
 
 def _emit(task, signal, *args) -> None:
-    """Report a task's end; if the window that started it is gone (the app is quitting and
-    Qt deleted the receiver's objects), there is nobody left to tell: say so in the log."""
-    try:
-        signal.emit(*args)
-    except RuntimeError as e:  # "Signal source has been deleted"
-        log.info("task %s ended after its window closed (%s)", task.name, e)
+    """Report a task's end, emitted on the GUI thread (if the window that started it is gone,
+    there is nobody left to tell: :func:`_drain` says so in the log)."""
+    post(signal.emit, *args)
 
 
 class Task:
@@ -101,6 +150,7 @@ class Task:
         self.running = False
 
     def start(self, pool: QThreadPool | None = None) -> "Task":
+        start_pump()
         self.running = True
         (pool or QThreadPool.globalInstance()).start(functools.partial(_run, self))
         return self
