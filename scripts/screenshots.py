@@ -44,6 +44,7 @@ def main() -> int:
     from prr_app.ui.app import make_app
     from prr_app.ui.dialogs import ReportDialog
     from prr_app.ui.main_window import Ask, MainWindow
+    from prr_app.ui.tasks import flush_reports
 
     app = make_app()
     OUT.mkdir(parents=True, exist_ok=True)
@@ -56,6 +57,7 @@ def main() -> int:
     def settle(ms=150):
         for _ in range(200):
             QThreadPool.globalInstance().waitForDone(50)
+            flush_reports()
             QCoreApplication.processEvents()
             if not w.live.busy:
                 break
@@ -141,6 +143,7 @@ def main() -> int:
     t = w.import_paths([str(ROOT / "tests" / "fixtures" / "import" / "zones.dot")])
     for _ in range(400):
         QThreadPool.globalInstance().waitForDone(20)
+        flush_reports()
         QCoreApplication.processEvents()
         if reports:
             break

@@ -188,6 +188,9 @@ def _smoke_test(app, win, path: str, out: str, timeout_s: float = 180.0) -> int:
     app.exec()
     win.live.cancel()
     QThreadPool.globalInstance().waitForDone(10_000)  # no worker may outlive the window it reports to
+    from prr_app.ui.tasks import flush_reports
+
+    flush_reports()
     return status["code"]
 
 

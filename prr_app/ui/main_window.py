@@ -1181,7 +1181,10 @@ class MainWindow(QMainWindow):
         # let work in flight end and deliver its results while the window still exists
         from PySide6.QtCore import QCoreApplication, QThreadPool
 
+        from prr_app.ui.tasks import flush_reports
+
         QThreadPool.globalInstance().waitForDone(10000)
+        flush_reports()
         QCoreApplication.processEvents()
         try:
             self.session.close_document(discard_recovery_file=True)

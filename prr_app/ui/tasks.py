@@ -59,15 +59,33 @@ def start_pump() -> None:
 
 
 def _drain() -> None:
+    """Each report becomes an event of its own: a report whose handler opens a modal dialog (a
+    nested event loop) must not hold up the reports after it, as it would if it ran inside this
+    timer's slot (Qt does not fire a timer again while its slot runs)."""
     while True:
         try:
             fn, args = _inbox.get_nowait()
         except queue.Empty:
             return
+        QTimer.singleShot(0, functools.partial(_deliver, fn, args))
+
+
+def flush_reports() -> None:
+    """Deliver now, on the GUI thread, every report workers have handed over (after waiting for
+    the workers, before a window closes: their results still reach it)."""
+    while True:
         try:
-            fn(*args)
-        except RuntimeError as e:  # "Signal source has been deleted": its window is gone
-            log.info("a worker's report arrived after its window closed (%s)", e)
+            fn, args = _inbox.get_nowait()
+        except queue.Empty:
+            return
+        _deliver(fn, args)
+
+
+def _deliver(fn, args) -> None:
+    try:
+        fn(*args)
+    except RuntimeError as e:  # "Signal source has been deleted": its window is gone
+        log.info("a worker's report arrived after its window closed (%s)", e)
 
 
 class Cancelled(Exception):
