@@ -226,10 +226,8 @@ def analyze(review: Review, *, seed: int = 0, detail: bool = False, today: str |
         })
 
     register = _risks.RiskRegister(ctx, today)
-    register.add_spofs(spofs, comp_scen, dom_scen)
-    if review.proposals:
-        _evidence_gaps(ctx, register, spofs, comp_scen)
-    risks = register.finish(comp_scen, dom_scen, common, availability, cascading)
+    risks = register.build(spofs, comp_scen, dom_scen, common=common, availability=availability,
+                           cascading=cascading, evidence=_evidence_gaps(ctx, spofs, comp_scen))
     for s in spofs:
         s["severity"] = register.severity_of(s["risk_id"])
     # in the order of their risks in the register (docs/analysis.md, "Ranking"), each component's
@@ -278,27 +276,17 @@ def analyze(review: Review, *, seed: int = 0, detail: bool = False, today: str |
     )
 
 
-def _evidence_gaps(ctx: Context, register, spofs: list[dict], comp_scen: dict) -> None:
-    """Risks from readiness evidence (issue 21): a missing disruption budget or probes, weighed by what the
-    component's failure takes down (a SPOF for a critical journey ranks first)."""
+def _evidence_gaps(ctx: Context, spofs: list[dict], comp_scen: dict) -> list[dict]:
+    """The readiness-evidence findings (issue 21) the register weighs: none without proposed answers."""
+    if not ctx.review.proposals:
+        return []
     spof_ids = {s["element"] for s in spofs if s["element_type"] in ("component", "instance")}
     crit = {}
     for c, sc in comp_scen.items():
         hit = ctx.critical_journeys_down(sc)
         if hit:
             crit[ctx.g.ids[c]] = hit
-    for f in _findings.evidence_gaps(ctx.review, spof_ids, crit):
-        c = ctx.g.index.get(f["component"])
-        if c is None or f["id"] in register.risks:
-            continue
-        words = _findings.evidence_gap_risk(f)
-        im, inputs = register.impact_of(comp_scen[c], c)
-        register.add(f["id"], title=words["title"], description=words["description"], category="readiness",
-                     likelihood=words["likelihood"], impact=im, components=[f["component"]],
-                     inputs=[f"evidence: {e}" for e in f["evidence"][:3]] + inputs
-                     + [f"likelihood {words['likelihood']}: " + ("critical-journey SPOF" if f["critical_journeys"]
-                                                                  else "SPOF" if f["spof"] else "contained")],
-                     mitigation=words["mitigation"], blocking=False, finding=f["item"])
+    return _findings.evidence_gaps(ctx.review, spof_ids, crit)
 
 
 def _cascading(ctx: Context) -> list[dict]:

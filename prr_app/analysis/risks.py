@@ -23,6 +23,7 @@ import networkx as nx
 
 from prr_app.analysis.chains import CHAIN_HEAD
 from prr_app.analysis.compiled import bits_of, mask_of
+from prr_app.analysis.findings import evidence_gap_risk
 
 SEVERITY_BANDS = (("critical", 20), ("high", 10), ("medium", 5), ("low", 1))
 
@@ -391,16 +392,40 @@ class RiskRegister:
             root["blocking_reason"] = other["blocking_reason"]
 
     # -- building ---------------------------------------------------------------
-    def build(self, spofs, comp_scen, dom_scen, common, availability, cascading) -> list[dict]:
-        """The ranked register of every finding (:meth:`add_spofs`, then :meth:`finish`)."""
-        self.add_spofs(spofs, comp_scen, dom_scen)
-        return self.finish(comp_scen, dom_scen, common, availability, cascading)
+    def build(self, spofs, comp_scen, dom_scen, *, common, availability, cascading, evidence=()) -> list[dict]:
+        """The ranked register of every finding: the SPOFs' risks, the readiness-evidence risks
+        (``evidence``: :func:`~prr_app.analysis.findings.evidence_gaps` findings), common cause, SLOs,
+        cascading findings, then the reviewer's decisions and the ranking."""
+        self._spofs(spofs, comp_scen, dom_scen)
+        for f in evidence:
+            self._evidence_gap(f, comp_scen)
+        for f in common:
+            self._common_cause(f, comp_scen, dom_scen)
+        slo_risks = [self._slo(a) for a in availability if a["attainable"] is False]
+        self._fold_slo(slo_risks)
+        self._missing_slos(availability)
+        self._cascades(cascading, comp_scen)
+        for risk in self.risks.values():
+            folded = risk.pop("_folded", None)
+            n_folded = risk.pop("_folded_n", 0)
+            if folded:
+                risk["components"] = sorted(set(risk["components"]) | folded)
+                if n_folded > 10:
+                    risk["inputs"].append(f"common cause: ... and {n_folded - 10} more components with all "
+                                          f"replicas in the same domain")
+        self._apply_review()
+        reach = self._reach
+        out = sorted(self.risks.values(),
+                     key=lambda r: (not r["launch_blocking"], -r["score"], -r["impact"],
+                                    reach.get(r["id"], NO_REACH), r["id"]))
+        for i, r in enumerate(out, 1):
+            r["rank"] = i
+        return out
 
-    def add_spofs(self, spofs, comp_scen, dom_scen) -> None:
-        """The SPOFs' risks: the first part of :meth:`build`, which needs only the SPOFs (so it can
-        run before availability and common cause are known). A component's instance failure is the
-        same root cause as its component failure (one fix, an independent second instance, resolves
-        both): its SPOF entries point at the component's risk."""
+    def _spofs(self, spofs, comp_scen, dom_scen) -> None:
+        """The SPOFs' risks. A component's instance failure is the same root cause as its component
+        failure (one fix, an independent second instance, resolves both): its SPOF entries point at
+        the component's risk."""
         g = self.g
         seen: set[str] = set()
         instance_of: set[str] = set()
@@ -426,31 +451,20 @@ class RiskRegister:
             if root in self.risks:
                 self.risks[root]["aliases"] = sorted(set(self.risks[root]["aliases"]) | {alias})
 
-    def finish(self, comp_scen, dom_scen, common, availability, cascading) -> list[dict]:
-        """The rest of :meth:`build` after :meth:`add_spofs`: the other findings, the reviewer's
-        decisions, the ranking."""
-        for f in common:
-            self._common_cause(f, comp_scen, dom_scen)
-        slo_risks = [self._slo(a) for a in availability if a["attainable"] is False]
-        self._fold_slo(slo_risks)
-        self._missing_slos(availability)
-        self._cascades(cascading, comp_scen)
-        for risk in self.risks.values():
-            folded = risk.pop("_folded", None)
-            n_folded = risk.pop("_folded_n", 0)
-            if folded:
-                risk["components"] = sorted(set(risk["components"]) | folded)
-                if n_folded > 10:
-                    risk["inputs"].append(f"common cause: ... and {n_folded - 10} more components with all "
-                                          f"replicas in the same domain")
-        self._apply_review()
-        reach = self._reach
-        out = sorted(self.risks.values(),
-                     key=lambda r: (not r["launch_blocking"], -r["score"], -r["impact"],
-                                    reach.get(r["id"], NO_REACH), r["id"]))
-        for i, r in enumerate(out, 1):
-            r["rank"] = i
-        return out
+    def _evidence_gap(self, f: dict, comp_scen) -> None:
+        """A risk from readiness evidence (issue 21): a missing disruption budget or probes, weighed by
+        what the component's failure takes down (a SPOF for a critical journey ranks first)."""
+        c = self.g.index.get(f["component"])
+        if c is None or f["id"] in self.risks:
+            return
+        words = evidence_gap_risk(f)
+        im, inputs = self.impact_of(comp_scen[c], c)
+        self.add(f["id"], title=words["title"], description=words["description"], category="readiness",
+                 likelihood=words["likelihood"], impact=im, components=[f["component"]],
+                 inputs=[f"evidence: {e}" for e in f["evidence"][:3]] + inputs
+                 + [f"likelihood {words['likelihood']}: " + ("critical-journey SPOF" if f["critical_journeys"]
+                                                              else "SPOF" if f["spof"] else "contained")],
+                 mitigation=words["mitigation"], blocking=False, finding=f["item"])
 
     def _spof_reach(self, s: dict, sc, seeds) -> tuple:
         """:func:`reach_key` of a SPOF entry whose failure is ``sc``, failing ``seeds`` (component
@@ -1032,19 +1046,6 @@ class RiskRegister:
                 return review.risks[a]
         return None
 
-    def decide(self, rids) -> None:
-        """Apply the reviewer's decisions on the risks ``rids`` now (the SPOFs' risks, so that their
-        severity is final before the rest of the register is built); :meth:`finish` does the others."""
-        mit_by_risk = self._mitigations_by_risk()
-        for rid in sorted({self.resolve(x) for x in rids} - self._decided):
-            if rid not in self.risks:
-                continue
-            self._decided.add(rid)
-            r = self._record_for(rid)
-            if r is not None and r.id == rid and r.origin != "computed":
-                self._add_manual(rid, r)  # a manual risk under a computed id: it takes the id over
-            self._decide(self.risks[rid], r, mit_by_risk.get(rid, []))
-
     def _add_manual(self, rid: str, r) -> dict:
         lk = r.likelihood if r.likelihood is not None else 3
         im = r.impact if r.impact is not None else 3
@@ -1071,7 +1072,7 @@ class RiskRegister:
 
     def _apply_review(self):
         review = self.review
-        self._mit_by_risk = None  # risks folded since decide(): their mitigations go to the root
+        self._mit_by_risk = None  # computed after every fold: a folded risk's mitigations go to its root
         mit_by_risk = self._mitigations_by_risk()
         for rid in sorted(review.risks):
             target = self.resolve(rid)
