@@ -35,7 +35,7 @@ from prr_app.analysis.compiled import CompiledGraph, ancestor_sets, bits_of
 class Scenario:
     """One failure: what goes down and what reaches it, as ``int`` bitsets over components."""
 
-    __slots__ = ("kind", "index", "down", "upstream", "fired", "_nd")
+    __slots__ = ("kind", "index", "down", "upstream", "fired", "_nd", "facts")
 
     def __init__(self, kind: str, index: int, down: int, upstream: int, fired: list[int]):
         self.kind = kind  # "component" or "domain"
@@ -44,6 +44,7 @@ class Scenario:
         self.upstream = upstream  # what reaches the failure along any dependency (shared, not a copy)
         self.fired = fired  # threshold groups that went down
         self._nd = None
+        self.facts = None  # what it hits, once summarised (engine.Context.hits): kept when the bitsets go
 
     @property
     def down_count(self) -> int:
@@ -59,6 +60,8 @@ class Scenario:
     @property
     def degraded(self) -> int:
         d = self.down
+        if self.upstream is d:  # every dependency hard (an import): nothing is only degraded
+            return 0
         return (self.upstream | d) & ~d
 
 
@@ -178,6 +181,13 @@ class BlastRadius:
             aff |= self.anc_a[self.scc_a[c]]
         down, fired = self.close(down)
         return Scenario("domain", d, down, aff, fired)
+
+    def release(self) -> None:
+        """Let the component scenarios' bitsets go (about 1 GB at 100,000 components) once every
+        component's summary is taken (``engine.Context.hits``): the domains' stay."""
+        self.anc_h = self.scc_h = None
+        self._any = None
+        self._cache.clear()
 
     def affected_count(self, sc: Scenario) -> int:
         """How many components a scenario takes down or degrades.

@@ -29,9 +29,10 @@ from prr_app.model.entities import Review
 class Context:
     """What every part of the analysis needs: the graph, the targets, the scenarios.
 
-    The risk register (``risks.RiskRegister``) reads ``g``, ``review``, ``br``, ``journeys``,
-    ``uf_mask``, ``tier1_uf_mask``, ``spof_components``, ``only_through``, :meth:`ids`,
-    :meth:`journeys_hit`, :meth:`user_facing_hit` and :meth:`critical_journeys_down`. A journey may
+    The risk register (``risks.RiskRegister``) reads ``g``, ``review``, ``journeys``, ``uf_mask``,
+    ``spof_components``, ``only_through``, :meth:`ids`, :meth:`hits`, :meth:`tier1_down` and
+    :meth:`critical_journeys_down`: what a scenario hits, summarised once (its bitsets may be gone
+    by then, :func:`analyze`). A journey may
     enter by a redundancy group (``journey_groups``), and user-facing members of a group are served
     through it (``uf_groups``): both are down when the group is (:meth:`group_down`).
     """
@@ -88,7 +89,8 @@ class Context:
         self._uf_group = {gi: (mm, um) for gi, mm, um in self.uf_groups}
         self._critical_ids = {jid for jid, _m, crit in self.journeys if crit}
         self._jcache: dict[tuple, tuple] = {}
-        self.tier1_uf_mask = mask_of([i for i in self.user_facing if review.effective_tier(comps[i]) == 1], n)
+        # user-facing components judged as tier 1 (an unknown tier counts as tier 1): what makes a SPOF blocking
+        self.tier1_uf_mask = mask_of([i for i in self.user_facing if review.blocking_tier(comps[i]) == 1], n)
         # the ranking's tie-break (risks.reach_key): how much of the system users reach only through
         # each component, on the graph the condensation was made from, which is then let go
         self.only_through = _risks.reached_only_through(graph.any_out, bits_of(self.target_mask),
@@ -154,7 +156,22 @@ class Context:
         """What a scenario hits, shared (do not modify): ``down_count``, ``degraded_count``,
         ``journeys``, ``journeys_degraded``, ``user_facing_down`` (the first few, by id),
         ``user_facing_down_count``, ``user_facing_degraded``, ``user_facing_degraded_count``."""
-        return _scenario_hits(self, sc)
+        facts = sc.facts or _scenario_facts(self, sc)
+        return facts[0]
+
+    def tier1_down(self, sc: Scenario) -> tuple[list[str], int]:
+        """The tier-1 user-facing components a scenario takes down (through their groups, if in
+        one; an unknown tier counts as tier 1): the first :data:`USER_FACING_LISTED` by id, and how many."""
+        facts = sc.facts or _scenario_facts(self, sc)
+        return facts[1]
+
+    def release(self, comp_scen: dict[int, Scenario]) -> None:
+        """Let the component scenarios' bitsets go, once each is summarised (:meth:`hits`): what is
+        asked of them afterwards is read from the summaries."""
+        for sc in comp_scen.values():  # each summarised by _blast_radius
+            sc.down = sc.upstream = None
+        self.hits_cache.clear()
+        self.br.release()
 
     def critical_journeys_down(self, sc: Scenario) -> list[str]:
         crit = self._critical_ids
@@ -212,6 +229,13 @@ def analyze(review: Review, *, seed: int = 0, detail: bool = False, today: str |
     model = AvailabilityModel(g, seed=seed, targets=_availability_targets(ctx))
     availability = _availability(ctx, model)
     common = _findings.common_cause(g, br, model.desc, model.scc)
+    evidence = _evidence_gaps(ctx, spofs, comp_scen)
+    cycles = _detail(ctx, blast, fdomains, comp_scen, dom_scen) if detail else None
+    # every component scenario is summarised now (what the register and the document read): its
+    # bitsets go, and the availability model's, before the register and the document are built
+    # (at 100,000 components they are over a gigabyte)
+    del model
+    ctx.release(comp_scen)
     if checklist is not None and checklist.get("error"):
         assumptions.append({
             "id": "checklist-unavailable",
@@ -227,7 +251,7 @@ def analyze(review: Review, *, seed: int = 0, detail: bool = False, today: str |
 
     register = _risks.RiskRegister(ctx, today)
     risks = register.build(spofs, comp_scen, dom_scen, common=common, availability=availability,
-                           cascading=cascading, evidence=_evidence_gaps(ctx, spofs, comp_scen))
+                           cascading=cascading, evidence=evidence)
     for s in spofs:
         s["severity"] = register.severity_of(s["risk_id"])
     # in the order of their risks in the register (docs/analysis.md, "Ranking"), each component's
@@ -237,19 +261,6 @@ def analyze(review: Review, *, seed: int = 0, detail: bool = False, today: str |
     spofs.sort(key=lambda s: (rank.get(register.resolve(s["risk_id"]), len(rank) + 1), order[s["element_type"]],
                               s["element"]))
     verdict = _risks.verdict(risks, checklist, review, assumptions)
-
-    cycles = None
-    if detail:
-        index = CycleIndex(g.ids, g.sccs(g.any_out), g.hard_sccs())
-        cycles = index.members
-        for c, cid in enumerate(g.ids):
-            sc = comp_scen[c]
-            blast[cid]["down"] = index.encode(bits_of(sc.down))
-            blast[cid]["degraded"] = index.encode(bits_of(sc.degraded))
-        for d, f in enumerate(fdomains):
-            sc = dom_scen[d]
-            f["down"] = index.encode(bits_of(sc.down))
-            f["degraded"] = index.encode(bits_of(sc.degraded))
 
     g.forget_condensations()  # networkx graphs: not kept with the result
 
@@ -274,6 +285,22 @@ def analyze(review: Review, *, seed: int = 0, detail: bool = False, today: str |
         assumptions=assumptions, checklist=checklist, summary=summary,
         stale_decisions=register.stale, seed=seed, detail=detail, cycles=cycles, _graph=g,
     )
+
+
+def _detail(ctx: Context, blast: dict, fdomains: list[dict], comp_scen: dict, dom_scen: dict) -> list[list[str]]:
+    """``--detail``: the full down and degraded sets of every component and failure domain (a
+    cycle's members referred to by its number); returns the cycles' members."""
+    g = ctx.g
+    index = CycleIndex(g.ids, g.sccs(g.any_out), g.hard_sccs())
+    for c, cid in enumerate(g.ids):
+        sc = comp_scen[c]
+        blast[cid]["down"] = index.encode(bits_of(sc.down))
+        blast[cid]["degraded"] = index.encode(bits_of(sc.degraded))
+    for d, f in enumerate(fdomains):
+        sc = dom_scen[d]
+        f["down"] = index.encode(bits_of(sc.down))
+        f["degraded"] = index.encode(bits_of(sc.degraded))
+    return index.members
 
 
 def _evidence_gaps(ctx: Context, spofs: list[dict], comp_scen: dict) -> list[dict]:
@@ -407,12 +434,13 @@ def _hits(ctx: Context, sc: Scenario) -> dict:
     return dict(ctx.hits(sc))
 
 
-def _scenario_hits(ctx: Context, sc: Scenario) -> dict:
-    """:meth:`Context.hits`, computed."""
+def _scenario_facts(ctx: Context, sc: Scenario) -> tuple[dict, tuple[list[str], int]]:
+    """:meth:`Context.hits` and :meth:`Context.tier1_down`, computed once per scenario and kept on it."""
     # the members of a cycle share one scenario (the same bitsets): computed once for them all
     key = (id(sc.down), id(sc.upstream))
     hit = ctx.hits_cache.get(key)
     if hit is not None and hit[0] is sc.down and hit[1] is sc.upstream:
+        sc.facts = hit[2]
         return hit[2]
     jd, jg = ctx.journeys_hit(sc)
     n_down = sc.down_count
@@ -427,8 +455,10 @@ def _scenario_hits(ctx: Context, sc: Scenario) -> dict:
         "user_facing_degraded": ctx.ids(uf_deg, USER_FACING_LISTED),
         "user_facing_degraded_count": uf_deg.bit_count(),
     }
-    ctx.hits_cache[key] = (sc.down, sc.upstream, hits)
-    return hits
+    t1 = uf_down & ctx.tier1_uf_mask
+    facts = sc.facts = (hits, (ctx.ids(t1, USER_FACING_LISTED), t1.bit_count()))
+    ctx.hits_cache[key] = (sc.down, sc.upstream, facts)
+    return facts
 
 
 def _spof_entry(ctx: Context, chains: Chains, sc: Scenario, element: str, etype: str, seeds: set[int],
@@ -465,16 +495,16 @@ def _spof_entry(ctx: Context, chains: Chains, sc: Scenario, element: str, etype:
 
 
 def _blast_radius(ctx: Context, comp_scen: dict[int, Scenario]) -> dict[str, dict]:
+    """What each component's failure takes down and degrades, counted, and the journeys it hits; every
+    component's scenario is summarised on the way (:meth:`Context.hits`)."""
     out: dict[str, dict] = {}
     for c, cid in enumerate(ctx.g.ids):
-        sc = comp_scen[c]
-        jd, jg = ctx.journeys_hit(sc)
-        n_down = sc.down_count
+        hits = ctx.hits(comp_scen[c])
         out[cid] = {
-            "down_count": n_down,
-            "degraded_count": ctx.br.affected_count(sc) - n_down,
-            "journeys": jd,
-            "journeys_degraded": jg,
+            "down_count": hits["down_count"],
+            "degraded_count": hits["degraded_count"],
+            "journeys": hits["journeys"],
+            "journeys_degraded": hits["journeys_degraded"],
         }
     return out
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 import networkx as nx
 
 from prr_app.analysis.chains import CHAIN_HEAD
-from prr_app.analysis.compiled import bits_of, mask_of
 from prr_app.analysis.findings import evidence_gap_risk
 
 SEVERITY_BANDS = (("critical", 20), ("high", 10), ("medium", 5), ("low", 1))
@@ -201,10 +200,7 @@ class RiskRegister:
         self._decided: set[str] = set()  # risks the reviewer's decisions were applied to
         self._critical: dict[tuple, bool] = {}
         self._reach: dict[str, tuple] = {}  # SPOF risk id -> reach_key
-        review, g = self.review, self.g
-        # user-facing components judged as tier 1 (an unknown tier counts as tier 1)
-        self.t1_mask = mask_of([i for i in ctx.user_facing
-                                if review.blocking_tier(review.components[g.ids[i]]) == 1], g.n)
+        review = self.review
         self.has_zones = any(d.kind == "zone" for d in review.domains.values())
 
     # -- impact of a failure scenario ------------------------------------
@@ -239,10 +235,10 @@ class RiskRegister:
         if crit:
             imp = 5
             inputs.append(f"impact 5: critical journey down ({_list(crit, 5)})")
-        elif self._t1_down(sc):
+        elif ctx.tier1_down(sc)[1]:
             imp = 5
-            t1 = self._t1_down(sc)
-            inputs.append(f"impact 5: tier-1 user-facing component down ({_list(ctx.ids(t1, 5), 5, t1.bit_count())})")
+            t1, n_t1 = ctx.tier1_down(sc)
+            inputs.append(f"impact 5: tier-1 user-facing component down ({_list(t1, 5, n_t1)})")
         elif jd or n_uf_down:
             imp = 4
             what = (f"journey down ({_list(jd, 5)})" if jd
@@ -271,11 +267,7 @@ class RiskRegister:
         return hit
 
     def _is_critical_hit(self, sc) -> bool:
-        return bool(self.ctx.critical_journeys_down(sc)) or bool(self._t1_down(sc))
-
-    def _t1_down(self, sc) -> int:
-        """The tier-1 user-facing components a scenario takes down (through their groups, if in one)."""
-        return self.ctx.user_facing_hit(sc)[0] & self.t1_mask
+        return bool(self.ctx.critical_journeys_down(sc)) or bool(self.ctx.tier1_down(sc)[1])
 
     # -- likelihoods --------------------------------------------------------
     def component_likelihood(self, c: int) -> tuple[int, list[str]]:
@@ -504,7 +496,7 @@ class RiskRegister:
             return False, required, ""
         hit = self.ctx.critical_journeys_down(sc)
         where = (f"critical journey {', '.join(hit[:3])}" if hit
-                 else "tier-1 user-facing " + ", ".join(self.ctx.ids(self._t1_down(sc), 3)))
+                 else "tier-1 user-facing " + ", ".join(self.ctx.tier1_down(sc)[0][:3]))
         return True, required, (f"a {what} failure the resilience policy requires surviving takes down {where}")
 
     def _component_spof(self, s, c, sc, instance_too: bool):
