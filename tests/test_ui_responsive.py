@@ -197,3 +197,42 @@ def test_an_untitled_review_gets_its_recovery_file_from_a_worker(qtbot, win, exa
     assert read_while_open(rec).components[cid].name == "Then this"
     # offered for recovery should this process die now: the side file says it holds edits
     assert [info["edited"] for p, info in recovery_files() if p == rec] == [True]
+
+
+def test_garbage_holding_qt_objects_is_never_collected_on_a_worker(qtbot):
+    """Python's cyclic collector runs in whichever thread trips its threshold. A worker that collected
+    the cycles a closed window left behind ran their QObjects' destructors on the worker while the
+    GUI thread destroyed other Qt objects: each waited for what the other held (a pooled Qt mutex,
+    Python's lock), and the test run hung inside qtbot.waitUntil. While a task runs, the GUI thread
+    collects instead."""
+    import gc
+    import threading
+
+    from PySide6.QtCore import QObject, QThreadPool
+
+    from prr_app.ui.tasks import Task, flush_reports
+
+    where: list[int] = []
+
+    class Closed:  # a cycle holding a QObject, as a closed dialog's connections leave behind
+        def __init__(self):
+            self.me = self
+            self.obj = QObject()
+
+        def __del__(self):
+            where.append(threading.get_ident())
+
+    def allocate(state):
+        junk = [[i] for i in range(300_000)]  # trips the collector's thresholds many times over
+        return len(junk)
+
+    gc.collect()
+    Closed()  # garbage now, in a cycle: only the cyclic collector can free it
+    task = Task("allocate", allocate).start()
+    QThreadPool.globalInstance().waitForDone(60000)  # the GUI thread allocates nothing meanwhile
+    flush_reports()
+    qtbot.waitUntil(lambda: not task.running, timeout=10000)
+    if not where:
+        gc.collect()  # (here, on the GUI thread: collected after the worker, as it should be)
+    assert where == [threading.get_ident()]
+    assert gc.isenabled()  # automatic collection is back once no task runs
