@@ -30,7 +30,7 @@ def drag_box(qtbot, w, item) -> None:
 
 def wait_analysis(qtbot, w, timeout=15000):
     qtbot.wait(30)  # let the edit's analysis start (it may be queued behind the repaint)
-    qtbot.waitUntil(lambda: not w.live.busy and w.result is not None, timeout=timeout)
+    qtbot.waitUntil(lambda: not w.live.busy and w.result is not None and not w.scene.building, timeout=timeout)
     return w.result
 
 

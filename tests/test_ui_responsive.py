@@ -197,3 +197,96 @@ def test_an_untitled_review_gets_its_recovery_file_from_a_worker(qtbot, win, exa
     assert read_while_open(rec).components[cid].name == "Then this"
     # offered for recovery should this process die now: the side file says it holds edits
     assert [info["edited"] for p, info in recovery_files() if p == rec] == [True]
+
+
+def test_garbage_holding_qt_objects_is_never_collected_on_a_worker(qtbot):
+    """Python's cyclic collector runs in whichever thread trips its threshold. A worker that collected
+    the cycles a closed window left behind ran their QObjects' destructors on the worker while the
+    GUI thread destroyed other Qt objects: each waited for what the other held (a pooled Qt mutex,
+    Python's lock), and the test run hung inside qtbot.waitUntil. While a task runs, the GUI thread
+    collects instead."""
+    import gc
+    import threading
+
+    from PySide6.QtCore import QObject, QThreadPool
+
+    from prr_app.ui.tasks import Task, flush_reports
+
+    where: list[int] = []
+
+    class Closed:  # a cycle holding a QObject, as a closed dialog's connections leave behind
+        def __init__(self):
+            self.me = self
+            self.obj = QObject()
+
+        def __del__(self):
+            where.append(threading.get_ident())
+
+    def allocate(state):
+        junk = [[i] for i in range(300_000)]  # trips the collector's thresholds many times over
+        return len(junk)
+
+    gc.collect()
+    Closed()  # garbage now, in a cycle: only the cyclic collector can free it
+    task = Task("allocate", allocate).start()
+    QThreadPool.globalInstance().waitForDone(60000)  # the GUI thread allocates nothing meanwhile
+    flush_reports()
+    qtbot.waitUntil(lambda: not task.running, timeout=10000)
+    if not where:
+        gc.collect()  # (here, on the GUI thread: collected after the worker, as it should be)
+    assert where == [threading.get_ident()]
+    assert gc.isenabled()  # automatic collection is back once no task runs
+
+
+def _drawn(scene) -> dict:
+    """What the canvas shows of each element: a box's text, place and colours, a line's ends and style."""
+    boxes = {k: (n.title, n.subtitle, n.kind, round(n.x(), 1), round(n.y(), 1), n.spof, n.severity, n.state,
+                 n.journey, n.toolTip()) for k, n in scene.nodes.items()}
+    lines = {k: (e.source.node_id, e.target.node_id, e.kind, e.fallback, e.state, e.journey,
+                 tuple(round(v, 1) for v in (e.ends or ()))) for k, e in scene.edges.items()}
+    return {"boxes": boxes, "lines": lines, "regions": sorted(scene.regions)}
+
+
+def test_an_edit_redraws_only_what_it_touched_and_the_canvas_equals_a_fresh_drawing(qtbot, win, webshop_prr, monkeypatch):
+    """Most edits (a name, a replica count, a dependency's kind) leave the layout as it was: only the
+    items of the elements they name are looked at. After each edit, and after undo and redo, the
+    canvas shows what a canvas drawn afresh from the review shows."""
+    from prr_app.review.edits import change_fields
+    from prr_app.ui.canvas_scene import GraphScene
+
+    assert win.open_path(str(webshop_prr))
+    wait_analysis(qtbot, win)
+    r = win.session.review
+    cid = next(iter(r.components))
+    did = next(d for d, dep in r.dependencies.items() if dep.kind == "hard")
+    asked = []
+    real = GraphScene._place
+    monkeypatch.setattr(GraphScene, "_place", lambda self, item, xy: (asked.append(item.node_id), real(self, item, xy))[1])
+
+    def fresh():
+        sc = GraphScene(win.session)
+        sc.rebuild()
+        sc.set_findings(*win.scene._marks.get("set_findings", (set(), {})))
+        sc.set_states(*win.scene._marks.get("set_states", ({},)))
+        sc.set_journey(*win.scene._marks.get("set_journey", ()))
+        return sc
+
+    steps = [("rename", lambda: win.push("rename", [change_fields(r, "components", cid, name="Renamed front door")])),
+             ("replicas", lambda: win.push("replicas", [change_fields(r, "components", cid, replicas=4)])),
+             ("kind", lambda: win.push("kind", [change_fields(r, "dependencies", did, kind="soft")])),
+             ("undo", win.session.undo_stack.undo), ("undo", win.session.undo_stack.undo),
+             ("redo", win.session.undo_stack.redo),
+             ("placement", lambda: win.push("zone", [change_fields(r, "components", cid, placement=list(r.domains)[:1])]))]
+    for name, step in steps:
+        asked.clear()
+        step()
+        wait_analysis(qtbot, win)
+        if name != "placement":  # the layout stays: only the box the edit named is looked at
+            assert set(asked) <= {cid}, (name, len(asked))
+        else:
+            assert len(asked) == len(r.components)
+        sc = fresh()
+        assert _drawn(win.scene) == _drawn(sc), name
+        sc.clear()
+    assert win.scene.nodes[cid].title == "Renamed front door"
+    assert win.scene.edges[did].kind == "hard"  # (its change was undone)

@@ -84,7 +84,7 @@ def read_while_open(path):
 
 def wait_analysis(qtbot, w, timeout=20000):
     qtbot.wait(30)
-    qtbot.waitUntil(lambda: not w.live.busy and w.result is not None, timeout=timeout)
+    qtbot.waitUntil(lambda: not w.live.busy and w.result is not None and not w.scene.building, timeout=timeout)
     return w.result
 
 

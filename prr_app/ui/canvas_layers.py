@@ -76,6 +76,14 @@ class EdgeLayer(QGraphicsItem):
         GIL, so the GUI thread would wait for it all the same.)"""
         if self.scene() is None or not self.isVisible() or self._pix is not None or not self.gscene.edge_layer_on:
             return
+        from PySide6.QtCore import QThreadPool
+
+        if QThreadPool.globalInstance().activeThreadCount():
+            # a worker is busy (the analysis of the edit that changed the lines, most often): the
+            # picture (0.1-0.6 s of the GUI thread on 8,000 lines, holding Python's lock) would hold
+            # up its findings. Later, once the workers are idle
+            self._prep.start()
+            return
         if self.dirty:
             self.rebuild()
         self._sketch()
@@ -253,7 +261,6 @@ class OverviewItem(QGraphicsItem):
         return self._rect
 
     def rebuild(self) -> None:
-        self.prepareGeometryChange()
         boxes: dict[str, list] = {}
         lines: dict[str, list] = {}
         selected: list = []
@@ -279,6 +286,8 @@ class OverviewItem(QGraphicsItem):
         for e in ([] if self.boxes_only else self.gscene.edges.values()):
             colour = theme.DOWN if e.state == "down" else theme.DEGRADED if e.state == "degraded" else "#9aa4b1"
             lines.setdefault(colour, []).append(QLineF(e.source.anchor(), e.target.anchor()))
+        if rect != self._rect:  # (a full repaint: only when the graph's extent changed)
+            self.prepareGeometryChange()
         self._boxes, self._lines, self._rect, self._selected = boxes, lines, rect, selected
         self.dirty = False
 

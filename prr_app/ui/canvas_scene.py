@@ -95,6 +95,9 @@ class GraphScene(QGraphicsScene):
         self._slicer.timeout.connect(self._build_slice)
         #: what the colour setters were last told: items made later (a staged build) get it too
         self._marks: dict[str, tuple] = {}
+        #: ... and, with the count of syncs that made items, to skip telling the items the same again
+        self._told: dict[str, tuple] = {}
+        self._items_made = 0
         # the edge layer draws selected lines in the selection colour, the overview selected boxes framed
         self.selectionChanged.connect(self._selection_drawn)
 
@@ -161,6 +164,7 @@ class GraphScene(QGraphicsScene):
         self._auto_key = None
         self._layout_cache = LayoutCache()
         self._marks.clear()
+        self._told.clear()
         r = self.review
         if len(r.components) + len(r.dependencies) <= STAGED_BUILD_MIN:
             self.sync()
@@ -246,8 +250,13 @@ class GraphScene(QGraphicsScene):
     #: collections the canvas draws; an edit of anything else (answers, risks, journeys...) leaves it alone
     DRAWN = frozenset({"components", "dependencies", "groups", "domains", "layout"})
 
-    def sync(self, colls=None) -> None:
-        """Bring the items in step with the review (``colls``: what changed; None: anything)."""
+    def sync(self, colls=None, keys=None) -> None:
+        """Bring the items in step with the review (``colls``: what changed; None: anything).
+
+        ``keys``: the (collection, id) pairs the edit changed, when known. If only components and
+        dependencies changed and the layout stays (no element came or went, none was placed
+        elsewhere), only their items are looked at: on a review of 10,000 elements, most edits
+        then cost the canvas well under a millisecond instead of a walk over every item."""
         if colls is not None and not (set(colls) & self.DRAWN):
             return
         if self._build is not None:
@@ -257,26 +266,40 @@ class GraphScene(QGraphicsScene):
                 self._build.close()
                 self._build = self._sync_steps(None)
             return
-        for _ in self._sync_steps(colls):
+        for _ in self._sync_steps(colls, keys):
             pass
 
-    def _sync_steps(self, colls):
+    def _sync_steps(self, colls, keys=None):
         """:meth:`sync` as steps: yields after each item it makes or changes (None), and the
-        fraction of the work done at the end of each element."""
+        fraction of the work done at the end of each element. ``keys``: see :meth:`sync`."""
         self._syncing = True
         created = False  # new items: their flags and cache mode are set below
+        # what the items that draw many elements at once must redraw: boxes (the overview) and lines
+        # (the edge layer). An edit that changes neither (most of them: a replica count, an owner...)
+        # costs them nothing, and the window repaints only the box whose text changed
+        boxes_changed = lines_changed = False
         try:
             r = self.review
+            laid_out = self._auto_key
             pos, regions = self._layout()
+            # only the elements the edit named: the layout is the same (so are the sets of ids)
+            only = None
+            if keys is not None and laid_out is not None and self._auto_key == laid_out:
+                named = {coll for coll, _k in keys}
+                if named & self.DRAWN <= {"components", "dependencies"}:
+                    only = {coll: {k for c2, k in keys if c2 == coll} for coll in ("components", "dependencies")}
+            comps = (r.components.items() if only is None else
+                     [(k, r.components[k]) for k in only["components"] if k in r.components])
             total = max(1, len(r.components) + len(r.groups) + len(r.dependencies))
             done = 0
             wanted = set(r.components) | set(r.groups)
-            for gone in set(self.nodes) - wanted:
+            for gone in (set(self.nodes) - wanted if only is None else ()):
                 item = self.nodes.pop(gone)
                 for e in list(item.edges):
                     self._drop_edge(e)
                 self.removeItem(item)
-            for cid, c in r.components.items():
+                boxes_changed = lines_changed = True
+            for cid, c in comps:
                 item = self.nodes.get(cid)
                 if item is None or item.is_group:
                     if item is not None:
@@ -284,7 +307,7 @@ class GraphScene(QGraphicsScene):
                     item = NodeItem(self, cid)
                     self.addItem(item)
                     self.nodes[cid] = item
-                    created = True
+                    created = boxes_changed = True
                 if item._src is not c:  # commands put a new object in the review for every change
                     item._src = c
                     sub = c.kind.replace("_", " ")
@@ -292,15 +315,17 @@ class GraphScene(QGraphicsScene):
                     sub += f" · {n}×" if n > 1 else ""
                     if c.placement:
                         sub += " · " + ",".join(sorted(set(_short(p) for p in c.placement)))
-                    item.set_data(kind=c.kind, title=c.label, subtitle=sub, user_facing=c.user_facing,
-                                  tooltip=_component_tip(c))
-                self._place(item, pos.get(cid, (0.0, 0.0)))
+                    if item.set_data(kind=c.kind, title=c.label, subtitle=sub, user_facing=c.user_facing,
+                                     tooltip=_component_tip(c)):
+                        boxes_changed = True
+                if self._place(item, pos.get(cid, (0.0, 0.0))):
+                    boxes_changed = True
                 done += 1
                 yield done / total
             moved, self._moved_edges = self._moved_edges, set()  # their lines are redrawn by _reroute
-            if self.boxes_drawn_by_layer or self.overview_on:
+            if boxes_changed and (self.boxes_drawn_by_layer or self.overview_on):
                 self._overview_changed()
-            for gid, g in r.groups.items():
+            for gid, g in (r.groups.items() if only is None else ()):
                 item = self.nodes.get(gid)
                 if item is None or not item.is_group:
                     if item is not None:
@@ -315,9 +340,12 @@ class GraphScene(QGraphicsScene):
                 done += 1
                 yield done / total
             # dependencies
-            for did in set(self.edges) - set(r.dependencies):
+            for did in (set(self.edges) - set(r.dependencies) if only is None else ()):
                 self._drop_edge(self.edges.pop(did))
-            for did, d in r.dependencies.items():
+                lines_changed = True
+            deps = (r.dependencies.items() if only is None else
+                    [(k, r.dependencies[k]) for k in only["dependencies"] if k in r.dependencies])
+            for did, d in deps:
                 done += 1
                 yield done / total
                 e = self.edges.get(did)
@@ -325,6 +353,7 @@ class GraphScene(QGraphicsScene):
                 if s is None or t is None:
                     if e is not None:
                         self._drop_edge(self.edges.pop(did))
+                        lines_changed = True
                     continue
                 if e is None or e.source is not s or e.target is not t:
                     if e is not None:
@@ -333,28 +362,33 @@ class GraphScene(QGraphicsScene):
                     e.far = self.far
                     self.addItem(e)
                     self.edges[did] = e
-                    created = True
+                    created = lines_changed = True
                 elif e._src is d:
                     continue  # same dependency, same ends: nothing to do
                 e._src = d
                 e.set_kind(d.kind, fallback=bool(d.fallback))
                 if e.toolTip():
                     e.setToolTip(e.tip())  # shown before: keep it true (others are made when pointed at)
-            self.update_regions(regions)
-            yield from self._set_big_steps(len(r.dependencies) > EDGES_SMOOTH_MAX, created)
-            yield from self._reroute_steps(moved)
+            if only is None:
+                self.update_regions(regions)
+            yield from self._set_big_steps(len(r.dependencies) > EDGES_SMOOTH_MAX, created, lines_changed)
+            yield from self._reroute_steps(moved)  # a line redrawn where it was tells the edge layer itself
             if self.overview_on and not self.edge_layer_on:
                 for it in list(self.nodes.values()) + list(self.edges.values()):
                     it.setVisible(False)
-            self._overview_changed()
+            if created:
+                self._items_made += 1
+            if boxes_changed or lines_changed or created:
+                self._overview_changed()
         finally:
             self._syncing = False
 
-    def _set_big_steps(self, big: bool, created: bool = True):
+    def _set_big_steps(self, big: bool, created: bool = True, lines_changed: bool = True):
         """Large graphs: lines drawn by the edge layer, boxes from a pixmap cache (no Python per frame).
 
         ``created``: the sync made new items (their flags and cache mode follow the others'); if it
-        did not and the size class stays, every item already has them. Yields after each line."""
+        did not and the size class stays, every item already has them. ``lines_changed``: lines
+        came or went (the edge layer's arrays are made again). Yields after each line."""
         flip = big != self.edge_layer_on
         if self.edge_layer_on and not big:
             for e in self.edges.values():
@@ -375,16 +409,19 @@ class GraphScene(QGraphicsScene):
         self._apply_modes()
         if flip or created:
             self._set_node_cache(self._node_cache, force=True)  # boxes made by this sync
-        if big:
+        if big and (flip or created or lines_changed):
             self.edge_layer.mark()
 
-    def _place(self, item: NodeItem, xy) -> None:
+    def _place(self, item: NodeItem, xy) -> bool:
+        """Put the box at ``xy``; True when it moved."""
         if item._xy == xy:
-            return  # where the last sync put it, and not dragged since
+            return False  # where the last sync put it, and not dragged since
         item._xy = xy
         p = QPointF(*xy)
         if item.pos() != p:
             item.setPos(p)
+            return True
+        return False
 
     def _drop_edge(self, e: EdgeItem) -> None:
         e.detach()
@@ -552,10 +589,17 @@ class GraphScene(QGraphicsScene):
                 it.setToolTip(it.tip())
         super().helpEvent(event)
 
-    def _overview_changed(self) -> None:
+    def _overview_changed(self, boxes=None) -> None:
+        """The overview's boxes changed: ``boxes``, those items only (None: any, or lines too)."""
+        if boxes is not None and not boxes:
+            return
         self.overview.dirty = True
         if self.overview_on or self.boxes_drawn_by_layer:
-            self.overview.update()
+            if boxes is None or len(boxes) > 100:
+                self.overview.update()
+            else:  # repaint only where they are (a selection frame reaches 8 px out)
+                for n in boxes:
+                    self.overview.update(n.sceneBoundingRect().adjusted(-10, -10, 10, 10))
 
     def set_overview(self, on: bool) -> None:
         """Very far out: hide the boxes and lines and draw the graph as one item."""
@@ -644,19 +688,32 @@ class GraphScene(QGraphicsScene):
                 for v in self.views():
                     v.ensureVisible(rect, 40, 40)
 
+    def _told_before(self, setter: str, args: tuple) -> bool:
+        """Remember what a colour setter was told; True when it was told the same last time and no
+        item was made since (every item shows it already: after most edits, the selection's what-if,
+        the journey shown and many findings are what they were, and 10,000 items need not be asked)."""
+        self._marks[setter] = args
+        told = (args, self._items_made)
+        same = self._told.get(setter) == told
+        self._told[setter] = told
+        return same
+
     def set_states(self, node_states: dict[str, str], failed_domains=()) -> None:
         """Colour nodes (failed / down / degraded) and the edges that carry the failure."""
-        self._marks["set_states"] = (node_states, failed_domains)
+        if self._told_before("set_states", (dict(node_states), list(failed_domains))):
+            return
+        changed = []
         for nid, item in self.nodes.items():
             st = node_states.get(nid)
             if st != item.state:
                 item.state = st
                 item.update()
+                changed.append(item)
         for e in list(self.edges.values()):
             s = node_states.get(e.target.node_id)
             src = node_states.get(e.source.node_id)
             e.set_state(src if s in ("down", "degraded", "failed") and src in ("down", "degraded") else None)
-        self._overview_changed()
+        self._overview_changed(changed)
         for did, reg in self.regions.items():
             st = "failed" if did in failed_domains else None
             if st != reg.state:
@@ -664,18 +721,22 @@ class GraphScene(QGraphicsScene):
                 reg.restyle()
 
     def set_findings(self, spofs: set[str], severity: dict[str, str]) -> None:
-        self._marks["set_findings"] = (spofs, severity)
+        if self._told_before("set_findings", (set(spofs), dict(severity))):
+            return
+        changed = []
         for nid, item in self.nodes.items():
             sp, sev = nid in spofs, severity.get(nid)
             if sp != item.spof or sev != item.severity:
                 item.spof, item.severity = sp, sev
                 item.update()
-        self._overview_changed()
+                changed.append(item)
+        self._overview_changed(changed)
 
     def set_journey(self, entry=(), nodes=(), deps=()) -> None:
         """Draw a journey's path: its entry components, what they depend on, and those dependencies."""
         entry, nodes, deps = set(entry), set(nodes), set(deps)
-        self._marks["set_journey"] = (entry, nodes, deps)
+        if self._told_before("set_journey", (entry, nodes, deps)):
+            return
         for nid, item in self.nodes.items():
             j = "entry" if nid in entry else "path" if nid in nodes else None
             if j != item.journey:
@@ -686,7 +747,8 @@ class GraphScene(QGraphicsScene):
 
     def set_highlight(self, ids) -> None:
         ids = set(ids)
-        self._marks["set_highlight"] = (ids,)
+        if self._told_before("set_highlight", (ids,)):
+            return
         for nid, item in self.nodes.items():
             h = nid in ids
             if h != item.highlight:

@@ -84,7 +84,7 @@ class FindingsPanel(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.model = TableModel(FINDING_COLUMNS, key=lambda f: f, tooltip=_tooltip, parent=self)
+        self.model = TableModel(FINDING_COLUMNS, key=lambda f: f, tooltip=_tooltip, ident=lambda f: f["id"], parent=self)
         self.summary = QLabel("Analysing…")
         self.summary.setStyleSheet("font-weight: bold; padding: 2px;")
         self.table = QTableView()

@@ -421,7 +421,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self.view.fit)
 
     def _on_changed(self, colls) -> None:
-        self.scene.sync(colls)
+        self.scene.sync(colls, self.session.changed_keys)
         if colls & {"journeys", "dependencies", "components", "groups"}:
             self._fill_journeys() if "journeys" in colls else self.show_journey(self.journey_shown, reveal=False)
         self._update_title()

@@ -137,6 +137,7 @@ class ReviewSession(QObject):
         self._saved_edits = 0
         self._save_lock = threading.RLock()
         self._save_task = None
+        self.changed_keys = None
         self._created = None  # (review, document): a recovery file an autosave's worker made, not yet adopted
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -278,11 +279,14 @@ class ReviewSession(QObject):
         self.undo_stack.push(EditCommand(self, text, changes, merge_key))
 
     def _changed(self, changes: list[Change]) -> None:
+        #: the (collection, id) pairs the edit being told changed: views may redraw only those
+        self.changed_keys = {(c.coll, c.key) for c in changes}
         self._edits += 1
         self._set_dirty(True)
         if not self._timer.isActive():  # the first unsaved edit starts the clock; later ones never delay it
             self._timer.start()
         self.sig_review_changed.emit({c.coll for c in changes})
+        self.changed_keys = None
 
     def _set_dirty(self, dirty: bool) -> None:
         if dirty != self._dirty:

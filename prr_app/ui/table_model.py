@@ -33,17 +33,72 @@ class TableModel(QAbstractTableModel):
     """Rows shown through :class:`Column` s; ``key(row)`` answers :data:`KEY_ROLE`."""
 
     def __init__(self, columns: list[Column], *, key: Callable[[Any], Any] | None = None,
-                 tooltip: Callable[[Any], str] | None = None, parent=None):
+                 tooltip: Callable[[Any], str] | None = None, ident: Callable[[Any], Any] | None = None,
+                 parent=None):
         super().__init__(parent)
         self.columns = list(columns)
         self.key = key
         self.tooltip = tooltip
+        #: a row's identity across updates (a finding's id): with it, :meth:`set_rows` updates the
+        #: table in place, and the row the user selected stays selected
+        self.ident = ident
         self.rows: list = []
 
     def set_rows(self, rows) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
+        rows = list(rows)
+        if self.ident is None or not self.rows:
+            self.beginResetModel()
+            self.rows = rows
+            self.endResetModel()
+            return
+        self._update_in_place(rows)
+
+    def _update_in_place(self, rows: list) -> None:
+        """Become ``rows`` by removing the rows that went, appending those that came, moving the
+        rest into their new order and telling the views which rows changed: a view keeps its
+        selection, current row and scroll position (a reset loses them all, on every edit)."""
+        ident = self.ident
+        new_ids = [ident(r) for r in rows]
+        if len(set(new_ids)) != len(new_ids):  # no identity to go by: start again
+            self.beginResetModel()
+            self.rows = rows
+            self.endResetModel()
+            return
+        keep = set(new_ids)
+        # 1. rows that went, in runs from the bottom up (row numbers above a run stay valid)
+        k = len(self.rows)
+        while k > 0:
+            if ident(self.rows[k - 1]) in keep:
+                k -= 1
+                continue
+            end = k
+            while k > 0 and ident(self.rows[k - 1]) not in keep:
+                k -= 1
+            self.beginRemoveRows(QModelIndex(), k, end - 1)
+            del self.rows[k:end]
+            self.endRemoveRows()
+        # 2. rows that came, at the end
+        have = {ident(r) for r in self.rows}
+        came = [r for r, i in zip(rows, new_ids) if i not in have]
+        if came:
+            n = len(self.rows)
+            self.beginInsertRows(QModelIndex(), n, n + len(came) - 1)
+            self.rows.extend(came)
+            self.endInsertRows()
+        # 3. the new order and contents; persistent indexes (the selection) follow their rows
+        old_ids = [ident(r) for r in self.rows]
+        if old_ids != new_ids:
+            self.layoutAboutToBeChanged.emit()
+            pos = {i: n for n, i in enumerate(new_ids)}
+            old = self.persistentIndexList()
+            self.changePersistentIndexList(old, [self.index(pos[old_ids[i.row()]], i.column())
+                                                 if 0 <= i.row() < len(old_ids) else QModelIndex() for i in old])
+            self.rows = rows
+            self.layoutChanged.emit()
+        else:
+            self.rows = rows
+        if rows and self.columns:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(self.columns) - 1))
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         """Sort the rows themselves: one key per row in Python's sort (a proxy model asks for two

@@ -12,13 +12,24 @@ from a worker with Python arguments holds one of Qt's signal/slot mutexes while
 it waits for Python's lock; the GUI thread, collecting garbage (which holds
 Python's lock), can destroy an unrelated QObject that needs the same pooled
 mutex: both threads then wait for ever (seen in tests/test_ui_milestones.py).
+
+For the same reason Python's cyclic garbage collector runs on the GUI thread only while workers
+run: it runs in whichever thread's allocation trips its threshold, and a worker collecting the
+cycles a closed window or dialog left behind destroys their QObjects on the worker thread; with
+the GUI thread destroying other Qt objects at the same time, one waits for a pooled Qt mutex the
+other holds, which waits for Python's lock (seen: tests hung in ``qtbot.waitUntil`` while the
+analysis worker, inside ``gc_collect_main``, ran a QObject's destructor). While a task runs,
+automatic collection is off and the GUI thread's pump collects instead, generation by generation
+as Python would (:func:`_collect_on_gui_thread`); when the last task has ended it is on again.
 """
 from __future__ import annotations
 
 import functools
+import gc
 import logging
 import queue
 import threading
+import time
 import traceback
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, QThreadPool, QTimer, Signal
@@ -30,6 +41,54 @@ _inbox: queue.SimpleQueue = queue.SimpleQueue()
 _pump: QTimer | None = None
 #: how often the GUI thread looks for what workers handed over (ms)
 PUMP_MS = 10
+#: tasks started and not yet ended (counted on the GUI thread); while any runs, the cyclic
+#: garbage collector runs on the GUI thread only (see the module's note)
+_tasks_running = 0
+#: automatic collection was switched off here (and is switched on again when no task runs)
+_gc_held = False
+#: a full collection (generation 2) on the GUI thread at most this often (s): Python itself puts
+#: full passes off until many objects were promoted since the last, which it does not tell
+FULL_GC_EVERY_S = 5.0
+_last_full_gc = 0.0
+
+
+def _task_started() -> None:
+    """GUI thread: a task is about to run; collect no more on other threads."""
+    global _tasks_running, _gc_held
+    _tasks_running += 1
+    if gc.isenabled():
+        gc.disable()
+        _gc_held = True
+
+
+def _task_ended() -> None:
+    """GUI thread (posted by the worker after its last report): one task fewer."""
+    global _tasks_running
+    _tasks_running = max(0, _tasks_running - 1)
+    _collect_on_gui_thread()
+
+
+def _collect_on_gui_thread() -> None:
+    """While automatic collection is held, collect here what it would have collected."""
+    global _gc_held, _last_full_gc
+    if not _gc_held:
+        return
+    if _tasks_running == 0:
+        _gc_held = False
+        gc.enable()
+        return
+    c0, c1, c2 = gc.get_count()
+    t0, t1, t2 = gc.get_threshold()
+    if t0 <= 0 or c0 <= t0:
+        return
+    gen = 0
+    if c1 >= t1:
+        gen = 1
+        now = time.monotonic()
+        if c2 >= t2 and now - _last_full_gc >= FULL_GC_EVERY_S:
+            gen = 2
+            _last_full_gc = now
+    gc.collect(gen)
 
 
 def post(fn, *args) -> None:
@@ -62,6 +121,7 @@ def _drain() -> None:
     """Each report becomes an event of its own: a report whose handler opens a modal dialog (a
     nested event loop) must not hold up the reports after it, as it would if it ran inside this
     timer's slot (Qt does not fire a timer again while its slot runs)."""
+    _collect_on_gui_thread()
     while True:
         try:
             fn, args = _inbox.get_nowait()
@@ -142,6 +202,8 @@ def _run(t: "Task") -> None:
             _emit(t, t.signals.sig_cancelled)
         else:
             _emit(t, t.signals.sig_done, result)
+    finally:
+        post(_task_ended)
 
 
 def _emit(task, signal, *args) -> None:
@@ -170,6 +232,7 @@ class Task:
     def start(self, pool: QThreadPool | None = None) -> "Task":
         start_pump()
         self.running = True
+        _task_started()
         (pool or QThreadPool.globalInstance()).start(functools.partial(_run, self))
         return self
 

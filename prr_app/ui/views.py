@@ -938,8 +938,12 @@ class DashboardView(QWidget):
             self._step_timer.start()
             return
         self._preload = Task("charts", _import_pyqtgraph)
-        self._preload.signals.sig_done.connect(lambda _r: self._step_timer.start())
+        # a bound method, not a lambda: Qt drops it if the window closes before the import ends
+        self._preload.signals.sig_done.connect(self._preloaded)
         self._preload.start()
+
+    def _preloaded(self, _result) -> None:
+        self._step_timer.start()
 
     def _build_step(self) -> None:
         if self.heat is not None:
