@@ -65,39 +65,50 @@ def kit_width(font: str, run: str, size: float) -> float:
     return stringWidth(run, font, size)
 
 
-def fit_lines(kit: TextKit, text: str, size: float, width: float, max_lines: int, *, bold: bool = False) -> list[str]:
-    """Wrap ``text`` into at most ``max_lines`` lines of ``width``; the last ends in an ellipsis if cut."""
-    words = text.split()
-    lines: list[str] = []
-    cur = ""
-    i = 0
-    pieces: list[str] = []
-    for w in words:  # split words wider than a line at character boundaries
-        while kit.width(w, size, bold=bold) > width and len(w) > 1:
-            k = len(w)
-            while k > 1 and kit.width(w[:k], size, bold=bold) > width:
+def fit_lines(kit: TextKit, text: str, size: float, width: float, max_lines: int | None, *,
+              bold: bool = False, space_shrink: float = 0.0) -> list[str]:
+    """Wrap ``text`` into lines of ``width`` as a Paragraph breaks them (greedy, at white space; a word
+    wider than a line is split between characters; with ``space_shrink``, the paragraph style's
+    ``spaceShrinkage``, each space of a line may give up that share of its width). With
+    ``max_lines``, at most that many lines, the last ending in an ellipsis if the text was cut.
+    Each word is measured once (widths add up)."""
+
+    def measure(s: str) -> float:
+        return kit.width(s, size, bold=bold)
+
+    space = measure(" ")
+    pieces: list[tuple[str, float]] = []
+    for w in text.split():
+        ww = measure(w)
+        while ww > width and len(w) > 1:  # split words wider than a line at character boundaries
+            k = len(w) - 1
+            while k > 1 and measure(w[:k]) > width:
                 k -= 1
-            pieces.append(w[:k])
+            pieces.append((w[:k], measure(w[:k])))
             w = w[k:]
-        pieces.append(w)
-    while i < len(pieces):
-        cand = f"{cur} {pieces[i]}" if cur else pieces[i]
-        if kit.width(cand, size, bold=bold) <= width:
-            cur = cand
-            i += 1
-            continue
-        if not cur:
-            cur = pieces[i]
-            i += 1
-        lines.append(cur)
-        cur = ""
-        if len(lines) == max_lines:
-            break
-    if cur and len(lines) < max_lines:
-        lines.append(cur)
-    if i < len(pieces) and lines:
+            ww = measure(w)
+        pieces.append((w, ww))
+    lines: list[str] = []
+    cur: list[str] = []
+    cur_w = 0.0
+    cut = False
+    for p, pw in pieces:
+        if cur and cur_w + space + pw > width + space_shrink * space * len(cur):
+            lines.append(" ".join(cur))
+            cur = []
+            if max_lines is not None and len(lines) == max_lines:
+                cut = True
+                break
+        if cur:
+            cur.append(p)
+            cur_w += space + pw
+        else:
+            cur, cur_w = [p], pw
+    if cur and not cut:
+        lines.append(" ".join(cur))
+    if cut:
         last = lines[-1]
-        while last and kit.width(last + "…", size, bold=bold) > width:
+        while last and measure(last + "…") > width:
             last = last[:-1]
         lines[-1] = last.rstrip() + "…"
     return lines or [""]

@@ -349,23 +349,37 @@ class _Builder:
         return _Cell("" if text is None else str(text), bold)
 
     def _materialize(self, rows: list[list], cols: list[float], first_row: int = 0) -> tuple[list[list], list]:
-        """Turn :class:`_Cell` markers into plain strings (cheap, never parsed) or Paragraphs (wrapping)."""
-        out, cmds = [], []
+        """Turn :class:`_Cell` markers into plain strings or Paragraphs.
+
+        Text in the base font alone (most cells) becomes a plain string, wrapped here into lines
+        as a Paragraph would wrap it (:func:`figures.fit_lines`) and drawn line by line: never
+        parsed as markup nor broken again by reportlab. Text needing another font, or
+        right-to-left text, becomes a Paragraph. Cell commands (bold, colour, the leading of a
+        wrapped cell) are merged over consecutive rows of a column: a long table splits across
+        pages, and reportlab applies every command again to each part."""
+        out = []
+        marks: dict[tuple, list[int]] = {}
+        shrink = self.st.cell.spaceShrinkage
         for ri, row in enumerate(rows):
             new = []
             for ci, v in enumerate(row):
                 if isinstance(v, _Cell):
                     font = SANS_BOLD if v.bold else SANS
                     runs = self.kit.runs(v.text, bold=v.bold) if v.text else [(font, "")]
-                    plain = (len(runs) == 1 and runs[0][0] == font and "\n" not in v.text
-                             and pdfmetrics.stringWidth(runs[0][1], font, 7.5) <= cols[ci] - 7)
-                    at = (ci, ri + first_row)
-                    if plain:
-                        new.append(runs[0][1])
+                    lines = None
+                    if len(runs) == 1 and runs[0][0] == font and not _VISUAL_RTL.search(runs[0][1]):
+                        lines = [x for part in runs[0][1].split("\n")
+                                 for x in F.fit_lines(self.kit, part, 7.5, cols[ci] - 6, None, bold=v.bold,
+                                                       space_shrink=shrink)]
+                    r = ri + first_row
+                    if lines is not None:
+                        new.append("\n".join(lines))
                         if v.bold:
-                            cmds.append(("FONTNAME", at, at, SANS_BOLD))
+                            marks.setdefault(("FONTNAME", ci, SANS_BOLD), []).append(r)
                         if v.color is not None:
-                            cmds.append(("TEXTCOLOR", at, at, v.color))
+                            marks.setdefault(("TEXTCOLOR", ci, v.color), []).append(r)
+                        if len(lines) > 1:
+                            marks.setdefault(("LEADING", ci, self.st.cell.leading), []).append(r)
                     else:
                         markup = self.m(v.text, bold=v.bold)
                         if v.color is not None:
@@ -374,6 +388,13 @@ class _Builder:
                 else:
                     new.append(v)
             out.append(new)
+        cmds = []
+        for (op, ci, value), rs in marks.items():
+            start = rs[0]
+            for r, after in zip(rs, rs[1:] + [None]):
+                if after != r + 1:  # the end of a run of consecutive rows
+                    cmds.append((op, (ci, start), (ci, r), value))
+                    start = after
         return out, cmds
 
     def heading(self, title: str, level: int = 0, number: str | None = None):

@@ -70,6 +70,7 @@ def table_style(*, header: bool = True, zebra: bool = True, extra=()) -> TableSt
         ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
         ("FONTNAME", (0, 0), (-1, -1), SANS),
         ("FONTSIZE", (0, 0), (-1, -1), 7.5),
+        ("TEXTCOLOR", (0, 0), (-1, -1), INK),  # plain cells in the ink of the paragraph cells
     ]
     if header:
         cmds += [("BACKGROUND", (0, 0), (-1, 0), HEAD_BG), ("LINEBELOW", (0, 0), (-1, 0), 0.6, MUTED)]
