@@ -12,13 +12,14 @@ brings them in within a second. The same field changed on both sides opens a
 """
 from __future__ import annotations
 
+import copy
 import functools
 import logging
 import os
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -41,7 +42,9 @@ from PySide6.QtWidgets import (
 
 from prr_app.errors import PrrError
 from prr_app.model.entities import Review
-from prr_app.ui.tasks import deliver, post, start_pump
+from prr_app.review.edits import SINGLES, Change, apply_changes
+from prr_app.ui.commands import EditCommand
+from prr_app.ui.tasks import Task, post, start_pump
 
 log = logging.getLogger(__name__)
 
@@ -63,9 +66,12 @@ class LiveRepoDocument:
     ``store.save(review)`` (an autosave on a worker thread), ``save_copy()`` and ``close()``
     do for a review in the repository.
 
-    :meth:`push` may run on any thread: it talks to the database and writes the local copy,
-    and tells the window what happened through the link's queued signal (the GUI thread then
-    takes the others' changes into the open review, as one set of element changes)."""
+    A push always runs off the GUI thread: an autosave on the session's worker, a sync or a
+    conflict's merge on a task of the link's, and an explicit save (the session's ``flush()``:
+    File > Save, closing) on a worker while the window waits with a progress dialog and keeps
+    repainting (:func:`~prr_app.ui.tasks.wait_for`). It tells the window what happened through
+    :func:`~prr_app.ui.tasks.post` (the GUI thread then takes the others' changes into the open
+    review, as one undoable command)."""
 
     def __init__(self, link: "RepoLink", doc):
         self.link = link
@@ -94,12 +100,23 @@ class LiveRepoDocument:
     def save(self, review: Review | None = None, *, pick: dict | None = None, retry: bool = False) -> int:
         """Push ``review`` (default: a copy of the open review) merged with what others committed.
         Offline or in conflict, the edits go to the local copy and the window is told; a
-        refusal by the database is raised (with who may do it)."""
-        from prr_app.teamrepo.repository import ConflictError
-
+        refusal by the database is raised (with who may do it). Called on the GUI thread (the
+        session's flush), the push runs on a worker and this returns when it is done."""
         if review is None:
             review = self.link.session.analysis_copy()
-        emit = functools.partial(deliver, self.link.sig_event.emit)  # save may run on the autosave worker
+            app = QCoreApplication.instance()
+            if app is not None and app.thread() is QThread.currentThread():
+                from prr_app.ui.tasks import wait_for
+
+                return wait_for("Saving to the repository", self.push, review, pick, retry,
+                                label=f"Saving repo:{self.name} to the repository…", parent=self.link.window)
+        return self.push(None, review, pick, retry)
+
+    def push(self, _state, review: Review, pick: dict | None = None, retry: bool = False) -> int:
+        """The push itself, on a worker thread (a task's body: ``_state`` is its TaskState)."""
+        from prr_app.teamrepo.repository import ConflictError
+
+        emit = functools.partial(post, self.link.sig_event.emit)
         with self._lock:
             if self.link.offline and pick is None and not retry:  # the listener says when it is back
                 self.keep_local(review)
@@ -118,23 +135,12 @@ class LiveRepoDocument:
                     return 0
                 raise PrrError(_refusal(e.message), file=e.file, location=e.location) from None
             self.pending = False
-            emit("merged", (review, self.doc.review))
+            emit("merged", (review, self.doc.review, list(self.doc.merged_by)))
             return written
 
-    def refresh(self) -> None:
-        """Take in what others committed, when there is nothing here to push (a pull: cheaper
-        than a merge-push). In the GUI thread."""
-        mine = self.link.session.analysis_copy()
-        with self._lock:
-            try:
-                pulled = self.doc.repo.pull(self.doc.name)
-            except PrrError as e:
-                if getattr(e, "unreachable", False):
-                    self.link.sig_event.emit("offline", str(e))
-                    return
-                raise
-            self.doc.version, self.doc.review = pulled.version, pulled.review
-        self.link.sig_event.emit("merged", (mine, pulled.review))
+    def changes_since(self, _state, version: int):
+        """On a worker: the elements others changed since ``version`` (a task's body)."""
+        return self.doc.repo.changes_since(self.doc.name, version)
 
     def keep_local(self, review: Review) -> None:
         """Write ``review`` to the local copy: nothing is lost whatever the server does."""
@@ -157,6 +163,52 @@ class LiveRepoDocument:
         self.link.detached(self)
         if self.local is not None and not self.pending:
             self.local.unlink(missing_ok=True)
+
+
+def _push_new(_state, repo, review: Review, name: str):
+    """On a worker: put ``review`` in the repository as ``name``, and open it there."""
+    from prr_app.teamrepo.address import RepoDocument
+    from prr_app.teamrepo.repository import Pulled
+
+    try:
+        pushed = repo.push(review, name=name)
+    except BaseException:
+        repo.close()
+        raise
+    return RepoDocument(repo, Pulled(pushed.name, pushed.version, pushed.review))
+
+
+def _edited_since(copy_: Review, current: Review) -> bool:
+    """Whether ``current`` was edited since ``copy_`` was taken of it (``session.analysis_copy``:
+    commands put fresh element objects in, so an element not edited since is the same object)."""
+    from dataclasses import fields
+
+    for f in fields(Review):
+        a, b = getattr(copy_, f.name), getattr(current, f.name)
+        if isinstance(b, dict):
+            if a.keys() != b.keys() or any(a[k] is not v for k, v in b.items()):
+                return True
+        elif a != b:
+            return True
+    return False
+
+
+class RemoteChange(EditCommand):
+    """Another reviewer's changes taken into the open review: on the undo stack like an edit
+    (named for who made them), so Ctrl+Z takes them back here and the next save pushes that.
+    Taking them in is not an edit of this window's (nothing to save): only undo and redo are."""
+
+    def __init__(self, session, text: str, changes: list):
+        super().__init__(session, text, changes)
+        self._taken = False
+
+    def redo(self) -> None:
+        if self._taken:
+            super().redo()
+            return
+        self._taken = True
+        apply_changes(self.session.review, self.changes)
+        self.session.sig_review_changed.emit({c.coll for c in self.changes})
 
 
 # ------------------------------------------------------------------ listening, off the GUI thread
@@ -212,10 +264,15 @@ class RepoLink(QObject):
         self._back = False  # the server just came back: say so once the edits are in
         self.conflicts = []
         self._listener: _Listener | None = None
+        self._task: Task | None = None  # the sync or conflict merge under way
+        self._again = False  # another sync wanted once it is done
+        self._heard = 0  # the latest version the listener announced
         self.label = QLabel("")
         window.statusBar().addPermanentWidget(self.label)
         self.sig_event.connect(self._on_event, Qt.ConnectionType.QueuedConnection)
         self.sig_state.connect(self.label.setText)
+        for sig in (self.session.sig_saved, self.session.sig_dirty_changed, self.session.sig_review_changed):
+            sig.connect(self._say_saved)  # after the window's own label update
         window.installEventFilter(self)
 
     def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
@@ -279,7 +336,7 @@ class RepoLink(QObject):
     def _attach(self, document: LiveRepoDocument) -> None:
         self.session._replace(document, untitled=False, source=None)
         self.document = document
-        self.offline, self.conflicts = False, []
+        self.offline, self.conflicts, self._again, self._heard = False, [], False, 0
         self._start_listening()
         self._say()
 
@@ -296,12 +353,13 @@ class RepoLink(QObject):
                                             text=default_name(self.session.review))
             if not ok or not name.strip():
                 return False
+        from prr_app.ui.tasks import wait_for
+
+        review = self.session.snapshot()
+        review.milestones = {}  # kept in files: the window's file keeps them
         try:
-            with self._repository() as repo:
-                review = self.session.snapshot()
-                review.milestones = {}  # kept in files: the window's file keeps them
-                repo.push(review, name=name.strip())
-            doc = RepoDocument.open(f"repo:{name.strip()}", url=self.url)
+            doc = wait_for("Saving to the repository", _push_new, self._repository(), review, name.strip(),
+                           label=f"Saving to the repository as repo:{name.strip()}…", parent=self.window)
         except PrrError as e:
             self.notify("Cannot save to the repository", str(e))
             return False
@@ -338,42 +396,129 @@ class RepoLink(QObject):
             self.conflicted(payload)
         elif kind == "change":
             name, version = payload
-            if name == self.document.name and version > self.document.version:
-                self.sync()
+            if name == self.document.name:
+                self._heard = max(self._heard, version)
+                if version > self.window_version():
+                    self.sync()
         elif kind == "offline":
             self.went_offline(payload)
         elif kind == "online":
             self.offline, self._back = False, True
             self.sync()
 
+    def window_version(self) -> int:
+        """The repository version the open review is based on (its origin record): what it holds,
+        apart from edits not pushed yet."""
+        from prr_app.teamrepo.repository import origin
+
+        came_from = origin(self.session.review)
+        doc = self.document
+        if came_from is not None and doc is not None and came_from[0] == doc.name:
+            return came_from[1]
+        return doc.version if doc is not None else 0
+
+    @property
+    def busy(self) -> bool:
+        """A push or a catch-up of the link's is running on a worker."""
+        return self._task is not None and self._task.running
+
     def sync(self) -> None:
-        """Bring the open review and the repository together: push the edits not there yet and
-        take in the others' (one merge). Quiet when the server is still away."""
+        """Bring the open review and the repository together, on a worker: with edits not in the
+        repository yet, push them merged with the others' (one merge); with none, read only the
+        elements others changed since the window's version and take them in. Quiet when the
+        server is still away."""
         doc = self.document
         if doc is None or self.conflicts:
             return
-        try:
-            if self.session.dirty or doc.pending:
-                doc.save(retry=True)  # the open review's edits, saved or not: the autosave after is a no-op
-            else:
-                doc.refresh()
-        except PrrError as e:
+        if self.busy:
+            self._again = True  # once the one under way is done
+            return
+        self._again = False
+        if self.session.dirty or doc.pending:
+            # the open review's edits, saved or not: the autosave after is a no-op
+            self._run(doc.push, self.session.analysis_copy(), None, True)
+        else:
+            self._run(doc.changes_since, self.window_version(), done=self.take_in)
+
+    def _run(self, fn, *args, done=None) -> None:
+        """``fn(state, *args)`` on a worker; a refusal is shown; ``done(result)`` on the GUI thread."""
+        task = Task("repository", fn, *args)
+        if done is not None:
+            task.signals.sig_done.connect(done)
+        task.signals.sig_failed.connect(self._task_failed)
+        task.signals.sig_done.connect(self._task_ended)
+        task.signals.sig_failed.connect(self._task_ended)
+        self._task = task
+        self._say()
+        task.start()
+
+    def _task_failed(self, e, _tb) -> None:
+        if getattr(e, "unreachable", False):
+            self.went_offline(str(e))
+        elif isinstance(e, PrrError):
             self.notify("Not saved to the repository", str(e))
+        else:
+            self.notify("Repository", f"unexpected error: {e}")
 
-    def merged(self, pushed: Review, result: Review) -> None:
+    def _task_ended(self, *_args) -> None:
+        self._say()
+        if self.document is not None and (self._again or self._heard > self.window_version()) and not self.offline:
+            self.sync()
+
+    def take_in(self, delta) -> None:
+        """The elements others changed since the window's version (a
+        :class:`~prr_app.teamrepo.repository.Delta`), applied to the open review as one undoable
+        command. Edits made here meanwhile are not overwritten: then the others' changes come in
+        through a push, merged with them."""
+        doc = self.document
+        if doc is None or delta.name != doc.name or delta.since != self.window_version():
+            return  # another review, or the window moved on meanwhile (the next sync catches up)
+        if self.session.dirty or doc.pending:
+            self._again = True  # the push merges them with the edits made here
+            return
+        review = self.session.review
+        changes = []
+        for coll, key in delta.elements:
+            current = getattr(review, coll) if coll in SINGLES else getattr(review, coll).get(key)
+            new = getattr(delta.review, coll) if coll in SINGLES else getattr(delta.review, coll).get(key)
+            if current != new:
+                changes.append(Change(coll, key, copy.deepcopy(current), new))
+        self._take(changes, delta.by, delta.version)
+
+    def merged(self, pushed: Review, result: Review, by: list[str] = ()) -> None:
         """A push succeeded: ``result`` is the repository's review now, ``pushed`` what was sent.
-        What others changed (``pushed`` -> ``result``) is applied to the open review, whatever the
-        user edited meanwhile (not on the undo stack: it is not the user's edit)."""
-        from prr_app.review.edits import apply_changes, review_changes
+        What others changed (``pushed`` -> ``result``) is applied to the open review as one
+        undoable command, unless the user edited it since ``pushed`` was taken: then it stays
+        based on the version before, and the next push merges those edits with everything."""
+        from prr_app.review.edits import review_changes
+        from prr_app.teamrepo.repository import ORIGIN_ID, origin
 
-        changes = review_changes(pushed, result, current=self.session.review)
-        apply_changes(self.session.review, changes)
-        changed = {c.coll for c in changes}
         was_offline, self._back = self.offline or self._back, False
         self.offline = False
-        if changed:
-            self.session.sig_review_changed.emit(changed)
+        if _edited_since(pushed, self.session.review):
+            self._say()
+            return
+        changes = [c for c in review_changes(pushed, result, current=self.session.review)
+                   if not (c.coll == "imports" and c.key == ORIGIN_ID)]
+        came_from = origin(result)
+        self._take(changes, by, came_from[1] if came_from else self.document.version)
         self._say("Back online: your edits are in the repository" if was_offline else "")
+
+    def _take(self, changes: list, by: list[str], version: int) -> None:
+        """Apply the others' ``changes`` as one command on the undo stack, named for who made them,
+        and base the open review on ``version`` (not undoable: Ctrl+Z takes the changes back here,
+        and the next save pushes that as a change of this version)."""
+        from prr_app.teamrepo.repository import mark_origin
+
+        doc = self.document
+        mark_origin(self.session.review, doc.name, version, doc.doc.repo.where)
+        doc.doc.version = max(doc.doc.version, version)
+        if changes:
+            who = ", ".join(by) if by else "another reviewer"
+            n = len(changes)
+            self.session.undo_stack.push(RemoteChange(
+                self.session, f"{n} change{'s' if n != 1 else ''} by {who} (repository version {version})", changes))
+        self._say()
 
     def went_offline(self, message: str | PrrError) -> None:
         if self.document is None:
@@ -395,10 +540,7 @@ class RepoLink(QObject):
             self._say()
             return
         self.conflicts = []
-        try:
-            doc.save(pick=pick)
-        except PrrError as e:
-            self.notify("Not saved to the repository", str(e))
+        self._run(doc.push, self.session.analysis_copy(), pick, False)
 
     def _say(self, extra: str = "") -> None:
         doc = self.document
@@ -411,9 +553,21 @@ class RepoLink(QObject):
             where = f" ({doc.local})" if doc.local else ""
             text = (f"Repository unreachable: working on a local copy{where}; it syncs when the server is back "
                     f"(File > Save As keeps a .prr)")
+        elif self.busy:
+            text = f"repo:{doc.name}: syncing with the repository…"
         else:
             text = extra or f"repo:{doc.name} version {doc.version}: live"
         self.sig_state.emit(text)
+        self._say_saved()
+
+    def _say_saved(self, *_args) -> None:
+        """The window's save label never says "All changes saved" while the edits are only in the
+        local copy (offline, refused, or waiting for a conflict to be settled)."""
+        doc = self.document
+        label = getattr(self.window, "save_label", None)
+        if doc is None or label is None or not doc.pending or self.session.dirty:
+            return
+        label.setText("Saved to a local copy only: not in the repository yet")
 
     # ---------------------------------------------------------- asking the user (tests replace these)
     def ask_conflicts(self, conflicts) -> dict | None:

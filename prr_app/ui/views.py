@@ -938,8 +938,11 @@ class DashboardView(QWidget):
             self._step_timer.start()
             return
         self._preload = Task("charts", _import_pyqtgraph)
-        self._preload.signals.sig_done.connect(lambda _r: self._step_timer.start())
+        self._preload.signals.sig_done.connect(self._preloaded)  # a bound method: dropped if the view goes first
         self._preload.start()
+
+    def _preloaded(self, _result) -> None:
+        self._step_timer.start()
 
     def _build_step(self) -> None:
         if self.heat is not None:
