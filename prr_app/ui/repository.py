@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import json
 import logging
 import os
 import threading
@@ -50,6 +51,8 @@ log = logging.getLogger(__name__)
 
 #: How often the listener tries the server again while it is away (ms).
 RETRY_MS = 1000
+#: The window's save label while the edits are only in the local copy.
+LOCAL_ONLY = "Saved to a local copy only: not in the repository yet"
 
 
 # ------------------------------------------------------------------ the document
@@ -108,8 +111,11 @@ class LiveRepoDocument:
             if app is not None and app.thread() is QThread.currentThread():
                 from prr_app.ui.tasks import wait_for
 
-                return wait_for("Saving to the repository", self.push, review, pick, retry,
-                                label=f"Saving repo:{self.name} to the repository…", parent=self.link.window)
+                written = wait_for("Saving to the repository", self.push, review, pick, retry,
+                                   label=f"Saving repo:{self.name} to the repository…", parent=self.link.window)
+                if self.pending:  # said after the window's own "Saved" message, which it replaces
+                    QTimer.singleShot(0, self.link.say_not_in_repository)
+                return written
         return self.push(None, review, pick, retry)
 
     def push(self, _state, review: Review, pick: dict | None = None, retry: bool = False) -> int:
@@ -135,6 +141,7 @@ class LiveRepoDocument:
                     return 0
                 raise PrrError(_refusal(e.message), file=e.file, location=e.location) from None
             self.pending = False
+            self.drop_local()
             emit("merged", (review, self.doc.review, list(self.doc.merged_by)))
             return written
 
@@ -143,14 +150,27 @@ class LiveRepoDocument:
         return self.doc.repo.changes_since(self.doc.name, version)
 
     def keep_local(self, review: Review) -> None:
-        """Write ``review`` to the local copy: nothing is lost whatever the server does."""
+        """Write ``review`` to the local copy: nothing is lost whatever the server does. Beside it,
+        what the next start needs to offer it back: the review's name and the repository's URL
+        (never with a password)."""
         from prr_app.review.document import save_review
+        from prr_app.teamrepo.connection import parse_url
 
         self.pending = True
         if self.local is None:
             safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in self.name)
             self.local = local_copy_dir() / f"{safe}.{os.getpid()}.prr"
         save_review(review, self.local, overwrite=True)
+        side = self.local.with_suffix(".json")
+        if not side.exists():
+            url = parse_url(self.doc.repo.url).set(password=None).render_as_string(hide_password=False)
+            side.write_text(json.dumps({"name": self.name, "url": url, "pid": os.getpid()}), encoding="utf-8")
+
+    def drop_local(self) -> None:
+        """Everything is in the repository: the local copy goes."""
+        if self.local is not None:
+            _discard_local(self.local)
+            self.local = None
 
     def save_copy(self, target) -> None:
         """File > Save As / Save a Copy: the open review (its origin included) as a ``.prr``."""
@@ -161,8 +181,48 @@ class LiveRepoDocument:
     def close(self) -> None:
         self.doc.close()
         self.link.detached(self)
-        if self.local is not None and not self.pending:
-            self.local.unlink(missing_ok=True)
+        if not self.pending:
+            self.drop_local()
+
+
+def local_copies() -> list[tuple[Path, dict]]:
+    """Local copies left by an app that ended (quit or crashed) before it could put them in the
+    repository, newest first: (path, {"name", "url", "version", "at"}). A running app's are not."""
+    from prr_app.review.document import load_review
+    from prr_app.teamrepo.repository import ORIGIN_ID, origin
+    from prr_app.ui.session import _alive
+
+    out = []
+    for f in local_copy_dir().glob("*.prr"):
+        info: dict = {}
+        try:
+            info = json.loads(f.with_suffix(".json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            pass
+        stem_pid = f.suffixes[-2][1:] if len(f.suffixes) >= 2 else ""
+        pid = int(info.get("pid") or (stem_pid if stem_pid.isdigit() else 0))
+        if pid == os.getpid() or (pid and _alive(pid)):
+            continue  # a running app's (this one's included): not left behind
+        try:
+            review = load_review(f)
+        except PrrError as e:  # kept, never deleted unasked: shown with what is wrong
+            info.update(problem=str(e))
+            review = None
+        came_from = origin(review) if review is not None else None
+        if came_from is not None:
+            info.setdefault("name", came_from[0])
+            info["version"] = came_from[1]
+            info.setdefault("url", review.imports[ORIGIN_ID].report.get("repository", ""))
+        info.setdefault("name", f.name.split(".")[0])
+        info["at"] = f.stat().st_mtime
+        out.append((f, info))
+    out.sort(key=lambda t: t[1]["at"], reverse=True)
+    return out
+
+
+def _discard_local(path: Path) -> None:
+    for p in (Path(path), Path(path).with_suffix(".json")):
+        p.unlink(missing_ok=True)
 
 
 def _push_new(_state, repo, review: Review, name: str):
@@ -267,6 +327,10 @@ class RepoLink(QObject):
         self._task: Task | None = None  # the sync or conflict merge under way
         self._again = False  # another sync wanted once it is done
         self._heard = 0  # the latest version the listener announced
+        from PySide6.QtCore import QThreadPool
+
+        self._pool = QThreadPool(self)  # a thread of its own: catching up never waits behind an analysis
+        self._pool.setMaxThreadCount(1)
         self.label = QLabel("")
         window.statusBar().addPermanentWidget(self.label)
         self.sig_event.connect(self._on_event, Qt.ConnectionType.QueuedConnection)
@@ -450,7 +514,7 @@ class RepoLink(QObject):
         task.signals.sig_failed.connect(self._task_ended)
         self._task = task
         self._say()
-        task.start()
+        task.start(self._pool)
 
     def _task_failed(self, e, _tb) -> None:
         if getattr(e, "unreachable", False):
@@ -565,9 +629,117 @@ class RepoLink(QObject):
         local copy (offline, refused, or waiting for a conflict to be settled)."""
         doc = self.document
         label = getattr(self.window, "save_label", None)
-        if doc is None or label is None or not doc.pending or self.session.dirty:
+        if label is None or self.session.dirty:
             return
-        label.setText("Saved to a local copy only: not in the repository yet")
+        if doc is not None and doc.pending:
+            label.setText(LOCAL_ONLY)
+        elif label.text() == LOCAL_ONLY and hasattr(self.window, "_update_save_label"):
+            self.window._update_save_label()  # in the repository now
+
+    def say_not_in_repository(self) -> None:
+        """After an explicit save that could only write the local copy: say so, where it is."""
+        doc = self.document
+        if doc is None or not doc.pending:
+            return
+        why = f"{len(self.conflicts)} conflict(s) to settle" if self.conflicts else \
+            "the repository is unreachable" if self.offline else "the repository refused it"
+        self.window.statusBar().showMessage(f"Not in the repository: {why}; your edits are in the local copy "
+                                            f"{doc.local}", 15000)
+
+    # ---------------------------------------------------------- local copies left offline
+    def offer_local_copies(self, *, asked: bool = False) -> None:
+        """Offer the local copies an app left when it ended (quit or crashed) while the server was
+        away: open one and sync it to the repository (now, or when the server is back), save it as
+        a ``.prr``, or discard it (after a confirmation). Those not chosen stay and are offered
+        again (Repository > Local Copies Left Offline, or the next start)."""
+        copies = local_copies()
+        if not copies:
+            if asked:
+                self.window.statusBar().showMessage("No local copies of repository reviews wait", 5000)
+            return
+        choice = self.ask_local_copy(LocalCopiesDialog(self.window, copies))
+        if choice is None:
+            self.window.statusBar().showMessage(
+                f"{len(copies)} local cop{'ies' if len(copies) > 1 else 'y'} of repository reviews kept: "
+                "Repository > Local Copies Left Offline", 8000)
+            return
+        action, path = choice
+        info = dict(copies)[path]
+        if action == "sync":
+            self.open_local_copy(path, info)
+        elif action == "save":
+            from prr_app.review.document import load_review, save_review
+
+            target = self.ask_save_path(f"{info['name']}.prr")
+            if not target:
+                return
+            try:
+                save_review(load_review(path), target, overwrite=True)  # it remembers its origin: 'prr repo push'
+            except PrrError as e:
+                self.notify("Cannot save the local copy", f"{e}\n\nThe local copy was left in place.")
+                return
+            _discard_local(path)
+            self.window.statusBar().showMessage(f"Saved to {target}; push it with 'prr repo push'", 8000)
+        elif action == "discard":
+            if self.confirm("Discard the local copy",
+                            f"Discard the local copy of repo:{info['name']}? The edits in it that are not in the "
+                            "repository are lost."):
+                _discard_local(path)
+
+    def open_local_copy(self, path: Path, info: dict) -> bool:
+        """Open a local copy left offline in the window, linked to its review in the repository,
+        and push it (merged with what others committed since) as soon as the server answers."""
+        from prr_app.review.document import load_review
+        from prr_app.teamrepo.address import RepoDocument
+        from prr_app.teamrepo.repository import Pulled, Repository, origin
+
+        try:
+            review = load_review(path)
+            came_from = origin(review)
+            if came_from is None:
+                raise PrrError("this copy does not say which repository review it came from", file=str(path))
+            url = self._url_for(info)
+            if not url:
+                return False
+            doc = RepoDocument(Repository(url), Pulled(came_from[0], came_from[1], review))
+        except PrrError as e:
+            self.notify("Cannot open the local copy", f"{e}\n\nThe local copy was left in place.")
+            return False
+        if not self.window._may_leave():
+            doc.close()
+            return False
+        live = LiveRepoDocument(self, doc)
+        # this app's from now on: renamed for this process, so that another start does not offer it meanwhile
+        safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in doc.name)
+        live.local = local_copy_dir() / f"{safe}.{os.getpid()}.prr"
+        if live.local != path:
+            os.replace(path, live.local)
+            Path(path).with_suffix(".json").unlink(missing_ok=True)
+        live.pending = True
+        live.keep_local(review)  # its side file, for this process
+        self.url = url
+        self._attach(live)
+        self.sync()
+        return True
+
+    def _url_for(self, info: dict) -> str | None:
+        """The URL to reach a local copy's repository: ``$PRR_REPO`` or the one in use when they name
+        the same database (they may say how to log in), else the one recorded beside the copy."""
+        from prr_app.teamrepo.connection import ENV_REPO, parse_url
+
+        recorded = info.get("url") or ""
+
+        def target(u):
+            try:
+                p = parse_url(u)
+            except PrrError:
+                return None
+            return (p.host or "", p.port or 5432, p.database or "")
+
+        for candidate in (os.environ.get(ENV_REPO), self.url):
+            if candidate and recorded and target(candidate) == target(recorded):
+                return candidate
+        return recorded or self.repository_url()
 
     # ---------------------------------------------------------- asking the user (tests replace these)
     def ask_conflicts(self, conflicts) -> dict | None:
@@ -576,6 +748,22 @@ class RepoLink(QObject):
 
     def notify(self, title: str, text: str) -> None:
         QMessageBox.warning(self.window, title, text)
+
+    def ask_local_copy(self, dialog: "LocalCopiesDialog"):
+        """(action, path) the user chose in ``dialog``, or None (later)."""
+        return dialog.choice if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def confirm(self, title: str, text: str) -> bool:
+        ans = QMessageBox.question(self.window, title, text,
+                                   QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                                   QMessageBox.StandardButton.Cancel)
+        return ans == QMessageBox.StandardButton.Discard
+
+    def ask_save_path(self, suggested: str) -> str | None:
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _ = QFileDialog.getSaveFileName(self.window, "Save the local copy as", suggested, "PRR review (*.prr)")
+        return path or None
 
     # ---------------------------------------------------------- the Repository menu
     def open_dialog(self) -> None:
@@ -787,6 +975,62 @@ def _value(v, field) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+class LocalCopiesDialog(QDialog):
+    """The local copies left offline: which review, which repository, the version each is based
+    on, when it was left; Open and Sync, Save As .prr, Discard, or Later."""
+
+    HEADERS = ["Review", "Repository", "Based on version", "Left at"]
+
+    def __init__(self, parent, copies: list[tuple[Path, dict]]):
+        import datetime as _dt
+
+        super().__init__(parent)
+        self.setWindowTitle("Local copies left offline")
+        self.copies = list(copies)
+        self.choice: tuple[str, Path] | None = None
+        self.table = _table(self.HEADERS)
+        _fill(self.table, [[f"repo:{i['name']}", _shown_url(i.get("url", "")), i.get("version", "?"),
+                            _dt.datetime.fromtimestamp(i["at"]).strftime("%Y-%m-%d %H:%M")] for _p, i in self.copies])
+        self.table.setSortingEnabled(False)  # rows stay in the order of self.copies
+        if self.copies:
+            self.table.selectRow(0)
+        lay = QVBoxLayout(self)
+        lay.addWidget(QLabel("The app ended while the repository was unreachable, before these edits were in it. "
+                             "They were kept on this computer."))
+        lay.addWidget(self.table)
+        row = QHBoxLayout()
+        self.buttons = {}
+        for action, text in (("sync", "Open and Sync"), ("save", "Save As .prr…"), ("discard", "Discard…")):
+            b = QPushButton(text)
+            b.clicked.connect(lambda _=False, a=action: self._choose(action=a))
+            row.addWidget(b)
+            self.buttons[action] = b
+        row.addStretch(1)
+        later = QPushButton("Later")
+        later.clicked.connect(self.reject)
+        row.addWidget(later)
+        self.buttons["later"] = later
+        lay.addLayout(row)
+        self.resize(800, 300)
+
+    def select(self, path: Path) -> None:
+        self.table.selectRow([p for p, _ in self.copies].index(Path(path)))
+
+    def _choose(self, action: str) -> None:
+        r = self.table.currentRow()
+        if r < 0:
+            return
+        self.choice = (action, self.copies[r][0])
+        self.accept()
+
+
+def _shown_url(url: str) -> str:
+    """A repository URL as shown: never with a password."""
+    from prr_app.teamrepo.connection import safe_url
+
+    return safe_url(url) if url else ""
+
+
 class PortfolioDialog(QDialog):
     """Every review of the repository: system, verdict, open blockers, SLO attainability,
     checklist progress, acceptances expiring soon, due dates passed."""
@@ -908,6 +1152,9 @@ def install_repository(window) -> RepoLink:
     link.a_portfolio = act("&Portfolio", link.show_portfolio, "Every review of the repository at a glance")
     link.a_whatif = act("Cross-review &What-if…", link.show_whatif,
                         "What one shared component's or domain's failure takes down across every review")
-    for a in (link.a_open, link.a_save, None, link.a_signoff, None, link.a_portfolio, link.a_whatif):
+    link.a_local = act("&Local Copies Left Offline…", lambda: link.offer_local_copies(asked=True),
+                       "Edits kept on this computer when the app ended while the repository was unreachable")
+    for a in (link.a_open, link.a_save, None, link.a_signoff, None, link.a_portfolio, link.a_whatif, None,
+              link.a_local):
         m.addSeparator() if a is None else m.addAction(a)
     return link
