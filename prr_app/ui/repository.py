@@ -238,19 +238,13 @@ def _push_new(_state, repo, review: Review, name: str):
     return RepoDocument(repo, Pulled(pushed.name, pushed.version, pushed.review))
 
 
-def _edited_since(copy_: Review, current: Review) -> bool:
-    """Whether ``current`` was edited since ``copy_`` was taken of it (``session.analysis_copy``:
-    commands put fresh element objects in, so an element not edited since is the same object)."""
-    from dataclasses import fields
-
-    for f in fields(Review):
-        a, b = getattr(copy_, f.name), getattr(current, f.name)
-        if isinstance(b, dict):
-            if a.keys() != b.keys() or any(a[k] is not v for k, v in b.items()):
-                return True
-        elif a != b:
-            return True
-    return False
+def _edited_since(copy_: Review, current: Review, coll: str, key: str) -> bool:
+    """Whether element ``(coll, key)`` of ``current`` was edited since ``copy_`` was taken of it
+    (``session.analysis_copy``: commands put fresh element objects in, so an element not edited
+    since is the same object)."""
+    if coll in SINGLES:
+        return getattr(copy_, coll) != getattr(current, coll)
+    return getattr(copy_, coll).get(key) is not getattr(current, coll).get(key)
 
 
 class RemoteChange(EditCommand):
@@ -311,7 +305,7 @@ class RepoLink(QObject):
     """The window's connection to the repository: opening, saving, live changes, conflicts,
     offline work. ``ask_conflicts`` and ``notify`` are replaced by tests."""
 
-    sig_event = Signal(str, object)  # from the listener thread, delivered in the GUI thread
+    sig_event = Signal(str, object)  # the listener's and the pushes' reports, emitted in the GUI thread
     sig_state = Signal(str)  # a one-line state for the status bar
 
     def __init__(self, window):
@@ -327,13 +321,14 @@ class RepoLink(QObject):
         self._task: Task | None = None  # the sync or conflict merge under way
         self._again = False  # another sync wanted once it is done
         self._heard = 0  # the latest version the listener announced
+        self._note = ""  # a note for the status bar ("Back online...")
         from PySide6.QtCore import QThreadPool
 
         self._pool = QThreadPool(self)  # a thread of its own: catching up never waits behind an analysis
         self._pool.setMaxThreadCount(1)
         self.label = QLabel("")
         window.statusBar().addPermanentWidget(self.label)
-        self.sig_event.connect(self._on_event, Qt.ConnectionType.QueuedConnection)
+        self.sig_event.connect(self._on_event)  # emitted on the GUI thread only (tasks.post)
         self.sig_state.connect(self.label.setText)
         for sig in (self.session.sig_saved, self.session.sig_dirty_changed, self.session.sig_review_changed):
             sig.connect(self._say_saved)  # after the window's own label update
@@ -351,6 +346,7 @@ class RepoLink(QObject):
         failed (the edits are in the local copy then)."""
         doc = self.document
         if doc is not None and not self.window.isVisible():
+            self._pool.waitForDone(30000)  # a sync under way ends first (its edits are in the local copy otherwise)
             if self.session.dirty:
                 doc.keep_local(self.session.review)
             self.session.document = None
@@ -552,18 +548,21 @@ class RepoLink(QObject):
     def merged(self, pushed: Review, result: Review, by: list[str] = ()) -> None:
         """A push succeeded: ``result`` is the repository's review now, ``pushed`` what was sent.
         What others changed (``pushed`` -> ``result``) is applied to the open review as one
-        undoable command, unless the user edited it since ``pushed`` was taken: then it stays
-        based on the version before, and the next push merges those edits with everything."""
+        undoable command, and the open review is based on the new version: edits made here since
+        ``pushed`` was taken are then pushed relative to it (an edit undone meanwhile included).
+        Unless one element was both edited here since and changed by others: then the open
+        review stays based on the version before, and the next push merges the three."""
         from prr_app.review.edits import review_changes
         from prr_app.teamrepo.repository import ORIGIN_ID, origin
 
         was_offline, self._back = self.offline or self._back, False
         self.offline = False
-        if _edited_since(pushed, self.session.review):
+        current = self.session.review
+        changes = [c for c in review_changes(pushed, result, current=current)
+                   if not (c.coll == "imports" and c.key == ORIGIN_ID)]
+        if any(_edited_since(pushed, current, c.coll, c.key) for c in changes):
             self._say()
             return
-        changes = [c for c in review_changes(pushed, result, current=self.session.review)
-                   if not (c.coll == "imports" and c.key == ORIGIN_ID)]
         came_from = origin(result)
         self._take(changes, by, came_from[1] if came_from else self.document.version)
         self._say("Back online: your edits are in the repository" if was_offline else "")
@@ -575,6 +574,7 @@ class RepoLink(QObject):
         from prr_app.teamrepo.repository import mark_origin
 
         doc = self.document
+        self._note = ""
         mark_origin(self.session.review, doc.name, version, doc.doc.repo.where)
         doc.doc.version = max(doc.doc.version, version)
         if changes:
@@ -587,7 +587,7 @@ class RepoLink(QObject):
     def went_offline(self, message: str | PrrError) -> None:
         if self.document is None:
             return
-        self.offline = True
+        self.offline, self._note = True, ""
         self._say()
 
     def conflicted(self, error) -> None:
@@ -617,10 +617,11 @@ class RepoLink(QObject):
             where = f" ({doc.local})" if doc.local else ""
             text = (f"Repository unreachable: working on a local copy{where}; it syncs when the server is back "
                     f"(File > Save As keeps a .prr)")
-        elif self.busy:
-            text = f"repo:{doc.name}: syncing with the repository…"
         else:
-            text = extra or f"repo:{doc.name} version {doc.version}: live"
+            if extra:
+                self._note = extra  # said until the next change comes in
+            text = self._note or (f"repo:{doc.name}: syncing with the repository…" if self.busy
+                                  else f"repo:{doc.name} version {doc.version}: live")
         self.sig_state.emit(text)
         self._say_saved()
 
