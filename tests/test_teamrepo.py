@@ -511,10 +511,10 @@ def test_migration_from_an_older_schema_keeps_the_reviews(pg, tmp_path):
     code, out, err = prr("repo", "list", "--repo", url)
     assert code == 2 and "older (0001" in err and "prr repo init" in err
     code, out, err = prr("repo", "init", "--repo", url)
-    assert code == 0 and "upgraded from schema 0001 to 0008" in out
+    assert code == 0 and "upgraded from schema 0001 to 0009" in out
     with Repository(url) as repo:
         assert _without_origin(repo.pull("shop").review) == review
-        assert repo.init() == ("0008", "0008")
+        assert repo.init() == ("0009", "0009")
         assert repo.portfolio() == [{"name": "shop", "version": 1, "assessed": False}]
 
 

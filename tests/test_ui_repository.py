@@ -133,6 +133,8 @@ def test_the_same_field_on_both_sides_opens_the_picker_and_the_user_picks_per_fi
     edit(b, "components", "cart-db", owner="bob", replicas=5)
     qtbot.waitUntil(lambda: "conflicts" in seen and not b.repository.conflicts, timeout=WAIT_MS)
     assert sorted(seen["conflicts"]) == [("owner", "bob", "alice", "prr_admin"), ("replicas", 5, 3, "prr_admin")]
+    # the merge is pushed on a worker once the user picked
+    qtbot.waitUntil(lambda: shop.pull("shop").review.components["cart-db"].replicas == 5, timeout=WAIT_MS)
     final = shop.pull("shop").review.components["cart-db"]
     assert (final.owner, final.replicas) == ("alice", 5)
     qtbot.waitUntil(lambda: b.session.review.components["cart-db"].owner == "alice", timeout=WAIT_MS)

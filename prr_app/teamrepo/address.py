@@ -46,6 +46,7 @@ class RepoDocument:
         self.name = pulled.name
         self.version = pulled.version
         self.review = pulled.review
+        self.merged_by: list[str] = []  # who made the others' changes the last save merged in
 
     @property
     def path(self) -> str:
@@ -79,7 +80,7 @@ class RepoDocument:
         came_from = origin(self.review)
         base = came_from[1] if came_from and came_from[0] == self.name else self.version
         pushed = self.repo.push(self.review, name=self.name, base=base, pick=pick)
-        self.version, self.review = pushed.version, pushed.review
+        self.version, self.review, self.merged_by = pushed.version, pushed.review, pushed.by
         return pushed.written
 
     def close(self) -> None:

@@ -16,7 +16,7 @@ import functools
 import datetime as _dt
 import getpass
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from prr_app.model.entities import ImportRecord, Review
@@ -79,6 +79,19 @@ class Pushed:
     written: int  # changes written by this push
     merged: int  # changes by others since your version, now in the result
     created: bool
+    by: list[str] = field(default_factory=list)  # who made those changes by others (database users)
+
+
+@dataclass
+class Delta:
+    """What changed in a review since a version (:meth:`Repository.changes_since`)."""
+
+    name: str
+    since: int
+    version: int  # the review's version now
+    elements: list[tuple[str, str]]  # (collection, key) of every element changed since ``since``
+    review: Review  # those elements as they are now (a deleted one is absent); nothing else
+    by: list[str]  # who changed them (database users), in the order of their first change
 
 
 @dataclass
@@ -328,6 +341,54 @@ class Repository:
         mark_origin(review, name, found.version, self.where)
         return Pulled(name, found.version, review)
 
+    def changes_since(self, name: str, version: int) -> Delta:
+        """The elements of review ``name`` changed since ``version``, as they are now, in one
+        snapshot: the history (indexed by review and version) says which rows changed, and only
+        those elements' rows are read. What an open window needs to catch up with the others'
+        commits without pulling the whole review."""
+        from sqlalchemy import select, tuple_
+
+        ch = schema.repo_change
+        with self._db(f"cannot read repo:{name}"):
+            with self.engine.begin() as conn:
+                conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                self._check(conn)
+                found = self._find(conn, name)
+                if found is None:
+                    raise PrrError("no such review in the repository (see 'prr repo list')", file=f"repo:{name}")
+                if version > found.version:
+                    raise PrrError(f"version {version} is newer than the repository's ({found.version})",
+                                   file=f"repo:{name}")
+                q = (select(ch.c.table_name, ch.c.row_key, ch.c.changed_by)
+                     .where(ch.c.review_id == found.id, ch.c.version > version).order_by(ch.c.id))
+                elements: dict[tuple[str, str], None] = {}
+                by: dict[str, None] = {}
+                want: dict[str, set] = {}
+                for c in conn.execute(q):
+                    if c.table_name not in schema.REVIEW_TABLES:
+                        continue  # not a row a push writes (refused since schema 0005)
+                    key = tuple(c.row_key)
+                    by[c.changed_by] = None
+                    for element in rowmap.elements_of(c.table_name, key):
+                        elements[element] = None
+                    if c.table_name in ("mitigation", "risk_mitigation"):  # a mitigation is both tables' rows
+                        want.setdefault("mitigation", set()).add((key[0],))
+                    else:
+                        want.setdefault(c.table_name, set()).add(key)
+                if "mitigation" in want:
+                    want["risk_mitigation"] = want["mitigation"]  # by mitigation id
+                rows: Rows = {}
+                for tname, keys in want.items():
+                    table, cols = schema.REVIEW_TABLES[tname], schema.COLUMNS[tname]
+                    key_cols = ["mitigation_id"] if tname == "risk_mitigation" else schema.KEYS[tname]
+                    kc = [table.c[k] for k in key_cols]
+                    match = kc[0].in_([k[0] for k in keys]) if len(kc) == 1 else tuple_(*kc).in_(list(keys))
+                    idx = [cols.index(k) for k in schema.KEYS[tname]]
+                    q = select(*[table.c[c] for c in cols]).where(table.c.review_id == found.id, match)
+                    rows[tname] = {tuple(r[i] for i in idx): dict(zip(cols, r)) for r in conn.execute(q).fetchall()}
+        review = rowmap.review_from_rows(rows, copy=False)
+        return Delta(name, version, found.version, list(elements), review, list(by))
+
     def history(self, name: str) -> list[HistoryEntry]:
         from sqlalchemy import select
 
@@ -425,7 +486,8 @@ class Repository:
                 raise PrrError("the review cannot be stored: " + connection.scrub(str(e.orig).splitlines()[0], self._u),
                                file=f"repo:{name}") from None
         mark_origin(result, name, new_version, self.where)
-        return Pushed(name, new_version, result, merged, len(changes), merged_count, created)
+        return Pushed(name, new_version, result, merged, len(changes), merged_count, created,
+                      by=who.authors if who is not None and merged_count else [])
 
     def _rows_at(self, conn, review_id: int, current: Rows, version: int):
         """The rows as they were at ``version`` (undoing later history), and a ``who`` function."""
@@ -436,7 +498,9 @@ class Repository:
              .where(ch.c.review_id == review_id, ch.c.version > version).order_by(ch.c.id.desc()))
         rows = {t: {k: dict(r) for k, r in current[t].items()} for t in current}
         last: dict = {}
+        authors: dict[str, None] = {}
         for c in conn.execute(q):
+            authors[c.changed_by] = None
             key = tuple(c.row_key)
             table = rows.get(c.table_name)
             if table is None or (c.field is not None and key not in table):
@@ -454,6 +518,7 @@ class Repository:
         def who(table, key, field):
             return last.get((table, key, field)) or last.get((table, key, None)) or ("", "")
 
+        who.authors = list(reversed(authors))  # earliest first
         return rows, who
 
     @staticmethod
@@ -646,5 +711,5 @@ class Repository:
 
 
 
-__all__ = ["Repository", "ConflictError", "Pulled", "Pushed", "ReviewInfo", "HistoryEntry", "origin",
+__all__ = ["Repository", "ConflictError", "Pulled", "Pushed", "Delta", "ReviewInfo", "HistoryEntry", "origin",
            "mark_origin", "default_name", "ORIGIN_ID"]

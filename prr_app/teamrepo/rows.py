@@ -16,6 +16,26 @@ Rows = dict[str, dict[tuple, dict]]
 ORIGIN_FORMAT = "team-repository"
 
 
+#: The review's collection each table's rows make (the review row makes two: meta and policy).
+COLLECTIONS = {"component": "components", "dependency": "dependencies", "redundancy_group": "groups",
+               "failure_domain": "domains", "journey": "journeys", "checklist_answer": "answers", "risk": "risks",
+               "mitigation": "mitigations", "risk_mitigation": "mitigations", "layout": "layout",
+               "import_record": "imports", "checklist_proposal": "proposals"}
+
+
+def elements_of(table: str, key: tuple) -> list[tuple[str, str]]:
+    """The review's elements, as (collection, key), that the row ``key`` of ``table`` is part of:
+    ``("meta", "")`` and ``("policy", "")`` for the review row, the mitigation for a link of it to
+    a risk, the element itself otherwise."""
+    if table == "review":
+        return [("meta", ""), ("policy", "")]
+    if table == "dependency":
+        from prr_app.model.entities import dependency_id
+
+        return [("dependencies", dependency_id(*key))]
+    return [(COLLECTIONS[table], key[0])]
+
+
 def fresh(v):
     """A copy of a JSON-like value that shares no list or dict with ``v``."""
     if isinstance(v, list):

@@ -60,7 +60,7 @@ repo_change = Table(
     "repo_change",
     metadata,
     Column("id", BigInteger, Identity(), primary_key=True),
-    Column("review_id", Integer, ForeignKey("repo_review.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("review_id", Integer, ForeignKey("repo_review.id", ondelete="CASCADE"), nullable=False),
     Column("version", BigInteger, nullable=False),
     Column("table_name", Text, nullable=False),
     Column("row_key", JSON, nullable=False),
@@ -71,6 +71,8 @@ repo_change = Table(
     Column("changed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("client_addr", INET, server_default=text("inet_client_addr()")),
     Column("client", Text, nullable=False, server_default=text("''")),  # what the writer says: app and host
+    # the changes since a version: what an open window and a push's merge ask for (schema 0009)
+    Index("ix_repo_change_review_version", "review_id", "version"),
 )
 
 #: Verdict sign-offs: only an approver may insert one (the grants say so).

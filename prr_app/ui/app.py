@@ -132,6 +132,8 @@ def main(argv=None) -> int:
         QTimer.singleShot(0, lambda: win.open_path(args.file))
     if not args.no_recovery:
         QTimer.singleShot(0, win.offer_recovery)
+        # the team repository (issue 19): local copies left while its server was unreachable
+        QTimer.singleShot(0, win.repository.offer_local_copies)
     return app.exec()
 
 

@@ -12,13 +12,15 @@ brings them in within a second. The same field changed on both sides opens a
 """
 from __future__ import annotations
 
+import copy
 import functools
+import json
 import logging
 import os
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -41,12 +43,16 @@ from PySide6.QtWidgets import (
 
 from prr_app.errors import PrrError
 from prr_app.model.entities import Review
-from prr_app.ui.tasks import deliver, post, start_pump
+from prr_app.review.edits import SINGLES, Change, apply_changes
+from prr_app.ui.commands import EditCommand
+from prr_app.ui.tasks import Task, post, start_pump
 
 log = logging.getLogger(__name__)
 
 #: How often the listener tries the server again while it is away (ms).
 RETRY_MS = 1000
+#: The window's save label while the edits are only in the local copy.
+LOCAL_ONLY = "Saved to a local copy only: not in the repository yet"
 
 
 # ------------------------------------------------------------------ the document
@@ -63,9 +69,12 @@ class LiveRepoDocument:
     ``store.save(review)`` (an autosave on a worker thread), ``save_copy()`` and ``close()``
     do for a review in the repository.
 
-    :meth:`push` may run on any thread: it talks to the database and writes the local copy,
-    and tells the window what happened through the link's queued signal (the GUI thread then
-    takes the others' changes into the open review, as one set of element changes)."""
+    A push always runs off the GUI thread: an autosave on the session's worker, a sync or a
+    conflict's merge on a task of the link's, and an explicit save (the session's ``flush()``:
+    File > Save, closing) on a worker while the window waits with a progress dialog and keeps
+    repainting (:func:`~prr_app.ui.tasks.wait_for`). It tells the window what happened through
+    :func:`~prr_app.ui.tasks.post` (the GUI thread then takes the others' changes into the open
+    review, as one undoable command)."""
 
     def __init__(self, link: "RepoLink", doc):
         self.link = link
@@ -94,12 +103,26 @@ class LiveRepoDocument:
     def save(self, review: Review | None = None, *, pick: dict | None = None, retry: bool = False) -> int:
         """Push ``review`` (default: a copy of the open review) merged with what others committed.
         Offline or in conflict, the edits go to the local copy and the window is told; a
-        refusal by the database is raised (with who may do it)."""
-        from prr_app.teamrepo.repository import ConflictError
-
+        refusal by the database is raised (with who may do it). Called on the GUI thread (the
+        session's flush), the push runs on a worker and this returns when it is done."""
         if review is None:
             review = self.link.session.analysis_copy()
-        emit = functools.partial(deliver, self.link.sig_event.emit)  # save may run on the autosave worker
+            app = QCoreApplication.instance()
+            if app is not None and app.thread() is QThread.currentThread():
+                from prr_app.ui.tasks import wait_for
+
+                written = wait_for("Saving to the repository", self.push, review, pick, retry,
+                                   label=f"Saving repo:{self.name} to the repository…", parent=self.link.window)
+                if self.pending:  # said after the window's own "Saved" message, which it replaces
+                    QTimer.singleShot(0, self.link.say_not_in_repository)
+                return written
+        return self.push(None, review, pick, retry)
+
+    def push(self, _state, review: Review, pick: dict | None = None, retry: bool = False) -> int:
+        """The push itself, on a worker thread (a task's body: ``_state`` is its TaskState)."""
+        from prr_app.teamrepo.repository import ConflictError
+
+        emit = functools.partial(post, self.link.sig_event.emit)
         with self._lock:
             if self.link.offline and pick is None and not retry:  # the listener says when it is back
                 self.keep_local(review)
@@ -118,33 +141,36 @@ class LiveRepoDocument:
                     return 0
                 raise PrrError(_refusal(e.message), file=e.file, location=e.location) from None
             self.pending = False
-            emit("merged", (review, self.doc.review))
+            self.drop_local()
+            emit("merged", (review, self.doc.review, list(self.doc.merged_by)))
             return written
 
-    def refresh(self) -> None:
-        """Take in what others committed, when there is nothing here to push (a pull: cheaper
-        than a merge-push). In the GUI thread."""
-        mine = self.link.session.analysis_copy()
-        with self._lock:
-            try:
-                pulled = self.doc.repo.pull(self.doc.name)
-            except PrrError as e:
-                if getattr(e, "unreachable", False):
-                    self.link.sig_event.emit("offline", str(e))
-                    return
-                raise
-            self.doc.version, self.doc.review = pulled.version, pulled.review
-        self.link.sig_event.emit("merged", (mine, pulled.review))
+    def changes_since(self, _state, version: int):
+        """On a worker: the elements others changed since ``version`` (a task's body)."""
+        return self.doc.repo.changes_since(self.doc.name, version)
 
     def keep_local(self, review: Review) -> None:
-        """Write ``review`` to the local copy: nothing is lost whatever the server does."""
+        """Write ``review`` to the local copy: nothing is lost whatever the server does. Beside it,
+        what the next start needs to offer it back: the review's name and the repository's URL
+        (never with a password)."""
         from prr_app.review.document import save_review
+        from prr_app.teamrepo.connection import parse_url
 
         self.pending = True
         if self.local is None:
             safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in self.name)
             self.local = local_copy_dir() / f"{safe}.{os.getpid()}.prr"
         save_review(review, self.local, overwrite=True)
+        side = self.local.with_suffix(".json")
+        if not side.exists():
+            url = parse_url(self.doc.repo.url).set(password=None).render_as_string(hide_password=False)
+            side.write_text(json.dumps({"name": self.name, "url": url, "pid": os.getpid()}), encoding="utf-8")
+
+    def drop_local(self) -> None:
+        """Everything is in the repository: the local copy goes."""
+        if self.local is not None:
+            _discard_local(self.local)
+            self.local = None
 
     def save_copy(self, target) -> None:
         """File > Save As / Save a Copy: the open review (its origin included) as a ``.prr``."""
@@ -155,8 +181,88 @@ class LiveRepoDocument:
     def close(self) -> None:
         self.doc.close()
         self.link.detached(self)
-        if self.local is not None and not self.pending:
-            self.local.unlink(missing_ok=True)
+        if not self.pending:
+            self.drop_local()
+
+
+def local_copies() -> list[tuple[Path, dict]]:
+    """Local copies left by an app that ended (quit or crashed) before it could put them in the
+    repository, newest first: (path, {"name", "url", "version", "at"}). A running app's are not."""
+    from prr_app.review.document import load_review
+    from prr_app.teamrepo.repository import ORIGIN_ID, origin
+    from prr_app.ui.session import _alive
+
+    out = []
+    for f in local_copy_dir().glob("*.prr"):
+        info: dict = {}
+        try:
+            info = json.loads(f.with_suffix(".json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            pass
+        stem_pid = f.suffixes[-2][1:] if len(f.suffixes) >= 2 else ""
+        pid = int(info.get("pid") or (stem_pid if stem_pid.isdigit() else 0))
+        if pid == os.getpid() or (pid and _alive(pid)):
+            continue  # a running app's (this one's included): not left behind
+        try:
+            review = load_review(f)
+        except PrrError as e:  # kept, never deleted unasked: shown with what is wrong
+            info.update(problem=str(e))
+            review = None
+        came_from = origin(review) if review is not None else None
+        if came_from is not None:
+            info.setdefault("name", came_from[0])
+            info["version"] = came_from[1]
+            info.setdefault("url", review.imports[ORIGIN_ID].report.get("repository", ""))
+        info.setdefault("name", f.name.split(".")[0])
+        info["at"] = f.stat().st_mtime
+        out.append((f, info))
+    out.sort(key=lambda t: t[1]["at"], reverse=True)
+    return out
+
+
+def _discard_local(path: Path) -> None:
+    for p in (Path(path), Path(path).with_suffix(".json")):
+        p.unlink(missing_ok=True)
+
+
+def _push_new(_state, repo, review: Review, name: str):
+    """On a worker: put ``review`` in the repository as ``name``, and open it there."""
+    from prr_app.teamrepo.address import RepoDocument
+    from prr_app.teamrepo.repository import Pulled
+
+    try:
+        pushed = repo.push(review, name=name)
+    except BaseException:
+        repo.close()
+        raise
+    return RepoDocument(repo, Pulled(pushed.name, pushed.version, pushed.review))
+
+
+def _edited_since(copy_: Review, current: Review, coll: str, key: str) -> bool:
+    """Whether element ``(coll, key)`` of ``current`` was edited since ``copy_`` was taken of it
+    (``session.analysis_copy``: commands put fresh element objects in, so an element not edited
+    since is the same object)."""
+    if coll in SINGLES:
+        return getattr(copy_, coll) != getattr(current, coll)
+    return getattr(copy_, coll).get(key) is not getattr(current, coll).get(key)
+
+
+class RemoteChange(EditCommand):
+    """Another reviewer's changes taken into the open review: on the undo stack like an edit
+    (named for who made them), so Ctrl+Z takes them back here and the next save pushes that.
+    Taking them in is not an edit of this window's (nothing to save): only undo and redo are."""
+
+    def __init__(self, session, text: str, changes: list):
+        super().__init__(session, text, changes)
+        self._taken = False
+
+    def redo(self) -> None:
+        if self._taken:
+            super().redo()
+            return
+        self._taken = True
+        apply_changes(self.session.review, self.changes)
+        self.session.sig_review_changed.emit({c.coll for c in self.changes})
 
 
 # ------------------------------------------------------------------ listening, off the GUI thread
@@ -199,7 +305,7 @@ class RepoLink(QObject):
     """The window's connection to the repository: opening, saving, live changes, conflicts,
     offline work. ``ask_conflicts`` and ``notify`` are replaced by tests."""
 
-    sig_event = Signal(str, object)  # from the listener thread, delivered in the GUI thread
+    sig_event = Signal(str, object)  # the listener's and the pushes' reports, emitted in the GUI thread
     sig_state = Signal(str)  # a one-line state for the status bar
 
     def __init__(self, window):
@@ -212,10 +318,20 @@ class RepoLink(QObject):
         self._back = False  # the server just came back: say so once the edits are in
         self.conflicts = []
         self._listener: _Listener | None = None
+        self._task: Task | None = None  # the sync or conflict merge under way
+        self._again = False  # another sync wanted once it is done
+        self._heard = 0  # the latest version the listener announced
+        self._note = ""  # a note for the status bar ("Back online...")
+        from PySide6.QtCore import QThreadPool
+
+        self._pool = QThreadPool(self)  # a thread of its own: catching up never waits behind an analysis
+        self._pool.setMaxThreadCount(1)
         self.label = QLabel("")
         window.statusBar().addPermanentWidget(self.label)
-        self.sig_event.connect(self._on_event, Qt.ConnectionType.QueuedConnection)
+        self.sig_event.connect(self._on_event)  # emitted on the GUI thread only (tasks.post)
         self.sig_state.connect(self.label.setText)
+        for sig in (self.session.sig_saved, self.session.sig_dirty_changed, self.session.sig_review_changed):
+            sig.connect(self._say_saved)  # after the window's own label update
         window.installEventFilter(self)
 
     def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
@@ -230,6 +346,7 @@ class RepoLink(QObject):
         failed (the edits are in the local copy then)."""
         doc = self.document
         if doc is not None and not self.window.isVisible():
+            self._pool.waitForDone(30000)  # a sync under way ends first (its edits are in the local copy otherwise)
             if self.session.dirty:
                 doc.keep_local(self.session.review)
             self.session.document = None
@@ -279,7 +396,7 @@ class RepoLink(QObject):
     def _attach(self, document: LiveRepoDocument) -> None:
         self.session._replace(document, untitled=False, source=None)
         self.document = document
-        self.offline, self.conflicts = False, []
+        self.offline, self.conflicts, self._again, self._heard = False, [], False, 0
         self._start_listening()
         self._say()
 
@@ -296,12 +413,13 @@ class RepoLink(QObject):
                                             text=default_name(self.session.review))
             if not ok or not name.strip():
                 return False
+        from prr_app.ui.tasks import wait_for
+
+        review = self.session.snapshot()
+        review.milestones = {}  # kept in files: the window's file keeps them
         try:
-            with self._repository() as repo:
-                review = self.session.snapshot()
-                review.milestones = {}  # kept in files: the window's file keeps them
-                repo.push(review, name=name.strip())
-            doc = RepoDocument.open(f"repo:{name.strip()}", url=self.url)
+            doc = wait_for("Saving to the repository", _push_new, self._repository(), review, name.strip(),
+                           label=f"Saving to the repository as repo:{name.strip()}…", parent=self.window)
         except PrrError as e:
             self.notify("Cannot save to the repository", str(e))
             return False
@@ -338,47 +456,138 @@ class RepoLink(QObject):
             self.conflicted(payload)
         elif kind == "change":
             name, version = payload
-            if name == self.document.name and version > self.document.version:
-                self.sync()
+            if name == self.document.name:
+                self._heard = max(self._heard, version)
+                if version > self.window_version():
+                    self.sync()
         elif kind == "offline":
             self.went_offline(payload)
         elif kind == "online":
             self.offline, self._back = False, True
             self.sync()
 
+    def window_version(self) -> int:
+        """The repository version the open review is based on (its origin record): what it holds,
+        apart from edits not pushed yet."""
+        from prr_app.teamrepo.repository import origin
+
+        came_from = origin(self.session.review)
+        doc = self.document
+        if came_from is not None and doc is not None and came_from[0] == doc.name:
+            return came_from[1]
+        return doc.version if doc is not None else 0
+
+    @property
+    def busy(self) -> bool:
+        """A push or a catch-up of the link's is running on a worker."""
+        return self._task is not None and self._task.running
+
     def sync(self) -> None:
-        """Bring the open review and the repository together: push the edits not there yet and
-        take in the others' (one merge). Quiet when the server is still away."""
+        """Bring the open review and the repository together, on a worker: with edits not in the
+        repository yet, push them merged with the others' (one merge); with none, read only the
+        elements others changed since the window's version and take them in. Quiet when the
+        server is still away."""
         doc = self.document
         if doc is None or self.conflicts:
             return
-        try:
-            if self.session.dirty or doc.pending:
-                doc.save(retry=True)  # the open review's edits, saved or not: the autosave after is a no-op
-            else:
-                doc.refresh()
-        except PrrError as e:
+        if self.busy:
+            self._again = True  # once the one under way is done
+            return
+        self._again = False
+        if self.session.dirty or doc.pending:
+            # the open review's edits, saved or not: the autosave after is a no-op
+            self._run(doc.push, self.session.analysis_copy(), None, True)
+        else:
+            self._run(doc.changes_since, self.window_version(), done=self.take_in)
+
+    def _run(self, fn, *args, done=None) -> None:
+        """``fn(state, *args)`` on a worker; a refusal is shown; ``done(result)`` on the GUI thread."""
+        task = Task("repository", fn, *args)
+        if done is not None:
+            task.signals.sig_done.connect(done)
+        task.signals.sig_failed.connect(self._task_failed)
+        task.signals.sig_done.connect(self._task_ended)
+        task.signals.sig_failed.connect(self._task_ended)
+        self._task = task
+        self._say()
+        task.start(self._pool)
+
+    def _task_failed(self, e, _tb) -> None:
+        if getattr(e, "unreachable", False):
+            self.went_offline(str(e))
+        elif isinstance(e, PrrError):
             self.notify("Not saved to the repository", str(e))
+        else:
+            self.notify("Repository", f"unexpected error: {e}")
 
-    def merged(self, pushed: Review, result: Review) -> None:
+    def _task_ended(self, *_args) -> None:
+        self._say()
+        if self.document is not None and (self._again or self._heard > self.window_version()) and not self.offline:
+            self.sync()
+
+    def take_in(self, delta) -> None:
+        """The elements others changed since the window's version (a
+        :class:`~prr_app.teamrepo.repository.Delta`), applied to the open review as one undoable
+        command. Edits made here meanwhile are not overwritten: then the others' changes come in
+        through a push, merged with them."""
+        doc = self.document
+        if doc is None or delta.name != doc.name or delta.since != self.window_version():
+            return  # another review, or the window moved on meanwhile (the next sync catches up)
+        if self.session.dirty or doc.pending:
+            self._again = True  # the push merges them with the edits made here
+            return
+        review = self.session.review
+        changes = []
+        for coll, key in delta.elements:
+            current = getattr(review, coll) if coll in SINGLES else getattr(review, coll).get(key)
+            new = getattr(delta.review, coll) if coll in SINGLES else getattr(delta.review, coll).get(key)
+            if current != new:
+                changes.append(Change(coll, key, copy.deepcopy(current), new))
+        self._take(changes, delta.by, delta.version)
+
+    def merged(self, pushed: Review, result: Review, by: list[str] = ()) -> None:
         """A push succeeded: ``result`` is the repository's review now, ``pushed`` what was sent.
-        What others changed (``pushed`` -> ``result``) is applied to the open review, whatever the
-        user edited meanwhile (not on the undo stack: it is not the user's edit)."""
-        from prr_app.review.edits import apply_changes, review_changes
+        What others changed (``pushed`` -> ``result``) is applied to the open review as one
+        undoable command, and the open review is based on the new version: edits made here since
+        ``pushed`` was taken are then pushed relative to it (an edit undone meanwhile included).
+        Unless one element was both edited here since and changed by others: then the open
+        review stays based on the version before, and the next push merges the three."""
+        from prr_app.review.edits import review_changes
+        from prr_app.teamrepo.repository import ORIGIN_ID, origin
 
-        changes = review_changes(pushed, result, current=self.session.review)
-        apply_changes(self.session.review, changes)
-        changed = {c.coll for c in changes}
         was_offline, self._back = self.offline or self._back, False
         self.offline = False
-        if changed:
-            self.session.sig_review_changed.emit(changed)
+        current = self.session.review
+        changes = [c for c in review_changes(pushed, result, current=current)
+                   if not (c.coll == "imports" and c.key == ORIGIN_ID)]
+        if any(_edited_since(pushed, current, c.coll, c.key) for c in changes):
+            self._say()
+            return
+        came_from = origin(result)
+        self._take(changes, by, came_from[1] if came_from else self.document.version)
         self._say("Back online: your edits are in the repository" if was_offline else "")
+
+    def _take(self, changes: list, by: list[str], version: int) -> None:
+        """Apply the others' ``changes`` as one command on the undo stack, named for who made them,
+        and base the open review on ``version`` (not undoable: Ctrl+Z takes the changes back here,
+        and the next save pushes that as a change of this version)."""
+        from prr_app.teamrepo.repository import mark_origin
+
+        doc = self.document
+        self._note = ""
+        mark_origin(self.session.review, doc.name, version, doc.doc.repo.where)
+        doc.doc.version = max(doc.doc.version, version)
+        if changes:
+            who = ", ".join(by) if by else "another reviewer"
+            n = len(changes)
+            self.session.undo_stack.push(RemoteChange(
+                self.session, f"{n} change{'s' if n != 1 else ''} by {who} (repository version {version})", changes))
+        self._say()
 
     def went_offline(self, message: str | PrrError) -> None:
         if self.document is None:
             return
-        self.offline = True
+        self.offline, self._note = True, ""
         self._say()
 
     def conflicted(self, error) -> None:
@@ -395,10 +604,7 @@ class RepoLink(QObject):
             self._say()
             return
         self.conflicts = []
-        try:
-            doc.save(pick=pick)
-        except PrrError as e:
-            self.notify("Not saved to the repository", str(e))
+        self._run(doc.push, self.session.analysis_copy(), pick, False)
 
     def _say(self, extra: str = "") -> None:
         doc = self.document
@@ -412,8 +618,129 @@ class RepoLink(QObject):
             text = (f"Repository unreachable: working on a local copy{where}; it syncs when the server is back "
                     f"(File > Save As keeps a .prr)")
         else:
-            text = extra or f"repo:{doc.name} version {doc.version}: live"
+            if extra:
+                self._note = extra  # said until the next change comes in
+            text = self._note or (f"repo:{doc.name}: syncing with the repository…" if self.busy
+                                  else f"repo:{doc.name} version {doc.version}: live")
         self.sig_state.emit(text)
+        self._say_saved()
+
+    def _say_saved(self, *_args) -> None:
+        """The window's save label never says "All changes saved" while the edits are only in the
+        local copy (offline, refused, or waiting for a conflict to be settled)."""
+        doc = self.document
+        label = getattr(self.window, "save_label", None)
+        if label is None or self.session.dirty:
+            return
+        if doc is not None and doc.pending:
+            label.setText(LOCAL_ONLY)
+        elif label.text() == LOCAL_ONLY and hasattr(self.window, "_update_save_label"):
+            self.window._update_save_label()  # in the repository now
+
+    def say_not_in_repository(self) -> None:
+        """After an explicit save that could only write the local copy: say so, where it is."""
+        doc = self.document
+        if doc is None or not doc.pending:
+            return
+        why = f"{len(self.conflicts)} conflict(s) to settle" if self.conflicts else \
+            "the repository is unreachable" if self.offline else "the repository refused it"
+        self.window.statusBar().showMessage(f"Not in the repository: {why}; your edits are in the local copy "
+                                            f"{doc.local}", 15000)
+
+    # ---------------------------------------------------------- local copies left offline
+    def offer_local_copies(self, *, asked: bool = False) -> None:
+        """Offer the local copies an app left when it ended (quit or crashed) while the server was
+        away: open one and sync it to the repository (now, or when the server is back), save it as
+        a ``.prr``, or discard it (after a confirmation). Those not chosen stay and are offered
+        again (Repository > Local Copies Left Offline, or the next start)."""
+        copies = local_copies()
+        if not copies:
+            if asked:
+                self.window.statusBar().showMessage("No local copies of repository reviews wait", 5000)
+            return
+        choice = self.ask_local_copy(LocalCopiesDialog(self.window, copies))
+        if choice is None:
+            self.window.statusBar().showMessage(
+                f"{len(copies)} local cop{'ies' if len(copies) > 1 else 'y'} of repository reviews kept: "
+                "Repository > Local Copies Left Offline", 8000)
+            return
+        action, path = choice
+        info = dict(copies)[path]
+        if action == "sync":
+            self.open_local_copy(path, info)
+        elif action == "save":
+            from prr_app.review.document import load_review, save_review
+
+            target = self.ask_save_path(f"{info['name']}.prr")
+            if not target:
+                return
+            try:
+                save_review(load_review(path), target, overwrite=True)  # it remembers its origin: 'prr repo push'
+            except PrrError as e:
+                self.notify("Cannot save the local copy", f"{e}\n\nThe local copy was left in place.")
+                return
+            _discard_local(path)
+            self.window.statusBar().showMessage(f"Saved to {target}; push it with 'prr repo push'", 8000)
+        elif action == "discard":
+            if self.confirm("Discard the local copy",
+                            f"Discard the local copy of repo:{info['name']}? The edits in it that are not in the "
+                            "repository are lost."):
+                _discard_local(path)
+
+    def open_local_copy(self, path: Path, info: dict) -> bool:
+        """Open a local copy left offline in the window, linked to its review in the repository,
+        and push it (merged with what others committed since) as soon as the server answers."""
+        from prr_app.review.document import load_review
+        from prr_app.teamrepo.address import RepoDocument
+        from prr_app.teamrepo.repository import Pulled, Repository, origin
+
+        try:
+            review = load_review(path)
+            came_from = origin(review)
+            if came_from is None:
+                raise PrrError("this copy does not say which repository review it came from", file=str(path))
+            url = self._url_for(info)
+            if not url:
+                return False
+            doc = RepoDocument(Repository(url), Pulled(came_from[0], came_from[1], review))
+        except PrrError as e:
+            self.notify("Cannot open the local copy", f"{e}\n\nThe local copy was left in place.")
+            return False
+        if not self.window._may_leave():
+            doc.close()
+            return False
+        live = LiveRepoDocument(self, doc)
+        # this app's from now on: renamed for this process, so that another start does not offer it meanwhile
+        safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in doc.name)
+        live.local = local_copy_dir() / f"{safe}.{os.getpid()}.prr"
+        if live.local != path:
+            os.replace(path, live.local)
+            Path(path).with_suffix(".json").unlink(missing_ok=True)
+        live.pending = True
+        live.keep_local(review)  # its side file, for this process
+        self.url = url
+        self._attach(live)
+        self.sync()
+        return True
+
+    def _url_for(self, info: dict) -> str | None:
+        """The URL to reach a local copy's repository: ``$PRR_REPO`` or the one in use when they name
+        the same database (they may say how to log in), else the one recorded beside the copy."""
+        from prr_app.teamrepo.connection import ENV_REPO, parse_url
+
+        recorded = info.get("url") or ""
+
+        def target(u):
+            try:
+                p = parse_url(u)
+            except PrrError:
+                return None
+            return (p.host or "", p.port or 5432, p.database or "")
+
+        for candidate in (os.environ.get(ENV_REPO), self.url):
+            if candidate and recorded and target(candidate) == target(recorded):
+                return candidate
+        return recorded or self.repository_url()
 
     # ---------------------------------------------------------- asking the user (tests replace these)
     def ask_conflicts(self, conflicts) -> dict | None:
@@ -422,6 +749,22 @@ class RepoLink(QObject):
 
     def notify(self, title: str, text: str) -> None:
         QMessageBox.warning(self.window, title, text)
+
+    def ask_local_copy(self, dialog: "LocalCopiesDialog"):
+        """(action, path) the user chose in ``dialog``, or None (later)."""
+        return dialog.choice if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def confirm(self, title: str, text: str) -> bool:
+        ans = QMessageBox.question(self.window, title, text,
+                                   QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                                   QMessageBox.StandardButton.Cancel)
+        return ans == QMessageBox.StandardButton.Discard
+
+    def ask_save_path(self, suggested: str) -> str | None:
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _ = QFileDialog.getSaveFileName(self.window, "Save the local copy as", suggested, "PRR review (*.prr)")
+        return path or None
 
     # ---------------------------------------------------------- the Repository menu
     def open_dialog(self) -> None:
@@ -633,6 +976,62 @@ def _value(v, field) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+class LocalCopiesDialog(QDialog):
+    """The local copies left offline: which review, which repository, the version each is based
+    on, when it was left; Open and Sync, Save As .prr, Discard, or Later."""
+
+    HEADERS = ["Review", "Repository", "Based on version", "Left at"]
+
+    def __init__(self, parent, copies: list[tuple[Path, dict]]):
+        import datetime as _dt
+
+        super().__init__(parent)
+        self.setWindowTitle("Local copies left offline")
+        self.copies = list(copies)
+        self.choice: tuple[str, Path] | None = None
+        self.table = _table(self.HEADERS)
+        _fill(self.table, [[f"repo:{i['name']}", _shown_url(i.get("url", "")), i.get("version", "?"),
+                            _dt.datetime.fromtimestamp(i["at"]).strftime("%Y-%m-%d %H:%M")] for _p, i in self.copies])
+        self.table.setSortingEnabled(False)  # rows stay in the order of self.copies
+        if self.copies:
+            self.table.selectRow(0)
+        lay = QVBoxLayout(self)
+        lay.addWidget(QLabel("The app ended while the repository was unreachable, before these edits were in it. "
+                             "They were kept on this computer."))
+        lay.addWidget(self.table)
+        row = QHBoxLayout()
+        self.buttons = {}
+        for action, text in (("sync", "Open and Sync"), ("save", "Save As .prr…"), ("discard", "Discard…")):
+            b = QPushButton(text)
+            b.clicked.connect(lambda _=False, a=action: self._choose(action=a))
+            row.addWidget(b)
+            self.buttons[action] = b
+        row.addStretch(1)
+        later = QPushButton("Later")
+        later.clicked.connect(self.reject)
+        row.addWidget(later)
+        self.buttons["later"] = later
+        lay.addLayout(row)
+        self.resize(800, 300)
+
+    def select(self, path: Path) -> None:
+        self.table.selectRow([p for p, _ in self.copies].index(Path(path)))
+
+    def _choose(self, action: str) -> None:
+        r = self.table.currentRow()
+        if r < 0:
+            return
+        self.choice = (action, self.copies[r][0])
+        self.accept()
+
+
+def _shown_url(url: str) -> str:
+    """A repository URL as shown: never with a password."""
+    from prr_app.teamrepo.connection import safe_url
+
+    return safe_url(url) if url else ""
+
+
 class PortfolioDialog(QDialog):
     """Every review of the repository: system, verdict, open blockers, SLO attainability,
     checklist progress, acceptances expiring soon, due dates passed."""
@@ -754,6 +1153,9 @@ def install_repository(window) -> RepoLink:
     link.a_portfolio = act("&Portfolio", link.show_portfolio, "Every review of the repository at a glance")
     link.a_whatif = act("Cross-review &What-if…", link.show_whatif,
                         "What one shared component's or domain's failure takes down across every review")
-    for a in (link.a_open, link.a_save, None, link.a_signoff, None, link.a_portfolio, link.a_whatif):
+    link.a_local = act("&Local Copies Left Offline…", lambda: link.offer_local_copies(asked=True),
+                       "Edits kept on this computer when the app ended while the repository was unreachable")
+    for a in (link.a_open, link.a_save, None, link.a_signoff, None, link.a_portfolio, link.a_whatif, None,
+              link.a_local):
         m.addSeparator() if a is None else m.addAction(a)
     return link
