@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QMessageBox
 from prr_app.analysis import simulate
 from prr_app.interchange.json_io import review_to_dict
 from prr_app.review.document import load_review
+from tests.ui_driver import wait_analysis
 
 pytestmark = [pytest.mark.usefixtures("qapp"), pytest.mark.qt_log_ignore("propagateSizeHints")]
 
@@ -26,12 +27,6 @@ def drag_box(qtbot, w, item) -> None:
     for k in range(1, 6):
         qtbot.mouseMove(view.viewport(), start + QPoint(12 * k, 7 * k))
     qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=start + QPoint(60, 35))
-
-
-def wait_analysis(qtbot, w, timeout=15000):
-    qtbot.wait(30)  # let the edit's analysis start (it may be queued behind the repaint)
-    qtbot.waitUntil(lambda: not w.live.busy and w.result is not None and not w.scene.building, timeout=timeout)
-    return w.result
 
 
 def finding_ids(w) -> set[str]:

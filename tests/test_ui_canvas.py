@@ -6,11 +6,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from tests.ui_driver import wait_analysis
+
 pytestmark = [pytest.mark.usefixtures("qapp"), pytest.mark.qt_log_ignore("propagateSizeHints")]
-
-
-def wait_analysis(qtbot, w, timeout=15000):
-    qtbot.waitUntil(lambda: not w.live.busy and w.result is not None, timeout=timeout)
 
 
 def box_rects(w):

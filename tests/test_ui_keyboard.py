@@ -7,11 +7,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from tests.ui_driver import wait_analysis
+
 pytestmark = [pytest.mark.usefixtures("qapp"), pytest.mark.qt_log_ignore("propagateSizeHints")]
-
-
-def wait_analysis(qtbot, w, timeout=15000):
-    qtbot.waitUntil(lambda: not w.live.busy and w.result is not None, timeout=timeout)
 
 
 def tab_from(qtbot, start, n=30):

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from prr_app.review import plans as P
 from prr_app.review.assess import assess
 from prr_app.review.edits import set_fields
+from tests.ui_driver import wait_analysis
 
 pytestmark = [pytest.mark.usefixtures("qapp"), pytest.mark.qt_log_ignore("propagateSizeHints")]
 
@@ -14,11 +15,6 @@ pytestmark = [pytest.mark.usefixtures("qapp"), pytest.mark.qt_log_ignore("propag
 def click(qtbot, button):
     assert button.isEnabled(), button.text()
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-
-def wait_analysis(qtbot, w, timeout=20000):
-    qtbot.wait(30)
-    qtbot.waitUntil(lambda: not w.live.busy and w.result is not None, timeout=timeout)
 
 
 def badges(scene, eid):

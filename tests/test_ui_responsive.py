@@ -8,30 +8,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.ui_driver import read_while_open, wait_analysis
+
 pytestmark = [pytest.mark.usefixtures("qapp"), pytest.mark.qt_log_ignore("propagateSizeHints")]
-
-
-def read_while_open(path):
-    """Read the file as another process would while the window keeps it open (a backup copy)."""
-    import sqlite3
-
-    from prr_app.review.document import load_review
-
-    tmp = path.with_name("reader-" + path.name)
-    src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    dst = sqlite3.connect(tmp)
-    src.backup(dst)
-    src.close()
-    dst.close()
-    try:
-        return load_review(tmp)
-    finally:
-        tmp.unlink()
-
-
-def wait_analysis(qtbot, w, timeout=15000):
-    qtbot.waitUntil(lambda: not w.live.busy and w.result is not None and not w.scene.building, timeout=timeout)
-    return w.result
 
 
 @pytest.fixture

@@ -6,14 +6,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from prr_app.review.document import load_review
+from tests.ui_driver import wait_analysis
 
 pytestmark = [pytest.mark.usefixtures("qapp"), pytest.mark.qt_log_ignore("propagateSizeHints")]
-
-
-def wait_analysis(qtbot, w, timeout=15000):
-    qtbot.wait(30)
-    qtbot.waitUntil(lambda: not w.live.busy and w.result is not None, timeout=timeout)
-    return w.result
 
 
 def type_into(editor, text):

@@ -83,6 +83,10 @@ def read_while_open(path):
 
 
 def wait_analysis(qtbot, w, timeout=20000):
+    """Wait until the window's analysis has ended and the canvas's staged build with it; return the result.
+
+    It first lets an edit's analysis start (it may be queued behind the repaint).
+    """
     qtbot.wait(30)
     qtbot.waitUntil(lambda: not w.live.busy and w.result is not None and not w.scene.building, timeout=timeout)
     return w.result

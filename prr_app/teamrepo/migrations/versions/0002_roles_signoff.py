@@ -10,13 +10,12 @@ Revises: 0001
 from alembic import op
 import sqlalchemy as sa
 
+from prr_app.teamrepo.migrations.shared import REVIEW_TABLES, RISK_ACCEPTANCE_V1, STAMP_V1, sql_list
+
 revision = '0002'
 down_revision = '0001'
 branch_labels = None
 depends_on = None
-
-CONTENT = ["review", "component", "dependency", "redundancy_group", "failure_domain", "journey",
-           "checklist_answer", "risk", "mitigation", "risk_mitigation", "layout", "import_record"]
 
 # The group roles of this database: <database>_viewer, _reviewer, _approver (63 characters at most).
 ROLES_SQL = """
@@ -34,18 +33,11 @@ END
 $$;
 """
 
-FUNCTIONS_SQL = r"""
+FUNCTIONS_SQL = rf"""
 CREATE FUNCTION prr_role(kind text) RETURNS text LANGUAGE sql STABLE AS
 $$ SELECT left(current_database() || '_' || kind, 63) $$;
 
-CREATE FUNCTION prr_change_stamp() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  NEW.changed_by := current_user;
-  NEW.changed_at := now();
-  NEW.client_addr := inet_client_addr();
-  RETURN NEW;
-END $$;
-
+CREATE {STAMP_V1}
 CREATE FUNCTION prr_change_keep() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'DELETE' AND NOT EXISTS (SELECT FROM repo_review WHERE id = OLD.review_id) THEN
@@ -55,20 +47,7 @@ BEGIN
     USING ERRCODE = 'insufficient_privilege';
 END $$;
 
-CREATE FUNCTION prr_risk_acceptance() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF NEW.accepted_by IS NOT NULL AND NEW.launch_blocking IS NOT FALSE
-     AND (TG_OP = 'INSERT' OR
-          (OLD.accepted_by, OLD.accepted_at, OLD.acceptance_reason, OLD.accepted_until, OLD.launch_blocking)
-          IS DISTINCT FROM
-          (NEW.accepted_by, NEW.accepted_at, NEW.acceptance_reason, NEW.accepted_until, NEW.launch_blocking))
-     AND NOT pg_has_role(current_user, prr_role('approver'), 'USAGE') THEN
-    RAISE EXCEPTION 'only an approver may accept a launch-blocking risk (risk %)', NEW.id
-      USING ERRCODE = 'insufficient_privilege';
-  END IF;
-  RETURN NEW;
-END $$;
-
+CREATE {RISK_ACCEPTANCE_V1}
 CREATE TRIGGER repo_change_stamp BEFORE INSERT ON repo_change
   FOR EACH ROW EXECUTE FUNCTION prr_change_stamp();
 CREATE TRIGGER repo_change_keep BEFORE UPDATE OR DELETE ON repo_change
@@ -122,8 +101,7 @@ def upgrade() -> None:
     op.create_index('ix_component_id', 'component', ['id'], unique=False)
     op.execute(ROLES_SQL)
     op.execute(FUNCTIONS_SQL)
-    content = ", ".join(f"'{t}'" for t in CONTENT)
-    op.execute(GRANTS_SQL.replace("%(content)s", content))
+    op.execute(GRANTS_SQL.replace("%(content)s", sql_list(REVIEW_TABLES)))
 
 
 def downgrade() -> None:

@@ -10,20 +10,12 @@ Revises: 0002
 from alembic import op
 import sqlalchemy as sa
 
+from prr_app.teamrepo.migrations.shared import grant_access
+
 revision = '0003'
 down_revision = '0002'
 branch_labels = None
 depends_on = None
-
-GRANTS_SQL = """
-DO $$
-BEGIN
-  EXECUTE format('GRANT SELECT ON repo_assessment, repo_impact TO %I', prr_role('viewer'));
-  EXECUTE format('GRANT INSERT, UPDATE, DELETE ON repo_assessment, repo_impact TO %I', prr_role('reviewer'));
-END
-$$;
-"""
-
 
 def upgrade() -> None:
     op.create_table('repo_assessment',
@@ -53,7 +45,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('review_id', 'element_type', 'element')
     )
     op.create_index('ix_repo_impact_element', 'repo_impact', ['element'], unique=False)
-    op.execute(GRANTS_SQL)
+    grant_access(["repo_assessment", "repo_impact"])
 
 
 def downgrade() -> None:

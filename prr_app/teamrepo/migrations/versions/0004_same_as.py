@@ -8,20 +8,12 @@ Revises: 0003
 from alembic import op
 import sqlalchemy as sa
 
+from prr_app.teamrepo.migrations.shared import grant_access
+
 revision = '0004'
 down_revision = '0003'
 branch_labels = None
 depends_on = None
-
-GRANTS_SQL = """
-DO $$
-BEGIN
-  EXECUTE format('GRANT SELECT ON repo_same_as TO %I', prr_role('viewer'));
-  EXECUTE format('GRANT INSERT, UPDATE, DELETE ON repo_same_as TO %I', prr_role('reviewer'));
-END
-$$;
-"""
-
 
 def upgrade() -> None:
     op.create_table('repo_same_as',
@@ -34,7 +26,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('review_id', 'component')
     )
     op.create_index('ix_repo_same_as_same_as', 'repo_same_as', ['same_as'], unique=False)
-    op.execute(GRANTS_SQL)
+    grant_access(["repo_same_as"])
 
 
 def downgrade() -> None:

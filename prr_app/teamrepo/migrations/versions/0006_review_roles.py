@@ -10,14 +10,14 @@ Revises: 0005
 from alembic import op
 import sqlalchemy as sa
 
+from prr_app.teamrepo.migrations.shared import REVIEW_TABLES, RISK_ACCEPTANCE_V1, grant_access
+
 revision = '0006'
 down_revision = '0005'
 branch_labels = None
 depends_on = None
 
-CONTENT = ["review", "component", "dependency", "redundancy_group", "failure_domain", "journey",
-           "checklist_answer", "risk", "mitigation", "risk_mitigation", "layout", "import_record",
-           "repo_assessment", "repo_impact", "repo_same_as"]
+CONTENT = REVIEW_TABLES + ["repo_assessment", "repo_impact", "repo_same_as"]
 
 FUNCTIONS_SQL = r"""
 CREATE FUNCTION prr_owner() RETURNS boolean LANGUAGE sql STABLE AS $$
@@ -71,15 +71,6 @@ BEGIN
 END $$;
 """
 
-GRANTS_SQL = """
-DO $$
-BEGIN
-  EXECUTE format('GRANT SELECT ON repo_review_role TO %I', prr_role('viewer'));
-END
-$$;
-"""
-
-
 def upgrade() -> None:
     op.create_table('repo_review_role',
     sa.Column('review_id', sa.Integer(), nullable=False),
@@ -95,28 +86,11 @@ def upgrade() -> None:
                    f"FOR EACH ROW EXECUTE FUNCTION prr_review_write()")
     op.execute("CREATE TRIGGER repo_review_review_write BEFORE UPDATE OR DELETE ON repo_review "
                "FOR EACH ROW EXECUTE FUNCTION prr_review_write()")
-    op.execute(GRANTS_SQL)
-
-
-OLD_ACCEPTANCE_SQL = r"""
-CREATE OR REPLACE FUNCTION prr_risk_acceptance() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF NEW.accepted_by IS NOT NULL AND NEW.launch_blocking IS NOT FALSE
-     AND (TG_OP = 'INSERT' OR
-          (OLD.accepted_by, OLD.accepted_at, OLD.acceptance_reason, OLD.accepted_until, OLD.launch_blocking)
-          IS DISTINCT FROM
-          (NEW.accepted_by, NEW.accepted_at, NEW.acceptance_reason, NEW.accepted_until, NEW.launch_blocking))
-     AND NOT pg_has_role(current_user, prr_role('approver'), 'USAGE') THEN
-    RAISE EXCEPTION 'only an approver may accept a launch-blocking risk (risk %)', NEW.id
-      USING ERRCODE = 'insufficient_privilege';
-  END IF;
-  RETURN NEW;
-END $$;
-"""
+    grant_access(["repo_review_role"], write=False)
 
 
 def downgrade() -> None:
-    op.execute(OLD_ACCEPTANCE_SQL)
+    op.execute("\nCREATE OR REPLACE " + RISK_ACCEPTANCE_V1)
     op.execute("DROP TRIGGER repo_review_review_write ON repo_review")
     for t in CONTENT:
         op.execute(f"DROP TRIGGER {t}_review_write ON {t}")

@@ -11,48 +11,12 @@ Revises: 0007
 from alembic import op
 import sqlalchemy as sa
 
+from prr_app.teamrepo.migrations.shared import REVIEW_TABLES, grant_access, stamp_v2
+
 revision = '0008'
 down_revision = '0007'
 branch_labels = None
 depends_on = None
-
-CONTENT = ["review", "component", "dependency", "redundancy_group", "failure_domain", "journey",
-           "checklist_answer", "risk", "mitigation", "risk_mitigation", "layout", "import_record"]
-
-STAMP_SQL = """
-CREATE OR REPLACE FUNCTION prr_change_stamp() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  current bigint;
-BEGIN
-  IF NOT (NEW.table_name = ANY (ARRAY[%(content)s])) THEN
-    RAISE EXCEPTION 'history row refused: % is not a review table', NEW.table_name
-      USING ERRCODE = 'check_violation';
-  END IF;
-  SELECT version INTO current FROM repo_review WHERE id = NEW.review_id;
-  IF NEW.version IS DISTINCT FROM current + 1 THEN
-    RAISE EXCEPTION 'history row refused: version % is not the next version (%) of the review',
-      NEW.version, current + 1 USING ERRCODE = 'check_violation';
-  END IF;
-  NEW.changed_by := current_user;
-  NEW.changed_at := now();
-  NEW.client_addr := inet_client_addr();
-  RETURN NEW;
-END $$;
-"""
-
-GRANTS_SQL = """
-DO $$
-BEGIN
-  EXECUTE format('GRANT SELECT ON checklist_proposal TO %I', prr_role('viewer'));
-  EXECUTE format('GRANT INSERT, UPDATE, DELETE ON checklist_proposal TO %I', prr_role('reviewer'));
-END
-$$;
-"""
-
-
-def _stamp(tables: list[str]) -> str:
-    return STAMP_SQL.replace("%(content)s", ", ".join(f"'{t}'" for t in tables))
-
 
 def upgrade() -> None:
     op.create_table(
@@ -71,11 +35,11 @@ def upgrade() -> None:
     )
     op.execute("CREATE TRIGGER checklist_proposal_review_write BEFORE INSERT OR UPDATE OR DELETE ON "
                "checklist_proposal FOR EACH ROW EXECUTE FUNCTION prr_review_write()")
-    op.execute(GRANTS_SQL)
-    op.execute(_stamp(CONTENT + ["checklist_proposal"]))
+    grant_access(["checklist_proposal"])
+    op.execute(stamp_v2(REVIEW_TABLES + ["checklist_proposal"]))
 
 
 def downgrade() -> None:
-    op.execute(_stamp(CONTENT))
+    op.execute(stamp_v2(REVIEW_TABLES))
     op.execute("DROP TRIGGER checklist_proposal_review_write ON checklist_proposal")
     op.drop_table('checklist_proposal')
