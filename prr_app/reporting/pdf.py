@@ -42,7 +42,10 @@ from prr_app.paths import atomic_write_bytes
 from prr_app.reporting import figures as F
 from prr_app.reporting.assessment import SECTION_TITLES, Assessment, build_assessment, no_figures
 from prr_app.reporting.styles import MUTED, RULE, SEVERITY_COLORS, VERDICT_COLORS, Styles, table_style
+from prr_app.reporting.shaping import install as _install_shaping
 from prr_app.reporting.text import SANS, SANS_BOLD, TextKit
+
+_install_shaping()  # a word mixing fonts is shaped one font at a time (reportlab shapes it with one)
 
 # Streams are compressed but not also ASCII85-encoded: a quarter smaller, and
 # reportlab's pure-Python encoder was 5 % of a report's time. (ASCII85 only keeps
