@@ -85,6 +85,12 @@ def _interactive(w):
         QTextEdit,
     )
 
+    from PySide6.QtCore import Qt
+
+    if type(w).__name__ == "QTabBar" and w.count() == 0:
+        return False  # Qt keeps an empty tab bar for docks that may be tabified again: nothing to reach
+    if w.focusPolicy() & Qt.FocusPolicy.TabFocus:
+        return True  # a Tab stop: a screen reader announces it when the keyboard reaches it
     return isinstance(w, (QAbstractButton, QAbstractItemView, QAbstractSpinBox, QComboBox, QGraphicsView, QLineEdit,
                           QPlainTextEdit, QTextEdit)) and w.focusPolicy() != w.focusPolicy().NoFocus
 

@@ -183,6 +183,7 @@ class Inspector(QScrollArea):
     def __init__(self, session, parent=None):
         super().__init__(parent)
         self.session = session
+        self.setAccessibleName("Inspector")
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.coll: str = "meta"

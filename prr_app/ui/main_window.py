@@ -60,10 +60,12 @@ class MainWindow(QMainWindow):
         self.scene = GraphScene(self.session, self)
         self.view = GraphView(self.scene)
         self.view.setAccessibleName("Graph of the review")
+        self.view.viewport().setAccessibleName("Graph of the review")
         self.view.setAccessibleDescription("Arrow keys move between boxes; Delete deletes the selection; "
                                            "Ctrl+T fails boxes (what-if) with Space")
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
+        self.tabs.setAccessibleName("Views of the review")
         self.tabs.addTab(self.view, "Graph")
         self.empty_hint = QLabel(
             "<h3>An empty review</h3><p>Start with <b>Insert &gt; Add Component</b> (Ctrl+Shift+C),<br>"

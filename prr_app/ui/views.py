@@ -312,6 +312,7 @@ class ChecklistView(QWidget):
         ml.addWidget(self.table, 1)
         split = QSplitter()
         detail = QScrollArea()  # the answer form scrolls on a small screen rather than widening the window
+        detail.setAccessibleName("Answer to the selected checklist item")
         detail.setWidgetResizable(True)
         detail.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         detail.setWidget(detail_body)
@@ -996,6 +997,7 @@ class DashboardView(QWidget):
             w.setMinimumHeight(300 if i < 3 else 360)
             grid.addWidget(w, i, 0)
             w.setAccessibleName(w.getPlotItem().titleLabel.text)
+            w.viewport().setAccessibleName(w.getPlotItem().titleLabel.text)
             w.getPlotItem().titleLabel.setText(w.getPlotItem().titleLabel.text, size="12pt")
             charts.append(w)
         self.heat, self.ready, self.avail, self.blast = charts
