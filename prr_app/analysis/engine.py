@@ -137,6 +137,9 @@ class Context:
 
     def journeys_hit(self, sc: Scenario) -> tuple[list[str], list[str]]:
         """The journeys a scenario takes down (an entry down) and degrades (an entry affected)."""
+        if sc.facts is not None:  # summarised (its bitsets may be gone)
+            hits = sc.facts[0]
+            return hits["journeys"], hits["journeys_degraded"]
         key = (sc.kind, sc.index)
         hit = self._jcache.get(key)
         if hit is None:
@@ -236,6 +239,7 @@ def analyze(review: Review, *, seed: int = 0, detail: bool = False, today: str |
     # (at 100,000 components they are over a gigabyte)
     del model
     ctx.release(comp_scen)
+    g.forget_condensations()  # networkx graphs: not kept with the result
     if checklist is not None and checklist.get("error"):
         assumptions.append({
             "id": "checklist-unavailable",
@@ -261,8 +265,6 @@ def analyze(review: Review, *, seed: int = 0, detail: bool = False, today: str |
     spofs.sort(key=lambda s: (rank.get(register.resolve(s["risk_id"]), len(rank) + 1), order[s["element_type"]],
                               s["element"]))
     verdict = _risks.verdict(risks, checklist, review, assumptions)
-
-    g.forget_condensations()  # networkx graphs: not kept with the result
 
     summary = {
         "system": review.meta.system_name,
