@@ -97,7 +97,7 @@ class Context:
                                                         graph.digraph(graph.any_out))
         graph.drop_digraphs()
         self.spof_components = bytearray(n)  # 1 where the component's own failure is a SPOF
-        self.hits_cache: dict[tuple[int, int], tuple] = {}  # see _hits
+        self.hits_cache: dict[tuple[int, int], tuple] = {}  # see _scenario_facts
 
     def group_down(self, sc: Scenario, gi: int) -> bool:
         """Does the scenario leave redundancy group ``gi`` with fewer than ``min_up`` members up?"""
@@ -430,12 +430,6 @@ ASSUMPTION_ELEMENTS_LISTED = 100
 USER_FACING_LISTED = 5
 
 
-def _hits(ctx: Context, sc: Scenario) -> dict:
-    """Counts of what a scenario takes down and degrades, the journeys it hits, and the
-    user-facing components it hits (counted, the first :data:`USER_FACING_LISTED` named)."""
-    return dict(ctx.hits(sc))
-
-
 def _scenario_facts(ctx: Context, sc: Scenario) -> tuple[dict, tuple[list[str], int]]:
     """:meth:`Context.hits` and :meth:`Context.tier1_down`, computed once per scenario and kept on it."""
     # the members of a cycle share one scenario (the same bitsets): computed once for them all
@@ -488,7 +482,7 @@ def _spof_entry(ctx: Context, chains: Chains, sc: Scenario, element: str, etype:
         "element": element,
         "element_type": etype,
         "disruption": etype,
-        **_hits(ctx, sc),
+        **ctx.hits(sc),
         "chain": chain,
         "chain_length": length,
         "severity": None,
@@ -520,7 +514,7 @@ def _failure_domains(ctx: Context, dom_scen: dict[int, Scenario]) -> list[dict]:
             "domain": did,
             "kind": dom.kind,
             "parent": dom.parent,
-            **_hits(ctx, dom_scen[d]),
+            **ctx.hits(dom_scen[d]),
             "seeds": [g.ids[c] for c in g.domain_seeds[d]],
             "instances_lost": {g.ids[c]: k for c, k in sorted(g.domain_lost[d].items()) if k > 0},
         })
