@@ -451,8 +451,12 @@ def _scenario_facts(ctx: Context, sc: Scenario) -> tuple[dict, tuple[list[str], 
         "user_facing_degraded": ctx.ids(uf_deg, USER_FACING_LISTED),
         "user_facing_degraded_count": uf_deg.bit_count(),
     }
-    t1 = uf_down & ctx.tier1_uf_mask
-    facts = sc.facts = (hits, (ctx.ids(t1, USER_FACING_LISTED), t1.bit_count()))
+    if ctx.tier1_uf_mask == ctx.uf_mask:  # every user-facing component judged as tier 1 (an import)
+        t1 = (hits["user_facing_down"], hits["user_facing_down_count"])
+    else:
+        t1_down = uf_down & ctx.tier1_uf_mask
+        t1 = (ctx.ids(t1_down, USER_FACING_LISTED), t1_down.bit_count())
+    facts = sc.facts = (hits, t1)
     ctx.hits_cache[key] = (sc.down, sc.upstream, facts)
     return facts
 
