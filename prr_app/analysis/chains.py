@@ -60,6 +60,7 @@ class Chains:
         self._within: dict[int, dict[int, list[int]]] = {}
         self._rests: dict[int, dict[int, tuple]] = {}  # target -> component -> (length, last steps)
         self._upstream_first: dict[int, list[int]] = {}  # component -> its dependents, furthest upstream first
+        self._nexts: dict[int, dict[int, int]] = {}  # target -> component -> the next step towards it
 
     def ids(self, sc: Scenario, seeds: set[int], target: int) -> tuple[list[str], int]:
         """The chain from a seed of ``sc`` to ``target`` as component ids, seed first, and its
@@ -188,7 +189,17 @@ class Chains:
         return length, tail
 
     def _step(self, cur: int, t: int, reach) -> int:
-        """The next component of a chain to ``t`` from ``cur`` (``t`` transitively hard-depends on it)."""
+        """The next component of a chain to ``t`` from ``cur`` (``t`` transitively hard-depends on it);
+        it depends only on ``cur`` and ``t``, so it is found once for the chains that pass there."""
+        nexts = self._nexts.get(t)
+        if nexts is None:
+            nexts = self._nexts[t] = {}
+        nxt = nexts.get(cur)
+        if nxt is None:
+            nxt = nexts[cur] = self._find_step(cur, t, reach)
+        return nxt
+
+    def _find_step(self, cur: int, t: int, reach) -> int:
         scc, hard_in = self.br.scc_h, self.g.hard_in
         s0 = scc[cur]
         if self._scc_size(s0) > 1:

@@ -69,21 +69,21 @@ class CompiledGraph:
     groups: list[Group]
     group_index: dict[str, int]
     deps: list[Dep]
-    # adjacency (component indices)
-    hard_out: list[list[int]]  # i -> components i hard-depends on (groups with threshold 1 expanded)
-    hard_in: list[list[int]]  # reverse of hard_out
-    hard_group_out: list[list[int]]  # i -> threshold>=2 groups it hard-depends on
+    # adjacency (component indices, ascending tuples)
+    hard_out: list[tuple[int, ...]]  # i -> components i hard-depends on (groups with threshold 1 expanded)
+    hard_in: list[tuple[int, ...]]  # reverse of hard_out
+    hard_group_out: list[tuple[int, ...]]  # i -> threshold>=2 groups it hard-depends on
     group_dependents: list[list[int]]  # group -> components that hard-depend on it (threshold>=2 only)
-    any_out: list[list[int]]  # every dependency, groups expanded to members
-    any_in: list[list[int]]
-    member_of: list[list[int]]  # component -> groups (all) it belongs to
+    any_out: list[tuple[int, ...]]  # every dependency, groups expanded to members
+    any_in: list[tuple[int, ...]]
+    member_of: list[tuple[int, ...]]  # component -> groups (all) it belongs to
     threshold_groups: list[int]
     domain_ids: list[str]
     domain_index: dict[str, int]
     domain_closure: list[frozenset[int]]  # domain -> itself + ancestors
     domain_seeds: list[list[int]]  # domain -> components it takes down on its own
     domain_lost: list[dict[int, int]]  # domain -> {component: instances lost}
-    slot_closure: list[list[frozenset[int]]]  # component -> per placement slot, domains (with ancestors)
+    slot_closure: list[tuple[frozenset[int], ...]]  # component -> per placement slot, domains (with ancestors)
     shared_closure: list[frozenset[int]]  # component -> shared domains with ancestors
     hubs: set[int] = field(default_factory=set)
     softened: list[Dep] = field(default_factory=list)
@@ -167,6 +167,16 @@ class CompiledGraph:
         return comp.instance_domains(i)
 
 
+_NOWHERE: frozenset[int] = frozenset()
+
+
+def _ascending(x: list[int]) -> tuple[int, ...]:
+    """``x`` without duplicates, ascending, as a tuple (the empty one shared)."""
+    if not x:
+        return ()
+    return (x[0],) if len(x) == 1 else tuple(sorted(set(x)))
+
+
 def compile_review(review: Review) -> CompiledGraph:
     ids = sorted(review.components)
     index = {cid: i for i, cid in enumerate(ids)}
@@ -223,20 +233,26 @@ def compile_review(review: Review) -> CompiledGraph:
                     hard_out[s].extend(g.members)
                 else:
                     hard_group_out[s].append(tg)
-    hard_out = [sorted(set(x)) for x in hard_out]
-    any_out = [sorted(set(x)) for x in any_out]
-    hard_group_out = [sorted(set(x)) for x in hard_group_out]
-    hard_in: list[list[int]] = [[] for _ in range(n)]
-    any_in: list[list[int]] = [[] for _ in range(n)]
+    # the adjacency is read-only from here: tuples of ints, which the garbage collector stops
+    # tracking (tens of thousands of lists it would otherwise walk on every full collection)
+    hard_out = [_ascending(x) for x in hard_out]
+    any_out = [_ascending(x) for x in any_out]
+    hard_group_out = [_ascending(x) for x in hard_group_out]
+    hard_in_l: list[list[int]] = [[] for _ in range(n)]
+    any_in_l: list[list[int]] = [[] for _ in range(n)]
     for s in range(n):
         for t in hard_out[s]:
-            hard_in[t].append(s)
+            hard_in_l[t].append(s)
         for t in any_out[s]:
-            any_in[t].append(s)
+            any_in_l[t].append(s)
+    hard_in = [tuple(x) if x else () for x in hard_in_l]
+    any_in = [tuple(x) if x else () for x in any_in_l]
+    del hard_in_l, any_in_l
     group_dependents: list[list[int]] = [[] for _ in groups]
     for s in range(n):
         for g in hard_group_out[s]:
             group_dependents[g].append(s)
+    member_of = [tuple(x) if x else () for x in member_of]
     threshold_groups = [g.index for g in groups if g.threshold >= 2]
 
     domain_ids = sorted(review.domains)
@@ -247,14 +263,18 @@ def compile_review(review: Review) -> CompiledGraph:
     slot_closure: list[list[frozenset[int]]] = []
     shared_closure: list[frozenset[int]] = []
     for c in comps:
-        slot_closure.append([
-            domain_closure[domain_index[p]] if p in domain_index else frozenset() for p in c.placement
-        ])
+        if not c.placement and not c.shared_domains:  # an import: placed nowhere
+            slot_closure.append(())
+            shared_closure.append(_NOWHERE)
+            continue
+        slot_closure.append(tuple(
+            domain_closure[domain_index[p]] if p in domain_index else _NOWHERE for p in c.placement
+        ))
         sc: set[int] = set()
         for sd in c.shared_domains:
             if sd in domain_index:
                 sc |= domain_closure[domain_index[sd]]
-        shared_closure.append(frozenset(sc))
+        shared_closure.append(frozenset(sc) if sc else _NOWHERE)
 
     nd = len(domain_ids)
     domain_lost: list[dict[int, int]] = [dict() for _ in range(nd)]

@@ -97,7 +97,7 @@ class Context:
                                                         graph.digraph(graph.any_out))
         graph.drop_digraphs()
         self.spof_components = bytearray(n)  # 1 where the component's own failure is a SPOF
-        self.hits_cache: dict[tuple[int, int], tuple] = {}  # see _hits
+        self.hits_cache: dict[tuple[int, int], tuple] = {}  # see _scenario_facts
 
     def group_down(self, sc: Scenario, gi: int) -> bool:
         """Does the scenario leave redundancy group ``gi`` with fewer than ``min_up`` members up?"""
@@ -137,6 +137,9 @@ class Context:
 
     def journeys_hit(self, sc: Scenario) -> tuple[list[str], list[str]]:
         """The journeys a scenario takes down (an entry down) and degrades (an entry affected)."""
+        if sc.facts is not None:  # summarised (its bitsets may be gone)
+            hits = sc.facts[0]
+            return hits["journeys"], hits["journeys_degraded"]
         key = (sc.kind, sc.index)
         hit = self._jcache.get(key)
         if hit is None:
@@ -236,6 +239,7 @@ def analyze(review: Review, *, seed: int = 0, detail: bool = False, today: str |
     # (at 100,000 components they are over a gigabyte)
     del model
     ctx.release(comp_scen)
+    g.forget_condensations()  # networkx graphs: not kept with the result
     if checklist is not None and checklist.get("error"):
         assumptions.append({
             "id": "checklist-unavailable",
@@ -261,8 +265,6 @@ def analyze(review: Review, *, seed: int = 0, detail: bool = False, today: str |
     spofs.sort(key=lambda s: (rank.get(register.resolve(s["risk_id"]), len(rank) + 1), order[s["element_type"]],
                               s["element"]))
     verdict = _risks.verdict(risks, checklist, review, assumptions)
-
-    g.forget_condensations()  # networkx graphs: not kept with the result
 
     summary = {
         "system": review.meta.system_name,
@@ -428,12 +430,6 @@ ASSUMPTION_ELEMENTS_LISTED = 100
 USER_FACING_LISTED = 5
 
 
-def _hits(ctx: Context, sc: Scenario) -> dict:
-    """Counts of what a scenario takes down and degrades, the journeys it hits, and the
-    user-facing components it hits (counted, the first :data:`USER_FACING_LISTED` named)."""
-    return dict(ctx.hits(sc))
-
-
 def _scenario_facts(ctx: Context, sc: Scenario) -> tuple[dict, tuple[list[str], int]]:
     """:meth:`Context.hits` and :meth:`Context.tier1_down`, computed once per scenario and kept on it."""
     # the members of a cycle share one scenario (the same bitsets): computed once for them all
@@ -455,8 +451,12 @@ def _scenario_facts(ctx: Context, sc: Scenario) -> tuple[dict, tuple[list[str], 
         "user_facing_degraded": ctx.ids(uf_deg, USER_FACING_LISTED),
         "user_facing_degraded_count": uf_deg.bit_count(),
     }
-    t1 = uf_down & ctx.tier1_uf_mask
-    facts = sc.facts = (hits, (ctx.ids(t1, USER_FACING_LISTED), t1.bit_count()))
+    if ctx.tier1_uf_mask == ctx.uf_mask:  # every user-facing component judged as tier 1 (an import)
+        t1 = (hits["user_facing_down"], hits["user_facing_down_count"])
+    else:
+        t1_down = uf_down & ctx.tier1_uf_mask
+        t1 = (ctx.ids(t1_down, USER_FACING_LISTED), t1_down.bit_count())
+    facts = sc.facts = (hits, t1)
     ctx.hits_cache[key] = (sc.down, sc.upstream, facts)
     return facts
 
@@ -486,7 +486,7 @@ def _spof_entry(ctx: Context, chains: Chains, sc: Scenario, element: str, etype:
         "element": element,
         "element_type": etype,
         "disruption": etype,
-        **_hits(ctx, sc),
+        **ctx.hits(sc),
         "chain": chain,
         "chain_length": length,
         "severity": None,
@@ -518,7 +518,7 @@ def _failure_domains(ctx: Context, dom_scen: dict[int, Scenario]) -> list[dict]:
             "domain": did,
             "kind": dom.kind,
             "parent": dom.parent,
-            **_hits(ctx, dom_scen[d]),
+            **ctx.hits(dom_scen[d]),
             "seeds": [g.ids[c] for c in g.domain_seeds[d]],
             "instances_lost": {g.ids[c]: k for c, k in sorted(g.domain_lost[d].items()) if k > 0},
         })

@@ -195,20 +195,19 @@ class RiskRegister:
         self.risks: dict[str, dict] = {}
         self.aliases: dict[str, str] = {}  # folded risk id -> the risk that holds it
         self.stale: list[dict] = []
-        self._impact_cache: dict[tuple, tuple[int, list[str]]] = {}
+        self._impact_cache: dict[int, tuple[int, list[str]]] = {}  # by the scenario's summary
         self._mit_by_risk: dict[str, list] | None = None
         self._decided: set[str] = set()  # risks the reviewer's decisions were applied to
-        self._critical: dict[tuple, bool] = {}
         self._reach: dict[str, tuple] = {}  # SPOF risk id -> reach_key
         review = self.review
         self.has_zones = any(d.kind == "zone" for d in review.domains.values())
 
     # -- impact of a failure scenario ------------------------------------
     def impact_of(self, sc, element_comp: int | None = None) -> tuple[int, list[str]]:
-        key = (sc.kind, sc.index)
-        base = self._impact_cache.get(key)
+        hits = self.ctx.hits(sc)  # one summary for the members of a cycle: one impact for them
+        base = self._impact_cache.get(id(hits))
         if base is None:
-            base = self._impact_cache[key] = self._impact_base(sc)
+            base = self._impact_cache[id(hits)] = self._impact_base(sc)
         imp, inputs = base
         inputs = list(inputs)
         if element_comp is not None:
@@ -225,7 +224,6 @@ class RiskRegister:
     def _impact_base(self, sc) -> tuple[int, list[str]]:
         """The impact of a scenario before the failed component's own gaps (cached per scenario)."""
         ctx = self.ctx
-        self._critical[(sc.kind, sc.index)] = self._is_critical_hit(sc)
         inputs: list[str] = []
         crit = ctx.critical_journeys_down(sc)
         hits = ctx.hits(sc)
@@ -260,14 +258,8 @@ class RiskRegister:
 
     def is_critical_hit(self, sc) -> bool:
         """Does the scenario take down a critical journey or a tier-1 user-facing component (an unknown
-        tier counting as tier 1)? Cached per scenario, set when its impact is computed."""
-        hit = self._critical.get((sc.kind, sc.index))
-        if hit is None:
-            hit = self._critical[(sc.kind, sc.index)] = self._is_critical_hit(sc)
-        return hit
-
-    def _is_critical_hit(self, sc) -> bool:
-        return bool(self.ctx.critical_journeys_down(sc)) or bool(self.ctx.tier1_down(sc)[1])
+        tier counting as tier 1)?"""
+        return bool(self.ctx.tier1_down(sc)[1]) or bool(self.ctx.critical_journeys_down(sc))
 
     # -- likelihoods --------------------------------------------------------
     def component_likelihood(self, c: int) -> tuple[int, list[str]]:
@@ -439,9 +431,6 @@ class RiskRegister:
             else:
                 c = g.index[s["element"]]
                 self._component_spof(s, c, comp_scen[c], s["element"] in instance_of)
-        for alias, root in self.aliases.items():
-            if root in self.risks:
-                self.risks[root]["aliases"] = sorted(set(self.risks[root]["aliases"]) | {alias})
 
     def _evidence_gap(self, f: dict, comp_scen) -> None:
         """A risk from readiness evidence (issue 21): a missing disruption budget or probes, weighed by
@@ -554,13 +543,16 @@ class RiskRegister:
                 # the instance step is the quick part; the whole fix costs the larger of the two
                 fix = fix if EFFORT[fix][1] >= EFFORT[first[1]][1] else first[1]
             lk = max(lk, ilk)
-        self.add(
+        risk = self.add(
             s["risk_id"], category="spof", title=title, description=description,
             likelihood=lk, impact=im, inputs=inputs,
             components=[cid] + list(s["user_facing_down"]), mitigation=mit,
             blocking=blocking, blocking_reason=why, policy_required=required,
             fix=fix, fix_component=cid, disruptions=disruptions, chain=chain,
-        )["journeys"] = sorted(s["journeys"])
+        )
+        risk["journeys"] = sorted(s["journeys"])
+        if instance_too:  # the instance SPOF entries point here (_spofs)
+            risk["aliases"] = [f"spof:instance:{cid}"]
 
     def _instance_fix(self, c: int) -> tuple[str, str]:
         """(the concrete step that lets ``c`` lose one instance, its effort kind)."""
