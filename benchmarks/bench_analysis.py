@@ -335,7 +335,7 @@ def bench_bitset_widths(review: Review, label: str) -> dict:
     cond = g.condensation(g.hard_out)
     _scc_of, anc = ancestor_sets(g.n, g.hard_out, cond=cond)
     ns = len(anc)
-    members = [cond.nodes[s]["members"] for s in range(ns)]
+    members = cond.members
     # numbered sinks first: the highest number is furthest upstream, so upstream first is descending
     first = [0] * ns
     pos = 0

@@ -90,7 +90,7 @@ class CompiledGraph:
     _conds: dict = field(default_factory=dict, repr=False)
     _digraphs_dropped: bool = field(default=False, repr=False)
 
-    def condensation(self, out: list[list[int]]):
+    def condensation(self, out) -> "Condensation":
         """:func:`condensation` of ``out`` (an adjacency over the components), made once per
         distinct graph: on an import, where every dependency is hard, the graphs of hard
         dependencies, of every dependency and of what the availability needs are one."""
@@ -304,21 +304,44 @@ def compile_review(review: Review) -> CompiledGraph:
     return graph
 
 
-def condensation(n: int, out: list[list[int]]) -> "nx.DiGraph":
-    """The condensation of the graph ``i -> out[i]`` over ``range(n)`` (``networkx.condensation``).
+class Condensation:
+    """The condensation of the graph ``i -> out[i]`` over ``range(n)``, made by
+    ``networkx.condensation`` and kept as plain tuples (a networkx graph of tens of thousands of
+    nodes is hundreds of thousands of dicts, which the garbage collector walks on every full
+    collection for as long as it lives).
 
-    Its nodes are the strongly connected components, numbered sinks first: every
-    edge goes from a higher number to a lower one (or stays inside one), so a
-    higher number lies further upstream. ``graph["mapping"]`` gives each node's
-    component, ``nodes[s]["members"]`` each component's nodes, ``graph["digraph"]`` the
-    graph of ``out`` itself (for other networkx algorithms on it, without building it again).
+    Its nodes are the strongly connected components, numbered sinks first, as networkx numbers
+    them: every edge goes from a higher number to a lower one (or stays inside one), so a higher
+    number lies further upstream. ``mapping[v]`` is node ``v``'s component, ``members[s]``
+    component ``s``'s nodes (ascending), ``succ[s]`` / ``pred[s]`` the components it has an edge
+    to / from; ``graph["digraph"]`` the networkx graph of ``out`` itself (for other networkx
+    algorithms on it without building it again), until let go.
     """
-    g = nx.DiGraph()
-    g.add_nodes_from(range(n))
-    g.add_edges_from((u, v) for u in range(n) for v in out[u])
-    cond = nx.condensation(g)
-    cond.graph["digraph"] = g
-    return cond
+
+    __slots__ = ("mapping", "members", "succ", "pred", "graph")
+
+    def __init__(self, n: int, out):
+        g = nx.DiGraph()
+        g.add_nodes_from(range(n))
+        g.add_edges_from((u, v) for u in range(n) for v in out[u])
+        cond = nx.condensation(g)
+        mapping = cond.graph["mapping"]
+        self.mapping = [mapping[v] for v in range(n)]
+        nodes = cond.nodes
+        ns = len(nodes)
+        self.members = [tuple(sorted(nodes[s]["members"])) for s in range(ns)]
+        succ, pred = cond.succ, cond.pred
+        self.succ = [tuple(succ[s]) for s in range(ns)]
+        self.pred = [tuple(pred[s]) for s in range(ns)]
+        self.graph = {"digraph": g}
+
+    def __len__(self) -> int:
+        return len(self.members)
+
+
+def condensation(n: int, out) -> Condensation:
+    """The :class:`Condensation` of the graph ``i -> out[i]`` over ``range(n)``."""
+    return Condensation(n, out)
 
 
 def strongly_connected(n: int, out: list[list[int]]) -> tuple[list[int], list[list[int]]]:
@@ -327,11 +350,8 @@ def strongly_connected(n: int, out: list[list[int]]) -> tuple[list[int], list[li
     return _sccs_of(condensation(n, out), n)
 
 
-def _sccs_of(cond, n: int) -> tuple[list[int], list[list[int]]]:
-    mapping = cond.graph["mapping"]
-    scc_of = [mapping[v] for v in range(n)]
-    sccs = [sorted(cond.nodes[s]["members"]) for s in range(cond.number_of_nodes())]
-    return scc_of, sccs
+def _sccs_of(cond: Condensation, n: int) -> tuple[list[int], list[list[int]]]:
+    return list(cond.mapping), [list(m) for m in cond.members]
 
 
 def ancestor_sets(n: int, out: list[list[int]], keep=None, cond=None) -> tuple[list[int], list]:
@@ -359,25 +379,25 @@ def descendant_sets(n: int, out: list[list[int]], keep=None, cond=None) -> tuple
     return _reach_sets(n, condensation(n, out) if cond is None else cond, keep, upstream=False)
 
 
-def _reach_sets(n: int, cond, keep, upstream: bool) -> tuple[list[int], list]:
-    scc_of = [cond.graph["mapping"][v] for v in range(n)]
-    ns = cond.number_of_nodes()
+def _reach_sets(n: int, cond: Condensation, keep, upstream: bool) -> tuple[list[int], list]:
+    scc_of = cond.mapping
+    ns = len(cond)
     # numbered sinks first: the highest number is furthest upstream
     if upstream:
-        order, reads, readers_of = range(ns - 1, -1, -1), cond.pred, cond.out_degree
+        order, reads, readers_of = range(ns - 1, -1, -1), cond.pred, cond.succ
     else:
-        order, reads, readers_of = range(ns), cond.succ, cond.in_degree
+        order, reads, readers_of = range(ns), cond.succ, cond.pred
     acc_of: list = [0] * ns
     readers = None
     if keep is not None:
         kept = bytearray(ns)
         for v in keep:
             kept[scc_of[v]] = 1
-        readers = [readers_of(s) for s in range(ns)]
-    nodes = cond.nodes
+        readers = [len(readers_of[s]) for s in range(ns)]
+    members = cond.members
     for s in order:
-        mem = nodes[s]["members"]
-        acc = 1 << next(iter(mem)) if len(mem) == 1 else mask_of(mem)
+        mem = members[s]
+        acc = 1 << mem[0] if len(mem) == 1 else mask_of(mem)
         for u in reads[s]:
             acc |= acc_of[u]
             if readers is not None:
