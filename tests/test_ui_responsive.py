@@ -269,3 +269,26 @@ def test_an_edit_redraws_only_what_it_touched_and_the_canvas_equals_a_fresh_draw
         sc.clear()
     assert win.scene.nodes[cid].title == "Renamed front door"
     assert win.scene.edges[did].kind == "hard"  # (its change was undone)
+
+
+def test_the_overview_recoloured_in_place_equals_one_made_afresh(qtbot, win, webshop_prr):
+    """Far out, a finding or a what-if state that changes a few boxes moves them between the
+    overview's colour lists instead of making every list again: the same picture either way."""
+    assert win.open_path(str(webshop_prr))
+    wait_analysis(qtbot, win)
+    sc = win.scene
+    sc.set_overview(True)
+    sc.overview.rebuild()
+    ids = [k for k, n in sc.nodes.items() if not n.is_group]
+
+    def lists():
+        return {c: sorted((r.x(), r.y()) for r in rs) for c, rs in sc.overview._boxes.items() if rs}
+
+    for spofs, states in ((set(ids[:2]), {}), (set(ids[1:3]), {ids[0]: "down"}), (set(), {ids[3]: "failed"}),
+                          (set(ids), {})):
+        sc.set_findings(spofs, {})
+        sc.set_states(states)
+        assert not sc.overview.dirty  # recoloured in place
+        here = lists()
+        sc.overview.rebuild()
+        assert here == lists()

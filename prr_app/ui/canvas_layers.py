@@ -238,6 +238,19 @@ def render_sketch(rect: QRectF, jobs):
     return img, scale
 
 
+def _box_colour(n) -> str:
+    """A box's colour in the overview: its what-if state, else SPOF, else its kind."""
+    if n.state == "failed":
+        return theme.FAILED
+    if n.state == "down":
+        return theme.DOWN
+    if n.state == "degraded":
+        return theme.DEGRADED
+    if n.spof:
+        return theme.SEVERITY_COLOURS["critical"]
+    return theme.KIND_COLOURS.get(n.kind, theme.KIND_COLOURS["other"])
+
+
 class OverviewItem(QGraphicsItem):
     """The whole graph in two Qt calls, for zoom levels where boxes are a few pixels wide.
 
@@ -255,6 +268,7 @@ class OverviewItem(QGraphicsItem):
         self._lines: dict[str, list] = {}
         self._selected: list = []
         self.boxes_only = False  # far (not very far) out on a large graph: the edge layer draws the lines
+        self._where: dict = {}  # box id -> (colour, rect) as in the lists
         self.dirty = True
 
     def boundingRect(self) -> QRectF:
@@ -265,22 +279,15 @@ class OverviewItem(QGraphicsItem):
         lines: dict[str, list] = {}
         selected: list = []
         rect = QRectF()
+        where = {}
         for n in self.gscene.nodes.values():
             if n.is_group:
                 continue
             r = QRectF(n.pos().x(), n.pos().y(), n.w, n.h)
             rect = rect.united(r)
-            if n.state == "failed":
-                colour = theme.FAILED
-            elif n.state == "down":
-                colour = theme.DOWN
-            elif n.state == "degraded":
-                colour = theme.DEGRADED
-            elif n.spof:
-                colour = theme.SEVERITY_COLOURS["critical"]
-            else:
-                colour = theme.KIND_COLOURS.get(n.kind, theme.KIND_COLOURS["other"])
+            colour = _box_colour(n)
             boxes.setdefault(colour, []).append(r)
+            where[n.node_id] = (colour, r)
             if n.isSelected():
                 selected.append(r)
         for e in ([] if self.boxes_only else self.gscene.edges.values()):
@@ -289,7 +296,25 @@ class OverviewItem(QGraphicsItem):
         if rect != self._rect:  # (a full repaint: only when the graph's extent changed)
             self.prepareGeometryChange()
         self._boxes, self._lines, self._rect, self._selected = boxes, lines, rect, selected
+        self._where = where
         self.dirty = False
+
+    def recolour(self, nodes) -> bool:
+        """Only the colours of ``nodes`` changed (a finding, a what-if state): move their boxes to
+        their new colours' lists, in place of a rebuild of every box. False when it cannot (the
+        lists are to be made again anyway, or a box is new)."""
+        if self.dirty:
+            return False
+        for n in nodes:
+            old = self._where.get(n.node_id)
+            if old is None:
+                return False
+            colour = _box_colour(n)
+            if colour != old[0]:
+                self._boxes[old[0]].remove(old[1])
+                self._boxes.setdefault(colour, []).append(old[1])
+                self._where[n.node_id] = (colour, old[1])
+        return True
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
         if self.dirty:

@@ -593,7 +593,8 @@ class GraphScene(QGraphicsScene):
         """The overview's boxes changed: ``boxes``, those items only (None: any, or lines too)."""
         if boxes is not None and not boxes:
             return
-        self.overview.dirty = True
+        if boxes is None or len(boxes) > 100 or not self.overview.recolour(boxes):
+            self.overview.dirty = True
         if self.overview_on or self.boxes_drawn_by_layer:
             if boxes is None or len(boxes) > 100:
                 self.overview.update()

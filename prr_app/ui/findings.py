@@ -44,6 +44,24 @@ def findings_from(result: dict | None) -> list[dict]:
     return rows
 
 
+def canvas_marks(a) -> tuple[set[str], dict[str, str]]:
+    """What the boxes show of an analysis: the components that are single points of failure, and
+    each component's worst open risk (``{id: severity}``)."""
+    spofs, sev = set(), {}
+    rank = {"critical": 4, "high": 3, "medium": 2, "low": 1}
+    if a is not None:
+        for s in a.spofs:
+            if s.get("element_type") in ("component", "instance"):
+                spofs.add(s["element"].split("#")[0])
+        for r in a.risks:
+            if r.get("status") in ("closed", "mitigated") or r.get("accepted"):
+                continue
+            for c in r.get("components") or []:
+                if rank.get(r.get("severity"), 0) > rank.get(sev.get(c), 0):
+                    sev[c] = r["severity"]
+    return spofs, sev
+
+
 def _journeys_of(risk: dict) -> list[str]:
     """The journeys a risk is about: named in it, or in its id ("slo:journey:checkout")."""
     named = risk.get("journey")
@@ -105,7 +123,8 @@ class FindingsPanel(QWidget):
         lay.addWidget(self.table)
 
     def set_result(self, result: dict) -> None:
-        rows = findings_from(result)
+        # the live analysis makes the rows on its worker (see live.run_analysis)
+        rows = result["findings"] if "findings" in result else findings_from(result)
         self.model.set_rows(rows)
         a = result.get("analysis")
         parts = []

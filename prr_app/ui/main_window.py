@@ -21,7 +21,7 @@ from prr_app.ui.canvas import GraphScene, GraphView
 from prr_app.ui.dialogs import (  # noqa: F401 - Ask and the dialogs are replaced by tests through this module
     Ask, DependencyDialog, JourneyDialog, NewElementDialog,
 )
-from prr_app.ui.findings import FindingsPanel
+from prr_app.ui.findings import FindingsPanel, canvas_marks
 from prr_app.ui.inspector import Inspector
 from prr_app.ui.live import LiveAnalysis
 from prr_app.ui.session import ReviewSession, discard_recovery, recovery_files
@@ -434,19 +434,8 @@ class MainWindow(QMainWindow):
     def _on_result(self, res: dict) -> None:
         self.result = res
         self.findings.set_result(res)
-        a = res.get("analysis")
-        spofs, sev = set(), {}
-        rank = {"critical": 4, "high": 3, "medium": 2, "low": 1}
-        if a is not None:
-            for s in a.spofs:
-                if s.get("element_type") in ("component", "instance"):
-                    spofs.add(s["element"].split("#")[0])
-            for r in a.risks:
-                if r.get("status") in ("closed", "mitigated") or r.get("accepted"):
-                    continue
-                for c in r.get("components") or []:
-                    if rank.get(r.get("severity"), 0) > rank.get(sev.get(c), 0):
-                        sev[c] = r["severity"]
+        # worked out on the analysis' worker (see live.run_analysis); computed here for other results
+        spofs, sev = res["marks"] if "marks" in res else canvas_marks(res.get("analysis"))
         self.scene.set_findings(spofs, sev)
         for v in self.views.values():
             if hasattr(v, "set_result"):

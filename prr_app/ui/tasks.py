@@ -48,7 +48,7 @@ _tasks_running = 0
 _gc_held = False
 #: a full collection (generation 2) on the GUI thread at most this often (s): Python itself puts
 #: full passes off until many objects were promoted since the last, which it does not tell
-FULL_GC_EVERY_S = 5.0
+FULL_GC_EVERY_S = 20.0
 _last_full_gc = 0.0
 
 
