@@ -49,6 +49,10 @@ from prr_app.reporting.text import SANS, SANS_BOLD, TextKit
 # a PDF 7-bit clean, which no reader or mail system needs.) Set once for the
 # process: this package is reportlab's only user.
 rl_config.useA85 = 0
+# reportlab validates every attribute set on a drawing's shapes against its declared types, a
+# development aid (its own setting, off for speed): the figures' shapes are built by our code
+# from numbers and strings only. Thousands of shapes per report.
+rl_config.shapeChecking = 0
 
 PAPERS = {"a4": A4, "letter": LETTER}
 MARGIN_X = 18 * mm
@@ -81,7 +85,9 @@ class Paragraph(_RLParagraph):
         if key == self._wrapped_as and "blPara" in self.__dict__:  # split() drops blPara
             return self.width, self.height
         size = super().wrap(availWidth, availHeight)
-        self._wrapped_as = key
+        # a paragraph of several fragments replaces them by its word list while breaking: the key
+        # names what it holds now
+        self._wrapped_as = (availWidth, id(self.frags), len(self.frags))
         return size
 
 
@@ -100,6 +106,20 @@ def _shaping(style):
     shaped = copy(style)
     shaped.shaping = 1
     return shaped
+
+
+class _LongTable(Table):
+    """A table that measures each row once.
+
+    reportlab measures the rows that fill a page when it wraps a table, again when it splits
+    it at the page's end (from the heights it was given, not those it measured), and the part
+    carried to the next page again. The columns have fixed widths, so a row's height never
+    changes: what was measured is kept as if it had been given.
+    """
+
+    def _calc_height(self, availHeight, availWidth, H=None, W=None):
+        super()._calc_height(availHeight, availWidth, H, W)
+        self._argH = list(self._rowHeights)
 
 
 class _Cell:
@@ -444,8 +464,8 @@ class _Builder:
         # lay the whole table out twice)
         tall = self.doc.frame_h * 0.6
         split = any(_text_height(v, c) > tall for row in data[1:] for v, c in zip(row, cols))
-        return Table(data, colWidths=cols, repeatRows=1, hAlign="LEFT", style=table_style(extra=list(extra) + cmds),
-                     splitInRow=1 if split else 0)
+        return _LongTable(data, colWidths=cols, repeatRows=1, hAlign="LEFT",
+                          style=table_style(extra=list(extra) + cmds), splitInRow=1 if split else 0)
 
     def short(self, text) -> str:
         """A short cell we compose ourselves (numbers, enum words, marks): drawn as is, no markup parsing."""
