@@ -8,6 +8,7 @@ builds of the same review byte-identical.
 """
 from __future__ import annotations
 
+import copy
 import io
 from functools import lru_cache
 import os
@@ -18,6 +19,7 @@ from typing import Callable
 from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
@@ -42,7 +44,7 @@ from prr_app.paths import atomic_write_bytes
 from prr_app.reporting import figures as F
 from prr_app.reporting.assessment import SECTION_TITLES, Assessment, build_assessment, no_figures
 from prr_app.reporting.styles import MUTED, RULE, SEVERITY_COLORS, VERDICT_COLORS, Styles, table_style
-from prr_app.reporting.text import SANS, SANS_BOLD, TextKit
+from prr_app.reporting.text import SANS, SANS_BOLD, TextKit, starts_rtl, visual_pieces
 
 # Streams are compressed but not also ASCII85-encoded: a quarter smaller, and
 # reportlab's pure-Python encoder was 5 % of a report's time. (ASCII85 only keeps
@@ -73,12 +75,19 @@ class Paragraph(_RLParagraph):
     """
 
     _wrapped_as = None
+    #: None: no right-to-left text; else whether the paragraph reads right to left (its first
+    #: strong character is Hebrew or Arabic)
+    _rtl: bool | None = None
 
     def __init__(self, text, style=None, *args, **kw):
         if (style is not None and isinstance(text, str)  # a split part gets frags, and its style already
-                and _NEEDS_SHAPING.search(text) and not _VISUAL_RTL.search(text)):
+                and _NEEDS_SHAPING.search(text) and not _RTL.search(text)):
             style = _shaping(style)  # Devanagari, Thai: glyphs reordered and combined by harfbuzz
         super().__init__(text, style, *args, **kw)
+        if isinstance(text, str) and _RTL.search(text):
+            self._rtl = starts_rtl("".join(getattr(f, "text", "") for f in self.frags))
+            if self._rtl and self.style.alignment == TA_LEFT:
+                self.style = _right_aligned(self.style)
 
     def wrap(self, availWidth, availHeight):
         key = (availWidth, id(self.frags), len(self.frags))
@@ -90,22 +99,70 @@ class Paragraph(_RLParagraph):
         self._wrapped_as = (availWidth, id(self.frags), len(self.frags))
         return size
 
+    # -- right-to-left text: lines broken in logical order, each drawn in visual order ------
+    def split(self, availWidth, availHeight):
+        parts = super().split(availWidth, availHeight)
+        for part in parts:
+            if isinstance(part, Paragraph):
+                part._rtl = self._rtl  # the direction of the whole paragraph, not of its part
+        return parts
+
+    def draw(self):
+        if self._rtl is None:
+            return super().draw()
+        logical = self.blPara
+        self.blPara = self.visual_lines()
+        try:
+            super().draw()
+        finally:
+            self.blPara = logical  # a later split works on the logical lines
+
+    def visual_lines(self):
+        """The lines this paragraph broke (in logical order, first words on the first line), each
+        put into visual order on its own, in the paragraph's direction."""
+        bl = self.blPara
+        out = copy.copy(bl)
+        if self._rtl is None:
+            return out
+        if bl.kind == 0:
+            out.lines = [(extra, "".join(t for _, t in visual_pieces([" ".join(words)], self._rtl)).split(" "))
+                         for extra, words in bl.lines]
+            return out
+        lines = []
+        for line in bl.lines:
+            words = line.words
+            if any(hasattr(w, "cbDefn") for w in words):  # an inline image or link marker: kept as laid out
+                lines.append(line)
+                continue
+            new = copy.copy(line)
+            new.words = [words[i].clone(text=t)
+                         for i, t in visual_pieces([getattr(w, "text", "") for w in words], self._rtl)]
+            lines.append(new)
+        out.lines = lines
+        return out
+
 
 #: Scripts whose letters must be shaped (reordered, combined) by harfbuzz to read right. Shaping
-#: costs, so only a paragraph holding one of them is shaped. Right-to-left text is already in
-#: visual order, Arabic in its joined forms (text.visual_order): harfbuzz would reorder it again,
+#: costs, so only a paragraph holding one of them is shaped. Right-to-left text is ordered here,
+#: line by line, Arabic in its joined forms (text.shape_arabic): harfbuzz would reorder it again,
 #: so a paragraph holding it is not shaped (Devanagari beside Arabic then prints unshaped).
 _NEEDS_SHAPING = re.compile("[\u0900-\u097f\ua8e0-\ua8ff\u1cd0-\u1cff\u0e00-\u0e7f]")
-_VISUAL_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 
 
 @lru_cache(maxsize=None)
 def _shaping(style):
-    from copy import copy
-
-    shaped = copy(style)
+    shaped = copy.copy(style)
     shaped.shaping = 1
     return shaped
+
+
+@lru_cache(maxsize=None)
+def _right_aligned(style):
+    """``style`` for a paragraph that reads right to left: its lines end at the right margin."""
+    right = copy.copy(style)
+    right.alignment = TA_RIGHT
+    return right
 
 
 class _LongTable(Table):
@@ -387,7 +444,7 @@ class _Builder:
                     font = SANS_BOLD if v.bold else SANS
                     runs = self.kit.runs(v.text, bold=v.bold) if v.text else [(font, "")]
                     lines = None
-                    if len(runs) == 1 and runs[0][0] == font and not _VISUAL_RTL.search(runs[0][1]):
+                    if len(runs) == 1 and runs[0][0] == font and not _RTL.search(runs[0][1]):
                         lines = [x for part in runs[0][1].split("\n")
                                  for x in F.fit_lines(self.kit, part, 7.5, cols[ci] - 6, None, bold=v.bold,
                                                        space_shrink=shrink)]
@@ -1137,9 +1194,10 @@ class _Builder:
             self.para("None: the review states everything the analysis needs.")
         notes = []
         if self.kit.rtl:
-            notes.append("Right-to-left text (Hebrew, Arabic) is put in visual order by the Unicode bidirectional "
-                         "algorithm, Arabic letters in their joined forms; a right-to-left text that wraps over "
-                         "several lines is ordered as one line, then broken into lines from the left.")
+            notes.append("Right-to-left text (Hebrew, Arabic) is broken into lines in reading order, then each line "
+                         "is put in visual order by the Unicode bidirectional algorithm, Arabic letters in their "
+                         "joined forms; a paragraph that reads right to left is right-aligned. Devanagari or Thai "
+                         "in the same paragraph as right-to-left text prints unshaped.")
         missing = self.kit.missing_report()
         if missing:
             notes.append(missing)
