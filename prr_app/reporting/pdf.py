@@ -318,7 +318,8 @@ def _fit_columns(kit: TextKit, header: list[str], rows: list[list], cols: list[f
     return out
 
 
-def _numbered_canvas(header: str, kit: TextKit, heading_pages: dict[str, int]):
+def _numbered_canvas(header: str, kit: TextKit, heading_pages: dict[str, int], *,
+                     footer: str = "Reliability Risk Assessment"):
     """A canvas class that writes the running header and "page X of Y" once the page count is known."""
 
     class NumberedCanvas(Canvas):
@@ -369,7 +370,7 @@ def _numbered_canvas(header: str, kit: TextKit, heading_pages: dict[str, int]):
                 self.line(MARGIN_X, h - 13.5 * mm, w - MARGIN_X, h - 13.5 * mm)
             self.setFont(SANS, 7.5)
             self.drawRightString(w - MARGIN_X, 10 * mm, f"page {n} of {total}")
-            self.drawString(MARGIN_X, 10 * mm, "Reliability Risk Assessment")
+            self.drawString(MARGIN_X, 10 * mm, footer)
             self.restoreState()
 
     return NumberedCanvas
@@ -401,13 +402,12 @@ class AssessmentDocTemplate(BaseDocTemplate):
             self.heading_pages[key] = self.page
 
 
-class _Builder:
-    def __init__(self, a: Assessment, doc: AssessmentDocTemplate, kit: TextKit, *, changes: dict | None = None,
-                 plan: dict | None = None):
-        self.a = a
-        self.changes, self.plan = changes, plan  # a diff document, a plan's result (reporting/changes.py)
-        self.review: Review = a.review
-        self.doc = doc
+class TableBuilder:
+    """A document's story, built from user text through one :class:`TextKit`: paragraphs, headings
+    and tables with the assessment's typography (the assessment and the portfolio summary)."""
+
+    def __init__(self, doc: BaseDocTemplate, kit: TextKit):
+        self.doc = doc  # with frame_w, frame_h and heading_pages
         self.kit = kit
         self.st = Styles()
         self.story: list = []
@@ -535,6 +535,16 @@ class _Builder:
     def sev_markup(self, sev: str | None) -> str:
         col = SEVERITY_COLORS.get(sev or "", MUTED).hexval()[2:]
         return f'<font color="#{col}"><b>{self.m(sev or "")}</b></font>' 
+
+
+
+class _Builder(TableBuilder):
+    def __init__(self, a: Assessment, doc: AssessmentDocTemplate, kit: TextKit, *, changes: dict | None = None,
+                 plan: dict | None = None):
+        super().__init__(doc, kit)
+        self.a = a
+        self.changes, self.plan = changes, plan  # a diff document, a plan's result (reporting/changes.py)
+        self.review: Review = a.review
 
     def names(self, ids: list[str], limit: int = 12, total: int | None = None) -> str:
         """``ids`` named up to ``limit``, then how many more (``total``: how many there are when
