@@ -127,3 +127,26 @@ def test_portfolio_outputs_that_cannot_be_written_fail_in_one_line(repo_url, tmp
     assert code == 2 and not md.exists()
     code, out, err = prr("repo", "portfolio", "--markdown", md, "--pdf", tmp_path / "p.pdf", "--repo", repo_url)
     assert code == 0 and md.exists() and (tmp_path / "p.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_the_app_exports_the_portfolio_pdf(qtbot, monkeypatch, tmp_path):
+    from prr_app.ui.dialogs import Ask
+    from prr_app.ui.repository import PortfolioDialog
+
+    rows = [{"name": "shop", "version": 2, "assessed": True, "system": "Acme Web Shop", "target_launch": "2027-01-10",
+             "verdict": "not-ready", "launch_blockers": 4, "slo_not_attainable": ["checkout"], "checklist_score": 40.0,
+             "checklist_blockers": 2, "acceptances_expiring": [], "acceptances_expired": [],
+             "overdue": [{"what": "mitigation", "id": "m-1", "due": "2026-01-01"}]}]
+    d = PortfolioDialog(None, rows, where="db.example/prr")
+    qtbot.addWidget(d)
+    target = tmp_path / "leadership.pdf"
+    monkeypatch.setattr(Ask, "save_path", classmethod(lambda cls, *a: str(target)))
+    assert d.export_pdf() == str(target)
+    text = _text(target)
+    assert "Acme Web Shop" in text and "Not ready" in text and "mitigation m-1 (2026-01-01)" in text
+    assert "db.example/prr" in text and str(target) in d.exported.text()
+    monkeypatch.setattr(Ask, "save_path", classmethod(lambda cls, *a: None))  # cancelled: nothing written
+    assert d.export_pdf() is None
+    warned = []
+    monkeypatch.setattr("prr_app.ui.repository.QMessageBox.warning", lambda *a: warned.append(a[2]))
+    assert d.export_pdf(str(tmp_path)) is None and "is a folder" in warned[0]  # said, not raised
