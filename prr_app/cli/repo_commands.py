@@ -46,6 +46,8 @@ def register(sub) -> None:
     q.add_argument("--today", metavar="YYYY-MM-DD", help="the date to judge expiry and due dates by (default: today)")
     q.add_argument("--days", type=int, default=30, help="acceptances expiring within this many days (default 30)")
     q.add_argument("--markdown", metavar="FILE", help="also write the portfolio as a Markdown summary to FILE")
+    q.add_argument("--pdf", metavar="FILE", help="also write a one-or-two-page PDF summary for leadership to FILE")
+    q.add_argument("--paper", choices=["a4", "letter"], default="a4", help="the PDF's paper size (default a4)")
     q = add("blast", "what one shared component's or domain's failure takes down, across every review", cmd_blast)
     q.add_argument("element", metavar="COMPONENT_OR_DOMAIN")
     q.add_argument("--json", action="store_true", help="as JSON")
@@ -174,18 +176,28 @@ def cmd_portfolio(args) -> int:
             raise PrrError(f"--today: not a date (YYYY-MM-DD): {args.today}", location="command line") from None
     if args.days < 0:
         raise PrrError("--days must be 0 or more", location="command line")
+    outputs = [Path(f) for f in (args.markdown, args.pdf) if f]
+    for out in outputs:  # before reading anything: a summary that cannot be written fails at once
+        folder = out.parent if str(out.parent) else Path(".")
+        if not folder.is_dir():
+            raise PrrError(f"no such folder: {out.parent}", file=str(out))
+        if out.is_dir():
+            raise PrrError("is a folder; give a file name to write", file=str(out))
     with _repo(args) as repo:
         rows = repo.portfolio(today=args.today, soon_days=args.days)
         where = repo.where
+    today = args.today or dt.date.today().isoformat()
     if args.markdown:
         from prr_app.paths import atomic_write_text
-        from prr_app.teamrepo.assessment import portfolio_markdown
+        from prr_app.reporting.portfolio import portfolio_markdown
 
-        out = Path(args.markdown)
-        if not (out.parent if str(out.parent) else Path(".")).is_dir():
-            raise PrrError(f"no such folder: {out.parent}", file=str(out))
-        today = args.today or dt.date.today().isoformat()
-        atomic_write_text(out, portfolio_markdown(rows, today=today, days=args.days, where=where))
+        atomic_write_text(Path(args.markdown), portfolio_markdown(rows, today=today, days=args.days, where=where))
+    if args.pdf:
+        from prr_app.paths import atomic_write_bytes
+        from prr_app.reporting.portfolio import render_portfolio_pdf
+
+        atomic_write_bytes(Path(args.pdf), render_portfolio_pdf(rows, today=today, days=args.days, where=where,
+                                                                paper=args.paper))
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0

@@ -8,6 +8,7 @@ builds of the same review byte-identical.
 """
 from __future__ import annotations
 
+import copy
 import io
 from functools import lru_cache
 import os
@@ -18,6 +19,7 @@ from typing import Callable
 from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
@@ -43,7 +45,7 @@ from prr_app.reporting import figures as F
 from prr_app.reporting.assessment import SECTION_TITLES, Assessment, build_assessment, no_figures
 from prr_app.reporting.styles import MUTED, RULE, SEVERITY_COLORS, VERDICT_COLORS, Styles, table_style
 from prr_app.reporting.shaping import install as _install_shaping
-from prr_app.reporting.text import SANS, SANS_BOLD, TextKit
+from prr_app.reporting.text import SANS, SANS_BOLD, TextKit, starts_rtl, visual_pieces
 
 _install_shaping()  # a word mixing fonts is shaped one font at a time (reportlab shapes it with one)
 
@@ -52,6 +54,10 @@ _install_shaping()  # a word mixing fonts is shaped one font at a time (reportla
 # a PDF 7-bit clean, which no reader or mail system needs.) Set once for the
 # process: this package is reportlab's only user.
 rl_config.useA85 = 0
+# reportlab validates every attribute set on a drawing's shapes against its declared types, a
+# development aid (its own setting, off for speed): the figures' shapes are built by our code
+# from numbers and strings only. Thousands of shapes per report.
+rl_config.shapeChecking = 0
 
 PAPERS = {"a4": A4, "letter": LETTER}
 MARGIN_X = 18 * mm
@@ -72,37 +78,108 @@ class Paragraph(_RLParagraph):
     """
 
     _wrapped_as = None
+    #: None: no right-to-left text; else whether the paragraph reads right to left (its first
+    #: strong character is Hebrew or Arabic)
+    _rtl: bool | None = None
 
     def __init__(self, text, style=None, *args, **kw):
         if (style is not None and isinstance(text, str)  # a split part gets frags, and its style already
-                and _NEEDS_SHAPING.search(text) and not _VISUAL_RTL.search(text)):
+                and _NEEDS_SHAPING.search(text) and not _RTL.search(text)):
             style = _shaping(style)  # Devanagari, Thai: glyphs reordered and combined by harfbuzz
         super().__init__(text, style, *args, **kw)
+        if isinstance(text, str) and _RTL.search(text):
+            self._rtl = starts_rtl("".join(getattr(f, "text", "") for f in self.frags))
+            if self._rtl and self.style.alignment == TA_LEFT:
+                self.style = _right_aligned(self.style)
 
     def wrap(self, availWidth, availHeight):
         key = (availWidth, id(self.frags), len(self.frags))
         if key == self._wrapped_as and "blPara" in self.__dict__:  # split() drops blPara
             return self.width, self.height
         size = super().wrap(availWidth, availHeight)
-        self._wrapped_as = key
+        # a paragraph of several fragments replaces them by its word list while breaking: the key
+        # names what it holds now
+        self._wrapped_as = (availWidth, id(self.frags), len(self.frags))
         return size
+
+    # -- right-to-left text: lines broken in logical order, each drawn in visual order ------
+    def split(self, availWidth, availHeight):
+        parts = super().split(availWidth, availHeight)
+        for part in parts:
+            if isinstance(part, Paragraph):
+                part._rtl = self._rtl  # the direction of the whole paragraph, not of its part
+        return parts
+
+    def draw(self):
+        if self._rtl is None:
+            return super().draw()
+        logical = self.blPara
+        self.blPara = self.visual_lines()
+        try:
+            super().draw()
+        finally:
+            self.blPara = logical  # a later split works on the logical lines
+
+    def visual_lines(self):
+        """The lines this paragraph broke (in logical order, first words on the first line), each
+        put into visual order on its own, in the paragraph's direction."""
+        bl = self.blPara
+        out = copy.copy(bl)
+        if self._rtl is None:
+            return out
+        if bl.kind == 0:
+            out.lines = [(extra, "".join(t for _, t in visual_pieces([" ".join(words)], self._rtl)).split(" "))
+                         for extra, words in bl.lines]
+            return out
+        lines = []
+        for line in bl.lines:
+            words = line.words
+            if any(hasattr(w, "cbDefn") for w in words):  # an inline image or link marker: kept as laid out
+                lines.append(line)
+                continue
+            new = copy.copy(line)
+            new.words = [words[i].clone(text=t)
+                         for i, t in visual_pieces([getattr(w, "text", "") for w in words], self._rtl)]
+            lines.append(new)
+        out.lines = lines
+        return out
 
 
 #: Scripts whose letters must be shaped (reordered, combined) by harfbuzz to read right. Shaping
-#: costs, so only a paragraph holding one of them is shaped. Right-to-left text is already in
-#: visual order, Arabic in its joined forms (text.visual_order): harfbuzz would reorder it again,
+#: costs, so only a paragraph holding one of them is shaped. Right-to-left text is ordered here,
+#: line by line, Arabic in its joined forms (text.shape_arabic): harfbuzz would reorder it again,
 #: so a paragraph holding it is not shaped (Devanagari beside Arabic then prints unshaped).
 _NEEDS_SHAPING = re.compile("[\u0900-\u097f\ua8e0-\ua8ff\u1cd0-\u1cff\u0e00-\u0e7f]")
-_VISUAL_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 
 
 @lru_cache(maxsize=None)
 def _shaping(style):
-    from copy import copy
-
-    shaped = copy(style)
+    shaped = copy.copy(style)
     shaped.shaping = 1
     return shaped
+
+
+@lru_cache(maxsize=None)
+def _right_aligned(style):
+    """``style`` for a paragraph that reads right to left: its lines end at the right margin."""
+    right = copy.copy(style)
+    right.alignment = TA_RIGHT
+    return right
+
+
+class _LongTable(Table):
+    """A table that measures each row once.
+
+    reportlab measures the rows that fill a page when it wraps a table, again when it splits
+    it at the page's end (from the heights it was given, not those it measured), and the part
+    carried to the next page again. The columns have fixed widths, so a row's height never
+    changes: what was measured is kept as if it had been given.
+    """
+
+    def _calc_height(self, availHeight, availWidth, H=None, W=None):
+        super()._calc_height(availHeight, availWidth, H, W)
+        self._argH = list(self._rowHeights)
 
 
 class _Cell:
@@ -244,7 +321,8 @@ def _fit_columns(kit: TextKit, header: list[str], rows: list[list], cols: list[f
     return out
 
 
-def _numbered_canvas(header: str, kit: TextKit, heading_pages: dict[str, int]):
+def _numbered_canvas(header: str, kit: TextKit, heading_pages: dict[str, int], *,
+                     footer: str = "Reliability Risk Assessment"):
     """A canvas class that writes the running header and "page X of Y" once the page count is known."""
 
     class NumberedCanvas(Canvas):
@@ -295,7 +373,7 @@ def _numbered_canvas(header: str, kit: TextKit, heading_pages: dict[str, int]):
                 self.line(MARGIN_X, h - 13.5 * mm, w - MARGIN_X, h - 13.5 * mm)
             self.setFont(SANS, 7.5)
             self.drawRightString(w - MARGIN_X, 10 * mm, f"page {n} of {total}")
-            self.drawString(MARGIN_X, 10 * mm, "Reliability Risk Assessment")
+            self.drawString(MARGIN_X, 10 * mm, footer)
             self.restoreState()
 
     return NumberedCanvas
@@ -327,13 +405,12 @@ class AssessmentDocTemplate(BaseDocTemplate):
             self.heading_pages[key] = self.page
 
 
-class _Builder:
-    def __init__(self, a: Assessment, doc: AssessmentDocTemplate, kit: TextKit, *, changes: dict | None = None,
-                 plan: dict | None = None):
-        self.a = a
-        self.changes, self.plan = changes, plan  # a diff document, a plan's result (reporting/changes.py)
-        self.review: Review = a.review
-        self.doc = doc
+class TableBuilder:
+    """A document's story, built from user text through one :class:`TextKit`: paragraphs, headings
+    and tables with the assessment's typography (the assessment and the portfolio summary)."""
+
+    def __init__(self, doc: BaseDocTemplate, kit: TextKit):
+        self.doc = doc  # with frame_w, frame_h and heading_pages
         self.kit = kit
         self.st = Styles()
         self.story: list = []
@@ -370,7 +447,7 @@ class _Builder:
                     font = SANS_BOLD if v.bold else SANS
                     runs = self.kit.runs(v.text, bold=v.bold) if v.text else [(font, "")]
                     lines = None
-                    if len(runs) == 1 and runs[0][0] == font and not _VISUAL_RTL.search(runs[0][1]):
+                    if len(runs) == 1 and runs[0][0] == font and not _RTL.search(runs[0][1]):
                         lines = [x for part in runs[0][1].split("\n")
                                  for x in F.fit_lines(self.kit, part, 7.5, cols[ci] - 6, None, bold=v.bold,
                                                        space_shrink=shrink)]
@@ -447,8 +524,8 @@ class _Builder:
         # lay the whole table out twice)
         tall = self.doc.frame_h * 0.6
         split = any(_text_height(v, c) > tall for row in data[1:] for v, c in zip(row, cols))
-        return Table(data, colWidths=cols, repeatRows=1, hAlign="LEFT", style=table_style(extra=list(extra) + cmds),
-                     splitInRow=1 if split else 0)
+        return _LongTable(data, colWidths=cols, repeatRows=1, hAlign="LEFT",
+                          style=table_style(extra=list(extra) + cmds), splitInRow=1 if split else 0)
 
     def short(self, text) -> str:
         """A short cell we compose ourselves (numbers, enum words, marks): drawn as is, no markup parsing."""
@@ -461,6 +538,16 @@ class _Builder:
     def sev_markup(self, sev: str | None) -> str:
         col = SEVERITY_COLORS.get(sev or "", MUTED).hexval()[2:]
         return f'<font color="#{col}"><b>{self.m(sev or "")}</b></font>' 
+
+
+
+class _Builder(TableBuilder):
+    def __init__(self, a: Assessment, doc: AssessmentDocTemplate, kit: TextKit, *, changes: dict | None = None,
+                 plan: dict | None = None):
+        super().__init__(doc, kit)
+        self.a = a
+        self.changes, self.plan = changes, plan  # a diff document, a plan's result (reporting/changes.py)
+        self.review: Review = a.review
 
     def names(self, ids: list[str], limit: int = 12, total: int | None = None) -> str:
         """``ids`` named up to ``limit``, then how many more (``total``: how many there are when
@@ -1120,9 +1207,10 @@ class _Builder:
             self.para("None: the review states everything the analysis needs.")
         notes = []
         if self.kit.rtl:
-            notes.append("Right-to-left text (Hebrew, Arabic) is put in visual order by the Unicode bidirectional "
-                         "algorithm, Arabic letters in their joined forms; a right-to-left text that wraps over "
-                         "several lines is ordered as one line, then broken into lines from the left.")
+            notes.append("Right-to-left text (Hebrew, Arabic) is broken into lines in reading order, then each line "
+                         "is put in visual order by the Unicode bidirectional algorithm, Arabic letters in their "
+                         "joined forms; a paragraph that reads right to left is right-aligned. Devanagari or Thai "
+                         "in the same paragraph as right-to-left text prints unshaped.")
         missing = self.kit.missing_report()
         if missing:
             notes.append(missing)

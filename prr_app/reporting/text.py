@@ -251,13 +251,15 @@ _MIRRORED: dict[str, str] = {}
 _LEVEL = re.compile(r"Level\(\s*(\d+),?\s*\)")
 
 
-def _bidi_levels(line: str) -> list[int]:
+def _bidi_levels(line: str, base_rtl: bool | None = None) -> list[int]:
     """The resolved embedding level of each character of ``line`` (python-bidi's Rust engine,
     which reports them per UTF-8 byte in its debug description; its display string does not
-    mirror brackets, so the reordering below is done here from the levels)."""
+    mirror brackets, so the reordering below is done here from the levels). ``base_rtl``: the
+    paragraph's direction (None: that of the line's first strong character)."""
     from bidi import get_display
 
-    info = get_display(line, debug=True)
+    base_dir = None if base_rtl is None else ("R" if base_rtl else "L")
+    info = get_display(line, base_dir=base_dir, debug=True)
     per_byte = [int(x) for x in _LEVEL.findall(info.split("levels:", 1)[1])]
     out, i = [], 0
     for ch in line:
@@ -266,14 +268,18 @@ def _bidi_levels(line: str) -> list[int]:
     return out
 
 
-def _bidi_line(line: str) -> str:
-    """One line in visual order: rules L1 (trailing spaces), L2 (reverse runs) and L4 (mirror)."""
-    levels = _bidi_levels(line)
+def _visual_indices(line: str, base_rtl: bool | None = None) -> tuple[list[int], list[str]]:
+    """One line's characters in visual order: the logical index of each, left to right (rules L1,
+    trailing spaces; L2, reverse runs), and each character mirrored where its level is odd (L4)."""
+    levels = _bidi_levels(line, base_rtl)
     if not _MIRRORED:
         _MIRRORED.update(_mirrored())
-    from bidi import get_base_level
+    if base_rtl is None:
+        from bidi import get_base_level
 
-    base = get_base_level(line)
+        base = get_base_level(line)
+    else:
+        base = 1 if base_rtl else 0
     n = len(line)
     k = n
     while k > 0 and line[k - 1].isspace():  # L1: trailing white space takes the paragraph's level
@@ -294,14 +300,53 @@ def _bidi_line(line: str) -> str:
                     i = j
                 else:
                     i += 1
+    return order, chars
+
+
+def _bidi_line(line: str, base_rtl: bool | None = None) -> str:
+    """One line in visual order."""
+    order, chars = _visual_indices(line, base_rtl)
     return "".join(chars[i] for i in order)
 
 
+def visual_pieces(pieces: list[str], base_rtl: bool) -> list[tuple[int, str]]:
+    """One line made of ``pieces`` (consecutive texts in logical order, each with its own font or
+    colour) in visual order: ``(index of the piece, text)`` runs from left to right. A line that
+    a paragraph broke in logical order is reordered alone, in the paragraph's direction."""
+    line = "".join(pieces)
+    owner = [i for i, p in enumerate(pieces) for _ in p]
+    order, chars = _visual_indices(line, base_rtl)
+    out: list[list] = []
+    for k in order:
+        if out and out[-1][0] == owner[k]:
+            out[-1][1] += chars[k]
+        else:
+            out.append([owner[k], chars[k]])
+    return [(i, t) for i, t in out]
+
+
+def has_rtl(text: str) -> bool:
+    return any(_is_rtl(c) for c in text)
+
+
+def starts_rtl(text: str) -> bool:
+    """Whether ``text`` reads right to left: its first strong character is Hebrew or Arabic."""
+    for c in text:
+        d = unicodedata.bidirectional(c)
+        if d in ("R", "AL"):
+            return True
+        if d == "L":
+            return False
+    return False
+
+
 def visual_order(text: str) -> str:
-    """``text`` with each line in visual order (the bidi algorithm, Arabic shaped first)."""
-    if not any(_is_rtl(c) for c in text):
+    """``text`` with each line in visual order (the bidi algorithm, Arabic shaped first): for a
+    text drawn on one line (figures, headers). A paragraph breaks its lines in logical order and
+    reorders each (``pdf.Paragraph``)."""
+    if not has_rtl(text):
         return text
-    return "\n".join(_bidi_line(shape_arabic(line)) if any(_is_rtl(c) for c in line) else line
+    return "\n".join(_bidi_line(shape_arabic(line)) if has_rtl(line) else line
                      for line in text.split("\n"))
 
 
@@ -335,15 +380,17 @@ class TextKit:
         return self._font_of[o]
 
     # -- runs ---------------------------------------------------------------
-    def runs(self, text: str, *, bold: bool = False) -> list[tuple[str, str]]:
-        """Split ``text`` into ``(font, text)`` runs; unknown characters become ``[U+XXXX]``."""
+    def runs(self, text: str, *, bold: bool = False, visual: bool = True) -> list[tuple[str, str]]:
+        """Split ``text`` into ``(font, text)`` runs; unknown characters become ``[U+XXXX]``.
+        Right-to-left text is put into visual order (one line), or with ``visual=False`` left in
+        logical order, Arabic shaped, for a paragraph to break into lines and reorder each."""
         base = SANS_BOLD if bold else SANS
         text = str(text)
         if (self._plain_bold if bold else self._plain).issuperset(map(ord, text)):
             return [(base, text)] if text else []  # what the loop below gives, without the loop
-        if any(_is_rtl(c) for c in text):
+        if has_rtl(text):
             self.rtl = True
-            text = visual_order(text)
+            text = visual_order(text) if visual else shape_arabic(text)
         base_map = self._latin_bold if bold else self._latin
         out: list[tuple[str, str]] = []
         cur_font = base
@@ -380,7 +427,7 @@ class TextKit:
         if text is None:
             return ""
         parts = []
-        for font, run in self.runs(str(text), bold=bold):
+        for font, run in self.runs(str(text), bold=bold, visual=False):
             esc = _escape(run).replace("\n", "<br/>")
             if font in FALLBACKS:
                 parts.append(f'<font face="{font}">{esc}</font>')

@@ -808,7 +808,7 @@ class RepoLink(QObject):
         except PrrError as e:
             self.notify("Portfolio", str(e))
             return None
-        d = PortfolioDialog(self.window, rows)
+        d = PortfolioDialog(self.window, rows, where=repo.where)
         d.show()
         return d
 
@@ -1039,10 +1039,11 @@ class PortfolioDialog(QDialog):
     HEADERS = ["Review", "System", "Verdict", "Open blockers", "SLOs not attainable", "Checklist",
                "Acceptances expiring", "Due dates passed", "Launch"]
 
-    def __init__(self, parent, rows: list[dict]):
+    def __init__(self, parent, rows: list[dict], where: str = "the repository"):
         super().__init__(parent)
         self.setWindowTitle("Portfolio")
         self.rows = rows
+        self.where = where
         self.table = _table(self.HEADERS)
         out = []
         for r in rows:
@@ -1059,7 +1060,35 @@ class PortfolioDialog(QDialog):
         lay = QVBoxLayout(self)
         lay.addWidget(QLabel(f"{len(rows)} review(s)"))
         lay.addWidget(self.table)
+        export = QPushButton("Export Portfolio PDF...")
+        export.setToolTip("A one-or-two-page summary for leadership (prr repo portfolio --pdf)")
+        export.clicked.connect(lambda: self.export_pdf())
+        self.exported = QLabel("")
+        foot = QHBoxLayout()
+        foot.addWidget(self.exported, 1)
+        foot.addWidget(export)
+        lay.addLayout(foot)
         self.resize(1100, 500)
+
+    def export_pdf(self, path: str | None = None) -> str | None:
+        """Write the leadership summary of these rows (asks where unless given); the path written."""
+        import datetime as dt
+
+        from prr_app.paths import atomic_write_bytes
+        from prr_app.reporting.portfolio import render_portfolio_pdf
+        from prr_app.ui.dialogs import Ask
+
+        today = dt.date.today().isoformat()
+        path = path or Ask.save_path(self, "Export Portfolio PDF", f"portfolio-{today}.pdf", "PDF (*.pdf)")
+        if not path:
+            return None
+        try:
+            atomic_write_bytes(Path(path), render_portfolio_pdf(self.rows, today=today, days=30, where=self.where))
+        except PrrError as e:
+            QMessageBox.warning(self, "Export Portfolio PDF", str(e))
+            return None
+        self.exported.setText(f"Wrote {path}")
+        return path
 
 
 class WhatIfDialog(QDialog):
