@@ -507,12 +507,13 @@ class RepoLink(QObject):
             task.signals.sig_done.connect(done)
         task.signals.sig_failed.connect(self._task_failed)
         task.signals.sig_done.connect(self._task_ended)
-        task.signals.sig_failed.connect(self._task_ended)
         self._task = task
         self._say()
         task.start(self._pool)
 
     def _task_failed(self, e, _tb) -> None:
+        """Shown, and not tried again by itself (the next edit, or the server's return, does)."""
+        self._say()
         if getattr(e, "unreachable", False):
             self.went_offline(str(e))
         elif isinstance(e, PrrError):
