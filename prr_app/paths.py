@@ -21,9 +21,13 @@ import re
 import secrets
 import stat
 import sys
+import time
 from pathlib import Path
+from typing import Callable, TypeVar
 
 from prr_app.errors import PrrError
+
+T = TypeVar("T")
 
 
 def project_root() -> Path:
@@ -286,44 +290,75 @@ def atomic_write_text(path: str | Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
+def lock_file_at(path: str | Path, take: Callable[[int], T], drop: Callable[[T], None], *,
+                 shown: str | None = None, gone: str = "no such file", not_regular: str = "not a regular file",
+                 timeout: float | None = None) -> tuple[int, T]:
+    """Lock the regular file that ``path`` names now, where writers replace the file by rename.
+
+    The file is opened without blocking and kept open, so that its inode number cannot be given
+    to a new file meanwhile; ``take(fd)`` locks it (and may wait for the lock). A writer that
+    renamed its copy over the path while this one waited has left it holding the lock of a file
+    no longer there: it then lets go (``drop``) and starts again on the new file. Returns the
+    open descriptor and what ``take`` returned; the caller lets go of the lock first and closes
+    the descriptor last (closing any descriptor of a file drops the process's POSIX locks on it).
+
+    ``shown``: the name in messages; ``gone``, ``not_regular``: what to say when the path names
+    nothing or not a regular file; ``timeout``: seconds after which a file replaced again and
+    again is reported as locked. The one loop behind :func:`locked_file` and the review store's
+    write lock (``persistence/store.py``).
+    """
+    shown = str(path) if shown is None else shown
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while True:
+        try:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        except FileNotFoundError:
+            raise PrrError(gone, file=shown) from None
+        except OSError as e:
+            raise PrrError(f"cannot open: {e.strerror or e}", file=shown) from None
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                raise PrrError(not_regular, file=shown)
+            held = take(fd)
+            try:
+                now = os.stat(path)
+            except FileNotFoundError:
+                now = None  # renamed away: the next turn says so
+            except OSError as e:
+                drop(held)
+                raise PrrError(f"cannot read: {e.strerror or e}", file=shown) from None
+        except BaseException:
+            os.close(fd)
+            raise
+        if now is not None and (now.st_dev, now.st_ino) == (st.st_dev, st.st_ino):
+            return fd, held
+        drop(held)
+        os.close(fd)
+        if deadline is not None and time.monotonic() > deadline:
+            raise PrrError("the file is locked: another program is saving it; try again", file=shown)
+
+
 @contextlib.contextmanager
 def locked_file(path: str | Path):
     """Hold an exclusive lock on the file at ``path`` for a read-change-write (POSIX ``flock``).
 
     Yields a file descriptor open on the file, locked. A writer that replaced the file (by
-    rename) while this one waited is noticed: the new file is then locked instead. Writers
-    of the same file through this function never lose each other's changes. Where
-    ``fcntl`` does not exist (Windows) the file is not locked.
+    rename) while this one waited is noticed: the new file is then locked instead
+    (:func:`lock_file_at`). Writers of the same file through this function never lose each
+    other's changes. Where ``fcntl`` does not exist (Windows) the file is not locked.
     """
-    name = str(path)
     try:
         import fcntl
     except ImportError:  # pragma: no cover - Windows
         fcntl = None
-    while True:
-        try:
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-        except FileNotFoundError:
-            raise PrrError("no such file", file=name) from None
-        except OSError as e:
-            raise PrrError(f"cannot read: {e.strerror or e}", file=name) from None
-        try:
-            st = os.fstat(fd)
-            if not stat.S_ISREG(st.st_mode):
-                raise PrrError("not a regular file; only a file can be changed in place", file=name)
-            if fcntl is None:
-                break
+
+    def take(fd: int) -> None:
+        if fcntl is not None:
             fcntl.flock(fd, fcntl.LOCK_EX)
-            try:
-                now = os.stat(path)
-            except OSError:
-                now = None
-            if now is not None and (now.st_ino, now.st_dev) == (st.st_ino, st.st_dev):
-                break
-        except BaseException:
-            os.close(fd)
-            raise
-        os.close(fd)  # replaced while we waited: lock the new file
+
+    fd, _ = lock_file_at(path, take, lambda _held: None,
+                         not_regular="not a regular file; only a file can be changed in place")
     try:
         yield fd
     finally:

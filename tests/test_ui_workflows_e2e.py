@@ -83,7 +83,7 @@ def test_build_from_scratch_with_the_real_dialogs_save_close_reopen(qtbot, win, 
     def taken(d):
         QTest.keyClicks(d.name_edit, "API")
         assert not d.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
-        assert "already used" in d.err.text()
+        assert "already used" in d.error.text()
         d.reject()
     by_keyboard(qtbot, win, Qt.Key.Key_C, CTRL_SHIFT, taken, title="component")
     assert len(r.components) == 4
@@ -127,7 +127,7 @@ def test_build_from_scratch_with_the_real_dialogs_save_close_reopen(qtbot, win, 
         QTest.keyClicks(d.name_edit, "Browse")
         QTest.keyClicks(d.slo_edit, "120")
         ok(d)
-        assert d.isVisible() and "SLO" in d.err.text()
+        assert d.isVisible() and "SLO" in d.error.text()
         d.slo_edit.clear()
         QTest.keyClicks(d.slo_edit, "99.5")
         ok(d)

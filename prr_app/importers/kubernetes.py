@@ -65,7 +65,9 @@ MAX_EXPANDED = 256 * 1024
 
 
 @dataclass
-class _Obj:
+class K8sObject:
+    """One Kubernetes object of a manifest: its kind, name, namespace, body and where it starts.
+    The readiness extractors (``importers/readiness/kubernetes.py``) read the same objects."""
     kind: str
     name: str
     ns: str
@@ -78,9 +80,44 @@ class _Obj:
         return f"{self.file}:{self.line}"
 
 
+def iter_objects(value, file: str, line: int, what: str, skip=None, depth: int = 0):
+    """The objects in one YAML document's ``value`` (``file``, ``line``: where it starts; ``what``:
+    how to name it): a ``kind: *List`` is unpacked, three lists deep at most. What is not an object
+    is handed to ``skip`` as a message ("file:line: why"), if given."""
+    if not isinstance(value, dict):
+        if skip is not None:
+            skip(f"{file}:{line}: {what} is not a mapping")
+        return
+    kind = sy.text(value.get("kind"))
+    if kind == "List" or (kind.endswith("List") and isinstance(value.get("items"), list)):
+        items = value.get("items")
+        if not isinstance(items, list):
+            if skip is not None:
+                skip(f"{file}:{line}: {kind} without items")
+            return
+        if depth < 3:
+            for i, item in enumerate(items):
+                yield from iter_objects(item, file, sy.line_of(items, i, line), f"{kind} item {i + 1}", skip, depth + 1)
+        return
+    meta = value.get("metadata") if isinstance(value.get("metadata"), dict) else {}
+    name = sy.text(meta.get("name"))
+    if not kind:
+        if skip is not None:
+            skip(f"{file}:{line}: {what} has no kind")
+        return
+    if not name:
+        name = sy.text(meta.get("generateName")).rstrip("-")
+        if not name:
+            if skip is not None:
+                skip(f"{file}:{line}: {kind} without metadata.name")
+            return
+    yield K8sObject(kind, name, sy.text(meta.get("namespace")) or "default", value, file,
+                    getattr(value, "line", line) or line)
+
+
 @dataclass
 class _Workload:
-    obj: _Obj
+    obj: K8sObject
     cid: str = ""
     labels: dict = field(default_factory=dict)
     containers: list = field(default_factory=list)  # (container dict, is_init)
@@ -119,8 +156,8 @@ class _K8sImport:
         self.names = short_names(self.paths, base)
         self.b = GraphBuilder("kubernetes", self.paths)
         self.b.report.sources += [label for label, _ in self.texts]
-        self.objs: list[_Obj] = []
-        self.seen: dict[tuple[str, str, str], _Obj] = {}
+        self.objs: list[K8sObject] = []
+        self.seen: dict[tuple[str, str, str], K8sObject] = {}
 
     # ------------------------------------------------------------ reading
     def run(self):
@@ -164,44 +201,20 @@ class _K8sImport:
             n_objs += self._collect(doc.value, fname, doc.line, f"document {doc.index + 1}")
         self.b.read(f"{fname}: {len(docs)} YAML document(s), {n_objs} object(s)")
 
-    def _collect(self, value, fname: str, line: int, what: str, depth: int = 0) -> int:
-        if not isinstance(value, dict):
-            self.b.skip(f"{fname}:{line}: {what} is not a mapping")
-            return 0
-        kind = sy.text(value.get("kind"))
-        if kind == "List" or (kind.endswith("List") and isinstance(value.get("items"), list)):
-            items = value.get("items")
-            if not isinstance(items, list):
-                self.b.skip(f"{fname}:{line}: {kind} without items")
-                return 0
-            n = 0
-            for i, item in enumerate(items):
-                if depth < 3:
-                    n += self._collect(item, fname, sy.line_of(items, i, line), f"{kind} item {i + 1}", depth + 1)
-            return n
-        meta = value.get("metadata")
-        name = sy.text(meta.get("name")) if isinstance(meta, dict) else ""
-        if not kind:
-            self.b.skip(f"{fname}:{line}: {what} has no kind")
-            return 0
-        if not name:
-            gen = sy.text(meta.get("generateName")) if isinstance(meta, dict) else ""
-            if not gen:
-                self.b.skip(f"{fname}:{line}: {kind} without metadata.name")
-                return 0
-            name = gen.rstrip("-")
-        ns = sy.text(meta.get("namespace")) or "default"
-        line = getattr(value, "line", line) or line
-        obj = _Obj(kind, name, ns, value, fname, line)
-        # identity is (kind, namespace, name): a second copy is a duplicate, never a second component
-        first = self.seen.get((kind, ns, name))
-        if first is not None:
-            self.b.warn(f"{obj.where}: {kind} {name} is already defined at {first.where}: a duplicate, ignored "
-                        "(two copies of one object are not redundancy)")
-            return 0
-        self.seen[(kind, ns, name)] = obj
-        self.objs.append(obj)
-        return 1
+    def _collect(self, value, fname: str, line: int, what: str) -> int:
+        n = 0
+        for obj in iter_objects(value, fname, line, what, self.b.skip):
+            # identity is (kind, namespace, name): a second copy is a duplicate, never a second component
+            key = (obj.kind, obj.ns, obj.name)
+            first = self.seen.get(key)
+            if first is not None:
+                self.b.warn(f"{obj.where}: {obj.kind} {obj.name} is already defined at {first.where}: a duplicate, "
+                            "ignored (two copies of one object are not redundancy)")
+                continue
+            self.seen[key] = obj
+            self.objs.append(obj)
+            n += 1
+        return n
 
     def _system_name(self) -> str:
         nss = sorted({o.ns for o in self.objs if o.kind in WORKLOAD_KINDS and o.ns != "default"})
@@ -210,13 +223,13 @@ class _K8sImport:
     # ------------------------------------------------------------ building
     def _build(self) -> None:
         b = self.b
-        by_kind: dict[str, list[_Obj]] = {}
+        by_kind: dict[str, list[K8sObject]] = {}
         for o in self.objs:
             by_kind.setdefault(o.kind, []).append(o)
         self.configmaps = {(o.ns, o.name): o for o in by_kind.get("ConfigMap", [])}
         # workloads
         self.workloads: list[_Workload] = []
-        taken: dict[str, _Obj] = {}
+        taken: dict[str, K8sObject] = {}
         name_count: dict[str, set] = {}
         for o in self.objs:
             if o.kind in WORKLOAD_KINDS:
@@ -251,7 +264,7 @@ class _K8sImport:
         self._exposures([o for k in sorted(EXPOSING_KINDS) for o in by_kind.get(k, [])])
         self._guesses()
 
-    def _workload(self, o: _Obj, name_count, taken) -> _Workload | None:
+    def _workload(self, o: K8sObject, name_count, taken) -> _Workload | None:
         b = self.b
         spec = o.body.get("spec")
         if not isinstance(spec, dict):
@@ -270,7 +283,7 @@ class _K8sImport:
             # the same (namespace, name) under another workload kind: identity is (kind, namespace, name)
             cid = make_unique(f"{cid}-{o.kind.lower()}", taken)
         taken[cid] = o
-        w = _Workload(o, cid, _str_map(labels), [], pod_spec)
+        w = _Workload(o, cid, str_map(labels), [], pod_spec)
         for key, is_init in (("containers", False), ("initContainers", True)):
             cs = pod_spec.get(key)
             if isinstance(cs, list):
@@ -323,14 +336,14 @@ class _K8sImport:
             b.tag(cid, f"namespace:{o.ns}")
         return w
 
-    def _services(self, services: list[_Obj]) -> None:
+    def _services(self, services: list[K8sObject]) -> None:
         b = self.b
         #: (namespace, service name) -> component ids behind it
         self.svc: dict[tuple[str, str], list[str]] = {}
-        self.svc_obj: dict[tuple[str, str], _Obj] = {}
+        self.svc_obj: dict[tuple[str, str], K8sObject] = {}
         for o in services:
             spec = o.body.get("spec") if isinstance(o.body.get("spec"), dict) else {}
-            sel = _str_map(spec.get("selector"))
+            sel = str_map(spec.get("selector"))
             typ = sy.text(spec.get("type"))
             self.svc_obj[(o.ns, o.name)] = o
             if typ == "ExternalName" or (not sel and spec.get("externalName")):
@@ -388,7 +401,7 @@ class _K8sImport:
             cid = make_unique(f"{cid}-service", self.b.components)
         return cid
 
-    def _hpas(self, hpas: list[_Obj]) -> None:
+    def _hpas(self, hpas: list[K8sObject]) -> None:
         b = self.b
         for o in hpas:
             spec = o.body.get("spec")
@@ -508,11 +521,11 @@ class _K8sImport:
                     zones += [sy.text(v) for v in vals if sy.text(v)] if isinstance(vals, list) else []
         return list(dict.fromkeys(zones))[:20]
 
-    def _pdbs(self, pdbs: list[_Obj]) -> None:
+    def _pdbs(self, pdbs: list[K8sObject]) -> None:
         b = self.b
         for o in pdbs:
             spec = o.body.get("spec") if isinstance(o.body.get("spec"), dict) else {}
-            sel = _str_map(sy.get_path(spec, "selector", "matchLabels"))
+            sel = str_map(sy.get_path(spec, "selector", "matchLabels"))
             hits = [self.by_id[c] for c in self._matching(o.ns, sel)]
             if not hits:
                 b.dangling(f"{o.where}: PodDisruptionBudget {o.name} selects {_fmt_sel(sel) or 'nothing'}, "
@@ -678,16 +691,16 @@ class _K8sImport:
         """Workloads a podSelector picks in ``ns``: (ids, description)."""
         if not isinstance(sel, dict):
             return [], ""
-        ml = _str_map(sel.get("matchLabels"))
+        ml = str_map(sel.get("matchLabels"))
         exprs = sel.get("matchExpressions") if isinstance(sel.get("matchExpressions"), list) else []
         if ml:
             cands = [self.by_id[c] for c in self._matching(ns, ml)]
         else:
             cands = [w for w in self.workloads if w.obj.ns == ns]
-        out = [w.cid for w in cands if _match_exprs(exprs, w.labels)]
+        out = [w.cid for w in cands if match_expressions(exprs, w.labels)]
         return out, _fmt_sel(ml) or "every pod"
 
-    def _netpols(self, pols: list[_Obj]) -> None:
+    def _netpols(self, pols: list[K8sObject]) -> None:
         b = self.b
         for o in pols:
             spec = o.body.get("spec") if isinstance(o.body.get("spec"), dict) else {}
@@ -725,11 +738,11 @@ class _K8sImport:
                                          f"{o.file}:{pline}: NetworkPolicy {o.name} {direction} {how} "
                                          f"{b.components[src].name} -> {b.components[tgt].name} ({word})")
 
-    def _resolve_sel(self, sel, o: _Obj, verb: str, line: int | None = None) -> list[str]:
+    def _resolve_sel(self, sel, o: K8sObject, verb: str, line: int | None = None) -> list[str]:
         ids, desc = self._select(sel, o.ns)
         if ids:
             return ids
-        ml = _str_map(sel.get("matchLabels")) if isinstance(sel, dict) else {}
+        ml = str_map(sel.get("matchLabels")) if isinstance(sel, dict) else {}
         where = f"{o.file}:{line or o.line}"
         # a near miss ("cart" for "carts") is used, and reported
         if len(ml) == 1:
@@ -743,7 +756,7 @@ class _K8sImport:
         self.b.dangling(f"{where}: NetworkPolicy {o.name} {verb} {desc}, which no workload in these files carries")
         return []
 
-    def _ingresses(self, ings: list[_Obj]) -> None:
+    def _ingresses(self, ings: list[K8sObject]) -> None:
         b = self.b
         for o in ings:
             spec = o.body.get("spec") if isinstance(o.body.get("spec"), dict) else {}
@@ -773,7 +786,7 @@ class _K8sImport:
                 for t in targets:
                     b.depend(cid, t, "hard", ENV, f"{o.file}:{line}: Ingress {o.name} routes to Service {name} (gateway)")
 
-    def _exposures(self, objs: list[_Obj]) -> None:
+    def _exposures(self, objs: list[K8sObject]) -> None:
         """OpenShift Routes, Istio VirtualServices bound to a gateway, Gateway API routes: the Services they
         send outside traffic to make their workloads user-facing (gateways and services, not datastores)."""
         b = self.b
@@ -858,20 +871,19 @@ def _backend_name(backend: dict) -> str:
     return sy.text(sy.get_path(backend, "service", "name")) or sy.text(backend.get("serviceName"))
 
 
-def _str_map(value) -> dict[str, str]:
+def str_map(value) -> dict[str, str]:
+    """A map of labels (or a plain selector) as text to text; anything else: empty."""
     if not isinstance(value, dict):
         return {}
     return {str(k): sy.text(v) for k, v in value.items()}
 
 
-def _matches(selector: dict, labels: dict) -> bool:
-    return bool(selector) and all(labels.get(k) == v for k, v in selector.items())
-
-
-def _match_exprs(exprs: list, labels: dict) -> bool:
+def match_expressions(exprs: list, labels: dict) -> bool:
+    """Whether pod ``labels`` meet every ``matchExpressions`` item (In, NotIn, Exists, DoesNotExist).
+    An item that is not a mapping is met by nothing: a malformed selector selects no pod."""
     for e in exprs:
         if not isinstance(e, dict):
-            continue
+            return False
         key, op = sy.text(e.get("key")), sy.text(e.get("operator"))
         vals = [sy.text(v) for v in e.get("values")] if isinstance(e.get("values"), list) else []
         if op == "In" and labels.get(key) not in vals:

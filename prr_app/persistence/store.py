@@ -45,7 +45,6 @@ import sqlite3
 import stat
 import struct
 import threading
-import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, get_args, get_origin
@@ -681,11 +680,15 @@ class _Lock:
 
     def release(self) -> None:
         try:
-            with contextlib.suppress(sqlite3.Error):
-                self.con.execute("ROLLBACK")
-            self.con.close()
+            _end_write(self.con)
         finally:
             os.close(self.fd)  # after SQLite's connection: closing a descriptor drops the process's locks
+
+
+def _end_write(con: sqlite3.Connection) -> None:
+    with contextlib.suppress(sqlite3.Error):
+        con.execute("ROLLBACK")
+    con.close()
 
 
 def _lock_current(real: Path, shown: str) -> _Lock:
@@ -694,41 +697,24 @@ def _lock_current(real: Path, shown: str) -> _Lock:
     Taking the lock rolls back a hot journal (a save of an older version killed mid-commit).
     A writer renames its copy over the file while holding the file's lock, so a program that
     waited for that lock may now hold the lock of a file no longer at the path: it sees that,
-    lets go and starts again on the new file. To know which file SQLite opened, the file is
-    opened here first and kept open, so that its inode number cannot be given to a new file
-    meanwhile: if the path names that same file once the lock is held, SQLite has it too
-    (a replaced file never comes back to the path).
+    lets go and starts again on the new file (:func:`prr_app.paths.lock_file_at`, which keeps
+    the file open meanwhile so that its inode number cannot go to a new file: if the path
+    names that same file once the lock is held, SQLite has it too).
     """
-    deadline = time.monotonic() + LOCK_TIMEOUT
-    while True:
-        try:
-            fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-        except FileNotFoundError:
-            raise PrrError("the review file is gone (moved or deleted by another program)", file=shown) from None
-        except OSError as e:
-            raise PrrError(f"cannot open: {e.strerror or e}", file=shown) from None
-        try:
-            st = os.fstat(fd)
-            if not stat.S_ISREG(st.st_mode):
-                raise PrrError("not a regular file", file=shown)
-            if not os.access(real, os.W_OK):
-                raise PrrError("cannot write: the file is read-only", file=shown)
-            con = _connect(str(real))
-        except BaseException:
-            os.close(fd)
-            raise
-        lock = _Lock(con, fd)
+    def begin(_fd: int) -> sqlite3.Connection:
+        if not os.access(real, os.W_OK):
+            raise PrrError("cannot write: the file is read-only", file=shown)
+        con = _connect(str(real))
         try:
             con.execute("BEGIN IMMEDIATE")
-            same = _ident(real, shown) == (st.st_dev, st.st_ino)
         except BaseException:
-            lock.release()
+            _end_write(con)
             raise
-        if same:
-            return lock
-        lock.release()
-        if time.monotonic() > deadline:
-            raise PrrError("the review is locked: another program is saving it; try again", file=shown)
+        return con
+
+    fd, con = paths.lock_file_at(real, begin, _end_write, shown=shown, timeout=LOCK_TIMEOUT,
+                                 gone="the review file is gone (moved or deleted by another program)")
+    return _Lock(con, fd)
 
 
 def _connect_copy(path: Path) -> sqlite3.Connection:

@@ -123,45 +123,69 @@ def id_problem(text: str, review) -> str | None:
     return None
 
 
-class NewElementDialog(QDialog):
-    """Name and id (derived from the name, checked as you type) of a new element."""
+class _Form(QDialog):
+    """A dialog of labelled rows, a line that says what is wrong, and OK / Cancel: OK closes it
+    only when :meth:`problem` finds nothing. A subclass adds its rows with :meth:`row`, then
+    calls :meth:`finish`."""
 
-    def __init__(self, parent, title: str, review, kinds=None, default_kind: str = "service"):
+    def __init__(self, parent, title: str):
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.review = review
-        self.name_edit = QLineEdit()
-        self.id_edit = QLineEdit()
-        self.kind_box = QComboBox() if kinds else None
-        self.err = QLabel()
-        self.err.setStyleSheet(f"color: {theme.ERROR};")
-        form = QFormLayout(self)
-        form.addRow("Name", self.name_edit)
-        form.addRow("Id", self.id_edit)
-        if self.kind_box is not None:
-            for k in kinds:
-                self.kind_box.addItem(k.replace("_", " "), k)
-            self.kind_box.setCurrentIndex(max(0, self.kind_box.findData(default_kind)))
-            form.addRow("Kind", self.kind_box)
-        form.addRow(self.err)
+        self.form = QFormLayout(self)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet(f"color: {theme.ERROR};")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.accept)
+        self.buttons.accepted.connect(self._ok)
         self.buttons.rejected.connect(self.reject)
-        form.addRow(self.buttons)
+
+    def row(self, label: str, widget):
+        """Add ``widget`` under ``label`` (also its accessible name); returns it."""
+        widget.setAccessibleName(label)
+        self.form.addRow(label, widget)
+        return widget
+
+    def finish(self) -> None:
+        self.form.addRow(self.error)
+        self.form.addRow(self.buttons)
+
+    def problem(self) -> str | None:
+        """What keeps OK from closing the dialog (None: nothing)."""
+        return None
+
+    def _ok(self) -> None:
+        msg = self.problem()
+        self.error.setText(msg or "")
+        if msg is None:
+            self.accept()
+
+    def ask(self) -> bool:
+        return self.exec() == QDialog.DialogCode.Accepted
+
+
+class _NewNamed(_Form):
+    """The name and id of a new element: the id follows the name until it is edited itself."""
+
+    def __init__(self, parent, title: str, review):
+        super().__init__(parent, title)
+        self.review = review
+        self.name_edit = self.row("Name", QLineEdit())
+        self.id_edit = self.row("Id", QLineEdit())
         self._id_touched = False
         self.name_edit.textEdited.connect(self._name_changed)
-        self.id_edit.textEdited.connect(lambda _t: (setattr(self, "_id_touched", True), self._check()))
-        self._check()
+        self.id_edit.textEdited.connect(self._id_changed)
 
     def _name_changed(self, text: str) -> None:
         if not self._id_touched:
             self.id_edit.setText(make_id(text.lower()) if text.strip() else "")
-        self._check()
+        self._edited()
 
-    def _check(self) -> None:
-        msg = id_problem(self.id_edit.text().strip(), self.review)
-        self.err.setText(msg or "")
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(msg is None)
+    def _id_changed(self, _text: str) -> None:
+        self._id_touched = True
+        self._edited()
+
+    def _edited(self) -> None:
+        """After an edit of the name or the id."""
 
     @property
     def element_id(self) -> str:
@@ -171,39 +195,51 @@ class NewElementDialog(QDialog):
     def name(self) -> str:
         return self.name_edit.text().strip()
 
+
+class NewElementDialog(_NewNamed):
+    """Name and id (derived from the name, checked as you type) of a new element."""
+
+    def __init__(self, parent, title: str, review, kinds=None, default_kind: str = "service"):
+        super().__init__(parent, title, review)
+        self.kind_box = QComboBox() if kinds else None
+        if self.kind_box is not None:
+            for k in kinds:
+                self.kind_box.addItem(k.replace("_", " "), k)
+            self.kind_box.setCurrentIndex(max(0, self.kind_box.findData(default_kind)))
+            self.row("Kind", self.kind_box)
+        self.finish()
+        self._edited()
+
+    def problem(self) -> str | None:
+        return id_problem(self.element_id, self.review)
+
+    def _edited(self) -> None:
+        msg = self.problem()
+        self.error.setText(msg or "")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(msg is None)
+
     @property
     def kind(self) -> str:
         return self.kind_box.currentData() if self.kind_box is not None else ""
 
-    def ask(self) -> bool:
-        return self.exec() == QDialog.DialogCode.Accepted
 
-
-class DependencyDialog(QDialog):
+class DependencyDialog(_Form):
     def __init__(self, parent, review, source: str = "", target: str = ""):
-        super().__init__(parent)
-        self.setWindowTitle("Add dependency")
-        ids = sorted(review.components) + sorted(review.groups)
+        super().__init__(parent, "Add dependency")
         self.src = QComboBox()
         self.src.addItems(sorted(review.components))
-        self.src.setEditable(True)
-        self.src.setCurrentText(source)
         self.tgt = QComboBox()
-        self.tgt.addItems(ids)
-        self.tgt.setEditable(True)
-        self.tgt.setCurrentText(target)
-        for box in (self.src, self.tgt):
+        self.tgt.addItems(sorted(review.components) + sorted(review.groups))
+        for box, text in ((self.src, source), (self.tgt, target)):
+            box.setEditable(True)
+            box.setCurrentText(text)
             box.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.kind_box = QComboBox()
         self.kind_box.addItems(["hard", "soft", "async"])
-        form = QFormLayout(self)
-        form.addRow("From (depends)", self.src)
-        form.addRow("On", self.tgt)
-        form.addRow("Kind", self.kind_box)
-        b = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        b.accepted.connect(self.accept)
-        b.rejected.connect(self.reject)
-        form.addRow(b)
+        self.row("From (depends)", self.src)
+        self.row("On", self.tgt)
+        self.row("Kind", self.kind_box)
+        self.finish()
 
     @property
     def source(self) -> str:
@@ -217,19 +253,12 @@ class DependencyDialog(QDialog):
     def kind(self) -> str:
         return self.kind_box.currentText()
 
-    def ask(self) -> bool:
-        return self.exec() == QDialog.DialogCode.Accepted
 
-
-class JourneyDialog(QDialog):
+class JourneyDialog(_NewNamed):
     """A new user journey: name and id, entry components, SLO, criticality, description."""
 
     def __init__(self, parent, review, entry=()):
-        super().__init__(parent)
-        self.setWindowTitle("Add user journey")
-        self.review = review
-        self.name_edit = QLineEdit()
-        self.id_edit = QLineEdit()
+        super().__init__(parent, "Add user journey", review)
         self.entry_edit = QLineEdit(", ".join(entry))
         self.entry_edit.setPlaceholderText("component ids, comma-separated (all are needed)")
         comp = QCompleter(sorted(review.components), self)
@@ -242,27 +271,10 @@ class JourneyDialog(QDialog):
         self.description_edit = QPlainTextEdit()
         self.description_edit.setTabChangesFocus(True)
         self.description_edit.setFixedHeight(60)
-        self.err = QLabel()
-        self.err.setWordWrap(True)
-        self.err.setStyleSheet(f"color: {theme.ERROR};")
-        form = QFormLayout(self)
-        for label, w in (("Name", self.name_edit), ("Id", self.id_edit), ("Entry components", self.entry_edit),
-                         ("SLO (%)", self.slo_edit), ("Criticality", self.critical_box),
-                         ("Description", self.description_edit)):
-            w.setAccessibleName(label)
-            form.addRow(label, w)
-        form.addRow(self.err)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self._ok)
-        self.buttons.rejected.connect(self.reject)
-        form.addRow(self.buttons)
-        self._id_touched = False
-        self.name_edit.textEdited.connect(self._name_changed)
-        self.id_edit.textEdited.connect(lambda _t: setattr(self, "_id_touched", True))
-
-    def _name_changed(self, text: str) -> None:
-        if not self._id_touched:
-            self.id_edit.setText(make_id(text.lower()) if text.strip() else "")
+        for label, w in (("Entry components", self.entry_edit), ("SLO (%)", self.slo_edit),
+                         ("Criticality", self.critical_box), ("Description", self.description_edit)):
+            self.row(label, w)
+        self.finish()
 
     def problem(self) -> str | None:
         msg = id_problem(self.element_id, self.review)
@@ -276,20 +288,6 @@ class JourneyDialog(QDialog):
         except ValueError as e:
             return f"SLO: {e}"
         return None
-
-    def _ok(self) -> None:
-        msg = self.problem()
-        self.err.setText(msg or "")
-        if msg is None:
-            self.accept()
-
-    @property
-    def element_id(self) -> str:
-        return self.id_edit.text().strip()
-
-    @property
-    def name(self) -> str:
-        return self.name_edit.text().strip()
 
     @property
     def entry(self) -> list[str]:
@@ -316,19 +314,14 @@ class JourneyDialog(QDialog):
     def description(self) -> str:
         return self.description_edit.toPlainText()
 
-    def ask(self) -> bool:
-        return self.exec() == QDialog.DialogCode.Accepted
 
-
-class FormDialog(QDialog):
+class FormDialog(_Form):
     """A small form; ``check(values)`` returns an error message or None (and then it is done)."""
 
     def __init__(self, parent, title: str, fields, check):
-        super().__init__(parent)
-        self.setWindowTitle(title)
+        super().__init__(parent, title)
         self.check = check
         self.widgets = {}
-        form = QFormLayout(self)
         for key, label, kind, default in fields:
             if kind == "spin":
                 w = QSpinBox()
@@ -344,16 +337,8 @@ class FormDialog(QDialog):
             else:
                 w = QLineEdit(str(default))
                 w.setCursorPosition(0)  # a long suggested text shows its start, not its end
-            w.setAccessibleName(label)
-            self.widgets[key] = w
-            form.addRow(label, w)
-        self.error = QLabel()
-        self.error.setStyleSheet(f"color: {theme.ERROR};")
-        form.addRow(self.error)
-        b = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        b.accepted.connect(self._ok)
-        b.rejected.connect(self.reject)
-        form.addRow(b)
+            self.widgets[key] = self.row(label, w)
+        self.finish()
 
     def values(self) -> dict:
         out = {}
@@ -368,12 +353,8 @@ class FormDialog(QDialog):
                 out[k] = w.text()
         return out
 
-    def _ok(self) -> None:
-        msg = self.check(self.values())
-        if msg:
-            self.error.setText(msg)
-            return
-        self.accept()
+    def problem(self) -> str | None:
+        return self.check(self.values()) or None
 
 
 class RecoverDialog(QDialog):

@@ -34,7 +34,7 @@ def extract(result) -> Facts:
     comps = Components(review)
     facts = Facts()
     inv = getattr(result, "inventory", None)
-    objs: list[kubernetes.Obj] = []
+    objs: list[kubernetes.K8sObject] = []
     compose_files: list[tuple[Path, str]] = []
     configs: list[tuple[Path, str]] = []
     if inv is not None:
@@ -86,7 +86,7 @@ def extract_files(paths: list[Path], review, base: Path | None = None) -> Facts:
 
     comps = Components(review)
     facts = Facts()
-    objs: list[kubernetes.Obj] = []
+    objs: list[kubernetes.K8sObject] = []
     for p in paths:
         rel = _rel(p, base) if base else p.name
         role = classify(p)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from prr_app import safe_yaml as sy
 from prr_app.checklist.facts import Fact, Facts
+from prr_app.importers.kubernetes import K8sObject, iter_objects, match_expressions, str_map
 from prr_app.importers.readiness.common import Components, backup_tool, env_facts, runbook_value, store_annotation
 
 WORKLOADS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod", "DeploymentConfig", "Rollout")
@@ -14,18 +15,8 @@ ZONE_KEYS = ("topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/z
 
 
 @dataclass
-class Obj:
-    kind: str
-    name: str
-    ns: str
-    body: dict
-    file: str
-    line: int
-
-
-@dataclass
 class Workload:
-    obj: Obj
+    obj: K8sObject
     cid: str
     labels: dict = field(default_factory=dict)
     pod: dict = field(default_factory=dict)
@@ -33,30 +24,10 @@ class Workload:
     replicas: int | None = None
 
 
-def collect(docs, label: str, out: list[Obj]) -> None:
+def collect(docs, label: str, out: list[K8sObject]) -> None:
+    """The objects of a file's YAML documents, added to ``out`` (what is not an object is passed over)."""
     for doc in docs:
-        _collect(doc.value, label, doc.line, out, 0)
-
-
-def _collect(value, label, line, out, depth) -> None:
-    if not isinstance(value, dict) or depth > 3:
-        return
-    kind = sy.text(value.get("kind"))
-    items = value.get("items")
-    if kind.endswith("List") and isinstance(items, list):
-        for i, it in enumerate(items):
-            _collect(it, label, sy.line_of(items, i, line), out, depth + 1)
-        return
-    meta = value.get("metadata") if isinstance(value.get("metadata"), dict) else {}
-    name = sy.text(meta.get("name")) or sy.text(meta.get("generateName")).rstrip("-")
-    if not kind or not name:
-        return
-    out.append(Obj(kind, name, sy.text(meta.get("namespace")) or "default", value, label,
-                   getattr(value, "line", line) or line))
-
-
-def _labels(value) -> dict[str, str]:
-    return {str(k): sy.text(v) for k, v in value.items()} if isinstance(value, dict) else {}
+        out.extend(iter_objects(doc.value, label, doc.line, f"document {doc.index + 1}"))
 
 
 def _selects(selector, labels: dict) -> bool:
@@ -64,18 +35,11 @@ def _selects(selector, labels: dict) -> bool:
     if not isinstance(selector, dict):
         return False
     ml = selector.get("matchLabels") if ("matchLabels" in selector or "matchExpressions" in selector) else selector
-    ml = _labels(ml)
+    ml = str_map(ml)
     if any(labels.get(k) != v for k, v in ml.items()):
         return False
-    for e in selector.get("matchExpressions") or [] if isinstance(selector.get("matchExpressions"), list) else []:
-        if not isinstance(e, dict):
-            return False
-        k, op = sy.text(e.get("key")), sy.text(e.get("operator"))
-        vals = [sy.text(v) for v in e.get("values") or []] if isinstance(e.get("values"), list) else []
-        if (op == "In" and labels.get(k) not in vals) or (op == "NotIn" and labels.get(k) in vals) \
-                or (op == "Exists" and k not in labels) or (op == "DoesNotExist" and k in labels):
-            return False
-    return bool(ml) or bool(selector.get("matchExpressions"))
+    exprs = selector.get("matchExpressions")
+    return match_expressions(exprs if isinstance(exprs, list) else [], labels) and (bool(ml) or bool(exprs))
 
 
 def _ln(container, key, default: int) -> int:
@@ -108,7 +72,7 @@ def _probe(p) -> str:
 
 
 class K8sFacts:
-    def __init__(self, objs: list[Obj], comps: Components, facts: Facts, whole: bool = True):
+    def __init__(self, objs: list[K8sObject], comps: Components, facts: Facts, whole: bool = True):
         """``whole``: the objects are everything the deployment's folder holds (a checkout was read), so a
         PodDisruptionBudget that is not among them does not exist there; for files named one by one it
         may live in a file that was not given, and its absence says nothing."""
@@ -121,7 +85,7 @@ class K8sFacts:
                     self.workloads.append(w)
         self.services = [o for o in objs if o.kind == "Service"]
 
-    def _workload(self, o: Obj) -> Workload | None:
+    def _workload(self, o: K8sObject) -> Workload | None:
         cid = self.comps.find(o.name, o.ns)
         if cid is None:
             return None
@@ -135,7 +99,7 @@ class K8sFacts:
             return None
         reps = 1 if o.kind == "Pod" else (None if o.kind == "DaemonSet" else (_int(spec.get("replicas")) or
                                                                             (1 if "replicas" not in spec else None)))
-        return Workload(o, cid, _labels(meta.get("labels") if isinstance(meta, dict) else {}), pod,
+        return Workload(o, cid, str_map(meta.get("labels") if isinstance(meta, dict) else {}), pod,
                         meta if isinstance(meta, dict) else {}, reps)
 
     def _selected(self, selector, ns: str) -> list[Workload]:
@@ -214,7 +178,7 @@ class K8sFacts:
             f.add(Fact("k8s.probes", cid, o.file, o.line, f"no liveness or readiness probe on any container of {o.kind} "
                                                           f"{o.name}", "absent"))
 
-    def _env(self, c: dict, o: Obj, cid: str) -> None:
+    def _env(self, c: dict, o: K8sObject, cid: str) -> None:
         env = c.get("env") if isinstance(c.get("env"), list) else []
         pairs = []
         for i, e in enumerate(env):
@@ -283,7 +247,7 @@ class K8sFacts:
                             f"{o.kind} {o.name}: {typ} update{stated}" + (f" ({detail})" if detail else ""),
                             "recreate" if typ in ("Recreate", "OnDelete") else "rolling", typ))
 
-    def _annotations(self, o: Obj, meta, cid: str) -> None:
+    def _annotations(self, o: K8sObject, meta, cid: str) -> None:
         ann = meta.get("annotations") if isinstance(meta, dict) and isinstance(meta.get("annotations"), dict) else {}
         for k, v in ann.items():
             k, val = str(k), sy.text(v)
@@ -357,14 +321,14 @@ class K8sFacts:
                 hits = [w for w in self.workloads if (any_ns or w.obj.ns in nss) and _selects(sel, w.labels)]
             else:
                 for s in self.services:
-                    if (any_ns or s.ns in nss) and _selects(sel, _labels((s.body.get("metadata") or {}).get("labels"))):
+                    if (any_ns or s.ns in nss) and _selects(sel, str_map((s.body.get("metadata") or {}).get("labels"))):
                         ssel = (s.body.get("spec") or {}).get("selector") if isinstance(s.body.get("spec"), dict) else None
                         hits += self._selected(ssel, s.ns)
             for w in hits:
                 self.facts.add(Fact("monitoring.scrape", w.cid, o.file, o.line,
                                     f"{o.kind} {o.name} scrapes {w.obj.name}", "scrape"))
 
-    def _backup_job(self, o: Obj) -> None:
+    def _backup_job(self, o: K8sObject) -> None:
         spec = o.body.get("spec") if isinstance(o.body.get("spec"), dict) else {}
         pod = sy.get_path(spec, "jobTemplate", "spec", "template", "spec") if o.kind == "CronJob" else \
             sy.get_path(spec, "template", "spec")
@@ -381,7 +345,7 @@ class K8sFacts:
             self.facts.add(Fact("backup.schedules", t, o.file, o.line, what + (f" against {t}" if t else ""),
                                 "schedule" if sched else "once", sched))
 
-    def _velero(self, o: Obj) -> None:
+    def _velero(self, o: K8sObject) -> None:
         spec = o.body.get("spec") if isinstance(o.body.get("spec"), dict) else {}
         sched = sy.text(spec.get("schedule"))
         nss = sy.get_path(spec, "template", "includedNamespaces")
@@ -391,7 +355,7 @@ class K8sFacts:
         for t in targets or [""]:
             self.facts.add(Fact("backup.schedules", t, o.file, o.line, what, "schedule", sched))
 
-    def _secret(self, o: Obj) -> None:
+    def _secret(self, o: K8sObject) -> None:
         data = {}
         for k in ("data", "stringData"):
             if isinstance(o.body.get(k), dict):
@@ -405,7 +369,7 @@ class K8sFacts:
                                 f"Secret {o.name} holds its values in the repository ({', '.join(filled[:4])})",
                                 "literal", filled[0]))
 
-    def _configmap(self, o: Obj) -> None:
+    def _configmap(self, o: K8sObject) -> None:
         from prr_app.importers.readiness.monitoring import dashboard_text, rules_text
 
         data = o.body.get("data") if isinstance(o.body.get("data"), dict) else {}
