@@ -710,8 +710,7 @@ class _Builder:
         a, r = self.a, self.review
         logical = sorted({d for c in r.components.values() for d in c.shared_domains if d in r.domains})
         tags = {d: f"L{i + 1}" for i, d in enumerate(logical)}
-        hub_ids = sorted(c for c, comp in r.components.items() if set(comp.tags) & {"telemetry", "config", "discovery"}
-                         and any(d.target == c for d in r.dependencies.values()))
+        hub_ids = F.hub_components(r)
         hubs = {c: f"H{i + 1}" for i, c in enumerate(hub_ids)}
         style = F.GraphStyle(
             spofs=frozenset(a.spof_components()),
@@ -719,46 +718,51 @@ class _Builder:
             user_facing=frozenset(a.analysis["summary"].get("user_facing", [])),
             shared_tags=tags,
             hubs=hubs,
+            badges=F.hub_badges(r, hubs),
         )
         shared = [(tags[d], f"{r.domains[d].name or d} ({r.domains[d].kind})") for d in logical]
-        shared += [(hubs[c], f"depends on {c} ({', '.join(sorted(set(r.components[c].tags) & {'telemetry', 'config', 'discovery'}))} hub; "
+        shared += [(hubs[c], f"depends on {c} ({', '.join(sorted(set(r.components[c].tags) & F.HUB_TAGS))} hub; "
                     "no line drawn)") for c in hub_ids]
         legend = F.legend_drawing(self.kit, self.doc.frame_w, shared)
         max_h = self.doc.frame_h - legend.height - 60
-        plans = F.plan_graph_figures(r, style, self.doc.frame_w, max_h, a.journey_needs)
+        plans = F.plan_graph_figures(r, self.doc.frame_w, max_h, a.journey_needs, hubs)
+        n_lines = len({e for p in plans if not p.summary for e in p.layout.edges})
         if len(plans) > 1:
-            self.para(f"The graph is too large to print legibly on one page: an overview comes first, then "
-                      f"{len(plans) - 1} figures, one per journey (what it reaches) and for the components outside "
-                      f"every journey, split further by failure domain where needed.")
-        alone = F.unplaced(r, plans)
+            self.para(f"The graph is too large to print legibly on one page: a summary by tier comes first, then "
+                      f"{len(plans) - 1} figures, one per journey (what it reaches; a journey larger than a page as "
+                      "a summary and parts) and parts for the other dependencies. Every dependency is a line in at "
+                      "least one figure; a component appears in every part that draws one of its dependencies.")
+        alone = F.isolated_components(r)
+        n_badged = sum(1 for d in r.dependencies.values() if d.target in hubs and d.source != d.target)
         self.para("Tiers run left to right from the entry points to the leaves; bands are failure domains "
                   "(provider, region, zone); a component sits in the narrowest domain that holds all its instances. "
-                  "Logical shared-fate domains (cluster, account, config, ...) are shown as tags.", self.st.small)
-        for title, lay, scale, labels in plans:
-            if ", condensed:" in title:
-                d = F.graph_drawing(lay, self.kit, F.GraphStyle(spofs=frozenset(), domain_spofs=frozenset(),
-                                                                user_facing=frozenset({"tier-1"}),
-                                                                shared_tags={}), scale, labels=True)
-                cap = self.p(self.m(f"Figure: {title}. Each box is a group of consecutive tiers of the "
-                                    "journey's components (left: entry points) with how many it holds; lines: groups "
-                                    "that call each other. Each component is drawn in a later figure (or listed in 1.4)."),
+                  "Logical shared-fate domains (cluster, account, config, ...) are shown as tags."
+                  + (f" {_count(n_lines, 'line')} drawn, {_count(n_badged, 'dependency', 'dependencies')} on hubs "
+                     "shown as H badges on the dependent, "
+                     f"{_count(len(alone), 'component')} without any dependency (section 1.4)." if plans else ""),
+                  self.st.small)
+        for p in plans:
+            if p.summary:
+                d = F.graph_drawing(p.layout, self.kit, F.GraphStyle(user_facing=p.user_facing), p.scale)
+                cap = self.p(self.m(f"Figure: {p.title}. Each box is a group of consecutive tiers (left: entry "
+                                    "points; components in a cycle share a tier) with how many components it holds; "
+                                    f"dependencies by group: {p.note}. Each dependency is drawn in a figure below."),
                              self.st.caption)
                 self.story.append(KeepTogether([d, Spacer(1, 4), cap]))
                 continue
-            d = F.graph_drawing(lay, self.kit, style, scale, labels=labels)
+            lay = p.layout
+            d = F.graph_drawing(lay, self.kit, style, p.scale)
             n_deps = len({e.dependency for e in lay.edges})
             lines = (f" ({len(lay.edges)} lines: a dependency on a redundancy group has a line to each member)"
                      if len(lay.edges) != n_deps else "")
-            hubbed = sum(1 for e in lay.edges if e.target in hubs)
-            hub_note = f"; {hubbed} of them to hubs shown as H badges" if hubbed and labels else ""
-            cap = self.p(self.m(f"Figure: {title}. {_count(len(lay.nodes), 'component')}, "
-                                f"{_count(n_deps, 'dependency', 'dependencies')}{lines}{hub_note}."),
+            cap = self.p(self.m(f"Figure: {p.title}. {_count(len(lay.nodes), 'component')}, "
+                                f"{_count(n_deps, 'dependency', 'dependencies')}{lines}."),
                          self.st.caption)
             self.story.append(KeepTogether([d, Spacer(1, 4), legend, cap]))
         if alone:
-            self.heading("Components without a drawn dependency", 1, "1.4")
+            self.heading("Components without a dependency", 1, "1.4")
             self.para(f"{_count(len(alone), 'component')} {'has' if len(alone) == 1 else 'have'} no dependency in or "
-                      "out (or none drawn): listed here rather than drawn as boxes without lines.", self.st.small)
+                      "out: listed here rather than drawn as boxes without lines.", self.st.small)
             self.table(["Component", "Kind", "Owner", "User facing", "Placement"],
                        [[self.cell(c, bold=True), self.short(words(r.components[c].kind)),
                          self.cell(r.components[c].owner or "no owner"),
