@@ -14,7 +14,7 @@ from typing import NamedTuple
 from reportlab.graphics.shapes import Drawing, Group, Line, Path, Polygon, Rect, String
 from reportlab.lib import colors
 
-from prr_app.layout import LABEL_H, EdgeRoute, Layout, compute_layout as _compute_layout, routes
+from prr_app.layout import LABEL_H, PAD, TIER_GAP, EdgeRoute, Layout, compute_layout as _compute_layout, routes
 from prr_app.routing import box_columns, curve_segments, route_forward
 from prr_app.reporting.text import SANS, SANS_BOLD, TextKit
 
@@ -422,7 +422,8 @@ def summary_figure(review, ids: list[str], layout: Layout, title: str, max_w: fl
 
     raw = {c: layout.nodes[c].tier for c in ids if c in layout.nodes}
     used = sorted(set(raw.values()))
-    per = max(1, math.ceil(len(used) / CONDENSED_BOXES))  # consecutive tiers share a box
+    fit = int((max_w / MIN_SCALE - 2 * PAD + TIER_GAP) // (FIGURE_NODE_W + TIER_GAP))  # columns legible across
+    per = max(1, math.ceil(len(used) / max(1, min(CONDENSED_BOXES, fit))))  # consecutive tiers share a box
     rank = {t: i // per for i, t in enumerate(used)}
     group_of = {c: rank[t] for c, t in raw.items()}
     members: dict[int, list[str]] = {}

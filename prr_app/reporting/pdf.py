@@ -737,10 +737,11 @@ class _Builder:
         self.para("Tiers run left to right from the entry points to the leaves; bands are failure domains "
                   "(provider, region, zone); a component sits in the narrowest domain that holds all its instances. "
                   "Logical shared-fate domains (cluster, account, config, ...) are shown as tags."
-                  + (f" {_count(n_lines, 'line')} drawn, {_count(n_badged, 'dependency', 'dependencies')} on hubs "
-                     "shown as H badges on the dependent, "
-                     f"{_count(len(alone), 'component')} without any dependency (section 1.4)." if plans else ""),
-                  self.st.small)
+                  + (f" {_count(n_lines, 'line')} drawn" if plans else "")
+                  + (f"; {_count(n_badged, 'dependency', 'dependencies')} on hubs shown as H badges on the dependent"
+                     if n_badged else "")
+                  + (f"; {_count(len(alone), 'component')} without any dependency (section 1.4)" if alone else "")
+                  + ("." if plans or alone else ""), self.st.small)
         for p in plans:
             if p.summary:
                 d = F.graph_drawing(p.layout, self.kit, F.GraphStyle(user_facing=p.user_facing), p.scale)
