@@ -214,15 +214,17 @@ def _tokens_width(kit: TextKit, text: str, size: float, bold: bool) -> float:
 
 
 def _fit_columns(kit: TextKit, header: list[str], rows: list[list], cols: list[float]) -> list[float]:
-    """Widen the columns whose longest word does not fit, taking the room from columns with slack,
-    keeping the total. Where the total cannot hold every column's longest word, the widths stay."""
+    """Widen the columns whose longest word (a short cell: its whole text, it does not wrap) does not
+    fit, taking the room from columns with slack, keeping the total. Where the total cannot hold every column's longest word, the widths stay."""
     pad = 7.0
     need = [_tokens_width(kit, h, 7.5, True) + pad for h in header]
     for row in rows[:60]:  # the longest words of the first rows decide (the table's shape is set by then)
         for i, v in enumerate(row[:len(cols)]):
             text = v.text if isinstance(v, _Cell) else v if isinstance(v, str) else (
                 v.getPlainText() if isinstance(v, _RLParagraph) else "")
-            if text:
+            if isinstance(v, str) and v:  # a short cell is drawn as is, on one line: it needs its whole width
+                need[i] = max(need[i], kit.width(v, 7.5) + pad)
+            elif text:
                 need[i] = max(need[i], _tokens_width(kit, text, 7.5, isinstance(v, _Cell) and v.bold) + pad)
     total = sum(cols)
     need = [min(n, total * 0.4) for n in need]  # one huge token (a URL) may still wrap
@@ -239,6 +241,19 @@ def _fit_columns(kit: TextKit, header: list[str], rows: list[list], cols: list[f
     for c, sh, sl in zip(cols, short, slack):
         out.append(c + sh * (take / lack) - sl * (take / spare))
     return out
+
+
+def fitted_header(kit: TextKit, header: str, width: float, size: float = 7.5) -> str:
+    """The running header within ``width``: a long system name (the part before the first " · ") is
+    shortened with an ellipsis, the rest kept; if even that is too wide, the whole is cut."""
+    if kit.width(header, size) <= width:
+        return header
+    name, sep, rest = header.partition(" · ")
+    tail = sep + rest
+    room = width - kit.width(tail, size)
+    if sep and room > kit.width("M…", size) * 2:
+        return F.fit_lines(kit, name, size, room, 1)[0].rstrip("…").rstrip() + "…" + tail
+    return F.fit_lines(kit, header, size, width, 1)[0]
 
 
 def _numbered_canvas(header: str, kit: TextKit, heading_pages: dict[str, int]):
@@ -285,7 +300,7 @@ def _numbered_canvas(header: str, kit: TextKit, heading_pages: dict[str, int]):
             if n > 1:
                 self.setFont(SANS, 7.5)
                 x = MARGIN_X
-                for font, run in kit.runs(header):
+                for font, run in kit.runs(fitted_header(kit, header, w - 2 * MARGIN_X)):
                     self.setFont(font, 7.5)
                     self.drawString(x, h - 12 * mm, run)
                     x += self.stringWidth(run, font, 7.5)
@@ -489,23 +504,34 @@ class _Builder:
         return self.story
 
     def cover(self):
-        """The cover, one page: each cause in full when it fits, else shortened (the summary and
-        section 6 name everything)."""
-        limit = None
+        """The cover, one page for any review: each cause and assumption in full when they fit, else
+        shortened (the causes are all in the executive summary and section 6, the assumptions in
+        appendix A.2), then as many of them as fit."""
         avail = self.doc.frame_h - 30 * mm  # the cover frame's top padding
-        while True:
-            parts = self._cover_parts(limit)
-            h = sum(f.wrap(self.doc.frame_w, avail)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in parts)
-            if h <= avail - 4 or (limit is not None and limit <= 120):
+
+        def height(parts) -> float:
+            return sum(f.wrap(self.doc.frame_w, avail)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in parts)
+
+        n = max(len(self.a.causes()), len(self.a.deciding_assumptions()))
+        tries = [(None, n)] + [(lim, n) for lim in (600, 420, 290, 200, 140, 100)] + [(100, k) for k in range(n - 1, -1, -1)]
+        for limit, items in tries:
+            parts = self._cover_parts(limit, items)
+            if height(parts) <= avail - 4:
                 break
-            limit = 600 if limit is None else int(limit * 0.7)
         self.story += parts
 
-    def _cover_parts(self, limit: int | None) -> list:
+    def _cover_parts(self, limit: int | None, items: int | None = None) -> list:
         meta, a, st = self.review.meta, self.a, self.st
-        out: list = [self.p("Reliability Risk Assessment", st.cover_sub), self.p(self.m(meta.system_name), st.cover_title)]
+
+        def cut(text: str, where: str = "") -> str:
+            if limit is None or len(text) <= limit:
+                return text
+            return text[:limit].rsplit(" ", 1)[0] + " …" + where
+
+        out: list = [self.p("Reliability Risk Assessment", st.cover_sub),
+                     self.p(self.m(cut(meta.system_name)), st.cover_title)]
         if meta.milestone:
-            out.append(self.p(self.m(meta.milestone), st.cover_sub))
+            out.append(self.p(self.m(cut(meta.milestone)), st.cover_sub))
         col = VERDICT_COLORS.get(a.verdict, MUTED)
         n_block = len(a.blockers) + a.checklist_open_blockers()
         sub = (f"{n_block} launch blocker{'s' if n_block != 1 else ''} open" if n_block
@@ -517,18 +543,18 @@ class _Builder:
                                                          ("TOPPADDING", (0, 0), (-1, 0), 12),
                                                          ("BOTTOMPADDING", (0, -1), (-1, -1), 12)])
         out += [box, Spacer(1, 10), self.p("Why", st.h2)]
-
-        def cut(text: str) -> str:
-            if limit is None or len(text) <= limit:
-                return text
-            return text[:limit].rsplit(" ", 1)[0] + " … (all of them in the executive summary and section 6)"
-
-        out += [Paragraph(self.m(cut(c)), st.bullet, bulletText="•") for c in a.causes()]
+        causes = a.causes()
+        shown = causes[:items] if items is not None else causes
+        out += [Paragraph(self.m(cut(c, " (in full in the executive summary and section 6)")), st.bullet,
+                          bulletText="•") for c in shown]
+        if len(shown) < len(causes):
+            out.append(self.p(self.m(f"… and {len(causes) - len(shown)} more: see the executive summary and "
+                                     "section 6."), st.small))
         tier = ("not stated (judged as tier 1)" if meta.tier is None else
                 {1: "1 (critical)", 2: "2 (standard)", 3: "3 (experimental)"}.get(meta.tier, str(meta.tier)))
         rows = [
-            ["System", meta.system_name],
-            ["Milestone", meta.milestone or "not stated"],
+            ["System", cut(meta.system_name)],
+            ["Milestone", cut(meta.milestone) or "not stated"],
             ["Review date", a.date or "not stated"],
             ["Target launch", meta.target_launch or "not stated"],
             ["Service tier", tier],
@@ -542,7 +568,11 @@ class _Builder:
         asm = a.deciding_assumptions()
         if asm:
             out.append(self.p("Assumptions and defaults that decided this verdict", st.h2))
-            out += [Paragraph(self.m(cut(x)), st.bullet_small, bulletText="•") for x in asm]
+            shown = asm[:items] if items is not None else asm
+            out += [Paragraph(self.m(cut(x, " (in full in appendix A.2)")), st.bullet_small, bulletText="•")
+                    for x in shown]
+            if len(shown) < len(asm):
+                out.append(self.p(self.m(f"… and {len(asm) - len(shown)} more: see appendix A.2."), st.small))
         out += [Spacer(1, 8), self.p(
             "Generated by PRR Workbench from the review's data: every figure comes from the review's "
             "dependency model, its checklist answers and the analysis described in the appendix.", st.muted)]
@@ -1115,10 +1145,16 @@ class _Builder:
                     "show a confidence interval.")
         self.para(txt)
         self.heading("Assumptions of the analysis", 1, "A.2")
+        deciding = a.deciding_assumptions()
+        if deciding:
+            self.para("Assumptions and defaults that decided the verdict (on the cover, shortened where needed):")
+            self.bullets([self.m(x) for x in deciding])
         asm = a.analysis.get("assumptions", [])
+        if asm and deciding:
+            self.para("Assumptions of the analysis, by element:")
         if asm:
             self.bullets([self.m(f"{x['text']}: " + self.names(x.get("elements", []), 15)) for x in asm])
-        else:
+        elif not deciding:
             self.para("None: the review states everything the analysis needs.")
         notes = []
         if self.kit.rtl:
