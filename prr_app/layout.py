@@ -322,10 +322,9 @@ def routes(review: Review, keep: set[str]) -> list[EdgeRoute]:
     """The lines between the components ``keep``, in dependency-id order: one per dependency, one
     per member for a dependency on a redundancy group (a line to itself is left out)."""
     edges: list[EdgeRoute] = []
-    for dep_id in sorted(review.dependencies):
-        dep = review.dependencies[dep_id]
-        if dep.source not in keep:
-            continue
+    deps = review.dependencies
+    for dep_id in sorted(d for d, dep in deps.items() if dep.source in keep):  # sort only what is kept
+        dep = deps[dep_id]
         for tgt, group in _targets(review, dep.target, keep):
             if tgt != dep.source:
                 edges.append(EdgeRoute(dep.source, tgt, dep.kind, dep_id, group))

@@ -464,11 +464,16 @@ def plan_graph_figures(review, max_w: float, max_h: float, journeys: dict[str, l
     """
     drawn, layered = _views(review, hubs)
     layouts: dict[tuple, Layout] = {}  # a part is laid out once (tried while splitting, then kept)
+    out_of: dict[str, list[str]] = {}  # component -> its dependencies as drawn (a part sees only its own)
+    for k, d in drawn.dependencies.items():
+        out_of.setdefault(d.source, []).append(k)
 
     def lay_of(ids) -> Layout:
         key = tuple(sorted(ids))
         if key not in layouts:
-            layouts[key] = _layout_of(drawn, layered, key)
+            mine = {k: drawn.dependencies[k] for c in key for k in out_of.get(c, ())}
+            layouts[key] = _layout_of(replace(drawn, dependencies=mine), replace(layered, dependencies={
+                k: d for k, d in mine.items() if k in layered.dependencies}), key)
         return layouts[key]
 
     alone = set(isolated_components(review))
