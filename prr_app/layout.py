@@ -14,6 +14,8 @@ API (stable)
 * ``use_saved``: place components that have a position in ``review.layout``
   there (the app's hand-made arrangement); regions then become the bounding
   boxes of their members. The default ignores saved positions.
+* ``node_w``: the width of a box (the report's figures use narrower boxes
+  than the canvas, so that five tiers fit across a page at a legible size).
 * ``cache``: a :class:`LayoutCache` kept between calls (the app keeps one
   per canvas) makes the next layout incremental: the parts that depend only
   on what an edit did not touch are reused (the dependency graph and its
@@ -316,22 +318,28 @@ def _graph_key(review: Review, ids: list[str]):
             tuple(sorted((g, tuple(grp.members)) for g, grp in review.groups.items())))
 
 
+def routes(review: Review, keep: set[str]) -> list[EdgeRoute]:
+    """The lines between the components ``keep``, in dependency-id order: one per dependency, one
+    per member for a dependency on a redundancy group (a line to itself is left out)."""
+    edges: list[EdgeRoute] = []
+    deps = review.dependencies
+    for dep_id in sorted(d for d, dep in deps.items() if dep.source in keep):  # sort only what is kept
+        dep = deps[dep_id]
+        for tgt, group in _targets(review, dep.target, keep):
+            if tgt != dep.source:
+                edges.append(EdgeRoute(dep.source, tgt, dep.kind, dep_id, group))
+    return edges
+
+
 def _graph(review: Review, ids: list[str], keep: set[str]):
     """Successors, predecessors, routes and tiers of the components ``ids``."""
     succ: dict[str, list[str]] = {c: [] for c in ids}
     pred: dict[str, list[str]] = {c: [] for c in ids}
-    edges: list[EdgeRoute] = []
-    for dep_id in sorted(review.dependencies):
-        dep = review.dependencies[dep_id]
-        if dep.source not in keep:
-            continue
-        for tgt, group in _targets(review, dep.target, keep):
-            if tgt == dep.source:
-                continue
-            edges.append(EdgeRoute(dep.source, tgt, dep.kind, dep_id, group))
-            if tgt not in succ[dep.source]:
-                succ[dep.source].append(tgt)
-                pred[tgt].append(dep.source)
+    edges = routes(review, keep)
+    for e in edges:
+        if e.target not in succ[e.source]:
+            succ[e.source].append(e.target)
+            pred[e.target].append(e.source)
     for c in ids:
         succ[c].sort()
         pred[c].sort()
@@ -357,7 +365,7 @@ def _homes(review: Review, ids: list[str], cache: LayoutCache | None) -> dict[st
 
 
 def compute_layout(review: Review, *, only: Iterable[str] | None = None, use_saved: bool = False,
-                   cache: LayoutCache | None = None) -> Layout:
+                   cache: LayoutCache | None = None, node_w: float = NODE_W) -> Layout:
     """Lay out ``review``'s dependency graph; see the module docstring."""
     if only is None:
         ids = sorted(review.components)
@@ -426,7 +434,7 @@ def compute_layout(review: Review, *, only: Iterable[str] | None = None, use_sav
     x = left
     for t in range(ntiers):
         tier_x.append(x)
-        x += tier_cols[t] * NODE_W + (tier_cols[t] - 1) * COL_GAP + TIER_GAP
+        x += tier_cols[t] * node_w + (tier_cols[t] - 1) * COL_GAP + TIER_GAP
     content_right = (x - TIER_GAP) if ntiers else left
     width = content_right + left
 
@@ -446,7 +454,7 @@ def compute_layout(review: Review, *, only: Iterable[str] | None = None, use_sav
                 in_col = min(rows, len(col) - k * rows)
                 offset = (rows - in_col) * (NODE_H + ROW_GAP) / 2
                 slot_y[c] = y0 + offset + r * (NODE_H + ROW_GAP)
-                slot_x[c] = tier_x[t] + k * (NODE_W + COL_GAP)
+                slot_x[c] = tier_x[t] + k * (node_w + COL_GAP)
 
     for t in range(ntiers):
         for ln in all_lanes:
@@ -484,7 +492,7 @@ def compute_layout(review: Review, *, only: Iterable[str] | None = None, use_sav
             pos = review.layout[c]
             x, yy = float(pos.x), float(pos.y)
         shared = tuple(d for d in dict.fromkeys(comp.shared_domains) if d in review.domains)
-        nodes[c] = NodeBox(c, x, yy, NODE_W, NODE_H, tier[c], lane_of[c], comp.label, shared)
+        nodes[c] = NodeBox(c, x, yy, node_w, NODE_H, tier[c], lane_of[c], comp.label, shared)
 
     # regions
     regions: list[Region] = []
@@ -529,4 +537,4 @@ def compute_layout(review: Review, *, only: Iterable[str] | None = None, use_sav
     return Layout(nodes=nodes, regions=regions, edges=edges, tiers=tiers_out, width=width, height=height)
 
 
-__all__ = ["Layout", "LayoutCache", "NodeBox", "Region", "EdgeRoute", "compute_layout", "NODE_W", "NODE_H", "LABEL_H", "UNPLACED"]
+__all__ = ["Layout", "LayoutCache", "NodeBox", "Region", "EdgeRoute", "compute_layout", "routes", "NODE_W", "NODE_H", "LABEL_H", "UNPLACED"]

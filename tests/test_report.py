@@ -160,19 +160,22 @@ def test_large_graph_is_split_and_figures_fit(platform_review):
     a = build_assessment(platform_review)
     doc = AssessmentDocTemplate(io.BytesIO(), pagesize=PAPERS["a4"], title="t", author="a", subject="s")
     max_h = doc.frame_h - 80
-    plans = F.plan_graph_figures(platform_review, None, doc.frame_w, max_h, a.journey_needs)
+    hubs = {c: f"H{i + 1}" for i, c in enumerate(F.hub_components(platform_review))}
+    plans = F.plan_graph_figures(platform_review, doc.frame_w, max_h, a.journey_needs, hubs)
     assert len(plans) > 2
-    assert plans[0][3] is False  # the overview has no labels
+    assert plans[0].summary  # a summary by tier comes first
     covered = set()
-    for title, lay, scale, labels in plans[1:]:
-        assert labels and scale >= F.MIN_SCALE - 1e-9, title
-        assert lay.width * scale <= doc.frame_w + 0.01 and lay.height * scale <= max_h + 0.01
-        covered |= set(lay.nodes)
+    for p in plans:
+        assert p.scale >= F.MIN_SCALE - 1e-9, p.title
+        assert p.layout.width * p.scale <= doc.frame_w + 0.01 and p.layout.height * p.scale <= max_h + 0.01
+        if not p.summary:
+            covered |= set(p.layout.nodes)
     assert covered | set(F.unplaced(platform_review, plans)) == set(platform_review.components)
+    assert set(F.unplaced(platform_review, plans)) <= set(F.isolated_components(platform_review)) | set(hubs)
     pdf = render_pdf(platform_review, assessment=a)
     reader = PdfReader(io.BytesIO(pdf))
     captions = [(i, t) for i, p in enumerate(reader.pages) for t in [_flat(p.extract_text())]
-                if "Figure: Journey" in t or "Figure: Dependency graph: overview" in t]
+                if "Figure: Journey" in t or "Figure: Dependency graph: summary" in t]
     assert captions
     text = _flat("\n".join(p.extract_text() for p in reader.pages))
     for jid, j in platform_review.journeys.items():

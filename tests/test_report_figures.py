@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from hypothesis import given, settings, strategies as st
 
-from prr_app.model.entities import Component, Dependency, FailureDomain, Review
+from prr_app.model.entities import Component, Dependency, FailureDomain, RedundancyGroup, Review
 from prr_app.layout import compute_layout
 from prr_app.reporting.figures import MIN_PT, TAG_STRIP, node_label
 from prr_app.routing import box_columns, route_forward
@@ -125,8 +125,42 @@ def test_a_long_single_word_is_set_smaller_before_it_is_broken():
     assert fs == MIN_PT and len(lines) == 2
 
 
-def test_a_graph_split_by_tiers_draws_every_dependency_between_neighbouring_tiers():
-    # a chain too long for one page: parts repeat the tier at each cut, so no link is lost
+def _check_plan(r, plans, hubs, max_w, max_h):
+    """What a reader relies on in the graph figures, against a plain oracle from the review."""
+    from prr_app.reporting.figures import MIN_SCALE, unplaced
+
+    # oracle: every line the review calls for (a dependency on a group: one per member), hubs aside
+    want = set()
+    for d in r.dependencies.values():
+        if d.target in hubs:
+            continue
+        for t in (r.groups[d.target].members if d.target in r.groups else [d.target]):
+            if t in r.components and t != d.source:
+                want.add((d.id, d.source, t))
+    linked = {d.source for d in r.dependencies.values()} | {
+        m for d in r.dependencies.values() for m in (r.groups[d.target].members if d.target in r.groups else [d.target])}
+    drawn = set()
+    for f in plans:
+        assert f.scale >= MIN_SCALE - 1e-9, f.title  # every label legible
+        assert f.layout.width * f.scale <= max_w + 0.01 and f.layout.height * f.scale <= max_h + 0.01, f.title
+        if f.summary:
+            continue
+        ends = set()
+        for e in f.layout.edges:
+            assert e.source in f.layout.nodes and e.target in f.layout.nodes
+            assert e.target not in hubs  # a hub is a badge, never a line
+            drawn.add((e.dependency, e.source, e.target))
+            ends |= {e.source, e.target}
+        if len(plans) > 1:  # a part has no box without a line
+            assert set(f.layout.nodes) <= ends, f.title
+    assert drawn == want  # every dependency is a line in some figure, and only those
+    # the table lists the components without any dependency, and nothing else is left out
+    left = set(unplaced(r, plans))
+    assert left - set(hubs) == set(r.components) - linked
+
+
+def test_a_graph_split_by_tiers_draws_every_dependency():
+    # a chain too long for one page: parts repeat the component at each cut, so no link is lost
     from prr_app.reporting.figures import plan_graph_figures
 
     r = Review()
@@ -134,10 +168,67 @@ def test_a_graph_split_by_tiers_draws_every_dependency_between_neighbouring_tier
         r.add(Component(id=f"c{i:02d}", name=f"Component {i}"))
     for i in range(13):
         r.add(Dependency(source=f"c{i:02d}", target=f"c{i + 1:02d}"))
-    plans = plan_graph_figures(r, None, 480, 700, {})
-    assert len(plans) > 2 and plans[0][3] is False  # an overview, then labelled parts
-    drawn = {(e.source, e.target) for _, lay, _, labels in plans if labels for e in lay.edges}
-    assert drawn == {(d.source, d.target) for d in r.dependencies.values()}
+    plans = plan_graph_figures(r, 480, 700, {})
+    assert len(plans) > 2 and plans[0].summary and not any(p.summary for p in plans[1:])
+    _check_plan(r, plans, {}, 480, 700)
+
+
+def test_many_services_on_shared_backends_are_drawn_whole():
+    # the independent check's case: 100 user-facing services, each calling 2-3 of 20 backends;
+    # before, 77 components were listed as having no dependency and 337 of 389 lines were missing
+    import random
+
+    from prr_app.reporting.figures import plan_graph_figures
+
+    rnd = random.Random(7)
+    r = Review()
+    backs = [f"{k}{i}" for k in ("db", "cache", "queue") for i in range(7)][:20]
+    for b in backs:
+        r.add(Component(id=b, kind="datastore"))
+    for i in range(100):
+        r.add(Component(id=f"svc-{i:03d}", user_facing=True))
+        for b in rnd.sample(backs, rnd.choice((2, 3))):
+            r.add(Dependency(source=f"svc-{i:03d}", target=b))
+    for i in range(0, 100, 7):  # and a few calls between services
+        r.add(Dependency(source=f"svc-{i:03d}", target=f"svc-{(i * 3 + 1) % 100:03d}"))
+    plans = plan_graph_figures(r, 481, 640, {})
+    assert plans[0].summary and len(plans) > 5
+    _check_plan(r, plans, {}, 481, 640)
+
+
+def _random_review(data):
+    n = data.draw(st.integers(2, 60))
+    r = Review()
+    r.add(FailureDomain(id="zone-a", kind="zone"))
+    r.add(FailureDomain(id="zone-b", kind="zone"))
+    for i in range(n):
+        r.add(Component(id=f"c{i}", user_facing=data.draw(st.booleans()),
+                        placement=data.draw(st.sampled_from([[], ["zone-a"], ["zone-b"], ["zone-a", "zone-b"]])),
+                        tags=["telemetry"] if i == 0 and data.draw(st.booleans()) else []))
+    if n > 4 and data.draw(st.booleans()):
+        r.add(RedundancyGroup(id="g", members=[f"c{n - 1}", f"c{n - 2}"]))
+    for a, b in data.draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n)), max_size=4 * n)):
+        tgt = "g" if b == n and "g" in r.groups else f"c{b % n}"
+        if tgt != f"c{a}" and not any(d.source == f"c{a}" and d.target == tgt for d in r.dependencies.values()):
+            r.add(Dependency(source=f"c{a}", target=tgt))
+    return r
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data(), st.sampled_from([(481.0, 640.0), (300.0, 300.0)]))
+def test_graph_figures_draw_every_dependency_legibly(data, page):
+    from prr_app.reporting.figures import hub_components, plan_graph_figures
+
+    r = _random_review(data)
+    hubs = {c: f"H{i + 1}" for i, c in enumerate(hub_components(r))}
+    journeys = {}
+    if data.draw(st.booleans()):
+        from prr_app.model.entities import Journey
+
+        r.add(Journey(id="j", name="Checkout", entry=["c1"]))
+        journeys = {"j": sorted(data.draw(st.sets(st.sampled_from(sorted(r.components)), min_size=1)))}
+    plans = plan_graph_figures(r, *page, journeys, hubs)
+    _check_plan(r, plans, hubs, *page)
 
 
 def test_isolated_components_leave_the_figures_and_hubs_become_badges():
@@ -146,7 +237,6 @@ def test_isolated_components_leave_the_figures_and_hubs_become_badges():
 
     from prr_app.layout import compute_layout
     from prr_app.reporting.figures import GraphStyle, graph_drawing, plan_graph_figures, unplaced
-    from prr_app.reporting.text import TextKit
 
     r = Review()
     r.add(Component(id="web", user_facing=True))
@@ -156,9 +246,10 @@ def test_isolated_components_leave_the_figures_and_hubs_become_badges():
     r.add(Dependency(source="web", target="api"))
     r.add(Dependency(source="web", target="otel"))
     r.add(Dependency(source="api", target="otel"))
-    plans = plan_graph_figures(r, None, 480, 700, {})
-    assert all("lonely" not in lay.nodes for _t, lay, _s, _l in plans)
+    plans = plan_graph_figures(r, 480, 700, {}, {"otel": "H1"})
+    assert all("lonely" not in p.layout.nodes for p in plans)
     assert unplaced(r, plans) == ["lonely"]
+    assert [(e.source, e.target) for e in plans[0].layout.edges] == [("web", "api")]  # otel: H1 badges
     lay = compute_layout(r, only=["web", "api", "otel"])
 
     def lines(style):

@@ -8,20 +8,20 @@ markup, and no label is smaller than :data:`MIN_PT`.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from reportlab.graphics.shapes import Drawing, Group, Line, Path, Polygon, Rect, String
 from reportlab.lib import colors
 
-from prr_app.layout import LABEL_H, Layout, compute_layout as _compute_layout
+from prr_app.layout import LABEL_H, PAD, TIER_GAP, EdgeRoute, Layout, compute_layout as _compute_layout, routes
 from prr_app.routing import box_columns, curve_segments, route_forward
 from prr_app.reporting.text import SANS, SANS_BOLD, TextKit
 
 MIN_PT = 6.0  # no label in a figure is smaller
 NODE_FONT = 9.0  # node label size in layout units (so scale >= MIN_PT / NODE_FONT)
 MIN_SCALE = MIN_PT / NODE_FONT
-CONDENSED_BOXES = 6  # boxes in a condensed journey figure
-JOURNEY_FIGURE_MAX = 80  # a journey reaching more components gets no figure of its own
+CONDENSED_BOXES = 4  # boxes in a summary figure (four columns stay legible on a page)
 
 INK = colors.HexColor("#1f2933")
 MUTED = colors.HexColor("#616e7c")
@@ -141,6 +141,31 @@ def node_label(kit: TextKit, label: str, size: float, width: float, box_h: float
     return lines, fs, area
 
 
+def badge_strip(kit: TextKit, cid: str, style: GraphStyle, shared, hub_tags, room: float) -> list[tuple[str, object]]:
+    """The badges at a box's bottom, most important first, as many as fit in ``room`` points:
+    SPOF and USER always (the marker stays visible on every box), then the logical shared-fate
+    domains ``shared``, the hub's own tag and the hubs it depends on ("H1,2,4"); when they do not all
+    fit, the last ones give way to a "+"."""
+    must = ([("SPOF", RED)] if cid in style.spofs else []) + ([("USER", BLUE)] if cid in style.user_facing else [])
+    extra: list[tuple[str, object]] = [(style.shared_tags[d], MUTED) for d in shared if d in (style.shared_tags or {})]
+    if style.hubs and cid in style.hubs:
+        extra.append((f"hub {style.hubs[cid]}", MUTED))
+    hub_tags = sorted(hub_tags, key=lambda t: (len(t), t))
+    if hub_tags:
+        extra.append(("H" + ",".join(t[1:] for t in hub_tags) if len(hub_tags) > 1 else hub_tags[0], MUTED))
+
+    def width(tags) -> float:
+        return sum(kit.width(t, MIN_PT, bold=True) + 3 for t, _c in tags) - 3
+
+    if width(must + extra) <= room:
+        return must + extra
+    for k in range(len(extra) - 1, -1, -1):
+        cand = must + extra[:k] + [("+", MUTED)]
+        if width(cand) <= room:
+            return cand
+    return must
+
+
 def _arrow(g: Group, x: float, y: float, ang: float, col, scale: float) -> None:
     """An arrowhead with its tip at (x, y), pointing along the angle ``ang`` (page coordinates)."""
     ah = max(3.0, 5.0 * scale)
@@ -157,6 +182,7 @@ class GraphStyle:
     user_facing: frozenset = frozenset()
     shared_tags: dict | None = None  # logical domain id -> short tag
     hubs: dict | None = None  # hub component id (tagged telemetry/config/discovery) -> short tag
+    badges: dict | None = None  # component id -> tags of the hubs it depends on (:func:`hub_badges`)
 
 
 def graph_scale(layout: Layout, max_w: float, max_h: float) -> float:
@@ -197,11 +223,11 @@ def graph_drawing(layout: Layout, kit: TextKit, style: GraphStyle, scale: float,
         region_labels.append((X(r.x) + 3, Y(r.y) - size - 1.5, line, size, is_spof, fill))
 
     hubs = style.hubs or {}
-    hub_badges: dict[str, set[str]] = {}
+    badges_of: dict[str, set[str]] = {c: set(t) for c, t in (style.badges or {}).items()}
     columns = box_columns(layout)
     for e in layout.edges:
         if e.target in hubs and e.source in layout.nodes:  # a badge on the dependent instead of a line
-            hub_badges.setdefault(e.source, set()).add(hubs[e.target])
+            badges_of.setdefault(e.source, set()).add(hubs[e.target])
             continue
         a, b = layout.nodes[e.source], layout.nodes[e.target]
         col, width, dash = _EDGE_STYLE.get(e.kind, _EDGE_STYLE["hard"])
@@ -258,39 +284,25 @@ def graph_drawing(layout: Layout, kit: TextKit, style: GraphStyle, scale: float,
                    fillColor=colors.HexColor("#fdecea") if spof else colors.white,
                    strokeColor=RED if spof else (BLUE if uf else colors.HexColor("#52606d")),
                    strokeWidth=1.6 if spof else (1.2 if uf else 0.7)))
+        # what is inside the outline(s): the inner one of a user-facing SPOF, else the outer one
+        inset = min(1.8, n.h * scale / 6) if spof and uf else 0.0
+        inner = inset + (0.5 if spof and uf else (0.8 if spof else 0.6))
         if spof and uf:  # the user-facing outline inside the SPOF one: both stay visible
-            inset = min(1.8, n.h * scale / 6)
             g.add(Rect(X(n.x) + inset, Y(n.y + n.h) + inset, n.w * scale - 2 * inset, n.h * scale - 2 * inset,
                        rx=1.5, ry=1.5, fillColor=None, strokeColor=BLUE, strokeWidth=1.0))
         if not labels:
             continue
-        tags = []
-        if spof:
-            tags.append(("SPOF", RED))
-        if uf:
-            tags.append(("USER", BLUE))
-        if cid in hubs:
-            tags.append((f"hub {hubs[cid]}", MUTED))
-        badges = sorted(hub_badges.get(cid, ()), key=lambda t: int(t[1:]) if t[1:].isdigit() else 0)
-        if len(badges) > 1:  # one badge for every hub it depends on: "H1,2,4"
-            badges = ["H" + ",".join(b[1:] for b in badges)]
-        tags.extend((t, MUTED) for t in badges)
-        room = n.w * scale - 4
-        while len(tags) > 1 and sum(kit.width(t, MIN_PT, bold=True) + 3 for t, _c in tags) > room:
-            tags.pop()  # the strip never runs out of the box (SPOF and USER come first)
-        if style.shared_tags:
-            tags.extend((style.shared_tags[s], MUTED) for s in n.shared if s in style.shared_tags)
-        lines, fs, area = node_label(kit, n.label, size, n.w * scale - 6, n.h * scale,
-                                     TAG_STRIP if tags else 0.0, bold=uf)
+        strip = badge_strip(kit, cid, style, n.shared, badges_of.get(cid, ()), n.w * scale - 2 * inner - 3)
+        lines, fs, area = node_label(kit, n.label, size, n.w * scale - 2 * inner - 4, n.h * scale - inner,
+                                     TAG_STRIP if strip else 0.0, bold=uf)
         lead = fs * 1.15
-        top = Y(n.y) - (area - lead * len(lines)) / 2 - fs * 0.95
+        top = Y(n.y) - inner - (area - lead * len(lines)) / 2 - fs * 0.95
         for i, line in enumerate(lines):
             draw_text(g, kit, X(n.cx), top - i * lead, line, fs, bold=uf, anchor="middle")
-        if tags:
-            tx = X(n.x + n.w) - 2
-            for text, col in reversed(tags):
-                w = draw_text(g, kit, tx, Y(n.y + n.h) + 1.5, text, MIN_PT, bold=True, color=col, anchor="end")
-                tx -= w + 3
+        # the badges' baseline clears the outline: descenders stay inside, nothing strikes them through
+        tx, ty = X(n.x + n.w) - inner - 1.5, Y(n.y + n.h) + inner + MIN_PT * 0.25 + 0.6
+        for text, col in reversed(strip):
+            tx -= draw_text(g, kit, tx, ty, text, MIN_PT, bold=True, color=col, anchor="end") + 3
     # region labels last, on their band's colour: no line or box strikes them through
     for x, y, line, size, is_spof, fill in region_labels:
         w = kit.width(line, size, bold=is_spof)
@@ -330,6 +342,27 @@ def _journey_title(name: str) -> str:
     return name if name.lower().startswith("journey") else f"Journey {name}"
 
 
+HUB_TAGS = frozenset({"telemetry", "config", "discovery"})
+FIGURE_NODE_W = 100.0  # box width in a figure (layout units): five tiers fit across a page at MIN_SCALE
+PART_NODES = 24  # boxes a part of a large graph starts from (fewer if it does not fit legibly)
+
+
+def hub_components(review) -> list[str]:
+    """Components tagged telemetry, config or discovery that something depends on: each is drawn
+    as a badge on its dependents instead of a line from every one of them."""
+    targets = {d.target for d in review.dependencies.values()}
+    return sorted(c for c, comp in review.components.items() if set(comp.tags) & HUB_TAGS and c in targets)
+
+
+def hub_badges(review, hubs: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    """Component id -> the tags of the hubs it depends on ("H1", "H3"), from every dependency."""
+    out: dict[str, set[str]] = {}
+    for d in review.dependencies.values():
+        if d.target in hubs and d.source in review.components and d.source != d.target:
+            out.setdefault(d.source, set()).add(hubs[d.target])
+    return {c: tuple(sorted(t, key=lambda x: (len(x), x))) for c, t in out.items()}
+
+
 def isolated_components(review) -> list[str]:
     """Components with no dependency in or out: a figure would show boxes and no line (a table lists them)."""
     linked: set[str] = set()
@@ -342,146 +375,183 @@ def isolated_components(review) -> list[str]:
     return sorted(c for c in review.components if c not in linked)
 
 
-def condensed_review(review, ids: list[str], layout: Layout):
-    """``ids`` grouped by their tier in ``layout`` as a small review: one box per tier ("tier 3: 57
-    components, e.g. ..."), one dependency per pair of tiers with calls between them. For a journey
-    too large to draw component by component."""
+class GraphFigure(NamedTuple):
+    """One graph figure: a layout at ``scale``. A summary's boxes are groups of components (their
+    names say how many), ``user_facing`` the groups holding a user-facing component, ``note`` how
+    many dependencies run between which groups."""
+    title: str
+    layout: Layout
+    scale: float
+    summary: bool = False
+    user_facing: frozenset = frozenset()
+    note: str = ""
+
+
+def _views(review, hubs):
+    """The review as drawn (no line to a hub: a badge) and as layered: without the dependencies that
+    point back into an entry point (a user-facing component or a journey's entry) from elsewhere, so
+    that entry points stand leftmost; those lines are drawn all the same (see :func:`figure_layout`)."""
+    drawn = replace(review, dependencies={k: d for k, d in review.dependencies.items() if d.target not in hubs})
+    entries = {c for c, comp in review.components.items() if comp.user_facing}
+    entries.update(c for j in review.journeys.values() for c in j.entry)
+    layered = replace(drawn, dependencies={k: d for k, d in drawn.dependencies.items()
+                                           if d.target not in entries or d.source in entries})
+    return drawn, layered
+
+
+def figure_layout(review, ids, hubs=frozenset()) -> Layout:
+    """The layout of the components ``ids`` as a figure draws it: tiers left to right from the entry
+    points, every dependency between them a line except those to a hub (badges)."""
+    drawn, layered = _views(review, hubs)
+    return _layout_of(drawn, layered, ids)
+
+
+def _layout_of(drawn, layered, ids) -> Layout:
+    lay = _compute_layout(layered, only=ids, node_w=FIGURE_NODE_W)
+    lay.edges = routes(drawn, set(lay.nodes))
+    return lay
+
+
+def summary_figure(review, ids: list[str], layout: Layout, title: str, max_w: float, max_h: float,
+                   hubs=frozenset()) -> GraphFigure:
+    """``ids`` grouped by their tier in ``layout`` (components in a cycle share a tier) into at most
+    :data:`CONDENSED_BOXES` boxes of consecutive tiers ("tiers 1-3: 57 components, e.g. ..."), a
+    line between two groups with calls between them, and the count of every dependency in the note.
+    For a graph or a journey too large to draw component by component on one page."""
     from prr_app.model.entities import Component, Dependency, Review
 
     raw = {c: layout.nodes[c].tier for c in ids if c in layout.nodes}
     used = sorted(set(raw.values()))
-    per = max(1, math.ceil(len(used) / CONDENSED_BOXES))  # consecutive tiers share a box
+    fit = int((max_w / MIN_SCALE - 2 * PAD + TIER_GAP) // (FIGURE_NODE_W + TIER_GAP))  # columns legible across
+    per = max(1, math.ceil(len(used) / max(1, min(CONDENSED_BOXES, fit))))  # consecutive tiers share a box
     rank = {t: i // per for i, t in enumerate(used)}
-    tier_of = {c: rank[t] for c, t in raw.items()}
+    group_of = {c: rank[t] for c, t in raw.items()}
     members: dict[int, list[str]] = {}
-    for c, t in sorted(tier_of.items(), key=lambda x: (x[1], x[0])):
+    for c, t in sorted(group_of.items(), key=lambda x: (x[1], x[0])):
         members.setdefault(t, []).append(c)
+    pairs: dict[tuple[int, int], set[str]] = {}
+    for e in layout.edges:
+        if e.source in group_of and e.target in group_of and e.target not in hubs:
+            pairs.setdefault((group_of[e.source], group_of[e.target]), set()).add(e.dependency)
     out = Review()
-    name = {}
+    name, label = {}, {}
     for t, cs in members.items():
-        gid = f"tier-{t + 1}"
-        name[t] = gid
         first, last = used[t * per] + 1, used[min(len(used), (t + 1) * per) - 1] + 1
-        tiers = f"tier {first}" if first == last else f"tiers {first}-{last}"
-        eg = ", ".join(cs[:2]) + (", ..." if len(cs) > 2 else "")
-        out.add(Component(id=gid, name=f"{tiers}: {len(cs)} component{'s' if len(cs) != 1 else ''} ({eg})",
-                          user_facing=any(review.components[c].user_facing for c in cs)))
-    pairs: dict[tuple[int, int], int] = {}
-    for d in review.dependencies.values():
-        if d.source in tier_of and d.target in tier_of and tier_of[d.source] != tier_of[d.target]:
-            key = (tier_of[d.source], tier_of[d.target])
-            pairs[key] = pairs.get(key, 0) + 1
-    for (a, b), k in sorted(pairs.items()):
-        out.add(Dependency(source=name[a], target=name[b], description=f"{k} dependencies"))
-    return out, pairs
+        label[t] = f"tier {first}" if first == last else f"tiers {first}-{last}"
+        name[t] = f"group-{t + 1}"
+        out.add(Component(id=name[t], name=f"{label[t]}: {len(cs)} component{'s' if len(cs) != 1 else ''}"))
+    for (a, b), deps in sorted(pairs.items()):
+        if a != b:
+            out.add(Dependency(source=name[a], target=name[b], description=f"{len(deps)} dependencies"))
+    lay = _compute_layout(out, node_w=FIGURE_NODE_W)
+    uf = frozenset(name[t] for t, cs in members.items() if any(review.components[c].user_facing for c in cs))
+    note = "; ".join(f"{label[a]} → {label[b]}: {len(d)}" if a != b else f"within {label[a]}: {len(d)}"
+                     for (a, b), d in sorted(pairs.items()))
+    return GraphFigure(title, lay, min(1.0, graph_scale(lay, max_w, max_h)), True, uf, note)
 
 
-def plan_graph_figures(review, style_of, max_w: float, max_h: float, journeys: dict[str, list[str]]):
-    """Decide the graph figures: ``[(title, layout, scale, labels)]``.
+def plan_graph_figures(review, max_w: float, max_h: float, journeys: dict[str, list[str]],
+                       hubs=frozenset()) -> list[GraphFigure]:
+    """Decide the graph figures.
 
     Components without any dependency are left out (:func:`isolated_components`: the report lists
-    them in a table). One figure when the rest is legible on a page; otherwise an unlabelled
-    overview, then one figure per journey (the components it reaches; a journey larger than
-    :data:`JOURNEY_FIGURE_MAX` is drawn condensed, one box per tier with its count), then the
-    components no journey figure shows, each split further by failure domain and by tier until it
-    fits at a legible scale. A part with no dependency in it goes to the table too.
+    them in a table); a dependency on a hub (``hubs``) is a badge, not a line. One figure when the
+    rest is legible on a page. Otherwise a summary by tiers with counts, then per journey (the
+    components it reaches) one figure, or when that is larger than a page its summary and parts;
+    then parts for the dependencies no journey figure drew. Parts cover lines, not components: every
+    dependency is a line in some part, a component is repeated in each part that draws one of its
+    dependencies, and every box in a part has a line.
     """
-    layouts: dict[tuple, Layout] = {}  # a part is laid out once (tried while merging, then kept)
+    drawn, layered = _views(review, hubs)
+    layouts: dict[tuple, Layout] = {}  # a part is laid out once (tried while splitting, then kept)
+    out_of: dict[str, list[str]] = {}  # component -> its dependencies as drawn (a part sees only its own)
+    for k, d in drawn.dependencies.items():
+        out_of.setdefault(d.source, []).append(k)
 
-    def compute_layout(of, only=None):
-        if of is not review or only is None:
-            return _compute_layout(of, only=only)
-        key = tuple(only)
+    def lay_of(ids) -> Layout:
+        key = tuple(sorted(ids))
         if key not in layouts:
-            layouts[key] = _compute_layout(of, only=only)
+            mine = {k: drawn.dependencies[k] for c in key for k in out_of.get(c, ())}
+            layouts[key] = _layout_of(replace(drawn, dependencies=mine), replace(layered, dependencies={
+                k: d for k, d in mine.items() if k in layered.dependencies}), key)
         return layouts[key]
 
     alone = set(isolated_components(review))
     linked = [c for c in sorted(review.components) if c not in alone]
-    full = compute_layout(review, only=linked)
+    full = lay_of(linked)
+    if not full.nodes:
+        return []
     s = graph_scale(full, max_w, max_h)
-    if not full.nodes or s >= MIN_SCALE:
-        return [("Dependency graph", full, s, True)] if full.nodes else []
-    out = [("Dependency graph: overview (names in the figures that follow)", full, s, False)]
-    covered: set[str] = set()
+    if s >= MIN_SCALE:
+        return [GraphFigure("Dependency graph", full, s)]
+    where = {c: (n.tier, n.y, n.x, c) for c, n in full.nodes.items()}
+    out = [summary_figure(review, linked, full, f"Dependency graph: summary of its {len(linked)} components "
+                          "by tier", max_w, max_h, hubs)]
+    done: set[EdgeRoute] = set()
     for jid, ids in journeys.items():
-        ids = [c for c in ids if c not in alone]
-        if not ids:
+        keep = set(ids) - alone
+        lines = [e for e in full.edges if e.source in keep and e.target in keep]
+        if not lines:
             continue
         j = review.journeys[jid]
-        if len(ids) > JOURNEY_FIGURE_MAX:
-            small, pairs = condensed_review(review, ids, full)
-            lay = compute_layout(small)
-            out.append((f"{_journey_title(j.name or jid)}, condensed: its {len(ids)} components in "
-                        f"{len(small.components)} groups of tiers, {sum(pairs.values())} dependencies between them", lay,
-                        min(1.0, graph_scale(lay, max_w, max_h)), True))
-            continue  # its components are drawn one by one in the figures below
-        parts = _split(review, ids, max_w, max_h, compute_layout)
-        for i, (lay, sc) in enumerate(parts):
-            suffix = f" (part {i + 1} of {len(parts)})" if len(parts) > 1 else ""
-            out.append((f"{_journey_title(j.name or jid)}{suffix}", lay, sc, True))
-        covered.update(ids)
-    rest = [c for c in linked if c not in covered]
-    if rest:
-        parts = [(lay, sc) for lay, sc in _split(review, rest, max_w, max_h, compute_layout) if lay.edges]
-        for i, (lay, sc) in enumerate(parts):
-            suffix = f" (part {i + 1} of {len(parts)})" if len(parts) > 1 else ""
-            out.append((f"{'Components outside the journey figures' if covered else 'Components by failure domain'}"
-                        f"{suffix}", lay, sc, True))
+        title = _journey_title(j.name or jid)
+        ends = sorted({e.source for e in lines} | {e.target for e in lines})
+        whole = lay_of(ends)
+        sc = graph_scale(whole, max_w, max_h)
+        if sc >= MIN_SCALE:
+            out.append(GraphFigure(title, whole, sc))
+        else:
+            out.append(summary_figure(review, ends, full, f"{title}: summary of its {len(ends)} components by tier",
+                                      max_w, max_h, hubs))
+            parts = _cover(lines, lay_of, where, max_w, max_h)
+            out += [GraphFigure(f"{title} (part {i} of {len(parts)})", lay, sc) for i, (lay, sc) in enumerate(parts, 1)]
+        done.update(lines)
+    rest = [e for e in full.edges if e not in done]
+    parts = _cover(rest, lay_of, where, max_w, max_h)
+    head = "Dependencies outside the journey figures" if done else "Dependency graph"
+    out += [GraphFigure(f"{head} (part {i} of {len(parts)})", lay, sc) for i, (lay, sc) in enumerate(parts, 1)]
     return out
 
 
-def unplaced(review, plans) -> list[str]:
-    """Components in no labelled figure (isolated ones, and those of parts without a dependency)."""
-    shown = {c for _t, lay, _s, labels in plans if labels for c in lay.nodes if c in review.components}
-    if len(plans) == 1:
-        shown = set(plans[0][1].nodes)
-    return sorted(c for c in review.components if c not in shown)
-
-
-def _split(review, ids: list[str], max_w: float, max_h: float, compute_layout) -> list[tuple[Layout, float]]:
-    lay = compute_layout(review, only=ids)
-    s = graph_scale(lay, max_w, max_h)
-    if s >= MIN_SCALE or len(ids) <= 1:
-        return [(lay, max(s, MIN_SCALE) if len(ids) <= 1 else s)]
-    # too wide: consecutive tiers stay together (dependencies between them stay visible);
-    # too tall: by failure domain (the band a node sits in); neighbours merge while they fit
-    by_dom: dict[str, list[str]] = {}
-    for c in sorted(ids, key=lambda c: (str(lay.nodes[c].domain), c)):
-        by_dom.setdefault(str(lay.nodes[c].domain), []).append(c)
-    tiers = sorted({lay.nodes[c].tier for c in ids})
-    too_wide = lay.width * MIN_SCALE > max_w
-    by_tier = False
-    if too_wide and len(tiers) > 1:
-        groups, by_tier = [[c for c in ids if lay.nodes[c].tier == t] for t in tiers], True
-    elif len(by_dom) > 1:
-        groups = list(by_dom.values())
-    elif len(tiers) > 1:
-        groups, by_tier = [[c for c in ids if lay.nodes[c].tier == t] for t in tiers], True
-    else:
-        mid = len(ids) // 2
-        groups = [ids[:mid], ids[mid:]]
-    out: list[tuple[Layout, float]] = []
-    cur: list[str] = []
-    last: list[str] = []
-    for grp in groups:
-        if cur:
-            cand = compute_layout(review, only=cur + grp)
-            if graph_scale(cand, max_w, max_h) >= MIN_SCALE:
-                cur, last = cur + grp, grp
-                continue
-            out.extend(_split(review, cur, max_w, max_h, compute_layout))
-            # split by tiers, the next part repeats the last tier of this one, so that the
-            # dependencies between the two tiers at the cut are drawn in a figure too
-            if by_tier and last and len(last) < len(cur):
-                cand = compute_layout(review, only=last + grp)
-                if graph_scale(cand, max_w, max_h) >= MIN_SCALE:
-                    cur, last = last + grp, grp
-                    continue
-        cur, last = list(grp), grp
+def _cover(lines: list[EdgeRoute], lay_of, where, max_w: float, max_h: float) -> list[tuple[Layout, float]]:
+    """Parts that draw every line of ``lines``: dependencies taken by their source in the order of
+    the full layout (tier, then height: neighbours stay together) until a part holds
+    :data:`PART_NODES` boxes; a part not legible on a page is halved until it is."""
+    by_src: dict[str, list[EdgeRoute]] = {}
+    for e in lines:
+        by_src.setdefault(e.source, []).append(e)
+    chunks: list[list[EdgeRoute]] = []
+    cur: list[EdgeRoute] = []
+    nodes: set[str] = set()
+    for src in sorted(by_src, key=where.__getitem__):
+        es = sorted(by_src[src], key=lambda e: where[e.target])
+        for i in range(0, len(es), PART_NODES - 1):  # a fan-out larger than a part is cut in pieces
+            piece = es[i:i + PART_NODES - 1]
+            new = {src} | {e.target for e in piece}
+            if cur and len(nodes | new) > PART_NODES:
+                chunks.append(cur)
+                cur, nodes = [], set()
+            cur += piece
+            nodes |= new
     if cur:
-        out.extend(_split(review, cur, max_w, max_h, compute_layout))
+        chunks.append(cur)
+    out: list[tuple[Layout, float]] = []
+    while chunks:
+        es = chunks.pop(0)
+        lay = lay_of({e.source for e in es} | {e.target for e in es})
+        s = graph_scale(lay, max_w, max_h)
+        if s >= MIN_SCALE or len(es) == 1:
+            out.append((lay, s))
+        else:
+            mid = len(es) // 2
+            chunks[:0] = [es[:mid], es[mid:]]
     return out
+
+
+def unplaced(review, plans: list[GraphFigure]) -> list[str]:
+    """Components in no figure of a component (isolated ones, and hubs drawn only as badges)."""
+    shown = {c for f in plans if not f.summary for c in f.layout.nodes}
+    return sorted(c for c in review.components if c not in shown)
 
 
 # ---------------------------------------------------------------------------

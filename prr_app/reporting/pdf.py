@@ -294,15 +294,17 @@ def _tokens_width(kit: TextKit, text: str, size: float, bold: bool) -> float:
 
 
 def _fit_columns(kit: TextKit, header: list[str], rows: list[list], cols: list[float]) -> list[float]:
-    """Widen the columns whose longest word does not fit, taking the room from columns with slack,
-    keeping the total. Where the total cannot hold every column's longest word, the widths stay."""
+    """Widen the columns whose longest word (a short cell: its whole text, it does not wrap) does not
+    fit, taking the room from columns with slack, keeping the total. Where the total cannot hold every column's longest word, the widths stay."""
     pad = 7.0
     need = [_tokens_width(kit, h, 7.5, True) + pad for h in header]
     for row in rows[:60]:  # the longest words of the first rows decide (the table's shape is set by then)
         for i, v in enumerate(row[:len(cols)]):
             text = v.text if isinstance(v, _Cell) else v if isinstance(v, str) else (
                 v.getPlainText() if isinstance(v, _RLParagraph) else "")
-            if text:
+            if isinstance(v, str) and v:  # a short cell is drawn as is, on one line: it needs its whole width
+                need[i] = max(need[i], kit.width(v, 7.5) + pad)
+            elif text:
                 need[i] = max(need[i], _tokens_width(kit, text, 7.5, isinstance(v, _Cell) and v.bold) + pad)
     total = sum(cols)
     need = [min(n, total * 0.4) for n in need]  # one huge token (a URL) may still wrap
@@ -319,6 +321,19 @@ def _fit_columns(kit: TextKit, header: list[str], rows: list[list], cols: list[f
     for c, sh, sl in zip(cols, short, slack):
         out.append(c + sh * (take / lack) - sl * (take / spare))
     return out
+
+
+def fitted_header(kit: TextKit, header: str, width: float, size: float = 7.5) -> str:
+    """The running header within ``width``: a long system name (the part before the first " · ") is
+    shortened with an ellipsis, the rest kept; if even that is too wide, the whole is cut."""
+    if kit.width(header, size) <= width:
+        return header
+    name, sep, rest = header.partition(" · ")
+    tail = sep + rest
+    room = width - kit.width(tail, size)
+    if sep and room > kit.width("M…", size) * 2:
+        return F.fit_lines(kit, name, size, room, 1)[0].rstrip("…").rstrip() + "…" + tail
+    return F.fit_lines(kit, header, size, width, 1)[0]
 
 
 def _numbered_canvas(header: str, kit: TextKit, heading_pages: dict[str, int], *,
@@ -366,7 +381,7 @@ def _numbered_canvas(header: str, kit: TextKit, heading_pages: dict[str, int], *
             if n > 1:
                 self.setFont(SANS, 7.5)
                 x = MARGIN_X
-                for font, run in kit.runs(header):
+                for font, run in kit.runs(fitted_header(kit, header, w - 2 * MARGIN_X)):
                     self.setFont(font, 7.5)
                     self.drawString(x, h - 12 * mm, run)
                     x += self.stringWidth(run, font, 7.5)
@@ -579,23 +594,34 @@ class _Builder(TableBuilder):
         return self.story
 
     def cover(self):
-        """The cover, one page: each cause in full when it fits, else shortened (the summary and
-        section 6 name everything)."""
-        limit = None
+        """The cover, one page for any review: each cause and assumption in full when they fit, else
+        shortened (the causes are all in the executive summary and section 6, the assumptions in
+        appendix A.2), then as many of them as fit."""
         avail = self.doc.frame_h - 30 * mm  # the cover frame's top padding
-        while True:
-            parts = self._cover_parts(limit)
-            h = sum(f.wrap(self.doc.frame_w, avail)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in parts)
-            if h <= avail - 4 or (limit is not None and limit <= 120):
+
+        def height(parts) -> float:
+            return sum(f.wrap(self.doc.frame_w, avail)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in parts)
+
+        n = max(len(self.a.causes()), len(self.a.deciding_assumptions()))
+        tries = [(None, n)] + [(lim, n) for lim in (600, 420, 290, 200, 140, 100)] + [(100, k) for k in range(n - 1, -1, -1)]
+        for limit, items in tries:
+            parts = self._cover_parts(limit, items)
+            if height(parts) <= avail - 4:
                 break
-            limit = 600 if limit is None else int(limit * 0.7)
         self.story += parts
 
-    def _cover_parts(self, limit: int | None) -> list:
+    def _cover_parts(self, limit: int | None, items: int | None = None) -> list:
         meta, a, st = self.review.meta, self.a, self.st
-        out: list = [self.p("Reliability Risk Assessment", st.cover_sub), self.p(self.m(meta.system_name), st.cover_title)]
+
+        def cut(text: str, where: str = "") -> str:
+            if limit is None or len(text) <= limit:
+                return text
+            return text[:limit].rsplit(" ", 1)[0] + " …" + where
+
+        out: list = [self.p("Reliability Risk Assessment", st.cover_sub),
+                     self.p(self.m(cut(meta.system_name)), st.cover_title)]
         if meta.milestone:
-            out.append(self.p(self.m(meta.milestone), st.cover_sub))
+            out.append(self.p(self.m(cut(meta.milestone)), st.cover_sub))
         col = VERDICT_COLORS.get(a.verdict, MUTED)
         n_block = len(a.blockers) + a.checklist_open_blockers()
         sub = (f"{n_block} launch blocker{'s' if n_block != 1 else ''} open" if n_block
@@ -607,18 +633,18 @@ class _Builder(TableBuilder):
                                                          ("TOPPADDING", (0, 0), (-1, 0), 12),
                                                          ("BOTTOMPADDING", (0, -1), (-1, -1), 12)])
         out += [box, Spacer(1, 10), self.p("Why", st.h2)]
-
-        def cut(text: str) -> str:
-            if limit is None or len(text) <= limit:
-                return text
-            return text[:limit].rsplit(" ", 1)[0] + " … (all of them in the executive summary and section 6)"
-
-        out += [Paragraph(self.m(cut(c)), st.bullet, bulletText="•") for c in a.causes()]
+        causes = a.causes()
+        shown = causes[:items] if items is not None else causes
+        out += [Paragraph(self.m(cut(c, " (in full in the executive summary and section 6)")), st.bullet,
+                          bulletText="•") for c in shown]
+        if len(shown) < len(causes):
+            out.append(self.p(self.m(f"… and {len(causes) - len(shown)} more: see the executive summary and "
+                                     "section 6."), st.small))
         tier = ("not stated (judged as tier 1)" if meta.tier is None else
                 {1: "1 (critical)", 2: "2 (standard)", 3: "3 (experimental)"}.get(meta.tier, str(meta.tier)))
         rows = [
-            ["System", meta.system_name],
-            ["Milestone", meta.milestone or "not stated"],
+            ["System", cut(meta.system_name)],
+            ["Milestone", cut(meta.milestone) or "not stated"],
             ["Review date", a.date or "not stated"],
             ["Target launch", meta.target_launch or "not stated"],
             ["Service tier", tier],
@@ -632,7 +658,11 @@ class _Builder(TableBuilder):
         asm = a.deciding_assumptions()
         if asm:
             out.append(self.p("Assumptions and defaults that decided this verdict", st.h2))
-            out += [Paragraph(self.m(cut(x)), st.bullet_small, bulletText="•") for x in asm]
+            shown = asm[:items] if items is not None else asm
+            out += [Paragraph(self.m(cut(x, " (in full in appendix A.2)")), st.bullet_small, bulletText="•")
+                    for x in shown]
+            if len(shown) < len(asm):
+                out.append(self.p(self.m(f"… and {len(asm) - len(shown)} more: see appendix A.2."), st.small))
         out += [Spacer(1, 8), self.p(
             "Generated by PRR Workbench from the review's data: every figure comes from the review's "
             "dependency model, its checklist answers and the analysis described in the appendix.", st.muted)]
@@ -800,8 +830,7 @@ class _Builder(TableBuilder):
         a, r = self.a, self.review
         logical = sorted({d for c in r.components.values() for d in c.shared_domains if d in r.domains})
         tags = {d: f"L{i + 1}" for i, d in enumerate(logical)}
-        hub_ids = sorted(c for c, comp in r.components.items() if set(comp.tags) & {"telemetry", "config", "discovery"}
-                         and any(d.target == c for d in r.dependencies.values()))
+        hub_ids = F.hub_components(r)
         hubs = {c: f"H{i + 1}" for i, c in enumerate(hub_ids)}
         style = F.GraphStyle(
             spofs=frozenset(a.spof_components()),
@@ -809,46 +838,52 @@ class _Builder(TableBuilder):
             user_facing=frozenset(a.analysis["summary"].get("user_facing", [])),
             shared_tags=tags,
             hubs=hubs,
+            badges=F.hub_badges(r, hubs),
         )
         shared = [(tags[d], f"{r.domains[d].name or d} ({r.domains[d].kind})") for d in logical]
-        shared += [(hubs[c], f"depends on {c} ({', '.join(sorted(set(r.components[c].tags) & {'telemetry', 'config', 'discovery'}))} hub; "
+        shared += [(hubs[c], f"depends on {c} ({', '.join(sorted(set(r.components[c].tags) & F.HUB_TAGS))} hub; "
                     "no line drawn)") for c in hub_ids]
         legend = F.legend_drawing(self.kit, self.doc.frame_w, shared)
         max_h = self.doc.frame_h - legend.height - 60
-        plans = F.plan_graph_figures(r, style, self.doc.frame_w, max_h, a.journey_needs)
+        plans = F.plan_graph_figures(r, self.doc.frame_w, max_h, a.journey_needs, hubs)
+        n_lines = len({e for p in plans if not p.summary for e in p.layout.edges})
         if len(plans) > 1:
-            self.para(f"The graph is too large to print legibly on one page: an overview comes first, then "
-                      f"{len(plans) - 1} figures, one per journey (what it reaches) and for the components outside "
-                      f"every journey, split further by failure domain where needed.")
-        alone = F.unplaced(r, plans)
+            self.para(f"The graph is too large to print legibly on one page: a summary by tier comes first, then "
+                      f"{len(plans) - 1} figures, one per journey (what it reaches; a journey larger than a page as "
+                      "a summary and parts) and parts for the other dependencies. Every dependency is a line in at "
+                      "least one figure; a component appears in every part that draws one of its dependencies.")
+        alone = F.isolated_components(r)
+        n_badged = sum(1 for d in r.dependencies.values() if d.target in hubs and d.source != d.target)
         self.para("Tiers run left to right from the entry points to the leaves; bands are failure domains "
                   "(provider, region, zone); a component sits in the narrowest domain that holds all its instances. "
-                  "Logical shared-fate domains (cluster, account, config, ...) are shown as tags.", self.st.small)
-        for title, lay, scale, labels in plans:
-            if ", condensed:" in title:
-                d = F.graph_drawing(lay, self.kit, F.GraphStyle(spofs=frozenset(), domain_spofs=frozenset(),
-                                                                user_facing=frozenset({"tier-1"}),
-                                                                shared_tags={}), scale, labels=True)
-                cap = self.p(self.m(f"Figure: {title}. Each box is a group of consecutive tiers of the "
-                                    "journey's components (left: entry points) with how many it holds; lines: groups "
-                                    "that call each other. Each component is drawn in a later figure (or listed in 1.4)."),
+                  "Logical shared-fate domains (cluster, account, config, ...) are shown as tags."
+                  + (f" {_count(n_lines, 'line')} drawn" if plans else "")
+                  + (f"; {_count(n_badged, 'dependency', 'dependencies')} on hubs shown as H badges on the dependent"
+                     if n_badged else "")
+                  + (f"; {_count(len(alone), 'component')} without any dependency (section 1.4)" if alone else "")
+                  + ("." if plans or alone else ""), self.st.small)
+        for p in plans:
+            if p.summary:
+                d = F.graph_drawing(p.layout, self.kit, F.GraphStyle(user_facing=p.user_facing), p.scale)
+                cap = self.p(self.m(f"Figure: {p.title}. Each box is a group of consecutive tiers (left: entry "
+                                    "points; components in a cycle share a tier) with how many components it holds; "
+                                    f"dependencies by group: {p.note}. Each dependency is drawn in a figure below."),
                              self.st.caption)
                 self.story.append(KeepTogether([d, Spacer(1, 4), cap]))
                 continue
-            d = F.graph_drawing(lay, self.kit, style, scale, labels=labels)
+            lay = p.layout
+            d = F.graph_drawing(lay, self.kit, style, p.scale)
             n_deps = len({e.dependency for e in lay.edges})
             lines = (f" ({len(lay.edges)} lines: a dependency on a redundancy group has a line to each member)"
                      if len(lay.edges) != n_deps else "")
-            hubbed = sum(1 for e in lay.edges if e.target in hubs)
-            hub_note = f"; {hubbed} of them to hubs shown as H badges" if hubbed and labels else ""
-            cap = self.p(self.m(f"Figure: {title}. {_count(len(lay.nodes), 'component')}, "
-                                f"{_count(n_deps, 'dependency', 'dependencies')}{lines}{hub_note}."),
+            cap = self.p(self.m(f"Figure: {p.title}. {_count(len(lay.nodes), 'component')}, "
+                                f"{_count(n_deps, 'dependency', 'dependencies')}{lines}."),
                          self.st.caption)
             self.story.append(KeepTogether([d, Spacer(1, 4), legend, cap]))
         if alone:
-            self.heading("Components without a drawn dependency", 1, "1.4")
+            self.heading("Components without a dependency", 1, "1.4")
             self.para(f"{_count(len(alone), 'component')} {'has' if len(alone) == 1 else 'have'} no dependency in or "
-                      "out (or none drawn): listed here rather than drawn as boxes without lines.", self.st.small)
+                      "out: listed here rather than drawn as boxes without lines.", self.st.small)
             self.table(["Component", "Kind", "Owner", "User facing", "Placement"],
                        [[self.cell(c, bold=True), self.short(words(r.components[c].kind)),
                          self.cell(r.components[c].owner or "no owner"),
@@ -1200,10 +1235,16 @@ class _Builder(TableBuilder):
                     "show a confidence interval.")
         self.para(txt)
         self.heading("Assumptions of the analysis", 1, "A.2")
+        deciding = a.deciding_assumptions()
+        if deciding:
+            self.para("Assumptions and defaults that decided the verdict (on the cover, shortened where needed):")
+            self.bullets([self.m(x) for x in deciding])
         asm = a.analysis.get("assumptions", [])
+        if asm and deciding:
+            self.para("Assumptions of the analysis, by element:")
         if asm:
             self.bullets([self.m(f"{x['text']}: " + self.names(x.get("elements", []), 15)) for x in asm])
-        else:
+        elif not deciding:
             self.para("None: the review states everything the analysis needs.")
         notes = []
         if self.kit.rtl:

@@ -1,0 +1,82 @@
+"""Layout of the PDF around the figures: badges inside the box, header, cover and table cells that
+never collide (the defects an independent check found on real and hostile reviews)."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from pypdf import PdfReader
+from reportlab.graphics.shapes import String
+
+from prr_app.interchange.json_io import read_review_json
+from prr_app.layout import compute_layout
+from prr_app.model.entities import Component, Dependency, Review
+from prr_app.reporting import figures as F
+from prr_app.reporting.pdf import _Cell, _fit_columns, fitted_header, render_pdf
+from prr_app.reporting.text import TextKit
+
+HOSTILE = Path(__file__).parent / "fixtures" / "hostile_report.json"
+
+
+def test_badges_sit_inside_the_outline_and_the_markers_stay():
+    # a user-facing SPOF with shared-domain tags and four hub badges (the OTel demo's frontend-proxy):
+    # before, the strip ran out of the box on the left and the inner outline struck the badges through
+    kit = TextKit()
+    r = Review()
+    r.add(Component(id="frontend-proxy", user_facing=True))
+    r.add(Component(id="frontend"))
+    r.add(Dependency(source="frontend-proxy", target="frontend"))
+    lay = compute_layout(r, node_w=F.FIGURE_NODE_W)
+    hubs = {f"hub{i}": f"H{i}" for i in range(1, 5)}
+    style = F.GraphStyle(spofs=frozenset({"frontend-proxy"}), user_facing=frozenset({"frontend-proxy"}),
+                         shared_tags={}, hubs=hubs, badges={"frontend-proxy": ("H1", "H2", "H3", "H4")})
+    scale = F.MIN_SCALE
+    d = F.graph_drawing(lay, kit, style, scale)
+    n = lay.nodes["frontend-proxy"]
+    x0, x1 = n.x * scale, (n.x + n.w) * scale
+    bottom = d.height - (n.y + n.h) * scale
+    inner = min(1.8, n.h * scale / 6) + 0.5  # inside the blue outline drawn within the red one
+    badges = [s for s in d.contents[0].contents if isinstance(s, String) and s.fontSize == F.MIN_PT
+              and x0 <= s.x <= x1 and bottom <= s.y <= bottom + F.TAG_STRIP]
+    texts = [s.text for s in badges]
+    assert "SPOF" in texts and "USER" in texts  # the markers are always there
+    for s in badges:
+        w = kit.width(s.text, s.fontSize, bold=True)
+        assert s.x >= x0 + inner and s.x + w <= x1 - inner  # inside the outline, left and right
+        assert s.y - s.fontSize * 0.25 >= bottom + inner  # descenders clear of the inner outline
+
+
+def test_badge_strip_gives_way_to_a_plus_but_keeps_spof_and_user():
+    kit = TextKit()
+    style = F.GraphStyle(spofs=frozenset({"a"}), user_facing=frozenset({"a"}), shared_tags={"d1": "L1", "d2": "L2"})
+    full = F.badge_strip(kit, "a", style, ("d1", "d2"), ("H1", "H2", "H3"), 500)
+    assert [t for t, _c in full] == ["SPOF", "USER", "L1", "L2", "H1,2,3"]
+    narrow = F.badge_strip(kit, "a", style, ("d1", "d2"), ("H1", "H2", "H3"), 55)
+    assert [t for t, _c in narrow][:2] == ["SPOF", "USER"] and narrow[-1][0] == "+"
+    assert sum(kit.width(t, F.MIN_PT, bold=True) + 3 for t, _c in narrow) - 3 <= 55
+
+
+def test_a_short_cell_gets_its_whole_width():
+    # "not estimated" is drawn on one line: its column must hold all of it, not just its longest word
+    kit = TextKit()
+    rows = [["1", _Cell("a root cause with a long description " * 3, False), "not estimated", "no date"]]
+    cols = _fit_columns(kit, ["#", "Root cause", "Effort", "Due"], rows, [24.0, 380.0, 38.0, 40.0])
+    assert cols[2] >= kit.width("not estimated", 7.5) + 7 - 1e-6
+    assert abs(sum(cols) - 482.0) < 1e-6
+
+
+def test_running_header_is_shortened_inside_the_margin():
+    kit = TextKit()
+    tail = " · Reliability Risk Assessment · 2026-12-01"
+    out = fitted_header(kit, "A very long system name " * 12 + tail, 480)
+    assert out.endswith("…" + tail) and kit.width(out, 7.5) <= 480
+    assert fitted_header(kit, "shop" + tail, 480) == "shop" + tail
+
+
+def test_hostile_review_cover_on_one_page_and_header_within_the_page():
+    review = read_review_json(HOSTILE)
+    reader = PdfReader(io.BytesIO(render_pdf(review)))
+    cover, second = reader.pages[0].extract_text(), reader.pages[1].extract_text()
+    assert "Verdict" in cover and "Executive summary" in second  # the cover is one page
+    assert "executive summary and section 6)" not in cover.split("Assumptions")[-1]  # a correct pointer
+    assert "Reliability Risk Assessment · 2026-12-01" in second  # the header's end is on the page
