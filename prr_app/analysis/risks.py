@@ -69,6 +69,9 @@ EFFORT = {
     "define-journeys": ("small", 2, "name the user journeys and their entry points"),
     "answer-checklist-item": ("small", 1, "answer a blocker checklist item with evidence"),
     "meet-checklist-item": ("medium", 5, "meet a blocker checklist item answered not met or partly"),
+    # readiness evidence (docs/checklist.md, "Answers proposed from evidence")
+    "disruption-budget": ("small", 1, "a PodDisruptionBudget that lets one instance go at a time (with two or more replicas)"),
+    "health-probes": ("small", 2, "a readiness probe that fails while it cannot serve and a separate liveness probe"),
 }
 #: Days for a reviewer's own mitigation by its stated effort.
 EFFORT_DAYS = {"small": 2, "medium": 5, "large": 15}
@@ -456,7 +459,8 @@ class RiskRegister:
                  inputs=[f"evidence: {e}" for e in f["evidence"][:3]] + inputs
                  + [f"likelihood {words['likelihood']}: " + ("critical-journey SPOF" if f["critical_journeys"]
                                                               else "SPOF" if f["spof"] else "contained")],
-                 mitigation=words["mitigation"], blocking=False, finding=f["item"])
+                 mitigation=words["mitigation"], blocking=False, finding=f["item"],
+                 fix=words["fix"], fix_component=f["component"])
 
     def _spof_reach(self, s: dict, sc, seeds) -> tuple:
         """:func:`reach_key` of a SPOF entry whose failure is ``sc``, failing ``seeds`` (component
