@@ -14,6 +14,7 @@ from prr_app.cli.main import main
 from prr_app.interchange.json_io import write_json
 from prr_app.model.entities import (
     Acceptance,
+    ChecklistAnswer,
     Component,
     Dependency,
     FailureDomain,
@@ -82,3 +83,97 @@ def test_every_effort_kind_is_in_the_documented_table():
     doc = (Path(__file__).resolve().parents[1] / "docs" / "analysis.md").read_text(encoding="utf-8")
     for kind, (size, days, _what) in EFFORT.items():
         assert f"| {kind} | {size} | {days} |" in doc, kind
+
+
+# ------------------------------------------------------------------ the rules test review (an independent check)
+def rules_review() -> Review:
+    """Two gateways and two APIs in redundancy groups over two zones, all owned and observed: nothing
+    computed is high. What decides is the reviewer's risks added to it."""
+    r = Review()
+    r.meta.system_name, r.meta.tier = "rules-test", 2
+    r.meta.review_date, r.meta.target_launch = "2026-12-01", "2027-01-15"
+    r.add(FailureDomain(id="p", kind="provider"))
+    r.add(FailureDomain(id="r", kind="region", parent="p"))
+    for z in ("za", "zb"):
+        r.add(FailureDomain(id=z, kind="zone", parent="r"))
+    for cid, kind in (("web-a", "gateway"), ("web-b", "gateway"), ("api-a", "service"), ("api-b", "service")):
+        r.add(Component(id=cid, kind=kind, owner="team-a", replicas=2, placement=["za", "zb"], availability=99.99,
+                        recovery="automatic", rto_minutes=10, rpo_minutes=5,
+                        slo=99.9 if cid.startswith("web") else None))
+    r.add(RedundancyGroup("web", name="web", members=["web-a", "web-b"], min_up=1))
+    r.add(RedundancyGroup("api", name="api", members=["api-a", "api-b"], min_up=1))
+    for s in ("web-a", "web-b"):
+        r.add(Dependency(s, "api", timeout_ms=200, retries=1, backoff=True))
+    r.add(Journey("j", "Journey", entry=["web"], slo=99.5, critical=True))
+    for it in build_assessment(r).unanswered_blockers():  # every blocker item answered met
+        r.add(ChecklistAnswer(item=it.key, status="met", evidence="https://wiki.example/prr/" + it.key))
+    return r
+
+
+def _gate(tmp_path, review: Review, *args: str) -> int:
+    path = tmp_path / "r.json"
+    write_json(review, path)
+    return main(["gate", str(path), *args])
+
+
+def test_the_gate_does_not_pass_a_review_that_is_not_ready(tmp_path, capsys):
+    r = rules_review()
+    # one open high reviewer risk (3 x 4) with an owner, no mitigation nor due date: not ready, no blocker
+    r.add(Risk(id="rev-2", title="Data centre flood", likelihood=3, impact=4, components=["api-b"], owner="team-a"))
+    a = build_assessment(r)
+    assert a.verdict == "not-ready" and not a.blockers
+    assert _gate(tmp_path, r) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("VERDICT not ready: ") and "Data centre flood" in out
+    assert out.strip().splitlines()[-1].startswith("FAIL: rules-test: verdict not ready, 1 of ")
+    # JUnit: the verdict is a test case of its own, failed
+    junit = tmp_path / "gate.xml"
+    assert _gate(tmp_path, r, "--junit", str(junit)) == 1
+    capsys.readouterr()
+    import xml.etree.ElementTree as ET
+
+    case = next(c for c in ET.parse(junit).getroot().iter("testcase") if c.get("classname") == "verdict")
+    assert case.find("failure") is not None
+    # only when the configuration says so does the verdict not count by itself
+    assert _gate(tmp_path, r, "--ignore-verdict") == 0
+    assert "--ignore-verdict" in capsys.readouterr().out
+    # planned (owner and a due date): ready with conditions, and the default gate passes it
+    r.add(Mitigation(id="m1", title="Move", owner="team-a", due="2027-01-10", effort="small", risks=["rev-2"]))
+    assert build_assessment(r).verdict == "ready-with-conditions"
+    assert _gate(tmp_path, r) == 0
+    capsys.readouterr()
+    assert _gate(tmp_path, r, "--fail-on", "high") == 1
+
+
+def test_fail_on_high_counts_an_acceptance_ending_before_launch_as_open(tmp_path, capsys):
+    r = rules_review()
+    r.add(Risk(id="rev-3", title="Old TLS stack", likelihood=3, impact=4, owner="team-a", status="accepted",
+               acceptance=Acceptance(by="Boss", at="2026-12-01", reason="upgrade planned", until="2026-12-31")))
+    r.add(Mitigation(id="m1", title="Upgrade", owner="team-a", due="2027-01-10", risks=["rev-3"]))
+    assert _gate(tmp_path, r, "--fail-on", "high") == 1
+    assert "HIGH rev-3" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------ the cover counts what it says
+def test_the_unplanned_sentence_counts_every_open_high_risk_blockers_included():
+    r = Review()  # tier not stated: judged as tier 1, so db's SPOF blocks; nobody owns anything
+    r.meta.tier = None
+    r.add(Component(id="web", user_facing=True, replicas=2, slo=99.0))
+    r.add(Component(id="db", kind="datastore"))
+    r.add(Dependency("web", "db"))
+    r.add(Risk(id="rev-1", title="Vendor contract ends", likelihood=3, impact=4))
+    a = analyze(r, checklist=None)
+    open_high = [x for x in a.risks if x["severity"] in ("high", "critical") and x["status"] == "open"]
+    assert len(open_high) > 1 and any(x["launch_blocking"] for x in open_high)
+    sentence = next(c for c in a.verdict["causes"] if "open high or critical risks" in c)
+    assert sentence.startswith(f"Of the {len(open_high)} open high or critical risks, all {len(open_high)} have no owner")
+    assert set(a.verdict["open_high_without_plan"]) == {x["id"] for x in open_high}
+
+
+def test_one_open_high_risk_reads_in_the_singular():
+    r = rules_review()
+    r.add(Risk(id="rev-2", title="Data centre flood", likelihood=3, impact=4, owner="team-a"))
+    causes = analyze(r, checklist=None, today="2026-12-01").verdict["causes"]
+    assert ("The one open high or critical risk has an owner but no mitigation with a due date "
+            "(Data centre flood).") in causes
+    assert not any("Of 1 " in c or "1 open high or critical risks" in c for c in causes)
