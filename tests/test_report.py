@@ -14,7 +14,16 @@ import pytest
 from pypdf import PdfReader
 
 from prr_app.cli.main import main
-from prr_app.model.entities import Acceptance, ChecklistAnswer, Component, Journey, Risk, Review, ReviewMeta
+from prr_app.model.entities import (
+    Acceptance,
+    ChecklistAnswer,
+    Component,
+    Journey,
+    Mitigation,
+    Review,
+    ReviewMeta,
+    Risk,
+)
 from prr_app.reporting.assessment import SECTION_TITLES, build_assessment
 from prr_app.reporting.markdown import render_csv, render_markdown
 from prr_app.reporting.pdf import render_pdf
@@ -292,11 +301,13 @@ def test_gate_fail_on_high(tmp_path, capsys):
     from prr_app.interchange.json_io import write_json
 
     r = _ready_review()
-    r.add(Risk(id="big", title="A big open risk", likelihood=4, impact=4))
+    # owned and planned: ready with conditions, which the default gate passes
+    r.add(Risk(id="big", title="A big open risk", likelihood=4, impact=4, owner="web-team"))
+    r.add(Mitigation(id="m-big", title="Fix it", owner="web-team", due="2026-02-01", risks=["big"]))
     path = tmp_path / "r.json"
     write_json(r, path)
     assert main(["gate", str(path)]) == 0
-    capsys.readouterr()
+    assert "verdict ready with conditions" in capsys.readouterr().out
     assert main(["gate", str(path), "--fail-on", "high"]) == 1
     assert "HIGH big: A big open risk" in capsys.readouterr().out
 

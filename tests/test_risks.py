@@ -83,7 +83,7 @@ def test_ready_with_conditions_needs_owner_and_due_date_for_every_open_high_risk
     a = analyze(r, checklist=None)
     assert a.verdict["verdict"] == "not-ready"
     assert "spof:component:db" in a.verdict["open_high_without_plan"]
-    assert any("no owner" in c and "open high or critical risks" in c for c in a.verdict["causes"])
+    assert any("no owner" in c and "open high or critical risk" in c for c in a.verdict["causes"])
     r.add(Mitigation(id="m1", title="standby db", owner="data-team", due="2026-09-01",
                      risks=["spof:instance:db"]))  # recorded under the folded id: counts for the root
     a = analyze(r, checklist=None)

@@ -275,12 +275,15 @@ def cascading(graph: CompiledGraph, entries: list[int]) -> list[dict]:
     return out
 
 
-#: extractor -> (what is missing, in words; the likelihood of the disruption it leaves unguarded, 1..5)
+#: extractor -> (what is missing, in words; the likelihood of the disruption it leaves unguarded, 1..5;
+#: why it matters; the kind of its fix, a row of the effort table ``prr_app.analysis.risks.EFFORT``)
 _EVIDENCE_GAPS = {
     "k8s.pdb": ("no working disruption budget", 3,
-                "node drains and cluster upgrades (routine, voluntary) can take every instance down at once"),
+                "node drains and cluster upgrades (routine, voluntary) can take every instance down at once",
+                "disruption-budget"),
     "k8s.probes": ("no liveness or readiness probe", 3,
-                   "traffic reaches instances that cannot serve, and broken instances are not restarted"),
+                   "traffic reaches instances that cannot serve, and broken instances are not restarted",
+                   "health-probes"),
 }
 #: the statuses that make a finding: a budget that protects nothing or blocks every drain is as bad as none;
 #: probes that exist but share one check are for the checklist, not the register
@@ -318,8 +321,9 @@ def evidence_gaps(review, spof_ids: set[str], critical_hit: dict[str, list[str]]
 
 
 def evidence_gap_risk(f: dict) -> dict:
-    """The register entry's words and likelihood for an :func:`evidence_gaps` finding."""
-    what, lk, why = _EVIDENCE_GAPS[f["extractor"]]
+    """The register entry's words, likelihood and fix kind (``fix``, its effort) for an :func:`evidence_gaps`
+    finding. The fix changes the component itself: its owner owns the risk unless someone else is named."""
+    what, lk, why, fix = _EVIDENCE_GAPS[f["extractor"]]
     cid = f["component"]
     crit = f["critical_journeys"]
     if crit:
@@ -330,7 +334,7 @@ def evidence_gap_risk(f: dict) -> dict:
     else:
         context = f"{why}; {cid} has redundancy or no critical journey depends on it alone, so the loss is contained"
         lk = max(1, lk - 1)
-    return {"title": f"{cid}: {what}", "likelihood": lk,
+    return {"title": f"{cid}: {what}", "likelihood": lk, "fix": fix,
             "description": f"{context}. Evidence: {f['reason']}",
             "mitigation": ("Add a PodDisruptionBudget selecting it with minAvailable below the replica count "
                            "(and run at least two replicas)" if f["extractor"] == "k8s.pdb" else

@@ -69,6 +69,9 @@ EFFORT = {
     "define-journeys": ("small", 2, "name the user journeys and their entry points"),
     "answer-checklist-item": ("small", 1, "answer a blocker checklist item with evidence"),
     "meet-checklist-item": ("medium", 5, "meet a blocker checklist item answered not met or partly"),
+    # readiness evidence (docs/checklist.md, "Answers proposed from evidence")
+    "disruption-budget": ("small", 1, "a PodDisruptionBudget that lets one instance go at a time (with two or more replicas)"),
+    "health-probes": ("small", 2, "a readiness probe that fails while it cannot serve and a separate liveness probe"),
 }
 #: Days for a reviewer's own mitigation by its stated effort.
 EFFORT_DAYS = {"small": 2, "medium": 5, "large": 15}
@@ -445,7 +448,8 @@ class RiskRegister:
                  inputs=[f"evidence: {e}" for e in f["evidence"][:3]] + inputs
                  + [f"likelihood {words['likelihood']}: " + ("critical-journey SPOF" if f["critical_journeys"]
                                                               else "SPOF" if f["spof"] else "contained")],
-                 mitigation=words["mitigation"], blocking=False, finding=f["item"])
+                 mitigation=words["mitigation"], blocking=False, finding=f["item"],
+                 fix=words["fix"], fix_component=f["component"])
 
     def _spof_reach(self, s: dict, sc, seeds) -> tuple:
         """:func:`reach_key` of a SPOF entry whose failure is ``sc``, failing ``seeds`` (component
@@ -1222,26 +1226,23 @@ def verdict(risks: list[dict], checklist: dict | None, review, assumptions: list
                 else "slo" if r["category"] == "availability" or reason.startswith("the SLO of") else "other")
         by_kind.setdefault(kind, []).append(r)
 
-    def ids(rs: list[dict]) -> str:
-        return _list([r["title"] for r in rs], 3)
-
     if "spof" in by_kind:
         rs = by_kind["spof"]
         causes.append(f"{len(rs)} single point{'s' if len(rs) != 1 else ''} of failure that the resilience policy "
                       f"requires surviving take{'s' if len(rs) == 1 else ''} down a critical journey or a tier-1 "
-                      f"user-facing component, unmitigated and unaccepted: {ids(rs)}.")
+                      f"user-facing component, unmitigated and unaccepted: {_titles(rs)}.")
     if "slo" in by_kind:
         rs = by_kind["slo"]
-        causes.append(f"{len(rs)} SLO{'s are' if len(rs) != 1 else ' is'} not attainable by design: {ids(rs)}.")
+        causes.append(f"{len(rs)} SLO{'s are' if len(rs) != 1 else ' is'} not attainable by design: {_titles(rs)}.")
     if "slo-missing" in by_kind:
         causes.append(f"A tier-1 user-facing component or journey has no SLO: {by_kind['slo-missing'][0]['title']}.")
     if "reviewer" in by_kind:
         rs = by_kind["reviewer"]
         causes.append(f"{len(rs)} reviewer-entered or reviewer-marked risk{'s' if len(rs) != 1 else ''} "
-                      f"block{'s' if len(rs) == 1 else ''} launch: {ids(rs)}.")
+                      f"block{'s' if len(rs) == 1 else ''} launch: {_titles(rs)}.")
     if "other" in by_kind:
         rs = by_kind["other"]
-        causes.append(f"{len(rs)} other launch-blocking risk{'s' if len(rs) != 1 else ''}: {ids(rs)}.")
+        causes.append(f"{len(rs)} other launch-blocking risk{'s' if len(rs) != 1 else ''}: {_titles(rs)}.")
     if not_met:
         names = [_short_item(x) for x in check.get("blocking_items", [])]
         causes.append(f"{not_met} blocker checklist item{'s are' if not_met != 1 else ' is'} not met"
@@ -1251,19 +1252,12 @@ def verdict(risks: list[dict], checklist: dict | None, review, assumptions: list
         causes.append(f"{unanswered} applicable blocker checklist item{'s are' if unanswered != 1 else ' is'} "
                       "unanswered (an unanswered blocker counts as not met)"
                       + (": " + _list(names, 4) if names else "") + ".")
-    open_high = [r for r in risks if r["severity"] in ("critical", "high") and not r["launch_blocking"]
+    # every open high or critical risk, launch blockers included: each needs an owner and a due date
+    open_high = [r for r in risks if r["severity"] in ("critical", "high")
                  and open_at_launch(r) and r.get("policy_required", True)]
     unplanned = [r for r in open_high if not (r["owner"] and has_due_date(r))]
     if unplanned:  # a cause whatever else blocks: ready with conditions needs a plan for each
-        no_owner = [r for r in unplanned if not r["owner"]]
-        no_date = [r for r in unplanned if r["owner"]]
-        parts = []
-        if no_owner:
-            parts.append(f"{len(no_owner)} {'has' if len(no_owner) == 1 else 'have'} no owner ({ids(no_owner)})")
-        if no_date:
-            parts.append(f"{len(no_date)} {'has' if len(no_date) == 1 else 'have'} an owner but no mitigation with a "
-                         f"due date ({ids(no_date)})")
-        causes.append(f"Of {len(open_high)} open high or critical risks, " + "; ".join(parts) + ".")
+        causes.append(_unplanned_cause(open_high, unplanned))
     few = next((a for a in assumptions if a["id"] == "few-dependencies"), None)
     if few is not None:  # an analysis of unconnected components finds almost nothing: never "ready" on it
         causes.append(f"Too few dependencies are known ({few['dependencies']} for {few['components']} components): "
@@ -1289,6 +1283,31 @@ def verdict(risks: list[dict], checklist: dict | None, review, assumptions: list
         "checklist_unanswered_blockers": unanswered,
         "open_high_without_plan": [r["id"] for r in unplanned],
     }
+
+
+def _titles(rs: list[dict]) -> str:
+    """The first three risks' titles, then how many more."""
+    return _list([r["title"] for r in rs], 3)
+
+
+def _unplanned_cause(open_high: list[dict], unplanned: list[dict]) -> str:
+    """The cover's sentence on the open high or critical risks (launch blockers included) that lack an
+    owner or a mitigation with a due date: it counts every one of them, and reads right for one."""
+    n = len(open_high)
+    no_owner = [r for r in unplanned if not r["owner"]]
+    no_date = [r for r in unplanned if r["owner"]]
+    parts = []
+    for group, what in ((no_owner, "no owner"), (no_date, "an owner but no mitigation with a due date")):
+        if not group:
+            continue
+        if n == 1:
+            parts.append(f"has {what} ({_titles(group)})")
+        else:
+            every = f"all {n}" if len(group) == n else str(len(group))
+            parts.append(f"{every} {'has' if len(group) == 1 else 'have'} {what} ({_titles(group)})")
+    if n == 1:
+        return "The one open high or critical risk " + "; ".join(parts) + "."
+    return f"Of the {n} open high or critical risks, " + "; ".join(parts) + "."
 
 
 def _short_item(name: str) -> str:

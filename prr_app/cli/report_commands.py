@@ -1,7 +1,8 @@
 """``prr report`` (the Reliability Risk Assessment) and ``prr gate`` (a CI check).
 
 ``prr gate`` exits 0 when the review passes, 1 when it does not (one line per
-failed check on stdout), 2 on bad input (one line on stderr).
+failed check on stdout), 2 on bad input (one line on stderr). A not-ready verdict
+fails the gate by itself unless ``--ignore-verdict`` says otherwise.
 """
 from __future__ import annotations
 
@@ -38,11 +39,15 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("gate", help="pass or fail a review in CI (exit 0 pass, 1 fail, 2 bad input)",
-                       description="Check a review for CI: fails on open launch blockers (and, with --fail-on high, "
-                                   "on open high or critical risks) and on journeys below --min-availability.")
+                       description="Check a review for CI: fails when the verdict is not ready, on open launch "
+                                   "blockers (and, with --fail-on high, on open high or critical risks) and on "
+                                   "journeys below --min-availability.")
     p.add_argument("review", metavar="REVIEW")
     p.add_argument("--fail-on", choices=["blocker", "high"], default="blocker",
                    help="blocker (default): fail on launch blockers; high: also on open high/critical risks")
+    p.add_argument("--ignore-verdict", action="store_true",
+                   help="do not fail on a not-ready verdict by itself, only on the checks above "
+                        "(by default a not-ready verdict fails the gate)")
     p.add_argument("--min-availability", type=float, metavar="PERCENT",
                    help="fail when a journey's best possible availability is below PERCENT (e.g. 99.9)")
     p.add_argument("--junit", metavar="OUT.xml", help="write the checks as a JUnit XML report")
@@ -128,14 +133,22 @@ def _x(text) -> str:
     return _XML_BAD.sub("?", str(text))
 
 
-def evaluate_gate(assessment, *, fail_on: str = "blocker", min_availability: float | None = None) -> list[dict]:
-    """Every check of the gate: ``[{name, classname, ok, message}]``."""
+def evaluate_gate(assessment, *, fail_on: str = "blocker", min_availability: float | None = None,
+                  verdict: bool = True) -> list[dict]:
+    """Every check of the gate: ``[{name, classname, ok, message}]``. ``verdict``: the verdict is a check
+    of its own, failing when it is not ready (the gate never passes what the report calls not ready)."""
+    from prr_app.analysis.risks import open_at_launch
+
     checks: list[dict] = []
+    if verdict:
+        v = assessment.analysis["verdict"]
+        checks.append({"classname": "verdict", "name": "verdict", "ok": v["verdict"] != "not-ready",
+                       "message": f"VERDICT {assessment.verdict_text.lower()}: " + " ".join(assessment.causes())})
     for r in assessment.ranked_risks():
-        open_ = not r.get("accepted") and (r.get("status") or "open") == "open"
         fails = bool(r.get("launch_blocking"))
         kind = "BLOCKER"
-        if not fails and fail_on == "high" and open_ and r["severity"] in ("critical", "high"):
+        # open as the verdict counts it: an acceptance that ends before the launch does not count
+        if not fails and fail_on == "high" and open_at_launch(r) and r["severity"] in ("critical", "high"):
             fails, kind = True, r["severity"].upper()
         checks.append({"classname": "risks", "name": r["id"], "ok": not fails,
                        "message": f"{kind} {r['id']}: {r['title']} (severity {r['severity']}, score {r['score']})"})
@@ -184,7 +197,8 @@ def cmd_gate(args) -> int:
         paths.check_output_path(args.junit)
     review = load_review(args.review)
     a = build_assessment(review)
-    checks = evaluate_gate(a, fail_on=args.fail_on, min_availability=args.min_availability)
+    checks = evaluate_gate(a, fail_on=args.fail_on, min_availability=args.min_availability,
+                           verdict=not args.ignore_verdict)
     failed = [c for c in checks if not c["ok"]]
     if args.junit:
         write_junit(Path(args.junit), checks, suite=review.meta.system_name)
@@ -194,5 +208,6 @@ def cmd_gate(args) -> int:
         status = "FAIL" if failed else "PASS"
         print(f"{status}: {sanitize(review.meta.system_name, one_line=True)}: verdict {a.verdict_text.lower()}, "
               f"{len(failed)} of {len(checks)} checks failed (--fail-on {args.fail_on}"
-              f"{f', --min-availability {args.min_availability:g}' if args.min_availability is not None else ''})")
+              f"{f', --min-availability {args.min_availability:g}' if args.min_availability is not None else ''}"
+              f"{', --ignore-verdict' if args.ignore_verdict else ''})")
     return 1 if failed else 0

@@ -1,0 +1,179 @@
+"""Issue 17, items 5, 7 and 10, as an independent check found them: every computed risk gets the owner of
+the component its fix changes and an effort; the cover counts what it says; an acceptance ending before
+the launch is not counted as accepted; an unestimated effort is never summed as 0 days; the gate does
+not pass a review whose verdict is not ready."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from prr_app.analysis import analyze
+from prr_app.analysis.risks import EFFORT, team_plan
+from prr_app.cli.main import main
+from prr_app.interchange.json_io import write_json
+from prr_app.model.entities import (
+    Acceptance,
+    ChecklistAnswer,
+    Component,
+    Dependency,
+    FailureDomain,
+    Journey,
+    Mitigation,
+    Proposal,
+    RedundancyGroup,
+    Review,
+    Risk,
+)
+from prr_app.reporting.assessment import build_assessment
+from prr_app.reporting.markdown import render_csv, render_markdown
+
+
+def evidence_review() -> Review:
+    """A shop whose import proposed "no disruption budget" for cart and "no probes" for db, every
+    component owned by shop-team: the owners and an effort must reach the evidence risks."""
+    r = Review()
+    r.meta.tier = 2
+    r.add(Component(id="web", kind="frontend", user_facing=True, owner="web-team"))
+    r.add(Component(id="cart", owner="shop-team"))
+    r.add(Component(id="db", kind="datastore", owner="data-team"))
+    r.add(Dependency("web", "cart"))
+    r.add(Dependency("cart", "db"))
+    r.add(Journey("buy", "Buy", entry=["web"], critical=True, slo=99.0))
+    r.proposals["svc.disruption-budget@cart"] = Proposal(
+        item="svc.disruption-budget@cart", status="not_met", extractor="k8s.pdb",
+        reason="no PodDisruptionBudget selects cart", evidence=["Deployment cart: 1 replica(s): k8s.yaml:3"])
+    r.proposals["svc.probes@db"] = Proposal(
+        item="svc.probes@db", status="not_met", extractor="k8s.probes",
+        reason="no liveness or readiness probe", evidence=["no liveness or readiness probe: k8s.yaml:30"])
+    return r
+
+
+def test_evidence_risks_get_the_owner_and_effort_of_the_component_they_change():
+    a = analyze(evidence_review(), checklist=None)
+    pdb, probes = a.risk("evidence:k8s.pdb:cart"), a.risk("evidence:k8s.probes:db")
+    assert pdb["severity"] in ("high", "critical")  # it matters: a critical journey goes down with cart
+    assert (pdb["owner"], pdb["owner_source"]) == ("shop-team", "owner of cart")
+    assert (probes["owner"], probes["owner_source"]) == ("data-team", "owner of db")
+    assert pdb["effort"]["kind"] == "disruption-budget" and pdb["effort"]["days"] == EFFORT["disruption-budget"][1]
+    assert probes["effort"]["kind"] == "health-probes"
+    # the verdict does not blame "no owner" on them
+    assert not any("no owner" in c for c in a.verdict["causes"]), a.verdict["causes"]
+    # a reviewer's owner still wins
+    r = evidence_review()
+    r.add(Risk(id="evidence:k8s.pdb:cart", origin="computed", owner="platform-team"))
+    pdb = analyze(r, checklist=None).risk("evidence:k8s.pdb:cart")
+    assert (pdb["owner"], pdb["owner_source"]) == ("platform-team", "reviewer")
+
+
+def test_the_report_and_csv_show_the_default_owner_as_such():
+    r = evidence_review()
+    a = build_assessment(r)
+    md = render_markdown(r, assessment=a)
+    row = next(line for line in md.splitlines() if "cart: no working disruption budget" in line and line.startswith("|"))
+    assert "shop-team (owner of cart)" in row and f"{EFFORT['disruption-budget'][1]} d" in row
+    csv_row = next(line for line in render_csv(r, assessment=a).splitlines() if line.startswith("cart: no working"))
+    assert "owner of cart" in csv_row
+
+
+def test_every_effort_kind_is_in_the_documented_table():
+    """docs/analysis.md states the effort table: every kind the register can suggest is in it, with its days."""
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "analysis.md").read_text(encoding="utf-8")
+    for kind, (size, days, _what) in EFFORT.items():
+        assert f"| {kind} | {size} | {days} |" in doc, kind
+
+
+# ------------------------------------------------------------------ the rules test review (an independent check)
+def rules_review() -> Review:
+    """Two gateways and two APIs in redundancy groups over two zones, all owned and observed: nothing
+    computed is high. What decides is the reviewer's risks added to it."""
+    r = Review()
+    r.meta.system_name, r.meta.tier = "rules-test", 2
+    r.meta.review_date, r.meta.target_launch = "2026-12-01", "2027-01-15"
+    r.add(FailureDomain(id="p", kind="provider"))
+    r.add(FailureDomain(id="r", kind="region", parent="p"))
+    for z in ("za", "zb"):
+        r.add(FailureDomain(id=z, kind="zone", parent="r"))
+    for cid, kind in (("web-a", "gateway"), ("web-b", "gateway"), ("api-a", "service"), ("api-b", "service")):
+        r.add(Component(id=cid, kind=kind, owner="team-a", replicas=2, placement=["za", "zb"], availability=99.99,
+                        recovery="automatic", rto_minutes=10, rpo_minutes=5,
+                        slo=99.9 if cid.startswith("web") else None))
+    r.add(RedundancyGroup("web", name="web", members=["web-a", "web-b"], min_up=1))
+    r.add(RedundancyGroup("api", name="api", members=["api-a", "api-b"], min_up=1))
+    for s in ("web-a", "web-b"):
+        r.add(Dependency(s, "api", timeout_ms=200, retries=1, backoff=True))
+    r.add(Journey("j", "Journey", entry=["web"], slo=99.5, critical=True))
+    for it in build_assessment(r).unanswered_blockers():  # every blocker item answered met
+        r.add(ChecklistAnswer(item=it.key, status="met", evidence="https://wiki.example/prr/" + it.key))
+    return r
+
+
+def _gate(tmp_path, review: Review, *args: str) -> int:
+    path = tmp_path / "r.json"
+    write_json(review, path)
+    return main(["gate", str(path), *args])
+
+
+def test_the_gate_does_not_pass_a_review_that_is_not_ready(tmp_path, capsys):
+    r = rules_review()
+    # one open high reviewer risk (3 x 4) with an owner, no mitigation nor due date: not ready, no blocker
+    r.add(Risk(id="rev-2", title="Data centre flood", likelihood=3, impact=4, components=["api-b"], owner="team-a"))
+    a = build_assessment(r)
+    assert a.verdict == "not-ready" and not a.blockers
+    assert _gate(tmp_path, r) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("VERDICT not ready: ") and "Data centre flood" in out
+    assert out.strip().splitlines()[-1].startswith("FAIL: rules-test: verdict not ready, 1 of ")
+    # JUnit: the verdict is a test case of its own, failed
+    junit = tmp_path / "gate.xml"
+    assert _gate(tmp_path, r, "--junit", str(junit)) == 1
+    capsys.readouterr()
+    import xml.etree.ElementTree as ET
+
+    case = next(c for c in ET.parse(junit).getroot().iter("testcase") if c.get("classname") == "verdict")
+    assert case.find("failure") is not None
+    # only when the configuration says so does the verdict not count by itself
+    assert _gate(tmp_path, r, "--ignore-verdict") == 0
+    assert "--ignore-verdict" in capsys.readouterr().out
+    # planned (owner and a due date): ready with conditions, and the default gate passes it
+    r.add(Mitigation(id="m1", title="Move", owner="team-a", due="2027-01-10", effort="small", risks=["rev-2"]))
+    assert build_assessment(r).verdict == "ready-with-conditions"
+    assert _gate(tmp_path, r) == 0
+    capsys.readouterr()
+    assert _gate(tmp_path, r, "--fail-on", "high") == 1
+
+
+def test_fail_on_high_counts_an_acceptance_ending_before_launch_as_open(tmp_path, capsys):
+    r = rules_review()
+    r.add(Risk(id="rev-3", title="Old TLS stack", likelihood=3, impact=4, owner="team-a", status="accepted",
+               acceptance=Acceptance(by="Boss", at="2026-12-01", reason="upgrade planned", until="2026-12-31")))
+    r.add(Mitigation(id="m1", title="Upgrade", owner="team-a", due="2027-01-10", risks=["rev-3"]))
+    assert _gate(tmp_path, r, "--fail-on", "high") == 1
+    assert "HIGH rev-3" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------ the cover counts what it says
+def test_the_unplanned_sentence_counts_every_open_high_risk_blockers_included():
+    r = Review()  # tier not stated: judged as tier 1, so db's SPOF blocks; nobody owns anything
+    r.meta.tier = None
+    r.add(Component(id="web", user_facing=True, replicas=2, slo=99.0))
+    r.add(Component(id="db", kind="datastore"))
+    r.add(Dependency("web", "db"))
+    r.add(Risk(id="rev-1", title="Vendor contract ends", likelihood=3, impact=4))
+    a = analyze(r, checklist=None)
+    open_high = [x for x in a.risks if x["severity"] in ("high", "critical") and x["status"] == "open"]
+    assert len(open_high) > 1 and any(x["launch_blocking"] for x in open_high)
+    sentence = next(c for c in a.verdict["causes"] if "open high or critical risks" in c)
+    assert sentence.startswith(f"Of the {len(open_high)} open high or critical risks, all {len(open_high)} have no owner")
+    assert set(a.verdict["open_high_without_plan"]) == {x["id"] for x in open_high}
+
+
+def test_one_open_high_risk_reads_in_the_singular():
+    r = rules_review()
+    r.add(Risk(id="rev-2", title="Data centre flood", likelihood=3, impact=4, owner="team-a"))
+    causes = analyze(r, checklist=None, today="2026-12-01").verdict["causes"]
+    assert ("The one open high or critical risk has an owner but no mitigation with a due date "
+            "(Data centre flood).") in causes
+    assert not any("Of 1 " in c or "1 open high or critical risks" in c for c in causes)
