@@ -48,6 +48,13 @@ def test_every_output_carries_the_same_decision(name, tmp_path, capsys):
     for cause in js["verdict"]["causes"]:
         head = " ".join(cause.split()[:6])
         assert head in pages[0], head
+    # the number of single points of failure: one per element (a component also failing on one
+    # instance once), in the document, the PDF's key figures and the CLI's heading
+    elements = {sp["component"] if sp["element_type"] == "instance" else sp["element"] for sp in js["spofs"]}
+    assert js["summary"]["spof_elements"] == len(elements)
+    assert f"Single points of failure {len(elements)} root cause" in " ".join(pages)
+    assert main(["analyze", str(src)]) == 0
+    assert f"SINGLE POINTS OF FAILURE ({len(elements)}" in capsys.readouterr().out
     # the CLI summary line
     out = tmp_path / "r.md"
     assert main(["report", str(src), "--markdown", str(out)]) == 0

@@ -274,7 +274,8 @@ def analyze(review: Review, *, seed: int = 0, detail: bool = False, today: str |
         "journeys": len(ctx.journeys),
         "user_facing": ctx.ids(ctx.uf_mask),
         "spofs": len(spofs),
-        "spof_elements": len({s["element"] for s in spofs}),
+        # a component that fails on one instance is one element, as it is one root cause in the register
+        "spof_elements": len({s["component"] if s["element_type"] == "instance" else s["element"] for s in spofs}),
         "risks": len(risks),
         "launch_blockers": sum(1 for r in risks if r["launch_blocking"]),
         "by_severity": {sev: sum(1 for r in risks if r["severity"] == sev)

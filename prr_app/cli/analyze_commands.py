@@ -85,7 +85,9 @@ def summary_lines(a, *, top: int = 10, detail: bool = False) -> list[str]:
     if a.checklist is not None and "error" not in a.checklist:
         out.append(f"checklist: {a.checklist['blockers']} blocker item(s) not met")
 
-    out += ["", f"SINGLE POINTS OF FAILURE ({s['spof_elements']})"]
+    extra = s["spofs"] - s["spof_elements"]
+    out += ["", f"SINGLE POINTS OF FAILURE ({s['spof_elements']}"
+                + (f"; {extra} of them also fail on one instance, listed as 'instance'" if extra else "") + ")"]
     if not a.spofs:
         out.append("  none: no single element takes down a user-facing component or journey")
     shown: set[tuple[str, str]] = set()

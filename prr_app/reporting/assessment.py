@@ -180,12 +180,12 @@ class Assessment:
         sev = s["by_severity"]
         no_fig = [x for x in self.availability_rows() if no_figures(x)]
         return [
-            ("Architecture", f"{s['components']} components, {s['dependencies']} dependencies, "
-                             f"{s['failure_domains']} failure domains, {s['journeys']} journeys"),
-            ("Single points of failure", f"{sp.get('component', 0) + sp.get('domain', 0)} root causes: "
-                                         f"{sp.get('component', 0)} component "
+            ("Architecture", f"{_count(s['components'], 'component')}, {_count(s['dependencies'], 'dependency')}, "
+                             f"{_count(s['failure_domains'], 'failure domain')}, {_count(s['journeys'], 'journey')}"),
+            ("Single points of failure", f"{_count(sp.get('component', 0) + sp.get('domain', 0), 'root cause')}: "
+                                         f"{_count(sp.get('component', 0), 'component')} "
                                          f"(of which {sp.get('instance', 0)} also on one instance), "
-                                         f"{sp.get('domain', 0)} failure domain"),
+                                         f"{_count(sp.get('domain', 0), 'failure domain')}"),
             ("Journeys below SLO", f"{len(below)} of {nj}" + (": " + ", ".join(self.label(b["target"]) for b in below)
                                                             if below else "")
              + (f"; {len(no_fig)} availability target(s) without any figure (no figures)" if no_fig else "")),
@@ -367,6 +367,13 @@ class Assessment:
     def spof_components(self) -> set[str]:
         return {row["element"] for row in self.spof_rows() if row["disruption"] in ("component", "instance")}
 
+
+
+def _count(n: int, noun: str) -> str:
+    """``n`` and ``noun`` in English: "1 journey", "2 journeys", "3 dependencies"."""
+    if n == 1:
+        return f"1 {noun}"
+    return f"{n} {noun[:-1] + 'ies' if noun.endswith('y') and noun[-2] not in 'aeiou' else noun + 's'}"
 
 def no_figures(row: dict) -> bool:
     """An availability estimate with not one figure under it (100 % only because nothing is stated)."""
