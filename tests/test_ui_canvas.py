@@ -33,6 +33,11 @@ def test_new_boxes_never_overlap_nor_land_in_a_group_frame(qtbot, win, examples_
         for g in (it for it in win.scene.nodes.values() if it.is_group):
             for f in g.frames:
                 assert not g.mapRectToScene(f).intersects(rects[k]), (k, g.node_id)
+        # nor in a failure domain's region: a box there looks placed in that zone, region or provider
+        assert not win.session.review.components[k].placement
+        for did, region in win.scene.regions.items():
+            if region.isVisible():
+                assert not region.sceneBoundingRect().intersects(rects[k]), (k, did)
 
 
 def test_a_group_frame_holds_only_its_members(qtbot, win, examples_dir):

@@ -715,14 +715,17 @@ class MainWindow(QMainWindow):
         return self.edit(f"Add dependency {source}->{target}", edits.add_dependency, source, target, kind) is not None
 
     def _position_for_new(self, count: int = 1) -> list[Position]:
-        """Free places for ``count`` new boxes near the middle of the view: on no other box, in no group's frame."""
+        """Free places for ``count`` new boxes near the middle of the view: on no other box, in no group's
+        frame, in no failure domain's region (a new box has no placement: it must not look placed)."""
         from prr_app.canvas_geometry import Rect, free_spots
         from prr_app.ui.layout_bridge import NODE_H, NODE_W
 
         c = self.view.mapToScene(self.view.viewport().rect().center())
         boxes = [Rect(it.x(), it.y(), it.w, it.h) for it in self.scene.nodes.values() if not it.is_group]
         frames = [Rect(it.x(), it.y(), it.w, it.h) for it in self.scene.nodes.values() if it.is_group]
-        spots = free_spots(boxes + frames, (c.x() - NODE_W / 2, c.y() - NODE_H / 2), NODE_W, NODE_H, count)
+        regions = [Rect(b.x(), b.y(), b.width(), b.height())
+                   for b in (it.sceneBoundingRect() for it in self.scene.regions.values() if it.isVisible())]
+        spots = free_spots(boxes + frames + regions, (c.x() - NODE_W / 2, c.y() - NODE_H / 2), NODE_W, NODE_H, count)
         return [Position(*(round(v, 1) for v in self.scene_to_layout(x, y))) for x, y in spots]
 
     def create_component(self, cid: str, name: str = "", kind: str = "service", **fields) -> str | None:
