@@ -559,7 +559,8 @@ def unplaced(review, plans: list[GraphFigure]) -> list[str]:
 
 
 def heatmap_drawing(kit: TextKit, counts: dict[tuple[int, int], int], bands, width: float = 260) -> Drawing:
-    """Risks by likelihood (rows) and impact (columns), cells coloured by severity band."""
+    """Risks by likelihood (columns, left to right) and impact (rows, bottom to top), cells coloured
+    by severity band: the same axes as the app's dashboard."""
     cell = (width - 40) / 5
     d = Drawing(width, cell * 5 + 36)
     g = Group()
@@ -575,7 +576,7 @@ def heatmap_drawing(kit: TextKit, counts: dict[tuple[int, int], int], bands, wid
     for li in range(1, 6):
         for im in range(1, 6):
             sev = band(li * im)
-            x, y = x0 + (im - 1) * cell, y0 + (li - 1) * cell
+            x, y = x0 + (li - 1) * cell, y0 + (im - 1) * cell
             n = counts.get((li, im), 0)
             g.add(Rect(x, y, cell, cell, fillColor=SEVERITY_COLORS[sev] if n else colors.HexColor("#f5f5f5"),
                        strokeColor=colors.white, strokeWidth=1.5, fillOpacity=1))
@@ -585,12 +586,12 @@ def heatmap_drawing(kit: TextKit, counts: dict[tuple[int, int], int], bands, wid
             else:
                 draw_text(g, kit, x + cell / 2, y + cell / 2 - 3, str(li * im), 7, color=colors.HexColor("#bdbdbd"),
                           anchor="middle")
-        draw_text(g, kit, x0 - 5, y0 + (li - 0.5) * cell - 3, str(li), 8, color=MUTED, anchor="end")
-    for im in range(1, 6):
-        draw_text(g, kit, x0 + (im - 0.5) * cell, y0 - 11, str(im), 8, color=MUTED, anchor="middle")
-    draw_text(g, kit, x0 + 2.5 * cell, 2, "impact", 8, color=MUTED, anchor="middle")
+    for k in range(1, 6):
+        draw_text(g, kit, x0 + (k - 0.5) * cell, y0 - 11, str(k), 8, color=MUTED, anchor="middle")  # likelihood
+        draw_text(g, kit, x0 - 5, y0 + (k - 0.5) * cell - 3, str(k), 8, color=MUTED, anchor="end")  # impact
+    draw_text(g, kit, x0 + 2.5 * cell, 2, "likelihood", 8, color=MUTED, anchor="middle")
     lab = Group()
-    draw_text(lab, kit, 0, 0, "likelihood", 8, color=MUTED, anchor="middle")
+    draw_text(lab, kit, 0, 0, "impact", 8, color=MUTED, anchor="middle")
     lab.transform = (0, 1, -1, 0, 10, y0 + 2.5 * cell)
     g.add(lab)
     return d
