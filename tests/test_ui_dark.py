@@ -59,3 +59,17 @@ def test_dark_palette_darkens_canvas_charts_and_keeps_severity_readable(qtbot, d
                   if img.pixelColor(x, y).lightness() < 80)
     total = len(range(0, img.width(), 20)) * len(range(0, img.height(), 20))
     assert dark_px > total / 2
+
+
+def test_placeholder_text_is_readable_on_a_dark_palette():
+    from prr_app.ui import theme
+
+    p = dark_palette()  # like many platform palettes, it leaves Qt's default (dark grey) placeholder
+    role, base = QPalette.ColorRole.PlaceholderText, p.color(QPalette.ColorRole.Base)
+    assert contrast(p.color(role), base) < 4.5
+    fixed = theme.with_readable_placeholder(p)
+    assert contrast(fixed.color(role), base) >= 4.5
+    assert contrast(fixed.color(role), base) < contrast(p.color(QPalette.ColorRole.Text), base)  # still a hint
+    light = QPalette()  # a palette whose placeholder is readable keeps it
+    assert theme.with_readable_placeholder(light).color(role) == light.color(role) or \
+        contrast(light.color(role), light.color(QPalette.ColorRole.Base)) < 4.5

@@ -94,6 +94,7 @@ def make_app(argv=None):
     app.setApplicationName("PRR Workbench")
     app.setOrganizationName("PRR Workbench")
     app.setApplicationDisplayName("PRR Workbench")
+    app.setPalette(theme.with_readable_placeholder(app.palette()))
     theme.use_palette(app.palette())  # the platform's dark palette darkens the canvas and charts too
     f = QFont(theme.FONT_FAMILY)
     f.setPointSizeF(theme.BASE_FONT_PT)
