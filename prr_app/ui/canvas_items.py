@@ -72,17 +72,15 @@ class NodeItem(QGraphicsItem):
         p.addRect(QRectF(0, 0, self.w, self.h))
         return p
 
-    def set_data(self, *, kind: str, title: str, subtitle: str, user_facing: bool, tooltip: str) -> bool:
-        """Show this; False when it is what the box shows already."""
+    def set_data(self, *, kind: str, title: str, subtitle: str, user_facing: bool, tooltip: str) -> None:
         data = (kind, title, subtitle, user_facing, tooltip)
         if data == getattr(self, "_data", None):
-            return False  # an edit elsewhere: nothing to redraw here
+            return  # an edit elsewhere: nothing to redraw here
         self._data = data
         self._path = self._elided = None
         self.kind, self.title, self.subtitle, self.user_facing = kind, title, subtitle, user_facing
         self.setToolTip(tooltip)
         self.update()
-        return True
 
     def _outline(self) -> QPainterPath:
         r = QRectF(0, 0, self.w, self.h)

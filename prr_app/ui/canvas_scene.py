@@ -315,8 +315,10 @@ class GraphScene(QGraphicsScene):
                     sub += f" · {n}×" if n > 1 else ""
                     if c.placement:
                         sub += " · " + ",".join(sorted(set(_short(p) for p in c.placement)))
-                    if item.set_data(kind=c.kind, title=c.label, subtitle=sub, user_facing=c.user_facing,
-                                     tooltip=_component_tip(c)):
+                    kind = item.kind
+                    item.set_data(kind=c.kind, title=c.label, subtitle=sub, user_facing=c.user_facing,
+                                  tooltip=_component_tip(c))
+                    if item.kind != kind:  # the overview draws boxes by kind (text is not drawn there)
                         boxes_changed = True
                 if self._place(item, pos.get(cid, (0.0, 0.0))):
                     boxes_changed = True

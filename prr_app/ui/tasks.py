@@ -19,8 +19,8 @@ cycles a closed window or dialog left behind destroys their QObjects on the work
 the GUI thread destroying other Qt objects at the same time, one waits for a pooled Qt mutex the
 other holds, which waits for Python's lock (seen: tests hung in ``qtbot.waitUntil`` while the
 analysis worker, inside ``gc_collect_main``, ran a QObject's destructor). While a task runs,
-automatic collection is off and the GUI thread's pump collects instead, generation by generation
-as Python would (:func:`_collect_on_gui_thread`); when the last task has ended it is on again.
+automatic collection is off and the GUI thread's pump collects the young generations instead
+(:func:`_collect_on_gui_thread`); when the last task has ended it is on again.
 """
 from __future__ import annotations
 
@@ -29,7 +29,6 @@ import gc
 import logging
 import queue
 import threading
-import time
 import traceback
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, QThreadPool, QTimer, Signal
@@ -46,10 +45,6 @@ PUMP_MS = 10
 _tasks_running = 0
 #: automatic collection was switched off here (and is switched on again when no task runs)
 _gc_held = False
-#: a full collection (generation 2) on the GUI thread at most this often (s): Python itself puts
-#: full passes off until many objects were promoted since the last, which it does not tell
-FULL_GC_EVERY_S = 20.0
-_last_full_gc = 0.0
 
 
 def _task_started() -> None:
@@ -69,26 +64,22 @@ def _task_ended() -> None:
 
 
 def _collect_on_gui_thread() -> None:
-    """While automatic collection is held, collect here what it would have collected."""
-    global _gc_held, _last_full_gc
+    """While automatic collection is held, collect here the young generations as it would have.
+    Full passes (generation 2: every object of the app, 0.1-0.3 s on a large review) are left to
+    Python itself, once no task runs: it puts them off until many objects were promoted since the
+    last, which it does not tell, and only the GUI thread then runs the app's Python."""
+    global _gc_held
     if not _gc_held:
         return
     if _tasks_running == 0:
         _gc_held = False
         gc.enable()
         return
-    c0, c1, c2 = gc.get_count()
-    t0, t1, t2 = gc.get_threshold()
+    c0, c1, _c2 = gc.get_count()
+    t0, t1, _t2 = gc.get_threshold()
     if t0 <= 0 or c0 <= t0:
         return
-    gen = 0
-    if c1 >= t1:
-        gen = 1
-        now = time.monotonic()
-        if c2 >= t2 and now - _last_full_gc >= FULL_GC_EVERY_S:
-            gen = 2
-            _last_full_gc = now
-    gc.collect(gen)
+    gc.collect(1 if c1 >= t1 else 0)
 
 
 def post(fn, *args) -> None:
