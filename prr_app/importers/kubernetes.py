@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from prr_app.errors import PrrError
-from prr_app import safe_yaml as sy
+from prr_app import paths, safe_yaml as sy
 from prr_app.importers.graph import (
     ADDRESS_NAME,
     ENV,
@@ -127,17 +127,9 @@ class _Workload:
 def looks_like_kubernetes(path: Path) -> bool:
     if path.suffix.lower() not in (".yaml", ".yml", ".json"):
         return False
-    head = _head(path)
+    head = paths.head_text(path)
     return bool(re.search(r"(?m)^\s*[\"']?apiVersion[\"']?\s*:", head) and re.search(r"(?m)^\s*[\"']?kind[\"']?\s*:", head)
                 and "backstage.io" not in head)
-
-
-def _head(path: Path, n: int = 8192) -> str:
-    try:
-        with open(path, "rb") as fh:
-            return fh.read(n).decode("utf-8", "replace")
-    except OSError:
-        return ""
 
 
 def read_kubernetes(paths: list[Path], *, texts: list[tuple[str, str]] | None = None,

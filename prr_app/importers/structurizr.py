@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from prr_app.errors import PrrError
-from prr_app import safe_yaml as sy
+from prr_app import paths, safe_yaml as sy
 from prr_app.importers.graph import DECLARED, GraphBuilder, make_unique, short_names
 
 MAX_BYTES = 16 * 1024 * 1024
@@ -86,11 +86,7 @@ def looks_like_structurizr(path: Path) -> bool:
         return True
     if path.suffix.lower() not in ("", ".txt", ".c4"):
         return False
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(4096).decode("utf-8", "replace")
-    except OSError:
-        return False
+    head = paths.head_text(path, 4096)
     return bool(re.search(r"(?m)^\s*workspace\b[^\n]*\{", head))
 
 
@@ -728,11 +724,7 @@ _USER_DEVICE = re.compile(r"(?i)\b(computer|laptop|desktop|workstation|phone|mob
 def looks_like_structurizr_json(path: Path) -> bool:
     if path.suffix.lower() != ".json":
         return False
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(8192).decode("utf-8", "replace")
-    except OSError:
-        return False
+    head = paths.head_text(path)
     return '"model"' in head and ('"softwareSystems"' in head or '"people"' in head or '"views"' in head) \
         and '"prr-review"' not in head
 
