@@ -118,6 +118,16 @@ def probe(path: str | Path, head: int = 16) -> tuple[str, bytes]:
         os.close(fd)
 
 
+def head_text(path: str | Path, n: int = 8192) -> str:
+    """The first ``n`` bytes of a file as text (undecodable bytes replaced), to recognise its
+    format; "" when it cannot be read."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(n).decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
 def _read_all(fd: int, name: str) -> bytes:
     chunks, size = [], 0
     while True:

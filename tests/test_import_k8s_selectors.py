@@ -1,6 +1,6 @@
-"""Kubernetes label selectors with matchExpressions, read the same way by the importer (NetworkPolicy
-peers become dependencies) and by the readiness extractors (what a PodMonitor scrapes); a malformed
-expression selects no pod in either."""
+"""What the Kubernetes importer and the readiness extractors read the same way: label selectors with
+matchExpressions (NetworkPolicy peers become dependencies; what a PodMonitor scrapes), where a
+malformed expression selects no pod in either, and the rules that spread a workload's pods."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -124,3 +124,37 @@ items:
         ("ConfigMap", "a", "default", "l.yaml:4"), ("Service", "svc", "shop", "l.yaml:5")]
     assert skipped == ["l.yaml:6: List item 3 is not a mapping", "l.yaml:7: Deployment without metadata.name",
                        "l.yaml:8: List item 5 has no kind", "l.yaml:9: List without items"]
+
+
+SPREAD = """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 3
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      topologySpreadConstraints:
+      - {topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: ScheduleAnyway, maxSkew: 1}
+      affinity:
+        podAntiAffinity:
+          preferredDuringSchedulingIgnoredDuringExecution:
+          - weight: 100
+            podAffinityTerm: {topologyKey: kubernetes.io/hostname, labelSelector: {matchLabels: {app: web}}}
+          requiredDuringSchedulingIgnoredDuringExecution:
+          - {podAffinityTerm: not-a-term}
+      containers: [{name: web, image: example/web:1}]
+"""
+
+
+def test_preferred_spread_is_said_to_be_a_preference_by_both_readers(tmp_path):
+    p = _write(tmp_path, "web.yaml", SPREAD)
+    r = import_paths([p], "kubernetes")
+    web = r.review.components["web"]
+    assert web.placement == ["zone-1", "zone-2", "zone-3"] and "spread:zone" in web.tags
+    assert any("only prefers to spread" in w for w in r.report.warnings)
+    facts = extract_files([p], r.review)
+    spread = sorted((f.line, f.what) for f in facts.of("k8s.topology-spread", "web") if f.signal != "replicas")
+    assert spread == [
+        (10, "topology spread across zones (topology.kubernetes.io/zone, ScheduleAnyway)"),
+        (14, "pod anti-affinity across nodes (kubernetes.io/hostname, preferred)")]

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import copy
-import os
 import shutil
 
 import pytest
@@ -12,7 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 from prr_app.analysis import simulate
 from prr_app.interchange.json_io import review_to_dict
 from prr_app.review.document import load_review
-from tests.ui_driver import wait_analysis
+from tests.ui_driver import read_while_open as load_review_while_open, wait_analysis
 
 pytestmark = [pytest.mark.usefixtures("qapp"), pytest.mark.qt_log_ignore("propagateSizeHints")]
 
@@ -196,23 +195,6 @@ def test_drag_is_one_move_command_and_persists(qtbot, win, prr_file):
     assert "cart-db" in load_review_while_open(prr_file).layout
     win.a_undo.trigger()
     assert "cart-db" not in win.session.review.layout
-
-
-def load_review_while_open(path):
-    """Read the file as another process would (the window keeps it open)."""
-    import sqlite3
-
-    from prr_app.persistence.store import review_from_rows  # noqa: F401 - the same reader the app uses
-    tmp = path.with_name("reader-" + path.name)
-    src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    dst = sqlite3.connect(tmp)
-    src.backup(dst)
-    src.close()
-    dst.close()
-    try:
-        return load_review(tmp)
-    finally:
-        os.unlink(tmp)
 
 
 def test_copy_paste_and_find(qtbot, win, examples_dir):

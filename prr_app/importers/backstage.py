@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from prr_app.errors import PrrError
-from prr_app import safe_yaml as sy
+from prr_app import paths, safe_yaml as sy
 from prr_app.importers.graph import DECLARED, GraphBuilder, short_names
 
 _RESOURCE_KINDS = [
@@ -60,11 +60,7 @@ class _Entity:
 def looks_like_backstage(path: Path) -> bool:
     if path.suffix.lower() not in (".yaml", ".yml"):
         return False
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(8192).decode("utf-8", "replace")
-    except OSError:
-        return False
+    head = paths.head_text(path)
     return bool(re.search(r"(?m)^\s*apiVersion\s*:\s*['\"]?backstage\.io/", head))
 
 

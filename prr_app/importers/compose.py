@@ -24,7 +24,7 @@ import re
 from pathlib import Path
 
 from prr_app.errors import PrrError
-from prr_app import safe_yaml as sy
+from prr_app import paths, safe_yaml as sy
 from prr_app.importers.graph import (
     ADDRESS_NAME,
     ENV,
@@ -50,11 +50,7 @@ def looks_like_compose(path: Path) -> bool:
     """Content first (top-level ``services:``, and no ``apiVersion``/``kind``), then the name."""
     if path.suffix.lower() not in (".yaml", ".yml"):
         return False
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(8192).decode("utf-8", "replace")
-    except OSError:
-        return False
+    head = paths.head_text(path)
     if re.search(r"(?m)^[\"']?apiVersion[\"']?\s*:", head) or re.search(r"(?m)^[\"']?kind[\"']?\s*:", head):
         return False  # a Kubernetes (or Backstage) object named like a compose file (openshift/compose-post.yaml)
     if re.search(r"(?m)^[\"']?(services|include)[\"']?\s*:", head):

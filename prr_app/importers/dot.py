@@ -22,7 +22,7 @@ from pathlib import Path
 
 from prr_app.model.entities import ComponentKind
 from prr_app.errors import PrrError
-from prr_app import safe_yaml as sy
+from prr_app import paths, safe_yaml as sy
 from prr_app.importers.graph import DECLARED, GraphBuilder, recognise, short_names
 
 MAX_BYTES = 32 * 1024 * 1024
@@ -275,11 +275,7 @@ def looks_like_dot(path: Path) -> bool:
         return True
     if path.suffix.lower() not in ("", ".txt", ".graph"):
         return False
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(2048).decode("utf-8", "replace")
-    except OSError:
-        return False
+    head = paths.head_text(path, 2048)
     return bool(re.match(r"\s*(strict\s+)?(di)?graph\b[^{]*\{", head, re.IGNORECASE))
 
 

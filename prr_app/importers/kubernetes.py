@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from prr_app.errors import PrrError
-from prr_app import safe_yaml as sy
+from prr_app import paths, safe_yaml as sy
 from prr_app.importers.graph import (
     ADDRESS_NAME,
     ENV,
@@ -115,6 +115,39 @@ def iter_objects(value, file: str, line: int, what: str, skip=None, depth: int =
                     getattr(value, "line", line) or line)
 
 
+@dataclass(frozen=True)
+class SpreadTerm:
+    """One rule that spreads a workload's pods: a topology spread constraint or a pod anti-affinity term."""
+    key: str  # the topologyKey
+    how: str  # "topology spread" or "pod anti-affinity"
+    mode: str  # whenUnsatisfiable (DoNotSchedule, ScheduleAnyway), or "required" / "preferred"
+    line: int
+
+    @property
+    def strict(self) -> bool:
+        """The scheduler must keep to it (else it only prefers to)."""
+        return self.mode not in ("ScheduleAnyway", "preferred")
+
+
+def spread_terms(pod_spec: dict, line: int) -> list[SpreadTerm]:
+    """The spread rules of a pod spec, in document order (``line``: where the workload starts)."""
+    out = []
+    tsc = pod_spec.get("topologySpreadConstraints")
+    for i, t in enumerate(tsc if isinstance(tsc, list) else []):
+        if isinstance(t, dict):
+            out.append(SpreadTerm(sy.text(t.get("topologyKey")), "topology spread",
+                                  sy.text(t.get("whenUnsatisfiable")) or "DoNotSchedule", sy.line_of(tsc, i, line)))
+    anti = sy.get_path(pod_spec, "affinity", "podAntiAffinity")
+    for mode in ("required", "preferred") if isinstance(anti, dict) else ():
+        terms = anti.get(f"{mode}DuringSchedulingIgnoredDuringExecution")
+        for i, t in enumerate(terms if isinstance(terms, list) else []):
+            term = t.get("podAffinityTerm") if isinstance(t, dict) and "podAffinityTerm" in t else t
+            if isinstance(term, dict):
+                out.append(SpreadTerm(sy.text(term.get("topologyKey")), "pod anti-affinity", mode,
+                                      sy.line_of(terms, i, line)))
+    return out
+
+
 @dataclass
 class _Workload:
     obj: K8sObject
@@ -127,17 +160,9 @@ class _Workload:
 def looks_like_kubernetes(path: Path) -> bool:
     if path.suffix.lower() not in (".yaml", ".yml", ".json"):
         return False
-    head = _head(path)
+    head = paths.head_text(path)
     return bool(re.search(r"(?m)^\s*[\"']?apiVersion[\"']?\s*:", head) and re.search(r"(?m)^\s*[\"']?kind[\"']?\s*:", head)
                 and "backstage.io" not in head)
-
-
-def _head(path: Path, n: int = 8192) -> str:
-    try:
-        with open(path, "rb") as fh:
-            return fh.read(n).decode("utf-8", "replace")
-    except OSError:
-        return ""
 
 
 def read_kubernetes(paths: list[Path], *, texts: list[tuple[str, str]] | None = None,
@@ -449,34 +474,13 @@ class _K8sImport:
             where = w.obj.where
             zone_spread = host_spread = False
             hard = {"zone": False, "host": False}
-            for i, c in enumerate(spec.get("topologySpreadConstraints") or []
-                                  if isinstance(spec.get("topologySpreadConstraints"), list) else []):
-                if not isinstance(c, dict):
-                    continue
-                key = sy.text(c.get("topologyKey"))
-                strict = sy.text(c.get("whenUnsatisfiable")) != "ScheduleAnyway"
-                if key in ZONE_KEYS:
+            for t in spread_terms(spec, w.obj.line):
+                if t.key in ZONE_KEYS:
                     zone_spread = True
-                    hard["zone"] |= strict
-                elif key in HOST_KEYS:
+                    hard["zone"] |= t.strict
+                elif t.key in HOST_KEYS:
                     host_spread = True
-                    hard["host"] |= strict
-            anti = sy.get_path(spec, "affinity", "podAntiAffinity")
-            if isinstance(anti, dict):
-                for mode, strict in (("requiredDuringSchedulingIgnoredDuringExecution", True),
-                                     ("preferredDuringSchedulingIgnoredDuringExecution", False)):
-                    terms = anti.get(mode)
-                    for t in terms if isinstance(terms, list) else []:
-                        if not isinstance(t, dict):
-                            continue
-                        term = t.get("podAffinityTerm") if isinstance(t.get("podAffinityTerm"), dict) else t
-                        key = sy.text(term.get("topologyKey"))
-                        if key in ZONE_KEYS:
-                            zone_spread = True
-                            hard["zone"] |= strict
-                        elif key in HOST_KEYS:
-                            host_spread = True
-                            hard["host"] |= strict
+                    hard["host"] |= t.strict
             pinned = self._pinned_zones(spec)
             cluster = b.domain("cluster", name="Kubernetes cluster", kind="cluster")
             comp.shared_domains.append(cluster)

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Callable
 
 from prr_app.errors import PrrError
+from prr_app.paths import head_text
 from prr_app.importers.base import ImportReport, ImportResult
 
 
@@ -46,12 +47,7 @@ def _load_builtin() -> None:
     def looks_like_review_json(path: Path) -> bool:
         if path.suffix.lower() != ".json":
             return False
-        try:
-            with open(path, "rb") as fh:
-                head = fh.read(4096)
-        except OSError:
-            return False
-        return b'"prr-review"' in head
+        return '"prr-review"' in head_text(path, 4096)
 
     register(ImportFormat("json", "PRR review JSON (prr-review format)", looks_like_review_json, read_json))
     register(ImportFormat("csv", "CSV edge list (source,target[,type])", csv_edges.looks_like_csv, csv_edges.read_csv_edges))

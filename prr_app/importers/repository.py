@@ -43,7 +43,7 @@ from typing import Callable
 from prr_app.model.entities import Review
 from prr_app.model.validation import check
 from prr_app.errors import PrrError
-from prr_app import safe_yaml as sy
+from prr_app import paths, safe_yaml as sy
 from prr_app.importers.base import ImportReport, ImportResult, Inferred
 from prr_app.importers.graph import behind_a_gateway, snapshot
 
@@ -144,14 +144,6 @@ def walk(root: Path, progress: Callable[[str, int, int], None] | None = None) ->
     return out
 
 
-def _head(path: Path, n: int = 8192) -> str:
-    try:
-        with open(path, "rb") as fh:
-            return fh.read(n).decode("utf-8", "replace")
-    except OSError:
-        return ""
-
-
 _API = re.compile(r"(?m)^[\"']?apiVersion[\"']?\s*:\s*[\"']?([^\s\"'#]+)")
 _KIND = re.compile(r"(?m)^[\"']?kind[\"']?\s*:\s*[\"']?([A-Za-z]+)")
 _COMPOSE_NAME = re.compile(r"^(docker-)?compose([.-][\w.-]+)?\.ya?ml$", re.IGNORECASE)
@@ -169,7 +161,7 @@ def classify(path: Path) -> str:
     if suffix == ".dsl":
         return "structurizr"
     if suffix in (".yaml", ".yml", ".json"):
-        head = _head(path)
+        head = paths.head_text(path)
         if suffix == ".json":
             if '"prr-review"' in head:
                 return "json"
@@ -325,14 +317,14 @@ def _under(path: Path, folders: list[Path]) -> Path | None:
 
 
 def _kustomization_kind(path: Path) -> str:
-    m = _KIND.search(_head(path))
+    m = _KIND.search(paths.head_text(path))
     return m.group(1) if m else "Kustomization"
 
 
 def _dsl_references(path: Path) -> list[Path]:
     """Files a DSL workspace pulls in (``!include``, ``extends``): they are part of it, not workspaces."""
     out = []
-    text = _head(path, 1 << 20)
+    text = paths.head_text(path, 1 << 20)
     for m in re.finditer(r"(?m)^\s*(?:!include|workspace\s+extends)\s+\"?([^\s\"{]+)", text):
         target = m.group(1)
         if "://" in target:
@@ -786,7 +778,7 @@ def _addons(inv: Inventory, unit: Unit) -> list[Path]:
         return []
     out = []
     for f in inv.by_role("kustomize-component"):
-        head = _head(f.path, 1 << 20)
+        head = paths.head_text(f.path, 1 << 20)
         if not re.search(r"(?m)^kind:\s*Service\s*$", head):
             continue
         for m in re.finditer(r"(?m)^kind:\s*Service\s*\n(?:.*\n){0,3}?\s+name:\s*[\"']?([A-Za-z0-9_.-]+)", head):

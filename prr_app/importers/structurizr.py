@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from prr_app.errors import PrrError
-from prr_app import safe_yaml as sy
+from prr_app import paths, safe_yaml as sy
 from prr_app.importers.graph import DECLARED, GraphBuilder, make_unique, short_names
 
 MAX_BYTES = 16 * 1024 * 1024
@@ -86,11 +86,7 @@ def looks_like_structurizr(path: Path) -> bool:
         return True
     if path.suffix.lower() not in ("", ".txt", ".c4"):
         return False
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(4096).decode("utf-8", "replace")
-    except OSError:
-        return False
+    head = paths.head_text(path, 4096)
     return bool(re.search(r"(?m)^\s*workspace\b[^\n]*\{", head))
 
 
@@ -506,27 +502,39 @@ class _Reader:
         return None
 
 
+#: (pattern on an element's name, technology and tags, component kind): the first that matches
+_ELEMENT_KINDS = [
+    (r"database|datastore|schema|mysql|postgres|oracle|sql|mongo|dynamo|cassandra|rds|aurora|s3|bucket|storage",
+     "datastore"),
+    (r"redis|memcache|cache", "cache"),
+    (r"queue|kafka|rabbit|sqs|sns|topic|event bus|pub/sub|kinesis", "queue"),
+    (r"route ?53|dns", "dns"),
+    (r"cloudfront|cdn|akamai|fastly", "cdn"),
+    (r"load balancer|elb|alb|nlb|haproxy", "load_balancer"),
+    (r"gateway|nginx|envoy|web server|proxy", "gateway"),
+    (r"single page|web browser|spa\b|mobile app|react|angular|vue", "frontend"),
+    (r"identity|auth|cognito|okta|keycloak", "identity"),
+]
+
+#: (pattern on a deployment node's name, technology or tags, failure domain kind): the first that matches
+_DOMAIN_KINDS = [
+    (r"availability zone|\baz\b|zone", "zone"), (r"region|us-east|us-west|eu-west|eu-central|ap-", "region"),
+    (r"amazon web services|aws|azure|google cloud|gcp|cloud", "provider"),
+    (r"kubernetes|k8s|eks|aks|gke|cluster|autoscaling|auto scaling", "cluster"),
+    (r"data ?cent(er|re)|\bdc\b", "datacenter"), (r"rack", "rack"),
+    (r"server|ec2|\bvm\b|host|node|instance|docker|container", "host"), (r"vpc|subnet|network", "network"),
+]
+
+
+def _first_kind(text: str, table: list[tuple[str, str]], default: str) -> str:
+    for rx, kind in table:
+        if re.search(rx, text):
+            return kind
+    return default
+
+
 def _guess_kind(el: _El) -> str:
-    text = " ".join([el.name, el.technology, " ".join(el.tags)]).lower()
-    if re.search(r"database|datastore|schema|mysql|postgres|oracle|sql|mongo|dynamo|cassandra|rds|aurora|s3|bucket|storage", text):
-        return "datastore"
-    if re.search(r"redis|memcache|cache", text):
-        return "cache"
-    if re.search(r"queue|kafka|rabbit|sqs|sns|topic|event bus|pub/sub|kinesis", text):
-        return "queue"
-    if re.search(r"route ?53|dns", text):
-        return "dns"
-    if re.search(r"cloudfront|cdn|akamai|fastly", text):
-        return "cdn"
-    if re.search(r"load balancer|elb|alb|nlb|haproxy", text):
-        return "load_balancer"
-    if re.search(r"gateway|nginx|envoy|web server|proxy", text):
-        return "gateway"
-    if re.search(r"single page|web browser|spa\b|mobile app|react|angular|vue", text):
-        return "frontend"
-    if re.search(r"identity|auth|cognito|okta|keycloak", text):
-        return "identity"
-    return "service"
+    return _first_kind(" ".join([el.name, el.technology, " ".join(el.tags)]).lower(), _ELEMENT_KINDS, "service")
 
 
 def _domain_kind(el: _El) -> str:
@@ -539,14 +547,7 @@ def _domain_kind(el: _El) -> str:
 
 
 def _domain_kind_of(text: str) -> str:
-    for rx, kind in ((r"availability zone|\baz\b|zone", "zone"), (r"region|us-east|us-west|eu-west|eu-central|ap-", "region"),
-                     (r"amazon web services|aws|azure|google cloud|gcp|cloud", "provider"),
-                     (r"kubernetes|k8s|eks|aks|gke|cluster|autoscaling|auto scaling", "cluster"),
-                     (r"data ?cent(er|re)|\bdc\b", "datacenter"), (r"rack", "rack"),
-                     (r"server|ec2|\bvm\b|host|node|instance|docker|container", "host"), (r"vpc|subnet|network", "network")):
-        if re.search(rx, text):
-            return kind
-    return "other"
+    return _first_kind(text, _DOMAIN_KINDS, "other")
 
 
 def read_structurizr(paths: list[Path]) -> object:
@@ -728,11 +729,7 @@ _USER_DEVICE = re.compile(r"(?i)\b(computer|laptop|desktop|workstation|phone|mob
 def looks_like_structurizr_json(path: Path) -> bool:
     if path.suffix.lower() != ".json":
         return False
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(8192).decode("utf-8", "replace")
-    except OSError:
-        return False
+    head = paths.head_text(path)
     return '"model"' in head and ('"softwareSystems"' in head or '"people"' in head or '"views"' in head) \
         and '"prr-review"' not in head
 

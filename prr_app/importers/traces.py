@@ -21,7 +21,7 @@ import re
 from pathlib import Path
 
 from prr_app.errors import PrrError
-from prr_app import safe_yaml as sy
+from prr_app import paths, safe_yaml as sy
 from prr_app.importers.graph import OBSERVED, GraphBuilder, recognise, short_names
 from prr_app.interchange.json_io import read_json_file
 
@@ -32,16 +32,8 @@ MAX_BYTES = 64 * 1024 * 1024
 def looks_like_jaeger(path: Path) -> bool:
     if path.suffix.lower() != ".json":
         return False
-    head = _head(path)
+    head = paths.head_text(path, 4096)
     return '"parent"' in head and '"child"' in head
-
-
-def _head(path: Path, n: int = 4096) -> str:
-    try:
-        with open(path, "rb") as fh:
-            return fh.read(n).decode("utf-8", "replace")
-    except OSError:
-        return ""
 
 
 def read_jaeger(paths: list[Path]) -> object:
@@ -106,7 +98,7 @@ def _edge(b: GraphBuilder, client: str, server: str, ev: str, where: str, *, ser
 def looks_like_servicegraph(path: Path) -> bool:
     if path.suffix.lower() not in (".prom", ".txt", ".metrics", ".json", "") and not path.name.endswith(".prom.txt"):
         return False
-    head = _head(path, 65536)
+    head = paths.head_text(path, 65536)
     return "service_graph_request" in head
 
 

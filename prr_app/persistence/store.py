@@ -996,22 +996,13 @@ class ReviewStore:
 
     def backup_to(self, target: str | Path) -> None:
         """Copy the review to ``target`` with SQLite's backup API, atomically."""
-        shown = str(target)
-        real = paths.real_target(target)
-        tmp = paths.new_temp_beside(real)
-        try:
+        with _new_review_file(paths.real_target(target), str(target)) as tmp:
             dst = sqlite3.connect(tmp, isolation_level=None)
             try:
                 with self._transaction(write=False) as conn:
                     conn.connection.driver_connection.backup(dst)
             finally:
                 dst.close()
-            _replace_review_file(tmp, real, shown)
-        except BaseException as e:
-            _discard(tmp)
-            if isinstance(e, OSError):
-                raise PrrError(f"cannot write: {e.strerror or e}", file=shown) from None
-            raise
 
     def close(self) -> None:
         if not self._closed:
@@ -1115,6 +1106,23 @@ def _replace_review_file(tmp: Path, target: Path, shown: str) -> None:
             lock.release()
 
 
+@contextlib.contextmanager
+def _new_review_file(real: Path, shown: str):
+    """Yield the path of a new file beside ``real`` to build a review in; when the block ends,
+    the file replaces ``real`` (:func:`_replace_review_file`). If the block raises, the new file
+    is deleted and ``real`` is untouched. (Save a copy and a new review; an edit rewrites a copy
+    of the file under its lock instead: :func:`_rewrite`.)"""
+    tmp = paths.new_temp_beside(real)
+    try:
+        yield tmp
+        _replace_review_file(tmp, real, shown)
+    except BaseException as e:
+        _discard(tmp)
+        if isinstance(e, OSError):
+            raise PrrError(f"cannot write: {e.strerror or e}", file=shown) from None
+        raise
+
+
 def create_store(path: str | Path, review: Review | None = None, *, overwrite: bool = False) -> ReviewStore:
     """Create a new review file (atomically: built aside, then renamed into place) and open it."""
     shown = str(path)
@@ -1126,8 +1134,7 @@ def create_store(path: str | Path, review: Review | None = None, *, overwrite: b
     real = paths.real_target(p)
     if open_files.is_open(real):
         raise PrrError("this review is open; close it before replacing it", file=shown)
-    tmp = paths.new_temp_beside(real)
-    try:
+    with _new_review_file(real, shown) as tmp:
         new = review_rows(review if review is not None else Review())
         con = _connect_copy(tmp)
         try:
@@ -1142,10 +1149,4 @@ def create_store(path: str | Path, review: Review | None = None, *, overwrite: b
             tmp_store._writer.dispose()
         finally:
             con.close()
-        _replace_review_file(tmp, real, shown)
-    except BaseException as e:
-        _discard(tmp)
-        if isinstance(e, OSError):
-            raise PrrError(f"cannot write: {e.strerror or e}", file=shown) from None
-        raise
     return open_store(p, _snapshot=new)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from prr_app import safe_yaml as sy
+from prr_app import paths, safe_yaml as sy
 from prr_app.errors import PrrError
 from prr_app.checklist.facts import Facts
 from prr_app.importers.readiness import compose, kubernetes, monitoring
@@ -108,11 +108,7 @@ def _rel(p: Path, root: Path) -> str:
 
 
 def _looks_monitoring(p: Path) -> bool:
-    try:
-        with open(p, "rb") as fh:
-            head = fh.read(16384).decode("utf-8", "replace")
-    except OSError:
-        return False
+    head = paths.head_text(p, 16384)
     return any(k in head for k in ("PrometheusRule", "ServiceMonitor", "PodMonitor", '"panels"', "grafana_dashboard"))
 
 

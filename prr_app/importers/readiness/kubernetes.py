@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 
 from prr_app import safe_yaml as sy
 from prr_app.checklist.facts import Fact, Facts
-from prr_app.importers.kubernetes import K8sObject, iter_objects, match_expressions, str_map
+from prr_app.importers.kubernetes import (
+    HOST_KEYS, ZONE_KEYS, K8sObject, iter_objects, match_expressions, spread_terms, str_map,
+)
 from prr_app.importers.readiness.common import Components, backup_tool, env_facts, runbook_value, store_annotation
 
 WORKLOADS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod", "DeploymentConfig", "Rollout")
-ZONE_KEYS = ("topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone")
 
 
 @dataclass
@@ -203,22 +204,7 @@ class K8sFacts:
         env_facts(pairs, o.file, cid, self.facts)
 
     def _spread(self, w: Workload) -> None:
-        o, pod = w.obj, w.pod
-        keys = []
-        tsc = pod.get("topologySpreadConstraints")
-        for i, t in enumerate(tsc if isinstance(tsc, list) else []):
-            if isinstance(t, dict):
-                keys.append((sy.text(t.get("topologyKey")), sy.line_of(tsc, i, o.line), "topology spread",
-                             sy.text(t.get("whenUnsatisfiable")) or "DoNotSchedule"))
-        aff = sy.get_path(pod, "affinity", "podAntiAffinity")
-        if isinstance(aff, dict):
-            for kind in ("requiredDuringSchedulingIgnoredDuringExecution", "preferredDuringSchedulingIgnoredDuringExecution"):
-                terms = aff.get(kind)
-                for i, t in enumerate(terms if isinstance(terms, list) else []):
-                    t2 = t.get("podAffinityTerm") if isinstance(t, dict) and "podAffinityTerm" in t else t
-                    if isinstance(t2, dict):
-                        keys.append((sy.text(t2.get("topologyKey")), sy.line_of(terms, i, o.line), "pod anti-affinity",
-                                     "required" if kind.startswith("required") else "preferred"))
+        o = w.obj
         reps = w.replicas
         rline = _ln(o.body.get("spec"), "replicas", o.line) if isinstance(o.body.get("spec"), dict) else o.line
         rtext = "one instance per node" if o.kind == "DaemonSet" else (
@@ -226,10 +212,11 @@ class K8sFacts:
                                    or o.kind == "Pod" else " (replicas not set)"))
         self.facts.add(Fact("k8s.topology-spread", w.cid, o.file, rline, f"{o.kind} {o.name}: {rtext}", "replicas",
                             str(reps if reps is not None else "")))
-        for key, line, how, mode in keys:
-            scope = "zones" if key in ZONE_KEYS else ("nodes" if key == "kubernetes.io/hostname" else key)
-            self.facts.add(Fact("k8s.topology-spread", w.cid, o.file, line, f"{how} across {scope} ({key}, {mode})",
-                                "zone" if key in ZONE_KEYS else "node", key))
+        for t in spread_terms(w.pod, o.line):
+            scope = "zones" if t.key in ZONE_KEYS else ("nodes" if t.key in HOST_KEYS else t.key)
+            self.facts.add(Fact("k8s.topology-spread", w.cid, o.file, t.line,
+                                f"{t.how} across {scope} ({t.key}, {t.mode})", "zone" if t.key in ZONE_KEYS else "node",
+                                t.key))
 
     def _strategy(self, w: Workload) -> None:
         o = w.obj
