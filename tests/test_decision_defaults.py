@@ -177,3 +177,50 @@ def test_one_open_high_risk_reads_in_the_singular():
     assert ("The one open high or critical risk has an owner but no mitigation with a due date "
             "(Data centre flood).") in causes
     assert not any("Of 1 " in c or "1 open high or critical risks" in c for c in causes)
+
+
+# ------------------------------------------------------------------ the executive summary on an acceptance ending before launch
+def v3_review() -> Review:
+    """A reviewer's 5 x 5 risk accepted until 2026-12-31, the launch on 2027-01-15: it blocks."""
+    r = rules_review()
+    r.add(Risk(id="rev-1", title="Vendor may go bankrupt", likelihood=1, impact=5, components=["api-a"], owner="team-a"))
+    r.add(Risk(id="rev-2", title="Data centre flood", likelihood=5, impact=5, components=["api-b"], owner="team-a",
+               status="accepted",
+               acceptance=Acceptance(by="Boss", at="2026-12-01", reason="accepted", until="2026-12-31")))
+    return r
+
+
+def test_summary_leads_with_the_blocker_and_never_sums_unestimated_work_as_zero():
+    r = v3_review()
+    a = build_assessment(r)
+    flood = a.risk("rev-2")
+    assert flood["launch_blocking"] and flood["acceptance_before_launch"] and flood["effort"] is None
+    md = render_markdown(r, assessment=a)
+    summary = md[md.index("## Executive summary"):md.index("## 1. ")]
+    top = summary[summary.index("### Top risks"):].splitlines()[2]
+    assert top.startswith("1. **Data centre flood** (launch blocker, critical, 5×5=25)")
+    team = next(line for line in summary.splitlines() if line.startswith("| team-a |"))
+    assert "0 d" not in team and "not estimated" in team
+    assert "Estimated time to ready" in summary and "0 working days" not in summary
+    assert "not estimated (1 launch blocker has no effort estimate)" in summary
+    # the acceptance does not count at launch: not "1 accepted"
+    assert "| Risks | 6: 1 critical, 0 high, 5 medium, 0 low; 0 accepted (1 more acceptance expired or ending " \
+           "before the target launch, not counted) |" in summary
+    row = next(line for line in render_csv(r, assessment=a).splitlines() if line.startswith("Data centre flood"))
+    assert ",open,yes," in row
+
+
+def test_team_plan_counts_unestimated_work_apart():
+    base = {"status": "open", "accepted": None, "acceptance_expired": False, "severity": "critical",
+            "launch_blocking": True, "owner": "team-a"}
+    risks = [dict(base, id="a", effort={"days": 5}), dict(base, id="b", effort=None),
+             dict(base, id="c", launch_blocking=False, severity="high", effort=None)]
+    rows, days = team_plan(risks)
+    (t,) = rows
+    assert (t["blockers"], t["blocker_days"], t["blocker_unestimated"], t["high"], t["unestimated"]) == (2, 5, 1, 1, 2)
+    assert days == 5
+    from prr_app.reporting.assessment import Assessment
+
+    assert Assessment.effort_text(5, 1) == "at least 5 d (1 not estimated)"
+    assert Assessment.effort_text(0, 2) == "not estimated" and Assessment.effort_text(3, 0) == "3 d"
+    assert Assessment.time_to_ready_text(rows, days) == "at least 5 working days (1 launch blocker has no effort estimate)"

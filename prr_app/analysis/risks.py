@@ -1184,10 +1184,19 @@ def has_due_date(r: dict) -> bool:
 def team_plan(risks: list[dict], checklist_items: list[tuple[str, bool]] = ()) -> tuple[list[dict], int]:
     """Per owning team: launch blockers, open high risks and their effort in days; and the estimated
     working days to ready (teams work in parallel, each on its blockers one after another).
-    ``checklist_items``: the open blocker checklist items as (owner, answered), each a blocker too."""
+    ``checklist_items``: the open blocker checklist items as (owner, answered), each a blocker too.
+
+    A risk without an effort estimate (a reviewer's risk with no mitigation effort) adds no days: it is
+    counted in ``blocker_unestimated`` / ``unestimated``, so the days are a lower bound when those are
+    not 0 (never "0 days" for work nobody estimated)."""
     teams: dict[str, dict] = {}
+
+    def team(owner: str) -> dict:
+        return teams.setdefault(owner, {"team": owner, "blockers": 0, "high": 0, "blocker_days": 0, "days": 0,
+                                        "blocker_unestimated": 0, "unestimated": 0})
+
     for owner, answered in checklist_items:
-        t = teams.setdefault(owner, {"team": owner, "blockers": 0, "high": 0, "blocker_days": 0, "days": 0})
+        t = team(owner)
         days = EFFORT["meet-checklist-item" if answered else "answer-checklist-item"][1]
         t["blockers"] += 1
         t["blocker_days"] += days
@@ -1198,15 +1207,16 @@ def team_plan(risks: list[dict], checklist_items: list[tuple[str, bool]] = ()) -
         condition = r["launch_blocking"] or (r["severity"] in ("critical", "high") and r.get("policy_required", True))
         if not condition:
             continue
-        t = teams.setdefault(r["owner"] or "", {"team": r["owner"] or "", "blockers": 0, "high": 0,
-                                                   "blocker_days": 0, "days": 0})
-        days = (r.get("effort") or {}).get("days", 0)
+        t = team(r["owner"] or "")
+        days = (r.get("effort") or {}).get("days")
         if r["launch_blocking"]:
             t["blockers"] += 1
-            t["blocker_days"] += days
+            t["blocker_days"] += days or 0
+            t["blocker_unestimated"] += days is None
         else:
             t["high"] += 1
-        t["days"] += days
+        t["days"] += days or 0
+        t["unestimated"] += days is None
     rows = sorted(teams.values(), key=lambda t: (-t["blockers"], -t["blocker_days"], t["team"]))
     return rows, max((t["blocker_days"] for t in rows), default=0)
 

@@ -153,6 +153,45 @@ class Assessment:
         return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
 
     @staticmethod
+    def effort_text(days: int, unestimated: int) -> str:
+        """Days of work, saying when some of it has no estimate (never "0 d" for unestimated work)."""
+        if not unestimated:
+            return f"{days} d"
+        if not days:
+            return "not estimated"
+        return f"at least {days} d ({unestimated} not estimated)"
+
+    @staticmethod
+    def time_to_ready_text(teams: list[dict], days: int) -> str:
+        """The estimated time to ready (the largest team's blocker effort) in words, a lower bound when a
+        launch blocker has no effort estimate."""
+        n = sum(t.get("blocker_unestimated", 0) for t in teams)
+        if not n:
+            return f"{days} working day{'s' if days != 1 else ''}"
+        which = f"{n} launch blocker{'s have' if n != 1 else ' has'} no effort estimate"
+        return f"at least {days} working day{'s' if days != 1 else ''} ({which})" if days else f"not estimated ({which})"
+
+    @staticmethod
+    def accepted_at_launch(r: dict) -> bool:
+        """Is the risk accepted, with an acceptance that has not expired and lasts past the target launch?"""
+        return bool(r.get("accepted")) and not r.get("acceptance_expired") and not r.get("acceptance_before_launch")
+
+    @classmethod
+    def status_text(cls, r: dict, *, short: bool = False) -> str:
+        """A risk's status as the launch decision sees it: "accepted" only when the acceptance holds at
+        the target launch; otherwise its status ("open"), with why the acceptance does not count unless
+        ``short``."""
+        if cls.accepted_at_launch(r):
+            return "accepted"
+        status = r.get("status") or "open"
+        status = "open" if status == "accepted" else status
+        acc = r.get("accepted")
+        if acc and not short:
+            why = "expired" if r.get("acceptance_expired") else "ends before the target launch"
+            status += f" (acceptance {why}" + (f" on {acc['until']}" if acc.get("until") else "") + ")"
+        return status.replace("_", " ")
+
+    @staticmethod
     def owner_text(r: dict) -> str:
         owner = r.get("owner") or ""
         if not owner:
@@ -180,8 +219,8 @@ class Assessment:
         sev = s["by_severity"]
         no_fig = [x for x in self.availability_rows() if no_figures(x)]
         return [
-            ("Architecture", f"{s['components']} components, {s['dependencies']} dependencies, "
-                             f"{s['failure_domains']} failure domains, {s['journeys']} journeys"),
+            ("Architecture", f"{_n(s['components'], 'component')}, {_n(s['dependencies'], 'dependency', 'dependencies')}, "
+                             f"{_n(s['failure_domains'], 'failure domain')}, {_n(s['journeys'], 'journey')}"),
             ("Single points of failure", f"{sp.get('component', 0) + sp.get('domain', 0)} root causes: "
                                          f"{sp.get('component', 0)} component "
                                          f"(of which {sp.get('instance', 0)} also on one instance), "
@@ -190,7 +229,7 @@ class Assessment:
                                                             if below else "")
              + (f"; {len(no_fig)} availability target(s) without any figure (no figures)" if no_fig else "")),
             ("Risks", f"{s['risks']}: {sev.get('critical', 0)} critical, {sev.get('high', 0)} high, "
-                      f"{sev.get('medium', 0)} medium, {sev.get('low', 0)} low; {len(self.accepted_risks())} accepted"),
+                      f"{sev.get('medium', 0)} medium, {sev.get('low', 0)} low; {self.accepted_text()}"),
             ("Checklist", cl_text),
         ]
 
@@ -353,7 +392,21 @@ class Assessment:
         return sorted(self.risks, key=lambda r: (r.get("rank", 0), r["id"]))
 
     def accepted_risks(self) -> list[dict]:
+        """Every risk with an acceptance recorded, whether or not it holds at launch (section 6 lists them)."""
         return [r for r in self.ranked_risks() if r.get("accepted")]
+
+    def accepted_text(self) -> str:
+        """How many risks are accepted at launch; acceptances that do not count (expired, or ending
+        before the target launch) said apart."""
+        acc = self.accepted_risks()
+        held = sum(1 for r in acc if self.accepted_at_launch(r))
+        gone = len(acc) - held
+        return f"{held} accepted" + (f" ({gone} more acceptance{'s' if gone != 1 else ''} expired or ending before "
+                                     "the target launch, not counted)" if gone else "")
+
+    def top_risks(self, n: int = 5) -> list[dict]:
+        """The first ``n`` risks open at launch, in register order: the launch blockers lead."""
+        return self.root_causes()[:n]
 
     def heat_counts(self) -> dict[tuple[int, int], int]:
         out: dict[tuple[int, int], int] = {}
@@ -366,6 +419,11 @@ class Assessment:
     # -- figures ----------------------------------------------------------------
     def spof_components(self) -> set[str]:
         return {row["element"] for row in self.spof_rows() if row["disruption"] in ("component", "instance")}
+
+
+def _n(n: int, one: str, many: str | None = None) -> str:
+    """"1 journey", "3 journeys"."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 def no_figures(row: dict) -> bool:
