@@ -132,13 +132,27 @@ class Assessment:
     def team_plan(self) -> tuple[list[dict], int]:
         from prr_app.analysis.risks import team_plan
 
-        items = [((getattr(getattr(it, "answer", None), "owner", "") or ""), True) for it in self.checklist_blockers()]
-        items += [((getattr(getattr(it, "answer", None), "owner", "") or ""), False) for it in self.unanswered_blockers()]
+        items = [(self.item_owner(it), True) for it in self.checklist_blockers()]
+        items += [(self.item_owner(it), False) for it in self.unanswered_blockers()]
         if self.checklist is None:  # counts only (the analysis' own evaluation)
             v = self.analysis["verdict"]
             items = [("", True)] * int(v.get("checklist_blockers", 0) or 0) + \
                 [("", False)] * int(v.get("checklist_unanswered_blockers", 0) or 0)
         return team_plan(self.risks, items)
+
+    def item_owner(self, it) -> str:
+        """Who owns an open blocker checklist item: its answer's owner, else the owner of the component it
+        is about (for a call, the calling component's, where a timeout or fallback is set), as a computed
+        risk's owner defaults to the owner of the component its fix changes; "" for a review-wide item."""
+        owner = getattr(getattr(it, "answer", None), "owner", "") or ""
+        subject = getattr(it, "subject", None)
+        if owner or not subject:
+            return owner
+        if getattr(it, "per", "") == "dependency":
+            dep = self.review.dependencies.get(subject)
+            subject = dep.source if dep is not None else subject.split("->", 1)[0]
+        comp = self.review.components.get(subject)
+        return (comp.owner or "") if comp is not None else ""
 
     def takes_down(self, r: dict) -> str:
         """What a root cause takes down, in a few names (journeys first), for the summary."""
