@@ -3,6 +3,8 @@ proposed readiness gaps, a redundant system that only a reviewer's risks decide,
 risk accepted until before the launch."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from prr_app.model.entities import (
     Acceptance,
     ChecklistAnswer,
@@ -69,4 +71,25 @@ def v3_review() -> Review:
     r.add(Risk(id="rev-2", title="Data centre flood", likelihood=5, impact=5, components=["api-b"], owner="team-a",
                status="accepted",
                acceptance=Acceptance(by="Boss", at="2026-12-01", reason="accepted", until="2026-12-31")))
+    return r
+
+
+REALDATA = Path(__file__).resolve().parent.parent.parent / "shared" / "realdata"
+
+
+def online_boutique_owned() -> Review:
+    """Online Boutique imported as it is, then completed as a lead would: tier 2, a critical journey with
+    an SLO through its user-facing components, shop-team owning every component, every blocker item
+    answered met. Its readiness-evidence risks (no disruption budget, no probes) must be owned."""
+    from prr_app.review.importing import import_review
+
+    r = import_review([REALDATA / "online-boutique"]).review
+    r.meta.tier, r.meta.review_date, r.meta.target_launch = 2, "2026-12-01", "2026-12-20"
+    for c in r.components.values():
+        c.owner = "shop-team"
+    uf = sorted(c.id for c in r.components.values() if c.user_facing)
+    r.add(Journey("shop", "Shop and check out", entry=uf, slo=99.5, critical=True))
+    a = build_assessment(r)
+    for it in a.unanswered_blockers() + a.checklist_blockers():
+        r.add(ChecklistAnswer(item=it.key, status="met", evidence="https://wiki.example/prr/" + it.key))
     return r
