@@ -1153,9 +1153,7 @@ class RiskRegister:
             sizes = [m.effort for m in mitigations if m.effort]
             risk["effort"] = {"kind": "reviewer", "size": max(sizes, key=["small", "medium", "large"].index),
                               "days": days, "what": "the reviewer's mitigations"}
-        accepted_at_launch = (risk["accepted"] and not risk["acceptance_expired"]
-                              and not risk["acceptance_before_launch"])
-        if risk["status"] in ("mitigated", "closed") or accepted_at_launch:
+        if risk["status"] in ("mitigated", "closed") or accepted_at_launch(risk):
             risk["launch_blocking"] = False
         else:
             risk["launch_blocking"] = risk["blocking_rule"]
@@ -1170,11 +1168,16 @@ class RiskRegister:
                 risk["owner_source"] = f"owner of {risk['fix_component']}"
 
 
+def accepted_at_launch(r: dict) -> bool:
+    """Is the risk accepted with an acceptance that has not expired and lasts past the target launch?"""
+    return bool(r.get("accepted")) and not r.get("acceptance_expired") and not r.get("acceptance_before_launch")
+
+
 def open_at_launch(r: dict) -> bool:
     """Is the risk still open at the target launch (not mitigated, closed, or accepted past the launch)?"""
     if r["status"] in ("mitigated", "closed"):
         return False
-    return not (r["accepted"] and not r["acceptance_expired"] and not r.get("acceptance_before_launch"))
+    return not accepted_at_launch(r)
 
 
 def has_due_date(r: dict) -> bool:

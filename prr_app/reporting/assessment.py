@@ -186,16 +186,13 @@ class Assessment:
         return f"at least {days} working day{'s' if days != 1 else ''} ({which})" if days else f"not estimated ({which})"
 
     @staticmethod
-    def accepted_at_launch(r: dict) -> bool:
-        """Is the risk accepted, with an acceptance that has not expired and lasts past the target launch?"""
-        return bool(r.get("accepted")) and not r.get("acceptance_expired") and not r.get("acceptance_before_launch")
-
-    @classmethod
-    def status_text(cls, r: dict, *, short: bool = False) -> str:
+    def status_text(r: dict, *, short: bool = False) -> str:
         """A risk's status as the launch decision sees it: "accepted" only when the acceptance holds at
         the target launch; otherwise its status ("open"), with why the acceptance does not count unless
         ``short``."""
-        if cls.accepted_at_launch(r):
+        from prr_app.analysis.risks import accepted_at_launch
+
+        if accepted_at_launch(r):
             return "accepted"
         status = r.get("status") or "open"
         status = "open" if status == "accepted" else status
@@ -412,8 +409,10 @@ class Assessment:
     def accepted_text(self) -> str:
         """How many risks are accepted at launch; acceptances that do not count (expired, or ending
         before the target launch) said apart."""
+        from prr_app.analysis.risks import accepted_at_launch
+
         acc = self.accepted_risks()
-        held = sum(1 for r in acc if self.accepted_at_launch(r))
+        held = sum(1 for r in acc if accepted_at_launch(r))
         gone = len(acc) - held
         return f"{held} accepted" + (f" ({gone} more acceptance{'s' if gone != 1 else ''} expired or ending before "
                                      "the target launch, not counted)" if gone else "")
