@@ -634,9 +634,9 @@ class _Builder:
             more = (f" ({n_teams_all - len(teams)} more teams with less work: their risks are in section 6, by owner)"
                     if n_teams_all > len(teams) else "")
             out.append(self.p(self.m(
-                f"Estimated time to ready, if each team works through its blockers one after another and the "
-                f"teams work in parallel: {a.time_to_ready_text(teams, days)} (effort per mitigation kind: "
-                f"appendix A.1){more}."),
+                f"Estimated time to ready (effort per mitigation kind: appendix A.1), if each team works through "
+                f"its blockers one after another and the teams work in parallel: {a.time_to_ready_text(teams, days)}"
+                f"{more}."),
                 st.small))
         out.append(self.p("Key figures", st.h3))
         rows = [[self.cell(k, bold=True), self.cell(v)] for k, v in a.key_figures()]
