@@ -4,49 +4,14 @@ the launch is not counted as accepted; an unestimated effort is never summed as 
 not pass a review whose verdict is not ready."""
 from __future__ import annotations
 
-import json
-
-import pytest
-
+from decision_reviews import evidence_review, rules_review, v3_review
 from prr_app.analysis import analyze
 from prr_app.analysis.risks import EFFORT, team_plan
 from prr_app.cli.main import main
 from prr_app.interchange.json_io import write_json
-from prr_app.model.entities import (
-    Acceptance,
-    ChecklistAnswer,
-    Component,
-    Dependency,
-    FailureDomain,
-    Journey,
-    Mitigation,
-    Proposal,
-    RedundancyGroup,
-    Review,
-    Risk,
-)
+from prr_app.model.entities import Acceptance, Component, Dependency, Mitigation, Review, Risk
 from prr_app.reporting.assessment import build_assessment
 from prr_app.reporting.markdown import render_csv, render_markdown
-
-
-def evidence_review() -> Review:
-    """A shop whose import proposed "no disruption budget" for cart and "no probes" for db, every
-    component owned by shop-team: the owners and an effort must reach the evidence risks."""
-    r = Review()
-    r.meta.tier = 2
-    r.add(Component(id="web", kind="frontend", user_facing=True, owner="web-team"))
-    r.add(Component(id="cart", owner="shop-team"))
-    r.add(Component(id="db", kind="datastore", owner="data-team"))
-    r.add(Dependency("web", "cart"))
-    r.add(Dependency("cart", "db"))
-    r.add(Journey("buy", "Buy", entry=["web"], critical=True, slo=99.0))
-    r.proposals["svc.disruption-budget@cart"] = Proposal(
-        item="svc.disruption-budget@cart", status="not_met", extractor="k8s.pdb",
-        reason="no PodDisruptionBudget selects cart", evidence=["Deployment cart: 1 replica(s): k8s.yaml:3"])
-    r.proposals["svc.probes@db"] = Proposal(
-        item="svc.probes@db", status="not_met", extractor="k8s.probes",
-        reason="no liveness or readiness probe", evidence=["no liveness or readiness probe: k8s.yaml:30"])
-    return r
 
 
 def test_evidence_risks_get_the_owner_and_effort_of_the_component_they_change():
@@ -86,30 +51,6 @@ def test_every_effort_kind_is_in_the_documented_table():
 
 
 # ------------------------------------------------------------------ the rules test review (an independent check)
-def rules_review() -> Review:
-    """Two gateways and two APIs in redundancy groups over two zones, all owned and observed: nothing
-    computed is high. What decides is the reviewer's risks added to it."""
-    r = Review()
-    r.meta.system_name, r.meta.tier = "rules-test", 2
-    r.meta.review_date, r.meta.target_launch = "2026-12-01", "2027-01-15"
-    r.add(FailureDomain(id="p", kind="provider"))
-    r.add(FailureDomain(id="r", kind="region", parent="p"))
-    for z in ("za", "zb"):
-        r.add(FailureDomain(id=z, kind="zone", parent="r"))
-    for cid, kind in (("web-a", "gateway"), ("web-b", "gateway"), ("api-a", "service"), ("api-b", "service")):
-        r.add(Component(id=cid, kind=kind, owner="team-a", replicas=2, placement=["za", "zb"], availability=99.99,
-                        recovery="automatic", rto_minutes=10, rpo_minutes=5,
-                        slo=99.9 if cid.startswith("web") else None))
-    r.add(RedundancyGroup("web", name="web", members=["web-a", "web-b"], min_up=1))
-    r.add(RedundancyGroup("api", name="api", members=["api-a", "api-b"], min_up=1))
-    for s in ("web-a", "web-b"):
-        r.add(Dependency(s, "api", timeout_ms=200, retries=1, backoff=True))
-    r.add(Journey("j", "Journey", entry=["web"], slo=99.5, critical=True))
-    for it in build_assessment(r).unanswered_blockers():  # every blocker item answered met
-        r.add(ChecklistAnswer(item=it.key, status="met", evidence="https://wiki.example/prr/" + it.key))
-    return r
-
-
 def _gate(tmp_path, review: Review, *args: str) -> int:
     path = tmp_path / "r.json"
     write_json(review, path)
@@ -177,3 +118,62 @@ def test_one_open_high_risk_reads_in_the_singular():
     assert ("The one open high or critical risk has an owner but no mitigation with a due date "
             "(Data centre flood).") in causes
     assert not any("Of 1 " in c or "1 open high or critical risks" in c for c in causes)
+
+
+# ------------------------------------------------------------------ the executive summary on an acceptance ending before launch
+def test_summary_leads_with_the_blocker_and_never_sums_unestimated_work_as_zero():
+    r = v3_review()
+    a = build_assessment(r)
+    flood = a.risk("rev-2")
+    assert flood["launch_blocking"] and flood["acceptance_before_launch"] and flood["effort"] is None
+    md = render_markdown(r, assessment=a)
+    summary = md[md.index("## Executive summary"):md.index("## 1. ")]
+    top = summary[summary.index("### Top risks"):].splitlines()[2]
+    assert top.startswith("1. **Data centre flood** (launch blocker, critical, 5×5=25)")
+    team = next(line for line in summary.splitlines() if line.startswith("| team-a |"))
+    assert "0 d" not in team and "not estimated" in team
+    assert "Estimated time to ready" in summary and "0 working days" not in summary
+    assert "not estimated (1 launch blocker has no effort estimate)" in summary
+    # the acceptance does not count at launch: not "1 accepted"
+    assert "| Risks | 6: 1 critical, 0 high, 5 medium, 0 low; 0 accepted (1 more acceptance expired or ending " \
+           "before the target launch, not counted) |" in summary
+    row = next(line for line in render_csv(r, assessment=a).splitlines() if line.startswith("Data centre flood"))
+    assert ",open,yes," in row
+
+
+def test_team_plan_counts_unestimated_work_apart():
+    base = {"status": "open", "accepted": None, "acceptance_expired": False, "severity": "critical",
+            "launch_blocking": True, "owner": "team-a"}
+    risks = [dict(base, id="a", effort={"days": 5}), dict(base, id="b", effort=None),
+             dict(base, id="c", launch_blocking=False, severity="high", effort=None)]
+    rows, days = team_plan(risks)
+    (t,) = rows
+    assert (t["blockers"], t["blocker_days"], t["blocker_unestimated"], t["high"], t["unestimated"]) == (2, 5, 1, 1, 2)
+    assert days == 5
+    from prr_app.reporting.assessment import Assessment
+
+    assert Assessment.effort_text(5, 1) == "at least 5 d (1 not estimated)"
+    assert Assessment.effort_text(0, 2) == "not estimated" and Assessment.effort_text(3, 0) == "3 d"
+    assert Assessment.time_to_ready_text(rows, days) == "at least 5 working days (1 launch blocker has no effort estimate)"
+
+
+def test_an_open_blocker_item_about_a_component_counts_for_its_owners_team():
+    r = evidence_review()
+    a = build_assessment(r)
+    items = a.unanswered_blockers()
+    about = {it.subject: it for it in items if it.per == "component"}
+    assert "cart" in about, [it.key for it in items]
+    assert a.item_owner(about["cart"]) == "shop-team"
+    calls = [it for it in items if it.per == "dependency"]
+    for it in calls:
+        assert a.item_owner(it) == r.components[r.dependencies[it.subject].source].owner
+    teams = {t["team"]: t for t in a.team_plan()[0]}
+    n_cart = sum(1 for it in items + a.checklist_blockers() if a.item_owner(it) == "shop-team")
+    assert teams["shop-team"]["blockers"] >= n_cart > 0
+    # the answer's own owner wins
+    from prr_app.model.entities import ChecklistAnswer
+
+    r.add(ChecklistAnswer(item=about["cart"].key, status="not_met", owner="platform-team"))
+    a = build_assessment(r)
+    item = next(it for it in a.checklist_blockers() if it.key == about["cart"].key)
+    assert a.item_owner(item) == "platform-team"

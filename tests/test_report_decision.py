@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from prr_app.cli.main import main
 from prr_app.model.entities import Component, Dependency, Review
 from prr_app.interchange.json_io import read_review_json, write_json
 from prr_app.reporting.assessment import VERDICT_TEXT, build_assessment
+from prr_app.reporting.markdown import md as md_text
 from prr_app.reporting.markdown import render_csv, render_markdown
 from prr_app.reporting.pdf import render_pdf
 
@@ -25,29 +27,96 @@ def _pages(pdf: bytes) -> list[str]:
     return [" ".join((p.extract_text() or "").split()) for p in PdfReader(io.BytesIO(pdf)).pages]
 
 
-@pytest.mark.parametrize("name", ["webshop.json", "platform.json"])
+def _source(name: str, tmp_path: Path) -> Path:
+    """A bundled example, or one of the reviews an independent check built (tests/decision_reviews.py):
+    readiness-evidence risks whose components have owners (F1), a 5 x 5 risk accepted until before the
+    launch with no effort estimate (F6)."""
+    if name.endswith(".json"):
+        return EXAMPLES / name
+    import decision_reviews
+
+    path = tmp_path / f"{name}.json"
+    write_json(getattr(decision_reviews, name)(), path)
+    return path
+
+
+def _owner_text(r: dict) -> str:
+    if not r["owner"]:
+        return "no owner"
+    return f"{r['owner']} ({r['owner_source']})" if r["owner_source"].startswith("owner of") else r["owner"]
+
+
+@pytest.mark.parametrize("name", ["webshop.json", "platform.json", "evidence_review", "v3_review",
+                                  "online_boutique_owned"])
 def test_every_output_carries_the_same_decision(name, tmp_path, capsys):
-    src = EXAMPLES / name
+    import decision_reviews
+
+    if name == "online_boutique_owned" and not (decision_reviews.REALDATA / "online-boutique").is_dir():
+        pytest.skip("shared/realdata is not beside the repository")
+    src = _source(name, tmp_path)
     assert main(["analyze", str(src), "--json"]) == 0
     js = json.loads(capsys.readouterr().out)
+    assert main(["analyze", str(src)]) in (0, 1)
+    cli = capsys.readouterr().out
     review = read_review_json(src)
     a = build_assessment(review)
     assert a.verdict == js["verdict"]["verdict"]
     assert [r["id"] for r in a.ranked_risks()] == [r["id"] for r in js["risks"]]
-    # CSV: same order, owners, scores, blocking flags
+    # CSV: same order, owners (and where they come from), scores, blocking flags, effort
     rows = list(csv.DictReader(io.StringIO(render_csv(review, assessment=a))))
     assert [r["id"] for r in rows] == [r["id"] for r in js["risks"]]
     for row, r in zip(rows, js["risks"]):
         assert row["owner"] == r["owner"] and int(row["score"]) == r["score"] and int(row["rank"]) == r["rank"]
+        assert row["owner source"] == r["owner_source"]
         assert (row["launch blocking"] == "yes") == r["launch_blocking"]
+        days = (r["effort"] or {}).get("days")
+        assert row["effort days"] == ("" if days is None else str(days))
+        if r["origin"] == "computed":  # every computed risk is estimated, and owned where its component is
+            assert days is not None, r["id"]
+            fix = review.components.get(r["fix_component"] or "")
+            assert r["owner"] or not (fix and fix.owner), r["id"]
     # Markdown and PDF: the verdict and each cause
     md = render_markdown(review, assessment=a)
     pages = _pages(render_pdf(review, assessment=a))
+    pdf = " ".join(pages)
     text = VERDICT_TEXT[js["verdict"]["verdict"]]
     assert f"**Verdict:** **{text}**" in md and f"Verdict: {text}" in pages[0]
+    assert f"VERDICT: {js['verdict']['verdict'].upper()}" in cli
     for cause in js["verdict"]["causes"]:
         head = " ".join(cause.split()[:6])
         assert head in pages[0], head
+        assert cause in cli
+    # the numbers: risks by severity and launch blockers, in the CLI, the key figures and the cover
+    s, sev = js["summary"], js["summary"]["by_severity"]
+    counts = (f"{s['risks']}: {sev['critical']} critical, {sev['high']} high, {sev['medium']} medium, "
+              f"{sev['low']} low")
+    assert f"risks: {s['risks']} ({sev['critical']} critical, {sev['high']} high" in cli
+    assert f"| Risks | {counts}" in md and counts in pdf
+    n_block = len(js["verdict"]["launch_blockers"]) + js["verdict"]["checklist_blockers"] + \
+        js["verdict"]["checklist_unanswered_blockers"]
+    assert f"### Launch blockers ({n_block})" in md
+    assert (f"{n_block} launch blocker{'s' if n_block != 1 else ''} open" if n_block else "no launch blocker open") \
+        in pages[0]
+    # the root causes to fix: ranks, owners and effort as in the register, in Markdown and in the PDF
+    by_rank = {r["rank"]: r for r in js["risks"]}
+    table = md[md.index("### Root causes to fix"):md.index("### Key figures")]
+    for rank, owner, effort in re.findall(r"^\| (\d+) \| .*? \| .*? \| (.*?) \| (.*?) \| .*? \|$", table, re.M):
+        r = by_rank[int(rank)]
+        days = (r["effort"] or {}).get("days")
+        assert owner.replace("\\", "") == _owner_text(r)
+        assert effort == (f"{days} d" if days is not None else "not estimated")
+    # the top risks lead with the launch blockers, none of them hidden by an acceptance that ends before launch
+    blockers = [r["title"] for r in js["risks"] if r["launch_blocking"]]
+    top = re.findall(r"^1\. \*\*(.*?)\*\*", md[md.index("### Top risks"):], re.M)
+    assert top[:len(blockers)] == [md_text(t) for t in blockers[:5]]
+    # the time to ready: the same words in both, never "0 working days" for unestimated blockers
+    said = re.search(r"Estimated time to ready, with the teams working in parallel, each through its blockers: "
+                     r"(.*?)\.\n", md)
+    if said:
+        assert said.group(1) in pdf
+        teams, days = a.team_plan()
+        if any(t["blocker_unestimated"] for t in teams):
+            assert said.group(1).startswith(("at least", "not estimated"))
     # the number of single points of failure: one per element (a component also failing on one
     # instance once), in the document, the PDF's key figures and the CLI's heading
     elements = {sp["component"] if sp["element_type"] == "instance" else sp["element"] for sp in js["spofs"]}

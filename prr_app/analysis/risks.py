@@ -1145,9 +1145,7 @@ class RiskRegister:
             sizes = [m.effort for m in mitigations if m.effort]
             risk["effort"] = {"kind": "reviewer", "size": max(sizes, key=["small", "medium", "large"].index),
                               "days": days, "what": "the reviewer's mitigations"}
-        accepted_at_launch = (risk["accepted"] and not risk["acceptance_expired"]
-                              and not risk["acceptance_before_launch"])
-        if risk["status"] in ("mitigated", "closed") or accepted_at_launch:
+        if risk["status"] in ("mitigated", "closed") or accepted_at_launch(risk):
             risk["launch_blocking"] = False
         else:
             risk["launch_blocking"] = risk["blocking_rule"]
@@ -1162,11 +1160,16 @@ class RiskRegister:
                 risk["owner_source"] = f"owner of {risk['fix_component']}"
 
 
+def accepted_at_launch(r: dict) -> bool:
+    """Is the risk accepted with an acceptance that has not expired and lasts past the target launch?"""
+    return bool(r.get("accepted")) and not r.get("acceptance_expired") and not r.get("acceptance_before_launch")
+
+
 def open_at_launch(r: dict) -> bool:
     """Is the risk still open at the target launch (not mitigated, closed, or accepted past the launch)?"""
     if r["status"] in ("mitigated", "closed"):
         return False
-    return not (r["accepted"] and not r["acceptance_expired"] and not r.get("acceptance_before_launch"))
+    return not accepted_at_launch(r)
 
 
 def has_due_date(r: dict) -> bool:
@@ -1176,10 +1179,19 @@ def has_due_date(r: dict) -> bool:
 def team_plan(risks: list[dict], checklist_items: list[tuple[str, bool]] = ()) -> tuple[list[dict], int]:
     """Per owning team: launch blockers, open high risks and their effort in days; and the estimated
     working days to ready (teams work in parallel, each on its blockers one after another).
-    ``checklist_items``: the open blocker checklist items as (owner, answered), each a blocker too."""
+    ``checklist_items``: the open blocker checklist items as (owner, answered), each a blocker too.
+
+    A risk without an effort estimate (a reviewer's risk with no mitigation effort) adds no days: it is
+    counted in ``blocker_unestimated`` / ``unestimated``, so the days are a lower bound when those are
+    not 0 (never "0 days" for work nobody estimated)."""
     teams: dict[str, dict] = {}
+
+    def team(owner: str) -> dict:
+        return teams.setdefault(owner, {"team": owner, "blockers": 0, "high": 0, "blocker_days": 0, "days": 0,
+                                        "blocker_unestimated": 0, "unestimated": 0})
+
     for owner, answered in checklist_items:
-        t = teams.setdefault(owner, {"team": owner, "blockers": 0, "high": 0, "blocker_days": 0, "days": 0})
+        t = team(owner)
         days = EFFORT["meet-checklist-item" if answered else "answer-checklist-item"][1]
         t["blockers"] += 1
         t["blocker_days"] += days
@@ -1190,15 +1202,16 @@ def team_plan(risks: list[dict], checklist_items: list[tuple[str, bool]] = ()) -
         condition = r["launch_blocking"] or (r["severity"] in ("critical", "high") and r.get("policy_required", True))
         if not condition:
             continue
-        t = teams.setdefault(r["owner"] or "", {"team": r["owner"] or "", "blockers": 0, "high": 0,
-                                                   "blocker_days": 0, "days": 0})
-        days = (r.get("effort") or {}).get("days", 0)
+        t = team(r["owner"] or "")
+        days = (r.get("effort") or {}).get("days")
         if r["launch_blocking"]:
             t["blockers"] += 1
-            t["blocker_days"] += days
+            t["blocker_days"] += days or 0
+            t["blocker_unestimated"] += days is None
         else:
             t["high"] += 1
-        t["days"] += days
+        t["days"] += days or 0
+        t["unestimated"] += days is None
     rows = sorted(teams.values(), key=lambda t: (-t["blockers"], -t["blocker_days"], t["team"]))
     return rows, max((t["blocker_days"] for t in rows), default=0)
 

@@ -132,13 +132,27 @@ class Assessment:
     def team_plan(self) -> tuple[list[dict], int]:
         from prr_app.analysis.risks import team_plan
 
-        items = [((getattr(getattr(it, "answer", None), "owner", "") or ""), True) for it in self.checklist_blockers()]
-        items += [((getattr(getattr(it, "answer", None), "owner", "") or ""), False) for it in self.unanswered_blockers()]
+        items = [(self.item_owner(it), True) for it in self.checklist_blockers()]
+        items += [(self.item_owner(it), False) for it in self.unanswered_blockers()]
         if self.checklist is None:  # counts only (the analysis' own evaluation)
             v = self.analysis["verdict"]
             items = [("", True)] * int(v.get("checklist_blockers", 0) or 0) + \
                 [("", False)] * int(v.get("checklist_unanswered_blockers", 0) or 0)
         return team_plan(self.risks, items)
+
+    def item_owner(self, it) -> str:
+        """Who owns an open blocker checklist item: its answer's owner, else the owner of the component it
+        is about (for a call, the calling component's, where a timeout or fallback is set), as a computed
+        risk's owner defaults to the owner of the component its fix changes; "" for a review-wide item."""
+        owner = getattr(getattr(it, "answer", None), "owner", "") or ""
+        subject = getattr(it, "subject", None)
+        if owner or not subject:
+            return owner
+        if getattr(it, "per", "") == "dependency":
+            dep = self.review.dependencies.get(subject)
+            subject = dep.source if dep is not None else subject.split("->", 1)[0]
+        comp = self.review.components.get(subject)
+        return (comp.owner or "") if comp is not None else ""
 
     def takes_down(self, r: dict) -> str:
         """What a root cause takes down, in a few names (journeys first), for the summary."""
@@ -151,6 +165,42 @@ class Assessment:
         if not names:
             return ""
         return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+
+    @staticmethod
+    def effort_text(days: int, unestimated: int) -> str:
+        """Days of work, saying when some of it has no estimate (never "0 d" for unestimated work)."""
+        if not unestimated:
+            return f"{days} d"
+        if not days:
+            return "not estimated"
+        return f"at least {days} d ({unestimated} not estimated)"
+
+    @staticmethod
+    def time_to_ready_text(teams: list[dict], days: int) -> str:
+        """The estimated time to ready (the largest team's blocker effort) in words, a lower bound when a
+        launch blocker has no effort estimate."""
+        n = sum(t.get("blocker_unestimated", 0) for t in teams)
+        if not n:
+            return f"{days} working day{'s' if days != 1 else ''}"
+        which = f"{n} launch blocker{'s have' if n != 1 else ' has'} no effort estimate"
+        return f"at least {days} working day{'s' if days != 1 else ''} ({which})" if days else f"not estimated ({which})"
+
+    @staticmethod
+    def status_text(r: dict, *, short: bool = False) -> str:
+        """A risk's status as the launch decision sees it: "accepted" only when the acceptance holds at
+        the target launch; otherwise its status ("open"), with why the acceptance does not count unless
+        ``short``."""
+        from prr_app.analysis.risks import accepted_at_launch
+
+        if accepted_at_launch(r):
+            return "accepted"
+        status = r.get("status") or "open"
+        status = "open" if status == "accepted" else status
+        acc = r.get("accepted")
+        if acc and not short:
+            why = "expired" if r.get("acceptance_expired") else "ends before the target launch"
+            status += f" (acceptance {why}" + (f" on {acc['until']}" if acc.get("until") else "") + ")"
+        return status.replace("_", " ")
 
     @staticmethod
     def owner_text(r: dict) -> str:
@@ -180,17 +230,17 @@ class Assessment:
         sev = s["by_severity"]
         no_fig = [x for x in self.availability_rows() if no_figures(x)]
         return [
-            ("Architecture", f"{_count(s['components'], 'component')}, {_count(s['dependencies'], 'dependency')}, "
-                             f"{_count(s['failure_domains'], 'failure domain')}, {_count(s['journeys'], 'journey')}"),
-            ("Single points of failure", f"{_count(sp.get('component', 0) + sp.get('domain', 0), 'root cause')}: "
-                                         f"{_count(sp.get('component', 0), 'component')} "
+            ("Architecture", f"{_n(s['components'], 'component')}, {_n(s['dependencies'], 'dependency', 'dependencies')}, "
+                             f"{_n(s['failure_domains'], 'failure domain')}, {_n(s['journeys'], 'journey')}"),
+            ("Single points of failure", f"{_n(sp.get('component', 0) + sp.get('domain', 0), 'root cause')}: "
+                                         f"{_n(sp.get('component', 0), 'component')} "
                                          f"(of which {sp.get('instance', 0)} also on one instance), "
-                                         f"{_count(sp.get('domain', 0), 'failure domain')}"),
+                                         f"{_n(sp.get('domain', 0), 'failure domain')}"),
             ("Journeys below SLO", f"{len(below)} of {nj}" + (": " + ", ".join(self.label(b["target"]) for b in below)
                                                             if below else "")
              + (f"; {len(no_fig)} availability target(s) without any figure (no figures)" if no_fig else "")),
             ("Risks", f"{s['risks']}: {sev.get('critical', 0)} critical, {sev.get('high', 0)} high, "
-                      f"{sev.get('medium', 0)} medium, {sev.get('low', 0)} low; {len(self.accepted_risks())} accepted"),
+                      f"{sev.get('medium', 0)} medium, {sev.get('low', 0)} low; {self.accepted_text()}"),
             ("Checklist", cl_text),
         ]
 
@@ -353,7 +403,23 @@ class Assessment:
         return sorted(self.risks, key=lambda r: (r.get("rank", 0), r["id"]))
 
     def accepted_risks(self) -> list[dict]:
+        """Every risk with an acceptance recorded, whether or not it holds at launch (section 6 lists them)."""
         return [r for r in self.ranked_risks() if r.get("accepted")]
+
+    def accepted_text(self) -> str:
+        """How many risks are accepted at launch; acceptances that do not count (expired, or ending
+        before the target launch) said apart."""
+        from prr_app.analysis.risks import accepted_at_launch
+
+        acc = self.accepted_risks()
+        held = sum(1 for r in acc if accepted_at_launch(r))
+        gone = len(acc) - held
+        return f"{held} accepted" + (f" ({gone} more acceptance{'s' if gone != 1 else ''} expired or ending before "
+                                     "the target launch, not counted)" if gone else "")
+
+    def top_risks(self, n: int = 5) -> list[dict]:
+        """The first ``n`` risks open at launch, in register order: the launch blockers lead."""
+        return self.root_causes()[:n]
 
     def heat_counts(self) -> dict[tuple[int, int], int]:
         out: dict[tuple[int, int], int] = {}
@@ -368,12 +434,10 @@ class Assessment:
         return {row["element"] for row in self.spof_rows() if row["disruption"] in ("component", "instance")}
 
 
+def _n(n: int, one: str, many: str | None = None) -> str:
+    """"1 journey", "3 journeys"."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
 
-def _count(n: int, noun: str) -> str:
-    """``n`` and ``noun`` in English: "1 journey", "2 journeys", "3 dependencies"."""
-    if n == 1:
-        return f"1 {noun}"
-    return f"{n} {noun[:-1] + 'ies' if noun.endswith('y') and noun[-2] not in 'aeiou' else noun + 's'}"
 
 def no_figures(row: dict) -> bool:
     """An availability estimate with not one figure under it (100 % only because nothing is stated)."""

@@ -70,9 +70,11 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None, cha
     if teams:
         L += ["### Work per team before launch", ""]
         L += _table(["Team", "Launch blockers", "Other open high risks", "Effort on blockers", "Effort in all"], [
-            [md(t["team"] or "no owner"), str(t["blockers"]), str(t["high"]), f"{t['blocker_days']} d", f"{t['days']} d"]
+            [md(t["team"] or "no owner"), str(t["blockers"]), str(t["high"]),
+             a.effort_text(t["blocker_days"], t["blocker_unestimated"]), a.effort_text(t["days"], t["unestimated"])]
             for t in teams])
-        L += [f"Estimated time to ready: {days} working days (teams in parallel, each through its blockers).", ""]
+        L += [f"Estimated time to ready, with the teams working in parallel, each through its blockers: "
+              f"{a.time_to_ready_text(teams, days)}.", ""]
     blockers = a.blockers
     cl_block = a.checklist_blockers() + a.unanswered_blockers()
     L += [f"### Launch blockers ({len(blockers) + len(cl_block)})", ""]
@@ -92,8 +94,10 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None, cha
     L += ["### Key figures", ""]
     L += _table(["Figure", "Value"], [[md(k), md(v)] for k, v in a.key_figures()])
     L += ["### Top risks", ""]
-    for r in [r for r in a.ranked_risks() if not r.get("accepted")][:5]:
-        L.append(f"1. **{md(r['title'])}** ({md(r['severity'])}, {r['likelihood']}×{r['impact']}={r['score']}): {md(r.get('mitigation', ''))}")
+    for r in a.top_risks():
+        status = "launch blocker, " if r["launch_blocking"] else ""
+        L.append(f"1. **{md(r['title'])}** ({status}{md(r['severity'])}, {r['likelihood']}×{r['impact']}={r['score']}): "
+                 f"{md(r.get('mitigation', ''))}")
     L.append("")
 
     # 1
@@ -170,7 +174,8 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None, cha
     # 6
     L += [f"## 6. {SECTION_TITLES[5]}", ""]
     for r in a.ranked_risks():
-        flags = [f for f, on in (("launch blocker", r.get("launch_blocking")), ("accepted", r.get("accepted"))) if on]
+        flags = [f for f, on in (("launch blocker", r.get("launch_blocking")),
+                                 (a.status_text(r), r.get("accepted"))) if on]
         L.append(f"### {r.get('rank', '')}. {md(r['title'])}")
         L.append("")
         L.append(f"- **Severity:** {md(r['severity'])}, score {r['likelihood']}×{r['impact']}={r['score']}"
@@ -246,7 +251,7 @@ def render_csv(review: Review, *, assessment: Assessment | None = None) -> str:
         mits = r.get("mitigations") or []
         due = a.due_text(r)
         owner = r.get("owner") or ""
-        status = "accepted" if r.get("accepted") else (r.get("status") or "open")
+        status = a.status_text(r, short=True)
         mit = r.get("mitigation") or ""
         if mits:
             mit = "; ".join([mit] + [m.get("title", "") for m in mits]) if mit else "; ".join(m.get("title", "") for m in mits)

@@ -746,15 +746,17 @@ class _Builder(TableBuilder):
         if teams:
             out.append(self.p(self.m("Work per team before launch"), st.h3))
             rows = [[self.cell(t["team"] or "no owner", bold=True), self.short(t["blockers"]), self.short(t["high"]),
-                     self.short(f"{t['blocker_days']} d"), self.short(f"{t['days']} d")] for t in teams]
+                     self.cell(a.effort_text(t["blocker_days"], t["blocker_unestimated"])),
+                     self.cell(a.effort_text(t["days"], t["unestimated"]))] for t in teams]
             out.append(self._table_flowable(["Team", "Launch blockers", "Other open high risks",
                                              "Effort on blockers", "Effort in all"], rows,
                                             [0.36, 0.14, 0.18, 0.16, 0.16]))
             more = (f" ({n_teams_all - len(teams)} more teams with less work: their risks are in section 6, by owner)"
                     if n_teams_all > len(teams) else "")
             out.append(self.p(self.m(
-                f"Estimated time to ready: {days} working days, if each team works through its blockers one "
-                f"after another and the teams work in parallel (effort per mitigation kind: appendix A.1){more}."),
+                f"Estimated time to ready (effort per mitigation kind: appendix A.1), if each team works through "
+                f"its blockers one after another and the teams work in parallel: {a.time_to_ready_text(teams, days)}"
+                f"{more}."),
                 st.small))
         out.append(self.p("Key figures", st.h3))
         rows = [[self.cell(k, bold=True), self.cell(v)] for k, v in a.key_figures()]
@@ -1115,7 +1117,7 @@ class _Builder(TableBuilder):
                        [[self.short(r.get("rank", "")), self.cell(r["title"]), self.sev(r["severity"]),
                          self.short(f"{r['likelihood']}×{r['impact']}={r['score']}"),
                          self.cell(a.owner_text(r)),
-                         self.cell("accepted" if r.get("accepted") else (r.get("status") or "open")
+                         self.cell(a.status_text(r, short=True)
                                    + (", launch blocker" if r.get("launch_blocking") else ""))] for r in rest],
                        [0.06, 0.48, 0.09, 0.09, 0.14, 0.14])
         self.heading("Accepted risks", 1, "6.3" if rest else "6.2")
