@@ -203,6 +203,13 @@ class Assessment:
         return status.replace("_", " ")
 
     @staticmethod
+    def why_inputs(r: dict) -> list[str]:
+        """The inputs behind a risk's numbers, less the other risks it also resolves (listed on
+        their own lines from ``causes``, so they are not printed twice)."""
+        folded = bool(r.get("causes"))
+        return [i for i in r.get("inputs") or [] if not (folded and i.startswith("also resolves:"))]
+
+    @staticmethod
     def owner_text(r: dict) -> str:
         owner = r.get("owner") or ""
         if not owner:

@@ -190,8 +190,8 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None, cha
             L.append(f"- **Effort:** {md(e['size'])}, about {e['days']} working days ({md(e['what'])})")
         if r.get("description"):
             L.append(f"- **Issue:** {md(r['description'])}")
-        if r.get("inputs"):
-            L.append(f"- **Why these numbers:** {md('; '.join(r['inputs']))}")
+        if a.why_inputs(r):
+            L.append(f"- **Why these numbers:** {md('; '.join(a.why_inputs(r)))}")
         if r.get("override"):
             ov = r["override"]
             L.append(f"- **Override:** {md(ov.get('reason', '') if isinstance(ov, dict) else ov)}")

@@ -1072,7 +1072,7 @@ class _Builder(TableBuilder):
             risk = f"<b>{self.m(r['title'])}</b>"
             if r.get("description"):
                 risk += "<br/>" + self.m(r["description"])
-            inputs = list(r.get("inputs") or [])
+            inputs = a.why_inputs(r)
             why = "; ".join(inputs)
             if why:
                 risk += f'<br/><font color="#616e7c">{self.m("why: " + why)}</font>'
