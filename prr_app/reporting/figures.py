@@ -385,6 +385,7 @@ class GraphFigure(NamedTuple):
     summary: bool = False
     user_facing: frozenset = frozenset()
     note: str = ""
+    journey: str = ""  # the journey id of a journey's figure
 
 
 def _views(review, hubs):
@@ -499,12 +500,13 @@ def plan_graph_figures(review, max_w: float, max_h: float, journeys: dict[str, l
         whole = lay_of(ends)
         sc = graph_scale(whole, max_w, max_h)
         if sc >= MIN_SCALE:
-            out.append(GraphFigure(title, whole, sc))
+            out.append(GraphFigure(title, whole, sc, journey=jid))
         else:
             out.append(summary_figure(review, ends, full, f"{title}: summary of its {len(ends)} components by tier",
-                                      max_w, max_h, hubs))
+                                      max_w, max_h, hubs)._replace(journey=jid))
             parts = _cover(lines, lay_of, where, max_w, max_h)
-            out += [GraphFigure(f"{title} (part {i} of {len(parts)})", lay, sc) for i, (lay, sc) in enumerate(parts, 1)]
+            out += [GraphFigure(f"{title} (part {i} of {len(parts)})", lay, sc, journey=jid)
+                    for i, (lay, sc) in enumerate(parts, 1)]
         done.update(lines)
     rest = [e for e in full.edges if e not in done]
     parts = _cover(rest, lay_of, where, max_w, max_h)

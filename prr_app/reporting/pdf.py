@@ -758,10 +758,15 @@ class _Builder:
         plans = F.plan_graph_figures(r, self.doc.frame_w, max_h, a.journey_needs, hubs)
         n_lines = len({e for p in plans if not p.summary for e in p.layout.edges})
         if len(plans) > 1:
+            n_j = len({p.journey for p in plans if p.journey})
+            n_jf = sum(1 for p in plans if p.journey)
+            n_rest = len(plans) - 1 - n_jf
+            what = ([f"{_count(n_jf, 'figure')} for {_count(n_j, 'journey')} (what each reaches; one larger than a "
+                     "page as its own summary and parts)"] if n_jf else []) + (
+                [f"{_count(n_rest, 'part')} for the {'other ' if n_jf else ''}dependencies"] if n_rest else [])
             self.para(f"The graph is too large to print legibly on one page: a summary by tier comes first, then "
-                      f"{len(plans) - 1} figures, one per journey (what it reaches; a journey larger than a page as "
-                      "a summary and parts) and parts for the other dependencies. Every dependency is a line in at "
-                      "least one figure; a component appears in every part that draws one of its dependencies.")
+                      f"{' and '.join(what)}. Every dependency is a line in at least one figure; a component appears "
+                      "in every part that draws one of its dependencies.")
         alone = F.isolated_components(r)
         n_badged = sum(1 for d in r.dependencies.values() if d.target in hubs and d.source != d.target)
         self.para("Tiers run left to right from the entry points to the leaves; bands are failure domains "
