@@ -501,13 +501,10 @@ def plan_graph_figures(review, max_w: float, max_h: float, journeys: dict[str, l
         sc = graph_scale(whole, max_w, max_h)
         if sc >= MIN_SCALE:
             out.append(GraphFigure(title, whole, sc, journey=jid))
-        else:
+            done.update(lines)
+        else:  # its lines are drawn in the parts below (journeys overlap: parts per journey would repeat them)
             out.append(summary_figure(review, ends, full, f"{title}: summary of its {len(ends)} components by tier",
                                       max_w, max_h, hubs)._replace(journey=jid))
-            parts = _cover(lines, lay_of, where, max_w, max_h)
-            out += [GraphFigure(f"{title} (part {i} of {len(parts)})", lay, sc, journey=jid)
-                    for i, (lay, sc) in enumerate(parts, 1)]
-        done.update(lines)
     rest = [e for e in full.edges if e not in done]
     parts = _cover(rest, lay_of, where, max_w, max_h)
     head = "Dependencies outside the journey figures" if done else "Dependency graph"

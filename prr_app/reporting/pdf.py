@@ -762,7 +762,7 @@ class _Builder:
             n_jf = sum(1 for p in plans if p.journey)
             n_rest = len(plans) - 1 - n_jf
             what = ([f"{_count(n_jf, 'figure')} for {_count(n_j, 'journey')} (what each reaches; one larger than a "
-                     "page as its own summary and parts)"] if n_jf else []) + (
+                     "page as its own summary by tier)"] if n_jf else []) + (
                 [f"{_count(n_rest, 'part')} for the {'other ' if n_jf else ''}dependencies"] if n_rest else [])
             self.para(f"The graph is too large to print legibly on one page: a summary by tier comes first, then "
                       f"{' and '.join(what)}. Every dependency is a line in at least one figure; a component appears "
