@@ -191,12 +191,9 @@ def graph_scale(layout: Layout, max_w: float, max_h: float) -> float:
     return min(1.0, max_w / layout.width, max_h / layout.height)
 
 
-def graph_drawing(layout: Layout, kit: TextKit, style: GraphStyle, scale: float, *, labels: bool = True) -> Drawing:
-    """The dependency graph at ``scale`` (points per layout unit).
-
-    With ``labels=False`` (an overview too dense to label legibly) nodes are
-    drawn without names; region labels stay, at :data:`MIN_PT` at least.
-    """
+def graph_drawing(layout: Layout, kit: TextKit, style: GraphStyle, scale: float) -> Drawing:
+    """The dependency graph at ``scale`` (points per layout unit; :func:`plan_graph_figures` keeps it
+    at :data:`MIN_SCALE` or more, so that every label is legible)."""
     W, H = layout.width * scale, layout.height * scale
     d = Drawing(W, H)
     g = Group()
@@ -290,8 +287,6 @@ def graph_drawing(layout: Layout, kit: TextKit, style: GraphStyle, scale: float,
         if spof and uf:  # the user-facing outline inside the SPOF one: both stay visible
             g.add(Rect(X(n.x) + inset, Y(n.y + n.h) + inset, n.w * scale - 2 * inset, n.h * scale - 2 * inset,
                        rx=1.5, ry=1.5, fillColor=None, strokeColor=BLUE, strokeWidth=1.0))
-        if not labels:
-            continue
         strip = badge_strip(kit, cid, style, n.shared, badges_of.get(cid, ()), n.w * scale - 2 * inner - 3)
         lines, fs, area = node_label(kit, n.label, size, n.w * scale - 2 * inner - 4, n.h * scale - inner,
                                      TAG_STRIP if strip else 0.0, bold=uf)
@@ -548,7 +543,9 @@ def _cover(lines: list[EdgeRoute], lay_of, where, max_w: float, max_h: float) ->
 
 
 def unplaced(review, plans: list[GraphFigure]) -> list[str]:
-    """Components in no figure of a component (isolated ones, and hubs drawn only as badges)."""
+    """Components in no figure of components: those without any dependency, and when the graph is
+    drawn in parts, those with no line (a hub drawn only as badges, a component whose only
+    dependencies are on hubs): the report lists them in a table, saying why."""
     shown = {c for f in plans if not f.summary for c in f.layout.nodes}
     return sorted(c for c in review.components if c not in shown)
 
@@ -660,5 +657,7 @@ def availability_drawing(kit: TextKit, rows: list[dict], label_of, width: float,
     return d
 
 
-__all__ = ["GraphStyle", "graph_drawing", "legend_drawing", "plan_graph_figures", "heatmap_drawing",
-           "availability_drawing", "availability_drawings", "isolated_components", "unplaced", "MIN_PT", "MIN_SCALE", "SANS", "SANS_BOLD"]
+__all__ = ["GraphStyle", "GraphFigure", "graph_drawing", "legend_drawing", "plan_graph_figures", "figure_layout",
+           "summary_figure", "badge_strip", "hub_components", "hub_badges", "heatmap_drawing", "availability_drawing",
+           "availability_drawings", "isolated_components", "unplaced", "MIN_PT", "MIN_SCALE", "FIGURE_NODE_W",
+           "SANS", "SANS_BOLD"]
