@@ -811,8 +811,9 @@ class _Builder:
                 return "depends only on hubs: " + ", ".join(badges.get(c, ())) + " (badges)"
 
             self.heading("Components without a line in the figures", 1, "1.4")
-            self.para(f"{_count(len(alone), 'component')} {'has' if len(alone) == 1 else 'have'} no line in any "
-                      "figure: no dependency in or out, or only dependencies on hubs (drawn as badges): listed here "
+            how = ("no dependency in or out" if set(alone) <= isolated else
+                   "no line in any figure: no dependency in or out, or only dependencies on hubs (drawn as badges)")
+            self.para(f"{_count(len(alone), 'component')} {'has' if len(alone) == 1 else 'have'} {how}: listed here "
                       "rather than drawn as boxes without lines.", self.st.small)
             self.table(["Component", "Why", "Kind", "Owner", "User facing", "Placement"],
                        [[self.cell(c, bold=True), self.cell(why(c)), self.short(words(r.components[c].kind)),
