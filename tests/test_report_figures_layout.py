@@ -49,8 +49,8 @@ def test_badges_sit_inside_the_outline_and_the_markers_stay():
 def test_badge_strip_gives_way_to_a_plus_but_keeps_spof_and_user():
     kit = TextKit()
     style = F.GraphStyle(spofs=frozenset({"a"}), user_facing=frozenset({"a"}), shared_tags={"d1": "L1", "d2": "L2"})
-    full = F.badge_strip(kit, "a", style, ("d1", "d2"), ("H1", "H2", "H3"), 500)
-    assert [t for t, _c in full] == ["SPOF", "USER", "L1", "L2", "H1,2,3"]
+    full = F.badge_strip(kit, "a", style, ("d1", "d2"), ("H1", "H2", "H3", "H5", "H10", "H11"), 500)
+    assert [t for t, _c in full] == ["SPOF", "USER", "L1", "L2", "H1-3,5,10,11"]
     narrow = F.badge_strip(kit, "a", style, ("d1", "d2"), ("H1", "H2", "H3"), 55)
     assert [t for t, _c in narrow][:2] == ["SPOF", "USER"] and narrow[-1][0] == "+"
     assert sum(kit.width(t, F.MIN_PT, bold=True) + 3 for t, _c in narrow) - 3 <= 55

@@ -141,18 +141,32 @@ def node_label(kit: TextKit, label: str, size: float, width: float, box_h: float
     return lines, fs, area
 
 
+def _ranges(nums: list[int]) -> str:
+    """``[1, 2, 3, 5]`` -> ``"1-3,5"`` (hub badges: "H1-3,5")."""
+    out: list[str] = []
+    i = 0
+    while i < len(nums):
+        j = i
+        while j + 1 < len(nums) and nums[j + 1] == nums[j] + 1:
+            j += 1
+        out.append(str(nums[i]) if j == i else f"{nums[i]},{nums[j]}" if j == i + 1 else f"{nums[i]}-{nums[j]}")
+        i = j + 1
+    return ",".join(out)
+
+
 def badge_strip(kit: TextKit, cid: str, style: GraphStyle, shared, hub_tags, room: float) -> list[tuple[str, object]]:
     """The badges at a box's bottom, most important first, as many as fit in ``room`` points:
     SPOF and USER always (the marker stays visible on every box), then the logical shared-fate
-    domains ``shared``, the hub's own tag and the hubs it depends on ("H1,2,4"); when they do not all
+    domains ``shared``, the hub's own tag and the hubs it depends on ("H1-3,5"); when they do not all
     fit, the last ones give way to a "+"."""
     must = ([("SPOF", RED)] if cid in style.spofs else []) + ([("USER", BLUE)] if cid in style.user_facing else [])
     extra: list[tuple[str, object]] = [(style.shared_tags[d], MUTED) for d in shared if d in (style.shared_tags or {})]
     if style.hubs and cid in style.hubs:
         extra.append((f"hub {style.hubs[cid]}", MUTED))
-    hub_tags = sorted(hub_tags, key=lambda t: (len(t), t))
-    if hub_tags:
-        extra.append(("H" + ",".join(t[1:] for t in hub_tags) if len(hub_tags) > 1 else hub_tags[0], MUTED))
+    if hub_tags and all(t[:1] == "H" and t[1:].isdigit() for t in hub_tags):
+        extra.append(("H" + _ranges(sorted(int(t[1:]) for t in hub_tags)), MUTED))
+    elif hub_tags:
+        extra.append((",".join(sorted(hub_tags)), MUTED))
 
     def width(tags) -> float:
         return sum(kit.width(t, MIN_PT, bold=True) + 3 for t, _c in tags) - 3
