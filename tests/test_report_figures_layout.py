@@ -49,8 +49,8 @@ def test_badges_sit_inside_the_outline_and_the_markers_stay():
 def test_badge_strip_gives_way_to_a_plus_but_keeps_spof_and_user():
     kit = TextKit()
     style = F.GraphStyle(spofs=frozenset({"a"}), user_facing=frozenset({"a"}), shared_tags={"d1": "L1", "d2": "L2"})
-    full = F.badge_strip(kit, "a", style, ("d1", "d2"), ("H1", "H2", "H3"), 500)
-    assert [t for t, _c in full] == ["SPOF", "USER", "L1", "L2", "H1,2,3"]
+    full = F.badge_strip(kit, "a", style, ("d1", "d2"), ("H1", "H2", "H3", "H5", "H10", "H11"), 500)
+    assert [t for t, _c in full] == ["SPOF", "USER", "L1", "L2", "H1-3,5,10,11"]
     narrow = F.badge_strip(kit, "a", style, ("d1", "d2"), ("H1", "H2", "H3"), 55)
     assert [t for t, _c in narrow][:2] == ["SPOF", "USER"] and narrow[-1][0] == "+"
     assert sum(kit.width(t, F.MIN_PT, bold=True) + 3 for t, _c in narrow) - 3 <= 55
@@ -80,3 +80,27 @@ def test_hostile_review_cover_on_one_page_and_header_within_the_page():
     assert "Verdict" in cover and "Executive summary" in second  # the cover is one page
     assert "executive summary and section 6)" not in cover.split("Assumptions")[-1]  # a correct pointer
     assert "Reliability Risk Assessment · 2026-12-01" in second  # the header's end is on the page
+
+
+def test_entry_point_stands_leftmost_whatever_calls_it():
+    # the OTel demo: a load generator calls the front proxy and the telemetry collector (a hub every
+    # service reports to) scrapes it back; before, the cycle through the hub put the proxy in the same
+    # column as the services it calls, and their ~20 lines squeezed into one gap
+    r = Review()
+    for c in ("load-generator", "frontend", "checkout", "cart"):
+        r.add(Component(id=c))
+    r.add(Component(id="frontend-proxy", user_facing=True))
+    r.add(Component(id="otel-collector", tags=["telemetry"]))
+    for s, t in [("load-generator", "frontend-proxy"), ("frontend-proxy", "frontend"), ("frontend", "checkout"),
+                 ("checkout", "cart"), ("otel-collector", "frontend-proxy")] + [
+            (c, "otel-collector") for c in ("frontend-proxy", "frontend", "checkout", "cart", "load-generator")]:
+        r.add(Dependency(source=s, target=t))
+    hubs = {"otel-collector": "H1"}
+    lay = F.figure_layout(r, sorted(r.components), hubs)
+    tier = {c: n.tier for c, n in lay.nodes.items()}
+    assert tier["frontend-proxy"] == 0 and tier["frontend"] == 1 and tier["checkout"] == 2 and tier["cart"] == 3
+    assert min(n.x for n in lay.nodes.values()) == lay.nodes["frontend-proxy"].x
+    drawn = {(e.source, e.target) for e in lay.edges}
+    assert ("load-generator", "frontend-proxy") in drawn and ("otel-collector", "frontend-proxy") in drawn
+    assert not any(t == "otel-collector" for _s, t in drawn)  # badges, not lines
+    assert F.hub_badges(r, hubs)["frontend"] == ("H1",)

@@ -141,18 +141,32 @@ def node_label(kit: TextKit, label: str, size: float, width: float, box_h: float
     return lines, fs, area
 
 
+def _ranges(nums: list[int]) -> str:
+    """``[1, 2, 3, 5]`` -> ``"1-3,5"`` (hub badges: "H1-3,5")."""
+    out: list[str] = []
+    i = 0
+    while i < len(nums):
+        j = i
+        while j + 1 < len(nums) and nums[j + 1] == nums[j] + 1:
+            j += 1
+        out.append(str(nums[i]) if j == i else f"{nums[i]},{nums[j]}" if j == i + 1 else f"{nums[i]}-{nums[j]}")
+        i = j + 1
+    return ",".join(out)
+
+
 def badge_strip(kit: TextKit, cid: str, style: GraphStyle, shared, hub_tags, room: float) -> list[tuple[str, object]]:
     """The badges at a box's bottom, most important first, as many as fit in ``room`` points:
     SPOF and USER always (the marker stays visible on every box), then the logical shared-fate
-    domains ``shared``, the hub's own tag and the hubs it depends on ("H1,2,4"); when they do not all
+    domains ``shared``, the hub's own tag and the hubs it depends on ("H1-3,5"); when they do not all
     fit, the last ones give way to a "+"."""
     must = ([("SPOF", RED)] if cid in style.spofs else []) + ([("USER", BLUE)] if cid in style.user_facing else [])
     extra: list[tuple[str, object]] = [(style.shared_tags[d], MUTED) for d in shared if d in (style.shared_tags or {})]
     if style.hubs and cid in style.hubs:
         extra.append((f"hub {style.hubs[cid]}", MUTED))
-    hub_tags = sorted(hub_tags, key=lambda t: (len(t), t))
-    if hub_tags:
-        extra.append(("H" + ",".join(t[1:] for t in hub_tags) if len(hub_tags) > 1 else hub_tags[0], MUTED))
+    if hub_tags and all(t[:1] == "H" and t[1:].isdigit() for t in hub_tags):
+        extra.append(("H" + _ranges(sorted(int(t[1:]) for t in hub_tags)), MUTED))
+    elif hub_tags:
+        extra.append((",".join(sorted(hub_tags)), MUTED))
 
     def width(tags) -> float:
         return sum(kit.width(t, MIN_PT, bold=True) + 3 for t, _c in tags) - 3
@@ -191,12 +205,9 @@ def graph_scale(layout: Layout, max_w: float, max_h: float) -> float:
     return min(1.0, max_w / layout.width, max_h / layout.height)
 
 
-def graph_drawing(layout: Layout, kit: TextKit, style: GraphStyle, scale: float, *, labels: bool = True) -> Drawing:
-    """The dependency graph at ``scale`` (points per layout unit).
-
-    With ``labels=False`` (an overview too dense to label legibly) nodes are
-    drawn without names; region labels stay, at :data:`MIN_PT` at least.
-    """
+def graph_drawing(layout: Layout, kit: TextKit, style: GraphStyle, scale: float) -> Drawing:
+    """The dependency graph at ``scale`` (points per layout unit; :func:`plan_graph_figures` keeps it
+    at :data:`MIN_SCALE` or more, so that every label is legible)."""
     W, H = layout.width * scale, layout.height * scale
     d = Drawing(W, H)
     g = Group()
@@ -290,8 +301,6 @@ def graph_drawing(layout: Layout, kit: TextKit, style: GraphStyle, scale: float,
         if spof and uf:  # the user-facing outline inside the SPOF one: both stay visible
             g.add(Rect(X(n.x) + inset, Y(n.y + n.h) + inset, n.w * scale - 2 * inset, n.h * scale - 2 * inset,
                        rx=1.5, ry=1.5, fillColor=None, strokeColor=BLUE, strokeWidth=1.0))
-        if not labels:
-            continue
         strip = badge_strip(kit, cid, style, n.shared, badges_of.get(cid, ()), n.w * scale - 2 * inner - 3)
         lines, fs, area = node_label(kit, n.label, size, n.w * scale - 2 * inner - 4, n.h * scale - inner,
                                      TAG_STRIP if strip else 0.0, bold=uf)
@@ -385,6 +394,7 @@ class GraphFigure(NamedTuple):
     summary: bool = False
     user_facing: frozenset = frozenset()
     note: str = ""
+    journey: str = ""  # the journey id of a journey's figure
 
 
 def _views(review, hubs):
@@ -499,13 +509,11 @@ def plan_graph_figures(review, max_w: float, max_h: float, journeys: dict[str, l
         whole = lay_of(ends)
         sc = graph_scale(whole, max_w, max_h)
         if sc >= MIN_SCALE:
-            out.append(GraphFigure(title, whole, sc))
-        else:
+            out.append(GraphFigure(title, whole, sc, journey=jid))
+            done.update(lines)
+        else:  # its lines are drawn in the parts below (journeys overlap: parts per journey would repeat them)
             out.append(summary_figure(review, ends, full, f"{title}: summary of its {len(ends)} components by tier",
-                                      max_w, max_h, hubs))
-            parts = _cover(lines, lay_of, where, max_w, max_h)
-            out += [GraphFigure(f"{title} (part {i} of {len(parts)})", lay, sc) for i, (lay, sc) in enumerate(parts, 1)]
-        done.update(lines)
+                                      max_w, max_h, hubs)._replace(journey=jid))
     rest = [e for e in full.edges if e not in done]
     parts = _cover(rest, lay_of, where, max_w, max_h)
     head = "Dependencies outside the journey figures" if done else "Dependency graph"
@@ -549,7 +557,9 @@ def _cover(lines: list[EdgeRoute], lay_of, where, max_w: float, max_h: float) ->
 
 
 def unplaced(review, plans: list[GraphFigure]) -> list[str]:
-    """Components in no figure of a component (isolated ones, and hubs drawn only as badges)."""
+    """Components in no figure of components: those without any dependency, and when the graph is
+    drawn in parts, those with no line (a hub drawn only as badges, a component whose only
+    dependencies are on hubs): the report lists them in a table, saying why."""
     shown = {c for f in plans if not f.summary for c in f.layout.nodes}
     return sorted(c for c in review.components if c not in shown)
 
@@ -662,5 +672,7 @@ def availability_drawing(kit: TextKit, rows: list[dict], label_of, width: float,
     return d
 
 
-__all__ = ["GraphStyle", "graph_drawing", "legend_drawing", "plan_graph_figures", "heatmap_drawing",
-           "availability_drawing", "availability_drawings", "isolated_components", "unplaced", "MIN_PT", "MIN_SCALE", "SANS", "SANS_BOLD"]
+__all__ = ["GraphStyle", "GraphFigure", "graph_drawing", "legend_drawing", "plan_graph_figures", "figure_layout",
+           "summary_figure", "badge_strip", "hub_components", "hub_badges", "heatmap_drawing", "availability_drawing",
+           "availability_drawings", "isolated_components", "unplaced", "MIN_PT", "MIN_SCALE", "FIGURE_NODE_W",
+           "SANS", "SANS_BOLD"]

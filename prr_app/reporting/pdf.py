@@ -850,11 +850,17 @@ class _Builder(TableBuilder):
         plans = F.plan_graph_figures(r, self.doc.frame_w, max_h, a.journey_needs, hubs)
         n_lines = len({e for p in plans if not p.summary for e in p.layout.edges})
         if len(plans) > 1:
+            n_j = len({p.journey for p in plans if p.journey})
+            n_jf = sum(1 for p in plans if p.journey)
+            n_rest = len(plans) - 1 - n_jf
+            what = ([f"{_count(n_jf, 'figure')} for {_count(n_j, 'journey')} (what each reaches; one larger than a "
+                     "page as its own summary by tier)"] if n_jf else []) + (
+                [f"{_count(n_rest, 'part')} for the {'other ' if n_jf else ''}dependencies"] if n_rest else [])
             self.para(f"The graph is too large to print legibly on one page: a summary by tier comes first, then "
-                      f"{len(plans) - 1} figures, one per journey (what it reaches; a journey larger than a page as "
-                      "a summary and parts) and parts for the other dependencies. Every dependency is a line in at "
-                      "least one figure; a component appears in every part that draws one of its dependencies.")
-        alone = F.isolated_components(r)
+                      f"{' and '.join(what)}. Every dependency is a line in at least one figure; a component appears "
+                      "in every part that draws one of its dependencies.")
+        alone = F.unplaced(r, plans)
+        isolated = set(F.isolated_components(r))
         n_badged = sum(1 for d in r.dependencies.values() if d.target in hubs and d.source != d.target)
         self.para("Tiers run left to right from the entry points to the leaves; bands are failure domains "
                   "(provider, region, zone); a component sits in the narrowest domain that holds all its instances. "
@@ -862,7 +868,7 @@ class _Builder(TableBuilder):
                   + (f" {_count(n_lines, 'line')} drawn" if plans else "")
                   + (f"; {_count(n_badged, 'dependency', 'dependencies')} on hubs shown as H badges on the dependent"
                      if n_badged else "")
-                  + (f"; {_count(len(alone), 'component')} without any dependency (section 1.4)" if alone else "")
+                  + (f"; {_count(len(alone), 'component')} without a line in any figure (section 1.4)" if alone else "")
                   + ("." if plans or alone else ""), self.st.small)
         for p in plans:
             if p.summary:
@@ -883,15 +889,30 @@ class _Builder(TableBuilder):
                          self.st.caption)
             self.story.append(KeepTogether([d, Spacer(1, 4), legend, cap]))
         if alone:
-            self.heading("Components without a dependency", 1, "1.4")
-            self.para(f"{_count(len(alone), 'component')} {'has' if len(alone) == 1 else 'have'} no dependency in or "
-                      "out: listed here rather than drawn as boxes without lines.", self.st.small)
-            self.table(["Component", "Kind", "Owner", "User facing", "Placement"],
-                       [[self.cell(c, bold=True), self.short(words(r.components[c].kind)),
+            dependents: dict[str, int] = {}
+            for d in r.dependencies.values():
+                if d.target in hubs and d.source != d.target:
+                    dependents[d.target] = dependents.get(d.target, 0) + 1
+            badges = style.badges or {}
+
+            def why(c: str) -> str:
+                if c in isolated:
+                    return "no dependency in or out"
+                if c in hubs:
+                    return f"hub {hubs[c]}: a badge on each of its {_count(dependents.get(c, 0), 'dependent')}"
+                return "depends only on hubs: " + ", ".join(badges.get(c, ())) + " (badges)"
+
+            self.heading("Components without a line in the figures", 1, "1.4")
+            how = ("no dependency in or out" if set(alone) <= isolated else
+                   "no line in any figure: no dependency in or out, or only dependencies on hubs (drawn as badges)")
+            self.para(f"{_count(len(alone), 'component')} {'has' if len(alone) == 1 else 'have'} {how}: listed here "
+                      "rather than drawn as boxes without lines.", self.st.small)
+            self.table(["Component", "Why", "Kind", "Owner", "User facing", "Placement"],
+                       [[self.cell(c, bold=True), self.cell(why(c)), self.short(words(r.components[c].kind)),
                          self.cell(r.components[c].owner or "no owner"),
                          self.short("yes" if r.components[c].user_facing else ""),
                          self.cell(", ".join(r.components[c].placement + r.components[c].shared_domains)
-                                   or "not stated")] for c in alone], [0.3, 0.14, 0.2, 0.1, 0.26])
+                                   or "not stated")] for c in alone], [0.22, 0.26, 0.1, 0.14, 0.08, 0.2])
 
     # -- 2 ------------------------------------------------------------------------
     def spofs(self):
