@@ -15,7 +15,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pg_server  # noqa: E402
 from test_teamrepo import _example, _login, _need_server, pg, repo, repo_url  # noqa: E402,F401
-from test_ui_repository import WAIT_MS, edit, shop, window  # noqa: E402,F401
+from test_ui_repository import WAIT_MS, edit, own_server, shop, window  # noqa: E402,F401
 
 from prr_app.review import edits  # noqa: E402
 
@@ -118,45 +118,37 @@ def test_an_explicit_save_pushes_on_a_worker_while_the_window_turns_its_event_lo
     w.close()
 
 
-def test_the_server_stopped_during_an_explicit_save_keeps_the_edits_and_says_so(qtbot, monkeypatch, tmp_path):
+def test_the_server_stopped_during_an_explicit_save_keeps_the_edits_and_says_so(qtbot, monkeypatch, own_server):
     from prr_app.review.document import load_review
     from prr_app.teamrepo.repository import Repository
 
-    _need_server()
-    server = pg_server.start_server()
-    try:
-        url = server.create_database("savekill")
-        with Repository(url) as repo:
-            repo.init()
-            repo.push(_example(), name="shop")
-        w = window(qtbot, monkeypatch, url=url)
-        assert w.repository.open("shop")
-        real_push = Repository.push
+    server, url = own_server
+    w = window(qtbot, monkeypatch, url=url)
+    assert w.repository.open("shop")
+    real_push = Repository.push
 
-        def push(self, review, **kw):  # the server goes away while the save is on its way
-            server.kill()
-            return real_push(self, review, **kw)
+    def push(self, review, **kw):  # the server goes away while the save is on its way
+        server.kill()
+        return real_push(self, review, **kw)
 
-        monkeypatch.setattr(Repository, "push", push)
-        w.push("Edit", edits.set_fields(w.session.review, "components", "cart-db", owner="during-the-save"))
-        assert w.save()
-        monkeypatch.setattr(Repository, "push", real_push)
-        assert w.save_label.text() == "Saved to a local copy only: not in the repository yet"
-        qtbot.waitUntil(lambda: "Not in the repository" in w.statusBar().currentMessage(), timeout=WAIT_MS)
-        assert "unreachable" in w.statusBar().currentMessage()
-        assert "unreachable" in w.repository.label.text() and not w.repository.notices
-        local = w.repository.document.local
-        assert load_review(local).components["cart-db"].owner == "during-the-save"
-        server.restart()
-        pg_server.wait_until_ready(server)
-        qtbot.waitUntil(lambda: "Back online" in w.repository.label.text(), timeout=WAIT_MS * 3)
-        with Repository(url) as repo:
-            assert repo.pull("shop").review.components["cart-db"].owner == "during-the-save"
-        assert not local.exists()  # everything is in the repository: the local copy went
-        qtbot.waitUntil(lambda: w.save_label.text() == "All changes saved", timeout=WAIT_MS)
-        w.close()
-    finally:
-        server.cleanup()
+    monkeypatch.setattr(Repository, "push", push)
+    w.push("Edit", edits.set_fields(w.session.review, "components", "cart-db", owner="during-the-save"))
+    assert w.save()
+    monkeypatch.setattr(Repository, "push", real_push)
+    assert w.save_label.text() == "Saved to a local copy only: not in the repository yet"
+    qtbot.waitUntil(lambda: "Not in the repository" in w.statusBar().currentMessage(), timeout=WAIT_MS)
+    assert "unreachable" in w.statusBar().currentMessage()
+    assert "unreachable" in w.repository.label.text() and not w.repository.notices
+    local = w.repository.document.local
+    assert load_review(local).components["cart-db"].owner == "during-the-save"
+    server.restart()
+    pg_server.wait_until_ready(server)
+    qtbot.waitUntil(lambda: "Back online" in w.repository.label.text(), timeout=WAIT_MS * 3)
+    with Repository(url) as repo:
+        assert repo.pull("shop").review.components["cart-db"].owner == "during-the-save"
+    assert not local.exists()  # everything is in the repository: the local copy went
+    qtbot.waitUntil(lambda: w.save_label.text() == "All changes saved", timeout=WAIT_MS)
+    w.close()
 
 
 def test_a_conflict_met_by_a_background_save_is_not_called_saved(qtbot, monkeypatch, shop):
@@ -219,99 +211,83 @@ def _leave_offline_copy(qtbot, monkeypatch, server, url, owner: str) -> Path:
     return _left_by_a_dead_app(local)
 
 
-def test_a_local_copy_left_offline_is_offered_at_the_next_start_and_synced(qtbot, monkeypatch, tmp_path):
+def test_a_local_copy_left_offline_is_offered_at_the_next_start_and_synced(qtbot, monkeypatch, own_server):
     from prr_app.teamrepo.repository import Repository
     from prr_app.ui.repository import LocalCopiesDialog, local_copies
 
-    _need_server()
-    server = pg_server.start_server()
-    try:
-        url = server.create_database("leftoffline")
-        with Repository(url) as repo:
-            repo.init()
-            repo.push(_example(), name="shop")
-        left = _leave_offline_copy(qtbot, monkeypatch, server, url, "left-offline")
-        assert [p for p, _ in local_copies()] == [left]
-        # the next start: the server is still away. The copy is offered; Open and Sync
-        w = window(qtbot, monkeypatch)
-        shown = {}
+    server, url = own_server
+    left = _leave_offline_copy(qtbot, monkeypatch, server, url, "left-offline")
+    assert [p for p, _ in local_copies()] == [left]
+    # the next start: the server is still away. The copy is offered; Open and Sync
+    w = window(qtbot, monkeypatch)
+    shown = {}
 
-        def choose(d: LocalCopiesDialog):
-            qtbot.addWidget(d)
-            shown["rows"] = [[d.table.item(r, c).text() for c in range(d.table.columnCount())]
-                             for r in range(d.table.rowCount())]
-            d.buttons["sync"].click()
-            return d.choice
+    def choose(d: LocalCopiesDialog):
+        qtbot.addWidget(d)
+        shown["rows"] = [[d.table.item(r, c).text() for c in range(d.table.columnCount())]
+                         for r in range(d.table.rowCount())]
+        d.buttons["sync"].click()
+        return d.choice
 
-        w.repository.ask_local_copy = choose
-        w.repository.offer_local_copies()
-        name, where, version, _at = shown["rows"][0]
-        assert (name, version) == ("repo:shop", "1") and "leftoffline" in where
-        assert "repo:shop" in w.windowTitle()
-        assert w.session.review.components["cart-db"].owner == "left-offline"
-        qtbot.waitUntil(lambda: "unreachable" in w.repository.label.text(), timeout=WAIT_MS)
-        assert local_copies() == []  # this app's now: not offered to another start
-        server.restart()
-        pg_server.wait_until_ready(server)
-        qtbot.waitUntil(lambda: "Back online" in w.repository.label.text(), timeout=WAIT_MS * 3)
-        with Repository(url) as repo:
-            assert repo.pull("shop").review.components["cart-db"].owner == "left-offline"
-        assert not list(left.parent.glob("shop.*"))  # in the repository: no local copy left
-        w.close()
-    finally:
-        server.cleanup()
+    w.repository.ask_local_copy = choose
+    w.repository.offer_local_copies()
+    name, where, version, _at = shown["rows"][0]
+    assert (name, version) == ("repo:shop", "1") and "appoffline" in where
+    assert "repo:shop" in w.windowTitle()
+    assert w.session.review.components["cart-db"].owner == "left-offline"
+    qtbot.waitUntil(lambda: "unreachable" in w.repository.label.text(), timeout=WAIT_MS)
+    assert local_copies() == []  # this app's now: not offered to another start
+    server.restart()
+    pg_server.wait_until_ready(server)
+    qtbot.waitUntil(lambda: "Back online" in w.repository.label.text(), timeout=WAIT_MS * 3)
+    with Repository(url) as repo:
+        assert repo.pull("shop").review.components["cart-db"].owner == "left-offline"
+    assert not list(left.parent.glob("shop.*"))  # in the repository: no local copy left
+    w.close()
 
 
-def test_a_local_copy_is_saved_as_prr_or_discarded_only_when_confirmed(qtbot, monkeypatch, tmp_path):
+def test_a_local_copy_is_saved_as_prr_or_discarded_only_when_confirmed(qtbot, monkeypatch, tmp_path, own_server):
     from prr_app.review.document import load_review
     from prr_app.teamrepo.repository import Repository, origin
     from prr_app.ui.repository import local_copies
 
-    _need_server()
-    server = pg_server.start_server()
-    try:
-        url = server.create_database("savelocal")
-        with Repository(url) as repo:
-            repo.init()
-            repo.push(_example(), name="shop")
-        left = _leave_offline_copy(qtbot, monkeypatch, server, url, "kept-as-file")
-        w = window(qtbot, monkeypatch)
+    server, url = own_server
+    left = _leave_offline_copy(qtbot, monkeypatch, server, url, "kept-as-file")
+    w = window(qtbot, monkeypatch)
 
-        def click(action):
-            def choose(d):
-                qtbot.addWidget(d)
-                d.select(left)
-                d.buttons[action].click()
-                return d.choice
-            return choose
+    def click(action):
+        def choose(d):
+            qtbot.addWidget(d)
+            d.select(left)
+            d.buttons[action].click()
+            return d.choice
+        return choose
 
-        # Later: kept
-        w.repository.ask_local_copy = lambda d: (qtbot.addWidget(d), d.buttons["later"].click(), None)[2]
-        w.repository.offer_local_copies()
-        assert left.exists() and "kept" in w.statusBar().currentMessage()
-        # Discard, but the user says no: kept
-        w.repository.ask_local_copy = click("discard")
-        w.repository.confirm = lambda title, text: False
-        w.repository.offer_local_copies()
-        assert left.exists()
-        # Save As .prr: a file that remembers where it came from; the copy goes
-        w.repository.ask_local_copy = click("save")
-        w.repository.ask_save_path = lambda suggested: str(tmp_path / suggested)
-        w.repository.offer_local_copies()
-        saved = load_review(tmp_path / "shop.prr")
-        assert saved.components["cart-db"].owner == "kept-as-file" and origin(saved) == ("shop", 1)
-        assert not left.exists() and local_copies() == []
-        # a second one, discarded after the confirmation
-        server.restart()
-        pg_server.wait_until_ready(server)
-        left = _leave_offline_copy(qtbot, monkeypatch, server, url, "thrown-away")
-        w.repository.ask_local_copy = click("discard")
-        w.repository.confirm = lambda title, text: "lost" in text
-        w.repository.offer_local_copies()
-        assert not left.exists() and local_copies() == []
-        w.close()
-    finally:
-        server.cleanup()
+    # Later: kept
+    w.repository.ask_local_copy = lambda d: (qtbot.addWidget(d), d.buttons["later"].click(), None)[2]
+    w.repository.offer_local_copies()
+    assert left.exists() and "kept" in w.statusBar().currentMessage()
+    # Discard, but the user says no: kept
+    w.repository.ask_local_copy = click("discard")
+    w.repository.confirm = lambda title, text: False
+    w.repository.offer_local_copies()
+    assert left.exists()
+    # Save As .prr: a file that remembers where it came from; the copy goes
+    w.repository.ask_local_copy = click("save")
+    w.repository.ask_save_path = lambda suggested: str(tmp_path / suggested)
+    w.repository.offer_local_copies()
+    saved = load_review(tmp_path / "shop.prr")
+    assert saved.components["cart-db"].owner == "kept-as-file" and origin(saved) == ("shop", 1)
+    assert not left.exists() and local_copies() == []
+    # a second one, discarded after the confirmation
+    server.restart()
+    pg_server.wait_until_ready(server)
+    left = _leave_offline_copy(qtbot, monkeypatch, server, url, "thrown-away")
+    w.repository.ask_local_copy = click("discard")
+    w.repository.confirm = lambda title, text: "lost" in text
+    w.repository.offer_local_copies()
+    assert not left.exists() and local_copies() == []
+    w.close()
 
 
 def test_the_app_offers_local_copies_at_start_up(monkeypatch):
