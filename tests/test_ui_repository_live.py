@@ -318,3 +318,46 @@ def test_the_app_offers_local_copies_at_start_up(monkeypatch):
     offered.clear()
     assert app_module.main(["--no-recovery"]) == 0
     assert offered == []
+
+
+def test_a_push_result_is_taken_in_around_edits_made_while_it_was_on_its_way(qtbot, monkeypatch, shop):
+    """What the window does with a push's result when the user edited meanwhile: the others'
+    changes come in and the window moves to the new version, keeping the edits made since (to be
+    pushed from there); but an element both edited since and changed by others keeps the window
+    on the version before (the next push merges the three)."""
+    import copy
+
+    from prr_app.teamrepo.repository import mark_origin
+
+    w = window(qtbot, monkeypatch, url=shop.url)
+    assert w.repository.open("shop")
+    link = w.repository
+    link._stop_listening()  # the results are handed to it below, as a push reports them
+    assert link.window_version() == 1
+    _other_writer(shop.url, lambda r: setattr(r.components["cart-db"], "owner", "them"))  # version 2
+
+    def result_of(pushed, **owners):  # the repository's review after the push: others' changes merged in
+        out = copy.deepcopy(pushed)
+        for cid, owner in owners.items():
+            out.components[cid].owner = owner
+        mark_origin(out, "shop", 2, "here")
+        return out
+
+    # edited since: catalog-db; others changed cart-db
+    pushed = w.session.analysis_copy()
+    w.push("Mine", edits.set_fields(w.session.review, "components", "catalog-db", owner="me"))
+    link.merged(pushed, result_of(pushed, **{"cart-db": "them"}), ["bob"])
+    assert w.session.review.components["cart-db"].owner == "them"
+    assert w.session.review.components["catalog-db"].owner == "me"
+    assert link.window_version() == 2 and "by bob" in w.a_undo.text()
+    # edited since: cart-db, which others changed too: nothing taken in, still on version 2
+    pushed = w.session.analysis_copy()
+    w.push("Mine again", edits.set_fields(w.session.review, "components", "cart-db", owner="me too"))
+    link.merged(pushed, result_of(pushed, **{"cart-db": "them again", "catalog-db": "them"}), ["bob"])
+    assert w.session.review.components["cart-db"].owner == "me too"
+    assert w.session.review.components["catalog-db"].owner == "me"
+    assert link.window_version() == 2
+    w.session.flush()  # pushed from version 2: the edits made here win where only they changed
+    final = shop.pull("shop").review.components
+    assert (final["cart-db"].owner, final["catalog-db"].owner) == ("me too", "me")
+    w.close()
