@@ -361,3 +361,29 @@ def test_a_push_result_is_taken_in_around_edits_made_while_it_was_on_its_way(qtb
     final = shop.pull("shop").review.components
     assert (final["cart-db"].owner, final["catalog-db"].owner) == ("me too", "me")
     w.close()
+
+
+def test_a_save_the_database_refuses_is_said_and_the_window_still_closes_keeping_the_copy(qtbot, monkeypatch, pg,
+                                                                                            repo):
+    from sqlalchemy.engine import make_url
+
+    from prr_app.review.document import load_review
+
+    review = _example()
+    risk = next(iter(review.risks))
+    review.risks[risk].launch_blocking = True
+    repo.push(review, name="shop")
+    db = make_url(repo.url).database
+    w = window(qtbot, monkeypatch, url=_login(pg, db, f"{db}_rita", "reviewer"))
+    assert w.repository.open("shop")
+    w.push("Accept", edits.accept_risk(w.session.review, risk, "rita", "we can live with it"))
+    w.save()  # File > Save
+    title, text = w.repository.notices[-1]
+    assert title == "Not saved to the repository" and "Only an approver" in text
+    assert w.save_label.text() == "Saved to a local copy only: not in the repository yet"
+    local = w.repository.document.local
+    w.close()
+    qtbot.waitUntil(lambda: w.repository.document is None, timeout=WAIT_MS)
+    assert not w.isVisible() and local.exists()  # closed, and the refused edit kept for the next start
+    assert load_review(local).risks[risk].status == "accepted"
+    assert repo.pull("shop").review.risks[risk].status != "accepted"
