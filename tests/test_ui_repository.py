@@ -28,6 +28,23 @@ def shop(repo, monkeypatch):
     return repo
 
 
+@pytest.fixture
+def own_server():
+    """A server of the test's own, to stop and restart, with repo:shop in it: (server, url)."""
+    from prr_app.teamrepo.repository import Repository
+
+    _need_server()
+    server = pg_server.start_server()
+    try:
+        url = server.create_database("appoffline")
+        with Repository(url) as repo:
+            repo.init()
+            repo.push(_example(), name="shop")
+        yield server, url
+    finally:
+        server.cleanup()
+
+
 def window(qtbot, monkeypatch, *, url=None):
     from prr_app.ui import main_window as mw
 
@@ -179,41 +196,33 @@ def test_deciding_later_keeps_the_edits_in_the_window_and_the_local_copy(qtbot, 
     b.close()
 
 
-def test_the_server_stopped_and_restarted_mid_session_loses_nothing(qtbot, monkeypatch, tmp_path):
+def test_the_server_stopped_and_restarted_mid_session_loses_nothing(qtbot, monkeypatch, tmp_path, own_server):
     from prr_app.review.document import load_review
     from prr_app.teamrepo.repository import Repository, origin
 
-    _need_server()
-    server = pg_server.start_server()
-    try:
-        url = server.create_database("appoffline")
-        with Repository(url) as repo:
-            repo.init()
-            repo.push(_example(), name="shop")
-        w = window(qtbot, monkeypatch, url=url)
-        assert w.repository.open("shop")
-        server.kill()
-        qtbot.waitUntil(lambda: "unreachable" in w.repository.label.text(), timeout=WAIT_MS)
-        edit(w, "components", "cart-db", owner="while-away")
-        assert not w.repository.notices  # no error dialog: the status bar says it
-        local = w.repository.document.local
-        assert load_review(local).components["cart-db"].owner == "while-away"
-        assert origin(load_review(local)) == ("shop", 1)  # the copy can be pushed by hand too
-        w.session.save_copy(tmp_path / "kept.prr")  # a .prr on request
-        assert load_review(tmp_path / "kept.prr").components["cart-db"].owner == "while-away"
-        server.restart()
-        pg_server.wait_until_ready(server)
-        qtbot.waitUntil(lambda: "Back online" in w.repository.label.text(), timeout=WAIT_MS * 3)
-        with Repository(url) as repo:
-            back = repo.pull("shop")
-        assert back.version == 2 and back.review.components["cart-db"].owner == "while-away"
-        edit(w, "components", "cart-db", owner="after")
-        with Repository(url) as repo:
-            assert repo.pull("shop").review.components["cart-db"].owner == "after"
-        w.close()
-        assert not local.exists()  # everything is in the repository: the local copy goes
-    finally:
-        server.cleanup()
+    server, url = own_server
+    w = window(qtbot, monkeypatch, url=url)
+    assert w.repository.open("shop")
+    server.kill()
+    qtbot.waitUntil(lambda: "unreachable" in w.repository.label.text(), timeout=WAIT_MS)
+    edit(w, "components", "cart-db", owner="while-away")
+    assert not w.repository.notices  # no error dialog: the status bar says it
+    local = w.repository.document.local
+    assert load_review(local).components["cart-db"].owner == "while-away"
+    assert origin(load_review(local)) == ("shop", 1)  # the copy can be pushed by hand too
+    w.session.save_copy(tmp_path / "kept.prr")  # a .prr on request
+    assert load_review(tmp_path / "kept.prr").components["cart-db"].owner == "while-away"
+    server.restart()
+    pg_server.wait_until_ready(server)
+    qtbot.waitUntil(lambda: "Back online" in w.repository.label.text(), timeout=WAIT_MS * 3)
+    with Repository(url) as repo:
+        back = repo.pull("shop")
+    assert back.version == 2 and back.review.components["cart-db"].owner == "while-away"
+    edit(w, "components", "cart-db", owner="after")
+    with Repository(url) as repo:
+        assert repo.pull("shop").review.components["cart-db"].owner == "after"
+    w.close()
+    assert not local.exists()  # everything is in the repository: the local copy goes
 
 
 def test_only_approvers_sign_off_or_accept_blocking_risks_and_the_app_says_so(qtbot, monkeypatch, pg, repo):

@@ -15,7 +15,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pg_server  # noqa: E402
 from test_teamrepo import _example, _login, _need_server, pg, repo, repo_url  # noqa: E402,F401
-from test_ui_repository import WAIT_MS, edit, shop, window  # noqa: E402,F401
+from test_ui_repository import WAIT_MS, edit, own_server, shop, window  # noqa: E402,F401
 
 from prr_app.review import edits  # noqa: E402
 
@@ -118,45 +118,37 @@ def test_an_explicit_save_pushes_on_a_worker_while_the_window_turns_its_event_lo
     w.close()
 
 
-def test_the_server_stopped_during_an_explicit_save_keeps_the_edits_and_says_so(qtbot, monkeypatch, tmp_path):
+def test_the_server_stopped_during_an_explicit_save_keeps_the_edits_and_says_so(qtbot, monkeypatch, own_server):
     from prr_app.review.document import load_review
     from prr_app.teamrepo.repository import Repository
 
-    _need_server()
-    server = pg_server.start_server()
-    try:
-        url = server.create_database("savekill")
-        with Repository(url) as repo:
-            repo.init()
-            repo.push(_example(), name="shop")
-        w = window(qtbot, monkeypatch, url=url)
-        assert w.repository.open("shop")
-        real_push = Repository.push
+    server, url = own_server
+    w = window(qtbot, monkeypatch, url=url)
+    assert w.repository.open("shop")
+    real_push = Repository.push
 
-        def push(self, review, **kw):  # the server goes away while the save is on its way
-            server.kill()
-            return real_push(self, review, **kw)
+    def push(self, review, **kw):  # the server goes away while the save is on its way
+        server.kill()
+        return real_push(self, review, **kw)
 
-        monkeypatch.setattr(Repository, "push", push)
-        w.push("Edit", edits.set_fields(w.session.review, "components", "cart-db", owner="during-the-save"))
-        assert w.save()
-        monkeypatch.setattr(Repository, "push", real_push)
-        assert w.save_label.text() == "Saved to a local copy only: not in the repository yet"
-        qtbot.waitUntil(lambda: "Not in the repository" in w.statusBar().currentMessage(), timeout=WAIT_MS)
-        assert "unreachable" in w.statusBar().currentMessage()
-        assert "unreachable" in w.repository.label.text() and not w.repository.notices
-        local = w.repository.document.local
-        assert load_review(local).components["cart-db"].owner == "during-the-save"
-        server.restart()
-        pg_server.wait_until_ready(server)
-        qtbot.waitUntil(lambda: "Back online" in w.repository.label.text(), timeout=WAIT_MS * 3)
-        with Repository(url) as repo:
-            assert repo.pull("shop").review.components["cart-db"].owner == "during-the-save"
-        assert not local.exists()  # everything is in the repository: the local copy went
-        qtbot.waitUntil(lambda: w.save_label.text() == "All changes saved", timeout=WAIT_MS)
-        w.close()
-    finally:
-        server.cleanup()
+    monkeypatch.setattr(Repository, "push", push)
+    w.push("Edit", edits.set_fields(w.session.review, "components", "cart-db", owner="during-the-save"))
+    assert w.save()
+    monkeypatch.setattr(Repository, "push", real_push)
+    assert w.save_label.text() == "Saved to a local copy only: not in the repository yet"
+    qtbot.waitUntil(lambda: "Not in the repository" in w.statusBar().currentMessage(), timeout=WAIT_MS)
+    assert "unreachable" in w.statusBar().currentMessage()
+    assert "unreachable" in w.repository.label.text() and not w.repository.notices
+    local = w.repository.document.local
+    assert load_review(local).components["cart-db"].owner == "during-the-save"
+    server.restart()
+    pg_server.wait_until_ready(server)
+    qtbot.waitUntil(lambda: "Back online" in w.repository.label.text(), timeout=WAIT_MS * 3)
+    with Repository(url) as repo:
+        assert repo.pull("shop").review.components["cart-db"].owner == "during-the-save"
+    assert not local.exists()  # everything is in the repository: the local copy went
+    qtbot.waitUntil(lambda: w.save_label.text() == "All changes saved", timeout=WAIT_MS)
+    w.close()
 
 
 def test_a_conflict_met_by_a_background_save_is_not_called_saved(qtbot, monkeypatch, shop):
@@ -219,99 +211,83 @@ def _leave_offline_copy(qtbot, monkeypatch, server, url, owner: str) -> Path:
     return _left_by_a_dead_app(local)
 
 
-def test_a_local_copy_left_offline_is_offered_at_the_next_start_and_synced(qtbot, monkeypatch, tmp_path):
+def test_a_local_copy_left_offline_is_offered_at_the_next_start_and_synced(qtbot, monkeypatch, own_server):
     from prr_app.teamrepo.repository import Repository
     from prr_app.ui.repository import LocalCopiesDialog, local_copies
 
-    _need_server()
-    server = pg_server.start_server()
-    try:
-        url = server.create_database("leftoffline")
-        with Repository(url) as repo:
-            repo.init()
-            repo.push(_example(), name="shop")
-        left = _leave_offline_copy(qtbot, monkeypatch, server, url, "left-offline")
-        assert [p for p, _ in local_copies()] == [left]
-        # the next start: the server is still away. The copy is offered; Open and Sync
-        w = window(qtbot, monkeypatch)
-        shown = {}
+    server, url = own_server
+    left = _leave_offline_copy(qtbot, monkeypatch, server, url, "left-offline")
+    assert [p for p, _ in local_copies()] == [left]
+    # the next start: the server is still away. The copy is offered; Open and Sync
+    w = window(qtbot, monkeypatch)
+    shown = {}
 
-        def choose(d: LocalCopiesDialog):
-            qtbot.addWidget(d)
-            shown["rows"] = [[d.table.item(r, c).text() for c in range(d.table.columnCount())]
-                             for r in range(d.table.rowCount())]
-            d.buttons["sync"].click()
-            return d.choice
+    def choose(d: LocalCopiesDialog):
+        qtbot.addWidget(d)
+        shown["rows"] = [[d.table.item(r, c).text() for c in range(d.table.columnCount())]
+                         for r in range(d.table.rowCount())]
+        d.buttons["sync"].click()
+        return d.choice
 
-        w.repository.ask_local_copy = choose
-        w.repository.offer_local_copies()
-        name, where, version, _at = shown["rows"][0]
-        assert (name, version) == ("repo:shop", "1") and "leftoffline" in where
-        assert "repo:shop" in w.windowTitle()
-        assert w.session.review.components["cart-db"].owner == "left-offline"
-        qtbot.waitUntil(lambda: "unreachable" in w.repository.label.text(), timeout=WAIT_MS)
-        assert local_copies() == []  # this app's now: not offered to another start
-        server.restart()
-        pg_server.wait_until_ready(server)
-        qtbot.waitUntil(lambda: "Back online" in w.repository.label.text(), timeout=WAIT_MS * 3)
-        with Repository(url) as repo:
-            assert repo.pull("shop").review.components["cart-db"].owner == "left-offline"
-        assert not list(left.parent.glob("shop.*"))  # in the repository: no local copy left
-        w.close()
-    finally:
-        server.cleanup()
+    w.repository.ask_local_copy = choose
+    w.repository.offer_local_copies()
+    name, where, version, _at = shown["rows"][0]
+    assert (name, version) == ("repo:shop", "1") and "appoffline" in where
+    assert "repo:shop" in w.windowTitle()
+    assert w.session.review.components["cart-db"].owner == "left-offline"
+    qtbot.waitUntil(lambda: "unreachable" in w.repository.label.text(), timeout=WAIT_MS)
+    assert local_copies() == []  # this app's now: not offered to another start
+    server.restart()
+    pg_server.wait_until_ready(server)
+    qtbot.waitUntil(lambda: "Back online" in w.repository.label.text(), timeout=WAIT_MS * 3)
+    with Repository(url) as repo:
+        assert repo.pull("shop").review.components["cart-db"].owner == "left-offline"
+    assert not list(left.parent.glob("shop.*"))  # in the repository: no local copy left
+    w.close()
 
 
-def test_a_local_copy_is_saved_as_prr_or_discarded_only_when_confirmed(qtbot, monkeypatch, tmp_path):
+def test_a_local_copy_is_saved_as_prr_or_discarded_only_when_confirmed(qtbot, monkeypatch, tmp_path, own_server):
     from prr_app.review.document import load_review
     from prr_app.teamrepo.repository import Repository, origin
     from prr_app.ui.repository import local_copies
 
-    _need_server()
-    server = pg_server.start_server()
-    try:
-        url = server.create_database("savelocal")
-        with Repository(url) as repo:
-            repo.init()
-            repo.push(_example(), name="shop")
-        left = _leave_offline_copy(qtbot, monkeypatch, server, url, "kept-as-file")
-        w = window(qtbot, monkeypatch)
+    server, url = own_server
+    left = _leave_offline_copy(qtbot, monkeypatch, server, url, "kept-as-file")
+    w = window(qtbot, monkeypatch)
 
-        def click(action):
-            def choose(d):
-                qtbot.addWidget(d)
-                d.select(left)
-                d.buttons[action].click()
-                return d.choice
-            return choose
+    def click(action):
+        def choose(d):
+            qtbot.addWidget(d)
+            d.select(left)
+            d.buttons[action].click()
+            return d.choice
+        return choose
 
-        # Later: kept
-        w.repository.ask_local_copy = lambda d: (qtbot.addWidget(d), d.buttons["later"].click(), None)[2]
-        w.repository.offer_local_copies()
-        assert left.exists() and "kept" in w.statusBar().currentMessage()
-        # Discard, but the user says no: kept
-        w.repository.ask_local_copy = click("discard")
-        w.repository.confirm = lambda title, text: False
-        w.repository.offer_local_copies()
-        assert left.exists()
-        # Save As .prr: a file that remembers where it came from; the copy goes
-        w.repository.ask_local_copy = click("save")
-        w.repository.ask_save_path = lambda suggested: str(tmp_path / suggested)
-        w.repository.offer_local_copies()
-        saved = load_review(tmp_path / "shop.prr")
-        assert saved.components["cart-db"].owner == "kept-as-file" and origin(saved) == ("shop", 1)
-        assert not left.exists() and local_copies() == []
-        # a second one, discarded after the confirmation
-        server.restart()
-        pg_server.wait_until_ready(server)
-        left = _leave_offline_copy(qtbot, monkeypatch, server, url, "thrown-away")
-        w.repository.ask_local_copy = click("discard")
-        w.repository.confirm = lambda title, text: "lost" in text
-        w.repository.offer_local_copies()
-        assert not left.exists() and local_copies() == []
-        w.close()
-    finally:
-        server.cleanup()
+    # Later: kept
+    w.repository.ask_local_copy = lambda d: (qtbot.addWidget(d), d.buttons["later"].click(), None)[2]
+    w.repository.offer_local_copies()
+    assert left.exists() and "kept" in w.statusBar().currentMessage()
+    # Discard, but the user says no: kept
+    w.repository.ask_local_copy = click("discard")
+    w.repository.confirm = lambda title, text: False
+    w.repository.offer_local_copies()
+    assert left.exists()
+    # Save As .prr: a file that remembers where it came from; the copy goes
+    w.repository.ask_local_copy = click("save")
+    w.repository.ask_save_path = lambda suggested: str(tmp_path / suggested)
+    w.repository.offer_local_copies()
+    saved = load_review(tmp_path / "shop.prr")
+    assert saved.components["cart-db"].owner == "kept-as-file" and origin(saved) == ("shop", 1)
+    assert not left.exists() and local_copies() == []
+    # a second one, discarded after the confirmation
+    server.restart()
+    pg_server.wait_until_ready(server)
+    left = _leave_offline_copy(qtbot, monkeypatch, server, url, "thrown-away")
+    w.repository.ask_local_copy = click("discard")
+    w.repository.confirm = lambda title, text: "lost" in text
+    w.repository.offer_local_copies()
+    assert not left.exists() and local_copies() == []
+    w.close()
 
 
 def test_the_app_offers_local_copies_at_start_up(monkeypatch):
@@ -342,3 +318,72 @@ def test_the_app_offers_local_copies_at_start_up(monkeypatch):
     offered.clear()
     assert app_module.main(["--no-recovery"]) == 0
     assert offered == []
+
+
+def test_a_push_result_is_taken_in_around_edits_made_while_it_was_on_its_way(qtbot, monkeypatch, shop):
+    """What the window does with a push's result when the user edited meanwhile: the others'
+    changes come in and the window moves to the new version, keeping the edits made since (to be
+    pushed from there); but an element both edited since and changed by others keeps the window
+    on the version before (the next push merges the three)."""
+    import copy
+
+    from prr_app.teamrepo.repository import mark_origin
+
+    w = window(qtbot, monkeypatch, url=shop.url)
+    assert w.repository.open("shop")
+    link = w.repository
+    link._stop_listening()  # the results are handed to it below, as a push reports them
+    assert link.window_version() == 1
+    _other_writer(shop.url, lambda r: setattr(r.components["cart-db"], "owner", "them"))  # version 2
+
+    def result_of(pushed, **owners):  # the repository's review after the push: others' changes merged in
+        out = copy.deepcopy(pushed)
+        for cid, owner in owners.items():
+            out.components[cid].owner = owner
+        mark_origin(out, "shop", 2, "here")
+        return out
+
+    # edited since: catalog-db; others changed cart-db
+    pushed = w.session.analysis_copy()
+    w.push("Mine", edits.set_fields(w.session.review, "components", "catalog-db", owner="me"))
+    link.merged(pushed, result_of(pushed, **{"cart-db": "them"}), ["bob"])
+    assert w.session.review.components["cart-db"].owner == "them"
+    assert w.session.review.components["catalog-db"].owner == "me"
+    assert link.window_version() == 2 and "by bob" in w.a_undo.text()
+    # edited since: cart-db, which others changed too: nothing taken in, still on version 2
+    pushed = w.session.analysis_copy()
+    w.push("Mine again", edits.set_fields(w.session.review, "components", "cart-db", owner="me too"))
+    link.merged(pushed, result_of(pushed, **{"cart-db": "them again", "catalog-db": "them"}), ["bob"])
+    assert w.session.review.components["cart-db"].owner == "me too"
+    assert w.session.review.components["catalog-db"].owner == "me"
+    assert link.window_version() == 2
+    w.session.flush()  # pushed from version 2: the edits made here win where only they changed
+    final = shop.pull("shop").review.components
+    assert (final["cart-db"].owner, final["catalog-db"].owner) == ("me too", "me")
+    w.close()
+
+
+def test_a_save_the_database_refuses_is_said_and_the_window_still_closes_keeping_the_copy(qtbot, monkeypatch, pg,
+                                                                                            repo):
+    from sqlalchemy.engine import make_url
+
+    from prr_app.review.document import load_review
+
+    review = _example()
+    risk = next(iter(review.risks))
+    review.risks[risk].launch_blocking = True
+    repo.push(review, name="shop")
+    db = make_url(repo.url).database
+    w = window(qtbot, monkeypatch, url=_login(pg, db, f"{db}_rita", "reviewer"))
+    assert w.repository.open("shop")
+    w.push("Accept", edits.accept_risk(w.session.review, risk, "rita", "we can live with it"))
+    w.save()  # File > Save
+    title, text = w.repository.notices[-1]
+    assert title == "Not saved to the repository" and "Only an approver" in text
+    assert w.save_label.text() == "Saved to a local copy only: not in the repository yet"
+    local = w.repository.document.local
+    w.close()
+    qtbot.waitUntil(lambda: w.repository.document is None, timeout=WAIT_MS)
+    assert not w.isVisible() and local.exists()  # closed, and the refused edit kept for the next start
+    assert load_review(local).risks[risk].status == "accepted"
+    assert repo.pull("shop").review.risks[risk].status != "accepted"

@@ -111,8 +111,14 @@ class LiveRepoDocument:
             if app is not None and app.thread() is QThread.currentThread():
                 from prr_app.ui.tasks import wait_for
 
-                written = wait_for("Saving to the repository", self.push, review, pick, retry,
-                                   label=f"Saving repo:{self.name} to the repository…", parent=self.link.window)
+                try:
+                    written = wait_for("Saving to the repository", self.push, review, pick, retry,
+                                       label=f"Saving repo:{self.name} to the repository…", parent=self.link.window)
+                except PrrError as e:  # refused: the edits are in the local copy; said, and the window may close
+                    if not self.pending:
+                        raise
+                    self.link.notify("Not saved to the repository", str(e))
+                    written = 0
                 if self.pending:  # said after the window's own "Saved" message, which it replaces
                     QTimer.singleShot(0, self.link.say_not_in_repository)
                 return written
