@@ -268,7 +268,7 @@ class RemoteChange(EditCommand):
             return
         self._taken = True
         apply_changes(self.session.review, self.changes)
-        self.session.sig_review_changed.emit({c.coll for c in self.changes})
+        self.session.announce(self.changes)  # the canvas redraws only the elements they touched
 
 
 # ------------------------------------------------------------------ listening, off the GUI thread

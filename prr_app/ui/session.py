@@ -279,14 +279,20 @@ class ReviewSession(QObject):
         self.undo_stack.push(EditCommand(self, text, changes, merge_key))
 
     def _changed(self, changes: list[Change]) -> None:
-        #: the (collection, id) pairs the edit being told changed: views may redraw only those
-        self.changed_keys = {(c.coll, c.key) for c in changes}
         self._edits += 1
         self._set_dirty(True)
         if not self._timer.isActive():  # the first unsaved edit starts the clock; later ones never delay it
             self._timer.start()
-        self.sig_review_changed.emit({c.coll for c in changes})
-        self.changed_keys = None
+        self.announce(changes)
+
+    def announce(self, changes: list[Change]) -> None:
+        """Tell the views that ``changes`` were applied to the review."""
+        #: the (collection, id) pairs the change being told touched: views may redraw only those
+        self.changed_keys = {(c.coll, c.key) for c in changes}
+        try:
+            self.sig_review_changed.emit({c.coll for c in changes})
+        finally:
+            self.changed_keys = None
 
     def _set_dirty(self, dirty: bool) -> None:
         if dirty != self._dirty:
