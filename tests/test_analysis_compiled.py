@@ -11,7 +11,14 @@ import networkx as nx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from prr_app.analysis.compiled import ancestor_sets, bits_of, descendant_sets, mask_of, strongly_connected
+from prr_app.analysis.compiled import (
+    ancestor_sets,
+    bits_of,
+    condensation,
+    descendant_sets,
+    mask_of,
+    strongly_connected,
+)
 
 
 @st.composite
@@ -53,6 +60,22 @@ def test_kept_sets_are_right_and_the_others_dropped(graph, data):
     kept_sccs = {scc_of[v] for v in keep}
     # once every component that reads it is done, a set nobody asked for is dropped
     assert all(desc[s] is None for s in range(len(desc)) if s not in kept_sccs)
+
+
+@settings(max_examples=200, deadline=None)
+@given(graphs())
+def test_the_condensation_kept_as_tuples_is_networkx_s(graph):
+    """compiled.Condensation keeps networkx.condensation as tuples (no networkx graph for the
+    garbage collector to walk): the same numbering, members and edges between the groups."""
+    n, out = graph
+    cond = condensation(n, out)
+    ref = nx.condensation(_nx(n, out))
+    assert cond.mapping == [ref.graph["mapping"][v] for v in range(n)]
+    assert len(cond) == ref.number_of_nodes()
+    for s in range(len(cond)):
+        assert list(cond.members[s]) == sorted(ref.nodes[s]["members"])
+        assert set(cond.succ[s]) == set(ref.succ[s]) and set(cond.pred[s]) == set(ref.pred[s])
+    assert sorted(cond.graph["digraph"].edges()) == sorted((u, v) for u in range(n) for v in out[u])
 
 
 @settings(max_examples=200, deadline=None)

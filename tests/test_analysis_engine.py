@@ -490,3 +490,35 @@ def test_remembered_chains_equal_the_plain_walk(n, extra, seed):
             assert listed == ids
         else:
             assert listed == ids[:CHAIN_HEAD] + ids[-CHAIN_TAIL:]
+
+
+@SETTINGS
+@given(reviews(), st.data())
+def test_the_registers_impact_follows_what_each_failure_takes_down(review, data):
+    """The register reads each failure's summary (the failure's bitsets are let go before it is built):
+    a component SPOF's impact is 5 with a critical journey down, else 5 naming the user-facing
+    components judged as tier 1 it takes down (an unknown tier counts as tier 1), as the oracle says."""
+    review.meta.tier = data.draw(st.sampled_from([None, 1, 2]))
+    for c in review.components.values():
+        c.tier = data.draw(st.sampled_from([None, 1, 2, 3]))
+    a = analyze(review, checklist=None)
+    uf = default_user_facing(review)
+    critical = {jid for jid, j in review.journeys.items() if j.critical}
+    for entry in a.spofs:
+        if entry["element_type"] != "component":
+            continue
+        cid = entry["element"]
+        down, degraded = oracle(review, components=[cid])
+        ud, _ug = user_facing_hit(review, uf, down, degraded)
+        crit = journeys_hit(review, down, degraded)[0] & critical
+        t1 = sorted(x for x in ud if review.blocking_tier(review.components[x]) == 1)
+        risk = a.risk(entry["risk_id"])
+        lines = [x for x in risk["inputs"] if x.startswith("impact 5: ")]
+        if crit:
+            assert lines[0].startswith("impact 5: critical journey down ("), (cid, lines)
+        elif t1:
+            line = lines[0]
+            assert line.startswith("impact 5: tier-1 user-facing component down ("), (cid, lines)
+            assert ", ".join(t1[:5]) in line and (len(t1) <= 5 or f"and {len(t1) - 5} more" in line)
+        else:
+            assert not any("tier-1 user-facing" in x for x in lines), (cid, lines)

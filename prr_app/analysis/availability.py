@@ -35,9 +35,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import combinations
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from prr_app.analysis.compiled import CompiledGraph, bits_of, descendant_sets, mask_of
 
@@ -47,6 +47,9 @@ MAX_STATES = 20_000
 SAMPLES = 100_000
 #: The elements listed as the largest consumers of a target's error budget, at most.
 TOP_CONSUMERS = 5
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @dataclass
@@ -91,8 +94,6 @@ class AvailabilityModel:
         n = graph.n
         comps = [graph.review.components[c] for c in graph.ids]
         self.p = [min(1.0, (c.availability if c.availability is not None else 100.0) / 100.0) for c in comps]
-        self.parr = np.array(self.p, dtype=float)
-        self.logp = np.array([math.log(p) if p > 0 else -1e300 for p in self.p], dtype=float)
         self.pd = [
             min(1.0, (graph.review.domains[d].availability if graph.review.domains[d].availability is not None else 100.0) / 100.0)
             for d in graph.domain_ids
@@ -136,8 +137,6 @@ class AvailabilityModel:
             self.sig_of[c] = sid
             sig_members[sid].append(c)
         self.sig_mask = [mask_of(m, n) for m in sig_members]
-        self.sig_arr = np.array(self.sig_of, dtype=np.int64)
-        self.unsure = self.parr < 1.0  # components that can fail on their own
         # components that can be down at all: failing on their own, or placed in a domain that can fail
         self.can_fail = mask_of([c for c in range(n) if self.p[c] < 1.0
                                  or (self.sig_of[c] >= 0 and self.sig_domains[self.sig_of[c]])], n)
@@ -161,6 +160,27 @@ class AvailabilityModel:
             relevant |= ds
         self.all_domains = tuple(sorted(relevant))
 
+    # numpy arrays, made on first use: a review where nothing under a target can fail (an import,
+    # without figures or placement) needs none, and the process does not import numpy at all
+    @cached_property
+    def logp(self) -> "np.ndarray":
+        import numpy as np
+
+        return np.array([math.log(p) if p > 0 else -1e300 for p in self.p], dtype=float)
+
+    @cached_property
+    def sig_arr(self) -> "np.ndarray":
+        import numpy as np
+
+        return np.array(self.sig_of, dtype=np.int64)
+
+    @cached_property
+    def unsure(self) -> "np.ndarray":
+        """Components that can fail on their own."""
+        import numpy as np
+
+        return np.array(self.p, dtype=float) < 1.0
+
     # -- helpers -------------------------------------------------------
     def closure(self, entries: list[int]) -> int:
         """What the entries need, transitively. An entry ``-1 - g`` is redundancy group ``g``
@@ -181,6 +201,8 @@ class AvailabilityModel:
         """The members of a closure bitset, ascending, as an index array (the last one is kept: a
         target asks for its closure's several times). Closures are small next to the graph (tens
         of components out of thousands): the figures index the per-component arrays with this."""
+        import numpy as np
+
         last = self._last_mask
         if last is not None and last[0] is bits:
             return last[1]
@@ -200,6 +222,8 @@ class AvailabilityModel:
         Returns ``(states, probabilities, residual)`` or None when that takes
         more than MAX_STATES states.
         """
+        import numpy as np
+
         if doms in self._enum_cache:
             return self._enum_cache[doms]
         pd = {d: min(max(self.pd[d], 1e-12), 1.0) for d in doms}
@@ -230,6 +254,8 @@ class AvailabilityModel:
 
     def _forced_col(self, enum, sid: int) -> np.ndarray:
         """For every state of ``enum``: does it take the components of signature ``sid`` down?"""
+        import numpy as np
+
         key = (enum[0], sid)
         col = self._col_cache.get(key)
         if col is None and len(enum[0]) <= 62:
@@ -271,6 +297,8 @@ class AvailabilityModel:
 
     def _state_masks(self, enum):
         """Every state of ``enum`` as an int64 bit mask over its domains, and the domains' bit positions."""
+        import numpy as np
+
         hit = self._smask_cache.get(enum[0])
         if hit is None:
             pos = {d: i for i, d in enumerate(enum[0])}
@@ -280,6 +308,8 @@ class AvailabilityModel:
         return hit
 
     def _has_col(self, enum, d: int) -> np.ndarray:
+        import numpy as np
+
         key = (enum[0], d)
         col = self._has_cache.get(key)
         if col is None and len(enum[0]) <= 62:
@@ -291,6 +321,8 @@ class AvailabilityModel:
         return col
 
     def _states_for(self, closure: int):
+        import numpy as np
+
         hit = self._sig_cache.get(closure)
         if hit is None:
             present = sorted(set(self.sig_arr[self._indices(closure)].tolist()))  # a few dozen: no np.unique
@@ -313,6 +345,8 @@ class AvailabilityModel:
 
     def _ok_weight(self, enum, sigs: list[int]) -> np.ndarray:
         """State weights, zero where the state forces one of ``sigs`` down (cached per signature set)."""
+        import numpy as np
+
         key = (enum[0], tuple(sigs))
         w = self._okw_cache.get(key)
         if w is None:
@@ -326,6 +360,8 @@ class AvailabilityModel:
 
     def _sig_matrix(self, enum, sigs: list[int]) -> np.ndarray:
         """states x sigs: does the state force the signature's components down? Columns filled on demand."""
+        import numpy as np
+
         store = self._mat_cache.get(enum[0])
         if store is None:
             store = self._mat_cache[enum[0]] = (np.zeros((len(enum[1]), len(self.sigs)), dtype=bool),
@@ -349,6 +385,8 @@ class AvailabilityModel:
 
     def _without_domain(self, enum, weight: np.ndarray, d: int) -> np.ndarray:
         """State weights if domain ``d`` never failed."""
+        import numpy as np
+
         if d not in enum[0]:
             return weight
         return np.where(self._has_col(enum, d), 0.0, weight / min(max(self.pd[d], 1e-12), 1.0))
@@ -373,6 +411,8 @@ class AvailabilityModel:
         return v
 
     def _per_state_uncached(self, entries: list[int], perfect: int | None = None):
+        import numpy as np
+
         closure = self.closure(entries)
         enum, sigs = self._states_for(closure)
         weight = enum[2]
@@ -579,6 +619,8 @@ class AvailabilityModel:
 
     # -- simulation ----------------------------------------------------
     def simulate(self, entries: list[int], ordinal: int, samples: int = SAMPLES) -> float:
+        import numpy as np
+
         g = self.g
         rng = np.random.default_rng([self.seed, ordinal])
         closure = bits_of(self.closure(entries))
@@ -679,6 +721,8 @@ class AvailabilityModel:
         Ranked by cost, ties by name; elements that cost nothing (to the 1e-6 percentage
         points written) are left out.
         """
+        import numpy as np
+
         closure = self.closure(entries)
         budget = (1.0 - slo / 100.0) if slo is not None else max(1.0 - est, 1e-12)
         idx = self._indices(closure)

@@ -21,7 +21,6 @@ import re
 from dataclasses import dataclass, field
 
 import networkx as nx
-import numpy as np
 
 from prr_app.model.entities import Review
 
@@ -412,13 +411,14 @@ def _reach_sets(n: int, cond: Condensation, keep, upstream: bool) -> tuple[list[
 
 def mask_of(indices, n: int | None = None) -> int:
     """The bitset (a Python ``int``) with the given bits set; linear time, unlike OR-ing one bit at a time."""
-    idx = np.asarray(list(indices) if not isinstance(indices, np.ndarray) else indices, dtype=np.int64)
-    if idx.size == 0:
+    idx = indices if isinstance(indices, (list, tuple)) else list(indices)
+    if not idx:
         return 0
-    size = int(idx.max()) + 1 if n is None else n
-    flags = np.zeros(((size + 7) // 8) * 8, dtype=bool)
-    flags[idx] = True
-    return int.from_bytes(np.packbits(flags, bitorder="little").tobytes(), "little")
+    size = max(idx) + 1 if n is None else n
+    buf = bytearray((size + 7) // 8)
+    for i in idx:
+        buf[i >> 3] |= 1 << (i & 7)
+    return int.from_bytes(buf, "little")
 
 
 _WINDOW = (1 << 256) - 1
@@ -462,6 +462,8 @@ def bits_of(x: int, limit: int | None = None) -> list[int]:
                     return out
         return out
     if nbits > 512:
+        import numpy as np  # only for a big set read whole (--detail, the availability's figures)
+
         raw = np.frombuffer(x.to_bytes((nbits + 7) // 8, "little"), dtype=np.uint8)
         return np.flatnonzero(np.unpackbits(raw, bitorder="little")).tolist()
     _scan(bin(x)[:1:-1], 0, out, limit)

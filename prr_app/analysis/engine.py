@@ -65,17 +65,21 @@ class Context:
         self.journeys: list[tuple[str, int, bool]] = []  # (id, component entries mask, critical)
         self.journey_groups: dict[str, list[int]] = {}  # id -> the redundancy groups it enters by
         jmask = 0
+        entries: set[int] = set()  # the components of target_mask, below
         for jid in sorted(review.journeys):
             j = review.journeys[jid]
             m = 0
             for e in j.entry:
                 if e in graph.index:
                     m |= 1 << graph.index[e]
+                    entries.add(graph.index[e])
                 elif e in graph.group_index:
                     self.journey_groups.setdefault(jid, []).append(graph.group_index[e])
             self.journeys.append((jid, m, bool(j.critical)))
             jmask |= m
         self.target_mask = self.uf_solo_mask | jmask  # targets taken down by a component going down
+        uf_grouped = {m for grp in graph.groups for m in grp.members}
+        entries.update(i for i in self.user_facing if i not in uf_grouped)
         self.target_groups = sorted({gi for gs in self.journey_groups.values() for gi in gs}
                                     | {gi for gi, _mm, _um in self.uf_groups})  # ... and by a group going down
         self._gmask = {gi: mask_of(graph.groups[gi].members, n) for gi in self.target_groups}
@@ -93,7 +97,7 @@ class Context:
         self.tier1_uf_mask = mask_of([i for i in self.user_facing if review.blocking_tier(comps[i]) == 1], n)
         # the ranking's tie-break (risks.reach_key): how much of the system users reach only through
         # each component, on the graph the condensation was made from, which is then let go
-        self.only_through = _risks.reached_only_through(graph.any_out, bits_of(self.target_mask),
+        self.only_through = _risks.reached_only_through(graph.any_out, sorted(entries),
                                                         graph.digraph(graph.any_out))
         graph.drop_digraphs()
         self.spof_components = bytearray(n)  # 1 where the component's own failure is a SPOF
@@ -272,7 +276,7 @@ def analyze(review: Review, *, seed: int = 0, detail: bool = False, today: str |
         "dependencies": len(g.deps),
         "failure_domains": len(g.domain_ids),
         "journeys": len(ctx.journeys),
-        "user_facing": ctx.ids(ctx.uf_mask),
+        "user_facing": [g.ids[i] for i in ctx.user_facing],
         "spofs": len(spofs),
         # a component that fails on one instance is one element, as it is one root cause in the register
         "spof_elements": len({s["component"] if s["element_type"] == "instance" else s["element"] for s in spofs}),
@@ -356,7 +360,7 @@ def _assumptions(ctx: Context) -> list[dict]:
         "in composite availability", [d for d in g.domain_ids if review.domains[d].availability is None])
     if ctx.default_entries:
         add("entry-points-default", "no component is marked user-facing: the components nothing depends on "
-            "are taken as the entry points", ctx.ids(ctx.uf_mask))
+            "are taken as the entry points", [g.ids[i] for i in ctx.user_facing])
     add("hub-softened", "dependencies on shared plumbing (tagged telemetry, config or discovery) are treated as "
         "soft; the hub's own failure is still analysed",
         sorted({d.obj.id for d in g.softened}))
