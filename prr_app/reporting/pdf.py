@@ -166,7 +166,7 @@ def _right_aligned(style):
 
 
 class _LongTable(Table):
-    """A table that measures each row once.
+    """A table that measures each row once, and draws nothing for an empty cell.
 
     reportlab measures the rows that fill a page when it wraps a table, again when it splits
     it at the page's end (from the heights it was given, not those it measured), and the part
@@ -177,6 +177,11 @@ class _LongTable(Table):
     def _calc_height(self, availHeight, availWidth, H=None, W=None):
         super()._calc_height(availHeight, availWidth, H, W)
         self._argH = list(self._rowHeights)
+
+    def _drawCell(self, cellval, cellstyle, pos, size):
+        if cellval == "":  # an empty cell (its background is drawn apart): no empty text object
+            return
+        super()._drawCell(cellval, cellstyle, pos, size)
 
 
 class _Cell:
