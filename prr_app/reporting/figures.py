@@ -80,8 +80,7 @@ def fit_lines(kit: TextKit, text: str, size: float, width: float, max_lines: int
     lines: list[str] = []
     cur: list[str] = []
     cur_w = 0.0
-    words = text.split()
-    for n, w in enumerate(words):
+    for w in text.split():
         ww = measure(w)
         if not cur and ww <= width:
             cur, cur_w = [w], ww
@@ -108,22 +107,19 @@ def fit_lines(kit: TextKit, text: str, size: float, width: float, max_lines: int
                 lines.append(" ".join(cur))
             lines.extend(pieces[1:])
             cur, cur_w = [piece], used
-        if max_lines is not None and len(lines) >= max_lines:
-            lines = lines[:max_lines]
-            last = lines[-1]
-            while last and measure(last + "…") > width:
-                last = last[:-1]
-            lines[-1] = last.rstrip() + "…"
-            return lines
-    if cur:
-        lines.append(" ".join(cur))
-    if max_lines is not None and len(lines) > max_lines:  # the last word's parts overflowed
-        lines = lines[:max_lines]
-        last = lines[-1]
-        while last and measure(last + "…") > width:
-            last = last[:-1]
-        lines[-1] = last.rstrip() + "…"
-    return lines or [""]
+        if max_lines is not None and len(lines) >= max_lines:  # and text left over: cut
+            break
+    else:
+        if cur:
+            lines.append(" ".join(cur))
+        if max_lines is None or len(lines) <= max_lines:
+            return lines or [""]
+    lines = lines[:max_lines]
+    last = lines[-1]
+    while last and measure(last + "…") > width:
+        last = last[:-1]
+    lines[-1] = last.rstrip() + "…"
+    return lines
 
 
 BOW = 22.0  # layout units a line within one column bows out to its right (the gap is wider)
