@@ -193,6 +193,8 @@ class _Cell:
         self.color = color
 
 
+_MISSING_BG = colors.HexColor("#fde0dc")
+
 # room for a heading, a table's header row and its first rows: a heading with less
 # room left below it moves to the next page with its table
 TABLE_START_ROOM = 110
@@ -321,6 +323,20 @@ def _fit_columns(kit: TextKit, header: list[str], rows: list[list], cols: list[f
     for c, sh, sl in zip(cols, short, slack):
         out.append(c + sh * (take / lack) - sl * (take / spare))
     return out
+
+
+def column_runs(marks: dict[tuple, list[int]]) -> list[tuple]:
+    """Table style commands for single cells, ``{(op, column, value): [row, ...]}`` (rows in
+    ascending order), as one command per run of consecutive rows of a column: reportlab applies
+    every command again to each part of a table split across pages."""
+    cmds = []
+    for (op, ci, value), rs in marks.items():
+        start = rs[0]
+        for r, after in zip(rs, rs[1:] + [None]):
+            if after != r + 1:  # the end of a run of consecutive rows
+                cmds.append((op, (ci, start), (ci, r), value))
+                start = after
+    return cmds
 
 
 def _numbered_canvas(header: str, kit: TextKit, heading_pages: dict[str, int], *,
@@ -470,14 +486,7 @@ class TableBuilder:
                 else:
                     new.append(v)
             out.append(new)
-        cmds = []
-        for (op, ci, value), rs in marks.items():
-            start = rs[0]
-            for r, after in zip(rs, rs[1:] + [None]):
-                if after != r + 1:  # the end of a run of consecutive rows
-                    cmds.append((op, (ci, start), (ci, r), value))
-                    start = after
-        return out, cmds
+        return out, column_runs(marks)
 
     def heading(self, title: str, level: int = 0, number: str | None = None):
         self._keys += 1
@@ -1007,13 +1016,13 @@ class _Builder(TableBuilder):
                 body.append([self.cell(x["component"], bold=True)]
                             + [self.short(mark[x["signals"][s]]) for s in OBSERVABILITY_SIGNALS]
                             + [self.cell("; ".join(cons))])
-            extra = []
+            missing: dict[tuple, list[int]] = {}  # a missing signal's cell on a red ground
             for i, x in enumerate(rows, start=1):
                 for j, s in enumerate(OBSERVABILITY_SIGNALS, start=1):
                     if x["signals"][s] is False:
-                        extra.append(("BACKGROUND", (j, i), (j, i), colors.HexColor("#fde0dc")))
+                        missing.setdefault(("BACKGROUND", j, _MISSING_BG), []).append(i)
             self.table(["Component"] + list(OBSERVABILITY_SIGNALS) + ["Consequence"], body,
-                       [0.19] + [0.075] * 6 + [0.36], extra=extra)
+                       [0.19] + [0.075] * 6 + [0.36], extra=column_runs(missing))
         else:
             self.para("Every component states all six signals.")
 
