@@ -386,3 +386,30 @@ def test_runs_shortcut_matches_the_per_character_split(bold):
         assert (fast.missing, fast.rtl) == (slow.missing, slow.rtl)
 
     check()
+
+
+def test_plain_cells_break_lines_as_a_paragraph_would():
+    """Table cells in the base font are wrapped by figures.fit_lines and drawn as plain lines: the
+    lines must be those reportlab's Paragraph would have made (the oracle), long tokens included."""
+    from hypothesis import given, settings, strategies as st
+    from reportlab.platypus import Paragraph as RLParagraph
+
+    from prr_app.reporting import figures as F
+    from prr_app.reporting.styles import Styles
+    from prr_app.reporting.text import TextKit
+
+    kit, sty = TextKit(), Styles()
+    vocabulary = ["a", "owner", "of", "webhook-dispatcher)", "x" * 40, "https://wiki.example/a/very/long/path",
+                  "2026-12-05", "(no", "alerts);", "W", "mm", "i", "—", "99.95 %"]
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(st.sampled_from(vocabulary), min_size=1, max_size=30), st.floats(20, 220), st.booleans())
+    def same_lines(words, width, bold):
+        text = " ".join(words)
+        style = sty.cell_head if bold else sty.cell
+        p = RLParagraph(kit.markup(text), style)
+        p.wrap(width, 10 ** 6)
+        want = [" ".join(line[1]).strip() for line in p.blPara.lines]
+        assert F.fit_lines(kit, text, 7.5, width, None, bold=bold, space_shrink=style.spaceShrinkage) == want
+
+    same_lines()

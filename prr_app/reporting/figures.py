@@ -67,51 +67,59 @@ def kit_width(font: str, run: str, size: float) -> float:
 
 def fit_lines(kit: TextKit, text: str, size: float, width: float, max_lines: int | None, *,
               bold: bool = False, space_shrink: float = 0.0) -> list[str]:
-    """Wrap ``text`` into lines of ``width`` as a Paragraph breaks them (greedy, at white space; a word
-    wider than a line is split between characters; with ``space_shrink``, the paragraph style's
-    ``spaceShrinkage``, each space of a line may give up that share of its width). With
-    ``max_lines``, at most that many lines, the last ending in an ellipsis if the text was cut.
-    Each word is measured once (widths add up)."""
+    """Wrap ``text`` into lines of ``width`` as a reportlab Paragraph breaks them: greedy at white
+    space (with ``space_shrink``, the paragraph style's ``spaceShrinkage``, each space of a line
+    may give up that share of its width); a word wider than a line is split between characters,
+    its first part filling the line it starts on. With ``max_lines``, at most that many lines,
+    the last ending in an ellipsis if the text was cut. Each word is measured once."""
 
     def measure(s: str) -> float:
         return kit.width(s, size, bold=bold)
 
     space = measure(" ")
-    pieces: list[tuple[str, float]] = []
-    for w in text.split():
-        ww = measure(w)
-        while ww > width and len(w) > 1:  # split words wider than a line at character boundaries
-            k = len(w) - 1
-            while k > 1 and measure(w[:k]) > width:
-                k -= 1
-            pieces.append((w[:k], measure(w[:k])))
-            w = w[k:]
-            ww = measure(w)
-        pieces.append((w, ww))
     lines: list[str] = []
     cur: list[str] = []
     cur_w = 0.0
-    cut = False
-    for p, pw in pieces:
-        if cur and cur_w + space + pw > width + space_shrink * space * len(cur):
+    for w in text.split():
+        ww = measure(w)
+        if not cur and ww <= width:
+            cur, cur_w = [w], ww
+            continue
+        if cur and cur_w + space + ww <= width + space_shrink * space * len(cur):
+            cur.append(w)
+            cur_w += space + ww
+            continue
+        if ww <= width:  # to the next line
             lines.append(" ".join(cur))
-            cur = []
-            if max_lines is not None and len(lines) == max_lines:
-                cut = True
-                break
+            cur, cur_w = [w], ww
+        else:  # wider than a line: split between characters, the first part on this line
+            pieces, piece, used = [], "", (cur_w + space) if cur else 0.0
+            for c in w:
+                cw = measure(c)
+                if used + cw > width and (piece or cw <= width):
+                    pieces.append(piece)
+                    piece, used = "", 0.0
+                piece += c
+                used += cw
+            if pieces[0]:
+                cur.append(pieces[0])
+            if cur:
+                lines.append(" ".join(cur))
+            lines.extend(pieces[1:])
+            cur, cur_w = [piece], used
+        if max_lines is not None and len(lines) >= max_lines:  # and text left over: cut
+            break
+    else:
         if cur:
-            cur.append(p)
-            cur_w += space + pw
-        else:
-            cur, cur_w = [p], pw
-    if cur and not cut:
-        lines.append(" ".join(cur))
-    if cut:
-        last = lines[-1]
-        while last and measure(last + "…") > width:
-            last = last[:-1]
-        lines[-1] = last.rstrip() + "…"
-    return lines or [""]
+            lines.append(" ".join(cur))
+        if max_lines is None or len(lines) <= max_lines:
+            return lines or [""]
+    lines = lines[:max_lines]
+    last = lines[-1]
+    while last and measure(last + "…") > width:
+        last = last[:-1]
+    lines[-1] = last.rstrip() + "…"
+    return lines
 
 
 BOW = 22.0  # layout units a line within one column bows out to its right (the gap is wider)

@@ -169,7 +169,7 @@ def _right_aligned(style):
 
 
 class _LongTable(Table):
-    """A table that measures each row once.
+    """A table that measures each row once, and draws nothing for an empty cell.
 
     reportlab measures the rows that fill a page when it wraps a table, again when it splits
     it at the page's end (from the heights it was given, not those it measured), and the part
@@ -181,6 +181,11 @@ class _LongTable(Table):
         super()._calc_height(availHeight, availWidth, H, W)
         self._argH = list(self._rowHeights)
 
+    def _drawCell(self, cellval, cellstyle, pos, size):
+        if cellval == "":  # an empty cell (its background is drawn apart): no empty text object
+            return
+        super()._drawCell(cellval, cellstyle, pos, size)
+
 
 class _Cell:
     __slots__ = ("text", "bold", "color")
@@ -190,6 +195,8 @@ class _Cell:
         self.bold = bold
         self.color = color
 
+
+_MISSING_BG = colors.HexColor("#fde0dc")
 
 # room for a heading, a table's header row and its first rows: a heading with less
 # room left below it moves to the next page with its table
@@ -334,6 +341,20 @@ def fitted_header(kit: TextKit, header: str, width: float, size: float = 7.5) ->
     if sep and room > kit.width("M…", size) * 2:
         return F.fit_lines(kit, name, size, room, 1)[0].rstrip("…").rstrip() + "…" + tail
     return F.fit_lines(kit, header, size, width, 1)[0]
+
+
+def column_runs(marks: dict[tuple, list[int]]) -> list[tuple]:
+    """Table style commands for single cells, ``{(op, column, value): [row, ...]}`` (rows in
+    ascending order), as one command per run of consecutive rows of a column: reportlab applies
+    every command again to each part of a table split across pages."""
+    cmds = []
+    for (op, ci, value), rs in marks.items():
+        start = rs[0]
+        for r, after in zip(rs, rs[1:] + [None]):
+            if after != r + 1:  # the end of a run of consecutive rows
+                cmds.append((op, (ci, start), (ci, r), value))
+                start = after
+    return cmds
 
 
 def _numbered_canvas(header: str, kit: TextKit, heading_pages: dict[str, int], *,
@@ -483,14 +504,7 @@ class TableBuilder:
                 else:
                     new.append(v)
             out.append(new)
-        cmds = []
-        for (op, ci, value), rs in marks.items():
-            start = rs[0]
-            for r, after in zip(rs, rs[1:] + [None]):
-                if after != r + 1:  # the end of a run of consecutive rows
-                    cmds.append((op, (ci, start), (ci, r), value))
-                    start = after
-        return out, cmds
+        return out, column_runs(marks)
 
     def heading(self, title: str, level: int = 0, number: str | None = None):
         self._keys += 1
@@ -1063,13 +1077,13 @@ class _Builder(TableBuilder):
                 body.append([self.cell(x["component"], bold=True)]
                             + [self.short(mark[x["signals"][s]]) for s in OBSERVABILITY_SIGNALS]
                             + [self.cell("; ".join(cons))])
-            extra = []
+            missing: dict[tuple, list[int]] = {}  # a missing signal's cell on a red ground
             for i, x in enumerate(rows, start=1):
                 for j, s in enumerate(OBSERVABILITY_SIGNALS, start=1):
                     if x["signals"][s] is False:
-                        extra.append(("BACKGROUND", (j, i), (j, i), colors.HexColor("#fde0dc")))
+                        missing.setdefault(("BACKGROUND", j, _MISSING_BG), []).append(i)
             self.table(["Component"] + list(OBSERVABILITY_SIGNALS) + ["Consequence"], body,
-                       [0.19] + [0.075] * 6 + [0.36], extra=extra)
+                       [0.19] + [0.075] * 6 + [0.36], extra=column_runs(missing))
         else:
             self.para("Every component states all six signals.")
 
