@@ -566,26 +566,36 @@ class Repository:
     def portfolio(self, *, today: str | None = None, soon_days: int = 30) -> list[dict]:
         """Every review with its verdict, blockers, SLOs, checklist progress, acceptances
         expiring within ``soon_days`` of ``today`` and due dates passed."""
-        from sqlalchemy import select
+        from sqlalchemy import func, select
 
         today = today or _dt.date.today().isoformat()
         soon = (_dt.date.fromisoformat(today) + _dt.timedelta(days=soon_days)).isoformat()
-        rr, a = schema.repo_review, schema.repo_assessment
-        q = (select(rr.c.name, rr.c.version.label("current"), a).select_from(rr.outerjoin(a, a.c.review_id == rr.c.id))
+        rr, a, so = schema.repo_review, schema.repo_assessment, schema.repo_signoff
+        latest = (select(so.c.review_id, so.c.verdict.label("signed_verdict"), so.c.signed_by,
+                         so.c.signed_at, so.c.version.label("signed_version"), so.c.note.label("signed_note"))
+                  .where(so.c.id.in_(select(func.max(so.c.id)).group_by(so.c.review_id))).subquery())
+        q = (select(rr.c.name, rr.c.version.label("current"), a, latest)
+             .select_from(rr.outerjoin(a, a.c.review_id == rr.c.id).outerjoin(latest, latest.c.review_id == rr.c.id))
              .order_by(rr.c.name))
         out = []
         with self._db("cannot read the portfolio"):
             with self.engine.begin() as conn:
                 self._check(conn)
                 for r in conn.execute(q):
+                    # the latest verdict sign-off, and the version it was given on
+                    signoff = None if r.signed_verdict is None else {
+                        "verdict": r.signed_verdict, "by": r.signed_by, "at": r.signed_at.isoformat(timespec="seconds"),
+                        "version": r.signed_version, "note": r.signed_note}
                     if r.verdict is None:
-                        out.append({"name": r.name, "version": r.current, "assessed": False})
+                        out.append({"name": r.name, "version": r.current, "assessed": False, "signoff": signoff})
                         continue
                     out.append({
                         "name": r.name, "version": r.current, "assessed": r.version == r.current,
                         "system": r.system, "target_launch": r.target_launch, "verdict": r.verdict,
                         "launch_blockers": r.launch_blockers, "slo_not_attainable": r.slo_not_attainable,
                         "checklist_score": r.checklist_score, "checklist_blockers": r.checklist_blockers,
+                        "checklist_answered": r.checklist_answered, "checklist_applicable": r.checklist_applicable,
+                        "assessed_by": r.assessed_by, "signoff": signoff,
                         "acceptances_expiring": [x for x in r.acceptances if today <= x["until"] <= soon],
                         "acceptances_expired": [x for x in r.acceptances if x["until"] < today],
                         "overdue": [x for x in r.dues if x["due"] < today],

@@ -142,6 +142,18 @@ BEGIN
   RETURN NEW;
 END $$;
 
+-- a review's row changes only through the database's own functions (owned by the tables' owner):
+-- reviewers may lock it (a push's turn, SELECT ... FOR UPDATE), not change it
+CREATE FUNCTION prr_review_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NOT pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = 'repo_review'::regclass),
+                     'MEMBER') THEN
+    RAISE EXCEPTION 'a review''s version is kept by the database: % of repo_review refused', TG_OP
+      USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  RETURN NEW;
+END $$;
+
 -- may the session's user (not the definer of a function) act as a reviewer of review ``rid``?
 CREATE FUNCTION prr_session_may_write(rid integer) RETURNS boolean LANGUAGE sql STABLE AS $$
   SELECT EXISTS (SELECT FROM pg_database WHERE datname = current_database()
@@ -225,6 +237,23 @@ BEGIN
   RETURN NEW;
 END $$;
 
+-- deleting a risk marked launch-blocking, or a reviewer's risk the stored assessment counts as
+-- blocking, takes a launch blocker away: an approver's act too
+CREATE FUNCTION prr_risk_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF (OLD.launch_blocking IS TRUE
+      OR (OLD.origin <> 'computed' AND EXISTS (SELECT FROM repo_assessment a WHERE a.review_id = OLD.review_id
+          AND a.blocking_risks IS NOT NULL AND a.blocking_risks::jsonb ? OLD.id)))
+     AND EXISTS (SELECT FROM repo_review WHERE id = OLD.review_id)
+     AND NOT pg_has_role(current_user, prr_role('approver'), 'USAGE')
+     AND NOT EXISTS (SELECT FROM repo_review_role WHERE review_id = OLD.review_id AND kind = 'approver'
+                     AND pg_has_role(current_user, member, 'MEMBER')) THEN
+    RAISE EXCEPTION 'only an approver may delete a launch-blocking risk (risk %%)', OLD.id
+      USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  RETURN OLD;
+END $$;
+
 -- a sign-off is signed by the login that records it, against the verdict stored for the review;
 -- one that disagrees with that verdict needs a note saying why
 CREATE FUNCTION prr_signoff_stamp() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -251,6 +280,9 @@ BEGIN
   EXECUTE format('REVOKE INSERT ON repo_change FROM %I', reviewer);
   EXECUTE format('REVOKE UPDATE ON repo_review FROM %I', reviewer);
   EXECUTE format('REVOKE UPDATE (version, updated_at, updated_by) ON repo_review FROM %I', reviewer);
+  -- a push takes its turn by locking the review's row, which needs an UPDATE right on a column;
+  -- the guard trigger refuses the update itself
+  EXECUTE format('GRANT UPDATE (updated_at) ON repo_review TO %I', reviewer);
   EXECUTE format('REVOKE INSERT, UPDATE, DELETE ON repo_assessment, repo_impact FROM %I', reviewer);
   REVOKE ALL ON FUNCTION prr_store_assessment(integer, json, json), prr_bump(integer), prr_history() FROM PUBLIC;
   EXECUTE format('GRANT EXECUTE ON FUNCTION prr_store_assessment(integer, json, json) TO %I', reviewer);
@@ -265,6 +297,7 @@ DECLARE
   reviewer text := prr_role('reviewer');
 BEGIN
   EXECUTE format('GRANT INSERT ON repo_change TO %I', reviewer);
+  EXECUTE format('REVOKE UPDATE (updated_at) ON repo_review FROM %I', reviewer);
   EXECUTE format('GRANT UPDATE (version, updated_at, updated_by) ON repo_review TO %I', reviewer);
   EXECUTE format('GRANT INSERT, UPDATE, DELETE ON repo_assessment, repo_impact TO %I', reviewer);
 END
@@ -293,6 +326,9 @@ def upgrade() -> None:
             op.execute(sql)
     op.execute("CREATE TRIGGER repo_review_stamp BEFORE INSERT ON repo_review "
                "FOR EACH ROW EXECUTE FUNCTION prr_review_stamp()")
+    op.execute("CREATE TRIGGER risk_delete BEFORE DELETE ON risk FOR EACH ROW EXECUTE FUNCTION prr_risk_delete()")
+    op.execute("CREATE TRIGGER repo_review_guard BEFORE UPDATE ON repo_review "
+               "FOR EACH ROW EXECUTE FUNCTION prr_review_guard()")
     op.execute("CREATE TRIGGER repo_signoff_stamp BEFORE INSERT ON repo_signoff "
                "FOR EACH ROW EXECUTE FUNCTION prr_signoff_stamp()")
     op.execute(GRANTS_SQL)
@@ -301,12 +337,14 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.execute(GRANTS_DOWN_SQL)
     op.execute("DROP TRIGGER repo_signoff_stamp ON repo_signoff")
+    op.execute("DROP TRIGGER risk_delete ON risk")
+    op.execute("DROP TRIGGER repo_review_guard ON repo_review")
     op.execute("DROP TRIGGER repo_review_stamp ON repo_review")
     for table in TABLES:
         for event in ("insert", "update", "delete"):
             op.execute(f"DROP TRIGGER {table}_history_{event} ON {table}")
-    op.execute("DROP FUNCTION prr_signoff_stamp(), prr_store_assessment(integer, json, json), "
-               "prr_session_may_write(integer), prr_review_stamp(), prr_row_json(json), prr_history(), "
+    op.execute("DROP FUNCTION prr_signoff_stamp(), prr_risk_delete(), prr_store_assessment(integer, json, json), "
+               "prr_session_may_write(integer), prr_review_guard(), prr_review_stamp(), prr_row_json(json), prr_history(), "
                "prr_bump(integer)")
     op.execute("\nCREATE OR REPLACE " + RISK_ACCEPTANCE_V1.replace(
         "AND NOT pg_has_role(current_user, prr_role('approver'), 'USAGE')",
