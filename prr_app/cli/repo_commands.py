@@ -39,7 +39,7 @@ def register(sub) -> None:
     q = add("signoff", "record the verdict sign-off of a review (approvers only)", cmd_signoff)
     q.add_argument("name", metavar="NAME")
     q.add_argument("verdict", choices=["ready", "ready_with_conditions", "not_ready"])
-    q.add_argument("--note", default="", help="why")
+    q.add_argument("--note", default="", help="why; required when the sign-off disagrees with the verdict the repository stored for the review")
     q = add("portfolio", "every review: verdict, blockers, SLOs, checklist, expiring acceptances, overdue dates",
             cmd_portfolio)
     q.add_argument("--json", action="store_true", help="as JSON")
@@ -210,9 +210,13 @@ def cmd_portfolio(args) -> int:
         stale = "" if r["assessed"] else " (assessed at an older version)"
         check = f"checklist {r['checklist_score']:.0f} %, {r['checklist_blockers']} blocker(s) open" \
             if r["checklist_score"] is not None else "checklist -"
+        if r["checklist_score"] is not None and r.get("checklist_applicable"):
+            check += f", {r['checklist_answered']}/{r['checklist_applicable']} answered"
+        s = r.get("signoff")
+        signed = f"signed off {s['verdict']} by {s['by']} (v{s['version']})" if s else "not signed off"
         print(f"{r['name']}\tv{r['version']}\t{r['verdict'].upper()}{stale}\t{r['launch_blockers']} launch blocker(s)"
               f"\tSLO not attainable: {len(r['slo_not_attainable'])}\t{check}\tlaunch {r['target_launch'] or '-'}"
-              f"\tacceptances expiring: {len(r['acceptances_expiring'])}\toverdue: {len(r['overdue'])}")
+              f"\tacceptances expiring: {len(r['acceptances_expiring'])}\toverdue: {len(r['overdue'])}\t{signed}")
     return 0
 
 

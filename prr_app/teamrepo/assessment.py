@@ -10,21 +10,40 @@ from prr_app.model.entities import Review
 
 
 def assess(review: Review) -> tuple[dict, list[dict]]:
-    """(the review's assessment row, its impact rows) without ``review_id``/``version``."""
-    from prr_app.analysis import analyze
+    """(the review's assessment row, its impact rows) without ``review_id``/``version``.
 
-    a = analyze(review, detail=True)
+    The same decision as the review's own report (:func:`prr_app.reporting.assessment.build_assessment`):
+    the checklist evaluated and its blockers counted in the verdict, dates judged on the review's
+    date; ``launch_blockers`` counts the open blocking risks and the checklist's open blocker
+    items, as the report's cover does."""
+    from prr_app import checklist as cl
+    from prr_app.analysis import analyze, checklist_error, checklist_figures
+
+    result = None
+    try:
+        result = cl.evaluate(review)
+        figures = checklist_figures(result)
+    except Exception as e:  # a broken checklist must not stop a push (the report says the same)
+        figures = checklist_error(e)
+    a = analyze(review, detail=True, today=review.meta.review_date or None, checklist=figures)
     s, v = a.summary, a.verdict
-    user_facing = set(s["user_facing"])
-    checklist = a.checklist if a.checklist and "error" not in a.checklist else None
+    overall = getattr(result, "overall", None)
+    checklist_open = int(v.get("checklist_blockers", 0) or 0) + int(v.get("checklist_unanswered_blockers", 0) or 0)
+    blocking = [r for r in a.risks if r["launch_blocking"]]
     row = {
         "system": review.meta.system_name,
         "target_launch": review.meta.target_launch,
         "verdict": v["verdict"],
-        "launch_blockers": len(v["launch_blockers"]),
+        "launch_blockers": len(blocking) + checklist_open,
         "slo_not_attainable": list(s["slo_not_attainable"]),
-        "checklist_score": checklist.get("overall_score") if checklist else None,
-        "checklist_blockers": checklist.get("blockers") if checklist else None,
+        "checklist_score": result.overall_score if overall is not None else None,
+        "checklist_blockers": checklist_open if overall is not None else None,
+        "checklist_answered": overall.answered if overall is not None else None,
+        "checklist_applicable": overall.total if overall is not None else None,
+        # what an acceptance needs an approver for (the database reads it, schema 0010): every risk
+        # launch-blocking by rule, accepted or not, under its own id and its aliases
+        "blocking_risks": sorted({i for r in a.risks if r.get("blocking_rule") or r["launch_blocking"]
+                                  for i in (r["id"], *(r.get("aliases") or ()))}),
         "acceptances": [{"risk": r.id, "until": r.acceptance.until} for r in review.risks.values()
                         if r.acceptance is not None and r.acceptance.until],
         "dues": [{"what": "mitigation", "id": m.id, "due": m.due} for m in review.mitigations.values()

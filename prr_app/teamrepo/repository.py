@@ -416,7 +416,7 @@ class Repository:
         ``pick`` settles it: ``{(table, key, field): "mine" | "theirs"}`` for the conflicts the
         user chose on (the app shows :attr:`ConflictError.conflicts` with both values and who).
         """
-        from sqlalchemy import insert, select, text, update
+        from sqlalchemy import insert, select, text
         from sqlalchemy.exc import IntegrityError
 
         from prr_app.model.validation import validate
@@ -424,7 +424,7 @@ class Repository:
         name = _check_name(name or default_name(review))
         mine = rowmap.review_rows(review)
         client = _client()
-        rr, ch = schema.repo_review, schema.repo_change
+        rr = schema.repo_review
         with self._db(f"cannot write repo:{name}"):
             try:
                 with self.engine.begin() as conn:
@@ -435,7 +435,8 @@ class Repository:
                         if base is not None:
                             raise PrrError("this review was pulled from the repository, where it no longer exists; "
                                            "push it under a new name with --name", file=f"repo:{name}")
-                        rid = conn.execute(insert(rr).values(name=name, version=0).returning(rr.c.id)).scalar()
+                        # the database creates it at version 1 (schema 0010): its first rows are that version
+                        rid = conn.execute(insert(rr).values(name=name).returning(rr.c.id)).scalar()
                         version, theirs, base_rows, who = 0, {t: {} for t in schema.COLUMNS}, None, None
                     else:
                         if base is None:
@@ -469,16 +470,12 @@ class Repository:
                     merged_count = len(merge.diff(base_rows, theirs)) if base_rows is not None else 0
                     new_version = version
                     if changes:
-                        new_version = version + 1
+                        # the database writes the history, raises the version and notifies listeners
+                        # (schema 0010): the app says only what it is, for the history's client column
+                        conn.execute(select(text("set_config('prr.client', :c, true)")), {"c": client})
                         self._apply(conn, rid, changes, merged)
-                        conn.execute(insert(ch), [
-                            {"review_id": rid, "version": new_version, "table_name": c.table, "row_key": list(c.key),
-                             "field": c.field, "old": c.old, "new": c.new, "client": client} for c in changes])
-                        conn.execute(update(rr).where(rr.c.id == rid).values(
-                            version=new_version, updated_at=text("now()"), updated_by=text("CURRENT_USER")))
-                        self._store_assessment(conn, rid, new_version, result)
-                        conn.execute(select(text("pg_notify('prr_review', :msg)")),
-                                     {"msg": f"{new_version} {name}"})
+                        new_version = conn.execute(select(rr.c.version).where(rr.c.id == rid)).scalar()
+                        self._store_assessment(conn, rid, result)
             except IntegrityError as e:
                 if "repo_review_name_key" in str(e.orig):
                     raise PrrError("a review of this name was added to the repository meanwhile; pull it to edit "
@@ -552,42 +549,53 @@ class Repository:
                                     for r in updates[name].values()])
 
     @staticmethod
-    def _store_assessment(conn, review_id: int, version: int, review: Review) -> None:
-        from sqlalchemy import delete, insert
+    def _store_assessment(conn, review_id: int, review: Review) -> None:
+        """Store the review's assessment for the portfolio, through the one function the database
+        lets write it (schema 0010): for the version this transaction made, stamped by the server."""
+        import json
+
+        from sqlalchemy import text
 
         from prr_app.teamrepo.assessment import assess
 
         row, impacts = assess(review)
-        for t in (schema.repo_assessment, schema.repo_impact):
-            conn.execute(delete(t).where(t.c.review_id == review_id))
-        conn.execute(insert(schema.repo_assessment).values(review_id=review_id, version=version, **row))
-        if impacts:
-            conn.execute(insert(schema.repo_impact), [dict(i, review_id=review_id) for i in impacts])
+        conn.execute(text("SELECT prr_store_assessment(:rid, CAST(:a AS json), CAST(:i AS json))"),
+                     {"rid": review_id, "a": json.dumps(row), "i": json.dumps(impacts)})
 
     # -- the organisation's picture -------------------------------------
     def portfolio(self, *, today: str | None = None, soon_days: int = 30) -> list[dict]:
         """Every review with its verdict, blockers, SLOs, checklist progress, acceptances
         expiring within ``soon_days`` of ``today`` and due dates passed."""
-        from sqlalchemy import select
+        from sqlalchemy import func, select
 
         today = today or _dt.date.today().isoformat()
         soon = (_dt.date.fromisoformat(today) + _dt.timedelta(days=soon_days)).isoformat()
-        rr, a = schema.repo_review, schema.repo_assessment
-        q = (select(rr.c.name, rr.c.version.label("current"), a).select_from(rr.outerjoin(a, a.c.review_id == rr.c.id))
+        rr, a, so = schema.repo_review, schema.repo_assessment, schema.repo_signoff
+        latest = (select(so.c.review_id, so.c.verdict.label("signed_verdict"), so.c.signed_by,
+                         so.c.signed_at, so.c.version.label("signed_version"), so.c.note.label("signed_note"))
+                  .where(so.c.id.in_(select(func.max(so.c.id)).group_by(so.c.review_id))).subquery())
+        q = (select(rr.c.name, rr.c.version.label("current"), a, latest)
+             .select_from(rr.outerjoin(a, a.c.review_id == rr.c.id).outerjoin(latest, latest.c.review_id == rr.c.id))
              .order_by(rr.c.name))
         out = []
         with self._db("cannot read the portfolio"):
             with self.engine.begin() as conn:
                 self._check(conn)
                 for r in conn.execute(q):
+                    # the latest verdict sign-off, and the version it was given on
+                    signoff = None if r.signed_verdict is None else {
+                        "verdict": r.signed_verdict, "by": r.signed_by, "at": r.signed_at.isoformat(timespec="seconds"),
+                        "version": r.signed_version, "note": r.signed_note}
                     if r.verdict is None:
-                        out.append({"name": r.name, "version": r.current, "assessed": False})
+                        out.append({"name": r.name, "version": r.current, "assessed": False, "signoff": signoff})
                         continue
                     out.append({
                         "name": r.name, "version": r.current, "assessed": r.version == r.current,
                         "system": r.system, "target_launch": r.target_launch, "verdict": r.verdict,
                         "launch_blockers": r.launch_blockers, "slo_not_attainable": r.slo_not_attainable,
                         "checklist_score": r.checklist_score, "checklist_blockers": r.checklist_blockers,
+                        "checklist_answered": r.checklist_answered, "checklist_applicable": r.checklist_applicable,
+                        "assessed_by": r.assessed_by, "signoff": signoff,
                         "acceptances_expiring": [x for x in r.acceptances if today <= x["until"] <= soon],
                         "acceptances_expired": [x for x in r.acceptances if x["until"] < today],
                         "overdue": [x for x in r.dues if x["due"] < today],

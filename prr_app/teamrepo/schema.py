@@ -86,6 +86,7 @@ repo_signoff = Table(
     Column("note", Text, nullable=False, server_default=text("''")),
     Column("signed_by", Text, nullable=False, server_default=text("CURRENT_USER")),
     Column("signed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("assessed_verdict", Text),  # the review's stored verdict when signed (schema 0010, set by the server)
     CheckConstraint("verdict IN ('ready', 'ready_with_conditions', 'not_ready')", name="repo_signoff_verdict_check"),
 )
 
@@ -160,6 +161,13 @@ repo_assessment = Table(
     Column("checklist_blockers", Integer),
     Column("acceptances", JSON, nullable=False),  # [{risk, until}]
     Column("dues", JSON, nullable=False),  # [{what, id, due}] not done yet
+    # schema 0010: checklist progress, the risks blocking by rule (what an acceptance of them needs
+    # an approver for), and who stored the row (the server says: prr_store_assessment())
+    Column("checklist_answered", Integer),
+    Column("checklist_applicable", Integer),
+    Column("blocking_risks", JSON),
+    Column("assessed_by", Text),
+    Column("assessed_at", DateTime(timezone=True)),
 )
 
 #: What the failure of one component or domain takes down in one review.
