@@ -292,3 +292,65 @@ def test_the_overview_recoloured_in_place_equals_one_made_afresh(qtbot, win, web
         here = lists()
         sc.overview.rebuild()
         assert here == lists()
+
+
+def test_a_large_checklist_is_evaluated_on_a_worker_when_looked_at_and_shows_every_item(qtbot, win, webshop_prr,
+                                                                                       monkeypatch):
+    """Looked at before it was evaluated ahead (the switch came first), a large review's checklist
+    is evaluated on a worker: the tab shows at once, then every item; an answer shows once evaluated again."""
+    from prr_app.checklist import evaluate
+    from prr_app.ui import views
+
+    monkeypatch.setattr(views, "WORKER_EVALUATE_MIN", 0)
+    monkeypatch.setattr(views, "PREFETCH_IDLE_MS", 10**7)  # never ahead of the look
+    win.open_path(str(webshop_prr))
+    wait_analysis(qtbot, win)
+    cv = win.views["Checklist"]
+    assert cv._stale and cv.result is None
+    win.tabs.setCurrentWidget(cv)
+    assert cv.result is None and "Evaluating" in cv.question.text()  # not on the GUI thread
+    qtbot.waitUntil(lambda: not cv._stale, timeout=10000)
+    expected = evaluate(win.session.review)
+    assert cv.model.rowCount() == len(expected.items) == expected.overall.total
+    cv.table.selectRow(0)
+    key = cv.current_key()
+    assert cv.answer(status="met")
+    qtbot.waitUntil(lambda: not cv._stale, timeout=10000)
+    item = next(it for it in cv.result.items if it.key == key)
+    assert item.status == "met" and cv.current_key() == key
+
+
+def test_the_what_if_of_a_selection_equals_a_fresh_simulation_before_and_after_an_edit(qtbot, win, webshop_prr):
+    """The selection's blast radius reuses the analysis' compiled graph while no edit came since,
+    and compiles the review as it is after one: the colours are what a fresh what-if gives."""
+    from prr_app.analysis import simulate
+
+    win.open_path(str(webshop_prr))
+    wait_analysis(qtbot, win)
+    r = win.session.review
+
+    def states():
+        return {n: it.state for n, it in win.scene.nodes.items() if it.state}
+
+    def fresh(cid):
+        out = simulate(win.session.review, components=[cid])
+        exp = {c: "down" for c in out.down}
+        exp.update({c: "degraded" for c in out.degraded})
+        exp[cid] = "failed"
+        return exp
+
+    target = max(r.components, key=lambda c: len(simulate(r, components=[c]).down))
+    assert win.live.current_analysis() is not None
+    win.scene.select_ids([target])
+    assert states() == fresh(target) and len(states()) > 1
+    # an edit: a new dependency on the target from a component it did not take down
+    src = next(c for c in sorted(r.components) if c not in fresh(target))
+    win.scene.select_ids([])
+    assert win.create_dependency(src, target)
+    assert win.live.current_analysis() is None  # not yet analysed: a what-if compiles the review as it is
+    win.scene.select_ids([target])
+    assert states() == fresh(target) and states().get(src) in ("down", "degraded")
+    wait_analysis(qtbot, win)
+    win.scene.select_ids([])
+    win.scene.select_ids([target])
+    assert states() == fresh(target)

@@ -299,6 +299,13 @@ class OverviewItem(QGraphicsItem):
         self._where = where
         self.dirty = False
 
+    def reselect(self, nodes) -> list:
+        """Only the selection changed: frame the boxes of ``nodes`` (in place of a rebuild of every
+        box). Returns the frames before and after, the places to repaint."""
+        old = self._selected
+        self._selected = [QRectF(n.pos().x(), n.pos().y(), n.w, n.h) for n in nodes]
+        return [r.adjusted(-10, -10, 10, 10) for r in old + self._selected]
+
     def recolour(self, nodes) -> bool:
         """Only the colours of ``nodes`` changed (a finding, a what-if state): move their boxes to
         their new colours' lists, in place of a rebuild of every box. False when it cannot (the

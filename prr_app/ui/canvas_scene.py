@@ -100,6 +100,7 @@ class GraphScene(QGraphicsScene):
         self._items_made = 0
         # the edge layer draws selected lines in the selection colour, the overview selected boxes framed
         self.selectionChanged.connect(self._selection_drawn)
+        self._lines_selected = False  # a line was selected when the selection last changed
 
     @property
     def review(self) -> Review:
@@ -580,9 +581,18 @@ class GraphScene(QGraphicsScene):
 
     def _selection_drawn(self) -> None:
         """The selection changed: the items that draw many elements at once show it too."""
-        if self.edge_layer_on:
+        if not self.edge_layer_on:
+            return
+        sel = self.selectedItems()
+        lines = any(isinstance(it, EdgeItem) for it in sel)
+        if lines or self._lines_selected:  # the edge layer draws selected lines in their own pen
             self.edge_layer.mark()
-            self._overview_changed()
+        self._lines_selected = lines
+        # the overview frames the selected boxes: those frames only, not every box made again
+        frames = self.overview.reselect([it for it in sel if isinstance(it, NodeItem) and not it.is_group])
+        if self.overview_on or self.boxes_drawn_by_layer:
+            for r in frames:
+                self.overview.update(r)
 
     def helpEvent(self, event) -> None:  # noqa: N802 - Qt's name
         # a line's tooltip is made when the mouse first rests on it (thousands are never pointed at)

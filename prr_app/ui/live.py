@@ -66,6 +66,7 @@ class LiveAnalysis(QObject):
         self._task: Task | None = None
         self._pending = False
         self._task_generation = 0  # the edit the running task analyses
+        self._result_generation = -1  # the edit ``result`` analysed
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._debounce_ms = debounce_ms  # start(ms) sets the interval for good: always pass it
@@ -76,6 +77,16 @@ class LiveAnalysis(QObject):
     @property
     def busy(self) -> bool:
         return self._timer.isActive() or (self._task is not None and self._task.running) or self._pending
+
+    def current_analysis(self):
+        """The analysis of the review as it is now (no edit since it was made), or None.
+
+        A what-if on it reuses its compiled graph: compiling 2,000 components and 8,000
+        dependencies again took ~0.3 s of the GUI thread on every selection."""
+        if self.result is None or self._result_generation != self._generation:
+            return None
+        a = self.result.get("analysis")
+        return a if getattr(a, "_graph", None) is not None else None
 
     def _on_changed(self, colls) -> None:
         if colls <= {"layout"}:
@@ -123,6 +134,7 @@ class LiveAnalysis(QObject):
             self._pending = True
             return
         self.result = res
+        self._result_generation = gen
         self.sig_result.emit(res)
 
     def _failed(self, e, _tb=None) -> None:

@@ -627,9 +627,11 @@ class MainWindow(QMainWindow):
             return
         from prr_app.analysis import simulate
 
+        comps, doms = [f for f in failing if f in r.components], [f for f in failing if f in r.domains]
+        analysed = self.live.current_analysis()  # its compiled graph, when no edit came since
         try:
-            out = simulate(r, components=[f for f in failing if f in r.components],
-                           domains=[f for f in failing if f in r.domains])
+            out = (analysed.simulate(components=comps, domains=doms) if analysed is not None
+                   else simulate(r, components=comps, domains=doms))
         except PrrError as e:
             self.whatif_label.setText(f"What-if unavailable: {e}")
             return

@@ -188,6 +188,8 @@ CHECKLIST_COLUMNS = [
 
 #: the checklist (out of sight and out of date) is evaluated on a worker this long after the last analysis
 PREFETCH_IDLE_MS = 700
+#: a review of more elements (components and dependencies) than this is evaluated on a worker when looked at
+WORKER_EVALUATE_MIN = 3000
 #: the dashboard's charts are made (pyqtgraph imported on a worker, then one chart per turn of the
 #: event loop) this long after the last analysis, out of the way of an opening
 CHARTS_IDLE_MS = 1500
@@ -360,14 +362,29 @@ class ChecklistView(QWidget):
         self._generation += 1
         if colls & {"answers", "components", "dependencies", "meta", "proposals"}:
             if self.isVisible():
-                self.reevaluate()
+                self._evaluate_shown()
             else:  # graph edits do not pay for the checklist until it is looked at
                 self._stale = True
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        if self._stale:
+        if not self._stale:
+            return
+        self._evaluate_shown()
+
+    def _evaluate_shown(self) -> None:
+        """Looked at and out of date: evaluate now, or on a worker for a large review (1-2 s of
+        the GUI thread on 2,000 components under load was the first switch's wait, and each answer's);
+        the list shows what it had meanwhile, and the item pane says it is being evaluated."""
+        r = self.session.review
+        if len(r.components) + len(r.dependencies) <= WORKER_EVALUATE_MIN:
             self.reevaluate()
+            return
+        self._stale = True
+        if self._prefetch_task is None or not self._prefetch_task.running:  # else: its end runs it again
+            if self.result is None:
+                self.question.setText("Evaluating the checklist…")
+            self._evaluate_on_worker()
 
     def _analysed(self, _res) -> None:
         self._prefetch_timer.start()
@@ -381,17 +398,32 @@ class ChecklistView(QWidget):
         live = getattr(self.window, "live", None)
         if live is not None and live.busy:
             return  # an edit's analysis is under way: its result restarts the wait
+        self._evaluate_on_worker()
+
+    def _evaluate_on_worker(self) -> None:
         from prr_app.ui.tasks import Task
 
         self._prefetch_gen = self._generation
         task = Task("checklist", _evaluate_checklist, self.session.analysis_copy())
         task.signals.sig_done.connect(self._prefetched)  # bound: never called once the view is gone
+        task.signals.sig_failed.connect(self._evaluation_failed)
         self._prefetch_task = task
         task.start()
 
     def _prefetched(self, result) -> None:
         if self._prefetch_gen == self._generation and self._stale:  # the review is as it was evaluated
             self.reevaluate(result)
+        elif self._stale and self.isVisible():  # edited meanwhile, and looked at: once more
+            self._evaluate_on_worker()
+
+    def _evaluation_failed(self, error, _tb=None) -> None:
+        """A worker could not evaluate it: looked at, say why (out of sight, it stays out of date
+        and is evaluated again when looked at)."""
+        if self.isVisible() and self._prefetch_gen == self._generation:
+            self._stale = False
+            self.result = None
+            self.question.setText(f"The checklist cannot be evaluated: {error}")
+            self.model.set_rows([])
 
     def reevaluate(self, result=None) -> None:
         """Evaluate the checklist now (or show ``result``, evaluated on a worker from the review
