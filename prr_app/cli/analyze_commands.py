@@ -5,6 +5,7 @@ import sys
 
 from prr_app.errors import PrrError
 from prr_app.review.document import ReviewSource, load_review
+from prr_app.wording import count
 
 
 def register(sub) -> None:
@@ -71,8 +72,9 @@ def summary_lines(a, *, top: int = 10, detail: bool = False) -> list[str]:
     s = a.summary
     v = a.verdict
     out = [
-        f"{s['system']}: {s['components']} components, {s['dependencies']} dependencies, "
-        f"{s['failure_domains']} failure domains, {s['journeys']} journeys",
+        f"{s['system']}: {count(s['components'], 'component')}, "
+        f"{count(s['dependencies'], 'dependency', 'dependencies')}, "
+        f"{count(s['failure_domains'], 'failure domain')}, {count(s['journeys'], 'journey')}",
         "",
         f"VERDICT: {v['verdict'].upper()}",
     ]
@@ -84,7 +86,7 @@ def summary_lines(a, *, top: int = 10, detail: bool = False) -> list[str]:
         f"{sev['low']} low), {s['launch_blockers']} launch-blocking",
     ]
     if a.checklist is not None and "error" not in a.checklist:
-        out.append(f"checklist: {a.checklist['blockers']} blocker item(s) not met")
+        out.append(f"checklist: {count(a.checklist['blockers'], 'blocker item')} not met")
 
     extra = s["spofs"] - s["spof_elements"]
     out += ["", f"SINGLE POINTS OF FAILURE ({s['spof_elements']}"

@@ -10,6 +10,7 @@ from prr_app.importers import registry
 from prr_app.review import exports, importing
 from prr_app.review.document import load_review, save_review
 from prr_app.text_safety import sanitize
+from prr_app.wording import count
 
 
 def register(sub) -> None:
@@ -88,8 +89,9 @@ def cmd_import(args) -> int:
         for line in lines:
             print(sanitize(line))
         r = result.review
-        print(f"review: {len(r.components)} components, {len(r.dependencies)} dependencies, "
-              f"{len(r.domains)} failure domains, {len(r.journeys)} journeys")
+        print(f"review: {count(len(r.components), 'component')}, "
+              f"{count(len(r.dependencies), 'dependency', 'dependencies')}, "
+              f"{count(len(r.domains), 'failure domain')}, {count(len(r.journeys), 'journey')}")
         print("dry run: nothing written" if args.dry_run else f"wrote {sanitize(out)}")
     return 0
 

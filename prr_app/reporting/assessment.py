@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from prr_app.model.entities import OBSERVABILITY_SIGNALS, Review
+from prr_app.wording import count as _n
 
 SECTION_TITLES = (
     "System overview",
@@ -440,10 +441,6 @@ class Assessment:
     def spof_components(self) -> set[str]:
         return {row["element"] for row in self.spof_rows() if row["disruption"] in ("component", "instance")}
 
-
-def _n(n: int, one: str, many: str | None = None) -> str:
-    """"1 journey", "3 journeys"."""
-    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 def no_figures(row: dict) -> bool:

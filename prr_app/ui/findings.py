@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QTableView, QVBoxLayout, QWidget
 
+from prr_app.analysis.risks import accepted_at_launch
 from prr_app.ui import theme
 from prr_app.ui.table_model import Column, TableModel, size_columns
 
@@ -36,7 +37,7 @@ def findings_from(result: dict | None) -> list[dict]:
                 "title": r.get("title") or r["id"], "components": list(r.get("components") or []),
                 "domains": list(r.get("domains") or []),
                 "journeys": _journeys_of(r),
-                "blocking": bool(r.get("launch_blocking")), "accepted": bool(r.get("accepted")),
+                "blocking": bool(r.get("launch_blocking")), "accepted": accepted_at_launch(r),
                 "score": r.get("score"), "mitigation": r.get("mitigation", ""), "rank": r.get("rank", 0),
             })
     # within a severity and blocking, in the register's order (docs/analysis.md, "Ranking")
@@ -54,7 +55,7 @@ def canvas_marks(a) -> tuple[set[str], dict[str, str]]:
             if s.get("element_type") in ("component", "instance"):
                 spofs.add(s["element"].split("#")[0])
         for r in a.risks:
-            if r.get("status") in ("closed", "mitigated") or r.get("accepted"):
+            if r.get("status") in ("closed", "mitigated") or accepted_at_launch(r):
                 continue
             for c in r.get("components") or []:
                 if rank.get(r.get("severity"), 0) > rank.get(sev.get(c), 0):
