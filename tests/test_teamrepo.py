@@ -514,7 +514,7 @@ def test_migration_from_an_older_schema_keeps_the_reviews(pg, tmp_path):
     with Repository(url) as repo:
         assert _without_origin(repo.pull("shop").review) == review
         assert repo.init() == ("0010", "0010")
-        assert repo.portfolio() == [{"name": "shop", "version": 1, "assessed": False}]
+        assert repo.portfolio() == [{"name": "shop", "version": 1, "assessed": False, "signoff": None}]
 
 
 # ---------------------------------------------------------------- repo:NAME wherever a review is taken
