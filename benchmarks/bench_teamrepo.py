@@ -6,7 +6,7 @@ Starts its own server (as tests/test_teamrepo.py does), then measures:
    its ``.prr`` file (``load_review``), both in process, best of 5;
 2. a repository of R reviews of C components each (default 1,000 x 200 = 200,000 components),
    every review naming a few of 40 shared platform components and the same zones: loading it
-   (each review written as a push writes it, with its analysis; no history rows), then
+   (each review written as a push writes it, with its analysis and, since schema 0010, the history rows the database writes), then
    ``prr repo portfolio`` and ``prr repo blast`` on a shared component and a shared zone, in
    process, best of 5.
 
@@ -132,11 +132,11 @@ def main(argv=None) -> int:
                 review = team_review(i, args.components, rng)
                 total += len(review.components)
                 with repo.engine.begin() as conn:
-                    rid = conn.execute(insert(schema.repo_review).values(name=f"team-{i:04d}", version=1)
+                    rid = conn.execute(insert(schema.repo_review).values(name=f"team-{i:04d}")
                                        .returning(schema.repo_review.c.id)).scalar()
                     Repository._apply(conn, rid, merge.diff({}, rows.review_rows(review)), {})
                     a = time.perf_counter()
-                    Repository._store_assessment(conn, rid, 1, review)
+                    Repository._store_assessment(conn, rid, review)
                     analysis_s += time.perf_counter() - a
                 if (i + 1) % 100 == 0:
                     print(f"  loaded {i + 1} reviews ({time.perf_counter() - t:.0f} s)", flush=True)

@@ -260,3 +260,72 @@ def test_a_signoff_against_the_stored_verdict_needs_a_reason(team, repo):
     assert rows == [("not_ready", f"{db}_a", "not-ready"), ("ready", f"{db}_a", "not-ready")]
     (row,) = repo.portfolio()
     assert row["signoff"]["verdict"] == "ready" and row["signoff"]["by"] == f"{db}_a"
+
+
+# ---------------------------------------------------------------- the migration from schema 0009
+def test_migration_from_0009_on_a_populated_repository(pg):
+    """A repository written by the app with schema 0009 (a review, its history, its assessment made
+    by the app), upgraded: kept as it was, and from then on the database keeps the rules; the
+    downgrade gives 0009's rights back and upgrading again works."""
+    import os
+
+    import psycopg
+    from sqlalchemy import insert, update
+
+    from prr_app.teamrepo import merge, rows, schema
+    from prr_app.teamrepo.assessment import assess
+    from prr_app.teamrepo.repository import Repository
+
+    db = f"prr_0009_{os.getpid()}"
+    url = pg.create_database(db)
+    review = _example()
+    with Repository(url) as repo:
+        assert repo.init(to="0009") == (None, "0009")
+        with repo.engine.begin() as conn:  # as the app with schema 0009 wrote them
+            rr, ch = schema.repo_review, schema.repo_change
+            rid = conn.execute(insert(rr).values(name="shop", version=0).returning(rr.c.id)).scalar()
+            changes = merge.diff({}, rows.review_rows(review))
+            Repository._apply(conn, rid, changes, rows.review_rows(review))
+            conn.execute(insert(ch), [{"review_id": rid, "version": 1, "table_name": c.table,
+                                       "row_key": list(c.key), "field": c.field, "old": c.old, "new": c.new}
+                                      for c in changes])
+            conn.execute(update(rr).where(rr.c.id == rid).values(version=1))
+            row, impacts = assess(review)
+            old_columns = {c.name for c in schema.repo_assessment.c} - {"checklist_answered", "checklist_applicable",
+                                                                         "blocking_risks", "assessed_by", "assessed_at"}
+            conn.execute(insert(schema.repo_assessment).values(
+                review_id=rid, version=1, **{k: v for k, v in row.items() if k in old_columns}))
+    reviewer = _login(pg, db, f"{db}_r", "reviewer")
+    with psycopg.connect(reviewer, autocommit=True) as c:  # before: a direct write leaves no trace
+        c.execute("UPDATE component SET notes = 'before' WHERE id = 'cart-db'")
+    with Repository(url) as repo:
+        assert repo.init() == ("0009", "0010")
+        history = repo.history("shop")
+        assert len(history) == len(changes) and {e.version for e in history} == {1}
+        (p,) = repo.portfolio()
+        assert p["verdict"] == "not-ready" and p["checklist_answered"] is None and p["version"] == 1
+        pulled = repo.pull("shop")
+        assert pulled.review.components["cart-db"].notes == "before"
+    with psycopg.connect(reviewer, autocommit=True) as c:  # after: in the history, a new version
+        c.execute("UPDATE component SET notes = 'after' WHERE id = 'cart-db'")
+        with pytest.raises(psycopg.Error, match="permission denied"):
+            c.execute("UPDATE repo_assessment SET verdict = 'ready'")
+    with Repository(reviewer) as r:
+        assert [(e.version, e.field, e.old, e.new) for e in r.history("shop") if e.version == 2] == [
+            (2, "notes", "before", "after")]
+        pulled.review.meta.milestone = "GA"  # the app's push merges with the psql change
+        pushed = r.push(pulled.review, name="shop", base=pulled.version)
+        assert pushed.version == 3 and pushed.review.components["cart-db"].notes == "after"
+        assert r.portfolio()[0]["checklist_answered"] == 70
+    # down to 0009 and up again
+    from alembic import command
+
+    with Repository(url) as repo:
+        with repo.engine.begin() as conn:
+            command.downgrade(repo._alembic(conn), "0009")
+            assert repo._revision(conn) == "0009"
+        assert repo.init() == ("0009", "0010")
+    with psycopg.connect(reviewer, autocommit=True) as c:
+        c.execute("UPDATE component SET notes = 'again' WHERE id = 'cart-db'")
+    with Repository(url) as repo:
+        assert {r.name: r.version for r in repo.list()} == {"shop": 4}

@@ -6,8 +6,9 @@ the previous one committed; writers to different reviews do not wait for each ot
 names the version it started from; the changes made since then by others are merged field by
 field (:mod:`prr_app.teamrepo.merge`) and a field changed on both sides is refused as a
 :class:`ConflictError` naming who changed it, with nothing written. Every change written is
-also a row of the append-only ``repo_change`` history, stamped by the server with the
-database user, the time and the client address.
+also a row of the append-only ``repo_change`` history, written by the database itself (schema
+0010: triggers on the review tables, which also raise the review's version and notify
+listeners), with the database user, the time and the client address.
 """
 from __future__ import annotations
 

@@ -53,9 +53,10 @@ repo_review = Table(
     UniqueConstraint("name", name="repo_review_name_key"),
 )
 
-#: The append-only history: one row per changed field, inserted row or deleted row.
-#: ``changed_by``, ``changed_at`` and ``client_addr`` are set by the server (a trigger), not
-#: by the client: who the database says the writer is, not who the app claims.
+#: The append-only history: one row per changed field, inserted row or deleted row. Written by
+#: the database itself (schema 0010: statement triggers on every review table, whoever writes),
+#: with ``changed_by`` (the login), ``changed_at`` and ``client_addr`` set by the server: who the
+#: database says the writer is, not who the app claims.
 repo_change = Table(
     "repo_change",
     metadata,
