@@ -64,32 +64,3 @@ def assess(review: Review) -> tuple[dict, list[dict]]:
                         "degraded": d["degraded_count"], "journeys": list(d["journeys"]),
                         "user_facing": list(d["user_facing_down"])})
     return row, impacts
-
-
-def portfolio_markdown(rows: list[dict], *, today: str, days: int, where: str) -> str:
-    """The portfolio as a Markdown summary for leadership (what ``prr repo portfolio`` lists)."""
-    from prr_app.reporting.markdown import md
-
-    assessed = [r for r in rows if r.get("verdict")]
-    by_verdict: dict[str, int] = {}
-    for r in assessed:
-        by_verdict[r["verdict"]] = by_verdict.get(r["verdict"], 0) + 1
-    out = [f"# Readiness portfolio, {today}", "",
-           f"{len(rows)} review(s) in {md(where)}: "
-           + (", ".join(f"{n} {md(v)}" for v, n in sorted(by_verdict.items())) or "none assessed") + ".", "",
-           "| review | system | target launch | verdict | launch blockers | SLOs not attainable | checklist | "
-           f"acceptances ending within {days} days | overdue |", "|---|---|---|---|---|---|---|---|---|"]
-    for r in sorted(rows, key=lambda r: (r.get("target_launch") or "9999", r["name"])):
-        if not r.get("verdict"):
-            out.append(f"| {md(r['name'])} | not assessed yet | | | | | | | |")
-            continue
-        check = f"{r['checklist_score']:.0f} %, {r['checklist_blockers']} blocker(s) open" \
-            if r["checklist_score"] is not None else "-"
-        expiring = ", ".join(f"{md(x['risk'])} ({md(x['until'])})" for x in r["acceptances_expiring"]) or "-"
-        overdue = ", ".join(f"{md(x['what'])} {md(x['id'])} ({md(x['due'])})" for x in r["overdue"][:5])
-        overdue = (overdue + (f" and {len(r['overdue']) - 5} more" if len(r["overdue"]) > 5 else "")) or "-"
-        out.append(f"| {md(r['name'])} | {md(r['system'])} | {md(r['target_launch'] or '-')} | "
-                   f"**{md(r['verdict'])}** | {r['launch_blockers']} | {len(r['slo_not_attainable'])} | {check} | "
-                   f"{expiring} | {overdue} |")
-    out.append("")
-    return "\n".join(out)
