@@ -261,6 +261,17 @@ def test_only_approvers_sign_off_or_accept_blocking_risks_and_the_app_says_so(qt
     a.session.flush()
     assert repo.pull("shop").review.risks[risk].status == "accepted"
     assert a.repository.sign_off("ready_with_conditions", "with the risk accepted")
+    # from the menu: the verdict, then a note (the database asks for one when the sign-off differs
+    # from the verdict it analysed)
+    from PySide6.QtWidgets import QInputDialog
+
+    monkeypatch.setattr(QInputDialog, "getItem", staticmethod(lambda *a, **k: ("ready", True)))
+    asked = []
+    monkeypatch.setattr(QInputDialog, "getText",
+                        staticmethod(lambda *a, **k: (asked.append(a[2]) or "approved by the launch board", True)))
+    assert a.repository.sign_off()
+    assert asked and "Note" in asked[0]
+    assert any(r["signoff"] and r["signoff"]["note"] == "approved by the launch board" for r in repo.portfolio())
     a.close()
 
 

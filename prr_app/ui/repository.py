@@ -795,6 +795,11 @@ class RepoLink(QObject):
                                                list(schema.VERDICTS), 0, False)
             if not ok:
                 return False
+            note, ok = QInputDialog.getText(
+                self.window, "Sign off",
+                "Note (needed when the sign-off differs from the verdict the repository analysed):", text=note)
+            if not ok:
+                return False
         self.session.flush()
         try:
             with self._repository() as repo:
