@@ -354,3 +354,29 @@ def test_the_what_if_of_a_selection_equals_a_fresh_simulation_before_and_after_a
     win.scene.select_ids([])
     win.scene.select_ids([target])
     assert states() == fresh(target)
+
+
+def test_on_a_large_review_the_what_if_of_an_edited_selection_follows_with_the_analysis(qtbot, win, webshop_prr,
+                                                                                     monkeypatch):
+    """Large review: right after an edit the selection's colours wait for the edit's analysis (no
+    compiling on the GUI thread), then are what a fresh what-if of the edited review gives."""
+    from prr_app.analysis import simulate
+    from prr_app.ui import main_window
+
+    monkeypatch.setattr(main_window, "WHATIF_WAITS_MIN", 0)
+    win.open_path(str(webshop_prr))
+    wait_analysis(qtbot, win)
+    r = win.session.review
+    target = max(r.components, key=lambda c: len(simulate(r, components=[c]).down))
+    src = next(c for c in sorted(r.components) if c not in simulate(r, components=[target]).down and c != target)
+    assert win.create_dependency(src, target)
+    win.scene.select_ids([target])
+    assert win.scene.nodes[src].state is None  # not yet: the analysis of the edit is under way
+    wait_analysis(qtbot, win)
+    out = simulate(win.session.review, components=[target])
+    assert src in out.down | out.degraded
+    got = {n: it.state for n, it in win.scene.nodes.items() if it.state}
+    exp = {c: "down" for c in out.down}
+    exp.update({c: "degraded" for c in out.degraded})
+    exp[target] = "failed"
+    assert got == exp
