@@ -380,3 +380,34 @@ def test_on_a_large_review_the_what_if_of_an_edited_selection_follows_with_the_a
     exp.update({c: "degraded" for c in out.degraded})
     exp[target] = "failed"
     assert got == exp
+
+
+def test_the_checklist_filters_show_exactly_the_items_a_plain_filter_picks(qtbot, win, webshop_prr):
+    """Every filter, category and search text: the rows are the items a plain one-by-one filter
+    keeps, in the checklist's order (the view filters by category index and whole lists now)."""
+    win.open_path(str(webshop_prr))
+    wait_analysis(qtbot, win)
+    cv = win.views["Checklist"]
+    win.tabs.setCurrentWidget(cv)
+    qtbot.waitUntil(lambda: not cv._stale and cv.result is not None, timeout=10000)
+    items = cv.result.items
+    tests = {"all": lambda it: True, "unanswered": lambda it: not it.answered,
+             "blockers": lambda it: it.is_open_blocker, "gaps": lambda it: it.status in ("not_met", "partly"),
+             "evidence": lambda it: it.evidence_missing, "proposed": lambda it: it.proposal is not None}
+    cats = [None] + [c.id for c in cv.result.categories]
+    texts = ["", "owner", items[0].key, "no such words"]
+    for fi in range(cv.filter_box.count()):
+        cv.filter_box.setCurrentIndex(fi)
+        keep = tests[cv.filter_box.currentData()]
+        for row, cat in enumerate(cats):
+            cv.categories.setCurrentRow(row)
+            for text in texts:
+                cv.search.setText(text)
+                want = [it.key for it in items if (cat is None or it.category == cat) and keep(it)
+                        and (not text or text in it.question.lower() or text in (it.subject_label or "").lower()
+                             or text in it.key)]
+                assert [it.key for it in cv.model.rows] == want, (cv.filter_box.currentData(), cat, text)
+    cv.search.setText("")
+    cv.filter_box.setCurrentIndex(0)
+    cv.categories.setCurrentRow(0)
+    assert len(cv.model.rows) == len(items) == cv.result.overall.total

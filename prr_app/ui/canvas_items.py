@@ -448,7 +448,7 @@ class EdgeItem(QGraphicsPathItem):
 
     def _layer_changed(self) -> None:
         sc = self.scene()
-        if sc is not None and getattr(sc, "edge_layer_on", False):
+        if sc is not None and getattr(sc, "edge_layer_on", False) and not getattr(sc, "_lines_quiet", False):
             sc.edge_layer.mark()
 
     def shape(self) -> QPainterPath:

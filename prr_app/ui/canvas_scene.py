@@ -101,6 +101,7 @@ class GraphScene(QGraphicsScene):
         # the edge layer draws selected lines in the selection colour, the overview selected boxes framed
         self.selectionChanged.connect(self._selection_drawn)
         self._lines_selected = False  # a line was selected when the selection last changed
+        self._lines_quiet = False  # lines being redrawn in a batch: the edge layer is told after it
 
     @property
     def review(self) -> Review:
@@ -131,10 +132,17 @@ class GraphScene(QGraphicsScene):
                 todo.update(self.edges.values())
             else:
                 todo.update(e for e in self.edges.values() if e._stale)
-        for e in todo:
-            if e.scene() is self:
-                e.adjust()
-                yield
+        # the edge layer is told once, at the end, not by each of (up to) 8,000 lines redrawn
+        self._lines_quiet = True
+        try:
+            for e in todo:
+                if e.scene() is self:
+                    e.adjust()
+                    yield
+        finally:
+            self._lines_quiet = False
+            if todo and self.edge_layer_on:
+                self.edge_layer.mark()
 
     # -- building ------------------------------------------------------
     @property
