@@ -203,6 +203,7 @@ class NodeItem(QGraphicsItem):
         if change == _POS_CHANGED:
             if not self.is_group:
                 self.gscene._columns = None  # the boxes' columns are measured again when a line needs them
+                self.gscene._centres = None  # ... and the arrow keys' index of box centres
             if self.gscene._syncing:  # a re-layout moves many boxes: their lines are redrawn once, after
                 self.gscene._moved_edges.update(self.edges)
             else:
