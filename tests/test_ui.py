@@ -793,6 +793,14 @@ def test_large_graph_edge_layer_keeps_selection_and_colours(qtbot, win, tmp_path
     qtbot.waitUntil(lambda: not win.view.sketching, timeout=3000)
     assert all(n.isVisible() for n in sc.nodes.values())
     assert src in sc.nodes and sc.nodes[src] in sc.items(sc.nodes[src].sceneBoundingRect().center())
+    # the sketch picture waits while another tab is looked at, and is made once the canvas is back
+    win.tabs.setCurrentWidget(win.views["Risks"])
+    qtbot.waitUntil(lambda: not win.live.busy, timeout=10000)
+    sc.edge_layer.mark()
+    sc.edge_layer._prepare_sketch()
+    assert sc.edge_layer._pix is None and sc.edge_layer._prep.isActive()
+    win.tabs.setCurrentWidget(win.view)
+    qtbot.waitUntil(lambda: sc.edge_layer._pix is not None, timeout=10000)
 
 
 def test_several_recovery_files_pick_one_keep_the_others(qtbot, tmp_path, monkeypatch, examples_dir):

@@ -110,3 +110,20 @@ def test_a_selected_dependency_is_drawn_with_a_wide_halo(qtbot, win, examples_di
     edge.setSelected(True)
     after = selection_pixels()
     assert after > before + 20
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(-3000, 3000), st.integers(-3000, 3000), st.integers(10, 900),
+                          st.integers(10, 900)), max_size=80),
+       st.tuples(st.integers(-1500, 1500), st.integers(-1500, 1500)), st.integers(1, 3))
+def test_new_boxes_near_the_view_go_where_a_search_over_every_box_puts_them(rects, near, count):
+    """A new box's place, looked for among the rectangles near the view first, is the place the
+    search over every rectangle gives (crowded, empty, and huge rectangles reaching in from afar)."""
+    from prr_app.canvas_geometry import Rect, free_spots
+    from prr_app.ui.main_window import free_spots_near
+
+    taken = [Rect(*r) for r in rects]
+    assert free_spots_near(taken, near, 180, 60, count) == free_spots(taken, near, 180, 60, count)

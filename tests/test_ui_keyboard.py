@@ -117,3 +117,24 @@ def test_every_control_has_an_accessible_name(qtbot, win, examples_dir):
                     where = w.parentWidget().objectName() or type(w.parentWidget()).__name__
                     missing.append(f"{type(w).__name__} in {where} ({w.toolTip()[:40]!r})")
     assert not sorted(set(missing)), "\n".join(sorted(set(missing)))
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.text("abcdefgh", min_size=1, max_size=3),
+                       st.tuples(st.floats(-5000, 5000, allow_nan=False), st.floats(-5000, 5000, allow_nan=False)),
+                       min_size=1, max_size=60),
+       st.sampled_from(["left", "right", "up", "down"]), st.data())
+def test_the_arrow_keys_index_picks_what_a_search_over_every_box_picks(points, direction, data):
+    """The index of box centres (rings of cells around the selected box) against the plain search
+    over every other box: the same box, or none, for any layout (boxes close together, in one
+    cell, far apart, on top of each other)."""
+    from prr_app.canvas_geometry import nearest_in_direction
+    from prr_app.ui.canvas_scene import CentreIndex
+
+    origin = data.draw(st.sampled_from(sorted(points)))
+    others = {k: v for k, v in points.items() if k != origin}
+    assert CentreIndex(points).nearest_in_direction(origin, direction) == \
+        nearest_in_direction(points[origin], others, direction)

@@ -354,3 +354,60 @@ def test_the_what_if_of_a_selection_equals_a_fresh_simulation_before_and_after_a
     win.scene.select_ids([])
     win.scene.select_ids([target])
     assert states() == fresh(target)
+
+
+def test_on_a_large_review_the_what_if_of_an_edited_selection_follows_with_the_analysis(qtbot, win, webshop_prr,
+                                                                                     monkeypatch):
+    """Large review: right after an edit the selection's colours wait for the edit's analysis (no
+    compiling on the GUI thread), then are what a fresh what-if of the edited review gives."""
+    from prr_app.analysis import simulate
+    from prr_app.ui import main_window
+
+    monkeypatch.setattr(main_window, "WHATIF_WAITS_MIN", 0)
+    win.open_path(str(webshop_prr))
+    wait_analysis(qtbot, win)
+    r = win.session.review
+    target = max(r.components, key=lambda c: len(simulate(r, components=[c]).down))
+    src = next(c for c in sorted(r.components) if c not in simulate(r, components=[target]).down and c != target)
+    assert win.create_dependency(src, target)
+    win.scene.select_ids([target])
+    assert win.scene.nodes[src].state is None  # not yet: the analysis of the edit is under way
+    wait_analysis(qtbot, win)
+    out = simulate(win.session.review, components=[target])
+    assert src in out.down | out.degraded
+    got = {n: it.state for n, it in win.scene.nodes.items() if it.state}
+    exp = {c: "down" for c in out.down}
+    exp.update({c: "degraded" for c in out.degraded})
+    exp[target] = "failed"
+    assert got == exp
+
+
+def test_the_checklist_filters_show_exactly_the_items_a_plain_filter_picks(qtbot, win, webshop_prr):
+    """Every filter, category and search text: the rows are the items a plain one-by-one filter
+    keeps, in the checklist's order (the view filters by category index and whole lists now)."""
+    win.open_path(str(webshop_prr))
+    wait_analysis(qtbot, win)
+    cv = win.views["Checklist"]
+    win.tabs.setCurrentWidget(cv)
+    qtbot.waitUntil(lambda: not cv._stale and cv.result is not None, timeout=10000)
+    items = cv.result.items
+    tests = {"all": lambda it: True, "unanswered": lambda it: not it.answered,
+             "blockers": lambda it: it.is_open_blocker, "gaps": lambda it: it.status in ("not_met", "partly"),
+             "evidence": lambda it: it.evidence_missing, "proposed": lambda it: it.proposal is not None}
+    cats = [None] + [c.id for c in cv.result.categories]
+    texts = ["", "owner", items[0].key, "no such words"]
+    for fi in range(cv.filter_box.count()):
+        cv.filter_box.setCurrentIndex(fi)
+        keep = tests[cv.filter_box.currentData()]
+        for row, cat in enumerate(cats):
+            cv.categories.setCurrentRow(row)
+            for text in texts:
+                cv.search.setText(text)
+                want = [it.key for it in items if (cat is None or it.category == cat) and keep(it)
+                        and (not text or text in it.question.lower() or text in (it.subject_label or "").lower()
+                             or text in it.key)]
+                assert [it.key for it in cv.model.rows] == want, (cv.filter_box.currentData(), cat, text)
+    cv.search.setText("")
+    cv.filter_box.setCurrentIndex(0)
+    cv.categories.setCurrentRow(0)
+    assert len(cv.model.rows) == len(items) == cv.result.overall.total

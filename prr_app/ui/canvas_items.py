@@ -203,6 +203,7 @@ class NodeItem(QGraphicsItem):
         if change == _POS_CHANGED:
             if not self.is_group:
                 self.gscene._columns = None  # the boxes' columns are measured again when a line needs them
+                self.gscene._centres = None  # ... and the arrow keys' index of box centres
             if self.gscene._syncing:  # a re-layout moves many boxes: their lines are redrawn once, after
                 self.gscene._moved_edges.update(self.edges)
             else:
@@ -448,7 +449,7 @@ class EdgeItem(QGraphicsPathItem):
 
     def _layer_changed(self) -> None:
         sc = self.scene()
-        if sc is not None and getattr(sc, "edge_layer_on", False):
+        if sc is not None and getattr(sc, "edge_layer_on", False) and not getattr(sc, "_lines_quiet", False):
             sc.edge_layer.mark()
 
     def shape(self) -> QPainterPath:

@@ -78,6 +78,11 @@ class EdgeLayer(QGraphicsItem):
             return
         from PySide6.QtCore import QThreadPool
 
+        if not any(v.isVisible() for v in self.scene().views()):
+            # another tab is looked at: not while it is (0.15-0.3 s of the GUI thread on 8,000 lines
+            # fell inside the switch to the Checklist tab); once the canvas is shown again
+            self._prep.start()
+            return
         if QThreadPool.globalInstance().activeThreadCount():
             # a worker is busy (the analysis of the edit that changed the lines, most often): the
             # picture (0.1-0.6 s of the GUI thread on 8,000 lines, holding Python's lock) would hold

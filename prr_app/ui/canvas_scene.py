@@ -101,6 +101,8 @@ class GraphScene(QGraphicsScene):
         # the edge layer draws selected lines in the selection colour, the overview selected boxes framed
         self.selectionChanged.connect(self._selection_drawn)
         self._lines_selected = False  # a line was selected when the selection last changed
+        self._lines_quiet = False  # lines being redrawn in a batch: the edge layer is told after it
+        self._centres = None  # (what it was made for, CentreIndex): the arrow keys' boxes, see step_selection
 
     @property
     def review(self) -> Review:
@@ -131,10 +133,17 @@ class GraphScene(QGraphicsScene):
                 todo.update(self.edges.values())
             else:
                 todo.update(e for e in self.edges.values() if e._stale)
-        for e in todo:
-            if e.scene() is self:
-                e.adjust()
-                yield
+        # the edge layer is told once, at the end, not by each of (up to) 8,000 lines redrawn
+        self._lines_quiet = True
+        try:
+            for e in todo:
+                if e.scene() is self:
+                    e.adjust()
+                    yield
+        finally:
+            self._lines_quiet = False
+            if todo and self.edge_layer_on:
+                self.edge_layer.mark()
 
     # -- building ------------------------------------------------------
     @property
@@ -552,17 +561,19 @@ class GraphScene(QGraphicsScene):
     def step_selection(self, direction: str, centre: QPointF) -> str | None:
         """Select the box an arrow key points to from the selected one (none selected: the box
         nearest ``centre``). Returns its id, or None when nothing lies that way."""
-        from prr_app.canvas_geometry import nearest_in_direction
-
-        pts = {k: (it.x() + it.w / 2, it.y() + it.h / 2) for k, it in self.nodes.items()
-               if not it.is_group and it.isVisible()}
+        key = (self._items_made, len(self.nodes), self.overview_on, self.edge_layer_on)
+        if self._centres is None or self._centres[0] != key:  # boxes came, went, moved or were hidden
+            self._centres = (key, CentreIndex({k: (it.x() + it.w / 2, it.y() + it.h / 2) for k, it in self.nodes.items()
+                                               if not it.is_group and it.isVisible()}))
+        index = self._centres[1]
+        pts = index.points
         if not pts:
             return None
         cur = next((i for i in self.selected_ids() if i in pts), None)
         if cur is None:
             target = min(pts, key=lambda k: (pts[k][0] - centre.x()) ** 2 + (pts[k][1] - centre.y()) ** 2)
         else:
-            target = nearest_in_direction(pts[cur], {k: v for k, v in pts.items() if k != cur}, direction)
+            target = index.nearest_in_direction(cur, direction)
         if target is not None:
             self.select_ids([target])
             self.nodes[target].setFocus()
@@ -828,6 +839,56 @@ class GraphScene(QGraphicsScene):
             box.setToolTip(f"{eid}: {text}")
             box.setData(0, mark)
             self._mark_items.append(box)
+
+
+class CentreIndex:
+    """The boxes' centres in square cells, for the arrow keys: the box an arrow points to is
+    looked for in rings of cells around the selected one, nearest first, instead of among every
+    box (2,000 on a large review, at every key press)."""
+
+    CELL = 600.0
+
+    def __init__(self, points: dict[str, tuple[float, float]]):
+        self.points = points
+        self.cells: dict[tuple[int, int], dict] = {}
+        for k, (x, y) in points.items():
+            self.cells.setdefault(self._cell(x, y), {})[k] = (x, y)
+
+    def _cell(self, x: float, y: float) -> tuple[int, int]:
+        return math.floor(x / self.CELL), math.floor(y / self.CELL)
+
+    def nearest_in_direction(self, origin_key: str, direction: str) -> str | None:
+        """What :func:`prr_app.canvas_geometry.nearest_in_direction` gives over every other box.
+
+        Its score (ahead + twice the sideways distance, with ahead at least the sideways distance)
+        is at least a point's distance and at most three times it; so once a candidate at distance
+        d is found, no box outside the rings searched so far (all at least ``r * CELL`` away) can
+        beat it when ``r * CELL > 3 d``."""
+        from prr_app.canvas_geometry import nearest_in_direction
+
+        origin = self.points[origin_key]
+        ci, cj = self._cell(*origin)
+        reach = max((max(abs(i - ci), abs(j - cj)) for i, j in self.cells), default=0)
+        seen: dict = {}
+        best = None
+        for r in range(reach + 1):
+            ring = ([(ci, cj)] if r == 0 else
+                    [(ci + i, cj + j) for i in range(-r, r + 1) for j in (-r, r)]
+                    + [(ci + i, cj + j) for i in (-r, r) for j in range(-r + 1, r)])
+            added = False
+            for c in ring:
+                cell = self.cells.get(c)
+                if cell:
+                    seen.update(cell)
+                    added = True
+            if added:
+                seen.pop(origin_key, None)
+                best = nearest_in_direction(origin, seen, direction)
+            if best is not None:
+                bx, by = self.points[best]
+                if r * self.CELL > 3 * math.hypot(bx - origin[0], by - origin[1]):
+                    break
+        return best
 
 
 def _layout_key(r: Review) -> tuple:

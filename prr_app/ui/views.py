@@ -220,6 +220,7 @@ class ChecklistView(QWidget):
         #: edits and openings seen: a checklist evaluated on a worker is used only if none came since
         self._generation = 0
         self._prefetch_task = None
+        self._by_category = None  # (result, {category: its items}), see _in_category
         self.categories = QListWidget()
         self.categories.currentRowChanged.connect(lambda _r: self.refresh())
         self.filter_box = QComboBox()
@@ -461,6 +462,15 @@ class ChecklistView(QWidget):
         self.score.setText(f"Score: {sc:.0f} %" if sc is not None else "Score: not yet")
         self.refresh()
 
+    def _in_category(self, cat: str) -> list:
+        """The items of category ``cat``, in their order (indexed once per evaluation)."""
+        if self._by_category is None or self._by_category[0] is not self.result:
+            index: dict = {}
+            for it in self.result.items:
+                index.setdefault(it.category, []).append(it)
+            self._by_category = (self.result, index)
+        return self._by_category[1].get(cat, [])
+
     def refresh(self) -> None:
         if self.result is None:
             return
@@ -469,23 +479,17 @@ class ChecklistView(QWidget):
         cat = row.data(Qt.ItemDataRole.UserRole) if row is not None else None
         f = self.filter_box.currentData()
         text = self.search.text().strip().lower()
-        items = []
-        for it in self.result.items:
-            if cat and it.category != cat:
-                continue
-            if f == "unanswered" and it.answered:
-                continue
-            if f == "blockers" and not it.is_open_blocker:
-                continue
-            if f == "gaps" and it.status not in ("not_met", "partly"):
-                continue
-            if f == "evidence" and not it.evidence_missing:
-                continue
-            if f == "proposed" and it.proposal is None:
-                continue
-            if text and text not in it.question.lower() and text not in (it.subject_label or "").lower() and text not in it.key:
-                continue
-            items.append(it)
+        items = self.result.items if not cat else self._in_category(cat)
+        keep = {"unanswered": lambda it: not it.answered, "blockers": lambda it: it.is_open_blocker,
+                "gaps": lambda it: it.status in ("not_met", "partly"), "evidence": lambda it: it.evidence_missing,
+                "proposed": lambda it: it.proposal is not None}.get(f)
+        if keep is not None:
+            items = [it for it in items if keep(it)]
+        if text:
+            items = [it for it in items if text in it.question.lower() or text in (it.subject_label or "").lower()
+                     or text in it.key]
+        # no filter: the list as it is (an imported review of 2,000 components has 80,000 items; the
+        # table asks only for the rows in view)
         self.model.set_rows(items)
         self.proposal_panel.set_shown(items)
         self.select_key(key)
