@@ -4,6 +4,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtGui import QColor, QPalette
 
+from prr_app.ui.theme import contrast
+
 pytestmark = [pytest.mark.usefixtures("qapp"), pytest.mark.qt_log_ignore("propagateSizeHints")]
 
 
@@ -27,16 +29,6 @@ def dark(qapp):
     qapp.setPalette(old)
     theme.use_palette(old)
     assert not theme.DARK
-
-
-def contrast(a: QColor, b: QColor) -> float:
-    def lum(c):
-        def ch(v):
-            v /= 255
-            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
-        return 0.2126 * ch(c.red()) + 0.7152 * ch(c.green()) + 0.0722 * ch(c.blue())
-    hi, lo = sorted((lum(a), lum(b)), reverse=True)
-    return (hi + 0.05) / (lo + 0.05)
 
 
 def test_dark_palette_darkens_canvas_charts_and_keeps_severity_readable(qtbot, dark, win, examples_dir):

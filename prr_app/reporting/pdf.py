@@ -46,6 +46,7 @@ from prr_app.reporting.assessment import SECTION_TITLES, Assessment, build_asses
 from prr_app.reporting.styles import MUTED, RULE, SEVERITY_COLORS, VERDICT_COLORS, Styles, table_style
 from prr_app.reporting.shaping import install as _install_shaping
 from prr_app.reporting.text import SANS, SANS_BOLD, TextKit, starts_rtl, visual_pieces
+from prr_app.wording import count as _count
 
 _install_shaping()  # a word mixing fonts is shaped one font at a time (reportlab shapes it with one)
 
@@ -201,10 +202,6 @@ _MISSING_BG = colors.HexColor("#fde0dc")
 # room for a heading, a table's header row and its first rows: a heading with less
 # room left below it moves to the next page with its table
 TABLE_START_ROOM = 110
-
-
-def _count(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 class _Heading(Paragraph):

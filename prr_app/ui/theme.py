@@ -103,7 +103,7 @@ def is_dark(palette) -> bool:
     return palette.color(QPalette.ColorRole.Window).lightness() < palette.color(QPalette.ColorRole.WindowText).lightness()
 
 
-def _contrast(a, b) -> float:
+def contrast(a, b) -> float:
     """WCAG contrast ratio of two ``QColor``s (1 to 21)."""
     def lum(c):
         def ch(v):
@@ -127,13 +127,13 @@ def with_readable_placeholder(palette):
     base = palette.color(QPalette.ColorRole.Base)
     text = palette.color(QPalette.ColorRole.Text)
     for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
-        if _contrast(palette.color(group, QPalette.ColorRole.PlaceholderText), base) >= 4.5:
+        if contrast(palette.color(group, QPalette.ColorRole.PlaceholderText), base) >= 4.5:
             continue
         for t in (0.6, 0.7, 0.8, 0.9, 1.0):  # from halfway-ish towards the text colour
             c = QColor(round(base.red() + (text.red() - base.red()) * t),
                        round(base.green() + (text.green() - base.green()) * t),
                        round(base.blue() + (text.blue() - base.blue()) * t))
-            if _contrast(c, base) >= 4.5:
+            if contrast(c, base) >= 4.5:
                 break
         out.setColor(group, QPalette.ColorRole.PlaceholderText, c)
     return out
