@@ -581,10 +581,10 @@ class RepoLink(QObject):
         from prr_app.teamrepo.repository import mark_origin
 
         doc = self.document
-        self._note = ""
         mark_origin(self.session.review, doc.name, version, doc.doc.repo.where)
         doc.doc.version = max(doc.doc.version, version)
-        if changes:
+        if changes:  # a change by others ends a note ("Back online..."); catching up on nothing does not
+            self._note = ""
             who = ", ".join(by) if by else "another reviewer"
             n = len(changes)
             self.session.undo_stack.push(RemoteChange(
