@@ -7,6 +7,8 @@ compared with it.
 """
 from __future__ import annotations
 
+import networkx as nx
+
 from hypothesis import strategies as st
 
 from prr_app.analysis.compiled import HUB_TAGS
@@ -121,12 +123,23 @@ def user_facing_hit(review: Review, user_facing: set[str], down: set[str], degra
 
 
 def default_user_facing(review: Review) -> set[str]:
-    """The user-facing components: those marked, else the components nothing depends on."""
+    """The user-facing components: those marked, else the members of the strongly connected groups
+    that nothing outside depends on, without the components that have no dependency at all (unless
+    no other is left)."""
     marked = {c.id for c in review.components.values() if c.user_facing}
     if marked:
         return marked
-    return {cid for cid in review.components if not any(d.target == cid or (
-        d.target in review.groups and cid in review.groups[d.target].members) for d in review.dependencies.values())}
+    g = nx.DiGraph()
+    g.add_nodes_from(review.components)
+    for d in review.dependencies.values():
+        targets = review.groups[d.target].members if d.target in review.groups else [d.target]
+        g.add_edges_from((d.source, t) for t in targets if t in review.components and d.source in review.components)
+    entries = set()
+    for scc in nx.strongly_connected_components(g):
+        if not any(p not in scc for c in scc for p in g.predecessors(c)):
+            entries |= scc
+    connected = {c for c in entries if g.degree(c) > 0}
+    return connected or entries
 
 
 def hits_a_target(review: Review, down: set[str]) -> bool:

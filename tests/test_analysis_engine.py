@@ -399,6 +399,31 @@ def test_assumptions_name_what_to_fill_in():
     assert a.summary["user_facing"] == ["a"]
 
 
+def test_unmarked_entry_points_are_the_sources_of_the_graph_not_lone_components():
+    # an imported system: a load generator and the proxy call each other, nothing else calls
+    # either; a datastore nothing was seen to use; nobody marked anything user-facing
+    r = Review()
+    for cid in ("loadgen", "proxy", "frontend", "db", "orphan-store"):
+        r.add(Component(id=cid))
+    r.add(Dependency("loadgen", "proxy"))
+    r.add(Dependency("proxy", "loadgen"))
+    r.add(Dependency("proxy", "frontend"))
+    r.add(Dependency("frontend", "db"))
+    a = analyze(r)
+    assert a.summary["user_facing"] == ["loadgen", "proxy"]
+    by_id = {x["id"]: x for x in a.assumptions}
+    assert by_id["entry-points-default"]["elements"] == ["loadgen", "proxy"]
+    assert "db" in {s["element"] for s in a.spofs}  # takes the proxy down through the frontend
+    assert "orphan-store" not in {s["element"] for s in a.spofs}
+
+
+def test_with_nothing_but_lone_components_every_one_is_an_entry_point():
+    r = Review()
+    r.add(Component(id="a"))
+    r.add(Component(id="b"))
+    assert analyze(r).summary["user_facing"] == ["a", "b"]
+
+
 def test_analysis_does_not_modify_the_review(platform_review):
     before = copy.deepcopy(platform_review)
     analyze(platform_review, detail=True)

@@ -26,6 +26,19 @@ from prr_app.analysis.document import Analysis, CycleIndex
 from prr_app.model.entities import Review
 
 
+def default_entry_points(graph: CompiledGraph) -> list[int]:
+    """The entry points when no component is marked user-facing: the components of the strongly
+    connected groups nothing outside depends on (a client and a service calling each other are
+    both entries), leaving out components with no dependency at all (a datastore nothing was seen
+    to use is not where users come in) unless nothing else is left. docs/analysis.md."""
+    n = graph.n
+    cond = graph.condensation(graph.any_out)
+    sources = [s for s in range(len(cond)) if not cond.pred[s]]
+    entries = [i for s in sources for i in cond.members[s]]
+    connected = [i for i in entries if graph.any_in[i] or graph.any_out[i]]
+    return sorted(connected or entries) if n else []
+
+
 class Context:
     """What every part of the analysis needs: the graph, the targets, the scenarios.
 
@@ -48,8 +61,7 @@ class Context:
         if marked:
             uf = marked
         else:
-            # nothing marked: the components nothing depends on are the entry points
-            uf = [i for i in range(n) if not graph.any_in[i]]
+            uf = default_entry_points(graph)
         self.user_facing = sorted(uf)
         self.uf_mask = mask_of(self.user_facing, n)
         # user-facing components in a redundancy group are served through it: the group is the
@@ -359,8 +371,9 @@ def _assumptions(ctx: Context) -> list[dict]:
     add("domain-availability-default", "failure domain without an availability figure: counted as never failing "
         "in composite availability", [d for d in g.domain_ids if review.domains[d].availability is None])
     if ctx.default_entries:
-        add("entry-points-default", "no component is marked user-facing: the components nothing depends on "
-            "are taken as the entry points", [g.ids[i] for i in ctx.user_facing])
+        add("entry-points-default", "no component is marked user-facing: the components nothing outside their "
+            "own cycle depends on are taken as the entry points (components with no dependency at all are "
+            "left out unless nothing else is left); mark the user-facing ones", [g.ids[i] for i in ctx.user_facing])
     add("hub-softened", "dependencies on shared plumbing (tagged telemetry, config or discovery) are treated as "
         "soft; the hub's own failure is still analysed",
         sorted({d.obj.id for d in g.softened}))
