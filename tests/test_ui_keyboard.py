@@ -138,3 +138,31 @@ def test_the_arrow_keys_index_picks_what_a_search_over_every_box_picks(points, d
     others = {k: v for k, v in points.items() if k != origin}
     assert CentreIndex(points).nearest_in_direction(origin, direction) == \
         nearest_in_direction(points[origin], others, direction)
+
+
+def test_no_two_actions_share_a_shortcut(qtbot, win):
+    # two actions on one key make Qt fire neither ("Ambiguous shortcut overload"): the key does nothing
+    from PySide6.QtGui import QAction, QKeySequence
+
+    owners: dict[str, list[str]] = {}
+    for a in win.findChildren(QAction):
+        for k in {s.toString(QKeySequence.SequenceFormat.PortableText) for s in a.shortcuts()}:
+            if k:
+                owners.setdefault(k, []).append(a.text().replace("&", ""))
+    shared = {k: v for k, v in owners.items() if len(v) > 1}
+    assert not shared
+    assert "Ctrl+Shift+P" in owners and "Ctrl+Shift+L" in owners
+
+
+def test_the_policy_and_plan_mode_open_from_their_keys(qtbot, win, examples_dir, monkeypatch):
+    win.open_path(examples_dir / "webshop.json")
+    wait_analysis(qtbot, win)
+    opened = []
+    monkeypatch.setattr(win, "policy_dialog", lambda *a: opened.append("policy"))
+    win.a_policy.triggered.disconnect()
+    win.a_policy.triggered.connect(win.policy_dialog)
+    win.activateWindow()
+    QTest.keySequence(win, "Ctrl+Shift+P")
+    assert opened == ["policy"]
+    QTest.keySequence(win, "Ctrl+Shift+L")
+    qtbot.waitUntil(lambda: win.a_plan_mode.isChecked(), timeout=3000)

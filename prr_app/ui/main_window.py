@@ -377,7 +377,7 @@ class MainWindow(QMainWindow):
                                           "Save a named, dated snapshot of the review (design review, pre-launch...)")
         self.a_changes_since = self._act("&Changes Since Milestone", self._changes_since, None,
                                          "What changed since the newest (or selected) milestone; marked on the graph")
-        self.a_plan_mode = self._act("&Plan Mode", self._plan_mode, "Ctrl+Shift+P",
+        self.a_plan_mode = self._act("&Plan Mode", self._plan_mode, "Ctrl+Shift+L",
                                      "Propose changes into a plan, not the review; the verdict with the plan beside "
                                      "today's", checkable=True)
         menu = next(a.menu() for a in self.menuBar().actions() if a.text() == "&Analysis")
