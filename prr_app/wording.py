@@ -5,3 +5,25 @@ from __future__ import annotations
 def count(n: int, one: str, many: str | None = None) -> str:
     """``n`` and the noun: ``one`` for 1, else ``many`` (``one`` + "s" when not given)."""
     return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def open_blockers(verdict: dict) -> tuple[int, int, int]:
+    """The launch blockers a verdict counts: ``(risks, checklist items not met, checklist items
+    unanswered)``. An unanswered blocker item counts as not met (docs/analysis.md, the verdict)."""
+    return (len(verdict.get("launch_blockers") or ()), int(verdict.get("checklist_blockers") or 0),
+            int(verdict.get("checklist_unanswered_blockers") or 0))
+
+
+def launch_blockers(verdict: dict) -> str:
+    """The one way every face says how many launch blockers are open, and of what kind:
+    "23 launch blockers open: 11 risks, 2 checklist items not met, 10 unanswered"."""
+    risks, not_met, unanswered = open_blockers(verdict)
+    total = risks + not_met + unanswered
+    if not total:
+        return "no launch blocker open"
+    parts = [count(risks, "risk")] if risks else []
+    if not_met:
+        parts.append(f"{count(not_met, 'checklist item')} not met")
+    if unanswered:
+        parts.append(f"{unanswered} unanswered" if not_met else f"{count(unanswered, 'checklist item')} unanswered")
+    return f"{count(total, 'launch blocker')} open: " + ", ".join(parts)

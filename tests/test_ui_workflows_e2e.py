@@ -9,6 +9,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QPushButton
 
+from prr_app.wording import launch_blockers
 from prr_app.review.document import load_review
 from tests.ui_driver import DialogAnswer, menu_action, press, read_while_open, wait_analysis
 
@@ -402,6 +403,8 @@ def test_import_a_real_compose_file_save_and_export_the_pdf(qtbot, win, tmp_path
     report.close()
     res = wait_analysis(qtbot, win, timeout=60000)
     assert "NOT READY" in win.findings.summary.text()
+    # the launch blockers counted as the PDF's cover and the CLI count them, risks and checklist items
+    assert launch_blockers(res["analysis"].verdict) in win.findings.summary.text()
     assert "not saved yet" in win.windowTitle()
     # Save As (Ctrl+Shift+S)
     target = tmp_path / "otel.prr"

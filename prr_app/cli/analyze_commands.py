@@ -5,7 +5,7 @@ import sys
 
 from prr_app.errors import PrrError
 from prr_app.review.document import ReviewSource, load_review
-from prr_app.wording import count
+from prr_app.wording import count, launch_blockers
 
 
 def register(sub) -> None:
@@ -83,10 +83,9 @@ def summary_lines(a, *, top: int = 10, detail: bool = False) -> list[str]:
     out += [
         "",
         f"risks: {s['risks']} ({sev['critical']} critical, {sev['high']} high, {sev['medium']} medium, "
-        f"{sev['low']} low), {s['launch_blockers']} launch-blocking",
+        f"{sev['low']} low)",
+        launch_blockers(v)[0].upper() + launch_blockers(v)[1:],
     ]
-    if a.checklist is not None and "error" not in a.checklist:
-        out.append(f"checklist: {count(a.checklist['blockers'], 'blocker item')} not met")
 
     extra = s["spofs"] - s["spof_elements"]
     out += ["", f"SINGLE POINTS OF FAILURE ({s['spof_elements']}"

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from prr_app.model.entities import OBSERVABILITY_SIGNALS, Review
+from prr_app import wording
 from prr_app.wording import count as _n
 
 SECTION_TITLES = (
@@ -106,8 +107,8 @@ class Assessment:
         return list(getattr(self.checklist, "unanswered_blockers", []) or [])
 
     def checklist_open_blockers(self) -> int:
-        v = self.analysis["verdict"]
-        return int(v.get("checklist_blockers", 0) or 0) + int(v.get("checklist_unanswered_blockers", 0) or 0)
+        _risks, not_met, unanswered = wording.open_blockers(self.analysis["verdict"])
+        return not_met + unanswered
 
     def policy_text(self) -> str:
         pol = self.review.resilience_policy

@@ -37,7 +37,7 @@ from reportlab.platypus import (
     Table,
 )
 
-from prr_app import __version__
+from prr_app import __version__, wording
 from prr_app.model.entities import OBSERVABILITY_SIGNALS, Review
 from prr_app.errors import PrrError
 from prr_app.paths import atomic_write_bytes
@@ -634,9 +634,7 @@ class _Builder(TableBuilder):
         if meta.milestone:
             out.append(self.p(self.m(cut(meta.milestone)), st.cover_sub))
         col = VERDICT_COLORS.get(a.verdict, MUTED)
-        n_block = len(a.blockers) + a.checklist_open_blockers()
-        sub = (f"{n_block} launch blocker{'s' if n_block != 1 else ''} open" if n_block
-               else "no launch blocker open")
+        sub = wording.launch_blockers(a.analysis["verdict"])
         box = Table([[self.p(self.m("Verdict: " + a.verdict_text), st.verdict)],
                      [self.p(self.m(sub), st.verdict_small)]],
                     colWidths=[self.doc.frame_w], style=[("BACKGROUND", (0, 0), (-1, -1), col),

@@ -7,6 +7,7 @@ then read a few indexed rows instead of analysing every review.
 from __future__ import annotations
 
 from prr_app.model.entities import Review
+from prr_app.wording import open_blockers
 
 
 def assess(review: Review) -> tuple[dict, list[dict]]:
@@ -28,7 +29,8 @@ def assess(review: Review) -> tuple[dict, list[dict]]:
     a = analyze(review, detail=True, today=review.meta.review_date or None, checklist=figures)
     s, v = a.summary, a.verdict
     overall = getattr(result, "overall", None)
-    checklist_open = int(v.get("checklist_blockers", 0) or 0) + int(v.get("checklist_unanswered_blockers", 0) or 0)
+    _risks, not_met, unanswered = open_blockers(v)
+    checklist_open = not_met + unanswered
     blocking = [r for r in a.risks if r["launch_blocking"]]
     row = {
         "system": review.meta.system_name,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QTableView, QVBoxLayout, QWidget
 
+from prr_app import wording
 from prr_app.analysis.risks import accepted_at_launch
 from prr_app.ui import theme
 from prr_app.ui.table_model import Column, TableModel, size_columns
@@ -138,7 +139,8 @@ class FindingsPanel(QWidget):
             parts.append(f"{n_err} problem{'s' if n_err != 1 else ''} to fix before analysis")
         spofs = sum(1 for r in rows if r["id"].startswith("spof:"))
         parts.append(f"{len(rows)} finding{'s' if len(rows) != 1 else ''}, {spofs} SPOF{'s' if spofs != 1 else ''}")
-        parts.append(f"{sum(1 for r in rows if r.get('blocking'))} launch-blocking")
+        if a is not None:
+            parts.append(wording.launch_blockers(a.verdict))
         self.summary.setText("  ·  ".join(parts))
 
     def _clicked(self, index) -> None:
