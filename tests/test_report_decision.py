@@ -252,3 +252,26 @@ def test_devanagari_and_thai_are_shaped_right_to_left_text_is_not_shaped_again()
     # put into visual order by the paragraph, line by line (not reordered a second time by harfbuzz)
     assert first_line_text("שלום") == "םולש"
     assert first_line_text("plain text") == "plain text"
+
+
+def test_what_a_root_cause_takes_down_is_counted_in_full_on_every_face(tmp_path, capsys):
+    # the analysis lists the first few user-facing components a failure takes down, with the
+    # true count: every face says how many more, from that count, never from the cut list
+    r = Review()
+    r.meta.tier = 1
+    r.add(Component(id="db"))
+    for i in range(40):
+        r.add(Component(id=f"web-{i:02}", user_facing=True))
+        r.add(Dependency(f"web-{i:02}", "db"))
+    src = tmp_path / "r.json"
+    write_json(r, src)
+    assert main(["analyze", str(src)]) in (0, 1)
+    cli = capsys.readouterr().out
+    line = next(x for x in cli.splitlines() if "component db:" in x)
+    shown = line.split("takes down ", 1)[1].split(" (+")[0].split(", ")
+    assert int(line.split("(+", 1)[1].split(")")[0]) == 40 - len(shown)
+    a = build_assessment(r)
+    db = next(x for x in a.blockers if x["id"].startswith("spof:") and "db" in x["title"])
+    assert a.takes_down(db) == "web-00, web-01, web-02 and 37 more"
+    assert db["blocking_reason"].endswith("web-00, web-01, web-02 and 37 more")
+    assert "web-00, web-01, web-02 and 37 more" in " ".join(" ".join(_pages(render_pdf(r, assessment=a))[:3]).split())

@@ -488,8 +488,8 @@ class RiskRegister:
         if not required:
             return False, required, ""
         hit = self.ctx.critical_journeys_down(sc)
-        where = (f"critical journey {', '.join(hit[:3])}" if hit
-                 else "tier-1 user-facing " + ", ".join(self.ctx.tier1_down(sc)[0][:3]))
+        t1, n_t1 = self.ctx.tier1_down(sc)
+        where = (f"critical journey {_list(hit, 3)}" if hit else f"tier-1 user-facing {_list(t1, 3, n_t1)}")
         return True, required, (f"a {what} failure the resilience policy requires surviving takes down {where}")
 
     def _component_spof(self, s, c, sc, instance_too: bool):

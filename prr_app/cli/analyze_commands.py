@@ -54,9 +54,10 @@ def _list(ids, limit=6, total=None) -> str:
     ids = list(ids)
     if not ids:
         return "-"
-    total = len(ids) if total is None else total
-    more = f" (+{total - limit})" if total > limit else ""
-    return ", ".join(ids[:limit]) + more
+    shown = ids[:limit]
+    total = len(ids) if total is None else total  # the analysis lists the first few, with the true count
+    more = f" (+{total - len(shown)})" if total > len(shown) else ""
+    return ", ".join(shown) + more
 
 
 def _set(a, s: dict) -> str:

@@ -161,12 +161,16 @@ class Assessment:
         if self._down is None:
             self._down = {}
             for row in self.spof_rows():
-                names = [self.label(j) for j in row["journeys"]] or list(row["user_facing_down"])
-                self._down[row["risk_id"]] = names
-        names = self._down.get(r["id"]) or []
+                if row["journeys"]:
+                    names = [self.label(j) for j in row["journeys"]]
+                    self._down[row["risk_id"]] = (names, len(names))
+                else:  # the analysis lists the first few user-facing components, with their true count
+                    self._down[row["risk_id"]] = (list(row["user_facing_down"]), row["user_facing_down_count"])
+        names, total = self._down.get(r["id"]) or ([], 0)
         if not names:
             return ""
-        return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        shown = names[:3]
+        return ", ".join(shown) + (f" and {total - len(shown)} more" if total > len(shown) else "")
 
     @staticmethod
     def effort_text(days: int, unestimated: int) -> str:

@@ -741,8 +741,9 @@ class _Builder(TableBuilder):
                              self.sev("blocker" if r["launch_blocking"] else r["severity"],
                                       "launch blocker" if r["launch_blocking"] else r["severity"]),
                              self.cell(a.owner_text(r)),
-                             self.short(f"{eff['days']} d" if eff.get("days") is not None else "not estimated"),
-                             self.short(a.due_text(r))])
+                             # wrapped cells: "not estimated" is wider than the column
+                             self.cell(f"{eff['days']} d" if eff.get("days") is not None else "not estimated"),
+                             self.cell(a.due_text(r))])
             self._roots_table = self._table_flowable(["#", "Root cause (what it takes down)", "Status", "Owner",
                                                       "Effort", "Due"], rows, [0.05, 0.49, 0.12, 0.16, 0.08, 0.10])
             out.append(self._roots_table)
