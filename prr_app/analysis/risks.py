@@ -205,12 +205,13 @@ def _list(names: list[str], limit: int = 6, total: int | None = None) -> str:
     return shown + (f" and {total - min(limit, len(names))} more" if total > min(limit, len(names)) else "")
 
 
-def _hit_text(hits: dict) -> str:
-    """What a failure takes down, in words: the journeys, then the user-facing components."""
-    journeys, uf = hits["journeys"], hits["user_facing_down"]
-    if not uf:
+def _hit_text(hits: dict, uf: str) -> str:
+    """What a failure takes down, in words: the journeys, then the user-facing components (``uf``,
+    :func:`_list` of them)."""
+    journeys = hits["journeys"]
+    if not hits["user_facing_down"]:
         return "journeys " + _list(journeys, 5) if journeys else "user-facing components"
-    text = "user-facing " + _list(uf, 5, hits["user_facing_down_count"])
+    text = "user-facing " + uf
     return "journeys " + _list(journeys, 5) + " and " + text if journeys else text
 
 
@@ -226,6 +227,29 @@ def _own_gaps(imp: int, inputs: tuple[str, ...], comp) -> tuple[int, tuple[str, 
         imp += 1
         inputs += (f"impact +1: {comp.id} has no recovery mechanism",)
     return imp, inputs
+
+
+def _component_likelihood(comp) -> tuple[int, tuple[str, ...]]:
+    """How likely a component fails as a whole, from its availability figure."""
+    a = comp.availability
+    if a is None:
+        return 3, _NO_AVAILABILITY
+    if a >= 99.99:
+        lk = 2
+    elif a >= 99.9:
+        lk = 3
+    elif a >= 99.0:
+        lk = 4
+    else:
+        lk = 5
+    return lk, (f"likelihood {lk}: component failure; {comp.id} availability {_pct(a)}",)
+
+
+def _instance_likelihood(comp, n: int, k: int) -> tuple[int, tuple[str, ...]]:
+    """How likely one instance of a component fails (it runs ``n`` and needs ``k``)."""
+    if comp.recovery == "automatic":
+        return 3, (f"likelihood 3: one instance dies routinely, recovery is automatic; {comp.id} needs {k} of {n}",)
+    return 4, (f"likelihood 4: one instance (pod, VM, host) dies routinely; {comp.id} needs {k} of {n}",)
 
 
 def reached_only_through(out: list[list[int]], entries, graph=None) -> tuple[list[int], list[int]]:
@@ -336,9 +360,10 @@ class RiskRegister:
         if facts is None:
             crit = self.ctx.critical_journeys_down(sc)
             t1 = self.ctx.tier1_down(sc)
-            imp, inputs = self._impact_base(hits, crit, t1)
+            uf = _list(hits["user_facing_down"], 5, hits["user_facing_down_count"])
+            imp, inputs = self._impact_base(hits, crit, t1, uf)
             facts = self._facts_cache[id(hits)] = (imp, inputs, bool(crit) or bool(t1[1]), len(crit),
-                                                   _hit_text(hits))
+                                                   _hit_text(hits, uf))
         return facts
 
     def impact_of(self, sc, element_comp: int | None = None) -> tuple[int, tuple[str, ...]]:
@@ -347,9 +372,11 @@ class RiskRegister:
             imp, inputs = _own_gaps(imp, inputs, self.review.components[self.g.ids[element_comp]])
         return _clamp(imp), inputs
 
-    def _impact_base(self, hits: dict, crit: list[str], t1: tuple[list[str], int]) -> tuple[int, tuple[str, ...]]:
+    def _impact_base(self, hits: dict, crit: list[str], t1: tuple[list[str], int],
+                     uf: str) -> tuple[int, tuple[str, ...]]:
         """The impact of a scenario that hits ``hits`` and takes down the critical journeys ``crit``
-        and the tier-1 user-facing components ``t1``, before the failed component's own gaps."""
+        and the tier-1 user-facing components ``t1`` (``uf``: the user-facing ones it takes down, in
+        words), before the failed component's own gaps."""
         jd, jg = hits["journeys"], hits["journeys_degraded"]
         n_uf_down, n_uf_deg = hits["user_facing_down_count"], hits["user_facing_degraded_count"]
         ndown = hits["down_count"]
@@ -362,7 +389,7 @@ class RiskRegister:
         elif jd or n_uf_down:
             imp = 4
             what = (f"journey down ({_list(jd, 5)})" if jd
-                    else f"user-facing component down ({_list(hits['user_facing_down'], 5, n_uf_down)})")
+                    else f"user-facing component down ({uf})")
             why = f"impact 4: {what}"
         elif jg or n_uf_deg:
             imp = 3
@@ -384,26 +411,10 @@ class RiskRegister:
 
     # -- likelihoods --------------------------------------------------------
     def component_likelihood(self, c: int) -> tuple[int, tuple[str, ...]]:
-        comp = self.review.components[self.g.ids[c]]
-        a = comp.availability
-        if a is None:
-            return 3, _NO_AVAILABILITY
-        if a >= 99.99:
-            lk = 2
-        elif a >= 99.9:
-            lk = 3
-        elif a >= 99.0:
-            lk = 4
-        else:
-            lk = 5
-        return lk, (f"likelihood {lk}: component failure; {comp.id} availability {_pct(a)}",)
+        return _component_likelihood(self.review.components[self.g.ids[c]])
 
     def instance_likelihood(self, c: int) -> tuple[int, tuple[str, ...]]:
-        comp = self.review.components[self.g.ids[c]]
-        n, k = self.g.replicas[c], self.g.min_healthy[c]
-        if comp.recovery == "automatic":
-            return 3, (f"likelihood 3: one instance dies routinely, recovery is automatic; {comp.id} needs {k} of {n}",)
-        return 4, (f"likelihood 4: one instance (pod, VM, host) dies routinely; {comp.id} needs {k} of {n}",)
+        return _instance_likelihood(self.review.components[self.g.ids[c]], self.g.replicas[c], self.g.min_healthy[c])
 
     def domain_likelihood(self, d: int) -> tuple[int, tuple[str, ...]]:
         dom = self.review.domains[self.g.domain_ids[d]]
@@ -582,14 +593,17 @@ class RiskRegister:
         return True, required, (f"a {what} failure the resilience policy requires surviving takes down {where}")
 
     def _component_spof(self, s, c, sc, instance_too: bool):
+        """The risk of a component SPOF (and of its instance failure, ``instance_too``). Made here
+        rather than by :meth:`add`: on an import every component can be one (10,000 of them)."""
         g = self.g
         cid = g.ids[c]
         comp = self.review.components[cid]
-        lk, li = self.component_likelihood(c)
+        lk, li = _component_likelihood(comp)
         im, ii, critical, n_critical, hit = self._facts(sc)
         im, ii = _own_gaps(im, ii, comp)
         chain = tuple(s["chain"][:8])  # a prefix: the chain is built lazily
         dependent = chain[1] if len(chain) > 1 else None
+        journeys = s["journeys"]
         external = is_external(comp)
         if external:
             fix = "fallback" if dependent else "second-vendor"
@@ -604,8 +618,7 @@ class RiskRegister:
                    f"(separate deployment and config) so that {hit} survive its failure")
         else:
             fix = "independent-deployment"
-            served = (f"journey{'s' if len(s['journeys']) > 1 else ''} {_list(s['journeys'], 5)}"
-                      if s["journeys"] else "its users")
+            served = (f"journey{'s' if len(journeys) > 1 else ''} {_list(journeys, 5)}" if journeys else "its users")
             mit = (f"Add an independent second {cid} (separate deployment, config and release train) and serve "
                    f"{served} through a redundancy group of both (its callers and the journeys entering by {cid} use the group): "
                    f"users are served while one of them is up; or serve a static/degraded fallback when {cid} fails")
@@ -614,52 +627,50 @@ class RiskRegister:
             blocking, required, why = self._spof_blocking(sc, "component", critical=True)
         else:  # the usual case: not blocking, whatever the policy requires
             blocking, why = False, ""
-        self._reach[s["risk_id"]] = reach_key(n_critical, len(s["journeys"]), s["user_facing_down_count"],
-                                              self.ctx.only_through[0][c], s["down_count"])
-        title = f"{cid} is a single point of failure (component failure)"
+        rid = s["risk_id"]
+        self._reach[rid] = reach_key(n_critical, len(journeys), s["user_facing_down_count"],
+                                     self.ctx.only_through[0][c], s["down_count"])
         steps = s["chain_length"]
-        description = (f"A failure of {cid} (every replica at once: bad release, config, overload) takes down "
-                       f"{hit}" + (f"; the failure spreads from {' to '.join(chain[:4])}" if len(chain) > 1 else "")
+        description = (f"A failure of {cid} (every replica at once: bad release, config, overload) takes down {hit}"
+                       + (f"; the failure spreads from {' to '.join(chain[:4])}" if len(chain) > 1 else "")
                        + (f" and on ({steps} steps in all, its chain)" if steps > 4 else ""))
         if instance_too:
             n, k = g.replicas[c], g.min_healthy[c]
             disruptions = _COMPONENT_AND_INSTANCE
-            ilk, ili = self.instance_likelihood(c)
+            ilk, ili = _instance_likelihood(comp, n, k)
             if not blocking and critical and self._requires("instance"):
                 blocking, _r2, why = self._spof_blocking(sc, "instance", critical=True)
             required = required or self._requires("instance")
             title = f"{cid} is a single point of failure (instance and component failure)"
-            description += (f". It runs {n} instance{'s' if n > 1 else ''} and needs {k}: losing one instance "
-                            f"alone takes the same down")
+            description = (f"{description}. It runs {n} instance{'s' if n > 1 else ''} and needs {k}: losing one "
+                           f"instance alone takes the same down")
             inputs = li + ii + _COMPONENT_DISRUPTION + ili + _INSTANCE_FOLDED
             if not external:
-                first = self._instance_fix(c)
-                mit = f"First {first[0][0].lower()}{first[0][1:]}; then: {mit[0].lower()}{mit[1:]}"
+                first, first_fix = self._instance_fix(c, comp, n, k)
+                mit = f"First {first[0].lower()}{first[1:]}; then: {mit[0].lower()}{mit[1:]}"
                 # the instance step is the quick part; the whole fix costs the larger of the two
-                fix = fix if EFFORT[fix][1] >= EFFORT[first[1]][1] else first[1]
+                fix = fix if EFFORT[fix][1] >= EFFORT[first_fix][1] else first_fix
             lk = max(lk, ilk)
             aliases = (f"spof:instance:{cid}",)  # the instance SPOF entries point here (_spofs)
         else:
+            title = f"{cid} is a single point of failure (component failure)"
             disruptions = _COMPONENT
             inputs = li + ii + _COMPONENT_DISRUPTION
             aliases = ()
         uf = s["user_facing_down"]
-        rid = s["risk_id"]
         lk, im = _clamp(lk), _clamp(im)
-        # made here rather than by add(): 10,000 of them on a 10,000-component import
         self.risks[rid] = Risk(
             rid, title, description, "spof", "computed", lk, im, lk, im, lk * im, _SEVERITY[lk * im],
             blocking, blocking, why, required, disruptions,
             tuple(sorted({cid, *uf})) if uf else (cid,), (), mit, _EFFORT_OF[fix], cid, chain, inputs,
-            journeys=tuple(sorted(s["journeys"])) if s["journeys"] else (), aliases=aliases, finding=rid,
+            journeys=tuple(sorted(journeys)) if journeys else (), aliases=aliases, finding=rid,
         )
 
-    def _instance_fix(self, c: int) -> tuple[str, str]:
-        """(the concrete step that lets ``c`` lose one instance, its effort kind)."""
-        g, review = self.g, self.review
-        cid = g.ids[c]
-        comp = review.components[cid]
-        n, k = g.replicas[c], g.min_healthy[c]
+    def _instance_fix(self, c: int, comp, n: int, k: int) -> tuple[str, str]:
+        """(the concrete step that lets ``c``, ``comp``, running ``n`` instances and needing ``k``,
+        lose one instance, its effort kind)."""
+        review = self.review
+        cid = comp.id
         where = self._free_sibling(c) if comp.placement else None
         hosts = [p for p in comp.placement + comp.shared_domains
                  if p in review.domains and review.domains[p].kind == "host"] if review.domains else ()
