@@ -205,6 +205,19 @@ def _list(names: list[str], limit: int = 6, total: int | None = None) -> str:
     return shown + (f" and {total - min(limit, len(names))} more" if total > min(limit, len(names)) else "")
 
 
+def _impact_level(hits: dict, crit: list[str], t1: tuple[list[str], int]) -> int:
+    """The impact (1 to 5) of a failure that hits ``hits`` and takes down the critical journeys
+    ``crit`` and the tier-1 user-facing components ``t1``, before the failed component's own gaps
+    (docs/analysis.md, "Scoring")."""
+    if crit or t1[1]:
+        return 5
+    if hits["journeys"] or hits["user_facing_down_count"]:
+        return 4
+    if hits["journeys_degraded"] or hits["user_facing_degraded_count"]:
+        return 3
+    return 2 if hits["down_count"] > 1 else 1
+
+
 def _hit_text(hits: dict, uf: str) -> str:
     """What a failure takes down, in words: the journeys, then the user-facing components (``uf``,
     :func:`_list` of them)."""
@@ -378,31 +391,32 @@ class RiskRegister:
         and the tier-1 user-facing components ``t1`` (``uf``: the user-facing ones it takes down, in
         words), before the failed component's own gaps."""
         jd, jg = hits["journeys"], hits["journeys_degraded"]
-        n_uf_down, n_uf_deg = hits["user_facing_down_count"], hits["user_facing_degraded_count"]
         ndown = hits["down_count"]
-        if crit:
-            imp = 5
-            why = f"impact 5: critical journey down ({_list(crit, 5)})"
-        elif t1[1]:
-            imp = 5
-            why = f"impact 5: tier-1 user-facing component down ({_list(t1[0], 5, t1[1])})"
-        elif jd or n_uf_down:
-            imp = 4
-            what = (f"journey down ({_list(jd, 5)})" if jd
-                    else f"user-facing component down ({uf})")
-            why = f"impact 4: {what}"
-        elif jg or n_uf_deg:
-            imp = 3
-            what = (f"journey degraded ({_list(jg, 5)})" if jg
-                    else f"user-facing component degraded ({_list(hits['user_facing_degraded'], 5, n_uf_deg)})")
-            why = f"impact 3: {what}"
-        elif ndown > 1:
-            imp = 2
+        imp = _impact_level(hits, crit, t1)
+        if imp == 5:
+            why = (f"impact 5: critical journey down ({_list(crit, 5)})" if crit
+                   else f"impact 5: tier-1 user-facing component down ({_list(t1[0], 5, t1[1])})")
+        elif imp == 4:
+            why = "impact 4: " + (f"journey down ({_list(jd, 5)})" if jd else f"user-facing component down ({uf})")
+        elif imp == 3:
+            why = "impact 3: " + (f"journey degraded ({_list(jg, 5)})" if jg else
+                                  "user-facing component degraded "
+                                  f"({_list(hits['user_facing_degraded'], 5, hits['user_facing_degraded_count'])})")
+        elif imp == 2:
             why = f"impact 2: {ndown} internal components down, no user-facing one"
         else:
-            imp = 1
             why = "impact 1: no user-facing component or journey hit"
         return imp, (why, f"blast radius: {ndown} down, {hits['degraded_count']} degraded of {self.g.n} components")
+
+    def impact_level(self, sc, element_comp: int | None = None) -> int:
+        """``impact_of(sc, element_comp)[0]``, without the words (where only the worst is written)."""
+        hits = self.ctx.hits(sc)
+        facts = self._facts_cache.get(id(hits))
+        imp = (facts[0] if facts is not None
+               else _impact_level(hits, self.ctx.critical_journeys_down(sc), self.ctx.tier1_down(sc)))
+        if element_comp is not None:
+            imp = _own_gaps(imp, (), self.review.components[self.g.ids[element_comp]])[0]
+        return _clamp(imp)
 
     def is_critical_hit(self, sc) -> bool:
         """Does the scenario take down a critical journey or a tier-1 user-facing component (an unknown
@@ -1021,12 +1035,13 @@ class RiskRegister:
     def _no_timeouts(self, found: list[dict], comp_scen) -> None:
         """No hard call of the review states a timeout or a breaker: one risk for every call without."""
         g = self.g
-        worst, worst_inputs, worst_c = 0, (), None
-        for f in found:
+        worst, worst_c = 0, None
+        for f in found:  # the worst impact; only its words are written
             c = g.index[f["components"][0]]
-            im, ii = self.impact_of(comp_scen[c], c)
+            im = self.impact_level(comp_scen[c], c)
             if im > worst:
-                worst, worst_inputs, worst_c = im, ii, c
+                worst, worst_c = im, c
+        worst_inputs = self.impact_of(comp_scen[worst_c], worst_c)[1]
         sources = [f["components"][0] for f in found]
         calls = sum(len(f["targets"]) for f in found)
         example = ", ".join(f"{f['components'][0]} -> {f['targets'][0]}" for f in found[:3])
