@@ -1,7 +1,9 @@
 """The result of an analysis and the JSON document ``prr analyze --json`` prints.
 
-:class:`Analysis` holds plain JSON-able data (dicts, lists, strings, numbers);
-:meth:`Analysis.to_dict` is what ``schemas/analysis.schema.json`` describes.
+:class:`Analysis` holds plain JSON-able data (dicts, lists, strings, numbers), but for the
+risk register, whose risks are :class:`~prr_app.analysis.risks.Risk` objects that read as
+mappings; :meth:`Analysis.to_dict` is what ``schemas/analysis.schema.json`` describes, all plain
+data, and :meth:`Analysis.to_json` its bytes.
 
 The document grows linearly with the review: by default every SPOF, failure
 domain and component gives counts of what it takes down and degrades, the
@@ -18,6 +20,7 @@ from dataclasses import dataclass, field
 import orjson
 
 from prr_app.analysis.propagation import Outcome, simulate as _simulate
+from prr_app.analysis.risks import Risk
 
 #: Version of the analysis output; bumped when a key changes meaning.
 ANALYSIS_VERSION = 2
@@ -33,7 +36,8 @@ class Analysis:
     common_cause: list[dict]
     availability: list[dict]
     cascading: list[dict]
-    risks: list[dict]
+    #: the register: :class:`~prr_app.analysis.risks.Risk` objects, read as mappings like the document's
+    risks: list[Risk]
     verdict: dict
     assumptions: list[dict]
     checklist: dict | None
@@ -46,14 +50,18 @@ class Analysis:
     _graph: object | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict:
-        """The document: the verdict and the register first, the per-element evidence last."""
+        """The document, plain JSON-able data: the verdict and the register first, the per-element
+        evidence last."""
+        return self._document([r.to_dict() if isinstance(r, Risk) else r for r in self.risks])
+
+    def _document(self, risks: list) -> dict:
         out = {
             "analysis_version": ANALYSIS_VERSION,
             "seed": self.seed,
             "detail": self.detail,
             "summary": self.summary,
             "verdict": self.verdict,
-            "risks": self.risks,
+            "risks": risks,
             "availability": self.availability,
             "common_cause": self.common_cause,
             "cascading": self.cascading,
@@ -69,8 +77,9 @@ class Analysis:
         return out
 
     def to_json(self, *, indent: bool = False) -> bytes:
-        """The JSON of :meth:`to_dict`, as bytes."""
-        return orjson.dumps(self.to_dict(), option=orjson.OPT_INDENT_2 if indent else 0)
+        """The JSON of :meth:`to_dict`, as bytes: the risks are written as they are (orjson writes a
+        :class:`~prr_app.analysis.risks.Risk` as its object), without a dict made for each."""
+        return orjson.dumps(self._document(self.risks), option=orjson.OPT_INDENT_2 if indent else 0)
 
     def spof_facts(self, entry: dict) -> dict:
         """What the failure of a SPOF entry does (counts, hits, chain): the entry itself, or for an

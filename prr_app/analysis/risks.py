@@ -19,6 +19,9 @@ of the same standing are ordered by what they cut users off from (:func:`reach_k
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+
 import networkx as nx
 
 from prr_app.analysis.chains import CHAIN_HEAD
@@ -82,6 +85,90 @@ def effort_of(kind: str) -> dict:
     return {"kind": kind, "size": size, "days": days, "what": what}
 
 
+#: One ``effort`` per kind, shared by the risks of that kind (never modified: a reviewer's effort
+#: replaces it, :meth:`RiskRegister._decide`).
+_EFFORT_OF = {kind: effort_of(kind) for kind in EFFORT}
+
+
+@dataclass(slots=True, eq=False)
+class Risk(Mapping):
+    """One line of the register: the JSON object ``schemas/analysis.schema.json`` describes, with
+    its keys as attributes in the document's order (orjson writes it as it is, without a dict).
+
+    It reads as a read-only mapping too (``risk["title"]``, ``risk.get("accepted")``), as the
+    document's object does: a sequence is given as a list, a copy. The sequences are kept as
+    tuples, and the ``effort`` of a kind is shared between risks: a register of 10,000 risks is
+    10,000 objects for the garbage collector to walk, not 110,000 dicts and lists. :meth:`to_dict`
+    gives a plain dict."""
+
+    id: str
+    title: str
+    description: str
+    category: str
+    origin: str
+    likelihood: int
+    impact: int
+    computed_likelihood: int
+    computed_impact: int
+    score: int
+    severity: str
+    launch_blocking: bool
+    blocking_rule: bool
+    blocking_reason: str
+    policy_required: bool
+    disruptions: tuple
+    components: tuple
+    domains: tuple
+    mitigation: str
+    effort: dict | None
+    fix_component: str | None
+    chain: tuple
+    inputs: tuple
+    status: str = "open"
+    owner: str = ""
+    owner_source: str = ""
+    accepted: dict | None = None
+    acceptance_expired: bool = False
+    acceptance_before_launch: bool = False
+    override: dict | None = None
+    mitigations: tuple = ()
+    causes: tuple = ()
+    aliases: tuple = ()
+    #: the journeys it is about (taken down, or whose SLO it concerns)
+    journeys: tuple = ()
+    finding: str = ""
+    rank: int = 0
+
+    def __getitem__(self, key: str):
+        if key not in _RISK_KEYS:
+            raise KeyError(key)
+        v = getattr(self, key)
+        return list(v) if type(v) is tuple else v
+
+    def __iter__(self):
+        return iter(RISK_KEYS)
+
+    def __len__(self) -> int:
+        return len(RISK_KEYS)
+
+    def to_dict(self) -> dict:
+        """The risk as plain JSON-able data (lists and dicts of its own)."""
+        out = {}
+        for k in RISK_KEYS:
+            v = getattr(self, k)
+            if type(v) is tuple:
+                v = [dict(x) if type(x) is dict else x for x in v]
+            elif type(v) is dict:
+                v = dict(v)
+            out[k] = v
+        return out
+
+
+#: The keys of a risk in the document, in order.
+RISK_KEYS = tuple(Risk.__dataclass_fields__)
+_RISK_KEYS = frozenset(RISK_KEYS)
+
+
 def severity(score: int) -> str:
     for name, low in SEVERITY_BANDS:
         if score >= low:
@@ -98,6 +185,13 @@ def _clamp(x: int) -> int:
 #: severity(score) for every score a risk can have (1..25)
 _SEVERITY = [severity(max(i, 1)) for i in range(26)]
 
+# inputs and disruptions many risks share (tuples: never modified, a changed risk gets a new one)
+_NO_AVAILABILITY = ("likelihood 3: a component failure (bad deploy, config, overload); availability not stated",)
+_COMPONENT_DISRUPTION = ("disruption type: component",)
+_INSTANCE_FOLDED = ("disruption type: instance (same root cause: folded into this risk)",)
+_COMPONENT = ("component",)
+_COMPONENT_AND_INSTANCE = ("component", "instance")
+
 
 def _pct(x: float | None) -> str:
     return "not stated" if x is None else f"{x:g} %"
@@ -109,6 +203,66 @@ def _list(names: list[str], limit: int = 6, total: int | None = None) -> str:
     total = len(names) if total is None else total
     shown = ", ".join(names[:limit])
     return shown + (f" and {total - min(limit, len(names))} more" if total > min(limit, len(names)) else "")
+
+
+def _impact_level(hits: dict, crit: list[str], t1: tuple[list[str], int]) -> int:
+    """The impact (1 to 5) of a failure that hits ``hits`` and takes down the critical journeys
+    ``crit`` and the tier-1 user-facing components ``t1``, before the failed component's own gaps
+    (docs/analysis.md, "Scoring")."""
+    if crit or t1[1]:
+        return 5
+    if hits["journeys"] or hits["user_facing_down_count"]:
+        return 4
+    if hits["journeys_degraded"] or hits["user_facing_degraded_count"]:
+        return 3
+    return 2 if hits["down_count"] > 1 else 1
+
+
+def _hit_text(hits: dict, uf: str) -> str:
+    """What a failure takes down, in words: the journeys, then the user-facing components (``uf``,
+    :func:`_list` of them)."""
+    journeys = hits["journeys"]
+    if not hits["user_facing_down"]:
+        return "journeys " + _list(journeys, 5) if journeys else "user-facing components"
+    text = "user-facing " + uf
+    return "journeys " + _list(journeys, 5) + " and " + text if journeys else text
+
+
+def _own_gaps(imp: int, inputs: tuple[str, ...], comp) -> tuple[int, tuple[str, ...]]:
+    """The impact of a component's failure raised for its own gaps: no alerts or metrics (a failure
+    is detected late), no recovery mechanism."""
+    obs = comp.observability
+    if (obs.alerts is False or obs.metrics is False) and imp < 5:
+        gaps = [s for s in ("alerts", "metrics") if getattr(obs, s) is False]
+        imp += 1
+        inputs += (f"impact +1: {comp.id} has no {' and no '.join(gaps)}: a failure is detected late",)
+    if comp.recovery == "none" and imp < 5:
+        imp += 1
+        inputs += (f"impact +1: {comp.id} has no recovery mechanism",)
+    return imp, inputs
+
+
+def _component_likelihood(comp) -> tuple[int, tuple[str, ...]]:
+    """How likely a component fails as a whole, from its availability figure."""
+    a = comp.availability
+    if a is None:
+        return 3, _NO_AVAILABILITY
+    if a >= 99.99:
+        lk = 2
+    elif a >= 99.9:
+        lk = 3
+    elif a >= 99.0:
+        lk = 4
+    else:
+        lk = 5
+    return lk, (f"likelihood {lk}: component failure; {comp.id} availability {_pct(a)}",)
+
+
+def _instance_likelihood(comp, n: int, k: int) -> tuple[int, tuple[str, ...]]:
+    """How likely one instance of a component fails (it runs ``n`` and needs ``k``)."""
+    if comp.recovery == "automatic":
+        return 3, (f"likelihood 3: one instance dies routinely, recovery is automatic; {comp.id} needs {k} of {n}",)
+    return 4, (f"likelihood 4: one instance (pod, VM, host) dies routinely; {comp.id} needs {k} of {n}",)
 
 
 def reached_only_through(out: list[list[int]], entries, graph=None) -> tuple[list[int], list[int]]:
@@ -171,7 +325,7 @@ NO_REACH = reach_key(0, 0, 0, 0, 0)
 
 def is_external(comp) -> bool:
     """Is ``comp`` a vendor's service (an external API, SaaS, or a managed identity/DNS/CDN)?"""
-    if comp.kind in EXTERNAL_KINDS or VENDOR_TAGS & {t.lower() for t in comp.tags}:
+    if comp.kind in EXTERNAL_KINDS or (comp.tags and VENDOR_TAGS & {t.lower() for t in comp.tags}):
         return True
     return comp.kind in MANAGED_KINDS and not comp.placement and not comp.shared_domains
 
@@ -195,154 +349,113 @@ class RiskRegister:
         self.today = today
         self.launch = self.review.meta.target_launch or None
         self.policy = self.review.resilience_policy
-        self.risks: dict[str, dict] = {}
+        self.risks: dict[str, Risk] = {}
         self.aliases: dict[str, str] = {}  # folded risk id -> the risk that holds it
         self.stale: list[dict] = []
-        self._impact_cache: dict[int, tuple[int, list[str]]] = {}  # by the scenario's summary
+        self._facts_cache: dict[int, tuple] = {}  # _facts, by the scenario's summary
         self._mit_by_risk: dict[str, list] | None = None
         self._decided: set[str] = set()  # risks the reviewer's decisions were applied to
         self._reach: dict[str, tuple] = {}  # SPOF risk id -> reach_key
+        self._required: dict[tuple, bool] = {}  # (disruption, domain kind) -> policy_requires
+        # a domain SPOF's common-cause findings folded into it: risk id -> (components, how many)
+        self._folded: dict[str, tuple[set[str], list[int]]] = {}
         review = self.review
         self.has_zones = any(d.kind == "zone" for d in review.domains.values())
 
     # -- impact of a failure scenario ------------------------------------
-    def impact_of(self, sc, element_comp: int | None = None) -> tuple[int, list[str]]:
-        hits = self.ctx.hits(sc)  # one summary for the members of a cycle: one impact for them
-        base = self._impact_cache.get(id(hits))
-        if base is None:
-            base = self._impact_cache[id(hits)] = self._impact_base(sc)
-        imp, inputs = base
-        inputs = list(inputs)
+    def _facts(self, sc) -> tuple[int, tuple[str, ...], bool, int, str]:
+        """What the register reads of a failure scenario, worked out once per summary (the members
+        of a cycle share one, :meth:`Context.hits`): its impact and the inputs behind it before the
+        failed component's own gaps, whether it hits something critical (:meth:`is_critical_hit`),
+        how many critical journeys it takes down, and the words for what it hits."""
+        hits = self.ctx.hits(sc)
+        facts = self._facts_cache.get(id(hits))
+        if facts is None:
+            crit = self.ctx.critical_journeys_down(sc)
+            t1 = self.ctx.tier1_down(sc)
+            uf = _list(hits["user_facing_down"], 5, hits["user_facing_down_count"])
+            imp, inputs = self._impact_base(hits, crit, t1, uf)
+            facts = self._facts_cache[id(hits)] = (imp, inputs, bool(crit) or bool(t1[1]), len(crit),
+                                                   _hit_text(hits, uf))
+        return facts
+
+    def impact_of(self, sc, element_comp: int | None = None) -> tuple[int, tuple[str, ...]]:
+        imp, inputs = self._facts(sc)[:2]
         if element_comp is not None:
-            comp = self.review.components[self.g.ids[element_comp]]
-            gaps = [s for s in ("alerts", "metrics") if getattr(comp.observability, s) is False]
-            if gaps and imp < 5:
-                imp += 1
-                inputs.append(f"impact +1: {comp.id} has no {' and no '.join(gaps)}: a failure is detected late")
-            if comp.recovery == "none" and imp < 5:
-                imp += 1
-                inputs.append(f"impact +1: {comp.id} has no recovery mechanism")
+            imp, inputs = _own_gaps(imp, inputs, self.review.components[self.g.ids[element_comp]])
         return _clamp(imp), inputs
 
-    def _impact_base(self, sc) -> tuple[int, list[str]]:
-        """The impact of a scenario before the failed component's own gaps (cached per scenario)."""
-        ctx = self.ctx
-        inputs: list[str] = []
-        crit = ctx.critical_journeys_down(sc)
-        hits = ctx.hits(sc)
+    def _impact_base(self, hits: dict, crit: list[str], t1: tuple[list[str], int],
+                     uf: str) -> tuple[int, tuple[str, ...]]:
+        """The impact of a scenario that hits ``hits`` and takes down the critical journeys ``crit``
+        and the tier-1 user-facing components ``t1`` (``uf``: the user-facing ones it takes down, in
+        words), before the failed component's own gaps."""
         jd, jg = hits["journeys"], hits["journeys_degraded"]
-        n_uf_down, n_uf_deg = hits["user_facing_down_count"], hits["user_facing_degraded_count"]
         ndown = hits["down_count"]
-        if crit:
-            imp = 5
-            inputs.append(f"impact 5: critical journey down ({_list(crit, 5)})")
-        elif ctx.tier1_down(sc)[1]:
-            imp = 5
-            t1, n_t1 = ctx.tier1_down(sc)
-            inputs.append(f"impact 5: tier-1 user-facing component down ({_list(t1, 5, n_t1)})")
-        elif jd or n_uf_down:
-            imp = 4
-            what = (f"journey down ({_list(jd, 5)})" if jd
-                    else f"user-facing component down ({_list(hits['user_facing_down'], 5, n_uf_down)})")
-            inputs.append(f"impact 4: {what}")
-        elif jg or n_uf_deg:
-            imp = 3
-            what = (f"journey degraded ({_list(jg, 5)})" if jg
-                    else f"user-facing component degraded ({_list(hits['user_facing_degraded'], 5, n_uf_deg)})")
-            inputs.append(f"impact 3: {what}")
-        elif ndown > 1:
-            imp = 2
-            inputs.append(f"impact 2: {ndown} internal components down, no user-facing one")
+        imp = _impact_level(hits, crit, t1)
+        if imp == 5:
+            why = (f"impact 5: critical journey down ({_list(crit, 5)})" if crit
+                   else f"impact 5: tier-1 user-facing component down ({_list(t1[0], 5, t1[1])})")
+        elif imp == 4:
+            why = "impact 4: " + (f"journey down ({_list(jd, 5)})" if jd else f"user-facing component down ({uf})")
+        elif imp == 3:
+            why = "impact 3: " + (f"journey degraded ({_list(jg, 5)})" if jg else
+                                  "user-facing component degraded "
+                                  f"({_list(hits['user_facing_degraded'], 5, hits['user_facing_degraded_count'])})")
+        elif imp == 2:
+            why = f"impact 2: {ndown} internal components down, no user-facing one"
         else:
-            imp = 1
-            inputs.append("impact 1: no user-facing component or journey hit")
-        inputs.append(f"blast radius: {ndown} down, {hits['degraded_count']} degraded of {self.g.n} components")
-        return imp, inputs
+            why = "impact 1: no user-facing component or journey hit"
+        return imp, (why, f"blast radius: {ndown} down, {hits['degraded_count']} degraded of {self.g.n} components")
+
+    def impact_level(self, sc, element_comp: int | None = None) -> int:
+        """``impact_of(sc, element_comp)[0]``, without the words (where only the worst is written)."""
+        hits = self.ctx.hits(sc)
+        facts = self._facts_cache.get(id(hits))
+        imp = (facts[0] if facts is not None
+               else _impact_level(hits, self.ctx.critical_journeys_down(sc), self.ctx.tier1_down(sc)))
+        if element_comp is not None:
+            imp = _own_gaps(imp, (), self.review.components[self.g.ids[element_comp]])[0]
+        return _clamp(imp)
 
     def is_critical_hit(self, sc) -> bool:
         """Does the scenario take down a critical journey or a tier-1 user-facing component (an unknown
         tier counting as tier 1)?"""
-        return bool(self.ctx.tier1_down(sc)[1]) or bool(self.ctx.critical_journeys_down(sc))
+        return self._facts(sc)[2]
 
     # -- likelihoods --------------------------------------------------------
-    def component_likelihood(self, c: int) -> tuple[int, list[str]]:
-        comp = self.review.components[self.g.ids[c]]
-        a = comp.availability
-        if a is None:
-            return 3, ["likelihood 3: a component failure (bad deploy, config, overload); availability not stated"]
-        if a >= 99.99:
-            lk = 2
-        elif a >= 99.9:
-            lk = 3
-        elif a >= 99.0:
-            lk = 4
-        else:
-            lk = 5
-        return lk, [f"likelihood {lk}: component failure; {comp.id} availability {_pct(a)}"]
+    def component_likelihood(self, c: int) -> tuple[int, tuple[str, ...]]:
+        return _component_likelihood(self.review.components[self.g.ids[c]])
 
-    def instance_likelihood(self, c: int) -> tuple[int, list[str]]:
-        comp = self.review.components[self.g.ids[c]]
-        n, k = self.g.replicas[c], self.g.min_healthy[c]
-        lk = 4
-        why = f"likelihood 4: one instance (pod, VM, host) dies routinely; {comp.id} needs {k} of {n}"
-        if comp.recovery == "automatic":
-            lk = 3
-            why = f"likelihood 3: one instance dies routinely, recovery is automatic; {comp.id} needs {k} of {n}"
-        return lk, [why]
+    def instance_likelihood(self, c: int) -> tuple[int, tuple[str, ...]]:
+        return _instance_likelihood(self.review.components[self.g.ids[c]], self.g.replicas[c], self.g.min_healthy[c])
 
-    def domain_likelihood(self, d: int) -> tuple[int, list[str]]:
+    def domain_likelihood(self, d: int) -> tuple[int, tuple[str, ...]]:
         dom = self.review.domains[self.g.domain_ids[d]]
         if dom.availability is not None:
             a = dom.availability
             lk = 1 if a >= 99.99 else 2 if a >= 99.9 else 3 if a >= 99.0 else 4
-            return lk, [f"likelihood {lk}: {dom.kind} {dom.id} availability {_pct(a)}"]
+            return lk, (f"likelihood {lk}: {dom.kind} {dom.id} availability {_pct(a)}",)
         lk = DOMAIN_LIKELIHOOD.get(dom.kind, 2)
-        return lk, [f"likelihood {lk}: typical for a {dom.kind} failure (availability not stated)"]
+        return lk, (f"likelihood {lk}: typical for a {dom.kind} failure (availability not stated)",)
 
     # -- adding risks ---------------------------------------------------------
     def add(self, rid: str, *, title: str, description: str, category: str, likelihood: int,
-            impact: int, inputs: list[str], components: list[str], mitigation: str,
-            blocking: bool, domains: list[str] = (), finding: str | None = None,
+            impact: int, inputs, components, mitigation: str,
+            blocking: bool, domains=(), finding: str | None = None,
             fix: str | None = None, fix_component: str | None = None, blocking_reason: str = "",
-            disruptions: list[str] = (), chain: list[str] = (), policy_required: bool = True) -> dict:
+            disruptions=(), chain=(), policy_required: bool = True, journeys=(), aliases=()) -> Risk:
         lk, im = _clamp(likelihood), _clamp(impact)
-        risk = {
-            "id": rid,
-            "title": title,
-            "description": description,
-            "category": category,
-            "origin": "computed",
-            "likelihood": lk,
-            "impact": im,
-            "computed_likelihood": lk,
-            "computed_impact": im,
-            "score": lk * im,
-            "severity": _SEVERITY[lk * im],
-            "launch_blocking": bool(blocking),
-            "blocking_rule": bool(blocking),
-            "blocking_reason": blocking_reason if blocking else "",
-            "policy_required": bool(policy_required),
-            "disruptions": list(disruptions),
-            "components": sorted(set(components)) if len(components) > 1 else list(components),
-            "domains": sorted(set(domains)) if domains else [],
-            "mitigation": mitigation,
-            "effort": effort_of(fix) if fix else None,
-            "fix_component": fix_component,
-            "chain": list(chain),
-            "inputs": list(inputs),
-            "status": "open",
-            "owner": "",
-            "owner_source": "",
-            "accepted": None,
-            "acceptance_expired": False,
-            "acceptance_before_launch": False,
-            "override": None,
-            "mitigations": [],
-            "causes": [],
-            "aliases": [],
-            "journeys": [],  # the journeys it is about (taken down, or whose SLO it concerns)
-            "finding": finding or rid,
-        }
+        blocking = bool(blocking)
+        risk = Risk(
+            rid, title, description, category, "computed", lk, im, lk, im, lk * im, _SEVERITY[lk * im],
+            blocking, blocking, blocking_reason if blocking else "", bool(policy_required),
+            tuple(disruptions),
+            tuple(sorted(set(components))) if len(components) > 1 else tuple(components),
+            tuple(sorted(set(domains))) if domains else (),
+            mitigation, _EFFORT_OF[fix] if fix else None, fix_component, tuple(chain), tuple(inputs),
+            journeys=tuple(journeys), aliases=tuple(aliases), finding=finding or rid,
+        )
         self.risks[rid] = risk
         return risk
 
@@ -351,35 +464,35 @@ class RiskRegister:
 
     def severity_of(self, rid: str) -> str | None:
         r = self.risks.get(self.resolve(rid))
-        return r["severity"] if r else None
+        return r.severity if r else None
 
-    def _fold(self, root: dict, other: dict) -> None:
+    def _fold(self, root: Risk, other: Risk) -> None:
         """One fix resolves both: ``other`` becomes a cause listed on ``root``."""
-        self.risks.pop(other["id"], None)
-        self.aliases[other["id"]] = root["id"]
-        for a in other["aliases"]:
-            self.aliases[a] = root["id"]
-        root["aliases"] = sorted(set(root["aliases"]) | {other["id"]} | set(other["aliases"]))
-        root["causes"].append({"id": other["id"], "title": other["title"], "score": other["score"],
-                               "blocking": other["blocking_rule"], "blocking_reason": other["blocking_reason"]})
-        root["components"] = sorted(set(root["components"]) | set(other["components"]))
-        root["domains"] = sorted(set(root["domains"]) | set(other["domains"]))
-        root["disruptions"] = sorted(set(root["disruptions"]) | set(other["disruptions"]))
-        root["journeys"] = sorted(set(root["journeys"]) | set(other["journeys"]))
-        root["inputs"].append(f"also resolves: {other['title']} ({other['likelihood']}x{other['impact']}="
-                              f"{other['score']})")
-        if root["override"] is not None:  # the reviewer's numbers stand
+        self.risks.pop(other.id, None)
+        self.aliases[other.id] = root.id
+        for a in other.aliases:
+            self.aliases[a] = root.id
+        root.aliases = tuple(sorted(set(root.aliases) | {other.id} | set(other.aliases)))
+        root.causes += ({"id": other.id, "title": other.title, "score": other.score,
+                         "blocking": other.blocking_rule, "blocking_reason": other.blocking_reason},)
+        root.components = tuple(sorted(set(root.components) | set(other.components)))
+        root.domains = tuple(sorted(set(root.domains) | set(other.domains)))
+        root.disruptions = tuple(sorted(set(root.disruptions) | set(other.disruptions)))
+        root.journeys = tuple(sorted(set(root.journeys) | set(other.journeys)))
+        root.inputs += (f"also resolves: {other.title} ({other.likelihood}x{other.impact}={other.score})",)
+        if root.override is not None:  # the reviewer's numbers stand
             pass
-        elif other["score"] > root["score"]:
-            for k in ("likelihood", "impact", "computed_likelihood", "computed_impact", "score", "severity"):
-                root[k] = other[k]
-        if other["blocking_rule"] and not root["blocking_rule"]:
-            root["blocking_rule"] = True
-            root["launch_blocking"] = open_at_launch(root) if root["id"] in self._decided else True
-            root["blocking_reason"] = other["blocking_reason"]
+        elif other.score > root.score:
+            root.likelihood, root.impact = other.likelihood, other.impact
+            root.computed_likelihood, root.computed_impact = other.computed_likelihood, other.computed_impact
+            root.score, root.severity = other.score, other.severity
+        if other.blocking_rule and not root.blocking_rule:
+            root.blocking_rule = True
+            root.launch_blocking = open_at_launch(root) if root.id in self._decided else True
+            root.blocking_reason = other.blocking_reason
 
     # -- building ---------------------------------------------------------------
-    def build(self, spofs, comp_scen, dom_scen, *, common, availability, cascading, evidence=()) -> list[dict]:
+    def build(self, spofs, comp_scen, dom_scen, *, common, availability, cascading, evidence=()) -> list[Risk]:
         """The ranked register of every finding: the SPOFs' risks, the readiness-evidence risks
         (``evidence``: :func:`~prr_app.analysis.findings.evidence_gaps` findings), common cause, SLOs,
         cascading findings, then the reviewer's decisions and the ranking."""
@@ -392,21 +505,20 @@ class RiskRegister:
         self._fold_slo(slo_risks)
         self._missing_slos(availability)
         self._cascades(cascading, comp_scen)
-        for risk in self.risks.values():
-            folded = risk.pop("_folded", None)
-            n_folded = risk.pop("_folded_n", 0)
-            if folded:
-                risk["components"] = sorted(set(risk["components"]) | folded)
-                if n_folded > 10:
-                    risk["inputs"].append(f"common cause: ... and {n_folded - 10} more components with all "
-                                          f"replicas in the same domain")
+        for rid, (folded, n_folded) in self._folded.items():
+            risk = self.risks.get(rid)
+            if risk is None:
+                continue
+            risk.components = tuple(sorted(set(risk.components) | folded))
+            if n_folded[0] > 10:
+                risk.inputs += (f"common cause: ... and {n_folded[0] - 10} more components with all "
+                                f"replicas in the same domain",)
         self._apply_review()
         reach = self._reach
         out = sorted(self.risks.values(),
-                     key=lambda r: (not r["launch_blocking"], -r["score"], -r["impact"],
-                                    reach.get(r["id"], NO_REACH), r["id"]))
+                     key=lambda r: (not r.launch_blocking, -r.score, -r.impact, reach.get(r.id, NO_REACH), r.id))
         for i, r in enumerate(out, 1):
-            r["rank"] = i
+            r.rank = i
         return out
 
     def _spofs(self, spofs, comp_scen, dom_scen) -> None:
@@ -421,7 +533,8 @@ class RiskRegister:
                 instance_of.add(s["component"])
         for s in spofs:
             rid = s["risk_id"]
-            if s["element_type"] == "instance":
+            etype = s["element_type"]
+            if etype == "instance":
                 root = f"spof:component:{s['component']}"
                 self.aliases[rid] = root
                 s["risk_id"] = root
@@ -429,7 +542,7 @@ class RiskRegister:
             if rid in seen:
                 continue
             seen.add(rid)
-            if s["element_type"] == "domain":
+            if etype == "domain":
                 self._domain_spof(s, g.domain_index[s["element"]], dom_scen)
             else:
                 c = g.index[s["element"]]
@@ -445,7 +558,7 @@ class RiskRegister:
         im, inputs = self.impact_of(comp_scen[c], c)
         self.add(f["id"], title=words["title"], description=words["description"], category="readiness",
                  likelihood=words["likelihood"], impact=im, components=[f["component"]],
-                 inputs=[f"evidence: {e}" for e in f["evidence"][:3]] + inputs
+                 inputs=[f"evidence: {e}" for e in f["evidence"][:3]] + list(inputs)
                  + [f"likelihood {words['likelihood']}: " + ("critical-journey SPOF" if f["critical_journeys"]
                                                               else "SPOF" if f["spof"] else "contained")],
                  mitigation=words["mitigation"], blocking=False, finding=f["item"],
@@ -470,40 +583,42 @@ class RiskRegister:
         return reach_key(len(self.ctx.critical_journeys_down(sc)), len(s["journeys"]),
                          s["user_facing_down_count"], only, s["down_count"])
 
-    def _hit_text(self, s: dict) -> str:
-        parts = []
-        if s["journeys"]:
-            parts.append("journeys " + _list(list(s["journeys"]), 5))
-        uf = list(s["user_facing_down"])
-        if uf:
-            parts.append("user-facing " + _list(uf, 5, s.get("user_facing_down_count", len(uf))))
-        return " and ".join(parts) or "user-facing components"
+    def _requires(self, disruption: str, domain_kind: str | None = None) -> bool:
+        """:func:`policy_requires` under the review's policy, asked once per disruption."""
+        key = (disruption, domain_kind)
+        required = self._required.get(key)
+        if required is None:
+            required = self._required[key] = policy_requires(self.policy, disruption, domain_kind)
+        return required
 
-    def _spof_blocking(self, sc, disruption: str, domain_kind: str | None = None) -> tuple[bool, bool, str]:
-        """(blocking, the policy requires surviving it, why) for a SPOF of this disruption."""
-        required = policy_requires(self.policy, disruption, domain_kind)
-        what = domain_kind if disruption == "domain" else disruption
-        if not self.is_critical_hit(sc):
-            return False, required, ""
+    def _spof_blocking(self, sc, disruption: str, domain_kind: str | None = None,
+                       critical: bool | None = None) -> tuple[bool, bool, str]:
+        """(blocking, the policy requires surviving it, why) for a SPOF of this disruption;
+        ``critical``: :meth:`is_critical_hit` of ``sc`` if known."""
+        required = self._requires(disruption, domain_kind)
         if not required:
             return False, required, ""
+        if not (self.is_critical_hit(sc) if critical is None else critical):
+            return False, required, ""
+        what = domain_kind if disruption == "domain" else disruption
         hit = self.ctx.critical_journeys_down(sc)
         t1, n_t1 = self.ctx.tier1_down(sc)
         where = (f"critical journey {_list(hit, 3)}" if hit else f"tier-1 user-facing {_list(t1, 3, n_t1)}")
         return True, required, (f"a {what} failure the resilience policy requires surviving takes down {where}")
 
     def _component_spof(self, s, c, sc, instance_too: bool):
+        """The risk of a component SPOF (and of its instance failure, ``instance_too``). Made here
+        rather than by :meth:`add`: on an import every component can be one (10,000 of them)."""
         g = self.g
         cid = g.ids[c]
         comp = self.review.components[cid]
-        lk, li = self.component_likelihood(c)
-        im, ii = self.impact_of(sc, c)
-        chain = list(s["chain"][:8])  # a prefix: the chain is built lazily
+        lk, li = _component_likelihood(comp)
+        im, ii, critical, n_critical, hit = self._facts(sc)
+        im, ii = _own_gaps(im, ii, comp)
+        chain = tuple(s["chain"][:8])  # a prefix: the chain is built lazily
         dependent = chain[1] if len(chain) > 1 else None
-        hit = self._hit_text(s)
-        n, k = g.replicas[c], g.min_healthy[c]
+        journeys = s["journeys"]
         external = is_external(comp)
-        disruptions = ["component"]
         if external:
             fix = "fallback" if dependent else "second-vendor"
             caller = dependent or "its callers"
@@ -517,56 +632,62 @@ class RiskRegister:
                    f"(separate deployment and config) so that {hit} survive its failure")
         else:
             fix = "independent-deployment"
-            served = (f"journey{'s' if len(s['journeys']) > 1 else ''} {_list(list(s['journeys']), 5)}"
-                      if s["journeys"] else "its users")
+            served = (f"journey{'s' if len(journeys) > 1 else ''} {_list(journeys, 5)}" if journeys else "its users")
             mit = (f"Add an independent second {cid} (separate deployment, config and release train) and serve "
                    f"{served} through a redundancy group of both (its callers and the journeys entering by {cid} use the group): "
                    f"users are served while one of them is up; or serve a static/degraded fallback when {cid} fails")
-        blocking, required, why = self._spof_blocking(sc, "component")
-        self._reach[s["risk_id"]] = self._spof_reach(s, sc, (c,))
-        inputs = li + ii + ["disruption type: component"]
-        title = f"{cid} is a single point of failure (component failure)"
+        required = self._requires("component")
+        if critical:
+            blocking, required, why = self._spof_blocking(sc, "component", critical=True)
+        else:  # the usual case: not blocking, whatever the policy requires
+            blocking, why = False, ""
+        rid = s["risk_id"]
+        self._reach[rid] = reach_key(n_critical, len(journeys), s["user_facing_down_count"],
+                                     self.ctx.only_through[0][c], s["down_count"])
         steps = s["chain_length"]
-        description = (f"A failure of {cid} (every replica at once: bad release, config, overload) takes down "
-                       f"{hit}" + (f"; the failure spreads from {' to '.join(chain[:4])}" if len(chain) > 1 else "")
+        description = (f"A failure of {cid} (every replica at once: bad release, config, overload) takes down {hit}"
+                       + (f"; the failure spreads from {' to '.join(chain[:4])}" if len(chain) > 1 else "")
                        + (f" and on ({steps} steps in all, its chain)" if steps > 4 else ""))
         if instance_too:
-            disruptions.append("instance")
-            ilk, ili = self.instance_likelihood(c)
-            b2, r2, why2 = self._spof_blocking(sc, "instance")
-            if not blocking and b2:
-                blocking, why = b2, why2
-            required = required or r2
+            n, k = g.replicas[c], g.min_healthy[c]
+            disruptions = _COMPONENT_AND_INSTANCE
+            ilk, ili = _instance_likelihood(comp, n, k)
+            if not blocking and critical and self._requires("instance"):
+                blocking, _r2, why = self._spof_blocking(sc, "instance", critical=True)
+            required = required or self._requires("instance")
             title = f"{cid} is a single point of failure (instance and component failure)"
-            description += (f". It runs {n} instance{'s' if n > 1 else ''} and needs {k}: losing one instance "
-                            f"alone takes the same down")
-            inputs += ili + ["disruption type: instance (same root cause: folded into this risk)"]
+            description = (f"{description}. It runs {n} instance{'s' if n > 1 else ''} and needs {k}: losing one "
+                           f"instance alone takes the same down")
+            inputs = li + ii + _COMPONENT_DISRUPTION + ili + _INSTANCE_FOLDED
             if not external:
-                first = self._instance_fix(c)
-                mit = f"First {first[0][0].lower()}{first[0][1:]}; then: {mit[0].lower()}{mit[1:]}"
+                first, first_fix = self._instance_fix(c, comp, n, k)
+                mit = f"First {first[0].lower()}{first[1:]}; then: {mit[0].lower()}{mit[1:]}"
                 # the instance step is the quick part; the whole fix costs the larger of the two
-                fix = fix if EFFORT[fix][1] >= EFFORT[first[1]][1] else first[1]
+                fix = fix if EFFORT[fix][1] >= EFFORT[first_fix][1] else first_fix
             lk = max(lk, ilk)
-        risk = self.add(
-            s["risk_id"], category="spof", title=title, description=description,
-            likelihood=lk, impact=im, inputs=inputs,
-            components=[cid] + list(s["user_facing_down"]), mitigation=mit,
-            blocking=blocking, blocking_reason=why, policy_required=required,
-            fix=fix, fix_component=cid, disruptions=disruptions, chain=chain,
+            aliases = (f"spof:instance:{cid}",)  # the instance SPOF entries point here (_spofs)
+        else:
+            title = f"{cid} is a single point of failure (component failure)"
+            disruptions = _COMPONENT
+            inputs = li + ii + _COMPONENT_DISRUPTION
+            aliases = ()
+        uf = s["user_facing_down"]
+        lk, im = _clamp(lk), _clamp(im)
+        self.risks[rid] = Risk(
+            rid, title, description, "spof", "computed", lk, im, lk, im, lk * im, _SEVERITY[lk * im],
+            blocking, blocking, why, required, disruptions,
+            tuple(sorted({cid, *uf})) if uf else (cid,), (), mit, _EFFORT_OF[fix], cid, chain, inputs,
+            journeys=tuple(sorted(journeys)) if journeys else (), aliases=aliases, finding=rid,
         )
-        risk["journeys"] = sorted(s["journeys"])
-        if instance_too:  # the instance SPOF entries point here (_spofs)
-            risk["aliases"] = [f"spof:instance:{cid}"]
 
-    def _instance_fix(self, c: int) -> tuple[str, str]:
-        """(the concrete step that lets ``c`` lose one instance, its effort kind)."""
-        g, review = self.g, self.review
-        cid = g.ids[c]
-        comp = review.components[cid]
-        n, k = g.replicas[c], g.min_healthy[c]
-        where = self._free_sibling(c)
+    def _instance_fix(self, c: int, comp, n: int, k: int) -> tuple[str, str]:
+        """(the concrete step that lets ``c``, ``comp``, running ``n`` instances and needing ``k``,
+        lose one instance, its effort kind)."""
+        review = self.review
+        cid = comp.id
+        where = self._free_sibling(c) if comp.placement else None
         hosts = [p for p in comp.placement + comp.shared_domains
-                 if p in review.domains and review.domains[p].kind == "host"]
+                 if p in review.domains and review.domains[p].kind == "host"] if review.domains else ()
         if where:
             place = f" in {review.domains[where].kind} {where}"
         elif hosts:
@@ -647,12 +768,12 @@ class RiskRegister:
             s["risk_id"], category="spof",
             title=f"{dom.kind} {did} is a single point of failure",
             description=(f"A failure of {dom.kind} {did} takes down {_list(key)} and with them "
-                         f"{self._hit_text(s)}"),
-            likelihood=lk, impact=im, inputs=li + ii + [f"disruption type: {dom.kind} failure"],
+                         f"{self._facts(sc)[4]}"),
+            likelihood=lk, impact=im, inputs=li + ii + (f"disruption type: {dom.kind} failure",),
             components=key + list(s["user_facing_down"]), domains=[did], mitigation=mit,
             blocking=blocking, blocking_reason=why, policy_required=required, fix=fix,
-            fix_component=fix_comp, disruptions=[dom.kind],
-        )["journeys"] = sorted(s["journeys"])
+            fix_component=fix_comp, disruptions=[dom.kind], journeys=sorted(s["journeys"]),
+        )
 
     def _common_cause(self, f, comp_scen, dom_scen):
         g = self.g
@@ -666,10 +787,11 @@ class RiskRegister:
             # already a domain SPOF: fold into that risk instead of repeating it
             spof = self.risks.get(f"spof:domain:{doms[0]}")
             if spof is not None:
-                spof.setdefault("_folded", set()).add(cid)
-                spof["_folded_n"] = spof.get("_folded_n", 0) + 1
-                if spof["_folded_n"] <= 10:
-                    spof["inputs"].append(f"common cause: {f['detail']}")
+                folded, n_folded = self._folded.setdefault(spof.id, (set(), [0]))
+                folded.add(cid)
+                n_folded[0] += 1
+                if n_folded[0] <= 10:
+                    spof.inputs += (f"common cause: {f['detail']}",)
                 return
             lk, li = self.domain_likelihood(d)
             im, ii = self.impact_of(sc, c)
@@ -690,14 +812,14 @@ class RiskRegister:
             if dom.kind == "host":
                 fix = "second-host"
             self.add(f["id"], category="common-cause", title=title, description=f["detail"],
-                     likelihood=lk, impact=im, inputs=li + ii + [f"finding: {ftype}"],
+                     likelihood=lk, impact=im, inputs=li + ii + (f"finding: {ftype}",),
                      components=[cid], domains=doms, mitigation=mit, blocking=False, fix=fix,
                      fix_component=cid, disruptions=[dom.kind],
                      policy_required=policy_requires(self.policy, "domain", dom.kind))
             return
         # redundancy group members that fail together
         members = f["components"]
-        worst_imp, worst_inputs, lk, li = 0, [], 3, []
+        worst_imp, worst_inputs, lk, li = 0, (), 3, ()
         for did in f.get("domains", []):
             sc = dom_scen[g.domain_index[did]]
             im, ii = self.impact_of(sc)
@@ -723,7 +845,7 @@ class RiskRegister:
             f["id"], category="common-cause",
             title=f"redundancy group {f['group']} is not independent",
             description=f["detail"], likelihood=lk, impact=worst_imp or 1,
-            inputs=li + worst_inputs + ["finding: redundancy-group-common-cause"],
+            inputs=li + worst_inputs + ("finding: redundancy-group-common-cause",),
             components=members + f.get("shared_dependencies", []), domains=f.get("domains", []),
             mitigation="To make the redundancy real, " + " and ".join(parts), blocking=False,
             fix="zone-spread" if f.get("domains") else "independent-deployment", fix_component=members[0],
@@ -735,7 +857,8 @@ class RiskRegister:
             return f"journey {j.name or tgt}"
         return tgt
 
-    def _slo(self, a: dict) -> dict:
+    def _slo(self, a: dict) -> tuple[Risk, str | None]:
+        """The risk of an SLO not attainable by design, and the element whose fix it needs first."""
         review = self.review
         tgt = a["target"]
         critical = True
@@ -786,19 +909,15 @@ class RiskRegister:
                     f"estimate {a['estimate']:.4f} % vs SLO {a['slo']:g} % ({how})"],
             components=comps, domains=[t["element"] for t in top if t["type"] == "domain"],
             mitigation=mit, blocking=True, blocking_reason=f"the SLO of {name} is not attainable by design",
-            fix=fix, fix_component=fix_comp,
+            fix=fix, fix_component=fix_comp, journeys=[tgt] if a["target_type"] == "journey" else (),
         )
-        risk["_fix_element"] = top[0]["element"] if top else None
-        if a["target_type"] == "journey":
-            risk["journeys"] = [tgt]
-        return risk
+        return risk, (top[0]["element"] if top else None)
 
-    def _fold_slo(self, slo_risks: list[dict]) -> None:
+    def _fold_slo(self, slo_risks: list[tuple[Risk, str | None]]) -> None:
         """SLO risks whose largest consumer is one element are one root cause, and so is that element's
         own SPOF: fold them into one line."""
-        by_element: dict[str, dict] = {}
-        for r in slo_risks:
-            el = r.pop("_fix_element", None)
+        by_element: dict[str, Risk] = {}
+        for r, el in slo_risks:
             if el is None:
                 continue
             root = (by_element.get(el) or self.risks.get(f"spof:component:{el}")
@@ -901,27 +1020,28 @@ class RiskRegister:
         elif no_timeout:
             self._no_timeouts(no_timeout, comp_scen)
 
-    def _group(self, risk: dict, others: list[dict], why: str) -> None:
+    def _group(self, risk: Risk, others: list[dict], why: str) -> None:
         """``risk`` also stands for the findings ``others`` (one root cause): their ids become its
         aliases and their components its components."""
-        risk["aliases"] = sorted(set(risk["aliases"]) | {f["id"] for f in others})
+        risk.aliases = tuple(sorted(set(risk.aliases) | {f["id"] for f in others}))
         for f in others:
-            self.aliases[f["id"]] = risk["id"]
+            self.aliases[f["id"]] = risk.id
         entries = sorted({f["components"][0] for f in others})
-        risk["components"] = sorted(set(risk["components"]) | set(entries))
-        risk["title"] += f" (and {len(entries)} more entry points)"
-        risk["inputs"].append(f"one root cause: {len(others) + 1} {why}: {_list(entries, 3)} besides "
-                              f"{risk['fix_component']}")
+        risk.components = tuple(sorted(set(risk.components) | set(entries)))
+        risk.title += f" (and {len(entries)} more entry points)"
+        risk.inputs += (f"one root cause: {len(others) + 1} {why}: {_list(entries, 3)} besides "
+                        f"{risk.fix_component}",)
 
     def _no_timeouts(self, found: list[dict], comp_scen) -> None:
         """No hard call of the review states a timeout or a breaker: one risk for every call without."""
         g = self.g
-        worst, worst_inputs, worst_c = 0, [], None
-        for f in found:
+        worst, worst_c = 0, None
+        for f in found:  # the worst impact; only its words are written
             c = g.index[f["components"][0]]
-            im, ii = self.impact_of(comp_scen[c], c)
+            im = self.impact_level(comp_scen[c], c)
             if im > worst:
-                worst, worst_inputs, worst_c = im, ii, c
+                worst, worst_c = im, c
+        worst_inputs = self.impact_of(comp_scen[worst_c], worst_c)[1]
         sources = [f["components"][0] for f in found]
         calls = sum(len(f["targets"]) for f in found)
         example = ", ".join(f"{f['components'][0]} -> {f['targets'][0]}" for f in found[:3])
@@ -932,20 +1052,20 @@ class RiskRegister:
                          f"{calls} calls from {len(sources)} components, such as {example}. A slow dependency "
                          f"ties up its callers' workers"),
             likelihood=3, impact=worst,
-            inputs=(["likelihood 3: a slow dependency is as common as a dead one"] + worst_inputs
-                    + [f"one root cause: {len(found)} components call without a timeout or breaker stated; "
-                       f"the impact is the worst of theirs, {g.ids[worst_c]}'s"]),
+            inputs=(("likelihood 3: a slow dependency is as common as a dead one",) + worst_inputs
+                    + (f"one root cause: {len(found)} components call without a timeout or breaker stated; "
+                       f"the impact is the worst of theirs, {g.ids[worst_c]}'s",)),
             components=sources,
             mitigation=("Set a default timeout and circuit breaker for every synchronous call (in the client "
                         "library or the service mesh), then state each call's timeout and breaker in the review, "
                         f"starting with {example}"),
             blocking=False, fix="circuit-breaker", fix_component=g.ids[worst_c],
+            aliases=sorted(f["id"] for f in found),
         )
-        risk["aliases"] = sorted(f["id"] for f in found)
         for f in found:
-            self.aliases[f["id"]] = risk["id"]
+            self.aliases[f["id"]] = risk.id
 
-    def _cascade(self, f: dict, comp_scen) -> dict:
+    def _cascade(self, f: dict, comp_scen) -> Risk:
         g = self.g
         t = f["type"]
         cid = f["components"][0]
@@ -960,7 +1080,7 @@ class RiskRegister:
                      description=f["detail"] + f": {' -> '.join(quoted)}",
                      likelihood=2, impact=im,
                      inputs=[f"likelihood 2: depth {f['depth']} (latency and timeouts add up)",
-                             f"impact {im}: slow responses at {cid}"] + ii[1:],
+                             f"impact {im}: slow responses at {cid}", *ii[1:]],
                      components=path[:20], chain=quoted,
                      mitigation=(f"Shorten the chain under {cid}: make the call {path[-2]} -> {path[-1]} asynchronous "
                                  f"or cached, or give {path[1]} a fallback, and set timeouts that shrink along "
@@ -979,7 +1099,7 @@ class RiskRegister:
                      title=f"retries from {cid} can multiply load {amp}x",
                      description=f["detail"], likelihood=lk, impact=max(im, 3),
                      inputs=[f"likelihood {lk}: retries without backoff/budget, {amp}x attempts at {end}",
-                             f"impact {max(im, 3)}: overload of {end} spreads back up the chain"] + ii,
+                             f"impact {max(im, 3)}: overload of {end} spreads back up the chain", *ii],
                      components=f["components"] + path[:20], chain=path[:6],
                      mitigation=(f"Add exponential backoff with jitter and a retry budget to the calls "
                                  f"{', '.join(f'{cid} -> {x}' for x in f['targets'][:5])}; retry at one layer only "
@@ -991,7 +1111,7 @@ class RiskRegister:
             return self.add(f["id"], category="cascading",
                      title=f"{cid} calls {_list(targets, 3)} without timeout or breaker",
                      description=f["detail"], likelihood=3, impact=im,
-                     inputs=["likelihood 3: a slow dependency is as common as a dead one"] + ii,
+                     inputs=["likelihood 3: a slow dependency is as common as a dead one", *ii],
                      components=[cid] + targets,
                      mitigation=(f"Set a timeout (below {cid}'s own deadline) and a circuit breaker on "
                                  + ", ".join(f"{cid} -> {x}" for x in targets[:8])
@@ -1004,7 +1124,7 @@ class RiskRegister:
                      title=f"{len(deps)} components share the {self.review.components[cid].kind} {cid}",
                      description=f["detail"], likelihood=2, impact=im,
                      inputs=[f"likelihood 2: one noisy client or slow query overloads {cid}",
-                             f"{len(deps)} dependents: {_list(deps, 8)}"] + ii,
+                             f"{len(deps)} dependents: {_list(deps, 8)}", *ii],
                      components=[cid] + deps,
                      mitigation=(f"Protect {cid} from its {len(deps)} dependents: per-client connection limits and "
                                  f"quotas, a cache or read replicas in front of it, and move the heaviest of "
@@ -1029,12 +1149,12 @@ class RiskRegister:
         if r is not None:
             return r
         risk = self.risks.get(rid)
-        for a in (risk["aliases"] if risk else ()):
+        for a in (risk.aliases if risk else ()):
             if a in review.risks and review.risks[a].origin == "computed":
                 return review.risks[a]
         return None
 
-    def _add_manual(self, rid: str, r) -> dict:
+    def _add_manual(self, rid: str, r) -> Risk:
         lk = r.likelihood if r.likelihood is not None else 3
         im = r.impact if r.impact is not None else 3
         inputs = ["entered by the reviewer"]
@@ -1055,7 +1175,7 @@ class RiskRegister:
             mitigation="", blocking=blocking, blocking_reason=why,
             fix_component=r.components[0] if r.components else None,
         )
-        risk["origin"] = "manual"
+        risk.origin = "manual"
         return risk
 
     def _apply_review(self):
@@ -1088,76 +1208,73 @@ class RiskRegister:
                 self._decided.add(rid)
                 self._decide(risk, None, mit_by_risk.get(rid, []))
 
-    def _decide(self, risk: dict, r, mitigations: list):
+    def _decide(self, risk: Risk, r, mitigations: list):
         if r is not None:
             if (r.override_likelihood is not None or r.override_impact is not None) and r.override_reason.strip():
-                lk = r.override_likelihood if r.override_likelihood is not None else risk["likelihood"]
-                im = r.override_impact if r.override_impact is not None else risk["impact"]
-                risk["override"] = {
+                lk = r.override_likelihood if r.override_likelihood is not None else risk.likelihood
+                im = r.override_impact if r.override_impact is not None else risk.impact
+                risk.override = {
                     "likelihood": r.override_likelihood,
                     "impact": r.override_impact,
                     "reason": r.override_reason,
-                    "computed_likelihood": risk["likelihood"],
-                    "computed_impact": risk["impact"],
+                    "computed_likelihood": risk.likelihood,
+                    "computed_impact": risk.impact,
                 }
-                risk["likelihood"], risk["impact"] = _clamp(lk), _clamp(im)
-                risk["score"] = risk["likelihood"] * risk["impact"]
-                risk["severity"] = severity(risk["score"])
-                risk["inputs"].append(f"overridden by the reviewer: likelihood {risk['likelihood']}, "
-                                      f"impact {risk['impact']} ({r.override_reason})")
-            if r.launch_blocking is not None and risk["origin"] == "computed" and r.launch_blocking != risk["blocking_rule"]:
-                risk["blocking_rule"] = bool(r.launch_blocking)
+                risk.likelihood, risk.impact = _clamp(lk), _clamp(im)
+                risk.score = risk.likelihood * risk.impact
+                risk.severity = severity(risk.score)
+                risk.inputs += (f"overridden by the reviewer: likelihood {risk.likelihood}, "
+                                f"impact {risk.impact} ({r.override_reason})",)
+            if r.launch_blocking is not None and risk.origin == "computed" and r.launch_blocking != risk.blocking_rule:
+                risk.blocking_rule = bool(r.launch_blocking)
                 reason = r.launch_blocking_reason.strip() or "no reason given"
-                risk["blocking_reason"] = (f"marked launch-blocking by the reviewer: {reason}" if r.launch_blocking
-                                           else "")
-                risk["inputs"].append(f"launch-blocking set to {bool(r.launch_blocking)} by the reviewer ({reason})")
+                risk.blocking_reason = (f"marked launch-blocking by the reviewer: {reason}" if r.launch_blocking
+                                        else "")
+                risk.inputs += (f"launch-blocking set to {bool(r.launch_blocking)} by the reviewer ({reason})",)
             if r.owner:
-                risk["owner"], risk["owner_source"] = r.owner, "reviewer"
-            risk["status"] = r.status
+                risk.owner, risk.owner_source = r.owner, "reviewer"
+            risk.status = r.status
             if r.acceptance is not None:
                 acc = r.acceptance
-                risk["accepted"] = {"by": acc.by, "at": acc.at, "reason": acc.reason, "until": acc.until}
+                risk.accepted = {"by": acc.by, "at": acc.at, "reason": acc.reason, "until": acc.until}
                 if acc.until and acc.until < self.today:
-                    risk["acceptance_expired"] = True
-                    if risk["status"] == "accepted":
-                        risk["status"] = "open"
-                    risk["inputs"].append(f"acceptance by {acc.by} expired on {acc.until}")
+                    risk.acceptance_expired = True
+                    if risk.status == "accepted":
+                        risk.status = "open"
+                    risk.inputs += (f"acceptance by {acc.by} expired on {acc.until}",)
                 else:
                     if acc.until and self.launch and acc.until < self.launch:
-                        risk["acceptance_before_launch"] = True
-                        risk["inputs"].append(f"acceptance by {acc.by} ends on {acc.until}, before the target "
-                                              f"launch on {self.launch}: it does not count at launch")
+                        risk.acceptance_before_launch = True
+                        risk.inputs += (f"acceptance by {acc.by} ends on {acc.until}, before the target "
+                                        f"launch on {self.launch}: it does not count at launch",)
                     if r.status == "open":
-                        risk["status"] = "accepted"
-        done = False
-        for m in mitigations:
-            risk["mitigations"].append({
-                "id": m.id, "title": m.title, "owner": m.owner, "due": m.due, "status": m.status,
-                "effort": m.effort,
-            })
-            done = done or m.status == "done"
-        if done and risk["status"] == "open":
-            risk["status"] = "mitigated"
-        if not risk["mitigation"]:
-            risk["mitigation"] = "; ".join(m.title for m in mitigations if m.title) or "no mitigation recorded"
+                        risk.status = "accepted"
+        if mitigations:
+            risk.mitigations += tuple({"id": m.id, "title": m.title, "owner": m.owner, "due": m.due,
+                                       "status": m.status, "effort": m.effort} for m in mitigations)
+            if risk.status == "open" and any(m.status == "done" for m in mitigations):
+                risk.status = "mitigated"
+        if not risk.mitigation:
+            risk.mitigation = "; ".join(m.title for m in mitigations if m.title) or "no mitigation recorded"
         if mitigations and any(m.effort for m in mitigations):
             days = sum(EFFORT_DAYS.get(m.effort, 5) for m in mitigations if m.status not in ("done", "dropped"))
             sizes = [m.effort for m in mitigations if m.effort]
-            risk["effort"] = {"kind": "reviewer", "size": max(sizes, key=["small", "medium", "large"].index),
-                              "days": days, "what": "the reviewer's mitigations"}
-        if risk["status"] in ("mitigated", "closed") or accepted_at_launch(risk):
-            risk["launch_blocking"] = False
+            risk.effort = {"kind": "reviewer", "size": max(sizes, key=["small", "medium", "large"].index),
+                           "days": days, "what": "the reviewer's mitigations"}
+        if risk.status in ("mitigated", "closed") or (
+                risk.accepted and not risk.acceptance_expired and not risk.acceptance_before_launch):
+            risk.launch_blocking = False
         else:
-            risk["launch_blocking"] = risk["blocking_rule"]
-        if not risk["owner"] and mitigations:
+            risk.launch_blocking = risk.blocking_rule
+        if not risk.owner and mitigations:
             owner = next((m.owner for m in mitigations if m.owner), "")
             if owner:
-                risk["owner"], risk["owner_source"] = owner, "mitigation"
-        if not risk["owner"] and risk["fix_component"] in self.review.components:
-            owner = self.review.components[risk["fix_component"]].owner
+                risk.owner, risk.owner_source = owner, "mitigation"
+        if not risk.owner and risk.fix_component in self.review.components:
+            owner = self.review.components[risk.fix_component].owner
             if owner:
-                risk["owner"] = owner
-                risk["owner_source"] = f"owner of {risk['fix_component']}"
+                risk.owner = owner
+                risk.owner_source = f"owner of {risk.fix_component}"
 
 
 def accepted_at_launch(r: dict) -> bool:

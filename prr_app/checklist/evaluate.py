@@ -571,21 +571,24 @@ class Plan:
         if scope.per == "component":
             out: list = []
             groups: dict[str, list] = {}
+            tiers, group_of = self.tiers, self.group_of
             for pos, cid in enumerate(self.component_ids):
                 c = review.components[cid]
                 if not _component_matches(scope, c):
                     continue
-                gid = self.group_of.get(cid)
-                if gid is None:
-                    out.append([cid, self.tiers[cid].tier, pos, [c]])
+                gid = group_of.get(cid)
+                if gid is None:  # the usual case: a row of its own, made once (no list to convert)
+                    out.append((cid, tiers[cid].tier, pos, (c,)))
                 elif gid in groups:  # members share their group's items
                     row = groups[gid]
                     row[3].append(c)
-                    row[1] = min(row[1], self.tiers[cid].tier)
+                    row[1] = min(row[1], tiers[cid].tier)
                 else:
-                    groups[gid] = row = [gid, self.tiers[cid].tier, pos, [c]]
+                    groups[gid] = row = [gid, tiers[cid].tier, pos, [c]]
                     out.append(row)
-            return [tuple(r) for r in out]
+            if groups:
+                out = [r if type(r) is tuple else (r[0], r[1], r[2], tuple(r[3])) for r in out]
+            return out
         if scope.per == "journey":
             out = []
             for pos, jid in enumerate(sorted(review.journeys)):

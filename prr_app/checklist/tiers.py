@@ -75,15 +75,17 @@ def own_tier(review: Review, component_id: str) -> int:
 
 
 def _carrying_edges(review: Review) -> dict[str, list[str]]:
-    """component -> components it hard-depends on without a fallback (groups expanded)."""
-    out: dict[str, list[str]] = {cid: [] for cid in review.components}
+    """component -> components it hard-depends on without a fallback (groups expanded); a
+    component that depends on none is not listed."""
+    comps = review.components
+    out: dict[str, list[str]] = {}
     for d in review.dependencies.values():
-        if d.kind != "hard" or d.fallback or d.source not in out:
+        if d.kind != "hard" or d.fallback or d.source not in comps:
             continue
-        if d.target in review.components:
-            out[d.source].append(d.target)
+        if d.target in comps:
+            out.setdefault(d.source, []).append(d.target)
         elif d.target in review.groups:
-            out[d.source].extend(m for m in review.groups[d.target].members if m in review.components)
+            out.setdefault(d.source, []).extend(m for m in review.groups[d.target].members if m in comps)
     return out
 
 
@@ -96,10 +98,17 @@ def effective_tiers(review: Review) -> dict[str, TierOwed]:
     order) is the one named, with the shortest path.
     """
     comps = review.components
-    result = {cid: TierOwed(own_tier(review, cid), own_tier(review, cid)) for cid in comps}
+    default = review_tier(review)
+    plain: dict[int, TierOwed] = {}  # a component that owes its own tier: one TierOwed per tier, shared
+    result: dict[str, TierOwed] = {}
+    for cid, c in comps.items():
+        own = c.tier if c.tier is not None else default
+        owed = plain.get(own)
+        if owed is None:
+            owed = plain[own] = TierOwed(own, own)
+        result[cid] = owed
     if not comps:
         return result
-    edges = _carrying_edges(review)
     demanders: list[tuple[int, str, str, list[str]]] = []  # (tier, by, label, entries)
     for jid in sorted(review.journeys):
         j = review.journeys[jid]
@@ -115,6 +124,9 @@ def effective_tiers(review: Review) -> dict[str, TierOwed]:
         if c.user_facing:
             demanders.append((own_tier(review, cid), f"component:{cid}",
                               f"the user-facing component {c.label!r}", [cid]))
+    if not demanders:  # nothing critical or user-facing: every component owes its own tier
+        return result
+    edges = _carrying_edges(review)
     for level in (1, 2):
         parent: dict[str, str | None] = {}
         origin: dict[str, int] = {}
@@ -129,7 +141,7 @@ def effective_tiers(review: Review) -> dict[str, TierOwed]:
                     queue.append(e)
         while queue:
             v = queue.popleft()
-            for w in edges[v]:
+            for w in edges.get(v, ()):
                 if w not in parent:
                     parent[w] = v
                     origin[w] = origin[v]
