@@ -16,6 +16,7 @@ from prr_app.analysis.compiled import (
     bits_of,
     condensation,
     descendant_sets,
+    first_ancestors,
     mask_of,
     strongly_connected,
 )
@@ -60,6 +61,37 @@ def test_kept_sets_are_right_and_the_others_dropped(graph, data):
     kept_sccs = {scc_of[v] for v in keep}
     # once every component that reads it is done, a set nobody asked for is dropped
     assert all(desc[s] is None for s in range(len(desc)) if s not in kept_sccs)
+
+
+@settings(max_examples=200, deadline=None)
+@given(graphs(), st.data())
+def test_visit_sees_every_set_even_those_dropped(graph, data):
+    """What is only counted (the availability's ``needs`` on an import) is read as each set is
+    made: every component is visited once, with the networkx set, kept or not."""
+    n, out = graph
+    keep = set(data.draw(st.lists(st.integers(0, n - 1), max_size=n)))
+    seen: dict[int, set[int]] = {}
+    scc_of, _desc = descendant_sets(n, out, keep=keep, visit=lambda s, bits: seen.setdefault(s, set(bits_of(bits))))
+    g = _nx(n, out)
+    assert sorted(seen) == sorted(set(scc_of))
+    for v in range(n):
+        assert seen[scc_of[v]] == nx.descendants(g, v) | {v}
+
+
+@settings(max_examples=200, deadline=None)
+@given(graphs(), st.data())
+def test_the_first_ancestors_are_the_lowest_wanted_nodes_that_reach_each_node(graph, data):
+    """The first user-facing components a failure takes down, found in one pass: against
+    networkx.ancestors, the plain oracle."""
+    n, out = graph
+    wanted = bytearray(data.draw(st.lists(st.booleans(), min_size=n, max_size=n)))
+    k = data.draw(st.integers(1, 6))
+    cond = condensation(n, out)
+    first = first_ancestors(cond, wanted, k)
+    g = _nx(n, out)
+    for v in range(n):
+        reach = sorted(u for u in nx.ancestors(g, v) | {v} if wanted[u])
+        assert list(first[cond.mapping[v]]) == reach[:k]
 
 
 @settings(max_examples=200, deadline=None)
