@@ -304,8 +304,9 @@ def compile_review(review: Review) -> CompiledGraph:
 
 
 class Condensation:
-    """The condensation of the graph ``i -> out[i]`` over ``range(n)``, made by
-    ``networkx.condensation`` and kept as plain tuples (a networkx graph of tens of thousands of
+    """The condensation of the graph ``i -> out[i]`` over ``range(n)``, as
+    ``networkx.condensation`` makes it (from ``networkx.strongly_connected_components``), kept as
+    plain tuples (a networkx graph of tens of thousands of
     nodes is hundreds of thousands of dicts, which the garbage collector walks on every full
     collection for as long as it lives).
 
@@ -323,15 +324,27 @@ class Condensation:
         g = nx.DiGraph()
         g.add_nodes_from(range(n))
         g.add_edges_from((u, v) for u in range(n) for v in out[u])
-        cond = nx.condensation(g)
-        mapping = cond.graph["mapping"]
-        self.mapping = [mapping[v] for v in range(n)]
-        nodes = cond.nodes
-        ns = len(nodes)
-        self.members = [tuple(sorted(nodes[s]["members"])) for s in range(ns)]
-        succ, pred = cond.succ, cond.pred
-        self.succ = [tuple(succ[s]) for s in range(ns)]
-        self.pred = [tuple(pred[s]) for s in range(ns)]
+        # what networkx.condensation(g) makes, built as tuples straight from the strongly connected
+        # components it numbers its nodes by (the condensed networkx graph cost as much as finding
+        # them); the edges between components in the order it adds them (the tests compare the two)
+        mapping = [0] * n
+        members = []
+        for s, comp in enumerate(nx.strongly_connected_components(g)):
+            mem = tuple(sorted(comp))
+            members.append(mem)
+            for v in mem:
+                mapping[v] = s
+        ns = len(members)
+        succ: list[list[int]] = [[] for _ in range(ns)]
+        pred: list[list[int]] = [[] for _ in range(ns)]
+        for a, b in dict.fromkeys((mapping[u], mapping[v]) for u in range(n) for v in out[u]
+                                  if mapping[u] != mapping[v]):
+            succ[a].append(b)
+            pred[b].append(a)
+        self.mapping = mapping
+        self.members = members
+        self.succ = [tuple(x) if x else () for x in succ]
+        self.pred = [tuple(x) if x else () for x in pred]
         self.graph = {"digraph": g}
 
     def __len__(self) -> int:
