@@ -192,7 +192,7 @@ class Context:
     def release(self, comp_scen: dict[int, Scenario]) -> None:
         """Let the component scenarios' bitsets go, once each is summarised (:meth:`hits`): what is
         asked of them afterwards is read from the summaries."""
-        for sc in comp_scen.values():  # each summarised by _blast_radius
+        for sc in comp_scen.values():  # each summarised by _blast_radius (done again: let go already)
             sc.down = sc.upstream = None
         self.hits_cache.clear()
         self.br.release()
@@ -249,15 +249,19 @@ def analyze(review: Review, *, seed: int = 0, detail: bool = False, today: str |
     spofs, comp_scen, dom_scen = _spofs(ctx)
     blast = _blast_radius(ctx, comp_scen)
     fdomains = _failure_domains(ctx, dom_scen)
+    evidence = _evidence_gaps(ctx, spofs, comp_scen)
+    cycles = _detail(ctx, blast, fdomains, comp_scen, dom_scen) if detail else None
+    # every component scenario is summarised now (what the register and the document read): its
+    # bitsets (over a gigabyte at 100,000 components) go before the availability model makes its
+    # own, which then reuse their memory, unless the common-cause findings still read them (a
+    # redundancy group that tolerates losses: what a shared dependency takes down)
+    if not g.threshold_groups:
+        ctx.release(comp_scen)
     cascading = _cascading(ctx)
     model = AvailabilityModel(g, seed=seed, **_availability_targets(ctx))
     availability = _availability(ctx, model)
     common = _findings.common_cause(g, br, model.desc, model.scc)
-    evidence = _evidence_gaps(ctx, spofs, comp_scen)
-    cycles = _detail(ctx, blast, fdomains, comp_scen, dom_scen) if detail else None
-    # every component scenario is summarised now (what the register and the document read): its
-    # bitsets go, and the availability model's, before the register and the document are built
-    # (at 100,000 components they are over a gigabyte)
+    # the availability model's bitsets go too, before the register and the document are built
     del model
     ctx.release(comp_scen)
     g.forget_condensations()  # networkx graphs: not kept with the result
