@@ -51,9 +51,13 @@ class Chains:
     """Chains of the scenarios of one :class:`~prr_app.analysis.blast.BlastRadius`, with the
     routes through cycles shared between them."""
 
-    def __init__(self, graph: CompiledGraph, br: BlastRadius):
+    def __init__(self, graph: CompiledGraph, br: BlastRadius, lowest=None):
+        """``lowest``: if given, for every strongly connected component of the hard dependencies
+        (``br.scc_h``), the lowest targets (by index, ascending) that reach it, as
+        :func:`~prr_app.analysis.compiled.first_ancestors` gives them: see :meth:`ids`."""
         self.g = graph
         self.br = br
+        self.lowest = lowest
         self._scc_sizes: dict[int, int] | None = None
         self._scc_members: dict[int, list[int]] | None = None
         self._routes: dict[tuple, dict[int, int]] = {}
@@ -62,15 +66,20 @@ class Chains:
         self._upstream_first: dict[int, tuple[list[int], list[int]]] = {}
         self._nexts: dict[int, dict[int, int]] = {}  # target -> component -> the next step towards it
 
-    def ids(self, sc: Scenario, seeds: set[int], target: int) -> tuple[list[str], int]:
+    def ids(self, sc: Scenario, seeds: set[int], target: int, lowest: bool = False) -> tuple[list[str], int]:
         """The chain from a seed of ``sc`` to ``target`` as component ids, seed first, and its
         length: the whole chain, or its first :data:`CHAIN_HEAD` and last :data:`CHAIN_TAIL`
-        steps when it is longer than both."""
+        steps when it is longer than both.
+
+        ``lowest``: ``target`` is the lowest of the :attr:`lowest` targets that reach the seed.
+        Every step of the chain goes upstream, so what reaches a step reaches the seed: the target
+        reaches a component exactly when it is the lowest target that reaches it, a lookup in
+        :attr:`lowest` instead of a test on a bitset as wide as the graph (the same chain)."""
         ids = self.g.ids
         if sc.fired:
             path = self._through_groups(sc, seeds, target)
             return [ids[i] for i in _listed(path)], len(path)
-        listed, length = self._forwards(seeds, target)
+        listed, length = self._forwards(seeds, target, lowest and self.lowest is not None)
         return [ids[i] for i in listed], length
 
     # -- with a redundancy group down: backwards from the target ---------------------------
@@ -136,16 +145,21 @@ class Chains:
         return path
 
     # -- without: forwards from the seed ---------------------------------------------
-    def _forwards(self, seeds: set[int], t: int) -> tuple[list[int], int]:
+    def _forwards(self, seeds: set[int], t: int, lowest: bool = False) -> tuple[list[int], int]:
         br = self.br
         anc, scc = br.anc_h, br.scc_h
+        low = self.lowest
 
         def reach(u: int) -> bool:  # does t (transitively) hard-depend on u?
+            if lowest:  # t is the lowest target upstream of the seed (ids)
+                first = low[scc[u]]
+                return bool(first) and first[0] == t
             return bool((anc[scc[u]] >> t) & 1)
 
         if len(seeds) == 1:
+            # without a redundancy group down, what goes down is what reaches the seed, the target
+            # included: no need to test it (a test reads a bitset as wide as the graph)
             cur = next(iter(seeds))
-            cur = cur if reach(cur) else None
         else:
             # the seed nearest the target: the target itself if it is one, else the most upstream
             cur, best = None, None

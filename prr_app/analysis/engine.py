@@ -422,7 +422,7 @@ def _entries(ctx: Context, journey) -> list[int]:
 
 def _spofs(ctx: Context):
     g, br = ctx.g, ctx.br
-    chains = Chains(g, br)
+    chains = Chains(g, br, lowest=ctx._first_uf)
     comp_scen: dict[int, Scenario] = {}
     dom_scen: dict[int, Scenario] = {}
     spofs: list[dict] = []
@@ -521,7 +521,7 @@ def _spof_entry(ctx: Context, chains: Chains, sc: Scenario, element: str, etype:
             if ctx.group_down(sc, gi):
                 m |= mm
         target = bits_of(down & m, 1)[0]
-    chain, length = chains.ids(sc, seeds, target)
+    chain, length = chains.ids(sc, seeds, target, lowest=first is not None)
     if etype == "domain":
         chain, length = prefixed(element, chain, length)
     return {
