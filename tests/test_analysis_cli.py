@@ -1,16 +1,21 @@
 """``prr analyze``: readable summary, JSON validated by the schema, determinism, bad input."""
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import jsonschema
+import orjson
 import pytest
 
 from conftest import EXAMPLES, ROOT, REALDATA
+from prr_app.cli import analyze_commands
 from prr_app.cli.main import main
+from prr_app.review.assess import assess
+from prr_app.review.document import load_review
 
 SCHEMA = json.loads((ROOT / "schemas" / "analysis.schema.json").read_text())
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
@@ -113,3 +118,23 @@ def test_online_boutique_after_csv_import(capsys, tmp_path):
     redis = [s for s in data["spofs"] if s["element"] == "redis-cart" and s["element_type"] == "component"]
     down = data["blast_radius"]["redis-cart"]["down"]
     assert redis and {"cartservice", "checkoutservice", "frontend"} <= set(down["components"])
+
+
+@pytest.mark.parametrize("name", ["webshop.json", "platform.json"])
+@pytest.mark.parametrize("detail", [False, True])
+@pytest.mark.parametrize("chunk", [1, 2, 3, 1000])
+def test_the_document_written_in_parts_is_to_json_byte_for_byte(monkeypatch, name, detail, chunk):
+    """``prr analyze --json`` writes the document a thousand elements at a time (never holding the
+    390 MB of a 100,000-component review's JSON): the bytes are Analysis.to_json()'s, whatever the
+    lists' sizes against the chunk (empty, one, exact multiples)."""
+    monkeypatch.setattr(analyze_commands, "_CHUNK", chunk)
+    result = assess(load_review(EXAMPLES / name), detail=detail)
+    doc = result.to_dict()
+    doc["empty_list"], doc["empty_dict"] = [], {}
+    doc["sizes"] = {str(k): list(range(k)) for k in range(7)}
+    buf = io.BytesIO()
+    analyze_commands.write_document(doc, buf)
+    assert buf.getvalue() == orjson.dumps(doc)
+    buf = io.BytesIO()
+    analyze_commands.write_document(result.to_dict(), buf)
+    assert buf.getvalue() == result.to_json()

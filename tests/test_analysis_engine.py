@@ -550,3 +550,22 @@ def test_the_registers_impact_follows_what_each_failure_takes_down(review, data)
             assert ", ".join(t1[:5]) in line and (len(t1) <= 5 or f"and {len(t1) - 5} more" in line)
         else:
             assert not any("tier-1 user-facing" in x for x in lines), (cid, lines)
+
+
+@SETTINGS
+@given(reviews(max_components=8), st.booleans())
+def test_the_one_pass_user_facing_hits_and_chains_equal_the_bitset_ones(review, without_journeys):
+    """Without journeys or user-facing groups, the first user-facing components a failure takes
+    down, its chain's target and the chain's steps are read from one pass over the condensation
+    (compiled.first_ancestors, Chains(lowest=)) instead of from bitsets: the plain bitset path,
+    forced, is its oracle."""
+    from prr_app.analysis import engine
+
+    if without_journeys:
+        review.journeys.clear()
+    fast = analyze(review, today="2026-01-01")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(engine.Context, "first_user_facing", lambda self, sc: None)
+        plain = analyze(review, today="2026-01-01")
+    assert fast.spofs == plain.spofs
+    assert fast.blast_radius == plain.blast_radius

@@ -85,10 +85,13 @@ class _Unsupported(Exception):
 
 
 class AvailabilityModel:
-    def __init__(self, graph: CompiledGraph, *, seed: int = 0, targets=None):
+    def __init__(self, graph: CompiledGraph, *, seed: int = 0, targets=None, alone=()):
         """``targets``: the components whose closures will be asked for (entries of journeys and
         user-facing components, members of redundancy groups); others' descendant bitsets are not
-        kept. ``None`` keeps them all."""
+        kept. ``None`` keeps them all. ``alone``: those of the targets whose closure is only asked
+        on its own (a target of one component, not a member of a redundancy group): when nothing
+        in the review can fail, :meth:`evaluate` needs only its size, and its set is not kept
+        either (an import: tens of thousands of entry points, each needing most of the graph)."""
         self.g = graph
         self.seed = seed
         n = graph.n
@@ -107,8 +110,6 @@ class AvailabilityModel:
                 for gi in graph.hard_group_out[c]:
                     s.update(graph.groups[gi].members)
                 self.need_out.append(sorted(s))
-        # what each component needs, transitively (itself included)
-        self.scc, self.desc = descendant_sets(n, self.need_out, keep=targets, cond=graph.condensation(self.need_out))
         self.group_users = mask_of([c for c in range(n) if graph.hard_group_out[c]], n)
         self.nbytes = (n + 7) // 8
         # placement signatures: components placed alike fail alike under any set of failed domains
@@ -140,6 +141,22 @@ class AvailabilityModel:
         # components that can be down at all: failing on their own, or placed in a domain that can fail
         self.can_fail = mask_of([c for c in range(n) if self.p[c] < 1.0
                                  or (self.sig_of[c] >= 0 and self.sig_domains[self.sig_of[c]])], n)
+        # what each component needs, transitively (itself included)
+        cond = graph.condensation(self.need_out)
+        self._sizes: dict[int, int] = {}  # strongly connected component -> size of its closure, where counted
+        keep, visit = targets, None
+        if targets is not None and not self.can_fail:
+            counted = bytearray(len(cond))
+            for c in alone:
+                counted[cond.mapping[c]] = 1
+            keep = set(targets).difference(alone)
+            sizes = self._sizes
+
+            def visit(s: int, bits: int) -> None:
+                if counted[s]:
+                    sizes[s] = bits.bit_count()
+
+        self.scc, self.desc = descendant_sets(n, self.need_out, keep=keep, cond=cond, visit=visit)
         self._last_mask: tuple | None = None
         self._closure_cache: dict[tuple, int] = {}
         self._sig_cache: dict[int, tuple] = {}
@@ -682,9 +699,12 @@ class AvailabilityModel:
         if same is not None:  # the same entries (a journey and its one entry, a group's members): exact, alike
             return AvailabilityResult(target, target_type, slo, same.estimate, same.method, list(same.ci), None,
                                       same.attainable, [dict(x) for x in same.top_consumers], same.components)
-        closure = self.closure(entries)
-        needs = closure.bit_count()
-        if not closure & self.can_fail:  # nothing under the target can fail: up, exactly, at no cost
+        if len(entries) == 1 and entries[0] >= 0 and self.scc[entries[0]] in self._sizes:
+            needs = self._sizes[self.scc[entries[0]]]  # nothing can fail: its set was not kept
+        else:
+            needs = self.closure(entries).bit_count()
+        if not self.can_fail or not self.closure(entries) & self.can_fail:
+            # nothing under the target can fail: up, exactly, at no cost
             return AvailabilityResult(target, target_type, slo, 100.0, "exact", [100.0, 100.0], None,
                                       None if slo is None else True, [], needs)
         try:

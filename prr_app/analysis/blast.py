@@ -196,6 +196,8 @@ class BlastRadius:
         the component along hard dependencies, hence along dependencies: the affected set is the
         upstream bitset itself, whose count is kept per strongly connected component.
         """
+        if sc.upstream is sc.down:  # every dependency hard (an import): nothing is only degraded
+            return sc.down_count
         if sc.kind == "component" and not sc.fired:
             sid = self.scc_a[sc.index]
             n = self._acount.get(sid)

@@ -19,13 +19,13 @@ components inside one large cycle must not cost a walk of the cycle each:
 """
 from __future__ import annotations
 
+from bisect import bisect_left
+
 import networkx as nx
 
 from prr_app.analysis.blast import BlastRadius, Scenario
 from prr_app.analysis.compiled import CompiledGraph
 
-#: A chain step from a component with more dependents than this looks only at those the target reaches.
-_HUB_FAN_IN = 48
 #: A chain longer than CHAIN_HEAD + CHAIN_TAIL steps is written as its first CHAIN_HEAD and its last
 #: CHAIN_TAIL steps (with its length): inside a cycle of thousands of components the chains of its
 #: members would otherwise add up to millions of names.
@@ -51,26 +51,35 @@ class Chains:
     """Chains of the scenarios of one :class:`~prr_app.analysis.blast.BlastRadius`, with the
     routes through cycles shared between them."""
 
-    def __init__(self, graph: CompiledGraph, br: BlastRadius):
+    def __init__(self, graph: CompiledGraph, br: BlastRadius, lowest=None):
+        """``lowest``: if given, for every strongly connected component of the hard dependencies
+        (``br.scc_h``), the lowest targets (by index, ascending) that reach it, as
+        :func:`~prr_app.analysis.compiled.first_ancestors` gives them: see :meth:`ids`."""
         self.g = graph
         self.br = br
+        self.lowest = lowest
         self._scc_sizes: dict[int, int] | None = None
         self._scc_members: dict[int, list[int]] | None = None
         self._routes: dict[tuple, dict[int, int]] = {}
-        self._within: dict[int, dict[int, list[int]]] = {}
         self._rests: dict[int, dict[int, tuple]] = {}  # target -> component -> (length, last steps)
-        self._upstream_first: dict[int, list[int]] = {}  # component -> its dependents, furthest upstream first
+        # component -> its dependents furthest upstream first, and their condensation numbers negated
+        self._upstream_first: dict[int, tuple[list[int], list[int]]] = {}
         self._nexts: dict[int, dict[int, int]] = {}  # target -> component -> the next step towards it
 
-    def ids(self, sc: Scenario, seeds: set[int], target: int) -> tuple[list[str], int]:
+    def ids(self, sc: Scenario, seeds: set[int], target: int, lowest: bool = False) -> tuple[list[str], int]:
         """The chain from a seed of ``sc`` to ``target`` as component ids, seed first, and its
         length: the whole chain, or its first :data:`CHAIN_HEAD` and last :data:`CHAIN_TAIL`
-        steps when it is longer than both."""
+        steps when it is longer than both.
+
+        ``lowest``: ``target`` is the lowest of the :attr:`lowest` targets that reach the seed.
+        Every step of the chain goes upstream, so what reaches a step reaches the seed: the target
+        reaches a component exactly when it is the lowest target that reaches it, a lookup in
+        :attr:`lowest` instead of a test on a bitset as wide as the graph (the same chain)."""
         ids = self.g.ids
         if sc.fired:
             path = self._through_groups(sc, seeds, target)
             return [ids[i] for i in _listed(path)], len(path)
-        listed, length = self._forwards(seeds, target)
+        listed, length = self._forwards(seeds, target, lowest and self.lowest is not None)
         return [ids[i] for i in listed], length
 
     # -- with a redundancy group down: backwards from the target ---------------------------
@@ -136,16 +145,21 @@ class Chains:
         return path
 
     # -- without: forwards from the seed ---------------------------------------------
-    def _forwards(self, seeds: set[int], t: int) -> tuple[list[int], int]:
+    def _forwards(self, seeds: set[int], t: int, lowest: bool = False) -> tuple[list[int], int]:
         br = self.br
         anc, scc = br.anc_h, br.scc_h
+        low = self.lowest
 
         def reach(u: int) -> bool:  # does t (transitively) hard-depend on u?
+            if lowest:  # t is the lowest target upstream of the seed (ids)
+                first = low[scc[u]]
+                return bool(first) and first[0] == t
             return bool((anc[scc[u]] >> t) & 1)
 
         if len(seeds) == 1:
+            # without a redundancy group down, what goes down is what reaches the seed, the target
+            # included: no need to test it (a test reads a bitset as wide as the graph)
             cur = next(iter(seeds))
-            cur = cur if reach(cur) else None
         else:
             # the seed nearest the target: the target itself if it is one, else the most upstream
             cur, best = None, None
@@ -205,52 +219,26 @@ class Chains:
         if self._scc_size(s0) > 1:
             # inside a cycle: the way out (or to the target) found once per cycle and target
             return self._scc_route(s0, t, reach)[cur]
-        # the target if it depends on cur directly, else the dependent that the target reaches
-        # and that lies furthest upstream (the biggest step towards the target): the dependents
-        # are tried furthest upstream first, so the first the target reaches is the one (each
-        # test reads a bitset of every component, so a step makes as few as it can)
+        # the target if it depends on cur directly, else the dependent that the target reaches and
+        # that lies furthest upstream (the biggest step towards the target): the dependents are
+        # tried furthest upstream first, so the first the target reaches is the one. Each test reads
+        # a bitset of every component, so a step makes as few as it can: the dependents numbered
+        # above the target lie upstream of it or beside it, never downstream, so the target cannot
+        # reach them and they are skipped (a hub with thousands of dependents is left after a few tests)
         cands = hard_in[cur]
-        if len(cands) > _HUB_FAN_IN:  # a hub: only its dependents that the target reaches
-            cands = self._dependents_within(t).get(cur, ())
-            if t in cands:
-                return t
-            order = cands  # already furthest upstream first
-        else:
-            if t in cands:
-                return t
-            order = self._upstream_first.get(cur)
-            if order is None:
-                order = self._upstream_first[cur] = sorted(cands, key=lambda u: -scc[u])
-        for u in order:
+        k = bisect_left(cands, t)
+        if k < len(cands) and cands[k] == t:
+            return t
+        hit = self._upstream_first.get(cur)
+        if hit is None:
+            order = sorted(cands, key=lambda u: -scc[u])
+            hit = self._upstream_first[cur] = (order, [-scc[u] for u in order])
+        order, keys = hit
+        for i in range(bisect_left(keys, -scc[t]), len(order)):
+            u = order[i]
             if u != cur and reach(u):
                 return u
         return t  # cannot be: t reaches cur
-
-    def _dependents_within(self, t: int) -> dict[int, list[int]]:
-        """For the components ``t`` hard-depends on (transitively, ``t`` included): their dependents
-        among them, furthest upstream first (ties in the order of ``hard_in``), as :meth:`_step` tries them. Once per target;
-        a chain step through a hub with thousands of dependents then looks at a few."""
-        hit = self._within.get(t)
-        if hit is None:
-            hard_out = self.g.hard_out
-            seen = {t}
-            stack = [t]
-            while stack:
-                v = stack.pop()
-                for w in hard_out[v]:
-                    if w not in seen:
-                        seen.add(w)
-                        stack.append(w)
-            hit = {}
-            for v in sorted(seen):  # hard_in lists are ascending
-                for w in hard_out[v]:
-                    hit.setdefault(w, []).append(v)
-            scc = self.br.scc_h
-            for w, deps in hit.items():  # furthest upstream first (ties in the order of hard_in)
-                if len(deps) > 1:
-                    deps.sort(key=lambda u: -scc[u])
-            self._within[t] = hit
-        return hit
 
     def _scc_size(self, s0: int) -> int:
         if self._scc_sizes is None:

@@ -304,8 +304,9 @@ def compile_review(review: Review) -> CompiledGraph:
 
 
 class Condensation:
-    """The condensation of the graph ``i -> out[i]`` over ``range(n)``, made by
-    ``networkx.condensation`` and kept as plain tuples (a networkx graph of tens of thousands of
+    """The condensation of the graph ``i -> out[i]`` over ``range(n)``, as
+    ``networkx.condensation`` makes it (from ``networkx.strongly_connected_components``), kept as
+    plain tuples (a networkx graph of tens of thousands of
     nodes is hundreds of thousands of dicts, which the garbage collector walks on every full
     collection for as long as it lives).
 
@@ -323,15 +324,27 @@ class Condensation:
         g = nx.DiGraph()
         g.add_nodes_from(range(n))
         g.add_edges_from((u, v) for u in range(n) for v in out[u])
-        cond = nx.condensation(g)
-        mapping = cond.graph["mapping"]
-        self.mapping = [mapping[v] for v in range(n)]
-        nodes = cond.nodes
-        ns = len(nodes)
-        self.members = [tuple(sorted(nodes[s]["members"])) for s in range(ns)]
-        succ, pred = cond.succ, cond.pred
-        self.succ = [tuple(succ[s]) for s in range(ns)]
-        self.pred = [tuple(pred[s]) for s in range(ns)]
+        # what networkx.condensation(g) makes, built as tuples straight from the strongly connected
+        # components it numbers its nodes by (the condensed networkx graph cost as much as finding
+        # them); the edges between components in the order it adds them (the tests compare the two)
+        mapping = [0] * n
+        members = []
+        for s, comp in enumerate(nx.strongly_connected_components(g)):
+            mem = tuple(sorted(comp))
+            members.append(mem)
+            for v in mem:
+                mapping[v] = s
+        ns = len(members)
+        succ: list[list[int]] = [[] for _ in range(ns)]
+        pred: list[list[int]] = [[] for _ in range(ns)]
+        for a, b in dict.fromkeys((mapping[u], mapping[v]) for u in range(n) for v in out[u]
+                                  if mapping[u] != mapping[v]):
+            succ[a].append(b)
+            pred[b].append(a)
+        self.mapping = mapping
+        self.members = members
+        self.succ = [tuple(x) if x else () for x in succ]
+        self.pred = [tuple(x) if x else () for x in pred]
         self.graph = {"digraph": g}
 
     def __len__(self) -> int:
@@ -353,7 +366,7 @@ def _sccs_of(cond: Condensation, n: int) -> tuple[list[int], list[list[int]]]:
     return list(cond.mapping), [list(m) for m in cond.members]
 
 
-def ancestor_sets(n: int, out: list[list[int]], keep=None, cond=None) -> tuple[list[int], list]:
+def ancestor_sets(n: int, out: list[list[int]], keep=None, cond=None, visit=None) -> tuple[list[int], list]:
     """For every node, the bitset (a Python ``int``) of the nodes that reach it along ``out``,
     itself included; one per strongly connected component.
 
@@ -367,18 +380,20 @@ def ancestor_sets(n: int, out: list[list[int]], keep=None, cond=None) -> tuple[l
     ``keep``: if given, the nodes whose bitsets are wanted; the others are dropped (set to
     ``None``) as soon as every component that reads them is done, so that at 100,000
     components not every bitset is held at once. ``cond``: the :func:`condensation` of
-    ``out``, if already made.
+    ``out``, if already made. ``visit``: if given, called as ``visit(s, bits)`` with each
+    component's bitset as soon as it is complete (before it may be dropped): what is only
+    counted or summarised needs no set kept.
     """
-    return _reach_sets(n, condensation(n, out) if cond is None else cond, keep, upstream=True)
+    return _reach_sets(n, condensation(n, out) if cond is None else cond, keep, upstream=True, visit=visit)
 
 
-def descendant_sets(n: int, out: list[list[int]], keep=None, cond=None) -> tuple[list[int], list]:
+def descendant_sets(n: int, out: list[list[int]], keep=None, cond=None, visit=None) -> tuple[list[int], list]:
     """For every node, the bitset of the nodes it reaches along ``out``, itself included: as
     :func:`ancestor_sets`, the other way."""
-    return _reach_sets(n, condensation(n, out) if cond is None else cond, keep, upstream=False)
+    return _reach_sets(n, condensation(n, out) if cond is None else cond, keep, upstream=False, visit=visit)
 
 
-def _reach_sets(n: int, cond: Condensation, keep, upstream: bool) -> tuple[list[int], list]:
+def _reach_sets(n: int, cond: Condensation, keep, upstream: bool, visit=None) -> tuple[list[int], list]:
     scc_of = cond.mapping
     ns = len(cond)
     # numbered sinks first: the highest number is furthest upstream
@@ -404,9 +419,34 @@ def _reach_sets(n: int, cond: Condensation, keep, upstream: bool) -> tuple[list[
                 if readers[u] == 0 and not kept[u]:
                     acc_of[u] = None
         acc_of[s] = acc
+        if visit is not None:
+            visit(s, acc)
         if readers is not None and readers[s] == 0 and not kept[s]:
             acc_of[s] = None
     return scc_of, acc_of
+
+
+def first_ancestors(cond: Condensation, wanted, k: int) -> list[tuple[int, ...]]:
+    """For every strongly connected component ``s`` of ``cond``: the ``k`` lowest nodes ``v`` with
+    ``wanted[v]`` among those that reach it (its members included), ascending; what
+    ``bits_of(ancestor_sets(...)[1][s] & mask, k)`` gives for the mask of ``wanted``, without a
+    bitset: the lowest of a component's ancestors are among its own and its predecessors' lowest,
+    so one pass upstream first over the condensation finds them all (a few integers per edge
+    instead of a scan of a bitset as wide as the graph per component)."""
+    ns = len(cond)
+    out: list[tuple[int, ...]] = [()] * ns
+    members, pred = cond.members, cond.pred
+    for s in range(ns - 1, -1, -1):  # numbered sinks first: upstream first
+        own = [v for v in members[s] if wanted[v]]
+        preds = pred[s]
+        if not own and len(preds) == 1:
+            out[s] = out[preds[0]]
+            continue
+        acc = set(own)
+        for u in preds:
+            acc.update(out[u])
+        out[s] = tuple(sorted(acc)[:k]) if len(acc) > k else tuple(sorted(acc))
+    return out
 
 
 def mask_of(indices, n: int | None = None) -> int:

@@ -20,7 +20,7 @@ from prr_app.analysis import risks as _risks
 from prr_app.analysis.availability import AvailabilityModel
 from prr_app.analysis.blast import BlastRadius, Scenario
 from prr_app.analysis.chains import Chains, prefixed
-from prr_app.analysis.compiled import CompiledGraph, bits_of, compile_review, mask_of
+from prr_app.analysis.compiled import CompiledGraph, bits_of, compile_review, first_ancestors, mask_of
 from prr_app.analysis.coverage import few_dependencies, few_dependencies_text
 from prr_app.analysis.document import Analysis, CycleIndex
 from prr_app.model.entities import Review
@@ -74,6 +74,16 @@ class Context:
         self.uf_solo_mask = self.uf_mask
         for _gi, _mm, um in self.uf_groups:
             self.uf_solo_mask &= ~um
+        # without a user-facing component served through a group, the first user-facing components a
+        # component's failure takes down (when no threshold group goes down with it) are found in one
+        # pass over the condensation for all of them (first_user_facing), instead of from a bitset as
+        # wide as the graph per component
+        self._first_uf: list[tuple[int, ...]] | None = None
+        if not self.uf_groups:
+            wanted = bytearray(n)
+            for i in self.user_facing:
+                wanted[i] = 1
+            self._first_uf = first_ancestors(graph.condensation(graph.hard_out), wanted, USER_FACING_LISTED)
         self.journeys: list[tuple[str, int, bool]] = []  # (id, component entries mask, critical)
         self.journey_groups: dict[str, list[int]] = {}  # id -> the redundancy groups it enters by
         jmask = 0
@@ -114,6 +124,13 @@ class Context:
         graph.drop_digraphs()
         self.spof_components = bytearray(n)  # 1 where the component's own failure is a SPOF
         self.hits_cache: dict[tuple[int, int], tuple] = {}  # see _scenario_facts
+
+    def first_user_facing(self, sc: Scenario) -> tuple[int, ...] | None:
+        """The first :data:`USER_FACING_LISTED` user-facing components (indices, ascending) a
+        component scenario takes down, when known without reading its bitset; else None."""
+        if self._first_uf is None or sc.kind != "component" or sc.fired:
+            return None
+        return self._first_uf[self.br.scc_h[sc.index]]
 
     def group_down(self, sc: Scenario, gi: int) -> bool:
         """Does the scenario leave redundancy group ``gi`` with fewer than ``min_up`` members up?"""
@@ -187,7 +204,7 @@ class Context:
     def release(self, comp_scen: dict[int, Scenario]) -> None:
         """Let the component scenarios' bitsets go, once each is summarised (:meth:`hits`): what is
         asked of them afterwards is read from the summaries."""
-        for sc in comp_scen.values():  # each summarised by _blast_radius
+        for sc in comp_scen.values():  # each summarised by _blast_radius (done again: let go already)
             sc.down = sc.upstream = None
         self.hits_cache.clear()
         self.br.release()
@@ -244,15 +261,19 @@ def analyze(review: Review, *, seed: int = 0, detail: bool = False, today: str |
     spofs, comp_scen, dom_scen = _spofs(ctx)
     blast = _blast_radius(ctx, comp_scen)
     fdomains = _failure_domains(ctx, dom_scen)
-    cascading = _cascading(ctx)
-    model = AvailabilityModel(g, seed=seed, targets=_availability_targets(ctx))
-    availability = _availability(ctx, model)
-    common = _findings.common_cause(g, br, model.desc, model.scc)
     evidence = _evidence_gaps(ctx, spofs, comp_scen)
     cycles = _detail(ctx, blast, fdomains, comp_scen, dom_scen) if detail else None
     # every component scenario is summarised now (what the register and the document read): its
-    # bitsets go, and the availability model's, before the register and the document are built
-    # (at 100,000 components they are over a gigabyte)
+    # bitsets (over a gigabyte at 100,000 components) go before the availability model makes its
+    # own, which then reuse their memory, unless the common-cause findings still read them (a
+    # redundancy group that tolerates losses: what a shared dependency takes down)
+    if not g.threshold_groups:
+        ctx.release(comp_scen)
+    cascading = _cascading(ctx)
+    model = AvailabilityModel(g, seed=seed, **_availability_targets(ctx))
+    availability = _availability(ctx, model)
+    common = _findings.common_cause(g, br, model.desc, model.scc)
+    # the availability model's bitsets go too, before the register and the document are built
     del model
     ctx.release(comp_scen)
     g.forget_condensations()  # networkx graphs: not kept with the result
@@ -342,14 +363,21 @@ def _cascading(ctx: Context) -> list[dict]:
     return _findings.cascading(ctx.g, entries)
 
 
-def _availability_targets(ctx: Context) -> set[int]:
-    """The components whose availability is computed: user-facing ones, journeys' entries, group members."""
+def _availability_targets(ctx: Context) -> dict:
+    """The components whose availability is computed (user-facing ones, journeys' entries, group
+    members: ``targets``) and those of them asked only on their own (``alone``), as
+    :class:`AvailabilityModel` takes them."""
     wanted = set(ctx.user_facing)
-    for _jid, m, _crit in ctx.journeys:
-        wanted.update(bits_of(m))
+    together: set[int] = set()
+    for jid, m, _crit in ctx.journeys:
+        entries = bits_of(m)
+        wanted.update(entries)
+        if len(entries) > 1 or jid in ctx.journey_groups:
+            together.update(entries)
     for grp in ctx.g.groups:
         wanted.update(grp.members)
-    return wanted
+        together.update(grp.members)
+    return {"targets": wanted, "alone": wanted - together}
 
 
 def _assumptions(ctx: Context) -> list[dict]:
@@ -407,14 +435,20 @@ def _entries(ctx: Context, journey) -> list[int]:
 
 def _spofs(ctx: Context):
     g, br = ctx.g, ctx.br
-    chains = Chains(g, br)
+    chains = Chains(g, br, lowest=ctx._first_uf)
     comp_scen: dict[int, Scenario] = {}
     dom_scen: dict[int, Scenario] = {}
     spofs: list[dict] = []
     target_mask = ctx.target_mask
+    # without journeys or user-facing groups, the targets are the user-facing components
+    only_uf = not ctx.journeys and not ctx.uf_groups
     for c in range(g.n):
         sc = comp_scen[c] = br.component(c)
-        if not sc.down & target_mask and not (ctx.target_groups and ctx.takes_down_target(sc)):
+        first = ctx.first_user_facing(sc) if only_uf else None
+        if first is not None:
+            if not first:
+                continue
+        elif not sc.down & target_mask and not (ctx.target_groups and ctx.takes_down_target(sc)):
             continue
         ctx.spof_components[c] = 1
         cid = g.ids[c]
@@ -459,12 +493,14 @@ def _scenario_facts(ctx: Context, sc: Scenario) -> tuple[dict, tuple[list[str], 
     jd, jg = ctx.journeys_hit(sc)
     n_down = sc.down_count
     uf_down, uf_deg = ctx.user_facing_hit(sc)
+    first = ctx.first_user_facing(sc)
     hits = {
         "down_count": n_down,
         "degraded_count": ctx.br.affected_count(sc) - n_down,
         "journeys": jd,
         "journeys_degraded": jg,
-        "user_facing_down": ctx.ids(uf_down, USER_FACING_LISTED),
+        "user_facing_down": (ctx.ids(uf_down, USER_FACING_LISTED) if first is None
+                             else [ctx.g.ids[i] for i in first]),
         "user_facing_down_count": uf_down.bit_count(),
         "user_facing_degraded": ctx.ids(uf_deg, USER_FACING_LISTED),
         "user_facing_degraded_count": uf_deg.bit_count(),
@@ -483,7 +519,8 @@ def _spof_entry(ctx: Context, chains: Chains, sc: Scenario, element: str, etype:
                 risk_id: str) -> dict:
     down = sc.down
     # the chain: to the first entry component of a down journey, else to the first user-facing component down
-    target = None
+    first = ctx.first_user_facing(sc) if not ctx.journeys and not ctx.uf_groups else None
+    target = first[0] if first else None
     for jid, m, _crit in ctx.journeys:
         for gi in ctx.journey_groups.get(jid, ()):
             if ctx.group_down(sc, gi):
@@ -497,7 +534,7 @@ def _spof_entry(ctx: Context, chains: Chains, sc: Scenario, element: str, etype:
             if ctx.group_down(sc, gi):
                 m |= mm
         target = bits_of(down & m, 1)[0]
-    chain, length = chains.ids(sc, seeds, target)
+    chain, length = chains.ids(sc, seeds, target, lowest=first is not None)
     if etype == "domain":
         chain, length = prefixed(element, chain, length)
     return {

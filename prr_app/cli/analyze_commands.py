@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import sys
+from itertools import islice
+
+import orjson
 
 from prr_app.errors import PrrError
 from prr_app.review.document import ReviewSource, load_review
@@ -42,12 +45,47 @@ def cmd_analyze(args) -> int:
     result = assess(review, seed=args.seed, detail=args.detail)
     if args.json:
         out = sys.stdout.buffer
-        out.write(result.to_json())  # not "+ b'\n'": that copies the whole document (390 MB at 100k)
+        write_document(result.to_dict(), out)
         out.write(b"\n")
         out.flush()
         return 0
     sys.stdout.write("\n".join(summary_lines(result, top=args.top, detail=args.detail)) + "\n")
     return 0
+
+
+#: Elements of a list (or entries of a dict) of the document serialised at a time by :func:`write_document`.
+_CHUNK = 1000
+
+
+def write_document(doc: dict, out) -> None:
+    """Write ``doc`` to the binary stream ``out`` as the bytes of ``Analysis.to_json()`` (orjson,
+    compact), a thousand elements of its big lists and dicts at a time: the document is never
+    held whole in memory besides the analysis (390 MB at 100,000 components). The tests compare the
+    two byte for byte."""
+    out.write(b"{")
+    for k, (key, value) in enumerate(doc.items()):
+        if k:
+            out.write(b",")
+        out.write(orjson.dumps(key))
+        out.write(b":")
+        if isinstance(value, list) and len(value) > _CHUNK:
+            out.write(b"[")
+            for i in range(0, len(value), _CHUNK):
+                if i:
+                    out.write(b",")
+                out.write(memoryview(orjson.dumps(value[i:i + _CHUNK]))[1:-1])
+            out.write(b"]")
+        elif isinstance(value, dict) and len(value) > _CHUNK:
+            out.write(b"{")
+            items = iter(value.items())
+            for i in range(0, len(value), _CHUNK):
+                if i:
+                    out.write(b",")
+                out.write(memoryview(orjson.dumps(dict(islice(items, _CHUNK))))[1:-1])
+            out.write(b"}")
+        else:
+            out.write(orjson.dumps(value))
+    out.write(b"}")
 
 
 def _list(ids, limit=6, total=None) -> str:
