@@ -45,7 +45,7 @@ from prr_app.reporting import figures as F
 from prr_app.reporting.assessment import SECTION_TITLES, Assessment, build_assessment, no_figures
 from prr_app.reporting.styles import MUTED, RULE, SEVERITY_COLORS, VERDICT_COLORS, Styles, table_style
 from prr_app.reporting.shaping import install as _install_shaping
-from prr_app.reporting.text import SANS, SANS_BOLD, TextKit, starts_rtl, visual_pieces
+from prr_app.reporting.text import SANS, SANS_BOLD, TextKit, embedded_font, starts_rtl, visual_pieces
 from prr_app.wording import count as _count
 
 _install_shaping()  # a word mixing fonts is shaped one font at a time (reportlab shapes it with one)
@@ -370,11 +370,7 @@ def _numbered_canvas(header: str, kit: TextKit, heading_pages: dict[str, int], *
             self._startPage()
 
         def setFont(self, psfontname, size, leading=None):
-            # reportlab's own defaults (tables, drawings, the page preamble) name the standard
-            # Helvetica, which is never embedded: every font in the document is one of ours
-            if psfontname.startswith(("Helvetica", "Times", "Courier")):
-                psfontname = SANS_BOLD if "Bold" in psfontname else SANS
-            super().setFont(psfontname, size, leading)
+            super().setFont(embedded_font(psfontname), size, leading)
 
         def save(self):
             for key, page in heading_pages.items():

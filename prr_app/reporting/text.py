@@ -131,6 +131,15 @@ def register_fonts(*, cjk: bool = False, extra: str | None = None) -> None:
                 pdfmetrics.registerFontFamily(name, normal=name, bold=name, italic=name, boldItalic=name)
 
 
+def embedded_font(name: str) -> str:
+    """``name``, or ours for reportlab's own defaults (Helvetica, Times, Courier), which are never
+    embedded: wherever reportlab asks for one (tables, drawings, the page preamble), every font in
+    the document is one of ours."""
+    if name.startswith(("Helvetica", "Times", "Courier")):
+        return SANS_BOLD if "Bold" in name else SANS
+    return name
+
+
 def cmap(font: str) -> frozenset[int]:
     register_fonts(extra=font if font in FALLBACKS else None)
     return _cmaps[font]
