@@ -136,3 +136,35 @@ def test_a_shape_it_cannot_draw_is_an_error_not_a_gap():
     c = Canvas("unused.pdf")
     with pytest.raises(TypeError, match="Circle"):
         F.draw_shapes(c, d)
+
+
+def test_plain_table_cells_look_as_reportlab_draws_them(tmp_path):
+    """A long table's plain cells share one text object (pdf._LongTable): the same page as
+    reportlab's own Table draws, with bold and coloured cells, wrapped lines, empty cells and
+    paragraph cells between them, across a page break."""
+    from reportlab.platypus import SimpleDocTemplate, Table
+
+    from prr_app.reporting.pdf import Paragraph, _LongTable
+    from prr_app.reporting.styles import SEVERITY_COLORS, Styles, table_style
+
+    st_ = Styles()
+    kit = TextKit()
+    rows = []
+    for i in range(70):
+        rows.append([f"c{i:03d}", "first line\nsecond line" if i % 3 else "", "yes" if i % 2 else "",
+                     Paragraph(kit.markup(f"<b>not markup</b> & row {i} 🙂 written in a paragraph"), st_.cell)
+                     if i % 5 == 0 else f"plain {i} → next", "high"])
+    cmds = [("FONTNAME", (0, 1), (0, -1), SANS_BOLD), ("TEXTCOLOR", (4, 1), (4, 30), SEVERITY_COLORS["high"]),
+            ("LEADING", (1, 1), (1, -1), 9.5)]
+    header = [Paragraph("Id", st_.cell_head), "Two lines", "Flag", "Text", "Severity"]
+
+    def build(cls, name):
+        path = tmp_path / f"{name}.pdf"
+        doc = SimpleDocTemplate(str(path), invariant=1)
+        doc.build([cls([header] + rows, colWidths=[60, 90, 40, 200, 60], repeatRows=1, style=table_style(extra=cmds))])
+        subprocess.run(["pdftoppm", "-r", "100", str(path), str(tmp_path / name)], check=True)
+        return [p.read_bytes() for p in sorted(tmp_path.glob(f"{name}-*.ppm"))]
+
+    theirs, mine = build(Table, "reportlab"), build(_LongTable, "ours")
+    assert len(theirs) == len(mine) >= 2
+    assert theirs == mine

@@ -182,10 +182,45 @@ class _LongTable(Table):
         super()._calc_height(availHeight, availWidth, H, W)
         self._argH = list(self._rowHeights)
 
+    _text = None  # the open text object of the plain cells drawn one after another
+
     def _drawCell(self, cellval, cellstyle, pos, size):
         if cellval == "":  # an empty cell (its background is drawn apart): no empty text object
             return
-        super()._drawCell(cellval, cellstyle, pos, size)
+        if (type(cellval) is not str or cellstyle.alignment != "LEFT" or cellstyle.valign != "TOP"
+                or cellstyle.direction or cellstyle.shaping or cellstyle.href or cellstyle.destination):
+            self._end_text()
+            super()._drawCell(cellval, cellstyle, pos, size)
+            return
+        # A plain cell: its lines at the places reportlab's _drawCell puts them (left aligned, from
+        # the top), in the text object the previous plain cells used (reportlab begins and ends
+        # one for every line of every cell: some 40,000 in a large report).
+        t = self._text
+        if t is None:
+            t = self._text = self.canv.beginText()
+            self._text_state = None
+        state = (cellstyle.color, cellstyle.fontname, cellstyle.fontsize, cellstyle.leading)
+        if state != self._text_state:
+            if self._text_state is None or state[0] != self._text_state[0]:
+                t.setFillColor(cellstyle.color)
+            t.setFont(cellstyle.fontname, cellstyle.fontsize, cellstyle.leading)
+            self._text_state = state
+        self._curcellstyle = None  # the canvas' fill colour is the text's now: reportlab sets its own again
+        x = pos[0] + cellstyle.leftPadding
+        y = pos[1] + size[1] - cellstyle.topPadding - cellstyle.fontsize
+        for line in cellval.split("\n"):
+            t.setTextOrigin(x, y)
+            t.textOut(line)
+            y -= cellstyle.leading
+
+    def _end_text(self) -> None:
+        if self._text is not None:
+            self.canv.drawText(self._text)
+            self._text = None
+
+    def _drawLines(self):
+        self._end_text()  # the cells' text before the rules, as reportlab draws them
+        super()._drawLines()
 
 
 class _Cell:
