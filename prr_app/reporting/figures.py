@@ -11,7 +11,16 @@ import math
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
-from reportlab.graphics.shapes import Drawing, Group, Line, Path, Polygon, Rect, String, _renderPath
+from reportlab import rl_config
+
+# reportlab validates every attribute set on a drawing's shapes against its declared types, a
+# development aid (its own setting, off for speed): the figures' shapes are built by our code from
+# numbers and strings only, some 140,000 attributes for a large report. Set before the shapes
+# module is imported, which decides then whether shapes check their attributes at all. Set once
+# for the process: this package is reportlab's only user.
+rl_config.shapeChecking = 0
+
+from reportlab.graphics.shapes import Drawing, Group, Line, Path, Polygon, Rect, String, _renderPath  # noqa: E402
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 

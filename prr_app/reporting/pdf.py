@@ -55,10 +55,6 @@ _install_shaping()  # a word mixing fonts is shaped one font at a time (reportla
 # a PDF 7-bit clean, which no reader or mail system needs.) Set once for the
 # process: this package is reportlab's only user.
 rl_config.useA85 = 0
-# reportlab validates every attribute set on a drawing's shapes against its declared types, a
-# development aid (its own setting, off for speed): the figures' shapes are built by our code
-# from numbers and strings only. Thousands of shapes per report.
-rl_config.shapeChecking = 0
 
 PAPERS = {"a4": A4, "letter": LETTER}
 MARGIN_X = 18 * mm
