@@ -24,7 +24,7 @@ from reportlab.graphics.shapes import Drawing, Group, Line, Path, Polygon, Rect,
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from prr_app.layout import LABEL_H, PAD, TIER_GAP, EdgeRoute, Layout, compute_layout as _compute_layout, routes
+from prr_app.layout import LABEL_H, NODE_H, PAD, TIER_GAP, EdgeRoute, Layout, compute_layout as _compute_layout, routes
 from prr_app.routing import box_columns, curve_segments, route_forward
 from prr_app.reporting.text import SANS, SANS_BOLD, TextKit, embedded_font
 
@@ -674,8 +674,8 @@ def plan_graph_figures(review, max_w: float, max_h: float, journeys: dict[str, l
         j = review.journeys[jid]
         title = _journey_title(j.name or jid)
         ends = sorted({e.source for e in lines} | {e.target for e in lines})
-        whole = lay_of(ends)
-        sc = graph_scale(whole, max_w, max_h)
+        whole = lay_of(ends) if could_fit(len(ends), max_w, max_h) else None
+        sc = graph_scale(whole, max_w, max_h) if whole is not None else 0.0
         if sc >= MIN_SCALE:
             out.append(GraphFigure(title, whole, sc, journey=jid))
             done.update(lines)
@@ -687,6 +687,13 @@ def plan_graph_figures(review, max_w: float, max_h: float, journeys: dict[str, l
     head = "Dependencies outside the journey figures" if done else "Dependency graph"
     out += [GraphFigure(f"{head} (part {i} of {len(parts)})", lay, sc) for i, (lay, sc) in enumerate(parts, 1)]
     return out
+
+
+def could_fit(n: int, max_w: float, max_h: float) -> bool:
+    """Whether ``n`` boxes could be legible on ``max_w`` x ``max_h`` points: False when their area alone
+    is larger than the page's at :data:`MIN_SCALE` (boxes never overlap), so a journey reaching a
+    thousand components is not laid out only to find that it does not fit."""
+    return n * FIGURE_NODE_W * NODE_H * MIN_SCALE * MIN_SCALE <= max_w * max_h
 
 
 def _cover(lines: list[EdgeRoute], lay_of, where, max_w: float, max_h: float) -> list[tuple[Layout, float]]:
