@@ -24,6 +24,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph as _RLParagraph
+from reportlab.platypus.paragraph import _handleBulletWidth as _rl_bullet_width
+from reportlab.platypus.paragraph import split as _rl_split
+from reportlab.platypus.paragraph import strip as _rl_strip
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
@@ -98,6 +101,58 @@ class Paragraph(_RLParagraph):
         # names what it holds now
         self._wrapped_as = (availWidth, id(self.frags), len(self.frags))
         return size
+
+    def breakLines(self, width):
+        plain = self._plain_lines(width)
+        return plain if plain is not None else super().breakLines(width)
+
+    def _plain_lines(self, width):
+        """reportlab's line breaking of a paragraph that is one run of plain text (most of the
+        report's bullets and sentences), the same lines to the last bit, without its per-word checks
+        for soft hyphens, hyphenation, bidirectional text and words to split, none of which such a
+        paragraph has. None for any other paragraph: reportlab breaks it."""
+        frags, style = self.frags, self.style
+        if len(frags) != 1 or style.endDots or style.wordWrap or style.shaping or style.hyphenationLang \
+                or style.uriWasteReduce or style.embeddedHyphenation:
+            return None
+        f = frags[0]
+        text = getattr(f, "text", None)
+        if not isinstance(text, str) or "\xad" in text or hasattr(f, "cbDefn") or hasattr(f, "backColor"):
+            return None
+        maxWidths = list(width) if isinstance(width, (tuple, list)) else [width]
+        _rl_bullet_width(self.bulletText, style, maxWidths)
+        font, size = pdfmetrics.getFont(f.fontName), f.fontSize
+        words = _rl_split(_rl_strip(text))
+        widths = [font.stringWidth(w, size, self.encoding) for w in words]
+        if widths and max(widths) > min(maxWidths):  # a word to split: reportlab's own way
+            return None
+        if isinstance(width, list):
+            width[0] = maxWidths[0]  # as reportlab, less the bullet's overrun on the first line
+        ascent, descent = pdfmetrics.getAscentDescent(f.fontName, size)
+        self._width_max = 0
+        self._splitLongWordCount = self._hyphenations = 0
+        self.height = 0
+        if not words:
+            return f.clone(kind=0, lines=[], ascent=ascent, descent=descent, fontSize=size)
+        space = font.stringWidth(" ", size, self.encoding)
+        shrink = style.spaceShrinkage * space
+        last = len(maxWidths) - 1
+        lines, line, cur, lineno, maxWidth, widest = [], [], -space, 0, maxWidths[0], 0
+        for word, ww in zip(words, widths):
+            new = cur + space + ww
+            if new <= maxWidth + shrink * len(line) or not line:
+                line.append(word)
+                cur = new
+            else:
+                widest = max(widest, cur)
+                lines.append((maxWidth - cur, line))
+                line, cur = [word], ww
+                lineno += 1
+                maxWidth = maxWidths[min(last, lineno)]
+        widest = max(widest, cur)
+        lines.append((maxWidth - cur, line))
+        self._width_max = widest
+        return f.clone(kind=0, lines=lines, ascent=ascent, descent=descent, fontSize=size)
 
     # -- right-to-left text: lines broken in logical order, each drawn in visual order ------
     def split(self, availWidth, availHeight):
