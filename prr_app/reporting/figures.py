@@ -236,11 +236,18 @@ def fit_lines(kit: TextKit, text: str, size: float, width: float, max_lines: int
     def measure(s: str) -> float:
         return kit.width(s, size, bold=bold)
 
+    words = text.split()
+    if len(words) <= 1 or space_shrink > 0:
+        # most texts fit on one line: measured whole (and remembered), the greedy loop's answer
+        # (the shrinkable spaces absorb any difference in the last bit of the sum)
+        whole = " ".join(words)
+        if measure(whole) <= width:
+            return [whole]
     space = measure(" ")
     lines: list[str] = []
     cur: list[str] = []
     cur_w = 0.0
-    for w in text.split():
+    for w in words:
         ww = measure(w)
         if not cur and ww <= width:
             cur, cur_w = [w], ww
