@@ -87,6 +87,16 @@ class Paragraph(_RLParagraph):
                 and _NEEDS_SHAPING.search(text) and not _RTL.search(text)):
             style = _shaping(style)  # Devanagari, Thai: glyphs reordered and combined by harfbuzz
         super().__init__(text, style, *args, **kw)
+        frags = self.frags
+        if len(frags) > 1 and isinstance(text, str):
+            # reportlab's parser starts a fragment at every entity ("a -&gt; b" is three fragments of
+            # one style): one run of one style is one fragment, broken as plain text
+            first = {k: v for k, v in frags[0].__dict__.items() if k != "text"}
+            if "text" in frags[0].__dict__ and all(
+                    "text" in f.__dict__ and len(f.__dict__) == len(first) + 1
+                    and all(f.__dict__.get(k, first) == v for k, v in first.items()) for f in frags[1:]):
+                frags[0].text = "".join(f.text for f in frags)
+                del frags[1:]
         if isinstance(text, str) and _RTL.search(text):
             self._rtl = starts_rtl("".join(getattr(f, "text", "") for f in self.frags))
             if self._rtl and self.style.alignment == TA_LEFT:
