@@ -413,3 +413,58 @@ def test_plain_cells_break_lines_as_a_paragraph_would():
         assert F.fit_lines(kit, text, 7.5, width, None, bold=bold, space_shrink=style.spaceShrinkage) == want
 
     same_lines()
+
+
+def test_plain_paragraphs_break_into_reportlabs_lines():
+    """pdf.Paragraph breaks a paragraph of one plain run (bullets, sentences) itself, without
+    reportlab's per-word checks: the lines, their unused widths and the widest line must be
+    reportlab's own, to the last bit (the oracle), bullets, spaces, no-break spaces, words too
+    long for a line and soft hyphens (those two left to reportlab) included."""
+    from hypothesis import given, settings, strategies as st
+    from reportlab.platypus import Paragraph as RLParagraph
+
+    from prr_app.reporting.pdf import Paragraph
+    from prr_app.reporting.styles import Styles
+    from prr_app.reporting.text import TextKit
+
+    kit, sty = TextKit(), Styles()
+    vocabulary = ["a", "owner", "of", "c00042", "→", "waits", "x" * 60, "https://wiki.example/a/very/long/path",
+                  "2026-12-05", "(no", "alerts);", "W", "mm", "i", "—", "99.95\xa0%", "re\xadtry", "  ", "\n",
+                  "c00001 -> c00051", "R&D", "<b>not", "bold</b>", "->"]
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.sampled_from(vocabulary), max_size=40), st.floats(40, 480),
+           st.sampled_from(["body", "bullet", "small", "bullet_small", "cell", "caption", "h2"]), st.booleans(),
+           st.none() | st.tuples(st.integers(1, 12), st.floats(-2, 2)))
+    def same_lines(words, width, style_name, bullet, near):
+        markup = kit.markup(" ".join(words))
+        style = getattr(sty, style_name)
+        if near and words:  # a width at which the first line fits only by shrinking its spaces, or just not
+            k, f = near
+            head = " ".join(" ".join(words).split()[:k])
+            space = kit.width(" ", style.fontSize)
+            width = max(40.0, kit.width(head, style.fontSize) + f * style.spaceShrinkage * space * k
+                        + (style.leftIndent if style_name.startswith("bullet") else 0))
+        kw = {"bulletText": "•"} if bullet else {}
+        mine, theirs = Paragraph(markup, style, **kw), RLParagraph(markup, style, **kw)
+        assert mine.wrap(width, 10 ** 6) == theirs.wrap(width, 10 ** 6)
+        a, b = mine.blPara, theirs.blPara
+        if b.kind == 0:
+            assert a.kind == 0 and a.lines == b.lines
+            assert (a.ascent, a.descent, a.fontSize) == (b.ascent, b.descent, b.fontSize)
+            assert mine._width_max == theirs._width_max
+        elif len({repr(sorted((k, v) for k, v in f.__dict__.items() if k != "text"))
+                  for f in RLParagraph(markup, style).frags}) == 1:
+            # reportlab made a fragment per entity ("-&gt;") of one style: ours is that text as one
+            # run, broken as reportlab breaks one run (the oracle: reportlab given the run whole)
+            import copy
+
+            whole = RLParagraph(markup, style, **kw)
+            run = copy.copy(whole.frags[0])
+            run.text = "".join(f.text for f in whole.frags)
+            whole.frags = [run]
+            assert mine.wrap(width, 10 ** 6) == whole.wrap(width, 10 ** 6)
+            assert a.kind == whole.blPara.kind == 0 and a.lines == whole.blPara.lines
+        assert mine._wrapWidths == theirs._wrapWidths
+
+    same_lines()

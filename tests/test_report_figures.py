@@ -261,3 +261,19 @@ def test_isolated_components_leave_the_figures_and_hubs_become_badges():
     plain = GraphStyle(user_facing=frozenset({"web"}))
     hubbed = GraphStyle(user_facing=frozenset({"web"}), hubs={"otel": "H1"})
     assert lines(hubbed) < lines(plain)  # the two lines to the hub are gone (badges instead)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(2, 60), st.lists(st.tuples(st.integers(0, 80), st.integers(0, 80)), max_size=120),
+       st.lists(st.integers(0, 3), min_size=1, max_size=60),
+       st.sampled_from([(481.0, 640.0), (300.0, 300.0), (200.0, 120.0)]))
+def test_could_fit_never_turns_away_a_graph_that_fits(n, deps, places, page):
+    # the report skips laying out a journey whose boxes alone outgrow the page: that must never
+    # skip one that would have been drawn
+    from prr_app.reporting.figures import FIGURE_NODE_W, MIN_SCALE, could_fit, graph_scale
+
+    review = _review(n, deps, places)
+    layout = compute_layout(review, node_w=FIGURE_NODE_W)
+    if graph_scale(layout, *page) >= MIN_SCALE:
+        assert could_fit(len(layout.nodes), *page)
+    assert not could_fit(1000, 481.0, 640.0)  # the benchmark's journeys, reaching every component

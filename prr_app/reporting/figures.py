@@ -11,12 +11,22 @@ import math
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
-from reportlab.graphics.shapes import Drawing, Group, Line, Path, Polygon, Rect, String
-from reportlab.lib import colors
+from reportlab import rl_config
 
-from prr_app.layout import LABEL_H, PAD, TIER_GAP, EdgeRoute, Layout, compute_layout as _compute_layout, routes
+# reportlab validates every attribute set on a drawing's shapes against its declared types, a
+# development aid (its own setting, off for speed): the figures' shapes are built by our code from
+# numbers and strings only, some 140,000 attributes for a large report. Set before the shapes
+# module is imported, which decides then whether shapes check their attributes at all. Set once
+# for the process: this package is reportlab's only user.
+rl_config.shapeChecking = 0
+
+from reportlab.graphics.shapes import Drawing, Group, Line, Path, Polygon, Rect, String, _renderPath  # noqa: E402
+from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from prr_app.layout import LABEL_H, NODE_H, PAD, TIER_GAP, EdgeRoute, Layout, compute_layout as _compute_layout, routes
 from prr_app.routing import box_columns, curve_segments, route_forward
-from prr_app.reporting.text import SANS, SANS_BOLD, TextKit
+from prr_app.reporting.text import SANS, SANS_BOLD, TextKit, embedded_font
 
 MIN_PT = 6.0  # no label in a figure is smaller
 NODE_FONT = 9.0  # node label size in layout units (so scale >= MIN_PT / NODE_FONT)
@@ -41,6 +51,156 @@ _EDGE_STYLE = {  # kind -> (colour, width, dash)
     "soft": (colors.HexColor("#78909c"), 0.8, [3, 2]),
     "async": (colors.HexColor("#78909c"), 0.8, [1, 2]),
 }
+
+
+class DirectDrawing(Drawing):
+    """A drawing that draws its shapes straight onto the page (:func:`draw_shapes`).
+
+    reportlab's renderer saves and restores the whole graphics state around every shape and
+    sets each of its properties again; a report has some 15,000 shapes in its figures. The
+    picture is the same: each shape is drawn with its own colours, width, dash and font."""
+
+    def draw(self, showBoundary=None):
+        draw_shapes(self.canv, self)
+
+
+class _Pen:
+    """The graphics state :func:`draw_shapes` has set on the canvas (None: not set yet)."""
+    __slots__ = ("stroke", "width", "dash", "cap", "join", "fill", "falpha", "salpha")
+
+    def __init__(self) -> None:
+        self.stroke = self.width = self.dash = self.cap = self.join = self.fill = None
+        self.falpha = self.salpha = None
+
+    def copy(self) -> "_Pen":
+        new = _Pen()
+        for k in _Pen.__slots__:
+            setattr(new, k, getattr(self, k))
+        return new
+
+
+_UNSET = object()
+_IDENTITY = (1, 0, 0, 1, 0, 0)
+
+
+def draw_shapes(canv, group: Group) -> None:
+    """Draw ``group``'s shapes (Group, Rect, Line, Path, Polygon, String) on ``canv`` as reportlab's
+    renderer would, setting only what changes between shapes: a shape's fill and stroke colours,
+    line width, cap, join, dash, opacity and font are its own (as reportlab, a fill or stroke colour
+    of None draws no fill or outline, and a path is filled only when closed). Consecutive strings
+    share one text object."""
+    canv.saveState()
+    _draw_group(canv, group, _Pen())
+    canv.restoreState()
+
+
+def _set_stroke(canv, pen: _Pen, n) -> None:
+    if n.strokeColor != pen.stroke:
+        canv.setStrokeColor(n.strokeColor)
+        pen.stroke = n.strokeColor
+    if n.strokeWidth != pen.width:
+        canv.setLineWidth(n.strokeWidth)
+        pen.width = n.strokeWidth
+    dash = n.strokeDashArray or None
+    if dash != pen.dash or pen.dash is None and pen.cap is None:  # the first shape sets it too
+        if dash and len(dash) == 2 and isinstance(dash[1], (tuple, list)):
+            canv.setDash(dash[1], dash[0])
+        elif dash:
+            canv.setDash(dash)
+        else:
+            canv.setDash()
+        pen.dash = dash
+    cap, join = n.strokeLineCap, n.strokeLineJoin
+    if cap != pen.cap:
+        canv.setLineCap(cap)
+        pen.cap = cap
+    if join != pen.join:
+        canv.setLineJoin(join)
+        pen.join = join
+    if n.strokeOpacity is not None and n.strokeOpacity != pen.salpha:
+        canv.setStrokeAlpha(n.strokeOpacity)
+        pen.salpha = n.strokeOpacity
+
+
+def _set_fill(canv, pen: _Pen, color, alpha) -> None:
+    if color != pen.fill:
+        canv.setFillColor(color)
+        pen.fill = color
+    if alpha is not None and alpha != pen.falpha:
+        canv.setFillAlpha(alpha)
+        pen.falpha = alpha
+
+
+def _draw_group(canv, group: Group, pen: _Pen) -> None:
+    text = None  # the open text object of consecutive strings
+    font = None
+    for n in group.contents:
+        cls = type(n)
+        if cls is String:
+            if n.fillColor is None or not n.text:
+                continue
+            if text is None:
+                text, font = canv.beginText(), None
+            if n.fillColor != pen.fill:
+                text.setFillColor(n.fillColor)
+                pen.fill = n.fillColor
+            name = embedded_font(n.fontName)
+            if (name, n.fontSize) != font:
+                text.setFont(name, n.fontSize)
+                font = (name, n.fontSize)
+            x = n.x
+            if n.textAnchor in ("middle", "end"):
+                w = stringWidth(n.text, name, n.fontSize)
+                x -= w / 2 if n.textAnchor == "middle" else w
+            text.setTextOrigin(x, n.y)
+            text.textOut(n.text)
+            continue
+        if text is not None:
+            canv.drawText(text)
+            text = None
+        if cls is Group or cls is DirectDrawing:
+            t = tuple(n.transform)
+            if t != _IDENTITY:
+                canv.saveState()
+                canv.transform(*t)
+                _draw_group(canv, n, pen.copy())
+                canv.restoreState()  # back to the state before the group
+            else:
+                _draw_group(canv, n, pen)
+            continue
+        stroke = n.strokeColor is not None
+        fill = cls is not Line and n.fillColor is not None
+        if stroke:
+            _set_stroke(canv, pen, n)
+        if cls is Line:
+            if stroke:
+                canv.line(n.x1, n.y1, n.x2, n.y2)
+            continue
+        if fill:
+            _set_fill(canv, pen, n.fillColor, n.fillOpacity)
+        if not (stroke or fill):
+            continue
+        if cls is Rect:
+            if n.rx == n.ry == 0:
+                canv.rect(n.x, n.y, n.width, n.height, stroke=int(stroke), fill=int(fill))
+            else:
+                canv.roundRect(n.x, n.y, n.width, n.height, n.rx, stroke=int(stroke), fill=int(fill))
+        elif cls is Polygon:
+            path = canv.beginPath()
+            pts = n.points
+            path.moveTo(pts[0], pts[1])
+            for i in range(2, len(pts), 2):
+                path.lineTo(pts[i], pts[i + 1])
+            path.close()
+            canv.drawPath(path, stroke=int(stroke), fill=int(fill))
+        elif cls is Path:
+            path = canv.beginPath()
+            closed = _renderPath(n, (path.moveTo, path.lineTo, path.curveTo, path.close))
+            canv.drawPath(path, stroke=int(stroke), fill=int(fill and closed))
+        else:
+            raise TypeError(f"draw_shapes cannot draw a {cls.__name__}")
+    if text is not None:
+        canv.drawText(text)
 
 
 def draw_text(group: Group, kit: TextKit, x: float, y: float, text: str, size: float, *,
@@ -76,11 +236,18 @@ def fit_lines(kit: TextKit, text: str, size: float, width: float, max_lines: int
     def measure(s: str) -> float:
         return kit.width(s, size, bold=bold)
 
+    words = text.split()
+    if len(words) <= 1 or space_shrink > 0:
+        # most texts fit on one line: measured whole (and remembered), the greedy loop's answer
+        # (the shrinkable spaces absorb any difference in the last bit of the sum)
+        whole = " ".join(words)
+        if measure(whole) <= width:
+            return [whole]
     space = measure(" ")
     lines: list[str] = []
     cur: list[str] = []
     cur_w = 0.0
-    for w in text.split():
+    for w in words:
         ww = measure(w)
         if not cur and ww <= width:
             cur, cur_w = [w], ww
@@ -217,7 +384,7 @@ def graph_drawing(layout: Layout, kit: TextKit, style: GraphStyle, scale: float)
     """The dependency graph at ``scale`` (points per layout unit; :func:`plan_graph_figures` keeps it
     at :data:`MIN_SCALE` or more, so that every label is legible)."""
     W, H = layout.width * scale, layout.height * scale
-    d = Drawing(W, H)
+    d = DirectDrawing(W, H)
     g = Group()
     d.add(g)
 
@@ -332,7 +499,7 @@ def legend_drawing(kit: TextKit, width: float, shared: list[tuple[str, str]]) ->
     """Key to the graph: edge kinds, SPOF and user-facing marks, logical-domain tags."""
     items = [("hard", "hard dependency"), ("soft", "soft (degrades)"), ("async", "asynchronous")]
     rows = 1 + math.ceil(len(shared) / 2)
-    d = Drawing(width, 12 * rows + 4)
+    d = DirectDrawing(width, 12 * rows + 4)
     g = Group()
     d.add(g)
     y = d.height - 10
@@ -514,8 +681,8 @@ def plan_graph_figures(review, max_w: float, max_h: float, journeys: dict[str, l
         j = review.journeys[jid]
         title = _journey_title(j.name or jid)
         ends = sorted({e.source for e in lines} | {e.target for e in lines})
-        whole = lay_of(ends)
-        sc = graph_scale(whole, max_w, max_h)
+        whole = lay_of(ends) if could_fit(len(ends), max_w, max_h) else None
+        sc = graph_scale(whole, max_w, max_h) if whole is not None else 0.0
         if sc >= MIN_SCALE:
             out.append(GraphFigure(title, whole, sc, journey=jid))
             done.update(lines)
@@ -527,6 +694,13 @@ def plan_graph_figures(review, max_w: float, max_h: float, journeys: dict[str, l
     head = "Dependencies outside the journey figures" if done else "Dependency graph"
     out += [GraphFigure(f"{head} (part {i} of {len(parts)})", lay, sc) for i, (lay, sc) in enumerate(parts, 1)]
     return out
+
+
+def could_fit(n: int, max_w: float, max_h: float) -> bool:
+    """Whether ``n`` boxes could be legible on ``max_w`` x ``max_h`` points: False when their area alone
+    is larger than the page's at :data:`MIN_SCALE` (boxes never overlap), so a journey reaching a
+    thousand components is not laid out only to find that it does not fit."""
+    return n * FIGURE_NODE_W * NODE_H * MIN_SCALE * MIN_SCALE <= max_w * max_h
 
 
 def _cover(lines: list[EdgeRoute], lay_of, where, max_w: float, max_h: float) -> list[tuple[Layout, float]]:
@@ -580,7 +754,7 @@ def heatmap_drawing(kit: TextKit, counts: dict[tuple[int, int], int], bands, wid
     """Risks by likelihood (columns, left to right) and impact (rows, bottom to top), cells coloured
     by severity band: the same axes as the app's dashboard."""
     cell = (width - 40) / 5
-    d = Drawing(width, cell * 5 + 36)
+    d = DirectDrawing(width, cell * 5 + 36)
     g = Group()
     d.add(g)
     x0, y0 = 34, 26
@@ -637,7 +811,7 @@ def availability_drawing(kit: TextKit, rows: list[dict], label_of, width: float,
     rows = [r for r in rows if r.get("estimate") is not None]
     bar_h, gap = 12, 16
     label_w = min(170.0, width * 0.36)
-    d = Drawing(width, len(rows) * (bar_h + gap) + 34)
+    d = DirectDrawing(width, len(rows) * (bar_h + gap) + 34)
     g = Group()
     d.add(g)
     if lo is None:

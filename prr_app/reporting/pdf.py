@@ -24,6 +24,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph as _RLParagraph
+from reportlab.platypus.paragraph import _handleBulletWidth as _rl_bullet_width
+from reportlab.platypus.paragraph import split as _rl_split
+from reportlab.platypus.paragraph import strip as _rl_strip
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
@@ -45,7 +48,7 @@ from prr_app.reporting import figures as F
 from prr_app.reporting.assessment import SECTION_TITLES, Assessment, build_assessment, no_figures
 from prr_app.reporting.styles import MUTED, RULE, SEVERITY_COLORS, VERDICT_COLORS, Styles, table_style
 from prr_app.reporting.shaping import install as _install_shaping
-from prr_app.reporting.text import SANS, SANS_BOLD, TextKit, starts_rtl, visual_pieces
+from prr_app.reporting.text import SANS, SANS_BOLD, TextKit, embedded_font, starts_rtl, visual_pieces
 from prr_app.wording import count as _count
 
 _install_shaping()  # a word mixing fonts is shaped one font at a time (reportlab shapes it with one)
@@ -55,10 +58,6 @@ _install_shaping()  # a word mixing fonts is shaped one font at a time (reportla
 # a PDF 7-bit clean, which no reader or mail system needs.) Set once for the
 # process: this package is reportlab's only user.
 rl_config.useA85 = 0
-# reportlab validates every attribute set on a drawing's shapes against its declared types, a
-# development aid (its own setting, off for speed): the figures' shapes are built by our code
-# from numbers and strings only. Thousands of shapes per report.
-rl_config.shapeChecking = 0
 
 PAPERS = {"a4": A4, "letter": LETTER}
 MARGIN_X = 18 * mm
@@ -88,6 +87,16 @@ class Paragraph(_RLParagraph):
                 and _NEEDS_SHAPING.search(text) and not _RTL.search(text)):
             style = _shaping(style)  # Devanagari, Thai: glyphs reordered and combined by harfbuzz
         super().__init__(text, style, *args, **kw)
+        frags = self.frags
+        if len(frags) > 1 and isinstance(text, str):
+            # reportlab's parser starts a fragment at every entity ("a -&gt; b" is three fragments of
+            # one style): one run of one style is one fragment, broken as plain text
+            first = {k: v for k, v in frags[0].__dict__.items() if k != "text"}
+            if "text" in frags[0].__dict__ and all(
+                    "text" in f.__dict__ and len(f.__dict__) == len(first) + 1
+                    and all(f.__dict__.get(k, first) == v for k, v in first.items()) for f in frags[1:]):
+                frags[0].text = "".join(f.text for f in frags)
+                del frags[1:]
         if isinstance(text, str) and _RTL.search(text):
             self._rtl = starts_rtl("".join(getattr(f, "text", "") for f in self.frags))
             if self._rtl and self.style.alignment == TA_LEFT:
@@ -102,6 +111,58 @@ class Paragraph(_RLParagraph):
         # names what it holds now
         self._wrapped_as = (availWidth, id(self.frags), len(self.frags))
         return size
+
+    def breakLines(self, width):
+        plain = self._plain_lines(width)
+        return plain if plain is not None else super().breakLines(width)
+
+    def _plain_lines(self, width):
+        """reportlab's line breaking of a paragraph that is one run of plain text (most of the
+        report's bullets and sentences), the same lines to the last bit, without its per-word checks
+        for soft hyphens, hyphenation, bidirectional text and words to split, none of which such a
+        paragraph has. None for any other paragraph: reportlab breaks it."""
+        frags, style = self.frags, self.style
+        if len(frags) != 1 or style.endDots or style.wordWrap or style.shaping or style.hyphenationLang \
+                or style.uriWasteReduce or style.embeddedHyphenation:
+            return None
+        f = frags[0]
+        text = getattr(f, "text", None)
+        if not isinstance(text, str) or "\xad" in text or hasattr(f, "cbDefn") or hasattr(f, "backColor"):
+            return None
+        maxWidths = list(width) if isinstance(width, (tuple, list)) else [width]
+        _rl_bullet_width(self.bulletText, style, maxWidths)
+        font, size = pdfmetrics.getFont(f.fontName), f.fontSize
+        words = _rl_split(_rl_strip(text))
+        widths = [font.stringWidth(w, size, self.encoding) for w in words]
+        if widths and max(widths) > min(maxWidths):  # a word to split: reportlab's own way
+            return None
+        if isinstance(width, list):
+            width[0] = maxWidths[0]  # as reportlab, less the bullet's overrun on the first line
+        ascent, descent = pdfmetrics.getAscentDescent(f.fontName, size)
+        self._width_max = 0
+        self._splitLongWordCount = self._hyphenations = 0
+        self.height = 0
+        if not words:
+            return f.clone(kind=0, lines=[], ascent=ascent, descent=descent, fontSize=size)
+        space = font.stringWidth(" ", size, self.encoding)
+        shrink = style.spaceShrinkage * space
+        last = len(maxWidths) - 1
+        lines, line, cur, lineno, maxWidth, widest = [], [], -space, 0, maxWidths[0], 0
+        for word, ww in zip(words, widths):
+            new = cur + space + ww
+            if new <= maxWidth + shrink * len(line) or not line:
+                line.append(word)
+                cur = new
+            else:
+                widest = max(widest, cur)
+                lines.append((maxWidth - cur, line))
+                line, cur = [word], ww
+                lineno += 1
+                maxWidth = maxWidths[min(last, lineno)]
+        widest = max(widest, cur)
+        lines.append((maxWidth - cur, line))
+        self._width_max = widest
+        return f.clone(kind=0, lines=lines, ascent=ascent, descent=descent, fontSize=size)
 
     # -- right-to-left text: lines broken in logical order, each drawn in visual order ------
     def split(self, availWidth, availHeight):
@@ -182,10 +243,45 @@ class _LongTable(Table):
         super()._calc_height(availHeight, availWidth, H, W)
         self._argH = list(self._rowHeights)
 
+    _text = None  # the open text object of the plain cells drawn one after another
+
     def _drawCell(self, cellval, cellstyle, pos, size):
         if cellval == "":  # an empty cell (its background is drawn apart): no empty text object
             return
-        super()._drawCell(cellval, cellstyle, pos, size)
+        if (type(cellval) is not str or cellstyle.alignment != "LEFT" or cellstyle.valign != "TOP"
+                or cellstyle.direction or cellstyle.shaping or cellstyle.href or cellstyle.destination):
+            self._end_text()
+            super()._drawCell(cellval, cellstyle, pos, size)
+            return
+        # A plain cell: its lines at the places reportlab's _drawCell puts them (left aligned, from
+        # the top), in the text object the previous plain cells used (reportlab begins and ends
+        # one for every line of every cell: some 40,000 in a large report).
+        t = self._text
+        if t is None:
+            t = self._text = self.canv.beginText()
+            self._text_state = None
+        state = (cellstyle.color, cellstyle.fontname, cellstyle.fontsize, cellstyle.leading)
+        if state != self._text_state:
+            if self._text_state is None or state[0] != self._text_state[0]:
+                t.setFillColor(cellstyle.color)
+            t.setFont(cellstyle.fontname, cellstyle.fontsize, cellstyle.leading)
+            self._text_state = state
+        self._curcellstyle = None  # the canvas' fill colour is the text's now: reportlab sets its own again
+        x = pos[0] + cellstyle.leftPadding
+        y = pos[1] + size[1] - cellstyle.topPadding - cellstyle.fontsize
+        for line in cellval.split("\n"):
+            t.setTextOrigin(x, y)
+            t.textOut(line)
+            y -= cellstyle.leading
+
+    def _end_text(self) -> None:
+        if self._text is not None:
+            self.canv.drawText(self._text)
+            self._text = None
+
+    def _drawLines(self):
+        self._end_text()  # the cells' text before the rules, as reportlab draws them
+        super()._drawLines()
 
 
 class _Cell:
@@ -370,11 +466,7 @@ def _numbered_canvas(header: str, kit: TextKit, heading_pages: dict[str, int], *
             self._startPage()
 
         def setFont(self, psfontname, size, leading=None):
-            # reportlab's own defaults (tables, drawings, the page preamble) name the standard
-            # Helvetica, which is never embedded: every font in the document is one of ours
-            if psfontname.startswith(("Helvetica", "Times", "Courier")):
-                psfontname = SANS_BOLD if "Bold" in psfontname else SANS
-            super().setFont(psfontname, size, leading)
+            super().setFont(embedded_font(psfontname), size, leading)
 
         def save(self):
             for key, page in heading_pages.items():

@@ -131,6 +131,15 @@ def register_fonts(*, cjk: bool = False, extra: str | None = None) -> None:
                 pdfmetrics.registerFontFamily(name, normal=name, bold=name, italic=name, boldItalic=name)
 
 
+def embedded_font(name: str) -> str:
+    """``name``, or ours for reportlab's own defaults (Helvetica, Times, Courier), which are never
+    embedded: wherever reportlab asks for one (tables, drawings, the page preamble), every font in
+    the document is one of ours."""
+    if name.startswith(("Helvetica", "Times", "Courier")):
+        return SANS_BOLD if "Bold" in name else SANS
+    return name
+
+
 def cmap(font: str) -> frozenset[int]:
     register_fonts(extra=font if font in FALLBACKS else None)
     return _cmaps[font]
@@ -372,6 +381,7 @@ class TextKit:
         self._plain = _plain(SANS)
         self._plain_bold = _plain(SANS_BOLD)
         self._font_of: dict[int, str | None] = {}
+        self._widths: dict[tuple, float] = {}
 
     def _fallback(self, o: int) -> str | None:
         """The fallback font that has the code point ``o`` (None: none has it)."""
@@ -437,7 +447,14 @@ class TextKit:
         return f"<b>{out}</b>" if bold else out
 
     def width(self, text: str, size: float, *, bold: bool = False) -> float:
-        return sum(pdfmetrics.stringWidth(run, font, size) for font, run in self.runs(text, bold=bold))
+        """The width of ``text`` drawn in its runs' fonts, remembered per kit (a report measures the
+        same words tens of thousands of times; the runs record unprintable characters on the first)."""
+        key = (text, size, bold)
+        w = self._widths.get(key)
+        if w is None:
+            w = self._widths[key] = sum(pdfmetrics.stringWidth(run, font, size)
+                                        for font, run in self.runs(text, bold=bold))
+        return w
 
     def missing_report(self) -> str | None:
         if not self.missing:
