@@ -153,6 +153,43 @@ def test_the_checklist_is_evaluated_before_it_is_first_looked_at(qtbot, win, web
     assert cv._stale  # an edit since: evaluated again (on the worker after the analysis, or when shown)
 
 
+def test_the_checklist_is_evaluated_ahead_only_once_the_graph_is_drawn(qtbot, win, webshop_prr, staged, monkeypatch):
+    """Opening a large review: the findings come while the graph is still being drawn; the
+    checklist's evaluation ahead of the first look waits for the drawing to end (both on one
+    interpreter, each slice of the drawing took twice as long), then runs."""
+    import threading
+
+    from prr_app.ui import canvas_scene
+
+    drawn = threading.Event()
+    real_layout = canvas_scene._layout_task
+
+    def layout_held(state, review):  # the graph is drawn only when the test says so
+        drawn.wait(20)
+        return real_layout(state, review)
+
+    monkeypatch.setattr(canvas_scene, "_layout_task", layout_held)
+    cv = win.views["Checklist"]
+    cv._prefetch_timer.setInterval(1)  # ahead of the first look as soon as it may
+    qtbot.waitUntil(lambda: win.result is not None and not cv._stale, timeout=20000)  # the new window's empty review
+    started = []
+    real_start = cv._evaluate_on_worker
+    monkeypatch.setattr(cv, "_evaluate_on_worker", lambda: (started.append(win.scene.building), real_start()))
+    try:
+        assert win.open_path(str(webshop_prr))
+        qtbot.waitUntil(lambda: not win.live.busy and win.result is not None, timeout=20000)
+        assert win.scene.building
+        qtbot.wait(100)  # the idle wait after the findings has passed many times over
+        assert started == [] and cv._stale  # not evaluated while the graph is drawn
+    finally:
+        drawn.set()
+    qtbot.waitUntil(lambda: not cv._stale, timeout=20000)
+    assert started and not any(started)  # started after the graph was drawn
+    from prr_app.checklist import evaluate
+
+    assert cv.result.overall.total == evaluate(win.session.review).overall.total
+
+
 def test_an_untitled_review_gets_its_recovery_file_from_a_worker(qtbot, win, examples_dir):
     """The first autosave of a review with no file of its own (New, an import, a JSON) creates its
     recovery file on a worker, with the edit in it; later edits go to the same file."""

@@ -399,6 +399,12 @@ class ChecklistView(QWidget):
         live = getattr(self.window, "live", None)
         if live is not None and live.busy:
             return  # an edit's analysis is under way: its result restarts the wait
+        scene = getattr(self.window, "scene", None)
+        if scene is not None and scene.building:
+            # the graph is being drawn: its slices would share Python's lock with the evaluation
+            # (each slice twice as long, the window's blocks with it); once it is drawn
+            self._prefetch_timer.start()
+            return
         self._evaluate_on_worker()
 
     def _evaluate_on_worker(self) -> None:
