@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtCore import QByteArray, QDataStream, QPointF, QRectF, Qt, QTimer
+from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem
 
 from prr_app import canvas_geometry
@@ -120,7 +120,7 @@ class EdgeLayer(QGraphicsItem):
             self.prepareGeometryChange()
             self._rect = rect
         self._groups = groups
-        self._whole = {}  # per group: its lines as QLineF, when every line is in view (made when first needed)
+        self._whole = {}  # per group: its lines (line_pairs), when every line is in view (made when first needed)
         self.dirty = False
 
     def _pen(self, kind: str, state, selected: bool, far: bool) -> QPen:
@@ -176,7 +176,7 @@ class EdgeLayer(QGraphicsItem):
                 seg, _vis = clip_segments(a[ends_in][:, :4], r.left(), r.top(), r.right(), r.bottom())
                 if len(seg):
                     painter.setPen(self._pen(kind, state, selected, True))
-                    painter.drawLines([QLineF(x1, y1, x2, y2) for x1, y1, x2, y2 in seg.tolist()])
+                    painter.drawLines(line_pairs(seg))
             return
         r = option.exposedRect.adjusted(-20, -20, 20, 20)
         # a diagonal pan exposes two thin strips, but items are told only their bounding rect (the
@@ -188,8 +188,7 @@ class EdgeLayer(QGraphicsItem):
             if whole:  # far out with every line in view (after an edit, say): the same lines as last time
                 lines = self._whole.get((kind, state, selected))
                 if lines is None:
-                    lines = self._whole[(kind, state, selected)] = [QLineF(x1, y1, x2, y2) for x1, y1, x2, y2
-                                                                    in a[:, :4].tolist()]
+                    lines = self._whole[(kind, state, selected)] = line_pairs(a)
                 painter.setPen(self._pen(kind, state, selected, far))
                 painter.drawLines(lines)
                 continue
@@ -201,7 +200,7 @@ class EdgeLayer(QGraphicsItem):
                 vis[rows[near]] = True
             if not len(seg) and not vis.any():
                 continue
-            lines = [QLineF(x1, y1, x2, y2) for x1, y1, x2, y2 in seg.tolist()]
+            pieces = [seg]
             if not far and kind != "member":
                 full = a[vis]
                 heads = full[(full[:, 2] >= r.left()) & (full[:, 2] <= r.right())
@@ -211,18 +210,32 @@ class EdgeLayer(QGraphicsItem):
                     tx, ty = heads[:, 2], heads[:, 3]
                     lx, ly = tx + np.cos(ang + 0.45) * 12, ty + np.sin(ang + 0.45) * 12
                     rx, ry = tx + np.cos(ang - 0.45) * 12, ty + np.sin(ang - 0.45) * 12
-                    for row in np.column_stack([lx, ly, tx, ty, rx, ry]).tolist():
-                        lines.append(QLineF(row[0], row[1], row[2], row[3]))
-                        lines.append(QLineF(row[4], row[5], row[2], row[3]))
-                        if kind == "hard":
-                            lines.append(QLineF(row[0], row[1], row[4], row[5]))
+                    # each head: its two sides (and, for a hard dependency, its base), head by head
+                    sides = [np.column_stack([lx, ly, tx, ty]), np.column_stack([rx, ry, tx, ty])]
+                    if kind == "hard":
+                        sides.append(np.column_stack([lx, ly, rx, ry]))
+                    pieces.append(np.stack(sides, axis=1).reshape(-1, 4))
             painter.setPen(self._pen(kind, state, selected, far))
-            painter.drawLines(lines)
+            painter.drawLines(line_pairs(np.concatenate(pieces) if len(pieces) > 1 else seg))
             if not far:
                 fb = a[vis & (a[:, 4] > 0)]
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 for x1, y1, x2, y2, _f in fb.tolist():
                     painter.drawEllipse(QPointF(x1 + (x2 - x1) * 0.15, y1 + (y2 - y1) * 0.15), 4, 4)
+
+
+def line_pairs(a) -> QPolygonF:
+    """Lines (an n x 4 array of end points x1, y1, x2, y2) as the point pairs ``drawLines`` takes,
+    made in C++ from the array's bytes: one Python object, where a list of ``QLineF`` made 8,000
+    objects per frame of a large graph, and the cyclic garbage collector's passes they tripped
+    (a full pass over every object of the app, ~0.1-0.3 s, landed inside a frame)."""
+    import numpy as np
+
+    pts = np.ascontiguousarray(a[:, :4], dtype=">f8")  # QDataStream's doubles: big-endian
+    data = QByteArray(np.array([2 * len(pts)], dtype=">u4").tobytes() + pts.tobytes())
+    poly = QPolygonF()
+    QDataStream(data) >> poly
+    return poly
 
 
 def render_sketch(rect: QRectF, jobs):
@@ -238,7 +251,7 @@ def render_sketch(rect: QRectF, jobs):
     p.translate(-rect.left(), -rect.top())
     for pen, a in jobs:
         p.setPen(pen)
-        p.drawLines([QLineF(x1, y1, x2, y2) for x1, y1, x2, y2 in a.tolist()])
+        p.drawLines(line_pairs(a))
     p.end()
     return img, scale
 
@@ -270,7 +283,7 @@ class OverviewItem(QGraphicsItem):
         self.setZValue(1.5)  # boxes over the edge layer's lines, as box items are
         self._rect = QRectF()
         self._boxes: dict[str, list] = {}
-        self._lines: dict[str, list] = {}
+        self._lines: dict[str, QPolygonF] = {}  # per colour: point pairs (see line_pairs)
         self._selected: list = []
         self.boxes_only = False  # far (not very far) out on a large graph: the edge layer draws the lines
         self._where: dict = {}  # box id -> (colour, rect) as in the lists
@@ -281,7 +294,7 @@ class OverviewItem(QGraphicsItem):
 
     def rebuild(self) -> None:
         boxes: dict[str, list] = {}
-        lines: dict[str, list] = {}
+        lines: dict[str, QPolygonF] = {}
         selected: list = []
         rect = QRectF()
         where = {}
@@ -295,9 +308,29 @@ class OverviewItem(QGraphicsItem):
             where[n.node_id] = (colour, r)
             if n.isSelected():
                 selected.append(r)
-        for e in ([] if self.boxes_only else self.gscene.edges.values()):
-            colour = theme.DOWN if e.state == "down" else theme.DEGRADED if e.state == "degraded" else "#9aa4b1"
-            lines.setdefault(colour, []).append(QLineF(e.source.anchor(), e.target.anchor()))
+        if not self.boxes_only:
+            import numpy as np
+
+            # every line from box centre to box centre, as plain floats per colour (no object per
+            # line: 8,000 QLineF objects were 60 ms of this and fed the cyclic collector)
+            anchors = {}
+
+            def at(n):
+                xy = anchors.get(n)
+                if xy is None:
+                    a = n.anchor()
+                    xy = anchors[n] = (a.x(), a.y())
+                return xy
+
+            flat: dict[str, list] = {}
+            for e in self.gscene.edges.values():
+                colour = theme.DOWN if e.state == "down" else theme.DEGRADED if e.state == "degraded" else "#9aa4b1"
+                xs = flat.get(colour)
+                if xs is None:
+                    xs = flat[colour] = []
+                xs.extend(at(e.source))
+                xs.extend(at(e.target))
+            lines = {colour: line_pairs(np.array(xs, dtype=float).reshape(-1, 4)) for colour, xs in flat.items()}
         if rect != self._rect:  # (a full repaint: only when the graph's extent changed)
             self.prepareGeometryChange()
         self._boxes, self._lines, self._rect, self._selected = boxes, lines, rect, selected

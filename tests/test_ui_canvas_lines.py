@@ -1,0 +1,111 @@
+"""Lines of a large graph drawn from arrays (issue 18): the edge layer, its sketch picture and the
+overview hand Qt point pairs made from the arrays' bytes instead of one ``QLineF`` per line. The
+picture must be the one the ``QLineF`` lines gave, pixel for pixel, and the points exactly the
+arrays'."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+pytestmark = [pytest.mark.usefixtures("qapp"), pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+coord = st.floats(-5000, 5000, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(coord, coord, coord, coord), max_size=60))
+def test_point_pairs_hold_the_arrays_points_exactly(rows):
+    from prr_app.ui.canvas_layers import line_pairs
+
+    a = np.array(rows, dtype=float).reshape(-1, 4)
+    poly = line_pairs(a)
+    assert poly.size() == 2 * len(rows)
+    for k, (x1, y1, x2, y2) in enumerate(rows):
+        p, q = poly.at(2 * k), poly.at(2 * k + 1)
+        assert (p.x(), p.y(), q.x(), q.y()) == (x1, y1, x2, y2)
+
+
+def _draw(lines, width=0.0, dash=False):
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QColor, QImage, QPainter, QPen
+
+    img = QImage(300, 200, QImage.Format.Format_ARGB32_Premultiplied)
+    img.fill(Qt.GlobalColor.white)
+    p = QPainter(img)
+    pen = QPen(QColor("#204080"), width)
+    pen.setCosmetic(True)
+    if dash:
+        pen.setStyle(Qt.PenStyle.DashLine)
+    p.setPen(pen)
+    p.translate(10.5, -3.25)
+    p.scale(0.7, 0.7)
+    p.drawLines(lines)
+    p.end()
+    return img
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.floats(-100, 500), st.floats(-100, 400), st.floats(-100, 500), st.floats(-100, 400)),
+                min_size=1, max_size=40),
+       st.sampled_from([0.0, 2.5]), st.booleans())
+def test_lines_drawn_from_point_pairs_look_as_lines_drawn_one_by_one(rows, width, dash):
+    from PySide6.QtCore import QLineF
+
+    from prr_app.ui.canvas_layers import line_pairs
+
+    a = np.array(rows, dtype=float)
+    one_by_one = _draw([QLineF(x1, y1, x2, y2) for x1, y1, x2, y2 in rows], width, dash)
+    assert _draw(line_pairs(a), width, dash) == one_by_one
+
+
+def test_the_edge_layer_draws_each_line_with_its_arrow_head(qtbot, win, examples_dir, monkeypatch):
+    """Close in, the edge layer draws every line in view and, at its target, an arrow head, as the
+    line items of a small graph do."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QImage, QPainter
+
+    from prr_app.ui import canvas_scene
+    from tests.ui_driver import wait_analysis
+
+    monkeypatch.setattr(canvas_scene, "EDGES_SMOOTH_MAX", 0)  # the edge layer draws the lines
+    assert win.open_path(str(examples_dir / "webshop.json"))
+    wait_analysis(qtbot, win)
+    sc = win.scene
+    assert sc.edge_layer_on
+    layer = sc.edge_layer
+    layer.rebuild()
+    drawn = [e for e in sc.edges.values() if e.ends is not None]
+
+    def alone(e):  # no other line ends within 40 px of its tip
+        return all(math.dist(e.ends[2:], o.ends[:2]) > 40 and math.dist(e.ends[2:], o.ends[2:]) > 40
+                   for o in drawn if o is not e)
+
+    hard = [e for e in drawn if e.kind == "hard" and alone(e)]
+    assert hard
+    e = hard[0]
+    x1, y1, x2, y2 = e.ends
+    for it in sc.items():  # the edge layer's lines alone
+        if it is not layer:
+            it.setVisible(False)
+    box = QRectF(min(x1, x2) - 30, min(y1, y2) - 30, abs(x2 - x1) + 60, abs(y2 - y1) + 60)
+    img = QImage(int(box.width()), int(box.height()), QImage.Format.Format_ARGB32_Premultiplied)
+    p = QPainter(img)
+    sc.render(p, QRectF(0, 0, box.width(), box.height()), box)
+    p.end()
+
+    bg = sc.backgroundBrush().color()
+
+    def ink(x, y):  # something drawn within a pixel of the scene point (x, y)
+        cx, cy = round(x - box.left()), round(y - box.top())
+        return any(img.pixelColor(cx + i, cy + j) != bg for i in (-1, 0, 1) for j in (-1, 0, 1))
+
+    assert ink((x1 + x2) / 2, (y1 + y2) / 2)  # the line
+    ang = math.atan2(y1 - y2, x1 - x2)
+    left = (x2 + math.cos(ang + 0.45) * 12, y2 + math.sin(ang + 0.45) * 12)
+    right = (x2 + math.cos(ang - 0.45) * 12, y2 + math.sin(ang - 0.45) * 12)
+    assert ink(*left) and ink(*right)  # the head's two sides end there
+    wrong = (x2 + math.cos(ang + 1.6) * 12, y2 + math.sin(ang + 1.6) * 12)
+    assert not ink(*wrong)  # and nothing is drawn beside it
