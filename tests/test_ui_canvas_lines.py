@@ -29,6 +29,7 @@ def test_point_pairs_hold_the_arrays_points_exactly(rows):
 
 
 def _draw(lines, width=0.0, dash=False):
+    """The picture ``lines(painter)`` draws with a line pen."""
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QColor, QImage, QPainter, QPen
 
@@ -42,7 +43,7 @@ def _draw(lines, width=0.0, dash=False):
     p.setPen(pen)
     p.translate(10.5, -3.25)
     p.scale(0.7, 0.7)
-    p.drawLines(lines)
+    lines(p)
     p.end()
     return img
 
@@ -54,11 +55,11 @@ def _draw(lines, width=0.0, dash=False):
 def test_lines_drawn_from_point_pairs_look_as_lines_drawn_one_by_one(rows, width, dash):
     from PySide6.QtCore import QLineF
 
-    from prr_app.ui.canvas_layers import line_pairs
+    from prr_app.ui.canvas_layers import draw_pairs, line_pairs
 
     a = np.array(rows, dtype=float)
-    one_by_one = _draw([QLineF(x1, y1, x2, y2) for x1, y1, x2, y2 in rows], width, dash)
-    assert _draw(line_pairs(a), width, dash) == one_by_one
+    one_by_one = _draw(lambda p: p.drawLines([QLineF(x1, y1, x2, y2) for x1, y1, x2, y2 in rows]), width, dash)
+    assert _draw(lambda p: draw_pairs(p, line_pairs(a)), width, dash) == one_by_one
 
 
 def test_the_edge_layer_draws_each_line_with_its_arrow_head(qtbot, win, examples_dir, monkeypatch):

@@ -176,7 +176,7 @@ class EdgeLayer(QGraphicsItem):
                 seg, _vis = clip_segments(a[ends_in][:, :4], r.left(), r.top(), r.right(), r.bottom())
                 if len(seg):
                     painter.setPen(self._pen(kind, state, selected, True))
-                    painter.drawLines(line_pairs(seg))
+                    draw_pairs(painter, line_pairs(seg))
             return
         r = option.exposedRect.adjusted(-20, -20, 20, 20)
         # a diagonal pan exposes two thin strips, but items are told only their bounding rect (the
@@ -190,7 +190,7 @@ class EdgeLayer(QGraphicsItem):
                 if lines is None:
                     lines = self._whole[(kind, state, selected)] = line_pairs(a)
                 painter.setPen(self._pen(kind, state, selected, far))
-                painter.drawLines(lines)
+                draw_pairs(painter, lines)
                 continue
             seg, vis = clip_segments(a[:, :4], r.left(), r.top(), r.right(), r.bottom())
             if len(seg) and strips:
@@ -216,7 +216,7 @@ class EdgeLayer(QGraphicsItem):
                         sides.append(np.column_stack([lx, ly, rx, ry]))
                     pieces.append(np.stack(sides, axis=1).reshape(-1, 4))
             painter.setPen(self._pen(kind, state, selected, far))
-            painter.drawLines(line_pairs(np.concatenate(pieces) if len(pieces) > 1 else seg))
+            draw_pairs(painter, line_pairs(np.concatenate(pieces) if len(pieces) > 1 else seg))
             if not far:
                 fb = a[vis & (a[:, 4] > 0)]
                 painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -238,6 +238,13 @@ def line_pairs(a) -> QPolygonF:
     return poly
 
 
+def draw_pairs(painter: QPainter, pairs: QPolygonF) -> None:
+    """Draw the lines of :func:`line_pairs` (through the overload that takes the points where they
+    are: handed over as a sequence, the polygon's points are copied one by one, 2.5x the time)."""
+    if pairs.size() >= 2:
+        painter.drawLines(pairs.data(), pairs.size() // 2)
+
+
 def render_sketch(rect: QRectF, jobs):
     """A picture of lines (``jobs``: pen and n x 4 end points) covering ``rect``; thread-safe (QImage)."""
     from PySide6.QtGui import QImage
@@ -251,7 +258,7 @@ def render_sketch(rect: QRectF, jobs):
     p.translate(-rect.left(), -rect.top())
     for pen, a in jobs:
         p.setPen(pen)
-        p.drawLines(line_pairs(a))
+        draw_pairs(p, line_pairs(a))
     p.end()
     return img, scale
 
@@ -366,7 +373,7 @@ class OverviewItem(QGraphicsItem):
             self.rebuild()
         for colour, ls in self._lines.items():
             painter.setPen(QPen(QColor(colour), 0))
-            painter.drawLines(ls)
+            draw_pairs(painter, ls)
         painter.setPen(Qt.PenStyle.NoPen)
         for colour, rs in self._boxes.items():
             painter.setBrush(QColor(colour))
