@@ -190,6 +190,30 @@ def test_the_checklist_is_evaluated_ahead_only_once_the_graph_is_drawn(qtbot, wi
     assert cv.result.overall.total == evaluate(win.session.review).overall.total
 
 
+def test_a_large_reviews_dashboard_looked_at_early_is_made_a_step_at_a_time(qtbot, win, webshop_prr, monkeypatch):
+    """Looked at before its charts were made ahead: on a large review the switch shows that they
+    are being prepared and returns; the charts are made and drawn over the next turns of the event
+    loop (0.2-0.7 s in one go on 2,000 components), with the review's figures."""
+    from prr_app.ui import views
+
+    monkeypatch.setattr(views, "WORKER_EVALUATE_MIN", 10)  # the webshop example counts as large
+    assert win.open_path(str(webshop_prr))
+    res = wait_analysis(qtbot, win)
+    dash = win.views["Dashboard"]
+    dash._idle.stop()  # looked at before the app was idle long enough to make them ahead
+    assert dash.heat is None
+    turns = []
+    dash._step_timer.timeout.connect(lambda: turns.append(dash.heat is None))
+    win.tabs.setCurrentWidget(dash)
+    assert dash.heat is None and dash.waiting.isVisible()  # the switch made no chart
+    qtbot.waitUntil(lambda: dash.heat_counts is not None and dash._steps is None, timeout=20000)
+    assert len(turns) > 4  # a chart (made or drawn) per turn
+    assert not dash.waiting.isVisible()
+    risks = res["analysis"].risks
+    assert dash.heat_counts.sum() == sum(1 for r in risks if r.get("likelihood") and r.get("impact"))
+    assert dash._drawn is res
+
+
 def test_an_untitled_review_gets_its_recovery_file_from_a_worker(qtbot, win, examples_dir):
     """The first autosave of a review with no file of its own (New, an import, a JSON) creates its
     recovery file on a worker, with the edit in it; later edits go to the same file."""
