@@ -613,6 +613,31 @@ def _gui_cost(action, settle=0.0) -> tuple[float, float]:
     return (time.perf_counter() - t) * 1000, (time.thread_time() - c) * 1000
 
 
+def _longest_block(done, limit: float = 30.0) -> tuple[float, tuple[float, float]]:
+    """Turn the event loop until ``done()``: the seconds that took, and the longest block of the
+    event loop meanwhile (wall ms, GUI-thread CPU ms), from a 5 ms heartbeat."""
+    from PySide6.QtCore import QCoreApplication, QThreadPool, QTimer
+
+    gaps, last = [(0.0, 0.0)], [time.perf_counter(), time.thread_time()]
+
+    def beat():
+        now, cpu = time.perf_counter(), time.thread_time()
+        gaps.append(((now - last[0]) * 1000, (cpu - last[1]) * 1000))
+        last[0], last[1] = now, cpu
+
+    hb = QTimer()
+    hb.setInterval(5)
+    hb.timeout.connect(beat)
+    hb.start()
+    t = time.perf_counter()
+    while not done() and time.perf_counter() - t < limit:
+        QThreadPool.globalInstance().waitForDone(2)
+        QCoreApplication.processEvents()
+    hb.stop()
+    beat()
+    return time.perf_counter() - t, max(gaps)
+
+
 def imported_steps(w) -> None:
     """What the independent check did on an imported review, right after the findings: each tab
     looked at at once (before the work ahead of a first look), arrow keys on the canvas, and
@@ -623,6 +648,12 @@ def imported_steps(w) -> None:
     for name in ("Checklist", "Overview", "Dashboard", "Risks", "Checklist"):
         wall, cpu = _gui_cost(lambda: w.tabs.setCurrentWidget(w.views[name]))
         print(f"  tab switch to {name} (at once): wall {wall:.0f} ms, GUI-thread CPU {cpu:.0f} ms   goal 100 ms")
+        dash = w.views["Dashboard"]
+        if name == "Dashboard" and (dash.heat is None or dash._steps is not None):
+            # a large review's charts, not made yet, are made and drawn a step per turn once looked at
+            t, worst = _longest_block(lambda: dash.heat is not None and dash._steps is None)
+            print(f"    its charts made and drawn {t:.2f} s later; longest block meanwhile {worst[0]:.0f} ms "
+                  f"(GUI-thread CPU {worst[1]:.0f} ms)   goal 100 ms")
     w.tabs.setCurrentWidget(w.view)
     w.view.setFocus()
     QCoreApplication.processEvents()

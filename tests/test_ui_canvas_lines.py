@@ -110,3 +110,49 @@ def test_the_edge_layer_draws_each_line_with_its_arrow_head(qtbot, win, examples
     assert ink(*left) and ink(*right)  # the head's two sides end there
     wrong = (x2 + math.cos(ang + 1.6) * 12, y2 + math.sin(ang + 1.6) * 12)
     assert not ink(*wrong)  # and nothing is drawn beside it
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.floats(0, 400), st.floats(0, 300), st.floats(0, 400), st.floats(0, 300)), max_size=30),
+       st.lists(st.tuples(st.floats(0, 400), st.floats(0, 300), st.floats(0, 400), st.floats(0, 300)), max_size=30),
+       st.integers(1, 7))
+def test_the_sketch_picture_made_a_few_lines_at_a_time_is_the_picture_made_in_one_go(hard, soft, per_step):
+    from PySide6.QtCore import QRectF, Qt
+    from PySide6.QtGui import QColor, QPen
+
+    from prr_app.ui.canvas_layers import sketch_steps
+
+    jobs = [(QPen(QColor("#333333"), 0), np.array(hard, dtype=float).reshape(-1, 4)),
+            (QPen(QColor("#c04000"), 0, Qt.PenStyle.DashLine), np.array(soft, dtype=float).reshape(-1, 4))]
+    rect = QRectF(-10, -10, 420, 320)
+    steps = list(sketch_steps(rect, jobs, per_step))
+    *between, (img, scale) = steps
+    assert between == [None] * sum(math.ceil(len(a) / per_step) for _p, a in jobs)
+    *_, (whole, scale2) = sketch_steps(rect, jobs, 10**6)
+    assert scale == scale2 and img == whole
+
+
+def test_the_sketch_is_made_ahead_a_step_per_turn_and_a_zoom_meanwhile_finishes_it(qtbot, win, examples_dir, monkeypatch):
+    from prr_app.ui import canvas_layers, canvas_scene
+    from tests.ui_driver import wait_analysis
+
+    monkeypatch.setattr(canvas_scene, "EDGES_SMOOTH_MAX", 0)  # the edge layer draws the lines
+    monkeypatch.setattr(canvas_layers, "SKETCH_STEP_LINES", 2)
+    assert win.open_path(str(examples_dir / "webshop.json"))
+    wait_analysis(qtbot, win)
+    layer = win.scene.edge_layer
+    qtbot.waitUntil(lambda: layer._pix is not None, timeout=10000)  # made ahead, once quiet
+    *_, (fresh, _k) = canvas_layers.sketch_steps(layer._rect, layer._sketch_jobs(), 10**6)
+    assert layer._pix == fresh
+    for zoom_meanwhile in (False, True):
+        layer.mark()  # the lines changed
+        layer._prep.stop()
+        layer._prepare_sketch()  # the idle wait is over: the first step
+        assert layer._pix is None and layer._making is not None  # two lines a step: not done yet
+        if zoom_meanwhile:
+            pix, _k = layer._sketch()  # a zoom starts before it is done: finished at once
+            assert layer._making is None
+        else:  # the next steps at the next turns of the event loop
+            qtbot.waitUntil(lambda: layer._pix is not None, timeout=10000)
+            pix = layer._pix
+        assert pix == fresh

@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 SKETCH_PX = 4096
 #: the sketch picture is made this long after the lines last changed
 SKETCH_IDLE_MS = 400
+#: lines drawn into the sketch picture per turn of the event loop when it is made ahead (8,000
+#: lines in one go held the GUI thread 0.1-0.2 s, and Python's lock with it)
+SKETCH_STEP_LINES = 1000
 
 
 class EdgeLayer(QGraphicsItem):
@@ -55,16 +58,24 @@ class EdgeLayer(QGraphicsItem):
         self.sketch = False
         self._pix = None
         self._pix_scale = 1.0
-        self._prep = QTimer()
+        # the scene's children: they go with it (a timer of its own outlived the layer, and fired on it)
+        self._prep = QTimer(scene)
         self._prep.setSingleShot(True)
         self._prep.setInterval(SKETCH_IDLE_MS)
         self._prep.timeout.connect(self._prepare_sketch)
+        self._making = None  # the picture being made ahead, a step per turn (sketch_steps)
+        self._next_step = QTimer(scene)
+        self._next_step.setSingleShot(True)
+        self._next_step.setInterval(0)
+        self._next_step.timeout.connect(self._prepare_sketch)
 
     def boundingRect(self) -> QRectF:
         return self._rect
 
     def mark(self) -> None:
         self._pix = None
+        self._making = None
+        self._next_step.stop()
         self._prep.start()
         if not self.dirty:
             self.dirty = True
@@ -91,11 +102,21 @@ class EdgeLayer(QGraphicsItem):
             return
         if self.dirty:
             self.rebuild()
-        self._sketch()
+        if self._making is None:
+            self._making = sketch_steps(self._rect, self._sketch_jobs())
+        done = next(self._making)
+        if done is None:
+            self._next_step.start()  # the next lines at the next turn of the event loop
+        else:
+            self._pix, self._pix_scale = done
+            self._making = None
 
     def _sketch(self):
-        if self._pix is None:  # made at the first zoom step after a change (~10 ms)
-            self._pix, self._pix_scale = render_sketch(self._rect, self._sketch_jobs())
+        if self._pix is None:  # a zoom before it was made ahead: made (or finished) now
+            steps = self._making or sketch_steps(self._rect, self._sketch_jobs())
+            self._making = None
+            self._next_step.stop()
+            *_, (self._pix, self._pix_scale) = steps
         return self._pix, self._pix_scale
 
     def rebuild(self) -> None:
@@ -245,8 +266,9 @@ def draw_pairs(painter: QPainter, pairs: QPolygonF) -> None:
         painter.drawLines(pairs.data(), pairs.size() // 2)
 
 
-def render_sketch(rect: QRectF, jobs):
-    """A picture of lines (``jobs``: pen and n x 4 end points) covering ``rect``; thread-safe (QImage)."""
+def sketch_steps(rect: QRectF, jobs, per_step: int = SKETCH_STEP_LINES):
+    """A picture of lines (``jobs``: pen and n x 4 end points) covering ``rect``, drawn
+    ``per_step`` lines at a time: yields None after each step, then (picture, scale)."""
     from PySide6.QtGui import QImage
 
     scale = min(1.0, SKETCH_PX / max(rect.width(), rect.height(), 1.0))
@@ -254,13 +276,17 @@ def render_sketch(rect: QRectF, jobs):
                  QImage.Format.Format_ARGB32_Premultiplied)
     img.fill(Qt.GlobalColor.transparent)
     p = QPainter(img)
-    p.scale(scale, scale)
-    p.translate(-rect.left(), -rect.top())
-    for pen, a in jobs:
-        p.setPen(pen)
-        draw_pairs(p, line_pairs(a))
-    p.end()
-    return img, scale
+    try:
+        p.scale(scale, scale)
+        p.translate(-rect.left(), -rect.top())
+        for pen, a in jobs:
+            p.setPen(pen)
+            for k in range(0, len(a), per_step):
+                draw_pairs(p, line_pairs(a[k:k + per_step]))
+                yield None
+    finally:
+        p.end()
+    yield img, scale
 
 
 def _box_colour(n) -> str:
