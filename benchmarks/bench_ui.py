@@ -552,13 +552,13 @@ def meeting(n: int = 2000, deps: int = 8000, imported: bool = False) -> None:
     # (the checklist evaluated on a worker 0.7 s after the findings, the charts made from 1.5 s after
     # them; a look before that makes them on the spot: ~0.3 s of the GUI thread for the charts)
     t_idle = time.perf_counter()
-    dash = w.views["Dashboard"]
+    dash, cv = w.views["Dashboard"], w.views["Checklist"]
     while (QThreadPool.globalInstance().activeThreadCount() or time.perf_counter() - t_idle < 0.5
-           or (dash.heat is None and time.perf_counter() - t_idle < 15)):
+           or ((dash.heat is None or dash._steps is not None or cv._stale) and time.perf_counter() - t_idle < 15)):
         QThreadPool.globalInstance().waitForDone(2)
         QCoreApplication.processEvents()
     print(f"  idle after a further {time.perf_counter() - t_idle:.2f} s (work ahead of a first look at the tabs: "
-          f"checklist evaluated, charts {'made' if dash.heat is not None else 'NOT made'})")
+          f"checklist {'NOT ' if cv._stale else ''}evaluated, charts {'made' if dash.heat is not None else 'NOT made'})")
     for name in ("Checklist", "Risks", "Dashboard", "Overview", "Checklist", "Risks"):
         t = time.perf_counter()
         w.tabs.setCurrentWidget(w.views[name])
