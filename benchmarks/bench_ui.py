@@ -616,9 +616,25 @@ def _gui_cost(action, settle=0.0) -> tuple[float, float]:
 def _longest_block(done, limit: float = 30.0) -> tuple[float, tuple[float, float]]:
     """Turn the event loop until ``done()``: the seconds that took, and the longest block of the
     event loop meanwhile (wall ms, GUI-thread CPU ms), from a 5 ms heartbeat."""
-    from PySide6.QtCore import QCoreApplication, QThreadPool, QTimer
+    from PySide6.QtCore import QCoreApplication, QThreadPool
 
-    gaps, last = [(0.0, 0.0)], [time.perf_counter(), time.thread_time()]
+    gaps, last, hb = _heartbeat()
+    hb.start()
+    t = time.perf_counter()
+    while not done() and time.perf_counter() - t < limit:
+        QThreadPool.globalInstance().waitForDone(2)
+        QCoreApplication.processEvents()
+    hb.stop()
+    hb.timeout.emit()
+    return time.perf_counter() - t, max(gaps)
+
+
+def _heartbeat():
+    """A 5 ms timer on the GUI thread (not started) and what it records: the gaps between its
+    beats (wall ms, GUI-thread CPU ms), and the last beat (wall s, CPU s; reset it before starting)."""
+    from PySide6.QtCore import QTimer
+
+    gaps, last = [], [time.perf_counter(), time.thread_time()]
 
     def beat():
         now, cpu = time.perf_counter(), time.thread_time()
@@ -628,14 +644,7 @@ def _longest_block(done, limit: float = 30.0) -> tuple[float, tuple[float, float
     hb = QTimer()
     hb.setInterval(5)
     hb.timeout.connect(beat)
-    hb.start()
-    t = time.perf_counter()
-    while not done() and time.perf_counter() - t < limit:
-        QThreadPool.globalInstance().waitForDone(2)
-        QCoreApplication.processEvents()
-    hb.stop()
-    beat()
-    return time.perf_counter() - t, max(gaps)
+    return gaps, last, hb
 
 
 def imported_steps(w) -> None:
@@ -662,16 +671,7 @@ def imported_steps(w) -> None:
         keys.append(_gui_cost(lambda: QTest.keyClick(w.view, k)))
     print(f"  arrow key on the canvas: GUI-thread CPU median {statistics.median(c for _, c in keys):.0f} ms, "
           f"worst {max(c for _, c in keys):.0f} ms (wall worst {max(x for x, _ in keys):.0f} ms)")
-    gaps, last = [], [time.perf_counter(), time.thread_time()]
-
-    def beat():
-        now, cpu = time.perf_counter(), time.thread_time()
-        gaps.append(((now - last[0]) * 1000, (cpu - last[1]) * 1000))
-        last[0], last[1] = now, cpu
-
-    hb = QTimer()
-    hb.setInterval(5)
-    hb.timeout.connect(beat)
+    gaps, last, hb = _heartbeat()
     some = sorted(w.session.review.components)[5]
     for label, act in (("a component", lambda: w.create_component("bench-new-1", "Bench new", "service")),
                        ("a dependency", lambda: w.create_dependency("bench-new-1", some))):

@@ -132,7 +132,11 @@ def test_the_sketch_picture_made_a_few_lines_at_a_time_is_the_picture_made_in_on
     assert scale == scale2 and img == whole
 
 
-def test_the_sketch_is_made_ahead_a_step_per_turn_and_a_zoom_meanwhile_finishes_it(qtbot, win, examples_dir, monkeypatch):
+def test_the_sketch_is_made_ahead_a_step_per_turn_and_a_zoom_meanwhile_does_not_wait_for_it(qtbot, win, examples_dir,
+                                                                                              monkeypatch):
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QImage, QPainter
+
     from prr_app.ui import canvas_layers, canvas_scene
     from tests.ui_driver import wait_analysis
 
@@ -144,15 +148,16 @@ def test_the_sketch_is_made_ahead_a_step_per_turn_and_a_zoom_meanwhile_finishes_
     qtbot.waitUntil(lambda: layer._pix is not None, timeout=10000)  # made ahead, once quiet
     *_, (fresh, _k) = canvas_layers.sketch_steps(layer._rect, layer._sketch_jobs(), 10**6)
     assert layer._pix == fresh
-    for zoom_meanwhile in (False, True):
-        layer.mark()  # the lines changed
-        layer._prep.stop()
-        layer._prepare_sketch()  # the idle wait is over: the first step
-        assert layer._pix is None and layer._making is not None  # two lines a step: not done yet
-        if zoom_meanwhile:
-            pix, _k = layer._sketch()  # a zoom starts before it is done: finished at once
-            assert layer._making is None
-        else:  # the next steps at the next turns of the event loop
-            qtbot.waitUntil(lambda: layer._pix is not None, timeout=10000)
-            pix = layer._pix
-        assert pix == fresh
+    layer.mark()  # the lines changed
+    layer._prep.stop()
+    layer._prepare_sketch()  # the idle wait is over: the first step
+    assert layer._pix is None and layer._making is not None  # two lines a step: not done yet
+    # a zoom starts now: its frame draws lines, and leaves the picture to the next turns
+    layer.sketch = True
+    img = QImage(400, 300, QImage.Format.Format_ARGB32_Premultiplied)
+    p = QPainter(img)
+    win.scene.render(p, QRectF(0, 0, 400, 300), layer.boundingRect())
+    p.end()
+    assert layer._pix is None
+    qtbot.waitUntil(lambda: layer._pix is not None, timeout=10000)
+    assert layer._pix == fresh

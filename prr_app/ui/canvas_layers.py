@@ -64,6 +64,7 @@ class EdgeLayer(QGraphicsItem):
         self._prep.setInterval(SKETCH_IDLE_MS)
         self._prep.timeout.connect(self._prepare_sketch)
         self._making = None  # the picture being made ahead, a step per turn (sketch_steps)
+        self._wanted = False  # a zoom wants it: made on, whatever the workers do
         self._next_step = QTimer(scene)
         self._next_step.setSingleShot(True)
         self._next_step.setInterval(0)
@@ -75,6 +76,7 @@ class EdgeLayer(QGraphicsItem):
     def mark(self) -> None:
         self._pix = None
         self._making = None
+        self._wanted = False
         self._next_step.stop()
         self._prep.start()
         if not self.dirty:
@@ -89,7 +91,9 @@ class EdgeLayer(QGraphicsItem):
             return
         from PySide6.QtCore import QThreadPool
 
-        if not any(v.isVisible() for v in self.scene().views()):
+        if self._wanted:
+            pass  # a zoom is under way: its frames draw lines until the picture is made
+        elif not any(v.isVisible() for v in self.scene().views()):
             # another tab is looked at: not while it is (0.15-0.3 s of the GUI thread on 8,000 lines
             # fell inside the switch to the Checklist tab); once the canvas is shown again
             self._prep.start()
@@ -110,14 +114,15 @@ class EdgeLayer(QGraphicsItem):
         else:
             self._pix, self._pix_scale = done
             self._making = None
+            self._wanted = False
 
-    def _sketch(self):
-        if self._pix is None:  # a zoom before it was made ahead: made (or finished) now
-            steps = self._making or sketch_steps(self._rect, self._sketch_jobs())
-            self._making = None
-            self._next_step.stop()
-            *_, (self._pix, self._pix_scale) = steps
-        return self._pix, self._pix_scale
+    def _want_sketch(self) -> None:
+        """A zoom began before the picture was made: make it over the next turns of the event
+        loop (made in one go inside the zoom's first frame, it was that frame's 0.15-0.45 s)."""
+        if not self._wanted:
+            self._wanted = True
+            self._prep.stop()
+            self._next_step.start()
 
     def rebuild(self) -> None:
         import numpy as np
@@ -179,8 +184,10 @@ class EdgeLayer(QGraphicsItem):
         far = lod < 0.4
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         if self.sketch:
-            if self._pix is not None or self._rect.isEmpty() or lod <= 3 * min(1.0, SKETCH_PX / max(self._rect.width(), self._rect.height())):
-                pix, k = self._sketch()
+            if self._pix is None:
+                self._want_sketch()  # meanwhile, lines as closer in
+            else:
+                pix, k = self._pix, self._pix_scale
                 if lod <= 3 * k:  # the picture is sharp enough at this zoom (lines at most 3 px wide)
                     src = option.exposedRect.intersected(self._rect)
                     if not src.isEmpty():
