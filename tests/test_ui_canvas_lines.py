@@ -161,3 +161,21 @@ def test_the_sketch_is_made_ahead_a_step_per_turn_and_a_zoom_meanwhile_does_not_
     assert layer._pix is None
     qtbot.waitUntil(lambda: layer._pix is not None, timeout=10000)
     assert layer._pix == fresh
+
+
+def test_a_zoom_after_the_lines_changed_shows_the_last_picture_until_the_new_one_is_made_but_never_another_reviews(
+        qtbot, win, examples_dir, monkeypatch):
+    from prr_app.ui import canvas_scene
+    from tests.ui_driver import wait_analysis
+
+    monkeypatch.setattr(canvas_scene, "EDGES_SMOOTH_MAX", 0)  # the edge layer draws the lines
+    assert win.open_path(str(examples_dir / "webshop.json"))
+    wait_analysis(qtbot, win)
+    layer = win.scene.edge_layer
+    qtbot.waitUntil(lambda: layer._pix is not None, timeout=10000)
+    before = layer._pix
+    layer.mark()  # the lines' colours changed, say
+    assert layer._pix is None and layer._last_pix[0] is before
+    qtbot.waitUntil(lambda: layer._pix is not None, timeout=10000)
+    assert win.open_path(str(examples_dir / "platform.json"))  # another review
+    assert layer._last_pix is None

@@ -65,6 +65,7 @@ class EdgeLayer(QGraphicsItem):
         self._prep.timeout.connect(self._prepare_sketch)
         self._making = None  # the picture being made ahead, a step per turn (sketch_steps)
         self._wanted = False  # a zoom wants it: made on, whatever the workers do
+        self._last_pix = None  # the picture before the lines last changed: (picture, scale, rect)
         self._next_step = QTimer(scene)
         self._next_step.setSingleShot(True)
         self._next_step.setInterval(0)
@@ -74,6 +75,8 @@ class EdgeLayer(QGraphicsItem):
         return self._rect
 
     def mark(self) -> None:
+        if self._pix is not None:  # shown while the new one is made, if a zoom comes first
+            self._last_pix = (self._pix, self._pix_scale, QRectF(self._rect))
         self._pix = None
         self._making = None
         self._wanted = False
@@ -82,6 +85,11 @@ class EdgeLayer(QGraphicsItem):
         if not self.dirty:
             self.dirty = True
             self.update()
+
+    def forget(self) -> None:
+        """Another review: no picture of this one's lines is shown, not even while a zoom waits."""
+        self.mark()
+        self._last_pix = None
 
     def _prepare_sketch(self) -> None:
         """Make the sketch picture once things are quiet (~10-30 ms), so that the first frame of
@@ -185,16 +193,18 @@ class EdgeLayer(QGraphicsItem):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         if self.sketch:
             if self._pix is None:
-                self._want_sketch()  # meanwhile, lines as closer in
+                # meanwhile, the picture from before the lines last changed (their colours, mostly,
+                # a few turns of the event loop late), else lines as closer in
+                self._want_sketch()
+                pix, k, rect = self._last_pix or (None, 0.0, None)
             else:
-                pix, k = self._pix, self._pix_scale
-                if lod <= 3 * k:  # the picture is sharp enough at this zoom (lines at most 3 px wide)
-                    src = option.exposedRect.intersected(self._rect)
-                    if not src.isEmpty():
-                        painter.drawImage(src, pix, QRectF((src.left() - self._rect.left()) * k,
-                                                            (src.top() - self._rect.top()) * k,
-                                                            src.width() * k, src.height() * k))
-                    return
+                pix, k, rect = self._pix, self._pix_scale, self._rect
+            if pix is not None and lod <= 3 * k:  # sharp enough at this zoom (lines at most 3 px wide)
+                src = option.exposedRect.intersected(rect)
+                if not src.isEmpty():
+                    painter.drawImage(src, pix, QRectF((src.left() - rect.left()) * k, (src.top() - rect.top()) * k,
+                                                        src.width() * k, src.height() * k))
+                return
             # closer in, the picture's lines would be blurred bands: draw thin lines, and only those with
             # an end in view (long lines passing through come back when the zoom rests)
             r = option.exposedRect
