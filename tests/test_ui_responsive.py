@@ -214,6 +214,31 @@ def test_a_large_reviews_dashboard_looked_at_early_is_made_a_step_at_a_time(qtbo
     assert dash._drawn is res
 
 
+def test_the_charts_made_ahead_wait_while_a_graph_is_drawn(qtbot, win, webshop_prr, staged, monkeypatch):
+    """The charts' steps ahead of a first look (started, say, before a review was opened) are put
+    off while the opened graph is drawn, and made once it is."""
+    import threading
+
+    from prr_app.ui import canvas_scene
+
+    drawn = threading.Event()
+    real_layout = canvas_scene._layout_task
+    monkeypatch.setattr(canvas_scene, "_layout_task", lambda state, review: (drawn.wait(20), real_layout(state, review))[1])
+    dash = win.views["Dashboard"]
+    dash._idle.setInterval(1)
+    try:
+        assert win.open_path(str(webshop_prr))
+        qtbot.waitUntil(lambda: not win.live.busy and win.result is not None, timeout=20000)
+        assert win.scene.building
+        dash._build_step()  # as the step timer would, the import of pyqtgraph done
+        qtbot.wait(100)
+        assert dash.heat is None  # no chart made beside the drawing
+    finally:
+        drawn.set()
+    qtbot.waitUntil(lambda: dash.heat is not None and dash._steps is None, timeout=20000)
+    assert not win.scene.building and dash.heat_counts is not None
+
+
 def test_an_untitled_review_gets_its_recovery_file_from_a_worker(qtbot, win, examples_dir):
     """The first autosave of a review with no file of its own (New, an import, a JSON) creates its
     recovery file on a worker, with the edit in it; later edits go to the same file."""

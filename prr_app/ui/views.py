@@ -984,11 +984,13 @@ class DashboardView(QWidget):
     def _prepare(self, now: bool = False) -> None:
         """Import pyqtgraph on a worker, then make the charts a step at a time (``now``: looked
         at, without waiting for the app to be idle)."""
-        live, scene = getattr(self.window, "live", None), getattr(self.window, "scene", None)
-        if not now and ((live is not None and live.busy) or (scene is not None and scene.building)):
+        if not now and self._busy():
             self._idle.start()  # an analysis under way, or the graph being drawn: later
             return
-        if self.heat is not None or self._steps is not None or self._step_timer.isActive():
+        if (self.heat is not None and self._steps is None) or self._step_timer.isActive():
+            return
+        if self._steps is not None:  # put off while the app was busy: go on
+            self._step_timer.start()
             return
         if self._preload is not None:
             if self._preload.running:
@@ -1010,9 +1012,19 @@ class DashboardView(QWidget):
     def _preloaded(self, _result) -> None:
         self._step_timer.start()
 
+    def _busy(self) -> bool:
+        """An analysis under way, or the graph being drawn (an opening): no work ahead meanwhile."""
+        live, scene = getattr(self.window, "live", None), getattr(self.window, "scene", None)
+        return (live is not None and live.busy) or (scene is not None and scene.building)
+
     def _build_step(self) -> None:
         """One step of making the charts and drawing the last result in them (ahead of the first
         look, or while a large review's dashboard is looked at)."""
+        if not self.isVisible() and self._busy():
+            # ahead of a first look, and the app got busy (a review opened while pyqtgraph was
+            # imported): not beside the drawing's slices, once idle again
+            self._idle.start()
+            return
         if self._steps is None:
             if self.heat is not None:
                 return
