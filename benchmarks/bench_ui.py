@@ -3,6 +3,10 @@
 Run: .venv/bin/python benchmarks/bench_ui.py   (Qt offscreen; settings in a temp folder)
      .venv/bin/python benchmarks/bench_ui.py --edits [N]   (only the edits on 200 components, N runs)
      .venv/bin/python benchmarks/bench_ui.py --meeting   (issue 18's targets: 2,000 components, 8,000 dependencies)
+     .venv/bin/python benchmarks/bench_ui.py --meeting --open   (only the open: its blocks, each with the threads'
+         CPU time, the garbage collections and the longest wait for Python's lock in it)
+     .venv/bin/python benchmarks/bench_ui.py --meeting --open --switch-interval 0.001   (the same with
+         Python's switch interval at 1 ms instead of 5: measured, not used by the app)
      .venv/bin/python benchmarks/bench_ui.py --meeting --imported   (the same size imported from a CSV of
          edges: named kinds, cycles, no failure domains; tabs looked at before the work ahead ends,
          arrow keys, adding a component and a dependency; the GUI thread's CPU time of each)
@@ -205,6 +209,9 @@ def main() -> None:
     from prr_app.ui.app import make_app
     from prr_app.ui.main_window import MainWindow
 
+    if "--switch-interval" in sys.argv:  # Python's switch interval (s), process-wide: to measure, not to ship
+        sys.setswitchinterval(float(sys.argv[sys.argv.index("--switch-interval") + 1]))
+        print(f"switch interval {sys.getswitchinterval() * 1000:g} ms")
     if "--edits" in sys.argv:
         edits_only(int(sys.argv[-1]) if sys.argv[-1].isdigit() else 3)
         return
@@ -306,57 +313,146 @@ def edits_only(runs: int) -> None:
 
 
 class BlockWatch:
-    """Names what blocks the GUI thread: a watcher thread samples the GUI thread's Python stack
-    every 20 ms while the heartbeat is late by more than 100 ms, and counts the innermost
-    prr_app function (with its caller chain in prr_app) of each sample. When the GUI thread runs
-    no Python of the app (it is inside Qt's C++, or waiting for Python's lock to call the
-    heartbeat), the sample names what the other threads run meanwhile: a worker running Python
-    holds the lock the GUI thread needs for every call into Python."""
+    """Names what blocks the GUI thread, and which thread it waits for.
+
+    The GUI thread's heartbeat (:meth:`beat`, every 5 ms) marks each block: a gap between two
+    beats, with the GUI thread's own CPU time in it. A watcher thread wakes every 5 ms and reads
+    every thread's CPU clock (``time.pthread_getcpuclockid``) and its innermost frames; when it
+    wakes late, another thread held Python's lock (or the machine gave it no core) that long, and
+    the thread whose CPU clock moved meanwhile is the holder, caught just after the long call.
+    ``gc.callbacks`` record every collection: its thread, generation and duration. For each block
+    over 100 ms :meth:`report` prints the GUI thread's CPU in it, each other thread's CPU in it
+    and where it spent it, the collections in it, and the longest time the watcher waited for
+    the lock with the thread that had it."""
 
     def __init__(self):
+        import gc
         import threading
 
         self.gui = threading.get_ident()
-        self.last = time.perf_counter()
-        self.samples: dict[str, int] = {}
+        self.t0 = self.last = time.perf_counter()
+        self.last_cpu = time.thread_time()
+        self.blocks: list[tuple[float, float, float]] = []  # (start, end, GUI CPU s) over 100 ms
+        self.samples: list[tuple[float, float, dict]] = []  # (time, lateness, {ident: (cpu, where)})
+        self.collections: list[tuple[int, int, float, float, int]] = []  # (ident, gen, start, s, collected)
+        self._gc_start: dict[int, float] = {}
         self.on = True
+        gc.callbacks.append(self._gc)
         self.thread = threading.Thread(target=self._watch, daemon=True)
         self.thread.start()
 
     def beat(self) -> None:
-        self.last = time.perf_counter()
+        now, cpu = time.perf_counter(), time.thread_time()
+        if now - self.last > 0.1:
+            self.blocks.append((self.last, now, cpu - self.last_cpu))
+        self.last, self.last_cpu = now, cpu
+
+    def _gc(self, phase: str, info: dict) -> None:
+        import threading
+
+        me = threading.get_ident()
+        if phase == "start":
+            self._gc_start[me] = time.perf_counter()
+        elif me in self._gc_start:
+            t = self._gc_start.pop(me)
+            self.collections.append((me, info["generation"], t, time.perf_counter() - t, info["collected"]))
+
+    @staticmethod
+    def _where(f) -> tuple:
+        """The innermost frame and the innermost frames of the app (cheap: no source lines read)."""
+        inner = (Path(f.f_code.co_filename).name, f.f_lineno, f.f_code.co_name)
+        app, role = [], None
+        while f is not None:
+            name = f.f_code.co_filename
+            if "prr_app" in name:
+                if len(app) < 3:
+                    app.append(f"{Path(name).stem}.{f.f_code.co_name}")
+                if f.f_back is not None and f.f_back.f_code.co_name == "_run" and "tasks" in f.f_back.f_code.co_filename:
+                    role = f.f_code.co_name  # the task's function
+            f = f.f_back
+        return role, inner, " > ".join(reversed(app))
 
     def _watch(self) -> None:
         import threading
-        import traceback
 
+        me = threading.get_ident()
+        clocks: dict[int, int] = {}
+        prev = time.perf_counter()
         while self.on:
-            time.sleep(0.02)
-            if time.perf_counter() - self.last < 0.1:
-                continue
-            frames = sys._current_frames()
-            f = frames.get(self.gui)
-            if f is None:
-                continue
-            chain = [fs for fs in traceback.extract_stack(f) if "prr_app" in fs.filename]
-            if chain:
-                where = " > ".join(f"{Path(fs.filename).stem}.{fs.name}" for fs in chain[-3:])
-            else:  # in Qt's C++ (or waiting for Python's lock): who runs Python meanwhile?
-                others = []
-                for tid, tf in frames.items():
-                    if tid in (self.gui, threading.get_ident()):
-                        continue
-                    inner = [fs for fs in traceback.extract_stack(tf) if "prr_app" in fs.filename]
-                    if inner:
-                        others.append(" > ".join(f"{Path(fs.filename).stem}.{fs.name}" for fs in inner[-2:]))
-                where = "GUI thread in Qt, not in the app's Python" + (
-                    f"; a worker ran {'; '.join(sorted(others))}" if others else "; no worker ran the app's Python")
-            self.samples[where] = self.samples.get(where, 0) + 1
+            time.sleep(0.005)
+            now = time.perf_counter()
+            late = now - prev - 0.005
+            prev = now
+            snap = {}
+            for ident, f in sys._current_frames().items():
+                if ident == me:
+                    continue
+                try:
+                    clk = clocks.get(ident)
+                    if clk is None:
+                        clk = clocks[ident] = time.pthread_getcpuclockid(ident)
+                    cpu = time.clock_gettime(clk)
+                except OSError:  # the thread ended
+                    clocks.pop(ident, None)
+                    continue
+                snap[ident] = (cpu, self._where(f))
+            self.samples.append((now, late, snap))
+
+    def _thread_name(self, ident: int) -> str:
+        if ident == self.gui:
+            return "GUI thread"
+        roles = [s[ident][1][0] for _t, _l, s in self.samples if ident in s and s[ident][1][0]]
+        return f"worker ({', '.join(dict.fromkeys(roles))})" if roles else f"thread {ident % 10000}"
 
     def report(self, top: int = 6) -> None:
+        import gc
+
         self.on = False
-        for where, k in sorted(self.samples.items(), key=lambda t: -t[1])[:top]:
-            print(f"    blocked ~{k * 20} ms in {where}")
+        self.thread.join()
+        gc.callbacks.remove(self._gc)
+        if not self.blocks:
+            print("    no block over 100 ms")
+            return
+        longest = sorted(self.blocks, key=lambda b: b[0] - b[1])[:top]
+        busiest = [b for b in sorted(self.blocks, key=lambda b: -b[2])[: top // 2] if b not in longest]
+        for start, end, gui_cpu in longest + busiest:
+            print(f"    block of {(end - start) * 1000:.0f} ms at +{start - self.t0:.2f} s: "
+                  f"the GUI thread's CPU {gui_cpu * 1000:.0f} ms")
+            inside = [s for s in self.samples if start <= s[0] <= end]
+            before = [s for s in self.samples if s[0] < start][-1:]
+            seq = before + inside
+            per: dict[int, dict] = {}  # ident -> {where: cpu s}
+            for (_t0, _l0, a), (_t1, _l1, b) in zip(seq, seq[1:]):
+                for ident, (cpu, where) in b.items():
+                    if ident in a:
+                        d = cpu - a[ident][0]
+                        if d > 0:
+                            key = where[2] or f"{where[1][0]}:{where[1][1]} {where[1][2]}"
+                            if ident == self.gui or not where[2]:
+                                key = f"{key} [{where[1][0]}:{where[1][1]} {where[1][2]}]" if where[2] else key
+                            per.setdefault(ident, {}).setdefault(key, 0.0)
+                            per[ident][key] += d
+            for ident, wheres in sorted(per.items(), key=lambda kv: -sum(kv[1].values())):
+                total = sum(wheres.values())
+                if total < 0.02:
+                    continue
+                most = sorted(wheres.items(), key=lambda kv: -kv[1])[:3]
+                print(f"      {self._thread_name(ident)}: CPU {total * 1000:.0f} ms, in "
+                      + "; ".join(f"{w} {c * 1000:.0f} ms" for w, c in most))
+            gcs = [c for c in self.collections if c[2] < end and c[2] + c[3] > start and c[3] > 0.005]
+            if gcs:
+                print("      collections: " + "; ".join(
+                    f"generation {g} on the {self._thread_name(i)} {s * 1000:.0f} ms ({n} freed)" for i, g, _t, s, n in gcs))
+            if inside:
+                k = max(range(len(seq) - 1), key=lambda j: seq[j + 1][1])
+                (_ta, _la, a), (tb, lb, b) = seq[k], seq[k + 1]
+                if lb > 0.03:
+                    ran = max((i for i in b if i in a), key=lambda i: b[i][0] - a[i][0], default=None)
+                    if ran is not None:
+                        _role, inner, app = b[ran][1]
+                        print(f"      longest wait of the watcher for the lock {lb * 1000:.0f} ms; meanwhile the "
+                              f"{self._thread_name(ran)} ran {(b[ran][0] - a[ran][0]) * 1000:.0f} ms of CPU, then at "
+                              f"{inner[0]}:{inner[1]} {inner[2]}" + (f" ({app})" if app else ""))
 
 
 def imported_csv(path: Path, n: int = 2000, deps: int = 8000) -> None:
@@ -447,6 +543,10 @@ def meeting(n: int = 2000, deps: int = 8000, imported: bool = False) -> None:
     print(f"  most GUI-thread CPU time in one block: {busiest[1]:.0f} ms (wall {busiest[0]:.0f} ms)")
     print(f"  blocks over 200 ms: {sum(g[0] > 200 for g in gaps)}; where the GUI thread was while blocked:")
     watch.report()
+    if "--open" in sys.argv:  # the open alone (quick to repeat)
+        w.session.undo_stack.clear()
+        w.close()
+        return
     if imported:
         imported_steps(w)
         w.session.undo_stack.clear()
@@ -457,13 +557,13 @@ def meeting(n: int = 2000, deps: int = 8000, imported: bool = False) -> None:
     # (the checklist evaluated on a worker 0.7 s after the findings, the charts made from 1.5 s after
     # them; a look before that makes them on the spot: ~0.3 s of the GUI thread for the charts)
     t_idle = time.perf_counter()
-    dash = w.views["Dashboard"]
+    dash, cv = w.views["Dashboard"], w.views["Checklist"]
     while (QThreadPool.globalInstance().activeThreadCount() or time.perf_counter() - t_idle < 0.5
-           or (dash.heat is None and time.perf_counter() - t_idle < 15)):
+           or ((dash.heat is None or dash._steps is not None or cv._stale) and time.perf_counter() - t_idle < 15)):
         QThreadPool.globalInstance().waitForDone(2)
         QCoreApplication.processEvents()
     print(f"  idle after a further {time.perf_counter() - t_idle:.2f} s (work ahead of a first look at the tabs: "
-          f"checklist evaluated, charts {'made' if dash.heat is not None else 'NOT made'})")
+          f"checklist {'NOT ' if cv._stale else ''}evaluated, charts {'made' if dash.heat is not None else 'NOT made'})")
     for name in ("Checklist", "Risks", "Dashboard", "Overview", "Checklist", "Risks"):
         t = time.perf_counter()
         w.tabs.setCurrentWidget(w.views[name])
@@ -518,24 +618,27 @@ def _gui_cost(action, settle=0.0) -> tuple[float, float]:
     return (time.perf_counter() - t) * 1000, (time.thread_time() - c) * 1000
 
 
-def imported_steps(w) -> None:
-    """What the independent check did on an imported review, right after the findings: each tab
-    looked at at once (before the work ahead of a first look), arrow keys on the canvas, and
-    adding a component and a dependency (the longest block of the event loop until idle)."""
-    from PySide6.QtCore import QCoreApplication, QThreadPool, Qt, QTimer
-    from PySide6.QtTest import QTest
+def _longest_block(done, limit: float = 30.0) -> tuple[float, tuple[float, float]]:
+    """Turn the event loop until ``done()``: the seconds that took, and the longest block of the
+    event loop meanwhile (wall ms, GUI-thread CPU ms), from a 5 ms heartbeat."""
+    from PySide6.QtCore import QCoreApplication, QThreadPool
 
-    for name in ("Checklist", "Overview", "Dashboard", "Risks", "Checklist"):
-        wall, cpu = _gui_cost(lambda: w.tabs.setCurrentWidget(w.views[name]))
-        print(f"  tab switch to {name} (at once): wall {wall:.0f} ms, GUI-thread CPU {cpu:.0f} ms   goal 100 ms")
-    w.tabs.setCurrentWidget(w.view)
-    w.view.setFocus()
-    QCoreApplication.processEvents()
-    keys = []
-    for k in (Qt.Key.Key_Right, Qt.Key.Key_Down, Qt.Key.Key_Right, Qt.Key.Key_Left, Qt.Key.Key_Up, Qt.Key.Key_Down):
-        keys.append(_gui_cost(lambda: QTest.keyClick(w.view, k)))
-    print(f"  arrow key on the canvas: GUI-thread CPU median {statistics.median(c for _, c in keys):.0f} ms, "
-          f"worst {max(c for _, c in keys):.0f} ms (wall worst {max(x for x, _ in keys):.0f} ms)")
+    gaps, last, hb = _heartbeat()
+    hb.start()
+    t = time.perf_counter()
+    while not done() and time.perf_counter() - t < limit:
+        QThreadPool.globalInstance().waitForDone(2)
+        QCoreApplication.processEvents()
+    hb.stop()
+    hb.timeout.emit()
+    return time.perf_counter() - t, max(gaps)
+
+
+def _heartbeat():
+    """A 5 ms timer on the GUI thread (not started) and what it records: the gaps between its
+    beats (wall ms, GUI-thread CPU ms), and the last beat (wall s, CPU s; reset it before starting)."""
+    from PySide6.QtCore import QTimer
+
     gaps, last = [], [time.perf_counter(), time.thread_time()]
 
     def beat():
@@ -546,6 +649,34 @@ def imported_steps(w) -> None:
     hb = QTimer()
     hb.setInterval(5)
     hb.timeout.connect(beat)
+    return gaps, last, hb
+
+
+def imported_steps(w) -> None:
+    """What the independent check did on an imported review, right after the findings: each tab
+    looked at at once (before the work ahead of a first look), arrow keys on the canvas, and
+    adding a component and a dependency (the longest block of the event loop until idle)."""
+    from PySide6.QtCore import QCoreApplication, QThreadPool, Qt, QTimer
+    from PySide6.QtTest import QTest
+
+    for name in ("Checklist", "Overview", "Dashboard", "Risks", "Checklist"):
+        wall, cpu = _gui_cost(lambda: w.tabs.setCurrentWidget(w.views[name]))
+        print(f"  tab switch to {name} (at once): wall {wall:.0f} ms, GUI-thread CPU {cpu:.0f} ms   goal 100 ms")
+        dash = w.views["Dashboard"]
+        if name == "Dashboard" and (dash.heat is None or dash._steps is not None):
+            # a large review's charts, not made yet, are made and drawn a step per turn once looked at
+            t, worst = _longest_block(lambda: dash.heat is not None and dash._steps is None)
+            print(f"    its charts made and drawn {t:.2f} s later; longest block meanwhile {worst[0]:.0f} ms "
+                  f"(GUI-thread CPU {worst[1]:.0f} ms)   goal 100 ms")
+    w.tabs.setCurrentWidget(w.view)
+    w.view.setFocus()
+    QCoreApplication.processEvents()
+    keys = []
+    for k in (Qt.Key.Key_Right, Qt.Key.Key_Down, Qt.Key.Key_Right, Qt.Key.Key_Left, Qt.Key.Key_Up, Qt.Key.Key_Down):
+        keys.append(_gui_cost(lambda: QTest.keyClick(w.view, k)))
+    print(f"  arrow key on the canvas: GUI-thread CPU median {statistics.median(c for _, c in keys):.0f} ms, "
+          f"worst {max(c for _, c in keys):.0f} ms (wall worst {max(x for x, _ in keys):.0f} ms)")
+    gaps, last, hb = _heartbeat()
     some = sorted(w.session.review.components)[5]
     for label, act in (("a component", lambda: w.create_component("bench-new-1", "Bench new", "service")),
                        ("a dependency", lambda: w.create_dependency("bench-new-1", some))):

@@ -153,6 +153,92 @@ def test_the_checklist_is_evaluated_before_it_is_first_looked_at(qtbot, win, web
     assert cv._stale  # an edit since: evaluated again (on the worker after the analysis, or when shown)
 
 
+def test_the_checklist_is_evaluated_ahead_only_once_the_graph_is_drawn(qtbot, win, webshop_prr, staged, monkeypatch):
+    """Opening a large review: the findings come while the graph is still being drawn; the
+    checklist's evaluation ahead of the first look waits for the drawing to end (both on one
+    interpreter, each slice of the drawing took twice as long), then runs."""
+    import threading
+
+    from prr_app.ui import canvas_scene
+
+    drawn = threading.Event()
+    real_layout = canvas_scene._layout_task
+
+    def layout_held(state, review):  # the graph is drawn only when the test says so
+        drawn.wait(20)
+        return real_layout(state, review)
+
+    monkeypatch.setattr(canvas_scene, "_layout_task", layout_held)
+    cv = win.views["Checklist"]
+    cv._prefetch_timer.setInterval(1)  # ahead of the first look as soon as it may
+    qtbot.waitUntil(lambda: win.result is not None and not cv._stale, timeout=20000)  # the new window's empty review
+    started = []
+    real_start = cv._evaluate_on_worker
+    monkeypatch.setattr(cv, "_evaluate_on_worker", lambda: (started.append(win.scene.building), real_start()))
+    try:
+        assert win.open_path(str(webshop_prr))
+        qtbot.waitUntil(lambda: not win.live.busy and win.result is not None, timeout=20000)
+        assert win.scene.building
+        qtbot.wait(100)  # the idle wait after the findings has passed many times over
+        assert started == [] and cv._stale  # not evaluated while the graph is drawn
+    finally:
+        drawn.set()
+    qtbot.waitUntil(lambda: not cv._stale, timeout=20000)
+    assert started and not any(started)  # started after the graph was drawn
+    from prr_app.checklist import evaluate
+
+    assert cv.result.overall.total == evaluate(win.session.review).overall.total
+
+
+def test_a_large_reviews_dashboard_looked_at_early_is_made_a_step_at_a_time(qtbot, win, webshop_prr, monkeypatch):
+    """Looked at before its charts were made ahead: on a large review the switch shows that they
+    are being prepared and returns; the charts are made and drawn over the next turns of the event
+    loop (0.2-0.7 s in one go on 2,000 components), with the review's figures."""
+    from prr_app.ui import views
+
+    monkeypatch.setattr(views, "WORKER_EVALUATE_MIN", 10)  # the webshop example counts as large
+    assert win.open_path(str(webshop_prr))
+    res = wait_analysis(qtbot, win)
+    dash = win.views["Dashboard"]
+    dash._idle.stop()  # looked at before the app was idle long enough to make them ahead
+    assert dash.heat is None
+    turns = []
+    dash._step_timer.timeout.connect(lambda: turns.append(dash.heat is None))
+    win.tabs.setCurrentWidget(dash)
+    assert dash.heat is None and dash.waiting.isVisible()  # the switch made no chart
+    qtbot.waitUntil(lambda: dash.heat_counts is not None and dash._steps is None, timeout=20000)
+    assert len(turns) > 4  # a chart (made or drawn) per turn
+    assert not dash.waiting.isVisible()
+    risks = res["analysis"].risks
+    assert dash.heat_counts.sum() == sum(1 for r in risks if r.get("likelihood") and r.get("impact"))
+    assert dash._drawn is res
+
+
+def test_the_charts_made_ahead_wait_while_a_graph_is_drawn(qtbot, win, webshop_prr, staged, monkeypatch):
+    """The charts' steps ahead of a first look (started, say, before a review was opened) are put
+    off while the opened graph is drawn, and made once it is."""
+    import threading
+
+    from prr_app.ui import canvas_scene
+
+    drawn = threading.Event()
+    real_layout = canvas_scene._layout_task
+    monkeypatch.setattr(canvas_scene, "_layout_task", lambda state, review: (drawn.wait(20), real_layout(state, review))[1])
+    dash = win.views["Dashboard"]
+    dash._idle.setInterval(1)
+    try:
+        assert win.open_path(str(webshop_prr))
+        qtbot.waitUntil(lambda: not win.live.busy and win.result is not None, timeout=20000)
+        assert win.scene.building
+        dash._build_step()  # as the step timer would, the import of pyqtgraph done
+        qtbot.wait(100)
+        assert dash.heat is None  # no chart made beside the drawing
+    finally:
+        drawn.set()
+    qtbot.waitUntil(lambda: dash.heat is not None and dash._steps is None, timeout=20000)
+    assert not win.scene.building and dash.heat_counts is not None
+
+
 def test_an_untitled_review_gets_its_recovery_file_from_a_worker(qtbot, win, examples_dir):
     """The first autosave of a review with no file of its own (New, an import, a JSON) creates its
     recovery file on a worker, with the edit in it; later edits go to the same file."""

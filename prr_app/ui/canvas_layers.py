@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtCore import QByteArray, QDataStream, QPointF, QRectF, Qt, QTimer
+from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem
 
 from prr_app import canvas_geometry
@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 SKETCH_PX = 4096
 #: the sketch picture is made this long after the lines last changed
 SKETCH_IDLE_MS = 400
+#: lines drawn into the sketch picture per turn of the event loop when it is made ahead (8,000
+#: lines in one go held the GUI thread 0.1-0.2 s, and Python's lock with it)
+SKETCH_STEP_LINES = 1000
 
 
 class EdgeLayer(QGraphicsItem):
@@ -55,20 +58,38 @@ class EdgeLayer(QGraphicsItem):
         self.sketch = False
         self._pix = None
         self._pix_scale = 1.0
-        self._prep = QTimer()
+        # the scene's children: they go with it (a timer of its own outlived the layer, and fired on it)
+        self._prep = QTimer(scene)
         self._prep.setSingleShot(True)
         self._prep.setInterval(SKETCH_IDLE_MS)
         self._prep.timeout.connect(self._prepare_sketch)
+        self._making = None  # the picture being made ahead, a step per turn (sketch_steps)
+        self._wanted = False  # a zoom wants it: made on, whatever the workers do
+        self._last_pix = None  # the picture before the lines last changed: (picture, scale, rect)
+        self._next_step = QTimer(scene)
+        self._next_step.setSingleShot(True)
+        self._next_step.setInterval(0)
+        self._next_step.timeout.connect(self._prepare_sketch)
 
     def boundingRect(self) -> QRectF:
         return self._rect
 
     def mark(self) -> None:
+        if self._pix is not None:  # shown while the new one is made, if a zoom comes first
+            self._last_pix = (self._pix, self._pix_scale, QRectF(self._rect))
         self._pix = None
+        self._making = None
+        self._wanted = False
+        self._next_step.stop()
         self._prep.start()
         if not self.dirty:
             self.dirty = True
             self.update()
+
+    def forget(self) -> None:
+        """Another review: no picture of this one's lines is shown, not even while a zoom waits."""
+        self.mark()
+        self._last_pix = None
 
     def _prepare_sketch(self) -> None:
         """Make the sketch picture once things are quiet (~10-30 ms), so that the first frame of
@@ -78,7 +99,9 @@ class EdgeLayer(QGraphicsItem):
             return
         from PySide6.QtCore import QThreadPool
 
-        if not any(v.isVisible() for v in self.scene().views()):
+        if self._wanted:
+            pass  # a zoom is under way: its frames draw lines until the picture is made
+        elif not any(v.isVisible() for v in self.scene().views()):
             # another tab is looked at: not while it is (0.15-0.3 s of the GUI thread on 8,000 lines
             # fell inside the switch to the Checklist tab); once the canvas is shown again
             self._prep.start()
@@ -91,12 +114,23 @@ class EdgeLayer(QGraphicsItem):
             return
         if self.dirty:
             self.rebuild()
-        self._sketch()
+        if self._making is None:
+            self._making = sketch_steps(self._rect, self._sketch_jobs())
+        done = next(self._making)
+        if done is None:
+            self._next_step.start()  # the next lines at the next turn of the event loop
+        else:
+            self._pix, self._pix_scale = done
+            self._making = None
+            self._wanted = False
 
-    def _sketch(self):
-        if self._pix is None:  # made at the first zoom step after a change (~10 ms)
-            self._pix, self._pix_scale = render_sketch(self._rect, self._sketch_jobs())
-        return self._pix, self._pix_scale
+    def _want_sketch(self) -> None:
+        """A zoom began before the picture was made: make it over the next turns of the event
+        loop (made in one go inside the zoom's first frame, it was that frame's 0.15-0.45 s)."""
+        if not self._wanted:
+            self._wanted = True
+            self._prep.stop()
+            self._next_step.start()
 
     def rebuild(self) -> None:
         import numpy as np
@@ -120,7 +154,7 @@ class EdgeLayer(QGraphicsItem):
             self.prepareGeometryChange()
             self._rect = rect
         self._groups = groups
-        self._whole = {}  # per group: its lines as QLineF, when every line is in view (made when first needed)
+        self._whole = {}  # per group: its lines (line_pairs), when every line is in view (made when first needed)
         self.dirty = False
 
     def _pen(self, kind: str, state, selected: bool, far: bool) -> QPen:
@@ -158,15 +192,19 @@ class EdgeLayer(QGraphicsItem):
         far = lod < 0.4
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         if self.sketch:
-            if self._pix is not None or self._rect.isEmpty() or lod <= 3 * min(1.0, SKETCH_PX / max(self._rect.width(), self._rect.height())):
-                pix, k = self._sketch()
-                if lod <= 3 * k:  # the picture is sharp enough at this zoom (lines at most 3 px wide)
-                    src = option.exposedRect.intersected(self._rect)
-                    if not src.isEmpty():
-                        painter.drawImage(src, pix, QRectF((src.left() - self._rect.left()) * k,
-                                                            (src.top() - self._rect.top()) * k,
-                                                            src.width() * k, src.height() * k))
-                    return
+            if self._pix is None:
+                # meanwhile, the picture from before the lines last changed (their colours, mostly,
+                # a few turns of the event loop late), else lines as closer in
+                self._want_sketch()
+                pix, k, rect = self._last_pix or (None, 0.0, None)
+            else:
+                pix, k, rect = self._pix, self._pix_scale, self._rect
+            if pix is not None and lod <= 3 * k:  # sharp enough at this zoom (lines at most 3 px wide)
+                src = option.exposedRect.intersected(rect)
+                if not src.isEmpty():
+                    painter.drawImage(src, pix, QRectF((src.left() - rect.left()) * k, (src.top() - rect.top()) * k,
+                                                        src.width() * k, src.height() * k))
+                return
             # closer in, the picture's lines would be blurred bands: draw thin lines, and only those with
             # an end in view (long lines passing through come back when the zoom rests)
             r = option.exposedRect
@@ -176,7 +214,7 @@ class EdgeLayer(QGraphicsItem):
                 seg, _vis = clip_segments(a[ends_in][:, :4], r.left(), r.top(), r.right(), r.bottom())
                 if len(seg):
                     painter.setPen(self._pen(kind, state, selected, True))
-                    painter.drawLines([QLineF(x1, y1, x2, y2) for x1, y1, x2, y2 in seg.tolist()])
+                    draw_pairs(painter, line_pairs(seg))
             return
         r = option.exposedRect.adjusted(-20, -20, 20, 20)
         # a diagonal pan exposes two thin strips, but items are told only their bounding rect (the
@@ -188,10 +226,9 @@ class EdgeLayer(QGraphicsItem):
             if whole:  # far out with every line in view (after an edit, say): the same lines as last time
                 lines = self._whole.get((kind, state, selected))
                 if lines is None:
-                    lines = self._whole[(kind, state, selected)] = [QLineF(x1, y1, x2, y2) for x1, y1, x2, y2
-                                                                    in a[:, :4].tolist()]
+                    lines = self._whole[(kind, state, selected)] = line_pairs(a)
                 painter.setPen(self._pen(kind, state, selected, far))
-                painter.drawLines(lines)
+                draw_pairs(painter, lines)
                 continue
             seg, vis = clip_segments(a[:, :4], r.left(), r.top(), r.right(), r.bottom())
             if len(seg) and strips:
@@ -201,7 +238,7 @@ class EdgeLayer(QGraphicsItem):
                 vis[rows[near]] = True
             if not len(seg) and not vis.any():
                 continue
-            lines = [QLineF(x1, y1, x2, y2) for x1, y1, x2, y2 in seg.tolist()]
+            pieces = [seg]
             if not far and kind != "member":
                 full = a[vis]
                 heads = full[(full[:, 2] >= r.left()) & (full[:, 2] <= r.right())
@@ -211,13 +248,13 @@ class EdgeLayer(QGraphicsItem):
                     tx, ty = heads[:, 2], heads[:, 3]
                     lx, ly = tx + np.cos(ang + 0.45) * 12, ty + np.sin(ang + 0.45) * 12
                     rx, ry = tx + np.cos(ang - 0.45) * 12, ty + np.sin(ang - 0.45) * 12
-                    for row in np.column_stack([lx, ly, tx, ty, rx, ry]).tolist():
-                        lines.append(QLineF(row[0], row[1], row[2], row[3]))
-                        lines.append(QLineF(row[4], row[5], row[2], row[3]))
-                        if kind == "hard":
-                            lines.append(QLineF(row[0], row[1], row[4], row[5]))
+                    # each head: its two sides (and, for a hard dependency, its base), head by head
+                    sides = [np.column_stack([lx, ly, tx, ty]), np.column_stack([rx, ry, tx, ty])]
+                    if kind == "hard":
+                        sides.append(np.column_stack([lx, ly, rx, ry]))
+                    pieces.append(np.stack(sides, axis=1).reshape(-1, 4))
             painter.setPen(self._pen(kind, state, selected, far))
-            painter.drawLines(lines)
+            draw_pairs(painter, line_pairs(np.concatenate(pieces) if len(pieces) > 1 else seg))
             if not far:
                 fb = a[vis & (a[:, 4] > 0)]
                 painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -225,8 +262,30 @@ class EdgeLayer(QGraphicsItem):
                     painter.drawEllipse(QPointF(x1 + (x2 - x1) * 0.15, y1 + (y2 - y1) * 0.15), 4, 4)
 
 
-def render_sketch(rect: QRectF, jobs):
-    """A picture of lines (``jobs``: pen and n x 4 end points) covering ``rect``; thread-safe (QImage)."""
+def line_pairs(a) -> QPolygonF:
+    """Lines (an n x 4 array of end points x1, y1, x2, y2) as the point pairs ``drawLines`` takes,
+    made in C++ from the array's bytes: one Python object, where a list of ``QLineF`` made 8,000
+    objects per frame of a large graph, and the cyclic garbage collector's passes they tripped
+    (a full pass over every object of the app, ~0.1-0.3 s, landed inside a frame)."""
+    import numpy as np
+
+    pts = np.ascontiguousarray(a[:, :4], dtype=">f8")  # QDataStream's doubles: big-endian
+    data = QByteArray(np.array([2 * len(pts)], dtype=">u4").tobytes() + pts.tobytes())
+    poly = QPolygonF()
+    QDataStream(data) >> poly
+    return poly
+
+
+def draw_pairs(painter: QPainter, pairs: QPolygonF) -> None:
+    """Draw the lines of :func:`line_pairs` (through the overload that takes the points where they
+    are: handed over as a sequence, the polygon's points are copied one by one, 2.5x the time)."""
+    if pairs.size() >= 2:
+        painter.drawLines(pairs.data(), pairs.size() // 2)
+
+
+def sketch_steps(rect: QRectF, jobs, per_step: int = SKETCH_STEP_LINES):
+    """A picture of lines (``jobs``: pen and n x 4 end points) covering ``rect``, drawn
+    ``per_step`` lines at a time: yields None after each step, then (picture, scale)."""
     from PySide6.QtGui import QImage
 
     scale = min(1.0, SKETCH_PX / max(rect.width(), rect.height(), 1.0))
@@ -234,13 +293,17 @@ def render_sketch(rect: QRectF, jobs):
                  QImage.Format.Format_ARGB32_Premultiplied)
     img.fill(Qt.GlobalColor.transparent)
     p = QPainter(img)
-    p.scale(scale, scale)
-    p.translate(-rect.left(), -rect.top())
-    for pen, a in jobs:
-        p.setPen(pen)
-        p.drawLines([QLineF(x1, y1, x2, y2) for x1, y1, x2, y2 in a.tolist()])
-    p.end()
-    return img, scale
+    try:
+        p.scale(scale, scale)
+        p.translate(-rect.left(), -rect.top())
+        for pen, a in jobs:
+            p.setPen(pen)
+            for k in range(0, len(a), per_step):
+                draw_pairs(p, line_pairs(a[k:k + per_step]))
+                yield None
+    finally:
+        p.end()
+    yield img, scale
 
 
 def _box_colour(n) -> str:
@@ -270,7 +333,7 @@ class OverviewItem(QGraphicsItem):
         self.setZValue(1.5)  # boxes over the edge layer's lines, as box items are
         self._rect = QRectF()
         self._boxes: dict[str, list] = {}
-        self._lines: dict[str, list] = {}
+        self._lines: dict[str, QPolygonF] = {}  # per colour: point pairs (see line_pairs)
         self._selected: list = []
         self.boxes_only = False  # far (not very far) out on a large graph: the edge layer draws the lines
         self._where: dict = {}  # box id -> (colour, rect) as in the lists
@@ -281,7 +344,7 @@ class OverviewItem(QGraphicsItem):
 
     def rebuild(self) -> None:
         boxes: dict[str, list] = {}
-        lines: dict[str, list] = {}
+        lines: dict[str, QPolygonF] = {}
         selected: list = []
         rect = QRectF()
         where = {}
@@ -295,9 +358,29 @@ class OverviewItem(QGraphicsItem):
             where[n.node_id] = (colour, r)
             if n.isSelected():
                 selected.append(r)
-        for e in ([] if self.boxes_only else self.gscene.edges.values()):
-            colour = theme.DOWN if e.state == "down" else theme.DEGRADED if e.state == "degraded" else "#9aa4b1"
-            lines.setdefault(colour, []).append(QLineF(e.source.anchor(), e.target.anchor()))
+        if not self.boxes_only:
+            import numpy as np
+
+            # every line from box centre to box centre, as plain floats per colour (no object per
+            # line: 8,000 QLineF objects were 60 ms of this and fed the cyclic collector)
+            anchors = {}
+
+            def at(n):
+                xy = anchors.get(n)
+                if xy is None:
+                    a = n.anchor()
+                    xy = anchors[n] = (a.x(), a.y())
+                return xy
+
+            flat: dict[str, list] = {}
+            for e in self.gscene.edges.values():
+                colour = theme.DOWN if e.state == "down" else theme.DEGRADED if e.state == "degraded" else "#9aa4b1"
+                xs = flat.get(colour)
+                if xs is None:
+                    xs = flat[colour] = []
+                xs.extend(at(e.source))
+                xs.extend(at(e.target))
+            lines = {colour: line_pairs(np.array(xs, dtype=float).reshape(-1, 4)) for colour, xs in flat.items()}
         if rect != self._rect:  # (a full repaint: only when the graph's extent changed)
             self.prepareGeometryChange()
         self._boxes, self._lines, self._rect, self._selected = boxes, lines, rect, selected
@@ -333,7 +416,7 @@ class OverviewItem(QGraphicsItem):
             self.rebuild()
         for colour, ls in self._lines.items():
             painter.setPen(QPen(QColor(colour), 0))
-            painter.drawLines(ls)
+            draw_pairs(painter, ls)
         painter.setPen(Qt.PenStyle.NoPen)
         for colour, rs in self._boxes.items():
             painter.setBrush(QColor(colour))

@@ -164,6 +164,7 @@ class GraphScene(QGraphicsScene):
             v.setRenderHint(QPainter.RenderHint.Antialiasing, len(self.review.dependencies) <= EDGES_SMOOTH_MAX)
         self.removeItem(self.overview)
         self.removeItem(self.edge_layer)
+        self.edge_layer.forget()
         self.clear()
         self.addItem(self.overview)
         self.addItem(self.edge_layer)

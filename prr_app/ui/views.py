@@ -399,6 +399,12 @@ class ChecklistView(QWidget):
         live = getattr(self.window, "live", None)
         if live is not None and live.busy:
             return  # an edit's analysis is under way: its result restarts the wait
+        scene = getattr(self.window, "scene", None)
+        if scene is not None and scene.building:
+            # the graph is being drawn: its slices would share Python's lock with the evaluation
+            # (each slice twice as long, the window's blocks with it); once it is drawn
+            self._prefetch_timer.start()
+            return
         self._evaluate_on_worker()
 
     def _evaluate_on_worker(self) -> None:
@@ -504,7 +510,8 @@ class ChecklistView(QWidget):
         return self.result.item(k) if k and self.result is not None else None
 
     def select_key(self, key) -> None:
-        for i, it in enumerate(self.model.rows):
+        # no item was current (the first evaluation): nothing to look for among 80,000 rows
+        for i, it in enumerate(self.model.rows if key is not None else ()):
             if it.key == key:
                 self.table.setCurrentIndex(self.model.index(i, 0))
                 return
@@ -935,7 +942,8 @@ class DashboardView(QWidget):
         self.window = window
         # the charts are made ahead of the first look, once a review has been analysed: pyqtgraph
         # is imported on a worker (~0.4 s of Python), then one chart per turn of the event loop;
-        # a look before that makes them at once
+        # a look before that makes them at once, or, on a large review, goes on with them a step
+        # per turn (0.2-0.7 s of the GUI thread in one go was the first look's wait) while it says so
         self.heat = None
         self.heat_counts = None
         self._last = None
@@ -951,21 +959,43 @@ class DashboardView(QWidget):
         self._idle.setInterval(CHARTS_IDLE_MS)
         self._idle.timeout.connect(self._prepare)
         self.window.session.sig_review_changed.connect(lambda c: self._readiness() if "answers" in c and self.heat else None)
+        self._outer = QVBoxLayout(self)
+        self._outer.setContentsMargins(0, 0, 0, 0)
+        self.waiting = QLabel("Preparing the charts…")
+        self.waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.waiting.setVisible(False)
+        self._outer.addWidget(self.waiting)
+
+    def _large(self) -> bool:
+        r = self.window.session.review
+        return len(r.components) + len(r.dependencies) > WORKER_EVALUATE_MIN
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
         if self.heat is None:
-            self._build()
-        elif self._last is not None and self._drawn is not self._last:
+            if self._large():  # a step per turn of the event loop, the window responsive meanwhile
+                self.waiting.setVisible(True)
+                self._prepare(now=True)
+            else:
+                self._build()
+        elif self._steps is None and self._last is not None and self._drawn is not self._last:
             self.set_result(self._last)
 
-    def _prepare(self) -> None:
-        """Import pyqtgraph on a worker, then make the charts a step at a time."""
-        live, scene = getattr(self.window, "live", None), getattr(self.window, "scene", None)
-        if (live is not None and live.busy) or (scene is not None and scene.building):
+    def _prepare(self, now: bool = False) -> None:
+        """Import pyqtgraph on a worker, then make the charts a step at a time (``now``: looked
+        at, without waiting for the app to be idle)."""
+        if not now and self._busy():
             self._idle.start()  # an analysis under way, or the graph being drawn: later
             return
-        if self.heat is not None or self._preload is not None:
+        if (self.heat is not None and self._steps is None) or self._step_timer.isActive():
+            return
+        if self._steps is not None:  # put off while the app was busy: go on
+            self._step_timer.start()
+            return
+        if self._preload is not None:
+            if self._preload.running:
+                return  # its end goes on with the charts
+            self._step_timer.start()
             return
         import sys
 
@@ -982,39 +1012,52 @@ class DashboardView(QWidget):
     def _preloaded(self, _result) -> None:
         self._step_timer.start()
 
+    def _busy(self) -> bool:
+        """An analysis under way, or the graph being drawn (an opening): no work ahead meanwhile."""
+        live, scene = getattr(self.window, "live", None), getattr(self.window, "scene", None)
+        return (live is not None and live.busy) or (scene is not None and scene.building)
+
     def _build_step(self) -> None:
-        if self.heat is not None:
+        """One step of making the charts and drawing the last result in them (ahead of the first
+        look, or while a large review's dashboard is looked at)."""
+        if not self.isVisible() and self._busy():
+            # ahead of a first look, and the app got busy (a review opened while pyqtgraph was
+            # imported): not beside the drawing's slices, once idle again
+            self._idle.start()
             return
         if self._steps is None:
-            self._steps = self._build_steps()
+            if self.heat is not None:
+                return
+            self._steps = self._build_steps(draw=True)
         if next(self._steps, StopIteration) is StopIteration:
             self._steps = None
-            if self._last is not None:  # drawn ahead of the first look too (later results: when looked at)
-                self.set_result(self._last, hidden_too=True)
+            if self._last is not None and self._drawn is not self._last and self.isVisible():
+                self.set_result(self._last)  # a newer result came while they were made
         else:
             self._step_timer.start()
 
     def _build(self) -> None:
         """Make the charts now (what is left of them), and show the last result."""
         self._step_timer.stop()
-        if self.heat is not None:
-            return
         if self._steps is None:
-            self._steps = self._build_steps()
+            if self.heat is not None:
+                return
+            self._steps = self._build_steps(draw=False)
         for _ in self._steps:
             pass
         self._steps = None
-        if self._last is not None:
+        if self._last is not None and self._drawn is not self._last:
             self.set_result(self._last)
 
-    def _build_steps(self):
+    def _build_steps(self, draw: bool):
+        """Make the four charts, one per step; ``draw``: then draw the last result, a chart per step
+        (drawn ahead of the first look too; later results are drawn when looked at)."""
         import pyqtgraph as pg
 
         pg.setConfigOptions(antialias=True, background=theme.CANVAS, foreground=theme.TEXT)  # light or dark
         # one chart a row, in a scroll area: on a 1280 x 720 screen four charts side by side are too
         # small to read (tick labels run into each other and titles are cut)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
+        outer = self._outer
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setAccessibleName("Dashboard charts")
@@ -1037,22 +1080,35 @@ class DashboardView(QWidget):
             w.getPlotItem().titleLabel.setText(w.getPlotItem().titleLabel.text, size="12pt")
             charts.append(w)
         self.heat, self.ready, self.avail, self.blast = charts
+        self.waiting.setVisible(False)
+        if draw and self._last is not None:
+            yield from self._draw_steps(self._last)
 
     def set_result(self, res: dict, *, hidden_too: bool = False) -> None:
         self._last = res
-        a = res.get("analysis")
         if self.heat is None:
             self._idle.start()  # made once the app has been idle a while; shown with them
             return
+        if self._steps is not None:
+            return  # being made: their last step draws the latest result
         if not self.isVisible() and not hidden_too:
             self._drawn = None  # drawn when looked at: a hidden dashboard costs an edit nothing
             return
+        for _ in self._draw_steps(res):
+            pass
+
+    def _draw_steps(self, res: dict):
+        """Draw ``res`` in the charts, one chart per step."""
         self._drawn = res
+        a = res.get("analysis")
         if a is None:
             return
         self._heat(a)
+        yield
         self._readiness()
+        yield
         self._availability(a)
+        yield
         self._blast(a)
 
     def _heat(self, a) -> None:
