@@ -531,7 +531,9 @@ class MainWindow(QMainWindow):
 
     def _on_selection(self) -> None:
         ids = self.selected_ids()
-        self.inspector.show_element(ids[0] if len(ids) == 1 else None)
+        if not (len(ids) == 1 and self.inspector.coll != "meta" and self.inspector.key == ids[0]):
+            # (a new box selected once drawn is already in the inspector, maybe being typed into)
+            self.inspector.show_element(ids[0] if len(ids) == 1 else None)
         if not self.fail_mode:
             self._refresh_whatif()
 
@@ -765,6 +767,8 @@ class MainWindow(QMainWindow):
                      kind=kind, **fields) is None:
             return None
         self.scene.select_ids([cid])
+        if cid not in self.scene.nodes:  # a large review lays itself out again on a worker first
+            self.inspector.show_element(cid)
         return cid
 
     def create_domain(self, did: str, name: str = "", kind: str = "zone", parent: str | None = None) -> str | None:
