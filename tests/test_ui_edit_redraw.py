@@ -131,3 +131,24 @@ def test_a_new_box_selected_before_it_is_drawn_can_be_named_in_the_inspector_at_
     assert win.session.review.components["typed-svc"].name == "Typed while drawn"
     assert win.scene.nodes["typed-svc"].title == "Typed while drawn"
     assert_drawn_afresh(win)
+
+
+def test_lines_get_their_own_pens_back_when_the_edge_layer_stops_drawing_them(qtbot, win, large, monkeypatch):
+    """Lines the edge layer draws carry a placeholder pen (0 wide: no call into Python for their
+    bounding rect); a graph that becomes small again draws each line itself, in its kind's style."""
+    from PySide6.QtCore import Qt
+
+    from prr_app.ui import canvas_scene, theme
+
+    win.open_path(str(large))
+    wait_analysis(qtbot, win)
+    assert win.scene.edge_layer_on
+    assert all(e.pen().widthF() == 0 for e in win.scene.edges.values())
+    monkeypatch.setattr(canvas_scene, "EDGES_SMOOTH_MAX", 600)
+    win.scene.sync()
+    assert not win.scene.edge_layer_on
+    for e in win.scene.edges.values():
+        pen = e.pen()
+        assert pen.widthF() > 0 or e.far
+        assert pen.color().name() == (theme.EDGE_COLOURS.get(e.kind) or pen.color().name()) or e.state or e.journey
+        assert (pen.style() == Qt.PenStyle.DashLine) == (e.kind == "soft" and not e.far)

@@ -319,6 +319,7 @@ class EdgeItem(QGraphicsPathItem):
         #: the line is not drawn where its boxes are: the scene's next sync draws it (once)
         self._stale = True
         self._shape = None
+        self._layer_pen = False  # its pen is the edge layer's placeholder (see _restyle)
         self.setZValue(1)
         if dep_id is not None:
             self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
@@ -345,6 +346,16 @@ class EdgeItem(QGraphicsPathItem):
         self._layer_changed()
 
     def _restyle(self) -> None:
+        sc = self.scene()
+        if sc is not None and getattr(sc, "edge_layer_on", False) and self.kind != "member":
+            # drawn by the edge layer (the item has no contents): a pen 0 wide, so that Qt takes the
+            # bounding rect from the path's points instead of asking for shape() (8,000 calls into
+            # Python after a re-layout), and no pen made per colour change (a what-if recolours thousands)
+            if not self._layer_pen:
+                self._layer_pen = True
+                self.setPen(_LAYER_PEN)
+            return
+        self._layer_pen = False
         colour = QColor(theme.EDGE_COLOURS.get(self.kind, theme.TEXT))
         if self.state == "down":
             colour = QColor(theme.DOWN)
@@ -515,6 +526,10 @@ class EdgeItem(QGraphicsPathItem):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawPath(self.path())
         super().paint(painter, option, widget)
+
+
+_LAYER_PEN = QPen(Qt.PenStyle.SolidLine)
+_LAYER_PEN.setWidthF(0)
 
 
 def _clip_xy(cx: float, cy: float, dx: float, dy: float, node: "NodeItem") -> QPointF:

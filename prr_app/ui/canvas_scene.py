@@ -489,6 +489,7 @@ class GraphScene(QGraphicsScene):
             for e in self.edges.values():
                 if bool(e.flags() & QGraphicsItem.GraphicsItemFlag.ItemHasNoContents) != big:
                     e.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, big)
+                    e._restyle()  # drawn by the edge layer, or by itself again: its pen
                     yield
             if self.boxes_drawn_by_layer:
                 for n in self.nodes.values():
