@@ -8,6 +8,8 @@ every line follows its boxes, as on a canvas drawn afresh. Speed: benchmarks/ben
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.test_ui_responsive import _drawn
 from tests.ui_driver import wait_analysis
@@ -152,3 +154,45 @@ def test_lines_get_their_own_pens_back_when_the_edge_layer_stops_drawing_them(qt
         assert pen.widthF() > 0 or e.far
         assert pen.color().name() == (theme.EDGE_COLOURS.get(e.kind) or pen.color().name()) or e.state or e.journey
         assert (pen.style() == Qt.PenStyle.DashLine) == (e.kind == "soft" and not e.far)
+
+
+class _Box:
+    def __init__(self, x, y, w, h):
+        from PySide6.QtCore import QPointF
+
+        self._p, self.w, self.h = QPointF(x, y), w, h
+
+    def pos(self):
+        return self._p
+
+
+class _Line:
+    def __init__(self, s, t):
+        self.source, self.target, self.path = s, t, None
+
+    def setPath(self, path):  # noqa: N802 - Qt's name
+        self.path = path
+
+
+_COORD = st.floats(-5000, 5000, allow_nan=False)
+_SIZE = st.floats(1, 300, allow_nan=False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_COORD, _COORD, _SIZE, _SIZE, _COORD, _COORD, _SIZE, _SIZE), min_size=1, max_size=20))
+def test_lines_moved_at_once_end_where_each_line_clipped_on_its_own_ends(rows):
+    """move_lines (numpy, every line at once) gives the very floats clip_to_box gives line by line."""
+    from prr_app.canvas_geometry import clip_to_box
+    from prr_app.ui.canvas_items import move_lines
+
+    lines = [_Line(_Box(x1, y1, w1, h1), _Box(x2, y2, w2, h2)) for x1, y1, w1, h1, x2, y2, w2, h2 in rows]
+    lines.append(_Line(lines[0].source, lines[0].source))  # a line from a box to itself
+    assert len(list(move_lines(lines))) == len(lines)
+    for e in lines:
+        s, t = e.source, e.target
+        ax, ay = s.pos().x() + s.w / 2, s.pos().y() + s.h / 2
+        bx, by = t.pos().x() + t.w / 2, t.pos().y() + t.h / 2
+        want = clip_to_box(ax, ay, bx - ax, by - ay, s.w, s.h) + clip_to_box(bx, by, ax - bx, ay - by, t.w, t.h)
+        assert e.ends == want
+        pts = [(e.path.elementAt(i).x, e.path.elementAt(i).y) for i in range(e.path.elementCount())]
+        assert pts == ([want[:2], want[2:]] if want[:2] != want[2:] else [want[:2]])  # (Qt keeps no empty segment)

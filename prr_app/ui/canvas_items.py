@@ -420,21 +420,8 @@ class EdgeItem(QGraphicsPathItem):
         #: drawn before it was in a scene (straight): the scene routes it once it is added
         self._stale = sc is None
         if sc is not None and sc.edge_layer_on and self.kind != "member":
-            # a large graph: the edge layer draws the line, its head and its fallback mark from
-            # ``ends``; the item (no contents) keeps only the segment, for its place in the scene's
-            # index (a re-layout moves thousands of lines: ~3x cheaper than the full path)
-            sp, tp = s.pos(), t.pos()
-            sw, sh, tw, th = s.w, s.h, t.w, t.h
-            ax, ay = sp.x() + sw / 2, sp.y() + sh / 2
-            bx, by = tp.x() + tw / 2, tp.y() + th / 2
-            x1, y1 = clip_to_box(ax, ay, bx - ax, by - ay, sw, sh)
-            x2, y2 = clip_to_box(bx, by, ax - bx, ay - by, tw, th)
-            path = QPainterPath()
-            path.moveTo(x1, y1)
-            path.lineTo(x2, y2)
-            self.ends = (x1, y1, x2, y2)
-            self._shape = None
-            self.setPath(path)
+            for _ in move_lines([self]):
+                pass
             if not sc._lines_quiet:
                 sc.edge_layer.mark()
             return
@@ -526,6 +513,45 @@ class EdgeItem(QGraphicsPathItem):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawPath(self.path())
         super().paint(painter, option, widget)
+
+
+def move_lines(lines):
+    """Lines the edge layer draws, moved to where their boxes are now, all at once; yields after each.
+
+    On a large graph the edge layer draws a line, its head and its fallback mark from its ``ends``
+    (each end where the line from one box's centre to the other's leaves the box,
+    :func:`prr_app.canvas_geometry.clip_to_box`); the item itself (no contents) keeps only the
+    segment, for its place in the scene's index. A re-layout moves thousands: the ends are clipped
+    in numpy (the same arithmetic as ``clip_to_box``, so the same floats), each box read once."""
+    import numpy as np
+
+    if not lines:
+        return
+    boxes: dict = {}
+
+    def box(n):
+        v = boxes.get(n)
+        if v is None:
+            p = n.pos()
+            v = boxes[n] = (p.x() + n.w / 2, p.y() + n.h / 2, n.w, n.h)
+        return v
+
+    ax, ay, sw, sh, bx, by, tw, th = np.array([box(e.source) + box(e.target) for e in lines], dtype=float).T
+    dx, dy = bx - ax, by - ay
+    adx, ady = np.abs(dx), np.abs(dy)
+    with np.errstate(divide="ignore"):
+        ts = np.minimum(np.minimum(np.where(dx != 0, (sw / 2) / adx, np.inf), np.where(dy != 0, (sh / 2) / ady, np.inf)), 1.0)
+        tt = np.minimum(np.minimum(np.where(dx != 0, (tw / 2) / adx, np.inf), np.where(dy != 0, (th / 2) / ady, np.inf)), 1.0)
+    ends = np.column_stack([ax + dx * ts, ay + dy * ts, bx + (-dx) * tt, by + (-dy) * tt]).tolist()
+    for e, (x1, y1, x2, y2) in zip(lines, ends):
+        path = QPainterPath()
+        path.moveTo(x1, y1)
+        path.lineTo(x2, y2)
+        e.ends = (x1, y1, x2, y2)
+        e._stale = False
+        e._shape = None
+        e.setPath(path)
+        yield
 
 
 _LAYER_PEN = QPen(Qt.PenStyle.SolidLine)

@@ -21,7 +21,7 @@ from prr_app.layout import LayoutCache
 from prr_app.model.entities import Review
 from prr_app.routing import columns_of
 from prr_app.ui import theme
-from prr_app.ui.canvas_items import EdgeItem, GroupItem, NodeItem, RegionItem
+from prr_app.ui.canvas_items import EdgeItem, GroupItem, NodeItem, RegionItem, move_lines
 from prr_app.ui.canvas_layers import EdgeLayer, OverviewItem
 from prr_app.ui.layout_bridge import NODE_H, NODE_W, scene_layout
 
@@ -99,6 +99,7 @@ class GraphScene(QGraphicsScene):
         #: see :meth:`_redraw_later`)
         self._relayout = None
         self._select_later = None  # ids selected before their items were made
+        self._lines_unflagged = False  # see _sync_steps
         #: what the colour setters were last told: items made later (a staged build) get it too
         self._marks: dict[str, tuple] = {}
         #: ... and, with the count of syncs that made items, to skip telling the items the same again
@@ -142,6 +143,9 @@ class GraphScene(QGraphicsScene):
         # the edge layer is told once, at the end, not by each of (up to) 8,000 lines redrawn
         self._lines_quiet = True
         try:
+            if self.edge_layer_on:  # its lines moved all at once (canvas_items.move_lines)
+                yield from move_lines([e for e in todo if e.kind != "member" and e.scene() is self])
+                todo = [e for e in todo if e.kind == "member"]
             for e in todo:
                 if e.scene() is self:
                     e.adjust()
@@ -360,6 +364,8 @@ class GraphScene(QGraphicsScene):
         fraction of the work done at the end of each element. ``keys``: see :meth:`sync`."""
         self._syncing = True
         created = False  # new items: their flags and cache mode are set below
+        new_lines = []  # ... the lines among them
+        self._lines_unflagged = self._lines_unflagged or self._build is not None
         # what the items that draw many elements at once must redraw: boxes (the overview) and lines
         # (the edge layer). An edit that changes neither (most of them: a replica count, an owner...)
         # costs them nothing, and the window repaints only the box whose text changed
@@ -450,6 +456,7 @@ class GraphScene(QGraphicsScene):
                     e.far = self.far
                     self.addItem(e)
                     self.edges[did] = e
+                    new_lines.append(e)
                     created = lines_changed = True
                 elif e._src is d:
                     continue  # same dependency, same ends: nothing to do
@@ -459,7 +466,11 @@ class GraphScene(QGraphicsScene):
                     e.setToolTip(e.tip())  # shown before: keep it true (others are made when pointed at)
             if only is None:
                 self.update_regions(regions)
-            yield from self._set_big_steps(len(r.dependencies) > EDGES_SMOOTH_MAX, created, lines_changed)
+            # lines made by a sync that was stopped before this step (an edit during a staged build)
+            # have no flags yet: then every line is looked at
+            yield from self._set_big_steps(len(r.dependencies) > EDGES_SMOOTH_MAX, created, lines_changed,
+                                           None if self._lines_unflagged else new_lines)
+            self._lines_unflagged = False
             yield from self._reroute_steps(moved)  # a line redrawn where it was tells the edge layer itself
             if self.overview_on and not self.edge_layer_on:
                 for it in list(self.nodes.values()) + list(self.edges.values()):
@@ -471,12 +482,14 @@ class GraphScene(QGraphicsScene):
         finally:
             self._syncing = False
 
-    def _set_big_steps(self, big: bool, created: bool = True, lines_changed: bool = True):
+    def _set_big_steps(self, big: bool, created: bool = True, lines_changed: bool = True, new_lines=None):
         """Large graphs: lines drawn by the edge layer, boxes from a pixmap cache (no Python per frame).
 
         ``created``: the sync made new items (their flags and cache mode follow the others'); if it
         did not and the size class stays, every item already has them. ``lines_changed``: lines
-        came or went (the edge layer's arrays are made again). Yields after each line."""
+        came or went (the edge layer's arrays are made again). ``new_lines``: the lines it made (when
+        the size class stays, only theirs are looked at: one line added to 8,000 is not a walk over
+        them all). Yields after each line."""
         flip = big != self.edge_layer_on
         if self.edge_layer_on and not big:
             for e in self.edges.values():
@@ -486,7 +499,7 @@ class GraphScene(QGraphicsScene):
                 it.setVisible(big)
         self.edge_layer_on = big
         if flip or created:
-            for e in self.edges.values():
+            for e in (self.edges.values() if flip or new_lines is None else new_lines):
                 if bool(e.flags() & QGraphicsItem.GraphicsItemFlag.ItemHasNoContents) != big:
                     e.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, big)
                     e._restyle()  # drawn by the edge layer, or by itself again: its pen
