@@ -12,19 +12,10 @@ from prr_app.model.validation import validate
 from prr_app.review import edits
 from prr_app.review.assess import assess
 from prr_app.ui.findings import canvas_marks, findings_from
+from tests.test_ui_responsive import webshop_prr  # noqa: F401 - the fixture
 from tests.ui_driver import wait_analysis
 
 pytestmark = [pytest.mark.usefixtures("qapp"), pytest.mark.qt_log_ignore("propagateSizeHints")]
-
-
-@pytest.fixture
-def webshop_prr(tmp_path, examples_dir):
-    from prr_app.persistence.store import create_store
-    from prr_app.review.document import load_review
-
-    p = tmp_path / "webshop.prr"
-    create_store(p, load_review(examples_dir / "webshop.json")).close()
-    return p
 
 
 def fresh_rows(review) -> tuple[list[dict], object]:
