@@ -135,6 +135,24 @@ def test_a_new_box_selected_before_it_is_drawn_can_be_named_in_the_inspector_at_
     assert_drawn_afresh(win)
 
 
+def test_a_box_dragged_on_a_large_review_stays_where_it_was_dropped_and_its_lines_follow(qtbot, win, large):
+    """A drag on a review laid out automatically: the position is saved, the layout (on a worker)
+    puts the box where it was dropped (give or take the layout's own framing: a few units, as when
+    drawn at once), and its lines end on it, as on a canvas drawn afresh."""
+    win.open_path(str(large))
+    wait_analysis(qtbot, win)
+    cid = sorted(win.session.review.components)[3]
+    item = win.scene.nodes[cid]
+    dropped = (item.x() + 900.0, item.y() + 600.0)
+    item.setPos(*dropped)  # what the mouse did; the release tells the window
+    win.scene.sig_nodes_moved.emit({cid: dropped})
+    assert cid in win.session.review.layout
+    wait_analysis(qtbot, win)
+    assert (win.scene.nodes[cid].x(), win.scene.nodes[cid].y()) == pytest.approx(dropped, abs=20)
+    assert any(e.source is win.scene.nodes[cid] or e.target is win.scene.nodes[cid] for e in win.scene.edges.values())
+    assert_drawn_afresh(win)
+
+
 def test_lines_get_their_own_pens_back_when_the_edge_layer_stops_drawing_them(qtbot, win, large, monkeypatch):
     """Lines the edge layer draws carry a placeholder pen (0 wide: no call into Python for their
     bounding rect); a graph that becomes small again draws each line itself, in its kind's style."""
