@@ -79,7 +79,9 @@ def test_a_component_added_to_a_large_review_is_laid_out_on_a_worker_and_drawn_w
     assert win.scene.redrawing and "new-svc" not in win.scene.nodes
     assert (win.inspector.coll, win.inspector.key) == ("components", "new-svc")
     assert {k: (n.x(), n.y()) for k, n in win.scene.nodes.items()} == before
+    assert win.statusBar().currentMessage() == win.RELAYOUT_MESSAGE  # the graph will change: said so
     wait_analysis(qtbot, win)
+    assert win.statusBar().currentMessage() == ""
     assert "new-svc" in win.scene.nodes
     assert win.selected_ids() == ["new-svc"]  # selected once drawn; the inspector kept its form
     assert (win.inspector.coll, win.inspector.key) == ("components", "new-svc")

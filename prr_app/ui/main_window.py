@@ -145,6 +145,7 @@ class MainWindow(QMainWindow):
         self.live.sig_started.connect(self.findings.set_updating)
         self.scene.selectionChanged.connect(self._on_selection)
         self.scene.sig_nodes_moved.connect(self._on_nodes_moved)
+        self.scene.sig_redrawn.connect(self._on_redrawn)
         self.scene.sig_link_requested.connect(self._on_link_requested)
         self.scene.sig_fail_clicked.connect(self.fail)
         self.findings.sig_show_elements.connect(self.show_elements)
@@ -442,14 +443,22 @@ class MainWindow(QMainWindow):
         self._update_title()
         QTimer.singleShot(0, self.view.fit)
 
+    RELAYOUT_MESSAGE = "Laying the graph out again…"
+
     def _on_changed(self, colls) -> None:
         self.scene.sync(colls, self.session.changed_keys)
+        if self.scene.redrawing:  # a large review's new layout is computed on a worker
+            self.statusBar().showMessage(self.RELAYOUT_MESSAGE)
         if colls & {"journeys", "dependencies", "components", "groups"}:
             self._fill_journeys() if "journeys" in colls else self.show_journey(self.journey_shown, reveal=False)
         self._update_title()
         if self.failed:
             self.failed = [f for f in self.failed if f in self.session.review.components or f in self.session.review.domains]
         self._refresh_whatif()
+
+    def _on_redrawn(self) -> None:
+        if self.statusBar().currentMessage() == self.RELAYOUT_MESSAGE:
+            self.statusBar().clearMessage()
 
     def _on_result(self, res: dict) -> None:
         self.result = res
