@@ -88,7 +88,8 @@ def wait_analysis(qtbot, w, timeout=20000):
     It first lets an edit's analysis start (it may be queued behind the repaint).
     """
     qtbot.wait(30)
-    qtbot.waitUntil(lambda: not w.live.busy and w.result is not None and not w.scene.building, timeout=timeout)
+    qtbot.waitUntil(lambda: not w.live.busy and w.result is not None and not w.scene.building
+                    and not w.scene.redrawing, timeout=timeout)
     return w.result
 
 

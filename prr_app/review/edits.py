@@ -85,8 +85,11 @@ def _scratch(review: Review, changes: list[Change]) -> Review:
 
 def new_problems(review: Review, changes: list[Change]) -> list[str]:
     """The problems ``changes`` would add to ``review`` (each as "place: message")."""
+    after = validate(_scratch(review, changes))
+    if not after:  # most edits: nothing wrong after it, so nothing it added (the review is not validated again)
+        return []
     before = {str(p) for p in validate(review)}
-    return [str(p) for p in validate(_scratch(review, changes)) if str(p) not in before]
+    return [str(p) for p in after if str(p) not in before]
 
 
 def check_changes(review: Review, changes: list[Change], what: str) -> list[Change]:

@@ -319,6 +319,7 @@ class EdgeItem(QGraphicsPathItem):
         #: the line is not drawn where its boxes are: the scene's next sync draws it (once)
         self._stale = True
         self._shape = None
+        self._layer_pen = False  # its pen is the edge layer's placeholder (see _restyle)
         self.setZValue(1)
         if dep_id is not None:
             self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
@@ -345,6 +346,16 @@ class EdgeItem(QGraphicsPathItem):
         self._layer_changed()
 
     def _restyle(self) -> None:
+        sc = self.scene()
+        if sc is not None and getattr(sc, "edge_layer_on", False) and self.kind != "member":
+            # drawn by the edge layer (the item has no contents): a pen 0 wide, so that Qt takes the
+            # bounding rect from the path's points instead of asking for shape() (8,000 calls into
+            # Python after a re-layout), and no pen made per colour change (a what-if recolours thousands)
+            if not self._layer_pen:
+                self._layer_pen = True
+                self.setPen(_LAYER_PEN)
+            return
+        self._layer_pen = False
         colour = QColor(theme.EDGE_COLOURS.get(self.kind, theme.TEXT))
         if self.state == "down":
             colour = QColor(theme.DOWN)
@@ -405,8 +416,15 @@ class EdgeItem(QGraphicsPathItem):
 
     def adjust(self) -> None:
         s, t = self.source, self.target
+        sc = self.scene()
         #: drawn before it was in a scene (straight): the scene routes it once it is added
-        self._stale = self.scene() is None
+        self._stale = sc is None
+        if sc is not None and sc.edge_layer_on and self.kind != "member":
+            for _ in move_lines([self]):
+                pass
+            if not sc._lines_quiet:
+                sc.edge_layer.mark()
+            return
         way = self._way()
         if way is not None:
             # level through the columns in between, S-curves across the gaps
@@ -495,6 +513,49 @@ class EdgeItem(QGraphicsPathItem):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawPath(self.path())
         super().paint(painter, option, widget)
+
+
+def move_lines(lines):
+    """Lines the edge layer draws, moved to where their boxes are now, all at once; yields after each.
+
+    On a large graph the edge layer draws a line, its head and its fallback mark from its ``ends``
+    (each end where the line from one box's centre to the other's leaves the box,
+    :func:`prr_app.canvas_geometry.clip_to_box`); the item itself (no contents) keeps only the
+    segment, for its place in the scene's index. A re-layout moves thousands: the ends are clipped
+    in numpy (the same arithmetic as ``clip_to_box``, so the same floats), each box read once."""
+    import numpy as np
+
+    if not lines:
+        return
+    boxes: dict = {}
+
+    def box(n):
+        v = boxes.get(n)
+        if v is None:
+            p = n.pos()
+            v = boxes[n] = (p.x() + n.w / 2, p.y() + n.h / 2, n.w, n.h)
+        return v
+
+    ax, ay, sw, sh, bx, by, tw, th = np.array([box(e.source) + box(e.target) for e in lines], dtype=float).T
+    dx, dy = bx - ax, by - ay
+    adx, ady = np.abs(dx), np.abs(dy)
+    with np.errstate(divide="ignore"):
+        ts = np.minimum(np.minimum(np.where(dx != 0, (sw / 2) / adx, np.inf), np.where(dy != 0, (sh / 2) / ady, np.inf)), 1.0)
+        tt = np.minimum(np.minimum(np.where(dx != 0, (tw / 2) / adx, np.inf), np.where(dy != 0, (th / 2) / ady, np.inf)), 1.0)
+    ends = np.column_stack([ax + dx * ts, ay + dy * ts, bx + (-dx) * tt, by + (-dy) * tt]).tolist()
+    for e, (x1, y1, x2, y2) in zip(lines, ends):
+        path = QPainterPath()
+        path.moveTo(x1, y1)
+        path.lineTo(x2, y2)
+        e.ends = (x1, y1, x2, y2)
+        e._stale = False
+        e._shape = None
+        e.setPath(path)
+        yield
+
+
+_LAYER_PEN = QPen(Qt.PenStyle.SolidLine)
+_LAYER_PEN.setWidthF(0)
 
 
 def _clip_xy(cx: float, cy: float, dx: float, dy: float, node: "NodeItem") -> QPointF:

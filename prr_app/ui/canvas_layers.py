@@ -95,6 +95,10 @@ class EdgeLayer(QGraphicsItem):
         """Make the sketch picture once things are quiet (~10-30 ms), so that the first frame of
         the next zoom does not pay for it. (Not on a worker thread: QPainter calls hold Python's
         GIL, so the GUI thread would wait for it all the same.)"""
+        from shiboken6 import Shiboken
+
+        if not Shiboken.isValid(self):  # its window closed (and the scene went with it) since it was marked
+            return
         if self.scene() is None or not self.isVisible() or self._pix is not None or not self.gscene.edge_layer_on:
             return
         from PySide6.QtCore import QThreadPool

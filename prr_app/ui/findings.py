@@ -143,6 +143,14 @@ class FindingsPanel(QWidget):
             parts.append(wording.launch_blockers(a.verdict))
         self.summary.setText("  ·  ".join(parts))
 
+    UPDATING = " (updating…)"
+
+    def set_updating(self) -> None:
+        """Say that the rows are of an earlier state of the review, until the next result."""
+        text = self.summary.text()
+        if not text.endswith(self.UPDATING):
+            self.summary.setText(text + self.UPDATING)
+
     def _clicked(self, index) -> None:
         f = self.model.data(self.model.index(index.row(), 0), Qt.ItemDataRole.UserRole)
         if f:

@@ -141,9 +141,11 @@ class MainWindow(QMainWindow):
         s.sig_save_conflict.connect(self._on_save_conflict)
         s.undo_stack.cleanChanged.connect(self._update_title)
         self.live.sig_result.connect(self._on_result)
-        self.live.sig_started.connect(lambda: self.findings.summary.setText(self.findings.summary.text().split(" (")[0] + " (updating…)"))
+        self.live.sig_outdated.connect(self.findings.set_updating)
+        self.live.sig_started.connect(self.findings.set_updating)
         self.scene.selectionChanged.connect(self._on_selection)
         self.scene.sig_nodes_moved.connect(self._on_nodes_moved)
+        self.scene.sig_redrawn.connect(self._on_redrawn)
         self.scene.sig_link_requested.connect(self._on_link_requested)
         self.scene.sig_fail_clicked.connect(self.fail)
         self.findings.sig_show_elements.connect(self.show_elements)
@@ -441,14 +443,22 @@ class MainWindow(QMainWindow):
         self._update_title()
         QTimer.singleShot(0, self.view.fit)
 
+    RELAYOUT_MESSAGE = "Laying the graph out again…"
+
     def _on_changed(self, colls) -> None:
         self.scene.sync(colls, self.session.changed_keys)
+        if self.scene.redrawing:  # a large review's new layout is computed on a worker
+            self.statusBar().showMessage(self.RELAYOUT_MESSAGE)
         if colls & {"journeys", "dependencies", "components", "groups"}:
             self._fill_journeys() if "journeys" in colls else self.show_journey(self.journey_shown, reveal=False)
         self._update_title()
         if self.failed:
             self.failed = [f for f in self.failed if f in self.session.review.components or f in self.session.review.domains]
         self._refresh_whatif()
+
+    def _on_redrawn(self) -> None:
+        if self.statusBar().currentMessage() == self.RELAYOUT_MESSAGE:
+            self.statusBar().clearMessage()
 
     def _on_result(self, res: dict) -> None:
         self.result = res
@@ -530,7 +540,9 @@ class MainWindow(QMainWindow):
 
     def _on_selection(self) -> None:
         ids = self.selected_ids()
-        self.inspector.show_element(ids[0] if len(ids) == 1 else None)
+        if not (len(ids) == 1 and self.inspector.coll != "meta" and self.inspector.key == ids[0]):
+            # (a new box selected once drawn is already in the inspector, maybe being typed into)
+            self.inspector.show_element(ids[0] if len(ids) == 1 else None)
         if not self.fail_mode:
             self._refresh_whatif()
 
@@ -764,6 +776,8 @@ class MainWindow(QMainWindow):
                      kind=kind, **fields) is None:
             return None
         self.scene.select_ids([cid])
+        if cid not in self.scene.nodes:  # a large review lays itself out again on a worker first
+            self.inspector.show_element(cid)
         return cid
 
     def create_domain(self, did: str, name: str = "", kind: str = "zone", parent: str | None = None) -> str | None:
