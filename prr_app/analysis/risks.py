@@ -442,9 +442,6 @@ class RiskRegister:
     def component_likelihood(self, c: int) -> tuple[int, tuple[str, ...]]:
         return _component_likelihood(self.review.components[self.g.ids[c]])
 
-    def instance_likelihood(self, c: int) -> tuple[int, tuple[str, ...]]:
-        return _instance_likelihood(self.review.components[self.g.ids[c]], self.g.replicas[c], self.g.min_healthy[c])
-
     def domain_likelihood(self, d: int) -> tuple[int, tuple[str, ...]]:
         dom = self.review.domains[self.g.domain_ids[d]]
         if dom.availability is not None:
@@ -460,6 +457,8 @@ class RiskRegister:
             blocking: bool, domains=(), finding: str | None = None,
             fix: str | None = None, fix_component: str | None = None, blocking_reason: str = "",
             disruptions=(), chain=(), policy_required: bool = True, journeys=(), aliases=()) -> Risk:
+        """Add the computed risk ``rid`` (likelihood and impact clamped to 1..5, the components and
+        domains sorted, an effort of the kind ``fix``) and return it."""
         lk, im = _clamp(likelihood), _clamp(impact)
         blocking = bool(blocking)
         risk = Risk(
