@@ -89,9 +89,10 @@ class Analysis:
         cid = entry["component"]
         return next(s for s in self.spofs if s["element"] == cid and s["element_type"] == "component")
 
-    def risk(self, risk_id: str) -> dict | None:
+    def risk(self, risk_id: str) -> Risk | None:
+        """The risk ``risk_id``, or the one a folded finding of that id went into."""
         for r in self.risks:
-            if r["id"] == risk_id or risk_id in r.get("aliases", ()):  # a folded finding's id: its root
+            if r.id == risk_id or risk_id in r.aliases:
                 return r
         return None
 

@@ -140,10 +140,15 @@ class Risk(Mapping):
     rank: int = 0
 
     def __getitem__(self, key: str):
-        if key not in _RISK_KEYS:
-            raise KeyError(key)
-        v = getattr(self, key)
-        return list(v) if type(v) is tuple else v
+        try:
+            get = _GETTERS[key]
+        except KeyError:
+            raise KeyError(key) from None
+        return get(self)
+
+    def get(self, key: str, default=None):
+        get = _GETTERS.get(key)
+        return default if get is None else get(self)
 
     def __iter__(self):
         return iter(RISK_KEYS)
@@ -166,7 +171,17 @@ class Risk(Mapping):
 
 #: The keys of a risk in the document, in order.
 RISK_KEYS = tuple(Risk.__dataclass_fields__)
-_RISK_KEYS = frozenset(RISK_KEYS)
+
+
+def _getter(key: str):
+    """How ``risk[key]`` reads a field: its slot, a sequence as a list (a copy)."""
+    slot = Risk.__dict__[key].__get__
+    if Risk.__dataclass_fields__[key].type == "tuple":
+        return lambda r: list(slot(r))
+    return slot
+
+
+_GETTERS = {key: _getter(key) for key in RISK_KEYS}
 
 
 def severity(score: int) -> str:
@@ -427,9 +442,6 @@ class RiskRegister:
     def component_likelihood(self, c: int) -> tuple[int, tuple[str, ...]]:
         return _component_likelihood(self.review.components[self.g.ids[c]])
 
-    def instance_likelihood(self, c: int) -> tuple[int, tuple[str, ...]]:
-        return _instance_likelihood(self.review.components[self.g.ids[c]], self.g.replicas[c], self.g.min_healthy[c])
-
     def domain_likelihood(self, d: int) -> tuple[int, tuple[str, ...]]:
         dom = self.review.domains[self.g.domain_ids[d]]
         if dom.availability is not None:
@@ -445,6 +457,8 @@ class RiskRegister:
             blocking: bool, domains=(), finding: str | None = None,
             fix: str | None = None, fix_component: str | None = None, blocking_reason: str = "",
             disruptions=(), chain=(), policy_required: bool = True, journeys=(), aliases=()) -> Risk:
+        """Add the computed risk ``rid`` (likelihood and impact clamped to 1..5, the components and
+        domains sorted, an effort of the kind ``fix``) and return it."""
         lk, im = _clamp(likelihood), _clamp(impact)
         blocking = bool(blocking)
         risk = Risk(
@@ -1277,20 +1291,23 @@ class RiskRegister:
                 risk.owner_source = f"owner of {risk.fix_component}"
 
 
-def accepted_at_launch(r: dict) -> bool:
-    """Is the risk accepted with an acceptance that has not expired and lasts past the target launch?"""
+def accepted_at_launch(r: Mapping) -> bool:
+    """Is the risk accepted with an acceptance that has not expired and lasts past the target launch?
+    ``r``: a :class:`Risk` or a risk of the document (a dict)."""
+    if type(r) is Risk:  # its attributes: the register's 10,000 risks are asked in the verdict
+        return bool(r.accepted) and not r.acceptance_expired and not r.acceptance_before_launch
     return bool(r.get("accepted")) and not r.get("acceptance_expired") and not r.get("acceptance_before_launch")
 
 
-def open_at_launch(r: dict) -> bool:
+def open_at_launch(r: Mapping) -> bool:
     """Is the risk still open at the target launch (not mitigated, closed, or accepted past the launch)?"""
-    if r["status"] in ("mitigated", "closed"):
+    if (r.status if type(r) is Risk else r["status"]) in ("mitigated", "closed"):
         return False
     return not accepted_at_launch(r)
 
 
-def has_due_date(r: dict) -> bool:
-    return any(m.get("due") for m in r["mitigations"])
+def has_due_date(r: Mapping) -> bool:
+    return any(m.get("due") for m in (r.mitigations if type(r) is Risk else r["mitigations"]))
 
 
 def team_plan(risks: list[dict], checklist_items: list[tuple[str, bool]] = ()) -> tuple[list[dict], int]:
@@ -1333,15 +1350,17 @@ def team_plan(risks: list[dict], checklist_items: list[tuple[str, bool]] = ()) -
     return rows, max((t["blocker_days"] for t in rows), default=0)
 
 
-def verdict(risks: list[dict], checklist: dict | None, review, assumptions: list[dict] = ()) -> dict:
+def verdict(risks: list[Risk], checklist: dict | None, review, assumptions: list[dict] = ()) -> dict:
     """not-ready / ready-with-conditions / ready, with one sentence per cause (domain.md, issue 17).
+
+    ``risks``: the register (:meth:`RiskRegister.build`).
 
     ``checklist``: the checklist's headline figures (``blockers``, ``blocking_items``,
     ``unanswered_blockers`` and, when known, ``unanswered_items`` names). ``assumptions``: the
     analysis' defaults; those that decided something are listed with the verdict.
     """
     causes: list[str] = []
-    blockers = [r for r in risks if r["launch_blocking"]]
+    blockers = [r for r in risks if r.launch_blocking]
     check = checklist or {}
     not_met = check.get("blockers", 0) or 0
     unanswered = check.get("unanswered_blockers", 0) or 0
@@ -1383,9 +1402,8 @@ def verdict(risks: list[dict], checklist: dict | None, review, assumptions: list
                       "unanswered (an unanswered blocker counts as not met)"
                       + (": " + _list(names, 4) if names else "") + ".")
     # every open high or critical risk, launch blockers included: each needs an owner and a due date
-    open_high = [r for r in risks if r["severity"] in ("critical", "high")
-                 and open_at_launch(r) and r.get("policy_required", True)]
-    unplanned = [r for r in open_high if not (r["owner"] and has_due_date(r))]
+    open_high = [r for r in risks if r.severity in ("critical", "high") and open_at_launch(r) and r.policy_required]
+    unplanned = [r for r in open_high if not (r.owner and has_due_date(r))]
     if unplanned:  # a cause whatever else blocks: ready with conditions needs a plan for each
         causes.append(_unplanned_cause(open_high, unplanned))
     few = next((a for a in assumptions if a["id"] == "few-dependencies"), None)
