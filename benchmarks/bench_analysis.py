@@ -239,21 +239,27 @@ def _run(cmd) -> tuple[float, int, float]:
     return dt, len(proc.stdout), max(peak, before) / 1024
 
 
-def bench_cli(review: Review, label: str, repeat: int = 3) -> dict:
-    """``prr analyze --json`` as a whole process against a script that loads the same edges with
-    json + networkx and condenses them; the two alternate, so that both see the same load."""
+def _command_inputs(review: Review, tmp: Path, trees: list[Path]) -> tuple[Path, Path]:
+    """The review written as JSON and the networkx script, in ``tmp``; the trees' modules compiled
+    to bytecode, as the command is installed (pip compiles them on install)."""
     import compileall
 
     from prr_app.interchange.json_io import write_json as write_review_json
 
-    # the command as installed: its modules' bytecode compiled (pip does it on install)
-    compileall.compile_dir(str(ROOT / "prr_app"), quiet=1)
+    for tree in trees:
+        compileall.compile_dir(str(tree / "prr_app"), quiet=1)
+    path = tmp / "review.json"
+    write_review_json(review, path)
+    script = tmp / "baseline.py"
+    script.write_text(BASELINE)
+    return path, script
 
+
+def bench_cli(review: Review, label: str, repeat: int = 3) -> dict:
+    """``prr analyze --json`` as a whole process against a script that loads the same edges with
+    json + networkx and condenses them; the two alternate, so that both see the same load."""
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "review.json"
-        write_review_json(review, path)
-        script = Path(tmp) / "baseline.py"
-        script.write_text(BASELINE)
+        path, script = _command_inputs(review, Path(tmp), [ROOT])
         base, cli, size = [], [], 0
         for _ in range(repeat):
             base.append(_run([sys.executable, str(script), str(path)])[0])
@@ -282,18 +288,10 @@ def bench_against(review: Review, label: str, other: Path, rounds: int) -> dict:
     """CPU seconds of the networkx script, ``prr analyze --json`` from ``other`` (a copy of another
     commit's tree) and from this tree, alternating, so that all three see the same load; the
     ratios to the script are medians of the rounds."""
-    import compileall
     import statistics
 
-    from prr_app.interchange.json_io import write_json as write_review_json
-
-    for tree in (ROOT, other):
-        compileall.compile_dir(str(tree / "prr_app"), quiet=1)
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "review.json"
-        write_review_json(review, path)
-        script = Path(tmp) / "baseline.py"
-        script.write_text(BASELINE)
+        path, script = _command_inputs(review, Path(tmp), [ROOT, other])
         cli = [sys.executable, "-m", "prr_app.cli.main", "analyze", str(path), "--json"]
         runs: dict[str, list[float]] = {"script": [], "other": [], "this": []}
         for _ in range(rounds):
