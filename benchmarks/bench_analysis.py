@@ -13,6 +13,7 @@ on a graph like an import of a big system (``heldout_like.py``).
     .venv/bin/python benchmarks/bench_analysis.py --sizes 500 2000
     .venv/bin/python benchmarks/bench_analysis.py --in-process 100000   # one process: steps, peak memory
     .venv/bin/python benchmarks/bench_analysis.py --bitset-widths 100000   # what renumbering would save
+    .venv/bin/python benchmarks/bench_analysis.py --against /tmp/main-copy --rounds 6   # A/B in CPU seconds
 """
 from __future__ import annotations
 
@@ -238,21 +239,27 @@ def _run(cmd) -> tuple[float, int, float]:
     return dt, len(proc.stdout), max(peak, before) / 1024
 
 
-def bench_cli(review: Review, label: str, repeat: int = 3) -> dict:
-    """``prr analyze --json`` as a whole process against a script that loads the same edges with
-    json + networkx and condenses them; the two alternate, so that both see the same load."""
+def _command_inputs(review: Review, tmp: Path, trees: list[Path]) -> tuple[Path, Path]:
+    """The review written as JSON and the networkx script, in ``tmp``; the trees' modules compiled
+    to bytecode, as the command is installed (pip compiles them on install)."""
     import compileall
 
     from prr_app.interchange.json_io import write_json as write_review_json
 
-    # the command as installed: its modules' bytecode compiled (pip does it on install)
-    compileall.compile_dir(str(ROOT / "prr_app"), quiet=1)
+    for tree in trees:
+        compileall.compile_dir(str(tree / "prr_app"), quiet=1)
+    path = tmp / "review.json"
+    write_review_json(review, path)
+    script = tmp / "baseline.py"
+    script.write_text(BASELINE)
+    return path, script
 
+
+def bench_cli(review: Review, label: str, repeat: int = 3) -> dict:
+    """``prr analyze --json`` as a whole process against a script that loads the same edges with
+    json + networkx and condenses them; the two alternate, so that both see the same load."""
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "review.json"
-        write_review_json(review, path)
-        script = Path(tmp) / "baseline.py"
-        script.write_text(BASELINE)
+        path, script = _command_inputs(review, Path(tmp), [ROOT])
         base, cli, size = [], [], 0
         for _ in range(repeat):
             base.append(_run([sys.executable, str(script), str(path)])[0])
@@ -264,6 +271,38 @@ def bench_cli(review: Review, label: str, repeat: int = 3) -> dict:
            "baseline_seconds": round(min(base), 3), "ratio_best": round(min(cli) / min(base), 2),
            "ratio_median_of_pairs": round(ratios[len(ratios) // 2], 2),
            "json_mb": round(size / 1e6, 1), "loadavg": loadavg()}
+    print(json.dumps(row), flush=True)
+    return row
+
+
+def _cpu(cmd, tree: Path) -> float:
+    """CPU seconds (user + system) of one process run with ``tree`` first on the path."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=tree, check=True,
+                   env={**os.environ, "PYTHONPATH": str(tree)})
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+
+
+def bench_against(review: Review, label: str, other: Path, rounds: int) -> dict:
+    """CPU seconds of the networkx script, ``prr analyze --json`` from ``other`` (a copy of another
+    commit's tree) and from this tree, alternating, so that all three see the same load; the
+    ratios to the script are medians of the rounds."""
+    import statistics
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path, script = _command_inputs(review, Path(tmp), [ROOT, other])
+        cli = [sys.executable, "-m", "prr_app.cli.main", "analyze", str(path), "--json"]
+        runs: dict[str, list[float]] = {"script": [], "other": [], "this": []}
+        for _ in range(rounds):
+            runs["script"].append(_cpu([sys.executable, str(script), str(path)], ROOT))
+            runs["other"].append(_cpu(cli, other))
+            runs["this"].append(_cpu(cli, ROOT))
+    row = {"case": f"CPU seconds, script vs {other} vs this tree: {label}",
+           **{f"{k}_cpu_median": round(statistics.median(v), 2) for k, v in runs.items()},
+           **{f"{k}_ratio_median": round(statistics.median(c / b for c, b in zip(runs[k], runs["script"])), 2)
+              for k in ("other", "this")},
+           "rounds": rounds, "loadavg": loadavg()}
     print(json.dumps(row), flush=True)
     return row
 
@@ -396,11 +435,19 @@ def main(argv=None) -> int:
     ap.add_argument("--bitset-widths", type=int, metavar="N",
                     help="only the imported-like graph of N components: what the upstream bitsets hold against "
                          "their width in id order and if numbered upstream first")
+    ap.add_argument("--against", type=Path, metavar="TREE",
+                    help="only the imported-like 10k graph: CPU seconds of the networkx script, of prr analyze "
+                         "--json from TREE (a copy of another commit, e.g. git archive main) and from this tree, "
+                         "alternating")
+    ap.add_argument("--rounds", type=int, default=4, help="rounds of --against (default 4)")
     args = ap.parse_args(argv)
 
     from heldout_like import generate as generate_imported
     from prr_app.interchange.json_io import read_review_json
 
+    if args.against:
+        bench_against(generate_imported(10_000), "imported-like 10k", args.against.resolve(), args.rounds)
+        return 0
     if args.bitset_widths:
         bench_bitset_widths(generate_imported(args.bitset_widths), f"imported-like {args.bitset_widths}")
         return 0
