@@ -168,3 +168,38 @@ def test_plain_table_cells_look_as_reportlab_draws_them(tmp_path):
     theirs, mine = build(Table, "reportlab"), build(_LongTable, "ours")
     assert len(theirs) == len(mine) >= 2
     assert theirs == mine
+
+
+def test_register_cells_of_several_lines_look_as_one_paragraph(tmp_path):
+    """The risk register's cells are a Paragraph per line (pdf._Lines), so that a line of one style
+    is broken as plain text: stacked, they must give the page one paragraph broken at <br/> gives,
+    an empty first line (no recommended mitigation) and wrapped, bold and coloured lines included."""
+    from reportlab.platypus import SimpleDocTemplate
+
+    from prr_app.reporting.pdf import Paragraph, _LongTable, _Lines
+    from prr_app.reporting.styles import Styles, table_style
+
+    st_ = Styles()
+    kit = TextKit()
+    cells = []
+    for i in range(40):
+        cells.append([
+            f"<b>{kit.markup(f'Risk {i}: cart-db is a single point of failure')}</b>",
+            kit.markup("A long description that wraps over two or three lines of the column, " * (1 + i % 3)),
+            f'<font color="#616e7c">{kit.markup("why: likelihood 4: one instance; impact 5: takes down checkout")}</font>',
+        ])
+        cells.append(["", kit.markup("effort: medium, about 10 working days"), "• " + kit.markup(f"Fix {i} (sre, due 2026-09-01)")])
+
+    def build(as_lines: bool, name: str):
+        rows = [[str(i), _Lines(c, st_.cell) if as_lines else Paragraph("<br/>".join(c), st_.cell)]
+                for i, c in enumerate(cells)]
+        path = tmp_path / f"{name}.pdf"
+        SimpleDocTemplate(str(path), invariant=1).build(
+            [_LongTable([["#", "Risk"]] + rows, colWidths=[30, 220], repeatRows=1, style=table_style())])
+        subprocess.run(["pdftoppm", "-r", "100", str(path), str(tmp_path / name)], check=True)
+        return [p.read_bytes() for p in sorted(tmp_path.glob(f"{name}-*.ppm"))]
+
+    one, stacked = build(False, "paragraph"), build(True, "lines")
+    assert len(one) == len(stacked) >= 2
+    assert one == stacked
+    assert _Lines(cells[0], st_.cell).getPlainText() == Paragraph("<br/>".join(cells[0]), st_.cell).getPlainText()
