@@ -203,3 +203,27 @@ def test_register_cells_of_several_lines_look_as_one_paragraph(tmp_path):
     assert len(one) == len(stacked) >= 2
     assert one == stacked
     assert _Lines(cells[0], st_.cell).getPlainText() == Paragraph("<br/>".join(cells[0]), st_.cell).getPlainText()
+
+
+def test_a_generated_review_renders_the_same_twice_and_completely():
+    """The benchmark's kind of review, smaller: figures in parts, the register's several-line cells,
+    bullets with chains. Two builds are byte-identical, and every component and every risk's title
+    is in the text."""
+    import importlib.util
+
+    from pypdf import PdfReader
+
+    from prr_app.reporting.pdf import render_pdf
+
+    spec = importlib.util.spec_from_file_location("bench_report", ROOT / "benchmarks" / "bench_report.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    review = bench.generate(160, n_risks=60, n_answers=40, seed=3)
+    first = render_pdf(review)
+    assert render_pdf(review) == first
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(__import__("io").BytesIO(first)).pages)
+    assert "(part 2 of" in text  # drawn in parts
+    for cid in review.components:
+        assert cid in text
+    for rid, risk in review.risks.items():
+        assert risk.title in text, rid
