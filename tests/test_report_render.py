@@ -168,3 +168,62 @@ def test_plain_table_cells_look_as_reportlab_draws_them(tmp_path):
     theirs, mine = build(Table, "reportlab"), build(_LongTable, "ours")
     assert len(theirs) == len(mine) >= 2
     assert theirs == mine
+
+
+def test_register_cells_of_several_lines_look_as_one_paragraph(tmp_path):
+    """The risk register's cells are a Paragraph per line (pdf._Lines), so that a line of one style
+    is broken as plain text: stacked, they must give the page one paragraph broken at <br/> gives,
+    an empty first line (no recommended mitigation) and wrapped, bold and coloured lines included."""
+    from reportlab.platypus import SimpleDocTemplate
+
+    from prr_app.reporting.pdf import Paragraph, _LongTable, _Lines
+    from prr_app.reporting.styles import Styles, table_style
+
+    st_ = Styles()
+    kit = TextKit()
+    cells = []
+    for i in range(40):
+        cells.append([
+            f"<b>{kit.markup(f'Risk {i}: cart-db is a single point of failure')}</b>",
+            kit.markup("A long description that wraps over two or three lines of the column, " * (1 + i % 3)),
+            f'<font color="#616e7c">{kit.markup("why: likelihood 4: one instance; impact 5: takes down checkout")}</font>',
+        ])
+        cells.append(["", kit.markup("effort: medium, about 10 working days"), "• " + kit.markup(f"Fix {i} (sre, due 2026-09-01)")])
+
+    def build(as_lines: bool, name: str):
+        rows = [[str(i), _Lines(c, st_.cell) if as_lines else Paragraph("<br/>".join(c), st_.cell)]
+                for i, c in enumerate(cells)]
+        path = tmp_path / f"{name}.pdf"
+        SimpleDocTemplate(str(path), invariant=1).build(
+            [_LongTable([["#", "Risk"]] + rows, colWidths=[30, 220], repeatRows=1, style=table_style())])
+        subprocess.run(["pdftoppm", "-r", "100", str(path), str(tmp_path / name)], check=True)
+        return [p.read_bytes() for p in sorted(tmp_path.glob(f"{name}-*.ppm"))]
+
+    one, stacked = build(False, "paragraph"), build(True, "lines")
+    assert len(one) == len(stacked) >= 2
+    assert one == stacked
+    assert _Lines(cells[0], st_.cell).getPlainText() == Paragraph("<br/>".join(cells[0]), st_.cell).getPlainText()
+
+
+def test_a_generated_review_renders_the_same_twice_and_completely():
+    """The benchmark's kind of review, smaller: figures in parts, the register's several-line cells,
+    bullets with chains. Two builds are byte-identical, and every component and every risk's title
+    is in the text."""
+    import importlib.util
+
+    from pypdf import PdfReader
+
+    from prr_app.reporting.pdf import render_pdf
+
+    spec = importlib.util.spec_from_file_location("bench_report", ROOT / "benchmarks" / "bench_report.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    review = bench.generate(160, n_risks=60, n_answers=40, seed=3)
+    first = render_pdf(review)
+    assert render_pdf(review) == first
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(__import__("io").BytesIO(first)).pages)
+    assert "(part 2 of" in text  # drawn in parts
+    for cid in review.components:
+        assert cid in text
+    for rid, risk in review.risks.items():
+        assert risk.title in text, rid

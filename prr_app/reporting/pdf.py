@@ -284,6 +284,26 @@ class _LongTable(Table):
         super()._drawLines()
 
 
+class _Lines(list):
+    """A table cell of several lines of markup (the risk register's title, description, inputs...),
+    each line its own Paragraph, stacked where reportlab puts the lines of one paragraph broken at
+    ``<br/>``: a line of one style is broken as plain text (:meth:`Paragraph._plain_lines`), while
+    reportlab breaks a paragraph of several styles several times slower. Only in a table whose rows
+    are kept whole: a row split across pages splits one paragraph by its own rules (no single line
+    left behind), so there the cell is that one paragraph (:meth:`paragraph`)."""
+
+    def __init__(self, parts: list[str], style):
+        super().__init__(Paragraph(x, style) if x else Spacer(1, style.leading) for x in parts)
+        self.parts, self.style = parts, style
+
+    def getPlainText(self) -> str:
+        """The one paragraph's ``getPlainText`` (what column widths and row estimates are made of)."""
+        return _RLParagraph("<br/>".join(self.parts), self.style).getPlainText()
+
+    def paragraph(self) -> "Paragraph":
+        return Paragraph("<br/>".join(self.parts), self.style)
+
+
 class _Cell:
     __slots__ = ("text", "bold", "color")
 
@@ -369,7 +389,7 @@ class _Contents(Flowable):
 
 def _text_height(v, width: float) -> float:
     """A generous estimate of a cell's height in points (7.5 pt text, 9.5 pt lines)."""
-    if isinstance(v, _RLParagraph):
+    if isinstance(v, (_RLParagraph, _Lines)):
         text = v.getPlainText()
     elif isinstance(v, str):
         text = v
@@ -401,7 +421,7 @@ def _fit_columns(kit: TextKit, header: list[str], rows: list[list], cols: list[f
     for row in rows[:60]:  # the longest words of the first rows decide (the table's shape is set by then)
         for i, v in enumerate(row[:len(cols)]):
             text = v.text if isinstance(v, _Cell) else v if isinstance(v, str) else (
-                v.getPlainText() if isinstance(v, _RLParagraph) else "")
+                v.getPlainText() if isinstance(v, (_RLParagraph, _Lines)) else "")
             if isinstance(v, str) and v:  # a short cell is drawn as is, on one line: it needs its whole width
                 need[i] = max(need[i], kit.width(v, 7.5) + pad)
             elif text:
@@ -642,8 +662,17 @@ class TableBuilder:
         # lay the whole table out twice)
         tall = self.doc.frame_h * 0.6
         split = any(_text_height(v, c) > tall for row in data[1:] for v, c in zip(row, cols))
+        if split:
+            data = [[v.paragraph() if isinstance(v, _Lines) else v for v in row] for row in data]
         return _LongTable(data, colWidths=cols, repeatRows=1, hAlign="LEFT",
                           style=table_style(extra=list(extra) + cmds), splitInRow=1 if split else 0)
+
+    def lines(self, parts: list[str]):
+        """A cell of several lines of markup (:class:`_Lines`), or one paragraph broken at ``<br/>``
+        when a line holds right-to-left or shaped text (direction and shaping are the whole cell's)."""
+        if any(_RTL.search(x) or _NEEDS_SHAPING.search(x) for x in parts):
+            return Paragraph("<br/>".join(parts), self.st.cell)
+        return _Lines(parts, self.st.cell)
 
     def short(self, text) -> str:
         """A short cell we compose ourselves (numbers, enum words, marks): drawn as is, no markup parsing."""
@@ -1192,17 +1221,17 @@ class _Builder(TableBuilder):
                       "in a compact list (rank, severity, owner and status).", self.st.small)
         body = []
         for r in detailed:
-            risk = f"<b>{self.m(r['title'])}</b>"
+            risk = [f"<b>{self.m(r['title'])}</b>"]
             if r.get("description"):
-                risk += "<br/>" + self.m(r["description"])
+                risk.append(self.m(r["description"]))
             inputs = a.why_inputs(r)
             why = "; ".join(inputs)
             if why:
-                risk += f'<br/><font color="#616e7c">{self.m("why: " + why)}</font>'
+                risk.append(f'<font color="#616e7c">{self.m("why: " + why)}</font>')
             ov = r.get("override")
             if ov:
                 reason = ov.get("reason", "") if isinstance(ov, dict) else str(ov)
-                risk += f'<br/><font color="#616e7c">{self.m("override: " + reason)}</font>'
+                risk.append(f'<font color="#616e7c">{self.m("override: " + reason)}</font>')
             flags = []
             if r.get("launch_blocking"):
                 flags.append("launch blocker")
@@ -1213,24 +1242,22 @@ class _Builder(TableBuilder):
             if r.get("acceptance_before_launch"):
                 flags.append("acceptance ends before launch: not counted")
             if r.get("blocking_reason") and r.get("launch_blocking"):
-                risk += f'<br/><font color="#b71c1c">{self.m("blocks launch: " + r["blocking_reason"])}</font>'
+                risk.append(f'<font color="#b71c1c">{self.m("blocks launch: " + r["blocking_reason"])}</font>')
             for c in r.get("causes") or []:
-                risk += "<br/>" + self.m(f"also resolves: {c['title']} ({c['id']})")
-            mit = self.m(r.get("mitigation") or "")
+                risk.append(self.m(f"also resolves: {c['title']} ({c['id']})"))
+            mit = [self.m(r.get("mitigation") or "")]
             eff = r.get("effort")
             if eff:
-                mit += "<br/>" + self.m(f"effort: {eff['size']}, about {eff['days']} working days ({eff['what']})")
+                mit.append(self.m(f"effort: {eff['size']}, about {eff['days']} working days ({eff['what']})"))
             for mt in r.get("mitigations") or []:
                 bits = [mt.get("owner") or "no owner", f"due {mt['due']}" if mt.get("due") else "no due date",
                         (mt.get("status") or "").replace("_", " "), f"effort {mt['effort']}" if mt.get("effort") else "effort not stated"]
-                mit += "<br/>• " + self.m(f"{mt.get('title', '')} ({', '.join(bits)})")
-            score = self.m(f"{r['likelihood']}×{r['impact']}={r['score']}")
-            sev_cell = self.sev_markup(r["severity"]) + "<br/>" + score
+                mit.append("• " + self.m(f"{mt.get('title', '')} ({', '.join(bits)})"))
+            sev_cell = [self.sev_markup(r["severity"]), self.m(f"{r['likelihood']}×{r['impact']}={r['score']}")]
             if flags:
-                sev_cell += "<br/>" + self.m(", ".join(flags))
-            body.append([self.short(r.get("rank", "")), Paragraph(risk, self.st.cell),
-                         Paragraph(sev_cell, self.st.cell),
-                         self.cell(a.owner_text(r)), Paragraph(mit, self.st.cell)])
+                sev_cell.append(self.m(", ".join(flags)))
+            body.append([self.short(r.get("rank", "")), self.lines(risk), self.lines(sev_cell),
+                         self.cell(a.owner_text(r)), self.lines(mit)])
         if body:
             self.table(["#", "Risk", "Severity / score", "Owner", "Mitigation (owner, due, status, effort)"], body,
                        [0.05, 0.38, 0.12, 0.11, 0.34])
