@@ -87,14 +87,21 @@ class EdgeLayer(QGraphicsItem):
             self.update()
 
     def forget(self) -> None:
-        """Another review: no picture of this one's lines is shown, not even while a zoom waits."""
-        self.mark()
-        self._last_pix = None
+        """Another review: no picture of this one's lines is shown, not even while a zoom waits
+        (the next :meth:`mark`, when its lines are drawn, makes the new one)."""
+        self._pix = self._making = self._last_pix = None
+        self._wanted = False
+        self._next_step.stop()
+        self._prep.stop()
 
     def _prepare_sketch(self) -> None:
         """Make the sketch picture once things are quiet (~10-30 ms), so that the first frame of
         the next zoom does not pay for it. (Not on a worker thread: QPainter calls hold Python's
         GIL, so the GUI thread would wait for it all the same.)"""
+        import shiboken6
+
+        if not shiboken6.isValid(self):  # the scene was cleared while its timer ran
+            return
         if self.scene() is None or not self.isVisible() or self._pix is not None or not self.gscene.edge_layer_on:
             return
         from PySide6.QtCore import QThreadPool
