@@ -98,9 +98,9 @@ class EdgeLayer(QGraphicsItem):
         """Make the sketch picture once things are quiet (~10-30 ms), so that the first frame of
         the next zoom does not pay for it. (Not on a worker thread: QPainter calls hold Python's
         GIL, so the GUI thread would wait for it all the same.)"""
-        import shiboken6
+        from shiboken6 import Shiboken
 
-        if not shiboken6.isValid(self):  # the scene was cleared while its timer ran
+        if not Shiboken.isValid(self):  # its window closed (and the scene went with it) since it was marked
             return
         if self.scene() is None or not self.isVisible() or self._pix is not None or not self.gscene.edge_layer_on:
             return
