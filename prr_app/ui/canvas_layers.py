@@ -87,9 +87,12 @@ class EdgeLayer(QGraphicsItem):
             self.update()
 
     def forget(self) -> None:
-        """Another review: no picture of this one's lines is shown, not even while a zoom waits."""
-        self.mark()
-        self._last_pix = None
+        """Another review: no picture of this one's lines is shown, not even while a zoom waits
+        (the next :meth:`mark`, when its lines are drawn, makes the new one)."""
+        self._pix = self._making = self._last_pix = None
+        self._wanted = False
+        self._next_step.stop()
+        self._prep.stop()
 
     def _prepare_sketch(self) -> None:
         """Make the sketch picture once things are quiet (~10-30 ms), so that the first frame of
