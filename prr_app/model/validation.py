@@ -33,6 +33,15 @@ _ID_PUNCT = "_.:/+-"
 _ASCII_ID_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.:/+-]{0,199}")
 
 
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
 def _id_char(ch: str) -> bool:
     return ch in _ID_PUNCT or unicodedata.category(ch)[0] in "LMN"
 

@@ -140,8 +140,11 @@ class _Form(QDialog):
         self.buttons.rejected.connect(self.reject)
 
     def row(self, label: str, widget):
-        """Add ``widget`` under ``label`` (also its accessible name); returns it."""
+        """Add ``widget`` under ``label`` (also its accessible name); returns it. In a multi-line
+        field, Tab moves on to the next field as everywhere else in a form (no tab characters)."""
         widget.setAccessibleName(label)
+        if isinstance(widget, QPlainTextEdit):
+            widget.setTabChangesFocus(True)
         self.form.addRow(label, widget)
         return widget
 
@@ -269,7 +272,6 @@ class JourneyDialog(_NewNamed):
         self.critical_box = QCheckBox("A critical journey (its SLO gates the launch)")
         self.critical_box.setChecked(True)
         self.description_edit = QPlainTextEdit()
-        self.description_edit.setTabChangesFocus(True)
         self.description_edit.setFixedHeight(60)
         for label, w in (("Entry components", self.entry_edit), ("SLO (%)", self.slo_edit),
                          ("Criticality", self.critical_box), ("Description", self.description_edit)):
