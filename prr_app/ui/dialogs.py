@@ -7,6 +7,7 @@ report live in :mod:`prr_app.ui.import_dialog` (re-exported here).
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -37,8 +38,28 @@ class Ask:
 
     @classmethod
     def save_path(cls, parent, title: str, suggested: str, filt: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filt)
-        return path or None
+        """The file to write. When ``filt`` names one suffix ("PRR review (*.prr)"), a name
+        without it gets it ("webshop.json" -> "webshop.json.prr") *before* the question whether
+        to replace an existing file, so the question names the file that will be written."""
+        suffix = _filter_suffix(filt)
+        while True:
+            path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filt,
+                                                  options=QFileDialog.Option.DontConfirmOverwrite)
+            if not path:
+                return None
+            if suffix and not path.lower().endswith(suffix.lower()):
+                path += suffix
+            if not Path(path).exists() or cls.replace_file(parent, title, path):
+                return path
+            suggested = path  # "No": choose again, from the name typed
+
+    @classmethod
+    def replace_file(cls, parent, title: str, path: str) -> bool:
+        r = QMessageBox.question(parent, title, f"{Path(path).name} already exists in {Path(path).parent}. "
+                                 "Do you want to replace it?",
+                                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                 QMessageBox.StandardButton.No)
+        return r == QMessageBox.StandardButton.Yes
 
     @classmethod
     def recover(cls, parent, files):
@@ -110,6 +131,12 @@ class Ask:
             f"{title} has not been saved to a file of its own yet. Save it before closing?",
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel)
         return {QMessageBox.StandardButton.Save: "save", QMessageBox.StandardButton.Discard: "discard"}.get(r, "cancel")
+
+
+def _filter_suffix(filt: str) -> str | None:
+    """The one suffix a file dialog filter names ("PDF (*.pdf)" -> ".pdf"); None for several or any."""
+    m = re.search(r"\(\*(\.[^\s*()]+)\)$", filt.strip())
+    return m.group(1) if m and ";;" not in filt else None
 
 
 def id_problem(text: str, review) -> str | None:
