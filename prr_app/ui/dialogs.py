@@ -144,7 +144,7 @@ def id_problem(text: str, review) -> str | None:
     if not text:
         return "required"
     if not is_valid_id(text):
-        return "letters, digits and _ . : / + - only; no spaces, no '->'"
+        return "letters and digits (any script) and _ . : / + - only; no spaces, no '->'"
     if review.element(text) is not None:
         return f"{text!r} is already used"
     return None
