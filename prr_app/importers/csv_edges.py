@@ -13,10 +13,10 @@ import io
 from pathlib import Path
 
 from prr_app.model.entities import Component, Dependency, Review
-from prr_app.model.validation import check, make_id
+from prr_app.model.validation import check
 from prr_app.errors import PrrError
 from prr_app.importers.base import ImportReport, ImportResult, Inferred
-from prr_app.importers.graph import snapshot
+from prr_app.importers.graph import NameIds, snapshot
 
 MAX_BYTES = 64 * 1024 * 1024
 _TYPES = ("hard", "soft", "async")
@@ -51,8 +51,9 @@ def read_csv_edges(paths: list[Path]) -> ImportResult:
     report = ImportReport(format="csv", sources=[str(p) for p in paths])
     comp_evidence: dict[str, list[str]] = {}
     dep_evidence: dict[str, list[str]] = {}
+    names = NameIds(report.warnings.append)
     for path in paths:
-        _read_one(Path(path), review, report, comp_evidence, dep_evidence)
+        _read_one(Path(path), review, report, comp_evidence, dep_evidence, names)
     review.meta.system_name = Path(paths[0]).stem if paths else "Imported system"
     report.components = [Inferred(k, v) for k, v in sorted(comp_evidence.items())]
     report.dependencies = [Inferred(k, v) for k, v in sorted(dep_evidence.items())]
@@ -64,7 +65,7 @@ def read_csv_edges(paths: list[Path]) -> ImportResult:
     return ImportResult(review, report)
 
 
-def _read_one(path: Path, review, report, comp_evidence, dep_evidence) -> None:
+def _read_one(path: Path, review, report, comp_evidence, dep_evidence, names: NameIds) -> None:
     name = str(path)
     try:
         size = path.stat().st_size
@@ -128,7 +129,8 @@ def _read_one(path: Path, review, report, comp_evidence, dep_evidence) -> None:
                 raise PrrError(f"type {dtype!r} is not one of hard, soft, async", file=name, location=where)
             if not dtype:
                 dtype = _KIND_TYPES.get(kind.lower(), kind.lower() if kind.lower() in _TYPES else "hard")
-            src, tgt = make_id(src_name), make_id(tgt_name)
+            src = names.get(src_name) or names.new(src_name, review.components)
+            tgt = names.get(tgt_name) or names.new(tgt_name, review.components)
             if src == tgt:
                 raise PrrError(f"{src_name!r} cannot depend on itself", file=name, location=where)
             for cid, cname in ((src, src_name), (tgt, tgt_name)):

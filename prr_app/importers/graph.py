@@ -14,6 +14,7 @@ connection strings).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,8 +44,10 @@ class _Dep:
 class _ById(dict):
     """Components by id; a name as the source wrote it ("a b", "{{ x }}") finds its safe id."""
 
+    names: NameIds | None = None
+
     def __missing__(self, key):
-        sid = safe_id(key)
+        sid = (self.names.get(key) if self.names is not None else None) or safe_id(key)
         if sid != key and dict.__contains__(self, sid):
             return dict.__getitem__(self, sid)
         raise KeyError(key)
@@ -55,6 +58,9 @@ class GraphBuilder:
         self.fmt = fmt
         self.report = ImportReport(format=fmt, sources=[str(p) for p in sources])
         self.components: dict[str, Component] = _ById()
+        #: the id each name became: distinct names never share one (see NameIds)
+        self.names = NameIds(self.warn)
+        self.components.names = self.names
         #: host names that reach a component (Service names, compose hostnames, aliases) -> component ids;
         #: the repository scan looks for these in configuration and source
         self.hosts: dict[str, set[str]] = {}
@@ -77,7 +83,10 @@ class GraphBuilder:
     # -- components -------------------------------------------------------
     def component(self, cid: str, evidence: str, *, name: str = "", kind: str | None = None,
                   source_file: str = "") -> Component:
-        cid = safe_id(cid)
+        key = cid
+        cid = self.names.get(key) or (key if dict.__contains__(self.components, key) else None)
+        if cid is None:
+            cid = self.names.new(key, self.components)
         comp = self.components.get(cid)
         if comp is None:
             comp = Component(id=cid, name=name or cid, source=f"import:{self.fmt} {source_file}".rstrip())
@@ -95,7 +104,7 @@ class GraphBuilder:
             self.comp_evidence[cid].append(text)
 
     def _id(self, cid: str) -> str:
-        return cid if cid in self.components else safe_id(cid)
+        return self.names.get(cid) or (cid if dict.__contains__(self.components, cid) else safe_id(cid))
 
     def host(self, host: str, cid: str) -> None:
         """``host`` reaches component ``cid`` (for the repository's configuration and source scan)."""
@@ -291,6 +300,35 @@ def safe_id(text: str) -> str:
     return text if is_valid_id(text) else make_id(text)
 
 
+class NameIds:
+    """The id each name of a source became. A name keeps its id; two distinct names never
+    share one: when a name's id is taken ("Cart DB" and "Cart-DB" both make "Cart-DB"), it
+    gets the next free "-2", "-3"... and ``warn`` says so (the import report). Names are
+    compared in composed Unicode form (NFC): the same text typed two ways is one name."""
+
+    def __init__(self, warn) -> None:
+        self._warn = warn
+        self._ids: dict[str, str] = {}
+        self._made_for: dict[str, str] = {}
+
+    def get(self, name: str) -> str | None:
+        return self._ids.get(unicodedata.normalize("NFC", str(name)))
+
+    def new(self, name: str, used) -> str:
+        """A fresh id for ``name`` (not seen before) that is not in ``used``."""
+        key = unicodedata.normalize("NFC", str(name))
+        cid = safe_id(key)
+        if cid in used:
+            other = self._made_for.get(cid, cid)
+            free = make_unique(cid, used)
+            self._warn(f"the names {other!r} and {str(name)!r} both make the id {cid!r}: "
+                       f"{str(name)!r} became {free!r}")
+            cid = free
+        self._ids[key] = cid
+        self._made_for[cid] = str(name)
+        return cid
+
+
 def rel(path: Path, base: Path | None = None) -> str:
     """A short, stable name for a file in evidence."""
     path = Path(path)
@@ -478,11 +516,14 @@ ADDRESS_NAME = re.compile(
     r"POSTGRES|MYSQL|KAFKA|AMQP|RABBIT|RABBITMQ|NATS|MEMCACHED|ELASTICSEARCH|ZIPKIN|JAEGER|OTLP)S?$",
     re.IGNORECASE,
 )
-_URL_HOST = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://(?:[^@/\s]*@)?\[?([A-Za-z0-9_.-]+)")
-_HOST_PORT = re.compile(r"(?:^|[\s,;=(@/\"'])([A-Za-z0-9_][A-Za-z0-9_.-]*):(\d{1,5})\b")
-_KV_HOST = re.compile(r"(?:^|[\s;?&])(?:host|hostname|server|data source|address|addr)\s*=\s*([A-Za-z0-9_][A-Za-z0-9_.-]*)",
+#: a character of a host name: a letter or digit of any script (and its marks), "_", "." or "-"
+#: (anything but white space and the other ASCII punctuation), so "бд:5432" names бд
+_HC = r"[^\s\x21-\x2c\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7e]"
+_URL_HOST = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://(?:[^@/\s]*@)?\[?(" + _HC + "+)")
+_HOST_PORT = re.compile(r"(?:^|[\s,;=(@/\"'])(\w" + _HC + r"*):(\d{1,5})\b")
+_KV_HOST = re.compile(r"(?:^|[\s;?&])(?:host|hostname|server|data source|address|addr)\s*=\s*(\w" + _HC + "*)",
                       re.IGNORECASE)
-_BARE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+_BARE = re.compile(r"^\w" + _HC + "*$")
 _NOT_HOSTS = {"localhost", "0.0.0.0", "127.0.0.1", "::", "true", "false", "none", "null", "*"}
 
 

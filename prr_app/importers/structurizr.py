@@ -577,6 +577,9 @@ def _build(b: GraphBuilder, r: _Reader, fname: str) -> None:
         cid = make_unique(el.name.lower(), used_ids)
         if cid != _plain(el.name) and el.parent is not None:
             cid = make_unique(f"{el.parent.name}-{el.name}".lower(), used_ids)
+        base = re.sub(r"-{2,}", "-", _plain(el.name))
+        if cid != base:  # another element has the id this name makes: say which id it got
+            b.warn(f"the name {el.name!r} makes the id {base!r}, which another element has: {el.name!r} became {cid!r}")
         used_ids.add(cid)
         return cid
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from prr_app.model.entities import (
@@ -25,8 +26,11 @@ from prr_app.model.entities import (
 )
 from prr_app.errors import ValidationError
 
-ID_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_.:/+-]{0,199}$"
-_ID_RE = re.compile(ID_PATTERN)
+#: An id: letters and digits of any script (with their combining marks), ``_ . : / + -``;
+#: it starts with a letter, a digit or ``_``, has at most 200 characters, no ``->``, and is in
+#: composed form (NFC), so that two ids that look the same are the same.
+_ID_PUNCT = "_.:/+-"
+_ASCII_ID_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.:/+-]{0,199}")
 
 
 @dataclass(frozen=True)
@@ -38,19 +42,37 @@ class Problem:
         return f"{self.path}: {self.message}"
 
 
+def _id_char(ch: str) -> bool:
+    return ch in _ID_PUNCT or unicodedata.category(ch)[0] in "LMN"
+
+
 def is_valid_id(value: str) -> bool:
-    return bool(_ID_RE.match(value)) and "->" not in value
+    if "->" in value:
+        return False
+    if _ASCII_ID_RE.fullmatch(value):
+        return True
+    if not value or len(value) > 200 or not unicodedata.is_normalized("NFC", value):
+        return False
+    first = value[0]
+    if not (first == "_" or unicodedata.category(first)[0] in "LN"):
+        return False
+    return all(_id_char(ch) for ch in value)
 
 
 def make_id(text: str) -> str:
-    """A valid id derived from free text ("Cart DB (primary)" -> "cart-db-primary")."""
-    s = re.sub(r"[^A-Za-z0-9_.:/+-]+", "-", text.strip()).strip("-.:/+")
+    """A valid id derived from free text ("Cart DB (primary)" -> "Cart-DB-primary",
+    "订单 服务" -> "订单-服务", "ödeme" -> "ödeme"). Letters and digits of every script are
+    kept; anything else becomes "-". Distinct texts can still give one id ("a b", "a-b"):
+    callers that make ids for many names keep them apart (importers' ``make_unique``)."""
+    text = unicodedata.normalize("NFC", text.strip())
+    s = "".join(ch if _id_char(ch) else " " for ch in text)
+    s = re.sub(r" +", "-", s).strip("-.:/+")
     s = s.replace("->", "-")
     if not s:
         s = "item"
-    if not re.match(r"[A-Za-z0-9_]", s[0]):
+    if not (s[0] == "_" or unicodedata.category(s[0])[0] in "LN"):
         s = "x" + s
-    return s[:200]
+    return unicodedata.normalize("NFC", s)[:200]
 
 
 def _is_date(value: str) -> bool:
@@ -128,8 +150,9 @@ class _Checker:
         if not isinstance(value, str) or not is_valid_id(value):
             self.add(
                 path,
-                f"{value!r} is not a valid id (letters, digits and _ . : / + -, "
-                "starting with a letter, digit or _, at most 200 characters, no '->')",
+                f"{value!r} is not a valid id (letters and digits of any script, _ . : / + -, "
+                "starting with a letter, digit or _, at most 200 characters, no '->', "
+                "in composed Unicode form)",
             )
             return False
         return True

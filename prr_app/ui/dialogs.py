@@ -7,6 +7,7 @@ report live in :mod:`prr_app.ui.import_dialog` (re-exported here).
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -37,8 +38,28 @@ class Ask:
 
     @classmethod
     def save_path(cls, parent, title: str, suggested: str, filt: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filt)
-        return path or None
+        """The file to write. When ``filt`` names one suffix ("PRR review (*.prr)"), a name
+        without it gets it ("webshop.json" -> "webshop.json.prr") *before* the question whether
+        to replace an existing file, so the question names the file that will be written."""
+        suffix = _filter_suffix(filt)
+        while True:
+            path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filt,
+                                                  options=QFileDialog.Option.DontConfirmOverwrite)
+            if not path:
+                return None
+            if suffix and not path.lower().endswith(suffix.lower()):
+                path += suffix
+            if not Path(path).exists() or cls.replace_file(parent, title, path):
+                return path
+            suggested = path  # "No": choose again, from the name typed
+
+    @classmethod
+    def replace_file(cls, parent, title: str, path: str) -> bool:
+        r = QMessageBox.question(parent, title, f"{Path(path).name} already exists in {Path(path).parent}. "
+                                 "Do you want to replace it?",
+                                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                 QMessageBox.StandardButton.No)
+        return r == QMessageBox.StandardButton.Yes
 
     @classmethod
     def recover(cls, parent, files):
@@ -112,12 +133,18 @@ class Ask:
         return {QMessageBox.StandardButton.Save: "save", QMessageBox.StandardButton.Discard: "discard"}.get(r, "cancel")
 
 
+def _filter_suffix(filt: str) -> str | None:
+    """The one suffix a file dialog filter names ("PDF (*.pdf)" -> ".pdf"); None for several or any."""
+    m = re.search(r"\(\*(\.[^\s*()]+)\)$", filt.strip())
+    return m.group(1) if m and ";;" not in filt else None
+
+
 def id_problem(text: str, review) -> str | None:
     """Why ``text`` cannot be a new element id (None when it can)."""
     if not text:
         return "required"
     if not is_valid_id(text):
-        return "letters, digits and _ . : / + - only; no spaces, no '->'"
+        return "letters and digits (any script) and _ . : / + - only; no spaces, no '->'"
     if review.element(text) is not None:
         return f"{text!r} is already used"
     return None
@@ -140,8 +167,11 @@ class _Form(QDialog):
         self.buttons.rejected.connect(self.reject)
 
     def row(self, label: str, widget):
-        """Add ``widget`` under ``label`` (also its accessible name); returns it."""
+        """Add ``widget`` under ``label`` (also its accessible name); returns it. In a multi-line
+        field, Tab moves on to the next field as everywhere else in a form (no tab characters)."""
         widget.setAccessibleName(label)
+        if isinstance(widget, QPlainTextEdit):
+            widget.setTabChangesFocus(True)
         self.form.addRow(label, widget)
         return widget
 
@@ -269,7 +299,6 @@ class JourneyDialog(_NewNamed):
         self.critical_box = QCheckBox("A critical journey (its SLO gates the launch)")
         self.critical_box.setChecked(True)
         self.description_edit = QPlainTextEdit()
-        self.description_edit.setTabChangesFocus(True)
         self.description_edit.setFixedHeight(60)
         for label, w in (("Entry components", self.entry_edit), ("SLO (%)", self.slo_edit),
                          ("Criticality", self.critical_box), ("Description", self.description_edit)):

@@ -168,6 +168,7 @@ class ReportDialog(QDialog):
     def _text(lines: list[str]) -> QPlainTextEdit:
         t = QPlainTextEdit()
         t.setReadOnly(True)
+        t.setTabChangesFocus(True)
         t.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         t.setPlainText("\n".join(lines))
         return t

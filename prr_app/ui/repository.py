@@ -768,10 +768,9 @@ class RepoLink(QObject):
         return ans == QMessageBox.StandardButton.Discard
 
     def ask_save_path(self, suggested: str) -> str | None:
-        from PySide6.QtWidgets import QFileDialog
+        from prr_app.ui.dialogs import Ask
 
-        path, _ = QFileDialog.getSaveFileName(self.window, "Save the local copy as", suggested, "PRR review (*.prr)")
-        return path or None
+        return Ask.save_path(self.window, "Save the local copy as", suggested, "PRR review (*.prr)")
 
     # ---------------------------------------------------------- the Repository menu
     def open_dialog(self) -> None:

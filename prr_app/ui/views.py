@@ -915,17 +915,25 @@ class RiskView(QWidget):
         d.exec()
 
     def manual_dialog(self) -> None:
+        def comps(v) -> list[str]:
+            return [c.strip() for c in v["components"].replace(";", ",").split(",") if c.strip()]
+
+        def check(v) -> str | None:  # a mistyped id keeps the dialog open with what was typed
+            if not v["title"].strip():
+                return "A risk needs a title."
+            bad = [c for c in comps(v) if c not in self.session.review.components]
+            return f"Components: unknown component {', '.join(bad)}" if bad else None
+
         d = FormDialog(self, "New manual risk", [
             ("title", "Title", "line", ""),
             ("likelihood", "Likelihood (1–5)", "spin", 3),
             ("impact", "Impact (1–5)", "spin", 3),
             ("components", "Components (comma-separated ids)", "line", ", ".join(self.window.selected_ids())),
             ("description", "Description", "text", ""),
-        ], check=lambda v: None if v["title"].strip() else "A risk needs a title.")
+        ], check=check)
         if d.exec() == QDialog.DialogCode.Accepted:
             v = d.values()
-            comps = [c.strip() for c in v["components"].split(",") if c.strip() in self.session.review.components]
-            self.add_manual(v["title"], v["likelihood"], v["impact"], comps, v["description"])
+            self.add_manual(v["title"], v["likelihood"], v["impact"], comps(v), v["description"])
 
 
 # ====================================================================== dashboard
