@@ -266,3 +266,15 @@ def test_unknown_command_is_one_line_exit_2():
     assert len(res.stderr.strip().splitlines()) == 1 and "invalid choice: 'no-such-command'" in res.stderr
     res = prr_process("--debug", "summary", EXAMPLES / "platform.json")
     assert res.returncode == 0 and "components: 64" in res.stdout
+
+
+def test_export_writes_what_the_suffix_names_and_refuses_a_prr(tmp_path):
+    # a .prr named as an export target got JSON text that nothing could open (QA W4-10)
+    out = tmp_path / "w.prr"
+    res = prr("export", EXAMPLES / "webshop.json", "-o", out)
+    assert res.returncode == 2 and not out.exists()
+    assert len(res.stderr.strip().splitlines()) == 1 and "prr import" in res.stderr and "Traceback" not in res.stderr
+    assert prr("export", EXAMPLES / "webshop.json", "-o", tmp_path / "w.csv").returncode == 0
+    assert "launch blocking" in (tmp_path / "w.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert prr("export", EXAMPLES / "webshop.json", "-o", tmp_path / "w.json").returncode == 0
+    assert (tmp_path / "w.json").read_bytes() == (EXAMPLES / "webshop.json").read_bytes()

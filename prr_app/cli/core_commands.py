@@ -51,7 +51,8 @@ def register(sub) -> None:
     p = sub.add_parser("export", help="write a review in another format",
                        description="Export a review (.prr or .json) to another format.")
     p.add_argument("review", metavar="REVIEW")
-    p.add_argument("--format", default="json", help="output format: " + ", ".join(exports.formats()))
+    p.add_argument("--format", default=None, help="output format: " + ", ".join(exports.formats())
+                   + " (default: from OUT's suffix, else json)")
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="the file to write ('-' for stdout, JSON only)")
     p.add_argument("--force", action="store_true", help="accepted for symmetry; exports always replace OUT")
     p.add_argument("--paper", choices=["a4", "letter"], default="a4", help="paper size for PDF")
@@ -118,9 +119,10 @@ def _progress_printer():
 def cmd_export(args) -> int:
     if args.output != "-":
         paths.check_output_path(args.output)
+        args.format = exports.format_for(args.output, args.format)
     review = load_review(args.review)
     if args.output == "-":
-        if args.format != "json":
+        if (args.format or "json") != "json":
             raise PrrError("only JSON can be written to stdout")
         from prr_app.interchange.json_io import dumps
 

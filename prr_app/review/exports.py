@@ -72,6 +72,20 @@ def formats() -> dict[str, ExportFormat]:
     return dict(_EXPORTS)
 
 
+def format_for(path: str | Path, fmt: str | None = None) -> str:
+    """The format to write ``path`` in: ``fmt`` when given, else the one its suffix names (JSON
+    when none does). A ``.prr`` is never an export: it is written by an import or a save, and
+    JSON text under that name would be a file nothing can open."""
+    suffix = Path(path).suffix.lower()
+    if suffix == ".prr":
+        raise PrrError(f"{path}: a .prr review is written by 'prr import REVIEW -o {Path(path).name}' "
+                       "(or File > Save As in the app), not by export; export writes "
+                       + ", ".join(f.suffix for f in formats().values()))
+    if fmt is not None:
+        return fmt
+    return next((f.name for f in formats().values() if f.suffix == suffix), "json")
+
+
 def export(review: Review, fmt: str, path: str | Path, **options) -> None:
     fmts = formats()
     if fmt not in fmts:
