@@ -8,3 +8,8 @@ circular ImportError (seen once in about twelve "Open from Repository" runs). Im
 first, pydantic is never half-made while the app runs.
 """
 import sqlmodel  # noqa: F401  (see above)
+
+# numpy, which the canvas (lines of large graphs moved and drawn as arrays) and the charts need,
+# is imported here for the same reason, and so that its first import (~0.1 s) does not land in the
+# GUI thread's first re-layout of a large review (seen as a 200 ms block in bench_ui --imported).
+import numpy  # noqa: F401,E402  (see above)
