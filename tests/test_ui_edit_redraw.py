@@ -215,4 +215,7 @@ def test_lines_moved_at_once_end_where_each_line_clipped_on_its_own_ends(rows):
         want = clip_to_box(ax, ay, bx - ax, by - ay, s.w, s.h) + clip_to_box(bx, by, ax - bx, ay - by, t.w, t.h)
         assert e.ends == want
         pts = [(e.path.elementAt(i).x, e.path.elementAt(i).y) for i in range(e.path.elementCount())]
-        assert pts == ([want[:2], want[2:]] if want[:2] != want[2:] else [want[:2]])  # (Qt keeps no empty segment)
+        if len(pts) == 1:  # Qt keeps no segment to a point it takes for the same (qFuzzyCompare)
+            assert pts == [want[:2]] and all(abs(a - b) <= 1e-9 * max(1.0, abs(a)) for a, b in zip(want[:2], want[2:]))
+        else:
+            assert pts == [want[:2], want[2:]]
