@@ -55,7 +55,8 @@ class EdgeLayer(QGraphicsItem):
         self._rect = QRectF()
         self._groups: dict = {}  # line_key -> its lines' ends and fallback flag (n x 5), in draw order
         self._ids: dict = {}  # line_key -> each row's line number (n), to take rows out of a group
-        self._where: dict = {}  # EdgeItem -> (line_key, line number) as in the groups
+        self._where: dict = {}  # EdgeItem -> its line number in the groups (see _ids)
+        self._line_keys: list = []  # line number -> its group's key (one object per group)
         self._pending: set = set()  # lines restyled since the groups were made (see restyled)
         self._whole: dict = {}
         self.dirty = True
@@ -172,21 +173,32 @@ class EdgeLayer(QGraphicsItem):
     def rebuild(self) -> None:
         import numpy as np
 
-        rows: dict = {}
+        # plain floats per group and one key object per group: no container object kept per line
+        # (8,000 of them tripped the cyclic collector's full pass, ~0.3 s, inside an arrow key)
+        rows: dict = {}  # key -> x1, y1, x2, y2, fallback, x1, ...
         nums: dict = {}
         where = {}
+        line_keys: list = []
         for e in self.gscene.edges.values():
             ends = getattr(e, "ends", None)
             if ends is None:
                 continue
             key = line_key(e)
-            rows.setdefault(key, []).append(ends + (1.0 if e.fallback else 0.0,))
-            nums.setdefault(key, []).append(len(where))
-            where[e] = (key, len(where))
+            xs = rows.get(key)
+            if xs is None:
+                xs = rows[key] = []
+                nums[key] = []
+            else:
+                key = line_keys[nums[key][0]]  # the group's own key object
+            xs.extend(ends)
+            xs.append(1.0 if e.fallback else 0.0)
+            nums[key].append(len(line_keys))
+            where[e] = len(line_keys)
+            line_keys.append(key)
         groups = {}
         rect = QRectF()
         for key, rs in rows.items():
-            a = np.array(rs, dtype=float)
+            a = np.array(rs, dtype=float).reshape(-1, 5)
             groups[key] = a
             xs, ys = np.concatenate([a[:, 0], a[:, 2]]), np.concatenate([a[:, 1], a[:, 3]])
             rect = rect.united(QRectF(QPointF(xs.min(), ys.min()), QPointF(xs.max(), ys.max())))
@@ -196,7 +208,7 @@ class EdgeLayer(QGraphicsItem):
             self._rect = rect
         self._groups = _in_draw_order(groups)
         self._ids = {key: np.array(ns, dtype=np.int64) for key, ns in nums.items()}
-        self._where = where
+        self._where, self._line_keys = where, line_keys
         self._pending = set()
         self._whole = {}  # per group: its lines (line_pairs), when every line is in view (made when first needed)
         self.dirty = False
@@ -214,19 +226,22 @@ class EdgeLayer(QGraphicsItem):
             return
         leaving: dict = {}  # group -> line numbers leaving it
         coming: dict = {}  # group -> (line numbers, rows) coming into it
+        own = {key: key for key in self._groups}  # one key object per group (see rebuild)
         for e in pending:
-            was = self._where.get(e)
-            if was is None or e.ends is None or self.gscene.edges.get(e.dep_id) is not e:
+            n = self._where.get(e)
+            if n is None or e.ends is None or self.gscene.edges.get(e.dep_id) is not e:
                 self.rebuild()  # a line the groups do not hold (or no longer should): all made again
                 return
-            key = line_key(e)
-            if key == was[0]:
+            was, key = self._line_keys[n], line_key(e)
+            if key == was:
                 continue
-            leaving.setdefault(was[0], []).append(was[1])
+            key = own.setdefault(key, key)
+            leaving.setdefault(was, []).append(n)
             ns, rs = coming.setdefault(key, ([], []))
-            ns.append(was[1])
-            rs.append(e.ends + (1.0 if e.fallback else 0.0,))
-            self._where[e] = (key, was[1])
+            ns.append(n)
+            rs.extend(e.ends)
+            rs.append(1.0 if e.fallback else 0.0)
+            self._line_keys[n] = key
         groups, ids = dict(self._groups), self._ids
         for key, ns in leaving.items():
             keep = ~np.isin(ids[key], np.array(ns, dtype=np.int64))
@@ -235,7 +250,7 @@ class EdgeLayer(QGraphicsItem):
             else:
                 del groups[key], ids[key]
         for key, (ns, rs) in coming.items():
-            new_ids, new_rows = np.array(ns, dtype=np.int64), np.array(rs, dtype=float)
+            new_ids, new_rows = np.array(ns, dtype=np.int64), np.array(rs, dtype=float).reshape(-1, 5)
             if key in groups:
                 groups[key] = np.concatenate([groups[key], new_rows])
                 ids[key] = np.concatenate([ids[key], new_ids])
