@@ -99,6 +99,8 @@ class EdgeLayer(QGraphicsItem):
             self._drawn_changed()
             self.update()
         self._pending.add(line)
+        if len(self._pending) > REGROUP_MAX_SHARE * len(self._where):
+            self.mark()  # most lines restyled: every group made again (see _regroup); no more collected
 
     def _drawn_changed(self) -> None:
         """What the lines look like changed: the sketch picture is made again."""
