@@ -709,10 +709,25 @@ def imported_steps(w) -> None:
     w.view.setFocus()
     QCoreApplication.processEvents()
     keys = []
+    prof = None
+    if "--profile-keys" in sys.argv:  # cProfile of the key presses on the GUI thread (to find, not to time)
+        import cProfile
+
+        prof = cProfile.Profile()
+    only_first = "--first-key" in sys.argv  # ... of the first key only (after the tab switches)
     for k in (Qt.Key.Key_Right, Qt.Key.Key_Down, Qt.Key.Key_Right, Qt.Key.Key_Left, Qt.Key.Key_Up, Qt.Key.Key_Down):
+        if prof is not None and (not only_first or not keys):
+            prof.enable()
         keys.append(_gui_cost(lambda: QTest.keyClick(w.view, k)))
+        if prof is not None:
+            prof.disable()
+    if prof is not None:
+        import pstats
+
+        pstats.Stats(prof).sort_stats("cumulative").print_stats(35)
     print(f"  arrow key on the canvas: GUI-thread CPU median {statistics.median(c for _, c in keys):.0f} ms, "
-          f"worst {max(c for _, c in keys):.0f} ms (wall worst {max(x for x, _ in keys):.0f} ms)")
+          f"worst {max(c for _, c in keys):.0f} ms (wall worst {max(x for x, _ in keys):.0f} ms); each: "
+          + ", ".join(f"{c:.0f}" for _, c in keys))
     gaps, last, hb = _heartbeat()
     some = sorted(w.session.review.components)[5]
     for label, act in (("a component", lambda: w.create_component("bench-new-1", "Bench new", "service")),

@@ -380,13 +380,13 @@ class EdgeItem(QGraphicsPathItem):
         if state != self.state:
             self.state = state
             self._restyle()
-            self._layer_changed()
+            self._layer_restyled()
 
     def set_journey(self, on: bool) -> None:
         if on != self.journey:
             self.journey = on
             self._restyle()
-            self._layer_changed()
+            self._layer_restyled()
 
     def set_far(self, far: bool) -> None:
         if far != self.far:
@@ -469,6 +469,12 @@ class EdgeItem(QGraphicsPathItem):
         sc = self.scene()
         if sc is not None and getattr(sc, "edge_layer_on", False) and not getattr(sc, "_lines_quiet", False):
             sc.edge_layer.mark()
+
+    def _layer_restyled(self) -> None:
+        """Only the line's colour changed: the edge layer moves it alone to its new pen's group."""
+        sc = self.scene()
+        if sc is not None and getattr(sc, "edge_layer_on", False) and not getattr(sc, "_lines_quiet", False):
+            sc.edge_layer.restyled(self)
 
     def shape(self) -> QPainterPath:
         # cached: after every scroll the view looks up the item under the mouse, and the
