@@ -474,6 +474,36 @@ def test_the_result_is_plain_data_freed_at_once(platform_review):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(2, 90), st.lists(st.tuples(st.integers(0, 89), st.integers(0, 89)), max_size=80),
+       st.integers(0, 2**32 - 1), st.integers(1, 12))
+def test_deep_chain_findings_from_shared_rests_equal_the_plain_walk(n, extra, seed, entries):
+    """The deep synchronous chains' paths are made from what the paths passing a component share
+    (their length and last steps): the same findings as walking each path whole (the plain path),
+    on long spines with cycles and many entries leading into them."""
+    import random
+
+    from prr_app.analysis.compiled import compile_review
+    from prr_app.analysis.findings import cascading
+
+    rng = random.Random(seed)
+    r = Review()
+    for i in range(n):
+        r.add(Component(id=f"s{i:02d}"))
+    for i in range(1, n):  # a long spine
+        r.add(Dependency(f"s{rng.randrange(max(0, i - 3), i):02d}", f"s{i:02d}"))
+    for a, b in extra:  # more calls, back edges making cycles
+        if a < n and b < n and a != b:
+            r.add(Dependency(f"s{a:02d}", f"s{b:02d}"))
+    g = compile_review(r)
+    starts = sorted(rng.sample(range(n), min(n, entries)))
+    shared = cascading(g, starts)
+    assert shared == cascading(g, starts, shared_rests=False)
+    for f in shared:
+        if f["type"] == "deep-synchronous-chain":
+            assert f["path"][0] == f["components"][0]
+            assert f["path_length"] >= len(f["path"])
+
+
 @given(st.integers(30, 90), st.lists(st.tuples(st.integers(0, 89), st.integers(0, 89)), max_size=60),
        st.integers(0, 2**32 - 1))
 def test_remembered_chains_equal_the_plain_walk(n, extra, seed):

@@ -37,12 +37,12 @@ class Scenario:
 
     __slots__ = ("kind", "index", "down", "upstream", "fired", "_nd", "facts")
 
-    def __init__(self, kind: str, index: int, down: int, upstream: int, fired: list[int]):
+    def __init__(self, kind: str, index: int, down: int, upstream: int, fired):
         self.kind = kind  # "component" or "domain"
         self.index = index  # component or domain index
         self.down = down
         self.upstream = upstream  # what reaches the failure along any dependency (shared, not a copy)
-        self.fired = fired  # threshold groups that went down
+        self.fired = fired  # threshold groups that went down (a sequence, read-only)
         self._nd = None
         self.facts = None  # what it hits, once summarised (engine.Context.hits): kept when the bitsets go
 
@@ -107,11 +107,13 @@ class BlastRadius:
             self._any = ancestor_sets(g.n, g.any_out, cond=cond)
         return self._any
 
-    def close(self, down: int) -> tuple[int, list[int]]:
-        """Close a down set over the redundancy groups that tolerate losses."""
-        fired: list[int] = []
+    def close(self, down: int) -> tuple[int, list[int] | tuple[()]]:
+        """Close a down set over the redundancy groups that tolerate losses; with the groups that
+        went down (read-only: without such groups, one empty tuple for every failure rather than a
+        list each, 87,000 at 100,000 components)."""
         if not self._thr:
-            return down, fired
+            return down, ()
+        fired: list[int] = []
         done: set[int] = set()
         groups = self.graph.groups
         while True:

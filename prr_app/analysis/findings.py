@@ -113,7 +113,10 @@ def common_cause(graph: CompiledGraph, br: BlastRadius, need_desc, need_scc) -> 
     return out
 
 
-def cascading(graph: CompiledGraph, entries: list[int]) -> list[dict]:
+def cascading(graph: CompiledGraph, entries: list[int], *, shared_rests: bool = True) -> list[dict]:
+    """The cascading-failure findings of a review from its entries (user-facing components and
+    journeys' entry components). ``shared_rests=False``: every deep chain's path walked whole, the
+    plain path the tests compare the shared one with (the same findings)."""
     review = graph.review
     n = graph.n
     out: list[dict] = []
@@ -154,20 +157,54 @@ def cascading(graph: CompiledGraph, entries: list[int]) -> list[dict]:
             out.append(a)
         return out
 
+    def walk(e: int, limit: int) -> list[int]:
+        """The path from ``e``: through each group of components that call each other to the member
+        whose call leaves it, until ``limit`` components are listed (at most 10,000 in all)."""
+        nodes = [e]
+        cur = e
+        while exit_edge[scc_of[cur]] is not None and len(nodes) < limit:
+            v, t = exit_edge[scc_of[cur]]
+            if v != cur:
+                nodes.extend(inside(cur, v))
+            nodes.append(t)
+            cur = t
+        return nodes
+
+    # (length, last CHAIN_TAIL components) of the whole path from a component, shared by the paths
+    # that pass there (each step depends only on where it is): on an import tens of thousands of
+    # entries lead into the same long chains, and walking each whole listed a million components
+    rests: dict[int, tuple[int, tuple[int, ...]]] = {}
+
+    def rest(x: int) -> tuple[int, tuple[int, ...]]:
+        hops = []
+        cur = x
+        while cur not in rests:
+            if exit_edge[scc_of[cur]] is None:
+                rests[cur] = (1, (cur,))
+                break
+            hops.append(cur)
+            cur = exit_edge[scc_of[cur]][1]
+        length, tail = rests[cur]
+        for h in reversed(hops):
+            v = exit_edge[scc_of[h]][0]
+            seg = [h] + inside(h, v) if v != h else [h]
+            length += len(seg)
+            if len(tail) < CHAIN_TAIL:
+                tail = tuple((seg + list(tail))[-CHAIN_TAIL:])
+            rests[h] = (length, tail)
+        return rests[x]
+
     for e in entries:
         d = depth[scc_of[e]]
         if d >= DEEP_CHAIN:
-            # a real path of calls: through each group of components that call each other to the
-            # member whose call leaves it
-            nodes = [e]
-            cur = e
-            while exit_edge[scc_of[cur]] is not None and len(nodes) < 10_000:
-                v, t = exit_edge[scc_of[cur]]
-                if v != cur:
-                    nodes.extend(inside(cur, v))
-                nodes.append(t)
-                cur = t
-            path_length = len(nodes)
+            path_length, tail = rest(e) if shared_rests else (10_000, ())
+            if path_length >= 10_000:  # the walk stops there: as it is (or the plain path)
+                nodes = walk(e, 10_000)
+                path_length = len(nodes)
+            elif path_length <= CHAIN_HEAD + CHAIN_TAIL:
+                nodes = walk(e, 10_000)
+            else:  # the first steps, and the last from what the paths share
+                nodes = walk(e, CHAIN_HEAD)[:CHAIN_HEAD] + list(tail)
             # written as the chains of SPOFs are: a long one as its first and last steps, with its length
             if len(nodes) > CHAIN_HEAD + CHAIN_TAIL:
                 nodes = nodes[:CHAIN_HEAD] + nodes[-CHAIN_TAIL:]

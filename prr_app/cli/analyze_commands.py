@@ -45,7 +45,7 @@ def cmd_analyze(args) -> int:
     result = assess(review, seed=args.seed, detail=args.detail)
     if args.json:
         out = sys.stdout.buffer
-        write_document(result.to_dict(), out)
+        write_document(result.json_document(), out)
         out.write(b"\n")
         out.flush()
         return 0
