@@ -7,6 +7,15 @@ def count(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
+def listed(names, limit: int, total: int | None = None) -> str:
+    """The first ``limit`` of ``names`` and how many more: "a, b, c and 97 more". ``total``: how
+    many there are when ``names`` holds only the first of them (the analysis lists a few, with the
+    true count)."""
+    shown = list(names[:limit])
+    more = (len(names) if total is None else total) - len(shown)
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+
+
 def open_blockers(verdict: dict) -> tuple[int, int, int]:
     """The launch blockers a verdict counts: ``(risks, checklist items not met, checklist items
     unanswered)``. An unanswered blocker item counts as not met (docs/analysis.md, the verdict)."""

@@ -26,6 +26,7 @@ import networkx as nx
 
 from prr_app.analysis.chains import CHAIN_HEAD
 from prr_app.analysis.findings import evidence_gap_risk
+from prr_app.wording import listed
 
 SEVERITY_BANDS = (("critical", 20), ("high", 10), ("medium", 5), ("low", 1))
 
@@ -215,9 +216,7 @@ def _pct(x: float | None) -> str:
 def _list(names: list[str], limit: int = 6, total: int | None = None) -> str:
     """Every name up to ``limit``, then how many more; ``total``: how many there are when ``names``
     holds only the first of them."""
-    total = len(names) if total is None else total
-    shown = ", ".join(names[:limit])
-    return shown + (f" and {total - min(limit, len(names))} more" if total > min(limit, len(names)) else "")
+    return listed(names, limit, total)
 
 
 def _impact_level(hits: dict, crit: list[str], t1: tuple[list[str], int]) -> int:

@@ -167,10 +167,7 @@ class Assessment:
                 else:  # the analysis lists the first few user-facing components, with their true count
                     self._down[row["risk_id"]] = (list(row["user_facing_down"]), row["user_facing_down_count"])
         names, total = self._down.get(r["id"]) or ([], 0)
-        if not names:
-            return ""
-        shown = names[:3]
-        return ", ".join(shown) + (f" and {total - len(shown)} more" if total > len(shown) else "")
+        return wording.listed(names, 3, total)
 
     @staticmethod
     def effort_text(days: int, unestimated: int) -> str:

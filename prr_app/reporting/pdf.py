@@ -700,8 +700,7 @@ class _Builder(TableBuilder):
         """``ids`` named up to ``limit``, then how many more (``total``: how many there are when
         ``ids`` holds only the first of them, as the analysis' user-facing lists do)."""
         shown = [self.a.label(i) if i in self.review.journeys else i for i in ids[:limit]]
-        more = (len(ids) if total is None else total) - len(shown)
-        return ", ".join(shown) + (f" and {more} more" if more > 0 else "") if ids else "none"
+        return wording.listed(shown, limit, len(ids) if total is None else total) if ids else "none"
 
     # -- document -----------------------------------------------------------------
     def build(self) -> list:
