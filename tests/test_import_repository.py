@@ -649,3 +649,20 @@ def test_published_ports_behind_a_gateway_are_not_user_facing(tmp_path):
                  "  solo: {image: x/solo, ports: ['9000:9000']}\n")
     r = import_paths([f]).review
     assert {c for c, x in r.components.items() if x.user_facing} == {"edge", "solo"}  # solo: no gateway before it
+
+
+@needs_realdata
+def test_import_report_is_the_same_whatever_the_hash_seed(tmp_path):
+    # the report is read in a meeting and diffed in CI: its order must not depend on set order
+    import subprocess
+    import sys
+
+    reports = []
+    for seed in ("1", "2"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        out = subprocess.run([sys.executable, "-m", "prr_app.cli.main", "import",
+                              str(REALDATA / "online-boutique-repo"), "-o", str(tmp_path / f"r{seed}.prr")],
+                             env=env, capture_output=True, text=True, check=True).stdout
+        reports.append([line for line in out.splitlines() if not line.startswith("wrote ")])
+    assert any(line.startswith("component frontend:") for line in reports[0])
+    assert reports[0] == reports[1]

@@ -843,7 +843,8 @@ class _Assembly:
             if dep.source in kept and did not in self.review.dependencies:
                 self.review.dependencies[did] = dep
         ev = {i.element: i for i in r.components}
-        rep.components += [ev[c] for c in kept if c in ev]
+        # in the variant's own order: a set's order changes with PYTHONHASHSEED
+        rep.components += [ev[c] for c in rv.components if c in kept and c in ev]
         for h, ids in res.hosts.items():
             self.hosts.setdefault(h, [])
             self.hosts[h] += [i for i in ids if i not in self.hosts[h]]
