@@ -81,3 +81,97 @@ def test_checklist_category_names_wrap_inside_the_list(qtbot, shop):
         if rect.right() > vp.right() + 1 or need.height() > rect.height() or need.width() > rect.width():
             cut.append(text)
     assert not cut, f"category names cut: {cut}"
+
+
+# ------------------------------------------------------------------ 3. form dialogs grow to show their whole message
+def _whole(label) -> bool:
+    """The label shows all of its text: its wrapped height fits, and it lies inside its dialog."""
+    d = label.window()
+    inside = d.rect().contains(QRect(label.mapTo(d, label.rect().topLeft()), label.size()))
+    return inside and label.height() >= label.heightForWidth(label.width())
+
+
+def test_form_dialogs_grow_to_show_the_whole_validation_message(qtbot, shop):
+    # Add Component, with an id the model refuses: the long reason is shown whole
+    def bad_id(d):
+        QTest.keyClicks(d.name_edit, "x")
+        d.id_edit.setFocus()
+        d.id_edit.selectAll()
+        QTest.keyClicks(d.id_edit, "bad id -> other")
+        qtbot.wait(10)
+        assert "letters and digits" in d.error.text()
+        assert _whole(d.error), (d.size(), d.error.size(), d.error.heightForWidth(d.error.width()))
+        d.reject()
+    a = DialogAnswer(bad_id, title="component")
+    key(qtbot, shop, Qt.Key.Key_C, CTRL_SHIFT, to=shop.view)
+    a.check()
+    # New manual risk naming many unknown components: every one of them is on screen
+    rv = shop.views["Risks"]
+    shop.tabs.setCurrentWidget(rv)
+    typed = ", ".join(f"no-such-component-{i}" for i in range(10))
+
+    def manual(d):
+        d.widgets["title"].setText("Vendor outage")
+        d.widgets["components"].setText(typed)
+        ok(d)
+        assert d.isVisible() and "no-such-component-9" in d.error.text()
+        assert _whole(d.error), (d.size(), d.error.size(), d.error.heightForWidth(d.error.width()))
+        assert d.widgets["components"].text() == typed  # what was typed is kept
+        d.reject()
+    a = DialogAnswer(manual, title="manual risk")
+    _button(rv, "New manual risk").click()
+    a.check()
+
+
+def _button(widget, text):
+    from PySide6.QtWidgets import QPushButton
+
+    for b in widget.findChildren(QPushButton):
+        if b.text().replace("&", "").startswith(text) and b.isVisible():
+            return b
+    raise AssertionError(f"no button {text!r}")
+
+
+# ------------------------------------------------------------------ 5. Add Dependency: typing replaces the pre-filled id
+def test_add_dependency_typing_replaces_the_prefilled_end_and_an_unknown_id_is_named(qtbot, shop):
+    r = shop.session.review
+    shop.tabs.setCurrentWidget(shop.view)
+    shop.scene.select_ids(["storefront", "catalog-svc"])
+    seen = {}
+
+    def fill(d):
+        assert {d.source, d.target} == {"storefront", "catalog-svc"}
+        d.activateWindow()  # as the window manager does for a new dialog (there is none offscreen)
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is d, timeout=3000)
+        d.src.setFocus()
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)  # to "On", by the keyboard
+        qtbot.wait(10)
+        assert QApplication.focusWidget() is d.tgt
+        QTest.keyClicks(QApplication.focusWidget(), "cart-db")
+        assert d.target == "cart-db"  # replaced, not appended to the pre-filled id
+        # "From", with the mouse: a click in the pre-filled id, then typing, replaces it too
+        le = d.src.lineEdit()
+        QTest.mouseClick(le, Qt.MouseButton.LeftButton, pos=le.rect().center())
+        qtbot.wait(20)
+        assert QApplication.focusWidget() is d.src
+        QTest.keyClicks(QApplication.focusWidget(), "search-svc")
+        assert d.source == "search-svc", d.source
+        # a typo in "On": what the user typed is theirs now, End goes to its end
+        d.tgt.setFocus()
+        QTest.keyClick(d.tgt, Qt.Key.Key_End)
+        QTest.keyClicks(d.tgt, "b")
+        assert d.target == "cart-dbb"
+        ok(d)
+        assert d.isVisible(), "an unknown id closed the dialog"
+        seen["error"] = d.error.text()
+        assert "cart-dbb" in d.error.text() and _whole(d.error)
+        assert d.tgt.currentText() == "cart-dbb"  # what was typed is kept, to correct it
+        d.tgt.lineEdit().setFocus()
+        QTest.keyClick(d.tgt.lineEdit(), Qt.Key.Key_Backspace)
+        ok(d)
+    a = DialogAnswer(fill, title="dependency")
+    key(qtbot, shop, Qt.Key.Key_D, CTRL_SHIFT, to=shop.view)
+    d = a.check()
+    assert d.result() == QDialog.DialogCode.Accepted
+    assert "search-svc->cart-db" in r.dependencies
+    assert "not a component" in seen["error"]

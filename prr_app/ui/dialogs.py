@@ -10,13 +10,14 @@ import datetime as _dt
 import re
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QCompleter, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel, QLineEdit,
     QListWidget, QMessageBox, QPlainTextEdit, QSpinBox, QVBoxLayout,
 )
 
 from prr_app.model.validation import is_valid_id, make_id
+from prr_app.review.edits import EditRefused, add_dependency
 from prr_app.ui import theme
 from prr_app.ui.import_dialog import ImportDialog, ReportDialog  # Ask opens them (their former home)
 
@@ -165,6 +166,29 @@ class _Form(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self._ok)
         self.buttons.rejected.connect(self.reject)
+        # wide enough that a message wraps onto a few lines, not a word per line
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 56)
+
+    def say(self, msg: str | None) -> None:
+        """Show ``msg`` (None: nothing wrong) under the fields, the dialog growing until all of it shows."""
+        self.error.setText(msg or "")
+        self.fit_height()
+
+    def fit_height(self) -> None:
+        """Grow (never shrink below what the user made it) to the height the rows need at the
+        dialog's width: a wrapped message of several lines is not clipped at the bottom."""
+        lay = self.layout()
+        lay.activate()
+        w = max(self.width(), self.minimumWidth())
+        need = lay.totalHeightForWidth(w) if lay.hasHeightForWidth() else lay.totalSizeHint().height()
+        self.setMinimumHeight(max(need, lay.totalMinimumSize().height()))
+        if need > self.height():
+            self.resize(w, need)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width() and self.error.text():
+            self.fit_height()  # narrower: the message takes more lines
 
     def row(self, label: str, widget):
         """Add ``widget`` under ``label`` (also its accessible name); returns it. In a multi-line
@@ -185,7 +209,7 @@ class _Form(QDialog):
 
     def _ok(self) -> None:
         msg = self.problem()
-        self.error.setText(msg or "")
+        self.say(msg)
         if msg is None:
             self.accept()
 
@@ -245,7 +269,7 @@ class NewElementDialog(_NewNamed):
 
     def _edited(self) -> None:
         msg = self.problem()
-        self.error.setText(msg or "")
+        self.say(msg)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(msg is None)
 
     @property
@@ -254,22 +278,59 @@ class NewElementDialog(_NewNamed):
 
 
 class DependencyDialog(_Form):
+    """A new dependency: its two ends (the selection pre-fills them) and its kind. A pre-filled
+    end is selected when its field takes the focus, so typing replaces it; an end that is not
+    in the review keeps the dialog open with what was typed, and says which."""
+
     def __init__(self, parent, review, source: str = "", target: str = ""):
         super().__init__(parent, "Add dependency")
+        self.review = review
         self.src = QComboBox()
         self.src.addItems(sorted(review.components))
         self.tgt = QComboBox()
         self.tgt.addItems(sorted(review.components) + sorted(review.groups))
+        self._untouched = set()
         for box, text in ((self.src, source), (self.tgt, target)):
             box.setEditable(True)
+            box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
             box.setCurrentText(text)
             box.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+            if text:
+                self._untouched.add(box)
+            box.installEventFilter(self)  # the combo box takes the focus for its line edit
+            box.lineEdit().textEdited.connect(lambda _t, box=box: self._untouched.discard(box))
         self.kind_box = QComboBox()
         self.kind_box.addItems(["hard", "soft", "async"])
         self.row("From (depends)", self.src)
         self.row("On", self.tgt)
         self.row("Kind", self.kind_box)
         self.finish()
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.FocusIn and obj in self._untouched:
+            # after the click that gave the focus has placed the cursor: the whole id, to be typed over
+            QTimer.singleShot(0, obj.lineEdit().selectAll)
+        return super().eventFilter(obj, event)
+
+    def problem(self) -> str | None:
+        r = self.review
+        if not self.source:
+            return "From: type or pick the component that depends on the other."
+        if self.source not in r.components:
+            what = "a redundancy group (a dependency starts at a component)" if self.source in r.groups else \
+                "not a component of this review"
+            return f"From: {self.source!r} is {what}."
+        if not self.target:
+            return "On: type or pick the component or redundancy group it depends on."
+        if self.target not in r.components and self.target not in r.groups:
+            return f"On: {self.target!r} is not a component or redundancy group of this review."
+        if self.target == self.source:
+            return f"On: {self.source!r} cannot depend on itself."
+        try:
+            add_dependency(r, self.source, self.target, self.kind)  # what else the model refuses
+        except EditRefused as e:
+            return e.message
+        return None
 
     @property
     def source(self) -> str:
