@@ -175,3 +175,35 @@ def test_add_dependency_typing_replaces_the_prefilled_end_and_an_unknown_id_is_n
     assert d.result() == QDialog.DialogCode.Accepted
     assert "search-svc->cart-db" in r.dependencies
     assert "not a component" in seen["error"]
+
+
+# ------------------------------------------------------------------ 7. the mitigation dialog keeps the suggestion whole
+def test_mitigation_dialog_keeps_a_long_suggestion_whole_from_its_beginning(qtbot, shop, webshop_prr):
+    from tests.ui_driver import read_while_open
+
+    res = shop.result
+    risk = max((x for x in res["analysis"].risks if x.get("mitigation")), key=lambda x: len(x["mitigation"]))
+    suggestion = risk["mitigation"]
+    assert len(suggestion) > 250
+    rv = shop.views["Risks"]
+    shop.tabs.setCurrentWidget(rv)
+    assert rv.select(risk["id"])
+
+    def mitigate(d):
+        title = d.widgets["title"]
+        shown = title.toPlainText() if hasattr(title, "toPlainText") else title.text()
+        assert shown == suggestion  # whole, not cut
+        assert title.textCursor().position() == 0 and title.verticalScrollBar().value() == 0
+        first_line = title.cursorRect(title.textCursor())
+        assert title.viewport().rect().contains(first_line)  # its beginning is what shows
+        d.widgets["owner"].setText("team-identity")
+        ok(d)
+    a = DialogAnswer(mitigate, title="Mitigation")
+    _button(rv, "Add mitigation").click()
+    a.check()
+    r = shop.session.review
+    mits = [m for m in r.mitigations.values() if m.risks == [risk["id"]]]
+    assert [m.title for m in mits] == [suggestion] and mits[0].owner == "team-identity"
+    shop.session.flush()
+    on_disk = read_while_open(webshop_prr)
+    assert [m.title for m in on_disk.mitigations.values() if m.risks == [risk["id"]]] == [suggestion]

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QCompleter, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel, QLineEdit,
     QListWidget, QMessageBox, QPlainTextEdit, QSpinBox, QVBoxLayout,
@@ -419,7 +420,14 @@ class FormDialog(_Form):
                 w.setValue(int(default))
             elif kind == "text":
                 w = QPlainTextEdit(str(default))
-                w.setFixedHeight(70)
+                # a long pre-filled text (a risk's suggested mitigation) is kept whole and shown from
+                # its start, on as many lines as it needs up to about six
+                long = len(str(default)) > 120
+                if long:
+                    self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 80)
+                w.setFixedHeight(w.fontMetrics().lineSpacing() * (7 if long else 3) + 12)
+                w.moveCursor(QTextCursor.MoveOperation.Start)
+                w.ensureCursorVisible()
             elif isinstance(kind, list):
                 w = QComboBox()
                 w.addItems(kind)

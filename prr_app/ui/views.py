@@ -913,12 +913,12 @@ class RiskView(QWidget):
         if r is None:
             return
         d = FormDialog(self, f"Mitigation for {r['id']}", [
-            ("title", "What will be done", "line", r.get("mitigation", "")[:200]),
+            ("title", "What will be done", "text", r.get("mitigation", "")),  # the suggestion, whole
             ("owner", "Owner", "line", ""),
             ("due", "Due (YYYY-MM-DD)", "line", ""),
             ("status", "Status", ["planned", "in_progress", "done", "dropped"], "planned"),
             ("effort", "Effort", ["", "small", "medium", "large"], ""),
-        ], check=lambda v: self.add_mitigation(r["id"], v["title"], v["owner"], v["due"] or None, v["status"], v["effort"] or None))
+        ], check=lambda v: self.add_mitigation(r["id"], " ".join(v["title"].split()), v["owner"], v["due"] or None, v["status"], v["effort"] or None))
         d.exec()
 
     def manual_dialog(self) -> None:
