@@ -207,3 +207,52 @@ def test_mitigation_dialog_keeps_a_long_suggestion_whole_from_its_beginning(qtbo
     shop.session.flush()
     on_disk = read_while_open(webshop_prr)
     assert [m.title for m in on_disk.mitigations.values() if m.risks == [risk["id"]]] == [suggestion]
+
+
+def _activate(qtbot, dialog):
+    """As a window manager does for a new dialog (there is none offscreen)."""
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=3000)
+
+
+# ------------------------------------------------------------------ 4. a closed dialog gives the keyboard back
+def _answer_then_next_shortcut(qtbot, win, open_keys, fill, title):
+    """Open a dialog by its shortcut, answer it, then without any help from a window manager
+    (none offscreen, as on a bare X session) the window must have the keyboard again."""
+    a = DialogAnswer(fill, title=title)
+    key(qtbot, win, *open_keys)
+    a.check()
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None, timeout=3000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=3000)
+    return QApplication.focusWidget()
+
+
+def test_after_a_dialog_closes_the_window_has_the_keyboard_again(qtbot, shop):
+    shop.tabs.setCurrentWidget(shop.view)
+    shop.scene.select_ids(["storefront"])
+    shop.view.setFocus()
+    # a dialog cancelled with Escape: the focus is back where the user was, the next shortcut works
+    def escape(d):
+        _activate(qtbot, d)
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    focus = _answer_then_next_shortcut(qtbot, shop, (Qt.Key.Key_C, CTRL_SHIFT), escape, "component")
+    assert focus is shop.view
+    # the next shortcut, pressed where the focus now is (no activateWindow by the test)
+    a = DialogAnswer(lambda d: (QTest.keyClicks(d.name_edit, "Zone Q"), ok(d)), title="domain")
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_M, CTRL_SHIFT)
+    a.check()
+    assert "zone-q" in shop.session.review.domains
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is shop, timeout=3000)
+    # a risk dialog from the register, cancelled: the register's table has the keyboard again
+    rv = shop.views["Risks"]
+    shop.tabs.setCurrentWidget(rv)
+    rv.table.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is rv.table, timeout=3000)
+    a = DialogAnswer(lambda d: d.reject(), title="Override")
+    _button(rv, "Override score").click()
+    a.check()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is shop, timeout=3000)
+    assert QApplication.focusWidget() is rv.table
+    # Ctrl+F still works from there
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is shop.find_box, timeout=3000)

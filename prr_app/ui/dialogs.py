@@ -10,11 +10,11 @@ import datetime as _dt
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QCompleter, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel, QLineEdit,
-    QListWidget, QMessageBox, QPlainTextEdit, QSpinBox, QVBoxLayout,
+    QApplication, QCheckBox, QComboBox, QCompleter, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel, QLineEdit,
+    QListWidget, QMessageBox, QPlainTextEdit, QSpinBox, QVBoxLayout, QWidget,
 )
 
 from prr_app.model.validation import is_valid_id, make_id
@@ -133,6 +133,74 @@ class Ask:
             f"{title} has not been saved to a file of its own yet. Save it before closing?",
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel)
         return {QMessageBox.StandardButton.Save: "save", QMessageBox.StandardButton.Discard: "discard"}.get(r, "cancel")
+
+
+class KeyboardBack(QObject):
+    """When a dialog closes, the window that opened it takes the keyboard back.
+
+    A window manager usually does this; without one (a kiosk, a projector's bare X session,
+    Xvfb) the keyboard went nowhere after a dialog closed and the next shortcut was lost. So
+    when a window that had the focus is hidden (a dialog closed, modal or not) and no window
+    of the application has the focus then, the window it belongs to (its transient parent,
+    the one that opened it) is activated, and Qt gives the focus back to that window's own
+    focus widget: where the user was. Switching to another application leaves the focus
+    there (the window that had it is still shown). One per application: :meth:`install`.
+    """
+
+    _instance = None
+
+    @classmethod
+    def install(cls, app) -> KeyboardBack:
+        if cls._instance is None:
+            cls._instance = cls(app)
+        return cls._instance
+
+    def __init__(self, app):
+        super().__init__(app)
+        self._watched = None  # the window that has the focus and belongs to another
+        self._parent = None  # the widget to give the keyboard back to
+        self._tries = 0
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._give_back)
+        app.focusWindowChanged.connect(self._focus_moved)
+
+    def _focus_moved(self, window) -> None:
+        if window is None or window is self._watched:
+            return
+        widget = next((w for w in QApplication.topLevelWidgets() if w.windowHandle() is window), None)
+        owner = widget.parentWidget() if widget is not None else None
+        if owner is None:
+            return
+        self._watched = window
+        # the widget, not its QWindow: a QWindow's wrapper may outlive the window it names
+        top = QWidget.window(owner)  # (views keep their main window in a `window` attribute)
+        window.visibleChanged.connect(lambda shown, owner=top: shown or self._closed(owner))
+        if not window.isVisible():  # closed before the system said it had the focus
+            self._closed(top)
+
+    def _closed(self, owner) -> None:
+        self._watched, self._parent, self._tries = None, owner, 4
+        self._timer.start(0)
+
+    def _give_back(self) -> None:
+        app = QApplication.instance()
+        owner, self._tries = self._parent, self._tries - 1
+        if app is None or owner is None:
+            return
+        try:
+            now = app.activeWindow()  # (may still be the closed one until the system says otherwise)
+            if now is not None and now.isVisible():
+                return  # someone has it: a window manager gave it back, or another window was opened
+            if not owner.isVisible():
+                return
+            owner.activateWindow()
+        except RuntimeError:  # that window is gone too
+            return
+        if self._tries > 0:
+            # without a window manager the X server may drop the request (its time stamp is older
+            # than the focus change the closing caused): ask again until the window has it
+            self._timer.start(60)
 
 
 def _filter_suffix(filt: str) -> str | None:
