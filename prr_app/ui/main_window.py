@@ -19,7 +19,7 @@ from prr_app.review import edits
 from prr_app.review.edits import Change, EditRefused
 from prr_app.ui.canvas import GraphScene, GraphView
 from prr_app.ui.dialogs import (  # noqa: F401 - Ask and the dialogs are replaced by tests through this module
-    Ask, DependencyDialog, JourneyDialog, NewElementDialog,
+    Ask, DependencyDialog, JourneyDialog, KeyboardBack, NewElementDialog,
 )
 from prr_app.ui.findings import FindingsPanel, canvas_marks
 from prr_app.ui.inspector import Inspector
@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
     def __init__(self, *, restore_state: bool = True):
         super().__init__()
         self.setObjectName("MainWindow")
+        KeyboardBack.install(QApplication.instance())  # a closed dialog gives the keyboard back
         self.session = ReviewSession(self)
         self.live = LiveAnalysis(self.session, self)
         self.fail_mode = False
