@@ -175,7 +175,6 @@ class ReportDialog(QDialog):
     def _take_keyboard(self) -> None:
         if not self.isVisible():
             return
-        self.raise_()
         self.activateWindow()
         self.close_button.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
 
