@@ -840,7 +840,7 @@ class GraphScene(QGraphicsScene):
         for e in list(edges):
             s = node_states.get(e.target.node_id)
             src = node_states.get(e.source.node_id)
-            e.set_state(src if s in ("down", "degraded", "failed") and src in ("down", "degraded") else None)
+            e.set_state(src if s in ("down", "degraded", "failed", "origin") and src in ("down", "degraded") else None)
         self._overview_changed(changed)
         for did, reg in self.regions.items():
             st = "failed" if did in failed_domains else None
