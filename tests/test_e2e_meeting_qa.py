@@ -7,7 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QPointF, QRect, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox
 
@@ -86,7 +87,7 @@ def test_checklist_category_names_wrap_inside_the_list(qtbot, shop):
         qtbot.waitUntil(lambda: not cut(), timeout=2000)
     except Exception:
         pass
-    assert not cut(), f"category names cut: {cut()}"
+    assert not cut(), f"category names cut: {cut()} {[(lst.visualRect(lst.model().index(i, 0)), lst.viewport().rect()) for i in range(lst.count())]}"
 
 
 # ------------------------------------------------------------------ 3. form dialogs grow to show their whole message
@@ -311,6 +312,91 @@ def test_import_report_takes_the_keyboard_and_closes_by_key(qtbot, win, tmp_path
     qtbot.waitUntil(lambda: not report.isVisible(), timeout=3000)
     # and the window has it back
     qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=3000)
+
+
+# ------------------------------------------------------------------ 6. Fail This fails the selection at once, and it stays
+def _click(qtbot, win, scene_point, mods=Qt.KeyboardModifier.NoModifier):
+    win.view.centerOn(scene_point)
+    qtbot.wait(20)
+    qtbot.mouseClick(win.view.viewport(), Qt.MouseButton.LeftButton, mods, pos=win.view.mapFromScene(scene_point))
+    qtbot.wait(20)
+
+
+def _toolbar_button(win, action):
+    from PySide6.QtWidgets import QToolBar
+
+    for tb in win.findChildren(QToolBar):
+        b = tb.widgetForAction(action)
+        if b is not None and b.isVisible():
+            return b
+    raise AssertionError(f"{action.text()} is not on a toolbar")
+
+
+def test_fail_this_fails_the_selected_box_or_zone_at_once_and_it_stays(qtbot, shop, webshop_prr):
+    w = shop
+    w.tabs.setCurrentWidget(w.view)
+    mtime = webshop_prr.stat().st_mtime_ns
+    box = w.scene.nodes["cart-db"]
+    # a box clicked, then Ctrl+T: failed at once, drawn and said so
+    _click(qtbot, w, box.sceneBoundingRect().center())
+    assert w.selected_ids() == ["cart-db"]
+    key(qtbot, w, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier, to=w.view)
+    assert w.failed == ["cart-db"] and box.state == "failed"
+    assert w.whatif_label.text().startswith("Failing cart-db:")
+    # it stays: more input, time, a click on bare canvas, the Journey list
+    qtbot.wait(300)
+    QTest.mouseMove(w.view.viewport(), w.view.viewport().rect().center())
+    assert w.failed == ["cart-db"] and box.state == "failed"
+    # the zone euw1-a, by its label, failed too by the toolbar's Fail This
+    key(qtbot, w, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier, to=w.view)  # (nothing selected: mode off)
+    reg = w.scene.regions["euw1-a"]
+    _click(qtbot, w, reg.label.sceneBoundingRect().center())  # its name, in the top strip
+    assert "euw1-a" in w.selected_ids()
+    qtbot.mouseClick(_toolbar_button(w, w.a_fail), Qt.MouseButton.LeftButton)
+    assert "euw1-a" in w.failed and reg.state == "failed"
+    down = [c for c, it in w.scene.nodes.items() if it.state == "down"]
+    assert down
+    qtbot.wait(300)
+    assert reg.state == "failed" and [c for c, it in w.scene.nodes.items() if it.state == "down"] == down
+    # Escape clears every failure; the review was never changed
+    key(qtbot, w, Qt.Key.Key_Escape, to=w.view)
+    assert w.failed == [] and reg.state is None
+    assert not any(it.state in ("failed", "down", "degraded") for it in w.scene.nodes.values())
+    # the menu's Fail This on a selected box, and again on it: un-failed
+    w.scene.select_ids(["identity"])
+    menu_action(w, "Analysis", "Fail This").trigger()
+    assert w.failed == ["identity"] and w.scene.nodes["identity"].state == "failed"
+    w.scene.select_ids(["identity"])
+    menu_action(w, "Analysis", "Fail This").trigger()
+    assert "identity" not in w.failed
+    assert w.session.undo_stack.count() == 0
+    qtbot.wait(300)
+    assert webshop_prr.stat().st_mtime_ns == mtime
+
+
+# ------------------------------------------------------------------ 9. a selection does not read as a failure
+def test_a_selected_box_shows_its_blast_radius_but_is_not_drawn_failed(qtbot, shop):
+    w = shop
+    w.tabs.setCurrentWidget(w.view)
+    box = w.scene.nodes["cart-db"]
+    _click(qtbot, w, box.sceneBoundingRect().center())
+    assert w.selected_ids() == ["cart-db"]
+    # what follows from its failure is shown; the box itself is not drawn as failed
+    assert any(it.state == "down" for it in w.scene.nodes.values())
+    assert box.state != "failed" and box.isSelected()
+    assert w.whatif_label.text().startswith("Blast radius of cart-db")
+    shot = w.view.grab()
+    centre = w.view.mapFromScene(box.sceneBoundingRect().center() + QPointF(0, -8))
+    colour = shot.toImage().pixelColor(centre)
+    from prr_app.ui import theme
+
+    failed = QColor(theme.FAILED)
+    assert abs(colour.lightness() - failed.lightness()) > 60, colour.name()  # not the failure's dark fill
+    # the same box failed by Fail This is drawn failed: the two differ on screen
+    key(qtbot, w, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier, to=w.view)
+    assert box.state == "failed"
+    colour2 = w.view.grab().toImage().pixelColor(centre)
+    assert abs(colour2.lightness() - colour.lightness()) > 60
 
 
 # ------------------------------------------------------------------ 4 and 8 on a real X server, with no window manager
