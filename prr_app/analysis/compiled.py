@@ -18,6 +18,8 @@ Effective dependency semantics (see docs/analysis.md):
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -88,22 +90,43 @@ class CompiledGraph:
     softened: list[Dep] = field(default_factory=list)
     _conds: dict = field(default_factory=dict, repr=False)
     _digraphs_dropped: bool = field(default=False, repr=False)
+    memo: "ShapeMemo | None" = field(default=None, repr=False)
 
     def condensation(self, out) -> "Condensation":
         """:func:`condensation` of ``out`` (an adjacency over the components), made once per
         distinct graph: on an import, where every dependency is hard, the graphs of hard
         dependencies, of every dependency and of what the availability needs are one."""
-        for seen, cond in self._conds.values():  # the same lists asked again: no need to compare them
+        for seen, cond, _shape in self._conds.values():  # the same lists asked again: no need to compare them
             if seen is out:
                 return cond
         key = tuple(map(tuple, out))
         hit = self._conds.get(key)
         if hit is None:
-            cond = condensation(self.n, out)
-            if self._digraphs_dropped:
-                cond.graph.pop("digraph")
-            hit = self._conds[key] = (out, cond)
+            memo = self.memo if self.memo is not None and self.n <= self.memo.max_components else None
+            shape = memo.shape(key) if memo is not None else None
+            if shape is None:
+                cond = condensation(self.n, out)
+                if self._digraphs_dropped:
+                    cond.graph.pop("digraph")
+                shape = _Shape(cond, kept=memo is not None)
+                if memo is not None:
+                    memo.keep(key, shape)
+            hit = self._conds[key] = (out, shape.cond, shape)
         return hit[1]
+
+    def derived(self, out, what: tuple, make):
+        """``make(cond)``, a value that depends on nothing but the graph ``out`` (an adjacency over the
+        components; ``cond`` its :meth:`condensation`) and ``what`` (the question asked of it, with
+        its other inputs): made once per analysis, and kept in :attr:`memo` (if any) for the next
+        analyses of a graph of the same shape. The value is shared: read-only."""
+        cond = self.condensation(out)
+        shape = next(h[2] for h in self._conds.values() if h[1] is cond)
+        if shape.derived is None:  # no memo: nothing outlives the analysis (the bitsets are let go early)
+            return make(cond)
+        hit = shape.derived.get(what, _MISSING)
+        if hit is _MISSING:
+            hit = shape.derived[what] = make(cond)
+        return hit
 
     def forget_condensations(self) -> None:
         """Drop the condensations made so far (once the analysis is done with them)."""
@@ -118,7 +141,7 @@ class CompiledGraph:
         """Let the graphs the condensations were made from go (tens of thousands of objects on a big
         review, which the garbage collector would otherwise walk for the rest of the analysis)."""
         self._digraphs_dropped = True
-        for _out, cond in self._conds.values():
+        for _out, cond, _shape in self._conds.values():
             cond.graph.pop("digraph", None)
 
     def sccs(self, out: list[list[int]]) -> tuple[list[int], list[list[int]]]:
@@ -167,6 +190,57 @@ class CompiledGraph:
 
 
 _NOWHERE: frozenset[int] = frozenset()
+_MISSING = object()
+
+
+class _Shape:
+    """A graph's :class:`Condensation` and the values made from it alone (:meth:`CompiledGraph.derived`)."""
+
+    __slots__ = ("cond", "derived")
+
+    def __init__(self, cond: "Condensation", kept: bool):
+        self.cond = cond
+        self.derived: dict | None = {} if kept else None
+
+
+class ShapeMemo:
+    """What analyses of successive states of one review share: the last few graphs' condensations,
+    with what is made from them alone (the upstream bitsets, the dominator tree...), keyed by the
+    graph itself (its adjacency, by value).
+
+    An edit that does not change a graph's shape (replicas, placement, a fallback that leaves the
+    hard dependencies as they were...) finds it here, made for an earlier state of the review, and
+    the analysis skips its condensation (networkx) and the work on it. Keyed by value, a stale entry
+    cannot be found: a graph with one edge more is another key. The app's live analysis keeps one
+    per window (``prr_app.review.assess.assess(memo=...)``); one-off analyses (``prr analyze``) keep
+    none. The values are shared between analyses, which only read them. Thread-safe.
+
+    Graphs of more than ``max_components`` components are not kept (their upstream bitsets alone
+    would hold gigabytes at 100,000 components).
+    """
+
+    def __init__(self, size: int = 6, max_components: int = 20_000):
+        self.size = size
+        self.max_components = max_components
+        self._shapes: OrderedDict[tuple, _Shape] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def shape(self, key: tuple) -> "_Shape | None":
+        with self._lock:
+            hit = self._shapes.get(key)
+            if hit is not None:
+                self._shapes.move_to_end(key)
+            return hit
+
+    def keep(self, key: tuple, shape: "_Shape") -> None:
+        with self._lock:
+            self._shapes[key] = shape
+            self._shapes.move_to_end(key)
+            while len(self._shapes) > self.size:
+                self._shapes.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._shapes)
 
 
 def _ascending(x: list[int]) -> tuple[int, ...]:

@@ -21,7 +21,14 @@ from prr_app.analysis import risks as _risks
 from prr_app.analysis.availability import AvailabilityModel
 from prr_app.analysis.blast import BlastRadius, Scenario
 from prr_app.analysis.chains import Chains, prefixed
-from prr_app.analysis.compiled import CompiledGraph, bits_of, compile_review, first_ancestors, mask_of
+from prr_app.analysis.compiled import (
+    CompiledGraph,
+    ShapeMemo,
+    bits_of,
+    compile_review,
+    first_ancestors,
+    mask_of,
+)
 from prr_app.analysis.coverage import few_dependencies, few_dependencies_text
 from prr_app.analysis.document import Analysis, CycleIndex
 from prr_app.model.entities import Review
@@ -84,7 +91,8 @@ class Context:
             wanted = bytearray(n)
             for i in self.user_facing:
                 wanted[i] = 1
-            self._first_uf = first_ancestors(graph.condensation(graph.hard_out), wanted, USER_FACING_LISTED)
+            self._first_uf = graph.derived(graph.hard_out, ("first_ancestors", bytes(wanted), USER_FACING_LISTED),
+                                           lambda cond: first_ancestors(cond, wanted, USER_FACING_LISTED))
         self.journeys: list[tuple[str, int, bool]] = []  # (id, component entries mask, critical)
         self.journey_groups: dict[str, list[int]] = {}  # id -> the redundancy groups it enters by
         jmask = 0
@@ -125,8 +133,10 @@ class Context:
         self.tier1_uf_mask = mask_of([i for i in self.user_facing if review.blocking_tier(comps[i]) == 1], n)
         # the ranking's tie-break (risks.reach_key): how much of the system users reach only through
         # each component, on the graph the condensation was made from, which is then let go
-        self.only_through = _risks.reached_only_through(graph.any_out, sorted(entries),
-                                                        graph.digraph(graph.any_out))
+        entries = tuple(sorted(entries))
+        self.only_through = graph.derived(
+            graph.any_out, ("reached_only_through", entries),
+            lambda cond: _risks.reached_only_through(graph.any_out, entries, cond.graph.get("digraph")))
         graph.drop_digraphs()
         self.spof_components = bytearray(n)  # 1 where the component's own failure is a SPOF
         self.hits_cache: dict[tuple[int, int], tuple] = {}  # see _scenario_facts
@@ -234,7 +244,7 @@ class Context:
 
 
 def analyze(review: Review, *, seed: int = 0, detail: bool = False, today: str | None = None,
-            checklist: dict | None = None) -> Analysis:
+            checklist: dict | None = None, memo: ShapeMemo | None = None) -> Analysis:
     """Analyse a review: SPOFs, blast radius, failure domains, common cause,
     composite availability, cascading risks, the scored risk register and the verdict.
 
@@ -256,6 +266,10 @@ def analyze(review: Review, *, seed: int = 0, detail: bool = False, today: str |
         (or :func:`~prr_app.analysis.document.checklist_error`): its unmet blockers count in the
         verdict. ``prr_app.review.assess.assess`` passes them; without them the verdict says
         that the checklist is not counted.
+    memo : ShapeMemo, optional
+        What the analyses of earlier states of the same review made of its graphs
+        (condensations, upstream bitsets, dominators), reused when a graph is unchanged and
+        added to: the app's live analysis keeps one; the result is the same with or without.
 
     Examples
     --------
@@ -271,6 +285,7 @@ def analyze(review: Review, *, seed: int = 0, detail: bool = False, today: str |
     """
     today = today or _dt.date.today().isoformat()
     g = compile_review(review)
+    g.memo = memo
     br = BlastRadius(g)
     ctx = Context(review, g, br)
     assumptions = _assumptions(ctx)
