@@ -48,16 +48,16 @@ class Group:
         return len(self.members) - self.min_up + 1
 
 
-@dataclass(slots=True)
-class Dep:
-    source: int
-    target_comp: int | None  # component index, or None when the target is a group
-    target_group: int | None
-    kind: str  # declared kind
-    hard: bool  # effective: the target's outage takes the source down
-    fallback: bool
-    softened_hub: bool  # declared hard without fallback, softened because the target is a hub
-    obj: object  # the model Dependency
+#: A compiled dependency is a plain tuple ``(source, target_comp, target_group, kind, hard, fallback,
+#: softened_hub, id)``: ``source`` the component index; ``target_comp`` the target's component index, or
+#: None when the target is a group (``target_group``, its group index); ``kind`` the declared kind;
+#: ``hard`` effective (the target's outage takes the source down); ``fallback`` whether one is
+#: stated; ``softened_hub`` declared hard without fallback but softened because the target is a hub;
+#: ``id`` the model ``Dependency``'s id (``CompiledGraph.dependency`` gives it). Plain values in an
+#: exact tuple: the garbage collector stops tracking it at its first pass (8,000 of them live as long
+#: as the result on a meeting's review, which the app keeps for its what-ifs).
+Dep = tuple
+DEP_SOURCE, DEP_TARGET_COMP, DEP_TARGET_GROUP, DEP_KIND, DEP_HARD, DEP_FALLBACK, DEP_SOFTENED, DEP_ID = range(8)
 
 
 @dataclass
@@ -155,6 +155,10 @@ class CompiledGraph:
     @property
     def n(self) -> int:
         return len(self.ids)
+
+    def dependency(self, dep: Dep):
+        """The model's ``Dependency`` that ``dep`` was compiled from."""
+        return self.review.dependencies[dep[DEP_ID]]
 
     def slot_counts(self, c: int) -> list[int]:
         """Instances per placement slot (round-robin placement)."""
@@ -290,18 +294,19 @@ def compile_review(review: Review) -> CompiledGraph:
             continue
         declared_hard = d.kind == "hard" and d.fallback is None
         softened_hub = declared_hard and tc is not None and tc in hubs
-        dep = Dep(s, tc, tg, d.kind, declared_hard and not softened_hub, d.fallback is not None, softened_hub, d)
+        hard = declared_hard and not softened_hub
+        dep = (s, tc, tg, d.kind, hard, d.fallback is not None, softened_hub, did)
         deps.append(dep)
         if softened_hub:
             softened.append(dep)
         if tc is not None:
             any_out[s].append(tc)
-            if dep.hard:
+            if hard:
                 hard_out[s].append(tc)
         else:
             g = groups[tg]
             any_out[s].extend(g.members)
-            if dep.hard:
+            if hard:
                 if g.threshold == 1:
                     hard_out[s].extend(g.members)
                 else:

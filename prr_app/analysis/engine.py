@@ -22,6 +22,7 @@ from prr_app.analysis.availability import AvailabilityModel
 from prr_app.analysis.blast import BlastRadius, Scenario
 from prr_app.analysis.chains import Chains, prefixed
 from prr_app.analysis.compiled import (
+    DEP_ID,
     CompiledGraph,
     ShapeMemo,
     bits_of,
@@ -437,7 +438,7 @@ def _assumptions(ctx: Context) -> list[dict]:
             "left out unless nothing else is left); mark the user-facing ones", [g.ids[i] for i in ctx.user_facing])
     add("hub-softened", "dependencies on shared plumbing (tagged telemetry, config or discovery) are treated as "
         "soft; the hub's own failure is still analysed",
-        sorted({d.obj.id for d in g.softened}))
+        sorted({d[DEP_ID] for d in g.softened}))
     add("slo-missing", "user-facing component without an SLO: its availability is estimated but not judged",
         [g.ids[i] for i in ctx.user_facing if comps[i].slo is None])
     add("journey-slo-missing", "journey without an SLO: its availability is estimated but not judged",
@@ -446,12 +447,14 @@ def _assumptions(ctx: Context) -> list[dict]:
         "its SLO is not judged and no failure hits it); name the components it enters by",
         [jid for jid, j in review.journeys.items() if not _entries(ctx, j)])
     add("timeout-unstated", "synchronous hard call with no timeout stated: assumed to have none",
-        [d.obj.id for d in g.deps if d.obj.kind == "hard" and d.obj.timeout_ms is None])
+        [did for _s, _tc, _tg, kind, _h, _fb, _soft, did in g.deps
+         if kind == "hard" and review.dependencies[did].timeout_ms is None])
     dangling = sorted(d for d, dep in review.dependencies.items()
                       if dep.source not in g.index or (dep.target not in g.index and dep.target not in g.group_index))
     add("dangling-dependencies", "dependency on an unknown element (or an empty group): ignored", dangling)
     if few_dependencies(g.n, len(g.deps)):
-        linked = {d.obj.source for d in g.deps} | {d.obj.target for d in g.deps}
+        deps = [review.dependencies[d[DEP_ID]] for d in g.deps]
+        linked = {d.source for d in deps} | {d.target for d in deps}
         alone = sorted(c for c in g.ids if c not in linked)  # never empty: 2 x deps < the components
         out.append({"id": "few-dependencies", "text": few_dependencies_text(g.n, len(g.deps)),
                     "elements": alone, "count": len(alone), "components": g.n, "dependencies": len(g.deps)})
