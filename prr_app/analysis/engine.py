@@ -125,6 +125,7 @@ class Context:
         self._uf_group = {gi: (mm, um) for gi, mm, um in self.uf_groups}
         self._critical_ids = {jid for jid, _m, crit in self.journeys if crit}
         self._jcache: dict[tuple, tuple] = {}
+        self._jpairs: dict[tuple, tuple[list[str], list[str]]] = {}
         # what every scenario hits when there is nothing to hit: shared, read-only (as hits() says),
         # not two new lists per scenario (200,000 containers at 100,000 components, on an import)
         self._no_journeys: tuple[list[str], list[str]] = ([], [])
@@ -213,7 +214,9 @@ class Context:
                     down.append(jid)
                 elif m & up or any(self._gmask[gi] & (up | d) for gi in groups):
                     deg.append(jid)
-            hit = self._jcache[key] = (down, deg)
+            # one pair of lists per distinct answer, shared by the scenarios that give it (read-only,
+            # as hits() says): a few journeys give a handful of answers, not two lists per component
+            hit = self._jcache[key] = self._jpairs.setdefault((tuple(down), tuple(deg)), (down, deg))
         return hit
 
     def hits(self, sc: Scenario) -> dict:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from prr_app.analysis.compiled import DEP_ID, DEP_KIND
+from prr_app.analysis.compiled import DEP_ID, DEP_KIND, ThinDiGraph
 from prr_app.analysis.chains import CHAIN_HEAD
 from prr_app.analysis.findings import evidence_gap_risk
 from prr_app.wording import listed
@@ -300,7 +300,7 @@ def reached_only_through(out: list[list[int]], entries, graph=None) -> tuple[lis
     if not entries:
         return [0] * n, [-1] * n
     if graph is None:
-        graph = nx.DiGraph()
+        graph = ThinDiGraph()
         graph.add_nodes_from(range(n))
         graph.add_edges_from((u, v) for u in range(n) for v in out[u])
     graph.add_edges_from((root, e) for e in entries)
