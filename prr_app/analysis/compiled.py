@@ -247,11 +247,23 @@ class ShapeMemo:
         return len(self._shapes)
 
 
-def _ascending(x: list[int]) -> tuple[int, ...]:
-    """``x`` without duplicates, ascending, as a tuple (the empty one shared)."""
-    if not x:
-        return ()
-    return (x[0],) if len(x) == 1 else tuple(sorted(set(x)))
+def _adjacency(n: int, codes: list[int], width: int) -> list[tuple[int, ...]]:
+    """For every ``s`` in ``range(n)``, the ``t`` of the ``codes`` ``s * width + t``, ascending and
+    without duplicates, as a tuple (the empty one shared)."""
+    out: list[tuple[int, ...]] = [()] * n
+    cur = -1
+    acc: list[int] = []
+    for x in sorted(set(codes)):
+        s, t = divmod(x, width)
+        if s != cur:
+            if acc:
+                out[cur] = tuple(acc)
+            cur, acc = s, [t]
+        else:
+            acc.append(t)
+    if acc:
+        out[cur] = tuple(acc)
+    return out
 
 
 def compile_review(review: Review) -> CompiledGraph:
@@ -273,14 +285,15 @@ def compile_review(review: Review) -> CompiledGraph:
         k = min(max(1, g.min_up or 1), len(members))
         group_index[gid] = len(groups)
         groups.append(Group(gid, len(groups), members, k))
-    member_of: list[list[int]] = [[] for _ in range(n)]
-    for g in groups:
-        for m in g.members:
-            member_of[m].append(g.index)
-
-    hard_out: list[list[int]] = [[] for _ in range(n)]
-    hard_group_out: list[list[int]] = [[] for _ in range(n)]
-    any_out: list[list[int]] = [[] for _ in range(n)]
+    # the adjacency is gathered as plain ints (``source * width + target``), then grouped into one
+    # ascending tuple per component: no list per component that lives while the dependencies are
+    # read (tens of thousands the garbage collector would promote and walk), and tuples of ints,
+    # which it stops tracking
+    ng = max(1, len(groups))
+    member_codes = [m * ng + g.index for g in groups for m in g.members]
+    hard_codes: list[int] = []
+    hard_group_codes: list[int] = []
+    any_codes: list[int] = []
     deps: list[Dep] = []
     softened: list[Dep] = []
     for did in sorted(review.dependencies):
@@ -299,38 +312,30 @@ def compile_review(review: Review) -> CompiledGraph:
         deps.append(dep)
         if softened_hub:
             softened.append(dep)
+        base = s * n
         if tc is not None:
-            any_out[s].append(tc)
+            any_codes.append(base + tc)
             if hard:
-                hard_out[s].append(tc)
+                hard_codes.append(base + tc)
         else:
             g = groups[tg]
-            any_out[s].extend(g.members)
+            any_codes.extend(base + m for m in g.members)
             if hard:
                 if g.threshold == 1:
-                    hard_out[s].extend(g.members)
+                    hard_codes.extend(base + m for m in g.members)
                 else:
-                    hard_group_out[s].append(tg)
-    # the adjacency is read-only from here: tuples of ints, which the garbage collector stops
-    # tracking (tens of thousands of lists it would otherwise walk on every full collection)
-    hard_out = [_ascending(x) for x in hard_out]
-    any_out = [_ascending(x) for x in any_out]
-    hard_group_out = [_ascending(x) for x in hard_group_out]
-    hard_in_l: list[list[int]] = [[] for _ in range(n)]
-    any_in_l: list[list[int]] = [[] for _ in range(n)]
-    for s in range(n):
-        for t in hard_out[s]:
-            hard_in_l[t].append(s)
-        for t in any_out[s]:
-            any_in_l[t].append(s)
-    hard_in = [tuple(x) if x else () for x in hard_in_l]
-    any_in = [tuple(x) if x else () for x in any_in_l]
-    del hard_in_l, any_in_l
+                    hard_group_codes.append(s * ng + tg)
+    hard_out = _adjacency(n, hard_codes, n)
+    any_out = _adjacency(n, any_codes, n)
+    hard_group_out = _adjacency(n, hard_group_codes, ng)
+    hard_in = _adjacency(n, [t * n + s for s in range(n) for t in hard_out[s]], n)
+    any_in = _adjacency(n, [t * n + s for s in range(n) for t in any_out[s]], n)
+    del hard_codes, any_codes, hard_group_codes
     group_dependents: list[list[int]] = [[] for _ in groups]
     for s in range(n):
         for g in hard_group_out[s]:
             group_dependents[g].append(s)
-    member_of = [tuple(x) if x else () for x in member_of]
+    member_of = _adjacency(n, member_codes, ng)
     threshold_groups = [g.index for g in groups if g.threshold >= 2]
 
     domain_ids = sorted(review.domains)
