@@ -956,9 +956,9 @@ def test_an_edit_starts_the_analysis_at_once_and_edits_in_flight_coalesce(qtbot,
     gate = threading.Event()
     real = live.run_analysis
 
-    def held(state, review, previous=None):  # the first run waits until the test has made its other edits
+    def held(state, review, *rest):  # the first run waits until the test has made its other edits
         gate.wait(10)
-        return real(state, review, previous)
+        return real(state, review, *rest)
 
     monkeypatch.setattr(live, "run_analysis", held)
     starts = []
