@@ -144,7 +144,7 @@ def edit_latency(w, kind: str):
     from prr_app.review.edits import change_fields
 
     colours, findings, changed, moved = [], [], [], []
-    cands = [f["id"].split(":")[-1] for f in w.findings.model.rows if f["id"].startswith("spof:instance:")]
+    cands = edit_candidates(w)
     for k in range(12):
         cid = cands[(k // 2) % len(cands)]  # make the edit, then take it back by hand
         w.scene.select_ids([cid])
@@ -155,7 +155,7 @@ def edit_latency(w, kind: str):
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
         QThreadPool.globalInstance().waitForDone(5000)
         QCoreApplication.processEvents()
-        before = {f["id"] for f in w.findings.model.rows}
+        before = {(f["id"], f["title"], f["severity"]) for f in w.findings.model.rows}
         where = {k: (it.x(), it.y()) for k, it in w.scene.nodes.items()}
         c = w.session.review.components[cid]
         if kind == "replicas":
@@ -183,13 +183,26 @@ def edit_latency(w, kind: str):
         w.view.viewport().repaint()
         w.findings.table.viewport().repaint()
         findings.append((time.perf_counter() - t0) * 1000)
-        after = {f["id"] for f in w.findings.model.rows}
+        after = {(f["id"], f["title"], f["severity"]) for f in w.findings.model.rows}
         changed.append(after != before)
-        spof = any(f == f"spof:component:{cid}" or f == f"spof:instance:{cid}" for f in after)
+        spof = any(f[0] == f"spof:component:{cid}" or f[0] == f"spof:instance:{cid}" for f in after)
         assert w.scene.nodes[cid].spof == spof  # the box shows what the panel says
     print(f"  ({kind}: {sum(changed)} of {len(changed)} edits changed the findings; boxes moved per edit: "
           f"median {statistics.median(moved):.0f}, most {max(moved)})")
     return colours, findings
+
+
+def edit_candidates(w) -> list[str]:
+    """Components whose edit changes the findings: those with a SPOF finding per instance, else
+    per component (the analysis names a component's SPOF either way, depending on its replicas
+    and placement), else the first components by id."""
+    rows = w.findings.model.rows
+    for prefix in ("spof:instance:", "spof:component:"):
+        cands = [f["id"][len(prefix):] for f in rows if f["id"].startswith(prefix)]
+        cands = [c for c in dict.fromkeys(cands) if c in w.session.review.components]
+        if cands:
+            return cands
+    return sorted(w.session.review.components)[:6]
 
 
 def startup() -> float:
