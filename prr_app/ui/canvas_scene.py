@@ -32,6 +32,8 @@ EDGES_SMOOTH_MAX = 600
 STAGED_BUILD_MIN = 3000
 #: the longest slice of a staged build on the GUI thread
 SLICE_MS = 40
+#: a staged build whose items are all made, its end to come at the next turn of the event loop
+_ITEMS_MADE = object()
 
 
 class GraphScene(QGraphicsScene):
@@ -212,7 +214,8 @@ class GraphScene(QGraphicsScene):
 
     def _laid_out(self, res) -> None:
         """The worker's layout is back: make the items, slice by slice."""
-        if self._build is None or isinstance(self._build, GeneratorType) or self.sender() is not self._layout_task.signals:
+        if (self._build is None or self._build is _ITEMS_MADE or isinstance(self._build, GeneratorType)
+                or self.sender() is not self._layout_task.signals):
             return  # another review (or a newer build) since
         if res is not None:
             key, auto, cache = res
@@ -222,8 +225,13 @@ class GraphScene(QGraphicsScene):
         self._slicer.start()
 
     def _build_slice(self, whole: bool = False) -> None:
-        """Run the staged build for :data:`SLICE_MS` (``whole``: to its end), then let the event loop go on."""
+        """Run the staged build for :data:`SLICE_MS` (``whole``: to its end), then let the event loop go on.
+        Once every item is made, what ends the build (the colours told meanwhile, the views fitted
+        to the graph) runs at the next turn, not in the last slice's time."""
         steps = self._build
+        if steps is _ITEMS_MADE:
+            self._end_build()
+            return
         if not isinstance(steps, GeneratorType):
             return  # none, or its layout is still on the worker
         end = math.inf if whole else time.perf_counter() + SLICE_MS / 1000
@@ -234,6 +242,13 @@ class GraphScene(QGraphicsScene):
                 self.sig_build_progress.emit(self.build_progress)
                 self._slicer.start()
                 return
+        self._build = _ITEMS_MADE
+        if whole:
+            self._end_build()
+        else:
+            self._slicer.start()
+
+    def _end_build(self) -> None:
         self._build = None
         self.build_progress = 1.0
         for v in self.views():
@@ -257,7 +272,7 @@ class GraphScene(QGraphicsScene):
         its worker is computed here instead)."""
         if self._build is None:
             return
-        if not isinstance(self._build, GeneratorType):
+        if self._build is not _ITEMS_MADE and not isinstance(self._build, GeneratorType):
             self._build = self._sync_steps(None)
         self._slicer.stop()
         self._build_slice(whole=True)
@@ -288,6 +303,9 @@ class GraphScene(QGraphicsScene):
             if isinstance(self._build, GeneratorType):
                 self._build.close()
                 self._build = self._sync_steps(None)
+            elif self._build is _ITEMS_MADE:  # made for the review before this edit: in step again first
+                self._build = self._sync_steps(None)
+                self._slicer.start()
             return
         r = self.review
         if self.redrawing or (self._auto_key is not None and len(r.components) + len(r.dependencies) > STAGED_BUILD_MIN
@@ -517,15 +535,28 @@ class GraphScene(QGraphicsScene):
             self.edge_layer.mark()
 
     def _place(self, item: NodeItem, xy) -> bool:
-        """Put the box at ``xy``; True when it moved."""
-        if item._xy == xy:
-            return False  # where the last sync put it, and not dragged since
-        item._xy = xy
-        p = QPointF(*xy)
-        if item.pos() != p:
-            item.setPos(p)
-            return True
-        return False
+        """Put the box at ``xy``; True when it is not where its lines were last drawn (moved by
+        this sync, or by a drag or a test since): its lines are then redrawn, once, by the sync."""
+        x, y = xy
+        if item.x() != x or item.y() != y:
+            item.setPos(x, y)
+        if item.drawn_at == xy:
+            return False
+        item.drawn_at = xy
+        self._moved_edges.update(item.edges)
+        self._columns = self._centres = None  # measured again when needed
+        return True
+
+    def _follow(self, item: NodeItem) -> None:
+        """A box moved outside a sync (a drag): its lines, its group's frame and the overview follow."""
+        xy = (item.x(), item.y())
+        if item.drawn_at == xy:
+            return
+        item.drawn_at = xy
+        self._columns = self._centres = None
+        for e in item.edges:
+            e.adjust()
+        self.node_moved(item)
 
     def _drop_edge(self, e: EdgeItem) -> None:
         e.detach()
@@ -571,7 +602,7 @@ class GraphScene(QGraphicsScene):
     def node_moved(self, item: NodeItem) -> None:
         if self.boxes_drawn_by_layer:
             self._overview_changed()
-        if self._syncing or item.is_group:
+        if item.is_group:
             return
         for gid, g in self.review.groups.items():
             if item.node_id in g.members and gid in self.nodes:
@@ -619,6 +650,10 @@ class GraphScene(QGraphicsScene):
             self._link_line.setLine(QLineF(self._link_from.anchor(), event.scenePos()))
             return
         super().mouseMoveEvent(event)
+        for nid in self._press_pos:  # the boxes a drag moves (the selected ones): their lines follow
+            item = self.nodes.get(nid)
+            if item is not None:
+                self._follow(item)
 
     def mouseReleaseEvent(self, event) -> None:
         if self._fail_press:
