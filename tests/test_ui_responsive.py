@@ -531,3 +531,28 @@ def test_an_edits_analysis_waits_until_the_new_layout_is_drawn_then_shows_the_re
     assert res["review"] is not None and set(res["review"].components) == set(win.session.review.components)
     fresh = findings_from({"problems": [], "analysis": assess(win.session.review), "error": None})
     assert [f["id"] for f in win.findings.model.rows] == [f["id"] for f in fresh]
+
+
+def test_a_review_drawn_in_stages_is_painted_before_its_analysis_starts_and_analysed_when_out_of_sight(
+        qtbot, win, webshop_prr, staged):
+    """The analysis of a review drawn in stages starts after the graph's first paint (beside a
+    worker running Python, that paint took several times as long); with the graph out of sight
+    (another tab looked at) it is analysed all the same."""
+    order = []
+    win.view.sig_first_painted.connect(lambda: order.append("painted"))
+    win.live.sig_started.connect(lambda: order.append("analysis started"))
+    # once every item is made, the analysis still waits for the graph to be painted
+    win.scene.sig_built.connect(lambda: order.append(("built, analysis held", win._canvas_drawing())))
+    win.open_path(str(webshop_prr))
+    wait_analysis(qtbot, win)
+    assert order[:3] == [("built, analysis held", True), "painted", "analysis started"]
+    assert set(win.result["review"].components) == set(win.session.review.components)
+
+    order.clear()
+    win.tabs.setCurrentWidget(win.views["Risks"])  # the canvas is not painted while another tab is shown
+    win.session.new()
+    win.open_path(str(webshop_prr))
+    qtbot.waitUntil(lambda: "analysis started" in order, timeout=5000)
+    assert "painted" not in order
+    res = wait_analysis(qtbot, win)
+    assert set(res["review"].components) == set(win.session.review.components)
