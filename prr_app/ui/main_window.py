@@ -150,6 +150,7 @@ class MainWindow(QMainWindow):
         # with an edit's new layout (they would share Python's lock: see LiveAnalysis.hold_while)
         self.live.hold_while(self._canvas_drawing)
         self.scene.sig_built.connect(self.live.resume)
+        self.view.sig_first_painted.connect(self.live.resume)
         self.scene.sig_redrawn.connect(self.live.resume)
         self.scene.sig_link_requested.connect(self._on_link_requested)
         self.scene.sig_fail_clicked.connect(self.fail)
@@ -462,8 +463,9 @@ class MainWindow(QMainWindow):
         self._refresh_whatif()
 
     def _canvas_drawing(self) -> bool:
-        """The canvas is drawing a large review in stages, or laying it out again after an edit."""
-        return self.scene.building or self.scene.redrawing
+        """The canvas is drawing a large review in stages (up to its first paint), or laying it out
+        again after an edit."""
+        return self.scene.building or self.scene.redrawing or self.view.first_paint_due()
 
     def _on_redrawn(self) -> None:
         if self.statusBar().currentMessage() == self.RELAYOUT_MESSAGE:
