@@ -794,8 +794,8 @@ class GraphScene(QGraphicsScene):
             if QPixmapCache.cacheLimit() < 65536:
                 QPixmapCache.setCacheLimit(65536)  # KB: a view full of boxes at 150 % fits easily
         mode = QGraphicsItem.CacheMode.DeviceCoordinateCache if on else QGraphicsItem.CacheMode.NoCache
-        for n in self.nodes.values():
-            if not n.is_group and n.cacheMode() != mode:
+        for n in self.nodes.values():  # (no cacheMode() test first: each made an enum object in Python)
+            if not n.is_group:
                 n.setCacheMode(mode)
 
     def _apply_modes(self) -> None:
