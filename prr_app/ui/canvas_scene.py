@@ -32,6 +32,9 @@ EDGES_SMOOTH_MAX = 600
 STAGED_BUILD_MIN = 3000
 #: the longest slice of a staged build on the GUI thread
 SLICE_MS = 40
+#: the sync's steps (see GraphScene._sync_steps) yield after this many elements: a yield per element
+#: was a third of a large review's re-layout on the GUI thread (36,000 generator steps)
+STEP_ITEMS = 16
 #: a staged build whose items are all made, its end to come at the next turn of the event loop
 _ITEMS_MADE = object()
 
@@ -384,7 +387,7 @@ class GraphScene(QGraphicsScene):
         self._relayout = self._select_later = None
 
     def _sync_steps(self, colls, keys=None):
-        """:meth:`sync` as steps: yields after each item it makes or changes (None), and the
+        """:meth:`sync` as steps: yields after every :data:`STEP_ITEMS` items it makes or changes (None), and the
         fraction of the work done at the end of each element. ``keys``: see :meth:`sync`."""
         self._syncing = True
         created = False  # new items: their flags and cache mode are set below
@@ -439,7 +442,8 @@ class GraphScene(QGraphicsScene):
                 if self._place(item, pos.get(cid, (0.0, 0.0))):
                     boxes_changed = True
                 done += 1
-                yield done / total
+                if not done % STEP_ITEMS:
+                    yield done / total
             moved, self._moved_edges = self._moved_edges, set()  # their lines are redrawn by _reroute
             if boxes_changed and (self.boxes_drawn_by_layer or self.overview_on):
                 self._overview_changed()
@@ -465,7 +469,8 @@ class GraphScene(QGraphicsScene):
                     [(k, r.dependencies[k]) for k in only["dependencies"] if k in r.dependencies])
             for did, d in deps:
                 done += 1
-                yield done / total
+                if not done % STEP_ITEMS:
+                    yield done / total
                 e = self.edges.get(did)
                 s, t = self.nodes.get(d.source), self.nodes.get(d.target)
                 if s is None or t is None:
@@ -523,11 +528,14 @@ class GraphScene(QGraphicsScene):
                 it.setVisible(big)
         self.edge_layer_on = big
         if flip or created:
+            done = 0
             for e in (self.edges.values() if flip or new_lines is None else new_lines):
                 if bool(e.flags() & QGraphicsItem.GraphicsItemFlag.ItemHasNoContents) != big:
                     e.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, big)
                     e._restyle()  # drawn by the edge layer, or by itself again: its pen
-                    yield
+                    done += 1
+                    if not done % STEP_ITEMS:
+                        yield
             if self.boxes_drawn_by_layer:
                 for n in self.nodes.values():
                     if not n.is_group:
