@@ -144,7 +144,7 @@ def edit_latency(w, kind: str):
     from prr_app.review.edits import change_fields
 
     colours, findings, changed, moved = [], [], [], []
-    cands = [f["id"].split(":")[-1] for f in w.findings.model.rows if f["id"].startswith("spof:instance:")]
+    cands = edit_candidates(w)
     for k in range(12):
         cid = cands[(k // 2) % len(cands)]  # make the edit, then take it back by hand
         w.scene.select_ids([cid])
@@ -155,7 +155,7 @@ def edit_latency(w, kind: str):
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
         QThreadPool.globalInstance().waitForDone(5000)
         QCoreApplication.processEvents()
-        before = {f["id"] for f in w.findings.model.rows}
+        before = {(f["id"], f["title"], f["severity"]) for f in w.findings.model.rows}
         where = {k: (it.x(), it.y()) for k, it in w.scene.nodes.items()}
         c = w.session.review.components[cid]
         if kind == "replicas":
@@ -183,13 +183,26 @@ def edit_latency(w, kind: str):
         w.view.viewport().repaint()
         w.findings.table.viewport().repaint()
         findings.append((time.perf_counter() - t0) * 1000)
-        after = {f["id"] for f in w.findings.model.rows}
+        after = {(f["id"], f["title"], f["severity"]) for f in w.findings.model.rows}
         changed.append(after != before)
-        spof = any(f == f"spof:component:{cid}" or f == f"spof:instance:{cid}" for f in after)
+        spof = any(f[0] == f"spof:component:{cid}" or f[0] == f"spof:instance:{cid}" for f in after)
         assert w.scene.nodes[cid].spof == spof  # the box shows what the panel says
     print(f"  ({kind}: {sum(changed)} of {len(changed)} edits changed the findings; boxes moved per edit: "
           f"median {statistics.median(moved):.0f}, most {max(moved)})")
     return colours, findings
+
+
+def edit_candidates(w) -> list[str]:
+    """Components whose edit changes the findings: those with a SPOF finding per instance, else
+    per component (the analysis names a component's SPOF either way, depending on its replicas
+    and placement), else the first components by id."""
+    rows = w.findings.model.rows
+    for prefix in ("spof:instance:", "spof:component:"):
+        cands = [f["id"][len(prefix):] for f in rows if f["id"].startswith(prefix)]
+        cands = [c for c in dict.fromkeys(cands) if c in w.session.review.components]
+        if cands:
+            return cands
+    return sorted(w.session.review.components)[:6]
 
 
 def startup() -> float:
@@ -439,6 +452,16 @@ class BlockWatch:
                 most = sorted(wheres.items(), key=lambda kv: -kv[1])[:3]
                 print(f"      {self._thread_name(ident)}: CPU {total * 1000:.0f} ms, in "
                       + "; ".join(f"{w} {c * 1000:.0f} ms" for w, c in most))
+            # where the GUI thread was in the block's samples (by count: it may have been waiting)
+            at: dict = {}
+            for _t, _l, snap in inside:
+                if self.gui in snap:
+                    _role, inner, app = snap[self.gui][1]
+                    key = f"{app} [{inner[0]}:{inner[1]} {inner[2]}]" if app else f"{inner[0]}:{inner[1]} {inner[2]}"
+                    at[key] = at.get(key, 0) + 1
+            if at:
+                print("      GUI thread seen at (samples): " + "; ".join(
+                    f"{k} x{n}" for k, n in sorted(at.items(), key=lambda kv: -kv[1])[:3]))
             gcs = [c for c in self.collections if c[2] < end and c[2] + c[3] > start and c[3] > 0.005]
             if gcs:
                 print("      collections: " + "; ".join(
@@ -504,6 +527,18 @@ def meeting(n: int = 2000, deps: int = 8000, imported: bool = False) -> None:
     p = Path(tempfile.mkdtemp()) / f"meeting{n}.prr"
     create_store(p, r).close()
     app = make_app()  # noqa: F841 - kept alive
+    import threading
+
+    gui_ident = threading.get_ident()
+    applied = []  # GUI-thread CPU ms of each analysis result applied (MainWindow._on_result)
+    on_result = MainWindow._on_result
+
+    def timed_on_result(self, res):
+        c = time.thread_time()
+        on_result(self, res)
+        applied.append((time.thread_time() - c) * 1000)
+
+    MainWindow._on_result = timed_on_result  # before the window connects it
     w = MainWindow(restore_state=False)
     w.resize(1280, 720)
     w.show()
@@ -573,20 +608,50 @@ def meeting(n: int = 2000, deps: int = 8000, imported: bool = False) -> None:
     w.tabs.setCurrentWidget(w.view)
     QCoreApplication.processEvents()
 
+    import gc
+
+    gui_gc = []  # ms of each collection on the GUI thread while edits are measured
+
+    def on_gui_gc(phase, info, t0=[0.0]):
+        if threading.get_ident() != gui_ident:
+            return
+        if phase == "start":
+            t0[0] = time.thread_time()
+        else:
+            gui_gc.append((time.thread_time() - t0[0]) * 1000)
+
     def edits_to_findings(change):
-        """Six edits (``change(k)``), each timed from the input to its findings painted."""
-        lat, gui_cpu, results = [], [], []
+        """Six edits (``change(k)``), each timed from the input to its findings painted; and the GUI
+        thread's CPU time: the edit itself (the command, the canvas brought in step, painted), the
+        result applied (findings, marks, views: ``_on_result``, then painted), and the young
+        collections of the worker's objects that ran on the GUI thread meanwhile (tasks.py)."""
+        lat, gui_cpu, results, edit_cpu, apply_cpu, gc_cpu = [], [], [], [], [], []
+        gc.callbacks.append(on_gui_gc)
         for k in range(6):
+            gui_gc.clear()
             t, c = time.perf_counter(), time.thread_time()
             prev = w.result
             w.push("bench", [change(k)])
+            QCoreApplication.processEvents()
+            w.view.viewport().repaint()
+            edit_cpu.append((time.thread_time() - c) * 1000)
+            applied.clear()
             while w.result is prev:
                 QThreadPool.globalInstance().waitForDone(2)
                 QCoreApplication.processEvents()
+            a = time.thread_time()
             w.findings.table.viewport().repaint()
+            w.view.viewport().repaint()
+            apply_cpu.append(sum(applied) + (time.thread_time() - a) * 1000)
             lat.append((time.perf_counter() - t) * 1000)
             gui_cpu.append((time.thread_time() - c) * 1000)
+            gc_cpu.append(sum(gui_gc))
             results.append(w.result)
+        gc.callbacks.remove(on_gui_gc)
+        print(f"    GUI thread per edit (CPU, median / worst): the edit painted {statistics.median(edit_cpu):.0f} / "
+              f"{max(edit_cpu):.0f} ms; its result applied and painted {statistics.median(apply_cpu):.0f} / "
+              f"{max(apply_cpu):.0f} ms   goal 60 ms; young collections of the worker's objects "
+              f"{statistics.median(gc_cpu):.0f} / {max(gc_cpu):.0f} ms")
         return lat, gui_cpu, results
 
     lat, gui_cpu, results = edits_to_findings(
@@ -614,7 +679,6 @@ def meeting(n: int = 2000, deps: int = 8000, imported: bool = False) -> None:
     print(f"  autosave of one edit: {gui:.0f} ms on the GUI thread, {w.session.last_save_s * 1000:.0f} ms writing on a worker")
     v = w.view
     v.fit()
-    import gc
 
     passes = []  # (generation, s) of the collections in the frame being measured
 

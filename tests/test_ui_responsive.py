@@ -154,9 +154,9 @@ def test_the_checklist_is_evaluated_before_it_is_first_looked_at(qtbot, win, web
 
 
 def test_the_checklist_is_evaluated_ahead_only_once_the_graph_is_drawn(qtbot, win, webshop_prr, staged, monkeypatch):
-    """Opening a large review: the findings come while the graph is still being drawn; the
-    checklist's evaluation ahead of the first look waits for the drawing to end (both on one
-    interpreter, each slice of the drawing took twice as long), then runs."""
+    """Opening a large review: the analysis and the checklist's evaluation ahead of the first look
+    wait for the drawing to end (on one interpreter, a worker running beside the drawing's slices
+    made each slice twice as long, and held up the GUI thread between them), then run."""
     import threading
 
     from prr_app.ui import canvas_scene
@@ -177,12 +177,14 @@ def test_the_checklist_is_evaluated_ahead_only_once_the_graph_is_drawn(qtbot, wi
     monkeypatch.setattr(cv, "_evaluate_on_worker", lambda: (started.append(win.scene.building), real_start()))
     try:
         assert win.open_path(str(webshop_prr))
-        qtbot.waitUntil(lambda: not win.live.busy and win.result is not None, timeout=20000)
+        qtbot.wait(300)  # the idle wait after the findings would have passed many times over
         assert win.scene.building
-        qtbot.wait(100)  # the idle wait after the findings has passed many times over
+        assert win.live.held and win.live.busy  # the analysis waits for the drawing
         assert started == [] and cv._stale  # not evaluated while the graph is drawn
     finally:
         drawn.set()
+    qtbot.waitUntil(lambda: not win.scene.building and not win.live.busy, timeout=20000)
+    assert set(win.result["review"].components) == set(win.session.review.components)  # the review opened
     qtbot.waitUntil(lambda: not cv._stale, timeout=20000)
     assert started and not any(started)  # started after the graph was drawn
     from prr_app.checklist import evaluate
@@ -228,7 +230,7 @@ def test_the_charts_made_ahead_wait_while_a_graph_is_drawn(qtbot, win, webshop_p
     dash._idle.setInterval(1)
     try:
         assert win.open_path(str(webshop_prr))
-        qtbot.waitUntil(lambda: not win.live.busy and win.result is not None, timeout=20000)
+        qtbot.waitUntil(lambda: win.live.held, timeout=20000)  # the analysis waits for the drawing too
         assert win.scene.building
         dash._build_step()  # as the step timer would, the import of pyqtgraph done
         qtbot.wait(100)
@@ -497,3 +499,60 @@ def test_the_checklist_filters_show_exactly_the_items_a_plain_filter_picks(qtbot
     cv.filter_box.setCurrentIndex(0)
     cv.categories.setCurrentRow(0)
     assert len(cv.model.rows) == len(items) == cv.result.overall.total
+
+
+def test_an_edits_analysis_waits_until_the_new_layout_is_drawn_then_shows_the_review_as_it_is(
+        qtbot, win, webshop_prr, staged, monkeypatch):
+    """A component added to a large review: its layout is computed on a worker and the items are
+    brought in step afterwards; the analysis of the edit waits meanwhile (on one interpreter the two
+    made each other wait), then runs, and the findings are those of the review with the edit."""
+    import threading
+
+    from prr_app.review.assess import assess
+    from prr_app.ui import canvas_scene
+    from prr_app.ui.findings import findings_from
+
+    win.open_path(str(webshop_prr))
+    wait_analysis(qtbot, win)
+    laid_out = threading.Event()
+    real_layout = canvas_scene._layout_task
+    monkeypatch.setattr(canvas_scene, "_layout_task",
+                        lambda state, review, cache=None: (laid_out.wait(20), real_layout(state, review, cache))[1])
+    try:
+        assert win.create_component("held-svc", "Held service", "service") == "held-svc"
+        assert win.scene.redrawing
+        qtbot.wait(200)
+        assert win.live.held and win.live.busy and win.scene.redrawing  # not analysed beside the layout
+        assert "held-svc" not in win.result["review"].components
+    finally:
+        laid_out.set()
+    res = wait_analysis(qtbot, win)
+    assert not win.live.held and "held-svc" in win.scene.nodes
+    assert res["review"] is not None and set(res["review"].components) == set(win.session.review.components)
+    fresh = findings_from({"problems": [], "analysis": assess(win.session.review), "error": None})
+    assert [f["id"] for f in win.findings.model.rows] == [f["id"] for f in fresh]
+
+
+def test_a_review_drawn_in_stages_is_painted_before_its_analysis_starts_and_analysed_when_out_of_sight(
+        qtbot, win, webshop_prr, staged):
+    """The analysis of a review drawn in stages starts after the graph's first paint (beside a
+    worker running Python, that paint took several times as long); with the graph out of sight
+    (another tab looked at) it is analysed all the same."""
+    order = []
+    win.view.sig_first_painted.connect(lambda: order.append("painted"))
+    win.live.sig_started.connect(lambda: order.append("analysis started"))
+    # once every item is made, the analysis still waits for the graph to be painted
+    win.scene.sig_built.connect(lambda: order.append(("built, analysis held", win._canvas_drawing())))
+    win.open_path(str(webshop_prr))
+    wait_analysis(qtbot, win)
+    assert order[:3] == [("built, analysis held", True), "painted", "analysis started"]
+    assert set(win.result["review"].components) == set(win.session.review.components)
+
+    order.clear()
+    win.tabs.setCurrentWidget(win.views["Risks"])  # the canvas is not painted while another tab is shown
+    win.session.new()
+    win.open_path(str(webshop_prr))
+    qtbot.waitUntil(lambda: "analysis started" in order, timeout=5000)
+    assert "painted" not in order
+    res = wait_analysis(qtbot, win)
+    assert set(res["review"].components) == set(win.session.review.components)

@@ -23,8 +23,6 @@ from prr_app.ui.layout_bridge import NODE_H, NODE_W
 if TYPE_CHECKING:
     from prr_app.ui.canvas_scene import GraphScene
 
-_POS_CHANGED = QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged
-
 
 # ------------------------------------------------------------------ nodes
 #: the word on a box's badge for its worst open risk (the colour is never the only sign)
@@ -52,14 +50,15 @@ class NodeItem(QGraphicsItem):
         self.journey: str | None = None  # None | "entry" | "path": on the journey shown
         self.edges: list[EdgeItem] = []
         self._src = None  # the model object last drawn (elements are never changed in place)
-        self._xy = None  # the position the last sync put the box at; None once it moved otherwise
+        #: where the box was when its lines were last drawn (None: not yet); the scene compares it
+        #: with where the box is (a sync, a drag) and redraws its lines when they differ
+        self.drawn_at = None
         self._path = None  # outline, by kind and size
         self._elided = None  # (title, subtitle) elided to the box
         self.w, self.h = NODE_W, NODE_H
         self.setFlags(
             QGraphicsItem.GraphicsItemFlag.ItemIsMovable
             | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
-            | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges
             | QGraphicsItem.GraphicsItemFlag.ItemIsFocusable
         )
         self.setZValue(2)
@@ -200,19 +199,10 @@ class NodeItem(QGraphicsItem):
             painter.setFont(f_badge)
             painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, "SPOF")
 
-    def itemChange(self, change, value):
-        if change == _POS_CHANGED:
-            if not self.is_group:
-                self.gscene._columns = None  # the boxes' columns are measured again when a line needs them
-                self.gscene._centres = None  # ... and the arrow keys' index of box centres
-            if self.gscene._syncing:  # a re-layout moves many boxes: their lines are redrawn once, after
-                self.gscene._moved_edges.update(self.edges)
-            else:
-                self._xy = None  # dragged: the next sync compares with the real position
-                for e in self.edges:
-                    e.adjust()
-                self.gscene.node_moved(self)
-        return value
+    # no itemChange override: Qt would call into Python for every change of every box (flags, z
+    # value, scene, position, tooltip: ~12 calls a box while a large review is built, and 4,000 when
+    # the zoom crosses the far-out threshold); the scene follows moves itself (GraphScene._place,
+    # GraphScene.mouseMoveEvent)
 
     def anchor(self) -> QPointF:
         return self.pos() + QPointF(self.w / 2, self.h / 2)

@@ -32,6 +32,11 @@ EDGES_SMOOTH_MAX = 600
 STAGED_BUILD_MIN = 3000
 #: the longest slice of a staged build on the GUI thread
 SLICE_MS = 40
+#: the sync's steps (see GraphScene._sync_steps) yield after this many elements: a yield per element
+#: was a third of a large review's re-layout on the GUI thread (36,000 generator steps)
+STEP_ITEMS = 16
+#: a staged build whose items are all made, its end to come at the next turn of the event loop
+_ITEMS_MADE = object()
 
 
 class GraphScene(QGraphicsScene):
@@ -212,7 +217,8 @@ class GraphScene(QGraphicsScene):
 
     def _laid_out(self, res) -> None:
         """The worker's layout is back: make the items, slice by slice."""
-        if self._build is None or isinstance(self._build, GeneratorType) or self.sender() is not self._layout_task.signals:
+        if (self._build is None or self._build is _ITEMS_MADE or isinstance(self._build, GeneratorType)
+                or self.sender() is not self._layout_task.signals):
             return  # another review (or a newer build) since
         if res is not None:
             key, auto, cache = res
@@ -222,8 +228,17 @@ class GraphScene(QGraphicsScene):
         self._slicer.start()
 
     def _build_slice(self, whole: bool = False) -> None:
-        """Run the staged build for :data:`SLICE_MS` (``whole``: to its end), then let the event loop go on."""
+        """Run the staged build for :data:`SLICE_MS` (``whole``: to its end), then let the event loop go on.
+        Once every item is made, what ends the build (the colours told meanwhile, the views fitted
+        to the graph) runs at the next turn, not in the last slice's time."""
         steps = self._build
+        if steps is _ITEMS_MADE:
+            if self.edge_layer_on and self.edge_layer.dirty:
+                self.edge_layer.in_step()  # the lines' groups, a turn of their own (~40 ms on 8,000 lines)
+                self._slicer.start()
+            else:
+                self._end_build()
+            return
         if not isinstance(steps, GeneratorType):
             return  # none, or its layout is still on the worker
         end = math.inf if whole else time.perf_counter() + SLICE_MS / 1000
@@ -234,6 +249,13 @@ class GraphScene(QGraphicsScene):
                 self.sig_build_progress.emit(self.build_progress)
                 self._slicer.start()
                 return
+        self._build = _ITEMS_MADE
+        if whole:
+            self._end_build()
+        else:
+            self._slicer.start()
+
+    def _end_build(self) -> None:
         self._build = None
         self.build_progress = 1.0
         for v in self.views():
@@ -257,7 +279,7 @@ class GraphScene(QGraphicsScene):
         its worker is computed here instead)."""
         if self._build is None:
             return
-        if not isinstance(self._build, GeneratorType):
+        if self._build is not _ITEMS_MADE and not isinstance(self._build, GeneratorType):
             self._build = self._sync_steps(None)
         self._slicer.stop()
         self._build_slice(whole=True)
@@ -288,6 +310,9 @@ class GraphScene(QGraphicsScene):
             if isinstance(self._build, GeneratorType):
                 self._build.close()
                 self._build = self._sync_steps(None)
+            elif self._build is _ITEMS_MADE:  # made for the review before this edit: in step again first
+                self._build = self._sync_steps(None)
+                self._slicer.start()
             return
         r = self.review
         if self.redrawing or (self._auto_key is not None and len(r.components) + len(r.dependencies) > STAGED_BUILD_MIN
@@ -362,7 +387,7 @@ class GraphScene(QGraphicsScene):
         self._relayout = self._select_later = None
 
     def _sync_steps(self, colls, keys=None):
-        """:meth:`sync` as steps: yields after each item it makes or changes (None), and the
+        """:meth:`sync` as steps: yields after every :data:`STEP_ITEMS` items it makes or changes (None), and the
         fraction of the work done at the end of each element. ``keys``: see :meth:`sync`."""
         self._syncing = True
         created = False  # new items: their flags and cache mode are set below
@@ -417,7 +442,8 @@ class GraphScene(QGraphicsScene):
                 if self._place(item, pos.get(cid, (0.0, 0.0))):
                     boxes_changed = True
                 done += 1
-                yield done / total
+                if not done % STEP_ITEMS:
+                    yield done / total
             moved, self._moved_edges = self._moved_edges, set()  # their lines are redrawn by _reroute
             if boxes_changed and (self.boxes_drawn_by_layer or self.overview_on):
                 self._overview_changed()
@@ -443,7 +469,8 @@ class GraphScene(QGraphicsScene):
                     [(k, r.dependencies[k]) for k in only["dependencies"] if k in r.dependencies])
             for did, d in deps:
                 done += 1
-                yield done / total
+                if not done % STEP_ITEMS:
+                    yield done / total
                 e = self.edges.get(did)
                 s, t = self.nodes.get(d.source), self.nodes.get(d.target)
                 if s is None or t is None:
@@ -501,11 +528,14 @@ class GraphScene(QGraphicsScene):
                 it.setVisible(big)
         self.edge_layer_on = big
         if flip or created:
+            done = 0
             for e in (self.edges.values() if flip or new_lines is None else new_lines):
                 if bool(e.flags() & QGraphicsItem.GraphicsItemFlag.ItemHasNoContents) != big:
                     e.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, big)
                     e._restyle()  # drawn by the edge layer, or by itself again: its pen
-                    yield
+                    done += 1
+                    if not done % STEP_ITEMS:
+                        yield
             if self.boxes_drawn_by_layer:
                 for n in self.nodes.values():
                     if not n.is_group:
@@ -517,15 +547,28 @@ class GraphScene(QGraphicsScene):
             self.edge_layer.mark()
 
     def _place(self, item: NodeItem, xy) -> bool:
-        """Put the box at ``xy``; True when it moved."""
-        if item._xy == xy:
-            return False  # where the last sync put it, and not dragged since
-        item._xy = xy
-        p = QPointF(*xy)
-        if item.pos() != p:
-            item.setPos(p)
-            return True
-        return False
+        """Put the box at ``xy``; True when it is not where its lines were last drawn (moved by
+        this sync, or by a drag or a test since): its lines are then redrawn, once, by the sync."""
+        x, y = xy
+        if item.x() != x or item.y() != y:
+            item.setPos(x, y)
+        if item.drawn_at == xy:
+            return False
+        item.drawn_at = xy
+        self._moved_edges.update(item.edges)
+        self._columns = self._centres = None  # measured again when needed
+        return True
+
+    def _follow(self, item: NodeItem) -> None:
+        """A box moved outside a sync (a drag): its lines, its group's frame and the overview follow."""
+        xy = (item.x(), item.y())
+        if item.drawn_at == xy:
+            return
+        item.drawn_at = xy
+        self._columns = self._centres = None
+        for e in item.edges:
+            e.adjust()
+        self.node_moved(item)
 
     def _drop_edge(self, e: EdgeItem) -> None:
         e.detach()
@@ -571,7 +614,7 @@ class GraphScene(QGraphicsScene):
     def node_moved(self, item: NodeItem) -> None:
         if self.boxes_drawn_by_layer:
             self._overview_changed()
-        if self._syncing or item.is_group:
+        if item.is_group:
             return
         for gid, g in self.review.groups.items():
             if item.node_id in g.members and gid in self.nodes:
@@ -619,6 +662,10 @@ class GraphScene(QGraphicsScene):
             self._link_line.setLine(QLineF(self._link_from.anchor(), event.scenePos()))
             return
         super().mouseMoveEvent(event)
+        for nid in self._press_pos:  # the boxes a drag moves (the selected ones): their lines follow
+            item = self.nodes.get(nid)
+            if item is not None:
+                self._follow(item)
 
     def mouseReleaseEvent(self, event) -> None:
         if self._fail_press:
@@ -755,8 +802,8 @@ class GraphScene(QGraphicsScene):
             if QPixmapCache.cacheLimit() < 65536:
                 QPixmapCache.setCacheLimit(65536)  # KB: a view full of boxes at 150 % fits easily
         mode = QGraphicsItem.CacheMode.DeviceCoordinateCache if on else QGraphicsItem.CacheMode.NoCache
-        for n in self.nodes.values():
-            if not n.is_group and n.cacheMode() != mode:
+        for n in self.nodes.values():  # (no cacheMode() test first: each made an enum object in Python)
+            if not n.is_group:
                 n.setCacheMode(mode)
 
     def _apply_modes(self) -> None:

@@ -1,6 +1,8 @@
 """The view on the scene: zoom, pan, and the keyboard's way around the boxes."""
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QGraphicsView, QWidget
@@ -10,12 +12,19 @@ from prr_app.ui.canvas_scene import EDGES_SMOOTH_MAX, GraphScene
 
 #: a large graph is drawn in full this long after the last zoom step
 SETTLE_MS = 180
+#: an exposed region of up to this many rectangles is told to the edge layer, which then draws only
+#: the pieces of lines inside them (a diagonal pan exposes two strips); more (boxes repainted here and
+#: there after a what-if or a finding) are drawn within their bounding rectangle, as Qt tells items:
+#: clipping every line to each of dozens of small rectangles cost more than drawing them whole
+EXPOSED_STRIPS_MAX = 4
 
 
 class GraphView(QGraphicsView):
     """Zoom with the wheel or Ctrl +/-; pan with the middle button or scroll bars."""
 
     sig_zoom_changed = Signal(float)
+    #: the graph of a staged build was painted whole for the first time (see first_paint_due)
+    sig_first_painted = Signal()
 
     def __init__(self, scene: GraphScene, parent=None):
         super().__init__(scene, parent)
@@ -33,10 +42,26 @@ class GraphView(QGraphicsView):
         self._settle.timeout.connect(self._zoomed)
         # a review drawn in stages: its progress over the canvas, and a fit asked meanwhile done at the end
         self._fit_when_built = False
+        self._built_at = None  # monotonic time a staged build ended, until the graph is first painted
         scene.sig_build_progress.connect(lambda _f: self.viewport().update())
         scene.sig_built.connect(self._built)
 
+    #: how long after a staged build ends its first paint is waited for (a hidden view never paints)
+    FIRST_PAINT_WAIT_S = 0.3
+
+    def first_paint_due(self) -> bool:
+        """A staged build has ended and its graph is about to be painted for the first time (for at
+        most :data:`FIRST_PAINT_WAIT_S`): work on other threads waits for it (see
+        MainWindow._canvas_drawing), which made that paint several times slower."""
+        if self._built_at is None:
+            return False
+        if time.monotonic() - self._built_at > self.FIRST_PAINT_WAIT_S:
+            self._built_at = None
+            return False
+        return True
+
     def _built(self) -> None:
+        self._built_at = time.monotonic()
         self.viewport().update()
         if self._fit_when_built:
             self._fit_when_built = False
@@ -68,7 +93,7 @@ class GraphView(QGraphicsView):
         # items are told only the bounding rect of what is exposed; the edge layer wants the parts
         reg = event.region()
         sc = self.scene()
-        if sc is not None and reg.rectCount() > 1:
+        if sc is not None and 1 < reg.rectCount() <= EXPOSED_STRIPS_MAX:
             inv, _ok = self.viewportTransform().inverted()
             sc.exposed_rects = [inv.mapRect(QRectF(q)) for q in reg]
         try:
@@ -76,6 +101,9 @@ class GraphView(QGraphicsView):
         finally:
             if sc is not None:
                 sc.exposed_rects = None
+        if self._built_at is not None:
+            self._built_at = None
+            self.sig_first_painted.emit()
 
     def zoom(self) -> float:
         return self.transform().m11()

@@ -27,6 +27,10 @@ from prr_app.ui.tasks import Task
 
 log = logging.getLogger(__name__)
 
+#: while a hold applies (:meth:`LiveAnalysis.hold_while`), a run waiting for it looks again this often
+#: (besides when told, :meth:`LiveAnalysis.resume`)
+HOLD_RECHECK_MS = 50
+
 #: Edits closer together than this make one analysis run. Short: typing in the
 #: inspector merges into one command anyway, and a run in flight already
 #: coalesces the edits that arrive meanwhile into one follow-up run.
@@ -101,12 +105,29 @@ class LiveAnalysis(QObject):
         self._timer.setSingleShot(True)
         self._debounce_ms = debounce_ms  # start(ms) sets the interval for good: always pass it
         self._timer.timeout.connect(self._start)
+        #: conditions under which no run starts (see hold_while), and whether a run waits for them
+        self._holds: list = []
+        self.held = False
         session.sig_review_changed.connect(self._on_changed)
         session.sig_review_replaced.connect(self.request_now)
 
     @property
     def busy(self) -> bool:
         return self._timer.isActive() or (self._task is not None and self._task.running) or self._pending
+
+    def hold_while(self, condition) -> None:
+        """Start no run while ``condition()`` is true: a run due meanwhile waits, and starts when the
+        holder calls :meth:`resume` (or, at the latest, :data:`HOLD_RECHECK_MS` after the condition
+        ends). The window holds the analysis while the canvas draws a large review in stages or
+        brings its items in step with an edit's new layout: on one interpreter the analysis worker
+        and the GUI thread's drawing share Python's lock, and each made the other wait (blocks of
+        the GUI thread of 150-230 ms while a review opened, and longer re-layouts after an edit)."""
+        self._holds.append(condition)
+
+    def resume(self) -> None:
+        """A hold may have ended: a run that waits for it starts now, if no other hold applies."""
+        if self.held:
+            self._timer.start(0)
 
     def current_analysis(self):
         """The analysis of the review as it is now (no edit since it was made), or None.
@@ -140,6 +161,11 @@ class LiveAnalysis(QObject):
         self._timer.start(0)
 
     def _start(self) -> None:
+        if any(hold() for hold in self._holds):
+            self.held = True  # busy meanwhile: the timer runs
+            self._timer.start(HOLD_RECHECK_MS)
+            return
+        self.held = False
         if self._task is not None and self._task.running:
             self._pending = True  # run again when this one ends
             return
@@ -179,5 +205,6 @@ class LiveAnalysis(QObject):
 
     def cancel(self) -> None:
         self._timer.stop()
+        self.held = False
         if self._task is not None:
             self._task.cancel()

@@ -147,6 +147,12 @@ class MainWindow(QMainWindow):
         self.scene.selectionChanged.connect(self._on_selection)
         self.scene.sig_nodes_moved.connect(self._on_nodes_moved)
         self.scene.sig_redrawn.connect(self._on_redrawn)
+        # the analysis waits while the canvas draws a large review in stages or brings it in step
+        # with an edit's new layout (they would share Python's lock: see LiveAnalysis.hold_while)
+        self.live.hold_while(self._canvas_drawing)
+        self.scene.sig_built.connect(self.live.resume)
+        self.view.sig_first_painted.connect(self.live.resume)
+        self.scene.sig_redrawn.connect(self.live.resume)
         self.scene.sig_link_requested.connect(self._on_link_requested)
         self.scene.sig_fail_clicked.connect(self.fail)
         self.findings.sig_show_elements.connect(self.show_elements)
@@ -457,6 +463,11 @@ class MainWindow(QMainWindow):
         if self.failed:
             self.failed = [f for f in self.failed if f in self.session.review.components or f in self.session.review.domains]
         self._refresh_whatif()
+
+    def _canvas_drawing(self) -> bool:
+        """The canvas is drawing a large review in stages (up to its first paint), or laying it out
+        again after an edit."""
+        return self.scene.building or self.scene.redrawing or self.view.first_paint_due()
 
     def _on_redrawn(self) -> None:
         if self.statusBar().currentMessage() == self.RELAYOUT_MESSAGE:
