@@ -71,6 +71,25 @@ def test_checklist_category_names_wrap_inside_the_list(qtbot, shop):
     qtbot.waitUntil(lambda: cv.result is not None and cv.categories.count() > 3)
     lst = cv.categories
 
+    def lines(text: str, width: float) -> list[str]:
+        """The lines the item view draws ``text`` on in ``width`` (as its delegate wraps)."""
+        from PySide6.QtGui import QTextLayout, QTextOption
+
+        lay = QTextLayout(text, lst.font())
+        opt = QTextOption()
+        opt.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        lay.setTextOption(opt)
+        lay.beginLayout()
+        out = []
+        while True:
+            ln = lay.createLine()
+            if not ln.isValid():
+                break
+            ln.setLineWidth(width)
+            out.append(text[ln.textStart():ln.textStart() + ln.textLength()])
+        lay.endLayout()
+        return out
+
     def cut() -> list[str]:
         vp = lst.viewport().rect()
         fm = lst.fontMetrics()
@@ -78,8 +97,11 @@ def test_checklist_category_names_wrap_inside_the_list(qtbot, shop):
         for i in range(lst.count()):
             rect = lst.visualRect(lst.model().index(i, 0))
             text = lst.item(i).text()
-            need = fm.boundingRect(QRect(0, 0, max(1, rect.width() - 6), 10000), int(Qt.TextFlag.TextWordWrap), text)
-            if rect.right() > vp.right() + 1 or need.height() > rect.height() or need.width() > rect.width():
+            got = lines(text, rect.width() - 6)
+            words_whole = all(ln[-1:] in (" ", "") or j == len(got) - 1 or got[j + 1][:1] in (" ", "(")
+                              or not ln[-1:].isalpha() or not got[j + 1][:1].isalpha() for j, ln in enumerate(got))
+            if (rect.right() > vp.right() + 1 or len(got) * fm.lineSpacing() > rect.height() + 1
+                    or not words_whole):
                 out.append(text)
         return out
     assert not lst.horizontalScrollBar().isVisible()
@@ -397,6 +419,64 @@ def test_a_selected_box_shows_its_blast_radius_but_is_not_drawn_failed(qtbot, sh
     assert box.state == "failed"
     colour2 = w.view.grab().toImage().pixelColor(centre)
     assert abs(colour2.lightness() - colour.lightness()) > 60
+
+
+# ------------------------------------------------------------------ 10. Fit on 2,000 components gives a usable view
+def _mesh_csv(path, n=2000, deps=6000):
+    """Edges as a service mesh's export gives them: many services, a few hubs, cycles."""
+    import random
+
+    rnd = random.Random(11)
+    kinds = ["web", "api", "auth", "db", "cache", "queue"]
+    names = [f"{kinds[i % len(kinds)]}-{i:04d}" for i in range(n)]
+    hubs = rnd.sample(names, 12)
+    seen = set()
+    lines = ["source,target,kind"]
+    while len(seen) < deps:
+        a = rnd.choice(names)
+        b = rnd.choice(hubs) if rnd.random() < 0.15 else rnd.choice(names)
+        if a != b and (a, b) not in seen:
+            seen.add((a, b))
+            lines.append(f"{a},{b},{rnd.choice(['hard', 'hard', 'soft'])}")
+    path.write_text("\n".join(lines) + "\n")
+
+
+def test_fit_on_a_2000_component_review_gives_a_readable_view_not_a_strip(qtbot, win, tmp_path):
+    from prr_app.importers import registry
+    from prr_app.persistence.store import create_store
+
+    csv = tmp_path / "mesh.csv"
+    _mesh_csv(csv)
+    prr = tmp_path / "mesh.prr"
+    create_store(prr, registry.import_paths([str(csv)], "auto").review).close()
+    win.resize(1280, 720)
+    assert win.open_path(str(prr))
+    n = len(win.session.review.components)
+    assert n > 1900
+    qtbot.waitUntil(lambda: len(win.scene.nodes) >= n and not win.scene.building, timeout=120000)
+    w = win
+    w.tabs.setCurrentWidget(w.view)
+    bounds = w.scene.itemsBoundingRect()
+    vp = w.view.viewport().rect()
+    assert min(vp.width() / bounds.width(), vp.height() / bounds.height()) < 0.1  # whole, it is specks
+    w.view.resetTransform()
+    w.view.scale(0.01, 0.01)
+    menu_action(w, "View", "Fit").trigger()
+    qtbot.wait(50)
+    assert w.view.zoom() >= 0.4  # boxes drawn with their names (canvas_geometry.FIT_READABLE_ZOOM)
+    # the view is all graph (no thin strip in an empty canvas), and whole boxes can be read in it
+    seen = w.view.mapToScene(vp).boundingRect()
+    covered = seen.intersected(bounds)
+    assert covered.width() * covered.height() >= 0.8 * seen.width() * seen.height()
+    whole = [it for it in w.scene.nodes.values() if seen.contains(it.sceneBoundingRect())]
+    assert len(whole) >= 6
+    assert all(w.view.mapFromScene(it.sceneBoundingRect()).boundingRect().width() >= 60 for it in whole)
+    # the small example still fits whole
+    assert w.open_path(str(Path(__file__).resolve().parent.parent / "resources" / "examples" / "webshop.json"))
+    wait_analysis(qtbot, w)
+    menu_action(w, "View", "Fit").trigger()
+    vis = w.view.mapToScene(w.view.viewport().rect()).boundingRect()
+    assert all(vis.contains(it.sceneBoundingRect()) for it in w.scene.nodes.values())
 
 
 # ------------------------------------------------------------------ 4 and 8 on a real X server, with no window manager

@@ -331,12 +331,12 @@ class ChecklistView(QWidget):
         split.addWidget(middle)
         split.addWidget(detail)
         split.setChildrenCollapsible(False)
-        left.setMinimumWidth(150)
+        left.setMinimumWidth(180)  # the longest word of a category ("documentation") fits a line
         self.search.setMinimumWidth(120)
         split.setStretchFactor(0, 0)
         split.setStretchFactor(1, 3)
         split.setStretchFactor(2, 2)
-        split.setSizes([150, 560, 280])
+        split.setSizes([180, 530, 280])
         lay = QVBoxLayout(self)
         lay.addWidget(split)
         # the keyboard walks the pane as the eye does: categories, filters, items, then the answer
