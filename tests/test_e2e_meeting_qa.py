@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPointF, QRect, Qt
+from PySide6.QtCore import QPoint, QPointF, QRect, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox
@@ -595,3 +595,38 @@ def test_on_a_bare_x_server_dialogs_give_the_keyboard_back_and_the_import_report
     if shutil.which("xdotool"):  # real keys: Escape closes the report, the window then has them
         assert out["escape_closed_report"] and out["then_active"] == "MainWindow"
         assert out["next_shortcut"] == "NewElementDialog"
+
+
+# ------------------------------------------------------------------ 12. the register's sort arrow says how it is sorted
+def _arrow_drawn(header, section: int) -> str:
+    """'up' or 'down': the triangle drawn in ``section`` of ``header``, read off its pixels."""
+    img = header.grab().toImage()
+    x0 = header.sectionViewportPosition(section)
+    x1 = x0 + header.sectionSize(section)
+    text_w = header.fontMetrics().horizontalAdvance(header.model().headerData(section, Qt.Orientation.Horizontal)) + 8
+    rows = {}
+    base = QColor(img.pixelColor(x1 - 3, img.height() // 2)).lightness()
+    for y in range(2, img.height() - 2):  # not the header's borders
+        for x in range(x0 + text_w, x1 - 2):
+            if img.pixelColor(x, y).lightness() < base - 100:
+                rows[y] = rows.get(y, 0) + 1
+    assert rows, "no arrow drawn"
+    ys = sorted(rows)
+    top, bottom = rows[ys[0]], rows[ys[-1]]
+    assert top != bottom, rows
+    return "down" if top > bottom else "up"
+
+
+def test_risk_register_sort_arrow_matches_the_order(qtbot, shop):
+    rv = shop.views["Risks"]
+    shop.tabs.setCurrentWidget(rv)
+    qtbot.waitUntil(lambda: len(rv.model.rows) > 3)
+    h = rv.table.horizontalHeader()
+    scores = [r.get("score") or 0 for r in rv.model.rows]
+    assert scores == sorted(scores, reverse=True)  # highest first
+    assert _arrow_drawn(h, 0) == "down"
+    # a click on Score: lowest first, and the arrow turns
+    qtbot.mouseClick(h.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(h.sectionViewportPosition(0) + 10, h.height() // 2))
+    scores = [r.get("score") or 0 for r in rv.model.rows]
+    assert scores == sorted(scores)
+    assert _arrow_drawn(h, 0) == "up"

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from prr_app.ui import theme
-from prr_app.ui.table_model import Column, FilterProxy, TableModel, size_columns
+from prr_app.ui.table_model import Column, FilterProxy, SortHeader, TableModel, size_columns
 from prr_app.review import edits
 from prr_app.ui.dialogs import FormDialog
 from prr_app.ui.settings import reviewer_name
@@ -712,6 +712,7 @@ class RiskView(QWidget):
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.proxy.setFilterKeyColumn(-1)
         self.table = QTableView()
+        self.table.setHorizontalHeader(SortHeader(self.table))  # the arrow points the way the rows go
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
