@@ -630,3 +630,62 @@ def test_risk_register_sort_arrow_matches_the_order(qtbot, shop):
     scores = [r.get("score") or 0 for r in rv.model.rows]
     assert scores == sorted(scores)
     assert _arrow_drawn(h, 0) == "up"
+
+
+# ------------------------------------------------------------------ 11. a value out of range: open with problems, fix in the app
+def test_a_review_json_with_a_value_out_of_range_opens_with_its_problem_to_fix(qtbot, win, tmp_path, examples_dir):
+    import json
+    import subprocess
+    import sys
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.ui_driver import press
+
+    doc = json.loads((examples_dir / "webshop.json").read_text())
+    cid = doc["components"][0]["id"]
+    doc["components"][0]["replicas"] = -2
+    bad = tmp_path / "shop.json"
+    bad.write_text(json.dumps(doc))
+    before = bad.read_bytes()
+    place = f"$.components[{cid}].replicas"
+    # the command line still refuses it for commands that need a valid review: exit 2, one line
+    root = Path(__file__).resolve().parent.parent
+    res = subprocess.run([sys.executable, "-m", "prr_app", "analyze", str(bad)], capture_output=True, text=True,
+                         env=dict(os.environ, PYTHONPATH=str(root)), timeout=120)
+    assert res.returncode == 2
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(bad) in lines[0] and "$.components[" in lines[0] and ".replicas" in lines[0]
+    # the app: the dialog says what and where, and opens it to fix
+    win.resize(1280, 720)
+    seen = {}
+
+    def open_and_fix(box):
+        seen["text"] = box.text() + "\n" + box.detailedText()
+        assert "problems" in box.windowTitle(), f"refused: {box.windowTitle()}: {box.text()}"
+        press(box, "Open and Fix")
+    a = DialogAnswer(open_and_fix, QMessageBox)
+    opened = win.open_path(str(bad))
+    a.check()
+    assert opened
+    assert place in seen["text"] and "-2" in seen["text"]
+    assert win.session.review.components[cid].replicas == -2
+    res = wait_analysis(qtbot, win)
+    assert res["analysis"] is None and any(p.path == place for p in res["problems"])
+    rows = [win.findings.model.rows[i]["title"] for i in range(len(win.findings.model.rows))]
+    assert any(place in t and "at least 1" in t for t in rows)
+    assert "problem" in win.findings.summary.text()
+    # click the finding: the component is selected and in the inspector, where the value is fixed
+    row = next(i for i, t in enumerate(rows) if place in t)
+    win.findings.table.setCurrentIndex(win.findings.model.index(row, 1))
+    win.findings._clicked(win.findings.model.index(row, 1))
+    assert win.inspector.key == cid
+    ed = win.inspector.editors["replicas"]
+    ed.setFocus()
+    ed.selectAll()
+    QTest.keyClicks(ed, "2")
+    QTest.keyClick(ed, Qt.Key.Key_Return)
+    assert win.session.review.components[cid].replicas == 2
+    res = wait_analysis(qtbot, win)
+    assert res["analysis"] is not None and not res["problems"]
+    assert bad.read_bytes() == before  # the file itself is not changed until saved
