@@ -689,3 +689,33 @@ def test_a_review_json_with_a_value_out_of_range_opens_with_its_problem_to_fix(q
     res = wait_analysis(qtbot, win)
     assert res["analysis"] is not None and not res["problems"]
     assert bad.read_bytes() == before  # the file itself is not changed until saved
+
+
+# ------------------------------------------------------------------ seen in the walk: what a risk form is about, an empty review
+def test_risk_forms_say_which_risk_they_are_about(qtbot, shop):
+    rv = shop.views["Risks"]
+    shop.tabs.setCurrentWidget(rv)
+    risk = next(x for x in shop.result["analysis"].risks if x["launch_blocking"])
+    assert rv.select(risk["id"])
+    for button, title in (("Accept risk", "Accept"), ("Override score", "Override"), ("Add mitigation", "Mitigation"),
+                          ("Launch-blocking", "Launch-blocking")):
+        seen = {}
+
+        def look(d):
+            seen["about"] = d.about.text() if d.about.isVisible() else ""
+            d.reject()
+        a = DialogAnswer(look, title=title)
+        _button(rv, button).click()
+        a.check()
+        assert seen["about"] == risk["title"], button  # on a bare X session the title bar is not even drawn
+
+
+def test_an_empty_review_is_not_reviewed_yet_in_the_findings_as_in_the_overview(qtbot, win):
+    res = wait_analysis(qtbot, win)
+    assert not win.session.review.components and res is not None
+    assert "NOT REVIEWED YET" in win.views["Overview"].verdict.text()
+    assert win.findings.summary.text().startswith("NOT REVIEWED YET")
+    assert "NOT READY" not in win.findings.summary.text()
+    win.create_component("web", "Web")
+    wait_analysis(qtbot, win)
+    assert win.findings.summary.text().startswith("NOT READY")

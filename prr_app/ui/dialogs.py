@@ -477,10 +477,18 @@ class JourneyDialog(_NewNamed):
 class FormDialog(_Form):
     """A small form; ``check(values)`` returns an error message or None (and then it is done)."""
 
-    def __init__(self, parent, title: str, fields, check):
+    def __init__(self, parent, title: str, fields, check, about: str = ""):
         super().__init__(parent, title)
         self.check = check
         self.widgets = {}
+        # what the form is about, in words above its fields: the title bar (which a bare X session
+        # does not even draw) says only an id such as "Accept spof:component:cart-db"
+        self.about = QLabel(about)
+        self.about.setWordWrap(True)
+        self.about.setStyleSheet("font-weight: bold;")
+        self.about.setVisible(bool(about))
+        if about:
+            self.form.addRow(self.about)
         for key, label, kind, default in fields:
             if kind == "spin":
                 w = QSpinBox()

@@ -874,7 +874,8 @@ class RiskView(QWidget):
             ("likelihood", "Likelihood (1–5)", "spin", r.get("likelihood") or 3),
             ("impact", "Impact (1–5)", "spin", r.get("impact") or 3),
             ("reason", "Reason (required, shown in the report)", "text", ""),
-        ], check=lambda v: self.set_override(r["id"], v["likelihood"], v["impact"], v["reason"]))
+        ], check=lambda v: self.set_override(r["id"], v["likelihood"], v["impact"], v["reason"]),
+                       about=r.get("title") or r["id"])  # the risk in words above the form
         d.exec()
 
     def accept_dialog(self) -> None:
@@ -885,7 +886,8 @@ class RiskView(QWidget):
             ("by", "Accepted by", "line", reviewer_name(self.session.review)),
             ("reason", "Why it is acceptable", "text", ""),
             ("until", "Until (YYYY-MM-DD, optional)", "line", ""),
-        ], check=lambda v: self.accept(r["id"], v["by"], v["reason"], v["until"] or None))
+        ], check=lambda v: self.accept(r["id"], v["by"], v["reason"], v["until"] or None),
+                       about=r.get("title") or r["id"])  # the risk in words above the form
         d.exec()
 
     BLOCKING_CHOICES = {"blocks the launch": True, "does not block the launch": False,
@@ -902,7 +904,8 @@ class RiskView(QWidget):
             ("blocking", "This risk", list(self.BLOCKING_CHOICES), current),
             ("reason", "Reason (required unless the rules decide; shown in the report)", "text",
              rec.launch_blocking_reason if rec is not None else ""),
-        ], check=lambda v: self.set_blocking(r["id"], self.BLOCKING_CHOICES[v["blocking"]], v["reason"]))
+        ], check=lambda v: self.set_blocking(r["id"], self.BLOCKING_CHOICES[v["blocking"]], v["reason"]),
+                       about=r.get("title") or r["id"])  # the risk in words above the form
         d.exec()
 
     def set_blocking(self, risk_id: str, blocking: bool | None, reason: str = "") -> str | None:
@@ -919,7 +922,8 @@ class RiskView(QWidget):
             ("due", "Due (YYYY-MM-DD)", "line", ""),
             ("status", "Status", ["planned", "in_progress", "done", "dropped"], "planned"),
             ("effort", "Effort", ["", "small", "medium", "large"], ""),
-        ], check=lambda v: self.add_mitigation(r["id"], " ".join(v["title"].split()), v["owner"], v["due"] or None, v["status"], v["effort"] or None))
+        ], check=lambda v: self.add_mitigation(r["id"], " ".join(v["title"].split()), v["owner"], v["due"] or None, v["status"], v["effort"] or None),
+                       about=r.get("title") or r["id"])  # the risk in words above the form
         d.exec()
 
     def manual_dialog(self) -> None:
