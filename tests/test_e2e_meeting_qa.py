@@ -369,8 +369,11 @@ def test_fail_this_fails_the_selected_box_or_zone_at_once_and_it_stays(qtbot, sh
     qtbot.wait(300)
     QTest.mouseMove(w.view.viewport(), w.view.viewport().rect().center())
     assert w.failed == ["cart-db"] and box.state == "failed"
-    # the zone euw1-a, by its label, failed too by the toolbar's Fail This
-    key(qtbot, w, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier, to=w.view)  # (nothing selected: mode off)
+    # Escape clears it and clicks select again
+    key(qtbot, w, Qt.Key.Key_Escape, to=w.view)
+    assert w.failed == [] and box.state is None and not w.fail_mode and not w.a_fail.isChecked()
+    assert "Fail-this mode" not in w.whatif_label.text()
+    # the zone euw1-a, by its label, failed by the toolbar's Fail This
     reg = w.scene.regions["euw1-a"]
     _click(qtbot, w, reg.label.sceneBoundingRect().center())  # its name, in the top strip
     assert "euw1-a" in w.selected_ids()
