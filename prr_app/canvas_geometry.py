@@ -191,3 +191,45 @@ def strip_pieces(seg, strips, margin: float = 2.0, near: float = 20.0):
     return (np.concatenate(pieces) if pieces else seg[:0]), close
 
 
+
+
+#: below this zoom a whole graph is specks (a box of 160 pixels under 16): Fit does not show it whole
+FIT_WHOLE_MIN_ZOOM = 0.1
+#: the zoom Fit gives at least when it cannot show the whole graph: boxes still drawn with their names
+FIT_READABLE_ZOOM = 0.4
+
+
+def fit_view(bounds: Rect, view_w: float, view_h: float, anchors: Iterable[Rect] = (),
+             max_zoom: float = 1.5) -> tuple[float, tuple[float, float]]:
+    """Fit: the zoom and the scene point to centre for a usable view of a graph drawn in ``bounds``
+    on a view of ``view_w`` x ``view_h`` pixels.
+
+    The whole graph, when it fits at a zoom of :data:`FIT_WHOLE_MIN_ZOOM` or more (and at most
+    ``max_zoom``). Otherwise (2,000 components laid out in tiers make a strip 50,000 pixels wide,
+    which fitted whole was a thin line) the graph's short side fills the view, at a zoom from
+    :data:`FIT_READABLE_ZOOM` to 1, centred on the ``anchors`` (the entry points: the user-facing
+    components) and kept inside ``bounds`` so the view is all graph; without anchors, on the start
+    of the graph (its left end, where the tiers put the entry points).
+
+    >>> fit_view(Rect(0, 0, 50000, 500), 900, 450)
+    (0.9, (500.0, 250.0))
+    >>> fit_view(Rect(0, 0, 800, 400), 900, 450)
+    (1.125, (400.0, 200.0))
+    """
+    if bounds.w <= 0 or bounds.h <= 0 or view_w <= 0 or view_h <= 0:
+        return 1.0, (bounds.x + bounds.w / 2, bounds.y + bounds.h / 2)
+    whole = min(view_w / bounds.w, view_h / bounds.h)
+    if whole >= FIT_WHOLE_MIN_ZOOM:
+        return min(whole, max_zoom), (bounds.x + bounds.w / 2, bounds.y + bounds.h / 2)
+    zoom = min(1.0, max(FIT_READABLE_ZOOM, max(view_w / bounds.w, view_h / bounds.h)))
+    around = bounding(anchors)
+    if around is None:
+        cx, cy = bounds.x, bounds.y + bounds.h / 2
+    else:
+        cx, cy = around.x + around.w / 2, around.y + around.h / 2
+
+    def inside(c: float, lo: float, size: float, seen: float) -> float:
+        if seen >= size:
+            return lo + size / 2
+        return min(max(c, lo + seen / 2), lo + size - seen / 2)
+    return zoom, (inside(cx, bounds.x, bounds.w, view_w / zoom), inside(cy, bounds.y, bounds.h, view_h / zoom))

@@ -81,3 +81,35 @@ def test_arrow_target_lies_that_way_and_none_that_way_is_nearer(points, directio
     assert got in cone
     score = {k: (p[0] * dx + p[1] * dy) + 2 * abs(p[0] * dy - p[1] * dx) for k, p in cone.items()}
     assert score[got] == min(score.values())
+
+
+# ------------------------------------------------------------------ Fit (issue 18: a 2,000-box strip)
+def test_fit_view_shows_a_graph_whole_when_it_can_be_seen():
+    from prr_app.canvas_geometry import fit_view
+
+    assert fit_view(Rect(0, 0, 800, 400), 900, 450) == (1.125, (400.0, 200.0))
+    assert fit_view(Rect(0, 0, 200, 100), 900, 450)[0] == 1.5  # never above the largest zoom
+    zoom, centre = fit_view(Rect(0, 0, 8000, 4000), 900, 450)  # 11 %: still a map of the graph
+    assert abs(zoom - 900 / 8000) < 1e-9 and centre == (4000.0, 2000.0)
+
+
+def test_fit_view_of_a_long_strip_fills_the_view_at_its_entry_points():
+    from prr_app.canvas_geometry import FIT_READABLE_ZOOM, fit_view
+
+    strip = Rect(0, 0, 50000, 500)
+    zoom, (cx, cy) = fit_view(strip, 900, 450, [Rect(20000, 100, 160, 44)])
+    assert FIT_READABLE_ZOOM <= zoom <= 1.0 and abs(zoom - 0.9) < 1e-9  # its short side fills the view
+    assert abs(cx - 20080) < 1e-6 and cy == 250.0  # the entry point in the middle; the strip's height whole
+    # an entry point at the very end: the view stays on the graph, not half on empty canvas
+    zoom, (cx, _cy) = fit_view(strip, 900, 450, [Rect(49900, 0, 100, 40)])
+    assert cx + 450 / zoom <= 50000 + 1e-6
+    # no entry point marked: the start of the graph (the tiers put the entry points left)
+    zoom, (cx, _cy) = fit_view(strip, 900, 450)
+    assert cx - 450 / zoom >= -1e-6 and cx < 1000
+
+
+def test_fit_view_of_a_huge_graph_keeps_boxes_readable():
+    from prr_app.canvas_geometry import FIT_READABLE_ZOOM, fit_view
+
+    zoom, _ = fit_view(Rect(0, 0, 40000, 20000), 900, 450)
+    assert zoom == FIT_READABLE_ZOOM

@@ -103,7 +103,7 @@ def _bad_files(tmp_path: Path) -> dict[str, tuple[Path, str]]:
     put("truncated.json", text[: len(text) // 2], "invalid JSON")
     wrong = json.loads(text)
     wrong["components"][0]["replicas"] = "two"
-    put("wrong-type.json", json.dumps(wrong), "$.components[0].replicas")
+    put("wrong-type.json", json.dumps(wrong), f"$.components[{wrong['components'][0]['id']}].replicas")
     unknown = json.loads(text)
     unknown["dependencies"].append({"source": "storefront", "target": "ghost"})
     put("unknown-ref.json", json.dumps(unknown), "unknown component or redundancy group 'ghost'")

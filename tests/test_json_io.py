@@ -54,8 +54,9 @@ def test_wrong_type_names_the_json_path():
     doc = _base()
     doc["components"][3]["replicas"] = "three"
     err = _error(doc)
-    assert err.location == "$.components[3].replicas"
-    assert "in.json: $.components[3].replicas:" in str(err)
+    cid = doc["components"][3]["id"]  # a wrong value is named by its element, as the model's rules do
+    assert err.location == f"$.components[{cid}].replicas"
+    assert f"in.json: $.components[{cid}].replicas:" in str(err)
 
 
 def test_unknown_dependency_target():

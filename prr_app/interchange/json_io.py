@@ -43,8 +43,8 @@ from prr_app.model.entities import (
 )
 from prr_app import paths
 from prr_app.model import json_values
-from prr_app.model.validation import check
-from prr_app.errors import PrrError
+from prr_app.model.validation import check, validate
+from prr_app.errors import PrrError, ValidationError
 
 FORMAT = "prr-review"
 VERSION = 1
@@ -268,6 +268,9 @@ def review_from_dict(data, *, file: str | None = None, checked: bool = True) -> 
         )
     errs = schema_errors(data) if checked else None
     if errs:
+        problems = _value_problems(data, file)
+        if problems is not None:
+            raise problems  # well-formed, values wrong: can be opened with its problems listed, to fix them
         path, msg = errs[0]
         more = f" (and {len(errs) - 1} more)" if len(errs) > 1 else ""
         raise PrrError(msg + more, file=file, location=path)
@@ -301,6 +304,38 @@ def review_from_dict(data, *, file: str | None = None, checked: bool = True) -> 
                                          rpo_minutes=dict(pol.get("rpo_minutes", {})))
     _load_list(review.milestones, data.get("milestones", []), "milestones", "id", lambda d: Milestone(**d), file)
     return check(review, file=file) if checked else review
+
+
+#: schema errors about one value of the right shape's place: a number out of range, a word not in
+#: the list, a malformed date or id, a number written as a word. The model's rules check these values
+#: too and name the element (``$.components[cart-db].replicas``), see :func:`_value_problems`.
+_VALUE_ERROR_KINDS = frozenset({"Minimum", "Maximum", "ExclusiveMinimum", "ExclusiveMaximum", "MultipleOf", "Enum",
+                                "Constant", "Pattern", "Format", "MinLength", "MaxLength", "Type"})
+_SCALAR_TYPES = frozenset({"integer", "number", "string", "boolean", "null"})
+
+
+def _value_problems(data: dict, file: str | None) -> ValidationError | None:
+    """A review whose schema errors are all wrong *values* (``"replicas": -2``), not a wrong shape:
+    the :class:`ValidationError` of the model's rules on it, every problem with its place, so that it
+    can be opened with its problems listed and fixed, as a dangling reference can (the callers that
+    need a valid review still refuse it: a ValidationError is a PrrError). None when the data is not
+    shaped as a review (a list where an object belongs, an unknown field...), or when the model's
+    rules find nothing the schema refused (the schema's error is then the one to give)."""
+    try:
+        for e in _validator().iter_errors(data):
+            kind = type(e.kind).__name__
+            if kind not in _VALUE_ERROR_KINDS or isinstance(e.instance, (dict, list)):
+                return None
+            if kind == "Type" and not set(e.kind.as_dict().get("types") or ()) <= _SCALAR_TYPES:
+                return None  # a value where a list or an object belongs
+    except ValueError:  # nested too deeply for the validator
+        return None
+    try:
+        review = review_from_dict(data, file=file, checked=False)
+    except Exception:  # noqa: BLE001 - not buildable as it is: refused with the schema's error
+        return None
+    problems = validate(review)
+    return ValidationError(problems, file=file) if problems else None
 
 
 def _load_list(target: dict, items: list, name: str, key: str | None, make, file) -> None:

@@ -146,11 +146,18 @@ class GraphView(QGraphicsView):
         rect = self.scene().itemsBoundingRect().adjusted(-30, -30, 30, 30)
         if rect.isEmpty():
             return
-        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
-        if self.zoom() > 1.5:
-            self.resetTransform()
-            self.scale(1.5, 1.5)
-            self.centerOn(rect.center())
+        # the whole graph, or when that is specks (a long strip of 2,000 boxes) its entry points at a
+        # readable zoom: canvas_geometry.fit_view decides
+        from prr_app.canvas_geometry import Rect, fit_view
+
+        def box(r):
+            return Rect(r.x(), r.y(), r.width(), r.height())
+        entry = [box(it.sceneBoundingRect()) for it in self.scene().nodes.values() if it.user_facing]
+        vp = self.viewport().rect()
+        zoom, (cx, cy) = fit_view(box(rect), vp.width(), vp.height(), entry)
+        self.resetTransform()
+        self.scale(zoom, zoom)
+        self.centerOn(cx, cy)
         self._zoomed()
 
     def reset_zoom(self) -> None:

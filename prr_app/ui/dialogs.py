@@ -89,11 +89,14 @@ class Ask:
     @classmethod
     def open_with_problems(cls, parent, path: str, problems: list) -> bool:
         """A review that breaks the model's rules: open it to fix the problems (True), or not."""
+        n = len(problems)
+        shown = 5  # the first ones in the message itself (a single problem was only behind Show Details)
+        listed = "\n".join("• " + str(p) for p in problems[:shown])
+        more = f"\n… and {n - shown} more (Show Details)" if n > shown else ""
         box = QMessageBox(QMessageBox.Icon.Warning, "The review has problems",
-                          f"{Path(path).name} has {len(problems)} problem{'s' if len(problems) != 1 else ''} "
-                          "(each with its place below). Open it anyway and fix them here? They are listed in the "
-                          "findings; click one to edit or delete what it names. The file is not changed until "
-                          "you save.", parent=parent)
+                          f"{Path(path).name} has {n} problem{'s' if n != 1 else ''}:\n\n{listed}{more}\n\n"
+                          "Open it anyway and fix them here? They are listed in the findings; click one to edit "
+                          "or delete what it names. The file is not changed until you save.", parent=parent)
         box.setDetailedText("\n".join(str(p) for p in problems))
         fix = box.addButton("Open and Fix", QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
@@ -477,10 +480,18 @@ class JourneyDialog(_NewNamed):
 class FormDialog(_Form):
     """A small form; ``check(values)`` returns an error message or None (and then it is done)."""
 
-    def __init__(self, parent, title: str, fields, check):
+    def __init__(self, parent, title: str, fields, check, about: str = ""):
         super().__init__(parent, title)
         self.check = check
         self.widgets = {}
+        # what the form is about, in words above its fields: the title bar (which a bare X session
+        # does not even draw) says only an id such as "Accept spof:component:cart-db"
+        self.about = QLabel(about)
+        self.about.setWordWrap(True)
+        self.about.setStyleSheet("font-weight: bold;")
+        self.about.setVisible(bool(about))
+        if about:
+            self.form.addRow(self.about)
         for key, label, kind, default in fields:
             if kind == "spin":
                 w = QSpinBox()

@@ -130,6 +130,12 @@ class FindingsPanel(QWidget):
         self.model.set_rows(rows)
         a = result.get("analysis")
         parts = []
+        review = result.get("review")
+        if review is not None and not review.components and not rows:
+            # nothing described yet: no verdict to give, as the Overview says
+            self.summary.setText("NOT REVIEWED YET  ·  add components (Insert > Add Component) or import them "
+                                 "(File > Import)")
+            return
         if a is not None:
             v = a.verdict.get("verdict", "")
             parts.append({"not-ready": "NOT READY", "ready-with-conditions": "READY WITH CONDITIONS",

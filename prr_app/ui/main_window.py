@@ -663,9 +663,13 @@ class MainWindow(QMainWindow):
         self._refresh_whatif()
 
     def clear_failures(self) -> None:
+        """Escape: every what-if failure cleared, and clicks select again (fail-this mode ends)."""
         self.failed = []
         self.scene.set_highlight([])
-        self._refresh_whatif()
+        if self.fail_mode:
+            self.toggle_fail_mode(False)
+        else:
+            self._refresh_whatif()
 
     def show_blast(self, ids) -> None:
         self._blast_override = list(ids)

@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QHeaderView, QStyleOptionHeader
 
 #: the role a proxy sorts on (numbers where the text would sort wrongly)
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -163,6 +164,24 @@ def size_columns(view, columns: list[Column]) -> None:
             h.resizeSection(i, c.width)
         else:
             h.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch)
+
+
+class SortHeader(QHeaderView):
+    """A table's header whose sort arrow points the way the rows go: up (▲) for ascending, down (▼)
+    for descending, as in file managers and spreadsheets. Qt draws ascending as a down arrow
+    (``SortDown``), so the register, sorted by score from the highest, showed an ascending arrow."""
+
+    def __init__(self, parent=None):
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.setSectionsClickable(True)
+        self.setHighlightSections(True)
+
+    def initStyleOptionForIndex(self, option, logical_index: int) -> None:  # noqa: N802 - Qt's name
+        super().initStyleOptionForIndex(option, logical_index)
+        if self.isSortIndicatorShown() and logical_index == self.sortIndicatorSection():
+            option.sortIndicator = (QStyleOptionHeader.SortIndicator.SortUp
+                                    if self.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
+                                    else QStyleOptionHeader.SortIndicator.SortDown)
 
 
 class FilterProxy(QSortFilterProxyModel):

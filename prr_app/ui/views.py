@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from prr_app.ui import theme
-from prr_app.ui.table_model import Column, FilterProxy, TableModel, size_columns
+from prr_app.ui.table_model import Column, FilterProxy, SortHeader, TableModel, size_columns
 from prr_app.review import edits
 from prr_app.ui.dialogs import FormDialog
 from prr_app.ui.settings import reviewer_name
@@ -331,12 +331,12 @@ class ChecklistView(QWidget):
         split.addWidget(middle)
         split.addWidget(detail)
         split.setChildrenCollapsible(False)
-        left.setMinimumWidth(150)
+        left.setMinimumWidth(180)  # the longest word of a category ("documentation") fits a line
         self.search.setMinimumWidth(120)
         split.setStretchFactor(0, 0)
         split.setStretchFactor(1, 3)
         split.setStretchFactor(2, 2)
-        split.setSizes([150, 560, 280])
+        split.setSizes([180, 530, 280])
         lay = QVBoxLayout(self)
         lay.addWidget(split)
         # the keyboard walks the pane as the eye does: categories, filters, items, then the answer
@@ -712,6 +712,7 @@ class RiskView(QWidget):
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.proxy.setFilterKeyColumn(-1)
         self.table = QTableView()
+        self.table.setHorizontalHeader(SortHeader(self.table))  # the arrow points the way the rows go
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
@@ -873,7 +874,8 @@ class RiskView(QWidget):
             ("likelihood", "Likelihood (1–5)", "spin", r.get("likelihood") or 3),
             ("impact", "Impact (1–5)", "spin", r.get("impact") or 3),
             ("reason", "Reason (required, shown in the report)", "text", ""),
-        ], check=lambda v: self.set_override(r["id"], v["likelihood"], v["impact"], v["reason"]))
+        ], check=lambda v: self.set_override(r["id"], v["likelihood"], v["impact"], v["reason"]),
+                       about=r.get("title") or r["id"])  # the risk in words above the form
         d.exec()
 
     def accept_dialog(self) -> None:
@@ -884,7 +886,8 @@ class RiskView(QWidget):
             ("by", "Accepted by", "line", reviewer_name(self.session.review)),
             ("reason", "Why it is acceptable", "text", ""),
             ("until", "Until (YYYY-MM-DD, optional)", "line", ""),
-        ], check=lambda v: self.accept(r["id"], v["by"], v["reason"], v["until"] or None))
+        ], check=lambda v: self.accept(r["id"], v["by"], v["reason"], v["until"] or None),
+                       about=r.get("title") or r["id"])  # the risk in words above the form
         d.exec()
 
     BLOCKING_CHOICES = {"blocks the launch": True, "does not block the launch": False,
@@ -901,7 +904,8 @@ class RiskView(QWidget):
             ("blocking", "This risk", list(self.BLOCKING_CHOICES), current),
             ("reason", "Reason (required unless the rules decide; shown in the report)", "text",
              rec.launch_blocking_reason if rec is not None else ""),
-        ], check=lambda v: self.set_blocking(r["id"], self.BLOCKING_CHOICES[v["blocking"]], v["reason"]))
+        ], check=lambda v: self.set_blocking(r["id"], self.BLOCKING_CHOICES[v["blocking"]], v["reason"]),
+                       about=r.get("title") or r["id"])  # the risk in words above the form
         d.exec()
 
     def set_blocking(self, risk_id: str, blocking: bool | None, reason: str = "") -> str | None:
@@ -918,7 +922,8 @@ class RiskView(QWidget):
             ("due", "Due (YYYY-MM-DD)", "line", ""),
             ("status", "Status", ["planned", "in_progress", "done", "dropped"], "planned"),
             ("effort", "Effort", ["", "small", "medium", "large"], ""),
-        ], check=lambda v: self.add_mitigation(r["id"], " ".join(v["title"].split()), v["owner"], v["due"] or None, v["status"], v["effort"] or None))
+        ], check=lambda v: self.add_mitigation(r["id"], " ".join(v["title"].split()), v["owner"], v["due"] or None, v["status"], v["effort"] or None),
+                       about=r.get("title") or r["id"])  # the risk in words above the form
         d.exec()
 
     def manual_dialog(self) -> None:
