@@ -230,6 +230,9 @@ class Context:
         """The tier-1 user-facing components a scenario takes down (through their groups, if in
         one; an unknown tier counts as tier 1): the first :data:`USER_FACING_LISTED` by id, and how many."""
         facts = sc.facts or _scenario_facts(self, sc)
+        if facts[1] is None:  # every user-facing component judged as tier 1: the hits' own
+            hits = facts[0]
+            return hits["user_facing_down"], hits["user_facing_down_count"]
         return facts[1]
 
     def release(self, comp_scen: dict[int, Scenario]) -> None:
@@ -523,12 +526,24 @@ USER_FACING_LISTED = 5
 
 def _scenario_facts(ctx: Context, sc: Scenario) -> tuple[dict, tuple[list[str], int]]:
     """:meth:`Context.hits` and :meth:`Context.tier1_down`, computed once per scenario and kept on it."""
-    # the members of a cycle share one scenario (the same bitsets): computed once for them all
-    key = (id(sc.down), id(sc.upstream))
-    hit = ctx.hits_cache.get(key)
-    if hit is not None and hit[0] is sc.down and hit[1] is sc.upstream:
-        sc.facts = hit[2]
-        return hit[2]
+    # the members of a cycle share one scenario (the same bitsets): computed once for them all. A
+    # component's scenario is its strongly connected groups' (what it takes down, what reaches it
+    # and the groups that go down are theirs): keyed by them, plain ints the collector does not track
+    br = ctx.br
+    if sc.kind == "component" and br.scc_h is not None:
+        ckey = ("c", br.scc_h[sc.index], br.scc_a[sc.index])
+        hit = ctx.hits_cache.get(ckey)
+        if hit is not None:
+            sc.facts = hit
+            return hit
+        key = None
+    else:
+        ckey = None
+        key = (id(sc.down), id(sc.upstream))
+        hit = ctx.hits_cache.get(key)
+        if hit is not None and hit[0] is sc.down and hit[1] is sc.upstream:
+            sc.facts = hit[2]
+            return hit[2]
     jd, jg = ctx.journeys_hit(sc)
     n_down = sc.down_count
     uf_down, uf_deg = ctx.user_facing_hit(sc)
@@ -543,13 +558,16 @@ def _scenario_facts(ctx: Context, sc: Scenario) -> tuple[dict, tuple[list[str], 
         "user_facing_degraded": ctx.ids(uf_deg, USER_FACING_LISTED) if uf_deg else ctx._none_listed,
         "user_facing_degraded_count": uf_deg.bit_count(),
     }
-    if ctx.tier1_uf_mask == ctx.uf_mask:  # every user-facing component judged as tier 1 (an import)
-        t1 = (hits["user_facing_down"], hits["user_facing_down_count"])
+    if ctx.tier1_uf_mask == ctx.uf_mask:  # every user-facing component judged as tier 1 (an import):
+        t1 = None  # the hits' own (tier1_down), not a tuple kept per scenario
     else:
         t1_down = uf_down & ctx.tier1_uf_mask
         t1 = (ctx.ids(t1_down, USER_FACING_LISTED), t1_down.bit_count())
     facts = sc.facts = (hits, t1)
-    ctx.hits_cache[key] = (sc.down, sc.upstream, facts)
+    if ckey is not None:
+        ctx.hits_cache[ckey] = facts
+    else:
+        ctx.hits_cache[key] = (sc.down, sc.upstream, facts)
     return facts
 
 
