@@ -291,8 +291,7 @@ def analyze(review: Review, *, seed: int = 0, detail: bool = False, today: str |
     'not-ready'
     """
     today = today or _dt.date.today().isoformat()
-    g = compile_review(review)
-    g.memo = memo
+    g = compile_review(review, memo)
     br = BlastRadius(g)
     ctx = Context(review, g, br)
     assumptions = _assumptions(ctx)
