@@ -91,6 +91,9 @@ class CompiledGraph:
     _conds: dict = field(default_factory=dict, repr=False)
     _digraphs_dropped: bool = field(default=False, repr=False)
     memo: "ShapeMemo | None" = field(default=None, repr=False)
+    #: with a memo: the key of the compiled dependencies (:meth:`ShapeMemo.compiled`), what the
+    #: graph's shape is made from (the start of other keys that depend on it)
+    compiled_key: tuple | None = field(default=None, repr=False)
 
     def condensation(self, out) -> "Condensation":
         """:func:`condensation` of ``out`` (an adjacency over the components), made once per
@@ -228,6 +231,7 @@ class ShapeMemo:
         self.max_components = max_components
         self._shapes: OrderedDict[tuple, _Shape] = OrderedDict()
         self._compiled: OrderedDict[tuple, tuple] = OrderedDict()
+        self._findings: OrderedDict[tuple, object] = OrderedDict()
         self._lock = threading.Lock()
 
     def shape(self, key: tuple) -> "_Shape | None":
@@ -246,6 +250,19 @@ class ShapeMemo:
 
     def __len__(self) -> int:
         return len(self._shapes)
+
+    def findings(self, key: tuple) -> object | None:
+        """Findings made for ``key`` (what they are made from, by value) by one of the last two
+        analyses: shared read-only by the results."""
+        with self._lock:
+            return self._findings.get(key)
+
+    def keep_findings(self, key: tuple, value) -> None:
+        with self._lock:
+            self._findings[key] = value
+            self._findings.move_to_end(key)
+            while len(self._findings) > 2:
+                self._findings.popitem(last=False)
 
     def compiled(self, key: tuple) -> tuple | None:
         """The compiled dependencies and adjacency made for ``key`` (the component ids, the groups
@@ -365,18 +382,18 @@ def compile_review(review: Review, memo: "ShapeMemo | None" = None) -> CompiledG
     # what the dependencies compile to depends on nothing else than this key (by value): an edit of
     # a component's replicas or placement, or of a domain, finds it in the memo
     compile_deps = memo is not None and n <= memo.max_components
-    key = None
+    deps_key = None
     if compile_deps:
-        key = (tuple(ids), tuple((g.index, tuple(g.members), g.threshold) for g in groups), tuple(sorted(hubs)),
+        deps_key = (tuple(ids), tuple((g.index, tuple(g.members), g.threshold) for g in groups), tuple(sorted(hubs)),
                tuple([(did, d.source, d.target, d.kind, d.fallback is None)
                       for did, d in sorted(review.dependencies.items())]))
-        made = memo.compiled(key)
+        made = memo.compiled(deps_key)
     else:
         made = None
     if made is None:
         made = _compile_dependencies(review, n, index, groups, group_index, hubs)
         if compile_deps:
-            memo.keep_compiled(key, made)
+            memo.keep_compiled(deps_key, made)
     (deps, softened, hard_out, any_out, hard_group_out, hard_in, any_in, group_dependents, member_of) = made
     threshold_groups = [g.index for g in groups if g.threshold >= 2]
 
@@ -420,7 +437,8 @@ def compile_review(review: Review, memo: "ShapeMemo | None" = None) -> CompiledG
         threshold_groups, domain_ids, domain_index, domain_closure, [[] for _ in range(nd)],
         domain_lost, slot_closure, shared_closure, hubs, softened,
     )
-    graph.memo = memo
+    graph.memo = memo if compile_deps else None
+    graph.compiled_key = deps_key
     for c in range(n):
         nrep = replicas[c]
         for d in shared_closure[c]:

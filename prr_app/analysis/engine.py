@@ -398,7 +398,21 @@ def _cascading(ctx: Context) -> list[dict]:
     """The cascading-failure findings, from the user-facing components and the journeys' entries."""
     entries = sorted(set(ctx.user_facing) | {i for _j, m, _c in ctx.journeys for i in bits_of(m)}
                      | {i for gs in ctx.journey_groups.values() for gi in gs for i in ctx.g.groups[gi].members})
-    return _findings.cascading(ctx.g, entries)
+    g = ctx.g
+    if g.memo is None:
+        return _findings.cascading(g, entries)
+    # with a memo (the app, after each edit): the findings of the last analyses, when what they are
+    # made from is unchanged (by value): the graph's shape, the entries, the components' kinds and
+    # each dependency's retries, backoff, retry budget, timeout and breaker
+    deps, comps = ctx.review.dependencies, ctx.review.components
+    key = ("cascading", g.compiled_key, tuple(entries), tuple([comps[c].kind for c in g.ids]),
+           tuple([(o.retries, o.backoff, o.retry_budget, o.timeout_ms, o.circuit_breaker)
+                  for o in [deps[d[DEP_ID]] for d in g.deps]]))
+    found = g.memo.findings(key)
+    if found is None:
+        found = _findings.cascading(g, entries)
+        g.memo.keep_findings(key, found)
+    return found
 
 
 def _availability_targets(ctx: Context) -> dict:
