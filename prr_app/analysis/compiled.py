@@ -91,6 +91,9 @@ class CompiledGraph:
     _conds: dict = field(default_factory=dict, repr=False)
     _digraphs_dropped: bool = field(default=False, repr=False)
     memo: "ShapeMemo | None" = field(default=None, repr=False)
+    #: with a memo: the key of the compiled dependencies (:meth:`ShapeMemo.compiled`), what the
+    #: graph's shape is made from (the start of other keys that depend on it)
+    compiled_key: tuple | None = field(default=None, repr=False)
 
     def condensation(self, out) -> "Condensation":
         """:func:`condensation` of ``out`` (an adjacency over the components), made once per
@@ -227,6 +230,8 @@ class ShapeMemo:
         self.size = size
         self.max_components = max_components
         self._shapes: OrderedDict[tuple, _Shape] = OrderedDict()
+        self._compiled: OrderedDict[tuple, tuple] = OrderedDict()
+        self._findings: OrderedDict[tuple, object] = OrderedDict()
         self._lock = threading.Lock()
 
     def shape(self, key: tuple) -> "_Shape | None":
@@ -246,14 +251,49 @@ class ShapeMemo:
     def __len__(self) -> int:
         return len(self._shapes)
 
+    def findings(self, key: tuple) -> object | None:
+        """Findings made for ``key`` (what they are made from, by value) by one of the last two
+        analyses: shared read-only by the results."""
+        with self._lock:
+            return self._findings.get(key)
+
+    def keep_findings(self, key: tuple, value) -> None:
+        with self._lock:
+            self._findings[key] = value
+            self._findings.move_to_end(key)
+            while len(self._findings) > 2:
+                self._findings.popitem(last=False)
+
+    def compiled(self, key: tuple) -> tuple | None:
+        """The compiled dependencies and adjacency made for ``key`` (the component ids, the groups
+        with their thresholds, the hubs, and every dependency's id, ends, kind and whether it has a
+        fallback: all they are made from), if one of the last two analyses made them."""
+        with self._lock:
+            hit = self._compiled.get(key)
+            if hit is not None:
+                self._compiled.move_to_end(key)
+            return hit
+
+    def keep_compiled(self, key: tuple, made: tuple) -> None:
+        with self._lock:
+            self._compiled[key] = made
+            self._compiled.move_to_end(key)
+            while len(self._compiled) > 2:
+                self._compiled.popitem(last=False)
+
 
 def _adjacency(n: int, codes: list[int], width: int) -> list[tuple[int, ...]]:
     """For every ``s`` in ``range(n)``, the ``t`` of the ``codes`` ``s * width + t``, ascending and
-    without duplicates, as a tuple (the empty one shared)."""
+    without duplicates, as a tuple (the empty one shared). Sorts ``codes`` in place."""
     out: list[tuple[int, ...]] = [()] * n
     cur = -1
     acc: list[int] = []
-    for x in sorted(set(codes)):
+    last = -1
+    codes.sort()  # in place (the caller's list, let go after): no copy of 300,000 ints at 100,000 components
+    for x in codes:
+        if x == last:
+            continue
+        last = x
         s, t = divmod(x, width)
         if s != cur:
             if acc:
@@ -266,25 +306,10 @@ def _adjacency(n: int, codes: list[int], width: int) -> list[tuple[int, ...]]:
     return out
 
 
-def compile_review(review: Review) -> CompiledGraph:
-    ids = sorted(review.components)
-    index = {cid: i for i, cid in enumerate(ids)}
-    n = len(ids)
-    comps = [review.components[c] for c in ids]
-    replicas = [max(1, c.replicas or 1) for c in comps]
-    min_healthy = [min(max(1, c.min_healthy or 1), r) for c, r in zip(comps, replicas)]
-    hubs = {i for i, c in enumerate(comps) if HUB_TAGS.intersection(t.lower() for t in c.tags)}
-
-    groups: list[Group] = []
-    group_index: dict[str, int] = {}
-    for gid in sorted(review.groups):
-        g = review.groups[gid]
-        members = sorted({index[m] for m in g.members if m in index})
-        if not members:
-            continue
-        k = min(max(1, g.min_up or 1), len(members))
-        group_index[gid] = len(groups)
-        groups.append(Group(gid, len(groups), members, k))
+def _compile_dependencies(review: Review, n: int, index: dict[str, int], groups: list[Group],
+                          group_index: dict[str, int], hubs: set[int]) -> tuple:
+    """The compiled dependencies and the adjacency (:class:`CompiledGraph`'s ``deps`` to ``member_of``),
+    shared read-only by the graphs compiled from the same dependencies (:meth:`ShapeMemo.compiled`)."""
     # the adjacency is gathered as plain ints (``source * width + target``), then grouped into one
     # ascending tuple per component: no list per component that lives while the dependencies are
     # read (tens of thousands the garbage collector would promote and walk), and tuples of ints,
@@ -325,17 +350,59 @@ def compile_review(review: Review) -> CompiledGraph:
                     hard_codes.extend(base + m for m in g.members)
                 else:
                     hard_group_codes.append(s * ng + tg)
+    # one list of codes at a time (at 100,000 components each is 300,000 ints)
     hard_out = _adjacency(n, hard_codes, n)
+    del hard_codes
     any_out = _adjacency(n, any_codes, n)
+    del any_codes
     hard_group_out = _adjacency(n, hard_group_codes, ng)
+    del hard_group_codes
     hard_in = _adjacency(n, [t * n + s for s in range(n) for t in hard_out[s]], n)
     any_in = _adjacency(n, [t * n + s for s in range(n) for t in any_out[s]], n)
-    del hard_codes, any_codes, hard_group_codes
     group_dependents: list[list[int]] = [[] for _ in groups]
     for s in range(n):
         for g in hard_group_out[s]:
             group_dependents[g].append(s)
     member_of = _adjacency(n, member_codes, ng)
+    return (deps, softened, hard_out, any_out, hard_group_out, hard_in, any_in, group_dependents, member_of)
+
+
+def compile_review(review: Review, memo: "ShapeMemo | None" = None) -> CompiledGraph:
+    """``review`` compiled for the analysis. ``memo``: see :meth:`ShapeMemo.compiled`."""
+    ids = sorted(review.components)
+    index = {cid: i for i, cid in enumerate(ids)}
+    n = len(ids)
+    comps = [review.components[c] for c in ids]
+    replicas = [max(1, c.replicas or 1) for c in comps]
+    min_healthy = [min(max(1, c.min_healthy or 1), r) for c, r in zip(comps, replicas)]
+    hubs = {i for i, c in enumerate(comps) if HUB_TAGS.intersection(t.lower() for t in c.tags)}
+
+    groups: list[Group] = []
+    group_index: dict[str, int] = {}
+    for gid in sorted(review.groups):
+        g = review.groups[gid]
+        members = sorted({index[m] for m in g.members if m in index})
+        if not members:
+            continue
+        k = min(max(1, g.min_up or 1), len(members))
+        group_index[gid] = len(groups)
+        groups.append(Group(gid, len(groups), members, k))
+    # what the dependencies compile to depends on nothing else than this key (by value): an edit of
+    # a component's replicas or placement, or of a domain, finds it in the memo
+    compile_deps = memo is not None and n <= memo.max_components
+    deps_key = None
+    if compile_deps:
+        deps_key = (tuple(ids), tuple((g.index, tuple(g.members), g.threshold) for g in groups), tuple(sorted(hubs)),
+               tuple([(did, d.source, d.target, d.kind, d.fallback is None)
+                      for did, d in sorted(review.dependencies.items())]))
+        made = memo.compiled(deps_key)
+    else:
+        made = None
+    if made is None:
+        made = _compile_dependencies(review, n, index, groups, group_index, hubs)
+        if compile_deps:
+            memo.keep_compiled(deps_key, made)
+    (deps, softened, hard_out, any_out, hard_group_out, hard_in, any_in, group_dependents, member_of) = made
     threshold_groups = [g.index for g in groups if g.threshold >= 2]
 
     domain_ids = sorted(review.domains)
@@ -378,6 +445,8 @@ def compile_review(review: Review) -> CompiledGraph:
         threshold_groups, domain_ids, domain_index, domain_closure, [[] for _ in range(nd)],
         domain_lost, slot_closure, shared_closure, hubs, softened,
     )
+    graph.memo = memo if compile_deps else None
+    graph.compiled_key = deps_key
     for c in range(n):
         nrep = replicas[c]
         for d in shared_closure[c]:

@@ -230,6 +230,9 @@ class Context:
         """The tier-1 user-facing components a scenario takes down (through their groups, if in
         one; an unknown tier counts as tier 1): the first :data:`USER_FACING_LISTED` by id, and how many."""
         facts = sc.facts or _scenario_facts(self, sc)
+        if facts[1] is None:  # every user-facing component judged as tier 1: the hits' own
+            hits = facts[0]
+            return hits["user_facing_down"], hits["user_facing_down_count"]
         return facts[1]
 
     def release(self, comp_scen: dict[int, Scenario]) -> None:
@@ -288,8 +291,7 @@ def analyze(review: Review, *, seed: int = 0, detail: bool = False, today: str |
     'not-ready'
     """
     today = today or _dt.date.today().isoformat()
-    g = compile_review(review)
-    g.memo = memo
+    g = compile_review(review, memo)
     br = BlastRadius(g)
     ctx = Context(review, g, br)
     assumptions = _assumptions(ctx)
@@ -396,7 +398,21 @@ def _cascading(ctx: Context) -> list[dict]:
     """The cascading-failure findings, from the user-facing components and the journeys' entries."""
     entries = sorted(set(ctx.user_facing) | {i for _j, m, _c in ctx.journeys for i in bits_of(m)}
                      | {i for gs in ctx.journey_groups.values() for gi in gs for i in ctx.g.groups[gi].members})
-    return _findings.cascading(ctx.g, entries)
+    g = ctx.g
+    if g.memo is None:
+        return _findings.cascading(g, entries)
+    # with a memo (the app, after each edit): the findings of the last analyses, when what they are
+    # made from is unchanged (by value): the graph's shape, the entries, the components' kinds and
+    # each dependency's retries, backoff, retry budget, timeout and breaker
+    deps, comps = ctx.review.dependencies, ctx.review.components
+    key = ("cascading", g.compiled_key, tuple(entries), tuple([comps[c].kind for c in g.ids]),
+           tuple([(o.retries, o.backoff, o.retry_budget, o.timeout_ms, o.circuit_breaker)
+                  for o in [deps[d[DEP_ID]] for d in g.deps]]))
+    found = g.memo.findings(key)
+    if found is None:
+        found = _findings.cascading(g, entries)
+        g.memo.keep_findings(key, found)
+    return found
 
 
 def _availability_targets(ctx: Context) -> dict:
@@ -523,12 +539,24 @@ USER_FACING_LISTED = 5
 
 def _scenario_facts(ctx: Context, sc: Scenario) -> tuple[dict, tuple[list[str], int]]:
     """:meth:`Context.hits` and :meth:`Context.tier1_down`, computed once per scenario and kept on it."""
-    # the members of a cycle share one scenario (the same bitsets): computed once for them all
-    key = (id(sc.down), id(sc.upstream))
-    hit = ctx.hits_cache.get(key)
-    if hit is not None and hit[0] is sc.down and hit[1] is sc.upstream:
-        sc.facts = hit[2]
-        return hit[2]
+    # the members of a cycle share one scenario (the same bitsets): computed once for them all. A
+    # component's scenario is its strongly connected groups' (what it takes down, what reaches it
+    # and the groups that go down are theirs): keyed by them, plain ints the collector does not track
+    br = ctx.br
+    if sc.kind == "component" and br.scc_h is not None:
+        ckey = ("c", br.scc_h[sc.index], br.scc_a[sc.index])
+        hit = ctx.hits_cache.get(ckey)
+        if hit is not None:
+            sc.facts = hit
+            return hit
+        key = None
+    else:
+        ckey = None
+        key = (id(sc.down), id(sc.upstream))
+        hit = ctx.hits_cache.get(key)
+        if hit is not None and hit[0] is sc.down and hit[1] is sc.upstream:
+            sc.facts = hit[2]
+            return hit[2]
     jd, jg = ctx.journeys_hit(sc)
     n_down = sc.down_count
     uf_down, uf_deg = ctx.user_facing_hit(sc)
@@ -543,13 +571,16 @@ def _scenario_facts(ctx: Context, sc: Scenario) -> tuple[dict, tuple[list[str], 
         "user_facing_degraded": ctx.ids(uf_deg, USER_FACING_LISTED) if uf_deg else ctx._none_listed,
         "user_facing_degraded_count": uf_deg.bit_count(),
     }
-    if ctx.tier1_uf_mask == ctx.uf_mask:  # every user-facing component judged as tier 1 (an import)
-        t1 = (hits["user_facing_down"], hits["user_facing_down_count"])
+    if ctx.tier1_uf_mask == ctx.uf_mask:  # every user-facing component judged as tier 1 (an import):
+        t1 = None  # the hits' own (tier1_down), not a tuple kept per scenario
     else:
         t1_down = uf_down & ctx.tier1_uf_mask
         t1 = (ctx.ids(t1_down, USER_FACING_LISTED), t1_down.bit_count())
     facts = sc.facts = (hits, t1)
-    ctx.hits_cache[key] = (sc.down, sc.upstream, facts)
+    if ckey is not None:
+        ctx.hits_cache[ckey] = facts
+    else:
+        ctx.hits_cache[key] = (sc.down, sc.upstream, facts)
     return facts
 
 

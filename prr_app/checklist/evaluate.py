@@ -476,7 +476,8 @@ class Plan:
     each scope.
 
     A scope's subjects are first worked out as plain rows ``(id, tier, position,
-    payload)`` (payload: the component(s), the dependency's id, or the journey; the
+    payload)`` (payload: the component(s) or a component's id, the dependency's id, or the
+    journey, as :meth:`payload` reads them; the
     position orders them); :meth:`subjects` turns them into :class:`Subject` objects for
     :func:`evaluate`, :func:`summarize` counts them. Items with the same scope share
     them.
@@ -581,8 +582,8 @@ class Plan:
                 if not _component_matches(scope, c):
                     continue
                 gid = group_of.get(cid)
-                if gid is None:  # the usual case: a row of its own, made once (no list to convert)
-                    out.append((cid, tiers[cid].tier, pos, (c,)))
+                if gid is None:  # the usual case: a row of its own, of plain values (``payload``)
+                    out.append((cid, tiers[cid].tier, pos, cid))
                 elif gid in groups:  # members share their group's items
                     row = groups[gid]
                     row[3].append(c)
@@ -610,8 +611,17 @@ class Plan:
                 and (not targets or self.target_kinds(r[2][1]) & targets)]
 
     def payload(self, scope, row: tuple):
-        """What ``row`` of ``scope`` is about: the component(s), the dependency or the journey."""
-        return self.review.dependencies[row[3]] if scope.per == "dependency" else row[3]
+        """What ``row`` of ``scope`` is about: the component(s) (a tuple), the dependency or the journey.
+
+        A dependency's row and a component's own row (not a group's) hold an id: rows of plain
+        values are tuples the garbage collector stops tracking at its first pass, instead of
+        thousands promoted to its oldest generation while the plan lives."""
+        p = row[3]
+        if scope.per == "dependency":
+            return self.review.dependencies[p]
+        if scope.per == "component" and type(p) is str:
+            return (self.review.components[p],)
+        return p
 
     def tier_counts(self, scope) -> dict[int, int]:
         """How many subjects of ``scope`` owe each tier (without listing them where that can be avoided)."""
@@ -668,7 +678,8 @@ class Plan:
 
     def subject(self, scope, row: tuple) -> Subject:
         review = self.review
-        sid, tier, pos, payload = row
+        sid, tier, pos, _p = row
+        payload = self.payload(scope, row)
         if scope.per == "review":
             return Subject(None, tier, self.review_tier_reason, (), label=review.meta.system_name, values={})
         if scope.per == "journey":
@@ -686,7 +697,6 @@ class Plan:
                 label = payload[0].label
             return Subject(sid, tier, reason, (pos,), label=label, values={"name": label, "id": sid},
                            components=list(payload))
-        payload = review.dependencies[payload]
         t = self.tiers.get(payload.source)
         reason = f"the caller {payload.source} owes " + t.reason if t is not None and t.raised else ""
         return Subject(sid, tier, reason, (pos,), dependency=payload, plan=self)
