@@ -556,3 +556,45 @@ def test_a_review_drawn_in_stages_is_painted_before_its_analysis_starts_and_anal
     assert "painted" not in order
     res = wait_analysis(qtbot, win)
     assert set(res["review"].components) == set(win.session.review.components)
+
+
+def test_an_explicit_save_writes_on_a_worker_and_an_edit_made_meanwhile_stays_pending(qtbot, win, webshop_prr,
+                                                                                       monkeypatch):
+    """File > Save writes on a worker while the window turns its event loop (on 2,000 components one
+    edit's write held the GUI thread 95-370 ms); what is on disk is the review as it was when the save
+    began, and an edit made during the save is not taken for saved: the autosave writes it."""
+    import threading
+
+    from PySide6.QtCore import QTimer
+
+    from prr_app.review.edits import change_fields
+
+    win.open_path(str(webshop_prr))
+    wait_analysis(qtbot, win)
+    s = win.session
+    cid = sorted(s.review.components)[0]
+    win.push("first", [change_fields(s.review, "components", cid, owner="saved-owner")])
+    s._timer.stop()  # no autosave first: the explicit save writes this edit
+    edited, on_gui_thread = threading.Event(), []
+    real = type(s)._save_copy_of
+
+    def slow(self, state, document, review, edits):
+        on_gui_thread.append(threading.current_thread() is threading.main_thread())
+        edited.wait(10)  # until the window has taken the next edit
+        return real(self, state, document, review, edits)
+
+    monkeypatch.setattr(type(s), "_save_copy_of", slow)
+
+    def edit_meanwhile():
+        win.push("second", [change_fields(s.review, "components", cid, description="typed while saving")])
+        edited.set()
+
+    QTimer.singleShot(0, edit_meanwhile)
+    assert win.save()
+    assert on_gui_thread[:1] == [False]
+    assert s.dirty and win.isWindowModified()  # the second edit is not on disk yet
+    on_disk = read_while_open(webshop_prr)
+    assert on_disk.components[cid].owner == "saved-owner"
+    assert on_disk.components[cid].description != "typed while saving"
+    qtbot.waitUntil(lambda: not s.dirty, timeout=10000)  # the autosave writes it
+    assert read_while_open(webshop_prr).components[cid].description == "typed while saving"
