@@ -677,6 +677,19 @@ def meeting(n: int = 2000, deps: int = 8000, imported: bool = False) -> None:
         QThreadPool.globalInstance().waitForDone(2)
         QCoreApplication.processEvents()
     print(f"  autosave of one edit: {gui:.0f} ms on the GUI thread, {w.session.last_save_s * 1000:.0f} ms writing on a worker")
+    # File > Save of one edit: the longest block of the event loop meanwhile (the write is on a worker)
+    w.push("bench", [change_fields(w.session.review, "components", "c7", replicas=3)])
+    w.session._timer.stop()  # the explicit save writes it, not the autosave
+    gaps, last, hb = _heartbeat()
+    last[:] = [time.perf_counter(), time.thread_time()]
+    hb.start()
+    t = time.perf_counter()
+    w.save()
+    hb.stop()
+    hb.timeout.emit()
+    print(f"  File > Save of one edit: {(time.perf_counter() - t) * 1000:.0f} ms, {w.session.last_save_s * 1000:.0f} ms "
+          f"writing on a worker; longest block of the event loop meanwhile {max(gaps)[0]:.0f} ms (GUI-thread CPU "
+          f"{max(gaps)[1]:.0f} ms)")
     v = w.view
     v.fit()
 
