@@ -598,3 +598,29 @@ def test_an_explicit_save_writes_on_a_worker_and_an_edit_made_meanwhile_stays_pe
     assert on_disk.components[cid].description != "typed while saving"
     qtbot.waitUntil(lambda: not s.dirty, timeout=10000)  # the autosave writes it
     assert read_while_open(webshop_prr).components[cid].description == "typed while saving"
+
+
+def test_a_staged_build_finished_at_once_after_its_last_slice_ends_complete(qtbot, win, webshop_prr, staged, monkeypatch):
+    """A staged build ends over turns of its own after the last slice (the lines' groups, then the
+    colours and the fit); asked to finish at once then (finish_build), it ends there and then."""
+    from prr_app.ui import canvas_scene
+
+    monkeypatch.setattr(canvas_scene, "EDGES_SMOOTH_MAX", 0)  # the edge layer draws the lines: its groups' turn too
+    sc = win.scene
+    built = []
+    sc.sig_built.connect(lambda: built.append(1))
+    real_start = sc._slicer.start
+
+    def start(*args):  # the turns after the last slice are left to the test
+        if sc._build is not canvas_scene._ITEMS_MADE:
+            real_start(*args)
+
+    monkeypatch.setattr(sc._slicer, "start", start)
+    win.open_path(str(webshop_prr))
+    qtbot.waitUntil(lambda: sc._build is canvas_scene._ITEMS_MADE, timeout=20000)
+    assert sc.building and not built
+    sc.finish_build()
+    assert not sc.building and built == [1]
+    assert set(sc.nodes) >= set(win.session.review.components)
+    assert set(sc.edges) == set(win.session.review.dependencies)
+    assert sc.edge_layer_on and not sc.edge_layer.dirty

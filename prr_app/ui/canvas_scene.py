@@ -235,9 +235,10 @@ class GraphScene(QGraphicsScene):
         if steps is _ITEMS_MADE:
             if self.edge_layer_on and self.edge_layer.dirty:
                 self.edge_layer.in_step()  # the lines' groups, a turn of their own (~40 ms on 8,000 lines)
-                self._slicer.start()
-            else:
-                self._end_build()
+                if not whole:
+                    self._slicer.start()
+                    return
+            self._end_build()
             return
         if not isinstance(steps, GeneratorType):
             return  # none, or its layout is still on the worker
