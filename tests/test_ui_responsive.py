@@ -624,3 +624,35 @@ def test_a_staged_build_finished_at_once_after_its_last_slice_ends_complete(qtbo
     assert set(sc.nodes) >= set(win.session.review.components)
     assert set(sc.edges) == set(win.session.review.dependencies)
     assert sc.edge_layer_on and not sc.edge_layer.dirty
+
+
+def test_edits_between_a_staged_builds_last_slice_and_its_end_are_drawn(qtbot, win, webshop_prr, staged, monkeypatch):
+    """Every item made, the build's end still to come (its own turns): an edit then (a rename, a new
+    component and a new dependency) is drawn too, and the canvas ends as one drawn afresh."""
+    from prr_app.review.edits import change_fields
+    from prr_app.ui import canvas_scene
+    from tests.test_ui_edit_redraw import assert_drawn_afresh
+
+    monkeypatch.setattr(canvas_scene, "EDGES_SMOOTH_MAX", 0)
+    sc = win.scene
+    real_start = sc._slicer.start
+    held = [True]
+
+    def start(*args):
+        if not (held[0] and sc._build is canvas_scene._ITEMS_MADE):
+            real_start(*args)
+
+    monkeypatch.setattr(sc._slicer, "start", start)
+    win.open_path(str(webshop_prr))
+    qtbot.waitUntil(lambda: sc._build is canvas_scene._ITEMS_MADE, timeout=20000)
+    r = win.session.review
+    cid = sorted(r.components)[0]
+    win.push("rename", [change_fields(r, "components", cid, name="Renamed at the build's end")])
+    assert win.create_component("late-svc", "Late service", "service") == "late-svc"
+    assert win.create_dependency("late-svc", cid)
+    held[0] = False
+    real_start()
+    wait_analysis(qtbot, win)
+    assert sc.nodes[cid].title == "Renamed at the build's end"
+    assert "late-svc" in sc.nodes and "late-svc->" + cid in sc.edges
+    assert_drawn_afresh(win)
