@@ -656,3 +656,18 @@ def test_edits_between_a_staged_builds_last_slice_and_its_end_are_drawn(qtbot, w
     assert sc.nodes[cid].title == "Renamed at the build's end"
     assert "late-svc" in sc.nodes and "late-svc->" + cid in sc.edges
     assert_drawn_afresh(win)
+
+
+def test_after_an_edits_new_layout_is_brought_in_the_analysis_waits_for_the_paint(qtbot, win, webshop_prr, staged):
+    """The items brought in step with an edit's new layout (every moved box to index again at the next
+    paint): the edit's analysis starts after that paint, not beside it."""
+    win.open_path(str(webshop_prr))
+    wait_analysis(qtbot, win)
+    order = []
+    win.scene.sig_redrawn.connect(lambda: order.append(("redrawn, analysis held", win._canvas_drawing())))
+    win.view.sig_first_painted.connect(lambda: order.append("painted"))
+    win.live.sig_started.connect(lambda: order.append("analysis started"))
+    assert win.create_component("moved-svc", "Moves the others", "service") == "moved-svc"
+    res = wait_analysis(qtbot, win)
+    assert order[:3] == [("redrawn, analysis held", True), "painted", "analysis started"]
+    assert "moved-svc" in res["review"].components
