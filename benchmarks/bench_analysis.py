@@ -14,6 +14,7 @@ on a graph like an import of a big system (``heldout_like.py``).
     .venv/bin/python benchmarks/bench_analysis.py --in-process 100000   # one process: steps, peak memory
     .venv/bin/python benchmarks/bench_analysis.py --bitset-widths 100000   # what renumbering would save
     .venv/bin/python benchmarks/bench_analysis.py --against /tmp/main-copy --rounds 6   # A/B in CPU seconds
+    .venv/bin/python benchmarks/bench_analysis.py --meeting-worker [--runs 12] [--profile]   # issue 18's edit
 """
 from __future__ import annotations
 
@@ -363,6 +364,88 @@ def bench_in_process(review: Review, label: str) -> dict:
     return row
 
 
+def meeting_review(n: int = 2000, deps: int = 8000) -> Review:
+    """The review of ``bench_ui.py --meeting`` (2,000 components, 8,000 dependencies), as the app has it
+    after opening its ``.prr``."""
+    from bench_ui import generated
+
+    from prr_app.persistence.store import create_store, open_store
+
+    rnd = random.Random(3)
+    r = generated(n)
+    while len(r.dependencies) < deps:
+        i = rnd.randrange(0, n - 1)
+        d = Dependency(f"c{i}", f"c{rnd.randrange(i + 1, n)}", rnd.choice(["hard", "soft", "async"]))
+        r.dependencies.setdefault(d.id, d)
+    with tempfile.TemporaryDirectory() as tmp:
+        p = Path(tmp) / "meeting.prr"
+        create_store(p, r).close()
+        with open_store(p, readonly=True) as store:
+            return store.load()
+
+
+def bench_meeting_worker(runs: int, profile: bool = False) -> dict:
+    """Issue 18: what the live app's worker runs after an edit the analysis reads (``c5``'s replicas
+    1 <-> 3, as ``bench_ui.py --meeting`` edits), on the meeting review: validation and ``assess``,
+    CPU seconds per run (``time.process_time``), in one warm process. The edits go through
+    ``review.edits`` on a copy of the review made as ``ReviewSession.analysis_copy`` makes it."""
+    import datetime
+    import statistics
+    from dataclasses import fields
+
+    from prr_app.model.validation import validate
+    from prr_app.review.assess import assess
+    from prr_app.review.edits import apply_changes, change_fields
+
+    try:
+        from prr_app.analysis import ShapeMemo
+        memo = ShapeMemo()  # as the app's live analysis keeps one (prr_app/ui/live.py)
+        kw = {"memo": memo}
+    except ImportError:  # a tree from before the memo (A/B)
+        kw = {}
+    review = meeting_review()
+    today = datetime.date.today().isoformat()
+
+    def copy_of(r: Review) -> Review:
+        return Review(**{f.name: (dict(v) if isinstance(v := getattr(r, f.name), dict) else v) for f in fields(Review)})
+
+    def one(k: int) -> tuple[float, float, float]:
+        apply_changes(review, [change_fields(review, "components", "c5", replicas=3 if k % 2 == 0 else 1)])
+        snap = copy_of(review)
+        t0 = time.process_time()
+        problems = validate(snap)
+        t1 = time.process_time()
+        assert not problems, problems[:3]
+        assess(snap, today=today, **kw)
+        t2 = time.process_time()
+        return t1 - t0, t2 - t1, t2 - t0
+
+    assess(copy_of(review), today=today, **kw)  # the opening's analysis
+    if profile:
+        import cProfile
+        import pstats
+
+        pr = cProfile.Profile()
+        pr.enable()
+        for k in range(runs):
+            one(k)
+        pr.disable()
+        pstats.Stats(pr).sort_stats("cumulative").print_stats(45)
+        pstats.Stats(pr).sort_stats("tottime").print_stats(30)
+        return {}
+    rows = [one(k) for k in range(runs)]
+    row = {"case": "meeting review, an edit the analysis reads (replicas), validate + assess",
+           "components": len(review.components), "dependencies": len(review.dependencies), "runs": runs,
+           "cpu_ms_median": round(statistics.median(r[2] for r in rows) * 1000, 1),
+           "cpu_ms_min": round(min(r[2] for r in rows) * 1000, 1),
+           "cpu_ms_max": round(max(r[2] for r in rows) * 1000, 1),
+           "validate_ms_median": round(statistics.median(r[0] for r in rows) * 1000, 1),
+           "assess_ms_median": round(statistics.median(r[1] for r in rows) * 1000, 1),
+           "loadavg": loadavg()}
+    print(json.dumps(row), flush=True)
+    return row
+
+
 def bench_bitset_widths(review: Review, label: str) -> dict:
     """What the upstream bitsets hold against how wide they are (Python ints are as wide as their
     highest bit): with the components numbered in id order, as the analysis does, and as they would
@@ -440,11 +523,19 @@ def main(argv=None) -> int:
                          "--json from TREE (a copy of another commit, e.g. git archive main) and from this tree, "
                          "alternating")
     ap.add_argument("--rounds", type=int, default=4, help="rounds of --against (default 4)")
+    ap.add_argument("--meeting-worker", action="store_true",
+                    help="only issue 18's edit: the live app's analysis (validate + assess) of the 2,000-component "
+                         "meeting review after a replicas edit, CPU ms per run")
+    ap.add_argument("--runs", type=int, default=12, help="runs of --meeting-worker (default 12)")
+    ap.add_argument("--profile", action="store_true", help="--meeting-worker under cProfile")
     args = ap.parse_args(argv)
 
     from heldout_like import generate as generate_imported
     from prr_app.interchange.json_io import read_review_json
 
+    if args.meeting_worker:
+        bench_meeting_worker(args.runs, args.profile)
+        return 0
     if args.against:
         bench_against(generate_imported(10_000), "imported-like 10k", args.against.resolve(), args.rounds)
         return 0

@@ -106,5 +106,6 @@ def test_the_edge_layer_after_selections_and_what_ifs_is_the_one_made_afresh(qtb
             assert n.state == states.get(n.node_id)
         for e in sc.edges.values():
             s, src = e.target.state, e.source.state
-            assert e.state == (src if s in ("down", "degraded", "failed") and src in ("down", "degraded") else None)
+            assert e.state == (src if s in ("down", "degraded", "failed", "origin") and src in ("down", "degraded")
+                               else None)
     assert _groups(sc.edge_layer) == _fresh(sc)

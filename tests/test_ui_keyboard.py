@@ -66,15 +66,21 @@ def test_arrow_keys_move_between_boxes_and_tab_leaves_the_canvas(qtbot, win, exa
         visited.update(win.scene.selected_ids())
     assert len(visited) >= 3
     assert win.inspector.key in win.session.review.components  # the inspector follows
-    # keyboard what-if: Ctrl+T, Space fails the selected box, Space again un-fails it
+    # keyboard what-if: Ctrl+T fails the selected box at once; then Space un-fails and fails the
+    # box the arrows reach; Escape clears the failures, Ctrl+T with nothing selected ends the mode
     sel = win.scene.selected_ids()[0]
     QTest.keyClick(win.view, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    assert win.failed == [sel] and win.scene.nodes[sel].state == "failed"
     win.scene.select_ids([sel])
     QTest.keyClick(win.view, Qt.Key.Key_Space)
-    assert win.failed == [sel]
-    QTest.keyClick(win.view, Qt.Key.Key_Space)
     assert win.failed == []
+    QTest.keyClick(win.view, Qt.Key.Key_Space)
+    assert win.failed == [sel]
+    QTest.keyClick(win.view, Qt.Key.Key_Escape)
+    assert win.failed == []
+    win.scene.select_ids([])
     QTest.keyClick(win.view, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    assert not win.fail_mode
     seen = tab_from(qtbot, win.view, 2)
     assert seen[0] is not win.view
 

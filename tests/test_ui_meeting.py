@@ -30,7 +30,9 @@ def fake_form(monkeypatch, fill=None):
 
     def run(dialog):
         seen["dialog"] = dialog
-        seen["title_cursor"] = {k: w.cursorPosition() for k, w in dialog.widgets.items() if hasattr(w, "cursorPosition")}
+        seen["title_cursor"] = {k: w.cursorPosition() if hasattr(w, "cursorPosition") else w.textCursor().position()
+                                for k, w in dialog.widgets.items()
+                                if hasattr(w, "cursorPosition") or hasattr(w, "textCursor")}
         if fill:
             fill(dialog)
         dialog._ok()

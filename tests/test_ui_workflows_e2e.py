@@ -344,8 +344,8 @@ def test_risk_override_acceptance_and_mitigation_through_the_dialogs(qtbot, win,
 
     def mitigate(d):
         title = d.widgets["title"]
-        assert title.cursorPosition() == 0 and title.text()
-        title.setText("Second cart-db replica in another zone")
+        assert title.textCursor().position() == 0 and title.toPlainText()
+        title.setPlainText("Second cart-db replica in another zone")
         d.widgets["owner"].setText("team-data")
         d.widgets["due"].setText("2099-01-31")
         d.widgets["effort"].setCurrentText("medium")

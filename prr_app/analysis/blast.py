@@ -71,7 +71,8 @@ class BlastRadius:
     def __init__(self, graph: CompiledGraph):
         self.graph = graph
         n = graph.n
-        self.scc_h, self.anc_h = ancestor_sets(n, graph.hard_out, cond=graph.condensation(graph.hard_out))
+        self.scc_h, self.anc_h = graph.derived(graph.hard_out, ("ancestors",),
+                                               lambda cond: ancestor_sets(n, graph.hard_out, cond=cond))
         self._any: tuple | None = None  # (scc_a, anc_a): what reaches what along any dependency, on first use
         self._thr = [graph.groups[g] for g in graph.threshold_groups]
         self._thr_mask = 0
@@ -104,7 +105,7 @@ class BlastRadius:
         if cond is g.condensation(g.hard_out):  # every dependency is hard: the same sets
             self._any = (self.scc_h, self.anc_h)
         else:
-            self._any = ancestor_sets(g.n, g.any_out, cond=cond)
+            self._any = g.derived(g.any_out, ("ancestors",), lambda cond: ancestor_sets(g.n, g.any_out, cond=cond))
         return self._any
 
     def close(self, down: int) -> tuple[int, list[int] | tuple[()]]:

@@ -18,6 +18,8 @@ Effective dependency semantics (see docs/analysis.md):
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -46,16 +48,16 @@ class Group:
         return len(self.members) - self.min_up + 1
 
 
-@dataclass(slots=True)
-class Dep:
-    source: int
-    target_comp: int | None  # component index, or None when the target is a group
-    target_group: int | None
-    kind: str  # declared kind
-    hard: bool  # effective: the target's outage takes the source down
-    fallback: bool
-    softened_hub: bool  # declared hard without fallback, softened because the target is a hub
-    obj: object  # the model Dependency
+#: A compiled dependency is a plain tuple ``(source, target_comp, target_group, kind, hard, fallback,
+#: softened_hub, id)``: ``source`` the component index; ``target_comp`` the target's component index, or
+#: None when the target is a group (``target_group``, its group index); ``kind`` the declared kind;
+#: ``hard`` effective (the target's outage takes the source down); ``fallback`` whether one is
+#: stated; ``softened_hub`` declared hard without fallback but softened because the target is a hub;
+#: ``id`` the model ``Dependency``'s id (``CompiledGraph.dependency`` gives it). Plain values in an
+#: exact tuple: the garbage collector stops tracking it at its first pass (8,000 of them live as long
+#: as the result on a meeting's review, which the app keeps for its what-ifs).
+Dep = tuple
+DEP_SOURCE, DEP_TARGET_COMP, DEP_TARGET_GROUP, DEP_KIND, DEP_HARD, DEP_FALLBACK, DEP_SOFTENED, DEP_ID = range(8)
 
 
 @dataclass
@@ -88,22 +90,43 @@ class CompiledGraph:
     softened: list[Dep] = field(default_factory=list)
     _conds: dict = field(default_factory=dict, repr=False)
     _digraphs_dropped: bool = field(default=False, repr=False)
+    memo: "ShapeMemo | None" = field(default=None, repr=False)
 
     def condensation(self, out) -> "Condensation":
         """:func:`condensation` of ``out`` (an adjacency over the components), made once per
         distinct graph: on an import, where every dependency is hard, the graphs of hard
         dependencies, of every dependency and of what the availability needs are one."""
-        for seen, cond in self._conds.values():  # the same lists asked again: no need to compare them
+        for seen, cond, _shape in self._conds.values():  # the same lists asked again: no need to compare them
             if seen is out:
                 return cond
         key = tuple(map(tuple, out))
         hit = self._conds.get(key)
         if hit is None:
-            cond = condensation(self.n, out)
-            if self._digraphs_dropped:
-                cond.graph.pop("digraph")
-            hit = self._conds[key] = (out, cond)
+            memo = self.memo if self.memo is not None and self.n <= self.memo.max_components else None
+            shape = memo.shape(key) if memo is not None else None
+            if shape is None:
+                cond = condensation(self.n, out)
+                if self._digraphs_dropped:
+                    cond.graph.pop("digraph")
+                shape = _Shape(cond, kept=memo is not None)
+                if memo is not None:
+                    memo.keep(key, shape)
+            hit = self._conds[key] = (out, shape.cond, shape)
         return hit[1]
+
+    def derived(self, out, what: tuple, make):
+        """``make(cond)``, a value that depends on nothing but the graph ``out`` (an adjacency over the
+        components; ``cond`` its :meth:`condensation`) and ``what`` (the question asked of it, with
+        its other inputs): made once per analysis, and kept in :attr:`memo` (if any) for the next
+        analyses of a graph of the same shape. The value is shared: read-only."""
+        cond = self.condensation(out)
+        shape = next(h[2] for h in self._conds.values() if h[1] is cond)
+        if shape.derived is None:  # no memo: nothing outlives the analysis (the bitsets are let go early)
+            return make(cond)
+        hit = shape.derived.get(what, _MISSING)
+        if hit is _MISSING:
+            hit = shape.derived[what] = make(cond)
+        return hit
 
     def forget_condensations(self) -> None:
         """Drop the condensations made so far (once the analysis is done with them)."""
@@ -118,7 +141,7 @@ class CompiledGraph:
         """Let the graphs the condensations were made from go (tens of thousands of objects on a big
         review, which the garbage collector would otherwise walk for the rest of the analysis)."""
         self._digraphs_dropped = True
-        for _out, cond in self._conds.values():
+        for _out, cond, _shape in self._conds.values():
             cond.graph.pop("digraph", None)
 
     def sccs(self, out: list[list[int]]) -> tuple[list[int], list[list[int]]]:
@@ -132,6 +155,10 @@ class CompiledGraph:
     @property
     def n(self) -> int:
         return len(self.ids)
+
+    def dependency(self, dep: Dep):
+        """The model's ``Dependency`` that ``dep`` was compiled from."""
+        return self.review.dependencies[dep[DEP_ID]]
 
     def slot_counts(self, c: int) -> list[int]:
         """Instances per placement slot (round-robin placement)."""
@@ -167,13 +194,76 @@ class CompiledGraph:
 
 
 _NOWHERE: frozenset[int] = frozenset()
+_MISSING = object()
 
 
-def _ascending(x: list[int]) -> tuple[int, ...]:
-    """``x`` without duplicates, ascending, as a tuple (the empty one shared)."""
-    if not x:
-        return ()
-    return (x[0],) if len(x) == 1 else tuple(sorted(set(x)))
+class _Shape:
+    """A graph's :class:`Condensation` and the values made from it alone (:meth:`CompiledGraph.derived`)."""
+
+    __slots__ = ("cond", "derived")
+
+    def __init__(self, cond: "Condensation", kept: bool):
+        self.cond = cond
+        self.derived: dict | None = {} if kept else None
+
+
+class ShapeMemo:
+    """What analyses of successive states of one review share: the last few graphs' condensations,
+    with what is made from them alone (the upstream bitsets, the dominator tree...), keyed by the
+    graph itself (its adjacency, by value).
+
+    An edit that does not change a graph's shape (replicas, placement, a fallback that leaves the
+    hard dependencies as they were...) finds it here, made for an earlier state of the review, and
+    the analysis skips its condensation (networkx) and the work on it. Keyed by value, a stale entry
+    cannot be found: a graph with one edge more is another key. The app's live analysis keeps one
+    per window (``prr_app.review.assess.assess(memo=...)``); one-off analyses (``prr analyze``) keep
+    none. The values are shared between analyses, which only read them. Thread-safe.
+
+    Graphs of more than ``max_components`` components are not kept (their upstream bitsets alone
+    would hold gigabytes at 100,000 components).
+    """
+
+    def __init__(self, size: int = 6, max_components: int = 20_000):
+        self.size = size
+        self.max_components = max_components
+        self._shapes: OrderedDict[tuple, _Shape] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def shape(self, key: tuple) -> "_Shape | None":
+        with self._lock:
+            hit = self._shapes.get(key)
+            if hit is not None:
+                self._shapes.move_to_end(key)
+            return hit
+
+    def keep(self, key: tuple, shape: "_Shape") -> None:
+        with self._lock:
+            self._shapes[key] = shape
+            self._shapes.move_to_end(key)
+            while len(self._shapes) > self.size:
+                self._shapes.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._shapes)
+
+
+def _adjacency(n: int, codes: list[int], width: int) -> list[tuple[int, ...]]:
+    """For every ``s`` in ``range(n)``, the ``t`` of the ``codes`` ``s * width + t``, ascending and
+    without duplicates, as a tuple (the empty one shared)."""
+    out: list[tuple[int, ...]] = [()] * n
+    cur = -1
+    acc: list[int] = []
+    for x in sorted(set(codes)):
+        s, t = divmod(x, width)
+        if s != cur:
+            if acc:
+                out[cur] = tuple(acc)
+            cur, acc = s, [t]
+        else:
+            acc.append(t)
+    if acc:
+        out[cur] = tuple(acc)
+    return out
 
 
 def compile_review(review: Review) -> CompiledGraph:
@@ -195,14 +285,15 @@ def compile_review(review: Review) -> CompiledGraph:
         k = min(max(1, g.min_up or 1), len(members))
         group_index[gid] = len(groups)
         groups.append(Group(gid, len(groups), members, k))
-    member_of: list[list[int]] = [[] for _ in range(n)]
-    for g in groups:
-        for m in g.members:
-            member_of[m].append(g.index)
-
-    hard_out: list[list[int]] = [[] for _ in range(n)]
-    hard_group_out: list[list[int]] = [[] for _ in range(n)]
-    any_out: list[list[int]] = [[] for _ in range(n)]
+    # the adjacency is gathered as plain ints (``source * width + target``), then grouped into one
+    # ascending tuple per component: no list per component that lives while the dependencies are
+    # read (tens of thousands the garbage collector would promote and walk), and tuples of ints,
+    # which it stops tracking
+    ng = max(1, len(groups))
+    member_codes = [m * ng + g.index for g in groups for m in g.members]
+    hard_codes: list[int] = []
+    hard_group_codes: list[int] = []
+    any_codes: list[int] = []
     deps: list[Dep] = []
     softened: list[Dep] = []
     for did in sorted(review.dependencies):
@@ -216,42 +307,35 @@ def compile_review(review: Review) -> CompiledGraph:
             continue
         declared_hard = d.kind == "hard" and d.fallback is None
         softened_hub = declared_hard and tc is not None and tc in hubs
-        dep = Dep(s, tc, tg, d.kind, declared_hard and not softened_hub, d.fallback is not None, softened_hub, d)
+        hard = declared_hard and not softened_hub
+        dep = (s, tc, tg, d.kind, hard, d.fallback is not None, softened_hub, did)
         deps.append(dep)
         if softened_hub:
             softened.append(dep)
+        base = s * n
         if tc is not None:
-            any_out[s].append(tc)
-            if dep.hard:
-                hard_out[s].append(tc)
+            any_codes.append(base + tc)
+            if hard:
+                hard_codes.append(base + tc)
         else:
             g = groups[tg]
-            any_out[s].extend(g.members)
-            if dep.hard:
+            any_codes.extend(base + m for m in g.members)
+            if hard:
                 if g.threshold == 1:
-                    hard_out[s].extend(g.members)
+                    hard_codes.extend(base + m for m in g.members)
                 else:
-                    hard_group_out[s].append(tg)
-    # the adjacency is read-only from here: tuples of ints, which the garbage collector stops
-    # tracking (tens of thousands of lists it would otherwise walk on every full collection)
-    hard_out = [_ascending(x) for x in hard_out]
-    any_out = [_ascending(x) for x in any_out]
-    hard_group_out = [_ascending(x) for x in hard_group_out]
-    hard_in_l: list[list[int]] = [[] for _ in range(n)]
-    any_in_l: list[list[int]] = [[] for _ in range(n)]
-    for s in range(n):
-        for t in hard_out[s]:
-            hard_in_l[t].append(s)
-        for t in any_out[s]:
-            any_in_l[t].append(s)
-    hard_in = [tuple(x) if x else () for x in hard_in_l]
-    any_in = [tuple(x) if x else () for x in any_in_l]
-    del hard_in_l, any_in_l
+                    hard_group_codes.append(s * ng + tg)
+    hard_out = _adjacency(n, hard_codes, n)
+    any_out = _adjacency(n, any_codes, n)
+    hard_group_out = _adjacency(n, hard_group_codes, ng)
+    hard_in = _adjacency(n, [t * n + s for s in range(n) for t in hard_out[s]], n)
+    any_in = _adjacency(n, [t * n + s for s in range(n) for t in any_out[s]], n)
+    del hard_codes, any_codes, hard_group_codes
     group_dependents: list[list[int]] = [[] for _ in groups]
     for s in range(n):
         for g in hard_group_out[s]:
             group_dependents[g].append(s)
-    member_of = [tuple(x) if x else () for x in member_of]
+    member_of = _adjacency(n, member_codes, ng)
     threshold_groups = [g.index for g in groups if g.threshold >= 2]
 
     domain_ids = sorted(review.domains)
@@ -259,21 +343,32 @@ def compile_review(review: Review) -> CompiledGraph:
     domain_closure = [
         frozenset(domain_index[a] for a in review.domain_ancestors(d)) for d in domain_ids
     ]
-    slot_closure: list[list[frozenset[int]]] = []
+    slot_closure: list[tuple[frozenset[int], ...]] = []
     shared_closure: list[frozenset[int]] = []
+    # one tuple per distinct placement (and one set per distinct list of shared domains), shared by
+    # the components placed alike: a handful on most reviews, not a container per component
+    slots_of: dict[tuple[str, ...], tuple[frozenset[int], ...]] = {}
+    shared_of: dict[tuple[str, ...], frozenset[int]] = {}
     for c in comps:
         if not c.placement and not c.shared_domains:  # an import: placed nowhere
             slot_closure.append(())
             shared_closure.append(_NOWHERE)
             continue
-        slot_closure.append(tuple(
-            domain_closure[domain_index[p]] if p in domain_index else _NOWHERE for p in c.placement
-        ))
-        sc: set[int] = set()
-        for sd in c.shared_domains:
-            if sd in domain_index:
-                sc |= domain_closure[domain_index[sd]]
-        shared_closure.append(frozenset(sc) if sc else _NOWHERE)
+        key = tuple(c.placement)
+        slots = slots_of.get(key)
+        if slots is None:
+            slots = slots_of[key] = tuple(
+                domain_closure[domain_index[p]] if p in domain_index else _NOWHERE for p in key)
+        slot_closure.append(slots)
+        key = tuple(c.shared_domains)
+        shared = shared_of.get(key)
+        if shared is None:
+            sc: set[int] = set()
+            for sd in key:
+                if sd in domain_index:
+                    sc |= domain_closure[domain_index[sd]]
+            shared = shared_of[key] = frozenset(sc) if sc else _NOWHERE
+        shared_closure.append(shared)
 
     nd = len(domain_ids)
     domain_lost: list[dict[int, int]] = [dict() for _ in range(nd)]
@@ -303,6 +398,22 @@ def compile_review(review: Review) -> CompiledGraph:
     return graph
 
 
+class ThinDiGraph(nx.DiGraph):
+    """A ``networkx.DiGraph`` whose nodes and edges share one empty attribute dict each: the
+    low-memory graph networkx's own documentation shows (``ThinGraph``, ``edge_attr_dict_factory``).
+    The analysis' graphs carry no attributes; a dict per edge and per node was 40,000 containers at
+    10,000 components (400,000 at 100,000) for the garbage collector to walk while the graph lives.
+    Do not set attributes on it (they would be every edge's)."""
+
+    _no_attributes: dict = {}
+
+    def _shared_attributes(self) -> dict:
+        return self._no_attributes
+
+    node_attr_dict_factory = _shared_attributes
+    edge_attr_dict_factory = _shared_attributes
+
+
 class Condensation:
     """The condensation of the graph ``i -> out[i]`` over ``range(n)``, as
     ``networkx.condensation`` makes it (from ``networkx.strongly_connected_components``), kept as
@@ -321,7 +432,7 @@ class Condensation:
     __slots__ = ("mapping", "members", "succ", "pred", "graph")
 
     def __init__(self, n: int, out):
-        g = nx.DiGraph()
+        g = ThinDiGraph()
         g.add_nodes_from(range(n))
         g.add_edges_from((u, v) for u in range(n) for v in out[u])
         # what networkx.condensation(g) makes, built as tuples straight from the strongly connected

@@ -21,7 +21,15 @@ from prr_app.analysis import risks as _risks
 from prr_app.analysis.availability import AvailabilityModel
 from prr_app.analysis.blast import BlastRadius, Scenario
 from prr_app.analysis.chains import Chains, prefixed
-from prr_app.analysis.compiled import CompiledGraph, bits_of, compile_review, first_ancestors, mask_of
+from prr_app.analysis.compiled import (
+    DEP_ID,
+    CompiledGraph,
+    ShapeMemo,
+    bits_of,
+    compile_review,
+    first_ancestors,
+    mask_of,
+)
 from prr_app.analysis.coverage import few_dependencies, few_dependencies_text
 from prr_app.analysis.document import Analysis, CycleIndex
 from prr_app.model.entities import Review
@@ -84,7 +92,8 @@ class Context:
             wanted = bytearray(n)
             for i in self.user_facing:
                 wanted[i] = 1
-            self._first_uf = first_ancestors(graph.condensation(graph.hard_out), wanted, USER_FACING_LISTED)
+            self._first_uf = graph.derived(graph.hard_out, ("first_ancestors", bytes(wanted), USER_FACING_LISTED),
+                                           lambda cond: first_ancestors(cond, wanted, USER_FACING_LISTED))
         self.journeys: list[tuple[str, int, bool]] = []  # (id, component entries mask, critical)
         self.journey_groups: dict[str, list[int]] = {}  # id -> the redundancy groups it enters by
         jmask = 0
@@ -116,6 +125,7 @@ class Context:
         self._uf_group = {gi: (mm, um) for gi, mm, um in self.uf_groups}
         self._critical_ids = {jid for jid, _m, crit in self.journeys if crit}
         self._jcache: dict[tuple, tuple] = {}
+        self._jpairs: dict[tuple, tuple[list[str], list[str]]] = {}
         # what every scenario hits when there is nothing to hit: shared, read-only (as hits() says),
         # not two new lists per scenario (200,000 containers at 100,000 components, on an import)
         self._no_journeys: tuple[list[str], list[str]] = ([], [])
@@ -125,8 +135,10 @@ class Context:
         self.tier1_uf_mask = mask_of([i for i in self.user_facing if review.blocking_tier(comps[i]) == 1], n)
         # the ranking's tie-break (risks.reach_key): how much of the system users reach only through
         # each component, on the graph the condensation was made from, which is then let go
-        self.only_through = _risks.reached_only_through(graph.any_out, sorted(entries),
-                                                        graph.digraph(graph.any_out))
+        entries = tuple(sorted(entries))
+        self.only_through = graph.derived(
+            graph.any_out, ("reached_only_through", entries),
+            lambda cond: _risks.reached_only_through(graph.any_out, entries, cond.graph.get("digraph")))
         graph.drop_digraphs()
         self.spof_components = bytearray(n)  # 1 where the component's own failure is a SPOF
         self.hits_cache: dict[tuple[int, int], tuple] = {}  # see _scenario_facts
@@ -202,7 +214,9 @@ class Context:
                     down.append(jid)
                 elif m & up or any(self._gmask[gi] & (up | d) for gi in groups):
                     deg.append(jid)
-            hit = self._jcache[key] = (down, deg)
+            # one pair of lists per distinct answer, shared by the scenarios that give it (read-only,
+            # as hits() says): a few journeys give a handful of answers, not two lists per component
+            hit = self._jcache[key] = self._jpairs.setdefault((tuple(down), tuple(deg)), (down, deg))
         return hit
 
     def hits(self, sc: Scenario) -> dict:
@@ -234,7 +248,7 @@ class Context:
 
 
 def analyze(review: Review, *, seed: int = 0, detail: bool = False, today: str | None = None,
-            checklist: dict | None = None) -> Analysis:
+            checklist: dict | None = None, memo: ShapeMemo | None = None) -> Analysis:
     """Analyse a review: SPOFs, blast radius, failure domains, common cause,
     composite availability, cascading risks, the scored risk register and the verdict.
 
@@ -256,6 +270,10 @@ def analyze(review: Review, *, seed: int = 0, detail: bool = False, today: str |
         (or :func:`~prr_app.analysis.document.checklist_error`): its unmet blockers count in the
         verdict. ``prr_app.review.assess.assess`` passes them; without them the verdict says
         that the checklist is not counted.
+    memo : ShapeMemo, optional
+        What the analyses of earlier states of the same review made of its graphs
+        (condensations, upstream bitsets, dominators), reused when a graph is unchanged and
+        added to: the app's live analysis keeps one; the result is the same with or without.
 
     Examples
     --------
@@ -271,6 +289,7 @@ def analyze(review: Review, *, seed: int = 0, detail: bool = False, today: str |
     """
     today = today or _dt.date.today().isoformat()
     g = compile_review(review)
+    g.memo = memo
     br = BlastRadius(g)
     ctx = Context(review, g, br)
     assumptions = _assumptions(ctx)
@@ -422,7 +441,7 @@ def _assumptions(ctx: Context) -> list[dict]:
             "left out unless nothing else is left); mark the user-facing ones", [g.ids[i] for i in ctx.user_facing])
     add("hub-softened", "dependencies on shared plumbing (tagged telemetry, config or discovery) are treated as "
         "soft; the hub's own failure is still analysed",
-        sorted({d.obj.id for d in g.softened}))
+        sorted({d[DEP_ID] for d in g.softened}))
     add("slo-missing", "user-facing component without an SLO: its availability is estimated but not judged",
         [g.ids[i] for i in ctx.user_facing if comps[i].slo is None])
     add("journey-slo-missing", "journey without an SLO: its availability is estimated but not judged",
@@ -431,12 +450,14 @@ def _assumptions(ctx: Context) -> list[dict]:
         "its SLO is not judged and no failure hits it); name the components it enters by",
         [jid for jid, j in review.journeys.items() if not _entries(ctx, j)])
     add("timeout-unstated", "synchronous hard call with no timeout stated: assumed to have none",
-        [d.obj.id for d in g.deps if d.obj.kind == "hard" and d.obj.timeout_ms is None])
+        [did for _s, _tc, _tg, kind, _h, _fb, _soft, did in g.deps
+         if kind == "hard" and review.dependencies[did].timeout_ms is None])
     dangling = sorted(d for d, dep in review.dependencies.items()
                       if dep.source not in g.index or (dep.target not in g.index and dep.target not in g.group_index))
     add("dangling-dependencies", "dependency on an unknown element (or an empty group): ignored", dangling)
     if few_dependencies(g.n, len(g.deps)):
-        linked = {d.obj.source for d in g.deps} | {d.obj.target for d in g.deps}
+        deps = [review.dependencies[d[DEP_ID]] for d in g.deps]
+        linked = {d.source for d in deps} | {d.target for d in deps}
         alone = sorted(c for c in g.ids if c not in linked)  # never empty: 2 x deps < the components
         out.append({"id": "few-dependencies", "text": few_dependencies_text(g.n, len(g.deps)),
                     "elements": alone, "count": len(alone), "components": g.n, "dependencies": len(g.deps)})

@@ -221,17 +221,18 @@ def cascading(graph: CompiledGraph, entries: list[int], *, shared_rests: bool = 
             })
     # 2. retries without backoff or budget multiplying load down a chain
     unsafe: dict[tuple[int, int], int] = {}
-    for dep in graph.deps:
-        o = dep.obj
-        if dep.kind == "async" or dep.target_comp is None:
+    dependencies = review.dependencies
+    for src, tc, _tg, kind, _hard, _fb, _soft, did in graph.deps:
+        if kind == "async" or tc is None:
             continue
+        o = dependencies[did]
         if o.retries and o.retries > 0 and o.backoff is not True and o.retry_budget is not True:
-            unsafe[(dep.source, dep.target_comp)] = o.retries
+            unsafe[(src, tc)] = o.retries
     if unsafe:
         sync_out: list[list[int]] = [[] for _ in range(n)]
-        for dep in graph.deps:
-            if dep.kind != "async" and dep.target_comp is not None:
-                sync_out[dep.source].append(dep.target_comp)
+        for src, tc, _tg, kind, _hard, _fb, _soft, _did in graph.deps:
+            if kind != "async" and tc is not None:
+                sync_out[src].append(tc)
         s_of, s_sccs = graph.sccs(sync_out)
         amp = [1] * n
         step = [-1] * n
@@ -276,12 +277,12 @@ def cascading(graph: CompiledGraph, entries: list[int], *, shared_rests: bool = 
             })
     # 3. hard synchronous calls with neither timeout nor circuit breaker
     per_source: dict[int, list[str]] = {}
-    for dep in graph.deps:
-        o = dep.obj
-        if o.kind != "hard" or dep.softened_hub:
+    for src, _tc, _tg, kind, _hard, _fb, softened_hub, did in graph.deps:
+        if kind != "hard" or softened_hub:
             continue
+        o = dependencies[did]
         if o.timeout_ms is None and o.circuit_breaker is not True:
-            per_source.setdefault(dep.source, []).append(o.target)
+            per_source.setdefault(src, []).append(o.target)
     for s, targets in sorted(per_source.items()):
         cid = graph.ids[s]
         targets = sorted(targets)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from prr_app.analysis.compiled import DEP_ID, DEP_KIND, ThinDiGraph
 from prr_app.analysis.chains import CHAIN_HEAD
 from prr_app.analysis.findings import evidence_gap_risk
 from prr_app.wording import listed
@@ -299,7 +300,7 @@ def reached_only_through(out: list[list[int]], entries, graph=None) -> tuple[lis
     if not entries:
         return [0] * n, [-1] * n
     if graph is None:
-        graph = nx.DiGraph()
+        graph = ThinDiGraph()
         graph.add_nodes_from(range(n))
         graph.add_edges_from((u, v) for u in range(n) for v in out[u])
     graph.add_edges_from((root, e) for e in entries)
@@ -1013,8 +1014,9 @@ class RiskRegister:
         g = self.g
         chains: dict[tuple[str, str], list[dict]] = {}
         no_timeout: list[dict] = []
-        nothing_stated = not any(d.obj.timeout_ms is not None or d.obj.circuit_breaker is True
-                                 for d in g.deps if d.obj.kind == "hard")
+        deps = g.review.dependencies
+        nothing_stated = not any(o.timeout_ms is not None or o.circuit_breaker is True
+                                 for o in (deps[d[DEP_ID]] for d in g.deps if d[DEP_KIND] == "hard"))
         for f in cascading:
             if f["type"] == "deep-synchronous-chain" and len(f["path"]) >= 2:
                 chains.setdefault((f["path"][-2], f["path"][-1]), []).append(f)

@@ -476,7 +476,7 @@ class Plan:
     each scope.
 
     A scope's subjects are first worked out as plain rows ``(id, tier, position,
-    payload)`` (payload: the component(s), the dependency, or the journey; the
+    payload)`` (payload: the component(s), the dependency's id, or the journey; the
     position orders them); :meth:`subjects` turns them into :class:`Subject` objects for
     :func:`evaluate`, :func:`summarize` counts them. Items with the same scope share
     them.
@@ -540,7 +540,8 @@ class Plan:
 
     def _dep_rows(self) -> list[tuple]:
         """Every dependency as a row, in the review's order; the position is (source, target),
-        the walking order, which :meth:`subjects` sorts by (the summary does not need to)."""
+        the walking order, which :meth:`subjects` sorts by (the summary does not need to); the
+        payload is the dependency's id (:meth:`payload` gives the dependency)."""
         if self._deps is None:
             default = review_tier(self.review)
             tiers = self.tiers
@@ -549,7 +550,10 @@ class Plan:
             for did, d in self.review.dependencies.items():
                 t = tiers.get(d.source)
                 tier = t.tier if t is not None else default
-                rows.append((did, tier, (d.source, d.target), d))
+                # plain values only (the dependency by its id: ``payload``): the garbage collector
+                # stops tracking such a tuple at its first pass, instead of promoting 8,000 rows that
+                # live as long as the plan
+                rows.append((did, tier, (d.source, d.target), did))
                 per_kind = counts.setdefault(d.kind, {})
                 per_kind[tier] = per_kind.get(tier, 0) + 1
             self._deps = rows
@@ -601,8 +605,13 @@ class Plan:
         targets = set(scope.target_kinds)
         if not kinds and not targets:
             return rows
-        return [r for r in rows if (not kinds or r[3].kind in kinds)
-                and (not targets or self.target_kinds(r[3].target) & targets)]
+        deps = review.dependencies
+        return [r for r in rows if (not kinds or deps[r[3]].kind in kinds)
+                and (not targets or self.target_kinds(r[2][1]) & targets)]
+
+    def payload(self, scope, row: tuple):
+        """What ``row`` of ``scope`` is about: the component(s), the dependency or the journey."""
+        return self.review.dependencies[row[3]] if scope.per == "dependency" else row[3]
 
     def tier_counts(self, scope) -> dict[int, int]:
         """How many subjects of ``scope`` owe each tier (without listing them where that can be avoided)."""
@@ -677,6 +686,7 @@ class Plan:
                 label = payload[0].label
             return Subject(sid, tier, reason, (pos,), label=label, values={"name": label, "id": sid},
                            components=list(payload))
+        payload = review.dependencies[payload]
         t = self.tiers.get(payload.source)
         reason = f"the caller {payload.source} owes " + t.reason if t is not None and t.raised else ""
         return Subject(sid, tier, reason, (pos,), dependency=payload, plan=self)
@@ -910,10 +920,12 @@ def summarize(review: Review, template=None) -> ChecklistSummary:
         mine = answered.get(ti.id, ())
         deadlines = plan.deadlines
         tiers = ti.tiers
-        for row in plan.rows(ti.scope):
+        payload = plan.payload
+        scope = ti.scope
+        for row in plan.rows(scope):
             if row[1] not in tiers or row[0] in mine:  # not required, or the reviewer's answer wins
                 continue
-            st = decider(review, row[3], deadlines, False)
+            st = decider(review, payload(scope, row), deadlines, False)
             if st is None:
                 continue
             credit += STATUS_CREDIT[st]

@@ -7,7 +7,7 @@ the verdict. Both faces call this: ``prr analyze`` and the app's live analysis.
 """
 from __future__ import annotations
 
-from prr_app.analysis import Analysis, analyze, checklist_error, checklist_figures
+from prr_app.analysis import Analysis, ShapeMemo, analyze, checklist_error, checklist_figures
 from prr_app.model.entities import Review
 
 
@@ -26,6 +26,12 @@ def checklist_for_analysis(review: Review) -> dict:
         return checklist_error(e)
 
 
-def assess(review: Review, *, seed: int = 0, detail: bool = False, today: str | None = None) -> Analysis:
-    """The analysis of ``review`` with its checklist counted in the verdict."""
-    return analyze(review, seed=seed, detail=detail, today=today, checklist=checklist_for_analysis(review))
+def assess(review: Review, *, seed: int = 0, detail: bool = False, today: str | None = None,
+           memo: ShapeMemo | None = None) -> Analysis:
+    """The analysis of ``review`` with its checklist counted in the verdict.
+
+    ``memo``: a :class:`~prr_app.analysis.ShapeMemo` kept between the analyses of successive states
+    of one review (the app's live analysis, after each edit), which then skip the work on graphs
+    an edit left as they were; the result is the same without it."""
+    return analyze(review, seed=seed, detail=detail, today=today, checklist=checklist_for_analysis(review),
+                   memo=memo)

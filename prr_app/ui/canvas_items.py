@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 #: the word on a box's badge for its worst open risk (the colour is never the only sign)
 SEVERITY_TAGS = {"critical": "CRIT", "high": "HIGH", "medium": "MED", "low": "LOW"}
 #: the word on a box's what-if state
-STATE_TAGS = {"failed": "FAILED", "down": "DOWN", "degraded": "DEGRADED"}
+STATE_TAGS = {"failed": "FAILED", "down": "DOWN", "degraded": "DEGRADED", "origin": "IF IT FAILS"}
 
 class NodeItem(QGraphicsItem):
     """A component or a redundancy group."""
@@ -44,7 +44,8 @@ class NodeItem(QGraphicsItem):
         self.user_facing = False
         self.spof = False
         self.severity: str | None = None
-        self.state: str | None = None  # None | "failed" | "down" | "degraded"
+        # None | "failed" | "down" | "degraded" | "origin" (selected: its blast radius is shown, it is not failed)
+        self.state: str | None = None
         self.highlight = False
         self.journey: str | None = None  # None | "entry" | "path": on the journey shown
         self.edges: list[EdgeItem] = []
@@ -120,7 +121,7 @@ class NodeItem(QGraphicsItem):
         elif self.is_group:
             fill = QColor(theme.GROUP_FILL)
         border = QColor(theme.KIND_COLOURS.get(self.kind, theme.KIND_COLOURS["other"]))
-        if self.severity in theme.SEVERITY_COLOURS and self.state is None:
+        if self.severity in theme.SEVERITY_COLOURS and self.state in (None, "origin"):
             border = QColor(theme.SEVERITY_COLOURS[self.severity])
         if lod < 0.4:  # far away: a coloured block is all the eye can use, and it keeps big graphs fluid
             painter.setPen(QPen(QColor(theme.SELECTION) if selected else border, 0))
@@ -176,8 +177,8 @@ class NodeItem(QGraphicsItem):
         if self.state in STATE_TAGS:  # what-if: the state in words too, on the bottom-left corner
             tag = STATE_TAGS[self.state]
             badge = QRectF(-4, self.h - 9, 9 + 7 * len(tag), 16)
-            painter.setBrush(QColor(theme.FAILED if self.state == "failed" else
-                                    theme.DOWN if self.state == "down" else theme.DEGRADED))
+            painter.setBrush(QColor(theme.FAILED if self.state == "failed" else theme.DOWN if self.state == "down"
+                                    else theme.SELECTION if self.state == "origin" else theme.DEGRADED))
             painter.setPen(QPen(QColor("#ffffff"), 1.2))
             painter.drawRoundedRect(badge, 7, 7)
             painter.setFont(f_badge)

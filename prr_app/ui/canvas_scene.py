@@ -897,7 +897,7 @@ class GraphScene(QGraphicsScene):
             for e in edges:
                 s = node_states.get(e.target.node_id)
                 src = node_states.get(e.source.node_id)
-                st = src if s in ("down", "degraded", "failed") and src in ("down", "degraded") else None
+                st = src if s in ("down", "degraded", "failed", "origin") and src in ("down", "degraded") else None
                 if st != e.state:
                     e.state = st
                     if e.kind == "member":  # not drawn by the layer: its own pen
@@ -909,7 +909,7 @@ class GraphScene(QGraphicsScene):
             for e in list(edges):
                 s = node_states.get(e.target.node_id)
                 src = node_states.get(e.source.node_id)
-                e.set_state(src if s in ("down", "degraded", "failed") and src in ("down", "degraded") else None)
+                e.set_state(src if s in ("down", "degraded", "failed", "origin") and src in ("down", "degraded") else None)
         self._overview_changed(changed)
         for did, reg in self.regions.items():
             st = "failed" if did in failed_domains else None

@@ -10,13 +10,15 @@ import datetime as _dt
 import re
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QCompleter, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel, QLineEdit,
-    QListWidget, QMessageBox, QPlainTextEdit, QSpinBox, QVBoxLayout,
+    QApplication, QCheckBox, QComboBox, QCompleter, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel, QLineEdit,
+    QListWidget, QMessageBox, QPlainTextEdit, QSpinBox, QVBoxLayout, QWidget,
 )
 
 from prr_app.model.validation import is_valid_id, make_id
+from prr_app.review.edits import EditRefused, add_dependency
 from prr_app.ui import theme
 from prr_app.ui.import_dialog import ImportDialog, ReportDialog  # Ask opens them (their former home)
 
@@ -133,6 +135,74 @@ class Ask:
         return {QMessageBox.StandardButton.Save: "save", QMessageBox.StandardButton.Discard: "discard"}.get(r, "cancel")
 
 
+class KeyboardBack(QObject):
+    """When a dialog closes, the window that opened it takes the keyboard back.
+
+    A window manager usually does this; without one (a kiosk, a projector's bare X session,
+    Xvfb) the keyboard went nowhere after a dialog closed and the next shortcut was lost. So
+    when a window that had the focus is hidden (a dialog closed, modal or not) and no window
+    of the application has the focus then, the window it belongs to (its transient parent,
+    the one that opened it) is activated, and Qt gives the focus back to that window's own
+    focus widget: where the user was. Switching to another application leaves the focus
+    there (the window that had it is still shown). One per application: :meth:`install`.
+    """
+
+    _instance = None
+
+    @classmethod
+    def install(cls, app) -> KeyboardBack:
+        if cls._instance is None:
+            cls._instance = cls(app)
+        return cls._instance
+
+    def __init__(self, app):
+        super().__init__(app)
+        self._watched = None  # the window that has the focus and belongs to another
+        self._parent = None  # the widget to give the keyboard back to
+        self._tries = 0
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._give_back)
+        app.focusWindowChanged.connect(self._focus_moved)
+
+    def _focus_moved(self, window) -> None:
+        if window is None or window is self._watched:
+            return
+        widget = next((w for w in QApplication.topLevelWidgets() if w.windowHandle() is window), None)
+        owner = widget.parentWidget() if widget is not None else None
+        if owner is None:
+            return
+        self._watched = window
+        # the widget, not its QWindow: a QWindow's wrapper may outlive the window it names
+        top = QWidget.window(owner)  # (views keep their main window in a `window` attribute)
+        window.visibleChanged.connect(lambda shown, owner=top: shown or self._closed(owner))
+        if not window.isVisible():  # closed before the system said it had the focus
+            self._closed(top)
+
+    def _closed(self, owner) -> None:
+        self._watched, self._parent, self._tries = None, owner, 4
+        self._timer.start(0)
+
+    def _give_back(self) -> None:
+        app = QApplication.instance()
+        owner, self._tries = self._parent, self._tries - 1
+        if app is None or owner is None:
+            return
+        try:
+            now = app.activeWindow()  # (may still be the closed one until the system says otherwise)
+            if now is not None and now.isVisible():
+                return  # someone has it: a window manager gave it back, or another window was opened
+            if not owner.isVisible():
+                return
+            owner.activateWindow()
+        except RuntimeError:  # that window is gone too
+            return
+        if self._tries > 0:
+            # without a window manager the X server may drop the request (its time stamp is older
+            # than the focus change the closing caused): ask again until the window has it
+            self._timer.start(60)
+
+
 def _filter_suffix(filt: str) -> str | None:
     """The one suffix a file dialog filter names ("PDF (*.pdf)" -> ".pdf"); None for several or any."""
     m = re.search(r"\(\*(\.[^\s*()]+)\)$", filt.strip())
@@ -165,6 +235,29 @@ class _Form(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self._ok)
         self.buttons.rejected.connect(self.reject)
+        # wide enough that a message wraps onto a few lines, not a word per line
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 56)
+
+    def say(self, msg: str | None) -> None:
+        """Show ``msg`` (None: nothing wrong) under the fields, the dialog growing until all of it shows."""
+        self.error.setText(msg or "")
+        self.fit_height()
+
+    def fit_height(self) -> None:
+        """Grow (never shrink below what the user made it) to the height the rows need at the
+        dialog's width: a wrapped message of several lines is not clipped at the bottom."""
+        lay = self.layout()
+        lay.activate()
+        w = max(self.width(), self.minimumWidth())
+        need = lay.totalHeightForWidth(w) if lay.hasHeightForWidth() else lay.totalSizeHint().height()
+        self.setMinimumHeight(max(need, lay.totalMinimumSize().height()))
+        if need > self.height():
+            self.resize(w, need)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width() and self.error.text():
+            self.fit_height()  # narrower: the message takes more lines
 
     def row(self, label: str, widget):
         """Add ``widget`` under ``label`` (also its accessible name); returns it. In a multi-line
@@ -185,7 +278,7 @@ class _Form(QDialog):
 
     def _ok(self) -> None:
         msg = self.problem()
-        self.error.setText(msg or "")
+        self.say(msg)
         if msg is None:
             self.accept()
 
@@ -245,7 +338,7 @@ class NewElementDialog(_NewNamed):
 
     def _edited(self) -> None:
         msg = self.problem()
-        self.error.setText(msg or "")
+        self.say(msg)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(msg is None)
 
     @property
@@ -254,22 +347,59 @@ class NewElementDialog(_NewNamed):
 
 
 class DependencyDialog(_Form):
+    """A new dependency: its two ends (the selection pre-fills them) and its kind. A pre-filled
+    end is selected when its field takes the focus, so typing replaces it; an end that is not
+    in the review keeps the dialog open with what was typed, and says which."""
+
     def __init__(self, parent, review, source: str = "", target: str = ""):
         super().__init__(parent, "Add dependency")
+        self.review = review
         self.src = QComboBox()
         self.src.addItems(sorted(review.components))
         self.tgt = QComboBox()
         self.tgt.addItems(sorted(review.components) + sorted(review.groups))
+        self._untouched = set()
         for box, text in ((self.src, source), (self.tgt, target)):
             box.setEditable(True)
+            box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
             box.setCurrentText(text)
             box.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+            if text:
+                self._untouched.add(box)
+            box.installEventFilter(self)  # the combo box takes the focus for its line edit
+            box.lineEdit().textEdited.connect(lambda _t, box=box: self._untouched.discard(box))
         self.kind_box = QComboBox()
         self.kind_box.addItems(["hard", "soft", "async"])
         self.row("From (depends)", self.src)
         self.row("On", self.tgt)
         self.row("Kind", self.kind_box)
         self.finish()
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.FocusIn and obj in self._untouched:
+            # after the click that gave the focus has placed the cursor: the whole id, to be typed over
+            QTimer.singleShot(0, obj.lineEdit().selectAll)
+        return super().eventFilter(obj, event)
+
+    def problem(self) -> str | None:
+        r = self.review
+        if not self.source:
+            return "From: type or pick the component that depends on the other."
+        if self.source not in r.components:
+            what = "a redundancy group (a dependency starts at a component)" if self.source in r.groups else \
+                "not a component of this review"
+            return f"From: {self.source!r} is {what}."
+        if not self.target:
+            return "On: type or pick the component or redundancy group it depends on."
+        if self.target not in r.components and self.target not in r.groups:
+            return f"On: {self.target!r} is not a component or redundancy group of this review."
+        if self.target == self.source:
+            return f"On: {self.source!r} cannot depend on itself."
+        try:
+            add_dependency(r, self.source, self.target, self.kind)  # what else the model refuses
+        except EditRefused as e:
+            return e.message
+        return None
 
     @property
     def source(self) -> str:
@@ -358,7 +488,14 @@ class FormDialog(_Form):
                 w.setValue(int(default))
             elif kind == "text":
                 w = QPlainTextEdit(str(default))
-                w.setFixedHeight(70)
+                # a long pre-filled text (a risk's suggested mitigation) is kept whole and shown from
+                # its start, on as many lines as it needs up to about six
+                long = len(str(default)) > 120
+                if long:
+                    self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 80)
+                w.setFixedHeight(w.fontMetrics().lineSpacing() * (7 if long else 3) + 12)
+                w.moveCursor(QTextCursor.MoveOperation.Start)
+                w.ensureCursorVisible()
             elif isinstance(kind, list):
                 w = QComboBox()
                 w.addItems(kind)

@@ -4,7 +4,7 @@ Moved out of :mod:`prr_app.ui.dialogs`; :class:`~prr_app.ui.dialogs.Ask` opens t
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView, QApplication, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
     QHBoxLayout, QLabel, QLineEdit, QListWidget, QMessageBox, QPlainTextEdit, QPushButton, QRadioButton, QTableWidget,
@@ -156,6 +156,8 @@ class ReportDialog(QDialog):
         self.tabs.addTab(self.text, "Whole report")
         b = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         b.rejected.connect(self.close)
+        self.close_button = b.button(QDialogButtonBox.StandardButton.Close)
+        self.close_button.setDefault(True)  # Enter closes it, as Escape does
         copy_b = b.addButton("Copy", QDialogButtonBox.ButtonRole.ActionRole)
         copy_b.clicked.connect(lambda: QApplication.clipboard().setText(head + "\n" + "\n".join(lines)))
         lay = QVBoxLayout(self)
@@ -163,6 +165,18 @@ class ReportDialog(QDialog):
         lay.addWidget(self.summary)
         lay.addWidget(self.tabs)
         lay.addWidget(b)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        # shown when an import ends, maybe while the user looks at another window: it takes the
+        # keyboard (no window manager gives it one on a bare X session), so Enter and Escape close it
+        QTimer.singleShot(0, self._take_keyboard)
+
+    def _take_keyboard(self) -> None:
+        if not self.isVisible():
+            return
+        self.activateWindow()
+        self.close_button.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
 
     @staticmethod
     def _text(lines: list[str]) -> QPlainTextEdit:

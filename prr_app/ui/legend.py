@@ -90,6 +90,18 @@ def _dot(p: QPainter, r: QRectF) -> None:
     p.drawEllipse(QRectF(r.left() + 3, r.center().y() - 3.5, 7, 7))
 
 
+def _origin(p: QPainter, r: QRectF) -> None:
+    """A selected box's badge: its blast radius is shown, it has not failed (cf. FAILED)."""
+    p.setPen(QPen(QColor("#ffffff"), 1.2))
+    p.setBrush(QColor(theme.SELECTION))
+    p.drawRoundedRect(r.adjusted(0, 2, 0, -2), 7, 7)
+    f = QFont(theme.FONT_FAMILY)
+    f.setPointSizeF(5.5)
+    f.setBold(True)
+    p.setFont(f)
+    p.drawText(r, Qt.AlignmentFlag.AlignCenter, "IF IT FAILS")
+
+
 def entries():
     """(what to draw, its meaning), in the legend's order."""
     return [
@@ -111,6 +123,7 @@ def entries():
         (lambda p, r: _fill(p, r, theme.DEGRADED_FILL, "DEGR."), "what-if: degraded"),
         (lambda p, r: _halo(p, r, theme.JOURNEY, 5), "on the journey shown"),
         (lambda p, r: _halo(p, r, theme.SELECTION, 6), "selected"),
+        (_origin, "selected: what its failure would take down"),
     ]
 
 

@@ -37,12 +37,15 @@ HOLD_RECHECK_MS = 50
 DEBOUNCE_MS = 20
 
 
-def run_analysis(state, review, previous: dict | None = None):
+def run_analysis(state, review, previous: dict | None = None, kept: dict | None = None):
     """Worker function: validation problems and the analysis of ``review``.
 
     ``previous``: the last result (of another state of the review). When ``review`` differs
     from the review it analysed only in what the analysis does not read, its analysis and
-    findings are ``review``'s too and are taken over (``res["reused"]``)."""
+    findings are ``review``'s too and are taken over (``res["reused"]``). ``kept``: where the
+    :class:`~prr_app.analysis.ShapeMemo` of this review's analyses is kept between runs (made on
+    the first: the analysis modules are not imported before), so that graphs an edit left as
+    they were are not condensed again."""
     from prr_app.review.assess import assess
     from prr_app.review.relevance import same_analysis
     from prr_app.model.validation import validate
@@ -59,7 +62,12 @@ def run_analysis(state, review, previous: dict | None = None):
     error = None
     if not problems:
         try:
-            analysis = assess(review, today=today)
+            memo = None
+            if kept is not None:
+                from prr_app.analysis import ShapeMemo
+
+                memo = kept.setdefault("memo", ShapeMemo())
+            analysis = assess(review, today=today, memo=memo)
         except Exception as e:  # analysis of an odd review: show it, keep the app running
             log.exception("analysis failed")
             error = str(e)
@@ -92,6 +100,7 @@ class LiveAnalysis(QObject):
         self._task_generation = 0  # the edit the running task analyses
         self._result_generation = -1  # the edit ``result`` analysed
         self._fresh = True  # the next run analyses afresh (a review opened, F5), reusing no result
+        self._kept: dict = {}  # run_analysis keeps the graphs of this review's last analyses here (by value)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._debounce_ms = debounce_ms  # start(ms) sets the interval for good: always pass it
@@ -147,6 +156,7 @@ class LiveAnalysis(QObject):
         """Analyse the review afresh now (it was replaced, or the user asked: F5)."""
         self._generation += 1
         self._fresh = True
+        self._kept = {}  # another review (or F5): nothing of the last one's graphs kept
         self.sig_outdated.emit()
         self._timer.start(0)
 
@@ -163,7 +173,7 @@ class LiveAnalysis(QObject):
         self._task_generation = self._generation
         previous = None if self._fresh else self.result
         self._fresh = False
-        task = Task("analysis", run_analysis, self.session.analysis_copy(), previous)
+        task = Task("analysis", run_analysis, self.session.analysis_copy(), previous, self._kept)
         # bound methods, not lambdas: Qt drops them when this object goes with a closed window,
         # so a result that arrives afterwards is not emitted from a deleted object
         task.signals.sig_done.connect(self._task_done)

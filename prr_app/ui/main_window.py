@@ -19,7 +19,7 @@ from prr_app.review import edits
 from prr_app.review.edits import Change, EditRefused
 from prr_app.ui.canvas import GraphScene, GraphView
 from prr_app.ui.dialogs import (  # noqa: F401 - Ask and the dialogs are replaced by tests through this module
-    Ask, DependencyDialog, JourneyDialog, NewElementDialog,
+    Ask, DependencyDialog, JourneyDialog, KeyboardBack, NewElementDialog,
 )
 from prr_app.ui.findings import FindingsPanel, canvas_marks
 from prr_app.ui.inspector import Inspector
@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
     def __init__(self, *, restore_state: bool = True):
         super().__init__()
         self.setObjectName("MainWindow")
+        KeyboardBack.install(QApplication.instance())  # a closed dialog gives the keyboard back
         self.session = ReviewSession(self)
         self.live = LiveAnalysis(self.session, self)
         self.fail_mode = False
@@ -283,8 +284,9 @@ class MainWindow(QMainWindow):
         self.a_legend = self._act("&Legend", lambda on: self.legend.set_open(on), "F1",
                                   "What the shapes, lines, badges and colours on the graph mean", checkable=True)
         self.legend.toggle.toggled.connect(self.a_legend.setChecked)
-        self.a_fail = self._act("Fail &This (what-if)", self.toggle_fail_mode, "Ctrl+T",
-                                "What-if: click elements to fail them; the review is not changed", checkable=True)
+        self.a_fail = self._act("Fail &This (what-if)", self.fail_this, "Ctrl+T",
+                                "What-if: fail the selected boxes or domain, at once, until Escape clears them "
+                                "(nothing selected: clicks fail); the review is not changed", checkable=True)
         self.a_clear_fail = self._act("Clear Failures", self.clear_failures, "Escape")
         self.a_reanalyse = self._act("Re-run &Analysis", self.live.request_now, "F5")
         self.a_policy = self._act("Resilience &Policy…", self.policy_dialog, "Ctrl+Shift+P",
@@ -631,6 +633,25 @@ class MainWindow(QMainWindow):
             self.scene.clearSelection()
         self._refresh_whatif()
 
+    def fail_this(self, _checked: bool = False) -> None:
+        """Fail This (Ctrl+T, the toolbar, the menu): the selected boxes, or the failure domain whose
+        label was clicked, fail at once and stay failed (nothing in the review changes) until Clear
+        Failures (Escape); on failed ones it un-fails them. With nothing selected it turns fail-this
+        mode on or off: clicks, and Space on the box the arrows reach, then fail and un-fail."""
+        r = self.session.review
+        ids = [i for i in self.selected_ids() if i in r.components or i in r.domains]
+        if not ids:
+            self.toggle_fail_mode(not self.fail_mode)
+            return
+        if not self.fail_mode:
+            self.toggle_fail_mode(True)
+        if all(i in self.failed for i in ids):
+            self.failed = [f for f in self.failed if f not in ids]
+        else:
+            self.failed += [i for i in ids if i not in self.failed]
+        self.a_fail.setChecked(True)
+        self._refresh_whatif()
+
     def fail(self, element_id: str) -> None:
         """Fail (or un-fail) one component or domain in fail-this mode."""
         if not self.fail_mode:
@@ -689,9 +710,12 @@ class MainWindow(QMainWindow):
         self.last_outcome = out
         states = {c: "down" for c in out.down}
         states.update({c: "degraded" for c in out.degraded})
+        # what a selection shows is what would follow if it failed: the box itself is drawn as the
+        # origin ("IF IT FAILS"), not as failed, which only a what-if failure is (issue 18)
+        preview = not self.fail_mode and self._blast_override is None
         for f in failing:
             if f in r.components:
-                states[f] = "failed"
+                states[f] = "origin" if preview else "failed"
         self.scene.set_states(states, failed_domains=[f for f in failing if f in r.domains])
         down = sorted(out.down - set(failing))
         parts = [("Failing " if self.fail_mode else "Blast radius of ") + ", ".join(failing) + ":",

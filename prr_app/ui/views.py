@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDialog, QFormLayout, QGridLayout, QHBoxLayout,
-    QLabel, QLineEdit, QListWidget, QScrollArea, QListWidgetItem, QProgressBar, QPushButton,
+    QLabel, QLineEdit, QListView, QListWidget, QScrollArea, QListWidgetItem, QProgressBar, QPushButton,
     QSplitter, QTableView, QTextBrowser, QVBoxLayout, QWidget,
 )
 
@@ -136,9 +136,11 @@ class OverviewView(QWidget):
         sev = {}
         for risk in a.risks:
             sev[risk.get("severity")] = sev.get(risk.get("severity"), 0) + 1
+        # SPOFs counted per root cause, as the findings, the CLI and the report count them: a
+        # component's instance failure is the same risk as its failure, not a second SPOF
         self.figures.setText(
             f"{len(r.components)} components · {len(r.dependencies)} dependencies · {len(r.domains)} failure domains · "
-            f"{len(r.journeys)} journeys\n{len(a.spofs)} single points of failure · risks: "
+            f"{len(r.journeys)} journeys\n{a.summary['spof_elements']} single points of failure · risks: "
             + ", ".join(f"{sev.get(s, 0)} {s}" for s in ("critical", "high", "medium", "low"))
             + f" · analysed in {res.get('seconds', 0):.2f}\u00a0s")  # the unit stays with its number
         rows = []
@@ -222,6 +224,11 @@ class ChecklistView(QWidget):
         self._prefetch_task = None
         self._by_category = None  # (result, {category: its items}), see _in_category
         self.categories = QListWidget()
+        # a long category name wraps onto a second line rather than being cut at the pane's edge
+        self.categories.setWordWrap(True)
+        self.categories.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.categories.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.categories.setResizeMode(QListView.ResizeMode.Adjust)
         self.categories.currentRowChanged.connect(lambda _r: self.refresh())
         self.filter_box = QComboBox()
         for label, key in (("All items", "all"), ("Unanswered", "unanswered"), ("Open blockers", "blockers"),
@@ -906,12 +913,12 @@ class RiskView(QWidget):
         if r is None:
             return
         d = FormDialog(self, f"Mitigation for {r['id']}", [
-            ("title", "What will be done", "line", r.get("mitigation", "")[:200]),
+            ("title", "What will be done", "text", r.get("mitigation", "")),  # the suggestion, whole
             ("owner", "Owner", "line", ""),
             ("due", "Due (YYYY-MM-DD)", "line", ""),
             ("status", "Status", ["planned", "in_progress", "done", "dropped"], "planned"),
             ("effort", "Effort", ["", "small", "medium", "large"], ""),
-        ], check=lambda v: self.add_mitigation(r["id"], v["title"], v["owner"], v["due"] or None, v["status"], v["effort"] or None))
+        ], check=lambda v: self.add_mitigation(r["id"], " ".join(v["title"].split()), v["owner"], v["due"] or None, v["status"], v["effort"] or None))
         d.exec()
 
     def manual_dialog(self) -> None:
