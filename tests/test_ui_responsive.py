@@ -556,3 +556,118 @@ def test_a_review_drawn_in_stages_is_painted_before_its_analysis_starts_and_anal
     assert "painted" not in order
     res = wait_analysis(qtbot, win)
     assert set(res["review"].components) == set(win.session.review.components)
+
+
+def test_an_explicit_save_writes_on_a_worker_and_an_edit_made_meanwhile_stays_pending(qtbot, win, webshop_prr,
+                                                                                       monkeypatch):
+    """File > Save writes on a worker while the window turns its event loop (on 2,000 components one
+    edit's write held the GUI thread 95-370 ms); what is on disk is the review as it was when the save
+    began, and an edit made during the save is not taken for saved: the autosave writes it."""
+    import threading
+
+    from PySide6.QtCore import QTimer
+
+    from prr_app.review.edits import change_fields
+
+    win.open_path(str(webshop_prr))
+    wait_analysis(qtbot, win)
+    s = win.session
+    cid = sorted(s.review.components)[0]
+    win.push("first", [change_fields(s.review, "components", cid, owner="saved-owner")])
+    s._timer.stop()  # no autosave first: the explicit save writes this edit
+    edited, on_gui_thread = threading.Event(), []
+    real = type(s)._save_copy_of
+
+    def slow(self, state, document, review, edits):
+        on_gui_thread.append(threading.current_thread() is threading.main_thread())
+        edited.wait(10)  # until the window has taken the next edit
+        return real(self, state, document, review, edits)
+
+    monkeypatch.setattr(type(s), "_save_copy_of", slow)
+
+    def edit_meanwhile():
+        win.push("second", [change_fields(s.review, "components", cid, description="typed while saving")])
+        edited.set()
+
+    QTimer.singleShot(0, edit_meanwhile)
+    assert win.save()
+    assert on_gui_thread[:1] == [False]
+    assert s.dirty and win.isWindowModified()  # the second edit is not on disk yet
+    on_disk = read_while_open(webshop_prr)
+    assert on_disk.components[cid].owner == "saved-owner"
+    assert on_disk.components[cid].description != "typed while saving"
+    qtbot.waitUntil(lambda: not s.dirty, timeout=10000)  # the autosave writes it
+    assert read_while_open(webshop_prr).components[cid].description == "typed while saving"
+
+
+def test_a_staged_build_finished_at_once_after_its_last_slice_ends_complete(qtbot, win, webshop_prr, staged, monkeypatch):
+    """A staged build ends over turns of its own after the last slice (the lines' groups, then the
+    colours and the fit); asked to finish at once then (finish_build), it ends there and then."""
+    from prr_app.ui import canvas_scene
+
+    monkeypatch.setattr(canvas_scene, "EDGES_SMOOTH_MAX", 0)  # the edge layer draws the lines: its groups' turn too
+    sc = win.scene
+    built = []
+    sc.sig_built.connect(lambda: built.append(1))
+    real_start = sc._slicer.start
+
+    def start(*args):  # the turns after the last slice are left to the test
+        if sc._build is not canvas_scene._ITEMS_MADE:
+            real_start(*args)
+
+    monkeypatch.setattr(sc._slicer, "start", start)
+    win.open_path(str(webshop_prr))
+    qtbot.waitUntil(lambda: sc._build is canvas_scene._ITEMS_MADE, timeout=20000)
+    assert sc.building and not built
+    sc.finish_build()
+    assert not sc.building and built == [1]
+    assert set(sc.nodes) >= set(win.session.review.components)
+    assert set(sc.edges) == set(win.session.review.dependencies)
+    assert sc.edge_layer_on and not sc.edge_layer.dirty
+
+
+def test_edits_between_a_staged_builds_last_slice_and_its_end_are_drawn(qtbot, win, webshop_prr, staged, monkeypatch):
+    """Every item made, the build's end still to come (its own turns): an edit then (a rename, a new
+    component and a new dependency) is drawn too, and the canvas ends as one drawn afresh."""
+    from prr_app.review.edits import change_fields
+    from prr_app.ui import canvas_scene
+    from tests.test_ui_edit_redraw import assert_drawn_afresh
+
+    monkeypatch.setattr(canvas_scene, "EDGES_SMOOTH_MAX", 0)
+    sc = win.scene
+    real_start = sc._slicer.start
+    held = [True]
+
+    def start(*args):
+        if not (held[0] and sc._build is canvas_scene._ITEMS_MADE):
+            real_start(*args)
+
+    monkeypatch.setattr(sc._slicer, "start", start)
+    win.open_path(str(webshop_prr))
+    qtbot.waitUntil(lambda: sc._build is canvas_scene._ITEMS_MADE, timeout=20000)
+    r = win.session.review
+    cid = sorted(r.components)[0]
+    win.push("rename", [change_fields(r, "components", cid, name="Renamed at the build's end")])
+    assert win.create_component("late-svc", "Late service", "service") == "late-svc"
+    assert win.create_dependency("late-svc", cid)
+    held[0] = False
+    real_start()
+    wait_analysis(qtbot, win)
+    assert sc.nodes[cid].title == "Renamed at the build's end"
+    assert "late-svc" in sc.nodes and "late-svc->" + cid in sc.edges
+    assert_drawn_afresh(win)
+
+
+def test_after_an_edits_new_layout_is_brought_in_the_analysis_waits_for_the_paint(qtbot, win, webshop_prr, staged):
+    """The items brought in step with an edit's new layout (every moved box to index again at the next
+    paint): the edit's analysis starts after that paint, not beside it."""
+    win.open_path(str(webshop_prr))
+    wait_analysis(qtbot, win)
+    order = []
+    win.scene.sig_redrawn.connect(lambda: order.append(("redrawn, analysis held", win._canvas_drawing())))
+    win.view.sig_first_painted.connect(lambda: order.append("painted"))
+    win.live.sig_started.connect(lambda: order.append("analysis started"))
+    assert win.create_component("moved-svc", "Moves the others", "service") == "moved-svc"
+    res = wait_analysis(qtbot, win)
+    assert order[:3] == [("redrawn, analysis held", True), "painted", "analysis started"]
+    assert "moved-svc" in res["review"].components

@@ -102,6 +102,18 @@ class EdgeLayer(QGraphicsItem):
         if len(self._pending) > REGROUP_MAX_SHARE * len(self._where):
             self.mark()  # most lines restyled: every group made again (see _regroup); no more collected
 
+    def restyled_many(self, lines) -> None:
+        """:meth:`restyled` for many lines at once (a what-if's): one test of the regrouping share."""
+        if self.dirty or not lines:
+            return
+        if len(self._pending) + len(lines) > REGROUP_MAX_SHARE * len(self._where):
+            self.mark()
+            return
+        if not self._pending:
+            self._drawn_changed()
+            self.update()
+        self._pending.update(lines)
+
     def _drawn_changed(self) -> None:
         """What the lines look like changed: the sketch picture is made again."""
         if self._pix is not None:  # shown while the new one is made, if a zoom comes first

@@ -45,14 +45,15 @@ class GraphView(QGraphicsView):
         self._built_at = None  # monotonic time a staged build ended, until the graph is first painted
         scene.sig_build_progress.connect(lambda _f: self.viewport().update())
         scene.sig_built.connect(self._built)
+        scene.sig_redrawn.connect(self._redrawn)
 
     #: how long after a staged build ends its first paint is waited for (a hidden view never paints)
     FIRST_PAINT_WAIT_S = 0.3
 
     def first_paint_due(self) -> bool:
-        """A staged build has ended and its graph is about to be painted for the first time (for at
-        most :data:`FIRST_PAINT_WAIT_S`): work on other threads waits for it (see
-        MainWindow._canvas_drawing), which made that paint several times slower."""
+        """A staged build has ended, or an edit's new layout was brought in, and the graph is about
+        to be painted (for at most :data:`FIRST_PAINT_WAIT_S`): the analysis waits for that paint (see
+        MainWindow._canvas_drawing); beside it, the paint took several times its CPU time."""
         if self._built_at is None:
             return False
         if time.monotonic() - self._built_at > self.FIRST_PAINT_WAIT_S:
@@ -66,6 +67,11 @@ class GraphView(QGraphicsView):
         if self._fit_when_built:
             self._fit_when_built = False
             self.fit()
+
+    def _redrawn(self) -> None:
+        """The items were brought in step with an edit's new layout in one go: the next paint (the
+        scene's index brought up to date for every moved box) is awaited like a build's first."""
+        self._built_at = time.monotonic()
 
     def _draw_progress(self, painter: QPainter) -> None:
         sc = self.scene()

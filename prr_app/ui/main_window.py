@@ -542,7 +542,7 @@ class MainWindow(QMainWindow):
         from prr_app.persistence.store import SaveConflict
 
         try:
-            self.session.flush()
+            self.session.save_now()  # on a worker, the window turning its event loop
         except SaveConflict as e:
             return self.resolve_conflict(e)
         return True
