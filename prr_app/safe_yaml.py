@@ -208,6 +208,10 @@ def _build(text: str, file: str | None, warnings: list[str] | None, core: bool =
                     raise PrrError(f"invalid YAML: the tag {tag} is not allowed", file=file, location=_where(ev.start_mark))
                 if ev.implicit[0] and not ev.style and ev.value in _NULLS and tag in (None, "!"):
                     value = None
+                elif ev.value == "<<" and (ev.style or tag):
+                    # a quoted or tagged '<<' is a string, not a merge key (only a plain one is)
+                    value = YStr(ev.value)
+                    value.tag = "tag:yaml.org,2002:str"
                 elif tag and tag not in ("!", "tag:yaml.org,2002:str") and not tag.startswith("tag:yaml.org,2002:"):
                     value = YStr(ev.value)
                     value.tag = tag
@@ -311,6 +315,8 @@ def _build(text: str, file: str | None, warnings: list[str] | None, core: bool =
                         top[5] = []
                     top[5].append((value, kline))
                     continue
+                if type(key) is YStr and key.tag == "tag:yaml.org,2002:str":
+                    key = str(key)  # the quoted '<<' above: a plain key from here on
                 if key in parent:
                     if strict:
                         raise PrrError(f"not valid YAML: duplicate key {key!r} (first on line {parent.key_lines.get(key)})",

@@ -269,3 +269,17 @@ def test_markdown_import_never_crashes(text):
     except PrrError:
         return
     assert imp.template.items
+
+
+@pytest.mark.parametrize("data", [{"<<": "a"}, {"<<": None}, {"x": "<<"}, {"<<": ["a"], "b": 1}])
+def test_a_key_written_as_quoted_merge_sign_reads_back_as_text(data):
+    # hypothesis found it: a checklist field named '<<' was written quoted, and the strict
+    # reader refused its own output as a merge key; only a plain '<<' is a merge key in YAML
+    text = dump_yaml(data)
+    loaded, _ = load_yaml_text(text)
+    assert loaded == data and all(type(k) is str for k in loaded)
+
+
+def test_a_plain_merge_key_is_still_refused_in_a_checklist():
+    with pytest.raises(PrrError, match="merge keys"):
+        load_yaml_text("base: &b {a: 1}\nitem:\n  <<: *b\n")
