@@ -171,3 +171,15 @@ def test_domains_that_hold_no_instance_do_not_push_out_a_real_consumer():
         r.add(Dependency("web", f"s{i}"))
     top = _consumers_of(r, "web")
     assert [t["element"] for t in top] == ["s0", "s1", "s2", "s3", "z"]
+
+
+def test_costs_equal_but_for_float_noise_are_listed_by_name_across_a_rounding_boundary():
+    from prr_app.analysis.availability import _by_cost_then_name
+
+    # 12-place rounding put these either side of ...0005: the noise decided the order before
+    a = 0.1234567890125 + 1e-16
+    b = 0.1234567890125 - 1e-16
+    assert round(a, 12) != round(b, 12)  # the old key put zone-b first
+    got = _by_cost_then_name([(a, "zone-b", "domain", 99.9, True), (b, "zone-a", "domain", 99.9, True),
+                              (0.5, "zone-c", "domain", 99.0, True)])
+    assert [x[1] for x in got] == ["zone-c", "zone-a", "zone-b"]

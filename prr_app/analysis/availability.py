@@ -781,7 +781,7 @@ class AvailabilityModel:
                 gain = min(est / p[c] - est, 1.0 - est) if p[c] > 0 else 1.0 - est
                 cands.append((gain, ids[c], "component", p[c] * 100, False))
         cands = [x for x in cands if round(x[0] * 100.0, 6) > 0]  # costs nothing to the precision shown
-        cands.sort(key=lambda x: (-round(x[0], 12), x[1]))  # equal up to float noise: by name
+        cands = _by_cost_then_name(cands)
         out = []
         for gain, eid, kind, av, exact in cands[:TOP_CONSUMERS]:
             out.append({
@@ -793,3 +793,19 @@ class AvailabilityModel:
                 "exact": exact,
             })
         return out
+
+
+def _by_cost_then_name(cands: list) -> list:
+    """Largest cost first; costs equal up to float noise (1e-12 of the run's largest) by name.
+    A run, not rounding: two costs 1e-16 apart rounded to 12 places can fall either side of a
+    rounding boundary, and their order then followed the noise."""
+    cands = sorted(cands, key=lambda x: -x[0])
+    out: list = []
+    i = 0
+    while i < len(cands):
+        j = i + 1
+        while j < len(cands) and cands[i][0] - cands[j][0] <= 1e-12:
+            j += 1
+        out.extend(sorted(cands[i:j], key=lambda x: x[1]) if j - i > 1 else cands[i:j])
+        i = j
+    return out
