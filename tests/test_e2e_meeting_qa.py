@@ -723,3 +723,17 @@ def test_an_empty_review_is_not_reviewed_yet_in_the_findings_as_in_the_overview(
     win.create_component("web", "Web")
     wait_analysis(qtbot, win)
     assert win.findings.summary.text().startswith("NOT READY")
+
+
+def test_risk_register_starts_on_its_worst_risk_selected_and_explained(qtbot, shop):
+    rv = shop.views["Risks"]
+    shop.tabs.setCurrentWidget(rv)
+    qtbot.waitUntil(lambda: len(rv.model.rows) > 3)
+    first = rv.model.rows[0]
+    assert rv.table.selectionModel().isRowSelected(0) and rv.current_id() == first["id"]
+    assert first["title"] in rv.detail.toPlainText()
+    # from the filter, Tab to the register, Down: the second row, the one under the one seen
+    key(qtbot, shop, Qt.Key.Key_Tab, to=rv.filter)
+    assert QApplication.focusWidget() is rv.table
+    QTest.keyClick(rv.table, Qt.Key.Key_Down)
+    assert rv.current_id() == rv.model.rows[1]["id"] and rv.table.selectionModel().isRowSelected(1)
