@@ -1,5 +1,6 @@
 #!/bin/sh
-# Install the Debian packages Qt (offscreen and X11), Xvfb, pdftoppm and strace (the crash tests) need,
+# Install the Debian packages Qt (offscreen and X11), Xvfb, xdotool (real keys in the bare-X e2e test),
+# pdftoppm and strace (the crash tests) need,
 # and the PostgreSQL server and client the team-repository tests start a throwaway server from,
 # when they are missing and we may install them (root with apt-get).
 # helm and, if missing, kubectl: see install_helm below.
@@ -10,7 +11,7 @@ EXTRA=""
 [ "${1:-}" = "package" ] && EXTRA="binutils"
 PKGS="$EXTRA libegl1 libgl1 libopengl0 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libfreetype6 libdbus-1-3 libglib2.0-0
 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0
-libxcb-xinerama0 libxcb-xkb1 xvfb xauth poppler-utils fonts-dejavu-core strace
+libxcb-xinerama0 libxcb-xkb1 xvfb xauth xdotool poppler-utils fonts-dejavu-core strace
 postgresql postgresql-client"
 missing=""
 for p in $PKGS; do

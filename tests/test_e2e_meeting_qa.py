@@ -513,7 +513,7 @@ def name(x):
 
 def keys(*k):  # real key presses, through the X server, to whichever window has its focus
     subprocess.run(["xdotool", "key", *k], check=True)
-    settle(0.5)
+    settle(0.8)
 
 wait(lambda: w.windowHandle() is not None and w.windowHandle().isExposed())
 w.activateWindow()  # the user clicks into the window
@@ -521,7 +521,7 @@ out["start"] = wait(lambda: QApplication.activeWindow() is w)
 # 4: a dialog opened by its shortcut, cancelled: the window has the keyboard again
 QTimer.singleShot(300, lambda: QApplication.activeModalWidget().reject())
 w.a_add_comp.trigger()
-settle()
+wait(lambda: QApplication.activeWindow() is w, 5.0)  # (a loaded machine: up to 5 s)
 out["after_dialog"] = name(QApplication.activeWindow())
 # 8: an import; its report is shown when the worker is done
 dialogs.Ask.open_paths = classmethod(lambda cls, *a: [sys.argv[1]])
@@ -533,8 +533,9 @@ def choose():
 QTimer.singleShot(300, choose)
 w.import_dialog()
 wait(lambda: any(d.isVisible() for d in w.findChildren(dialogs.ReportDialog)), 60)
-settle()
 report = next(d for d in w.findChildren(dialogs.ReportDialog) if d.isVisible())
+wait(lambda: QApplication.activeWindow() is report and QApplication.focusWidget() is not None, 5.0)
+settle(0.5)  # and it keeps it
 out["report_active"] = QApplication.activeWindow() is report
 f = QApplication.focusWidget()
 out["report_focus"] = name(f) if f is not None and f.window() is report else None
@@ -723,3 +724,17 @@ def test_an_empty_review_is_not_reviewed_yet_in_the_findings_as_in_the_overview(
     win.create_component("web", "Web")
     wait_analysis(qtbot, win)
     assert win.findings.summary.text().startswith("NOT READY")
+
+
+def test_risk_register_starts_on_its_worst_risk_selected_and_explained(qtbot, shop):
+    rv = shop.views["Risks"]
+    shop.tabs.setCurrentWidget(rv)
+    qtbot.waitUntil(lambda: len(rv.model.rows) > 3)
+    first = rv.model.rows[0]
+    assert rv.table.selectionModel().isRowSelected(0) and rv.current_id() == first["id"]
+    assert first["title"] in rv.detail.toPlainText()
+    # from the filter, Tab to the register, Down: the second row, the one under the one seen
+    key(qtbot, shop, Qt.Key.Key_Tab, to=rv.filter)
+    assert QApplication.focusWidget() is rv.table
+    QTest.keyClick(rv.table, Qt.Key.Key_Down)
+    assert rv.current_id() == rv.model.rows[1]["id"] and rv.table.selectionModel().isRowSelected(1)

@@ -766,6 +766,10 @@ class RiskView(QWidget):
             self._model.sort(h.sortIndicatorSection(), h.sortIndicatorOrder())
             if cur:
                 self.select(cur)
+            elif risks and not self.table.currentIndex().isValid():
+                # the worst risk selected and explained at once: the keyboard starts on a row it can see
+                # (Qt made the first row current, unselected, on focus, and Down went to the second)
+                self.table.setCurrentIndex(self.proxy.index(0, 0))
         return self._model
 
     def set_result(self, res: dict) -> None:
