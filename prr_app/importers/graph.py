@@ -318,15 +318,30 @@ class NameIds:
         """A fresh id for ``name`` (not seen before) that is not in ``used``."""
         key = unicodedata.normalize("NFC", str(name))
         cid = safe_id(key)
-        if cid in used:
+        # an id handed out is taken even before its component is added (a CSV row names both
+        # ends first: ':' and ';' both make 'item', and the row depended on itself)
+        taken = _Taken(used, self._made_for)
+        if cid in taken:
             other = self._made_for.get(cid, cid)
-            free = make_unique(cid, used)
+            free = make_unique(cid, taken)
             self._warn(f"the names {other!r} and {str(name)!r} both make the id {cid!r}: "
                        f"{str(name)!r} became {free!r}")
             cid = free
         self._ids[key] = cid
         self._made_for[cid] = str(name)
         return cid
+
+
+class _Taken:
+    """Membership in either of two collections of ids."""
+
+    __slots__ = ("_a", "_b")
+
+    def __init__(self, a, b) -> None:
+        self._a, self._b = a, b
+
+    def __contains__(self, x) -> bool:
+        return x in self._a or x in self._b
 
 
 def rel(path: Path, base: Path | None = None) -> str:
