@@ -101,6 +101,8 @@ def test_an_edit_of_unread_fields_leaves_the_analysis_as_a_fresh_one_finds_it(ca
 @pytest.mark.parametrize("coll, key, values", [
     ("components", "checkout-svc", {"replicas": 3}),
     ("components", "checkout-svc", {"owner": "someone else"}),
+    # a component's name is in its checklist items' texts, and those in the verdict when one blocks
+    ("components", "checkout-svc", {"name": "Renamed"}),
     ("components", "checkout-svc", {"tags": ["vendor"]}),
     ("meta", "", {"system_name": "Renamed"}),
     ("meta", "", {"tier": 3}),

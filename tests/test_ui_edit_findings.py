@@ -45,15 +45,28 @@ def _type_into(qtbot, w, attr: str, text: str) -> None:
     qtbot.keyClick(ed, Qt.Key.Key_Return)
 
 
-def test_renaming_a_component_keeps_the_analysis_and_shows_what_a_fresh_one_finds(qtbot, win, webshop_prr):
+def test_describing_a_component_keeps_the_analysis_and_shows_what_a_fresh_one_finds(qtbot, win, webshop_prr):
     win.open_path(str(webshop_prr))
     first = wait_analysis(qtbot, win)
+    win.scene.select_ids(["checkout-svc"])
+    win.edit("describe", edits.set_fields, "components", "checkout-svc", description="Takes the orders")
+    res = wait_analysis(qtbot, win)
+    assert res is not first and res["reused"]  # not analysed again: nothing it reads changed
+    assert res["analysis"] is first["analysis"]
+    assert res["review"].components["checkout-svc"].description == "Takes the orders"
+    assert_shows_a_fresh_analysis(win)
+
+
+def test_renaming_a_component_shows_the_new_name_in_the_checklist_texts(qtbot, win, webshop_prr):
+    # a component's name is in its checklist items' texts (and the verdict's reasons when one
+    # blocks): a rename that kept the last analysis showed the old name there
+    win.open_path(str(webshop_prr))
+    wait_analysis(qtbot, win)
     win.scene.select_ids(["checkout-svc"])
     _type_into(qtbot, win, "name", "Checkout (renamed in the meeting)")
     assert win.session.review.components["checkout-svc"].name == "Checkout (renamed in the meeting)"
     res = wait_analysis(qtbot, win)
-    assert res is not first and res["reused"]  # not analysed again: nothing it reads changed
-    assert res["analysis"] is first["analysis"]
+    assert not res["reused"]
     assert res["review"].components["checkout-svc"].name == "Checkout (renamed in the meeting)"
     assert_shows_a_fresh_analysis(win)
 
@@ -89,7 +102,7 @@ def test_after_fast_mixed_edits_and_undo_the_findings_are_those_of_the_review_no
         stack.undo()
     wait_analysis(qtbot, win)
     assert_shows_a_fresh_analysis(win)
-    stack.undo()  # a name-only edit undone: nothing to analyse again, and still the review's own result
+    stack.undo()  # a rename and description undone: still the review's own result
     res = wait_analysis(qtbot, win)
     assert_shows_a_fresh_analysis(win)
     stack.redo()

@@ -21,12 +21,13 @@ from prr_app.model.entities import Review
 
 #: per collection of a review (or single: "meta"), the fields of its elements that neither the
 #: analysis nor the checklist summary reads. Not here because they are read: a component's
-#: ``owner`` (the register's owner of a fix) and ``tags`` (hubs, vendors, checklist scopes), a
-#: journey's or a group's ``name`` (findings' titles, checklist labels), the review's
+#: ``owner`` (the register's owner of a fix), ``tags`` (hubs, vendors, checklist scopes) and
+#: ``name`` (checklist items' texts: "A restore of Booking DB US from backup…", in the verdict's
+#: reasons when the item blocks), a journey's or a group's ``name`` (findings' titles, checklist labels), the review's
 #: ``system_name`` (the summary) and ``target_launch`` (acceptances), every field of answers, risks, mitigations, proposals, the policy.
 NOT_ANALYSED: dict[str, frozenset[str]] = {
     "meta": frozenset({"description", "reviewers", "review_date", "milestone"}),
-    "components": frozenset({"name", "description", "notes", "source"}),
+    "components": frozenset({"description", "notes", "source"}),
     "dependencies": frozenset({"description"}),
     "domains": frozenset({"notes"}),
     "groups": frozenset({"notes"}),
