@@ -796,15 +796,17 @@ class AvailabilityModel:
 
 
 def _by_cost_then_name(cands: list) -> list:
-    """Largest cost first; costs equal up to float noise (1e-12 of the run's largest) by name.
-    A run, not rounding: two costs 1e-16 apart rounded to 12 places can fall either side of a
-    rounding boundary, and their order then followed the noise."""
+    """Largest cost first; costs equal to the precision the figures are exact to (1e-9, the
+    domain states left out) by name, in runs from each run's largest. A run, not rounding: two
+    costs 1e-16 apart rounded to 12 places can fall either side of a rounding boundary, and
+    their order then followed the noise; and costs the oracle finds equal differed by up to
+    ~1e-10 here."""
     cands = sorted(cands, key=lambda x: -x[0])
     out: list = []
     i = 0
     while i < len(cands):
         j = i + 1
-        while j < len(cands) and cands[i][0] - cands[j][0] <= 1e-12:
+        while j < len(cands) and cands[i][0] - cands[j][0] <= 1e-9:
             j += 1
         out.extend(sorted(cands[i:j], key=lambda x: x[1]) if j - i > 1 else cands[i:j])
         i = j
