@@ -349,10 +349,11 @@ class GraphScene(QGraphicsScene):
         line added or deleted, a placement changed) without computing the layout on the GUI
         thread: it is computed on a worker from a snapshot (~0.3-0.8 s of CPU on 2,000 components
         and 8,000 dependencies), while the graph as it was stays shown and usable; the items are
-        then brought in step in one go. Edits meanwhile are drawn with it (laid out again if they
-        changed the layout too). Bringing the items in step in slices, as an opening does, was
-        tried: Qt crashed painting a scene whose items were half in step with the review when
-        other events (an analysis result's colours, a selection) came between two slices."""
+        then brought in step in slices (:meth:`_redraw_slice`). Edits meanwhile are drawn with it
+        (laid out again if they changed the layout too). A scene half in step with the review is
+        never painted nor clicked (an earlier try at slices, painting it, crashed Qt when other
+        events came between two slices): the views' updates and input are off until the last
+        slice, the analysis (its colours) is held, and an edit first finishes the slices."""
         if self._relayout is not None:
             return  # its layout is checked against the review when it comes back
         from prr_app.ui.tasks import Task
