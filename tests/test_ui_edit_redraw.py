@@ -262,3 +262,25 @@ def test_a_new_layout_is_brought_in_over_several_turns_unpainted_unanalysed_and_
     assert sc.nodes[cid].title == "Renamed between slices"
     assert "sliced-svc->" + cid in sc.edges
     assert_drawn_afresh(win)
+
+
+def test_an_edits_layout_worker_starts_after_the_edit_and_not_at_all_when_drawn_on_the_spot(qtbot, win, large):
+    """The new layout's worker starts once the edit is done (beside it, the rest of the edit waited for
+    Python's lock); an edit drawn on the spot before that (finish_redraw) starts none."""
+    win.open_path(str(large))
+    wait_analysis(qtbot, win)
+    sc = win.scene
+    assert win.create_component("later-svc", "Laid out after", "service") == "later-svc"
+    task = sc._relayout
+    assert task is not None and not task.running  # not within the edit
+    qtbot.waitUntil(lambda: task.running or sc._relayout is not task, timeout=5000)
+    wait_analysis(qtbot, win)
+    assert "later-svc" in sc.nodes
+    assert_drawn_afresh(win)
+    assert win.create_component("spot-svc", "Drawn on the spot", "service") == "spot-svc"
+    task = sc._relayout
+    sc.finish_redraw()
+    qtbot.wait(30)
+    assert not task.running and "spot-svc" in sc.nodes
+    wait_analysis(qtbot, win)
+    assert_drawn_afresh(win)

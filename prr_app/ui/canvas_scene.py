@@ -364,7 +364,9 @@ class GraphScene(QGraphicsScene):
         task.signals.sig_done.connect(self._relaid_out)
         task.signals.sig_failed.connect(self._relayout_failed)
         self._relayout = task
-        task.start()
+        # started once the edit is done and painted (posted paints run before a zero timer): beside
+        # the worker, the rest of the edit (the inspector's form, the what-if) waited for Python's lock
+        QTimer.singleShot(0, self, lambda: task.start() if self._relayout is task else None)
 
     def _relaid_out(self, res) -> None:
         if self._relayout is None or self.sender() is not self._relayout.signals:
