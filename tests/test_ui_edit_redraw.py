@@ -219,3 +219,68 @@ def test_lines_moved_at_once_end_where_each_line_clipped_on_its_own_ends(rows):
             assert pts == [want[:2]] and all(abs(a - b) <= 1e-9 * max(1.0, abs(a)) for a, b in zip(want[:2], want[2:]))
         else:
             assert pts == [want[:2], want[2:]]
+
+
+def test_a_new_layout_is_brought_in_over_several_turns_unpainted_unanalysed_and_an_edit_meanwhile_is_drawn(
+        qtbot, win, large):
+    """The items are brought in step with an edit's new layout slice by slice (a block of 150-260 ms
+    in one go on 2,000 components): meanwhile the canvas is neither painted half moved nor clicked,
+    and the analysis waits; an edit between two slices is drawn too, and the canvas ends as one
+    drawn afresh."""
+    from types import GeneratorType
+
+    from prr_app.review.edits import change_fields
+
+    win.open_path(str(large))
+    wait_analysis(qtbot, win)
+    sc = win.scene
+    started = []
+    win.live.sig_started.connect(lambda: started.append(sc.redrawing))
+    real_start = sc._redraw_slicer.start
+    turns = []
+
+    def start(*args):  # the third slice is held: the test edits between it and the next
+        turns.append(sc._redraw)
+        if len(turns) != 3:
+            real_start(*args)
+
+    sc._redraw_slicer.start = start
+    assert win.create_component("sliced-svc", "Sliced in", "service") == "sliced-svc"
+    qtbot.waitUntil(lambda: len(turns) >= 3, timeout=10000)
+    qtbot.wait(20)
+    assert len(turns) == 3 and isinstance(sc._redraw, GeneratorType)  # more than one turn, not yet through
+    assert sc.redrawing and win._canvas_drawing()  # the analysis waits
+    assert not win.view.viewport().updatesEnabled() and not win.view.isInteractive()  # not painted half moved
+    assert started == []
+    cid = sorted(c for c in win.session.review.components if c != "sliced-svc")[0]
+    win.push("rename", [change_fields(win.session.review, "components", cid, name="Renamed between slices")])
+    assert win.create_dependency("sliced-svc", cid)
+    real_start()
+    wait_analysis(qtbot, win)
+    assert started and not any(started)  # no run started while the items were half in step
+    assert not sc.redrawing and win.view.viewport().updatesEnabled() and win.view.isInteractive()
+    assert sc.nodes[cid].title == "Renamed between slices"
+    assert "sliced-svc->" + cid in sc.edges
+    assert_drawn_afresh(win)
+
+
+def test_an_edits_layout_worker_starts_after_the_edit_and_not_at_all_when_drawn_on_the_spot(qtbot, win, large):
+    """The new layout's worker starts once the edit is done (beside it, the rest of the edit waited for
+    Python's lock); an edit drawn on the spot before that (finish_redraw) starts none."""
+    win.open_path(str(large))
+    wait_analysis(qtbot, win)
+    sc = win.scene
+    assert win.create_component("later-svc", "Laid out after", "service") == "later-svc"
+    task = sc._relayout
+    assert task is not None and not task.running  # not within the edit
+    qtbot.waitUntil(lambda: task.running or sc._relayout is not task, timeout=5000)
+    wait_analysis(qtbot, win)
+    assert "later-svc" in sc.nodes
+    assert_drawn_afresh(win)
+    assert win.create_component("spot-svc", "Drawn on the spot", "service") == "spot-svc"
+    task = sc._relayout
+    sc.finish_redraw()
+    qtbot.wait(30)
+    assert not task.running and "spot-svc" in sc.nodes
+    wait_analysis(qtbot, win)
+    assert_drawn_afresh(win)

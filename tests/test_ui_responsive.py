@@ -408,6 +408,46 @@ def test_a_large_checklist_is_evaluated_on_a_worker_when_looked_at_and_shows_eve
     assert item.status == "met" and cv.current_key() == key
 
 
+def test_a_large_checklist_looked_at_is_painted_before_its_worker_starts_then_shows_a_fresh_evaluation(
+        qtbot, win, webshop_prr, monkeypatch):
+    """The switch to a large review's checklist paints the page first and only then evaluates it on a
+    worker (beside the worker, the page's paint waited for Python's lock); once evaluated, its rows
+    are those of a fresh evaluation of the review."""
+    from PySide6.QtCore import QEvent, QObject
+
+    from prr_app.checklist import evaluate
+    from prr_app.ui import views
+
+    monkeypatch.setattr(views, "WORKER_EVALUATE_MIN", 0)
+    monkeypatch.setattr(views, "PREFETCH_IDLE_MS", 10**7)  # never ahead of the look
+    monkeypatch.setattr(views, "PAINT_WAIT_MS", 10**6, raising=False)  # started by the paint, not the fallback
+    win.open_path(str(webshop_prr))
+    wait_analysis(qtbot, win)
+    cv = win.views["Checklist"]
+    painted = []
+
+    class Paints(QObject):
+        def eventFilter(self, obj, event):  # noqa: N802
+            if event.type() == QEvent.Type.Paint:
+                painted.append(obj)
+            return False
+
+    paints = Paints()
+    cv.table.viewport().installEventFilter(paints)
+    started = []
+    start = views.ChecklistView._evaluate_on_worker
+    monkeypatch.setattr(views.ChecklistView, "_evaluate_on_worker",
+                        lambda self: (started.append(len(painted)), start(self)))
+    win.tabs.setCurrentWidget(cv)
+    assert started == []  # not within the switch
+    qtbot.waitUntil(lambda: bool(started), timeout=5000)
+    assert started[0] >= 1  # the item list was painted before the worker started
+    qtbot.waitUntil(lambda: not cv._stale, timeout=10000)
+    expected = evaluate(win.session.review)
+    assert [(it.key, it.status, it.proposal) for it in cv.model.rows] == \
+        [(it.key, it.status, it.proposal) for it in expected.items]
+
+
 def test_the_what_if_of_a_selection_equals_a_fresh_simulation_before_and_after_an_edit(qtbot, win, webshop_prr):
     """The selection's blast radius reuses the analysis' compiled graph while no edit came since,
     and compiles the review as it is after one: the colours are what a fresh what-if gives."""

@@ -103,6 +103,13 @@ class GraphScene(QGraphicsScene):
         #: an edit of a large review that changed its layout: its layout on a worker (the task;
         #: see :meth:`_redraw_later`)
         self._relayout = None
+        #: the sync that brings the items in step with an edit's new layout, run in slices (see
+        #: _redraw_slice): its steps, or _ITEMS_MADE once they are done (the edge layer's turn next)
+        self._redraw = None
+        self._redraw_slicer = QTimer(self)
+        self._redraw_slicer.setSingleShot(True)
+        self._redraw_slicer.setInterval(0)
+        self._redraw_slicer.timeout.connect(self._redraw_slice)
         self._select_later = None  # ids selected before their items were made
         self._lines_unflagged = False  # see _sync_steps
         #: what the colour setters were last told: items made later (a staged build) get it too
@@ -149,7 +156,9 @@ class GraphScene(QGraphicsScene):
         self._lines_quiet = True
         try:
             if self.edge_layer_on:  # its lines moved all at once (canvas_items.move_lines)
-                yield from move_lines([e for e in todo if e.kind != "member" and e.scene() is self])
+                lines = [e for e in todo if e.kind != "member" and e.scene() is self]
+                yield  # a step of its own (~15 ms on 8,000 lines): a sliced sync's slice may end here
+                yield from move_lines(lines)
                 todo = [e for e in todo if e.kind == "member"]
             for e in todo:
                 if e.scene() is self:
@@ -316,6 +325,8 @@ class GraphScene(QGraphicsScene):
                 self._build = self._sync_steps(None)
                 self._slicer.start()
             return
+        if self._redraw is not None:  # an edit while the last one's new layout is brought in: that first
+            self._redraw_slice(whole=True)
         r = self.review
         key = None  # computed once per edit (~6 ms on 10,000 elements), not here and again in _layout
         if not self.redrawing and self._auto_key is not None and len(r.components) + len(r.dependencies) > STAGED_BUILD_MIN:
@@ -329,18 +340,20 @@ class GraphScene(QGraphicsScene):
     # -- an edit that changes a large review's layout ------------------------
     @property
     def redrawing(self) -> bool:
-        """An edit's new layout is being computed on a worker (the items are the review's before it)."""
-        return self._relayout is not None
+        """An edit's new layout is being computed on a worker (the items are the review's before it),
+        or the items are being brought in step with it."""
+        return self._relayout is not None or self._redraw is not None
 
     def _redraw_later(self) -> None:
         """Bring a large review's items in step with an edit that changed its layout (a box or a
         line added or deleted, a placement changed) without computing the layout on the GUI
         thread: it is computed on a worker from a snapshot (~0.3-0.8 s of CPU on 2,000 components
         and 8,000 dependencies), while the graph as it was stays shown and usable; the items are
-        then brought in step in one go. Edits meanwhile are drawn with it (laid out again if they
-        changed the layout too). Bringing the items in step in slices, as an opening does, was
-        tried: Qt crashed painting a scene whose items were half in step with the review when
-        other events (an analysis result's colours, a selection) came between two slices."""
+        then brought in step in slices (:meth:`_redraw_slice`). Edits meanwhile are drawn with it
+        (laid out again if they changed the layout too). A scene half in step with the review is
+        never painted nor clicked (an earlier try at slices, painting it, crashed Qt when other
+        events came between two slices): the views' updates and input are off until the last
+        slice, the analysis (its colours) is held, and an edit first finishes the slices."""
         if self._relayout is not None:
             return  # its layout is checked against the review when it comes back
         from prr_app.ui.tasks import Task
@@ -351,7 +364,9 @@ class GraphScene(QGraphicsScene):
         task.signals.sig_done.connect(self._relaid_out)
         task.signals.sig_failed.connect(self._relayout_failed)
         self._relayout = task
-        task.start()
+        # started once the edit is done and painted (posted paints run before a zero timer): beside
+        # the worker, the rest of the edit (the inspector's form, the what-if) waited for Python's lock
+        QTimer.singleShot(0, self, lambda: task.start() if self._relayout is task else None)
 
     def _relaid_out(self, res) -> None:
         if self._relayout is None or self.sender() is not self._relayout.signals:
@@ -363,7 +378,47 @@ class GraphScene(QGraphicsScene):
             self._redraw_later()  # edited again meanwhile: laid out again
             return
         self._auto_key, self._auto = key, auto
-        self._sync_now()
+        # the items brought in step in slices of at most SLICE_MS, as a staged build makes them (in one
+        # go it was a block of 150-260 ms on 2,000 components). Meanwhile the views neither paint
+        # (a half-moved graph: the old picture stays) nor take mouse input, and the analysis waits
+        # (``redrawing``); an edit meanwhile first brings them in step in one go (see sync)
+        self._redraw = self._sync_steps(None)
+        for v in self.views():
+            v.setInteractive(False)
+            v.viewport().setUpdatesEnabled(False)
+        self._redraw_slicer.start()
+
+    def _redraw_slice(self, whole: bool = False) -> None:
+        """Run the sliced redraw for :data:`SLICE_MS` (``whole``: to its end); the edge layer's groups
+        are made in a turn of their own, then the views paint the graph as it is now."""
+        steps = self._redraw
+        if steps is None:
+            return
+        if steps is not _ITEMS_MADE:
+            end = math.inf if whole else time.perf_counter() + SLICE_MS / 1000
+            for _ in steps:
+                if time.perf_counter() > end:
+                    self._redraw_slicer.start()
+                    return
+            self._redraw = _ITEMS_MADE
+            if not whole and self.edge_layer_on and self.edge_layer.dirty:
+                self._redraw_slicer.start()
+                return
+        if self.edge_layer_on and self.edge_layer.dirty:
+            self.edge_layer.in_step()  # the lines' groups (~40 ms on 8,000 lines), before the paint
+        self._end_redraw_slices()
+        self._sync_now(in_step=True)
+
+    def _end_redraw_slices(self) -> None:
+        if self._redraw is None:
+            return
+        if isinstance(self._redraw, GeneratorType):
+            self._redraw.close()  # its finally: clause runs
+        self._redraw = None
+        self._redraw_slicer.stop()
+        for v in self.views():
+            v.viewport().setUpdatesEnabled(True)  # and repainted whole
+            v.setInteractive(not self.building)
 
     def _relayout_failed(self, _e, _tb) -> None:
         if self._relayout is None or self.sender() is not self._relayout.signals:
@@ -371,9 +426,10 @@ class GraphScene(QGraphicsScene):
         self._relayout = None
         self._sync_now()  # the layout computed by the sync (its own fallback: a grid)
 
-    def _sync_now(self) -> None:
-        for _ in self._sync_steps(None):
-            pass
+    def _sync_now(self, in_step: bool = False) -> None:
+        if not in_step:
+            for _ in self._sync_steps(None):
+                pass
         for setter, args in list(self._marks.items()):  # colours told while new items were not there
             getattr(self, setter)(*args)
         later, self._select_later = self._select_later, None
@@ -383,11 +439,14 @@ class GraphScene(QGraphicsScene):
 
     def finish_redraw(self) -> None:
         """Bring the items in step now (the layout still on its worker is computed here instead)."""
+        if self._redraw is not None:
+            self._redraw_slice(whole=True)
         if self._relayout is not None:
             self._relayout = None  # its result, when it comes, is dropped
             self._sync_now()
 
     def _stop_edit_redraw(self) -> None:
+        self._end_redraw_slices()
         self._relayout = self._select_later = None
 
     def _sync_steps(self, colls, keys=None, layout_key=None):
@@ -499,11 +558,13 @@ class GraphScene(QGraphicsScene):
                     e.setToolTip(e.tip())  # shown before: keep it true (others are made when pointed at)
             if only is None:
                 self.update_regions(regions)
+            yield  # the steps below take 10-40 ms each on 8,000 lines: a sliced sync may end its slice here
             # lines made by a sync that was stopped before this step (an edit during a staged build)
             # have no flags yet: then every line is looked at
             yield from self._set_big_steps(len(r.dependencies) > EDGES_SMOOTH_MAX, created, lines_changed,
                                            None if self._lines_unflagged else new_lines)
             self._lines_unflagged = False
+            yield
             yield from self._reroute_steps(moved)  # a line redrawn where it was tells the edge layer itself
             if self.overview_on and not self.edge_layer_on:
                 for it in list(self.nodes.values()) + list(self.edges.values()):
