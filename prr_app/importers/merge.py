@@ -204,13 +204,13 @@ def apply(existing: Review, p: MergePlan) -> Review:
                 continue
             if c.collection == "components":
                 if MISSING_TAG not in obj.tags:
-                    obj.tags.append(MISSING_TAG)
+                    obj.tags = [*obj.tags, MISSING_TAG]  # a new list: a read review's empty one is shared
             elif c.collection == "dependencies":
-                obj.evidence.append(f"{_MISSING_EVIDENCE}not found in the import of {at or 'the latest import'}")
+                obj.evidence = [*obj.evidence, f"{_MISSING_EVIDENCE}not found in the import of {at or 'the latest import'}"]
         elif c.action == "unflag":
             obj = coll.get(c.element)
             if obj is not None and MISSING_TAG in obj.tags:
-                obj.tags.remove(MISSING_TAG)
+                obj.tags.remove(MISSING_TAG)  # not empty: never the shared empty list
     # components and domains that were added may reference domains that were
     # kept out (deleted by the reviewer): drop only those dangling references
     for comp in review.components.values():

@@ -793,12 +793,12 @@ def _mark_optional(result: ImportResult, path: Path, root: Path) -> None:
     for cid, comp in result.review.components.items():
         if comp.source.endswith(rel) or rel in comp.source:
             if "optional" not in comp.tags:
-                comp.tags.append("optional")
+                comp.tags = [*comp.tags, "optional"]  # a new list: an empty one may be shared (NO_ITEMS)
             for dep in result.review.dependencies.values():
                 if dep.target == cid and dep.kind == "hard":
                     dep.kind = "soft"
-                    dep.evidence.append(f"{rel}: {cid} is deployed only by an optional part (a Kustomize component), "
-                                        "so the call is optional: soft")
+                    dep.evidence = [*dep.evidence, f"{rel}: {cid} is deployed only by an optional part (a Kustomize component), "
+                                        "so the call is optional: soft"]
     result.report.read.append(f"{rel}: optional part, added because the imported variant names what it deploys")
 
 
@@ -874,7 +874,7 @@ class _Assembly:
             if existing is not None:
                 for t in texts:
                     if t not in existing.evidence:
-                        existing.evidence.append(t + " (corroborates)")
+                        existing.evidence = [*existing.evidence, t + " (corroborates)"]
                 continue
             conf = weakest(seen)
             kind = seen[0].kind

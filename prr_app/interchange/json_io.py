@@ -28,6 +28,7 @@ from prr_app.model.entities import (
     ImportRecord,
     Journey,
     Milestone,
+    NO_ITEMS,
     Proposal,
     Mitigation,
     Observability,
@@ -367,11 +368,18 @@ def _load_dependencies(target: dict, items: list, file) -> None:
         ev = get("evidence")
         target[key] = dep(source, tgt, get("kind", hard), get("fallback"), get("timeout_ms"), get("retries"),
                           get("backoff"), get("retry_budget"), get("circuit_breaker"), get("description", ""),
-                          [] if ev is None else list(ev))
+                          list(ev) if ev else NO_ITEMS)
+
+
+#: A component's list fields: an empty one is read as the shared :data:`NO_ITEMS`.
+_COMPONENT_LISTS = ("placement", "shared_domains", "tags")
 
 
 def _component(d: dict) -> Component:
     obs = d.pop("observability", None)
+    for k in _COMPONENT_LISTS:
+        if not d.get(k):
+            d[k] = NO_ITEMS
     c = Component(**d)
     if obs:
         c.observability = Observability(**obs)

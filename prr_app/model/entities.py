@@ -111,6 +111,40 @@ class Effort(StrEnum):
     LARGE = "large"
 
 
+class _NoItems(list):
+    """The one shared, read-only empty list of :data:`NO_ITEMS`.
+
+    A review read from a file gives it to every empty list field of its components and dependencies
+    (placement, shared domains, tags, evidence): 10,000 components and 30,000 dependencies would
+    otherwise be 60,000 empty lists, which the garbage collector walks at each of its full passes.
+    It is a list and compares equal to ``[]``; what would put an item in it raises ``TypeError`` (give
+    the field a new list instead: ``obj.tags = [*obj.tags, tag]``); ``+=`` gives a new list.
+    """
+
+    __slots__ = ()
+
+    def _read_only(self, *args, **kwargs):
+        raise TypeError("this empty list is shared and read-only: assign a new list to the field instead")
+
+    append = extend = insert = __setitem__ = _read_only
+
+    def __iadd__(self, other):
+        return [*other]
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def __reduce__(self):
+        return "NO_ITEMS"
+
+
+#: The shared empty value of a read review's empty list fields (see :class:`_NoItems`).
+NO_ITEMS: list = _NoItems()
+
+
 #: The observability signals a component may have.
 OBSERVABILITY_SIGNALS = ("metrics", "logs", "traces", "alerts", "dashboard", "runbook")
 
