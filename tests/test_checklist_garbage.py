@@ -44,3 +44,13 @@ def test_an_evaluation_is_freed_at_once():
 
 def test_a_summary_is_freed_at_once():
     _leaves_no_cycle(summarize)
+
+
+def test_an_evaluation_that_steps_aside_gives_the_same_checklist():
+    # the app's worker steps aside at these points while the window paints a page just shown
+    review = read_review_json(EXAMPLES / "platform.json")
+    calls = []
+    paused = evaluate(review, pause=lambda: calls.append(1))
+    plain = evaluate(review)
+    assert [(i.key, i.question, i.status) for i in paused.items] == [(i.key, i.question, i.status) for i in plain.items]
+    assert len(calls) >= len(plain.items) // 256 >= 1

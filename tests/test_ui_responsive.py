@@ -711,3 +711,30 @@ def test_after_an_edits_new_layout_is_brought_in_the_analysis_waits_for_the_pain
     res = wait_analysis(qtbot, win)
     assert order[:3] == [("redrawn, analysis held", True), "painted", "analysis started"]
     assert "moved-svc" in res["review"].components
+
+
+def test_a_worker_steps_aside_while_a_tab_just_shown_is_painted(qtbot, win, webshop_prr):
+    """Beside a worker running Python (the checklist of a large review), a tab's first paint
+    waited for Python's lock at each call into Qt: a switch holds such workers a moment."""
+    import threading
+    import time
+
+    from prr_app.ui import tasks
+
+    win.open_path(str(webshop_prr))
+    wait_analysis(qtbot, win)
+    qtbot.waitUntil(tasks._painting.is_set, timeout=2000)
+    win.tabs.setCurrentWidget(win.views["Overview"])
+    assert not tasks._painting.is_set()  # held while the page is painted
+    went_on = []
+    t = threading.Thread(target=lambda: (tasks.step_aside(), went_on.append(time.monotonic())))
+    t.start()
+    qtbot.waitUntil(lambda: bool(went_on), timeout=3000)
+    t.join()
+    assert went_on[0] >= tasks._hold_until - 0.02  # it went on only when the hold ended
+    # the GUI thread itself, or one waiting for the worker, is never held past the deadline
+    win.tabs.setCurrentWidget(win.views["Risks"])
+    start = time.monotonic()
+    tasks.step_aside()
+    assert time.monotonic() - start <= tasks.HOLD_FOR_PAINT_MS / 1000 + 1.0  # not a pause per item
+    qtbot.waitUntil(tasks._painting.is_set, timeout=2000)

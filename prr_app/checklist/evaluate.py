@@ -804,8 +804,11 @@ def resolve_template(review: Review, template=None) -> tuple[Template, list[str]
         return t, warnings
 
 
-def evaluate(review: Review, template=None) -> ChecklistResult:
-    """Apply ``template`` (default: the review's recorded template, else the default) to ``review``."""
+def evaluate(review: Review, template=None, *, pause=None) -> ChecklistResult:
+    """Apply ``template`` (default: the review's recorded template, else the default) to ``review``.
+
+    ``pause``: called every 256 items (the app's worker steps aside there while the window paints
+    a page just shown); it changes nothing in the result."""
     tmpl, warnings = resolve_template(review, template)
     plan = Plan(review)
     items: list[ChecklistItem] = []
@@ -816,6 +819,8 @@ def evaluate(review: Review, template=None) -> ChecklistResult:
             if ti.category != cat.id:
                 continue
             for sub in plan.subjects(ti):
+                if pause is not None and not len(items) & 255:
+                    pause()
                 key = item_key(ti.id, sub.id)
                 ans = answers.get(key)
                 model = plan.model_answer(ti, sub)

@@ -183,6 +183,9 @@ class MainWindow(QMainWindow):
     WIDE_VIEWS = ("Checklist", "Risks", "Dashboard")
 
     def _on_tab(self, _index: int) -> None:
+        from prr_app.ui.tasks import hold_for_paint
+
+        hold_for_paint()  # a worker running (the checklist) steps aside while the page is painted
         wide = any(self.tabs.currentWidget() is self.views.get(n) for n in self.WIDE_VIEWS)
         dock = self.inspector_dock
         if wide:

@@ -712,8 +712,9 @@ def _evaluate_checklist(state, review):
     """Worker: the checklist of a review (a PrrError is the worker's failure: evaluated again
     when looked at, where the view shows it)."""
     from prr_app.checklist import evaluate
+    from prr_app.ui.tasks import step_aside
 
-    return evaluate(review)
+    return evaluate(review, pause=step_aside)
 
 
 class RiskView(QWidget):
@@ -1072,6 +1073,10 @@ class DashboardView(QWidget):
             if self.heat is not None:
                 return
             self._steps = self._build_steps(draw=True)
+        if self.isVisible():  # looked at: a worker (the checklist) steps aside while a chart is made and painted
+            from prr_app.ui.tasks import hold_for_paint
+
+            hold_for_paint()
         if next(self._steps, StopIteration) is StopIteration:
             self._steps = None
             if self._last is not None and self._drawn is not self._last and self.isVisible():
