@@ -38,6 +38,17 @@ def examples_dir() -> Path:
 
 
 @pytest.fixture
+def webshop_prr(tmp_path):
+    """The web shop example as a .prr of its own (a copy: tests may change it)."""
+    from prr_app.persistence.store import create_store
+    from prr_app.review.document import load_review
+
+    p = tmp_path / "webshop.prr"
+    create_store(p, load_review(EXAMPLES / "webshop.json")).close()
+    return p
+
+
+@pytest.fixture
 def webshop():
     """The small example as an in-memory review (no file behind it)."""
     from prr_app.interchange.json_io import read_review_json

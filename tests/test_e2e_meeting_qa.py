@@ -12,22 +12,12 @@ from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox
 
-from prr_app.review.document import load_review
 from tests.ui_driver import DialogAnswer, menu_action, wait_analysis
 
 pytestmark = [pytest.mark.usefixtures("qapp"),
               pytest.mark.qt_log_ignore("propagateSizeHints", "raise()", "grabbing the keyboard")]
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 REALDATA = Path(__file__).resolve().parent.parent.parent / "shared" / "realdata"
-
-
-@pytest.fixture
-def webshop_prr(tmp_path, examples_dir):
-    from prr_app.persistence.store import create_store
-
-    p = tmp_path / "webshop.prr"
-    create_store(p, load_review(examples_dir / "webshop.json")).close()
-    return p
 
 
 @pytest.fixture

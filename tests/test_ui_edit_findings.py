@@ -12,7 +12,6 @@ from prr_app.model.validation import validate
 from prr_app.review import edits
 from prr_app.review.assess import assess
 from prr_app.ui.findings import canvas_marks, findings_from
-from tests.test_ui_responsive import webshop_prr  # noqa: F401 - the fixture
 from tests.ui_driver import wait_analysis
 
 pytestmark = [pytest.mark.usefixtures("qapp"), pytest.mark.qt_log_ignore("propagateSizeHints")]

@@ -48,16 +48,6 @@ def click_box(qtbot, w, node_id):
     qtbot.mouseClick(w.view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
 
 
-@pytest.fixture
-def webshop_prr(tmp_path, examples_dir):
-    """The webshop example as a .prr of its own (copied, so tests may change it)."""
-    from prr_app.persistence.store import create_store
-
-    p = tmp_path / "webshop.prr"
-    create_store(p, load_review(examples_dir / "webshop.json")).close()
-    return p
-
-
 # ---------------------------------------------------------------- 1. mitigation of a computed risk
 def test_mitigation_of_a_computed_risk_saves_and_keeps_the_analysis(qtbot, win, examples_dir, tmp_path, monkeypatch):
     from prr_app.ui import main_window as mw

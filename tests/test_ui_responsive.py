@@ -14,17 +14,6 @@ pytestmark = [pytest.mark.usefixtures("qapp"), pytest.mark.qt_log_ignore("propag
 
 
 @pytest.fixture
-def webshop_prr(tmp_path, examples_dir):
-    """The webshop example as a .prr of its own."""
-    from prr_app.persistence.store import create_store
-    from prr_app.review.document import load_review
-
-    p = tmp_path / "webshop.prr"
-    create_store(p, load_review(examples_dir / "webshop.json")).close()
-    return p
-
-
-@pytest.fixture
 def staged(monkeypatch):
     """Every review is drawn in stages, one step per slice (many slices even for the
     webshop example), and every .prr is read on a worker."""

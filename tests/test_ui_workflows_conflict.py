@@ -22,15 +22,6 @@ pytestmark = [pytest.mark.usefixtures("qapp"), pytest.mark.qt_log_ignore("propag
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture
-def webshop_prr(tmp_path, examples_dir):
-    from prr_app.persistence.store import create_store
-
-    p = tmp_path / "webshop.prr"
-    create_store(p, load_review(examples_dir / "webshop.json")).close()
-    return p
-
-
 def prr(*args) -> None:
     """The command line, as another program on the same machine."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))

@@ -18,15 +18,6 @@ CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModi
 REALDATA = Path(__file__).resolve().parent.parent.parent / "shared" / "realdata"
 
 
-@pytest.fixture
-def webshop_prr(tmp_path, examples_dir):
-    from prr_app.persistence.store import create_store
-
-    p = tmp_path / "webshop.prr"
-    create_store(p, load_review(examples_dir / "webshop.json")).close()
-    return p
-
-
 def ok(dialog) -> None:
     dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
 

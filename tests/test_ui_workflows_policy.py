@@ -6,19 +6,9 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
 from prr_app.review import edits
-from prr_app.review.document import load_review
 from tests.ui_driver import menu_action, read_while_open, wait_analysis
 
 pytestmark = [pytest.mark.usefixtures("qapp"), pytest.mark.qt_log_ignore("propagateSizeHints", "raise()")]
-
-
-@pytest.fixture
-def webshop_prr(tmp_path, examples_dir):
-    from prr_app.persistence.store import create_store
-
-    p = tmp_path / "webshop.prr"
-    create_store(p, load_review(examples_dir / "webshop.json")).close()
-    return p
 
 
 def click(qtbot, box):
