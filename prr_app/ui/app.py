@@ -173,7 +173,11 @@ def _smoke_test(app, win, path: str, out: str, timeout_s: float = 180.0) -> int:
         status["code"] = 0
         app.exit(0)
 
+    opened = {"done": False}
+
     def analysed(res) -> None:
+        if not opened["done"]:
+            return  # the window's own empty review, analysed before the file was opened: not this one
         win.live.sig_result.disconnect(analysed)
         log.info("smoke test: opened and analysed in %.2f s", time.perf_counter() - t_open)
         task = win.export_to("pdf", out)
@@ -185,6 +189,8 @@ def _smoke_test(app, win, path: str, out: str, timeout_s: float = 180.0) -> int:
     def start() -> None:
         if not win.open_path(path):
             fail(2, f"cannot open {path}")
+        else:
+            opened["done"] = True
 
     QTimer.singleShot(0, start)
     QTimer.singleShot(int(timeout_s * 1000), lambda: fail(4, f"no PDF after {timeout_s:.0f} s"))
