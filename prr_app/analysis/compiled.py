@@ -229,24 +229,18 @@ class ShapeMemo:
     def __init__(self, size: int = 6, max_components: int = 20_000):
         self.size = size
         self.max_components = max_components
-        self._shapes: OrderedDict[tuple, _Shape] = OrderedDict()
-        self._compiled: OrderedDict[tuple, tuple] = OrderedDict()
-        self._findings: OrderedDict[tuple, object] = OrderedDict()
+        self._shapes = _Recent(size)
+        self._compiled = _Recent(2)
+        self._findings = _Recent(2)
         self._lock = threading.Lock()
 
     def shape(self, key: tuple) -> "_Shape | None":
         with self._lock:
-            hit = self._shapes.get(key)
-            if hit is not None:
-                self._shapes.move_to_end(key)
-            return hit
+            return self._shapes.get(key)
 
     def keep(self, key: tuple, shape: "_Shape") -> None:
         with self._lock:
-            self._shapes[key] = shape
-            self._shapes.move_to_end(key)
-            while len(self._shapes) > self.size:
-                self._shapes.popitem(last=False)
+            self._shapes.put(key, shape)
 
     def __len__(self) -> int:
         return len(self._shapes)
@@ -259,27 +253,43 @@ class ShapeMemo:
 
     def keep_findings(self, key: tuple, value) -> None:
         with self._lock:
-            self._findings[key] = value
-            self._findings.move_to_end(key)
-            while len(self._findings) > 2:
-                self._findings.popitem(last=False)
+            self._findings.put(key, value)
 
     def compiled(self, key: tuple) -> tuple | None:
         """The compiled dependencies and adjacency made for ``key`` (the component ids, the groups
         with their thresholds, the hubs, and every dependency's id, ends, kind and whether it has a
         fallback: all they are made from), if one of the last two analyses made them."""
         with self._lock:
-            hit = self._compiled.get(key)
-            if hit is not None:
-                self._compiled.move_to_end(key)
-            return hit
+            return self._compiled.get(key)
 
     def keep_compiled(self, key: tuple, made: tuple) -> None:
         with self._lock:
-            self._compiled[key] = made
-            self._compiled.move_to_end(key)
-            while len(self._compiled) > 2:
-                self._compiled.popitem(last=False)
+            self._compiled.put(key, made)
+
+
+class _Recent:
+    """The last ``size`` values kept, by key; the least recently used one goes first."""
+
+    __slots__ = ("size", "_items")
+
+    def __init__(self, size: int):
+        self.size = size
+        self._items: OrderedDict = OrderedDict()
+
+    def get(self, key):
+        hit = self._items.get(key)
+        if hit is not None:
+            self._items.move_to_end(key)
+        return hit
+
+    def put(self, key, value) -> None:
+        self._items[key] = value
+        self._items.move_to_end(key)
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._items)
 
 
 def _adjacency(n: int, codes: list[int], width: int) -> list[tuple[int, ...]]:
