@@ -49,6 +49,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, get_args, get_origin
 
+import orjson
 from sqlalchemy import JSON, Boolean, Float, Integer, and_, bindparam, create_engine, delete, event, select
 from sqlalchemy import tuple_, type_coerce
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -62,6 +63,7 @@ from prr_app import paths
 from prr_app.model import json_values
 from prr_app.model.entities import (
     Milestone,
+    NO_ITEMS,
     Proposal,
     ResiliencePolicy,
     Acceptance,
@@ -128,14 +130,15 @@ def _what(v) -> str:
 
 
 class _Column:
-    __slots__ = ("name", "kind", "nullable", "column")
+    __slots__ = ("name", "kind", "nullable", "column", "json")
 
     def __init__(self, model, column):
         self.name = column.name
         self.column = column
         self.nullable = bool(column.nullable)
         t = column.type
-        if isinstance(t, JSON):
+        self.json = isinstance(t, JSON)
+        if self.json:
             ann = model.model_fields[column.name].annotation
             if type(None) in get_args(ann):  # Optional[X]: X, and the column's nullability says None
                 ann = next(a for a in get_args(ann) if a is not type(None))
@@ -228,6 +231,31 @@ class _Column:
         return value
 
 
+_EMPTY_LIST = b"[]"
+
+
+def _frozen_json(v) -> bytes | str | None:
+    """A JSON column's value as :meth:`_Table.freeze` keeps it."""
+    if v is None:
+        return None
+    if type(v) is list and not v:
+        return _EMPTY_LIST
+    try:
+        return orjson.dumps(v, option=orjson.OPT_SORT_KEYS)
+    except (orjson.JSONEncodeError, TypeError):
+        # not writable (the save refuses it with its place, _Table.check): unequal to any JSON
+        return "not JSON: " + repr(v)
+
+
+def _frozen_float(v) -> float | str | None:
+    """A number column's value as :meth:`_Table.freeze` keeps it (SQLite gives back 3 as 3.0)."""
+    if v is None:
+        return None
+    if type(v) is int or type(v) is float:
+        return float(v)
+    return "not a number: " + repr(v)  # refused by the save (_Table.check): unequal to any number
+
+
 class _Table:
     """One table class as the store reads and writes it."""
 
@@ -238,6 +266,8 @@ class _Table:
         self.columns = [_Column(model, c) for c in t.columns]
         self.pk = [c.name for c in t.primary_key.columns]
         self.pk_idx = [[c.name for c in self.columns].index(k) for k in self.pk]
+        self._freeze = [(c.name, _frozen_json if c.json else _frozen_float if c.kind == "float" else None)
+                        for c in self.columns]
         # raw values (no type processing): every value is checked by _Column.decode
         self.select = select(*(type_coerce(c, NullType()).label(c.name) for c in t.columns)).order_by(
             *t.primary_key.columns)
@@ -262,6 +292,24 @@ class _Table:
                                       f"column {col.name}: {e}", file=file) from None
         return row
 
+    def freeze(self, row: dict) -> tuple:
+        """The row as the store remembers it (:attr:`ReviewStore._snapshot`): one tuple of plain
+        values in column order, a JSON column as its canonical JSON (keys sorted), a number column
+        as a float. Equal rows give equal tuples, and a changed value a different tuple.
+
+        Why not the row itself: the store keeps every row it read or wrote, to write only what an
+        edit changed and to find another program's changes. As dicts and lists (a JSON column
+        decoded), a review of 2,000 components and 8,000 dependencies kept ~50,000 containers that
+        Python's cyclic collector walked at each full pass, on whatever thread it ran, the app's
+        GUI thread included. A tuple of strings, bytes and numbers is not tracked by the collector
+        after its first look at it."""
+        return tuple([f(row[n]) if f is not None else row[n] for n, f in self._freeze])
+
+    def thaw(self, frozen: tuple) -> dict:
+        """The row :meth:`freeze` was given (a JSON column decoded again)."""
+        return {c.name: orjson.loads(v) if c.json and type(v) is bytes else v
+                for c, v in zip(self.columns, frozen)}
+
     def check(self, row: dict, file: str) -> None:
         """Refuse to write a row that the store would refuse to read back."""
         for col in self.columns:
@@ -275,6 +323,11 @@ class _Table:
 def _tables() -> tuple[_Table, ...]:
     """The tables, parents before children."""
     return tuple(_Table(m) for m in TABLES)
+
+
+def _frozen(rows: dict[str, dict[tuple, dict]]) -> dict[str, dict[tuple, tuple]]:
+    """``rows`` (table name -> primary key -> row) with every row as :meth:`_Table.freeze` gives it."""
+    return {t.name: {k: t.freeze(r) for k, r in rows[t.name].items()} for t in _tables()}
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
@@ -363,6 +416,10 @@ def _history(entries: list, key: str, file: str) -> list[AnswerChange]:
     return out
 
 
+#: A component's list fields: an empty one is read as the shared :data:`NO_ITEMS`.
+_COMPONENT_LISTS = ("placement", "shared_domains", "tags")
+
+
 def review_from_rows(rows: dict[str, dict[tuple, dict]], file: str = "") -> Review:
     """Build the review from rows as :meth:`ReviewStore.read_rows` returns them (already type-checked)."""
     review = Review()
@@ -380,13 +437,20 @@ def review_from_rows(rows: dict[str, dict[tuple, dict]], file: str = "") -> Revi
                                              rpo_minutes=dict(pol.get("rpo_minutes", {})))
         review.meta = ReviewMeta(**r)
     obs_names = ["obs_" + s for s in OBSERVABILITY_SIGNALS]
+    # an empty list field of a component or dependency is the shared, read-only NO_ITEMS, as the JSON
+    # reader gives it (tens of thousands of empty lists on an import, walked by the garbage collector)
     for r in each("component"):
         r = dict(r)
         obs = Observability(*(r.pop(k) for k in obs_names))
+        for k in _COMPONENT_LISTS:
+            if not r[k]:
+                r[k] = NO_ITEMS
         c = Component(**r)
         c.observability = obs
         review.components[c.id] = c
     for r in each("dependency"):
+        if not r["evidence"]:
+            r = {**r, "evidence": NO_ITEMS}
         d = Dependency(**r)
         review.dependencies[d.id] = d
     for r in each("redundancy_group"):
@@ -808,7 +872,8 @@ class ReviewStore:
         self.path = Path(self.shown)
         self.readonly = readonly
         self._lock = threading.RLock()
-        self._snapshot: dict[str, dict[tuple, dict]] | None = None  # rows as last read or written
+        #: the rows as last read or written, each as :meth:`_Table.freeze` gives it (:func:`_frozen`)
+        self._snapshot: dict[str, dict[tuple, tuple]] | None = None
         self._loaded: Review | None = None  # read when the file was opened, not yet handed out
         self._engine = None  # reads: on the file at the path when it connected (``_engine_ident``)
         self._engine_ident = None
@@ -909,12 +974,19 @@ class ReviewStore:
             return review
         rows = self.read_rows()
         review = self._build(rows)
-        self._snapshot = rows
+        self._snapshot = _frozen(rows)
         return review
+
+    def snapshot_rows(self) -> dict[str, dict[tuple, dict]]:
+        """The rows as this store last read or wrote them (the base of a three-way merge)."""
+        if self._snapshot is None:
+            self.load()
+        return {t.name: {k: t.thaw(v) for k, v in self._snapshot[t.name].items()} for t in _tables()}
 
     # -- writing -----------------------------------------------------
     def _write(self, conn, old, new) -> int:
-        """Write the difference from ``old`` to ``new`` rows (deletes child-first, the rest parent-first)."""
+        """Write the difference from ``old`` to ``new`` rows (deletes child-first, the rest parent-first).
+        A row of ``old`` given frozen (:meth:`_Table.freeze`) differs from any row of ``new``."""
         changes = 0
         tables = _tables()
         for t in reversed(tables):
@@ -947,7 +1019,7 @@ class ReviewStore:
             out = review if out is None else out
             new = review_rows(out)
             self._write(conn, rows, new)
-        self._snapshot = new
+        self._snapshot = _frozen(new)
         return out
 
     def save(self, review: Review) -> int:
@@ -961,12 +1033,13 @@ class ReviewStore:
         if self.readonly:
             raise PrrError("the review is open read-only", file=self.shown)
         new = review_rows(review)
+        frozen = _frozen(new)
         with self._lock:
             if self._snapshot is None:
                 self.load()
             old = self._snapshot
-            touched = {t.name: [k for k in set(old[t.name]) | set(new[t.name])
-                                if old[t.name].get(k) != new[t.name].get(k)] for t in _tables()}
+            touched = {t.name: [k for k in set(old[t.name]) | set(frozen[t.name])
+                                if old[t.name].get(k) != frozen[t.name].get(k)] for t in _tables()}
             if not any(touched.values()):
                 return 0
             with self._transaction(write=True) as conn:
@@ -976,12 +1049,14 @@ class ReviewStore:
                     if not keys:
                         continue
                     now = self._read_keys(conn, t, keys)
-                    conflicts += [(t.name, k) for k in keys if now.get(k) != old[t.name].get(k)]
+                    conflicts += [(t.name, k) for k in keys
+                                  if (t.freeze(now[k]) if k in now else None) != old[t.name].get(k)]
                 if conflicts:
                     raise SaveConflict(conflicts, file=self.shown)
+                # every touched row differs: what is in new is written, what is only in old deleted
                 changes = self._write(conn, {n: {k: old[n][k] for k in ks if k in old[n]} for n, ks in touched.items()},
                                       {n: {k: new[n][k] for k in ks if k in new[n]} for n, ks in touched.items()})
-            self._snapshot = new
+            self._snapshot = frozen
         return changes
 
     def _read_keys(self, conn, t: _Table, keys: list[tuple]) -> dict[tuple, dict]:
@@ -1149,4 +1224,4 @@ def create_store(path: str | Path, review: Review | None = None, *, overwrite: b
             tmp_store._writer.dispose()
         finally:
             con.close()
-    return open_store(p, _snapshot=new)
+    return open_store(p, _snapshot=_frozen(new))

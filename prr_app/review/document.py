@@ -314,9 +314,7 @@ class ReviewDocument:
         from prr_app.persistence.store import review_from_rows, review_rows
 
         store = self.store
-        if store._snapshot is None:  # nothing read yet: nothing of ours can conflict
-            store.load()
-        base = store._snapshot
+        base = store.snapshot_rows()  # what this document read or last wrote
         mine = review_rows(self.review)
 
         def change(current: Review) -> Review:
