@@ -728,3 +728,32 @@ def test_risk_register_starts_on_its_worst_risk_selected_and_explained(qtbot, sh
     assert QApplication.focusWidget() is rv.table
     QTest.keyClick(rv.table, Qt.Key.Key_Down)
     assert rv.current_id() == rv.model.rows[1]["id"] and rv.table.selectionModel().isRowSelected(1)
+
+
+# ------------------------------------------------------------------ the Overview of an import: counts in words, a hint
+def test_the_overview_of_an_import_without_journeys_says_how_to_add_one(qtbot, win, tmp_path):
+    """online-boutique imported from its repository has one failure domain and no journeys: the
+    Overview says "1 failure domain" (not "1 failure domains"), shows the cluster once (not
+    "Kubernetes cluster (cluster)"), and instead of an empty journeys table, what a journey gives and
+    where to add one; the hint goes once a journey is there."""
+    from prr_app.importers.registry import import_paths
+    from prr_app.persistence.store import create_store
+
+    repo = REALDATA / "online-boutique-repo"
+    if not repo.is_dir():
+        pytest.skip("realdata not present")
+    path = tmp_path / "ob.prr"
+    create_store(path, import_paths([repo]).review).close()
+    win.resize(1280, 720)
+    assert win.open_path(str(path))
+    wait_analysis(qtbot, win)
+    ov = win.views["Overview"]
+    win.tabs.setCurrentWidget(ov)
+    text = ov.figures.text()
+    assert "1 failure domain ·" in text and "0 journeys" in text and "failure domains" not in text
+    assert [ov.domains.item(i).text() for i in range(ov.domains.count())] == ["Kubernetes cluster"]
+    assert ov.no_journeys.isVisible() and "Add Journey" in ov.no_journeys.text()
+    win.create_journey("shop", "Shop", ["frontend"], 99.9, True, "")  # what Add Journey's OK does
+    wait_analysis(qtbot, win)
+    qtbot.waitUntil(lambda: not ov.no_journeys.isVisible(), timeout=3000)
+    assert "1 journey\n" in ov.figures.text()

@@ -18,6 +18,7 @@ from prr_app.ui.table_model import Column, FilterProxy, SortHeader, TableModel, 
 from prr_app.review import edits
 from prr_app.ui.dialogs import FormDialog
 from prr_app.ui.settings import reviewer_name
+from prr_app.wording import count
 
 VERDICT_TEXT = {"not-ready": "NOT READY", "ready-with-conditions": "READY WITH CONDITIONS", "ready": "READY"}
 
@@ -77,6 +78,15 @@ class OverviewView(QWidget):
             label = QLabel(text)
             label.setWordWrap(True)  # long captions wrap instead of widening the window
             right.addWidget(label)
+            if widget is self.journeys:
+                # an empty table says nothing: what a journey gives, and where to add one
+                self.no_journeys = QLabel("No user journeys yet. Add one (Insert > Add Journey…, Ctrl+Shift+J) "
+                                          "with its entry components and SLO: its availability ceiling is judged "
+                                          "against the SLO, and the SPOFs on it block the launch.")
+                self.no_journeys.setWordWrap(True)
+                self.no_journeys.setStyleSheet(f"color: {theme.MUTED};")
+                self.no_journeys.setVisible(False)
+                right.addWidget(self.no_journeys)
             right.addWidget(widget, 1)
         right.addWidget(fail_btn)
         lay = QHBoxLayout(self)
@@ -93,7 +103,10 @@ class OverviewView(QWidget):
         self.domains.clear()
         for did, d in r.domains.items():
             depth = len(r.domain_ancestors(did)) - 1
-            it = QListWidgetItem("    " * depth + f"{d.name or did}  ({d.kind})")
+            name = d.name or did
+            # the kind after the name, unless the name says it ("Kubernetes cluster (cluster)")
+            shown = name if d.kind.lower() in name.lower() else f"{name} ({d.kind})"
+            it = QListWidgetItem("    " * depth + shown)
             it.setData(Qt.ItemDataRole.UserRole, did)
             self.domains.addItem(it)
 
@@ -129,6 +142,7 @@ class OverviewView(QWidget):
                                       "them (File > Import); the verdict follows from what you describe.")
             self.figures.setText("")
             self.journey_model.set_rows([])
+            self.no_journeys.setVisible(False)
             return
         self.verdict.setText(f"{r.meta.system_name}: {VERDICT_TEXT.get(v, v)}")
         self.verdict.setStyleSheet(f"font-size: 20pt; font-weight: bold; color: {verdict_colour(v)};")
@@ -139,8 +153,9 @@ class OverviewView(QWidget):
         # SPOFs counted per root cause, as the findings, the CLI and the report count them: a
         # component's instance failure is the same risk as its failure, not a second SPOF
         self.figures.setText(
-            f"{len(r.components)} components · {len(r.dependencies)} dependencies · {len(r.domains)} failure domains · "
-            f"{len(r.journeys)} journeys\n{a.summary['spof_elements']} single points of failure · risks: "
+            f"{count(len(r.components), 'component')} · {count(len(r.dependencies), 'dependency', 'dependencies')} · "
+            f"{count(len(r.domains), 'failure domain')} · {count(len(r.journeys), 'journey')}\n"
+            f"{count(a.summary['spof_elements'], 'single point', 'single points')} of failure · risks: "
             + ", ".join(f"{sev.get(s, 0)} {s}" for s in ("critical", "high", "medium", "low"))
             + f" · analysed in {res.get('seconds', 0):.2f}\u00a0s")  # the unit stays with its number
         rows = []
@@ -157,6 +172,7 @@ class OverviewView(QWidget):
                          "" if est is None else f"{est:.4f}", av.get("method", ""),
                          "no SLO" if slo is None else "" if est is None else ("yes" if est >= slo else "NO")])
         self.journey_model.set_rows(rows)
+        self.no_journeys.setVisible(not rows)
 
 
 JOURNEY_COLUMNS = [
