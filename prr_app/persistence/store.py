@@ -46,10 +46,10 @@ import stat
 import struct
 import threading
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Callable, get_args, get_origin
 
-import orjson
 from sqlalchemy import JSON, Boolean, Float, Integer, and_, bindparam, create_engine, delete, event, select
 from sqlalchemy import tuple_, type_coerce
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -231,26 +231,33 @@ class _Column:
         return value
 
 
-_EMPTY_LIST = b"[]"
+_EMPTY_LIST = "[]"
+_NOT_JSON = "not JSON: "
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False)
 
 
-def _frozen_json(v) -> bytes | str | None:
-    """A JSON column's value as :meth:`_Table.freeze` keeps it."""
-    if v is None:
-        return None
-    if type(v) is list and not v:
+def _frozen_json(v) -> str:
+    """A JSON column's value (not None) as :meth:`_Table.freeze` keeps it."""
+    if not v and isinstance(v, list):  # most are (NO_ITEMS among them)
         return _EMPTY_LIST
     try:
-        return orjson.dumps(v, option=orjson.OPT_SORT_KEYS)
-    except (orjson.JSONEncodeError, TypeError):
+        # the standard library's encoder: its text is exactly as long as it needs (orjson's bytes
+        # kept a 4 kB buffer each: 78 MB for 20,000 values) and it refuses NaN
+        return _CANONICAL.encode(v)
+    except (ValueError, TypeError, RecursionError):
         # not writable (the save refuses it with its place, _Table.check): unequal to any JSON
-        return "not JSON: " + repr(v)
+        return _NOT_JSON + repr(v)
 
 
-def _frozen_float(v) -> float | str | None:
-    """A number column's value as :meth:`_Table.freeze` keeps it (SQLite gives back 3 as 3.0)."""
-    if v is None:
-        return None
+def _frozen_strings(v) -> tuple | str:
+    """A list-of-strings column's value (not None) as :meth:`_Table.freeze` keeps it: a tuple."""
+    if isinstance(v, list):
+        return tuple(v)
+    return _NOT_JSON + repr(v)  # refused by the save (_Table.check): unequal to any list
+
+
+def _frozen_float(v) -> float | str:
+    """A number column's value (not None) as :meth:`_Table.freeze` keeps it (SQLite gives back 3 as 3.0)."""
     if type(v) is int or type(v) is float:
         return float(v)
     return "not a number: " + repr(v)  # refused by the save (_Table.check): unequal to any number
@@ -266,8 +273,12 @@ class _Table:
         self.columns = [_Column(model, c) for c in t.columns]
         self.pk = [c.name for c in t.primary_key.columns]
         self.pk_idx = [[c.name for c in self.columns].index(k) for k in self.pk]
-        self._freeze = [(c.name, _frozen_json if c.json else _frozen_float if c.kind == "float" else None)
-                        for c in self.columns]
+        # freeze(): the values in column order (one C call), then the JSON and number columns' own form
+        self._values = itemgetter(*[c.name for c in self.columns])
+        if len(self.columns) == 1:
+            self._values = lambda row, _get=self._values: (_get(row),)
+        self._special = [(i, _frozen_strings if c.kind == "list[str]" else _frozen_json if c.json else _frozen_float)
+                         for i, c in enumerate(self.columns) if c.json or c.kind == "float"]
         # raw values (no type processing): every value is checked by _Column.decode
         self.select = select(*(type_coerce(c, NullType()).label(c.name) for c in t.columns)).order_by(
             *t.primary_key.columns)
@@ -294,8 +305,9 @@ class _Table:
 
     def freeze(self, row: dict) -> tuple:
         """The row as the store remembers it (:attr:`ReviewStore._snapshot`): one tuple of plain
-        values in column order, a JSON column as its canonical JSON (keys sorted), a number column
-        as a float. Equal rows give equal tuples, and a changed value a different tuple.
+        values in column order, a list of strings as a tuple, another JSON column as its canonical
+        JSON text (keys sorted), a number column as a float. Equal rows give equal tuples, and a
+        changed value a different tuple.
 
         Why not the row itself: the store keeps every row it read or wrote, to write only what an
         edit changed and to find another program's changes. As dicts and lists (a JSON column
@@ -303,12 +315,20 @@ class _Table:
         Python's cyclic collector walked at each full pass, on whatever thread it ran, the app's
         GUI thread included. A tuple of strings, bytes and numbers is not tracked by the collector
         after its first look at it."""
-        return tuple([f(row[n]) if f is not None else row[n] for n, f in self._freeze])
+        values = self._values(row)
+        if not self._special:
+            return values
+        values = list(values)
+        for i, f in self._special:
+            v = values[i]
+            if v is not None:
+                values[i] = f(v)
+        return tuple(values)
 
     def thaw(self, frozen: tuple) -> dict:
         """The row :meth:`freeze` was given (a JSON column decoded again)."""
-        return {c.name: orjson.loads(v) if c.json and type(v) is bytes else v
-                for c, v in zip(self.columns, frozen)}
+        return {c.name: v if v is None or not c.json else list(v) if type(v) is tuple
+                else v if v.startswith(_NOT_JSON) else json.loads(v) for c, v in zip(self.columns, frozen)}
 
     def check(self, row: dict, file: str) -> None:
         """Refuse to write a row that the store would refuse to read back."""
