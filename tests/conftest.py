@@ -17,8 +17,11 @@ os.environ["PRR_SETTINGS_DIR"] = os.path.join(_SETTINGS_HOME, "settings")
 import pytest  # noqa: E402
 from hypothesis import HealthCheck, settings  # noqa: E402
 
+# `make test` (and CI) runs the same examples every time (derandomize: seeded per test), so that a
+# submission is never failed by a rare example met by chance; `HYPOTHESIS_PROFILE=thorough` searches
+# afresh, at random and far longer, to find such examples (then kept as @example cases)
 settings.register_profile(
-    "default", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    "default", max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.register_profile("thorough", max_examples=2000, deadline=None, suppress_health_check=list(HealthCheck))
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
