@@ -55,11 +55,13 @@ def free_spots(taken: list[Rect], near: tuple[float, float], w: float, h: float,
     """Top-left corners for ``count`` boxes of ``w`` x ``h``, as close to ``near`` as a grid allows,
     none overlapping a rectangle of ``taken`` (boxes and group frames) or each other, with ``gap`` around.
 
-    Candidates are the cells of a grid of pitch (w + gap, h + gap) anchored at ``near``, tried in
-    rings of growing distance; the first free ones win. There is always room further out, so
+    Candidates are the cells of a grid of pitch (w + gap, h + gap) anchored at ``near``, tried
+    nearest first (by distance from ``near``; ties: upper, then left, first); the first free ones win. There is always room further out, so
     this ends. ``within``: only spots inside that rectangle; fewer than ``count`` (none) when it
     has no more room.
     """
+    import heapq
+
     px, py = w + gap, h + gap
     x0, y0 = near
     placed: list[Rect] = []
@@ -70,12 +72,24 @@ def free_spots(taken: list[Rect], near: tuple[float, float], w: float, h: float,
     if within is not None:
         last = 1 + int(max(abs(within.x - x0), abs(within.right - x0)) // px
                        + max(abs(within.y - y0), abs(within.bottom - y0)) // py)
+    # cells nearest first: a cell of ring r (max(|i|, |j|) = r) is at least r * min(px, py) away, so
+    # once ring r is generated every cell nearer than (r + 1) * min(px, py) is known
+    step = min(px, py)
+    heap: list = []
     ring = 0
-    while len(out) < count and (last is None or ring <= last):
-        cells = [(0, 0)] if ring == 0 else [(i, j) for i in range(-ring, ring + 1) for j in range(-ring, ring + 1)
-                                           if max(abs(i), abs(j)) == ring]
-        cells.sort(key=lambda c: (math.hypot(c[0] * px, c[1] * py), c[1], c[0]))
-        for i, j in cells:
+    while len(out) < count:
+        if last is None or ring <= last:
+            cells = [(0, 0)] if ring == 0 else [(i, j) for i in range(-ring, ring + 1) for j in range(-ring, ring + 1)
+                                               if max(abs(i), abs(j)) == ring]
+            for i, j in cells:
+                heapq.heappush(heap, (math.hypot(i * px, j * py), j, i))
+            bound = (ring + 1) * step
+        elif not heap:
+            break
+        else:
+            bound = math.inf
+        while heap and heap[0][0] < bound and len(out) < count:
+            _d, j, i = heapq.heappop(heap)
             cand = Rect(x0 + i * px, y0 + j * py, w, h)
             if within is not None and not within.contains(cand):
                 continue
@@ -83,8 +97,6 @@ def free_spots(taken: list[Rect], near: tuple[float, float], w: float, h: float,
                 continue
             placed.append(cand)
             out.append((cand.x, cand.y))
-            if len(out) == count:
-                break
         ring += 1
     return out
 

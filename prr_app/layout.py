@@ -546,8 +546,11 @@ def compute_layout(review: Review, *, only: Iterable[str] | None = None, use_sav
 # ---------------------------------------------------------------------------
 # a layout kept stable across edits: the canvas's
 
-#: the room a box placed by :class:`StableLayout` keeps from other boxes and frames
-NEW_BOX_GAP = 16.0
+#: the room a box placed by :class:`StableLayout` (or by the window, near the view's middle) keeps
+#: from other boxes and frames: half of it on each side is more than a box draws around itself on
+#: the canvas (its selection frame and badges reach 14 scene units above it, 6 aside and below; 1.5
+#: scene units a layout unit), so new boxes are not drawn on each other
+NEW_BOX_GAP = 28.0
 #: an edit adding more boxes than this share of those drawn (and more than NEW_MANY_MIN) is laid
 #: out whole: an import, not a box added in a meeting
 NEW_SHARE_MAX = 0.5
@@ -721,7 +724,10 @@ class StableLayout:
             ax = min(max(ax, within.x), max(within.x, within.right - w))
             ay = min(max(ay, within.y), max(within.y, within.bottom - h))
         frames = _frames_of_others(review, c, boxes, (ax, ay))
-        spots = free_spots_near(boxes.rects() + frames + fence, (ax, ay), w, h, 1, NEW_BOX_GAP, within)
+        taken = boxes.rects() + frames + fence
+        spots = free_spots_near(taken, (ax, ay), w, h, 1, NEW_BOX_GAP, within)
+        if not spots and within is not None:  # a full region: as tight as a whole layout packs boxes
+            spots = free_spots_near(taken, (ax, ay), w, h, 1, 2 * ROW_GAP, within)
         return spots[0] if spots else None
 
     @staticmethod

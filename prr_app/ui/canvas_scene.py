@@ -198,6 +198,7 @@ class GraphScene(QGraphicsScene):
         self.removeItem(self.edge_layer)
         self.edge_layer.forget()
         self.clear()
+        self.setSceneRect(QRectF())  # grown again from the items (see _keep_room)
         self.addItem(self.overview)
         self.addItem(self.edge_layer)
         self.nodes.clear()
@@ -620,6 +621,8 @@ class GraphScene(QGraphicsScene):
                 self._items_made += 1
             if boxes_changed or lines_changed or created:
                 self._overview_changed()
+            if boxes_changed or created or only is None:
+                self._keep_room(pos, regions)
         finally:
             self._syncing = False
 
@@ -671,6 +674,27 @@ class GraphScene(QGraphicsScene):
         self._columns = self._centres = None  # measured again when needed
         return True
 
+    #: room kept around the graph in the scene (scene units): a box moved out of the graph's extent
+    #: (a drag, a new box) does not grow the scene, which a view showing all of it would re-centre:
+    #: the whole picture jumped under the mouse when a box was dropped past the graph's edge
+    ROOM = 400.0
+
+    def _keep_room(self, pos=None, regions=(), rect: QRectF | None = None) -> None:
+        """Grow the scene (never shrink it: the view would jump) to hold ``rect``, or the boxes at
+        ``pos`` and the ``regions``, with :data:`ROOM` around."""
+        if rect is None:
+            if not pos:
+                return
+            xs = [x for x, _y in pos.values()] + [b.x for b in regions]
+            ys = [y for _x, y in pos.values()] + [b.y for b in regions]
+            x1 = max([x + NODE_W for x, _y in pos.values()] + [b.x + b.w for b in regions])
+            y1 = max([y + NODE_H for _x, y in pos.values()] + [b.y + b.h for b in regions])
+            rect = QRectF(min(xs), min(ys), x1 - min(xs), y1 - min(ys))
+        need = rect.adjusted(-self.ROOM, -self.ROOM, self.ROOM, self.ROOM)
+        cur = self.sceneRect()
+        if not cur.contains(need):
+            self.setSceneRect(cur.united(need))
+
     def _follow(self, item: NodeItem) -> None:
         """A box moved outside a sync (a drag): its lines, its group's frame and the overview follow."""
         xy = (item.x(), item.y())
@@ -678,6 +702,7 @@ class GraphScene(QGraphicsScene):
             return
         item.drawn_at = xy
         self._columns = self._centres = None
+        self._keep_room(rect=item.sceneBoundingRect())
         for e in item.edges:
             e.adjust()
         self.node_moved(item)

@@ -36,22 +36,6 @@ MAX_RECENT = 8
 WHATIF_WAITS_MIN = 3000
 
 
-def free_spots_near(taken, near, w: float, h: float, count: int = 1, gap: float = 24.0):
-    """:func:`prr_app.canvas_geometry.free_spots`, looking first only at the rectangles near
-    ``near`` (2,000 boxes were each tested against every cell tried: 0.4 s of the GUI thread per new
-    box). A spot whose surroundings lie inside that window is free of every rectangle, and the
-    result is the same; otherwise every rectangle is looked at."""
-    from prr_app.canvas_geometry import Rect, free_spots
-
-    reach = 8 * (max(w, h) + gap)
-    window = Rect(near[0] - reach, near[1] - reach, 2 * reach + w, 2 * reach + h)
-    local = [t for t in taken if t.intersects(window)]
-    spots = free_spots(local, near, w, h, count, gap)
-    if all(window.contains(Rect(x, y, w, h).grown(gap)) for x, y in spots):
-        return spots
-    return free_spots(taken, near, w, h, count, gap)
-
-
 def show_error(parent, title: str, error, what_to_do: str = "") -> None:
     text = str(error)
     if what_to_do:
@@ -803,8 +787,13 @@ class MainWindow(QMainWindow):
         frames = [Rect(it.x(), it.y(), it.w, it.h) for it in self.scene.nodes.values() if it.is_group]
         regions = [Rect(b.x(), b.y(), b.width(), b.height())
                    for b in (it.sceneBoundingRect() for it in self.scene.regions.values() if it.isVisible())]
+        from prr_app.canvas_geometry import free_spots_near
+        from prr_app.layout import NEW_BOX_GAP
+        from prr_app.ui.layout_bridge import SCALE
+
+        # the room the canvas's own placement keeps (StableLayout): what a box draws around itself fits in
         spots = free_spots_near(boxes + frames + regions, (c.x() - NODE_W / 2, c.y() - NODE_H / 2), NODE_W, NODE_H,
-                                count)
+                                count, NEW_BOX_GAP * SCALE)
         return [Position(*(round(v, 1) for v in self.scene_to_layout(x, y))) for x, y in spots]
 
     def create_component(self, cid: str, name: str = "", kind: str = "service", **fields) -> str | None:
