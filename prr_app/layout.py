@@ -584,7 +584,8 @@ class StableLayout:
       on no other box and in no redundancy group's frame, ``NEW_BOX_GAP`` around; inside its
       zone's region and out of the regions nested in it, or, with no zone, out of every zone's region;
     * a dependency moves nothing; regions keep the rectangles of the last whole layout, grown
-      where a member's box lies outside (a drag); a region without members is not drawn.
+      where a member's box lies outside (a drag); a region without members is not drawn; the
+      band of unplaced boxes keeps its rectangle (the canvas does not draw it).
 
     A whole layout is computed again only when asked (:meth:`relayout`: the window's Automatic
     Layout), when a zone comes into use that has no region yet or a zone's parent changed (the
@@ -607,6 +608,10 @@ class StableLayout:
         self.whole = 0
         self._saved: set[str] = set()  # the boxes drawn at their saved position
         self._base: list[Region] = []  # the regions of the last whole layout
+        # what the last call saw: component and domain objects, the regions in use
+        self._src: dict = {}
+        self._doms: list = []
+        self._needed: dict = {}
 
     def relayout(self, review: Review) -> Layout:
         """Lay the review out whole (every box not saved where the tiers put it)."""
@@ -616,6 +621,9 @@ class StableLayout:
         self._saved = {c for c in review.layout if c in review.components}
         self.pins = {(c, n.domain): (n.x, n.y) for c, n in lay.nodes.items() if c not in self._saved}
         self._base = lay.regions
+        self._src = dict(review.components)
+        self._doms = list(review.domains.values())
+        self._needed = {r.id: r.parent for r in lay.regions}
         return lay
 
     def update(self, review: Review) -> Layout:
@@ -625,45 +633,64 @@ class StableLayout:
 
     def extend(self, review: Review) -> Layout | None:
         """The last layout brought in step with the review's edits since; None when it takes a whole
-        layout (see the class)."""
+        layout (see the class). A component object, a domain object and a saved position the last
+        call saw again (commands put new objects in the review for every change) keep their box and
+        its region as they were: ~2 ms on 2,000 boxes when nothing drawn changed."""
         from prr_app.canvas_geometry import NodeRects
 
         prev = self.layout
         assert prev is not None
         comps = review.components
         ids = sorted(comps)
-        home = _homes(review, ids, self.cache)
+        src = self._src
+        doms = list(review.domains.values())
+        same_doms = len(doms) == len(self._doms) and all(a is b for a, b in zip(doms, self._doms))
+        pnodes = prev.nodes
         lane: dict[str, str | None] = {}
+        changed: list[str] = []  # components whose object is new (or new components)
         for c in ids:
-            lane[c] = home[c] if home[c] is not None else (UNPLACED if not comps[c].placement else None)
+            comp = comps[c]
+            if same_doms and src.get(c) is comp and c in pnodes:
+                lane[c] = pnodes[c].domain
+                continue
+            changed.append(c)
+        if changed:
+            home = _homes(review, changed, self.cache)
+            for c in changed:
+                lane[c] = home[c] if home[c] is not None else (UNPLACED if not comps[c].placement else None)
         old_regions = {r.id: r for r in self._base}
         needed: dict[str, str | None] = {}  # region id -> its parent region
-        for lid in set(lane.values()):
-            d = lid
-            while d is not None and d not in needed:
-                up = _lane_parent(review, d)
-                needed[d] = up
-                d = up
-        for d, up in needed.items():
-            if d not in old_regions or old_regions[d].parent != up:
-                return None  # the regions nest otherwise now: laid out whole
-        new = [c for c in ids if c not in prev.nodes]
-        if len(new) > max(NEW_MANY_MIN, NEW_SHARE_MAX * len(prev.nodes)):
+        if same_doms and not changed and len(ids) == len(pnodes):
+            needed = self._needed
+        else:
+            for lid in set(lane.values()):
+                d = lid
+                while d is not None and d not in needed:
+                    up = _lane_parent(review, d)
+                    needed[d] = up
+                    d = up
+            for d, up in needed.items():
+                if d not in old_regions or old_regions[d].parent != up:
+                    return None  # the regions nest otherwise now: laid out whole
+        new = [c for c in changed if c not in pnodes]
+        if len(new) > max(NEW_MANY_MIN, NEW_SHARE_MAX * len(pnodes)):
             return None
         ox, oy = prev.origin
         w, h = self.node_w, NODE_H
+        saved_now = review.layout
         pos: dict[str, tuple[float, float]] = {}
         todo: list[str] = []
         for c in ids:
-            saved = review.layout.get(c)
+            saved = saved_now.get(c)
+            old = pnodes.get(c)
             if saved is not None:
                 pos[c] = (float(saved.x) - ox, float(saved.y) - oy)
-            elif c in prev.nodes and c not in self._saved and prev.nodes[c].domain == lane[c]:
-                pos[c] = (prev.nodes[c].x, prev.nodes[c].y)
+            elif old is not None and c not in self._saved and old.domain == lane[c]:
+                pos[c] = (old.x, old.y)
             else:
                 todo.append(c)
         if todo:
-            boxes = NodeRects({c: xy for c, xy in pos.items()}, w, h)
+            boxes = NodeRects(pos, w, h)
             near = _neighbours(review, set(todo))
             for c in todo:
                 spot = self._place(review, c, lane[c], old_regions, needed, boxes, near.get(c, ()))
@@ -672,19 +699,39 @@ class StableLayout:
                 pos[c] = self.pins[c, lane[c]] = spot
                 boxes.add(c, spot)
         nodes: dict[str, NodeBox] = {}
+        dirty: set = set()  # regions whose members came, went or moved
+        placed = set(todo)
         for c in ids:
             comp = comps[c]
             x, y = pos[c]
-            old = prev.nodes.get(c)
+            old = pnodes.get(c)
+            if (old is not None and src.get(c) is comp and same_doms and c not in placed
+                    and old.x == x and old.y == y):
+                nodes[c] = old
+                continue
             shared = tuple(d for d in dict.fromkeys(comp.shared_domains) if d in review.domains)
-            nodes[c] = NodeBox(c, x, y, w, h, old.tier if old is not None and c not in todo else -1, lane[c],
+            nodes[c] = NodeBox(c, x, y, w, h, old.tier if old is not None and c not in placed else -1, lane[c],
                                comp.label, shared)
-        regions = self._regions(review, self._base, needed, nodes)
-        self._saved = {c for c in ids if c in review.layout}
-        rights = [n.x + n.w for n in nodes.values()] + [r.x + r.w for r in regions]
-        bottoms = [n.y + n.h for n in nodes.values()] + [r.y + r.h for r in regions]
-        self.layout = Layout(nodes=nodes, regions=regions, width=max(rights, default=0.0),
-                             height=max(bottoms, default=0.0), origin=prev.origin)
+            if old is None or (old.x, old.y, old.domain) != (x, y, lane[c]):
+                dirty.add(lane[c])
+                if old is not None:
+                    dirty.add(old.domain)
+        for c in pnodes.keys() - comps.keys():  # deleted
+            dirty.add(pnodes[c].domain)
+        if not same_doms:
+            dirty.update(needed)  # labels, kinds
+        regions = prev.regions if not dirty and needed is self._needed else \
+            self._regions(review, self._base, prev.regions, needed, nodes, dirty)
+        self._saved = {c for c in ids if c in saved_now}
+        self._src = {c: comps[c] for c in ids}
+        self._doms, self._needed = doms, needed
+        if todo or dirty or len(nodes) != len(pnodes):
+            rights = [n.x + n.w for n in nodes.values()] + [r.x + r.w for r in regions]
+            bottoms = [n.y + n.h for n in nodes.values()] + [r.y + r.h for r in regions]
+            width, height = max(rights, default=0.0), max(bottoms, default=0.0)
+        else:
+            width, height = prev.width, prev.height
+        self.layout = Layout(nodes=nodes, regions=regions, width=width, height=height, origin=prev.origin)
         return self.layout
 
     def _place(self, review: Review, c: str, lane: str | None, regions: dict[str, Region],
@@ -731,19 +778,30 @@ class StableLayout:
         return spots[0] if spots else None
 
     @staticmethod
-    def _regions(review: Review, old: list[Region], needed: dict[str, str | None],
-                 nodes: dict[str, NodeBox]) -> list[Region]:
-        """The regions of the last whole layout that have members, each grown to hold its members' boxes and its
-        nested regions (the margins of a whole layout: PAD aside and below, the label strip above)."""
+    def _regions(review: Review, base: list[Region], last: list[Region], needed: dict[str, str | None],
+                 nodes: dict[str, NodeBox], dirty: set) -> list[Region]:
+        """The regions of the last whole layout that have members, each grown to hold its members'
+        boxes and its nested regions (the margins of a whole layout: PAD aside and below, the label
+        strip above). Only those ``dirty`` (members came, went or moved) and the regions they are
+        nested in are worked out again; the band of unplaced boxes keeps its rectangle (not drawn)."""
         from prr_app.canvas_geometry import Rect
 
-        kept = [r for r in old if r.id in needed]
+        redo = set()
+        for d in dirty:
+            redo.update(_chain(needed, d))
+        redo.discard(UNPLACED)
+        before = {r.id: r for r in last}
+        kept = [r for r in base if r.id in needed]
         members: dict[str, list[NodeBox]] = {}
-        for n in nodes.values():
-            if n.domain is not None:
-                members.setdefault(n.domain, []).append(n)
+        if redo:
+            for n in nodes.values():
+                if n.domain in redo:
+                    members.setdefault(n.domain, []).append(n)
         out: dict[str, Region] = {}
         for r in sorted(kept, key=lambda r: -r.depth):  # nested ones first: their parents hold them
+            if r.id not in redo:
+                out[r.id] = before.get(r.id, r)
+                continue
             rect = Rect(r.x, r.y, r.w, r.h)
             inner = [Rect(n.x, n.y, n.w, n.h) for n in members.get(r.id, ())]
             inner += [Rect(ch.x, ch.y, ch.w, ch.h) for ch in out.values() if ch.parent == r.id]
@@ -751,13 +809,12 @@ class StableLayout:
                 need = Rect(b.x - PAD, b.y - LABEL_H, b.w + 2 * PAD, b.h + LABEL_H + PAD)
                 if not rect.contains(need):
                     rect = rect.united(need)
-            label, kind = r.label, r.kind
-            if r.id != UNPLACED:
-                dom = review.domains[r.id]
-                label, kind = dom.name or dom.id, dom.kind
+            dom = review.domains[r.id]
+            label, kind = dom.name or dom.id, dom.kind
             if (rect.x, rect.y, rect.w, rect.h, label, kind) != (r.x, r.y, r.w, r.h, r.label, r.kind):
                 r = Region(r.id, label, kind, rect.x, rect.y, rect.w, rect.h, r.depth, r.parent)
-            out[r.id] = r
+            old = before.get(r.id)
+            out[r.id] = old if old == r else r
         return [out[r.id] for r in kept]
 
 
@@ -805,6 +862,8 @@ def _neighbours(review: Review, ids: set[str]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for dep in review.dependencies.values():
         s, t = dep.source, dep.target
+        if s not in ids and t not in ids and t not in in_group:
+            continue
         targets = review.groups[t].members if t in review.groups else [t]
         if s in ids:
             out.setdefault(s, []).extend(x for x in targets if x in review.components and x != s)

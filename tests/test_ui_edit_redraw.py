@@ -302,3 +302,32 @@ def test_an_edits_layout_worker_starts_after_the_edit_and_not_at_all_when_drawn_
     assert not task.running and "spot-svc" in sc.nodes
     wait_analysis(qtbot, win)
     assert_drawn_afresh(win)
+
+
+def test_a_line_added_to_a_large_review_joins_the_edge_layer_without_remaking_it(qtbot, win, large):
+    """A dependency added in a meeting: the edge layer (which draws a large review's lines) gets the
+    new line in its group; its groups are those it would make afresh (every line, in its pen), and
+    no group was made again for it."""
+    win.open_path(str(large))
+    wait_analysis(qtbot, win)
+    layer = win.scene.edge_layer
+    layer.in_step()
+    made = []
+    real = layer.rebuild
+    layer.rebuild = lambda: (made.append(1), real())[1]
+    comps = sorted(win.session.review.components)
+    src, tgt = comps[0], comps[-1]
+    assert win.create_dependency(src, tgt)
+    assert not layer.dirty and layer._added
+    layer.in_step()
+    assert made == []
+
+    def groups():
+        return {k: sorted(map(tuple, a.tolist())) for k, a in layer._groups.items()}
+
+    got = groups()
+    assert any(len(rows) and any(r[:4] == win.scene.edges[f"{src}->{tgt}"].ends for r in rows) for rows in got.values())
+    real()
+    assert got == groups()
+    wait_analysis(qtbot, win)
+    assert_drawn_afresh(win)

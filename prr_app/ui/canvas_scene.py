@@ -141,10 +141,10 @@ class GraphScene(QGraphicsScene):
                                        for n in self.nodes.values() if not n.is_group)
         return self._columns
 
-    def _reroute_steps(self, moved=()):
-        """Redraw each line once after a sync: those whose boxes ``moved``, those added, and,
-        when the boxes' columns changed, every line (it may have to take another way).
-        Yields after each line."""
+    def _reroute_steps(self, moved=(), added=()):
+        """Redraw each line once after a sync: those whose boxes ``moved``, those ``added`` (new lines,
+        the edge layer told of them alone when no other line moved), and, when the boxes' columns
+        changed, every line (it may have to take another way). Yields after each line."""
         todo = set(moved)  # (group membership lines among them)
         if self.edge_layer_on:  # the edge layer draws lines straight: so must their hit shapes be
             if self._routed_columns is not None:
@@ -161,9 +161,12 @@ class GraphScene(QGraphicsScene):
                 todo.update(e for e in self.edges.values() if e._stale)
         # the edge layer is told once, at the end, not by each of (up to) 8,000 lines redrawn
         self._lines_quiet = True
+        new = set(added)
+        only_new = False
         try:
             if self.edge_layer_on:  # its lines moved all at once (canvas_items.move_lines)
                 lines = [e for e in todo if e.kind != "member" and e.scene() is self]
+                only_new = bool(new) and all(e in new for e in lines)
                 yield  # a step of its own (~15 ms on 8,000 lines): a sliced sync's slice may end here
                 yield from move_lines(lines)
                 todo = [e for e in todo if e.kind == "member"]
@@ -173,8 +176,11 @@ class GraphScene(QGraphicsScene):
                     yield
         finally:
             self._lines_quiet = False
-            if todo and self.edge_layer_on:
-                self.edge_layer.mark()
+            if self.edge_layer_on:
+                if only_new:
+                    self.edge_layer.added([e for e in new if e.kind != "member" and e.scene() is self])
+                elif todo or lines:
+                    self.edge_layer.mark()
 
     # -- building ------------------------------------------------------
     @property
@@ -501,6 +507,8 @@ class GraphScene(QGraphicsScene):
         # (the edge layer). An edit that changes neither (most of them: a replica count, an owner...)
         # costs them nothing, and the window repaints only the box whose text changed
         boxes_changed = lines_changed = False
+        dropped = False  # lines went (or were made again): the edge layer makes every group again
+        boxes_made = False
         try:
             r = self.review
             laid_out = self._stable.whole if self._stable.layout is not None else None
@@ -525,7 +533,7 @@ class GraphScene(QGraphicsScene):
                 for e in list(item.edges):
                     self._drop_edge(e)
                 self.removeItem(item)
-                boxes_changed = lines_changed = True
+                boxes_changed = lines_changed = dropped = True
             for cid, c in comps:
                 item = self.nodes.get(cid)
                 if item is None or item.is_group:
@@ -534,7 +542,7 @@ class GraphScene(QGraphicsScene):
                     item = NodeItem(self, cid)
                     self.addItem(item)
                     self.nodes[cid] = item
-                    created = boxes_changed = True
+                    created = boxes_changed = boxes_made = True
                 if item._src is not c:  # commands put a new object in the review for every change
                     item._src = c
                     sub = c.kind.replace("_", " ")
@@ -565,7 +573,7 @@ class GraphScene(QGraphicsScene):
                     item = GroupItem(self, gid)
                     self.addItem(item)
                     self.nodes[gid] = item
-                    created = True
+                    created = boxes_made = True
                 item.set_data(kind="group", title=g.name or g.id, subtitle=f"{g.min_up} of {len(g.members)} needed",
                               user_facing=False, tooltip=f"Redundancy group {g.id}\nmembers: {', '.join(g.members)}")
                 self._fit_group(item, g)
@@ -575,7 +583,7 @@ class GraphScene(QGraphicsScene):
             for did in (set(self.edges) - set(r.dependencies) if only is None else
                         {k for k in only["dependencies"] if k in self.edges and k not in r.dependencies}):
                 self._drop_edge(self.edges.pop(did))
-                lines_changed = True
+                lines_changed = dropped = True
             deps = (r.dependencies.items() if only is None else
                     [(k, r.dependencies[k]) for k in only["dependencies"] if k in r.dependencies])
             for did, d in deps:
@@ -587,11 +595,12 @@ class GraphScene(QGraphicsScene):
                 if s is None or t is None:
                     if e is not None:
                         self._drop_edge(self.edges.pop(did))
-                        lines_changed = True
+                        lines_changed = dropped = True
                     continue
                 if e is None or e.source is not s or e.target is not t:
                     if e is not None:
                         self._drop_edge(e)
+                        dropped = True
                     e = EdgeItem(s, t, d.kind, did)
                     e.far = self.far
                     self.addItem(e)
@@ -609,11 +618,13 @@ class GraphScene(QGraphicsScene):
             yield  # the steps below take 10-40 ms each on 8,000 lines: a sliced sync may end its slice here
             # lines made by a sync that was stopped before this step (an edit during a staged build)
             # have no flags yet: then every line is looked at
-            yield from self._set_big_steps(len(r.dependencies) > EDGES_SMOOTH_MAX, created, lines_changed,
-                                           None if self._lines_unflagged else new_lines)
+            unflagged = self._lines_unflagged
+            yield from self._set_big_steps(len(r.dependencies) > EDGES_SMOOTH_MAX, created, dropped,
+                                           None if unflagged else new_lines, boxes_made)
             self._lines_unflagged = False
             yield
-            yield from self._reroute_steps(moved)  # a line redrawn where it was tells the edge layer itself
+            # a line redrawn where it was tells the edge layer itself; new lines are added to it
+            yield from self._reroute_steps(moved, () if unflagged or dropped else new_lines)
             if self.overview_on and not self.edge_layer_on:
                 for it in list(self.nodes.values()) + list(self.edges.values()):
                     it.setVisible(False)
@@ -621,19 +632,22 @@ class GraphScene(QGraphicsScene):
                 self._items_made += 1
             if boxes_changed or lines_changed or created:
                 self._overview_changed()
-            if boxes_changed or created or only is None:
+            if boxes_changed or only is None:
                 self._keep_room(pos, regions)
         finally:
             self._syncing = False
 
-    def _set_big_steps(self, big: bool, created: bool = True, lines_changed: bool = True, new_lines=None):
+    def _set_big_steps(self, big: bool, created: bool = True, dropped: bool = True, new_lines=None,
+                       boxes_made: bool = True):
         """Large graphs: lines drawn by the edge layer, boxes from a pixmap cache (no Python per frame).
 
         ``created``: the sync made new items (their flags and cache mode follow the others'); if it
         did not and the size class stays, every item already has them. ``lines_changed``: lines
-        came or went (the edge layer's arrays are made again). ``new_lines``: the lines it made (when
+        went or were made again (the edge layer's arrays are made again; new lines only are added to
+        them after the sync, see _reroute_steps). ``new_lines``: the lines it made (when
         the size class stays, only theirs are looked at: one line added to 8,000 is not a walk over
-        them all). Yields after each line."""
+        them all). ``boxes_made``: boxes among the new items (their flags and cache mode set too:
+        a line added alone is not a walk over 2,000 boxes). Yields after each line."""
         flip = big != self.edge_layer_on
         if self.edge_layer_on and not big:
             for e in self.edges.values():
@@ -651,14 +665,14 @@ class GraphScene(QGraphicsScene):
                     done += 1
                     if not done % STEP_ITEMS:
                         yield
-            if self.boxes_drawn_by_layer:
+            if self.boxes_drawn_by_layer and (flip or boxes_made):
                 for n in self.nodes.values():
                     if not n.is_group:
                         n.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)
         self._apply_modes()
-        if flip or created:
+        if flip or (created and boxes_made):
             self._set_node_cache(self._node_cache, force=True)  # boxes made by this sync
-        if big and (flip or created or lines_changed):
+        if big and (flip or dropped or (created and new_lines is None)):
             self.edge_layer.mark()
 
     def _place(self, item: NodeItem, xy) -> bool:
