@@ -25,6 +25,9 @@ API (stable)
   stay). The result is always equal to the one computed without a cache
   (a property test checks this over random edit sequences).
 
+``StableLayout`` (below) is the desktop app's canvas layout: the first call is ``compute_layout``
+with ``use_saved``; after an edit every box is kept where it is and new ones are placed among them.
+
 Coordinates are abstract units (think points, 1/72 inch), origin top-left,
 **y grows downwards** (like a Qt scene; the PDF renderer flips it).
 
