@@ -123,7 +123,7 @@ def test_new_boxes_near_the_view_go_where_a_search_over_every_box_puts_them(rect
     """A new box's place, looked for among the rectangles near the view first, is the place the
     search over every rectangle gives (crowded, empty, and huge rectangles reaching in from afar)."""
     from prr_app.canvas_geometry import Rect, free_spots
-    from prr_app.ui.main_window import free_spots_near
+    from prr_app.canvas_geometry import free_spots_near
 
     taken = [Rect(*r) for r in rects]
     assert free_spots_near(taken, near, 180, 60, count) == free_spots(taken, near, 180, 60, count)

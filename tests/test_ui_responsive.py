@@ -532,8 +532,8 @@ def test_the_checklist_filters_show_exactly_the_items_a_plain_filter_picks(qtbot
 
 def test_an_edits_analysis_waits_until_the_new_layout_is_drawn_then_shows_the_review_as_it_is(
         qtbot, win, webshop_prr, staged, monkeypatch):
-    """A component added to a large review: its layout is computed on a worker and the items are
-    brought in step afterwards; the analysis of the edit waits meanwhile (on one interpreter the two
+    """A component added to a large review while a whole new layout (Automatic Layout) is computed
+    on a worker and the items are brought in step afterwards: the analysis of the edit waits meanwhile (on one interpreter the two
     made each other wait), then runs, and the findings are those of the review with the edit."""
     import threading
 
@@ -548,6 +548,7 @@ def test_an_edits_analysis_waits_until_the_new_layout_is_drawn_then_shows_the_re
     monkeypatch.setattr(canvas_scene, "_layout_task",
                         lambda state, review, cache=None: (laid_out.wait(20), real_layout(state, review, cache))[1])
     try:
+        win.auto_layout()
         assert win.create_component("held-svc", "Held service", "service") == "held-svc"
         assert win.scene.redrawing
         qtbot.wait(200)
@@ -696,7 +697,8 @@ def test_after_an_edits_new_layout_is_brought_in_the_analysis_waits_for_the_pain
     win.scene.sig_redrawn.connect(lambda: order.append(("redrawn, analysis held", win._canvas_drawing())))
     win.view.sig_first_painted.connect(lambda: order.append("painted"))
     win.live.sig_started.connect(lambda: order.append("analysis started"))
-    assert win.create_component("moved-svc", "Moves the others", "service") == "moved-svc"
+    win.auto_layout()  # a whole new layout: every box may move
+    assert win.create_component("moved-svc", "Placed in it", "service") == "moved-svc"
     res = wait_analysis(qtbot, win)
     assert order[:3] == [("redrawn, analysis held", True), "painted", "analysis started"]
     assert "moved-svc" in res["review"].components

@@ -7,6 +7,7 @@ asks for a new dependency. It decides who draws what at each zoom level (see :me
 """
 from __future__ import annotations
 
+import logging
 import math
 import time
 from types import GeneratorType
@@ -17,13 +18,15 @@ from PySide6.QtWidgets import (
     QGraphicsItem, QGraphicsLineItem, QGraphicsRectItem, QGraphicsScene, QGraphicsSimpleTextItem,
 )
 
-from prr_app.layout import LayoutCache
+from prr_app.layout import StableLayout
 from prr_app.model.entities import Review
 from prr_app.routing import columns_of
 from prr_app.ui import theme
 from prr_app.ui.canvas_items import EdgeItem, GroupItem, NodeItem, RegionItem, move_lines
 from prr_app.ui.canvas_layers import EdgeLayer, OverviewItem
-from prr_app.ui.layout_bridge import NODE_H, NODE_W, scene_layout
+from prr_app.ui.layout_bridge import NODE_H, NODE_W, scene_layout, to_scene
+
+log = logging.getLogger(__name__)
 
 #: above this many dependencies, lines are drawn by the edge layer, without antialiasing
 EDGES_SMOOTH_MAX = 600
@@ -62,9 +65,13 @@ class GraphScene(QGraphicsScene):
         self.edges: dict[str, EdgeItem] = {}
         self.member_edges: dict[tuple[str, str], EdgeItem] = {}
         self.regions: dict[str, RegionItem] = {}
-        self._auto: dict[str, tuple[float, float]] = {}
-        self._auto_key = None
-        self._layout_cache = LayoutCache()  # the automatic layout reuses what an edit did not touch
+        #: the layout drawn, every box kept where it is across edits (a whole layout only on open and
+        #: when asked: see relayout); its scene units, and the layout they were made from
+        self._stable = StableLayout()
+        self._auto: tuple = ({}, [])
+        self._auto_of = None
+        self._in_step = False  # sync brought the layout in step with the edit: _sync_steps takes it as is
+        self._drawn_regions = None  # the regions drawn last
         self._syncing = False
         self._moved_edges: set = set()
         self._press_pos: dict[str, QPointF] = {}
@@ -134,10 +141,10 @@ class GraphScene(QGraphicsScene):
                                        for n in self.nodes.values() if not n.is_group)
         return self._columns
 
-    def _reroute_steps(self, moved=()):
-        """Redraw each line once after a sync: those whose boxes ``moved``, those added, and,
-        when the boxes' columns changed, every line (it may have to take another way).
-        Yields after each line."""
+    def _reroute_steps(self, moved=(), added=()):
+        """Redraw each line once after a sync: those whose boxes ``moved``, those ``added`` (new lines,
+        the edge layer told of them alone when no other line moved), and, when the boxes' columns
+        changed, every line (it may have to take another way). Yields after each line."""
         todo = set(moved)  # (group membership lines among them)
         if self.edge_layer_on:  # the edge layer draws lines straight: so must their hit shapes be
             if self._routed_columns is not None:
@@ -154,9 +161,12 @@ class GraphScene(QGraphicsScene):
                 todo.update(e for e in self.edges.values() if e._stale)
         # the edge layer is told once, at the end, not by each of (up to) 8,000 lines redrawn
         self._lines_quiet = True
+        new = set(added)
+        only_new = False
         try:
             if self.edge_layer_on:  # its lines moved all at once (canvas_items.move_lines)
                 lines = [e for e in todo if e.kind != "member" and e.scene() is self]
+                only_new = bool(new) and all(e in new for e in lines)
                 yield  # a step of its own (~15 ms on 8,000 lines): a sliced sync's slice may end here
                 yield from move_lines(lines)
                 todo = [e for e in todo if e.kind == "member"]
@@ -166,8 +176,11 @@ class GraphScene(QGraphicsScene):
                     yield
         finally:
             self._lines_quiet = False
-            if todo and self.edge_layer_on:
-                self.edge_layer.mark()
+            if self.edge_layer_on:
+                if only_new:
+                    self.edge_layer.added([e for e in new if e.kind != "member" and e.scene() is self])
+                elif todo or lines:
+                    self.edge_layer.mark()
 
     # -- building ------------------------------------------------------
     @property
@@ -191,6 +204,7 @@ class GraphScene(QGraphicsScene):
         self.removeItem(self.edge_layer)
         self.edge_layer.forget()
         self.clear()
+        self.setSceneRect(QRectF())  # grown again from the items (see _keep_room)
         self.addItem(self.overview)
         self.addItem(self.edge_layer)
         self.nodes.clear()
@@ -198,8 +212,9 @@ class GraphScene(QGraphicsScene):
         self.member_edges.clear()
         self._lines_selected = set()
         self.regions.clear()
-        self._auto_key = None
-        self._layout_cache = LayoutCache()
+        self._stable = StableLayout()
+        self._auto_of = self._drawn_regions = None
+        self._in_step = False
         self._marks.clear()
         self._told.clear()
         r = self.review
@@ -229,10 +244,8 @@ class GraphScene(QGraphicsScene):
         if (self._build is None or self._build is _ITEMS_MADE or isinstance(self._build, GeneratorType)
                 or self.sender() is not self._layout_task.signals):
             return  # another review (or a newer build) since
-        if res is not None:
-            key, auto, cache = res
-            if key == _layout_key(self.review):  # not edited meanwhile: the worker's layout holds
-                self._auto_key, self._auto, self._layout_cache = key, auto, cache
+        if res is not None:  # the whole layout of the review as opened; edits since are placed in it
+            self._stable = res
         self._build = self._sync_steps(None)
         self._slicer.start()
 
@@ -294,14 +307,38 @@ class GraphScene(QGraphicsScene):
         self._slicer.stop()
         self._build_slice(whole=True)
 
-    def _layout(self, key=None):
-        """The automatic layout of the review as it is (``key``: its layout key, when just computed)."""
-        r = self.review
-        key = _layout_key(r) if key is None else key
-        if key != self._auto_key:
-            self._auto = scene_layout(r, self._layout_cache)
-            self._auto_key = key
+    def _layout(self):
+        """The layout of the review as it is, in scene units: the one drawn, every box kept where it
+        is and new ones placed among them (see :class:`prr_app.layout.StableLayout`)."""
+        st = self._stable
+        if self._in_step:  # just brought in step by sync
+            self._in_step = False
+        else:
+            pos_regions = scene_layout(self.review, st)
+            if st.layout is None:  # its fallback: a grid
+                return pos_regions
+        if st.layout is not self._auto_of:
+            self._auto, self._auto_of = to_scene(st.layout), st.layout
         return self._auto
+
+    @property
+    def layout_origin(self) -> tuple[float, float]:
+        """The point of ``review.layout``'s units drawn at the scene's 0,0 (scaled: see layout_bridge)."""
+        lay = self._stable.layout
+        return lay.origin if lay is not None else (0.0, 0.0)
+
+    def relayout(self) -> None:
+        """Lay the whole graph out again (View > Automatic Layout): a large review's on a worker."""
+        if self._build is not None:
+            return  # a build lays it out whole already
+        r = self.review
+        if len(r.components) + len(r.dependencies) > STAGED_BUILD_MIN:
+            self._redraw_later()
+            return
+        self._stable.relayout(r)
+        self._in_step = True
+        for _ in self._sync_steps(None):
+            pass
 
     #: collections the canvas draws; an edit of anything else (answers, risks, journeys...) leaves it alone
     DRAWN = frozenset({"components", "dependencies", "groups", "domains", "layout"})
@@ -327,14 +364,23 @@ class GraphScene(QGraphicsScene):
             return
         if self._redraw is not None:  # an edit while the last one's new layout is brought in: that first
             self._redraw_slice(whole=True)
+        if self._relayout is not None:
+            return  # drawn with the whole layout on its worker, once it is back (see _relaid_out)
         r = self.review
-        key = None  # computed once per edit (~6 ms on 10,000 elements), not here and again in _layout
-        if not self.redrawing and self._auto_key is not None and len(r.components) + len(r.dependencies) > STAGED_BUILD_MIN:
-            key = _layout_key(r)
-        if self.redrawing or (key is not None and key != self._auto_key):
-            self._redraw_later()
-            return
-        for _ in self._sync_steps(colls, keys, layout_key=key):
+        st = self._stable
+        if st.layout is not None:
+            # every box kept where it is, new ones placed among them (a few ms on 2,000 boxes); what
+            # takes a whole layout again (a zone with no region yet...) is a large review's on a worker
+            try:
+                extended = st.extend(r)
+            except Exception:  # a layout bug must not stop the editor: laid out whole (or a grid)
+                log.exception("StableLayout.extend failed")
+                extended = None
+            if extended is None and len(r.components) + len(r.dependencies) > STAGED_BUILD_MIN:
+                self._redraw_later()
+                return
+            self._in_step = extended is not None
+        for _ in self._sync_steps(colls, keys):
             pass
 
     # -- an edit that changes a large review's layout ------------------------
@@ -345,12 +391,12 @@ class GraphScene(QGraphicsScene):
         return self._relayout is not None or self._redraw is not None
 
     def _redraw_later(self) -> None:
-        """Bring a large review's items in step with an edit that changed its layout (a box or a
-        line added or deleted, a placement changed) without computing the layout on the GUI
+        """Bring a large review's items in step with a whole new layout (asked for, or an edit that
+        needs one: see :class:`prr_app.layout.StableLayout`) without computing it on the GUI
         thread: it is computed on a worker from a snapshot (~0.3-0.8 s of CPU on 2,000 components
         and 8,000 dependencies), while the graph as it was stays shown and usable; the items are
-        then brought in step in slices (:meth:`_redraw_slice`). Edits meanwhile are drawn with it
-        (laid out again if they changed the layout too). A scene half in step with the review is
+        then brought in step in slices (:meth:`_redraw_slice`). Edits meanwhile are placed in it
+        when it is back. A scene half in step with the review is
         never painted nor clicked (an earlier try at slices, painting it, crashed Qt when other
         events came between two slices): the views' updates and input are off until the last
         slice, the analysis (its colours) is held, and an edit first finishes the slices."""
@@ -358,8 +404,10 @@ class GraphScene(QGraphicsScene):
             return  # its layout is checked against the review when it comes back
         from prr_app.ui.tasks import Task
 
-        cache, self._layout_cache = self._layout_cache, LayoutCache()  # the worker's until it is back
-        task = Task("layout", _layout_task, self.session.analysis_copy(), cache)
+        worker = StableLayout()
+        worker.cache, self._stable.cache = self._stable.cache, worker.cache  # the worker's until it is back
+        worker.whole = self._stable.whole
+        task = Task("layout", _layout_task, self.session.analysis_copy(), worker)
         # bound methods: Qt drops them if the scene goes first
         task.signals.sig_done.connect(self._relaid_out)
         task.signals.sig_failed.connect(self._relayout_failed)
@@ -372,12 +420,11 @@ class GraphScene(QGraphicsScene):
         if self._relayout is None or self.sender() is not self._relayout.signals:
             return  # another review since
         self._relayout = None
-        key, auto, cache = res
-        self._layout_cache = cache
-        if key != _layout_key(self.review):
-            self._redraw_later()  # edited again meanwhile: laid out again
+        self._stable = res
+        if res.extend(self.review) is None:  # edited meanwhile, and that takes a whole layout too
+            self._redraw_later()
             return
-        self._auto_key, self._auto = key, auto
+        self._in_step = True
         # the items brought in step in slices of at most SLICE_MS, as a staged build makes them (in one
         # go it was a block of 150-260 ms on 2,000 components). Meanwhile the views neither paint
         # (a half-moved graph: the old picture stays) nor take mouse input, and the analysis waits
@@ -449,7 +496,7 @@ class GraphScene(QGraphicsScene):
         self._end_redraw_slices()
         self._relayout = self._select_later = None
 
-    def _sync_steps(self, colls, keys=None, layout_key=None):
+    def _sync_steps(self, colls, keys=None):
         """:meth:`sync` as steps: yields after every :data:`STEP_ITEMS` items it makes or changes (None), and the
         fraction of the work done at the end of each element. ``keys``: see :meth:`sync`."""
         self._syncing = True
@@ -460,27 +507,33 @@ class GraphScene(QGraphicsScene):
         # (the edge layer). An edit that changes neither (most of them: a replica count, an owner...)
         # costs them nothing, and the window repaints only the box whose text changed
         boxes_changed = lines_changed = False
+        dropped = False  # lines went (or were made again): the edge layer makes every group again
+        boxes_made = False
         try:
             r = self.review
-            laid_out = self._auto_key
-            pos, regions = self._layout(layout_key)
-            # only the elements the edit named: the layout is the same (so are the sets of ids)
+            laid_out = self._stable.whole if self._stable.layout is not None else None
+            pos, regions = self._layout()
+            # only the elements the edit named: no other box moved (no whole layout since), and a
+            # component's saved position ("layout") moves its box only
             only = None
-            if keys is not None and laid_out is not None and self._auto_key == laid_out:
+            if keys is not None and laid_out is not None and self._stable.whole == laid_out:
                 named = {coll for coll, _k in keys}
-                if named & self.DRAWN <= {"components", "dependencies"}:
+                if named & self.DRAWN <= {"components", "dependencies", "layout"}:
                     only = {coll: {k for c2, k in keys if c2 == coll} for coll in ("components", "dependencies")}
+                    only["components"] |= {k for c2, k in keys if c2 == "layout"}
             comps = (r.components.items() if only is None else
                      [(k, r.components[k]) for k in only["components"] if k in r.components])
             total = max(1, len(r.components) + len(r.groups) + len(r.dependencies))
             done = 0
             wanted = set(r.components) | set(r.groups)
-            for gone in (set(self.nodes) - wanted if only is None else ()):
+            gone_boxes = (set(self.nodes) - wanted if only is None else
+                          {k for k in only["components"] if k in self.nodes and k not in wanted})
+            for gone in gone_boxes:
                 item = self.nodes.pop(gone)
                 for e in list(item.edges):
                     self._drop_edge(e)
                 self.removeItem(item)
-                boxes_changed = lines_changed = True
+                boxes_changed = lines_changed = dropped = True
             for cid, c in comps:
                 item = self.nodes.get(cid)
                 if item is None or item.is_group:
@@ -489,7 +542,7 @@ class GraphScene(QGraphicsScene):
                     item = NodeItem(self, cid)
                     self.addItem(item)
                     self.nodes[cid] = item
-                    created = boxes_changed = True
+                    created = boxes_changed = boxes_made = True
                 if item._src is not c:  # commands put a new object in the review for every change
                     item._src = c
                     sub = c.kind.replace("_", " ")
@@ -504,6 +557,8 @@ class GraphScene(QGraphicsScene):
                         boxes_changed = True
                 if self._place(item, pos.get(cid, (0.0, 0.0))):
                     boxes_changed = True
+                    if only is not None:  # the frames of its groups follow (all are fitted otherwise)
+                        self._refit_groups_of(cid)
                 done += 1
                 if not done % STEP_ITEMS:
                     yield done / total
@@ -518,16 +573,17 @@ class GraphScene(QGraphicsScene):
                     item = GroupItem(self, gid)
                     self.addItem(item)
                     self.nodes[gid] = item
-                    created = True
+                    created = boxes_made = True
                 item.set_data(kind="group", title=g.name or g.id, subtitle=f"{g.min_up} of {len(g.members)} needed",
                               user_facing=False, tooltip=f"Redundancy group {g.id}\nmembers: {', '.join(g.members)}")
                 self._fit_group(item, g)
                 done += 1
                 yield done / total
             # dependencies
-            for did in (set(self.edges) - set(r.dependencies) if only is None else ()):
+            for did in (set(self.edges) - set(r.dependencies) if only is None else
+                        {k for k in only["dependencies"] if k in self.edges and k not in r.dependencies}):
                 self._drop_edge(self.edges.pop(did))
-                lines_changed = True
+                lines_changed = dropped = True
             deps = (r.dependencies.items() if only is None else
                     [(k, r.dependencies[k]) for k in only["dependencies"] if k in r.dependencies])
             for did, d in deps:
@@ -539,11 +595,12 @@ class GraphScene(QGraphicsScene):
                 if s is None or t is None:
                     if e is not None:
                         self._drop_edge(self.edges.pop(did))
-                        lines_changed = True
+                        lines_changed = dropped = True
                     continue
                 if e is None or e.source is not s or e.target is not t:
                     if e is not None:
                         self._drop_edge(e)
+                        dropped = True
                     e = EdgeItem(s, t, d.kind, did)
                     e.far = self.far
                     self.addItem(e)
@@ -556,16 +613,18 @@ class GraphScene(QGraphicsScene):
                 e.set_kind(d.kind, fallback=bool(d.fallback))
                 if e.toolTip():
                     e.setToolTip(e.tip())  # shown before: keep it true (others are made when pointed at)
-            if only is None:
+            if only is None or regions != self._drawn_regions:
                 self.update_regions(regions)
             yield  # the steps below take 10-40 ms each on 8,000 lines: a sliced sync may end its slice here
             # lines made by a sync that was stopped before this step (an edit during a staged build)
             # have no flags yet: then every line is looked at
-            yield from self._set_big_steps(len(r.dependencies) > EDGES_SMOOTH_MAX, created, lines_changed,
-                                           None if self._lines_unflagged else new_lines)
+            unflagged = self._lines_unflagged
+            yield from self._set_big_steps(len(r.dependencies) > EDGES_SMOOTH_MAX, created, dropped,
+                                           None if unflagged else new_lines, boxes_made)
             self._lines_unflagged = False
             yield
-            yield from self._reroute_steps(moved)  # a line redrawn where it was tells the edge layer itself
+            # a line redrawn where it was tells the edge layer itself; new lines are added to it
+            yield from self._reroute_steps(moved, () if unflagged or dropped else new_lines)
             if self.overview_on and not self.edge_layer_on:
                 for it in list(self.nodes.values()) + list(self.edges.values()):
                     it.setVisible(False)
@@ -573,17 +632,22 @@ class GraphScene(QGraphicsScene):
                 self._items_made += 1
             if boxes_changed or lines_changed or created:
                 self._overview_changed()
+            if boxes_changed or only is None:
+                self._keep_room(pos, regions)
         finally:
             self._syncing = False
 
-    def _set_big_steps(self, big: bool, created: bool = True, lines_changed: bool = True, new_lines=None):
+    def _set_big_steps(self, big: bool, created: bool = True, dropped: bool = True, new_lines=None,
+                       boxes_made: bool = True):
         """Large graphs: lines drawn by the edge layer, boxes from a pixmap cache (no Python per frame).
 
         ``created``: the sync made new items (their flags and cache mode follow the others'); if it
         did not and the size class stays, every item already has them. ``lines_changed``: lines
-        came or went (the edge layer's arrays are made again). ``new_lines``: the lines it made (when
+        went or were made again (the edge layer's arrays are made again; new lines only are added to
+        them after the sync, see _reroute_steps). ``new_lines``: the lines it made (when
         the size class stays, only theirs are looked at: one line added to 8,000 is not a walk over
-        them all). Yields after each line."""
+        them all). ``boxes_made``: boxes among the new items (their flags and cache mode set too:
+        a line added alone is not a walk over 2,000 boxes). Yields after each line."""
         flip = big != self.edge_layer_on
         if self.edge_layer_on and not big:
             for e in self.edges.values():
@@ -601,14 +665,14 @@ class GraphScene(QGraphicsScene):
                     done += 1
                     if not done % STEP_ITEMS:
                         yield
-            if self.boxes_drawn_by_layer:
+            if self.boxes_drawn_by_layer and (flip or boxes_made):
                 for n in self.nodes.values():
                     if not n.is_group:
                         n.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)
         self._apply_modes()
-        if flip or created:
+        if flip or (created and boxes_made):
             self._set_node_cache(self._node_cache, force=True)  # boxes made by this sync
-        if big and (flip or created or lines_changed):
+        if big and (flip or dropped or (created and new_lines is None)):
             self.edge_layer.mark()
 
     def _place(self, item: NodeItem, xy) -> bool:
@@ -624,6 +688,27 @@ class GraphScene(QGraphicsScene):
         self._columns = self._centres = None  # measured again when needed
         return True
 
+    #: room kept around the graph in the scene (scene units): a box moved out of the graph's extent
+    #: (a drag, a new box) does not grow the scene, which a view showing all of it would re-centre:
+    #: the whole picture jumped under the mouse when a box was dropped past the graph's edge
+    ROOM = 400.0
+
+    def _keep_room(self, pos=None, regions=(), rect: QRectF | None = None) -> None:
+        """Grow the scene (never shrink it: the view would jump) to hold ``rect``, or the boxes at
+        ``pos`` and the ``regions``, with :data:`ROOM` around."""
+        if rect is None:
+            if not pos:
+                return
+            xs = [x for x, _y in pos.values()] + [b.x for b in regions]
+            ys = [y for _x, y in pos.values()] + [b.y for b in regions]
+            x1 = max([x + NODE_W for x, _y in pos.values()] + [b.x + b.w for b in regions])
+            y1 = max([y + NODE_H for _x, y in pos.values()] + [b.y + b.h for b in regions])
+            rect = QRectF(min(xs), min(ys), x1 - min(xs), y1 - min(ys))
+        need = rect.adjusted(-self.ROOM, -self.ROOM, self.ROOM, self.ROOM)
+        cur = self.sceneRect()
+        if not cur.contains(need):
+            self.setSceneRect(cur.united(need))
+
     def _follow(self, item: NodeItem) -> None:
         """A box moved outside a sync (a drag): its lines, its group's frame and the overview follow."""
         xy = (item.x(), item.y())
@@ -631,6 +716,7 @@ class GraphScene(QGraphicsScene):
             return
         item.drawn_at = xy
         self._columns = self._centres = None
+        self._keep_room(rect=item.sceneBoundingRect())
         for e in item.edges:
             e.adjust()
         self.node_moved(item)
@@ -661,6 +747,7 @@ class GraphScene(QGraphicsScene):
 
     def update_regions(self, regions) -> None:
         """Failure domains as labelled regions, from the shared layout."""
+        self._drawn_regions = regions
         r = self.review
         wanted = {b.id for b in regions if b.id in r.domains}
         for gone in set(self.regions) - wanted:
@@ -681,8 +768,11 @@ class GraphScene(QGraphicsScene):
             self._overview_changed()
         if item.is_group:
             return
+        self._refit_groups_of(item.node_id)
+
+    def _refit_groups_of(self, cid: str) -> None:
         for gid, g in self.review.groups.items():
-            if item.node_id in g.members and gid in self.nodes:
+            if cid in g.members and gid in self.nodes:
                 self._fit_group(self.nodes[gid], g)
 
     # -- mouse: one move command per drag; shift-drag links --------------
@@ -1125,20 +1215,12 @@ class CentreIndex:
         return best
 
 
-def _layout_key(r: Review) -> tuple:
-    """What the automatic layout depends on: when it is unchanged, so are the boxes' places."""
-    return (tuple(r.components), tuple(r.dependencies),
-            tuple((c.placement and tuple(c.placement), tuple(c.shared_domains)) for c in r.components.values()),
-            tuple((d.id, d.parent, d.name, d.kind) for d in r.domains.values()),
-            tuple((k, p.x, p.y) for k, p in r.layout.items()),
-            tuple((g.id, tuple(g.members)) for g in r.groups.values()))
-
-
-def _layout_task(state, review: Review, cache: LayoutCache | None = None):
-    """Worker: the automatic layout of a review being opened (or edited: ``cache``, the canvas's),
-    with the cache later edits reuse."""
-    cache = LayoutCache() if cache is None else cache
-    return _layout_key(review), scene_layout(review, cache), cache
+def _layout_task(state, review: Review, stable: StableLayout | None = None):
+    """Worker: the whole layout of a review being opened (or laid out again: ``stable``, with the
+    canvas's cache), as the StableLayout later edits extend."""
+    stable = StableLayout() if stable is None else stable
+    stable.relayout(review)
+    return stable
 
 
 def _short(domain_id: str) -> str:

@@ -1,7 +1,8 @@
 """Node positions and failure-domain regions for the canvas.
 
 The canvas draws :func:`prr_app.layout.compute_layout` (shared with the PDF
-figure, so both show the same picture) at :data:`SCALE`. Positions the user
+figure, so both show the same picture) at :data:`SCALE`, kept stable across edits by
+:class:`prr_app.layout.StableLayout` (a box added or deleted moves no other box). Positions the user
 dragged are kept in ``review.layout`` in the layout's own units, so the PDF
 follows the hand-made arrangement too.
 """
@@ -31,18 +32,24 @@ class RegionBox:
     depth: int
 
 
-def scene_layout(review: Review, cache=None) -> tuple[dict[str, tuple[float, float]], list[RegionBox]]:
+def scene_layout(review: Review, stable=None) -> tuple[dict[str, tuple[float, float]], list[RegionBox]]:
     """Top-left scene positions of components, and the domain regions, outermost first.
 
-    ``cache``: a :class:`prr_app.layout.LayoutCache` kept by the caller between edits (the
-    layout is then incremental, and equal to the full one)."""
+    ``stable``: the :class:`prr_app.layout.StableLayout` the canvas keeps between edits: the
+    review's layout with every box kept where it was (see there). Without it: the review laid
+    out whole, as a canvas drawn afresh shows it."""
     try:
-        from prr_app.layout import compute_layout
+        from prr_app.layout import StableLayout
 
-        lay = compute_layout(review, use_saved=True, cache=cache)
+        lay = (stable if stable is not None else StableLayout()).update(review)
     except Exception:  # a layout bug must not stop the editor: fall back to a plain grid
         log.exception("compute_layout failed; using a grid")
         return grid_positions(review), []
+    return to_scene(lay)
+
+
+def to_scene(lay) -> tuple[dict[str, tuple[float, float]], list[RegionBox]]:
+    """A :class:`prr_app.layout.Layout` in scene units: box positions and regions."""
     pos = {k: (n.x * SCALE, n.y * SCALE) for k, n in lay.nodes.items()}
     regions = [RegionBox(r.id, r.label, r.kind, r.x * SCALE, r.y * SCALE, r.w * SCALE, r.h * SCALE, r.depth)
                for r in lay.regions]

@@ -36,22 +36,6 @@ MAX_RECENT = 8
 WHATIF_WAITS_MIN = 3000
 
 
-def free_spots_near(taken, near, w: float, h: float, count: int = 1, gap: float = 24.0):
-    """:func:`prr_app.canvas_geometry.free_spots`, looking first only at the rectangles near
-    ``near`` (2,000 boxes were each tested against every cell tried: 0.4 s of the GUI thread per new
-    box). A spot whose surroundings lie inside that window is free of every rectangle, and the
-    result is the same; otherwise every rectangle is looked at."""
-    from prr_app.canvas_geometry import Rect, free_spots
-
-    reach = 8 * (max(w, h) + gap)
-    window = Rect(near[0] - reach, near[1] - reach, 2 * reach + w, 2 * reach + h)
-    local = [t for t in taken if t.intersects(window)]
-    spots = free_spots(local, near, w, h, count, gap)
-    if all(window.contains(Rect(x, y, w, h).grown(gap)) for x, y in spots):
-        return spots
-    return free_spots(taken, near, w, h, count, gap)
-
-
 def show_error(parent, title: str, error, what_to_do: str = "") -> None:
     text = str(error)
     if what_to_do:
@@ -280,7 +264,9 @@ class MainWindow(QMainWindow):
         self.a_add_group = self._act("Add Redundancy &Group…", self.add_group, "Ctrl+Shift+G")
         self.a_add_domain = self._act("Add Failure Do&main…", self.add_domain, "Ctrl+Shift+M")
         self.a_add_journey = self._act("Add &Journey…", self.add_journey, "Ctrl+Shift+J")
-        self.a_auto_layout = self._act("Automatic &Layout", self.auto_layout, "Ctrl+L", "Forget hand-made positions; lay out by tiers")
+        self.a_auto_layout = self._act("Automatic &Layout", self.auto_layout, "Ctrl+L",
+                                      "Lay the whole graph out again by tiers (forgets hand-made positions; "
+                                      "edits keep every box where it is)")
         self.a_zoom_in = self._act("Zoom &In", self.view.zoom_in, [QKeySequence(K.ZoomIn), QKeySequence("Ctrl+=")])
         self.a_zoom_out = self._act("Zoom &Out", self.view.zoom_out, K.ZoomOut)
         self.a_fit = self._act("&Fit to Window", self.view.fit, "Ctrl+0")
@@ -759,22 +745,14 @@ class MainWindow(QMainWindow):
     def scene_to_layout(self, x: float, y: float, *, moved=()) -> tuple[float, float]:
         """A scene point in the units of ``review.layout``.
 
-        The drawing is not at a fixed place: ``compute_layout`` moves everything so the extent
-        starts at 0,0 (a saved position may be anywhere, negative too). So the point of the
-        layout drawn at the scene's origin is read off a box that has a saved position (and
-        is not one of ``moved``, whose scene place is new): all boxes share it. With no such
-        box, nothing saved constrains the frame and the scene's own is as good as any.
+        The drawing is not at a fixed place: a whole layout (``compute_layout``) moves everything
+        so the extent starts at 0,0 (a saved position may be anywhere, negative too); the canvas
+        keeps that frame until the next whole layout (``GraphScene.layout_origin``). ``moved``: kept
+        for callers that name the boxes a drag moved (the frame does not depend on them).
         """
         from prr_app.ui.layout_bridge import to_layout_units
 
-        r = self.session.review
-        ox = oy = 0.0
-        for cid, p in r.layout.items():
-            it = self.scene.nodes.get(cid)
-            if it is not None and cid not in moved and cid in r.components:
-                sx, sy = to_layout_units(it.x(), it.y())
-                ox, oy = p.x - sx, p.y - sy
-                break
+        ox, oy = self.scene.layout_origin
         lx, ly = to_layout_units(x, y)
         return lx + ox, ly + oy
 
@@ -809,8 +787,13 @@ class MainWindow(QMainWindow):
         frames = [Rect(it.x(), it.y(), it.w, it.h) for it in self.scene.nodes.values() if it.is_group]
         regions = [Rect(b.x(), b.y(), b.width(), b.height())
                    for b in (it.sceneBoundingRect() for it in self.scene.regions.values() if it.isVisible())]
+        from prr_app.canvas_geometry import free_spots_near
+        from prr_app.layout import NEW_BOX_GAP
+        from prr_app.ui.layout_bridge import SCALE
+
+        # the room the canvas's own placement keeps (StableLayout): what a box draws around itself fits in
         spots = free_spots_near(boxes + frames + regions, (c.x() - NODE_W / 2, c.y() - NODE_H / 2), NODE_W, NODE_H,
-                                count)
+                                count, NEW_BOX_GAP * SCALE)
         return [Position(*(round(v, 1) for v in self.scene_to_layout(x, y))) for x, y in spots]
 
     def create_component(self, cid: str, name: str = "", kind: str = "service", **fields) -> str | None:
@@ -938,8 +921,12 @@ class MainWindow(QMainWindow):
             self.scene.select_ids(out[0].values())
 
     def auto_layout(self) -> None:
+        """Lay the whole graph out again by tiers, forgetting hand-made positions (an edit keeps
+        every box where it is: this is the one way to rearrange the whole graph)."""
         r = self.session.review
-        self.push("Automatic layout", [Change("layout", k, copy.deepcopy(v), None) for k, v in r.layout.items()])
+        if r.layout:
+            self.push("Automatic layout", [Change("layout", k, copy.deepcopy(v), None) for k, v in r.layout.items()])
+        self.scene.relayout()
         QTimer.singleShot(0, self.view.fit)
 
     def find_dialog(self) -> None:
