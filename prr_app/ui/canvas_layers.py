@@ -245,8 +245,6 @@ class EdgeLayer(QGraphicsItem):
 
     def _append(self) -> None:
         """Put the lines added (:meth:`added`) in their groups, in numpy; the rest stay as they are."""
-        import numpy as np
-
         added, self._added = self._added, []
         own = {key: key for key in self._groups}
         coming: dict = {}
@@ -267,13 +265,8 @@ class EdgeLayer(QGraphicsItem):
             rect = rect.united(QRectF(QPointF(min(x1, x2), min(y1, y2)), QPointF(max(x1, x2), max(y1, y2)))
                                .adjusted(-16, -16, 16, 16))
         groups, ids = dict(self._groups), self._ids
-        for key, (ns, rs) in coming.items():
-            new_ids, new_rows = np.array(ns, dtype=np.int64), np.array(rs, dtype=float).reshape(-1, 5)
-            if key in groups:
-                groups[key] = np.concatenate([groups[key], new_rows])
-                ids[key] = np.concatenate([ids[key], new_ids])
-            else:
-                groups[key], ids[key] = new_rows, new_ids
+        _add_rows(groups, ids, coming)
+        for key in coming:
             self._whole.pop(key, None)
         if rect != self._rect:
             self.prepareGeometryChange()
@@ -316,13 +309,7 @@ class EdgeLayer(QGraphicsItem):
                 groups[key], ids[key] = groups[key][keep], ids[key][keep]
             else:
                 del groups[key], ids[key]
-        for key, (ns, rs) in coming.items():
-            new_ids, new_rows = np.array(ns, dtype=np.int64), np.array(rs, dtype=float).reshape(-1, 5)
-            if key in groups:
-                groups[key] = np.concatenate([groups[key], new_rows])
-                ids[key] = np.concatenate([ids[key], new_ids])
-            else:
-                groups[key], ids[key] = new_rows, new_ids
+        _add_rows(groups, ids, coming)
         for key in set(leaving) | set(coming):
             self._whole.pop(key, None)
         self._groups = _in_draw_order(groups)
@@ -439,6 +426,20 @@ def line_key(e) -> tuple:
 
 #: groups drawn first to last: plain lines under degraded, down, journey, and selected ones on top
 _STATE_ORDER = {None: 0, "degraded": 1, "down": 2, "journey": 3}
+
+
+def _add_rows(groups: dict, ids: dict, coming: dict) -> None:
+    """Add lines to the edge layer's groups: ``coming`` maps a group's key to (line numbers, their
+    rows of x1, y1, x2, y2, fallback flattened), appended to the group's arrays (made if new)."""
+    import numpy as np
+
+    for key, (ns, rs) in coming.items():
+        new_ids, new_rows = np.array(ns, dtype=np.int64), np.array(rs, dtype=float).reshape(-1, 5)
+        if key in groups:
+            groups[key] = np.concatenate([groups[key], new_rows])
+            ids[key] = np.concatenate([ids[key], new_ids])
+        else:
+            groups[key], ids[key] = new_rows, new_ids
 
 
 def _in_draw_order(groups: dict) -> dict:

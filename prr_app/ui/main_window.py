@@ -711,8 +711,7 @@ class MainWindow(QMainWindow):
                 states[f] = "origin" if preview else "failed"
         self.scene.set_states(states, failed_domains=[f for f in failing if f in r.domains])
         down = sorted(out.down - set(failing))
-        parts = [("Failing " if self.fail_mode else "Blast radius of ") + ", ".join(failing) + ":",
-                 f"{len(down)} down", f"{len(out.degraded)} degraded"]
+        parts = [f"{len(down)} down", f"{len(out.degraded)} degraded"]
         if out.journeys_down:
             parts.append("journeys DOWN: " + ", ".join(sorted(out.journeys_down)))
         if out.journeys_degraded:
@@ -721,7 +720,8 @@ class MainWindow(QMainWindow):
         if uf:
             chain = out.chain(uf[0])
             parts.append("chain: " + " → ".join(chain))
-        self.whatif_label.setText("  ·  ".join(parts))
+        self.whatif_label.setText(("Failing " if self.fail_mode else "Blast radius of ") + ", ".join(failing) + ": "
+                                  + "  ·  ".join(parts))
 
     # ------------------------------------------------------------ editing
     def push(self, text: str, changes) -> None:
