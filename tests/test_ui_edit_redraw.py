@@ -56,11 +56,8 @@ def assert_drawn_afresh(win):
     sc = fresh(win)
     try:
         assert _drawn(win.scene) == _drawn(sc)
-    finally:  # its edge layer and overview kept out of clear(), their timers stopped
-        sc.edge_layer._prep.stop()
-        sc.removeItem(sc.edge_layer)
-        sc.removeItem(sc.overview)
-        sc.clear()
+    finally:  # gone at the next turn of the event loop, items and timers with it (not whenever the
+        sc.deleteLater()  # collector meets its cycles)
     pos, _regions = to_scene(win.scene._stable.layout)
     assert set(pos) == set(win.session.review.components)
     for cid, (x, y) in pos.items():  # where the layout puts it

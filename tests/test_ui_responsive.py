@@ -294,6 +294,36 @@ def test_garbage_holding_qt_objects_is_never_collected_on_a_worker(qtbot):
     assert gc.isenabled()  # automatic collection is back once no task runs
 
 
+def test_a_task_its_owner_let_go_of_while_it_ran_is_destroyed_on_the_gui_thread(qtbot):
+    """A layout or an autosave superseded while it runs loses its owner's reference. Its signals
+    object is a QObject of the GUI thread: were the task's last reference the worker's, it would
+    be destroyed there, racing the GUI thread's own use of Qt."""
+    import threading
+    import weakref
+
+    from PySide6.QtCore import QThreadPool
+
+    from prr_app.ui.tasks import Task, flush_reports
+
+    where: list[int] = []
+    started = threading.Event()
+
+    def work(state):
+        started.set()
+        return sum(range(200_000))
+
+    task = Task("superseded", work)
+    weakref.finalize(task.signals, lambda: where.append(threading.get_ident()))
+    task.start()
+    started.wait(10)
+    del task  # its owner moved on to a newer one
+    QThreadPool.globalInstance().waitForDone(60000)
+    assert where == []  # the worker let go of it without destroying it
+    flush_reports()
+    qtbot.waitUntil(lambda: bool(where), timeout=10000)
+    assert where == [threading.get_ident()]
+
+
 def _drawn(scene) -> dict:
     """What the canvas shows of each element: a box's text, place and colours, a line's ends and style."""
     boxes = {k: (n.title, n.subtitle, n.kind, round(n.x(), 1), round(n.y(), 1), n.spof, n.severity, n.state,
@@ -343,7 +373,7 @@ def test_an_edit_redraws_only_what_it_touched_and_the_canvas_equals_a_fresh_draw
             assert len(asked) == len(r.components)
         sc = fresh()
         assert _drawn(win.scene) == _drawn(sc), name
-        sc.clear()
+        sc.deleteLater()  # gone at the next turn of the event loop, not whenever the collector meets it
     assert win.scene.nodes[cid].title == "Renamed front door"
     assert win.scene.edges[did].kind == "hard"  # (its change was undone)
 

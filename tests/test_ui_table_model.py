@@ -48,7 +48,10 @@ def test_the_selected_finding_stays_selected_across_an_edits_update(qtbot):
     qtbot.addWidget(view)
     view.setModel(m)
     m.set_rows([{"id": "a", "v": 1}, {"id": "b", "v": 2}, {"id": "c", "v": 3}])
-    view.selectRow(2)
+    # (not selectRow: it reads the keyboard's modifiers, and a Ctrl left "held" by an earlier test's
+    # key click made it toggle instead of select)
+    view.selectionModel().select(m.index(2, 0), view.selectionModel().SelectionFlag.ClearAndSelect
+                                 | view.selectionModel().SelectionFlag.Rows)
     m.set_rows([{"id": "z", "v": 0}, {"id": "c", "v": 4}, {"id": "a", "v": 1}])
     sel = view.selectionModel().selectedRows()
     assert [m.data(i, Qt.ItemDataRole.DisplayRole) for i in sel] == ["c"]

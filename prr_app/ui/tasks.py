@@ -40,26 +40,29 @@ _inbox: queue.SimpleQueue = queue.SimpleQueue()
 _pump: QTimer | None = None
 #: how often the GUI thread looks for what workers handed over (ms)
 PUMP_MS = 10
-#: tasks started and not yet ended (counted on the GUI thread); while any runs, the cyclic
-#: garbage collector runs on the GUI thread only (see the module's note)
-_tasks_running = 0
+#: tasks started and not yet ended, by key (held on the GUI thread); while any runs, the cyclic
+#: garbage collector runs on the GUI thread only (see the module's note). A worker reaches its
+#: task through this and holds no reference of its own once it has reported its end, so a task
+#: whose owner let go of it meanwhile (a layout or autosave superseded, a window closed) goes on
+#: the GUI thread, its ``TaskSignals`` with it: never on the worker, where destroying a QObject of
+#: the GUI thread races the GUI thread's own use of Qt.
+_running: dict = {}
 #: automatic collection was switched off here (and is switched on again when no task runs)
 _gc_held = False
 
 
-def _task_started() -> None:
+def _task_started(task: "Task") -> None:
     """GUI thread: a task is about to run; collect no more on other threads."""
-    global _tasks_running, _gc_held
-    _tasks_running += 1
+    global _gc_held
+    _running[id(task)] = task
     if gc.isenabled():
         gc.disable()
         _gc_held = True
 
 
-def _task_ended() -> None:
+def _task_ended(key: int) -> None:
     """GUI thread (posted by the worker after its last report): one task fewer."""
-    global _tasks_running
-    _tasks_running = max(0, _tasks_running - 1)
+    _running.pop(key, None)
     _collect_on_gui_thread()
 
 
@@ -71,7 +74,7 @@ def _collect_on_gui_thread() -> None:
     global _gc_held
     if not _gc_held:
         return
-    if _tasks_running == 0:
+    if not _running:
         _gc_held = False
         gc.enable()
         return
@@ -204,11 +207,17 @@ class TaskSignals(QObject):
     sig_cancelled = Signal()
 
 
-def _run(t: "Task") -> None:
+def _run(key: int) -> None:
     """A task's body on a pool thread. Given to the pool as a plain callable: Qt wraps it in a
     QRunnable of its own, made and deleted in C++ (a Python subclass of QRunnable with autoDelete
     is deleted by the pool thread, its Python wrapper with it, while the GUI thread may be
-    collecting garbage)."""
+    collecting garbage). It holds the task's key, not the task: :func:`_body` has let go of the
+    task before its end is posted (see ``_running``)."""
+    _body(_running[key])
+    post(_task_ended, key)
+
+
+def _body(t: "Task") -> None:
     try:
         result = t.fn(t.state, *t.args)
     except Cancelled:
@@ -227,8 +236,6 @@ def _run(t: "Task") -> None:
             _emit(t, t.signals.sig_cancelled)
         else:
             _emit(t, t.signals.sig_done, result)
-    finally:
-        post(_task_ended)
 
 
 def _emit(task, signal, *args) -> None:
@@ -257,8 +264,8 @@ class Task:
     def start(self, pool: QThreadPool | None = None) -> "Task":
         start_pump()
         self.running = True
-        _task_started()
-        (pool or QThreadPool.globalInstance()).start(functools.partial(_run, self))
+        _task_started(self)
+        (pool or QThreadPool.globalInstance()).start(functools.partial(_run, id(self)))
         return self
 
     def cancel(self) -> None:
