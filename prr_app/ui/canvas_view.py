@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QGraphicsView, QWidget
 
 from prr_app.ui import theme
 from prr_app.ui.canvas_scene import EDGES_SMOOTH_MAX, GraphScene
+from prr_app.ui.tasks import hold_for_paint
 
 #: a large graph is drawn in full this long after the last zoom step
 SETTLE_MS = 180
@@ -126,6 +127,8 @@ class GraphView(QGraphicsView):
         return self._settle.isActive()
 
     def _zoomed(self, moving: bool = False) -> None:
+        if moving:
+            hold_for_paint()  # a worker beside it (the checklist evaluated ahead) waits for its frames
         z = self.zoom()
         sketch = moving and self.scene().edge_layer_on
         if sketch:
@@ -216,6 +219,11 @@ class GraphView(QGraphicsView):
             self.pan_by(-d.x(), -d.y())
             return
         super().mouseMoveEvent(event)
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:  # noqa: N802 - Qt's name
+        # a pan (drag, wheel with Shift, scroll bars, keys): a worker beside it waits for its frames
+        hold_for_paint()
+        super().scrollContentsBy(dx, dy)
 
     def pan_by(self, dx: float, dy: float) -> None:
         """Scroll by (dx, dy) pixels (Qt moves what is drawn and paints only what comes into view)."""

@@ -142,38 +142,45 @@ def _deliver(fn, args) -> None:
         log.info("a worker's report arrived after its window closed (%s)", e)
 
 
-#: how long workers step aside for a page just shown: its first paint comes within the next turns
-#: of the event loop (30-60 ms of the GUI thread on 2,000 components when nothing runs beside it)
+#: how long workers step aside for a page just shown, or a frame of a zoom or a pan: its paint
+#: comes within the next turns of the event loop (30-60 ms of the GUI thread on 2,000 components
+#: when nothing runs beside it)
 HOLD_FOR_PAINT_MS = 150
-_painting = threading.Event()  # set: workers go on; clear: a page just shown is being painted
-_painting.set()
-_hold_until = 0.0
+_hold_until = 0.0  # (time.monotonic) workers that can step aside wait until then
 
 
 def hold_for_paint() -> None:
-    """A page was just shown: workers that can step aside (:func:`step_aside`) wait for
-    ``HOLD_FOR_PAINT_MS`` while it is painted. Beside a worker running Python, the GUI thread
-    waited for Python's lock at each call into Qt: a tab's first paint took 250-370 ms of wall
-    time for 30-45 ms of CPU while the checklist was evaluated on 2,000 components. A plain
-    deadline, no watcher object: nothing is left behind on a page that never paints."""
+    """A page was just shown, or the canvas zoomed or scrolled: workers that can step aside
+    (:func:`step_aside`) wait for ``HOLD_FOR_PAINT_MS`` while it is painted; each call moves the
+    end of the hold, so a gesture holds them until it rests. Beside a worker running Python, the
+    GUI thread waited for Python's lock at each call into Qt: a tab's first paint took 250-370 ms
+    of wall time for 30-45 ms of CPU while the checklist was evaluated on 2,000 components, and the
+    first frames of a zoom 190-290 ms for 10 ms. A plain deadline, no timer or watcher object:
+    nothing is left behind on a page that never paints."""
     import time
 
     global _hold_until
     _hold_until = time.monotonic() + HOLD_FOR_PAINT_MS / 1000
-    _painting.clear()
-    QTimer.singleShot(HOLD_FOR_PAINT_MS, _painting.set)
+
+
+def holding() -> bool:
+    """Workers that can step aside are held now (see :func:`hold_for_paint`)."""
+    import time
+
+    return time.monotonic() < _hold_until
 
 
 def step_aside() -> None:
-    """A worker's pause point: while a page just shown is painted, wait (never past the hold's
-    deadline, so a GUI thread that is itself waiting for the worker is never held up long)."""
-    if _painting.is_set():
-        return
+    """A worker's pause point: while the window paints what was just shown, wait, until the hold's
+    deadline (moved on by every frame of a gesture). A thread waiting here holds nothing: the GUI
+    thread, or one waiting for the worker, is never held up past the deadline."""
     import time
 
-    left = _hold_until - time.monotonic()
-    if left > 0:
-        _painting.wait(left)
+    while True:
+        left = _hold_until - time.monotonic()
+        if left <= 0:
+            return
+        time.sleep(left)
 
 
 class Cancelled(Exception):
