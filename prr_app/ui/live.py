@@ -23,7 +23,7 @@ import time
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from prr_app.ui.tasks import Task
+from prr_app.ui.tasks import Task, hold_for_paint, hold_workers, release_workers
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +143,7 @@ class LiveAnalysis(QObject):
         if colls <= {"layout"}:
             return  # moving boxes changes no finding
         self._generation += 1
+        hold_workers(id(self))  # the room waits for these findings: the checklist ahead steps aside
         self.sig_outdated.emit()
         if self.busy:
             self._timer.start(self._debounce_ms)  # coalesce with what is already on its way
@@ -155,6 +156,7 @@ class LiveAnalysis(QObject):
     def request_now(self) -> None:
         """Analyse the review afresh now (it was replaced, or the user asked: F5)."""
         self._generation += 1
+        hold_workers(id(self))
         self._fresh = True
         self._kept = {}  # another review (or F5): nothing of the last one's graphs kept
         self.sig_outdated.emit()
@@ -199,11 +201,16 @@ class LiveAnalysis(QObject):
         self.result = res
         self._result_generation = gen
         self.sig_result.emit(res)
+        # shown: the workers that stepped aside go on once its findings and marks are painted
+        hold_for_paint()
+        release_workers(id(self))
 
     def _failed(self, e, _tb=None) -> None:
+        release_workers(id(self))
         self.sig_failed.emit(str(e))
 
     def cancel(self) -> None:
+        release_workers(id(self))
         self._timer.stop()
         self.held = False
         if self._task is not None:

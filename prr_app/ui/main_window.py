@@ -443,6 +443,9 @@ class MainWindow(QMainWindow):
     RELAYOUT_MESSAGE = "Laying the graph out again…"
 
     def _on_changed(self, colls) -> None:
+        from prr_app.ui.tasks import hold_for_paint
+
+        hold_for_paint()  # a worker beside it (the checklist evaluated ahead) waits while the edit is drawn
         self.scene.sync(colls, self.session.changed_keys)
         if self.scene.redrawing:  # a large review's new layout is computed on a worker
             self.statusBar().showMessage(self.RELAYOUT_MESSAGE)

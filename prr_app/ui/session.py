@@ -322,11 +322,14 @@ class ReviewSession(QObject):
         """Write pending edits on a worker thread (the first edit of an untitled review creates
         its recovery file here, with everything in it). A save that finds another program
         changed the same elements emits ``sig_save_conflict`` (from :meth:`_autosave_failed`)."""
-        if not self._dirty or (self._save_task is not None and self._save_task.running):
+        from prr_app.ui.tasks import Task, urgent_under_way
+
+        # after the save under way; and after the edit's findings (urgent: the room waits for them,
+        # and the save's worker would share Python's lock with their analysis), a few seconds at most
+        if not self._dirty or (self._save_task is not None and self._save_task.running) or urgent_under_way():
             if self._dirty:
-                self._timer.start()  # after the save under way
+                self._timer.start()
             return
-        from prr_app.ui.tasks import Task
 
         with self._save_lock:
             self._adopt_created()
