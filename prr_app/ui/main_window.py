@@ -544,6 +544,9 @@ class MainWindow(QMainWindow):
         return self.scene.selected_ids()
 
     def _on_selection(self) -> None:
+        from prr_app.ui.tasks import hold_for_paint
+
+        hold_for_paint()  # the inspector and the what-if colours are drawn with no worker beside them
         ids = self.selected_ids()
         if not (len(ids) == 1 and self.inspector.coll != "meta" and self.inspector.key == ids[0]):
             # (a new box selected once drawn is already in the inspector, maybe being typed into)
