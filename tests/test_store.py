@@ -282,3 +282,44 @@ def test_every_model_field_survives_the_prr_file(tmp_path):
         assert store.load() == r
     finally:
         store.close()
+
+
+def test_a_read_for_a_look_leaves_out_milestones_and_import_reports_and_analyses_the_same(tmp_path):
+    """``prr analyze`` of an imported 10,000-component review took twice its JSON's time: the
+    import record's report (every element with its evidence, and what was imported) was read,
+    checked and kept, ~150,000 containers. A read that never writes back leaves the reports and the
+    milestones out; everything else, and the analysis, is as a full read gives it."""
+    import csv
+
+    from prr_app.importers.registry import import_paths
+    from prr_app.review.assess import assess
+    from prr_app.review.document import ReviewSource
+    from prr_app.review.milestones import take
+
+    src = tmp_path / "edges.csv"
+    with src.open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["source", "target", "kind"])
+        for i in range(40):
+            w.writerow([f"svc-{i}", f"svc-{(i * 7 + 3) % 40}", "hard"])
+    review = import_paths([src]).review
+    take(review, "design review")
+    path = tmp_path / "imported.prr"
+    create_store(path, review).close()
+
+    full = ReviewSource(path).load()
+    lean = ReviewSource(path).load(milestones=False)
+    assert full.milestones and full.imports and all(r.report for r in full.imports.values())
+    assert lean.milestones == {} and [r.report for r in lean.imports.values()] == [{}] * len(full.imports)
+    for rec in full.imports.values():
+        lean_rec = lean.imports[rec.id]
+        assert (lean_rec.at, lean_rec.format, lean_rec.sources, lean_rec.summary) == \
+            (rec.at, rec.format, rec.sources, rec.summary)
+    assert lean.components == full.components and lean.dependencies == full.dependencies
+    assert assess(lean).json_document() == assess(full).json_document()
+    # the file is as it was, and opens writable with its reports
+    store = open_store(path)
+    try:
+        assert store.load().imports == full.imports
+    finally:
+        store.close()

@@ -272,7 +272,6 @@ class _Table:
         self.name = t.name
         self.columns = [_Column(model, c) for c in t.columns]
         self.pk = [c.name for c in t.primary_key.columns]
-        self.pk_idx = [[c.name for c in self.columns].index(k) for k in self.pk]
         # freeze(): the values in column order (one C call), then the JSON and number columns' own form
         self._values = itemgetter(*[c.name for c in self.columns])
         if len(self.columns) == 1:
@@ -292,13 +291,14 @@ class _Table:
     def key(self, row: dict) -> tuple:
         return tuple(row[k] for k in self.pk)
 
-    def decode(self, raw, file: str) -> dict:
+    def decode(self, raw, file: str, columns=None) -> dict:
         row = {}
-        for col, v in zip(self.columns, raw):
+        for col, v in zip(columns or self.columns, raw):
             try:
                 row[col.name] = col.decode(v)
             except _Bad as e:
-                key = "/".join(str(raw[i]) for i in self.pk_idx)
+                names = [c.name for c in columns or self.columns]
+                key = "/".join(str(raw[names.index(k)]) for k in self.pk)
                 raise NotAReviewError(f"damaged or hand-edited review file: table {self.name}, row {key!r}, "
                                       f"column {col.name}: {e}", file=file) from None
         return row
@@ -966,13 +966,28 @@ class ReviewStore:
             self._engine_ident = None
 
     # -- reading -----------------------------------------------------
-    def _read_all(self, conn) -> dict[str, dict[tuple, dict]]:
+    def _read_all(self, conn, leave_out=None) -> dict[str, dict[tuple, dict]]:
+        """``leave_out`` (a read that never writes back): tables not read at all (name -> None), and
+        columns not read (name -> {column: what makes the value given instead})."""
         out = {}
         for t in _tables():
             rows = {}
-            for raw in conn.execute(t.select):
-                row = t.decode(raw, self.shown)
-                rows[t.key(row)] = row
+            left = (leave_out or {}).get(t.name, False)
+            if left is None:
+                out[t.name] = rows
+                continue
+            if left:
+                cols = [c for c in t.columns if c.name not in left]
+                sel = select(*(type_coerce(t.table.c[c.name], NullType()).label(c.name) for c in cols)).order_by(
+                    *t.table.primary_key.columns)
+                for raw in conn.execute(sel):
+                    row = t.decode(raw, self.shown, cols)
+                    row.update({k: make() for k, make in left.items()})
+                    rows[t.key(row)] = row
+            else:
+                for raw in conn.execute(t.select):
+                    row = t.decode(raw, self.shown)
+                    rows[t.key(row)] = row
             out[t.name] = rows
         return out
 
@@ -1135,10 +1150,21 @@ def _migrate(path: Path, from_version: int, shown: str) -> None:
             raise
 
 
+#: What a read for a look only leaves out (:func:`open_store`'s ``lean``): the milestones (each a
+#: whole review) and the import records' reports (an import of 10,000 components reports every
+#: element with its evidence and what was imported: ~150,000 containers, more than the review
+#: itself, which made ``prr analyze`` of an imported 10k review take twice its JSON's time).
+LEAN_READ = {"milestone": None, "import_record": {"report": dict}}
+
+
 def open_store(
-    path: str | Path, *, readonly: bool = False, backup_before_migrate: bool = True, _snapshot=None
+    path: str | Path, *, readonly: bool = False, backup_before_migrate: bool = True, _snapshot=None,
+    lean: bool = False,
 ) -> ReviewStore:
     """Open an existing review file after checking it is one we can read (see the module's docstring).
+
+    ``lean`` (with ``readonly``): the review read at open leaves out :data:`LEAN_READ`, and no
+    snapshot is kept: for a command that looks at the review (an analysis) and never writes it.
 
     ``_snapshot`` (internal): the rows just written by :func:`create_store`, which spares
     reading them back.
@@ -1168,6 +1194,13 @@ def open_store(
         store = ReviewStore(real, readonly=readonly, shown=shown)
         if _snapshot is not None:
             store._snapshot = _snapshot
+        elif lean and readonly:
+            try:
+                with store._transaction(write=False) as conn:
+                    store._loaded = store._build(store._read_all(conn, LEAN_READ))
+            except SQLAlchemyError as e:
+                store.close()
+                raise NotAReviewError(f"damaged review file: {e}", file=shown) from None
         else:
             try:
                 store._loaded = store.load()  # proves the content is readable, fills the snapshot

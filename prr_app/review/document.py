@@ -105,14 +105,16 @@ class ReviewSource:
 
     def load(self, *, milestones: bool = True) -> Review:
         """The review, with every check (what :func:`load_review` returns): the schema and the
-        model's rules, for a ``.prr`` as for JSON. ``milestones=False`` drops the milestones
-        (each a whole review) for a command that reads the review and never writes it back."""
+        model's rules, for a ``.prr`` as for JSON. ``milestones=False`` is for a command that reads
+        the review and never writes it back: it drops the milestones (each a whole review), and
+        from a ``.prr`` leaves the import records' reports out (not read: an analysis never looks
+        at them)."""
         if self._repo:
             review = _load_from_repository(self._repo)
         elif self._raw is not None:
             review = json_io.review_from_json_bytes(self._raw, file=str(self.path))
         else:
-            store = open_store(self.path, readonly=True)
+            store = open_store(self.path, readonly=True, lean=not milestones)
             try:
                 review = check(store.load(), file=str(self.path))
             finally:
