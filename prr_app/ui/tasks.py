@@ -207,7 +207,7 @@ def step_aside() -> None:
     waiting here holds nothing: the GUI thread is never held up past the hold's deadline."""
     import time
 
-    on_gui = threading.current_thread() is threading.main_thread()
+    on_gui = threading.get_ident() == threading.main_thread().ident  # (no dummy Thread made for a pool thread)
     while True:
         left = _hold_until - time.monotonic()
         if left > 0:
