@@ -251,8 +251,9 @@ def _short(msg: str) -> str:
 def review_from_dict(data, *, file: str | None = None, checked: bool = True) -> Review:
     """Build a review from interchange JSON, validated against schema and rules.
 
-    ``checked=False`` skips the schema and rule checks: only for data the caller checks
-    elsewhere (a helper process whose parent loads the same bytes with the checks).
+    ``checked=False`` skips the schema and rule checks: only for data already refused by them
+    whose problems are to be listed and fixed in the app (a review JSON with a dangling
+    reference, opened as it is), and for :func:`_value_problems`, which checks it itself.
     """
     if not isinstance(data, dict):
         raise PrrError(f"expected a JSON object at the top, got {type(data).__name__}", file=file, location="$")
@@ -413,7 +414,8 @@ def review_from_json_bytes(raw: bytes, *, file: str | None = None, checked: bool
     """A review from the bytes of a review JSON file (as :func:`read_review_json` reads them).
 
     ``checked=False``: the same review where the checks pass, without them (no duplicate-key,
-    schema or rule checks), for a helper process whose parent loads the same bytes with them.
+    schema or rule checks): for a file the checks refused that is opened to be fixed, as
+    :func:`review_from_dict` says.
     """
     if checked:
         return review_from_dict(parse_json_bytes(raw, file=file), file=file)
