@@ -21,6 +21,7 @@ answered are listed apart (``unanswered_blockers``); ``open_blockers`` is both.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from prr_app.checklist.template import (
@@ -48,45 +49,91 @@ _UNANSWERED = AnswerStatus.UNANSWERED.value
 _SEV_RANK = {s: i for i, s in enumerate(SEVERITIES)}
 
 
-@dataclass
-class ChecklistItem:
-    """One item of the checklist as it applies to this review (a template item times a subject)."""
+#: what one row of :class:`ChecklistItems` holds, in order: plain values only
+ROW_FIELDS = ("key", "item_id", "category", "question", "why", "evidence_hint", "severity", "required", "tier",
+              "per", "subject", "subject_label", "context", "order", "tier_reason", "anchors")
 
-    key: str  # "item" or "item@subject"
-    item_id: str
-    category: str
-    question: str
-    why: str
-    evidence_hint: str
-    severity: str
-    required: bool
-    tier: int
-    per: str  # review | component | dependency
-    subject: str | None  # component id or dependency id ("src->tgt")
-    subject_label: str
-    context: str  # what the review's model says about the subject, to help answer
-    answer: ChecklistAnswer | None
-    order: int
-    tier_reason: str = ""  # why the tier is more demanding than the subject's own ("" when it is not)
-    anchors: tuple[str, ...] = ()
-    model_answer: ModelAnswer | None = None  # what the review's model decides, if the item has a decider
-    #: an answer proposed from imported evidence, while it stands (not rejected, no reviewer's answer): shown,
-    #: never counted (issue 21)
-    proposal: Proposal | None = None
+
+def _row_field(i: int, doc: str) -> property:
+    return property(lambda self: self._row[i], doc=doc)
+
+
+class ChecklistItem:
+    """One item of the checklist as it applies to this review (a template item times a subject).
+
+    A view of one row of an evaluation's :class:`ChecklistItems`, made when asked for: ``key``
+    ("item" or "item@subject"), ``item_id``, ``category``, ``question``, ``why``,
+    ``evidence_hint``, ``severity``, ``required``, ``tier``, ``per`` (review, component,
+    dependency or journey), ``subject`` (its id), ``subject_label``, ``context`` (what the
+    review's model says about the subject, to help answer), ``order`` (its place in walking
+    order), ``tier_reason`` (why the tier is more demanding than the subject's own, "" when it is
+    not), ``anchors``, and the reviewer's ``answer``, the ``model_answer`` (what the review's model
+    decides, if the item has a decider) and the standing ``proposal`` from imported evidence
+    (shown, never counted: issue 21), each None when there is none. Two views of the same item
+    of the same evaluation are equal."""
+
+    __slots__ = ("_row", "_of")
+
+    def __init__(self, row: tuple, of: "ChecklistItems"):
+        self._row = row
+        self._of = of
+
+    key = _row_field(0, "'item' or 'item@subject'")
+    item_id = _row_field(1, "the template item")
+    category = _row_field(2, "its category's id")
+    question = _row_field(3, "the question, with the subject's values")
+    why = _row_field(4, "why it matters")
+    evidence_hint = _row_field(5, "what evidence answers it")
+    severity = _row_field(6, "blocker, high, medium or low")
+    required = _row_field(7, "required for the tier its subject owes")
+    tier = _row_field(8, "the tier its subject owes")
+    per = _row_field(9, "review, component, dependency or journey")
+    subject = _row_field(10, "the subject's id (None for the review)")
+    subject_label = _row_field(11, "the subject, readable")
+    context = _row_field(12, "what the review's model says about the subject")
+    order = _row_field(13, "its place in walking order")
+    tier_reason = _row_field(14, "why the tier is more demanding than the subject's own")
+    anchors = _row_field(15, "the references the item answers to")
+
+    @property
+    def answer(self) -> ChecklistAnswer | None:
+        return self._of.answers.get(self._row[0])
+
+    @property
+    def model_answer(self) -> ModelAnswer | None:
+        return self._of.models.get(self._row[13])
+
+    @property
+    def proposal(self) -> Proposal | None:
+        return self._of.proposals.get(self._row[0])
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, ChecklistItem):
+            return NotImplemented
+        return (self._row == other._row and self.answer == other.answer
+                and self.model_answer == other.model_answer and self.proposal == other.proposal)
+
+    __hash__ = None  # equal by value, and not immutable: as the dataclass it replaces
+
+    def __repr__(self) -> str:
+        return f"ChecklistItem(key={self.key!r}, status={self.status!r})"
 
     @property
     def status(self) -> str:
         """The reviewer's answer; else what the model decides; else unanswered."""
-        if self.answer is not None and self.answer.status != _UNANSWERED:
-            return self.answer.status
-        if self.model_answer is not None:
-            return self.model_answer.status
+        answer = self.answer
+        if answer is not None and answer.status != _UNANSWERED:
+            return answer.status
+        model = self.model_answer
+        if model is not None:
+            return model.status
         return _UNANSWERED
 
     @property
     def source(self) -> str | None:
         """Who answered: "reviewer", "model", or None."""
-        if self.answer is not None and self.answer.status != _UNANSWERED:
+        answer = self.answer
+        if answer is not None and answer.status != _UNANSWERED:
             return "reviewer"
         return "model" if self.model_answer is not None else None
 
@@ -129,6 +176,57 @@ class ChecklistItem:
         d["proposal"] = ({"status": p.status, "reason": p.reason, "evidence": list(p.evidence),
                           "extractor": p.extractor, "made_at": p.made_at} if p is not None else None)
         return d
+
+
+class ChecklistItems(Sequence):
+    """The items of one evaluation, in walking order: a read-only sequence of
+    :class:`ChecklistItem`, each made when asked for from its row.
+
+    A row is a tuple of plain values (:data:`ROW_FIELDS`: strings, numbers, a tuple of strings);
+    the answers, the model's answers and the proposals are looked up by key (or order) in three
+    dicts shared by the rows. Python's cyclic garbage collector stops tracking such a tuple at its
+    first pass: an imported review of 2,000 components has 80,000 items, which as objects were
+    promoted to its oldest generation on every evaluation, so that the next full pass (0.15-0.2 s
+    over every object of the app, on the GUI thread) came soon after, in whatever the window was
+    drawing then.
+    """
+
+    __slots__ = ("rows", "answers", "models", "proposals")
+
+    def __init__(self, rows: list[tuple], answers: dict, models: dict, proposals: dict):
+        self.rows = rows
+        self.answers = answers  # key -> the reviewer's ChecklistAnswer
+        self.models = models  # order -> ModelAnswer
+        self.proposals = proposals  # key -> the standing Proposal
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [ChecklistItem(r, self) for r in self.rows[i]]
+        return ChecklistItem(self.rows[i], self)
+
+    def __iter__(self):
+        for r in self.rows:
+            yield ChecklistItem(r, self)
+
+    def __repr__(self) -> str:
+        return f"<ChecklistItems: {len(self.rows)}>"
+
+    def keys(self) -> list[str]:
+        """Every item's key, in order."""
+        return [r[0] for r in self.rows]
+
+    def with_proposals(self) -> list[ChecklistItem]:
+        """The items with a standing proposal (few, or none: no view is made for the others)."""
+        props = self.proposals
+        return [ChecklistItem(r, self) for r in self.rows if r[0] in props] if props else []
+
+    def where(self, keep) -> "ChecklistItems":
+        """The items for which ``keep(item)`` is true, as a sequence of the same kind (the same rows)."""
+        return ChecklistItems([r for r in self.rows if keep(ChecklistItem(r, self))], self.answers, self.models,
+                              self.proposals)
 
 
 @dataclass
@@ -208,7 +306,7 @@ class CategoryProgress:
 class ChecklistResult:
     template: Template
     tier: int
-    items: list[ChecklistItem]
+    items: ChecklistItems
     categories: list[CategoryProgress]
     overall: CategoryProgress
     orphans: list[Orphan] = field(default_factory=list)
@@ -222,7 +320,8 @@ class ChecklistResult:
         return {cid: t for cid, t in self.tiers.items() if t.raised}
 
     def __post_init__(self) -> None:
-        self._by_key = {it.key: it for it in self.items}
+        keys = self.items.keys() if isinstance(self.items, ChecklistItems) else [it.key for it in self.items]
+        self._by_key = {k: i for i, k in enumerate(keys)}  # key -> place in ``items``
 
     # -- headline figures -----------------------------------------------
     @property
@@ -244,7 +343,8 @@ class ChecklistResult:
 
     # -- lookup and filters (the checklist walker builds on these) --------
     def item(self, key: str) -> ChecklistItem | None:
-        return self._by_key.get(key)
+        i = self._by_key.get(key)
+        return None if i is None else self.items[i]
 
     def __contains__(self, key: str) -> bool:
         return key in self._by_key
@@ -287,7 +387,7 @@ class ChecklistResult:
     def _next(self, pred, after: str | None, wrap: bool) -> ChecklistItem | None:
         start = 0
         if after is not None and after in self._by_key:
-            start = self._by_key[after].order + 1
+            start = self._by_key[after] + 1
         n = len(self.items)
         rng = range(start, start + n) if wrap else range(start, n)
         for i in rng:
@@ -515,7 +615,7 @@ class Plan:
         self.component_ids = sorted(review.components)
         self._target_kinds: dict[str, frozenset] = {}
         self._rows: dict = {}  # scope -> rows
-        self._subjects: dict = {}  # scope -> subjects
+        self._subjects: dict = {}  # scope -> the rows of its subjects, in walking order
         self._index: dict = {}  # scope -> {subject id: row}
         self._context: dict = {}  # (subject id, per dependency) -> context text
         self.labels = Labels(review)
@@ -682,15 +782,20 @@ class Plan:
             idx = self._index[scope] = {r[0]: r for r in self.rows(scope)}
         return idx.get(subject_id)
 
-    def subjects(self, item: TemplateItem) -> list[Subject]:
-        """Every place ``item`` applies, in walking order (shared by the items of one scope)."""
-        subs = self._subjects.get(item.scope)
-        if subs is None:
-            rows = self.rows(item.scope)
-            if item.scope.per == "dependency":  # by source, then target
+    def subjects(self, item: TemplateItem):
+        """Every place ``item`` applies, in walking order: each :class:`Subject` made as it is
+        walked to, and let go after. The rows they are made from (tuples of plain values) are
+        kept per scope; the subjects were too, for the whole evaluation: 32,000 of them, and a
+        list each, promoted to the collector's oldest generation on every evaluation of a
+        2,000-component review (what then set off a full pass soon after, on the GUI thread)."""
+        scope = item.scope
+        rows = self._subjects.get(scope)
+        if rows is None:
+            rows = self.rows(scope)
+            if scope.per == "dependency":  # by source, then target
                 rows = sorted(rows, key=lambda r: r[2])
-            subs = self._subjects[item.scope] = [self.subject(item.scope, r) for r in rows]
-        return subs
+            rows = self._subjects[scope] = rows
+        return (self.subject(scope, r) for r in rows)
 
     def subject(self, scope, row: tuple) -> Subject:
         review = self.review
@@ -743,7 +848,7 @@ def _class_matches(scope, kind: str, user_facing: bool, tags: frozenset) -> bool
 
 def subjects(review: Review, item: TemplateItem) -> list[Subject]:
     """Every place ``item`` applies in ``review`` (see :class:`Subject`)."""
-    return Plan(review).subjects(item)
+    return list(Plan(review).subjects(item))
 
 
 def _subject_context(review: Review, sub: Subject) -> str:
@@ -811,7 +916,10 @@ def evaluate(review: Review, template=None, *, pause=None) -> ChecklistResult:
     a page just shown); it changes nothing in the result."""
     tmpl, warnings = resolve_template(review, template)
     plan = Plan(review)
-    items: list[ChecklistItem] = []
+    rows: list[tuple] = []
+    mine: dict = {}  # key -> the reviewer's answer
+    models: dict = {}  # order -> the model's answer
+    proposals: dict = {}  # key -> the standing proposal
     findings: list[ModelFinding] = []
     answers = review.answers
     for cat in tmpl.categories:
@@ -819,28 +927,32 @@ def evaluate(review: Review, template=None, *, pause=None) -> ChecklistResult:
             if ti.category != cat.id:
                 continue
             for sub in plan.subjects(ti):
-                if pause is not None and not len(items) & 255:
+                if pause is not None and not len(rows) & 255:
                     pause()
                 key = item_key(ti.id, sub.id)
+                order = len(rows)
                 ans = answers.get(key)
+                if ans is not None:
+                    mine[key] = ans
                 model = plan.model_answer(ti, sub)
                 if model is not None:
+                    models[order] = model
                     over = ans.status if ans is not None and ans.status != "unanswered" else None
                     findings.extend(ModelFinding(key, sub.id, m, over) for m in model.findings)
-                items.append(ChecklistItem(
-                    key=key, item_id=ti.id, category=cat.id, question=_render(ti.question, sub.values),
-                    why=ti.why, evidence_hint=ti.evidence, severity=ti.severity, required=ti.required_for(sub.tier),
-                    tier=sub.tier, per=ti.scope.per, subject=sub.id, subject_label=sub.label,
-                    context=plan.context(sub), answer=ans, order=len(items),
-                    tier_reason=sub.tier_reason, anchors=ti.anchors, model_answer=model,
-                    proposal=standing(review, key) if review.proposals else None,
-                ))
+                if review.proposals:
+                    p = standing(review, key)
+                    if p is not None:
+                        proposals[key] = p
+                rows.append((key, ti.id, cat.id, _render(ti.question, sub.values), ti.why, ti.evidence, ti.severity,
+                             bool(ti.required_for(sub.tier)), sub.tier, ti.scope.per, sub.id, sub.label,
+                             plan.context(sub), order, sub.tier_reason, ti.anchors))
+    items = ChecklistItems(rows, mine, models, proposals)
     progress = {c.id: CategoryProgress(c.id, c.title) for c in tmpl.categories}
     overall = CategoryProgress("overall", "Overall")
     for it in items:
         progress[it.category].add(it)
         overall.add(it)
-    keys = {it.key for it in items}
+    keys = {r[0] for r in rows}
     orphans = [
         _orphan(review, tmpl, key, a, plan) for key, a in sorted(answers.items()) if key not in keys
     ]

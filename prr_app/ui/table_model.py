@@ -7,6 +7,7 @@ and its tool tip. Sorting and filtering are a ``QSortFilterProxyModel``'s job; s
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -46,7 +47,10 @@ class TableModel(QAbstractTableModel):
         self.rows: list = []
 
     def set_rows(self, rows) -> None:
-        rows = list(rows)
+        # a read-only sequence that makes its rows when asked (the checklist's 80,000 items on an
+        # imported review) is kept as it is: listing it would make every row an object kept here
+        if isinstance(rows, list) or not isinstance(rows, Sequence):
+            rows = list(rows)
         if self.ident is None or not self.rows:
             self.beginResetModel()
             self.rows = rows
@@ -59,6 +63,8 @@ class TableModel(QAbstractTableModel):
         rest into their new order and telling the views which rows changed: a view keeps its
         selection, current row and scroll position (a reset loses them all, on every edit)."""
         ident = self.ident
+        if not isinstance(self.rows, list):  # its rows are moved about below
+            self.rows = list(self.rows)
         new_ids = [ident(r) for r in rows]
         if len(set(new_ids)) != len(new_ids):  # no identity to go by: start again
             self.beginResetModel()
@@ -109,6 +115,8 @@ class TableModel(QAbstractTableModel):
         col = self.columns[column]
         key = col.sort if col.sort is not None else (lambda r: col.text(r) or "")
         self.layoutAboutToBeChanged.emit()
+        if not isinstance(self.rows, list):  # sorted in place, its rows known by their identity
+            self.rows = list(self.rows)
         old = self.persistentIndexList()
         where = {id(self.rows[i.row()]): i for i in old if 0 <= i.row() < len(self.rows)}
         self.rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)

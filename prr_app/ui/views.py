@@ -510,14 +510,19 @@ class ChecklistView(QWidget):
         self.score.setText(f"Score: {sc:.0f} %" if sc is not None else "Score: not yet")
         self.refresh()
 
-    def _in_category(self, cat: str) -> list:
+    def _in_category(self, cat: str):
         """The items of category ``cat``, in their order (indexed once per evaluation)."""
+        from prr_app.checklist.evaluate import ChecklistItems
+
+        items = self.result.items
         if self._by_category is None or self._by_category[0] is not self.result:
-            index: dict = {}
-            for it in self.result.items:
-                index.setdefault(it.category, []).append(it)
-            self._by_category = (self.result, index)
-        return self._by_category[1].get(cat, [])
+            rows: dict = {}
+            for r in items.rows:  # the rows themselves (plain tuples): no item is made to sort them
+                rows.setdefault(r[2], []).append(r)
+            self._by_category = (self.result, {c: ChecklistItems(rs, items.answers, items.models, items.proposals)
+                                               for c, rs in rows.items()})
+        found = self._by_category[1].get(cat)
+        return found if found is not None else ChecklistItems([], items.answers, items.models, items.proposals)
 
     def refresh(self) -> None:
         if self.result is None:
@@ -532,10 +537,10 @@ class ChecklistView(QWidget):
                 "gaps": lambda it: it.status in ("not_met", "partly"), "evidence": lambda it: it.evidence_missing,
                 "proposed": lambda it: it.proposal is not None}.get(f)
         if keep is not None:
-            items = [it for it in items if keep(it)]
+            items = items.where(keep)
         if text:
-            items = [it for it in items if text in it.question.lower() or text in (it.subject_label or "").lower()
-                     or text in it.key]
+            items = items.where(lambda it: text in it.question.lower() or text in (it.subject_label or "").lower()
+                                or text in it.key)
         # no filter: the list as it is (an imported review of 2,000 components has 80,000 items; the
         # table asks only for the rows in view)
         self.model.set_rows(items)
