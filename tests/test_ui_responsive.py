@@ -823,3 +823,36 @@ def test_a_worker_steps_aside_while_a_tab_just_shown_is_painted(qtbot, win, webs
     tasks.step_aside()
     assert time.monotonic() - start <= tasks.HOLD_FOR_PAINT_MS / 1000 + 1.0  # not a pause per item
     qtbot.waitUntil(lambda: not tasks.holding(), timeout=2000)
+
+
+def test_a_workers_result_is_shown_before_its_garbage_is_collected(qtbot):
+    """After an edit's analysis on a large review, the GUI thread's collection of the worker's young
+    objects (10-30 ms) came before the findings were shown: the result comes first now."""
+    import gc
+    import threading
+
+    from prr_app.ui.tasks import Task
+
+    gui = threading.get_ident()
+    finished = threading.Event()
+    events: list[str] = []
+
+    def work(state):
+        out = [[i] for i in range(50_000)]  # what an analysis hands over, for the young collections
+        finished.set()
+        return out
+
+    def collecting(phase, info):
+        if phase == "start" and finished.is_set() and threading.get_ident() == gui:
+            events.append("collection")
+
+    task = Task("allocate", work)
+    task.signals.sig_done.connect(lambda _r: events.append("result"))
+    gc.callbacks.append(collecting)
+    try:
+        task.start()
+        qtbot.waitUntil(lambda: "result" in events and not task.running, timeout=10000)
+        qtbot.wait(50)
+    finally:
+        gc.callbacks.remove(collecting)
+    assert events[0] == "result", events

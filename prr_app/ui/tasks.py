@@ -111,17 +111,31 @@ def start_pump() -> None:
     _pump.start()
 
 
+#: turns of :func:`_drain` in a row that handed reports over and put the young collections off
+_collections_put_off = 0
+
+
 def _drain() -> None:
     """Each report becomes an event of its own: a report whose handler opens a modal dialog (a
     nested event loop) must not hold up the reports after it, as it would if it ran inside this
     timer's slot (Qt does not fire a timer again while its slot runs)."""
-    _collect_on_gui_thread()
+    handed = False
     while True:
         try:
             fn, args = _inbox.get_nowait()
         except queue.Empty:
-            return
+            break
+        handed = True
         QTimer.singleShot(0, functools.partial(_deliver, fn, args))
+    # a worker's result is shown before its garbage is collected (10-30 ms of young collections
+    # after an edit's analysis on a 2,000-component review): this turn if nothing came, else the
+    # next, unless a stream of reports would put it off for long
+    global _collections_put_off
+    if handed and _collections_put_off < 5:
+        _collections_put_off += 1
+        return
+    _collections_put_off = 0
+    _collect_on_gui_thread()
 
 
 def flush_reports() -> None:
