@@ -235,7 +235,18 @@ class ChecklistItems(Sequence):
             view._row = r
             if keep(view):
                 out.append(r)
-        return ChecklistItems(out, self.answers, self.models, self.proposals)
+        return self.of_rows(out)
+
+    def by_category(self) -> dict[str, "ChecklistItems"]:
+        """The items of each category, in their order (grouped by row: no item is made)."""
+        rows: dict[str, list[tuple]] = {}
+        for r in self.rows:
+            rows.setdefault(r[2], []).append(r)
+        return {c: self.of_rows(rs) for c, rs in rows.items()}
+
+    def of_rows(self, rows: list[tuple]) -> "ChecklistItems":
+        """Some of these items (``rows``, of this evaluation), as a sequence of the same kind."""
+        return ChecklistItems(rows, self.answers, self.models, self.proposals)
 
 
 @dataclass
@@ -329,8 +340,7 @@ class ChecklistResult:
         return {cid: t for cid, t in self.tiers.items() if t.raised}
 
     def __post_init__(self) -> None:
-        keys = self.items.keys() if isinstance(self.items, ChecklistItems) else [it.key for it in self.items]
-        self._by_key = {k: i for i, k in enumerate(keys)}  # key -> place in ``items``
+        self._by_key = {k: i for i, k in enumerate(self.items.keys())}  # key -> place in ``items``
 
     # -- headline figures -----------------------------------------------
     @property
@@ -624,7 +634,7 @@ class Plan:
         self.component_ids = sorted(review.components)
         self._target_kinds: dict[str, frozenset] = {}
         self._rows: dict = {}  # scope -> rows
-        self._subjects: dict = {}  # scope -> the rows of its subjects, in walking order
+        self._walking_rows: dict = {}  # scope -> the rows of its subjects, in walking order
         self._index: dict = {}  # scope -> {subject id: row}
         self._context: dict = {}  # (subject id, per dependency) -> context text
         self.labels = Labels(review)
@@ -798,12 +808,12 @@ class Plan:
         list each, promoted to the collector's oldest generation on every evaluation of a
         2,000-component review (what then set off a full pass soon after, on the GUI thread)."""
         scope = item.scope
-        rows = self._subjects.get(scope)
+        rows = self._walking_rows.get(scope)
         if rows is None:
             rows = self.rows(scope)
             if scope.per == "dependency":  # by source, then target
                 rows = sorted(rows, key=lambda r: r[2])
-            rows = self._subjects[scope] = rows
+            self._walking_rows[scope] = rows
         return (self.subject(scope, r) for r in rows)
 
     def subject(self, scope, row: tuple) -> Subject:

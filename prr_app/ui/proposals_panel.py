@@ -54,12 +54,9 @@ class ProposalPanel(QWidget):
         self.setVisible(False)
 
     # -- what is shown -------------------------------------------------------
-    def set_shown(self, items: list) -> None:
-        """The items the walker lists now (for Confirm all shown)."""
-        from prr_app.checklist.evaluate import ChecklistItems
-
-        self.shown = (items.with_proposals() if isinstance(items, ChecklistItems)
-                      else [it for it in items if it.proposal is not None])
+    def set_shown(self, items) -> None:
+        """The items the walker lists now (a ``ChecklistItems``; for Confirm all shown)."""
+        self.shown = items.with_proposals()
         self.all_btn.setText(f"Confirm all shown ({len(self.shown)})")
         self.all_btn.setEnabled(bool(self.shown))
         self.setVisible(self.item is not None and self.item.proposal is not None or bool(self.shown))

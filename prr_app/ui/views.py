@@ -512,17 +512,10 @@ class ChecklistView(QWidget):
 
     def _in_category(self, cat: str):
         """The items of category ``cat``, in their order (indexed once per evaluation)."""
-        from prr_app.checklist.evaluate import ChecklistItems
-
-        items = self.result.items
         if self._by_category is None or self._by_category[0] is not self.result:
-            rows: dict = {}
-            for r in items.rows:  # the rows themselves (plain tuples): no item is made to sort them
-                rows.setdefault(r[2], []).append(r)
-            self._by_category = (self.result, {c: ChecklistItems(rs, items.answers, items.models, items.proposals)
-                                               for c, rs in rows.items()})
+            self._by_category = (self.result, self.result.items.by_category())
         found = self._by_category[1].get(cat)
-        return found if found is not None else ChecklistItems([], items.answers, items.models, items.proposals)
+        return found if found is not None else self.result.items.of_rows([])
 
     def refresh(self) -> None:
         if self.result is None:
