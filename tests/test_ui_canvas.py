@@ -79,6 +79,36 @@ def test_canvas_has_a_legend_reachable_by_key(qtbot, win):
     assert not win.legend.body.isVisible() and not win.a_legend.isChecked()
 
 
+def test_the_legend_stays_in_the_canvas_corner_when_the_graph_is_scrolled(qtbot, win, examples_dir):
+    # a review wider than the canvas scrolls; the legend is not part of the graph and must not
+    # scroll away with it (it did: off the left edge, never seen again on real imports)
+    win.open_path(str(examples_dir / "webshop.json"))
+    wait_analysis(qtbot, win)
+    win.view.zoom_by(4.0)
+    qtbot.wait(20)
+    h, v = win.view.horizontalScrollBar(), win.view.verticalScrollBar()
+    assert h.maximum() > 0 and v.maximum() > 0
+    vp = win.view.viewport()
+
+    def corner_ok():
+        top_left = win.legend.mapTo(win.view, win.legend.rect().topLeft())
+        bottom_left = win.legend.mapTo(win.view, win.legend.rect().bottomLeft())
+        area = vp.geometry()
+        return (win.legend.isVisible() and area.contains(top_left) and area.contains(bottom_left)
+                and top_left.x() - area.left() <= 12 and area.bottom() - bottom_left.y() <= 12)
+
+    assert corner_ok()
+    for hv, vv in ((h.maximum(), 0), (0, v.maximum()), (h.maximum() // 2, v.maximum() // 3), (0, 0)):
+        h.setValue(hv)
+        v.setValue(vv)
+        qtbot.wait(10)
+        assert corner_ok(), (hv, vv, win.legend.geometry())
+    QTest.keyClick(win, Qt.Key.Key_F1)  # opened, it still sits in the corner, whole
+    h.setValue(h.maximum())
+    qtbot.wait(10)
+    assert corner_ok() and win.legend.body.isVisible()
+
+
 def test_a_selected_dependency_is_drawn_with_a_wide_halo(qtbot, win, examples_dir):
     from PySide6.QtGui import QColor, QImage, QPainter
 

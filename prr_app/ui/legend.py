@@ -201,7 +201,15 @@ class CanvasLegend(QFrame):
         self.place()
 
     def place(self) -> None:
-        """Bottom-left corner of the canvas."""
+        """Bottom-left corner of the canvas.
+
+        The legend is a child of the graph view, laid over its viewport, not a child of the
+        viewport: Qt scrolls a viewport's children with the graph (the legend of a review wider
+        than the canvas went off its edge at the first scroll)."""
         par = self.parentWidget()
-        if par is not None:
-            self.move(8, max(0, par.height() - self.height() - 8))
+        if par is None:
+            return
+        viewport = getattr(par, "viewport", None)
+        area = viewport().geometry() if viewport is not None else par.rect()
+        self.move(area.left() + 8, max(area.top(), area.bottom() + 1 - self.height() - 8))
+        self.raise_()

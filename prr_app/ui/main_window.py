@@ -82,7 +82,7 @@ class MainWindow(QMainWindow):
         QVBoxLayout(self.view.viewport()).addWidget(self.empty_hint, 0, Qt.AlignmentFlag.AlignCenter)
         from prr_app.ui.legend import CanvasLegend
 
-        self.legend = CanvasLegend(self.view.viewport())
+        self.legend = CanvasLegend(self.view)  # over the viewport, not scrolled with the graph
         self.view.viewport().installEventFilter(self)
         self.setCentralWidget(self.tabs)
 
