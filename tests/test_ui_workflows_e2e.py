@@ -196,6 +196,8 @@ def test_what_if_from_the_overview_and_fail_this_change_nothing_on_disk(qtbot, w
     mtime = webshop_prr.stat().st_mtime_ns
     ov = win.views["Overview"]
     win.tabs.setCurrentWidget(ov)
+    # nothing selected yet: the button is off (it did nothing when pressed)
+    assert ov.domains.currentItem() is None and not button(ov, "Fail this domain").isEnabled()
     # the keyboard: focus the domain list, arrow to a zone, press the button with Space
     row = next(i for i in range(ov.domains.count())
                if ov.domains.item(i).data(Qt.ItemDataRole.UserRole) == "euw1-a")
