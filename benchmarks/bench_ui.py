@@ -10,6 +10,8 @@ Run: .venv/bin/python benchmarks/bench_ui.py   (Qt offscreen; settings in a temp
      .venv/bin/python benchmarks/bench_ui.py --meeting --imported   (the same size imported from a CSV of
          edges: named kinds, cycles, no failure domains; tabs looked at before the work ahead ends,
          arrow keys, adding a component and a dependency; the GUI thread's CPU time of each)
+     .venv/bin/python benchmarks/bench_ui.py --meeting --imported --profile-edits   (cProfile of the GUI
+         thread from each added element until its findings: to find where it goes, not to time it)
 
 Each figure is printed with the load average at the time (the machine is shared: compare runs
 at similar load, take the best of several).
@@ -817,6 +819,12 @@ def imported_steps(w) -> None:
         hb.start()
         prev, got = w.result, []
         t, c = time.perf_counter(), time.thread_time()
+        eprof = None
+        if "--profile-edits" in sys.argv:  # cProfile of the GUI thread until the findings (to find, not to time)
+            import cProfile
+
+            eprof = cProfile.Profile()
+            eprof.enable()
         QTimer.singleShot(0, act)
         QCoreApplication.processEvents()
         # the findings' time is when the edit's result is applied; the event loop is watched for
@@ -829,6 +837,11 @@ def imported_steps(w) -> None:
         if not got:
             got.append((time.perf_counter() - t, (time.thread_time() - c) * 1000))
         hb.stop()
+        if eprof is not None:
+            import pstats
+
+            eprof.disable()
+            pstats.Stats(eprof).sort_stats("tottime").print_stats(30)
         worst = max(gaps)
         busiest = max(gaps, key=lambda g: g[1])
         print(f"  adding {label}: longest block of the event loop {worst[0]:.0f} ms (GUI-thread CPU in it "
