@@ -63,7 +63,7 @@ class OverviewView(QWidget):
         self.domains = QListWidget()
         self.domains.itemDoubleClicked.connect(self._domain_clicked)
         self.domains.currentItemChanged.connect(lambda cur, _p: self._domain_clicked(cur) if cur else None)
-        self.fail_btn = fail_btn = QPushButton("Fail this domain (what-if)")
+        fail_btn = QPushButton("Fail this domain (what-if)")
         fail_btn.clicked.connect(self._fail_domain)
         fail_btn.setEnabled(False)  # until a domain is selected: a button that does nothing misleads
         self.domains.currentItemChanged.connect(lambda cur, _p: fail_btn.setEnabled(cur is not None))
