@@ -154,3 +154,17 @@ def test_journey_dialog_by_keyboard_only(qtbot, win):
     no_tabs(d)
     assert d.result() == d.DialogCode.Accepted
     assert (d.name, d.entry, d.slo, d.description) == ("Buy", ["web"], 99.9, "from the cart")
+
+
+def test_the_journey_dialog_shows_its_entry_hint_whole(qtbot, win):
+    """The hint in an empty "Entry components" field was cut off at the dialog's natural width."""
+    from prr_app.model.entities import Review
+    from prr_app.ui.dialogs import JourneyDialog
+
+    d = JourneyDialog(win, Review())
+    qtbot.addWidget(d)
+    d.show()
+    qtbot.waitExposed(d)
+    e = d.entry_edit
+    assert e.text() == ""
+    assert e.width() >= e.fontMetrics().horizontalAdvance(e.placeholderText()) + 8

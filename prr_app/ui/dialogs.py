@@ -424,6 +424,11 @@ class JourneyDialog(_NewNamed):
         super().__init__(parent, "Add user journey", review)
         self.entry_edit = QLineEdit(", ".join(entry))
         self.entry_edit.setPlaceholderText("component ids, comma-separated (all are needed)")
+        self.entry_edit.setToolTip("The components (or redundancy groups) users enter the journey by, "
+                                   "comma-separated: the journey needs all of them")
+        # wide enough for its hint, which was cut off at the dialog's natural width
+        self.entry_edit.setMinimumWidth(
+            self.entry_edit.fontMetrics().horizontalAdvance(self.entry_edit.placeholderText()) + 24)
         comp = QCompleter(sorted(review.components), self)
         comp.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.entry_edit.setCompleter(comp)
