@@ -1,7 +1,7 @@
 """What successive analyses of one review share (``ShapeMemo``) never changes a result.
 
 The oracle is a fresh analysis without a memo: a random review is edited again and again (replicas,
-placement, dependencies added, removed or made soft, fallbacks, groups, journeys, user-facing
+placement, dependencies added, removed or made soft, fallbacks, retries and timeouts, groups, journeys, user-facing
 marks, tags), each state analysed through one memo kept across the edits, as the app's live
 analysis does, and each result must equal a fresh analysis of the same state.
 """
@@ -38,7 +38,7 @@ def edit(draw, review: Review) -> list[Change]:
     deps = sorted(review.dependencies)
     targets = comps + sorted(review.groups)
     what = draw(st.sampled_from(["replicas", "placement", "kind", "fallback", "add-dep", "del-dep",
-                                 "user_facing", "tags", "group", "journey", "min_healthy"]))
+                                 "user_facing", "tags", "group", "journey", "min_healthy", "retries"]))
     if what in ("replicas", "placement", "user_facing", "tags", "min_healthy") and comps:
         cid = draw(st.sampled_from(comps))
         c = copy.deepcopy(review.components[cid])
@@ -56,11 +56,15 @@ def edit(draw, review: Review) -> list[Change]:
         else:
             c.tags = [] if c.tags else ["telemetry"]
         return [Change("components", cid, review.components[cid], c)]
-    if what in ("kind", "fallback") and deps:
+    if what in ("kind", "fallback", "retries") and deps:
         did = draw(st.sampled_from(deps))
         d = copy.deepcopy(review.dependencies[did])
         if what == "kind":
             d.kind = draw(st.sampled_from(["hard", "soft", "async"]))
+        elif what == "retries":  # what the cascading findings read besides the graph
+            d.retries = draw(st.sampled_from([None, 0, 3]))
+            d.backoff = draw(st.sampled_from([None, True, False]))
+            d.timeout_ms = draw(st.sampled_from([None, 500]))
         else:
             d.fallback = None if d.fallback else "cache"
         return [Change("dependencies", did, review.dependencies[did], d)]

@@ -404,15 +404,26 @@ def _cascading(ctx: Context) -> list[dict]:
     # with a memo (the app, after each edit): the findings of the last analyses, when what they are
     # made from is unchanged (by value): the graph's shape, the entries, the components' kinds and
     # each dependency's retries, backoff, retry budget, timeout and breaker
-    deps, comps = ctx.review.dependencies, ctx.review.components
-    key = ("cascading", g.compiled_key, tuple(entries), tuple([comps[c].kind for c in g.ids]),
-           tuple([(o.retries, o.backoff, o.retry_budget, o.timeout_ms, o.circuit_breaker)
-                  for o in [deps[d[DEP_ID]] for d in g.deps]]))
-    found = g.memo.findings(key)
-    if found is None:
-        found = _findings.cascading(g, entries)
-        g.memo.keep_findings(key, found)
+    # Kept under the graph and the entries, with the review they were made from: the rest of what
+    # they depend on (a tuple per dependency) is compared only when the graph and the entries are
+    # unchanged, not made after every edit that changes the graph (most of those that change findings)
+    key = ("cascading", g.compiled_key, tuple(entries))
+    kept = g.memo.findings(key)
+    if kept is not None and _cascading_inputs(kept[0], g) == _cascading_inputs(ctx.review, g):
+        return kept[1]
+    found = _findings.cascading(g, entries)
+    g.memo.keep_findings(key, (ctx.review, found))
     return found
+
+
+def _cascading_inputs(review: Review, g: CompiledGraph) -> tuple:
+    """What the cascading findings read of ``review`` besides the graph ``g`` (compiled from a review
+    of the same components and dependencies): the components' kinds and each dependency's retries,
+    backoff, retry budget, timeout and breaker."""
+    deps, comps = review.dependencies, review.components
+    return (tuple([comps[c].kind for c in g.ids]),
+            tuple([(o.retries, o.backoff, o.retry_budget, o.timeout_ms, o.circuit_breaker)
+                   for o in [deps[d[DEP_ID]] for d in g.deps]]))
 
 
 def _availability_targets(ctx: Context) -> dict:
