@@ -738,6 +738,29 @@ def test_after_an_edits_new_layout_is_brought_in_the_analysis_waits_for_the_pain
     assert "moved-svc" in res["review"].components
 
 
+def test_an_edits_analysis_starts_once_the_edit_is_painted(qtbot, win, webshop_prr):
+    """Started beside the edit's paint, the analysis' worker and the paint shared Python's lock: an
+    added dependency's line was painted 0.2 s after the edit on 2,000 components, for 10 ms of the
+    GUI thread's work. The edit is painted first, then the analysis starts."""
+    win.open_path(str(webshop_prr))
+    wait_analysis(qtbot, win)
+    win.tabs.setCurrentWidget(win.view)
+    order = []
+    win.view.sig_first_painted.connect(lambda: order.append("painted"))
+    win.live.sig_started.connect(lambda: order.append("analysis started"))
+    r = win.session.review
+    dst = sorted(r.components)[0]
+    assert win.create_component("painted-svc", "Painted first", "service") == "painted-svc"
+    res = wait_analysis(qtbot, win)
+    assert "painted-svc" in res["review"].components
+    assert order[:2] == ["painted", "analysis started"]
+    order.clear()
+    win.create_dependency("painted-svc", dst)
+    res = wait_analysis(qtbot, win)
+    assert any(d.source == "painted-svc" for d in res["review"].dependencies.values())
+    assert order[:2] == ["painted", "analysis started"]
+
+
 def test_a_worker_steps_aside_from_an_edit_until_its_findings_are_shown(qtbot, win, webshop_prr):
     """Beside the checklist evaluated ahead on 2,000 components, an edit's findings came 0.5-1 s
     after it instead of 0.25 s: workers that can step aside wait from the edit until its findings

@@ -447,8 +447,10 @@ class MainWindow(QMainWindow):
 
         hold_for_paint()  # a worker beside it (the checklist evaluated ahead) waits while the edit is drawn
         self.scene.sync(colls, self.session.changed_keys)
-        if self.scene.redrawing:  # a large review's new layout is computed on a worker
+        if self.scene.redrawing:  # a large review's new layout is computed on a worker (its paint awaited then)
             self.statusBar().showMessage(self.RELAYOUT_MESSAGE)
+        elif colls & self.scene.DRAWN - {"layout"} and not self.scene.building:  # (boxes moved: no analysis)
+            self.view.await_paint()  # the analysis starts once the edit is painted (see GraphView.paint_due)
         if colls & {"journeys", "dependencies", "components", "groups"}:
             self._fill_journeys() if "journeys" in colls else self.show_journey(self.journey_shown, reveal=False)
         self._update_title()
@@ -457,9 +459,9 @@ class MainWindow(QMainWindow):
         self._refresh_whatif()
 
     def _canvas_drawing(self) -> bool:
-        """The canvas is drawing a large review in stages (up to its first paint), or laying it out
-        again after an edit."""
-        return self.scene.building or self.scene.redrawing or self.view.first_paint_due()
+        """The canvas is drawing a large review in stages (up to its first paint), laying it out
+        again after an edit, or about to paint an edit."""
+        return self.scene.building or self.scene.redrawing or self.view.paint_due()
 
     def _on_redrawn(self) -> None:
         if self.statusBar().currentMessage() == self.RELAYOUT_MESSAGE:
