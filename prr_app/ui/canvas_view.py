@@ -13,6 +13,9 @@ from prr_app.ui.tasks import hold_for_paint
 
 #: a large graph is drawn in full this long after the last zoom step
 SETTLE_MS = 180
+#: the awaited paint (see GraphView.paint_due) is taken as done once no other came for this long:
+#: an edit's paint is often followed at once by another (the new box selected, in a later turn)
+PAINT_SETTLE_MS = 4
 #: an exposed region of up to this many rectangles is told to the edge layer, which then draws only
 #: the pieces of lines inside them (a diagonal pan exposes two strips); more (boxes repainted here and
 #: there after a what-if or a finding) are drawn within their bounding rectangle, as Qt tells items:
@@ -46,6 +49,10 @@ class GraphView(QGraphicsView):
         # (monotonic time, longest wait) from a staged build's end, a new layout or an edit, until the
         # graph is next painted (see paint_due)
         self._due: tuple[float, float] | None = None
+        self._painted = QTimer(self)
+        self._painted.setSingleShot(True)
+        self._painted.setInterval(PAINT_SETTLE_MS)
+        self._painted.timeout.connect(self.sig_first_painted)
         scene.sig_build_progress.connect(lambda _f: self.viewport().update())
         scene.sig_built.connect(self._built)
         scene.sig_redrawn.connect(self._redrawn)
@@ -61,6 +68,8 @@ class GraphView(QGraphicsView):
         the analysis waits for that paint (see MainWindow._canvas_drawing). Beside the analysis'
         worker the paint waited for Python's lock at each call into Qt: an added dependency's line
         was painted 0.2 s after the edit, for 10 ms of the GUI thread's time."""
+        if self._painted.isActive():  # painted: unless another paint follows at once
+            return True
         if self._due is None:
             return False
         since, wait = self._due
@@ -122,9 +131,9 @@ class GraphView(QGraphicsView):
         finally:
             if sc is not None:
                 sc.exposed_rects = None
-        if self._due is not None:
+        if self._due is not None or self._painted.isActive():
             self._due = None
-            self.sig_first_painted.emit()
+            self._painted.start()  # sig_first_painted once no other paint follows
 
     def zoom(self) -> float:
         return self.transform().m11()
