@@ -10,11 +10,15 @@ from __future__ import annotations
 class PrrError(Exception):
     """A problem with the user's input, with where it was found."""
 
-    def __init__(self, message: str, *, file: str | None = None, location: str | None = None):
+    def __init__(self, message: str, *, file: str | None = None, location: str | None = None,
+                 problems=()):
         super().__init__(message)
         self.message = message
         self.file = file
         self.location = location
+        #: when the input has several problems, every one of them (each with ``path`` and
+        #: ``message``): the one-line message names the first and counts the others
+        self.problems = list(problems)
 
     def __str__(self) -> str:
         parts = [p for p in (self.file, self.location) if p]
@@ -32,11 +36,11 @@ class ValidationError(PrrError):
     """A review that breaks the model's rules; ``problems`` lists them all."""
 
     def __init__(self, problems: list, *, file: str | None = None):
-        self.problems = list(problems)
-        first = self.problems[0]
-        more = len(self.problems) - 1
+        problems = list(problems)
+        first = problems[0]
+        more = len(problems) - 1
         msg = first.message + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else "")
-        super().__init__(msg, file=file, location=first.path)
+        super().__init__(msg, file=file, location=first.path, problems=problems)
 
 
 def _one_line(text: str) -> str:

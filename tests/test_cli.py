@@ -80,6 +80,37 @@ def test_summary_and_validate_accept_prr_and_json(tmp_path):
         assert prr("validate", path).returncode == 0
 
 
+def test_validate_lists_every_problem_with_its_place(tmp_path):
+    """`prr validate` says it reports every problem: it printed the first and "(and 2 more problems)"."""
+    data = json.loads((EXAMPLES / "webshop.json").read_text())
+    data["components"][0]["replicas"] = -3
+    data["dependencies"] += [{"source": "storefront", "target": "nope-svc", "kind": "hard"},
+                             {"source": "ghost", "target": "cart-svc", "kind": "hard"}]
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data))
+    before = bad.read_bytes()
+    res = prr_process("validate", bad)
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 4 and all(line.startswith(f"{bad}: ") for line in lines)
+    assert any(".replicas: -3 is too small" in line for line in lines)
+    assert any("$.dependencies[storefront->nope-svc].target: unknown component" in line for line in lines)
+    assert any("$.dependencies[ghost->cart-svc].source: unknown component 'ghost'" in line for line in lines)
+    assert lines[-1] == f"{bad}: 3 problems"
+    assert bad.read_bytes() == before
+    # the other commands keep to one line, naming the first problem and counting the others
+    res = prr("analyze", bad)
+    assert res.returncode == 2 and len(res.stderr.strip().splitlines()) == 1 and "(and 2 more problems)" in res.stderr
+    # problems the schema finds (the file's structure): each listed too
+    empty = tmp_path / "empty.json"
+    empty.write_text(json.dumps({"format": "prr-review", "version": 1, "review": {"system_name": "E"}}))
+    res = prr("validate", empty)
+    assert res.returncode == 2
+    assert res.stderr.strip().splitlines() == [
+        f'{empty}: $: "components" is a required property', f'{empty}: $: "dependencies" is a required property',
+        f"{empty}: 2 problems"]
+
+
 def test_import_refuses_to_overwrite_without_force(tmp_path):
     out = tmp_path / "w.prr"
     assert prr("import", EXAMPLES / "webshop.json", "-o", out).returncode == 0

@@ -133,7 +133,16 @@ def cmd_export(args) -> int:
 
 
 def cmd_validate(args) -> int:
-    review = load_review(args.file)
+    try:
+        review = load_review(args.file)
+    except PrrError as e:
+        if len(e.problems) < 2:
+            raise  # one problem: the one line every command prints
+        # every problem, each on a line of its own with its place (the one-line error names the first only)
+        for p in e.problems:
+            print(str(PrrError(p.message, file=e.file or args.file, location=p.path)), file=sys.stderr)
+        print(sanitize(f"{e.file or args.file}: {count(len(e.problems), 'problem')}"), file=sys.stderr)
+        return 2
     print(sanitize(f"{args.file}: valid review of {review.meta.system_name!r} "
           f"({len(review.components)} components, {len(review.dependencies)} dependencies)"))
     return 0

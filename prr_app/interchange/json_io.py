@@ -44,7 +44,7 @@ from prr_app.model.entities import (
 )
 from prr_app import paths
 from prr_app.model import json_values
-from prr_app.model.validation import check, validate
+from prr_app.model.validation import Problem, check, validate
 from prr_app.errors import PrrError, ValidationError
 
 FORMAT = "prr-review"
@@ -230,13 +230,14 @@ def _json_path(parts) -> str:
     return out
 
 
-def schema_errors(data, limit: int = 20) -> list[tuple[str, str]]:
-    """Schema violations as ``(json path, message)`` pairs, most specific first."""
+def schema_errors(data, limit: int | None = 20) -> list[tuple[str, str]]:
+    """Schema violations as ``(json path, message)`` pairs, most specific first (all of them
+    with ``limit=None``)."""
     errs = []
     try:
         for e in _validator().iter_errors(data):
             errs.append((_json_path(list(e.instance_path)), _short(e.message)))
-            if len(errs) >= limit:
+            if limit is not None and len(errs) >= limit:
                 break
     except ValueError as e:  # the validator's own recursion limit (arrays nested about 250 deep)
         return [("$", f"nested too deeply ({_short(str(e))})")]
@@ -268,14 +269,14 @@ def review_from_dict(data, *, file: str | None = None, checked: bool = True) -> 
             file=file,
             location="$.version",
         )
-    errs = schema_errors(data) if checked else None
+    errs = schema_errors(data, limit=None) if checked else None  # every one: `prr validate` lists them
     if errs:
         problems = _value_problems(data, file)
         if problems is not None:
             raise problems  # well-formed, values wrong: can be opened with its problems listed, to fix them
         path, msg = errs[0]
         more = f" (and {len(errs) - 1} more)" if len(errs) > 1 else ""
-        raise PrrError(msg + more, file=file, location=path)
+        raise PrrError(msg + more, file=file, location=path, problems=[Problem(p, m) for p, m in errs])
     review = Review()
     if "review" in data:
         review.meta = ReviewMeta(**data["review"])
