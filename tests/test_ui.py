@@ -76,6 +76,20 @@ def test_bad_file_shows_dialog_and_keeps_review(qtbot, win, tmp_path, examples_d
     assert review_to_dict(win.session.review) == before
 
 
+def test_a_refused_file_dialog_lists_each_problem(win, tmp_path, monkeypatch):
+    """A file the schema refuses with several problems: the dialog said the first and "(and 1 more)"."""
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "prr-review", "version": 1, "components": 3}')
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", staticmethod(lambda parent, title, text, *a: shown.append(text)))
+    assert not win.open_path(str(bad))
+    assert len(shown) == 1
+    text = shown[0]
+    assert "more)" not in text and f"{bad}: 2 problems:" in text
+    assert "• $.components: 3 is not of type \"array\"" in text
+    assert '• $: "dependencies" is a required property' in text
+
+
 def test_missing_file_dialog(win, tmp_path, monkeypatch):
     shown = []
     monkeypatch.setattr(QMessageBox, "critical", staticmethod(lambda parent, title, text, *a: shown.append(text)))

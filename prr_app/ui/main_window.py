@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 
 from prr_app.model.entities import Position
 from prr_app.model.validation import make_id
+from prr_app import wording
 from prr_app.errors import PrrError, ValidationError
 from prr_app.review import edits
 from prr_app.review.edits import Change, EditRefused
@@ -36,8 +37,18 @@ MAX_RECENT = 8
 WHATIF_WAITS_MIN = 3000
 
 
+#: problems of a refused file listed in its error dialog, at most (``prr validate`` lists them all)
+PROBLEMS_SHOWN = 12
+
+
 def show_error(parent, title: str, error, what_to_do: str = "") -> None:
     text = str(error)
+    problems = getattr(error, "problems", None) or []
+    if len(problems) > 1:  # each with its place, not the first and "(and 3 more)"
+        text = (f"{error.file}: " if getattr(error, "file", None) else "") + wording.count(len(problems), "problem") + ":\n"
+        text += "\n".join(f"• {p.path}: {p.message}" for p in problems[:PROBLEMS_SHOWN])
+        if len(problems) > PROBLEMS_SHOWN:
+            text += f"\n• … and {len(problems) - PROBLEMS_SHOWN} more (prr validate lists them all)"
     if what_to_do:
         text += "\n\n" + what_to_do
     QMessageBox.critical(parent, title, text)
