@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import shutil
+import time
 
 import pytest
 from PySide6.QtCore import Qt
@@ -967,11 +968,9 @@ def test_undo_of_a_drag_puts_the_box_back(qtbot, win, examples_dir):
 
 
 def test_an_edit_starts_the_analysis_at_once_and_edits_in_flight_coalesce(qtbot, win, examples_dir, monkeypatch):
-    """The analysis of an edit starts on a worker as soon as the canvas has been updated (no debounce
+    """The analysis of an edit starts on a worker as soon as the canvas has painted it (no debounce
     first); edits that arrive during a run make one follow-up run, whose result is the last edit's."""
     import threading
-
-    from PySide6.QtCore import QCoreApplication
 
     from prr_app.ui import live
     from prr_app.review.edits import change_fields
@@ -991,8 +990,12 @@ def test_an_edit_starts_the_analysis_at_once_and_edits_in_flight_coalesce(qtbot,
     r = win.session.review
     win.push("replicas", [change_fields(r, "components", "cart-db", replicas=2, placement=["euw1-a", "euw1-b"])])
     assert win.live.busy and starts == []  # the canvas first: the run starts when the GUI thread is done
-    QCoreApplication.processEvents()
-    assert starts == [1]  # at once, not after a debounce
+    painted = []
+    win.view.sig_first_painted.connect(lambda: painted.append(len(starts)))
+    t0 = time.perf_counter()
+    qtbot.waitUntil(lambda: starts == [1], timeout=2000)
+    assert painted and painted[0] == 0  # painted first, then started
+    assert time.perf_counter() - t0 < 0.5  # at once, not after a debounce or the longest wait for a paint
     for n in (3, 1):
         win.push("replicas", [change_fields(r, "components", "cart-db", replicas=n)])
         qtbot.wait(60)  # longer than the debounce
