@@ -761,6 +761,26 @@ def test_an_edits_analysis_starts_once_the_edit_is_painted(qtbot, win, webshop_p
     assert order[:2] == ["painted", "analysis started"]
 
 
+def test_paints_in_a_row_hold_the_analysis_no_longer_than_the_wait(qtbot, win, webshop_prr):
+    """Each paint while one is awaited waits for another that may follow at once; a stream of them
+    (a gesture) must not hold the analysis past the edit's longest wait."""
+    import time
+
+    from PySide6.QtCore import QCoreApplication
+
+    win.open_path(str(webshop_prr))
+    wait_analysis(qtbot, win)
+    win.tabs.setCurrentWidget(win.view)
+    v = win.view
+    v.await_paint()
+    assert v.paint_due()
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < v.EDIT_PAINT_WAIT_S + 0.05:
+        v.viewport().repaint()
+        QCoreApplication.processEvents()
+    assert not v.paint_due()
+
+
 def test_a_worker_steps_aside_from_an_edit_until_its_findings_are_shown(qtbot, win, webshop_prr):
     """Beside the checklist evaluated ahead on 2,000 components, an edit's findings came 0.5-1 s
     after it instead of 0.25 s: workers that can step aside wait from the edit until its findings

@@ -47,12 +47,12 @@ class GraphView(QGraphicsView):
         # a review drawn in stages: its progress over the canvas, and a fit asked meanwhile done at the end
         self._fit_when_built = False
         # (monotonic time, longest wait) from a staged build's end, a new layout or an edit, until the
-        # graph is next painted (see paint_due)
+        # graph is painted and no other paint follows at once (see paint_due)
         self._due: tuple[float, float] | None = None
-        self._painted = QTimer(self)
+        self._painted = QTimer(self)  # started by each paint while one is due
         self._painted.setSingleShot(True)
         self._painted.setInterval(PAINT_SETTLE_MS)
-        self._painted.timeout.connect(self.sig_first_painted)
+        self._painted.timeout.connect(self._settled)
         scene.sig_build_progress.connect(lambda _f: self.viewport().update())
         scene.sig_built.connect(self._built)
         scene.sig_redrawn.connect(self._redrawn)
@@ -64,19 +64,23 @@ class GraphView(QGraphicsView):
 
     def paint_due(self) -> bool:
         """A staged build has ended, an edit's new layout was brought in, or an edit changed what
-        the graph shows, and the graph is about to be painted (for at most the wait given then):
-        the analysis waits for that paint (see MainWindow._canvas_drawing). Beside the analysis'
+        the graph shows, and the graph is about to be painted, or was and another paint may follow
+        at once (:data:`PAINT_SETTLE_MS`), for at most the wait given then: the analysis waits for
+        that paint (see MainWindow._canvas_drawing). Beside the analysis'
         worker the paint waited for Python's lock at each call into Qt: an added dependency's line
         was painted 0.2 s after the edit, for 10 ms of the GUI thread's time."""
-        if self._painted.isActive():  # painted: unless another paint follows at once
-            return True
         if self._due is None:
             return False
-        since, wait = self._due
+        since, wait = self._due  # (paints in a row cannot hold it longer either)
         if time.monotonic() - since > wait:
             self._due = None
             return False
         return True
+
+    def _settled(self) -> None:
+        if self._due is not None:
+            self._due = None
+            self.sig_first_painted.emit()
 
     def await_paint(self) -> None:
         """An edit changed what the graph shows: it is painted before the analysis starts (see
@@ -133,9 +137,8 @@ class GraphView(QGraphicsView):
         finally:
             if sc is not None:
                 sc.exposed_rects = None
-        if self._due is not None or self._painted.isActive():
-            self._due = None
-            self._painted.start()  # sig_first_painted once no other paint follows
+        if self._due is not None:
+            self._painted.start()  # done once no other paint follows at once (_settled)
 
     def zoom(self) -> float:
         return self.transform().m11()
