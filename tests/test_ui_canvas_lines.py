@@ -179,3 +179,20 @@ def test_a_zoom_after_the_lines_changed_shows_the_last_picture_until_the_new_one
     qtbot.waitUntil(lambda: layer._pix is not None, timeout=10000)
     assert win.open_path(str(examples_dir / "platform.json"))  # another review
     assert layer._last_pix is None
+
+
+def test_only_thin_strips_are_drawn_piece_by_piece():
+    """A diagonal pan exposes two thin strips: their pieces of lines are drawn. The whole view with
+    the legend's hole in it (or an edit's speck beside a large region) is drawn in its bounding
+    rectangle: clipping every line to each piece cost three times drawing them whole."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QRegion
+
+    from prr_app.ui.canvas_view import _strips
+
+    pan = QRegion(QRect(0, 0, 880, 20)).united(QRegion(QRect(0, 20, 30, 580)))
+    assert _strips(pan)
+    holed = QRegion(QRect(0, 0, 898, 504)).subtracted(QRegion(QRect(8, 465, 91, 31)))
+    assert holed.rectCount() == 4 and not _strips(holed)
+    speck = QRegion(QRect(0, 0, 1, 1)).united(QRegion(QRect(136, 0, 738, 381)))
+    assert not _strips(speck)

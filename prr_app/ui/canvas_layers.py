@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QGraphicsItem
 from prr_app import canvas_geometry
 from prr_app.canvas_geometry import clip_segments
 from prr_app.ui import theme
+from prr_app.ui.tasks import urgent_under_way
 
 if TYPE_CHECKING:
     from prr_app.ui.canvas_scene import GraphScene
@@ -174,10 +175,11 @@ class EdgeLayer(QGraphicsItem):
             # fell inside the switch to the Checklist tab); once the canvas is shown again
             self._prep.start()
             return
-        if QThreadPool.globalInstance().activeThreadCount():
-            # a worker is busy (the analysis of the edit that changed the lines, most often): the
+        if QThreadPool.globalInstance().activeThreadCount() or urgent_under_way():
+            # a worker is busy, or an edit's findings are awaited (its analysis about to start once
+            # the edit is painted: steps of 5-10 ms each came in between, 15-30 ms in all): the
             # picture (0.1-0.6 s of the GUI thread on 8,000 lines, holding Python's lock) would hold
-            # up its findings. Later, once the workers are idle
+            # up the findings. Later, once the workers are idle
             self._prep.start()
             return
         self.in_step()

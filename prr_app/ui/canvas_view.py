@@ -21,6 +21,18 @@ PAINT_SETTLE_MS = 4
 #: there after a what-if or a finding) are drawn within their bounding rectangle, as Qt tells items:
 #: clipping every line to each of dozens of small rectangles cost more than drawing them whole
 EXPOSED_STRIPS_MAX = 4
+#: ... and only while they cover less than this share of their bounding rectangle: two thin strips
+#: of a diagonal pan, not a large region with a speck beside it (clipping every line to each piece
+#: cost three times drawing them whole in the region's bounding rectangle)
+EXPOSED_STRIPS_SHARE = 0.5
+
+
+def _strips(region) -> bool:
+    """Whether the pieces of ``region`` are strips worth drawing the lines in one by one (see
+    :data:`EXPOSED_STRIPS_SHARE`)."""
+    b = region.boundingRect()
+    area = sum(r.width() * r.height() for r in region)
+    return area < EXPOSED_STRIPS_SHARE * b.width() * b.height()
 
 
 class GraphView(QGraphicsView):
@@ -129,7 +141,7 @@ class GraphView(QGraphicsView):
         # items are told only the bounding rect of what is exposed; the edge layer wants the parts
         reg = event.region()
         sc = self.scene()
-        if sc is not None and 1 < reg.rectCount() <= EXPOSED_STRIPS_MAX:
+        if sc is not None and 1 < reg.rectCount() <= EXPOSED_STRIPS_MAX and _strips(reg):
             inv, _ok = self.viewportTransform().inverted()
             sc.exposed_rects = [inv.mapRect(QRectF(q)) for q in reg]
         try:
