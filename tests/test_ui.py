@@ -994,7 +994,7 @@ def test_an_edit_starts_the_analysis_at_once_and_edits_in_flight_coalesce(qtbot,
     win.push("replicas", [change_fields(r, "components", "cart-db", replicas=2, placement=["euw1-a", "euw1-b"])])
     assert win.live.busy and starts == []  # the canvas first: the run starts when the GUI thread is done
     painted = []
-    win.view.sig_first_painted.connect(lambda: painted.append(len(starts)))
+    win.view.sig_awaited_paint_done.connect(lambda: painted.append(len(starts)))
     t0 = time.perf_counter()
     qtbot.waitUntil(lambda: starts == [1], timeout=2000)
     assert painted and painted[0] == 0  # painted first, then started

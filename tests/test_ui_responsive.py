@@ -603,7 +603,7 @@ def test_a_review_drawn_in_stages_is_painted_before_its_analysis_starts_and_anal
     worker running Python, that paint took several times as long); with the graph out of sight
     (another tab looked at) it is analysed all the same."""
     order = []
-    win.view.sig_first_painted.connect(lambda: order.append("painted"))
+    win.view.sig_awaited_paint_done.connect(lambda: order.append("painted"))
     win.live.sig_started.connect(lambda: order.append("analysis started"))
     # once every item is made, the analysis still waits for the graph to be painted
     win.scene.sig_built.connect(lambda: order.append(("built, analysis held", win._canvas_drawing())))
@@ -729,7 +729,7 @@ def test_after_an_edits_new_layout_is_brought_in_the_analysis_waits_for_the_pain
     wait_analysis(qtbot, win)
     order = []
     win.scene.sig_redrawn.connect(lambda: order.append(("redrawn, analysis held", win._canvas_drawing())))
-    win.view.sig_first_painted.connect(lambda: order.append("painted"))
+    win.view.sig_awaited_paint_done.connect(lambda: order.append("painted"))
     win.live.sig_started.connect(lambda: order.append("analysis started"))
     win.auto_layout()  # a whole new layout: every box may move
     assert win.create_component("moved-svc", "Placed in it", "service") == "moved-svc"
@@ -746,7 +746,7 @@ def test_an_edits_analysis_starts_once_the_edit_is_painted(qtbot, win, webshop_p
     wait_analysis(qtbot, win)
     win.tabs.setCurrentWidget(win.view)
     order = []
-    win.view.sig_first_painted.connect(lambda: order.append("painted"))
+    win.view.sig_awaited_paint_done.connect(lambda: order.append("painted"))
     win.live.sig_started.connect(lambda: order.append("analysis started"))
     r = win.session.review
     dst = sorted(r.components)[0]

@@ -40,7 +40,7 @@ class GraphView(QGraphicsView):
 
     sig_zoom_changed = Signal(float)
     #: the paint awaited after a staged build, a new layout or an edit came (see paint_due)
-    sig_first_painted = Signal()
+    sig_awaited_paint_done = Signal()
 
     def __init__(self, scene: GraphScene, parent=None):
         super().__init__(scene, parent)
@@ -92,7 +92,7 @@ class GraphView(QGraphicsView):
     def _settled(self) -> None:
         if self._due is not None:
             self._due = None
-            self.sig_first_painted.emit()
+            self.sig_awaited_paint_done.emit()
 
     def await_paint(self) -> None:
         """An edit changed what the graph shows: it is painted before the analysis starts (see

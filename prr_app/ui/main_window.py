@@ -46,7 +46,7 @@ def show_error(parent, title: str, error, what_to_do: str = "") -> None:
     problems = getattr(error, "problems", None) or []
     if len(problems) > 1:  # each with its place, not the first and "(and 3 more)"
         text = (f"{error.file}: " if getattr(error, "file", None) else "") + wording.count(len(problems), "problem") + ":\n"
-        text += "\n".join(f"• {p.path}: {p.message}" for p in problems[:PROBLEMS_SHOWN])
+        text += "\n".join("• " + str(p) for p in problems[:PROBLEMS_SHOWN])
         if len(problems) > PROBLEMS_SHOWN:
             text += f"\n• … and {len(problems) - PROBLEMS_SHOWN} more (prr validate lists them all)"
     if what_to_do:
@@ -146,7 +146,7 @@ class MainWindow(QMainWindow):
         # with an edit's new layout (they would share Python's lock: see LiveAnalysis.hold_while)
         self.live.hold_while(self._canvas_drawing)
         self.scene.sig_built.connect(self.live.resume)
-        self.view.sig_first_painted.connect(self.live.resume)
+        self.view.sig_awaited_paint_done.connect(self.live.resume)
         self.scene.sig_redrawn.connect(self.live.resume)
         self.scene.sig_link_requested.connect(self._on_link_requested)
         self.scene.sig_fail_clicked.connect(self.fail)
