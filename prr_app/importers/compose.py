@@ -644,15 +644,26 @@ def _container_ports(ports) -> list[int]:
 
 
 def _published(ports) -> list[str]:
+    """The ports a service publishes on the host, as written. A host port that interpolation left
+    empty (``${KONG_HTTP_PORT}:8000`` with the variable unset here) is still published where the
+    system runs: it is listed with "?" for the host port, not dropped (a front door would be lost)."""
     out = []
     for p in ports if isinstance(ports, list) else []:
         if isinstance(p, dict):
-            if p.get("published"):
-                out.append(f"{sy.text(p.get('published'))}->{sy.text(p.get('target'))}")
+            if "published" in p:
+                host = sy.text(p.get("published")).strip() or "?"
+                out.append(f"{host}->{sy.text(p.get('target'))}")
         else:
             s = sy.text(p).split("/")[0]
-            if ":" in s and s.split(":")[-2].strip():
+            if ":" not in s:
+                continue  # a container port only: not published on the host
+            host, container = s.rsplit(":", 1)
+            if not container.strip():
+                continue
+            if host.strip() and not host.strip().endswith(":"):
                 out.append(s)
+            else:  # "IP:" or nothing before the container port: the host port is an unset variable
+                out.append(f"{host.strip()}?:{container.strip()}")
     return out
 
 

@@ -400,16 +400,26 @@ _TECH = [
     (r"couchdb|couchbase|dynamo|neo4j|influxdb|clickhouse|minio|etcd", "datastore", "store"),
     (r"kafka|redpanda", "queue", "kafka"),
     (r"rabbitmq|activemq|artemis|nats|pulsar|nsq|zeromq|sqs|pubsub", "queue", "messaging"),
-    (r"envoy|nginx|traefik|haproxy|kong|istio-ingress|ingress-nginx|caddy|apisix|edge-router|frontend-proxy|gateway", "gateway", "proxy"),
+    (r"envoy|nginx|traefik|haproxy|kong|istio-ingress(?:gateway)?|ingress-nginx|caddy|apisix|edge-router|frontend-proxy|gateway", "gateway", "proxy"),
     (r"keycloak|dex|hydra|oauth2-proxy|authelia", "identity", "identity"),
 ]
-_TECH_RE = [(re.compile(p), k, t) for p, k, t in _TECH]
+
+
+def _edged(pattern: str) -> re.Pattern:
+    """``pattern`` matched as a word of a name or an image: not inside a longer word ("tempo" is not
+    temporal's, "postgres" not PostgREST's, "dex" not an indexer's), a version or a "db" suffix allowed
+    after it (redis7, mongodb, timescaledb)."""
+    return re.compile(rf"(?<![a-z0-9])(?:{pattern})(?:db|d)?(?![a-z])")
+
+
+_TECH_RE = [(_edged(p), k, t) for p, k, t in _TECH]
 #: hubs with a huge fan-in that should not swamp the findings (README trap 6)
 _HUBS = [
-    (re.compile(r"otel-?col|opentelemetry-collector|jaeger|zipkin|tempo|prometheus|grafana|loki|"
-                r"opamp|fluent|logstash|vector|datadog|newrelic|telemetry|otlp|alloy|victoria"), "telemetry"),
-    (re.compile(r"flagd|unleash|launchdarkly|growthbook|config-?server|configserver|feature-?flag"), "config"),
-    (re.compile(r"consul|eureka|zookeeper|coredns|kube-dns|nacos|service-?registry|discovery"), "discovery"),
+    (_edged(r"otel-?col(?:lector)?(?:-contrib)?|opentelemetry-collector(?:-contrib)?|jaeger(?:tracing)?|zipkin|tempo|prometheus|grafana|"
+            r"loki|opamp|fluent-?bit|fluentd?|logstash|vector|datadog|newrelic|telemetry|otlp|alloy|victoria-?metrics"),
+     "telemetry"),
+    (_edged(r"flagd|unleash|launchdarkly|growthbook|config-?server|configserver|feature-?flag"), "config"),
+    (_edged(r"consul|eureka|zookeeper|coredns|kube-dns|nacos|service-?registry|discovery"), "discovery"),
 ]
 _DB_PORTS = {
     6379: ("datastore", "redis"), 5432: ("datastore", "postgres"), 3306: ("datastore", "mysql"),

@@ -1,0 +1,75 @@
+"""Compose imports of real systems: technology names matched as words, and published ports whose host
+port is an unset variable (found on Supabase's, PostHog's and Sentry's self-hosting files)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from prr_app.importers.graph import recognise
+from prr_app.importers.registry import import_paths
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("name, image, kind, tags", [
+    # a word inside a longer one is not the technology
+    ("temporal", "temporalio/auto-setup:1.20", None, []),  # not "tempo" (telemetry)
+    ("rest", "postgrest/postgrest:v12", None, []),  # PostgREST is an HTTP API, not PostgreSQL
+    ("search-indexer", "", None, []),  # not "dex" (identity)
+    ("feature-flags", "example/feature-flags", None, []),  # an application's own API
+    # the technologies themselves, with versions and "db" suffixes
+    ("db", "supabase/postgres:15.1", "datastore", ["postgres"]),
+    ("mongodb", "", "datastore", ["mongodb"]),
+    ("tsdb", "timescale/timescaledb:2", "datastore", ["postgres"]),
+    ("cache", "redis7", "datastore", ["redis"]),
+    ("redis-cart", "redis:alpine", "datastore", ["redis"]),
+    ("tempo", "grafana/tempo:2", None, ["telemetry"]),
+    ("otel-collector", "otel/opentelemetry-collector-contrib:0.9", None, ["telemetry"]),
+    ("flagd", "ghcr.io/open-feature/flagd:v0.9", None, ["config"]),
+    ("frontend-proxy", "", "gateway", ["proxy"]),
+])
+def test_technologies_are_recognised_as_words(name, image, kind, tags):
+    got_kind, got_tags, _why = recognise(name, image)
+    assert (got_kind, got_tags) == (kind, tags)
+
+
+def test_a_host_port_from_an_unset_variable_still_makes_the_front_door(tmp_path):
+    compose = write(tmp_path / "docker-compose.yml",
+                    "services:\n"
+                    "  kong:\n    image: kong:2.8.1\n    ports:\n      - ${KONG_HTTP_PORT}:8000/tcp\n"
+                    "    environment:\n      AUTH_URL: http://auth:9999\n"
+                    "  auth:\n    image: supabase/gotrue\n    environment:\n      DB_HOST: db\n"
+                    "  studio:\n    image: example/studio\n    ports:\n      - target: 3000\n        published: ${ADMIN_PORT}\n"
+                    "  db:\n    image: postgres:15\n    ports:\n      - \"5432\"\n")
+    res = import_paths([compose])
+    c = res.review.components
+    assert c["kong"].user_facing and c["studio"].user_facing
+    assert not c["db"].user_facing and not c["auth"].user_facing  # a container port only is not published
+    evidence = {i.element: " ".join(i.evidence) for i in res.report.components}
+    assert "publishes port(s) ?:8000 on the host" in evidence["kong"]
+    assert "publishes port(s) ?->3000 on the host" in evidence["studio"]
+    # the unset variable is said in the report, not silently emptied
+    assert any("KONG_HTTP_PORT" in w for w in res.report.warnings)
+
+
+def test_a_word_inside_a_name_does_not_change_a_call_into_a_soft_one(tmp_path):
+    """PostHog's proxy calls its own feature-flags service and Temporal: hard calls to application
+    services, not calls to a feature-flag or telemetry hub."""
+    compose = write(tmp_path / "docker-compose.yml",
+                    "services:\n"
+                    "  proxy:\n    image: caddy:2\n    ports:\n      - 80:80\n"
+                    "    environment:\n      FLAGS_URL: http://feature-flags:3001\n      WEB_URL: http://web:8000\n"
+                    "  web:\n    image: posthog/posthog\n    environment:\n      TEMPORAL_HOST: temporal\n"
+                    "  feature-flags:\n    image: posthog/feature-flags\n"
+                    "  temporal:\n    image: temporalio/auto-setup:1.20\n    ports:\n      - 7233:7233\n")
+    res = import_paths([compose])
+    r = res.review
+    kinds = {(d.source, d.target): d.kind for d in r.dependencies.values()}
+    assert kinds[("proxy", "feature-flags")] == "hard"
+    assert kinds[("web", "temporal")] == "hard"
+    assert "telemetry" not in r.components["temporal"].tags
