@@ -73,3 +73,20 @@ def test_a_word_inside_a_name_does_not_change_a_call_into_a_soft_one(tmp_path):
     assert kinds[("proxy", "feature-flags")] == "hard"
     assert kinds[("web", "temporal")] == "hard"
     assert "telemetry" not in r.components["temporal"].tags
+
+
+def test_an_env_file_is_read_once_as_its_services_environment(tmp_path):
+    """NetBox's docker setup: the app's env_file names redis-cache; the checkout scan used to read that
+    file again as shared configuration and gave REDIS_CACHE_HOST to the component named redis, inventing
+    redis -> redis-cache (which then ranked as the worst single point of failure)."""
+    write(tmp_path / "env" / "app.env", "DB_HOST=postgres\nREDIS_HOST=redis\nREDIS_CACHE_HOST=redis-cache\n")
+    write(tmp_path / "docker-compose.yml",
+          "services:\n"
+          "  app:\n    image: example/app\n    env_file: env/app.env\n    ports:\n      - 8080:8080\n"
+          "  worker:\n    image: example/app\n    env_file:\n      - path: env/app.env\n"
+          "  postgres:\n    image: postgres:16\n"
+          "  redis:\n    image: valkey/valkey:8\n"
+          "  redis-cache:\n    image: valkey/valkey:8\n")
+    res = import_paths([tmp_path])
+    deps = {(d.source, d.target) for d in res.review.dependencies.values()}
+    assert deps == {(s, t) for s in ("app", "worker") for t in ("postgres", "redis", "redis-cache")}

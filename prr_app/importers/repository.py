@@ -363,6 +363,27 @@ def _compose_references(path: Path) -> list[Path]:
     return out
 
 
+def _compose_env_files(path: Path) -> list[Path]:
+    """The ``env_file`` files of a compose file's services: the compose import reads them as those
+    services' environment, so the evidence scan must not read them again as configuration shared by
+    the whole repository (where a key like ``REDIS_CACHE_HOST`` would be given to a component named
+    ``redis``)."""
+    try:
+        docs = sy.load_file(path)
+    except PrrError:
+        return []
+    out: list[Path] = []
+    for doc in docs:
+        svcs = doc.value.get("services") if isinstance(doc.value, dict) else None
+        for svc in svcs.values() if isinstance(svcs, dict) else []:
+            ef = svc.get("env_file") if isinstance(svc, dict) else None
+            for x in ef if isinstance(ef, list) else [ef]:
+                x = x.get("path") if isinstance(x, dict) else x
+                if isinstance(x, str) and x and "$" not in x:
+                    out.append((path.parent / x).resolve())
+    return out
+
+
 def _special(rel: str) -> bool:
     """Does a path name a special variant (VARIANT_RULE, step 1)?"""
     return bool(set(re.split(r"[/_.\s()-]+", rel.lower())) & VARIANT_WORDS)
@@ -419,11 +440,13 @@ def find_units(inv: Inventory, *, render: bool = True, variant: str | None = Non
     # plain manifests, by folder
     dsl_refs: set[Path] = set()
     compose_refs: set[Path] = set()
+    compose_env: set[Path] = set()
     for f in inv.files:
         if f.role == "structurizr":
             dsl_refs.update(_dsl_references(f.path))
         elif f.role == "compose":
             compose_refs.update(_compose_references(f.path))
+            compose_env.update(_compose_env_files(f.path))
     compose_layers = _compose_layers([f for f in inv.files if f.role == "compose" and f.path.resolve()
                                       not in compose_refs])
     for f in inv.files:
@@ -446,6 +469,8 @@ def find_units(inv: Inventory, *, render: bool = True, variant: str | None = Non
                 g.role == "compose" and g.path.parent == f.path.parent for g in inv.files):
             f.role, f.note = "compose-env", "read by Compose for variable interpolation"
             f.unit = _rel(f.path.parent, root) + " (compose)"
+        elif f.role in ("config", "other") and f.path.resolve() in compose_env:
+            f.role, f.note = "compose-env", "a service's env_file: read with that service's environment"
         elif f.role == "compose":
             if f.path.resolve() in compose_refs:
                 f.note = "included or extended by another compose file: read as part of it"
