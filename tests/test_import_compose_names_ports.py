@@ -90,3 +90,22 @@ def test_an_env_file_is_read_once_as_its_services_environment(tmp_path):
     res = import_paths([tmp_path])
     deps = {(d.source, d.target) for d in res.review.dependencies.values()}
     assert deps == {(s, t) for s in ("app", "worker") for t in ("postgres", "redis", "redis-cache")}
+
+
+def test_a_url_whose_host_is_an_unset_variable_names_no_host(tmp_path):
+    """Supabase without its .env: ``postgres://supabase_auth_admin:${POSTGRES_PASSWORD}@${POSTGRES_HOST}:5432``
+    was read as naming the host ``supabase_auth_admin`` (a false "dangling" finding); the unset
+    variable is warned about instead."""
+    from prr_app.importers.graph import host_refs
+
+    assert host_refs("postgres://supabase_auth_admin:@:5432/postgres", bare_ok=False) == []
+    assert [r.host for r in host_refs("postgres://u:p@db:5432/x", bare_ok=False)] == ["db"]
+    assert [r.host for r in host_refs("amqp://guest:guest@rabbitmq", bare_ok=False)] == ["rabbitmq"]
+    compose = write(tmp_path / "docker-compose.yml",
+                    "services:\n"
+                    "  auth:\n    image: supabase/gotrue\n    environment:\n"
+                    "      GOTRUE_DB_DATABASE_URL: postgres://supabase_auth_admin:${POSTGRES_PASSWORD}@${POSTGRES_HOST}:5432/x\n"
+                    "  db:\n    image: postgres:15\n")
+    res = import_paths([compose])
+    assert not any("supabase_auth_admin" in d for d in res.report.dangling)
+    assert any("POSTGRES_HOST" in w for w in res.report.warnings)

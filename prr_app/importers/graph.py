@@ -544,7 +544,9 @@ ADDRESS_NAME = re.compile(
 #: a character of a host name: a letter or digit of any script (and its marks), "_", "." or "-"
 #: (anything but white space and the other ASCII punctuation), so "бд:5432" names бд
 _HC = r"[^\s\x21-\x2c\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7e]"
-_URL_HOST = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://(?:[^@/\s]*@)?\[?(" + _HC + "+)")
+#: the host of a URL: after its user information when it has some (possessive: with the host left
+#: empty by an unset variable, "postgres://admin:@:5432" names no host, not the user "admin")
+_URL_HOST = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://(?:[^@/\s]*@)?+\[?(" + _HC + "+)")
 _HOST_PORT = re.compile(r"(?:^|[\s,;=(@/\"'])(\w" + _HC + r"*):(\d{1,5})\b")
 _KV_HOST = re.compile(r"(?:^|[\s;?&])(?:host|hostname|server|data source|address|addr)\s*=\s*(\w" + _HC + "*)",
                       re.IGNORECASE)
