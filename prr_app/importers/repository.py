@@ -337,17 +337,19 @@ def _dsl_references(path: Path) -> list[Path]:
     return [p.resolve() for p in out]
 
 
-def _compose_references(path: Path) -> list[Path]:
-    """Files a compose file pulls in (``include``, ``extends.file``)."""
+def _compose_documents(path: Path) -> list[dict]:
+    """The mappings of a compose file (none if it does not load: the compose import says why)."""
     try:
         docs = sy.load_file(path)
     except PrrError:
         return []
+    return [d.value for d in docs if isinstance(d.value, dict)]
+
+
+def _compose_references(path: Path) -> list[Path]:
+    """Files a compose file pulls in (``include``, ``extends.file``)."""
     out: list[Path] = []
-    for doc in docs:
-        v = doc.value
-        if not isinstance(v, dict):
-            continue
+    for v in _compose_documents(path):
         inc = v.get("include")
         for item in inc if isinstance(inc, list) else []:
             p = item.get("path") if isinstance(item, dict) else item
@@ -368,13 +370,9 @@ def _compose_env_files(path: Path) -> list[Path]:
     services' environment, so the evidence scan must not read them again as configuration shared by
     the whole repository (where a key like ``REDIS_CACHE_HOST`` would be given to a component named
     ``redis``)."""
-    try:
-        docs = sy.load_file(path)
-    except PrrError:
-        return []
     out: list[Path] = []
-    for doc in docs:
-        svcs = doc.value.get("services") if isinstance(doc.value, dict) else None
+    for v in _compose_documents(path):
+        svcs = v.get("services")
         for svc in svcs.values() if isinstance(svcs, dict) else []:
             ef = svc.get("env_file") if isinstance(svc, dict) else None
             for x in ef if isinstance(ef, list) else [ef]:
