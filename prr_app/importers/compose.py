@@ -611,14 +611,17 @@ def _what(comp) -> str:
     return f"{hub_tag(comp)} hub" if hub_tag(comp) else comp.kind
 
 
-def _env_files(b: GraphBuilder, svc: dict, project: Path, variables) -> dict:
-    ef = svc.get("env_file")
+def env_file_paths(svc) -> list[str]:
+    """The ``env_file`` paths of a compose service, as written (a path, a list, or long-form items)."""
+    ef = svc.get("env_file") if isinstance(svc, dict) else None
     items = [ef] if isinstance(ef, str) else ef if isinstance(ef, list) else []
+    paths = [item.get("path") if isinstance(item, dict) else item for item in items]
+    return [p for p in paths if isinstance(p, str) and p]
+
+
+def _env_files(b: GraphBuilder, svc: dict, project: Path, variables) -> dict:
     out: dict = {}
-    for item in items:
-        path = item.get("path") if isinstance(item, dict) else item
-        if not isinstance(path, str) or not path:
-            continue
+    for path in env_file_paths(svc):
         p = (project / path) if not Path(path).is_absolute() else Path(path)
         if not p.is_file():
             b.skip(f"env_file {path}: not found next to the compose files; its variables are not known")

@@ -337,49 +337,37 @@ def _dsl_references(path: Path) -> list[Path]:
     return [p.resolve() for p in out]
 
 
-def _compose_documents(path: Path) -> list[dict]:
-    """The mappings of a compose file (none if it does not load: the compose import says why)."""
+def _compose_references(path: Path) -> tuple[list[Path], list[Path]]:
+    """Files a compose file pulls in (``include``, ``extends.file``), and its services' ``env_file``
+    files: the compose import reads those as the services' environment, so the evidence scan must
+    not read them again as configuration shared by the whole repository (where a key like
+    ``REDIS_CACHE_HOST`` would be given to a component named ``redis``)."""
+    from prr_app.importers.compose import env_file_paths  # the importers load when a unit is read (below)
+
     try:
         docs = sy.load_file(path)
     except PrrError:
-        return []
-    return [d.value for d in docs if isinstance(d.value, dict)]
-
-
-def _compose_references(path: Path) -> list[Path]:
-    """Files a compose file pulls in (``include``, ``extends.file``)."""
-    out: list[Path] = []
-    for v in _compose_documents(path):
+        return [], []
+    pulled: list[Path] = []
+    env_files: list[Path] = []
+    for doc in docs:
+        v = doc.value
+        if not isinstance(v, dict):
+            continue
         inc = v.get("include")
         for item in inc if isinstance(inc, list) else []:
             p = item.get("path") if isinstance(item, dict) else item
             for x in (p if isinstance(p, list) else [p]):
                 if isinstance(x, str) and "://" not in x:
-                    out.append((path.parent / x).resolve())
+                    pulled.append((path.parent / x).resolve())
         svcs = v.get("services")
         for svc in svcs.values() if isinstance(svcs, dict) else []:
             ext = svc.get("extends") if isinstance(svc, dict) else None
             f = ext.get("file") if isinstance(ext, dict) else None
             if isinstance(f, str) and "://" not in f:
-                out.append((path.parent / f).resolve())
-    return out
-
-
-def _compose_env_files(path: Path) -> list[Path]:
-    """The ``env_file`` files of a compose file's services: the compose import reads them as those
-    services' environment, so the evidence scan must not read them again as configuration shared by
-    the whole repository (where a key like ``REDIS_CACHE_HOST`` would be given to a component named
-    ``redis``)."""
-    out: list[Path] = []
-    for v in _compose_documents(path):
-        svcs = v.get("services")
-        for svc in svcs.values() if isinstance(svcs, dict) else []:
-            ef = svc.get("env_file") if isinstance(svc, dict) else None
-            for x in ef if isinstance(ef, list) else [ef]:
-                x = x.get("path") if isinstance(x, dict) else x
-                if isinstance(x, str) and x and "$" not in x:
-                    out.append((path.parent / x).resolve())
-    return out
+                pulled.append((path.parent / f).resolve())
+            env_files += [(path.parent / x).resolve() for x in env_file_paths(svc) if "$" not in x]
+    return pulled, env_files
 
 
 def _special(rel: str) -> bool:
@@ -443,8 +431,9 @@ def find_units(inv: Inventory, *, render: bool = True, variant: str | None = Non
         if f.role == "structurizr":
             dsl_refs.update(_dsl_references(f.path))
         elif f.role == "compose":
-            compose_refs.update(_compose_references(f.path))
-            compose_env.update(_compose_env_files(f.path))
+            pulled, env_files = _compose_references(f.path)
+            compose_refs.update(pulled)
+            compose_env.update(env_files)
     compose_layers = _compose_layers([f for f in inv.files if f.role == "compose" and f.path.resolve()
                                       not in compose_refs])
     for f in inv.files:
