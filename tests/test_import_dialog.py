@@ -17,7 +17,8 @@ pytestmark = [pytest.mark.skipif(not PETCLINIC.exists(), reason="shared/realdata
               pytest.mark.usefixtures("qapp"), pytest.mark.qt_log_ignore("propagateSizeHints")]
 
 
-def import_through_the_dialog(qtbot, win, monkeypatch, path: Path, *, into: bool = False, scan_source: bool = True):
+def import_through_the_dialog(qtbot, win, monkeypatch, path: Path, *, into: bool = False, scan_source: bool = True,
+                              profiles: str = ""):
     """File > Import: the real dialog, filled in and accepted as a user would; the import's task and progress."""
     from prr_app.ui import main_window as mw
 
@@ -31,6 +32,8 @@ def import_through_the_dialog(qtbot, win, monkeypatch, path: Path, *, into: bool
         d.add_paths([str(path)])
         (d.into_radio if into else d.new_radio).setChecked(True)
         d.scan_source.setChecked(scan_source)
+        if profiles:
+            qtbot.keyClicks(d.profiles, profiles)
         assert ok.isEnabled()
         ok.click()
         assert d.result() == d.DialogCode.Accepted
@@ -150,3 +153,17 @@ def test_a_later_import_without_inferences_shows_none_of_an_earlier_ones(qtbot, 
     seen = import_through_the_dialog(qtbot, win, monkeypatch, dot, into=True)
     assert "cache" in win.session.review.components
     assert seen["report"].inferred is None  # the petclinic import's inferences are not this report's
+
+
+def test_compose_profiles_named_in_the_dialog_are_imported_and_the_others_reported(qtbot, win, monkeypatch, tmp_path):
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  web:\n    image: x/web\n    ports: [\"80:80\"]\n    environment: {API: \"http://api:80\"}\n"
+        "  api:\n    image: x/api\n  flower:\n    image: x/flower\n    profiles: [flower]\n    ports: [\"5555:5555\"]\n"
+        "  debug:\n    image: x/debug\n    profiles: [debug]\n", encoding="utf-8")
+    seen = import_through_the_dialog(qtbot, win, monkeypatch, tmp_path)
+    assert set(win.session.review.components) == {"web", "api"}
+    assert "profile flower is not active" in seen["report"].sections["Skipped"].toPlainText()
+    seen = import_through_the_dialog(qtbot, win, monkeypatch, tmp_path, profiles="flower, debug")
+    assert seen["choice"]["profiles"] == ["flower", "debug"]
+    assert set(win.session.review.components) == {"web", "api", "flower", "debug"}
+    assert win.session.review.components["flower"].user_facing

@@ -36,6 +36,9 @@ def register(sub) -> None:
     p.add_argument("--variant", metavar="FOLDER",
                    help="for a folder with several variants of one deployment (plain manifests, Kustomize, Helm, "
                         "Compose...): the one to import (its folder, or part of its name)")
+    p.add_argument("--profile", action="append", default=[], metavar="NAME", dest="profiles",
+                   help="a Compose profile to activate, as docker compose --profile does (repeatable; default: "
+                        "COMPOSE_PROFILES in the project's .env, else only services without a profile)")
     p.add_argument("--scan-source", dest="scan_source", action="store_true", default=True,
                    help="read source code for addresses of known components (the default for a folder)")
     p.add_argument("--no-scan-source", dest="scan_source", action="store_false",
@@ -81,7 +84,8 @@ def cmd_import(args) -> int:
     result = importing.import_and_write(
         args.paths, args.format, output=out, into=args.into, dry_run=args.dry_run, variant=args.variant,
         scan_source=args.scan_source, source_limit=max(1, args.source_limit) * 1024,
-        progress=_progress_printer(), accept=args.accept, reject=args.reject)
+        progress=_progress_printer(), accept=args.accept, reject=args.reject,
+        profiles=args.profiles or None)
     report = result.report
     if not args.quiet:
         lines = report.lines()

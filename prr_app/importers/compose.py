@@ -11,8 +11,10 @@
   process environment is deliberately not used: an import must not depend
   on who runs it. A bare ``- VAR`` in ``environment`` takes its value from
   ``.env`` too; ``env_file`` entries are read when present.
-* Each service is a component (``deploy.replicas`` or ``scale``; missing
-  means 1). All of them share one failure domain, the Docker host.
+* Each service that ``docker compose up`` keeps running is a component
+  (``deploy.replicas`` or ``scale``; missing means 1): not a service of an
+  inactive profile, a one-shot job or a service scaled to 0 (:func:`_running`).
+  All of them share one failure domain, the Docker host.
 * An environment value that names another service (``host:port``, URL,
   connection string, or the bare name in a variable named like an address)
   is a dependency. ``depends_on`` and ``links`` are start-up order only:
@@ -290,7 +292,9 @@ def _order(paths: list[Path]) -> list[Path]:
 MAX_FILES = 1000
 
 
-def read_compose(paths: list[Path], *, base: Path | None = None) -> object:
+def read_compose(paths: list[Path], *, base: Path | None = None, profiles: list[str] | None = None) -> object:
+    """The review of a Compose project. ``profiles``: the active profiles (``--profile``); when not
+    given, those ``COMPOSE_PROFILES`` names in the project's ``.env``, as ``docker compose up`` reads them."""
     paths = _order([Path(p) for p in paths])
     names = short_names(paths, base)
     b = GraphBuilder("compose", paths)
@@ -455,17 +459,93 @@ def read_compose(paths: list[Path], *, base: Path | None = None) -> object:
         b.warn(w)
     if not services:
         raise PrrError("no services found in the compose file(s)", file=str(paths[0]))
-    _build(b, services, variables, env_lines, project)
+    services, off = _running(b, services, profiles, variables, env_lines)
+    _build(b, services, variables, env_lines, project, off)
     b.system_name = project_name or project.name
     b.system_declared = bool(project_name)
     return b.finish(file=str(paths[0]))
 
 
-def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, project: Path) -> None:
+def _profile_names(value) -> list[str]:
+    return [p.strip() for p in str(value).split(",") if p.strip()]
+
+
+def _running(b: GraphBuilder, services: dict[str, dict], profiles: list[str] | None, variables: dict[str, str],
+             env_lines: dict) -> tuple[dict[str, dict], dict[str, str]]:
+    """The services ``docker compose up`` keeps running, and why each other one is not imported
+    (by name): a service of a profile that is not active; a one-shot job, which others wait for with
+    ``condition: service_completed_successfully`` or which ``deploy.mode`` declares a job (batch
+    work run at start-up, not a serving component); a service with ``deploy.replicas: 0``."""
+    if profiles:
+        active = {p for v in profiles for p in _profile_names(v)}
+        b.read(f"active profile(s): {', '.join(sorted(active))} (--profile)")
+    elif variables.get("COMPOSE_PROFILES", "").strip():
+        active = set(_profile_names(variables["COMPOSE_PROFILES"]))
+        where = env_lines.get("COMPOSE_PROFILES", ("", 0))[1]
+        b.read(f".env:{where}: active profile(s): {', '.join(sorted(active))} (COMPOSE_PROFILES)")
+    else:
+        active = set()
+    every = "*" in active
+    off: dict[str, str] = {}
+    left: dict[str, list[str]] = {}  # inactive profile -> its services
+    for sname, svc in services.items():
+        named = svc.get("profiles")
+        named = [str(p) for p in named] if isinstance(named, list) else []
+        if named and not every and not active.intersection(named):
+            off[sname] = f"runs only with profile {' or '.join(named)}, not active"
+            for p in named:
+                left.setdefault(p, []).append(sname)
+    waited: dict[str, tuple[str, str, int]] = {}  # job -> (a service that waits for it to complete, file, line)
+    for sname, svc in services.items():
+        if sname in off:
+            continue
+        for dep, (cond, file, line) in (svc.get("depends_on") or {}).items():
+            if isinstance(cond, dict) and sy.text(cond.get("condition")) == "service_completed_successfully":
+                waited.setdefault(str(dep), (sname, file, line))
+    for sname, svc in services.items():
+        if sname in off:
+            continue
+        file, line = svc["__defined__"]
+        deploy = svc.get("deploy") if isinstance(svc.get("deploy"), dict) else {}
+        mode = sy.text(deploy.get("mode")) if deploy else ""
+        rep = deploy.get("replicas") if deploy else None
+        if rep is None:
+            rep = svc.get("scale")
+        if sname in waited:
+            by, wf, wl = waited[sname]
+            off[sname] = "a one-shot job (run to completion at start-up)"
+            b.skip(f"{file}:{line}: service {sname}: a one-shot job ({wf}:{wl}: {by} waits for it with "
+                   "condition: service_completed_successfully): batch work run at start-up, not a serving "
+                   "component; not imported")
+        elif mode in ("replicated-job", "global-job"):
+            off[sname] = f"a job (deploy.mode {mode})"
+            b.skip(f"{file}:{line}: service {sname}: deploy.mode {mode}: batch work run to completion, "
+                   "not a serving component; not imported")
+        elif rep is not None and sy.text(rep).strip() == "0":
+            off[sname] = "scaled to 0 replicas"
+            lf, ll = svc["__lines__"].get("deploy" if deploy.get("replicas") is not None else "scale", (file, line))
+            b.skip(f"{lf}:{ll}: service {sname} has 0 replicas: docker compose up starts none; not imported")
+    for p, names in sorted(left.items()):
+        b.skip(f"profile {p} is not active: {len(names)} service(s) not imported ({', '.join(sorted(names)[:8])}"
+               f"{' ...' if len(names) > 8 else ''}); import them with --profile {p} (or COMPOSE_PROFILES in .env)")
+    running = {k: v for k, v in services.items() if k not in off}
+    if not running:
+        if left:
+            raise PrrError("no service runs without a profile, and none of its profiles is active; import with "
+                           f"--profile (profiles here: {', '.join(sorted(left))})", file=b.report.sources[0])
+        raise PrrError("no service keeps running: every service is a one-shot job or scaled to 0",
+                       file=b.report.sources[0])
+    return running, off
+
+
+def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, project: Path,
+           off: dict[str, str] | None = None) -> None:
+    off = off or {}
     host = b.domain("docker-host", name="Docker host (one machine runs every service)", kind="host")
     hosts: dict[str, str] = {}
     for sname, svc in services.items():
         hosts[sname.lower()] = sname
+    off_hosts = {name.lower(): name for name in off}  # services not imported, by the names that reach them
     for sname, svc in services.items():
         for key in ("hostname", "container_name"):
             v = svc.get(key)
@@ -538,7 +618,7 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
         if isinstance(profiles, list) and profiles:
             for p in profiles:
                 b.tag(sname, f"profile:{p}")
-            b.warn(f"{file}:{line}: {sname} runs only with profile(s) {', '.join(map(str, profiles))}")
+            b.evidence(sname, f"{file}:{line}: runs with profile(s) {', '.join(map(str, profiles))}")
     for sname, svc in services.items():
         env = dict(svc.get("environment") or {})
         env.pop("__reset__", None)
@@ -561,6 +641,9 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
                     typ, word = dependency_type(b.components[target])
                     b.depend(sname, target, typ, ENV, f"{ev} ({word})")
                     b.address_var(var, target)
+                elif ref.host.lower() in off_hosts or (ref.local and ref.short in off_hosts):
+                    name = off_hosts.get(ref.host.lower()) or off_hosts[ref.short]
+                    b.dangling(f"{ev}: names {name}, which is not imported: it {off[name]}")
                 elif ref.local and (addr_like or ref.how != "value"):
                     b.dangling(f"{ev}: names host {ref.host}, which is not a service in these files")
         cmd = svc.get("command")
@@ -574,6 +657,16 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
                     b.depend(sname, target, typ, ENV, f"{cf}:{cl}: {sname} command names {ref.host} ({word})")
         for dep, (cond, file, line) in (svc.get("depends_on") or {}).items():
             target = hosts.get(dep.lower())
+            if target is None and dep.lower() in off_hosts:
+                name = off_hosts[dep.lower()]
+                c = sy.text(cond.get("condition")) if isinstance(cond, dict) else ""
+                if c == "service_completed_successfully" or "job" in off[name]:
+                    b.read(f"{file}:{line}: {sname} waits for {name} to complete at start-up: a deployment "
+                           "step, not a runtime dependency")
+                else:
+                    b.dangling(f"{file}:{line}: {sname} depends_on {name}, which is not imported: it {off[name]} "
+                               "(docker compose up refuses this)")
+                continue
             if target is None:
                 b.dangling(f"{file}:{line}: {sname} depends_on {dep}, which is not a service in these files")
                 continue
@@ -601,6 +694,8 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
             lf, ll = svc["__lines__"].get("links", svc["__defined__"])
             if target and target != sname:
                 b.depend(sname, target, "soft", STARTUP, f"{lf}:{ll}: {sname} links {l} (network alias, start-up order)")
+            elif not target and name.lower() in off_hosts:
+                b.dangling(f"{lf}:{ll}: {sname} links {l}, which is not imported: it {off[off_hosts[name.lower()]]}")
             elif not target:
                 b.dangling(f"{lf}:{ll}: {sname} links {l}, which is not a service in these files")
 

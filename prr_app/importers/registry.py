@@ -101,7 +101,8 @@ def _detect(fmt: ImportFormat, path: Path) -> bool:
 def import_paths(paths: list[str | Path], fmt: str | None = "auto", *, into=None,
                  format: str | None = None, variant: str | None = None,  # noqa: A002 - the natural name
                  scan_source: bool = True, source_limit: int = 512 * 1024, progress=None,
-                 decisions: dict[str, str] | None = None, render: bool = True) -> ImportResult:
+                 decisions: dict[str, str] | None = None, render: bool = True,
+                 profiles: list[str] | None = None) -> ImportResult:
     """Import files and folders; the review plus the import report.
 
     ``fmt`` (or ``format``): a registered format name, or ``"auto"``/None to
@@ -111,6 +112,9 @@ def import_paths(paths: list[str | Path], fmt: str | None = "auto", *, into=None
     read for dependencies), and several paths are each judged on their own.
     With a named format, files found in a folder that do not look like the
     format are left out, with a reason.
+
+    ``profiles``: the active Compose profiles (``--profile``); without them, a Compose project's
+    ``COMPOSE_PROFILES`` in its ``.env`` says which are active, as it does for ``docker compose up``.
 
     ``into``: an existing :class:`~prr_app.model.entities.Review` to re-import
     into (a path is opened by :mod:`prr_app.review.importing`, the use case the
@@ -147,11 +151,11 @@ def import_paths(paths: list[str | Path], fmt: str | None = "auto", *, into=None
 
             result = repository.import_folder([Path(p) for p in paths], variant=variant, scan_source=scan_source,
                                               source_limit=source_limit, render=render, progress=progress,
-                                              decisions=decisions)
+                                              decisions=decisions, profiles=profiles)
         else:
             fmt = one_format
     if result is None:
-        result = _import_format(paths, fmt, fmts)
+        result = _import_format(paths, fmt, fmts, profiles=profiles)
         if fmt != "json":  # a review JSON is read as written
             before = len(result.report.warnings)
             result.report.note_coverage(len(result.review.components), len(result.review.dependencies))
@@ -169,7 +173,8 @@ def _first_format(fmts: dict[str, ImportFormat], path: Path) -> str | None:
     return next((name for name, f in fmts.items() if _detect(f, path)), None)
 
 
-def _import_format(paths: list[str | Path], fmt: str, fmts: dict[str, ImportFormat]) -> ImportResult:
+def _import_format(paths: list[str | Path], fmt: str, fmts: dict[str, ImportFormat], *,
+                   profiles: list[str] | None = None) -> ImportResult:
     direct = [Path(p) for p in paths if Path(p).is_file()]
     files = expand_paths(paths)
     chosen = fmts[fmt]
@@ -181,7 +186,12 @@ def _import_format(paths: list[str | Path], fmt: str, fmts: dict[str, ImportForm
             left_out.append(f)
     if not use:
         raise PrrError(f"no {fmt} files found", file=str(files[0]) if files else None)
-    result = chosen.read(use)
+    if fmt == "compose":  # the one format with an option of its own
+        from prr_app.importers.compose import read_compose
+
+        result = read_compose(use, profiles=profiles)
+    else:
+        result = chosen.read(use)
     for f in left_out:
         other = next((n for n, x in fmts.items() if n != fmt and _detect(x, f)), None)
         why = f"looks like {other} (import it with --format {other})" if other else "not a recognised input"

@@ -574,14 +574,14 @@ def pick(family: list[Unit], variant: str | None) -> Unit:
 
 
 # ------------------------------------------------------------------ importing units
-def _import_unit(u: Unit, root: Path) -> None:
+def _import_unit(u: Unit, root: Path, profiles: list[str] | None = None) -> None:
     from prr_app.importers import backstage, compose, kubernetes, structurizr
 
     try:
         if u.fmt == "kubernetes":
             u.result = kubernetes.read_kubernetes(u.paths, texts=u.texts, base=root)
         elif u.fmt == "compose":
-            u.result = compose.read_compose(u.paths, base=root)
+            u.result = compose.read_compose(u.paths, base=root, profiles=profiles)
         elif u.fmt == "structurizr":
             u.result = structurizr.read_structurizr(u.paths)
         elif u.fmt == "structurizr-json":
@@ -601,10 +601,11 @@ def _import_unit(u: Unit, root: Path) -> None:
 def import_folder(paths: list[Path], *, variant: str | None = None, scan_source: bool = True,
                   source_limit: int = 512 * 1024, render: bool = True,
                   progress: Callable[[str, int, int], None] | None = None,
-                  decisions: dict[str, str] | None = None) -> ImportResult:
+                  decisions: dict[str, str] | None = None, profiles: list[str] | None = None) -> ImportResult:
     """Import folders (checkouts) and files, each path judged on its own; see the module docstring.
 
     ``variant``: the unit to pick among sibling variants (its folder, or part of it).
+    ``profiles``: the active Compose profiles (else each project's ``COMPOSE_PROFILES`` in its ``.env``).
     ``scan_source``: read source files for addresses of known components (files over
     ``source_limit`` bytes are skipped, and listed).
     ``progress(stage, done, total)``: called as the work goes on.
@@ -636,7 +637,7 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
     for i, u in enumerate(inv.units):
         if not u.problem or u.texts or u.paths:
             if u.paths or u.texts:
-                _import_unit(u, root)
+                _import_unit(u, root, profiles)
         if progress:
             progress("reading deployment files", i + 1, len(inv.units))
     fams = families(inv.units)
@@ -677,7 +678,7 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
         if len(k8s) > 1:
             merged = Unit(" + ".join(u.key for u in k8s), "kubernetes", "manifests",
                           [p for u in k8s for p in u.paths], [t for u in k8s for t in u.texts])
-            _import_unit(merged, root)
+            _import_unit(merged, root, profiles)
             if merged.result is None:
                 raise PrrError(merged.problem)
         else:
@@ -685,7 +686,7 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
         addons = _addons(inv, merged)
         if addons:
             extra = Unit(merged.key, "kubernetes", "manifests", merged.paths + addons, merged.texts)
-            _import_unit(extra, root)
+            _import_unit(extra, root, profiles)
             if extra.result is not None:
                 merged = extra
                 for a in addons:

@@ -65,12 +65,15 @@ def _select(inferred: list[dict], selectors: Iterable[str]) -> set[str]:
 def import_review(paths: list[str | Path], fmt: str | None = "auto", *, into: Review | str | Path | None = None,
                   variant: str | None = None, scan_source: bool = True, source_limit: int = 512 * 1024,
                   progress: Callable[[str, int, int], None] | None = None,
-                  accept: Iterable[str] = (), reject: Iterable[str] = ()) -> ImportResult:
-    """Import ``paths`` (into ``into`` when given); see the module docstring."""
+                  accept: Iterable[str] = (), reject: Iterable[str] = (),
+                  profiles: list[str] | None = None) -> ImportResult:
+    """Import ``paths`` (into ``into`` when given); see the module docstring. ``profiles``: the
+    active Compose profiles (else a project's ``COMPOSE_PROFILES`` in its ``.env``)."""
     existing = load_review(into) if isinstance(into, (str, Path)) else into
     decisions = earlier_decisions(existing)
     result = registry.import_paths(paths, fmt, into=existing, variant=variant, scan_source=scan_source,
-                                   source_limit=source_limit, progress=progress, decisions=decisions)
+                                   source_limit=source_limit, progress=progress, decisions=decisions,
+                                   profiles=profiles)
     from prr_app.review.proposals import apply_evidence
 
     apply_evidence(result)  # proposed checklist answers and observability from the files read (issue 21)

@@ -49,6 +49,11 @@ class ImportDialog(QDialog):
         self.variant.setToolTip("A checkout often deploys the same services several ways (plain manifests, Helm, "
                                 "Kustomize overlays, Compose); name the folder of the one to import "
                                 "(prr import --variant)")
+        self.profiles = QLineEdit()
+        self.profiles.setPlaceholderText("COMPOSE_PROFILES in the project's .env, else none")
+        self.profiles.setToolTip("Compose services with a profile are imported only when the profile is active, as "
+                                 "docker compose up runs them; name the profiles to activate, separated by commas "
+                                 "(prr import --profile)")
         self.scan_source = QCheckBox("Read source code for dependencies (weaker evidence, listed to accept or reject)")
         self.scan_source.setChecked(True)
         hint = QLabel("A folder is read as a checkout: manifests, Compose, Helm charts and Kustomize (rendered when "
@@ -67,6 +72,7 @@ class ImportDialog(QDialog):
         form = QFormLayout()
         form.addRow("Format", self.format_box)
         form.addRow("Variant", self.variant)
+        form.addRow("Compose profiles", self.profiles)
         form.addRow("", self.scan_source)
         lay.addLayout(form)
         lay.addWidget(QLabel("Import into"))
@@ -97,13 +103,16 @@ class ImportDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(self.paths.count() > 0)
 
     def choice(self) -> dict:
-        """paths, format and into; ``variant`` and ``scan_source`` too when they are not the defaults."""
+        """paths, format and into; ``variant``, ``profiles`` and ``scan_source`` too when they are not the defaults."""
         out = {"paths": [self.paths.item(i).text() for i in range(self.paths.count())],
                "format": self.format_box.currentData(), "into": self.into_radio.isChecked()}
         if self.variant.text().strip():
             out["variant"] = self.variant.text().strip()
         if not self.scan_source.isChecked():
             out["scan_source"] = False
+        names = [p.strip() for p in self.profiles.text().split(",") if p.strip()]
+        if names:
+            out["profiles"] = names
         return out
 
 

@@ -1130,7 +1130,7 @@ class MainWindow(QMainWindow):
         r = self.session.review
         choice = Ask.import_choice(self, has_review=bool(r.components), has_imports=bool(r.imports))
         if choice:
-            options = {k: choice[k] for k in ("variant", "scan_source") if k in choice}
+            options = {k: choice[k] for k in ("variant", "profiles", "scan_source") if k in choice}
             self.import_paths(choice["paths"], choice.get("format"), into=bool(choice.get("into")), **options)
 
     def import_paths(self, paths: list[str], fmt: str | None = None, *, into: bool = False, **options) -> Task:
@@ -1141,7 +1141,7 @@ class MainWindow(QMainWindow):
         reviewer's work is kept, see :mod:`prr_app.importers.merge`); the
         changes are one undoable command. Either way the import report is shown
         (with the inferred dependencies to accept or reject, :mod:`prr_app.ui.import_dialog`).
-        ``options``: ``variant``, ``scan_source`` of :func:`prr_app.review.importing.import_review`,
+        ``options``: ``variant``, ``profiles``, ``scan_source`` of :func:`prr_app.review.importing.import_review`,
         the use case ``prr import`` calls too (earlier decisions are remembered on a re-import).
         Runs on a worker thread, with progress; Cancel drops the result.
         """

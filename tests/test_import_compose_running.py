@@ -1,0 +1,139 @@
+"""Compose imports model what ``docker compose up`` keeps running: services of profiles that are not
+active, one-shot jobs and services scaled to 0 are not components (found on Sentry's, Airflow's and
+PostHog's self-hosting files, where they became false SPOFs and false user-facing services)."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from prr_app.errors import PrrError
+from prr_app.importers.registry import import_paths
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PROJECT = """\
+services:
+  web:
+    image: example/web
+    ports: ["8000:8000"]
+    environment:
+      DATABASE_URL: postgres://app@db:5432/app
+      SNUBA: http://snuba-api:1218
+    depends_on:
+      db: {condition: service_healthy}
+      migrate: {condition: service_completed_successfully}
+  web-errors-only:
+    image: example/web
+    profiles: [errors-only]
+    ports: ["8000:8000"]
+    environment: {DATABASE_URL: "postgres://app@db:5432/app"}
+  snuba-api:
+    image: getsentry/snuba
+    profiles: [feature-complete]
+    environment: {DATABASE_URL: "postgres://app@db:5432/app"}
+  flower:
+    image: example/flower
+    profiles: [flower]
+    ports: ["5555:5555"]
+  migrate:
+    image: example/web
+    command: ["migrate"]
+    depends_on: [db]
+  db:
+    image: postgres:16
+"""
+
+
+def project(tmp_path: Path, env: str = "", text: str = PROJECT) -> Path:
+    (tmp_path / "docker-compose.yml").write_text(text, encoding="utf-8")
+    if env:
+        (tmp_path / ".env").write_text(env, encoding="utf-8")
+    return tmp_path / "docker-compose.yml"
+
+
+def deps(res) -> set[str]:
+    return {f"{d.source}->{d.target}" for d in res.review.dependencies.values()}
+
+
+def test_by_default_only_services_without_a_profile_are_imported(tmp_path):
+    res = import_paths([project(tmp_path)])
+    assert set(res.review.components) == {"web", "db"}
+    assert deps(res) == {"web->db"}
+    # what was left out is said, with how to bring it in
+    skipped = "\n".join(res.report.skipped)
+    assert "profile feature-complete is not active: 1 service(s) not imported (snuba-api); " \
+           "import them with --profile feature-complete" in skipped
+    assert "profile flower is not active" in skipped and "profile errors-only is not active" in skipped
+    # web's address of snuba-api is not a silent loss: it names a service that is not running
+    assert any("names snuba-api, which is not imported: it runs only with profile feature-complete, not active" in d
+               for d in res.report.dangling)
+
+
+def test_compose_profiles_in_the_env_file_activate_profiles_as_docker_compose_does(tmp_path):
+    res = import_paths([project(tmp_path, env="COMPOSE_PROFILES=feature-complete, flower\n")])
+    c = res.review.components
+    assert set(c) == {"web", "db", "snuba-api", "flower"}
+    assert "web->snuba-api" in deps(res)
+    assert "profile:flower" in c["flower"].tags
+    assert any("active profile(s): feature-complete, flower (COMPOSE_PROFILES)" in r for r in res.report.read)
+    # an active profile is not a warning
+    assert not any("profile" in w for w in res.report.warnings)
+
+
+def test_the_profile_option_overrides_the_env_file_and_star_activates_every_profile(tmp_path):
+    path = project(tmp_path, env="COMPOSE_PROFILES=feature-complete\n")
+    res = import_paths([path], profiles=["errors-only"])
+    assert set(res.review.components) == {"web", "web-errors-only", "db"}
+    res = import_paths([path], profiles=["*"])
+    assert set(res.review.components) == {"web", "web-errors-only", "snuba-api", "flower", "db"}
+
+
+def test_a_one_shot_job_is_not_a_component_nor_a_runtime_dependency(tmp_path):
+    res = import_paths([project(tmp_path)])
+    assert "migrate" not in res.review.components
+    assert not any(d.target == "migrate" for d in res.review.dependencies.values())
+    assert any("service migrate: a one-shot job" in s and "service_completed_successfully" in s
+               for s in res.report.skipped)
+    assert any("web waits for migrate to complete at start-up" in r for r in res.report.read)
+    assert not any("migrate" in d for d in res.report.dangling)
+
+
+@pytest.mark.parametrize("deploy", ["deploy: {replicas: 0}", "scale: 0", "deploy: {mode: replicated-job}"])
+def test_services_that_do_not_keep_running_are_not_imported(tmp_path, deploy):
+    text = ("services:\n  api:\n    image: example/api\n    environment: {DB_HOST: db}\n"
+            f"  check:\n    image: example/check\n    {deploy}\n    environment: {{DB_HOST: db}}\n"
+            "  db:\n    image: postgres:16\n")
+    res = import_paths([project(tmp_path, text=text)])
+    assert set(res.review.components) == {"api", "db"}
+    assert any("service check" in s and "not imported" in s for s in res.report.skipped)
+
+
+def test_a_project_whose_every_service_has_an_inactive_profile_is_a_clear_error(tmp_path):
+    text = "services:\n  a:\n    image: x/a\n    profiles: [dev]\n  b:\n    image: x/b\n    profiles: [test]\n"
+    path = project(tmp_path, text=text)
+    with pytest.raises(PrrError) as e:
+        import_paths([path])
+    assert "--profile (profiles here: dev, test)" in str(e.value)
+    # the command line: exit 2, one line naming the file, no traceback, nothing written
+    out = tmp_path / "out.prr"
+    proc = subprocess.run([sys.executable, "-m", "prr_app.cli.main", "import", str(path), "-o", str(out)],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 2
+    assert str(path) in proc.stderr and "Traceback" not in proc.stderr
+    assert not out.exists()
+    proc = subprocess.run([sys.executable, "-m", "prr_app.cli.main", "import", str(path), "-o", str(out),
+                           "--profile", "dev", "--quiet"], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert out.exists()
+
+
+def test_a_checkout_import_reads_the_profiles_too(tmp_path):
+    project(tmp_path, env="COMPOSE_PROFILES=flower\n")
+    (tmp_path / "README.md").write_text("# shop\n", encoding="utf-8")
+    res = import_paths([tmp_path])  # a folder: read as a checkout
+    assert set(res.review.components) == {"web", "db", "flower"}
+    res = import_paths([tmp_path], profiles=["feature-complete"])
+    assert set(res.review.components) == {"web", "db", "snuba-api"}
