@@ -137,3 +137,25 @@ def test_a_checkout_import_reads_the_profiles_too(tmp_path):
     assert set(res.review.components) == {"web", "db", "flower"}
     res = import_paths([tmp_path], profiles=["feature-complete"])
     assert set(res.review.components) == {"web", "db", "snuba-api"}
+
+
+def test_a_file_mounted_into_a_gateway_is_its_configuration_and_gives_its_routes(tmp_path):
+    # Supabase's layout: Kong's declarative kong.yml (which has a top-level "services:" list, like a
+    # compose file) mounted from ./volumes/api; its upstream URLs are Kong's dependencies
+    (tmp_path / "volumes" / "api").mkdir(parents=True)
+    (tmp_path / "docker-compose.yml").write_text(
+        "services:\n"
+        "  kong:\n    image: kong:2.8.1\n    ports: [\"8000:8000\"]\n"
+        "    volumes:\n      - ./volumes/api/kong.yml:/home/kong/temp.yml:ro,z\n"
+        "  auth:\n    image: supabase/gotrue:v2\n    environment: {DB_HOST: db}\n"
+        "  rest:\n    image: postgrest/postgrest:v12\n    environment: {PGRST_DB_URI: \"postgres://a@db:5432/p\"}\n"
+        "  db:\n    image: postgres:15\n", encoding="utf-8")
+    (tmp_path / "volumes" / "api" / "kong.yml").write_text(
+        "_format_version: '2.1'\nservices:\n  - name: auth-v1\n    url: http://auth:9999/verify\n"
+        "  - name: rest-v1\n    url: http://rest:3000/\n", encoding="utf-8")
+    res = import_paths([tmp_path])
+    assert {"kong->auth", "kong->rest"} <= deps(res)
+    inferred = {i["id"]: i for i in res.report.inferred}
+    assert inferred["kong->auth"]["confidence"] == "strong"
+    # not mistaken for a compose project of its own that failed to import
+    assert not any("kong.yml" in s for s in res.report.skipped + res.report.warnings)

@@ -581,8 +581,8 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
             if isinstance(dockerfile, str) and dockerfile and "/" in dockerfile:
                 folder = (folder / dockerfile).parent.resolve()  # context "./", dockerfile "src/ad/Dockerfile"
             b.code_dir(sname, folder)
-        for folder in _mounted_folders(svc.get("volumes"), project):
-            b.code_dir(sname, folder)  # configuration and scripts the service runs with (an nginx's Lua, conf.d)
+        for mounted in bind_mounts(svc.get("volumes"), project):
+            b.code_dir(sname, mounted)  # configuration and scripts the service runs with (an nginx's Lua, kong.yml)
         deploy = svc.get("deploy") if isinstance(svc.get("deploy"), dict) else {}
         lf, ll = svc["__lines__"].get("deploy", (file, line))
         rep = deploy.get("replicas") if deploy else None
@@ -770,10 +770,11 @@ def _clip(s: str, n: int = 120) -> str:
     return s if len(s) <= n else s[: n - 3] + "..."
 
 
-def _mounted_folders(volumes, project: Path) -> list[Path]:
-    """Folders of the project bind-mounted into a service (``./nginx/lua:/etc/lua``, or the long form with
-    ``type: bind``): what is in them is that service's. Files, named volumes and paths outside the project
-    are not; a folder several services mount is nobody's (the scan's rule)."""
+def bind_mounts(volumes, project: Path) -> list[Path]:
+    """Folders and files of the project bind-mounted into a service (``./nginx/lua:/etc/lua``,
+    ``./volumes/api/kong.yml:/home/kong/kong.yml:ro``, or the long form with ``type: bind``): what is in
+    them is that service's configuration and scripts. Named volumes, paths outside the project and
+    paths that are not there are not; a folder several services mount is nobody's (the scan's rule)."""
     out: list[Path] = []
     for v in volumes if isinstance(volumes, list) else []:
         if isinstance(v, dict):
@@ -783,9 +784,9 @@ def _mounted_folders(volumes, project: Path) -> list[Path]:
         if not isinstance(src, str) or not src.startswith(("./", "../")) or "$" in src:
             continue
         try:
-            folder = (project / src).resolve()
-            if folder != project.resolve() and project.resolve() in folder.parents and folder.is_dir():
-                out.append(folder)
+            target = (project / src).resolve()
+            if target != project.resolve() and project.resolve() in target.parents and target.exists():
+                out.append(target)
         except (OSError, ValueError, RuntimeError):  # RuntimeError: a symlink loop
             continue
     return out

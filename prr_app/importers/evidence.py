@@ -73,13 +73,17 @@ def weakest(seen: list[Seen]) -> str:
 
 
 class _Owners:
-    """Which component a file belongs to: a compose build folder, or a folder named like it."""
+    """Which component a file belongs to: a file mounted into one service, a compose build or mounted
+    folder, or a folder named like it."""
 
     def __init__(self, review: Review, code_dirs: dict[str, list[str]], root: Path):
         claimed: dict[Path, set[str]] = {}
         for c, ds in code_dirs.items():
             for d in ds:
                 claimed.setdefault(Path(d), set()).add(c)
+        # a file mounted into exactly one service (a gateway's kong.yml) is that service's
+        self.files = {p: next(iter(cs)) for p, cs in claimed.items() if len(cs) == 1 and p.is_file()}
+        claimed = {p: cs for p, cs in claimed.items() if p not in self.files}
         # a folder that several components build from (the project root) says nothing about ownership
         self.dirs = sorted(((d, next(iter(cs))) for d, cs in claimed.items() if len(cs) == 1 and d != root),
                            key=lambda x: len(x[0].parts), reverse=True)
@@ -95,6 +99,8 @@ class _Owners:
         self.cache: dict[Path, str | None] = {}
 
     def of(self, path: Path) -> str | None:
+        if path in self.files:
+            return self.files[path]
         folder = path.parent
         if folder in self.cache:
             return self.cache[folder]

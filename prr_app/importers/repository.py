@@ -337,19 +337,22 @@ def _dsl_references(path: Path) -> list[Path]:
     return [p.resolve() for p in out]
 
 
-def _compose_references(path: Path) -> tuple[list[Path], list[Path]]:
-    """Files a compose file pulls in (``include``, ``extends.file``), and its services' ``env_file``
+def _compose_references(path: Path) -> tuple[list[Path], list[Path], dict[Path, str]]:
+    """Files a compose file pulls in (``include``, ``extends.file``); its services' ``env_file``
     files: the compose import reads those as the services' environment, so the evidence scan must
     not read them again as configuration shared by the whole repository (where a key like
-    ``REDIS_CACHE_HOST`` would be given to a component named ``redis``)."""
-    from prr_app.importers.compose import env_file_paths  # the importers load when a unit is read (below)
+    ``REDIS_CACHE_HOST`` would be given to a component named ``redis``); and the files bind-mounted
+    into its services, with the service (a gateway's ``kong.yml``: its configuration, read by the
+    scan as that service's, not a deployment of its own)."""
+    from prr_app.importers.compose import bind_mounts, env_file_paths  # the importers load when a unit is read
 
     try:
         docs = sy.load_file(path)
     except PrrError:
-        return [], []
+        return [], [], {}
     pulled: list[Path] = []
     env_files: list[Path] = []
+    mounted: dict[Path, str] = {}
     for doc in docs:
         v = doc.value
         if not isinstance(v, dict):
@@ -361,13 +364,17 @@ def _compose_references(path: Path) -> tuple[list[Path], list[Path]]:
                 if isinstance(x, str) and "://" not in x:
                     pulled.append((path.parent / x).resolve())
         svcs = v.get("services")
-        for svc in svcs.values() if isinstance(svcs, dict) else []:
+        for name, svc in svcs.items() if isinstance(svcs, dict) else []:
             ext = svc.get("extends") if isinstance(svc, dict) else None
             f = ext.get("file") if isinstance(ext, dict) else None
             if isinstance(f, str) and "://" not in f:
                 pulled.append((path.parent / f).resolve())
             env_files += [(path.parent / x).resolve() for x in env_file_paths(svc) if "$" not in x]
-    return pulled, env_files
+            if isinstance(svc, dict):
+                for m in bind_mounts(svc.get("volumes"), path.parent):
+                    if m.is_file():
+                        mounted.setdefault(m, str(name))
+    return pulled, env_files, mounted
 
 
 def _special(rel: str) -> bool:
@@ -427,13 +434,20 @@ def find_units(inv: Inventory, *, render: bool = True, variant: str | None = Non
     dsl_refs: set[Path] = set()
     compose_refs: set[Path] = set()
     compose_env: set[Path] = set()
+    compose_mounted: dict[Path, str] = {}
     for f in inv.files:
         if f.role == "structurizr":
             dsl_refs.update(_dsl_references(f.path))
         elif f.role == "compose":
-            pulled, env_files = _compose_references(f.path)
+            pulled, env_files, mounted = _compose_references(f.path)
             compose_refs.update(pulled)
             compose_env.update(env_files)
+            for m, svc in mounted.items():
+                compose_mounted.setdefault(m, svc)
+    for f in inv.files:  # a file mounted into a service is its configuration, whatever it looks like
+        svc = compose_mounted.get(f.path.resolve())
+        if svc is not None and f.role not in ("source", "compose-env", "other"):
+            f.role, f.note = "config", f"mounted into compose service {svc}: read as its configuration"
     compose_layers = _compose_layers([f for f in inv.files if f.role == "compose" and f.path.resolve()
                                       not in compose_refs])
     for f in inv.files:
