@@ -159,3 +159,15 @@ def test_a_file_mounted_into_a_gateway_is_its_configuration_and_gives_its_routes
     assert inferred["kong->auth"]["confidence"] == "strong"
     # not mistaken for a compose project of its own that failed to import
     assert not any("kong.yml" in s for s in res.report.skipped + res.report.warnings)
+
+
+def test_variables_named_like_hosts_and_like_choices(tmp_path):
+    # Temporal's POSTGRES_SEEDS names its database; a STORAGE_BACKEND of "file" is a choice, not a host
+    text = ("services:\n  temporal:\n    image: temporalio/auto-setup:1.20\n"
+            "    environment: {POSTGRES_SEEDS: db, STORAGE_BACKEND: file, CACHE_SERVICE: memory, SMTP_HOST: mailer}\n"
+            "  db:\n    image: postgres:15\n")
+    res = import_paths([project(tmp_path, text=text)])
+    assert deps(res) == {"temporal->db"}
+    dangling = "\n".join(res.report.dangling)
+    assert "names host mailer" in dangling  # a variable that says it holds a host, naming none of the services
+    assert "host file" not in dangling and "host memory" not in dangling

@@ -29,6 +29,7 @@ from prr_app.errors import PrrError
 from prr_app import paths, safe_yaml as sy
 from prr_app.importers.graph import (
     ADDRESS_NAME,
+    HOST_NAME_VAR,
     ENV,
     PORT_FACING,
     STARTUP,
@@ -644,7 +645,7 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
                 elif ref.host.lower() in off_hosts or (ref.local and ref.short in off_hosts):
                     name = off_hosts.get(ref.host.lower()) or off_hosts[ref.short]
                     b.dangling(f"{ev}: names {name}, which is not imported: it {off[name]}")
-                elif ref.local and (addr_like or ref.how != "value"):
+                elif ref.local and (ref.how != "value" or HOST_NAME_VAR.search(var)):
                     b.dangling(f"{ev}: names host {ref.host}, which is not a service in these files")
         cmd = svc.get("command")
         parts = [cmd] if isinstance(cmd, str) else [x for x in cmd if isinstance(x, str)] if isinstance(cmd, list) else []

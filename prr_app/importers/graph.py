@@ -538,9 +538,13 @@ def dependency_type(target: Component) -> tuple[str, str]:
 ADDRESS_NAME = re.compile(
     r"(ADDR|ADDRESS|HOST|HOSTNAME|HOSTS|URL|URI|ENDPOINT|SERVER|SERVERS|SERVICE|BROKER|BROKERS|DSN|"
     r"CONNECTION|CONN|CONNECTION_STRING|TARGET|UPSTREAM|BACKEND|REDIS|MONGO|MONGODB|"
-    r"POSTGRES|MYSQL|KAFKA|AMQP|RABBIT|RABBITMQ|NATS|MEMCACHED|ELASTICSEARCH|ZIPKIN|JAEGER|OTLP)S?$",
+    r"POSTGRES|MYSQL|KAFKA|AMQP|RABBIT|RABBITMQ|NATS|MEMCACHED|ELASTICSEARCH|ZIPKIN|JAEGER|OTLP|SEED)S?$",
     re.IGNORECASE,
 )
+#: variable names that say their value is a host (``DB_HOST``, ``POSTGRES_SEEDS``), not just something
+#: that may be one (``STORAGE_BACKEND=file``, ``CACHE_SERVICE=redis``): a bare value of theirs that
+#: is no known component is reported as a dangling host; the others' are not hosts at all
+HOST_NAME_VAR = re.compile(r"(ADDR|ADDRESS|HOST|HOSTNAME|URL|URI|ENDPOINT|SERVER|DSN|SEED)S?$", re.IGNORECASE)
 #: a character of a host name: a letter or digit of any script (and its marks), "_", "." or "-"
 #: (anything but white space and the other ASCII punctuation), so "бд:5432" names бд
 _HC = r"[^\s\x21-\x2c\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7e]"

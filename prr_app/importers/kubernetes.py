@@ -31,6 +31,7 @@ from prr_app.errors import PrrError
 from prr_app import paths, safe_yaml as sy
 from prr_app.importers.graph import (
     ADDRESS_NAME,
+    HOST_NAME_VAR,
     ENV,
     GUESS,
     can_face_users,
@@ -671,7 +672,7 @@ class _K8sImport:
                     typ, word = dependency_type(b.components[t])
                     b.depend(w.cid, t, typ, ENV, f"{ev} ({word})")
                     b.address_var(var, t)
-            elif ref.local and (addr_like or ref.how != "value") and not ref.host.startswith("$"):
+            elif ref.local and (ref.how != "value" or HOST_NAME_VAR.search(var)) and not ref.host.startswith("$"):
                 if "$(" in value:
                     continue
                 hint = ""
