@@ -233,13 +233,17 @@ def _impact_level(hits: dict, crit: list[str], t1: tuple[list[str], int]) -> int
     return 2 if hits["down_count"] > 1 else 1
 
 
-def _hit_text(hits: dict, uf: str) -> str:
+def _hit_text(hits: dict, uf: str, guessed: bool = False) -> str:
     """What a failure takes down, in words: the journeys, then the user-facing components (``uf``,
-    :func:`_list` of them)."""
+    :func:`_list` of them); ``guessed``: no component is marked user-facing, and these are the entry
+    points the analysis took in their place (docs/analysis.md), called so."""
     journeys = hits["journeys"]
     if not hits["user_facing_down"]:
-        return "journeys " + _list(journeys, 5) if journeys else "user-facing components"
-    text = "user-facing " + uf
+        return "journeys " + _list(journeys, 5) if journeys else ("entry points" if guessed else "user-facing components")
+    if guessed:
+        text = ("entry points " if hits["user_facing_down_count"] > 1 else "entry point ") + uf
+    else:
+        text = "user-facing " + uf
     return "journeys " + _list(journeys, 5) + " and " + text if journeys else text
 
 
@@ -391,7 +395,7 @@ class RiskRegister:
             uf = _list(hits["user_facing_down"], 5, hits["user_facing_down_count"])
             imp, inputs = self._impact_base(hits, crit, t1, uf)
             facts = self._facts_cache[id(hits)] = (imp, inputs, bool(crit) or bool(t1[1]), len(crit),
-                                                   _hit_text(hits, uf))
+                                                   _hit_text(hits, uf, self.ctx.default_entries))
         return facts
 
     def impact_of(self, sc, element_comp: int | None = None) -> tuple[int, tuple[str, ...]]:
@@ -410,9 +414,13 @@ class RiskRegister:
         imp = _impact_level(hits, crit, t1)
         if imp == 5:
             why = (f"impact 5: critical journey down ({_list(crit, 5)})" if crit
+                   else f"impact 5: entry point down, guessed as tier-1 user-facing ({_list(t1[0], 5, t1[1])})"
+                   if self.ctx.default_entries
                    else f"impact 5: tier-1 user-facing component down ({_list(t1[0], 5, t1[1])})")
         elif imp == 4:
-            why = "impact 4: " + (f"journey down ({_list(jd, 5)})" if jd else f"user-facing component down ({uf})")
+            why = "impact 4: " + (f"journey down ({_list(jd, 5)})" if jd else
+                                  f"entry point down, guessed as user-facing ({uf})" if self.ctx.default_entries
+                                  else f"user-facing component down ({uf})")
         elif imp == 3:
             why = "impact 3: " + (f"journey degraded ({_list(jg, 5)})" if jg else
                                   "user-facing component degraded "
@@ -617,7 +625,9 @@ class RiskRegister:
         what = domain_kind if disruption == "domain" else disruption
         hit = self.ctx.critical_journeys_down(sc)
         t1, n_t1 = self.ctx.tier1_down(sc)
-        where = (f"critical journey {_list(hit, 3)}" if hit else f"tier-1 user-facing {_list(t1, 3, n_t1)}")
+        where = (f"critical journey {_list(hit, 3)}" if hit else
+                 f"entry point{'s' if n_t1 > 1 else ''} {_list(t1, 3, n_t1)} (no component is marked user-facing: taken as tier-1 "
+                 "user-facing)" if self.ctx.default_entries else f"tier-1 user-facing {_list(t1, 3, n_t1)}")
         return True, required, (f"a {what} failure the resilience policy requires surviving takes down {where}")
 
     def _component_spof(self, s, c, sc, instance_too: bool):
@@ -974,7 +984,8 @@ class RiskRegister:
         self.add(
             "slo:missing", category="availability",
             title=f"no SLO for {_list(names, 4)}",
-            description=(f"{len(missing)} user-facing component{'s' if len(missing) != 1 else ''} or "
+            description=(f"{len(missing)} {'entry point' if ctx.default_entries else 'user-facing component'}"
+                         f"{'s' if len(missing) != 1 else ''} or "
                          f"journey{'s' if len(missing) != 1 else ''} without an SLO: {_list(names, 12)}. "
                          "Without an SLO nobody can say whether the architecture is good enough, nor when to "
                          "stop a release"),
@@ -1376,16 +1387,21 @@ def verdict(risks: list[Risk], checklist: dict | None, review, assumptions: list
                 else "slo" if r["category"] == "availability" or reason.startswith("the SLO of") else "other")
         by_kind.setdefault(kind, []).append(r)
 
+    # no component marked user-facing: the entry points were guessed from the graph, and are called so
+    guessed = any(a["id"] == "entry-points-default" for a in assumptions)
+    facing = ("an entry point (none is marked user-facing: the entry points, guessed from the graph, are "
+              "judged as tier-1 user-facing)") if guessed else "a tier-1 user-facing component"
     if "spof" in by_kind:
         rs = by_kind["spof"]
         causes.append(f"{len(rs)} single point{'s' if len(rs) != 1 else ''} of failure that the resilience policy "
-                      f"requires surviving take{'s' if len(rs) == 1 else ''} down a critical journey or a tier-1 "
-                      f"user-facing component, unmitigated and unaccepted: {_titles(rs)}.")
+                      f"requires surviving take{'s' if len(rs) == 1 else ''} down a critical journey or {facing}, "
+                      f"unmitigated and unaccepted: {_titles(rs)}.")
     if "slo" in by_kind:
         rs = by_kind["slo"]
         causes.append(f"{len(rs)} SLO{'s are' if len(rs) != 1 else ' is'} not attainable by design: {_titles(rs)}.")
     if "slo-missing" in by_kind:
-        causes.append(f"A tier-1 user-facing component or journey has no SLO: {by_kind['slo-missing'][0]['title']}.")
+        causes.append(f"{'An entry point (guessed)' if guessed else 'A tier-1 user-facing component'} or journey "
+                      f"has no SLO: {by_kind['slo-missing'][0]['title']}.")
     if "reviewer" in by_kind:
         rs = by_kind["reviewer"]
         causes.append(f"{len(rs)} reviewer-entered or reviewer-marked risk{'s' if len(rs) != 1 else ''} "
