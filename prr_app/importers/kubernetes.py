@@ -387,7 +387,16 @@ class _K8sImport:
                 continue
             hits = self._matching(o.ns, sel)
             if not hits:
-                b.dangling(f"{o.where}: Service {o.name} selects {_fmt_sel(sel)}, which no workload in these files carries")
+                elsewhere = sorted(ns for ns in {w.obj.ns for w in self.workloads}
+                                   if ns != o.ns and self._matching(ns, sel))
+                if elsewhere:  # a Service only selects pods of its own namespace
+                    b.dangling(f"{o.where}: Service {o.name} (namespace {o.ns or 'default'}) selects {_fmt_sel(sel)}, "
+                               f"which only workloads in namespace {', '.join(n or 'default' for n in elsewhere)} "
+                               "carry: a Service selects pods of its own namespace only; no traffic reaches them "
+                               "through it")
+                else:
+                    b.dangling(f"{o.where}: Service {o.name} selects {_fmt_sel(sel)}, which no workload in these "
+                               "files carries")
                 continue
             self.svc[(o.ns, o.name)] = hits
             for cid in hits:

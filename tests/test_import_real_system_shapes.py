@@ -1,6 +1,10 @@
-"""Compose imports model what ``docker compose up`` keeps running: services of profiles that are not
-active, one-shot jobs and services scaled to 0 are not components (found on Sentry's, Airflow's and
-PostHog's self-hosting files, where they became false SPOFs and false user-facing services)."""
+"""Imports of shapes found in real systems' files (Sentry's, Airflow's, PostHog's, Supabase's and
+Temporal's self-hosting setups, and Kubernetes manifests).
+
+Compose imports model what ``docker compose up`` keeps running: services of profiles that are not
+active, one-shot jobs and services scaled to 0 are not components (they became false SPOFs and
+false user-facing services). A file mounted into a gateway is its configuration. Variables named
+like hosts are read as hosts, and a Service that cannot reach its pods says why."""
 from __future__ import annotations
 
 import subprocess
@@ -171,3 +175,15 @@ def test_variables_named_like_hosts_and_like_choices(tmp_path):
     dangling = "\n".join(res.report.dangling)
     assert "names host mailer" in dangling  # a variable that says it holds a host, naming none of the services
     assert "host file" not in dangling and "host memory" not in dangling
+
+
+def test_a_service_selecting_pods_of_another_namespace_says_so(tmp_path):
+    (tmp_path / "app.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api, namespace: backend}\n"
+        "spec:\n  selector: {matchLabels: {app: api}}\n  template:\n    metadata: {labels: {app: api}}\n"
+        "    spec: {containers: [{name: api, image: x/api}]}\n---\n"
+        "apiVersion: v1\nkind: Service\nmetadata: {name: api, namespace: frontend}\n"
+        "spec: {selector: {app: api}, ports: [{port: 80}]}\n", encoding="utf-8")
+    res = import_paths([tmp_path / "app.yaml"])
+    assert any("Service api (namespace frontend) selects app=api, which only workloads in namespace backend carry: "
+               "a Service selects pods of its own namespace only" in d for d in res.report.dangling), res.report.dangling
