@@ -66,6 +66,11 @@ MARGIN_BOTTOM = 18 * mm
 DETAILED_RISKS = 120  # risks shown with description, inputs and mitigations; the rest in a compact table
 INPUTS_SHOWN = 8  # inputs behind a risk's numbers printed in the register
 BLAST_ROWS = 60  # per-component blast radius rows shown (widest first); the rest are counted
+SPOF_ROWS = 120  # SPOFs shown in the table, in register order; the rest as compact lines of text
+#: more rows than this of one kind that say the same thing (a cascading pattern, components stating no
+#: signal, components without a line) are one paragraph naming them, instead of a row or bullet each
+SAME_ROWS = 20
+NAMES_PER_PARA = 200  # names per paragraph of a long list (reportlab's line breaking is quadratic)
 
 
 class Paragraph(_RLParagraph):
@@ -696,6 +701,13 @@ class _Builder(TableBuilder):
         self.changes, self.plan = changes, plan  # a diff document, a plan's result (reporting/changes.py)
         self.review: Review = a.review
 
+    def name_paras(self, lead: str, names: list[str], sep: str = ", ") -> None:
+        """``lead`` then every one of ``names``, in small paragraphs of bounded length."""
+        if lead:
+            self.para(lead, self.st.small)
+        for i in range(0, len(names), NAMES_PER_PARA):
+            self.para(sep.join(names[i:i + NAMES_PER_PARA]) + ".", self.st.small)
+
     def names(self, ids: list[str], limit: int = 12, total: int | None = None) -> str:
         """``ids`` named up to ``limit``, then how many more (``total``: how many there are when
         ``ids`` holds only the first of them, as the analysis' user-facing lists do)."""
@@ -1037,6 +1049,14 @@ class _Builder(TableBuilder):
                    "no line in any figure: no dependency in or out, or only dependencies on hubs (drawn as badges)")
             self.para(f"{_count(len(alone), 'component')} {'has' if len(alone) == 1 else 'have'} {how}: listed here "
                       "rather than drawn as boxes without lines.", self.st.small)
+            if len(alone) > SAME_ROWS:  # many (an import that saw no edge of them): by reason, by name
+                by_why: dict[str, list[str]] = {}
+                for c in alone:
+                    by_why.setdefault(why(c), []).append(c)
+                for reason, names in by_why.items():
+                    self.name_paras(f"{reason[0].upper()}{reason[1:]} ({len(names)}; kind, owner and placement in "
+                                    "section 1.1):", names)
+                return
             self.table(["Component", "Why", "Kind", "Owner", "User facing", "Placement"],
                        [[self.cell(c, bold=True), self.cell(why(c)), self.short(words(r.components[c].kind)),
                          self.cell(r.components[c].owner or "no owner"),
@@ -1057,6 +1077,7 @@ class _Builder(TableBuilder):
         if not rows:
             self.para("No single point of failure was found.")
             return
+        rows, rest = rows[:SPOF_ROWS], rows[SPOF_ROWS:]
         body = []
         for x in rows:
             el = x["element"] + (" (each instance)" if x["disruption"] == "instance" else "")
@@ -1069,6 +1090,16 @@ class _Builder(TableBuilder):
                          self.cell(" → ".join(x["chain"][:8]) + (" …" if len(x["chain"]) > 8 else ""))])
         self.table(["Element", "Disruption", "Severity", "Likelihood × impact", "Impact", "Failure chain"],
                    body, [0.19, 0.11, 0.09, 0.12, 0.26, 0.23])
+        if rest:  # each in a few words: its risk in section 6 has the rest
+            def brief(x: dict) -> str:
+                mark = ", launch blocker" if x["launch_blocking"] else (", accepted" if x["accepted"] else "")
+                return (f"{x['element']} ({x['severity']}{mark}, {x['down']} down, "
+                        f"{x.get('user_facing_down_count', len(x['user_facing_down']))} user-facing down"
+                        + (f", {len(x['journeys'])} journeys down" if x["journeys"] else "") + ")")
+
+            self.name_paras(f"The other {len(rest)} single points of failure, in register order (severity, what "
+                            "goes down with it; the journeys, user-facing components and chain of each are in its "
+                            "risk, section 6.1):", [brief(x) for x in rest], "; ")
 
     # -- 3 ------------------------------------------------------------------------
     def failure_domains(self):
@@ -1119,15 +1150,46 @@ class _Builder(TableBuilder):
         self.heading("Cascading failure risks and dependency chains", 1, "3.4")
         cas = a.analysis.get("cascading", [])
         if cas:
-            items = []
-            for f in cas:
-                text = self.m(f["detail"])
-                if f.get("path") and f["type"] == "deep-synchronous-chain":
-                    text += "<br/>" + self.m("chain: " + " → ".join(f["path"][:12]) + (" …" if len(f["path"]) > 12 else ""))
-                items.append(text)
-            self.bullets(items)
+            self._cascading(cas)
         else:
             self.para("No cascading-failure pattern found.")
+
+    def _cascading(self, cas: list[dict]) -> None:
+        """The cascading findings: one bullet each, except where many say the same (an import): deep
+        chains that end in the same call are one paragraph naming their entry points, and calls
+        without a timeout or breaker one paragraph listing them, as the register folds them (one root
+        cause each)."""
+        chains = [f for f in cas if f["type"] == "deep-synchronous-chain"]
+        calls = [f for f in cas if f["type"] == "no-timeout-or-breaker"]
+        grouped = {t for t, fs in (("deep-synchronous-chain", chains), ("no-timeout-or-breaker", calls))
+                   if len(fs) > SAME_ROWS}
+        items = []
+        for f in cas:
+            if f["type"] in grouped:
+                continue
+            text = self.m(f["detail"])
+            if f.get("path") and f["type"] == "deep-synchronous-chain":
+                text += "<br/>" + self.m("chain: " + " → ".join(f["path"][:12]) + (" …" if len(f["path"]) > 12 else ""))
+            items.append(text)
+        self.bullets(items)
+        if "deep-synchronous-chain" in grouped:
+            ends: dict[tuple, list[dict]] = {}
+            for f in chains:
+                ends.setdefault(tuple(f["path"][-2:]), []).append(f)
+            for end, group in sorted(ends.items(), key=lambda e: (-max(f["depth"] for f in e[1]), e[0])):
+                group = sorted(group, key=lambda f: (-f["depth"], f["id"]))
+                deepest = group[0]
+                self.name_paras(
+                    f"{_count(len(group), 'entry point')} wait{'s' if len(group) == 1 else ''} on chains of synchronous "
+                    f"hard calls that end in the same call {' → '.join(end)}; latency and failures add up along "
+                    f"them. The deepest, {deepest['depth']} calls from {deepest['components'][0]}: "
+                    + " → ".join(deepest["path"][:12]) + (" …" if len(deepest["path"]) > 12 else "")
+                    + ". The entry points, with the calls each waits on:",
+                    [f"{f['components'][0]} ({f['depth']})" for f in group])
+        if "no-timeout-or-breaker" in grouped:
+            self.name_paras(f"{_count(len(calls), 'component')} call others synchronously with no timeout and no "
+                            "circuit breaker stated: a slow dependency ties up their workers. Each, with what it "
+                            "calls so:", [f"{f['components'][0]} → {', '.join(f['targets'])}" for f in calls], "; ")
 
     # -- 4 ------------------------------------------------------------------------
     def recovery(self):
@@ -1170,6 +1232,14 @@ class _Builder(TableBuilder):
                   f"stated; {len(rows)} lack or do not state at least one signal. "
                   "✓ present, ✗ missing, ? not stated.")
         mark = {True: "✓", False: "✗", None: "?"}
+        # components that state none of the six signals and take down no journey: on an import, most of
+        # them; a row of six "?" each says nothing their names do not, so many are named after the table
+        silent = [x for x in rows if all(v is None for v in x["signals"].values()) and not x["journeys"]]
+        if len(silent) > SAME_ROWS:
+            quiet = {x["component"] for x in silent}
+            rows = [x for x in rows if x["component"] not in quiet]
+        else:
+            silent = []
         if rows:
             body = []
             for x in rows:
@@ -1200,8 +1270,12 @@ class _Builder(TableBuilder):
                         missing.setdefault(("BACKGROUND", j, _MISSING_BG), []).append(i)
             self.table(["Component"] + list(OBSERVABILITY_SIGNALS) + ["Consequence"], body,
                        [0.19] + [0.075] * 6 + [0.36], extra=column_runs(missing))
-        else:
+        elif not silent:
             self.para("Every component states all six signals.")
+        if silent:
+            self.name_paras(f"{_count(len(silent), 'component')} state{'s' if len(silent) == 1 else ''} none of the six "
+                            "signals, and take no journey down: whether their failure would be detected is unknown "
+                            "(? in every column). Widest blast radius first:", [x["component"] for x in silent])
 
     # -- 6 ------------------------------------------------------------------------
     def risk_prioritization(self):
@@ -1314,6 +1388,18 @@ class _Builder(TableBuilder):
                        [0.36, 0.1, 0.07, 0.08, 0.09, 0.07, 0.08, 0.15])
         blocking = a.checklist_blockers() + a.unanswered_blockers()
         self.heading("Open blocker items (not met or unanswered)", 1, "7.1")
+        # an item nobody answered for many subjects (an import: every component owes it) is one
+        # paragraph naming its subjects, not a row each repeating the question
+        same: dict[str, list] = {}
+        for it in blocking:
+            if getattr(it, "answer", None) is None and getattr(it, "proposal", None) is None \
+                    and getattr(it, "subject", None) is not None:
+                same.setdefault(it.item_id, []).append(it)
+        grouped = {k: v for k, v in same.items() if len(v) > SAME_ROWS}
+        blocking = [it for it in blocking if not (getattr(it, "item_id", None) in grouped
+                                                  and getattr(it, "answer", None) is None
+                                                  and getattr(it, "proposal", None) is None
+                                                  and getattr(it, "subject", None) is not None)]
         if blocking:
             rows = []
             for it in blocking:
@@ -1326,8 +1412,16 @@ class _Builder(TableBuilder):
                              self.cell(getattr(ans, "due", "") or ""), self.cell(getattr(ans, "evidence", "") or "")])
             self.table(["Item", "Applies to", "Answer", "Owner", "Due", "Evidence"], rows,
                        [0.36, 0.16, 0.1, 0.12, 0.1, 0.16])
-        else:
+        elif not grouped:
             self.para("None.")
+        questions = {ti.id: ti.question for ti in getattr(tmpl, "items", ())}
+        for item_id, items in grouped.items():
+            per = items[0].per
+            q = questions.get(item_id) or items[0].question
+            q = q.replace("{name}", "X").replace("{source}", "A").replace("{target}", "B")
+            what = {"component": "components (X)", "dependency": "dependencies (A → B)", "journey": "journeys (X)"}
+            self.name_paras(f"“{q}” is an unanswered blocker for {len(items)} {what.get(per, per + 's')}, with no "
+                            "owner yet:", [it.subject_label or it.subject for it in items])
         self._proposals(cl)
 
     def _proposals(self, cl) -> None:
