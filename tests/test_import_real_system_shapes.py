@@ -187,3 +187,56 @@ def test_a_service_selecting_pods_of_another_namespace_says_so(tmp_path):
     res = import_paths([tmp_path / "app.yaml"])
     assert any("Service api (namespace frontend) selects app=api, which only workloads in namespace backend carry: "
                "a Service selects pods of its own namespace only" in d for d in res.report.dangling), res.report.dangling
+
+
+TRAEFIK = """\
+services:
+  traefik:
+    image: traefik:v3.0
+    ports: ["80:80"]
+  app:
+    image: example/app
+    labels:
+      - "traefik.enable=true"
+      - "traefik.http.routers.app.rule=Host(`app.example.com`)"
+    environment: {DATABASE_URL: "postgres://app@db:5432/app"}
+  api:
+    image: example/api
+    labels: {traefik.http.routers.api.rule: "Host(`api.example.com`)"}
+  worker:
+    image: example/worker
+    labels: {traefik.enable: "false", traefik.http.routers.w.rule: "Host(`w.example.com`)"}
+  db:
+    image: postgres:16
+"""
+
+
+def test_a_proxy_that_routes_by_the_services_labels_depends_on_them(tmp_path):
+    res = import_paths([project(tmp_path, text=TRAEFIK)])
+    assert deps(res) == {"traefik->app", "traefik->api", "app->db"}
+    c = res.review.components
+    assert c["traefik"].user_facing and not c["app"].user_facing  # the proxy is the way in
+    evidence = {i.element: " ".join(i.evidence) for i in res.report.dependencies}
+    assert "app label traefik.http.routers.app.rule=Host(`app.example.com`): Traefik traefik routes to it" \
+        in evidence["traefik->app"]
+
+
+def test_services_routed_by_a_proxy_of_another_project_face_users(tmp_path):
+    text = TRAEFIK.split("  app:")[0].replace("traefik:v3.0", "example/unrelated") .replace("  traefik:", "  other:") \
+        + "  app:" + TRAEFIK.split("  app:")[1]
+    res = import_paths([project(tmp_path, text=text)])
+    c = res.review.components
+    assert c["app"].user_facing and c["api"].user_facing and not c["worker"].user_facing
+    assert any("app is routed by Traefik (traefik.http.routers.app.rule), which is not in these files" in r
+               for r in res.report.read)
+
+
+@pytest.mark.parametrize("proxy, routed", [
+    ("nginxproxy/nginx-proxy:1.5", "    environment: {VIRTUAL_HOST: shop.example.com}\n"),
+    ("lucaslorentz/caddy-docker-proxy:2.9", "    labels: {caddy: shop.example.com, caddy.reverse_proxy: \"{{upstreams 80}}\"}\n"),
+])
+def test_nginx_proxy_and_caddy_docker_proxy_routes(tmp_path, proxy, routed):
+    text = (f"services:\n  proxy:\n    image: {proxy}\n    ports: [\"443:443\"]\n"
+            f"  shop:\n    image: example/shop\n{routed}")
+    res = import_paths([project(tmp_path, text=text)])
+    assert deps(res) == {"proxy->shop"}

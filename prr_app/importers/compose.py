@@ -699,6 +699,55 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
                 b.dangling(f"{lf}:{ll}: {sname} links {l}, which is not imported: it {off[off_hosts[name.lower()]]}")
             elif not target:
                 b.dangling(f"{lf}:{ll}: {sname} links {l}, which is not a service in these files")
+    _label_routes(b, services)
+
+
+#: proxies that route to the containers that ask for it, by the labels or the environment of those
+#: containers rather than by a configuration of their own: (name, image pattern, what marks a routed
+#: service: a label key pattern, or an environment variable)
+LABEL_ROUTERS = (
+    ("Traefik", re.compile(r"(^|/)traefik(:|$)", re.I), re.compile(r"^traefik\.(http|tcp|udp)\.(routers|services)\.", re.I), None),
+    ("nginx-proxy", re.compile(r"(^|/)nginx-proxy(:|$)", re.I), None, "VIRTUAL_HOST"),
+    ("caddy-docker-proxy", re.compile(r"(^|/)caddy-docker-proxy(:|$)", re.I), re.compile(r"^caddy(_\d+)?(\.reverse_proxy|$)", re.I), None),
+)
+
+
+def _label_routes(b: GraphBuilder, services: dict[str, dict]) -> None:
+    """Routes a proxy takes from the services' own labels (Traefik's ``traefik.http.routers.*``,
+    caddy-docker-proxy's ``caddy.reverse_proxy``) or environment (nginx-proxy's ``VIRTUAL_HOST``):
+    the proxy depends on each service it routes to. A service routed by a proxy that is not in
+    these files is reached from outside all the same: it is user-facing, and the report says why."""
+    for name, image_re, label_re, env_var in LABEL_ROUTERS:
+        proxies = [sname for sname, svc in services.items() if image_re.search(sy.text(svc.get("image")))]
+        for sname, svc in services.items():
+            if sname in proxies:
+                continue
+            labels = svc.get("labels") or {}
+            if name == "Traefik" and str((labels.get("traefik.enable") or ("",))[0]).strip().lower() == "false":
+                continue
+            hit = None
+            if label_re is not None:
+                hit = next(((k, v) for k, v in labels.items() if label_re.search(str(k))), None)
+            if env_var is not None:
+                env = svc.get("environment") or {}
+                if env.get(env_var) and env[env_var][0]:
+                    hit = (env_var, env[env_var])
+            if hit is None:
+                continue
+            key, (val, file, line) = hit
+            how = f"{file}:{line}: {sname} {'environment' if key == env_var else 'label'} {key}={_clip(str(val), 80)}"
+            if proxies:
+                for proxy in proxies:
+                    typ, word = dependency_type(b.components[sname])
+                    b.depend(proxy, sname, typ, ENV, f"{how}: {name} {proxy} routes to it ({word})")
+            elif can_face_users(b.components[sname]):
+                comp = b.components[sname]
+                if not comp.user_facing:
+                    comp.user_facing = True
+                    b.evidence(sname, f"{how}: routed by {name}, which is not in these files: reached from outside "
+                                      "through it: user-facing")
+                    b.read(f"{file}:{line}: {sname} is routed by {name} ({key}), which is not in these files: "
+                           "taken as user-facing")
 
 
 def _what(comp) -> str:
