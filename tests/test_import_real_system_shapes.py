@@ -240,3 +240,19 @@ def test_nginx_proxy_and_caddy_docker_proxy_routes(tmp_path, proxy, routed):
             f"  shop:\n    image: example/shop\n{routed}")
     res = import_paths([project(tmp_path, text=text)])
     assert deps(res) == {"proxy->shop"}
+
+
+def test_a_traefik_ingress_route_exposes_its_services(tmp_path):
+    (tmp_path / "app.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n"
+        "spec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n"
+        "    spec: {containers: [{name: web, image: x/web}]}\n---\n"
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {selector: {app: web}, ports: [{port: 80}]}\n---\n"
+        "apiVersion: traefik.io/v1alpha1\nkind: IngressRoute\nmetadata: {name: web}\n"
+        "spec:\n  entryPoints: [websecure]\n  routes:\n    - match: Host(`shop.example.com`)\n      kind: Rule\n"
+        "      services: [{name: web, port: 80}]\n", encoding="utf-8")
+    res = import_paths([tmp_path / "app.yaml"])
+    assert res.review.components["web"].user_facing
+    evidence = {i.element: " ".join(i.evidence) for i in res.report.components}
+    assert "IngressRoute web routes outside traffic to Service web: user-facing" in evidence["web"]
+    assert not any("IngressRoute" in s for s in res.report.skipped)

@@ -52,7 +52,7 @@ WORKLOAD_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Repli
 BATCH_KINDS = {"Job", "CronJob"}
 #: objects that expose a Service outside the cluster through the platform's router or mesh gateway:
 #: what they route to faces users (as behind a LoadBalancer); the router itself is the platform's
-EXPOSING_KINDS = {"Route", "VirtualService", "HTTPRoute", "GRPCRoute", "TLSRoute"}
+EXPOSING_KINDS = {"Route", "VirtualService", "HTTPRoute", "GRPCRoute", "TLSRoute", "IngressRoute", "IngressRouteTCP"}
 QUIET_KINDS = {"Namespace", "ServiceAccount", "Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding",
                "Secret", "CustomResourceDefinition", "PersistentVolumeClaim", "PersistentVolume", "StorageClass",
                "LimitRange", "ResourceQuota", "PriorityClass", "EndpointSlice", "Endpoints",
@@ -801,7 +801,8 @@ class _K8sImport:
                     b.depend(cid, t, "hard", ENV, f"{o.file}:{line}: Ingress {o.name} routes to Service {name} (gateway)")
 
     def _exposures(self, objs: list[K8sObject]) -> None:
-        """OpenShift Routes, Istio VirtualServices bound to a gateway, Gateway API routes: the Services they
+        """OpenShift Routes, Istio VirtualServices bound to a gateway, Gateway API routes, Traefik
+        IngressRoutes: the Services they
         send outside traffic to make their workloads user-facing (gateways and services, not datastores)."""
         b = self.b
         for o in objs:
@@ -823,6 +824,12 @@ class _K8sImport:
                         for r in routes if isinstance(routes, list) else []:
                             host = sy.text(sy.get_path(r, "destination", "host")) if isinstance(r, dict) else ""
                             names.append(host.split(".")[0])
+            elif o.kind in ("IngressRoute", "IngressRouteTCP"):  # Traefik: spec.routes[].services
+                for route in spec.get("routes") if isinstance(spec.get("routes"), list) else []:
+                    refs = route.get("services") if isinstance(route, dict) else None
+                    for ref in refs if isinstance(refs, list) else []:
+                        if isinstance(ref, dict) and sy.text(ref.get("kind") or "Service") == "Service":
+                            names.append(sy.text(ref.get("name")))
             else:  # Gateway API: spec.parentRefs (a Gateway) and rules[].backendRefs
                 if not isinstance(spec.get("parentRefs"), list) or not spec["parentRefs"]:
                     b.skip(f"{o.where}: {o.kind} {o.name}: attached to no Gateway")
