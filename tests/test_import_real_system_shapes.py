@@ -256,3 +256,15 @@ def test_a_traefik_ingress_route_exposes_its_services(tmp_path):
     evidence = {i.element: " ".join(i.evidence) for i in res.report.components}
     assert "IngressRoute web routes outside traffic to Service web: user-facing" in evidence["web"]
     assert not any("IngressRoute" in s for s in res.report.skipped)
+
+
+def test_a_service_in_another_services_network_stack_depends_on_it(tmp_path):
+    text = ("services:\n  vpn:\n    image: qmcgaw/gluetun\n    ports: [\"8080:8080\"]\n"
+            "  torrent:\n    image: linuxserver/qbittorrent\n    network_mode: \"service:vpn\"\n"
+            "  other:\n    image: x/other\n    network_mode: \"service:missing\"\n")
+    res = import_paths([project(tmp_path, text=text)])
+    assert deps(res) == {"torrent->vpn"}
+    dep = next(d for d in res.review.dependencies.values() if d.target == "vpn")
+    assert dep.kind == "hard"
+    assert any("other network_mode service:missing, which is not a service in these files" in d
+               for d in res.report.dangling)

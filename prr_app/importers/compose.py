@@ -699,6 +699,16 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
                 b.dangling(f"{lf}:{ll}: {sname} links {l}, which is not imported: it {off[off_hosts[name.lower()]]}")
             elif not target:
                 b.dangling(f"{lf}:{ll}: {sname} links {l}, which is not a service in these files")
+        mode = sy.text(svc.get("network_mode"))
+        if mode.startswith(("service:", "container:")):
+            other = mode.split(":", 1)[1].strip()
+            target = hosts.get(other.lower())
+            nf, nl = svc["__lines__"].get("network_mode", svc["__defined__"])
+            if target and target != sname:
+                b.depend(sname, target, "hard", ENV, f"{nf}:{nl}: {sname} network_mode {mode}: it runs in {target}'s "
+                                                     "network stack, and has no network without it")
+            elif not target:
+                b.dangling(f"{nf}:{nl}: {sname} network_mode {mode}, which is not a service in these files")
     _label_routes(b, services)
 
 
