@@ -458,6 +458,9 @@ def _assumptions(ctx: Context) -> list[dict]:
         [c.id for c in comps if c.replicas is None])
     add("placement-default", "no placement stated: not affected by any failure domain (only by its own failure); "
         "state where its instances run", [c.id for c in comps if not c.placement and not c.shared_domains])
+    add("vendor-instances", "a vendor's service with no instance count stated: its instances are the vendor's, "
+        "who absorbs their failures; only its failure as a whole is analysed (state replicas to analyse "
+        "instance failures)", [c.id for c in comps if _vendor_run(c)])
     add("availability-default", "no availability figure: counted as 100 % in composite availability, "
         "so the estimates are upper bounds", [c.id for c in comps if c.availability is None])
     add("domain-availability-default", "failure domain without an availability figure: counted as never failing "
@@ -499,6 +502,14 @@ def _entries(ctx: Context, journey) -> list[int]:
                    if e in index or e in gindex})
 
 
+def _vendor_run(comp) -> bool:
+    """A vendor's service whose instance count the review does not state (a payment API, a managed
+    identity provider): its instances are the vendor's, whose redundancy absorbs their failures, so
+    it has no instance disruption of the review's own; its failure as a whole (an outage, a bad
+    release, an expired key) is analysed as any component's. docs/analysis.md."""
+    return comp.replicas is None and _risks.is_external(comp)
+
+
 def _spofs(ctx: Context):
     g, br = ctx.g, ctx.br
     chains = Chains(g, br, lowest=ctx._first_uf)
@@ -523,7 +534,7 @@ def _spofs(ctx: Context):
         # an instance failure takes c down on its own only when every instance is needed: the same
         # scenario, so an instance's entry refers to its component's (what goes down, the hits and
         # the chain are the component's, the chain starting at the instance) instead of repeating it
-        if g.replicas[c] - 1 < g.min_healthy[c]:
+        if g.replicas[c] - 1 < g.min_healthy[c] and not _vendor_run(ctx.review.components[cid]):
             rid = f"spof:instance:{cid}"
             for i in range(g.replicas[c]):
                 spofs.append({"element": f"{cid}#{i}", "element_type": "instance", "disruption": "instance",
