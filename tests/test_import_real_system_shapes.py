@@ -268,3 +268,20 @@ def test_a_service_in_another_services_network_stack_depends_on_it(tmp_path):
     assert dep.kind == "hard"
     assert any("other network_mode service:missing, which is not a service in these files" in d
                for d in res.report.dangling)
+
+
+def test_a_cloud_providers_managed_service_in_a_structurizr_deployment_is_no_instance_spof():
+    # Structurizr's own AWS example: Route 53 and an Elastic Load Balancer as infrastructure nodes
+    realdata = ROOT.parent / "shared" / "realdata" / "structurizr-examples" / "amazon-web-services"
+    if not realdata.exists():
+        pytest.skip("shared/realdata is not beside the repository")
+    from prr_app.analysis import analyze
+
+    res = import_paths([realdata])
+    c = res.review.components
+    assert "managed" in c["dns-router"].tags and c["dns-router"].replicas is None
+    assert "managed" in c["load-balancer"].tags
+    assert c["web-application"].replicas == 1 and "managed" not in c["web-application"].tags
+    keys = {(s["element"], s["element_type"]) for s in analyze(res.review).spofs}
+    assert ("dns-router", "component") in keys and ("dns-router#0", "instance") not in keys
+    assert ("web-application#0", "instance") in keys  # the review's own single EC2 instance

@@ -533,6 +533,13 @@ def _first_kind(text: str, table: list[tuple[str, str]], default: str) -> str:
     return default
 
 
+#: technologies of a cloud provider's managed service: the provider runs and replaces its instances
+MANAGED_SERVICE = re.compile(
+    r"route ?53|elastic load balanc|\b[ean]lb\b|cloudfront|api gateway|amazon s3|\bs3\b|dynamodb|\bsqs\b|\bsns\b|"
+    r"cloud dns|cloud load balancing|cloud cdn|cloud armor|front ?door|azure dns|traffic manager|"
+    r"application gateway|cloudflare|akamai|fastly", re.IGNORECASE)
+
+
 def _guess_kind(el: _El) -> str:
     return _first_kind(" ".join([el.name, el.technology, " ".join(el.tags)]).lower(), _ELEMENT_KINDS, "service")
 
@@ -664,6 +671,12 @@ def _build(b: GraphBuilder, r: _Reader, fname: str) -> None:
                                        name=ch.name, kind=_guess_kind(ch), source_file=fname)
                     comp.description = ch.description[:2000]
                     comp.replicas = mult
+                    managed = MANAGED_SERVICE.search(" ".join([ch.technology, " ".join(ch.tags)]))
+                    if managed and mult == 1:  # no instance count of the review's own
+                        comp.replicas = None
+                        comp.tags.append("managed")
+                        b.evidence(cid, f"{where}: {managed.group(0)}: a service the cloud provider manages "
+                                        "(its instances are the provider's)")
                     if parent_dom:
                         comp.placement = [parent_dom]
                     comp_of[id(ch)] = cid
