@@ -285,3 +285,20 @@ def test_a_cloud_providers_managed_service_in_a_structurizr_deployment_is_no_ins
     keys = {(s["element"], s["element_type"]) for s in analyze(res.review).spofs}
     assert ("dns-router", "component") in keys and ("dns-router#0", "instance") not in keys
     assert ("web-application#0", "instance") in keys  # the review's own single EC2 instance
+
+
+def test_compose_file_in_the_env_file_names_the_layers_of_a_checkout(tmp_path):
+    (tmp_path / "docker-compose.yml").write_text(
+        "services:\n  web:\n    image: x/web\n    ports: [\"80:80\"]\n    environment: {API: \"http://api:80\"}\n"
+        "  api:\n    image: x/api\n", encoding="utf-8")
+    (tmp_path / "docker-compose.prod.yml").write_text(
+        "services:\n  api:\n    deploy: {replicas: 3}\n  cache:\n    image: redis:7\n", encoding="utf-8")
+    (tmp_path / "docker-compose.debug.yml").write_text("services:\n  debugger:\n    image: x/debug\n",
+                                                       encoding="utf-8")
+    (tmp_path / ".env").write_text("COMPOSE_FILE=docker-compose.yml:docker-compose.prod.yml\n", encoding="utf-8")
+    res = import_paths([tmp_path])
+    c = res.review.components
+    assert set(c) == {"web", "api", "cache"}  # prod merged over the base, as docker compose does
+    assert c["api"].replicas == 3
+    assert any("docker-compose.debug.yml: not imported: COMPOSE_FILE in the .env beside it" in s
+               for s in res.report.skipped)

@@ -118,6 +118,7 @@ class Inventory:
     units: list[Unit] = field(default_factory=list)
     hints: list[str] = field(default_factory=list)  # commands to run (helm/kustomize not installed)
     deferred: list[str] = field(default_factory=list)  # special Kustomize variants listed, not built
+    unlisted: list[str] = field(default_factory=list)  # compose files COMPOSE_FILE in their .env leaves out
 
     def by_role(self, *roles: str) -> list[FileEntry]:
         return [f for f in self.files if f.role in roles]
@@ -478,6 +479,10 @@ def find_units(inv: Inventory, *, render: bool = True, variant: str | None = Non
                 continue
             key = _rel(f.path.parent, root)
             how = compose_layers.get(f.path, "layer")
+            if how == "unlisted":
+                f.note = "not among the files COMPOSE_FILE in the folder's .env names: docker compose does not read it"
+                inv.unlisted.append(f.rel)
+                continue
             if how == "special":
                 f.note = "a compose layer for a special case (tests, debugging...): not imported"
                 inv.deferred.append(f.rel)
@@ -519,16 +524,42 @@ def _compose_services(path: Path) -> set[str]:
     return out
 
 
+def _compose_file_setting(folder: Path) -> set[Path]:
+    """The compose files ``COMPOSE_FILE`` in ``folder/.env`` names (":"-separated, or by
+    ``COMPOSE_PATH_SEPARATOR``), resolved from the folder; empty when it names none."""
+    from prr_app.importers.compose import parse_env_file
+
+    env = folder / ".env"
+    if not env.is_file():
+        return set()
+    try:
+        values = {k: v for k, (v, _line) in parse_env_file(env, warnings=[], name=".env").items()}
+    except PrrError:
+        return set()
+    names = values.get("COMPOSE_FILE", "").strip()
+    if not names:
+        return set()
+    sep = values.get("COMPOSE_PATH_SEPARATOR") or (";" if ";" in names and ":" not in names else ":")
+    return {(folder / n.strip()).resolve() for n in names.split(sep) if n.strip()}
+
+
 def _compose_layers(files: list[FileEntry]) -> dict[Path, str]:
     """How each compose file of a folder is used: "layer" (merged over the base file, as
     ``compose.override.yaml`` or ``compose.observability.yaml`` are), "alternative" (a whole
     deployment of its own: ``docker-compose-gcov.yml`` redefines every service; a variant),
-    or "special" (a layer for tests or debugging, not the deployment)."""
+    or "special" (a layer for tests or debugging, not the deployment). A folder whose ``.env``
+    names the files with ``COMPOSE_FILE`` (as ``docker compose`` reads it) uses those as its
+    layers, and no other: "unlisted"."""
     out: dict[Path, str] = {}
     by_dir: dict[Path, list[FileEntry]] = {}
     for f in files:
         by_dir.setdefault(f.path.parent, []).append(f)
     for folder, group in by_dir.items():
+        listed = _compose_file_setting(folder)
+        if listed:
+            for f in group:
+                out[f.path] = "layer" if f.path.resolve() in listed else "unlisted"
+            continue
         base = next((f for f in group if f.path.name.lower() in _COMPOSE_BASES), None)
         base_names = _compose_services(base.path) if base is not None and len(group) > 1 else set()
         for f in group:
@@ -719,6 +750,9 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
             assembled.report.skipped.append(f"{u.key}: not imported: {u.problem}")
     for h in inv.hints:
         assembled.report.warnings.append(h)
+    for rel in inv.unlisted:
+        assembled.report.skipped.append(f"{rel}: not imported: COMPOSE_FILE in the .env beside it names the compose "
+                                        "files docker compose reads, and not this one")
     for rel in inv.deferred:
         what = "a compose layer" if rel.endswith((".yml", ".yaml")) else "Kustomize, not built"
         assembled.report.skipped.append(f"variant not imported: {rel} ({what}; a special case by its name)"
