@@ -302,3 +302,11 @@ def test_compose_file_in_the_env_file_names_the_layers_of_a_checkout(tmp_path):
     assert c["api"].replicas == 3
     assert any("docker-compose.debug.yml: not imported: COMPOSE_FILE in the .env beside it" in s
                for s in res.report.skipped)
+
+
+def test_an_address_on_the_docker_host_itself_is_said_so(tmp_path):
+    text = ("services:\n  api:\n    image: x/api\n"
+            "    environment: {DATABASE_URL: \"postgres://app@host.docker.internal:5432/app\"}\n")
+    res = import_paths([project(tmp_path, text=text)])
+    assert any("names the Docker host itself (host.docker.internal): something that runs outside these files" in d
+               for d in res.report.dangling)

@@ -645,6 +645,9 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
                 elif ref.host.lower() in off_hosts or (ref.local and ref.short in off_hosts):
                     name = off_hosts.get(ref.host.lower()) or off_hosts[ref.short]
                     b.dangling(f"{ev}: names {name}, which is not imported: it {off[name]}")
+                elif ref.host.lower() in ("host.docker.internal", "gateway.docker.internal"):
+                    b.dangling(f"{ev}: names the Docker host itself ({ref.host}): something that runs outside these "
+                               "files, on the machine; add it as a component for the review to analyse it")
                 elif ref.local and (ref.how != "value" or HOST_NAME_VAR.search(var)):
                     b.dangling(f"{ev}: names host {ref.host}, which is not a service in these files")
         cmd = svc.get("command")
