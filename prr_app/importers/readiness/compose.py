@@ -8,20 +8,17 @@ from prr_app.importers.readiness.common import Components, backup_tool, env_fact
 
 
 def dotenv(path) -> dict[str, tuple[str, int]]:
-    """The ``.env`` next to a Compose file: name -> (value, line)."""
-    out: dict[str, tuple[str, int]] = {}
+    """The ``.env`` next to a Compose file: name -> (value, line), read as the compose import reads it
+    (empty when there is none, or when the import could not read it either)."""
+    from prr_app.importers.compose import parse_env_file
+
     env = path.parent / ".env"
+    if not env.is_file():
+        return {}
     try:
-        text = env.read_text("utf-8", "replace") if env.is_file() and env.stat().st_size < 1 << 20 else ""
-    except OSError:
-        return out
-    for i, raw in enumerate(text.splitlines(), 1):
-        line = raw.strip()
-        if not line or line.startswith("#") or "=" not in line:
-            continue
-        k, _, v = line.removeprefix("export ").partition("=")
-        out[k.strip()] = (v.strip().strip("'\""), i)
-    return out
+        return parse_env_file(env, warnings=[], name=".env")
+    except (PrrError, OSError):
+        return {}
 
 
 def compose_file(path, rel: str, comps: Components, facts: Facts) -> None:
