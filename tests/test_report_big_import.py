@@ -74,3 +74,20 @@ def test_the_grouping_saves_pages_and_loses_no_name(big, monkeypatch):
         assert text.count(cid) > 0
     # the row by row version repeats each question for every component
     assert row_text[row_text.rindex("Open blocker items"):].count("latency percentiles and saturation of") > 150
+
+
+def test_the_markdown_executive_summary_stays_a_summary():
+    from prr_app.reporting.markdown import SUMMARY_ROWS, render_markdown
+
+    text = render_markdown(imported_like())
+    summary = text[text.index("## Executive summary"):text.index("## 1.")]
+    roots = summary[summary.index("### Root causes to fix"):summary.index("### Work per team")]
+    assert sum(1 for line in roots.splitlines() if line.startswith("| ") and "single point of failure" in line) \
+        == SUMMARY_ROWS
+    assert re.search(r"The other \d+ root causes are in the risk register \(section 6\)", roots)
+    blockers = summary[summary.index("### Launch blockers"):summary.index("### Key figures")]
+    assert sum(1 for line in blockers.splitlines() if line.startswith("- **")) == SUMMARY_ROWS
+    assert re.search(r"- \.\.\. and (\d+ more launch-blocking risks? \(section 6\)( and )?)?"
+                     r"(\d+ more open blocker checklist items? \(section 7\))?", blockers)
+    # the sections still hold every one of them
+    assert text.count("is a single point of failure (instance and component failure)") > 150

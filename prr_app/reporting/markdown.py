@@ -11,6 +11,8 @@ from prr_app.reporting.assessment import SECTION_TITLES, Assessment, build_asses
 from prr_app.text_safety import sanitize
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~])")
+#: rows of a list in the executive summary (root causes, launch blockers); the sections have them all
+SUMMARY_ROWS = 25
 
 
 def md(text) -> str:
@@ -65,7 +67,9 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None, cha
     L += _table(["#", "Root cause", "Status", "Owner", "Effort", "Due"], [
         [str(r.get("rank", "")), md(r["title"]), "launch blocker" if r["launch_blocking"] else md(r["severity"]),
          md(a.owner_text(r)), f"{r['effort']['days']} d" if r.get("effort") else "not estimated", md(a.due_text(r))]
-        for r in roots]) if roots else ["None open.", ""]
+        for r in roots[:SUMMARY_ROWS]]) if roots else ["None open.", ""]
+    if len(roots) > SUMMARY_ROWS:
+        L += [f"The other {len(roots) - SUMMARY_ROWS} root causes are in the risk register (section 6), in this order.", ""]
     teams, days = a.team_plan()
     if teams:
         L += ["### Work per team before launch", ""]
@@ -78,12 +82,19 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None, cha
     blockers = a.blockers
     cl_block = a.checklist_blockers() + a.unanswered_blockers()
     L += [f"### Launch blockers ({len(blockers) + len(cl_block)})", ""]
-    for r in blockers:
+    for r in blockers[:SUMMARY_ROWS]:
         L.append(f"- **{md(r['title'])}** ({md(r['severity'])}, score {r['score']}); owner: {md(a.owner_text(r))}; "
                  f"{md(r.get('blocking_reason') or '')}")
-    for it in cl_block:
+    for it in cl_block[:max(0, SUMMARY_ROWS - len(blockers))]:
         L.append(f"- **Checklist:** {md(getattr(it, 'question', it))} ({md(getattr(it, 'subject_label', '') or 'review')}): "
                  f"{md(str(getattr(it, 'status', '')).replace('_', ' '))}")
+    more_risks = max(0, len(blockers) - SUMMARY_ROWS)
+    more_items = len(cl_block) - max(0, SUMMARY_ROWS - len(blockers))
+    more = ([f"{more_risks} more launch-blocking risk{'s' if more_risks != 1 else ''} (section 6)"] if more_risks else []) \
+        + ([f"{more_items} more open blocker checklist item{'s' if more_items != 1 else ''} (section 7)"]
+           if more_items > 0 else [])
+    if more:
+        L.append("- ... and " + " and ".join(more))
     if not blockers and not cl_block:
         L.append("None.")
     L.append("")
