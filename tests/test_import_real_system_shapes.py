@@ -310,3 +310,15 @@ def test_an_address_on_the_docker_host_itself_is_said_so(tmp_path):
     res = import_paths([project(tmp_path, text=text)])
     assert any("names the Docker host itself (host.docker.internal): something that runs outside these files" in d
                for d in res.report.dangling)
+
+
+def test_a_caddyfile_mounted_into_caddy_gives_its_reverse_proxies(tmp_path):
+    (tmp_path / "docker-compose.yml").write_text(
+        "services:\n  caddy:\n    image: caddy:2\n    ports: [\"443:443\"]\n"
+        "    volumes: [\"./Caddyfile:/etc/caddy/Caddyfile\"]\n"
+        "  web:\n    image: posthog/posthog\n  plugins:\n    image: posthog/plugin-server\n", encoding="utf-8")
+    (tmp_path / "Caddyfile").write_text(
+        "shop.example.com {\n  reverse_proxy /ingest* plugins:6738\n  reverse_proxy web:8000\n}\n", encoding="utf-8")
+    res = import_paths([tmp_path])
+    assert {"caddy->web", "caddy->plugins"} <= deps(res)
+    assert res.review.components["caddy"].user_facing

@@ -185,7 +185,8 @@ def classify(path: Path) -> str:
     if suffix in SOURCE_EXT:
         return "source"
     if low.startswith(".env") or suffix in CONFIG_EXT or low in ("nginx.conf", "haproxy.cfg", "envoy.yaml") \
-            or low.endswith((".conf.template", ".conf.tmpl")):
+            or low.endswith((".conf.template", ".conf.tmpl")) or low == "caddyfile" or low.startswith("caddyfile.") \
+            or suffix == ".caddyfile":
         return "config"
     if suffix in (".dot", ".gv"):
         return "dot"
