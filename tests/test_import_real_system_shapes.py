@@ -322,3 +322,10 @@ def test_a_caddyfile_mounted_into_caddy_gives_its_reverse_proxies(tmp_path):
     res = import_paths([tmp_path])
     assert {"caddy->web", "caddy->plugins"} <= deps(res)
     assert res.review.components["caddy"].user_facing
+
+
+def test_compose_file_naming_no_file_of_the_folder_leaves_the_usual_rule(tmp_path):
+    (tmp_path / "docker-compose.yml").write_text("services:\n  web:\n    image: x/web\n", encoding="utf-8")
+    (tmp_path / ".env").write_text("COMPOSE_FILE=../elsewhere/compose.yaml\n", encoding="utf-8")
+    res = import_paths([tmp_path])
+    assert set(res.review.components) == {"web"}

@@ -557,7 +557,7 @@ def _compose_layers(files: list[FileEntry]) -> dict[Path, str]:
         by_dir.setdefault(f.path.parent, []).append(f)
     for folder, group in by_dir.items():
         listed = _compose_file_setting(folder)
-        if listed:
+        if listed & {f.path.resolve() for f in group}:  # else it names files elsewhere: the usual rule
             for f in group:
                 out[f.path] = "layer" if f.path.resolve() in listed else "unlisted"
             continue
