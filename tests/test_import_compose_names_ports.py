@@ -24,6 +24,9 @@ def write(path: Path, text: str) -> Path:
     ("feature-flags", "example/feature-flags", None, []),  # an application's own API
     # the technologies themselves, with versions and "db" suffixes
     ("db", "supabase/postgres:15.1", "datastore", ["postgres"]),
+    ("db", "bitnami/postgresql:16", "datastore", ["postgres"]),
+    ("vectors", "qdrant/qdrant:v1.9", "datastore", ["store"]),
+    ("blobs", "chrislusf/seaweedfs", "datastore", ["store"]),
     ("mongodb", "", "datastore", ["mongodb"]),
     ("tsdb", "timescale/timescaledb:2", "datastore", ["postgres"]),
     ("cache", "redis7", "datastore", ["redis"]),
