@@ -329,3 +329,24 @@ def test_compose_file_naming_no_file_of_the_folder_leaves_the_usual_rule(tmp_pat
     (tmp_path / ".env").write_text("COMPOSE_FILE=../elsewhere/compose.yaml\n", encoding="utf-8")
     res = import_paths([tmp_path])
     assert set(res.review.components) == {"web"}
+
+
+@pytest.mark.parametrize("scaler, replicas, said", [
+    ("minReplicaCount: 3", 3, "KEDA ScaledObject api minReplicaCount 3 raises replicas from 1"),
+    ("minReplicaCount: 0", 1, "scales to zero when idle"),
+    ("maxReplicaCount: 10", 1, "scales to zero when idle"),  # KEDA's default floor is 0
+])
+def test_a_keda_scaled_object_keeps_a_floor_as_an_hpa_does(tmp_path, scaler, replicas, said):
+    (tmp_path / "app.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\n"
+        "spec:\n  replicas: 1\n  selector: {matchLabels: {app: api}}\n  template:\n    metadata: {labels: {app: api}}\n"
+        "    spec: {containers: [{name: api, image: x/api}]}\n---\n"
+        "apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata: {name: api}\n"
+        f"spec:\n  scaleTargetRef: {{name: api}}\n  {scaler}\n  triggers: [{{type: cpu, metadata: {{value: '60'}}}}]\n",
+        encoding="utf-8")
+    res = import_paths([tmp_path / "app.yaml"])
+    comp = res.review.components["api"]
+    assert comp.replicas == replicas and "autoscaled" in comp.tags
+    evidence = {i.element: " ".join(i.evidence) for i in res.report.components}
+    assert said in evidence["api"]
+    assert not any("ScaledObject" in s for s in res.report.skipped)

@@ -268,7 +268,8 @@ class _K8sImport:
             elif o.kind in BATCH_KINDS:
                 b.skip(f"{o.where}: {o.kind} {o.name}: batch work, not a serving component")
             elif o.kind in QUIET_KINDS or o.kind in EXPOSING_KINDS or o.kind in (
-                    "ConfigMap", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget", "NetworkPolicy", "Ingress"):
+                    "ConfigMap", "Service", "HorizontalPodAutoscaler", "ScaledObject", "PodDisruptionBudget",
+                    "NetworkPolicy", "Ingress"):
                 if o.kind in QUIET_KINDS:
                     b.skip(f"{o.where}: {o.kind} {o.name}: says nothing about components or dependencies")
             else:
@@ -281,7 +282,7 @@ class _K8sImport:
             for k, v in w.labels.items():
                 self.label_index.setdefault((w.obj.ns, k, v), []).append(w.cid)
         self._services(by_kind.get("Service", []))
-        self._hpas(by_kind.get("HorizontalPodAutoscaler", []))
+        self._hpas(by_kind.get("HorizontalPodAutoscaler", []) + by_kind.get("ScaledObject", []))
         self._placement()
         self._pdbs(by_kind.get("PodDisruptionBudget", []))
         self._env_dependencies()
@@ -437,36 +438,43 @@ class _K8sImport:
         return cid
 
     def _hpas(self, hpas: list[K8sObject]) -> None:
+        """HorizontalPodAutoscalers and KEDA ScaledObjects: the floor they keep (``minReplicas``,
+        ``minReplicaCount``) raises the replicas of the workload they scale. A ScaledObject that
+        scales to zero when idle (its default) serves with at least one instance: counted as 1."""
         b = self.b
         for o in hpas:
+            what = "HorizontalPodAutoscaler" if o.kind == "HorizontalPodAutoscaler" else "KEDA ScaledObject"
+            key = "minReplicas" if o.kind == "HorizontalPodAutoscaler" else "minReplicaCount"
             spec = o.body.get("spec")
             ref = sy.get_path(spec, "scaleTargetRef") if isinstance(spec, dict) else None
             if not isinstance(ref, dict):
-                b.skip(f"{o.where}: HorizontalPodAutoscaler {o.name}: no scaleTargetRef")
+                b.skip(f"{o.where}: {what} {o.name}: no scaleTargetRef")
                 continue
             tname, tkind = sy.text(ref.get("name")), sy.text(ref.get("kind"))
             w = self._find_workload(tname, o.ns, tkind)
             if w is None:
                 near = close_match(tname, [x.obj.name for x in self.workloads if x.obj.ns == o.ns])
                 hint = f" (did you mean {near}? not applied)" if near else ""
-                b.dangling(f"{o.where}: HorizontalPodAutoscaler {o.name} scales {tkind or 'workload'} {tname}, "
+                b.dangling(f"{o.where}: {what} {o.name} scales {tkind or 'workload'} {tname}, "
                            f"which is not in these files{hint}")
                 continue
             try:
-                mn = sy.as_int(spec.get("minReplicas"), file=o.file, line=_line(spec, "minReplicas", o.line),
-                               what="minReplicas", minimum=0)
+                mn = sy.as_int(spec.get(key), file=o.file, line=_line(spec, key, o.line), what=key, minimum=0)
             except PrrError as e:
                 b.warn(str(e))
                 continue
+            where = f"{o.file}:{_line(spec, key, o.line)}: {what} {o.name}"
+            if o.kind != "HorizontalPodAutoscaler" and not mn:
+                b.evidence(w.cid, f"{where} {key} {mn or 0}: scales to zero when idle (a cold start when the "
+                                  "first request comes); at least 1 instance while serving")
+                mn = 1
             mn = 1 if mn is None else mn
             comp = b.components[w.cid]
             if comp.replicas is not None and mn > comp.replicas:
-                b.evidence(w.cid, f"{o.file}:{_line(spec, 'minReplicas', o.line)}: HorizontalPodAutoscaler {o.name} "
-                                  f"minReplicas {mn} raises replicas from {comp.replicas}")
+                b.evidence(w.cid, f"{where} {key} {mn} raises replicas from {comp.replicas}")
                 comp.replicas = mn
             else:
-                b.evidence(w.cid, f"{o.file}:{_line(spec, 'minReplicas', o.line)}: HorizontalPodAutoscaler {o.name} "
-                                  f"minReplicas {mn}")
+                b.evidence(w.cid, f"{where} {key} {mn}")
             b.tag(w.cid, "autoscaled")
 
     def _find_workload(self, name: str, ns: str, kind: str = "") -> _Workload | None:
