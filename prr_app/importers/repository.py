@@ -541,7 +541,14 @@ def _compose_file_setting(folder: Path) -> set[Path]:
     if not names:
         return set()
     sep = values.get("COMPOSE_PATH_SEPARATOR") or (";" if ";" in names and ":" not in names else ":")
-    return {(folder / n.strip()).resolve() for n in names.split(sep) if n.strip()}
+    out: set[Path] = set()
+    for n in names.split(sep):
+        try:
+            if n.strip():
+                out.add((folder / n.strip()).resolve())
+        except (OSError, ValueError, RuntimeError):  # a NUL byte, a symlink loop: names no file here
+            continue
+    return out
 
 
 def _compose_layers(files: list[FileEntry]) -> dict[Path, str]:
