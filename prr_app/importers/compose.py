@@ -472,11 +472,12 @@ def _profile_names(value) -> list[str]:
 
 
 def _running(b: GraphBuilder, services: dict[str, dict], profiles: list[str] | None, variables: dict[str, str],
-             env_lines: dict) -> tuple[dict[str, dict], dict[str, str]]:
-    """The services ``docker compose up`` keeps running, and why each other one is not imported
-    (by name): a service of a profile that is not active; a one-shot job, which others wait for with
-    ``condition: service_completed_successfully`` or which ``deploy.mode`` declares a job (batch
-    work run at start-up, not a serving component); a service with ``deploy.replicas: 0``."""
+             env_lines: dict) -> tuple[dict[str, dict], dict[str, tuple[bool, str]]]:
+    """The services ``docker compose up`` keeps running, and for each other one (by name) whether it
+    is a job and why it is not imported: a service of a profile that is not active; a one-shot job,
+    which others wait for with ``condition: service_completed_successfully`` or which ``deploy.mode``
+    declares a job (batch work run at start-up, not a serving component); a service with
+    ``deploy.replicas: 0``."""
     if profiles:
         active = {p for v in profiles for p in _profile_names(v)}
         b.read(f"active profile(s): {', '.join(sorted(active))} (--profile)")
@@ -487,13 +488,13 @@ def _running(b: GraphBuilder, services: dict[str, dict], profiles: list[str] | N
     else:
         active = set()
     every = "*" in active
-    off: dict[str, str] = {}
+    off: dict[str, tuple[bool, str]] = {}
     left: dict[str, list[str]] = {}  # inactive profile -> its services
     for sname, svc in services.items():
         named = svc.get("profiles")
         named = [str(p) for p in named] if isinstance(named, list) else []
         if named and not every and not active.intersection(named):
-            off[sname] = f"runs only with profile {' or '.join(named)}, not active"
+            off[sname] = (False, f"runs only with profile {' or '.join(named)}, not active")
             for p in named:
                 left.setdefault(p, []).append(sname)
     waited: dict[str, tuple[str, str, int]] = {}  # job -> (a service that waits for it to complete, file, line)
@@ -509,22 +510,25 @@ def _running(b: GraphBuilder, services: dict[str, dict], profiles: list[str] | N
         file, line = svc["__defined__"]
         deploy = svc.get("deploy") if isinstance(svc.get("deploy"), dict) else {}
         mode = sy.text(deploy.get("mode")) if deploy else ""
-        rep = deploy.get("replicas") if deploy else None
-        if rep is None:
-            rep = svc.get("scale")
+        key = "deploy" if deploy.get("replicas") is not None else "scale"
+        rep = deploy.get("replicas") if key == "deploy" else svc.get("scale")
+        lf, ll = svc["__lines__"].get(key, (file, line))
+        try:
+            n = sy.as_int(rep, file=lf, line=ll, what="deploy.replicas", minimum=0) if rep is not None else None
+        except PrrError:
+            n = None  # _build says so, and counts 1
         if sname in waited:
             by, wf, wl = waited[sname]
-            off[sname] = "a one-shot job (run to completion at start-up)"
+            off[sname] = (True, "a one-shot job (run to completion at start-up)")
             b.skip(f"{file}:{line}: service {sname}: a one-shot job ({wf}:{wl}: {by} waits for it with "
                    "condition: service_completed_successfully): batch work run at start-up, not a serving "
                    "component; not imported")
         elif mode in ("replicated-job", "global-job"):
-            off[sname] = f"a job (deploy.mode {mode})"
+            off[sname] = (True, f"a job (deploy.mode {mode})")
             b.skip(f"{file}:{line}: service {sname}: deploy.mode {mode}: batch work run to completion, "
                    "not a serving component; not imported")
-        elif rep is not None and sy.text(rep).strip() == "0":
-            off[sname] = "scaled to 0 replicas"
-            lf, ll = svc["__lines__"].get("deploy" if deploy.get("replicas") is not None else "scale", (file, line))
+        elif n == 0:
+            off[sname] = (False, "scaled to 0 replicas")
             b.skip(f"{lf}:{ll}: service {sname} has 0 replicas: docker compose up starts none; not imported")
     for p, names in sorted(left.items()):
         b.skip(f"profile {p} is not active: {len(names)} service(s) not imported ({', '.join(sorted(names)[:8])}"
@@ -540,8 +544,9 @@ def _running(b: GraphBuilder, services: dict[str, dict], profiles: list[str] | N
 
 
 def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, project: Path,
-           off: dict[str, str] | None = None) -> None:
-    off = off or {}
+           off: dict[str, tuple[bool, str]]) -> None:
+    """The components and dependencies of the running ``services``; ``off``: the services not imported
+    (:func:`_running`), which what names them is told about."""
     host = b.domain("docker-host", name="Docker host (one machine runs every service)", kind="host")
     hosts: dict[str, str] = {}
     for sname, svc in services.items():
@@ -590,7 +595,7 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
         if rep is None and svc.get("scale") is not None:
             rep = svc.get("scale")
             lf, ll = svc["__lines__"].get("scale", (file, line))
-        if sy.text(deploy.get("mode")) in ("global", "global-job"):
+        if sy.text(deploy.get("mode")) == "global":
             comp.replicas = None
             b.evidence(sname, f"{lf}:{ll}: deploy.mode global: one per node (count unknown)")
         elif rep is None:
@@ -602,10 +607,8 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
             except PrrError as e:
                 b.warn(str(e) + "; using 1")
                 n = 1
-            comp.replicas = max(1, min(n or 1, 100000))
+            comp.replicas = max(1, min(n or 1, 100000))  # 0: not running, left out by _running
             b.evidence(sname, f"{lf}:{ll}: deploy.replicas {n}")
-            if n == 0:
-                b.warn(f"{lf}:{ll}: {sname} has 0 replicas; counted as 1")
         published = _published(svc.get("ports"))
         if published:
             pf, pl = svc["__lines__"].get("ports", (file, line))
@@ -644,7 +647,7 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
                     b.address_var(var, target)
                 elif ref.host.lower() in off_hosts or (ref.local and ref.short in off_hosts):
                     name = off_hosts.get(ref.host.lower()) or off_hosts[ref.short]
-                    b.dangling(f"{ev}: names {name}, which is not imported: it {off[name]}")
+                    b.dangling(f"{ev}: names {name}, which is not imported: it {off[name][1]}")
                 elif ref.host.lower() in ("host.docker.internal", "gateway.docker.internal"):
                     b.dangling(f"{ev}: names the Docker host itself ({ref.host}): something that runs outside these "
                                "files, on the machine; add it as a component for the review to analyse it")
@@ -664,11 +667,11 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
             if target is None and dep.lower() in off_hosts:
                 name = off_hosts[dep.lower()]
                 c = sy.text(cond.get("condition")) if isinstance(cond, dict) else ""
-                if c == "service_completed_successfully" or "job" in off[name]:
+                if c == "service_completed_successfully" or off[name][0]:
                     b.read(f"{file}:{line}: {sname} waits for {name} to complete at start-up: a deployment "
                            "step, not a runtime dependency")
                 else:
-                    b.dangling(f"{file}:{line}: {sname} depends_on {name}, which is not imported: it {off[name]} "
+                    b.dangling(f"{file}:{line}: {sname} depends_on {name}, which is not imported: it {off[name][1]} "
                                "(docker compose up refuses this)")
                 continue
             if target is None:
@@ -699,7 +702,7 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
             if target and target != sname:
                 b.depend(sname, target, "soft", STARTUP, f"{lf}:{ll}: {sname} links {l} (network alias, start-up order)")
             elif not target and name.lower() in off_hosts:
-                b.dangling(f"{lf}:{ll}: {sname} links {l}, which is not imported: it {off[off_hosts[name.lower()]]}")
+                b.dangling(f"{lf}:{ll}: {sname} links {l}, which is not imported: it {off[off_hosts[name.lower()]][1]}")
             elif not target:
                 b.dangling(f"{lf}:{ll}: {sname} links {l}, which is not a service in these files")
         mode = sy.text(svc.get("network_mode"))

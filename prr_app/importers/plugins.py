@@ -30,15 +30,15 @@ def _lazy(module: str, function: str) -> Callable:
     return call
 
 
-def _format(name: str, description: str, module: str, detect: str, read: str) -> None:
+def _format(name: str, description: str, module: str, detect: str, read: str, options: tuple[str, ...] = ()) -> None:
     module = "prr_app.importers." + module
-    register(ImportFormat(name, description, _lazy(module, detect), _lazy(module, read)))
+    register(ImportFormat(name, description, _lazy(module, detect), _lazy(module, read), options))
 
 
 _format("kubernetes", "Kubernetes manifests (multi-document YAML, Lists, folders)",
         "kubernetes", "looks_like_kubernetes", "read_kubernetes")
 _format("compose", "Docker Compose files (layered in the order given, .env interpolation)",
-        "compose", "looks_like_compose", "read_compose")
+        "compose", "looks_like_compose", "read_compose", ("profiles",))
 _format("backstage", "Backstage catalog descriptors (Component, Resource, API, System, Domain)",
         "backstage", "looks_like_backstage", "read_backstage")
 _format("jaeger", "Jaeger /api/dependencies JSON (parent, child, callCount)",

@@ -16,6 +16,7 @@ class ImportFormat:
     description: str
     detect: Callable[[Path], bool]  # does this file look like the format?
     read: Callable[[list[Path]], ImportResult]
+    options: tuple[str, ...] = ()  # keyword options ``read`` takes (Compose: "profiles")
 
 
 _FORMATS: dict[str, ImportFormat] = {}
@@ -186,12 +187,8 @@ def _import_format(paths: list[str | Path], fmt: str, fmts: dict[str, ImportForm
             left_out.append(f)
     if not use:
         raise PrrError(f"no {fmt} files found", file=str(files[0]) if files else None)
-    if fmt == "compose":  # the one format with an option of its own
-        from prr_app.importers.compose import read_compose
-
-        result = read_compose(use, profiles=profiles)
-    else:
-        result = chosen.read(use)
+    given = {"profiles": profiles}
+    result = chosen.read(use, **{k: given[k] for k in chosen.options if given.get(k) is not None})
     for f in left_out:
         other = next((n for n, x in fmts.items() if n != fmt and _detect(x, f)), None)
         why = f"looks like {other} (import it with --format {other})" if other else "not a recognised input"
