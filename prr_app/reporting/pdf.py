@@ -1396,10 +1396,8 @@ class _Builder(TableBuilder):
                     and getattr(it, "subject", None) is not None:
                 same.setdefault(it.item_id, []).append(it)
         grouped = {k: v for k, v in same.items() if len(v) > SAME_ROWS}
-        blocking = [it for it in blocking if not (getattr(it, "item_id", None) in grouped
-                                                  and getattr(it, "answer", None) is None
-                                                  and getattr(it, "proposal", None) is None
-                                                  and getattr(it, "subject", None) is not None)]
+        said = {id(it) for items in grouped.values() for it in items}
+        blocking = [it for it in blocking if id(it) not in said]
         if blocking:
             rows = []
             for it in blocking:
