@@ -57,6 +57,23 @@ def _spof_keys(a):
     return {(s["element"], s["element_type"]) for s in a.spofs}
 
 
+def _plain(x):
+    """``x`` with every tuple a list, recursively."""
+    if isinstance(x, (list, tuple)):
+        return [_plain(v) for v in x]
+    if isinstance(x, dict):
+        return {k: _plain(v) for k, v in x.items()}
+    return x
+
+
+def _types(x, found=None) -> set[str]:
+    found = set() if found is None else found
+    found.add(type(x).__name__)
+    for v in (x.values() if isinstance(x, dict) else x if isinstance(x, (list, tuple)) else ()):
+        _types(v, found)
+    return found
+
+
 def test_contract_keys_and_attributes():
     a = analyze(shop())
     d = a.to_dict()
@@ -64,9 +81,10 @@ def test_contract_keys_and_attributes():
                 "assumptions"):
         assert key in d
         if key == "risks":  # Risk objects, read as mappings; the document has them as plain dicts
-            assert [dict(r) for r in a.risks] == d[key] and all(type(r) is dict for r in d[key])
-        else:
-            assert getattr(a, key) is d[key]
+            assert [_plain(dict(r)) for r in a.risks] == d[key] and all(type(r) is dict for r in d[key])
+        else:  # the analysis' tuples are the document's lists
+            assert _plain(getattr(a, key)) == d[key]
+    assert "tuple" not in _types(d)  # plain JSON data
     assert d["verdict"]["verdict"] in ("not-ready", "ready-with-conditions", "ready")
 
 
@@ -81,19 +99,19 @@ def test_spofs_by_disruption_type_with_chain():
     db = next(s for s in a.spofs if s["element"] == "db")
     assert (db["down_count"], db["degraded_count"]) == (3, 0)
     assert members(a, a.blast_radius["db"]["down"]) == ["api", "db", "web"]
-    assert db["journeys"] == ["checkout"]
-    assert db["user_facing_down"] == ["web"]
-    assert db["chain"] == ["db", "api", "web"]
+    assert db["journeys"] == ("checkout",)
+    assert db["user_facing_down"] == ("web",)
+    assert db["chain"] == ("db", "api", "web")
     inst = next(s for s in a.spofs if s["element"] == "db#0")
     # an instance's entry refers to its component's (the same failure), without repeating it
     assert inst == {"element": "db#0", "element_type": "instance", "disruption": "instance", "component": "db",
                     "severity": db["severity"], "risk_id": "spof:component:db"}
     zone = next(s for s in a.spofs if s["element"] == "zone-a")
-    assert zone["chain"] == ["zone-a", "db", "api", "web"]
+    assert zone["chain"] == ("zone-a", "db", "api", "web")
     zone_b = next(fd for fd in a.failure_domains if fd["domain"] == "zone-b")
     assert members(a, zone_b["down"]) == ["cache"] and zone_b["down_count"] == 1
     assert members(a, zone_b["degraded"]) == ["api", "web"] and zone_b["degraded_count"] == 2
-    assert zone_b["user_facing_degraded"] == ["web"] and zone_b["user_facing_down"] == []
+    assert zone_b["user_facing_degraded"] == ("web",) and zone_b["user_facing_down"] == ()
 
 
 def test_spof_lists_match_the_oracle_on_the_examples(webshop, platform_review):
@@ -158,8 +176,8 @@ def test_spofs_and_blast_radius_match_the_oracle(review):
         s = a.spof_facts(entry)  # an instance's entry refers to its component's
         assert (s["down_count"], s["degraded_count"]) == (len(down), len(degraded))
         ud, ug = user_facing_hit(review, uf, down, degraded)
-        assert s["user_facing_down"] == sorted(ud)[:USER_FACING_LISTED]
-        assert s["user_facing_degraded"] == sorted(ug)[:USER_FACING_LISTED]
+        assert s["user_facing_down"] == tuple(sorted(ud)[:USER_FACING_LISTED])
+        assert s["user_facing_degraded"] == tuple(sorted(ug)[:USER_FACING_LISTED])
         assert (s["user_facing_down_count"], s["user_facing_degraded_count"]) == (len(ud), len(ug))
         jd, jg = journeys_hit(review, down, degraded)
         assert (set(s["journeys"]), set(s["journeys_degraded"])) == (jd, jg)
@@ -183,11 +201,11 @@ def test_a_long_chain_is_written_as_its_ends_with_its_length():
     full = [f"s{i:02d}" for i in range(45, 29, -1)] + [f"s{i:02d}" for i in range(29, -1, -1)]
     s45 = next(s for s in a.spofs if s["element"] == "s45")
     assert s45["chain_length"] == len(full) == 46
-    assert s45["chain"] == full[:CHAIN_HEAD] + full[-CHAIN_TAIL:]
+    assert s45["chain"] == tuple(full[:CHAIN_HEAD] + full[-CHAIN_TAIL:])
     inst = next(s for s in a.spofs if s["element"] == "s45#0")
     assert a.spof_facts(inst) is s45  # the instance's failure is its component's, chain included
     short = next(s for s in a.spofs if s["element"] == "s05")
-    assert short["chain"] == ["s05", "s04", "s03", "s02", "s01", "s00"] and short["chain_length"] == 6
+    assert short["chain"] == ("s05", "s04", "s03", "s02", "s01", "s00") and short["chain_length"] == 6
 
 
 def test_redundancy_group_and_fallback_protect_against_component_failure():
@@ -223,9 +241,9 @@ def test_common_cause_findings():
     by_id = {f["id"]: f for f in a.common_cause}
     assert by_id["common-cause:replicas:api"]["domain"] == "zone-a"
     assert "common-cause:placement:quorum" in by_id
-    assert by_id["common-cause:placement:quorum"]["domains"] == ["zone-a"]
+    assert by_id["common-cause:placement:quorum"]["domains"] == ("zone-a",)
     grp = by_id["common-cause:group:pair"]
-    assert grp["shared_dependencies"] == ["net"]
+    assert grp["shared_dependencies"] == ("net",)
     risk = a.risk("common-cause:group:pair")
     assert risk is not None and "net" in risk["mitigation"]
 
@@ -245,12 +263,12 @@ def test_cascading_findings():
     a = analyze(r)
     by_id = {f["id"]: f for f in a.cascading}
     assert by_id["cascade:chain:s0"]["depth"] == 6
-    assert by_id["cascade:chain:s0"]["path"] == chain
+    assert by_id["cascade:chain:s0"]["path"] == tuple(chain)
     amp = by_id["cascade:retries:s0"]
     assert amp["amplification"] == 4 ** 5  # attempts multiply per hop
-    assert amp["path"] == chain
-    assert by_id["cascade:no-timeout:u0"]["targets"] == ["store"]
-    assert by_id["cascade:fan-in:store"]["dependents"] == [f"u{i}" for i in range(5)]
+    assert amp["path"] == tuple(chain)
+    assert by_id["cascade:no-timeout:u0"]["targets"] == ("store",)
+    assert by_id["cascade:fan-in:store"]["dependents"] == tuple(f"u{i}" for i in range(5))
     risk = a.risk("cascade:retries:s0")
     assert "backoff" in risk["mitigation"] and "s0 -> s1" in risk["mitigation"]
 
@@ -399,10 +417,10 @@ def test_assumptions_name_what_to_fill_in():
     r.add(Dependency("a", "b"))
     a = analyze(r)
     by_id = {x["id"]: x for x in a.assumptions}
-    assert by_id["replicas-default"]["elements"] == ["a"]
-    assert by_id["availability-default"]["elements"] == ["a"]
-    assert by_id["placement-default"]["elements"] == ["a", "b"]
-    assert by_id["entry-points-default"]["elements"] == ["a"]
+    assert by_id["replicas-default"]["elements"] == ("a",)
+    assert by_id["availability-default"]["elements"] == ("a",)
+    assert by_id["placement-default"]["elements"] == ("a", "b")
+    assert by_id["entry-points-default"]["elements"] == ("a",)
     assert a.summary["user_facing"] == ["a"]
 
 
@@ -419,7 +437,7 @@ def test_unmarked_entry_points_are_the_sources_of_the_graph_not_lone_components(
     a = analyze(r)
     assert a.summary["user_facing"] == ["loadgen", "proxy"]
     by_id = {x["id"]: x for x in a.assumptions}
-    assert by_id["entry-points-default"]["elements"] == ["loadgen", "proxy"]
+    assert by_id["entry-points-default"]["elements"] == ("loadgen", "proxy")
     assert "db" in {s["element"] for s in a.spofs}  # takes the proxy down through the frontend
     assert "orphan-store" not in {s["element"] for s in a.spofs}
 
@@ -458,8 +476,8 @@ def test_online_boutique_redis_cart_is_a_spof():
     a = analyze(review, detail=True)
     spof = next(s for s in a.spofs if s["element"] == "redis-cart" and s["element_type"] == "component")
     assert {"cartservice", "checkoutservice", "frontend"} <= set(members(a, a.blast_radius["redis-cart"]["down"]))
-    assert spof["chain"][:4] == ["redis-cart", "cartservice", "frontend", "loadgenerator"] or \
-        spof["chain"][:3] == ["redis-cart", "cartservice", "checkoutservice"]
+    assert spof["chain"][:4] == ("redis-cart", "cartservice", "frontend", "loadgenerator") or \
+        spof["chain"][:3] == ("redis-cart", "cartservice", "checkoutservice")
     assert ("redis-cart#0", "instance") in _spof_keys(a)
     assert a.risk("spof:instance:redis-cart")["mitigation"].startswith("First add a standby of redis-cart")
 
@@ -549,9 +567,9 @@ def test_remembered_chains_equal_the_plain_walk(n, extra, seed):
         ids = [g.ids[i] for i in full]
         assert length == len(full)
         if length <= CHAIN_HEAD + CHAIN_TAIL:
-            assert listed == ids
+            assert listed == tuple(ids)
         else:
-            assert listed == ids[:CHAIN_HEAD] + ids[-CHAIN_TAIL:]
+            assert listed == tuple(ids[:CHAIN_HEAD] + ids[-CHAIN_TAIL:])
 
 
 @SETTINGS

@@ -65,7 +65,7 @@ def test_a_journey_through_two_independent_gateways_is_ready():
     assert a.verdict["launch_blockers"] == []
     assert [s["element"] for s in a.spofs] == []  # no gateway's own failure takes the journey or users down
     # a gateway's failure degrades the journey (one of two gone), it does not take it down
-    assert a.blast_radius["gw-a"]["journeys"] == [] and a.blast_radius["gw-a"]["journeys_degraded"] == ["buy"]
+    assert a.blast_radius["gw-a"]["journeys"] == () and a.blast_radius["gw-a"]["journeys_degraded"] == ("buy",)
     av = {x["target"]: x for x in a.availability}
     # the journey is up while one gateway is: 1 - (1 - p)^2, exactly
     assert av["buy"]["method"] == "exact"
@@ -93,7 +93,7 @@ def test_a_group_of_one_gateway_still_fails_with_it():
     r.groups["edge"].min_up = 2
     a = analyze(r, today=TODAY)
     assert {"spof:component:gw-a", "spof:component:gw-b"} <= set(a.verdict["launch_blockers"])
-    assert a.blast_radius["gw-a"]["journeys"] == ["buy"]
+    assert a.blast_radius["gw-a"]["journeys"] == ("buy",)
 
 
 def test_a_failure_that_takes_the_group_down_is_still_a_spof():
@@ -105,8 +105,8 @@ def test_a_failure_that_takes_the_group_down_is_still_a_spof():
     r.components["app"].placement = []
     a = analyze(r, today=TODAY)
     spof = next(s for s in a.spofs if s["element"] == "app")
-    assert spof["journeys"] == ["buy"]
-    assert spof["user_facing_down"] == ["gw-a", "gw-b"]
+    assert spof["journeys"] == ("buy",)
+    assert spof["user_facing_down"] == ("gw-a", "gw-b")
     assert spof["chain"][0] == "app" and spof["chain"][-1] in ("gw-a", "gw-b")
     assert "spof:component:app" in a.verdict["launch_blockers"]
     assert not any(s["element"] in ("gw-a", "gw-b") for s in a.spofs)

@@ -27,7 +27,7 @@ def test_a_vendor_service_fails_as_a_whole_not_by_instance():
     assert not any("dies routinely" in x for x in risk["inputs"])
     assert risk["launch_blocking"]  # its outage still takes the critical journey down
     assumption = next(x for x in a.assumptions if x["id"] == "vendor-instances")
-    assert assumption["elements"] == ["payments"]
+    assert assumption["elements"] == ("payments",)
 
 
 def test_stated_instances_of_a_vendor_service_are_analysed():

@@ -72,10 +72,10 @@ class AvailabilityResult:
             "slo": self.slo,
             "estimate": round(self.estimate, 6),
             "method": self.method,
-            "ci": [round(self.ci[0], 6), round(self.ci[1], 6)],
+            "ci": (round(self.ci[0], 6), round(self.ci[1], 6)),
             "samples": self.samples,
             "attainable": self.attainable,
-            "top_consumers": self.top_consumers,
+            "top_consumers": tuple(self.top_consumers),
             "needs": self.components,
         }
 

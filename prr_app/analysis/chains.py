@@ -33,12 +33,12 @@ CHAIN_HEAD = 8
 CHAIN_TAIL = 4
 
 
-def prefixed(prefix: str, steps: list[str], length: int) -> tuple[list[str], int]:
+def prefixed(prefix: str, steps: tuple[str, ...], length: int) -> tuple[tuple[str, ...], int]:
     """The chain ``steps`` (of ``length`` steps, listed as :meth:`Chains.ids` gives it) with
     ``prefix`` (an instance or a domain) in front."""
     if len(steps) == length:
-        return _listed([prefix] + steps), length + 1
-    return [prefix] + steps[:CHAIN_HEAD - 1] + steps[CHAIN_HEAD:], length + 1
+        return _listed((prefix, *steps)), length + 1
+    return (prefix, *steps[:CHAIN_HEAD - 1], *steps[CHAIN_HEAD:]), length + 1
 
 
 def _listed(steps: list) -> list:
@@ -78,9 +78,9 @@ class Chains:
         ids = self.g.ids
         if sc.fired:
             path = self._through_groups(sc, seeds, target)
-            return [ids[i] for i in _listed(path)], len(path)
+            return tuple([ids[i] for i in _listed(path)]), len(path)
         listed, length = self._forwards(seeds, target, lowest and self.lowest is not None)
-        return [ids[i] for i in listed], length
+        return tuple([ids[i] for i in listed]), length
 
     # -- with a redundancy group down: backwards from the target ---------------------------
     def _through_groups(self, sc: Scenario, seeds: set[int], target: int) -> list[int]:

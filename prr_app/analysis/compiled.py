@@ -147,9 +147,11 @@ class CompiledGraph:
         for _out, cond, _shape in self._conds.values():
             cond.graph.pop("digraph", None)
 
-    def sccs(self, out: list[list[int]]) -> tuple[list[int], list[list[int]]]:
-        """:func:`strongly_connected` on ``out``, from :meth:`condensation`."""
-        return _sccs_of(self.condensation(out), self.n)
+    def sccs(self, out: list[list[int]]) -> tuple[list[int], list[tuple[int, ...]]]:
+        """:func:`strongly_connected` on ``out``, from :meth:`condensation`: the condensation's own
+        lists, shared (read-only)."""
+        cond = self.condensation(out)
+        return cond.mapping, cond.members
 
     def hard_sccs(self) -> tuple[list[int], list[list[int]]]:
         """:func:`strongly_connected` on ``hard_out``."""

@@ -1,9 +1,13 @@
 """The result of an analysis and the JSON document ``prr analyze --json`` prints.
 
-:class:`Analysis` holds plain JSON-able data (dicts, lists, strings, numbers), but for the
-risk register, whose risks are :class:`~prr_app.analysis.risks.Risk` objects that read as
-mappings; :meth:`Analysis.to_dict` is what ``schemas/analysis.schema.json`` describes, all plain
-data, and :meth:`Analysis.to_json` its bytes.
+:class:`Analysis` holds JSON-able data, read-only: dicts, strings, numbers and, for every
+sequence, tuples; the risk register's risks are :class:`~prr_app.analysis.risks.Risk` objects
+that read as mappings. Tuples because the garbage collector stops tracking a tuple of strings
+and then a dict of such values: the SPOF entries, blast radius and findings of an import (tens
+of thousands of each) are not walked again by every later collection, in the app's live
+analysis as in ``prr analyze``. :meth:`Analysis.to_dict` is what
+``schemas/analysis.schema.json`` describes, all plain data (lists, a copy), and
+:meth:`Analysis.to_json` its bytes.
 
 The document grows linearly with the review: by default every SPOF, failure
 domain and component gives counts of what it takes down and degrades, the
@@ -50,9 +54,10 @@ class Analysis:
     _graph: object | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict:
-        """The document, plain JSON-able data: the verdict and the register first, the per-element
-        evidence last."""
-        return self._document([r.to_dict() if isinstance(r, Risk) else r for r in self.risks])
+        """The document, plain JSON-able data of its own (lists, not the analysis' tuples): the
+        verdict and the register first, the per-element evidence last. Read from :meth:`to_json`,
+        so that the two cannot differ."""
+        return orjson.loads(self.to_json())
 
     def json_document(self) -> dict:
         """The document as :meth:`to_json` writes it: :meth:`to_dict` with the risks left as

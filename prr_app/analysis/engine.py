@@ -125,11 +125,11 @@ class Context:
         self._uf_group = {gi: (mm, um) for gi, mm, um in self.uf_groups}
         self._critical_ids = {jid for jid, _m, crit in self.journeys if crit}
         self._jcache: dict[tuple, tuple] = {}
-        self._jpairs: dict[tuple, tuple[list[str], list[str]]] = {}
+        self._jpairs: dict[tuple, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         # what every scenario hits when there is nothing to hit: shared, read-only (as hits() says),
         # not two new lists per scenario (200,000 containers at 100,000 components, on an import)
-        self._no_journeys: tuple[list[str], list[str]] = ([], [])
-        self._none_listed: list[str] = []
+        self._no_journeys = ((), ())
+        self._none_listed = ()
         self._first_ids: dict[tuple[int, ...], list[str]] = {}
         # user-facing components judged as tier 1 (an unknown tier counts as tier 1): what makes a SPOF blocking
         self.tier1_uf_mask = mask_of([i for i in self.user_facing if review.blocking_tier(comps[i]) == 1], n)
@@ -156,7 +156,7 @@ class Context:
         names = self._first_ids.get(first)
         if names is None:
             ids = self.g.ids
-            names = self._first_ids[first] = [ids[i] for i in first]
+            names = self._first_ids[first] = tuple([ids[i] for i in first])
         return names
 
     def group_down(self, sc: Scenario, gi: int) -> bool:
@@ -193,7 +193,7 @@ class Context:
 
     def ids(self, bits: int, limit: int | None = None) -> list[str]:
         ids = self.g.ids
-        return [ids[i] for i in bits_of(bits, limit)]
+        return tuple([ids[i] for i in bits_of(bits, limit)])
 
     def journeys_hit(self, sc: Scenario) -> tuple[list[str], list[str]]:
         """The journeys a scenario takes down (an entry down) and degrades (an entry affected)."""
@@ -216,7 +216,8 @@ class Context:
                     deg.append(jid)
             # one pair of lists per distinct answer, shared by the scenarios that give it (read-only,
             # as hits() says): a few journeys give a handful of answers, not two lists per component
-            hit = self._jcache[key] = self._jpairs.setdefault((tuple(down), tuple(deg)), (down, deg))
+            hit = (tuple(down), tuple(deg))
+            hit = self._jcache[key] = self._jpairs.setdefault(hit, hit)
         return hit
 
     def hits(self, sc: Scenario) -> dict:
@@ -319,13 +320,13 @@ def analyze(review: Review, *, seed: int = 0, detail: bool = False, today: str |
         assumptions.append({
             "id": "checklist-unavailable",
             "text": f"the checklist could not be evaluated ({checklist['error']}); its blockers are not counted",
-            "elements": [],
+            "elements": (),
         })
     elif checklist is None:
         assumptions.append({
             "id": "checklist-not-counted",
             "text": "checklist answers are not part of this verdict (the checklist is not available)",
-            "elements": [],
+            "elements": (),
         })
 
     register = _risks.RiskRegister(ctx, today)
@@ -451,7 +452,7 @@ def _assumptions(ctx: Context) -> list[dict]:
     def add(aid: str, text: str, elements: list[str]):
         if elements:
             # the first few by id (what sorted(elements)[:N] gives), without sorting 300,000 of them
-            out.append({"id": aid, "text": text, "elements": heapq.nsmallest(ASSUMPTION_ELEMENTS_LISTED, elements),
+            out.append({"id": aid, "text": text, "elements": tuple(heapq.nsmallest(ASSUMPTION_ELEMENTS_LISTED, elements)),
                         "count": len(elements)})
 
     add("replicas-default", "replica count not stated: assumed 1 instance",
@@ -490,7 +491,7 @@ def _assumptions(ctx: Context) -> list[dict]:
         linked = {d.source for d in deps} | {d.target for d in deps}
         alone = sorted(c for c in g.ids if c not in linked)  # never empty: 2 x deps < the components
         out.append({"id": "few-dependencies", "text": few_dependencies_text(g.n, len(g.deps)),
-                    "elements": alone, "count": len(alone), "components": g.n, "dependencies": len(g.deps)})
+                    "elements": tuple(alone), "count": len(alone), "components": g.n, "dependencies": len(g.deps)})
     return out
 
 
@@ -559,6 +560,8 @@ ASSUMPTION_ELEMENTS_LISTED = 100
 USER_FACING_LISTED = 5
 
 
+_NO_T1 = ((), 0)
+
 def _scenario_facts(ctx: Context, sc: Scenario) -> tuple[dict, tuple[list[str], int]]:
     """:meth:`Context.hits` and :meth:`Context.tier1_down`, computed once per scenario and kept on it."""
     # the members of a cycle share one scenario (the same bitsets): computed once for them all. A
@@ -597,7 +600,7 @@ def _scenario_facts(ctx: Context, sc: Scenario) -> tuple[dict, tuple[list[str], 
         t1 = None  # the hits' own (tier1_down), not a tuple kept per scenario
     else:
         t1_down = uf_down & ctx.tier1_uf_mask
-        t1 = (ctx.ids(t1_down, USER_FACING_LISTED), t1_down.bit_count())
+        t1 = (ctx.ids(t1_down, USER_FACING_LISTED), t1_down.bit_count()) if t1_down else _NO_T1
     facts = sc.facts = (hits, t1)
     if ckey is not None:
         ctx.hits_cache[ckey] = facts
@@ -665,7 +668,7 @@ def _failure_domains(ctx: Context, dom_scen: dict[int, Scenario]) -> list[dict]:
             "kind": dom.kind,
             "parent": dom.parent,
             **ctx.hits(dom_scen[d]),
-            "seeds": [g.ids[c] for c in g.domain_seeds[d]],
+            "seeds": tuple([g.ids[c] for c in g.domain_seeds[d]]),
             "instances_lost": {g.ids[c]: k for c, k in sorted(g.domain_lost[d].items()) if k > 0},
         })
     return out

@@ -44,8 +44,8 @@ def common_cause(graph: CompiledGraph, br: BlastRadius, need_desc, need_scc) -> 
             out.append({
                 "id": f"common-cause:replicas:{cid}",
                 "type": "replicas-in-one-domain",
-                "components": [cid],
-                "domains": sorted(graph.domain_ids[d] for d in common),
+                "components": (cid,),
+                "domains": tuple(sorted(graph.domain_ids[d] for d in common)),
                 "domain": graph.domain_ids[narrow],
                 "replicas": n,
                 "min_healthy": k,
@@ -61,8 +61,8 @@ def common_cause(graph: CompiledGraph, br: BlastRadius, need_desc, need_scc) -> 
             out.append({
                 "id": f"common-cause:placement:{cid}",
                 "type": "placement-cannot-survive-domain-loss",
-                "components": [cid],
-                "domains": names,
+                "components": (cid,),
+                "domains": tuple(names),
                 "replicas": n,
                 "min_healthy": k,
                 "detail": f"{cid} needs {k} of {n} instances; losing {names[0]} ({lost} of them) leaves "
@@ -102,9 +102,9 @@ def common_cause(graph: CompiledGraph, br: BlastRadius, need_desc, need_scc) -> 
                 "id": f"common-cause:group:{grp.id}",
                 "type": "redundancy-group-common-cause",
                 "group": grp.id,
-                "components": sorted(graph.ids[m] for m in grp.members),
-                "domains": shared_domains,
-                "shared_dependencies": sorted(shared_deps),
+                "components": tuple(sorted(graph.ids[m] for m in grp.members)),
+                "domains": tuple(shared_domains),
+                "shared_dependencies": tuple(sorted(shared_deps)),
                 "min_up": grp.min_up,
                 "detail": f"redundancy group {grp.id} ({grp.min_up} of {len(grp.members)} needed) is not independent: "
                           + "; ".join(parts),
@@ -213,9 +213,9 @@ def cascading(graph: CompiledGraph, entries: list[int], *, shared_rests: bool = 
             out.append({
                 "id": f"cascade:chain:{cid}",
                 "type": "deep-synchronous-chain",
-                "components": [cid],
+                "components": (cid,),
                 "depth": d,
-                "path": path,
+                "path": tuple(path),
                 "path_length": path_length,
                 "detail": f"{cid} waits on a chain of {d} synchronous hard calls; latency and failures add up along it",
             })
@@ -267,10 +267,10 @@ def cascading(graph: CompiledGraph, entries: list[int], *, shared_rests: bool = 
             out.append({
                 "id": f"cascade:retries:{cid}",
                 "type": "retry-amplification",
-                "components": [cid] + targets,
-                "targets": targets,
+                "components": (cid, *targets),
+                "targets": tuple(targets),
                 "amplification": best,
-                "path": path,
+                "path": tuple(path),
                 "detail": f"{cid} retries {', '.join(targets)} without backoff or a retry budget; "
                           f"along {' -> '.join(path[:6])}{' ...' if len(path) > 6 else ''} one request can become "
                           f"{best} attempts at the end of the chain",
@@ -289,8 +289,8 @@ def cascading(graph: CompiledGraph, entries: list[int], *, shared_rests: bool = 
         out.append({
             "id": f"cascade:no-timeout:{cid}",
             "type": "no-timeout-or-breaker",
-            "components": [cid],
-            "targets": targets,
+            "components": (cid,),
+            "targets": tuple(targets),
             "detail": f"{cid} calls {', '.join(targets[:5])}{' ...' if len(targets) > 5 else ''} synchronously "
                       "with no timeout and no circuit breaker stated: a slow dependency ties up its workers",
         })
@@ -305,8 +305,8 @@ def cascading(graph: CompiledGraph, entries: list[int], *, shared_rests: bool = 
             out.append({
                 "id": f"cascade:fan-in:{cid}",
                 "type": "shared-datastore",
-                "components": [cid],
-                "dependents": dependents,
+                "components": (cid,),
+                "dependents": tuple(dependents),
                 "detail": f"{len(dependents)} components depend on the {comp.kind} {cid}: an overload or slow query there spreads to all of them",
             })
     out.sort(key=lambda f: f["id"])

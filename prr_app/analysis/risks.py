@@ -1126,7 +1126,7 @@ class RiskRegister:
                      description=f["detail"], likelihood=lk, impact=max(im, 3),
                      inputs=[f"likelihood {lk}: retries without backoff/budget, {amp}x attempts at {end}",
                              f"impact {max(im, 3)}: overload of {end} spreads back up the chain", *ii],
-                     components=f["components"] + path[:20], chain=path[:6],
+                     components=[*f["components"], *path[:20]], chain=path[:6],
                      mitigation=(f"Add exponential backoff with jitter and a retry budget to the calls "
                                  f"{', '.join(f'{cid} -> {x}' for x in f['targets'][:5])}; retry at one layer only "
                                  f"along {' -> '.join(path[:5])}"),
@@ -1138,7 +1138,7 @@ class RiskRegister:
                      title=f"{cid} calls {_list(targets, 3)} without timeout or breaker",
                      description=f["detail"], likelihood=3, impact=im,
                      inputs=["likelihood 3: a slow dependency is as common as a dead one", *ii],
-                     components=[cid] + targets,
+                     components=[cid, *targets],
                      mitigation=(f"Set a timeout (below {cid}'s own deadline) and a circuit breaker on "
                                  + ", ".join(f"{cid} -> {x}" for x in targets[:8])
                                  + (f" and its {len(targets) - 8} other synchronous calls" if len(targets) > 8 else "")),
@@ -1151,7 +1151,7 @@ class RiskRegister:
                      description=f["detail"], likelihood=2, impact=im,
                      inputs=[f"likelihood 2: one noisy client or slow query overloads {cid}",
                              f"{len(deps)} dependents: {_list(deps, 8)}", *ii],
-                     components=[cid] + deps,
+                     components=[cid, *deps],
                      mitigation=(f"Protect {cid} from its {len(deps)} dependents: per-client connection limits and "
                                  f"quotas, a cache or read replicas in front of it, and move the heaviest of "
                                  f"{', '.join(deps[:3])} to their own store"),

@@ -144,7 +144,7 @@ def summary_lines(a, *, top: int = 10, detail: bool = False) -> list[str]:
         hit = _list(sp["journeys"]) if sp["journeys"] else _list(sp["user_facing_down"], total=sp["user_facing_down_count"])
         out.append(f"  [{entry['severity'] or '-':8}] {entry['element_type']:9} {el}: takes down {hit}; "
                    f"{sp['down_count']} down, {sp['degraded_count']} degraded")
-        head = ([entry["element"]] if sp is not entry else []) + sp["chain"][:9]
+        head = ([entry["element"]] if sp is not entry else []) + list(sp["chain"][:9])
         out.append(f"             chain: {' -> '.join(head[:8])}{' ...' if len(head) > 8 else ''}")
 
     out += ["", "FAILURE DOMAINS"]
