@@ -76,6 +76,8 @@ class GraphBuilder:
         #: the system name was stated by the files (a namespace, a compose project name, a workspace name)
         self.system_declared = False
         self.description = ""
+        #: component id -> what the platform applies to every call to it (see ImportResult.call_policies)
+        self.call_policies: dict[str, dict] = {}
         self._seen_skips: set[str] = set()
         self._seen_dangling: set[str] = set()
         self._seen_warnings: set[str] = set()
@@ -141,6 +143,15 @@ class GraphBuilder:
         if description and not dep.description:
             dep.description = description
         return True
+
+    def call_policy(self, target: str, field_name: str, value, evidence: str) -> None:
+        """The platform applies ``field_name`` (a dependency field: ``timeout_ms``, ``retries``,
+        ``backoff``, ``circuit_breaker``) = ``value`` to every call to ``target``, as ``evidence``
+        says (a service mesh's route or traffic policy for its host)."""
+        pol = self.call_policies.setdefault(self._id(target), {"evidence": []})
+        pol[field_name] = value
+        if evidence not in pol["evidence"]:
+            pol["evidence"].append(evidence)
 
     def has_dep(self, source: str, target: str) -> bool:
         return (self._id(source), self._id(target)) in self.deps
@@ -252,6 +263,8 @@ class GraphBuilder:
             dep = Dependency(source=src, target=tgt, kind=d.kind, description=d.description[:20000])
             dep.evidence = list(d.evidence)
             review.dependencies[dep.id] = dep
+        policies = {c: p for c, p in self.call_policies.items() if c in review.components}
+        apply_call_policies(review, policies)
         behind_a_gateway(review, self.comp_evidence)
         self.report.components = [Inferred(cid, list(ev)) for cid, ev in sorted(self.comp_evidence.items())]
         self.report.dependencies = [
@@ -266,17 +279,39 @@ class GraphBuilder:
             self.host(comp.name, cid)
         hosts = {h: sorted(c for c in ids if c in review.components) for h, ids in self.hosts.items()}
         addr = {v: sorted(c for c in ids if c in review.components) for v, ids in self.address_vars.items()}
-        return ImportResult(review, self.report, system_declared=self.system_declared, hosts={h: c for h, c in hosts.items() if c},
+        return ImportResult(review, self.report, system_declared=self.system_declared, call_policies=policies,
+                            hosts={h: c for h, c in hosts.items() if c},
                             address_vars={v: c for v, c in addr.items() if c},
                             code_dirs={c: sorted(d) for c, d in self.code_dirs.items() if c in review.components})
 
 
 _KIND_RANK = {"async": 0, "soft": 1, "hard": 2}
 
+#: The dependency fields a platform's call policy may set (ImportResult.call_policies).
+CALL_POLICY_FIELDS = ("timeout_ms", "retries", "backoff", "circuit_breaker")
+
+
+def apply_call_policies(review: Review, policies: dict[str, dict]) -> None:
+    """Give every dependency on a component with a call policy (a service mesh's timeout, retries
+    or outlier detection for its host) what the policy states, where the dependency states nothing
+    of its own, with the policy's evidence. Calls to a queue or a stream are left alone."""
+    if not policies:
+        return
+    for dep in review.dependencies.values():
+        pol = policies.get(dep.target)
+        if pol is None or dep.kind == "async":
+            continue
+        for f in CALL_POLICY_FIELDS:
+            if f in pol and getattr(dep, f) is None:
+                setattr(dep, f, pol[f])
+        extra = [e for e in pol["evidence"] if e not in dep.evidence]
+        if extra:
+            dep.evidence = [*dep.evidence, *extra]
+
 #: Component fields an import sets and a re-import may update (unless edited by hand)
 IMPORTED_FIELDS = ("name", "kind", "description", "owner", "tier", "user_facing", "replicas", "min_healthy",
                    "placement", "shared_domains", "tags")
-IMPORTED_DEP_FIELDS = ("kind", "description")
+IMPORTED_DEP_FIELDS = ("kind", "description", *CALL_POLICY_FIELDS)
 IMPORTED_DOMAIN_FIELDS = ("name", "kind", "parent")
 IMPORTED_GROUP_FIELDS = ("name", "members", "min_up")
 

@@ -269,7 +269,7 @@ class _K8sImport:
                 b.skip(f"{o.where}: {o.kind} {o.name}: batch work, not a serving component")
             elif o.kind in QUIET_KINDS or o.kind in EXPOSING_KINDS or o.kind in (
                     "ConfigMap", "Service", "HorizontalPodAutoscaler", "ScaledObject", "PodDisruptionBudget",
-                    "NetworkPolicy", "Ingress"):
+                    "NetworkPolicy", "Ingress", "DestinationRule"):
                 if o.kind in QUIET_KINDS:
                     b.skip(f"{o.where}: {o.kind} {o.name}: says nothing about components or dependencies")
             else:
@@ -288,6 +288,7 @@ class _K8sImport:
         self._env_dependencies()
         self._netpols(by_kind.get("NetworkPolicy", []))
         self._ingresses(by_kind.get("Ingress", []))
+        self._mesh_policies(by_kind.get("VirtualService", []), by_kind.get("DestinationRule", []))
         self._exposures([o for k in sorted(EXPOSING_KINDS) for o in by_kind.get(k, [])])
         self._guesses()
 
@@ -808,6 +809,80 @@ class _K8sImport:
                 for t in targets:
                     b.depend(cid, t, "hard", ENV, f"{o.file}:{line}: Ingress {o.name} routes to Service {name} (gateway)")
 
+    def _mesh_service(self, host: str, ns: str) -> list[str]:
+        """The components behind an Istio host name (``reviews``, ``reviews.prod``,
+        ``reviews.prod.svc.cluster.local``), seen from namespace ``ns``."""
+        parts = host.split(".")
+        if not parts[0] or "*" in host:
+            return []
+        return self.svc.get((parts[1] if len(parts) > 1 else ns, parts[0]), [])
+
+    def _mesh_policies(self, vss: list[K8sObject], drs: list[K8sObject]) -> None:
+        """What an Istio mesh applies to every call to a service: a VirtualService's route ``timeout``
+        and ``retries`` (Envoy backs off between attempts, with jitter), a DestinationRule's
+        ``outlierDetection`` (failing instances are ejected: a circuit breaker). Only a
+        VirtualService that applies inside the mesh (no ``gateways``, or ``mesh`` among them) and
+        rules without ``sourceLabels`` (which apply to some callers only) count; a host's timeout is
+        the longest of its routes' and is stated only if every route to it states one."""
+        b = self.b
+        self.mesh_policy_objects: set[tuple[str, str, str]] = set()
+        # component -> the rules routing calls to it: (timeout ms or None, retry attempts or None, where, host)
+        per_target: dict[str, list[tuple[int | None, int | None, K8sObject, str]]] = {}
+        for o in vss:
+            spec = o.body.get("spec") if isinstance(o.body.get("spec"), dict) else {}
+            gws = [sy.text(g) for g in spec.get("gateways")] if isinstance(spec.get("gateways"), list) else []
+            if gws and "mesh" not in gws:
+                continue
+            for rule in spec.get("http") if isinstance(spec.get("http"), list) else []:
+                if not isinstance(rule, dict):
+                    continue
+                matches = rule.get("match") if isinstance(rule.get("match"), list) else []
+                if any(isinstance(m, dict) and m.get("sourceLabels") for m in matches):
+                    continue
+                timeout = _duration_ms(rule.get("timeout"))
+                retries = rule.get("retries") if isinstance(rule.get("retries"), dict) else None
+                attempts = _count(retries.get("attempts")) if retries is not None else None
+                routes = rule.get("route") if isinstance(rule.get("route"), list) else []
+                for r in routes:
+                    host = sy.text(sy.get_path(r, "destination", "host")) if isinstance(r, dict) else ""
+                    for cid in dict.fromkeys(self._mesh_service(host, o.ns)) if host else ():
+                        per_target.setdefault(cid, []).append((timeout, attempts, o, host))
+        for cid, rules in per_target.items():
+            timeouts = [t for t, _a, _o, _h in rules]
+            if None not in timeouts:
+                t, _a, o, host = max(rules, key=lambda x: x[0])
+                b.call_policy(cid, "timeout_ms", t, f"{o.where}: VirtualService {o.name}: calls to {host} time out "
+                                                    f"after {t} ms (mesh route; the longest of {len(rules)})"
+                              if len(rules) > 1 else
+                              f"{o.where}: VirtualService {o.name}: calls to {host} time out after {t} ms (mesh route)")
+                self.mesh_policy_objects.update(("VirtualService", x.ns, x.name) for _t, _a, x, _h in rules)
+            stated = [x for x in rules if x[1] is not None]
+            if stated:
+                _t, n, o, host = max(stated, key=lambda x: x[1])
+                b.call_policy(cid, "retries", n, f"{o.where}: VirtualService {o.name}: calls to {host} are retried "
+                                                 f"up to {n} time(s) (mesh route)")
+                b.call_policy(cid, "backoff", True, f"{o.where}: VirtualService {o.name}: the mesh's retries back off "
+                                                    "between attempts, with jitter (Envoy)")
+                self.mesh_policy_objects.update(("VirtualService", x.ns, x.name) for _t, _a, x, _h in stated)
+        for o in drs:
+            spec = o.body.get("spec") if isinstance(o.body.get("spec"), dict) else {}
+            host = sy.text(spec.get("host"))
+            policies = [spec.get("trafficPolicy")] + [s.get("trafficPolicy") for s in spec.get("subsets")
+                                                      if isinstance(s, dict)] \
+                if isinstance(spec.get("subsets"), list) else [spec.get("trafficPolicy")]
+            ejects = any(isinstance(p, dict) and isinstance(p.get("outlierDetection"), dict) for p in policies)
+            targets = self._mesh_service(host, o.ns) if host else []
+            if not ejects or not targets:
+                b.skip(f"{o.where}: DestinationRule {o.name}: "
+                       + ("no outlier detection (nothing that acts as a circuit breaker)" if targets or not host
+                          else f"host {host} is no Service in these files"))
+                continue
+            for cid in targets:
+                b.call_policy(cid, "circuit_breaker", True,
+                              f"{o.where}: DestinationRule {o.name}: outlier detection ejects failing instances of "
+                              f"{host} (the mesh's circuit breaker)")
+            self.mesh_policy_objects.add(("DestinationRule", o.ns, o.name))
+
     def _exposures(self, objs: list[K8sObject]) -> None:
         """OpenShift Routes, Istio VirtualServices bound to a gateway, Gateway API routes, Traefik
         IngressRoutes: the Services they
@@ -824,7 +899,9 @@ class _K8sImport:
             elif o.kind == "VirtualService":  # Istio: only when bound to an ingress gateway, not the mesh
                 gws = spec.get("gateways") if isinstance(spec.get("gateways"), list) else []
                 if not [g for g in gws if sy.text(g) and sy.text(g) != "mesh"]:
-                    b.skip(f"{o.where}: VirtualService {o.name}: routing inside the mesh, not from outside")
+                    if ("VirtualService", o.ns, o.name) not in self.mesh_policy_objects:
+                        b.skip(f"{o.where}: VirtualService {o.name}: routing inside the mesh, not from outside, "
+                               "with no timeout or retries stated")
                     continue
                 for proto in ("http", "tcp", "tls"):
                     for rule in spec.get(proto) if isinstance(spec.get(proto), list) else []:
@@ -956,3 +1033,22 @@ def _clip(s: str, n: int = 120) -> str:
 
 
 ImportResultT = object  # for the annotation above without a circular import
+
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*$")
+_DURATION_MS = {"ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000}
+
+
+def _duration_ms(value) -> int | None:
+    """Milliseconds of an Istio duration (``10s``, ``0.5s``, ``250ms``, ``1m``); None if not one."""
+    m = _DURATION.match(value) if isinstance(value, str) else None
+    if m is None:
+        return None
+    ms = round(float(m.group(1)) * _DURATION_MS[m.group(2)])
+    return ms if ms > 0 else None
+
+
+def _count(value) -> int | None:
+    """A whole number of 0 or more from a scalar (``3``, ``"3"``); None for anything else."""
+    text = str(value).strip() if isinstance(value, (int, str)) and not isinstance(value, bool) else ""
+    return int(text) if text.isdigit() and len(text) < 10 else None

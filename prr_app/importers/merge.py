@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from prr_app.model.entities import Review
 from prr_app.model.validation import check
 from prr_app.importers.base import ImportResult
-from prr_app.importers.graph import (IMPORTED_DEP_FIELDS, IMPORTED_DOMAIN_FIELDS, IMPORTED_FIELDS,
+from prr_app.importers.graph import (CALL_POLICY_FIELDS, IMPORTED_DEP_FIELDS, IMPORTED_DOMAIN_FIELDS, IMPORTED_FIELDS,
                                      IMPORTED_GROUP_FIELDS, snapshot)
 
 MISSING_TAG = "missing-from-source"
@@ -152,7 +152,9 @@ def plan(existing: Review, incoming: ImportResult) -> MergePlan:
                 continue
             if pv is not None and f in pv and cv == pv[f]:
                 add(Change("update", "dependencies", did, f, cv, nv, text=f"dependency {did}: {f} {cv!r} -> {nv!r}"))
-            elif pv is None and _empty(cv):
+            elif (pv is None or f not in pv) and (cv is None if f in CALL_POLICY_FIELDS else _empty(cv)):
+                # not set, and not imported before (an older import's snapshot has no call policy
+                # fields; a breaker a reviewer said is absent, False, is set)
                 add(Change("update", "dependencies", did, f, cv, nv, text=f"dependency {did}: {f} set to {nv!r}"))
             else:
                 add(Change("keep", "dependencies", did, f, cv, nv,

@@ -45,7 +45,7 @@ from prr_app.model.validation import check
 from prr_app.errors import PrrError
 from prr_app import paths, safe_yaml as sy
 from prr_app.importers.base import ImportReport, ImportResult, Inferred
-from prr_app.importers.graph import behind_a_gateway, snapshot
+from prr_app.importers.graph import apply_call_policies, behind_a_gateway, snapshot
 
 #: folders never walked into: tool state, vendored code, build output
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "vendor", "third_party", "target", "build", "dist", "out",
@@ -886,6 +886,7 @@ class _Assembly:
         self.code_dirs: dict[str, list[str]] = {}
         self.systems: list[str] = []
         self.inferred: list[dict] = []
+        self.call_policies: dict[str, dict] = {}
 
     def add(self, key: str, res: ImportResult) -> None:
         r, rv = res.report, res.review
@@ -922,6 +923,9 @@ class _Assembly:
             self.address_vars[v] += [i for i in ids if i not in self.address_vars[v]]
         for c, dirs in res.code_dirs.items():
             self.code_dirs.setdefault(c, []).extend(dirs)
+        for c, pol in res.call_policies.items():
+            if c in kept:
+                self.call_policies[c] = pol
         if res.system_declared and rv.meta.system_name:
             self.systems.append(rv.meta.system_name)
 
@@ -979,6 +983,8 @@ class _Assembly:
         review.dependencies = {k: d for k, d in review.dependencies.items()
                                if d.source in review.components
                                and (d.target in review.components or d.target in review.groups)}
+        # the calls configuration and source showed get what the platform applies to calls (a mesh)
+        apply_call_policies(review, self.call_policies)
         rep.dependencies = [Inferred(did, list(d.evidence)) for did, d in sorted(review.dependencies.items())]
         # with the calls configuration and source showed: services behind a user-facing gateway
         ev = {c.element: c.evidence for c in rep.components}
@@ -994,4 +1000,4 @@ class _Assembly:
         review.imports[rec.id] = rec
         check(review, file=str(self.root))
         return ImportResult(review, rep, hosts=self.hosts, address_vars=self.address_vars,
-                            code_dirs=self.code_dirs, inventory=self.inv)
+                            code_dirs=self.code_dirs, inventory=self.inv, call_policies=self.call_policies)

@@ -1,0 +1,216 @@
+"""A service mesh's call policies (Istio): the timeout, retries and circuit breaker the platform
+applies to every call to a service are the dependencies' own, so that an imported mesh is not
+reported as calling everything with no timeout (docs/importers.md, "Service mesh")."""
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+from prr_app.analysis import analyze
+from prr_app.importers.merge import reimport
+from prr_app.importers.registry import import_paths
+from prr_app.review.importing import import_review
+
+APPS = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: storefront}
+spec:
+  selector: {matchLabels: {app: storefront}}
+  template:
+    metadata: {labels: {app: storefront}}
+    spec:
+      containers:
+      - name: web
+        image: shop/storefront:1.4
+        env:
+        - {name: PRICING_ADDR, value: "pricing:7000"}
+        - {name: STOCK_ADDR, value: "stock:7100"}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: storefront}
+spec: {type: LoadBalancer, selector: {app: storefront}, ports: [{port: 80}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: pricing}
+spec:
+  selector: {matchLabels: {app: pricing}}
+  template:
+    metadata: {labels: {app: pricing}}
+    spec:
+      containers:
+      - name: api
+        image: shop/pricing:2.0
+        env:
+        - {name: STOCK_ADDR, value: "stock:7100"}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: pricing}
+spec: {selector: {app: pricing}, ports: [{port: 7000}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: stock}
+spec:
+  selector: {matchLabels: {app: stock}}
+  template:
+    metadata: {labels: {app: stock}}
+    spec:
+      containers: [{name: api, image: shop/stock:3.1}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: stock}
+spec: {selector: {app: stock}, ports: [{port: 7100}]}
+"""
+
+MESH = """\
+apiVersion: networking.istio.io/v1beta1
+kind: VirtualService
+metadata: {name: pricing}
+spec:
+  hosts: [pricing.default.svc.cluster.local]
+  http:
+  - match: [{uri: {prefix: /quote}}]
+    route: [{destination: {host: pricing.default.svc.cluster.local}}]
+    timeout: 1.5s
+    retries: {attempts: 3, perTryTimeout: 500ms}
+  - route: [{destination: {host: pricing}}]
+    timeout: 800ms
+---
+apiVersion: networking.istio.io/v1beta1
+kind: DestinationRule
+metadata: {name: stock}
+spec:
+  host: stock
+  trafficPolicy:
+    connectionPool: {http: {http1MaxPendingRequests: 10}}
+    outlierDetection: {consecutive5xxErrors: 5, interval: 10s, baseEjectionTime: 30s}
+"""
+
+
+def _write(tmp_path: Path, mesh: str = MESH) -> Path:
+    (tmp_path / "apps.yaml").write_text(APPS, encoding="utf-8")
+    (tmp_path / "mesh.yaml").write_text(mesh, encoding="utf-8")
+    return tmp_path
+
+
+def test_a_mesh_route_timeout_retries_and_outlier_detection_are_the_calls_own(tmp_path):
+    res = import_paths([_write(tmp_path) / "apps.yaml", tmp_path / "mesh.yaml"], "kubernetes")
+    deps = res.review.dependencies
+    to_pricing = deps["storefront->pricing"]
+    # the longest of the routes' timeouts: a caller may wait that long
+    assert (to_pricing.timeout_ms, to_pricing.retries, to_pricing.backoff) == (1500, 3, True)
+    assert to_pricing.circuit_breaker is None
+    assert any("VirtualService pricing" in e and "1500 ms" in e for e in to_pricing.evidence)
+    for src in ("storefront", "pricing"):
+        to_stock = deps[f"{src}->stock"]
+        assert to_stock.circuit_breaker is True and to_stock.timeout_ms is None
+        assert any("DestinationRule stock" in e and "outlier detection" in e for e in to_stock.evidence)
+    # neither object is reported as skipped
+    assert not any("VirtualService pricing" in s or "DestinationRule stock" in s for s in res.report.skipped)
+
+    a = analyze(res.review)
+    no_timeout = {f["id"]: f for f in a.cascading if f["type"] == "no-timeout-or-breaker"}
+    # storefront's calls: pricing has a timeout, stock a breaker; pricing's call to stock a breaker
+    assert "cascade:no-timeout:storefront" not in no_timeout
+    assert "cascade:no-timeout:pricing" not in no_timeout
+    unstated = next((x for x in a.assumptions if x["id"] == "timeout-unstated"), {"elements": ()})
+    assert "storefront->pricing" not in unstated["elements"]
+
+
+def test_without_the_mesh_files_the_calls_state_nothing(tmp_path):
+    res = import_paths([_write(tmp_path) / "apps.yaml"], "kubernetes")
+    dep = res.review.dependencies["storefront->pricing"]
+    assert (dep.timeout_ms, dep.retries, dep.backoff, dep.circuit_breaker) == (None, None, None, None)
+    a = analyze(res.review)
+    assert any(f["id"] == "cascade:no-timeout:storefront" for f in a.cascading)
+
+
+def test_what_does_not_apply_to_every_call_is_not_taken_for_the_calls_policy(tmp_path):
+    mesh = """\
+apiVersion: networking.istio.io/v1beta1
+kind: VirtualService
+metadata: {name: pricing}
+spec:
+  hosts: [pricing]
+  http:
+  - match: [{headers: {x-canary: {exact: "1"}}}]
+    route: [{destination: {host: pricing}}]
+    timeout: 2s
+  - route: [{destination: {host: pricing}}]
+---
+apiVersion: networking.istio.io/v1beta1
+kind: VirtualService
+metadata: {name: stock-from-storefront}
+spec:
+  hosts: [stock]
+  http:
+  - match: [{sourceLabels: {app: storefront}}]
+    route: [{destination: {host: stock}}]
+    timeout: 1s
+---
+apiVersion: networking.istio.io/v1beta1
+kind: VirtualService
+metadata: {name: storefront-edge}
+spec:
+  hosts: ["shop.example.com"]
+  gateways: [edge-gateway]
+  http:
+  - route: [{destination: {host: storefront}}]
+    timeout: 30s
+---
+apiVersion: networking.istio.io/v1beta1
+kind: DestinationRule
+metadata: {name: stock}
+spec:
+  host: stock
+  trafficPolicy: {connectionPool: {tcp: {maxConnections: 100}}}
+"""
+    res = import_paths([_write(tmp_path, mesh) / "apps.yaml", tmp_path / "mesh.yaml"], "kubernetes")
+    deps = res.review.dependencies
+    # one route to pricing states no timeout: calls on it may wait for ever
+    assert deps["storefront->pricing"].timeout_ms is None
+    # a rule for some callers only, and a route from the edge gateway, say nothing of the calls
+    assert deps["storefront->stock"].timeout_ms is None and deps["pricing->stock"].timeout_ms is None
+    # a connection pool alone is not a breaker
+    assert deps["storefront->stock"].circuit_breaker is None
+    assert any("DestinationRule stock" in s and "no outlier detection" in s for s in res.report.skipped)
+    assert res.review.components["storefront"].user_facing
+
+
+def test_a_reimport_brings_the_mesh_policy_in_and_keeps_a_reviewers_own_figure(tmp_path):
+    _write(tmp_path)
+    first = import_review([tmp_path / "apps.yaml"], "kubernetes").review
+    # an import made before call policies were imported: its snapshot has no such fields
+    old = copy.deepcopy(first)
+    rec = next(iter(old.imports.values()))
+    for fields in rec.report["imported"]["dependencies"].values():
+        for f in ("timeout_ms", "retries", "backoff", "circuit_breaker"):
+            fields.pop(f, None)
+    old.dependencies["pricing->stock"].circuit_breaker = False  # the reviewer's own answer
+    again = reimport(old, import_paths([tmp_path / "apps.yaml", tmp_path / "mesh.yaml"], "kubernetes")).review
+    assert again.dependencies["storefront->pricing"].timeout_ms == 1500
+    assert again.dependencies["storefront->stock"].circuit_breaker is True
+    assert again.dependencies["pricing->stock"].circuit_breaker is False  # kept
+
+
+def test_a_checkout_import_applies_the_mesh_policy_to_calls_found_in_the_code(tmp_path):
+    apps = APPS.replace('        env:\n        - {name: STOCK_ADDR, value: "stock:7100"}\n---\napiVersion: v1\nkind: Service\n'
+                        'metadata: {name: pricing}', '---\napiVersion: v1\nkind: Service\nmetadata: {name: pricing}')
+    assert apps != APPS
+    (tmp_path / "deploy").mkdir()
+    (tmp_path / "deploy" / "apps.yaml").write_text(apps, encoding="utf-8")
+    (tmp_path / "deploy" / "mesh.yaml").write_text(MESH, encoding="utf-8")
+    (tmp_path / "src" / "pricing").mkdir(parents=True)
+    (tmp_path / "src" / "pricing" / "client.py").write_text(
+        'import requests\n\nSTOCK = "http://stock:7100/levels"\n\n\ndef level(sku):\n'
+        '    return requests.get(f"{STOCK}/{sku}", timeout=None).json()\n', encoding="utf-8")
+    res = import_review([tmp_path], None)
+    dep = res.review.dependencies.get("pricing->stock")
+    assert dep is not None, sorted(res.review.dependencies)
+    assert dep.circuit_breaker is True
+    assert any("DestinationRule stock" in e for e in dep.evidence)
