@@ -6,6 +6,8 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
+import pytest
+
 from prr_app.analysis import analyze
 from prr_app.importers.merge import reimport
 from prr_app.importers.registry import import_paths
@@ -214,3 +216,70 @@ def test_a_checkout_import_applies_the_mesh_policy_to_calls_found_in_the_code(tm
     assert dep is not None, sorted(res.review.dependencies)
     assert dep.circuit_breaker is True
     assert any("DestinationRule stock" in e for e in dep.evidence)
+
+
+# --------------------------------------------------------------------- Spring Cloud Gateway
+REALDATA = Path(__file__).resolve().parent.parent.parent / "shared" / "realdata"
+
+GATEWAY_YML = """\
+spring:
+  application:
+    name: edge
+  cloud.gateway:
+    httpclient:
+      response-timeout: 4s
+    default-filters:
+      - name: Retry
+        args: {retries: 2, statuses: BAD_GATEWAY, backoff: {firstBackoff: 50ms, maxBackoff: 500ms, factor: 2}}
+    routes:
+      - id: catalog
+        uri: lb://catalog
+        predicates: [Path=/api/catalog/**]
+        filters:
+          - CircuitBreaker=name=catalogBreaker,fallbackUri=forward:/catalog-fallback
+      - id: orders
+        uri: http://orders:8080
+        predicates: [Path=/api/orders/**]
+        metadata: {response-timeout: 1500}
+        filters: [Retry=5]
+      - id: docs
+        uri: https://docs.example.com
+"""
+
+
+def test_a_gateways_filters_and_timeouts_are_its_calls_own():
+    from prr_app.importers.call_policies import spring_gateway_policies
+
+    routes = dict(spring_gateway_policies(GATEWAY_YML, "edge/application.yml"))
+    assert set(routes) == {"lb://catalog", "http://orders:8080", "https://docs.example.com"}
+    catalog = {f: v for f, (v, _line) in routes["lb://catalog"].items()}
+    assert catalog == {"circuit_breaker": True, "retries": 2, "backoff": True, "timeout_ms": 4000}
+    assert "forward:/catalog-fallback" in routes["lb://catalog"]["circuit_breaker"][1]
+    orders = {f: v for f, (v, _line) in routes["http://orders:8080"].items()}
+    # the route's own timeout and Retry filter win over the defaults; Retry=5 states no back-off
+    assert orders == {"retries": 5, "backoff": False, "timeout_ms": 1500}
+    assert routes["lb://catalog"]["retries"][1].startswith("edge/application.yml:")
+
+
+def test_what_is_not_a_gateway_configuration_says_nothing():
+    from prr_app.importers.call_policies import spring_gateway_policies
+
+    assert spring_gateway_policies("spring:\n  datasource:\n    url: jdbc:mysql://db/x\n", "a/application.yml") == []
+    assert spring_gateway_policies("gateway: [unclosed\n", "a/application.yml") == []  # not YAML: nothing
+    assert spring_gateway_policies("spring.cloud.gateway.routes: 7\n", "a/application.yml") == []
+
+
+@pytest.mark.skipif(not (REALDATA / "spring-petclinic-repo").is_dir(), reason="shared/realdata is not here")
+def test_petclinics_gateway_breaker_on_every_route_is_not_reported_missing():
+    res = import_review([REALDATA / "spring-petclinic-repo"], None)
+    deps = res.review.dependencies
+    for svc in ("customers-service", "vets-service", "visits-service", "genai-service"):
+        d = deps[f"api-gateway->{svc}"]
+        assert d.circuit_breaker is True and d.retries == 1 and d.backoff is False, d
+        assert any("CircuitBreaker filter" in e for e in d.evidence)
+    assert any("/fallback" in e for e in deps["api-gateway->genai-service"].evidence)
+    a = analyze(res.review)
+    ids = {f["id"] for f in a.cascading}
+    assert "cascade:no-timeout:api-gateway" not in ids
+    # one immediate retry is still an amplification the register names
+    assert "cascade:retries:api-gateway" in ids

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from prr_app.model.entities import Review
+from prr_app.importers.call_policies import is_spring_config, spring_gateway_policies
 from prr_app.importers.graph import dependency_type, hub_tag
 
 #: folders whose files describe tests, not the deployment
@@ -63,6 +64,9 @@ class Seen:
 @dataclass
 class Found:
     edges: dict[tuple[str, str], list[Seen]] = field(default_factory=dict)
+    #: (caller, callee) -> {dependency field: (value, evidence line)}: what the caller's configuration
+    #: says of its calls (a gateway's circuit breaker, retries, timeout: ``call_policies``)
+    policies: dict[tuple[str, str], dict] = field(default_factory=dict)
     read: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
 
@@ -210,6 +214,8 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
         else:
             hits = [(targets, seen, owner) for targets, seen in hits]
         f.note = f.note or f"evidence for {', '.join(sorted({h[2] for h in hits}))}"
+        if owner is not None and not is_src and is_spring_config(f.rel):
+            _gateway_policies(found, text, f.rel, owner, host_map)
         for targets, seen, owner in hits:
             src_comp = review.components.get(owner)
             for t in targets:
@@ -238,6 +244,18 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
             f"named like one): " + ", ".join(f"{k} ({v})" for k, v in list(unowned.items())[:5])
             + (" ..." if len(unowned) > 5 else ""))
     return found
+
+
+def _gateway_policies(found: Found, text: str, rel: str, owner: str, host_map) -> None:
+    """What the Spring Cloud Gateway configured in ``text`` (the component ``owner``'s) applies to
+    its calls, by the known component each route's ``uri`` names."""
+    for uri, pol in spring_gateway_policies(text, rel):
+        _scheme, sep, rest = uri.partition("://")
+        m = _URL_HOST.match(rest) if sep else None
+        k = _known(m.group(1), host_map) if m else None
+        for t in k[1] if k else ():
+            if t != owner:
+                found.policies.setdefault((owner, t), {}).update(pol)
 
 
 _URL_HOST = re.compile(r"(?:[^@/\s\"'<>]*@)?\[?([A-Za-z0-9_][A-Za-z0-9_.-]*)")

@@ -963,6 +963,15 @@ class _Assembly:
             self.review.dependencies[dep.id] = dep
             self.inferred.append({"id": dep.id, "source": src, "target": tgt, "kind": kind, "confidence": conf,
                                   "evidence": texts, "decision": decisions.get(dep_id, "")})
+        for (src, tgt), pol in sorted(found.policies.items()):
+            dep = self.review.dependencies.get(f"{src}->{tgt}")
+            if dep is None or dep.kind == "async":
+                continue
+            for f, (value, line) in pol.items():
+                if getattr(dep, f) is None:
+                    setattr(dep, f, value)
+                    if line not in dep.evidence:
+                        dep.evidence = [*dep.evidence, line]
 
     def _system_name(self) -> str:
         names = list(dict.fromkeys(self.systems))

@@ -1,0 +1,148 @@
+"""What a gateway's configuration says about the calls it makes: timeouts, retries, breakers.
+
+A checkout's Spring Cloud Gateway (``application.yml``) routes requests to services
+(``uri: lb://vets-service``) through filters: a ``CircuitBreaker`` filter (Resilience4j) and a
+``Retry`` filter, on every route (``default-filters``) or on one; a response timeout for every
+route (``httpclient.response-timeout``) or for one (``metadata.response-timeout``). Those are the
+gateway's calls' circuit breaker, retries (with or without back-off) and timeout, and the import
+gives them to the dependencies, so that the report does not say the gateway calls its services
+with no breaker when its configuration puts one on every route (docs/importers.md).
+
+A ``fallbackUri`` is named in the evidence but not taken for the dependency's fallback: what it
+serves (a degraded answer or an error page) is not in the configuration; the reviewer states it.
+"""
+from __future__ import annotations
+
+import re
+
+from prr_app import safe_yaml as sy
+from prr_app.errors import PrrError
+
+#: Spring Cloud Gateway's configuration roots, oldest first (4.x moved routes under server.webflux/webmvc)
+GATEWAY_ROOTS = (("spring", "cloud", "gateway"), ("spring", "cloud", "gateway", "server", "webflux"),
+                 ("spring", "cloud", "gateway", "server", "webmvc"), ("spring", "cloud", "gateway", "mvc"))
+#: the Retry filter's attempts when it states none (Spring Cloud Gateway's default)
+RETRY_DEFAULT = 3
+
+_SPRING_FILE = re.compile(r"(^|/)(application|bootstrap)(-[A-Za-z0-9_.-]+)?\.ya?ml$", re.IGNORECASE)
+
+
+def is_spring_config(rel: str) -> bool:
+    return bool(_SPRING_FILE.search(rel))
+
+
+def _get(node, path: tuple[str, ...]):
+    """``node`` at ``path``, where a mapping may also write several steps as one dotted key
+    (``spring.cloud.gateway:``), as Spring reads it."""
+    if not path:
+        return node
+    if not isinstance(node, dict):
+        return None
+    for n in range(len(path), 0, -1):
+        key = ".".join(path[:n])
+        if key in node:
+            found = _get(node[key], path[n:])
+            if found is not None:
+                return found
+    return None
+
+
+def _duration_ms(value) -> int | None:
+    """Milliseconds of a Spring duration: a number of ms, ``5s``, ``500ms``, ``1m``, ``PT5S``."""
+    text = sy.text(value).strip()
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(ms|s|m|h)?", text, re.IGNORECASE)
+    if m:
+        ms = float(m.group(1)) * {"ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000}[(m.group(2) or "ms").lower()]
+    else:
+        m = re.fullmatch(r"PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?", text, re.IGNORECASE)
+        if not m or not any(m.groups()):
+            return None
+        ms = (int(m.group(1) or 0) * 3600 + int(m.group(2) or 0) * 60 + float(m.group(3) or 0)) * 1000
+    return round(ms) if ms > 0 else None
+
+
+def _filter(value) -> tuple[str, dict, list]:
+    """(name, named arguments, positional arguments) of a filter in either form:
+    ``Retry=3``, ``CircuitBreaker=name=cb,fallbackUri=/fallback`` or ``{name: Retry, args: {...}}``."""
+    if isinstance(value, dict):
+        args = value.get("args") if isinstance(value.get("args"), dict) else {}
+        return sy.text(value.get("name")).strip(), {str(k): v for k, v in args.items()}, []
+    name, _, rest = sy.text(value).partition("=")
+    named: dict = {}
+    positional: list = []
+    for part in (p.strip() for p in rest.split(",")) if rest else ():
+        k, eq, v = part.partition("=")
+        if eq and re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", k.strip()):
+            named[k.strip()] = v.strip()
+        elif part:
+            positional.append(part)
+    return name.strip(), named, positional
+
+
+def _filters_policy(filters: list, where: str) -> dict:
+    """The call policy the filters give: {field: (value, evidence)}."""
+    out: dict = {}
+    for f in filters:
+        name, named, positional = _filter(f)
+        if name == "CircuitBreaker":
+            fallback = sy.text(named.get("fallbackUri") or (positional[1] if len(positional) > 1 else ""))
+            out["circuit_breaker"] = (True, f"{where}: CircuitBreaker filter (Spring Cloud Gateway): a circuit breaker "
+                                            "on the calls" + (f"; on failure it forwards to {fallback} (what that "
+                                                              "serves is not said here)" if fallback else ""))
+        elif name == "Retry":
+            raw = named.get("retries", positional[0] if positional else None)
+            n = int(sy.text(raw)) if sy.text(raw).strip().isdigit() else RETRY_DEFAULT if raw is None else None
+            if n is None:
+                continue
+            backoff = named.get("backoff")
+            when = ", ".join(sy.text(named[k]) if not isinstance(named[k], list) else "/".join(map(sy.text, named[k]))
+                             for k in ("statuses", "methods", "series") if named.get(k))
+            line = (f"{where}: Retry filter (Spring Cloud Gateway): up to {n} retr{'y' if n == 1 else 'ies'}"
+                    + ("" if raw is not None else " (its default)") + (f" on {when}" if when else "")
+                    + (", backing off between attempts" if backoff else ", at once (no back-off stated)"))
+            out["retries"] = (n, line)
+            out["backoff"] = (bool(backoff), line)
+    return out
+
+
+def spring_gateway_policies(text: str, rel: str) -> list[tuple[str, dict]]:
+    """The routes of the Spring Cloud Gateway configured in ``text`` (file ``rel``), each as
+    (its ``uri``, {dependency field: (value, evidence)}): what the default and the route's own
+    filters and timeouts apply to its calls. Routes with nothing to say are left out; a file
+    that is not YAML gives nothing (the evidence scan reads it as text anyway)."""
+    if "gateway" not in text:
+        return []
+    try:
+        docs = sy.load_text(text, file=rel)
+    except PrrError:
+        return []
+    out: list[tuple[str, dict]] = []
+    for doc in docs:
+        for root in GATEWAY_ROOTS:
+            gw = _get(doc.value, root)
+            if not isinstance(gw, dict):
+                continue
+            base: dict = {}
+            defaults = _get(gw, ("default-filters",))
+            if isinstance(defaults, list):
+                base.update(_filters_policy(defaults, f"{rel}:{sy.line_of(gw, 'default-filters', doc.line)}: "
+                                                      "default-filters"))
+            timeout = _duration_ms(_get(gw, ("httpclient", "response-timeout")))
+            if timeout:
+                base["timeout_ms"] = (timeout, f"{rel}: httpclient.response-timeout: every route's calls time out "
+                                               f"after {timeout} ms")
+            routes = _get(gw, ("routes",))
+            for k, route in enumerate(routes if isinstance(routes, list) else []):
+                if not isinstance(route, dict) or not sy.text(route.get("uri")):
+                    continue
+                where = f"{rel}:{sy.line_of(routes, k, doc.line)}: route {sy.text(route.get('id')) or k}"
+                pol = dict(base)
+                filters = route.get("filters")
+                if isinstance(filters, list):
+                    pol.update(_filters_policy(filters, where))
+                own = _duration_ms(_get(route, ("metadata", "response-timeout")))
+                if own:
+                    pol["timeout_ms"] = (own, f"{where}: metadata.response-timeout: its calls time out after {own} ms")
+                if pol:
+                    out.append((sy.text(route.get("uri")), pol))
+    return out
