@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from prr_app.model.entities import ComponentKind, DependencyKind, DomainKind, Observability, Recovery
 from prr_app.review.edits import change_fields
+from prr_app.review.provenance import evidence_of
 from prr_app.ui import theme
 
 
@@ -199,6 +200,17 @@ class Inspector(QScrollArea):
         self._outer.addWidget(self._title)
         self._formw = QWidget()
         self._outer.addWidget(self._formw)
+        # where an imported element comes from (file:line), read-only
+        self.evidence_label = QLabel()
+        self.evidence_label.setWordWrap(True)
+        self.evidence_label.setStyleSheet(f"color: {theme.MUTED};")
+        self._outer.addWidget(self.evidence_label)
+        self.evidence = QPlainTextEdit()
+        self.evidence.setReadOnly(True)
+        self.evidence.setAccessibleName("Evidence: where this element comes from")
+        self.evidence.setMaximumHeight(150)
+        self.evidence.setTabChangesFocus(True)
+        self._outer.addWidget(self.evidence)
         self.delete_button = QPushButton("Delete")
         self.delete_button.setAccessibleName("Delete the element shown")
         self.delete_button.clicked.connect(lambda: self.key and self.sig_delete_requested.emit(self.key))
@@ -334,10 +346,20 @@ class Inspector(QScrollArea):
         w.editingFinished.connect(lambda f=f, w=w: self._text_done(f, w.text()))
         return w
 
+    def _load_evidence(self) -> None:
+        where, lines = evidence_of(self.session.review, self.key) if self.key else ("", [])
+        self.evidence_label.setText(f"Evidence ({where})" if lines else "")
+        text = "\n".join(f"• {x}" for x in lines)
+        if self.evidence.toPlainText() != text:
+            self.evidence.setPlainText(text)
+        self.evidence_label.setVisible(bool(lines))
+        self.evidence.setVisible(bool(lines))
+
     def _load_values(self) -> None:
         obj = self.element()
         if obj is None:
             return
+        self._load_evidence()
         for f in FIELDS[self.coll]:
             w = self.editors[f.attr]
             v = getattr(obj, f.attr)
