@@ -10,48 +10,9 @@ from ui_driver import wait_analysis
 
 pytestmark = [pytest.mark.usefixtures("qapp"), pytest.mark.qt_log_ignore("propagateSizeHints")]
 
-MANIFESTS = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: storefront}
-spec:
-  selector: {matchLabels: {app: storefront}}
-  template:
-    metadata: {labels: {app: storefront}}
-    spec:
-      containers:
-      - name: web
-        image: shop/storefront:1.4
-        env: [{name: STOCK_ADDR, value: "stock:7100"}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: storefront}
-spec: {type: LoadBalancer, selector: {app: storefront}, ports: [{port: 80}]}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: stock}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: stock}}
-  template:
-    metadata: {labels: {app: stock}}
-    spec:
-      containers: [{name: api, image: shop/stock:3.1}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: stock}
-spec: {selector: {app: stock}, ports: [{port: 7100}]}
----
-apiVersion: networking.istio.io/v1beta1
-kind: DestinationRule
-metadata: {name: stock}
-spec:
-  host: stock
-  trafficPolicy: {outlierDetection: {consecutive5xxErrors: 5}}
-"""
+from shop_manifests import APPS, MESH
+
+MANIFESTS = APPS + "---\n" + MESH
 
 
 def _import(qtbot, win, tmp_path):
