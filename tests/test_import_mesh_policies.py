@@ -205,3 +205,16 @@ def test_petclinics_gateway_breaker_on_every_route_is_not_reported_missing():
     assert "cascade:no-timeout:api-gateway" not in ids
     # one immediate retry is still an amplification the register names
     assert "cascade:retries:api-gateway" in ids
+
+
+def test_figures_a_dependency_cannot_hold_are_not_taken_and_the_import_goes_on(tmp_path):
+    from prr_app.importers.call_policies import duration_ms, retry_count
+
+    assert [duration_ms(v) for v in ("10s", "0.5s", "250ms", "1m", "PT2S", "1500", "0s", "25h", "soon", None)] == \
+        [10_000, 500, 250, 60_000, 2_000, 1_500, None, None, None, None]
+    assert [retry_count(v) for v in ("3", "0", "1001", "-1", "two", True, None)] == [3, 0, None, None, None, None, None]
+    mesh = MESH.replace("timeout: 1.5s", "timeout: 9999999h").replace("attempts: 3", "attempts: 99999999")
+    res = import_paths([_write(tmp_path, mesh) / "apps.yaml", tmp_path / "mesh.yaml"], "kubernetes")
+    dep = res.review.dependencies["storefront->pricing"]
+    # one route's timeout is not a figure: the calls' longest is unknown; the absurd retries are dropped
+    assert dep.timeout_ms is None and dep.retries is None

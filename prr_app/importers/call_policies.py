@@ -24,6 +24,11 @@ GATEWAY_ROOTS = (("spring", "cloud", "gateway"), ("spring", "cloud", "gateway", 
 #: the Retry filter's attempts when it states none (Spring Cloud Gateway's default)
 RETRY_DEFAULT = 3
 
+#: what a dependency may hold (model/validation.py): larger figures in a file are not taken
+MAX_RETRIES = 1000
+#: a timeout longer than a day is no timeout a reviewer can reason with: not taken
+MAX_TIMEOUT_MS = 86_400_000
+
 _SPRING_FILE = re.compile(r"(^|/)(application|bootstrap)(-[A-Za-z0-9_.-]+)?\.ya?ml$", re.IGNORECASE)
 
 
@@ -47,8 +52,10 @@ def _get(node, path: tuple[str, ...]):
     return None
 
 
-def _duration_ms(value) -> int | None:
-    """Milliseconds of a Spring duration: a number of ms, ``5s``, ``500ms``, ``1m``, ``PT5S``."""
+def duration_ms(value) -> int | None:
+    """Milliseconds of a duration as Spring and Istio write them: a number of ms, ``5s``,
+    ``0.5s``, ``500ms``, ``1m``, ``PT5S``; None for anything else, for zero (no timeout) and for
+    more than :data:`MAX_TIMEOUT_MS`."""
     text = sy.text(value).strip()
     m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(ms|s|m|h)?", text, re.IGNORECASE)
     if m:
@@ -58,7 +65,13 @@ def _duration_ms(value) -> int | None:
         if not m or not any(m.groups()):
             return None
         ms = (int(m.group(1) or 0) * 3600 + int(m.group(2) or 0) * 60 + float(m.group(3) or 0)) * 1000
-    return round(ms) if ms > 0 else None
+    return round(ms) if 0 < ms <= MAX_TIMEOUT_MS else None
+
+
+def retry_count(value) -> int | None:
+    """A number of retries from a scalar (``3``, ``"3"``): 0 to :data:`MAX_RETRIES`, else None."""
+    text = sy.text(value).strip() if not isinstance(value, bool) else ""
+    return int(text) if text.isdigit() and len(text) < 6 and int(text) <= MAX_RETRIES else None
 
 
 def _filter(value) -> tuple[str, dict, list]:
@@ -91,7 +104,7 @@ def _filters_policy(filters: list, where: str) -> dict:
                                                               "serves is not said here)" if fallback else ""))
         elif name == "Retry":
             raw = named.get("retries", positional[0] if positional else None)
-            n = int(sy.text(raw)) if sy.text(raw).strip().isdigit() else RETRY_DEFAULT if raw is None else None
+            n = RETRY_DEFAULT if raw is None else retry_count(raw)
             if n is None:
                 continue
             backoff = named.get("backoff")
@@ -127,7 +140,7 @@ def spring_gateway_policies(text: str, rel: str) -> list[tuple[str, dict]]:
             if isinstance(defaults, list):
                 base.update(_filters_policy(defaults, f"{rel}:{sy.line_of(gw, 'default-filters', doc.line)}: "
                                                       "default-filters"))
-            timeout = _duration_ms(_get(gw, ("httpclient", "response-timeout")))
+            timeout = duration_ms(_get(gw, ("httpclient", "response-timeout")))
             if timeout:
                 base["timeout_ms"] = (timeout, f"{rel}: httpclient.response-timeout: every route's calls time out "
                                                f"after {timeout} ms")
@@ -140,7 +153,7 @@ def spring_gateway_policies(text: str, rel: str) -> list[tuple[str, dict]]:
                 filters = route.get("filters")
                 if isinstance(filters, list):
                     pol.update(_filters_policy(filters, where))
-                own = _duration_ms(_get(route, ("metadata", "response-timeout")))
+                own = duration_ms(_get(route, ("metadata", "response-timeout")))
                 if own:
                     pol["timeout_ms"] = (own, f"{where}: metadata.response-timeout: its calls time out after {own} ms")
                 if pol:

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from prr_app.errors import PrrError
 from prr_app import paths, safe_yaml as sy
+from prr_app.importers.call_policies import duration_ms, retry_count
 from prr_app.importers.graph import (
     ADDRESS_NAME,
     HOST_NAME_VAR,
@@ -839,9 +840,9 @@ class _K8sImport:
                 matches = rule.get("match") if isinstance(rule.get("match"), list) else []
                 if any(isinstance(m, dict) and m.get("sourceLabels") for m in matches):
                     continue
-                timeout = _duration_ms(rule.get("timeout"))
+                timeout = duration_ms(rule.get("timeout"))
                 retries = rule.get("retries") if isinstance(rule.get("retries"), dict) else None
-                attempts = _count(retries.get("attempts")) if retries is not None else None
+                attempts = retry_count(retries.get("attempts")) if retries is not None else None
                 routes = rule.get("route") if isinstance(rule.get("route"), list) else []
                 for r in routes:
                     host = sy.text(sy.get_path(r, "destination", "host")) if isinstance(r, dict) else ""
@@ -1034,21 +1035,3 @@ def _clip(s: str, n: int = 120) -> str:
 
 ImportResultT = object  # for the annotation above without a circular import
 
-
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*$")
-_DURATION_MS = {"ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000}
-
-
-def _duration_ms(value) -> int | None:
-    """Milliseconds of an Istio duration (``10s``, ``0.5s``, ``250ms``, ``1m``); None if not one."""
-    m = _DURATION.match(value) if isinstance(value, str) else None
-    if m is None:
-        return None
-    ms = round(float(m.group(1)) * _DURATION_MS[m.group(2)])
-    return ms if ms > 0 else None
-
-
-def _count(value) -> int | None:
-    """A whole number of 0 or more from a scalar (``3``, ``"3"``); None for anything else."""
-    text = str(value).strip() if isinstance(value, (int, str)) and not isinstance(value, bool) else ""
-    return int(text) if text.isdigit() and len(text) < 10 else None
