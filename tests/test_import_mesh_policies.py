@@ -218,3 +218,39 @@ def test_figures_a_dependency_cannot_hold_are_not_taken_and_the_import_goes_on(t
     dep = res.review.dependencies["storefront->pricing"]
     # one route's timeout is not a figure: the calls' longest is unknown; the absurd retries are dropped
     assert dep.timeout_ms is None and dep.retries is None
+
+
+# --------------------------------------------------------------------- Traefik middlewares (compose labels)
+TRAEFIK_STACK = """\
+services:
+  traefik:
+    image: traefik:v3.1
+    ports: ["443:443"]
+    labels:
+      - "traefik.http.middlewares.retry-3.retry.attempts=3"
+  shop:
+    image: example/shop
+    labels:
+      - "traefik.http.routers.shop.rule=Host(`shop.example.com`)"
+      - "traefik.http.routers.shop.middlewares=retry-3@docker,shop-breaker"
+      - "traefik.http.middlewares.shop-breaker.circuitbreaker.expression=NetworkErrorRatio() > 0.30"
+  admin:
+    image: example/admin
+    labels:
+      - "traefik.http.routers.admin.rule=Host(`admin.example.com`)"
+      - "traefik.http.routers.admin.middlewares=auth@file"
+"""
+
+
+def test_traefik_retry_and_circuit_breaker_middlewares_are_the_proxys_calls_own(tmp_path):
+    (tmp_path / "compose.yaml").write_text(TRAEFIK_STACK, encoding="utf-8")
+    res = import_paths([tmp_path / "compose.yaml"])
+    deps = res.review.dependencies
+    shop = deps["traefik->shop"]
+    # a middleware another service's labels define, named with its provider, counts
+    assert (shop.retries, shop.backoff, shop.circuit_breaker) == (3, True, True)
+    assert any("router shop uses Traefik middleware retry-3" in e for e in shop.evidence)
+    assert any("NetworkErrorRatio() > 0.30" in e for e in shop.evidence)
+    # a middleware defined elsewhere (a file provider) says nothing here
+    admin = deps["traefik->admin"]
+    assert (admin.retries, admin.backoff, admin.circuit_breaker) == (None, None, None)

@@ -733,6 +733,7 @@ def _label_routes(b: GraphBuilder, services: dict[str, dict]) -> None:
     caddy-docker-proxy's ``caddy.reverse_proxy``) or environment (nginx-proxy's ``VIRTUAL_HOST``):
     the proxy depends on each service it routes to. A service routed by a proxy that is not in
     these files is reached from outside all the same: it is user-facing, and the report says why."""
+    middlewares = _traefik_middlewares(services)
     for name, image_re, label_re, env_var in LABEL_ROUTERS:
         proxies = [sname for sname, svc in services.items() if image_re.search(sy.text(svc.get("image")))]
         for sname, svc in services.items():
@@ -756,6 +757,8 @@ def _label_routes(b: GraphBuilder, services: dict[str, dict]) -> None:
                 for proxy in proxies:
                     typ, word = dependency_type(b.components[sname])
                     b.depend(proxy, sname, typ, ENV, f"{how}: {name} {proxy} routes to it ({word})")
+                    if name == "Traefik":
+                        _traefik_call_settings(b, proxy, sname, labels, middlewares)
             elif can_face_users(b.components[sname]):
                 comp = b.components[sname]
                 if not comp.user_facing:
@@ -764,6 +767,51 @@ def _label_routes(b: GraphBuilder, services: dict[str, dict]) -> None:
                                       "through it: user-facing")
                     b.read(f"{file}:{line}: {sname} is routed by {name} ({key}), which is not in these files: "
                            "taken as user-facing")
+
+
+_TRAEFIK_MIDDLEWARE = re.compile(r"^traefik\.http\.middlewares\.([^.]+)\.(retry\.attempts|circuitbreaker\.expression)$",
+                                 re.I)
+_TRAEFIK_ROUTER_MIDDLEWARES = re.compile(r"^traefik\.http\.routers\.([^.]+)\.middlewares$", re.I)
+
+
+def _traefik_middlewares(services: dict[str, dict]) -> dict[str, dict[str, tuple]]:
+    """The Traefik middlewares the services' labels define (any service may define one): name ->
+    {"retry.attempts" or "circuitbreaker.expression": (value, "file:line")}."""
+    out: dict[str, dict[str, tuple]] = {}
+    for svc in services.values():
+        for k, (v, file, line) in (svc.get("labels") or {}).items():
+            m = _TRAEFIK_MIDDLEWARE.match(str(k))
+            if m:
+                out.setdefault(m.group(1), {})[m.group(2).lower()] = (v, f"{file}:{line}")
+    return out
+
+
+def _traefik_call_settings(b: GraphBuilder, proxy: str, sname: str, labels: dict, middlewares: dict) -> None:
+    """What the middlewares on ``sname``'s Traefik routers do to the proxy's calls to it: a ``retry``
+    middleware retries (Traefik backs off exponentially between attempts, from 100 ms by default), a
+    ``circuitBreaker`` middleware is a circuit breaker."""
+    from prr_app.importers.call_policies import retry_count
+
+    for k, (v, file, line) in labels.items():
+        m = _TRAEFIK_ROUTER_MIDDLEWARES.match(str(k))
+        if not m:
+            continue
+        for used in (x.strip().split("@")[0] for x in str(v).split(",")):
+            mw = middlewares.get(used)
+            if not mw:
+                continue
+            where = f"{file}:{line}: router {m.group(1)} uses Traefik middleware {used}"
+            if "retry.attempts" in mw:
+                n = retry_count(mw["retry.attempts"][0])
+                if n is not None:
+                    line_ = (f"{where} ({mw['retry.attempts'][1]}): {proxy} retries its calls to {sname} up to "
+                             f"{n} time(s), backing off between attempts (Traefik's exponential back-off)")
+                    b.call_setting(proxy, sname, "retries", n, line_)
+                    b.call_setting(proxy, sname, "backoff", True, line_)
+            if "circuitbreaker.expression" in mw:
+                b.call_setting(proxy, sname, "circuit_breaker", True,
+                               f"{where} ({mw['circuitbreaker.expression'][1]}): a circuit breaker on {proxy}'s calls "
+                               f"to {sname} ({_clip(str(mw['circuitbreaker.expression'][0]), 60)})")
 
 
 def _what(comp) -> str:

@@ -39,6 +39,8 @@ class _Dep:
     strength: int
     evidence: list[str] = field(default_factory=list)
     description: str = ""
+    #: what the caller's own configuration says of these calls (CALL_POLICY_FIELDS -> value)
+    settings: dict = field(default_factory=dict)
 
 
 class _ById(dict):
@@ -143,6 +145,17 @@ class GraphBuilder:
         if description and not dep.description:
             dep.description = description
         return True
+
+    def call_setting(self, source: str, target: str, field_name: str, value, evidence: str) -> None:
+        """The calls from ``source`` to ``target`` (a dependency already recorded) have ``field_name``
+        (one of CALL_POLICY_FIELDS) = ``value``, as ``evidence`` says (a proxy's retry middleware
+        on its route to the target)."""
+        dep = self.deps.get((self._id(source), self._id(target)))
+        if dep is None:
+            return
+        dep.settings[field_name] = value
+        if evidence not in dep.evidence:
+            dep.evidence.append(evidence)
 
     def call_policy(self, target: str, field_name: str, value, evidence: str) -> None:
         """The platform applies ``field_name`` (a dependency field: ``timeout_ms``, ``retries``,
@@ -260,7 +273,7 @@ class GraphBuilder:
         for (src, tgt), d in sorted(self.deps.items()):
             if src not in review.components or (tgt not in review.components and tgt not in review.groups):
                 continue
-            dep = Dependency(source=src, target=tgt, kind=d.kind, description=d.description[:20000])
+            dep = Dependency(source=src, target=tgt, kind=d.kind, description=d.description[:20000], **d.settings)
             dep.evidence = list(d.evidence)
             review.dependencies[dep.id] = dep
         policies = {c: p for c, p in self.call_policies.items() if c in review.components}
