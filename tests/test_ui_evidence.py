@@ -41,7 +41,7 @@ def test_a_clicked_dependency_shows_the_lines_the_import_read(qtbot, win, tmp_pa
     _click_edge(qtbot, win, "storefront->stock")
     ins = win.inspector
     assert (ins.coll, ins.key) == ("dependencies", "storefront->stock")
-    assert ins.evidence.isVisible() and "what the import saw" in ins.evidence_label.text()
+    assert ins.evidence.isVisible() and ins.evidence_label.text() == "Evidence (from the import)"
     text = ins.evidence.toPlainText()
     assert "shop.yaml:" in text and "STOCK_ADDR=stock:7100" in text
     assert "DestinationRule stock" in text  # why the circuit breaker says yes
@@ -66,3 +66,18 @@ def test_a_component_shows_its_import_and_a_hand_made_one_shows_nothing(qtbot, w
     assert ins.key == "cache" and not ins.evidence.isVisible()
     win.scene.select_ids([])  # the review's own fields: no evidence either
     assert ins.coll == "meta" and not ins.evidence.isVisible()
+
+
+def test_the_command_line_prints_the_same_evidence(tmp_path, capsys):
+    from prr_app.cli.main import main
+    from prr_app.review.importing import import_and_write
+
+    (tmp_path / "shop.yaml").write_text(MANIFESTS, encoding="utf-8")
+    out = tmp_path / "shop.prr"
+    import_and_write([tmp_path / "shop.yaml"], output=out)
+    assert main(["evidence", str(out), "storefront->stock"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("storefront->stock: evidence from the import\n")
+    assert "DestinationRule stock" in text and "STOCK_ADDR=stock:7100" in text
+    assert main(["evidence", str(out), "no-such"]) == 2
+    assert "no component or dependency 'no-such'" in capsys.readouterr().err

@@ -71,6 +71,14 @@ def register(sub) -> None:
     p.add_argument("review", metavar="REVIEW")
     p.set_defaults(func=cmd_summary)
 
+    p = sub.add_parser("evidence", help="where a component or dependency comes from: the files and lines an import read",
+                       description="Print the evidence of one component or dependency (an id such as 'cart' or "
+                                   "'web->cart'): the files and lines the import that made it read, as the app's "
+                                   "inspector shows them.")
+    p.add_argument("review", metavar="REVIEW")
+    p.add_argument("element", metavar="ELEMENT", help="a component id, or a dependency id SOURCE->TARGET")
+    p.set_defaults(func=cmd_evidence)
+
 
 def cmd_import(args) -> int:
     if not args.output and not args.into and not args.dry_run:
@@ -171,6 +179,21 @@ def summary_lines(review) -> list[str]:
         f"mitigations: {len(review.mitigations)}",
     ]
     return [sanitize(line) for line in lines]
+
+
+def cmd_evidence(args) -> int:
+    from prr_app.review.provenance import evidence_of
+
+    review = load_review(args.review)
+    if args.element not in review.components and args.element not in review.dependencies:
+        raise PrrError(f"no component or dependency {args.element!r} in the review", file=args.review)
+    where, lines = evidence_of(review, args.element)
+    if not lines:
+        print(f"{sanitize(args.element)}: no import describes it (added or edited by hand)")
+        return 0
+    print(f"{sanitize(args.element)}: evidence from {where}")
+    print("\n".join(f"  {sanitize(line)}" for line in lines))
+    return 0
 
 
 def cmd_summary(args) -> int:

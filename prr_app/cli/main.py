@@ -31,6 +31,8 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("export", "prr_app.cli.core_commands", "write a review in another format"),
     ("validate", "prr_app.cli.core_commands", "check a review file and report every problem"),
     ("summary", "prr_app.cli.core_commands", "counts of components, dependencies, domains, journeys, risks"),
+    ("evidence", "prr_app.cli.core_commands",
+     "where a component or dependency comes from: the files and lines an import read"),
     ("analyze", "prr_app.cli.analyze_commands",
      "SPOFs, blast radius, failure domains, availability, risks and the verdict"),
     ("checklist", "prr_app.cli.checklist_commands",

@@ -15,7 +15,7 @@ def evidence_of(review: Review, element_id: str) -> tuple[str, list[str]]:
     ``review``; ``("", [])`` for an element no import describes (one a reviewer added)."""
     dep = review.dependencies.get(element_id)
     if dep is not None:
-        return ("what the import saw" if dep.evidence else "", list(dep.evidence))
+        return ("the import" if dep.evidence else "", list(dep.evidence))
     if element_id not in review.components:
         return "", []
     for rec in sorted(review.imports.values(), key=lambda r: r.at, reverse=True):  # the newest first

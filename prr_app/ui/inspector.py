@@ -348,7 +348,7 @@ class Inspector(QScrollArea):
 
     def _load_evidence(self) -> None:
         where, lines = evidence_of(self.session.review, self.key) if self.key else ("", [])
-        self.evidence_label.setText(f"Evidence ({where})" if lines else "")
+        self.evidence_label.setText(f"Evidence (from {where})" if lines else "")
         text = "\n".join(f"• {x}" for x in lines)
         if self.evidence.toPlainText() != text:
             self.evidence.setPlainText(text)
