@@ -100,8 +100,10 @@ def _filters_policy(filters: list, where: str) -> dict:
         if name == "CircuitBreaker":
             fallback = sy.text(named.get("fallbackUri") or (positional[1] if len(positional) > 1 else ""))
             out["circuit_breaker"] = (True, f"{where}: CircuitBreaker filter (Spring Cloud Gateway): a circuit breaker "
-                                            "on the calls" + (f"; on failure it forwards to {fallback} (what that "
-                                                              "serves is not said here)" if fallback else ""))
+                                            "on the calls, whose time limiter also times them out (its duration is "
+                                            "configured elsewhere, 1 s by default: state the timeout)"
+                                            + (f"; on failure it forwards to {fallback} (what that serves is not said "
+                                               "here)" if fallback else ""))
         elif name == "Retry":
             raw = named.get("retries", positional[0] if positional else None)
             n = RETRY_DEFAULT if raw is None else retry_count(raw)
