@@ -155,6 +155,11 @@ def main() -> int:
     reports[0].grab().save(str(path))
     print(path.relative_to(ROOT))
     reports[0].close()
+    # an imported dependency in the inspector, with the lines the import read for it
+    w.scene.select_ids(["web_b->db-primary"])
+    settle()
+    w.inspector.ensureWidgetVisible(w.inspector.evidence)
+    shot("evidence")
     w.close()
 
     # a dark desktop: the same window under a dark palette

@@ -205,11 +205,13 @@ class Inspector(QScrollArea):
         self.evidence_label.setWordWrap(True)
         self.evidence_label.setStyleSheet(f"color: {theme.MUTED};")
         self._outer.addWidget(self.evidence_label)
-        self.evidence = QPlainTextEdit()
-        self.evidence.setReadOnly(True)
+        # a label: as tall as its lines (the inspector scrolls), selectable to copy a path
+        self.evidence = QLabel()
+        self.evidence.setTextFormat(Qt.TextFormat.PlainText)
+        self.evidence.setWordWrap(True)
+        self.evidence.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                              | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.evidence.setAccessibleName("Evidence: where this element comes from")
-        self.evidence.setMaximumHeight(150)
-        self.evidence.setTabChangesFocus(True)
         self._outer.addWidget(self.evidence)
         self.delete_button = QPushButton("Delete")
         self.delete_button.setAccessibleName("Delete the element shown")
@@ -349,9 +351,7 @@ class Inspector(QScrollArea):
     def _load_evidence(self) -> None:
         where, lines = evidence_of(self.session.review, self.key) if self.key else ("", [])
         self.evidence_label.setText(f"Evidence (from {where})" if lines else "")
-        text = "\n".join(f"• {x}" for x in lines)
-        if self.evidence.toPlainText() != text:
-            self.evidence.setPlainText(text)
+        self.evidence.setText("\n".join(f"• {x}" for x in lines))
         self.evidence_label.setVisible(bool(lines))
         self.evidence.setVisible(bool(lines))
 
