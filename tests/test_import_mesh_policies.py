@@ -254,3 +254,42 @@ def test_traefik_retry_and_circuit_breaker_middlewares_are_the_proxys_calls_own(
     # a middleware defined elsewhere (a file provider) says nothing here
     admin = deps["traefik->admin"]
     assert (admin.retries, admin.backoff, admin.circuit_breaker) == (None, None, None)
+
+
+def test_a_gateway_api_mesh_route_times_calls_out_and_does_not_face_users(tmp_path):
+    routes = """\
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: pricing-mesh}
+spec:
+  parentRefs: [{group: "", kind: Service, name: pricing, port: 7000}]
+  rules:
+  - matches: [{path: {type: PathPrefix, value: /quote}}]
+    backendRefs: [{name: pricing, port: 7000}]
+    timeouts: {request: 2s}
+  - backendRefs: [{name: pricing, port: 7000}]
+    timeouts: {request: 750ms}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: stock-mesh}
+spec:
+  parentRefs: [{kind: Service, name: stock}]
+  rules: [{backendRefs: [{name: stock, port: 7100}]}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: shop}
+spec:
+  parentRefs: [{name: public-gateway}]
+  rules: [{backendRefs: [{name: storefront, port: 80}], timeouts: {request: 30s}}]
+"""
+    res = import_paths([_write(tmp_path, routes) / "apps.yaml", tmp_path / "mesh.yaml"], "kubernetes")
+    c, deps = res.review.components, res.review.dependencies
+    assert deps["storefront->pricing"].timeout_ms == 2000
+    assert any("HTTPRoute pricing-mesh" in e for e in deps["storefront->pricing"].evidence)
+    assert deps["storefront->stock"].timeout_ms is None  # its route states no timeout
+    # a mesh route is no way in from outside; a route on a Gateway is
+    assert not c["pricing"].user_facing and not c["stock"].user_facing
+    assert c["storefront"].user_facing
+    assert any("HTTPRoute stock-mesh: a mesh route" in s for s in res.report.skipped)

@@ -289,7 +289,8 @@ class _K8sImport:
         self._env_dependencies()
         self._netpols(by_kind.get("NetworkPolicy", []))
         self._ingresses(by_kind.get("Ingress", []))
-        self._mesh_policies(by_kind.get("VirtualService", []), by_kind.get("DestinationRule", []))
+        self._mesh_policies(by_kind.get("VirtualService", []), by_kind.get("DestinationRule", []),
+                            by_kind.get("HTTPRoute", []))
         self._exposures([o for k in sorted(EXPOSING_KINDS) for o in by_kind.get(k, [])])
         self._guesses()
 
@@ -818,8 +819,32 @@ class _K8sImport:
             return []
         return self.svc.get((parts[1] if len(parts) > 1 else ns, parts[0]), [])
 
-    def _mesh_policies(self, vss: list[K8sObject], drs: list[K8sObject]) -> None:
-        """What an Istio mesh applies to every call to a service: a VirtualService's route ``timeout``
+    def _gamma_timeouts(self, routes: list[K8sObject]) -> None:
+        """Gateway API mesh routes (GAMMA: an ``HTTPRoute`` whose ``parentRefs`` name a Service):
+        every call to that Service gets the rules' ``timeouts.request``, the longest, when every
+        rule states one."""
+        b = self.b
+        for o in routes:
+            spec = o.body.get("spec") if isinstance(o.body.get("spec"), dict) else {}
+            parents = spec.get("parentRefs") if isinstance(spec.get("parentRefs"), list) else []
+            services = [sy.text(p.get("name")) for p in parents
+                        if isinstance(p, dict) and sy.text(p.get("kind")) == "Service" and sy.text(p.get("name"))]
+            rules = [r for r in spec.get("rules") if isinstance(r, dict)] if isinstance(spec.get("rules"), list) else []
+            timeouts = [duration_ms(sy.get_path(r, "timeouts", "request")) for r in rules] or [None]
+            if not services or None in timeouts:
+                continue
+            for name in services:
+                ns = sy.text(next((p.get("namespace") for p in parents if isinstance(p, dict)
+                                   and sy.text(p.get("name")) == name and p.get("namespace")), None)) or o.ns
+                for cid in self.svc.get((ns, name), []):
+                    b.call_policy(cid, "timeout_ms", max(timeouts),
+                                  f"{o.where}: HTTPRoute {o.name} (a mesh route on Service {name}): calls to it time "
+                                  f"out after {max(timeouts)} ms")
+                    self.mesh_policy_objects.add(("HTTPRoute", o.ns, o.name))
+
+    def _mesh_policies(self, vss: list[K8sObject], drs: list[K8sObject], http_routes: list[K8sObject] = ()) -> None:
+        """What a service mesh applies to every call to a service (besides Gateway API mesh routes,
+        :meth:`_gamma_timeouts`), as Istio states it: a VirtualService's route ``timeout``
         and ``retries`` (Envoy backs off between attempts, with jitter), a DestinationRule's
         ``outlierDetection`` (failing instances are ejected: a circuit breaker). Only a
         VirtualService that applies inside the mesh (no ``gateways``, or ``mesh`` among them) and
@@ -865,6 +890,7 @@ class _K8sImport:
                 b.call_policy(cid, "backoff", True, f"{o.where}: VirtualService {o.name}: the mesh's retries back off "
                                                     "between attempts, with jitter (Envoy)")
                 self.mesh_policy_objects.update(("VirtualService", x.ns, x.name) for _t, _a, x, _h in stated)
+        self._gamma_timeouts(http_routes)
         for o in drs:
             spec = o.body.get("spec") if isinstance(o.body.get("spec"), dict) else {}
             host = sy.text(spec.get("host"))
@@ -917,8 +943,14 @@ class _K8sImport:
                         if isinstance(ref, dict) and sy.text(ref.get("kind") or "Service") == "Service":
                             names.append(sy.text(ref.get("name")))
             else:  # Gateway API: spec.parentRefs (a Gateway) and rules[].backendRefs
-                if not isinstance(spec.get("parentRefs"), list) or not spec["parentRefs"]:
-                    b.skip(f"{o.where}: {o.kind} {o.name}: attached to no Gateway")
+                parents = spec.get("parentRefs") if isinstance(spec.get("parentRefs"), list) else []
+                gateways = [p for p in parents if isinstance(p, dict) and sy.text(p.get("kind") or "Gateway") == "Gateway"]
+                if not gateways:
+                    if parents and ("HTTPRoute", o.ns, o.name) not in self.mesh_policy_objects:
+                        b.skip(f"{o.where}: {o.kind} {o.name}: a mesh route (attached to a Service, not a Gateway), "
+                               "with no timeout stated")
+                    elif not parents:
+                        b.skip(f"{o.where}: {o.kind} {o.name}: attached to no Gateway")
                     continue
                 for rule in spec.get("rules") if isinstance(spec.get("rules"), list) else []:
                     refs = rule.get("backendRefs") if isinstance(rule, dict) else None
