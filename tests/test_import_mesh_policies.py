@@ -293,3 +293,90 @@ spec:
     assert not c["pricing"].user_facing and not c["stock"].user_facing
     assert c["storefront"].user_facing
     assert any("HTTPRoute stock-mesh: a mesh route" in s for s in res.report.skipped)
+
+
+# --------------------------------------------------------------------- an Envoy front proxy (a checkout)
+ENVOY = """\
+static_resources:
+  listeners:
+    - address:
+        socket_address: {address: 0.0.0.0, port_value: 8080}
+      filter_chains:
+        - filters:
+            - name: envoy.filters.network.http_connection_manager
+              typed_config:
+                "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
+                stat_prefix: ingress_http
+                route_config:
+                  virtual_hosts:
+                    - name: shop
+                      domains: ["*"]
+                      routes:
+                        - match: {prefix: "/api/"}
+                          route: {cluster: catalog, timeout: 3s, retry_policy: {retry_on: 5xx, num_retries: 2}}
+                        - match: {prefix: "/events"}
+                          route: {cluster: feed, timeout: 0s}
+                        - match: {prefix: "/"}
+                          route: {cluster: web}
+  clusters:
+    - name: web
+      type: STRICT_DNS
+      load_assignment:
+        cluster_name: web
+        endpoints:
+          - lb_endpoints:
+              - endpoint: {address: {socket_address: {address: "${WEB_HOST}", port_value: 8080}}}
+    - name: catalog
+      type: STRICT_DNS
+      outlier_detection: {consecutive_5xx: 3}
+      load_assignment:
+        cluster_name: catalog
+        endpoints:
+          - lb_endpoints:
+              - endpoint: {address: {socket_address: {address: catalog, port_value: 9000}}}
+    - name: feed
+      type: STRICT_DNS
+      load_assignment:
+        cluster_name: feed
+        endpoints:
+          - lb_endpoints:
+              - endpoint: {address: {socket_address: {address: feed, port_value: 9100}}}
+"""
+
+ENVOY_COMPOSE = """\
+services:
+  edge:
+    build: {context: ., dockerfile: src/edge/Dockerfile}
+    ports: ["8080:8080"]
+    environment: {WEB_HOST: web, CATALOG_ADDR: "catalog:9000", FEED_ADDR: "feed:9100"}
+  web:
+    image: example/web
+  catalog:
+    image: example/catalog
+  feed:
+    image: example/feed
+"""
+
+
+def test_an_envoy_front_proxys_routes_and_clusters_are_its_calls_own(tmp_path):
+    (tmp_path / "compose.yaml").write_text(ENVOY_COMPOSE, encoding="utf-8")
+    (tmp_path / "src" / "edge").mkdir(parents=True)
+    (tmp_path / "src" / "edge" / "Dockerfile").write_text("FROM envoyproxy/envoy:v1.31\n", encoding="utf-8")
+    (tmp_path / "src" / "edge" / "envoy.tmpl.yaml").write_text(ENVOY, encoding="utf-8")
+    res = import_review([tmp_path], None)
+    deps = res.review.dependencies
+    catalog, web, feed = deps["edge->catalog"], deps["edge->web"], deps["edge->feed"]
+    assert (catalog.timeout_ms, catalog.retries, catalog.backoff, catalog.circuit_breaker) == (3000, 2, True, True)
+    # a route that states no timeout has Envoy's 15 s; the cluster's endpoint is a placeholder: by its name
+    assert web.timeout_ms == 15000 and any("Envoy's default" in e for e in web.evidence)
+    # a stream whose route turns the timeout off may wait for ever
+    assert feed.timeout_ms is None
+    assert any("envoy.tmpl.yaml" in e and "outlier detection" in e for e in catalog.evidence)
+
+
+def test_what_is_no_envoy_configuration_says_nothing():
+    from prr_app.importers.call_policies import envoy_policies
+
+    assert envoy_policies("static_resources: [unclosed\n", "e.yaml") == []
+    assert envoy_policies("static_resources: {clusters: 3}\n", "e.yaml") == []
+    assert envoy_policies("admin: {}\n", "e.yaml") == []

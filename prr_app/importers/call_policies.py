@@ -161,3 +161,99 @@ def spring_gateway_policies(text: str, rel: str) -> list[tuple[str, dict]]:
                 if pol:
                     out.append((sy.text(route.get("uri")), pol))
     return out
+
+
+#: Envoy's route timeout when a route states none (its documented default)
+ENVOY_DEFAULT_TIMEOUT_MS = 15_000
+
+
+def _walk_dicts(node, depth: int = 0):
+    """Every mapping in ``node`` (a parsed YAML document), depth first, 40 levels at most."""
+    if depth > 40:
+        return
+    if isinstance(node, dict):
+        yield node
+        for v in node.values():
+            yield from _walk_dicts(v, depth + 1)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _walk_dicts(v, depth + 1)
+
+
+def envoy_policies(text: str, rel: str) -> list[tuple[str, list[str], dict]]:
+    """The upstream clusters an Envoy configuration (``static_resources``) routes to, each as
+    (its name, its endpoints' addresses, {dependency field: (value, evidence)}):
+
+    - the timeout: the longest of the routes' to it, Envoy's 15 s where a route states none; none
+      when a route turns it off (``timeout: 0s``: a stream, which may wait for ever);
+    - retries: a route's ``retry_policy.num_retries`` (1 when it states none), with Envoy's
+      back-off between attempts;
+    - a circuit breaker: the cluster's ``outlier_detection`` (failing hosts are ejected). Envoy's
+      ``circuit_breakers`` thresholds are connection and request limits every cluster has; they are
+      not taken for one.
+
+    A file that is not YAML, or no Envoy configuration, gives nothing."""
+    if "static_resources" not in text:
+        return []
+    try:
+        docs = sy.load_text(text, file=rel)
+    except PrrError:
+        return []
+    out: list[tuple[str, list[str], dict]] = []
+    for doc in docs:
+        resources = _get(doc.value, ("static_resources",))
+        clusters = resources.get("clusters") if isinstance(resources, dict) else None
+        if not isinstance(clusters, list):
+            continue
+        # cluster -> (timeout ms, retries, where, the timeout is Envoy's default)
+        routes: dict[str, list[tuple[int | None, int | None, str, bool]]] = {}
+        for node in _walk_dicts(resources.get("listeners")):
+            vhosts = node.get("virtual_hosts")
+            for vh in vhosts if isinstance(vhosts, list) else ():
+                rlist = vh.get("routes") if isinstance(vh, dict) else None
+                for k, r in enumerate(rlist if isinstance(rlist, list) else ()):
+                    action = r.get("route") if isinstance(r, dict) else None
+                    if not isinstance(action, dict):
+                        continue
+                    names = [sy.text(action.get("cluster"))] if sy.text(action.get("cluster")) else [
+                        sy.text(c.get("name")) for c in sy.get_path(action, "weighted_clusters", "clusters") or ()
+                        if isinstance(c, dict) and sy.text(c.get("name"))]
+                    raw = action.get("timeout")
+                    if raw is None:
+                        timeout = ENVOY_DEFAULT_TIMEOUT_MS
+                    else:
+                        timeout = duration_ms(raw)  # 0s (off) or unreadable: no timeout taken
+                    policy = action.get("retry_policy")
+                    retries = None
+                    if isinstance(policy, dict):
+                        n = policy.get("num_retries")
+                        retries = 1 if n is None else retry_count(n)
+                    where = f"{rel}:{sy.line_of(rlist, k, doc.line)}"
+                    for name in names:
+                        routes.setdefault(name, []).append((timeout, retries, where, raw is None))
+        for c in clusters:
+            if not isinstance(c, dict) or not sy.text(c.get("name")):
+                continue
+            name = sy.text(c.get("name"))
+            addresses = [sy.text(sy.get_path(e, "endpoint", "address", "socket_address", "address"))
+                         for ep in sy.get_path(c, "load_assignment", "endpoints") or () if isinstance(ep, dict)
+                         for e in ep.get("lb_endpoints") or () if isinstance(e, dict)]
+            pol: dict = {}
+            rs = routes.get(name, [])
+            if rs and None not in [x[0] for x in rs]:
+                t, _n, where, default = max(rs, key=lambda x: (x[0], not x[3]))
+                pol["timeout_ms"] = (t, f"{where}: Envoy route to cluster {name}: calls time out after {t} ms"
+                                        + (" (Envoy's default: the route states none)" if default else ""))
+            tried = [x for x in rs if x[1] is not None]
+            if tried:
+                _t, n, where, _d = max(tried, key=lambda x: x[1])
+                line = (f"{where}: Envoy route to cluster {name}: retried up to {n} time(s), backing off between "
+                        "attempts (Envoy's retry back-off)")
+                pol["retries"] = (n, line)
+                pol["backoff"] = (True, line)
+            if isinstance(c.get("outlier_detection"), dict):
+                pol["circuit_breaker"] = (True, f"{rel}:{sy.line_of(c, 'outlier_detection', doc.line)}: Envoy cluster "
+                                                f"{name}: outlier detection ejects failing hosts (a circuit breaker)")
+            if pol:
+                out.append((name, [a for a in addresses if a], pol))
+    return out

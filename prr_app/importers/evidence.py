@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from prr_app.model.entities import Review
-from prr_app.importers.call_policies import is_spring_config, spring_gateway_policies
+from prr_app.importers.call_policies import envoy_policies, is_spring_config, spring_gateway_policies
 from prr_app.importers.graph import dependency_type, hub_tag
 
 #: folders whose files describe tests, not the deployment
@@ -216,6 +216,8 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
         f.note = f.note or f"evidence for {', '.join(sorted({h[2] for h in hits}))}"
         if owner is not None and not is_src and is_spring_config(f.rel):
             _gateway_policies(found, text, f.rel, owner, host_map)
+        if owner is not None and not is_src and "static_resources" in text:
+            _envoy_policies(found, text, f.rel, owner, host_map)
         for targets, seen, owner in hits:
             src_comp = review.components.get(owner)
             for t in targets:
@@ -256,6 +258,21 @@ def _gateway_policies(found: Found, text: str, rel: str, owner: str, host_map) -
         for t in k[1] if k else ():
             if t != owner:
                 found.policies.setdefault((owner, t), {}).update(pol)
+
+
+def _envoy_policies(found: Found, text: str, rel: str, owner: str, host_map) -> None:
+    """What the Envoy configuration in ``text`` (the component ``owner``'s: a front proxy) applies
+    to its calls, by the known component each cluster's endpoints name (or, where an endpoint is a
+    placeholder filled in at start-up, ``${FRONTEND_HOST}``, the cluster's own name)."""
+    for name, addresses, pol in envoy_policies(text, rel):
+        known = [k for k in (_known(a, host_map) for a in addresses) if k]
+        if not known and (not addresses or any("${" in a or "{{" in a for a in addresses)):
+            k = _known(name, host_map)
+            known = [k] if k else []
+        for _host, ids in known:
+            for t in ids:
+                if t != owner:
+                    found.policies.setdefault((owner, t), {}).update(pol)
 
 
 _URL_HOST = re.compile(r"(?:[^@/\s\"'<>]*@)?\[?([A-Za-z0-9_][A-Za-z0-9_.-]*)")
