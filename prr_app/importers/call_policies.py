@@ -74,6 +74,17 @@ def retry_count(value) -> int | None:
     return int(text) if text.isdigit() and len(text) < 6 and int(text) <= MAX_RETRIES else None
 
 
+def _documents(text: str, rel: str, needs: str) -> list:
+    """The YAML documents of ``text`` if it mentions ``needs`` and parses; else none (a file that
+    is not YAML is still read as text by the evidence scan)."""
+    if needs not in text:
+        return []
+    try:
+        return sy.load_text(text, file=rel)
+    except PrrError:
+        return []
+
+
 def _filter(value) -> tuple[str, dict, list]:
     """(name, named arguments, positional arguments) of a filter in either form:
     ``Retry=3``, ``CircuitBreaker=name=cb,fallbackUri=/fallback`` or ``{name: Retry, args: {...}}``."""
@@ -125,14 +136,8 @@ def spring_gateway_policies(text: str, rel: str) -> list[tuple[str, dict]]:
     (its ``uri``, {dependency field: (value, evidence)}): what the default and the route's own
     filters and timeouts apply to its calls. Routes with nothing to say are left out; a file
     that is not YAML gives nothing (the evidence scan reads it as text anyway)."""
-    if "gateway" not in text:
-        return []
-    try:
-        docs = sy.load_text(text, file=rel)
-    except PrrError:
-        return []
     out: list[tuple[str, dict]] = []
-    for doc in docs:
+    for doc in _documents(text, rel, "gateway"):
         for root in GATEWAY_ROOTS:
             gw = _get(doc.value, root)
             if not isinstance(gw, dict):
@@ -193,14 +198,8 @@ def envoy_policies(text: str, rel: str) -> list[tuple[str, list[str], dict]]:
       not taken for one.
 
     A file that is not YAML, or no Envoy configuration, gives nothing."""
-    if "static_resources" not in text:
-        return []
-    try:
-        docs = sy.load_text(text, file=rel)
-    except PrrError:
-        return []
     out: list[tuple[str, list[str], dict]] = []
-    for doc in docs:
+    for doc in _documents(text, rel, "static_resources"):
         resources = _get(doc.value, ("static_resources",))
         clusters = resources.get("clusters") if isinstance(resources, dict) else None
         if not isinstance(clusters, list):
