@@ -380,3 +380,47 @@ def test_what_is_no_envoy_configuration_says_nothing():
     assert envoy_policies("static_resources: [unclosed\n", "e.yaml") == []
     assert envoy_policies("static_resources: {clusters: 3}\n", "e.yaml") == []
     assert envoy_policies("admin: {}\n", "e.yaml") == []
+
+
+# --------------------------------------------------------------------- an nginx reverse proxy (a checkout)
+NGINX_CONF = """\
+# the shop's front door
+events {}
+http {
+  proxy_read_timeout 20s;
+  upstream catalog_pool { server catalog:9000; }
+  server {
+    listen 80;
+    location /api/ { proxy_pass http://catalog_pool/; }
+    location /slow { proxy_read_timeout 2m; proxy_pass http://web:8080; }
+    location / { proxy_pass http://web:8080/; }
+    location /live { proxy_pass http://$feed_host; }
+  }
+}
+"""
+
+
+def test_an_nginx_reverse_proxys_read_timeouts_are_its_calls_own(tmp_path):
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  proxy:\n    image: nginx:1.27\n    ports: ['80:80']\n"
+        "    volumes: ['./nginx.conf:/etc/nginx/nginx.conf:ro']\n"
+        "  web:\n    image: example/web\n  catalog:\n    image: example/catalog\n", encoding="utf-8")
+    (tmp_path / "nginx.conf").write_text(NGINX_CONF, encoding="utf-8")
+    res = import_review([tmp_path], None)
+    deps = res.review.dependencies
+    # through an upstream block; the http block's timeout is in force
+    assert deps["proxy->catalog"].timeout_ms == 20_000
+    # the longest of the locations that proxy to web
+    assert deps["proxy->web"].timeout_ms == 120_000
+    assert any("nginx.conf:9" in e and "proxy_read_timeout" in e for e in deps["proxy->web"].evidence)
+
+
+def test_nginx_times_are_seconds_unless_they_say_otherwise_and_a_bare_proxy_has_the_default():
+    from prr_app.importers.call_policies import nginx_policies
+
+    assert nginx_policies("location / { proxy_read_timeout 90; proxy_pass http://a:1; }", "x.conf") == \
+        [(["a"], {"timeout_ms": (90_000, "x.conf:1: nginx proxy_pass http://a:1: calls time out after 90000 ms "
+                                         "without an answer (proxy_read_timeout, x.conf:1)")})]
+    ((hosts, pol),) = nginx_policies("server { location / { grpc_pass grpc://b:50051; } }", "y.conf")
+    assert hosts == ["b"] and pol["timeout_ms"][0] == 60_000 and "nginx's default" in pol["timeout_ms"][1]
+    assert nginx_policies("server { location / { proxy_pass http://$x; } }\n}}{{ ;;", "z.conf") == []

@@ -256,3 +256,91 @@ def envoy_policies(text: str, rel: str) -> list[tuple[str, list[str], dict]]:
             if pol:
                 out.append((name, [a for a in addresses if a], pol))
     return out
+
+
+#: nginx's proxy_read_timeout when the configuration states none (its documented default)
+NGINX_DEFAULT_READ_TIMEOUT_MS = 60_000
+_NGINX_TOKEN = re.compile(r"""\s*(?:#[^\n]*|("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[{};]|[^\s{};"'#]+))""")
+_NGINX_UNITS = {"ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000}
+
+
+def _nginx_time_ms(value: str) -> int | None:
+    """Milliseconds of an nginx time (``60``, ``60s``, ``1m30s``, ``500ms``; seconds when no unit)."""
+    parts = re.findall(r"(\d+)(ms|s|m|h|d)?", value)
+    if not parts or "".join(n + u for n, u in parts) != value.strip():
+        return None
+    ms = sum(int(n) * _NGINX_UNITS[u or "s"] for n, u in parts)
+    return ms if 0 < ms <= MAX_TIMEOUT_MS else None
+
+
+def _nginx_blocks(text: str) -> list:
+    """The directives of an nginx configuration as a tree: ``[name, args, line, children or None]``."""
+    root: list = []
+    stack = [root]
+    words: list[tuple[str, int]] = []
+    pos = 0
+    while True:
+        m = _NGINX_TOKEN.match(text, pos)
+        if m is None or m.end() == pos:
+            break
+        pos = m.end()
+        tok = m.group(1)
+        if tok is None:  # a comment
+            continue
+        line = text.count("\n", 0, m.start(1)) + 1
+        if tok == ";":
+            if words:
+                stack[-1].append([words[0][0], [w for w, _ in words[1:]], words[0][1], None])
+            words = []
+        elif tok == "{":
+            node = [words[0][0] if words else "", [w for w, _ in words[1:]], words[0][1] if words else line, []]
+            stack[-1].append(node)
+            stack.append(node[3])
+            words = []
+        elif tok == "}":
+            if len(stack) > 1:
+                stack.pop()
+            words = []
+        else:
+            words.append((tok.strip("\"'"), line))
+    return root
+
+
+def nginx_policies(text: str, rel: str) -> list[tuple[list[str], dict]]:
+    """The hosts an nginx configuration proxies to (``proxy_pass``/``grpc_pass``, through its
+    ``upstream`` blocks), each as (the hosts, {dependency field: (value, evidence)}): the calls'
+    timeout is the ``proxy_read_timeout`` in force where they are made (the location's, else its
+    server's, else the ``http`` block's), nginx's 60 s where none is stated; the longest where
+    several locations proxy to the same hosts. A target that is a variable is not followed."""
+    tree = _nginx_blocks(text)
+    upstreams: dict[str, list[str]] = {}
+
+    def collect(nodes) -> None:
+        for name, args, _line, children in nodes:
+            if name == "upstream" and args and children is not None:
+                upstreams[args[0]] = [c[1][0].split(":")[0] for c in children if c[0] == "server" and c[1]]
+            elif children is not None:
+                collect(children)
+
+    collect(tree)
+    found: dict[tuple[str, ...], tuple[int, str]] = {}
+
+    def walk(nodes, timeout: tuple[int, str] | None) -> None:
+        own = next(((_nginx_time_ms(a[0]), f"{rel}:{ln}") for n, a, ln, ch in nodes
+                    if n == "proxy_read_timeout" and a and ch is None), None)
+        if own is not None and own[0] is not None:
+            timeout = own
+        for name, args, line, children in nodes:
+            if children is not None:
+                walk(children, timeout)
+            elif name in ("proxy_pass", "grpc_pass") and args and "$" not in args[0]:
+                target = args[0].split("://", 1)[-1].split("/", 1)[0]
+                hosts = tuple(upstreams.get(target) or [target.split(":")[0]])
+                t, where = timeout if timeout is not None else (NGINX_DEFAULT_READ_TIMEOUT_MS, None)
+                text_ = (f"{rel}:{line}: nginx {name} {args[0]}: calls time out after {t} ms without an answer "
+                         + (f"(proxy_read_timeout, {where})" if where else "(nginx's default proxy_read_timeout)"))
+                if hosts not in found or t > found[hosts][0]:
+                    found[hosts] = (t, text_)
+
+    walk(tree, None)
+    return [(list(h), {"timeout_ms": v}) for h, v in found.items()]

@@ -36,7 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from prr_app.model.entities import Review
-from prr_app.importers.call_policies import envoy_policies, is_spring_config, spring_gateway_policies
+from prr_app.importers.call_policies import (envoy_policies, is_spring_config, nginx_policies,
+                                             spring_gateway_policies)
 from prr_app.importers.graph import dependency_type, hub_tag
 
 #: folders whose files describe tests, not the deployment
@@ -218,6 +219,13 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
             _gateway_policies(found, text, f.rel, owner, host_map)
         if owner is not None and not is_src and "static_resources" in text:
             _envoy_policies(found, text, f.rel, owner, host_map)
+        if owner is not None and not is_src and ("proxy_pass" in text or "grpc_pass" in text) \
+                and not f.rel.lower().endswith((".yaml", ".yml", ".json")):
+            for hosts, pol in nginx_policies(text, f.rel):
+                for k in (_known(h, host_map) for h in hosts):
+                    for t in k[1] if k else ():
+                        if t != owner:
+                            found.policies.setdefault((owner, t), {}).update(pol)
         for targets, seen, owner in hits:
             src_comp = review.components.get(owner)
             for t in targets:
