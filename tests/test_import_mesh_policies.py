@@ -424,3 +424,39 @@ def test_nginx_times_are_seconds_unless_they_say_otherwise_and_a_bare_proxy_has_
     ((hosts, pol),) = nginx_policies("server { location / { grpc_pass grpc://b:50051; } }", "y.conf")
     assert hosts == ["b"] and pol["timeout_ms"][0] == 60_000 and "nginx's default" in pol["timeout_ms"][1]
     assert nginx_policies("server { location / { proxy_pass http://$x; } }\n}}{{ ;;", "z.conf") == []
+
+
+def test_an_ingress_nginx_ingress_times_its_calls_out(tmp_path):
+    ingress = """\
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: shop
+  annotations: {nginx.ingress.kubernetes.io/proxy-read-timeout: "120"}
+spec:
+  ingressClassName: nginx
+  rules:
+  - http:
+      paths:
+      - {path: /, pathType: Prefix, backend: {service: {name: storefront, port: {number: 80}}}}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: admin}
+spec:
+  ingressClassName: nginx
+  defaultBackend: {service: {name: pricing, port: {number: 7000}}}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: other}
+spec:
+  ingressClassName: alb
+  defaultBackend: {service: {name: stock, port: {number: 7100}}}
+"""
+    res = import_paths([_write(tmp_path, ingress) / "apps.yaml", tmp_path / "mesh.yaml"], "kubernetes")
+    deps = res.review.dependencies
+    assert deps["ingress-shop->storefront"].timeout_ms == 120_000
+    assert deps["ingress-admin->pricing"].timeout_ms == 60_000  # the controller's default
+    assert any("controller's default" in e for e in deps["ingress-admin->pricing"].evidence)
+    assert deps["ingress-other->stock"].timeout_ms is None  # another controller: its own defaults

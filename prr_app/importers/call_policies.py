@@ -264,7 +264,7 @@ _NGINX_TOKEN = re.compile(r"""\s*(?:#[^\n]*|("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'
 _NGINX_UNITS = {"ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000}
 
 
-def _nginx_time_ms(value: str) -> int | None:
+def nginx_time_ms(value: str) -> int | None:
     """Milliseconds of an nginx time (``60``, ``60s``, ``1m30s``, ``500ms``; seconds when no unit)."""
     parts = re.findall(r"(\d+)(ms|s|m|h|d)?", value)
     if not parts or "".join(n + u for n, u in parts) != value.strip():
@@ -326,7 +326,7 @@ def nginx_policies(text: str, rel: str) -> list[tuple[list[str], dict]]:
     found: dict[tuple[str, ...], tuple[int, str]] = {}
 
     def walk(nodes, timeout: tuple[int, str] | None) -> None:
-        own = next(((_nginx_time_ms(a[0]), f"{rel}:{ln}") for n, a, ln, ch in nodes
+        own = next(((nginx_time_ms(a[0]), f"{rel}:{ln}") for n, a, ln, ch in nodes
                     if n == "proxy_read_timeout" and a and ch is None), None)
         if own is not None and own[0] is not None:
             timeout = own

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from prr_app.errors import PrrError
 from prr_app import paths, safe_yaml as sy
-from prr_app.importers.call_policies import duration_ms, retry_count
+from prr_app.importers.call_policies import NGINX_DEFAULT_READ_TIMEOUT_MS, duration_ms, nginx_time_ms, retry_count
 from prr_app.importers.graph import (
     ADDRESS_NAME,
     HOST_NAME_VAR,
@@ -801,6 +801,7 @@ class _K8sImport:
             comp = b.component(cid, f"{o.where}: Ingress {o.name}", name=f"ingress {o.name}", kind="gateway",
                                source_file=o.file)
             comp.user_facing = True
+            timeout = self._ingress_nginx_timeout(o, spec)
             for name, line in backends:
                 if not name:
                     continue
@@ -810,6 +811,27 @@ class _K8sImport:
                     continue
                 for t in targets:
                     b.depend(cid, t, "hard", ENV, f"{o.file}:{line}: Ingress {o.name} routes to Service {name} (gateway)")
+                    if timeout is not None:
+                        b.call_setting(cid, t, "timeout_ms", *timeout)
+
+    @staticmethod
+    def _ingress_nginx_timeout(o: K8sObject, spec: dict) -> tuple[int, str] | None:
+        """(ms, evidence) of the calls an ingress-nginx Ingress makes to its backends: its
+        ``nginx.ingress.kubernetes.io/proxy-read-timeout`` (seconds), else the controller's 60 s;
+        None for an Ingress of another controller, whose defaults are its own."""
+        meta = o.body.get("metadata") if isinstance(o.body.get("metadata"), dict) else {}
+        notes = str_map(meta.get("annotations"))
+        nginx = (sy.text(spec.get("ingressClassName")) == "nginx" or notes.get("kubernetes.io/ingress.class") == "nginx"
+                 or any(k.startswith("nginx.ingress.kubernetes.io/") for k in notes))
+        if not nginx:
+            return None
+        raw = notes.get("nginx.ingress.kubernetes.io/proxy-read-timeout")
+        ms = nginx_time_ms(raw) if raw else None
+        if ms is not None:
+            return ms, f"{o.where}: Ingress {o.name}: proxy-read-timeout {raw}: ingress-nginx's calls time out after {ms} ms"
+        return (NGINX_DEFAULT_READ_TIMEOUT_MS, f"{o.where}: Ingress {o.name} (ingress-nginx): calls time out after "
+                                               f"{NGINX_DEFAULT_READ_TIMEOUT_MS} ms (the controller's default "
+                                               "proxy-read-timeout)")
 
     def _mesh_service(self, host: str, ns: str) -> list[str]:
         """The components behind an Istio host name (``reviews``, ``reviews.prod``,
