@@ -460,3 +460,29 @@ spec:
     assert deps["ingress-admin->pricing"].timeout_ms == 60_000  # the controller's default
     assert any("controller's default" in e for e in deps["ingress-admin->pricing"].evidence)
     assert deps["ingress-other->stock"].timeout_ms is None  # another controller: its own defaults
+
+
+def test_the_most_specific_destination_rule_decides(tmp_path):
+    rules = """\
+apiVersion: networking.istio.io/v1beta1
+kind: DestinationRule
+metadata: {name: mesh-default, namespace: istio-system}
+spec:
+  host: "*.svc.cluster.local"
+  trafficPolicy: {outlierDetection: {consecutive5xxErrors: 7}}
+---
+apiVersion: networking.istio.io/v1beta1
+kind: DestinationRule
+metadata: {name: pricing}
+spec:
+  host: pricing
+  trafficPolicy: {loadBalancer: {simple: LEAST_REQUEST}}
+"""
+    res = import_paths([_write(tmp_path, rules) / "apps.yaml", tmp_path / "mesh.yaml"], "kubernetes")
+    deps = res.review.dependencies
+    # the mesh-wide rule ejects failing instances of every service ...
+    assert deps["storefront->stock"].circuit_breaker is True
+    assert any("DestinationRule mesh-default" in e for e in deps["pricing->stock"].evidence)
+    # ... but pricing's own rule replaces it, and states none
+    assert deps["storefront->pricing"].circuit_breaker is None
+    assert any("DestinationRule pricing: no outlier detection" in s for s in res.report.skipped)

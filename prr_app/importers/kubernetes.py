@@ -913,6 +913,9 @@ class _K8sImport:
                                                     "between attempts, with jitter (Envoy)")
                 self.mesh_policy_objects.update(("VirtualService", x.ns, x.name) for _t, _a, x, _h in stated)
         self._gamma_timeouts(http_routes)
+        # each Service's DestinationRule is the most specific one for its host (an exact host, then
+        # a namespace's ``*.ns.svc.cluster.local``, then the mesh's ``*``), as Istio picks it
+        chosen: dict[str, tuple[int, K8sObject, str, bool]] = {}  # component -> (specificity, rule, host, ejects)
         for o in drs:
             spec = o.body.get("spec") if isinstance(o.body.get("spec"), dict) else {}
             host = sy.text(spec.get("host"))
@@ -920,17 +923,39 @@ class _K8sImport:
                                                       if isinstance(s, dict)] \
                 if isinstance(spec.get("subsets"), list) else [spec.get("trafficPolicy")]
             ejects = any(isinstance(p, dict) and isinstance(p.get("outlierDetection"), dict) for p in policies)
-            targets = self._mesh_service(host, o.ns) if host else []
-            if not ejects or not targets:
+            specificity, targets = self._rule_hosts(host, o.ns)
+            if not targets:
                 b.skip(f"{o.where}: DestinationRule {o.name}: "
-                       + ("no outlier detection (nothing that acts as a circuit breaker)" if targets or not host
-                          else f"host {host} is no Service in these files"))
+                       + (f"host {host} is no Service in these files" if host else "no host"))
                 continue
             for cid in targets:
+                if cid not in chosen or specificity > chosen[cid][0]:
+                    chosen[cid] = (specificity, o, host, ejects)
+        used: set[tuple[str, str]] = set()
+        for cid, (_s, o, host, ejects) in chosen.items():
+            if ejects:
                 b.call_policy(cid, "circuit_breaker", True,
                               f"{o.where}: DestinationRule {o.name}: outlier detection ejects failing instances of "
                               f"{host} (the mesh's circuit breaker)")
-            self.mesh_policy_objects.add(("DestinationRule", o.ns, o.name))
+                self.mesh_policy_objects.add(("DestinationRule", o.ns, o.name))
+            used.add((o.ns, o.name))
+        for o in drs:
+            if ("DestinationRule", o.ns, o.name) not in self.mesh_policy_objects and (o.ns, o.name) in used:
+                b.skip(f"{o.where}: DestinationRule {o.name}: no outlier detection (nothing that acts as a circuit "
+                       "breaker)")
+
+    def _rule_hosts(self, host: str, ns: str) -> tuple[int, list[str]]:
+        """(how specific, the components) of a DestinationRule's host: 2 for one Service, 1 for a
+        namespace's wildcard (``*.prod.svc.cluster.local``), 0 for the whole mesh (``*``,
+        ``*.svc.cluster.local``, ``*.local``)."""
+        if not host.startswith("*"):
+            return 2, self._mesh_service(host, ns)
+        parts = host.split(".")
+        if len(parts) >= 3 and parts[2] == "svc" and parts[1] != "svc":  # *.prod.svc.cluster.local
+            return 1, [c for (sns, _n), ids in self.svc.items() if sns == parts[1] for c in ids]
+        if host in ("*", "*.local", "*.cluster.local", "*.svc.cluster.local"):
+            return 0, [c for ids in self.svc.values() for c in ids]
+        return 0, []
 
     def _exposures(self, objs: list[K8sObject]) -> None:
         """OpenShift Routes, Istio VirtualServices bound to a gateway, Gateway API routes, Traefik
