@@ -486,3 +486,40 @@ spec:
     # ... but pricing's own rule replaces it, and states none
     assert deps["storefront->pricing"].circuit_breaker is None
     assert any("DestinationRule pricing: no outlier detection" in s for s in res.report.skipped)
+
+
+# --------------------------------------------------------------------- hostile configuration never breaks an import
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-5, 10**12), st.text(max_size=12),
+                     st.sampled_from(["1s", "0s", "PT3S", "lb://x", "http://web:80", "CircuitBreaker=a,b",
+                                      "Retry=abc", "${HOST}", "*"]))
+_KEYS = st.sampled_from(["spring", "cloud", "gateway", "cloud.gateway", "routes", "default-filters", "filters",
+                         "uri", "name", "args", "retries", "backoff", "metadata", "response-timeout", "httpclient",
+                         "static_resources", "listeners", "clusters", "virtual_hosts", "route", "cluster",
+                         "timeout", "retry_policy", "num_retries", "outlier_detection", "load_assignment",
+                         "endpoints", "lb_endpoints", "endpoint", "address", "socket_address"])
+_TREES = st.recursive(_SCALARS, lambda kids: st.one_of(st.lists(kids, max_size=4),
+                                                       st.dictionaries(_KEYS, kids, max_size=5)), max_leaves=30)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_TREES, st.text(max_size=200))
+def test_the_configuration_readers_never_raise(tree, text):
+    import yaml
+
+    from prr_app.importers.call_policies import envoy_policies, nginx_policies, spring_gateway_policies
+
+    envoy = {"listeners": [{"x": {"virtual_hosts": [{"routes": [{"route": {"cluster": "c", "weighted_clusters":
+                                                                          {"clusters": tree}, "timeout": tree,
+                                                                          "retry_policy": tree}}]}]}}],
+             "clusters": [{"name": "c", "outlier_detection": tree,
+                           "load_assignment": {"endpoints": tree}}, {"name": "d", "load_assignment": {
+                               "endpoints": [{"lb_endpoints": tree}, {"lb_endpoints": [{"endpoint": tree}]}]}}]}
+    gateway = {"default-filters": tree, "routes": [{"uri": "lb://x", "filters": tree, "metadata": tree}, tree],
+               "httpclient": tree}
+    doc = yaml.safe_dump({"spring": {"cloud": {"gateway": gateway}}, "static_resources": envoy}, allow_unicode=True)
+    for source in (doc, text, "gateway static_resources " + text):
+        for read in (spring_gateway_policies, envoy_policies):
+            assert isinstance(read(source, "f.yaml"), list)
+        assert isinstance(nginx_policies("proxy_pass " + source, "f.conf"), list)

@@ -172,6 +172,11 @@ def spring_gateway_policies(text: str, rel: str) -> list[tuple[str, dict]]:
 ENVOY_DEFAULT_TIMEOUT_MS = 15_000
 
 
+def _seq(value) -> list:
+    """``value`` if it is a list, else nothing (a file may hold anything where a list belongs)."""
+    return value if isinstance(value, list) else []
+
+
 def _walk_dicts(node, depth: int = 0):
     """Every mapping in ``node`` (a parsed YAML document), depth first, 40 levels at most."""
     if depth > 40:
@@ -215,7 +220,7 @@ def envoy_policies(text: str, rel: str) -> list[tuple[str, list[str], dict]]:
                     if not isinstance(action, dict):
                         continue
                     names = [sy.text(action.get("cluster"))] if sy.text(action.get("cluster")) else [
-                        sy.text(c.get("name")) for c in sy.get_path(action, "weighted_clusters", "clusters") or ()
+                        sy.text(c.get("name")) for c in _seq(sy.get_path(action, "weighted_clusters", "clusters"))
                         if isinstance(c, dict) and sy.text(c.get("name"))]
                     raw = action.get("timeout")
                     if raw is None:
@@ -235,8 +240,8 @@ def envoy_policies(text: str, rel: str) -> list[tuple[str, list[str], dict]]:
                 continue
             name = sy.text(c.get("name"))
             addresses = [sy.text(sy.get_path(e, "endpoint", "address", "socket_address", "address"))
-                         for ep in sy.get_path(c, "load_assignment", "endpoints") or () if isinstance(ep, dict)
-                         for e in ep.get("lb_endpoints") or () if isinstance(e, dict)]
+                         for ep in _seq(sy.get_path(c, "load_assignment", "endpoints")) if isinstance(ep, dict)
+                         for e in _seq(ep.get("lb_endpoints")) if isinstance(e, dict)]
             pol: dict = {}
             rs = routes.get(name, [])
             if rs and None not in [x[0] for x in rs]:
@@ -279,6 +284,7 @@ def _nginx_blocks(text: str) -> list:
     stack = [root]
     words: list[tuple[str, int]] = []
     pos = 0
+    line, counted = 1, 0  # the line of ``counted``: newlines are counted once, as the tokens go by
     while True:
         m = _NGINX_TOKEN.match(text, pos)
         if m is None or m.end() == pos:
@@ -287,7 +293,8 @@ def _nginx_blocks(text: str) -> list:
         tok = m.group(1)
         if tok is None:  # a comment
             continue
-        line = text.count("\n", 0, m.start(1)) + 1
+        line += text.count("\n", counted, m.start(1))
+        counted = m.start(1)
         if tok == ";":
             if words:
                 stack[-1].append([words[0][0], [w for w, _ in words[1:]], words[0][1], None])
