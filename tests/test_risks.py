@@ -468,3 +468,30 @@ def _reach_without(out, entries, removed):
             seen.add(u)
             stack.extend(v for v in out[u] if v != removed)
     return seen
+
+
+def test_a_gateways_route_says_how_to_state_that_only_it_fails():
+    """A gateway's failure of one route is counted as the gateway's (a hard dependency): the
+    mitigation says how a reviewer states that the gateway serves other routes without it."""
+    from prr_app.analysis import analyze
+    from prr_app.model.entities import Component, Dependency, Review
+
+    r = Review()
+    r.add(Component(id="gw", kind="gateway", user_facing=True))
+    r.add(Component(id="shop"))
+    r.add(Component(id="chat"))
+    r.add(Component(id="db", kind="datastore"))
+    r.add(Dependency("gw", "shop"))
+    r.add(Dependency("gw", "chat"))
+    r.add(Dependency("shop", "db"))
+    a = analyze(r)
+    chat = a.risk("spof:component:chat")["mitigation"]
+    assert "if gw (a gateway) serves its users other routes without chat, only its routes to chat fail: " \
+           "make gw -> chat soft to say so" in chat
+    assert "(a gateway)" not in a.risk("spof:component:db")["mitigation"]  # shop is no gateway
+    # stated so, the chat's failure degrades the gateway instead of taking it down
+    r.dependencies["gw->chat"].kind = "soft"
+    b = analyze(r)
+    assert b.blast_radius["chat"]["down_count"] == 1 and b.blast_radius["chat"]["degraded_count"] == 1
+    assert b.risk("spof:component:chat") is None  # no longer a single point of failure of the gateway
+    assert b.risk("spof:component:shop") is not None  # the route that matters still is

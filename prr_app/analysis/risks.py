@@ -654,6 +654,9 @@ class RiskRegister:
             mit = (f"Give {dependent} a fallback for {cid} (cached or default answer, degraded mode) "
                    f"or put {cid} in a redundancy group with an independent second {comp.kind} "
                    f"(separate deployment and config) so that {hit} survive its failure")
+            if self._is_gateway(dependent):  # a route: the gateway's other routes may not need cid
+                mit = (f"If {dependent} (a gateway) serves its users other routes without {cid}, only its routes "
+                       f"to {cid} fail: make {dependent} -> {cid} soft to say so. Otherwise {mit[0].lower()}{mit[1:]}")
         else:
             fix = "independent-deployment"
             served = (f"journey{'s' if len(journeys) > 1 else ''} {_list(journeys, 5)}" if journeys else "its users")
@@ -703,6 +706,10 @@ class RiskRegister:
             tuple(sorted({cid, *uf})) if uf else (cid,), (), mit, _EFFORT_OF[fix], cid, chain, inputs,
             journeys=tuple(sorted(journeys)) if journeys else (), aliases=aliases, finding=rid,
         )
+
+    def _is_gateway(self, cid: str) -> bool:
+        comp = self.review.components.get(cid)
+        return comp is not None and comp.kind == "gateway"
 
     def _instance_fix(self, c: int, comp, n: int, k: int) -> tuple[str, str]:
         """(the concrete step that lets ``c``, ``comp``, running ``n`` instances and needing ``k``,
