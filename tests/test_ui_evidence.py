@@ -60,6 +60,11 @@ def test_a_component_shows_its_import_and_a_hand_made_one_shows_nothing(qtbot, w
     assert ins.key == "stock" and ins.evidence.isVisible()
     assert "kubernetes import of" in ins.evidence_label.text()
     assert "Deployment stock" in ins.evidence.text()
+    from prr_app.review.edits import change_fields
+
+    shown = ins.evidence.text()
+    win.push("Owner", [change_fields(win.session.review, "components", "stock", owner="team-stock")])
+    assert ins.evidence.isVisible() and ins.evidence.text() == shown  # an edit leaves it as it is
     win.push("Add", add_component(win.session.review, "cache"))
     wait_analysis(qtbot, win)
     win.scene.select_ids(["cache"])

@@ -142,7 +142,7 @@ class ImportResult:
     #: for a folder import: every file looked at, what it was taken for and what came of it
     inventory: object | None = None
     #: what the platform applies to every call to a component (a service mesh's timeout, retries,
-    #: outlier detection): component id -> {dependency field: value, "evidence": [lines]}; applied
+    #: outlier detection): component id -> {dependency field: (value, evidence line)}; applied
     #: to the dependencies a repository's configuration and source show as well
     #: (:func:`prr_app.importers.graph.apply_call_policies`)
     call_policies: dict[str, dict] = field(default_factory=dict)

@@ -1,4 +1,10 @@
-"""What a gateway's configuration says about the calls it makes: timeouts, retries, breakers.
+"""What a gateway's or proxy's configuration says about the calls it makes: timeouts, retries, breakers.
+
+Each reader gives a *call policy*, ``{dependency field: (value, evidence line)}`` over
+``graph.CALL_POLICY_FIELDS``, which ``graph.settle_calls`` gives to a dependency where it states
+nothing itself: a Spring Cloud Gateway (:func:`spring_gateway_policies`), an Envoy front proxy
+(:func:`envoy_policies`) and nginx (:func:`nginx_policies`). A service mesh's objects are read
+with the Kubernetes manifests (``importers/kubernetes.py``), through the same shape.
 
 A checkout's Spring Cloud Gateway (``application.yml``) routes requests to services
 (``uri: lb://vets-service``) through filters: a ``CircuitBreaker`` filter (Resilience4j) and a

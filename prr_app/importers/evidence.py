@@ -223,9 +223,7 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
                 and not f.rel.lower().endswith((".yaml", ".yml", ".json")):
             for hosts, pol in nginx_policies(text, f.rel):
                 for k in (_known(h, host_map) for h in hosts):
-                    for t in k[1] if k else ():
-                        if t != owner:
-                            found.policies.setdefault((owner, t), {}).update(pol)
+                    _calls(found, owner, k[1] if k else (), pol)
         for targets, seen, owner in hits:
             src_comp = review.components.get(owner)
             for t in targets:
@@ -256,6 +254,13 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
     return found
 
 
+def _calls(found: Found, owner: str, targets, policy: dict) -> None:
+    """``owner``'s calls to each of ``targets`` (components) follow ``policy`` (``call_policies``)."""
+    for t in targets:
+        if t != owner:
+            found.policies.setdefault((owner, t), {}).update(policy)
+
+
 def _gateway_policies(found: Found, text: str, rel: str, owner: str, host_map) -> None:
     """What the Spring Cloud Gateway configured in ``text`` (the component ``owner``'s) applies to
     its calls, by the known component each route's ``uri`` names."""
@@ -263,9 +268,7 @@ def _gateway_policies(found: Found, text: str, rel: str, owner: str, host_map) -
         _scheme, sep, rest = uri.partition("://")
         m = _URL_HOST.match(rest) if sep else None
         k = _known(m.group(1), host_map) if m else None
-        for t in k[1] if k else ():
-            if t != owner:
-                found.policies.setdefault((owner, t), {}).update(pol)
+        _calls(found, owner, k[1] if k else (), pol)
 
 
 def _envoy_policies(found: Found, text: str, rel: str, owner: str, host_map) -> None:
@@ -278,9 +281,7 @@ def _envoy_policies(found: Found, text: str, rel: str, owner: str, host_map) -> 
             k = _known(name, host_map)
             known = [k] if k else []
         for _host, ids in known:
-            for t in ids:
-                if t != owner:
-                    found.policies.setdefault((owner, t), {}).update(pol)
+            _calls(found, owner, ids, pol)
 
 
 _URL_HOST = re.compile(r"(?:[^@/\s\"'<>]*@)?\[?([A-Za-z0-9_][A-Za-z0-9_.-]*)")

@@ -39,7 +39,7 @@ class _Dep:
     strength: int
     evidence: list[str] = field(default_factory=list)
     description: str = ""
-    #: what the caller's own configuration says of these calls (CALL_POLICY_FIELDS -> value)
+    #: what the caller's own configuration says of these calls: a call policy (settle_calls)
     settings: dict = field(default_factory=dict)
 
 
@@ -78,7 +78,7 @@ class GraphBuilder:
         #: the system name was stated by the files (a namespace, a compose project name, a workspace name)
         self.system_declared = False
         self.description = ""
-        #: component id -> what the platform applies to every call to it (see ImportResult.call_policies)
+        #: component id -> the call policy the platform applies to every call to it (ImportResult.call_policies)
         self.call_policies: dict[str, dict] = {}
         self._seen_skips: set[str] = set()
         self._seen_dangling: set[str] = set()
@@ -151,20 +151,13 @@ class GraphBuilder:
         (one of CALL_POLICY_FIELDS) = ``value``, as ``evidence`` says (a proxy's retry middleware
         on its route to the target)."""
         dep = self.deps.get((self._id(source), self._id(target)))
-        if dep is None:
-            return
-        dep.settings[field_name] = value
-        if evidence not in dep.evidence:
-            dep.evidence.append(evidence)
+        if dep is not None:
+            dep.settings[field_name] = (value, evidence)
 
     def call_policy(self, target: str, field_name: str, value, evidence: str) -> None:
-        """The platform applies ``field_name`` (a dependency field: ``timeout_ms``, ``retries``,
-        ``backoff``, ``circuit_breaker``) = ``value`` to every call to ``target``, as ``evidence``
-        says (a service mesh's route or traffic policy for its host)."""
-        pol = self.call_policies.setdefault(self._id(target), {"evidence": []})
-        pol[field_name] = value
-        if evidence not in pol["evidence"]:
-            pol["evidence"].append(evidence)
+        """The platform applies ``field_name`` (one of CALL_POLICY_FIELDS) = ``value`` to every call
+        to ``target``, as ``evidence`` says (a service mesh's route or traffic policy for its host)."""
+        self.call_policies.setdefault(self._id(target), {})[field_name] = (value, evidence)
 
     def has_dep(self, source: str, target: str) -> bool:
         return (self._id(source), self._id(target)) in self.deps
@@ -273,8 +266,9 @@ class GraphBuilder:
         for (src, tgt), d in sorted(self.deps.items()):
             if src not in review.components or (tgt not in review.components and tgt not in review.groups):
                 continue
-            dep = Dependency(source=src, target=tgt, kind=d.kind, description=d.description[:20000], **d.settings)
+            dep = Dependency(source=src, target=tgt, kind=d.kind, description=d.description[:20000])
             dep.evidence = list(d.evidence)
+            settle_calls(dep, d.settings)
             review.dependencies[dep.id] = dep
         policies = {c: p for c, p in self.call_policies.items() if c in review.components}
         apply_call_policies(review, policies)
@@ -304,22 +298,26 @@ _KIND_RANK = {"async": 0, "soft": 1, "hard": 2}
 CALL_POLICY_FIELDS = ("timeout_ms", "retries", "backoff", "circuit_breaker")
 
 
-def apply_call_policies(review: Review, policies: dict[str, dict]) -> None:
-    """Give every dependency on a component with a call policy (a service mesh's timeout, retries
-    or outlier detection for its host) what the policy states, where the dependency states nothing
-    of its own, with the policy's evidence. Calls to a queue or a stream are left alone."""
-    if not policies:
+def settle_calls(dep: Dependency, policy: dict) -> None:
+    """Give ``dep`` what a call policy (``{field: (value, evidence line)}``, fields of
+    CALL_POLICY_FIELDS) states, where the dependency states nothing of its own, each value with its
+    line in the evidence. Calls to a queue or a stream are left alone."""
+    if dep.kind == "async":
         return
-    for dep in review.dependencies.values():
-        pol = policies.get(dep.target)
-        if pol is None or dep.kind == "async":
-            continue
-        for f in CALL_POLICY_FIELDS:
-            if f in pol and getattr(dep, f) is None:
-                setattr(dep, f, pol[f])
-        extra = [e for e in pol["evidence"] if e not in dep.evidence]
-        if extra:
-            dep.evidence = [*dep.evidence, *extra]
+    for f, (value, line) in policy.items():
+        if getattr(dep, f) is None:
+            setattr(dep, f, value)
+            if line not in dep.evidence:
+                dep.evidence = [*dep.evidence, line]
+
+
+def apply_call_policies(review: Review, policies: dict[str, dict]) -> None:
+    """:func:`settle_calls` for every dependency on a component with a call policy (what a service
+    mesh applies to every call to it)."""
+    if policies:
+        for dep in review.dependencies.values():
+            if dep.target in policies:
+                settle_calls(dep, policies[dep.target])
 
 #: Component fields an import sets and a re-import may update (unless edited by hand)
 IMPORTED_FIELDS = ("name", "kind", "description", "owner", "tier", "user_facing", "replicas", "min_healthy",

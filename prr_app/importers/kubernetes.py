@@ -864,7 +864,7 @@ class _K8sImport:
                                   f"out after {max(timeouts)} ms")
                     self.mesh_policy_objects.add(("HTTPRoute", o.ns, o.name))
 
-    def _mesh_policies(self, vss: list[K8sObject], drs: list[K8sObject], http_routes: list[K8sObject] = ()) -> None:
+    def _mesh_policies(self, vss: list[K8sObject], drs: list[K8sObject], http_routes: list[K8sObject]) -> None:
         """What a service mesh applies to every call to a service (besides Gateway API mesh routes,
         :meth:`_gamma_timeouts`), as Istio states it: a VirtualService's route ``timeout``
         and ``retries`` (Envoy backs off between attempts, with jitter), a DestinationRule's

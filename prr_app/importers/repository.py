@@ -45,7 +45,7 @@ from prr_app.model.validation import check
 from prr_app.errors import PrrError
 from prr_app import paths, safe_yaml as sy
 from prr_app.importers.base import ImportReport, ImportResult, Inferred
-from prr_app.importers.graph import apply_call_policies, behind_a_gateway, snapshot
+from prr_app.importers.graph import apply_call_policies, behind_a_gateway, settle_calls, snapshot
 
 #: folders never walked into: tool state, vendored code, build output
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "vendor", "third_party", "target", "build", "dist", "out",
@@ -965,13 +965,8 @@ class _Assembly:
                                   "evidence": texts, "decision": decisions.get(dep_id, "")})
         for (src, tgt), pol in sorted(found.policies.items()):
             dep = self.review.dependencies.get(f"{src}->{tgt}")
-            if dep is None or dep.kind == "async":
-                continue
-            for f, (value, line) in pol.items():
-                if getattr(dep, f) is None:
-                    setattr(dep, f, value)
-                    if line not in dep.evidence:
-                        dep.evidence = [*dep.evidence, line]
+            if dep is not None:
+                settle_calls(dep, pol)
 
     def _system_name(self) -> str:
         names = list(dict.fromkeys(self.systems))

@@ -243,8 +243,13 @@ class Inspector(QScrollArea):
     def _on_changed(self, colls) -> None:
         if self.coll != "meta" and self.element() is None:
             self.show_element(None)
-        elif self.coll in colls or (self.coll == "meta" and "meta" in colls):
+            return
+        if self.coll in colls or (self.coll == "meta" and "meta" in colls):
             self._load_values()
+        # the evidence changes with an import (a component's is in its report, a dependency's on it),
+        # not with the edits of a meeting: not looked up again after each of them
+        if "imports" in colls or (self.coll == "dependencies" and self.coll in colls):
+            self._load_evidence()
 
     # -- building the form ---------------------------------------------------
     def _build(self) -> None:
@@ -297,6 +302,7 @@ class Inspector(QScrollArea):
                 w.setAccessibleDescription(f.help)
             form.addRow(f.label, row)
         self._load_values()
+        self._load_evidence()
 
     def _editor(self, f: Field) -> QWidget:
         if f.kind == "readonly":
@@ -359,7 +365,6 @@ class Inspector(QScrollArea):
         obj = self.element()
         if obj is None:
             return
-        self._load_evidence()
         for f in FIELDS[self.coll]:
             w = self.editors[f.attr]
             v = getattr(obj, f.attr)
