@@ -172,7 +172,7 @@ spring:
 def test_a_gateways_filters_and_timeouts_are_its_calls_own():
     from prr_app.importers.call_policies import spring_gateway_policies
 
-    routes = dict(spring_gateway_policies(GATEWAY_YML, "edge/application.yml"))
+    routes = {uri: pol for uri, pol, _breaker in spring_gateway_policies(GATEWAY_YML, "edge/application.yml")}
     assert set(routes) == {"lb://catalog", "http://orders:8080", "https://docs.example.com"}
     catalog = {f: v for f, (v, _line) in routes["lb://catalog"].items()}
     assert catalog == {"circuit_breaker": True, "retries": 2, "backoff": True, "timeout_ms": 4000}
@@ -199,12 +199,109 @@ def test_petclinics_gateway_breaker_on_every_route_is_not_reported_missing():
         d = deps[f"api-gateway->{svc}"]
         assert d.circuit_breaker is True and d.retries == 1 and d.backoff is False, d
         assert any("CircuitBreaker filter" in e for e in d.evidence)
+        # the gateway's code gives every breaker a 10 s time limiter (ApiGatewayApplication's customizer)
+        assert d.timeout_ms == 10_000
+        assert any("ApiGatewayApplication.java:87: Resilience4j time limiter" in e for e in d.evidence)
     assert any("/fallback" in e for e in deps["api-gateway->genai-service"].evidence)
     a = analyze(res.review)
     ids = {f["id"] for f in a.cascading}
     assert "cascade:no-timeout:api-gateway" not in ids
     # one immediate retry is still an amplification the register names
     assert "cascade:retries:api-gateway" in ids
+
+
+# --------------------------------------------------------------------- Resilience4j's time limiter
+CUSTOMIZER_JAVA = """\
+package shop.edge;
+
+@SpringBootApplication
+public class EdgeApplication {
+    @Bean
+    public Customizer<ReactiveResilience4JCircuitBreakerFactory> defaultCustomizer() {
+        return factory -> factory.configureDefault(id -> new Resilience4JConfigBuilder(id)
+            .circuitBreakerConfig(CircuitBreakerConfig.ofDefaults())
+            .timeLimiterConfig(TimeLimiterConfig.custom()
+                .timeoutDuration(Duration.ofMillis(2500L)).build())
+            .build());
+    }
+
+    @Bean
+    public Customizer<ReactiveResilience4JCircuitBreakerFactory> slowCustomizer() {
+        return factory -> factory.configure(builder -> builder
+            .timeLimiterConfig(TimeLimiterConfig.custom().timeoutDuration(Duration.ofSeconds(30)).build()), "reports");
+    }
+}
+"""
+
+
+def test_a_time_limiter_is_read_from_a_customizer_and_from_configuration():
+    from prr_app.importers.call_policies import time_limit, time_limiter_settings
+
+    code = time_limiter_settings(CUSTOMIZER_JAVA, "edge/EdgeApplication.java", True)
+    # only configureDefault applies to every breaker; a breaker configured by name in code is not read
+    assert [(s, ms) for s, ms, _line in code] == [("code:default", 2500)]
+    assert code[0][2].startswith("edge/EdgeApplication.java:10: Resilience4j time limiter of every circuit breaker")
+    kotlin = "factory.configureDefault { id -> Resilience4JConfigBuilder(id)\n" \
+             "  .timeLimiterConfig(TimeLimiterConfig.ofDefaults()).build() }"
+    assert [(s, ms) for s, ms, _ in time_limiter_settings(kotlin, "E.kt", True)] == [("code:default", 1000)]
+    yml = ("resilience4j:\n  timelimiter:\n    configs:\n      default: {timeoutDuration: 4s}\n"
+           "      slow: {timeoutDuration: 60s}\n    instances:\n      catalogBreaker:\n        timeout-duration: PT1.5S\n")
+    conf = time_limiter_settings(yml, "edge/src/main/resources/application.yml", False)
+    assert sorted((s, ms) for s, ms, _ in conf) == [("config:catalogBreaker", 1500), ("config:default", 4000)]
+    props = ("resilience4j.timelimiter.instances.orders.timeout-duration=750ms\n"
+             "spring.cloud.circuitbreaker.resilience4j.disable-time-limiter=false\n")
+    assert [(s, ms) for s, ms, _ in time_limiter_settings(props, "a/application.properties", False)] == \
+        [("config:orders", 750)]
+    # configuration wins over code, a breaker's own over the default; turned off, there is none
+    settings = code + conf
+    assert time_limit(settings, "catalogBreaker")[0] == 1500
+    assert time_limit(settings, "other")[0] == 4000
+    assert time_limit(code, None)[0] == 2500
+    assert time_limit([], "x") is None
+    off = time_limiter_settings("spring.cloud.circuitbreaker.resilience4j.disable-time-limiter: true\n",
+                                "a/application.yml", False)
+    assert time_limit(settings + off, "catalogBreaker") is None
+    # what is not a time limiter says nothing
+    assert time_limiter_settings("timeoutDuration(Duration.ofSeconds(5))", "A.java", True) == []
+    assert time_limiter_settings("resilience4j: [unclosed\n", "a/application.yml", False) == []
+
+
+def _edge_repo(tmp_path: Path, extra: dict[str, str]) -> Path:
+    files = {
+        "docker-compose.yml": "services:\n  edge: {image: x/edge, build: ./edge, ports: ['80:8080']}\n"
+                              "  catalog: {image: x/catalog}\n  orders: {image: x/orders}\n",
+        "edge/src/main/resources/application.yml":
+            "spring:\n  cloud:\n    gateway:\n      default-filters:\n        - CircuitBreaker=name=edgeBreaker\n"
+            "      routes:\n        - id: catalog\n          uri: lb://catalog\n"
+            "        - id: orders\n          uri: http://orders:8080\n          metadata: {response-timeout: 800}\n",
+        "edge/src/main/java/shop/edge/EdgeApplication.java": CUSTOMIZER_JAVA,
+    } | extra
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_a_gateways_breakers_time_their_calls_out_after_the_services_time_limiter(tmp_path):
+    res = import_paths([_edge_repo(tmp_path, {})])
+    deps = res.review.dependencies
+    catalog = deps["edge->catalog"]
+    assert (catalog.circuit_breaker, catalog.timeout_ms) == (True, 2500)
+    assert any(e.startswith("edge/src/main/java/shop/edge/EdgeApplication.java:10:") and "edgeBreaker" in e
+               and "2500 ms" in e for e in catalog.evidence)
+    # the route's own response timeout is shorter: the calls give up then
+    assert deps["edge->orders"].timeout_ms == 800
+
+
+def test_configuration_names_a_breakers_time_limiter_over_the_code(tmp_path):
+    yml = "resilience4j.timelimiter.instances.edgeBreaker.timeoutDuration: 2s\n"
+    res = import_paths([_edge_repo(tmp_path, {"edge/src/main/resources/application-resilience.yml": yml})])
+    assert res.review.dependencies["edge->catalog"].timeout_ms == 2000
+    # turned off in the configuration: the breaker does not time the calls out, and none is made up
+    off = "spring.cloud.circuitbreaker.resilience4j.disable-time-limiter=true\n"
+    res = import_paths([_edge_repo(tmp_path, {"edge/src/main/resources/application.properties": off})])
+    catalog = res.review.dependencies["edge->catalog"]
+    assert catalog.timeout_ms is None and catalog.circuit_breaker is True
 
 
 def test_figures_a_dependency_cannot_hold_are_not_taken_and_the_import_goes_on(tmp_path):
@@ -508,7 +605,8 @@ _TREES = st.recursive(_SCALARS, lambda kids: st.one_of(st.lists(kids, max_size=4
 def test_the_configuration_readers_never_raise(tree, text):
     import yaml
 
-    from prr_app.importers.call_policies import envoy_policies, nginx_policies, spring_gateway_policies
+    from prr_app.importers.call_policies import (envoy_policies, nginx_policies, spring_gateway_policies,
+                                                 time_limiter_settings)
 
     envoy = {"listeners": [{"x": {"virtual_hosts": [{"routes": [{"route": {"cluster": "c", "weighted_clusters":
                                                                           {"clusters": tree}, "timeout": tree,
@@ -522,4 +620,7 @@ def test_the_configuration_readers_never_raise(tree, text):
     for source in (doc, text, "gateway static_resources " + text):
         for read in (spring_gateway_policies, envoy_policies):
             assert isinstance(read(source, "f.yaml"), list)
+        for rel in ("application.yml", "application.properties", "A.java"):
+            assert isinstance(time_limiter_settings("resilience4j configureDefault(" + source, rel, rel.endswith("java")),
+                              list)
         assert isinstance(nginx_policies("proxy_pass " + source, "f.conf"), list)

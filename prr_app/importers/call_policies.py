@@ -137,12 +137,14 @@ def _filters_policy(filters: list, where: str) -> dict:
     return out
 
 
-def spring_gateway_policies(text: str, rel: str) -> list[tuple[str, dict]]:
+def spring_gateway_policies(text: str, rel: str) -> list[tuple[str, dict, str | None]]:
     """The routes of the Spring Cloud Gateway configured in ``text`` (file ``rel``), each as
-    (its ``uri``, {dependency field: (value, evidence)}): what the default and the route's own
-    filters and timeouts apply to its calls. Routes with nothing to say are left out; a file
-    that is not YAML gives nothing (the evidence scan reads it as text anyway)."""
-    out: list[tuple[str, dict]] = []
+    (its ``uri``, {dependency field: (value, evidence)}, the name of the circuit breaker its calls
+    go through or None): what the default and the route's own filters and timeouts apply to its
+    calls. A breaker's time limiter is configured apart (:func:`time_limiter_settings`). Routes
+    with nothing to say are left out; a file that is not YAML gives nothing (the evidence scan
+    reads it as text anyway)."""
+    out: list[tuple[str, dict, str | None]] = []
     for doc in _documents(text, rel, "gateway"):
         for root in GATEWAY_ROOTS:
             gw = _get(doc.value, root)
@@ -150,9 +152,11 @@ def spring_gateway_policies(text: str, rel: str) -> list[tuple[str, dict]]:
                 continue
             base: dict = {}
             defaults = _get(gw, ("default-filters",))
+            base_breaker = None
             if isinstance(defaults, list):
                 base.update(_filters_policy(defaults, f"{rel}:{sy.line_of(gw, 'default-filters', doc.line)}: "
                                                       "default-filters"))
+                base_breaker = _breaker_name(defaults)
             timeout = duration_ms(_get(gw, ("httpclient", "response-timeout")))
             if timeout:
                 base["timeout_ms"] = (timeout, f"{rel}: httpclient.response-timeout: every route's calls time out "
@@ -163,15 +167,155 @@ def spring_gateway_policies(text: str, rel: str) -> list[tuple[str, dict]]:
                     continue
                 where = f"{rel}:{sy.line_of(routes, k, doc.line)}: route {sy.text(route.get('id')) or k}"
                 pol = dict(base)
+                breaker = base_breaker
                 filters = route.get("filters")
                 if isinstance(filters, list):
                     pol.update(_filters_policy(filters, where))
+                    breaker = _breaker_name(filters) or breaker
                 own = duration_ms(_get(route, ("metadata", "response-timeout")))
                 if own:
                     pol["timeout_ms"] = (own, f"{where}: metadata.response-timeout: its calls time out after {own} ms")
                 if pol:
-                    out.append((sy.text(route.get("uri")), pol))
+                    # a CircuitBreaker filter without a name makes its breaker under the route's id
+                    if breaker == "":
+                        breaker = sy.text(route.get("id")) or None
+                    out.append((sy.text(route.get("uri")), pol, breaker))
     return out
+
+
+def _breaker_name(filters: list) -> str | None:
+    """The name of the circuit breaker the last ``CircuitBreaker`` filter of ``filters`` makes:
+    "" for one without a name (the route's id is then its name), None without such a filter."""
+    name = None
+    for f in filters:
+        fname, named, positional = _filter(f)
+        if fname == "CircuitBreaker":
+            name = sy.text(named.get("name") or (positional[0] if positional else "")).strip()
+    return name
+
+
+# ------------------------------------------------------------------ Resilience4j's time limiter
+#: Resilience4j's time limiter when nothing configures it (its documented default)
+RESILIENCE4J_DEFAULT_TIMEOUT_MS = 1000
+_R4J_UNITS = {"millis": 1, "seconds": 1000, "minutes": 60_000}
+#: ``Duration.ofSeconds(10)`` (Java; ``10L``) as the argument of a time limiter's ``timeoutDuration``
+_TL_DURATION = re.compile(r"timeoutDuration\s*\(\s*(?:java\.time\.)?Duration\s*\.\s*of(Millis|Seconds|Minutes)\s*"
+                          r"\(\s*(\d{1,9})\s*[lL]?\s*\)\s*\)")
+_TL_DEFAULTS = re.compile(r"TimeLimiterConfig\s*\.\s*ofDefaults\s*\(\s*\)")
+_R4J_PROPERTY = re.compile(
+    r"^[ \t]*(?:resilience4j\.timelimiter\.(configs|instances)\.([A-Za-z0-9_.-]+?)\.timeout[-_]?[dD]uration"
+    r"|spring\.cloud\.circuitbreaker\.resilience4j\.(disable[-_]?[tT]ime[-_]?[lL]imiter))[ \t]*[=:][ \t]*(\S+)",
+    re.MULTILINE)
+
+
+def _call_span(text: str, start: int, limit: int = 4000) -> int:
+    """The end of the call whose opening bracket is at ``start``, a parenthesis or (Kotlin's
+    trailing lambda) a brace: where those brackets balance again (strings are not told apart: a
+    customizer's code holds no stray one), or ``limit`` characters on."""
+    opening = text[start]
+    closing = ")" if opening == "(" else "}"
+    depth = 0
+    end = min(len(text), start + limit)
+    for i in range(start, end):
+        ch = text[i]
+        if ch == opening:
+            depth += 1
+        elif ch == closing:
+            depth -= 1
+            if depth == 0:
+                return i + 1
+    return end
+
+
+def time_limiter_settings(text: str, rel: str, source: bool) -> list[tuple[str, int | None, str]]:
+    """What ``text`` (file ``rel``; ``source``: code, else configuration) says of the time limiter
+    of a service's Resilience4j circuit breakers, which times their calls out: a list of
+    (scope, milliseconds, evidence line), where the scope is
+
+    - ``"code:default"``: a Spring Cloud CircuitBreaker customizer's ``configureDefault`` in
+      Java or Kotlin (``TimeLimiterConfig.custom().timeoutDuration(Duration.ofSeconds(10))``,
+      or ``TimeLimiterConfig.ofDefaults()``, Resilience4j's 1 s), every breaker's;
+    - ``"config:default"`` and ``"config:NAME"``: ``resilience4j.timelimiter.configs.default``
+      and ``.instances.NAME`` in ``application*.yml`` or ``.properties``;
+    - ``"disabled"`` (milliseconds None): ``spring.cloud.circuitbreaker.resilience4j.disable-time-limiter``.
+
+    :func:`time_limit` tells which applies to one breaker."""
+    out: list[tuple[str, int | None, str]] = []
+    if source:
+        for m in re.finditer(r"configureDefault\s*[({]", text):
+            span = text[m.start(): _call_span(text, m.end() - 1)]
+            d = _TL_DURATION.search(span)
+            if d:
+                ms = int(d.group(2)) * _R4J_UNITS[d.group(1).lower()]
+                what = f"timeoutDuration(Duration.of{d.group(1)}({d.group(2)}))"
+                at = m.start() + d.start()
+            else:
+                d = _TL_DEFAULTS.search(span)
+                if not d:
+                    continue
+                ms, what, at = RESILIENCE4J_DEFAULT_TIMEOUT_MS, "TimeLimiterConfig.ofDefaults() (1 s)", m.start() + d.start()
+            if 0 < ms <= MAX_TIMEOUT_MS:
+                out.append(("code:default", ms, f"{rel}:{text.count(chr(10), 0, at) + 1}: Resilience4j time limiter "
+                                                f"of every circuit breaker (configureDefault: {what}): the calls "
+                                                f"time out after {ms} ms"))
+        return out
+    if rel.lower().endswith(".properties"):
+        for m in _R4J_PROPERTY.finditer(text):
+            line = text.count("\n", 0, m.start()) + 1
+            out.extend(_limiter_entry(m.group(1), m.group(2), m.group(3), m.group(4), f"{rel}:{line}"))
+        return out
+    if not is_spring_config(rel):
+        return out
+    # a YAML file may nest the keys or write several steps as one dotted key: read flattened, as
+    # the properties they are
+    for doc in _documents(text, rel, "resilience4j"):
+        for key, value, line in _flat(doc.value, "", doc.line):
+            m = _R4J_PROPERTY.match(f"{key}=x")
+            if m and (m.group(1) or m.group(3)):
+                out.extend(_limiter_entry(m.group(1), m.group(2), m.group(3), value, f"{rel}:{line}"))
+    return out
+
+
+def _flat(node, prefix: str, line: int, depth: int = 0):
+    """(dotted key, scalar value, line) of every scalar under the mappings of ``node``."""
+    if not isinstance(node, dict) or depth > 20:
+        return
+    for k, v in node.items():
+        key = f"{prefix}.{sy.text(k)}" if prefix else sy.text(k)
+        at = sy.line_of(node, k, line)
+        if isinstance(v, dict):
+            yield from _flat(v, key, at, depth + 1)
+        elif not isinstance(v, list):
+            yield key, v, at
+
+
+def _limiter_entry(group, name, disable, value, where: str) -> list[tuple[str, int | None, str]]:
+    if disable:
+        on = sy.text(value).strip().lower() == "true" or value is True
+        return [("disabled", None, f"{where}: the Resilience4j time limiter is turned off")] if on else []
+    ms = duration_ms(value)
+    if ms is None:
+        return []
+    scope = "config:default" if group == "configs" and name == "default" else f"config:{name}" \
+        if group == "instances" else None
+    if scope is None:  # a shared config other than the default: instances name it with baseConfig
+        return []
+    whose = "every circuit breaker" if scope == "config:default" else f"circuit breaker {name}"
+    return [(scope, ms, f"{where}: Resilience4j time limiter of {whose}: the calls time out after {ms} ms")]
+
+
+def time_limit(settings, breaker: str | None) -> tuple[int, str] | None:
+    """(milliseconds, evidence line) of the time limiter of the circuit breaker named ``breaker``
+    under ``settings`` (:func:`time_limiter_settings` of one service's files), or None where they
+    say nothing or turn it off. Configuration wins over code (as Spring Cloud CircuitBreaker
+    reads them), a breaker's own over the default."""
+    if any(scope == "disabled" for scope, _ms, _line in settings):
+        return None
+    for wanted in ((f"config:{breaker}",) if breaker else ()) + ("config:default", "code:default"):
+        for scope, ms, line in settings:
+            if scope == wanted and ms is not None:
+                return ms, line
+    return None
 
 
 #: Envoy's route timeout when a route states none (its documented default)

@@ -37,7 +37,7 @@ from pathlib import Path
 
 from prr_app.model.entities import Review
 from prr_app.importers.call_policies import (envoy_policies, is_spring_config, nginx_policies,
-                                             spring_gateway_policies)
+                                             spring_gateway_policies, time_limit, time_limiter_settings)
 from prr_app.importers.graph import dependency_type, hub_tag
 
 #: folders whose files describe tests, not the deployment
@@ -171,6 +171,10 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
     n_cfg = n_src = n_test = n_big = n_unowned = 0
     big: list[str] = []
     unowned: dict[str, int] = {}
+    # what each service's code and configuration say of its circuit breakers' time limiter, and the
+    # breaker each of its gateway routes goes through: (service, target) -> breaker name
+    limits: dict[str, list] = {}
+    breakers: dict[tuple[str, str], str] = {}
     for i, f in enumerate(files):
         if progress is not None and i % 200 == 0:
             progress("reading configuration and source", i, len(files))
@@ -195,6 +199,10 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
             n_src += 1
         else:
             n_cfg += 1
+        if ("TimeLimiterConfig" in text or "timeoutDuration" in text) if is_src else "resilience4j" in text:
+            settings = time_limiter_settings(text, f.rel, is_src)
+            if settings and owners.of(f.path):
+                limits.setdefault(owners.of(f.path), []).extend(settings)
         hits = _scan_text(text, f.rel, host_map, address_vars, is_src)
         if not hits:
             continue
@@ -216,7 +224,7 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
             hits = [(targets, seen, owner) for targets, seen in hits]
         f.note = f.note or f"evidence for {', '.join(sorted({h[2] for h in hits}))}"
         if owner is not None and not is_src and is_spring_config(f.rel):
-            _gateway_policies(found, text, f.rel, owner, host_map)
+            _gateway_policies(found, text, f.rel, owner, host_map, breakers)
         if owner is not None and not is_src and "static_resources" in text:
             _envoy_policies(found, text, f.rel, owner, host_map)
         if owner is not None and not is_src and ("proxy_pass" in text or "grpc_pass" in text) \
@@ -236,6 +244,7 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
                 lst = found.edges.setdefault((owner, t), [])
                 if s not in lst and len(lst) < 20:
                     lst.append(s)
+    _time_limits(found, breakers, limits)
     if progress is not None:
         progress("reading configuration and source", len(files), len(files))
     found.read.append(f"evidence: {n_cfg} configuration file(s)" + (f" and {n_src} source file(s)" if scan_source
@@ -261,14 +270,34 @@ def _calls(found: Found, owner: str, targets, policy: dict) -> None:
             found.policies.setdefault((owner, t), {}).update(policy)
 
 
-def _gateway_policies(found: Found, text: str, rel: str, owner: str, host_map) -> None:
+def _gateway_policies(found: Found, text: str, rel: str, owner: str, host_map, breakers: dict) -> None:
     """What the Spring Cloud Gateway configured in ``text`` (the component ``owner``'s) applies to
-    its calls, by the known component each route's ``uri`` names."""
-    for uri, pol in spring_gateway_policies(text, rel):
+    its calls, by the known component each route's ``uri`` names; the circuit breaker each route's
+    calls go through goes into ``breakers``, by (owner, target)."""
+    for uri, pol, breaker in spring_gateway_policies(text, rel):
         _scheme, sep, rest = uri.partition("://")
         m = _URL_HOST.match(rest) if sep else None
         k = _known(m.group(1), host_map) if m else None
         _calls(found, owner, k[1] if k else (), pol)
+        for t in (k[1] if k and breaker is not None else ()):
+            if t != owner:
+                breakers[(owner, t)] = breaker
+
+
+def _time_limits(found: Found, breakers: dict, limits: dict) -> None:
+    """A gateway route's circuit breaker times its calls out after its Resilience4j time limiter's
+    duration (``limits``: :func:`time_limiter_settings` by service): that is the calls' timeout,
+    unless the route's own response timeout is shorter."""
+    for (owner, t), breaker in breakers.items():
+        limit = time_limit(limits.get(owner, ()), breaker)
+        if limit is None:
+            continue
+        ms, line = limit
+        pol = found.policies.setdefault((owner, t), {})
+        current = pol.get("timeout_ms")
+        if current is None or ms < current[0]:
+            pol["timeout_ms"] = (ms, f"{line} (the circuit breaker {breaker or 'of the route'} on {owner}'s calls "
+                                     f"to {t})")
 
 
 def _envoy_policies(found: Found, text: str, rel: str, owner: str, host_map) -> None:
