@@ -304,6 +304,91 @@ def test_configuration_names_a_breakers_time_limiter_over_the_code(tmp_path):
     assert catalog.timeout_ms is None and catalog.circuit_breaker is True
 
 
+INVENTORY_CLIENT = """\
+package shop.orders;
+
+import io.github.resilience4j.circuitbreaker.annotation.CircuitBreaker;
+import io.github.resilience4j.retry.annotation.Retry;
+
+@Component
+public class InventoryClient {
+    private static final String BASE = "http://inventory-service:8080/stock/";
+
+    @CircuitBreaker(name = "inventory", fallbackMethod = "cachedStock")
+    @Retry(name = "inventory")
+    public Stock stock(String sku) { return rest.getForObject(BASE + sku, Stock.class); }
+}
+"""
+PAYMENT_CLIENT = """\
+package shop.orders;
+
+import io.github.resilience4j.timelimiter.annotation.TimeLimiter;
+import io.github.resilience4j.retry.annotation.Retry;
+
+public class PaymentClient {
+    @Value("${payment.url}") String url;
+
+    @TimeLimiter(name = "paymentService")
+    @Retry(name = "paymentService")
+    public CompletableFuture<Receipt> pay(Order o) { return async(() -> post(url, o)); }
+}
+"""
+MICROPROFILE_CLIENT = """\
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
+public class ShippingClient {
+    String url = "http://shipping-service:8080";
+    @CircuitBreaker(requestVolumeThreshold = 4)
+    public void ship() {}
+}
+"""
+
+
+def test_resilience4j_annotations_give_the_calls_they_wrap_their_breaker_retries_and_timeout(tmp_path):
+    files = {
+        "docker-compose.yml": "services:\n  orders: {image: x/orders, build: ./orders}\n"
+                              "  inventory-service: {image: x/inv}\n  payment-service: {image: x/pay}\n"
+                              "  shipping-service: {image: x/ship}\n",
+        "orders/src/main/resources/application.yml":
+            "payment:\n  url: http://payment-service:9000\n"
+            "resilience4j:\n  retry:\n    instances:\n      inventory:\n        maxAttempts: 4\n"
+            "        enableExponentialBackoff: true\n"
+            "  timelimiter.configs.default.timeoutDuration: 3s\n",
+        "orders/src/main/java/shop/orders/InventoryClient.java": INVENTORY_CLIENT,
+        "orders/src/main/java/shop/orders/PaymentClient.java": PAYMENT_CLIENT,
+        "orders/src/main/java/shop/orders/ShippingClient.java": MICROPROFILE_CLIENT,
+    }
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    deps = import_paths([tmp_path]).review.dependencies
+    inv = deps["orders->inventory-service"]
+    # the file names one component: its annotations are that call's (the instance's retry settings)
+    assert (inv.circuit_breaker, inv.retries, inv.backoff, inv.timeout_ms) == (True, 3, True, None)
+    assert any("InventoryClient.java:10: @CircuitBreaker(name = inventory)" in e and "cachedStock()" in e
+               for e in inv.evidence)
+    assert any("4 attempts, orders/src/main/resources/application.yml:7" in e for e in inv.evidence)
+    pay = deps["orders->payment-service"]
+    # named after the component it calls; the default time limiter, and Resilience4j's retry defaults
+    assert (pay.timeout_ms, pay.retries, pay.backoff, pay.circuit_breaker) == (3000, 2, False, None)
+    assert any("a fixed wait between attempts" in e for e in pay.evidence)
+    # another library's annotation of the same name is not Resilience4j's
+    assert deps["orders->shipping-service"].circuit_breaker is None
+
+
+def test_a_resilience4j_retry_and_time_limiter_without_configuration_are_its_defaults():
+    from prr_app.importers.call_policies import annotation_policy, resilience4j_annotations, retry_policy
+
+    assert retry_policy([], "x")[:2] == (2, False)
+    assert retry_policy([("resilience4j.retry.configs.default.max-attempts", "5", "a.properties:1")], "x")[:2] == (4, False)
+    # a figure that is not one is not taken: the default
+    assert retry_policy([("resilience4j.retry.instances.x.maxAttempts", "many", "a.yml:3")], "x")[:2] == (2, False)
+    found = resilience4j_annotations("import io.github.resilience4j.timelimiter.annotation.TimeLimiter;\n"
+                                     "@TimeLimiter(name = \"slow\")\n", "A.java")
+    assert found == [("TimeLimiter", "slow", "", "A.java:2")]
+    pol = annotation_policy(*found[0], "a", "b", [], [])
+    assert pol["timeout_ms"][0] == 1000 and "Resilience4j's default" in pol["timeout_ms"][1]
+
+
 def test_figures_a_dependency_cannot_hold_are_not_taken_and_the_import_goes_on(tmp_path):
     from prr_app.importers.call_policies import duration_ms, retry_count
 
@@ -605,8 +690,8 @@ _TREES = st.recursive(_SCALARS, lambda kids: st.one_of(st.lists(kids, max_size=4
 def test_the_configuration_readers_never_raise(tree, text):
     import yaml
 
-    from prr_app.importers.call_policies import (envoy_policies, nginx_policies, spring_gateway_policies,
-                                                 time_limiter_settings)
+    from prr_app.importers.call_policies import (envoy_policies, nginx_policies, resilience4j_annotations,
+                                                 resilience4j_config, spring_gateway_policies, time_limiter_settings)
 
     envoy = {"listeners": [{"x": {"virtual_hosts": [{"routes": [{"route": {"cluster": "c", "weighted_clusters":
                                                                           {"clusters": tree}, "timeout": tree,
@@ -623,4 +708,6 @@ def test_the_configuration_readers_never_raise(tree, text):
         for rel in ("application.yml", "application.properties", "A.java"):
             assert isinstance(time_limiter_settings("resilience4j configureDefault(" + source, rel, rel.endswith("java")),
                               list)
+            assert isinstance(resilience4j_config("resilience4j.retry.configs.default.maxAttempts: " + source, rel), list)
+            assert isinstance(resilience4j_annotations("resilience4j @Retry(" + source + ")", rel), list)
         assert isinstance(nginx_policies("proxy_pass " + source, "f.conf"), list)

@@ -259,21 +259,67 @@ def time_limiter_settings(text: str, rel: str, source: bool) -> list[tuple[str, 
                                                 f"of every circuit breaker (configureDefault: {what}): the calls "
                                                 f"time out after {ms} ms"))
         return out
-    if rel.lower().endswith(".properties"):
-        for m in _R4J_PROPERTY.finditer(text):
-            line = text.count("\n", 0, m.start()) + 1
-            out.extend(_limiter_entry(m.group(1), m.group(2), m.group(3), m.group(4), f"{rel}:{line}"))
-        return out
-    if not is_spring_config(rel):
-        return out
-    # a YAML file may nest the keys or write several steps as one dotted key: read flattened, as
-    # the properties they are
-    for doc in _documents(text, rel, "resilience4j"):
-        for key, value, line in _flat(doc.value, "", doc.line):
-            m = _R4J_PROPERTY.match(f"{key}=x")
-            if m and (m.group(1) or m.group(3)):
-                out.extend(_limiter_entry(m.group(1), m.group(2), m.group(3), value, f"{rel}:{line}"))
+    for key, value, where in resilience4j_config(text, rel):
+        m = _R4J_PROPERTY.match(f"{key}=x")
+        if m and (m.group(1) or m.group(3)):
+            out.extend(_limiter_entry(m.group(1), m.group(2), m.group(3), value, where))
     return out
+
+
+_R4J_PROPERTY_LINE = re.compile(r"^[ \t]*((?:spring\.cloud\.circuitbreaker\.)?resilience4j\.[A-Za-z0-9_.-]+)[ \t]*[=:]"
+                                r"[ \t]*(.*?)[ \t\r]*$", re.MULTILINE)
+
+
+def resilience4j_config(text: str, rel: str) -> list[tuple[str, object, str]]:
+    """(dotted key, value, "file:line") of every ``resilience4j.*`` (and
+    ``spring.cloud.circuitbreaker.resilience4j.*``) setting of a Spring configuration file:
+    ``application*.yml`` (nested keys or dotted ones, read flattened, as the properties they
+    are) or a ``.properties`` file."""
+    if "resilience4j" not in text:
+        return []
+    if rel.lower().endswith(".properties"):
+        return [(m.group(1), m.group(2), f"{rel}:{text.count(chr(10), 0, m.start()) + 1}")
+                for m in _R4J_PROPERTY_LINE.finditer(text)]
+    if not is_spring_config(rel):
+        return []
+    return [(key, value, f"{rel}:{line}") for doc in _documents(text, rel, "resilience4j")
+            for key, value, line in _flat(doc.value, "", doc.line) if "resilience4j." in key]
+
+
+#: Resilience4j's retry when nothing configures it: 3 attempts (2 retries), a fixed 500 ms wait
+RESILIENCE4J_DEFAULT_ATTEMPTS = 3
+_R4J_RETRY_KEY = re.compile(r"resilience4j\.retry\.(configs|instances)\.([A-Za-z0-9_.-]+?)\."
+                            r"(max[-_]?[aA]ttempts|enable[-_]?[eE]xponential[-_]?[bB]ackoff|enable[-_]?[rR]andomized[-_]?[wW]ait)$")
+
+
+def retry_policy(config, name: str) -> tuple[int, bool, str]:
+    """(retries, with back-off, the words for it) of the Resilience4j retry named ``name`` under one
+    service's ``config`` (:func:`resilience4j_config` of its files): its instance's settings, else
+    the default config's, else Resilience4j's (3 attempts, a fixed wait between them, which is
+    not a back-off: the retries come at a steady pace whatever the load)."""
+    found: dict[tuple[str, str], tuple[object, str]] = {}
+    for key, value, where in config:
+        m = _R4J_RETRY_KEY.match(key)
+        if m:
+            scope = "default" if m.group(1) == "configs" and m.group(2) == "default" else \
+                m.group(2) if m.group(1) == "instances" else None
+            if scope is not None:
+                found[(scope, "attempts" if m.group(3).lower().startswith("max") else "backoff")] = (value, where)
+
+    def setting(what):
+        return found.get((name, what)) or found.get(("default", what))
+
+    attempts, where = setting("attempts") or (None, "")
+    n = retry_count(attempts) if attempts is not None else None
+    if not n:  # not stated, or not a figure (or 0, which Resilience4j refuses): its default
+        n, where = RESILIENCE4J_DEFAULT_ATTEMPTS, ""
+    exp = setting("backoff")
+    backoff = exp is not None and (exp[0] is True or sy.text(exp[0]).strip().lower() == "true")
+    words = (f"up to {n - 1} retr{'y' if n == 2 else 'ies'} ({n} attempts"
+             + (f", {where}" if where else ", Resilience4j's default") + ")"
+             + (f", backing off between attempts ({exp[1]})" if backoff else
+                ", a fixed wait between attempts (no exponential back-off)"))
+    return n - 1, backoff, words
 
 
 def _flat(node, prefix: str, line: int, depth: int = 0):
@@ -289,6 +335,48 @@ def _flat(node, prefix: str, line: int, depth: int = 0):
             yield key, v, at
 
 
+_R4J_ANNOTATION = re.compile(r"@(?:io\.github\.resilience4j\.[a-z.]+\.)?(CircuitBreaker|Retry|TimeLimiter)\s*\(([^()]{0,400})\)")
+
+
+def _annotation_arg(args: str, key: str) -> str:
+    m = re.search(key + r"\s*=\s*\"([^\"]{1,200})\"", args)
+    return m.group(1) if m else ""
+
+
+def resilience4j_annotations(text: str, rel: str) -> list[tuple[str, str, str, str]]:
+    """Resilience4j's annotations in Java or Kotlin source that imports Resilience4j, each as
+    (kind: ``CircuitBreaker``, ``Retry`` or ``TimeLimiter``; the instance's ``name``; the
+    ``fallbackMethod``, or ""; "file:line"). Another library's annotations of the same names
+    (MicroProfile Fault Tolerance) are not these: a file that does not import Resilience4j gives none."""
+    if "resilience4j" not in text:
+        return []
+    return [(m.group(1), _annotation_arg(m.group(2), "name"), _annotation_arg(m.group(2), "fallbackMethod"),
+             f"{rel}:{text.count(chr(10), 0, m.start()) + 1}") for m in _R4J_ANNOTATION.finditer(text)]
+
+
+def annotation_policy(kind: str, name: str, fallback: str, where: str, caller: str, target: str,
+                      limits, config) -> dict:
+    """The call policy of one Resilience4j annotation on ``caller``'s calls to ``target``:
+    ``limits`` and ``config`` are :func:`time_limiter_settings` and :func:`resilience4j_config`
+    of the caller's files."""
+    what = f"{where}: @{kind}(name = {name or '?'}) (Resilience4j) on {caller}'s calls to {target}"
+    if kind == "CircuitBreaker":
+        return {"circuit_breaker": (True, f"{what}: a circuit breaker" + (
+            f"; on failure it answers with {fallback}() (what that returns is not said here)" if fallback else ""))}
+    if kind == "Retry":
+        n, backoff, words = retry_policy(config, name)
+        line = f"{what}: {words}"
+        return {"retries": (n, line), "backoff": (backoff, line)}
+    limit = time_limit(limits, name or None)
+    if limit is None:
+        if any(scope == "disabled" for scope, _ms, _line in limits):
+            return {}
+        return {"timeout_ms": (RESILIENCE4J_DEFAULT_TIMEOUT_MS, f"{what}: the calls time out after "
+                               f"{RESILIENCE4J_DEFAULT_TIMEOUT_MS} ms (Resilience4j's default: nothing in the "
+                               "repository configures this time limiter)")}
+    return {"timeout_ms": (limit[0], f"{what}: the calls time out after {limit[0]} ms ({limit[1]})")}
+
+
 def _limiter_entry(group, name, disable, value, where: str) -> list[tuple[str, int | None, str]]:
     if disable:
         on = sy.text(value).strip().lower() == "true" or value is True
@@ -300,8 +388,8 @@ def _limiter_entry(group, name, disable, value, where: str) -> list[tuple[str, i
         if group == "instances" else None
     if scope is None:  # a shared config other than the default: instances name it with baseConfig
         return []
-    whose = "every circuit breaker" if scope == "config:default" else f"circuit breaker {name}"
-    return [(scope, ms, f"{where}: Resilience4j time limiter of {whose}: the calls time out after {ms} ms")]
+    whose = "Resilience4j's default time limiter" if scope == "config:default" else f"Resilience4j time limiter {name}"
+    return [(scope, ms, f"{where}: {whose}: the calls time out after {ms} ms")]
 
 
 def time_limit(settings, breaker: str | None) -> tuple[int, str] | None:

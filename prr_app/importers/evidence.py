@@ -36,8 +36,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from prr_app.model.entities import Review
-from prr_app.importers.call_policies import (envoy_policies, is_spring_config, nginx_policies,
-                                             spring_gateway_policies, time_limit, time_limiter_settings)
+from prr_app.importers.call_policies import (annotation_policy, envoy_policies, is_spring_config, nginx_policies,
+                                             resilience4j_annotations, resilience4j_config, spring_gateway_policies,
+                                             time_limit, time_limiter_settings)
 from prr_app.importers.graph import dependency_type, hub_tag
 
 #: folders whose files describe tests, not the deployment
@@ -175,6 +176,9 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
     # breaker each of its gateway routes goes through: (service, target) -> breaker name
     limits: dict[str, list] = {}
     breakers: dict[tuple[str, str], str] = {}
+    # each service's resilience4j settings, and its Resilience4j annotations: (service, file's targets, annotation)
+    r4j_config: dict[str, list] = {}
+    annotated: list[tuple[str, list[str], tuple]] = []
     for i, f in enumerate(files):
         if progress is not None and i % 200 == 0:
             progress("reading configuration and source", i, len(files))
@@ -203,7 +207,18 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
             settings = time_limiter_settings(text, f.rel, is_src)
             if settings and owners.of(f.path):
                 limits.setdefault(owners.of(f.path), []).extend(settings)
+        if "resilience4j" in text and owners.of(f.path):
+            if is_src:
+                annotations = resilience4j_annotations(text, f.rel)
+            else:
+                r4j_config.setdefault(owners.of(f.path), []).extend(resilience4j_config(text, f.rel))
+                annotations = []
+        else:
+            annotations = []
         hits = _scan_text(text, f.rel, host_map, address_vars, is_src)
+        if annotations:  # the file's calls: to the one component it names, or to the one its breaker is named after
+            named = sorted({t for targets, _seen in hits for t in targets})
+            annotated.extend((owners.of(f.path), named, a) for a in annotations)
         if not hits:
             continue
         owner = owners.of(f.path)
@@ -245,6 +260,7 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
                 if s not in lst and len(lst) < 20:
                     lst.append(s)
     _time_limits(found, breakers, limits)
+    _annotated_calls(found, annotated, limits, r4j_config, host_map)
     if progress is not None:
         progress("reading configuration and source", len(files), len(files))
     found.read.append(f"evidence: {n_cfg} configuration file(s)" + (f" and {n_src} source file(s)" if scan_source
@@ -311,6 +327,27 @@ def _envoy_policies(found: Found, text: str, rel: str, owner: str, host_map) -> 
             known = [k] if k else []
         for _host, ids in known:
             _calls(found, owner, ids, pol)
+
+
+def _annotated_calls(found: Found, annotated: list, limits: dict, r4j_config: dict, host_map) -> None:
+    """The policies of Resilience4j annotations in a service's code: on its calls to the component
+    the annotation's instance is named after (``@CircuitBreaker(name = "inventoryService")``),
+    else to the one component the annotated file names; an annotation in a file that names
+    several, and is named after none, is not tied to a call."""
+    flat: dict[str, list[str]] = {}
+    for h, ids in host_map.items():
+        flat.setdefault(re.sub(r"[^a-z0-9]", "", h), ids)
+    for owner, named, (kind, name, fallback, where) in annotated:
+        k = _known(name, host_map) if name else None
+        targets = k[1] if k else flat.get(re.sub(r"[^a-z0-9]", "", name.lower())) if name else None
+        targets = [t for t in (targets or named) if t != owner]
+        if len(targets) != 1:
+            continue
+        pol = annotation_policy(kind, name, fallback, where, owner, targets[0], limits.get(owner, ()),
+                                r4j_config.get(owner, ()))
+        mine = found.policies.setdefault((owner, targets[0]), {})
+        for field_name, value in pol.items():
+            mine.setdefault(field_name, value)  # a gateway's filter, read from its configuration, comes first
 
 
 _URL_HOST = re.compile(r"(?:[^@/\s\"'<>]*@)?\[?([A-Za-z0-9_][A-Za-z0-9_.-]*)")
