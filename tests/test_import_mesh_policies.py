@@ -389,6 +389,42 @@ def test_a_resilience4j_retry_and_time_limiter_without_configuration_are_its_def
     assert pol["timeout_ms"][0] == 1000 and "Resilience4j's default" in pol["timeout_ms"][1]
 
 
+def test_a_feign_client_is_a_call_to_the_service_it_names_with_its_timeout_and_breaker(tmp_path):
+    files = {
+        "docker-compose.yml": "services:\n  web: {image: x/web, build: ./web}\n  customers: {image: x/c}\n"
+                              "  billing: {image: x/b}\n  ledger: {image: x/l}\n",
+        "web/src/main/java/shop/web/CustomersClient.java":
+            "import org.springframework.cloud.openfeign.FeignClient;\n\n"
+            "@FeignClient(name = \"customers\", fallback = CustomersFallback.class)\n"
+            "public interface CustomersClient { @GetMapping(\"/owners\") List<Owner> owners(); }\n",
+        "web/src/main/kotlin/shop/web/Billing.kt":
+            "@FeignClient(\"${billing.name:billing}\")\ninterface BillingClient { fun total(): Int }\n",
+        "web/src/main/resources/application.yml":
+            "spring.cloud.openfeign:\n  circuitbreaker.enabled: true\n  client.config.customers.read-timeout: 2500\n",
+    }
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    res = import_paths([tmp_path])
+    deps = res.review.dependencies
+    # a short name no string scan would take for a host: the Feign client says it is a service's
+    cust = deps["web->customers"]
+    assert (cust.kind, cust.timeout_ms, cust.circuit_breaker) == ("hard", 2500, True)
+    assert any(e.startswith("web/src/main/java/shop/web/CustomersClient.java:3: @FeignClient(customers)")
+               and "CustomersFallback" in e for e in cust.evidence)
+    assert {i["id"]: i["confidence"] for i in res.report.inferred}["web->customers"] == "strong"
+    # a placeholder's default names the service; nothing configures its client: OpenFeign's 60 s
+    bill = deps["web->billing"]
+    assert bill.timeout_ms == 60_000 and bill.circuit_breaker is True
+    assert any("Billing.kt:1: the Feign client of billing waits 60000 ms" in e and "default" in e for e in bill.evidence), "\n".join(bill.evidence)
+    assert "web->ledger" not in deps
+    # a time limiter stated for every breaker gives up before the client's read timeout
+    (tmp_path / "web/src/main/resources/application-r4j.yml").write_text(
+        "resilience4j.timelimiter.configs.default.timeoutDuration: 2s\n", encoding="utf-8")
+    deps = import_paths([tmp_path]).review.dependencies
+    assert (deps["web->customers"].timeout_ms, deps["web->billing"].timeout_ms) == (2000, 2000)
+
+
 def test_figures_a_dependency_cannot_hold_are_not_taken_and_the_import_goes_on(tmp_path):
     from prr_app.importers.call_policies import duration_ms, retry_count
 
@@ -690,8 +726,9 @@ _TREES = st.recursive(_SCALARS, lambda kids: st.one_of(st.lists(kids, max_size=4
 def test_the_configuration_readers_never_raise(tree, text):
     import yaml
 
-    from prr_app.importers.call_policies import (envoy_policies, nginx_policies, resilience4j_annotations,
-                                                 resilience4j_config, spring_gateway_policies, time_limiter_settings)
+    from prr_app.importers.call_policies import (envoy_policies, feign_clients, nginx_policies,
+                                                 resilience4j_annotations, resilience4j_config, spring_config,
+                                                 spring_gateway_policies, time_limiter_settings)
 
     envoy = {"listeners": [{"x": {"virtual_hosts": [{"routes": [{"route": {"cluster": "c", "weighted_clusters":
                                                                           {"clusters": tree}, "timeout": tree,
@@ -710,4 +747,6 @@ def test_the_configuration_readers_never_raise(tree, text):
                               list)
             assert isinstance(resilience4j_config("resilience4j.retry.configs.default.maxAttempts: " + source, rel), list)
             assert isinstance(resilience4j_annotations("resilience4j @Retry(" + source + ")", rel), list)
+            assert isinstance(feign_clients("@FeignClient(" + source + ")", rel), list)
+            assert isinstance(spring_config("feign.client.config: " + source, rel, "feign"), list)
         assert isinstance(nginx_policies("proxy_pass " + source, "f.conf"), list)

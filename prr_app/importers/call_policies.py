@@ -266,24 +266,33 @@ def time_limiter_settings(text: str, rel: str, source: bool) -> list[tuple[str, 
     return out
 
 
-_R4J_PROPERTY_LINE = re.compile(r"^[ \t]*((?:spring\.cloud\.circuitbreaker\.)?resilience4j\.[A-Za-z0-9_.-]+)[ \t]*[=:]"
-                                r"[ \t]*(.*?)[ \t\r]*$", re.MULTILINE)
+def _property_line(word: str) -> re.Pattern:
+    return re.compile(r"^[ \t]*([A-Za-z0-9_.-]*" + word + r"\.[A-Za-z0-9_.\[\]-]+)[ \t]*[=:][ \t]*(.*?)[ \t\r]*$",
+                      re.MULTILINE)
 
 
-def resilience4j_config(text: str, rel: str) -> list[tuple[str, object, str]]:
-    """(dotted key, value, "file:line") of every ``resilience4j.*`` (and
-    ``spring.cloud.circuitbreaker.resilience4j.*``) setting of a Spring configuration file:
-    ``application*.yml`` (nested keys or dotted ones, read flattened, as the properties they
-    are) or a ``.properties`` file."""
-    if "resilience4j" not in text:
+_PROPERTY_LINES = {"resilience4j": _property_line("resilience4j"), "feign": _property_line("feign")}
+
+
+def spring_config(text: str, rel: str, word: str) -> list[tuple[str, object, str]]:
+    """(dotted key, value, "file:line") of every setting with ``word.`` in its key (``word``:
+    ``resilience4j`` or ``feign``) of a Spring configuration file: ``application*.yml`` (nested
+    keys or dotted ones, read flattened, as the properties they are) or a ``.properties`` file."""
+    if word not in text:
         return []
     if rel.lower().endswith(".properties"):
         return [(m.group(1), m.group(2), f"{rel}:{text.count(chr(10), 0, m.start()) + 1}")
-                for m in _R4J_PROPERTY_LINE.finditer(text)]
+                for m in _PROPERTY_LINES[word].finditer(text)]
     if not is_spring_config(rel):
         return []
-    return [(key, value, f"{rel}:{line}") for doc in _documents(text, rel, "resilience4j")
-            for key, value, line in _flat(doc.value, "", doc.line) if "resilience4j." in key]
+    return [(key, value, f"{rel}:{line}") for doc in _documents(text, rel, word)
+            for key, value, line in _flat(doc.value, "", doc.line) if f"{word}." in key]
+
+
+def resilience4j_config(text: str, rel: str) -> list[tuple[str, object, str]]:
+    """:func:`spring_config` of the ``resilience4j.*`` settings (and
+    ``spring.cloud.circuitbreaker.resilience4j.*``)."""
+    return spring_config(text, rel, "resilience4j")
 
 
 #: Resilience4j's retry when nothing configures it: 3 attempts (2 retries), a fixed 500 ms wait
@@ -375,6 +384,63 @@ def annotation_policy(kind: str, name: str, fallback: str, where: str, caller: s
                                f"{RESILIENCE4J_DEFAULT_TIMEOUT_MS} ms (Resilience4j's default: nothing in the "
                                "repository configures this time limiter)")}
     return {"timeout_ms": (limit[0], f"{what}: the calls time out after {limit[0]} ms ({limit[1]})")}
+
+
+# ------------------------------------------------------------------ Spring Cloud OpenFeign
+_FEIGN = re.compile(r"@(?:org\.springframework\.cloud\.openfeign\.)?FeignClient\s*\(([^()]{0,600})\)")
+_FEIGN_FALLBACK = re.compile(r"fallback(Factory)?\s*=\s*([A-Za-z_][A-Za-z0-9_.]*)\s*(?:\.class|::class)")
+_FEIGN_TIMEOUT = re.compile(r"(?:spring\.cloud\.openfeign|feign)\.client\.config\.([A-Za-z0-9_.-]+?)\."
+                            r"read[-_]?[tT]imeout$")
+_FEIGN_BREAKER = re.compile(r"(?:spring\.cloud\.openfeign|feign)\.(?:circuitbreaker|hystrix)\.enabled$")
+#: OpenFeign's read timeout when nothing configures it (its documented default)
+FEIGN_DEFAULT_READ_TIMEOUT_MS = 60_000
+
+
+def feign_clients(text: str, rel: str) -> list[tuple[str, str, str]]:
+    """Spring Cloud OpenFeign clients declared in Java or Kotlin source, each as (the service it
+    calls: the annotation's ``name``/``value``, a placeholder's default; its ``fallback`` or
+    ``fallbackFactory`` class, or ""; "file:line")."""
+    out = []
+    for m in _FEIGN.finditer(text):
+        args = m.group(1)
+        name = (_annotation_arg(args, "name") or _annotation_arg(args, "value")
+                or (re.match(r"\s*\"([^\"]{1,200})\"", args) or [None, ""])[1])
+        if name.startswith("${"):  # ${customers.name:customers-service}: the default
+            name = name[2:-1].partition(":")[2] if name.endswith("}") else ""
+        fb = _FEIGN_FALLBACK.search(args)
+        if name:
+            out.append((name.strip(), fb.group(2) if fb else "", f"{rel}:{text.count(chr(10), 0, m.start()) + 1}"))
+    return out
+
+
+def feign_policy(config, name: str, where: str) -> dict:
+    """The call policy of the Feign client of ``name`` under its service's ``config``
+    (:func:`spring_config` of ``feign``): the read timeout configured for that client, else for
+    every client (``default``), else OpenFeign's 60 s; a circuit breaker where
+    ``feign.circuitbreaker.enabled`` (or ``spring.cloud.openfeign.circuitbreaker.enabled``, or
+    the older ``feign.hystrix.enabled``) is true. ``where``: the client's "file:line"."""
+    timeouts: dict[str, tuple[int, str]] = {}
+    breaker = None
+    for key, value, at in config:
+        m = _FEIGN_TIMEOUT.match(key)
+        if m:
+            ms = duration_ms(value)
+            if ms:
+                timeouts[m.group(1)] = (ms, at)
+        elif _FEIGN_BREAKER.match(key) and (value is True or sy.text(value).strip().lower() == "true"):
+            breaker = at
+    out: dict = {}
+    if name in timeouts or "default" in timeouts:
+        ms, at = timeouts.get(name) or timeouts["default"]
+        out["timeout_ms"] = (ms, f"{at}: the Feign client of {name} waits {ms} ms for an answer (its read timeout)")
+    else:
+        out["timeout_ms"] = (FEIGN_DEFAULT_READ_TIMEOUT_MS, f"{where}: the Feign client of {name} waits "
+                             f"{FEIGN_DEFAULT_READ_TIMEOUT_MS} ms for an answer (OpenFeign's default read timeout: "
+                             "nothing in the repository configures one)")
+    if breaker:
+        out["circuit_breaker"] = (True, f"{breaker}: Spring Cloud OpenFeign wraps its clients' calls, {name}'s "
+                                        "included, in a circuit breaker")
+    return out
 
 
 def _limiter_entry(group, name, disable, value, where: str) -> list[tuple[str, int | None, str]]:

@@ -36,9 +36,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from prr_app.model.entities import Review
-from prr_app.importers.call_policies import (annotation_policy, envoy_policies, is_spring_config, nginx_policies,
-                                             resilience4j_annotations, resilience4j_config, spring_gateway_policies,
-                                             time_limit, time_limiter_settings)
+from prr_app.importers.call_policies import (annotation_policy, envoy_policies, feign_clients, feign_policy,
+                                             is_spring_config, nginx_policies, resilience4j_annotations,
+                                             resilience4j_config, spring_config, spring_gateway_policies, time_limit,
+                                             time_limiter_settings)
 from prr_app.importers.graph import dependency_type, hub_tag
 
 #: folders whose files describe tests, not the deployment
@@ -179,6 +180,9 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
     # each service's resilience4j settings, and its Resilience4j annotations: (service, file's targets, annotation)
     r4j_config: dict[str, list] = {}
     annotated: list[tuple[str, list[str], tuple]] = []
+    # each service's feign.* settings, and its Feign clients: (service, target) -> (client name, "file:line")
+    feign_config: dict[str, list] = {}
+    feigns: dict[tuple[str, str], tuple[str, str]] = {}
     for i, f in enumerate(files):
         if progress is not None and i % 200 == 0:
             progress("reading configuration and source", i, len(files))
@@ -215,6 +219,11 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
                 annotations = []
         else:
             annotations = []
+        if "feign" in text.lower() and owners.of(f.path):
+            if is_src and "FeignClient" in text:
+                _feign_clients(found, text, f.rel, owners.of(f.path), host_map, review, feigns)
+            elif not is_src:
+                feign_config.setdefault(owners.of(f.path), []).extend(spring_config(text, f.rel, "feign"))
         hits = _scan_text(text, f.rel, host_map, address_vars, is_src)
         if annotations:  # the file's calls: to the one component it names, or to the one its breaker is named after
             named = sorted({t for targets, _seen in hits for t in targets})
@@ -261,6 +270,15 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
                     lst.append(s)
     _time_limits(found, breakers, limits)
     _annotated_calls(found, annotated, limits, r4j_config, host_map)
+    for (owner, t), (name, where) in feigns.items():
+        pol = feign_policy(feign_config.get(owner, ()), name, where)
+        # behind a circuit breaker, the breaker's time limiter (where one is stated for all) may give up first
+        limit = time_limit(limits.get(owner, ()), None) if "circuit_breaker" in pol else None
+        if limit is not None and limit[0] < pol["timeout_ms"][0]:
+            pol["timeout_ms"] = (limit[0], f"{limit[1]} (the circuit breaker on {owner}'s Feign calls to {t})")
+        mine = found.policies.setdefault((owner, t), {})
+        for field_name, value in pol.items():
+            mine.setdefault(field_name, value)
     if progress is not None:
         progress("reading configuration and source", len(files), len(files))
     found.read.append(f"evidence: {n_cfg} configuration file(s)" + (f" and {n_src} source file(s)" if scan_source
@@ -327,6 +345,27 @@ def _envoy_policies(found: Found, text: str, rel: str, owner: str, host_map) -> 
             known = [k] if k else []
         for _host, ids in known:
             _calls(found, owner, ids, pol)
+
+
+def _feign_clients(found: Found, text: str, rel: str, owner: str, host_map, review: Review, feigns: dict) -> None:
+    """A Spring Cloud OpenFeign client (``@FeignClient(name = "customers-service")``) calls the
+    service it names through discovery: a dependency as plain as a URL in the configuration,
+    with its fallback class named."""
+    for name, fallback, where in feign_clients(text, rel):
+        k = _known(name, host_map)
+        for t in (k[1] if k else ()):
+            if t == owner or t not in review.components:
+                continue
+            kind, word = dependency_type(review.components[t])
+            file, _, line = where.rpartition(":")
+            what = (f"@FeignClient({name}): a Feign client of {t}" + (
+                f"; its fallback {fallback} answers when the call fails (what it returns is not said here)"
+                if fallback else "") + f" ({word})")
+            lst = found.edges.setdefault((owner, t), [])
+            seen = Seen(file, int(line), what, "config", kind)
+            if seen not in lst and len(lst) < 20:
+                lst.append(seen)
+            feigns.setdefault((owner, t), (name, where))
 
 
 def _annotated_calls(found: Found, annotated: list, limits: dict, r4j_config: dict, host_map) -> None:
