@@ -140,6 +140,50 @@ def test_a_checkout_import_applies_the_mesh_policy_to_calls_found_in_the_code(tm
     assert any("DestinationRule stock" in e for e in dep.evidence)
 
 
+# --------------------------------------------------------------------- Linkerd
+LINKERD = """\
+apiVersion: linkerd.io/v1alpha2
+kind: ServiceProfile
+metadata: {name: pricing.default.svc.cluster.local, namespace: default}
+spec:
+  routes:
+  - name: GET /price
+    condition: {method: GET, pathRegex: /price}
+    timeout: 300ms
+    isRetryable: true
+  - name: POST /quote
+    condition: {method: POST, pathRegex: /quote}
+  retryBudget: {retryRatio: 0.2, minRetriesPerSecond: 10, ttl: 10s}
+"""
+STOCK_ANNOTATED = ("kind: Service\nmetadata:\n  name: stock\n  annotations:\n    timeout.linkerd.io/request: 2s\n"
+                   "    retry.linkerd.io/http: 5xx\n    balancer.linkerd.io/failure-accrual: consecutive\n")
+
+
+def test_linkerd_service_profiles_and_annotations_are_the_calls_own(tmp_path):
+    apps = APPS.replace("kind: Service\nmetadata: {name: stock}\n", STOCK_ANNOTATED)
+    assert apps != APPS
+    (tmp_path / "apps.yaml").write_text(apps, encoding="utf-8")
+    (tmp_path / "linkerd.yaml").write_text(LINKERD, encoding="utf-8")
+    res = import_paths([tmp_path / "apps.yaml", tmp_path / "linkerd.yaml"], "kubernetes")
+    deps = res.review.dependencies
+    pricing = deps["storefront->pricing"]
+    # a route without a timeout has Linkerd's 10 s: the longest a caller may wait
+    assert (pricing.timeout_ms, pricing.retries, pricing.circuit_breaker) == (10_000, None, None)
+    assert any("ServiceProfile pricing.default.svc.cluster.local" in e and "GET /price are retried within" in e
+               for e in pricing.evidence)
+    for src in ("storefront", "pricing"):
+        stock = deps[f"{src}->stock"]
+        assert (stock.timeout_ms, stock.retries, stock.circuit_breaker) == (2000, 1, True)
+        assert any("Linkerd's default limit" in e for e in stock.evidence)
+    assert not any("ServiceProfile" in s for s in res.report.skipped)
+    # a ServiceProfile for a Service makes Linkerd ignore that Service's timeout and retry annotations
+    profile = LINKERD.replace("pricing.default", "stock.default")
+    (tmp_path / "linkerd.yaml").write_text(profile, encoding="utf-8")
+    stock = import_paths([tmp_path / "apps.yaml", tmp_path / "linkerd.yaml"], "kubernetes").review.dependencies[
+        "pricing->stock"]
+    assert (stock.timeout_ms, stock.retries, stock.circuit_breaker) == (10_000, None, True)
+
+
 # --------------------------------------------------------------------- Spring Cloud Gateway
 REALDATA = Path(__file__).resolve().parent.parent.parent / "shared" / "realdata"
 

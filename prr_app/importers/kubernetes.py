@@ -30,6 +30,9 @@ from pathlib import Path
 from prr_app.errors import PrrError
 from prr_app import paths, safe_yaml as sy
 from prr_app.importers.call_policies import NGINX_DEFAULT_READ_TIMEOUT_MS, duration_ms, nginx_time_ms, retry_count
+
+#: a ServiceProfile route's timeout when it states none (Linkerd's documented default)
+LINKERD_DEFAULT_TIMEOUT_MS = 10_000
 from prr_app.importers.graph import (
     ADDRESS_NAME,
     HOST_NAME_VAR,
@@ -270,7 +273,7 @@ class _K8sImport:
                 b.skip(f"{o.where}: {o.kind} {o.name}: batch work, not a serving component")
             elif o.kind in QUIET_KINDS or o.kind in EXPOSING_KINDS or o.kind in (
                     "ConfigMap", "Service", "HorizontalPodAutoscaler", "ScaledObject", "PodDisruptionBudget",
-                    "NetworkPolicy", "Ingress", "DestinationRule"):
+                    "NetworkPolicy", "Ingress", "DestinationRule", "ServiceProfile"):
                 if o.kind in QUIET_KINDS:
                     b.skip(f"{o.where}: {o.kind} {o.name}: says nothing about components or dependencies")
             else:
@@ -291,6 +294,7 @@ class _K8sImport:
         self._ingresses(by_kind.get("Ingress", []))
         self._mesh_policies(by_kind.get("VirtualService", []), by_kind.get("DestinationRule", []),
                             by_kind.get("HTTPRoute", []))
+        self._linkerd(by_kind.get("Service", []), by_kind.get("ServiceProfile", []))
         self._exposures([o for k in sorted(EXPOSING_KINDS) for o in by_kind.get(k, [])])
         self._guesses()
 
@@ -863,6 +867,65 @@ class _K8sImport:
                                   f"{o.where}: HTTPRoute {o.name} (a mesh route on Service {name}): calls to it time "
                                   f"out after {max(timeouts)} ms")
                     self.mesh_policy_objects.add(("HTTPRoute", o.ns, o.name))
+
+    def _linkerd(self, services: list[K8sObject], profiles: list[K8sObject]) -> None:
+        """What Linkerd applies to every call to a Service: a ServiceProfile's routes' timeouts (the
+        longest; Linkerd's 10 s for a route that states none), else the Service's annotations
+        (Linkerd 2.16 and later): ``timeout.linkerd.io/request``, and ``retry.linkerd.io/http`` or
+        ``/grpc`` with ``retry.linkerd.io/limit`` (1 when it states none); and
+        ``balancer.linkerd.io/failure-accrual: consecutive``, which stops sending to failing
+        endpoints (a circuit breaker). A Service with a ServiceProfile has its timeouts and retries
+        from the profile only, as Linkerd reads them. The profile's budgeted retries
+        (``isRetryable``) have no count a dependency can hold: named in the evidence of the timeout."""
+        b = self.b
+        profiled: set[tuple[str, str]] = set()
+        for o in profiles:
+            host = o.name
+            cids = self._mesh_service(host, o.ns)
+            spec = o.body.get("spec") if isinstance(o.body.get("spec"), dict) else {}
+            routes = [r for r in spec.get("routes") if isinstance(r, dict)] if isinstance(spec.get("routes"), list) else []
+            parts = host.split(".")
+            profiled.add((parts[1] if len(parts) > 1 else o.ns, parts[0]))
+            if not cids or not routes:
+                continue
+            stated = [(duration_ms(r.get("timeout")) if r.get("timeout") is not None else None, r) for r in routes]
+            if any(r.get("timeout") is not None and t is None for t, r in stated):
+                continue  # a timeout that is not a figure (or 0): the longest is not known
+            longest = max(t if t is not None else LINKERD_DEFAULT_TIMEOUT_MS for t, _r in stated)
+            defaulted = any(t is None for t, _r in stated)
+            retried = [sy.text(r.get("name")) or "?" for r in routes if sy.as_bool(r.get("isRetryable"))]
+            line = (f"{o.where}: ServiceProfile {host}: calls to it time out after {longest} ms (the longest of its "
+                    f"{len(routes)} route(s)" + ("; Linkerd's 10 s where a route states none" if defaulted else "") + ")"
+                    + (f"; route(s) {', '.join(retried[:3])}{' ...' if len(retried) > 3 else ''} are retried within "
+                       "the profile's retry budget" if retried else ""))
+            for cid in cids:
+                b.call_policy(cid, "timeout_ms", longest, line)
+        for o in services:
+            meta = o.body.get("metadata") if isinstance(o.body.get("metadata"), dict) else {}
+            notes = str_map(meta.get("annotations"))
+            cids = self.svc.get((o.ns, o.name), [])
+            if not cids or not any("linkerd.io/" in k for k in notes):
+                continue
+            where = f"{o.where}: Service {o.name} (Linkerd)"
+            if (o.ns, o.name) not in profiled:
+                ms = duration_ms(notes.get("timeout.linkerd.io/request")) if notes.get("timeout.linkerd.io/request") else None
+                if ms:
+                    for cid in cids:
+                        b.call_policy(cid, "timeout_ms", ms, f"{where}: timeout.linkerd.io/request: calls to it time out "
+                                                             f"after {ms} ms")
+                on = notes.get("retry.linkerd.io/http") or notes.get("retry.linkerd.io/grpc")
+                if on:
+                    raw = notes.get("retry.linkerd.io/limit")
+                    n = 1 if raw is None else retry_count(raw)
+                    if n is not None:
+                        for cid in cids:
+                            b.call_policy(cid, "retries", n, f"{where}: calls to it failing with {on} are retried up to "
+                                                             f"{n} time(s)" + ("" if raw is not None else
+                                                                               " (Linkerd's default limit)"))
+            if notes.get("balancer.linkerd.io/failure-accrual", "").strip().lower() == "consecutive":
+                for cid in cids:
+                    b.call_policy(cid, "circuit_breaker", True, f"{where}: failure accrual stops sending calls to "
+                                                                "endpoints that keep failing (a circuit breaker)")
 
     def _mesh_policies(self, vss: list[K8sObject], drs: list[K8sObject], http_routes: list[K8sObject]) -> None:
         """What a service mesh applies to every call to a service (besides Gateway API mesh routes,
