@@ -666,3 +666,52 @@ def test_import_report_is_the_same_whatever_the_hash_seed(tmp_path):
         reports.append([line for line in out.splitlines() if not line.startswith("wrote ")])
     assert any(line.startswith("component frontend:") for line in reports[0])
     assert reports[0] == reports[1]
+
+
+CONFIG_REPO = {
+    "docker-compose.yml": "services:\n  config: {build: ./config}\n  account-service: {build: ./account-service}\n"
+                          "  statistics-service: {build: ./statistics-service}\n  auth-service: {build: ./auth-service}\n"
+                          "  account-mongodb: {image: 'mongo:7'}\n  registry: {image: x/registry}\n",
+    # a Spring Cloud Config server's repository: one file per service, and what every service gets
+    "config/src/main/resources/shared/account-service.yml":
+        "security.oauth2.client.accessTokenUri: http://auth-service:5000/uaa/oauth/token\n"
+        "spring:\n  data:\n    mongodb:\n      host: account-mongodb\n",
+    "config/src/main/resources/shared/statistics-service-docker.yml": "spring.data.mongodb.host: account-mongodb\n",
+    "config/src/main/resources/shared/auth-service.yml": "server:\n  port: 5000\n",
+    "config/src/main/resources/shared/application.yml":
+        "eureka.client.serviceUrl.defaultZone: http://registry:8761/eureka/\nfeign:\n  hystrix:\n    enabled: true\n"
+        "hystrix.command.default.execution.isolation.thread.timeoutInMilliseconds: 10000\n",
+    # the config server's own configuration
+    "config/src/main/resources/application.yml": "spring.cloud.config.server.native.search-locations: classpath:/shared\n"
+                                                 "management.zipkin.endpoint: http://registry:9411\n",
+    "account-service/src/main/resources/bootstrap.yml": "spring.cloud.config.uri: http://config:8888\n",
+    "account-service/src/main/java/pm/StatisticsClient.java":
+        '@FeignClient(name = "statistics-service", fallback = StatisticsClientFallback.class)\n'
+        "public interface StatisticsClient { void update(String account); }\n",
+}
+
+
+def test_a_config_repositorys_files_are_the_configuration_of_the_services_they_are_named_after(tmp_path):
+    deps = import_paths([write(tmp_path, CONFIG_REPO)]).review.dependencies
+    # account-service.yml in the config server's folder is account-service's, not the config server's
+    assert {"account-service->auth-service", "account-service->account-mongodb",
+            "statistics-service->account-mongodb"} <= set(deps)
+    assert not {"config->auth-service", "config->account-mongodb"} & set(deps)
+    # the shared application.yml is handed to every service named beside it
+    for svc in ("account-service", "statistics-service", "auth-service"):
+        assert any("shared/application.yml:1:" in e for e in deps[f"{svc}->registry"].evidence)
+    # the config server's own file stays its own
+    assert "config->registry" in deps
+    # Feign behind Hystrix: the command's timeout is shorter than the client's read timeout
+    stats = deps["account-service->statistics-service"]
+    assert (stats.timeout_ms, stats.circuit_breaker) == (10_000, True)
+    assert any("Hystrix command" in e for e in stats.evidence)
+    # one line is evidence once (the @FeignClient line also names the host as a string)
+    assert len([e for e in stats.evidence if "StatisticsClient.java:1:" in e]) == 1
+
+
+def test_one_file_named_after_a_component_does_not_make_a_config_repository(tmp_path):
+    files = {k: v for k, v in CONFIG_REPO.items() if "shared/" not in k or k.endswith("account-service.yml")}
+    deps = import_paths([write(tmp_path, files)]).review.dependencies
+    # a folder with one such file may be anything (a gateway's route to that service): its folder decides
+    assert "config->auth-service" in deps and "account-service->auth-service" not in deps

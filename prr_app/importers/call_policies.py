@@ -271,12 +271,12 @@ def _property_line(word: str) -> re.Pattern:
                       re.MULTILINE)
 
 
-_PROPERTY_LINES = {"resilience4j": _property_line("resilience4j"), "feign": _property_line("feign")}
+_PROPERTY_LINES = {w: _property_line(w) for w in ("resilience4j", "feign", "hystrix")}
 
 
 def spring_config(text: str, rel: str, word: str) -> list[tuple[str, object, str]]:
     """(dotted key, value, "file:line") of every setting with ``word.`` in its key (``word``:
-    ``resilience4j`` or ``feign``) of a Spring configuration file: ``application*.yml`` (nested
+    ``resilience4j``, ``feign`` or ``hystrix``) of a Spring configuration file: ``application*.yml`` (nested
     keys or dotted ones, read flattened, as the properties they are) or a ``.properties`` file."""
     if word not in text:
         return []
@@ -391,7 +391,10 @@ _FEIGN = re.compile(r"@(?:org\.springframework\.cloud\.openfeign\.)?FeignClient\
 _FEIGN_FALLBACK = re.compile(r"fallback(Factory)?\s*=\s*([A-Za-z_][A-Za-z0-9_.]*)\s*(?:\.class|::class)")
 _FEIGN_TIMEOUT = re.compile(r"(?:spring\.cloud\.openfeign|feign)\.client\.config\.([A-Za-z0-9_.-]+?)\."
                             r"read[-_]?[tT]imeout$")
-_FEIGN_BREAKER = re.compile(r"(?:spring\.cloud\.openfeign|feign)\.(?:circuitbreaker|hystrix)\.enabled$")
+_FEIGN_BREAKER = re.compile(r"(?:spring\.cloud\.openfeign|feign)\.(circuitbreaker|hystrix)\.enabled$")
+_HYSTRIX_TIMEOUT = re.compile(r"hystrix\.command\.default\.execution\.isolation\.thread\.timeout[iI]n[mM]illiseconds$")
+#: Hystrix's command timeout when nothing configures it (its documented default)
+HYSTRIX_DEFAULT_TIMEOUT_MS = 1000
 #: OpenFeign's read timeout when nothing configures it (its documented default)
 FEIGN_DEFAULT_READ_TIMEOUT_MS = 60_000
 
@@ -420,15 +423,20 @@ def feign_policy(config, name: str, where: str) -> dict:
     ``feign.circuitbreaker.enabled`` (or ``spring.cloud.openfeign.circuitbreaker.enabled``, or
     the older ``feign.hystrix.enabled``) is true. ``where``: the client's "file:line"."""
     timeouts: dict[str, tuple[int, str]] = {}
-    breaker = None
+    breaker = hystrix = None
+    hystrix_on = False
     for key, value, at in config:
         m = _FEIGN_TIMEOUT.match(key)
+        b = _FEIGN_BREAKER.match(key)
         if m:
             ms = duration_ms(value)
             if ms:
                 timeouts[m.group(1)] = (ms, at)
-        elif _FEIGN_BREAKER.match(key) and (value is True or sy.text(value).strip().lower() == "true"):
+        elif b and (value is True or sy.text(value).strip().lower() == "true"):
             breaker = at
+            hystrix_on = b.group(1) == "hystrix"
+        elif _HYSTRIX_TIMEOUT.match(key) and duration_ms(value):
+            hystrix = (duration_ms(value), at)
     out: dict = {}
     if name in timeouts or "default" in timeouts:
         ms, at = timeouts.get(name) or timeouts["default"]
@@ -440,6 +448,13 @@ def feign_policy(config, name: str, where: str) -> dict:
     if breaker:
         out["circuit_breaker"] = (True, f"{breaker}: Spring Cloud OpenFeign wraps its clients' calls, {name}'s "
                                         "included, in a circuit breaker")
+        if hystrix_on:  # a Hystrix command times the call out too: the shorter wins
+            ms, at = hystrix or (HYSTRIX_DEFAULT_TIMEOUT_MS, "")
+            if ms < out["timeout_ms"][0]:
+                out["timeout_ms"] = (ms, f"{at or where}: the Hystrix command around the Feign client of {name} "
+                                         f"times the call out after {ms} ms"
+                                     + ("" if hystrix else " (Hystrix's default: nothing in the repository "
+                                                           "configures it)"))
     return out
 
 

@@ -104,6 +104,56 @@ class _Owners:
             self.flat.setdefault(re.sub(r"[^a-z0-9]", "", n), cid)
         self.root = root
         self.cache: dict[Path, str | None] = {}
+        self.named_files: dict[Path, str] = {}  # learn_config_repos
+        self.shared_files: dict[Path, list[str]] = {}
+
+    def learn_config_repos(self, paths: list[Path]) -> None:
+        """Find the folders of a configuration repository (a Spring Cloud Config server's
+        ``shared/``, or a config repository of its own): folders whose configuration files are
+        named after two or more components (``account-service.yml``, ``vets-service-docker.yml``).
+        Such a file is the configuration of the component it is named after, whatever folder holds
+        it (not the config server's), and the folder's ``application*.yml`` (or ``.properties``) is
+        the configuration of every component named there, as the server hands it out."""
+        named: dict[Path, dict[Path, str]] = {}
+        shared: dict[Path, list[Path]] = {}
+        for p in paths:
+            if p.suffix.lower() not in (".yml", ".yaml", ".properties"):
+                continue
+            stem = p.stem.lower()
+            if stem == "application" or stem.startswith("application-"):
+                shared.setdefault(p.parent, []).append(p)
+                continue
+            cid = self._named(stem)
+            if cid is not None:
+                named.setdefault(p.parent, {})[p] = cid
+        for folder, files in named.items():
+            if len(set(files.values())) < 2:
+                continue
+            self.named_files.update(files)
+            clients = sorted(set(files.values()))
+            for p in shared.get(folder, ()):
+                self.shared_files[p] = clients
+
+    def _named(self, stem: str) -> str | None:
+        """The component a file stem names: itself, or with a profile after a dash (``-docker``)."""
+        parts = stem.split("-")
+        for k in range(len(parts), 0, -1):
+            cid = self.names.get("-".join(parts[:k]))
+            if cid is not None:
+                return cid
+        return None
+
+    def all_of(self, path: Path) -> list[str]:
+        """The components whose configuration or code the file is: one (:meth:`of`), or, for a
+        configuration repository's shared ``application.yml``, every component named beside it."""
+        if path in self.files:
+            return [self.files[path]]
+        if path in self.named_files:
+            return [self.named_files[path]]
+        if path in self.shared_files:
+            return self.shared_files[path]
+        owner = self.of(path)
+        return [owner] if owner is not None else []
 
     def of(self, path: Path) -> str | None:
         if path in self.files:
@@ -173,16 +223,8 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
     n_cfg = n_src = n_test = n_big = n_unowned = 0
     big: list[str] = []
     unowned: dict[str, int] = {}
-    # what each service's code and configuration say of its circuit breakers' time limiter, and the
-    # breaker each of its gateway routes goes through: (service, target) -> breaker name
-    limits: dict[str, list] = {}
-    breakers: dict[tuple[str, str], str] = {}
-    # each service's resilience4j settings, and its Resilience4j annotations: (service, file's targets, annotation)
-    r4j_config: dict[str, list] = {}
-    annotated: list[tuple[str, list[str], tuple]] = []
-    # each service's feign.* settings, and its Feign clients: (service, target) -> (client name, "file:line")
-    feign_config: dict[str, list] = {}
-    feigns: dict[tuple[str, str], tuple[str, str]] = {}
+    calls = _CallSettings()
+    owners.learn_config_repos([f.path for f in files if f.role == "config" and not _is_test(f.rel)])
     for i, f in enumerate(files):
         if progress is not None and i % 200 == 0:
             progress("reading configuration and source", i, len(files))
@@ -207,31 +249,13 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
             n_src += 1
         else:
             n_cfg += 1
-        if ("TimeLimiterConfig" in text or "timeoutDuration" in text) if is_src else "resilience4j" in text:
-            settings = time_limiter_settings(text, f.rel, is_src)
-            if settings and owners.of(f.path):
-                limits.setdefault(owners.of(f.path), []).extend(settings)
-        if "resilience4j" in text and owners.of(f.path):
-            if is_src:
-                annotations = resilience4j_annotations(text, f.rel)
-            else:
-                r4j_config.setdefault(owners.of(f.path), []).extend(resilience4j_config(text, f.rel))
-                annotations = []
-        else:
-            annotations = []
-        if "feign" in text.lower() and owners.of(f.path):
-            if is_src and "FeignClient" in text:
-                _feign_clients(found, text, f.rel, owners.of(f.path), host_map, review, feigns)
-            elif not is_src:
-                feign_config.setdefault(owners.of(f.path), []).extend(spring_config(text, f.rel, "feign"))
+        mine = owners.all_of(f.path)  # several for a configuration repository's shared application.yml
         hits = _scan_text(text, f.rel, host_map, address_vars, is_src)
-        if annotations:  # the file's calls: to the one component it names, or to the one its breaker is named after
-            named = sorted({t for targets, _seen in hits for t in targets})
-            annotated.extend((owners.of(f.path), named, a) for a in annotations)
+        for owner in mine:
+            calls.read(found, text, f.rel, is_src, owner, hits, host_map, review)
         if not hits:
             continue
-        owner = owners.of(f.path)
-        if owner is None and not is_src:
+        if not mine and not is_src:
             # a configuration shared by every service (config.json: "GeoMongoAddress": "mongodb-geo:27018"):
             # a line whose key starts with one component's name is that component's
             hits = [(targets, seen, owners.by_key(seen.what, targets)) for targets, seen in hits]
@@ -240,22 +264,22 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
                 n_unowned += 1
                 unowned[f.rel] = 1
                 continue
-        elif owner is None:
+        elif not mine:
             n_unowned += 1
             unowned[f.rel] = len(hits)
             continue
         else:
-            hits = [(targets, seen, owner) for targets, seen in hits]
+            hits = [(targets, seen, owner) for owner in mine for targets, seen in hits]
         f.note = f.note or f"evidence for {', '.join(sorted({h[2] for h in hits}))}"
-        if owner is not None and not is_src and is_spring_config(f.rel):
-            _gateway_policies(found, text, f.rel, owner, host_map, breakers)
-        if owner is not None and not is_src and "static_resources" in text:
-            _envoy_policies(found, text, f.rel, owner, host_map)
-        if owner is not None and not is_src and ("proxy_pass" in text or "grpc_pass" in text) \
-                and not f.rel.lower().endswith((".yaml", ".yml", ".json")):
-            for hosts, pol in nginx_policies(text, f.rel):
-                for k in (_known(h, host_map) for h in hosts):
-                    _calls(found, owner, k[1] if k else (), pol)
+        for owner in mine if not is_src else ():
+            if is_spring_config(f.rel):
+                _gateway_policies(found, text, f.rel, owner, host_map, calls.breakers)
+            if "static_resources" in text:
+                _envoy_policies(found, text, f.rel, owner, host_map)
+            if ("proxy_pass" in text or "grpc_pass" in text) and not f.rel.lower().endswith((".yaml", ".yml", ".json")):
+                for hosts, pol in nginx_policies(text, f.rel):
+                    for k in (_known(h, host_map) for h in hosts):
+                        _calls(found, owner, k[1] if k else (), pol)
         for targets, seen, owner in hits:
             src_comp = review.components.get(owner)
             for t in targets:
@@ -266,19 +290,10 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
                     kind, word = "soft", "telemetry scrape"
                 s = Seen(seen.file, seen.line, f"{seen.what} ({word})", seen.confidence, kind)
                 lst = found.edges.setdefault((owner, t), [])
-                if s not in lst and len(lst) < 20:
+                # one line says it once (a @FeignClient line is also a string naming the host)
+                if len(lst) < 20 and not any(x.file == s.file and x.line == s.line for x in lst):
                     lst.append(s)
-    _time_limits(found, breakers, limits)
-    _annotated_calls(found, annotated, limits, r4j_config, host_map)
-    for (owner, t), (name, where) in feigns.items():
-        pol = feign_policy(feign_config.get(owner, ()), name, where)
-        # behind a circuit breaker, the breaker's time limiter (where one is stated for all) may give up first
-        limit = time_limit(limits.get(owner, ()), None) if "circuit_breaker" in pol else None
-        if limit is not None and limit[0] < pol["timeout_ms"][0]:
-            pol["timeout_ms"] = (limit[0], f"{limit[1]} (the circuit breaker on {owner}'s Feign calls to {t})")
-        mine = found.policies.setdefault((owner, t), {})
-        for field_name, value in pol.items():
-            mine.setdefault(field_name, value)
+    calls.settle(found, host_map)
     if progress is not None:
         progress("reading configuration and source", len(files), len(files))
     found.read.append(f"evidence: {n_cfg} configuration file(s)" + (f" and {n_src} source file(s)" if scan_source
@@ -295,6 +310,47 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
             f"named like one): " + ", ".join(f"{k} ({v})" for k, v in list(unowned.items())[:5])
             + (" ..." if len(unowned) > 5 else ""))
     return found
+
+
+class _CallSettings:
+    """What each service's code and configuration say of its calls' time limits, retries and
+    breakers, gathered file by file and settled once every file is read (a setting and the code it
+    applies to may sit in any order)."""
+
+    def __init__(self) -> None:
+        self.limits: dict[str, list] = {}  # service -> its time limiter settings (time_limiter_settings)
+        self.breakers: dict[tuple[str, str], str] = {}  # (service, target) -> its gateway route's breaker
+        self.r4j: dict[str, list] = {}  # service -> its resilience4j.* settings
+        self.annotated: list[tuple[str, list[str], tuple]] = []  # (service, the file's targets, annotation)
+        self.spring: dict[str, list] = {}  # service -> its feign.* and hystrix.* settings
+        self.feigns: dict[tuple[str, str], tuple[str, str]] = {}  # (service, target) -> (client name, "file:line")
+
+    def read(self, found: Found, text: str, rel: str, is_src: bool, owner: str, hits, host_map, review) -> None:
+        if ("TimeLimiterConfig" in text or "timeoutDuration" in text) if is_src else "resilience4j" in text:
+            self.limits.setdefault(owner, []).extend(time_limiter_settings(text, rel, is_src))
+        if "resilience4j" in text:
+            if is_src:
+                named = sorted({t for targets, _seen in hits for t in targets})
+                self.annotated.extend((owner, named, a) for a in resilience4j_annotations(text, rel))
+            else:
+                self.r4j.setdefault(owner, []).extend(resilience4j_config(text, rel))
+        if is_src and "FeignClient" in text:
+            _feign_clients(found, text, rel, owner, host_map, review, self.feigns)
+        elif not is_src and ("feign" in text or "hystrix" in text):
+            self.spring.setdefault(owner, []).extend(spring_config(text, rel, "feign") + spring_config(text, rel, "hystrix"))
+
+    def settle(self, found: Found, host_map) -> None:
+        _time_limits(found, self.breakers, self.limits)
+        _annotated_calls(found, self.annotated, self.limits, self.r4j, host_map)
+        for (owner, t), (name, where) in self.feigns.items():
+            pol = feign_policy(self.spring.get(owner, ()), name, where)
+            # behind a circuit breaker, the breaker's time limiter (where one is stated for all) may give up first
+            limit = time_limit(self.limits.get(owner, ()), None) if "circuit_breaker" in pol else None
+            if limit is not None and limit[0] < pol["timeout_ms"][0]:
+                pol["timeout_ms"] = (limit[0], f"{limit[1]} (the circuit breaker on {owner}'s Feign calls to {t})")
+            mine = found.policies.setdefault((owner, t), {})
+            for field_name, value in pol.items():
+                mine.setdefault(field_name, value)
 
 
 def _calls(found: Found, owner: str, targets, policy: dict) -> None:
