@@ -87,6 +87,10 @@ def test_online_boutique_checkout_every_dependency_with_evidence_and_precision()
     # the assistant is deployed only by a Kustomize component: added as optional, its call soft
     assert "optional" in review.components["shoppingassistantservice"].tags
     assert review.dependencies["frontend->shoppingassistantservice"].kind == "soft"
+    # the frontend's Go code bounds its ad calls with a 100 ms context, and no other call it makes
+    ads = review.dependencies["frontend->adservice"]
+    assert ads.timeout_ms == 100 and any(e.startswith("src/frontend/rpc.go:120: context.WithTimeout") for e in ads.evidence)
+    assert review.dependencies["frontend->cartservice"].timeout_ms is None
     # variants listed, not imported; no duplicates, no fake redundancy
     assert not review.groups
     assert any(s.startswith("variant not imported: kustomize/base") for s in res.report.skipped)

@@ -458,6 +458,46 @@ def feign_policy(config, name: str, where: str) -> dict:
     return out
 
 
+# ------------------------------------------------------------------ Go gRPC clients
+_GO_FUNC = re.compile(r"^func\b", re.MULTILINE)
+_GO_CLIENT = re.compile(r"(?<!func )\bNew([A-Z][A-Za-z0-9_]*?)Client\s*\(")
+_GO_UNITS = {"Nanosecond": 1e-6, "Microsecond": 1e-3, "Millisecond": 1, "Second": 1000, "Minute": 60_000, "Hour": 3_600_000}
+_GO_TIMEOUT = re.compile(r"context\.WithTimeout\s*\(\s*[A-Za-z_][A-Za-z0-9_.]*\s*,\s*(?:"
+                         r"(\d+(?:\.\d+)?)\s*\*\s*time\.(Nanosecond|Microsecond|Millisecond|Second|Minute|Hour)"
+                         r"|time\.(Nanosecond|Microsecond|Millisecond|Second|Minute|Hour)\s*\*\s*(\d+(?:\.\d+)?)"
+                         r"|time\.(Nanosecond|Microsecond|Millisecond|Second|Minute|Hour))\s*\)")
+
+
+def go_client_timeouts(text: str, rel: str) -> list[tuple[str, int | None, str]]:
+    """The gRPC clients a Go file makes (``pb.NewAdServiceClient(conn)``), function by function,
+    each as (the client's service name, ``AdService``; the timeout of the function's context in
+    milliseconds, or None without one; "file:line" of the timeout, else of the client): a
+    function's ``context.WithTimeout(ctx, 100*time.Millisecond)`` bounds the calls it makes with
+    that context. A timeout that is not a literal (a variable, a configured value) is not read:
+    the function counts as one without a known timeout. Generated code (``*.pb.go``, a file
+    that says "Code generated ... DO NOT EDIT") defines the clients, it does not call them: none."""
+    out: list[tuple[str, int | None, str]] = []
+    if rel.endswith(".pb.go") or re.search(r"^// Code generated .* DO NOT EDIT\.$", text[:2000], re.MULTILINE):
+        return out
+    starts = [m.start() for m in _GO_FUNC.finditer(text)] + [len(text)]
+    for a, b in zip(starts, starts[1:]):
+        body = text[a:b]
+        clients = list(dict.fromkeys(m.group(1) for m in _GO_CLIENT.finditer(body)))
+        if not clients:
+            continue
+        t = _GO_TIMEOUT.search(body)
+        ms = None
+        if t:
+            n = t.group(1) or t.group(4) or "1"
+            unit = t.group(2) or t.group(3) or t.group(5)
+            ms = round(float(n) * _GO_UNITS[unit])
+            ms = ms if 0 < ms <= MAX_TIMEOUT_MS else None
+        at = a + (t.start() if ms else _GO_CLIENT.search(body).start())
+        line = f"{rel}:{text.count(chr(10), 0, at) + 1}"
+        out.extend((c, ms, f"{line}: {t.group(0)}" if ms else line) for c in clients)
+    return out
+
+
 def _limiter_entry(group, name, disable, value, where: str) -> list[tuple[str, int | None, str]]:
     if disable:
         on = sy.text(value).strip().lower() == "true" or value is True

@@ -37,7 +37,8 @@ from pathlib import Path
 
 from prr_app.model.entities import Review
 from prr_app.importers.call_policies import (annotation_policy, envoy_policies, feign_clients, feign_policy,
-                                             is_spring_config, nginx_policies, resilience4j_annotations,
+                                             go_client_timeouts, is_spring_config, nginx_policies,
+                                             resilience4j_annotations,
                                              resilience4j_config, spring_config, spring_gateway_policies, time_limit,
                                              time_limiter_settings)
 from prr_app.importers.graph import dependency_type, hub_tag
@@ -324,6 +325,7 @@ class _CallSettings:
         self.annotated: list[tuple[str, list[str], tuple]] = []  # (service, the file's targets, annotation)
         self.spring: dict[str, list] = {}  # service -> its feign.* and hystrix.* settings
         self.feigns: dict[tuple[str, str], tuple[str, str]] = {}  # (service, target) -> (client name, "file:line")
+        self.go: dict[str, list] = {}  # service -> its Go gRPC clients and their timeouts (go_client_timeouts)
 
     def read(self, found: Found, text: str, rel: str, is_src: bool, owner: str, hits, host_map, review) -> None:
         if ("TimeLimiterConfig" in text or "timeoutDuration" in text) if is_src else "resilience4j" in text:
@@ -334,12 +336,15 @@ class _CallSettings:
                 self.annotated.extend((owner, named, a) for a in resilience4j_annotations(text, rel))
             else:
                 self.r4j.setdefault(owner, []).extend(resilience4j_config(text, rel))
+        if is_src and rel.endswith(".go") and "Client(" in text:
+            self.go.setdefault(owner, []).extend(go_client_timeouts(text, rel))
         if is_src and "FeignClient" in text:
             _feign_clients(found, text, rel, owner, host_map, review, self.feigns)
         elif not is_src and ("feign" in text or "hystrix" in text):
             self.spring.setdefault(owner, []).extend(spring_config(text, rel, "feign") + spring_config(text, rel, "hystrix"))
 
     def settle(self, found: Found, host_map) -> None:
+        _go_timeouts(found, self.go, host_map)
         _time_limits(found, self.breakers, self.limits)
         _annotated_calls(found, self.annotated, self.limits, self.r4j, host_map)
         for (owner, t), (name, where) in self.feigns.items():
@@ -372,6 +377,32 @@ def _gateway_policies(found: Found, text: str, rel: str, owner: str, host_map, b
         for t in (k[1] if k and breaker is not None else ()):
             if t != owner:
                 breakers[(owner, t)] = breaker
+
+
+def _go_timeouts(found: Found, clients: dict, host_map) -> None:
+    """A Go service's gRPC client of a component (``pb.NewAdServiceClient``: the component named
+    ``adservice``, or ``ad`` with the ``Service`` left off) gives its calls a timeout where every
+    function that makes that client bounds its context with one: the longest of them (a call
+    site without one may wait for ever)."""
+    flat: dict[str, list[str]] = {}
+    for h, ids in host_map.items():
+        flat.setdefault(re.sub(r"[^a-z0-9]", "", h), ids)
+    for owner, found_clients in clients.items():
+        per_target: dict[str, list[tuple[str, int | None, str]]] = {}
+        for name, ms, where in found_clients:
+            key = name.lower()
+            ids = flat.get(key) or (flat.get(key[:-len("service")]) if key.endswith("service") else None) \
+                or flat.get(key + "service")
+            for t in ids or ():
+                if t != owner:
+                    per_target.setdefault(t, []).append((name, ms, where))
+        for t, sites in per_target.items():
+            if any(ms is None for _n, ms, _w in sites):
+                continue
+            name, ms, where = max(sites, key=lambda x: x[1])
+            line = (f"{where}: {owner}'s calls to {t} (its Go gRPC client, New{name}Client) time out after {ms} ms"
+                    + (f" (the longest of {len(sites)} call sites)" if len(sites) > 1 else ""))
+            found.policies.setdefault((owner, t), {}).setdefault("timeout_ms", (ms, line))
 
 
 def _time_limits(found: Found, breakers: dict, limits: dict) -> None:
