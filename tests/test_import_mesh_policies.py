@@ -337,6 +337,15 @@ def test_a_gateways_breakers_time_their_calls_out_after_the_services_time_limite
     assert deps["edge->orders"].timeout_ms == 800
 
 
+def test_a_breakers_time_limiter_configured_nowhere_is_left_for_the_reviewer_to_state(tmp_path):
+    res = import_paths([_edge_repo(tmp_path, {"edge/src/main/java/shop/edge/EdgeApplication.java":
+                                              "public class EdgeApplication {}\n"})])
+    catalog = res.review.dependencies["edge->catalog"]
+    assert (catalog.circuit_breaker, catalog.timeout_ms) == (True, None)
+    assert any("CircuitBreaker filter" in e and "configured nowhere in the repository" in e and "state the timeout" in e
+               for e in catalog.evidence)
+
+
 def test_configuration_names_a_breakers_time_limiter_over_the_code(tmp_path):
     yml = "resilience4j.timelimiter.instances.edgeBreaker.timeoutDuration: 2s\n"
     res = import_paths([_edge_repo(tmp_path, {"edge/src/main/resources/application-resilience.yml": yml})])

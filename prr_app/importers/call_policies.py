@@ -117,8 +117,7 @@ def _filters_policy(filters: list, where: str) -> dict:
         if name == "CircuitBreaker":
             fallback = sy.text(named.get("fallbackUri") or (positional[1] if len(positional) > 1 else ""))
             out["circuit_breaker"] = (True, f"{where}: CircuitBreaker filter (Spring Cloud Gateway): a circuit breaker "
-                                            "on the calls, whose time limiter also times them out (its duration is "
-                                            "configured elsewhere, 1 s by default: state the timeout)"
+                                            "on the calls, whose Resilience4j time limiter also times them out"
                                             + (f"; on failure it forwards to {fallback} (what that serves is not said "
                                                "here)" if fallback else ""))
         elif name == "Retry":

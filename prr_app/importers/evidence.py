@@ -412,6 +412,13 @@ def _time_limits(found: Found, breakers: dict, limits: dict) -> None:
     for (owner, t), breaker in breakers.items():
         limit = time_limit(limits.get(owner, ()), breaker)
         if limit is None:
+            pol = found.policies.get((owner, t), {})
+            if "circuit_breaker" in pol and "timeout_ms" not in pol and not any(
+                    scope == "disabled" for scope, _ms, _line in limits.get(owner, ())):
+                value, line = pol["circuit_breaker"]
+                pol["circuit_breaker"] = (value, f"{line}. Its time limiter is configured nowhere in the repository: "
+                                                 "Resilience4j's default is 1 s, unless a config server sets another "
+                                                 "(state the timeout)")
             continue
         ms, line = limit
         pol = found.policies.setdefault((owner, t), {})
