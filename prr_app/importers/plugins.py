@@ -48,5 +48,7 @@ _format("servicegraph", "OpenTelemetry servicegraph metrics (Prometheus text or 
 _format("dot", "Graphviz DOT (clusters become failure domains)", "dot", "looks_like_dot", "read_dot")
 _format("structurizr", "Structurizr DSL workspace (model and one deployment environment)",
         "structurizr", "looks_like_structurizr", "read_structurizr")
+_format("aspire", ".NET Aspire AppHost (Program.cs: AddProject, AddRedis..., WithReference, WaitFor)",
+        "aspire", "looks_like_aspire", "read_aspire")
 _format("structurizr-json", "Structurizr JSON workspace (exported by the Structurizr CLI, stored by Lite)",
         "structurizr", "looks_like_structurizr_json", "read_structurizr_json")

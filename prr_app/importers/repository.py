@@ -73,7 +73,7 @@ VARIANT_RULE = ("the variant whose path names no special variant (test, overlay,
                 "then plain manifests before Kustomize, Helm and Compose, then the shortest path")
 #: the start of the Kubernetes importer's error for files without workloads (policies, autoscalers...)
 NO_WORKLOADS = "no workloads to review"
-_HOW_ORDER = {"manifests": 0, "kustomize": 1, "helm": 2, "compose": 3}
+_HOW_ORDER = {"manifests": 0, "kustomize": 1, "helm": 2, "compose": 3, "aspire": 4}
 
 
 # ------------------------------------------------------------------ inventory
@@ -95,8 +95,8 @@ class Unit:
     """Files that describe one deployment (or one variant of it)."""
 
     key: str  # the folder (or file) that holds it, relative to the root
-    fmt: str  # kubernetes | compose | structurizr | backstage
-    how: str  # manifests | kustomize | helm | compose | structurizr | backstage
+    fmt: str  # kubernetes | compose | structurizr | backstage | aspire
+    how: str  # manifests | kustomize | helm | compose | structurizr | backstage | aspire
     paths: list[Path] = field(default_factory=list)
     texts: list[tuple[str, str]] = field(default_factory=list)  # rendered (label, text)
     result: ImportResult | None = None
@@ -182,6 +182,9 @@ def classify(path: Path) -> str:
         if re.search(r"(?m)^[\"']?services[\"']?\s*:", head) or (_COMPOSE_NAME.match(name) and not api):
             return "compose"
         return "config"
+    if suffix == ".cs" and (low in ("program.cs", "apphost.cs") or "apphost" in str(path.parent).lower()) \
+            and "DistributedApplication.CreateBuilder" in paths.head_text(path, 256 * 1024):
+        return "aspire"  # a .NET Aspire AppHost: the app model, in C#
     if suffix in SOURCE_EXT:
         return "source"
     if low.startswith(".env") or suffix in CONFIG_EXT or low in ("nginx.conf", "haproxy.cfg", "envoy.yaml") \
@@ -500,6 +503,9 @@ def find_units(inv: Inventory, *, render: bool = True, variant: str | None = Non
         elif f.role == "structurizr-json":
             units[f.rel] = Unit(f.rel, "structurizr-json", "structurizr", [f.path])
             f.unit = f.rel
+        elif f.role == "aspire":
+            units[f.rel] = Unit(f.rel, "aspire", "aspire", [f.path])
+            f.unit = f.rel
         elif f.direct and f.role in _OTHER_FORMATS:
             units[f.rel] = Unit(f.rel, f.role, f.role, [f.path])
             f.unit = f.rel
@@ -641,6 +647,10 @@ def _import_unit(u: Unit, root: Path, profiles: list[str] | None = None) -> None
             u.result = structurizr.read_structurizr_json(u.paths)
         elif u.fmt == "backstage":
             u.result = backstage.read_backstage(u.paths)
+        elif u.fmt == "aspire":
+            from prr_app.importers.aspire import read_aspire
+
+            u.result = read_aspire(u.paths, base=root)
         else:  # a format named on its own (traces, DOT, CSV, review JSON)
             from prr_app.importers.registry import formats
 
@@ -685,7 +695,8 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
     if progress:
         progress("recognising files", len(inv.files), len(inv.files))
     find_units(inv, render=render, variant=variant)
-    if not any(u.fmt in ("kubernetes", "compose", "structurizr", "structurizr-json", "backstage") for u in inv.units):
+    if not any(u.fmt in ("kubernetes", "compose", "structurizr", "structurizr-json", "backstage", "aspire")
+               for u in inv.units):
         _other_format_units(inv)
     for i, u in enumerate(inv.units):
         if not u.problem or u.texts or u.paths:
