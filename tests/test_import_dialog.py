@@ -167,3 +167,17 @@ def test_compose_profiles_named_in_the_dialog_are_imported_and_the_others_report
     assert seen["choice"]["profiles"] == ["flower", "debug"]
     assert set(win.session.review.components) == {"web", "api", "flower", "debug"}
     assert win.session.review.components["flower"].user_facing
+
+
+def test_an_aspire_apphost_checkout_through_the_dialog_shows_its_graph_and_warnings(qtbot, win, monkeypatch, tmp_path):
+    import shutil
+
+    repo = tmp_path / "shop"
+    shutil.copytree(Path(__file__).resolve().parent / "fixtures" / "import" / "aspire", repo)
+    seen = import_through_the_dialog(qtbot, win, monkeypatch, repo)
+    review = win.session.review
+    assert {"pg", "catalog-api", "orders-api", "edge", "storefront"} <= set(review.components)
+    assert review.dependencies["orders-api->catalog-api"].evidence  # the code's call, inferred
+    # the components are on the canvas, and the callback addresses' warning is in the report
+    assert {"pg", "catalog-api"} <= set(win.scene.nodes)
+    assert "StorefrontClient" in seen["report"].sections["Warnings"].toPlainText()
