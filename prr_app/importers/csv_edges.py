@@ -5,6 +5,14 @@ default hard). Other optional columns: ``kind`` (a free-form edge kind such as
 ``call`` or ``datastore``, kept as evidence and used as a hint), ``evidence``,
 ``fallback``, ``timeout_ms``, ``description``. Components are created from the
 names in ``source`` and ``target``.
+
+Edge lists come out of spreadsheets and service-map tools as much as they are
+written by hand, so the header is read as people write it: the separator is
+the one that makes the first line name a caller and a callee (comma,
+semicolon as a spreadsheet in many locales saves, tab or bar), header names
+ignore case, spaces and dashes, and the usual names for the two ends are
+understood (``from,to``, ``caller,callee``, ``src,dst``, ``source service,
+destination service``...). The report says which were read as what.
 """
 from __future__ import annotations
 
@@ -33,16 +41,61 @@ _KIND_TYPES = {
 _KIND_TARGET = {"datastore": "datastore", "queue": "queue", "gateway": "gateway"}
 
 
+#: what the header may call a column (names normalised: lower case, spaces and dashes as ``_``), for
+#: each column the importer reads under another name; a column named as the importer names it wins
+_SYNONYMS = {
+    "source": ("from", "caller", "client", "src", "source_service", "from_service", "caller_service",
+               "client_service", "consumer", "parent", "origin", "service", "component"),
+    "target": ("to", "callee", "server", "dst", "dest", "destination", "target_service", "to_service",
+               "callee_service", "server_service", "destination_service", "provider", "child",
+               "depends_on", "dependency"),
+    "type": ("dependency_type", "dep_type"),
+    "timeout_ms": ("timeout",),
+}
+#: separators a header is tried with, the usual first
+_SEPARATORS = (",", ";", "\t", "|")
+
+
+def _normal(name: str) -> str:
+    return "_".join(name.strip().strip('"').lower().replace("-", " ").split())
+
+
+def _columns(fields: list[str]) -> list[str]:
+    cols = [_normal(f) for f in fields]
+    for canonical, names in _SYNONYMS.items():
+        if canonical not in cols:
+            i = next((i for i, c in enumerate(cols) if c in names), None)
+            if i is not None:
+                cols[i] = canonical
+    return cols
+
+
+def read_header(line: str, suffix: str = "") -> tuple[str, list[str]] | None:
+    """The separator and the column names (canonical where a synonym is known, else normalised) of
+    an edge list's first line, or None if no separator makes it name both a source and a target.
+
+    A ``.tsv`` file is tab-separated whatever its first line holds."""
+    seps = ("\t",) if suffix.lower() == ".tsv" else _SEPARATORS
+    for sep in seps:
+        try:
+            fields = next(csv.reader([line], delimiter=sep))
+        except (csv.Error, StopIteration):
+            continue
+        cols = _columns(fields)
+        if "source" in cols and "target" in cols:
+            return sep, cols
+    return None
+
+
 def looks_like_csv(path: Path) -> bool:
     if path.suffix.lower() not in (".csv", ".tsv", ".txt"):
         return False
     try:
         with open(path, encoding="utf-8-sig", errors="replace") as fh:
-            header = fh.readline().lower()
+            header = fh.readline()
     except OSError:
         return False
-    cols = [c.strip() for c in header.replace("\t", ",").split(",")]
-    return "source" in cols and "target" in cols
+    return read_header(header, path.suffix) is not None
 
 
 def read_csv_edges(paths: list[Path]) -> ImportResult:
@@ -82,19 +135,22 @@ def _read_one(path: Path, review, report, comp_evidence, dep_evidence, names: Na
         raise PrrError("not a CSV file (contains NUL bytes)", file=name)
     if not text.strip():
         raise PrrError("the file is empty; expected a header with source,target", file=name)
-    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    first = text.splitlines()[0]
+    found = read_header(first, path.suffix)
+    if found is None:
+        seen = [f.strip() for f in first.split("\t" if path.suffix.lower() == ".tsv" else ",")]
+        raise PrrError(
+            f"the header needs a source and a target column, such as source,target or from,to "
+            f"(found: {', '.join(seen) if any(seen) else 'nothing'})",
+            file=name,
+            location="line 1",
+        )
+    delimiter, cols = found
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = next(reader)
     except csv.Error as e:
         raise PrrError(f"malformed CSV: {e}", file=name, location="line 1") from None
-    cols = [h.strip().lower() for h in header]
-    if "source" not in cols or "target" not in cols:
-        raise PrrError(
-            f"the header needs columns source,target (found: {', '.join(cols) or 'nothing'})",
-            file=name,
-            location="line 1",
-        )
     dup = {c for c in cols if cols.count(c) > 1 and c}
     if dup:
         raise PrrError(f"column {sorted(dup)[0]!r} appears twice in the header", file=name, location="line 1")
@@ -102,7 +158,14 @@ def _read_one(path: Path, review, report, comp_evidence, dep_evidence, names: Na
     for extra in cols:
         if extra and extra not in known:
             report.skipped.append(f"{name}: column {extra!r} is not used")
-    report.read.append(name)
+    how = []
+    if delimiter != ("\t" if path.suffix.lower() == ".tsv" else ","):
+        how.append({";": "semicolon", "\t": "tab", "|": "bar"}[delimiter] + "-separated")
+    renamed = [f"{h.strip()!r} as {c}" for h, c in zip(header, cols)
+               if c in ("source", "target", "type", "timeout_ms") and _normal(h) != c]
+    if renamed:
+        how.append("columns " + ", ".join(renamed))
+    report.read.append(name + (f" ({'; '.join(how)})" if how else ""))
     idx = {c: i for i, c in enumerate(cols)}
     try:
         for row in reader:
