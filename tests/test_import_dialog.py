@@ -181,3 +181,15 @@ def test_an_aspire_apphost_checkout_through_the_dialog_shows_its_graph_and_warni
     # the components are on the canvas, and the callback addresses' warning is in the report
     assert {"pg", "catalog-api"} <= set(win.scene.nodes)
     assert "StorefrontClient" in seen["report"].sections["Warnings"].toPlainText()
+
+
+def test_a_kiali_traffic_graph_through_the_dialog_shows_the_services_and_what_was_left_out(qtbot, win, monkeypatch):
+    graph = Path(__file__).resolve().parent / "fixtures" / "import" / "kiali" / "shop-graph.json"
+    seen = import_through_the_dialog(qtbot, win, monkeypatch, graph)
+    review = win.session.review
+    assert {"storefront", "catalog", "catalog-postgres", "kafka"} <= set(review.components)
+    assert review.dependencies["storefront->catalog"].circuit_breaker is True
+    assert {"storefront", "catalog"} <= set(win.scene.nodes)
+    sections = seen["report"].sections
+    assert "PassthroughCluster (traffic leaving the mesh)" in sections["Skipped"].toPlainText()
+    assert "every call is recorded as hard" in sections["Warnings"].toPlainText()

@@ -123,6 +123,7 @@ SEEDS = {
     "backstage": ("catalog-info.yaml", BACKSTAGE_SEED),
     "jaeger": ("deps.json", (FIX / "jaeger-dependencies.json").read_text()),
     "servicegraph": ("sg.prom", (FIX / "servicegraph.prom").read_text()),
+    "kiali": ("graph.json", (FIX / "kiali" / "shop-graph.json").read_text()),
     "dot": ("g.dot", (FIX / "zones.dot").read_text()),
     "structurizr": ("workspace.dsl", DSL_SEED),
     "csv": ("edges.csv", "source,target,type,kind\nweb,api,hard,call\napi,db,,datastore\nweb,cdn,async,\n"),

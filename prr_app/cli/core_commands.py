@@ -15,11 +15,11 @@ from prr_app.wording import count
 
 def register(sub) -> None:
     names = list(registry.formats())
-    p = sub.add_parser("import", help="build a review from files (Kubernetes, Compose, Backstage, traces, DOT, DSL, CSV, JSON)",
+    p = sub.add_parser("import", help="build a review from files (Kubernetes, Compose, Backstage, traces, Kiali, DOT, DSL, Aspire, CSV, JSON)",
                        description="Build a review from files or folders: Kubernetes manifests, Docker Compose files "
                                    "(layered in the order given), Backstage catalog descriptors, Jaeger dependencies, "
-                                   "OpenTelemetry servicegraph metrics, Graphviz DOT, Structurizr DSL, CSV edge lists "
-                                   "or review JSON. The import report (what was inferred from which file and line, "
+                                   "OpenTelemetry servicegraph metrics, Kiali traffic graphs, Graphviz DOT, Structurizr "
+                                   "DSL and JSON, .NET Aspire AppHosts, CSV edge lists or review JSON. The import report (what was inferred from which file and line, "
                                    "dangling references, what was skipped) is printed and kept in the review. "
                                    "With --into, re-import into an existing review: the reviewer's work is kept and "
                                    "the changes are listed.")

@@ -27,7 +27,7 @@ from prr_app.errors import PrrError
 #: adds without a row here still works (every module is then imported).
 COMMANDS: list[tuple[str, str, str]] = [
     ("import", "prr_app.cli.core_commands",
-     "build a review from files (Kubernetes, Compose, Backstage, traces, DOT, DSL, CSV, JSON)"),
+     "build a review from files (Kubernetes, Compose, Backstage, traces, Kiali, DOT, DSL, Aspire, CSV, JSON)"),
     ("export", "prr_app.cli.core_commands", "write a review in another format"),
     ("validate", "prr_app.cli.core_commands", "check a review file and report every problem"),
     ("summary", "prr_app.cli.core_commands", "counts of components, dependencies, domains, journeys, risks"),

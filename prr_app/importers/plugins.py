@@ -45,6 +45,8 @@ _format("jaeger", "Jaeger /api/dependencies JSON (parent, child, callCount)",
         "traces", "looks_like_jaeger", "read_jaeger")
 _format("servicegraph", "OpenTelemetry servicegraph metrics (Prometheus text or query JSON)",
         "traces", "looks_like_servicegraph", "read_servicegraph")
+_format("kiali", "Kiali traffic graph JSON (an Istio mesh's observed calls: apps, workloads, Services)",
+        "kiali", "looks_like_kiali", "read_kiali")
 _format("dot", "Graphviz DOT (clusters become failure domains)", "dot", "looks_like_dot", "read_dot")
 _format("structurizr", "Structurizr DSL workspace (model and one deployment environment)",
         "structurizr", "looks_like_structurizr", "read_structurizr")

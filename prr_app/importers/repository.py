@@ -797,7 +797,7 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
     return assembled.finish()
 
 
-_OTHER_FORMATS = {"jaeger", "servicegraph", "dot", "csv", "json"}
+_OTHER_FORMATS = {"jaeger", "servicegraph", "kiali", "dot", "csv", "json"}
 
 
 def _direct_role(path: Path) -> str:
