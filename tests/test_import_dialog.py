@@ -190,6 +190,17 @@ def test_a_kiali_traffic_graph_through_the_dialog_shows_the_services_and_what_wa
     assert {"storefront", "catalog", "catalog-postgres", "kafka"} <= set(review.components)
     assert review.dependencies["storefront->catalog"].circuit_breaker is True
     assert {"storefront", "catalog"} <= set(win.scene.nodes)
+    # the node says where it runs by the start of its placement, not a cut-off tail ("r-east-1")
+    assert win.scene.nodes["catalog"].subtitle == "service · 2× · east-1"
     sections = seen["report"].sections
     assert "PassthroughCluster (traffic leaving the mesh)" in sections["Skipped"].toPlainText()
     assert "every call is recorded as hard" in sections["Warnings"].toPlainText()
+
+
+@pytest.mark.parametrize("domain, shown", [("euw1-a", "euw1-a"), ("cluster-east-1", "east-1"),
+                                           ("amazon-ec2-ubuntu-server", "amazon-ec2-…"),
+                                           ("cluster-very-long-name-here", "very-long-n…")])
+def test_a_long_placement_is_shown_by_its_start(domain, shown):
+    from prr_app.ui.canvas_scene import short_domain
+
+    assert short_domain(domain) == shown

@@ -215,7 +215,7 @@ def _read_graph(b: GraphBuilder, g: _Graph, seen: dict[str, set[str]]) -> None:
             b.evidence(key, f"{g.fname}: {len(wls)} workloads serve it ({', '.join(sorted(wls))}): at least "
                             f"{len(wls)} instances (a traffic graph gives no pod counts)")
     for key, cluster in clusters.items():
-        did = b.domain(f"cluster-{cluster}", name=f"cluster {cluster}", kind="cluster")
+        did = b.domain(f"cluster-{cluster}", name=cluster, kind="cluster")
         comp = b.components[b.names.get(key) or key]
         if did not in comp.placement:
             comp.placement.append(did)

@@ -549,7 +549,7 @@ class GraphScene(QGraphicsScene):
                     n = c.replicas or 1
                     sub += f" · {n}×" if n > 1 else ""
                     if c.placement:
-                        sub += " · " + ",".join(sorted(set(_short(p) for p in c.placement)))
+                        sub += " · " + ",".join(sorted(set(short_domain(p) for p in c.placement)))
                     kind = item.kind
                     item.set_data(kind=c.kind, title=c.label, subtitle=sub, user_facing=c.user_facing,
                                   tooltip=_component_tip(c))
@@ -1223,8 +1223,20 @@ def _layout_task(state, review: Review, stable: StableLayout | None = None):
     return stable
 
 
-def _short(domain_id: str) -> str:
-    return domain_id if len(domain_id) <= 10 else domain_id[-8:]
+#: kind prefixes an importer gives domain ids ("cluster-east-1"): the box around says the kind
+_DOMAIN_PREFIXES = ("cluster-", "zone-", "region-", "host-", "rack-", "domain-", "domain:")
+
+
+def short_domain(domain_id: str, limit: int = 12) -> str:
+    """A placement as a node's subtitle shows it: the id, without a kind prefix when it is long, and
+    cut at ``limit`` characters with an ellipsis (its start names it: "amazon-ec2-…", not "tu-server")."""
+    if len(domain_id) <= limit:
+        return domain_id
+    for prefix in _DOMAIN_PREFIXES:
+        if domain_id.startswith(prefix) and len(domain_id) > len(prefix):
+            domain_id = domain_id[len(prefix):]
+            break
+    return domain_id if len(domain_id) <= limit else domain_id[:limit - 1] + "…"
 
 
 def _component_tip(c) -> str:
