@@ -166,3 +166,45 @@ def test_any_graph_is_imported_as_a_valid_review_or_refused_with_one_clear_error
     for dep in res.review.dependencies.values():
         assert dep.source in res.review.components
         assert dep.target in res.review.components or dep.target in res.review.groups
+
+
+REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
+
+
+@pytest.mark.skipif(not (REALDATA / "online-boutique").exists(), reason="shared/realdata is not beside the repository")
+def test_traffic_beside_manifests_is_laid_over_them_not_a_variant_that_loses(tmp_path):
+    """Online Boutique's manifests with a traffic graph of some of its calls, one the manifests do not
+    name, and a database they do not deploy (reached outside the cluster)."""
+    doc = graph([
+        {"id": "fe", "nodeType": "app", "namespace": "default", "workload": "frontend", "app": "frontend"},
+        {"id": "co", "nodeType": "app", "namespace": "default", "workload": "checkoutservice", "app": "checkoutservice"},
+        {"id": "em", "nodeType": "app", "namespace": "default", "workload": "emailservice", "app": "emailservice"},
+        {"id": "ca", "nodeType": "app", "namespace": "default", "workload": "cartservice", "app": "cartservice"},
+        {"id": "rc", "nodeType": "service", "namespace": "default", "service": "redis-cart"},
+        {"id": "ledger", "nodeType": "service", "namespace": "default", "service": "ledger-postgres"},
+        # tracing names a service as its SDK is told: "payment" is the deployment's paymentservice
+        {"id": "pay", "nodeType": "app", "namespace": "default", "workload": "payment", "app": "payment"},
+    ], [("fe", "co", "grpc"), ("co", "em", "grpc"), ("ca", "rc", "tcp"), ("em", "ca", "grpc"), ("co", "ledger", "tcp"),
+        ("co", "pay", "grpc")],
+        graph_type="versionedApp")
+    traffic = write(tmp_path, doc, "mesh-graph.json")
+    manifests = REALDATA / "online-boutique" / "kubernetes-manifests.yaml"
+    res = import_paths([manifests, traffic])
+    r = res.review
+    # the deployment is what runs: its 12 services, its cluster, and a database the traffic adds
+    assert len(r.components) == 13 and r.components["ledger-postgres"].kind == "datastore"
+    assert r.components["ledger-postgres"].placement == []
+    deps = r.dependencies
+    assert any("seen in traffic: corroborates" in e for e in deps["checkoutservice->emailservice"].evidence)
+    assert any("kubernetes-manifests.yaml" in e for e in deps["checkoutservice->emailservice"].evidence)
+    assert "seen in traffic; no deployment or configuration file read names it" in deps["emailservice->cartservice"].evidence
+    assert "checkoutservice->ledger-postgres" in deps
+    assert any("seen in traffic: corroborates" in e for e in deps["checkoutservice->paymentservice"].evidence)
+    assert "payment" not in r.components
+    assert any("payment seen in traffic is paymentservice of the deployment" in x for x in res.report.read)
+    warnings = " ".join(res.report.warnings)
+    assert "1 service(s) seen in traffic that no deployment file read here deploys: ledger-postgres" in warnings
+    assert "2 call(s) seen in traffic that no file read here names" in warnings
+    assert "variant not imported" not in " ".join(res.report.skipped)
+    assert r.meta.system_name  # paths with nothing in common but "/" still name the system
+    assert validate(r) == []

@@ -45,7 +45,7 @@ from prr_app.model.validation import check
 from prr_app.errors import PrrError
 from prr_app import paths, safe_yaml as sy
 from prr_app.importers.base import ImportReport, ImportResult, Inferred
-from prr_app.importers.graph import apply_call_policies, behind_a_gateway, settle_calls, snapshot
+from prr_app.importers.graph import apply_call_policies, behind_a_gateway, make_unique, settle_calls, snapshot
 
 #: folders never walked into: tool state, vendored code, build output
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "vendor", "third_party", "target", "build", "dist", "out",
@@ -704,7 +704,12 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
                 _import_unit(u, root, profiles)
         if progress:
             progress("reading deployment files", i + 1, len(inv.units))
-    fams = families(inv.units)
+    # observed traffic (traces, a service graph, a mesh's traffic graph) beside deployment files is no variant
+    # of the deployment: it is laid over the deployment picked (Assembly.observe)
+    traffic = [u for u in inv.units if u.fmt in OBSERVED_FORMATS and u.result is not None]
+    if traffic and all(u.fmt in OBSERVED_FORMATS or u.result is None for u in inv.units):
+        traffic = []  # nothing but traffic: it is what there is to import
+    fams = families([u for u in inv.units if u not in traffic])
     picked: list[Unit] = []
     notes: list[str] = []
     for fam in fams:
@@ -762,6 +767,9 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
     assembled = _Assembly(root, paths, inv)
     for key, res in results:
         assembled.add(key, res)
+    for u in traffic:
+        u.picked = True
+        assembled.observe(u.key, u.result)
     for line in notes:
         assembled.report.warnings.append(line) if line.startswith("variants of") else assembled.report.skipped.append(line)
     for u in inv.units:
@@ -798,6 +806,8 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
 
 
 _OTHER_FORMATS = {"jaeger", "servicegraph", "kiali", "dot", "csv", "json"}
+#: formats of calls seen in traffic, laid over a deployment instead of standing for one
+OBSERVED_FORMATS = frozenset({"jaeger", "servicegraph", "kiali"})
 
 
 def _direct_role(path: Path) -> str:
@@ -882,12 +892,23 @@ def _mark_optional(result: ImportResult, path: Path, root: Path) -> None:
     result.report.read.append(f"{rel}: optional part, added because the imported variant names what it deploys")
 
 
+def _loose(name: str) -> str:
+    """A service's name as traffic and deployment files may both write it: "checkout", "checkout-service"
+    and "CheckoutService" alike."""
+    n = re.sub(r"[^a-z0-9]", "", name.lower())
+    for suffix in ("service", "svc"):
+        if n.endswith(suffix) and len(n) > len(suffix):
+            return n[:-len(suffix)]
+    return n
+
+
 # ------------------------------------------------------------------ assembling
 class _Assembly:
     """Several import results made into one review, with one report."""
 
     def __init__(self, root: Path, paths: list[Path], inv: Inventory):
         self.root = root
+        self.paths = paths
         self.inv = inv
         self.review = Review()
         self.review.meta.tier = None  # a checkout never states the review's tier (issue 17)
@@ -940,6 +961,73 @@ class _Assembly:
         if res.system_declared and rv.meta.system_name:
             self.systems.append(rv.meta.system_name)
 
+    def observe(self, key: str, res: ImportResult) -> None:
+        """Calls seen in traffic (``res``, a Jaeger, servicegraph or Kiali import) laid over the deployment:
+        a call between deployed components corroborates the dependency the files state, or is added as
+        one they do not; a service the files deploy nowhere is added, said in a warning. The deployment
+        stays what says what runs: replicas, placement, domains and groups come from it, not from traffic."""
+        rv, rep = res.review, self.report
+        rep.read.append(f"{key}: {res.report.summary()}: calls seen in traffic, laid over the deployment")
+        rep.read += res.report.read
+        rep.skipped += res.report.skipped
+        rep.dangling += res.report.dangling
+        rep.warnings += [w for w in res.report.warnings if "every call is recorded as hard" in w]
+        mine = self.review.components
+        by_name: dict[str, set[str]] = {}
+        for cid, comp in mine.items():
+            for n in (cid, comp.name):
+                by_name.setdefault(n.lower(), set()).add(cid)
+        for h, ids in self.hosts.items():
+            by_name.setdefault(h.lower(), set()).update(ids)
+        loose: dict[str, set[str]] = {}  # names without punctuation and a "service" or "svc" suffix
+        for n, ids in by_name.items():
+            loose.setdefault(_loose(n), set()).update(ids)
+        ev = {i.element: i for i in res.report.components}
+        to: dict[str, str] = {}
+        added: list[str] = []
+        for cid, comp in rv.components.items():
+            found = by_name.get(cid.lower(), set()) | by_name.get(comp.name.lower(), set())
+            if not found and len(loose.get(_loose(cid), ())) == 1:
+                found = loose[_loose(cid)]
+                rep.read.append(f"{key}: {cid} seen in traffic is {next(iter(found))} of the deployment "
+                                "(the same name but for punctuation or a service suffix)")
+            if len(found) == 1:
+                to[cid] = next(iter(found))
+                continue
+            new = make_unique(cid, set(mine) | set(self.review.domains) | set(self.review.groups))
+            comp.id, comp.placement, comp.shared_domains, comp.replicas = new, [], [], None
+            mine[new] = comp
+            to[cid] = new
+            added.append(new)
+            if cid in ev:
+                rep.components.append(ev[cid])
+        if added:
+            rep.warnings.append(f"{key}: {len(added)} service(s) seen in traffic that no deployment file read here "
+                                f"deploys: {', '.join(added[:10])}{' ...' if len(added) > 10 else ''}: added; "
+                                "check where they run")
+        new_calls = []
+        for dep in rv.dependencies.values():
+            src, tgt = to.get(dep.source), to.get(dep.target)
+            if src is None or tgt is None:
+                rep.skipped.append(f"{key}: {dep.id}: a call to a group of the traffic graph; the deployment's "
+                                   "own groups stand")
+                continue
+            if src == tgt:
+                continue
+            existing = self.review.dependencies.get(f"{src}->{tgt}") or next(
+                (d for d in self.review.dependencies.values() if d.source == src and d.target == tgt), None)
+            if existing is not None:
+                existing.evidence = [*existing.evidence, *(f"{e} (seen in traffic: corroborates)"
+                                                          for e in dep.evidence if e not in existing.evidence)]
+                continue
+            dep.source, dep.target = src, tgt
+            dep.evidence = [*dep.evidence, "seen in traffic; no deployment or configuration file read names it"]
+            self.review.dependencies[dep.id] = dep
+            new_calls.append(dep.id)
+        if new_calls:
+            rep.warnings.append(f"{key}: {len(new_calls)} call(s) seen in traffic that no file read here names: "
+                                f"{', '.join(new_calls[:10])}{' ...' if len(new_calls) > 10 else ''}: added")
+
     def add_evidence(self, found, decisions: dict[str, str]) -> None:
         from prr_app.model.entities import Dependency
         from prr_app.importers.evidence import weakest
@@ -983,7 +1071,12 @@ class _Assembly:
         names = list(dict.fromkeys(self.systems))
         if len(names) == 1:
             return names[0]
-        return self.root.name
+        if self.root.name:
+            return self.root.name
+        # paths in folders with nothing in common but "/": the first one named
+        first = Path(self.paths[0]) if self.paths else None
+        return (first.name if first is not None and first.is_dir() else first.stem if first is not None else "") \
+            or "Imported system"
 
     def finish(self) -> ImportResult:
         review, rep = self.review, self.report
