@@ -121,3 +121,30 @@ def test_a_damaged_apphost_is_read_or_refused_in_one_line_never_a_crash(tmp_path
         assert "\n" not in str(e)
         return
     assert validate(res.review) == []
+
+
+def test_the_standard_resilience_handler_of_the_service_defaults_reaches_the_services_that_use_them(tmp_path):
+    """.NET Aspire's ServiceDefaults put a standard resilience handler on every HttpClient of the
+    services that call AddServiceDefaults(): their HTTP calls time out, retry with back-off and
+    break; their database and broker clients are no HttpClient."""
+    repo = tmp_path / "shop"
+    shutil.copytree(FIXTURE, repo)
+    deps = import_paths([repo]).review.dependencies
+    call = deps["orders-api->identity"]
+    assert (call.timeout_ms, call.retries, call.backoff, call.circuit_breaker) == (20000, 3, True, True)
+    assert any("Extensions.cs:12: every HttpClient's standard resilience handler: gives up after 20000 ms" in e
+               and "AddServiceDefaults() at src/Orders.Api/Program.cs:2" in e for e in call.evidence)
+    assert deps["orders-api->pg"].timeout_ms is None and deps["orders-api->messaging"].retries is None
+    # a service that does not call AddServiceDefaults() gets nothing from them
+    assert deps["mailer->orders-api"].timeout_ms is None
+    # without the options lambda, the library's defaults: 30 s in all, 3 retries
+    ext = repo / "src" / "Shop.ServiceDefaults" / "Extensions.cs"
+    text = ext.read_text()
+    start = text.index("http.AddStandardResilienceHandler(")
+    end = text.index("});", start) + 3
+    ext.write_text(text[:start] + "http.AddStandardResilienceHandler();" + text[end:])
+    call = import_paths([repo]).review.dependencies["orders-api->identity"]
+    assert (call.timeout_ms, call.retries) == (30000, 3)
+    # a shared file that puts no handler on HttpClients: nothing is made up
+    ext.write_text(text.replace("http.AddStandardResilienceHandler(", "http.AddOtherHandler("))
+    assert import_paths([repo]).review.dependencies["orders-api->identity"].timeout_ms is None

@@ -709,3 +709,40 @@ def nginx_policies(text: str, rel: str) -> list[tuple[list[str], dict]]:
 
     walk(tree, None)
     return [(list(h), {"timeout_ms": v}) for h, v in found.items()]
+
+
+_TIMESPAN = re.compile(r"TimeSpan\.From(Milliseconds|Seconds|Minutes)\(\s*(\d+(?:\.\d+)?)\s*\)")
+_TIMESPAN_MS = {"Milliseconds": 1, "Seconds": 1000, "Minutes": 60000}
+
+
+def dotnet_resilience(text: str, rel: str) -> dict | None:
+    """The standard resilience handler .NET puts on every HttpClient of a service
+    (``ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler(...))``, as the
+    ServiceDefaults project of .NET Aspire's templates does): {dependency field: (value, evidence
+    line)}, or None. Microsoft.Extensions.Http.Resilience's defaults (30 s in all, 10 s per attempt,
+    3 retries with exponential back-off and jitter, a circuit breaker) unless the handler's options
+    lambda sets ``TotalRequestTimeout.Timeout`` or ``Retry.MaxRetryAttempts``."""
+    at = text.find("ConfigureHttpClientDefaults(")
+    if at < 0:
+        return None
+    span = text[at:_call_span(text, at + len("ConfigureHttpClientDefaults"))]
+    h = span.find("AddStandardResilienceHandler(")
+    if h < 0:
+        return None
+    handler = span[h:_call_span(span, h + len("AddStandardResilienceHandler"))]
+    line = text.count("\n", 0, at + h) + 1
+    where = f"{rel}:{line}: every HttpClient's standard resilience handler"
+    default = "Microsoft.Extensions.Http.Resilience's default"
+    total, retries, how_t, how_r = 30_000, 3, default, default
+    m = re.search(r"TotalRequestTimeout(?:\.Timeout)?\s*=\s*(?:new[^;]*?)?" + _TIMESPAN.pattern, handler)
+    if m:
+        total, how_t = int(float(m.group(2)) * _TIMESPAN_MS[m.group(1)]), "set there"
+    m = re.search(r"MaxRetryAttempts\s*=\s*(\d+)", handler)
+    if m:
+        retries, how_r = int(m.group(1)), "set there"
+    return {
+        "timeout_ms": (total, f"{where}: gives up after {total} ms in all, retries included ({how_t})"),
+        "retries": (retries, f"{where}: retries up to {retries} times ({how_r})"),
+        "backoff": (True, f"{where}: retries back off exponentially, with jitter"),
+        "circuit_breaker": (True, f"{where}: a circuit breaker opens on a failure ratio"),
+    }

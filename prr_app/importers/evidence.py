@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from prr_app.model.entities import Review
-from prr_app.importers.call_policies import (annotation_policy, envoy_policies, feign_clients, feign_policy,
+from prr_app.importers.call_policies import (annotation_policy, dotnet_resilience, envoy_policies, feign_clients, feign_policy,
                                              go_client_timeouts, is_spring_config, nginx_policies,
                                              resilience4j_annotations,
                                              resilience4j_config, spring_config, spring_gateway_policies, time_limit,
@@ -251,6 +251,8 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
         else:
             n_cfg += 1
         mine = owners.all_of(f.path)  # several for a configuration repository's shared application.yml
+        if is_src and f.rel.endswith(".cs"):
+            calls.dotnet(text, f.rel, mine)
         hits = _scan_text(text, f.rel, host_map, address_vars, is_src)
         for owner in mine:
             calls.read(found, text, f.rel, is_src, owner, hits, host_map, review)
@@ -295,6 +297,7 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
                 if len(lst) < 20 and not any(x.file == s.file and x.line == s.line for x in lst):
                     lst.append(s)
     calls.settle(found, host_map)
+    calls.settle_dotnet(found, review)
     if progress is not None:
         progress("reading configuration and source", len(files), len(files))
     found.read.append(f"evidence: {n_cfg} configuration file(s)" + (f" and {n_src} source file(s)" if scan_source
@@ -326,6 +329,45 @@ class _CallSettings:
         self.spring: dict[str, list] = {}  # service -> its feign.* and hystrix.* settings
         self.feigns: dict[tuple[str, str], tuple[str, str]] = {}  # (service, target) -> (client name, "file:line")
         self.go: dict[str, list] = {}  # service -> its Go gRPC clients and their timeouts (go_client_timeouts)
+        self.http_defaults: list[tuple[list[str], dict]] = []  # (the file's services, dotnet_resilience)
+        self.service_defaults: dict[str, str] = {}  # service -> "file:line" of its AddServiceDefaults() call
+
+    def dotnet(self, text: str, rel: str, owners: list[str]) -> None:
+        """A C# file: the standard resilience handler it puts on every HttpClient, and the services that
+        call ``AddServiceDefaults()`` (the shared project that does so, in .NET Aspire's templates)."""
+        if "AddStandardResilienceHandler" in text:
+            pol = dotnet_resilience(text, rel)
+            if pol is not None:
+                self.http_defaults.append((owners, pol))
+        m = re.search(r"\.AddServiceDefaults\s*\(", text)
+        if m:
+            for owner in owners:
+                self.service_defaults.setdefault(owner, f"{rel}:{text.count(chr(10), 0, m.start()) + 1}")
+
+    def settle_dotnet(self, found: Found, review: Review) -> None:
+        """The handler applies to the HTTP calls of the services whose own code sets it, or that call
+        ``AddServiceDefaults()`` where one shared file (no service's own) sets it: calls to services,
+        gateways, identity providers and outside APIs, not to datastores, caches or queues (their
+        clients are no HttpClient)."""
+        shared = [pol for owners, pol in self.http_defaults if not owners]
+        per: dict[str, tuple[dict, str]] = {}
+        for owners, pol in self.http_defaults:
+            for o in owners:
+                per[o] = (pol, "")
+        if len(shared) == 1:
+            for o, where in self.service_defaults.items():
+                per.setdefault(o, (shared[0], f" (it calls AddServiceDefaults() at {where})"))
+        if not per:
+            return
+        calls = {(d.source, d.target) for d in review.dependencies.values()} | set(found.edges)
+        for src, tgt in sorted(calls):
+            target = review.components.get(tgt)
+            if src not in per or target is None or target.kind in ("datastore", "cache", "queue"):
+                continue
+            pol, how = per[src]
+            mine = found.policies.setdefault((src, tgt), {})
+            for field_name, (value, line) in pol.items():
+                mine.setdefault(field_name, (value, line + how))
 
     def read(self, found: Found, text: str, rel: str, is_src: bool, owner: str, hits, host_map, review) -> None:
         if ("TimeLimiterConfig" in text or "timeoutDuration" in text) if is_src else "resilience4j" in text:
