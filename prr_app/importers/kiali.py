@@ -210,13 +210,13 @@ def _read_graph(b: GraphBuilder, g: _Graph, seen: dict[str, set[str]]) -> None:
     groups = {nid: keys for nid, keys in behind.items() if len(keys) > 1}
     for key, wls in workloads.items():
         if len(wls) > 1:
-            comp = b.components[b.names.get(key) or key]
+            comp = b.components[key]
             comp.replicas = max(comp.replicas or 0, len(wls))
             b.evidence(key, f"{g.fname}: {len(wls)} workloads serve it ({', '.join(sorted(wls))}): at least "
                             f"{len(wls)} instances (a traffic graph gives no pod counts)")
     for key, cluster in clusters.items():
         did = b.domain(f"cluster-{cluster}", name=cluster, kind="cluster")
-        comp = b.components[b.names.get(key) or key]
+        comp = b.components[key]
         if did not in comp.placement:
             comp.placement.append(did)
     # the calls
@@ -243,7 +243,7 @@ def _read_graph(b: GraphBuilder, g: _Graph, seen: dict[str, set[str]]) -> None:
             b.skip(f"{where}: {comp_of[src]} calls itself{rate}")
             continue
         for t in targets:
-            target = b.components[b.names.get(t) or t]
+            target = b.components[t]
             typ, _word = dependency_type(target)
             typ = "async" if typ == "async" else "hard"
             b.depend(comp_of[src], t, typ, OBSERVED, f"{where}: {comp_of[src]} -> {t}{rate} (Kiali)")

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from prr_app.model.entities import Review
+from prr_app.model.entities import Review, dependency_id
 from prr_app.model.validation import check
 from prr_app.errors import PrrError
 from prr_app import paths, safe_yaml as sy
@@ -971,7 +971,7 @@ class _Assembly:
         rep.read += res.report.read
         rep.skipped += res.report.skipped
         rep.dangling += res.report.dangling
-        rep.warnings += [w for w in res.report.warnings if "every call is recorded as hard" in w]
+        rep.warnings += res.report.warnings
         mine = self.review.components
         by_name: dict[str, set[str]] = {}
         for cid, comp in mine.items():
@@ -1014,8 +1014,7 @@ class _Assembly:
                 continue
             if src == tgt:
                 continue
-            existing = self.review.dependencies.get(f"{src}->{tgt}") or next(
-                (d for d in self.review.dependencies.values() if d.source == src and d.target == tgt), None)
+            existing = self.review.dependencies.get(dependency_id(src, tgt))
             if existing is not None:
                 existing.evidence = [*existing.evidence, *(f"{e} (seen in traffic: corroborates)"
                                                           for e in dep.evidence if e not in existing.evidence)]
@@ -1075,8 +1074,9 @@ class _Assembly:
             return self.root.name
         # paths in folders with nothing in common but "/": the first one named
         first = Path(self.paths[0]) if self.paths else None
-        return (first.name if first is not None and first.is_dir() else first.stem if first is not None else "") \
-            or "Imported system"
+        if first is None:
+            return "Imported system"
+        return (first.name if first.is_dir() else first.stem) or "Imported system"
 
     def finish(self) -> ImportResult:
         review, rep = self.review, self.report
