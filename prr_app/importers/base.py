@@ -146,3 +146,6 @@ class ImportResult:
     #: to the dependencies a repository's configuration and source show as well
     #: (:func:`prr_app.importers.graph.apply_call_policies`)
     call_policies: dict[str, dict] = field(default_factory=dict)
+    #: dependency id -> the warning that it rests on start-up order alone (compose ``depends_on``):
+    #: a repository's configuration that names the call replaces it (``repository._Assembly``)
+    order_only: dict[str, str] = field(default_factory=dict)

@@ -226,7 +226,8 @@ def _call_span(text: str, start: int, limit: int = 4000) -> int:
     return end
 
 
-def time_limiter_settings(text: str, rel: str, source: bool) -> list[tuple[str, int | None, str]]:
+def time_limiter_settings(text: str, rel: str, source: bool, *,
+                          spring: bool = False) -> list[tuple[str, int | None, str]]:
     """What ``text`` (file ``rel``; ``source``: code, else configuration) says of the time limiter
     of a service's Resilience4j circuit breakers, which times their calls out: a list of
     (scope, milliseconds, evidence line), where the scope is
@@ -258,7 +259,7 @@ def time_limiter_settings(text: str, rel: str, source: bool) -> list[tuple[str, 
                                                 f"of every circuit breaker (configureDefault: {what}): the calls "
                                                 f"time out after {ms} ms"))
         return out
-    for key, value, where in resilience4j_config(text, rel):
+    for key, value, where in resilience4j_config(text, rel, spring=spring):
         m = _R4J_PROPERTY.match(f"{key}=x")
         if m and (m.group(1) or m.group(3)):
             out.extend(_limiter_entry(m.group(1), m.group(2), m.group(3), value, where))
@@ -270,28 +271,30 @@ def _property_line(word: str) -> re.Pattern:
                       re.MULTILINE)
 
 
-_PROPERTY_LINES = {w: _property_line(w) for w in ("resilience4j", "feign", "hystrix")}
+_PROPERTY_LINES = {w: _property_line(w) for w in ("resilience4j", "feign", "hystrix", "zuul", "ribbon")}
 
 
-def spring_config(text: str, rel: str, word: str) -> list[tuple[str, object, str]]:
+def spring_config(text: str, rel: str, word: str, *, spring: bool = False) -> list[tuple[str, object, str]]:
     """(dotted key, value, "file:line") of every setting with ``word.`` in its key (``word``:
-    ``resilience4j``, ``feign`` or ``hystrix``) of a Spring configuration file: ``application*.yml`` (nested
-    keys or dotted ones, read flattened, as the properties they are) or a ``.properties`` file."""
+    ``resilience4j``, ``feign``, ``hystrix``, ``zuul`` or ``ribbon``) of a Spring configuration file:
+    ``application*.yml`` (nested keys or dotted ones, read flattened, as the properties they are), a
+    ``.properties`` file, or (``spring``) a YAML file a config server hands out
+    (``account-service.yml`` in a configuration repository)."""
     if word not in text:
         return []
     if rel.lower().endswith(".properties"):
         return [(m.group(1), m.group(2), f"{rel}:{text.count(chr(10), 0, m.start()) + 1}")
                 for m in _PROPERTY_LINES[word].finditer(text)]
-    if not is_spring_config(rel):
+    if not (spring or is_spring_config(rel)):
         return []
     return [(key, value, f"{rel}:{line}") for doc in _documents(text, rel, word)
             for key, value, line in _flat(doc.value, "", doc.line) if f"{word}." in key]
 
 
-def resilience4j_config(text: str, rel: str) -> list[tuple[str, object, str]]:
+def resilience4j_config(text: str, rel: str, *, spring: bool = False) -> list[tuple[str, object, str]]:
     """:func:`spring_config` of the ``resilience4j.*`` settings (and
     ``spring.cloud.circuitbreaker.resilience4j.*``)."""
-    return spring_config(text, rel, "resilience4j")
+    return spring_config(text, rel, "resilience4j", spring=spring)
 
 
 #: Resilience4j's retry when nothing configures it: 3 attempts (2 retries), a fixed 500 ms wait
@@ -454,6 +457,87 @@ def feign_policy(config, name: str, where: str) -> dict:
                                          f"times the call out after {ms} ms"
                                      + ("" if hystrix else " (Hystrix's default: nothing in the repository "
                                                            "configures it)"))
+    return out
+
+
+# ------------------------------------------------------------------ Netflix Zuul
+_ZUUL_ROUTE = re.compile(r"zuul\.routes\.([A-Za-z0-9_-]+)(?:\.(path|service[-_]?[iI]d|url))?$")
+_RIBBON = re.compile(r"(?:([A-Za-z0-9_-]+)\.)?ribbon\.(ConnectTimeout|ReadTimeout|MaxAutoRetries|MaxAutoRetriesNextServer)$")
+_HYSTRIX_COMMAND = re.compile(r"hystrix\.command\.([A-Za-z0-9_-]+)\.execution\.isolation\.thread\.timeout[iI]n[mM]illiseconds$")
+#: Ribbon's client settings when nothing configures them, as Spring Cloud Netflix documents them for Zuul
+_RIBBON_DEFAULTS = {"ConnectTimeout": 1000, "ReadTimeout": 1000, "MaxAutoRetries": 0, "MaxAutoRetriesNextServer": 1}
+#: Zuul's socket timeout for routes to a URL when nothing configures it (``zuul.host.socket-timeout-millis``)
+ZUUL_HOST_DEFAULT_TIMEOUT_MS = 10_000
+
+
+def zuul_routes(config) -> list[tuple[str, str, dict, str]]:
+    """The routes of a Netflix Zuul gateway, from one service's ``config`` (:func:`spring_config` of
+    ``zuul``, ``ribbon`` and ``hystrix``), each as (``"service"`` or ``"url"``, the service id or the
+    URL, {dependency field: (value, evidence)}, "file:line" of the route):
+
+    - a route to a service (``serviceId``, or a route named after the service with only a
+      ``path``, or the short form ``zuul.routes.users: /users/**``) goes through discovery, in a
+      Hystrix command: a circuit breaker, and a timeout that is the command's
+      (``hystrix.command.ROUTE...`` or ``.default...``), else the one Zuul derives from Ribbon's
+      settings, ``(ConnectTimeout + ReadTimeout) x (MaxAutoRetries + 1) x
+      (MaxAutoRetriesNextServer + 1)``, 4 s when none is set;
+    - a route to a ``url`` is a plain HTTP call with no breaker, timed out after
+      ``zuul.host.socket-timeout-millis`` (10 s by default)."""
+    routes: dict[str, dict[str, tuple[object, str]]] = {}
+    ribbon: dict[tuple[str, str], tuple[int, str]] = {}
+    hystrix: dict[str, tuple[int, str]] = {}
+    socket = None
+    for key, value, at in config:
+        m = _ZUUL_ROUTE.match(key)
+        if m:
+            part = (m.group(2) or "short").lower().replace("-", "").replace("_", "")
+            routes.setdefault(m.group(1), {})[part] = (value, at)
+            continue
+        r = _RIBBON.match(key)
+        if r:
+            n = retry_count(value) if r.group(2).startswith("Max") else duration_ms(value)
+            if n is not None:
+                ribbon[(r.group(1) or "", r.group(2))] = (n, at)
+            continue
+        h = _HYSTRIX_COMMAND.match(key)
+        if h and duration_ms(value):
+            hystrix[h.group(1)] = (duration_ms(value), at)
+        elif re.fullmatch(r"zuul\.host\.socket[-_]?[tT]imeout[-_]?[mM]illis", key) and duration_ms(value):
+            socket = (duration_ms(value), at)
+    out: list[tuple[str, str, dict, str]] = []
+    for name, parts in routes.items():
+        if "url" in parts:
+            url, at = parts["url"]
+            url = sy.text(url).strip()
+            if not url.lower().startswith(("http://", "https://")):
+                continue  # forward:/ (a local handler), or a value not read
+            ms, where = socket or (ZUUL_HOST_DEFAULT_TIMEOUT_MS, "")
+            why = f"{where}: zuul.host.socket-timeout-millis" if where else \
+                f"{at}: Zuul's default socket timeout (nothing in the repository configures one)"
+            out.append(("url", url, {"timeout_ms": (ms, f"{why}: the calls of Zuul route {name} to {url} time out "
+                                                       f"after {ms} ms (a route to a URL has no Hystrix command)")}, at))
+            continue
+        sid, at = parts.get("serviceid") or (name, (parts.get("path") or parts.get("short") or ("", ""))[1])
+        sid = sy.text(sid).strip()
+        if not sid or not at:
+            continue
+        route = f"route {name}" + (f" (to {sid})" if name != sid else "")
+        pol: dict = {"circuit_breaker": (True, f"{at}: Zuul runs {route} in a Hystrix command, which breaks the "
+                                               "circuit after repeated failures")}
+        command = hystrix.get(name) or hystrix.get("default")
+        if command:
+            pol["timeout_ms"] = (command[0], f"{command[1]}: the Hystrix command of Zuul {route} times the calls "
+                                             f"out after {command[0]} ms")
+        else:
+            got = {k: ribbon.get((sid, k)) or ribbon.get(("", k)) for k in _RIBBON_DEFAULTS}
+            v = {k: (g[0] if g else d) for (k, d), g in zip(_RIBBON_DEFAULTS.items(), got.values())}
+            ms = (v["ConnectTimeout"] + v["ReadTimeout"]) * (v["MaxAutoRetries"] + 1) * (v["MaxAutoRetriesNextServer"] + 1)
+            stated = sorted({g[1] for g in got.values() if g})
+            if 0 < ms <= MAX_TIMEOUT_MS:
+                pol["timeout_ms"] = (ms, f"{stated[0] if stated else at}: Zuul times the calls of {route} out "
+                                         f"after {ms} ms, derived from Ribbon's timeouts and retries "
+                                         f"({'as configured' if stated else 'their defaults: nothing configures them'})")
+        out.append(("service", sid, pol, at))
     return out
 
 

@@ -689,8 +689,8 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
             b.depend(sname, target, typ, STARTUP,
                      f"{file}:{line}: {sname} depends_on {dep} ({note}{'' if had else '; no env var names it'})")
             if not had and not vital:
-                b.warn(f"{file}:{line}: {sname} -> {dep} rests on depends_on alone (start-up order, not a call): "
-                       "recorded as soft; check it")
+                b.order_only(sname, target, f"{file}:{line}: {sname} -> {dep} rests on depends_on alone (start-up "
+                             "order, not a call): recorded as soft; check it")
             elif not had:
                 what = "service registry" if "discovery" in tcomp.tags else tcomp.kind
                 b.read(f"{file}:{line}: {sname} -> {dep}: depends_on a {what}, recorded as hard")

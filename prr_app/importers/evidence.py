@@ -40,7 +40,7 @@ from prr_app.importers.call_policies import (annotation_policy, dotnet_resilienc
                                              go_client_timeouts, is_spring_config, nginx_policies,
                                              resilience4j_annotations,
                                              resilience4j_config, spring_config, spring_gateway_policies, time_limit,
-                                             time_limiter_settings)
+                                             time_limiter_settings, zuul_routes)
 from prr_app.importers.graph import dependency_type, hub_tag
 
 #: folders whose files describe tests, not the deployment
@@ -156,6 +156,11 @@ class _Owners:
         owner = self.of(path)
         return [owner] if owner is not None else []
 
+    def served(self, path: Path) -> bool:
+        """A configuration repository's file: a config server hands it to the services (Spring reads it
+        as it reads their own ``application.yml``)."""
+        return path in self.named_files or path in self.shared_files
+
     def of(self, path: Path) -> str | None:
         if path in self.files:
             return self.files[path]
@@ -254,8 +259,10 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
         if is_src and f.rel.endswith(".cs"):
             calls.dotnet(text, f.rel, mine)
         hits = _scan_text(text, f.rel, host_map, address_vars, is_src)
+        # a Spring configuration: application*.yml, or a file a config server hands out (account-service.yml)
+        spring = not is_src and (is_spring_config(f.rel) or owners.served(f.path))
         for owner in mine:
-            calls.read(found, text, f.rel, is_src, owner, hits, host_map, review)
+            calls.read(found, text, f.rel, is_src, owner, hits, host_map, review, spring)
         if not hits:
             continue
         if not mine and not is_src:
@@ -275,7 +282,7 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
             hits = [(targets, seen, owner) for owner in mine for targets, seen in hits]
         f.note = f.note or f"evidence for {', '.join(sorted({h[2] for h in hits}))}"
         for owner in mine if not is_src else ():
-            if is_spring_config(f.rel):
+            if spring:
                 _gateway_policies(found, text, f.rel, owner, host_map, calls.breakers)
             if "static_resources" in text:
                 _envoy_policies(found, text, f.rel, owner, host_map)
@@ -296,7 +303,7 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
                 # one line says it once (a @FeignClient line is also a string naming the host)
                 if len(lst) < 20 and not any(x.file == s.file and x.line == s.line for x in lst):
                     lst.append(s)
-    calls.settle(found, host_map)
+    calls.settle(found, host_map, review)
     calls.settle_dotnet(found, review)
     if progress is not None:
         progress("reading configuration and source", len(files), len(files))
@@ -369,24 +376,30 @@ class _CallSettings:
             for field_name, (value, line) in pol.items():
                 mine.setdefault(field_name, (value, line + how))
 
-    def read(self, found: Found, text: str, rel: str, is_src: bool, owner: str, hits, host_map, review) -> None:
+    def read(self, found: Found, text: str, rel: str, is_src: bool, owner: str, hits, host_map, review,
+             spring: bool = False) -> None:
+        """One file of ``owner``'s (``spring``: a Spring configuration file, by its name or as a config
+        server's file for the service)."""
         if ("TimeLimiterConfig" in text or "timeoutDuration" in text) if is_src else "resilience4j" in text:
-            self.limits.setdefault(owner, []).extend(time_limiter_settings(text, rel, is_src))
+            self.limits.setdefault(owner, []).extend(time_limiter_settings(text, rel, is_src, spring=spring))
         if "resilience4j" in text:
             if is_src:
                 named = sorted({t for targets, _seen in hits for t in targets})
                 self.annotated.extend((owner, named, a) for a in resilience4j_annotations(text, rel))
             else:
-                self.r4j.setdefault(owner, []).extend(resilience4j_config(text, rel))
+                self.r4j.setdefault(owner, []).extend(resilience4j_config(text, rel, spring=spring))
         if is_src and rel.endswith(".go") and "Client(" in text:
             self.go.setdefault(owner, []).extend(go_client_timeouts(text, rel))
         if is_src and "FeignClient" in text:
             _feign_clients(found, text, rel, owner, host_map, review, self.feigns)
-        elif not is_src and ("feign" in text or "hystrix" in text):
-            self.spring.setdefault(owner, []).extend(spring_config(text, rel, "feign") + spring_config(text, rel, "hystrix"))
+        elif not is_src and any(w in text for w in ("feign", "hystrix", "zuul", "ribbon")):
+            self.spring.setdefault(owner, []).extend(
+                x for w in ("feign", "hystrix", "zuul", "ribbon") for x in spring_config(text, rel, w, spring=spring))
 
-    def settle(self, found: Found, host_map) -> None:
+    def settle(self, found: Found, host_map, review: Review) -> None:
         _go_timeouts(found, self.go, host_map)
+        for owner, config in self.spring.items():
+            _zuul_routes(found, owner, zuul_routes(config), host_map, review)
         _time_limits(found, self.breakers, self.limits)
         _annotated_calls(found, self.annotated, self.limits, self.r4j, host_map)
         for (owner, t), (name, where) in self.feigns.items():
@@ -502,6 +515,32 @@ def _feign_clients(found: Found, text: str, rel: str, owner: str, host_map, revi
             if seen not in lst and len(lst) < 20:
                 lst.append(seen)
             feigns.setdefault((owner, t), (name, where))
+
+
+def _zuul_routes(found: Found, owner: str, routes, host_map, review: Review) -> None:
+    """A Netflix Zuul gateway's routes (:func:`zuul_routes`): a route to a service id is a call to the
+    component of that name through discovery, as plain as a URL in the configuration; a route to a
+    URL is found by the URL itself. Each gets the route's policy."""
+    for how, target, pol, where in routes:
+        if how == "url":
+            _scheme, _sep, rest = target.partition("://")
+            m = _URL_HOST.match(rest)
+            k = _known(m.group(1), host_map) if m else None
+        else:
+            k = _known(target, host_map)
+        for t in (k[1] if k else ()):
+            if t == owner or t not in review.components:
+                continue
+            if how == "service":
+                kind, word = dependency_type(review.components[t])
+                file, _, line = where.rpartition(":")
+                lst = found.edges.setdefault((owner, t), [])
+                seen = Seen(file, int(line), f"Zuul route to service {target} through discovery ({word})", "config", kind)
+                if seen not in lst and len(lst) < 20:
+                    lst.append(seen)
+            mine = found.policies.setdefault((owner, t), {})
+            for field_name, value in pol.items():
+                mine.setdefault(field_name, value)
 
 
 def _annotated_calls(found: Found, annotated: list, limits: dict, r4j_config: dict, host_map) -> None:

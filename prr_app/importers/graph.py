@@ -18,7 +18,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from prr_app.model.entities import Component, Dependency, FailureDomain, RedundancyGroup, Review
+from prr_app.model.entities import Component, Dependency, FailureDomain, RedundancyGroup, Review, dependency_id
 from prr_app.model.validation import check, is_valid_id, make_id
 from prr_app.importers.base import ImportReport, ImportResult, Inferred
 
@@ -41,6 +41,8 @@ class _Dep:
     description: str = ""
     #: what the caller's own configuration says of these calls: a call policy (settle_calls)
     settings: dict = field(default_factory=dict)
+    #: the warning that said it rests on start-up order alone (compose ``depends_on``), if one did
+    order_warning: str = ""
 
 
 class _ById(dict):
@@ -226,6 +228,14 @@ class GraphBuilder:
             self._seen_dangling.add(what)
             self.report.dangling.append(what)
 
+    def order_only(self, source: str, target: str, what: str) -> None:
+        """Warn that the dependency ``source`` -> ``target`` rests on start-up order alone (``what``),
+        and remember it: a repository's configuration that names the call settles it later."""
+        dep = self.deps.get((self._id(source), self._id(target)))
+        if dep is not None:
+            dep.order_warning = what
+        self.warn(what)
+
     def warn(self, what: str) -> None:
         if what not in self._seen_warnings:
             self._seen_warnings.add(what)
@@ -289,7 +299,10 @@ class GraphBuilder:
         return ImportResult(review, self.report, system_declared=self.system_declared, call_policies=policies,
                             hosts={h: c for h, c in hosts.items() if c},
                             address_vars={v: c for v, c in addr.items() if c},
-                            code_dirs={c: sorted(d) for c, d in self.code_dirs.items() if c in review.components})
+                            code_dirs={c: sorted(d) for c, d in self.code_dirs.items() if c in review.components},
+                            order_only={dependency_id(s, t): d.order_warning for (s, t), d in self.deps.items()
+                                        if d.order_warning and d.strength == STARTUP
+                                        and dependency_id(s, t) in review.dependencies})
 
 
 _KIND_RANK = {"async": 0, "soft": 1, "hard": 2}
@@ -468,6 +481,8 @@ _HUBS = [
     (_edged(r"flagd|unleash|launchdarkly|growthbook|config-?server|configserver|feature-?flag"), "config"),
     (_edged(r"consul|eureka|zookeeper|coredns|kube-dns|nacos|service-?registry|discovery"), "discovery"),
 ]
+#: a service named just so is a configuration server (a word of a longer name is not: "app-config-api")
+_CONFIG_NAME = re.compile(r"config(?:[-_]?(?:service|svc))?")
 _DB_PORTS = {
     6379: ("datastore", "redis"), 5432: ("datastore", "postgres"), 3306: ("datastore", "mysql"),
     27017: ("datastore", "mongodb"), 9042: ("datastore", "cassandra"), 11211: ("cache", "memcached"),
@@ -520,9 +535,10 @@ def recognise(name: str, image: str = "", ports: list[int] | tuple = ()) -> tupl
     for rx, t in _HUBS:
         if rx.search(name.lower()) or (repo and rx.search(repo)):
             tags.append(t)
-            if kind == "gateway" and t != "telemetry":
-                pass
             break
+    else:
+        if _CONFIG_NAME.fullmatch(name.lower()):
+            tags.append("config")  # a service named config: Spring Cloud Config's server, as demos name it
     return kind, tags, why
 
 

@@ -919,6 +919,7 @@ class _Assembly:
         self.systems: list[str] = []
         self.inferred: list[dict] = []
         self.call_policies: dict[str, dict] = {}
+        self.order_only: dict[str, str] = {}  # dependency id -> its "rests on depends_on alone" warning
 
     def add(self, key: str, res: ImportResult) -> None:
         r, rv = res.report, res.review
@@ -944,6 +945,8 @@ class _Assembly:
         for did, dep in rv.dependencies.items():
             if dep.source in kept and did not in self.review.dependencies:
                 self.review.dependencies[did] = dep
+                if did in res.order_only:
+                    self.order_only[did] = res.order_only[did]
         ev = {i.element: i for i in r.components}
         # in the variant's own order: a set's order changes with PYTHONHASHSEED
         rep.components += [ev[c] for c in rv.components if c in kept and c in ev]
@@ -1046,6 +1049,7 @@ class _Assembly:
                 for t in texts:
                     if t not in existing.evidence:
                         existing.evidence = [*existing.evidence, t + " (corroborates)"]
+                self._settle_order_only(existing, seen)
                 continue
             conf = weakest(seen)
             kind = seen[0].kind
@@ -1065,6 +1069,25 @@ class _Assembly:
             dep = self.review.dependencies.get(f"{src}->{tgt}")
             if dep is not None:
                 settle_calls(dep, pol)
+
+    def _settle_order_only(self, dep, seen) -> None:
+        """A dependency that rested on start-up order alone (compose ``depends_on``: recorded as soft,
+        with a warning) is a call when configuration names it (a URL, an address variable in a
+        Dockerfile or a config file): it takes the kind the call has, and the warning goes."""
+        from prr_app.importers.evidence import weakest
+
+        warning = self.order_only.pop(dep.id, None)
+        if warning is None or weakest(seen) != "strong":
+            if warning is not None:
+                self.order_only[dep.id] = warning  # only source literals name it: the warning stands
+            return
+        call = next(s for s in seen if s.confidence == "config")
+        if call.kind != "soft":  # a telemetry or config hub's calls stay soft
+            dep.kind = call.kind
+        if warning in self.report.warnings:
+            self.report.warnings.remove(warning)
+        self.report.read.append(f"{dep.source} -> {dep.target}: {call.file}:{call.line} names the call: recorded as "
+                                f"{dep.kind} (depends_on alone said start-up order only)")
 
     def _system_name(self) -> str:
         names = list(dict.fromkeys(self.systems))

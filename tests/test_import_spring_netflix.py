@@ -1,0 +1,140 @@
+"""Checkouts of Spring Cloud Netflix systems and compose projects whose calls their images set up.
+
+The shapes come from public demo systems tried as a user would: a Zuul gateway routing to services
+by their discovery names, a config server's repository holding each service's Feign and Hystrix
+settings, and an nginx front whose Dockerfile sets the hosts it proxies to while the compose file
+only orders the start-up. The files here are our own, written in those shapes."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from prr_app.importers.call_policies import zuul_routes
+from prr_app.importers.registry import import_paths
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text, encoding="utf-8")
+    return root
+
+
+BANK = {
+    "docker-compose.yml": (
+        "services:\n"
+        "  config: {image: bank/config}\n"
+        "  registry: {image: bank/registry}\n"
+        "  edge: {image: bank/edge-gateway, ports: ['80:4000'], depends_on: [config]}\n"
+        "  ledger: {image: bank/ledger, depends_on: [config]}\n"
+        "  payments: {image: bank/payments}\n"
+        "  alerts: {image: bank/alerts}\n"
+        "  login: {image: bank/login}\n"
+        "  ledger-mongo: {image: 'mongo:7'}\n"),
+    # the config server's repository: each file is the configuration of the service it is named after
+    "config/src/main/resources/shared/application.yml":
+        "eureka:\n  client:\n    serviceUrl:\n      defaultZone: http://registry:8761/eureka/\n"
+        "hystrix.command.default.execution.isolation.thread.timeoutInMilliseconds: 8000\n",
+    "config/src/main/resources/shared/ledger.yml":
+        "spring:\n  data:\n    mongodb:\n      host: ledger-mongo\n"
+        "feign:\n  hystrix:\n    enabled: true\n",
+    "config/src/main/resources/shared/edge.yml": (
+        "ribbon:\n  ReadTimeout: 3000\n  ConnectTimeout: 500\n"
+        "zuul:\n  ignoredServices: '*'\n  host:\n    socket-timeout-millis: 15000\n"
+        "  routes:\n"
+        "    ledger:\n      path: /ledger/**\n      serviceId: ledger\n"
+        "    pay:\n      path: /pay/**\n      service-id: payments\n"
+        "    alerts: /alerts/**\n"
+        "    login:\n      path: /login/**\n      url: http://login:5000\n"
+        "    local:\n      path: /static/**\n      url: forward:/static\n"),
+    "ledger/src/main/resources/bootstrap.yml": "spring.cloud.config.uri: http://config:8888\n",
+    "edge/src/main/resources/bootstrap.yml": "spring.cloud.config.uri: http://config:8888\n",
+    "ledger/src/main/java/bank/ledger/PaymentsClient.java":
+        '@FeignClient(name = "payments")\npublic interface PaymentsClient { void pay(String id); }\n',
+}
+
+
+def test_a_zuul_gateway_routes_to_services_by_discovery_name_and_to_urls(tmp_path):
+    deps = import_paths([write(tmp_path, BANK)]).review.dependencies
+    # serviceId, service-id and the short form (the route named after the service) are calls
+    for target in ("ledger", "payments", "alerts"):
+        d = deps[f"edge->{target}"]
+        assert d.kind == "hard" and d.circuit_breaker is True, target
+        assert any("Zuul route to service" in e and "edge.yml" in e for e in d.evidence)
+        # a Hystrix command times the route's calls out: the shared default here
+        assert d.timeout_ms == 8000
+    # a route to a URL: no Hystrix command, Zuul's socket timeout
+    login = deps["edge->login"]
+    assert login.timeout_ms == 15000 and login.circuit_breaker is None
+    # forward:/ is the gateway's own handler, not a call
+    assert not [k for k in deps if k.startswith("edge->") and "static" in k]
+
+
+def test_zuul_timeouts_without_a_hystrix_timeout_derive_from_ribbons():
+    at = "edge.yml:1"
+    stated = zuul_routes([("zuul.routes.ledger.path", "/l/**", at), ("ribbon.ReadTimeout", "3000", "edge.yml:2"),
+                          ("ribbon.ConnectTimeout", "500", "edge.yml:3"), ("ledger.ribbon.MaxAutoRetries", "1", at)])
+    (how, sid, pol, where), = stated
+    assert (how, sid, where) == ("service", "ledger", at)
+    # (500 + 3000) x (1 + 1) x (1 + 1): the service's own retries, Ribbon's default next-server retry
+    assert pol["timeout_ms"][0] == 14000 and "as configured" in pol["timeout_ms"][1]
+    (_, _, pol, _), = zuul_routes([("zuul.routes.ledger", "/l/**", at)])
+    assert pol["timeout_ms"][0] == 4000 and "defaults" in pol["timeout_ms"][1]
+    (_, url, pol, _), = zuul_routes([("zuul.routes.x.url", "https://partner.example/api", at)])
+    assert url == "https://partner.example/api" and pol == {"timeout_ms": (10000, pol["timeout_ms"][1])}
+    assert "default socket timeout" in pol["timeout_ms"][1]
+
+
+def test_a_config_servers_file_named_after_a_service_gives_its_feign_settings(tmp_path):
+    deps = import_paths([write(tmp_path, BANK)]).review.dependencies
+    # feign.hystrix.enabled in ledger.yml, the Hystrix default in the shared application.yml
+    pay = deps["ledger->payments"]
+    assert (pay.circuit_breaker, pay.timeout_ms) == (True, 8000)
+    assert any("shared/ledger.yml" in e and "circuit breaker" in e for e in pay.evidence)
+
+
+def test_a_service_named_config_is_a_configuration_hub(tmp_path):
+    res = import_paths([write(tmp_path, BANK)])
+    assert "config" in res.review.components["config"].tags
+    # the services' bootstrap names it: no longer "depends_on alone", and a config hub's calls are soft
+    assert res.review.dependencies["ledger->config"].kind == "soft"
+    assert not [w for w in res.report.warnings if "depends_on alone" in w]
+
+
+FRONT = {
+    "docker-compose.yml": (
+        "services:\n"
+        "  web:\n    build: ./web\n    ports: ['8080:8080']\n    depends_on: [catalogue, ratings]\n"
+        "  catalogue: {image: shop/catalogue}\n"
+        "  ratings: {image: shop/ratings}\n"
+        "  metrics: {image: shop/metrics}\n"
+        "  dash:\n    image: shop/dash\n    depends_on: [metrics]\n"),
+    # the image sets the hosts its nginx template proxies to; the compose file only orders the start
+    "web/Dockerfile": "FROM nginx:1.25\nENV CATALOGUE_HOST=catalogue \\\n    RATINGS_HOST=ratings\n",
+    "web/default.conf.template": "server {\n  location /api/catalogue/ { proxy_pass http://${CATALOGUE_HOST}:8080/; }\n}\n",
+}
+
+
+def test_a_call_that_configuration_names_is_hard_even_where_depends_on_came_first(tmp_path):
+    res = import_paths([write(tmp_path, FRONT)])
+    deps = res.review.dependencies
+    for target in ("catalogue", "ratings"):
+        d = deps[f"web->{target}"]
+        assert d.kind == "hard", target
+        assert any("depends_on" in e for e in d.evidence) and any("web/Dockerfile" in e for e in d.evidence)
+    assert any("web -> catalogue: web/Dockerfile:2 names the call: recorded as hard" in r for r in res.report.read)
+    # what still rests on start-up order alone keeps its warning and stays soft
+    assert deps["dash->metrics"].kind == "soft"
+    warned = [w for w in res.report.warnings if "depends_on alone" in w]
+    assert len(warned) == 1 and "dash -> metrics" in warned[0]
+
+
+@pytest.mark.parametrize("name,hub", [("config", True), ("config-service", True), ("app-config-api", False),
+                                      ("configurator", False)])
+def test_only_a_service_named_just_config_is_taken_for_a_config_server(name, hub):
+    from prr_app.importers.graph import recognise
+
+    _kind, tags, _why = recognise(name, f"example/{name}")
+    assert ("config" in tags) is hub
