@@ -155,6 +155,22 @@ def test_sibling_variants_one_picked_others_listed_no_redundancy(tmp_path):
         import_paths([root], variant="gke")
 
 
+def test_variants_that_name_services_with_and_without_the_systems_prefix_are_one_deployment(tmp_path):
+    # the compose project names them cart, web...; the manifests name them shop-cart, shop-web...
+    manifests = "".join(deployment(f"shop-{n}", env={k: f"shop-{v}" for k, v in env.items()})
+                        for n, env in SHOP.items())
+    compose = "services:\n" + "".join(f"  {n}: {{image: example/{n}}}\n" for n in SHOP)
+    root = write(tmp_path / "repo", {"compose/docker-compose.yml": compose, "k8s/shop.yaml": manifests})
+    res = import_paths([root])
+    assert sorted(res.review.components) == ["shop-cart", "shop-cart-db", "shop-web"]
+    assert any("variant not imported: compose" in s and "3 shared with k8s" in s for s in res.report.skipped)
+    # one name alike but for the prefix is a coincidence: two systems, both imported
+    other = write(tmp_path / "two", {"a/docker-compose.yml": "services:\n  shop-a: {image: x/a}\n  shop-b: {image: x/b}\n",
+                                     "b/docker-compose.yml": "services:\n  a: {image: x/a}\n  c: {image: x/c}\n"
+                                                             "  d: {image: x/d}\n  e: {image: x/e}\n"})
+    assert len(import_paths([other]).review.components) == 6
+
+
 def test_duplicate_objects_warn_and_never_form_redundancy_groups(tmp_path):
     root = write(tmp_path / "k8s", {"a.yaml": shop_manifests(), "copy-of-a.yaml": shop_manifests()})
     res = import_paths([root])

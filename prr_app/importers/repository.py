@@ -110,6 +110,31 @@ class Unit:
             return set()
         return {c.name.lower() for c in self.result.review.components.values()}
 
+    @property
+    def bare_names(self) -> set[str]:
+        """The names without the prefix every one of them shares (``teastore-auth`` is ``auth``): one
+        variant may name its services after the system and another not."""
+        return _without_common_prefix(self.names)
+
+
+def _without_common_prefix(names: set[str]) -> set[str]:
+    if len(names) < 2:
+        return names
+    prefix = os.path.commonprefix(sorted(names))
+    cut = max(prefix.rfind("-"), prefix.rfind("_")) + 1
+    if cut <= 0 or any(len(n) <= cut for n in names):
+        return names
+    return {n[cut:] for n in names}
+
+
+def shared_services(a: Unit, b: Unit) -> set[str]:
+    """The services two units both deploy, by name, or by name without the prefix all of one unit's
+    names share (a compose project's ``auth`` is the manifests' ``teastore-auth``); one name alike
+    without its prefix is no more than a coincidence."""
+    same = a.names & b.names
+    bare = a.bare_names & b.bare_names
+    return bare if len(bare) > max(len(same), 1) else same
+
 
 @dataclass
 class Inventory:
@@ -615,7 +640,7 @@ def families(units: list[Unit]) -> list[list[Unit]]:
     for i in range(len(ok)):
         for j in range(i + 1, len(ok)):
             a, b = ok[i].names, ok[j].names
-            if len(a & b) * 2 >= min(len(a), len(b)):
+            if len(shared_services(ok[i], ok[j])) * 2 >= min(len(a), len(b)):
                 parent[find(i)] = find(j)
     groups: dict[int, list[Unit]] = {}
     for i, u in enumerate(ok):
@@ -721,7 +746,7 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
             notes.append(f"variants of one deployment: {', '.join(u.key for u in fam)}; imported {chosen.key} "
                          f"({'--variant ' + variant if variant and variant.lower() in chosen.key.lower() else VARIANT_RULE})")
             for u in others:
-                common = sorted(u.names & chosen.names)
+                common = sorted(shared_services(u, chosen))
                 notes.append(f"variant not imported: {u.key} ({u.how}, {len(u.names)} services, "
                              f"{len(common)} shared with {chosen.key}); pass --variant {u.key} to import it instead")
     if variant and not any(variant.strip().strip("/").lower() in u.key.lower() for u in picked):
