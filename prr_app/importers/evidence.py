@@ -37,7 +37,7 @@ from pathlib import Path
 
 from prr_app.model.entities import Review
 from prr_app.importers.call_policies import (annotation_policy, dotnet_resilience, envoy_policies, feign_clients, feign_policy,
-                                             go_client_timeouts, is_spring_config, nginx_policies,
+                                             go_client_timeouts, grpc_clients, is_spring_config, nginx_policies,
                                              resilience4j_annotations,
                                              resilience4j_config, spring_config, spring_gateway_policies, time_limit,
                                              time_limiter_settings, zuul_routes)
@@ -336,6 +336,7 @@ class _CallSettings:
         self.spring: dict[str, list] = {}  # service -> its feign.* and hystrix.* settings
         self.feigns: dict[tuple[str, str], tuple[str, str]] = {}  # (service, target) -> (client name, "file:line")
         self.go: dict[str, list] = {}  # service -> its Go gRPC clients and their timeouts (go_client_timeouts)
+        self.grpc: dict[str, list] = {}  # service -> the gRPC clients its code makes (grpc_clients)
         self.http_defaults: list[tuple[list[str], dict]] = []  # (the file's services, dotnet_resilience)
         self.service_defaults: dict[str, str] = {}  # service -> "file:line" of its AddServiceDefaults() call
 
@@ -390,6 +391,8 @@ class _CallSettings:
                 self.r4j.setdefault(owner, []).extend(resilience4j_config(text, rel, spring=spring))
         if is_src and rel.endswith(".go") and "Client(" in text:
             self.go.setdefault(owner, []).extend(go_client_timeouts(text, rel))
+        if is_src and ("Client" in text or "Stub" in text):
+            self.grpc.setdefault(owner, []).extend(grpc_clients(text, rel))
         if is_src and "FeignClient" in text:
             _feign_clients(found, text, rel, owner, host_map, review, self.feigns)
         elif not is_src and any(w in text for w in ("feign", "hystrix", "zuul", "ribbon")):
@@ -397,6 +400,7 @@ class _CallSettings:
                 x for w in ("feign", "hystrix", "zuul", "ribbon") for x in spring_config(text, rel, w, spring=spring))
 
     def settle(self, found: Found, host_map, review: Review) -> None:
+        _grpc_calls(found, self.grpc, host_map, review)
         _go_timeouts(found, self.go, host_map)
         for owner, config in self.spring.items():
             _zuul_routes(found, owner, zuul_routes(config), host_map, review)
@@ -434,21 +438,52 @@ def _gateway_policies(found: Found, text: str, rel: str, owner: str, host_map, b
                 breakers[(owner, t)] = breaker
 
 
+def _by_service_name(host_map) -> dict[str, list[str]]:
+    """Known hosts by their letters and digits alone (``ad-service`` is ``adservice``)."""
+    flat: dict[str, list[str]] = {}
+    for h, ids in host_map.items():
+        flat.setdefault(re.sub(r"[^a-z0-9]", "", h), ids)
+    return flat
+
+
+def _service_targets(name: str, flat: dict[str, list[str]]) -> list[str]:
+    """The components a gRPC service name is (``AdService``: ``adservice``, else ``ad``; ``Search``:
+    ``search``, else ``searchservice``)."""
+    key = name.lower()
+    return flat.get(key) or (flat.get(key[:-len("service")]) if key.endswith("service") else None) \
+        or flat.get(key + "service") or []
+
+
+def _grpc_calls(found: Found, clients: dict, host_map, review: Review) -> None:
+    """A service whose code makes a gRPC client of another component's service calls it: the client
+    is generated from that service's definition, so its name says which (``search.NewSearchClient``
+    is the client of the component named ``search``, wherever discovery says it runs). As strong
+    as a URL in the configuration."""
+    flat = _by_service_name(host_map)
+    for owner, made in clients.items():
+        for name, where, form in made:
+            for t in _service_targets(name, flat):
+                if t == owner or t not in review.components:
+                    continue
+                kind, word = dependency_type(review.components[t])
+                file, _, line = where.rpartition(":")
+                lst = found.edges.setdefault((owner, t), [])
+                seen = Seen(file, int(line), f"gRPC client {form}: {owner}'s code calls the service of {t} ({word})",
+                            "config", kind)
+                if seen not in lst and len(lst) < 20:
+                    lst.append(seen)
+
+
 def _go_timeouts(found: Found, clients: dict, host_map) -> None:
     """A Go service's gRPC client of a component (``pb.NewAdServiceClient``: the component named
     ``adservice``, or ``ad`` with the ``Service`` left off) gives its calls a timeout where every
     function that makes that client bounds its context with one: the longest of them (a call
     site without one may wait for ever)."""
-    flat: dict[str, list[str]] = {}
-    for h, ids in host_map.items():
-        flat.setdefault(re.sub(r"[^a-z0-9]", "", h), ids)
+    flat = _by_service_name(host_map)
     for owner, found_clients in clients.items():
         per_target: dict[str, list[tuple[str, int | None, str]]] = {}
         for name, ms, where in found_clients:
-            key = name.lower()
-            ids = flat.get(key) or (flat.get(key[:-len("service")]) if key.endswith("service") else None) \
-                or flat.get(key + "service")
-            for t in ids or ():
+            for t in _service_targets(name, flat):
                 if t != owner:
                     per_target.setdefault(t, []).append((name, ms, where))
         for t, sites in per_target.items():
@@ -548,9 +583,7 @@ def _annotated_calls(found: Found, annotated: list, limits: dict, r4j_config: di
     the annotation's instance is named after (``@CircuitBreaker(name = "inventoryService")``),
     else to the one component the annotated file names; an annotation in a file that names
     several, and is named after none, is not tied to a call."""
-    flat: dict[str, list[str]] = {}
-    for h, ids in host_map.items():
-        flat.setdefault(re.sub(r"[^a-z0-9]", "", h), ids)
+    flat = _by_service_name(host_map)
     for owner, named, (kind, name, fallback, where) in annotated:
         k = _known(name, host_map) if name else None
         targets = k[1] if k else flat.get(re.sub(r"[^a-z0-9]", "", name.lower())) if name else None
