@@ -200,3 +200,33 @@ def test_grpc_client_forms_by_language(rel, text, names):
     from prr_app.importers.call_policies import grpc_clients
 
     assert [n for n, _where, _form in grpc_clients(text, rel)] == names
+
+
+# ---------------------------------------------------------------- address variables' defaults in code
+@pytest.mark.parametrize("rel,line", [
+    ("orders/app.py", "CART = os.getenv('CART_HOST', 'cart')"),
+    ("orders/app.py", "CART = os.environ.get(\"CART_ADDR\", default=\"cart\")"),
+    ("orders/server.js", "const cartHost = process.env.CART_HOST || 'cart'"),
+    ("orders/server.ts", "const cartHost = process.env['CART_URL'] ?? \"cart\""),
+    ("orders/src/Kernel.php", "$host = getenv('CART_HOST') ?: 'cart';"),
+    ("orders/main.go", "addr := getEnv(\"CART_SERVICE_ADDR\", \"cart\")"),
+    ("orders/app.rb", "host = ENV.fetch('CART_HOST', 'cart')"),
+])
+def test_an_address_variables_default_in_code_is_the_call_it_makes(tmp_path, rel, line):
+    root = write(tmp_path, {"docker-compose.yml": "services:\n  orders: {build: ./orders}\n  cart: {image: shop/cart}\n",
+                            rel: f"{line}\n"})
+    res = import_paths([root])
+    dep = res.review.dependencies["orders->cart"]
+    assert any("whose default in the code is cart's address" in e for e in dep.evidence), dep.evidence
+    # code is weaker evidence than configuration: the reviewer is asked to check it
+    assert any(i["id"] == "orders->cart" and i["confidence"] == "weak" for i in res.report.inferred)
+
+
+@pytest.mark.parametrize("line", [
+    "LEVEL = os.getenv('LOG_LEVEL', 'cart')",  # not an address variable
+    "HOST = os.getenv('CART_HOST', 'basket')",  # no component of that name
+])
+def test_other_defaults_in_code_are_no_calls(tmp_path, line):
+    root = write(tmp_path, {"docker-compose.yml": "services:\n  orders: {build: ./orders}\n  cart: {image: shop/cart}\n",
+                            "orders/app.py": f"{line}\n"})
+    assert "orders->cart" not in import_paths([root]).review.dependencies

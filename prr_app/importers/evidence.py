@@ -41,7 +41,7 @@ from prr_app.importers.call_policies import (annotation_policy, dotnet_resilienc
                                              resilience4j_annotations,
                                              resilience4j_config, spring_config, spring_gateway_policies, time_limit,
                                              time_limiter_settings, zuul_routes)
-from prr_app.importers.graph import dependency_type, hub_tag
+from prr_app.importers.graph import ADDRESS_NAME, dependency_type, hub_tag
 
 #: folders whose files describe tests, not the deployment
 TEST_DIRS = {"test", "tests", "__tests__", "spec", "specs", "testdata", "test-data", "fixtures", "e2e",
@@ -607,6 +607,16 @@ _NGINX_VALUE = re.compile(r"(?<![A-Za-z0-9_])(?:server|proxy_pass|grpc_pass|uwsg
                           r"([A-Za-z0-9_][A-Za-z0-9_.-]*)")
 _VAR_TOKEN = re.compile(r"[A-Z][A-Z0-9]*_[A-Z0-9_]+")
 _HOST_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+#: an environment variable read with a default: Python's ``os.getenv("CART_HOST", "cart")`` (and
+#: ``os.environ.get``, Java's ``getOrDefault``, Ruby's ``ENV.fetch``, a Go ``getEnv`` helper), Node's
+#: ``process.env.CART_HOST || 'cart'`` (or ``??``), PHP's ``getenv('CART_HOST') ?: 'cart'``, Ruby's
+#: ``ENV['CART_HOST'] || 'cart'``
+_ENV_DEFAULT = re.compile(
+    r"""\b(?:getenv|get_env|getEnv|GetEnv|getEnvOrDefault|GetEnvOrDefault|getOrDefault|fetch|get)\s*\(\s*"""
+    r"""["']([A-Z][A-Z0-9_]*)["']\s*,\s*(?:default\s*=\s*)?["']([^"'\s]{1,253})["']"""
+    r"""|process\.env(?:\.([A-Z][A-Z0-9_]*)|\[\s*["']([A-Z][A-Z0-9_]*)["']\s*\])\s*(?:\|\||\?\?)\s*["']([^"'\s]{1,253})["']"""
+    r"""|(?:getenv\(\s*["']([A-Z][A-Z0-9_]*)["']\s*\)|ENV\[\s*["']([A-Z][A-Z0-9_]*)["']\s*\])\s*(?:\?:|\|\||\bor\b)\s*"""
+    r"""["']([^"'\s]{1,253})["']""")
 _QUOTED = re.compile(r"[\"'`]([A-Za-z0-9][A-Za-z0-9_.-]{2,62})[\"'`]")
 
 
@@ -681,6 +691,14 @@ def _scan_text(text: str, rel: str, host_map, address_vars, is_src: bool) -> lis
                 targets = address_vars.get(m.group(0))
                 if targets:
                     hits.append((m.start(), targets, "variable"))
+        # an address variable read with a default: what the code calls unless the deployment says otherwise
+        if "env" in text or "ENV" in text or "Env" in text:
+            for m in _ENV_DEFAULT.finditer(text):
+                var = next(g for g in m.group(1, 3, 4, 6, 7) if g)
+                host = next(g for g in m.group(2, 5, 8) if g)
+                k = _known(host, host_map) if ADDRESS_NAME.search(var) else None
+                if k:
+                    hits.append((m.start(), k[1], f"default:{var}"))
         # a string that is exactly a distinctive host name: config_json["post-storage-service"]
         for m in _QUOTED.finditer(text):
             tok = m.group(1).lower()
@@ -711,6 +729,9 @@ def _scan_text(text: str, rel: str, host_map, address_vars, is_src: bool) -> lis
         if how == "variable":
             var = _VAR_TOKEN.match(text, p).group(0)
             what = (f"source reads {var}, the variable that carries {', '.join(targets)}'s address: "
+                    f"{_clip(line.strip())}")
+        elif how.startswith("default:"):
+            what = (f"source reads {how[8:]}, whose default in the code is {', '.join(targets)}'s address: "
                     f"{_clip(line.strip())}")
         else:
             what = ("source literal " if is_src else "") + _clip(line.strip())
