@@ -148,3 +148,24 @@ def test_the_standard_resilience_handler_of_the_service_defaults_reaches_the_ser
     # a shared file that puts no handler on HttpClients: nothing is made up
     ext.write_text(text.replace("http.AddStandardResilienceHandler(", "http.AddOtherHandler("))
     assert import_paths([repo]).review.dependencies["orders-api->identity"].timeout_ms is None
+
+
+@pytest.mark.parametrize("declared,folder", [
+    ('builder.AddProject<Projects.Shop_Ordering>("orders-api")', "Shop.Ordering"),  # the project type's name
+    ('builder.AddDotnetProject("orders-api", "../Backend")', "Backend"),  # the path the method is given
+    ('builder.AddProject("orders-api", "../Backend/Backend.csproj")', "Backend"),
+])
+def test_a_projects_code_is_found_where_the_apphost_says_it_is(tmp_path, declared, folder):
+    """A project folder named unlike its resource (eShop's WebhookClient runs as webhooksclient) is
+    still that resource's code: its calls and settings are read for it."""
+    repo = tmp_path / "shop"
+    shutil.copytree(FIXTURE, repo)
+    (repo / "src" / "Orders.Api").rename(repo / "src" / folder)
+    if folder == "Backend":
+        (repo / "src" / folder / "Backend.csproj").write_text("<Project Sdk=\"Microsoft.NET.Sdk.Web\" />\n")
+    host = repo / "src" / "Shop.AppHost" / "Program.cs"
+    host.write_text(host.read_text().replace('builder.AddProject<Projects.Orders_Api>("orders-api")', declared))
+    res = import_paths([repo])
+    ev = res.review.dependencies["orders-api->catalog-api"].evidence  # only the project's code says this one
+    assert any(e.startswith(f"src/{folder}/CatalogClient.cs:4:") for e in ev), ev
+    assert res.review.dependencies["orders-api->identity"].timeout_ms == 20000  # it calls AddServiceDefaults()

@@ -196,9 +196,10 @@ _NO_DEPENDENCY = {"WithParentRelationship", "WithRelationship", "WithChildRelati
 
 
 class _Reader:
-    def __init__(self, b: GraphBuilder, fname: str):
+    def __init__(self, b: GraphBuilder, fname: str, folder: Path | None = None):
         self.b = b
         self.fname = fname
+        self.folder = folder  # the AppHost's project folder: project paths are relative to it
         self.vars: dict[str, str] = {}  # C# variable -> component id (a child resource: its parent's)
         self.children: dict[str, str] = {}  # child resource name -> the component that holds it
 
@@ -258,7 +259,36 @@ class _Reader:
         for t in tags:
             b.tag(comp.id, t)
         b.host(name, comp.id)
+        code = self._code_folder(method, args)
+        if code is not None:
+            b.code_dir(comp.id, code)
         return comp.id
+
+    def _code_folder(self, method: str, args: list[str]) -> Path | None:
+        """The folder of the code a resource runs: the path its method is given
+        (``AddDotnetProject("webhooksclient", "../WebhookClient")``, ``AddNpmApp("web", "../web")``),
+        or the project ``AddProject<Projects.Catalog_API>`` names (``Catalog.API``, beside the AppHost's
+        folder, as .NET names the type after the project file); None where it is not in the checkout."""
+        if self.folder is None:
+            return None
+        found: list[Path] = []
+        where = _string(args[1]) if len(args) > 1 else None
+        if where and ("/" in where or "\\" in where or where.endswith(".csproj")):
+            found.append(self.folder / where.replace("\\", "/"))
+        m = re.search(r"<\s*(?:global::)?Projects\.([A-Za-z0-9_]+)\s*>", method)
+        if m:
+            for sep in (".", "-", "_"):
+                found += [base / m.group(1).replace("_", sep) for base in (self.folder.parent, self.folder.parent.parent)]
+        for p in found:
+            try:
+                p = p.resolve()
+                if p.is_file() and p.suffix.lower().endswith("proj"):
+                    return p.parent
+                if p.is_dir() and p != self.folder:
+                    return p
+            except OSError:
+                continue
+        return None
 
     def _configure(self, comp: str, method: str, args: list[str], line: int) -> None:
         b = self.b
@@ -334,7 +364,7 @@ def read_aspire(paths_: list[Path], base: Path | None = None) -> object:
         except ValueError:
             fname = ""
         fname = fname or f"{path.parent.name}/{path.name}"
-        r = _Reader(b, fname)
+        r = _Reader(b, fname, path.parent.resolve())
         for stmt, line in _statements(_code(text)):
             r.statement(stmt, line)
         b.read(f"{fname}: the Aspire app model: {len(b.components)} resource(s), {len(b.deps)} reference(s)")
