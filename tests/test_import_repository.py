@@ -735,3 +735,50 @@ def test_one_file_named_after_a_component_does_not_make_a_config_repository(tmp_
     deps = import_paths([write(tmp_path, files)]).review.dependencies
     # a folder with one such file may be anything (a gateway's route to that service): its folder decides
     assert "config->auth-service" in deps and "account-service->auth-service" not in deps
+
+
+def _workload_with_book(name: str, book: str | None = "service-addresses") -> str:
+    env_from = f"\n        envFrom: [{{configMapRef: {{name: {book}}}}}]" if book else ""
+    return f"""apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: {name}}}
+spec:
+  template:
+    metadata: {{labels: {{app: {name}}}}}
+    spec:
+      containers:
+      - name: {name}
+        image: bank/{name}{env_from}
+---
+apiVersion: v1
+kind: Service
+metadata: {{name: {name}}}
+spec: {{selector: {{app: {name}}}, ports: [{{port: 8080}}]}}
+---
+"""
+
+
+def test_an_address_book_every_workload_takes_whole_is_no_call_its_code_does_not_make(tmp_path):
+    # one ConfigMap with every service's address, in every workload's envFrom (Bank of Anthos's shape)
+    book = ("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: service-addresses}\ndata:\n"
+            "  BALANCES_ADDR: 'balances:8080'\n  CONTACTS_ADDR: 'contacts:8080'\n  LEDGER_ADDR: 'ledger:8080'\n---\n")
+    root = write(tmp_path / "bank", {
+        "k8s/app.yaml": book + "".join(_workload_with_book(n) for n in ("web", "ledger", "balances", "contacts")),
+        # the ledger's code reads one address of the book; its Spring configuration binds another
+        "src/ledger/Writer.java": 'String url = System.getenv("BALANCES_ADDR");\n',
+        "src/ledger/application.properties": "contacts.addr=${CONTACTS_ADDR}\n",
+        "src/balances/Reader.py": "import os\nprint('reads nothing')\n",
+    })
+    res = import_paths([root])
+    deps = set(res.review.dependencies)
+    assert {"ledger->balances", "ledger->contacts"} <= deps  # read by its code and its configuration
+    assert "balances->ledger" not in deps and "balances->contacts" not in deps  # its code reads no address
+    assert any(s.startswith("dependency balances -> contacts: only ConfigMap service-addresses names it "
+                            "(CONTACTS_ADDR)") for s in res.report.skipped)
+    # a workload whose code is not in the checkout keeps what the book says
+    assert {"web->balances", "web->contacts", "web->ledger"} <= deps
+    # the same ConfigMap in one workload only is that workload's own configuration
+    alone = write(tmp_path / "alone", {"k8s/app.yaml": book + _workload_with_book("balances")
+                                       + _workload_with_book("contacts", None) + _workload_with_book("ledger", None),
+                                       "src/balances/Reader.py": "print('reads nothing')\n"})
+    assert "balances->contacts" in import_paths([alone]).review.dependencies

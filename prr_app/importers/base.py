@@ -149,3 +149,7 @@ class ImportResult:
     #: dependency id -> the warning that it rests on start-up order alone (compose ``depends_on``):
     #: a repository's configuration that names the call replaces it (``repository._Assembly``)
     order_only: dict[str, str] = field(default_factory=dict)
+    #: dependency id -> [(variable, where it comes from)]: dependencies only an address book names, one
+    #: every workload is handed (a ConfigMap in several workloads' ``envFrom``); a repository's import
+    #: leaves out those whose caller's code never reads the variable (``repository._Assembly``)
+    shared_only: dict[str, list] = field(default_factory=dict)

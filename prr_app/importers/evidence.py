@@ -73,6 +73,8 @@ class Found:
     policies: dict[tuple[str, str], dict] = field(default_factory=dict)
     read: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    #: component -> the files of its own read here: (path, is source code)
+    files: dict[str, list[tuple[Path, bool]]] = field(default_factory=dict)
 
 
 def weakest(seen: list[Seen]) -> str:
@@ -256,6 +258,8 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
         else:
             n_cfg += 1
         mine = owners.all_of(f.path)  # several for a configuration repository's shared application.yml
+        for owner in mine:
+            found.files.setdefault(owner, []).append((f.path, is_src))
         if is_src and f.rel.endswith(".cs"):
             calls.dotnet(text, f.rel, mine)
         hits = _scan_text(text, f.rel, host_map, address_vars, is_src)

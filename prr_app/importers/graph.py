@@ -43,6 +43,11 @@ class _Dep:
     settings: dict = field(default_factory=dict)
     #: the warning that said it rests on start-up order alone (compose ``depends_on``), if one did
     order_warning: str = ""
+    #: (variable, where it comes from) of each address that names it from an address book every
+    #: workload gets (a ConfigMap in several workloads' ``envFrom``)
+    shared: list = field(default_factory=list)
+    #: some evidence of it is no such shared address
+    direct: bool = False
 
 
 class _ById(dict):
@@ -131,8 +136,10 @@ class GraphBuilder:
 
     # -- dependencies -----------------------------------------------------
     def depend(self, source: str, target: str, kind: str, strength: int, evidence: str,
-               description: str = "") -> bool:
-        """Record that ``source`` depends on ``target``; False for a self-reference."""
+               description: str = "", *, shared: tuple[str, str] | None = None) -> bool:
+        """Record that ``source`` depends on ``target``; False for a self-reference. ``shared``:
+        (variable, its source) when the evidence is an address every workload is handed (an
+        address book), not one chosen for ``source``."""
         source, target = self._id(source), self._id(target)
         if source == target:
             return False
@@ -140,6 +147,10 @@ class GraphBuilder:
         dep = self.deps.get(key)
         if dep is None:
             dep = self.deps[key] = _Dep(source, target, kind, strength)
+        if shared is None:
+            dep.direct = True
+        elif shared not in dep.shared:
+            dep.shared.append(shared)
         elif strength > dep.strength or (strength == dep.strength and _KIND_RANK[kind] > _KIND_RANK[dep.kind]):
             dep.kind, dep.strength = kind, strength
         if evidence not in dep.evidence:
@@ -300,6 +311,8 @@ class GraphBuilder:
                             hosts={h: c for h, c in hosts.items() if c},
                             address_vars={v: c for v, c in addr.items() if c},
                             code_dirs={c: sorted(d) for c, d in self.code_dirs.items() if c in review.components},
+                            shared_only={dependency_id(s, t): list(d.shared) for (s, t), d in self.deps.items()
+                                         if d.shared and not d.direct and dependency_id(s, t) in review.dependencies},
                             order_only={dependency_id(s, t): d.order_warning for (s, t), d in self.deps.items()
                                         if d.order_warning and d.strength == STARTUP
                                         and dependency_id(s, t) in review.dependencies})

@@ -605,14 +605,26 @@ class _K8sImport:
                     container_names.setdefault(cn, w.obj.name)
         self.container_names = container_names
         self.env_cache: dict = {}
+        # ConfigMaps several workloads take whole (envFrom): an address book, not a choice of calls
+        users: dict[tuple, set[str]] = {}
+        for w in self.workloads:
+            for c, _ in w.containers:
+                ef = c.get("envFrom")
+                for src in ef if isinstance(ef, list) else []:
+                    ref = sy.get_path(src, "configMapRef", "name") if isinstance(src, dict) else None
+                    if ref is not None:
+                        users.setdefault((w.obj.ns, sy.text(ref)), set()).add(w.cid)
+        self.address_books = {k for k, ws in users.items() if len(ws) >= 2}
         for w in self.workloads:
             for c, is_init in w.containers:
                 cname = sy.text(c.get("name")) or "?"
-                env = self._env_of(w, c)
+                env, books = self._env_of(w, c)
                 self.env_cache[(w.cid, id(c))] = env
                 label = "init container " if is_init else ""
                 for var, (value, file, line) in env.items():
-                    self._env_ref(w, var, value, f"{file}:{line}: {label}{cname} env {var}={redact(var, value)}")
+                    book = books.get(var)
+                    self._env_ref(w, var, value, f"{file}:{line}: {label}{cname} env {var}={redact(var, value)}",
+                                  shared=(var, f"ConfigMap {book}") if book else None)
                 for key in ("args", "command"):
                     vals = c.get(key)
                     if isinstance(vals, list):
@@ -622,9 +634,11 @@ class _K8sImport:
                                 self._arg_ref(w, s, f"{w.obj.file}:{sy.line_of(vals, i, w.obj.line)}: "
                                                     f"{label}{cname} {key} {_clip(s)}")
 
-    def _env_of(self, w: _Workload, c: dict) -> dict[str, tuple[str, str, int]]:
-        """The container's environment: name -> (value, file, line), $(VAR) resolved."""
+    def _env_of(self, w: _Workload, c: dict) -> tuple[dict[str, tuple[str, str, int]], dict[str, str]]:
+        """The container's environment: name -> (value, file, line), $(VAR) resolved; and the variables
+        that come from an address book (a ConfigMap several workloads take whole): name -> its name."""
         out: dict[str, tuple[str, str, int]] = {}
+        books: dict[str, str] = {}
         f = w.obj.file
         ef = c.get("envFrom")
         for i, src in enumerate(ef if isinstance(ef, list) else []):
@@ -639,9 +653,12 @@ class _K8sImport:
                     continue
                 data = cm.body.get("data")
                 prefix = sy.text(src.get("prefix"))
+                book = (w.obj.ns, sy.text(ref)) in self.address_books
                 if isinstance(data, dict):
                     for k, v in data.items():
                         out[prefix + str(k)] = (sy.text(v), cm.file, sy.line_of(data, k, cm.line))
+                        if book:
+                            books[prefix + str(k)] = sy.text(ref)
         env = c.get("env")
         for i, e in enumerate(env if isinstance(env, list) else []):
             if not isinstance(e, dict):
@@ -650,6 +667,7 @@ class _K8sImport:
             if not name:
                 continue
             line = sy.line_of(e, "value", sy.line_of(env, i, w.obj.line))
+            books.pop(name, None)  # the container's own env wins over the book
             if "value" in e:
                 val = sy.text(e.get("value"))
                 val = re.sub(r"\$\(([A-Za-z_][A-Za-z0-9_]*)\)",
@@ -666,7 +684,7 @@ class _K8sImport:
                     key = sy.text(ref.get("key"))
                     if isinstance(data, dict) and key in data:
                         out[name] = (sy.text(data[key]), cm.file, sy.line_of(data, key, cm.line))
-        return out
+        return out, books
 
     def _lookup(self, host: str, ns: str) -> list[str] | None:
         """Component ids behind a host name, or None."""
@@ -684,7 +702,7 @@ class _K8sImport:
             return self.svc[(tns, labels[1])]
         return None
 
-    def _env_ref(self, w: _Workload, var: str, value: str, ev: str) -> None:
+    def _env_ref(self, w: _Workload, var: str, value: str, ev: str, shared: tuple[str, str] | None = None) -> None:
         b = self.b
         addr_like = bool(ADDRESS_NAME.search(var)) or var.lower() in ("mongo", "redis", "db", "postgres", "mysql")
         for ref in host_refs(value, bare_ok=addr_like):
@@ -694,7 +712,7 @@ class _K8sImport:
                     if t == w.cid:
                         continue
                     typ, word = dependency_type(b.components[t])
-                    b.depend(w.cid, t, typ, ENV, f"{ev} ({word})")
+                    b.depend(w.cid, t, typ, ENV, f"{ev} ({word})", shared=shared)
                     b.address_var(var, t)
             elif ref.local and (ref.how != "value" or HOST_NAME_VAR.search(var)) and not ref.host.startswith("$"):
                 if "$(" in value:

@@ -928,6 +928,18 @@ def _loose(name: str) -> str:
 
 
 # ------------------------------------------------------------------ assembling
+def _reads_variable(path: Path, var: str) -> bool:
+    """Whether the file names the environment variable ``var``, as itself or as Spring binds it
+    (``CONTACTS_API_ADDR``: ``contacts.api.addr``, ``contacts-api-addr``, ``contactsApiAddr``)."""
+    try:
+        text = path.read_text("utf-8", "replace")
+    except OSError:
+        return True  # not read: say nothing against it
+    parts = var.lower().split("_")
+    forms = {var, ".".join(parts), "-".join(parts), parts[0] + "".join(p.capitalize() for p in parts[1:])}
+    return any(f in text for f in forms)
+
+
 class _Assembly:
     """Several import results made into one review, with one report."""
 
@@ -945,6 +957,7 @@ class _Assembly:
         self.inferred: list[dict] = []
         self.call_policies: dict[str, dict] = {}
         self.order_only: dict[str, str] = {}  # dependency id -> its "rests on depends_on alone" warning
+        self.shared_only: dict[str, list] = {}  # dependency id -> the address books that alone name it
 
     def add(self, key: str, res: ImportResult) -> None:
         r, rv = res.report, res.review
@@ -972,6 +985,8 @@ class _Assembly:
                 self.review.dependencies[did] = dep
                 if did in res.order_only:
                     self.order_only[did] = res.order_only[did]
+                if did in res.shared_only:
+                    self.shared_only[did] = res.shared_only[did]
         ev = {i.element: i for i in r.components}
         # in the variant's own order: a set's order changes with PYTHONHASHSEED
         rep.components += [ev[c] for c in rv.components if c in kept and c in ev]
@@ -1094,6 +1109,27 @@ class _Assembly:
             dep = self.review.dependencies.get(f"{src}->{tgt}")
             if dep is not None:
                 settle_calls(dep, pol)
+        self._settle_address_books(found)
+
+    def _settle_address_books(self, found) -> None:
+        """A dependency that only an address book names (a ConfigMap every workload takes whole with
+        ``envFrom``, holding every service's address) is left out when the caller's own code, read
+        here, never reads the variable: the book hands each service every address, whether it calls
+        them or not. Where its code is not in the checkout, or reads the variable, it stays."""
+        for dep_id, books in sorted(self.shared_only.items()):
+            dep = self.review.dependencies.get(dep_id)
+            if dep is None or (dep.source, dep.target) in found.edges:
+                continue  # configuration or code of its own names the call
+            files = found.files.get(dep.source, [])
+            n_src = sum(1 for _p, is_src in files if is_src)
+            if not n_src or any(_reads_variable(path, var) for path, _s in files for var, _book in books):
+                continue
+            del self.review.dependencies[dep_id]
+            var, book = books[0]
+            self.report.skipped.append(
+                f"dependency {dep.source} -> {dep.target}: only {book} names it ({var}), an address book every "
+                f"workload takes whole (envFrom), and {dep.source}'s code ({n_src} source file(s) read) never "
+                f"reads {var}: left out (add it by hand if {dep.source} calls {dep.target})")
 
     def _settle_order_only(self, dep, seen) -> None:
         """A dependency that rested on start-up order alone (compose ``depends_on``: recorded as soft,
