@@ -86,7 +86,8 @@ class _Owners:
     """Which component a file belongs to: a file mounted into one service, a compose build or mounted
     folder, or a folder named like it."""
 
-    def __init__(self, review: Review, code_dirs: dict[str, list[str]], root: Path):
+    def __init__(self, review: Review, code_dirs: dict[str, list[str]], root: Path,
+                 hosts: dict[str, list[str]] | None = None):
         claimed: dict[Path, set[str]] = {}
         for c, ds in code_dirs.items():
             for d in ds:
@@ -106,6 +107,8 @@ class _Owners:
         for n, cid in self.names.items():
             self.flat.setdefault(re.sub(r"[^a-z0-9]", "", n), cid)
         self.root = root
+        # plain host names (a Service in front of its workloads: reviews -> reviews-v1, reviews-v2)
+        self.hosts = {h: ids for h, ids in (hosts or {}).items() if len(h) >= 3 and "." not in h and h not in self.names}
         self.cache: dict[Path, str | None] = {}
         self.named_files: dict[Path, str] = {}  # learn_config_repos
         self.shared_files: dict[Path, list[str]] = {}
@@ -156,6 +159,17 @@ class _Owners:
         if path in self.shared_files:
             return self.shared_files[path]
         owner = self.of(path)
+        if owner is None and self.hosts:
+            # a folder named after the Service in front of the workloads (src/reviews/ is the code of
+            # reviews-v1, -v2 and -v3, which Service reviews selects)
+            try:
+                parts = path.parent.relative_to(self.root).parts
+            except ValueError:
+                parts = ()
+            for seg in reversed(parts):
+                ids = self.hosts.get(seg.lower())
+                if ids:
+                    return list(ids)
         return [owner] if owner is not None else []
 
     def served(self, path: Path) -> bool:
@@ -226,7 +240,7 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
     host_map = {h.lower(): ids for h, ids in hosts.items() if ids}
     if not host_map:
         return found
-    owners = _Owners(review, code_dirs, inv.root)
+    owners = _Owners(review, code_dirs, inv.root, host_map)
     files = [f for f in inv.files if f.role == "config" or (scan_source and f.role == "source")]
     n_cfg = n_src = n_test = n_big = n_unowned = 0
     big: list[str] = []
@@ -611,16 +625,14 @@ _NGINX_VALUE = re.compile(r"(?<![A-Za-z0-9_])(?:server|proxy_pass|grpc_pass|uwsg
                           r"([A-Za-z0-9_][A-Za-z0-9_.-]*)")
 _VAR_TOKEN = re.compile(r"[A-Z][A-Z0-9]*_[A-Z0-9_]+")
 _HOST_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
-#: an environment variable read with a default: Python's ``os.getenv("CART_HOST", "cart")`` (and
-#: ``os.environ.get``, Java's ``getOrDefault``, Ruby's ``ENV.fetch``, a Go ``getEnv`` helper), Node's
-#: ``process.env.CART_HOST || 'cart'`` (or ``??``), PHP's ``getenv('CART_HOST') ?: 'cart'``, Ruby's
-#: ``ENV['CART_HOST'] || 'cart'``
-_ENV_DEFAULT = re.compile(
-    r"""\b(?:getenv|get_env|getEnv|GetEnv|getEnvOrDefault|GetEnvOrDefault|getOrDefault|fetch|get)\s*\(\s*"""
-    r"""["']([A-Z][A-Z0-9_]*)["']\s*,\s*(?:default\s*=\s*)?["']([^"'\s]{1,253})["']"""
-    r"""|process\.env(?:\.([A-Z][A-Z0-9_]*)|\[\s*["']([A-Z][A-Z0-9_]*)["']\s*\])\s*(?:\|\||\?\?)\s*["']([^"'\s]{1,253})["']"""
-    r"""|(?:getenv\(\s*["']([A-Z][A-Z0-9_]*)["']\s*\)|ENV\[\s*["']([A-Z][A-Z0-9_]*)["']\s*\])\s*(?:\?:|\|\||\bor\b)\s*"""
-    r"""["']([^"'\s]{1,253})["']""")
+#: an environment variable read in code: ``os.getenv("CART_HOST"``, ``os.environ.get(``, ``os.environ[``,
+#: ``process.env.CART_HOST``, ``process.env["CART_HOST"]``, ``System.getenv("CART_HOST")``, PHP's
+#: ``getenv('CART_HOST')``, Ruby's ``ENV['CART_HOST']`` / ``ENV.fetch(``, .NET's
+#: ``GetEnvironmentVariable("CART_HOST")``, a Go ``getEnv("CART_HOST"`` helper
+_ENV_READ = re.compile(r"""(?:\b(?:getenv|get_env|getEnv|GetEnv|getEnvOrDefault|GetEnvOrDefault|GetEnvironmentVariable|"""
+                       r"""environ\.get|environ|fetch)\s*[(\[]\s*["']|\bENV\s*\[\s*["']|process\.env\.|"""
+                       r"""process\.env\s*\[\s*["'])([A-Z][A-Z0-9_]*)\b""")
+_QUOTED_ANY = re.compile(r"[\"'`]([A-Za-z0-9][A-Za-z0-9_.-]{0,252})[\"'`]")
 _QUOTED = re.compile(r"[\"'`]([A-Za-z0-9][A-Za-z0-9_.-]{2,62})[\"'`]")
 
 
@@ -695,14 +707,24 @@ def _scan_text(text: str, rel: str, host_map, address_vars, is_src: bool) -> lis
                 targets = address_vars.get(m.group(0))
                 if targets:
                     hits.append((m.start(), targets, "variable"))
-        # an address variable read with a default: what the code calls unless the deployment says otherwise
+        # an address variable read with a default on the same line (os.getenv("CART_HOST", "cart"),
+        # process.env.CART_HOST || 'cart', "cart" if os.environ.get("CART_HOST") is None else ...):
+        # what the code calls unless the deployment says otherwise
         if "env" in text or "ENV" in text or "Env" in text:
-            for m in _ENV_DEFAULT.finditer(text):
-                var = next(g for g in m.group(1, 3, 4, 6, 7) if g)
-                host = next(g for g in m.group(2, 5, 8) if g)
-                k = _known(host, host_map) if ADDRESS_NAME.search(var) else None
-                if k:
-                    hits.append((m.start(), k[1], f"default:{var}"))
+            done: set[int] = set()
+            for m in _ENV_READ.finditer(text):
+                var = m.group(1)
+                if not ADDRESS_NAME.search(var):
+                    continue
+                a = text.rfind("\n", 0, m.start()) + 1
+                b = text.find("\n", m.end())
+                if a in done:
+                    continue
+                done.add(a)
+                for q in _QUOTED_ANY.finditer(text, a, b if b >= 0 else len(text)):
+                    k = _known(q.group(1), host_map)
+                    if k:
+                        hits.append((q.start(1), k[1], f"default:{var}"))
         # a string that is exactly a distinctive host name: config_json["post-storage-service"]
         for m in _QUOTED.finditer(text):
             tok = m.group(1).lower()
@@ -735,7 +757,7 @@ def _scan_text(text: str, rel: str, host_map, address_vars, is_src: bool) -> lis
             what = (f"source reads {var}, the variable that carries {', '.join(targets)}'s address: "
                     f"{_clip(line.strip())}")
         elif how.startswith("default:"):
-            what = (f"source reads {how[8:]}, whose default in the code is {', '.join(targets)}'s address: "
+            what = (f"source reads {how[8:]}, whose default in the code is the address of {', '.join(targets)}: "
                     f"{_clip(line.strip())}")
         else:
             what = ("source literal " if is_src else "") + _clip(line.strip())

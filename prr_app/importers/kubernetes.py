@@ -84,6 +84,12 @@ class K8sObject:
     def where(self) -> str:
         return f"{self.file}:{self.line}"
 
+    @property
+    def ns_stated(self) -> bool:
+        """Whether the file states the namespace (else it goes where ``kubectl apply -n`` puts it)."""
+        meta = self.body.get("metadata") if isinstance(self.body, dict) else None
+        return isinstance(meta, dict) and bool(sy.text(meta.get("namespace")))
+
 
 def iter_objects(value, file: str, line: int, what: str, skip=None, depth: int = 0):
     """The objects in one YAML document's ``value`` (``file``, ``line``: where it starts; ``what``:
@@ -1091,6 +1097,11 @@ class _K8sImport:
                 continue
             for name in names:
                 targets = self.svc.get((o.ns, name))
+                if not targets and not o.ns_stated:
+                    # a route file with no namespace is applied where the Services are (kubectl apply -n):
+                    # the one Service of that name in any namespace
+                    cands = [v for (_n, sname), v in self.svc.items() if sname == name]
+                    targets = cands[0] if len(cands) == 1 else None
                 if not targets:
                     b.dangling(f"{o.where}: {o.kind} {o.name} routes to Service {name}, which is not in these files")
                     continue

@@ -1078,8 +1078,9 @@ class _Assembly:
         for line in found.read:
             rep.read.append(line)
         rep.skipped += found.skipped
+        self._onto_groups(found)
         for (src, tgt), seen in sorted(found.edges.items()):
-            if src not in self.review.components or tgt not in self.review.components:
+            if src not in self.review.components or (tgt not in self.review.components and tgt not in self.review.groups):
                 continue
             dep_id = f"{src}->{tgt}"
             existing = next((d for d in self.review.dependencies.values()
@@ -1110,6 +1111,31 @@ class _Assembly:
             if dep is not None:
                 settle_calls(dep, pol)
         self._settle_address_books(found)
+
+    def _onto_groups(self, found) -> None:
+        """Calls to every member of a redundancy group (a host name in front of several workloads, as a
+        Service is: ``reviews`` reaches reviews-v1, -v2 and -v3) are calls to the group: any member
+        serves them, so no member alone is a single point of failure for the caller."""
+        for gid, g in self.review.groups.items():
+            members = set(g.members)
+            if len(members) < 2 or g.min_up != 1:
+                continue
+            callers: dict[str, set[str]] = {}
+            for src, tgt in found.edges:
+                if tgt in members and src not in members:
+                    callers.setdefault(src, set()).add(tgt)
+            for src, hit in callers.items():
+                if hit != members:
+                    continue  # only some members: a call to one of them in particular
+                seen = []
+                for m in sorted(members):
+                    seen += [x for x in found.edges.pop((src, m)) if x not in seen]
+                found.edges[(src, gid)] = seen
+                merged: dict = {}
+                for m in sorted(members):
+                    merged.update(found.policies.pop((src, m), {}))
+                if merged:
+                    found.policies[(src, gid)] = merged
 
     def _settle_address_books(self, found) -> None:
         """A dependency that only an address book names (a ConfigMap every workload takes whole with

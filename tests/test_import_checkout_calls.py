@@ -1,9 +1,12 @@
-"""Checkouts of Spring Cloud Netflix systems and compose projects whose calls their images set up.
+"""Calls a checkout shows where its deployment files do not: shapes of public demo systems.
 
-The shapes come from public demo systems tried as a user would: a Zuul gateway routing to services
-by their discovery names, a config server's repository holding each service's Feign and Hystrix
-settings, and an nginx front whose Dockerfile sets the hosts it proxies to while the compose file
-only orders the start-up. The files here are our own, written in those shapes."""
+The shapes come from public demo systems tried as a user would (a Spring Cloud Netflix bank, Robot
+Shop, DeathStarBench's hotel reservation, Istio's Bookinfo): a Zuul gateway routing to services by
+their discovery names, a config server's repository holding each service's Feign and Hystrix
+settings, an nginx front whose Dockerfile sets the hosts it proxies to while the compose file only
+orders the start-up, gRPC clients reached through a registry, address variables read with a
+default in code, and code in a folder named after the Service in front of several versions. The
+files here are our own, written in those shapes."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -211,13 +214,15 @@ def test_grpc_client_forms_by_language(rel, text, names):
     ("orders/src/Kernel.php", "$host = getenv('CART_HOST') ?: 'cart';"),
     ("orders/main.go", "addr := getEnv(\"CART_SERVICE_ADDR\", \"cart\")"),
     ("orders/app.rb", "host = ENV.fetch('CART_HOST', 'cart')"),
+    ("orders/app.py", "cartHost = \"cart\" if (os.environ.get(\"CART_HOSTNAME\") is None) else os.environ.get(\"CART_HOSTNAME\")"),
+    ("orders/Api.java", "static String host = System.getenv(\"CART_HOSTNAME\") == null ? \"cart\" : System.getenv(\"CART_HOSTNAME\");"),
 ])
 def test_an_address_variables_default_in_code_is_the_call_it_makes(tmp_path, rel, line):
     root = write(tmp_path, {"docker-compose.yml": "services:\n  orders: {build: ./orders}\n  cart: {image: shop/cart}\n",
                             rel: f"{line}\n"})
     res = import_paths([root])
     dep = res.review.dependencies["orders->cart"]
-    assert any("whose default in the code is cart's address" in e for e in dep.evidence), dep.evidence
+    assert any("whose default in the code is the address of cart" in e for e in dep.evidence), dep.evidence
     # code is weaker evidence than configuration: the reviewer is asked to check it
     assert any(i["id"] == "orders->cart" and i["confidence"] == "weak" for i in res.report.inferred)
 
@@ -230,3 +235,39 @@ def test_other_defaults_in_code_are_no_calls(tmp_path, line):
     root = write(tmp_path, {"docker-compose.yml": "services:\n  orders: {build: ./orders}\n  cart: {image: shop/cart}\n",
                             "orders/app.py": f"{line}\n"})
     assert "orders->cart" not in import_paths([root]).review.dependencies
+
+
+BOOKSHOP = {
+    # a Service in front of two versions of the reviews workload, as a mesh demo deploys them
+    "platform/kube/shop.yaml": "".join(
+        f"apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}}}\nspec:\n  template:\n"
+        f"    metadata: {{labels: {{app: {app}, version: {ver}}}}}\n"
+        f"    spec: {{containers: [{{name: {app}, image: 'shop/{app}:{ver}'}}]}}\n---\n"
+        for name, app, ver in (("page-v1", "page", "v1"), ("reviews-v1", "reviews", "v1"), ("reviews-v2", "reviews", "v2"),
+                               ("stars-v1", "stars", "v1")))
+    + "".join(f"apiVersion: v1\nkind: Service\nmetadata: {{name: {app}}}\nspec: {{selector: {{app: {app}}}, "
+              f"ports: [{{port: 9080}}]}}\n---\n" for app in ("page", "reviews", "stars")),
+    # the mesh's routing files state no namespace: applied where the Services are
+    "networking/gateway.yaml": ("apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: shop-gw}\n"
+                                "spec: {selector: {istio: ingressgateway}, servers: [{port: {number: 80, name: http, "
+                                "protocol: HTTP}, hosts: ['*']}]}\n---\n"
+                                "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: shop}\n"
+                                "spec: {hosts: ['*'], gateways: [shop-gw], http: [{route: [{destination: "
+                                "{host: page, port: {number: 9080}}}]}]}\n"),
+    # the code's folders are named after the Services, not after the versioned workloads
+    "src/page/page.py": 'reviews = "reviews" if os.environ.get("REVIEWS_HOSTNAME") is None else os.environ["REVIEWS_HOSTNAME"]\n',
+    "src/reviews/Endpoint.java": 'String stars = System.getenv("STARS_HOSTNAME") == null ? "stars" : System.getenv("STARS_HOSTNAME");\n',
+}
+
+
+def test_code_named_after_a_service_is_the_code_of_every_version_behind_it(tmp_path):
+    res = import_paths([write(tmp_path, BOOKSHOP)])
+    r = res.review
+    # page calls the Service reviews: any version serves it, so the call is to the redundancy group
+    assert "page-v1->reviews" in r.dependencies and "reviews" in r.groups
+    assert not {"page-v1->reviews-v1", "page-v1->reviews-v2"} & set(r.dependencies)
+    # src/reviews/ is the code of both versions behind Service reviews
+    assert {"reviews-v1->stars-v1", "reviews-v2->stars-v1"} <= set(r.dependencies)
+    # the mesh gateway's route reaches page in the namespace its manifests use: page faces users
+    assert r.components["page-v1"].user_facing
+    assert not [d for d in res.report.dangling if "routes to Service page" in d]
