@@ -350,3 +350,13 @@ def test_a_keda_scaled_object_keeps_a_floor_as_an_hpa_does(tmp_path, scaler, rep
     evidence = {i.element: " ".join(i.evidence) for i in res.report.components}
     assert said in evidence["api"]
     assert not any("ScaledObject" in s for s in res.report.skipped)
+
+
+def test_a_variable_left_unset_in_every_service_is_one_warning_with_its_lines(tmp_path):
+    services = "".join(f"  s{i}:\n    image: ${{IMG_REPO}}/s{i}:${{IMG_TAG}}\n" for i in range(12))
+    res = import_paths([project(tmp_path, text="services:\n" + services + "  db:\n    image: ${DB_IMAGE}\n")])
+    unset = [w for w in res.report.warnings if "is not set" in w]
+    assert len(unset) == 3, unset
+    repo = next(w for w in unset if "IMG_REPO" in w)
+    assert repo.startswith("docker-compose.yml:3: variable IMG_REPO is not set") and "(12 places: lines 3, 5, 7" in repo
+    assert next(w for w in unset if "DB_IMAGE" in w).endswith("left empty")  # one place: as before

@@ -160,6 +160,33 @@ def _var(name, variables, warnings, where) -> str:
     return ""
 
 
+_UNSET = re.compile(r"(?P<file>.*):(?P<line>\d+): variable (?P<name>\S+) is not set \(not in \.env\); left empty$")
+
+
+def _unset_once(warnings: list[str]) -> list[str]:
+    """The warnings, a variable left unset in many places of one file said once, with its lines
+    (``IMG_REPO`` in every service's image: one warning, not sixty)."""
+    places: dict[tuple[str, str], list[str]] = {}
+    for w in warnings:
+        m = _UNSET.match(w)
+        if m:
+            places.setdefault((m["file"], m["name"]), []).append(m["line"])
+    out: list[str] = []
+    for w in warnings:
+        m = _UNSET.match(w)
+        if not m:
+            out.append(w)
+            continue
+        lines = places.pop((m["file"], m["name"]), None)
+        if lines is None:
+            continue  # said with its first place
+        lines = list(dict.fromkeys(lines))
+        more = f" ({len(lines)} places: lines {', '.join(lines[:8])}{' ...' if len(lines) > 8 else ''})" \
+            if len(lines) > 1 else ""
+        out.append(f"{w}{more}")
+    return out
+
+
 # ------------------------------------------------------------ merging
 class _Reset:
     __slots__ = ()
@@ -456,7 +483,7 @@ def read_compose(paths: list[Path], *, base: Path | None = None, profiles: list[
     for path in paths:
         load(path, names[path])
     project_name = state["project_name"]
-    for w in warnings:
+    for w in _unset_once(warnings):
         b.warn(w)
     if not services:
         raise PrrError("no services found in the compose file(s)", file=str(paths[0]))
