@@ -152,7 +152,7 @@ HOTEL = {
         "  geo: {build: ./services/geo}\n"
         "  rates: {build: ./services/rates}\n"
         "  basket: {build: ./services/basket}\n"
-        "  reviews: {build: ./services/reviews}\n"
+        "  reviews-api: {build: ./services/reviews}\n"
         "  registry: {image: 'hashicorp/consul:1.17'}\n"),
     # discovery by a name the registry resolves ("srv-search"): no host the files would name
     "cmd/front/server.go": (
@@ -179,7 +179,7 @@ def test_a_services_grpc_clients_are_its_calls_whatever_discovery_names_them(tmp
     deps = res.review.dependencies
     expected = {"front->search": "NewSearchClient", "search->geo": "NewGeoClient",
                 "geo->rates": "RatesGrpc.newStub", "rates->basket": "BasketServiceStub",
-                "basket->reviews": "ReviewsClient"}
+                "basket->reviews-api": "ReviewsClient"}  # the Reviews service runs as reviews-api
     for dep_id, form in expected.items():
         assert dep_id in deps, dep_id
         assert deps[dep_id].kind == "hard"

@@ -466,10 +466,10 @@ def _by_service_name(host_map) -> dict[str, list[str]]:
 
 def _service_targets(name: str, flat: dict[str, list[str]]) -> list[str]:
     """The components a gRPC service name is (``AdService``: ``adservice``, else ``ad``; ``Search``:
-    ``search``, else ``searchservice``)."""
+    ``search``, else ``searchservice``, else ``search-api``)."""
     key = name.lower()
     return flat.get(key) or (flat.get(key[:-len("service")]) if key.endswith("service") else None) \
-        or flat.get(key + "service") or []
+        or flat.get(key + "service") or flat.get(key + "api") or []
 
 
 def _grpc_calls(found: Found, clients: dict, host_map, review: Review) -> None:
