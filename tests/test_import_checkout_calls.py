@@ -271,3 +271,27 @@ def test_code_named_after_a_service_is_the_code_of_every_version_behind_it(tmp_p
     # the mesh gateway's route reaches page in the namespace its manifests use: page faces users
     assert r.components["page-v1"].user_facing
     assert not [d for d in res.report.dangling if "routes to Service page" in d]
+
+
+def test_a_shared_spring_setting_is_a_call_only_of_the_services_whose_libraries_read_it(tmp_path):
+    files = dict(BANK)
+    files["config/src/main/resources/shared/application.yml"] = (
+        "eureka:\n  client:\n    serviceUrl:\n      defaultZone: http://registry:8761/eureka/\n"
+        "security:\n  oauth2:\n    resource:\n      user-info-uri: http://login:5000/uaa/users/current\n"
+        "spring:\n  rabbitmq:\n    host: bus\n")
+    files["docker-compose.yml"] = BANK["docker-compose.yml"] + "  bus: {image: 'rabbitmq:3'}\n"
+    # the config server hands the file to ledger and to the registry; their build files say what they use
+    files["ledger/pom.xml"] = ("<project><dependencies><dependency><artifactId>spring-cloud-starter-oauth2</artifactId>"
+                               "</dependency><dependency><artifactId>spring-cloud-starter-netflix-eureka-client"
+                               "</artifactId></dependency></dependencies></project>\n")
+    files["registry/pom.xml"] = ("<project><dependencies><dependency><artifactId>spring-cloud-starter-netflix-eureka-server"
+                                 "</artifactId></dependency></dependencies></project>\n")
+    files["config/src/main/resources/shared/registry.yml"] = "server:\n  port: 8761\n"
+    res = import_paths([write(tmp_path, files)])
+    deps = set(res.review.dependencies)
+    assert {"ledger->login", "ledger->registry"} <= deps  # its libraries read them
+    assert "ledger->bus" not in deps  # no AMQP library in its build
+    assert not {"registry->login", "registry->bus"} & deps  # a Eureka server: no OAuth2, no AMQP
+    assert any("registry (security.oauth2.resource.user-info-uri)" in s for s in res.report.skipped)
+    # a service whose build file is not in the checkout keeps what the shared file says
+    assert {"edge->login", "edge->bus"} <= deps

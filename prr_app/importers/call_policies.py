@@ -346,6 +346,37 @@ def _flat(node, prefix: str, line: int, depth: int = 0):
             yield key, v, at
 
 
+def spring_keys_by_line(text: str, rel: str) -> dict[int, str]:
+    """The dotted key each line of a Spring configuration file sets (``security.oauth2.resource.user-info-uri``
+    for the line that says ``user-info-uri: ...`` under its parents)."""
+    if rel.lower().endswith(".properties"):
+        return {text.count("\n", 0, m.start()) + 1: m.group(1)
+                for m in re.finditer(r"^[ \t]*([A-Za-z0-9_.\[\]-]+)[ \t]*[=:]", text, re.MULTILINE)}
+    out: dict[int, str] = {}
+    for doc in _documents(text, rel, ":"):
+        for key, _value, line in _flat(doc.value, "", doc.line):
+            out.setdefault(line, key)
+    return out
+
+
+#: settings a Spring service uses only with a library of that technology on its class path:
+#: (key prefix, words one of which its build file names)
+SPRING_LIBRARIES = [
+    ("security.oauth2.", ("oauth2",)), ("spring.security.oauth2.", ("oauth2",)),
+    ("spring.rabbitmq.", ("amqp", "rabbit")), ("eureka.", ("eureka",)), ("spring.kafka.", ("kafka",)),
+    ("spring.data.mongodb.", ("mongo",)), ("spring.redis.", ("redis",)), ("spring.data.redis.", ("redis",)),
+    ("spring.zipkin.", ("zipkin", "sleuth", "tracing")), ("management.zipkin.", ("zipkin", "tracing")),
+]
+
+
+def spring_library(key: str) -> tuple[str, ...]:
+    """The words of the library a Spring setting needs (``spring.rabbitmq.host``: amqp or rabbit), or ()."""
+    for prefix, words in SPRING_LIBRARIES:
+        if key.startswith(prefix):
+            return words
+    return ()
+
+
 _R4J_ANNOTATION = re.compile(r"@(?:io\.github\.resilience4j\.[a-z.]+\.)?(CircuitBreaker|Retry|TimeLimiter)\s*\(([^()]{0,400})\)")
 
 

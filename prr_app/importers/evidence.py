@@ -40,7 +40,8 @@ from prr_app.importers.call_policies import (annotation_policy, dotnet_resilienc
                                              go_client_timeouts, grpc_clients, is_spring_config, nginx_policies,
                                              resilience4j_annotations,
                                              resilience4j_config, spring_config, spring_gateway_policies, time_limit,
-                                             time_limiter_settings, zuul_routes)
+                                             spring_keys_by_line, spring_library, time_limiter_settings,
+                                             zuul_routes)
 from prr_app.importers.graph import ADDRESS_NAME, dependency_type, hub_tag
 
 #: folders whose files describe tests, not the deployment
@@ -247,6 +248,8 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
     unowned: dict[str, int] = {}
     calls = _CallSettings()
     owners.learn_config_repos([f.path for f in files if f.role == "config" and not _is_test(f.rel)])
+    builds = _build_files(inv, owners)
+    not_used: dict[str, int] = {}  # "service (setting)" -> lines of a shared file its libraries do not read
     for i, f in enumerate(files):
         if progress is not None and i % 200 == 0:
             progress("reading configuration and source", i, len(files))
@@ -298,6 +301,8 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
             continue
         else:
             hits = [(targets, seen, owner) for owner in mine for targets, seen in hits]
+            if f.path in owners.shared_files and builds:
+                hits = _used_by_libraries(hits, spring_keys_by_line(text, f.rel), builds, not_used)
         f.note = f.note or f"evidence for {', '.join(sorted({h[2] for h in hits}))}"
         for owner in mine if not is_src else ():
             if spring:
@@ -333,12 +338,51 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
     if n_big:
         found.skipped.append(f"{n_big} file(s) over the size limit not read for evidence: "
                              + ", ".join(big[:5]) + (" ..." if len(big) > 5 else ""))
+    if not_used:
+        found.skipped.append(
+            "settings of a configuration repository's shared file not used where the service's build file names no "
+            "library that reads them: " + ", ".join(list(not_used)[:8]) + (" ..." if len(not_used) > 8 else ""))
     if unowned:
         found.skipped.append(
             f"{n_unowned} file(s) name known hosts but belong to no component (no compose build folder or folder "
             f"named like one): " + ", ".join(f"{k} ({v})" for k, v in list(unowned.items())[:5])
             + (" ..." if len(unowned) > 5 else ""))
     return found
+
+
+_BUILD_FILES = ("pom.xml", "build.gradle", "build.gradle.kts")
+
+
+def _build_files(inv, owners: _Owners) -> dict[str, str]:
+    """Each component's build files (Maven, Gradle) in the checkout, lower-cased: what libraries it has."""
+    out: dict[str, str] = {}
+    for f in inv.files:
+        if f.path.name not in _BUILD_FILES or f.path.parent == inv.root or _is_test(f.rel):
+            continue
+        owner = owners.of(f.path)
+        if owner is None:
+            continue
+        try:
+            out[owner] = out.get(owner, "") + f.path.read_text("utf-8", "replace")[:MAX_CONFIG_BYTES].lower()
+        except OSError:
+            continue
+    return out
+
+
+def _used_by_libraries(hits, keys: dict[int, str], builds: dict[str, str], not_used: dict[str, int]):
+    """The hits of a configuration repository's shared file (handed to every service) that each service
+    uses: a setting only a library reads (``security.oauth2.*``, ``spring.rabbitmq.*``) is not a
+    service's dependency where its build file is here and names no such library."""
+    out = []
+    for targets, seen, owner in hits:
+        words = spring_library(keys.get(seen.line, ""))
+        build = builds.get(owner)
+        if words and build is not None and not any(w in build for w in words):
+            key = f"{owner} ({keys[seen.line]})"
+            not_used[key] = not_used.get(key, 0) + 1
+            continue
+        out.append((targets, seen, owner))
+    return out
 
 
 class _CallSettings:
