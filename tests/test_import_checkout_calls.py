@@ -295,3 +295,25 @@ def test_a_shared_spring_setting_is_a_call_only_of_the_services_whose_libraries_
     assert any("registry (security.oauth2.resource.user-info-uri)" in s for s in res.report.skipped)
     # a service whose build file is not in the checkout keeps what the shared file says
     assert {"edge->login", "edge->bus"} <= deps
+
+
+def _deployment(name: str, container: str, replicas: int = 1) -> str:
+    return (f"apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}}}\nspec:\n  replicas: {replicas}\n"
+            f"  template:\n    metadata: {{labels: {{app: {name}}}}}\n"
+            f"    spec: {{containers: [{{name: {container}, image: 'x/{name}'}}]}}\n---\n"
+            f"apiVersion: v1\nkind: Service\nmetadata: {{name: {name}}}\nspec: {{selector: {{app: {name}}}, "
+            f"ports: [{{port: 80}}]}}\n---\n")
+
+
+def test_a_folder_named_after_a_workloads_container_is_its_code(tmp_path):
+    # the guestbook's shape: the frontend Deployment runs a container php-redis, built from php-redis/
+    root = write(tmp_path, {
+        "k8s/all.yaml": _deployment("frontend", "php-redis", 3) + _deployment("redis-master", "master")
+                        + _deployment("redis-replica", "replica", 2) + _deployment("loadgen", "main"),
+        "php-redis/guestbook.php": "<?php\n$host = 'redis-master';\n$read = 'redis-replica';\n",
+        # a layout folder named like a container (src/main/java) says nothing: this is the ads service's code
+        "src/ads/src/main/java/Ads.java": 'String db = "redis-master:6379";\n',
+    })
+    deps = set(import_paths([root]).review.dependencies)
+    assert {"frontend->redis-master", "frontend->redis-replica"} <= deps
+    assert "loadgen->redis-master" not in deps

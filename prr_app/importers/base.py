@@ -139,6 +139,8 @@ class ImportResult:
     address_vars: dict[str, list[str]] = field(default_factory=dict)
     #: component id -> folders holding its code or configuration (compose ``build`` contexts)
     code_dirs: dict[str, list[str]] = field(default_factory=dict)
+    #: other names of a component's code (a container of its pods) -> component id
+    aliases: dict[str, str] = field(default_factory=dict)
     #: for a folder import: every file looked at, what it was taken for and what came of it
     inventory: object | None = None
     #: what the platform applies to every call to a component (a service mesh's timeout, retries,

@@ -88,7 +88,7 @@ class _Owners:
     folder, or a folder named like it."""
 
     def __init__(self, review: Review, code_dirs: dict[str, list[str]], root: Path,
-                 hosts: dict[str, list[str]] | None = None):
+                 hosts: dict[str, list[str]] | None = None, aliases: dict[str, str] | None = None):
         claimed: dict[Path, set[str]] = {}
         for c, ds in code_dirs.items():
             for d in ds:
@@ -104,6 +104,11 @@ class _Owners:
             for n in {cid.lower(), comp.name.lower()}:
                 if len(n) >= 3 and "/" not in n:
                     self.names.setdefault(n, cid)
+        # a container's name names its workload's code too (src/php-redis/ is frontend's, whose pods run it):
+        # a folder named so, only (not a configuration file's name or key)
+        self.aliases = {a: cid for a, cid in (aliases or {}).items()
+                        if len(a) >= 3 and "/" not in a and cid in review.components and a not in self.names
+                        and a not in _LAYOUT_FOLDERS}
         self.flat: dict[str, str] = {}
         for n, cid in self.names.items():
             self.flat.setdefault(re.sub(r"[^a-z0-9]", "", n), cid)
@@ -198,6 +203,8 @@ class _Owners:
                 owner = self._match(seg.lower())
                 if owner:
                     break
+            else:  # no folder named like a component: one named like a container of one
+                owner = next((self.aliases[s.lower()] for s in reversed(parts) if s.lower() in self.aliases), None)
         self.cache[folder] = owner
         return owner
 
@@ -227,6 +234,12 @@ class _Owners:
         return best[1] if best else None
 
 
+#: folder names of a source layout (src/main/java, cmd/, app/): never taken for a container's name
+_LAYOUT_FOLDERS = frozenset({"main", "src", "app", "apps", "server", "api", "web", "lib", "libs", "cmd", "pkg",
+                             "internal", "java", "kotlin", "python", "code", "service", "services", "source",
+                             "resources", "config", "deploy", "docker", "build", "scripts", "bin", "www", "html"})
+
+
 def _is_test(rel: str) -> bool:
     parts = rel.lower().split("/")[:-1]
     return any(p in TEST_DIRS for p in parts) or bool(re.search(r"(^|/)[^/]*[._-]test\.(ya?ml|properties)$",
@@ -235,13 +248,13 @@ def _is_test(rel: str) -> bool:
 
 def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[str, list[str]],
          code_dirs: dict[str, list[str]], *, scan_source: bool = True, source_limit: int = 512 * 1024,
-         progress=None) -> Found:
+         progress=None, aliases: dict[str, str] | None = None) -> Found:
     """Look through the inventory's configuration (and source) files for addresses of known components."""
     found = Found()
     host_map = {h.lower(): ids for h, ids in hosts.items() if ids}
     if not host_map:
         return found
-    owners = _Owners(review, code_dirs, inv.root, host_map)
+    owners = _Owners(review, code_dirs, inv.root, host_map, aliases)
     files = [f for f in inv.files if f.role == "config" or (scan_source and f.role == "source")]
     n_cfg = n_src = n_test = n_big = n_unowned = 0
     big: list[str] = []

@@ -77,6 +77,7 @@ class GraphBuilder:
         self.address_vars: dict[str, set[str]] = {}
         #: folders that hold a component's code or configuration (compose ``build`` contexts)
         self.code_dirs: dict[str, set[str]] = {}
+        self.aliases: dict[str, set[str]] = {}  # other names of a component's code (a container's name) -> ids
         self.comp_evidence: dict[str, list[str]] = {}
         self.deps: dict[tuple[str, str], _Dep] = {}
         self.domains: dict[str, FailureDomain] = {}
@@ -125,6 +126,12 @@ class GraphBuilder:
     def address_var(self, var: str, cid: str) -> None:
         if var:
             self.address_vars.setdefault(var, set()).add(self._id(cid))
+
+    def alias(self, cid: str, name: str) -> None:
+        """``name`` also names ``cid``'s code (a container of its pods: ``php-redis`` in ``frontend``),
+        as a folder of the checkout may be named."""
+        if name:
+            self.aliases.setdefault(name.lower(), set()).add(self._id(cid))
 
     def code_dir(self, cid: str, folder: Path) -> None:
         self.code_dirs.setdefault(self._id(cid), set()).add(str(folder))
@@ -311,6 +318,9 @@ class GraphBuilder:
                             hosts={h: c for h, c in hosts.items() if c},
                             address_vars={v: c for v, c in addr.items() if c},
                             code_dirs={c: sorted(d) for c, d in self.code_dirs.items() if c in review.components},
+                            # a name several workloads' containers have (app, server) names none of them
+                            aliases={a: next(iter(c)) for a, c in self.aliases.items()
+                                     if len(c) == 1 and next(iter(c)) in review.components},
                             shared_only={dependency_id(s, t): list(d.shared) for (s, t), d in self.deps.items()
                                          if d.shared and not d.direct and dependency_id(s, t) in review.dependencies},
                             order_only={dependency_id(s, t): d.order_warning for (s, t), d in self.deps.items()

@@ -609,6 +609,7 @@ class _K8sImport:
                 cn = sy.text(c.get("name"))
                 if cn and cn != w.obj.name:
                     container_names.setdefault(cn, w.obj.name)
+                    b.alias(w.cid, cn)
         self.container_names = container_names
         self.env_cache: dict = {}
         # ConfigMaps several workloads take whole (envFrom): an address book, not a choice of calls

@@ -825,7 +825,8 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
         if f in addons:
             f.note = "read (optional part)"
     ev = evidence.scan(inv, assembled.review, assembled.hosts, assembled.address_vars, assembled.code_dirs,
-                       scan_source=scan_source, source_limit=source_limit, progress=progress)
+                       scan_source=scan_source, source_limit=source_limit, progress=progress,
+                       aliases=assembled.aliases)
     assembled.add_evidence(ev, decisions or {})
     return assembled.finish()
 
@@ -953,6 +954,7 @@ class _Assembly:
         self.hosts: dict[str, list[str]] = {}
         self.address_vars: dict[str, list[str]] = {}
         self.code_dirs: dict[str, list[str]] = {}
+        self.aliases: dict[str, str] = {}  # a component's other names (its containers') -> id
         self.systems: list[str] = []
         self.inferred: list[dict] = []
         self.call_policies: dict[str, dict] = {}
@@ -998,6 +1000,9 @@ class _Assembly:
             self.address_vars[v] += [i for i in ids if i not in self.address_vars[v]]
         for c, dirs in res.code_dirs.items():
             self.code_dirs.setdefault(c, []).extend(dirs)
+        for a, c in res.aliases.items():
+            if c in kept:
+                self.aliases.setdefault(a, c)
         for c, pol in res.call_policies.items():
             if c in kept:
                 self.call_policies[c] = pol
