@@ -317,3 +317,33 @@ def test_a_folder_named_after_a_workloads_container_is_its_code(tmp_path):
     deps = set(import_paths([root]).review.dependencies)
     assert {"frontend->redis-master", "frontend->redis-replica"} <= deps
     assert "loadgen->redis-master" not in deps
+
+
+def test_a_shared_configurations_address_is_the_call_of_the_services_whose_code_reads_its_key(tmp_path):
+    # one config.json at the root for every service; each service's code reads the keys it needs
+    root = write(tmp_path, {
+        "docker-compose.yml": "services:\n  front: {build: ./cmd/front}\n  geo: {build: ./cmd/geo}\n"
+                              "  tracing: {image: 'jaegertracing/all-in-one:1.57'}\n  geo-db: {image: 'mongo:7'}\n",
+        "config.json": '{\n  "tracingAddress": "tracing:6831",\n  "GeoMongoAddress": "geo-db:27017",\n'
+                       '  "host": "geo-db"\n}\n',
+        "cmd/front/main.go": 'addr := result["tracingAddress"]\n',
+        "cmd/geo/main.go": 'db := result["GeoMongoAddress"]\n',
+    })
+    deps = import_paths([root]).review.dependencies
+    assert "front->tracing" in deps and deps["front->tracing"].kind == "soft"  # a telemetry hub
+    assert any('front\'s code reads "tracingAddress" at cmd/front/main.go:1' in e for e in deps["front->tracing"].evidence)
+    assert "geo->geo-db" in deps  # a key named after the service is the service's, as before
+    assert "geo->tracing" not in deps  # its code does not read the key
+    assert "front->geo-db" not in deps  # a bare "host" key says nothing of whose address it is
+
+
+@pytest.mark.parametrize("name,image,telemetry", [
+    ("tracing", "jaegertracing/all-in-one:1.57", True),  # the hub's own organisation
+    ("cart", "ghcr.io/open-telemetry/demo:1.11.0-cart", False),  # an organisation that only mentions it
+    ("collector", "otel/opentelemetry-collector-contrib:0.98.0", True),
+])
+def test_a_telemetry_hub_is_known_by_its_image_organisation_only_when_it_is_the_hubs(name, image, telemetry):
+    from prr_app.importers.graph import recognise
+
+    _kind, tags, _why = recognise(name, image)
+    assert ("telemetry" in tags) is telemetry

@@ -262,6 +262,7 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
     calls = _CallSettings()
     owners.learn_config_repos([f.path for f in files if f.role == "config" and not _is_test(f.rel)])
     builds = _build_files(inv, owners)
+    shared_keys: dict[str, tuple] = {}  # an address key of a configuration no service owns -> (targets, seen)
     not_used: dict[str, int] = {}  # "service (setting)" -> lines of a shared file its libraries do not read
     for i, f in enumerate(files):
         if progress is not None and i % 200 == 0:
@@ -302,8 +303,13 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
         if not mine and not is_src:
             # a configuration shared by every service (config.json: "GeoMongoAddress": "mongodb-geo:27018"):
             # a line whose key starts with one component's name is that component's
-            hits = [(targets, seen, owners.by_key(seen.what, targets)) for targets, seen in hits]
-            hits = [h for h in hits if h[2]]
+            keyed = [(targets, seen, owners.by_key(seen.what, targets)) for targets, seen in hits]
+            # the others ("jaegerAddress": "jaeger:6831") are the calls of the services whose code reads the key
+            for targets, seen, owner in keyed:
+                key = _address_key(seen.what) if owner is None else None
+                if key:
+                    shared_keys.setdefault(key, (targets, seen))
+            hits = [h for h in keyed if h[2]]
             if not hits:
                 n_unowned += 1
                 unowned[f.rel] = 1
@@ -339,6 +345,8 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
                 # one line says it once (a @FeignClient line is also a string naming the host)
                 if len(lst) < 20 and not any(x.file == s.file and x.line == s.line for x in lst):
                     lst.append(s)
+    if shared_keys:
+        _keys_read(found, shared_keys, review, inv.root)
     calls.settle(found, host_map, review)
     calls.settle_dotnet(found, review)
     if progress is not None:
@@ -380,6 +388,55 @@ def _build_files(inv, owners: _Owners) -> dict[str, str]:
         except OSError:
             continue
     return out
+
+
+_KEY = re.compile(r"""^\s*["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?\s*[:=]""")
+
+
+def _address_key(line: str) -> str | None:
+    """The key of a configuration line when its name says it holds an address and says of what
+    (``jaegerAddress``, ``ORDERS_DB_HOST``; not a bare ``host`` or ``url``)."""
+    m = _KEY.match(line)
+    if not m:
+        return None
+    key = m.group(1)
+    a = ADDRESS_NAME.search(key.replace("-", "_").replace(".", "_"))
+    return key if a and a.start() >= 3 and len(key) >= 8 else None
+
+
+def _keys_read(found: Found, shared_keys: dict[str, tuple], review: Review, root: Path) -> None:
+    """A configuration every service is handed (a ``config.json`` at the root) names an address under
+    a key; the services whose own code reads that key (``result["jaegerAddress"]``) call it."""
+    quoted = {k: re.compile(r"""["'`]""" + re.escape(k) + r"""["'`]""") for k in shared_keys}
+    for owner, files in found.files.items():
+        if owner not in review.components:
+            continue
+        for path, is_src in files:
+            if not is_src:
+                continue
+            try:
+                text = path.read_text("utf-8", "replace")
+            except OSError:
+                continue
+            for key, rx in quoted.items():
+                m = rx.search(text)
+                if not m:
+                    continue
+                targets, seen = shared_keys[key]
+                try:
+                    rel = path.relative_to(root).as_posix()
+                except ValueError:
+                    rel = path.name
+                line = text.count("\n", 0, m.start()) + 1
+                for t in targets:
+                    if t == owner or t not in review.components:
+                        continue
+                    kind, word = dependency_type(review.components[t])
+                    lst = found.edges.setdefault((owner, t), [])
+                    s = Seen(seen.file, seen.line, f"{seen.what} ({word}; {owner}'s code reads \"{key}\" at {rel}:{line})",
+                             "config", kind)
+                    if len(lst) < 20 and not any(x.file == s.file and x.line == s.line for x in lst):
+                        lst.append(s)
 
 
 def _used_by_libraries(hits, keys: dict[int, str], builds: dict[str, str], not_used: dict[str, int]):

@@ -555,8 +555,12 @@ def recognise(name: str, image: str = "", ports: list[int] | tuple = ()) -> tupl
                 break
     if kind is None and re.search(r"(^|[-_])(db|database|sql)($|[-_])", name.lower()):
         kind, why = "datastore", f"name {name}"
+    # an image whose organisation is the hub's own (jaegertracing/all-in-one is Jaeger's), not one
+    # that merely mentions it (ghcr.io/open-telemetry/demo is the demo's services)
+    segs = img.split("@")[0].split("/")
+    org = segs[-2] if len(segs) >= 2 else ""
     for rx, t in _HUBS:
-        if rx.search(name.lower()) or (repo and rx.search(repo)):
+        if rx.search(name.lower()) or (repo and rx.search(repo)) or (org and rx.fullmatch(org)):
             tags.append(t)
             break
     else:
