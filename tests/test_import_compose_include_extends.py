@@ -79,3 +79,24 @@ def test_extends_errors_and_gaps(tmp_path):
     with pytest.raises(PrrError) as e:
         import_paths([loop], "compose")
     assert "extends itself" in str(e.value)
+
+
+def test_an_included_service_overridden_as_compose_allows_and_redefined_as_it_refuses(tmp_path):
+    """docker compose lets compose.override.yaml, or a later file of one include's path list, override
+    an included service; it refuses the including file, or a second include, defining it again."""
+    write(tmp_path / "cart" / "compose.yaml", "services:\n  cart:\n    image: shop/cart\n")
+    write(tmp_path / "cart" / "debug.yaml", "services:\n  cart:\n    environment: {LOG: debug}\n")
+    write(tmp_path / "orders" / "compose.yaml", "services:\n  orders:\n    image: shop/orders\n")
+    main = write(tmp_path / "compose.yaml",
+                 "include:\n  - path: [cart/compose.yaml, cart/debug.yaml]\n  - orders/compose.yaml\n"
+                 "services:\n  web:\n    image: shop/web\n    environment: {CART_ADDR: 'cart:80'}\n")
+    override = write(tmp_path / "compose.override.yaml",
+                     "services:\n  cart:\n    ports: ['8081:80']\n  orders:\n    environment: {DB_HOST: web}\n")
+    res = import_paths([main, override], "compose")
+    assert {"web", "cart", "orders"} == set(res.review.components)
+    assert not [w for w in res.report.warnings if "Compose refuses" in w]
+    # the including file defining an included service again: what Compose refuses, said
+    write(tmp_path / "compose.yaml", main.read_text() + "  orders:\n    image: shop/orders:2\n")
+    res = import_paths([main], "compose")
+    refused = [w for w in res.report.warnings if "Compose refuses" in w]
+    assert len(refused) == 1 and "service orders" in refused[0]

@@ -416,7 +416,9 @@ def read_compose(paths: list[Path], *, base: Path | None = None, profiles: list[
         merged["__lines__"] = lines
         return merged
 
-    def load(path: Path, fname: str, chain: tuple = ()) -> None:
+    def load(path: Path, fname: str, chain: tuple = (), entry: tuple | None = None) -> None:
+        """Read one compose file (``chain``: the files that include it, the top-level one first;
+        ``entry``: the include entry it came by, which the files of one ``path:`` list share)."""
         top = load_top(path, fname)
         if top is None:
             b.read(f"{fname}: no services (empty or only comments)")
@@ -430,7 +432,7 @@ def read_compose(paths: list[Path], *, base: Path | None = None, profiles: list[
         if "include" in top:
             il = top.line_of("include")
             inc = top["include"]
-            for entry in inc if isinstance(inc, list) else [inc]:
+            for n_entry, entry in enumerate(inc if isinstance(inc, list) else [inc]):
                 refs = entry.get("path") if isinstance(entry, dict) else entry
                 for ref in refs if isinstance(refs, list) else [refs]:
                     if not isinstance(ref, str) or not ref:
@@ -445,7 +447,8 @@ def read_compose(paths: list[Path], *, base: Path | None = None, profiles: list[
                     if ipath.resolve() in chain or ipath.resolve() == path.resolve() or len(chain) > 32:
                         raise PrrError(f"include {ref} includes itself", file=str(path), location=f"line {il}")
                     b.read(f"{fname}:{il}: includes {ref}")
-                    load(ipath, label(ipath, path, fname), chain + (path.resolve(),))
+                    load(ipath, label(ipath, path, fname), chain + (path.resolve(),),
+                         ((chain or (path.resolve(),))[0], path.resolve(), n_entry))
         svcs = services_of(top, path, fname)
         if svcs is None:
             b.read(f"{fname}: no services")
@@ -464,7 +467,11 @@ def read_compose(paths: list[Path], *, base: Path | None = None, profiles: list[
             norm = normalised(sname, svc, svcs, path, fname)
             norm["__defined__"] = (fname, svcs.line_of(sname))
             if sname in services:
-                if chain or services[sname].get("__included__"):
+                came = services[sname].get("__included__")
+                # Compose refuses a service an include brings that the including file or another include
+                # defines too; a later file of the same include's path list, or a later top-level layer
+                # (compose.override.yaml), overrides it, as docker compose does
+                if (entry is not None and came != entry) or (entry is None and came and came[1] == path.resolve()):
                     b.warn(f"{fname}:{svcs.line_of(sname)}: service {sname} is defined by an included file and "
                            f"again here (Compose refuses this); the definitions are merged")
                 lines = dict(services[sname]["__lines__"])
@@ -474,8 +481,8 @@ def read_compose(paths: list[Path], *, base: Path | None = None, profiles: list[
                 merged.setdefault("__layers__", [services[sname]["__defined__"][0]]).append(fname)
                 services[sname] = merged
             else:
-                if chain:
-                    norm["__included__"] = True
+                if entry is not None:
+                    norm["__included__"] = entry
                 services[sname] = norm
             count += 1
         b.read(f"{fname}: {count} service(s)")
