@@ -347,3 +347,44 @@ def test_a_telemetry_hub_is_known_by_its_image_organisation_only_when_it_is_the_
 
     _kind, tags, _why = recognise(name, image)
     assert ("telemetry" in tags) is telemetry
+
+
+def test_depends_on_a_database_the_services_code_never_names_is_start_up_order_only(tmp_path):
+    # an aggregator started after every database (eShopOnContainers' shape), a service that uses its
+    # own, and one whose configuration comes from a config server (the checkout may not hold it)
+    root = write(tmp_path, {
+        "docker-compose.yml": (
+            "services:\n"
+            "  agg: {build: ./agg, depends_on: [sqldata, basket-api]}\n"
+            "  basket-api:\n    build: ./basket\n    depends_on: [basketdata, bus]\n"
+            "    environment: {ConnectionStrings__EventBus: bus}\n"
+            "  orders: {build: ./orders, depends_on: [sqldata, config]}\n"
+            "  config: {image: shop/config}\n"
+            "  sqldata: {image: 'mcr.microsoft.com/mssql/server:2022-latest'}\n"
+            "  basketdata: {image: 'redis:7'}\n  bus: {image: 'rabbitmq:3'}\n"),
+        "agg/Program.cs": 'builder.Services.AddHttpClient<BasketClient>(c => c.BaseAddress = new("http://basket-api"));\n',
+        "basket/appsettings.json": '{\n  "ConnectionString": "basketdata:6379"\n}\n',
+        "basket/Program.cs": "var app = builder.Build();\n",
+        "orders/src/main/resources/application.yml": "spring.config.import: configserver:http://config:8888\n",
+        "orders/src/main/java/Orders.java": "class Orders {}\n",
+    })
+    res = import_paths([root])
+    deps = res.review.dependencies
+    assert deps["agg->sqldata"].kind == "soft"
+    assert any("agg -> sqldata rests on depends_on alone, and agg's code (1 source file(s) read) and configuration "
+               "never name sqldata" in w for w in res.report.warnings)
+    assert deps["basket-api->basketdata"].kind == "hard"  # its configuration names it
+    assert deps["basket-api->bus"].kind == "async"  # .NET's ConnectionStrings__EventBus names the broker
+    assert deps["orders->sqldata"].kind == "hard"  # its configuration may be on the config server
+
+
+@pytest.mark.parametrize("image,kind", [
+    ("mcr.microsoft.com/mssql/server:2022-latest", "datastore"),  # the organisation names the product
+    ("mcr.microsoft.com/azure-sql-edge", "datastore"),
+    ("gvenzl/oracle-xe:21-slim", "datastore"),
+    ("mcr.microsoft.com/dotnet/aspnet:8.0", None),
+])
+def test_sql_server_and_oracle_images_are_datastores(image, kind):
+    from prr_app.importers.graph import recognise
+
+    assert recognise("sqldata", image)[0] == kind

@@ -148,9 +148,11 @@ class ImportResult:
     #: to the dependencies a repository's configuration and source show as well
     #: (:func:`prr_app.importers.graph.apply_call_policies`)
     call_policies: dict[str, dict] = field(default_factory=dict)
-    #: dependency id -> the warning that it rests on start-up order alone (compose ``depends_on``):
-    #: a repository's configuration that names the call replaces it (``repository._Assembly``)
-    order_only: dict[str, str] = field(default_factory=dict)
+    #: dependency id -> (what the report said, vital): it rests on start-up order alone (compose
+    #: ``depends_on``): soft with a warning, or (vital) hard on a datastore, cache, queue or registry
+    #: with a line read. A repository's configuration that names the call settles the first
+    #: (``repository._Assembly``); code of the caller that never names the target, the second.
+    order_only: dict[str, tuple[str, bool]] = field(default_factory=dict)
     #: dependency id -> [(variable, where it comes from)]: dependencies only an address book names, one
     #: every workload is handed (a ConfigMap in several workloads' ``envFrom``); a repository's import
     #: leaves out those whose caller's code never reads the variable (``repository._Assembly``)

@@ -727,7 +727,8 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
                              "order, not a call): recorded as soft; check it")
             elif not had:
                 what = "service registry" if "discovery" in tcomp.tags else tcomp.kind
-                b.read(f"{file}:{line}: {sname} -> {dep}: depends_on a {what}, recorded as hard")
+                b.order_only(sname, target, f"{file}:{line}: {sname} -> {dep}: depends_on a {what}, recorded as hard",
+                             vital=True)
         links = svc.get("links")
         for i, l in enumerate(links if isinstance(links, list) else []):
             name = str(l).split(":")[0]

@@ -43,6 +43,9 @@ class _Dep:
     settings: dict = field(default_factory=dict)
     #: the warning that said it rests on start-up order alone (compose ``depends_on``), if one did
     order_warning: str = ""
+    #: ... and it was recorded as hard all the same (a datastore, cache, queue or registry: order_warning
+    #: is then a line read, not a warning)
+    order_vital: bool = False
     #: (variable, where it comes from) of each address that names it from an address book every
     #: workload gets (a ConfigMap in several workloads' ``envFrom``)
     shared: list = field(default_factory=list)
@@ -246,13 +249,19 @@ class GraphBuilder:
             self._seen_dangling.add(what)
             self.report.dangling.append(what)
 
-    def order_only(self, source: str, target: str, what: str) -> None:
-        """Warn that the dependency ``source`` -> ``target`` rests on start-up order alone (``what``),
-        and remember it: a repository's configuration that names the call settles it later."""
+    def order_only(self, source: str, target: str, what: str, *, vital: bool = False) -> None:
+        """Say that the dependency ``source`` -> ``target`` rests on start-up order alone (``what``: a
+        warning; ``vital``: a line read, the target being a datastore, cache, queue or registry the
+        service is taken to need), and remember it: a repository's configuration that names the call,
+        or code that never does, settles it later."""
         dep = self.deps.get((self._id(source), self._id(target)))
         if dep is not None:
             dep.order_warning = what
-        self.warn(what)
+            dep.order_vital = vital
+        if vital:
+            self.read(what)
+        else:
+            self.warn(what)
 
     def warn(self, what: str) -> None:
         if what not in self._seen_warnings:
@@ -323,7 +332,8 @@ class GraphBuilder:
                                      if len(c) == 1 and next(iter(c)) in review.components},
                             shared_only={dependency_id(s, t): list(d.shared) for (s, t), d in self.deps.items()
                                          if d.shared and not d.direct and dependency_id(s, t) in review.dependencies},
-                            order_only={dependency_id(s, t): d.order_warning for (s, t), d in self.deps.items()
+                            order_only={dependency_id(s, t): (d.order_warning, d.order_vital)
+                                        for (s, t), d in self.deps.items()
                                         if d.order_warning and d.strength == STARTUP
                                         and dependency_id(s, t) in review.dependencies})
 
@@ -476,6 +486,7 @@ _TECH = [
     (r"memcache", "cache", "memcached"),
     (r"postgres(?:ql)?|postgis|timescale|cockroach|yugabyte", "datastore", "postgres"),
     (r"mysql|mariadb|percona|tidb|vitess", "datastore", "mysql"),
+    (r"mssql|sqlserver|azure-sql-edge|sql-edge|oracle(?:-xe|-free)?|db2|firebird", "datastore", "sql"),
     (r"mongo", "datastore", "mongodb"),
     (r"cassandra|scylla", "datastore", "cassandra"),
     (r"elasticsearch|opensearch|solr", "datastore", "search"),
@@ -532,8 +543,10 @@ def recognise(name: str, image: str = "", ports: list[int] | tuple = ()) -> tupl
     tags: list[str] = []
     kind = None
     why = ""
+    segs = img.split("@")[0].split("/")
+    org = segs[-2] if len(segs) >= 2 else ""  # mcr.microsoft.com/mssql/server is SQL Server's
     for rx, k, t in _TECH_RE:
-        hit = rx.search(repo) or (not repo and rx.search(name.lower()))
+        hit = rx.search(repo) or (org and rx.fullmatch(org)) or (not repo and rx.search(name.lower()))
         if hit:
             kind, why = k, f"image {image}" if repo else f"name {name}"
             tags.append(t)
@@ -557,8 +570,6 @@ def recognise(name: str, image: str = "", ports: list[int] | tuple = ()) -> tupl
         kind, why = "datastore", f"name {name}"
     # an image whose organisation is the hub's own (jaegertracing/all-in-one is Jaeger's), not one
     # that merely mentions it (ghcr.io/open-telemetry/demo is the demo's services)
-    segs = img.split("@")[0].split("/")
-    org = segs[-2] if len(segs) >= 2 else ""
     for rx, t in _HUBS:
         if rx.search(name.lower()) or (repo and rx.search(repo)) or (org and rx.fullmatch(org)):
             tags.append(t)
@@ -628,7 +639,9 @@ def dependency_type(target: Component) -> tuple[str, str]:
 ADDRESS_NAME = re.compile(
     r"(ADDR|ADDRESS|HOST|HOSTNAME|HOSTS|URL|URI|ENDPOINT|SERVER|SERVERS|SERVICE|BROKER|BROKERS|DSN|"
     r"CONNECTION|CONN|CONNECTION_STRING|TARGET|UPSTREAM|BACKEND|REDIS|MONGO|MONGODB|"
-    r"POSTGRES|MYSQL|KAFKA|AMQP|RABBIT|RABBITMQ|NATS|MEMCACHED|ELASTICSEARCH|ZIPKIN|JAEGER|OTLP|SEED)S?$",
+    r"POSTGRES|MYSQL|KAFKA|AMQP|RABBIT|RABBITMQ|NATS|MEMCACHED|ELASTICSEARCH|ZIPKIN|JAEGER|OTLP|SEED)S?$"
+    # .NET's configuration section of connection strings: ConnectionStrings__EventBus=rabbitmq
+    r"|^ConnectionStrings(?:__|:)",
     re.IGNORECASE,
 )
 #: variable names that say their value is a host (``DB_HOST``, ``POSTGRES_SEEDS``), not just something

@@ -958,7 +958,7 @@ class _Assembly:
         self.systems: list[str] = []
         self.inferred: list[dict] = []
         self.call_policies: dict[str, dict] = {}
-        self.order_only: dict[str, str] = {}  # dependency id -> its "rests on depends_on alone" warning
+        self.order_only: dict[str, tuple[str, bool]] = {}  # dependency id -> (what was said, vital): ImportResult
         self.shared_only: dict[str, list] = {}  # dependency id -> the address books that alone name it
 
     def add(self, key: str, res: ImportResult) -> None:
@@ -1116,6 +1116,31 @@ class _Assembly:
             if dep is not None:
                 settle_calls(dep, pol)
         self._settle_address_books(found)
+        self._settle_vital_order(found)
+
+    def _settle_vital_order(self, found) -> None:
+        """A ``depends_on`` alone on a datastore, cache, queue or registry was recorded as hard (a service
+        needs its own database); where the service's code is in the checkout (read here) and neither
+        it nor any configuration names the target, the order is start-up order only (an aggregator
+        started after every database, eShopOnContainers'): soft, with the warning a ``depends_on``
+        alone gets. Not for a service that takes its configuration from a config server: what names
+        its database may be there, outside the checkout (Spring PetClinic's)."""
+        comps = self.review.components
+        configured = {d.source for d in self.review.dependencies.values()
+                      if d.target in comps and "config" in comps[d.target].tags}
+        for dep_id, (said, vital) in sorted(self.order_only.items()):
+            dep = self.review.dependencies.get(dep_id)
+            if not vital or dep is None or (dep.source, dep.target) in found.edges or len(dep.evidence) != 1 \
+                    or dep.source in configured:
+                continue
+            n_src = sum(1 for _p, is_src in found.files.get(dep.source, []) if is_src)
+            if not n_src:
+                continue
+            dep.kind = "soft"
+            where = said.split(": ", 1)[0]
+            self.report.warnings.append(
+                f"{where}: {dep.source} -> {dep.target} rests on depends_on alone, and {dep.source}'s code "
+                f"({n_src} source file(s) read) and configuration never name {dep.target}: recorded as soft; check it")
 
     def _onto_groups(self, found) -> None:
         """Calls to every member of a redundancy group (a host name in front of several workloads, as a
@@ -1168,11 +1193,14 @@ class _Assembly:
         Dockerfile or a config file): it takes the kind the call has, and the warning goes."""
         from prr_app.importers.evidence import weakest
 
-        warning = self.order_only.pop(dep.id, None)
-        if warning is None or weakest(seen) != "strong":
-            if warning is not None:
-                self.order_only[dep.id] = warning  # only source literals name it: the warning stands
+        said = self.order_only.pop(dep.id, None)
+        if said is not None and said[1]:
+            return  # hard already: anything naming it confirms it
+        if said is None or weakest(seen) != "strong":
+            if said is not None:
+                self.order_only[dep.id] = said  # only source literals name it: the warning stands
             return
+        warning = said[0]
         call = next(s for s in seen if s.confidence == "config")
         if call.kind != "soft":  # a telemetry or config hub's calls stay soft
             dep.kind = call.kind
