@@ -37,6 +37,7 @@ from prr_app.importers.graph import (
     GraphBuilder,
     dependency_type,
     host_refs,
+    hub_tag,
     recognise,
     redact,
     short_names,
@@ -722,7 +723,10 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
             typ = "hard" if vital else "soft"
             b.depend(sname, target, typ, STARTUP,
                      f"{file}:{line}: {sname} depends_on {dep} ({note}{'' if had else '; no env var names it'})")
-            if not had and not vital:
+            if not had and not vital and hub_tag(tcomp) == "telemetry":
+                # soft whatever it is (sending traces or metrics is soft): nothing to check
+                b.read(f"{file}:{line}: {sname} -> {dep}: depends_on a telemetry hub, recorded as soft")
+            elif not had and not vital:
                 b.order_only(sname, target, f"{file}:{line}: {sname} -> {dep} rests on depends_on alone (start-up "
                              "order, not a call): recorded as soft; check it")
             elif not had:
