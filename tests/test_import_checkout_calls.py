@@ -391,11 +391,11 @@ def test_sql_server_and_oracle_images_are_datastores(image, kind):
 
 
 def test_depends_on_a_telemetry_hub_is_soft_without_a_warning_to_check_it(tmp_path):
-    main = write(tmp_path, {"docker-compose.yml": "services:\n  api: {image: x/api, depends_on: [jaeger-agent, db]}\n"
+    main = write(tmp_path, {"docker-compose.yml": "services:\n  api: {image: x/api, depends_on: [jaeger-agent, auth]}\n"
                                                   "  jaeger-agent: {image: 'jaegertracing/jaeger-agent:1.57'}\n"
-                                                  "  db: {image: x/db}\n"}) / "docker-compose.yml"
+                                                  "  auth: {image: x/auth}\n"}) / "docker-compose.yml"
     res = import_paths([main])
     assert res.review.dependencies["api->jaeger-agent"].kind == "soft"
     warned = [w for w in res.report.warnings if "depends_on alone" in w]
-    assert len(warned) == 1 and "api -> db" in warned[0]  # a plain service still asks to be checked
+    assert len(warned) == 1 and "api -> auth" in warned[0]  # a plain service still asks to be checked
     assert any("api -> jaeger-agent: depends_on a telemetry hub, recorded as soft" in r for r in res.report.read)
