@@ -399,3 +399,20 @@ def test_depends_on_a_telemetry_hub_is_soft_without_a_warning_to_check_it(tmp_pa
     warned = [w for w in res.report.warnings if "depends_on alone" in w]
     assert len(warned) == 1 and "api -> auth" in warned[0]  # a plain service still asks to be checked
     assert any("api -> jaeger-agent: depends_on a telemetry hub, recorded as soft" in r for r in res.report.read)
+
+
+def test_a_published_port_behind_the_gateway_reaches_is_not_the_way_users_come_in(tmp_path):
+    # a social network's shape: nginx in front; a storage service two calls down publishes a debug port
+    main = write(tmp_path, {"docker-compose.yml": (
+        "services:\n"
+        "  nginx-front:\n    image: 'openresty/openresty:1.21'\n    ports: ['8080:8080']\n"
+        "    environment: {COMPOSE_ADDR: 'compose-post:9090'}\n"
+        "  compose-post:\n    image: x/compose\n    environment: {STORAGE_ADDR: 'post-storage:9090'}\n"
+        "  post-storage:\n    image: x/storage\n    ports: ['10002:9090']\n"
+        "  admin-tool:\n    image: x/tool\n    ports: ['9000:9000']\n")}) / "docker-compose.yml"
+    res = import_paths([main])
+    c = res.review.components
+    assert c["nginx-front"].user_facing and not c["post-storage"].user_facing
+    assert any("behind the gateway nginx-front" in e for e in next(i.evidence for i in res.report.components
+                                                                  if i.element == "post-storage"))
+    assert c["admin-tool"].user_facing  # nothing reaches it through the gateway: its port may be the way in

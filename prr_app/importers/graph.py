@@ -585,16 +585,26 @@ PORT_FACING = "on the host: user-facing"
 
 
 def behind_a_gateway(review: Review, evidence: dict[str, list[str]]) -> list[str]:
-    """Services user-facing only because they publish a port, that a user-facing gateway routes to: the
-    gateway is the way in, their ports are for developers and operators (Spring's services behind its
-    API gateway). They stop being user-facing, said in their ``evidence``; the ids changed."""
+    """Services user-facing only because they publish a port, that a user-facing gateway reaches, by its
+    routes or through the services it calls: the gateway is the way in, their ports are for developers
+    and operators (Spring's services behind its API gateway; a storage service a social network's
+    nginx reaches through the services it calls). They stop being user-facing, said in their
+    ``evidence``; the ids changed."""
     fronts = {cid for cid, c in review.components.items() if c.user_facing and c.kind == "gateway"}
     if not fronts:
         return []
-    behind: dict[str, str] = {}
+    out_of: dict[str, list[str]] = {}
     for dep in review.dependencies.values():
-        if dep.source in fronts and dep.target in review.components and dep.target not in fronts:
-            behind.setdefault(dep.target, dep.source)
+        targets = review.groups[dep.target].members if dep.target in review.groups else [dep.target]
+        out_of.setdefault(dep.source, []).extend(t for t in targets if t in review.components)
+    behind: dict[str, str] = {}  # component -> the gateway that reaches it
+    todo = [(f, f) for f in sorted(fronts)]
+    while todo:
+        here, gw = todo.pop()
+        for t in out_of.get(here, ()):
+            if t not in fronts and t not in behind:
+                behind[t] = gw
+                todo.append((t, gw))
     out = []
     for cid, gw in sorted(behind.items()):
         comp, ev = review.components[cid], evidence.setdefault(cid, [])
