@@ -416,3 +416,32 @@ def test_a_published_port_behind_the_gateway_reaches_is_not_the_way_users_come_i
     assert any("behind the gateway nginx-front" in e for e in next(i.evidence for i in res.report.components
                                                                   if i.element == "post-storage"))
     assert c["admin-tool"].user_facing  # nothing reaches it through the gateway: its port may be the way in
+
+
+def test_a_user_facing_service_that_calls_nothing_but_hubs_is_said(tmp_path):
+    # TeaStore's shape: the web UI finds the other services through its registry, in code
+    main = write(tmp_path, {"docker-compose.yml": (
+        "services:\n  registry: {image: shop/registry}\n"
+        "  webui:\n    image: shop/webui\n    ports: ['8080:8080']\n    environment: {REGISTRY_HOST: registry}\n"
+        "  auth:\n    image: shop/auth\n    environment: {REGISTRY_HOST: registry, DB_HOST: db}\n"
+        "  db: {image: 'mariadb:11'}\n  image: {image: shop/image, environment: {REGISTRY_HOST: registry}}\n")}) \
+        / "docker-compose.yml"
+    res = import_paths([main])
+    assert "discovery" in res.review.components["registry"].tags  # a service named registry: where they find each other
+    assert any(w.startswith("webui faces users and calls nothing but registry: its calls to the other services are "
+                            "probably not in the files read") for w in res.report.warnings)
+    # once its calls are there, nothing to say
+    text = main.read_text().replace("{REGISTRY_HOST: registry}\n  auth", "{REGISTRY_HOST: registry, AUTH_URL: 'http://auth'}\n  auth")
+    main.write_text(text)
+    assert not [w for w in import_paths([main]).report.warnings if "faces users" in w]
+
+
+@pytest.mark.parametrize("name,image,discovery", [
+    ("registry", "shop/registry", True), ("teastore-registry", "descartesresearch/teastore-registry", True),
+    ("registry", "registry:2", False),  # Docker's image registry
+    ("schema-registry", "confluentinc/cp-schema-registry:7.6", False),
+])
+def test_only_a_service_registry_is_taken_for_discovery(name, image, discovery):
+    from prr_app.importers.graph import recognise
+
+    assert ("discovery" in recognise(name, image)[1]) is discovery

@@ -54,13 +54,30 @@ class ImportReport:
     #: components tagged as telemetry, config or discovery hubs ("otel-collector (telemetry)")
     hubs: list[str] = field(default_factory=list)
 
-    def note_coverage(self, components: int, dependencies: int) -> None:
-        """Say first when the import found few dependencies for its components (one rule: analysis.coverage)."""
-        from prr_app.analysis.coverage import few_dependencies, few_dependencies_text
+    def note_coverage(self, review) -> None:
+        """Say first when the import found few dependencies for its components, and say which
+        user-facing services call nothing but hubs (the rules: analysis.coverage)."""
+        from prr_app.analysis.coverage import (few_dependencies, few_dependencies_text, silent_entries,
+                                               silent_entry_text)
 
-        if few_dependencies(components, dependencies) and not any(w.startswith("few dependencies")
-                                                                  for w in self.warnings):
-            self.warnings.insert(0, few_dependencies_text(components, dependencies))
+        components, dependencies = len(review.components), len(review.dependencies)
+        if few_dependencies(components, dependencies):
+            if not any(w.startswith("few dependencies") for w in self.warnings):
+                self.warnings.insert(0, few_dependencies_text(components, dependencies))
+            return  # the calls are missing all over: one warning says it
+        silent = silent_entries(review)
+        if len(silent) > 3:  # one warning for many (every service publishing a port for developers)
+            names = [cid for cid, _hubs in silent]
+            text = (f"{len(silent)} user-facing services call nothing but hubs: {', '.join(names[:8])}"
+                    f"{' ...' if len(names) > 8 else ''}; their calls are probably not in the files read (found "
+                    "through a registry, or made in code), or their published ports are for developers, not users")
+            silent = []
+            if text not in self.warnings:
+                self.warnings.append(text)
+        for cid, hubs in silent:
+            text = silent_entry_text(cid, hubs)
+            if text not in self.warnings:
+                self.warnings.append(text)
 
     def summary(self) -> str:
         if self.format == "json" and not self.components and not self.dependencies:

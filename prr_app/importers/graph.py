@@ -510,13 +510,16 @@ _TECH_RE = [(_edged(p), k, t) for p, k, t in _TECH]
 #: hubs with a huge fan-in that should not swamp the findings (README trap 6)
 _HUBS = [
     (_edged(r"otel-?col(?:lector)?(?:-contrib)?|opentelemetry-collector(?:-contrib)?|jaeger(?:tracing)?|zipkin|tempo|prometheus|grafana|"
-            r"loki|opamp|fluent-?bit|fluentd?|logstash|vector|datadog|newrelic|telemetry|otlp|alloy|victoria-?metrics"),
+            r"loki|opamp|fluent-?bit|fluentd?|logstash|vector|datadog|newrelic|telemetry|otlp|alloy|victoria-?metrics|"
+            r"datalust"),
      "telemetry"),
     (_edged(r"flagd|unleash|launchdarkly|growthbook|config-?server|configserver|feature-?flag"), "config"),
     (_edged(r"consul|eureka|zookeeper|coredns|kube-dns|nacos|service-?registry|discovery"), "discovery"),
 ]
 #: a service named just so is a configuration server (a word of a longer name is not: "app-config-api")
 _CONFIG_NAME = re.compile(r"config(?:[-_]?(?:service|svc))?")
+_REGISTRY_NAME = re.compile(r"(?:(?!(?:schema|container|image|docker|model|artifact|package|helm|npm|oci|chart)[-_])"
+                            r"[a-z0-9]+[-_])?(?:service[-_]?)?registry")
 _DB_PORTS = {
     6379: ("datastore", "redis"), 5432: ("datastore", "postgres"), 3306: ("datastore", "mysql"),
     27017: ("datastore", "mongodb"), 9042: ("datastore", "cassandra"), 11211: ("cache", "memcached"),
@@ -577,6 +580,11 @@ def recognise(name: str, image: str = "", ports: list[int] | tuple = ()) -> tupl
     else:
         if _CONFIG_NAME.fullmatch(name.lower()):
             tags.append("config")  # a service named config: Spring Cloud Config's server, as demos name it
+        elif _REGISTRY_NAME.fullmatch(name.lower()) and kind is None \
+                and not (repo == "registry" and org in ("", "library")):
+            # a service named registry (PiggyMetrics' Eureka, TeaStore's own): where services find each
+            # other; not Docker's image registry (image registry:2), nor a schema or artifact registry
+            tags.append("discovery")
     return kind, tags, why
 
 

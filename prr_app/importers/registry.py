@@ -159,7 +159,7 @@ def import_paths(paths: list[str | Path], fmt: str | None = "auto", *, into=None
         result = _import_format(paths, fmt, fmts, profiles=profiles)
         if fmt != "json":  # a review JSON is read as written
             before = len(result.report.warnings)
-            result.report.note_coverage(len(result.review.components), len(result.review.dependencies))
+            result.report.note_coverage(result.review)
             if len(result.report.warnings) != before:
                 _refresh_record(result)
     if into is not None:

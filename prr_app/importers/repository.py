@@ -1245,7 +1245,7 @@ class _Assembly:
         rep.inferred = self.inferred
         rep.hubs = sorted(f"{cid} ({t})" for cid, c in review.components.items()
                           for t in ("telemetry", "config", "discovery") if t in c.tags)
-        rep.note_coverage(len(review.components), len(review.dependencies))
+        rep.note_coverage(review)
         rep.imported = snapshot(review)
         rec = rep.to_record()
         review.imports[rec.id] = rec
