@@ -18,6 +18,7 @@ from prr_app.model.entities import (
     Acceptance,
     ChecklistAnswer,
     Component,
+    Dependency,
     Journey,
     Mitigation,
     Review,
@@ -468,3 +469,26 @@ def test_plain_paragraphs_break_into_reportlabs_lines():
         assert mine._wrapWidths == theirs._wrapWidths
 
     same_lines()
+
+
+def test_entry_points_without_availability_figures_are_named_in_a_sentence_not_drawn_as_empty_bars():
+    """An import states no availability: the figure would be one "no figures" row per user-facing
+    component (two pages for forty); the report names them in one sentence instead, and draws the
+    ones that have figures."""
+    r = Review(meta=ReviewMeta(system_name="Imported"))
+    for i in range(30):
+        r.add(Component(id=f"svc-{i}", user_facing=True))
+    r.add(Component(id="db"))
+    for i in range(30):
+        r.add(Dependency(f"svc-{i}", "db"))
+    text = _flat(_text(render_pdf(r)))
+    assert "No composite availability for 30 journeys and user-facing components (svc-0, svc-1," in text
+    assert "and 18 more): no availability is stated for anything they need" in text
+    assert "Figure: composite availability" not in text
+    # with figures for some, those are drawn and the rest named
+    r.components["db"].availability = 99.95
+    r.components["svc-0"].availability = 99.9
+    r.add(Component(id="solo", user_facing=True))
+    text = _flat(_text(render_pdf(r)))
+    assert "Figure: composite availability" in text
+    assert "No composite availability for 1 journey or user-facing component (solo)" in text

@@ -958,7 +958,15 @@ class _Builder(TableBuilder):
                        rows, [0.17, 0.17, 0.08, 0.11, 0.1, 0.14, 0.23])
         else:
             self.para("No user journey is defined; user-facing components are the entry points.")
-        arows = a.availability_rows()
+        # the figure draws what has figures; the rest are named in one sentence, not drawn as empty bars
+        # (an import states no availability: forty "no figures" rows filled two pages)
+        arows = [x for x in a.availability_rows() if not no_figures(x)]
+        blank = [x["target"] for x in a.availability_rows() if no_figures(x)]
+        if blank:
+            names = wording.listed([a.label(t) for t in blank], 12)
+            self.para(f"No composite availability for {_count(len(blank), 'journey or user-facing component', 'journeys and user-facing components')}"
+                      f" ({names}): no availability is stated for anything they need. State the availability "
+                      "(measured or the vendor's SLA) of what they depend on to see what the architecture allows.")
         if arows:
             figs = F.availability_drawings(self.kit, arows, a.label, self.doc.frame_w, self.doc.frame_h - 60)
             for i, d in enumerate(figs, 1):
