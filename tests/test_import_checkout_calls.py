@@ -445,3 +445,62 @@ def test_only_a_service_registry_is_taken_for_discovery(name, image, discovery):
     from prr_app.importers.graph import recognise
 
     assert ("discovery" in recognise(name, image)[1]) is discovery
+
+
+DAPR = {
+    "docker-compose.yml": (
+        "services:\n"
+        "  rabbitmq: {image: 'rabbitmq:3-management'}\n  redis: {image: 'redis:7'}\n"
+        "  placement: {image: 'daprio/dapr:1.13', command: ['./placement', '-port', '50006']}\n"
+        "  cart: {build: ./src/Cart}\n"
+        "  cart-dapr:\n    image: 'daprio/daprd:1.13'\n    network_mode: 'service:cart'\n"
+        "    command: ['./daprd', '-app-id', 'cart-api', '-placement-host-address', 'placement:50006',"
+        " '-resources-path', '/components']\n    volumes: ['./dapr/components/:/components']\n"
+        "  orders: {build: ./src/Orders}\n"
+        "  orders-dapr:\n    image: 'daprio/daprd:1.13'\n    network_mode: 'service:orders'\n"
+        "    command: ['./daprd', '-app-id', 'orders', '-resources-path', '/components']\n"),
+    "dapr/components/pubsub.yaml": ("apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata: {name: shop-pubsub}\n"
+                                    "spec:\n  type: pubsub.rabbitmq\n  version: v1\n  metadata:\n"
+                                    "  - name: host\n    value: 'amqp://rabbitmq:5672'\n"),
+    "dapr/components/state.yaml": ("apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata: {name: cart-state}\n"
+                                   "spec:\n  type: state.redis\n  version: v1\n  metadata:\n"
+                                   "  - name: redisHost\n    value: 'redis:6379'\nscopes: [cart-api]\n"),
+    # the orders service publishes through the sidecar and calls the cart by its app-id
+    "src/Orders/OrderService.cs": ('using Dapr.Client;\nclass OrderService {\n  const string PubSub = "shop-pubsub";\n'
+                                   '  async Task Place(DaprClient dapr) {\n'
+                                   '    var cart = await dapr.InvokeMethodAsync<Cart>(HttpMethod.Get, "cart-api", "basket");\n'
+                                   '    await dapr.PublishEventAsync(PubSub, "OrderPlaced", cart);\n  }\n}\n'),
+    "src/Cart/CartStore.cs": "using Dapr.Client;\nclass CartStore { }\n",
+}
+
+
+def test_dapr_sidecars_components_and_service_invocation(tmp_path):
+    res = import_paths([write(tmp_path, DAPR)])
+    r = res.review
+    # a daprd container in an app's network stack is part of the app, not a component
+    assert "cart-dapr" not in r.components and "orders-dapr" not in r.components
+    assert any("the Dapr sidecar of cart (app-id cart-api)" in line for line in res.report.read)
+    # the sidecar's placement address is the app's dependency
+    assert "cart->placement" in r.dependencies
+    # the pub/sub component the orders code names: its broker, asynchronously
+    assert r.dependencies["orders->rabbitmq"].kind == "async"
+    assert any("Dapr pubsub.rabbitmq component shop-pubsub" in e for e in r.dependencies["orders->rabbitmq"].evidence)
+    # a state store no code names but its scopes list: that app's
+    assert r.dependencies["cart->redis"].kind == "hard"
+    assert "orders->redis" not in r.dependencies
+    # service invocation by app-id (the sidecar's app-id, not the compose name)
+    assert any("Dapr service invocation of app-id cart-api" in e for e in r.dependencies["orders->cart"].evidence)
+    assert "placement" in r.components and "discovery" not in r.components["cart"].tags
+
+
+def test_a_kubernetes_workloads_dapr_app_id_is_a_name_invocation_reaches(tmp_path):
+    manifests = "".join(
+        f"apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}}}\nspec:\n  template:\n"
+        f"    metadata:\n      labels: {{app: {name}}}\n      annotations: {{dapr.io/enabled: 'true', dapr.io/app-id: {app_id}}}\n"
+        f"    spec: {{containers: [{{name: {name}, image: 'x/{name}'}}]}}\n---\n"
+        for name, app_id in (("checkout-deploy", "checkout"), ("payments-deploy", "payments")))
+    root = write(tmp_path, {"k8s/app.yaml": manifests,
+                            "src/checkout-deploy/pay.py": "from dapr.clients import DaprClient\n"
+                                                          "d.invoke_method('payments', 'charge', data=b'')\n"})
+    deps = import_paths([root]).review.dependencies
+    assert "checkout-deploy->payments-deploy" in deps

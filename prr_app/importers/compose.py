@@ -188,6 +188,31 @@ def _unset_once(warnings: list[str]) -> list[str]:
     return out
 
 
+def _dapr_sidecar_of(svc: dict, services: dict) -> str | None:
+    """The service whose Dapr sidecar ``svc`` is (a ``daprd`` container in its network stack), or None."""
+    mode = sy.text(svc.get("network_mode"))
+    if not mode.startswith("service:"):
+        return None
+    app = mode.split(":", 1)[1].strip()
+    image = sy.text(svc.get("image")).lower()
+    cmd = svc.get("command")
+    words = [sy.text(x) for x in cmd] if isinstance(cmd, list) else sy.text(cmd).split()
+    if app in services and ("daprio/daprd" in image or any(w.rsplit("/", 1)[-1] == "daprd" for w in words[:2])):
+        return app
+    return None
+
+
+def _flag(cmd, name: str) -> str | None:
+    """The value of ``-name``/``--name`` in a command (a list, or a string split on blanks)."""
+    words = [sy.text(x) for x in cmd] if isinstance(cmd, list) else sy.text(cmd).split()
+    for i, w in enumerate(words):
+        if w.lstrip("-") == name and w.startswith("-") and i + 1 < len(words):
+            return words[i + 1]
+        if w.startswith(("-" + name + "=", "--" + name + "=")):
+            return w.split("=", 1)[1]
+    return None
+
+
 # ------------------------------------------------------------ merging
 class _Reset:
     __slots__ = ()
@@ -565,10 +590,24 @@ def _running(b: GraphBuilder, services: dict[str, dict], profiles: list[str] | N
         elif n == 0:
             off[sname] = (False, "scaled to 0 replicas")
             b.skip(f"{lf}:{ll}: service {sname} has 0 replicas: docker compose up starts none; not imported")
+        elif (app := _dapr_sidecar_of(svc, services)) is not None:
+            off[sname] = (False, f"the Dapr sidecar of {app}")
+            app_id = _flag(svc.get("command"), "app-id") or app
+            svc["__sidecar_of__"] = app
+            b.host(app_id, app)  # Dapr's service invocation names the app by its app-id
+            b.read(f"{file}:{line}: service {sname}: the Dapr sidecar of {app} (app-id {app_id}): part of {app}, "
+                   "not a component of its own")
     for p, names in sorted(left.items()):
         b.skip(f"profile {p} is not active: {len(names)} service(s) not imported ({', '.join(sorted(names)[:8])}"
                f"{' ...' if len(names) > 8 else ''}); import them with --profile {p} (or COMPOSE_PROFILES in .env)")
     running = {k: v for k, v in services.items() if k not in off}
+    # what a sidecar's command names (Dapr's placement service) its app reaches through it
+    for sname, svc in services.items():
+        app = svc.get("__sidecar_of__")
+        if app in running and svc.get("command") is not None:
+            running[app] = dict(running[app])
+            running[app]["__sidecar_commands__"] = [*running[app].get("__sidecar_commands__", []),
+                                                    (sname, svc.get("command"), svc["__lines__"].get("command", svc["__defined__"]))]
     if not running:
         if left:
             raise PrrError("no service runs without a profile, and none of its profiles is active; import with "
@@ -697,6 +736,15 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
                     cf, cl = svc["__lines__"].get("command", svc["__defined__"])
                     typ, word = dependency_type(b.components[target])
                     b.depend(sname, target, typ, ENV, f"{cf}:{cl}: {sname} command names {ref.host} ({word})")
+        for side, scmd, (cf, cl) in svc.get("__sidecar_commands__", ()):
+            words = [x for x in scmd if isinstance(x, str)] if isinstance(scmd, list) else [sy.text(scmd)]
+            for part in words:
+                for ref in host_refs(str(part), bare_ok=False):
+                    target = hosts.get(ref.host.lower()) or hosts.get(ref.short)
+                    if target and target != sname:
+                        typ, word = dependency_type(b.components[target])
+                        b.depend(sname, target, typ, ENV, f"{cf}:{cl}: its Dapr sidecar {side}'s command names "
+                                                          f"{ref.host} ({word})")
         for dep, (cond, file, line) in (svc.get("depends_on") or {}).items():
             target = hosts.get(dep.lower())
             if target is None and dep.lower() in off_hosts:

@@ -35,6 +35,8 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from prr_app import safe_yaml as sy
+from prr_app.errors import PrrError
 from prr_app.model.entities import Review
 from prr_app.importers.call_policies import (annotation_policy, dotnet_resilience, envoy_policies, feign_clients, feign_policy,
                                              go_client_timeouts, grpc_clients, is_spring_config, nginx_policies,
@@ -347,6 +349,7 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
                     lst.append(s)
     if shared_keys:
         _keys_read(found, shared_keys, review, inv.root)
+    _dapr_calls(found, inv, review, host_map)
     calls.settle(found, host_map, review)
     calls.settle_dotnet(found, review)
     if progress is not None:
@@ -436,6 +439,124 @@ def _keys_read(found: Found, shared_keys: dict[str, tuple], review: Review, root
                     s = Seen(seen.file, seen.line, f"{seen.what} ({word}; {owner}'s code reads \"{key}\" at {rel}:{line})",
                              "config", kind)
                     if len(lst) < 20 and not any(x.file == s.file and x.line == s.line for x in lst):
+                        lst.append(s)
+
+
+#: Dapr building blocks by component type: the dependency kind of an app's use of one
+_DAPR_KINDS = {"pubsub": "async", "state": "hard", "bindings": "soft", "configuration": "hard", "lock": "hard"}
+#: Dapr's service invocation of another app, by its app-id: the SDKs' InvokeMethod(Async) /
+#: CreateInvokeHttpClient / invoke_method, the sidecar's HTTP API, and the dapr-app-id header
+_DAPR_INVOKE = re.compile(
+    r"""(?:\b(?:InvokeMethod\w*|CreateInvokeHttpClient|CreateInvokeMethodRequest|invoke_method|invokeMethod|"""
+    r"""invoke)\s*(?:<[^<>()]*>)?\s*\((?:[^()"']|\([^()]*\))*?(?:appId\s*[:=]\s*)?["']([A-Za-z0-9][A-Za-z0-9_.-]*)["'])"""
+    r"""|/v1\.0/invoke/([A-Za-z0-9][A-Za-z0-9_.-]*)/method|dapr-app-id["']?\s*[:,=]\s*["']([A-Za-z0-9][A-Za-z0-9_.-]*)""")
+
+
+def _dapr_components(inv, host_map) -> list[tuple[str, str, list[str], list[str], str]]:
+    """The Dapr components of the checkout (``kind: Component`` of ``dapr.io``), each as (name, type,
+    the components its metadata names, its scopes, "file:line")."""
+    out = []
+    for f in inv.files:
+        if f.path.suffix.lower() not in (".yaml", ".yml") or _is_test(f.rel):
+            continue
+        try:
+            if f.path.stat().st_size > MAX_CONFIG_BYTES:
+                continue
+            text = f.path.read_text("utf-8", "replace")
+        except OSError:
+            continue
+        if "dapr.io" not in text or "Component" not in text:
+            continue
+        try:
+            docs = sy.load_text(text, file=f.rel)
+        except PrrError:
+            continue
+        for doc in docs:
+            v = doc.value
+            if not isinstance(v, dict) or sy.text(v.get("kind")) != "Component" \
+                    or not sy.text(v.get("apiVersion")).startswith("dapr.io/"):
+                continue
+            meta = v.get("metadata") if isinstance(v.get("metadata"), dict) else {}
+            spec = v.get("spec") if isinstance(v.get("spec"), dict) else {}
+            name, typ = sy.text(meta.get("name")), sy.text(spec.get("type"))
+            targets: list[str] = []
+            for item in spec.get("metadata") if isinstance(spec.get("metadata"), list) else []:
+                value = sy.text(item.get("value")) if isinstance(item, dict) else ""
+                for hit, seen in _scan_text(value, f.rel, host_map, {}, False) if value else ():
+                    targets += [t for t in hit if t not in targets]
+                if value and not targets:
+                    k = _known(value.split(":")[0], host_map)
+                    targets += k[1] if k else []
+            scopes = [sy.text(s) for s in v.get("scopes")] if isinstance(v.get("scopes"), list) else []
+            if name and typ and targets:
+                out.append((name, typ, targets, scopes, f"{f.rel}:{doc.line}"))
+    return out
+
+
+def _dapr_calls(found: Found, inv, review: Review, host_map) -> None:
+    """What apps reach through their Dapr sidecars: the backing service of each Dapr component
+    (a pub/sub broker, a state store, a binding's target) for the apps whose code names the component
+    (``PublishEventAsync("pubsub", ...)``, ``[Topic("pubsub", ...)]``, a constant), else those its
+    ``scopes`` list; and the apps they invoke by app-id (``InvokeMethodAsync(..., "catalog-api", ...)``,
+    ``/v1.0/invoke/catalog-api/method``). Only code that mentions Dapr is read for them."""
+    comps = _dapr_components(inv, host_map)
+    texts: dict[str, list[tuple[str, str]]] = {}  # app -> [(rel, text)] of its source mentioning Dapr
+    for owner, files in found.files.items():
+        for path, is_src in files:
+            if not is_src:
+                continue
+            try:
+                text = path.read_text("utf-8", "replace")
+            except OSError:
+                continue
+            if "dapr" in text.lower():
+                try:
+                    rel = path.relative_to(inv.root).as_posix()
+                except ValueError:
+                    rel = path.name
+                texts.setdefault(owner, []).append((rel, text))
+    for name, typ, targets, scopes, where in comps:
+        kind = _DAPR_KINDS.get(typ.split(".")[0])
+        if kind is None:
+            continue  # a secret store, a name resolver...: nothing an outage of takes down at run time
+        users: dict[str, str] = {}
+        quoted = re.compile(r"""["'`]""" + re.escape(name) + r"""["'`]""")
+        for app, srcs in texts.items():
+            for rel, text in srcs:
+                m = quoted.search(text)
+                if m:
+                    users.setdefault(app, f"{app}'s code names it at {rel}:{text.count(chr(10), 0, m.start()) + 1}")
+                    break
+        if not users:
+            for s in scopes:
+                k = _known(s, host_map)
+                for app in (k[1] if k else ()):
+                    users.setdefault(app, f"its scopes list {s}")
+        file, _, line = where.rpartition(":")
+        for app, how in users.items():
+            for t in targets:
+                if t == app or t not in review.components or app not in review.components:
+                    continue
+                lst = found.edges.setdefault((app, t), [])
+                s = Seen(file, int(line), f"Dapr {typ} component {name} ({how}) ({'queue' if kind == 'async' else 'call'})",
+                         "config", kind)
+                if len(lst) < 20 and not any(x.file == s.file and x.line == s.line for x in lst):
+                    lst.append(s)
+    for app, srcs in texts.items():
+        for rel, text in srcs:
+            for m in _DAPR_INVOKE.finditer(text):
+                app_id = m.group(1) or m.group(2) or m.group(3)
+                k = _known(app_id, host_map)
+                for t in (k[1] if k else ()):
+                    if t == app or t not in review.components:
+                        continue
+                    kind, word = dependency_type(review.components[t])
+                    line = text.count("\n", 0, m.start()) + 1
+                    s = Seen(rel, line, f"Dapr service invocation of app-id {app_id} ({word})", "config", kind)
+                    # the line the string scan took for a weak literal is this call
+                    lst = [x for x in found.edges.get((app, t), []) if not (x.file == rel and x.line == line)]
+                    found.edges[(app, t)] = lst
+                    if len(lst) < 20:
                         lst.append(s)
 
 

@@ -514,7 +514,8 @@ _HUBS = [
             r"datalust"),
      "telemetry"),
     (_edged(r"flagd|unleash|launchdarkly|growthbook|config-?server|configserver|feature-?flag"), "config"),
-    (_edged(r"consul|eureka|zookeeper|coredns|kube-dns|nacos|service-?registry|discovery"), "discovery"),
+    (_edged(r"consul|eureka|zookeeper|coredns|kube-dns|nacos|service-?registry|discovery|dapr-placement"),
+     "discovery"),
 ]
 #: a service named just so is a configuration server (a word of a longer name is not: "app-config-api")
 _CONFIG_NAME = re.compile(r"config(?:[-_]?(?:service|svc))?")

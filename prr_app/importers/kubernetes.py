@@ -350,6 +350,12 @@ class _K8sImport:
             b.tag(cid, t)
         if why and kind:
             b.evidence(cid, f"{o.where}: kind {kind} from {why}")
+        notes = sy.get_path(spec, "template", "metadata", "annotations") if o.kind != "Pod" else \
+            sy.get_path(o.body, "metadata", "annotations")
+        app_id = sy.text(notes.get("dapr.io/app-id")) if isinstance(notes, dict) else ""
+        if app_id:  # Dapr's service invocation names the workload by its app-id
+            b.host(app_id, cid)
+            b.evidence(cid, f"{o.where}: Dapr app-id {app_id} (its sidecar is injected)")
         if o.kind == "DaemonSet":
             comp.replicas = None
             b.evidence(cid, f"{o.where}: DaemonSet: one instance per node (count unknown)")
