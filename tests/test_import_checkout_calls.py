@@ -437,7 +437,7 @@ def test_a_user_facing_service_that_calls_nothing_but_hubs_is_said(tmp_path):
 
 
 @pytest.mark.parametrize("name,image,discovery", [
-    ("registry", "shop/registry", True), ("teastore-registry", "descartesresearch/teastore-registry", True),
+    ("registry", "shop/registry", True), ("vehicle-registry", "dmv/vehicle-registry", False),  # a business service
     ("registry", "registry:2", False),  # Docker's image registry
     ("schema-registry", "confluentinc/cp-schema-registry:7.6", False),
 ])
@@ -504,3 +504,13 @@ def test_a_kubernetes_workloads_dapr_app_id_is_a_name_invocation_reaches(tmp_pat
                                                           "d.invoke_method('payments', 'charge', data=b'')\n"})
     deps = import_paths([root]).review.dependencies
     assert "checkout-deploy->payments-deploy" in deps
+
+
+def test_a_service_the_registry_variable_names_is_the_discovery_hub(tmp_path):
+    main = write(tmp_path, {"docker-compose.yml": (
+        "services:\n  teastore-registry: {image: x/registry}\n  schema-registry: {image: 'confluentinc/cp-schema-registry'}\n"
+        "  webui: {image: x/webui, environment: {REGISTRY_HOST: teastore-registry, "
+        "SCHEMA_REGISTRY_URL: 'http://schema-registry:8081'}}\n")}) / "docker-compose.yml"
+    c = import_paths([main]).review.components
+    assert "discovery" in c["teastore-registry"].tags
+    assert "discovery" not in c["schema-registry"].tags

@@ -40,6 +40,7 @@ from prr_app.importers.graph import (
     hub_tag,
     recognise,
     redact,
+    registry_named,
     short_names,
 )
 
@@ -719,6 +720,7 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
                     typ, word = dependency_type(b.components[target])
                     b.depend(sname, target, typ, ENV, f"{ev} ({word})")
                     b.address_var(var, target)
+                    registry_named(b, target, var, ev)
                 elif ref.host.lower() in off_hosts or (ref.local and ref.short in off_hosts):
                     name = off_hosts.get(ref.host.lower()) or off_hosts[ref.short]
                     b.dangling(f"{ev}: names {name}, which is not imported: it {off[name][1]}")

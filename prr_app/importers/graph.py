@@ -519,8 +519,21 @@ _HUBS = [
 ]
 #: a service named just so is a configuration server (a word of a longer name is not: "app-config-api")
 _CONFIG_NAME = re.compile(r"config(?:[-_]?(?:service|svc))?")
-_REGISTRY_NAME = re.compile(r"(?:(?!(?:schema|container|image|docker|model|artifact|package|helm|npm|oci|chart)[-_])"
-                            r"[a-z0-9]+[-_])?(?:service[-_]?)?registry")
+_REGISTRY_NAME = re.compile(r"registry")
+#: a variable that carries the service registry's address (TeaStore's REGISTRY_HOST), not an image,
+#: schema or artifact registry's
+_REGISTRY_VAR = re.compile(r"^(?!.*(?:SCHEMA|IMAGE|DOCKER|CONTAINER|ARTIFACT|HELM|NPM|PACKAGE|MODEL|OCI|PIP|MAVEN))"
+                           r"(?:.*_)?(?:SERVICE_)?REGISTRY(?:_(?:HOST|HOSTNAME|URL|URI|ADDR|ADDRESS|SERVER|ENDPOINT))?$",
+                           re.IGNORECASE)
+
+
+def registry_named(b: "GraphBuilder", target: str, var: str, evidence: str) -> None:
+    """``var`` names ``target`` as the service registry (``REGISTRY_HOST=teastore-registry``): tag it a
+    discovery hub, where it is a plain service."""
+    comp = b.components.get(target)
+    if comp is not None and _REGISTRY_VAR.match(var) and comp.kind in (None, "service") and hub_tag(comp) is None:
+        b.tag(comp.id, "discovery")
+        b.evidence(comp.id, f"{evidence}: {var} names it: the registry the services find each other through")
 _DB_PORTS = {
     6379: ("datastore", "redis"), 5432: ("datastore", "postgres"), 3306: ("datastore", "mysql"),
     27017: ("datastore", "mongodb"), 9042: ("datastore", "cassandra"), 11211: ("cache", "memcached"),
@@ -584,7 +597,8 @@ def recognise(name: str, image: str = "", ports: list[int] | tuple = ()) -> tupl
         elif _REGISTRY_NAME.fullmatch(name.lower()) and kind is None \
                 and not (repo == "registry" and org in ("", "library")):
             # a service named registry (PiggyMetrics' Eureka, TeaStore's own): where services find each
-            # other; not Docker's image registry (image registry:2), nor a schema or artifact registry
+            # other; not Docker's image registry (image registry:2); other names by what names them
+            # (registry_named)
             tags.append("discovery")
     return kind, tags, why
 

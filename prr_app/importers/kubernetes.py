@@ -47,6 +47,7 @@ from prr_app.importers.graph import (
     make_unique,
     recognise,
     redact,
+    registry_named,
     safe_id,
     short_names,
 )
@@ -727,6 +728,7 @@ class _K8sImport:
                     typ, word = dependency_type(b.components[t])
                     b.depend(w.cid, t, typ, ENV, f"{ev} ({word})", shared=shared)
                     b.address_var(var, t)
+                    registry_named(b, t, var, ev)
             elif ref.local and (ref.how != "value" or HOST_NAME_VAR.search(var)) and not ref.host.startswith("$"):
                 if "$(" in value:
                     continue
