@@ -134,7 +134,7 @@ def test_a_call_that_configuration_names_is_hard_even_where_depends_on_came_firs
     assert len(warned) == 1 and "dash -> metrics" in warned[0]
 
 
-@pytest.mark.parametrize("name,hub", [("config", True), ("config-service", True), ("app-config-api", False),
+@pytest.mark.parametrize("name,hub", [("config", True), ("config-service", False), ("app-config-api", False),
                                       ("configurator", False)])
 def test_only_a_service_named_just_config_is_taken_for_a_config_server(name, hub):
     from prr_app.importers.graph import recognise

@@ -518,7 +518,7 @@ _HUBS = [
      "discovery"),
 ]
 #: a service named just so is a configuration server (a word of a longer name is not: "app-config-api")
-_CONFIG_NAME = re.compile(r"config(?:[-_]?(?:service|svc))?")
+_CONFIG_NAME = re.compile(r"config")
 _REGISTRY_NAME = re.compile(r"registry")
 #: a variable that carries the service registry's address (TeaStore's REGISTRY_HOST), not an image,
 #: schema or artifact registry's
