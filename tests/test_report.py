@@ -492,3 +492,16 @@ def test_entry_points_without_availability_figures_are_named_in_a_sentence_not_d
     text = _flat(_text(render_pdf(r)))
     assert "Figure: composite availability" in text
     assert "No composite availability for 1 journey or user-facing component (solo)" in text
+
+
+def test_a_graph_in_several_parts_has_one_legend_before_them():
+    r = Review(meta=ReviewMeta(system_name="Wide"))
+    r.add(Component(id="edge", user_facing=True))
+    for i in range(45):
+        r.add(Component(id=f"svc-{i}"))
+        r.add(Dependency("edge" if i % 9 == 0 else f"svc-{i - 1}", f"svc-{i}"))
+    text = _flat(_text(render_pdf(r)))
+    parts = text.count("its legend is before the first part.")
+    assert parts > 1, "the graph should need several parts"
+    assert text.count("Legend of the parts that follow:") == 1
+    assert text.count("soft (degrades)") == 1  # a key of the legend, drawn once

@@ -998,6 +998,13 @@ class _Builder(TableBuilder):
         legend = F.legend_drawing(self.kit, self.doc.frame_w, shared)
         max_h = self.doc.frame_h - legend.height - 60
         plans = F.plan_graph_figures(r, self.doc.frame_w, max_h, a.journey_needs, hubs)
+        # several parts: one legend before them, not one under each (six parts repeated it six times);
+        # the parts then have its room
+        shared_legend = False
+        if sum(1 for p in plans if not p.summary) > 1:
+            roomier = F.plan_graph_figures(r, self.doc.frame_w, self.doc.frame_h - 60, a.journey_needs, hubs)
+            if sum(1 for p in roomier if not p.summary) > 1:
+                plans, shared_legend = roomier, True
         n_lines = len({e for p in plans if not p.summary for e in p.layout.edges})
         if len(plans) > 1:
             n_j = len({p.journey for p in plans if p.journey})
@@ -1020,6 +1027,7 @@ class _Builder(TableBuilder):
                      if n_badged else "")
                   + (f"; {_count(len(alone), 'component')} without a line in any figure (section 1.4)" if alone else "")
                   + ("." if plans or alone else ""), self.st.small)
+        legend_said = False
         for p in plans:
             if p.summary:
                 d = F.graph_drawing(p.layout, self.kit, F.GraphStyle(user_facing=p.user_facing), p.scale)
@@ -1035,9 +1043,14 @@ class _Builder(TableBuilder):
             lines = (f" ({len(lay.edges)} lines: a dependency on a redundancy group has a line to each member)"
                      if len(lay.edges) != n_deps else "")
             cap = self.p(self.m(f"Figure: {p.title}. {_count(len(lay.nodes), 'component')}, "
-                                f"{_count(n_deps, 'dependency', 'dependencies')}{lines}."),
+                                f"{_count(n_deps, 'dependency', 'dependencies')}{lines}"
+                                + ("; its legend is before the first part." if shared_legend else ".")),
                          self.st.caption)
-            self.story.append(KeepTogether([d, Spacer(1, 4), legend, cap]))
+            if shared_legend and not legend_said:
+                legend_said = True
+                self.story.append(KeepTogether([self.p(self.m("Legend of the parts that follow:"), self.st.small),
+                                                legend, Spacer(1, 6)]))
+            self.story.append(KeepTogether([d, Spacer(1, 4)] + ([] if shared_legend else [legend]) + [cap]))
         if alone:
             dependents: dict[str, int] = {}
             for d in r.dependencies.values():
