@@ -514,3 +514,23 @@ def test_a_service_the_registry_variable_names_is_the_discovery_hub(tmp_path):
     c = import_paths([main]).review.components
     assert "discovery" in c["teastore-registry"].tags
     assert "discovery" not in c["schema-registry"].tags
+
+
+def test_a_circuit_breakers_run_with_a_fallback_is_said_on_the_call_it_wraps(tmp_path):
+    root = write(tmp_path, {
+        "docker-compose.yml": "services:\n  gateway: {build: ./gateway}\n  visits-service: {image: x/visits}\n"
+                              "  owners-service: {image: x/owners}\n",
+        "gateway/src/main/java/app/VisitsServiceClient.java": 'String base = "http://visits-service/";\n',
+        "gateway/src/main/java/app/OwnersServiceClient.java": 'String base = "http://owners-service/";\n',
+        "gateway/src/main/java/app/Controller.java": (
+            "import org.springframework.cloud.client.circuitbreaker.ReactiveCircuitBreakerFactory;\n"
+            "class Controller {\n  Mono<Owner> get(int id) {\n"
+            "    return ownersServiceClient.getOwner(id)\n"
+            "      .flatMap(o -> visitsServiceClient.getVisits(o.ids())\n"
+            "        .transform(it -> cbFactory.create(\"visits\").run(it, throwable -> emptyVisits())));\n  }\n}\n"),
+    })
+    deps = import_paths([root]).review.dependencies
+    visits = deps["gateway->visits-service"]
+    assert visits.circuit_breaker is True and visits.fallback is None  # named, not taken for a fallback
+    assert any("fallback throwable -> emptyVisits()" in e and "Controller.java:6" in e for e in visits.evidence)
+    assert deps["gateway->owners-service"].circuit_breaker is None  # the breaker wraps the visits call only

@@ -385,6 +385,47 @@ def _annotation_arg(args: str, key: str) -> str:
     return m.group(1) if m else ""
 
 
+_CB_RUN = re.compile(r"(?:\b([A-Za-z_][A-Za-z0-9_]*)|\))\s*\.\s*run\s*\(")
+_CLIENT_USE = re.compile(r"\b([a-z][A-Za-z0-9]*?)(?:Service)?(?:Client|Api|Proxy)\s*\.\s*[a-z]\w*\s*\(")
+
+
+def breaker_fallbacks(text: str, rel: str) -> list[tuple[str, str, str]]:
+    """Spring Cloud CircuitBreaker's ``run(call, fallback)`` in Java or Kotlin (``cb.run(it, throwable ->
+    emptyVisitsForPets())``, on a breaker ``create``d from a ``CircuitBreakerFactory``): each as (the
+    client the wrapped call goes through, named by the nearest use of a client before it,
+    ``visitsServiceClient.getVisitsForPets(...)`` -> ``visits``; the fallback's text; "file:line")."""
+    if "CircuitBreaker" not in text or ".run" not in text:
+        return []
+    out = []
+    for m in _CB_RUN.finditer(text):
+        start = m.end()
+        depth, i = 1, start
+        while i < len(text) and depth and i - start < 2000:
+            depth += {"(": 1, ")": -1}.get(text[i], 0)
+            i += 1
+        args = text[start:i - 1]
+        # a second argument at depth 0: the fallback
+        depth, cut = 0, -1
+        for j, ch in enumerate(args):
+            depth += {"(": 1, ")": -1, "{": 1, "}": -1}.get(ch, 0)
+            if ch == "," and depth == 0:
+                cut = j
+                break
+        if cut < 0:
+            continue
+        if (m.group(1) or "") in ("SpringApplication", "app", "application", "thread", "executor", "Thread"):
+            continue  # starting an application or a thread, not a breaker
+        window = text[max(0, m.start() - 600): m.start()]
+        before = "circuitBreaker" in window or "cbFactory" in window or "CircuitBreaker" in window \
+            or "circuitbreaker" in (m.group(1) or "").lower() or (m.group(1) or "").lower() in ("cb", "breaker")
+        clients = list(_CLIENT_USE.finditer(window))
+        if not before or not clients:
+            continue
+        fallback = " ".join(args[cut + 1:].split())[:80]
+        out.append((clients[-1].group(1), fallback, f"{rel}:{text.count(chr(10), 0, m.start()) + 1}"))
+    return out
+
+
 def resilience4j_annotations(text: str, rel: str) -> list[tuple[str, str, str, str]]:
     """Resilience4j's annotations in Java or Kotlin source that imports Resilience4j, each as
     (kind: ``CircuitBreaker``, ``Retry`` or ``TimeLimiter``; the instance's ``name``; the

@@ -39,7 +39,8 @@ from prr_app import safe_yaml as sy
 from prr_app.errors import PrrError
 from prr_app.model.entities import Review
 from prr_app.importers.call_policies import (annotation_policy, dotnet_resilience, envoy_policies, feign_clients, feign_policy,
-                                             go_client_timeouts, grpc_clients, is_spring_config, nginx_policies,
+                                             breaker_fallbacks, go_client_timeouts, grpc_clients, is_spring_config,
+                                             nginx_policies,
                                              resilience4j_annotations,
                                              resilience4j_config, spring_config, spring_gateway_policies, time_limit,
                                              spring_keys_by_line, spring_library, time_limiter_settings,
@@ -590,6 +591,7 @@ class _CallSettings:
         self.feigns: dict[tuple[str, str], tuple[str, str]] = {}  # (service, target) -> (client name, "file:line")
         self.go: dict[str, list] = {}  # service -> its Go gRPC clients and their timeouts (go_client_timeouts)
         self.grpc: dict[str, list] = {}  # service -> the gRPC clients its code makes (grpc_clients)
+        self.fallbacks: list[tuple[str, str, str, str]] = []  # (service, client, fallback, where): breaker_fallbacks
         self.http_defaults: list[tuple[list[str], dict]] = []  # (the file's services, dotnet_resilience)
         self.service_defaults: dict[str, str] = {}  # service -> "file:line" of its AddServiceDefaults() call
 
@@ -646,6 +648,9 @@ class _CallSettings:
             self.go.setdefault(owner, []).extend(go_client_timeouts(text, rel))
         if is_src and ("Client" in text or "Stub" in text):
             self.grpc.setdefault(owner, []).extend(grpc_clients(text, rel))
+        if is_src and rel.endswith((".java", ".kt")):
+            for client, fallback, where in breaker_fallbacks(text, rel):
+                self.fallbacks.append((owner, client, fallback, where))
         if is_src and "FeignClient" in text:
             _feign_clients(found, text, rel, owner, host_map, review, self.feigns)
         elif not is_src and any(w in text for w in ("feign", "hystrix", "zuul", "ribbon")):
@@ -654,6 +659,7 @@ class _CallSettings:
 
     def settle(self, found: Found, host_map, review: Review) -> None:
         _grpc_calls(found, self.grpc, host_map, review)
+        _breaker_fallbacks(found, self.fallbacks, host_map)
         _go_timeouts(found, self.go, host_map)
         for owner, config in self.spring.items():
             _zuul_routes(found, owner, zuul_routes(config), host_map, review)
@@ -725,6 +731,25 @@ def _grpc_calls(found: Found, clients: dict, host_map, review: Review) -> None:
                             "config", kind)
                 if seen not in lst and len(lst) < 20:
                     lst.append(seen)
+
+
+def _breaker_fallbacks(found: Found, fallbacks: list, host_map) -> None:
+    """A call wrapped in a circuit breaker's ``run(call, fallback)``: its breaker and its fallback said in the
+    evidence of the call to the component the client is named after (``visitsServiceClient``:
+    visits-service). Whether the fallback's answer is a degraded one is in the code: it is named, not
+    taken for the dependency's fallback."""
+    flat = _by_service_name(host_map)
+    for owner, client, fallback, where in fallbacks:
+        for t in _service_targets(client, flat) or _service_targets(client + "service", flat):
+            if t == owner or (owner, t) not in found.edges:
+                continue
+            file, _, line = where.rpartition(":")
+            s = Seen(file, int(line), f"a circuit breaker's run(...) wraps {owner}'s call through {client}, with the "
+                                      f"fallback {fallback} (what it answers is in the code; state it as the "
+                                      "dependency's fallback if it is a degraded answer)", "config", found.edges[(owner, t)][0].kind)
+            found.edges[(owner, t)].append(s)
+            found.policies.setdefault((owner, t), {}).setdefault(
+                "circuit_breaker", (True, f"{where}: a circuit breaker's run(...) around {owner}'s calls through {client}"))
 
 
 def _go_timeouts(found: Found, clients: dict, host_map) -> None:
