@@ -408,13 +408,10 @@ def _address_key(line: str) -> str | None:
     return key if a and a.start() >= 3 and len(key) >= 8 else None
 
 
-def _keys_read(found: Found, shared_keys: dict[str, tuple], review: Review, root: Path) -> None:
-    """A configuration every service is handed (a ``config.json`` at the root) names an address under
-    a key; the services whose own code reads that key (``result["jaegerAddress"]``) call it."""
-    quoted = {k: re.compile(r"""["'`]""" + re.escape(k) + r"""["'`]""") for k in shared_keys}
+def _own_sources(found: Found, root: Path):
+    """(component, path relative to ``root``, text) of every source file of a component's own read by
+    the scan, read again: the few rules that need a file's whole text after every file was seen."""
     for owner, files in found.files.items():
-        if owner not in review.components:
-            continue
         for path, is_src in files:
             if not is_src:
                 continue
@@ -422,25 +419,35 @@ def _keys_read(found: Found, shared_keys: dict[str, tuple], review: Review, root
                 text = path.read_text("utf-8", "replace")
             except OSError:
                 continue
-            for key, rx in quoted.items():
-                m = rx.search(text)
-                if not m:
+            try:
+                rel = path.relative_to(root).as_posix()
+            except ValueError:
+                rel = path.name
+            yield owner, rel, text
+
+
+def _keys_read(found: Found, shared_keys: dict[str, tuple], review: Review, root: Path) -> None:
+    """A configuration every service is handed (a ``config.json`` at the root) names an address under
+    a key; the services whose own code reads that key (``result["jaegerAddress"]``) call it."""
+    quoted = {k: re.compile(r"""["'`]""" + re.escape(k) + r"""["'`]""") for k in shared_keys}
+    for owner, rel, text in _own_sources(found, root):
+        if owner not in review.components:
+            continue
+        for key, rx in quoted.items():
+            m = rx.search(text)
+            if not m:
+                continue
+            targets, seen = shared_keys[key]
+            line = text.count("\n", 0, m.start()) + 1
+            for t in targets:
+                if t == owner or t not in review.components:
                     continue
-                targets, seen = shared_keys[key]
-                try:
-                    rel = path.relative_to(root).as_posix()
-                except ValueError:
-                    rel = path.name
-                line = text.count("\n", 0, m.start()) + 1
-                for t in targets:
-                    if t == owner or t not in review.components:
-                        continue
-                    kind, word = dependency_type(review.components[t])
-                    lst = found.edges.setdefault((owner, t), [])
-                    s = Seen(seen.file, seen.line, f"{seen.what} ({word}; {owner}'s code reads \"{key}\" at {rel}:{line})",
-                             "config", kind)
-                    if len(lst) < 20 and not any(x.file == s.file and x.line == s.line for x in lst):
-                        lst.append(s)
+                kind, word = dependency_type(review.components[t])
+                lst = found.edges.setdefault((owner, t), [])
+                s = Seen(seen.file, seen.line, f"{seen.what} ({word}; {owner}'s code reads \"{key}\" at {rel}:{line})",
+                         "config", kind)
+                if len(lst) < 20 and not any(x.file == s.file and x.line == s.line for x in lst):
+                    lst.append(s)
 
 
 #: Dapr building blocks by component type: the dependency kind of an app's use of one
@@ -502,20 +509,9 @@ def _dapr_calls(found: Found, inv, review: Review, host_map) -> None:
     ``/v1.0/invoke/catalog-api/method``). Only code that mentions Dapr is read for them."""
     comps = _dapr_components(inv, host_map)
     texts: dict[str, list[tuple[str, str]]] = {}  # app -> [(rel, text)] of its source mentioning Dapr
-    for owner, files in found.files.items():
-        for path, is_src in files:
-            if not is_src:
-                continue
-            try:
-                text = path.read_text("utf-8", "replace")
-            except OSError:
-                continue
-            if "dapr" in text.lower():
-                try:
-                    rel = path.relative_to(inv.root).as_posix()
-                except ValueError:
-                    rel = path.name
-                texts.setdefault(owner, []).append((rel, text))
+    for owner, rel, text in _own_sources(found, inv.root):
+        if "dapr" in text.lower():
+            texts.setdefault(owner, []).append((rel, text))
     for name, typ, targets, scopes, where in comps:
         kind = _DAPR_KINDS.get(typ.split(".")[0])
         if kind is None:
