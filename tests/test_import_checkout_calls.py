@@ -534,3 +534,37 @@ def test_a_circuit_breakers_run_with_a_fallback_is_said_on_the_call_it_wraps(tmp
     assert visits.circuit_breaker is True and visits.fallback is None  # named, not taken for a fallback
     assert any("fallback throwable -> emptyVisits()" in e and "Controller.java:6" in e for e in visits.evidence)
     assert deps["gateway->owners-service"].circuit_breaker is None  # the breaker wraps the visits call only
+
+
+def test_a_shared_client_library_and_a_services_enum_give_the_calls_of_the_services_that_use_them(tmp_path):
+    # TeaStore's and train-ticket's shapes: services in package-named folders; a client SDK no
+    # service owns; a registry load balancer called with a constant of the system's Service enum
+    root = write(tmp_path, {
+        "docker-compose.yml": "services:\n  webui: {build: ./services/shop.webui}\n  auth: {build: ./services/shop.auth}\n"
+                              "  users: {build: ./services/shop.users}\n  image: {image: x/image}\n",
+        "sdk/src/main/java/shop/client/AuthClient.java": 'class AuthClient { String url = "http://auth:8080/login"; }\n',
+        "sdk/src/main/java/shop/client/Server.java": ('class Server { public static void main(String[] a) {}\n'
+                                                      '  String db = "http://image:80"; }\n'),  # an entry point: no library
+        "services/shop.users/src/main/java/Users.java": "class Users { AuthClient authClient; Server s; }\n",
+        "services/shop.webui/src/main/java/Page.java": (
+            "class Page { void show() { ServiceLoadBalancer.loadBalanceRESTOperation(Service.IMAGE, \"img\"); } }\n"),
+        "services/shop.auth/src/main/java/Auth.java": "class Auth { }\n",
+    })
+    res = import_paths([root])
+    deps = res.review.dependencies
+    assert any("in AuthClient, which users's code uses at services/shop.users/src/main/java/Users.java:1" in e
+               for e in deps["users->auth"].evidence)
+    assert "users->image" not in deps  # Server.java runs a program: not a library the users service calls through
+    assert any("Service.IMAGE" in e for e in deps["webui->image"].evidence)
+    assert any(i["id"] == "webui->image" and i["confidence"] == "weak" for i in res.report.inferred)
+
+
+def test_a_file_named_after_a_component_in_no_folder_of_its_own_is_its_code(tmp_path):
+    root = write(tmp_path, {
+        "docker-compose.yml": "services:\n  post-storage-service: {image: x/ps}\n  post-storage-memcached: {image: 'memcached:1.6'}\n"
+                              "  compose-post-service: {image: x/cp}\n",
+        # the folder's name is misspelt: the file's name says whose code it is
+        "src/PostStorageSerivce/PostStorageService.cpp": ('int main() {\n'
+                                                         '  auto m = config_json["post-storage-memcached"]["addr"];\n}\n'),
+    })
+    assert "post-storage-service->post-storage-memcached" in import_paths([root]).review.dependencies

@@ -168,6 +168,11 @@ class _Owners:
         if path in self.shared_files:
             return self.shared_files[path]
         owner = self.of(path)
+        if owner is None:
+            # a file named after a component in no folder of its own (src/PostStorageSerivce/, misspelt, holds
+            # PostStorageService.cpp): that component's
+            flat = re.sub(r"[^a-z0-9]", "", path.stem.lower())
+            owner = self.flat.get(flat) if len(flat) >= 6 else None
         if owner is None and self.hosts:
             # a folder named after the Service in front of the workloads (src/reviews/ is the code of
             # reviews-v1, -v2 and -v3, which Service reviews selects)
@@ -226,6 +231,9 @@ class _Owners:
     def _match(self, seg: str) -> str | None:
         if seg in self.names:
             return self.names[seg]
+        last = seg.rsplit(".", 1)[-1]
+        if last != seg and len(last) >= 4 and last in self.names:  # tools.descartes.teastore.webui/ is webui's
+            return self.names[last]
         flat = re.sub(r"[^a-z0-9]", "", seg)
         if len(flat) >= 4 and flat in self.flat:  # src/ComposePostService/ is compose-post-service's
             return self.flat[flat]
@@ -266,6 +274,7 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
     owners.learn_config_repos([f.path for f in files if f.role == "config" and not _is_test(f.rel)])
     builds = _build_files(inv, owners)
     shared_keys: dict[str, tuple] = {}  # an address key of a configuration no service owns -> (targets, seen)
+    library: dict[str, tuple] = {}  # class name -> (file, hits) of a source file no service owns that names components
     not_used: dict[str, int] = {}  # "service (setting)" -> lines of a shared file its libraries do not read
     for i, f in enumerate(files):
         if progress is not None and i % 200 == 0:
@@ -320,6 +329,10 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
         elif not mine:
             n_unowned += 1
             unowned[f.rel] = len(hits)
+            if is_src and _CLASS_NAME.fullmatch(f.path.stem) and not _ENTRY_POINT.search(text):
+                # a shared client library's class (ts-client-sdk's AuthClient): the services whose code
+                # uses it make its calls (_library_calls)
+                library.setdefault(f.path.stem, (f.rel, hits))
             continue
         else:
             hits = [(targets, seen, owner) for owner in mine for targets, seen in hits]
@@ -351,6 +364,8 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
     if shared_keys:
         _keys_read(found, shared_keys, review, inv.root)
     _dapr_calls(found, inv, review, host_map)
+    if library:
+        _library_calls(found, library, review, inv.root)
     calls.settle(found, host_map, review)
     calls.settle_dotnet(found, review)
     if progress is not None:
@@ -424,6 +439,40 @@ def _own_sources(found: Found, root: Path):
             except ValueError:
                 rel = path.name
             yield owner, rel, text
+
+
+#: a program's entry point: the file is a service's own code, not a library's
+_ENTRY_POINT = re.compile(r"\bint\s+main\s*\(|\bfunc\s+main\s*\(\s*\)|\bstatic\s+void\s+main\s*\(|"
+                          r"__name__\s*==\s*[\"']__main__|@SpringBootApplication|\bfun\s+main\s*\(")
+#: a class's name as its file names it (``AuthClient.java``, ``LoadBalancedImageOperations.java``)
+_CLASS_NAME = re.compile(r"[A-Z][a-z0-9]+(?:[A-Z][A-Za-z0-9]*)+")
+
+
+def _library_calls(found: Found, library: dict[str, tuple], review: Review, root: Path) -> None:
+    """A class of a shared library in the checkout (a client SDK no service's folder holds) that names
+    components makes their calls for the services whose own code uses the class by name
+    (ts-user-service's ``authClient`` of ts-client-sdk's ``AuthClient``; TeaStore's web UI and its
+    ``LoadBalancedImageOperations``). Weak, as the source it rests on."""
+    words = {name: re.compile(r"\b" + re.escape(name) + r"\b") for name in library}
+    for owner, rel, text in _own_sources(found, root):
+        if owner not in review.components:
+            continue
+        for name, rx in words.items():
+            m = rx.search(text)
+            if not m:
+                continue
+            lib_rel, hits = library[name]
+            line = text.count("\n", 0, m.start()) + 1
+            for targets, seen in hits:
+                for t in targets:
+                    if t == owner or t not in review.components:
+                        continue
+                    kind, word = dependency_type(review.components[t])
+                    lst = found.edges.setdefault((owner, t), [])
+                    s = Seen(seen.file, seen.line, f"{seen.what} ({word}; in {name}, which {owner}'s code uses at "
+                                                   f"{rel}:{line})", "source", kind)
+                    if len(lst) < 20 and not any(x.file == s.file and x.line == s.line for x in lst):
+                        lst.append(s)
 
 
 def _keys_read(found: Found, shared_keys: dict[str, tuple], review: Review, root: Path) -> None:
@@ -888,6 +937,8 @@ _HOST_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012
 _ENV_READ = re.compile(r"""(?:\b(?:getenv|get_env|getEnv|GetEnv|getEnvOrDefault|GetEnvOrDefault|GetEnvironmentVariable|"""
                        r"""environ\.get|environ|fetch)\s*[(\[]\s*["']|\bENV\s*\[\s*["']|process\.env\.|"""
                        r"""process\.env\s*\[\s*["'])([A-Z][A-Z0-9_]*)\b""")
+#: a constant of an enum of the system's services, ``Service.PERSISTENCE`` (not a call's text)
+_SERVICE_CONSTANT = re.compile(r"\bServices?\.([A-Z][A-Z0-9_]{2,})\b(?!\s*\()")
 _QUOTED_ANY = re.compile(r"[\"'`]([A-Za-z0-9][A-Za-z0-9_.-]{0,252})[\"'`]")
 _QUOTED = re.compile(r"[\"'`]([A-Za-z0-9][A-Za-z0-9_.-]{2,62})[\"'`]")
 
@@ -981,6 +1032,12 @@ def _scan_text(text: str, rel: str, host_map, address_vars, is_src: bool) -> lis
                     k = _known(q.group(1), host_map)
                     if k:
                         hits.append((q.start(1), k[1], f"default:{var}"))
+        # a constant of a services enum (TeaStore's Service.PERSISTENCE with its registry's load balancer)
+        if "Service." in text or "Services." in text:
+            for m in _SERVICE_CONSTANT.finditer(text):
+                k = _known(m.group(1).lower().replace("_", "-"), host_map)
+                if k:
+                    hits.append((m.start(), k[1], "name"))
         # a string that is exactly a distinctive host name: config_json["post-storage-service"]
         for m in _QUOTED.finditer(text):
             tok = m.group(1).lower()
