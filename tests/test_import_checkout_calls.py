@@ -568,3 +568,22 @@ def test_a_file_named_after_a_component_in_no_folder_of_its_own_is_its_code(tmp_
                                                          '  auto m = config_json["post-storage-memcached"]["addr"];\n}\n'),
     })
     assert "post-storage-service->post-storage-memcached" in import_paths([root]).review.dependencies
+
+
+def test_an_outside_api_a_service_is_configured_to_call_is_an_external_component(tmp_path):
+    main = write(tmp_path, {"docker-compose.yml": (
+        "services:\n  payment:\n    image: x/payment\n    environment:\n"
+        "      PAYMENT_GATEWAY_URL: 'https://api.stripe.com/v1'\n"
+        "      OTEL_EXPORTER_OTLP_ENDPOINT: 'https://api.honeycomb.io'\n"  # telemetry: not a call users wait on
+        "      CALLBACK_URL: 'https://shop.acme.io/paid'\n"  # the shop's own address, given out
+        "      DOCS_URL: 'https://docs.stripe.com'\n"
+        "      FALLBACK_URL: 'https://pay.example.com'\n"  # a reserved domain: a placeholder
+        "  checkout:\n    image: x/checkout\n    environment: {STRIPE_API_URL: 'https://api.stripe.com/v1/charges'}\n")}) \
+        / "docker-compose.yml"
+    res = import_paths([main])
+    r = res.review
+    outside = [c for c in r.components.values() if c.kind == "external_api"]
+    assert [c.name for c in outside] == ["api.stripe.com"]  # one component for the two services' calls
+    cid = outside[0].id
+    assert r.dependencies[f"payment->{cid}"].kind == "hard" and f"checkout->{cid}" in r.dependencies
+    assert any("outside API" in line for line in res.report.read)

@@ -455,10 +455,12 @@ def _assumptions(ctx: Context) -> list[dict]:
             out.append({"id": aid, "text": text, "elements": tuple(heapq.nsmallest(ASSUMPTION_ELEMENTS_LISTED, elements)),
                         "count": len(elements)})
 
+    # a vendor's service: its instances and where they run are the vendor's (vendor-instances, below)
     add("replicas-default", "replica count not stated: assumed 1 instance",
-        [c.id for c in comps if c.replicas is None])
+        [c.id for c in comps if c.replicas is None and not _vendor_run(c)])
     add("placement-default", "no placement stated: not affected by any failure domain (only by its own failure); "
-        "state where its instances run", [c.id for c in comps if not c.placement and not c.shared_domains])
+        "state where its instances run",
+        [c.id for c in comps if not c.placement and not c.shared_domains and not _vendor_run(c)])
     add("vendor-instances", "a vendor's service with no instance count stated: its instances are the vendor's, "
         "who absorbs their failures; only its failure as a whole is analysed (state replicas to analyse "
         "instance failures)", [c.id for c in comps if _vendor_run(c)])

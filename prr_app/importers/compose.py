@@ -41,6 +41,7 @@ from prr_app.importers.graph import (
     recognise,
     redact,
     registry_named,
+    external_api,
     short_names,
 )
 
@@ -724,6 +725,8 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
                 elif ref.host.lower() in off_hosts or (ref.local and ref.short in off_hosts):
                     name = off_hosts.get(ref.host.lower()) or off_hosts[ref.short]
                     b.dangling(f"{ev}: names {name}, which is not imported: it {off[name][1]}")
+                elif external_api(b, sname, ref, var, ev):
+                    pass
                 elif ref.host.lower() in ("host.docker.internal", "gateway.docker.internal"):
                     b.dangling(f"{ev}: names the Docker host itself ({ref.host}): something that runs outside these "
                                "files, on the machine; add it as a component for the review to analyse it")

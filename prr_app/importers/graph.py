@@ -81,6 +81,7 @@ class GraphBuilder:
         #: folders that hold a component's code or configuration (compose ``build`` contexts)
         self.code_dirs: dict[str, set[str]] = {}
         self.aliases: dict[str, set[str]] = {}  # other names of a component's code (a container's name) -> ids
+        self.external_ids: dict[str, str] = {}  # an outside API's host -> its component (external_api)
         self.comp_evidence: dict[str, list[str]] = {}
         self.deps: dict[tuple[str, str], _Dep] = {}
         self.domains: dict[str, FailureDomain] = {}
@@ -742,6 +743,33 @@ _PUBLIC_TLDS = {"com", "org", "net", "io", "dev", "app", "cloud", "co", "ai", "e
 
 def _looks_public_tld(label: str) -> bool:
     return label in _PUBLIC_TLDS
+
+
+#: variables for telemetry, error reporting or docs: a SaaS they name is no call users wait on
+_NOT_CALL_VAR = re.compile(r"OTEL|OTLP|JAEGER|ZIPKIN|DATADOG|^DD_|NEW_?RELIC|SENTRY|HONEYCOMB|LOGZ|LOKI|PROMETHEUS|"
+                           r"GRAFANA|ELASTIC_APM|APM|TRACE|METRIC|LOG_|_LOG|DOCS?_|HOMEPAGE|WEBSITE|PUBLIC_URL|BASE_PATH|"
+                           r"CALLBACK|REDIRECT|ORIGIN|CORS|ISSUER|AUDIENCE|SCHEMA|REGISTRY|REPO|MIRROR|PROXY", re.IGNORECASE)
+_RESERVED_DOMAIN = re.compile(r"(?:^|\.)(?:example\.(?:com|org|net)|localhost|invalid|test)$")
+
+
+def external_api(b: "GraphBuilder", source: str, ref: "HostRef", var: str, evidence: str) -> str | None:
+    """A service's environment names an outside API by a URL (``PAYMENT_GATEWAY_URL=https://api.stripe.com``):
+    a component of kind ``external_api`` (its availability is the vendor's), and a hard call to it. Not
+    for telemetry, error reporting, documentation or callback addresses, nor reserved domains."""
+    host = ref.host.strip(".").lower()
+    if ref.how != "url" or ref.local or not ADDRESS_NAME.search(var) or _NOT_CALL_VAR.search(var) \
+            or _RESERVED_DOMAIN.search(host) or "." not in host or not re.search(r"\.[a-z]{2,}$", host):
+        return None
+    cid = b.external_ids.get(host)
+    if cid is None:
+        comp = b.component(host, f"{evidence}: an outside API ({host}): its availability is the vendor's; state its SLA",
+                           name=host, kind="external_api")
+        cid = b.external_ids[host] = comp.id
+        b.tag(cid, "external")  # the vendor runs it: its instances and placement are not the review's
+        b.host(host, cid)
+        b.read(f"{evidence}: {host} is an outside API {source} calls: added as an external_api component")
+    b.depend(source, cid, "hard", ENV, f"{evidence} (outside API)")
+    return cid
 
 
 def close_match(name: str, candidates) -> str | None:

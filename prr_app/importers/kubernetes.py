@@ -48,6 +48,7 @@ from prr_app.importers.graph import (
     recognise,
     redact,
     registry_named,
+    external_api,
     safe_id,
     short_names,
 )
@@ -729,6 +730,8 @@ class _K8sImport:
                     b.depend(w.cid, t, typ, ENV, f"{ev} ({word})", shared=shared)
                     b.address_var(var, t)
                     registry_named(b, t, var, ev)
+            elif not shared and external_api(b, w.cid, ref, var, ev):
+                pass  # an outside API (an address book's URLs are every workload's, not a call)
             elif ref.local and (ref.how != "value" or HOST_NAME_VAR.search(var)) and not ref.host.startswith("$"):
                 if "$(" in value:
                     continue
