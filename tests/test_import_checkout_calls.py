@@ -587,3 +587,20 @@ def test_an_outside_api_a_service_is_configured_to_call_is_an_external_component
     cid = outside[0].id
     assert r.dependencies[f"payment->{cid}"].kind == "hard" and f"checkout->{cid}" in r.dependencies
     assert any("outside API" in line for line in res.report.read)
+
+
+def test_an_outside_api_the_code_calls_by_default_is_an_external_component(tmp_path):
+    root = write(tmp_path, {
+        "docker-compose.yml": "services:\n  payment: {build: ./payment}\n  cart: {image: x/cart}\n",
+        "payment/payment.py": ("import os\nGATEWAY = os.getenv('PAYMENT_GATEWAY', 'https://paypal.com/')\n"
+                               "DOCS = os.getenv('HELP_LINK', 'https://docs.shop.io/')\n"  # a link shown, not a call
+                               "CART = os.getenv('CART_URL', 'http://cart:8080')\n"),
+    })
+    res = import_paths([root])
+    r = res.review
+    outside = [c for c in r.components.values() if c.kind == "external_api"]
+    assert [(c.name, c.tags) for c in outside] == [("paypal.com", ["external"])]
+    dep = r.dependencies[f"payment->{outside[0].id}"]
+    assert any("the address of paypal.com (an outside API)" in e for e in dep.evidence)
+    assert any(i["id"] == dep.id and i["confidence"] == "weak" for i in res.report.inferred)
+    assert "payment->cart" in r.dependencies

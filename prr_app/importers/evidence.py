@@ -45,7 +45,7 @@ from prr_app.importers.call_policies import (annotation_policy, dotnet_resilienc
                                              resilience4j_config, spring_config, spring_gateway_policies, time_limit,
                                              spring_keys_by_line, spring_library, time_limiter_settings,
                                              zuul_routes)
-from prr_app.importers.graph import ADDRESS_NAME, dependency_type, hub_tag
+from prr_app.importers.graph import ADDRESS_NAME, API_VAR, dependency_type, host_refs, hub_tag, outside_host
 
 #: folders whose files describe tests, not the deployment
 TEST_DIRS = {"test", "tests", "__tests__", "spec", "specs", "testdata", "test-data", "fixtures", "e2e",
@@ -351,6 +351,11 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
         for targets, seen, owner in hits:
             src_comp = review.components.get(owner)
             for t in targets:
+                if t.startswith(OUTSIDE):  # an outside API: the import adds its component
+                    lst = found.edges.setdefault((owner, t), [])
+                    if len(lst) < 20:
+                        lst.append(Seen(seen.file, seen.line, f"{seen.what} (outside API)", seen.confidence, "hard"))
+                    continue
                 if t == owner or t not in review.components:
                     continue
                 kind, word = dependency_type(review.components[t])
@@ -940,6 +945,9 @@ _ENV_READ = re.compile(r"""(?:\b(?:getenv|get_env|getEnv|GetEnv|getEnvOrDefault|
 #: a constant of an enum of the system's services, ``Service.PERSISTENCE`` (not a call's text)
 _SERVICE_CONSTANT = re.compile(r"\bServices?\.([A-Z][A-Z0-9_]{2,})\b(?!\s*\()")
 _QUOTED_ANY = re.compile(r"[\"'`]([A-Za-z0-9][A-Za-z0-9_.-]{0,252})[\"'`]")
+_QUOTED_URL = re.compile(r"[\"'`](https?://[^\"'`\s]{3,300})[\"'`]")
+#: the prefix of an outside API's host among the targets of a hit (the import adds its component)
+OUTSIDE = "outside:"
 _QUOTED = re.compile(r"[\"'`]([A-Za-z0-9][A-Za-z0-9_.-]{2,62})[\"'`]")
 
 
@@ -1021,17 +1029,25 @@ def _scan_text(text: str, rel: str, host_map, address_vars, is_src: bool) -> lis
             done: set[int] = set()
             for m in _ENV_READ.finditer(text):
                 var = m.group(1)
-                if not ADDRESS_NAME.search(var):
+                addr = bool(ADDRESS_NAME.search(var))
+                if not addr and not API_VAR.search(var):
                     continue
                 a = text.rfind("\n", 0, m.start()) + 1
                 b = text.find("\n", m.end())
                 if a in done:
                     continue
                 done.add(a)
-                for q in _QUOTED_ANY.finditer(text, a, b if b >= 0 else len(text)):
+                end = b if b >= 0 else len(text)
+                for q in _QUOTED_ANY.finditer(text, a, end) if addr else ():
                     k = _known(q.group(1), host_map)
                     if k:
                         hits.append((q.start(1), k[1], f"default:{var}"))
+                for q in _QUOTED_URL.finditer(text, a, end):
+                    # an outside API by default (PAYMENT_GATEWAY = os.getenv('PAYMENT_GATEWAY', 'https://paypal.com/'))
+                    refs = host_refs(q.group(1), bare_ok=False)
+                    host = outside_host(refs[0], var) if refs and not _known(refs[0].host, host_map) else None
+                    if host:
+                        hits.append((q.start(1), [OUTSIDE + host], f"default:{var}"))
         # a constant of a services enum (TeaStore's Service.PERSISTENCE with its registry's load balancer)
         if "Service." in text or "Services." in text:
             for m in _SERVICE_CONSTANT.finditer(text):
@@ -1070,7 +1086,8 @@ def _scan_text(text: str, rel: str, host_map, address_vars, is_src: bool) -> lis
             what = (f"source reads {var}, the variable that carries {', '.join(targets)}'s address: "
                     f"{_clip(line.strip())}")
         elif how.startswith("default:"):
-            what = (f"source reads {how[8:]}, whose default in the code is the address of {', '.join(targets)}: "
+            whose = ", ".join(t[len(OUTSIDE):] + " (an outside API)" if t.startswith(OUTSIDE) else t for t in targets)
+            what = (f"source reads {how[8:]}, whose default in the code is the address of {whose}: "
                     f"{_clip(line.strip())}")
         else:
             what = ("source literal " if is_src else "") + _clip(line.strip())

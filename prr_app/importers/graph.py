@@ -748,17 +748,30 @@ def _looks_public_tld(label: str) -> bool:
 #: variables for telemetry, error reporting or docs: a SaaS they name is no call users wait on
 _NOT_CALL_VAR = re.compile(r"OTEL|OTLP|JAEGER|ZIPKIN|DATADOG|^DD_|NEW_?RELIC|SENTRY|HONEYCOMB|LOGZ|LOKI|PROMETHEUS|"
                            r"GRAFANA|ELASTIC_APM|APM|TRACE|METRIC|LOG_|_LOG|DOCS?_|HOMEPAGE|WEBSITE|PUBLIC_URL|BASE_PATH|"
-                           r"CALLBACK|REDIRECT|ORIGIN|CORS|ISSUER|AUDIENCE|SCHEMA|REGISTRY|REPO|MIRROR|PROXY", re.IGNORECASE)
+                           r"CALLBACK|REDIRECT|ORIGIN|CORS|ISSUER|AUDIENCE|SCHEMA|REGISTRY|REPO|MIRROR|PROXY|LICEN[CS]E|TERMS|"
+                           r"PRIVACY|SUPPORT|FEEDBACK|IMAGE|LOGO|ICON|AVATAR|CDN|STATIC|ASSET|FONT|HELP|LINK", re.IGNORECASE)
+#: variable names that say a URL of theirs is an API the service calls (beside the address-like ones)
+API_VAR = re.compile(r"(GATEWAY|API|WEBHOOK|PROVIDER)S?(?:_URL|_URI|_ENDPOINT|_HOST)?$", re.IGNORECASE)
 _RESERVED_DOMAIN = re.compile(r"(?:^|\.)(?:example\.(?:com|org|net)|localhost|invalid|test)$")
 
 
-def external_api(b: "GraphBuilder", source: str, ref: "HostRef", var: str, evidence: str) -> str | None:
-    """A service's environment names an outside API by a URL (``PAYMENT_GATEWAY_URL=https://api.stripe.com``):
-    a component of kind ``external_api`` (its availability is the vendor's), and a hard call to it. Not
-    for telemetry, error reporting, documentation or callback addresses, nor reserved domains."""
+def outside_host(ref: "HostRef", var: str) -> str | None:
+    """The public host of an outside API a variable's URL names (``PAYMENT_GATEWAY_URL=https://api.stripe.com``:
+    ``api.stripe.com``), or None: not for telemetry, error reporting, documentation or callback addresses,
+    registries and proxies, nor reserved domains."""
     host = ref.host.strip(".").lower()
-    if ref.how != "url" or ref.local or not ADDRESS_NAME.search(var) or _NOT_CALL_VAR.search(var) \
+    if ref.how != "url" or ref.local or not (ADDRESS_NAME.search(var) or API_VAR.search(var)) \
+            or _NOT_CALL_VAR.search(var) \
             or _RESERVED_DOMAIN.search(host) or "." not in host or not re.search(r"\.[a-z]{2,}$", host):
+        return None
+    return host
+
+
+def external_api(b: "GraphBuilder", source: str, ref: "HostRef", var: str, evidence: str) -> str | None:
+    """A service's environment names an outside API by a URL (:func:`outside_host`): a component of kind
+    ``external_api`` (its availability is the vendor's), and a hard call to it."""
+    host = outside_host(ref, var)
+    if host is None:
         return None
     cid = b.external_ids.get(host)
     if cid is None:

@@ -1084,6 +1084,7 @@ class _Assembly:
             rep.read.append(line)
         rep.skipped += found.skipped
         self._onto_groups(found)
+        self._outside_apis(found)
         for (src, tgt), seen in sorted(found.edges.items()):
             if src not in self.review.components or (tgt not in self.review.components and tgt not in self.review.groups):
                 continue
@@ -1141,6 +1142,29 @@ class _Assembly:
             self.report.warnings.append(
                 f"{where}: {dep.source} -> {dep.target} rests on depends_on alone, and {dep.source}'s code "
                 f"({n_src} source file(s) read) and configuration never name {dep.target}: recorded as soft; check it")
+
+    def _outside_apis(self, found) -> None:
+        """An outside API code calls by default (``os.getenv('PAYMENT_GATEWAY', 'https://paypal.com/')``): a
+        component of kind ``external_api`` named by its host (one per host, the deployment's own if it
+        named the same host), tagged ``external``; the edges to it then name its id."""
+        from prr_app.importers.evidence import OUTSIDE
+        from prr_app.model.entities import Component
+        from prr_app.model.validation import make_id
+
+        for (src, tgt) in sorted(k for k in found.edges if k[1].startswith(OUTSIDE)):
+            seen = found.edges.pop((src, tgt))
+            host = tgt[len(OUTSIDE):]
+            cid = next((c.id for c in self.review.components.values() if c.kind == "external_api" and c.name == host), None)
+            if cid is None:
+                used = set(self.review.components) | set(self.review.groups) | set(self.review.domains)
+                cid = make_unique(make_id(host), used)
+                self.review.components[cid] = Component(id=cid, name=host, kind="external_api", tags=["external"],
+                                                        source="import:repository")
+                self.report.components.append(Inferred(cid, [f"{seen[0].file}:{seen[0].line}: an outside API ({host}) "
+                                                             "named by code: its availability is the vendor's; state its SLA"]))
+                self.report.read.append(f"{seen[0].file}:{seen[0].line}: {host} is an outside API {src}'s code calls "
+                                        "by default: added as an external_api component")
+            found.edges.setdefault((src, cid), []).extend(seen)
 
     def _onto_groups(self, found) -> None:
         """Calls to every member of a redundancy group (a host name in front of several workloads, as a
