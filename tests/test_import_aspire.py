@@ -169,3 +169,22 @@ def test_a_projects_code_is_found_where_the_apphost_says_it_is(tmp_path, declare
     ev = res.review.dependencies["orders-api->catalog-api"].evidence  # only the project's code says this one
     assert any(e.startswith(f"src/{folder}/CatalogClient.cs:4:") for e in ev), ev
     assert res.review.dependencies["orders-api->identity"].timeout_ms == 20000  # it calls AddServiceDefaults()
+
+
+def test_a_call_named_after_a_start_up_wait_is_hard(tmp_path):
+    """``.WaitFor(identity).WithEnvironment("IdentityUrl", identityEndpoint)``: the wait alone would be
+    start-up order (soft); the address it is given makes it a call, whichever comes first."""
+    host = tmp_path / "Shop.AppHost" / "Program.cs"
+    host.parent.mkdir()
+    host.write_text('var builder = DistributedApplication.CreateBuilder(args);\n'
+                    'var identity = builder.AddProject<Projects.Identity>("identity");\n'
+                    'var identityEndpoint = identity.GetEndpoint("https");\n'
+                    'builder.AddProject<Projects.WebApp>("webapp")\n'
+                    '    .WaitFor(identity)\n'
+                    '    .WithEnvironment("IdentityUrl", identityEndpoint);\n'
+                    'builder.AddProject<Projects.Admin>("admin")\n'
+                    '    .WithEnvironment("IdentityUrl", identityEndpoint)\n'
+                    '    .WaitFor(identity);\n'
+                    'builder.Build().Run();\n')
+    deps = read_aspire([host]).review.dependencies
+    assert deps["webapp->identity"].kind == "hard" and deps["admin->identity"].kind == "hard"

@@ -158,12 +158,12 @@ class GraphBuilder:
         dep = self.deps.get(key)
         if dep is None:
             dep = self.deps[key] = _Dep(source, target, kind, strength)
+        elif strength > dep.strength or (strength == dep.strength and _KIND_RANK[kind] > _KIND_RANK[dep.kind]):
+            dep.kind, dep.strength = kind, strength
         if shared is None:
             dep.direct = True
         elif shared not in dep.shared:
             dep.shared.append(shared)
-        elif strength > dep.strength or (strength == dep.strength and _KIND_RANK[kind] > _KIND_RANK[dep.kind]):
-            dep.kind, dep.strength = kind, strength
         if evidence not in dep.evidence:
             dep.evidence.append(evidence)
         if description and not dep.description:
