@@ -607,9 +607,8 @@ def _running(b: GraphBuilder, services: dict[str, dict], profiles: list[str] | N
     for sname, svc in services.items():
         app = svc.get("__sidecar_of__")
         if app in running and svc.get("command") is not None:
-            running[app] = dict(running[app])
-            running[app]["__sidecar_commands__"] = [*running[app].get("__sidecar_commands__", []),
-                                                    (sname, svc.get("command"), svc["__lines__"].get("command", svc["__defined__"]))]
+            running[app].setdefault("__sidecar_commands__", []).append(
+                (sname, svc["command"], svc["__lines__"].get("command", svc["__defined__"])))
     if not running:
         if left:
             raise PrrError("no service runs without a profile, and none of its profiles is active; import with "

@@ -80,6 +80,18 @@ class Found:
     #: component -> the files of its own read here: (path, is source code)
     files: dict[str, list[tuple[Path, bool]]] = field(default_factory=dict)
 
+    #: evidence lines kept per dependency
+    LIMIT = 20
+
+    def note(self, key: tuple[str, str], seen: Seen, *, per_line: bool = True) -> None:
+        """Keep ``seen`` as evidence of the dependency ``key`` (caller, callee): a line says it once
+        (``per_line``: a ``@FeignClient`` line is also a string naming the host), else each different
+        finding once; the first :attr:`LIMIT` are kept."""
+        lst = self.edges.setdefault(key, [])
+        dup = any(x.file == seen.file and x.line == seen.line for x in lst) if per_line else seen in lst
+        if not dup and len(lst) < self.LIMIT:
+            lst.append(seen)
+
 
 def weakest(seen: list[Seen]) -> str:
     """"strong" when configuration says it, "weak" when only source literals do."""
@@ -275,6 +287,13 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
     builds = _build_files(inv, owners)
     shared_keys: dict[str, tuple] = {}  # an address key of a configuration no service owns -> (targets, seen)
     library: dict[str, tuple] = {}  # class name -> (file, hits) of a source file no service owns that names components
+    # the classes a shared library may define (source files no component owns), found in the components'
+    # own code as it is read: (component, class) -> "file:line" of the first use
+    candidates = sorted({f.path.stem for f in files if f.role == "source" and _CLASS_NAME.fullmatch(f.path.stem)
+                         and not _is_test(f.rel) and not owners.all_of(f.path)}, key=lambda n: (-len(n), n))
+    class_word = re.compile(r"\b(" + "|".join(map(re.escape, candidates)) + r")\b") if candidates else None
+    class_uses: dict[tuple[str, str], str] = {}
+    dapr = _DaprUse()  # what code and configuration say of Dapr, as they are read
     not_used: dict[str, int] = {}  # "service (setting)" -> lines of a shared file its libraries do not read
     for i, f in enumerate(files):
         if progress is not None and i % 200 == 0:
@@ -303,6 +322,11 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
         mine = owners.all_of(f.path)  # several for a configuration repository's shared application.yml
         for owner in mine:
             found.files.setdefault(owner, []).append((f.path, is_src))
+        if is_src and mine and class_word is not None:
+            for m in class_word.finditer(text):
+                for owner in mine:
+                    class_uses.setdefault((owner, m.group(1)), f"{f.rel}:{text.count(chr(10), 0, m.start()) + 1}")
+        dapr.read(text, f.rel, is_src, mine, host_map)
         if is_src and f.rel.endswith(".cs"):
             calls.dotnet(text, f.rel, mine)
         hits = _scan_text(text, f.rel, host_map, address_vars, is_src)
@@ -352,25 +376,20 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
             src_comp = review.components.get(owner)
             for t in targets:
                 if t.startswith(OUTSIDE):  # an outside API: the import adds its component
-                    lst = found.edges.setdefault((owner, t), [])
-                    if len(lst) < 20:
-                        lst.append(Seen(seen.file, seen.line, f"{seen.what} (outside API)", seen.confidence, "hard"))
+                    found.note((owner, t), Seen(seen.file, seen.line, f"{seen.what} (outside API)", seen.confidence,
+                                                "hard"))
                     continue
                 if t == owner or t not in review.components:
                     continue
                 kind, word = dependency_type(review.components[t])
                 if src_comp is not None and hub_tag(src_comp) == "telemetry":
                     kind, word = "soft", "telemetry scrape"
-                s = Seen(seen.file, seen.line, f"{seen.what} ({word})", seen.confidence, kind)
-                lst = found.edges.setdefault((owner, t), [])
-                # one line says it once (a @FeignClient line is also a string naming the host)
-                if len(lst) < 20 and not any(x.file == s.file and x.line == s.line for x in lst):
-                    lst.append(s)
+                found.note((owner, t), Seen(seen.file, seen.line, f"{seen.what} ({word})", seen.confidence, kind))
     if shared_keys:
         _keys_read(found, shared_keys, review, inv.root)
-    _dapr_calls(found, inv, review, host_map)
+    dapr.settle(found, inv, review, host_map)
     if library:
-        _library_calls(found, library, review, inv.root)
+        _library_calls(found, library, class_uses, review)
     calls.settle(found, host_map, review)
     calls.settle_dotnet(found, review)
     if progress is not None:
@@ -428,24 +447,6 @@ def _address_key(line: str) -> str | None:
     return key if a and a.start() >= 3 and len(key) >= 8 else None
 
 
-def _own_sources(found: Found, root: Path):
-    """(component, path relative to ``root``, text) of every source file of a component's own read by
-    the scan, read again: the few rules that need a file's whole text after every file was seen."""
-    for owner, files in found.files.items():
-        for path, is_src in files:
-            if not is_src:
-                continue
-            try:
-                text = path.read_text("utf-8", "replace")
-            except OSError:
-                continue
-            try:
-                rel = path.relative_to(root).as_posix()
-            except ValueError:
-                rel = path.name
-            yield owner, rel, text
-
-
 #: a program's entry point: the file is a service's own code, not a library's
 _ENTRY_POINT = re.compile(r"\bint\s+main\s*\(|\bfunc\s+main\s*\(\s*\)|\bstatic\s+void\s+main\s*\(|"
                           r"__name__\s*==\s*[\"']__main__|@SpringBootApplication|\bfun\s+main\s*\(")
@@ -453,55 +454,51 @@ _ENTRY_POINT = re.compile(r"\bint\s+main\s*\(|\bfunc\s+main\s*\(\s*\)|\bstatic\s
 _CLASS_NAME = re.compile(r"[A-Z][a-z0-9]+(?:[A-Z][A-Za-z0-9]*)+")
 
 
-def _library_calls(found: Found, library: dict[str, tuple], review: Review, root: Path) -> None:
+def _library_calls(found: Found, library: dict[str, tuple], uses: dict[tuple[str, str], str], review: Review) -> None:
     """A class of a shared library in the checkout (a client SDK no service's folder holds) that names
-    components makes their calls for the services whose own code uses the class by name
-    (ts-user-service's ``authClient`` of ts-client-sdk's ``AuthClient``; TeaStore's web UI and its
-    ``LoadBalancedImageOperations``). Weak, as the source it rests on."""
-    words = {name: re.compile(r"\b" + re.escape(name) + r"\b") for name in library}
-    for owner, rel, text in _own_sources(found, root):
-        if owner not in review.components:
+    components makes their calls for the services whose own code uses the class by name (``uses``:
+    (component, class) -> "file:line" of its first use): ts-user-service's ``authClient`` of
+    ts-client-sdk's ``AuthClient``; TeaStore's web UI and its ``LoadBalancedImageOperations``. Weak,
+    as the source it rests on."""
+    for (owner, name), where in sorted(uses.items()):
+        if name not in library or owner not in review.components:
             continue
-        for name, rx in words.items():
-            m = rx.search(text)
-            if not m:
-                continue
-            lib_rel, hits = library[name]
-            line = text.count("\n", 0, m.start()) + 1
-            for targets, seen in hits:
-                for t in targets:
-                    if t == owner or t not in review.components:
-                        continue
-                    kind, word = dependency_type(review.components[t])
-                    lst = found.edges.setdefault((owner, t), [])
-                    s = Seen(seen.file, seen.line, f"{seen.what} ({word}; in {name}, which {owner}'s code uses at "
-                                                   f"{rel}:{line})", "source", kind)
-                    if len(lst) < 20 and not any(x.file == s.file and x.line == s.line for x in lst):
-                        lst.append(s)
+        _lib_rel, hits = library[name]
+        for targets, seen in hits:
+            _pass_on(found, review, owner, targets, seen, f"in {name}, which {owner}'s code uses at {where}", "source")
+
+
+def _pass_on(found: Found, review: Review, owner: str, targets: list[str], seen: Seen, how: str,
+             confidence: str) -> None:
+    """The calls a file no service owns names (``seen``: a shared library's line, a shared
+    configuration's) are ``owner``'s, whose code uses it as ``how`` says."""
+    for t in targets:
+        if t != owner and t in review.components:
+            kind, word = dependency_type(review.components[t])
+            found.note((owner, t), Seen(seen.file, seen.line, f"{seen.what} ({word}; {how})", confidence, kind))
 
 
 def _keys_read(found: Found, shared_keys: dict[str, tuple], review: Review, root: Path) -> None:
     """A configuration every service is handed (a ``config.json`` at the root) names an address under
-    a key; the services whose own code reads that key (``result["jaegerAddress"]``) call it."""
+    a key; the services whose own code reads that key (``result["jaegerAddress"]``) call it. The keys
+    are known once every file is read, so the components' own source is read again (only where such
+    a configuration has address keys)."""
     quoted = {k: re.compile(r"""["'`]""" + re.escape(k) + r"""["'`]""") for k in shared_keys}
-    for owner, rel, text in _own_sources(found, root):
+    for owner, files in found.files.items():
         if owner not in review.components:
             continue
-        for key, rx in quoted.items():
-            m = rx.search(text)
-            if not m:
+        for path, is_src in files:
+            try:
+                text = path.read_text("utf-8", "replace") if is_src else ""
+            except OSError:
                 continue
-            targets, seen = shared_keys[key]
-            line = text.count("\n", 0, m.start()) + 1
-            for t in targets:
-                if t == owner or t not in review.components:
+            for key, rx in quoted.items():
+                m = rx.search(text)
+                if not m:
                     continue
-                kind, word = dependency_type(review.components[t])
-                lst = found.edges.setdefault((owner, t), [])
-                s = Seen(seen.file, seen.line, f"{seen.what} ({word}; {owner}'s code reads \"{key}\" at {rel}:{line})",
-                         "config", kind)
-                if len(lst) < 20 and not any(x.file == s.file and x.line == s.line for x in lst):
-                    lst.append(s)
+                targets, seen = shared_keys[key]
+                where = f"{path.relative_to(root).as_posix()}:{text.count(chr(10), 0, m.start()) + 1}"
+                _pass_on(found, review, owner, targets, seen, f"{owner}'s code reads \"{key}\" at {where}", "config")
 
 
 #: Dapr building blocks by component type: the dependency kind of an app's use of one
@@ -514,65 +511,100 @@ _DAPR_INVOKE = re.compile(
     r"""|/v1\.0/invoke/([A-Za-z0-9][A-Za-z0-9_.-]*)/method|dapr-app-id["']?\s*[:,=]\s*["']([A-Za-z0-9][A-Za-z0-9_.-]*)""")
 
 
-def _dapr_components(inv, host_map) -> list[tuple[str, str, list[str], list[str], str]]:
-    """The Dapr components of the checkout (``kind: Component`` of ``dapr.io``), each as (name, type,
+#: roles of the files a Dapr component may be in that the evidence scan does not read (it is shaped like a
+#: Kubernetes object)
+_DAPR_COMPONENT_ROLES = ("kubernetes", "helm-part", "kustomize-component")
+
+
+def _dapr_components(text: str, rel: str, host_map) -> list[tuple[str, str, list[str], list[str], str]]:
+    """The Dapr components of one YAML file (``kind: Component`` of ``dapr.io``), each as (name, type,
     the components its metadata names, its scopes, "file:line")."""
+    if "dapr.io" not in text or "Component" not in text:
+        return []
+    try:
+        docs = sy.load_text(text, file=rel)
+    except PrrError:
+        return []
     out = []
-    for f in inv.files:
-        if f.path.suffix.lower() not in (".yaml", ".yml") or _is_test(f.rel):
+    for doc in docs:
+        v = doc.value
+        if not isinstance(v, dict) or sy.text(v.get("kind")) != "Component" \
+                or not sy.text(v.get("apiVersion")).startswith("dapr.io/"):
             continue
-        try:
-            if f.path.stat().st_size > MAX_CONFIG_BYTES:
-                continue
-            text = f.path.read_text("utf-8", "replace")
-        except OSError:
-            continue
-        if "dapr.io" not in text or "Component" not in text:
-            continue
-        try:
-            docs = sy.load_text(text, file=f.rel)
-        except PrrError:
-            continue
-        for doc in docs:
-            v = doc.value
-            if not isinstance(v, dict) or sy.text(v.get("kind")) != "Component" \
-                    or not sy.text(v.get("apiVersion")).startswith("dapr.io/"):
-                continue
-            meta = v.get("metadata") if isinstance(v.get("metadata"), dict) else {}
-            spec = v.get("spec") if isinstance(v.get("spec"), dict) else {}
-            name, typ = sy.text(meta.get("name")), sy.text(spec.get("type"))
-            targets: list[str] = []
-            for item in spec.get("metadata") if isinstance(spec.get("metadata"), list) else []:
-                value = sy.text(item.get("value")) if isinstance(item, dict) else ""
-                for hit, seen in _scan_text(value, f.rel, host_map, {}, False) if value else ():
-                    targets += [t for t in hit if t not in targets]
-                if value and not targets:
-                    k = _known(value.split(":")[0], host_map)
-                    targets += k[1] if k else []
-            scopes = [sy.text(s) for s in v.get("scopes")] if isinstance(v.get("scopes"), list) else []
-            if name and typ and targets:
-                out.append((name, typ, targets, scopes, f"{f.rel}:{doc.line}"))
+        meta = v.get("metadata") if isinstance(v.get("metadata"), dict) else {}
+        spec = v.get("spec") if isinstance(v.get("spec"), dict) else {}
+        name, typ = sy.text(meta.get("name")), sy.text(spec.get("type"))
+        targets: list[str] = []
+        for item in spec.get("metadata") if isinstance(spec.get("metadata"), list) else []:
+            value = sy.text(item.get("value")) if isinstance(item, dict) else ""
+            for hit, _seen in _scan_text(value, rel, host_map, {}, False) if value else ():
+                targets += [t for t in hit if t not in targets]
+            if value and not targets:
+                k = _known(value.split(":")[0], host_map)
+                targets += k[1] if k else []
+        scopes = [sy.text(x) for x in v.get("scopes")] if isinstance(v.get("scopes"), list) else []
+        if name and typ and targets:
+            out.append((name, typ, targets, scopes, f"{rel}:{doc.line}"))
     return out
 
 
-def _dapr_calls(found: Found, inv, review: Review, host_map) -> None:
-    """What apps reach through their Dapr sidecars: the backing service of each Dapr component
-    (a pub/sub broker, a state store, a binding's target) for the apps whose code names the component
-    (``PublishEventAsync("pubsub", ...)``, ``[Topic("pubsub", ...)]``, a constant), else those its
-    ``scopes`` list; and the apps they invoke by app-id (``InvokeMethodAsync(..., "catalog-api", ...)``,
-    ``/v1.0/invoke/catalog-api/method``). Only code that mentions Dapr is read for them."""
-    comps = _dapr_components(inv, host_map)
-    texts: dict[str, list[tuple[str, str]]] = {}  # app -> [(rel, text)] of its source mentioning Dapr
-    for owner, rel, text in _own_sources(found, inv.root):
-        if "dapr" in text.lower():
-            texts.setdefault(owner, []).append((rel, text))
-    for name, typ, targets, scopes, where in comps:
+class _DaprUse:
+    """What apps reach through their Dapr sidecars, gathered as the scan reads each file and settled
+    once: the backing service of each Dapr component (a pub/sub broker, a state store, a binding's
+    target) for the apps whose code names the component (``PublishEventAsync("pubsub", ...)``,
+    ``[Topic("pubsub", ...)]``, a constant), else those its ``scopes`` list; and the apps they invoke
+    by app-id (``InvokeMethodAsync(..., "catalog-api", ...)``, ``/v1.0/invoke/catalog-api/method``).
+    Only code that mentions Dapr is kept for them."""
+
+    def __init__(self) -> None:
+        self.components: list[tuple[str, str, list[str], list[str], str]] = []
+        self.sources: dict[str, list[tuple[str, str]]] = {}  # app -> [(file, text)] of its code mentioning Dapr
+
+    def read(self, text: str, rel: str, is_src: bool, owners: list[str], host_map) -> None:
+        if is_src:
+            if owners and ("dapr" in text or "Dapr" in text or "DAPR" in text):  # substring tests: no regex per file
+                for owner in owners:
+                    self.sources.setdefault(owner, []).append((rel, text))
+        elif rel.lower().endswith((".yaml", ".yml")):
+            self.components += _dapr_components(text, rel, host_map)
+
+    def settle(self, found: Found, inv, review: Review, host_map) -> None:
+        # the component files shaped like Kubernetes objects, which the scan does not read
+        for f in inv.files:
+            if f.role not in _DAPR_COMPONENT_ROLES or not f.rel.lower().endswith((".yaml", ".yml")) or _is_test(f.rel):
+                continue
+            try:
+                if f.path.stat().st_size > MAX_CONFIG_BYTES:
+                    continue
+                self.components += _dapr_components(f.path.read_text("utf-8", "replace"), f.rel, host_map)
+            except OSError:
+                continue
+        for name, typ, targets, scopes, where in self.components:
+            self._component_calls(found, review, host_map, name, typ, targets, scopes, where)
+        for app, srcs in self.sources.items():
+            for rel, text in srcs:
+                for m in _DAPR_INVOKE.finditer(text):
+                    app_id = m.group(1) or m.group(2) or m.group(3)
+                    k = _known(app_id, host_map)
+                    for t in (k[1] if k else ()):
+                        if t == app or t not in review.components:
+                            continue
+                        kind, word = dependency_type(review.components[t])
+                        line = text.count("\n", 0, m.start()) + 1
+                        # the line the string scan took for a weak literal is this call
+                        found.edges[(app, t)] = [x for x in found.edges.get((app, t), [])
+                                                 if not (x.file == rel and x.line == line)]
+                        found.note((app, t), Seen(rel, line, f"Dapr service invocation of app-id {app_id} ({word})",
+                                                  "config", kind))
+
+    def _component_calls(self, found: Found, review: Review, host_map, name: str, typ: str, targets: list[str],
+                         scopes: list[str], where: str) -> None:
         kind = _DAPR_KINDS.get(typ.split(".")[0])
         if kind is None:
-            continue  # a secret store, a name resolver...: nothing an outage of takes down at run time
+            return  # a secret store, a name resolver...: nothing an outage of takes down at run time
         users: dict[str, str] = {}
         quoted = re.compile(r"""["'`]""" + re.escape(name) + r"""["'`]""")
-        for app, srcs in texts.items():
+        for app, srcs in self.sources.items():
             for rel, text in srcs:
                 m = quoted.search(text)
                 if m:
@@ -588,27 +620,8 @@ def _dapr_calls(found: Found, inv, review: Review, host_map) -> None:
             for t in targets:
                 if t == app or t not in review.components or app not in review.components:
                     continue
-                lst = found.edges.setdefault((app, t), [])
-                s = Seen(file, int(line), f"Dapr {typ} component {name} ({how}) ({'queue' if kind == 'async' else 'call'})",
-                         "config", kind)
-                if len(lst) < 20 and not any(x.file == s.file and x.line == s.line for x in lst):
-                    lst.append(s)
-    for app, srcs in texts.items():
-        for rel, text in srcs:
-            for m in _DAPR_INVOKE.finditer(text):
-                app_id = m.group(1) or m.group(2) or m.group(3)
-                k = _known(app_id, host_map)
-                for t in (k[1] if k else ()):
-                    if t == app or t not in review.components:
-                        continue
-                    kind, word = dependency_type(review.components[t])
-                    line = text.count("\n", 0, m.start()) + 1
-                    s = Seen(rel, line, f"Dapr service invocation of app-id {app_id} ({word})", "config", kind)
-                    # the line the string scan took for a weak literal is this call
-                    lst = [x for x in found.edges.get((app, t), []) if not (x.file == rel and x.line == line)]
-                    found.edges[(app, t)] = lst
-                    if len(lst) < 20:
-                        lst.append(s)
+                found.note((app, t), Seen(file, int(line), f"Dapr {typ} component {name} ({how}) "
+                                                            f"({'queue' if kind == 'async' else 'call'})", "config", kind))
 
 
 def _used_by_libraries(hits, keys: dict[int, str], builds: dict[str, str], not_used: dict[str, int]):
@@ -776,11 +789,8 @@ def _grpc_calls(found: Found, clients: dict, host_map, review: Review) -> None:
                     continue
                 kind, word = dependency_type(review.components[t])
                 file, _, line = where.rpartition(":")
-                lst = found.edges.setdefault((owner, t), [])
-                seen = Seen(file, int(line), f"gRPC client {form}: {owner}'s code calls the service of {t} ({word})",
-                            "config", kind)
-                if seen not in lst and len(lst) < 20:
-                    lst.append(seen)
+                found.note((owner, t), Seen(file, int(line), f"gRPC client {form}: {owner}'s code calls the service "
+                                                             f"of {t} ({word})", "config", kind), per_line=False)
 
 
 def _breaker_fallbacks(found: Found, fallbacks: list, host_map) -> None:
@@ -873,10 +883,7 @@ def _feign_clients(found: Found, text: str, rel: str, owner: str, host_map, revi
             what = (f"@FeignClient({name}): a Feign client of {t}" + (
                 f"; its fallback {fallback} answers when the call fails (what it returns is not said here)"
                 if fallback else "") + f" ({word})")
-            lst = found.edges.setdefault((owner, t), [])
-            seen = Seen(file, int(line), what, "config", kind)
-            if seen not in lst and len(lst) < 20:
-                lst.append(seen)
+            found.note((owner, t), Seen(file, int(line), what, "config", kind), per_line=False)
             feigns.setdefault((owner, t), (name, where))
 
 
@@ -897,10 +904,8 @@ def _zuul_routes(found: Found, owner: str, routes, host_map, review: Review) -> 
             if how == "service":
                 kind, word = dependency_type(review.components[t])
                 file, _, line = where.rpartition(":")
-                lst = found.edges.setdefault((owner, t), [])
-                seen = Seen(file, int(line), f"Zuul route to service {target} through discovery ({word})", "config", kind)
-                if seen not in lst and len(lst) < 20:
-                    lst.append(seen)
+                found.note((owner, t), Seen(file, int(line), f"Zuul route to service {target} through discovery "
+                                                             f"({word})", "config", kind), per_line=False)
             mine = found.policies.setdefault((owner, t), {})
             for field_name, value in pol.items():
                 mine.setdefault(field_name, value)
