@@ -1108,12 +1108,9 @@ class _K8sImport:
                 b.skip(f"{o.where}: {o.kind} {o.name}: routes to no Service")
                 continue
             for name in names:
-                targets = self.svc.get((o.ns, name))
-                if not targets and not o.ns_stated:
-                    # a route file with no namespace is applied where the Services are (kubectl apply -n):
-                    # the one Service of that name in any namespace
-                    cands = [v for (_n, sname), v in self.svc.items() if sname == name]
-                    targets = cands[0] if len(cands) == 1 else None
+                # a route file with no namespace is applied where the Services are (kubectl apply -n): the
+                # one Service of that name in any namespace, as an address in a workload's env finds it
+                targets = self.svc.get((o.ns, name)) or (self._lookup(name, o.ns) if not o.ns_stated else None)
                 if not targets:
                     b.dangling(f"{o.where}: {o.kind} {o.name} routes to Service {name}, which is not in these files")
                     continue

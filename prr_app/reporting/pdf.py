@@ -938,7 +938,8 @@ class _Builder(TableBuilder):
         self.table(["Id", "Name", "Kind", "Owner", "Replicas", "Placement", "User facing"], crow,
                    [0.16, 0.2, 0.11, 0.13, 0.09, 0.21, 0.1])
         self.heading("Critical paths", 1, "1.2")
-        av = {x["target"]: x for x in a.availability_rows()}
+        availability = a.availability_rows()
+        av = {x["target"]: x for x in availability}
         rows = []
         for jid in sorted(r.journeys):
             j = r.journeys[jid]
@@ -960,8 +961,8 @@ class _Builder(TableBuilder):
             self.para("No user journey is defined; user-facing components are the entry points.")
         # the figure draws what has figures; the rest are named in one sentence, not drawn as empty bars
         # (an import states no availability: forty "no figures" rows filled two pages)
-        arows = [x for x in a.availability_rows() if not no_figures(x)]
-        blank = [x["target"] for x in a.availability_rows() if no_figures(x)]
+        arows = [x for x in availability if not no_figures(x)]
+        blank = [x["target"] for x in availability if no_figures(x)]
         if blank:
             names = wording.listed([a.label(t) for t in blank], 12)
             self.para(f"No composite availability for {_count(len(blank), 'journey or user-facing component', 'journeys and user-facing components')}"
