@@ -466,7 +466,8 @@ _FEIGN_FALLBACK = re.compile(r"fallback(Factory)?\s*=\s*([A-Za-z_][A-Za-z0-9_.]*
 _FEIGN_TIMEOUT = re.compile(r"(?:spring\.cloud\.openfeign|feign)\.client\.config\.([A-Za-z0-9_.-]+?)\."
                             r"read[-_]?[tT]imeout$")
 _FEIGN_BREAKER = re.compile(r"(?:spring\.cloud\.openfeign|feign)\.(circuitbreaker|hystrix)\.enabled$")
-_HYSTRIX_TIMEOUT = re.compile(r"hystrix\.command\.default\.execution\.isolation\.thread\.timeout[iI]n[mM]illiseconds$")
+#: a Hystrix command's timeout setting (``hystrix.command.default...`` for every command, or a named one's)
+_HYSTRIX_COMMAND = re.compile(r"hystrix\.command\.([A-Za-z0-9_-]+)\.execution\.isolation\.thread\.timeout[iI]n[mM]illiseconds$")
 #: Hystrix's command timeout when nothing configures it (its documented default)
 HYSTRIX_DEFAULT_TIMEOUT_MS = 1000
 #: OpenFeign's read timeout when nothing configures it (its documented default)
@@ -509,7 +510,7 @@ def feign_policy(config, name: str, where: str) -> dict:
         elif b and (value is True or sy.text(value).strip().lower() == "true"):
             breaker = at
             hystrix_on = b.group(1) == "hystrix"
-        elif _HYSTRIX_TIMEOUT.match(key) and duration_ms(value):
+        elif (h := _HYSTRIX_COMMAND.match(key)) and h.group(1) == "default" and duration_ms(value):
             hystrix = (duration_ms(value), at)
     out: dict = {}
     if name in timeouts or "default" in timeouts:
@@ -535,7 +536,6 @@ def feign_policy(config, name: str, where: str) -> dict:
 # ------------------------------------------------------------------ Netflix Zuul
 _ZUUL_ROUTE = re.compile(r"zuul\.routes\.([A-Za-z0-9_-]+)(?:\.(path|service[-_]?[iI]d|url))?$")
 _RIBBON = re.compile(r"(?:([A-Za-z0-9_-]+)\.)?ribbon\.(ConnectTimeout|ReadTimeout|MaxAutoRetries|MaxAutoRetriesNextServer)$")
-_HYSTRIX_COMMAND = re.compile(r"hystrix\.command\.([A-Za-z0-9_-]+)\.execution\.isolation\.thread\.timeout[iI]n[mM]illiseconds$")
 #: Ribbon's client settings when nothing configures them, as Spring Cloud Netflix documents them for Zuul
 _RIBBON_DEFAULTS = {"ConnectTimeout": 1000, "ReadTimeout": 1000, "MaxAutoRetries": 0, "MaxAutoRetriesNextServer": 1}
 #: Zuul's socket timeout for routes to a URL when nothing configures it (``zuul.host.socket-timeout-millis``)
