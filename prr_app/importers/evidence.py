@@ -488,8 +488,10 @@ def _keys_read(found: Found, shared_keys: dict[str, tuple], review: Review, root
         if owner not in review.components:
             continue
         for path, is_src in files:
+            if not is_src:
+                continue
             try:
-                text = path.read_text("utf-8", "replace") if is_src else ""
+                text = path.read_text("utf-8", "replace")
             except OSError:
                 continue
             for key, rx in quoted.items():
