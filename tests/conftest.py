@@ -35,6 +35,25 @@ def pytest_sessionfinish(session, exitstatus):
     shutil.rmtree(_SETTINGS_HOME, ignore_errors=True)
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item):
+    """Destroy the windows a test closed before the next test starts.
+
+    pytest-qt closes a test's widgets and calls ``deleteLater``, which waits for an event loop, so
+    the window was destroyed inside the next test's first wait, while that test's own analysis
+    worker ran. Twice the whole suite died there with a segmentation fault, on the window of the
+    2,000-component test, which was closed at the start of the next test's ``wait_analysis``. The
+    app never destroys a window while another window's worker runs: it has one main window."""
+    import sys
+
+    if "PySide6.QtCore" not in sys.modules:
+        return
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    if QCoreApplication.instance() is not None:
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
 @pytest.fixture
 def examples_dir() -> Path:
     return EXAMPLES
