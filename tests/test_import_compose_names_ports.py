@@ -112,3 +112,29 @@ def test_a_url_whose_host_is_an_unset_variable_names_no_host(tmp_path):
     res = import_paths([compose])
     assert not any("supabase_auth_admin" in d for d in res.report.dangling)
     assert any("POSTGRES_HOST" in w for w in res.report.warnings)
+
+
+def test_what_a_telemetry_hub_names_is_watched_not_called(tmp_path):
+    """The OpenTelemetry demo's collector health-checks the front proxy and reads the database's metrics
+    (FRONTEND_PROXY_ADDR, POSTGRES_HOST) and waits for its log store: recorded hard, the collector went
+    down with each of them. A telemetry hub's own dependencies are soft, and each says why; the
+    services' calls are unchanged."""
+    compose = write(tmp_path / "docker-compose.yml",
+                    "services:\n"
+                    "  proxy:\n    image: envoyproxy/envoy:v1.32\n    ports:\n      - 8080:8080\n"
+                    "    environment:\n      SHOP_ADDR: shop:8080\n      OTEL_COLLECTOR_HOST: otel-collector\n"
+                    "  shop:\n    image: example/shop\n    environment:\n      DB_HOST: db\n"
+                    "      OTEL_EXPORTER_OTLP_ENDPOINT: http://otel-collector:4317\n"
+                    "  db:\n    image: postgres:16\n"
+                    "  logs:\n    image: opensearchproject/opensearch:2\n"
+                    "  otel-collector:\n    image: otel/opentelemetry-collector-contrib:0.120.0\n"
+                    "    depends_on:\n      - logs\n"
+                    "    environment:\n      FRONTEND_PROXY_ADDR: proxy:8080\n      POSTGRES_HOST: db\n")
+    r = import_paths([compose]).review
+    kinds = {(d.source, d.target): d.kind for d in r.dependencies.values()}
+    assert kinds[("otel-collector", "proxy")] == "soft"
+    assert kinds[("otel-collector", "db")] == "soft"
+    assert kinds[("otel-collector", "logs")] == "soft"
+    assert kinds[("proxy", "shop")] == "hard" and kinds[("shop", "db")] == "hard"
+    ev = r.dependencies["otel-collector->proxy"].evidence
+    assert any("telemetry hub" in e and "costs telemetry, not service" in e for e in ev), ev

@@ -308,6 +308,7 @@ class GraphBuilder:
             dep.evidence = list(d.evidence)
             settle_calls(dep, d.settings)
             review.dependencies[dep.id] = dep
+        telemetry_hub_calls(review)
         policies = {c: p for c, p in self.call_policies.items() if c in review.components}
         apply_call_policies(review, policies)
         behind_a_gateway(review, self.comp_evidence)
@@ -606,6 +607,25 @@ def recognise(name: str, image: str = "", ports: list[int] | tuple = ()) -> tupl
 
 #: the end of the evidence line a published port leaves on a component it makes user-facing
 PORT_FACING = "on the host: user-facing"
+
+
+def telemetry_hub_calls(review: Review) -> list[str]:
+    """A telemetry hub's own dependencies are soft, whatever named them: what a collector, Prometheus or
+    a log shipper names is what it watches (a health check, a database's metrics, a scrape target) or
+    where it sends what it gathered, and losing one costs telemetry, not service. Recorded hard, the
+    OpenTelemetry demo's collector, which health-checks the front proxy and reads the database's
+    metrics, went down with either, and every service reporting to it looked degraded through it.
+    Softened in place, said in each one's evidence; the ids changed."""
+    out = []
+    for did, dep in review.dependencies.items():
+        src = review.components.get(dep.source)
+        if dep.kind != "hard" or src is None or hub_tag(src) != "telemetry":
+            continue
+        dep.kind = "soft"
+        dep.evidence = [*dep.evidence, f"{dep.source} is a telemetry hub: {dep.target} is what it watches or sends "
+                        "to, and losing it costs telemetry, not service: recorded as soft"]
+        out.append(did)
+    return out
 
 
 def behind_a_gateway(review: Review, evidence: dict[str, list[str]]) -> list[str]:

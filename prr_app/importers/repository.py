@@ -45,7 +45,14 @@ from prr_app.model.validation import check
 from prr_app.errors import PrrError
 from prr_app import paths, safe_yaml as sy
 from prr_app.importers.base import ImportReport, ImportResult, Inferred
-from prr_app.importers.graph import apply_call_policies, behind_a_gateway, make_unique, settle_calls, snapshot
+from prr_app.importers.graph import (
+    apply_call_policies,
+    behind_a_gateway,
+    make_unique,
+    settle_calls,
+    snapshot,
+    telemetry_hub_calls,
+)
 
 #: folders never walked into: tool state, vendored code, build output
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "vendor", "third_party", "target", "build", "dist", "out",
@@ -1260,6 +1267,10 @@ class _Assembly:
                                and (d.target in review.components or d.target in review.groups)}
         # the calls configuration and source showed get what the platform applies to calls (a mesh)
         apply_call_policies(review, self.call_policies)
+        softened = set(telemetry_hub_calls(review))
+        for row in self.inferred:
+            if row["id"] in softened and row.get("decision") != "rejected":
+                row["kind"] = "soft"
         rep.dependencies = [Inferred(did, list(d.evidence)) for did, d in sorted(review.dependencies.items())]
         # with the calls configuration and source showed: services behind a user-facing gateway
         ev = {c.element: c.evidence for c in rep.components}
