@@ -27,6 +27,7 @@ def oracle(review: Review, components=(), domains=(), instances=()):
     failed_domains = set(domains)
     comps = review.components
     hubs = {cid for cid, c in comps.items() if HUB_TAGS & {t.lower() for t in c.tags}}
+    telemetry = {cid for cid, c in comps.items() if "telemetry" in {t.lower() for t in c.tags}}
     down = set(components)
     for cid, c in comps.items():
         n = c.replicas or 1
@@ -69,10 +70,11 @@ def oracle(review: Review, components=(), domains=(), instances=()):
         for d in review.dependencies.values():
             if d.source in affected:
                 continue
+            # a telemetry hub's degradation does not reach its callers; its outage does
             if d.target in review.groups:
-                hit = any(m in affected for m in review.groups[d.target].members)
+                hit = any(m in affected and (m not in telemetry or m in down) for m in review.groups[d.target].members)
             else:
-                hit = d.target in affected
+                hit = d.target in affected and (d.target not in telemetry or d.target in down)
             if hit:
                 affected.add(d.source)
                 changed = True

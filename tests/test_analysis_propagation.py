@@ -185,3 +185,33 @@ def test_a_three_thousand_component_cycle_goes_down_whole():
     g = compile_review(r)
     br = BlastRadius(g)
     assert br.component(0).down.bit_count() == n
+
+
+def test_a_degraded_telemetry_hub_degrades_nothing_through_it_its_outage_does():
+    """The OpenTelemetry demo's collector watches services and sends to its backends; every service
+    reports to it. Its backend's failure, or a watched service's, leaves it degraded, and that must
+    not make every service "degraded": losing telemetry costs observability, not service. Its own
+    outage still degrades what reports to it. The what-if, the blast radius and the assumptions agree."""
+    from prr_app.analysis import analyze
+    from prr_app.model.entities import Component, Dependency, Review
+
+    r = Review()
+    r.add(Component(id="web", user_facing=True))
+    r.add(Component(id="api"))
+    r.add(Component(id="collector", tags=["telemetry"]))
+    r.add(Component(id="logs", kind="datastore"))
+    r.add(Dependency("web", "api"))
+    for s in ("web", "api"):
+        r.add(Dependency(s, "collector", "soft"))
+    r.add(Dependency("collector", "api", "soft"))  # a health check
+    r.add(Dependency("collector", "logs", "soft"))  # where it sends logs
+    assert simulate(r, components=["logs"]).degraded == {"collector"}
+    assert simulate(r, components=["collector"]).degraded == {"web", "api"}
+    api = simulate(r, components=["api"])
+    assert api.down == {"api", "web"} and api.degraded == {"collector"}
+    a = analyze(r)
+    assert (a.blast_radius["logs"]["down_count"], a.blast_radius["logs"]["degraded_count"]) == (1, 1)
+    assert a.blast_radius["collector"]["degraded_count"] == 2
+    assert a.blast_radius["api"]["degraded_count"] == 1
+    hubs = [x for x in a.assumptions if x["id"] == "telemetry-hub-degradation"]
+    assert hubs and list(hubs[0]["elements"]) == ["collector"]

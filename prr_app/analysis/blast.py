@@ -90,6 +90,10 @@ class BlastRadius:
         self._dcache: dict[int, Scenario] = {}
         self._ddown: dict[int, int] = {}  # domain_down() without a scenario
         self._acount: dict[int, int] = {}
+        self._tel_mask = 0
+        for h in graph.telemetry:
+            self._tel_mask |= 1 << h
+        self._hub_callers: dict[int, int] = {}  # telemetry hub -> what its outage degrades
 
     @property
     def scc_a(self) -> list[int]:
@@ -101,12 +105,29 @@ class BlastRadius:
 
     def _compute_any(self) -> tuple:
         g = self.graph
-        cond = g.condensation(g.any_out)
+        out = g.degrade_out
+        cond = g.condensation(out)
         if cond is g.condensation(g.hard_out):  # every dependency is hard: the same sets
             self._any = (self.scc_h, self.anc_h)
         else:
-            self._any = g.derived(g.any_out, ("ancestors",), lambda cond: ancestor_sets(g.n, g.any_out, cond=cond))
+            self._any = g.derived(out, ("ancestors",), lambda cond: ancestor_sets(g.n, out, cond=cond))
+        if g.telemetry:  # a telemetry hub down degrades its callers and what reaches them
+            scc_a, anc_a = self._any
+            for h in g.telemetry:
+                acc = 0
+                for s in g.any_in[h]:
+                    acc |= anc_a[scc_a[s]]
+                self._hub_callers[h] = acc
         return self._any
+
+    def _hubs_down(self, down: int) -> int:
+        """What the telemetry hubs in ``down`` degrade through their callers (0 without any)."""
+        acc = 0
+        if down & self._tel_mask:
+            self.anc_a  # noqa: B018 - the callers' sets are made with the upstream sets
+            for h in bits_of(down & self._tel_mask):
+                acc |= self._hub_callers[h]
+        return acc
 
     def close(self, down: int) -> tuple[int, list[int] | tuple[()]]:
         """Close a down set over the redundancy groups that tolerate losses; with the groups that
@@ -148,7 +169,10 @@ class BlastRadius:
     def component(self, c: int) -> Scenario:
         down, fired = self._component_down(c)
         anc_a, scc_a = self.anc_a, self.scc_a
-        return Scenario("component", c, down, anc_a[scc_a[c]], fired)
+        up = anc_a[scc_a[c]]
+        if down & self._tel_mask:
+            up = up | self._hubs_down(down)
+        return Scenario("component", c, down, up, fired)
 
     def component_down(self, c: int) -> int:
         """What a failure of component ``c`` takes down (the bitset of :meth:`component`), without
@@ -183,7 +207,7 @@ class BlastRadius:
             down |= self.anc_h[self.scc_h[c]]
             aff |= self.anc_a[self.scc_a[c]]
         down, fired = self.close(down)
-        return Scenario("domain", d, down, aff, fired)
+        return Scenario("domain", d, down, aff | self._hubs_down(down), fired)
 
     def release(self) -> None:
         """Let the component scenarios' bitsets go (about 1 GB at 100,000 components) once every
@@ -201,7 +225,7 @@ class BlastRadius:
         """
         if sc.upstream is sc.down:  # every dependency hard (an import): nothing is only degraded
             return sc.down_count
-        if sc.kind == "component" and not sc.fired:
+        if sc.kind == "component" and not sc.fired and not sc.down & self._tel_mask:
             sid = self.scc_a[sc.index]
             n = self._acount.get(sid)
             if n is None:

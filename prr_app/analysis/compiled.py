@@ -13,7 +13,10 @@ Effective dependency semantics (see docs/analysis.md):
   ``discovery``) is treated as soft, so the shared plumbing every service
   talks to does not make every component a single point of failure; the
   analysis states this assumption and still reports the hub's own blast
-  radius as one finding.
+  radius as one finding;
+* a telemetry hub's outage degrades what calls it, its degradation does not
+  (``degrade_out``): a collector that lost one of its backends, or one of
+  the services it watches, degrades no service.
 """
 from __future__ import annotations
 
@@ -88,6 +91,12 @@ class CompiledGraph:
     shared_closure: list[frozenset[int]]  # component -> shared domains with ancestors
     hubs: set[int] = field(default_factory=set)
     softened: list[Dep] = field(default_factory=list)
+    #: the telemetry hubs (tagged ``telemetry``): what calls one is degraded by its outage, never by its
+    #: degradation (docs/analysis.md, "Hubs")
+    telemetry: frozenset[int] = frozenset()
+    #: ``any_out`` without the dependencies on telemetry hubs: what degradation travels along (the
+    #: outage of a hub reaches its callers separately); ``any_out`` itself where there is no such hub
+    degrade_out: list[tuple[int, ...]] | None = None
     _conds: dict = field(default_factory=dict, repr=False)
     _digraphs_dropped: bool = field(default=False, repr=False)
     memo: "ShapeMemo | None" = field(default=None, repr=False)
@@ -459,6 +468,10 @@ def compile_review(review: Review, memo: "ShapeMemo | None" = None) -> CompiledG
     )
     graph.memo = memo if compile_deps else None
     graph.compiled_key = deps_key
+    telemetry = frozenset(i for i in hubs if any(t.lower() == "telemetry" for t in comps[i].tags))
+    graph.telemetry = telemetry
+    graph.degrade_out = ([tuple([t for t in out if t not in telemetry]) for out in any_out] if telemetry
+                         else any_out)
     for c in range(n):
         nrep = replicas[c]
         for d in shared_closure[c]:

@@ -475,6 +475,10 @@ def _assumptions(ctx: Context) -> list[dict]:
     add("hub-softened", "dependencies on shared plumbing (tagged telemetry, config or discovery) are treated as "
         "soft; the hub's own failure is still analysed",
         sorted({d[DEP_ID] for d in g.softened}))
+    add("telemetry-hub-degradation", "a telemetry hub that is degraded (a backend it sends to, or a service it "
+        "watches, is down) does not degrade what sends it telemetry; its own outage does (losing telemetry costs "
+        "observability, not service)",
+        sorted(g.ids[h] for h in g.telemetry if g.any_out[h] and g.any_in[h]))
     add("slo-missing", "user-facing component without an SLO: its availability is estimated but not judged",
         [g.ids[i] for i in ctx.user_facing if comps[i].slo is None])
     add("journey-slo-missing", "journey without an SLO: its availability is estimated but not judged",

@@ -133,11 +133,15 @@ def propagate(
                 cause[("g", g)] = ("c", c)
                 for s in graph.group_dependents[g]:
                     mark(s, ("g", g))
-    # affected: everything that reaches a down component along any dependency
+    # affected: everything that reaches a down component along any dependency, except through a
+    # telemetry hub that is only degraded (docs/analysis.md, "Hubs")
     affected = list(down)
     aq = deque(c for c in range(n) if down[c])
+    telemetry = graph.telemetry
     while aq:
         c = aq.popleft()
+        if c in telemetry and not down[c]:
+            continue
         for s in graph.any_in[c]:
             if not affected[s]:
                 affected[s] = True
