@@ -442,6 +442,28 @@ def test_unmarked_entry_points_are_the_sources_of_the_graph_not_lone_components(
     assert "orphan-store" not in {s["element"] for s in a.spofs}
 
 
+def test_a_tagged_load_generator_is_never_an_entry_point_what_only_it_calls_is():
+    """A CSV of Online Boutique's calls: the load generator calls the frontend and nothing calls it. Taken
+    for the entry, it was the first launch blocker ("loadgenerator is a single point of failure", "no
+    SLO for loadgenerator") and the frontend was no entry. Tagged load-generator (as the importers tag
+    Locust, k6, JMeter...), it is left out, and what only it calls becomes the entry; in a cycle with
+    the proxy that serves its page, the proxy is."""
+    r = Review()
+    r.add(Component(id="loadgenerator", tags=["load-generator"]))
+    for cid in ("frontend", "cart", "worker"):
+        r.add(Component(id=cid))
+    r.add(Dependency("loadgenerator", "frontend"))
+    r.add(Dependency("frontend", "cart"))
+    r.add(Dependency("worker", "cart"))
+    a = analyze(r)
+    assert a.summary["user_facing"] == ["frontend", "worker"]
+    assert "loadgenerator" not in {s["element"] for s in a.spofs}
+    r.add(Dependency("frontend", "loadgenerator", "soft"))  # the proxy serves the load generator's page
+    assert analyze(r).summary["user_facing"] == ["frontend", "worker"]
+    r.components["loadgenerator"].tags = []  # untagged: the plain rule
+    assert analyze(r).summary["user_facing"] == ["frontend", "loadgenerator", "worker"]
+
+
 def test_with_nothing_but_lone_components_every_one_is_an_entry_point():
     r = Review()
     r.add(Component(id="a"))
@@ -476,8 +498,9 @@ def test_online_boutique_redis_cart_is_a_spof():
     a = analyze(review, detail=True)
     spof = next(s for s in a.spofs if s["element"] == "redis-cart" and s["element_type"] == "component")
     assert {"cartservice", "checkoutservice", "frontend"} <= set(members(a, a.blast_radius["redis-cart"]["down"]))
-    assert spof["chain"][:4] == ("redis-cart", "cartservice", "frontend", "loadgenerator") or \
-        spof["chain"][:3] == ("redis-cart", "cartservice", "checkoutservice")
+    # the load generator is tagged so and is no entry: the chain ends at the frontend, where users come in
+    assert spof["chain"] == ("redis-cart", "cartservice", "frontend")
+    assert a.summary["user_facing"] == ["frontend"]
     assert ("redis-cart#0", "instance") in _spof_keys(a)
     assert a.risk("spof:instance:redis-cart")["mitigation"].startswith("First add a standby of redis-cart")
 

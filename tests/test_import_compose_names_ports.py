@@ -35,6 +35,13 @@ def write(path: Path, text: str) -> Path:
     ("otel-collector", "otel/opentelemetry-collector-contrib:0.9", None, ["telemetry"]),
     ("flagd", "ghcr.io/open-feature/flagd:v0.9", None, ["config"]),
     ("frontend-proxy", "", "gateway", ["proxy"]),
+    # load generators: test tools, never where users come in
+    ("loadgenerator", "", None, ["load-generator"]),
+    ("load-generator", "ghcr.io/open-telemetry/demo:2.0-load-generator", None, ["load-generator"]),
+    ("locust-master", "", None, ["load-generator"]),
+    ("bench", "grafana/k6:0.50", None, ["load-generator"]),
+    ("payload-generator", "", None, []),  # not a load generator
+    ("k6s-api", "", None, []),
 ])
 def test_technologies_are_recognised_as_words(name, image, kind, tags):
     got_kind, got_tags, _why = recognise(name, image)

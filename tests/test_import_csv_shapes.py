@@ -108,3 +108,16 @@ def test_any_separator_and_naming_gives_the_edges_a_plain_reading_gives(tmp_path
     got = {(result.review.components[d.source].name, result.review.components[d.target].name): d.kind
            for d in result.review.dependencies.values()}
     assert got == expected
+
+
+def test_a_load_generator_in_an_edge_list_is_tagged_and_the_frontend_is_the_entry(tmp_path):
+    """Online Boutique's derived edges: with the load generator taken for the entry point, the verdict
+    asked for its SLO and called it the first single point of failure."""
+    from prr_app.review.assess import assess
+
+    res = read_csv_edges([write(tmp_path, "edges.csv", "source,target\nloadgenerator,frontend\n"
+                                "frontend,cartservice\ncartservice,redis-cart\n")])
+    assert res.review.components["loadgenerator"].tags == ["load-generator"]
+    a = assess(res.review)
+    assert a.summary["user_facing"] == ["frontend"]
+    assert "loadgenerator" not in {s["element"] for s in a.spofs}

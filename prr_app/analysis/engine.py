@@ -32,7 +32,7 @@ from prr_app.analysis.compiled import (
 )
 from prr_app.analysis.coverage import few_dependencies, few_dependencies_text
 from prr_app.analysis.document import Analysis, CycleIndex
-from prr_app.model.entities import Review
+from prr_app.model.entities import LOAD_GENERATOR, Review
 
 
 def default_entry_points(graph: CompiledGraph) -> list[int]:
@@ -42,8 +42,15 @@ def default_entry_points(graph: CompiledGraph) -> list[int]:
     to use is not where users come in) unless nothing else is left. docs/analysis.md."""
     n = graph.n
     cond = graph.condensation(graph.any_out)
-    sources = [s for s in range(len(cond)) if not cond.pred[s]]
-    entries = [i for s in sources for i in cond.members[s]]
+    # a load generator calls the system but is no user: what only it calls is where users come in
+    comps = graph.review.components
+    lg = {i for i, cid in enumerate(graph.ids) if LOAD_GENERATOR in comps[cid].tags}
+    if lg:  # (a proxy that serves the load generator's own page shares a cycle with it: the proxy is the entry)
+        tools = [all(i in lg for i in cond.members[s]) for s in range(len(cond))]
+        sources = [s for s in range(len(cond)) if not tools[s] and all(tools[p] for p in cond.pred[s])]
+    else:
+        sources = [s for s in range(len(cond)) if not cond.pred[s]]
+    entries = [i for s in sources for i in cond.members[s] if i not in lg]
     connected = [i for i in entries if graph.any_in[i] or graph.any_out[i]]
     return sorted(connected or entries) if n else []
 
@@ -470,8 +477,9 @@ def _assumptions(ctx: Context) -> list[dict]:
         "in composite availability", [d for d in g.domain_ids if review.domains[d].availability is None])
     if ctx.default_entries:
         add("entry-points-default", "no component is marked user-facing: the components nothing outside their "
-            "own cycle depends on are taken as the entry points (components with no dependency at all are "
-            "left out unless nothing else is left); mark the user-facing ones", [g.ids[i] for i in ctx.user_facing])
+            "own cycle depends on (load generators aside: tagged load-generator, they are never entry points) "
+            "are taken as the entry points (components with no dependency at all are left out unless nothing "
+            "else is left); mark the user-facing ones", [g.ids[i] for i in ctx.user_facing])
     add("hub-softened", "dependencies on shared plumbing (tagged telemetry, config or discovery) are treated as "
         "soft; the hub's own failure is still analysed",
         sorted({d[DEP_ID] for d in g.softened}))

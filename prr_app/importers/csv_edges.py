@@ -20,11 +20,11 @@ import csv
 import io
 from pathlib import Path
 
-from prr_app.model.entities import Component, Dependency, Review
+from prr_app.model.entities import LOAD_GENERATOR, Component, Dependency, Review
 from prr_app.model.validation import check
 from prr_app.errors import PrrError
 from prr_app.importers.base import ImportReport, ImportResult, Inferred
-from prr_app.importers.graph import NameIds, snapshot
+from prr_app.importers.graph import NameIds, is_load_generator, snapshot
 
 MAX_BYTES = 64 * 1024 * 1024
 _TYPES = ("hard", "soft", "async")
@@ -200,6 +200,9 @@ def _read_one(path: Path, review, report, comp_evidence, dep_evidence, names: Na
                 if cid not in review.components:
                     review.components[cid] = Component(id=cid, name=cname, source=f"import:csv {name}")
                     comp_evidence[cid] = [f"{name}:{line}: named in an edge"]
+                    if is_load_generator(cname):
+                        review.components[cid].tags = [LOAD_GENERATOR]
+                        comp_evidence[cid].append(f"name {cname}: a load generator, never taken for an entry point")
             target_kind = _KIND_TARGET.get(kind.lower())
             if target_kind and review.components[tgt].kind == "service":
                 review.components[tgt].kind = target_kind

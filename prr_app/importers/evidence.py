@@ -383,7 +383,7 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
                     continue
                 kind, word = dependency_type(review.components[t])
                 if src_comp is not None and hub_tag(src_comp) == "telemetry":
-                    word = "telemetry scrape"  # soft, as every call a telemetry hub makes (telemetry_hub_calls)
+                    word = "telemetry scrape"  # soft, as every call a telemetry hub makes (soften_plumbing_calls)
                 found.note((owner, t), Seen(seen.file, seen.line, f"{seen.what} ({word})", seen.confidence, kind))
     if shared_keys:
         _keys_read(found, shared_keys, review, inv.root)

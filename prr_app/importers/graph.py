@@ -18,7 +18,15 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from prr_app.model.entities import Component, Dependency, FailureDomain, RedundancyGroup, Review, dependency_id
+from prr_app.model.entities import (
+    LOAD_GENERATOR,
+    Component,
+    Dependency,
+    FailureDomain,
+    RedundancyGroup,
+    Review,
+    dependency_id,
+)
 from prr_app.model.validation import check, is_valid_id, make_id
 from prr_app.importers.base import ImportReport, ImportResult, Inferred
 
@@ -308,7 +316,7 @@ class GraphBuilder:
             dep.evidence = list(d.evidence)
             settle_calls(dep, d.settings)
             review.dependencies[dep.id] = dep
-        telemetry_hub_calls(review)
+        soften_plumbing_calls(review)
         policies = {c: p for c, p in self.call_policies.items() if c in review.components}
         apply_call_policies(review, policies)
         behind_a_gateway(review, self.comp_evidence)
@@ -552,6 +560,17 @@ _ADMIN_UI = re.compile(r"mongo-?express|phpmyadmin|pgadmin|adminer|redis-?comman
                        r"(?:^|[-_])admin(?:[-_](?:server|console|ui|panel|dashboard))?$")
 
 
+#: load generators (Locust, k6, JMeter...): test tools that call the system, never where its users come in
+_LOAD_GENERATOR = re.compile(r"(?:^|[-_.])(?:load-?gen(?:erator)?s?|locust(?:io)?|k6|jmeter|gatling|vegeta|artillery)"
+                             r"(?:$|[-_.])")
+
+
+def is_load_generator(name: str, image: str = "") -> bool:
+    """Is the component named ``name`` (running ``image``) a load generator, by its name or its image's?"""
+    repo = (image or "").lower().rsplit("/", 1)[-1].split("@")[0].split(":")[0]
+    return bool(_LOAD_GENERATOR.search(name.lower()) or (repo and _LOAD_GENERATOR.search(repo)))
+
+
 def recognise(name: str, image: str = "", ports: list[int] | tuple = ()) -> tuple[str | None, list[str], str]:
     """(kind or None, tags, why) guessed from an image, a name and ports."""
     img = (image or "").lower()
@@ -559,6 +578,8 @@ def recognise(name: str, image: str = "", ports: list[int] | tuple = ()) -> tupl
     repo = img.rsplit("/", 1)[-1].split("@")[0].split(":")[0]
     if _ADMIN_UI.search(repo) or _ADMIN_UI.search(name.lower()):
         return None, ["admin-ui"], f"image {image}" if repo else f"name {name}"
+    if is_load_generator(name, image):
+        return None, [LOAD_GENERATOR], f"image {image}" if repo else f"name {name}"
     tags: list[str] = []
     kind = None
     why = ""
@@ -609,21 +630,31 @@ def recognise(name: str, image: str = "", ports: list[int] | tuple = ()) -> tupl
 PORT_FACING = "on the host: user-facing"
 
 
-def telemetry_hub_calls(review: Review) -> list[str]:
+def soften_plumbing_calls(review: Review) -> list[str]:
     """A telemetry hub's own dependencies are soft, whatever named them: what a collector, Prometheus or
     a log shipper names is what it watches (a health check, a database's metrics, a scrape target) or
     where it sends what it gathered, and losing one costs telemetry, not service. Recorded hard, the
     OpenTelemetry demo's collector, which health-checks the front proxy and reads the database's
     metrics, went down with either, and every service reporting to it looked degraded through it.
-    Softened in place, said in each one's evidence; the ids changed."""
+    Softened in place, said in each one's evidence; the ids changed.
+
+    A call to a load generator (a proxy's route to Locust's page) is soft too: a test tool's failure
+    takes nothing down.
+    """
     out = []
     for did, dep in review.dependencies.items():
-        src = review.components.get(dep.source)
-        if dep.kind != "hard" or src is None or hub_tag(src) != "telemetry":
+        src, tgt = review.components.get(dep.source), review.components.get(dep.target)
+        if dep.kind != "hard" or src is None:
+            continue
+        if hub_tag(src) == "telemetry":
+            why = (f"{dep.source} is a telemetry hub: {dep.target} is what it watches or sends to, and losing it "
+                   "costs telemetry, not service: recorded as soft")
+        elif tgt is not None and LOAD_GENERATOR in tgt.tags:
+            why = f"{dep.target} is a load generator, a test tool: its failure takes nothing down: recorded as soft"
+        else:
             continue
         dep.kind = "soft"
-        dep.evidence = [*dep.evidence, f"{dep.source} is a telemetry hub: {dep.target} is what it watches or sends "
-                        "to, and losing it costs telemetry, not service: recorded as soft"]
+        dep.evidence = [*dep.evidence, why]
         out.append(did)
     return out
 
@@ -662,7 +693,8 @@ def behind_a_gateway(review: Review, evidence: dict[str, list[str]]) -> list[str
 def can_face_users(comp: Component) -> bool:
     """A published port makes gateways, frontends and plain services user-facing; never a datastore, cache,
     queue, admin console or telemetry/config/discovery hub (their ports are for operators)."""
-    return comp.kind in ("service", "gateway", "identity") and hub_tag(comp) is None and "admin-ui" not in comp.tags
+    return (comp.kind in ("service", "gateway", "identity") and hub_tag(comp) is None and "admin-ui" not in comp.tags
+            and LOAD_GENERATOR not in comp.tags)
 
 
 def hub_tag(comp: Component) -> str | None:

@@ -51,7 +51,7 @@ from prr_app.importers.graph import (
     make_unique,
     settle_calls,
     snapshot,
-    telemetry_hub_calls,
+    soften_plumbing_calls,
 )
 
 #: folders never walked into: tool state, vendored code, build output
@@ -1267,7 +1267,7 @@ class _Assembly:
                                and (d.target in review.components or d.target in review.groups)}
         # the calls configuration and source showed get what the platform applies to calls (a mesh)
         apply_call_policies(review, self.call_policies)
-        softened = set(telemetry_hub_calls(review))
+        softened = set(soften_plumbing_calls(review))
         for row in self.inferred:
             if row["id"] in softened and row.get("decision") != "rejected":
                 row["kind"] = "soft"

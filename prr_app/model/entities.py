@@ -145,6 +145,10 @@ class _NoItems(list):
 NO_ITEMS: list = _NoItems()
 
 
+#: The tag of a load generator (Locust, k6, JMeter...): a test tool that calls the system, never taken
+#: for where its users come in (docs/analysis.md, "User-facing and journeys").
+LOAD_GENERATOR = "load-generator"
+
 #: The observability signals a component may have.
 OBSERVABILITY_SIGNALS = ("metrics", "logs", "traces", "alerts", "dashboard", "runbook")
 
