@@ -135,3 +135,18 @@ def test_ref_to_an_unknown_element_is_a_dangling_reference(tmp_path):
                                           '    !ref nothere {\n      c = container "C"\n    }\n  }\n}\n')
     res = import_paths([ws])
     assert any("nothere" in d and "workspace.dsl:4" in d for d in res.report.dangling)
+
+
+def test_a_web_server_that_delivers_the_single_page_app_is_what_the_app_needs(tmp_path):
+    """C4's microservices example: "nginx -> spa Delivers". Read as a call, the web server depended on the
+    UI, so the UI looked like the web server's single point of failure; the app in the browser needs
+    the server that delivered it."""
+    (tmp_path / "workspace.dsl").write_text(
+        'workspace {\n  model {\n    user = person "User"\n    s = softwareSystem "Shop" {\n'
+        '      nginx = container "Web Server"\n      spa = container "UI"\n      api = container "API"\n'
+        '      nginx -> spa "Delivers to the customer\'s web browser"\n      spa -> api "Makes API calls to"\n    }\n'
+        '    user -> spa "Uses"\n  }\n}\n', encoding="utf-8")
+    r = import_paths([tmp_path / "workspace.dsl"]).review
+    deps = {(d.source, d.target): d.kind for d in r.dependencies.values()}
+    assert deps == {("ui", "web-server"): "hard", ("ui", "api"): "hard"}
+    assert any("what is delivered needs what delivers it" in e for e in r.dependencies["ui->web-server"].evidence)

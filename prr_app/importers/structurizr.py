@@ -9,7 +9,9 @@ Read from the ``model`` block (views, styles and configuration are skipped):
 * **Relationships** (``a -> b``, ``-> b`` inside an element, ``this``,
   ``--name->`` archetype arrows) between those become dependencies; a
   relationship whose description, technology or tags say async, queue,
-  publish or event is asynchronous. A **person**'s relationships mark their
+  publish or event is asynchronous; one that says "Delivers" (a web server
+  delivers the single-page app) is read the other way round: the delivered
+  app depends on what delivers it. A **person**'s relationships mark their
   targets user-facing. System-level relationships between systems that have
   containers are skipped (their containers carry the detail), with a reason.
 * **Archetypes** (``name = container { tag ... technology ... }``) are
@@ -734,8 +736,20 @@ def _build(b: GraphBuilder, r: _Reader, fname: str) -> None:
         text = " ".join([rel.desc, rel.tech, rel.tags])
         typ = "async" if _ASYNC.search(text) else "hard"
         label = ": ".join(x for x in (rel.desc, rel.tech) if x)
-        b.depend(s, t, typ, DECLARED, f"{where}: {b.components[s].name} -> {b.components[t].name}" + (f" ({label[:100]})" if label else ""),
-                 description=rel.desc[:2000])
+        said = f"{where}: {b.components[s].name} -> {b.components[t].name}" + (f" ({label[:100]})" if label else "")
+        if _DELIVERS.match(rel.desc):
+            # C4's "web server delivers the single-page app": the app, once in the browser, needs the server
+            # that delivered it, not the other way round
+            b.depend(t, s, "hard", DECLARED, f"{said}: what is delivered needs what delivers it: recorded as "
+                                             f"{b.components[t].name} -> {b.components[s].name}",
+                     description=rel.desc[:2000])
+            continue
+        b.depend(s, t, typ, DECLARED, said, description=rel.desc[:2000])
+
+
+#: a relationship that says the source serves the target to its users ("Delivers", "Delivers to the
+#: customer's web browser"): the reverse of a call
+_DELIVERS = re.compile(r"(?i)\s*delivers\b")
 
 
 _USER_DEVICE = re.compile(r"(?i)\b(computer|laptop|desktop|workstation|phone|mobile device|smartphone|tablet|"
