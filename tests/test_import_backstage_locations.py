@@ -45,3 +45,25 @@ def test_url_targets_are_not_fetched_and_missing_files_are_reported(tmp_path):
     assert set(res.review.components) == {"component:here"}
     assert any("is a URL; not fetched" in s for s in res.report.skipped)
     assert any("./gone.yaml is not a file" in d for d in res.report.dangling)
+
+
+def test_the_whole_needs_its_parts_a_subcomponent_failure_degrades_the_whole(tmp_path):
+    """Backstage's Wayback Archive: ingestion and storage are subcomponentOf the archive, which provides
+    the API others consume. The part depended on the whole, so a failed storage subsystem harmed
+    nothing; the whole, and what consumes its API, are degraded by it."""
+    from prr_app.analysis import analyze
+
+    write(tmp_path / "archive.yaml", entity("Component", "archive",
+                                            "type: service\n  owner: team-a\n  providesApis: [archive-api]"))
+    write(tmp_path / "storage.yaml", entity("Component", "storage",
+                                            "type: service\n  owner: team-a\n  subcomponentOf: archive"))
+    write(tmp_path / "search.yaml", entity("Component", "search",
+                                           "type: website\n  owner: team-b\n  consumesApis: [archive-api]"))
+    write(tmp_path / "api.yaml", entity("API", "archive-api", "type: openapi\n  owner: team-a\n  definition: x"))
+    r = import_paths([tmp_path]).review
+    ids = {c.split(":")[-1]: c for c in r.components}
+    kinds = {(d.source, d.target): d.kind for d in r.dependencies.values()}
+    assert kinds[(ids["archive"], ids["storage"])] == "soft"
+    assert (ids["storage"], ids["archive"]) not in kinds
+    a = analyze(r)
+    assert a.blast_radius[ids["storage"]]["degraded_count"] == 2  # the archive and its consumer

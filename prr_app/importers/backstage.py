@@ -9,7 +9,7 @@
 * ``dependsOn`` is a dependency; ``consumesApis`` of an API another entity
   ``providesApis`` (or that names it in ``spec.owner`` side ``providesApis``)
   makes the consumer depend on the provider; ``subcomponentOf`` makes the
-  part depend on the whole (soft).
+  whole depend on the part (soft: the whole is degraded when a part fails).
 * Systems and Domains are groupings: components are tagged ``system:<name>``
   and ``domain:<name>``.
 * Entity references are read in their full (``kind:namespace/name``) and
@@ -316,7 +316,10 @@ def _build(b: GraphBuilder, entities: dict) -> None:
             t = find(ref, "component", e.ns)
             tkey = (t.kind, t.ns, t.name) if t else None
             if tkey in deployable:
-                b.depend(src, deployable[tkey], "soft", DECLARED,
-                         f"{e.file}:{line}: {e.ref} spec.subcomponentOf {ref} (subcomponentOf: a part of it)")
+                # the whole needs its parts (the Wayback Archive its storage subsystem), not the other
+                # way round; how much of the whole a part's failure takes is not in the file: soft
+                b.depend(deployable[tkey], src, "soft", DECLARED,
+                         f"{e.file}:{line}: {e.ref} spec.subcomponentOf {ref} (a part of it: the whole is "
+                         "degraded when a part fails; make it hard if the part is essential)")
             else:
                 b.dangling(f"{e.file}:{line}: {e.ref} is a subcomponent of {ref}, which is not in these files")
