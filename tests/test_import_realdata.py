@@ -24,8 +24,14 @@ def _expected(project: str) -> list[dict]:
 
 
 def _missing(review, project: str) -> list[str]:
-    return [f"{e['source']}->{e['target']}" for e in _expected(project)
-            if f"{e['source']}->{e['target']}" not in review.dependencies]
+    """The derived edges the import lacks. A relation the list writes part -> whole (Backstage's
+    ``subcomponentOf``) is a dependency of the whole on the part."""
+    out = []
+    for e in _expected(project):
+        s, t = (e["target"], e["source"]) if e.get("kind") == "subcomponentOf" else (e["source"], e["target"])
+        if f"{s}->{t}" not in review.dependencies:
+            out.append(f"{s}->{t}")
+    return out
 
 
 @pytest.fixture(scope="module")
