@@ -80,6 +80,19 @@ def test_summary_and_validate_accept_prr_and_json(tmp_path):
         assert prr("validate", path).returncode == 0
 
 
+def test_an_import_states_no_tier_and_no_availability_figures_and_says_so(tmp_path):
+    """An edge list states no tier and no availability: the commands said "tier: None", "the review is
+    tier None" and an availability of "100.0000 % (exact)" as if it were known."""
+    edges = tmp_path / "edges.csv"
+    edges.write_text("source,target\nweb,api\napi,db\n", encoding="utf-8")
+    prr("import", edges, "-o", tmp_path / "e.prr")
+    summary = prr("summary", tmp_path / "e.prr").stdout
+    assert "tier: not stated" in summary and "None" not in summary
+    assert "tier None" not in prr("checklist", tmp_path / "e.prr").stdout
+    out = prr("analyze", tmp_path / "e.prr").stdout
+    assert "upper bounds: 3 of 3 components state no availability figure and count as 100 %" in out
+
+
 def test_validate_lists_every_problem_with_its_place(tmp_path):
     """`prr validate` says it reports every problem: it printed the first and "(and 2 more problems)"."""
     data = json.loads((EXAMPLES / "webshop.json").read_text())

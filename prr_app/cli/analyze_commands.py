@@ -157,6 +157,10 @@ def summary_lines(a, *, top: int = 10, detail: bool = False) -> list[str]:
     out += ["", "AVAILABILITY (ceiling by design vs SLO)"]
     if not a.availability:
         out.append("  no journeys or user-facing components")
+    unknown = next((x for x in a.assumptions if x["id"] == "availability-default"), None)
+    if a.availability and unknown:
+        out.append(f"  upper bounds: {unknown['count']} of {a.summary['components']} components state no availability "
+                   "figure and count as 100 %")
     for av in a.availability:
         slo = "no SLO" if av["slo"] is None else f"SLO {av['slo']:g} %"
         state = {True: "ok", False: "NOT ATTAINABLE", None: "not judged"}[av["attainable"]]

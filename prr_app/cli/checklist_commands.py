@@ -184,7 +184,8 @@ def cmd_checklist(args) -> int:
     t = res.template
     ov = res.overall
     out = [f"{review.meta.system_name}: checklist {t.id} {t.version} ({t.title}), {TIER_NAMES.get(res.tier, res.tier)}"
-           + (f" (the review is tier {review.meta.tier}; review-wide items owe what its most demanding part owes)"
+           + (f" (the review {'is tier ' + str(review.meta.tier) if review.meta.tier is not None else 'states no tier'}"
+              "; review-wide items owe what its most demanding part owes)"
               if res.tier != review.meta.tier else "")]
     for w in res.warnings:
         out.append(f"warning: {w}")

@@ -166,7 +166,7 @@ def summary_lines(review) -> list[str]:
     answered = sum(1 for a in review.answers.values() if a.status != "unanswered")
     lines = [
         f"system: {m.system_name}",
-        f"milestone: {m.milestone or '-'}   tier: {m.tier}   review date: {m.review_date or '-'}   "
+        f"milestone: {m.milestone or '-'}   tier: {m.tier if m.tier is not None else 'not stated'}   review date: {m.review_date or '-'}   "
         f"target launch: {m.target_launch or '-'}",
         f"reviewers: {', '.join(m.reviewers) or '-'}",
         f"components: {len(review.components)}",
