@@ -145,3 +145,23 @@ def test_what_a_telemetry_hub_names_is_watched_not_called(tmp_path):
     assert kinds[("proxy", "shop")] == "hard" and kinds[("shop", "db")] == "hard"
     ev = r.dependencies["otel-collector->proxy"].evidence
     assert any("telemetry hub" in e and "costs telemetry, not service" in e for e in ev), ev
+
+
+def test_a_call_whose_feature_the_environment_switches_off_is_optional(tmp_path):
+    """The OpenTelemetry demo's agent has MCP_ENDPOINT=mcp and MCP_ENABLED=False (from .env): the call
+    was hard, so the MCP server looked like a single point of failure of the chat. A switch that
+    names another feature, or is on, changes nothing."""
+    (tmp_path / ".env").write_text("MCP_ENABLED=False\n", encoding="utf-8")
+    compose = write(tmp_path / "docker-compose.yml",
+                    "services:\n"
+                    "  agent:\n    image: example/agent\n    ports:\n      - 8080:8080\n"
+                    "    environment:\n      - MCP_ENDPOINT=http://mcp:8000\n      - MCP_ENABLED\n"
+                    "      - SEARCH_URL=http://search:9200\n      - IPV6_ENABLED=false\n      - ENABLE_PRICING=true\n"
+                    "      - PRICING_ADDR=pricing:50051\n"
+                    "  mcp:\n    image: example/mcp\n"
+                    "  search:\n    image: example/search-api\n"
+                    "  pricing:\n    image: example/pricing\n")
+    r = import_paths([compose]).review
+    kinds = {(d.source, d.target): d.kind for d in r.dependencies.values()}
+    assert kinds == {("agent", "mcp"): "soft", ("agent", "search"): "hard", ("agent", "pricing"): "hard"}
+    assert any("MCP_ENABLED=False" in e and "switched off" in e for e in r.dependencies["agent->mcp"].evidence)

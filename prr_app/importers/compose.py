@@ -712,6 +712,7 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
                     continue
             addr_like = bool(ADDRESS_NAME.search(var))
             ev = f"{file}:{line}: {sname} environment {var}={redact(var, val)}{via}"
+            b.env_switch(sname, var, val, ev)
             for ref in host_refs(val, bare_ok=addr_like):
                 target = hosts.get(ref.host.lower()) or (hosts.get(ref.short) if ref.local else None)
                 if target:

@@ -89,6 +89,8 @@ class GraphBuilder:
         #: folders that hold a component's code or configuration (compose ``build`` contexts)
         self.code_dirs: dict[str, set[str]] = {}
         self.aliases: dict[str, set[str]] = {}  # other names of a component's code (a container's name) -> ids
+        #: feature switches a component's environment turns off (``MCP_ENABLED=False``): id -> [(words, evidence)]
+        self.switched_off: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         self.external_ids: dict[str, str] = {}  # an outside API's host -> its component (external_api)
         self.comp_evidence: dict[str, list[str]] = {}
         self.deps: dict[tuple[str, str], _Dep] = {}
@@ -138,6 +140,14 @@ class GraphBuilder:
     def address_var(self, var: str, cid: str) -> None:
         if var:
             self.address_vars.setdefault(var, set()).add(self._id(cid))
+
+    def env_switch(self, cid: str, var: str, value, evidence: str) -> None:
+        """Remember ``var`` = ``value`` of ``cid``'s environment if it turns a feature off
+        (``MCP_ENABLED=False``, ``ENABLE_ASSISTANT=0``): a call to the component the feature names is
+        then optional (:func:`switched_off_calls`)."""
+        words = switch_words(var)
+        if words and str(value).strip().lower() in _OFF:
+            self.switched_off.setdefault(self._id(cid), []).append((words, evidence))
 
     def alias(self, cid: str, name: str) -> None:
         """``name`` also names ``cid``'s code (a container of its pods: ``php-redis`` in ``frontend``),
@@ -317,6 +327,7 @@ class GraphBuilder:
             settle_calls(dep, d.settings)
             review.dependencies[dep.id] = dep
         soften_plumbing_calls(review)
+        switched_off_calls(review, self.switched_off)
         policies = {c: p for c, p in self.call_policies.items() if c in review.components}
         apply_call_policies(review, policies)
         behind_a_gateway(review, self.comp_evidence)
@@ -656,6 +667,43 @@ def soften_plumbing_calls(review: Review) -> list[str]:
         dep.kind = "soft"
         dep.evidence = [*dep.evidence, why]
         out.append(did)
+    return out
+
+
+#: values that turn a switch off
+_OFF = {"false", "0", "no", "off", "disabled"}
+#: a feature switch's name: ENABLE_X, X_ENABLED, X_ENABLE, USE_X, WITH_X (X: the feature)
+_SWITCH = re.compile(r"^(?:(?:ENABLE|USE|WITH)_(?P<a>\w+)|(?P<b>\w+?)_(?:ENABLED?))$", re.IGNORECASE)
+#: words of a switch's name that name no component
+_SWITCH_NOISE = {"feature", "features", "service", "svc", "client", "api", "server", "integration", "support", "mode"}
+
+
+def switch_words(var: str) -> tuple[str, ...]:
+    """The words of the feature a switch variable names (``MCP_ENABLED``: ("mcp",)); () for another
+    variable."""
+    m = _SWITCH.match(var)
+    if not m:
+        return ()
+    words = [w for w in (m.group("a") or m.group("b")).lower().split("_") if w and w not in _SWITCH_NOISE]
+    return tuple(words) if words and all(len(w) >= 3 for w in words) else ()
+
+
+def switched_off_calls(review: Review, switches: dict[str, list[tuple[tuple[str, ...], str]]]) -> list[str]:
+    """A hard call to a component whose name holds every word of a feature its caller's environment
+    switches off (the OpenTelemetry demo's agent with ``MCP_ENABLED=False`` and an ``MCP_ENDPOINT``) is
+    optional while the switch is off: soft, said in its evidence. The ids changed."""
+    out = []
+    for did, dep in review.dependencies.items():
+        if dep.kind != "hard" or dep.source not in switches:
+            continue
+        name = re.sub(r"[^a-z0-9]", "", dep.target.lower())
+        for words, evidence in switches[dep.source]:
+            if all(w in name for w in words):
+                dep.kind = "soft"
+                dep.evidence = [*dep.evidence, f"{evidence}: the feature that calls {dep.target} is switched off: "
+                                "recorded as soft (optional while it is off; check it)"]
+                out.append(did)
+                break
     return out
 
 

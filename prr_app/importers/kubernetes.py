@@ -638,8 +638,10 @@ class _K8sImport:
                 label = "init container " if is_init else ""
                 for var, (value, file, line) in env.items():
                     book = books.get(var)
-                    self._env_ref(w, var, value, f"{file}:{line}: {label}{cname} env {var}={redact(var, value)}",
-                                  shared=(var, f"ConfigMap {book}") if book else None)
+                    ev = f"{file}:{line}: {label}{cname} env {var}={redact(var, value)}"
+                    if not book:
+                        self.b.env_switch(w.cid, var, value, ev)
+                    self._env_ref(w, var, value, ev, shared=(var, f"ConfigMap {book}") if book else None)
                 for key in ("args", "command"):
                     vals = c.get(key)
                     if isinstance(vals, list):
