@@ -289,6 +289,21 @@ def test_recorded_helm_rendering_is_split_per_template():
     assert res.report.components[0].evidence[0].startswith("chart (helm template): shop/templates/")
 
 
+def test_a_template_that_renders_several_documents_is_one_part_read_once():
+    """helm prints "# Source:" before each document: Online Boutique's cartservice.yaml (a Deployment,
+    a Service and a ServiceAccount each for two workloads) was listed as read six times."""
+    rendered = "".join(f"---\n# Source: shop/templates/{t}.yaml\n" + deployment(f"rel-{n}")
+                       for t, n in (("web", "web"), ("web", "web-canary"), ("db", "db"), ("web", "web-2")))
+    parts = repository.split_helm_output(rendered, "chart (helm template)")
+    assert [p[0] for p in parts] == ["chart (helm template): shop/templates/web.yaml",
+                                     "chart (helm template): shop/templates/db.yaml"]
+    from prr_app.importers.kubernetes import read_kubernetes
+
+    res = read_kubernetes([], texts=parts)
+    assert sorted(res.review.components) == ["rel-db", "rel-web", "rel-web-2", "rel-web-canary"]
+    assert sum("shop/templates/web.yaml" in line for line in res.report.read) == 1
+
+
 def need_tool(name: str) -> None:
     """The real binary: scripts/ensure-system-deps.sh installs helm (and kubectl); CI runs it first."""
     if shutil.which(name) is None:

@@ -258,16 +258,16 @@ _SOURCE_COMMENT = re.compile(r"(?m)^# Source: (.+)$")
 
 
 def split_helm_output(text: str, label: str) -> list[tuple[str, str]]:
-    """``helm template`` output cut at its ``# Source: chart/templates/x.yaml`` comments (one text per template)."""
+    """``helm template`` output cut at its ``# Source: chart/templates/x.yaml`` comments: one text per template,
+    the documents of a template that renders several (a Deployment and its Service) together, in order."""
     marks = list(_SOURCE_COMMENT.finditer(text))
     if not marks:
         return [(label, text)]
-    out: list[tuple[str, str]] = []
+    out: dict[str, list[str]] = {}
     for i, m in enumerate(marks):
         end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
-        chunk = text[m.start():end]
-        out.append((f"{label}: {m.group(1).strip()}", chunk))
-    return out
+        out.setdefault(f"{label}: {m.group(1).strip()}", []).append(text[m.start():end])
+    return [(name, "".join(chunks)) for name, chunks in out.items()]
 
 
 def render_helm(chart: Path, rel: str) -> tuple[list[tuple[str, str]] | None, str]:
