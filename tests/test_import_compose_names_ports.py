@@ -165,3 +165,21 @@ def test_a_call_whose_feature_the_environment_switches_off_is_optional(tmp_path)
     kinds = {(d.source, d.target): d.kind for d in r.dependencies.values()}
     assert kinds == {("agent", "mcp"): "soft", ("agent", "search"): "hard", ("agent", "pricing"): "hard"}
     assert any("MCP_ENABLED=False" in e and "switched off" in e for e in r.dependencies["agent->mcp"].evidence)
+
+
+def test_a_stated_criticality_is_the_component_tier(tmp_path):
+    """The OpenTelemetry demo states each service's criticality in its OpenTelemetry resource attributes
+    (service.criticality=critical...low); a label may state it too. Read as tiers (critical and high 1,
+    medium 2, low 3), the low ones owe the checklist less; a label that names a layer is no tier."""
+    compose = write(tmp_path / "docker-compose.yml",
+                    "services:\n"
+                    "  shop:\n    image: example/shop\n    ports:\n      - 8080:8080\n"
+                    "    environment:\n      - OTEL_RESOURCE_ATTRIBUTES=service.namespace=demo,service.criticality=critical\n"
+                    "      - QUOTE_ADDR=http://quote:8090\n"
+                    "  quote:\n    image: example/quote\n    labels:\n      criticality: low\n"
+                    "  ads:\n    image: example/ads\n    labels:\n      tier: backend\n"
+                    "    environment:\n      OTEL_RESOURCE_ATTRIBUTES: service.criticality=medium\n"
+                    "  web:\n    image: example/web\n    labels:\n      tier: frontend\n")
+    r = import_paths([compose]).review
+    assert {c: r.components[c].tier for c in ("shop", "quote", "ads", "web")} == \
+        {"shop": 1, "quote": 3, "ads": 2, "web": None}

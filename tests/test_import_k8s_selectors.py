@@ -158,3 +158,12 @@ def test_preferred_spread_is_said_to_be_a_preference_by_both_readers(tmp_path):
     assert spread == [
         (10, "topology spread across zones (topology.kubernetes.io/zone, ScheduleAnyway)"),
         (14, "pod anti-affinity across nodes (kubernetes.io/hostname, preferred)")]
+
+
+def test_a_pod_label_that_states_criticality_is_the_tier_one_that_names_a_layer_is_not(tmp_path):
+    text = (_deploy("web", "front").replace("tier: front}", "tier: front, criticality: high}")
+            + _deploy("api", "back").replace("tier: back}", "tier: back, example.com/criticality: low}")
+            + _deploy("db", "2"))
+    (tmp_path / "apps.yaml").write_text(text, encoding="utf-8")
+    r = import_paths([tmp_path / "apps.yaml"]).review
+    assert {c: r.components[c].tier for c in ("web", "api", "db")} == {"web": 1, "api": 3, "db": 2}

@@ -29,6 +29,7 @@ from prr_app.errors import PrrError
 from prr_app import paths, safe_yaml as sy
 from prr_app.importers.graph import (
     ADDRESS_NAME,
+    CRITICALITY_LABELS,
     HOST_NAME_VAR,
     ENV,
     PORT_FACING,
@@ -699,6 +700,9 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
                 b.tag(sname, f"profile:{p}")
             b.evidence(sname, f"{file}:{line}: runs with profile(s) {', '.join(map(str, profiles))}")
     for sname, svc in services.items():
+        for k, (v, lf, ll) in (svc.get("labels") or {}).items():
+            if str(k).lower().rsplit("/", 1)[-1] in CRITICALITY_LABELS:
+                b.criticality(sname, v, f"{lf}:{ll}: {sname} label {k}={v}")
         env = dict(svc.get("environment") or {})
         env.pop("__reset__", None)
         env = _env_files(b, svc, project, variables) | env
@@ -712,7 +716,7 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
                     continue
             addr_like = bool(ADDRESS_NAME.search(var))
             ev = f"{file}:{line}: {sname} environment {var}={redact(var, val)}{via}"
-            b.env_switch(sname, var, val, ev)
+            b.env_setting(sname, var, val, ev)
             for ref in host_refs(val, bare_ok=addr_like):
                 target = hosts.get(ref.host.lower()) or (hosts.get(ref.short) if ref.local else None)
                 if target:

@@ -141,13 +141,29 @@ class GraphBuilder:
         if var:
             self.address_vars.setdefault(var, set()).add(self._id(cid))
 
-    def env_switch(self, cid: str, var: str, value, evidence: str) -> None:
-        """Remember ``var`` = ``value`` of ``cid``'s environment if it turns a feature off
-        (``MCP_ENABLED=False``, ``ENABLE_ASSISTANT=0``): a call to the component the feature names is
-        then optional (:func:`switched_off_calls`)."""
+    def env_setting(self, cid: str, var: str, value, evidence: str) -> None:
+        """What ``var`` = ``value`` of ``cid``'s environment says of it besides addresses: a feature
+        turned off (``MCP_ENABLED=False``, ``ENABLE_ASSISTANT=0``), so that a call to the component the
+        feature names is optional (:func:`switched_off_calls`); its criticality as OpenTelemetry's
+        resource attributes state it (``OTEL_RESOURCE_ATTRIBUTES=...,service.criticality=low``)."""
         words = switch_words(var)
         if words and str(value).strip().lower() in _OFF:
             self.switched_off.setdefault(self._id(cid), []).append((words, evidence))
+        if var == "OTEL_RESOURCE_ATTRIBUTES" and value:
+            for pair in str(value).split(","):
+                k, _, v = pair.partition("=")
+                if k.strip() == "service.criticality":
+                    self.criticality(cid, v, evidence)
+
+    def criticality(self, cid: str, value, evidence: str) -> None:
+        """``cid``'s criticality as its files state it (critical, high, medium, low; tier-1..3): its tier,
+        where nothing set one before (critical and high are tier 1, medium 2, low 3)."""
+        tier = CRITICALITY_TIERS.get(str(value).strip().lower())
+        comp = self.components.get(self._id(cid))
+        if tier is None or comp is None or comp.tier is not None:
+            return
+        comp.tier = tier
+        self.evidence(comp.id, f"{evidence}: criticality {str(value).strip()}: tier {tier}")
 
     def alias(self, cid: str, name: str) -> None:
         """``name`` also names ``cid``'s code (a container of its pods: ``php-redis`` in ``frontend``),
@@ -669,6 +685,12 @@ def soften_plumbing_calls(review: Review) -> list[str]:
         out.append(did)
     return out
 
+
+#: a stated criticality and the tier it gives (1 critical, 2 standard, 3 experimental or low)
+CRITICALITY_TIERS = {"critical": 1, "high": 1, "medium": 2, "low": 3,
+                     **{f"{p}{n}": n for n in (1, 2, 3) for p in ("", "tier", "tier-", "tier_", "t")}}
+#: labels (Kubernetes, Compose) that state a workload's criticality
+CRITICALITY_LABELS = ("criticality", "service.criticality", "tier")
 
 #: values that turn a switch off
 _OFF = {"false", "0", "no", "off", "disabled"}

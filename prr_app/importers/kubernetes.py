@@ -35,6 +35,7 @@ from prr_app.importers.call_policies import NGINX_DEFAULT_READ_TIMEOUT_MS, durat
 LINKERD_DEFAULT_TIMEOUT_MS = 10_000
 from prr_app.importers.graph import (
     ADDRESS_NAME,
+    CRITICALITY_LABELS,
     HOST_NAME_VAR,
     ENV,
     GUESS,
@@ -350,6 +351,9 @@ class _K8sImport:
                            name=o.name, kind=kind, source_file=o.file)
         for t in tags:
             b.tag(cid, t)
+        for k, v in w.labels.items():
+            if k.lower().rsplit("/", 1)[-1] in CRITICALITY_LABELS:
+                b.criticality(cid, v, f"{o.where}: label {k}={v}")
         if why and kind:
             b.evidence(cid, f"{o.where}: kind {kind} from {why}")
         notes = sy.get_path(spec, "template", "metadata", "annotations") if o.kind != "Pod" else \
@@ -640,7 +644,7 @@ class _K8sImport:
                     book = books.get(var)
                     ev = f"{file}:{line}: {label}{cname} env {var}={redact(var, value)}"
                     if not book:
-                        self.b.env_switch(w.cid, var, value, ev)
+                        self.b.env_setting(w.cid, var, value, ev)
                     self._env_ref(w, var, value, ev, shared=(var, f"ConfigMap {book}") if book else None)
                 for key in ("args", "command"):
                     vals = c.get(key)
