@@ -162,7 +162,8 @@ def test_evaluate_reports_initial_and_residual_risk():
     cart = risks["spof:component:cart-db"]
     assert cart["outcome"] == "reduced"
     assert cart["before"]["disruptions"] == ["component", "instance"] and cart["after"]["disruptions"] == ["component"]
-    assert cart["after"]["launch_blocking"] is True and cart["after"]["score"] == cart["before"]["score"] == 25
+    # still blocking (a bad release takes checkout down), less likely: an instance failure no longer does
+    assert cart["after"]["launch_blocking"] is True and (cart["before"]["score"], cart["after"]["score"]) == (20, 15)
     # cart-db was the only thing in zone euw1-a on the checkout path
     assert risks["spof:domain:euw1-a"]["outcome"] == "resolved" and risks["spof:domain:euw1-a"]["after"] is None
     assert {r["id"] for r in res["risks"] if r["outcome"] != "unchanged"} == {"spof:component:cart-db",
@@ -175,7 +176,7 @@ def test_evaluate_reports_initial_and_residual_risk():
     assert res["changes"][0] == {"change": "add a replica of cart-db in euw1-b", "effort": "medium",
                                  "owner": "checkout-team", "due": "2026-07-01", "mitigations": [], "reason": ""}
     assert res["diff"]["model"]["components"]["changed"][0]["id"] == "cart-db"
-    assert res["before"]["risk_score"] - res["after"]["risk_score"] == 10  # the zone's risk, 2x5
+    assert res["before"]["risk_score"] - res["after"]["risk_score"] == 15  # the zone's risk, 2x5, and cart-db's 5
 
 
 def test_completing_a_mitigation_mitigates_a_reviewers_risk():
@@ -425,7 +426,7 @@ def test_cli_plan_options_in_order(tmp_path, capsys):
     code, out, _ = _run(capsys, "plan", str(tmp_path / "ws.json"), "--add-replica", "cart-db@euw1-b")
     assert "VERDICT: not-ready today -> not-ready with the plan" in out
     assert "resolved  spof:domain:euw1-a: high 2x5=10 BLOCKING -> -" in out
-    assert "reduced   spof:component:cart-db: critical 5x5=25 BLOCKING -> critical 5x5=25 BLOCKING" in out
+    assert "reduced   spof:component:cart-db: critical 4x5=20 BLOCKING -> high 3x5=15 BLOCKING" in out
 
 
 def test_cli_plan_suggested_save_and_rerun(tmp_path, capsys):

@@ -284,6 +284,13 @@ def _instance_likelihood(comp, n: int, k: int) -> tuple[int, tuple[str, ...]]:
     return 4, (f"likelihood 4: one instance (pod, VM, host) dies routinely; {comp.id} needs {k} of {n}",)
 
 
+def _resolves(a: dict, consumer: dict) -> bool:
+    """Would the SLO of availability result ``a`` be attainable if ``consumer`` (one of its top consumers)
+    never failed? Its cost is what the target's figure gains then, in percentage points."""
+    gain = consumer.get("unavailability_cost")
+    return gain is not None and a["estimate"] + gain >= a["slo"] - 1e-9
+
+
 def reached_only_through(out: list[list[int]], entries, graph=None) -> tuple[list[int], list[int]]:
     """``(size, parent)``: for every component, how many components the users reach only through it
     (``size``) and its immediate dominator (``parent``, -1 for an entry or a component no entry
@@ -942,11 +949,13 @@ class RiskRegister:
             mitigation=mit, blocking=True, blocking_reason=f"the SLO of {name} is not attainable by design",
             fix=fix, fix_component=fix_comp, journeys=[tgt] if a["target_type"] == "journey" else (),
         )
-        return risk, (top[0]["element"] if top else None)
+        return risk, (top[0]["element"] if top and _resolves(a, top[0]) else None)
 
     def _fold_slo(self, slo_risks: list[tuple[Risk, str | None]]) -> None:
         """SLO risks whose largest consumer is one element are one root cause, and so is that element's
-        own SPOF: fold them into one line."""
+        own SPOF: fold them into one line. Only where that element's fix resolves the SLO (the target's
+        ceiling with the element never failing reaches the SLO, :func:`_resolves`): an SLO that needs
+        more than one fix stays a risk of its own, which no decision on one of them can clear."""
         by_element: dict[str, Risk] = {}
         for r, el in slo_risks:
             if el is None:
