@@ -646,3 +646,21 @@ def test_the_one_pass_user_facing_hits_and_chains_equal_the_bitset_ones(review, 
         plain = analyze(review, today="2026-01-01")
     assert fast.spofs == plain.spofs
     assert fast.blast_radius == plain.blast_radius
+
+
+def test_the_verdict_names_the_slos_a_spof_blocks_through_not_the_spof_alone():
+    """A policy that does not require surviving a component failure: db's SPOF blocks only through the
+    SLOs folded into it (db never failing would make both attainable). The verdict said "1 SLO is not
+    attainable by design: db is a single point of failure"; it names the SLOs, and the fix they share."""
+    from prr_app.model.entities import Journey, ResiliencePolicy
+
+    r = Review()
+    r.add(Component(id="web", user_facing=True, replicas=2, availability=99.99, slo=99.9, owner="a"))
+    r.add(Component(id="db", kind="datastore", availability=99.5, owner="b"))
+    r.add(Dependency("web", "db"))
+    r.add(Journey(id="buy", entry=["web"], slo=99.9, critical=True))
+    r.policy = ResiliencePolicy(survive=["zone"])
+    a = analyze(r)
+    cause = next(c for c in a.verdict["causes"] if "not attainable" in c)
+    assert cause.startswith("2 SLOs are not attainable by design: SLO of journey buy (99.9 %)")
+    assert "SLO of web (99.9 %) is not attainable by design (one fix with: db is a single point of failure" in cause

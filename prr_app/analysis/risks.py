@@ -1413,8 +1413,16 @@ def verdict(risks: list[Risk], checklist: dict | None, review, assumptions: list
                       f"requires surviving take{'s' if len(rs) == 1 else ''} down a critical journey or {facing}, "
                       f"unmitigated and unaccepted: {_titles(rs)}.")
     if "slo" in by_kind:
-        rs = by_kind["slo"]
-        causes.append(f"{len(rs)} SLO{'s are' if len(rs) != 1 else ' is'} not attainable by design: {_titles(rs)}.")
+        # the SLOs themselves, where folded into the risk of the one fix that resolves them too
+        slos = []
+        for r in by_kind["slo"]:
+            if r["category"] == "availability":
+                slos.append(r["title"])
+            else:
+                slos += [f"{c['title']} (one fix with: {r['title']})" for c in r["causes"] if c["id"].startswith("slo:")]
+        slos = slos or [r["title"] for r in by_kind["slo"]]
+        causes.append(f"{len(slos)} SLO{'s are' if len(slos) != 1 else ' is'} not attainable by design: "
+                      f"{_list(slos, 3)}.")
     if "slo-missing" in by_kind:
         causes.append(f"{'An entry point (guessed)' if guessed else 'A tier-1 user-facing component'} or journey "
                       f"has no SLO: {by_kind['slo-missing'][0]['title']}.")
