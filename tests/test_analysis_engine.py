@@ -664,3 +664,29 @@ def test_the_verdict_names_the_slos_a_spof_blocks_through_not_the_spof_alone():
     cause = next(c for c in a.verdict["causes"] if "not attainable" in c)
     assert cause.startswith("2 SLOs are not attainable by design: SLO of journey buy (99.9 %)")
     assert "SLO of web (99.9 %) is not attainable by design (one fix with: db is a single point of failure" in cause
+
+
+def test_a_zone_spof_says_how_many_instances_to_add_outside_the_zone():
+    """payments runs 4 instances over zones a, b, c, a and needs 3: zone a takes 2. The advice was
+    "Spread payments across a and zone b", which, followed, made zone b a new SPOF; one more instance
+    in b is what lets it lose any one zone. A single database gets a standby."""
+    from prr_app.model.entities import FailureDomain
+    from prr_app.analysis import simulate
+
+    r = Review()
+    r.add(FailureDomain(id="eu", kind="region"))
+    for z in "abc":
+        r.add(FailureDomain(id=z, kind="zone", parent="eu"))
+    r.add(Component(id="api", user_facing=True, replicas=3, placement=["a", "b", "c"]))
+    r.add(Component(id="payments", replicas=4, min_healthy=3, placement=["a", "b", "c", "a"]))
+    r.add(Component(id="db", kind="datastore", placement=["a"]))
+    r.add(Dependency("api", "payments"))
+    r.add(Dependency("payments", "db"))
+    a = analyze(r)
+    mit = a.risk("spof:domain:a")["mitigation"]
+    assert mit == ("Add a standby of db in zone b with automatic failover; 1 more instance of payments in zone b "
+                   "(it loses 2 of its 4 with a and needs 3), so that losing zone a leaves each enough healthy instances")
+    # the advice, followed, leaves no zone a SPOF
+    r.components["payments"].replicas = 5
+    r.components["payments"].placement = ["a", "b", "c", "a", "b"]
+    assert not {"payments"} & simulate(r, domains=["a"]).down and not {"payments"} & simulate(r, domains=["b"]).down

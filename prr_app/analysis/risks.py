@@ -790,8 +790,7 @@ class RiskRegister:
                         f"reported, not a launch condition)")
         elif dom.physical:
             fix = "zone-spread"
-            target = f"{dom.kind} {sib}" if sib else f"a second {dom.kind}"
-            mit = f"Spread {names} across {did} and {target} so that each keeps enough healthy instances when {did} fails"
+            mit = self._spread_steps(d, key, sib)
         else:
             fix = "shared-fate"
             target = sib or f"a second {dom.kind}"
@@ -812,6 +811,30 @@ class RiskRegister:
             blocking=blocking, blocking_reason=why, policy_required=required, fix=fix,
             fix_component=fix_comp, disruptions=[dom.kind], journeys=sorted(s["journeys"]),
         )
+
+    def _spread_steps(self, d: int, key: list[str], sib: str | None) -> str:
+        """What lets the components ``key`` survive the loss of physical domain ``d``: for each, how many
+        instances to add outside it (it loses ``lost`` of its ``n`` and needs ``k``: ``k - (n - lost)``
+        more elsewhere), or a standby for a single stateful instance. "Spread payments across zone a
+        and zone b" read as moving instances, which could make zone b a new SPOF; adding outside the
+        domain never does."""
+        g, review = self.g, self.review
+        dom = review.domains[g.domain_ids[d]]
+        where = f" in {dom.kind} {sib}" if sib else f" in another {dom.kind}"
+        steps = []
+        for cid in key[:3]:
+            c = g.index[cid]
+            n, k = g.replicas[c], g.min_healthy[c]
+            lost = min(n, g.domain_lost[d].get(c, n))
+            extra = max(1, k - (n - lost))
+            if n == 1 and review.components[cid].kind in STATEFUL_KINDS:
+                steps.append(f"a standby of {cid}{where} with automatic failover")
+            else:
+                steps.append(f"{extra} more instance{'s' if extra > 1 else ''} of {cid}{where} (it loses {lost} of its "
+                             f"{n} with {dom.id} and needs {k})")
+        more = f"; the same for {len(key) - 3} more" if len(key) > 3 else ""
+        return (f"Add {'; '.join(steps)}{more}, so that losing {dom.kind} {dom.id} leaves each enough healthy "
+                "instances")
 
     def _common_cause(self, f, comp_scen, dom_scen):
         g = self.g
