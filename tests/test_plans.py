@@ -301,6 +301,25 @@ def test_suggested_plan_turns_findings_into_changes():
     P.apply_plan(r, plan)  # every suggestion applies
 
 
+def test_a_suggested_change_is_owned_by_the_team_whose_component_or_code_it_changes():
+    """A zone's risk is owned by the team that owns most of what sits in it; its step "add a replica of
+    web in z2" went to that team (core), not to web's; a fallback on a call went to the callee's team,
+    not the caller's, whose code makes the call."""
+    r = Review()
+    for z in ("z1", "z2"):
+        r.add(FailureDomain(id=z, kind="zone"))
+    r.add(Component(id="web", user_facing=True, replicas=2, placement=["z1"], owner="web-team"))
+    for c in ("api", "orders", "db"):
+        r.add(Component(id=c, replicas=2, placement=["z1", "z2"], owner="core"))
+    r.add(Dependency("web", "api"))
+    r.add(Dependency("api", "orders"))
+    r.add(Dependency("orders", "db"))
+    plan = P.suggested_plan(r, _analysis(r))
+    owners = {(c.op, c.args.get("component") or c.args.get("dependency")): c.owner for c in plan.changes}
+    assert owners[("add-replica", "web")] == "web-team"
+    assert all(o == "web-team" for (op, what), o in owners.items() if op == "add-fallback" and what.startswith("web->"))
+
+
 def _assess(review: Review) -> dict:
     """The analysis with the checklist counted, as prr analyze and the search run it."""
     from prr_app.review.assess import assess

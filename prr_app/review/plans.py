@@ -666,7 +666,9 @@ def suggest(review: Review, analysis: dict, *, blocking_only: bool = False) -> l
             alts = [_Bundle(alts)] if alts else []
         if alts:
             for ch in (c for alt in alts for c in _flatten(alt)):
-                ch.owner = ch.owner or r.get("owner", "")  # who the analysis names for the fix
+                # who does the work: the owner of the component it changes, of the caller whose code a
+                # call's fallback or settings are in; else who the analysis names for the fix
+                ch.owner = ch.owner or _doer(review, ch) or r.get("owner", "")
             out.append((rid, alts))
     not_met = _checklist_blockers(analysis)
     for item in not_met + [i for i in _unanswered_blockers(review, analysis) if i not in not_met]:
@@ -675,6 +677,20 @@ def suggest(review: Review, analysis: dict, *, blocking_only: bool = False) -> l
                                                  effort="medium" if item in not_met else "small",
                                                  reason=f"checklist:{item}")]))
     return out
+
+
+def _doer(review: Review, ch: Change) -> str:
+    """The owner of what ``ch`` changes: the component it adds to or spreads, or the caller of the
+    dependency it gives a fallback or call settings (the team whose code makes the call); "" if none."""
+    a = ch.args
+    if ch.op in ("add-replica", "spread", "add-alternative", "add-group-member"):
+        comp = review.components.get(a.get("component", ""))
+    elif ch.op in ("add-fallback", "set-call"):
+        dep = review.dependencies.get(a.get("dependency", ""))
+        comp = review.components.get(dep.source) if dep is not None else None
+    else:
+        comp = None
+    return comp.owner if comp is not None and comp.owner else ""
 
 
 def _unanswered_blockers(review: Review, analysis: dict) -> list[str]:
