@@ -691,3 +691,19 @@ def test_a_zone_spof_says_how_many_instances_to_add_outside_the_zone():
     r.components["payments"].replicas = 5
     r.components["payments"].placement = ["a", "b", "c", "a", "b"]
     assert not {"payments"} & simulate(r, domains=["a"]).down and not {"payments"} & simulate(r, domains=["b"]).down
+
+
+def test_a_deep_chain_counts_the_calls_its_path_shows():
+    """web -> api -> orders -> inventory -> db, inventory and pricing calling each other: the finding said
+    "a chain of 6 synchronous hard calls" beside a path of 4 calls; the 6 counted components, pricing
+    (not on the path) among them."""
+    r = Review()
+    for c in ("web", "api", "orders", "inventory", "pricing", "db"):
+        r.add(Component(id=c, user_facing=c == "web"))
+    for s, t in (("web", "api"), ("api", "orders"), ("orders", "inventory"), ("inventory", "db"),
+                 ("inventory", "pricing"), ("pricing", "inventory")):
+        r.add(Dependency(s, t))
+    f = next(x for x in analyze(r).cascading if x["type"] == "deep-synchronous-chain")
+    assert f["path"] == ("web", "api", "orders", "inventory", "db") and f["depth"] == 6
+    assert f["detail"].startswith("web waits on a chain of 4 synchronous hard calls (6 components on its way, "
+                                  "counting every member of the cycles of hard calls it passes through)")

@@ -210,6 +210,10 @@ def cascading(graph: CompiledGraph, entries: list[int], *, shared_rests: bool = 
                 nodes = nodes[:CHAIN_HEAD] + nodes[-CHAIN_TAIL:]
             path = [graph.ids[x] for x in nodes]
             cid = graph.ids[e]
+            # the words say what the path shows (its calls); ``depth`` counts every member of the cycles
+            # of hard calls on the way, which a request may pass through
+            through = (f" ({d} components on its way, counting every member of the cycles of hard calls it "
+                       "passes through)" if d > path_length else "")
             out.append({
                 "id": f"cascade:chain:{cid}",
                 "type": "deep-synchronous-chain",
@@ -217,7 +221,8 @@ def cascading(graph: CompiledGraph, entries: list[int], *, shared_rests: bool = 
                 "depth": d,
                 "path": tuple(path),
                 "path_length": path_length,
-                "detail": f"{cid} waits on a chain of {d} synchronous hard calls; latency and failures add up along it",
+                "detail": (f"{cid} waits on a chain of {path_length - 1} synchronous hard call"
+                           f"{'s' if path_length != 2 else ''}{through}; latency and failures add up along it"),
             })
     # 2. retries without backoff or budget multiplying load down a chain
     unsafe: dict[tuple[int, int], int] = {}
