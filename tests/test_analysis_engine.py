@@ -707,3 +707,15 @@ def test_a_deep_chain_counts_the_calls_its_path_shows():
     assert f["path"] == ("web", "api", "orders", "inventory", "db") and f["depth"] == 6
     assert f["detail"].startswith("web waits on a chain of 4 synchronous hard calls (6 components on its way, "
                                   "counting every member of the cycles of hard calls it passes through)")
+
+
+def test_an_availability_written_as_a_fraction_is_named():
+    """"availability": 0.9995 validates (a percentage above 0) and made a journey 0.99 % available,
+    without a word. The assumptions name it."""
+    r = Review()
+    r.add(Component(id="web", user_facing=True, availability=0.9995, slo=99.9))
+    r.add(Component(id="db", availability=99.95))
+    r.add(Dependency("web", "db"))
+    by_id = {x["id"]: x for x in analyze(r).assumptions}
+    assert by_id["availability-fraction"]["elements"] == ("web",)
+    assert "0.9995 is 0.9995 %, not 99.95 %" in by_id["availability-fraction"]["text"]

@@ -473,6 +473,12 @@ def _assumptions(ctx: Context) -> list[dict]:
         "instance failures)", [c.id for c in comps if _vendor_run(c)])
     add("availability-default", "no availability figure: counted as 100 % in composite availability, "
         "so the estimates are upper bounds", [c.id for c in comps if c.availability is None])
+    add("availability-fraction", "availability or SLO of 1 % or less: read as a percentage (0.9995 is 0.9995 %, "
+        "not 99.95 %); write percentages",
+        [c.id for c in comps if (c.availability is not None and c.availability <= 1)
+         or (c.slo is not None and c.slo <= 1)]
+        + [d for d in g.domain_ids if (review.domains[d].availability or 100) <= 1]
+        + [j for j, x in review.journeys.items() if x.slo is not None and x.slo <= 1])
     add("domain-availability-default", "failure domain without an availability figure: counted as never failing "
         "in composite availability", [d for d in g.domain_ids if review.domains[d].availability is None])
     if ctx.default_entries:
