@@ -619,3 +619,31 @@ def test_cli_shortest_json_names_what_needs_a_decision(tmp_path, capsys):
     assert s["needs_decision"] == {"r-legal": "a reviewer's own risk: mitigate it, or accept it with a reason"}
     code, out, err = _run(capsys, "plan", str(tmp_path / "ws.json"), "--shortest")
     assert "needs a decision: r-legal: a reviewer's own risk" in out
+
+
+def test_a_finding_a_fixed_risk_held_is_separated_not_new():
+    """web's two replicas on host h1: the host's SPOF holds the finding "all replicas of web sit in h1".
+    A second web on h2 behind a group fixes the host SPOF; the finding stands alone afterwards. The
+    plan called it "new", as if the plan had made it."""
+    from prr_app.model.entities import RedundancyGroup
+
+    def review(after: bool) -> Review:
+        r = Review()
+        for h in ("h1", "h2"):
+            r.add(FailureDomain(id=h, kind="host"))
+        r.add(Component(id="web", replicas=2, placement=["h1"]))
+        entry = ["web"]
+        if after:
+            r.add(Component(id="web2", replicas=2, placement=["h2"]))
+            r.add(RedundancyGroup(id="edge", members=["web", "web2"], min_up=1))
+            entry = ["edge"]
+        r.add(Journey(id="buy", entry=entry))
+        return r
+
+    before, after = analyze(review(False)).to_dict(), analyze(review(True)).to_dict()
+    assert "common-cause:replicas:web" in next(r for r in before["risks"] if r["id"] == "spof:domain:h1")["aliases"]
+    rows = {r["id"]: r for r in P.compare_analyses(before, after)["risks"]}
+    assert rows["spof:domain:h1"]["outcome"] == "resolved"
+    assert (rows["common-cause:replicas:web"]["outcome"], rows["common-cause:replicas:web"]["was_in"]) == \
+        ("separated", "spof:domain:h1")
+    assert rows["common-cause:replicas:web2"]["outcome"] == "new"  # the plan's own second web, on one host

@@ -384,7 +384,7 @@ class RiskRegister:
         self._reach: dict[str, tuple] = {}  # SPOF risk id -> reach_key
         self._required: dict[tuple, bool] = {}  # (disruption, domain kind) -> policy_requires
         # a domain SPOF's common-cause findings folded into it: risk id -> (components, how many)
-        self._folded: dict[str, tuple[set[str], list[int]]] = {}
+        self._folded: dict[str, tuple[set[str], list[int], list[str]]] = {}  # ... and the findings' ids
         review = self.review
         self.has_zones = any(d.kind == "zone" for d in review.domains.values())
 
@@ -534,11 +534,16 @@ class RiskRegister:
         self._fold_slo(slo_risks)
         self._missing_slos(availability)
         self._cascades(cascading, comp_scen)
-        for rid, (folded, n_folded) in self._folded.items():
+        for rid, (folded, n_folded, fids) in self._folded.items():
             risk = self.risks.get(rid)
             if risk is None:
                 continue
             risk.components = tuple(sorted(set(risk.components) | folded))
+            # the findings it holds: a decision on one is a decision on it, and once its root cause is
+            # fixed they stand alone (a plan's "separated", not "new")
+            risk.aliases = tuple(sorted(set(risk.aliases) | set(fids)))
+            for fid in fids:
+                self.aliases[fid] = rid
             if n_folded[0] > 10:
                 risk.inputs += (f"common cause: ... and {n_folded[0] - 10} more components with all "
                                 f"replicas in the same domain",)
@@ -848,7 +853,8 @@ class RiskRegister:
             # already a domain SPOF: fold into that risk instead of repeating it
             spof = self.risks.get(f"spof:domain:{doms[0]}")
             if spof is not None:
-                folded, n_folded = self._folded.setdefault(spof.id, (set(), [0]))
+                folded, n_folded, fids = self._folded.setdefault(spof.id, (set(), [0], []))
+                fids.append(f["id"])
                 folded.add(cid)
                 n_folded[0] += 1
                 if n_folded[0] <= 10:

@@ -464,12 +464,17 @@ def compare_analyses(before: dict, after: dict) -> dict:
     """Initial against residual risk, availability and verdict (both ``Analysis.to_dict()`` documents)."""
     rb = {r["id"]: r for r in before["risks"]}
     ra = {r["id"]: r for r in after["risks"]}
+    # findings folded into a risk today (one root cause, one line): once that root cause is fixed they
+    # stand alone, which the plan does not make
+    folded_into = {alias: r["id"] for r in before["risks"] for alias in r.get("aliases", ())}
     risks = []
     for rid in list(rb) + [x for x in ra if x not in rb]:
         b, a = _risk_state(rb.get(rid)), _risk_state(ra.get(rid))
-        risks.append({"id": rid, "title": (ra.get(rid) or rb[rid])["title"], "before": b, "after": a,
-                      "outcome": _outcome(b, a),
-                      "owner": (ra.get(rid) or rb[rid]).get("owner", "")})
+        row = {"id": rid, "title": (ra.get(rid) or rb[rid])["title"], "before": b, "after": a,
+               "outcome": _outcome(b, a), "owner": (ra.get(rid) or rb[rid]).get("owner", "")}
+        if row["outcome"] == "new" and rid in folded_into:
+            row["outcome"], row["was_in"] = "separated", folded_into[rid]
+        risks.append(row)
     av_b = {(x["target_type"], x["target"]): x for x in before["availability"]}
     av_a = {(x["target_type"], x["target"]): x for x in after["availability"]}
     avail = []
@@ -959,9 +964,10 @@ def plan_lines(res: dict, *, label: str = "") -> list[str]:
             return "-"
         return f"{x['severity']} {x['likelihood']}x{x['impact']}={x['score']}" + (" BLOCKING" if x["launch_blocking"] else "")
 
-    order = {"new": 0, "worse": 1, "unchanged": 2, "reduced": 3, "mitigated": 4, "resolved": 5}
+    order = {"new": 0, "worse": 1, "separated": 2, "unchanged": 3, "reduced": 4, "mitigated": 5, "resolved": 6}
     for r in sorted(res["risks"], key=lambda r: order[r["outcome"]]):
-        out.append(f"  {r['outcome']:9} {r['id']}: {st(r['before'])} -> {st(r['after'])}")
+        was = f" (was part of {r['was_in']})" if r.get("was_in") else ""
+        out.append(f"  {r['outcome']:9} {r['id']}: {st(r['before'])} -> {st(r['after'])}{was}")
     changed_av = [x for x in res["availability"] if x["before"] != x["after"]]
     if changed_av:
         out += ["", "AVAILABILITY (ceiling by design)"]
