@@ -1147,10 +1147,16 @@ class RiskRegister:
             quoted = path[:10] if f.get("path_length", len(path)) == len(path) else path[:CHAIN_HEAD]
             im, ii = self.impact_of(comp_scen[g.index[path[-1]]])
             im = max(2, min(im, 3))
-            return self.add(f["id"], category="cascading", title=f"{cid} sits on a {f['depth']}-deep synchronous chain",
+            calls = f.get("path_length", len(path)) - 1
+            depth = f["depth"]
+            title = (f"{cid} sits on a chain of {calls} synchronous hard call{'s' if calls != 1 else ''}" if calls
+                     else f"{cid} is in a cycle of {depth} components calling each other synchronously")
+            return self.add(f["id"], category="cascading", title=title,
                      description=f["detail"] + f": {' -> '.join(quoted)}",
                      likelihood=2, impact=im,
-                     inputs=[f"likelihood 2: depth {f['depth']} (latency and timeouts add up)",
+                     inputs=[f"likelihood 2: {calls} hard calls in a row"
+                             + (f", {depth} components counting the cycles on the way" if depth > calls + 1 else "")
+                             + " (latency and timeouts add up)",
                              f"impact {im}: slow responses at {cid}", *ii[1:]],
                      components=path[:20], chain=quoted,
                      mitigation=(f"Shorten the chain under {cid}: make the call {path[-2]} -> {path[-1]} asynchronous "

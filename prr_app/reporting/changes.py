@@ -23,7 +23,7 @@ _COLLECTION_TITLES = (
 _PLURAL = {"components": "Components", "dependencies": "Dependencies", "groups": "Redundancy groups",
            "domains": "Failure domains", "journeys": "Journeys", "answers": "Checklist answers",
            "risks": "Reviewer's risks and decisions", "mitigations": "Mitigations"}
-_OUTCOME_ORDER = {"new": 0, "worse": 1, "resolved": 2, "mitigated": 3, "reduced": 4, "unchanged": 5}
+_OUTCOME_ORDER = {"new": 0, "worse": 1, "separated": 2, "resolved": 3, "mitigated": 4, "reduced": 5, "unchanged": 6}
 
 
 def _v(x) -> str:
@@ -177,6 +177,11 @@ def _risk_rows(res: dict) -> list[dict]:
     return sorted(moved, key=lambda r: (_OUTCOME_ORDER[r["outcome"]], r["id"]))
 
 
+def _outcome(r: dict) -> str:
+    """A risk's outcome in words: a separated one says which risk held it today."""
+    return f"separated from {r['was_in']}" if r.get("was_in") else r["outcome"]
+
+
 def _state(x: dict | None) -> str:
     return "—" if x is None else _risk(x) + ("" if x["status"] == "open" else f", {x['status']}")
 
@@ -244,7 +249,7 @@ def _pdf_plan(b, res: dict) -> None:
         shown = moved[:ROW_LIMIT]
         b.table(["Risk", "Today", "With the plan", "Outcome", "Owner"],
                 [[b.cell(f"{r['title']} ({r['id']})"), b.cell(_state(r["before"])), b.cell(_state(r["after"])),
-                  b.short(r["outcome"]), b.cell(r["owner"] or "—")] for r in shown],
+                  b.cell(_outcome(r)), b.cell(r["owner"] or "—")] for r in shown],
                 [0.36, 0.18, 0.18, 0.11, 0.17])
         _more(b, len(moved) - len(shown), "risks", "prr plan --json")
     else:
@@ -304,7 +309,7 @@ def _md_plan(md, res: dict) -> list[str]:
     if moved:
         L += _md_table(["Risk", "Today", "With the plan", "Outcome", "Owner"],
                        [[md(f"{r['title']} ({r['id']})"), md(_state(r["before"])), md(_state(r["after"])),
-                         md(r["outcome"]), md(r["owner"] or "—")] for r in moved[:ROW_LIMIT]])
+                         md(_outcome(r)), md(r["owner"] or "—")] for r in moved[:ROW_LIMIT]])
         if len(moved) > ROW_LIMIT:
             L += [f"… and {len(moved) - ROW_LIMIT} more risks (prr plan --json lists them all).", ""]
     return L
