@@ -397,6 +397,7 @@ class MainWindow(QMainWindow):
             menu.addAction(a)
 
     def take_milestone(self):
+        self.commit_editing()
         self.milestones_dock.show()
         self.milestones_dock.raise_()
         return self.milestones.take()
@@ -1003,8 +1004,18 @@ class MainWindow(QMainWindow):
         self.sig_review_opened.emit(str(path))
         return True
 
+    def commit_editing(self) -> None:
+        """Record the value of the field being typed in. The inspector's fields and a checklist answer's
+        record it when the cursor leaves them (or on Enter): Save, Export, a milestone and Close went
+        before that, so a note typed and not yet left was lost while the window said "All changes saved".
+        Taking the focus away records it, through the undo stack, as leaving the field does."""
+        w = QApplication.focusWidget()
+        if w is not None and self.isAncestorOf(w):
+            w.clearFocus()
+
     def _may_leave(self) -> bool:
         """Before replacing an untitled review that has edits: save, discard or stay."""
+        self.commit_editing()
         s = self.session
         if s.document is not None and not s.untitled:
             try:  # the user's own file: write what is pending; a conflict asks first
@@ -1021,6 +1032,7 @@ class MainWindow(QMainWindow):
         return ans == "discard"
 
     def save(self) -> bool:
+        self.commit_editing()
         if self.session.untitled:
             return self.save_as()
         try:
@@ -1038,6 +1050,7 @@ class MainWindow(QMainWindow):
         return str((base.parent if base else Path.cwd()) / name)
 
     def save_as(self) -> bool:
+        self.commit_editing()
         path = Ask.save_path(self, "Save review as", self._suggested(".prr"), "PRR review (*.prr)")
         if not path:
             return False
@@ -1051,6 +1064,7 @@ class MainWindow(QMainWindow):
         return True
 
     def save_copy(self) -> None:
+        self.commit_editing()
         path = Ask.save_path(self, "Save a copy", self._suggested("-copy.prr"), "PRR review (*.prr)")
         if not path:
             return
@@ -1202,6 +1216,7 @@ class MainWindow(QMainWindow):
         from prr_app.review import exports
 
         f = exports.formats()[fmt]
+        self.commit_editing()
         path = Ask.save_path(self, f"Export {f.description}", self._suggested(f.suffix), f"{f.description} (*{f.suffix})")
         if path:
             self.export_to(fmt, path)
@@ -1216,6 +1231,7 @@ class MainWindow(QMainWindow):
             exports.export(review, fmt, path)
             return path
 
+        self.commit_editing()
         return self.run_task("Export", work, self.session.snapshot(), fmt, path,
                              on_done=lambda p: self.statusBar().showMessage(f"Exported to {p}", 8000))
 
