@@ -228,6 +228,38 @@ def test_mitigation_dialog_keeps_a_long_suggestion_whole_from_its_beginning(qtbo
     assert [m.title for m in on_disk.mitigations.values() if m.risks == [risk["id"]]] == [suggestion]
 
 
+def test_a_suggestion_too_long_for_a_title_is_taken_as_offered(qtbot, win, tmp_path):
+    """The platform's rate-limiter: its suggested mitigation runs past the 500 characters a mitigation
+    title may hold. The dialog offered it whole, OK refused it ("is 533 characters long; the limit is
+    500") and the dialog stayed open. Its first step is the title, the whole text the description."""
+    from prr_app.persistence.store import create_store
+    from prr_app.review.document import load_review
+    from prr_app.review.edits import MITIGATION_TITLE_MAX
+
+    path = tmp_path / "platform.prr"
+    create_store(path, load_review(Path(__file__).resolve().parent.parent / "resources" / "examples" / "platform.json")).close()
+    assert win.open_path(str(path))
+    wait_analysis(qtbot, win)
+    risk = max((x for x in win.result["analysis"].risks if x.get("mitigation")), key=lambda x: len(x["mitigation"]))
+    suggestion = risk["mitigation"]
+    assert len(suggestion) > MITIGATION_TITLE_MAX
+    rv = win.views["Risks"]
+    win.tabs.setCurrentWidget(rv)
+    assert rv.select(risk["id"])
+
+    def mitigate(d):
+        d.widgets["owner"].setText("edge-team")
+        ok(d)
+    a = DialogAnswer(mitigate, title="Mitigation")
+    _button(rv, "Add mitigation").click()
+    a.check()
+    mits = [m for m in win.session.review.mitigations.values() if m.risks == [risk["id"]]]
+    assert len(mits) == 1 and mits[0].owner == "edge-team"
+    assert mits[0].description == " ".join(suggestion.split())
+    assert mits[0].title.endswith("…") and len(mits[0].title) <= MITIGATION_TITLE_MAX
+    assert suggestion.startswith(mits[0].title[:-1])
+
+
 def _activate(qtbot, dialog):
     """As a window manager does for a new dialog (there is none offscreen)."""
     dialog.activateWindow()

@@ -352,17 +352,40 @@ def add_mitigation(review: Review, risk_id: str, title: str, owner: str = "", du
     if not title.strip():
         raise EditRefused("A mitigation needs a title.")
     _check_date(due, "Due")
+    title, description = _title_and_description(title)
     base = "mit-" + (make_id(title.lower())[:40] or "mitigation")
     mid, n = base, 2
     while mid in review.mitigations:
         mid, n = f"{base}-{n}", n + 1
-    m = Mitigation(id=mid, title=title.strip(), owner=owner.strip(), due=due or None, status=status, effort=effort,
-                   risks=[risk_id])
+    m = Mitigation(id=mid, title=title, description=description, owner=owner.strip(), due=due or None,
+                   status=status, effort=effort, risks=[risk_id])
     out = []
     if risk_id not in review.risks:
         out.append(Change("risks", risk_id, None, Risk(id=risk_id, origin="computed")))
     out.append(Change("mitigations", mid, None, m))
     return mid, check_changes(review, out, f"Adding mitigation {mid}")
+
+
+#: The longest mitigation title a review holds (model/validation.py)
+MITIGATION_TITLE_MAX = 500
+
+
+def _title_and_description(text: str) -> tuple[str, str]:
+    """A mitigation's title, and its description when the text is too long for a title: the product's own
+    suggestions run to 540 characters (a SPOF whose fix has two steps), and the dialog offers them
+    whole, so the first step is the title and the whole text the description, rather than a refusal."""
+    text = " ".join(text.split())
+    if len(text) <= MITIGATION_TITLE_MAX:
+        return text, ""
+    head = text
+    for sep in ("; then: ", "; ", ". "):
+        i = text.find(sep)
+        if 0 < i <= MITIGATION_TITLE_MAX - 1:
+            head = text[:i]
+            break
+    if len(head) > MITIGATION_TITLE_MAX - 1:
+        head = head[:MITIGATION_TITLE_MAX - 1].rsplit(" ", 1)[0]
+    return head + "…", text
 
 
 def add_manual_risk(review: Review, title: str, likelihood: int, impact: int, components: Iterable[str] = (),
