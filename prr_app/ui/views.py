@@ -28,12 +28,14 @@ def verdict_colour(v: str) -> str:
 
 
 def make_views(window) -> dict[str, QWidget]:
-    return {
+    out = {
         "Overview": OverviewView(window),
         "Checklist": ChecklistView(window),
         "Risks": RiskView(window),
         "Dashboard": DashboardView(window),
     }
+    out["Dashboard"].connect_checklist(out["Checklist"])
+    return out
 
 
 # ====================================================================== overview
@@ -232,6 +234,9 @@ class ChecklistView(QWidget):
     Keys in the item list: 1 met, 2 partly, 3 not met, 4 not applicable, 0 unanswered;
     N next unanswered, B next open blocker; Up/Down move.
     """
+
+    #: a new evaluation is in ``result`` (the dashboard's readiness chart draws it)
+    sig_evaluated = Signal()
 
     def __init__(self, window):
         super().__init__()
@@ -511,6 +516,17 @@ class ChecklistView(QWidget):
         sc = self.result.overall_score
         self.score.setText(f"Score: {sc:.0f} %" if sc is not None else "Score: not yet")
         self.refresh()
+        self.sig_evaluated.emit()
+
+    def ensure_evaluated(self) -> None:
+        """Out of sight and out of date (or never evaluated): evaluate it, now for a small review, on a
+        worker for a large one; ``sig_evaluated`` says when (another view shows it)."""
+        if not self._stale and self.result is not None:
+            return
+        if len(self.session.review.components) + len(self.session.review.dependencies) <= WORKER_EVALUATE_MIN:
+            self.reevaluate()
+        elif self._prefetch_task is None or not self._prefetch_task.running:
+            self._evaluate_on_worker()
 
     def _in_category(self, cat: str):
         """The items of category ``cat``, in their order (indexed once per evaluation)."""
@@ -1018,7 +1034,10 @@ class DashboardView(QWidget):
         self._idle.setSingleShot(True)
         self._idle.setInterval(CHARTS_IDLE_MS)
         self._idle.timeout.connect(self._prepare)
-        self.window.session.sig_review_changed.connect(lambda c: self._readiness() if "answers" in c and self.heat else None)
+        # the readiness chart shows the checklist view's evaluation: drawn when there is a new one, and
+        # one is asked for when the answers change while the charts are looked at (an undo of answers on
+        # the dashboard left it showing them)
+        self.window.session.sig_review_changed.connect(self._review_changed)
         self._outer = QVBoxLayout(self)
         self._outer.setContentsMargins(0, 0, 0, 0)
         self.waiting = QLabel("Preparing the charts…")
@@ -1026,12 +1045,31 @@ class DashboardView(QWidget):
         self.waiting.setVisible(False)
         self._outer.addWidget(self.waiting)
 
+    def connect_checklist(self, cv) -> None:
+        """Draw the readiness chart whenever ``cv`` (the checklist view) has a new evaluation."""
+        cv.sig_evaluated.connect(self._checklist_evaluated)
+
+    def _checklist_evaluated(self) -> None:
+        if self.heat is not None:
+            self._readiness()
+
+    def _review_changed(self, colls) -> None:
+        if self.isVisible() and colls & {"answers", "components", "dependencies", "meta", "proposals"}:
+            # after the checklist view has taken the change (it marks itself out of date)
+            QTimer.singleShot(0, self._ask_checklist)
+
+    def _ask_checklist(self) -> None:
+        cv = self.window.views.get("Checklist") if hasattr(self.window, "views") else None
+        if cv is not None and self.isVisible():
+            cv.ensure_evaluated()
+
     def _large(self) -> bool:
         r = self.window.session.review
         return len(r.components) + len(r.dependencies) > WORKER_EVALUATE_MIN
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        self._ask_checklist()  # its readiness chart: the checklist evaluated if it is not yet
         if self.heat is None:
             if self._large():  # a step per turn of the event loop, the window responsive meanwhile
                 self.waiting.setVisible(True)
