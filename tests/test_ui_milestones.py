@@ -115,7 +115,10 @@ def test_plan_mode_puts_changes_into_a_plan_not_the_review(qtbot, win, prr_file)
     want = assess(P.apply_plan(before, panel.plan)).to_dict()
     assert panel.result["after"]["verdict"] == want["verdict"]["verdict"]
     assert panel.result["after"]["launch_blockers"] == want["verdict"]["launch_blockers"]
-    assert f"{len(want['verdict']['launch_blockers'])} launch blockers" in panel.after.text()
+    n_risks = len(want["verdict"]["launch_blockers"])
+    items = want["verdict"]["checklist_blockers"] + want["verdict"]["checklist_unanswered_blockers"]
+    # counted as the findings panel counts them: risks and checklist items
+    assert f"{n_risks + items} launch blockers ({n_risks} risks" in panel.after.text()
 
     # the product's suggestions in one step; the residual verdict follows live
     panel.result = None
@@ -136,6 +139,41 @@ def test_plan_mode_puts_changes_into_a_plan_not_the_review(qtbot, win, prr_file)
     assert not panel.active and win.scene.marks == {} and len(panel.plan.changes) == n - 1
     assert not win.session.modified
     assert win.a_add_comp.isEnabled() and win.a_delete.isEnabled() and win.inspector.isEnabled()
+
+
+def test_a_plan_change_left_without_its_component_is_taken_out_and_today_follows_edits(qtbot, win, prr_file):
+    """A replica of cart-db planned, plan mode off, cart-db deleted, plan mode on: the plan's analysis
+    failed with an error dialog ("no component 'cart-db'"), "With the plan" stayed at "analysing…" and
+    the PDF with the plan could not be written. The change is taken out, saying so; "Today" follows
+    the review's edits."""
+    statuses = []
+    assert win.open_path(str(prr_file))
+    wait_analysis(qtbot, win)
+    panel = win.plan_panel
+    panel.sig_status.connect(statuses.append)
+    win.a_plan_mode.trigger()
+    win.scene.select_ids(["cart-db"])
+    click(qtbot, panel.buttons["replica"])
+    win.scene.select_ids(["catalog-db"])
+    click(qtbot, panel.buttons["replica"])
+    assert len(panel.plan.changes) == 2
+    win.a_plan_mode.trigger()  # off: the review can be edited again
+    win.scene.select_ids(["cart-db"])
+    win.a_delete.trigger()
+    assert "cart-db" not in win.session.review.components
+    assert [c.args["component"] for c in panel.plan.changes] == ["catalog-db"]
+    assert any("no longer applicable: add a replica of cart-db" in s for s in statuses)
+    win.a_plan_mode.trigger()
+    panel.result = None
+    qtbot.waitUntil(lambda: panel.result is not None, timeout=30000)
+    assert "analysing" not in panel.after.text()
+    today = panel.today.text()
+    # a decision on the review in plan mode (the Risks tab still takes them): "Today" follows
+    rid = next(r["id"] for r in win.result["analysis"].risks if r["launch_blocking"])
+    panel.result = None
+    win.views["Risks"].accept(rid, "lead", "accepted for the pilot")
+    qtbot.waitUntil(lambda: panel.result is not None, timeout=30000)
+    assert panel.today.text() != today
 
 
 def test_plan_saved_reopened_and_exported_as_pdf_from_the_app(qtbot, win, prr_file, tmp_path):

@@ -83,6 +83,9 @@ class PlanPanel(QWidget):
         lay.addLayout(grid)
         lay.addWidget(self.list, 1)
         self.session.sig_review_replaced.connect(self.clear)
+        # an edit of the review (plan mode off, or a decision on the Risks tab) may leave a change with
+        # nothing to apply to, and makes "Today" out of date
+        self.session.sig_review_changed.connect(self._review_changed)
         self._enable()
 
     # -- mode ---------------------------------------------------------------------
@@ -238,6 +241,7 @@ class PlanPanel(QWidget):
         path = path or Ask.save_path(self, "Export PDF with Plan", f"{self.plan.name}.pdf", "PDF (*.pdf)")
         if not path:
             return None
+        self.drop_stale()
         review = self.session.snapshot()
         plan = P.Plan(self.plan.name, list(self.plan.changes), self.plan.description)
         search = dict(self.search) if self.search else None
@@ -282,6 +286,34 @@ class PlanPanel(QWidget):
             self.sig_status.emit(f"Added to the plan: {text}")
         self.evaluate()
 
+    def _review_changed(self, _colls=None) -> None:
+        if self.plan.changes and self.drop_stale():
+            return  # the plan changed: analysed again already
+        if self.active:
+            self.evaluate()
+
+    def drop_stale(self) -> list[str]:
+        """Take out of the plan the changes that no longer apply to the review (a component deleted
+        since: "add a replica of cartservice" made the plan's analysis and its PDF fail, each with an
+        error dialog); they are said in the status line. Their descriptions, in order."""
+        try:
+            P.apply_plan(self.session.review, self.plan, file="plan")
+            return []
+        except PrrError:
+            pass
+        kept: list[P.Change] = []
+        dropped: list[str] = []
+        for c in self.plan.changes:
+            try:
+                P.apply_plan(self.session.review, P.Plan(self.plan.name, kept + [c], self.plan.description), file="plan")
+                kept.append(c)
+            except PrrError as e:
+                dropped.append(f"{c.describe()} ({e.message})")
+        self.plan.changes = kept
+        self._changed()
+        self.sig_status.emit(f"Taken out of the plan, no longer applicable: {'; '.join(dropped)}")
+        return dropped
+
     def evaluate(self):
         """Today's verdict and the verdict with the plan, on a worker (two analyses)."""
         if not self.active:
@@ -300,10 +332,20 @@ class PlanPanel(QWidget):
                 return
             self.result = res
             b, a = res["before"], res["after"]
-            self.today.setText(f"Today: <b>{b['verdict']}</b> — {len(b['launch_blockers'])} launch blockers, "
-                               f"open risk score {b['risk_score']}")
-            self.after.setText(f"With the plan: <b>{a['verdict']}</b> — {len(a['launch_blockers'])} launch "
-                               f"blockers, open risk score {a['risk_score']}")
+            self.today.setText(f"Today: <b>{b['verdict']}</b> — {_blockers(b)}, open risk score {b['risk_score']}")
+            self.after.setText(f"With the plan: <b>{a['verdict']}</b> — {_blockers(a)}, "
+                               f"open risk score {a['risk_score']}")
             self.sig_evaluated.emit(res)
 
         return self.window_.run_task("Plan analysis", work, review, plan, on_done=done)
+
+
+def _blockers(side: dict) -> str:
+    """A side's launch blockers counted as the findings panel counts them: risks and checklist items."""
+    risks = len(side["launch_blockers"])
+    items = side.get("checklist_blockers", 0) + side.get("checklist_unanswered_blockers", 0)
+    text = f"{risks + items} launch blocker{'s' if risks + items != 1 else ''} ({risks} risk{'s' if risks != 1 else ''}"
+    if items:
+        text += (f", {items} checklist item{'s' if items != 1 else ''}: {side.get('checklist_blockers', 0)} not met, "
+                 f"{side.get('checklist_unanswered_blockers', 0)} unanswered")
+    return text + ")"
