@@ -789,3 +789,19 @@ def test_the_overview_of_an_import_without_journeys_says_how_to_add_one(qtbot, w
     wait_analysis(qtbot, win)
     qtbot.waitUntil(lambda: not ov.no_journeys.isVisible(), timeout=3000)
     assert "1 journey\n" in ov.figures.text()
+
+
+def test_deleting_every_component_leaves_both_faces_not_reviewed_yet(qtbot, win, webshop_prr):
+    """Select all and Delete on a review with journeys: the Overview said NOT REVIEWED YET, the findings
+    NOT READY with 11 launch blockers, about a review with nothing in it. Undo brings it all back."""
+    assert win.open_path(str(webshop_prr))
+    wait_analysis(qtbot, win)
+    win.scene.select_ids(list(win.session.review.components))
+    win.a_delete.trigger()
+    wait_analysis(qtbot, win)
+    assert not win.session.review.components and win.session.review.journeys
+    assert "NOT REVIEWED YET" in win.views["Overview"].verdict.text()
+    assert win.findings.summary.text().startswith("NOT REVIEWED YET")
+    win.session.undo_stack.undo()
+    wait_analysis(qtbot, win)
+    assert win.findings.summary.text().startswith("NOT READY")

@@ -199,10 +199,17 @@ def delete(review: Review, ids: Iterable[str]) -> list[Change]:
 
     A deleted component takes its dependencies, its layout position, its membership of
     groups, its place in journeys and in the risks that name it with it (the references
-    are updated, so nothing dangles); a deleted domain is removed from placements and its
+    are updated, so nothing dangles; a group left with no member is deleted too); a deleted domain is removed from placements and its
     children move up to its parent. A deleted journey is removed; nothing refers to one.
     """
     ids = set(ids)
+    # a redundancy group left without a member goes too (an empty group is no review: select all and
+    # Delete left "Fix the review first" where the review should have been empty), with what names it
+    gone = {i for i in ids if i in review.components or i in review.groups}
+    emptied = {gid for gid, g in review.groups.items()
+               if gid not in ids and g.members and all(m in gone for m in g.members)}
+    if emptied:
+        return delete(review, ids | emptied)
     out: list[Change] = []
     edited: dict[tuple[str, str], Any] = {}
 
@@ -265,7 +272,8 @@ def references(review: Review, ids: Iterable[str]) -> list[str]:
             out.append(f"journey {j.name or jid} starts at {', '.join(sorted(set(j.entry) & ids))}")
     for gid, g in review.groups.items():
         if gid not in ids and set(g.members) & ids:
-            out.append(f"group {g.name or gid} has {', '.join(sorted(set(g.members) & ids))} as a member")
+            left = "; the group is left with no member and goes too" if set(g.members) <= ids else ""
+            out.append(f"group {g.name or gid} has {', '.join(sorted(set(g.members) & ids))} as a member{left}")
     for did in sorted(i for i in ids if i in review.domains):
         dom = review.domains[did]
         placed = sorted(c for c, comp in review.components.items()

@@ -133,9 +133,11 @@ class FindingsPanel(QWidget):
         a = result.get("analysis")
         parts = []
         review = result.get("review")
-        if review is not None and not review.components and not rows:
-            # nothing described yet: no verdict to give, as the Overview says
-            self.summary.setText("NOT REVIEWED YET  ·  add components (Insert > Add Component) or import them "
+        if review is not None and not review.components:
+            # nothing described yet: no verdict to give, as the Overview says (journeys or risks left after
+            # every component was deleted are listed, not judged)
+            more = f"{len(rows)} finding{'s' if len(rows) != 1 else ''}  ·  " if rows else ""
+            self.summary.setText(f"NOT REVIEWED YET  ·  {more}add components (Insert > Add Component) or import them "
                                  "(File > Import)")
             return
         if a is not None:
