@@ -805,3 +805,16 @@ def test_deleting_every_component_leaves_both_faces_not_reviewed_yet(qtbot, win,
     win.session.undo_stack.undo()
     wait_analysis(qtbot, win)
     assert win.findings.summary.text().startswith("NOT READY")
+
+
+def test_a_domain_added_while_another_is_shown_is_in_its_inside_list(qtbot, win, webshop_prr):
+    """Zone euw1-a in the inspector, a zone euw1-d added: the "Inside" list still held only the old
+    domains, so euw1-a could not be put inside the new one until another element was shown."""
+    assert win.open_path(str(webshop_prr))
+    wait_analysis(qtbot, win)
+    win.inspector.show_element("euw1-a")
+    win.create_domain("euw1-d", "zone d", "zone", "eu-west-1")
+    wait_analysis(qtbot, win)
+    assert win.inspector.key == "euw1-a"
+    combo = win.inspector.editors["parent"]
+    assert "euw1-d" in [combo.itemData(i) for i in range(combo.count())]

@@ -244,6 +244,11 @@ class Inspector(QScrollArea):
         if self.coll != "meta" and self.element() is None:
             self.show_element(None)
             return
+        if "domains" in colls and self.coll in ("domains", "components") \
+                and tuple(self.session.review.domains) != self._domain_ids:
+            # a domain added or removed: the form's domain choices ("Inside", placement) list it
+            self._build()
+            return
         if self.coll in colls or (self.coll == "meta" and "meta" in colls):
             self._load_values()
         # the evidence changes with an import (a component's is in its report, a dependency's on it),
@@ -253,6 +258,7 @@ class Inspector(QScrollArea):
 
     # -- building the form ---------------------------------------------------
     def _build(self) -> None:
+        self._domain_ids = tuple(self.session.review.domains)  # what the domain choices list
         for w in self.editors.values():  # the old form's editors must not write into the new element
             w.blockSignals(True)
             for child in w.findChildren(QWidget):
