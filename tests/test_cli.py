@@ -322,3 +322,20 @@ def test_export_writes_what_the_suffix_names_and_refuses_a_prr(tmp_path):
     assert "launch blocking" in (tmp_path / "w.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert prr("export", EXAMPLES / "webshop.json", "-o", tmp_path / "w.json").returncode == 0
     assert (tmp_path / "w.json").read_bytes() == (EXAMPLES / "webshop.json").read_bytes()
+
+
+def test_a_schema_error_names_the_element_by_its_id_as_the_rules_do(tmp_path):
+    """A hand-written review with "placement": "z1" (a string, not a list) was reported at
+    $.components[1].placement, while a rule's error on the same file names $.components[api]."""
+    data = json.loads((EXAMPLES / "webshop.json").read_text())
+    data["components"][3]["placement"] = "euw1-a"
+    cid = data["components"][3]["id"]
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    res = prr("validate", path)
+    assert res.returncode == 2 and f"$.components[{cid}].placement:" in res.stderr, res.stderr
+    data["components"][3]["placement"] = ["euw1-a"]
+    data["dependencies"][0]["timeout_ms"] = "fast"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    d = data["dependencies"][0]
+    assert f"$.dependencies[{d['source']}->{d['target']}].timeout_ms" in prr("validate", path).stderr

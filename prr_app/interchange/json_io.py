@@ -223,11 +223,35 @@ def _validator():
     return jsonschema_rs.Draft202012Validator(schema, validate_formats=True)
 
 
-def _json_path(parts) -> str:
+def _json_path(parts, data=None) -> str:
+    """``$.components[api].placement`` for the path ``parts`` into ``data``: an element of a list is named
+    by its id, as the rules' messages name it (``$.components[1]`` sent a reviewer counting the
+    components of a hand-written file), where it has one of its own that no other element has, else
+    by its index; a dependency by ``source->target``."""
     out = "$"
+    cur = data
     for p in parts:
-        out += f"[{p}]" if isinstance(p, int) else f".{p}"
+        if not isinstance(p, int):
+            out += f".{p}"
+            cur = cur.get(p) if isinstance(cur, dict) else None
+            continue
+        item = cur[p] if isinstance(cur, list) and 0 <= p < len(cur) else None
+        name = _element_name(item)
+        if name is not None and sum(1 for x in cur if _element_name(x) == name) != 1:
+            name = None
+        out += f"[{name}]" if name is not None else f"[{p}]"
+        cur = item
     return out
+
+
+def _element_name(item) -> str | None:
+    """The name a list element goes by in messages: its ``id``, or a dependency's ``source->target``."""
+    if not isinstance(item, dict):
+        return None
+    name = item.get("id")
+    if name is None and isinstance(item.get("source"), str) and isinstance(item.get("target"), str):
+        name = f"{item['source']}->{item['target']}"
+    return name if isinstance(name, str) and name and not any(c in name for c in "[]\n") else None
 
 
 def schema_errors(data, limit: int | None = 20) -> list[tuple[str, str]]:
@@ -236,7 +260,7 @@ def schema_errors(data, limit: int | None = 20) -> list[tuple[str, str]]:
     errs = []
     try:
         for e in _validator().iter_errors(data):
-            errs.append((_json_path(list(e.instance_path)), _short(e.message)))
+            errs.append((_json_path(list(e.instance_path), data), _short(e.message)))
             if limit is not None and len(errs) >= limit:
                 break
     except ValueError as e:  # the validator's own recursion limit (arrays nested about 250 deep)
