@@ -339,3 +339,17 @@ def test_a_schema_error_names_the_element_by_its_id_as_the_rules_do(tmp_path):
     path.write_text(json.dumps(data), encoding="utf-8")
     d = data["dependencies"][0]
     assert f"$.dependencies[{d['source']}->{d['target']}].timeout_ms" in prr("validate", path).stderr
+
+
+def test_a_group_listed_as_a_member_of_a_group_is_named_as_such(tmp_path):
+    data = json.loads((EXAMPLES / "webshop.json").read_text())
+    groups = data["redundancy_groups"]
+    assert groups, "the web shop has a redundancy group"
+    comps = [c["id"] for c in data["components"]]
+    groups.append({"id": "outer", "members": [groups[0]["id"], comps[0]], "min_up": 1})
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    res = prr("validate", path)
+    assert res.returncode == 2
+    assert f"$.redundancy_groups[outer].members[0]: '{groups[0]['id']}' is a redundancy group" in res.stderr
+    assert "unknown component" not in res.stderr

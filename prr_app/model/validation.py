@@ -284,7 +284,14 @@ def validate(review: Review) -> list[Problem]:
         p = f"$.redundancy_groups[{gid}]"
         if not grp.members:
             c.add(f"{p}.members", "a redundancy group needs at least one member")
-        c.refs(f"{p}.members", grp.members, review.components, "component")
+        groups_named = [m for m in grp.members if m in review.groups and m not in review.components]
+        if groups_named:  # said so, not "unknown component"
+            for i, m in enumerate(grp.members):
+                if m in groups_named:
+                    c.add(f"{p}.members[{i}]", f"{m!r} is a redundancy group: a group's members are components "
+                                               "(a group cannot hold a group; list its members instead)")
+        c.refs(f"{p}.members", grp.members,
+               {**review.components, **dict.fromkeys(groups_named)} if groups_named else review.components, "component")
         c.number(f"{p}.min_up", grp.min_up, lo=1, integer=True)
         if isinstance(grp.min_up, int) and grp.members and grp.min_up > len(grp.members):
             c.add(f"{p}.min_up", f"needs {grp.min_up} members up but has only {len(grp.members)}")
