@@ -479,6 +479,18 @@ def test_reject_and_accept_inferred_edges_remembered_on_reimport(tmp_path, capsy
         import_review([tmp_path / "repo"], into=out, reject=["nope->x"])
 
 
+def test_rejecting_a_dependency_the_deployment_files_state_says_where_it_comes_from(tmp_path, capsys):
+    """--reject of the OpenTelemetry collector's call to the front proxy (an address in compose.yaml) said
+    "this import inferred no dependencies from configuration or source: nothing to accept or reject",
+    which left the reviewer wondering why the dependency was there at all."""
+    write(tmp_path, {"docker-compose.yml": COMPOSE})
+    out = tmp_path / "r.prr"
+    assert main(["import", str(tmp_path), "-o", str(out), "--reject", "api->db"]) == 2
+    err = capsys.readouterr().err
+    assert "'api->db' comes from the deployment files (docker-compose.yml:" in err
+    assert "DB_URL" in err and "delete it in the review" in err and not out.exists()
+
+
 def test_few_dependencies_are_said_in_the_summary(tmp_path):
     write(tmp_path, {"k8s/a.yaml": "".join(deployment(n) for n in ("a", "b", "c", "d"))})
     res = import_paths([tmp_path])

@@ -45,11 +45,25 @@ def earlier_decisions(review: Review | None) -> dict[str, str]:
     return out
 
 
-def _select(inferred: list[dict], selectors: Iterable[str]) -> set[str]:
+def _from_deployment(sel: str, review: Review) -> None:
+    """``sel`` names a dependency the deployment files state (an address in a service's environment,
+    a route): not something --accept/--reject decide on. Say so, with where it comes from."""
+    dep = review.dependencies.get(sel.strip())
+    if dep is None:
+        return
+    where = f" ({dep.evidence[0][:120]})" if dep.evidence else ""
+    raise PrrError(f"{sel.strip()!r} comes from the deployment files{where}, not from configuration or source "
+                   "code: --accept and --reject decide only on those; delete it in the review (the app's Delete) "
+                   "if it is wrong")
+
+
+def _select(inferred: list[dict], selectors: Iterable[str], review: Review | None = None) -> set[str]:
     ids: set[str] = set()
     known = {i["id"] for i in inferred}
     for sel in selectors:
         sel = sel.strip()
+        if sel not in ("all", "weak") and sel not in known and review is not None:
+            _from_deployment(sel, review)
         if sel == "all":
             ids |= known
         elif sel == "weak":
@@ -80,8 +94,10 @@ def import_review(paths: list[str | Path], fmt: str | None = "auto", *, into: Re
     inferred = result.report.inferred
     accept, reject = list(accept), list(reject)
     if (accept or reject) and not inferred:
+        for sel in accept + reject:
+            _from_deployment(sel, result.review)
         raise PrrError("this import inferred no dependencies from configuration or source: nothing to accept or reject")
-    acc, rej = _select(inferred, accept), _select(inferred, reject)
+    acc, rej = _select(inferred, accept, result.review), _select(inferred, reject, result.review)
     both = acc & rej
     if both:
         raise PrrError(f"accepted and rejected at once: {', '.join(sorted(both))}")
