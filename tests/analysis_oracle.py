@@ -26,7 +26,7 @@ def oracle(review: Review, components=(), domains=(), instances=()):
     """Return (down, degraded) sets of component ids."""
     failed_domains = set(domains)
     comps = review.components
-    hubs = {cid for cid, c in comps.items() if HUB_TAGS & {t.lower() for t in c.tags}}
+    hubs = {cid for cid, c in comps.items() if {t.lower() for t in c.tags}.intersection(HUB_TAGS)}
     telemetry = {cid for cid, c in comps.items() if "telemetry" in {t.lower() for t in c.tags}}
     down = set(components)
     for cid, c in comps.items():

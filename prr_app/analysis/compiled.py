@@ -27,10 +27,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from prr_app.model.entities import Review
-
-#: Tags that mark shared plumbing (observability, configuration, discovery).
-HUB_TAGS = frozenset({"telemetry", "config", "discovery"})
+from prr_app.model.entities import HUB_TAGS, Review
 
 
 @dataclass(slots=True)
@@ -396,7 +393,7 @@ def compile_review(review: Review, memo: "ShapeMemo | None" = None) -> CompiledG
     comps = [review.components[c] for c in ids]
     replicas = [max(1, c.replicas or 1) for c in comps]
     min_healthy = [min(max(1, c.min_healthy or 1), r) for c, r in zip(comps, replicas)]
-    hubs = {i for i, c in enumerate(comps) if HUB_TAGS.intersection(t.lower() for t in c.tags)}
+    hubs = {i for i, c in enumerate(comps) if any(t.lower() in HUB_TAGS for t in c.tags)}
 
     groups: list[Group] = []
     group_index: dict[str, int] = {}

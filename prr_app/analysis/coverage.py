@@ -7,13 +7,12 @@ it as an assumption and never reads as ready on it (issue 22).
 """
 from __future__ import annotations
 
+from prr_app.model.entities import HUB_TAGS
+
 
 def few_dependencies(components: int, dependencies: int) -> bool:
     """Three components or more, and fewer than one dependency for every three (at least one)."""
     return components >= 3 and dependencies < max(1, components // 3)
-
-
-HUB_TAGS = ("telemetry", "config", "discovery")
 
 
 def silent_entries(review) -> list[tuple[str, list[str]]]:

@@ -777,10 +777,6 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
             # a service cannot work without its own datastore, cache, queue or service registry:
             # depends_on to one of them is hard unless it says it is optional
             vital = (tcomp.kind in ("datastore", "cache", "queue") or "discovery" in tcomp.tags) and not opt
-            if hub_tag(b.components[sname]) == "telemetry":
-                # a telemetry hub's own dependencies are soft (soften_plumbing_calls): its store is where
-                # it sends what it gathered, not what its callers need
-                vital = False
             typ = "hard" if vital else "soft"
             b.depend(sname, target, typ, STARTUP,
                      f"{file}:{line}: {sname} depends_on {dep} ({note}{'' if had else '; no env var names it'})")
@@ -788,6 +784,7 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
                 # soft whatever it is (sending traces or metrics is soft): nothing to check
                 b.read(f"{file}:{line}: {sname} -> {dep}: depends_on a telemetry hub, recorded as soft")
             elif not had and hub_tag(b.components[sname]) == "telemetry":
+                # soft, as every dependency of a telemetry hub (soften_plumbing_calls, which says why)
                 b.read(f"{file}:{line}: {sname} -> {dep}: a telemetry hub's depends_on (where it sends what it "
                        "gathers), recorded as soft")
             elif not had and not vital:

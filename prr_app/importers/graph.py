@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from prr_app.model.entities import (
+    HUB_TAGS,
     LOAD_GENERATOR,
     Component,
     Dependency,
@@ -592,9 +593,14 @@ _LOAD_GENERATOR = re.compile(r"(?:^|[-_.])(?:load-?gen(?:erator)?s?|locust(?:io)
                              r"(?:$|[-_.])")
 
 
+def _image_repo(image: str) -> str:
+    """An image's repository name, without registry, organisation, tag or digest (``grafana/k6:0.50``: k6)."""
+    return (image or "").lower().rsplit("/", 1)[-1].split("@")[0].split(":")[0]
+
+
 def is_load_generator(name: str, image: str = "") -> bool:
     """Is the component named ``name`` (running ``image``) a load generator, by its name or its image's?"""
-    repo = (image or "").lower().rsplit("/", 1)[-1].split("@")[0].split(":")[0]
+    repo = _image_repo(image)
     return bool(_LOAD_GENERATOR.search(name.lower()) or (repo and _LOAD_GENERATOR.search(repo)))
 
 
@@ -602,7 +608,7 @@ def recognise(name: str, image: str = "", ports: list[int] | tuple = ()) -> tupl
     """(kind or None, tags, why) guessed from an image, a name and ports."""
     img = (image or "").lower()
     # the image's repository name (without registry and tag) says most
-    repo = img.rsplit("/", 1)[-1].split("@")[0].split(":")[0]
+    repo = _image_repo(image)
     if _ADMIN_UI.search(repo) or _ADMIN_UI.search(name.lower()):
         return None, ["admin-ui"], f"image {image}" if repo else f"name {name}"
     if is_load_generator(name, image):
@@ -768,7 +774,7 @@ def can_face_users(comp: Component) -> bool:
 
 
 def hub_tag(comp: Component) -> str | None:
-    for t in ("telemetry", "config", "discovery"):
+    for t in HUB_TAGS:
         if t in comp.tags:
             return t
     return None

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from prr_app.model.entities import Review, dependency_id
+from prr_app.model.entities import HUB_TAGS, Review, dependency_id
 from prr_app.model.validation import check
 from prr_app.errors import PrrError
 from prr_app import paths, safe_yaml as sy
@@ -1279,7 +1279,7 @@ class _Assembly:
                            if lines and cid not in {c.element for c in rep.components}]
         rep.inferred = self.inferred
         rep.hubs = sorted(f"{cid} ({t})" for cid, c in review.components.items()
-                          for t in ("telemetry", "config", "discovery") if t in c.tags)
+                          for t in HUB_TAGS if t in c.tags)
         rep.note_coverage(review)
         rep.imported = snapshot(review)
         rec = rep.to_record()

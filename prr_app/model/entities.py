@@ -145,6 +145,10 @@ class _NoItems(list):
 NO_ITEMS: list = _NoItems()
 
 
+#: Tags that mark shared plumbing (observability, configuration, discovery), in the order an element
+#: tagged with several is named by. The analysis treats calls to them as soft (docs/analysis.md, "Hubs").
+HUB_TAGS = ("telemetry", "config", "discovery")
+
 #: The tag of a load generator (Locust, k6, JMeter...): a test tool that calls the system, never taken
 #: for where its users come in (docs/analysis.md, "User-facing and journeys").
 LOAD_GENERATOR = "load-generator"

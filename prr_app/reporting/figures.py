@@ -26,6 +26,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from prr_app.layout import LABEL_H, NODE_H, PAD, TIER_GAP, EdgeRoute, Layout, compute_layout as _compute_layout, routes
 from prr_app.routing import box_columns, curve_segments, route_forward
+from prr_app.model.entities import HUB_TAGS
 from prr_app.reporting.text import SANS, SANS_BOLD, TextKit, embedded_font
 
 MIN_PT = 6.0  # no label in a figure is smaller
@@ -526,7 +527,6 @@ def _journey_title(name: str) -> str:
     return name if name.lower().startswith("journey") else f"Journey {name}"
 
 
-HUB_TAGS = frozenset({"telemetry", "config", "discovery"})
 FIGURE_NODE_W = 100.0  # box width in a figure (layout units): five tiers fit across a page at MIN_SCALE
 PART_NODES = 24  # boxes a part of a large graph starts from (fewer if it does not fit legibly)
 
@@ -535,7 +535,7 @@ def hub_components(review) -> list[str]:
     """Components tagged telemetry, config or discovery that something depends on: each is drawn
     as a badge on its dependents instead of a line from every one of them."""
     targets = {d.target for d in review.dependencies.values()}
-    return sorted(c for c, comp in review.components.items() if set(comp.tags) & HUB_TAGS and c in targets)
+    return sorted(c for c, comp in review.components.items() if set(comp.tags).intersection(HUB_TAGS) and c in targets)
 
 
 def hub_badges(review, hubs: dict[str, str]) -> dict[str, tuple[str, ...]]:

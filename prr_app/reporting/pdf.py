@@ -994,7 +994,7 @@ class _Builder(TableBuilder):
             badges=F.hub_badges(r, hubs),
         )
         shared = [(tags[d], f"{r.domains[d].name or d} ({r.domains[d].kind})") for d in logical]
-        shared += [(hubs[c], f"depends on {c} ({', '.join(sorted(set(r.components[c].tags) & F.HUB_TAGS))} hub; "
+        shared += [(hubs[c], f"depends on {c} ({', '.join(sorted(set(r.components[c].tags).intersection(F.HUB_TAGS)))} hub; "
                     "no line drawn)") for c in hub_ids]
         legend = F.legend_drawing(self.kit, self.doc.frame_w, shared)
         max_h = self.doc.frame_h - legend.height - 60

@@ -425,6 +425,25 @@ def apply_plan(review: Review, plan: Plan, *, file: str | None = None) -> Review
                        location=e.location) from None
 
 
+def applicable(review: Review, plan: Plan) -> tuple[list[Change], list[str]]:
+    """The plan's changes that still apply to ``review``, in order, and the others in words with why (a
+    component deleted since the plan was made: "add a replica of cartservice" can no longer land)."""
+    try:
+        apply_plan(review, plan, file="plan")
+        return list(plan.changes), []
+    except PrrError:
+        pass
+    kept: list[Change] = []
+    dropped: list[str] = []
+    for c in plan.changes:
+        try:
+            apply_plan(review, Plan(plan.name, kept + [c], plan.description), file="plan")
+            kept.append(c)
+        except PrrError as e:
+            dropped.append(f"{c.describe()} ({e.message})")
+    return kept, dropped
+
+
 # ------------------------------------------------------------------ evaluating
 def _risk_state(r: dict | None) -> dict | None:
     if r is None:

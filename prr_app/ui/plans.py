@@ -296,19 +296,9 @@ class PlanPanel(QWidget):
         """Take out of the plan the changes that no longer apply to the review (a component deleted
         since: "add a replica of cartservice" made the plan's analysis and its PDF fail, each with an
         error dialog); they are said in the status line. Their descriptions, in order."""
-        try:
-            P.apply_plan(self.session.review, self.plan, file="plan")
+        kept, dropped = P.applicable(self.session.review, self.plan)
+        if not dropped:
             return []
-        except PrrError:
-            pass
-        kept: list[P.Change] = []
-        dropped: list[str] = []
-        for c in self.plan.changes:
-            try:
-                P.apply_plan(self.session.review, P.Plan(self.plan.name, kept + [c], self.plan.description), file="plan")
-                kept.append(c)
-            except PrrError as e:
-                dropped.append(f"{c.describe()} ({e.message})")
         self.plan.changes = kept
         self._changed()
         self.sig_status.emit(f"Taken out of the plan, no longer applicable: {'; '.join(dropped)}")
