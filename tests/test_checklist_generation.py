@@ -285,7 +285,27 @@ def test_deciders_on_each_field():
     spread = decide("component.instances-spread", r, [db], dl)
     assert spread.status == "not_met" and "za" in spread.evidence
     db.placement = ["za", "zb"]
+    # spread, but how many must stay up to carry the load is not stated
+    spread = decide("component.instances-spread", r, [db], dl)
+    assert spread.status == "partly" and "min_healthy" in spread.evidence
+    db.min_healthy = 1
+    spread = decide("component.instances-spread", r, [db], dl)
+    assert spread.status == "met" and "leaves 1, 1 needed" in spread.evidence
+    db.min_healthy = 2  # the survivors of a lost zone cannot carry the load
+    spread = decide("component.instances-spread", r, [db], dl)
+    assert spread.status == "not_met" and "leaves 1 of the 2 needed" in spread.evidence
+    db.replicas, db.placement = 4, ["za", "zb", "za", "za"]  # 3 in za, 1 in zb: losing za leaves 1
+    assert decide("component.instances-spread", r, [db], dl).status == "not_met"
+    db.placement = ["za", "zb"]  # round robin: 2 and 2
     assert decide("component.instances-spread", r, [db], dl).status == "met"
+    db.placement = ["rack1", "h1"]  # a host in no stated zone: the spread across zones is not known
+    r.add(FailureDomain("h1", kind="host"))
+    spread = decide("component.instances-spread", r, [db], dl)
+    assert spread.status == "partly" and "no stated zone" in spread.evidence
+    db.placement, db.tags = ["za", "zb"], ["spread:preferred"]  # an import's assumed zones, a preferred spread
+    spread = decide("component.instances-spread", r, [db], dl)
+    assert spread.status == "partly" and "only prefers" in spread.evidence
+    db.tags, db.replicas, db.min_healthy = [], 2, None
     db.replicas = None
     assert decide("component.instances-spread", r, [db], dl) is None  # not stated: undecided
     db.rpo_minutes = None

@@ -57,6 +57,7 @@ class Fact:
     what: str  # in words: "readiness probe httpGet /healthz port 8080"
     signal: str = ""  # machine-readable: "readiness", "liveness", "absent", "literal", ...
     value: str = ""  # a value the rule compares ("/healthz:8080", "2", "*/15 * * * *")
+    part: str = ""  # the part of the component it is about: a container of a pod ("" for the whole)
 
     @property
     def where(self) -> str:

@@ -213,22 +213,30 @@ def _recovery_rto(review: Review, c: Component, explain: bool):
     return _ans("met", explain, ev)
 
 
-def _zone_of(review: Review, domain_id: str) -> str:
-    """The zone a placement domain is in (itself if a zone, else its nearest zone ancestor, else itself)."""
+_ZONE_OR_WIDER = ("zone", "datacenter", "region", "provider")
+
+
+def _zone_of(review: Review, domain_id: str) -> str | None:
+    """The zone a placement domain is in: itself if a zone or data centre (or wider: a region), else its
+    nearest such ancestor; None for a host, rack or cluster in no stated zone."""
     seen = set()
     cur = domain_id
     while cur in review.domains and cur not in seen:
         seen.add(cur)
         d = review.domains[cur]
-        if d.kind == "zone":
+        if d.kind in _ZONE_OR_WIDER:
             return cur
         if d.parent is None:
             break
         cur = d.parent
-    return domain_id
+    return None
 
 
 def _instances_spread(review: Review, comps: list[Component], deadlines: Deadlines, explain: bool = True):
+    """At least two instances in at least two zones (replica *i* in ``placement[i mod len]``), and, for one
+    component, enough left when the zone holding most of them is lost: ``min_healthy`` of them. Unstated,
+    that capacity is not known (partly); a spread the scheduler only prefers (an import's assumed zones,
+    tag ``spread:preferred``) is partly at best."""
     n = 0
     for c in comps:
         if c.replicas is None:
@@ -239,9 +247,32 @@ def _instances_spread(review: Review, comps: list[Component], deadlines: Deadlin
         return _ans("not_met", explain, ev)
     if not all(c.placement for c in comps):
         return _ans("partly", explain, ev + "; placement not stated")
-    zones = {_zone_of(review, p) for c in comps for p in c.placement[: max(c.replicas, 0)]}
-    return _ans("met" if len(zones) >= 2 else "not_met", explain,
-                lambda: ev + "; placed in " + ", ".join(sorted(zones)))
+    per_zone: dict[str | None, int] = {}
+    for c in comps:
+        for i in range(max(c.replicas, 0)):
+            z = _zone_of(review, c.placement[i % len(c.placement)])
+            per_zone[z] = per_zone.get(z, 0) + 1
+    if None in per_zone:
+        return _ans("partly", explain, lambda: ev + "; placed in " + ", ".join(
+            sorted({p for c in comps for p in c.placement})) + ", in no stated zone")
+    placed = lambda: ev + "; placed in " + ", ".join(sorted(per_zone))  # noqa: E731
+    if len(per_zone) < 2:
+        return _ans("not_met", explain, placed)
+    if any("spread:preferred" in c.tags for c in comps):
+        return _ans("partly", explain, lambda: placed() + " (assumed from a spread the scheduler only prefers: "
+                                                          "it may still place them in one zone)")
+    if len(comps) > 1:
+        return _ans("met", explain, placed)
+    c = comps[0]
+    if c.min_healthy is None:
+        return _ans("partly", explain, lambda: placed() + "; how many must stay up to carry the full load "
+                                                          "(min_healthy) is not stated")
+    zone, most = max(per_zone.items(), key=lambda kv: (kv[1], kv[0]))
+    left = n - most
+    if left < c.min_healthy:
+        return _ans("not_met", explain, lambda: placed() + f"; losing {zone} leaves {left} of the "
+                                                           f"{c.min_healthy} needed")
+    return _ans("met", explain, lambda: placed() + f"; losing {zone} leaves {left}, {c.min_healthy} needed")
 
 
 DECIDERS: dict[str, Decider] = {

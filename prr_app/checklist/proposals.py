@@ -21,7 +21,7 @@ import re
 from typing import Callable
 
 from prr_app.checklist.facts import EXTRACTORS, Fact, Facts
-from prr_app.model.entities import Component, Proposal, Review
+from prr_app.model.entities import LOAD_GENERATOR, Component, Proposal, Review
 
 Rule = Callable[[Facts, list[Component], Review], "tuple[str, str, list[Fact]] | None"]
 _RANK = {"met": 0, "partly": 1, "not_met": 2}
@@ -53,24 +53,36 @@ def _one(rule):
 
 
 # ------------------------------------------------------------------ per-component rules
+def _container_probes(rd: Fact | None, lv: Fact | None):
+    """One container's readiness and liveness probes, judged."""
+    if rd and lv:
+        if rd.value != lv.value:
+            return "met", f"readiness probe ({rd.value}), distinct from liveness ({lv.value}): {rd.where}", [rd, lv]
+        return "partly", (f"readiness and liveness probes are the same check ({rd.value}): a liveness probe "
+                          f"that fails whenever readiness does restarts instances that only cannot serve: {rd.where}"), \
+            [rd, lv]
+    if rd:
+        return "partly", f"readiness probe ({rd.value}) but no liveness probe: {rd.where}", [rd]
+    return "partly", (f"liveness probe ({lv.value}) but no readiness probe: traffic reaches instances "
+                      f"that cannot serve: {lv.where}"), [lv]
+
+
 def _probes(facts: Facts, c: Component, review: Review):
+    """Judged container by container (a sidecar's probes say nothing of the application's); the worst
+    container with a probe counts."""
     fs = facts.of("k8s.probes", c.id)
-    rd = [f for f in fs if f.signal == "readiness"]
-    lv = [f for f in fs if f.signal == "liveness"]
+    by_container: dict[str, dict[str, Fact]] = {}
+    for f in fs:
+        if f.signal in ("readiness", "liveness"):
+            by_container.setdefault(f.part, {}).setdefault(f.signal, f)
+    if by_container:
+        judged = [_container_probes(p.get("readiness"), p.get("liveness")) for p in by_container.values()]
+        if len(judged) == 1:
+            return judged[0]
+        return _worst([(st, f"container {name}: {why}", fs_) for name, (st, why, fs_) in
+                       zip(by_container, judged)])
     hc = [f for f in fs if f.signal == "healthcheck"]
     absent = [f for f in fs if f.signal == "absent"]
-    if rd and lv:
-        if any(r.value != lv[0].value for r in rd) or len({f.value for f in rd + lv}) > 1:
-            return "met", (f"readiness probe ({rd[0].value}), distinct from liveness ({lv[0].value}): "
-                           f"{rd[0].where}"), rd[:1] + lv[:1]
-        return "partly", (f"readiness and liveness probes are the same check ({rd[0].value}): a liveness probe "
-                          f"that fails whenever readiness does restarts instances that only cannot serve: {rd[0].where}"), \
-            rd[:1] + lv[:1]
-    if rd:
-        return "partly", f"readiness probe ({rd[0].value}) but no liveness probe: {rd[0].where}", rd[:1]
-    if lv:
-        return "partly", (f"liveness probe ({lv[0].value}) but no readiness probe: traffic reaches instances "
-                          f"that cannot serve: {lv[0].where}"), lv[:1]
     if hc:
         return "partly", (f"one Compose healthcheck ({hc[0].value}); Compose has no separate readiness "
                           f"check: {hc[0].where}"), hc[:1]
@@ -97,25 +109,34 @@ def _resources(facts: Facts, c: Component, review: Review):
     return "not_met", bare[0].text, bare[:1]
 
 
-def _replicas(facts: Facts, c: Component) -> tuple[int | None, Fact | None]:
+def _replicas(facts: Facts, c: Component) -> tuple[int | None, Fact | None, Fact | None]:
+    """(instances at least, the fact of the replica count, the autoscaler's fact if its minimum raises it)."""
     r = next((f for f in facts.of("k8s.topology-spread", c.id) if f.signal == "replicas"), None)
     if r is None:
-        return c.replicas, None
-    try:
-        return int(r.value), r
-    except ValueError:
-        return None, r
+        n = c.replicas
+    else:
+        try:
+            n = int(r.value)
+        except ValueError:
+            return None, r, None  # a DaemonSet: one per node
+    hpa = next((f for f in facts.of("k8s.hpa", c.id) if f.value.isdigit()), None)
+    if hpa is not None and (n is None or int(hpa.value) > n):
+        return int(hpa.value), r, hpa
+    return n, r, None
 
 
 def _pdb(facts: Facts, c: Component, review: Review):
     fs = facts.of("k8s.pdb", c.id)
-    n, rf = _replicas(facts, c)
+    n, rf, hpa = _replicas(facts, c)
     if not fs:
         if c.id in facts.read.get("k8s.pdb", set()):
             where = f" (its manifests were read: {rf.where})" if rf else ""
             return "not_met", f"no PodDisruptionBudget selects {c.label}{where}", [rf] if rf else []
         return None
     f = fs[0]
+    if hpa is not None:  # the budget is weighed against the autoscaler's floor
+        f = Fact(f.extractor, f.component, f.file, f.line,
+                 f"{f.what}; {hpa.what} ({hpa.where}), so at least {n} replicas", f.signal, f.value, f.part)
     val = f.value.strip()
     pct = val.endswith("%")
     num = None
@@ -146,26 +167,27 @@ def _spread(facts: Facts, c: Component, review: Review):
     fs = facts.of("k8s.topology-spread", c.id)
     if not fs:
         return None
-    n, rf = _replicas(facts, c)
+    n, rf, hpa = _replicas(facts, c)
+    got = ([rf] if rf else []) + ([hpa] if hpa else [])
     zone = [f for f in fs if f.signal == "zone"]
     node = [f for f in fs if f.signal == "node"]
     if rf is not None and n is None:  # a DaemonSet: one per node
         return "partly", f"{rf.what}; the zones of those nodes are not in the manifests: {rf.where}", [rf]
     if n is not None and n < 2:
-        hpa = next((f for f in facts.of("k8s.hpa", c.id)), None)
-        if hpa is not None and hpa.value.isdigit() and int(hpa.value) >= 2:
-            n = int(hpa.value)
-        else:
-            return "not_met", f"{rf.what if rf else f'{n} replica'}: one instance is a single point of failure: " \
-                              f"{rf.where if rf else ''}".rstrip(": "), [rf] if rf else []
+        return "not_met", f"{rf.what if rf else f'{n} replica'}: one instance is a single point of failure: " \
+                          f"{rf.where if rf else ''}".rstrip(": "), got
+    count = f"{n} replicas" + (f" (the autoscaler's minimum, {hpa.where})" if hpa else "")
+    required = [f for f in zone if f.value != "preferred"]
+    if required:
+        return "met", (f"{count}, {required[0].what}: {required[0].where}; that the survivors carry the full load "
+                       "when a zone is lost is for the reviewer to show"), got + required[:1]
     if zone:
-        return "met", (f"{n} replicas, {zone[0].what}: {zone[0].where}; that the survivors carry the full load "
-                       "when a zone is lost is for the reviewer to show"), ([rf] if rf else []) + zone[:1]
+        return "partly", (f"{count}, {zone[0].what}: the scheduler only prefers to spread them and may still "
+                          f"place them in one zone: {zone[0].where}"), got + zone[:1]
     if node:
-        return "partly", f"{n} replicas, {node[0].what}, not across zones: {node[0].where}", \
-            ([rf] if rf else []) + node[:1]
-    return "partly", (f"{n} replicas with no anti-affinity or topology spread: the scheduler may place them in "
-                      f"one zone" + (f": {rf.where}" if rf else "")), [rf] if rf else []
+        return "partly", f"{count}, {node[0].what}, not across zones: {node[0].where}", got + node[:1]
+    return "partly", (f"{count} with no anti-affinity or topology spread: the scheduler may place them in "
+                      f"one zone" + (f": {rf.where}" if rf else "")), got
 
 
 def _scrape(facts: Facts, c: Component, review: Review):
@@ -311,12 +333,21 @@ def _rolling_review(facts: Facts, comps: list[Component], review: Review):
     bad = [f for f in fs if f.signal == "recreate"]
     if bad:
         return "not_met", f"every deploy stops all instances first: {_listing(bad)}", bad[:5]
+    called = {d.target for d in review.dependencies.values()}
+    journeys_enter = {e for j in review.journeys.values() for e in j.entry}
+
+    def serves(cid: str) -> bool:  # traffic reaches it: a caller, a user, a journey (not a load generator)
+        c = review.components.get(cid)
+        return c is not None and LOAD_GENERATOR not in c.tags and (
+            cid in called or c.user_facing or cid in journeys_enter)
+
     no_ready = [c for c in sorted({f.component for f in fs})
-                if not any(p.signal == "readiness" for p in facts.of("k8s.probes", c))]
+                if serves(c) and not any(p.signal == "readiness" for p in facts.of("k8s.probes", c))]
     if no_ready:
+        cited = [f for f in fs if f.component in no_ready]
         return "partly", (f"rolling updates ({len(fs)} workloads), but {', '.join(no_ready[:5])} "
                           f"{'has' if len(no_ready) == 1 else 'have'} no readiness probe, so a rolling update sends "
-                          f"traffic to instances still starting: {fs[0].where}"), fs[:3]
+                          f"traffic to instances still starting: {cited[0].where}"), cited[:3]
     return "partly", (f"every workload ({len(fs)}) updates by rolling update with a readiness probe: {fs[0].where}; "
                       "a deploy under load without an error spike is for the reviewer to show"), fs[:3]
 

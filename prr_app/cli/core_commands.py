@@ -7,6 +7,7 @@ from pathlib import Path
 from prr_app import paths
 from prr_app.errors import PrrError
 from prr_app.importers import registry
+from prr_app.importers.base import UNREADABLE
 from prr_app.review import exports, importing
 from prr_app.review.document import load_review, save_review
 from prr_app.text_safety import sanitize
@@ -98,7 +99,8 @@ def cmd_import(args) -> int:
     if not args.quiet:
         lines = report.lines()
         if args.summary:
-            lines = [lines[0]] + [f"change: {c}" for c in report.changes]
+            lines = [lines[0]] + [f"warning: {w}" for w in report.warnings if w.startswith(UNREADABLE)] + \
+                [f"change: {c}" for c in report.changes]
         for line in lines:
             print(sanitize(line))
         r = result.review

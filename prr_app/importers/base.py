@@ -10,6 +10,9 @@ from prr_app.model.entities import ImportRecord, Review
 
 #: the stages of a folder import, in order, as ``progress(stage, done, total)`` names them, with the
 #: share of the whole work each ends at (about, on a checkout with source): for one steady bar
+#: how a warning about a deployment file that could not be read begins (shown even in a summary)
+UNREADABLE = "could not read"
+
 STAGES = {"listing files": 0.05, "recognising files": 0.1, "reading deployment files": 0.45,
           "reading configuration and source": 1.0}
 
@@ -91,6 +94,9 @@ class ImportReport:
             parts.append(f"{len(self.inferred)} inferred from configuration or source")
         if any(w.startswith("few dependencies") for w in self.warnings):
             parts.append("FEW DEPENDENCIES: the analysis will miss risks")
+        broken = sum(1 for w in self.warnings if w.startswith(UNREADABLE))
+        if broken:
+            parts.append(f"{broken} DEPLOYMENT FILE{'S' if broken > 1 else ''} NOT READABLE")
         if self.warnings:
             parts.append(f"{len(self.warnings)} warnings")
         if self.changes:

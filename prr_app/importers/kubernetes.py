@@ -546,6 +546,8 @@ class _K8sImport:
                 b.tag(w.cid, "spread:host")
                 b.evidence(w.cid, f"{where}: one instance per node ({'required' if hard['host'] else 'preferred'}); "
                                   "zones are not stated")
+            if (zone_spread and not hard["zone"]) or (host_spread and not zone_spread and not hard["host"]):
+                b.tag(w.cid, "spread:preferred")
             if (zone_spread or host_spread) and not (hard["zone"] or hard["host"]):
                 b.warn(f"{where}: {w.obj.name} only prefers to spread (ScheduleAnyway / preferred anti-affinity): "
                        "the scheduler may still pack its replicas together")

@@ -44,7 +44,7 @@ from prr_app.model.entities import HUB_TAGS, Review, dependency_id
 from prr_app.model.validation import check
 from prr_app.errors import PrrError
 from prr_app import paths, safe_yaml as sy
-from prr_app.importers.base import ImportReport, ImportResult, Inferred
+from prr_app.importers.base import UNREADABLE, ImportReport, ImportResult, Inferred
 from prr_app.importers.graph import (
     apply_call_policies,
     behind_a_gateway,
@@ -74,6 +74,9 @@ VARIANT_WORDS = {"test", "tests", "e2e", "example", "examples", "sample", "sampl
                  "kind", "gke", "eks", "aks", "jaeger", "zipkin", "weave", "monitoring", "logging", "tracing",
                  "alloydb", "spanner", "memorystore", "components", "experimental", "legacy", "old", "deprecated",
                  "ci", "debug", "quickstart-debug"}
+#: words in a path that mark files not deployed at all: examples, tests and their data
+NOT_DEPLOYED_WORDS = {"test", "tests", "testing", "e2e", "example", "examples", "sample", "samples", "testdata",
+                      "fixtures", "__tests__"}
 #: how one variant is picked among siblings (said in the report)
 VARIANT_RULE = ("the variant whose path names no special variant (test, overlay, istio, openshift, nfs...), "
                 "then the one whose files show the most dependencies, then the one deploying the most services, "
@@ -95,6 +98,7 @@ class FileEntry:
     unit: str = ""  # the deployment unit it belongs to
     note: str = ""  # what came of it ("read", "variant not picked: ...", "too large"...)
     direct: bool = False  # named by the user (not found in a folder)
+    optional_part: bool = False  # a Kustomize component's manifest added because the picked variant needs it
 
 
 @dataclass
@@ -110,6 +114,7 @@ class Unit:
     problem: str = ""
     picked: bool = False
     support: bool = False  # Kubernetes objects without workloads (policies, autoscalers, budgets)
+    unreadable: bool = False  # a file of it is broken at a place (invalid YAML...): said as a warning
 
     @property
     def names(self) -> set[str]:
@@ -419,6 +424,12 @@ def _special(rel: str) -> bool:
     return bool(set(re.split(r"[/_.\s()-]+", rel.lower())) & VARIANT_WORDS)
 
 
+def not_deployed(rel: str) -> bool:
+    """Is a file in an example or test folder (``examples/``, ``test/e2e/``...)? Such files show how
+    something could be set up, not what the deployment holds."""
+    return bool(set(rel.lower().split("/")[:-1]) & NOT_DEPLOYED_WORDS)
+
+
 def find_units(inv: Inventory, *, render: bool = True, variant: str | None = None) -> None:
     """Group the inventory's deployment files into units (rendering charts and Kustomize folders)."""
     root = inv.root
@@ -691,6 +702,7 @@ def _import_unit(u: Unit, root: Path, profiles: list[str] | None = None) -> None
         u.problem = str(e)
         u.result = None
         u.support = e.message.startswith(NO_WORKLOADS)
+        u.unreadable = e.location is not None and not u.support
 
 
 def import_folder(paths: list[Path], *, variant: str | None = None, scan_source: bool = True,
@@ -768,6 +780,9 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
     # the folders that hold only policies, autoscalers or budgets for those workloads
     k8s = [u for u in picked if u.fmt == "kubernetes"]
     support = [u for u in inv.units if u.fmt == "kubernetes" and u.support and u.paths]
+    for u in [u for u in support if all(not_deployed(_rel(p, root)) for p in u.paths)]:
+        support.remove(u)  # a budget or a policy in examples/ or test/ guards nothing that runs
+        u.problem = "in an example or test folder: not part of the deployment"
     if k8s and support:
         k8s = k8s + support
         for u in support:
@@ -792,6 +807,8 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
                 merged = extra
                 for a in addons:
                     _mark_optional(merged.result, a, root)
+            else:
+                addons = []
         results.append((merged.key, merged.result))
     for u in picked:
         if u.fmt != "kubernetes":
@@ -806,7 +823,12 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
         assembled.report.warnings.append(line) if line.startswith("variants of") else assembled.report.skipped.append(line)
     for u in inv.units:
         if u.problem and u.problem not in inv.hints:
-            assembled.report.skipped.append(f"{u.key}: not imported: {u.problem}")
+            if u.unreadable:  # a broken file is no variant passed over: the reviewer must hear of it
+                assembled.report.warnings.append(f"{UNREADABLE} {u.problem}; the {u.how} of {u.key} are not in "
+                                                 "the review" + (f" (imported instead: {', '.join(p.key for p in picked)})"
+                                                                 if picked else ""))
+            else:
+                assembled.report.skipped.append(f"{u.key}: not imported: {u.problem}")
     for h in inv.hints:
         assembled.report.warnings.append(h)
     for rel in inv.unlisted:
@@ -829,8 +851,8 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
             f.note = "read"
         elif f.unit and not f.note:
             f.note = "variant not imported"
-        if f in addons:
-            f.note = "read (optional part)"
+        if f.path in addons:
+            f.note, f.optional_part = "read (optional part)", True
     ev = evidence.scan(inv, assembled.review, assembled.hosts, assembled.address_vars, assembled.code_dirs,
                        scan_source=scan_source, source_limit=source_limit, progress=progress,
                        aliases=assembled.aliases)

@@ -24,6 +24,7 @@ from prr_app.errors import PrrError
 from prr_app.checklist.facts import Facts
 from prr_app.importers.readiness import compose, kubernetes, monitoring
 from prr_app.importers.readiness.common import Components
+from prr_app.importers.repository import not_deployed
 
 __all__ = ["extract", "extract_files"]
 
@@ -54,6 +55,12 @@ def extract(result) -> Facts:
                 for p in u.paths:
                     compose_files.append((p, _rel(p, root)))
         for f in inv.files:
+            if f.optional_part and f.path not in seen:  # read with the picked variant
+                seen.add(f.path)
+                _k8s_file(f.path, f.rel, objs)
+                continue
+            if not_deployed(f.rel):  # examples and tests show what could be, not what runs
+                continue
             if f.role == "kubernetes" and f.path not in seen and _looks_monitoring(f.path):
                 # PrometheusRule / ServiceMonitor / dashboards ConfigMaps outside the picked units
                 seen.add(f.path)
@@ -74,7 +81,7 @@ def extract(result) -> Facts:
     for p, rel in compose_files:
         compose.compose_file(p, rel, comps, facts)
     for p, rel in configs:
-        if "/test" in "/" + rel.lower() or len(configs) > 20000:
+        if len(configs) > 20000:
             continue
         monitoring.config_file(p, rel, comps, facts)
     return facts

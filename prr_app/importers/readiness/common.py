@@ -9,6 +9,8 @@ from prr_app.checklist.facts import Fact, Facts
 
 _SECRETISH = re.compile(r"(?i)(^|_)(PASSWORD|PASSWD|PASS|PWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|"
                         r"CREDENTIALS?|AUTH_KEY)(_|$)")
+#: values that switch something on or off (MYSQL_ALLOW_EMPTY_PASSWORD=yes): no secret
+_FLAGS = {"true", "false", "yes", "no", "on", "off", "y", "n", "0", "1", "enabled", "disabled"}
 _REFERENCE = re.compile(r"^\s*(\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_][A-Za-z0-9_]*|<[^>]*>|\{\{.*\}\})\s*$")
 _DUMP_TOOLS = ("pg_dumpall", "pg_dump", "pg_basebackup", "mysqldump", "mariadb-dump", "mariabackup", "xtrabackup",
                "mongodump", "redis-cli --rdb", "etcdctl snapshot", "nodetool snapshot", "wal-g", "pgbackrest",
@@ -65,8 +67,12 @@ class Components:
         return sorted(out)
 
 
-def env_facts(pairs: list[tuple[str, str, int]], file: str, cid: str, facts: Facts) -> None:
-    """Facts from a workload's or a Compose service's environment: (name, value, line) triples."""
+def env_facts(pairs: list[tuple], file: str, cid: str, facts: Facts) -> None:
+    """Facts from a workload's or a Compose service's environment: (name, value, line) triples, or
+    (name, value, line, (file, line)) for a value another file holds (a bare name in Compose takes its
+    value from ``.env``): a literal secret is cited where its value is written."""
+    held = {p[0]: p[3] for p in pairs if len(p) > 3}
+    pairs = [p[:3] for p in pairs]
     env = {n: (v, line) for n, v, line in pairs}
 
     def off(var: str) -> bool:
@@ -101,9 +107,10 @@ def env_facts(pairs: list[tuple[str, str, int]], file: str, cid: str, facts: Fac
                 and not any(k in env for k in ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")):
             facts.add(Fact("telemetry.tracing", cid, file, line, f"trace exporter {value} ({name})", "exporter", value))
         value = raw.get(name, value)
-        if _SECRETISH.search(up) and value and not _REFERENCE.match(value) and not up.endswith(("_FILE", "_PATH",
-                                                                                                  "_REF", "_NAME")):
-            facts.add(Fact("k8s.secret-refs", cid, file, line, f"{name} given as a literal value", "literal", name))
+        if _SECRETISH.search(up) and value.strip() and not _REFERENCE.match(value) and \
+                value.strip().lower() not in _FLAGS and not up.endswith(("_FILE", "_PATH", "_REF", "_NAME")):
+            at, at_line = held.get(name, (file, line))
+            facts.add(Fact("k8s.secret-refs", cid, at, at_line, f"{name} given as a literal value", "literal", name))
 
 
 def backup_tool(text: str) -> str | None:

@@ -78,8 +78,9 @@ def _service(name: str, svc: dict, cid: str, rel: str, line: int, facts: Facts, 
             k, eq, v = sy.text(e).partition("=")
             k = k.strip()
             if not eq and env_file and k in env_file:
-                # a bare name takes its value from the environment Compose reads (.env)
-                v = f"{env_file[k][0]} (from {env_rel}:{env_file[k][1]})"
+                # a bare name takes its value from the environment Compose reads (.env), which holds it
+                pairs.append((k, env_file[k][0].strip(), sy.line_of(env, i, line), (env_rel, env_file[k][1])))
+                continue
             pairs.append((k, v.strip(), sy.line_of(env, i, line)))
     env_facts(pairs, rel, cid, facts)
     secrets = svc.get("secrets")

@@ -159,7 +159,7 @@ class K8sFacts:
                     any_probe = True
                     desc = _probe(p)
                     f.add(Fact("k8s.probes", cid, o.file, _ln(c, key, cline),
-                               f"{sig} probe {desc} on container {cname}", sig, desc))
+                               f"{sig} probe {desc} on container {cname}", sig, desc, cname))
             res = c.get("resources") if isinstance(c.get("resources"), dict) else {}
             have = []
             for part in ("requests", "limits"):
@@ -216,7 +216,7 @@ class K8sFacts:
             scope = "zones" if t.key in ZONE_KEYS else ("nodes" if t.key in HOST_KEYS else t.key)
             self.facts.add(Fact("k8s.topology-spread", w.cid, o.file, t.line,
                                 f"{t.how} across {scope} ({t.key}, {t.mode})", "zone" if t.key in ZONE_KEYS else "node",
-                                t.key))
+                                "required" if t.strict else "preferred"))
 
     def _strategy(self, w: Workload) -> None:
         o = w.obj

@@ -16,6 +16,17 @@ _LABELS = ("job", "service", "app", "container", "deployment", "namespace_worklo
 _LABEL_VALUE = re.compile(r"\b(" + "|".join(_LABELS) + r")\s*(=~|=)\s*\"([^\"]+)\"")
 
 
+#: an SLO, an error budget or a burn rate, named in a query or a dashboard (not "slow", "slot"...)
+_SLO_TEXT = re.compile(r"(?i)error.?budget|burn.?rate|(?<![a-z])(slo|sli)s?(?![a-z])")
+_SLO_WORDS = {"slo", "slos", "burn", "budget"}
+
+
+def _name_words(name: str) -> set[str]:
+    """The words of an alert's name, CamelCase and snake_case split: ``ApiSLOBurnRate`` -> api, slo,
+    burn, rate; ``ApiSlowQueries`` -> api, slow, queries."""
+    return {w.lower() for w in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+", name)}
+
+
 def about(expr: str, comps: Components) -> list[str]:
     """The components a PromQL expression is about: a label value naming one."""
     out: list[str] = []
@@ -48,7 +59,7 @@ def rule_groups(groups, file: str, comps: Components, facts: Facts) -> int:
             expr = sy.text(r.get("expr"))
             line = sy.line_of(rules, i, getattr(g, "line", 0))
             targets = about(expr, comps)
-            burn = "burn" in (name + expr).lower() or "error_budget" in expr.lower() or "slo" in name.lower()
+            burn = bool(_name_words(name) & _SLO_WORDS) or bool(_SLO_TEXT.search(expr))
             sev = sy.text(sy.get_path(r, "labels", "severity"))
             what = f"alert {name}" + (f" (severity {sev})" if sev else "") + f": {expr[:90]}"
             for t in targets or [""]:
@@ -120,7 +131,7 @@ def dashboard_text(text: str, file: str, line: int, comps: Components, facts: Fa
             walk(r.get("panels"))
     facts.files.setdefault("monitoring.dashboards", []).append(file)
     joined = "\n".join(exprs)
-    slo = bool(re.search(r"(?i)error.?budget|burn|slo", json.dumps(d)[:200000]))
+    slo = bool(_SLO_TEXT.search(json.dumps(d)[:200000]))
     targets = about(joined, comps)
     n_panels = len(exprs)
     what = f"Grafana dashboard '{title}' ({n_panels} queries" + (", SLO or error budget panels" if slo else "") + ")"
