@@ -14,6 +14,10 @@ attribute statements, ``id = id``, subgraphs, quoted and HTML strings,
 * Edge attributes: ``type`` or ``kind`` (hard/soft/async), ``style=dashed``
   or ``dotted`` (soft), ``label`` (kept as description).
 * In an undirected ``graph`` the edge ``a -- b`` is read as a depends on b.
+* ``terraform graph`` output (node ids ``[root] aws_lb.front (expand)`` or resource addresses) is
+  recognised: resources are components (their kind from the resource type), configuration that runs
+  nothing (firewall rules, roles, networks, keys), providers, variables, outputs, data sources and
+  modules are left out and listed, and a warning says the edges are creation order, not calls.
 """
 from __future__ import annotations
 
@@ -304,6 +308,9 @@ def read_dot(paths: list[Path]) -> object:
             p.parse()
         except RecursionError:
             raise PrrError("invalid DOT: nested too deeply", file=str(path)) from None
+        if _is_terraform(p):  # its graph's name ("G") names no system: the file's does
+            _terraform(p, b, fname)
+            continue
         b.system_name = b.system_name or p.name
         if not p.directed:
             b.warn(f"{fname}: an undirected graph: each edge a -- b is read as a depends on b")
@@ -361,6 +368,99 @@ def read_dot(paths: list[Path]) -> object:
         raise PrrError("the graph has no nodes", file=str(paths[0]))
     b.system_name = b.system_name or paths[0].stem
     return b.finish(file=str(paths[0]))
+
+
+_TF_SUFFIX = re.compile(r"\s+\((expand|close|prepare state|orphan|destroy|deposed [^)]*)\)$")
+#: Terraform graph nodes that are no running thing: the root, providers, variables, locals, outputs,
+#: data sources (read when planning) and modules themselves (their resources are nodes of their own)
+_TF_NOT_RUNNING = re.compile(r"^(root|provider\[.*|provider\..*|var\..*|local\..*|output\..*|meta\..*|"
+                             r"(module\.[^.]+\.)*data\..*|(module\.[^.]+)(\.module\.[^.]+)*)$")
+
+
+#: a Terraform resource address: ``aws_instance.web``, ``module.vpc.aws_subnet.a``, ``data.aws_ami.x``
+_TF_ADDRESS = re.compile(r"^(module\.[\w-]+(\[[^\]]*\])?\.)*(data\.)?[a-z][a-z0-9]*_[\w-]+\.[\w-]+(\[[^\]]*\])?$")
+
+
+#: resource types by words in them (any provider), first match wins: configuration that runs nothing
+#: (its failure is no outage: firewall rules, roles, networks, keys, records of policy) is left out
+_TF_KINDS = [
+    (("security_group", "iam_", "_policy", "_role", "firewall", "network_acl", "route_table", "_route",
+      "subnet", "vpc", "_network", "kms_", "key_pair", "_secret", "_parameter", "ssm_", "acm_", "certificate",
+      "log_group", "_alarm", "_dashboard", "_attachment", "_association", "_permission", "_tag", "random_",
+      "null_resource", "time_", "tls_", "local_file", "template_"), None),
+    (("elasticache", "memorystore", "redis", "memcache"), "cache"),
+    (("_db_", "db_instance", "rds_", "dynamodb", "sql_", "_sql", "cosmosdb", "spanner", "bigtable", "firestore",
+      "docdb", "neptune", "opensearch", "elasticsearch", "s3_bucket", "storage_bucket", "storage_account"), "datastore"),
+    (("sqs", "sns_", "pubsub", "kinesis", "servicebus", "eventhub", "msk_", "mq_broker", "eventbridge"), "queue"),
+    (("_lb", "lb_", "elb", "load_balancer", "forwarding_rule", "backend_service", "application_gateway"),
+     "load_balancer"),
+    (("api_gateway", "apigateway", "api_management"), "gateway"),
+    (("route53", "dns_"), "dns"),
+    (("cloudfront", "cdn"), "cdn"),
+    (("cognito", "identity"), "identity"),
+]
+
+
+def _tf_kind(rtype: str) -> str | None:
+    """The component kind of a Terraform resource type, None for configuration that runs nothing."""
+    t = f"_{rtype.lower()}_"
+    for words, kind in _TF_KINDS:
+        if any(w in t for w in words):
+            return kind
+    return recognise(rtype)[0] or "service"
+
+
+def _is_terraform(p: _Parser) -> bool:
+    """``terraform graph`` output: node ids like ``[root] aws_instance.web (expand)`` (before Terraform
+    1.7) or resource addresses (``aws_instance.web``, since)."""
+    ids = list(p.nodes)
+    tf = sum(1 for n in ids if n.startswith("[root] ") or _TF_ADDRESS.match(n))
+    return bool(ids) and tf * 2 > len(ids)
+
+
+def _tf_address(nid: str) -> str:
+    return _TF_SUFFIX.sub("", nid.removeprefix("[root] ")).strip()
+
+
+def _terraform(p: _Parser, b: GraphBuilder, fname: str) -> None:
+    """A Terraform graph: resources are components, an edge ``a -> b`` (a refers to b) a dependency.
+    The edges are the order in which Terraform creates resources, not calls: said in a warning."""
+    kept: dict[str, str] = {}  # node id -> component id
+    by_address: dict[str, str] = {}  # the expand and close nodes of one resource are one component
+    dropped: list[str] = []
+    config: list[str] = []
+    for nid, attrs in p.nodes.items():
+        addr = _tf_address(nid)
+        if _TF_NOT_RUNNING.match(addr):
+            dropped.append(addr)
+            continue
+        if addr not in by_address:
+            rtype = re.sub(r"\[[^\]]*\]$", "", addr).split(".")[-2] if "." in addr else addr
+            kind = _tf_kind(rtype)
+            if kind is None:
+                config.append(addr)
+                continue
+            by_address[addr] = b.component(addr, f"{fname}:{attrs['__line__']}: Terraform resource {addr}",
+                                           name=addr[:500], kind=kind, source_file=fname).id
+        kept[nid] = by_address[addr]
+    for s, t, attrs, line in p.edges:
+        if s not in kept or t not in kept:
+            continue
+        src, tgt = kept[s], kept[t]
+        if src == tgt:
+            continue
+        b.depend(src, tgt, "hard", DECLARED, f"{fname}:{line}: {_tf_address(s)} refers to {_tf_address(t)} "
+                                             "(Terraform graph)")
+    if dropped:
+        b.skip(f"{fname}: {len(dropped)} Terraform node(s) that run nothing (providers, variables, outputs, data "
+               f"sources, modules): {', '.join(sorted(set(dropped))[:6])}{' ...' if len(set(dropped)) > 6 else ''}")
+    if config:
+        names = sorted(set(config))
+        b.skip(f"{fname}: {len(names)} Terraform resource(s) of configuration that run nothing (firewall rules, "
+               f"roles, networks, keys...): {', '.join(names[:6])}{' ...' if len(names) > 6 else ''}")
+    b.warn(f"{fname}: a Terraform graph: its edges are the order Terraform creates resources in, not calls; each "
+           "is read as hard: check them, state the calls and fallbacks, and place the resources in their zones")
+    b.read(f"{fname}: Terraform graph, {len(by_address)} resource(s), {len(p.edges)} edge(s)")
 
 
 def _cid(b: GraphBuilder, nid: str) -> str:
