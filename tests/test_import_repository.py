@@ -809,3 +809,26 @@ def test_an_address_book_every_workload_takes_whole_is_no_call_its_code_does_not
                                        + _workload_with_book("contacts", None) + _workload_with_book("ledger", None),
                                        "src/balances/Reader.py": "print('reads nothing')\n"})
     assert "balances->contacts" in import_paths([alone]).review.dependencies
+
+
+def test_unrelated_systems_in_one_folder_are_said(tmp_path):
+    """A folder of two products (examples, a monorepo) is reviewed side by side; the reviewer is told
+    that the two do not call each other (separate Compose projects: separate networks)."""
+    from prr_app.review.importing import import_review
+
+    shop, blog = tmp_path / "repo" / "shop", tmp_path / "repo" / "blog"
+    shop.mkdir(parents=True)
+    blog.mkdir(parents=True)
+    (shop / "compose.yaml").write_text(
+        "services:\n  web:\n    image: shop/web\n    environment:\n      API_URL: http://api:8080\n"
+        "  api:\n    image: shop/api\n")
+    (blog / "compose.yaml").write_text(
+        "services:\n  cms:\n    image: blog/cms\n    environment:\n      DB_HOST: posts-db\n"
+        "  posts-db:\n    image: postgres:16\n")
+    res = import_review([tmp_path / "repo"])
+    assert sorted(res.review.components) == ["api", "cms", "posts-db", "web"]
+    said = [w for w in res.report.warnings if "systems that do not call each other" in w]
+    assert len(said) == 1 and "blog (compose) (2 components)" in said[0] and "shop (compose)" in said[0]
+    # one of them alone: nothing to say
+    res = import_review([shop])
+    assert not any("systems that do not call each other" in w for w in res.report.warnings)

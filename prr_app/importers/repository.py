@@ -985,6 +985,7 @@ class _Assembly:
         self.code_dirs: dict[str, list[str]] = {}
         self.aliases: dict[str, str] = {}  # a component's other names (its containers') -> id
         self.systems: list[str] = []
+        self.parts: list[tuple[str, set[str]]] = []  # each deployment read, with the components it added
         self.inferred: list[dict] = []
         self.call_policies: dict[str, dict] = {}
         self.order_only: dict[str, tuple[str, bool]] = {}  # dependency id -> (what was said, vital): ImportResult
@@ -1037,6 +1038,8 @@ class _Assembly:
                 self.call_policies[c] = pol
         if res.system_declared and rv.meta.system_name:
             self.systems.append(rv.meta.system_name)
+        if kept:
+            self.parts.append((key, kept))
 
     def observe(self, key: str, res: ImportResult) -> None:
         """Calls seen in traffic (``res``, a Jaeger, servicegraph or Kiali import) laid over the deployment:
@@ -1274,6 +1277,25 @@ class _Assembly:
             return "Imported system"
         return (first.name if first.is_dir() else first.stem) or "Imported system"
 
+    def _unrelated_systems(self) -> None:
+        """Several deployments read, none calling another (a folder of examples, a monorepo of
+        products): one review of unrelated systems, said in a warning."""
+        if len(self.parts) < 2:
+            return
+        review = self.review
+        part_of = {cid: i for i, (_key, ids) in enumerate(self.parts) for cid in ids}
+        members = {gid: g.members for gid, g in review.groups.items()}
+        for d in review.dependencies.values():
+            a = part_of.get(d.source)
+            for t in members.get(d.target, [d.target]):
+                b = part_of.get(t)
+                if a is not None and b is not None and a != b:
+                    return  # they call each other: one system
+        sizes = ", ".join(f"{key} ({len(ids)} components)" for key, ids in self.parts)
+        self.report.warnings.append(
+            f"{len(self.parts)} systems that do not call each other: {sizes}; they are reviewed side by side in "
+            "one review (import one folder to review one system)")
+
     def finish(self) -> ImportResult:
         review, rep = self.review, self.report
         review.meta.system_name = self._system_name()[:200]
@@ -1302,6 +1324,7 @@ class _Assembly:
         rep.inferred = self.inferred
         rep.hubs = sorted(f"{cid} ({t})" for cid, c in review.components.items()
                           for t in HUB_TAGS if t in c.tags)
+        self._unrelated_systems()
         rep.note_coverage(review)
         rep.imported = snapshot(review)
         rec = rep.to_record()
