@@ -248,7 +248,9 @@ def test_the_portfolio_has_the_reports_checklist_progress_and_blockers(repo, exa
 def test_a_signoff_against_the_stored_verdict_needs_a_reason(team, repo):
     db, urls, conns = team
     code, out, err = prr("repo", "signoff", "shop", "ready", "--repo", urls["approver"])
-    assert code == 2 and "disagrees with the review's verdict (not-ready)" in err
+    # one line, the verdicts spelt as the command line's choices, no PL/pgSQL call stack (CONTEXT: ...)
+    assert code == 2 and "the sign-off ready disagrees with the review's verdict (not_ready)" in err
+    assert "CONTEXT" not in err and "PL/pgSQL" not in err and "not-ready" not in err and err.count("\n") == 1
     assert prr("repo", "signoff", "shop", "not_ready", "--repo", urls["approver"])[0] == 0
     code, out, err = prr("repo", "signoff", "shop", "ready", "--note", "CTO accepts the risk",
                          "--repo", urls["approver"])

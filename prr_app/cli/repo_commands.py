@@ -92,7 +92,7 @@ def cmd_init(args) -> int:
 
 def cmd_push(args) -> int:
     from prr_app.review.document import load_review, save_review
-    from prr_app.teamrepo.repository import ConflictError, origin
+    from prr_app.teamrepo.repository import ConflictError, OtherRepositoryError, origin, shown_where
 
     path = Path(args.review)
     review = load_review(path)
@@ -101,7 +101,16 @@ def cmd_push(args) -> int:
     base = came_from[1] if came_from and (args.name is None or args.name == came_from[0]) else None
     with _repo(args) as repo:
         try:
-            pushed = repo.push(review, name=name, base=base)
+            try:
+                pushed = repo.push(review, name=name, base=base)
+            except OtherRepositoryError as e:
+                if args.name is None:
+                    raise PrrError(f"pulled from repo:{e.name} in {shown_where(e.came_from)}, not from "
+                                   f"{shown_where(e.here)}; nothing written: push it there with --repo "
+                                   f"{shown_where(e.came_from)} (with your user name), or here as a new review "
+                                   f"with --name NAME", file=args.review) from None
+                # --name given: a review new to this repository (its history is the other one's)
+                pushed = repo.push(review, name=name, base=None)
         except ConflictError as e:
             print(f"prr: {args.review}: {len(e.conflicts)} conflict(s) with {e.file}; "
                   "nothing written, your file is unchanged:", file=sys.stderr)
@@ -109,8 +118,12 @@ def cmd_push(args) -> int:
                 print(f"  conflict: {c.describe()}", file=sys.stderr)
             return 1
     if pushed.written or pushed.merged or base != pushed.version:
-        # the file now holds what the repository holds, and remembers that version
+        # the file now holds what the repository holds, and remembers that version; what the
+        # repository does not keep stays as it was in the file (its milestones)
+        pushed.review.milestones = review.milestones
         save_review(pushed.review, path, overwrite=True)
+    for w in pushed.warnings:
+        print(f"prr: warning: {w}", file=sys.stderr)
     print(pushed.name)
     what = "created" if pushed.created else f"{pushed.written} change(s) written"
     merged = f", {pushed.merged} change(s) by others merged into {args.review}" if pushed.merged else ""
@@ -122,6 +135,11 @@ def cmd_pull(args) -> int:
     from prr_app.review.document import save_review
 
     out = Path(args.output)
+    if out.is_dir():
+        raise PrrError("is a folder; give a file name to write (NAME.prr or NAME.json)", file=str(out))
+    if out.suffix.lower() not in (".prr", ".json"):
+        raise PrrError("a review is written to a .prr or .json file; give the file one of those names",
+                       file=str(out))
     if out.exists() and not args.force:
         raise PrrError("already exists; pass --force to replace it", file=str(out))
     if not (out.parent if str(out.parent) else Path(".")).is_dir():

@@ -47,6 +47,7 @@ class RepoDocument:
         self.version = pulled.version
         self.review = pulled.review
         self.merged_by: list[str] = []  # who made the others' changes the last save merged in
+        self.warnings: list[str] = []  # what the last save could not do (Pushed.warnings)
 
     @property
     def path(self) -> str:
@@ -81,6 +82,7 @@ class RepoDocument:
         base = came_from[1] if came_from and came_from[0] == self.name else self.version
         pushed = self.repo.push(self.review, name=self.name, base=base, pick=pick)
         self.version, self.review, self.merged_by = pushed.version, pushed.review, pushed.by
+        self.warnings = list(pushed.warnings)
         return pushed.written
 
     def close(self) -> None:

@@ -10,6 +10,24 @@ from prr_app.model.entities import Review
 from prr_app.wording import open_blockers
 
 
+def missing_template(review: Review) -> str | None:
+    """The checklist template the review names when it is not installed here (else None). Its
+    figures are then not computed at all: the checklist would silently fall back to the default
+    template (:func:`prr_app.checklist.evaluate.resolve_template`), and the portfolio's figures
+    would depend on what the last pusher happened to have installed."""
+    from prr_app.checklist.template import load_template
+    from prr_app.errors import PrrError
+
+    tid = review.meta.checklist_template
+    if not tid:
+        return None
+    try:
+        load_template(tid)  # another version of the same template is the same checklist (it warns)
+    except PrrError:
+        return tid
+    return None
+
+
 def assess(review: Review) -> tuple[dict, list[dict]]:
     """(the review's assessment row, its impact rows) without ``review_id``/``version``.
 

@@ -129,11 +129,49 @@ def _on_connect(dbapi_conn, _record) -> None:
     set_json_loads(_json_loads, dbapi_conn)
 
 
+#: What the server says when it refuses the login (libpq reports it as a failed connection,
+#: without an SQLSTATE): the credentials, or the database the URL names.
+_REFUSED_LOGIN = re.compile(r"authentication failed|no password supplied|password is required|pg_hba\.conf|"
+                            r"role \"[^\"]*\" does not exist|not permitted to log in|"
+                            r"certificate|SCRAM|password authentication", re.I)
+_NO_DATABASE = re.compile(r"database \"[^\"]*\" does not exist", re.I)
+
+
 def database_error(e: BaseException, url=None, *, doing: str = "") -> PrrError:
-    """A :class:`PrrError` for a database error, without any password in it."""
+    """A :class:`PrrError` for a database error, without any password in it.
+
+    It says what kind of failure it is, for the app and the command line: ``unreachable`` (the
+    server is away: the app works on a local copy and syncs when it is back), ``refused`` =
+    ``"credentials"`` (the server refused the login: wrong password, unknown user, pg_hba) or
+    ``"database"`` (no such database). A refused login is never called unreachable: waiting for
+    the server does not fix it."""
     orig = getattr(e, "orig", None) or e
     msg = str(orig).strip().splitlines()
-    text = " ".join(line.strip() for line in msg if line.strip() and not line.startswith(("[SQL", "(Background")))
+    # the PL/pgSQL call stack (CONTEXT) says where in the database's code, not what is wrong
+    text = " ".join(line.strip() for line in msg if line.strip()
+                    and not line.startswith(("[SQL", "(Background", "CONTEXT:")))
+    text = scrub(text or type(orig).__name__, url)
     where = safe_url(url) if url is not None else None
     prefix = f"{doing}: " if doing else ""
-    return PrrError(prefix + scrub(text or type(orig).__name__, url), file=where)
+    state = getattr(orig, "sqlstate", None) or ""
+    refused = unreachable = None
+    if state.startswith("28") or (not state and _REFUSED_LOGIN.search(text) and "FATAL" in text):
+        refused = "credentials"
+        text = "the repository refused the credentials: " + _fatal(text)
+    elif state == "3D000" or (not state and _NO_DATABASE.search(text)):
+        refused = "database"
+        text = "the repository's database does not exist (check the URL): " + _fatal(text)
+    elif state.startswith("08") or state.startswith("57P") or not state and (
+            "connection" in text.lower() or "server closed" in text.lower()):
+        unreachable = True
+        text = "cannot reach the repository: " + text
+    err = PrrError(prefix + text, file=where)
+    err.refused = refused
+    err.unreachable = bool(unreachable)  # the server is away, not the request wrong: the app works offline
+    return err
+
+
+def _fatal(text: str) -> str:
+    """The server's own words in a failed connection's message (after ``FATAL:``), else all of it."""
+    head, sep, tail = text.rpartition("FATAL:")
+    return " ".join(tail.split()) if sep else text

@@ -15,13 +15,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from prr_app.teamrepo.rows import Rows
-from prr_app.teamrepo.schema import COLUMNS
+from prr_app.teamrepo.schema import COLUMNS, DEFAULTS
 
 #: Columns whose value is a list that reviewers only append to.
 APPEND_ONLY = {("checklist_answer", "history")}
-#: Bookkeeping columns: (table, timestamp column, author column). When both sides changed
-#: them, the later timestamp and its author win; they are never a conflict by themselves.
-STAMPS = {"checklist_answer": ("changed_at", "changed_by")}
+#: Bookkeeping columns: table -> (timestamp column, author column or None). When both sides
+#: changed them, the later timestamp (and its author) win; they are never a conflict by
+#: themselves, and a row whose only change is its stamp is not changed (an identical re-import
+#: re-proposes the same answers and records when: nothing to merge or to write).
+STAMPS = {"checklist_answer": ("changed_at", "changed_by"), "checklist_proposal": ("made_at", None),
+          "import_record": ("at", None)}
 
 _MISSING = object()
 
@@ -101,6 +104,14 @@ def diff(old: Rows, new: Rows) -> list[Change]:
     return out
 
 
+def _substance(table: str, row: dict | None):
+    """The row without its bookkeeping stamps (:data:`STAMPS`)."""
+    stamp = STAMPS.get(table)
+    if row is None or stamp is None:
+        return row
+    return {c: v for c, v in row.items() if c not in stamp}
+
+
 def _merge_field(table, col, b, t, m):
     """(value, conflict?) for one field."""
     if m == b or m == t:
@@ -136,8 +147,11 @@ def merge(base: Rows, theirs: Rows, mine: Rows, *, who=None, pick=None) -> tuple
         out = {}
         keys = list(t) + [k for k in m if k not in t]
         keys += [k for k in b if k not in t and k not in m]
+        defaults = DEFAULTS.get(name, {})
         for k in keys:
             rb, rt, rm = b.get(k), t.get(k), m.get(k)
+            if rm is not None and rb is not None and rm != rb and _substance(name, rm) == _substance(name, rb):
+                rm = rb  # only its stamp changed: not a change
             if rm == rb:  # mine did not touch it
                 res = rt
             elif rt == rb or rt == rm:  # theirs did not touch it, or both did the same
@@ -153,7 +167,9 @@ def merge(base: Rows, theirs: Rows, mine: Rows, *, who=None, pick=None) -> tuple
                 for col in COLUMNS[name]:
                     if col in stamp:
                         continue
-                    vb = rb[col] if rb is not None else _MISSING
+                    # added on both sides: each field is compared with a new element's (e.g. an
+                    # unanswered checklist item's), so a field only one side set is no conflict
+                    vb = rb[col] if rb is not None else defaults.get(col, _MISSING)
                     v, clash = _merge_field(name, col, vb, rt[col], rm[col])
                     if clash and (name, k, col) in pick:
                         v, clash = (rm[col] if pick[(name, k, col)] == "mine" else rt[col]), False
@@ -164,7 +180,9 @@ def merge(base: Rows, theirs: Rows, mine: Rows, *, who=None, pick=None) -> tuple
                 if stamp:
                     at, by = stamp
                     newer = rm if (rm[at] or "") > (rt[at] or "") else rt
-                    res[at], res[by] = newer[at], newer[by]
+                    res[at] = newer[at]
+                    if by is not None:
+                        res[by] = newer[by]
                     res = {c: res[c] for c in COLUMNS[name]}
             if res is not None:
                 out[k] = res

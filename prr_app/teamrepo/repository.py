@@ -39,6 +39,17 @@ def _revisions() -> tuple[str, frozenset]:
     return scripts.get_current_head(), frozenset(s.revision for s in scripts.walk_revisions())
 
 
+class OtherRepositoryError(PrrError):
+    """The file was pulled from another repository than the one it is pushed to: merging it
+    against this repository's history would lose work, so nothing is written."""
+
+    def __init__(self, name: str, came_from: str, here: str):
+        self.name, self.came_from, self.here = name, came_from, here
+        super().__init__(f"pulled from repo:{name} in {shown_where(came_from)}, not from this repository "
+                         f"({shown_where(here)}): push it to {shown_where(came_from)}, or here as a new review "
+                         f"under a name of its own", file=f"repo:{name}")
+
+
 class ConflictError(PrrError):
     """The same field was changed here and, since the pull, in the repository."""
 
@@ -81,6 +92,9 @@ class Pushed:
     merged: int  # changes by others since your version, now in the result
     created: bool
     by: list[str] = field(default_factory=list)  # who made those changes by others (database users)
+    #: what the push could not do and the user must hear (one line each): e.g. the portfolio's
+    #: figures not updated because the review's checklist template is not installed here
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -119,14 +133,56 @@ def origin(review: Review) -> tuple[str, int] | None:
         return None
 
 
-def mark_origin(review: Review, name: str, version: int, where: str) -> None:
-    """Record in the review (an import record) the repository version it now matches."""
+def origin_repository(review: Review) -> tuple[str, str | None] | None:
+    """(where, identity) of the repository the review was pulled from: its URL without user or
+    password, and the database's identity (:meth:`Repository._identity`) when it was recorded."""
+    if origin(review) is None:
+        return None
+    report = review.imports[ORIGIN_ID].report
+    where = report.get("repository")
+    if not isinstance(where, str) or not where:
+        return None
+    ident = report.get("repository_id")
+    return where, (ident if isinstance(ident, str) and ident else None)
+
+
+def mark_origin(review: Review, name: str, version: int, where: str, identity: str | None = None) -> None:
+    """Record in the review (an import record) the repository version it now matches. Without
+    ``identity``, the one recorded before for the same repository is kept."""
+    old = origin_repository(review)
+    if identity is None and old is not None and old[0] == where:
+        identity = old[1]
     now = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    report = {"repository": where, "name": name, "version": version}
+    if identity:
+        report["repository_id"] = identity
     review.imports[ORIGIN_ID] = ImportRecord(
         id=ORIGIN_ID, at=now, format=ORIGIN_FORMAT, sources=[f"{where}#{name}"],
-        summary=f"repository review {name}, version {version}",
-        report={"repository": where, "name": name, "version": version},
+        summary=f"repository review {name}, version {version}", report=report,
     )
+
+
+def shown_where(where: str) -> str:
+    """A recorded repository URL as a user passes it: ``postgresql://host:port/db`` (no user or
+    password are recorded; the SQLAlchemy driver name is left out)."""
+    return where.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+def _target(where: str) -> tuple | None:
+    """(host, port, database) a repository URL names, user and password aside (a Unix socket's
+    folder is its host); None when it does not parse."""
+    try:
+        u = connection.parse_url(where)
+    except PrrError:
+        return None
+    q = u.query
+    host = u.host or q.get("host") or ""
+    port = u.port or q.get("port") or 5432
+    if isinstance(host, tuple):
+        host = ",".join(host)
+    if isinstance(port, tuple):
+        port = ",".join(map(str, port))
+    return host, str(port), u.database or q.get("dbname") or q.get("service") or ""
 
 
 class ChangeListener:
@@ -198,6 +254,7 @@ class Repository:
         # what is shown and recorded of the URL: no user, no password
         self.where = self._u._replace(username=None, password=None).render_as_string(hide_password=True)
         self._engine = None
+        self._ident: str | None = None  # the database's identity, once asked (see _identity)
 
     @property
     def engine(self):
@@ -237,11 +294,10 @@ class Repository:
         if state == "42501":  # insufficient_privilege
             err.message = f"{doing}: refused by the database: " + connection.scrub(
                 str(orig).splitlines()[0], self._u)
-        elif state.startswith("08") or state.startswith("57P") or orig is None \
-                or "connection" in str(orig).lower() and not state:
-            err.message = f"{doing}: cannot reach the repository: " + connection.scrub(
-                " ".join(str(orig or e).split()), self._u)
-            err.unreachable = True  # the server is away, not the request wrong: the app works offline
+        elif orig is None and not err.refused and not err.unreachable:  # the connection itself went
+            err.message = f"{doing}: cannot reach the repository: " + connection.scrub(" ".join(str(e).split()),
+                                                                                      self._u)
+            err.unreachable = True
         return err
 
     # -- schema --------------------------------------------------------
@@ -289,6 +345,32 @@ class Repository:
                                file=self.where)
             raise PrrError(f"the repository's schema is older ({rev}, this version uses {head}): run "
                            f"'prr repo init' to upgrade it", file=self.where)
+
+    def _identity(self, conn) -> str | None:
+        """The database's identity: the server cluster's system identifier (shared by its streaming
+        replicas) and the database's oid. Stable whatever the URL (host name, address or socket)
+        and whoever logs in. None when the server does not say (a role not allowed to ask)."""
+        if self._ident is None:
+            try:
+                with conn.begin_nested():
+                    self._ident = conn.exec_driver_sql(
+                        "SELECT (SELECT system_identifier FROM pg_control_system())::text || '/' || "
+                        "(SELECT oid FROM pg_database WHERE datname = current_database())::text").scalar() or ""
+            except Exception:  # noqa: BLE001 - not allowed to ask: the URL decides instead (asked again next time)
+                return None
+        return self._ident or None
+
+    def _check_origin(self, conn, review: Review, name: str) -> None:
+        """Refuse a review pulled (as ``name``) from another repository than this one."""
+        came = origin(review)
+        recorded = origin_repository(review)
+        if came is None or recorded is None or came[0] != name:
+            return
+        where, ident = recorded
+        here = self._identity(conn)
+        same = ident == here if ident and here else _target(where) == _target(self.where)
+        if not same:
+            raise OtherRepositoryError(name, where, self.where)
 
     # -- reading -------------------------------------------------------
     def list(self) -> list[ReviewInfo]:
@@ -338,8 +420,9 @@ class Repository:
                 if found is None:
                     raise PrrError("no such review in the repository (see 'prr repo list')", file=f"repo:{name}")
                 rows = self._read_rows(conn, found.id)
+                ident = self._identity(conn)
         review = rowmap.review_from_rows(rows, copy=False)
-        mark_origin(review, name, found.version, self.where)
+        mark_origin(review, name, found.version, self.where, ident)
         return Pulled(name, found.version, review)
 
     def changes_since(self, name: str, version: int) -> Delta:
@@ -430,12 +513,16 @@ class Repository:
             try:
                 with self.engine.begin() as conn:
                     self._check(conn)
+                    self._identity(conn)  # recorded in the result (mark_origin below)
+                    if base is not None:  # a review pulled from another repository has no history here
+                        self._check_origin(conn, review, name)
                     found = self._find(conn, name, lock=True)
                     created = found is None
                     if created:
                         if base is not None:
-                            raise PrrError("this review was pulled from the repository, where it no longer exists; "
-                                           "push it under a new name with --name", file=f"repo:{name}")
+                            raise PrrError("this review was deleted from the repository since your version was "
+                                           "pulled; push yours as a new review under a name of its own",
+                                           file=f"repo:{name}")
                         # the database creates it at version 1 (schema 0010): its first rows are that version
                         rid = conn.execute(insert(rr).values(name=name).returning(rr.c.id)).scalar()
                         version, theirs, base_rows, who = 0, {t: {} for t in schema.COLUMNS}, None, None
@@ -445,7 +532,10 @@ class Repository:
                                            "or push yours under another name with --name", file=f"repo:{name}")
                         rid, version = found.id, found.version
                         if base > version:
-                            raise PrrError(f"your file says version {base}, the repository has only {version}",
+                            raise PrrError(f"not the review your version came from: yours is based on version "
+                                           f"{base}, the repository's review of this name is at version {version} "
+                                           f"(deleted and made again, or restored from an older backup); pull it "
+                                           f"again, or push yours as a new review under a name of its own",
                                            file=f"repo:{name}")
                         theirs = self._read_rows(conn, rid)
                         base_rows, who = self._rows_at(conn, rid, theirs, base)
@@ -470,22 +560,23 @@ class Repository:
                     changes = merge.diff(theirs, merged)
                     merged_count = len(merge.diff(base_rows, theirs)) if base_rows is not None else 0
                     new_version = version
+                    warnings: list[str] = []
                     if changes:
                         # the database writes the history, raises the version and notifies listeners
                         # (schema 0010): the app says only what it is, for the history's client column
                         conn.execute(select(text("set_config('prr.client', :c, true)")), {"c": client})
                         self._apply(conn, rid, changes, merged)
                         new_version = conn.execute(select(rr.c.version).where(rr.c.id == rid)).scalar()
-                        self._store_assessment(conn, rid, result)
+                        warnings = self._store_assessment(conn, rid, result, name)
             except IntegrityError as e:
                 if "repo_review_name_key" in str(e.orig):
                     raise PrrError("a review of this name was added to the repository meanwhile; pull it to edit "
                                    "it, or push yours under another name with --name", file=f"repo:{name}") from None
                 raise PrrError("the review cannot be stored: " + connection.scrub(str(e.orig).splitlines()[0], self._u),
                                file=f"repo:{name}") from None
-        mark_origin(result, name, new_version, self.where)
+        mark_origin(result, name, new_version, self.where, self._ident or None)
         return Pushed(name, new_version, result, merged, len(changes), merged_count, created,
-                      by=who.authors if who is not None and merged_count else [])
+                      by=who.authors if who is not None and merged_count else [], warnings=warnings)
 
     def _rows_at(self, conn, review_id: int, current: Rows, version: int):
         """The rows as they were at ``version`` (undoing later history), and a ``who`` function."""
@@ -550,18 +641,28 @@ class Repository:
                                     for r in updates[name].values()])
 
     @staticmethod
-    def _store_assessment(conn, review_id: int, review: Review) -> None:
+    def _store_assessment(conn, review_id: int, review: Review, name: str = "") -> list[str]:
         """Store the review's assessment for the portfolio, through the one function the database
-        lets write it (schema 0010): for the version this transaction made, stamped by the server."""
+        lets write it (schema 0010): for the version this transaction made, stamped by the server.
+
+        A review whose checklist template is not installed here is not assessed against another
+        template: its stored figures stay those of an earlier version (the portfolio says "assessed
+        at an older version") until someone who has the template pushes. Returns the warnings."""
         import json
 
         from sqlalchemy import text
 
-        from prr_app.teamrepo.assessment import assess
+        from prr_app.teamrepo.assessment import assess, missing_template
 
+        missing = missing_template(review)
+        if missing:
+            return [f"repo:{name}: the portfolio's figures for this version were not updated: the review's "
+                    f"checklist template {missing!r} is not installed here (they stay those of an earlier version "
+                    f"until someone who has it pushes)"]
         row, impacts = assess(review)
         conn.execute(text("SELECT prr_store_assessment(:rid, CAST(:a AS json), CAST(:i AS json))"),
                      {"rid": review_id, "a": json.dumps(row), "i": json.dumps(impacts)})
+        return []
 
     # -- the organisation's picture -------------------------------------
     def portfolio(self, *, today: str | None = None, soon_days: int = 30) -> list[dict]:
@@ -704,6 +805,7 @@ class Repository:
     def signoff(self, name: str, verdict: str, note: str = "") -> int:
         """Record a verdict sign-off on the current version (approvers only: the database checks)."""
         from sqlalchemy import insert
+        from sqlalchemy.exc import DBAPIError
 
         if verdict not in schema.VERDICTS:
             raise PrrError(f"unknown verdict {verdict!r} (one of {', '.join(schema.VERDICTS)})")
@@ -713,12 +815,20 @@ class Repository:
                 found = self._find(conn, name)
                 if found is None:
                     raise PrrError("no such review in the repository", file=f"repo:{name}")
-                conn.execute(insert(schema.repo_signoff).values(review_id=found.id, version=found.version,
-                                                                verdict=verdict, note=note))
+                try:
+                    with conn.begin_nested():
+                        conn.execute(insert(schema.repo_signoff).values(review_id=found.id, version=found.version,
+                                                                        verdict=verdict, note=note))
+                except DBAPIError as e:
+                    err = self._error(e, f"cannot sign off repo:{name}")
+                    # the database spells the analysis's verdicts with dashes; the sign-off's are these
+                    for v in schema.VERDICTS:
+                        err.message = err.message.replace(v.replace("_", "-"), v)
+                    raise err from None
         return found.version
 
 
 
 
-__all__ = ["Repository", "ConflictError", "Pulled", "Pushed", "Delta", "ReviewInfo", "HistoryEntry", "origin",
+__all__ = ["Repository", "ConflictError", "OtherRepositoryError", "origin_repository", "shown_where", "Pulled", "Pushed", "Delta", "ReviewInfo", "HistoryEntry", "origin",
            "mark_origin", "default_name", "ORIGIN_ID"]

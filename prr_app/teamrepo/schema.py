@@ -127,6 +127,23 @@ REVIEW_TABLES: dict[str, Table] = {m.__table__.name: _review_table(m) for m in _
 #: Per review table: the columns of the ``.prr`` table (without ``review_id``) and its key.
 COLUMNS: dict[str, list[str]] = {n: [c.name for c in m.__table__.columns] for n, m in
                                  ((m.__table__.name, m) for m in _KEPT)}
+
+
+def _defaults(model) -> dict:
+    """The column values a new row of ``model`` has unless set (columns with a default only)."""
+    out = {}
+    for name, f in model.model_fields.items():
+        if f.default_factory is not None:
+            out[name] = f.default_factory()
+        elif not f.is_required():
+            out[name] = f.default
+    return out
+
+
+#: Per review table: each column's default, for the columns that have one (what an element added
+#: on both sides of a merge is compared against: e.g. a checklist answer's "unanswered" state).
+DEFAULTS: dict[str, dict] = {m.__table__.name: _defaults(m) for m in _KEPT}
+
 #: Finds a shared component (same id) across reviews.
 Index("ix_component_id", REVIEW_TABLES["component"].c.id)
 

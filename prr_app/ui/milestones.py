@@ -8,7 +8,7 @@ changelog is listed, and the canvas marks what was added and changed
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout, QInputDialog, QLabel, QListWidget, QListWidgetItem, QMainWindow, QPushButton, QVBoxLayout, QWidget,
 )
@@ -17,6 +17,18 @@ from prr_app.errors import PrrError
 from prr_app.review import diff as D
 from prr_app.review import milestones as M
 from prr_app.review.edits import Change
+
+
+#: Why a review open from the team repository takes no milestone (a milestone is kept in a .prr file).
+NOT_IN_REPOSITORY = ("Milestones are kept in .prr files, not in the team repository: pull the review to a file "
+                     "('prr repo pull NAME -o FILE.prr', or File > Save As) and take the milestone there")
+TAKE_TIP = "Save a named, dated snapshot of the review (design review, pre-launch...)"
+
+
+def takes_milestones(session) -> bool:
+    """Whether the open review's document keeps milestones (a review open from the team
+    repository does not: its document says ``keeps_milestones = False``)."""
+    return getattr(session.document, "keeps_milestones", True)
 
 
 class AskMilestone:
@@ -69,7 +81,15 @@ class MilestoneWindow(QMainWindow):
         lay.addWidget(self.view, 1)
         self.setCentralWidget(body)
         self.resize(1000, 700)
+        self._fitted = False
         self.scene.rebuild()
+
+    def showEvent(self, event) -> None:
+        """Fitted once on opening, at the window's size (at the default zoom the graph sat bottom-right, cut off)."""
+        super().showEvent(event)
+        if not self._fitted:
+            self._fitted = True
+            QTimer.singleShot(0, self.view.fit)  # once the layout gave the view its size; after the build if still under way
 
     @property
     def read_only(self) -> bool:
@@ -135,6 +155,18 @@ class MilestonesPanel(QWidget):
         has = self.list.count() > 0
         self.b_open.setEnabled(has)
         self.b_since.setEnabled(has)
+        self._offer_take()
+
+    def _offer_take(self) -> None:
+        """Take Milestone is offered only where a milestone can be kept; elsewhere its tooltip says why."""
+        ok = takes_milestones(self.session)
+        tip = TAKE_TIP if ok else NOT_IN_REPOSITORY
+        for w in (self.b_take, getattr(self.window_, "a_take_milestone", None)):
+            if w is not None:
+                w.setEnabled(ok)
+                w.setToolTip(tip)
+                if hasattr(w, "setStatusTip"):
+                    w.setStatusTip(tip)
 
     def selected_id(self) -> str | None:
         it = self.list.currentItem()
@@ -142,6 +174,10 @@ class MilestonesPanel(QWidget):
 
     def take(self) -> str | None:
         """Take a milestone of the review as it is now: one undoable edit."""
+        if not takes_milestones(self.session):  # before asking anything: it could not be kept
+            self._offer_take()
+            self.sig_status.emit(NOT_IN_REPOSITORY)
+            return None
         answer = AskMilestone.name(self)
         if answer is None:
             return None

@@ -51,6 +51,9 @@ log = logging.getLogger(__name__)
 
 #: How often the listener tries the server again while it is away (ms).
 RETRY_MS = 1000
+#: How often it tries again while the server refuses the credentials (ms): a login that failed
+#: is not tried every second (each try is a failed login in the server's log).
+REFUSED_RETRY_MS = 30000
 #: The window's save label while the edits are only in the local copy.
 LOCAL_ONLY = "Saved to a local copy only: not in the repository yet"
 
@@ -75,6 +78,9 @@ class LiveRepoDocument:
     repainting (:func:`~prr_app.ui.tasks.wait_for`). It tells the window what happened through
     :func:`~prr_app.ui.tasks.post` (the GUI thread then takes the others' changes into the open
     review, as one undoable command)."""
+
+    #: a review in the repository keeps no milestones (they stay in .prr files): Take Milestone is off
+    keeps_milestones = False
 
     def __init__(self, link: "RepoLink", doc):
         self.link = link
@@ -112,7 +118,7 @@ class LiveRepoDocument:
                 from prr_app.ui.tasks import wait_for
 
                 try:
-                    written = wait_for("Saving to the repository", self.push, review, pick, retry,
+                    written = wait_for("Saving to the repository", self.push, review, pick, retry, True,
                                        label=f"Saving repo:{self.name} to the repository…", parent=self.link.window)
                 except PrrError as e:  # refused: the edits are in the local copy; said, and the window may close
                     if not self.pending:
@@ -124,13 +130,18 @@ class LiveRepoDocument:
                 return written
         return self.push(None, review, pick, retry)
 
-    def push(self, _state, review: Review, pick: dict | None = None, retry: bool = False) -> int:
-        """The push itself, on a worker thread (a task's body: ``_state`` is its TaskState)."""
+    def push(self, _state, review: Review, pick: dict | None = None, retry: bool = False,
+             explicit: bool = False) -> int:
+        """The push itself, on a worker thread (a task's body: ``_state`` is its TaskState).
+        ``explicit``: File > Save (it tries again after the repository refused the credentials)."""
         from prr_app.teamrepo.repository import ConflictError
 
         emit = functools.partial(post, self.link.sig_event.emit)
         with self._lock:
             if self.link.offline and pick is None and not retry:  # the listener says when it is back
+                self.keep_local(review)
+                return 0
+            if self.link.refused and not explicit and not retry:  # said once; File > Save tries again
                 self.keep_local(review)
                 return 0
             self.doc.review = review
@@ -145,10 +156,16 @@ class LiveRepoDocument:
                 if getattr(e, "unreachable", False):
                     emit("offline", str(e))
                     return 0
+                if getattr(e, "refused", None):  # a login refused: not offline, and not retried every edit
+                    self.link.refused = str(e)
+                    emit("refused", str(e))
+                    return 0
                 raise PrrError(_refusal(e.message), file=e.file, location=e.location) from None
             self.pending = False
             self.drop_local()
             emit("merged", (review, self.doc.review, list(self.doc.merged_by)))
+            for w in self.doc.warnings:
+                emit("warning", w)
             return written
 
     def changes_since(self, _state, version: int):
@@ -295,10 +312,11 @@ class _Listener(threading.Thread):
                         for name, version in listener.changes(timeout=0.2):
                             self.emit("change", (name, version))
             except PrrError as e:
+                refused = getattr(e, "refused", None)
                 if online:
                     online = False
-                    self.emit("offline", str(e))
-                self.stop.wait(RETRY_MS / 1000)
+                    self.emit("refused" if refused else "offline", str(e))
+                self.stop.wait((REFUSED_RETRY_MS if refused else RETRY_MS) / 1000)
             except Exception as e:  # noqa: BLE001 - never let the thread die silently
                 log.exception("repository listener")
                 if online:
@@ -321,6 +339,13 @@ class RepoLink(QObject):
         self.document: LiveRepoDocument | None = None
         self.url: str | None = None
         self.offline = False
+        #: why the repository refused the login (wrong password, unknown user...), until a push or
+        #: the listener gets in again; None while it does not
+        self.refused: str | None = None
+        self._told_refused = False  # the dialog about it was shown (once until it gets in again)
+        self._refused_timer = QTimer(self)  # tries the push again now and then while refused
+        self._refused_timer.setSingleShot(True)
+        self._refused_timer.timeout.connect(self._retry_refused)
         self._back = False  # the server just came back: say so once the edits are in
         self.conflicts = []
         self._listener: _Listener | None = None
@@ -403,6 +428,7 @@ class RepoLink(QObject):
         self.session._replace(document, untitled=False, source=None)
         self.document = document
         self.offline, self.conflicts, self._again, self._heard = False, [], False, 0
+        self.refused, self._told_refused = None, False
         self._start_listening()
         self._say()
 
@@ -468,8 +494,12 @@ class RepoLink(QObject):
                     self.sync()
         elif kind == "offline":
             self.went_offline(payload)
+        elif kind == "warning":  # e.g. the portfolio's figures not updated (checklist template not installed)
+            self.window.statusBar().showMessage(str(payload), 15000)
+        elif kind == "refused":
+            self.credentials_refused(payload)
         elif kind == "online":
-            self.offline, self._back = False, True
+            self.offline, self._back, self.refused, self._told_refused = False, True, None, False
             self.sync()
 
     def window_version(self) -> int:
@@ -494,7 +524,7 @@ class RepoLink(QObject):
         elements others changed since the window's version and take them in. Quiet when the
         server is still away."""
         doc = self.document
-        if doc is None or self.conflicts:
+        if doc is None or self.conflicts or self.refused:  # refused: File > Save tries again
             return
         if self.busy:
             self._again = True  # once the one under way is done
@@ -522,6 +552,8 @@ class RepoLink(QObject):
         self._say()
         if getattr(e, "unreachable", False):
             self.went_offline(str(e))
+        elif getattr(e, "refused", None):
+            self.credentials_refused(str(e))
         elif isinstance(e, PrrError):
             self.notify("Not saved to the repository", str(e))
         else:
@@ -563,7 +595,7 @@ class RepoLink(QObject):
         from prr_app.teamrepo.repository import ORIGIN_ID, origin
 
         was_offline, self._back = self.offline or self._back, False
-        self.offline = False
+        self.offline, self.refused, self._told_refused = False, None, False
         current = self.session.review
         changes = [c for c in review_changes(pushed, result, current=current)
                    if not (c.coll == "imports" and c.key == ORIGIN_ID)]
@@ -597,6 +629,35 @@ class RepoLink(QObject):
         self.offline, self._note = True, ""
         self._say()
 
+    def credentials_refused(self, message: str) -> None:
+        """The server refused the login (a password changed, a role dropped...): not "unreachable",
+        since waiting does not fix it. Said once in a dialog; the edits stay in the local copy."""
+        if self.document is None:
+            return
+        self.refused = message
+        self._say()
+        if not self._refused_timer.isActive():
+            self._refused_timer.start(REFUSED_RETRY_MS)
+        if self._told_refused:
+            return
+        self._told_refused = True
+        doc = self.document
+        where = f" in the local copy {doc.local}" if doc.local else " in the window"
+        self.notify("The repository refused the credentials",
+                    f"{message}\n\nYour edits are not in the repository; they are kept{where}. Fix the password "
+                    f"(~/.pgpass, PGPASSWORD or the OS keyring) or the user: the app tries again every "
+                    f"{REFUSED_RETRY_MS // 1000} seconds, and at each File > Save. File > Save As keeps a .prr file.")
+
+    def _retry_refused(self) -> None:
+        """While the login is refused: push the edits kept in the local copy again, now and then."""
+        doc = self.document
+        if doc is None or not self.refused:
+            return
+        if self.busy:
+            self._refused_timer.start(REFUSED_RETRY_MS)
+            return
+        self._run(doc.push, self.session.analysis_copy(), None, True)
+
     def conflicted(self, error) -> None:
         self.conflicts = list(error.conflicts)
         self._say()
@@ -620,6 +681,10 @@ class RepoLink(QObject):
             return
         if self.conflicts:
             text = f"repo:{doc.name}: {len(self.conflicts)} conflict(s) to settle; your edits are kept"
+        elif self.refused:
+            where = f" ({doc.local})" if doc.local else ""
+            text = (f"The repository refused the credentials: working on a local copy{where}; it tries again "
+                    f"every {REFUSED_RETRY_MS // 1000} s (File > Save As keeps a .prr)")
         elif self.offline:
             where = f" ({doc.local})" if doc.local else ""
             text = (f"Repository unreachable: working on a local copy{where}; it syncs when the server is back "
@@ -650,6 +715,7 @@ class RepoLink(QObject):
         if doc is None or not doc.pending:
             return
         why = f"{len(self.conflicts)} conflict(s) to settle" if self.conflicts else \
+            "the repository refused the credentials" if self.refused else \
             "the repository is unreachable" if self.offline else "the repository refused it"
         self.window.statusBar().showMessage(f"Not in the repository: {why}; your edits are in the local copy "
                                             f"{doc.local}", 15000)
