@@ -308,7 +308,7 @@ def test_answering_blocker_items_lowers_the_checklist_blockers():
                for c in d["model"]["answers"]["changed"])
     cb = d["analysis"]["verdict"]["checklist_blockers"]
     assert cb == {"old": 2, "new": 0}
-    assert "checklist blocker items not met: 2 -> 0" in "\n".join(D.diff_lines(d))
+    assert "checklist blocker items open (not met or unanswered): 12 -> 10 (not met 2 -> 0)" in "\n".join(D.diff_lines(d))
 
 
 def test_an_override_rescores_a_risk_with_its_reason():

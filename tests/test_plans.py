@@ -76,6 +76,17 @@ def _touched(plan: P.Plan) -> set[tuple[str, str]]:
     return out
 
 
+def _unanswered_item(name: str) -> str:
+    """An item of the example's checklist nobody answered (a plan may answer only the checklist's items)."""
+    key = ("unanswered", name)
+    if key not in _CACHE:
+        from prr_app.checklist.evaluate import evaluate
+
+        review = _example(name)
+        _CACHE[key] = next(it.key for it in evaluate(review).items if it.key not in review.answers)
+    return _CACHE[key]
+
+
 @st.composite
 def plans(draw, names=("webshop", "platform")):
     name = draw(st.sampled_from(names))
@@ -106,7 +117,7 @@ def plans(draw, names=("webshop", "platform")):
                 draw(st.integers(0, 4)) if field == "retries" else draw(st.booleans()))
             changes.append(P.Change("set-call", {"dependency": draw(st.sampled_from(deps)), field: value}))
         elif op == "answer":
-            item = draw(st.sampled_from(sorted(review.answers) + ["cap.load-test-peak", "new.item"]))
+            item = draw(st.sampled_from(sorted(review.answers) + ["cap.load-test-peak", _unanswered_item(name)]))
             changes.append(P.Change("answer", {"item": item, "status": draw(st.sampled_from(
                 ["met", "partly", "not_met", "unanswered"]))}))
     return review, P.Plan("p", changes)
@@ -437,7 +448,7 @@ def test_cli_plan_options_in_order(tmp_path, capsys):
     jsonschema_validate(res)
     assert [c["change"] for c in res["changes"]] == [
         "add a replica of cart-db in euw1-b", "give cart-svc->cart-db a fallback: empty cart",
-        "checklist cap.load-test-peak: met", "on notifier->order-events: timeout ms 500"]
+        "checklist cap.load-test-peak: met", "on notifier->order-events: timeout 500 ms"]
     assert res["owners"] == ["ann"]
     outcome = {r["id"]: r["outcome"] for r in res["risks"]}
     assert outcome["spof:component:cart-db"] == "resolved"  # the replica and the fallback: both parts

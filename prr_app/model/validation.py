@@ -190,6 +190,17 @@ def _check_policy(c, pol) -> None:
             c.number(f"$.resilience_policy.{name}.{k}", v, lo=0, unit="min")
 
 
+def member_calls_group(review: Review, gid: str, member: str) -> str:
+    """Why ``member`` cannot be a member of redundancy group ``gid`` ("" if it can): a component that
+    calls the group (hard or soft) would need itself to be up, and its own failure would never be seen
+    as the group's (a caller that joins the group it calls hides every SPOF behind it)."""
+    dep = review.dependencies.get(f"{member}->{gid}")
+    if dep is None or dep.kind == DependencyKind.ASYNC.value:
+        return ""
+    return (f"{member} calls redundancy group {gid} ({dep.kind}, {member}->{gid}), so it cannot be a member of it: "
+            f"remove the call or the member")
+
+
 def validate(review: Review) -> list[Problem]:
     """All problems in ``review``; an empty list means it is valid."""
     c = _Checker()
@@ -295,6 +306,10 @@ def validate(review: Review) -> list[Problem]:
         c.number(f"{p}.min_up", grp.min_up, lo=1, integer=True)
         if isinstance(grp.min_up, int) and grp.members and grp.min_up > len(grp.members):
             c.add(f"{p}.min_up", f"needs {grp.min_up} members up but has only {len(grp.members)}")
+        for i, m in enumerate(grp.members):
+            problem = member_calls_group(review, gid, m)
+            if problem:
+                c.add(f"{p}.members[{i}]", problem)
 
     for did, dom in review.domains.items():
         p = f"$.failure_domains[{did}]"

@@ -59,10 +59,13 @@ def change_rows(d: dict) -> list[tuple[str, str, str, str]]:
     rows: list[tuple[str, str, str, str]] = []
     if m["review"]:
         rows.append(("Review", "changed", "header", _fields(m["review"])))
+    rows += [("Resilience policy", "changed", p["term"], _policy(p)) for p in m.get("policy", [])]
+    states = m.get("answer_states", {})
     for key, title in _COLLECTION_TITLES[1:]:
         c = m[key]
-        rows += [(title, "added", i, "") for i in c["added"]]
-        rows += [(title, "removed", i, "") for i in c["removed"]]
+        state = (lambda i: _answer_state(states[i]) if key == "answers" and i in states else "")
+        rows += [(title, "added", i, state(i)) for i in c["added"]]
+        rows += [(title, "removed", i, state(i) and f"was {state(i)}") for i in c["removed"]]
         rows += [(title, "changed", ch["id"], _fields(ch["fields"])) for ch in c["changed"]]
     for dtype, sp in a["spofs"].items():
         for x in sp["new"]:
@@ -104,8 +107,29 @@ def change_rows(d: dict) -> list[tuple[str, str, str, str]]:
         because = why["inputs_added"][:2]
         if because:
             parts.append("because: " + "; ".join(because))
+        if "policy" in why:
+            p = why["policy"]
+            now = "now requires surviving it" if p["required"]["new"] else "no longer requires surviving it"
+            what = "; ".join(f"{c['term']}: {_policy(c)}" for c in p.get("changes", []))
+            parts.append(f"the resilience policy {now}" + (f" ({what})" if what else ""))
         rows.append(("Risk", "rescored", x["id"], "; ".join(parts)))
     return rows
+
+
+_POLICY_WORDS = {"survive": "must be survived", "rto_minutes": "RTO", "rpo_minutes": "RPO"}
+
+
+def _policy(p: dict) -> str:
+    """A resilience policy row of the diff in words: ``must be survived yes → no``, ``RTO none → 30 min``."""
+    unit = "" if p["field"] == "survive" else " min"
+    old = _v(p["old"]) + (unit if p["old"] is not None else "")
+    new = _v(p["new"]) + (unit if p["new"] is not None else "")
+    return f"{_POLICY_WORDS.get(p['field'], p['field'])} {old} → {new}"
+
+
+def _answer_state(st: dict) -> str:
+    extra = [x for x in (st.get("owner") and f"owner {st['owner']}", st.get("due") and f"due {st['due']}") if x]
+    return st["status"] + (f" ({', '.join(extra)})" if extra else "")
 
 
 def _verdict_line(d: dict) -> str:
@@ -115,15 +139,24 @@ def _verdict_line(d: dict) -> str:
         out += f"; {len(v['blockers_removed'])} launch blocker{'s' if len(v['blockers_removed']) != 1 else ''} cleared"
     if v["blockers_added"]:
         out += f"; {len(v['blockers_added'])} new launch blocker{'s' if len(v['blockers_added']) != 1 else ''}"
-    cb = v["checklist_blockers"]
-    if cb["old"] != cb["new"]:
-        out += f"; blocker checklist items not met {cb['old']} → {cb['new']}"
+    cb, un = v["checklist_blockers"], v.get("checklist_unanswered_blockers")
+    if un is None:  # a document from before the unanswered count
+        if cb["old"] != cb["new"]:
+            out += f"; blocker checklist items not met {cb['old']} → {cb['new']}"
+    elif cb["old"] != cb["new"] or un["old"] != un["new"]:
+        # an unanswered blocker counts as not met: answering items is progress, not "not met 0 → 1"
+        parts = [f"{what} {x['old']} → {x['new']}" for what, x in (("not met", cb), ("unanswered", un))
+                 if x["old"] != x["new"]]
+        out += (f"; blocker checklist items open (not met or unanswered) {cb['old'] + un['old']} → "
+                f"{cb['new'] + un['new']} ({', '.join(parts)})")
     return out + "."
 
 
 def _summary_rows(d: dict) -> list[tuple[str, str]]:
     m, a = d["model"], d["analysis"]
     out = []
+    if m.get("policy"):
+        out.append(("Resilience policy", f"{len(m['policy'])} changed"))
     for key, title in _COLLECTION_TITLES[1:]:
         c = m[key]
         n = (len(c["added"]), len(c["removed"]), len(c["changed"]))

@@ -23,7 +23,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from prr_app.model.entities import Review
+from prr_app.model.entities import DISRUPTION_TYPES, Review
 
 #: Version of the diff document; bumped when a key changes meaning.
 DIFF_VERSION = 1
@@ -100,11 +100,49 @@ def _collection_diff(old: dict, new: dict) -> dict:
     return {"added": added, "removed": removed, "changed": changed}
 
 
+#: The fields of a policy row, in the order they are reported.
+_POLICY_FIELDS = ("survive", "rto_minutes", "rpo_minutes")
+
+
+def diff_policy(old: Review, new: Review) -> list[dict]:
+    """``[{"term", "field", "old", "new"}]``: what the resilience policy says differently, per
+    disruption type (or domain kind): must it be survived (``survive``, true or false), its RTO and
+    RPO in minutes (None: none). The policy in force is compared: a review that states the default
+    policy says the same as one that states none."""
+    a, b = old.resilience_policy, new.resilience_policy
+    if a == b:
+        return []
+    terms = dict.fromkeys([*DISRUPTION_TYPES, *a.survive, *b.survive, *a.rto_minutes, *b.rto_minutes,
+                           *a.rpo_minutes, *b.rpo_minutes])
+    out = []
+    for t in terms:
+        for f in _POLICY_FIELDS:
+            va = (t in a.survive) if f == "survive" else getattr(a, f).get(t)
+            vb = (t in b.survive) if f == "survive" else getattr(b, f).get(t)
+            if va != vb:
+                out.append({"term": t, "field": f, "old": va, "new": vb})
+    return out
+
+
+def _answer_state(a) -> dict:
+    """An answer added or removed, as the changelog shows it: its status, and owner and due date if set."""
+    out = {"status": a.status}
+    if a.owner:
+        out["owner"] = a.owner
+    if a.due:
+        out["due"] = a.due
+    return out
+
+
 def diff_models(old: Review, new: Review) -> dict:
-    """What the reviewer's model says differently: header, elements, answers, risks, mitigations."""
-    out: dict = {"review": field_changes(old.meta, new.meta)}
+    """What the reviewer's model says differently: header, resilience policy, elements, answers, risks,
+    mitigations. ``answer_states``: the status (owner, due date) of each answer added or removed."""
+    out: dict = {"review": field_changes(old.meta, new.meta), "policy": diff_policy(old, new)}
     for key, attr in COLLECTIONS:
         out[key] = _collection_diff(getattr(old, attr), getattr(new, attr))
+    ans = out["answers"]
+    out["answer_states"] = {**{k: _answer_state(old.answers[k]) for k in ans["removed"]},
+                            **{k: _answer_state(new.answers[k]) for k in ans["added"]}}
     return out
 
 
@@ -250,6 +288,10 @@ def _why(a: dict, b: dict) -> dict:
         why["accepted"] = {"old": a.get("accepted"), "new": b.get("accepted")}
     if a.get("acceptance_expired") != b.get("acceptance_expired"):
         why["acceptance_expired"] = {"old": a.get("acceptance_expired"), "new": b.get("acceptance_expired")}
+    if a.get("policy_required", True) != b.get("policy_required", True):
+        # the resilience policy now requires surviving it, or no longer does (diff() names the change)
+        why["policy"] = {"required": {"old": a.get("policy_required", True), "new": b.get("policy_required", True)},
+                         "changes": []}
     return why
 
 
@@ -279,7 +321,8 @@ def _diff_risks(old: list[dict], new: list[dict]) -> dict:
 def _verdict_view(a: dict) -> dict:
     v = a["verdict"]
     return {"verdict": v["verdict"], "launch_blockers": list(v.get("launch_blockers", [])),
-            "checklist_blockers": v.get("checklist_blockers", 0)}
+            "checklist_blockers": v.get("checklist_blockers", 0),
+            "checklist_unanswered_blockers": v.get("checklist_unanswered_blockers", 0)}
 
 
 def diff_analyses(old_a: dict, new_a: dict) -> dict:
@@ -291,6 +334,13 @@ def diff_analyses(old_a: dict, new_a: dict) -> dict:
             "blockers_added": [x for x in vn["launch_blockers"] if x not in vo["launch_blockers"]],
             "blockers_removed": [x for x in vo["launch_blockers"] if x not in vn["launch_blockers"]],
             "checklist_blockers": {"old": vo["checklist_blockers"], "new": vn["checklist_blockers"]},
+            # an unanswered blocker counts as not met: what stands open is both (progress on answers
+            # reads as progress, not as "not met 0 -> 1")
+            "checklist_unanswered_blockers": {"old": vo["checklist_unanswered_blockers"],
+                                              "new": vn["checklist_unanswered_blockers"]},
+            "checklist_blockers_open": {
+                "old": vo["checklist_blockers"] + vo["checklist_unanswered_blockers"],
+                "new": vn["checklist_blockers"] + vn["checklist_unanswered_blockers"]},
             "reasons": {"old": list(old_a["verdict"].get("reasons", [])),
                         "new": list(new_a["verdict"].get("reasons", []))},
         },
@@ -305,36 +355,61 @@ def diff_analyses(old_a: dict, new_a: dict) -> dict:
 def diff(old: Review, new: Review, old_analysis: dict, new_analysis: dict, *,
          old_label: str = "old", new_label: str = "new") -> dict:
     """The diff document (``schemas/diff.schema.json``) of two reviews and their analyses."""
+    model = diff_models(old, new)
+    analysis = diff_analyses(old_analysis, new_analysis)
+    for x in analysis["risks"]["rescored"]:
+        if "policy" in x["why"]:
+            x["why"]["policy"]["changes"] = _policy_reason(old, new, model["policy"], old_analysis, x["id"])
     return {
         "format": "prr-diff",
         "version": DIFF_VERSION,
         "old": {"label": old_label, "system": old.meta.system_name},
         "new": {"label": new_label, "system": new.meta.system_name},
-        "model": diff_models(old, new),
-        "analysis": diff_analyses(old_analysis, new_analysis),
+        "model": model,
+        "analysis": analysis,
     }
+
+
+def _policy_reason(old: Review, new: Review, policy: list[dict], old_analysis: dict, rid: str) -> list[dict]:
+    """The policy changes behind a risk the policy now requires surviving, or no longer does: those
+    on the risk's own disruption types (a domain's kind, and what a failure of that kind counts as)."""
+    from prr_app.analysis.risks import DOMAIN_DISRUPTION
+
+    survive = [p for p in policy if p["field"] == "survive"]
+    r = next((x for x in old_analysis.get("risks", []) if x["id"] == rid), {})
+    terms = set(r.get("disruptions", ()))
+    for did in r.get("domains", ()) or ():
+        dom = new.domains.get(did) or old.domains.get(did)
+        if dom is not None:
+            terms |= {dom.kind, DOMAIN_DISRUPTION.get(dom.kind, "component")}
+    return [p for p in survive if p["term"] in terms] or survive
 
 
 def is_empty(d: dict) -> bool:
     """True when the diff reports no change at all (the verdict included)."""
     m, a = d["model"], d["analysis"]
-    if m["review"]:
+    if m["review"] or m.get("policy"):
         return False
     if any(m[k]["added"] or m[k]["removed"] or m[k]["changed"] for k, _ in COLLECTIONS):
         return False
     v = a["verdict"]
     if v["changed"] or v["blockers_added"] or v["blockers_removed"] or \
-            v["checklist_blockers"]["old"] != v["checklist_blockers"]["new"]:
+            v["checklist_blockers"]["old"] != v["checklist_blockers"]["new"] or \
+            _changed(v.get("checklist_unanswered_blockers")):
         return False
     if a["spofs"] or any(a["blast_radius"].values()) or any(a["availability"].values()):
         return False
     return not any(a["risks"].values())
 
 
+def _changed(x: dict | None) -> bool:
+    return x is not None and x["old"] != x["new"]
+
+
 def counts(d: dict) -> dict:
     """How many changes of each kind: a one-line summary's figures."""
     m, a = d["model"], d["analysis"]
-    out = {"review_fields": len(m["review"])}
+    out = {"review_fields": len(m["review"]), "policy": len(m.get("policy", []))}
     for k, _ in COLLECTIONS:
         out[k] = len(m[k]["added"]) + len(m[k]["removed"]) + len(m[k]["changed"])
     out["spofs_new"] = sum(len(v["new"]) for v in a["spofs"].values())
@@ -374,6 +449,36 @@ def _fields_text(fields: list[dict]) -> str:
     return "; ".join(f"{f['field']} {_v(f['old'])} -> {_v(f['new'])}" for f in fields)
 
 
+_POLICY_WORDS = {"survive": "must be survived", "rto_minutes": "RTO", "rpo_minutes": "RPO"}
+
+
+def policy_change_text(p: dict) -> str:
+    """One policy row in words: ``component: must be survived yes -> no``, ``zone: RTO (none) -> 30 min``."""
+    unit = "" if p["field"] == "survive" else " min"
+    old = _v(p["old"]) + (unit if p["old"] is not None else "")
+    new = _v(p["new"]) + (unit if p["new"] is not None else "")
+    return f"{p['term']}: {_POLICY_WORDS[p['field']]} {old} -> {new}"
+
+
+def answer_state_text(s: dict) -> str:
+    """An answer's status, with its owner and due date when set: ``met (owner ann, due 2026-07-01)``."""
+    extra = [x for x in (s.get("owner") and f"owner {s['owner']}", s.get("due") and f"due {s['due']}") if x]
+    return s["status"] + (f" ({', '.join(extra)})" if extra else "")
+
+
+def checklist_blockers_text(v: dict) -> str | None:
+    """The verdict's blocker checklist items, open (not met or unanswered) then and now; None if
+    neither count changed."""
+    nm, un = v["checklist_blockers"], v.get("checklist_unanswered_blockers")
+    if not _changed(nm) and not _changed(un):
+        return None
+    if un is None:  # a document from before the unanswered count
+        return f"checklist blocker items not met: {nm['old']} -> {nm['new']}"
+    op = v.get("checklist_blockers_open") or {"old": nm["old"] + un["old"], "new": nm["new"] + un["new"]}
+    parts = [f"{what} {x['old']} -> {x['new']}" for what, x in (("not met", nm), ("unanswered", un)) if _changed(x)]
+    return f"checklist blocker items open (not met or unanswered): {op['old']} -> {op['new']} ({', '.join(parts)})"
+
+
 def _risk_text(r: dict) -> str:
     flag = " BLOCKING" if r["launch_blocking"] else ""
     return f"[{r['severity']} {r['likelihood']}x{r['impact']}={r['score']}]{flag} {r['title']} ({r['id']})"
@@ -400,6 +505,13 @@ def _change_text(key: str, c: dict) -> str:
     return f"{key} {_v(c['old'])} -> {_v(c['new'])}"
 
 
+def policy_reason_text(p: dict) -> str:
+    """Why a risk was rescored when the resilience policy changed, in words."""
+    now = "now requires surviving it" if p["required"]["new"] else "no longer requires surviving it"
+    what = "; ".join(policy_change_text(x) for x in p.get("changes", []))
+    return f"because the resilience policy {now}" + (f" ({what})" if what else "")
+
+
 def diff_lines(d: dict, *, limit: int = 0) -> list[str]:
     """The diff as a changelog: the verdict first, then what changed, a section per kind.
 
@@ -413,15 +525,22 @@ def diff_lines(d: dict, *, limit: int = 0) -> list[str]:
     out.append(f"VERDICT: {v['old']} -> {v['new']}" if v["changed"] else f"VERDICT: {v['new']} (unchanged)")
     out += [f"  + launch blocker {x}" for x in v["blockers_added"]]
     out += [f"  - launch blocker {x} (cleared)" for x in v["blockers_removed"]]
-    cb = v["checklist_blockers"]
-    if cb["old"] != cb["new"]:
-        out.append(f"  checklist blocker items not met: {cb['old']} -> {cb['new']}")
+    cb = checklist_blockers_text(v)
+    if cb:
+        out.append(f"  {cb}")
 
     if m["review"]:
         out += ["", "Review", f"  ~ {_fields_text(m['review'])}"]
+    _section(out, "Resilience policy", [f"  ~ {policy_change_text(p)}" for p in m.get("policy", [])], limit)
+    states = m.get("answer_states", {})
     for key, _ in COLLECTIONS:
         c = m[key]
-        _section(out, _TITLES[key], [f"  + {x}" for x in c["added"]] + [f"  - {x}" for x in c["removed"]]
+
+        def state(x):
+            return f": {answer_state_text(states[x])}" if key == "answers" and x in states else ""
+
+        _section(out, _TITLES[key], [f"  + {x}{state(x)}" for x in c["added"]]
+                 + [f"  - {x}{state(x) and ' (was ' + state(x)[2:] + ')'}" for x in c["removed"]]
                  + [f"  ~ {ch['id']}: {_fields_text(ch['fields'])}" for ch in c["changed"]], limit)
 
     spofs = []
@@ -484,6 +603,8 @@ def diff_lines(d: dict, *, limit: int = 0) -> list[str]:
         for k in ("override", "accepted", "acceptance_expired"):
             if k in why:
                 lines.append(f"      {k.replace('_', ' ')}: {_v(why[k]['old'])} -> {_v(why[k]['new'])}")
+        if "policy" in why:
+            lines.append("      " + policy_reason_text(why["policy"]))
         risks.append("\n".join(lines))
     _section(out, "Risks", risks, limit)
     return out

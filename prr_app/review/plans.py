@@ -37,7 +37,7 @@ from prr_app.model.entities import (
     Review,
     dependency_id,
 )
-from prr_app.model.validation import check
+from prr_app.model.validation import check, member_calls_group
 from prr_app.errors import PrrError
 
 PLAN_FORMAT = "prr-plan"
@@ -126,8 +126,7 @@ class Change:
         if op == "add-fallback":
             return f"give {a['dependency']} a fallback: {a['fallback']}"
         if op == "set-call":
-            parts = [f"{k.replace('_', ' ')} {v}" for k, v in a.items() if k != "dependency"]
-            return f"on {a['dependency']}: {', '.join(parts)}"
+            return f"on {a['dependency']}: {', '.join(_call_words(k, v) for k, v in a.items() if k != 'dependency')}"
         if op == "add-alternative":
             return f"add an independent second {a['component']}" + (f" ({a['id']})" if a.get("id") else "") + \
                 " and serve its callers and journeys through a redundancy group of both"
@@ -140,6 +139,21 @@ class Change:
         if op == "set":
             return f"set {a['collection']} {a['id']} {a['field']} = {a['value']!r}"
         return op  # pragma: no cover - every op is listed above
+
+
+#: A call setting in words, true and false: "with backoff", "without a circuit breaker".
+_CALL_FLAGS = {"backoff": "backoff", "retry_budget": "a retry budget", "circuit_breaker": "a circuit breaker"}
+
+
+def _call_words(key: str, value) -> str:
+    """One of a set-call's settings in words: ``timeout 500 ms``, ``2 retries``, ``with backoff``."""
+    if key in _CALL_FLAGS and isinstance(value, bool):
+        return ("with " if value else "without ") + _CALL_FLAGS[key]
+    if key == "timeout_ms":
+        return f"timeout {value} ms"
+    if key == "retries":
+        return "no retries" if value == 0 else f"{value} retr{'y' if value == 1 else 'ies'}"
+    return f"{key.replace('_', ' ')} {value}"
 
 
 @dataclass
@@ -236,13 +250,19 @@ def write_plan(plan: Plan, path: str | Path) -> None:
 class _Editor:
     """Applies changes to a copy of a review, replacing (never mutating) the elements it edits."""
 
-    def __init__(self, review: Review, *, file: str | None):
+    def __init__(self, review: Review, *, file: str | None, checklist=None, explain: bool = True):
         self.r = Review(**{f.name: (dict(v) if isinstance(v, dict) else copy.deepcopy(v))
                            for f in dataclasses.fields(Review) for v in [getattr(review, f.name)]})
         self.file = file
         self.where = "$"
-        #: dependency ids an earlier change re-targeted (add-alternative): old id -> new id
-        self.moved: dict[str, str] = {}
+        self.original = review
+        self._checklist = checklist  # the checklist of the review, evaluated when an answer needs it
+        self.explain = explain  # refusals say what was meant ("did you mean ...?"); the search needs no words
+        self._current = None  # the checklist of the review as the changes so far left it (answers keep it)
+        #: components an earlier add-alternative put into a redundancy group: component -> group.
+        #: A call to such a component is made to the group, whenever the call was made (one that
+        #: existed when the group was made, or one a later change copied, e.g. a second of its caller)
+        self.grouped: dict[str, str] = {}
 
     def fail(self, message: str):
         raise PrrError(message, file=self.file, location=self.where)
@@ -257,10 +277,18 @@ class _Editor:
         return self._get("components", cid, "component")
 
     def dependency(self, did):
-        """The dependency ``did`` (following an earlier change that re-targeted it to a group)."""
-        while isinstance(did, str) and did not in self.r.dependencies and did in self.moved:
-            did = self.moved[did]
-        return self._get("dependencies", did, "dependency")
+        """The dependency ``did``, following an earlier add-alternative that put its target into a
+        redundancy group: ``a->b`` is then ``a->b-group``, whenever the call ``a->b`` was made."""
+        given, seen = did, set()
+        while isinstance(did, str) and did not in self.r.dependencies and did not in seen:
+            seen.add(did)
+            source, sep, target = did.partition("->")
+            if not sep or target not in self.grouped:
+                break
+            did = dependency_id(source, self.grouped[target])
+        if not isinstance(did, str) or did not in self.r.dependencies:
+            self.fail(f"no dependency {given!r} in the review")
+        return self.r.dependencies[did]
 
     def replace(self, attr: str, eid: str, **fields):
         coll = getattr(self.r, attr)
@@ -364,7 +392,7 @@ class _Editor:
             del self.r.dependencies[d.id]
             nd = dataclasses.replace(d, target=gid, evidence=list(d.evidence))
             self.r.dependencies[nd.id] = nd
-            self.moved[d.id] = nd.id
+        self.grouped[component] = gid
         # and the journeys that entered by the first enter by the pair (served while one is up)
         for jid, j in list(self.r.journeys.items()):
             if component in j.entry:
@@ -375,6 +403,9 @@ class _Editor:
         self.component(component)
         if component in g.members:
             self.fail(f"{component} is already a member of {group}")
+        problem = member_calls_group(self.r, group, component)
+        if problem:
+            self.fail(problem)
         self.replace("groups", group, members=g.members + [component])
 
     def op_answer(self, item, status, note=None, evidence=None, reason=None):
@@ -382,12 +413,45 @@ class _Editor:
             self.fail("item must be a checklist item id")
         if status not in AnswerStatus.values():
             self.fail(f"status must be one of {', '.join(AnswerStatus.values())}, got {status!r}")
+        self._check_answer(item, status, note=note, evidence=evidence, reason=reason)
         old = self.r.answers.get(item) or ChecklistAnswer(item=item)
         fields = {"status": status}
         for k, v in (("note", note), ("evidence", evidence), ("reason", reason)):
             if v is not None:
                 fields[k] = str(v)
         self.r.answers[item] = dataclasses.replace(old, history=list(old.history), **fields)
+
+    def _check_answer(self, item: str, status: str, **fields) -> None:
+        """Refuse an answer ``prr checklist-answer`` refuses (an item the review's checklist does not
+        have, "did you mean ...?"; not applicable without a reason), by its own code: the answer is
+        made on a scratch copy of the review, the plan's review keeps the plan's answer unstamped."""
+        from prr_app.checklist.answers import set_answer
+        from prr_app.checklist.evaluate import evaluate
+
+        # the items of the review as it is (what the plan was made from; an earlier change may rename one:
+        # a component's item becomes its group's once add-alternative puts it in one), else of the review as
+        # the earlier changes left it (the items of a component a change added)
+        try:
+            if self._checklist is None:
+                self._checklist = evaluate(self.original)
+            res = self._checklist
+            if item not in res and item not in self.r.answers:
+                if self._current is None:
+                    self._current = evaluate(self.r)
+                res = self._current
+                if item not in res and not self.explain:  # the search: no "did you mean" over every key
+                    self.fail(f"no checklist item {item!r} in the review's checklist")
+        except PrrError as e:
+            self.fail(e.message)
+        scratch = copy.copy(self.r)
+        scratch.answers = dict(self.r.answers)
+        if item in scratch.answers:
+            scratch.answers[item] = copy.deepcopy(scratch.answers[item])
+        try:
+            set_answer(scratch, item, status=status, result=res, at="2000-01-01T00:00:00+00:00",
+                       **{k: str(v) for k, v in fields.items() if v is not None})
+        except PrrError as e:
+            self.fail(e.message)
 
     def op_complete_mitigation(self, mitigation):
         self._get("mitigations", mitigation, "mitigation")
@@ -403,20 +467,25 @@ class _Editor:
         self.replace(collection, id, **{field: copy.deepcopy(value)})
 
 
-def apply_plan(review: Review, plan: Plan, *, file: str | None = None) -> Review:
+def apply_plan(review: Review, plan: Plan, *, file: str | None = None, checklist=None,
+               explain: bool = True) -> Review:
     """The review as it would be once the plan lands (a new object; ``review`` is not changed).
 
     Every change is checked against the review as the earlier changes left it; a change that
     does not apply, or a result that breaks the model's rules, raises :class:`PrrError` naming
-    the plan file and the change (``$.changes[i]``).
+    the plan file and the change (``$.changes[i]``). ``checklist``: ``checklist.evaluate(review)``
+    when the caller has it (answers are checked against it); ``explain=False``: refusals without
+    the "did you mean" hints (a search that tries many plans).
     """
-    ed = _Editor(review, file=file)
+    ed = _Editor(review, file=file, checklist=checklist, explain=explain)
     for i, ch in enumerate(plan.changes):
         ed.where = f"$.changes[{i}]"
         for mid in ch.mitigations:
             if mid not in review.mitigations:
                 ed.fail(f"no mitigation {mid!r} in the review")
         getattr(ed, "op_" + ch.op.replace("-", "_"))(**ch.args)
+        if ch.op not in ("answer", "complete-mitigation"):
+            ed._current = None
     ed.where = "$"
     try:
         return check(ed.r)
@@ -425,11 +494,23 @@ def apply_plan(review: Review, plan: Plan, *, file: str | None = None) -> Review
                        location=e.location) from None
 
 
-def applicable(review: Review, plan: Plan) -> tuple[list[Change], list[str]]:
+def _checklist_of(review: Review):
+    """``checklist.evaluate(review)``, or None when the checklist cannot be evaluated (each answer then says why)."""
+    from prr_app.checklist.evaluate import evaluate
+
+    try:
+        return evaluate(review)
+    except PrrError:
+        return None
+
+
+def applicable(review: Review, plan: Plan, *, checklist=None, explain: bool = True) -> tuple[list[Change], list[str]]:
     """The plan's changes that still apply to ``review``, in order, and the others in words with why (a
     component deleted since the plan was made: "add a replica of cartservice" can no longer land)."""
+    if checklist is None and any(c.op == "answer" for c in plan.changes):
+        checklist = _checklist_of(review)
     try:
-        apply_plan(review, plan, file="plan")
+        apply_plan(review, plan, file="plan", checklist=checklist, explain=explain)
         return list(plan.changes), []
     except PrrError:
         pass
@@ -437,7 +518,8 @@ def applicable(review: Review, plan: Plan) -> tuple[list[Change], list[str]]:
     dropped: list[str] = []
     for c in plan.changes:
         try:
-            apply_plan(review, Plan(plan.name, kept + [c], plan.description), file="plan")
+            apply_plan(review, Plan(plan.name, kept + [c], plan.description), file="plan", checklist=checklist,
+                       explain=explain)
             kept.append(c)
         except PrrError as e:
             dropped.append(f"{c.describe()} ({e.message})")
@@ -818,16 +900,27 @@ def shortest_path_to_ready(review: Review, *, seed: int = 0, today: str | None =
     if before is None:
         before = analyze(review, seed=seed, today=today).to_dict()
     analyses = 1
+    checklist = None  # the review's checklist, evaluated once for every plan tried
 
-    def run(changes: list[Change]) -> tuple[Review | None, dict]:
-        """The review and its analysis with these changes; (None, {}) when they do not apply together."""
+    def run(changes: list[Change]) -> tuple[Review | None, dict, list[Change]]:
+        """The review and its analysis with these changes, and the changes that applied: a change that
+        only applied with one the search dropped or escalated (an answer to an item of a group an
+        add-alternative made) is left out, so the plan the search returns always applies."""
         nonlocal analyses
         analyses += 1
+        nonlocal checklist
+        changes = _ordered(changes)
+        if checklist is None:
+            checklist = _checklist_of(review)
         try:
-            applied = apply_plan(review, Plan("search", _ordered(changes)))
+            applied = apply_plan(review, Plan("search", changes), checklist=checklist, explain=False)
         except PrrError:
-            return None, {}
-        return applied, analyze(applied, seed=seed, today=today).to_dict()
+            changes, _ = applicable(review, Plan("search", changes), checklist=checklist, explain=False)
+            try:
+                applied = apply_plan(review, Plan("search", changes), checklist=checklist, explain=False)
+            except PrrError:  # each applies after the others, yet not all together: nothing to show
+                return None, {}, []
+        return applied, analyze(applied, seed=seed, today=today).to_dict(), changes
 
     def ok(a: dict) -> bool:
         return bool(a) and a["verdict"]["verdict"] in GOOD_VERDICTS
@@ -856,7 +949,7 @@ def shortest_path_to_ready(review: Review, *, seed: int = 0, today: str | None =
         return out
 
     pick(review, before)
-    applied, after = run(current())
+    applied, after, changes = run(current())
     rounds = 1
     while not ok(after) and rounds < max_rounds and after:
         open_blockers = _blockers(applied, after)
@@ -869,25 +962,26 @@ def shortest_path_to_ready(review: Review, *, seed: int = 0, today: str | None =
         pick(applied, after)  # blockers on what the changes added, or unfolded by them
         if not moved and len(options) == n_before:
             break
-        applied, after = run(current())
+        applied, after, changes = run(current())
         rounds += 1
-    changes = current()
     if not ok(after):
         # out of reach: keep what clears blockers; drop the changes whose every risk stayed a blocker
         if after:
             left = _blockers(applied, after)
             trial = [c for c in changes if not set(c.reason.split("; ")) <= left]
             if len(trial) < len(changes):
-                r2, a = run(trial)
+                r2, a, kept = run(trial)
                 if a and len(_blockers(r2, a)) <= len(left):
-                    changes, applied, after = trial, r2, a
+                    changes, applied, after = kept, r2, a
         return _path_result(review, applied, changes, before, after, analyses, reached=False, rounds=rounds)
     # reverse deletion, most expensive first (domains last: other changes may use them)
     for ch in sorted(changes, key=lambda c: (c.op == "add-domain", -c.weight)):
+        if ch not in changes:
+            continue  # left out with one dropped before it
         trial = [c for c in changes if c is not ch]
-        r2, a = run(trial)
+        r2, a, kept = run(trial)
         if ok(a):
-            changes, applied, after = trial, r2, a
+            changes, applied, after = kept, r2, a
     return _path_result(review, applied, changes, before, after, analyses, reached=True, rounds=rounds)
 
 

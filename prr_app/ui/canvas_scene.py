@@ -1137,6 +1137,10 @@ class GraphScene(QGraphicsScene):
                 g.setToolTip(f"{eid}: removed since the milestone")
                 self.addItem(g)
                 self._mark_items.append(g)
+            # the scene holds the ghosts with room around: scrolled to, none is cut off at the edge (under the
+            # Legend button in the view's corner)
+            self._keep_room(rect=QRectF(base.left(), base.bottom() + 40, 6 * (NODE_W + 20),
+                                        ((len(ghosts) + 5) // 6) * (NODE_H + 20)))
         for eid, mark in marks.items():
             text, colour = self.MARKS.get(mark, (mark, "#455a64"))
             host = self.nodes.get(eid) or self.edges.get(eid)
@@ -1156,7 +1160,8 @@ class GraphScene(QGraphicsScene):
             box.setPen(pen)
             badge.setParentItem(box)
             if isinstance(host, NodeItem):
-                box.setPos(host.w - box.rect().width() + 2, -box.rect().height() - 2)
+                # on the top-left corner: the top-right one holds the SPOF or severity badge
+                box.setPos(-2, -box.rect().height() - 2)
             else:
                 box.setPos(host.path().pointAtPercent(0.5))
             box.setZValue(5)

@@ -138,7 +138,32 @@ class PlanPanel(QWidget):
         if c.placement:
             used = set(c.placement)
             dom = next((s for p in c.placement if (s := P._free_sibling(self.session.review, p, used))), None)
-        return self.add([P.Change("add-replica", {"component": cid, **({"domain": dom} if dom else {})})])
+        change = P.Change("add-replica", {"component": cid, **({"domain": dom} if dom else {})})
+        # a second click is a second replica, as `prr plan --add-replica X --add-replica X` gives two: the
+        # plan's change for the same component and domain becomes "add 2 replicas" (one line, one effort)
+        for i, old in enumerate(self.plan.changes):
+            if old.op == "add-replica" and {k: v for k, v in old.args.items() if k != "count"} == change.args:
+                more = P.Change("add-replica", {**old.args, "count": old.args.get("count", 1) + 1},
+                                mitigations=list(old.mitigations), effort=old.effort, owner=old.owner, due=old.due,
+                                reason=old.reason)
+                return self.replace(i, more, f"{more.describe()}")
+        return self.add([change])
+
+    def replace(self, index: int, change: P.Change, text: str = "") -> bool:
+        """Put ``change`` in place of the plan's change at ``index`` if the plan still applies."""
+        if not self.active:
+            self.sig_status.emit("Turn plan mode on first: the review itself is not edited here")
+            return False
+        changes = list(self.plan.changes)
+        changes[index] = change
+        try:
+            P.apply_plan(self.session.review, P.Plan(self.plan.name, changes, self.plan.description), file="plan")
+        except PrrError as e:
+            self.sig_status.emit(e.message)
+            return False
+        self.plan.changes = changes
+        self._changed(text)
+        return True
 
     def add_fallback(self) -> bool:
         did = self._selected("dependency")
