@@ -296,6 +296,18 @@ def fsync_folder(path: str | Path) -> None:
         os.close(fd)
 
 
+def refuse_read_only(path: str | Path, shown: str | None = None) -> None:
+    """Raise if the file is read-only to this user, or marked read-only for everyone (``chmod a-w``:
+    root may write anything, but a file its owner made read-only is not one to change in place)."""
+    p = real_target(path)
+    try:
+        mode = os.stat(p).st_mode
+    except OSError:
+        return  # gone: the caller says so
+    if not os.access(p, os.W_OK) or not mode & 0o222:
+        raise PrrError("cannot write: the file is read-only", file=str(path) if shown is None else shown)
+
+
 def atomic_write_text(path: str | Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 

@@ -723,6 +723,33 @@ def _ident(path: Path, shown: str) -> tuple[int, int]:
     return st.st_dev, st.st_ino
 
 
+def _ident_or_none(path: Path) -> tuple[int, int] | None:
+    """:func:`_ident` right after this program's own write (None if the file went meanwhile)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _same_review(snapshot: dict, rows: dict) -> bool:
+    """Does the file (``rows``) still hold the review this store read (``snapshot``), or another one
+    saved over it? The same system name, or at least half of the smaller review's components shared."""
+    mine, theirs = set(snapshot.get("component", {})), set(rows.get("component", {}))
+    if mine and theirs and len(mine & theirs) * 2 >= min(len(mine), len(theirs)):
+        return True
+    t = next(t for t in _tables() if t.name == "review")
+    names = {t.thaw(v).get("system_name") for v in snapshot.get("review", {}).values()}
+    return bool(names & {r.get("system_name") for r in rows.get("review", {}).values()})
+
+
+def _another_review(rows: dict) -> str:
+    name = next((r.get("system_name") for r in rows.get("review", {}).values()), None) or "another system"
+    return (f"not saved: another program saved another review over this file ({name}, "
+            f"{len(rows.get('component', {}))} components); your edits are kept in the window: save them "
+            "to another file with File > Save As")
+
+
 def _sqlalchemy_engine(creator):
     engine = create_engine("sqlite://", creator=creator, poolclass=StaticPool, json_serializer=_ENCODER.encode)
 
@@ -786,8 +813,7 @@ def _lock_current(real: Path, shown: str) -> _Lock:
     names that same file once the lock is held, SQLite has it too).
     """
     def begin(_fd: int) -> sqlite3.Connection:
-        if not os.access(real, os.W_OK):
-            raise PrrError("cannot write: the file is read-only", file=shown)
+        paths.refuse_read_only(real, shown)
         con = _connect(str(real))
         try:
             con.execute("BEGIN IMMEDIATE")
@@ -897,6 +923,12 @@ class ReviewStore:
         self._loaded: Review | None = None  # read when the file was opened, not yet handed out
         self._engine = None  # reads: on the file at the path when it connected (``_engine_ident``)
         self._engine_ident = None
+        #: the file (device, inode) whose rows the snapshot holds: every write replaces the file, so
+        #: another file at the path means another program wrote since (None: not known)
+        self._seen: tuple[int, int] | None = None
+        #: after a save that found another program's writes: the review as the file holds it now
+        #: (theirs and this save's), and the snapshot is that; None after a save that found none
+        self.theirs: Review | None = None
         self._writer = None  # writes: on the copy being built (``_writing``), see _rewrite
         self._writing: sqlite3.Connection | None = None
         self._closed = False
@@ -1010,6 +1042,7 @@ class ReviewStore:
         rows = self.read_rows()
         review = self._build(rows)
         self._snapshot = _frozen(rows)
+        self._seen = self._engine_ident
         return review
 
     def snapshot_rows(self) -> dict[str, dict[tuple, dict]]:
@@ -1055,20 +1088,27 @@ class ReviewStore:
             new = review_rows(out)
             self._write(conn, rows, new)
         self._snapshot = _frozen(new)
+        self._seen = _ident_or_none(self.real)
         return out
 
     def save(self, review: Review) -> int:
         """Write what changed in ``review`` since it was read (or last saved), in one transaction.
 
         Under the write lock, every row about to change must still be what this store read
-        or wrote last; a row another program changed meanwhile raises :class:`SaveConflict`
-        and nothing is written. Rows the other program changed that this review does not
-        touch are kept. Returns the number of rows written or deleted.
+        or wrote last, or already what this save writes; a row another program changed
+        otherwise raises :class:`SaveConflict` and nothing is written (so does a deletion that
+        another program's new rows still name). Rows the other program changed that this
+        review does not touch are kept. When another program wrote since, the file must still
+        hold this review (not another one saved over it: :func:`_same_review`), and after the
+        write :attr:`theirs` is the review as the file holds it, the other program's changes
+        included: whoever shows ``review`` may take those changes in (:func:`theirs_changes`).
+        Returns the number of rows written or deleted.
         """
         if self.readonly:
             raise PrrError("the review is open read-only", file=self.shown)
         new = review_rows(review)
         frozen = _frozen(new)
+        self.theirs = None
         with self._lock:
             if self._snapshot is None:
                 self.load()
@@ -1077,22 +1117,88 @@ class ReviewStore:
                                 if old[t.name].get(k) != frozen[t.name].get(k)] for t in _tables()}
             if not any(touched.values()):
                 return 0
+            file_rows = None
             with self._transaction(write=True) as conn:
+                if self._seen is not None and _ident(self.real, self.shown) != self._seen:
+                    file_rows = self._read_all(conn)  # another program wrote: is it still this review?
+                    if not _same_review(old, file_rows):
+                        raise PrrError(_another_review(file_rows), file=self.shown)
                 conflicts = []
                 for t in _tables():
                     keys = touched[t.name]
                     if not keys:
                         continue
-                    now = self._read_keys(conn, t, keys)
-                    conflicts += [(t.name, k) for k in keys
-                                  if (t.freeze(now[k]) if k in now else None) != old[t.name].get(k)]
+                    now = {k: t.freeze(r) for k, r in (
+                        file_rows[t.name] if file_rows is not None else self._read_keys(conn, t, keys)).items()}
+                    already = []
+                    for k in keys:
+                        cur = now.get(k)
+                        if cur == old[t.name].get(k):
+                            continue
+                        if cur == frozen[t.name].get(k):
+                            already.append(k)  # the other program wrote what this save writes
+                        else:
+                            conflicts.append((t.name, k))
+                    for k in already:
+                        keys.remove(k)
                 if conflicts:
                     raise SaveConflict(conflicts, file=self.shown)
                 # every touched row differs: what is in new is written, what is only in old deleted
-                changes = self._write(conn, {n: {k: old[n][k] for k in ks if k in old[n]} for n, ks in touched.items()},
-                                      {n: {k: new[n][k] for k in ks if k in new[n]} for n, ks in touched.items()})
+                olds = {n: {k: old[n][k] for k in ks if k in old[n]} for n, ks in touched.items()}
+                news = {n: {k: new[n][k] for k in ks if k in new[n]} for n, ks in touched.items()}
+                if file_rows is not None:
+                    merged = {n: dict(rows) for n, rows in file_rows.items()}
+                    for n, ks in touched.items():
+                        for k in ks:
+                            if k in new[n]:
+                                merged[n][k] = new[n][k]
+                            else:
+                                merged[n].pop(k, None)
+                    broken = self._broken_by(old, file_rows, merged, news)
+                    if broken:  # another program's rows name what this save deletes: the user decides
+                        raise SaveConflict(broken, file=self.shown)
+                try:
+                    changes = self._write(conn, olds, news)
+                except (IntegrityError, sqlite3.IntegrityError):
+                    # another program's rows name what this save deletes (a dependency added to a
+                    # component deleted here): the user decides, as for any conflict
+                    gone = [(n, k) for n, ks in olds.items() for k in ks if k not in news[n]]
+                    raise SaveConflict(gone or [(n, k) for n, ks in touched.items() for k in ks],
+                                       file=self.shown) from None
+            if file_rows is not None:
+                self.theirs = self._build(merged)
+            # the base of the next save stays this review's rows: a row of theirs it does not take in
+            # is not touched, and one it takes in is already in the file (not a conflict)
             self._snapshot = frozen
+            self._seen = _ident_or_none(self.real)
         return changes
+
+    def _broken_by(self, base: dict, theirs: dict, merged: dict, news: dict) -> list[tuple[str, tuple]]:
+        """When this save (``news``, over the snapshot ``base``) meets another program's writes
+        (``theirs``, the file): the rows that cannot go together in ``merged``, this save's and the
+        file's (a dependency the other program added on a component deleted here). Empty when the
+        merged review has no problem the file's did not have."""
+        from prr_app.model.validation import validate
+
+        try:
+            after = review_from_rows(merged, self.shown)
+        except (TypeError, KeyError, ValueError):
+            after = None
+        if after is not None:
+            now = review_from_rows(theirs, self.shown)
+            known = {str(p) for p in validate(now)}
+            if not [p for p in validate(after) if str(p) not in known]:
+                return []
+        gone = {(n, k) for n, rows in base.items() for k in rows if k not in merged[n]}
+        names = {k[0] for _n, k in gone if len(k) == 1}
+        out = sorted(gone)
+        for t in _tables():
+            for k, row in theirs[t.name].items():
+                if t.freeze(row) != base[t.name].get(k) and (set(k) & names or any(
+                        v in names or (isinstance(v, list) and names.intersection(map(str, v)))
+                        for v in row.values() if isinstance(v, (str, list)))):
+                    out.append((t.name, k))
+        return out or [(n, k) for n, ks in news.items() for k in ks]
 
     def _read_keys(self, conn, t: _Table, keys: list[tuple]) -> dict[tuple, dict]:
         out = {}
@@ -1194,6 +1300,7 @@ def open_store(
         store = ReviewStore(real, readonly=readonly, shown=shown)
         if _snapshot is not None:
             store._snapshot = _snapshot
+            store._seen = _ident_or_none(real)
         elif lean and readonly:
             try:
                 with store._transaction(write=False) as conn:

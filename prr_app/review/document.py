@@ -164,6 +164,7 @@ def edit_review(path: str | Path, change: Callable[[Review], Review | None], *,
         save_review(out, output, overwrite=force)
         return out
     if file_kind(p) == "json":
+        paths.refuse_read_only(p)
         with paths.locked_file(p) as fd:
             raw = paths.read_fd(fd, str(p))
             review = json_io.review_from_json_bytes(raw, file=str(p))
@@ -272,6 +273,27 @@ class ReviewDocument:
     def save(self) -> int:
         """Write what changed; raises ``SaveConflict`` if another program changed the same rows."""
         return self.store.save(self.review)
+
+    def theirs_changes(self, saved: Review, current: Review) -> list:
+        """After a save that found another program's writes (``store.theirs``): what that program
+        changed, as changes of ``current`` (the review shown), ``saved`` being the copy that save
+        wrote. An element changed here since ``saved`` is left as it is here: its next save meets
+        the other program's version and asks the user (a conflict). Taken once: ``store.theirs``
+        is cleared."""
+        from prr_app.review.edits import SINGLES, Change, review_changes
+
+        theirs, self.store.theirs = self.store.theirs, None
+        if theirs is None:
+            return []
+
+        def value(review: Review, coll: str, key: str):
+            return getattr(review, coll) if coll in SINGLES else getattr(review, coll).get(key)
+
+        out = review_changes(saved, theirs, current)
+        for key in list(saved.milestones) + [k for k in theirs.milestones if k not in saved.milestones]:
+            if saved.milestones.get(key) != theirs.milestones.get(key):
+                out.append(Change("milestones", key, current.milestones.get(key), theirs.milestones.get(key)))
+        return [c for c in out if value(current, c.coll, c.key) == value(saved, c.coll, c.key)]
 
     def reload(self) -> Review:
         """Read the review again from the file (after a ``SaveConflict``, say); the edits not

@@ -129,10 +129,13 @@ class Ask:
         return {mine: "mine", theirs: "theirs", save_as: "save_as"}.get(box.clickedButton())
 
     @classmethod
-    def keep_unsaved(cls, parent, title: str) -> str:
-        """'save', 'discard' or 'cancel' for a review that has no file of its own."""
+    def keep_unsaved(cls, parent, title: str, unwritable: bool = False) -> str:
+        """'save', 'discard' or 'cancel' for a review that has no file of its own, or whose file
+        could not take its edits (``unwritable``)."""
         r = QMessageBox.question(
             parent, "Save the review?",
+            f"The edits to {title} could not be written to its file. Save them to another file before "
+            "closing?" if unwritable else
             f"{title} has not been saved to a file of its own yet. Save it before closing?",
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel)
         return {QMessageBox.StandardButton.Save: "save", QMessageBox.StandardButton.Discard: "discard"}.get(r, "cancel")

@@ -135,6 +135,9 @@ class MainWindow(QMainWindow):
         s.sig_saved.connect(self._update_save_label)
         s.sig_save_failed.connect(self._on_save_failed)
         s.sig_save_conflict.connect(self._on_save_conflict)
+        s.sig_took_theirs.connect(lambda n: self.statusBar().showMessage(
+            f"Saved, with {n} change{'s' if n != 1 else ''} another program saved to this file meanwhile, now shown "
+            "here", 8000))
         s.undo_stack.cleanChanged.connect(self._update_title)
         self.live.sig_result.connect(self._on_result)
         self.live.sig_outdated.connect(self.findings.set_updating)
@@ -395,6 +398,9 @@ class MainWindow(QMainWindow):
         for a in (self.milestones_dock.toggleViewAction(), self.a_take_milestone, self.a_changes_since,
                   self.a_plan_mode):
             menu.addAction(a)
+        # shown from the menu, the dock comes to the front of the tabs it shares with the Inspector
+        self.milestones_dock.toggleViewAction().triggered.connect(
+            lambda on: self.milestones_dock.raise_() if on else None)
 
     def take_milestone(self):
         self.commit_editing()
@@ -731,7 +737,8 @@ class MainWindow(QMainWindow):
                 states[f] = "origin" if preview else "failed"
         self.scene.set_states(states, failed_domains=[f for f in failing if f in r.domains])
         down = sorted(out.down - set(failing))
-        parts = [f"{len(down)} down", f"{len(out.degraded)} degraded"]
+        # counted as the analysis counts a blast radius (prr analyze, the diff, the PDF): what fails is down too
+        parts = [f"{len(out.down)} down", f"{len(out.degraded)} degraded"]
         if out.journeys_down:
             parts.append("journeys DOWN: " + ", ".join(sorted(out.journeys_down)))
         if out.journeys_degraded:
@@ -1017,16 +1024,18 @@ class MainWindow(QMainWindow):
         """Before replacing an untitled review that has edits: save, discard or stay."""
         self.commit_editing()
         s = self.session
+        unwritable = False
         if s.document is not None and not s.untitled:
             try:  # the user's own file: write what is pending; a conflict asks first
                 if not self._flush_or_resolve():
                     return False
-            except PrrError as e:
-                show_error(self, "Could not save", e, "Your edits are kept in the window; try File > Save As.")
-                return False
-        if not s.has_unsaved_work:
+            except PrrError as e:  # the file cannot take them: the choice below (Save As, discard, stay)
+                show_error(self, "Could not save", e, "Your edits are kept in the window: save them to another "
+                                                      "file next, or stay.")
+                unwritable = True
+        if not (s.has_unsaved_work or unwritable):
             return True
-        ans = Ask.keep_unsaved(self, s.title)
+        ans = Ask.keep_unsaved(self, s.title, unwritable=True) if unwritable else Ask.keep_unsaved(self, s.title)
         if ans == "save":
             return self.save_as()
         return ans == "discard"
@@ -1039,6 +1048,7 @@ class MainWindow(QMainWindow):
             if not self._flush_or_resolve():
                 return False
         except Exception as e:  # noqa: BLE001
+            self.save_label.setText("NOT SAVED")
             show_error(self, "Could not save", e, "Your edits are kept in the window; try File > Save As.")
             return False
         self.statusBar().showMessage(f"Saved {self.session.path}", 3000)

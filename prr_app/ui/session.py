@@ -118,6 +118,8 @@ class ReviewSession(QObject):
     #: another program changed what this save would change (a SaveConflict); nothing was written
     sig_save_conflict = Signal(object)
     sig_dirty_changed = Signal(bool)
+    #: a save found another program's changes and took them in: how many elements
+    sig_took_theirs = Signal(int)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -130,6 +132,7 @@ class ReviewSession(QObject):
         self._dirty = False  # edits not yet written to disk
         self._side_edited = False
         self.conflict = None  # the SaveConflict of the last save, until it is resolved
+        self._theirs_saved: Review | None = None  # the copy a worker's save wrote, when it found others' writes
         self.last_save_s = 0.0
         #: edits so far, and the last of them on disk: an autosave on a worker writes a copy of
         #: the review as of one edit, and never after a later one was written (under the lock)
@@ -379,12 +382,30 @@ class ReviewSession(QObject):
             document.store.save(review)
             self.last_save_s = time.perf_counter() - t0
             self._saved_edits = edits
+            if document.store.theirs is not None:
+                self._theirs_saved = review  # taken in on this thread's return (_take_theirs)
         return edits
 
     def _autosaved(self, edits: int, document) -> None:
+        self._take_theirs(document)
         if document is not self.document or edits < self._edits:
             return  # another file since, or edited since: that edit's own save follows
         self._saved()
+
+    def _take_theirs(self, document, saved: Review | None = None) -> None:
+        """After a save that found another program's writes: show them here (not an edit of this
+        window's: the undo history is left as it is)."""
+        from prr_app.review.edits import apply_changes
+
+        saved, self._theirs_saved = saved or self._theirs_saved, None
+        if document is not self.document or saved is None or not hasattr(document, "theirs_changes"):
+            return
+        changes = document.theirs_changes(saved, self.review)
+        if not changes:
+            return
+        apply_changes(self.review, changes)
+        self.sig_review_changed.emit({c.coll for c in changes})
+        self.sig_took_theirs.emit(len(changes))
 
     def _autosave_failed(self, e, _tb) -> None:
         from prr_app.persistence.store import SaveConflict
@@ -427,8 +448,14 @@ class ReviewSession(QObject):
         with self._save_lock:
             self._create_recovery()  # (if it has none yet)
             t0 = time.perf_counter()
+            from prr_app.review.document import ReviewDocument
+
+            saved = self.analysis_copy() if isinstance(self.document, ReviewDocument) else None
             try:
-                self.document.save()
+                if saved is not None:  # what was written, to tell another program's changes from it
+                    self.document.store.save(saved)
+                else:  # a review of the team repository: its document pushes
+                    self.document.save()
             except SaveConflict as e:
                 self.conflict = e
                 raise
@@ -436,6 +463,8 @@ class ReviewSession(QObject):
             self.last_save_s = time.perf_counter() - t0
             self._saved_edits = self._edits
         self._saved()
+        if saved is not None and self.document.store.theirs is not None:
+            self._take_theirs(self.document, saved)
 
     def save_now(self) -> None:
         """An explicit save (File > Save): pending edits written on a worker, as the autosave does,
@@ -465,6 +494,7 @@ class ReviewSession(QObject):
             self.conflict = e
             raise
         self.conflict = None
+        self._take_theirs(document)
         if document is not self.document:
             return  # another review since
         if edits >= self._edits:
@@ -494,15 +524,8 @@ class ReviewSession(QObject):
             return
         if self.document is None:
             self._create_recovery()
-        from prr_app.persistence.store import SaveConflict
-
         with self._save_lock:  # after an autosave under way; none writes this file after it
-            try:
-                self.document.save_copy(target)
-            except SaveConflict:  # the old file changed under us: what this window holds goes to the new file
-                from prr_app.review.document import save_review
-
-                save_review(self.review, target, overwrite=True)
+            self._write_elsewhere(target)
             self._saved_edits = self._edits
         self.conflict = None
         self._dirty = False
@@ -526,9 +549,37 @@ class ReviewSession(QObject):
         """Copy the review to ``target`` (SQLite backup API), keep editing here."""
         if self.document is None:
             self._create_recovery()
-        self._dirty = True
-        self.flush()
-        self.document.save_copy(target)
+        self._timer.stop()
+        with self._save_lock:
+            self._create_recovery()  # (if it has none yet)
+            edits = self._edits
+            saved_here = self._write_elsewhere(target)
+            if saved_here:
+                self._saved_edits = edits
+        if saved_here:
+            self._saved()
+        elif self._dirty:
+            self._timer.start()  # this file is still to be saved (and will say why it cannot)
+
+    def _write_elsewhere(self, target: Path) -> bool:
+        """What this window holds, written to ``target``: the open file saved and copied whole (its
+        history, attachments and all, with SQLite's backup API); when the open file cannot be
+        written (another program changed the same elements, it was deleted, moved or made
+        read-only, another program's rows refuse this window's), the window's review is written to
+        ``target`` on its own. Save As is the way out of a file that cannot be saved, so it never
+        fails because of that file. A ``target`` that cannot be written raises. Returns whether
+        the open file was saved too."""
+        from prr_app.review.document import save_review
+
+        try:
+            self.document.save_copy(target)
+            return True
+        except (PrrError, OSError) as e:
+            if Path(target).exists() and Path(target).resolve() == self.document.path.resolve():
+                raise
+            log.warning("writing %s on its own: the open file could not be saved: %s", target, e)
+            save_review(self.review, target, overwrite=True)
+            return False
 
     def analysis_copy(self) -> Review:
         """A copy of the review for the live analysis, in well under a millisecond.
