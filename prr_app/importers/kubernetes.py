@@ -179,6 +179,9 @@ def looks_like_kubernetes(path: Path) -> bool:
                 and "backstage.io" not in head)
 
 
+#: how the error for a template read as a manifest begins (not a broken file: one to render first)
+UNRENDERED = "a Helm template, not a manifest"
+
 def read_kubernetes(paths: list[Path], *, texts: list[tuple[str, str]] | None = None,
                     base: Path | None = None) -> ImportResultT:
     """Import manifest files, and ``texts``: (label, YAML text) pairs rendered by a tool (helm, kustomize).
@@ -207,7 +210,7 @@ class _K8sImport:
                 docs = sy.load_text(text, file=str(path), warnings=(warnings := []))
             except PrrError as e:
                 if "{{" in text:  # a Helm (or other Go) template, not a manifest
-                    raise PrrError("a Helm template, not a manifest: render the chart first "
+                    raise PrrError(f"{UNRENDERED}: render the chart first "
                                    "(`helm template NAME CHART_FOLDER > rendered.yaml`) and import that, "
                                    f"or import the chart's folder ({e.message})", file=e.file,
                                    location=e.location) from None

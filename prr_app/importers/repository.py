@@ -45,6 +45,7 @@ from prr_app.model.validation import check
 from prr_app.errors import PrrError
 from prr_app import paths, safe_yaml as sy
 from prr_app.importers.base import UNREADABLE, ImportReport, ImportResult, Inferred
+from prr_app.importers.kubernetes import UNRENDERED
 from prr_app.importers.graph import (
     apply_call_policies,
     behind_a_gateway,
@@ -702,7 +703,7 @@ def _import_unit(u: Unit, root: Path, profiles: list[str] | None = None) -> None
         u.problem = str(e)
         u.result = None
         u.support = e.message.startswith(NO_WORKLOADS)
-        u.unreadable = e.location is not None and not u.support
+        u.unreadable = e.location is not None and not u.support and not e.message.startswith(UNRENDERED)
 
 
 def import_folder(paths: list[Path], *, variant: str | None = None, scan_source: bool = True,
@@ -1279,11 +1280,13 @@ class _Assembly:
 
     def _unrelated_systems(self) -> None:
         """Several deployments read, none calling another (a folder of examples, a monorepo of
-        products): one review of unrelated systems, said in a warning."""
-        if len(self.parts) < 2:
+        products): one review of unrelated systems, said in a warning. A deployment of one component
+        (a load generator's manifest beside the system) is no system of its own."""
+        parts = [(key, ids) for key, ids in self.parts if len(ids) > 1]
+        if len(parts) < 2:
             return
         review = self.review
-        part_of = {cid: i for i, (_key, ids) in enumerate(self.parts) for cid in ids}
+        part_of = {cid: i for i, (_key, ids) in enumerate(parts) for cid in ids}
         members = {gid: g.members for gid, g in review.groups.items()}
         for d in review.dependencies.values():
             a = part_of.get(d.source)
@@ -1291,9 +1294,9 @@ class _Assembly:
                 b = part_of.get(t)
                 if a is not None and b is not None and a != b:
                     return  # they call each other: one system
-        sizes = ", ".join(f"{key} ({len(ids)} components)" for key, ids in self.parts)
+        sizes = ", ".join(f"{key} ({len(ids)} components)" for key, ids in parts)
         self.report.warnings.append(
-            f"{len(self.parts)} systems that do not call each other: {sizes}; they are reviewed side by side in "
+            f"{len(parts)} systems that do not call each other: {sizes}; they are reviewed side by side in "
             "one review (import one folder to review one system)")
 
     def finish(self) -> ImportResult:
