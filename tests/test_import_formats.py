@@ -180,6 +180,23 @@ def test_compose_interpolation_forms():
     assert interpolate("${A}-$A-${B:-x}-${E:-y}-${E-z}-${A:+set}-$$A", v) == "1-1-x-y--set-$A"
     w: list[str] = []
     assert interpolate("${NOPE}", v, warnings=w, where="f:1") == "" and "NOPE" in w[0]
+    # a default that is itself a reference, as docker compose reads it (it lost the dependency)
+    assert interpolate("${DB_HOST:-${FALLBACK:-postgres}}", v) == "postgres"
+    assert interpolate("${DB_HOST:-${A:-postgres}}:${P:-5432}", v) == "1:5432"
+    assert interpolate("${UNCLOSED:-x", v) == "${UNCLOSED:-x"  # left as written
+
+
+def test_compose_nested_default_names_the_host(tmp_path):
+    p = write(tmp_path, "compose.yaml", """
+services:
+  web:
+    image: web
+    environment:
+      DB_HOST: ${DB_HOST:-${FALLBACK_DB:-postgres}}
+  postgres:
+    image: postgres:16
+""")
+    assert "web->postgres" in import_paths([p]).review.dependencies
 
 
 def test_compose_comment_only_file_alone_is_an_error(tmp_path):

@@ -106,9 +106,6 @@ def parse_env_file(path: Path, variables: dict[str, str] | None = None, *, warni
     return out
 
 
-_VAR_RE = re.compile(r"\$(?:(\$)|\{([^{}]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
-
-
 def interpolate(value: str, variables: dict[str, str], *, warnings: list[str] | None = None, where: str = "",
                 depth: int = 0) -> str:
     """Compose-style interpolation of one string (unknown variables become empty, with a warning)."""
@@ -148,12 +145,66 @@ def interpolate(value: str, variables: dict[str, str], *, warnings: list[str] | 
             return val
         return val
 
-    out = _VAR_RE.sub(repl, value)
+    out = _substitute(value, repl)
     if len(out) > MAX_EXPANDED:
         # nested ${VAR} references double at each step: bound the output, not the steps
         raise PrrError(f"{where}: variables expand this value to more than {MAX_EXPANDED // 1024} KB "
                        "(nested references?)")
     return out
+
+
+_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+class _Ref:
+    """A reference found by :func:`_substitute`: group 1 ``$$``, 2 the inside of ``${...}``, 3 a bare name."""
+
+    def __init__(self, dollar: str | None, expr: str | None, name: str | None):
+        self._groups = (dollar, expr, name)
+
+    def group(self, i: int):
+        return self._groups[i - 1]
+
+
+def _substitute(value: str, repl) -> str:
+    """``value`` with every ``$$``, ``$NAME`` and ``${...}`` replaced by ``repl``; a ``${...}`` may
+    hold others (``${DB_HOST:-${FALLBACK:-postgres}}``, as docker compose reads it): its end is the
+    brace that balances it. An unclosed ``${`` is left as written."""
+    out: list[str] = []
+    i, n = 0, len(value)
+    while i < n:
+        j = value.find("$", i)
+        if j < 0 or j == n - 1:
+            out.append(value[i:])
+            break
+        out.append(value[i:j])
+        nxt = value[j + 1]
+        if nxt == "$":
+            out.append(repl(_Ref("$", None, None)))
+            i = j + 2
+        elif nxt == "{":
+            depth, k = 1, j + 2
+            while k < n and depth:
+                if value.startswith("${", k):
+                    depth, k = depth + 1, k + 2
+                    continue
+                if value[k] == "}":
+                    depth -= 1
+                k += 1
+            if depth:
+                out.append(value[j:])
+                break
+            out.append(repl(_Ref(None, value[j + 2:k - 1], None)))
+            i = k
+        else:
+            m = _NAME_RE.match(value, j + 1)
+            if m:
+                out.append(repl(_Ref(None, None, m.group(0))))
+                i = m.end()
+            else:
+                out.append("$")
+                i = j + 1
+    return "".join(out)
 
 
 def _var(name, variables, warnings, where) -> str:
