@@ -373,19 +373,31 @@ def test_carry_answers_to_the_operational_review(webshop):
     carried, orphans = carry_answers(webshop, "prr-operational", by="Dana", at="2027-03-01T09:00:00+00:00")
     assert webshop.meta.checklist_template == "prr-operational"
     assert "deploy.rollback-timed" in carried  # from deploy.rollback-exercised
-    a = webshop.answers["deploy.rollback-timed"]
-    assert (a.status, a.evidence) == before["deploy.rollback-exercised"]
-    assert a.history[-1].note.startswith("carried from deploy.rollback-exercised")
-    assert a.changed_by == "Dana"
+    # carried as a proposal, to confirm: not an answer, not counted until a reviewer confirms it
+    assert "deploy.rollback-timed" not in webshop.answers
+    p = webshop.proposals["deploy.rollback-timed"]
+    assert (p.status, p.evidence) == (before["deploy.rollback-exercised"][0], [before["deploy.rollback-exercised"][1]])
+    assert p.reason.startswith("carried from deploy.rollback-exercised")
+    assert evaluate(webshop).item("deploy.rollback-timed").status == "unanswered"
     # nothing removed, and the answers of the launch review are still there (as orphans of this template)
     assert {k: (x.status, x.evidence) for k, x in webshop.answers.items() if k in before} == before
-    assert len(webshop.answers) == n + len(carried)
+    assert len(webshop.answers) == n
     assert "deploy.rollback-exercised" in {o.key for o in orphans}
     # same id: applies without a copy
     res = evaluate(webshop)
     assert res.item("arch.dependency-map-current").answer is webshop.answers["arch.dependency-map-current"]
-    # carrying again copies nothing new
-    assert carry_answers(webshop, "prr-operational")[0] == []
+    # confirmed, it becomes the reviewer's answer, with the source's evidence and owner
+    from prr_app.review.edits import apply_changes
+    from prr_app.review.proposals import decide_changes
+
+    apply_changes(webshop, decide_changes(webshop, ["deploy.rollback-timed"], by="Dana"))
+    a = webshop.answers["deploy.rollback-timed"]
+    assert (a.status, a.evidence) == before["deploy.rollback-exercised"]
+    assert a.owner == webshop.answers["deploy.rollback-exercised"].owner
+    assert a.changed_by == "Dana" and a.note.startswith("confirmed: carried from deploy.rollback-exercised")
+    assert "deploy.rollback-timed" not in webshop.proposals
+    # carrying again proposes nothing new for the answered item
+    assert "deploy.rollback-timed" not in carry_answers(webshop, "prr-operational")[0]
 
 
 def test_cli_carry_and_effective_tier_output(tmp_path, capsys, examples_dir):
@@ -458,10 +470,10 @@ def test_carry_migrates_answers_given_under_prr_default_1_0(webshop):
     before = set(webshop.answers)
     carried, orphans = carry_answers(webshop, "prr-default", by="Dana")
     assert {"ds.restore-tested@orders-db", "sec.secrets-in-store"} <= set(carried)
-    g = webshop.answers["ds.restore-tested@orders-db"]
-    assert (g.status, g.note) == ("partly", "replica restore slow")
-    assert "carried from ds.restore-tested@orders-db-replica" in g.history[-1].note
-    assert webshop.answers["sec.secrets-in-store"].evidence == "vault"
+    g = webshop.proposals["ds.restore-tested@orders-db"]  # proposals, to confirm
+    assert g.status == "partly" and "replica restore slow" in g.reason
+    assert "carried from ds.restore-tested@orders-db-replica" in g.reason
+    assert webshop.proposals["sec.secrets-in-store"].evidence == ["vault"]
     assert before <= set(webshop.answers)  # nothing removed
     assert {"ds.restore-tested@orders-db-primary", "sec.secrets-managed"} <= {o.key for o in orphans}
     assert webshop.meta.checklist_version == "2.0"

@@ -162,25 +162,33 @@ def use_template(review: Review, template) -> list[Orphan]:
 _CARRY_RANK = {"not_met": 0, "partly": 1, "met": 2, "not_applicable": 3}
 
 
-def carry_answers(review: Review, template, *, by: str = "", at: str | None = None) -> tuple[list[str], list[Orphan]]:
-    """Switch ``review`` to ``template`` and carry answers over to it.
+def carry_answers(review: Review, template, *, by: str = "", at: str | None = None,
+                  skipped: list | None = None) -> tuple[list[str], list[Orphan]]:
+    """Switch ``review`` to ``template`` and propose answers carried over to it.
 
     Answers keyed by the same item id already apply (nothing is copied). An item of
-    the new template that has no answer yet gets a copy (status, evidence, owner,
-    due, reason, note), with a history entry naming where it came from, for a
-    reviewer to confirm:
+    the new template that has no answer yet gets a **proposal** (``review.proposals``,
+    as imported evidence does): the status, evidence and note of another answer, saying
+    where it came from. Like every proposal it is not counted until a reviewer confirms
+    it (``prr checklist-confirm``; the confirmed answer also takes the source's owner and
+    due date) or rejects it. The source is:
 
-    * from the first item listed under its ``carry_from`` (same subject) that has an
+    * the first item listed under its ``carry_from`` (same subject) that has an
       answer: a launch capability re-asked for the period, or an item renamed
       between template versions;
-    * for an item a redundancy group shares, from its members' own answers to the
+    * for an item a redundancy group shares, its members' own answers to the
       same item (given before members shared their group's items): the least
       favourable of them (not met, then partly, then met, then not applicable).
 
-    Nothing is removed: answers the new template does not use stay in the review as
-    orphans. Returns (the keys that received a carried answer, the orphans after the
-    switch).
+    A source answered *not applicable* is not proposed (a proposal is met, partly or not
+    met): it is appended to ``skipped`` as ``(key, source key, reason)`` for the reviewer
+    to answer. An item with a proposal from imported evidence keeps it. Nothing is
+    removed: answers the new template does not use stay in the review as orphans.
+    Returns (the keys that received a carried proposal, the orphans after the switch).
     """
+    from prr_app.checklist.proposals import CARRIED, carried_source
+    from prr_app.model.entities import Proposal
+
     res = evaluate(review, template)
     when = at or _now()
     by = _check_text("by", by or "")
@@ -203,14 +211,24 @@ def carry_answers(review: Review, template, *, by: str = "", at: str | None = No
         if src_key is None:
             continue
         src = review.answers[src_key]
-        new = ChecklistAnswer(item=it.key, status=src.status, reason=src.reason, evidence=src.evidence,
-                              owner=src.owner, due=src.due, note=src.note, changed_by=by, changed_at=when)
-        if existing is not None:
-            new.history = list(existing.history)
-        new.history.append(AnswerChange(at=when, by=by, status=src.status,
-                                        note=f"carried from {src_key} ({src.status}); to be confirmed"))
-        review.answers[it.key] = new
+        if src.status == AnswerStatus.NOT_APPLICABLE.value:
+            if skipped is not None:
+                skipped.append((it.key, src_key, src.reason))
+            continue
+        old = review.proposals.get(it.key)
+        if old is not None and carried_source(old) is None:
+            continue  # proposed from imported evidence: that proposal stays
+        reason = f"carried from {src_key} ({src.status.replace('_', ' ')}" + (f"; its note: {src.note}" if src.note else "") + ")"
+        reason = (reason[:1900] + "; to be confirmed: does it still hold?")
+        if old is not None and old.rejected_by and old.status == src.status and old.reason == reason \
+                and carried_source(old) == src_key:
+            continue  # rejected, and nothing changed since
+        review.proposals[it.key] = Proposal(item=it.key, status=src.status, reason=reason,
+                                            evidence=[src.evidence] if src.evidence else [],
+                                            extractor=CARRIED + src_key, made_at=when)
         carried.append(it.key)
+    if carried:
+        review.proposals = dict(sorted(review.proposals.items()))
     review.meta.checklist_template = res.template.id
     review.meta.checklist_version = res.template.version
     return carried, evaluate(review, res.template).orphans

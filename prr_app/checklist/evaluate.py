@@ -901,31 +901,67 @@ def split_key(key: str) -> tuple[str, str | None]:
 
 
 # ------------------------------------------------------------------ evaluate
-def resolve_template(review: Review, template=None) -> tuple[Template, list[str]]:
-    """The template to use for ``review`` and any warnings about the choice."""
-    if template is not None:
-        return load_template(template), []
+def _install_hint() -> str:
+    from prr_app.checklist.template import user_template_dir
+
+    return (f"install it: put its file in the template folder {user_template_dir()} (PRR_CHECKLIST_DIR) "
+            "or run 'prr checklist-import TEMPLATE.yaml'")
+
+
+def missing_review_template(review: Review) -> str | None:
+    """None when the checklist template the review records (id and version) is installed; else one
+    line naming it, what is installed instead and how to install it. A review that records no
+    template uses the default and has nothing missing."""
     tid = review.meta.checklist_template
     if not tid:
-        return load_template(DEFAULT_TEMPLATE), []
+        return None
+    version = review.meta.checklist_version
+    try:
+        load_template(f"{tid}@{version}" if version else tid)
+        return None
+    except PrrError:
+        pass
+    from prr_app.checklist.template import templates
+
+    have = [f"{i.id} {i.version}" for i in templates() if i.id == tid]
+    what = f"{tid} {version}" if version else tid
+    return (f"the review uses checklist template {what}, which is not installed"
+            + (f" (installed: {', '.join(have)})" if have else "") + f"; {_install_hint()}")
+
+
+def resolve_template(review: Review, template=None) -> tuple[Template, list[str]]:
+    """The template to use for ``review`` and any warnings about the choice."""
+    from prr_app.checklist.template import shadowed_templates
+
+    if template is not None:
+        t = load_template(template)
+        return t, shadowed_templates(t.id, t.version)
+    tid = review.meta.checklist_template
+    if not tid:
+        t = load_template(DEFAULT_TEMPLATE)
+        return t, shadowed_templates(t.id, t.version)
     version = review.meta.checklist_version
     warnings: list[str] = []
     if version:
         try:
-            return load_template(f"{tid}@{version}"), []
+            t = load_template(f"{tid}@{version}")
+            return t, shadowed_templates(t.id, t.version)
         except PrrError:
             pass
     try:
         t = load_template(tid)
         if version and t.version != version:
-            warnings.append(f"the review was answered with {tid} {version}, which is not installed; "
-                            f"using {tid} {t.version}")
-        return t, warnings
+            warnings.append(f"the review's checklist template {tid!r} version {version} is not installed; "
+                            f"the checklist was evaluated with "
+                            f"{tid} {t.version} instead (answers to items that version lacks are listed as "
+                            f"orphans); {_install_hint()}")
     except PrrError:
         t = load_template(DEFAULT_TEMPLATE)
-        warnings.append(f"the review's checklist template {tid!r} is not installed; using {t.id} {t.version} "
-                        f"(answers to its items are listed as orphans)")
-        return t, warnings
+        warnings.append(f"the review's checklist template {tid!r} is not installed"
+                        + (f" (the review uses {tid} {version})" if version else "") + "; the checklist was "
+                        f"evaluated with "
+                        f"{t.id} {t.version} instead (answers to its items are listed as orphans); {_install_hint()}")
+    return t, warnings + shadowed_templates(t.id, t.version)
 
 
 def evaluate(review: Review, template=None, *, pause=None) -> ChecklistResult:

@@ -104,6 +104,9 @@ def load_file(path: str | Path) -> tuple[object, LineMap, str]:
         raise PrrError("no such file", file=file) from None
     except OSError as e:
         raise PrrError(f"cannot read: {e.strerror or e}", file=file) from None
+    if raw.startswith(b"SQLite format 3\x00"):
+        raise PrrError("is a review (.prr), not a checklist template: give a template id ('prr checklist-templates' "
+                       "lists them) or a template file (.yaml/.yml, .json)", file=file)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:

@@ -30,6 +30,11 @@ _BULLET = re.compile(r"^(\s+)(?:[-*+]\s+)?(.*\S)\s*$")
 _SEV_TAG = re.compile(r"(?:\(\s*|\[\s*|(?<![\w#])#)(blocker|critical|high|medium|low)(?:\s*\)|\s*\])?(?!\w)", re.I)
 _TIER_TAG = re.compile(r"\(\s*tiers?\s*([1-3](?:\s*(?:-|,|and|or)\s*[1-3])*)\s*\)", re.I)
 _ID_TAG = re.compile(r"\{#([a-z0-9][a-z0-9_.-]{0,99})\}")
+# what looks like a tag but is none of the above, at the end of the item: "(urgent)", "[p1]", "#later", "(tier 4)"
+_UNKNOWN_TAG = re.compile(r"(?:\(\s*[\w-]+\s*\)|\[\s*[\w-]+\s*\]|(?<![\w#])#[\w-]+|\(\s*tiers?\b[^)]*\)|\{#[^}]*\})\s*$",
+                          re.I)
+KNOWN_TAGS = ("(blocker), [high], #medium, (low) (critical means blocker; in (), [] or after #), "
+              "(tier 1), (tiers 1-2), (tier 1,2), {#item.id}")
 _SLUG_STOP = {"a", "an", "the", "is", "are", "be", "has", "have", "of", "for", "to", "and", "or", "in", "on",
               "with", "we", "our", "it", "its", "there", "that", "this", "do", "does", "all", "every",
               "can", "from", "was", "were", "been", "by", "at"}
@@ -67,6 +72,7 @@ def parse_markdown(text: str, *, template_id: str, version: str = "1", title: st
     if default_severity not in SEVERITIES:
         raise PrrError(f"{default_severity!r} is not a severity; use one of {', '.join(SEVERITIES)}")
     lines = text.splitlines()
+    where = f"{file}: " if file else ""  # warnings name the file
     headings = [(i, len(m.group(1)), m.group(2).strip()) for i, line in enumerate(lines)
                 if (m := _HEADING.match(line))]
     doc_title = None
@@ -118,6 +124,13 @@ def parse_markdown(text: str, *, template_id: str, version: str = "1", title: st
             if tm:
                 tiers = _tiers(tm.group(1))
                 body = body[: tm.start()] + body[tm.end():]
+            rest, unknown = body.rstrip(), []
+            while (um := _UNKNOWN_TAG.search(rest)) is not None and um.start() > 0:
+                unknown.insert(0, um.group(0).strip())
+                rest = rest[: um.start()].rstrip()
+            if unknown:
+                warnings.append(f"{where}line {lineno}: unknown tag{'s' if len(unknown) > 1 else ''} "
+                                f"{', '.join(unknown)} (kept as part of the question); known tags: {KNOWN_TAGS}")
             question = _strip_md(body)
             if len(question) < 5:
                 raise PrrError("a checklist item needs a question of at least 5 characters", file=file,
@@ -126,7 +139,7 @@ def parse_markdown(text: str, *, template_id: str, version: str = "1", title: st
                 question = question.replace("{", "(").replace("}", ")")
             key = (current_cat, re.sub(r"[^a-z0-9]+", " ", question.lower()).strip())
             if key in seen_q:
-                warnings.append(f"line {lineno}: same question as line {seen_q[key]}; skipped")
+                warnings.append(f"{where}line {lineno}: same question as line {seen_q[key]}; skipped")
                 current_item = None
                 continue
             seen_q[key] = lineno

@@ -23,6 +23,16 @@ from typing import Callable
 from prr_app.checklist.facts import EXTRACTORS, Fact, Facts
 from prr_app.model.entities import LOAD_GENERATOR, Component, Proposal, Review
 
+#: The ``extractor`` of a proposal carried from another answer by ``prr checklist-carry`` (not from
+#: imported evidence), followed by the key of the answer it was carried from.
+CARRIED = "carried-from:"
+
+
+def carried_source(p: Proposal) -> str | None:
+    """The answer key a carried proposal was copied from; None for a proposal from imported evidence."""
+    return p.extractor[len(CARRIED):] if p.extractor.startswith(CARRIED) else None
+
+
 Rule = Callable[[Facts, list[Component], Review], "tuple[str, str, list[Fact]] | None"]
 _RANK = {"met": 0, "partly": 1, "not_met": 2}
 _SERVICE_KINDS = ("service", "frontend", "gateway")
@@ -510,9 +520,13 @@ def propose(review: Review, facts: Facts, template=None, *, at: str | None = Non
     return out
 
 
-def refresh(review: Review, new: dict[str, Proposal]) -> list[str]:
-    """Replace the review's proposals by ``new`` (a re-import): a rejection is kept while the
-    proposal it rejected stands unchanged; answers are never touched. Returns what changed, in words."""
+def refresh(review: Review, new: dict[str, Proposal], template=None) -> list[str]:
+    """Replace the review's proposals from evidence by ``new`` (a re-import): a rejection is kept while
+    the proposal it rejected stands unchanged; answers are never touched; proposals carried from other
+    answers (``prr checklist-carry``) stay unless the evidence proposes for the same item. Returns what
+    changed, in words."""
+    from prr_app.checklist.evaluate import resolve_template, split_key
+
     changes: list[str] = []
     old = review.proposals
     for key, p in new.items():
@@ -527,10 +541,22 @@ def refresh(review: Review, new: dict[str, Proposal]) -> list[str]:
             changes.append(f"proposal {key}: {p.status}")
         elif o.status != p.status:
             changes.append(f"proposal {key}: {o.status} -> {p.status}")
-    for key in old:
-        if key not in new:
-            changes.append(f"proposal {key}: withdrawn (the evidence is no longer there)")
-    review.proposals = dict(sorted(new.items()))
+    kept = {k: p for k, p in old.items() if k not in new and carried_source(p) is not None}
+    gone = [k for k in old if k not in new and k not in kept]
+    if gone:
+        tmpl = None
+        try:
+            tmpl = resolve_template(review, template)[0]
+        except Exception:  # the template cannot be read: the reason stays general
+            tmpl = None
+        for key in gone:
+            item_id, _subject = split_key(key)
+            if tmpl is not None and tmpl.item(item_id) is None:
+                changes.append(f"proposal {key}: withdrawn (item {item_id!r} is not in template "
+                               f"{tmpl.id} {tmpl.version}, the review's checklist)")
+            else:
+                changes.append(f"proposal {key}: withdrawn (the evidence is no longer there)")
+    review.proposals = dict(sorted((new | kept).items()))
     return changes
 
 

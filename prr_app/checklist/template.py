@@ -266,6 +266,9 @@ def parse_template(data, *, file: str | None = None, lines: dict | None = None) 
     if not isinstance(data, dict):
         raise PrrError("a checklist template must be a mapping with format, id, version, title and categories",
                        file=file, location="line 1")
+    if data.get("format") == "prr-review" or ("format" not in data and {"review", "components"} <= set(data)):
+        raise PrrError("is a review, not a checklist template: give a template id ('prr checklist-templates' lists "
+                       "them) or a template file (.yaml/.yml, .json)", file=file)
     # the common case, a valid template, is checked by the compiled validator (a tenth of the
     # time); an invalid one goes through jsonschema, whose errors make the messages
     errors = [] if _fast_validator().is_valid(data) else list(_validator().iter_errors(data))
@@ -415,14 +418,13 @@ def _version_key(v: str):
     return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts]
 
 
-def templates(*, errors: list | None = None) -> list[TemplateInfo]:
-    """Every template found (bundled first, then the user's), sorted by id and version.
-
-    A user template that does not load is skipped; its error is appended to
-    ``errors`` when a list is given. A broken bundled template raises.
-    """
-    out: list[TemplateInfo] = []
-    for path, source in _template_files():
+def _scan(errors: list | None = None) -> tuple[list[TemplateInfo], list[tuple[TemplateInfo, TemplateInfo]]]:
+    """Every loadable template, one per id and version, and the files left out because an earlier
+    one (a bundled template, else the user's file first by name) has their id and version:
+    ``(kept, [(ignored, the one kept instead)])``."""
+    kept: dict[tuple[str, str], TemplateInfo] = {}
+    ignored: list[tuple[TemplateInfo, TemplateInfo]] = []
+    for path, source in _template_files():  # bundled first
         try:
             t = _read_cached(path)
         except PrrError as e:
@@ -431,13 +433,49 @@ def templates(*, errors: list | None = None) -> list[TemplateInfo]:
             if errors is not None:
                 errors.append(e)
             continue
-        out.append(TemplateInfo(
+        info = TemplateInfo(
             id=t.id, version=t.version, title=t.title, description=t.description, item_count=len(t.items),
             category_count=len(t.categories), scoped_item_count=sum(1 for i in t.items if i.scope.per != "review"),
             path=str(path), source=source,
-        ))
-    out.sort(key=lambda i: (i.id, _version_key(i.version), i.source))
+        )
+        first = kept.get((t.id, t.version))
+        if first is not None:
+            ignored.append((info, first))
+            continue
+        kept[(t.id, t.version)] = info
+    out = sorted(kept.values(), key=lambda i: (i.id, _version_key(i.version), i.source))
+    return out, ignored
+
+
+def templates(*, errors: list | None = None) -> list[TemplateInfo]:
+    """Every template found (bundled first, then the user's), sorted by id and version: one per id
+    and version (a bundled template wins over a user's file of the same id and version, which
+    :func:`shadowed_templates` reports).
+
+    A user template that does not load is skipped; its error is appended to
+    ``errors`` when a list is given. A broken bundled template raises.
+    """
+    return _scan(errors)[0]
+
+
+def shadowed_templates(tid: str | None = None, version: str | None = None) -> list[str]:
+    """Warnings about the user's template files that are ignored because another template (a bundled
+    one, or an earlier file) has the same id and version; only those of ``tid`` ``version`` if given."""
+    out = []
+    for info, first in _scan()[1]:
+        if tid is not None and (info.id, info.version) != (tid, version):
+            continue
+        other = (f"the bundled template {first.id} {first.version}" if first.source == "bundled"
+                 else f"{first.path}")
+        out.append(f"the template file {info.path} has the id and version of {other} and is ignored "
+                   f"({'the bundled one is used' if first.source == 'bundled' else 'that one is used'}); "
+                   "give it another id or a new version")
     return out
+
+
+def bundled_template(tid: str, version: str) -> TemplateInfo | None:
+    """The bundled template with this id and version, if there is one."""
+    return next((i for i in templates() if i.source == "bundled" and (i.id, i.version) == (tid, version)), None)
 
 
 def load_template(id_or_path: str | Path | Template | None = None) -> Template:
@@ -462,7 +500,7 @@ def load_template(id_or_path: str | Path | Template | None = None) -> Template:
         known = sorted({i.id + " " + i.version for i in templates()})
         what = f"{tid!r} version {version!r}" if version else repr(tid)
         raise PrrError(f"no checklist template {what}; known: {', '.join(known) or 'none'}")
-    # newest version; a user's copy wins over a bundled one of the same version
+    # newest version (one per id and version: a bundled template wins over a user's copy, see templates())
     best = matches[-1]
     return _read_cached(Path(best.path))
 

@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 from prr_app import checklist, paths
-from prr_app.checklist.template import TIER_NAMES
+from prr_app.checklist.template import TEMPLATE_SUFFIXES, TIER_NAMES, bundled_template, shadowed_templates
+from prr_app.checklist.proposals import carried_source
 from prr_app.errors import PrrError
 from prr_app.text_safety import sanitize
 
@@ -141,7 +142,10 @@ def _edit(src: str, change, output: str | None, force: bool) -> str:
     """Apply ``change`` to the review in ``src`` as its file holds it now, under its lock, and
     write it back (in place) or to ``output``. Returns where it was written."""
     from prr_app.review.document import edit_review
+    from prr_app.review.gate import same_file
 
+    if output is not None and same_file(output, src):
+        output = None  # -o REVIEW: the changed review goes back in place, under the file's lock
     edit_review(src, change, output=output, force=force)
     return output or src
 
@@ -229,7 +233,10 @@ def cmd_checklist(args) -> int:
         for it in proposed:
             counts[it.proposal.status] = counts.get(it.proposal.status, 0) + 1
         out.append("")
-        out.append(f"Proposed answers from imported evidence ({len(proposed)}: "
+        n_carried = sum(1 for it in proposed if carried_source(it.proposal) is not None)
+        source = ("from imported evidence" if not n_carried else "carried from other answers" if n_carried == len(proposed)
+                  else f"from imported evidence, {n_carried} carried from other answers")
+        out.append(f"Proposed answers {source} ({len(proposed)}: "
                    + ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in sorted(counts.items()))
                    + "; not counted until a reviewer confirms them: prr checklist-confirm REVIEW ITEM... | --all, "
                      "or --reject; --items shows each with its evidence)")
@@ -250,7 +257,8 @@ def cmd_checklist(args) -> int:
                     out.append("      " + "; ".join(extra))
             if it.proposal is not None:
                 pr = it.proposal
-                out.append(f"      proposed from evidence (to confirm): {pr.status.replace('_', ' ')}: {pr.reason}")
+                how = "proposed from evidence" if carried_source(pr) is None else "proposed, carried"
+                out.append(f"      {how} (to confirm): {pr.status.replace('_', ' ')}: {pr.reason}")
             if it.model_answer is not None:
                 m = it.model_answer
                 lead = "model" if it.source == "model" else "model (overridden by the reviewer)"
@@ -273,13 +281,16 @@ def cmd_templates(args) -> int:
     infos = checklist.templates(errors=errors)
     if args.json:
         sys.stdout.write(json.dumps({"templates": [i.to_dict() for i in infos],
-                                     "errors": [str(e) for e in errors]}, indent=2, ensure_ascii=False) + "\n")
+                                     "errors": [str(e) for e in errors], "warnings": shadowed_templates()},
+                                    indent=2, ensure_ascii=False) + "\n")
         return 0
     print(f"{'id':<24} {'version':<8} {'items':>5} {'scoped':>6}  {'source':<7}  title")
     for i in infos:
         print(f"{i.id:<24} {i.version:<8} {i.item_count:>5} {i.scoped_item_count:>6}  {i.source:<7}  {i.title}")
     for e in errors:
         print(f"prr: skipped a template that does not load: {e}", file=sys.stderr)
+    for w in shadowed_templates():
+        print(sanitize(f"prr: warning: {w}", one_line=True), file=sys.stderr)
     return 0
 
 
@@ -327,7 +338,8 @@ def cmd_carry(args) -> int:
 
     def change(review):  # on the review as the file holds it now, under its lock
         done["before"] = (review.meta.checklist_template or checklist.DEFAULT_TEMPLATE, review.meta.checklist_version)
-        done["result"] = checklist.carry_answers(review, args.template, by=by)
+        done["skipped"] = []
+        done["result"] = checklist.carry_answers(review, args.template, by=by, skipped=done["skipped"])
         done["review"] = review
 
     where = _edit(args.review, change, args.output, args.force)
@@ -336,20 +348,90 @@ def cmd_carry(args) -> int:
     print(f"checklist template: {frm} -> {review.meta.checklist_template} {review.meta.checklist_version}; "
           f"wrote {where}")
     if carried:
-        print(f"{len(carried)} answer(s) carried over, to confirm:")
+        print(f"{len(carried)} answer(s) carried over as proposals, not counted until you confirm them "
+              f"(prr checklist-confirm {where} ITEM... | --all, or --reject):")
         for k in carried:
-            a = review.answers[k]
-            print(f"  {_MARK.get(a.status, '[?]')} {k}: {a.history[-1].note}")
+            p = review.proposals[k]
+            print(sanitize(f"  {_MARK.get(p.status, '[?]')} {k}: {p.reason}", one_line=True))
     else:
         print("no answers to carry over")
+    for key, src_key, reason in done["skipped"]:
+        print(sanitize(f"  not carried: {key}: {src_key} was answered not applicable ({reason}); answer it yourself "
+                       "if it still does not apply", one_line=True))
     if orphans:
         print(f"{len(orphans)} answer(s) not used by {review.meta.checklist_template} (kept in the review)")
     return 0
 
 
+_MARKDOWN_SUFFIXES = (".md", ".markdown", ".txt")
+
+
+def _meaning(t) -> dict:
+    """What an answer to each item means and how it counts: id, question, severity, tiers, scope, decider."""
+    return {it.id: (it.question, it.severity, tuple(it.tiers), it.scope, it.model) for it in t.items}
+
+
+def _changed_items(old, new) -> str:
+    """The items whose meaning differs between two templates of the same id and version, in words ("" if none)."""
+    a, b = _meaning(old), _meaning(new)
+    added = [i for i in b if i not in a]
+    removed = [i for i in a if i not in b]
+    changed = [i for i in b if i in a and a[i] != b[i]]
+
+    def some(ids):
+        return ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
+
+    parts = [f"{what} {some(ids)}" for what, ids in (("added", added), ("removed", removed), ("changed", changed)) if ids]
+    return "; ".join(parts)
+
+
+def _check_install(tmpl, src: Path, out: Path, *, markdown: bool, force: bool) -> None:
+    """Refuse a template that would take the place of another with the same id and version: a bundled one
+    (it would be ignored, or silently replace it), another file, or (with --force) the same file with items
+    of another meaning: answers recorded against that version would silently change meaning."""
+    how = ("give it another id (--id) or a new version (--version)" if markdown
+           else "give it another id or a new version (its 'id:' and 'version:')")
+    if bundled_template(tmpl.id, tmpl.version) is not None:
+        raise PrrError(f"{tmpl.id} {tmpl.version} is a bundled template; an imported template may not take its id "
+                       f"and version: {how}", file=str(src))
+    in_user_dir = out.parent.is_dir() and checklist.user_template_dir().is_dir() and \
+        _same(out.parent, checklist.user_template_dir())
+    if in_user_dir:
+        for info in checklist.templates():
+            if (info.id, info.version) == (tmpl.id, tmpl.version) and info.source == "user" \
+                    and not _same(info.path, out):
+                raise PrrError(f"{tmpl.id} {tmpl.version} is already installed from {info.path}: {how}",
+                               file=str(src))
+    if force and out.exists():
+        try:
+            old = checklist.read_template_file(out)
+        except PrrError:
+            return  # not a template we can read: replaced, as --force asks
+        if (old.id, old.version) == (tmpl.id, tmpl.version):
+            diff = _changed_items(old, tmpl)
+            if diff:
+                raise PrrError(f"{tmpl.id} {tmpl.version} is already installed with other items ({diff}); answers "
+                               f"recorded against {tmpl.id} {tmpl.version} would silently change meaning: "
+                               f"{'import it as a new version (--version)' if markdown else 'raise its version'}, "
+                               "or remove the installed file first", file=str(out))
+
+
+def _same(a, b) -> bool:
+    from prr_app.review.gate import same_file
+
+    return same_file(a, b)
+
+
 def cmd_import(args) -> int:
+    from prr_app.review.gate import refuse_review_as_output
+
     src = Path(args.file)
-    if src.suffix.lower() in (".md", ".markdown", ".txt"):
+    suffix = src.suffix.lower()
+    if suffix and suffix not in _MARKDOWN_SUFFIXES + TEMPLATE_SUFFIXES:
+        raise PrrError(f"checklist-import does not read {suffix} files: give a Markdown checklist (.md) or a "
+                       "template (.yaml/.yml or .json)" + ("; a .prr file is a review" if suffix == ".prr" else ""),
+                       file=str(src))
+    if suffix in _MARKDOWN_SUFFIXES:
         from prr_app.checklist.markdown import read_markdown_file, slugify
 
         tid = args.id or slugify(src.stem, max_len=60)
@@ -362,36 +444,55 @@ def cmd_import(args) -> int:
         if args.id or args.title:
             raise PrrError("--id and --title apply to Markdown imports; a template file keeps its own")
     if args.output:
+        refuse_review_as_output(args.output, args.review, what="the template")
         paths.check_output_path(args.output)  # the user's own folder must exist: none is created
     out = Path(args.output) if args.output else checklist.user_template_dir() / f"{tmpl.id}-{tmpl.version}.yaml"
     if out.exists() and not args.force:
         raise PrrError("already exists; pass --force to replace it", file=str(out))
+    _check_install(tmpl, src, out, markdown=suffix in _MARKDOWN_SUFFIXES, force=args.force)
     if args.review:
-        review = _load(args.review)  # read before writing anything: a bad review leaves no half-import
+        _load(args.review)  # read before writing anything: a bad review leaves no half-import
     checklist.write_template(tmpl, out)
     for w in warnings:
-        print(f"warning: {w}", file=sys.stderr)
+        print(f"warning: {sanitize(w, one_line=True)}", file=sys.stderr)
     print(f"imported {tmpl.id} {tmpl.version}: {len(tmpl.items)} items in {len(tmpl.categories)} categories; wrote {out}")
     if args.review:
         by = args.by if args.by is not None else _login()
+        done: dict = {"recorded": [], "kept": []}
 
         def change(review):
+            done["recorded"], done["kept"] = [], []
             checklist.use_template(review, tmpl)
             for iid in checked:
-                checklist.set_answer(review, iid, status="met", by=by, template=tmpl, note=f"ticked in {src.name}")
+                a = review.answers.get(iid)
+                if a is not None and a.status != "unanswered":
+                    done["kept"].append((iid, a.status))  # the reviewer's answer is never changed by a tick
+                    continue
+                # an answer left unanswered may hold the reviewer's note: it is kept
+                note = None if (a is not None and a.note) else f"ticked in {src.name}"
+                checklist.set_answer(review, iid, status="met", by=by, template=tmpl, note=note)
+                done["recorded"].append(iid)
 
         _edit(args.review, change, None, False)
-        print(f"recorded {len(checked)} ticked item(s) as met in {args.review}")
+        print(f"recorded {len(done['recorded'])} ticked item(s) as met in {args.review}"
+              + (f" (only items nobody had answered; {len(done['kept'])} answer(s) kept)" if done["kept"] else ""))
+        for iid, status in done["kept"]:
+            print(sanitize(f"  kept your answer {status} for {iid}; {src.name} ticks it", one_line=True))
     return 0
 
 
 def cmd_export(args) -> int:
     from prr_app.checklist.csv_export import to_csv, write_csv
 
+    from prr_app.review.gate import refuse_review_as_output
+
     if args.output != "-":
+        refuse_review_as_output(args.output, args.review, what="the CSV")
         paths.check_output_path(args.output)
     review = _load(args.review)
     res = checklist.evaluate(review, args.template)
+    for w in res.warnings:
+        print(sanitize(f"prr: warning: {w}", one_line=True), file=sys.stderr)
     if args.output == "-":
         sys.stdout.write(to_csv(res, answered_only=args.answered))
         return 0
@@ -407,6 +508,10 @@ def cmd_confirm(args) -> int:
         raise PrrError("name items or pass --all, not both")
     if args.output:
         paths.check_output_path(args.output)
+    from prr_app.review.gate import same_file
+
+    if args.output and same_file(args.output, args.review):
+        args.output = None  # -o REVIEW: in place, under the file's lock
     by = args.by if args.by is not None else _login()
     done = decide(args.review, args.items, every=args.all, reject=args.reject, by=by, output=args.output,
                   force=args.force)

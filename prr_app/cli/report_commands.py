@@ -14,6 +14,7 @@ from pathlib import Path
 from prr_app import paths
 from prr_app.errors import PrrError
 from prr_app.review.document import load_review
+from prr_app.review.gate import refuse_review_as_output, require_review_template
 from prr_app.text_safety import sanitize
 
 _SUFFIX_FORMAT = {".pdf": "pdf", ".md": "markdown", ".markdown": "markdown", ".csv": "csv"}
@@ -70,15 +71,14 @@ def cmd_report(args) -> int:
         outputs.append(("csv", Path(args.csv)))
     if not outputs:
         raise PrrError("nothing to write: give -o OUT.pdf, --markdown OUT.md or --csv OUT.csv")
-    src = Path(args.review).resolve()
     for _fmt, out in outputs:
-        if out.resolve() == src:
-            raise PrrError("refusing to overwrite the review with the report", file=str(out))
+        refuse_review_as_output(out, args.review, what="the report")
         paths.check_output_path(out)
     review = load_review(args.review)
     assessment = build_assessment(review, seed=args.seed)
     sections = _report_sections(review, args)
-    warnings: list[str] = []
+    # the checklist's own warnings first (a template not installed: evaluated with another one)
+    warnings: list[str] = list(getattr(assessment.checklist, "warnings", None) or [])
     # the text outputs first: whatever happens to the PDF, the Markdown and CSV asked for are written
     outputs.sort(key=lambda o: o[0] == "pdf")
     for fmt, out in outputs:
@@ -194,9 +194,14 @@ def cmd_gate(args) -> int:
     if args.min_availability is not None and not (0.0 <= args.min_availability <= 100.0):
         raise PrrError(f"--min-availability must be a percentage between 0 and 100, not {args.min_availability:g}")
     if args.junit:
+        refuse_review_as_output(args.junit, args.review, what="the JUnit report")
         paths.check_output_path(args.junit)
     review = load_review(args.review)
+    # never pass (or fail) a review on another checklist template than the one it was answered with
+    require_review_template(review, file=args.review)
     a = build_assessment(review)
+    for w in dict.fromkeys(getattr(a.checklist, "warnings", None) or []):
+        print(sanitize(f"prr: warning: {w}", one_line=True), file=sys.stderr)
     checks = evaluate_gate(a, fail_on=args.fail_on, min_availability=args.min_availability,
                            verdict=not args.ignore_verdict)
     failed = [c for c in checks if not c["ok"]]

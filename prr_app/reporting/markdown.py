@@ -222,10 +222,12 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None, cha
     if cl is None:
         L += [f"Not evaluated{': ' + md(a.checklist_error) if a.checklist_error else ''}.", ""]
     else:
+        L += _checklist_head(a, cl)
         L += _table(["Category", "Answered", "Met", "Partly", "Not met", "N/A", "Score"], [
             [md(getattr(c, "title", "")), f"{getattr(c, 'answered', 0)}/{getattr(c, 'total', 0)}", str(getattr(c, "met", 0)),
              str(getattr(c, "partly", 0)), str(getattr(c, "not_met", 0)), str(getattr(c, "not_applicable", 0)),
              "n/a" if getattr(c, "score", None) is None else f"{c.score:g} %"] for c in getattr(cl, "categories", [])])
+        L += _checklist_details(a, cl)
 
     # appendix
     L += ["## Appendix: scoring method and assumptions", ""]
@@ -238,6 +240,75 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None, cha
     L += [f"- {md(x['text'])}: {_names(x.get('elements', []))}" for x in a.analysis.get("assumptions", [])]
     L.append("")
     return "\n".join(L)
+
+
+def _words(v) -> str:
+    return str(v or "").replace("_", " ")
+
+
+def checklist_template_text(cl) -> str:
+    """The checklist template of an evaluation in words: id, version and title ("prr-default 2.0, Production
+    readiness review (default)")."""
+    t = getattr(cl, "template", None)
+    if t is None:
+        return "default"
+    text = " ".join(str(x) for x in (getattr(t, "id", None), getattr(t, "version", None)) if x)
+    title = getattr(t, "title", "")
+    return f"{text or 'default'}, {title}" if title else (text or "default")
+
+
+def proposals_heading(proposed) -> str:
+    """The heading of the proposed answers (7.2): from imported evidence, carried from other answers, or both."""
+    from prr_app.checklist.proposals import carried_source
+
+    carried = sum(1 for it in proposed if carried_source(it.proposal) is not None)
+    if not carried:
+        return "Answers proposed from evidence (not counted until a reviewer confirms them)"
+    if carried == len(proposed):
+        return "Answers carried from other answers (not counted until a reviewer confirms them)"
+    return "Answers proposed from evidence or carried from other answers (not counted until a reviewer confirms them)"
+
+
+def _checklist_head(a: Assessment, cl) -> list[str]:
+    """The template (id, version, title), the template warnings and the progress: as the PDF's section 7."""
+    prog = a.checklist_progress()
+    score = "n/a" if prog["score"] is None else f"{prog['score']:g} %"
+    L = [f"Template: {md(checklist_template_text(cl))}. {prog['answered']} of {prog['total']} items answered; weighted "
+         f"score {score}; {prog['blocking']} blocker item(s) not met and {prog['unanswered_blockers']} unanswered "
+         "(an unanswered blocker counts as not met).", ""]
+    for w in getattr(cl, "warnings", None) or []:
+        L += [f"**Warning:** {md(w)}", ""]
+    return L
+
+
+def _checklist_details(a: Assessment, cl) -> list[str]:
+    """7.1 open blocker items, 7.2 proposed answers, 7.3 orphaned answers: the PDF's section 7, every row."""
+    L = ["### 7.1 Open blocker items (not met or unanswered)", ""]
+    blocking = a.checklist_blockers() + a.unanswered_blockers()
+    if blocking:
+        rows = []
+        for it in blocking:
+            ans = getattr(it, "answer", None)
+            prop = getattr(it, "proposal", None)
+            rows.append([md(getattr(it, "question", str(it))), md(getattr(it, "subject_label", "") or ""),
+                         md(_words(getattr(it, "status", "")) + (f" (proposed: {_words(prop.status)})" if prop else "")),
+                         md(getattr(ans, "owner", "") or "no owner"), md(getattr(ans, "due", "") or ""),
+                         md(getattr(ans, "evidence", "") or "")])
+        L += _table(["Item", "Applies to", "Answer", "Owner", "Due", "Evidence"], rows)
+    else:
+        L += ["None.", ""]
+    proposed = [it for it in getattr(cl, "items", []) or [] if getattr(it, "proposal", None) is not None]
+    if proposed:
+        L += [f"### 7.2 {md(proposals_heading(proposed))}", ""]
+        L += _table(["Item", "Applies to", "Proposed", "Why"], [
+            [md(it.question), md(it.subject_label or "the review"), md(_words(it.proposal.status)), md(it.proposal.reason)]
+            for it in proposed])
+    orphans = list(getattr(cl, "orphans", []) or [])
+    if orphans:
+        L += ["### 7.3 Orphaned answers (kept in the review, not counted)", ""]
+        L += _table(["Answer to", "Answer", "Why it does not count"], [
+            [md(o.key), md(_words(o.answer.status)), md(o.reason)] for o in orphans])
+    return L
 
 
 CSV_COLUMNS = ["title", "description", "severity", "score", "likelihood", "impact", "owner", "due date", "status",

@@ -1390,11 +1390,14 @@ class _Builder(TableBuilder):
             return
         prog = a.checklist_progress()
         tmpl = getattr(cl, "template", None)
-        name = getattr(tmpl, "name", None) or getattr(tmpl, "id", None) or "default"
         score = "n/a" if prog["score"] is None else f"{prog['score']:g} %"
-        self.para(f"Template: {name}. {prog['answered']} of {prog['total']} items answered; weighted score {score}; "
-                  f"{prog['blocking']} blocker item(s) not met and {prog['unanswered_blockers']} unanswered (an "
-                  "unanswered blocker counts as not met).")
+        from prr_app.reporting.markdown import checklist_template_text
+
+        self.para(f"Template: {checklist_template_text(cl)}. {prog['answered']} of {prog['total']} items answered; "
+                  f"weighted score {score}; {prog['blocking']} blocker item(s) not met and "
+                  f"{prog['unanswered_blockers']} unanswered (an unanswered blocker counts as not met).")
+        for w in getattr(cl, "warnings", None) or []:  # the review's own template not installed, say
+            self.para("Warning: " + w)
         cats = list(getattr(cl, "categories", []) or [])
         if cats:
             body = []
@@ -1443,19 +1446,34 @@ class _Builder(TableBuilder):
             self.name_paras(f"“{q}” is an unanswered blocker for {len(items)} {what.get(per, per + 's')}, with no "
                             "owner yet:", [it.subject_label or it.subject for it in items])
         self._proposals(cl)
+        self._orphans(cl)
 
     def _proposals(self, cl) -> None:
         """7.2: answers proposed from the imported files, not counted until a reviewer confirms them (issue 21)."""
         proposed = [it for it in getattr(cl, "items", []) or [] if getattr(it, "proposal", None) is not None]
         if not proposed:
             return
-        self.heading("Answers proposed from evidence (not counted until a reviewer confirms them)", 1, "7.2")
+        from prr_app.reporting.markdown import proposals_heading
+
+        self.heading(proposals_heading(proposed), 1, "7.2")
         limit = 80
         rows = [[self.cell(it.question), self.cell(it.subject_label or "the review"),
                  self.cell(words(it.proposal.status)), self.cell(it.proposal.reason)] for it in proposed[:limit]]
         self.table(["Item", "Applies to", "Proposed", "Why (file:line)"], rows, [0.32, 0.14, 0.1, 0.44])
         if len(proposed) > limit:
             self.para(f"... and {len(proposed) - limit} more (prr checklist REVIEW --items lists them all).")
+
+    def _orphans(self, cl) -> None:
+        """7.3: answers kept in the review that no item of the template takes (not counted), with why."""
+        orphans = list(getattr(cl, "orphans", []) or [])
+        if not orphans:
+            return
+        self.heading("Orphaned answers (kept in the review, not counted)", 1, "7.3")
+        limit = 80
+        rows = [[self.cell(o.key), self.cell(words(o.answer.status)), self.cell(o.reason)] for o in orphans[:limit]]
+        self.table(["Answer to", "Answer", "Why it does not count"], rows, [0.34, 0.12, 0.54])
+        if len(orphans) > limit:
+            self.para(f"... and {len(orphans) - limit} more (prr checklist REVIEW lists them all).")
 
     # -- appendix --------------------------------------------------------------------
     def appendix(self):

@@ -19,7 +19,7 @@ import datetime as _dt
 from pathlib import Path
 
 from prr_app.checklist.facts import Facts
-from prr_app.checklist.proposals import propose, refresh, standing
+from prr_app.checklist.proposals import carried_source, propose, refresh, standing
 from prr_app.errors import PrrError
 from prr_app.model.entities import OBSERVABILITY_SIGNALS, Review
 from prr_app.review.edits import Change
@@ -147,8 +147,18 @@ def decide_changes(review: Review, keys: list[str] | None = None, *, every: bool
         if k in scratch.answers:
             scratch.answers[k] = copy.deepcopy(scratch.answers[k])
         ev = "; ".join(p.evidence)[:2000]
-        set_answer(scratch, k, status=p.status, evidence=ev, note=("confirmed from evidence: " + p.reason)[:5000],
-                   by=by.strip(), at=at)
+        src_key = carried_source(p)
+        if src_key is None:
+            set_answer(scratch, k, status=p.status, evidence=ev, note=("confirmed from evidence: " + p.reason)[:5000],
+                       by=by.strip(), at=at)
+        else:  # carried from another answer (prr checklist-carry): its owner and due date come along
+            src = review.answers.get(src_key)
+            mine = scratch.answers.get(k)
+            set_answer(scratch, k, status=p.status, evidence=ev,
+                       note=("confirmed: " + p.reason.removesuffix("; to be confirmed: does it still hold?"))[:5000],
+                       owner=(src.owner if src is not None and src.owner and not (mine and mine.owner) else None),
+                       due=(src.due if src is not None and src.due and not (mine and mine.due) else None),
+                       by=by.strip(), at=at)
         changes.append(Change("answers", k, copy.deepcopy(review.answers.get(k)), scratch.answers.get(k)))
         changes.append(Change("proposals", k, copy.deepcopy(p), None))
     if scratch.meta != review.meta:

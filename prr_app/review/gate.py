@@ -1,0 +1,53 @@
+"""Checks shared by the commands that read a review and write something else (the report, the gate's
+JUnit file, the checklist's CSV, an imported template), and by those that judge a review against its
+checklist template (the gate, the report).
+
+* :func:`refuse_review_as_output`: an output file that names the review itself (the same path, a
+  symbolic or hard link to it) is refused before any work is done: the review is never replaced by a
+  report, a CSV or a JUnit file.
+* :func:`require_review_template`: the gate never passes a review on another checklist template than
+  the one the review was answered with (docs/checklist.md, "Bundled templates").
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from prr_app.errors import PrrError
+
+
+def same_file(a: str | Path, b: str | Path) -> bool:
+    """Whether ``a`` and ``b`` name the same file: the same path once links are resolved, or (both
+    existing) the same file on disk (a hard link)."""
+    if str(a) == "-" or str(b) == "-":
+        return False
+    try:
+        if os.path.realpath(a) == os.path.realpath(b):
+            return True
+    except (OSError, ValueError):
+        return False
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):
+        return False
+
+
+def refuse_review_as_output(output: str | Path | None, review: str | Path | None, *, what: str) -> None:
+    """Raise (exit 2, one line naming ``output``) when ``output`` is the review file ``review``.
+
+    ``what`` names what would have been written ("the report", "the JUnit report", "the CSV").
+    """
+    if output is None or review is None:
+        return
+    if same_file(output, review):
+        raise PrrError(f"refusing to overwrite the review with {what}", file=str(output))
+
+
+def require_review_template(review, *, file: str | None = None) -> None:
+    """Raise (exit 2) when the checklist template the review records (id and version) is not installed:
+    evaluating it against another template would judge answers given to other questions."""
+    from prr_app.checklist.evaluate import missing_review_template
+
+    msg = missing_review_template(review)
+    if msg is not None:
+        raise PrrError(msg + "; the gate judges a review only against its own template", file=file)
