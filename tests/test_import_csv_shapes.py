@@ -88,7 +88,8 @@ _name = st.text(alphabet="abcdefghijklmnopqrstuvwxyz-_", min_size=1, max_size=8)
        ends=st.sampled_from([("source", "target"), ("from", "to"), ("Caller", "Callee"), ("src", "dst")]),
        rows=st.lists(st.tuples(_name, _name, st.sampled_from(["hard", "soft", "async"])), min_size=1, max_size=12))
 def test_any_separator_and_naming_gives_the_edges_a_plain_reading_gives(tmp_path, sep, ends, rows):
-    """Oracle: the same rows read with the separator and the names known in advance."""
+    """Oracle: the same rows read with the separator and the names known in advance; names that differ
+    only by hyphens and underscores are one, spelt as first written, and a row that calls itself is skipped."""
     buf = io.StringIO()
     w = csv.writer(buf, delimiter=sep, lineterminator="\n")
     w.writerow([ends[0], ends[1], "type"])
@@ -96,11 +97,15 @@ def test_any_separator_and_naming_gives_the_edges_a_plain_reading_gives(tmp_path
     path = write(tmp_path, "edges.csv", buf.getvalue())
     expected: dict[tuple[str, str], str] = {}
     strength = {"hard": 3, "soft": 2, "async": 1}
+    first: dict[str, str] = {}
+
+    def plain(n: str) -> str:
+        return n.replace("-", "").replace("_", "")
+
     for s, t, k in rows:
-        if s == t:
-            with pytest.raises(PrrError):
-                read_csv_edges([path])
-            return
+        if plain(s) == plain(t):
+            continue
+        s, t = first.setdefault(plain(s), s), first.setdefault(plain(t), t)
         old = expected.get((s, t))
         expected[(s, t)] = k if old is None or strength[k] > strength[old] else old
     assert read_header(buf.getvalue().splitlines()[0])[0] == sep

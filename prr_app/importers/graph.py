@@ -430,35 +430,73 @@ def safe_id(text: str) -> str:
     return text if is_valid_id(text) else make_id(text)
 
 
+#: characters that take no room on screen, left in names by copies from web pages, chats and
+#: spreadsheets: zero-width space, non-joiner and joiner, word joiner, zero-width no-break space (BOM)
+ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+#: what :func:`name_key` leaves out: white space, hyphens (ASCII and Unicode's) and underscores
+_LOOSE_DROP = re.compile(r"[\s_\-\u2010\u2011]+")
+
+
+def clean_name(name: str) -> str:
+    """A name as written, without what cannot be seen: zero-width characters removed, compatibility
+    forms folded (NFKC: a no-break space is a space, fullwidth letters are letters), surrounding white
+    space stripped. ``"cart\xa0service"`` is ``"cart service"``, ``"api\u200b"`` is ``"api"``."""
+    return unicodedata.normalize("NFKC", str(name).translate(ZERO_WIDTH)).strip()
+
+
+def name_key(name: str) -> str:
+    """What names that differ only by case, spaces, hyphens or underscores share (after
+    :func:`clean_name`): ``Cart Service``, ``cart-service`` and ``CART_SERVICE`` are ``cartservice``.
+    A name made of nothing else (``-``) is its own key."""
+    cleaned = clean_name(name)
+    return _LOOSE_DROP.sub("", cleaned).casefold() or cleaned
+
+
 class NameIds:
     """The id each name of a source became. A name keeps its id; two distinct names never
     share one: when a name's id is taken ("Cart DB" and "Cart-DB" both make "Cart-DB"), it
     gets the next free "-2", "-3"... and ``warn`` says so (the import report). Names are
-    compared in composed Unicode form (NFC): the same text typed two ways is one name."""
+    compared in composed Unicode form (NFC): the same text typed two ways is one name.
 
-    def __init__(self, warn) -> None:
+    ``loose``: names are compared by :func:`name_key` instead (an edge list typed by hand: ``Cart
+    Service`` and ``cart-service`` are one name), and the id is made from the first spelling's
+    :func:`clean_name`, which :meth:`spelling` gives for every later one."""
+
+    def __init__(self, warn, *, loose: bool = False) -> None:
         self._warn = warn
+        self._loose = loose
         self._ids: dict[str, str] = {}
         self._made_for: dict[str, str] = {}
+        self._first: dict[str, str] = {}
+
+    def key(self, name: str) -> str:
+        """What two names that are one name share."""
+        return name_key(name) if self._loose else unicodedata.normalize("NFC", str(name))
 
     def get(self, name: str) -> str | None:
-        return self._ids.get(unicodedata.normalize("NFC", str(name)))
+        return self._ids.get(self.key(name))
+
+    def spelling(self, name: str) -> str | None:
+        """The name as it was first given (cleaned, when ``loose``), or None if not seen."""
+        return self._first.get(self.key(name))
 
     def new(self, name: str, used) -> str:
         """A fresh id for ``name`` (not seen before) that is not in ``used``."""
-        key = unicodedata.normalize("NFC", str(name))
-        cid = safe_id(key)
+        key = self.key(name)
+        shown = clean_name(name) if self._loose else str(name)
+        cid = safe_id(shown if self._loose else key)
         # an id handed out is taken even before its component is added (a CSV row names both
         # ends first: ':' and ';' both make 'item', and the row depended on itself)
         taken = _Taken(used, self._made_for)
         if cid in taken:
             other = self._made_for.get(cid, cid)
             free = make_unique(cid, taken)
-            self._warn(f"the names {other!r} and {str(name)!r} both make the id {cid!r}: "
-                       f"{str(name)!r} became {free!r}")
+            self._warn(f"the names {other!r} and {shown!r} both make the id {cid!r}: "
+                       f"{shown!r} became {free!r}")
             cid = free
         self._ids[key] = cid
-        self._made_for[cid] = str(name)
+        self._first[key] = shown
+        self._made_for[cid] = shown
         return cid
 
 

@@ -116,6 +116,7 @@ class Unit:
     picked: bool = False
     support: bool = False  # Kubernetes objects without workloads (policies, autoscalers, budgets)
     unreadable: bool = False  # a file of it is broken at a place (invalid YAML...): said as a warning
+    problem_file: str | None = None  # the file the problem names, if it names one
 
     @property
     def names(self) -> set[str]:
@@ -701,6 +702,7 @@ def _import_unit(u: Unit, root: Path, profiles: list[str] | None = None) -> None
             u.result = formats()[u.fmt].read(u.paths)
     except PrrError as e:
         u.problem = str(e)
+        u.problem_file = e.file
         u.result = None
         u.support = e.message.startswith(NO_WORKLOADS)
         u.unreadable = e.location is not None and not u.support and not e.message.startswith(UNRENDERED)
@@ -740,15 +742,17 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
     if progress:
         progress("recognising files", len(inv.files), len(inv.files))
     find_units(inv, render=render, variant=variant)
-    if not any(u.fmt in ("kubernetes", "compose", "structurizr", "structurizr-json", "backstage", "aspire")
-               for u in inv.units):
-        _other_format_units(inv)
-    for i, u in enumerate(inv.units):
+    for i, u in enumerate(list(inv.units)):
         if not u.problem or u.texts or u.paths:
             if u.paths or u.texts:
                 _import_unit(u, root, profiles)
         if progress:
             progress("reading deployment files", i + 1, len(inv.units))
+    # no deployment could be read (none there, or every one broken): the edge lists, traces or DOT files
+    # are what there is, and a broken manifest does not throw them away
+    if not any(u.fmt in _DEPLOYMENT_FORMATS and u.result is not None for u in inv.units):
+        for u in _other_format_units(inv):
+            _import_other_unit(u, inv, root)
     # observed traffic (traces, a service graph, a mesh's traffic graph) beside deployment files is no variant
     # of the deployment: it is laid over the deployment picked (Assembly.observe)
     traffic = [u for u in inv.units if u.fmt in OBSERVED_FORMATS and u.result is not None]
@@ -862,6 +866,8 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
 
 
 _OTHER_FORMATS = {"jaeger", "servicegraph", "kiali", "dot", "csv", "json"}
+#: formats that describe what is deployed (the other formats are used when none of these can be read)
+_DEPLOYMENT_FORMATS = frozenset({"kubernetes", "compose", "structurizr", "structurizr-json", "backstage", "aspire"})
 #: formats of calls seen in traffic, laid over a deployment instead of standing for one
 OBSERVED_FORMATS = frozenset({"jaeger", "servicegraph", "kiali"})
 
@@ -880,9 +886,9 @@ def _direct_role(path: Path) -> str:
     return role
 
 
-def _other_format_units(inv: Inventory) -> None:
-    """A folder with no deployment files: the files of one other import format (edge lists, traces,
-    DOT...), those of the format most files have, as one unit."""
+def _other_format_units(inv: Inventory) -> list[Unit]:
+    """A folder with no deployment files that can be read: the files of one other import format (edge
+    lists, traces, DOT...), those of the format most files have, as one unit (the units added)."""
     from prr_app.importers.registry import _first_format, formats
 
     fmts = formats()
@@ -893,12 +899,47 @@ def _other_format_units(inv: Inventory) -> None:
             if fmt in _OTHER_FORMATS or fmt == "servicegraph":
                 by_fmt.setdefault(fmt, []).append(f)
     if not by_fmt:
-        return
+        return []
     fmt = max(sorted(by_fmt), key=lambda k: len(by_fmt[k]))
     key = f"{_rel(by_fmt[fmt][0].path.parent, inv.root)} ({fmt})"
-    inv.units.append(Unit(key, fmt, fmt, [f.path for f in by_fmt[fmt]]))
+    unit = Unit(key, fmt, fmt, [f.path for f in by_fmt[fmt]])
+    inv.units.append(unit)
     for f in by_fmt[fmt]:
         f.role, f.unit = fmt, key
+    return [unit]
+
+
+def _import_other_unit(unit: Unit, inv: Inventory, root: Path) -> None:
+    """Read a unit of edge lists, traces or DOT files; a file that cannot be read is taken out of it (a unit
+    of its own, with its problem: a "could not read" warning) and the others are read without it, so one
+    broken file does not sink the good ones."""
+    while True:
+        _import_unit(unit, root)
+        if unit.result is not None or not unit.paths:
+            return
+        bad = next((p for p in unit.paths if unit.problem_file and _same_file(p, unit.problem_file)), None)
+        if bad is None:
+            return  # the problem names no one file: the unit as a whole is not read
+        rel = _rel(bad, root)
+        inv.units.insert(inv.units.index(unit), Unit(rel, unit.fmt, "contents", [bad], problem=unit.problem,
+                                                     unreadable=True))
+        for f in inv.files:
+            if f.path == bad:
+                f.unit, f.note = rel, f"could not read: {unit.problem}"
+        unit.paths = [p for p in unit.paths if p != bad]
+        unit.problem, unit.problem_file, unit.unreadable = "", None, False
+        if not unit.paths:
+            inv.units.remove(unit)
+            return
+
+
+def _same_file(path: Path, named: str) -> bool:
+    if str(path) == named:
+        return True
+    try:
+        return Path(named).resolve() == path.resolve()
+    except (OSError, RuntimeError, ValueError):
+        return False
 
 
 def _common_root(paths: list[Path]) -> Path:
