@@ -384,3 +384,47 @@ def test_cli_broken_input_is_one_line_exit_2(tmp_path, capsys):
     assert main(["import", str(tmp_path / "nope"), "-o", str(tmp_path / "o.prr")]) == 2
     assert main(["import", str(p)]) == 2
     assert "-o/--output" in capsys.readouterr().err
+
+
+def test_a_helm_template_that_parses_as_yaml_is_not_read_as_rendered(tmp_path):
+    """Quoted actions make a template valid YAML: it was imported with a component named
+    'Release.Name--web' and its address variable dropped. An alert rule's own {{ $labels.x }} is no
+    Helm action."""
+    p = write(tmp_path, "web.yaml", """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: "{{ .Release.Name }}-web"
+spec:
+  replicas: 1
+  template:
+    spec:
+      containers:
+        - name: web
+          image: "web:1"
+          env:
+            - name: API_ADDR
+              value: "{{ .Release.Name }}-api:8080"
+""")
+    with pytest.raises(PrrError, match=r"line 4: a Helm template, not a manifest: render the chart first") as e:
+        import_paths([p])
+    assert "'{{ .Release.Name }}' is still to be filled in" in str(e.value)
+    rules = write(tmp_path, "app.yaml", """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    spec:
+      containers: [{name: web, image: web}]
+---
+apiVersion: monitoring.coreos.com/v1
+kind: PrometheusRule
+metadata: {name: web}
+spec:
+  groups:
+  - name: web
+    rules:
+    - alert: WebDown
+      expr: up{job="web"} == 0
+      annotations: {summary: "{{ $labels.instance }} is down ({{ $value }})"}
+""")
+    assert "web" in import_paths([rules]).review.components

@@ -179,7 +179,7 @@ def test_duplicate_objects_warn_and_never_form_redundancy_groups(tmp_path):
 
 
 def test_names_with_spaces_braces_and_non_ascii_never_internal_errors(tmp_path, capsys):
-    text = (deployment("a b", env={"X_ADDR": "wéb:80"}) + deployment("{{ .Release.Name }}-web")
+    text = (deployment("a b", env={"X_ADDR": "wéb:80"}) + deployment("{{ odd }}-web")  # braces, no Helm action
             + deployment("wéb", env={"Y_URL": "http://a b/"}))
     text += text.replace("kind: Deployment", "kind: StatefulSet") + """apiVersion: v1
 kind: Pod

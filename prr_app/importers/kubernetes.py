@@ -181,6 +181,10 @@ def looks_like_kubernetes(path: Path) -> bool:
 
 #: how the error for a template read as a manifest begins (not a broken file: one to render first)
 UNRENDERED = "a Helm template, not a manifest"
+#: a Helm template's action: a chart's objects (.Values, .Release...) or its functions (include, toYaml,
+#: tpl), never in a rendered manifest; an alert rule's own {{ $labels.x }} or {{ $value }} is not one
+_HELM_ACTION = re.compile(r"\{\{-?\s*(?:\.(?:Values|Release|Chart|Capabilities|Files|Template)\b|"
+                          r"(?:include|toYaml|tpl|required|default)\s)[^}]*\}\}")
 
 def read_kubernetes(paths: list[Path], *, texts: list[tuple[str, str]] | None = None,
                     base: Path | None = None) -> ImportResultT:
@@ -215,6 +219,12 @@ class _K8sImport:
                                    f"or import the chart's folder ({e.message})", file=e.file,
                                    location=e.location) from None
                 raise
+            helm = _HELM_ACTION.search(text) if "{{" in text else None
+            if helm:  # it parses as YAML, but its names and values are still to be filled in
+                line = text.count("\n", 0, helm.start()) + 1
+                raise PrrError(f"{UNRENDERED}: render the chart first (`helm template NAME CHART_FOLDER > "
+                               f"rendered.yaml`) and import that, or import the chart's folder ({helm.group(0)!r} "
+                               "is still to be filled in)", file=str(path), location=f"line {line}")
             self._read(self.names[path], docs, warnings, str(path))
         for label, text in self.texts:
             self._read(label, sy.load_text(text, file=label, warnings=(warnings := [])), warnings, label)
