@@ -382,7 +382,7 @@ class ReviewSession(QObject):
             document.store.save(review)
             self.last_save_s = time.perf_counter() - t0
             self._saved_edits = edits
-            if document.store.theirs is not None:
+            if getattr(document.store, "theirs", None) is not None:  # (a file's store; a repository's pushes)
                 self._theirs_saved = review  # taken in on this thread's return (_take_theirs)
         return edits
 
