@@ -86,10 +86,59 @@ def test_ready_with_conditions_needs_owner_and_due_date_for_every_open_high_risk
     assert any("no owner" in c and "open high or critical risk" in c for c in a.verdict["causes"])
     r.add(Mitigation(id="m1", title="standby db", owner="data-team", due="2026-09-01",
                      risks=["spof:instance:db"]))  # recorded under the folded id: counts for the root
-    a = analyze(r, checklist=None)
+    a = analyze(r, checklist=None, today="2026-06-01")
     open_high = [x for x in a.risks if x["severity"] in ("high", "critical") and x["status"] == "open"]
     assert all(x["owner"] and any(m["due"] for m in x["mitigations"]) for x in open_high) == \
         (a.verdict["verdict"] == "ready-with-conditions")
+
+
+def test_a_mitigation_past_its_due_date_is_no_plan():
+    """Mitigations overdue by months made 'ready with conditions'; only the portfolio counted them."""
+    r = two_tier()
+    a = analyze(r, checklist=None, today="2026-06-01")
+    high = [x for x in a.risks if x["severity"] in ("high", "critical") and x["status"] == "open" and x["policy_required"]]
+    assert high
+    for i, x in enumerate(high):
+        r.risks.pop(x["id"], None)
+        r.add(Mitigation(id=f"m{i}", title="fix", owner="team", due="2026-09-01", risks=[x["id"]]))
+    for x in high:
+        if not x["owner"]:
+            comp = x["components"][0]
+            r.components[comp].owner = "team"
+    before = analyze(r, checklist=None, today="2026-06-01").verdict
+    assert not before["open_high_without_plan"]
+    after = analyze(r, checklist=None, today="2026-10-01").verdict
+    assert sorted(after["open_high_without_plan"]) == sorted(x["id"] for x in high)
+    assert after["verdict"] == "not-ready"
+    assert any("only mitigations past their due date (as of 2026-10-01)" in c for c in after["causes"])
+    # a dropped mitigation is no plan either, whatever its date
+    for m in r.mitigations.values():
+        m.status = "dropped"
+    assert analyze(r, checklist=None, today="2026-06-01").verdict["open_high_without_plan"]
+
+
+def test_ready_never_says_no_open_high_risk_while_the_register_has_some():
+    """The policy does not require surviving a component failure: those SPOFs' high risks do not decide
+    the verdict, but the verdict said 'no open high or critical risk' beside three of them."""
+    r = Review()
+    r.meta.tier = 2
+    for z in ("z1", "z2", "z3"):
+        r.add(FailureDomain(id=z, kind="zone"))
+    for cid in ("gw", "api", "db"):
+        r.add(Component(id=cid, owner="platform", replicas=3, min_healthy=1, placement=["z1", "z2", "z3"],
+                        availability=99.99, user_facing=cid == "gw", slo=99.9 if cid == "gw" else None))
+    r.add(Dependency("gw", "api", timeout_ms=2000))
+    r.add(Dependency("api", "db", timeout_ms=500))
+    r.add(Journey(id="buy", name="Buy", entry=["gw"], critical=True, slo=99.9))
+    r.policy = ResiliencePolicy(survive=["instance", "zone"])
+    a = analyze(r, checklist=None)
+    high = [x for x in a.risks if x["severity"] in ("high", "critical") and x["status"] == "open"]
+    assert high and not any(x["policy_required"] for x in high)
+    assert a.verdict["verdict"] == "ready"
+    last = a.verdict["causes"][-1]
+    assert last.startswith("No launch blocker and no open high or critical risk of a disruption the resilience "
+                           "policy requires surviving.")
+    assert f"{len(high)} other high or critical risk" in last and "gw is a single point of failure" in last
 
 
 def test_reviewer_risk_ranks_by_score_and_critical_blocks():

@@ -347,7 +347,7 @@ def analyze(review: Review, *, seed: int = 0, detail: bool = False, today: str |
     order = {"component": 0, "instance": 1, "domain": 2}
     spofs.sort(key=lambda s: (rank.get(register.resolve(s["risk_id"]), len(rank) + 1), order[s["element_type"]],
                               s["element"]))
-    verdict = _risks.verdict(risks, checklist, review, assumptions)
+    verdict = _risks.verdict(risks, checklist, review, assumptions, today)
 
     summary = {
         "system": review.meta.system_name,

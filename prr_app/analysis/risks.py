@@ -1369,8 +1369,17 @@ def open_at_launch(r: Mapping) -> bool:
     return not accepted_at_launch(r)
 
 
-def has_due_date(r: Mapping) -> bool:
-    return any(m.get("due") for m in (r.mitigations if type(r) is Risk else r["mitigations"]))
+def has_due_date(r: Mapping, today: str | None = None) -> bool:
+    """A mitigation of ``r`` with a due date, not dropped, and (given ``today``) not past it: a plan."""
+    return any(m.get("due") and m.get("status") != "dropped" and (today is None or m["due"] >= today)
+               for m in (r.mitigations if type(r) is Risk else r["mitigations"]))
+
+
+def overdue(r: Mapping, today: str) -> bool:
+    """Every dated mitigation of ``r`` still to do is past its due date (there is one at least)."""
+    dated = [m for m in (r.mitigations if type(r) is Risk else r["mitigations"])
+             if m.get("due") and m.get("status") not in ("dropped", "done")]
+    return bool(dated) and all(m["due"] < today for m in dated)
 
 
 def team_plan(risks: list[dict], checklist_items: list[tuple[str, bool]] = ()) -> tuple[list[dict], int]:
@@ -1413,14 +1422,16 @@ def team_plan(risks: list[dict], checklist_items: list[tuple[str, bool]] = ()) -
     return rows, max((t["blocker_days"] for t in rows), default=0)
 
 
-def verdict(risks: list[Risk], checklist: dict | None, review, assumptions: list[dict] = ()) -> dict:
+def verdict(risks: list[Risk], checklist: dict | None, review, assumptions: list[dict] = (),
+            today: str | None = None) -> dict:
     """not-ready / ready-with-conditions / ready, with one sentence per cause (domain.md, issue 17).
 
     ``risks``: the register (:meth:`RiskRegister.build`).
 
     ``checklist``: the checklist's headline figures (``blockers``, ``blocking_items``,
     ``unanswered_blockers`` and, when known, ``unanswered_items`` names). ``assumptions``: the
-    analysis' defaults; those that decided something are listed with the verdict.
+    analysis' defaults; those that decided something are listed with the verdict. ``today``: a
+    mitigation past its due date is no plan.
     """
     causes: list[str] = []
     blockers = [r for r in risks if r.launch_blocking]
@@ -1478,10 +1489,11 @@ def verdict(risks: list[Risk], checklist: dict | None, review, assumptions: list
                       "unanswered (an unanswered blocker counts as not met)"
                       + (": " + _list(names, 4) if names else "") + ".")
     # every open high or critical risk, launch blockers included: each needs an owner and a due date
-    open_high = [r for r in risks if r.severity in ("critical", "high") and open_at_launch(r) and r.policy_required]
-    unplanned = [r for r in open_high if not (r.owner and has_due_date(r))]
+    high = [r for r in risks if r.severity in ("critical", "high") and open_at_launch(r)]
+    open_high = [r for r in high if r.policy_required]
+    unplanned = [r for r in open_high if not (r.owner and has_due_date(r, today))]
     if unplanned:  # a cause whatever else blocks: ready with conditions needs a plan for each
-        causes.append(_unplanned_cause(open_high, unplanned))
+        causes.append(_unplanned_cause(open_high, unplanned, today))
     few = next((a for a in assumptions if a["id"] == "few-dependencies"), None)
     if few is not None:  # an analysis of unconnected components finds almost nothing: never "ready" on it
         causes.append(f"Too few dependencies are known ({few['dependencies']} for {few['components']} components): "
@@ -1492,10 +1504,12 @@ def verdict(risks: list[Risk], checklist: dict | None, review, assumptions: list
     elif open_high:
         v = "ready-with-conditions"
         causes.append(f"No launch blocker is open; {len(open_high)} high or critical risk"
-                      f"{'s remain' if len(open_high) != 1 else ' remains'} open, each with an owner and a due date.")
+                      f"{'s remain' if len(open_high) != 1 else ' remains'} open, each with an owner and a due date "
+                      "still ahead." + _beyond_policy(high))
     else:
         v = "ready"
-        causes.append("No launch blocker and no open high or critical risk.")
+        causes.append("No launch blocker and no open high or critical risk" + (
+            " of a disruption the resilience policy requires surviving." + _beyond_policy(high) if high else "."))
     decided = _deciding_assumptions(review, assumptions, checklist)
     return {
         "verdict": v,
@@ -1514,14 +1528,28 @@ def _titles(rs: list[dict]) -> str:
     return _list([r["title"] for r in rs], 3)
 
 
-def _unplanned_cause(open_high: list[dict], unplanned: list[dict]) -> str:
+def _beyond_policy(high: list) -> str:
+    """What the verdict's last sentence adds of the open high or critical risks of disruptions the
+    resilience policy does not require surviving (they do not decide it, and are not hidden)."""
+    other = [r for r in high if not r.policy_required]
+    if not other:
+        return ""
+    return (f" {len(other)} other high or critical risk{'s' if len(other) != 1 else ''}, of disruptions the "
+            f"policy does not require surviving, {'are' if len(other) != 1 else 'is'} in the register: "
+            f"{_titles(other)}.")
+
+
+def _unplanned_cause(open_high: list[dict], unplanned: list[dict], today: str | None = None) -> str:
     """The cover's sentence on the open high or critical risks (launch blockers included) that lack an
-    owner or a mitigation with a due date: it counts every one of them, and reads right for one."""
+    owner or a mitigation with a due date still ahead: it counts every one of them, and reads right
+    for one."""
     n = len(open_high)
     no_owner = [r for r in unplanned if not r["owner"]]
-    no_date = [r for r in unplanned if r["owner"]]
+    late = [r for r in unplanned if r["owner"] and today is not None and overdue(r, today)]
+    no_date = [r for r in unplanned if r["owner"] and r not in late]
     parts = []
-    for group, what in ((no_owner, "no owner"), (no_date, "an owner but no mitigation with a due date")):
+    for group, what in ((no_owner, "no owner"), (no_date, "an owner but no mitigation with a due date"),
+                        (late, f"an owner but only mitigations past their due date (as of {today})")):
         if not group:
             continue
         if n == 1:
