@@ -135,3 +135,16 @@ def test_pdf_names_the_template_and_its_warning(tmp_path, examples_dir, capsys):
     text = " ".join(" ".join(p.extract_text().split()) for p in pypdf.PdfReader(io.BytesIO(data)).pages)
     assert "Template: prr-default 2.0, Production readiness review (default)" in text
     assert "Warning: the review's checklist template 'team' is not installed" in text
+
+
+def test_analyze_says_the_template_is_not_installed(tmp_path, examples_dir, capsys):
+    """prr analyze's checklist figures then come from another template: it says so on stderr, and
+    its standard output (a JSON document for CI) stays clean."""
+    f = _review(tmp_path, examples_dir)
+    assert main(["analyze", str(f), "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert err.startswith("prr: warning: the review uses checklist template team 1, which is not installed")
+    assert out.lstrip().startswith("{")
+    (tmp_path / "tpl" / "team-1.yaml").write_text(TEAM_1)
+    assert main(["analyze", str(f)]) == 0
+    assert "warning" not in capsys.readouterr().err

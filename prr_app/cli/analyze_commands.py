@@ -8,6 +8,7 @@ import orjson
 
 from prr_app.errors import PrrError
 from prr_app.review.document import ReviewSource, load_review
+from prr_app.text_safety import sanitize
 from prr_app.wording import count, launch_blockers
 
 
@@ -43,6 +44,11 @@ def cmd_analyze(args) -> int:
 
         review = apply_plan(review, read_plan(args.plan), file=args.plan)
     result = assess(review, seed=args.seed, detail=args.detail)
+    from prr_app.checklist.evaluate import missing_review_template
+
+    missing = missing_review_template(review)  # its checklist figures come from another template then
+    if missing:
+        print(sanitize(f"prr: warning: {missing}", one_line=True), file=sys.stderr)
     if args.json:
         out = sys.stdout.buffer
         write_document(result.json_document(), out)
