@@ -240,6 +240,6 @@ def test_a_broken_deployment_file_is_said_even_in_a_summary(tmp_path, capsys):
     assert main(["import", str(root), "-o", str(out), "--summary"]) == 0
     text = capsys.readouterr().out
     first, second = text.splitlines()[:2]
-    assert "1 DEPLOYMENT FILE NOT READABLE" in first
+    assert "1 FILE NOT READABLE" in first
     assert second.startswith("warning: could not read ") and "app.yaml: line " in second
     assert "imported instead" in second

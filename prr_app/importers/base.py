@@ -96,7 +96,7 @@ class ImportReport:
             parts.append("FEW DEPENDENCIES: the analysis will miss risks")
         broken = sum(1 for w in self.warnings if w.startswith(UNREADABLE))
         if broken:
-            parts.append(f"{broken} DEPLOYMENT FILE{'S' if broken > 1 else ''} NOT READABLE")
+            parts.append(f"{broken} FILE{'S' if broken > 1 else ''} NOT READABLE")
         if self.warnings:
             parts.append(f"{len(self.warnings)} warnings")
         if self.changes:
