@@ -208,3 +208,18 @@ def test_example_in_file_format_doc_is_a_valid_review():
     assert review.groups["db"].members == ["db-1", "db-2"]
     assert review.dependencies["web->recs"].fallback == "show best sellers"
     assert review.mitigations["second-psp"].risks == ["vendor-contract"]
+
+
+def test_a_duplicate_key_or_a_huge_integer_is_refused_with_its_place(tmp_path):
+    """The parser's hooks refuse them without knowing where they are; the message names the line and
+    column anyway (it said only "duplicate key 'replicas'")."""
+    from prr_app.model.json_values import JSONValueError, loads
+
+    text = '{\n  "components": [\n    {"id": "a", "replicas": 1},\n    {"id": "b",\n     "replicas": 1,\n     "replicas": 3}\n  ]\n}'
+    with pytest.raises(JSONValueError) as e:
+        loads(text)
+    assert "duplicate key 'replicas'" in str(e.value) and (e.value.lineno, e.value.colno) == (6, 6)
+    text = '{"a": 1,\n "b": [1, 2,\n   100000000000000000000000000000]}'
+    with pytest.raises(JSONValueError) as e:
+        loads(text)
+    assert "does not fit in 64 bits" in str(e.value) and (e.value.lineno, e.value.colno) == (3, 4)

@@ -65,16 +65,63 @@ def loads(text: str):
         raise JSONValueError(e.msg, e.lineno, e.colno) from None
     except RecursionError:
         raise JSONValueError("nested too deeply") from None
-    except JSONValueError:
+    except JSONValueError as e:
+        if e.lineno is None:  # a hook's refusal: the hooks are not told where they are
+            e.lineno, e.colno = _place(text, e)
         raise
     except ValueError as e:  # int() of a literal with too many digits
-        raise JSONValueError(str(e)) from None
+        raise JSONValueError(str(e), *_place(text, None)) from None
     if _SURROGATE_ESCAPE.search(text):  # rare: only then look for an unpaired one
         try:
             json.dumps(value, ensure_ascii=False).encode("utf-8")
         except UnicodeEncodeError:
             raise JSONValueError("a string holds an escaped lone surrogate (\\ud800-\\udfff), which is not text") from None
     return value
+
+
+class _Duplicate(Exception):
+    def __init__(self, pos: int):
+        self.pos = pos
+
+
+def _place(text: str, error: JSONValueError | None) -> tuple[int | None, int | None]:
+    """Where a refusal the parser's hooks made is, as (line, column): the start of the object
+    with a duplicate key, or the integer too large (the first integer literal past 64 bits).
+    Found by parsing again with the standard library's pure-Python scanner, which says where it
+    is (only on this rare path)."""
+    from json import decoder, scanner
+
+    pos = None
+    if error is not None and str(error).startswith("duplicate key"):
+        def parse_object(s_and_end, strict, scan_once, object_hook, object_pairs_hook, memo=None):
+            pairs, end = decoder.JSONObject(s_and_end, strict, scan_once, None, lambda p: p, memo)
+            seen: set[str] = set()
+            for k, _v in pairs:
+                if k in seen:  # its second occurrence in this object (inner objects were parsed first)
+                    start = s_and_end[1] - 1
+                    hits = [m.start() for m in re.finditer(re.escape(json.dumps(k)) + r"\s*:", text[start:end])]
+                    raise _Duplicate(start + (hits[1] if len(hits) > 1 else 0))
+                seen.add(k)
+            return dict(pairs), end
+
+        dec = json.JSONDecoder(parse_constant=lambda name: 0.0, parse_int=lambda t: 0)
+        dec.parse_object = parse_object
+        dec.scan_once = scanner.py_make_scanner(dec)
+        try:
+            dec.decode(text)
+        except _Duplicate as d:
+            pos = d.pos
+        except (ValueError, RecursionError):
+            pass
+    else:  # an integer too large: the first literal of more than 18 digits that does not fit
+        for m in re.finditer(r"(?<![\w.\"])-?\d{19,}(?![\w.])", text):
+            if not INT_MIN <= int(m.group(0)[:4300]) <= INT_MAX:
+                pos = m.start()
+                break
+    if pos is None:
+        return None, None
+    line = text.count("\n", 0, pos) + 1
+    return line, pos - (text.rfind("\n", 0, pos) + 1) + 1
 
 
 def check_free_form(value, max_depth: int = MAX_DEPTH) -> None:
