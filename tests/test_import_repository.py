@@ -832,3 +832,19 @@ def test_unrelated_systems_in_one_folder_are_said(tmp_path):
     # one of them alone: nothing to say
     res = import_review([shop])
     assert not any("systems that do not call each other" in w for w in res.report.warnings)
+
+
+def test_a_render_tools_log_line_is_said_as_its_message():
+    """kubectl kustomize fails with a Go log line: its time stamp and source place say nothing to a
+    reviewer, and a long message is cut at a word."""
+    from prr_app.importers.repository import _tool_error
+
+    line = ('E1207 02:19:01.694641   22871 run.go:72] "command failed" err="accumulating resources: '
+            "accumulation err='accumulating resources from 'service.yaml': lstat /r/service.yaml: no such file "
+            "or directory': must build at directory\"")
+    msg = _tool_error(line, 1)
+    assert msg.startswith("accumulating resources: accumulation err=") and "run.go" not in msg
+    assert "E1207" not in msg and not msg.endswith('"')
+    long = _tool_error("E1207 02:19:01.694641   22871 run.go:72] " + "word " * 100, 1)
+    assert len(long) <= 304 and long.endswith(" ...") and "wor ..." not in long
+    assert _tool_error("Error: chart not found\ncheck the path\n\nmore", 1) == "Error: chart not found check the path"

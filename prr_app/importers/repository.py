@@ -251,14 +251,24 @@ def _run(cmd: list[str], cwd: Path) -> tuple[str | None, str]:
     return done.stdout, ""
 
 
+#: a Go program's log line (kubectl's): ``E1207 02:19:01.694641   22871 run.go:72] "command failed" err="..."``
+_KLOG = re.compile(r'^[EWIF]\d{4} [\d:.]+\s+\d+ [\w.]+:\d+\] (?:"[^"]*" )?(?:err=)?"?(?P<msg>.*?)"?$')
+
+
 def _tool_error(text: str, code: int) -> str:
-    """The tool's own error, on one line: from its ``Error:`` line to the next blank line (else its last line)."""
+    """The tool's own error, on one line: from its ``Error:`` line to the next blank line (else its last
+    line, without a Go log line's time stamp and source place), cut at a word under 300 characters."""
     lines = text.strip().splitlines()
     start = next((i for i, ln in enumerate(lines) if ln.startswith("Error:")), None)
     if start is None:
-        return (lines[-1] if lines else f"exit {code}")[:300]
-    end = next((i for i in range(start + 1, len(lines)) if not lines[i].strip()), len(lines))
-    return " ".join(ln.strip() for ln in lines[start:end])[:300]
+        msg = lines[-1] if lines else f"exit {code}"
+        m = _KLOG.match(msg)
+        if m:
+            msg = m.group("msg").replace('\\"', '"').replace("\\'", "'")
+    else:
+        end = next((i for i in range(start + 1, len(lines)) if not lines[i].strip()), len(lines))
+        msg = " ".join(ln.strip() for ln in lines[start:end])
+    return msg if len(msg) <= 300 else msg[:300].rsplit(" ", 1)[0] + " ..."
 
 
 _SOURCE_COMMENT = re.compile(r"(?m)^# Source: (.+)$")
@@ -475,7 +485,7 @@ def find_units(inv: Inventory, *, render: bool = True, variant: str | None = Non
         u = Unit(rel, "kubernetes", "kustomize")
         texts, why = render_kustomize(kdir, rel) if render else (None, f"{rel}: a Kustomize folder (not built)")
         if texts is None:
-            inv.hints.append(why)
+            inv.hints.append(why + ("; its plain manifests are read as they are instead" if render else ""))
             continue  # its plain manifests are read as they are, below
         u.texts = texts
         units[rel] = u
