@@ -86,3 +86,22 @@ def test_file_import_in_the_app_proposes_answers_and_marks_observability(qtbot, 
     assert review.proposals["svc.probes@cartservice"].status == "partly"
     assert review.components["cartservice"].observability.traces is True
     assert any("readiness evidence" in ln for ln in win.last_import.report.lines())
+
+
+def test_a_carried_proposal_says_where_it_comes_from(qtbot, win, tmp_path, examples_dir):
+    """After checklist-carry, the walker shows a carried answer as carried from its old item, not as
+    read from imported files."""
+    from prr_app.checklist.answers import carry_answers
+
+    review = load_review(examples_dir / "webshop.json")
+    carry_answers(review, "prr-operational", by="Dana")
+    path = tmp_path / "carried.prr"
+    save_review(review, path)
+    win.open_path(str(path))
+    cv = win.views["Checklist"]
+    win.tabs.setCurrentWidget(cv)
+    cv.filter_box.setCurrentIndex(cv.filter_box.findData("proposed"))
+    cv.select_key("deploy.rollback-timed")
+    text = cv.proposal_panel.text.text()
+    assert "Carried from the answer to deploy.rollback-exercised under the review's previous template" in text
+    assert "imported files" not in text

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from prr_app.checklist.proposals import carried_source
 from prr_app.errors import PrrError
 from prr_app.ui import theme
 from prr_app.ui.settings import reviewer_name
@@ -72,7 +73,10 @@ class ProposalPanel(QWidget):
             self.setVisible(bool(self.shown))
             return
         ev = "".join(f"<li>{_esc(e)}</li>" for e in p.evidence[:6])
-        self.text.setText(f"<p><b>Proposed from the imported files:</b> {p.status.replace('_', ' ')} "
+        source = carried_source(p)
+        origin = (f"Carried from the answer to {_esc(source)} under the review's previous template" if source
+                  else "Proposed from the imported files")
+        self.text.setText(f"<p><b>{origin}:</b> {p.status.replace('_', ' ')} "
                           f"(not counted until you confirm it)<br>{_esc(p.reason)}</p><ul>{ev}</ul>")
         self.confirm_btn.setEnabled(True)
         self.reject_btn.setEnabled(True)
