@@ -243,3 +243,20 @@ def test_a_broken_deployment_file_is_said_even_in_a_summary(tmp_path, capsys):
     assert "1 FILE NOT READABLE" in first
     assert second.startswith("warning: could not read ") and "app.yaml: line " in second
     assert "imported instead" in second
+
+
+def test_a_load_generators_missing_probes_are_no_risk(tmp_path):
+    """Online Boutique's load generator has no probes: its checklist item may say so, but the register
+    told the lead to give it a readiness probe (it serves no user)."""
+    from prr_app.analysis import analyze
+
+    gen = API.replace("name: api", "name: loadgenerator", 1).replace("{app: api}", "{app: loadgenerator}")
+    gen = gen.split("---")[0]
+    gen = "\n".join(ln for ln in gen.splitlines() if "Probe" not in ln and "httpGet" not in ln)
+    res, _ = _import(tmp_path, {"deploy/app.yaml": API.split("---\napiVersion: autoscaling")[0].replace(
+        "        readinessProbe:\n          httpGet: {path: /health, port: 8080}\n", ""), "deploy/gen.yaml": gen})
+    rv = res.review
+    assert "load-generator" in rv.components["loadgenerator"].tags
+    ids = [r["id"] for r in analyze(rv, checklist=None).risks]
+    assert rv.proposals["svc.probes@loadgenerator"].status == "not_met"  # the checklist still says so
+    assert "evidence:k8s.probes:loadgenerator" not in ids

@@ -4,6 +4,7 @@ from __future__ import annotations
 from prr_app.analysis.blast import BlastRadius
 from prr_app.analysis.chains import CHAIN_HEAD, CHAIN_TAIL
 from prr_app.analysis.compiled import CompiledGraph, bits_of
+from prr_app.model.entities import LOAD_GENERATOR
 
 #: Domain kinds too broad to report "all replicas share it" (everything does).
 BROAD_DOMAIN_KINDS = frozenset({"provider"})
@@ -352,8 +353,8 @@ def evidence_gaps(review, spof_ids: set[str], critical_hit: dict[str, list[str]]
         subject = key.split("@", 1)[1]
         members = review.groups[subject].members if subject in review.groups else [subject]
         for cid in members:
-            if cid not in review.components:
-                continue
+            if cid not in review.components or LOAD_GENERATOR in review.components[cid].tags:
+                continue  # (a load generator serves no user: its probes and budget are no risk)
             journeys = critical_hit.get(cid, [])
             out.append({"id": f"evidence:{p.extractor}:{cid}", "extractor": p.extractor, "component": cid,
                         "item": key, "status": status, "reason": p.reason, "evidence": list(p.evidence),
