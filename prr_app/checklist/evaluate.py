@@ -33,7 +33,9 @@ from prr_app.checklist.template import (
 )
 from prr_app.checklist.model_answers import DECIDERS, Deadlines, ModelAnswer, ModelFinding, decide
 from prr_app.checklist.tiers import TierOwed, effective_tiers, journey_tier, review_tier
-from prr_app.model.entities import AnswerStatus, ChecklistAnswer, Component, Dependency, Proposal, Review
+from prr_app.model.entities import (
+    LOAD_GENERATOR, AnswerStatus, ChecklistAnswer, Component, Dependency, Proposal, Review,
+)
 from prr_app.checklist.proposals import standing
 from prr_app.errors import PrrError
 
@@ -520,6 +522,8 @@ def _target_kinds(review: Review, target: str) -> set[str]:
 
 
 def _component_matches(scope, c: Component) -> bool:
+    if LOAD_GENERATOR in c.tags and not (scope.tags and LOAD_GENERATOR in scope.tags):
+        return False  # a test tool deployed beside the system: no production readiness to show
     if scope.kinds and c.kind not in scope.kinds:
         return False
     if scope.user_facing is not None and bool(c.user_facing) != scope.user_facing:
@@ -683,7 +687,10 @@ class Plan:
             tiers = self.tiers
             rows = []
             counts = self._dep_tiers
+            generators = {cid for cid, c in self.review.components.items() if LOAD_GENERATOR in c.tags}
             for did, d in self.review.dependencies.items():
+                if d.source in generators:  # a load generator's calls: no production calls to check
+                    continue
                 t = tiers.get(d.source)
                 tier = t.tier if t is not None else default
                 # plain values only (the dependency by its id: ``payload``): the garbage collector
@@ -856,6 +863,8 @@ class Plan:
 
 
 def _class_matches(scope, kind: str, user_facing: bool, tags: frozenset) -> bool:
+    if LOAD_GENERATOR in tags and not (scope.tags and LOAD_GENERATOR in scope.tags):
+        return False  # as _component_matches
     if scope.kinds and kind not in scope.kinds:
         return False
     if scope.user_facing is not None and user_facing != scope.user_facing:
