@@ -36,3 +36,22 @@ def launch_blockers(verdict: dict) -> str:
     if unanswered:
         parts.append(f"{unanswered} unanswered" if not_met else f"{count(unanswered, 'checklist item')} unanswered")
     return f"{count(total, 'launch blocker')} open: " + ", ".join(parts)
+
+
+#: a resilience policy's fields in words (a diff's policy rows)
+POLICY_WORDS = {"survive": "must be survived", "rto_minutes": "RTO", "rpo_minutes": "RPO"}
+
+
+def policy_change(p: dict, value, arrow: str = "->") -> str:
+    """One policy row of a diff in words, its values written by ``value``: ``must be survived yes ->
+    no``, ``RTO (none) -> 30 min``."""
+    unit = "" if p["field"] == "survive" else " min"
+    old = value(p["old"]) + (unit if p["old"] is not None else "")
+    new = value(p["new"]) + (unit if p["new"] is not None else "")
+    return f"{POLICY_WORDS.get(p['field'], p['field'])} {old} {arrow} {new}"
+
+
+def answer_state(s: dict) -> str:
+    """A checklist answer's status, with its owner and due date when set: ``met (owner ann, due 2026-07-01)``."""
+    extra = [x for x in (s.get("owner") and f"owner {s['owner']}", s.get("due") and f"due {s['due']}") if x]
+    return s["status"] + (f" ({', '.join(extra)})" if extra else "")

@@ -12,6 +12,8 @@ shared by both outputs.
 """
 from __future__ import annotations
 
+from prr_app.wording import answer_state, policy_change
+
 #: At most this many rows per table; the rest are counted (``prr diff --json`` has them all).
 ROW_LIMIT = 60
 
@@ -63,7 +65,7 @@ def change_rows(d: dict) -> list[tuple[str, str, str, str]]:
     states = m.get("answer_states", {})
     for key, title in _COLLECTION_TITLES[1:]:
         c = m[key]
-        state = (lambda i: _answer_state(states[i]) if key == "answers" and i in states else "")
+        state = (lambda i: answer_state(states[i]) if key == "answers" and i in states else "")
         rows += [(title, "added", i, state(i)) for i in c["added"]]
         rows += [(title, "removed", i, state(i) and f"was {state(i)}") for i in c["removed"]]
         rows += [(title, "changed", ch["id"], _fields(ch["fields"])) for ch in c["changed"]]
@@ -116,20 +118,9 @@ def change_rows(d: dict) -> list[tuple[str, str, str, str]]:
     return rows
 
 
-_POLICY_WORDS = {"survive": "must be survived", "rto_minutes": "RTO", "rpo_minutes": "RPO"}
-
-
 def _policy(p: dict) -> str:
     """A resilience policy row of the diff in words: ``must be survived yes → no``, ``RTO none → 30 min``."""
-    unit = "" if p["field"] == "survive" else " min"
-    old = _v(p["old"]) + (unit if p["old"] is not None else "")
-    new = _v(p["new"]) + (unit if p["new"] is not None else "")
-    return f"{_POLICY_WORDS.get(p['field'], p['field'])} {old} → {new}"
-
-
-def _answer_state(st: dict) -> str:
-    extra = [x for x in (st.get("owner") and f"owner {st['owner']}", st.get("due") and f"due {st['due']}") if x]
-    return st["status"] + (f" ({', '.join(extra)})" if extra else "")
+    return policy_change(p, _v, "→")
 
 
 def _verdict_line(d: dict) -> str:

@@ -24,6 +24,7 @@ import dataclasses
 from typing import Any
 
 from prr_app.model.entities import DISRUPTION_TYPES, Review
+from prr_app.wording import answer_state, policy_change
 
 #: Version of the diff document; bumped when a key changes meaning.
 DIFF_VERSION = 1
@@ -449,21 +450,12 @@ def _fields_text(fields: list[dict]) -> str:
     return "; ".join(f"{f['field']} {_v(f['old'])} -> {_v(f['new'])}" for f in fields)
 
 
-_POLICY_WORDS = {"survive": "must be survived", "rto_minutes": "RTO", "rpo_minutes": "RPO"}
-
-
 def policy_change_text(p: dict) -> str:
     """One policy row in words: ``component: must be survived yes -> no``, ``zone: RTO (none) -> 30 min``."""
-    unit = "" if p["field"] == "survive" else " min"
-    old = _v(p["old"]) + (unit if p["old"] is not None else "")
-    new = _v(p["new"]) + (unit if p["new"] is not None else "")
-    return f"{p['term']}: {_POLICY_WORDS[p['field']]} {old} -> {new}"
+    return f"{p['term']}: {policy_change(p, _v)}"
 
 
-def answer_state_text(s: dict) -> str:
-    """An answer's status, with its owner and due date when set: ``met (owner ann, due 2026-07-01)``."""
-    extra = [x for x in (s.get("owner") and f"owner {s['owner']}", s.get("due") and f"due {s['due']}") if x]
-    return s["status"] + (f" ({', '.join(extra)})" if extra else "")
+answer_state_text = answer_state
 
 
 def checklist_blockers_text(v: dict) -> str | None:
