@@ -7,7 +7,7 @@ import textwrap
 
 from prr_app.checklist.model_answers import Deadlines, decide
 from prr_app.cli.main import main
-from prr_app.review.importing import import_review
+from test_readiness_evidence import _import
 
 API = """\
 apiVersion: apps/v1
@@ -82,15 +82,6 @@ spec:
       - name: worker
         image: example/worker:1
 """
-
-
-def _import(tmp_path, files: dict[str, str]):
-    root = tmp_path / "repo"
-    for name, text in files.items():
-        p = root / name
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(textwrap.dedent(text), encoding="utf-8")
-    return import_review([root]), root
 
 
 def test_probes_are_judged_container_by_container(tmp_path):
