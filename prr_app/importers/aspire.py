@@ -46,6 +46,7 @@ MARK = "DistributedApplication.CreateBuilder"
 
 #: component kinds by the hosting method's name (the rest: a service, or guessed from the name)
 _KINDS = [
+    (re.compile(r"^External(Service)?$"), "external_api"),  # AddExternalService: a service outside the app
     (re.compile(r"Redis|Garnet|Valkey|Memcached"), "cache"),
     (re.compile(r"Postgres|SqlServer|MySql|MariaDB|Oracle|MongoDB|CosmosDB|Cosmos|Milvus|Qdrant|Elasticsearch|"
                 r"Azure(Sql|Storage|Table)|Sqlite|Neo4j|RavenDB|Cassandra|ClickHouse|DuckDB|Minio|Blob"), "datastore"),
@@ -62,7 +63,7 @@ _SERVICE_METHODS = re.compile(r"Add(Project|Container|Dockerfile|NpmApp|NodeApp|
                               r"PythonProject|PythonScript|UvicornApp|Executable|JavaApp|SpringApp|GolangApp|"
                               r"CSharpApp|DaprSidecar)$")
 
-_TOKEN = re.compile(r'//[^\n]*|/\*.*?\*/|@"(?:[^"]|"")*"|\$?"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)\'', re.DOTALL)
+_TOKEN = re.compile(r'//[^\n]*|/\*.*?\*/|\$*"""[\s\S]*?"""|@"(?:[^"]|"")*"|\$?"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)\'', re.DOTALL)
 _CALL = re.compile(r"\s*\.\s*([A-Z][A-Za-z0-9_]*)\s*(<[^<>()]*(?:<[^<>()]*>[^<>()]*)*>)?\s*\(")
 _STRING = re.compile(r'^\s*@?\$?"((?:[^"\\]|\\.|"")*)"')
 
@@ -84,7 +85,7 @@ def _pieces(s: str, start: int = 0):
     no code), any other character one by one."""
     i, n = start, len(s)
     while i < n:
-        if s[i] == '"' or s.startswith(('@"', '$"'), i):
+        if s[i] in "\"'" or s.startswith(('@"', '$"'), i):
             m = _TOKEN.match(s, i)
             if m:
                 yield i, m.group(0), False
@@ -92,6 +93,16 @@ def _pieces(s: str, start: int = 0):
                 continue
         yield i, s[i], True
         i += 1
+
+
+def _unclosed(code: str) -> tuple[str, int] | None:
+    """(what, line) of a string literal or a ``/*`` comment that is never closed, else None."""
+    for i, ch, is_code in _pieces(code):
+        if is_code and ch == '"':
+            return "a string that is never closed (a missing '\"')", code.count("\n", 0, i) + 1
+        if is_code and code.startswith("/*", i):
+            return "a /* comment that is never closed", code.count("\n", 0, i) + 1
+    return None
 
 
 def _statements(code: str) -> list[tuple[str, int]]:
@@ -202,6 +213,7 @@ class _Reader:
         self.folder = folder  # the AppHost's project folder: project paths are relative to it
         self.vars: dict[str, str] = {}  # C# variable -> component id (a child resource: its parent's)
         self.children: dict[str, str] = {}  # child resource name -> the component that holds it
+        self.added: dict[str, int] = {}  # resource name -> the line that added it
 
     def where(self, line: int) -> str:
         return f"{self.fname}:{line}"
@@ -210,6 +222,22 @@ class _Reader:
         """The component an argument names: a resource variable, ``x.GetEndpoint(...)``, ``x.Resource``..."""
         m = re.match(r"\s*([A-Za-z_][A-Za-z0-9_]*)", arg)
         return self.vars.get(m.group(1)) if m else None
+
+    def named_in(self, arg: str) -> list[str]:
+        """The components an argument names: the one it starts with, or, for a lambda
+        (``yarp => { yarp.AddRoute("/basket/{**catch-all}", basket); }``), every resource variable
+        its body names (not its own parameters, not members after a dot, nothing in a string)."""
+        m = re.match(r"\s*(?:async\s+)?(\([^()]*\)|[A-Za-z_][A-Za-z0-9_]*)\s*=>", arg)
+        if not m:
+            t = self.target(arg)
+            return [t] if t is not None else []
+        params = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", m.group(1)))
+        body = "".join(" " if not code else piece for _i, piece, code in _pieces(arg[m.end():]))
+        out = []
+        for name in re.findall(r"(?<![\w.])\s*([A-Za-z_][A-Za-z0-9_]*)", body):
+            if name not in params and name in self.vars:
+                out.append(self.vars[name])
+        return list(dict.fromkeys(out))
 
     def statement(self, text: str, line: int) -> None:
         m = re.search(r"(?:^|[\s(])(?:var|IResourceBuilder<[^=]*>|[A-Za-z_][A-Za-z0-9_<>.,\s]*?)\s+"
@@ -254,6 +282,12 @@ class _Reader:
     def _component(self, method: str, name: str, args: list[str], line: int) -> str:
         b = self.b
         kind, tags = _kind(method, name, args)
+        if name in self.added:
+            # Aspire itself refuses two resources of one name at start-up: one component, said
+            b.warn(f"{self.where(line)}: a second resource named {name!r} (the first at {self.where(self.added[name])}): "
+                   "Aspire refuses two resources of one name; read as one component")
+        else:
+            self.added[name] = line
         comp = b.component(name, f"{self.where(line)}: builder.{method}({name!r})", name=name, kind=kind,
                            source_file=self.fname)
         for t in tags:
@@ -332,15 +366,25 @@ class _Reader:
                                                         what="WithReplicas", minimum=1)
                 b.evidence(comp, f"{at}: WithReplicas({args[0].strip()})")
             except PrrError:
-                b.warn(f"{at}: {comp}.WithReplicas({args[0][:40]}): not a number; replicas not taken")
+                a = args[0].strip()
+                why = ("replicas must be at least 1" if re.fullmatch(r"-?\d{1,18}", a)
+                       else "not a number this reader can use" if re.fullmatch(r"-?\d+", a)
+                       else "not a literal number (set in code)")
+                b.warn(f"{at}: {comp}.WithReplicas({a[:40]}): {why}; replicas not taken")
         elif method == "WithExternalHttpEndpoints":
             b.components[comp].user_facing = True
             b.evidence(comp, f"{at}: WithExternalHttpEndpoints(): reachable from outside (user-facing)")
         elif method not in _NO_DEPENDENCY:
-            named = [t for t in (self.target(a) for a in args) if t is not None and t != comp]
+            named = [t for a in args for t in self.named_in(a) if t != comp]
             if not named:
+                if b.components[comp].kind == "gateway" and any("=>" in a for a in args) \
+                        and re.search(r"Route|Config|Cluster|Proxy", method):
+                    # routes set in code that names no resource here (read from configuration?): unknowable
+                    b.skip(f"{at}: {comp}.{method}(...) configures the gateway in code that names no resource "
+                           "of this AppHost: its routes are not read (state the gateway's calls)")
                 return
-            if b.components[comp].kind == "gateway":  # a reverse proxy's routes (ConfigureMobileBffRoutes)
+            if b.components[comp].kind == "gateway":  # a reverse proxy's routes (ConfigureMobileBffRoutes,
+                # WithConfiguration(yarp => yarp.AddRoute(..., basket)))
                 for t in dict.fromkeys(named):
                     typ, word = dependency_type(b.components[t])
                     b.depend(comp, t, typ, DECLARED, f"{at}: {comp}.{method}(...) names {t}: a route of the "
@@ -363,9 +407,13 @@ def read_aspire(paths_: list[Path], base: Path | None = None) -> object:
             fname = path.resolve().relative_to(Path(base).resolve()).as_posix() if base else ""
         except ValueError:
             fname = ""
-        fname = fname or f"{path.parent.name}/{path.name}"
+        fname = fname or f"{path.resolve().parent.name}/{path.name}".lstrip("/")
         r = _Reader(b, fname, path.parent.resolve())
-        for stmt, line in _statements(_code(text)):
+        code = _code(text)
+        bad = _unclosed(code)
+        if bad is not None:
+            raise PrrError(f"not readable C#: {bad[0]}", file=str(path), location=f"line {bad[1]}")
+        for stmt, line in _statements(code):
             r.statement(stmt, line)
         b.read(f"{fname}: the Aspire app model: {len(b.components)} resource(s), {len(b.deps)} reference(s)")
         if not b.system_name:

@@ -3,17 +3,19 @@
 * Components and Resources become components, named by their full entity
   reference ``kind:[namespace/]name`` (the namespace only when it is not
   ``default``), e.g. ``component:artist-lookup``, ``resource:artists-db``.
-  Libraries are not deployed and are skipped (unless something depends on
-  them). ``type: website`` is user-facing; ``lifecycle: experimental`` gives
+  Libraries are not deployed and are skipped (a ``dependsOn`` on one is
+  listed as skipped: built into its caller). ``type: website`` is user-facing; ``lifecycle: experimental`` gives
   tier 3; the owner is kept.
-* ``dependsOn`` is a dependency; ``consumesApis`` of an API another entity
+* ``dependsOn`` is a dependency (``dependencyOf`` the same, written on the
+  other side); ``consumesApis`` of an API another entity
   ``providesApis`` (or that names it in ``spec.owner`` side ``providesApis``)
   makes the consumer depend on the provider; ``subcomponentOf`` makes the
   whole depend on the part (soft: the whole is degraded when a part fails).
 * Systems and Domains are groupings: components are tagged ``system:<name>``
   and ``domain:<name>``.
 * Entity references are read in their full (``kind:namespace/name``) and
-  short (``name``, ``kind:name``) forms, with the default kind of the field.
+  short (``name``, ``kind:name``) forms, with the default kind of the field,
+  without regard to case (as Backstage compares them).
 * References to entities not in the files (owners that are Groups or Users
   elsewhere, APIs nobody provides here) are reported as dangling.
 """
@@ -36,6 +38,8 @@ _RESOURCE_KINDS = [
     (re.compile(r"load.?balancer|lb|gateway|ingress"), "load_balancer"),
     (re.compile(r"cluster|kubernetes|k8s"), "platform"),
 ]
+#: API types whose consumers receive messages rather than make calls (openapi, grpc, graphql... stay hard)
+_ASYNC_APIS = {"asyncapi"}
 _COMPONENT_TYPES = {"website": "frontend", "service": "service", "api": "service", "frontend": "frontend"}
 
 
@@ -81,6 +85,7 @@ def read_backstage(paths: list[Path]) -> object:
     names = short_names(paths)
     b = GraphBuilder("backstage", paths)
     entities: dict[tuple[str, str, str], _Entity] = {}
+    lowered: dict[tuple[str, str, str], tuple[str, str, str]] = {}  # _key -> the key in entities
     queue = [(path, names[path]) for path in paths]
     seen = {path.resolve() for path in paths}
     while queue:
@@ -111,9 +116,13 @@ def read_backstage(paths: list[Path]) -> object:
             ns = sy.text(meta.get("namespace")) or "default"
             e = _Entity(kind.lower(), ns, name, v, fname, line)
             key = (e.kind, e.ns, e.name)
-            if key in entities:
-                b.warn(f"{e.where}: {e.ref} is defined again (first at {entities[key].where}); the last one is used")
+            same = lowered.get(_key(*key))  # Backstage's references ignore case: Checkout-API is checkout-api
+            if same is not None:
+                b.warn(f"{e.where}: {e.ref} is defined again (first at {entities[same].where}"
+                       + (f" as {entities[same].ref}" if same != key else "") + "); the last one is used")
+                del entities[same]
             entities[key] = e
+            lowered[_key(*key)] = key
             n += 1
             if e.kind == "location":
                 for target in _location_targets(b, e, path, fname):
@@ -140,16 +149,23 @@ MAX_FILES = 10_000
 def _location_targets(b: GraphBuilder, e: _Entity, path: Path, fname: str) -> list[tuple[Path, str]]:
     """The local files a Location entity points at (``target``/``targets``, globs allowed)."""
     spec = _spec(e)
-    raw = ([spec.get("target")] if spec.get("target") is not None else []) + \
-        (list(spec.get("targets")) if isinstance(spec.get("targets"), list) else [])
+    at = spec.line_of("target") if isinstance(spec, sy.YMap) else e.line
+    raw = ([(spec.get("target"), at)] if spec.get("target") is not None else [])
+    targets = spec.get("targets")
+    if isinstance(targets, list):
+        raw += [(t, sy.line_of(targets, i, at)) for i, t in enumerate(targets)]
     out: list[tuple[Path, str]] = []
     loc_type = sy.text(spec.get("type")) or "file"
-    for t in raw:
+    for t, line in raw:
+        where = f"{e.file}:{line or e.line}"
+        if isinstance(t, (dict, list)):
+            b.skip(f"{where}: Location {e.name}: a target that is not a path: not followed")
+            continue
         t = sy.text(t)
         if not t:
             continue
         if loc_type == "url" or re.match(r"^[a-z][a-z0-9+.-]*:", t, re.I):
-            b.skip(f"{e.where}: Location {e.name}: target {t} is a URL; not fetched (import that file too)")
+            b.skip(f"{where}: Location {e.name}: target {t} is a URL; not fetched (import that file too)")
             continue
         base = path.parent
         rel = t[2:] if t.startswith("./") else t
@@ -158,7 +174,7 @@ def _location_targets(b: GraphBuilder, e: _Entity, path: Path, fname: str) -> li
         else:
             found = [base / rel] if (base / rel).is_file() else []
         if not found:
-            b.dangling(f"{e.where}: Location {e.name}: target {t} is not a file next to {path.name}")
+            b.dangling(f"{where}: Location {e.name}: target {t} is not a file next to {path.name}")
             continue
         for f in found:
             try:
@@ -166,7 +182,7 @@ def _location_targets(b: GraphBuilder, e: _Entity, path: Path, fname: str) -> li
             except ValueError:
                 label = f.name
             out.append((f, label))
-        b.read(f"{e.where}: Location {e.name}: follows {t} ({len(found)} file{'s' if len(found) != 1 else ''})")
+        b.read(f"{where}: Location {e.name}: follows {t} ({len(found)} file{'s' if len(found) != 1 else ''})")
     return out
 
 
@@ -185,29 +201,63 @@ def _refs(spec: dict, key: str) -> list[tuple[str, int]]:
     return [(sy.text(v), spec.line_of(key) if isinstance(spec, sy.YMap) else 0)] if sy.text(v) else []
 
 
+def _key(kind: str, ns: str, name: str) -> tuple[str, str, str]:
+    """An entity's identity: Backstage compares references without regard to case."""
+    return kind.lower(), ns.lower(), name.lower()
+
+
+#: spec fields that hold entity references: a list of them, or one
+_REF_LISTS = ("dependsOn", "dependencyOf", "consumesApis", "providesApis")
+_REF_ONE = ("owner", "system", "subcomponentOf", "domain", "subdomainOf")
+
+
+def _check_shapes(b: GraphBuilder, e: _Entity) -> None:
+    """Say what a reference field holds that is not a reference (a mapping, a list where one is
+    expected): never dropped quietly."""
+    spec = _spec(e)
+    for key in _REF_LISTS + _REF_ONE:
+        v = spec.get(key)
+        line = spec.line_of(key) if isinstance(spec, sy.YMap) else e.line
+        if v is None:
+            continue
+        if isinstance(v, dict):
+            b.warn(f"{e.file}:{line}: {e.ref} spec.{key} is a mapping, not "
+                   + ("a list of entity references" if key in _REF_LISTS else "an entity reference") + ": not read")
+        elif isinstance(v, list) and key in _REF_ONE:
+            b.warn(f"{e.file}:{line}: {e.ref} spec.{key} is a list ({', '.join(sy.text(x) for x in v)[:80]}); "
+                   f"it takes one entity reference: not read")
+        elif isinstance(v, list):
+            for i, x in enumerate(v):
+                if isinstance(x, (dict, list)):
+                    b.warn(f"{e.file}:{sy.line_of(v, i, line)}: {e.ref} spec.{key}[{i}] is not an entity "
+                           "reference: not read")
+
+
 def _build(b: GraphBuilder, entities: dict) -> None:
+    index = {_key(*k): e for k, e in entities.items()}
+
     def find(ref: str, default_kind: str, ns: str, kinds: tuple[str, ...] | None = None):
         kind, rns, name = parse_ref(ref, default_kind, ns)
         if ":" not in ref and kinds:  # short form: try the kinds the field allows
             for k in kinds:
-                if (k, rns, name) in entities:
-                    return entities[(k, rns, name)]
-        return entities.get((kind, rns, name))
+                if _key(k, rns, name) in index:
+                    return index[_key(k, rns, name)]
+        return index.get(_key(kind, rns, name))
+
+    def is_library(e: _Entity) -> bool:
+        return e.kind == "component" and sy.text(_spec(e).get("type")).lower() == "library"
 
     deployable: dict[tuple, str] = {}
-    needed = set()
     for e in entities.values():
-        for ref, _ in _refs(_spec(e), "dependsOn"):
-            t = find(ref, "component", e.ns, ("component", "resource"))
-            if t is not None:
-                needed.add((t.kind, t.ns, t.name))
+        _check_shapes(b, e)
     for key, e in sorted(entities.items()):
         spec = _spec(e)
         meta = e.body.get("metadata") if isinstance(e.body.get("metadata"), dict) else {}
         typ = sy.text(spec.get("type")).lower()
         if e.kind not in ("component", "resource"):
             continue
-        if e.kind == "component" and typ == "library" and key not in needed:
+        if is_library(e):
+            # built into what uses it: a dependsOn on it is said where it is written (below)
             b.skip(f"{e.where}: {e.ref} is a library (built into others, not deployed on its own)")
             continue
         if e.kind == "component":
@@ -223,8 +273,12 @@ def _build(b: GraphBuilder, entities: dict) -> None:
             b.evidence(e.ref, f"{e.where}: type website: user-facing")
         owner = sy.text(spec.get("owner"))
         if owner:
-            comp.owner = owner
             o = find(owner, "group", e.ns, ("group", "user"))
+            # "group:web-team", "group:default/web-team" and "web-team" are one owner: the group's name
+            # (a user keeps its kind: "user:jdoe"), as the entity it names writes it
+            okind, ons, oname = (o.kind, o.ns, o.name) if o is not None else parse_ref(owner, "group", e.ns)
+            oname = oname if ons.lower() == "default" else f"{ons}/{oname}"
+            comp.owner = oname if okind == "group" else f"{okind}:{oname}"
             if o is None:
                 b.dangling(f"{e.file}:{spec.line_of('owner') if isinstance(spec, sy.YMap) else e.line}: "
                            f"{e.ref} is owned by {owner}, which is not in these files")
@@ -282,10 +336,10 @@ def _build(b: GraphBuilder, entities: dict) -> None:
     providers: dict[tuple, list[tuple[str, str]]] = {}
     for key, e in entities.items():
         for ref, line in _refs(_spec(e), "providesApis"):
-            a = parse_ref(ref, "api", e.ns)
+            a = _key(*parse_ref(ref, "api", e.ns))
             if key in deployable:
                 providers.setdefault(a, []).append((deployable[key], f"{e.file}:{line}"))
-            if a not in entities:
+            if a not in index:
                 b.dangling(f"{e.file}:{line}: {e.ref} provides API {ref}, which is not in these files")
 
     for key, e in entities.items():
@@ -296,22 +350,42 @@ def _build(b: GraphBuilder, entities: dict) -> None:
         for ref, line in _refs(spec, "dependsOn"):
             t = find(ref, "component", e.ns, ("component", "resource"))
             tkey = (t.kind, t.ns, t.name) if t else None
-            if tkey in deployable:
+            if t is not None and is_library(t):
+                b.skip(f"{e.file}:{line}: {e.ref} spec.dependsOn {ref}: library: built into {e.ref}, "
+                       "not a runtime dependency")
+            elif tkey in deployable:
                 tgt = b.components[deployable[tkey]]
                 typ = "async" if tgt.kind == "queue" else "hard"
                 b.depend(src, deployable[tkey], typ, DECLARED, f"{e.file}:{line}: {e.ref} spec.dependsOn {ref} (dependsOn)")
             else:
                 b.dangling(f"{e.file}:{line}: {e.ref} depends on {ref}, which is not in these files")
+        for ref, line in _refs(spec, "dependencyOf"):
+            # the reverse of dependsOn: what is named depends on this one
+            t = find(ref, "component", e.ns, ("component", "resource"))
+            tkey = (t.kind, t.ns, t.name) if t else None
+            if t is not None and is_library(t):
+                b.skip(f"{e.file}:{line}: {e.ref} spec.dependencyOf {ref}: {t.ref} is a library, built into what "
+                       "uses it: not read (state the dependency on what runs it)")
+            elif tkey in deployable:
+                typ = "async" if b.components[src].kind == "queue" else "hard"
+                b.depend(deployable[tkey], src, typ, DECLARED,
+                         f"{e.file}:{line}: {e.ref} spec.dependencyOf {ref} (the reverse of dependsOn: "
+                         f"{deployable[tkey]} depends on {e.ref})")
+            else:
+                b.dangling(f"{e.file}:{line}: {e.ref} is a dependency of {ref}, which is not in these files")
         for ref, line in _refs(spec, "consumesApis"):
-            a = parse_ref(ref, "api", e.ns)
+            a = _key(*parse_ref(ref, "api", e.ns))
             provs = providers.get(a, [])
             if not provs:
-                why = "nobody in these files provides it" if a in entities else "it is not in these files"
+                why = "nobody in these files provides it" if a in index else "it is not in these files"
                 b.dangling(f"{e.file}:{line}: {e.ref} consumes API {ref}, but {why}")
                 continue
+            api_type = sy.text(_spec(index[a]).get("type")).lower() if a in index else ""
+            typ, said = ("async", f" (an {api_type} API: asynchronous)") if api_type in _ASYNC_APIS else ("hard", "")
             for prov, pwhere in provs:
-                b.depend(src, prov, "hard", DECLARED,
-                         f"{e.file}:{line}: {e.ref} consumesApis {ref}; {pwhere}: {prov} providesApis it (consumesApi)")
+                b.depend(src, prov, typ, DECLARED,
+                         f"{e.file}:{line}: {e.ref} consumesApis {ref}; {pwhere}: {prov} providesApis it "
+                         f"(consumesApi){said}")
         for ref, line in _refs(spec, "subcomponentOf"):
             t = find(ref, "component", e.ns)
             tkey = (t.kind, t.ns, t.name) if t else None

@@ -20,8 +20,9 @@ Read from the ``model`` block (views, styles and configuration are skipped):
 * **Several files**: ``workspace extends base.dsl`` reads the base first;
   ``!ref``/``!extend`` add to an element defined before; ``!include`` of a
   local file or folder is read in place (URLs are not fetched).
-* **Deployment**: one environment is used (``Live``/``Production`` if there
-  are several; the others are listed as skipped). Nested deployment nodes
+* **Deployment**: one environment is used (the one named Production, Prod
+  or Live as a whole word, not Pre-Production or Staging, if there are
+  several: _choose_environment; the others are listed as skipped). Nested deployment nodes
   become nested failure domains (kind from name, technology and tags:
   region, zone, cluster, host...); a node with ``instances`` > 1 multiplies
   what it holds. ``containerInstance``/``softwareSystemInstance`` add
@@ -69,6 +70,8 @@ class _El:
     env: str = ""  # deployment environment name
     location: str = ""
     src: str = ""  # the file it was written in (workspaces extend and include others)
+    target: "_El | None" = None  # for instances read from JSON: the element its id names
+    said: str = ""  # instances as written when that is a range ("1..5")
 
 
 @dataclass
@@ -282,6 +285,7 @@ class _Reader:
         """Read ``(file label, path, line, tokens)`` statements (see :func:`_expand`)."""
         # stack frames: (kind, element or None)
         stack: list[tuple[str, _El | None]] = []
+        opened: list[tuple[str, str, int]] = []  # (file, file label, line) of each '{' not yet closed
         skip_depth = 0
         for fname, path, ln, toks in lines:
             self.fname, self.file = fname, str(path)
@@ -291,6 +295,10 @@ class _Reader:
                 for kind, v in toks:
                     if kind == "brace":
                         skip_depth += 1 if v == "{" else -1
+                        if v == "{":
+                            opened.append((self.file, fname, ln))
+                        else:
+                            opened.pop()
                         if skip_depth == 0:
                             break
                 continue
@@ -298,6 +306,7 @@ class _Reader:
                 if not stack:
                     raise self.err("unexpected '}'", ln)
                 stack.pop()
+                opened.pop()
                 continue
             opens = toks[-1] == ("brace", "{")
             body = toks[:-1] if opens else toks
@@ -305,12 +314,16 @@ class _Reader:
                 raise self.err(f"nested more than {MAX_DEPTH} levels", ln)
             kind = self.statement(body, ln, stack, opens)
             if opens:
+                opened.append((self.file, fname, ln))
                 if kind == "skip":
                     skip_depth = 1
                 else:
                     stack.append(kind if kind is not None else ("block", None))
         if stack or skip_depth:
-            raise PrrError("invalid Structurizr DSL: missing '}' at the end", file=self.file)
+            file, label, line = opened[-1] if opened else (self.file, self.fname, 0)
+            raise PrrError("invalid Structurizr DSL: missing '}': the '{' " + (f"on line {line}" if line else "")
+                           + " is never closed",
+                           file=file, location=f"line {line}" if line else None)
 
     def _current(self, stack) -> _El | None:
         for kind, el in reversed(stack):
@@ -396,10 +409,7 @@ class _Reader:
             elif head in ("tags", "tag"):
                 cur.tags += [t.strip() for v in words[1:] for t in self.sub(v).split(",") if t.strip()]
             elif head == "instances":
-                try:
-                    cur.instances = max(1, min(int(val.split("..")[-1]), 1000))
-                except ValueError:
-                    self.b.warn(f"{self.fname}:{ln}: instances {val!r} is not a number")
+                self.instances(cur, val, ln)
             return "skip" if opens else None
         # relationships
         arrows = [i for i, (k, _) in enumerate(toks) if k == "arrow"]
@@ -466,10 +476,7 @@ class _Reader:
                 el.technology = args[2] if len(args) > 2 else arch_tech
                 tags = args[3] if len(args) > 3 else ""
                 if len(args) > 4:
-                    try:
-                        el.instances = max(1, min(int(args[4].split("..")[-1]), 1000))
-                    except ValueError:
-                        self.b.warn(f"{self.fname}:{ln}: instances {args[4]!r} is not a number")
+                    self.instances(el, args[4], ln)
             else:
                 el.description = args[1] if len(args) > 1 else ""
                 tags = args[2] if len(args) > 2 else ""
@@ -489,6 +496,14 @@ class _Reader:
             self.by_ident.setdefault(ident.lower(), []).append(el)
         return (etype, el) if opens else None
 
+    def instances(self, el: _El, val: str, ln: int) -> None:
+        n, said = _instances(val)
+        if n is None:
+            self.b.warn(f"{self.fname}:{ln}: instances {val!r} is not a number (nor a range such as 1..5); "
+                        "counted as 1")
+            return
+        el.instances, el.said = n, said
+
     def resolve(self, ref, scope: list) -> _El | None:
         if isinstance(ref, _El) or ref is None:
             return ref
@@ -504,18 +519,21 @@ class _Reader:
         return None
 
 
-#: (pattern on an element's name, technology and tags, component kind): the first that matches
+#: (pattern on an element's name, technology and tags, component kind): the first that matches. Words
+#: are matched from their start ("PostgreSQL", "Databases"), short ones whole ("RDS", "ALB"), so that
+#: "Rewards Service" is no database and "Album Service" no load balancer; CamelCase names are also read
+#: as words ("OrdersDatabase", "ApiGateway": see _guess_kind)
 _ELEMENT_KINDS = [
-    (r"database|datastore|schema|mysql|postgres|oracle|sql|mongo|dynamo|cassandra|rds|aurora|s3|bucket|storage",
-     "datastore"),
-    (r"redis|memcache|cache", "cache"),
-    (r"queue|kafka|rabbit|sqs|sns|topic|event bus|pub/sub|kinesis", "queue"),
-    (r"route ?53|dns", "dns"),
-    (r"cloudfront|cdn|akamai|fastly", "cdn"),
-    (r"load balancer|elb|alb|nlb|haproxy", "load_balancer"),
-    (r"gateway|nginx|envoy|web server|proxy", "gateway"),
-    (r"single page|web browser|spa\b|mobile app|react|angular|vue", "frontend"),
-    (r"identity|auth|cognito|okta|keycloak", "identity"),
+    (r"\b(database|datastore|data store|schema|mysql|postgres|oracle|mongo|dynamo|cassandra|aurora|bucket|"
+     r"storage|sqlite|mariadb|cosmos)|sql\b|\b(rds|s3)\b", "datastore"),
+    (r"\b(redis|memcache|cache)", "cache"),
+    (r"\b(queue|kafka|rabbit|topic|event bus|pub/sub|kinesis)|\b(sqs|sns)\b", "queue"),
+    (r"\broute ?53\b|\bdns\b", "dns"),
+    (r"\b(cloudfront|akamai|fastly)|\bcdn\b", "cdn"),
+    (r"\bload ?balanc|\b(elb|alb|nlb)\b|\bhaproxy", "load_balancer"),
+    (r"\b(gateway|nginx|envoy|web server|proxy)", "gateway"),
+    (r"\b(single page|single-page|web browser|mobile app)|\bspa\b|\b(react|angular|vue)(\.?js)?\b", "frontend"),
+    (r"\b(identity|cognito|okta|keycloak)|\b(o?auth\d*|authn|authz)\b|\bauthenticat|\bauthori[sz]", "identity"),
 ]
 
 #: (pattern on a deployment node's name, technology or tags, failure domain kind): the first that matches
@@ -543,7 +561,12 @@ MANAGED_SERVICE = re.compile(
 
 
 def _guess_kind(el: _El) -> str:
-    return _first_kind(" ".join([el.name, el.technology, " ".join(el.tags)]).lower(), _ELEMENT_KINDS, "service")
+    text = " ".join([el.name, el.technology, " ".join(el.tags)])
+    words = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", text)  # "OrdersDatabase": "Orders Database"
+    for rx, kind in _ELEMENT_KINDS:
+        if re.search(rx, text.lower()) or re.search(rx, words.lower()):
+            return kind
+    return "service"
 
 
 def _domain_kind(el: _El) -> str:
@@ -594,7 +617,7 @@ def _build(b: GraphBuilder, r: _Reader, fname: str) -> None:
 
     systems_with_containers = {id(e.parent) for e in els if e.type == "container" and e.parent is not None}
     for el in els:
-        where = f"{el.src or fname}:{el.line}"
+        where = f"{_at(el, fname)}"
         if el.type == "container":
             cid = new_id(el)
             comp = b.component(cid, f"{where}: container {el.name!r}" + (f" ({el.technology})" if el.technology else ""),
@@ -621,35 +644,45 @@ def _build(b: GraphBuilder, r: _Reader, fname: str) -> None:
                 p = p.parent
             if p is not None:
                 comp_of[id(el)] = comp_of[id(p)]
-                b.evidence(comp_of[id(p)], f"{el.src or fname}:{el.line}: has component {el.name!r}")
+                b.evidence(comp_of[id(p)], f"{_at(el, fname)}: has component {el.name!r}")
 
     # deployment: one environment
     envs = [e for e in els if e.type == "deploymentenvironment"]
     chosen = None
     if envs:
-        pref = [e for e in envs if re.search(r"live|prod", e.name, re.I)]
-        chosen = (pref or envs)[-1]
+        chosen, why = _choose_environment(envs)
         for e in envs:
             if e is not chosen:
-                b.skip(f"{e.src or fname}:{e.line}: deployment environment {e.name!r} not used (importing {chosen.name!r})")
-        b.read(f"{chosen.src or fname}:{chosen.line}: deployment environment {chosen.name!r}")
+                b.skip(f"{_at(e, fname)}: deployment environment {e.name!r} not used (importing {chosen.name!r})")
+        others = [e.name for e in envs if e is not chosen]
+        b.read(f"{_at(chosen, fname)}: deployment environment {chosen.name!r}"
+               + (f" used ({why}; not used: {', '.join(repr(n) for n in others)})" if others else ""))
         placements: dict[str, list[str]] = {}
         counts: dict[str, int] = {}
 
         used_domains: set[str] = set(b.domains)
 
-        def walk(node: _El, parent_dom: str | None, mult: int, depth: int = 0) -> None:
+        device: dict[str, list[str]] = {}  # component -> where it is deployed on a user's device
+
+        def walk(node: _El, parent_dom: str | None, mult: int, depth: int = 0, on_device: str = "",
+                 notes: tuple = ()) -> None:
             if depth > MAX_DEPTH:
                 return
             for ch in node.children:
-                where = f"{ch.src or fname}:{ch.line}"
+                where = f"{_at(ch, fname)}"
                 if ch.type == "deploymentnode" and _USER_DEVICE.search(" ".join([ch.name, ch.technology, *ch.tags])):
                     # a customer's computer or phone: where people are, not a failure domain of the system
                     b.read(f"{where}: deployment node {ch.name!r} is a user's device: not a failure domain")
-                    walk(ch, parent_dom, mult, depth + 1)
+                    walk(ch, parent_dom, mult, depth + 1, on_device or ch.name, notes)
+                elif ch.type == "deploymentnode" and on_device:
+                    walk(ch, parent_dom, mult, depth + 1, on_device, notes)  # the browser on the customer's computer
                 elif ch.type == "deploymentnode":
                     dom = parent_dom
                     m = mult * ch.instances
+                    if ch.said:
+                        note = f"{where}: deployment node {ch.name!r} instances {ch.said} (the guaranteed minimum)"
+                        b.read(note)
+                        notes = notes + (f"{ch.name!r}: instances {ch.said}",)
                     if ch.instances == 1 and mult == 1:
                         # one domain per node: two nodes of the same name (an "Apache Tomcat" in the web
                         # tier and one in the API tier) are different failure domains
@@ -665,7 +698,12 @@ def _build(b: GraphBuilder, r: _Reader, fname: str) -> None:
                     else:
                         b.read(f"{where}: deployment node {ch.name!r} runs inside each of {mult} instances; "
                                "not a shared failure domain")
-                    walk(ch, dom, m, depth + 1)
+                    walk(ch, dom, m, depth + 1, on_device, notes)
+                    if ch.said:
+                        notes = notes[:-1]
+                elif ch.type == "infrastructurenode" and on_device:
+                    b.skip(f"{where}: infrastructure node {ch.name!r} on a user's device ({on_device}): "
+                           "not part of the system's deployment")
                 elif ch.type == "infrastructurenode":
                     cid = new_id(ch)
                     comp = b.component(cid, f"{where}: infrastructure node {ch.name!r}"
@@ -683,7 +721,7 @@ def _build(b: GraphBuilder, r: _Reader, fname: str) -> None:
                         comp.placement = [parent_dom]
                     comp_of[id(ch)] = cid
                 elif ch.type in ("containerinstance", "softwaresysteminstance"):
-                    target = r.resolve(ch.ref, [e for e in _ancestors(ch)])
+                    target = ch.target or r.resolve(ch.ref, [e for e in _ancestors(ch)])
                     if target is None or id(target) not in comp_of:
                         if target is not None and target.type == "softwaresystem":
                             # a system with containers deployed as a whole: its containers share the placement
@@ -694,11 +732,29 @@ def _build(b: GraphBuilder, r: _Reader, fname: str) -> None:
                         b.dangling(f"{where}: instance of {ch.ref}, which is not a container or system in the model")
                         continue
                     comp_of[id(ch)] = comp_of[id(target)]
+                    if on_device:
+                        # an app on the customer's phone or in their browser: one copy per user, not instances
+                        # of the system's to count or place
+                        device.setdefault(comp_of[id(target)], []).append(f"{where}: deployed on {on_device!r}")
+                        continue
                     _place(target, comp_of, placements, counts, parent_dom, mult)
                     b.evidence(comp_of[id(target)], f"{where}: {mult} instance(s) deployed"
-                                                     + (f" in {parent_dom}" if parent_dom else ""))
+                                                     + (f" in {parent_dom}" if parent_dom else "")
+                                                     + "".join(f" ({n})" for n in notes))
 
         walk(chosen, None, 1)
+        for cid, wheres in device.items():
+            if cid in counts:  # on servers too: those are its instances
+                for w in wheres:
+                    b.evidence(cid, f"{w}, a user's device: not counted as an instance")
+                continue
+            comp = b.components[cid]
+            comp.replicas = None
+            comp.placement = []
+            b.tag(cid, "client")
+            for w in wheres:
+                b.evidence(cid, f"{w}, a user's device: client software (one copy per user), tagged client; "
+                                "no replicas or placement stated")
         for cid, n in counts.items():
             comp = b.components[cid]
             comp.replicas = min(n, 100000)
@@ -709,7 +765,7 @@ def _build(b: GraphBuilder, r: _Reader, fname: str) -> None:
                 comp.placement = list(dict.fromkeys(pl))
     # relationships
     for rel in r.rels:
-        where = f"{rel.file_label or fname}:{rel.line}"
+        where = f"{rel.file_label or fname}:{rel.line}" if rel.line else (rel.file_label or fname)
         src = r.resolve(rel.src, rel.scope)
         dst = r.resolve(rel.dst, rel.scope)
         if src is None or dst is None:
@@ -729,7 +785,7 @@ def _build(b: GraphBuilder, r: _Reader, fname: str) -> None:
         s, t = comp_of.get(id(src)), comp_of.get(id(dst))
         if s is None or t is None:
             b.skip(f"{where}: {src.name} -> {dst.name}: relationship between {src.type} and {dst.type} "
-                   "(the containers carry the detail)")
+                   f"({_unread_why(src, dst, systems_with_containers)})")
             continue
         if s == t:
             continue
@@ -745,6 +801,45 @@ def _build(b: GraphBuilder, r: _Reader, fname: str) -> None:
                      description=rel.desc[:2000])
             continue
         b.depend(s, t, typ, DECLARED, said, description=rel.desc[:2000])
+
+
+#: words that make an environment's name production ("Production", "Prod EU", "Live")
+_PROD_WORDS = {"production", "prod", "live", "prd"}
+#: words that make it something else, even beside a production word ("Pre-Production", "PreProd",
+#: "Non-Prod", "Production Test", "Staging")
+_NOT_PROD = re.compile(r"^(pre|non)|stag|test|^dev|^qa$|^uat$|sandbox|^demo$|^sim")
+
+
+def _env_score(name: str) -> int:
+    """2: the name is a production word alone ("Live", "Production"); 1: it has one as a whole word
+    and nothing that says otherwise ("Production EU"); 0: not production ("Pre-Production", "Delivery")."""
+    words = re.findall(r"[a-z0-9]+", re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name).lower())
+    if not words or any(_NOT_PROD.search(w) for w in words) or not _PROD_WORDS & set(words):
+        return 0
+    return 2 if all(w in _PROD_WORDS for w in words) else 1
+
+
+def _choose_environment(envs: list) -> tuple:
+    """(the deployment environment to import, why): the one named production (a whole word: not
+    "Delivery", nor "Pre-Production"), an exact name before a compound one, the first on a tie; with
+    none so named, the last one written (as before)."""
+    scored = [(_env_score(e.name), -i, e) for i, e in enumerate(envs)]
+    best = max(scored, key=lambda t: (t[0], t[1]))
+    if best[0]:
+        return best[2], "named as production"
+    return envs[-1], "none is named as production (Production, Prod, Live): the last one written"
+
+
+def _unread_why(src: _El, dst: _El, systems_with_containers: set) -> str:
+    """Why a relationship between these two is no dependency of the review."""
+    if dst.type == "person":
+        return "a person is not a component: what reaches people is not a dependency"
+    if "deploymentnode" in (src.type, dst.type):
+        return ("deployment nodes are failure domains, not components; replication between them is not read: "
+                "state it on what they hold")
+    if any(e.type == "softwaresystem" and id(e) in systems_with_containers for e in (src, dst)):
+        return "the containers carry the detail"
+    return "one side is not a component of the review"
 
 
 #: a relationship that says the source serves the target to its users ("Delivers", "Delivers to the
@@ -793,6 +888,7 @@ def _json_model(r: "_Reader", model: dict, fname: str) -> None:
     """Elements and relationships of a JSON workspace, as the DSL reader would have them."""
     by_id: dict[str, _El] = {}
     pending: list[tuple[dict, str]] = []  # (relationship, where)
+    pending_refs: list[_El] = []  # instances, to resolve by the id they name
     counter = [0]
 
     def text(v) -> str:
@@ -812,10 +908,13 @@ def _json_model(r: "_Reader", model: dict, fname: str) -> None:
                 technology=text(d.get("technology"))[:200], tags=tags(d.get("tags")), env=env or text(d.get("environment")),
                 location=text(d.get("location")), src=f"{fname} {where}")
         inst = d.get("instances")
-        try:
-            e.instances = max(1, min(int(str(inst)), 100000)) if inst is not None else 1
-        except ValueError:
-            e.instances = 1
+        if inst is not None:
+            n, said = _instances(inst, 100000)
+            if n is None:
+                r.b.warn(f"{fname} {where}: instances {str(inst)[:40]!r} is not a number (nor a range such as "
+                         "1..5); counted as 1")
+            else:
+                e.instances, e.said = n, said
         if parent is not None:
             parent.children.append(e)
         r.elements.append(e)
@@ -860,16 +959,20 @@ def _json_model(r: "_Reader", model: dict, fname: str) -> None:
                 x = el(ci, typ, n, f"{where}.{key}[{j}]", env=n.env)
                 if x is not None:
                     x.ref = text(ci.get(ref))
+                    pending_refs.append(x)
         for j, inf in enumerate(seq(d, "infrastructureNodes")):
             el(inf, "infrastructurenode", n, f"{where}.infrastructureNodes[{j}]", env=n.env)
 
     roots = [e for e in r.elements]  # noqa: F841 - model elements first, deployment after
     for i, d in enumerate(seq(model, "deploymentNodes")):
         node(d, None, f"deploymentNodes[{i}]")
-    for e in r.elements:
-        if e.type in ("containerinstance", "softwaresysteminstance") and e.ref in by_id:
-            e.ref = by_id[e.ref].name
-            r.by_ident.setdefault(e.ref.lower(), [])
+    for e in pending_refs:
+        # by id: two containers may share a name (each system's "API"), an id is one element
+        if e.ref in by_id:
+            e.target = by_id[e.ref]
+            e.ref = f"{e.target.name} (id {e.ref})"
+        else:
+            e.ref = f"id {e.ref}" if e.ref else "no containerId"
     for e in r.elements:
         r.by_ident.setdefault(e.name.lower(), []).append(e)
     for rel, where in pending:
@@ -882,6 +985,26 @@ def _json_model(r: "_Reader", model: dict, fname: str) -> None:
                 continue  # the container relationship itself is there too
         r.rels.append(_Rel(src, dst, text(rel.get("description"))[:2000], text(rel.get("technology"))[:200],
                            text(rel.get("tags")), 0, [], file_label=f"{fname} {where}"))
+
+
+def _instances(val, cap: int = 1000) -> tuple[int | None, str]:
+    """(instances, what to say) of an ``instances`` value: a number, or a range ("1..5", "2..N") of
+    which the lower bound is taken: the guaranteed minimum, not what an autoscaler may add; (None, "")
+    for anything else."""
+    v = str(val).strip()
+    m = re.fullmatch(r"(\d{1,9})(?:\s*\.\.\s*(\d{1,9}|[Nn*]))?", v)
+    if not m or isinstance(val, (bool, float)):
+        return None, ""
+    low = int(m.group(1))
+    n = max(1, min(low, cap))
+    if m.group(2) is None:
+        return n, ""
+    return n, f"{v}: at least {low}" + ("" if low >= 1 else ", counted as 1")
+
+
+def _at(el: _El, fname: str) -> str:
+    """Where an element is written: ``file:line``, or the JSON place (which has no line)."""
+    return f"{el.src or fname}:{el.line}" if el.line else (el.src or fname)
 
 
 def _ancestors(el: _El) -> list[_El]:
