@@ -53,7 +53,9 @@ def oracle(review: Review, components=(), domains=(), instances=()):
         for d in review.dependencies.values():
             if d.source in down:
                 continue
-            hard = d.kind == "hard" and d.fallback is None and d.target not in hubs
+            # a hub softens a hard call only when an import inferred its kind (the call carries the
+            # import's evidence); one stated hard without fallback (no evidence) stays hard
+            hard = d.kind == "hard" and d.fallback is None and not (d.target in hubs and d.evidence)
             if not hard:
                 continue
             if d.target in review.groups:
@@ -174,7 +176,7 @@ def reviews(draw, max_components=9):
             placement = draw(st.lists(st.sampled_from([f"d{i}" for i in range(ndom)]), unique=True, max_size=3))
             if draw(st.integers(0, 4)) == 0:
                 shared = draw(st.lists(st.sampled_from([f"d{i}" for i in range(ndom)]), unique=True, max_size=1))
-        tags = ["telemetry"] if draw(st.integers(0, 9)) == 0 else []
+        tags = [draw(st.sampled_from(["telemetry", "config", "discovery"]))] if draw(st.integers(0, 6)) == 0 else []
         r.add(Component(id=cid, replicas=replicas, min_healthy=min_healthy, placement=placement,
                         shared_domains=shared, tags=tags,
                         availability=draw(st.sampled_from([None, 99.0, 99.5, 99.9])),
@@ -189,8 +191,12 @@ def reviews(draw, max_components=9):
         if s == t:
             continue
         kind = draw(st.sampled_from(["hard", "hard", "hard", "soft", "async"]))
+        if kind != "async" and t in r.groups and s in r.groups[t].members:
+            kind = "async"  # a member may not call its own group (the model's rule): only publish to it
         fb = "cache" if draw(st.integers(0, 5)) == 0 else None
-        r.add(Dependency(source=s, target=t, kind=kind, fallback=fb))
+        # an imported call carries its evidence (its kind inferred); a hand-written one none
+        ev = ["import.yaml:1: named"] if draw(st.booleans()) else []
+        r.add(Dependency(source=s, target=t, kind=kind, fallback=fb, evidence=ev))
     if draw(st.booleans()):
         entry = draw(st.lists(st.sampled_from(targets), unique=True, min_size=1, max_size=2))
         r.add(Journey(id="j0", entry=entry, slo=99.0, critical=draw(st.booleans())))

@@ -329,28 +329,29 @@ def test_overrides_acceptance_mitigation_and_manual_risks():
 
 
 def test_verdict_rules():
-    # a redundant system with nothing user-facing at risk: ready
+    # a redundant system with nothing user-facing at risk: ready (judged on a fixed day: the
+    # mitigation's due date below must lie ahead)
     r = Review()
     for z in ("a", "b"):
         r.add(FailureDomain(id=f"z{z}", kind="zone"))
     r.add(Component(id="web", user_facing=True, replicas=2, placement=["za", "zb"], availability=99.95, slo=99.9))
     r.add(Component(id="web2", user_facing=False, replicas=2, placement=["za", "zb"], availability=99.99))
-    a = analyze(r, checklist=None)
+    a = analyze(r, checklist=None, today="2026-01-15")
     # web itself is a component SPOF (its own failure takes it down) on tier 2 without journeys: not
     # blocking, but an open high risk without an owner and a due date: not ready, saying so
     assert a.verdict["verdict"] == "not-ready"
     assert a.verdict["open_high_without_plan"] == ["spof:component:web"]
     r.add(Mitigation(id="m", title="second deployment", owner="web-team", due="2026-02-01",
                      risks=["spof:component:web"]))
-    assert analyze(r, checklist=None).verdict["verdict"] == "ready-with-conditions"
+    assert analyze(r, checklist=None, today="2026-01-15").verdict["verdict"] == "ready-with-conditions"
     r.add(Risk(id="spof:component:web", origin="computed",
                acceptance=Acceptance(by="lead", at="2026-01-01", reason="stateless, rolled back in minutes")))
-    assert analyze(r, checklist=None).verdict["verdict"] == "ready"
+    assert analyze(r, checklist=None, today="2026-01-15").verdict["verdict"] == "ready"
     # a critical journey on a single replica: not ready
     r.add(Component(id="db", replicas=1, placement=["za"]))
     r.add(Dependency("web", "db", timeout_ms=100))
     r.add(Journey(id="j", entry=["web"], critical=True))
-    a = analyze(r, checklist=None)
+    a = analyze(r, checklist=None, today="2026-01-15")
     assert a.verdict["verdict"] == "not-ready"
     assert "spof:component:db" in a.verdict["launch_blockers"]
 

@@ -99,7 +99,10 @@ def test_hard_soft_and_hub_semantics():
     assert out.chain("web") == ["db", "api", "web"]
     out = simulate(r, components=["cache"])
     assert out.down == {"cache"} and out.degraded == {"api", "web"}
-    out = simulate(r, components=["metrics"])  # hub: treated as soft
+    out = simulate(r, components=["metrics"])  # a hard call stated by hand on a hub stays hard
+    assert out.down == {"metrics", "api", "web"}
+    r.dependencies["api->metrics"].evidence = ["compose.yaml:12: OTEL_ENDPOINT=metrics:4317"]
+    out = simulate(r, components=["metrics"])  # inferred by an import: treated as soft
     assert out.down == {"metrics"} and out.degraded == {"api", "web"}
 
 

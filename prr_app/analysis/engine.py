@@ -486,8 +486,9 @@ def _assumptions(ctx: Context) -> list[dict]:
             "own cycle depends on (load generators aside: tagged load-generator, they are never entry points) "
             "are taken as the entry points (components with no dependency at all are left out unless nothing "
             "else is left); mark the user-facing ones", [g.ids[i] for i in ctx.user_facing])
-    add("hub-softened", "dependencies on shared plumbing (tagged telemetry, config or discovery) are treated as "
-        "soft; the hub's own failure is still analysed",
+    add("hub-softened", "hard calls an import inferred (no fallback stated) on shared plumbing (tagged telemetry, "
+        "config or discovery) are treated as soft; the hub's own failure is still analysed (a call stated hard by "
+        "hand, without import evidence, stays hard: confirm or state the kind of these)",
         sorted({d[DEP_ID] for d in g.softened}))
     add("telemetry-hub-degradation", "a telemetry hub that is degraded (a backend it sends to, or a service it "
         "watches, is down) does not degrade what sends it telemetry; its own outage does (losing telemetry costs "

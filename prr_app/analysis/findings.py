@@ -77,11 +77,28 @@ def common_cause(graph: CompiledGraph, br: BlastRadius, need_desc, need_scc) -> 
         for m in grp.members:
             member_mask |= 1 << m
         shared_domains = []
+        ways = []  # per shared domain: the members placed in it, and those it reaches through a dependency
         for d in range(len(graph.domain_ids)):
             if review.domains[graph.domain_ids[d]].kind in BROAD_DOMAIN_KINDS:
                 continue
-            if (br.domain_down(d) & member_mask).bit_count() >= grp.threshold:
+            hit = br.domain_down(d) & member_mask
+            if hit.bit_count() >= grp.threshold:
                 shared_domains.append(graph.domain_ids[d])
+                seeds = graph.domain_seeds[d]
+                placed = [m for m in grp.members if hit >> m & 1 and m in seeds]
+                through = [m for m in grp.members if hit >> m & 1 and m not in seeds]
+                via = []
+                if through:
+                    tmask = 0
+                    for m in through:
+                        tmask |= 1 << m
+                    # what the domain takes down on its own and the members reached go down with
+                    via = [graph.ids[x] for x in seeds if not member_mask >> x & 1
+                           and br.component_down(x) & tmask]
+                ways.append({"domain": graph.domain_ids[d],
+                             "placed": tuple(graph.ids[m] for m in placed),
+                             "through": tuple(graph.ids[m] for m in through),
+                             "via": tuple(via)})
         # candidates: components below at least `threshold` members (over-approximation), verified exactly
         levels = [0] * (grp.threshold + 1)
         for m in grp.members:
@@ -96,7 +113,12 @@ def common_cause(graph: CompiledGraph, br: BlastRadius, need_desc, need_scc) -> 
         if shared_domains or shared_deps:
             parts = []
             if shared_domains:
-                parts.append("a failure of " + ", ".join(shared_domains[:5]) + " takes down enough members")
+                parts.append("a failure of " + ", ".join(shared_domains[:5]) + " takes down enough members"
+                             + "".join(f" ({w['domain']}: " + "; ".join(
+                                 ([", ".join(w["placed"]) + " placed in it"] if w["placed"] else [])
+                                 + ([", ".join(w["through"]) + " through " + ", ".join(w["via"][:3] or ("a dependency",))]
+                                    if w["through"] else [])) + ")"
+                                       for w in ways[:5] if w["through"]))
             if shared_deps:
                 parts.append("members share the hard dependency " + ", ".join(shared_deps[:5]))
             out.append({
@@ -106,6 +128,9 @@ def common_cause(graph: CompiledGraph, br: BlastRadius, need_desc, need_scc) -> 
                 "components": tuple(sorted(graph.ids[m] for m in grp.members)),
                 "domains": tuple(shared_domains),
                 "shared_dependencies": tuple(sorted(shared_deps)),
+                # per domain: the members placed in it, those it reaches through ``via`` (the
+                # components it takes down on its own that they need)
+                "domain_ways": tuple(ways),
                 "min_up": grp.min_up,
                 "detail": f"redundancy group {grp.id} ({grp.min_up} of {len(grp.members)} needed) is not independent: "
                           + "; ".join(parts),

@@ -26,7 +26,9 @@ import networkx as nx
 
 from prr_app.analysis.compiled import DEP_ID, DEP_KIND, ThinDiGraph
 from prr_app.analysis.chains import CHAIN_HEAD
+from prr_app.analysis.quorum import is_quorum, quorum_fix, quorum_fix_text
 from prr_app.analysis.findings import evidence_gap_risk
+from prr_app.model.entities import dependency_id
 from prr_app.wording import listed
 
 SEVERITY_BANDS = (("critical", 20), ("high", 10), ("medium", 5), ("low", 1))
@@ -534,6 +536,7 @@ class RiskRegister:
         self._fold_slo(slo_risks)
         self._missing_slos(availability)
         self._cascades(cascading, comp_scen)
+        self._recovery_gaps(comp_scen)
         for rid, (folded, n_folded, fids) in self._folded.items():
             risk = self.risks.get(rid)
             if risk is None:
@@ -655,7 +658,9 @@ class RiskRegister:
         dependent = chain[1] if len(chain) > 1 else None
         journeys = s["journeys"]
         external = is_external(comp)
-        if external:
+        if comp.kind == "queue":
+            fix, mit = self._queue_fix(c, cid, external, journeys, hit)
+        elif external:
             fix = "fallback" if dependent else "second-vendor"
             caller = dependent or "its callers"
             mit = (f"{cid} is a vendor's service: give {caller} a fallback for {cid} (cached or default answer, "
@@ -719,6 +724,40 @@ class RiskRegister:
             journeys=tuple(sorted(journeys)) if journeys else (), aliases=aliases, finding=rid,
         )
 
+    def _queue_fix(self, c: int, cid: str, external: bool, journeys, hit: str) -> tuple[str, str]:
+        """(effort kind, mitigation) of a queue's component SPOF. A fallback in a consumer cannot keep up
+        a journey that enters at the publisher (or at the queue): what keeps publishing alive is on the
+        publisher's side (an outbox or a local buffer, a publish that does not fail the request), or a
+        second queue. Publishers: the callers whose dependency on the queue is asynchronous; the others
+        consume (or publish synchronously: they need the same outbox)."""
+        g, review = self.g, self.review
+        publishers, others = [], []
+        for src in g.any_in[c]:
+            d = review.dependencies.get(dependency_id(g.ids[src], cid))
+            if d is None:
+                continue
+            (publishers if d.kind == "async" else others).append(g.ids[src])
+        entry = sorted(j for j in journeys if cid in review.journeys[j].entry) if journeys else []
+        second = (f"add a second queue (another broker{' or vendor' if external else ''}) in a redundancy group "
+                  f"with {cid}, its publishers writing to either")
+        if publishers:
+            mit = (f"{cid} is a queue: the fix belongs with what publishes to it, not in its consumers: give "
+                   f"{_list(publishers, 4)} an outbox or a local buffer (the request succeeds, messages are sent once "
+                   f"{cid} is back) so that publishing survives its outage, or {second}, so that {hit} survive it")
+        else:
+            mit = f"{cid} is a queue: {second}, so that {hit} survive its outage"
+        if others:
+            mit += (f"; {_list(others, 4)} {'calls' if len(others) == 1 else 'call'} it synchronously: "
+                    + ("a consumer catches up once it is back, and a fallback there keeps no journey that enters "
+                       "upstream up" if publishers else "an outbox in the caller, or a publish that does not "
+                       "fail the request, turns its outage into a delay"))
+        if entry:
+            mit += (f"; journey{'s' if len(entry) > 1 else ''} {_list(entry, 4)} "
+                    f"{'enter' if len(entry) > 1 else 'enters'} at {cid} itself: only a second queue, or an outbox "
+                    "in the publisher with the journey entering there, keeps "
+                    + ("them" if len(entry) > 1 else "it") + " up")
+        return ("second-vendor" if external else "fallback" if publishers else "independent-deployment"), mit
+
     def _is_gateway(self, cid: str) -> bool:
         comp = self.review.components.get(cid)
         return comp is not None and comp.kind == "gateway"
@@ -762,6 +801,16 @@ class RiskRegister:
                     return did
         return None
 
+    def _domain_sibling(self, did: str) -> str | None:
+        """The first other domain of the same kind and parent as ``did`` (by id), if any."""
+        review = self.review
+        dom = review.domains[did]
+        for oid in sorted(review.domains):
+            o = review.domains[oid]
+            if oid != did and o.kind == dom.kind and o.parent == dom.parent:
+                return oid
+        return None
+
     def _domain_spof(self, s, d, dom_scen):
         g, review = self.g, self.review
         did = g.domain_ids[d]
@@ -773,12 +822,7 @@ class RiskRegister:
         # seeds that matter: those on the way to a user-facing component or journey
         spof_comps = self.ctx.spof_components
         key = [g.ids[c] for c in g.domain_seeds[d] if spof_comps[c]] or seeds
-        sib = None
-        for oid in sorted(review.domains):
-            o = review.domains[oid]
-            if oid != did and o.kind == dom.kind and o.parent == dom.parent:
-                sib = oid
-                break
+        sib = self._domain_sibling(did)
         names = _list(key)
         blocking, required, why = self._spof_blocking(sc, "domain", dom.kind)
         self._reach[s["risk_id"]] = self._spof_reach(s, sc, g.domain_seeds[d])
@@ -827,19 +871,30 @@ class RiskRegister:
         dom = review.domains[g.domain_ids[d]]
         where = f" in {dom.kind} {sib}" if sib else f" in another {dom.kind}"
         steps = []
+        quorums = []
         for cid in key[:3]:
             c = g.index[cid]
             n, k = g.replicas[c], g.min_healthy[c]
             lost = min(n, g.domain_lost[d].get(c, n))
             extra = max(1, k - (n - lost))
-            if n == 1 and review.components[cid].kind in STATEFUL_KINDS:
+            comp = review.components[cid]
+            if is_quorum(n, k, comp.kind, comp.tags):
+                # a majority quorum: an instance more raises the majority it needs (docs/analysis.md)
+                qf = quorum_fix(review, cid, dom.id)
+                quorums.append(quorum_fix_text(review, qf, n, k) if qf is not None else
+                               f"Add a {dom.kind} beside {dom.id} and place the instances of {cid} so that no "
+                               f"{dom.kind} holds more than {n - k} of them: {cid} is a quorum (it needs {k} of its "
+                               f"{n} instances, a majority), and instances added raise the majority it needs")
+            elif n == 1 and review.components[cid].kind in STATEFUL_KINDS:
                 steps.append(f"a standby of {cid}{where} with automatic failover")
             else:
                 steps.append(f"{extra} more instance{'s' if extra > 1 else ''} of {cid}{where} (it loses {lost} of its "
                              f"{n} with {dom.id} and needs {k})")
         more = f"; the same for {len(key) - 3} more" if len(key) > 3 else ""
+        if not steps:
+            return "; ".join(quorums) + more
         return (f"Add {'; '.join(steps)}{more}, so that losing {dom.kind} {dom.id} leaves each enough healthy "
-                "instances")
+                "instances" + "".join(f". {q}" for q in quorums))
 
     def _common_cause(self, f, comp_scen, dom_scen):
         g = self.g
@@ -863,18 +918,28 @@ class RiskRegister:
             lk, li = self.domain_likelihood(d)
             im, ii = self.impact_of(sc, c)
             dom = self.review.domains[doms[0]]
-            sib = self._free_sibling(c)
+            # a sibling of the domain itself (same kind, same parent): the sibling of one of the
+            # component's placements may be a level below ("across eu-west-1 and region euw1-c", a zone)
+            sib = self._domain_sibling(doms[0])
             n, k = f["replicas"], f["min_healthy"]
             other = f"{dom.kind} {sib}" if sib else f"a second {dom.kind}"
+            quorum = is_quorum(n, k, self.review.components[cid].kind, self.review.components[cid].tags)
+            qf = quorum_fix(self.review, cid, doms[0]) if quorum and dom.physical else None
             if ftype == "replicas-in-one-domain":
                 title = f"all replicas of {cid} share {dom.kind} {doms[0]}"
                 mit = (f"Place the {n} replicas of {cid} across {doms[0]} and {other} "
                        f"so that one {dom.kind} failure leaves at least {k}")
+                if quorum:
+                    mit = (f"Place the {n} instances of {cid} across {dom.kind}s ({doms[0]}, {other} and more) so that no "
+                           f"{dom.kind} holds more than {n - k} of them: {cid} is a quorum (it needs {k} of {n}, a "
+                           "majority), and instances added raise the majority it needs with them")
             else:
                 title = f"{cid} ({k} of {n}) cannot survive the loss of {doms[0]}"
                 most = n - k
                 mit = (f"Re-place {cid} so that no single {dom.kind} holds more than {most} of its {n} instances"
-                       + (f" (add {sib})" if sib else "") + f", or add replicas so {k} survive losing {doms[0]}")
+                       + (f" (use {dom.kind} {sib})" if sib else "") + f", or add replicas so {k} survive losing {doms[0]}")
+            if qf is not None:
+                mit = quorum_fix_text(self.review, qf, n, k)
             fix = "zone-spread" if dom.physical else "shared-fate"
             if dom.kind == "host":
                 fix = "second-host"
@@ -901,10 +966,21 @@ class RiskRegister:
                 worst_imp, worst_inputs = im, ii
                 lk, li = self.component_likelihood(c)
         parts = []
-        if f.get("domains"):
+        ways = f.get("domain_ways") or ()
+        # a domain that holds enough members: place them apart; one that reaches members through a
+        # dependency it takes down (a service that runs only there): that dependency is the fix
+        colocated = [w["domain"] for w in ways if not w["through"]] if ways else list(f.get("domains", []))
+        if colocated:
             parts.append(f"place the members of {f['group']} in different "
-                         + "/".join(sorted({self.review.domains[d].kind for d in f['domains']}))
-                         + f"s (now {', '.join(f['domains'][:3])} can take down enough of them)")
+                         + "/".join(sorted({self.review.domains[d].kind for d in colocated}))
+                         + f"s (now {', '.join(colocated[:3])} can take down enough of them)")
+        for w in [w for w in ways if w["through"]][:2]:
+            dk = self.review.domains[w["domain"]].kind
+            via = list(w["via"]) or ["a dependency"]
+            parts.append(f"run {_list(via, 3)} outside {dk} {w['domain']} too, or give the members a fallback for "
+                         f"{'it' if len(via) == 1 else 'them'} ({dk} {w['domain']} takes down "
+                         + (f"{_list(list(w['placed']), 3)}, placed in it, and " if w["placed"] else "")
+                         + f"{_list(list(w['through']), 3)} through {_list(via, 3)}, which it takes down)")
         if f.get("shared_dependencies"):
             parts.append(f"give each member its own {', '.join(f['shared_dependencies'][:3])} "
                          "(or a fallback for it)")
@@ -938,6 +1014,10 @@ class RiskRegister:
                               f"{t['budget_share']:g} % of the error budget)" if t.get("budget_share") is not None
                               else f"{t['element']} ({t['type']}, {_pct(t['availability'])})" for t in top)
             first = top[0]
+            # consumers that cost the same (rounded as written): named together, not the first by name
+            cost0 = first.get("unavailability_cost")
+            tied = [t for t in a["top_consumers"] if cost0 is not None and t.get("unavailability_cost") is not None
+                    and abs(t["unavailability_cost"] - cost0) <= 1e-6] or [first]
             step = "redundancy or a fallback on it"
             if first["type"] == "component" and first["element"] in review.components:
                 fix_comp = first["element"]
@@ -947,10 +1027,28 @@ class RiskRegister:
                 elif comp.kind in STATEFUL_KINDS:
                     step, fix = "a standby with automatic failover", "standby-failover"
                 else:
-                    step, fix = "a second independent instance, or a fallback in its callers", "second-instance"
+                    # its availability is the whole component's: more replicas do not raise it
+                    reps = comp.replicas or 1
+                    step, fix = ("an independent second deployment in a redundancy group, or a fallback in its "
+                                 "callers" + (f"; its {reps} replicas protect against instance failures only"
+                                              if reps > 1 and len(tied) == 1 else ""), "independent-deployment")
             elif first["type"] == "domain":
                 fix = "zone-spread"
-            mit = (f"Raise the availability of {first['element']} ({step}); the largest consumers "
+            if len(tied) > 1:
+                share = first.get("budget_share")
+                raise_what = (f"{_list([t['element'] for t in tied], 5)} (they cost the same"
+                              + (f", {share:g} % of the error budget each" if share is not None else "")
+                              + "; each needs its own fix: a standby with automatic failover for a store, an "
+                              "independent second deployment or a fallback in its callers for a service, a "
+                              "second vendor or a fallback for a vendor's, a spread for a domain)")
+            else:
+                raise_what = f"{first['element']} ({step})"
+            one_fix = ""
+            if cost0 is not None and not _resolves(a, first):
+                one = f"one of them ({first['element']})" if len(tied) > 1 else first["element"]
+                one_fix = (f"; no single fix reaches the SLO: even with {one} never failing the ceiling is "
+                           f"{a['estimate'] + cost0:.4f} %, below {a['slo']:g} %, so several of them must be raised")
+            mit = (f"Raise the availability of {raise_what}{one_fix}; the largest consumers "
                    f"of the error budget are {names}; or lower the SLO of {self._label(a['target_type'], tgt)} "
                    f"to at most {a['ci'][1]:.4f} %")
         else:
@@ -1209,6 +1307,69 @@ class RiskRegister:
                      blocking=False, fix="datastore-protection", fix_component=cid)
 
     # -- the reviewer's decisions ---------------------------------------------
+    def _recovery_gaps(self, comp_scen) -> None:
+        """``recovery:rto:<component>``: a component whose recovery takes longer than the policy's RTO for
+        a disruption the policy requires surviving and that takes it down (docs/analysis.md, section 8).
+        Its recovery time: ``failover_minutes``, else, for a manual recovery, its own ``rto_minutes`` (the
+        best it promises). A disruption takes it down: its own failure (component), one instance when it
+        needs every instance (instance), a failure domain in which it loses too many instances (the
+        domain's kind, or the policy's type for it)."""
+        policy = self.policy
+        rtos = {t: m for t, m in (policy.rto_minutes or {}).items() if isinstance(m, (int, float))}
+        if not rtos:
+            return
+        g, review = self.g, self.review
+        doms_of: dict[int, list[int]] = {}
+        for d, seeds in enumerate(g.domain_seeds):
+            for c in seeds:
+                doms_of.setdefault(c, []).append(d)
+        for c, cid in enumerate(g.ids):
+            comp = review.components[cid]
+            took = comp.failover_minutes
+            how = (f"its {'manual ' if comp.recovery == 'manual' else ''}failover takes {took:g} min"
+                   if took is not None else "")
+            if took is None and comp.recovery == "manual" and comp.rto_minutes is not None:
+                took, how = comp.rto_minutes, f"it recovers manually, in {comp.rto_minutes:g} min at best (its RTO)"
+            if took is None:
+                continue
+            # (policy type, its RTO, the failure that takes it down, likelihood and its inputs)
+            gaps = []
+            if "component" in rtos and "component" in policy.survive and took > rtos["component"]:
+                gaps.append(("component", rtos["component"], f"a failure of {cid}", *self.component_likelihood(c)))
+            if ("instance" in rtos and "instance" in policy.survive and took > rtos["instance"]
+                    and g.replicas[c] - 1 < g.min_healthy[c]):
+                gaps.append(("instance", rtos["instance"], f"one instance of {cid} failing",
+                             *_instance_likelihood(comp, g.replicas[c], g.min_healthy[c])))
+            for d in doms_of.get(c, ()):
+                dk = review.domains[g.domain_ids[d]].kind
+                term = dk if dk in rtos else DOMAIN_DISRUPTION.get(dk, "component")
+                if term in rtos and policy_requires(policy, "domain", dk) and took > rtos[term] \
+                        and not any(x[0] == term for x in gaps):
+                    gaps.append((term, rtos[term], f"{dk} {g.domain_ids[d]} failing", *self.domain_likelihood(d)))
+            if not gaps:
+                continue
+            strict = min(gaps, key=lambda x: (x[1], x[0]))
+            lk = max(x[3] for x in gaps)
+            li = next(x[4] for x in gaps if x[3] == lk)
+            im, ii = self.impact_of(comp_scen[c], c)
+            which = "; ".join(f"{t} failures, {m:g} min ({why} takes it down)" for t, m, why, _l, _i in gaps)
+            stateful = comp.kind in STATEFUL_KINDS
+            self.add(
+                f"recovery:rto:{cid}", category="availability",
+                title=f"recovery of {cid} ({took:g} min) exceeds the policy's RTO ({strict[0]} {strict[1]:g} min)",
+                description=(f"{cid}: {how}, longer than the recovery time objective the resilience policy sets "
+                             f"for {which}"),
+                likelihood=lk, impact=im,
+                inputs=li + ii + tuple(f"policy: {t} RTO {m:g} min, recovery {took:g} min" for t, m, *_r in gaps),
+                components=[cid], blocking=False, fix="standby-failover" if stateful else "second-instance",
+                fix_component=cid, disruptions=sorted({x[0] for x in gaps}),
+                mitigation=(f"Bring the recovery of {cid} under {strict[1]:g} min: "
+                            + ("a standby with automatic failover, tested" if stateful
+                               else "automatic recovery (restart, failover), tested")
+                            + f"; or keep its failure from taking users down (redundancy, a fallback), or agree on a "
+                            f"longer RTO in the policy"),
+            )
+
     def _mitigations_by_risk(self) -> dict[str, list]:
         if self._mit_by_risk is None:
             review = self.review
@@ -1593,6 +1754,17 @@ def _deciding_assumptions(review, assumptions, checklist) -> list[str]:
     if not meta.target_launch:
         out.append("No target launch date: acceptances are judged against the review date only.")
     for a in assumptions:
+        if a["id"] == "hub-softened" and a.get("elements"):
+            # it may have hidden a SPOF (a hub's failure only degrades its callers): always listed
+            calls = list(a["elements"])
+            n = a.get("count", len(calls))
+            hubs = sorted({c.split("->", 1)[-1] for c in calls})
+            out.append(f"Hard calls an import inferred on the shared plumbing {', '.join(hubs[:5])}"
+                       + (f" and {len(hubs) - 5} more" if len(hubs) > 5 else "")
+                       + f" are treated as soft, so the hubs' failures only degrade their callers ({n} call"
+                       + ("s" if n != 1 else "") + ": " + ", ".join(calls[:5])
+                       + (f" and {n - 5} more" if n > 5 else "")
+                       + "); state a call hard (or confirm it soft) to decide.")
         if a["id"] == "few-dependencies":
             out.append(a["text"][0].upper() + a["text"][1:] + ".")
         if a["id"] in ("entry-points-default", "replicas-default", "availability-default", "checklist-unavailable",

@@ -636,14 +636,34 @@ def _under(review: Review, domains: list[str], did: str) -> bool:
     return any(did in review.domain_ancestors(d) for d in domains)
 
 
-def _spread_off(review: Review, cid: str, did: str, sib: str) -> Change | None:
-    """Add replicas of ``cid`` in ``sib`` until losing ``did`` leaves enough of them."""
+def _spread_off(review: Review, cid: str, did: str, sib: str, new: tuple[str, ...] = ()):
+    """Add replicas of ``cid`` in ``sib`` until losing ``did`` leaves enough of them; for a majority
+    quorum (``prr_app.analysis.quorum``), whose need grows with its instances, move instances out of
+    ``did`` (a ``spread`` with the new placement), else add instances and raise the need to the new
+    majority (a bundle of ``add-replica`` and ``set`` ``min_healthy``): what the register's advice says.
+    ``new``: domains the plan adds beside ``did``."""
+    from prr_app.analysis.quorum import is_quorum, quorum_fix
+
     c = review.components[cid]
     if _under(review, c.shared_domains, did):
         return None  # every instance shares it: replicas cannot help
     n, k = c.replicas or 1, c.min_healthy or 1
     if not c.placement:
         return None
+    if is_quorum(n, min(k, n), c.kind, c.tags):
+        fix = quorum_fix(review, cid, did, extra=new)
+        if fix is None:
+            return None
+        if fix.op == "move":
+            return Change("spread", {"component": cid, "domains": list(fix.placement)},
+                          reason=f"survive the loss of {did}")
+        adds = [Change("add-replica", {"component": cid, "domain": d,
+                                       **({"count": fix.added.count(d)} if fix.added.count(d) > 1 else {})},
+                       reason=f"survive the loss of {did}") for d in sorted(set(fix.added))]
+        if fix.min_healthy != k:
+            adds.append(Change("set", {"collection": "components", "id": cid, "field": "min_healthy",
+                                       "value": fix.min_healthy}, reason=f"survive the loss of {did}"))
+        return _Bundle(adds)
     base = [c.placement[i % len(c.placement)] for i in range(n)]
     outside = sum(1 for p in base if not _under(review, [p], did))
     need = max(0, k - outside)
@@ -726,7 +746,9 @@ def suggest(review: Review, analysis: dict, *, blocking_only: bool = False) -> l
                 pre = [Change("add-domain", {"id": sib, "kind": dom.kind,
                                              **({"parent": dom.parent} if dom.parent else {})}, reason=rid)]
             whole = [cid for cid in key if _under(review, review.components[cid].shared_domains, subject)]
-            moves = [ch for cid in key if (ch := _spread_off(review, cid, subject, sib)) is not None]
+            moves = [ch for cid in key if (ch := _spread_off(review, cid, subject, sib, tuple(
+                x.args["id"] for x in pre))) is not None]
+            moves = [x for ch in moves for x in _flatten(ch)]  # a quorum's add-and-raise is two changes
             # what shares the domain whole (one cluster, one account): a second of it on a second one,
             # in a redundancy group with it that its callers and journeys go through
             moves += [Change("add-alternative", {"component": cid, "shared_domains": [
