@@ -720,3 +720,18 @@ def test_an_availability_written_as_a_fraction_is_named():
     by_id = {x["id"]: x for x in analyze(r).assumptions}
     assert by_id["availability-fraction"]["elements"] == ("web",)
     assert "0.9995 is 0.9995 %, not 99.95 %" in by_id["availability-fraction"]["text"]
+
+
+def test_software_on_users_devices_has_no_instance_spof():
+    """A mobile app (tag client, no replica count): one phone failing is one user's problem, not an
+    instance SPOF of the system; a bad release of the app is still everyone's (its component SPOF)."""
+    r = Review()
+    r.add(Component(id="mobile-app", user_facing=True, tags=["client"]))
+    r.add(Component(id="api", replicas=3))
+    r.add(Dependency("mobile-app", "api"))
+    a = analyze(r, checklist=None)
+    keys = {(s["element"], s["element_type"]) for s in a.spofs}
+    assert ("mobile-app", "component") in keys and ("mobile-app", "instance") not in keys
+    client = next(x for x in a.assumptions if x["id"] == "client-instances")
+    assert client["elements"] == ("mobile-app",)
+    assert not any(x["id"] == "replicas-default" and "mobile-app" in x["elements"] for x in a.assumptions)

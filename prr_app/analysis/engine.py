@@ -32,7 +32,7 @@ from prr_app.analysis.compiled import (
 )
 from prr_app.analysis.coverage import few_dependencies, few_dependencies_text
 from prr_app.analysis.document import Analysis, CycleIndex
-from prr_app.model.entities import LOAD_GENERATOR, Review
+from prr_app.model.entities import CLIENT, LOAD_GENERATOR, Review
 
 
 def default_entry_points(graph: CompiledGraph) -> list[int]:
@@ -470,7 +470,10 @@ def _assumptions(ctx: Context) -> list[dict]:
         [c.id for c in comps if not c.placement and not c.shared_domains and not _vendor_run(c)])
     add("vendor-instances", "a vendor's service with no instance count stated: its instances are the vendor's, "
         "who absorbs their failures; only its failure as a whole is analysed (state replicas to analyse "
-        "instance failures)", [c.id for c in comps if _vendor_run(c)])
+        "instance failures)", [c.id for c in comps if _vendor_run(c) and CLIENT not in c.tags])
+    add("client-instances", "software on users' devices (tag client): each user runs an instance of their own, "
+        "whose failure is that user's alone; only its failure as a whole (a bad release) is analysed",
+        [c.id for c in comps if _vendor_run(c) and CLIENT in c.tags])
     add("availability-default", "no availability figure: counted as 100 % in composite availability, "
         "so the estimates are upper bounds", [c.id for c in comps if c.availability is None])
     add("availability-fraction", "availability or SLO of 1 % or less: read as a percentage (0.9995 is 0.9995 %, "
@@ -528,8 +531,9 @@ def _vendor_run(comp) -> bool:
     """A vendor's service whose instance count the review does not state (a payment API, a managed
     identity provider): its instances are the vendor's, whose redundancy absorbs their failures, so
     it has no instance disruption of the review's own; its failure as a whole (an outage, a bad
-    release, an expired key) is analysed as any component's. docs/analysis.md."""
-    return comp.replicas is None and _risks.is_external(comp)
+    release, an expired key) is analysed as any component's. So is software on users' devices (tag
+    ``client``): each user runs an instance of their own. docs/analysis.md."""
+    return comp.replicas is None and (_risks.is_external(comp) or CLIENT in comp.tags)
 
 
 def _spofs(ctx: Context):

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from prr_app.errors import PrrError
+from prr_app.model.entities import CLIENT
 from prr_app import paths, safe_yaml as sy
 from prr_app.importers.graph import DECLARED, GraphBuilder, make_unique, short_names
 
@@ -751,7 +752,7 @@ def _build(b: GraphBuilder, r: _Reader, fname: str) -> None:
             comp = b.components[cid]
             comp.replicas = None
             comp.placement = []
-            b.tag(cid, "client")
+            b.tag(cid, CLIENT)
             for w in wheres:
                 b.evidence(cid, f"{w}, a user's device: client software (one copy per user), tagged client; "
                                 "no replicas or placement stated")

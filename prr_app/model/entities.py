@@ -153,6 +153,11 @@ HUB_TAGS = ("telemetry", "config", "discovery")
 #: for where its users come in (docs/analysis.md, "User-facing and journeys").
 LOAD_GENERATOR = "load-generator"
 
+#: The tag of software that runs on users' devices (a mobile app, a single-page application in the
+#: browser): one instance per user, so one instance's failure is that user's alone (its failure as a
+#: whole, a bad release, is everyone's). docs/analysis.md.
+CLIENT = "client"
+
 #: The observability signals a component may have.
 OBSERVABILITY_SIGNALS = ("metrics", "logs", "traces", "alerts", "dashboard", "runbook")
 
