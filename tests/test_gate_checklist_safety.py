@@ -148,3 +148,10 @@ def test_analyze_says_the_template_is_not_installed(tmp_path, examples_dir, caps
     (tmp_path / "tpl" / "team-1.yaml").write_text(TEAM_1)
     assert main(["analyze", str(f)]) == 0
     assert "warning" not in capsys.readouterr().err
+
+
+def test_answering_says_when_the_reviews_template_is_not_installed(tmp_path, examples_dir, capsys):
+    """The item is then looked up in the template this machine has: said on stderr, answer recorded."""
+    f = _review(tmp_path, examples_dir)
+    assert main(["checklist-answer", str(f), "cap.load-test-peak", "--status", "met"]) == 0  # prr-default's
+    assert "prr: warning: the review uses checklist template team 1, which is not installed" in capsys.readouterr().err

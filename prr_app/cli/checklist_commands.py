@@ -303,11 +303,17 @@ def cmd_answer(args) -> int:
     done = {}
 
     def change(review):
+        if args.template is None:  # the item is then looked up in the template the machine has instead
+            from prr_app.checklist.evaluate import missing_review_template
+
+            done["missing"] = missing_review_template(review)
         done["a"] = checklist.set_answer(review, args.item, status=args.status, evidence=args.evidence,
                                          owner=args.owner, due=args.due, note=args.note, reason=args.reason, by=by,
                                          template=args.template)
 
     where = _edit(args.review, change, args.output, args.force)
+    if done.get("missing"):
+        print(sanitize(f"prr: warning: {done['missing']}", one_line=True), file=sys.stderr)
     a = done["a"]
     print(sanitize(f"{a.item}: {a.status}" + (f" (evidence: {a.evidence})" if a.evidence else "") + f"; wrote {where}"))
     return 0
