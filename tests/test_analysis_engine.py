@@ -732,6 +732,8 @@ def test_software_on_users_devices_has_no_instance_spof():
     a = analyze(r, checklist=None)
     keys = {(s["element"], s["element_type"]) for s in a.spofs}
     assert ("mobile-app", "component") in keys and ("mobile-app", "instance") not in keys
+    risk = a.risk("spof:component:mobile-app")  # a bad release: released in stages, not a second deployment
+    assert risk["effort"]["kind"] == "staged-rollout" and "release it in stages" in risk["mitigation"]
     client = next(x for x in a.assumptions if x["id"] == "client-instances")
     assert client["elements"] == ("mobile-app",)
     assert not any(x["id"] == "replicas-default" and "mobile-app" in x["elements"] for x in a.assumptions)

@@ -28,7 +28,7 @@ from prr_app.analysis.compiled import DEP_ID, DEP_KIND, ThinDiGraph
 from prr_app.analysis.chains import CHAIN_HEAD
 from prr_app.analysis.quorum import is_quorum, quorum_fix, quorum_fix_text
 from prr_app.analysis.findings import evidence_gap_risk
-from prr_app.model.entities import dependency_id
+from prr_app.model.entities import CLIENT, dependency_id
 from prr_app.wording import listed
 
 SEVERITY_BANDS = (("critical", 20), ("high", 10), ("medium", 5), ("low", 1))
@@ -72,6 +72,7 @@ EFFORT = {
     "second-provider": ("large", 60, "run on a second provider"),
     "datastore-protection": ("medium", 5, "per-client limits, a cache or read replicas before a shared store"),
     "shorten-chain": ("medium", 10, "make a call asynchronous or cached to shorten a synchronous chain"),
+    "staged-rollout": ("medium", 5, "release software on users' devices in stages, with a kill switch"),
     "define-slo": ("small", 1, "agree on and record an SLO"),
     "define-journeys": ("small", 2, "name the user journeys and their entry points"),
     "answer-checklist-item": ("small", 1, "answer a blocker checklist item with evidence"),
@@ -658,7 +659,13 @@ class RiskRegister:
         dependent = chain[1] if len(chain) > 1 else None
         journeys = s["journeys"]
         external = is_external(comp)
-        if comp.kind == "queue":
+        if CLIENT in comp.tags:  # on users' devices: what fails for everyone at once is a release
+            fix = "staged-rollout"
+            mit = (f"{cid} runs on users' devices, so what fails for all of them at once is a bad release or "
+                   f"configuration: release it in stages (a share of users first, watched, then the rest), keep a "
+                   f"kill switch or remote configuration that turns a broken feature off, and keep its servers "
+                   f"serving the previous version, so that {hit} survive a bad release")
+        elif comp.kind == "queue":
             fix, mit = self._queue_fix(c, cid, external, journeys, hit)
         elif external:
             fix = "fallback" if dependent else "second-vendor"
