@@ -347,32 +347,26 @@ def _build(b: GraphBuilder, entities: dict) -> None:
             continue
         spec = _spec(e)
         src = deployable[key]
-        for ref, line in _refs(spec, "dependsOn"):
-            t = find(ref, "component", e.ns, ("component", "resource"))
-            tkey = (t.kind, t.ns, t.name) if t else None
-            if t is not None and is_library(t):
-                b.skip(f"{e.file}:{line}: {e.ref} spec.dependsOn {ref}: library: built into {e.ref}, "
-                       "not a runtime dependency")
-            elif tkey in deployable:
-                tgt = b.components[deployable[tkey]]
-                typ = "async" if tgt.kind == "queue" else "hard"
-                b.depend(src, deployable[tkey], typ, DECLARED, f"{e.file}:{line}: {e.ref} spec.dependsOn {ref} (dependsOn)")
-            else:
-                b.dangling(f"{e.file}:{line}: {e.ref} depends on {ref}, which is not in these files")
-        for ref, line in _refs(spec, "dependencyOf"):
-            # the reverse of dependsOn: what is named depends on this one
-            t = find(ref, "component", e.ns, ("component", "resource"))
-            tkey = (t.kind, t.ns, t.name) if t else None
-            if t is not None and is_library(t):
-                b.skip(f"{e.file}:{line}: {e.ref} spec.dependencyOf {ref}: {t.ref} is a library, built into what "
-                       "uses it: not read (state the dependency on what runs it)")
-            elif tkey in deployable:
-                typ = "async" if b.components[src].kind == "queue" else "hard"
-                b.depend(deployable[tkey], src, typ, DECLARED,
-                         f"{e.file}:{line}: {e.ref} spec.dependencyOf {ref} (the reverse of dependsOn: "
-                         f"{deployable[tkey]} depends on {e.ref})")
-            else:
-                b.dangling(f"{e.file}:{line}: {e.ref} is a dependency of {ref}, which is not in these files")
+        # dependsOn: this one depends on what is named; dependencyOf, the reverse: what is named depends on it
+        for field in ("dependsOn", "dependencyOf"):
+            reverse = field == "dependencyOf"
+            for ref, line in _refs(spec, field):
+                t = find(ref, "component", e.ns, ("component", "resource"))
+                tkey = (t.kind, t.ns, t.name) if t else None
+                where = f"{e.file}:{line}: {e.ref} spec.{field} {ref}"
+                if t is not None and is_library(t):
+                    b.skip(f"{where}: {t.ref} is a library, built into what uses it: not read (state the "
+                           "dependency on what runs it)" if reverse else
+                           f"{where}: library: built into {e.ref}, not a runtime dependency")
+                elif tkey in deployable:
+                    caller, callee = (deployable[tkey], src) if reverse else (src, deployable[tkey])
+                    typ = "async" if b.components[callee].kind == "queue" else "hard"
+                    b.depend(caller, callee, typ, DECLARED,
+                             f"{where} (the reverse of dependsOn: {deployable[tkey]} depends on {e.ref})" if reverse
+                             else f"{where} (dependsOn)")
+                else:
+                    b.dangling(f"{e.file}:{line}: {e.ref} is a dependency of {ref}, which is not in these files"
+                               if reverse else f"{e.file}:{line}: {e.ref} depends on {ref}, which is not in these files")
         for ref, line in _refs(spec, "consumesApis"):
             a = _key(*parse_ref(ref, "api", e.ns))
             provs = providers.get(a, [])
