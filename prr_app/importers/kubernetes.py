@@ -52,6 +52,7 @@ from prr_app.importers.graph import (
     external_api,
     safe_id,
     short_names,
+    switch_words,
 )
 
 WORKLOAD_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Pod",
@@ -179,6 +180,12 @@ def looks_like_kubernetes(path: Path) -> bool:
                 and "backstage.io" not in head)
 
 
+#: an env item in a comment: ``# - name: ENABLE_X`` (``# #`` too), and its value on the next line
+_COMMENTED_NAME = re.compile(r"^\s*#[\s#]*-\s*name:\s*[\"']?([A-Za-z_][A-Za-z0-9_]*)[\"']?\s*$")
+_COMMENTED_VALUE = re.compile(r"^\s*#[\s#]*value:\s*[\"']?([^\"'\s#]+)")
+#: values that turn a switch on
+_ON = {"true", "1", "yes", "on", "enabled"}
+
 #: how the error for a template read as a manifest begins (not a broken file: one to render first)
 UNRENDERED = "a Helm template, not a manifest"
 #: a Helm template's action: a chart's objects (.Values, .Release...) or its functions (include, toYaml,
@@ -204,6 +211,7 @@ class _K8sImport:
         self.b.report.sources += [label for label, _ in self.texts]
         self.objs: list[K8sObject] = []
         self.seen: dict[tuple[str, str, str], K8sObject] = {}
+        self.raw: dict[str, str] = {}  # each file's text, by the name evidence gives it (for its comments)
 
     # ------------------------------------------------------------ reading
     def run(self):
@@ -226,8 +234,10 @@ class _K8sImport:
                                f"rendered.yaml`) and import that, or import the chart's folder ({helm.group(0)!r} "
                                "is still to be filled in)", file=str(path), location=f"line {line}")
             self._read(self.names[path], docs, warnings, str(path))
+            self.raw[self.names[path]] = text
         for label, text in self.texts:
             self._read(label, sy.load_text(text, file=label, warnings=(warnings := [])), warnings, label)
+            self.raw[label] = text
         first = str(self.paths[0]) if self.paths else (self.texts[0][0] if self.texts else None)
         if not self.objs:
             raise PrrError("no Kubernetes objects (apiVersion/kind) found", file=first)
@@ -661,6 +671,7 @@ class _K8sImport:
                     if not book:
                         self.b.env_setting(w.cid, var, value, ev)
                     self._env_ref(w, var, value, ev, shared=(var, f"ConfigMap {book}") if book else None)
+                self._commented_switches(w, c, env, f"{label}{cname}")
                 for key in ("args", "command"):
                     vals = c.get(key)
                     if isinstance(vals, list):
@@ -669,6 +680,38 @@ class _K8sImport:
                             if s:
                                 self._arg_ref(w, s, f"{w.obj.file}:{sy.line_of(vals, i, w.obj.line)}: "
                                                     f"{label}{cname} {key} {_clip(s)}")
+
+    def _commented_switches(self, w: _Workload, c: dict, env: dict, cname: str) -> None:
+        """A feature switch the container's env list holds only in a comment, turned on there
+        (``# - name: ENABLE_ASSISTANT`` / ``#   value: "true"``): the file shows how to turn the feature
+        on, so it is off as deployed; a hard call to the component the feature names is optional
+        (:func:`~prr_app.importers.graph.switched_off_calls`). A switch set in the env list wins."""
+        items = c.get("env")
+        text = self.raw.get(w.obj.file)
+        if not isinstance(items, list) or not items or text is None:
+            return
+        lines = text.splitlines()
+        first = sy.line_of(items, 0, 0)
+        if not 0 < first <= len(lines):
+            return
+        indent = len(lines[first - 1]) - len(lines[first - 1].lstrip())
+        i = first
+        while i < len(lines):
+            raw = lines[i]
+            body = raw.strip()
+            if body and not body.startswith("#"):
+                ind = len(raw) - len(raw.lstrip())
+                if ind < indent or (ind == indent and not body.startswith("-")):
+                    break  # the env list ends
+            m = _COMMENTED_NAME.match(raw)
+            if m and i + 1 < len(lines):
+                var = m.group(1)
+                v = _COMMENTED_VALUE.match(lines[i + 1])
+                if v and var not in env and switch_words(var) and v.group(1).lower() in _ON:
+                    self.b.env_setting(w.cid, var, "false",
+                                       f"{w.obj.file}:{i + 1}: {cname} env {var}={v.group(1)} only in a comment "
+                                       "(the feature is off as deployed)")
+            i += 1
 
     def _env_of(self, w: _Workload, c: dict) -> tuple[dict[str, tuple[str, str, int]], dict[str, str]]:
         """The container's environment: name -> (value, file, line), $(VAR) resolved; and the variables

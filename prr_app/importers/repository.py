@@ -5,7 +5,8 @@ a Helm chart, Kustomize overlays and Compose files side by side, and the calls
 between them are mostly written in configuration and code. This module:
 
 1. **Walks the folder** (hidden folders, ``node_modules``, ``vendor``, build
-   output are left out) and **recognises each file by its content, then by its
+   output are left out; symbolic links are followed only to what the folder holds,
+   the others named) and **recognises each file by its content, then by its
    name** (:func:`classify`): Kubernetes objects, Compose files, Helm charts
    (``Chart.yaml``), Kustomize folders (``kustomization.yaml``), Structurizr
    workspaces (DSL and JSON), Backstage descriptors, configuration, source.
@@ -117,6 +118,7 @@ class Unit:
     support: bool = False  # Kubernetes objects without workloads (policies, autoscalers, budgets)
     unreadable: bool = False  # a file of it is broken at a place (invalid YAML...): said as a warning
     problem_file: str | None = None  # the file the problem names, if it names one
+    split_from: str = ""  # a broken file taken out of this unit (its other files were read without it)
 
     @property
     def names(self) -> set[str]:
@@ -158,29 +160,115 @@ class Inventory:
     hints: list[str] = field(default_factory=list)  # commands to run (helm/kustomize not installed)
     deferred: list[str] = field(default_factory=list)  # special Kustomize variants listed, not built
     unlisted: list[str] = field(default_factory=list)  # compose files COMPOSE_FILE in their .env leaves out
+    links: list[str] = field(default_factory=list)  # symbolic links not followed (or read at their own place), why
+    kustomize_dirs: list[Path] = field(default_factory=list)  # folders with a kustomization (not components)
+    chart_values: dict[str, list[str]] = field(default_factory=dict)  # chart -> values files not used
+    compose_layers: list[str] = field(default_factory=list)  # what was merged in each compose project, said
 
     def by_role(self, *roles: str) -> list[FileEntry]:
         return [f for f in self.files if f.role in roles]
 
 
 # ------------------------------------------------------------------ walking
-def walk(root: Path, progress: Callable[[str, int, int], None] | None = None) -> list[Path]:
-    """Every file under ``root`` worth looking at (sorted), hidden and vendored folders left out."""
+def walk(root: Path, progress: Callable[[str, int, int], None] | None = None,
+         links: list[str] | None = None) -> list[Path]:
+    """Every file under ``root`` worth looking at (sorted), hidden and vendored folders left out.
+
+    A symbolic link is followed when it leads to a file or folder inside ``root`` that is not read
+    at its own place anyway (a file there is read once, by its own path); a link that leads outside
+    ``root``, to nothing (dangling) or back into a folder that holds it (a loop) is not followed, and
+    is said in ``links`` ("rel: why"), as is a link to what is read at its own place."""
     out: list[Path] = []
     root = Path(root)
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
+    try:
+        real_root = root.resolve()
+    except (OSError, RuntimeError):
+        real_root = root
+    found: list[tuple[Path, Path, bool]] = []  # (path as walked, real path, reached through a link)
+    said: list[str] = []
+
+    def rel(p: Path) -> str:
+        return _rel(p, root)
+
+    def target_of(p: Path) -> Path | None:
+        try:
+            t = Path(os.path.realpath(p, strict=True))
+        except (OSError, RuntimeError, ValueError):
+            return None
+        return t
+
+    def inside(t: Path) -> bool:
+        return t == real_root or real_root in t.parents
+
+    def walked_at_home(t: Path) -> bool:
+        """Whether the walk reaches ``t`` by its own path (no part of it hidden or vendored)."""
+        parts = t.relative_to(real_root).parts
+        return not any(d in SKIP_DIRS or d.startswith(".") for d in parts[:-1] if d) and \
+            not (t.is_dir() and parts and (parts[-1] in SKIP_DIRS or parts[-1].startswith(".")))
+
+    def link_problem(p: Path, is_dir_link: bool, chain: list[Path]) -> str | None:
+        try:
+            to = os.readlink(p)
+        except OSError:
+            to = "?"
+        t = target_of(p)
+        if t is None:
+            return f"{rel(p)}: a symbolic link to {to}, which does not exist (dangling, or a loop of links): not followed"
+        if not inside(t):
+            return (f"{rel(p)}: a symbolic link to {to}, outside the folder imported: not followed (import that "
+                    "path too, or copy the file in)")
+        if is_dir_link and any(t == c or t in c.parents for c in chain):
+            return f"{rel(p)}: a symbolic link to {to}, a folder that holds it (a loop): not followed"
+        if walked_at_home(t):
+            return f"{rel(p)}: a symbolic link to {rel(t) if t != real_root else '.'}, read at its own place: read once"
+        return None
+
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+        here = Path(dirpath)
+        chain = [Path(os.path.realpath(here))]
+        chain += list(chain[0].parents)
+        keep = []
+        for d in sorted(dirnames):
+            if d in SKIP_DIRS or d.startswith("."):
+                continue
+            p = here / d
+            if p.is_symlink():
+                why = link_problem(p, True, chain)
+                if why is not None:
+                    said.append(why)
+                    continue
+            keep.append(d)
+        dirnames[:] = keep
+        via_link = Path(os.path.realpath(here)) != here.absolute() and here.absolute() != real_root
         for name in sorted(filenames):
             if name.startswith(".") and not name.startswith(".env"):
                 continue
-            p = Path(dirpath) / name
-            if p.is_symlink() or not p.is_file():
-                continue
-            out.append(p)
-            if len(out) > MAX_FILES:
+            p = here / name
+            if p.is_symlink():
+                why = link_problem(p, False, [])
+                if why is not None:
+                    said.append(why)
+                    continue
+                t = target_of(p)
+                if t is None or not t.is_file():
+                    continue
+                found.append((p, t, True))
+            elif p.is_file():
+                found.append((p, p, via_link))
+            if len(found) > MAX_FILES:
                 raise PrrError(f"more than {MAX_FILES} files: import a sub-folder", file=str(root))
         if progress is not None:
-            progress("listing files", len(out), 0)
+            progress("listing files", len(found), 0)
+    own = {Path(os.path.realpath(real)) for _p, real, link in found if not link}
+    seen: set[Path] = set()
+    for p, real, link in found:  # in the walk's order; a file by its own path, not by a link to it
+        key = Path(os.path.realpath(real))
+        if key in seen or (link and key in own):
+            continue
+        seen.add(key)
+        out.append(p)
+    if links is not None:
+        links += said
     return out
 
 
@@ -287,20 +375,23 @@ def split_helm_output(text: str, label: str) -> list[tuple[str, str]]:
     return [(name, "".join(chunks)) for name, chunks in out.items()]
 
 
-def render_helm(chart: Path, rel: str) -> tuple[list[tuple[str, str]] | None, str]:
-    """(rendered texts, problem or hint)."""
+def render_helm(chart: Path, rel: str, values: Path | None = None) -> tuple[list[tuple[str, str]] | None, str]:
+    """(rendered texts, problem or hint). ``values``: a values file given over the chart's ``values.yaml``
+    (``helm template -f``)."""
     rel = str(chart) if rel == "." else rel
     exe = shutil.which("helm")
     name = re.sub(r"[^a-z0-9-]", "-", chart.name.lower()).strip("-") or "release"
+    extra = ["-f", str(values)] if values is not None else []
     if exe is None:
+        with_values = f" -f {rel}/{values.name}" if values is not None else ""
         return None, (f"{rel}: a Helm chart; helm is not installed, so it was not rendered: run "
-                      f"`helm template {name} {rel} > {name}-rendered.yaml` and import that file with the rest")
-    out, err = _run([exe, "template", name, str(chart)], chart)
+                      f"`helm template {name} {rel}{with_values} > {name}-rendered.yaml` and import that file with the rest")
+    out, err = _run([exe, "template", name, str(chart), *extra], chart)
     note = ""
     if out is None and "missing in charts/" in err:
         # subcharts not fetched (`helm dependency build` needs the network): render the chart's own
         # templates from a copy that declares no dependencies, and say what was left out
-        out, err2 = _render_without_dependencies(exe, name, chart)
+        out, err2 = _render_without_dependencies(exe, name, chart, extra)
         missing = err.rsplit(":", 1)[-1].strip()
         note = (f"{rel}: the Helm chart's subcharts ({missing}) are not in its charts/ folder, so only the chart's "
                 f"own templates were rendered: run `helm dependency build {rel}` and import again to include them")
@@ -310,7 +401,7 @@ def render_helm(chart: Path, rel: str) -> tuple[list[tuple[str, str]] | None, st
     return split_helm_output(out, f"{rel} (helm template)"), note
 
 
-def _render_without_dependencies(exe: str, name: str, chart: Path) -> tuple[str | None, str]:
+def _render_without_dependencies(exe: str, name: str, chart: Path, extra: list[str]) -> tuple[str | None, str]:
     import json
     import tempfile
 
@@ -330,7 +421,7 @@ def _render_without_dependencies(exe: str, name: str, chart: Path) -> tuple[str 
             (copy / "Chart.yaml").write_text(json.dumps(meta), encoding="utf-8")  # JSON is YAML
         except OSError as e:
             return None, str(e)
-        return _run([exe, "template", name, str(copy)], copy)
+        return _run([exe, "template", name, str(copy), *extra], copy)
 
 
 def kustomize_command() -> list[str] | None:
@@ -368,6 +459,12 @@ def _under(path: Path, folders: list[Path]) -> Path | None:
         if path == f or f in path.parents:
             return f
     return None
+
+
+def _nearest(path: Path, folders: list[Path]) -> Path | None:
+    """The deepest of ``folders`` that holds ``path`` (or is it)."""
+    hits = [f for f in folders if path == f or f in path.parents]
+    return max(hits, key=lambda f: len(f.parts)) if hits else None
 
 
 def _kustomization_kind(path: Path) -> str:
@@ -455,11 +552,25 @@ def find_units(inv: Inventory, *, render: bool = True, variant: str | None = Non
             (kcomponents if _kustomization_kind(f.path) == "Component" else kdirs).append(f.path.parent)
     units: dict[str, Unit] = {}
     rendered_dirs: list[Path] = []
+    deferred_dirs: list[Path] = []
+    inv.kustomize_dirs = [k for k in kdirs if not _under(k, charts)]
+    want = (variant or "").strip().strip("/").lower()
+    chart_key: dict[Path, str] = {}
     for chart in charts:
         rel = _rel(chart, root)
-        u = units[rel] = Unit(rel, "kubernetes", "helm")
+        # values files beside values.yaml (values-prod.yaml): helm reads none of them unless told (-f);
+        # --variant CHART/values-prod.yaml renders with one over values.yaml
+        others = sorted(p for p in chart.iterdir() if p.is_file() and _VALUES.match(p.name)
+                        and p.name not in ("values.yaml", "values.yml"))
+        chosen = next((v for v in others if want and want in (_rel(v, root).lower(), v.name.lower())), None)
+        key = _rel(chosen, root) if chosen is not None else rel
+        chart_key[chart] = key
+        if others:
+            inv.chart_values[key] = [rel, "values.yaml" + (f" with {chosen.name} over it" if chosen else "")] + \
+                [v.name for v in others if v is not chosen]
+        u = units[key] = Unit(key, "kubernetes", "helm")
         if render:
-            texts, why = render_helm(chart, rel)
+            texts, why = render_helm(chart, rel, chosen)
         else:
             texts, why = None, f"{rel}: a Helm chart (not rendered)"
         if texts is None:
@@ -469,7 +580,6 @@ def find_units(inv: Inventory, *, render: bool = True, variant: str | None = Non
             u.texts = texts
             if why:
                 inv.hints.append(why)
-    want = (variant or "").strip().strip("/").lower()
     have_tool = kustomize_command() is not None
     plain_ok = any(k for k in kdirs if not _special(_rel(k, root))) or any(
         f.role in ("kubernetes", "compose") and not _special(f.rel) for f in inv.files)
@@ -481,6 +591,7 @@ def find_units(inv: Inventory, *, render: bool = True, variant: str | None = Non
             # a special variant (tests, overlays for one platform) cannot be picked by the rule:
             # it is not built (each build runs a program), only listed
             inv.deferred.append(rel)
+            deferred_dirs.append(kdir)
             continue
         u = Unit(rel, "kubernetes", "kustomize")
         texts, why = render_kustomize(kdir, rel) if render else (None, f"{rel}: a Kustomize folder (not built)")
@@ -513,7 +624,7 @@ def find_units(inv: Inventory, *, render: bool = True, variant: str | None = Non
     for f in inv.files:
         chart = _under(f.path, charts)
         if chart is not None and f.role not in ("config", "source", "other"):
-            f.unit, f.role = _rel(chart, root), ("helm-chart" if f.role == "helm-chart" else "helm-part")
+            f.unit, f.role = chart_key[chart], ("helm-chart" if f.role == "helm-chart" else "helm-part")
             continue
         if f.role == "kubernetes":
             if _under(f.path, kcomponents):
@@ -522,6 +633,11 @@ def find_units(inv: Inventory, *, render: bool = True, variant: str | None = Non
                 continue
             if f.path.parent in rendered_dirs:
                 f.unit = _rel(f.path.parent, root)
+                continue
+            home = _nearest(f.path, inv.kustomize_dirs)
+            if home is not None and home in deferred_dirs:  # a part of a special variant listed, not built: it applies to nothing else
+                f.unit = _rel(home, root)
+                f.note = "part of a Kustomize variant not imported (a special case by its name)"
                 continue
             key = _rel(f.path.parent, root)
             units.setdefault(key, Unit(key, "kubernetes", "manifests")).paths.append(f.path)
@@ -569,6 +685,9 @@ def find_units(inv: Inventory, *, render: bool = True, variant: str | None = Non
             f.unit = "backstage catalog"
     inv.units = [units[k] for k in sorted(units)]
 
+
+#: a Helm chart's values file (values.yaml, values-prod.yaml, values.dev.yml...)
+_VALUES = re.compile(r"^values([-_.][\w.-]+)?\.ya?ml$", re.IGNORECASE)
 
 _COMPOSE_BASES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 
@@ -649,6 +768,27 @@ def _compose_layers(files: list[FileEntry]) -> dict[Path, str]:
     return out
 
 
+def _compose_layers_said(u: Unit, inv: Inventory) -> str:
+    """Which compose files of a project were merged, in which order, and which of its folder were not:
+    optional layers (``compose.agent.yaml``) change the review, so the reviewer sees the list."""
+    from prr_app.importers.compose import _order
+
+    folder = u.paths[0].parent
+    order = [p.name for p in _order(list(u.paths))]
+    rel = _rel(folder, inv.root)
+    left = [f"{f.path.name} ({f.note or 'a variant: ' + f.unit})" for f in inv.files
+            if f.role == "compose" and f.path.parent == folder and f.path not in u.paths]
+    chosen = bool(_compose_file_setting(folder))
+    if chosen:
+        how = "as COMPOSE_FILE in the folder's .env names them"
+    else:
+        how = (f"the base file and every layer beside it, as `docker compose -f {' -f '.join(order)}` reads them; "
+               "an optional layer's services are in the review")
+    return (f"{u.key}: {len(order)} compose files merged in this order: {', '.join(order)} ({how})"
+            + (f"; not merged: {'; '.join(left)}" if left else "")
+            + ("" if chosen else "; to review another set of layers, name them with COMPOSE_FILE in the folder's .env"))
+
+
 def _variant_score(u: Unit) -> tuple:
     parts = set(re.split(r"[/_.\s()-]+", u.key.lower()))
     special = len(parts & VARIANT_WORDS)
@@ -715,7 +855,12 @@ def _import_unit(u: Unit, root: Path, profiles: list[str] | None = None) -> None
         u.problem_file = e.file
         u.result = None
         u.support = e.message.startswith(NO_WORKLOADS)
-        u.unreadable = e.location is not None and not u.support and not e.message.startswith(UNRENDERED)
+        u.unreadable = not u.support and not e.message.startswith(UNRENDERED) and (
+            e.location is not None or (e.file is not None and e.message.startswith(_READ_ERRORS)))
+
+
+#: how the errors of a file that cannot be read at all begin (too large, not text, not YAML): "could not read"
+_READ_ERRORS = ("file is ", "more than ", "cannot read", "not UTF-8", "not a text file", "invalid YAML")
 
 
 def import_folder(paths: list[Path], *, variant: str | None = None, scan_source: bool = True,
@@ -742,7 +887,7 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
             raise PrrError("no such file or folder", file=str(p))
         if p.is_dir():
             base = p.resolve()
-            for f in walk(base, progress):
+            for f in walk(base, progress, inv.links):
                 inv.files.append(FileEntry(f, _rel(f, root), classify(f)))
         else:
             fr = p.resolve()
@@ -754,7 +899,9 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
     find_units(inv, render=render, variant=variant)
     for i, u in enumerate(list(inv.units)):
         if not u.problem or u.texts or u.paths:
-            if u.paths or u.texts:
+            if u.how == "manifests" and u.paths and not u.texts:
+                _import_without_broken(u, inv, root)  # one broken manifest does not sink its folder
+            elif u.paths or u.texts:
                 _import_unit(u, root, profiles)
         if progress:
             progress("reading deployment files", i + 1, len(inv.units))
@@ -762,7 +909,7 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
     # are what there is, and a broken manifest does not throw them away
     if not any(u.fmt in _DEPLOYMENT_FORMATS and u.result is not None for u in inv.units):
         for u in _other_format_units(inv):
-            _import_other_unit(u, inv, root)
+            _import_without_broken(u, inv, root)
     # observed traffic (traces, a service graph, a mesh's traffic graph) beside deployment files is no variant
     # of the deployment: it is laid over the deployment picked (Assembly.observe)
     traffic = [u for u in inv.units if u.fmt in OBSERVED_FORMATS and u.result is not None]
@@ -787,7 +934,8 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
         known = ", ".join(u.key for u in inv.units if u.result is not None)
         raise PrrError(f"no deployment variant matches {variant!r}; the variants found: {known or 'none'}")
     if not picked:
-        problems = list(dict.fromkeys([u.problem for u in inv.units if u.problem] + inv.hints))
+        problems = list(dict.fromkeys([u.problem for u in inv.units if u.problem] + inv.hints
+                                      + [x for x in inv.links if not x.endswith("read once")]))
         detail = ("; ".join(problems[:3])) if problems else "no manifests, Compose files, Helm charts, Kustomize " \
                                                             "folders, Structurizr workspaces or Backstage catalogs"
         raise PrrError(f"nothing that describes a deployment was found: {detail}", file=str(paths[0]))
@@ -798,6 +946,14 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
     for u in [u for u in support if all(not_deployed(_rel(p, root)) for p in u.paths)]:
         support.remove(u)  # a budget or a policy in examples/ or test/ guards nothing that runs
         u.problem = "in an example or test folder: not part of the deployment"
+    picked_dirs = [root / u.key for u in k8s if u.how != "helm"]
+    for u in list(support):
+        home = _nearest(u.paths[0], inv.kustomize_dirs)
+        if home is not None and not any(home == d or home in d.parents for d in picked_dirs):
+            # an overlay's autoscaler or budgets: a part of that variant, which is not the one imported
+            support.remove(u)
+            u.problem = (f"part of the Kustomize folder {_rel(home, root)}, a variant not imported: not applied "
+                         f"to {', '.join(p.key for p in k8s)}")
     if k8s and support:
         k8s = k8s + support
         for u in support:
@@ -825,12 +981,20 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
             else:
                 addons = []
         results.append((merged.key, merged.result))
+    # the deployments read together, each with its components: several systems side by side are said
+    split: list[tuple[str, set[str]]] = []
+    claimed: set[str] = set()
+    for u in k8s:
+        if u.result is not None and not u.support:
+            ids = set(u.result.review.components) - claimed
+            claimed |= ids
+            split.append((u.key, ids))
     for u in picked:
         if u.fmt != "kubernetes":
             results.append((u.key, u.result))
     assembled = _Assembly(root, paths, inv)
     for key, res in results:
-        assembled.add(key, res)
+        assembled.add(key, res, parts=split if k8s and key == results[0][0] and len(split) > 1 else None)
     for u in traffic:
         u.picked = True
         assembled.observe(u.key, u.result)
@@ -838,14 +1002,32 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
         assembled.report.warnings.append(line) if line.startswith("variants of") else assembled.report.skipped.append(line)
     for u in inv.units:
         if u.problem and u.problem not in inv.hints:
-            if u.unreadable:  # a broken file is no variant passed over: the reviewer must hear of it
-                assembled.report.warnings.append(f"{UNREADABLE} {u.problem}; the {u.how} of {u.key} are not in "
-                                                 "the review" + (f" (imported instead: {', '.join(p.key for p in picked)})"
-                                                                 if picked else ""))
+            if u.unreadable and u.split_from:  # one file of a folder: the others are read without it
+                assembled.report.warnings.append(f"{UNREADABLE} {u.problem}; this file is not in the review (the "
+                                                 f"other files of {u.split_from} are read without it)")
+            elif u.unreadable:  # a broken file is no variant passed over: the reviewer must hear of it
+                # what was imported instead: not the folder that holds this one (its part, not its alternative)
+                alts = [p.key for p in picked if not (p.fmt == u.fmt and _holds(p.key, u.key))]
+                what = "this file is" if len(u.paths) == 1 else f"the {u.how} of {u.key} are"
+                assembled.report.warnings.append(f"{UNREADABLE} {u.problem}; {what} not in the review"
+                                                 + (f" (imported instead: {', '.join(alts)})" if alts else ""))
             else:
                 assembled.report.skipped.append(f"{u.key}: not imported: {u.problem}")
     for h in inv.hints:
         assembled.report.warnings.append(h)
+    assembled.report.skipped += inv.links
+    for u in picked:
+        if u.fmt == "compose" and len(u.paths) > 1:  # chosen by COMPOSE_FILE: read; else by the rule: a warning
+            line = _compose_layers_said(u, inv)
+            (assembled.report.read if "as COMPOSE_FILE" in line else assembled.report.warnings).append(line)
+    for key, (chart_rel, used, *unused) in sorted(inv.chart_values.items()):
+        if used != "values.yaml":
+            assembled.report.read.append(f"{key}: the Helm chart was rendered with {used}")
+        if unused:
+            line = (f"{key}: the Helm chart was rendered with {used}; values files beside it not used: "
+                    f"{', '.join(unused)} (pass --variant {'' if chart_rel == '.' else chart_rel + '/'}{unused[0]} "
+                    "to render it with that file over values.yaml)")
+            (assembled.report.warnings if any(u.key == key for u in picked) else assembled.report.skipped).append(line)
     for rel in inv.unlisted:
         assembled.report.skipped.append(f"{rel}: not imported: COMPOSE_FILE in the .env beside it names the compose "
                                         "files docker compose reads, and not this one")
@@ -919,20 +1101,22 @@ def _other_format_units(inv: Inventory) -> list[Unit]:
     return [unit]
 
 
-def _import_other_unit(unit: Unit, inv: Inventory, root: Path) -> None:
-    """Read a unit of edge lists, traces or DOT files; a file that cannot be read is taken out of it (a unit
-    of its own, with its problem: a "could not read" warning) and the others are read without it, so one
-    broken file does not sink the good ones."""
+def _import_without_broken(unit: Unit, inv: Inventory, root: Path) -> None:
+    """Read a unit of plain manifests, edge lists, traces or DOT files; a file that cannot be read (invalid
+    YAML, too large, not text) is taken out of it (a unit of its own, with its problem: a "could not read"
+    warning) and the others are read without it, so one broken file does not sink the good ones."""
     while True:
         _import_unit(unit, root)
         if unit.result is not None or not unit.paths:
             return
+        if unit.fmt == "kubernetes" and (not unit.unreadable or len(unit.paths) < 2):
+            return  # a folder of one file, or a problem of the whole (no workloads): said as it is
         bad = next((p for p in unit.paths if unit.problem_file and _same_file(p, unit.problem_file)), None)
         if bad is None:
             return  # the problem names no one file: the unit as a whole is not read
         rel = _rel(bad, root)
         inv.units.insert(inv.units.index(unit), Unit(rel, unit.fmt, "contents", [bad], problem=unit.problem,
-                                                     unreadable=True))
+                                                     unreadable=True, split_from=unit.key))
         for f in inv.files:
             if f.path == bad:
                 f.unit, f.note = rel, f"could not read: {unit.problem}"
@@ -941,6 +1125,11 @@ def _import_other_unit(unit: Unit, inv: Inventory, root: Path) -> None:
         if not unit.paths:
             inv.units.remove(unit)
             return
+
+
+def _holds(outer: str, inner: str) -> bool:
+    """Whether the unit folder ``outer`` holds the unit folder ``inner`` (or is it)."""
+    return outer in (".", inner) or inner.startswith(outer + "/")
 
 
 def _same_file(path: Path, named: str) -> bool:
@@ -992,7 +1181,7 @@ def _mark_optional(result: ImportResult, path: Path, root: Path) -> None:
             if "optional" not in comp.tags:
                 comp.tags = [*comp.tags, "optional"]  # a new list: an empty one may be shared (NO_ITEMS)
             for dep in result.review.dependencies.values():
-                if dep.target == cid and dep.kind == "hard":
+                if dep.target == cid and dep.kind in ("hard", "soft"):  # soft already: a switch off says so too
                     dep.kind = "soft"
                     dep.evidence = [*dep.evidence, f"{rel}: {cid} is deployed only by an optional part (a Kustomize component), "
                                         "so the call is optional: soft"]
@@ -1043,7 +1232,9 @@ class _Assembly:
         self.order_only: dict[str, tuple[str, bool]] = {}  # dependency id -> (what was said, vital): ImportResult
         self.shared_only: dict[str, list] = {}  # dependency id -> the address books that alone name it
 
-    def add(self, key: str, res: ImportResult) -> None:
+    def add(self, key: str, res: ImportResult, parts: list[tuple[str, set[str]]] | None = None) -> None:
+        """Lay one import result into the review. ``parts``: the deployments ``res`` was read from
+        together (Kubernetes folders imported as one), each with its component ids."""
         r, rv = res.report, res.review
         rep = self.report
         rep.read.append(f"{key}: {r.summary()}")
@@ -1090,7 +1281,9 @@ class _Assembly:
                 self.call_policies[c] = pol
         if res.system_declared and rv.meta.system_name:
             self.systems.append(rv.meta.system_name)
-        if kept:
+        if kept and parts:
+            self.parts += [(k, ids & kept) for k, ids in parts if ids & kept]
+        elif kept:
             self.parts.append((key, kept))
 
     def observe(self, key: str, res: ImportResult) -> None:
