@@ -177,7 +177,8 @@ def test_pdb_absent_where_manifests_were_read_and_rules_for_budgets(tmp_path):
 
 
 def test_no_absence_claim_without_the_manifest(tmp_path):
-    """A Compose service has no PodDisruptionBudget to look for: nothing is proposed about it."""
+    """A Compose service has no PodDisruptionBudget to look for: nothing is proposed about it (its missing
+    healthcheck and limits, which its definition would hold, are not met)."""
     res, _ = _import(tmp_path, {"compose.yaml": """
     services:
       cart:
@@ -188,7 +189,8 @@ def test_no_absence_claim_without_the_manifest(tmp_path):
         image: redis:7
     """})
     keys = set(res.review.proposals)
-    assert not any(k.startswith(("svc.disruption-budget@", "svc.probes@", "svc.resource-limits@")) for k in keys)
+    assert not any(k.startswith("svc.disruption-budget@") for k in keys)
+    assert res.review.proposals["svc.probes@cart"].status == "not_met"
     for p in res.review.proposals.values():
         assert p.evidence, p  # no proposal without evidence
 
@@ -479,6 +481,7 @@ _LINE_HOLDS = [
     (r"^NetworkPolicy", "apiVersion"), (r"^Compose healthcheck", "healthcheck"),
     (r"^Prometheus scrape job (\S+)", "job_name"), (r"^Grafana dashboard", None),
     (r"^Compose service (\S+): (limits|requests)\.", "deploy:|mem_limit|cpus|{1}:"),
+    (r"^Compose service (\S+) has no (healthcheck|CPU or memory limits)", "{1}:"),
 ]
 
 

@@ -61,7 +61,7 @@ class Fact:
 
     @property
     def where(self) -> str:
-        return f"{self.file}:{self.line}"
+        return f"{self.file}:{self.line}" if self.line else self.file  # line 0: the file, no line (rendered by helm)
 
     @property
     def text(self) -> str:

@@ -13,7 +13,8 @@ read (``Facts.read``).
   backup CronJobs and Velero schedules, dashboards in ConfigMaps;
 * :mod:`.compose`: healthchecks, resources, environment (OTLP/Jaeger exporters, literal secrets);
 * :mod:`.monitoring`: rule files, scrape configs, dashboards, collector pipelines;
-* :mod:`.common`: component lookup, environment variables, backup tools.
+* :mod:`.common`: component lookup, environment variables, backup tools;
+* :mod:`.helm`: where a fact read from ``helm template`` output is written in the chart's templates.
 """
 from __future__ import annotations
 
@@ -21,8 +22,8 @@ from pathlib import Path
 
 from prr_app import paths, safe_yaml as sy
 from prr_app.errors import PrrError
-from prr_app.checklist.facts import Facts
-from prr_app.importers.readiness import compose, kubernetes, monitoring
+from prr_app.checklist.facts import Fact, Facts
+from prr_app.importers.readiness import compose, helm, kubernetes, monitoring
 from prr_app.importers.readiness.common import Components
 from prr_app.importers.repository import not_deployed
 
@@ -38,6 +39,7 @@ def extract(result) -> Facts:
     objs: list[kubernetes.K8sObject] = []
     compose_files: list[tuple[Path, str]] = []
     configs: list[tuple[Path, str]] = []
+    rendered: list[tuple[str, str]] = []
     if inv is not None:
         root = inv.root
         seen: set[Path] = set()
@@ -51,6 +53,7 @@ def extract(result) -> Facts:
                         _k8s_file(p, _rel(p, root), objs)
                 for label, text in u.texts:
                     _k8s_text(text, label, objs)
+                    rendered.append((label, text))
             elif u.fmt == "compose":
                 for p in u.paths:
                     compose_files.append((p, _rel(p, root)))
@@ -78,13 +81,29 @@ def extract(result) -> Facts:
             elif fmt == "compose":
                 compose_files.append((p, p.name))
     kubernetes.K8sFacts(objs, comps, facts, whole=inv is not None).run()
-    for p, rel in compose_files:
-        compose.compose_file(p, rel, comps, facts)
+    compose.compose_files(compose_files, comps, facts)
     for p, rel in configs:
         if len(configs) > 20000:
             continue
         monitoring.config_file(p, rel, comps, facts)
-    return facts
+    return _in_charts(facts, helm.places_of(rendered, inv.root if inv is not None else None))
+
+
+def _in_charts(facts: Facts, places: dict[str, helm.HelmPlaces]) -> Facts:
+    """The facts read from ``helm template`` output cited in the chart's template files (a line of the
+    rendered output is nowhere a reviewer can open)."""
+    if not places:
+        return facts
+    out = Facts(read=facts.read)
+    for f in facts.facts:
+        hp = places.get(f.file)
+        if hp is not None:
+            file, line = hp.place(f.line)
+            f = Fact(f.extractor, f.component, file, line, f.what, f.signal, f.value, f.part)
+        out.add(f)
+    out.files = {ext: list(dict.fromkeys(places[x].cited if x in places else x for x in files))
+                 for ext, files in facts.files.items()}
+    return out
 
 
 def extract_files(paths: list[Path], review, base: Path | None = None) -> Facts:
@@ -94,15 +113,17 @@ def extract_files(paths: list[Path], review, base: Path | None = None) -> Facts:
     comps = Components(review)
     facts = Facts()
     objs: list[kubernetes.K8sObject] = []
+    compose_files: list[tuple[Path, str]] = []
     for p in paths:
         rel = _rel(p, base) if base else p.name
         role = classify(p)
         if role == "kubernetes":
             _k8s_file(p, rel, objs)
         elif role == "compose":
-            compose.compose_file(p, rel, comps, facts)
+            compose_files.append((p, rel))
         else:
             monitoring.config_file(p, rel, comps, facts)
+    compose.compose_files(compose_files, comps, facts)
     kubernetes.K8sFacts(objs, comps, facts, whole=False).run()
     return facts
 

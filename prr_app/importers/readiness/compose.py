@@ -21,7 +21,27 @@ def dotenv(path) -> dict[str, tuple[str, int]]:
         return {}
 
 
-def compose_file(path, rel: str, comps: Components, facts: Facts) -> None:
+def compose_files(files: list, comps: Components, facts: Facts) -> None:
+    """Facts of a project's Compose files, (path, cited name) in layer order: each file's own facts, then
+    what the merged services lack (a healthcheck, resource limits), cited where the service is defined."""
+    defined: dict[str, tuple[str, str, int, bool, bool]] = {}
+    for p, rel in files:
+        compose_file(p, rel, comps, facts, defined)
+    for cid, (name, rel, line, extends, _image) in defined.items():
+        if extends:
+            continue  # what it inherits was not read: its absence says nothing
+        if not facts.of("k8s.probes", cid):
+            facts.add(Fact("k8s.probes", cid, rel, line, f"Compose service {name} has no healthcheck (a HEALTHCHECK "
+                                                         "its image may define is not read)", "absent"))
+        if not facts.of("k8s.resources", cid):
+            facts.add(Fact("k8s.resources", cid, rel, line, f"Compose service {name} has no CPU or memory limits "
+                                                            "(deploy.resources, mem_limit, cpus)", "absent"))
+
+
+def compose_file(path, rel: str, comps: Components, facts: Facts,
+                 defined: dict[str, tuple[str, str, int, bool, bool]] | None = None) -> None:
+    """One Compose file's facts; ``defined`` collects where each service is defined (name, file, line, whether
+    it extends another, whether that definition names its image or build) for :func:`compose_files`."""
     try:
         docs = sy.load_file(path)
     except PrrError:
@@ -38,7 +58,15 @@ def compose_file(path, rel: str, comps: Components, facts: Facts) -> None:
             cid = comps.find(str(name)) or comps.find(sy.text(svc.get("container_name")))
             if cid is None:
                 continue
-            _service(str(name), svc, cid, rel, sy.line_of(svcs, name, d.line), facts, comps, env_file, env_rel)
+            line = sy.line_of(svcs, name, d.line)
+            _service(str(name), svc, cid, rel, line, facts, comps, env_file, env_rel)
+            if defined is not None:
+                # cited where the service is defined (its image or build), not where a layer adds to it
+                first = defined.get(cid)
+                extends = "extends" in svc or bool(first and first[3])
+                if first is None or ("image" in svc or "build" in svc) and not first[4]:
+                    first = (str(name), rel, line, extends, "image" in svc or "build" in svc)
+                defined[cid] = first[:3] + (extends, first[4])
 
 
 def _service(name: str, svc: dict, cid: str, rel: str, line: int, facts: Facts, comps: Components,
