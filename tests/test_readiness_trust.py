@@ -255,3 +255,24 @@ def test_a_load_generator_owes_no_readiness(tmp_path):
 
     assert not [it.key for it in evaluate(rv).items if "loadgenerator" in it.key]
     assert not [k for k in rv.proposals if "loadgenerator" in k]
+
+
+def test_sock_shops_user_simulator_is_a_load_generator_by_its_image(tmp_path):
+    """Sock Shop's compose file runs ``user-sim`` from ``weaveworksdemos/load-test``: a load test, which
+    owes no healthcheck and no limits (it was proposed 'not met' for both, like a served workload)."""
+    import pytest
+    from conftest import REALDATA
+
+    from prr_app.review.document import load_review
+
+    compose = REALDATA / "sock-shop" / "docker-compose.yml"
+    if not compose.exists():
+        pytest.skip("shared/realdata is not beside the repository")
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop" / "docker-compose.yml").write_bytes(compose.read_bytes())
+    out = tmp_path / "shop.prr"
+    assert main(["import", str(tmp_path / "shop"), "-o", str(out)]) == 0  # a checkout: its evidence read
+    rv = load_review(out)
+    assert "load-generator" in rv.components["user-sim"].tags
+    assert not [k for k in rv.proposals if k.endswith("@user-sim")]
+    assert rv.proposals["svc.probes@carts"].status == "not_met"  # the served ones owe them

@@ -627,7 +627,7 @@ _ADMIN_UI = re.compile(r"mongo-?express|phpmyadmin|pgadmin|adminer|redis-?comman
 
 
 #: load generators (Locust, k6, JMeter...): test tools that call the system, never where its users come in
-_LOAD_GENERATOR = re.compile(r"(?:^|[-_.])(?:load-?gen(?:erator)?s?|locust(?:io)?|k6|jmeter|gatling|vegeta|artillery)"
+_LOAD_GENERATOR = re.compile(r"(?:^|[-_.])(?:load-?gen(?:erator)?s?|load-?tests?|traffic-?gen(?:erator)?s?|locust(?:io)?|k6|jmeter|gatling|vegeta|artillery)"
                              r"(?:$|[-_.])")
 
 
