@@ -55,3 +55,16 @@ def answer_state(s: dict) -> str:
     """A checklist answer's status, with its owner and due date when set: ``met (owner ann, due 2026-07-01)``."""
     extra = [x for x in (s.get("owner") and f"owner {s['owner']}", s.get("due") and f"due {s['due']}") if x]
     return s["status"] + (f" ({', '.join(extra)})" if extra else "")
+
+
+def launch_blockers_answered(verdict: dict, partly: int) -> str:
+    """:func:`launch_blockers`, then how many of the blocker items it counts as not met are answered
+    partly (``partly``), so that the sentence is true of them: "26 launch blockers open: 14 risks,
+    2 checklist items not met, 10 unanswered (the 2 not met are answered partly)"."""
+    text = launch_blockers(verdict)
+    _risks, not_met, _unanswered = open_blockers(verdict)
+    if partly <= 0 or not not_met:
+        return text
+    if partly >= not_met:
+        return text + (" (answered partly)" if not_met == 1 else f" (the {not_met} not met are answered partly)")
+    return text + f" ({partly} of the {not_met} not met {'is' if partly == 1 else 'are'} answered partly)"

@@ -87,6 +87,15 @@ class Assessment:
         evaluated in full here (the analysis has only their count)."""
         v = self.analysis["verdict"]
         out = list(v.get("causes") or v.get("reasons") or [])
+        partly = self.partly_blockers()
+        if partly:  # the analysis says "not met" of every answered open blocker: say which are partly
+            n = int(v.get("checklist_blockers") or 0)
+            said = f"{n} blocker checklist item{'s are' if n != 1 else ' is'} not met"
+            state = ("not met in full (answered partly)" if partly >= n else
+                     f"not met, or met only partly ({partly} answered partly)")
+            for i, c in enumerate(out):
+                if c.startswith(said):
+                    out[i] = f"{n} blocker checklist item{'s are' if n != 1 else ' is'} {state}{c[len(said):]}"
         names = self.unanswered_blocker_names()
         if names:
             for i, c in enumerate(out):
@@ -94,6 +103,21 @@ class Assessment:
                     shown = "; ".join(names[:4]) + (f"; and {len(names) - 4} more (section 7.1)" if len(names) > 4 else "")
                     out[i] = c[:-1] + ": " + shown + "."
         return out
+
+    @property
+    def entry_points_guessed(self) -> bool:
+        """No component is marked user-facing: the analysis' ``summary.user_facing`` are the entry
+        points it guessed from the graph (its ``entry-points-default`` assumption), judged as
+        user-facing but never called so (docs/analysis.md)."""
+        return any(x.get("id") == "entry-points-default" for x in self.analysis.get("assumptions") or ())
+
+    @property
+    def facing_words(self) -> tuple[str, str]:
+        """How the report calls the analysis' user-facing components, one and many: "user-facing
+        component(s)", or "guessed entry point(s)" when none is marked."""
+        if self.entry_points_guessed:
+            return "guessed entry point", "guessed entry points"
+        return "user-facing component", "user-facing components"
 
     def deciding_assumptions(self) -> list[str]:
         return list(self.analysis["verdict"].get("assumptions") or [])
@@ -105,6 +129,32 @@ class Assessment:
         if self.checklist is None:
             return []
         return list(getattr(self.checklist, "unanswered_blockers", []) or [])
+
+    def partly_blockers(self) -> int:
+        """How many of the answered open blocker items are answered partly (not "not met")."""
+        return sum(1 for it in self.checklist_blockers() if getattr(it, "status", None) == "partly")
+
+    def blockers_heading(self) -> str:
+        """7.1's heading, true of its items: "Open blocker items (not met or unanswered)", and when some
+        are answered partly "...: answered partly counts as not met"."""
+        partly = ": answered partly counts as not met" if self.partly_blockers() else ""
+        return f"Open blocker items (not met or unanswered){partly}"
+
+    def component_rows(self) -> list[dict]:
+        """Section 1.1 (PDF and Markdown), one row per component by id: name, kind in words, owner,
+        instances ("2 of 3" when more than one must stay up), placement, and whether it faces users:
+        "yes" when marked so, "entry (guessed)" for an entry point the analysis guessed when none is."""
+        guessed = set(self.analysis["summary"].get("user_facing", [])) if self.entry_points_guessed else set()
+        rows = []
+        for cid in sorted(self.review.components):
+            c = self.review.components[cid]
+            inst = "not stated" if c.replicas is None else (
+                f"{c.min_healthy or 1} of {c.replicas}" if (c.min_healthy or 1) > 1 else str(c.replicas))
+            rows.append({"id": cid, "name": c.name or "", "kind": str(c.kind or "").replace("_", " "),
+                         "owner": c.owner or "no owner", "instances": inst,
+                         "placement": ", ".join(c.placement + c.shared_domains) or "not stated",
+                         "facing": "yes" if c.user_facing else "entry (guessed)" if cid in guessed else ""})
+        return rows
 
     def checklist_open_blockers(self) -> int:
         _risks, not_met, unanswered = wording.open_blockers(self.analysis["verdict"])

@@ -123,9 +123,17 @@ def _policy(p: dict) -> str:
     return policy_change(p, _v, "→")
 
 
+def _verdict_words(v: str) -> str:
+    """A verdict in words, as the rest of the report prints it ("not-ready" -> "Not ready")."""
+    from prr_app.reporting.assessment import VERDICT_TEXT
+
+    return VERDICT_TEXT.get(v, str(v))
+
+
 def _verdict_line(d: dict) -> str:
     v = d["analysis"]["verdict"]
-    out = (f"Verdict: {v['old']} then, {v['new']} now" if v["changed"] else f"Verdict: {v['new']} (unchanged)")
+    old, new = _verdict_words(v["old"]), _verdict_words(v["new"])
+    out = (f"Verdict: {old.lower()} then, {new.lower()} now" if v["changed"] else f"Verdict: {new.lower()} (unchanged)")
     if v["blockers_removed"]:
         out += f"; {len(v['blockers_removed'])} launch blocker{'s' if len(v['blockers_removed']) != 1 else ''} cleared"
     if v["blockers_added"]:
@@ -178,9 +186,9 @@ def _plan_side_rows(res: dict) -> list[tuple[str, str, str]]:
         return ", ".join(f"{x['by_severity'][s]} {s}" for s in ("critical", "high", "medium", "low"))
 
     return [
-        ("Verdict", b["verdict"], a["verdict"]),
+        ("Verdict", _verdict_words(b["verdict"]), _verdict_words(a["verdict"])),
         ("Launch blockers", str(len(b["launch_blockers"])), str(len(a["launch_blockers"]))),
-        ("Blocker checklist items not met", str(b["checklist_blockers"]), str(a["checklist_blockers"])),
+        ("Blocker checklist items not met or partly met", str(b["checklist_blockers"]), str(a["checklist_blockers"])),
         ("Blocker checklist items unanswered", str(b.get("checklist_unanswered_blockers", 0)),
          str(a.get("checklist_unanswered_blockers", 0))),
         ("Risks", f"{b['risks']} ({sev(b)})", f"{a['risks']} ({sev(a)})"),

@@ -298,8 +298,10 @@ def node_label(kit: TextKit, label: str, size: float, width: float, box_h: float
                *, bold: bool = False) -> tuple[list[str], float, float]:
     """A box's label lines, their font size and the height they are centred in.
 
-    The label keeps clear of the badge strip at the box's bottom: two lines that
-    would not fit above it are set smaller (down to :data:`MIN_PT`), then on one line.
+    The label keeps clear of the badge strip at the box's bottom: it wraps to as many
+    lines as fit above the strip (at most three; a single word two), set smaller (down to :data:`MIN_PT`)
+    when they do not; only a name that does not fit even so is cut with "…" (the
+    figure's caption then names it in full, :func:`graph_drawing`'s ``cut_labels``).
     A single word too wide for the box is also set smaller before it is broken.
     """
     area = box_h - strip
@@ -308,12 +310,18 @@ def node_label(kit: TextKit, label: str, size: float, width: float, box_h: float
     widest = max(label.split(), key=lambda w: kit.width(w, fs, bold=bold), default="")
     while widest and fs > MIN_PT and kit.width(widest, fs, bold=bold) > width:
         fs = max(MIN_PT, fs - 0.5)
-    lines = fit_lines(kit, label, fs, width, 2, bold=bold)
-    while len(lines) > 1 and len(lines) * fs * 1.15 + 1.0 > area and fs > MIN_PT:
+
+    most = 3 if len(label.split()) > 1 else 2  # a single word broken over three lines reads as none
+
+    def room(fs: float) -> int:  # lines of size fs that fit above the strip
+        return max(1, min(most, int((area - 1.0) // (fs * 1.15))))
+
+    lines = fit_lines(kit, label, fs, width, most, bold=bold)
+    while len(lines) > room(fs) and fs > MIN_PT:
         fs = max(MIN_PT, fs - 0.5)
-        lines = fit_lines(kit, label, fs, width, 2, bold=bold)
-    if len(lines) * fs * 1.15 + 1.0 > area:
-        lines = fit_lines(kit, label, fs, width, 1, bold=bold)
+        lines = fit_lines(kit, label, fs, width, most, bold=bold)
+    if len(lines) > room(fs):
+        lines = fit_lines(kit, label, fs, width, room(fs), bold=bold)
     return lines, fs, area
 
 
@@ -335,7 +343,8 @@ def badge_strip(kit: TextKit, cid: str, style: GraphStyle, shared, hub_tags, roo
     SPOF and USER always (the marker stays visible on every box), then the logical shared-fate
     domains ``shared``, the hub's own tag and the hubs it depends on ("H1-3,5"); when they do not all
     fit, the last ones give way to a "+"."""
-    must = ([("SPOF", RED)] if cid in style.spofs else []) + ([("USER", BLUE)] if cid in style.user_facing else [])
+    must = ([("SPOF", RED)] if cid in style.spofs else []) + (
+        [(style.user_badge, BLUE)] if cid in style.user_facing else [])
     extra: list[tuple[str, object]] = [(style.shared_tags[d], MUTED) for d in shared if d in (style.shared_tags or {})]
     if style.hubs and cid in style.hubs:
         extra.append((f"hub {style.hubs[cid]}", MUTED))
@@ -373,6 +382,9 @@ class GraphStyle:
     shared_tags: dict | None = None  # logical domain id -> short tag
     hubs: dict | None = None  # hub component id (tagged telemetry/config/discovery) -> short tag
     badges: dict | None = None  # component id -> tags of the hubs it depends on (:func:`hub_badges`)
+    #: the badge of ``user_facing``: "USER" for components marked user-facing, "ENTRY" for the entry
+    #: points the analysis guessed from the graph when none is marked (never called user-facing)
+    user_badge: str = "USER"
 
 
 def graph_scale(layout: Layout, max_w: float, max_h: float) -> float:
@@ -386,6 +398,7 @@ def graph_drawing(layout: Layout, kit: TextKit, style: GraphStyle, scale: float)
     at :data:`MIN_SCALE` or more, so that every label is legible)."""
     W, H = layout.width * scale, layout.height * scale
     d = DirectDrawing(W, H)
+    d.cut_labels = []  # the names cut in their box ("Tracking store…"): a caption names them in full
     g = Group()
     d.add(g)
 
@@ -480,6 +493,8 @@ def graph_drawing(layout: Layout, kit: TextKit, style: GraphStyle, scale: float)
         strip = badge_strip(kit, cid, style, n.shared, badges_of.get(cid, ()), n.w * scale - 2 * inner - 3)
         lines, fs, area = node_label(kit, n.label, size, n.w * scale - 2 * inner - 4, n.h * scale - inner,
                                      TAG_STRIP if strip else 0.0, bold=uf)
+        if lines and lines[-1].endswith("…") and " ".join(lines) != n.label:
+            d.cut_labels.append(n.label)
         lead = fs * 1.15
         top = Y(n.y) - inner - (area - lead * len(lines)) / 2 - fs * 0.95
         for i, line in enumerate(lines):
@@ -496,8 +511,11 @@ def graph_drawing(layout: Layout, kit: TextKit, style: GraphStyle, scale: float)
     return d
 
 
-def legend_drawing(kit: TextKit, width: float, shared: list[tuple[str, str]]) -> Drawing:
-    """Key to the graph: edge kinds, SPOF and user-facing marks, logical-domain tags."""
+USER_LEGEND = {"USER": "user-facing (USER)", "ENTRY": "entry point, guessed (ENTRY)"}
+
+
+def legend_drawing(kit: TextKit, width: float, shared: list[tuple[str, str]], user_badge: str = "USER") -> Drawing:
+    """Key to the graph: edge kinds, SPOF and user-facing (or guessed entry point) marks, logical-domain tags."""
     items = [("hard", "hard dependency"), ("soft", "soft (degrades)"), ("async", "asynchronous")]
     rows = 1 + math.ceil(len(shared) / 2)
     d = DirectDrawing(width, 12 * rows + 4)
@@ -512,7 +530,7 @@ def legend_drawing(kit: TextKit, width: float, shared: list[tuple[str, str]]) ->
     g.add(Rect(x, y - 1, 14, 9, fillColor=colors.HexColor("#fdecea"), strokeColor=RED, strokeWidth=1.4))
     x += 18 + draw_text(g, kit, x + 18, y, "single point of failure", 7, color=MUTED) + 14
     g.add(Rect(x, y - 1, 14, 9, fillColor=colors.white, strokeColor=BLUE, strokeWidth=1.2))
-    draw_text(g, kit, x + 18, y, "user-facing (USER)", 7, color=MUTED)
+    draw_text(g, kit, x + 18, y, USER_LEGEND.get(user_badge, user_badge), 7, color=MUTED)
     for i, (tag, text) in enumerate(shared):
         row, col = divmod(i, 2)
         yy = y - 12 * (row + 1)

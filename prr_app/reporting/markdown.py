@@ -117,6 +117,10 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None, cha
 
         L += markdown_sections(md, changes=changes, plan=plan)
     L += [f"## 1. {SECTION_TITLES[0]}", ""]
+    L += ["### 1.1 Components", ""]
+    L += _table(["Id", "Name", "Kind", "Owner", "Replicas", "Placement", "User facing"], [
+        [md(x["id"]), md(x["name"]), md(x["kind"]), md(x["owner"]), md(x["instances"]), md(x["placement"]), x["facing"]]
+        for x in a.component_rows()])
     av = {x["target"]: x for x in a.availability_rows()}
     rows = []
     for jid in sorted(review.journeys):
@@ -269,12 +273,33 @@ def proposals_heading(proposed) -> str:
     return "Answers proposed from evidence or carried from other answers (not counted until a reviewer confirms them)"
 
 
+def proposal_counted(it) -> str:
+    """A proposed answer's status, and what is counted meanwhile when the review's model answers the
+    item (the model's answer counts until a reviewer answers; the proposal never does):
+    "not met (counted meanwhile: not met, from the model)"."""
+    text = _words(it.proposal.status)
+    if getattr(it, "source", None) == "model":
+        text += f" (counted meanwhile: {_words(it.status)}, from the model)"
+    return text
+
+
+def proposals_note(proposed) -> str | None:
+    """The sentence before 7.2 when some proposed items are answered from the model (the category
+    table counts those answers): None when none is."""
+    n = sum(1 for it in proposed if getattr(it, "source", None) == "model")
+    if not n:
+        return None
+    return (f"The proposals are not counted. {n} of these items {'is' if n == 1 else 'are'} answered from the review's "
+            "model until a reviewer answers: the category table counts the model's answer, shown beside the "
+            "proposal.")
+
+
 def _checklist_head(a: Assessment, cl) -> list[str]:
     """The template (id, version, title), the template warnings and the progress: as the PDF's section 7."""
     prog = a.checklist_progress()
     score = "n/a" if prog["score"] is None else f"{prog['score']:g} %"
     L = [f"Template: {md(checklist_template_text(cl))}. {prog['answered']} of {prog['total']} items answered; weighted "
-         f"score {score}; {prog['blocking']} blocker item(s) not met and {prog['unanswered_blockers']} unanswered "
+         f"score {score}; {prog['blocking']} blocker item(s) not met or partly met and {prog['unanswered_blockers']} unanswered "
          "(an unanswered blocker counts as not met).", ""]
     for w in getattr(cl, "warnings", None) or []:
         L += [f"**Warning:** {md(w)}", ""]
@@ -283,7 +308,7 @@ def _checklist_head(a: Assessment, cl) -> list[str]:
 
 def _checklist_details(a: Assessment, cl) -> list[str]:
     """7.1 open blocker items, 7.2 proposed answers, 7.3 orphaned answers: the PDF's section 7, every row."""
-    L = ["### 7.1 Open blocker items (not met or unanswered)", ""]
+    L = [f"### 7.1 {a.blockers_heading()}", ""]
     blocking = a.checklist_blockers() + a.unanswered_blockers()
     if blocking:
         rows = []
@@ -300,8 +325,11 @@ def _checklist_details(a: Assessment, cl) -> list[str]:
     proposed = [it for it in getattr(cl, "items", []) or [] if getattr(it, "proposal", None) is not None]
     if proposed:
         L += [f"### 7.2 {md(proposals_heading(proposed))}", ""]
+        note = proposals_note(proposed)
+        if note:
+            L += [md(note), ""]
         L += _table(["Item", "Applies to", "Proposed", "Why"], [
-            [md(it.question), md(it.subject_label or "the review"), md(_words(it.proposal.status)), md(it.proposal.reason)]
+            [md(it.question), md(it.subject_label or "the review"), md(proposal_counted(it)), md(it.proposal.reason)]
             for it in proposed])
     orphans = list(getattr(cl, "orphans", []) or [])
     if orphans:

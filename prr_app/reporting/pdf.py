@@ -404,6 +404,24 @@ def _text_height(v, width: float) -> float:
     return (len(text) / per_line + 1 + text.count("\n")) * 9.5
 
 
+def _row_height(row: list, cols: list[float]) -> float:
+    """The height of one table row as :func:`styles.table_style` lays it out (7.5 pt plain cells at
+    the cell leading, paragraphs and stacked lines wrapped to their column)."""
+    tallest = 0.0
+    for v, c in zip(row, cols):
+        inner = c - 6  # left and right padding
+        if isinstance(v, str):
+            h = (v.count("\n") + 1) * 9.5 if v else 0.0
+        elif isinstance(v, (list, tuple)):
+            h = sum(f.wrap(inner, 1e6)[1] for f in v)
+        elif hasattr(v, "wrap"):
+            h = v.wrap(inner, 1e6)[1]
+        else:
+            h = 0.0
+        tallest = max(tallest, h)
+    return tallest + 4.5  # top and bottom padding
+
+
 def words(value) -> str:
     """An enum value in words ("not_met" -> "not met")."""
     return str(value or "").replace("_", " ")
@@ -432,7 +450,8 @@ def _fit_columns(kit: TextKit, header: list[str], rows: list[list], cols: list[f
             elif text:
                 need[i] = max(need[i], _tokens_width(kit, text, 7.5, isinstance(v, _Cell) and v.bold) + pad)
     total = sum(cols)
-    need = [min(n, total * 0.4) for n in need]  # one huge token (a URL) may still wrap
+    cap = total * 0.4
+    need = [min(n, cap) for n in need]  # one huge token (a URL) may still wrap
     short = [max(0.0, n - c) for n, c in zip(need, cols)]
     lack = sum(short)
     if lack <= 0:
@@ -441,11 +460,16 @@ def _fit_columns(kit: TextKit, header: list[str], rows: list[list], cols: list[f
     spare = sum(slack)
     if spare <= 0:
         return cols
-    take = min(lack, spare)
-    out = []
-    for c, sh, sl in zip(cols, short, slack):
-        out.append(c + sh * (take / lack) - sl * (take / spare))
-    return out
+    # too little room for every column: the narrowest needs first (a date, "unanswered", a short
+    # name fit whole), then the wider; a token wider than the cap (a URL, a long id) wraps anyway
+    give = [0.0] * len(cols)
+    left = spare
+    for i in sorted((i for i, sh in enumerate(short) if sh > 0 and (lack <= spare or need[i] < cap)),
+                    key=lambda i: (need[i], i)):
+        give[i] = min(short[i], left)
+        left -= give[i]
+    take = sum(give)
+    return [c + g - sl * (take / spare) for c, g, sl in zip(cols, give, slack)]
 
 
 def fitted_header(kit: TextKit, header: str, width: float, size: float = 7.5) -> str:
@@ -638,21 +662,21 @@ class TableBuilder:
             self.story.append(Paragraph(it, style or self.st.bullet, bulletText="•"))
 
     def table(self, header: list[str], rows: list[list], widths: list[float], extra=()):
-        w = self.doc.frame_w
+        t = self._table_flowable(header, rows, widths, extra)
         if self.story and isinstance(self.story[-1], _Heading):
             # A heading keeps with what follows by wrapping both in KeepTogether, and
             # KeepTogether breaks the page whenever the pair is taller than what is left:
             # a long table would leave the rest of the page empty. Instead the heading
-            # starts a new page only when it and the first rows would not fit.
+            # starts a new page only when it, the header row and the first row (kept whole)
+            # would not fit: those two rows measured, not estimated (a risk's row is tall).
             head = self.story.pop()
             head.keepWithNext = 0
-            # room for the heading, the header row and the first row (kept whole): else a new page
-            cols = [w * f for f in widths]
-            first = max((_text_height(v.text if isinstance(v, _Cell) else v, c) for v, c in zip(rows[0], cols)),
-                        default=0.0) if rows else 0.0
-            self.story.append(CondPageBreak(max(TABLE_START_ROOM, 70 + min(first, self.doc.frame_h * 0.6))))
+            w, fh = self.doc.frame_w, self.doc.frame_h
+            head_h = head.wrap(w, fh)[1] + head.getSpaceBefore() + head.getSpaceAfter()
+            rows_h = sum(_row_height(row, t._colWidths) for row in t._cellvalues[:2])
+            self.story.append(CondPageBreak(max(TABLE_START_ROOM, head_h + min(rows_h, fh * 0.6) + 8)))
             self.story.append(head)
-        self.story.append(self._table_flowable(header, rows, widths, extra))
+        self.story.append(t)
         self.story.append(Spacer(1, 6))
 
     def _table_flowable(self, header: list[str], rows: list[list], widths: list[float], extra=()) -> Table:
@@ -711,7 +735,7 @@ class _Builder(TableBuilder):
     def names(self, ids: list[str], limit: int = 12, total: int | None = None) -> str:
         """``ids`` named up to ``limit``, then how many more (``total``: how many there are when
         ``ids`` holds only the first of them, as the analysis' user-facing lists do)."""
-        shown = [self.a.label(i) if i in self.review.journeys else i for i in ids[:limit]]
+        shown = [self.kit.iso(self.a.label(i) if i in self.review.journeys else i) for i in ids[:limit]]
         return wording.listed(shown, limit, len(ids) if total is None else total) if ids else "none"
 
     # -- document -----------------------------------------------------------------
@@ -766,7 +790,7 @@ class _Builder(TableBuilder):
         if meta.milestone:
             out.append(self.p(self.m(cut(meta.milestone)), st.cover_sub))
         col = VERDICT_COLORS.get(a.verdict, MUTED)
-        sub = wording.launch_blockers(a.analysis["verdict"])
+        sub = wording.launch_blockers_answered(a.analysis["verdict"], a.partly_blockers())
         box = Table([[self.p(self.m("Verdict: " + a.verdict_text), st.verdict)],
                      [self.p(self.m(sub), st.verdict_small)]],
                     colWidths=[self.doc.frame_w], style=[("BACKGROUND", (0, 0), (-1, -1), col),
@@ -776,11 +800,11 @@ class _Builder(TableBuilder):
         out += [box, Spacer(1, 10), self.p("Why", st.h2)]
         causes = a.causes()
         shown = causes[:items] if items is not None else causes
-        out += [Paragraph(self.m(cut(c, " (in full in the executive summary and section 6)")), st.bullet,
+        out += [Paragraph(self.m(cut(c, " (in full in the executive summary)")), st.bullet,
                           bulletText="•") for c in shown]
         if len(shown) < len(causes):
-            out.append(self.p(self.m(f"… and {len(causes) - len(shown)} more: see the executive summary and "
-                                     "section 6."), st.small))
+            out.append(self.p(self.m(f"… and {len(causes) - len(shown)} more: see the executive summary."),
+                              st.small))
         tier = ("not stated (judged as tier 1)" if meta.tier is None else
                 {1: "1 (critical)", 2: "2 (standard)", 3: "3 (experimental)"}.get(meta.tier, str(meta.tier)))
         rows = [
@@ -854,9 +878,7 @@ class _Builder(TableBuilder):
         out.append(_Heading(self.m("Executive summary"), st.h1, level=0, title="Executive summary", key=key))
         col = VERDICT_COLORS.get(a.verdict, MUTED).hexval()[2:]
         out.append(self.p(f'Verdict: <font color="#{col}"><b>{self.m(a.verdict_text)}</b></font>', st.h2))
-        for c in a.causes():  # in full on the cover; shortened here to leave room for the root causes
-            if len(c) > 240:
-                c = c[:230].rsplit(" ", 1)[0] + " … (in full on the cover)"
+        for c in a.causes():  # every cause in full: the one place that prints them whole (the cover shortens)
             out.append(Paragraph(self.m(c), st.bullet_small, bulletText="•"))
         out.append(self.p(self.m(f"Root causes to fix ({n_all})"), st.h3))
         if roots:
@@ -921,19 +943,15 @@ class _Builder(TableBuilder):
         for c in r.components.values():
             kinds[c.kind] = kinds.get(c.kind, 0) + 1
         uf = a.analysis["summary"].get("user_facing", [])
+        facing = ("Entry points (none is marked user-facing: guessed from the graph, judged as user-facing)"
+                  if a.entry_points_guessed else "User-facing")
         self.para(f"{len(r.components)} components ({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))}), "
                   f"{len(r.dependencies)} dependencies, {len(r.groups)} redundancy groups and {len(r.domains)} failure "
-                  f"domains. User-facing: {self.names(uf)}.")
+                  f"domains. {facing}: {self.names(uf)}.")
         self.heading("Components", 1, "1.1")
-        crow = []
-        for cid in sorted(r.components):
-            c = r.components[cid]
-            inst = "not stated" if c.replicas is None else (
-                f"{c.min_healthy or 1} of {c.replicas}" if (c.min_healthy or 1) > 1 else str(c.replicas))
-            where = ", ".join(c.placement + c.shared_domains) or "not stated"
-            crow.append([self.cell(cid, bold=True), self.cell(c.name or ""), self.short(words(c.kind)),
-                         self.cell(c.owner or "no owner"), self.short(inst), self.cell(where),
-                         self.short("yes" if c.user_facing else "")])
+        crow = [[self.cell(x["id"], bold=True), self.cell(x["name"]), self.short(x["kind"]), self.cell(x["owner"]),
+                 self.short(x["instances"]), self.cell(x["placement"]), self.short(x["facing"])]
+                for x in a.component_rows()]
         # "User facing" with a space: a narrow column wraps it between the words
         self.table(["Id", "Name", "Kind", "Owner", "Replicas", "Placement", "User facing"], crow,
                    [0.16, 0.2, 0.11, 0.13, 0.09, 0.21, 0.1])
@@ -958,14 +976,17 @@ class _Builder(TableBuilder):
             self.table(["Journey", "Entry", "SLO", "Best possible", "SLO attainable", "Components", "Largest budget consumer"],
                        rows, [0.17, 0.17, 0.08, 0.11, 0.1, 0.14, 0.23])
         else:
-            self.para("No user journey is defined; user-facing components are the entry points.")
+            self.para("No user journey is defined; the entry points guessed from the graph stand for them."
+                      if a.entry_points_guessed else
+                      "No user journey is defined; user-facing components are the entry points.")
         # the figure draws what has figures; the rest are named in one sentence, not drawn as empty bars
         # (an import states no availability: forty "no figures" rows filled two pages)
         arows = [x for x in availability if not no_figures(x)]
         blank = [x["target"] for x in availability if no_figures(x)]
         if blank:
             names = wording.listed([a.label(t) for t in blank], 12)
-            self.para(f"No composite availability for {_count(len(blank), 'journey or user-facing component', 'journeys and user-facing components')}"
+            one, many = a.facing_words
+            self.para(f"No composite availability for {_count(len(blank), 'journey or ' + one, 'journeys and ' + many)}"
                       f" ({names}): no availability is stated for anything they need. State the availability "
                       "(measured or the vendor's SLA) of what they depend on to see what the architecture allows.")
         if arows:
@@ -973,7 +994,7 @@ class _Builder(TableBuilder):
             for i, d in enumerate(figs, 1):
                 part = f" (part {i} of {len(figs)})" if len(figs) > 1 else ""
                 cap = self.p(f"Figure: composite availability (best the architecture allows) against the SLO (black "
-                             f"tick), per journey and user-facing component{part}. Red: SLO not attainable by design; "
+                             f"tick), per journey and {a.facing_words[0]}{part}. Red: SLO not attainable by design; "
                              "grey: not judged (no SLO) or no figures.", self.st.caption)
                 self.story.append(KeepTogether([d, cap]))
         self.heading("Dependency graph", 1, "1.3")
@@ -981,6 +1002,7 @@ class _Builder(TableBuilder):
 
     def graph_figures(self):
         a, r = self.a, self.review
+        intro_from = len(self.story) - 1 if self.story and isinstance(self.story[-1], _Heading) else len(self.story)
         logical = sorted({d for c in r.components.values() for d in c.shared_domains if d in r.domains})
         tags = {d: f"L{i + 1}" for i, d in enumerate(logical)}
         hub_ids = F.hub_components(r)
@@ -989,6 +1011,7 @@ class _Builder(TableBuilder):
             spofs=frozenset(a.spof_components()),
             domain_spofs=frozenset(x["element"] for x in a.spof_rows() if x["disruption"] == "domain"),
             user_facing=frozenset(a.analysis["summary"].get("user_facing", [])),
+            user_badge="ENTRY" if a.entry_points_guessed else "USER",
             shared_tags=tags,
             hubs=hubs,
             badges=F.hub_badges(r, hubs),
@@ -996,7 +1019,7 @@ class _Builder(TableBuilder):
         shared = [(tags[d], f"{r.domains[d].name or d} ({r.domains[d].kind})") for d in logical]
         shared += [(hubs[c], f"depends on {c} ({', '.join(sorted(set(r.components[c].tags).intersection(F.HUB_TAGS)))} hub; "
                     "no line drawn)") for c in hub_ids]
-        legend = F.legend_drawing(self.kit, self.doc.frame_w, shared)
+        legend = F.legend_drawing(self.kit, self.doc.frame_w, shared, style.user_badge)
         max_h = self.doc.frame_h - legend.height - 60
         plans = F.plan_graph_figures(r, self.doc.frame_w, max_h, a.journey_needs, hubs)
         # several parts: one legend before them, not one under each (six parts repeated it six times);
@@ -1028,6 +1051,29 @@ class _Builder(TableBuilder):
                      if n_badged else "")
                   + (f"; {_count(len(alone), 'component')} without a line in any figure (section 1.4)" if alone else "")
                   + ("." if plans or alone else ""), self.st.small)
+        # the heading and its introduction stay with the first figure (never alone at a page's foot);
+        # a figure drawn as large as a page is made smaller by what they take, so that all fit on one
+        intro = self.story[intro_from:]
+        if len(plans) == 1 and not plans[0].summary:
+            fw, fh = self.doc.frame_w, self.doc.frame_h
+            intro_h = sum(f.wrap(fw, fh)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in intro)
+            fig_h = F.graph_drawing(plans[0].layout, self.kit, style, plans[0].scale).height + 4 + legend.height + 30
+            over = intro_h + fig_h - fh
+            if over > 0:
+                smaller = F.plan_graph_figures(r, fw, max_h - over - 2, a.journey_needs, hubs)
+                if len(smaller) == 1 and not smaller[0].summary and set(smaller[0].layout.nodes) == set(plans[0].layout.nodes):
+                    plans = smaller
+        # reportlab's keepWithNext does not reach into a KeepTogether: the introduction goes into the
+        # first figure's own
+        if plans:
+            del self.story[intro_from:]
+        pending = list(intro) if plans else []
+
+        def together(parts: list) -> KeepTogether:
+            nonlocal pending
+            parts, pending = pending + parts, []
+            return KeepTogether(parts)
+
         legend_said = False
         for p in plans:
             if p.summary:
@@ -1036,22 +1082,24 @@ class _Builder(TableBuilder):
                                     "points; components in a cycle share a tier) with how many components it holds; "
                                     f"dependencies by group: {p.note}. Each dependency is drawn in a figure below."),
                              self.st.caption)
-                self.story.append(KeepTogether([d, Spacer(1, 4), cap]))
+                self.story.append(together([d, Spacer(1, 4), cap]))
                 continue
             lay = p.layout
             d = F.graph_drawing(lay, self.kit, style, p.scale)
             n_deps = len({e.dependency for e in lay.edges})
             lines = (f" ({len(lay.edges)} lines: a dependency on a redundancy group has a line to each member)"
                      if len(lay.edges) != n_deps else "")
+            cut = sorted(set(getattr(d, "cut_labels", ())))
             cap = self.p(self.m(f"Figure: {p.title}. {_count(len(lay.nodes), 'component')}, "
                                 f"{_count(n_deps, 'dependency', 'dependencies')}{lines}"
-                                + ("; its legend is before the first part." if shared_legend else ".")),
+                                + ("; its legend is before the first part." if shared_legend else ".")
+                                + (f" Names shortened in their boxes, in full: {'; '.join(cut)}." if cut else "")),
                          self.st.caption)
             if shared_legend and not legend_said:
                 legend_said = True
-                self.story.append(KeepTogether([self.p(self.m("Legend of the parts that follow:"), self.st.small),
-                                                legend, Spacer(1, 6)]))
-            self.story.append(KeepTogether([d, Spacer(1, 4)] + ([] if shared_legend else [legend]) + [cap]))
+                self.story.append(together([self.p(self.m("Legend of the parts that follow:"), self.st.small),
+                                            legend, Spacer(1, 6)]))
+            self.story.append(together([d, Spacer(1, 4)] + ([] if shared_legend else [legend]) + [cap]))
         if alone:
             dependents: dict[str, int] = {}
             for d in r.dependencies.values():
@@ -1092,8 +1140,8 @@ class _Builder(TableBuilder):
         self.heading(SECTION_TITLES[1], number="2")
         rows = a.spof_rows()
         sp = a.spofs_by_disruption()
-        self.para(f"{len(rows)} single points of failure: elements whose failure alone takes down a user-facing "
-                  f"component or journey. By disruption type: {sp.get('component', 0)} component (software, config or "
+        self.para(f"{len(rows)} single points of failure: elements whose failure alone takes down a "
+                  f"{a.facing_words[0]} or journey. By disruption type: {sp.get('component', 0)} component (software, config or "
                   f"overload failure of every replica), {sp.get('instance', 0)} instance (one replica or host), "
                   f"{sp.get('domain', 0)} failure domain (zone, region, cluster...).")
         if not rows:
@@ -1102,25 +1150,27 @@ class _Builder(TableBuilder):
         rows, rest = rows[:SPOF_ROWS], rows[SPOF_ROWS:]
         body = []
         for x in rows:
-            el = x["element"] + (" (each instance)" if x["disruption"] == "instance" else "")
+            el = self.kit.iso(x["element"]) + (" (each instance)" if x["disruption"] == "instance" else "")
             impact = "journeys down: " + self.names(x["journeys"])
             if x["user_facing_down"]:
-                impact += "; user-facing down: " + self.names(x["user_facing_down"], 6, x.get("user_facing_down_count"))
+                impact += (f"; {'entry points' if a.entry_points_guessed else 'user-facing'} down: "
+                           + self.names(x["user_facing_down"], 6, x.get("user_facing_down_count")))
             mark = " (launch blocker)" if x["launch_blocking"] else (" (accepted)" if x["accepted"] else "")
             body.append([self.cell(el + mark, bold=True), self.short(x["disruption"]), self.sev(x["severity"]),
                          self.short(f"L{x['likelihood']} × I{x['impact']} = {x['score']}"), self.cell(impact),
-                         self.cell(" → ".join(x["chain"][:8]) + (" …" if len(x["chain"]) > 8 else ""))])
+                         self.cell(" → ".join(map(self.kit.iso, x["chain"][:8])) + (" …" if len(x["chain"]) > 8 else ""))])
         self.table(["Element", "Disruption", "Severity", "Likelihood × impact", "Impact", "Failure chain"],
                    body, [0.19, 0.11, 0.09, 0.12, 0.26, 0.23])
         if rest:  # each in a few words: its risk in section 6 has the rest
             def brief(x: dict) -> str:
                 mark = ", launch blocker" if x["launch_blocking"] else (", accepted" if x["accepted"] else "")
                 return (f"{x['element']} ({x['severity']}{mark}, {x['down']} down, "
-                        f"{x.get('user_facing_down_count', len(x['user_facing_down']))} user-facing down"
+                        f"{x.get('user_facing_down_count', len(x['user_facing_down']))} "
+                        f"{'entry points' if a.entry_points_guessed else 'user-facing'} down"
                         + (f", {len(x['journeys'])} journeys down" if x["journeys"] else "") + ")")
 
             self.name_paras(f"The other {len(rest)} single points of failure, in register order (severity, what "
-                            "goes down with it; the journeys, user-facing components and chain of each are in its "
+                            f"goes down with it; the journeys, {a.facing_words[1]} and chain of each are in its "
                             "risk, section 6.1):", [brief(x) for x in rest], "; ")
 
     # -- 3 ------------------------------------------------------------------------
@@ -1306,8 +1356,9 @@ class _Builder(TableBuilder):
         risks = a.ranked_risks()
         self.para(f"{len(risks)} risks ranked by score (likelihood × impact, 1 to 25) and launch-blocking status. "
                   "The inputs behind each number are shown with it; overrides show the reviewer's reason.")
+        intro = [self.story.pop(), self.story.pop()][::-1]  # the heading and this line stay with the heat map
         heat = F.heatmap_drawing(self.kit, a.heat_counts(), a.scoring_bands, width=250)
-        self.story.append(KeepTogether([heat, self.p("Figure: risk heat map, number of risks per likelihood and "
+        self.story.append(KeepTogether(intro + [heat, self.p("Figure: risk heat map, number of risks per likelihood and "
                                                      "impact; colour: severity band.", self.st.caption)]))
         self.heading("Risk register", 1, "6.1")
         detailed, rest = risks[:DETAILED_RISKS], risks[DETAILED_RISKS:]
@@ -1394,7 +1445,7 @@ class _Builder(TableBuilder):
         from prr_app.reporting.markdown import checklist_template_text
 
         self.para(f"Template: {checklist_template_text(cl)}. {prog['answered']} of {prog['total']} items answered; "
-                  f"weighted score {score}; {prog['blocking']} blocker item(s) not met and "
+                  f"weighted score {score}; {prog['blocking']} blocker item(s) not met or partly met and "
                   f"{prog['unanswered_blockers']} unanswered (an unanswered blocker counts as not met).")
         for w in getattr(cl, "warnings", None) or []:  # the review's own template not installed, say
             self.para("Warning: " + w)
@@ -1412,7 +1463,7 @@ class _Builder(TableBuilder):
             self.table(["Category", "Answered", "Met", "Partly", "Not met", "N/A", "Open", "Score"], body,
                        [0.36, 0.1, 0.07, 0.08, 0.09, 0.07, 0.08, 0.15])
         blocking = a.checklist_blockers() + a.unanswered_blockers()
-        self.heading("Open blocker items (not met or unanswered)", 1, "7.1")
+        self.heading(a.blockers_heading(), 1, "7.1")
         # an item nobody answered for many subjects (an import: every component owes it) is one
         # paragraph naming its subjects, not a row each repeating the question
         same: dict[str, list] = {}
@@ -1453,12 +1504,15 @@ class _Builder(TableBuilder):
         proposed = [it for it in getattr(cl, "items", []) or [] if getattr(it, "proposal", None) is not None]
         if not proposed:
             return
-        from prr_app.reporting.markdown import proposals_heading
+        from prr_app.reporting.markdown import proposal_counted, proposals_heading, proposals_note
 
         self.heading(proposals_heading(proposed), 1, "7.2")
+        note = proposals_note(proposed)
+        if note:
+            self.para(note, self.st.small)
         limit = 80
         rows = [[self.cell(it.question), self.cell(it.subject_label or "the review"),
-                 self.cell(words(it.proposal.status)), self.cell(it.proposal.reason)] for it in proposed[:limit]]
+                 self.cell(proposal_counted(it)), self.cell(it.proposal.reason)] for it in proposed[:limit]]
         self.table(["Item", "Applies to", "Proposed", "Why (file:line)"], rows, [0.32, 0.14, 0.1, 0.44])
         if len(proposed) > limit:
             self.para(f"... and {len(proposed) - limit} more (prr checklist REVIEW --items lists them all).")

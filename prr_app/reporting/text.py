@@ -57,6 +57,42 @@ _lock = threading.Lock()
 _cmaps: dict[str, frozenset[int]] = {}
 
 
+def _utf16_hex(code: int) -> str:
+    """A code point as the UTF-16BE hex a ToUnicode CMap maps to (a surrogate pair above U+FFFF)."""
+    if code > 0xFFFF:
+        code -= 0x10000
+        return f"{0xD800 + (code >> 10):04X}{0xDC00 + (code & 0x3FF):04X}"
+    return f"{code:04X}"
+
+
+def _to_unicode_cmap(fontname: str, subset) -> str:
+    """The ToUnicode CMap of one subset of an embedded font: each one-byte code to the character it
+    draws, in UTF-16BE. reportlab 5.1 writes the code point in hex ("<1F680>" for 🚀), which readers
+    take for U+1F68 and a stray digit: copied or searched text lost every emoji and pictograph."""
+    return "\n".join([
+        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+        f"/CIDSystemInfo << /Registry ({fontname}) /Ordering ({fontname}) /Supplement 0 >> def",
+        f"/CMapName /{fontname} def", "/CMapType 2 def",
+        "1 begincodespacerange", f"<00> <{len(subset) - 1:02X}>", "endcodespacerange",
+        f"{len(subset)} beginbfchar",
+        *(f"<{i:02X}> <{_utf16_hex(v)}>" for i, v in enumerate(subset)),
+        "endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"])
+
+
+def _install_to_unicode() -> None:
+    """Subsets' ToUnicode maps in UTF-16 (:func:`_to_unicode_cmap`): reportlab's ``ttfonts`` looks
+    ``makeToUnicodeCMap`` up when it writes a subset. Only while the installed reportlab still writes
+    a character above U+FFFF as five hex digits (the narrowest workaround: a release that writes the
+    surrogate pair itself is left alone; tests/test_report_s25.py checks the text a reader copies)."""
+    from reportlab.pdfbase import ttfonts
+
+    if "<1F680>" in ttfonts.makeToUnicodeCMap("probe", [0x1F680]):
+        ttfonts.makeToUnicodeCMap = _to_unicode_cmap
+
+
+_install_to_unicode()
+
+
 def _load(name: str) -> None:
     path = resource_path("fonts", _FONT_FILES[name])
     if not path.is_file():
@@ -85,7 +121,7 @@ def _remember_widths(font: TTFont, limit: int = 200_000) -> None:
         if w is None:
             if len(known) >= limit:
                 known.clear()
-            w = known[key] = measure(text, size, encoding)
+            w = known[key] = measure(strip_isolates(text) if isinstance(text, str) else text, size, encoding)
         return w
 
     font.stringWidth = stringWidth
@@ -327,6 +363,8 @@ def visual_pieces(pieces: list[str], base_rtl: bool) -> list[tuple[int, str]]:
     order, chars = _visual_indices(line, base_rtl)
     out: list[list] = []
     for k in order:
+        if ord(line[k]) in _ISOLATES:  # ordered the string around it; nothing to draw
+            continue
         if out and out[-1][0] == owner[k]:
             out[-1][1] += chars[k]
         else:
@@ -338,15 +376,50 @@ def has_rtl(text: str) -> bool:
     return any(_is_rtl(c) for c in text)
 
 
+#: Unicode's first-strong isolate and its end: :meth:`TextKit.iso` puts a user's string that holds
+#: right-to-left text between them when the report writes it into a sentence of its own, so that
+#: the string is ordered on its own and does not decide (nor scramble) the sentence around it.
+#: They have no glyph: they are measured as nothing and never drawn.
+FSI, PDI = "\u2068", "\u2069"
+_ISOLATES = frozenset((0x2066, 0x2067, 0x2068, 0x2069))
+_NO_ISOLATES = {o: None for o in _ISOLATES}
+
+
+def strip_isolates(text: str) -> str:
+    return text.translate(_NO_ISOLATES) if FSI in text or PDI in text else text
+
+
 def starts_rtl(text: str) -> bool:
-    """Whether ``text`` reads right to left: its first strong character is Hebrew or Arabic."""
+    """Whether a paragraph of ``text`` reads right to left: most of its letters outside isolated
+    strings (:data:`FSI` ... :data:`PDI`) are Hebrew or Arabic, the first strong letter deciding a
+    tie; a text that is all one isolated string: the same over its letters. A sentence the report
+    writes around a Hebrew id ("חזית-storefront (launch blocker)", a risk's title that starts with
+    the id) reads left to right; a Hebrew name or description reads right to left."""
+    def count(chars) -> tuple[int, int, bool | None]:
+        rtl = ltr = 0
+        first = None
+        for c in chars:
+            d = unicodedata.bidirectional(c)
+            if d in ("R", "AL"):
+                rtl += 1
+                first = True if first is None else first
+            elif d == "L":
+                ltr += 1
+                first = False if first is None else first
+        return rtl, ltr, first
+
+    outside, depth = [], 0
     for c in text:
-        d = unicodedata.bidirectional(c)
-        if d in ("R", "AL"):
-            return True
-        if d == "L":
-            return False
-    return False
+        if c == FSI or c in "\u2066\u2067":
+            depth += 1
+        elif c == PDI:
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            outside.append(c)
+    rtl, ltr, first = count(outside)
+    if first is None:
+        rtl, ltr, first = count(c for c in text if ord(c) not in _ISOLATES)
+    return rtl > ltr or (rtl == ltr and bool(first))
 
 
 def visual_order(text: str) -> str:
@@ -354,8 +427,8 @@ def visual_order(text: str) -> str:
     text drawn on one line (figures, headers). A paragraph breaks its lines in logical order and
     reorders each (``pdf.Paragraph``)."""
     if not has_rtl(text):
-        return text
-    return "\n".join(_bidi_line(shape_arabic(line)) if has_rtl(line) else line
+        return strip_isolates(text)
+    return "\n".join(strip_isolates(_bidi_line(shape_arabic(line))) if has_rtl(line) else strip_isolates(line)
                      for line in text.split("\n"))
 
 
@@ -407,10 +480,15 @@ class TextKit:
         buf: list[str] = []
         for ch in text:
             o = ord(ch)
-            if o in _CONTROL:
-                ch, o = " ", 32
+            if o in _CONTROL:  # shown as an escape, as the Markdown and CSV show it (a reviewer wrote it)
+                if o == 13:  # a carriage return (CRLF line ends): white space
+                    ch, o = " ", 32
+                else:
+                    ch, o = f"\\x{o:02x}", 92
             if o in base_map or ch.isspace():
                 font = base if (o in base_map or cur_font == base) else cur_font
+            elif o in _ISOLATES:  # measured as nothing, dropped when the line is put in visual order
+                font = cur_font
             elif o in _INVISIBLE_OK:
                 if not (cur_font == DEVANAGARI and o in (0x200C, 0x200D)):
                     continue
@@ -431,6 +509,14 @@ class TextKit:
         if buf:
             out.append((cur_font, "".join(buf)))
         return out
+
+    @staticmethod
+    def iso(text) -> str:
+        """A user's string to be written into a sentence of the report's: isolated (:data:`FSI` ...
+        :data:`PDI`) when it holds right-to-left text, so it is ordered on its own and the sentence
+        keeps its own direction; else unchanged."""
+        text = "" if text is None else str(text)
+        return FSI + text + PDI if has_rtl(text) else text
 
     def markup(self, text, *, bold: bool = False) -> str:
         """``text`` (any value; ``None`` gives ``""``) as escaped reportlab markup."""
