@@ -218,6 +218,18 @@ def test_platform_csv_has_mitigation_owner_and_due(platform_review):
     assert r["owner"] == "booking-team" and r["due date"] == "2027-01-10"
 
 
+
+def test_csv_names_a_manual_risks_mitigation_once(webshop):
+    """A manual risk's recommendation is its linked mitigation's title: the CSV wrote it twice."""
+    from prr_app.model.entities import Mitigation
+
+    webshop.add(Risk(id="vendor", origin="manual", title="No service credits from the PSP", likelihood=3, impact=3))
+    webshop.add(Mitigation(id="second-psp", title="Evaluate a second payment provider", owner="Priya",
+                           due="2027-02-28", risks=["vendor"]))
+    row = next(r for r in csv.DictReader(io.StringIO(render_csv(webshop))) if r["id"] == "vendor")
+    assert row["mitigation"] == "Evaluate a second payment provider"
+
+
 # -- CLI ---------------------------------------------------------------------
 
 

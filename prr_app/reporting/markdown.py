@@ -362,9 +362,9 @@ def render_csv(review: Review, *, assessment: Assessment | None = None) -> str:
         due = a.due_text(r)
         owner = r.get("owner") or ""
         status = a.status_text(r, short=True)
-        mit = r.get("mitigation") or ""
-        if mits:
-            mit = "; ".join([mit] + [m.get("title", "") for m in mits]) if mit else "; ".join(m.get("title", "") for m in mits)
+        # the recommendation, then the planned mitigations' titles, each once (a manual risk's
+        # recommendation is its linked mitigation's title: it was written twice)
+        mit = "; ".join(dict.fromkeys(t for t in [r.get("mitigation") or ""] + [m.get("title", "") for m in mits] if t))
         w.writerow([_cell(x) for x in (r["title"], r.get("description", ""), r["severity"], r["score"], r["likelihood"],
                                        r["impact"], owner, "" if due == "no date" else due, status,
                                        "yes" if r.get("launch_blocking") else "no", mit,
