@@ -99,6 +99,17 @@ def main() -> int:
             cv.table.setCurrentIndex(cv.model.index(2, 0))
         shot(name.lower())
     w.tabs.setCurrentIndex(0)
+    # a box added in a meeting: placed in a free spot by what it is near, every other box where it was
+    w.view.fit()
+    w.scene.select_ids(["checkout-svc"])
+    settle()
+    w.create_component("meeting-new", "Fraud check (added in the meeting)")
+    w.create_dependency("checkout-svc", "meeting-new", "hard")
+    w.scene.select_ids(["meeting-new"])
+    shot("box-added-in-a-meeting")
+    w.session.undo_stack.undo()
+    w.session.undo_stack.undo()
+    w.scene.select_ids([])
 
     # Review > Resilience Policy…, with the verdict under it
     d = w.policy_dialog()
