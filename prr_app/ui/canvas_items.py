@@ -176,7 +176,7 @@ class NodeItem(QGraphicsItem):
             painter.drawEllipse(QRectF(5, self.h / 2 - 4.5, 9, 9))
         if self.state in STATE_TAGS:  # what-if: the state in words too, on the bottom-left corner
             tag = STATE_TAGS[self.state]
-            badge = QRectF(-4, self.h - 9, 9 + 7 * len(tag), 16)
+            badge = self.state_badge(tag, f_badge)
             painter.setBrush(QColor(theme.FAILED if self.state == "failed" else theme.DOWN if self.state == "down"
                                     else theme.SELECTION if self.state == "origin" else theme.DEGRADED))
             painter.setPen(QPen(QColor("#ffffff"), 1.2))
@@ -198,6 +198,18 @@ class NodeItem(QGraphicsItem):
             painter.drawRoundedRect(badge, 9, 9)
             painter.setFont(f_badge)
             painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, "SPOF")
+
+    def state_badge(self, tag: str, font: QFont) -> QRectF:
+        """Where the what-if badge with ``tag`` in ``font`` is drawn: as wide as its bold word plus a
+        margin each side (measured, never guessed from the number of letters), on the box's
+        bottom-left corner and inside :meth:`boundingRect` (what is drawn outside it is not
+        repainted and leaves traces or is cut)."""
+        fm = QFontMetricsF(font)
+        pen = 1.2  # the badge's white outline, half of it outside the rectangle
+        out = self.boundingRect().adjusted(pen, pen, -pen, -pen)
+        h = min(fm.height() + 2, 20.0)
+        w = min(fm.horizontalAdvance(tag) + 12, out.width())
+        return QRectF(out.left() + 1, min(self.h - 9, out.bottom() - h), w, h)
 
     # no itemChange override: Qt would call into Python for every change of every box (flags, z
     # value, scene, position, tooltip: ~12 calls a box while a large review is built, and 4,000 when

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QFormLayout, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea,
     QVBoxLayout, QWidget,
@@ -170,7 +171,9 @@ def show(field: Field, value) -> str:
     if field.kind == "list":
         return ", ".join(value)
     if isinstance(value, float):
-        return f"{value:g}"
+        # every digit the user wrote (99.89996, not 6 significant digits' 99.9: a Return in the
+        # field would have written 99.9 back), without a float's noise
+        return f"{value:.12g}"
     return str(value)
 
 
@@ -348,17 +351,33 @@ class Inspector(QScrollArea):
             return w
         if f.kind == "text":
             w = QPlainTextEdit()
+            w.installEventFilter(self)
             w.setFixedHeight(64)
             w.setTabChangesFocus(True)
             w.focusOutEvent = lambda ev, f=f, w=w: (QPlainTextEdit.focusOutEvent(w, ev),
                                                     self.editors.get(f.attr) is w and self._text_done(f, w.toPlainText()))
             return w
         w = QLineEdit()
+        w.installEventFilter(self)
         if f.default:
             w.setPlaceholderText(f.default)
         w.textEdited.connect(lambda text, f=f: self._check(f, text))
         w.editingFinished.connect(lambda f=f, w=w: self._text_done(f, w.text()))
         return w
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
+        """Ctrl+Z (Ctrl+Shift+Z) in a field with no typing of its own to undo (redo) undoes (redoes)
+        the review's last edit, as anywhere else in the window: a field keeps the keyboard after its
+        value is written (and loses its own history then), and took the keys to do nothing."""
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(obj, (QLineEdit, QPlainTextEdit)):
+            undo, redo = event.matches(QKeySequence.StandardKey.Undo), event.matches(QKeySequence.StandardKey.Redo)
+            if undo or redo:
+                doc = obj.document() if isinstance(obj, QPlainTextEdit) else obj
+                own = doc.isUndoAvailable() if undo else doc.isRedoAvailable()
+                if not own:
+                    event.ignore()  # not taken by the field: the window's Undo (Redo) action gets the keys
+                    return True
+        return super().eventFilter(obj, event)
 
     def _load_evidence(self) -> None:
         where, lines = evidence_of(self.session.review, self.key) if self.key else ("", [])

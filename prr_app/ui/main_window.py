@@ -470,7 +470,9 @@ class MainWindow(QMainWindow):
         elif colls & self.scene.DRAWN - {"layout"} and not self.scene.building:  # (boxes moved: no analysis)
             self.view.await_paint()  # the analysis starts once the edit is painted (see GraphView.paint_due)
         if colls & {"journeys", "dependencies", "components", "groups"}:
-            self._fill_journeys() if "journeys" in colls else self.show_journey(self.journey_shown, reveal=False)
+            # the path drawn again; the inspector stays on what the user is editing
+            self._fill_journeys() if "journeys" in colls else self.show_journey(self.journey_shown, reveal=False,
+                                                                                inspect=False)
         self._update_title()
         if self.failed:
             self.failed = [f for f in self.failed if f in self.session.review.components or f in self.session.review.domains]
@@ -600,8 +602,11 @@ class MainWindow(QMainWindow):
         """See :func:`prr_app.review.edits.journey_path`."""
         return edits.journey_path(self.session.review, jid)
 
-    def show_journey(self, jid: str | None, *, reveal: bool = True) -> None:
-        """Draw a journey's path on the graph (None: none); also picks it in the toolbar's list."""
+    def show_journey(self, jid: str | None, *, reveal: bool = True, inspect: bool = True) -> None:
+        """Draw a journey's path on the graph (None: none); also picks it in the toolbar's list.
+
+        ``inspect``: the journey is shown in the inspector too (the user picked it); False when the
+        path is only drawn again after an edit, the inspector staying on the element being edited."""
         self.journey_shown = jid if jid in self.session.review.journeys else None
         entry, nodes, deps = self.journey_path(self.journey_shown) if self.journey_shown else ([], set(), set())
         self.scene.set_journey(entry, nodes, deps)
@@ -613,7 +618,8 @@ class MainWindow(QMainWindow):
         if not self.journey_shown and self.statusBar().currentMessage().startswith("Journey "):
             self.statusBar().clearMessage()
         if self.journey_shown:
-            self.inspector.show_element(self.journey_shown)  # a journey is edited like a component
+            if inspect:
+                self.inspector.show_element(self.journey_shown)  # a journey is edited like a component
             j = self.session.review.journeys[self.journey_shown]
             self.statusBar().showMessage(f"Journey {j.name or j.id}: {len(entry)} entry, {len(nodes)} components and groups "
                                          f"on its path, {len(deps)} dependencies", 8000)
@@ -636,7 +642,8 @@ class MainWindow(QMainWindow):
         for jid, j in r.journeys.items():
             box.addItem(f"Journey: {j.name or jid}", jid)
         box.blockSignals(False)
-        self.show_journey(self.journey_shown if self.journey_shown in r.journeys else None, reveal=False)
+        self.show_journey(self.journey_shown if self.journey_shown in r.journeys else None, reveal=False,
+                          inspect=False)
 
     def toggle_fail_mode(self, on: bool) -> None:
         """Fail-this mode on or off (Ctrl+T): clicks fail and un-fail boxes and zone labels until it is off."""

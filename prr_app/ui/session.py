@@ -128,6 +128,8 @@ class ReviewSession(QObject):
         self.source: str | None = None  # the JSON a new document came from
         self.untitled = True
         self.recovered = False  # the review came from a recovery file (see has_unsaved_work)
+        #: a .prr being read on a worker (:meth:`open`), the window's event loop turning meanwhile
+        self.opening = False
         self.undo_stack = QUndoStack(self)
         self._dirty = False  # edits not yet written to disk
         self._side_edited = False
@@ -222,7 +224,11 @@ class ReviewSession(QObject):
         if p.stat().st_size > READ_IN_BACKGROUND_BYTES:
             from prr_app.ui.tasks import wait_for
 
-            doc = wait_for("Opening", _read_document, p, label=f"Reading {p.name}…")
+            self.opening = True  # the event loop turns meanwhile: work put off till idle waits for it
+            try:
+                doc = wait_for("Opening", _read_document, p, label=f"Reading {p.name}…")
+            finally:
+                self.opening = False
         else:
             doc = ReviewDocument.open(p)
         self._replace(doc, untitled=False, source=None)

@@ -6,7 +6,7 @@ reads the model, and changes it only through undoable commands.
 from __future__ import annotations
 
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDialog, QFormLayout, QGridLayout, QHBoxLayout,
     QLabel, QLineEdit, QListView, QListWidget, QScrollArea, QListWidgetItem, QProgressBar, QPushButton,
@@ -53,7 +53,7 @@ class OverviewView(QWidget):
         self.figures.setWordWrap(True)
         self.figures.setStyleSheet("font-size: 12pt;")
         self.journeys = QTableView()
-        self.journey_model = TableModel(JOURNEY_COLUMNS, key=lambda r: r[0], parent=self)
+        self.journey_model = TableModel(JOURNEY_COLUMNS, key=lambda r: r[0], tooltip=_journey_tip, parent=self)
         self.journeys.setModel(self.journey_model)
         size_columns(self.journeys, JOURNEY_COLUMNS)
         self.journeys.verticalHeader().setVisible(False)
@@ -173,20 +173,45 @@ class OverviewView(QWidget):
                              "set its entry components"])
                 continue
             rows.append([jid, "none" if slo is None else f"{slo:g}",
-                         "" if est is None else f"{est:.4f}", av.get("method", ""),
+                         "" if est is None else ceiling_text(est, slo), av.get("method", ""),
                          "no SLO" if slo is None else "" if est is None else ("yes" if est >= slo else "NO")])
         self.journey_model.set_rows(rows)
         self.no_journeys.setVisible(not rows)
 
 
+def ceiling_text(estimate: float, slo: float | None) -> str:
+    """An availability ceiling to 4 decimals, or to as many more as it takes for the figure shown to
+    fall on the same side of the SLO as the true one: 99.89996 against an SLO of 99.9 is shown
+    99.89996, not 99.9000 beside a "NO" that the figure seems to contradict."""
+    text = f"{estimate:.4f}"
+    if slo is None:
+        return text
+    for places in range(5, 13):
+        if (float(text) >= slo) == (estimate >= slo):
+            break
+        text = f"{estimate:.{places}f}"
+    return text
+
+
+#: the verdict (Attainable) right after the figures it compares, the method (exact, or a
+#: simulation's) last: at 1380 pixels with the inspector open all but the method is in view
 JOURNEY_COLUMNS = [
-    Column("Journey", lambda r: r[0], width=150),
-    Column("SLO %", lambda r: r[1], width=70),
-    Column("Ceiling %", lambda r: r[2], width=150),
-    Column("Method", lambda r: r[3], width=80),
-    Column("Attainable", lambda r: r[4],
+    Column("Journey", lambda r: r[0], width=100),
+    Column("SLO %", lambda r: r[1], width=55),
+    Column("Ceiling %", lambda r: r[2], width=90),
+    Column("Attainable", lambda r: r[4], width=85,
            colour=lambda r: theme.SEVERITY_COLOURS["critical"] if r[4] == "NO" else None),
+    Column("Method", lambda r: r[3]),
 ]
+
+
+def _journey_tip(r) -> str:
+    """A journey row in words (a narrow column cuts its text)."""
+    if r[2] == "no entry components":
+        return f"{r[0]}: no entry components; set them in the inspector to judge its ceiling against its SLO"
+    slo = "no SLO" if r[1] == "none" else f"SLO {r[1]} %"
+    return f"{r[0]}: ceiling {r[2] or 'not estimated'} %{f' ({r[3]})' if r[3] else ''}, {slo}: " + (
+        {"yes": "attainable", "NO": "NOT attainable"}.get(r[4], r[4] or "not judged"))
 
 
 # ====================================================================== checklist
@@ -249,6 +274,7 @@ class ChecklistView(QWidget):
         self._prefetch_task = None
         self._after_paint = False  # a worker's evaluation waits for the page's paint (_evaluate_shown)
         self._by_category = None  # (result, {category: its items}), see _in_category
+        self._shown_key = None  # the item in the detail pane
         self.categories = QListWidget()
         # a long category name wraps onto a second line rather than being cut at the pane's edge
         self.categories.setWordWrap(True)
@@ -347,7 +373,7 @@ class ChecklistView(QWidget):
         ml.addLayout(steps)
         ml.addWidget(self.table, 1)
         split = QSplitter()
-        detail = QScrollArea()  # the answer form scrolls on a small screen rather than widening the window
+        self.detail_scroll = detail = QScrollArea()  # the answer form scrolls on a small screen rather than widening the window
         detail.setAccessibleName("Answer to the selected checklist item")
         detail.setWidgetResizable(True)
         detail.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -616,6 +642,10 @@ class ChecklistView(QWidget):
 
     def _show_item(self) -> None:
         it = self.current_item()
+        key = it.key if it is not None else None
+        if key != self._shown_key:  # another item: its question at the top of the pane, in view
+            self._shown_key = key
+            self.detail_scroll.verticalScrollBar().setValue(0)
         self.detail_error.setText("")
         self.proposal_panel.show_item(it)
         if it is None:
@@ -791,6 +821,11 @@ class RiskView(QWidget):
         b_block = QPushButton("Launch-blocking…")
         b_block.setToolTip("Decide whether this risk blocks the launch, whatever the rules say (with a reason)")
         b_block.clicked.connect(self.blocking_dialog)
+        #: what acts on the selected risk: disabled while none is selected (a button that does nothing misleads)
+        self.risk_buttons = (b_graph, b_override, b_accept, b_mit, b_block)
+        #: the risk the user selected last: kept selected across updates of the register, and selected
+        #: again when an edit (an undo) brings it back after it went
+        self._chosen: str | None = None
         buttons = QGridLayout()  # three to a row: fits beside the inspector on a 1280-pixel screen
         for k, b in enumerate((b_graph, b_override, b_accept, b_mit, b_block, b_manual)):
             buttons.addWidget(b, k // 3, k % 3)
@@ -806,22 +841,24 @@ class RiskView(QWidget):
         split.setSizes([500, 250])
         lay.addWidget(split, 1)
         lay.addLayout(buttons)
+        self._show_risk()  # none yet: its buttons disabled
 
     @property
     def model(self) -> TableModel:
         """The register's model, brought up to date first (a hidden tab defers its update)."""
         if self._pending is not None:
             risks, self._pending = self._pending, None
-            cur = self.current_id()
-            self._model.set_rows(risks)
+            self._model.set_rows(risks)  # (a reset: no row current now, and Qt says nothing of it)
             h = self.table.horizontalHeader()
             self._model.sort(h.sortIndicatorSection(), h.sortIndicatorOrder())
-            if cur:
-                self.select(cur)
-            elif risks and not self.table.currentIndex().isValid():
+            if self._chosen is not None:
+                # the same risk stays selected; gone (its component deleted), none is, until an undo brings it back
+                self._select_row(self._chosen)
+            elif risks:
                 # the worst risk selected and explained at once: the keyboard starts on a row it can see
                 # (Qt made the first row current, unselected, on focus, and Down went to the second)
                 self.table.setCurrentIndex(self.proxy.index(0, 0))
+            self._show_risk()  # the pane and the buttons say what is selected now, also nothing
         return self._model
 
     def set_result(self, res: dict) -> None:
@@ -839,10 +876,16 @@ class RiskView(QWidget):
         self.model  # noqa: B018
 
     def select(self, risk_id: str) -> bool:
-        for i, r in enumerate(self.model.rows):
+        self.model  # noqa: B018 - brought up to date first
+        return self._select_row(risk_id)
+
+    def _select_row(self, risk_id: str) -> bool:
+        for i, r in enumerate(self._model.rows):
             if r["id"] == risk_id:
-                self.table.setCurrentIndex(self.proxy.mapFromSource(self.model.index(i, 0)))
+                self.table.setCurrentIndex(self.proxy.mapFromSource(self._model.index(i, 0)))
                 return True
+        self.table.setCurrentIndex(QModelIndex())
+        self.table.clearSelection()
         return False
 
     def current_id(self) -> str | None:
@@ -857,9 +900,12 @@ class RiskView(QWidget):
 
     def _show_risk(self) -> None:
         r = self.current()
+        for b in self.risk_buttons:
+            b.setEnabled(r is not None)
         if r is None:
             self.detail.setPlainText("")
             return
+        self._chosen = r["id"]
         html = [f"<h3>{_esc(r.get('title', r['id']))}</h3><p>{_esc(r.get('description', ''))}</p>",
                 f"<p><b>Score</b> {r.get('score')} = likelihood {r.get('likelihood')} × impact {r.get('impact')} "
                 f"({r.get('severity')}){' · <b>launch-blocking</b>' if r.get('launch_blocking') else ''}</p>"]
@@ -1111,9 +1157,12 @@ class DashboardView(QWidget):
         self._step_timer.start()
 
     def _busy(self) -> bool:
-        """An analysis under way, or the graph being drawn (an opening): no work ahead meanwhile."""
+        """An analysis under way, or a review being opened (its file read on a worker, then its graph
+        drawn): no work ahead meanwhile (charts of the review being closed were made while the
+        next one was read)."""
         live, scene = getattr(self.window, "live", None), getattr(self.window, "scene", None)
-        return (live is not None and live.busy) or (scene is not None and scene.building)
+        return ((live is not None and live.busy) or (scene is not None and scene.building)
+                or getattr(self.window.session, "opening", False))
 
     def _build_step(self) -> None:
         """One step of making the charts and drawing the last result in them (ahead of the first
