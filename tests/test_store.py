@@ -158,9 +158,27 @@ def test_every_released_schema_version_opens(tmp_path, version):
     shutil.copy(fixture, path)
     with open_store(path) as store:
         assert dumps(store.load()) == expected
+        # read as it is: an old file is upgraded only by a write (with its backup beside it)
+        con = sqlite3.connect(path)
+        assert con.execute("PRAGMA user_version").fetchone()[0] == version
+        con.close()
+
+        def rename(r):
+            r.meta.system_name += " (upgraded)"
+
+        store.edit(rename)
     con = sqlite3.connect(path)
     assert con.execute("PRAGMA user_version").fetchone()[0] == CURRENT_VERSION
     con.close()
+    if version < CURRENT_VERSION:
+        def rows(p):
+            c = sqlite3.connect(p)
+            try:
+                return list(c.iterdump())
+            finally:
+                c.close()
+
+        assert rows(path.with_name(f"{path.name}.v{version}.bak")) == rows(fixture)  # the file as it was
 
 
 def test_frozen_ddl_matches_table_models(tmp_path):

@@ -543,9 +543,19 @@ def inspect_header(path: Path) -> tuple[int, int]:
     return app_id, user_version
 
 
-def _connect(path: str, *, readonly: bool = False) -> sqlite3.Connection:
+#: How long a read waits for another program holding the file's lock (seconds), as SQLite's busy
+#: timeout. This program's own writers never lock a review against readers (they write a copy and
+#: rename it): only another program writing into the file does, and then the reader says so at once
+#: rather than freezing. Writers wait longer (:data:`LOCK_TIMEOUT`).
+READ_TIMEOUT = 3.0
+
+#: What a reader or a writer says when another program holds the file's lock.
+LOCKED = "the review is locked: another program is saving it; try again"
+
+
+def _connect(path: str, *, readonly: bool = False, timeout: float = READ_TIMEOUT) -> sqlite3.Connection:
     uri = "file:" + _uri_path(path) + ("?mode=ro" if readonly else "?mode=rw")
-    con = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=30)
+    con = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=timeout)
     _harden(con, readonly=readonly)
     return con
 
@@ -671,9 +681,19 @@ def _open_checks(path: Path, *, readonly: bool) -> int:
             return version
         finally:
             con.close()
+    except sqlite3.OperationalError as e:
+        if _is_locked(e):
+            raise PrrError(LOCKED, file=name) from None
+        raise NotAReviewError(f"damaged review file: {_truncation(path) or e}", file=name) from None
     except (sqlite3.DatabaseError, UnicodeDecodeError) as e:
         # SQLite has closed the file (and recovered any journal it could): the header says why
         raise NotAReviewError(f"damaged review file: {_truncation(path) or e}", file=name) from None
+
+
+def _is_locked(error: object) -> bool:
+    """Is ``error`` SQLite's "database is locked" (or busy): another program holds the file's lock?"""
+    msg = str(error)
+    return "locked" in msg or "busy" in msg
 
 
 def _drop_dead_journal(con: sqlite3.Connection, journal: str) -> None:
@@ -768,8 +788,8 @@ def _sql_errors(shown: str, *, write: bool):
     except (OperationalError, sqlite3.OperationalError) as e:
         orig = getattr(e, "orig", None)
         msg = str(orig) if orig is not None else str(e)
-        if "locked" in msg or "busy" in msg:
-            raise PrrError("the review is locked: another program is saving it; try again", file=shown) from None
+        if _is_locked(msg):
+            raise PrrError(LOCKED, file=shown) from None
         if "readonly" in msg.replace("-", "").replace(" ", ""):
             raise PrrError("cannot write: the file is read-only", file=shown) from None
         raise PrrError(f"cannot {'write' if write else 'read'} the review: {msg}", file=shown) from None
@@ -814,7 +834,7 @@ def _lock_current(real: Path, shown: str) -> _Lock:
     """
     def begin(_fd: int) -> sqlite3.Connection:
         paths.refuse_read_only(real, shown)
-        con = _connect(str(real))
+        con = _connect(str(real), timeout=LOCK_TIMEOUT)
         try:
             con.execute("BEGIN IMMEDIATE")
         except BaseException:
@@ -872,12 +892,16 @@ def _discard(tmp: Path | None) -> None:
 
 
 @contextlib.contextmanager
-def _rewrite(real: Path, shown: str):
+def _rewrite(real: Path, shown: str, *, backup_old: bool = True):
     """Yield a raw connection to a copy of the review file ``real``; on success the copy replaces it.
 
     The file's write lock is held throughout; the copy is made with SQLite's backup API
     (through a second, read-only connection: SQLite keeps the first one's locks when it
     closes). If the block raises, the copy is deleted and the file is untouched.
+
+    A file of an older schema is upgraded in the copy (:func:`_upgrade`) before the block
+    changes it: a write is the only moment a file is upgraded. Then, with ``backup_old``,
+    the file as it was is copied to ``NAME.prr.vN.bak`` just before the copy replaces it.
     """
     lock = _lock_current(real, shown)
     tmp = con = None
@@ -892,11 +916,16 @@ def _rewrite(real: Path, shown: str):
             src.backup(con)
         finally:
             src.close()
+        version = con.execute("PRAGMA user_version").fetchone()[0]
         con.close()
         con = _connect_copy(tmp)
+        if version < CURRENT_VERSION:
+            _upgrade(con, version, shown)
         yield con
         con.close()
         con = None
+        if version < CURRENT_VERSION and backup_old:
+            _backup_old(real, version)
         _install(tmp, real)
         tmp = None
     except OSError as e:
@@ -912,8 +941,11 @@ def _rewrite(real: Path, shown: str):
 class ReviewStore:
     """An open ``.prr`` file. Use :func:`open_store` or :func:`create_store`."""
 
-    def __init__(self, path: Path, *, readonly: bool = False, shown: str | None = None):
+    def __init__(self, path: Path, *, readonly: bool = False, shown: str | None = None,
+                 backup_before_upgrade: bool = True):
         self.real = Path(path)  # the file SQLite opens (symbolic links resolved)
+        #: a write that upgrades a file of an older schema first copies it to NAME.prr.vN.bak
+        self.backup_before_upgrade = backup_before_upgrade
         self.shown = shown or str(path)  # as the user named it, for messages
         self.path = Path(self.shown)
         self.readonly = readonly
@@ -935,7 +967,17 @@ class ReviewStore:
 
     def _connect_reader(self) -> sqlite3.Connection:
         self._engine_ident = _ident(self.real, self.shown)  # before connecting: a later stat must agree
-        return _connect(str(self.real), readonly=self.readonly)
+        con = _connect(str(self.real), readonly=self.readonly)
+        try:
+            version = con.execute("PRAGMA user_version").fetchone()[0]
+            if version < CURRENT_VERSION:  # an older schema: read from an upgraded copy in memory
+                mem = _migrated_copy(con, version, self.shown)
+                con.close()
+                return mem
+        except BaseException:
+            con.close()
+            raise
+        return con
 
     @property
     def engine(self):
@@ -974,7 +1016,8 @@ class ReviewStore:
             raise PrrError("the review is open read-only", file=self.shown)
         with self._lock, _sql_errors(self.shown, write=write):
             if write:
-                with _rewrite(self.real, self.shown) as raw, self._writer_transaction(raw) as conn:
+                with _rewrite(self.real, self.shown, backup_old=self.backup_before_upgrade) as raw, \
+                        self._writer_transaction(raw) as conn:
                     yield conn
                 self._drop_reader()  # the file it read has been replaced
                 return
@@ -1235,25 +1278,63 @@ class ReviewStore:
         self.close()
 
 
-def _migrate(path: Path, from_version: int, shown: str) -> None:
-    """Apply the migration steps in one transaction (DDL included), after the file's checks,
-    on a copy that replaces the file (see :func:`_rewrite`)."""
+def _upgrade(con: sqlite3.Connection, from_version: int, shown: str) -> None:
+    """Apply the migration steps to ``con`` (a copy of the file, never the file itself) in one
+    transaction, DDL included, and check the result has exactly the current schema."""
     missing = [v for v in range(from_version + 1, CURRENT_VERSION + 1) if v not in STEPS]
     if missing:
         raise NotAReviewError(f"no way to upgrade schema {from_version} to {CURRENT_VERSION}", file=shown)
-    with _sql_errors(shown, write=True), _rewrite(path, shown) as con:
-        con.execute("BEGIN")
+    con.execute("BEGIN")
+    try:
         try:
             for v in range(from_version + 1, CURRENT_VERSION + 1):
                 STEPS[v](con)
-            con.execute(f"PRAGMA user_version={CURRENT_VERSION}")
-            problems = schema_problems(con)
-            if problems:
-                raise NotAReviewError("the upgraded file is not a review: " + "; ".join(problems), file=shown)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+        except sqlite3.DatabaseError as e:
+            raise NotAReviewError(f"damaged review file: cannot upgrade it from schema {from_version}: {e}",
+                                  file=shown) from None
+        con.execute(f"PRAGMA user_version={CURRENT_VERSION}")
+        problems = schema_problems(con)
+        if problems:
+            raise NotAReviewError("the upgraded file is not a review: " + "; ".join(problems), file=shown)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _migrated_copy(src: sqlite3.Connection, from_version: int, shown: str) -> sqlite3.Connection:
+    """An in-memory copy of the file ``src`` is connected to, upgraded to the current schema: what
+    a review of an older schema is read from. The file is not changed (it is upgraded by the first
+    write, :func:`_rewrite`)."""
+    mem = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    try:
+        src.backup(mem)
+        _harden(mem, readonly=False)
+        _upgrade(mem, from_version, shown)
+    except BaseException:
+        mem.close()
+        raise
+    return mem
+
+
+def _backup_old(real: Path, version: int) -> None:
+    """Copy the file at ``real`` (of schema ``version``, its write lock held) to ``NAME.prr.vN.bak``
+    beside it, with SQLite's backup API into a temporary file renamed into place."""
+    bak = real.with_name(real.name + f".v{version}.bak")
+    tmp = paths.new_temp_beside(bak)
+    try:
+        src = _connect(str(real), readonly=True)
+        dst = sqlite3.connect(str(tmp), isolation_level=None)
+        try:
+            src.backup(dst)
+        finally:
+            src.close()
+            dst.close()
+        _fsync_file(tmp)
+        os.replace(tmp, bak)
+        tmp = None
+    finally:
+        _discard(tmp)
 
 
 #: What a read for a look only leaves out (:func:`open_store`'s ``lean``): the milestones (each a
@@ -1282,22 +1363,9 @@ def open_store(
         _app, version = inspect_header(Path(path))
         paths.remove_stale_temps(real)
         version = _open_checks(real, readonly=readonly)
-        if version < CURRENT_VERSION:
-            if readonly:
-                raise PrrError(
-                    f"the file uses an older schema ({version}); open it writable to upgrade it", file=shown
-                )
-            if backup_before_migrate:
-                bak = real.with_name(real.name + f".v{version}.bak")
-                src = _connect(str(real), readonly=True)
-                dst = sqlite3.connect(str(bak))
-                try:
-                    src.backup(dst)
-                finally:
-                    src.close()
-                    dst.close()
-            _migrate(real, version, shown)
-        store = ReviewStore(real, readonly=readonly, shown=shown)
+        # a file of an older schema is read from an upgraded copy in memory (its values checked
+        # there, as any file's): opening it changes nothing; its first write upgrades it
+        store = ReviewStore(real, readonly=readonly, shown=shown, backup_before_upgrade=backup_before_migrate)
         if _snapshot is not None:
             store._snapshot = _snapshot
             store._seen = _ident_or_none(real)
