@@ -28,6 +28,7 @@ import yaml
 
 from prr_app import safe_yaml
 from prr_app.errors import PrrError
+from prr_app.model import json_values
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_NODES = 200_000
@@ -39,26 +40,74 @@ LineMap = dict  # tuple path -> line (1-based)
 def load_yaml_text(text: str, *, file: str | None = None) -> tuple[object, LineMap]:
     """A template's YAML through the project's one hardened loader (:mod:`prr_app.safe_yaml`)."""
     try:
-        return safe_yaml.load_single(text, file=file, strict=True, scalars="core", max_nodes=MAX_NODES)
+        data, lines = safe_yaml.load_single(text, file=file, strict=True, scalars="core", max_nodes=MAX_NODES)
     except PrrError as e:
         if e.message.startswith("invalid YAML: "):
             e.message = "not valid YAML: " + e.message[len("invalid YAML: "):]
         elif e.message.startswith("nested more than"):
             e.message = f"the document is {e.message}"
         raise
+    return data, lines
+
+
+#: a float as written (YAML 1.2 core or JSON: decimal or exponent)
+_YAML_FLOAT = re.compile(r"(?<![\w.'\"])[-+]?(?:\.\d+|\d+(?:\.\d*)?)(?:[eE][-+]?\d+)?(?![\w.])")
+
+
+def _float_as_written(text_lines: list[str], line: int | None, value: float) -> str | None:
+    """The text of the float ``value`` on line ``line`` (or the next two: a value under its key)."""
+    if not line:
+        return None
+    for i in range(line - 1, min(line + 2, len(text_lines))):
+        for m in _YAML_FLOAT.finditer(text_lines[i].split(" #", 1)[0]):
+            if float(m.group(0)) == value:
+                return m.group(0)
+    return None
+
+
+def _path_text(path) -> str:
+    return "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
+
+
+def _refuse_changed_numbers(data, lines: LineMap, text: str, file: str | None) -> None:
+    """Refuse a number written so that it is read as another text than it shows (``version: 1.20``
+    is the number 1.2): no field of a template is a decimal number, so it was meant as text, and
+    the schema's advice to quote the number read ('1.2') would record another version than the
+    one written. The first such number, by line, is named with its text as written (found on its
+    line: the loaders keep only the value)."""
+    text_lines = None
+    found = []
+    todo = [(data, ())]
+    while todo:
+        v, path = todo.pop()
+        if isinstance(v, dict):
+            todo.extend((x, path + (k,)) for k, x in v.items())
+        elif isinstance(v, list):
+            todo.extend((x, path + (i,)) for i, x in enumerate(v))
+        elif type(v) is float:
+            if text_lines is None:
+                text_lines = text.splitlines()
+            written = _float_as_written(text_lines, line_of(lines, path), v)
+            if written is not None and written != repr(v):
+                found.append((line_of(lines, path) or 0, path, written, v))
+    if found:
+        line, path, written, v = min(found, key=lambda f: (f[0], len(f[1])))
+        raise PrrError(f"{written} is read as a number: got the number {v!r}; quote it as written ('{written}') "
+                       "if it is text", file=file,
+                       location=f"line {line} ({_path_text(path)})" if line else _path_text(path))
 
 
 def _json_pairs(pairs):
     out = {}
     for k, v in pairs:
         if k in out:
-            raise ValueError(f"duplicate key {k!r}")
+            raise json_values.JSONValueError(f"duplicate key {k!r}")
         out[k] = v
     return out
 
 
 def _refuse_constant(name):
-    raise ValueError(f"{name} is not a valid JSON number")
+    raise json_values.JSONValueError(f"{name} is not a valid JSON number")
 
 
 def load_json_text(text: str, *, file: str | None = None) -> tuple[object, LineMap]:
@@ -66,11 +115,15 @@ def load_json_text(text: str, *, file: str | None = None) -> tuple[object, LineM
         data = json.loads(text, object_pairs_hook=_json_pairs, parse_constant=_refuse_constant)
     except json.JSONDecodeError as e:
         raise PrrError(f"not valid JSON: {e.msg}", file=file, location=f"line {e.lineno}, column {e.colno}") from None
-    except ValueError as e:
-        # duplicate key or NaN: find the line through the YAML composer if we can
-        raise PrrError(f"not valid JSON: {e}", file=file, location=_json_problem_line(text, str(e))) from None
+    except json_values.JSONValueError as e:
+        # a duplicate key or NaN: where it is, as review JSON says it (json_values, the one locator)
+        line, col = json_values.place_of(text, e)
+        raise PrrError(f"not valid JSON: {e}", file=file,
+                       location=None if line is None else f"line {line}, column {col}") from None
     except RecursionError:
-        raise PrrError("the document is nested too deeply", file=file) from None
+        line, col = json_values.deep_place(text)
+        raise PrrError("the document is nested too deeply", file=file,
+                       location=None if line is None else f"line {line}, column {col}") from None
     # Line numbers for schema messages: JSON is (nearly always) YAML; best effort.
     lines: LineMap = {}
     try:
@@ -78,15 +131,6 @@ def load_json_text(text: str, *, file: str | None = None) -> tuple[object, LineM
     except PrrError:
         lines = {}
     return data, lines
-
-
-def _json_problem_line(text: str, message: str) -> str | None:
-    m = re.search(r"duplicate key '(.*)'", message)
-    if not m:
-        return None
-    key = json.dumps(m.group(1))
-    hits = [i + 1 for i, line in enumerate(text.splitlines()) if key + ":" in line.replace('" :', '":')]
-    return f"line {hits[1]}" if len(hits) > 1 else None
 
 
 def load_file(path: str | Path) -> tuple[object, LineMap, str]:
@@ -114,9 +158,12 @@ def load_file(path: str | Path) -> tuple[object, LineMap, str]:
         raise PrrError("not UTF-8 text", file=file, location=f"line {line}") from None
     if p.suffix.lower() == ".json" or (p.suffix.lower() not in (".yaml", ".yml") and text.lstrip()[:1] == "{"):
         data, lines = load_json_text(text, file=file)
-        return data, lines, "json"
-    data, lines = load_yaml_text(text, file=file)
-    return data, lines, "yaml"
+        kind = "json"
+    else:
+        data, lines = load_yaml_text(text, file=file)
+        kind = "yaml"
+    _refuse_changed_numbers(data, lines, text, file)
+    return data, lines, kind
 
 
 def line_of(lines: LineMap, path) -> int | None:

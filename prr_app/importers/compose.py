@@ -347,20 +347,33 @@ def _kv(v, file, line) -> dict:
             out[k.strip()] = (val if eq else None, file, v.line_of(i))
     elif isinstance(v, sy.YMap):
         for k, val in v.items():
+            if k is None:
+                raise PrrError(f"a variable or label has {NULL_NAME}; name it", file=file,
+                               location=f"line {v.line_of(k)}")
             out[str(k)] = (None if val is None else sy.text(val), file, v.line_of(k))
     elif v is not None:
         raise PrrError("environment should be a list or a mapping", file=file, location=f"line {line}")
     return out
 
 
+#: what a YAML null (``null``, ``~`` or nothing) where a name belongs is called in messages
+NULL_NAME = "an empty name (YAML null: null, ~ or nothing)"
+
+
 def _deps(v, file, line) -> dict:
     out: dict = {}
     if isinstance(v, sy.YList):
         for i, item in enumerate(v):
-            if isinstance(item, str):
-                out[str(item)] = ({}, file, v.line_of(i))
+            if not isinstance(item, str):  # null, or a mapping or list where a service name belongs
+                what = NULL_NAME if item is None else f"a {'mapping' if isinstance(item, dict) else 'list'}"
+                raise PrrError(f"depends_on lists {what}; give the name of a service",
+                               file=file, location=f"line {v.line_of(i)}")
+            out[str(item)] = ({}, file, v.line_of(i))
     elif isinstance(v, sy.YMap):
         for k, val in v.items():
+            if k is None:
+                raise PrrError(f"depends_on names {NULL_NAME}; give the name of a service",
+                               file=file, location=f"line {v.line_of(k)}")
             out[str(k)] = (val if isinstance(val, dict) else {}, file, v.line_of(k))
     elif v is not None and not isinstance(v, _Reset):
         raise PrrError("depends_on should be a list or a mapping", file=file, location=f"line {line}")
@@ -425,8 +438,8 @@ def read_compose(paths: list[Path], *, base: Path | None = None, profiles: list[
             raise PrrError(f"more than {MAX_FILES} compose files through 'include' and 'extends'", file=str(path))
         ywarn: list[str] = []
         docs = sy.load_file(path, warnings=ywarn)
-        for w in ywarn:
-            b.warn(w.replace(str(path), fname, 1))
+        for w in ywarn:  # a repeated null key is no key named "None"
+            b.warn(w.replace(str(path), fname, 1).replace("duplicate key None ", f"duplicate key: {NULL_NAME} "))
         docs = [d for d in docs if d.value is not None]
         if not docs:
             return None
@@ -535,6 +548,9 @@ def read_compose(paths: list[Path], *, base: Path | None = None, profiles: list[
             return
         count = 0
         for sname, svc in svcs.items():
+            if sname is None:
+                raise PrrError(f"a service has {NULL_NAME}; name it (quote it, 'null', if that is its name)",
+                               file=str(path), location=f"line {svcs.line_of(sname)}")
             sname = str(sname)
             if isinstance(svc, _Reset):
                 services.pop(sname, None)
@@ -847,9 +863,12 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
                              vital=True)
         links = svc.get("links")
         for i, l in enumerate(links if isinstance(links, list) else []):
+            lf, ll = svc["__lines__"].get("links", svc["__defined__"])
+            if l is None or isinstance(l, (dict, list)):
+                raise PrrError(f"links lists {NULL_NAME if l is None else 'a mapping or a list'}; give the name "
+                               "of a service", file=lf, location=f"line {ll}")
             name = str(l).split(":")[0]
             target = hosts.get(name.lower())
-            lf, ll = svc["__lines__"].get("links", svc["__defined__"])
             if target and target != sname:
                 b.depend(sname, target, "soft", STARTUP, f"{lf}:{ll}: {sname} links {l} (network alias, start-up order)")
             elif not target and name.lower() in off_hosts:

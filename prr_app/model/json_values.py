@@ -7,8 +7,8 @@ value refused in one is refused in the other. Refused, with a message:
 * ``NaN``, ``Infinity`` and ``-Infinity``;
 * integers outside the signed 64-bit range (SQLite and the JSON writer cannot hold them);
 * escaped lone surrogates such as ``"\\ud800"`` (not text: no UTF-8 file can hold them);
-* nesting deeper than the standard library's recursion allows (about 1,000 levels),
-  and, in free-form values (an import's report), deeper than :data:`MAX_DEPTH`.
+* nesting deeper than the standard library's recursion allows (about 1,000 levels; the
+  place given is where the nesting passes 500 levels), and, in free-form values (an import's report), deeper than :data:`MAX_DEPTH`.
 """
 from __future__ import annotations
 
@@ -45,10 +45,16 @@ def _refuse_constant(name: str):
     raise JSONValueError(f"{name} is not a valid JSON number")
 
 
+def _too_big(text: str) -> JSONValueError:
+    return JSONValueError(f"the integer {text[:30]}{'...' if len(text) > 30 else ''} does not fit in 64 bits")
+
+
 def _int(text: str) -> int:
+    if len(text) > 20:  # 20 digits and more (JSON has no leading zeros): beyond 64 bits, and int()
+        raise _too_big(text)  # of 4,300 digits and more fails with Python's own advice
     v = int(text)
     if not INT_MIN <= v <= INT_MAX:
-        raise JSONValueError(f"the integer {text[:30]}{'...' if len(text) > 30 else ''} does not fit in 64 bits")
+        raise _too_big(text)
     return v
 
 
@@ -64,13 +70,14 @@ def loads(text: str):
     except json.JSONDecodeError as e:
         raise JSONValueError(e.msg, e.lineno, e.colno) from None
     except RecursionError:
-        raise JSONValueError("nested too deeply") from None
+        line, col = _deep_place(text)
+        if line is not None:
+            raise JSONValueError(f"nested too deeply (more than {_DEEP} levels)", line, col) from None
+        raise JSONValueError("nested too deeply", *_deepest_place(text)) from None
     except JSONValueError as e:
         if e.lineno is None:  # a hook's refusal: the hooks are not told where they are
             e.lineno, e.colno = _place(text, e)
         raise
-    except ValueError as e:  # int() of a literal with too many digits
-        raise JSONValueError(str(e), *_place(text, None)) from None
     if _SURROGATE_ESCAPE.search(text):  # rare: only then look for an unpaired one
         try:
             json.dumps(value, ensure_ascii=False).encode("utf-8")
@@ -84,23 +91,95 @@ class _Duplicate(Exception):
         self.pos = pos
 
 
+#: JSON's tokens that matter to :func:`_place`: a string (skipped whole), a constant, a number
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)|(-?\d+)(?![\d.eE])|-?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?')
+#: nesting reported by :func:`_deep_place` (the standard library's parser gives up near 1,000)
+_DEEP = 500
+_BRACKETS = re.compile(r'"(?:[^"\\]|\\.)*"|([\[{])|[\]}]')
+
+
+_KEY_TOKENS = re.compile(r'("(?:[^"\\]|\\.)*")(\s*:)?|([\[{])|[\]}]')
+
+
+def _keys_of_object(text: str, start: int, end: int, key: str) -> list[int]:
+    """Where ``key`` is a key of the object ``text[start:end]`` itself (not of an object inside it)."""
+    hits = []
+    depth = 0
+    for m in _KEY_TOKENS.finditer(text, start, end):
+        if m.group(3):
+            depth += 1
+        elif m.group(1) is None:
+            depth -= 1
+        elif depth == 1 and m.group(2) and json.loads(m.group(1)) == key:
+            hits.append(m.start())
+    return hits
+
+
+def _line_col(text: str, pos: int) -> tuple[int, int]:
+    line = text.count("\n", 0, pos) + 1
+    return line, pos - (text.rfind("\n", 0, pos) + 1) + 1
+
+
+def _deep_place(text: str, limit: int = _DEEP) -> tuple[int | None, int | None]:
+    """(line, column) of the first ``[`` or ``{`` that opens a level deeper than ``limit``."""
+    depth = 0
+    for m in _BRACKETS.finditer(text):
+        if m.group(1):
+            depth += 1
+            if depth > limit:
+                return _line_col(text, m.start())
+        elif m.group(0) in "]}":
+            depth -= 1
+    return None, None
+
+
+def _deepest_place(text: str) -> tuple[int | None, int | None]:
+    """(line, column) of the first ``[`` or ``{`` at the document's greatest depth."""
+    depth = best = 0
+    pos = None
+    for m in _BRACKETS.finditer(text):
+        if m.group(1):
+            depth += 1
+            if depth > best:
+                best, pos = depth, m.start()
+        elif m.group(0) in "]}":
+            depth -= 1
+    return (None, None) if pos is None else _line_col(text, pos)
+
+
+def deep_place(text: str) -> tuple[int | None, int | None]:
+    """Where ``text`` (JSON a parser gave up on as nested too deeply) nests too deeply, as (line,
+    column): the bracket that passes 500 levels, or the first at its greatest depth."""
+    line, col = _deep_place(text)
+    return (line, col) if line is not None else _deepest_place(text)
+
+
+def place_of(text: str, error: JSONValueError) -> tuple[int | None, int | None]:
+    """Where in ``text`` the refusal ``error`` (from a parser using this module's hooks, or the
+    standard library's with an ``object_pairs_hook`` that says "duplicate key 'K'") is, as
+    (line, column): see :func:`_place`."""
+    return _place(text, error)
+
+
 def _place(text: str, error: JSONValueError | None) -> tuple[int | None, int | None]:
-    """Where a refusal the parser's hooks made is, as (line, column): the start of the object
-    with a duplicate key, or the integer too large (the first integer literal past 64 bits).
-    Found by parsing again with the standard library's pure-Python scanner, which says where it
-    is (only on this rare path)."""
+    """Where a refusal the parser's hooks made is, as (line, column): the second occurrence of a
+    duplicate key, the first ``NaN``/``Infinity`` outside a string, or the first integer literal
+    past 64 bits. A duplicate key is found by parsing again with the standard library's
+    pure-Python scanner, which says where it is; the others by a scan of the tokens outside
+    strings (only on this rare path)."""
     from json import decoder, scanner
 
     pos = None
-    if error is not None and str(error).startswith("duplicate key"):
+    message = str(error) if error is not None else ""
+    if message.startswith("duplicate key"):
         def parse_object(s_and_end, strict, scan_once, object_hook, object_pairs_hook, memo=None):
             pairs, end = decoder.JSONObject(s_and_end, strict, scan_once, None, lambda p: p, memo)
             seen: set[str] = set()
             for k, _v in pairs:
                 if k in seen:  # its second occurrence in this object (inner objects were parsed first)
                     start = s_and_end[1] - 1
-                    hits = [m.start() for m in re.finditer(re.escape(json.dumps(k)) + r"\s*:", text[start:end])]
-                    raise _Duplicate(start + (hits[1] if len(hits) > 1 else 0))
+                    hits = _keys_of_object(text, start, end, k)
+                    raise _Duplicate(hits[1] if len(hits) > 1 else start)
                 seen.add(k)
             return dict(pairs), end
 
@@ -113,15 +192,20 @@ def _place(text: str, error: JSONValueError | None) -> tuple[int | None, int | N
             pos = d.pos
         except (ValueError, RecursionError):
             pass
-    else:  # an integer too large: the first literal of more than 18 digits that does not fit
-        for m in re.finditer(r"(?<![\w.\"])-?\d{19,}(?![\w.])", text):
-            if not INT_MIN <= int(m.group(0)[:4300]) <= INT_MAX:
+    else:  # a constant, or an integer too large: the first one outside a string
+        constant = message.endswith("is not a valid JSON number")
+        for m in _TOKENS.finditer(text):
+            if constant and m.group(1):
+                pos = m.start()
+                break
+            digits = m.group(2)
+            if not constant and digits and len(digits) > 18 and (
+                    len(digits) > 20 or not INT_MIN <= int(digits) <= INT_MAX):
                 pos = m.start()
                 break
     if pos is None:
         return None, None
-    line = text.count("\n", 0, pos) + 1
-    return line, pos - (text.rfind("\n", 0, pos) + 1) + 1
+    return _line_col(text, pos)
 
 
 def check_free_form(value, max_depth: int = MAX_DEPTH) -> None:
