@@ -163,3 +163,24 @@ def test_a_locked_review_is_called_locked_at_once(real_review, tmp_path):
         holder.kill()
         holder.wait()
     assert load_review(real_review).components  # readable again once the other program let go
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+def test_the_app_says_a_locked_review_is_locked_and_nothing_else(qtbot, win, real_review, monkeypatch):
+    """The app's dialog said "damaged" after a 30 s freeze; then "locked" followed by "Check that it is
+    a PRR review": it is one, another program is saving it."""
+    from prr_app.ui import main_window as mw
+
+    shown = []
+    monkeypatch.setattr(mw, "show_error", lambda parent, title, e, what="": shown.append((str(e), what)))
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(real_review)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        assert not win.open_path(str(real_review))
+    finally:
+        holder.kill()
+        holder.wait()
+    (error, what), = shown
+    assert "locked: another program is saving it" in error
+    assert what == "The file was not changed."
+    assert win.open_path(str(real_review))  # once the other program let go

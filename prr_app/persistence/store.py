@@ -101,6 +101,10 @@ class NewerVersionError(PrrError):
     """The file was written by a newer version of the app."""
 
 
+class ReviewLocked(PrrError):
+    """Another program holds the file's lock (it is saving it): try again."""
+
+
 class SaveConflict(PrrError):
     """Another program changed rows this save would change; nothing was written.
 
@@ -683,7 +687,7 @@ def _open_checks(path: Path, *, readonly: bool) -> int:
             con.close()
     except sqlite3.OperationalError as e:
         if _is_locked(e):
-            raise PrrError(LOCKED, file=name) from None
+            raise ReviewLocked(LOCKED, file=name) from None
         raise NotAReviewError(f"damaged review file: {_truncation(path) or e}", file=name) from None
     except (sqlite3.DatabaseError, UnicodeDecodeError) as e:
         # SQLite has closed the file (and recovered any journal it could): the header says why
@@ -789,7 +793,7 @@ def _sql_errors(shown: str, *, write: bool):
         orig = getattr(e, "orig", None)
         msg = str(orig) if orig is not None else str(e)
         if _is_locked(msg):
-            raise PrrError(LOCKED, file=shown) from None
+            raise ReviewLocked(LOCKED, file=shown) from None
         if "readonly" in msg.replace("-", "").replace(" ", ""):
             raise PrrError("cannot write: the file is read-only", file=shown) from None
         raise PrrError(f"cannot {'write' if write else 'read'} the review: {msg}", file=shown) from None

@@ -1008,7 +1008,11 @@ class MainWindow(QMainWindow):
                     return False
                 self.session.open(path, allow_problems=True)
         except PrrError as e:
-            show_error(self, "Cannot open the review", e, "The file was not changed. Check that it is a PRR review (.prr) or review JSON.")
+            from prr_app.persistence.store import ReviewLocked
+
+            # a review another program is saving is a review: nothing to check, try again
+            hint = "" if isinstance(e, ReviewLocked) else " Check that it is a PRR review (.prr) or review JSON."
+            show_error(self, "Cannot open the review", e, "The file was not changed." + hint)
             return False
         except Exception as e:  # noqa: BLE001
             log.exception("open failed")
