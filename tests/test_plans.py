@@ -550,7 +550,7 @@ def test_report_plan_section_lists_changes_risks_owners_and_counts_the_rest():
     res = P.evaluate(review, plan, today=TODAY, before=before)
     md = render_markdown(review, plan=res)
     section = md[md.index("## Current vs after the plan “suggested”"):md.index("## 1. ")]
-    assert f"| Verdict | {before['verdict']['verdict']} | {res['after']['verdict']} |" in section
+    assert f"| Verdict | {before['verdict']['verdict'].replace('-', ' ').capitalize()} | {res['after']['verdict'].replace('-', ' ').capitalize()} |" in section  # in words
     assert f"… and {len(plan.changes) - ROW_LIMIT} more changes (prr plan --json lists them all)." in section
     for owner in res["owners"][:3]:
         assert owner.replace("-", "\\-") in section or owner in section

@@ -188,10 +188,10 @@ def cmd_portfolio(args) -> int:
     import datetime as dt
 
     if args.today:
-        try:
-            dt.date.fromisoformat(args.today)
-        except ValueError:
-            raise PrrError(f"--today: not a date (YYYY-MM-DD): {args.today}", location="command line") from None
+        from prr_app.model.dates import is_date
+
+        if not is_date(args.today):
+            raise PrrError(f"--today: not a date (YYYY-MM-DD): {args.today}", location="command line")
     if args.days < 0:
         raise PrrError("--days must be 0 or more", location="command line")
     outputs = [Path(f) for f in (args.markdown, args.pdf) if f]

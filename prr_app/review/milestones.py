@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from prr_app.model.dates import is_date
 from prr_app.model.entities import Milestone, Review
 from prr_app.errors import PrrError
 from prr_app.interchange import json_io
@@ -31,10 +32,9 @@ def milestone_id(name: str) -> str:
 
 
 def _iso_date(text: str, what: str) -> str:
-    try:
-        return _dt.date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise PrrError(f"{what} must be a date YYYY-MM-DD, got {text!r}", location="command line") from None
+    if not is_date(text):
+        raise PrrError(f"{what} must be a date YYYY-MM-DD, got {text!r}", location="command line")
+    return text
 
 
 def current_user() -> str:

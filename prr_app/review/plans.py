@@ -23,6 +23,7 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from prr_app.model.dates import is_date
 from prr_app.model.entities import (
     AnswerStatus,
     ChecklistAnswer,
@@ -203,10 +204,8 @@ def change_from_dict(d, *, file: str | None = None, where: str = "$") -> Change:
             raise PrrError(f"{k} must be text", file=file, location=f"{where}.{k}")
     due = d.get("due")
     if due is not None:
-        try:
-            _dt.date.fromisoformat(due)
-        except (TypeError, ValueError):
-            raise PrrError(f"due must be a date YYYY-MM-DD, got {due!r}", file=file, location=f"{where}.due") from None
+        if not is_date(due):
+            raise PrrError(f"due must be a date YYYY-MM-DD, got {due!r}", file=file, location=f"{where}.due")
     return Change(op=op, args={k: d[k] for k in required + optional if k in d}, mitigations=list(mits),
                   effort=effort, owner=d.get("owner", ""), due=due, reason=d.get("reason", ""))
 

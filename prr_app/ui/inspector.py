@@ -7,7 +7,6 @@ a field that parses is written as one undoable command when editing ends.
 """
 from __future__ import annotations
 
-import datetime as _dt
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, Qt, Signal
@@ -145,11 +144,9 @@ def parse(field: Field, text: str, review=None):
     if field.kind == "date":
         if not t:
             return None
-        try:
-            _dt.date.fromisoformat(t)
-        except ValueError:
-            raise Invalid("a date like 2025-06-30") from None
-        if len(t) != 10:
+        from prr_app.model.dates import is_date
+
+        if not is_date(t):
             raise Invalid("a date like 2025-06-30")
         return t
     if field.kind == "list":
