@@ -108,9 +108,14 @@ def test_no_two_items_ask_the_same_thing():
 
 
 def test_templates_lists_version_and_counts():
-    infos = {i.id: i for i in templates()}
-    assert infos["prr-default"].version == "2.0"
+    infos = {i.id: i for i in templates()}  # the last (newest) version of each id
+    assert infos["prr-default"].version == "2.1"
     assert infos["prr-default"].item_count == len(load_template("prr-default").items)
+    # 2.0 stays bundled beside 2.1, so reviews answered under it still evaluate with it
+    default = [(i.version, i.source, i.item_count) for i in templates() if i.id == "prr-default"]
+    assert default == [("2.0", "bundled", len(load_template("prr-default@2.0").items)),
+                       ("2.1", "bundled", len(load_template("prr-default@2.1").items))]
+    assert load_template("prr-default").version == "2.1"
     assert infos["launch-lite"].item_count == 15
     assert infos["prr-default"].source == "bundled"
 
@@ -145,8 +150,19 @@ def test_items_follow_the_graph(webshop):
     assert "ext.sla-known@payments-api" in keys
     assert "dep.timeout@checkout-svc->payments-api" in keys
     assert "dep.timeout@checkout-svc->order-events" not in keys  # async: no timeout item
-    assert "async.idempotent-consumer@checkout-svc->order-events" in keys  # ... but the async items
-    assert "async.dead-letter@search-svc->catalog-db" in keys
+    # the async items are asked of the queue's consumer (notifier polls order-events: a hard call to a
+    # queue), not of the publisher's async call to it, nor of a nightly async read of a datastore
+    async_items = ("async.idempotent-consumer", "async.dead-letter", "async.freshness-alert")
+    for item in async_items:
+        assert f"{item}@notifier->order-events" in keys
+        assert f"{item}@checkout-svc->order-events" not in keys
+        assert f"{item}@search-svc->catalog-db" not in keys
+    assert res.item("async.idempotent-consumer@notifier->order-events").question.startswith(
+        "Order notifier processes the work it takes from Order events queue")
+    # a consumer's poll of its queue is not asked for a breaker or a fallback; the caller's own calls still are
+    assert not {"dep.circuit-breaker@notifier->order-events", "dep.fallback@notifier->order-events"} & keys
+    assert {"dep.timeout@notifier->order-events", "dep.circuit-breaker@checkout-svc->payments-api"} <= keys
+    assert "queue.durable@order-events" in keys  # new in 2.1, per queue
     assert "dep.fallback@edge-gateway->checkout-svc" not in keys  # soft dependency: its own item
     assert "dep.soft-degradation@edge-gateway->checkout-svc" in keys
     assert "dep.soft-degradation@storefront->catalog-svc" not in keys  # hard
@@ -343,7 +359,7 @@ def test_set_answer_validates_and_keeps_history(webshop):
 def test_set_answer_records_the_template_used():
     r = Review(meta=ReviewMeta(tier=2))
     set_answer(r, "slo.journeys-have-slos", status="met", by="me")
-    assert (r.meta.checklist_template, r.meta.checklist_version) == ("prr-default", "2.0")
+    assert (r.meta.checklist_template, r.meta.checklist_version) == ("prr-default", "2.1")  # the newest bundled
 
 
 def test_orphans_can_still_be_edited(webshop):
@@ -385,13 +401,14 @@ def test_partly_answered_review_survives_prr_and_json_round_trips(tmp_path, webs
 
 # ----------------------------------------------------------------- template versions
 def _write_v2(tmp_path: Path) -> Path:
-    """prr-default 2.1: drops one item and renames another."""
+    """A user's prr-default 2.2 (the bundled 2.1 would hide a user's 2.1): drops one item and renames another."""
     text = resource_path("checklists", "prr-default.yaml").read_text()
-    text = text.replace("version: '2.0'", "version: '2.1'")
+    assert "version: '2.1'" in text
+    text = text.replace("version: '2.1'", "version: '2.2'")
     text = text.replace("id: slo.error-budget-policy", "id: slo.budget-policy-written")
     start = text.index("      - id: toil.self-healing")
     text = text[:start].rstrip() + "\n"
-    p = tmp_path / "prr-default-2.1.yaml"
+    p = tmp_path / "prr-default-2.2.yaml"
     p.write_text(text)
     return p
 
@@ -399,20 +416,22 @@ def _write_v2(tmp_path: Path) -> Path:
 def test_switching_template_version_keeps_answers_and_lists_the_rest(tmp_path, webshop, monkeypatch):
     monkeypatch.setenv("PRR_CHECKLIST_DIR", str(tmp_path))
     _write_v2(tmp_path)
-    assert [i.version for i in templates() if i.id == "prr-default"] == ["2.0", "2.1"]
+    assert [(i.version, i.source) for i in templates() if i.id == "prr-default"] == [
+        ("2.0", "bundled"), ("2.1", "bundled"), ("2.2", "user")]
+    assert webshop.meta.checklist_version == "2.1"
     set_answer(webshop, "slo.error-budget-policy", status="met", by="me")
     set_answer(webshop, "toil.self-healing", status="partly", by="me")
     n_answers = len(webshop.answers)
-    orphans = use_template(webshop, "prr-default@2.1")
-    assert (webshop.meta.checklist_template, webshop.meta.checklist_version) == ("prr-default", "2.1")
+    orphans = use_template(webshop, "prr-default@2.2")
+    assert (webshop.meta.checklist_template, webshop.meta.checklist_version) == ("prr-default", "2.2")
     assert sorted(o.key for o in orphans) == ["slo.error-budget-policy", "toil.self-healing"]
-    assert all("not in template prr-default 2.1" in o.reason for o in orphans)
+    assert all("not in template prr-default 2.2" in o.reason for o in orphans)
     res = evaluate(webshop)
-    assert res.template.version == "2.1"
+    assert res.template.version == "2.2"
     assert res.item("ds.restore-tested@orders-db").status == "partly"  # kept
     assert len(webshop.answers) == n_answers
     # and back: the answers apply again
-    assert use_template(webshop, "prr-default@2.0") == []
+    assert use_template(webshop, "prr-default@2.1") == []
 
 
 def test_missing_recorded_template_falls_back_with_a_warning(webshop):
@@ -423,7 +442,11 @@ def test_missing_recorded_template_falls_back_with_a_warning(webshop):
     assert "'team-wiki' is not installed" in res.warnings[0]
     webshop.meta.checklist_template, webshop.meta.checklist_version = "prr-default", "0.9"
     res = evaluate(webshop)
-    assert res.template.version == "2.0" and "0.9" in res.warnings[0]
+    assert res.template.version == "2.1" and "0.9" in res.warnings[0]  # the newest installed version
+    assert "evaluated with prr-default 2.1 instead" in res.warnings[0]
+    webshop.meta.checklist_version = "2.0"  # still bundled: evaluated with it, no warning
+    res = evaluate(webshop)
+    assert res.template.version == "2.0" and res.warnings == []
 
 
 # ----------------------------------------------------------------- walker helpers
@@ -458,7 +481,7 @@ def test_walker_helpers(webshop):
 def test_to_dict_is_json_and_states_the_method(webshop):
     d = json.loads(json.dumps(evaluate(webshop).to_dict()))
     assert "blocker 8" in d["scoring"]["method"]
-    assert d["template"] == {"id": "prr-default", "version": "2.0", "title": load_template().title}
+    assert d["template"] == {"id": "prr-default", "version": "2.1", "title": load_template().title}
     assert d["blocking_items"] == ["cap.load-test-peak", "ds.restore-tested@orders-db"]
     item = next(i for i in d["items"] if i["key"] == "ds.restore-tested@orders-db")
     assert item["answer"]["history"][0]["status"] == "not_met" and item["blocking"] is True

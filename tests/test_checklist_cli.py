@@ -45,18 +45,22 @@ def test_checklist_templates(capsys):
     code, out, _ = run(capsys, "checklist-templates")
     assert code == 0
     lines = {ln.split()[0]: ln.split() for ln in out.splitlines()[1:]}
-    assert lines["prr-default"][1] == "2.0" and int(lines["prr-default"][2]) >= 60
+    # both bundled versions of prr-default are listed, oldest first: 2.0 for the reviews still on it, 2.1 new
+    default = [ln.split() for ln in out.splitlines()[1:] if ln.split()[0] == "prr-default"]
+    assert [(row[1], row[4]) for row in default] == [("2.0", "bundled"), ("2.1", "bundled")]
+    assert all(int(row[2]) >= 60 for row in default) and int(default[1][2]) > int(default[0][2])
     assert lines["launch-lite"][2] == "15"
     code, out, _ = run(capsys, "checklist-templates", "--json")
     ids = {t["id"] for t in json.loads(out)["templates"]}
     assert ids >= {"prr-default", "launch-lite", "prr-operational"}
+    assert [t["version"] for t in json.loads(out)["templates"] if t["id"] == "prr-default"] == ["2.0", "2.1"]
 
 
 def test_checklist_progress_text(capsys, shop_json):
     before = shop_json.read_bytes()
     code, out, _ = run(capsys, "checklist", shop_json)
     assert code == 0
-    assert "Acme Web Shop: checklist prr-default 2.0" in out and "tier 1 (critical)" in out
+    assert "Acme Web Shop: checklist prr-default 2.1" in out and "tier 1 (critical)" in out
     assert "Data durability and disaster recovery" in out
     assert "Blocking (required blockers answered not met or partly" in out
     assert "ds.restore-tested@orders-db" in out

@@ -26,6 +26,8 @@ from prr_app.errors import PrrError
 from prr_app.review.document import load_review
 
 KINDS = ["service", "frontend", "gateway", "datastore", "cache", "queue", "external_api", "identity"]
+# tags prr-default 2.1 scopes read (a phone app, a provider's service in any case, a telemetry hub) and one it does not
+TAGS = [[], [], [], ["client"], ["Managed"], ["saas"], ["telemetry"], ["Telemetry"], ["team-a"]]
 
 
 @pytest.fixture(autouse=True)
@@ -41,7 +43,7 @@ def reviews(draw):
     ids = [f"c{i}" for i in range(n)]
     for cid in ids:
         r.add(Component(id=cid, kind=draw(st.sampled_from(KINDS)), user_facing=draw(st.booleans()),
-                        tier=draw(st.sampled_from([None, None, 1, 2, 3]))))
+                        tier=draw(st.sampled_from([None, None, 1, 2, 3])), tags=list(draw(st.sampled_from(TAGS)))))
     targets = list(ids)
     for g in range(draw(st.integers(0, 2))):
         members = draw(st.lists(st.sampled_from(ids), min_size=1, max_size=3, unique=True))
@@ -169,6 +171,33 @@ def _group_of(r: Review, cid: str) -> str | None:
     return next((g for g in sorted(r.groups) if cid in r.groups[g].members), None)
 
 
+def _tagged(tags, wanted) -> bool:
+    """docs/checklist.md, "Scopes": tags compare in any case."""
+    return bool({t.lower() for t in tags} & {w.lower() for w in wanted})
+
+
+def _target_kinds(r: Review, target: str) -> set[str]:
+    return {r.components[m].kind for m in r.groups[target].members} if target in r.groups else {r.components[target].kind}
+
+
+def _consumer_role(r: Review, d: Dependency):
+    """docs/checklist.md, "Scopes", written out: (consumer, where it takes work from, role stated) or None."""
+    tk = _target_kinds(r, d.target)
+    if "queue" in tk:
+        if d.kind != "async":
+            return (d.source, d.target, True)  # the consumer's poll
+        polled = any(e.target == d.target and e.kind != "async" for e in r.dependencies.values())
+        return None if polled else (d.source, d.target, False)  # a publisher's, or not stated
+    if d.kind == "async" and not tk & {"datastore", "cache"}:
+        return (d.target, d.source, True)  # work handed over
+    return None
+
+
+def _touches(r: Review, d: Dependency, tags) -> bool:
+    ends = [d.source] + (list(r.groups[d.target].members) if d.target in r.groups else [d.target])
+    return any(_tagged(r.components[e].tags, tags) for e in ends)
+
+
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(reviews())
 def test_every_subject_gets_its_items_and_groups_share_theirs(r):
@@ -187,9 +216,13 @@ def test_every_subject_gets_its_items_and_groups_share_theirs(r):
         if sc.per == "component":
             want: dict[str, list] = {}
             for cid, c in r.components.items():
-                if sc.kinds and c.kind not in sc.kinds:
+                if sc.not_tags and _tagged(c.tags, sc.not_tags):
+                    continue
+                if sc.kinds and c.kind not in sc.kinds and not _tagged(c.tags, sc.also_tags):
                     continue
                 if sc.user_facing is not None and c.user_facing != sc.user_facing:
+                    continue
+                if sc.tags and not _tagged(c.tags, sc.tags):
                     continue
                 want.setdefault(_group_of(r, cid) or cid, []).append(cid)
             assert set(got) == set(want), ti.id
@@ -208,31 +241,61 @@ def test_every_subject_gets_its_items_and_groups_share_theirs(r):
         for did, d in r.dependencies.items():
             if sc.dependency_kinds and d.kind not in sc.dependency_kinds:
                 continue
-            if sc.target_kinds:
-                tk = ({r.components[m].kind for m in r.groups[d.target].members} if d.target in r.groups
-                      else {r.components[d.target].kind})
-                if not tk & set(sc.target_kinds):
-                    continue
+            if sc.target_kinds and not _target_kinds(r, d.target) & set(sc.target_kinds):
+                continue
+            if sc.not_tags and _touches(r, d, sc.not_tags):
+                continue
+            role = _consumer_role(r, d)
+            if sc.consumer is True and role is None:
+                continue
+            if sc.consumer is False and role is not None and role[0] == d.source and role[2]:
+                continue  # a consumer's poll of its queue
             want_d.add(did)
         assert set(got) == want_d, ti.id
         for did in want_d:
             assert got[did].tier == tiers[r.dependencies[did].source].tier  # the caller's effective tier
     # what the issue names, subject by subject
     keys = {it.key for it in res.items}
+    workload = ("svc.probes", "svc.graceful-shutdown", "svc.instances-spread", "res.instance-failure-tested")
     for cid, c in r.components.items():
         subj = _group_of(r, cid) or cid
-        if c.kind in ("service", "frontend", "gateway"):
-            assert {f"svc.probes@{subj}", f"svc.graceful-shutdown@{subj}", f"obs.golden-signals@{subj}",
-                    f"svc.instances-spread@{subj}", f"res.instance-failure-tested@{subj}"} <= keys
-        if c.kind == "datastore":
+        own = {f"{i}@{subj}" for i in workload}
+        if c.kind in ("service", "frontend", "gateway") and not c.tags:
+            assert own | {f"obs.golden-signals@{subj}"} <= keys
+        if _tagged(c.tags, ["client", "managed", "saas", "telemetry"]) and subj == cid:
+            assert not own & keys  # no workload items for a phone app, a provider's service or a hub
+        if c.tags == ["telemetry"] and subj == cid:  # (a group shares what any member is asked)
+            assert f"obs.telemetry-hub@{subj}" in keys and f"obs.golden-signals@{subj}" not in keys
+        if c.kind == "datastore" and not c.tags:
             assert {f"ds.backups-immutable@{subj}", f"ds.pitr@{subj}", f"ds.replication-lag-alert@{subj}",
                     f"ds.rto-rpo-defined@{subj}", f"ds.restore-tested@{subj}"} <= keys
+        if c.kind == "queue" and subj == cid:
+            assert f"queue.durable@{subj}" in keys
+    async_items = {"async.idempotent-consumer", "async.dead-letter", "async.freshness-alert"}
     for did, d in r.dependencies.items():
+        on_hub = _touches(r, d, ["telemetry"])
+        tk = _target_kinds(r, d.target)
+        asked = {i for i in async_items if f"{i}@{did}" in keys}
+        if on_hub:  # calls into or out of a telemetry hub: no per-dependency items at all
+            assert not any(k.endswith(f"@{did}") for k in keys), did
+            continue
         if d.kind == "async":
-            assert {f"async.idempotent-consumer@{did}", f"async.dead-letter@{did}"} <= keys
             assert f"dep.timeout@{did}" not in keys
-        if d.kind == "soft":
-            assert f"dep.soft-degradation@{did}" in keys
+            # asked of the consumer that takes the work, never of a read of a datastore or cache, nor of a
+            # publisher to a queue some consumer states it polls
+            if tk & {"datastore", "cache"} and "queue" not in tk:
+                assert not asked, did
+            elif "queue" in tk and any(e.target == d.target and e.kind != "async" for e in r.dependencies.values()):
+                assert not asked, did
+            else:
+                assert asked == async_items, did
+        elif "queue" in tk:  # a consumer's poll of its queue: the async items, no breaker or fallback
+            assert asked == async_items, did
+            assert not {f"dep.circuit-breaker@{did}", f"dep.fallback@{did}", f"dep.soft-degradation@{did}"} & keys
+        else:
+            assert not asked, did
+            if d.kind == "soft":
+                assert f"dep.soft-degradation@{did}" in keys
     # and the analysis' summary agrees with the full evaluation
     fast = summarize(r, tmpl)
     assert [b.key for b in fast.blocking_items] == [it.key for it in res.blocking_items]
@@ -418,7 +481,7 @@ def test_cli_carry_and_effective_tier_output(tmp_path, capsys, examples_dir):
     assert "anchors: AWS REL09" in out
     assert main(["checklist-carry", str(shop), "prr-operational", "--by", "Dana"]) == 0
     out = capsys.readouterr().out
-    assert "prr-default 2.0 -> prr-operational 1.0" in out and "deploy.rollback-timed" in out
+    assert "prr-default 2.1 -> prr-operational 1.0" in out and "deploy.rollback-timed" in out
     assert load_review(shop).meta.checklist_template == "prr-operational"
     before = shop.read_bytes()
     assert main(["checklist-carry", str(shop), "nope"]) == 2
@@ -476,4 +539,4 @@ def test_carry_migrates_answers_given_under_prr_default_1_0(webshop):
     assert webshop.proposals["sec.secrets-in-store"].evidence == ["vault"]
     assert before <= set(webshop.answers)  # nothing removed
     assert {"ds.restore-tested@orders-db-primary", "sec.secrets-managed"} <= {o.key for o in orphans}
-    assert webshop.meta.checklist_version == "2.0"
+    assert webshop.meta.checklist_version == "2.1"  # carried to the newest version of prr-default

@@ -56,8 +56,8 @@ def test_import_never_changes_an_existing_answer(tmp_path, examples_dir, capsys)
 
 
 # ------------------------------------------------------------------ 4
-def _bundled_copy(tmp_path):
-    data = checklist.load_template("prr-default@2.0").to_data()
+def _bundled_copy(tmp_path, version="2.0"):
+    data = checklist.load_template(f"prr-default@{version}").to_data()
     data["title"] = "Not the real one"
     data["categories"] = data["categories"][:1]
     data["categories"][0]["items"] = data["categories"][0]["items"][:2]
@@ -74,18 +74,26 @@ def test_import_refuses_a_bundled_id_and_version(tmp_path, capsys):
     assert not (tmp_path / "tpl").exists() or not list((tmp_path / "tpl").iterdir())
 
 
-def test_bundled_template_wins_over_a_user_copy_with_a_warning(tmp_path, examples_dir, capsys):
+@pytest.mark.parametrize("version", ["2.0", "2.1"])  # both bundled versions of prr-default (2.0 kept for old reviews)
+def test_bundled_template_wins_over_a_user_copy_with_a_warning(tmp_path, examples_dir, capsys, version):
     (tmp_path / "tpl").mkdir()
-    (tmp_path / "tpl" / "prr-default-2.0.json").write_text(_bundled_copy(tmp_path).read_text())
+    (tmp_path / "tpl" / f"prr-default-{version}.json").write_text(_bundled_copy(tmp_path, version).read_text())
     rows = [(i.id, i.version) for i in checklist.templates()]
     assert len(rows) == len(set(rows))
+    assert [(i.version, i.source) for i in checklist.templates() if i.id == "prr-default"] == [
+        ("2.0", "bundled"), ("2.1", "bundled")]
     assert checklist.load_template("prr-default").title != "Not the real one"
+    assert checklist.load_template(f"prr-default@{version}").title != "Not the real one"
     assert main(["checklist-templates"]) == 0
     out, err = capsys.readouterr()
-    assert out.count("prr-default ") == 1 and "Not the real one" not in out
-    assert "has the id and version of the bundled template prr-default 2.0 and is ignored" in err
+    # one row per bundled version, none for the user's copy
+    assert out.count("prr-default ") == 2 and "Not the real one" not in out
+    assert f"has the id and version of the bundled template prr-default {version} and is ignored" in err
     f = _shop(tmp_path, examples_dir)
-    res = checklist.evaluate(load_review(f))
+    review = load_review(f)
+    review.meta.checklist_version = version  # a review on the shadowed version is told
+    res = checklist.evaluate(review)
+    assert res.template.version == version and res.template.title != "Not the real one"
     assert len(res.items) > 2 and any("is ignored" in w for w in res.warnings)
 
 

@@ -275,7 +275,7 @@ def test_compose_layers_one_shot_jobs_load_generators_and_extends(tmp_path):
     assert p["svc.resource-limits@cart"].status == "not_met"
     # what a layer adds counts: shop's healthcheck and limits are in compose.extra.yaml
     assert p["svc.probes@shop"].status == "partly"
-    assert p["svc.resource-limits@shop"].status == "met"
+    assert p["svc.resource-limits@shop"].status == "partly"  # limits in the files: whether from measurements is for the reviewer
     # a load generator owes no readiness; a one-shot job is no component; what `extends` inherits is not read
     assert not [k for k in p if k.endswith(("@locust", "@migrate"))]
     assert "svc.probes@worker" not in p and "svc.resource-limits@worker" not in p

@@ -25,6 +25,7 @@ from prr_app.checklist.evaluate import (
     ChecklistResult,
     Orphan,
     Subject,
+    blockers_to_check,
     evaluate,
     item_key,
     split_key,
@@ -53,5 +54,5 @@ __all__ = [
     "TemplateInfo", "TemplateItem", "evaluate", "item_key", "load_template", "normalise_status",
     "read_template_file", "set_answer", "split_key", "templates", "use_template", "user_template_dir",
     "write_template", "carry_answers", "effective_tiers", "journey_tier", "TierOwed", "DECIDERS", "ModelAnswer",
-    "ModelFinding", "Subject",
+    "ModelFinding", "Subject", "blockers_to_check",
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 
+from prr_app.model.dates import is_date
 from prr_app.checklist.evaluate import ChecklistResult, Orphan, evaluate
 from prr_app.model.entities import AnswerChange, AnswerStatus, ChecklistAnswer, Review
 from prr_app.errors import PrrError
@@ -19,6 +20,10 @@ _ALIASES = {
     "not_applicable": "not_applicable", "na": "not_applicable", "n/a": "not_applicable", "n_a": "not_applicable",
     "unanswered": "unanswered", "open": "unanswered", "clear": "unanswered",
 }
+#: the statuses with the other words accepted for each, in words (the CLI's help, errors and docs/checklist.md)
+STATUS_WORDS = ("met (also yes, done), partly (partial, partially), not_met (not met, no, unmet), "
+                "not_applicable (n/a, na; needs a reason), unanswered (open, clear: takes the status back, "
+                "the evidence, owner, due date and note stay)")
 MAX_TEXT = {"evidence": 2000, "owner": 200, "note": 5000, "reason": 2000, "by": 200}
 
 
@@ -29,8 +34,7 @@ def normalise_status(value: str) -> str:
     v = value.strip().lower().replace("-", "_").replace(" ", "_")
     if v in _ALIASES:
         return _ALIASES[v]
-    raise PrrError(f"{value!r} is not an answer status; use one of {', '.join(AnswerStatus.values())}",
-                   location="status")
+    raise PrrError(f"{value!r} is not an answer status; use one of {STATUS_WORDS}", location="status")
 
 
 def _now() -> str:
@@ -52,12 +56,7 @@ def _check_due(value: str) -> str | None:
     value = value.strip()
     if not value:
         return None
-    try:
-        _dt.date.fromisoformat(value)
-        ok = len(value) == 10
-    except ValueError:
-        ok = False
-    if not ok:
+    if not is_date(value):
         raise PrrError(f"{value!r} is not a date in the form YYYY-MM-DD", location="due")
     return value
 

@@ -362,6 +362,18 @@ class ChecklistResult:
     def open_blockers(self) -> list[ChecklistItem]:
         return [it for it in self.items if it.is_open_blocker]
 
+    @property
+    def waived_blockers(self) -> list[ChecklistItem]:
+        """Required blockers a reviewer answered not applicable: they block nothing, so a lead reads each
+        with its reason and who answered (the report's 7.4, ``prr checklist``, ``prr gate``)."""
+        return [it for it in self.items if it.required and it.severity == "blocker"
+                and it.status == "not_applicable" and it.source == "reviewer"]
+
+    @property
+    def unevidenced_blockers(self) -> list[ChecklistItem]:
+        """Required blockers a reviewer answered met or partly with no evidence (shown as the waived ones)."""
+        return [it for it in self.items if it.required and it.severity == "blocker" and it.evidence_missing]
+
     # -- lookup and filters (the checklist walker builds on these) --------
     def item(self, key: str) -> ChecklistItem | None:
         i = self._by_key.get(key)
@@ -446,6 +458,8 @@ class ChecklistResult:
             "unanswered_blockers": [it.key for it in self.unanswered_blockers],
             "next_unanswered": [it.key for it in self.priority_unanswered(10)],
             "met_without_evidence": [it.key for it in self.items if it.evidence_missing and it.required],
+            "waived_blockers": [it.key for it in self.waived_blockers],
+            "unevidenced_blockers": [it.key for it in self.unevidenced_blockers],
             "orphans": [o.to_dict() for o in self.orphans],
             "warnings": list(self.warnings),
             "effective_tiers": {cid: t.to_dict() for cid, t in sorted(self.tiers.items())},
@@ -522,15 +536,15 @@ def _target_kinds(review: Review, target: str) -> set[str]:
 
 
 def _component_matches(scope, c: Component) -> bool:
-    if LOAD_GENERATOR in c.tags and not (scope.tags and LOAD_GENERATOR in scope.tags):
-        return False  # a test tool deployed beside the system: no production readiness to show
-    if scope.kinds and c.kind not in scope.kinds:
+    return _class_matches(scope, c.kind, bool(c.user_facing), c.tags)
+
+
+def _has_tag(tags, wanted: tuple[str, ...]) -> bool:
+    """Does ``tags`` hold one of ``wanted`` (in any case: the analysis reads vendor tags so)?"""
+    if not tags or not wanted:
         return False
-    if scope.user_facing is not None and bool(c.user_facing) != scope.user_facing:
-        return False
-    if scope.tags and not set(scope.tags) & set(c.tags):
-        return False
-    return True
+    low = {t.lower() for t in tags}
+    return any(w.lower() in low for w in wanted)
 
 
 def _dependency_matches(scope, review: Review, d: Dependency) -> bool:
@@ -562,10 +576,11 @@ class Subject:
     ("" when it is not). Label and placeholder values are worked out when first asked.
     """
 
-    __slots__ = ("id", "tier", "tier_reason", "order", "components", "dependency", "_label", "_values", "_labels")
+    __slots__ = ("id", "tier", "tier_reason", "order", "components", "dependency", "_label", "_values", "_labels",
+                 "role")
 
     def __init__(self, id, tier, tier_reason, order, *, label=None, values=None, components=None,
-                 dependency=None, labels: "Labels | None" = None):
+                 dependency=None, labels: "Labels | None" = None, role: "tuple | None" = None):
         self.id = id
         self.tier = tier
         self.tier_reason = tier_reason
@@ -576,12 +591,15 @@ class Subject:
         # (a cycle, left for the garbage collector's full passes, ~90,000 objects per evaluation of a
         # 2,000-component review, instead of freed at once)
         self._label, self._values, self._labels = label, values, labels
+        self.role = role  # a dependency's (consumer, where it takes work from, stated) if it is one (consumer_role)
 
     def _name(self) -> None:
         d = self.dependency
         s_label, t_label = self._labels.label(d.source), self._labels.label(d.target)
         self._label = f"{s_label} \u2192 {t_label}"
-        self._values = {"source": s_label, "target": t_label, "kind": d.kind}
+        consumer, frm = (self.role[0], self.role[1]) if self.role else (d.target, d.source)
+        self._values = {"source": s_label, "target": t_label, "kind": d.kind,
+                        "consumer": self._labels.label(consumer), "from": self._labels.label(frm)}
 
     @property
     def label(self) -> str:
@@ -645,6 +663,8 @@ class Plan:
         self._deps: list[tuple] | None = None  # every dependency as a row
         self._dep_tiers: dict[str, dict[int, int]] = {}  # dependency kind -> tier -> how many
         self._comp_classes: dict | None = None  # (kind, user-facing, tags, tier) -> how many (ungrouped)
+        self._polled: set | None = None  # the queues some caller states a hard or soft dependency on
+        self._roles: dict = {}  # dependency id -> consumer_role
         # review-wide items owe the most demanding tier in the review
         tier, reason = review_tier(review), ""
         for cid in self.component_ids:
@@ -702,6 +722,62 @@ class Plan:
             self._deps = rows
         return self._deps
 
+    def consumer_role(self, d: Dependency) -> tuple | None:
+        """``(consumer, where it takes the work from, stated)`` when ``d`` is a call along which a consumer
+        takes work, else None (docs/checklist.md, "Scopes"):
+
+        * a hard or soft dependency on a queue (a component of kind ``queue``, or a redundancy group of
+          queues) is its consumer's poll: ``(source, queue, True)``;
+        * an asynchronous dependency on a queue is a publisher's (docs/analysis.md: a queue's publishers
+          are its ``async`` callers) when some caller states a hard or soft dependency on the queue; when
+          none does (an import links every client of a bus asynchronously, publisher or consumer), the
+          caller may be either: ``(source, queue, False)``;
+        * an asynchronous dependency on anything else but a datastore or cache hands work to it:
+          ``(target, source, True)``; on a datastore or cache (a nightly read, say) nobody consumes.
+        """
+        did = d.id
+        if did in self._roles:
+            return self._roles[did]
+        tk = self.target_kinds(d.target)
+        if "queue" in tk:
+            if d.kind != "async":
+                role = (d.source, d.target, True)
+            else:
+                role = None if d.target in self._polled_queues() else (d.source, d.target, False)
+        elif d.kind == "async" and tk and not tk & {"datastore", "cache"}:
+            role = (d.target, d.source, True)
+        else:
+            role = None
+        self._roles[did] = role
+        return role
+
+    def _polled_queues(self) -> set:
+        if self._polled is None:
+            comps = self.review.components
+            self._polled = {d.target for d in self.review.dependencies.values()
+                            if d.kind != "async" and "queue" in self.target_kinds(d.target)
+                            and not (d.source in comps and LOAD_GENERATOR in comps[d.source].tags)}
+        return self._polled
+
+    def _touches(self, d: Dependency, tags: tuple[str, ...]) -> bool:
+        """Is ``d`` a call from or to a component (or a group with a member) with one of ``tags``?"""
+        comps = self.review.components
+        ends = [d.source]
+        g = self.review.groups.get(d.target)
+        ends += list(g.members) if g is not None else [d.target]
+        return any(e in comps and _has_tag(comps[e].tags, tags) for e in ends)
+
+    def _dep_scope_matches(self, scope, d: Dependency) -> bool:
+        if scope.not_tags and self._touches(d, scope.not_tags):
+            return False
+        if scope.consumer is True and self.consumer_role(d) is None:
+            return False
+        if scope.consumer is False:
+            role = self.consumer_role(d)
+            if role is not None and role[0] == d.source and role[2]:  # the consumer's poll of its queue
+                return False
+        return True
+
     # -- the subjects of a scope ---------------------------------------------
     def rows(self, scope) -> list[tuple]:
         """(subject id, tier, position, payload) for every subject of ``scope``: in walking order,
@@ -746,11 +822,13 @@ class Plan:
         rows = self._dep_rows()
         kinds = set(scope.dependency_kinds)
         targets = set(scope.target_kinds)
-        if not kinds and not targets:
+        more = bool(scope.not_tags) or scope.consumer is not None
+        if not kinds and not targets and not more:
             return rows
         deps = review.dependencies
         return [r for r in rows if (not kinds or deps[r[3]].kind in kinds)
-                and (not targets or self.target_kinds(r[2][1]) & targets)]
+                and (not targets or self.target_kinds(r[2][1]) & targets)
+                and (not more or self._dep_scope_matches(scope, deps[r[3]]))]
 
     def payload(self, scope, row: tuple):
         """What ``row`` of ``scope`` is about: the component(s) (a tuple), the dependency or the journey.
@@ -767,7 +845,7 @@ class Plan:
 
     def tier_counts(self, scope) -> dict[int, int]:
         """How many subjects of ``scope`` owe each tier (without listing them where that can be avoided)."""
-        if scope.per == "dependency" and not scope.target_kinds:
+        if scope.per == "dependency" and not scope.target_kinds and not scope.not_tags and scope.consumer is None:
             self._dep_rows()
             kinds = scope.dependency_kinds or tuple(self._dep_tiers)
             out: dict[int, int] = {}
@@ -846,13 +924,19 @@ class Plan:
                            components=list(payload))
         t = self.tiers.get(payload.source)
         reason = f"the caller {payload.source} owes " + t.reason if t is not None and t.raised else ""
-        return Subject(sid, tier, reason, (pos,), dependency=payload, labels=self.labels)
+        return Subject(sid, tier, reason, (pos,), dependency=payload, labels=self.labels,
+                       role=self.consumer_role(payload))
 
     def context(self, sub: Subject) -> str:
         key = (sub.id, sub.dependency is not None)
         text = self._context.get(key)
         if text is None:
-            text = self._context[key] = _subject_context(self.review, sub)
+            text = _subject_context(self.review, sub)
+            if sub.role is not None and not sub.role[2]:
+                text += (f"; whether {sub.role[0]} publishes to {sub.role[1]} or consumes from it is not stated (no "
+                         "caller states a hard or soft dependency on the queue, a consumer's poll): if it only "
+                         "publishes, answer its consumer items not applicable")
+            self._context[key] = text
         return text
 
     def model_answer(self, item: TemplateItem, sub: Subject) -> ModelAnswer | None:
@@ -862,14 +946,17 @@ class Plan:
                       self.deadlines)
 
 
-def _class_matches(scope, kind: str, user_facing: bool, tags: frozenset) -> bool:
+def _class_matches(scope, kind: str, user_facing: bool, tags) -> bool:
+    """Does a component of this kind, user-facing or not, with these tags, match ``scope``?"""
     if LOAD_GENERATOR in tags and not (scope.tags and LOAD_GENERATOR in scope.tags):
-        return False  # as _component_matches
-    if scope.kinds and kind not in scope.kinds:
+        return False  # a test tool deployed beside the system: no production readiness to show
+    if scope.not_tags and _has_tag(tags, scope.not_tags):
+        return False  # e.g. a phone app (client), a provider's service (managed), a telemetry hub
+    if scope.kinds and kind not in scope.kinds and not _has_tag(tags, scope.also_tags):
         return False
     if scope.user_facing is not None and user_facing != scope.user_facing:
         return False
-    if scope.tags and not set(scope.tags) & tags:
+    if scope.tags and not _has_tag(tags, scope.tags):  # in any case, as not_tags and also_tags
         return False
     return True
 
@@ -1169,3 +1256,24 @@ def summarize(review: Review, template=None) -> ChecklistSummary:
     unanswered = req_blockers - decided_blockers
     score = round(100.0 * earned / possible, 1) if possible > 0 else None
     return ChecklistSummary(tmpl, named, unanswered, unanswered + len(named), score, n_items)
+
+
+# ------------------------------------------------------------------ answers a lead checks
+def blockers_to_check(res: ChecklistResult) -> list[tuple[ChecklistItem, str]]:
+    """The required blockers that pass without being shown met: answered not applicable (waived), or
+    met or partly with no evidence, each with one line saying how and by whom ("answered not applicable
+    by Rev on 2025-05-01: platform team pages"). Not blocking; named by ``prr checklist``, ``prr gate``
+    and the report (7.4) so that a lead reads them."""
+    out = []
+    for it in res.waived_blockers + res.unevidenced_blockers:
+        a = it.answer
+        who = f" by {a.changed_by}" if a is not None and a.changed_by else " (no name recorded)"
+        when = f" on {a.changed_at[:10]}" if a is not None and a.changed_at else ""
+        if it.status == "not_applicable":
+            text = f"answered not applicable{who}{when}: {a.reason if a is not None and a.reason else 'no reason'}"
+        else:
+            text = f"answered {it.status.replace('_', ' ')}{who}{when} with no evidence"
+        if a is not None and a.note:
+            text += f" (note: {a.note})"
+        out.append((it, text))
+    return out

@@ -110,8 +110,9 @@ def _resources(facts: Facts, c: Component, review: Review):
     bare = [f for f in fs if f.signal == "absent"]
     complete = [f for f in have if set(f.value.split(",")) >= full]
     if have and not bare and len(complete) == len(have):
-        return "met", (f"CPU and memory requests and limits set ({have[0].what}): {have[0].where}; whether they "
-                       "come from measurements is for the reviewer to show"), have[:2]
+        # the item asks for values set from measurements: the files show they are set, not how they were chosen
+        return "partly", (f"CPU and memory requests and limits set ({have[0].what}): {have[0].where}; whether they "
+                          "come from measurements is for the reviewer to show"), have[:2]
     if have:
         part = next((f for f in have if f not in complete), None) or bare[0]
         missing = sorted(full - set(part.value.split(","))) if part.signal == "set" else sorted(full)

@@ -27,6 +27,9 @@ TIER_NAMES = {1: "tier 1 (critical)", 2: "tier 2 (standard)", 3: "tier 3 (experi
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json")
 PLACEHOLDERS = {"review": (), "component": ("name", "id"), "dependency": ("source", "target", "kind"),
                 "journey": ("name", "id")}
+#: the placeholders of an item asked of a queue's consumers (``consumer: true``): who takes the work and
+#: where from (docs/checklist.md, "Scopes")
+CONSUMER_PLACEHOLDERS = ("consumer", "from")
 _PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
 
 
@@ -41,6 +44,12 @@ class Scope:
     dependency_kinds: tuple[str, ...] = ()
     target_kinds: tuple[str, ...] = ()
     critical: bool | None = None  # per journey: only critical (True) or only non-critical (False) journeys
+    # per component: never a component with one of these tags; per dependency: never a call from or to one
+    not_tags: tuple[str, ...] = ()
+    also_tags: tuple[str, ...] = ()  # per component: a component with one of these tags matches whatever its kind
+    # per dependency: True, only the calls along which a consumer takes work (a poll of a queue, work handed
+    # over asynchronously); False, never a consumer's poll of its queue (docs/checklist.md, "Scopes")
+    consumer: bool | None = None
 
     def to_data(self):
         if self.per == "review":
@@ -58,6 +67,12 @@ class Scope:
             d["target_kinds"] = list(self.target_kinds)
         if self.critical is not None:
             d["critical"] = self.critical
+        if self.also_tags:
+            d["also_tags"] = list(self.also_tags)
+        if self.not_tags:
+            d["not_tags"] = list(self.not_tags)
+        if self.consumer is not None:
+            d["consumer"] = self.consumer
         return d
 
     def describe(self) -> str:
@@ -74,11 +89,22 @@ class Scope:
                 extra.append("internal")
             if self.tags:
                 extra.append("tagged " + "/".join(self.tags))
-            return "per " + " ".join(extra + [what])
+            text = "per " + " ".join(extra + [what])
+            if self.also_tags:
+                text += " or component tagged " + "/".join(self.also_tags)
+            if self.not_tags:
+                text += " not tagged " + "/".join(self.not_tags)
+            return text
         kinds = "/".join(self.dependency_kinds) if self.dependency_kinds else "any"
         text = f"per {kinds} dependency"
+        if self.consumer:
+            text = f"per {kinds if self.dependency_kinds else ''} call along which a consumer takes work".replace("  ", " ")
         if self.target_kinds:
             text += " on " + " or ".join(k.replace("_", " ") for k in self.target_kinds)
+        if self.consumer is False:
+            text += " (not a consumer's poll of its queue)"
+        if self.not_tags:
+            text += " not from or to a component tagged " + "/".join(self.not_tags)
         return text
 
 
@@ -243,8 +269,9 @@ def _schema_message(err) -> str:
     if v == "pattern":
         return f"{inst!r} is not a valid id or version (lower-case letters, digits, '.', '_' and '-'; see docs/checklist.md)"
     if v == "oneOf" and err.path and err.path[-1] == "scope":
-        return ("scope must be 'review', or a mapping with per: component (kinds, user_facing, tags), "
-                "per: dependency (dependency_kinds, target_kinds) or per: journey (critical)")
+        return ("scope must be 'review', or a mapping with per: component (kinds, user_facing, tags, also_tags, "
+                "not_tags), per: dependency (dependency_kinds, target_kinds, consumer, not_tags) or per: journey "
+                "(critical)")
     return err.message
 
 
@@ -301,7 +328,7 @@ def parse_template(data, *, file: str | None = None, lines: dict | None = None) 
             seen_item[iid] = tuple(path)
             scope = _parse_scope(it.get("scope", "review"))
             q = " ".join(it["question"].split())
-            allowed = PLACEHOLDERS[scope.per]
+            allowed = PLACEHOLDERS[scope.per] + (CONSUMER_PLACEHOLDERS if scope.consumer else ())
             for name in _PLACEHOLDER_RE.findall(q):
                 if name not in allowed:
                     hint = f"use {', '.join('{' + a + '}' for a in allowed)}" if allowed else "a once-per-review item has none"
@@ -370,6 +397,9 @@ def _parse_scope(raw) -> Scope:
         dependency_kinds=tuple(raw.get("dependency_kinds", ())),
         target_kinds=tuple(raw.get("target_kinds", ())),
         critical=raw.get("critical"),
+        not_tags=tuple(raw.get("not_tags", ())),
+        also_tags=tuple(raw.get("also_tags", ())),
+        consumer=raw.get("consumer"),
     )
 
 

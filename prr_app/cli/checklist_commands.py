@@ -8,6 +8,7 @@ from pathlib import Path
 
 from prr_app import checklist, paths
 from prr_app.checklist.template import TEMPLATE_SUFFIXES, TIER_NAMES, bundled_template, shadowed_templates
+from prr_app.checklist.answers import STATUS_WORDS
 from prr_app.checklist.proposals import carried_source
 from prr_app.errors import PrrError
 from prr_app.text_safety import sanitize
@@ -30,7 +31,8 @@ def register(sub) -> None:
                    help="only items with this status: met, partly, not_met, not_applicable, unanswered (repeatable)")
     p.add_argument("--severity", action="append", choices=list(checklist.SEVERITIES), help="only this severity")
     p.add_argument("--required", action="store_true", help="only items required for the tier")
-    p.add_argument("--next", type=int, default=5, metavar="N", help="how many next unanswered items to show (default 5)")
+    p.add_argument("--next", type=int, default=5, metavar="N",
+                   help="how many next unanswered items to show (default 5; at least 1)")
     p.add_argument("--strict", action="store_true",
                    help="exit 1 while any required blocker is not met (answered not met/partly, or unanswered)")
     p.set_defaults(func=cmd_checklist)
@@ -46,7 +48,7 @@ def register(sub) -> None:
                     "Changes the review file in place unless -o is given.")
     p.add_argument("review", metavar="REVIEW")
     p.add_argument("item", metavar="ITEM_KEY", help="e.g. slo.journeys-have-slos or ds.restore-tested@cart-db")
-    p.add_argument("--status", help="met, partly, not_met, not_applicable (needs --reason) or unanswered")
+    p.add_argument("--status", help=f"one of: {STATUS_WORDS}")
     p.add_argument("--evidence", help="link or reference ('' clears it)")
     p.add_argument("--owner")
     p.add_argument("--due", metavar="YYYY-MM-DD")
@@ -165,6 +167,8 @@ def _line(it, width: int = 100) -> str:
 
 # ------------------------------------------------------------------ commands
 def cmd_checklist(args) -> int:
+    if args.next < 1:
+        raise PrrError(f"--next must be at least 1, not {args.next}")
     review = _load(args.review)
     res = checklist.evaluate(review, args.template)
     if args.status:
@@ -227,6 +231,12 @@ def cmd_checklist(args) -> int:
         out.extend(_line(it) for it in res.unanswered_blockers[: max(args.next, 10)])
         if len(res.unanswered_blockers) > max(args.next, 10):
             out.append(f"  ... and {len(res.unanswered_blockers) - max(args.next, 10)} more")
+    check = checklist.blockers_to_check(res)
+    if check:
+        out.append("")
+        out.append(f"Blockers passed without being shown met ({len(check)}; not blocking, for the lead to check: "
+                   "answered not applicable, or met without evidence):")
+        out.extend(f"  {_MARK[it.status]} {it.key}: {text}" for it, text in check)
     proposed = [it for it in res.items if it.proposal is not None]
     if proposed:
         counts: dict[str, int] = {}
@@ -252,7 +262,9 @@ def cmd_checklist(args) -> int:
             out.append(_line(it, 200))
             a = it.answer
             if a is not None:
-                extra = [f"{k}: {getattr(a, k)}" for k in ("evidence", "owner", "due", "reason") if getattr(a, k)]
+                extra = [f"{k}: {getattr(a, k)}" for k in ("evidence", "owner", "due", "reason", "note") if getattr(a, k)]
+                if a.changed_by and a.status != "unanswered":
+                    extra.append(f"answered by {a.changed_by}" + (f" on {a.changed_at[:10]}" if a.changed_at else ""))
                 if extra:
                     out.append("      " + "; ".join(extra))
             if it.proposal is not None:

@@ -155,7 +155,7 @@ def evaluate_gate(assessment, *, fail_on: str = "blocker", min_availability: flo
     # an unanswered blocker item counts as not met, as in the verdict
     for it in assessment.checklist_blockers() + assessment.unanswered_blockers():
         key = getattr(it, "key", str(it))
-        checks.append({"classname": "checklist", "name": key, "ok": False,
+        checks.append({"classname": "checklist", "name": key, "ok": False, "item": it,
                        "message": f"BLOCKER checklist {key}: {getattr(it, 'question', '')} "
                                   f"(answer: {getattr(it, 'status', '')})"})
     if min_availability is not None:
@@ -167,6 +167,36 @@ def evaluate_gate(assessment, *, fail_on: str = "blocker", min_availability: flo
                            "message": f"AVAILABILITY {x['target']}: best possible {x['estimate']:.4f} % "
                                       f"is below the required {min_availability:g} %"})
     return checks
+
+
+#: how many subjects a folded line of ``prr gate`` names before counting the rest
+_NAMED = 10
+
+
+def gate_lines(failed: list[dict], template=None) -> list[str]:
+    """One line per failed check, except that a checklist item nobody answered for more than 20
+    subjects is one line naming the first of them and counting the rest, as the report's 7.1 folds it
+    (``fold_same_item``; the JUnit report keeps one test case per item)."""
+    from prr_app.reporting.assessment import GROUP_WHAT, fold_same_item, generic_question
+
+    _shown, grouped = fold_same_item([c["item"] for c in failed if c.get("item") is not None])
+    first = {v[0].key: (k, v) for k, v in grouped.items()}
+    folded = {it.key for v in grouped.values() for it in v}
+    out = []
+    for c in failed:
+        it = c.get("item")
+        if it is None or it.key not in folded:
+            out.append(c["message"])
+            continue
+        if it.key not in first:
+            continue
+        item_id, items = first[it.key]
+        names = [x.subject_label or x.subject for x in items]
+        rest = len(names) - _NAMED
+        out.append(f"BLOCKER checklist {item_id}: \u201c{generic_question(template, item_id, it.question)}\u201d is "
+                   f"unanswered for {len(items)} {GROUP_WHAT.get(it.per, it.per + 's')}: {', '.join(names[:_NAMED])}"
+                   + (f" and {rest} more (--junit lists each)" if rest > 0 else ""))
+    return out
 
 
 def write_junit(path: Path, checks: list[dict], *, suite: str) -> None:
@@ -207,8 +237,13 @@ def cmd_gate(args) -> int:
     failed = [c for c in checks if not c["ok"]]
     if args.junit:
         write_junit(Path(args.junit), checks, suite=review.meta.system_name)
-    for c in failed:
-        print(sanitize(c["message"], one_line=True))
+    for line in gate_lines(failed, getattr(a.checklist, "template", None)):
+        print(sanitize(line, one_line=True))
+    if not args.quiet and a.checklist is not None and hasattr(a.checklist, "waived_blockers"):
+        from prr_app.checklist.evaluate import blockers_to_check
+
+        for it, text in blockers_to_check(a.checklist):  # passing, but a lead reads them
+            print(sanitize(f"NOTE checklist {it.key} (blocker, not blocking): {text}", one_line=True))
     if not args.quiet:
         status = "FAIL" if failed else "PASS"
         print(f"{status}: {sanitize(review.meta.system_name, one_line=True)}: verdict {a.verdict_text.lower()}, "

@@ -495,6 +495,37 @@ class Assessment:
 
 
 
+#: more subjects than this owing one unanswered blocker item are named in one paragraph (the report's 7.1)
+#: or one line (``prr gate``), not a row or line each
+SAME_ITEM_SUBJECTS = 20
+
+
+def fold_same_item(items, limit: int = SAME_ITEM_SUBJECTS) -> tuple[list, dict[str, list]]:
+    """Open blocker items as the report's 7.1 and ``prr gate`` list them: ``(the items listed one by one,
+    {item id: its items})``, where an item nobody answered (no answer, no proposal) for more than ``limit``
+    subjects (an import: every component owes it) is one entry naming its subjects."""
+    same: dict[str, list] = {}
+    for it in items:
+        if getattr(it, "answer", None) is None and getattr(it, "proposal", None) is None \
+                and getattr(it, "subject", None) is not None:
+            same.setdefault(it.item_id, []).append(it)
+    grouped = {k: v for k, v in same.items() if len(v) > limit}
+    said = {it.key for v in grouped.values() for it in v}
+    return [it for it in items if getattr(it, "key", None) not in said], grouped
+
+
+def generic_question(template, item_id: str, fallback: str) -> str:
+    """An item's question with its placeholders as X (a component or journey) or A and B (a dependency's
+    ends): "Request rate ... of X are collected."."""
+    q = next((ti.question for ti in getattr(template, "items", ()) if ti.id == item_id), None) or fallback
+    for k, v in (("{name}", "X"), ("{source}", "A"), ("{target}", "B"), ("{consumer}", "A"), ("{from}", "B")):
+        q = q.replace(k, v)
+    return q
+
+
+GROUP_WHAT = {"component": "components (X)", "dependency": "dependencies (A → B)", "journey": "journeys (X)"}
+
+
 def no_figures(row: dict) -> bool:
     """An availability estimate with not one figure under it (100 % only because nothing is stated)."""
     return not row.get("top_consumers") and (row.get("estimate") is None or row["estimate"] >= 100.0)

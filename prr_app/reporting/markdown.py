@@ -336,7 +336,21 @@ def _checklist_details(a: Assessment, cl) -> list[str]:
         L += ["### 7.3 Orphaned answers (kept in the review, not counted)", ""]
         L += _table(["Answer to", "Answer", "Why it does not count"], [
             [md(o.key), md(_words(o.answer.status)), md(o.reason)] for o in orphans])
+    if hasattr(cl, "waived_blockers"):
+        from prr_app.checklist.evaluate import blockers_to_check
+
+        check = blockers_to_check(cl)
+        if check:
+            L += [f"### 7.4 {TO_CHECK_HEADING}", ""]
+            L += _table(["Item", "Applies to", "Answer", "How it was answered"], [
+                [md(it.question), md(it.subject_label or "the review"), md(_words(it.status)), md(text)]
+                for it, text in check])
     return L
+
+
+#: the heading of 7.4 (Markdown and PDF)
+TO_CHECK_HEADING = ("Blockers passed without being shown met (not blocking: answered not applicable, or met "
+                    "without evidence)")
 
 
 CSV_COLUMNS = ["title", "description", "severity", "score", "likelihood", "impact", "owner", "due date", "status",

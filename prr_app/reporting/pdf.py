@@ -1466,14 +1466,9 @@ class _Builder(TableBuilder):
         self.heading(a.blockers_heading(), 1, "7.1")
         # an item nobody answered for many subjects (an import: every component owes it) is one
         # paragraph naming its subjects, not a row each repeating the question
-        same: dict[str, list] = {}
-        for it in blocking:
-            if getattr(it, "answer", None) is None and getattr(it, "proposal", None) is None \
-                    and getattr(it, "subject", None) is not None:
-                same.setdefault(it.item_id, []).append(it)
-        grouped = {k: v for k, v in same.items() if len(v) > SAME_ROWS}
-        said = {id(it) for items in grouped.values() for it in items}
-        blocking = [it for it in blocking if id(it) not in said]
+        from prr_app.reporting.assessment import GROUP_WHAT, fold_same_item, generic_question
+
+        blocking, grouped = fold_same_item(blocking, SAME_ROWS)
         if blocking:
             rows = []
             for it in blocking:
@@ -1488,16 +1483,14 @@ class _Builder(TableBuilder):
                        [0.36, 0.16, 0.1, 0.12, 0.1, 0.16])
         elif not grouped:
             self.para("None.")
-        questions = {ti.id: ti.question for ti in getattr(tmpl, "items", ())}
         for item_id, items in grouped.items():
             per = items[0].per
-            q = questions.get(item_id) or items[0].question
-            q = q.replace("{name}", "X").replace("{source}", "A").replace("{target}", "B")
-            what = {"component": "components (X)", "dependency": "dependencies (A → B)", "journey": "journeys (X)"}
-            self.name_paras(f"“{q}” is an unanswered blocker for {len(items)} {what.get(per, per + 's')}, with no "
+            q = generic_question(tmpl, item_id, items[0].question)
+            self.name_paras(f"“{q}” is an unanswered blocker for {len(items)} {GROUP_WHAT.get(per, per + 's')}, with no "
                             "owner yet:", [it.subject_label or it.subject for it in items])
         self._proposals(cl)
         self._orphans(cl)
+        self._to_check(cl)
 
     def _proposals(self, cl) -> None:
         """7.2: answers proposed from the imported files, not counted until a reviewer confirms them (issue 21)."""
@@ -1528,6 +1521,22 @@ class _Builder(TableBuilder):
         self.table(["Answer to", "Answer", "Why it does not count"], rows, [0.34, 0.12, 0.54])
         if len(orphans) > limit:
             self.para(f"... and {len(orphans) - limit} more (prr checklist REVIEW lists them all).")
+
+    def _to_check(self, cl) -> None:
+        """7.4: required blockers passed without being shown met (answered not applicable, or met or partly
+        with no evidence): not blocking, named with who answered, when and why, for the lead to check."""
+        from prr_app.checklist.evaluate import blockers_to_check
+        from prr_app.reporting.markdown import TO_CHECK_HEADING
+
+        if not hasattr(cl, "waived_blockers"):
+            return
+        check = blockers_to_check(cl)
+        if not check:
+            return
+        self.heading(TO_CHECK_HEADING, 1, "7.4")
+        rows = [[self.cell(it.question), self.cell(it.subject_label or "the review"), self.cell(words(it.status)),
+                 self.cell(text)] for it, text in check]
+        self.table(["Item", "Applies to", "Answer", "How it was answered"], rows, [0.36, 0.14, 0.12, 0.38])
 
     # -- appendix --------------------------------------------------------------------
     def appendix(self):
