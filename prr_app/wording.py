@@ -25,14 +25,15 @@ def open_blockers(verdict: dict) -> tuple[int, int, int]:
 
 def launch_blockers(verdict: dict) -> str:
     """The one way every face says how many launch blockers are open, and of what kind:
-    "23 launch blockers open: 11 risks, 2 checklist items not met, 10 unanswered"."""
+    "26 launch blockers open: 14 risks, 2 checklist items not met in full, 10 unanswered" (not met in
+    full: answered not met, or partly, which a reader of "not met" alone took for a reviewer's "no")."""
     risks, not_met, unanswered = open_blockers(verdict)
     total = risks + not_met + unanswered
     if not total:
         return "no launch blocker open"
     parts = [count(risks, "risk")] if risks else []
     if not_met:
-        parts.append(f"{count(not_met, 'checklist item')} not met")
+        parts.append(f"{count(not_met, 'checklist item')} not met in full")
     if unanswered:
         parts.append(f"{unanswered} unanswered" if not_met else f"{count(unanswered, 'checklist item')} unanswered")
     return f"{count(total, 'launch blocker')} open: " + ", ".join(parts)
@@ -60,11 +61,12 @@ def answer_state(s: dict) -> str:
 def launch_blockers_answered(verdict: dict, partly: int) -> str:
     """:func:`launch_blockers`, then how many of the blocker items it counts as not met are answered
     partly (``partly``), so that the sentence is true of them: "26 launch blockers open: 14 risks,
-    2 checklist items not met, 10 unanswered (the 2 not met are answered partly)"."""
+    2 checklist items not met in full, 10 unanswered (both answered partly)"."""
     text = launch_blockers(verdict)
     _risks, not_met, _unanswered = open_blockers(verdict)
     if partly <= 0 or not not_met:
         return text
     if partly >= not_met:
-        return text + (" (answered partly)" if not_met == 1 else f" (the {not_met} not met are answered partly)")
-    return text + f" ({partly} of the {not_met} not met {'is' if partly == 1 else 'are'} answered partly)"
+        return text + (" (answered partly)" if not_met == 1 else " (both answered partly)" if not_met == 2
+                       else f" (all {not_met} answered partly)")
+    return text + f" ({partly} of the {not_met} answered partly)"

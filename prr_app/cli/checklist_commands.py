@@ -199,7 +199,7 @@ def cmd_checklist(args) -> int:
         out.append(f"warning: {w}")
     out.append(f"score {_pct(ov.score).strip()} (severity-weighted, required items)   answered {ov.answered}/{ov.total}"
                f"   required answered {ov.required_answered}/{ov.required}   open blockers {len(res.open_blockers)}"
-               f" ({len(res.blocking_items)} not met, {len(res.unanswered_blockers)} unanswered)")
+               f" ({len(res.blocking_items)} not met in full, {len(res.unanswered_blockers)} unanswered)")
     out.append("")
     out.append(f"  {'category':<40} {'answered':>9} {'met':>4} {'partly':>6} {'not met':>7} {'n/a':>4} {'score':>7} {'blockers':>8}")
     for c in res.categories:
