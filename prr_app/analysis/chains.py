@@ -16,6 +16,14 @@ components inside one large cycle must not cost a walk of the cycle each:
   target towards the seeds inside the down set, preferring steps that leave
   the current strongly connected component; ``networkx.shortest_path`` takes
   over where the walk gets stuck.
+
+A user-facing component that is a member of a redundancy group counts as down when its group
+is (docs/analysis.md, section 1), without being down itself: when the target is a member of
+such a group that the failure took down but is not user-facing itself (a group that needs
+every member, one of which failed), the chain goes on through the group to a user-facing
+member, so that it ends where the failure reaches users (``c2``, ``g0``, ``c5``: c2's failure
+takes down g0, which serves c5), or, if one of the group's user-facing members is down itself,
+it is walked to that member instead.
 """
 from __future__ import annotations
 
@@ -24,7 +32,7 @@ from bisect import bisect_left
 import networkx as nx
 
 from prr_app.analysis.blast import BlastRadius, Scenario
-from prr_app.analysis.compiled import CompiledGraph
+from prr_app.analysis.compiled import CompiledGraph, mask_of
 
 #: A chain longer than CHAIN_HEAD + CHAIN_TAIL steps is written as its first CHAIN_HEAD and its last
 #: CHAIN_TAIL steps (with its length): inside a cycle of thousands of components the chains of its
@@ -39,6 +47,14 @@ def prefixed(prefix: str, steps: tuple[str, ...], length: int) -> tuple[tuple[st
     if len(steps) == length:
         return _listed((prefix, *steps)), length + 1
     return (prefix, *steps[:CHAIN_HEAD - 1], *steps[CHAIN_HEAD:]), length + 1
+
+
+def group_down(graph: CompiledGraph, sc: Scenario, gi: int) -> bool:
+    """Does the scenario leave redundancy group ``gi`` with fewer than ``min_up`` members up? (A group
+    that needs every member is expanded into plain edges: one member down takes it down.)"""
+    if graph.groups[gi].threshold == 1:
+        return any((sc.down >> m) & 1 for m in graph.groups[gi].members)
+    return gi in sc.fired
 
 
 def _listed(steps: list) -> list:
@@ -65,9 +81,13 @@ class Chains:
         # component -> its dependents furthest upstream first, and their condensation numbers negated
         self._upstream_first: dict[int, tuple[list[int], list[int]]] = {}
         self._nexts: dict[int, dict[int, int]] = {}  # target -> component -> the next step towards it
+        self._uf_mask: int | None = None  # the user-facing components (bitset), when first needed
+        self._journey_entries: tuple[set[int], set[int]] | None = None  # (component entries, group entries)
 
     def ids(self, sc: Scenario, seeds: set[int], target: int, lowest: bool = False) -> tuple[list[str], int]:
-        """The chain from a seed of ``sc`` to ``target`` as component ids, seed first, and its
+        """The chain from a seed of ``sc`` to ``target`` as component ids, seed first (on through a
+        redundancy group to a user-facing member when ``target`` is a member of it that is not
+        user-facing: the group's id, then the member's; see the module's docstring), and its
         length: the whole chain, or its first :data:`CHAIN_HEAD` and last :data:`CHAIN_TAIL`
         steps when it is longer than both.
 
@@ -76,11 +96,81 @@ class Chains:
         reaches a component exactly when it is the lowest target that reaches it, a lookup in
         :attr:`lowest` instead of a test on a bitset as wide as the graph (the same chain)."""
         ids = self.g.ids
+        via = None
+        if not lowest and self.g.member_of[target]:
+            target, via = self._served_through(sc, target)
         if sc.fired:
             path = self._through_groups(sc, seeds, target)
-            return tuple([ids[i] for i in _listed(path)]), len(path)
-        listed, length = self._forwards(seeds, target, lowest and self.lowest is not None)
-        return tuple([ids[i] for i in listed]), length
+            listed, length = _listed(path), len(path)
+        else:
+            listed, length = self._forwards(seeds, target, lowest and self.lowest is not None)
+        names = [ids[i] for i in listed]
+        if via is not None:  # on through the group that serves a user-facing member
+            gi, member = via
+            extra = [self.g.groups[gi].id, ids[member]]
+            if len(names) == length:
+                names = _listed(names + extra)
+            else:
+                names = names[:CHAIN_HEAD] + (names[CHAIN_HEAD:] + extra)[-CHAIN_TAIL:]
+            length += len(extra)
+        return tuple(names), length
+
+    # -- a target served through a redundancy group ---------------------------------------
+    def _served_through(self, sc: Scenario, target: int) -> tuple[int, tuple[int, int] | None]:
+        """Where the chain to ``target`` (a member of a redundancy group) ends: ``(target, None)``
+        when ``target`` is user-facing or stands for a journey that goes down (an entry, or a member
+        of an entry group that is down); else, when it is a member of a group that is down and has
+        a user-facing member: the lowest such member that is down itself, as the new target, or,
+        if none is, ``(target, (group, its lowest user-facing member))``, the steps after it."""
+        uf = self._user_facing()
+        if (uf >> target) & 1:
+            return target, None
+        comp_entries, group_entries = self._entries()
+        if target in comp_entries:
+            return target, None
+        g = self.g
+        down_groups = [gi for gi in g.member_of[target] if group_down(g, sc, gi)]
+        if any(gi in group_entries for gi in down_groups):
+            return target, None
+        via = None
+        for gi in down_groups:
+            members = [m for m in g.groups[gi].members if (uf >> m) & 1]
+            if not members:
+                continue
+            solo = [m for m in members if (sc.down >> m) & 1]
+            if solo:
+                return min(solo), None
+            if via is None:
+                via = (gi, min(members))
+        return target, via
+
+    def _user_facing(self) -> int:
+        """The user-facing components as a bitset: those marked, else the entry points the
+        analysis takes (``engine.default_entry_points``)."""
+        if self._uf_mask is None:
+            g = self.g
+            comps = g.review.components
+            marked = [i for i, cid in enumerate(g.ids) if comps[cid].user_facing]
+            if not marked:
+                from prr_app.analysis.engine import default_entry_points  # engine imports this module
+
+                marked = default_entry_points(g)
+            self._uf_mask = mask_of(marked, g.n)
+        return self._uf_mask
+
+    def _entries(self) -> tuple[set[int], set[int]]:
+        """The journeys' entries: components (indices) and redundancy groups (indices)."""
+        if self._journey_entries is None:
+            g = self.g
+            comps, groups = set(), set()
+            for j in g.review.journeys.values():
+                for e in j.entry:
+                    if e in g.index:
+                        comps.add(g.index[e])
+                    elif e in g.group_index:
+                        groups.add(g.group_index[e])
+            self._journey_entries = (comps, groups)
+        return self._journey_entries
 
     # -- with a redundancy group down: backwards from the target ---------------------------
     def _through_groups(self, sc: Scenario, seeds: set[int], target: int) -> list[int]:

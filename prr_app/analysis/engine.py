@@ -340,7 +340,12 @@ def analyze(review: Review, *, seed: int = 0, detail: bool = False, today: str |
     risks = register.build(spofs, comp_scen, dom_scen, common=common, availability=availability,
                            cascading=cascading, evidence=evidence)
     for s in spofs:
-        s["severity"] = register.severity_of(s["risk_id"])
+        # the SPOF's own figures: its risk's may be higher (an SLO folded into it) or overridden
+        own = register.spof_figures(s["risk_id"])
+        if s["element_type"] == "instance":
+            s["severity"] = own and own[3]
+        elif own is not None:
+            s["likelihood"], s["impact"], s["score"], s["severity"] = own
     # in the order of their risks in the register (docs/analysis.md, "Ranking"), each component's
     # instance entries after it
     rank = {r["id"]: r["rank"] for r in risks}
@@ -663,6 +668,9 @@ def _spof_entry(ctx: Context, chains: Chains, sc: Scenario, element: str, etype:
         **ctx.hits(sc),
         "chain": chain,
         "chain_length": length,
+        "likelihood": None,
+        "impact": None,
+        "score": None,
         "severity": None,
         "risk_id": risk_id,
     }

@@ -409,3 +409,43 @@ def evidence_gap_risk(f: dict) -> dict:
                            "(and run at least two replicas)" if f["extractor"] == "k8s.pdb" else
                            "Give it a readiness probe that fails while it cannot serve and a separate, cheaper "
                            "liveness probe that checks only the process")}
+
+
+def journeys_without_entries(review) -> list[dict]:
+    """Journeys with no entry component or group (deleting a journey's only entry leaves one so): nothing
+    says where users come in, so no failure can take them down and their SLO is never checked. The
+    analysis cannot judge them: a finding each (``model:journey-without-entry:<id>``), which blocks
+    the launch when the journey is critical (docs/analysis.md, "Journeys without entries")."""
+    out = []
+    for jid in sorted(review.journeys):
+        j = review.journeys[jid]
+        if j.entry:
+            continue
+        name = j.name or jid
+        out.append({"id": f"model:journey-without-entry:{jid}", "type": "journey-without-entry", "journey": jid,
+                    "name": name, "critical": bool(j.critical), "slo": j.slo,
+                    "detail": f"{'critical journey' if j.critical else 'journey'} {name} cannot be judged: "
+                              "no entry components"})
+    return out
+
+
+def journey_without_entry_risk(f: dict) -> dict:
+    """The register entry of a :func:`journeys_without_entries` finding (``RiskRegister.add``'s
+    keywords but the id and the category, ``model``): launch-blocking when the journey is critical."""
+    jid, name = f["journey"], f["name"]
+    slo = f" and its SLO ({f['slo']:g} %) is never checked" if f["slo"] is not None else ""
+    return {
+        "title": f["detail"],
+        "description": (f"{f['detail']}: the journey names no component or redundancy group where users come in, "
+                        f"so no failure is seen to take it down{slo}. Its single points of failure and its "
+                        "availability are missing from this analysis"),
+        "likelihood": 3, "impact": 5 if f["critical"] else 3,
+        "inputs": ["likelihood 3: what the journey needs is not known to the analysis",
+                   f"impact {5 if f['critical'] else 3}: " + ("a critical journey" if f["critical"]
+                                                               else "a journey that is not critical")],
+        "components": [], "mitigation": f"Set the entry components (or redundancy group) of journey {name} "
+                                        f"in the inspector, or delete the journey if users no longer take it",
+        "blocking": f["critical"],
+        "blocking_reason": f"critical journey {jid} has no entry components" if f["critical"] else "",
+        "fix": "define-journeys", "journeys": [jid],
+    }

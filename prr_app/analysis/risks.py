@@ -27,7 +27,7 @@ import networkx as nx
 from prr_app.analysis.compiled import DEP_ID, DEP_KIND, ThinDiGraph
 from prr_app.analysis.chains import CHAIN_HEAD
 from prr_app.analysis.quorum import is_quorum, quorum_fix, quorum_fix_text
-from prr_app.analysis.findings import evidence_gap_risk
+from prr_app.analysis.findings import evidence_gap_risk, journey_without_entry_risk, journeys_without_entries
 from prr_app.model.entities import CLIENT, dependency_id
 from prr_app.wording import listed
 
@@ -370,6 +370,50 @@ def policy_requires(policy, disruption: str, domain_kind: str | None = None) -> 
     return DOMAIN_DISRUPTION.get(domain_kind, "component") in survive
 
 
+#: the recovery time of a component that states no recovery mechanism (``recovery: none``): it
+#: exceeds every RTO
+_NEVER = float("inf")
+
+
+def _objectives(minutes: Mapping) -> dict:
+    """The policy's RTOs or RPOs (``rto_minutes`` / ``rpo_minutes``) that are numbers."""
+    return {t: m for t, m in (minutes or {}).items() if isinstance(m, (int, float)) and not isinstance(m, bool)}
+
+
+def _recovery_time(comp) -> tuple[float | None, str]:
+    """How long ``comp`` takes to recover, and where that figure comes from, in words: a stated
+    ``recovery: none`` never recovers (:data:`_NEVER`); else ``failover_minutes``; else, for a manual
+    recovery, its own ``rto_minutes`` (the best it promises); else not known (None)."""
+    if comp.recovery == "none":
+        return _NEVER, "it states no recovery mechanism (recovery: none)"
+    took = comp.failover_minutes
+    if took is not None:
+        return took, f"its {'manual ' if comp.recovery == 'manual' else ''}failover takes {took:g} min"
+    if comp.recovery == "manual" and comp.rto_minutes is not None:
+        return comp.rto_minutes, f"it recovers manually, in {comp.rto_minutes:g} min at best (its RTO)"
+    return None, ""
+
+
+def _data_loss(comp, review) -> tuple[float | None, str]:
+    """How much data (minutes of writes) ``comp`` can lose when it fails, and where that figure comes
+    from, in words: its ``rpo_minutes``; its ``backup_interval_minutes`` when no RPO is stated, or when
+    the backups are further apart than its RPO and no standby covers the loss (recovery not automatic,
+    no redundancy group): its recovery is then a restore from the last backup. None: neither stated."""
+    rpo, every = comp.rpo_minutes, comp.backup_interval_minutes
+    if every is not None and (rpo is None or every > rpo):
+        standby = comp.recovery == "automatic" or any(comp.id in grp.members for grp in review.groups.values())
+        if rpo is None:
+            return every, f"a restore from its backups, taken every {every:g} min, loses up to {every:g} min of data " \
+                          "(no RPO stated)"
+        if not standby:
+            return every, (f"a restore from its backups, taken every {every:g} min with no standby to fail over to "
+                           f"(recovery not automatic, no redundancy group), loses up to {every:g} min of data (its "
+                           f"stated RPO is {rpo:g} min)")
+    if rpo is not None:
+        return rpo, f"its RPO is {rpo:g} min"
+    return None, ""
+
+
 class RiskRegister:
     def __init__(self, ctx, today: str):
         self.ctx = ctx
@@ -385,6 +429,7 @@ class RiskRegister:
         self._mit_by_risk: dict[str, list] | None = None
         self._decided: set[str] = set()  # risks the reviewer's decisions were applied to
         self._reach: dict[str, tuple] = {}  # SPOF risk id -> reach_key
+        self._own: dict[str, tuple] = {}  # SPOF risk id -> its own figures (spof_figures)
         self._required: dict[tuple, bool] = {}  # (disruption, domain kind) -> policy_requires
         # a domain SPOF's common-cause findings folded into it: risk id -> (components, how many)
         self._folded: dict[str, tuple[set[str], list[int], list[str]]] = {}  # ... and the findings' ids
@@ -494,9 +539,11 @@ class RiskRegister:
     def resolve(self, rid: str) -> str:
         return self.aliases.get(rid, rid)
 
-    def severity_of(self, rid: str) -> str | None:
-        r = self.risks.get(self.resolve(rid))
-        return r.severity if r else None
+    def spof_figures(self, rid: str) -> tuple[int, int, int, str] | None:
+        """(likelihood, impact, score, severity) of the SPOF whose risk is ``rid`` (or an alias of it),
+        its own: as its risk was computed, before an SLO folded into it or a reviewer's override
+        (docs/analysis.md: a SPOF entry's severity is its own; its risk's may differ)."""
+        return self._own.get(self.resolve(rid))
 
     def _fold(self, root: Risk, other: Risk) -> None:
         """One fix resolves both: ``other`` becomes a cause listed on ``root``."""
@@ -538,6 +585,8 @@ class RiskRegister:
         self._missing_slos(availability)
         self._cascades(cascading, comp_scen)
         self._recovery_gaps(comp_scen)
+        for f in journeys_without_entries(self.review):  # not judged at all: a critical one blocks the launch
+            self.add(f["id"], category="model", **journey_without_entry_risk(f))
         for rid, (folded, n_folded, fids) in self._folded.items():
             risk = self.risks.get(rid)
             if risk is None:
@@ -585,6 +634,8 @@ class RiskRegister:
             else:
                 c = g.index[s["element"]]
                 self._component_spof(s, c, comp_scen[c], s["element"] in instance_of)
+            r = self.risks[rid]
+            self._own[rid] = (r.likelihood, r.impact, r.score, r.severity)
 
     def _evidence_gap(self, f: dict, comp_scen) -> None:
         """A risk from readiness evidence (issue 21): a missing disruption budget or probes, weighed by
@@ -656,7 +707,9 @@ class RiskRegister:
         im, ii, critical, n_critical, hit = self._facts(sc)
         im, ii = _own_gaps(im, ii, comp)
         chain = tuple(s["chain"][:8])  # a prefix: the chain is built lazily
-        dependent = chain[1] if len(chain) > 1 else None
+        # the component that calls cid, the chain's next step: not a redundancy group the chain goes on
+        # through to a user-facing member (cid is a member of it, and nothing calls cid there)
+        dependent = chain[1] if len(chain) > 1 and chain[1] in self.review.components else None
         journeys = s["journeys"]
         external = is_external(comp)
         if CLIENT in comp.tags:  # on users' devices: what fails for everyone at once is a release
@@ -866,6 +919,7 @@ class RiskRegister:
             components=key + list(s["user_facing_down"]), domains=[did], mitigation=mit,
             blocking=blocking, blocking_reason=why, policy_required=required, fix=fix,
             fix_component=fix_comp, disruptions=[dom.kind], journeys=sorted(s["journeys"]),
+            chain=s["chain"][:8],  # a prefix, as a component SPOF's
         )
 
     def _spread_steps(self, d: int, key: list[str], sib: str | None) -> str:
@@ -956,22 +1010,71 @@ class RiskRegister:
                      fix_component=cid, disruptions=[dom.kind],
                      policy_required=policy_requires(self.policy, "domain", dom.kind))
             return
-        # redundancy group members that fail together
+        self._group_common_cause(f, comp_scen, dom_scen)
+
+    def _group_common_cause(self, f, comp_scen, dom_scen) -> None:
+        """A redundancy group whose members fail together, through a failure domain or a shared hard
+        dependency (its causes). A cause that is already a SPOF (``spof:domain:<id>``,
+        ``spof:component:<dependency>``) is that SPOF's risk, judged there against the policy: when
+        every cause is one, the finding folds into the worst of them (docs/analysis.md, "One root
+        cause, one line"); else it stands, judged on the causes no SPOF holds: its figures are its
+        worst cause's (the highest score, a disruption the policy requires surviving first), its
+        ``disruptions`` theirs."""
+        g, review = self.g, self.review
         members = f["components"]
-        worst_imp, worst_inputs, lk, li = 0, (), 3, ()
+        causes = []  # (required, score, impact, likelihood, inputs, disruption, scenario, its SPOF's risk)
         for did in f.get("domains", []):
-            sc = dom_scen[g.domain_index[did]]
-            im, ii = self.impact_of(sc)
-            if im > worst_imp:
-                worst_imp, worst_inputs = im, ii
-                lk, li = self.domain_likelihood(g.domain_index[did])
+            d = g.domain_index[did]
+            im, ii = self.impact_of(dom_scen[d])
+            lk, li = self.domain_likelihood(d)
+            kind = review.domains[did].kind
+            causes.append((self._requires("domain", kind), lk * im, im, lk, li + ii, kind, dom_scen[d],
+                           self.risks.get(f"spof:domain:{did}")))
         for dep in f.get("shared_dependencies", []):
             c = g.index[dep]
-            sc = comp_scen[c]
-            im, ii = self.impact_of(sc, c)
-            if im > worst_imp:
-                worst_imp, worst_inputs = im, ii
-                lk, li = self.component_likelihood(c)
+            im, ii = self.impact_of(comp_scen[c], c)
+            lk, li = self.component_likelihood(c)
+            causes.append((self._requires("component"), lk * im, im, lk, li + ii, "component", comp_scen[c],
+                           self.risks.get(f"spof:component:{dep}")))
+        worst = lambda xs: max(xs, key=lambda x: (x[0], x[1], x[2]))  # noqa: E731
+        spof_causes = [x for x in causes if x[7] is not None]
+        standing = [x for x in causes if x[7] is None]
+        advice = self._group_advice(f)
+        if spof_causes and not standing:
+            # every cause is already a SPOF: the finding is those risks; it folds into the worst one,
+            # whose mitigation adds the group's own advice, and the others name it in their inputs
+            root = max(spof_causes, key=lambda x: (x[7].score, x[7].impact, x[7].policy_required, x[7].id))[7]
+            folded, _n, fids = self._folded.setdefault(root.id, (set(), [0], []))
+            fids.append(f["id"])
+            folded.update(members)
+            for x in spof_causes:
+                x[7].inputs += (f"common cause: {f['detail']}"
+                                + ("" if x[7] is root else f" (folded into {root.id})"),)
+            root.mitigation += f"; for redundancy group {f['group']}: {advice}"
+            return
+        journeys = ()
+        if standing:
+            required, _score, im, lk, inputs, _k, sc, _r = worst(standing)
+            journeys = sorted(self.ctx.hits(sc)["journeys"])
+        else:  # no cause named (not expected): a component failure's likelihood, the least impact
+            required, im, lk, inputs = self._requires("component"), 1, 3, ()
+        if spof_causes:
+            inputs += ("already single points of failure, each judged in its own risk: "
+                       + _list([x[7].id for x in spof_causes], 4),)
+        self.add(
+            f["id"], category="common-cause",
+            title=f"redundancy group {f['group']} is not independent",
+            description=f["detail"], likelihood=lk, impact=im,
+            inputs=inputs + ("finding: redundancy-group-common-cause",),
+            components=members + f.get("shared_dependencies", []), domains=f.get("domains", []),
+            mitigation="To make the redundancy real, " + advice, blocking=False,
+            fix="zone-spread" if f.get("domains") else "independent-deployment", fix_component=members[0],
+            disruptions=sorted({x[5] for x in standing}), policy_required=required, journeys=journeys,
+        )
+
+    def _group_advice(self, f: dict) -> str:
+        """What makes the redundancy of the group of common-cause finding ``f`` real, in words."""
+        review = self.review
         parts = []
         ways = f.get("domain_ways") or ()
         # a domain that holds enough members: place them apart; one that reaches members through a
@@ -979,10 +1082,10 @@ class RiskRegister:
         colocated = [w["domain"] for w in ways if not w["through"]] if ways else list(f.get("domains", []))
         if colocated:
             parts.append(f"place the members of {f['group']} in different "
-                         + "/".join(sorted({self.review.domains[d].kind for d in colocated}))
+                         + "/".join(sorted({review.domains[d].kind for d in colocated}))
                          + f"s (now {', '.join(colocated[:3])} can take down enough of them)")
         for w in [w for w in ways if w["through"]][:2]:
-            dk = self.review.domains[w["domain"]].kind
+            dk = review.domains[w["domain"]].kind
             via = list(w["via"]) or ["a dependency"]
             parts.append(f"run {_list(via, 3)} outside {dk} {w['domain']} too, or give the members a fallback for "
                          f"{'it' if len(via) == 1 else 'them'} ({dk} {w['domain']} takes down "
@@ -991,15 +1094,7 @@ class RiskRegister:
         if f.get("shared_dependencies"):
             parts.append(f"give each member its own {', '.join(f['shared_dependencies'][:3])} "
                          "(or a fallback for it)")
-        self.add(
-            f["id"], category="common-cause",
-            title=f"redundancy group {f['group']} is not independent",
-            description=f["detail"], likelihood=lk, impact=worst_imp or 1,
-            inputs=li + worst_inputs + ("finding: redundancy-group-common-cause",),
-            components=members + f.get("shared_dependencies", []), domains=f.get("domains", []),
-            mitigation="To make the redundancy real, " + " and ".join(parts), blocking=False,
-            fix="zone-spread" if f.get("domains") else "independent-deployment", fix_component=members[0],
-        )
+        return " and ".join(parts)
 
     def _label(self, target_type: str, tgt: str) -> str:
         if target_type == "journey":
@@ -1315,15 +1410,19 @@ class RiskRegister:
 
     # -- the reviewer's decisions ---------------------------------------------
     def _recovery_gaps(self, comp_scen) -> None:
-        """``recovery:rto:<component>``: a component whose recovery takes longer than the policy's RTO for
-        a disruption the policy requires surviving and that takes it down (docs/analysis.md, section 8).
-        Its recovery time: ``failover_minutes``, else, for a manual recovery, its own ``rto_minutes`` (the
-        best it promises). A disruption takes it down: its own failure (component), one instance when it
-        needs every instance (instance), a failure domain in which it loses too many instances (the
-        domain's kind, or the policy's type for it)."""
+        """``recovery:rto:<component>`` and ``recovery:rpo:<component>``: a component whose recovery takes
+        longer than the policy's RTO, or that can lose more data than the policy's RPO, for a disruption
+        the policy requires surviving and that takes it down (docs/analysis.md, section 7).
+        Its recovery time (:func:`_recovery_time`): ``failover_minutes``, else, for a manual recovery,
+        its own ``rto_minutes`` (the best it promises); a stated ``recovery: none`` exceeds every RTO.
+        Its data loss (:func:`_data_loss`): its ``rpo_minutes``, or the backup interval when that is
+        longer and no standby covers it. A disruption takes it down: its own failure (component), one
+        instance when it needs every instance (instance), a failure domain in which it loses too many
+        instances (the domain's kind, or the policy's type for it)."""
         policy = self.policy
-        rtos = {t: m for t, m in (policy.rto_minutes or {}).items() if isinstance(m, (int, float))}
-        if not rtos:
+        rtos = _objectives(policy.rto_minutes)
+        rpos = _objectives(policy.rpo_minutes)
+        if not rtos and not rpos:
             return
         g, review = self.g, self.review
         doms_of: dict[int, list[int]] = {}
@@ -1332,50 +1431,83 @@ class RiskRegister:
                 doms_of.setdefault(c, []).append(d)
         for c, cid in enumerate(g.ids):
             comp = review.components[cid]
-            took = comp.failover_minutes
-            how = (f"its {'manual ' if comp.recovery == 'manual' else ''}failover takes {took:g} min"
-                   if took is not None else "")
-            if took is None and comp.recovery == "manual" and comp.rto_minutes is not None:
-                took, how = comp.rto_minutes, f"it recovers manually, in {comp.rto_minutes:g} min at best (its RTO)"
-            if took is None:
-                continue
-            # (policy type, its RTO, the failure that takes it down, likelihood and its inputs)
-            gaps = []
-            if "component" in rtos and "component" in policy.survive and took > rtos["component"]:
-                gaps.append(("component", rtos["component"], f"a failure of {cid}", *self.component_likelihood(c)))
-            if ("instance" in rtos and "instance" in policy.survive and took > rtos["instance"]
-                    and g.replicas[c] - 1 < g.min_healthy[c]):
-                gaps.append(("instance", rtos["instance"], f"one instance of {cid} failing",
-                             *_instance_likelihood(comp, g.replicas[c], g.min_healthy[c])))
-            for d in doms_of.get(c, ()):
-                dk = review.domains[g.domain_ids[d]].kind
-                term = dk if dk in rtos else DOMAIN_DISRUPTION.get(dk, "component")
-                if term in rtos and policy_requires(policy, "domain", dk) and took > rtos[term] \
-                        and not any(x[0] == term for x in gaps):
-                    gaps.append((term, rtos[term], f"{dk} {g.domain_ids[d]} failing", *self.domain_likelihood(d)))
-            if not gaps:
-                continue
-            strict = min(gaps, key=lambda x: (x[1], x[0]))
-            lk = max(x[3] for x in gaps)
-            li = next(x[4] for x in gaps if x[3] == lk)
-            im, ii = self.impact_of(comp_scen[c], c)
-            which = "; ".join(f"{t} failures, {m:g} min ({why} takes it down)" for t, m, why, _l, _i in gaps)
-            stateful = comp.kind in STATEFUL_KINDS
-            self.add(
-                f"recovery:rto:{cid}", category="availability",
-                title=f"recovery of {cid} ({took:g} min) exceeds the policy's RTO ({strict[0]} {strict[1]:g} min)",
-                description=(f"{cid}: {how}, longer than the recovery time objective the resilience policy sets "
-                             f"for {which}"),
-                likelihood=lk, impact=im,
-                inputs=li + ii + tuple(f"policy: {t} RTO {m:g} min, recovery {took:g} min" for t, m, *_r in gaps),
-                components=[cid], blocking=False, fix="standby-failover" if stateful else "second-instance",
-                fix_component=cid, disruptions=sorted({x[0] for x in gaps}),
-                mitigation=(f"Bring the recovery of {cid} under {strict[1]:g} min: "
-                            + ("a standby with automatic failover, tested" if stateful
-                               else "automatic recovery (restart, failover), tested")
-                            + f"; or keep its failure from taking users down (redundancy, a fallback), or agree on a "
-                            f"longer RTO in the policy"),
-            )
+            if rtos:
+                took, how = _recovery_time(comp)
+                if took is not None:
+                    gaps = self._objective_gaps(c, comp, rtos, took, doms_of.get(c, ()))
+                    if gaps:
+                        self._recovery_risk("rto", c, comp, took, how, gaps, comp_scen)
+            if rpos:
+                lost, how = _data_loss(comp, review)
+                if lost is not None:
+                    gaps = self._objective_gaps(c, comp, rpos, lost, doms_of.get(c, ()))
+                    if gaps:
+                        self._recovery_risk("rpo", c, comp, lost, how, gaps, comp_scen)
+
+    def _objective_gaps(self, c: int, comp, objectives: dict, value: float, doms) -> list[tuple]:
+        """The disruptions the policy requires surviving that take component ``c`` down and whose
+        objective (RTO or RPO, ``objectives``) ``value`` exceeds: (policy type, its objective, the
+        failure that takes it down, likelihood, its inputs)."""
+        g, review, policy = self.g, self.review, self.policy
+        cid = comp.id
+        gaps = []
+        if "component" in objectives and "component" in policy.survive and value > objectives["component"]:
+            gaps.append(("component", objectives["component"], f"a failure of {cid}", *self.component_likelihood(c)))
+        if ("instance" in objectives and "instance" in policy.survive and value > objectives["instance"]
+                and g.replicas[c] - 1 < g.min_healthy[c]):
+            gaps.append(("instance", objectives["instance"], f"one instance of {cid} failing",
+                         *_instance_likelihood(comp, g.replicas[c], g.min_healthy[c])))
+        for d in doms:
+            dk = review.domains[g.domain_ids[d]].kind
+            term = dk if dk in objectives else DOMAIN_DISRUPTION.get(dk, "component")
+            if term in objectives and policy_requires(policy, "domain", dk) and value > objectives[term] \
+                    and not any(x[0] == term for x in gaps):
+                gaps.append((term, objectives[term], f"{dk} {g.domain_ids[d]} failing", *self.domain_likelihood(d)))
+        return gaps
+
+    def _recovery_risk(self, what: str, c: int, comp, value: float, how: str, gaps: list[tuple], comp_scen) -> None:
+        """The risk ``recovery:<what>:<component>`` (``what``: "rto" or "rpo") of the objective ``gaps``
+        (:meth:`_objective_gaps`) that the component's recovery time or data loss ``value`` exceeds
+        (``how``: where that figure comes from, in words)."""
+        cid = comp.id
+        strict = min(gaps, key=lambda x: (x[1], x[0]))
+        lk = max(x[3] for x in gaps)
+        li = next(x[4] for x in gaps if x[3] == lk)
+        sc = comp_scen[c]
+        im, ii = self.impact_of(sc, c)
+        which = "; ".join(f"{t} failures, {m:g} min ({why} takes it down)" for t, m, why, _l, _i in gaps)
+        stateful = comp.kind in STATEFUL_KINDS
+        stated = "none" if value == _NEVER else f"{value:g} min"
+        if what == "rto":
+            title = (f"{cid} has no recovery mechanism: it cannot meet the policy's RTO ({strict[0]} {strict[1]:g} min)"
+                     if value == _NEVER else
+                     f"recovery of {cid} ({stated}) exceeds the policy's RTO ({strict[0]} {strict[1]:g} min)")
+            objective = "recovery time objective"
+            mit = (f"Bring the recovery of {cid} under {strict[1]:g} min: "
+                   + ("a standby with automatic failover, tested" if stateful
+                      else "automatic recovery (restart, failover), tested")
+                   + "; or keep its failure from taking users down (redundancy, a fallback), or agree on a "
+                   "longer RTO in the policy")
+            fix = "standby-failover" if stateful else "second-instance"
+            longer = "longer than"
+        else:
+            title = f"data loss of {cid} (up to {stated}) exceeds the policy's RPO ({strict[0]} {strict[1]:g} min)"
+            objective = "recovery point objective"
+            mit = (f"Bring the data {cid} can lose under {strict[1]:g} min: backups (or continuous archiving, "
+                   f"point-in-time recovery) at least every {strict[1]:g} min, restores tested"
+                   + (", and a standby that replicates continuously" if stateful else "")
+                   + "; or agree on a longer RPO in the policy")
+            fix = "standby-failover" if stateful else "second-instance"
+            longer = "more than"
+        self.add(
+            f"recovery:{what}:{cid}", category="availability", title=title,
+            description=f"{cid}: {how}, {longer} the {objective} the resilience policy sets for {which}",
+            likelihood=lk, impact=im,
+            inputs=li + ii + tuple(f"policy: {t} {what.upper()} {m:g} min, "
+                                   f"{'recovery' if what == 'rto' else 'data loss'} {stated}" for t, m, *_r in gaps),
+            components=[cid], blocking=False, fix=fix, fix_component=cid, disruptions=sorted({x[0] for x in gaps}),
+            mitigation=mit, journeys=sorted(self.ctx.hits(sc)["journeys"]),
+        )
 
     def _mitigations_by_risk(self) -> dict[str, list]:
         if self._mit_by_risk is None:
@@ -1621,11 +1753,15 @@ def verdict(risks: list[Risk], checklist: dict | None, review, assumptions: list
     guessed = any(a["id"] == "entry-points-default" for a in assumptions)
     facing = ("an entry point (none is marked user-facing: the entry points, guessed from the graph, are "
               "judged as tier-1 user-facing)") if guessed else "a tier-1 user-facing component"
+    launch = review.meta.target_launch or None
     if "spof" in by_kind:
         rs = by_kind["spof"]
+        # a SPOF accepted, but not past the launch, is not "unaccepted": the sentence says until when
+        accepted = any(r.get("accepted") for r in rs)
         causes.append(f"{len(rs)} single point{'s' if len(rs) != 1 else ''} of failure that the resilience policy "
                       f"requires surviving take{'s' if len(rs) == 1 else ''} down a critical journey or {facing}, "
-                      f"unmitigated and unaccepted: {_titles(rs)}.")
+                      + ("unmitigated and not accepted past the launch" if accepted else "unmitigated and unaccepted")
+                      + f": {_titles(rs, launch, blocking=True)}.")
     if "slo" in by_kind:
         # the SLOs themselves, where folded into the risk of the one fix that resolves them too
         slos = []
@@ -1638,15 +1774,20 @@ def verdict(risks: list[Risk], checklist: dict | None, review, assumptions: list
         causes.append(f"{len(slos)} SLO{'s are' if len(slos) != 1 else ' is'} not attainable by design: "
                       f"{_list(slos, 3)}.")
     if "slo-missing" in by_kind:
+        # only what the rule judged: the tier-1 components and critical journeys its reason names, not
+        # every element the risk's title lists
+        r = by_kind["slo-missing"][0]
+        judged = r["blocking_reason"].partition(": ")[2] or r["title"]
         causes.append(f"{'An entry point (guessed)' if guessed else 'A tier-1 user-facing component'} or journey "
-                      f"has no SLO: {by_kind['slo-missing'][0]['title']}.")
+                      f"has no SLO: {judged}{_acceptance_note(r, launch)}.")
     if "reviewer" in by_kind:
         rs = by_kind["reviewer"]
         causes.append(f"{len(rs)} reviewer-entered or reviewer-marked risk{'s' if len(rs) != 1 else ''} "
-                      f"block{'s' if len(rs) == 1 else ''} launch: {_titles(rs)}.")
+                      f"block{'s' if len(rs) == 1 else ''} launch: {_titles(rs, launch, blocking=True)}.")
     if "other" in by_kind:
         rs = by_kind["other"]
-        causes.append(f"{len(rs)} other launch-blocking risk{'s' if len(rs) != 1 else ''}: {_titles(rs)}.")
+        causes.append(f"{len(rs)} other launch-blocking risk{'s' if len(rs) != 1 else ''}: "
+                      f"{_titles(rs, launch, blocking=True)}.")
     if not_met:
         names = [_short_item(x) for x in check.get("blocking_items", [])]
         causes.append(f"{not_met} blocker checklist item{'s are' if not_met != 1 else ' is'} not met"
@@ -1691,9 +1832,27 @@ def verdict(risks: list[Risk], checklist: dict | None, review, assumptions: list
     }
 
 
-def _titles(rs: list[dict]) -> str:
-    """The first three risks' titles, then how many more."""
-    return _list([r["title"] for r in rs], 3)
+def _titles(rs: list[dict], launch: str | None = None, *, blocking: bool = False) -> str:
+    """The first three risks' titles, then how many more; ``blocking``: they are launch blockers, and
+    each title says why an acceptance of it does not count (:func:`_acceptance_note`; ``launch``: the
+    target launch date)."""
+    if not blocking:
+        return _list([r["title"] for r in rs], 3)
+    return _list([r["title"] + _acceptance_note(r, launch) for r in rs[:3]], 3, len(rs))
+
+
+def _acceptance_note(r: Mapping, launch: str | None) -> str:
+    """Why the acceptance of a launch-blocking risk does not count, in words ("" without one): it
+    ends before the target launch ``launch``, or it expired."""
+    acc = r.get("accepted")
+    if not acc:
+        return ""
+    if r.get("acceptance_expired"):
+        return f" (its acceptance expired on {acc.get('until')})"
+    if r.get("acceptance_before_launch"):
+        return (f" (accepted only until {acc.get('until')}, before launch"
+                + (f" on {launch})" if launch else ")"))
+    return ""
 
 
 def _beyond_policy(high: list) -> str:

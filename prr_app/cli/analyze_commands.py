@@ -132,9 +132,11 @@ def summary_lines(a, *, top: int = 10, detail: bool = False) -> list[str]:
         launch_blockers(v)[0].upper() + launch_blockers(v)[1:],
     ]
 
-    extra = s["spofs"] - s["spof_elements"]
+    # the components that also fail on one instance (each has one entry per instance)
+    extra = len({sp["component"] for sp in a.spofs if sp["element_type"] == "instance"})
     out += ["", f"SINGLE POINTS OF FAILURE ({s['spof_elements']}"
-                + (f"; {extra} of them also fail on one instance, listed as 'instance'" if extra else "") + ")"]
+                + (f"; {extra} of them also fail{'s' if extra == 1 else ''} on one instance, listed as 'instance'"
+                   if extra else "") + ")"]
     if not a.spofs:
         out.append("  none: no single element takes down a user-facing component or journey")
     shown: set[tuple[str, str]] = set()
@@ -193,6 +195,9 @@ def summary_lines(a, *, top: int = 10, detail: bool = False) -> list[str]:
     for r in a.risks[:top]:
         flag = " BLOCKING" if r["launch_blocking"] else ""
         status = "" if r["status"] == "open" else f" [{r['status']}]"
+        if r["launch_blocking"] and r["status"] == "accepted" and r.get("acceptance_before_launch"):
+            # accepted, and blocking all the same: the acceptance ends before the target launch
+            status = f" [accepted only until {r['accepted']['until']}, before launch]"
         out.append(f"  {r['rank']:>3}. [{r['severity']:8} {r['likelihood']}x{r['impact']}={r['score']:>2}]{flag}{status} "
                    f"{r['title']}  ({r['id']})")
         out.append(f"       mitigation: {r['mitigation']}")

@@ -163,8 +163,18 @@ def cmd_validate(args) -> int:
 
 
 def summary_lines(review) -> list[str]:
+    """The review's counts as recorded, without analysing it: the risks the reviewers entered, the
+    decisions recorded on the analysis' risks (those about an element no longer in the review are
+    stale) and the mitigations; the risks the analysis finds are ``prr analyze``'s."""
+    from prr_app.review.edits import subject_gone
+
     m = review.meta
-    open_risks = sum(1 for r in review.risks.values() if r.status == "open")
+    manual = [r for r in review.risks.values() if r.origin != "computed"]
+    open_manual = sum(1 for r in manual if r.status == "open")
+    decisions = [rid for rid, r in review.risks.items() if r.origin == "computed"]
+    stale = sum(1 for rid in decisions if subject_gone(review, rid))
+    stale_mits = sum(1 for x in review.mitigations.values()
+                     if x.risks and all(subject_gone(review, rid) for rid in x.risks))
     answered = sum(1 for a in review.answers.values() if a.status != "unanswered")
     lines = [
         f"system: {m.system_name}",
@@ -177,8 +187,12 @@ def summary_lines(review) -> list[str]:
         f"failure domains: {len(review.domains)}",
         f"journeys: {len(review.journeys)}",
         f"checklist answers: {answered}",
-        f"open risks: {open_risks} (of {len(review.risks)} recorded)",
-        f"mitigations: {len(review.mitigations)}",
+        f"open risks: {open_manual} of {len(manual)} entered by reviewers (the risks the analysis finds: "
+        "prr analyze)",
+        f"decisions on the analysis' risks: {len(decisions)}"
+        + (f" ({stale} stale: on risks about elements no longer in the review)" if stale else ""),
+        f"mitigations: {len(review.mitigations)}"
+        + (f" ({stale_mits} on risks about elements no longer in the review)" if stale_mits else ""),
     ]
     return [sanitize(line) for line in lines]
 

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from prr_app.model.dates import is_date
 from prr_app.model.entities import (
     DISRUPTION_TYPES,
     AnswerStatus,
@@ -76,11 +77,7 @@ def make_id(text: str) -> str:
 
 
 def _is_date(value: str) -> bool:
-    try:
-        _dt.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        return False
-    return len(value) == 10
+    return is_date(value)
 
 
 def _is_timestamp(value: str) -> bool:
@@ -257,6 +254,17 @@ def validate(review: Review) -> list[Problem]:
             c.add(
                 f"{p}.min_healthy",
                 f"needs {comp.min_healthy} healthy instances but has only {comp.replicas} replicas",
+            )
+        elif (
+            isinstance(comp.min_healthy, int)
+            and not isinstance(comp.min_healthy, bool)
+            and comp.replicas is None
+            and comp.min_healthy > 1
+        ):  # an unstated replica count is taken as 1 instance, which can never give k > 1 healthy ones
+            c.add(
+                f"{p}.min_healthy",
+                f"needs {comp.min_healthy} healthy instances but the replica count is not stated "
+                f"(taken as 1): state replicas (at least {comp.min_healthy}) or lower min_healthy",
             )
         # repeats are meaningful: instances go round-robin over the list
         c.refs(f"{p}.placement", comp.placement, review.domains, "failure domain", repeats=True)
@@ -440,7 +448,7 @@ def _component_ok_unguarded(comp, domains, kinds, recoveries) -> bool:
     replicas, k = comp.replicas, comp.min_healthy
     if not (_whole(comp.tier, 1, 3) and _whole(replicas, 1, 100000) and _whole(k, 1, None)):
         return False
-    if k is not None and replicas is not None and k > replicas:
+    if k is not None and k > (1 if replicas is None else replicas):  # unstated replicas: 1 instance
         return False
     for d in comp.placement:
         if d not in domains:

@@ -346,17 +346,23 @@ class Assessment:
             if rid in rows:
                 if s["element_type"] == "instance":
                     rows[rid]["instances"] += 1
+                elif rows[rid]["score"] is None and s.get("score") is not None:  # the component's own figures
+                    rows[rid].update({k: s[k] for k in ("severity", "likelihood", "impact", "score")})
                 continue
             risk = self.risk(rid) or {}
+            # the SPOF's own figures (docs/analysis.md): what a fold or an override made of its risk is the
+            # register's (an SLO folded in read as "5x5=25" for a component computed 3x5); an instance entry
+            # has none: its component's entry, else the risk's
+            own = s if s.get("score") is not None else risk
             element = s.get("component", s["element"]) if s["element_type"] == "instance" else s["element"]
             rows[rid] = {
                 "risk_id": rid,
                 "element": element,
                 "disruption": "component" if s["element_type"] == "instance" else s["disruption"],
-                "severity": risk.get("severity") or s.get("severity") or "",
-                "likelihood": risk.get("likelihood"),
-                "impact": risk.get("impact"),
-                "score": risk.get("score"),
+                "severity": own.get("severity") or s.get("severity") or "",
+                "likelihood": own.get("likelihood"),
+                "impact": own.get("impact"),
+                "score": own.get("score"),
                 "launch_blocking": bool(risk.get("launch_blocking")),
                 "accepted": risk.get("accepted"),
                 "journeys": s["journeys"],

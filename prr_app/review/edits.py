@@ -23,6 +23,7 @@ import datetime as _dt
 from dataclasses import dataclass, fields, replace
 from typing import Any, Iterable
 
+from prr_app.model.dates import is_date
 from prr_app.model.entities import (
     DISRUPTION_TYPES, Acceptance, Component, Dependency, FailureDomain, Journey, Mitigation, Position, RedundancyGroup,
     Review, Risk,
@@ -201,6 +202,12 @@ def delete(review: Review, ids: Iterable[str]) -> list[Change]:
     groups, its place in journeys and in the risks that name it with it (the references
     are updated, so nothing dangles; a group left with no member is deleted too); a deleted domain is removed from placements and its
     children move up to its parent. A deleted journey is removed; nothing refers to one.
+
+    The reviewer's decisions on the analysis' risks about a deleted element (``spof:component:<id>``...:
+    an override, an acceptance, a say on launch blocking, mitigations) are kept, not deleted with it:
+    what a reviewer wrote is never dropped silently. Its risk leaves the register, so they no longer
+    apply and the analysis lists them as stale decisions; :func:`references` names them first, and
+    they apply again if an element of that id comes back (undo, a re-import).
     """
     ids = set(ids)
     # a redundancy group left without a member goes too (an empty group is no review: select all and
@@ -259,10 +266,88 @@ def delete(review: Review, ids: Iterable[str]) -> list[Change]:
     return out
 
 
-def references(review: Review, ids: Iterable[str]) -> list[str]:
-    """What else names ``ids`` and would be updated by :func:`delete`, for the user to see first."""
+#: The computed risk ids that are about one element of the review, by prefix, and the collection of that
+#: element: what the analysis makes them from (``prr_app/analysis/risks.py`` and ``findings.py``; the list
+#: in docs/analysis.md, section 7). The element's id is the rest of the risk id, colons and all (an id
+#: may hold ':'). ``evidence:<extractor>:<component>`` is read by :func:`risk_subject` itself.
+RISK_SUBJECTS = (
+    ("spof:component:", "components"), ("spof:instance:", "components"), ("spof:domain:", "domains"),
+    ("common-cause:replicas:", "components"), ("common-cause:placement:", "components"),
+    ("common-cause:group:", "groups"),
+    ("slo:journey:", "journeys"), ("slo:component:", "components"),
+    ("cascade:chain:", "components"), ("cascade:retries:", "components"), ("cascade:no-timeout:", "components"),
+    ("cascade:fan-in:", "components"),
+    ("recovery:rto:", "components"), ("recovery:rpo:", "components"),
+    ("model:journey-without-entry:", "journeys"),
+)
+
+
+def risk_subject(risk_id: str) -> tuple[str, str] | None:
+    """``(collection, id)`` of the element a computed risk id is about (``spof:component:carts-db``:
+    ``("components", "carts-db")``), or None for a risk about no one element (``slo:missing``,
+    ``cascade:no-timeout``, ``model:no-journeys``) or an id the analysis does not make."""
+    for prefix, coll in RISK_SUBJECTS:
+        if risk_id.startswith(prefix) and len(risk_id) > len(prefix):
+            return coll, risk_id[len(prefix):]
+    if risk_id.startswith("evidence:"):
+        _extractor, sep, cid = risk_id[len("evidence:"):].partition(":")  # extractors have no ':'
+        if sep and cid:
+            return "components", cid
+    return None
+
+
+def subject_gone(review: Review, risk_id: str) -> bool:
+    """Is ``risk_id`` a computed risk about an element the review no longer has (deleted, renamed)?
+    Its recorded decisions then no longer apply (the analysis lists them as stale decisions)."""
+    subject = risk_subject(risk_id)
+    return subject is not None and subject[1] not in getattr(review, subject[0])
+
+
+def decisions_on(review: Review, ids: Iterable[str]) -> list[str]:
+    """The reviewer's decisions recorded on computed risks about the elements ``ids`` (an override,
+    an acceptance, a say on launch blocking, an owner, mitigations), one line per risk, for the user
+    to see before deleting them. :func:`delete` keeps them: with the element its risk leaves the
+    register, and they are listed as stale decisions (``prr analyze``), back in force if an element
+    of that id returns (undo, a re-import)."""
     ids = set(ids)
+    mits: dict[str, list] = {}
+    for m in review.mitigations.values():
+        for rid in m.risks:
+            mits.setdefault(rid, []).append(m)
     out = []
+    for rid in sorted(set(review.risks) | set(mits)):
+        subject = risk_subject(rid)
+        if subject is None or subject[1] not in ids:
+            continue
+        r = review.risks.get(rid)
+        if r is not None and r.origin != "computed":
+            continue
+        what = []
+        if r is not None:
+            if r.override_likelihood is not None or r.override_impact is not None:
+                what.append("an override")
+            if r.acceptance is not None:
+                what.append(f"an acceptance by {r.acceptance.by}")
+            if r.launch_blocking is not None:
+                what.append("marked launch-blocking" if r.launch_blocking else "marked not launch-blocking")
+            if r.owner:
+                what.append(f"owner {r.owner}")
+            if r.status not in ("open", "accepted"):
+                what.append(f"status {r.status}")
+        for m in sorted(mits.get(rid, []), key=lambda m: m.id):
+            detail = ", ".join(x for x in (m.owner and f"owner {m.owner}", m.due and f"due {m.due}", m.status) if x)
+            what.append(f"mitigation '{m.title or m.id}' ({detail})")
+        if what:  # (the app's status bar shows the first lines after "Deleted; updated:")
+            out.append(f"decisions on risk {rid} kept as stale decisions while {subject[1]} is gone: "
+                       + "; ".join(what))
+    return out
+
+
+def references(review: Review, ids: Iterable[str]) -> list[str]:
+    """What else names ``ids`` and would be updated by :func:`delete`, for the user to see first,
+    and, first, the reviewer's decisions on risks about them that delete keeps (:func:`decisions_on`)."""
+    ids = set(ids)
+    out = decisions_on(review, ids)
     for rid, r in review.risks.items():
         hit = sorted(set(r.components) & ids)
         if hit:
@@ -302,11 +387,7 @@ def _risk_change(review: Review, rec: Risk) -> Change:
 def _check_date(value: str | None, what: str) -> str | None:
     if not value:
         return None
-    try:
-        _dt.date.fromisoformat(value)
-    except ValueError:
-        raise EditRefused(f"'{what}' is a date like 2025-12-31, not {value!r}") from None
-    if len(value) != 10:
+    if not is_date(value):
         raise EditRefused(f"'{what}' is a date like 2025-12-31, not {value!r}")
     return value
 
