@@ -141,10 +141,10 @@ def test_a_plan_answers_only_items_of_the_checklist_as_checklist_answer_does(tmp
     write_json(_ws(), tmp_path / "ws.json")
     code, out, err = _run(capsys, "plan", str(tmp_path / "ws.json"), "--answer", "cap.load-tset-peak=met")
     assert code == 2 and out == ""
-    assert err.strip().endswith("$.changes[0]: no checklist item 'cap.load-tset-peak' in template prr-default 2.0 "
+    assert err.strip().endswith("$.changes[0]: no checklist item 'cap.load-tset-peak' in template prr-default 2.1 "
                                 "for this review; did you mean cap.load-test-peak?")
     code, _, err2 = _run(capsys, "checklist-answer", str(tmp_path / "ws.json"), "cap.load-tset-peak", "--status", "met")
-    assert code == 2 and "no checklist item 'cap.load-tset-peak' in template prr-default 2.0 for this review; " \
+    assert code == 2 and "no checklist item 'cap.load-tset-peak' in template prr-default 2.1 for this review; " \
                           "did you mean cap.load-test-peak?" in err2
     # an item the review has, answered or not, and one of a component the plan adds
     ws = _ws()

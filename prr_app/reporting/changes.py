@@ -54,18 +54,83 @@ def _risk(r: dict) -> str:
             + (", launch blocker" if r["launch_blocking"] else ""))
 
 
+def decision_state(s: dict) -> str:
+    """A reviewer's risk or decision in words: who accepted it, when, until when and why; a score
+    override; the launch-blocking decision; its owner (``diff``'s ``model.risk_states``)."""
+    parts = [f"{s['title']}" if s.get("title") else ""]
+    acc = s.get("acceptance")
+    if acc:
+        parts.append(f"accepted by {acc['by']} on {acc['at']}"
+                     + (f" until {acc['until']}" if acc.get("until") else " (no end date)")
+                     + (f": {acc['reason']}" if acc.get("reason") else ""))
+    elif s.get("status"):
+        parts.append(s["status"])
+    ov = s.get("override")
+    if ov:
+        parts.append("score set to " + ", ".join(f"{k} {ov[k]}" for k in ("likelihood", "impact") if k in ov)
+                     + (f" ({ov['reason']})" if ov.get("reason") else ""))
+    if "launch_blocking" in s:
+        parts.append(("launch blocker" if s["launch_blocking"] else "not a launch blocker")
+                     + (f" ({s['launch_blocking_reason']})" if s.get("launch_blocking_reason") else ""))
+    if s.get("owner"):
+        parts.append(f"owner {s['owner']}")
+    return "; ".join(p for p in parts if p)
+
+
+def mitigation_state(s: dict) -> str:
+    """A mitigation in words: what, owner, due date, status, effort, the risks it is for
+    (``diff``'s ``model.mitigation_states``)."""
+    who = ", ".join(x for x in (s.get("owner") and f"owner {s['owner']}", s.get("due") and f"due {s['due']}") if x)
+    parts = [s.get("title", ""), who or "no owner, no due date", s.get("status", ""),
+             s.get("effort") and f"effort {s['effort']}", s.get("risks") and "for " + ", ".join(s["risks"])]
+    return "; ".join(p for p in parts if p)
+
+
+#: Rows the verdict turns on come first in the report (the table has a cap): the reviewer's decisions
+#: and mitigations, the resilience policy, checklist answers, launch blockers and attainable SLOs
+_VERDICT_SECTIONS = ("Resilience policy", "Reviewer's risk or decision", "Mitigation", "Checklist answer")
+
+
 def change_rows(d: dict) -> list[tuple[str, str, str, str]]:
-    """``(section, mark, subject, what)`` for every change of a diff document, in changelog order:
-    the model (by collection), then SPOFs, availability and risks."""
+    """``(section, mark, subject, what)`` for every change of a diff document: what the verdict turns
+    on first (the reviewer's decisions and mitigations, the resilience policy, checklist answers, risks
+    that block the launch or stopped blocking it, SLOs that became attainable or not), then the rest;
+    each part in changelog order: the model (by collection), then SPOFs, availability and risks."""
+    rows = _all_rows(d)
+    v = d["analysis"]["verdict"]
+    blockers = set(v["blockers_added"]) | set(v["blockers_removed"])
+    first = [hot or r[0] in _VERDICT_SECTIONS or (r[0] == "Risk" and r[2] in blockers) for r, hot in rows]
+    return [r for (r, _), f in zip(rows, first) if f] + [r for (r, _), f in zip(rows, first) if not f]
+
+
+def _all_rows(d: dict) -> list[tuple[tuple[str, str, str, str], bool]]:
+    """Every row in changelog order, with whether it is verdict-relevant beyond its section."""
+    out: list[tuple[tuple[str, str, str, str], bool]] = []
+    rows = _rows(d)
+    a = d["analysis"]
+    hot = {x["id"] for x in a["risks"]["rescored"]
+           if {"launch_blocking", "status"} & set(x["changes"])}
+    hot |= {f"{x['target_type']} {x['target']}" for x in a["availability"]["changed"] if x["attainability_changed"]}
+    hot |= {x["id"] for k in ("new", "resolved", "split", "separated") for x in a["risks"].get(k, [])
+            if x["launch_blocking"]}
+    for r in rows:
+        out.append((r, r[0] in ("Risk", "Availability") and r[2] in hot))
+    return out
+
+
+def _rows(d: dict) -> list[tuple[str, str, str, str]]:
     m, a = d["model"], d["analysis"]
     rows: list[tuple[str, str, str, str]] = []
     if m["review"]:
         rows.append(("Review", "changed", "header", _fields(m["review"])))
     rows += [("Resilience policy", "changed", p["term"], _policy(p)) for p in m.get("policy", [])]
     states = m.get("answer_states", {})
+    words = {"answers": (states, answer_state), "risks": (m.get("risk_states", {}), decision_state),
+             "mitigations": (m.get("mitigation_states", {}), mitigation_state)}
     for key, title in _COLLECTION_TITLES[1:]:
         c = m[key]
-        state = (lambda i: answer_state(states[i]) if key == "answers" and i in states else "")
+        st, say = words.get(key, ({}, None))
+        state = (lambda i: say(st[i]) if i in st else "")
         rows += [(title, "added", i, state(i)) for i in c["added"]]
         rows += [(title, "removed", i, state(i) and f"was {state(i)}") for i in c["removed"]]
         rows += [(title, "changed", ch["id"], _fields(ch["fields"])) for ch in c["changed"]]
@@ -95,6 +160,11 @@ def change_rows(d: dict) -> list[tuple[str, str, str, str]]:
     by_score = (lambda x: (-x["score"], x["id"]))
     rows += [("Risk", "new", x["id"], f"{x['title']} ({_risk(x)})") for x in sorted(r["new"], key=by_score)]
     rows += [("Risk", "resolved", x["id"], f"{x['title']} (was {_risk(x)})") for x in sorted(r["resolved"], key=by_score)]
+    rows += [("Risk", "split", x["id"], f"{x['title']} (was {_risk(x)}): what it held is {len(x['into'])} risks "
+              f"of their own now ({', '.join(x['into'])})" + (f"; cleared: {', '.join(x['gone'])}" if x["gone"] else ""))
+             for x in sorted(r.get("split", []), key=by_score)]
+    rows += [("Risk", "separated", x["id"], f"{x['title']} ({_risk(x)}), was part of {x['was_in']}")
+             for x in sorted(r.get("separated", []), key=by_score)]
     for x in r["rescored"]:
         parts = []
         for k, c in x["changes"].items():
@@ -106,6 +176,13 @@ def change_rows(d: dict) -> list[tuple[str, str, str, str]]:
             else:
                 parts.append(f"{k.replace('_', ' ')} {_v(c['old'])} → {_v(c['new'])}")
         why = x["why"]
+        acc = (why.get("accepted") or {}).get("new")
+        if isinstance(acc, dict) and acc.get("by"):
+            parts.append(decision_state({"acceptance": acc}))
+        elif "accepted" in why:
+            parts.append("acceptance withdrawn")
+        if "acceptance_expired" in why and why["acceptance_expired"]["new"]:
+            parts.append("its acceptance expired")
         because = why["inputs_added"][:2]
         if because:
             parts.append("because: " + "; ".join(because))
@@ -166,8 +243,11 @@ def _summary_rows(d: dict) -> list[tuple[str, str]]:
     if new or fixed:
         out.append(("Single points of failure", f"{new} new, {fixed} fixed"))
     r = a["risks"]
-    if r["new"] or r["resolved"] or r["rescored"]:
-        out.append(("Risks", f"{len(r['new'])} new, {len(r['resolved'])} resolved, {len(r['rescored'])} rescored"))
+    if r["new"] or r["resolved"] or r["rescored"] or r.get("split") or r.get("separated"):
+        apart = (f", {len(r.get('split', []))} split into {len(r.get('separated', []))} of their own"
+                 if r.get("split") or r.get("separated") else "")
+        out.append(("Risks", f"{len(r['new'])} new, {len(r['resolved'])} resolved, {len(r['rescored'])} rescored"
+                    + apart))
     return out
 
 
@@ -212,6 +292,11 @@ def _risk_rows(res: dict) -> list[dict]:
 def _outcome(r: dict) -> str:
     """A risk's outcome in words: a separated one says which risk held it today."""
     return f"separated from {r['was_in']}" if r.get("was_in") else r["outcome"]
+
+
+def _due(c: dict) -> str:
+    """A plan change's due date, marked when it is already past (the plan's ``today``)."""
+    return "—" if not c["due"] else c["due"] + (" (overdue)" if c.get("overdue") else "")
 
 
 def _state(x: dict | None) -> str:
@@ -272,7 +357,7 @@ def _pdf_plan(b, res: dict) -> None:
         shown = res["changes"][:ROW_LIMIT]
         b.table(["#", "Change", "Effort", "Owner", "Due", "For"],
                 [[b.short(i), b.cell(c["change"]), b.short(c["effort"]), b.cell(c["owner"] or "—"),
-                  b.short(c["due"] or "—"), b.cell(c["reason"] or ", ".join(c["mitigations"]) or "—")]
+                  b.cell(_due(c)), b.cell(c["reason"] or ", ".join(c["mitigations"]) or "—")]
                  for i, c in enumerate(shown, 1)],
                 [0.05, 0.41, 0.09, 0.14, 0.11, 0.20])
         _more(b, len(res["changes"]) - len(shown), "changes", "prr plan --json")
@@ -332,7 +417,7 @@ def _md_plan(md, res: dict) -> list[str]:
         L += [""]
     if res["changes"]:
         L += _md_table(["#", "Change", "Effort", "Owner", "Due", "For"],
-                       [[str(i), md(c["change"]), md(c["effort"]), md(c["owner"] or "—"), md(c["due"] or "—"),
+                       [[str(i), md(c["change"]), md(c["effort"]), md(c["owner"] or "—"), md(_due(c)),
                          md(c["reason"] or ", ".join(c["mitigations"]) or "—")]
                         for i, c in enumerate(res["changes"][:ROW_LIMIT], 1)])
         if len(res["changes"]) > ROW_LIMIT:

@@ -24,6 +24,7 @@ import dataclasses
 from typing import Any
 
 from prr_app.model.entities import DISRUPTION_TYPES, Review
+from prr_app.reporting.changes import decision_state, mitigation_state
 from prr_app.wording import answer_state, policy_change
 
 #: Version of the diff document; bumped when a key changes meaning.
@@ -135,15 +136,78 @@ def _answer_state(a) -> dict:
     return out
 
 
+def _meta_in_force(a, b):
+    """The two headers with the checklist template in force: a review that records none uses the
+    default template, so it says the same as one that records the default (answering an item writes
+    the template it was answered against into the review; that is no change of template)."""
+    if bool(a.checklist_template) == bool(b.checklist_template):
+        return a, b
+    from prr_app.checklist.template import DEFAULT_TEMPLATE, load_template
+    from prr_app.errors import PrrError
+
+    try:
+        t = load_template(DEFAULT_TEMPLATE)
+    except PrrError:  # no default installed: what is recorded is all there is to compare
+        return a, b
+    default = {"checklist_template": t.id, "checklist_version": t.version}
+    if not a.checklist_template and not a.checklist_version:
+        a = dataclasses.replace(a, **default)
+    if not b.checklist_template and not b.checklist_version:
+        b = dataclasses.replace(b, **default)
+    return a, b
+
+
+def _decision_state(r) -> dict:
+    """A reviewer's risk or decision added or removed, as the changelog shows it: its status, and who
+    accepted it, when, until when and why; an override of the score; the launch-blocking decision; its owner."""
+    out: dict = {"origin": r.origin, "status": r.status}
+    if r.origin == "manual" and r.title:
+        out["title"] = r.title
+    if r.owner:
+        out["owner"] = r.owner
+    if r.acceptance is not None:
+        acc = r.acceptance
+        out["acceptance"] = {"by": acc.by, "at": acc.at, "reason": acc.reason,
+                             **({"until": acc.until} if acc.until else {})}
+    if r.override_likelihood is not None or r.override_impact is not None:
+        out["override"] = {k: v for k, v in (("likelihood", r.override_likelihood), ("impact", r.override_impact),
+                                             ("reason", r.override_reason)) if v not in (None, "")}
+    if r.launch_blocking is not None:
+        out["launch_blocking"] = r.launch_blocking
+        if r.launch_blocking_reason:
+            out["launch_blocking_reason"] = r.launch_blocking_reason
+    return out
+
+
+def _mitigation_state(m) -> dict:
+    """A mitigation added or removed, as the changelog shows it: owner, due date, status, effort, risks."""
+    out: dict = {"status": m.status}
+    for k in ("title", "owner", "due", "effort"):
+        if getattr(m, k):
+            out[k] = getattr(m, k)
+    if m.risks:
+        out["risks"] = list(m.risks)
+    return out
+
+
 def diff_models(old: Review, new: Review) -> dict:
     """What the reviewer's model says differently: header, resilience policy, elements, answers, risks,
     mitigations. ``answer_states``: the status (owner, due date) of each answer added or removed."""
-    out: dict = {"review": field_changes(old.meta, new.meta), "policy": diff_policy(old, new)}
+    out: dict = {"review": field_changes(*_meta_in_force(old.meta, new.meta)), "policy": diff_policy(old, new)}
     for key, attr in COLLECTIONS:
         out[key] = _collection_diff(getattr(old, attr), getattr(new, attr))
     ans = out["answers"]
     out["answer_states"] = {**{k: _answer_state(old.answers[k]) for k in ans["removed"]},
                             **{k: _answer_state(new.answers[k]) for k in ans["added"]}}
+    # the reviewer's decisions and mitigations added or removed: who accepted, until when, why; who
+    # does a mitigation, by when (present when there are any)
+    for key, attr, state in (("risk_states", "risks", _decision_state), ("mitigation_states", "mitigations",
+                                                                          _mitigation_state)):
+        c = out[attr]
+        states = {**{k: state(getattr(old, attr)[k]) for k in c["removed"]},
+                  **{k: state(getattr(new, attr)[k]) for k in c["added"]}}
+        if states:
+            out[key] = states
     return out
 
 
@@ -296,15 +360,48 @@ def _why(a: dict, b: dict) -> dict:
     return why
 
 
+def risk_lineage(old: list[dict], new: list[dict]) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """How one root cause's risk came apart between two registers (both ``Analysis.to_dict()["risks"]``).
+
+    ``separated``: a risk of ``new`` that was not one of ``old`` but a finding folded into one of its
+    risks (one root cause, one line: its ``aliases``) -> that risk: it stands alone now, it is not new.
+    ``split``: a risk of ``old`` that was the sum of its parts (its aliases are ``<its id>:<part>``)
+    gone from ``new`` while parts of it stand as risks of their own -> those parts: it did not go
+    away, it came apart (the aggregate "no hard call states a timeout", ``cascade:no-timeout``,
+    becomes one risk per component, ``cascade:no-timeout:carts``, once some calls have one). A risk
+    with a root cause of its own (a domain SPOF holding "all replicas of web sit in h1") is resolved
+    when that is fixed, what it held separated. ``prr diff`` and ``prr plan`` read a register change
+    with this one function."""
+    old_ids = {r["id"] for r in old}
+    new_ids = {r["id"] for r in new}
+    folded_into = {alias: r["id"] for r in old for alias in r.get("aliases", ()) if alias not in old_ids}
+    separated = {r["id"]: folded_into[r["id"]] for r in new
+                 if r["id"] not in old_ids and r["id"] in folded_into}
+    split: dict[str, list[str]] = {}
+    for rid, was in separated.items():
+        if was not in new_ids and rid.startswith(was + ":"):
+            split.setdefault(was, []).append(rid)
+    return separated, {k: sorted(v) for k, v in split.items()}
+
+
 def _diff_risks(old: list[dict], new: list[dict]) -> dict:
     a = {r["id"]: r for r in old}
     b = {r["id"]: r for r in new}
+    separated, split = risk_lineage(old, new)
+    folded_now = {alias for r in new for alias in r.get("aliases", ())}
     out: dict = {"new": [], "resolved": [], "rescored": []}
     for rid in sorted(set(a) | set(b)):
         if rid not in a:
-            out["new"].append(_risk_brief(b[rid]))
+            if rid in separated:  # a finding an old risk held, standing alone now: not new
+                out.setdefault("separated", []).append({**_risk_brief(b[rid]), "was_in": separated[rid]})
+            else:
+                out["new"].append(_risk_brief(b[rid]))
         elif rid not in b:
-            out["resolved"].append(_risk_brief(a[rid]))
+            if rid in split:  # it came apart: what it held is still there, one risk each
+                gone = [x for x in a[rid].get("aliases", ()) if x not in b and x not in folded_now]
+                out.setdefault("split", []).append({**_risk_brief(a[rid]), "into": split[rid], "gone": gone})
+            else:
+                out["resolved"].append(_risk_brief(a[rid]))
         else:
             ra, rb = a[rid], b[rid]
             changed = {k: {"old": ra[k], "new": rb[k]} for k in _SCORE_KEYS if ra[k] != rb[k]}
@@ -421,6 +518,8 @@ def counts(d: dict) -> dict:
     out["risks_new"] = len(a["risks"]["new"])
     out["risks_resolved"] = len(a["risks"]["resolved"])
     out["risks_rescored"] = len(a["risks"]["rescored"])
+    out["risks_separated"] = len(a["risks"].get("separated", []))
+    out["risks_split"] = len(a["risks"].get("split", []))
     return out
 
 
@@ -456,6 +555,10 @@ def policy_change_text(p: dict) -> str:
 
 
 answer_state_text = answer_state
+
+#: The states of a reviewer's decision or mitigation added or removed, and their words (shared with the report).
+_STATES = {"risks": "risk_states", "mitigations": "mitigation_states"}
+_STATE_TEXT = {"risks": decision_state, "mitigations": mitigation_state}
 
 
 def checklist_blockers_text(v: dict) -> str | None:
@@ -529,7 +632,11 @@ def diff_lines(d: dict, *, limit: int = 0) -> list[str]:
         c = m[key]
 
         def state(x):
-            return f": {answer_state_text(states[x])}" if key == "answers" and x in states else ""
+            if key == "answers" and x in states:
+                return f": {answer_state_text(states[x])}"
+            if key in ("risks", "mitigations") and x in m.get(_STATES[key], {}):
+                return f": {_STATE_TEXT[key](m[_STATES[key]][x])}"
+            return ""
 
         _section(out, _TITLES[key], [f"  + {x}{state(x)}" for x in c["added"]]
                  + [f"  - {x}{state(x) and ' (was ' + state(x)[2:] + ')'}" for x in c["removed"]]
@@ -586,6 +693,11 @@ def diff_lines(d: dict, *, limit: int = 0) -> list[str]:
     by_score = (lambda x: (-x["score"], x["id"]))
     risks = [f"  + new {_risk_text(x)}" for x in sorted(r["new"], key=by_score)]
     risks += [f"  - resolved {_risk_text(x)}" for x in sorted(r["resolved"], key=by_score)]
+    for x in sorted(r.get("split", []), key=by_score):
+        risks.append(f"  ~ split {_risk_text(x)}: {len(x['into'])} of the findings it held are risks of their own "
+                     f"now ({', '.join(x['into'])})" + (f"; cleared: {', '.join(x['gone'])}" if x["gone"] else ""))
+    risks += [f"  ~ separated {_risk_text(x)}, was part of {x['was_in']}"
+              for x in sorted(r.get("separated", []), key=by_score)]
     for x in r["rescored"]:
         ch = x["changes"]
         lines = [f"  ~ rescored {x['id']}: " + "; ".join(_change_text(k, c) for k, c in ch.items())]

@@ -47,9 +47,11 @@ PLAN_VERSION = 1
 #: Weight of each effort level when plans are compared or searched.
 EFFORT_WEIGHT = {Effort.SMALL.value: 1, Effort.MEDIUM.value: 3, Effort.LARGE.value: 8}
 
-#: Effort assumed for a change that does not say, by operation.
+#: Effort assumed for a change that does not say, by operation: the size docs/analysis.md gives the
+#: mitigation kind it is (a second instance small, a zone spread medium, an independent second large...);
+#: ``complete-mitigation`` takes the mitigation's own effort when it states one (:func:`with_review_defaults`).
 DEFAULT_EFFORT = {
-    "add-replica": "medium", "spread": "medium", "add-domain": "large", "add-fallback": "medium",
+    "add-replica": "small", "spread": "medium", "add-domain": "large", "add-fallback": "medium",
     "set-call": "small", "add-alternative": "large", "add-group-member": "medium", "answer": "medium",
     "complete-mitigation": "medium", "set": "medium",
 }
@@ -562,18 +564,23 @@ def _side(a: dict) -> dict:
 
 def compare_analyses(before: dict, after: dict) -> dict:
     """Initial against residual risk, availability and verdict (both ``Analysis.to_dict()`` documents)."""
+    from prr_app.review.diff import risk_lineage
+
     rb = {r["id"]: r for r in before["risks"]}
     ra = {r["id"]: r for r in after["risks"]}
     # findings folded into a risk today (one root cause, one line): once that root cause is fixed they
-    # stand alone, which the plan does not make
-    folded_into = {alias: r["id"] for r in before["risks"] for alias in r.get("aliases", ())}
+    # stand alone, which the plan does not make; a risk that came apart into them is not resolved
+    separated, split = risk_lineage(before["risks"], after["risks"])
     risks = []
     for rid in list(rb) + [x for x in ra if x not in rb]:
         b, a = _risk_state(rb.get(rid)), _risk_state(ra.get(rid))
         row = {"id": rid, "title": (ra.get(rid) or rb[rid])["title"], "before": b, "after": a,
                "outcome": _outcome(b, a), "owner": (ra.get(rid) or rb[rid]).get("owner", "")}
-        if row["outcome"] == "new" and rid in folded_into:
-            row["outcome"], row["was_in"] = "separated", folded_into[rid]
+        if row["outcome"] == "new" and rid in separated:
+            row["outcome"], row["was_in"] = "separated", separated[rid]
+        elif rid in split:
+            # what it held stands alone (rows of their own, "separated"): part of it fixed, not all
+            row["outcome"] = "reduced"
         risks.append(row)
     av_b = {(x["target_type"], x["target"]): x for x in before["availability"]}
     av_a = {(x["target_type"], x["target"]): x for x in after["availability"]}
@@ -587,13 +594,39 @@ def compare_analyses(before: dict, after: dict) -> dict:
     return {"before": _side(before), "after": _side(after), "risks": risks, "availability": avail}
 
 
+def with_review_defaults(plan: Plan, review: Review) -> Plan:
+    """The plan with what its changes leave unsaid taken from the review's mitigations they name: a
+    ``complete-mitigation`` costs the mitigation's effort and is done by its owner; a change that
+    implements mitigations (``mitigations``) is done by their owner. What a change states is kept."""
+    out = []
+    for c in plan.changes:
+        mids = ([c.args.get("mitigation")] if c.op == "complete-mitigation" else []) + list(c.mitigations)
+        mits = [review.mitigations[m] for m in mids if isinstance(m, str) and m in review.mitigations]
+        effort, owner = c.effort, c.owner
+        if effort is None and c.op == "complete-mitigation" and mits and mits[0].effort in EFFORT_WEIGHT:
+            effort = mits[0].effort
+        if not owner:
+            owner = next((m.owner for m in mits if m.owner), "")
+        out.append(c if (effort, owner) == (c.effort, c.owner) else dataclasses.replace(c, effort=effort, owner=owner))
+    return dataclasses.replace(plan, changes=out)
+
+
+def is_overdue(due: str | None, today: str) -> bool:
+    """A change's due date is past (``today`` ISO): the work is late before it started."""
+    return bool(due) and due < today
+
+
 def evaluate(review: Review, plan: Plan, *, seed: int = 0, today: str | None = None, file: str | None = None,
              before: dict | None = None) -> dict:
-    """The plan's result: what ``prr plan --json`` prints (``schemas/plan.schema.json``, ``result``)."""
+    """The plan's result: what ``prr plan --json`` prints (``schemas/plan.schema.json``, ``result``).
+
+    A change that leaves its effort or owner unsaid takes them from the mitigation it completes or
+    implements (:func:`with_review_defaults`); a change due before ``today`` is marked ``overdue``."""
     from prr_app.review.assess import assess as analyze  # the checklist counts, as in prr analyze
     from prr_app.review.diff import diff
 
     today = today or _dt.date.today().isoformat()
+    plan = with_review_defaults(plan, review)
     after_review = apply_plan(review, plan, file=file)
     if before is None:
         before = analyze(review, seed=seed, today=today).to_dict()
@@ -605,7 +638,8 @@ def evaluate(review: Review, plan: Plan, *, seed: int = 0, today: str | None = N
         "format": "prr-plan-result", "version": PLAN_VERSION,
         "plan": plan.to_dict(),
         "changes": [{"change": c.describe(), "effort": c.effort_level, "owner": c.owner, "due": c.due,
-                     "mitigations": list(c.mitigations), "reason": c.reason} for c in plan.changes],
+                     "mitigations": list(c.mitigations), "reason": c.reason,
+                     **({"overdue": True} if is_overdue(c.due, today) else {})} for c in plan.changes],
         "effort": plan.effort, "owners": owners,
         **compare_analyses(before, after),
         "diff": diff(review, after_review, before, after, old_label="today", new_label=f"with plan {plan.name}"),
@@ -771,7 +805,8 @@ def suggest(review: Review, analysis: dict, *, blocking_only: bool = False) -> l
                                                  "fallback": f"degraded mode without {d.target} (cached or default answer)"},
                                 reason=rid)
                          for d in sorted(review.dependencies.values(), key=lambda d: d.id)
-                         if d.target in consumers and d.kind == DependencyKind.HARD.value and not d.fallback]
+                         if d.target in consumers and d.kind == DependencyKind.HARD.value and not d.fallback
+                         and not _writes_to(review, d)]
             if fallbacks:
                 alts.append(_Bundle(fallbacks))
             if consumers:
@@ -795,7 +830,10 @@ def suggest(review: Review, analysis: dict, *, blocking_only: bool = False) -> l
             for ch in (c for alt in alts for c in _flatten(alt)):
                 # who does the work: the owner of the component it changes, of the caller whose code a
                 # call's fallback or settings are in; else who the analysis names for the fix
-                ch.owner = ch.owner or _doer(review, ch) or r.get("owner", "")
+                # a new shared domain (a second cluster, region) is nobody's component: no team is named
+                # for it (the review records no owner of the whole), rather than the team of one component
+                if ch.op != "add-domain":
+                    ch.owner = ch.owner or _doer(review, ch) or r.get("owner", "")
             out.append((rid, alts))
     not_met = _checklist_blockers(analysis)
     for item in not_met + [i for i in _unanswered_blockers(review, analysis) if i not in not_met]:
@@ -804,6 +842,17 @@ def suggest(review: Review, analysis: dict, *, blocking_only: bool = False) -> l
                                                  effort="medium" if item in not_met else "small",
                                                  reason=f"checklist:{item}")]))
     return out
+
+
+#: Components whose callers store what they send: a cached or default answer does not stand in for them.
+_WRITTEN_TO = ("datastore", "queue")
+
+
+def _writes_to(review: Review, d: Dependency) -> bool:
+    """The call stores something (its target is a datastore or a queue): "a cached or default answer"
+    is no fallback for it, only a way to make an SLO attainable on paper."""
+    t = review.components.get(d.target)
+    return t is not None and t.kind in _WRITTEN_TO
 
 
 def _doer(review: Review, ch: Change) -> str:
@@ -986,24 +1035,88 @@ def shortest_path_to_ready(review: Review, *, seed: int = 0, today: str | None =
         applied, after, changes = run(current())
         rounds += 1
     if not ok(after):
-        # out of reach: keep what clears blockers; drop the changes whose every risk stayed a blocker
+        # out of reach: keep what clears blockers; drop the changes that clear no more of them (their
+        # every risk stayed a blocker, or what they clear another change clears too)
         if after:
             left = _blockers(applied, after)
             trial = [c for c in changes if not set(c.reason.split("; ")) <= left]
             if len(trial) < len(changes):
                 r2, a, kept = run(trial)
-                if a and len(_blockers(r2, a)) <= len(left):
+                if a and _blockers(r2, a) <= left:
                     changes, applied, after = kept, r2, a
-        return _path_result(review, applied, changes, before, after, analyses, reached=False, rounds=rounds)
-    # reverse deletion, most expensive first (domains last: other changes may use them)
-    for ch in sorted(changes, key=lambda c: (c.op == "add-domain", -c.weight)):
-        if ch not in changes:
-            continue  # left out with one dropped before it
-        trial = [c for c in changes if c is not ch]
-        r2, a, kept = run(trial)
-        if ok(a):
-            changes, applied, after = kept, r2, a
+            # what an independent second of a component already fixes, a replica of it or a fallback on
+            # calls to it fixes again: dropped together, in one analysis, when no blocker comes back
+            seconds = {c.args.get("component") for c in changes if c.op == "add-alternative"}
+            trial = [c for c in changes
+                     if not (c.op == "add-replica" and c.args.get("component") in seconds)
+                     and not (c.op == "add-fallback" and str(c.args.get("dependency", "")).split("->")[-1] in seconds)]
+            if len(trial) < len(changes):
+                r2, a, kept = run(trial)
+                if a and _blockers(r2, a) <= _blockers(applied, after):
+                    changes, applied, after = kept, r2, a
+            changes, applied, after, untried = _reverse_delete(
+                changes, applied, after, run, lambda r2, a, cur=None: bool(a) and _blockers(r2, a) <= cur,
+                by_risk=True, tries=out_of_reach_tries(review))
+        else:
+            untried = 0
+        return _path_result(review, applied, changes, before, after, analyses, reached=False, rounds=rounds,
+                            untried=untried)
+    changes, applied, after, _ = _reverse_delete(changes, applied, after, run, lambda r2, a, cur=None: ok(a))
     return _path_result(review, applied, changes, before, after, analyses, reached=True, rounds=rounds)
+
+
+#: When ready is out of reach, how many drops the reverse deletion tries, as a budget of components
+#: and dependencies analysed: each try is a whole analysis (~1 s on the platform example's 181
+#: elements, whose 178 tries took 170 s, 4 now; 40 ms on Online Boutique's 30, 20 tries). The most expensive changes
+#: are tried first; the result says how many were not tried. Counted, not timed: the same plan on
+#: any machine.
+OUT_OF_REACH_BUDGET = 600
+
+
+def out_of_reach_tries(review: Review) -> int:
+    return max(4, OUT_OF_REACH_BUDGET // max(1, len(review.components) + len(review.dependencies)))
+
+
+def _reverse_delete(changes, applied, after, run, good, *, by_risk: bool = False, tries: int | None = None):
+    """Reverse deletion: each change, most expensive first (domains last: other changes may use them),
+    is dropped if ``good(review, analysis, cur=blockers now)`` still holds without it, with the changes
+    that only applied with it. ``by_risk``: first try dropping what was chosen for one risk at once
+    (the changes with the same reason), then change by change. ``tries``: at most so many drops tried;
+    also returns how many changes were left untried."""
+    cur = _blockers(applied, after) if after else set()
+    left = [tries]
+
+    def attempt(drop) -> bool:
+        nonlocal changes, applied, after, cur
+        trial = [c for c in changes if not any(c is d for d in drop)]
+        if len(trial) == len(changes):
+            return False
+        if left[0] is not None:
+            if left[0] <= 0:
+                return False
+            left[0] -= 1
+        r2, a, kept = run(trial)
+        if a and good(r2, a, cur=cur):
+            changes, applied, after = kept, r2, a
+            cur = _blockers(applied, after)
+            return True
+        return False
+
+    if by_risk:
+        units: dict[str, list[Change]] = {}
+        for c in changes:
+            units.setdefault(c.reason, []).append(c)
+        for unit in sorted((u for u in units.values() if len(u) > 1),
+                           key=lambda u: (any(c.op == "add-domain" for c in u), -sum(c.weight for c in u))):
+            attempt([c for c in unit if any(c is x for x in changes)])
+    untried = 0
+    for ch in sorted(changes, key=lambda c: (c.op == "add-domain", -c.weight)):
+        if any(ch is c for c in changes):  # else left out with one dropped before it
+            if left[0] is not None and left[0] <= 0:
+                untried += 1
+                continue
+            attempt([ch])
+    return changes, applied, after, untried
 
 
 def _blockers(review: Review | None, a: dict) -> set[str]:
@@ -1042,16 +1155,28 @@ def needs_decision(review: Review, analysis: dict, blockers) -> dict[str, str]:
     return out
 
 
-def _path_result(review, applied, changes, before, after, analyses, *, reached, rounds) -> dict:
-    plan = Plan("shortest-path-to-ready", _ordered(changes),
-                description="the smallest set of suggested changes found (greedy, then reverse deletion) "
-                            "that turns the verdict to ready or ready with conditions")
+def _path_result(review, applied, changes, before, after, analyses, *, reached, rounds, untried=0) -> dict:
     left = [] if reached or not after else sorted(_blockers(applied, after))
+    n0 = len(_blockers(review, before))
+    if reached:
+        desc = ("the smallest set of suggested changes found (greedy, then reverse deletion) that turns the "
+                "verdict to ready or ready with conditions" if changes else "nothing to change: the verdict is "
+                f"already {before['verdict']['verdict']}")
+        method = ("greedy: cheapest suggested change per launch blocker, escalated to the next alternative while "
+                  "blockers remain, then reverse deletion (minimal: no change can be dropped and stay ready; "
+                  "not guaranteed minimum)")
+    else:
+        desc = (f"ready is NOT reached with the suggested changes: the changes found (greedy, then reverse "
+                f"deletion) clear {max(n0 - len(left), 0)} of {n0} blockers; {len(left)} remain and need a decision")
+        method = ("greedy: cheapest suggested change per launch blocker, escalated to the next alternative while "
+                  "blockers remain, then reverse deletion (" + (
+                      "no change can be dropped without a blocker coming back; not guaranteed minimum)" if not untried
+                      else f"ready being out of reach, stopped after {out_of_reach_tries(review)} tries, the most expensive "
+                           f"changes first: {untried} cheaper change(s) not tried, some of them may clear nothing)"))
+    plan = Plan("shortest-path-to-ready", _ordered(changes), description=desc)
     return {
         "plan": plan, "reached": reached,
-        "method": "greedy: cheapest suggested change per launch blocker, escalated to the next alternative "
-                  "while blockers remain, then reverse deletion (minimal: no change can be dropped; "
-                  "not guaranteed minimum)",
+        "method": method,
         "analyses": analyses, "rounds": rounds,
         "verdict_before": before["verdict"]["verdict"],
         "verdict_after": after["verdict"]["verdict"] if after else None,
@@ -1075,7 +1200,8 @@ def plan_lines(res: dict, *, label: str = "") -> list[str]:
         for rid, why in (s.get("needs_decision") or {}).items():
             out.append(f"  needs a decision: {rid}: {why}")
     for i, c in enumerate(res["changes"], 1):
-        extra = [x for x in (c["owner"] and f"owner {c['owner']}", c["due"] and f"due {c['due']}",
+        due = c["due"] and f"due {c['due']}" + (", OVERDUE: already past" if c.get("overdue") else "")
+        extra = [x for x in (c["owner"] and f"owner {c['owner']}", due,
                              c["mitigations"] and "implements " + ", ".join(c["mitigations"]),
                              c["reason"] and f"for {c['reason']}") if x]
         out.append(f"  {i:>3}. [{c['effort']:6}] {c['change']}" + (f"  ({'; '.join(extra)})" if extra else ""))
