@@ -305,3 +305,49 @@ def fit_view(bounds: Rect, view_w: float, view_h: float, anchors: Iterable[Rect]
             return lo + size / 2
         return min(max(c, lo + seen / 2), lo + size - seen / 2)
     return zoom, (inside(cx, bounds.x, bounds.w, view_w / zoom), inside(cy, bounds.y, bounds.h, view_h / zoom))
+
+
+#: name endings a box's name breaks before when nothing else marks a word ("productcatalog|service")
+NAME_SUFFIXES = ("service", "server", "database", "gateway", "frontend", "backend", "manager", "controller",
+                 "worker", "proxy", "cache", "queue", "store", "api", "db")
+
+
+def _name_breaks(text: str) -> list[int]:
+    """Where a component's name may break onto a second line, best first: after a space or ``-``,
+    ``_``, ``.``, ``/``, ``:``; between camel-case words (``productCatalog|Service``); before a usual
+    ending (``productcatalog|service``)."""
+    spaces, marks, camel = [], [], []
+    for i in range(1, len(text)):
+        a, b = text[i - 1], text[i]
+        if a == " ":
+            spaces.append(i)
+        elif a in "-_./:" and b != " ":
+            marks.append(i)
+        elif a.islower() and b.isupper():
+            camel.append(i)
+    low = text.lower()
+    ends = [len(text) - len(s) for s in NAME_SUFFIXES if low.endswith(s) and len(text) > len(s) + 2]
+    return spaces + marks + camel + sorted(set(ends) - set(spaces + marks + camel))
+
+
+def name_lines(text: str, width, max_w: float, elide) -> list[str]:
+    """A box's name on one line, or on two when it does not fit on one: broken at a space, a ``-``,
+    ``_`` or ``.``, a camel-case word or a usual ending (the break nearest the middle among those
+    that let both lines fit), else anywhere; what still does not fit is elided at the end of the
+    second line (the tooltip has it whole). ``width(s)``: a string's drawn width; ``elide(s, w)``:
+    ``s`` elided to ``w``."""
+    if width(text) <= max_w or len(text) < 2:
+        return [text]
+    cut = _name_breaks(text)
+    fits = [i for i in cut if width(text[:i].rstrip()) <= max_w and width(text[i:].lstrip()) <= max_w]
+    if fits:
+        best = min(fits, key=lambda i: abs(width(text[:i]) - width(text[i:])))
+    else:  # the longest first line a break gives, the second elided
+        firsts = [i for i in cut if width(text[:i].rstrip()) <= max_w]
+        best = max(firsts) if firsts else None
+    if best is None:  # no break fits: as many characters as fit, the rest on the second line
+        best = 1
+        while best < len(text) - 1 and width(text[:best + 1]) <= max_w:
+            best += 1
+    first, second = text[:best].rstrip(), text[best:].lstrip()
+    return [first, elide(second, max_w) if width(second) > max_w else second]

@@ -4,8 +4,10 @@ The automatic layout (:mod:`prr_app.layout`) puts boxes in tier columns, left to
 right. A dependency between tiers more than one apart would cross the boxes of
 the tiers in between if drawn straight; :func:`route_forward` gives it way points
 that run level through those columns, at a free height, and cross the empty gaps
-between columns. The PDF figure and the app's canvas draw S-curves through
-these points.
+between columns. A dependency between two boxes of one column with boxes
+between them would cross those: :func:`route_beside` takes it out into the gap
+beside the column and back. The PDF figure and the app's canvas draw both
+through :func:`curve_segments`.
 """
 from __future__ import annotations
 
@@ -21,12 +23,14 @@ def box_columns(layout: Layout) -> list[tuple[float, float, list[tuple[float, fl
     return columns_of((n.x, n.y, n.w, n.h) for n in layout.nodes.values())
 
 
-def columns_of(rects: Iterable[tuple[float, float, float, float]]) -> list[tuple[float, float, list[tuple[float, float]]]]:
+def columns_of(rects: Iterable[tuple[float, float, float, float]],
+               margin: float = ROUTE_MARGIN) -> list[tuple[float, float, list[tuple[float, float]]]]:
     """Columns of boxes ``(x, y, w, h)``, left to right: ``(x0, x1, obstacles)``.
 
     A column is a maximal x-interval covered by boxes; between two columns there is
     no box, so a line crossing that gap crosses no box. The obstacles are the boxes'
-    y-intervals (with :data:`ROUTE_MARGIN`), merged and sorted. Works for boxes
+    y-intervals widened by ``margin`` (the canvas keeps lines clear of the badges on
+a box's corners), merged and sorted. Works for boxes
     anywhere (a reviewer may have dragged them), not only for the automatic layout.
     """
     spans = sorted((x, x + w, y, y + h) for x, y, w, h in rects)
@@ -34,9 +38,9 @@ def columns_of(rects: Iterable[tuple[float, float, float, float]]) -> list[tuple
     for x0, x1, y0, y1 in spans:
         if cols and x0 <= cols[-1][1]:
             cols[-1][1] = max(cols[-1][1], x1)
-            cols[-1][2].append((y0 - ROUTE_MARGIN, y1 + ROUTE_MARGIN))
+            cols[-1][2].append((y0 - margin, y1 + margin))
         else:
-            cols.append([x0, x1, [(y0 - ROUTE_MARGIN, y1 + ROUTE_MARGIN)]])
+            cols.append([x0, x1, [(y0 - margin, y1 + margin)]])
     out = []
     for x0, x1, ivs in cols:
         merged: list[list[float]] = []
@@ -101,3 +105,37 @@ def curve_segments(way: list[tuple[float, float]]):
             yield (mx, py), (mx, qy), (qx, qy)
         else:
             yield None, None, (qx, qy)
+
+
+def route_beside(columns, a: tuple[float, float, float, float],
+                 b: tuple[float, float, float, float]) -> list[tuple[float, float]] | None:
+    """Way points of a line between two boxes ``(x, y, w, h)`` of one column that goes around
+    the boxes between them, or None when there is none (neighbours: a straight line is clear).
+
+    The line leaves ``a``'s right side level, runs out into the free gap right of the column,
+    along it, and back level into ``b``'s right side: drawn by :func:`curve_segments` (the level
+    runs are its S-curves, the run along the gap its straight part). A line spanning more boxes
+    keeps further out, so nested lines do not overlap; lines going down keep to the gap's
+    inner half, lines going up to its outer half (the two lines of a cycle stay apart).
+    Returns None also when the boxes are not in one column of ``columns``.
+    """
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    col = nxt = None
+    for i, (c0, c1, obstacles) in enumerate(columns):
+        if c0 - 1e-6 <= min(ax, bx) and max(ax + aw, bx + bw) <= c1 + 1e-6:
+            col = (c0, c1, obstacles)
+            nxt = columns[i + 1][0] if i + 1 < len(columns) else None
+            break
+    if col is None:
+        return None
+    c0, c1, obstacles = col
+    ya, yb = ay + ah / 2, by + bh / 2
+    lo_y, hi_y = sorted((ya, yb))
+    # a box between them: an obstacle between the centres that holds neither end box
+    if not any(lo < hi_y and hi > lo_y and not lo <= ya <= hi and not lo <= yb <= hi for lo, hi in obstacles):
+        return None
+    free = max((nxt - c1 if nxt is not None else 40.0) - 2 * ROUTE_MARGIN, 0.0) / 2
+    span = hi_y - lo_y
+    out = c1 + ROUTE_MARGIN + (free if yb < ya else 0.0) + free * span / (span + 200.0)
+    return [(ax + aw, ya), (out, ya), (out, yb), (bx + bw, yb)]

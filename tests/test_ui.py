@@ -890,9 +890,10 @@ def _scene_matches_full_layout(w):
 def _scene_lines_follow(w):
     """Every line ending at its boxes' current positions (routed around the boxes as they stand)."""
     from prr_app.ui.canvas_items import _clip_xy
-    from prr_app.routing import columns_of, route_forward
+    from prr_app.routing import columns_of, route_beside, route_forward
 
-    cols = columns_of((n.x(), n.y(), n.w, n.h) for n in w.scene.nodes.values() if not n.is_group)
+    # the canvas keeps lines 7 clear of a box (its badges stand out on its corners)
+    cols = columns_of(((n.x(), n.y(), n.w, n.h) for n in w.scene.nodes.values() if not n.is_group), margin=7.0)
     for did, e in w.scene.edges.items():
         s, t = e.source, e.target
         way = None
@@ -901,6 +902,8 @@ def _scene_lines_follow(w):
                 way = route_forward(cols, s.x() + s.w, s.y() + s.h / 2, t.x(), t.y() + t.h / 2)
             elif s.x() >= t.x() + t.w:
                 way = route_forward(cols, t.x() + t.w, t.y() + t.h / 2, s.x(), s.y() + s.h / 2)[::-1]
+            else:  # one column: out beside it past the boxes between, or straight when none is
+                way = route_beside(cols, (s.x(), s.y(), s.w, s.h), (t.x(), t.y(), t.w, t.h))
         if way is not None:
             assert e.ends == (*way[0], *way[-1]), did
             path = e.path()

@@ -837,9 +837,9 @@ def _import_unit(u: Unit, root: Path, profiles: list[str] | None = None) -> None
         elif u.fmt == "compose":
             u.result = compose.read_compose(u.paths, base=root, profiles=profiles)
         elif u.fmt == "structurizr":
-            u.result = structurizr.read_structurizr(u.paths)
+            u.result = structurizr.read_structurizr(u.paths, base=root)
         elif u.fmt == "structurizr-json":
-            u.result = structurizr.read_structurizr_json(u.paths)
+            u.result = structurizr.read_structurizr_json(u.paths, base=root)
         elif u.fmt == "backstage":
             u.result = backstage.read_backstage(u.paths)
         elif u.fmt == "aspire":

@@ -583,9 +583,12 @@ def _domain_kind_of(text: str) -> str:
     return _first_kind(text, _DOMAIN_KINDS, "other")
 
 
-def read_structurizr(paths: list[Path]) -> object:
+def read_structurizr(paths: list[Path], *, base: Path | None = None) -> object:
+    """The review of Structurizr DSL workspaces. ``base``: the folder imported (a checkout), which
+    the files are named relative to in the report and the evidence (``microservices/workspace.dsl:21``,
+    two workspaces of one checkout told apart); default: the folder that holds them all."""
     paths = [Path(p) for p in paths]
-    names = short_names(paths)
+    names = short_names(paths, base)
     b = GraphBuilder("structurizr", paths)
     for path in paths:
         fname = names[path]
@@ -860,12 +863,13 @@ def looks_like_structurizr_json(path: Path) -> bool:
         and '"prr-review"' not in head
 
 
-def read_structurizr_json(paths: list[Path]) -> object:
-    """A Structurizr JSON workspace (what the Structurizr CLI exports and Lite stores)."""
+def read_structurizr_json(paths: list[Path], *, base: Path | None = None) -> object:
+    """A Structurizr JSON workspace (what the Structurizr CLI exports and Lite stores); ``base`` as
+    for :func:`read_structurizr`."""
     from prr_app.interchange.json_io import parse_json_text
 
     paths = [Path(p) for p in paths]
-    names = short_names(paths)
+    names = short_names(paths, base)
     b = GraphBuilder("structurizr", paths)
     for path in paths:
         fname = names[path]

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsRectIte
 
 from prr_app.canvas_geometry import clip_to_box
 from prr_app.model.entities import PHYSICAL_DOMAIN_KINDS
-from prr_app.routing import curve_segments, route_forward
+from prr_app.routing import curve_segments, route_beside, route_forward
 from prr_app.ui import theme
 from prr_app.ui.layout_bridge import NODE_H, NODE_W
 
@@ -54,7 +54,7 @@ class NodeItem(QGraphicsItem):
         #: with where the box is (a sync, a drag) and redraws its lines when they differ
         self.drawn_at = None
         self._path = None  # outline, by kind and size
-        self._elided = None  # (title, subtitle) elided to the box
+        self._elided = None  # (title's lines, subtitle) fitted to the box
         self.w, self.h = NODE_W, NODE_H
         self.setFlags(
             QGraphicsItem.GraphicsItemFlag.ItemIsMovable
@@ -162,14 +162,21 @@ class NodeItem(QGraphicsItem):
         text = QColor("#ffffff") if self.state == "failed" else QColor(theme.TEXT)
         painter.setPen(text)
         f_title, f_sub, f_badge, h_title, h_sub = _node_fonts()
-        if self._elided is None:  # fonts and texts change rarely; elide once, not every frame
-            self._elided = (QFontMetricsF(f_title).elidedText(self.title, Qt.TextElideMode.ElideRight, self.w - 16),
+        if self._elided is None:  # fonts and texts change rarely; fit them once, not every frame
+            self._elided = (title_lines(self.title, self.w - 16),
                             QFontMetricsF(f_sub).elidedText(self.subtitle, Qt.TextElideMode.ElideRight, self.w - 22))
-        title, sub = self._elided
+        titles, sub = self._elided
         painter.setFont(f_title)
-        painter.drawText(QRectF(8, 4, self.w - 16, h_title), Qt.AlignmentFlag.AlignHCenter, title)
+        if len(titles) == 1:
+            painter.drawText(QRectF(8, 4, self.w - 16, h_title), Qt.AlignmentFlag.AlignHCenter, titles[0])
+            sub_top = 5 + h_title
+        else:  # a long name on two lines, a little closer together, the subtitle under them
+            step = h_title - 2
+            for i, line in enumerate(titles):
+                painter.drawText(QRectF(8, 2 + i * step, self.w - 16, h_title), Qt.AlignmentFlag.AlignHCenter, line)
+            sub_top = 2 + 2 * step
         painter.setFont(f_sub)
-        painter.drawText(QRectF(14, 5 + h_title, self.w - 22, h_sub * 2), Qt.AlignmentFlag.AlignHCenter, sub)
+        painter.drawText(QRectF(14, sub_top, self.w - 22, h_sub * 2), Qt.AlignmentFlag.AlignHCenter, sub)
         if self.user_facing:
             painter.setBrush(QColor(theme.SELECTION))
             painter.setPen(Qt.PenStyle.NoPen)
@@ -237,6 +244,15 @@ def _node_fonts():
         b.setBold(True)
         _FONTS = (t, sub, b, QFontMetricsF(t).height(), QFontMetricsF(sub).height())
     return _FONTS
+
+
+def title_lines(title: str, width: float) -> list[str]:
+    """A box's title on one line, or two when it does not fit (see :func:`prr_app.canvas_geometry.name_lines`)."""
+    from prr_app.canvas_geometry import name_lines
+
+    fm = QFontMetricsF(_node_fonts()[0])
+    return name_lines(title, fm.horizontalAdvance, width,
+                      lambda s, w: fm.elidedText(s, Qt.TextElideMode.ElideRight, w))
 
 
 class GroupItem(NodeItem):
@@ -404,8 +420,9 @@ class EdgeItem(QGraphicsPathItem):
     def _way(self):
         """Way points around the boxes in between (prr_app/routing.py), or None for a straight line.
 
-        Lines between columns of boxes are routed as in the PDF; a large graph's lines are
-        drawn straight by the edge layer, and a group's membership lines stay straight."""
+        Lines between columns of boxes are routed as in the PDF, and so are lines within one
+        column with boxes between them (out beside the column and back); a large graph's lines
+        are drawn straight by the edge layer, and a group's membership lines stay straight."""
         sc = self.scene()
         if self.kind == "member" or sc is None or sc.edge_layer_on:
             return None
@@ -415,7 +432,7 @@ class EdgeItem(QGraphicsPathItem):
             return route_forward(sc.route_columns(), sx + s.w, sy + s.h / 2, tx, ty + t.h / 2)
         if sx >= tx + t.w:
             return route_forward(sc.route_columns(), tx + t.w, ty + t.h / 2, sx, sy + s.h / 2)[::-1]
-        return None
+        return route_beside(sc.route_columns(), (sx, sy, s.w, s.h), (tx, ty, t.w, t.h))
 
     def adjust(self) -> None:
         s, t = self.source, self.target
@@ -438,8 +455,8 @@ class EdgeItem(QGraphicsPathItem):
                     path.lineTo(qx, qy)
                 else:
                     path.cubicTo(*c1, *c2, qx, qy)
-            # the curve arrives level: the arrow points along x
-            toward = QPointF(p2.x() - (1.0 if p2.x() >= p1.x() else -1.0), p2.y())
+            # the curve arrives level: the arrow points along x, the way the last run goes
+            toward = QPointF(p2.x() - (1.0 if p2.x() >= way[-2][0] else -1.0), p2.y())
         else:
             sp, tp = s.pos(), t.pos()
             ax, ay = sp.x() + s.w / 2, sp.y() + s.h / 2
@@ -461,7 +478,7 @@ class EdgeItem(QGraphicsPathItem):
             if self.kind == "hard":
                 path.lineTo(left)
         if self.fallback:  # a small circle near the source: there is a fallback
-            mid = p1 + (p2 - p1) * 0.15 if way is None else QPointF(p1.x() + (12 if p2.x() >= p1.x() else -12), p1.y())
+            mid = p1 + (p2 - p1) * 0.15 if way is None else QPointF(p1.x() + (12 if way[1][0] >= p1.x() else -12), p1.y())
             path.addEllipse(mid, 4, 4)
         self.ends = (p1.x(), p1.y(), p2.x(), p2.y())
         self._shape = None

@@ -137,8 +137,9 @@ class GraphScene(QGraphicsScene):
     def route_columns(self):
         """The columns of boxes as they are now (see prr_app/routing.py), measured once per move."""
         if self._columns is None:
-            self._columns = columns_of((n.pos().x(), n.pos().y(), n.w, n.h)
-                                       for n in self.nodes.values() if not n.is_group)
+            # lines keep 7 clear of a box: its badges stand out on its corners
+            self._columns = columns_of(((n.pos().x(), n.pos().y(), n.w, n.h)
+                                        for n in self.nodes.values() if not n.is_group), margin=7.0)
         return self._columns
 
     def _reroute_steps(self, moved=(), added=()):

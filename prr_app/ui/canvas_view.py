@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
@@ -67,6 +67,7 @@ class GraphView(QGraphicsView):
         self._painted.timeout.connect(self._settled)
         scene.sig_build_progress.connect(lambda _f: self.viewport().update())
         scene.sig_built.connect(self._built)
+        scene.sceneRectChanged.connect(lambda _r: self._unfit())
         scene.sig_redrawn.connect(self._redrawn)
 
     #: how long after a staged build ends its first paint is waited for (a hidden view never paints)
@@ -160,6 +161,7 @@ class GraphView(QGraphicsView):
         z = self.zoom() * factor
         # fit-to-window can go below 5 % on a big graph: from there, zooming in must still work
         if (0.05 <= z <= 6) or (factor > 1 and z <= 6):
+            self._unfit()
             self.scale(factor, factor)
             self._zoomed(moving=True)
 
@@ -205,12 +207,25 @@ class GraphView(QGraphicsView):
         entry = [box(it.sceneBoundingRect()) for it in self.scene().nodes.values() if it.user_facing]
         vp = self.viewport().rect()
         zoom, (cx, cy) = fit_view(box(rect), vp.width(), vp.height(), entry)
+        self.setSceneRect(QRectF())  # the scene's (with room around the boxes) while it is worked out
         self.resetTransform()
         self.scale(zoom, zoom)
+        seen = QRectF(0, 0, (vp.width() - 1) / zoom, (vp.height() - 1) / zoom)
+        seen.moveCenter(QPointF(cx, cy))
+        if seen.contains(rect.adjusted(2 / zoom, 2 / zoom, -2 / zoom, -2 / zoom)):
+            # the whole graph in view: the view scrolls no further (no scroll bars into empty canvas)
+            # until the zoom changes or a box is moved out of it
+            self.setSceneRect(seen)
         self.centerOn(cx, cy)
         self._zoomed()
 
+    def _unfit(self) -> None:
+        """The view scrolls over the whole scene again (after a fit that showed the whole graph)."""
+        if not self.sceneRect().isNull() and self.sceneRect() != self.scene().sceneRect():
+            self.setSceneRect(QRectF())
+
     def reset_zoom(self) -> None:
+        self._unfit()
         self.resetTransform()
         self._zoomed()
 
@@ -278,3 +293,8 @@ class GraphView(QGraphicsView):
             self.unsetCursor()
             return
         super().mouseReleaseEvent(event)
+        if self._fitted_rect_set() and not self.sceneRect().contains(self.scene().itemsBoundingRect()):
+            self._unfit()  # a box dragged out of the fitted view: the canvas scrolls to it again
+
+    def _fitted_rect_set(self) -> bool:
+        return self.sceneRect() != self.scene().sceneRect()

@@ -4,7 +4,10 @@ Moved out of :mod:`prr_app.ui.dialogs`; :class:`~prr_app.ui.dialogs.Ask` opens t
 """
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import (
     QAbstractItemView, QApplication, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
     QHBoxLayout, QLabel, QLineEdit, QListWidget, QMessageBox, QPlainTextEdit, QPushButton, QRadioButton, QTableWidget,
@@ -116,9 +119,47 @@ class ImportDialog(QDialog):
         return out
 
 
-#: the report's sections, by the prefix of their lines (ImportReport.lines)
-SECTIONS = (("Read", ("read:",)), ("Skipped", ("skipped:",)),
-            ("Warnings", ("warning:", "dangling:", "hub (tagged, kept):")), ("Changes", ("change:",)))
+#: the report's sections, by the prefix of their lines (ImportReport.lines); each tab counts what its
+#: name says, as the summary line counts it ("3 warnings": the tab Warnings (3))
+SECTIONS = (("Read", ("read:",)), ("Skipped", ("skipped:",)), ("Warnings", ("warning:",)),
+            ("Dangling references", ("dangling:",)), ("Hubs tagged", ("hub (tagged, kept):",)),
+            ("Changes", ("change:",)))
+
+#: the importers' advice names the command line's options; the dialog has fields for them
+_IN_THE_APP = (
+    (re.compile(r"pass --variant (\S+?)(?=[ );,]|$)"), r"choose \1 in Variant"),
+    (re.compile(r"\(--variant (\S+?)\)"), r"(\1 in Variant)"),
+    (re.compile(r"with --profile (?=\()"), "with Compose profiles "),
+    (re.compile(r"with --profile (\S+?)(?=[ );,]|$)"), r"with \1 in Compose profiles"),
+    (re.compile(r"\(--profile\)"), "(Compose profiles)"),
+    (re.compile(r"pass --format \(one of ([^)]*)\)"), r"choose its Format (one of \1)"),
+)
+#: a reader's summary on its read line ("read: .: compose: 11 components, ..., 10 warnings")
+_READER_WARNINGS = re.compile(r"^(read: .+?: [\w-]+: .*?)(\d+) warnings\b")
+#: the line of a depends_on-alone warning the configuration read settled (the warning is gone)
+_SETTLED = "(depends_on alone said start-up order only)"
+
+
+def in_the_app(lines: list[str]) -> list[str]:
+    """The report's lines as the dialog shows them: the command line's options in the advice
+    (``pass --variant kustomize/base``) named by the dialog's fields (``choose kustomize/base in
+    Variant``), and a reader's warning count said to be its own when the configuration read later
+    settled some of them (the summary counts the warnings that stand)."""
+    out = []
+    for ln in lines:
+        for rx, repl in _IN_THE_APP:
+            ln = rx.sub(repl, ln)
+        out.append(ln)
+    settled = sum(1 for ln in out if ln.startswith("read:") and ln.endswith(_SETTLED))
+    readers = [i for i, ln in enumerate(out) if _READER_WARNINGS.match(ln)]
+    if settled and readers:
+        for i in readers:
+            n = int(_READER_WARNINGS.match(out[i]).group(2))
+            of = f"{min(settled, n)} of them" if len(readers) == 1 else "some"
+            out[i] = _READER_WARNINGS.sub(
+                lambda m: f"{m.group(1)}{m.group(2)} warnings from these files alone ({of} settled by the "
+                          "configuration read: the lines 'names the call')", out[i], count=1)
+    return out
 
 DECISION_TEXT = {"accepted": "accepted", "rejected": "rejected", "": "undecided"}
 
@@ -138,6 +179,7 @@ class ReportDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.resize(980, 600)
+        lines = in_the_app(lines)
         self.window_ = parent if hasattr(parent, "session") and hasattr(parent, "push") else None
         self.head = QLabel(head)
         self.head.setWordWrap(True)
@@ -192,7 +234,10 @@ class ReportDialog(QDialog):
         t = QPlainTextEdit()
         t.setReadOnly(True)
         t.setTabChangesFocus(True)
-        t.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        # wrapped: why something was skipped is read whole, without scrolling sideways (a long path
+        # or key with no space breaks anywhere)
+        t.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        t.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         t.setPlainText("\n".join(lines))
         return t
 

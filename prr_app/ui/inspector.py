@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFormLayout, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea,
+    QApplication, QCheckBox, QComboBox, QFormLayout, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea,
     QVBoxLayout, QWidget,
 )
 
@@ -213,6 +213,8 @@ class Inspector(QScrollArea):
                                               | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.evidence.setAccessibleName("Evidence: where this element comes from")
         self._outer.addWidget(self.evidence)
+        # what is copied from it is the evidence as written, without the break opportunities
+        QApplication.clipboard().dataChanged.connect(self._clean_copy)
         self.delete_button = QPushButton("Delete")
         self.delete_button.setAccessibleName("Delete the element shown")
         self.delete_button.clicked.connect(lambda: self.key and self.sig_delete_requested.emit(self.key))
@@ -221,6 +223,14 @@ class Inspector(QScrollArea):
         session.sig_review_changed.connect(self._on_changed)
         session.sig_review_replaced.connect(lambda: self.show_element(None))
         self.show_element(None)
+
+    def _clean_copy(self) -> None:
+        if not (self.evidence.hasSelectedText() or self._title.hasSelectedText()):
+            return
+        cb = QApplication.clipboard()
+        text = cb.text()
+        if theme.BREAK in text:
+            cb.setText(theme.unbreakable(text))
 
     # -- which element ------------------------------------------------------
     def show_element(self, element_id: str | None) -> None:
@@ -276,7 +286,7 @@ class Inspector(QScrollArea):
         self.errors.clear()
         names = {"meta": "Review", "components": "Component", "dependencies": "Dependency", "groups": "Redundancy group",
                  "domains": "Failure domain", "journeys": "User journey"}
-        self._title.setText(f"{names[self.coll]}" + (f": {self.key}" if self.key else ""))
+        self._title.setText(theme.breakable(f"{names[self.coll]}" + (f": {self.key}" if self.key else "")))
         self.delete_button.setVisible(bool(self.key))
         self.delete_button.setText(f"Delete this {names[self.coll].lower()}")
         for f in FIELDS[self.coll]:
@@ -378,8 +388,9 @@ class Inspector(QScrollArea):
 
     def _load_evidence(self) -> None:
         where, lines = evidence_of(self.session.review, self.key) if self.key else ("", [])
-        self.evidence_label.setText(f"Evidence (from {where})" if lines else "")
-        self.evidence.setText("\n".join(f"• {x}" for x in lines))
+        self.evidence_label.setText(theme.breakable(f"Evidence (from {where})") if lines else "")
+        # a long string with no space (a connection string) wraps anywhere: the dock keeps its width
+        self.evidence.setText(theme.breakable("\n".join(f"• {x}" for x in lines)))
         self.evidence_label.setVisible(bool(lines))
         self.evidence.setVisible(bool(lines))
 

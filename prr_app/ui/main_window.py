@@ -9,7 +9,7 @@ from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication, QComboBox, QDockWidget, QInputDialog, QLabel, QLineEdit, QMainWindow, QMessageBox, QProgressBar,
-    QPushButton, QTabWidget, QToolBar, QVBoxLayout, QWidget,
+    QPushButton, QSizePolicy, QStatusBar, QTabWidget, QToolBar, QVBoxLayout, QWidget,
 )
 
 from prr_app.model.entities import Position
@@ -52,6 +52,48 @@ def show_error(parent, title: str, error, what_to_do: str = "") -> None:
     if what_to_do:
         text += "\n\n" + what_to_do
     QMessageBox.critical(parent, title, text)
+
+
+class CountsLabel(QLabel):
+    """The what-if counts (a selection's blast radius, what Fail This fails): shown while it has text."""
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        super().setText(text)
+        self.setToolTip(text)
+        self.setVisible(bool(text))
+
+
+class StatusBar(QStatusBar):
+    """The status bar. A transient message ("Imported 34 components...", "2 matches") is shown in a
+    label of its own beside the what-if counts: Qt's own message would hide the counts while it shows."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.message_label = QLabel("")
+        self.message_label.setAccessibleName("Status message")
+        self.message_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.clearMessage)
+
+    def showMessage(self, text: str, timeout: int = 0) -> None:  # noqa: N802 - Qt's name
+        self.message_label.setText(text)
+        self.message_label.setToolTip(text)  # cut on a narrow window: whole in the tooltip
+        if timeout > 0:
+            self._timer.start(timeout)
+        else:
+            self._timer.stop()
+        self.messageChanged.emit(text)
+
+    def clearMessage(self) -> None:  # noqa: N802 - Qt's name
+        self._timer.stop()
+        if self.message_label.text():
+            self.message_label.setText("")
+            self.message_label.setToolTip("")
+            self.messageChanged.emit("")
+
+    def currentMessage(self) -> str:  # noqa: N802 - Qt's name
+        return self.message_label.text()
 
 
 class MainWindow(QMainWindow):
@@ -115,9 +157,15 @@ class MainWindow(QMainWindow):
         self.cancel_button.setVisible(False)
         self.cancel_button.clicked.connect(self._cancel_task)
         self.save_label = QLabel("")
-        self.whatif_label = QLabel("")
-        sb = self.statusBar()
-        sb.addWidget(self.whatif_label, 1)
+        # the what-if counts stay in view while a message shows (a message is not Qt's, which would hide them)
+        self.whatif_label = CountsLabel("")
+        self.whatif_label.setAccessibleName("What-if counts")
+        self.whatif_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.whatif_label.setVisible(False)
+        sb = StatusBar(self)
+        self.setStatusBar(sb)
+        sb.addWidget(self.whatif_label, 3)
+        sb.addWidget(sb.message_label, 2)
         sb.addPermanentWidget(self.progress)
         sb.addPermanentWidget(self.cancel_button)
         sb.addPermanentWidget(self.save_label)

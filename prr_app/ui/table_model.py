@@ -169,7 +169,8 @@ def size_columns(view, columns: list[Column]) -> None:
     for i, c in enumerate(columns):
         if c.width:
             h.setSectionResizeMode(i, QHeaderView.ResizeMode.Interactive)
-            h.resizeSection(i, c.width)
+            # never narrower than its header's words ("Attainable" whole, not "Attaina")
+            h.resizeSection(i, max(c.width, h.sectionSizeHint(i)))
         else:
             h.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch)
 

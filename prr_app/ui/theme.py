@@ -148,3 +148,34 @@ def use_palette(palette) -> bool:
         globals()[k] = dict(v) if isinstance(v, dict) else v
     DARK = dark
     return dark
+
+
+#: a break opportunity that is not drawn: put into long runs of text for display only
+BREAK = "\u200b"
+_BREAK_AFTER = set(";,=&?/\\:|.-_)]}>+")
+
+
+def breakable(text: str, run: int = 16, longest: int = 24) -> str:
+    """``text`` for a word-wrapped label: in each run of more than ``longest`` characters without a
+    space (a connection string, a path), a zero-width break opportunity after punctuation
+    (``;=/,.:-_`` ...) and every ``run`` characters, so that it wraps within the label instead of
+    widening it past its window. Shorter words are left as they are. For display only: never
+    stored (see :func:`unbreakable`)."""
+    import re
+
+    def cut(m) -> str:
+        out, n = [], 0
+        word = m.group(0)
+        for i, ch in enumerate(word):
+            out.append(ch)
+            n += 1
+            if i + 1 < len(word) and (ch in _BREAK_AFTER or n >= run):
+                out.append(BREAK)
+                n = 0
+        return "".join(out)
+    return re.sub(r"\S{%d,}" % (longest + 1), cut, text)
+
+
+def unbreakable(text: str) -> str:
+    """``text`` without the break opportunities :func:`breakable` put in (a copied selection)."""
+    return text.replace(BREAK, "")

@@ -94,8 +94,9 @@ class OverviewView(QWidget):
             right.addWidget(widget, 1)
         right.addWidget(fail_btn)
         lay = QHBoxLayout(self)
-        lay.addLayout(left, 3)
-        lay.addLayout(right, 2)
+        # halves: the journeys' five columns keep their headers whole at 1380 pixels with the inspector open
+        lay.addLayout(left, 1)
+        lay.addLayout(right, 1)
         for w, name in ((self.reasons, "Why: the reasons for the verdict"), (self.journeys, "User journeys"),
                         (self.domains, "Failure domains"), (fail_btn, "Fail the selected domain (what-if)")):
             w.setAccessibleName(name)
