@@ -291,8 +291,8 @@ def test_save_to_repository_then_portfolio_and_cross_review_whatif(qtbot, monkey
              for r in range(d.table.rowCount())}
     assert set(cells) == {"shop", "second"} and cells["second"][1] == "Second shop"
     assert [h for h in PortfolioDialog.HEADERS] == ["Review", "System", "Verdict", "Open blockers",
-                                                    "SLOs not attainable", "Checklist", "Acceptances expiring",
-                                                    "Due dates passed", "Launch"]
+                                                    "SLOs not attainable", "Checklist", "Acceptances expired",
+                                                    "Acceptances expiring", "Due dates passed", "Launch", "Signed off"]
     wi = w.repository.show_whatif()
     assert isinstance(wi, WhatIfDialog)
     offered = {s["element"]: s["reviews"] for s in wi.shared}

@@ -219,22 +219,27 @@ def cmd_portfolio(args) -> int:
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
+    from prr_app.reporting.portfolio import signoff_text
+
     if not rows:
         print("no reviews in the repository")
     for r in rows:
+        signed = "signed off " + signoff_text(r) if r.get("signoff") else "not signed off"
         if not r.get("verdict"):
-            print(f"{r['name']}\tv{r['version']}\tnot assessed yet (push it again)")
+            print(f"{r['name']}\tv{r['version']}\tnot assessed yet (push it again)\t{signed}")
             continue
         stale = "" if r["assessed"] else " (assessed at an older version)"
         check = f"checklist {r['checklist_score']:.0f} %, {r['checklist_blockers']} blocker(s) open" \
             if r["checklist_score"] is not None else "checklist -"
         if r["checklist_score"] is not None and r.get("checklist_applicable"):
             check += f", {r['checklist_answered']}/{r['checklist_applicable']} answered"
-        s = r.get("signoff")
-        signed = f"signed off {s['verdict']} by {s['by']} (v{s['version']})" if s else "not signed off"
+        slo = "no SLOs stated" if not r["slo_not_attainable"] and r.get("slos_stated") == 0 \
+            else f"SLO not attainable: {len(r['slo_not_attainable'])}"
         print(f"{r['name']}\tv{r['version']}\t{r['verdict'].upper()}{stale}\t{r['launch_blockers']} launch blocker(s)"
-              f"\tSLO not attainable: {len(r['slo_not_attainable'])}\t{check}\tlaunch {r['target_launch'] or '-'}"
-              f"\tacceptances expiring: {len(r['acceptances_expiring'])}\toverdue: {len(r['overdue'])}\t{signed}")
+              f"\t{slo}\t{check}\tlaunch {r['target_launch'] or '-'}"
+              f"\tacceptances expired: {len(r['acceptances_expired'])}"
+              f"\tacceptances expiring within {args.days} days: {len(r['acceptances_expiring'])}"
+              f"\toverdue: {len(r['overdue'])}\t{signed}")
     return 0
 
 
@@ -272,7 +277,9 @@ def cmd_role(args) -> int:
     if args.remove == (args.kind is not None):
         raise PrrError("give the role (viewer, reviewer, approver), or --remove", location="command line")
     with _repo(args) as repo:
-        repo.set_review_role(_name(args.name), args.member, None if args.remove else args.kind)
+        warnings = repo.set_review_role(_name(args.name), args.member, None if args.remove else args.kind)
+    for w in warnings:
+        print(f"prr: warning: {w}", file=sys.stderr)
     what = "no longer has a role on" if args.remove else f"is {args.kind} of"
     print(f"{args.member} {what} repo:{_name(args.name)}")
     return 0

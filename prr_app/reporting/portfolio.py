@@ -1,10 +1,13 @@
 """The readiness portfolio for leadership: every review of a team repository on one or two pages.
 
 Built from the portfolio rows the caller passes in (``Repository.portfolio()``, issue 19: name,
-version, assessed, system, target launch, verdict, launch blockers, SLOs not attainable,
-checklist score and open blocker items, acceptances expiring soon or expired, due dates
-passed): this package reads no repository. The PDF uses the assessment's fonts, typography and
-script handling (:mod:`.pdf`, :class:`~.text.TextKit`); the Markdown lists every review.
+version, assessed, system, target launch, verdict, launch blockers, SLOs stated and not
+attainable, checklist score and open blocker items, acceptances expiring soon or expired, due
+dates passed, the latest sign-off): this package reads no repository. The PDF and the Markdown
+word their cells alike (:func:`slos_text`, :func:`acceptances_text`, :func:`signoff_text`; the
+last two are also ``prr repo portfolio``'s and the app's Portfolio dialog's). The PDF uses the
+assessment's fonts, typography and script handling (:mod:`.pdf`, :class:`~.text.TextKit`); the
+Markdown lists every review.
 
 Reviews are sorted by what needs attention: not ready first (most launch blockers first), then
 reviews not assessed at their current version, then ready with conditions, then ready; within
@@ -54,6 +57,7 @@ def totals(rows: list[dict]) -> dict:
         "launch_blockers": sum(r.get("launch_blockers") or 0 for r in assessed),
         "with_blockers": sum(1 for r in assessed if r.get("launch_blockers")),
         "slo_not_attainable": sum(len(r.get("slo_not_attainable") or ()) for r in assessed),
+        "no_slos": sum(1 for r in assessed if r.get("slos_stated") == 0),
         "checklist_blockers": sum(r.get("checklist_blockers") or 0 for r in assessed),
         "overdue": sum(len(r.get("overdue") or ()) for r in assessed),
         "acceptances_expiring": sum(len(r.get("acceptances_expiring") or ()) for r in assessed),
@@ -70,6 +74,7 @@ def _totals_sentences(t: dict, days: int) -> list[str]:
     if t["reviews"] - t["not_assessed"]:
         out.append(f"{t['launch_blockers']} launch blocker(s) open in {t['with_blockers']} review(s); "
                    f"{t['slo_not_attainable']} SLO(s) not attainable by design; "
+                   + (f"{t['no_slos']} review(s) with no SLOs stated; " if t.get("no_slos") else "") +
                    f"{t['checklist_blockers']} blocker checklist item(s) open.")
         out.append(f"{t['overdue']} due date(s) passed; {t['acceptances_expired']} risk acceptance(s) expired and "
                    f"{t['acceptances_expiring']} ending within {days} days.")
@@ -82,9 +87,15 @@ def _checklist(r: dict) -> str:
     return f"{r['checklist_score']:.0f} %, {r.get('checklist_blockers') or 0} blocker item(s) open"
 
 
-def _slos(r: dict) -> str:
+def slos_text(r: dict) -> str:
+    """The review's SLOs in words: those not attainable, "no SLOs stated" when the review states
+    none (nothing can be attainable then: the analysis counts the missing SLOs as a risk), else
+    "all attainable"."""
     bad = r.get("slo_not_attainable") or []
-    return f"{len(bad)} not attainable: {', '.join(bad)}" if bad else "all attainable"
+    if bad:
+        return f"{len(bad)} not attainable: {', '.join(bad)}"
+    return "no SLOs stated" if r.get("slos_stated") == 0 else "all attainable"
+
 
 
 def _listed(items: list[dict], fmt, limit: int = 4) -> str:
@@ -92,13 +103,26 @@ def _listed(items: list[dict], fmt, limit: int = 4) -> str:
     return (shown + (f" and {len(items) - limit} more" if len(items) > limit else "")) or "none"
 
 
-def _expiring(r: dict) -> str:
+def acceptances_text(r: dict, limit: int = 4) -> str:
+    """Risk acceptances expired (before today) and ending soon, each with its end date ("none")."""
     parts = []
     if r.get("acceptances_expired"):
-        parts.append("expired: " + _listed(r["acceptances_expired"], lambda x: f"{x['risk']} ({x['until']})"))
+        parts.append("expired: " + _listed(r["acceptances_expired"], lambda x: f"{x['risk']} ({x['until']})", limit))
     if r.get("acceptances_expiring"):
-        parts.append(_listed(r["acceptances_expiring"], lambda x: f"{x['risk']} ({x['until']})"))
+        parts.append(_listed(r["acceptances_expiring"], lambda x: f"{x['risk']} ({x['until']})", limit))
     return "; ".join(parts) or "none"
+
+
+
+def signoff_text(r: dict) -> str:
+    """The latest verdict sign-off: verdict, who, the version signed (and the current one when the
+    review changed since), or "not signed off"."""
+    s = r.get("signoff")
+    if not s:
+        return "not signed off"
+    now = r.get("version")
+    since = f", now v{now}" if now is not None and now != s.get("version") else ""
+    return f"{str(s['verdict']).replace('_', ' ')} by {s['by']} (v{s['version']}{since})"
 
 
 def _overdue(r: dict) -> str:
@@ -112,16 +136,17 @@ def portfolio_markdown(rows: list[dict], *, today: str, days: int, where: str) -
     out = [f"# Readiness portfolio, {md(today)}", "", f"Repository: {md(where)}.", ""]
     out += [md(s) for s in _totals_sentences(t, days)]
     out += ["", "| review | system | target launch | verdict | launch blockers | SLOs | checklist | "
-                f"acceptances expired or ending within {days} days | due dates passed |",
-            "|---|---|---|---|---|---|---|---|---|"]
+                f"acceptances expired or ending within {days} days | due dates passed | sign-off |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
     for r in by_attention(rows):
         if not r.get("verdict"):
-            out.append(f"| {md(r['name'])} | not assessed yet (push it again) | | | | | | | |")
+            out.append(f"| {md(r['name'])} | not assessed yet (push it again) | | | | | | | | "
+                       f"{md(signoff_text(r))} |")
             continue
         stale = "" if r.get("assessed", True) else " (assessed at an older version)"
         out.append(f"| {md(r['name'])} | {md(r['system'])} | {md(r.get('target_launch') or '-')} | "
-                   f"**{md(r['verdict'])}**{stale} | {r['launch_blockers']} | {md(_slos(r))} | "
-                   f"{md(_checklist(r))} | {md(_expiring(r))} | {md(_overdue(r))} |")
+                   f"**{md(r['verdict'])}**{stale} | {r['launch_blockers']} | {md(slos_text(r))} | "
+                   f"{md(_checklist(r))} | {md(acceptances_text(r))} | {md(_overdue(r))} | {md(signoff_text(r))} |")
     out.append("")
     return "\n".join(out)
 
@@ -153,8 +178,8 @@ def render_portfolio_pdf(rows: list[dict], *, today: str, days: int, where: str,
         raise PrrError(f"unknown paper size {paper!r}; use a4 or letter")
     ordered = by_attention(rows)
     header = ["Review", "System", "Verdict", "Launch blockers", "SLOs", "Checklist",
-              f"Acceptances ending within {days} days", "Due dates passed"]
-    widths = [0.11, 0.13, 0.1, 0.07, 0.14, 0.12, 0.14, 0.19]
+              f"Acceptances expired or ending within {days} days", "Due dates passed", "Sign-off"]
+    widths = [0.1, 0.11, 0.09, 0.06, 0.13, 0.11, 0.14, 0.15, 0.11]
 
     def build(shown: int) -> tuple[bytes, int]:
         kit = TextKit()
@@ -171,14 +196,14 @@ def render_portfolio_pdf(rows: list[dict], *, today: str, days: int, where: str,
         for r in ordered[:shown]:
             if not r.get("verdict"):
                 body.append([b.cell(r["name"], bold=True), b.cell("not assessed yet (push it again)")]
-                            + [b.short("")] * 6)
+                            + [b.short("")] * 6 + [b.cell(signoff_text(r))])
                 continue
             verdict = VERDICT_TEXT.get(r["verdict"], r["verdict"]) + (
                 "" if r.get("assessed", True) else " (older version)")
             body.append([b.cell(r["name"], bold=True), b.cell(r.get("system") or ""),
                          P._Cell(verdict, True, VERDICT_COLORS.get(r["verdict"], MUTED)),
-                         b.short(r["launch_blockers"]), b.cell(_slos(r)), b.cell(_checklist(r)),
-                         b.cell(_expiring(r)), b.cell(_overdue(r))])
+                         b.short(r["launch_blockers"]), b.cell(slos_text(r)), b.cell(_checklist(r)),
+                         b.cell(acceptances_text(r)), b.cell(_overdue(r)), b.cell(signoff_text(r))])
         if body:
             story.append(b._table_flowable(header, body, widths))
         rest = ordered[shown:]

@@ -40,6 +40,9 @@ def parse_url(url: str):
     except (ArgumentError, ValueError):
         raise PrrError(f"not a repository URL: {safe_url(url)} (expected postgresql://[user@]host[:port]/database)") \
             from None
+    if "@" in str(u.host or ""):
+        raise PrrError(f"the repository URL's password holds an '@': write it as %40 in the URL "
+                       f"({safe_url(url)})")
     if u.drivername not in _SCHEMES:
         raise PrrError(f"not a PostgreSQL URL: {safe_url(url)} (the repository runs on PostgreSQL: postgresql://...)")
     if not u.database and not u.query.get("service") and not os.environ.get("PGSERVICE") \
@@ -50,24 +53,29 @@ def parse_url(url: str):
 
 def safe_url(url) -> str:
     """The URL as it may be shown or recorded: without its password."""
-    text = url if isinstance(url, str) else url.render_as_string(hide_password=False)
-    return scrub(text, url if not isinstance(url, str) else None)
+    if isinstance(url, str):
+        from sqlalchemy.engine import make_url
+
+        try:  # parsed, the password is exactly the URL's own (it may hold ':')
+            u = make_url(url)
+        except Exception:  # noqa: BLE001 - not a URL: its password places are found in the text
+            return scrub(url)
+        # a password with an unencoded '@' is read as part of the host: hidden up to the last '@'
+        return scrub(url) if "@" in str(u.host or "") else u.render_as_string(hide_password=True)
+    return url.render_as_string(hide_password=True)
 
 
-_CONNINFO_PW = re.compile(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", re.I)
-_URL_PW = re.compile(r"(://[^:/@\s]*:)([^@\s]*)(@)")
+_CONNINFO_PW = re.compile(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&]+)", re.I)
+# user:password@ in a URL: the password runs to the last '@' before the host (a password may hold '@')
+_URL_PW = re.compile(r"(://[^:/@\s]*:)([^\s/]*)(@[^@\s/]*)")
 
 
 def scrub(text: str, url=None) -> str:
-    """``text`` with any password removed (the URL's own, ``password=`` pairs, ``user:pw@``)."""
+    """``text`` with the password removed from the places that hold one: a URL's ``user:password@``
+    and ``password=`` pairs (a conninfo string, a URL's query). Only there: the password is never
+    searched for across the text, which would garble the message (a password ``a`` in "database")
+    and tell anyone reading it what the password is. ``url`` is accepted for the callers' sake."""
     text = str(text)
-    pw = getattr(url, "password", None)
-    if pw:
-        from urllib.parse import quote, quote_plus
-
-        for form in {str(pw), quote(str(pw), safe=""), quote_plus(str(pw))}:
-            if form:
-                text = text.replace(form, "***")
     text = _URL_PW.sub(lambda m: m.group(1) + "***" + m.group(3) if m.group(2) else m.group(0), text)
     return _CONNINFO_PW.sub(lambda m: m.group(1) + "***", text)
 
@@ -150,11 +158,12 @@ def database_error(e: BaseException, url=None, *, doing: str = "") -> PrrError:
     # the PL/pgSQL call stack (CONTEXT) says where in the database's code, not what is wrong
     text = " ".join(line.strip() for line in msg if line.strip()
                     and not line.startswith(("[SQL", "(Background", "CONTEXT:")))
-    text = scrub(text or type(orig).__name__, url)
+    text = text or type(orig).__name__
     where = safe_url(url) if url is not None else None
     prefix = f"{doing}: " if doing else ""
     state = getattr(orig, "sqlstate", None) or ""
     refused = unreachable = None
+    # classified on the server's own words, then the password's places removed from what is said
     if state.startswith("28") or (not state and _REFUSED_LOGIN.search(text) and "FATAL" in text):
         refused = "credentials"
         text = "the repository refused the credentials: " + _fatal(text)
@@ -165,7 +174,7 @@ def database_error(e: BaseException, url=None, *, doing: str = "") -> PrrError:
             "connection" in text.lower() or "server closed" in text.lower()):
         unreachable = True
         text = "cannot reach the repository: " + text
-    err = PrrError(prefix + text, file=where)
+    err = PrrError(prefix + scrub(text), file=where)
     err.refused = refused
     err.unreachable = bool(unreachable)  # the server is away, not the request wrong: the app works offline
     return err

@@ -5,8 +5,10 @@
 takes that side's version. When both changed the same element, each field is merged alone:
 a field only one side changed takes that change; the same field changed on both sides to
 different values is a :class:`Conflict`; a row deleted on one side and changed on the other
-is a conflict of the whole row. A checklist answer's history is a list both sides append to:
-both appends are kept (theirs first).
+is a conflict of the whole row; settled for the changed version of a component or group, the
+dependencies (and canvas position) deleted with it come back when their other end is still
+there, and the conflict says beforehand which come back and which cannot. A checklist
+answer's history is a list both sides append to: both appends are kept (theirs first).
 
 Pure functions over :data:`prr_app.teamrepo.rows.Rows`; no database.
 """
@@ -54,6 +56,20 @@ class Conflict:
     by: str = ""
     at: str = ""
     note: str = ""  # a conflict of the merged whole, not of one field: what is wrong with it
+    #: a node deleted on one side and changed on the other: what the changed version brings back
+    #: with it (the dependencies deleted with it whose other end is still there), and what it
+    #: cannot (their other end is deleted too); element names (:func:`element_name`)
+    along: tuple = ()
+    not_along: tuple = ()
+
+    def along_text(self) -> str:
+        """What keeping the changed version also brings back, and what it cannot ("" if nothing)."""
+        parts = []
+        if self.along:
+            parts.append("keeping the changed version also brings back " + ", ".join(self.along))
+        if self.not_along:
+            parts.append("not brought back (the other end is deleted): " + ", ".join(self.not_along))
+        return "; ".join(parts)
 
     def describe(self) -> str:
         if self.note:
@@ -63,7 +79,8 @@ class Conflict:
         if self.field is None:
             mine = "deleted" if self.mine is None else "changed"
             theirs = "deleted" if self.theirs is None else "changed"
-            return f"{what}: you {mine} it, the repository has it {theirs}{who}"
+            along = self.along_text()
+            return f"{what}: you {mine} it, the repository has it {theirs}{who}" + (f"; {along}" if along else "")
         return f"{what} field {self.field}: yours {_show(self.mine)}, theirs {_show(self.theirs)}{who}"
 
 
@@ -142,6 +159,8 @@ def merge(base: Rows, theirs: Rows, mine: Rows, *, who=None, pick=None) -> tuple
             c.by, c.at = who(c.table, c.key, c.field)
         return c
 
+    revived: dict[str, Rows] = {}  # node id -> the rows of the side that kept it
+    undecided: list[Conflict] = []
     for name in COLUMNS:
         b, t, m = base.get(name, {}), theirs.get(name, {}), mine.get(name, {})
         out = {}
@@ -160,7 +179,11 @@ def merge(base: Rows, theirs: Rows, mine: Rows, *, who=None, pick=None) -> tuple
                 choice = pick.get((name, k, None))
                 if choice is None:
                     conflicts.append(blame(Conflict(name, k, None, rb, rm, rt)))
+                    if name in NODES:
+                        undecided.append(conflicts[-1])
                 res = rm if choice == "mine" else rt
+                if name in NODES and choice is not None and res is not None and rb is not None:  # changed one kept
+                    revived[k[0]] = mine if rt is None else theirs  # the side that still has its edges
             else:
                 res = {}
                 stamp = STAMPS.get(name, ())
@@ -187,4 +210,53 @@ def merge(base: Rows, theirs: Rows, mine: Rows, *, who=None, pick=None) -> tuple
             if res is not None:
                 out[k] = res
         merged[name] = out
+    # a dependency in a conflict of its own, or already picked, is the user's to decide
+    own = {c.key for c in conflicts if c.table == "dependency"} | {k for (t, k, _f) in pick if t == "dependency"}
+    _bring_back(base, merged, revived, own)
+    for c in undecided:  # what choosing the changed version would bring back, said beforehand
+        keeper = mine if c.theirs is None else theirs
+        c.along, c.not_along = _edges_along(base, merged, c.key[0], keeper, own)
     return merged, conflicts
+
+
+#: Tables of the elements a dependency joins (a dependency's source or target is one of these).
+NODES = ("component", "redundancy_group")
+
+
+def _exists(rows: Rows, node: str) -> bool:
+    return any((node,) in rows.get(t, {}) for t in NODES)
+
+
+def _deleted_with(base: Rows, merged: Rows, node: str, keeper: Rows, own) -> list[tuple]:
+    """The dependencies from or to ``node`` that the base had, the merged result lacks and the side
+    keeping it (``keeper``) still has, but for those the user decides on their own (``own``)."""
+    have = merged.get("dependency", {})
+    return [key for key in base.get("dependency", {})
+            if node in key and key not in have and key in keeper.get("dependency", {}) and key not in own]
+
+
+def _edges_along(base: Rows, merged: Rows, node: str, keeper: Rows, own) -> tuple[tuple, tuple]:
+    """(names of the dependencies deleted with ``node`` that its changed version brings back, names
+    of those it cannot bring back since their other end is gone)."""
+    back, not_back = [], []
+    for key in _deleted_with(base, merged, node, keeper, own):
+        other = key[1] if key[0] == node else key[0]
+        (back if other == node or _exists(merged, other) else not_back).append(element_name("dependency", key))
+    return tuple(sorted(back)), tuple(sorted(not_back))
+
+
+def _bring_back(base: Rows, merged: Rows, revived: dict[str, Rows], own) -> None:
+    """A component (or group) deleted on one side and changed on the other, settled for the changed
+    version, comes back with what was deleted with it: its dependencies whose other end is still
+    there, and its canvas position, as the side that kept it has them. Never a silent loss: the
+    conflict listed them (and those that cannot come back) before the user chose."""
+    for node, keeper in revived.items():
+        deps = merged.setdefault("dependency", {})
+        for key in _deleted_with(base, merged, node, keeper, own):
+            other = key[1] if key[0] == node else key[0]
+            if other == node or _exists(merged, other):
+                deps[key] = dict(keeper["dependency"][key])
+        spot = (node,)
+        layout = merged.setdefault("layout", {})
+        if spot in base.get("layout", {}) and spot not in layout and spot in keeper.get("layout", {}):
+            layout[spot] = dict(keeper["layout"][spot])

@@ -222,6 +222,30 @@ class ChangeListener:
         self.close()
 
 
+def refusal_reason(said: str) -> str:
+    """What the user lacks for what the database refused (``said``: its message, SQLSTATE 42501),
+    as a sentence to append: the rights the refusal is about, never a role it is not about."""
+    import re
+
+    low = said.lower()
+    if "only an approver" in low:
+        return (". Only an approver of this repository (or of this review) may do that: ask an approver, or "
+                "the repository's owner for the role")
+    if "only the reviewers of this review" in low:
+        return (". This review lists its own members (prr repo role) and you are not one of its reviewers or "
+                "approvers: ask the repository's owner to add you")
+    table = re.search(r'permission denied for (?:table|relation) "?([\w.]+)', said, re.I)
+    if table and table.group(1) == "repo_signoff":
+        return (". Only an approver of this repository may record the sign-off: ask an approver, or the "
+                "repository's owner for the role")
+    if table and table.group(1) == "repo_review_role":
+        return ". Only the repository's owner may give roles on a review"
+    if table or "permission denied" in low:
+        return (". Your login may read this repository but not write to it (a viewer): ask the repository's "
+                "owner for the reviewer role")
+    return ""
+
+
 def _client() -> str:
     from prr_app import __version__
 
@@ -292,8 +316,8 @@ class Repository:
         state = getattr(orig, "sqlstate", None) or ""
         err = connection.database_error(e, self._u, doing=doing)
         if state == "42501":  # insufficient_privilege
-            err.message = f"{doing}: refused by the database: " + connection.scrub(
-                str(orig).splitlines()[0], self._u)
+            said = connection.scrub(str(orig).splitlines()[0], self._u)
+            err.message = f"{doing}: refused by the database: {said}" + refusal_reason(said)
         elif orig is None and not err.refused and not err.unreachable:  # the connection itself went
             err.message = f"{doing}: cannot reach the repository: " + connection.scrub(" ".join(str(e).split()),
                                                                                       self._u)
@@ -666,8 +690,10 @@ class Repository:
 
     # -- the organisation's picture -------------------------------------
     def portfolio(self, *, today: str | None = None, soon_days: int = 30) -> list[dict]:
-        """Every review with its verdict, blockers, SLOs, checklist progress, acceptances
-        expiring within ``soon_days`` of ``today`` and due dates passed."""
+        """Every review with its verdict, blockers, SLOs (``slos_stated``: how many the review states;
+        ``slo_not_attainable``: those its architecture cannot meet), checklist progress, acceptances
+        expiring within ``soon_days`` of ``today`` (``acceptances_expiring``) or expired before it
+        (``acceptances_expired``), due dates passed, and its latest sign-off."""
         from sqlalchemy import func, select
 
         today = today or _dt.date.today().isoformat()
@@ -676,8 +702,15 @@ class Repository:
         latest = (select(so.c.review_id, so.c.verdict.label("signed_verdict"), so.c.signed_by,
                          so.c.signed_at, so.c.version.label("signed_version"), so.c.note.label("signed_note"))
                   .where(so.c.id.in_(select(func.max(so.c.id)).group_by(so.c.review_id))).subquery())
-        q = (select(rr.c.name, rr.c.version.label("current"), a, latest)
-             .select_from(rr.outerjoin(a, a.c.review_id == rr.c.id).outerjoin(latest, latest.c.review_id == rr.c.id))
+        # the SLOs the review states (components' and journeys' own): none at all is "no SLOs stated",
+        # not "all attainable"
+        comp, jour = schema.REVIEW_TABLES["component"], schema.REVIEW_TABLES["journey"]
+        slos = (select(comp.c.review_id.label("review_id")).where(comp.c.slo.is_not(None))
+                .union_all(select(jour.c.review_id).where(jour.c.slo.is_not(None))).subquery())
+        stated = select(slos.c.review_id, func.count().label("slos_stated")).group_by(slos.c.review_id).subquery()
+        q = (select(rr.c.name, rr.c.version.label("current"), a, latest, stated.c.slos_stated)
+             .select_from(rr.outerjoin(a, a.c.review_id == rr.c.id).outerjoin(latest, latest.c.review_id == rr.c.id)
+                          .outerjoin(stated, stated.c.review_id == rr.c.id))
              .order_by(rr.c.name))
         out = []
         with self._db("cannot read the portfolio"):
@@ -695,6 +728,7 @@ class Repository:
                         "name": r.name, "version": r.current, "assessed": r.version == r.current,
                         "system": r.system, "target_launch": r.target_launch, "verdict": r.verdict,
                         "launch_blockers": r.launch_blockers, "slo_not_attainable": r.slo_not_attainable,
+                        "slos_stated": r.slos_stated or 0,
                         "checklist_score": r.checklist_score, "checklist_blockers": r.checklist_blockers,
                         "checklist_answered": r.checklist_answered, "checklist_applicable": r.checklist_applicable,
                         "assessed_by": r.assessed_by, "signoff": signoff,
@@ -773,16 +807,22 @@ class Repository:
                 conn.execute(stmt.on_conflict_do_update(index_elements=[t.c.review_id, t.c.component],
                                                         set_={"same_as": stmt.excluded.same_as}))
 
-    def set_review_role(self, name: str, member: str, kind: str | None) -> None:
+    def set_review_role(self, name: str, member: str, kind: str | None) -> list[str]:
         """Give the PostgreSQL role ``member`` the role ``kind`` (viewer, reviewer, approver) on
         review ``name`` alone (None: take it away). Once a review lists members, only its
-        reviewers and approvers may change it. The repository's owner only (the database says)."""
-        from sqlalchemy import delete
+        reviewers and approvers may change it. The repository's owner only (the database says).
+
+        A ``member`` that is no role of the server is refused (nothing written). Returns warnings
+        (one line each) when the role cannot take full effect: the table rights still come from
+        the repository's roles, so a review's reviewer who is only a repository viewer still
+        cannot change it, and a sign-off takes the repository's approver role."""
+        from sqlalchemy import delete, text
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
         if kind is not None and kind not in schema.ROLE_KINDS:
             raise PrrError(f"unknown role {kind!r} (one of {', '.join(schema.ROLE_KINDS)})")
         t = schema.repo_review_role
+        warnings: list[str] = []
         with self._db(f"cannot set the roles of repo:{name}"):
             with self.engine.begin() as conn:
                 self._check(conn)
@@ -791,10 +831,25 @@ class Repository:
                     raise PrrError("no such review in the repository", file=f"repo:{name}")
                 if kind is None:
                     conn.execute(delete(t).where(t.c.review_id == found.id, t.c.member == member))
-                    return
+                    return warnings
+                if conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :m"), {"m": member}).first() is None:
+                    raise PrrError(f"no database user or group {member!r} on this server; nothing changed "
+                                   f"(create it first: CREATE ROLE ... LOGIN)", file=f"repo:{name}")
+                may = conn.execute(text(
+                    "SELECT has_table_privilege(:m, 'component', 'UPDATE'), "
+                    "has_table_privilege(:m, 'repo_signoff', 'INSERT'), prr_role('reviewer'), prr_role('approver')"),
+                    {"m": member}).first()
+                if kind in ("reviewer", "approver") and not may[0]:
+                    warnings.append(f"repo:{name}: {member} is {kind} of this review but may not write to the "
+                                    f"repository (not a member of {may[2]}): the database will refuse their changes "
+                                    f"until the owner runs GRANT {may[2]} TO {member}")
+                elif kind == "approver" and not may[1]:
+                    warnings.append(f"repo:{name}: {member} may accept this review's launch-blocking risks, but "
+                                    f"recording its sign-off takes the repository's approver role ({may[3]})")
                 stmt = pg_insert(t).values(review_id=found.id, member=member, kind=kind)
                 conn.execute(stmt.on_conflict_do_update(index_elements=[t.c.review_id, t.c.member],
                                                         set_={"kind": stmt.excluded.kind}))
+        return warnings
 
     # -- live changes ---------------------------------------------------
     def listen(self) -> "ChangeListener":

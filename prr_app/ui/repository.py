@@ -160,7 +160,7 @@ class LiveRepoDocument:
                     self.link.refused = str(e)
                     emit("refused", str(e))
                     return 0
-                raise PrrError(_refusal(e.message), file=e.file, location=e.location) from None
+                raise
             self.pending = False
             self.drop_local()
             emit("merged", (review, self.doc.review, list(self.doc.merged_by)))
@@ -870,7 +870,7 @@ class RepoLink(QObject):
             with self._repository() as repo:
                 version = repo.signoff(self.document.name, verdict, note)
         except PrrError as e:
-            self.notify("Sign-off refused", _refusal(str(e)))
+            self.notify("Sign-off refused", str(e))  # says what the user lacks (refusal_reason)
             return False
         self.window.statusBar().showMessage(f"repo:{self.document.name} version {version} signed off as {verdict}",
                                             5000)
@@ -899,13 +899,6 @@ class RepoLink(QObject):
             return None
         d.show()
         return d
-
-
-def _refusal(message: str) -> str:
-    if "refused by the database" in message:
-        return (message + "\n\nOnly an approver of this repository (or of this review) may record the sign-off or "
-                "accept a launch-blocking risk. Ask an approver, or the repository's owner for the role.")
-    return message
 
 
 # ------------------------------------------------------------------ dialogs
@@ -1002,6 +995,8 @@ class ConflictPicker(QDialog):
             from prr_app.teamrepo.merge import element_name
 
             what = element_name(c.table, c.key) + (f" · {c.field}" if c.field else " (the whole element)")
+            if not c.field and c.along_text():  # what keeping the changed version brings back with it
+                what += "\n" + c.along_text()
             mine = QRadioButton(_value(c.mine, c.field))
             theirs = QRadioButton(_value(c.theirs, c.field))
             mine.setChecked(True)
@@ -1110,13 +1105,17 @@ def _shown_url(url: str) -> str:
 
 
 class PortfolioDialog(QDialog):
-    """Every review of the repository: system, verdict, open blockers, SLO attainability,
-    checklist progress, acceptances expiring soon, due dates passed."""
+    """Every review of the repository: system, verdict, open blockers, SLO attainability ("no
+    SLOs stated" for a review that states none), checklist progress, acceptances expired and
+    expiring soon, due dates passed, launch, the latest sign-off. The cells' wording is the
+    summary's (:mod:`prr_app.reporting.portfolio`)."""
 
     HEADERS = ["Review", "System", "Verdict", "Open blockers", "SLOs not attainable", "Checklist",
-               "Acceptances expiring", "Due dates passed", "Launch"]
+               "Acceptances expired", "Acceptances expiring", "Due dates passed", "Launch", "Signed off"]
 
     def __init__(self, parent, rows: list[dict], where: str = "the repository"):
+        from prr_app.reporting.portfolio import acceptances_text, signoff_text
+
         super().__init__(parent)
         self.setWindowTitle("Portfolio")
         self.rows = rows
@@ -1125,15 +1124,24 @@ class PortfolioDialog(QDialog):
         out = []
         for r in rows:
             if not r.get("verdict"):
-                out.append([r["name"], "", "not assessed yet", None, None, None, None, None, None])
+                out.append([r["name"], "", "not assessed yet", None, None, None, None, None, None, None,
+                            signoff_text(r)])
                 continue
             check = f"{r['checklist_score']:.0f} % ({r['checklist_blockers']} blocker(s) open)" \
                 if r["checklist_score"] is not None else "-"
             slo = r["slo_not_attainable"]
             out.append([r["name"], r["system"], r["verdict"].replace("_", " ") + ("" if r["assessed"] else " (stale)"),
-                        r["launch_blockers"], len(slo) if slo else "all attainable", check,
-                        len(r["acceptances_expiring"]), len(r["overdue"]), r["target_launch"] or "-"])
+                        r["launch_blockers"],
+                        len(slo) if slo else ("no SLOs stated" if r.get("slos_stated") == 0 else "all attainable"),
+                        check, len(r.get("acceptances_expired") or ()), len(r.get("acceptances_expiring") or ()),
+                        len(r["overdue"]), r["target_launch"] or "-", signoff_text(r)])
         _fill(self.table, out)
+        by_name = {r["name"]: r for r in rows}
+        for i in range(self.table.rowCount()):  # which acceptances: the summary's words
+            r = by_name.get(self.table.item(i, 0).text(), {})
+            if r.get("verdict"):
+                for col in (6, 7):
+                    self.table.item(i, col).setToolTip(acceptances_text(r, limit=20))
         lay = QVBoxLayout(self)
         lay.addWidget(QLabel(f"{len(rows)} review(s)"))
         lay.addWidget(self.table)
