@@ -15,6 +15,7 @@ from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QPushButton, QScrollArea
 
+from tests.test_e2e_meeting_qa import key, ok
 from tests.ui_driver import DialogAnswer, wait_analysis
 
 pytestmark = [pytest.mark.usefixtures("qapp"), pytest.mark.qt_log_ignore("propagateSizeHints")]
@@ -22,19 +23,6 @@ pytestmark = [pytest.mark.usefixtures("qapp"), pytest.mark.qt_log_ignore("propag
 REALDATA = Path(__file__).resolve().parent.parent.parent / "shared" / "realdata"
 CTRL = Qt.KeyboardModifier.ControlModifier
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
-
-
-def key(qtbot, win, k, mods=Qt.KeyboardModifier.NoModifier, to=None):
-    """Press ``k`` where the keyboard is (or in ``to``, focused first), the window active."""
-    win.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=3000)
-    if to is not None:
-        to.setFocus()
-    QTest.keyClick(QApplication.focusWidget() or win, k, mods)
-
-
-def ok(dialog):
-    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
 
 
 def add_by_keyboard(qtbot, win, k, name, title):
