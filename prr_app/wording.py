@@ -70,3 +70,17 @@ def launch_blockers_answered(verdict: dict, partly: int) -> str:
         return text + (" (answered partly)" if not_met == 1 else " (both answered partly)" if not_met == 2
                        else f" (all {not_met} answered partly)")
     return text + f" ({partly} of the {not_met} answered partly)"
+
+
+def ceiling_text(estimate: float, slo: float | None) -> str:
+    """An availability ceiling to 4 decimals, or to as many more as it takes for the figure shown to
+    fall on the same side of the SLO as the true one: 99.89996 against an SLO of 99.9 is shown
+    99.89996, not 99.9000 beside a "NO" that the figure seems to contradict."""
+    text = f"{estimate:.4f}"
+    if slo is None:
+        return text
+    for places in range(5, 13):
+        if (float(text) >= slo) == (estimate >= slo):
+            break
+        text = f"{estimate:.{places}f}"
+    return text

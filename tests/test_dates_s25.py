@@ -43,3 +43,15 @@ def test_a_plan_with_a_week_date_is_refused(tmp_path, capsys):
         {"op": "add-replica", "component": "cart-db", "domain": "euw1-b", "due": "2027-W05-3"}]}))
     assert main(["analyze", str(EXAMPLES / "webshop.json"), "--plan", str(plan)]) == 2
     assert "due must be a date YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_prr_analyze_shows_a_ceiling_with_the_digits_that_put_it_below_its_slo(tmp_path, capsys):
+    """99.89996 against an SLO of 99.9 was printed '99.9000 % ... SLO 99.9 %: NOT ATTAINABLE' (the app
+    and the CLI now share wording.ceiling_text)."""
+    review = tmp_path / "round.json"
+    review.write_text(json.dumps({
+        "format": "prr-review", "version": 1, "review": {"system_name": "round", "tier": 1}, "dependencies": [],
+        "components": [{"id": "web", "kind": "service", "user_facing": True, "replicas": 1, "availability": 99.89996}],
+        "journeys": [{"id": "buy", "name": "Buy", "entry": ["web"], "slo": 99.9, "critical": True}]}))
+    assert main(["analyze", str(review)]) == 0
+    assert "buy: 99.89996 % (exact), SLO 99.9 %: NOT ATTAINABLE" in capsys.readouterr().out

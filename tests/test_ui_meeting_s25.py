@@ -235,7 +235,7 @@ def test_the_inspector_shows_an_availability_with_every_digit_and_return_keeps_i
 
 
 def test_a_ceiling_is_shown_to_four_decimals_unless_that_hides_which_side_of_the_slo_it_is():
-    from prr_app.ui.views import ceiling_text
+    from prr_app.wording import ceiling_text  # one rule for the app and the CLI
 
     assert ceiling_text(99.95123456, 99.9) == "99.9512"
     assert ceiling_text(99.89996, 99.9) == "99.89996"

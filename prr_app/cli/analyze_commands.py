@@ -9,7 +9,7 @@ import orjson
 from prr_app.errors import PrrError
 from prr_app.review.document import ReviewSource, load_review
 from prr_app.text_safety import sanitize
-from prr_app.wording import count, launch_blockers
+from prr_app.wording import ceiling_text, count, launch_blockers
 
 
 def register(sub) -> None:
@@ -174,7 +174,8 @@ def summary_lines(a, *, top: int = 10, detail: bool = False) -> list[str]:
         state = {True: "ok", False: "NOT ATTAINABLE", None: "not judged"}[av["attainable"]]
         how = av["method"] if av["method"] == "exact" else (
             f"simulation n={av['samples']}, 95 % CI {av['ci'][0]:.4f}-{av['ci'][1]:.4f}")
-        out.append(f"  {av['target_type']:9} {av['target']}: {av['estimate']:.4f} % ({how}), {slo}: {state}")
+        out.append(f"  {av['target_type']:9} {av['target']}: {ceiling_text(av['estimate'], av['slo'])} % ({how}), "
+                   f"{slo}: {state}")
         if av["attainable"] is False and av["top_consumers"]:
             tc = av["top_consumers"][0]
             share = f", {tc['budget_share']:g} % of the error budget" if tc.get("budget_share") is not None else ""

@@ -18,7 +18,7 @@ from prr_app.ui.table_model import Column, FilterProxy, SortHeader, TableModel, 
 from prr_app.review import edits
 from prr_app.ui.dialogs import FormDialog
 from prr_app.ui.settings import reviewer_name
-from prr_app.wording import count
+from prr_app.wording import ceiling_text, count
 
 VERDICT_TEXT = {"not-ready": "NOT READY", "ready-with-conditions": "READY WITH CONDITIONS", "ready": "READY"}
 
@@ -178,20 +178,6 @@ class OverviewView(QWidget):
                          "no SLO" if slo is None else "" if est is None else ("yes" if est >= slo else "NO")])
         self.journey_model.set_rows(rows)
         self.no_journeys.setVisible(not rows)
-
-
-def ceiling_text(estimate: float, slo: float | None) -> str:
-    """An availability ceiling to 4 decimals, or to as many more as it takes for the figure shown to
-    fall on the same side of the SLO as the true one: 99.89996 against an SLO of 99.9 is shown
-    99.89996, not 99.9000 beside a "NO" that the figure seems to contradict."""
-    text = f"{estimate:.4f}"
-    if slo is None:
-        return text
-    for places in range(5, 13):
-        if (float(text) >= slo) == (estimate >= slo):
-            break
-        text = f"{estimate:.{places}f}"
-    return text
 
 
 #: the verdict (Attainable) right after the figures it compares, the method (exact, or a
