@@ -29,11 +29,16 @@ def answered_reviews(draw):
     for cid in ids:
         r.add(Component(id=cid, kind=draw(st.sampled_from(KINDS)), user_facing=draw(st.booleans()),
                         tier=draw(st.sampled_from([None, 1, 2, 3])),
-                        tags=draw(st.lists(st.sampled_from(["pci", "telemetry", "batch"]), unique=True, max_size=2))))
+                        tags=draw(st.lists(st.sampled_from(["pci", "telemetry", "Telemetry", "batch", "client", "load-generator"]),
+                                               unique=True, max_size=2))))
     targets = list(ids)
     if n >= 2 and draw(st.booleans()):
         r.add(RedundancyGroup(id="g0", members=ids[:2], min_up=1))
         targets.append("g0")
+    if n >= 3 and draw(st.booleans()):  # a group of queues, polled or published to
+        r.components[ids[1]].kind = r.components[ids[2]].kind = "queue"
+        r.add(RedundancyGroup(id="q0", members=ids[1:3], min_up=1))
+        targets.append("q0")
     for s, t in draw(st.lists(st.tuples(st.sampled_from(ids), st.sampled_from(targets)), max_size=2 * n)):
         if s != t:
             r.add(Dependency(source=s, target=t, kind=draw(st.sampled_from(["hard", "soft", "async"]))))

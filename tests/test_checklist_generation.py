@@ -79,6 +79,7 @@ def answered_reviews(draw):
     for d in r.dependencies.values():
         d.timeout_ms, d.retries = maybe([0, 100, 1000]), maybe([0, 2])
         d.backoff, d.retry_budget, d.circuit_breaker = maybe([True, False]), maybe([True]), maybe([True, False])
+        d.fallback = maybe(["", "cached prices"])
     tmpl = load_template()
     subjects = [None, "nope"] + list(r.components) + list(r.groups) + list(r.dependencies) + list(r.journeys)
     for _ in range(draw(st.integers(0, 30))):
@@ -540,3 +541,31 @@ def test_carry_migrates_answers_given_under_prr_default_1_0(webshop):
     assert before <= set(webshop.answers)  # nothing removed
     assert {"ds.restore-tested@orders-db-primary", "sec.secrets-managed"} <= {o.key for o in orphans}
     assert webshop.meta.checklist_version == "2.1"  # carried to the newest version of prr-default
+
+
+# ----------------------------------------------------------------- what the summary skips
+@settings(max_examples=80, deadline=None)
+@given(timeout=st.sampled_from([None, 0, 100]), retries=st.sampled_from([None, 0, 2]),
+       backoff=st.sampled_from([None, True, False]), budget=st.sampled_from([None, True, False]),
+       breaker=st.sampled_from([None, True, False]), fallback=st.sampled_from([None, "", "cached"]))
+def test_a_decider_says_nothing_of_a_call_without_the_field_it_needs(timeout, retries, backoff, budget, breaker,
+                                                                      fallback):
+    """summarize() asks a dependency decider only of the calls that state its ``needs`` field: with it
+    unset, the decider must say nothing whatever else the call states."""
+    from prr_app.checklist.model_answers import DECIDERS, Deadlines
+
+    r = Review()
+    r.add(Component(id="a"))
+    r.add(Component(id="b"))
+    r.add(Component(id="c"))
+    r.add(Dependency("c", "a", timeout_ms=50))  # a caller's deadline for a
+    d = Dependency("a", "b", timeout_ms=timeout, retries=retries, backoff=backoff, retry_budget=budget,
+                   circuit_breaker=breaker, fallback=fallback)
+    r.add(d)
+    deadlines = Deadlines(r)
+    specs = [s for s in DECIDERS.values() if s.per == "dependency"]
+    assert specs and all(s.needs for s in specs)
+    for spec in specs:
+        if getattr(d, spec.needs) is None:
+            assert spec.decide(r, d, deadlines, False) is None
+            assert spec.decide(r, d, deadlines, True) is None

@@ -59,6 +59,9 @@ class Decider:
     per: str  # dependency | component
     decide: Callable
     fields: tuple[str, ...] = field(default=())  # the model fields it reads (for docs and the UI)
+    # the field without which it says nothing (returns None when it is None): the checklist summary
+    # asks it only of the subjects that state it (tests/test_checklist_generation.py holds it to that)
+    needs: str = ""
 
 
 def _n(v) -> str:
@@ -276,10 +279,10 @@ def _instances_spread(review: Review, comps: list[Component], deadlines: Deadlin
 
 
 DECIDERS: dict[str, Decider] = {
-    "dependency.timeout": Decider("dependency", _timeout, ("timeout_ms",)),
-    "dependency.retries": Decider("dependency", _retries, ("retries", "backoff", "retry_budget")),
-    "dependency.circuit-breaker": Decider("dependency", _breaker, ("circuit_breaker",)),
-    "dependency.fallback": Decider("dependency", _fallback, ("fallback",)),
+    "dependency.timeout": Decider("dependency", _timeout, ("timeout_ms",), needs="timeout_ms"),
+    "dependency.retries": Decider("dependency", _retries, ("retries", "backoff", "retry_budget"), needs="retries"),
+    "dependency.circuit-breaker": Decider("dependency", _breaker, ("circuit_breaker",), needs="circuit_breaker"),
+    "dependency.fallback": Decider("dependency", _fallback, ("fallback",), needs="fallback"),
     "component.rto-rpo": Decider("component", _per_member(_rto_rpo), ("rto_minutes", "rpo_minutes")),
     "component.backup-within-rpo": Decider("component", _per_member(_backup_rpo),
                                            ("rpo_minutes", "backup_interval_minutes")),
