@@ -145,7 +145,7 @@ class Context:
         entries = tuple(sorted(entries))
         self.only_through = graph.derived(
             graph.any_out, ("reached_only_through", entries),
-            lambda cond: _risks.reached_only_through(graph.any_out, entries, cond.graph.get("digraph")))
+            lambda cond: _risks.reached_only_through(graph.any_out, entries, cond))
         graph.drop_digraphs()
         self.spof_components = bytearray(n)  # 1 where the component's own failure is a SPOF
         self.hits_cache: dict[tuple[int, int], tuple] = {}  # see _scenario_facts
