@@ -186,7 +186,8 @@ def summary_lines(review) -> list[str]:
         f"redundancy groups: {len(review.groups)}",
         f"failure domains: {len(review.domains)}",
         f"journeys: {len(review.journeys)}",
-        f"checklist answers: {answered}",
+        f"checklist answers: {answered} by reviewers (the items answered, the model's answers counted too: "
+        "prr checklist)",
         f"open risks: {open_manual} of {len(manual)} entered by reviewers (the risks the analysis finds: "
         "prr analyze)",
         f"decisions on the analysis' risks: {len(decisions)}"
