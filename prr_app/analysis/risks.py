@@ -19,6 +19,7 @@ of the same standing are ordered by what they cut users off from (:func:`reach_k
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -29,7 +30,7 @@ from prr_app.analysis.chains import CHAIN_HEAD
 from prr_app.analysis.quorum import is_quorum, quorum_fix, quorum_fix_text
 from prr_app.analysis.findings import evidence_gap_risk, journey_without_entry_risk, journeys_without_entries
 from prr_app.model.entities import CLIENT, dependency_id
-from prr_app.wording import listed
+from prr_app.wording import ceiling_text, listed
 
 SEVERITY_BANDS = (("critical", 20), ("high", 10), ("medium", 5), ("low", 1))
 
@@ -215,6 +216,12 @@ _COMPONENT_AND_INSTANCE = ("component", "instance")
 
 def _pct(x: float | None) -> str:
     return "not stated" if x is None else f"{x:g} %"
+
+
+def _at_most(bound: float) -> str:
+    """An upper bound to 4 decimals, rounded down: "lower the SLO to at most 99.8999 %" must name an
+    SLO that is then met (99.89996 rounded to 99.9000 would name the one that is not)."""
+    return f"{math.floor(round(bound * 10_000, 6)) / 10_000:.4f}"
 
 
 def _list(names: list[str], limit: int = 6, total: int | None = None) -> str:
@@ -1198,12 +1205,14 @@ class RiskRegister:
             if cost0 is not None and not _resolves(a, first):
                 one = f"one of them ({first['element']})" if len(tied) > 1 else first["element"]
                 one_fix = (f"; no single fix reaches the SLO: even with {one} never failing the ceiling is "
-                           f"{a['estimate'] + cost0:.4f} %, below {a['slo']:g} %, so several of them must be raised")
+                           f"{ceiling_text(a['estimate'] + cost0, a['slo'])} %, below {a['slo']:g} %, so several of "
+                           "them must be raised")
             mit = (f"Raise the availability of {raise_what}{one_fix}; the largest consumers "
                    f"of the error budget are {names}; or lower the SLO of {self._label(a['target_type'], tgt)} "
-                   f"to at most {a['ci'][1]:.4f} %")
+                   f"to at most {_at_most(a['ci'][1])} %")
         else:
-            mit = f"Lower the SLO of {self._label(a['target_type'], tgt)} to at most {a['ci'][1]:.4f} % or add redundancy under it"
+            mit = (f"Lower the SLO of {self._label(a['target_type'], tgt)} to at most {_at_most(a['ci'][1])} % or add "
+                   "redundancy under it")
         comps = [t["element"] for t in a["top_consumers"] if t["type"] == "component"]
         if a["target_type"] == "component":
             comps.append(tgt)
@@ -1216,13 +1225,14 @@ class RiskRegister:
         risk = self.add(
             f"slo:{a['target_type']}:{tgt}", category="availability",
             title=f"SLO of {name} ({a['slo']:g} %) is not attainable by design",
-            description=(f"The architecture's ceiling for {name} is {a['estimate']:.4f} % ({how}), below its SLO of "
+            description=(f"The architecture's ceiling for {name} is {ceiling_text(a['estimate'], a['slo'])} % ({how}), "
+                         f"below its SLO of "
                          f"{a['slo']:g} %, counting each shared dependency once"),
             likelihood=5, impact=5 if critical else 4,
             inputs=["likelihood 5: the ceiling is below the SLO by design",
                     f"impact {5 if critical else 4}: {'critical' if critical else 'non-critical'} "
                     f"{a['target_type']} {tgt} misses its SLO",
-                    f"estimate {a['estimate']:.4f} % vs SLO {a['slo']:g} % ({how})"],
+                    f"estimate {ceiling_text(a['estimate'], a['slo'])} % vs SLO {a['slo']:g} % ({how})"],
             components=comps, domains=[t["element"] for t in top if t["type"] == "domain"],
             mitigation=mit, blocking=True, blocking_reason=f"the SLO of {name} is not attainable by design",
             fix=fix, fix_component=fix_comp, journeys=[tgt] if a["target_type"] == "journey" else (),
