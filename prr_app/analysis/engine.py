@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import heapq
+from operator import itemgetter
 
 from prr_app.analysis import findings as _findings
 from prr_app.analysis import risks as _risks
@@ -350,8 +351,10 @@ def analyze(review: Review, *, seed: int = 0, detail: bool = False, today: str |
     # instance entries after it
     rank = {r["id"]: r["rank"] for r in risks}
     order = {"component": 0, "instance": 1, "domain": 2}
-    spofs.sort(key=lambda s: (rank.get(register.resolve(s["risk_id"]), len(rank) + 1), order[s["element_type"]],
-                              s["element"]))
+    last = len(rank) + 1
+    spofs.sort(key=itemgetter("element"))  # stable sorts, the last key first: no tuple per entry
+    spofs.sort(key=lambda s: order[s["element_type"]])
+    spofs.sort(key=lambda s: rank.get(register.resolve(s["risk_id"]), last))
     verdict = _risks.verdict(risks, checklist, review, assumptions, today)
 
     summary = {
@@ -576,8 +579,10 @@ def _spofs(ctx: Context):
             continue
         did = g.domain_ids[d]
         spofs.append(_spof_entry(ctx, chains, sc, did, "domain", set(g.domain_seeds[d]), f"spof:domain:{did}"))
+    # by element, then component, instance, domain: two stable sorts on plain keys (no tuple per entry)
     order = {"component": 0, "instance": 1, "domain": 2}
-    spofs.sort(key=lambda s: (s["element"], order[s["element_type"]]))
+    spofs.sort(key=lambda s: order[s["element_type"]])
+    spofs.sort(key=itemgetter("element"))
     return spofs, comp_scen, dom_scen
 
 

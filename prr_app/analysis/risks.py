@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from operator import attrgetter
 from dataclasses import dataclass
 
 import networkx as nx
@@ -658,8 +659,13 @@ class RiskRegister:
                                 f"replicas in the same domain",)
         self._apply_review()
         reach = self._reach
-        out = sorted(self.risks.values(),
-                     key=lambda r: (not r.launch_blocking, -r.score, -r.impact, reach.get(r.id, NO_REACH), r.id))
+        # launch blocking first, then score, impact, reach (reach_key) and id: stable sorts on one
+        # key each, the last first (no tuple made per risk: 10,000 on an import)
+        out = sorted(self.risks.values(), key=attrgetter("id"))
+        out.sort(key=lambda r: reach.get(r.id, NO_REACH))
+        out.sort(key=attrgetter("impact"), reverse=True)
+        out.sort(key=attrgetter("score"), reverse=True)
+        out.sort(key=attrgetter("launch_blocking"), reverse=True)
         for i, r in enumerate(out, 1):
             r.rank = i
         return out
