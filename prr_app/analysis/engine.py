@@ -142,12 +142,11 @@ class Context:
         # user-facing components judged as tier 1 (an unknown tier counts as tier 1): what makes a SPOF blocking
         self.tier1_uf_mask = mask_of([i for i in self.user_facing if review.blocking_tier(comps[i]) == 1], n)
         # the ranking's tie-break (risks.reach_key): how much of the system users reach only through
-        # each component, on the graph the condensation was made from, which is then let go
+        # each component
         entries = tuple(sorted(entries))
         self.only_through = graph.derived(
             graph.any_out, ("reached_only_through", entries),
             lambda cond: _risks.reached_only_through(graph.any_out, entries, cond))
-        graph.drop_digraphs()
         self.spof_components = bytearray(n)  # 1 where the component's own failure is a SPOF
         self.hits_cache: dict[tuple[int, int], tuple] = {}  # see _scenario_facts
 
