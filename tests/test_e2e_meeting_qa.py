@@ -636,9 +636,22 @@ def _arrow_drawn(header, section: int) -> str:
     text_w = header.fontMetrics().horizontalAdvance(header.model().headerData(section, Qt.Orientation.Horizontal)) + 8
     rows = {}
     base = QColor(img.pixelColor(x1 - 3, img.height() // 2)).lightness()
-    for y in range(2, img.height() - 2):  # not the header's borders
-        for x in range(x0 + text_w, x1 - 2):
-            if img.pixelColor(x, y).lightness() < base - 100:
+
+    def dark(x, y) -> bool:
+        return img.pixelColor(x, y).lightness() < base - 100
+
+    # the arrow is the right-most run of columns with dark pixels (a wider section centres its
+    # text, whose last letter then comes after ``x0 + text_w``)
+    ys = range(2, img.height() - 2)  # not the header's borders
+    xs = [x for x in range(x0 + text_w, x1 - 2) if any(dark(x, y) for y in ys)]
+    run = xs[-1:]
+    for x in reversed(xs[:-1]):
+        if x != run[0] - 1:
+            break
+        run.insert(0, x)
+    for y in ys:
+        for x in run:
+            if dark(x, y):
                 rows[y] = rows.get(y, 0) + 1
     assert rows, "no arrow drawn"
     ys = sorted(rows)
@@ -652,14 +665,15 @@ def test_risk_register_sort_arrow_matches_the_order(qtbot, shop):
     shop.tabs.setCurrentWidget(rv)
     qtbot.waitUntil(lambda: len(rv.model.rows) > 3)
     h = rv.table.horizontalHeader()
-    scores = [r.get("score") or 0 for r in rv.model.rows]
-    assert scores == sorted(scores, reverse=True)  # highest first
-    assert _arrow_drawn(h, 0) == "down"
-    # a click on Score: lowest first, and the arrow turns
-    qtbot.mouseClick(h.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(h.sectionViewportPosition(0) + 10, h.height() // 2))
-    scores = [r.get("score") or 0 for r in rv.model.rows]
-    assert scores == sorted(scores)
+    assert rv.proxy.headerData(0, Qt.Orientation.Horizontal) == "Rank"
+    ranks = [r.get("rank") for r in rv.model.rows]
+    assert ranks == sorted(ranks)  # rank 1 first (the register's order)
     assert _arrow_drawn(h, 0) == "up"
+    # a click on Rank: the last first, and the arrow turns
+    qtbot.mouseClick(h.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(h.sectionViewportPosition(0) + 10, h.height() // 2))
+    ranks = [r.get("rank") for r in rv.model.rows]
+    assert ranks == sorted(ranks, reverse=True)
+    assert _arrow_drawn(h, 0) == "down"
 
 
 # ------------------------------------------------------------------ 11. a value out of range: open with problems, fix in the app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QToolBar
 
 pytestmark = [pytest.mark.usefixtures("qapp"), pytest.mark.qt_log_ignore("propagateSizeHints")]
@@ -76,7 +77,9 @@ def test_checklist_items_and_risk_titles_are_readable(qtbot, small):
     rv = w.views["Risks"]
     w.tabs.setCurrentWidget(rv)
     qtbot.wait(20)
-    assert rv.table.columnWidth(2) >= rv.table.fontMetrics().horizontalAdvance("x" * 40)
+    title = next(c for c in range(rv.proxy.columnCount())
+                 if rv.proxy.headerData(c, Qt.Orientation.Horizontal) == "Title")
+    assert rv.table.columnWidth(title) >= rv.table.fontMetrics().horizontalAdvance("x" * 40)
 
 
 def test_a_saved_geometry_larger_than_the_screen_is_fitted(qtbot, monkeypatch):

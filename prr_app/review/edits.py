@@ -431,6 +431,23 @@ def mark_launch_blocking(review: Review, risk_id: str, blocking: bool | None, re
     return check_changes(review, [_risk_change(review, rec)], f"Deciding whether {risk_id} blocks the launch")
 
 
+def set_risk_owner(review: Review, risk_id: str, owner: str) -> list[Change]:
+    """Who owns a risk (a team or a person); empty: none set, the register then names a
+    mitigation's owner or the owner of the component the fix is on (docs/analysis.md).
+
+    A computed risk gets its stored record here if it has none yet, as with the other decisions.
+    Nothing to change (the same owner): no changes, so no undo step that does nothing.
+    """
+    owner = " ".join(owner.split())
+    rec = _risk_record(review, risk_id)
+    if rec.owner == owner and risk_id in review.risks:
+        return []
+    if not owner and risk_id not in review.risks:
+        return []
+    rec.owner = owner
+    return check_changes(review, [_risk_change(review, rec)], f"Setting the owner of {risk_id}")
+
+
 def add_mitigation(review: Review, risk_id: str, title: str, owner: str = "", due: str | None = None,
                    status: str = "planned", effort: str | None = None) -> tuple[str, list[Change]]:
     """A new mitigation of ``risk_id``: its id and the changes.

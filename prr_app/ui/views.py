@@ -527,7 +527,8 @@ class ChecklistView(QWidget):
         o = self.result.overall
         self.progress.setValue(int(round(100 * o.answered / o.total)) if o.total else 0)
         sc = self.result.overall_score
-        self.score.setText(f"Score: {sc:.0f} %" if sc is not None else "Score: not yet")
+        # one decimal, as `prr checklist` and the report give it: rounded to a whole, 0.3 read "0 %"
+        self.score.setText(f"Score: {sc:.1f} %" if sc is not None else "Score: not yet")
         self.refresh()
         self.sig_evaluated.emit()
 
@@ -732,7 +733,24 @@ def _risk_status(r: dict) -> str:
     return st
 
 
+def _owner_text(r: dict) -> str:
+    """A risk's owner and where it comes from, the CSV export's ``owner`` and ``owner source`` in one
+    cell: the owner set on the risk as it is, else a mitigation's owner ("ann (mitigation)"), else
+    the owner of the component the fix is on ("team-a (owner of cart-db)", the report's words), so
+    nobody takes a mitigation's or a component's owner for one the risk was given."""
+    owner = r.get("owner") or ""
+    if not owner:
+        return ""
+    src = r.get("owner_source") or ""
+    return f"{owner} ({src})" if src and src != "reviewer" else owner
+
+
+#: the rank first, and the register opens in its order (docs/analysis.md, "Ranking": launch
+#: blockers first): the order of the report, the CSV, ``prr analyze`` and the findings. Sorted by
+#: score, the platform example's launch-blocking spof:domain:k8s-eu (rank 46) was row 67, below
+#: risks that block nothing.
 RISK_COLUMNS = [
+    Column("Rank", lambda r: str(r.get("rank") or ""), sort=lambda r: (r.get("rank") or 0, r["id"]), width=70),
     Column("Score", lambda r: str(r.get("score") or ""), sort=lambda r: r.get("score") or 0, width=65),
     Column("Severity", lambda r: r.get("severity", ""), sort=lambda r: SEVERITY_RANK.get(r.get("severity"), 0),
            colour=lambda r: theme.SEVERITY_COLOURS.get(r.get("severity")), width=80),
@@ -742,7 +760,7 @@ RISK_COLUMNS = [
     Column("Impact", lambda r: _num_with_override(r, "impact"), sort=lambda r: r.get("impact") or 0, width=70),
     Column("Blocking", lambda r: "BLOCKER" if r.get("launch_blocking") else "", width=80),
     Column("Status", _risk_status, width=90),
-    Column("Owner", lambda r: r.get("owner", ""), width=110),
+    Column("Owner", _owner_text, width=300),  # "checkout-team (owner of cart-svc)" whole
     Column("Components", lambda r: ", ".join(r.get("components") or []), width=200),
     Column("Origin", lambda r: r.get("origin", "")),
 ]
@@ -784,7 +802,9 @@ class RiskView(QWidget):
         self.table.setHorizontalHeader(SortHeader(self.table))  # the arrow points the way the rows go
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        # rank 1 first; the model re-sorts every new register by the header's column and order, so
+        # it stays in rank order through a meeting's edits unless the user clicked another column
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
@@ -808,15 +828,21 @@ class RiskView(QWidget):
         b_block = QPushButton("Launch-blocking…")
         b_block.setToolTip("Decide whether this risk blocks the launch, whatever the rules say (with a reason)")
         b_block.clicked.connect(self.blocking_dialog)
+        b_owner = QPushButton("Owner…")
+        b_owner.setToolTip("Who owns this risk (a team or a person); without one the register names a "
+                           "mitigation's owner or the owner of the component to fix")
+        b_owner.clicked.connect(self.owner_dialog)
         #: what acts on the selected risk: disabled while none is selected (a button that does nothing misleads)
-        self.risk_buttons = (b_graph, b_override, b_accept, b_mit, b_block)
+        self.risk_buttons = (b_graph, b_override, b_accept, b_mit, b_block, b_owner)
         #: the risk the user selected last: kept selected across updates of the register, and selected
         #: again when an edit (an undo) brings it back after it went
         self._chosen: str | None = None
-        buttons = QGridLayout()  # three to a row: fits beside the inspector on a 1280-pixel screen
-        for k, b in enumerate((b_graph, b_override, b_accept, b_mit, b_block, b_manual)):
-            buttons.addWidget(b, k // 3, k % 3)
-        buttons.setColumnStretch(3, 1)
+        # four to a row: two rows fit beside the inspector on a 1280-pixel screen (three to a row
+        # took a third row from the register once Owner… came)
+        buttons = QGridLayout()
+        for k, b in enumerate((b_graph, b_override, b_accept, b_mit, b_block, b_owner, b_manual)):
+            buttons.addWidget(b, k // 4, k % 4)
+        buttons.setColumnStretch(4, 1)
         for w, name in ((self.filter, "Filter risks"), (self.table, "Risk register"),
                         (self.detail, "The selected risk")):
             w.setAccessibleName(name)
@@ -895,7 +921,8 @@ class RiskView(QWidget):
         self._chosen = r["id"]
         html = [f"<h3>{_esc(r.get('title', r['id']))}</h3><p>{_esc(r.get('description', ''))}</p>",
                 f"<p><b>Score</b> {r.get('score')} = likelihood {r.get('likelihood')} × impact {r.get('impact')} "
-                f"({r.get('severity')}){' · <b>launch-blocking</b>' if r.get('launch_blocking') else ''}</p>"]
+                f"({r.get('severity')}){' · <b>launch-blocking</b>' if r.get('launch_blocking') else ''}</p>",
+                f"<p><b>Owner:</b> {_esc(_owner_text(r)) or 'no owner'}</p>"]  # the report's words
         if r.get("inputs"):
             html.append("<p><b>Why these numbers</b></p><ul>" + "".join(f"<li>{_esc(x)}</li>" for x in r["inputs"]) + "</ul>")
         if r.get("mitigation"):
@@ -1000,6 +1027,28 @@ class RiskView(QWidget):
     def set_blocking(self, risk_id: str, blocking: bool | None, reason: str = "") -> str | None:
         return self._edit(f"Launch-blocking {risk_id}",
                           lambda: edits.mark_launch_blocking(self.session.review, risk_id, blocking, reason))
+
+    def set_owner(self, risk_id: str, owner: str) -> str | None:
+        """The risk's own owner (empty: none), one undo step; the refusal's reason, or None."""
+        from prr_app.review.edits import EditRefused
+
+        try:
+            changes = edits.set_risk_owner(self.session.review, risk_id, owner)
+        except EditRefused as e:
+            return e.message
+        if changes:  # the same owner again: no undo step that does nothing
+            self.session.push(f"Owner of {risk_id}", changes)
+        return None
+
+    def owner_dialog(self) -> None:
+        r = self.current()
+        if r is None:
+            return
+        rec = self.session.review.risks.get(r["id"])
+        d = FormDialog(self, f"Owner of {r['id']}", [
+            ("owner", "Owner (team or person; empty: none)", "line", rec.owner if rec is not None else ""),
+        ], check=lambda v: self.set_owner(r["id"], v["owner"]), about=r.get("title") or r["id"])
+        d.exec()
 
     def mitigation_dialog(self) -> None:
         r = self.current()
