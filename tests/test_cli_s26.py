@@ -12,3 +12,54 @@ def test_summary_says_its_answer_count_is_the_reviewers_and_where_the_items_answ
     line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("checklist answers:"))
     assert line.startswith("checklist answers: 29 by reviewers")
     assert "prr checklist" in line
+
+
+# ----------------------------------------------------------------- prr checklist --json, streamed
+import io  # noqa: E402
+import json  # noqa: E402
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from prr_app.cli.json_output import write_indented  # noqa: E402
+
+_scalars = st.none() | st.booleans() | st.integers(-2**63, 2**63 - 1) | st.text() \
+    | st.floats(0, 100).map(lambda x: round(x, 1))  # scores: orjson writes 1e-07 as 1e-7
+_values = st.recursive(_scalars, lambda inner: st.lists(inner, max_size=4)
+                       | st.dictionaries(st.text(max_size=5), inner, max_size=4), max_leaves=20)
+
+
+@settings(max_examples=200, deadline=None)
+@given(doc=st.dictionaries(st.text(max_size=6), _values, max_size=5), items=st.lists(_values, max_size=5),
+       where=st.integers(0, 5))
+def test_a_document_written_as_it_is_made_reads_as_json_dumps_writes_it(doc, items, where):
+    """write_indented gives json.dumps(indent=2, ensure_ascii=False)'s bytes, with the streamed list
+    where its key stands (non-ASCII text, empty lists and dicts, nesting)."""
+    keys = list(doc)
+    key = "the items"
+    while key in doc:
+        key += "!"
+    whole = dict(list(doc.items())[:where] + [(key, items)] + list(doc.items())[where:])
+    shell = {k: (None if k == key else v) for k, v in whole.items()}
+    out = io.BytesIO()
+    write_indented(shell, out, streamed=key, items=iter(items))
+    assert out.getvalue().decode("utf-8") == json.dumps(whole, indent=2, ensure_ascii=False) + "\n"
+    assert keys == [k for k in shell if k != key]
+
+
+def test_checklist_json_is_the_evaluation_with_every_item(tmp_path, capsys):
+    from prr_app import checklist
+    from prr_app.review.document import load_review
+
+    assert main(["checklist", "resources/examples/webshop.json", "--json"]) == 0
+    text = capsys.readouterr().out
+    d = json.loads(text)
+    res = checklist.evaluate(load_review("resources/examples/webshop.json"))
+    expected = res.to_dict()
+    expected["review"] = {"system_name": "Acme Web Shop", "file": "resources/examples/webshop.json"}
+    assert text == json.dumps(expected, indent=2, ensure_ascii=False) + "\n"
+    assert len(d["items"]) == len(res.items) and list(d)[-2:] == ["items", "review"]
+    # filtered: only the items asked for, in the same place
+    assert main(["checklist", "resources/examples/webshop.json", "--json", "--status", "unanswered"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["items"] and all(it["status"] == "unanswered" for it in d["items"])
+    assert list(d)[-2:] == ["items", "review"]
