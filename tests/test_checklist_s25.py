@@ -13,7 +13,6 @@ from prr_app.cli.main import main
 from prr_app.review.document import load_review
 
 REAL = Path("/work/shared/realdata")
-SPA = Path("/tmp/h/cl/spa/workspace.dsl")
 
 
 @pytest.fixture(autouse=True)
@@ -66,9 +65,39 @@ def test_import_with_every_queue_client_async_asks_each_client_as_a_possible_con
 
 
 # -- 3: items that need a server you run --------------------------------------------------------------
-@pytest.mark.skipif(not SPA.exists(), reason="the Structurizr workspace is not present")
+_SPA_DSL = """workspace "Shop" {
+    model {
+        customer = person "Customer"
+        shop = softwareSystem "Shop" {
+            app = container "Mobile App" "Orders from a phone" "Kotlin"
+            api = container "API" "Serves the app" "Java"
+            db = container "Database" "Orders" "PostgreSQL" "Database"
+        }
+        customer -> app "Uses"
+        app -> api "Calls" "HTTPS"
+        api -> db "Reads and writes" "JDBC"
+        live = deploymentEnvironment "Live" {
+            deploymentNode "Customer's mobile device" "" "Apple iOS or Android" {
+                containerInstance app
+            }
+            deploymentNode "Cloud" {
+                deploymentNode "api-server" "" "Ubuntu" "" 2 {
+                    containerInstance api
+                }
+                deploymentNode "db-server" "" "Ubuntu" {
+                    containerInstance db
+                }
+            }
+        }
+    }
+}
+"""
+
+
 def test_client_software_gets_no_server_items(tmp_path, capsys):
-    r = _import(tmp_path, capsys, SPA, "spa")
+    spa = tmp_path / "workspace.dsl"
+    spa.write_text(_SPA_DSL)
+    r = _import(tmp_path, capsys, spa, "spa")
     assert "client" in r.components["mobile-app"].tags
     k = {x.split("@")[0] for x in keys(r) if x.endswith("@mobile-app")}
     for iid in ("svc.disruption-budget", "svc.probes", "svc.graceful-shutdown", "svc.resource-limits",
