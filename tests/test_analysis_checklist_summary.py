@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from prr_app.review.assess import assess as analyze
 from prr_app.checklist.evaluate import evaluate, summarize
 from prr_app.checklist.template import DEFAULT_TEMPLATE, load_template
-from prr_app.model.entities import ChecklistAnswer, Component, Dependency, RedundancyGroup, Review
+from prr_app.model.entities import ChecklistAnswer, Component, Dependency, Journey, RedundancyGroup, Review
 
 KINDS = ["service", "datastore", "cache", "queue", "external_api", "frontend"]
 STATUSES = ["met", "partly", "not_met", "not_applicable", "unanswered"]
@@ -42,9 +42,11 @@ def answered_reviews(draw):
     for s, t in draw(st.lists(st.tuples(st.sampled_from(ids), st.sampled_from(targets)), max_size=2 * n)):
         if s != t:
             r.add(Dependency(source=s, target=t, kind=draw(st.sampled_from(["hard", "soft", "async"]))))
+    if draw(st.booleans()):
+        r.add(Journey(id="j0", entry=[ids[0]], critical=draw(st.booleans()), slo=draw(st.sampled_from([None, 99.9]))))
     # answers: to real items (any subject, applicable or not) and to unknown ones
     tmpl = load_template(DEFAULT_TEMPLATE)
-    subjects = [None] + ids + list(r.dependencies)
+    subjects = [None] + ids + list(r.dependencies) + list(r.journeys)
     for _ in range(draw(st.integers(0, 40))):
         ti = draw(st.sampled_from(tmpl.items))
         subj = draw(st.sampled_from(subjects))
@@ -81,3 +83,20 @@ def test_analysis_counts_the_checklist_blockers():
     assert a.checklist["blocking_items"][0].startswith(key + ": ")
     assert a.verdict["verdict"] == "not-ready"
     assert a.checklist["unanswered_blockers"] == len(full.unanswered_blockers) - 1
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(answered_reviews(), st.data())
+def test_an_item_applies_where_evaluate_lists_it(review, data):
+    """item_applies (what answering one item asks, without evaluating every item) agrees with
+    evaluate() on every item id with every subject: components, groups, dependencies, none, unknown."""
+    from prr_app.checklist.evaluate import item_applies
+
+    full = evaluate(review)
+    tmpl = load_template(DEFAULT_TEMPLATE)
+    subjects = [None, "nope", *review.components, *review.groups, *review.dependencies, *review.journeys]
+    for ti in data.draw(st.lists(st.sampled_from(tmpl.items), min_size=5, max_size=25)):
+        for subj in subjects:
+            key = ti.id if subj is None else f"{ti.id}@{subj}"
+            assert item_applies(review, key)[1] == (key in full), key
+    assert not item_applies(review, "no.such-item")[1]

@@ -9,7 +9,7 @@ import datetime as _dt
 import difflib
 
 from prr_app.model.dates import is_date
-from prr_app.checklist.evaluate import ChecklistResult, Orphan, evaluate
+from prr_app.checklist.evaluate import ChecklistResult, Orphan, evaluate, item_applies
 from prr_app.model.entities import AnswerChange, AnswerStatus, ChecklistAnswer, Review
 from prr_app.errors import PrrError
 
@@ -78,9 +78,13 @@ def set_answer(review: Review, item_key: str, *, status: str | None = None, evid
     if not isinstance(item_key, str) or not item_key.strip():
         raise PrrError("an item key is needed (for example 'slo.journeys-have-slos' or 'ds.restore-tested@cart-db')")
     item_key = item_key.strip()
-    res = result if result is not None else evaluate(review, template)
+    if result is not None:
+        tmpl, applies = result.template, item_key in result
+    else:  # the one item looked up, not every item evaluated
+        tmpl, applies = item_applies(review, item_key, template)
     existing = review.answers.get(item_key)
-    if item_key not in res and existing is None:
+    if not applies and existing is None:
+        res = result if result is not None else evaluate(review, template)
         close = difflib.get_close_matches(item_key, [it.key for it in res.items], n=3, cutoff=0.6)
         hint = f"; did you mean {', '.join(close)}?" if close else "; 'prr checklist REVIEW --json' lists the keys"
         raise PrrError(f"no checklist item {item_key!r} in template {res.template.id} {res.template.version} "
@@ -141,8 +145,8 @@ def set_answer(review: Review, item_key: str, *, status: str | None = None, evid
     answer.history.append(AnswerChange(at=when, by=by, status=answer.status, note="; ".join(changes)))
     review.answers[item_key] = answer
     if not review.meta.checklist_template:
-        review.meta.checklist_template = res.template.id
-        review.meta.checklist_version = res.template.version
+        review.meta.checklist_template = tmpl.id
+        review.meta.checklist_version = tmpl.version
     return answer
 
 

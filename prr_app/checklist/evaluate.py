@@ -1389,6 +1389,23 @@ def summarize(review: Review, template=None) -> ChecklistSummary:
     return ChecklistSummary(tmpl, named, unanswered, unanswered + len(named), score, n_items)
 
 
+def item_applies(review: Review, key: str, template=None) -> tuple[Template, bool]:
+    """``(template, applies)``: the template :func:`evaluate` would use for ``review`` and whether it
+    lists the item ``key`` there, found from the item's scope and subject alone (answering one item
+    of a 10,000-component import evaluated its 340,000 items, 4 s, to find it). A test compares it
+    with ``key in evaluate(review)`` on random reviews."""
+    tmpl, _warnings = resolve_template(review, template)
+    item_id, subject = split_key(key)
+    cats = {c.id for c in tmpl.categories}
+    ti = next((t for t in tmpl.items if t.id == item_id and t.category in cats), None)
+    if ti is None or (subject is None) != (ti.scope.per == "review"):
+        return tmpl, False
+    plan = Plan(review)
+    if ti.scope.per == "dependency":
+        return tmpl, plan.dependency_row(ti.scope, subject) is not None
+    return tmpl, plan.row(ti.scope, subject) is not None
+
+
 # ------------------------------------------------------------------ answers a lead checks
 def blockers_to_check(res: ChecklistResult) -> list[tuple[ChecklistItem, str]]:
     """The required blockers that pass without being shown met: answered not applicable (waived), or
