@@ -23,20 +23,59 @@ def open_blockers(verdict: dict) -> tuple[int, int, int]:
             int(verdict.get("checklist_unanswered_blockers") or 0))
 
 
-def launch_blockers(verdict: dict) -> str:
+def launch_blockers(verdict: dict, partly: int | None = None) -> str:
     """The one way every face says how many launch blockers are open, and of what kind:
-    "26 launch blockers open: 14 risks, 2 checklist items not met in full, 10 unanswered" (not met in
-    full: answered not met, or partly, which a reader of "not met" alone took for a reviewer's "no")."""
+    "26 launch blockers open: 14 risks, 2 checklist items not met in full (the 2 not met are answered
+    partly), 10 unanswered" (not met in full: answered not met, or partly, which a reader of "not met"
+    alone took for a reviewer's "no"). The note on the items answered partly follows the count it is
+    about: after "10 unanswered" it read as if the unanswered items were answered partly.
+
+    ``partly``: how many of the items not met are answered partly; by default the verdict's own
+    figure (``checklist_partly_blockers``, from the checklist's figures), none when it has none."""
     risks, not_met, unanswered = open_blockers(verdict)
+    if partly is None:
+        partly = int(verdict.get("checklist_partly_blockers") or 0)
     total = risks + not_met + unanswered
     if not total:
         return "no launch blocker open"
     parts = [count(risks, "risk")] if risks else []
     if not_met:
-        parts.append(f"{count(not_met, 'checklist item')} not met in full")
+        parts.append(f"{count(not_met, 'checklist item')} not met in full" + partly_note(not_met, partly))
     if unanswered:
         parts.append(f"{unanswered} unanswered" if not_met else f"{count(unanswered, 'checklist item')} unanswered")
     return f"{count(total, 'launch blocker')} open: " + ", ".join(parts)
+
+
+def partly_note(not_met: int, partly: int) -> str:
+    """What follows a count of checklist items not met when some are answered partly: " (the 2 not
+    met are answered partly)", " (1 of the 3 not met is answered partly)"; "" when none is."""
+    partly = min(partly, not_met)
+    if partly <= 0:
+        return ""
+    verb = "is" if partly == 1 else "are"
+    if partly == not_met:
+        return f" (the {not_met} not met {verb} answered partly)"
+    return f" ({partly} of the {not_met} not met {verb} answered partly)"
+
+
+def acceptance_mark(risk) -> str:
+    """How a list of single points of failure marks one by its risk (the report's section 2 and
+    ``prr analyze``'s summary, one wording): "launch blocker", "accepted" (an acceptance that holds at
+    the target launch), "acceptance expired", "accepted only until 2026-12-01, before launch" (an
+    acceptance that does not count), or "" (open, not blocking). ``risk``: a risk of the register
+    (a dict or a :class:`~prr_app.analysis.risks.Risk`), or None."""
+    if not risk:
+        return ""
+    if risk.get("launch_blocking"):
+        return "launch blocker"
+    acc = risk.get("accepted")
+    if not acc:
+        return ""
+    if risk.get("acceptance_expired"):
+        return "acceptance expired"
+    if risk.get("acceptance_before_launch"):
+        return "accepted only until " + str(acc.get("until")) + ", before launch"
+    return "accepted"
 
 
 #: a resilience policy's fields in words (a diff's policy rows)
@@ -59,17 +98,9 @@ def answer_state(s: dict) -> str:
 
 
 def launch_blockers_answered(verdict: dict, partly: int) -> str:
-    """:func:`launch_blockers`, then how many of the blocker items it counts as not met are answered
-    partly (``partly``), so that the sentence is true of them: "26 launch blockers open: 14 risks,
-    2 checklist items not met in full, 10 unanswered (both answered partly)"."""
-    text = launch_blockers(verdict)
-    _risks, not_met, _unanswered = open_blockers(verdict)
-    if partly <= 0 or not not_met:
-        return text
-    if partly >= not_met:
-        return text + (" (answered partly)" if not_met == 1 else " (both answered partly)" if not_met == 2
-                       else f" (all {not_met} answered partly)")
-    return text + f" ({partly} of the {not_met} answered partly)"
+    """:func:`launch_blockers` with ``partly`` (how many of the blocker items it counts as not met are
+    answered partly) given by the caller rather than read from the verdict."""
+    return launch_blockers(verdict, partly)
 
 
 def ceiling_text(estimate: float, slo: float | None) -> str:

@@ -210,7 +210,7 @@ def test_a_spof_entry_keeps_its_own_figures_when_an_slo_folds_into_its_risk():
     assert (entry["likelihood"], entry["impact"], entry["score"], entry["severity"]) == (3, 5, 15, "high")
     assert (risk["score"], risk["severity"]) == (25, "critical")  # slo:journey:buy folded into it
     assert "slo:journey:buy" in risk["aliases"]
-    assert any(line.startswith("  [high    ] component auth:") for line in summary_lines(a))
+    assert any(line.startswith("  [high    ] component auth (launch blocker):") for line in summary_lines(a))
 
 
 def test_a_reviewers_override_changes_the_risk_not_the_spof_entry():

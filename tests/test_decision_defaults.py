@@ -33,7 +33,7 @@ def test_evidence_risks_get_the_owner_and_effort_of_the_component_they_change():
 
 def test_the_report_and_csv_show_the_default_owner_as_such():
     r = evidence_review()
-    a = build_assessment(r)
+    a = build_assessment(r, today=r.meta.review_date)
     md = render_markdown(r, assessment=a)
     row = next(line for line in md.splitlines() if "cart: no working disruption budget" in line and line.startswith("|"))
     assert "shop-team (owner of cart)" in row and f"{EFFORT['disruption-budget'][1]} d" in row
@@ -54,14 +54,16 @@ def test_every_effort_kind_is_in_the_documented_table():
 def _gate(tmp_path, review: Review, *args: str) -> int:
     path = tmp_path / "r.json"
     write_json(review, path)
-    return main(["gate", str(path), *args])
+    # judged as of the review's date: the reviews' due dates and acceptances are fixed, the real date is not
+    today = ["--today", review.meta.review_date] if review.meta.review_date else []
+    return main(["gate", str(path), *today, *args])
 
 
 def test_the_gate_does_not_pass_a_review_that_is_not_ready(tmp_path, capsys):
     r = rules_review()
     # one open high reviewer risk (3 x 4) with an owner, no mitigation nor due date: not ready, no blocker
     r.add(Risk(id="rev-2", title="Data centre flood", likelihood=3, impact=4, components=["api-b"], owner="team-a"))
-    a = build_assessment(r)
+    a = build_assessment(r, today=r.meta.review_date)
     assert a.verdict == "not-ready" and not a.blockers
     assert _gate(tmp_path, r) == 1
     out = capsys.readouterr().out
@@ -80,7 +82,7 @@ def test_the_gate_does_not_pass_a_review_that_is_not_ready(tmp_path, capsys):
     assert "--ignore-verdict" in capsys.readouterr().out
     # planned (owner and a due date): ready with conditions, and the default gate passes it
     r.add(Mitigation(id="m1", title="Move", owner="team-a", due="2027-01-10", effort="small", risks=["rev-2"]))
-    assert build_assessment(r).verdict == "ready-with-conditions"
+    assert build_assessment(r, today=r.meta.review_date).verdict == "ready-with-conditions"
     assert _gate(tmp_path, r) == 0
     capsys.readouterr()
     assert _gate(tmp_path, r, "--fail-on", "high") == 1
@@ -123,7 +125,7 @@ def test_one_open_high_risk_reads_in_the_singular():
 # ------------------------------------------------------------------ the executive summary on an acceptance ending before launch
 def test_summary_leads_with_the_blocker_and_never_sums_unestimated_work_as_zero():
     r = v3_review()
-    a = build_assessment(r)
+    a = build_assessment(r, today=r.meta.review_date)
     flood = a.risk("rev-2")
     assert flood["launch_blocking"] and flood["acceptance_before_launch"] and flood["effort"] is None
     md = render_markdown(r, assessment=a)
@@ -160,7 +162,7 @@ def test_team_plan_counts_unestimated_work_apart():
 
 def test_an_open_blocker_item_about_a_component_counts_for_its_owners_team():
     r = evidence_review()
-    a = build_assessment(r)
+    a = build_assessment(r, today=r.meta.review_date)
     items = a.unanswered_blockers()
     about = {it.subject: it for it in items if it.per == "component"}
     assert "cart" in about, [it.key for it in items]
@@ -175,6 +177,6 @@ def test_an_open_blocker_item_about_a_component_counts_for_its_owners_team():
     from prr_app.model.entities import ChecklistAnswer
 
     r.add(ChecklistAnswer(item=about["cart"].key, status="not_met", owner="platform-team"))
-    a = build_assessment(r)
+    a = build_assessment(r, today=r.meta.review_date)
     item = next(it for it in a.checklist_blockers() if it.key == about["cart"].key)
     assert a.item_owner(item) == "platform-team"

@@ -319,9 +319,10 @@ def test_gate_fail_on_high(tmp_path, capsys):
     r.add(Mitigation(id="m-big", title="Fix it", owner="web-team", due="2026-02-01", risks=["big"]))
     path = tmp_path / "r.json"
     write_json(r, path)
-    assert main(["gate", str(path)]) == 0
+    # judged as of the review's date (the gate's default is the real date, by which the due date has passed)
+    assert main(["gate", str(path), "--today", "2026-01-05"]) == 0
     assert "verdict ready with conditions" in capsys.readouterr().out
-    assert main(["gate", str(path), "--fail-on", "high"]) == 1
+    assert main(["gate", str(path), "--fail-on", "high", "--today", "2026-01-05"]) == 1
     assert "HIGH big: A big open risk" in capsys.readouterr().out
 
 

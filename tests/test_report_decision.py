@@ -267,7 +267,7 @@ def test_what_a_root_cause_takes_down_is_counted_in_full_on_every_face(tmp_path,
     write_json(r, src)
     assert main(["analyze", str(src)]) in (0, 1)
     cli = capsys.readouterr().out
-    line = next(x for x in cli.splitlines() if "component db:" in x)
+    line = next(x for x in cli.splitlines() if "component db (launch blocker):" in x)
     shown = line.split("takes down ", 1)[1].split(" (+")[0].split(", ")
     assert int(line.split("(+", 1)[1].split(")")[0]) == 40 - len(shown)
     a = build_assessment(r)

@@ -125,7 +125,8 @@ def test_heading_stays_with_its_figure(which, webshop, tmp_path):
 def test_partly_met_items_are_said_as_partly_met(webshop, tmp_path):
     pages = _pages(render_pdf(webshop), tmp_path)
     cover = _flat(pages[0])
-    assert "2 checklist items not met in full, 10 unanswered (both answered partly)" in cover
+    # the note follows the count it is about (docs/report.md), not the unanswered ones after it
+    assert "2 checklist items not met in full (the 2 not met are answered partly), 10 unanswered" in cover
     assert "2 blocker checklist items are not met in full (answered partly)" in _flat(pages[1])
     heading = "7.1 Open blocker items (not met or unanswered): answered partly counts as not met"
     assert heading in _flat("\n".join(pages))

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import orjson
 
 from prr_app.analysis.propagation import Outcome, simulate as _simulate
-from prr_app.analysis.risks import Risk
+from prr_app.analysis.risks import UNANSWERED_NAMED, Risk
 
 #: Version of the analysis output; bumped when a key changes meaning.
 ANALYSIS_VERSION = 2
@@ -158,23 +158,48 @@ class CycleIndex:
         return {"components": [ids[i] for i in left], "cycles": sorted(cycles)}
 
 
-def checklist_figures(result) -> dict:
+def checklist_figures(result, *, partly: int | None = None) -> dict:
     """The ``checklist`` section of the document from a checklist evaluation.
 
     ``result`` is what ``prr_app.checklist.evaluate.summarize`` (or ``evaluate``) returns:
     ``blocking_items`` (items with ``key`` and ``title``, or strings), ``unanswered_blockers``
     (a count or a list) and ``overall_score`` (a number or None). The analysis receives this
     from its caller (``prr_app.review.assess``): it does not depend on the checklist.
+
+    ``partly_blockers``: how many of the blocking items are answered partly, so that the verdict says
+    "not met in full (answered partly)" of them: ``partly`` when the caller gives it (a summary's items
+    carry no status), else counted from the items' ``status``. ``unanswered_items``: the first
+    unanswered blocker items' names, when ``unanswered_blockers`` lists the items (a full evaluation):
+    the verdict names them.
     """
     items = list(result.blocking_items or [])
     out = {"blockers": len(items), "blocking_items": [_item_name(it) for it in items]}
+    if partly is None:
+        partly = sum(1 for it in items if getattr(it, "status", None) == "partly")
+    if partly:
+        out["partly_blockers"] = partly
     unanswered = result.unanswered_blockers
     if unanswered is not None:
-        out["unanswered_blockers"] = unanswered if isinstance(unanswered, int) else len(list(unanswered))
+        listed = None if isinstance(unanswered, int) else list(unanswered)
+        out["unanswered_blockers"] = unanswered if listed is None else len(listed)
+        if listed:
+            out["unanswered_items"] = [item_question(it) for it in listed[:UNANSWERED_NAMED]]
     score = result.overall_score
     if isinstance(score, (int, float)):
         out["overall_score"] = score
     return out
+
+
+def item_question(it) -> str:
+    """A checklist item by its question, shortened to its first sentence, with its subject if any:
+    “Request rate ... of Cart service are collected” (Cart service). The verdict's and the report's
+    name for an unanswered blocker item."""
+    q = (getattr(it, "question", None) or str(it)).strip()
+    first = q.split(". ")[0].rstrip(".")
+    if len(first) > 90:
+        first = first[:87].rsplit(" ", 1)[0] + "…"
+    subj = getattr(it, "subject_label", None) if getattr(it, "per", "review") != "review" else None
+    return f"“{first}” ({subj})" if subj else f"“{first}”"
 
 
 def checklist_error(error: Exception) -> dict:

@@ -1794,7 +1794,8 @@ def verdict(risks: list[Risk], checklist: dict | None, review, assumptions: list
     ``risks``: the register (:meth:`RiskRegister.build`).
 
     ``checklist``: the checklist's headline figures (``blockers``, ``blocking_items``,
-    ``unanswered_blockers`` and, when known, ``unanswered_items`` names). ``assumptions``: the
+    ``unanswered_blockers`` and, when known, ``partly_blockers``, how many of the blocking items are
+    answered partly, and ``unanswered_items``, the first unanswered blocker items' names). ``assumptions``: the
     analysis' defaults; those that decided something are listed with the verdict. ``today``: a
     mitigation past its due date is no plan.
     """
@@ -1853,15 +1854,15 @@ def verdict(risks: list[Risk], checklist: dict | None, review, assumptions: list
         rs = by_kind["other"]
         causes.append(f"{len(rs)} other launch-blocking risk{'s' if len(rs) != 1 else ''}: "
                       f"{_titles(rs, launch, blocking=True)}.")
+    partly = min(int(check.get("partly_blockers", 0) or 0), not_met)
     if not_met:
         names = [_short_item(x) for x in check.get("blocking_items", [])]
-        causes.append(f"{not_met} blocker checklist item{'s are' if not_met != 1 else ' is'} not met"
-                      + (": " + _list(names, 4) if names else "") + ".")
+        causes.append(f"{not_met} blocker checklist item{'s are' if not_met != 1 else ' is'} "
+                      f"{_not_met_state(not_met, partly)}" + (": " + _list(names, 4) if names else "") + ".")
     if unanswered:
-        names = check.get("unanswered_items") or []
         causes.append(f"{unanswered} applicable blocker checklist item{'s are' if unanswered != 1 else ' is'} "
                       "unanswered (an unanswered blocker counts as not met)"
-                      + (": " + _list(names, 4) if names else "") + ".")
+                      + _unanswered_names(check.get("unanswered_items") or (), unanswered) + ".")
     # every open high or critical risk, launch blockers included: each needs an owner and a due date
     high = [r for r in risks if r.severity in ("critical", "high") and open_at_launch(r)]
     open_high = [r for r in high if r.policy_required]
@@ -1892,6 +1893,7 @@ def verdict(risks: list[Risk], checklist: dict | None, review, assumptions: list
         "assumptions": decided,
         "launch_blockers": [r["id"] for r in blockers],
         "checklist_blockers": not_met,
+        "checklist_partly_blockers": partly,
         "checklist_unanswered_blockers": unanswered,
         "open_high_without_plan": [r["id"] for r in unplanned],
     }
@@ -1952,6 +1954,32 @@ def _unplanned_cause(open_high: list[dict], unplanned: list[dict], today: str | 
     if n == 1:
         return "The one open high or critical risk " + "; ".join(parts) + "."
     return f"Of the {n} open high or critical risks, " + "; ".join(parts) + "."
+
+
+def _not_met_state(not_met: int, partly: int) -> str:
+    """How the blocker items the checklist counts as not met are said, true of them: "not met", or
+    when some are answered partly (which counts as not met) "not met in full (answered partly)" for
+    all of them, "not met, or met only partly (1 answered partly)" for some."""
+    if not partly:
+        return "not met"
+    if partly >= not_met:
+        return "not met in full (answered partly)"
+    return f"not met, or met only partly ({partly} answered partly)"
+
+
+#: the unanswered blocker items a verdict's cause names before counting the rest
+UNANSWERED_NAMED = 4
+
+
+def _unanswered_names(names, total: int) -> str:
+    """": “question” (subject); ...; and 6 more (section 7.1)" for the unanswered blocker items named in
+    the checklist's figures (a full evaluation names them: the report and ``prr gate``), "" without
+    names (the checklist's summary, ``prr analyze`` and the app, counts them only)."""
+    names = list(names)[:UNANSWERED_NAMED]
+    if not names:
+        return ""
+    more = total - len(names)
+    return ": " + "; ".join(names) + (f"; and {more} more (section 7.1)" if more > 0 else "")
 
 
 def _short_item(name: str) -> str:

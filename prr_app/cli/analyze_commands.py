@@ -9,10 +9,12 @@ import orjson
 from prr_app.errors import PrrError
 from prr_app.review.document import ReviewSource, load_review
 from prr_app.text_safety import sanitize
-from prr_app.wording import ceiling_text, count, launch_blockers
+from prr_app.wording import acceptance_mark, ceiling_text, count, launch_blockers
 
 
 def register(sub) -> None:
+    from prr_app.cli.report_commands import add_today_option
+
     p = sub.add_parser(
         "analyze", help="SPOFs, blast radius, failure domains, availability, risks and the verdict",
         description="Analyse a review (.prr or .json): single points of failure by disruption type, blast radius, "
@@ -26,6 +28,7 @@ def register(sub) -> None:
                    help="add the full down and degraded sets of every component and failure domain "
                         "(docs/analysis.md, \"The document\")")
     p.add_argument("--seed", type=int, default=0, help="seed of the availability simulation (default 0)")
+    add_today_option(p)
     p.add_argument("--top", type=int, default=10, metavar="N", help="risks shown in the summary (default 10)")
     p.add_argument("--plan", metavar="PLAN.json",
                    help="analyse the review as it would be with this mitigation plan applied (the file is not "
@@ -34,16 +37,18 @@ def register(sub) -> None:
 
 
 def cmd_analyze(args) -> int:
+    from prr_app.cli.report_commands import today_of
     from prr_app.review.assess import assess
 
     if args.top < 0:
         raise PrrError("--top must be 0 or more", location="command line")
+    today = today_of(args)
     review = ReviewSource(args.review).load(milestones=False)  # read only: the snapshots are not needed
     if args.plan:
         from prr_app.review.plans import apply_plan, read_plan
 
         review = apply_plan(review, read_plan(args.plan), file=args.plan)
-    result = assess(review, seed=args.seed, detail=args.detail)
+    result = assess(review, seed=args.seed, detail=args.detail, today=today)
     from prr_app.checklist.evaluate import missing_review_template
 
     missing = missing_review_template(review)  # its checklist figures come from another template then
@@ -149,6 +154,9 @@ def summary_lines(a, *, top: int = 10, detail: bool = False) -> list[str]:
         # an instance's entry refers to its component's for what it takes down
         sp = components[entry["component"]] if entry["element_type"] == "instance" else entry
         el = entry["element"] if entry["element_type"] != "instance" else f"{entry['component']} (any instance)"
+        # marked as the report's section 2 marks it: launch blocker, accepted, acceptance expired
+        mark = acceptance_mark(a.risk(entry["risk_id"]) if entry.get("risk_id") else None)
+        el += f" ({mark})" if mark else ""
         hit = _list(sp["journeys"]) if sp["journeys"] else _list(sp["user_facing_down"], total=sp["user_facing_down_count"])
         out.append(f"  [{entry['severity'] or '-':8}] {entry['element_type']:9} {el}: takes down {hit}; "
                    f"{sp['down_count']} down, {sp['degraded_count']} degraded")

@@ -31,6 +31,7 @@ def register(sub) -> None:
     p.add_argument("--markdown", metavar="OUT.md", help="also write the assessment as Markdown")
     p.add_argument("--csv", metavar="OUT.csv", help="also write the risk register as CSV")
     p.add_argument("--seed", type=int, default=0, help="seed of the availability simulation (default 0)")
+    add_today_option(p)
     p.add_argument("--since", metavar="MILESTONE",
                    help='add "Changes since MILESTONE" after the executive summary (default: the newest milestone, '
                         'if the review has one; "" for none)')
@@ -51,9 +52,28 @@ def register(sub) -> None:
                         "(by default a not-ready verdict fails the gate)")
     p.add_argument("--min-availability", type=float, metavar="PERCENT",
                    help="fail when a journey's best possible availability is below PERCENT (e.g. 99.9)")
+    add_today_option(p)
     p.add_argument("--junit", metavar="OUT.xml", help="write the checks as a JUnit XML report")
     p.add_argument("--quiet", action="store_true", help="print only failures")
     p.set_defaults(func=cmd_gate)
+
+
+def add_today_option(p) -> None:
+    """``--today YYYY-MM-DD`` (the name ``prr repo portfolio`` uses): ``prr report``, ``prr gate`` and
+    ``prr analyze`` judge as of the real current date unless told another."""
+    p.add_argument("--today", metavar="YYYY-MM-DD",
+                   help="judge as of this date: acceptances expired and mitigations past due by then "
+                        "(default: today's date; give one for byte-identical reports in CI or to re-render a past one)")
+
+
+def today_of(args) -> str | None:
+    """``--today`` checked (one line and exit 2 when it is not a date), or None for the real date."""
+    from prr_app.model.dates import is_date
+
+    today = getattr(args, "today", None)
+    if today is not None and not is_date(today):
+        raise PrrError(f"--today: not a date (YYYY-MM-DD): {today}", location="command line")
+    return today
 
 
 def cmd_report(args) -> int:
@@ -69,14 +89,16 @@ def cmd_report(args) -> int:
         outputs.append(("markdown", Path(args.markdown)))
     if args.csv:
         outputs.append(("csv", Path(args.csv)))
+    today = today_of(args)
     if not outputs:
         raise PrrError("nothing to write: give -o OUT.pdf, --markdown OUT.md or --csv OUT.csv")
     for _fmt, out in outputs:
         refuse_review_as_output(out, args.review, what="the report")
         paths.check_output_path(out)
     review = load_review(args.review)
-    assessment = build_assessment(review, seed=args.seed)
-    sections = _report_sections(review, args)
+    assessment = build_assessment(review, seed=args.seed, today=today)
+    # the changes and the plan judged as of the same day as the rest of the report
+    sections = _report_sections(review, args, assessment.today)
     # the checklist's own warnings first (a template not installed: evaluated with another one)
     warnings: list[str] = list(getattr(assessment.checklist, "warnings", None) or [])
     # the text outputs first: whatever happens to the PDF, the Markdown and CSV asked for are written
@@ -99,7 +121,7 @@ def cmd_report(args) -> int:
     return 0
 
 
-def _report_sections(review, args) -> dict:
+def _report_sections(review, args, today: str | None = None) -> dict:
     """The diff since a milestone and the plan's result for the report (review.diff.report_sections)."""
     from prr_app.review import plans as P
     from prr_app.review.diff import report_sections
@@ -109,15 +131,16 @@ def _report_sections(review, args) -> dict:
     if args.plan in ("suggested", "shortest") and not Path(args.plan).exists():
         from prr_app.review.assess import assess
 
-        before = assess(review, seed=args.seed).to_dict()
+        before = assess(review, seed=args.seed, today=today).to_dict()
         if args.plan == "suggested":
             plan = P.suggested_plan(review, before)
         else:
-            search = P.shortest_path_to_ready(review, seed=args.seed, before=before)
+            search = P.shortest_path_to_ready(review, seed=args.seed, today=today, before=before)
             plan = search["plan"]
     elif args.plan:
         plan, plan_file = P.read_plan(args.plan), args.plan
-    out = report_sections(review, since=args.since, plan=plan, seed=args.seed, file=args.review, plan_file=plan_file)
+    out = report_sections(review, since=args.since, plan=plan, seed=args.seed, today=today, file=args.review,
+                          plan_file=plan_file)
     if args.plan == "shortest" and plan is not None and out["plan"] is not None:
         out["plan"]["search"] = {k: v for k, v in search.items() if k != "plan"}
     return out
@@ -221,6 +244,7 @@ def write_junit(path: Path, checks: list[dict], *, suite: str) -> None:
 def cmd_gate(args) -> int:
     from prr_app.reporting.assessment import build_assessment
 
+    today = today_of(args)
     if args.min_availability is not None and not (0.0 <= args.min_availability <= 100.0):
         raise PrrError(f"--min-availability must be a percentage between 0 and 100, not {args.min_availability:g}")
     if args.junit:
@@ -229,7 +253,7 @@ def cmd_gate(args) -> int:
     review = load_review(args.review)
     # never pass (or fail) a review on another checklist template than the one it was answered with
     require_review_template(review, file=args.review)
-    a = build_assessment(review)
+    a = build_assessment(review, today=today)
     for w in dict.fromkeys(getattr(a.checklist, "warnings", None) or []):
         print(sanitize(f"prr: warning: {w}", one_line=True), file=sys.stderr)
     checks = evaluate_gate(a, fail_on=args.fail_on, min_availability=args.min_availability,

@@ -4,11 +4,13 @@
 when that part is installed, the checklist (``prr_app.checklist.evaluate``),
 then arranges what they found into the sections of the document
 (docs/report.md). Every figure comes from those two; this module only selects,
-groups and orders. The same review gives the same assessment: the analysis'
-"today" is the review's own date.
+groups and orders. The analysis judges as of the real current date, as ``prr analyze``
+and the app do (an acceptance that expired after the review's date does not hold); the
+same review and the same ``today=`` give the same assessment (``prr report --today``).
 """
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import dataclass, field
 
 from prr_app.model.entities import OBSERVABILITY_SIGNALS, Review
@@ -36,6 +38,7 @@ class Assessment:
     review: Review
     analysis: dict
     date: str | None  # the review's date (None: not stated)
+    today: str | None = None  # the date the analysis judged as of (acceptances, due dates)
     checklist: object | None = None  # prr_app.checklist.ChecklistResult
     checklist_error: str | None = None
     scoring_bands: tuple = ()
@@ -83,26 +86,11 @@ class Assessment:
 
     # -- the decision -------------------------------------------------------------
     def causes(self) -> list[str]:
-        """One sentence per cause of the verdict; unanswered blocker items named when the checklist was
-        evaluated in full here (the analysis has only their count)."""
+        """One sentence per cause of the verdict: the analysis' own, as ``prr analyze`` and the app show
+        them (the figures it received from the full evaluation here name the unanswered blocker items
+        and count those answered partly)."""
         v = self.analysis["verdict"]
-        out = list(v.get("causes") or v.get("reasons") or [])
-        partly = self.partly_blockers()
-        if partly:  # the analysis says "not met" of every answered open blocker: say which are partly
-            n = int(v.get("checklist_blockers") or 0)
-            said = f"{n} blocker checklist item{'s are' if n != 1 else ' is'} not met"
-            state = ("not met in full (answered partly)" if partly >= n else
-                     f"not met, or met only partly ({partly} answered partly)")
-            for i, c in enumerate(out):
-                if c.startswith(said):
-                    out[i] = f"{n} blocker checklist item{'s are' if n != 1 else ' is'} {state}{c[len(said):]}"
-        names = self.unanswered_blocker_names()
-        if names:
-            for i, c in enumerate(out):
-                if "blocker checklist item" in c and "unanswered" in c and ":" not in c:
-                    shown = "; ".join(names[:4]) + (f"; and {len(names) - 4} more (section 7.1)" if len(names) > 4 else "")
-                    out[i] = c[:-1] + ": " + shown + "."
-        return out
+        return list(v.get("causes") or v.get("reasons") or [])
 
     @property
     def entry_points_guessed(self) -> bool:
@@ -121,9 +109,6 @@ class Assessment:
 
     def deciding_assumptions(self) -> list[str]:
         return list(self.analysis["verdict"].get("assumptions") or [])
-
-    def unanswered_blocker_names(self) -> list[str]:
-        return [_item_name(it) for it in self.unanswered_blockers()]
 
     def unanswered_blockers(self) -> list:
         if self.checklist is None:
@@ -155,6 +140,11 @@ class Assessment:
                          "placement": ", ".join(c.placement + c.shared_domains) or "not stated",
                          "facing": "yes" if c.user_facing else "entry (guessed)" if cid in guessed else ""})
         return rows
+
+    def judged_text(self) -> str:
+        """The review's date and the date the analysis judged as of, for the cover and the key facts:
+        "2026-11-20 (judged as of 2026-12-07)"; they differ when the report is made after the review."""
+        return f"{self.date or 'not stated'} (judged as of {self.today})" if self.today else (self.date or "not stated")
 
     def checklist_open_blockers(self) -> int:
         _risks, not_met, unanswered = wording.open_blockers(self.analysis["verdict"])
@@ -196,15 +186,28 @@ class Assessment:
         """Who owns an open blocker checklist item: its answer's owner, else the owner of the component it
         is about (for a call, the calling component's, where a timeout or fallback is set), as a computed
         risk's owner defaults to the owner of the component its fix changes; "" for a review-wide item."""
+        return self._item_owner(it)[0]
+
+    def item_owner_text(self, it) -> str:
+        """An open blocker item's owner as 7.1 shows it, the same as the work per team charges it to:
+        the answer's owner, else "team (owner of cart-db)" (marked as :meth:`owner_text` marks a risk's
+        owner taken from a component), else "no owner"."""
+        owner, component = self._item_owner(it)
+        if not owner:
+            return "no owner"
+        return f"{owner} (owner of {component})" if component else owner
+
+    def _item_owner(self, it) -> tuple[str, str]:
+        """(:meth:`item_owner`, the component it is the owner of; "" when the answer names the owner)."""
         owner = getattr(getattr(it, "answer", None), "owner", "") or ""
         subject = getattr(it, "subject", None)
         if owner or not subject:
-            return owner
+            return owner, ""
         if getattr(it, "per", "") == "dependency":
             dep = self.review.dependencies.get(subject)
             subject = dep.source if dep is not None else subject.split("->", 1)[0]
         comp = self.review.components.get(subject)
-        return (comp.owner or "") if comp is not None else ""
+        return ((comp.owner or "", subject) if comp is not None and comp.owner else ("", ""))
 
     def takes_down(self, r: dict) -> str:
         """What a root cause takes down, in a few names (journeys first), for the summary."""
@@ -238,11 +241,11 @@ class Assessment:
         which = f"{n} launch blocker{'s have' if n != 1 else ' has'} no effort estimate"
         return f"at least {days} working day{'s' if days != 1 else ''} ({which})" if days else f"not estimated ({which})"
 
-    @staticmethod
-    def status_text(r: dict, *, short: bool = False) -> str:
+    def status_text(self, r: dict, *, short: bool = False) -> str:
         """A risk's status as the launch decision sees it: "accepted" only when the acceptance holds at
         the target launch; otherwise its status ("open"), with why the acceptance does not count unless
-        ``short``."""
+        ``short``: "open (acceptance expired on 2026-12-01)", "open (acceptance ends on 2026-12-01, before
+        the target launch on 2026-12-15)" (each date where it belongs)."""
         from prr_app.analysis.risks import accepted_at_launch
 
         if accepted_at_launch(r):
@@ -251,8 +254,13 @@ class Assessment:
         status = "open" if status == "accepted" else status
         acc = r.get("accepted")
         if acc and not short:
-            why = "expired" if r.get("acceptance_expired") else "ends before the target launch"
-            status += f" (acceptance {why}" + (f" on {acc['until']}" if acc.get("until") else "") + ")"
+            until = f" on {acc['until']}" if acc.get("until") else ""
+            if r.get("acceptance_expired"):
+                status += f" (acceptance expired{until})"
+            else:
+                launch = self.review.meta.target_launch
+                status += (f" (acceptance ends{until}, before the target launch"
+                           + (f" on {launch})" if launch else ")"))
         return status.replace("_", " ")
 
     @staticmethod
@@ -365,6 +373,8 @@ class Assessment:
                 "score": own.get("score"),
                 "launch_blocking": bool(risk.get("launch_blocking")),
                 "accepted": risk.get("accepted"),
+                # how the SPOF lists mark it (launch blocker, accepted, acceptance expired), as prr analyze does
+                "mark": wording.acceptance_mark(risk),
                 "journeys": s["journeys"],
                 "journeys_degraded": s["journeys_degraded"],
                 "user_facing_down": s["user_facing_down"],
@@ -537,16 +547,6 @@ def no_figures(row: dict) -> bool:
     return not row.get("top_consumers") and (row.get("estimate") is None or row["estimate"] >= 100.0)
 
 
-def _item_name(it) -> str:
-    """A checklist item by its question, shortened to its first sentence, with its subject if any."""
-    q = (getattr(it, "question", None) or str(it)).strip()
-    first = q.split(". ")[0].rstrip(".")
-    if len(first) > 90:
-        first = first[:87].rsplit(" ", 1)[0] + "…"
-    subj = getattr(it, "subject_label", None) if getattr(it, "per", "review") != "review" else None
-    return f"“{first}” ({subj})" if subj else f"“{first}”"
-
-
 def _journey_needs(review: Review) -> dict[str, list[str]]:
     """Every component a journey reaches through any dependency (for per-journey figures)."""
     out: dict[str, list[str]] = {}
@@ -574,12 +574,17 @@ def review_date(review: Review) -> str | None:
     return review.meta.review_date or None
 
 
-def build_assessment(review: Review, *, seed: int = 0) -> Assessment:
-    """Analyse ``review`` (and evaluate its checklist) into an :class:`Assessment`."""
+def build_assessment(review: Review, *, seed: int = 0, today: str | None = None) -> Assessment:
+    """Analyse ``review`` (and evaluate its checklist) into an :class:`Assessment`.
+
+    ``today``: the date to judge as of (acceptances expired, mitigations past due), ``YYYY-MM-DD``; by
+    default the real current date, as ``prr analyze`` and the app judge. Not the review's date: a
+    review whose acceptances expired since it was written is not ready, in every face."""
     from prr_app.analysis import analyze, checklist_error, checklist_figures
     from prr_app.analysis.risks import SEVERITY_BANDS
 
     date = review_date(review)
+    today = today or _dt.date.today().isoformat()
     checklist = None
     error = None
     method = None
@@ -597,7 +602,7 @@ def build_assessment(review: Review, *, seed: int = 0) -> Assessment:
             error = str(e) or type(e).__name__
             figures = checklist_error(e)
     # the checklist's blockers count in the verdict: the analysis receives its figures
-    analysis = analyze(review, seed=seed, today=date, checklist=figures).to_dict()
-    return Assessment(review=review, analysis=analysis, date=date, checklist=checklist,
+    analysis = analyze(review, seed=seed, today=today, checklist=figures).to_dict()
+    return Assessment(review=review, analysis=analysis, date=date, today=today, checklist=checklist,
                       checklist_error=error, scoring_bands=tuple(SEVERITY_BANDS), checklist_method=method,
                       journey_needs=_journey_needs(review))

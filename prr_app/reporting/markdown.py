@@ -48,7 +48,7 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None, cha
     L: list[str] = []
     L += [f"# Reliability Risk Assessment: {md(meta.system_name)}", ""]
     L += [f"- **Milestone:** {md(meta.milestone or 'not stated')}",
-          f"- **Review date:** {md(a.date or 'not stated')}",
+          f"- **Review date:** {md(a.judged_text())}",
           f"- **Target launch:** {md(meta.target_launch or 'not stated')}",
           f"- **Reviewers:** {md('; '.join(meta.reviewers) or 'not stated')}",
           f"- **Service tier:** {md('not stated (judged as tier 1)' if meta.tier is None else str(meta.tier))}",
@@ -147,7 +147,7 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None, cha
     # 2
     L += [f"## 2. {SECTION_TITLES[1]}", ""]
     L += _table(["Element", "Disruption", "Severity", "L×I", "Journeys down", "Chain"], [
-        [md(x["element"]), md(x["disruption"]), md(x["severity"]), f"{x['likelihood']}×{x['impact']}={x['score']}",
+        [md(x["element"]) + (f" ({md(x['mark'])})" if x["mark"] else ""), md(x["disruption"]), md(x["severity"]), f"{x['likelihood']}×{x['impact']}={x['score']}",
          _names(x["journeys"]), " → ".join(md(c) for c in x["chain"])] for x in a.spof_rows()]) or []
 
     # 3
@@ -317,7 +317,7 @@ def _checklist_details(a: Assessment, cl) -> list[str]:
             prop = getattr(it, "proposal", None)
             rows.append([md(getattr(it, "question", str(it))), md(getattr(it, "subject_label", "") or ""),
                          md(_words(getattr(it, "status", "")) + (f" (proposed: {_words(prop.status)})" if prop else "")),
-                         md(getattr(ans, "owner", "") or "no owner"), md(getattr(ans, "due", "") or ""),
+                         md(a.item_owner_text(it)), md(getattr(ans, "due", "") or ""),
                          md(getattr(ans, "evidence", "") or "")])
         L += _table(["Item", "Applies to", "Answer", "Owner", "Due", "Evidence"], rows)
     else:

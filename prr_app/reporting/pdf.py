@@ -790,7 +790,7 @@ class _Builder(TableBuilder):
         if meta.milestone:
             out.append(self.p(self.m(cut(meta.milestone)), st.cover_sub))
         col = VERDICT_COLORS.get(a.verdict, MUTED)
-        sub = wording.launch_blockers_answered(a.analysis["verdict"], a.partly_blockers())
+        sub = wording.launch_blockers(a.analysis["verdict"])
         box = Table([[self.p(self.m("Verdict: " + a.verdict_text), st.verdict)],
                      [self.p(self.m(sub), st.verdict_small)]],
                     colWidths=[self.doc.frame_w], style=[("BACKGROUND", (0, 0), (-1, -1), col),
@@ -810,7 +810,7 @@ class _Builder(TableBuilder):
         rows = [
             ["System", cut(meta.system_name)],
             ["Milestone", cut(meta.milestone) or "not stated"],
-            ["Review date", a.date or "not stated"],
+            ["Review date", a.judged_text()],
             ["Target launch", meta.target_launch or "not stated"],
             ["Service tier", tier],
             ["Resilience policy", a.policy_text()],
@@ -1155,7 +1155,7 @@ class _Builder(TableBuilder):
             if x["user_facing_down"]:
                 impact += (f"; {'entry points' if a.entry_points_guessed else 'user-facing'} down: "
                            + self.names(x["user_facing_down"], 6, x.get("user_facing_down_count")))
-            mark = " (launch blocker)" if x["launch_blocking"] else (" (accepted)" if x["accepted"] else "")
+            mark = f" ({x['mark']})" if x["mark"] else ""
             body.append([self.cell(el + mark, bold=True), self.short(x["disruption"]), self.sev(x["severity"]),
                          self.short(f"L{x['likelihood']} × I{x['impact']} = {x['score']}"), self.cell(impact),
                          self.cell(" → ".join(map(self.kit.iso, x["chain"][:8])) + (" …" if len(x["chain"]) > 8 else ""))])
@@ -1163,7 +1163,7 @@ class _Builder(TableBuilder):
                    body, [0.19, 0.11, 0.09, 0.12, 0.26, 0.23])
         if rest:  # each in a few words: its risk in section 6 has the rest
             def brief(x: dict) -> str:
-                mark = ", launch blocker" if x["launch_blocking"] else (", accepted" if x["accepted"] else "")
+                mark = f", {x['mark']}" if x["mark"] else ""
                 return (f"{x['element']} ({x['severity']}{mark}, {x['down']} down, "
                         f"{x.get('user_facing_down_count', len(x['user_facing_down']))} "
                         f"{'entry points' if a.entry_points_guessed else 'user-facing'} down"
@@ -1477,17 +1477,22 @@ class _Builder(TableBuilder):
                              self.cell(words(getattr(it, "status", "")) + (
                                  f" (proposed from evidence: {words(it.proposal.status)})"
                                  if getattr(it, "proposal", None) is not None else "")),
-                             self.cell(getattr(ans, "owner", "") or "no owner"),
+                             self.cell(a.item_owner_text(it)),
                              self.cell(getattr(ans, "due", "") or ""), self.cell(getattr(ans, "evidence", "") or "")])
             self.table(["Item", "Applies to", "Answer", "Owner", "Due", "Evidence"], rows,
-                       [0.36, 0.16, 0.1, 0.12, 0.1, 0.16])
+                       [0.34, 0.14, 0.11, 0.14, 0.11, 0.16])
         elif not grouped:
             self.para("None.")
         for item_id, items in grouped.items():
             per = items[0].per
             q = generic_question(tmpl, item_id, items[0].question)
-            self.name_paras(f"“{q}” is an unanswered blocker for {len(items)} {GROUP_WHAT.get(per, per + 's')}, with no "
-                            "owner yet:", [it.subject_label or it.subject for it in items])
+            # owned as the work per team charges it: by the owner of the component it is about, if any
+            owned = sum(1 for it in items if a.item_owner(it))
+            who = ("with no owner yet" if not owned else
+                   "each owned by the owner of the component it is about" + ("" if owned == len(items) else
+                                                                              f" ({owned} have one)"))
+            self.name_paras(f"“{q}” is an unanswered blocker for {len(items)} {GROUP_WHAT.get(per, per + 's')}, "
+                            f"{who}:", [it.subject_label or it.subject for it in items])
         self._proposals(cl)
         self._orphans(cl)
         self._to_check(cl)
