@@ -68,6 +68,11 @@ def test_summarize_agrees_with_evaluate(review):
     assert fast.open_blockers == len(full.open_blockers)
     assert fast.overall_score == full.overall_score
     assert fast.items == len(full.items)
+    # each blocker's status, and the first unanswered ones named as the full evaluation has them
+    assert [it.status for it in fast.blocking_items] == [it.status for it in full.blocking_items]
+    assert ([(u.key, u.question, u.subject_label) for u in fast.unanswered_items]
+            == [(it.key, it.question, it.subject_label) for it in full.unanswered_blockers[:len(fast.unanswered_items)]])
+    assert len(fast.unanswered_items) == min(10, len(full.unanswered_blockers))
 
 
 def test_analysis_counts_the_checklist_blockers():

@@ -107,6 +107,8 @@ def test_summary_agrees_with_evaluate_with_model_answers_and_groups(r):
     assert fast.open_blockers == len(full.open_blockers)
     assert fast.overall_score == full.overall_score
     assert fast.items == len(full.items)
+    assert [it.status for it in fast.blocking_items] == [it.status for it in full.blocking_items]
+    assert [u.key for u in fast.unanswered_items] == [it.key for it in full.unanswered_blockers[:10]]
     # and the model's decisions are the ones evaluate() shows, with evidence
     for it in full.items:
         if it.model_answer is not None:

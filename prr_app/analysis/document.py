@@ -166,11 +166,11 @@ def checklist_figures(result, *, partly: int | None = None) -> dict:
     (a count or a list) and ``overall_score`` (a number or None). The analysis receives this
     from its caller (``prr_app.review.assess``): it does not depend on the checklist.
 
-    ``partly_blockers``: how many of the blocking items are answered partly, so that the verdict says
-    "not met in full (answered partly)" of them: ``partly`` when the caller gives it (a summary's items
-    carry no status), else counted from the items' ``status``. ``unanswered_items``: the first
-    unanswered blocker items' names, when ``unanswered_blockers`` lists the items (a full evaluation):
-    the verdict names them.
+    ``partly_blockers``: how many of the blocking items are answered partly (the reviewer's answer, else
+    the model's), so that the verdict says "not met in full (answered partly)" of them: ``partly`` when
+    the caller gives it, else counted from the items' ``status``. ``unanswered_items``: the first
+    unanswered blocker items' names (from ``unanswered_blockers`` when it lists the items, a full
+    evaluation, else a summary's ``unanswered_items``): the verdict names them.
     """
     items = list(result.blocking_items or [])
     out = {"blockers": len(items), "blocking_items": [_item_name(it) for it in items]}
@@ -182,8 +182,9 @@ def checklist_figures(result, *, partly: int | None = None) -> dict:
     if unanswered is not None:
         listed = None if isinstance(unanswered, int) else list(unanswered)
         out["unanswered_blockers"] = unanswered if listed is None else len(listed)
-        if listed:
-            out["unanswered_items"] = [item_question(it) for it in listed[:UNANSWERED_NAMED]]
+        first = listed if listed is not None else getattr(result, "unanswered_items", None)  # a summary's first few
+        if first:
+            out["unanswered_items"] = [item_question(it) for it in first[:UNANSWERED_NAMED]]
     score = result.overall_score
     if isinstance(score, (int, float)):
         out["overall_score"] = score

@@ -1012,13 +1012,17 @@ class Plan:
         list each, promoted to the collector's oldest generation on every evaluation of a
         2,000-component review (what then set off a full pass soon after, on the GUI thread)."""
         scope = item.scope
+        return (self.subject(scope, r) for r in self.walking_rows(scope))
+
+    def walking_rows(self, scope) -> list[tuple]:
+        """The rows of ``scope`` in walking order (dependencies by source, then target)."""
         rows = self._walking_rows.get(scope)
         if rows is None:
             rows = self.rows(scope)
-            if scope.per == "dependency":  # by source, then target
+            if scope.per == "dependency":
                 rows = sorted(rows, key=lambda r: r[2])
             self._walking_rows[scope] = rows
-        return (self.subject(scope, r) for r in rows)
+        return rows
 
     def subject(self, scope, row: tuple) -> Subject:
         review = self.review
@@ -1270,6 +1274,21 @@ class BlockingItem:
     key: str
     question: str
     severity: str = "blocker"
+    status: str = "not_met"  # or "partly": the reviewer's answer, else the model's
+
+
+@dataclass(frozen=True)
+class UnansweredItem:
+    """An unanswered blocker as :func:`summarize` names it (what ``document.item_question`` reads)."""
+
+    key: str
+    question: str
+    per: str
+    subject_label: str
+
+
+#: unanswered blockers :func:`summarize` names, at most (the verdict names the first few)
+UNANSWERED_LISTED = 10
 
 
 @dataclass
@@ -1287,6 +1306,8 @@ class ChecklistSummary:
     open_blockers: int
     overall_score: float | None
     items: int  # how many items evaluate() would list
+    # the first unanswered blockers (at most UNANSWERED_LISTED), in evaluate()'s order
+    unanswered_items: list[UnansweredItem] = field(default_factory=list)
 
 
 def summarize(review: Review, template=None) -> ChecklistSummary:
@@ -1312,6 +1333,7 @@ def summarize(review: Review, template=None) -> ChecklistSummary:
     needs: dict[str, list[str]] = {}  # a model field -> the calls that state it
     blocking: list[tuple] = []
     answered: dict[str, set] = {}  # item id -> subjects with a reviewer's answer
+    decided: dict[str, set] = {}  # blocker item id -> subjects the model decides
     for key, a in answers.items():
         if a.status != _UNANSWERED:
             item_id, subject = split_key(key)
@@ -1356,8 +1378,9 @@ def summarize(review: Review, template=None) -> ChecklistSummary:
             credit += STATUS_CREDIT[st]
             if blocker:
                 decided_blockers += 1
+                decided.setdefault(ti.id, set()).add(row[0])
                 if st != "met":
-                    blocking.append((rank[ti.id], row[2], ti, row))
+                    blocking.append((rank[ti.id], row[2], ti, row, st))
         earned += w * credit
     for key, a in answers.items():
         st = a.status
@@ -1378,15 +1401,36 @@ def summarize(review: Review, template=None) -> ChecklistSummary:
         if ti.severity == "blocker":
             decided_blockers += 1
             if st in ("not_met", "partly"):
-                blocking.append((rank[ti.id], row[2], ti, row))
+                blocking.append((rank[ti.id], row[2], ti, row, st))
     blocking.sort(key=lambda b: (b[0], b[1]))
     named = []
-    for _r, _pos, ti, row in blocking:
+    for _r, _pos, ti, row, st in blocking:
         sub = plan.subject(ti.scope, row)
-        named.append(BlockingItem(item_key(ti.id, sub.id), _render(ti.question, sub.values), ti.severity))
+        named.append(BlockingItem(item_key(ti.id, sub.id), _render(ti.question, sub.values), ti.severity, st))
     unanswered = req_blockers - decided_blockers
     score = round(100.0 * earned / possible, 1) if possible > 0 else None
-    return ChecklistSummary(tmpl, named, unanswered, unanswered + len(named), score, n_items)
+    first = _first_unanswered(plan, titems, answered, decided) if unanswered else []
+    return ChecklistSummary(tmpl, named, unanswered, unanswered + len(named), score, n_items, first)
+
+
+def _first_unanswered(plan: Plan, titems, answered: dict, decided: dict) -> list[UnansweredItem]:
+    """The first :data:`UNANSWERED_LISTED` required blockers with neither a reviewer's answer nor the
+    model's, in :func:`evaluate`'s order (items by category, subjects in walking order): only as many
+    rows are walked as it takes to find them."""
+    out: list[UnansweredItem] = []
+    for ti in titems:
+        if ti.severity != "blocker":
+            continue
+        mine, model = answered.get(ti.id, ()), decided.get(ti.id, ())
+        for row in plan.walking_rows(ti.scope):
+            if row[1] not in ti.tiers or row[0] in mine or row[0] in model:
+                continue
+            sub = plan.subject(ti.scope, row)
+            out.append(UnansweredItem(item_key(ti.id, sub.id), _render(ti.question, sub.values), ti.scope.per,
+                                      sub.label))
+            if len(out) == UNANSWERED_LISTED:
+                return out
+    return out
 
 
 def item_applies(review: Review, key: str, template=None) -> tuple[Template, bool]:

@@ -21,40 +21,9 @@ def checklist_for_analysis(review: Review) -> dict:
     from prr_app.checklist.evaluate import summarize
 
     try:
-        summary = summarize(review)
-        return checklist_figures(summary, partly=partly_blockers(review, summary))
+        return checklist_figures(summarize(review))
     except Exception as e:  # a broken checklist must not break the analysis
         return checklist_error(e)
-
-
-def partly_blockers(review: Review, summary) -> int:
-    """How many of the blocking items of ``summary`` (``checklist.summarize``) are answered partly,
-    which the verdict says of them ("not met in full (answered partly)") as the report's full
-    evaluation does. The summary names its blocking items without their status: an item's status is
-    its reviewer's answer, else what the model decides (``ChecklistItem.status``), so the model is
-    asked again only of the few blocking items no reviewer answered (a test compares the count with
-    ``checklist.evaluate`` on reviews with both kinds)."""
-    from prr_app.checklist.evaluate import Plan, split_key
-
-    partly = 0
-    plan = None
-    for it in summary.blocking_items:
-        answer = review.answers.get(it.key)
-        if answer is not None and answer.status != "unanswered":
-            partly += answer.status == "partly"
-            continue
-        item_id, subject = split_key(it.key)
-        ti = summary.template.item(item_id)
-        if ti is None or not ti.model:
-            continue
-        plan = plan or Plan(review)
-        row = (plan.dependency_row(ti.scope, subject) if ti.scope.per == "dependency"
-               else plan.row(ti.scope, subject))
-        if row is None:
-            continue
-        model = plan.model_answer(ti, plan.subject(ti.scope, row))
-        partly += model is not None and model.status == "partly"
-    return partly
 
 
 def assess(review: Review, *, seed: int = 0, detail: bool = False, today: str | None = None,
