@@ -264,3 +264,14 @@ def test_the_partly_count_agrees_with_the_full_evaluation_on_random_reviews():
         assert checklist_for_analysis(review).get("partly_blockers", 0) == want
 
     check()
+
+
+def test_a_push_to_the_team_repository_judges_as_of_the_real_date_too():
+    """The repository stores the verdict it computes at each push: judged on the review's own date it
+    said ready for a review whose acceptances have expired since, which the portfolio then showed."""
+    from prr_app.teamrepo.assessment import assess as repository_row
+
+    r = _accepted_review()
+    assert build_assessment(r, today=REVIEWED).verdict == "ready"
+    row, _impacts = repository_row(r)
+    assert row["verdict"] == assess(r).verdict["verdict"] == "not-ready"

@@ -32,8 +32,9 @@ def assess(review: Review) -> tuple[dict, list[dict]]:
     """(the review's assessment row, its impact rows) without ``review_id``/``version``.
 
     The same decision as the review's own report (:func:`prr_app.reporting.assessment.build_assessment`):
-    the checklist evaluated and its blockers counted in the verdict, dates judged on the review's
-    date; ``launch_blockers`` counts the open blocking risks and the checklist's open blocker
+    the checklist evaluated and its blockers counted in the verdict, dates judged as of the push (the
+    real date, as the report, the gate, ``prr analyze`` and the app judge them; the portfolio judges
+    acceptances and due dates again as of the day it is read); ``launch_blockers`` counts the open blocking risks and the checklist's open blocker
     items, as the report's cover does."""
     from prr_app import checklist as cl
     from prr_app.analysis import analyze, checklist_error, checklist_figures
@@ -44,7 +45,7 @@ def assess(review: Review) -> tuple[dict, list[dict]]:
         figures = checklist_figures(result)
     except Exception as e:  # a broken checklist must not stop a push (the report says the same)
         figures = checklist_error(e)
-    a = analyze(review, detail=True, today=review.meta.review_date or None, checklist=figures)
+    a = analyze(review, detail=True, checklist=figures)
     s, v = a.summary, a.verdict
     overall = getattr(result, "overall", None)
     _risks, not_met, unanswered = open_blockers(v)
