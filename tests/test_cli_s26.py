@@ -63,3 +63,25 @@ def test_checklist_json_is_the_evaluation_with_every_item(tmp_path, capsys):
     d = json.loads(capsys.readouterr().out)
     assert d["items"] and all(it["status"] == "unanswered" for it in d["items"])
     assert list(d)[-2:] == ["items", "review"]
+
+
+def test_a_mistyped_item_key_gets_keys_that_apply_without_evaluating_every_item(monkeypatch):
+    """set_answer suggests keys from the item ids and the item's subjects (close_keys), not from a
+    full evaluation (seconds on a large import): the suggestions are items the review has."""
+    import pytest
+
+    from prr_app import checklist
+    from prr_app.checklist import answers
+    from prr_app.errors import PrrError
+    from prr_app.review.document import load_review
+
+    r = load_review("resources/examples/webshop.json")
+    keys = {it.key for it in checklist.evaluate(r).items}
+    monkeypatch.setattr(answers, "evaluate", lambda *a, **k: pytest.fail("evaluated every item"))
+    for typo, meant in [("ds.restore-tested@orders-dbx", "ds.restore-tested@orders-db"),
+                        ("ds.restore-testd@orders-db", "ds.restore-tested@orders-db"),
+                        ("toil.self-healng", "toil.self-healing")]:
+        with pytest.raises(PrrError, match="did you mean") as e:
+            checklist.set_answer(r, typo, status="met", by="t")
+        said = str(e.value).split("did you mean ", 1)[1].rstrip("?").split(", ")
+        assert meant in said and set(said) <= keys, said

@@ -9,7 +9,7 @@ import datetime as _dt
 import difflib
 
 from prr_app.model.dates import is_date
-from prr_app.checklist.evaluate import ChecklistResult, Orphan, evaluate, item_applies
+from prr_app.checklist.evaluate import ChecklistResult, Orphan, close_keys, evaluate, item_applies
 from prr_app.model.entities import AnswerChange, AnswerStatus, ChecklistAnswer, Review
 from prr_app.errors import PrrError
 
@@ -84,10 +84,10 @@ def set_answer(review: Review, item_key: str, *, status: str | None = None, evid
         tmpl, applies = item_applies(review, item_key, template)
     existing = review.answers.get(item_key)
     if not applies and existing is None:
-        res = result if result is not None else evaluate(review, template)
-        close = difflib.get_close_matches(item_key, [it.key for it in res.items], n=3, cutoff=0.6)
+        close = (difflib.get_close_matches(item_key, [it.key for it in result.items], n=3, cutoff=0.6)
+                 if result is not None else close_keys(review, item_key, template))
         hint = f"; did you mean {', '.join(close)}?" if close else "; 'prr checklist REVIEW --json' lists the keys"
-        raise PrrError(f"no checklist item {item_key!r} in template {res.template.id} {res.template.version} "
+        raise PrrError(f"no checklist item {item_key!r} in template {tmpl.id} {tmpl.version} "
                        f"for this review{hint}", location=item_key)
 
     old = existing or ChecklistAnswer(item=item_key)
