@@ -34,3 +34,36 @@ def test_an_upper_bound_is_rounded_down_and_an_exact_one_kept():
     assert _at_most(99.89996) == "99.8999"
     assert _at_most(99.95) == "99.9500"
     assert _at_most(99.0) == "99.0000"
+
+
+def _just_below() -> Review:
+    """A journey whose ceiling, 99.9 % x 99.99996 % = 99.89996 %, rounds to 99.9000 at 4 decimals."""
+    r = Review()
+    r.meta.system_name = "Edge"
+    r.add(Component(id="web", user_facing=True, availability=99.9, replicas=2))
+    r.add(Component(id="db", availability=99.99996, replicas=2))
+    r.add(Dependency("web", "db"))
+    r.add(Journey(id="buy", entry=["web"], slo=99.9, critical=True))
+    return r
+
+
+def test_the_report_and_the_diff_show_a_ceiling_with_the_digits_that_decide_it():
+    """The Markdown's tables, the gate's availability message and the diff's lines printed 99.9000 %
+    beside "no" / "not attainable" for a ceiling of 99.89996 % against an SLO of 99.9 %."""
+    from prr_app.reporting.markdown import render_markdown
+    from prr_app.review.assess import assess
+    from prr_app.review.diff import diff, diff_lines
+
+    r = _just_below()
+    md = render_markdown(r)
+    assert "| buy | web | 99.9 % | 99.89996 % | **no** |" in md  # critical paths
+    assert "| buy | journey | 99.9 % | 99.89996 % | exact |" in md  # availability against SLO
+    assert "| web | component | none | 99.9000 % |" in md  # no SLO to be on a side of: 4 decimals
+    before = _just_below()
+    before.components["db"].availability = 99.999
+    d = diff(before, r, assess(before).to_dict(), assess(r).to_dict())
+    lines = "\n".join(diff_lines(d))
+    assert "~ journey buy: 99.8990 % -> 99.89996 %, SLO 99.9 %: NOT attainable" in lines, lines
+    assert "~ db: availability 99.999 -> 99.99996" in lines  # a stated figure as stated, not "100"
+    risk = assess(r).risk("spof:component:db")
+    assert "db availability 99.99996 %" in " ".join(risk["inputs"])

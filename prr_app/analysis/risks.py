@@ -216,7 +216,7 @@ _COMPONENT_AND_INSTANCE = ("component", "instance")
 
 
 def _pct(x: float | None) -> str:
-    return "not stated" if x is None else f"{x:g} %"
+    return "not stated" if x is None else f"{x:.12g} %"  # as stated: 99.99996 is not 100 (":g" keeps 6 digits)
 
 
 def _at_most(bound: float) -> str:

@@ -16,6 +16,7 @@ from prr_app.errors import PrrError
 from prr_app.review.document import load_review
 from prr_app.review.gate import refuse_review_as_output, require_review_template
 from prr_app.text_safety import sanitize
+from prr_app.wording import ceiling_text
 
 _SUFFIX_FORMAT = {".pdf": "pdf", ".md": "markdown", ".markdown": "markdown", ".csv": "csv"}
 
@@ -187,7 +188,8 @@ def evaluate_gate(assessment, *, fail_on: str = "blocker", min_availability: flo
                 continue
             ok = x["estimate"] >= min_availability
             checks.append({"classname": "availability", "name": x["target"], "ok": ok,
-                           "message": f"AVAILABILITY {x['target']}: best possible {x['estimate']:.4f} % "
+                           "message": f"AVAILABILITY {x['target']}: best possible "
+                                      f"{ceiling_text(x['estimate'], min_availability)} % "
                                       f"is below the required {min_availability:g} %"})
     return checks
 

@@ -12,7 +12,7 @@ shared by both outputs.
 """
 from __future__ import annotations
 
-from prr_app.wording import answer_state, policy_change
+from prr_app.wording import answer_state, ceiling_text, policy_change
 
 #: At most this many rows per table; the rest are counted (``prr diff --json`` has them all).
 ROW_LIMIT = 60
@@ -146,7 +146,7 @@ def _rows(d: dict) -> list[tuple[str, str, str, str]]:
     state = {True: "attainable", False: "not attainable", None: "not judged"}
     for x in a["availability"]["changed"]:
         o, n = x["old"], x["new"]
-        what = f"ceiling {o['estimate']:.4f} % → {n['estimate']:.4f} %"
+        what = f"ceiling {ceiling_text(o['estimate'], o['slo'])} % → {ceiling_text(n['estimate'], n['slo'])} %"
         if o["slo"] != n["slo"]:
             what += f"; SLO {_v(o['slo'])} → {_v(n['slo'])}"
         what += (f"; {state[o['attainable']]} → {state[n['attainable']]}" if x["attainability_changed"]
@@ -154,7 +154,8 @@ def _rows(d: dict) -> list[tuple[str, str, str, str]]:
         rows.append(("Availability", x["ceiling"] if x["ceiling"] != "same" else "changed",
                      f"{x['target_type']} {x['target']}", what))
     rows += [("Availability", "added", f"{x['target_type']} {x['target']}",
-              f"ceiling {x['estimate']:.4f} %, {state[x['attainable']]}") for x in a["availability"]["added"]]
+              f"ceiling {ceiling_text(x['estimate'], x['slo'])} %, {state[x['attainable']]}")
+             for x in a["availability"]["added"]]
     rows += [("Availability", "removed", f"{x['target_type']} {x['target']}", "") for x in a["availability"]["removed"]]
     r = a["risks"]
     by_score = (lambda x: (-x["score"], x["id"]))

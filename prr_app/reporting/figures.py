@@ -28,6 +28,7 @@ from prr_app.layout import LABEL_H, NODE_H, PAD, TIER_GAP, EdgeRoute, Layout, co
 from prr_app.routing import box_columns, curve_segments, route_forward
 from prr_app.model.entities import HUB_TAGS
 from prr_app.reporting.text import SANS, SANS_BOLD, TextKit, embedded_font
+from prr_app.wording import ceiling_text
 
 MIN_PT = 6.0  # no label in a figure is smaller
 NODE_FONT = 9.0  # node label size in layout units (so scale >= MIN_PT / NODE_FONT)
@@ -867,7 +868,7 @@ def availability_drawing(kit: TextKit, rows: list[dict], label_of, width: float,
             g.add(Line(X(r["ci"][0]), y + bar_h / 2, X(r["ci"][1]), y + bar_h / 2, strokeColor=INK, strokeWidth=0.8))
         if r.get("slo") is not None:
             g.add(Line(X(r["slo"]), y - 3, X(r["slo"]), y + bar_h + 3, strokeColor=INK, strokeWidth=1.6))
-        draw_text(g, kit, x1 + 4, y + 6.5, f"{r['estimate']:.4f} %", 7, bold=True, color=col)
+        draw_text(g, kit, x1 + 4, y + 6.5, f"{ceiling_text(r['estimate'], r.get('slo'))} %", 7, bold=True, color=col)
         draw_text(g, kit, x1 + 4, y - 1, slo, 6.5, color=MUTED)
     return d
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from prr_app.model.entities import OBSERVABILITY_SIGNALS, Review
 from prr_app.reporting.assessment import SECTION_TITLES, Assessment, build_assessment, no_figures
 from prr_app.text_safety import sanitize
+from prr_app.wording import ceiling_text
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~])")
 #: rows of a list in the executive summary (root causes, launch blockers); the sections have them all
@@ -128,7 +129,7 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None, cha
         x = av.get(jid, {})
         rows.append([md(j.name or jid), _names(j.entry), f"{j.slo:g} %" if j.slo is not None else "none",
                      "no figures" if x and no_figures(x) else
-                     f"{x['estimate']:.4f} %" if x.get("estimate") is not None else "n/a",
+                     f"{ceiling_text(x['estimate'], x.get('slo'))} %" if x.get("estimate") is not None else "n/a",
                      {True: "yes", False: "**no**", None: "not judged"}[x.get("attainable")],
                      _names(a.journey_needs.get(jid, []))])
     L += ["### Critical paths", ""]
@@ -136,7 +137,7 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None, cha
     L += ["### Availability against SLO", ""]
     L += _table(["Target", "Type", "SLO", "Estimate", "Method", "Largest budget consumer"], [
         [md(x["target"]), md(x["target_type"]), f"{x['slo']:g} %" if x.get("slo") is not None else "none",
-         "no figures" if no_figures(x) else f"{x['estimate']:.4f} %", md(x["method"]),
+         "no figures" if no_figures(x) else f"{ceiling_text(x['estimate'], x.get('slo'))} %", md(x["method"]),
          md(x["top_consumers"][0]["element"]) if x.get("top_consumers") else "none"] for x in a.availability_rows()])
     L += ["### Dependencies", ""]
     L += _table(["From", "To", "Kind", "Fallback", "Timeout", "Retries", "Breaker"], [

@@ -966,7 +966,7 @@ class _Builder(TableBuilder):
             top = (f"{cons[0]['element']} ({cons[0]['budget_share']:g} % of budget)"
                    if cons and cons[0].get("budget_share") is not None else (cons[0]["element"] if cons else "none"))
             est = ("no figures" if x and no_figures(x) else
-                   f"{x['estimate']:.4f} %" if x.get("estimate") is not None else "n/a")
+                   f"{wording.ceiling_text(x['estimate'], x.get('slo'))} %" if x.get("estimate") is not None else "n/a")
             rows.append([self.cell(j.name or jid, bold=True), self.cell(", ".join(j.entry)),
                          self.cell(f"{j.slo:g} %" if j.slo is not None else "none"), self.cell(est),
                          self.cell({True: "yes", False: "NO", None: "not judged"}[x.get("attainable")]),

@@ -25,7 +25,7 @@ from typing import Any
 
 from prr_app.model.entities import DISRUPTION_TYPES, Review
 from prr_app.reporting.changes import decision_state, mitigation_state
-from prr_app.wording import answer_state, policy_change
+from prr_app.wording import answer_state, ceiling_text, policy_change
 
 #: Version of the diff document; bumped when a key changes meaning.
 DIFF_VERSION = 1
@@ -540,8 +540,8 @@ def _v(x) -> str:
         return repr(x) if x == "" or " " in x else x
     if isinstance(x, list):
         return "[" + ", ".join(_v(i) for i in x) + "]"
-    if isinstance(x, float):
-        return f"{x:g}"
+    if isinstance(x, float):  # as stated: 99.99996 is not 100 (":g" keeps 6 digits)
+        return f"{x:.12g}"
     return str(x)
 
 
@@ -676,7 +676,8 @@ def diff_lines(d: dict, *, limit: int = 0) -> list[str]:
     avail = []
     for x in av["changed"]:
         o, n = x["old"], x["new"]
-        line = f"  ~ {x['target_type']} {x['target']}: {o['estimate']:.4f} % -> {n['estimate']:.4f} %"
+        line = (f"  ~ {x['target_type']} {x['target']}: {ceiling_text(o['estimate'], o['slo'])} % -> "
+                f"{ceiling_text(n['estimate'], n['slo'])} %")
         if o["slo"] != n["slo"]:
             line += f", SLO {_v(o['slo'])} -> {_v(n['slo'])}"
         elif n["slo"] is not None:
@@ -684,7 +685,7 @@ def diff_lines(d: dict, *, limit: int = 0) -> list[str]:
         line += (f": {state[o['attainable']]} -> {state[n['attainable']]}" if x["attainability_changed"]
                  else f": {state[n['attainable']]}")
         avail.append(line)
-    avail += [f"  + {x['target_type']} {x['target']}: {x['estimate']:.4f} %, {state[x['attainable']]}"
+    avail += [f"  + {x['target_type']} {x['target']}: {ceiling_text(x['estimate'], x['slo'])} %, {state[x['attainable']]}"
               for x in av["added"]]
     avail += [f"  - {x['target_type']} {x['target']}" for x in av["removed"]]
     _section(out, "Availability (ceiling by design vs SLO)", avail, limit)
