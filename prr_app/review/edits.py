@@ -418,6 +418,20 @@ def accept_risk(review: Review, risk_id: str, by: str, reason: str, until: str |
     return check_changes(review, [_risk_change(review, rec)], f"Accepting {risk_id}")
 
 
+def reopen_risk(review: Review, risk_id: str) -> list[Change]:
+    """Take a risk's acceptance back: the risk is open again (a mitigation marked done still
+    counts). The acceptance is removed, not kept aside: an acceptance that no longer holds must not
+    go on reading as one in the report. Refused when the risk has no acceptance to take back."""
+    rec = review.risks.get(risk_id)
+    if rec is None or (rec.acceptance is None and rec.status != "accepted"):
+        raise EditRefused(f"{risk_id} is not accepted; there is no acceptance to take back.")
+    rec = copy.deepcopy(rec)
+    rec.acceptance = None
+    if rec.status == "accepted":
+        rec.status = "open"
+    return check_changes(review, [_risk_change(review, rec)], f"Reopening {risk_id}")
+
+
 def mark_launch_blocking(review: Review, risk_id: str, blocking: bool | None, reason: str = "") -> list[Change]:
     """The reviewer's say on whether a risk blocks the launch: True or False with a written
     reason (the report shows it), or None to go back to the rules' decision."""
@@ -449,25 +463,32 @@ def set_risk_owner(review: Review, risk_id: str, owner: str) -> list[Change]:
 
 
 def add_mitigation(review: Review, risk_id: str, title: str, owner: str = "", due: str | None = None,
-                   status: str = "planned", effort: str | None = None) -> tuple[str, list[Change]]:
-    """A new mitigation of ``risk_id``: its id and the changes.
+                   status: str = "planned", effort: str | None = None, *, description: str = "",
+                   also: Iterable[str] = ()) -> tuple[str, list[Change]]:
+    """A new mitigation of ``risk_id`` (and of the risks ``also`` names: one fix that covers several):
+    its id and the changes.
 
     A computed risk has no stored record until it is first decided on; the mitigation needs
-    one to refer to, so this edit creates it (undo takes both back).
+    one to refer to, so this edit creates it (undo takes both back). ``description``: what the
+    title does not say (a title too long for one is cut at its first step and kept whole in the
+    description, before this text).
     """
     if not title.strip():
         raise EditRefused("A mitigation needs a title.")
     _check_date(due, "Due")
-    title, description = _title_and_description(title)
+    title, whole = _title_and_description(title)
+    description = "\n\n".join(x for x in (whole, description.strip()) if x)
     base = "mit-" + (make_id(title.lower())[:40] or "mitigation")
     mid, n = base, 2
     while mid in review.mitigations:
         mid, n = f"{base}-{n}", n + 1
+    covered = list(dict.fromkeys([risk_id, *also]))
     m = Mitigation(id=mid, title=title, description=description, owner=owner.strip(), due=due or None,
-                   status=status, effort=effort, risks=[risk_id])
+                   status=status, effort=effort, risks=covered)
     out = []
-    if risk_id not in review.risks:
-        out.append(Change("risks", risk_id, None, Risk(id=risk_id, origin="computed")))
+    for rid in covered:
+        if rid not in review.risks:
+            out.append(Change("risks", rid, None, Risk(id=rid, origin="computed")))
     out.append(Change("mitigations", mid, None, m))
     return mid, check_changes(review, out, f"Adding mitigation {mid}")
 

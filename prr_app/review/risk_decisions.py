@@ -1,0 +1,162 @@
+"""Decisions on the risk register made on a review file: what ``prr risk`` does.
+
+The window decides on the risk selected in its register and pushes the named edit of
+:mod:`prr_app.review.edits` onto its undo stack; a command names the risk by its id instead.
+This module turns that id into the register's risk (an id folded into another, such as
+``spof:instance:cart-db`` into ``spof:component:cart-db``, is the risk that holds it, as the
+app's row is), refuses an id the register does not have (with the closest ids) or whose
+decisions are stale, applies the same named edit to the review as its file holds it now,
+under the file's lock (:func:`prr_app.review.document.edit_review`, as ``checklist-answer``),
+and analyses the review as written, so that the command can say where the risk stands now.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable, Sequence
+
+from prr_app import paths
+from prr_app.errors import PrrError
+from prr_app.model.entities import Review
+
+if TYPE_CHECKING:
+    from prr_app.analysis.document import Analysis
+    from prr_app.review.edits import Change
+
+
+@dataclass
+class Target:
+    """A risk id as given, and the register's risk it names."""
+
+    asked: str
+    risk_id: str
+
+    @property
+    def folded(self) -> bool:
+        """Is ``asked`` a finding folded into another risk (one of its aliases)?"""
+        return self.asked != self.risk_id
+
+
+@dataclass
+class Decision:
+    """What :func:`decide` did: the risks named, the risk the decision is about, the review as
+    written (``where``) and its register before and after."""
+
+    targets: list[Target]
+    risk_id: str | None
+    where: str
+    review: Review
+    before: "Analysis"
+    after: "Analysis"
+    #: what the edit returned besides its changes ("made": a new id), and whether it changed anything
+    #: ("changed": False when it had nothing to change, and nothing was written)
+    made: dict = field(default_factory=dict)
+
+    def risk_before(self, risk_id: str | None = None):
+        return _line(self.before, risk_id or self.risk_id)
+
+    def risk_after(self, risk_id: str | None = None):
+        return _line(self.after, risk_id or self.risk_id)
+
+
+def _line(analysis: "Analysis", risk_id: str | None):
+    return next((r for r in analysis.risks if r.id == risk_id), None) if risk_id else None
+
+
+def analyse(review: Review) -> "Analysis":
+    """The register as ``prr analyze`` and the app's live analysis make it (the checklist counted)."""
+    from prr_app.review.assess import assess
+
+    return assess(review)
+
+
+def find_risk(analysis: "Analysis", risk_id: str) -> Target:
+    """The register's risk ``risk_id`` names: itself, or the risk a finding of that id is folded into.
+
+    Raises :class:`PrrError` for an id whose recorded decisions are stale (its finding is gone: the
+    app does not list it, and a decision on it would not apply) and for an id the register does not
+    have, naming the closest ids."""
+    risk_id = (risk_id or "").strip()
+    if not risk_id:
+        raise PrrError("a risk id is needed (for example 'spof:component:cart-db'; 'prr risk list REVIEW' "
+                       "lists them)")
+    for r in analysis.risks:
+        if r.id == risk_id:
+            return Target(risk_id, r.id)
+    holder = analysis.risk(risk_id)
+    if holder is not None:
+        return Target(risk_id, holder.id)
+    stale = next((d for d in analysis.stale_decisions if d["id"] == risk_id), None)
+    if stale is not None:
+        raise PrrError(f"{stale['reason']} (a stale decision: it is in the review but not in the register, "
+                       "and nothing can be decided on it)", location=f"risk {risk_id}")
+    known = [r.id for r in analysis.risks] + [a for r in analysis.risks for a in r.aliases]
+    close = difflib.get_close_matches(risk_id, known, n=3, cutoff=0.6)
+    hint = f"; did you mean {', '.join(close)}?" if close else "; 'prr risk list REVIEW' lists them"
+    raise PrrError(f"no risk {risk_id!r} in the register{hint}", location=f"risk {risk_id}")
+
+
+class _Unchanged(Exception):
+    """The edit changes nothing: the write is abandoned (not an error; the file stays byte for byte)."""
+
+
+#: ``make(review, risk ids)``: the named edit's changes, or ``(something, changes)`` when the edit
+#: also returns what it made (a new mitigation's or a new risk's id).
+Make = Callable[[Review, list[str]], "list[Change] | tuple[object, list[Change]]"]
+
+
+def decide(path, risk_ids: Sequence[str], make: Make, *, output=None, force: bool = False) -> Decision:
+    """Apply one decision on the risks ``risk_ids`` (none: a new manual risk) to the review in ``path``,
+    and write it back in place, under the file's lock, or to ``output`` (``force``: replace it).
+
+    The ids are checked on the review read first (so that a mistyped id is refused before the file is
+    locked), and again on the review as the file holds it under the lock if another program changed it
+    meanwhile. A refusal (:class:`PrrError`, also the edit's :class:`~prr_app.review.edits.EditRefused`)
+    names the file and the risk; nothing is written then, nor when the edit changes nothing (the same
+    owner again). Returns the review as written, with its register before and after."""
+    from prr_app.review.document import edit_review, file_kind, load_review
+    from prr_app.review.edits import EditRefused, apply_changes
+    from prr_app.review.gate import same_file
+
+    shown = str(path)
+    if output is not None:
+        paths.check_output_path(output)
+        if same_file(output, path):
+            output = None  # -o REVIEW: the changed review goes back in place, under the file's lock
+    first = load_review(path)  # a missing, locked or damaged file is refused here, as by every command
+    if output is None and file_kind(path) != "repo":
+        paths.refuse_read_only(path)
+    before = analyse(first)
+    try:
+        targets = [find_risk(before, rid) for rid in risk_ids]
+    except PrrError as e:
+        raise e.with_file(shown)
+    made: dict = {}
+
+    def change(review: Review) -> None:
+        nonlocal targets
+        if review != first:  # another program wrote between the first read and the lock
+            now = analyse(review)
+            targets = [find_risk(now, t.asked) for t in targets]
+        ids = list(dict.fromkeys(t.risk_id for t in targets))
+        try:
+            out = make(review, ids)
+        except EditRefused as e:
+            raise PrrError(e.message, location=f"risk {ids[0]}" if ids else None) from None
+        if isinstance(out, tuple):
+            made["made"], out = out
+        made["changed"] = bool(out)
+        if not out and output is None:  # the same owner again: nothing to write, the file is left as it is
+            made["review"] = review
+            raise _Unchanged
+        apply_changes(review, out)
+
+    try:
+        written = edit_review(path, change, output=output, force=force)
+    except _Unchanged:
+        written = made.pop("review")
+    except PrrError as e:
+        raise e.with_file(shown)
+    risk_id = targets[0].risk_id if targets else made.get("made")  # a new manual risk: its id
+    return Decision(targets=targets, risk_id=risk_id, where=str(output or path), review=written,
+                    before=before, after=analyse(written), made=made)
