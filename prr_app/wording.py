@@ -115,3 +115,16 @@ def ceiling_text(estimate: float, slo: float | None) -> str:
             break
         text = f"{estimate:.{places}f}"
     return text
+
+
+def risk_owner(r, none: str = "") -> str:
+    """A risk's owner and where it comes from, in every face (the app's register, ``prr risk list``, the
+    report; the CSV has them in two columns): the owner set on the risk as it is, else a mitigation's
+    owner ("ann (mitigation)"), else the owner of the component the fix is on ("team-a (owner of
+    cart-db)"), so nobody takes a mitigation's or a component's owner for one the risk was given;
+    ``none`` when it has none."""
+    owner = r.get("owner") or ""
+    if not owner:
+        return none
+    src = r.get("owner_source") or ""
+    return f"{owner} ({src})" if src and src != "reviewer" else owner

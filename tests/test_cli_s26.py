@@ -85,3 +85,25 @@ def test_a_mistyped_item_key_gets_keys_that_apply_without_evaluating_every_item(
             checklist.set_answer(r, typo, status="met", by="t")
         said = str(e.value).split("did you mean ", 1)[1].rstrip("?").split(", ")
         assert meant in said and set(said) <= keys, said
+
+
+def test_a_mitigation_owner_is_marked_as_such_in_every_face(tmp_path, capsys):
+    """The report printed a mitigation's owner bare, as if the risk had been given to them, where the
+    app's register and prr risk list say "alice (mitigation)" (wording.risk_owner for all three)."""
+    import shutil
+
+    from prr_app.reporting.assessment import build_assessment
+    from prr_app.review.document import load_review
+    from prr_app.ui.views import _owner_text
+
+    src = tmp_path / "w.json"
+    shutil.copy("resources/examples/webshop.json", src)
+    assert main(["risk", "mitigate", str(src), "spof:component:storefront", "--title", "second storefront",
+                 "--owner", "alice", "--due", "2030-01-01"]) == 0
+    capsys.readouterr()
+    a = build_assessment(load_review(src))
+    risk = next(r for r in a.risks if r["id"] == "spof:component:storefront")
+    assert a.owner_text(risk) == _owner_text(risk) == "alice (mitigation)"
+    assert main(["risk", "list", str(src)]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if "spof:component:storefront" in x)
+    assert line.rstrip().endswith("alice (mitigation)")

@@ -12,6 +12,7 @@ import sys
 
 from prr_app.errors import PrrError
 from prr_app.text_safety import sanitize
+from prr_app.wording import risk_owner
 
 #: The app's three choices in its Launch-blocking dialog, as words on the command line.
 BLOCKING_CHOICES = {"yes": True, "no": False, "rules": None}
@@ -119,14 +120,8 @@ def _usage(parser) -> int:
 
 # ------------------------------------------------------------------ wording
 def owner_text(r) -> str:
-    """A risk's owner and where it comes from, as the app's register and the CSV say it: the owner set
-    on the risk, else a mitigation's owner ("ann (mitigation)"), else the owner of the component the
-    fix is on ("team-a (owner of cart-db)"); "-" when there is none."""
-    owner = r.get("owner") or ""
-    if not owner:
-        return "-"
-    src = r.get("owner_source") or ""
-    return f"{owner} ({src})" if src and src != "reviewer" else owner
+    """A risk's owner and where it comes from (:func:`prr_app.wording.risk_owner`); "-" when none."""
+    return risk_owner(r, "-")
 
 
 def _blocks(before, after) -> str:

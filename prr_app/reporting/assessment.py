@@ -272,11 +272,7 @@ class Assessment:
 
     @staticmethod
     def owner_text(r: dict) -> str:
-        owner = r.get("owner") or ""
-        if not owner:
-            return "no owner"
-        src = r.get("owner_source") or ""
-        return f"{owner} ({src})" if src.startswith("owner of") else owner
+        return wording.risk_owner(r, "no owner")
 
     @staticmethod
     def due_text(r: dict) -> str:

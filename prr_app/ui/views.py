@@ -18,7 +18,7 @@ from prr_app.ui.table_model import Column, FilterProxy, SortHeader, TableModel, 
 from prr_app.review import edits
 from prr_app.ui.dialogs import FormDialog
 from prr_app.ui.settings import reviewer_name
-from prr_app.wording import ceiling_text, count
+from prr_app.wording import ceiling_text, count, risk_owner
 
 VERDICT_TEXT = {"not-ready": "NOT READY", "ready-with-conditions": "READY WITH CONDITIONS", "ready": "READY"}
 
@@ -734,15 +734,8 @@ def _risk_status(r: dict) -> str:
 
 
 def _owner_text(r: dict) -> str:
-    """A risk's owner and where it comes from, the CSV export's ``owner`` and ``owner source`` in one
-    cell: the owner set on the risk as it is, else a mitigation's owner ("ann (mitigation)"), else
-    the owner of the component the fix is on ("team-a (owner of cart-db)", the report's words), so
-    nobody takes a mitigation's or a component's owner for one the risk was given."""
-    owner = r.get("owner") or ""
-    if not owner:
-        return ""
-    src = r.get("owner_source") or ""
-    return f"{owner} ({src})" if src and src != "reviewer" else owner
+    """A risk's owner and where it comes from (:func:`prr_app.wording.risk_owner`)."""
+    return risk_owner(r)
 
 
 #: the rank first, and the register opens in its order (docs/analysis.md, "Ranking": launch
