@@ -67,3 +67,23 @@ def test_the_report_and_the_diff_show_a_ceiling_with_the_digits_that_decide_it()
     assert "~ db: availability 99.999 -> 99.99996" in lines  # a stated figure as stated, not "100"
     risk = assess(r).risk("spof:component:db")
     assert "db availability 99.99996 %" in " ".join(risk["inputs"])
+
+
+def test_a_decision_under_a_folded_id_that_the_root_decision_supersedes_is_named_stale():
+    """A component's instance SPOF folds into its component SPOF: an override recorded under the old id
+    spof:instance:db stopped counting, without a word, once the component's risk got a decision."""
+    from prr_app.model.entities import Risk
+
+    r = Review()
+    r.add(Component(id="web", user_facing=True, replicas=2))
+    r.add(Component(id="db"))
+    r.add(Dependency("web", "db"))
+    r.add(Risk(id="spof:instance:db", origin="computed", override_likelihood=1, override_reason="old decision"))
+    a = analyze(r, checklist=None)
+    assert a.risk("spof:component:db")["likelihood"] == 1  # alone, the alias's decision applies
+    assert not a.stale_decisions
+    r.add(Risk(id="spof:component:db", origin="computed", owner="db-team"))
+    a = analyze(r, checklist=None)
+    assert a.risk("spof:component:db")["likelihood"] != 1 and a.risk("spof:component:db")["owner"] == "db-team"
+    stale = {d["id"]: d["reason"] for d in a.stale_decisions}
+    assert stale["spof:instance:db"].startswith("superseded: this finding is part of spof:component:db")

@@ -1626,9 +1626,11 @@ class RiskRegister:
         mit_by_risk = self._mitigations_by_risk()
         for rid in sorted(review.risks):
             target = self.resolve(rid)
-            if target in self._decided:
-                continue
             r = review.risks[rid]
+            if target in self._decided:
+                if target != rid and r.origin == "computed":
+                    self.stale.append(self._superseded(rid, target))
+                continue
             if r.origin == "computed":
                 risk = self.risks.get(target)
                 if risk is None:
@@ -1639,7 +1641,10 @@ class RiskRegister:
                     })
                     continue
                 if target != rid and target in review.risks:
-                    continue  # the root's own record decides; this alias's record is superseded
+                    # the root's own record decides: this alias's record is superseded, and said so (it
+                    # went on reading as a decision in the file while nothing applied it)
+                    self.stale.append(self._superseded(rid, target))
+                    continue
             else:
                 risk = self._add_manual(rid, r)
                 target = rid
@@ -1649,6 +1654,11 @@ class RiskRegister:
             if rid not in self._decided:
                 self._decided.add(rid)
                 self._decide(risk, None, mit_by_risk.get(rid, []))
+
+    @staticmethod
+    def _superseded(rid: str, target: str) -> dict:
+        return {"id": rid, "reason": f"superseded: this finding is part of {target}, which has a decision of its "
+                                     "own; that decision applies and this one no longer does"}
 
     def _decide(self, risk: Risk, r, mitigations: list):
         if r is not None:
