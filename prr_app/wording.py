@@ -128,3 +128,9 @@ def risk_owner(r, none: str = "") -> str:
         return none
     src = r.get("owner_source") or ""
     return f"{owner} ({src})" if src and src != "reviewer" else owner
+
+
+def score_text(score: float) -> str:
+    """A checklist score as every face prints it: one decimal ("0.3 %", not "0 %", which reads as
+    nothing done)."""
+    return f"{score:.1f} %"

@@ -107,3 +107,13 @@ def test_a_mitigation_owner_is_marked_as_such_in_every_face(tmp_path, capsys):
     assert main(["risk", "list", str(src)]) == 0
     line = next(x for x in capsys.readouterr().out.splitlines() if "spof:component:storefront" in x)
     assert line.rstrip().endswith("alice (mitigation)")
+
+
+def test_the_portfolio_shows_a_checklist_score_as_every_other_face_does():
+    """The portfolio (PDF/Markdown, prr repo, the app's dialog) rounded a score to a whole number: 0.3 %
+    read '0 %', nothing done, where the checklist, the report and the app say 0.3 %."""
+    from prr_app import wording
+    from prr_app.reporting.portfolio import _checklist
+
+    assert _checklist({"checklist_score": 0.3, "checklist_blockers": 4}) == "0.3 %, 4 blocker item(s) open"
+    assert wording.score_text(19.94) == "19.9 %"

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from prr_app.errors import PrrError
+from prr_app.wording import score_text
 
 
 def register(sub) -> None:
@@ -229,7 +230,7 @@ def cmd_portfolio(args) -> int:
             print(f"{r['name']}\tv{r['version']}\tnot assessed yet (push it again)\t{signed}")
             continue
         stale = "" if r["assessed"] else " (assessed at an older version)"
-        check = f"checklist {r['checklist_score']:.0f} %, {r['checklist_blockers']} blocker(s) open" \
+        check = f"checklist {score_text(r['checklist_score'])}, {r['checklist_blockers']} blocker(s) open" \
             if r["checklist_score"] is not None else "checklist -"
         if r["checklist_score"] is not None and r.get("checklist_applicable"):
             check += f", {r['checklist_answered']}/{r['checklist_applicable']} answered"

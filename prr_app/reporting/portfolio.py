@@ -25,6 +25,7 @@ from prr_app.errors import PrrError
 from prr_app.reporting.assessment import VERDICT_TEXT
 from prr_app.reporting.markdown import md
 from prr_app.reporting.styles import MUTED, VERDICT_COLORS
+from prr_app.wording import score_text
 
 PAGES = 2  # the PDF summary's length at most: the rest of a long list is counted, not listed
 
@@ -84,7 +85,7 @@ def _totals_sentences(t: dict, days: int) -> list[str]:
 def _checklist(r: dict) -> str:
     if r.get("checklist_score") is None:
         return "not evaluated"
-    return f"{r['checklist_score']:.0f} %, {r.get('checklist_blockers') or 0} blocker item(s) open"
+    return f"{score_text(r['checklist_score'])}, {r.get('checklist_blockers') or 0} blocker item(s) open"
 
 
 def slos_text(r: dict) -> str:

@@ -46,6 +46,7 @@ from prr_app.model.entities import Review
 from prr_app.review.edits import SINGLES, Change, apply_changes
 from prr_app.ui.commands import EditCommand
 from prr_app.ui.tasks import Task, post, start_pump
+from prr_app.wording import score_text
 
 log = logging.getLogger(__name__)
 
@@ -1127,7 +1128,7 @@ class PortfolioDialog(QDialog):
                 out.append([r["name"], "", "not assessed yet", None, None, None, None, None, None, None,
                             signoff_text(r)])
                 continue
-            check = f"{r['checklist_score']:.0f} % ({r['checklist_blockers']} blocker(s) open)" \
+            check = f"{score_text(r['checklist_score'])} ({r['checklist_blockers']} blocker(s) open)" \
                 if r["checklist_score"] is not None else "-"
             slo = r["slo_not_attainable"]
             out.append([r["name"], r["system"], r["verdict"].replace("_", " ") + ("" if r["assessed"] else " (stale)"),

@@ -18,7 +18,7 @@ from prr_app.ui.table_model import Column, FilterProxy, SortHeader, TableModel, 
 from prr_app.review import edits
 from prr_app.ui.dialogs import FormDialog
 from prr_app.ui.settings import reviewer_name
-from prr_app.wording import ceiling_text, count, risk_owner
+from prr_app.wording import ceiling_text, count, risk_owner, score_text
 
 VERDICT_TEXT = {"not-ready": "NOT READY", "ready-with-conditions": "READY WITH CONDITIONS", "ready": "READY"}
 
@@ -528,7 +528,7 @@ class ChecklistView(QWidget):
         self.progress.setValue(int(round(100 * o.answered / o.total)) if o.total else 0)
         sc = self.result.overall_score
         # one decimal, as `prr checklist` and the report give it: rounded to a whole, 0.3 read "0 %"
-        self.score.setText(f"Score: {sc:.1f} %" if sc is not None else "Score: not yet")
+        self.score.setText(f"Score: {score_text(sc)}" if sc is not None else "Score: not yet")
         self.refresh()
         self.sig_evaluated.emit()
 
