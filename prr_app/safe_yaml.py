@@ -178,6 +178,50 @@ def _where(mark) -> str:
     return f"line {mark.line + 1}, column {mark.column + 1}"
 
 
+def top_level_scalars(text: str, keys: tuple[str, ...]) -> dict[str, str] | None:
+    """The plain text of the top-level scalar values of ``keys`` in a YAML (or JSON) mapping, read from
+    the first parser events only, stopping once each is found (or the top mapping ends): which file
+    holds what, without building the whole document. None when the text does not start as a mapping
+    or cannot be parsed that far. The full load (:func:`load_single`) stays the authority on the
+    values: a caller checks what it finds there."""
+    want = set(keys)
+    found: dict[str, str] = {}
+    try:
+        parser = _Parser(text.encode("utf-8", "surrogatepass") if _Parser.__module__ == "yaml._yaml" else text)
+        get_event = parser.get_event
+        ev = get_event()
+        while ev is not None and type(ev) in (yaml.StreamStartEvent, yaml.DocumentStartEvent):
+            ev = get_event()
+        if type(ev) is not yaml.MappingStartEvent:
+            return None
+        depth = 0  # inside a nested value of the top mapping: how deep
+        key = None  # the pending top-level key (None: a key comes next)
+        opening, closing = (yaml.MappingStartEvent, yaml.SequenceStartEvent), (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+        while want - found.keys():
+            ev = get_event()
+            if ev is None:
+                return None
+            cls = type(ev)
+            if depth:
+                depth += 1 if cls in opening else -1 if cls in closing else 0
+                continue
+            if key is None:
+                if cls is yaml.MappingEndEvent:
+                    break  # the top mapping ended
+                if cls is not yaml.ScalarEvent:
+                    return None  # a complex key: left to the full load
+                key = ev.value
+                continue
+            if cls in opening:
+                depth = 1
+            elif cls is yaml.ScalarEvent and key in want:
+                found[key] = ev.value
+            key = None
+    except yaml.YAMLError:
+        return None
+    return found
+
+
 def _build(text: str, file: str | None, warnings: list[str] | None, core: bool = False, strict: bool = False,
            max_nodes: int = MAX_ALIAS_EXPANSION) -> list[Document]:
     # libyaml reads UTF-8 bytes faster than str
