@@ -104,3 +104,35 @@ def test_entry_point_stands_leftmost_whatever_calls_it():
     assert ("load-generator", "frontend-proxy") in drawn and ("otel-collector", "frontend-proxy") in drawn
     assert not any(t == "otel-collector" for _s, t in drawn)  # badges, not lines
     assert F.hub_badges(r, hubs)["frontend"] == ("H1",)
+
+
+def test_a_line_within_one_column_takes_the_canvas_route_around_the_boxes_between():
+    """Two boxes of one column with boxes between them (a cycle within a tier): the PDF drew its own
+    bow, the app's canvas the route of prr_app/routing.route_beside (nested lines kept apart); both
+    now draw the same way points."""
+    from reportlab.graphics.shapes import Path as RLPath
+
+    from prr_app.routing import box_columns, route_beside
+
+    r = Review()
+    for c in ("web", "a", "b", "c", "d", "db"):
+        r.add(Component(id=c, user_facing=c == "web"))
+    for t in ("a", "b", "c", "d"):
+        r.add(Dependency("web", t))
+    r.add(Dependency("a", "d"))
+    r.add(Dependency("d", "a"))
+    r.add(Dependency("b", "c"))
+    r.add(Dependency("c", "b"))
+    r.add(Dependency("a", "db"))
+    lay = compute_layout(r, node_w=F.FIGURE_NODE_W)
+    a, d_ = lay.nodes["a"], lay.nodes["d"]
+    assert abs(a.x - d_.x) < 1e-6 and abs(a.y - d_.y) > 2 * a.h  # one column, boxes between
+    style = F.GraphStyle(spofs=frozenset(), user_facing=frozenset({"web"}), shared_tags={}, hubs={}, badges={})
+    scale = F.MIN_SCALE
+    drawing = F.graph_drawing(lay, TextKit(), style, scale)
+    way = route_beside(box_columns(lay), (a.x, a.y, a.w, a.h), (d_.x, d_.y, d_.w, d_.h))
+    assert way is not None
+    want = [(round(x * scale, 3), round(drawing.height - y * scale, 3)) for x, y in way]
+    paths = [p for p in drawing.contents[0].contents if isinstance(p, RLPath)]
+    drawn = [[(round(p.points[i], 3), round(p.points[i + 1], 3)) for i in range(0, len(p.points), 2)] for p in paths]
+    assert any(pts[0] == want[0] and pts[-1] == want[-1] and set(want) <= set(pts) for pts in drawn)

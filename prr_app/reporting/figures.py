@@ -25,7 +25,7 @@ from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from prr_app.layout import LABEL_H, NODE_H, PAD, TIER_GAP, EdgeRoute, Layout, compute_layout as _compute_layout, routes
-from prr_app.routing import box_columns, curve_segments, route_forward
+from prr_app.routing import box_columns, curve_segments, route_beside, route_forward
 from prr_app.model.entities import HUB_TAGS
 from prr_app.reporting.text import SANS, SANS_BOLD, TextKit, embedded_font
 from prr_app.wording import ceiling_text
@@ -291,7 +291,6 @@ def fit_lines(kit: TextKit, text: str, size: float, width: float, max_lines: int
     return lines
 
 
-BOW = 22.0  # layout units a line within one column bows out to its right (the gap is wider)
 TAG_STRIP = MIN_PT + 3.0  # height of the badge line (SPOF, shared-domain tags) at a box's bottom
 
 
@@ -439,6 +438,9 @@ def graph_drawing(layout: Layout, kit: TextKit, style: GraphStyle, scale: float)
                 way = route_forward(columns, a.x + a.w, a.cy, b.x, b.cy)
             else:
                 way = route_forward(columns, b.x + b.w, b.cy, a.x, a.cy)[::-1]
+        else:  # one column: out beside it and back when boxes lie between them (None: neighbours)
+            way = route_beside(columns, (a.x, a.y, a.w, a.h), (b.x, b.y, b.w, b.h))
+        if way is not None:  # the canvas's routes (prr_app/routing.py), drawn the same way
             path = Path(strokeColor=col, strokeWidth=width, strokeDashArray=dash, fillColor=None)
             path.moveTo(X(way[0][0]), Y(way[0][1]))
             for c1, c2, (qx, qy) in curve_segments(way):  # (X, Y) is affine: map the control points
@@ -447,27 +449,14 @@ def graph_drawing(layout: Layout, kit: TextKit, style: GraphStyle, scale: float)
                 else:
                     path.curveTo(X(c1[0]), Y(c1[1]), X(c2[0]), Y(c2[1]), X(qx), Y(qy))
             g.add(path)
-            # the curve arrives level: rightwards, or leftwards for a backward line
-            _arrow(g, X(way[-1][0]), Y(way[-1][1]), math.pi if way[-1][0] < way[0][0] else 0.0, col, scale)
+            # the curve arrives level: leftwards when it ends left of where its last level run began
+            _arrow(g, X(way[-1][0]), Y(way[-1][1]), math.pi if way[-1][0] < way[-2][0] else 0.0, col, scale)
             continue
         if b.x > a.x + a.w / 2:
             x1, y1, x2, y2 = a.x + a.w, a.cy, b.x, b.cy
         elif b.x + b.w < a.x + a.w / 2:
             x1, y1, x2, y2 = a.x, a.cy, b.x + b.w, b.cy
-        else:  # one column (a cycle within a tier)
-            lo, hi = sorted((a.y, b.y))
-            between = any(n.y > lo and n.y < hi and n.x < max(a.x + a.w, b.x + b.w) and n.x + n.w > min(a.x, b.x)
-                          for n in layout.nodes.values() if n.id not in (a.id, b.id))
-            if between:  # a bow out to the right of the column instead of through the boxes
-                xr = X(max(a.x + a.w, b.x + b.w))
-                bow = BOW * scale
-                sx, sy, ex, ey = X(a.x + a.w), Y(a.cy), X(b.x + b.w), Y(b.cy)
-                path = Path(strokeColor=col, strokeWidth=width, strokeDashArray=dash, fillColor=None)
-                path.moveTo(sx, sy)
-                path.curveTo(xr + bow, sy, xr + bow, ey, ex, ey)
-                g.add(path)
-                _arrow(g, ex, ey, math.pi, col, scale)  # back into the box's right side
-                continue
+        else:  # neighbours in one column
             if b.y > a.y:  # neighbours: leave from the bottom, enter at the top
                 x1, y1, x2, y2 = a.cx, a.y + a.h, b.cx, b.y
             else:
