@@ -130,3 +130,35 @@ def test_a_users_pick_settles_a_conflict(base, data):
     del mine[k]
     merged, conflicts = merge(b, t, _layout(mine), pick={("layout", (k,), None): "mine"})
     assert conflicts == [] and (k,) not in merged["layout"]
+
+
+def test_the_changed_version_comes_back_to_its_group_journeys_and_risks():
+    """Deleted on one side (which takes it out of its group's members, its journeys' entries and the
+    risks naming it), changed on the other, settled for the changed one: it came back with its
+    dependencies, but not to the group or the journeys, so the journeys lost an entry point."""
+    from conftest import EXAMPLES
+
+    from prr_app.interchange.json_io import read_review_json
+    from prr_app.review import edits
+
+    def fresh():
+        return read_review_json(EXAMPLES / "webshop.json")
+
+    base = review_rows(fresh())
+    mine = fresh()
+    edits.apply_changes(mine, edits.delete(mine, ["edge-gateway", "orders-db-replica", "payments-api"]))
+    mine = review_rows(mine)
+    theirs = review_rows(fresh())
+    for cid in ("edge-gateway", "orders-db-replica", "payments-api"):
+        theirs["component"][(cid,)]["owner"] = "sre-team"
+    merged, conflicts = merge(base, theirs, mine)
+    c = next(x for x in conflicts if x.key == ("edge-gateway",))
+    assert {"its place among the entries of journey browse", "its place among the entries of journey checkout"} \
+        <= set(c.along)
+    pick = {(x.table, x.key, x.field): "theirs" for x in conflicts}
+    merged, conflicts = merge(base, theirs, mine, pick=pick)
+    assert not conflicts
+    assert merged["journey"][("browse",)]["entry"] == ["edge-gateway", "storefront"]  # in its place
+    assert merged["journey"][("checkout",)]["entry"] == ["edge-gateway", "checkout-svc"]
+    assert merged["redundancy_group"][("orders-db",)]["members"] == ["orders-db-primary", "orders-db-replica"]
+    assert merged["risk"][("vendor-payfast-contract",)]["components"] == ["payments-api"]

@@ -235,20 +235,41 @@ def _deleted_with(base: Rows, merged: Rows, node: str, keeper: Rows, own) -> lis
             if node in key and key not in have and key in keeper.get("dependency", {}) and key not in own]
 
 
+#: The lists that name a component or group: a group's members, a journey's entries, a risk's
+#: components (deleting the element takes it out of them, prr_app/review/edits.py delete).
+_PLACES = (("redundancy_group", "members", "its place among the members of redundancy group"),
+           ("journey", "entry", "its place among the entries of journey"),
+           ("risk", "components", "its mention in risk"))
+
+
+def _places_lost(base: Rows, merged: Rows, node: str, keeper: Rows):
+    """``(table, key, column, words)`` of each list ``node`` was in at the base and is in on the side
+    keeping it (``keeper``), but that lost it in the merged result (the other side deleted it)."""
+    for table, col, words in _PLACES:
+        for key, row in merged.get(table, {}).items():
+            was, kept = base.get(table, {}).get(key), keeper.get(table, {}).get(key)
+            if was is not None and kept is not None and node in (was.get(col) or ()) \
+                    and node in (kept.get(col) or ()) and node not in (row.get(col) or ()):
+                yield table, key, col, f"{words} {key[0]}"
+
+
 def _edges_along(base: Rows, merged: Rows, node: str, keeper: Rows, own) -> tuple[tuple, tuple]:
-    """(names of the dependencies deleted with ``node`` that its changed version brings back, names
-    of those it cannot bring back since their other end is gone)."""
+    """(names of the dependencies deleted with ``node`` that its changed version brings back, and of
+    its places in groups' members and journeys' entries; names of the dependencies it cannot bring
+    back since their other end is gone)."""
     back, not_back = [], []
     for key in _deleted_with(base, merged, node, keeper, own):
         other = key[1] if key[0] == node else key[0]
         (back if other == node or _exists(merged, other) else not_back).append(element_name("dependency", key))
-    return tuple(sorted(back)), tuple(sorted(not_back))
+    places = [words for _t, _k, _c, words in _places_lost(base, merged, node, keeper)]
+    return tuple(sorted(back)) + tuple(sorted(places)), tuple(sorted(not_back))
 
 
 def _bring_back(base: Rows, merged: Rows, revived: dict[str, Rows], own) -> None:
     """A component (or group) deleted on one side and changed on the other, settled for the changed
     version, comes back with what was deleted with it: its dependencies whose other end is still
-    there, and its canvas position, as the side that kept it has them. Never a silent loss: the
+    there, its places in groups' members and journeys' entries, and its canvas position, as the
+    side that kept it has them. Never a silent loss: the
     conflict listed them (and those that cannot come back) before the user chose."""
     for node, keeper in revived.items():
         deps = merged.setdefault("dependency", {})
@@ -256,6 +277,13 @@ def _bring_back(base: Rows, merged: Rows, revived: dict[str, Rows], own) -> None
             other = key[1] if key[0] == node else key[0]
             if other == node or _exists(merged, other):
                 deps[key] = dict(keeper["dependency"][key])
+        # and its places in groups' members and journeys' entries, where the side keeping it has it
+        for table, key, col, _words in list(_places_lost(base, merged, node, keeper)):
+            kept = keeper[table][key][col]
+            now = list(merged[table][key][col] or ())
+            ahead = [x for x in kept[:kept.index(node)] if x in now]  # after what precedes it there
+            at = now.index(ahead[-1]) + 1 if ahead else 0
+            merged[table][key] = {**merged[table][key], col: now[:at] + [node] + now[at:]}
         spot = (node,)
         layout = merged.setdefault("layout", {})
         if spot in base.get("layout", {}) and spot not in layout and spot in keeper.get("layout", {}):
