@@ -14,6 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_teamrepo import _example, _login, pg, prr, repo, repo_url  # noqa: E402,F401
 
 from prr_app.errors import PrrError  # noqa: E402
+from prr_app.wording import score_text  # noqa: E402
 
 
 @pytest.fixture
@@ -241,7 +242,7 @@ def test_the_portfolio_has_the_reports_checklist_progress_and_blockers(repo, exa
     assert (row["checklist_answered"], row["checklist_applicable"]) == (progress["answered"], progress["total"])
     assert row["checklist_blockers"] == a.checklist_open_blockers() > 0
     code, out, err = prr("repo", "portfolio", "--repo", repo.url)
-    assert code == 0 and f"{progress['score']:.0f} %" in out
+    assert code == 0 and f"checklist {score_text(progress['score'])}," in out
 
 
 # ---------------------------------------------------------------- sign-offs against the verdict
