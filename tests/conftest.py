@@ -110,7 +110,7 @@ def win(qtbot, monkeypatch):
     """The main window, shown; it never asks whether to keep unsaved work when the test closes it."""
     from prr_app.ui import main_window as mw
 
-    monkeypatch.setattr(mw.Ask, "keep_unsaved", classmethod(lambda cls, parent, title: "discard"))
+    monkeypatch.setattr(mw.Ask, "keep_unsaved", classmethod(lambda cls, parent, title, **kw: "discard"))
     w = mw.MainWindow(restore_state=False)
     qtbot.addWidget(w)
     w.show()

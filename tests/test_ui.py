@@ -404,7 +404,7 @@ def test_recovery_of_untitled_work(qtbot, tmp_path, monkeypatch, examples_dir):
     from prr_app.ui import main_window as mw
     from prr_app.ui.session import recovery_files
 
-    monkeypatch.setattr(mw.Ask, "keep_unsaved", classmethod(lambda cls, parent, title: "discard"))
+    monkeypatch.setattr(mw.Ask, "keep_unsaved", classmethod(lambda cls, parent, title, **kw: "discard"))
     w1 = mw.MainWindow(restore_state=False)
     qtbot.addWidget(w1)
     w1.open_path(str(examples_dir / "webshop.json"))
@@ -423,7 +423,7 @@ def test_recovery_of_untitled_work(qtbot, tmp_path, monkeypatch, examples_dir):
     w2.offer_recovery()
     assert "brand-new" in w2.session.review.components
     assert w2.session.untitled
-    monkeypatch.setattr(mw.Ask, "keep_unsaved", classmethod(lambda cls, parent, title: "discard"))
+    monkeypatch.setattr(mw.Ask, "keep_unsaved", classmethod(lambda cls, parent, title, **kw: "discard"))
     w2.close()
     assert not rec.exists()
 
@@ -828,7 +828,7 @@ def test_several_recovery_files_pick_one_keep_the_others(qtbot, tmp_path, monkey
     from prr_app.ui.session import recovery_files
 
     monkeypatch.setenv("PRR_SETTINGS_DIR", str(tmp_path / "settings"))  # only this test's recovery files
-    monkeypatch.setattr(mw.Ask, "keep_unsaved", classmethod(lambda cls, parent, title: "discard"))
+    monkeypatch.setattr(mw.Ask, "keep_unsaved", classmethod(lambda cls, parent, title, **kw: "discard"))
     recs = []
     for name in ("first-crash", "second-crash"):
         w = mw.MainWindow(restore_state=False)

@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.usefixtures("qapp"), pytest.mark.qt_log_ignore("propag
 def small(qtbot, monkeypatch, examples_dir):
     from prr_app.ui import main_window as mw
 
-    monkeypatch.setattr(mw.Ask, "keep_unsaved", classmethod(lambda cls, parent, title: "discard"))
+    monkeypatch.setattr(mw.Ask, "keep_unsaved", classmethod(lambda cls, parent, title, **kw: "discard"))
     w = mw.MainWindow(restore_state=False)
     qtbot.addWidget(w)
     assert w.open_path(str(examples_dir / "platform.json"))

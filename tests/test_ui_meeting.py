@@ -237,11 +237,11 @@ def test_recovered_work_is_not_thrown_away_on_quit(qtbot, tmp_path, monkeypatch,
     w2.offer_recovery()
     assert "brand-new" in w2.session.review.components
     asked = []
-    monkeypatch.setattr(mw.Ask, "keep_unsaved", classmethod(lambda cls, parent, title: asked.append(title) or "cancel"))
+    monkeypatch.setattr(mw.Ask, "keep_unsaved", classmethod(lambda cls, parent, title, **kw: asked.append(title) or "cancel"))
     assert not w2.close()  # Ctrl+Q asks; Cancel keeps the window and the work
     assert asked and rec.exists()
     target = tmp_path / "kept.prr"
-    monkeypatch.setattr(mw.Ask, "keep_unsaved", classmethod(lambda cls, parent, title: "save"))
+    monkeypatch.setattr(mw.Ask, "keep_unsaved", classmethod(lambda cls, parent, title, **kw: "save"))
     monkeypatch.setattr(mw.Ask, "save_path", classmethod(lambda cls, *a: str(target)))
     assert w2.close()
     assert "brand-new" in load_review(target).components

@@ -48,7 +48,7 @@ def own_server():
 def window(qtbot, monkeypatch, *, url=None):
     from prr_app.ui import main_window as mw
 
-    monkeypatch.setattr(mw.Ask, "keep_unsaved", classmethod(lambda cls, parent, title: "discard"))
+    monkeypatch.setattr(mw.Ask, "keep_unsaved", classmethod(lambda cls, parent, title, **kw: "discard"))
     w = mw.MainWindow(restore_state=False)
     qtbot.addWidget(w)
     w.repository.notices = []

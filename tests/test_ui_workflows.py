@@ -23,7 +23,7 @@ def test_build_a_review_from_scratch_save_close_and_reopen(qtbot, tmp_path, monk
 
     target = tmp_path / "shop.prr"
     monkeypatch.setattr(mw.Ask, "save_path", classmethod(lambda cls, *a: str(target)))
-    monkeypatch.setattr(mw.Ask, "keep_unsaved", classmethod(lambda cls, parent, title: "discard"))
+    monkeypatch.setattr(mw.Ask, "keep_unsaved", classmethod(lambda cls, parent, title, **kw: "discard"))
     w = mw.MainWindow(restore_state=False)
     qtbot.addWidget(w)
     w.resize(1280, 720)
