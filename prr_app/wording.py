@@ -134,3 +134,9 @@ def score_text(score: float) -> str:
     """A checklist score as every face prints it: one decimal ("0.3 %", not "0 %", which reads as
     nothing done)."""
     return f"{score:.1f} %"
+
+
+def stated(x: float) -> str:
+    """A figure a reviewer stated (an SLO, an RTO, an availability), printed as stated: twelve
+    significant digits, no trailing zeros ("99.99999", where ":g" keeps six and prints "100")."""
+    return f"{x:.12g}"

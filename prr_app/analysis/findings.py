@@ -5,6 +5,7 @@ from prr_app.analysis.blast import BlastRadius
 from prr_app.analysis.chains import CHAIN_HEAD, CHAIN_TAIL
 from prr_app.analysis.compiled import CompiledGraph, bits_of
 from prr_app.model.entities import LOAD_GENERATOR
+from prr_app.wording import stated
 
 #: Domain kinds too broad to report "all replicas share it" (everything does).
 BROAD_DOMAIN_KINDS = frozenset({"provider"})
@@ -433,7 +434,7 @@ def journey_without_entry_risk(f: dict) -> dict:
     """The register entry of a :func:`journeys_without_entries` finding (``RiskRegister.add``'s
     keywords but the id and the category, ``model``): launch-blocking when the journey is critical."""
     jid, name = f["journey"], f["name"]
-    slo = f" and its SLO ({f['slo']:g} %) is never checked" if f["slo"] is not None else ""
+    slo = f" and its SLO ({stated(f['slo'])} %) is never checked" if f["slo"] is not None else ""
     return {
         "title": f["detail"],
         "description": (f"{f['detail']}: the journey names no component or redundancy group where users come in, "

@@ -31,7 +31,7 @@ from prr_app.analysis.chains import CHAIN_HEAD
 from prr_app.analysis.quorum import is_quorum, quorum_fix, quorum_fix_text
 from prr_app.analysis.findings import evidence_gap_risk, journey_without_entry_risk, journeys_without_entries
 from prr_app.model.entities import CLIENT, dependency_id
-from prr_app.wording import ceiling_text, listed
+from prr_app.wording import ceiling_text, listed, stated
 
 SEVERITY_BANDS = (("critical", 20), ("high", 10), ("medium", 5), ("low", 1))
 
@@ -445,9 +445,9 @@ def _recovery_time(comp) -> tuple[float | None, str]:
         return _NEVER, "it states no recovery mechanism (recovery: none)"
     took = comp.failover_minutes
     if took is not None:
-        return took, f"its {'manual ' if comp.recovery == 'manual' else ''}failover takes {took:g} min"
+        return took, f"its {'manual ' if comp.recovery == 'manual' else ''}failover takes {stated(took)} min"
     if comp.recovery == "manual" and comp.rto_minutes is not None:
-        return comp.rto_minutes, f"it recovers manually, in {comp.rto_minutes:g} min at best (its RTO)"
+        return comp.rto_minutes, f"it recovers manually, in {stated(comp.rto_minutes)} min at best (its RTO)"
     return None, ""
 
 
@@ -460,14 +460,14 @@ def _data_loss(comp, review) -> tuple[float | None, str]:
     if every is not None and (rpo is None or every > rpo):
         standby = comp.recovery == "automatic" or any(comp.id in grp.members for grp in review.groups.values())
         if rpo is None:
-            return every, f"a restore from its backups, taken every {every:g} min, loses up to {every:g} min of data " \
+            return every, f"a restore from its backups, taken every {stated(every)} min, loses up to {stated(every)} min of data " \
                           "(no RPO stated)"
         if not standby:
-            return every, (f"a restore from its backups, taken every {every:g} min with no standby to fail over to "
-                           f"(recovery not automatic, no redundancy group), loses up to {every:g} min of data (its "
-                           f"stated RPO is {rpo:g} min)")
+            return every, (f"a restore from its backups, taken every {stated(every)} min with no standby to fail over to "
+                           f"(recovery not automatic, no redundancy group), loses up to {stated(every)} min of data (its "
+                           f"stated RPO is {stated(rpo)} min)")
     if rpo is not None:
-        return rpo, f"its RPO is {rpo:g} min"
+        return rpo, f"its RPO is {stated(rpo)} min"
     return None, ""
 
 
@@ -1175,7 +1175,7 @@ class RiskRegister:
         fix, fix_comp = "fallback", None
         if top:
             names = "; ".join(f"{t['element']} ({t['type']}, {_pct(t['availability'])}, "
-                              f"{t['budget_share']:g} % of the error budget)" if t.get("budget_share") is not None
+                              f"{stated(t['budget_share'])} % of the error budget)" if t.get("budget_share") is not None
                               else f"{t['element']} ({t['type']}, {_pct(t['availability'])})" for t in top)
             first = top[0]
             # consumers that cost the same (rounded as written): named together, not the first by name
@@ -1201,7 +1201,7 @@ class RiskRegister:
             if len(tied) > 1:
                 share = first.get("budget_share")
                 raise_what = (f"{_list([t['element'] for t in tied], 5)} (they cost the same"
-                              + (f", {share:g} % of the error budget each" if share is not None else "")
+                              + (f", {stated(share)} % of the error budget each" if share is not None else "")
                               + "; each needs its own fix: a standby with automatic failover for a store, an "
                               "independent second deployment or a fallback in its callers for a service, a "
                               "second vendor or a fallback for a vendor's, a spread for a domain)")
@@ -1211,7 +1211,7 @@ class RiskRegister:
             if cost0 is not None and not _resolves(a, first):
                 one = f"one of them ({first['element']})" if len(tied) > 1 else first["element"]
                 one_fix = (f"; no single fix reaches the SLO: even with {one} never failing the ceiling is "
-                           f"{ceiling_text(a['estimate'] + cost0, a['slo'])} %, below {a['slo']:g} %, so several of "
+                           f"{ceiling_text(a['estimate'] + cost0, a['slo'])} %, below {stated(a['slo'])} %, so several of "
                            "them must be raised")
             mit = (f"Raise the availability of {raise_what}{one_fix}; the largest consumers "
                    f"of the error budget are {names}; or lower the SLO of {self._label(a['target_type'], tgt)} "
@@ -1230,15 +1230,15 @@ class RiskRegister:
         name = self._label(a["target_type"], tgt)
         risk = self.add(
             f"slo:{a['target_type']}:{tgt}", category="availability",
-            title=f"SLO of {name} ({a['slo']:g} %) is not attainable by design",
+            title=f"SLO of {name} ({stated(a['slo'])} %) is not attainable by design",
             description=(f"The architecture's ceiling for {name} is {ceiling_text(a['estimate'], a['slo'])} % ({how}), "
                          f"below its SLO of "
-                         f"{a['slo']:g} %, counting each shared dependency once"),
+                         f"{stated(a['slo'])} %, counting each shared dependency once"),
             likelihood=5, impact=5 if critical else 4,
             inputs=["likelihood 5: the ceiling is below the SLO by design",
                     f"impact {5 if critical else 4}: {'critical' if critical else 'non-critical'} "
                     f"{a['target_type']} {tgt} misses its SLO",
-                    f"estimate {ceiling_text(a['estimate'], a['slo'])} % vs SLO {a['slo']:g} % ({how})"],
+                    f"estimate {ceiling_text(a['estimate'], a['slo'])} % vs SLO {stated(a['slo'])} % ({how})"],
             components=comps, domains=[t["element"] for t in top if t["type"] == "domain"],
             mitigation=mit, blocking=True, blocking_reason=f"the SLO of {name} is not attainable by design",
             fix=fix, fix_component=fix_comp, journeys=[tgt] if a["target_type"] == "journey" else (),
@@ -1540,15 +1540,15 @@ class RiskRegister:
         li = next(x[4] for x in gaps if x[3] == lk)
         sc = comp_scen[c]
         im, ii = self.impact_of(sc, c)
-        which = "; ".join(f"{t} failures, {m:g} min ({why} takes it down)" for t, m, why, _l, _i in gaps)
+        which = "; ".join(f"{t} failures, {stated(m)} min ({why} takes it down)" for t, m, why, _l, _i in gaps)
         stateful = comp.kind in STATEFUL_KINDS
-        stated = "none" if value == _NEVER else f"{value:g} min"
+        value_text = "none" if value == _NEVER else f"{stated(value)} min"
         if what == "rto":
-            title = (f"{cid} has no recovery mechanism: it cannot meet the policy's RTO ({strict[0]} {strict[1]:g} min)"
+            title = (f"{cid} has no recovery mechanism: it cannot meet the policy's RTO ({strict[0]} {stated(strict[1])} min)"
                      if value == _NEVER else
-                     f"recovery of {cid} ({stated}) exceeds the policy's RTO ({strict[0]} {strict[1]:g} min)")
+                     f"recovery of {cid} ({value_text}) exceeds the policy's RTO ({strict[0]} {stated(strict[1])} min)")
             objective = "recovery time objective"
-            mit = (f"Bring the recovery of {cid} under {strict[1]:g} min: "
+            mit = (f"Bring the recovery of {cid} under {stated(strict[1])} min: "
                    + ("a standby with automatic failover, tested" if stateful
                       else "automatic recovery (restart, failover), tested")
                    + "; or keep its failure from taking users down (redundancy, a fallback), or agree on a "
@@ -1556,10 +1556,10 @@ class RiskRegister:
             fix = "standby-failover" if stateful else "second-instance"
             longer = "longer than"
         else:
-            title = f"data loss of {cid} (up to {stated}) exceeds the policy's RPO ({strict[0]} {strict[1]:g} min)"
+            title = f"data loss of {cid} (up to {value_text}) exceeds the policy's RPO ({strict[0]} {stated(strict[1])} min)"
             objective = "recovery point objective"
-            mit = (f"Bring the data {cid} can lose under {strict[1]:g} min: backups (or continuous archiving, "
-                   f"point-in-time recovery) at least every {strict[1]:g} min, restores tested"
+            mit = (f"Bring the data {cid} can lose under {stated(strict[1])} min: backups (or continuous archiving, "
+                   f"point-in-time recovery) at least every {stated(strict[1])} min, restores tested"
                    + (", and a standby that replicates continuously" if stateful else "")
                    + "; or agree on a longer RPO in the policy")
             fix = "standby-failover" if stateful else "second-instance"
@@ -1568,8 +1568,8 @@ class RiskRegister:
             f"recovery:{what}:{cid}", category="availability", title=title,
             description=f"{cid}: {how}, {longer} the {objective} the resilience policy sets for {which}",
             likelihood=lk, impact=im,
-            inputs=li + ii + tuple(f"policy: {t} {what.upper()} {m:g} min, "
-                                   f"{'recovery' if what == 'rto' else 'data loss'} {stated}" for t, m, *_r in gaps),
+            inputs=li + ii + tuple(f"policy: {t} {what.upper()} {stated(m)} min, "
+                                   f"{'recovery' if what == 'rto' else 'data loss'} {value_text}" for t, m, *_r in gaps),
             components=[cid], blocking=False, fix=fix, fix_component=cid, disruptions=sorted({x[0] for x in gaps}),
             mitigation=mit, journeys=sorted(self.ctx.hits(sc)["journeys"]),
         )

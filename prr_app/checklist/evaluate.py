@@ -39,6 +39,7 @@ from prr_app.model.entities import (
 )
 from prr_app.checklist.proposals import standing
 from prr_app.errors import PrrError
+from prr_app.wording import stated
 
 SEVERITY_WEIGHT = {"blocker": 8, "high": 4, "medium": 2, "low": 1}
 STATUS_CREDIT = {"met": 1.0, "partly": 0.5, "not_met": 0.0, "unanswered": 0.0}
@@ -485,7 +486,7 @@ def answer_to_dict(a: ChecklistAnswer) -> dict:
 
 # ------------------------------------------------------------------ subjects
 def _fmt_num(v) -> str:
-    return f"{v:g}" if isinstance(v, (int, float)) else str(v)
+    return f"{stated(v)}" if isinstance(v, (int, float)) else str(v)
 
 
 def _component_context(c: Component) -> str:
@@ -1031,7 +1032,7 @@ class Plan:
         if scope.per == "review":
             return Subject(None, tier, self.review_tier_reason, (), label=review.meta.system_name, values={})
         if scope.per == "journey":
-            reason = (f"tier 1 (review tier {review.meta.tier or 'not stated'}): its SLO {payload.slo:g}% is 99.9% or more"
+            reason = (f"tier 1 (review tier {review.meta.tier or 'not stated'}): its SLO {stated(payload.slo)}% is 99.9% or more"
                       if tier < review_tier(review) else "")
             label = payload.name or sid
             return Subject(sid, tier, reason, (pos,), label=label, values={"name": label, "id": sid})

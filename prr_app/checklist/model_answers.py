@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from prr_app.model.entities import Component, Dependency, Review
+from prr_app.wording import stated
 
 _WORST = {"not_met": 0, "partly": 1, "met": 2}
 
@@ -65,7 +66,7 @@ class Decider:
 
 
 def _n(v) -> str:
-    return f"{v:g}" if isinstance(v, float) else str(v)
+    return f"{stated(v)}" if isinstance(v, float) else str(v)
 
 
 class Deadlines:

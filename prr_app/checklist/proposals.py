@@ -22,6 +22,7 @@ from typing import Callable
 
 from prr_app.checklist.facts import EXTRACTORS, Fact, Facts
 from prr_app.model.entities import LOAD_GENERATOR, Component, Proposal, Review
+from prr_app.wording import stated
 
 #: The ``extractor`` of a proposal carried from another answer by ``prr checklist-carry`` (not from
 #: imported evidence), followed by the key of the answer it was carried from.
@@ -319,8 +320,8 @@ def _backup(facts: Facts, c: Component, review: Review):
     if every is None:
         return "partly", f"{best.what}; its interval could not be read to compare with the RPO: {best.where}", [best]
     if every <= c.rpo_minutes:
-        return "met", f"{best.what}: every {every} min, within the RPO of {c.rpo_minutes:g} min: {best.where}", [best]
-    return "not_met", (f"{best.what}: every {every} min, but the RPO is {c.rpo_minutes:g} min, so a restore loses up "
+        return "met", f"{best.what}: every {every} min, within the RPO of {stated(c.rpo_minutes)} min: {best.where}", [best]
+    return "not_met", (f"{best.what}: every {every} min, but the RPO is {stated(c.rpo_minutes)} min, so a restore loses up "
                        f"to {every} min of data: {best.where}"), [best]
 
 

@@ -31,6 +31,7 @@ from collections import deque
 from dataclasses import dataclass
 
 from prr_app.model.entities import Journey, Review
+from prr_app.wording import stated
 
 #: a journey whose SLO is at least this owes tier 1
 TIER1_SLO = 99.9
@@ -117,7 +118,7 @@ def effective_tiers(review: Review) -> dict[str, TierOwed]:
         entries = [e for e in review.journey_components(j) if e in comps]  # a group entry: its members
         if entries:
             t = journey_tier(review, j)
-            slo = f" (SLO {j.slo:g}%)" if j.slo is not None else ""
+            slo = f" (SLO {stated(j.slo)}%)" if j.slo is not None else ""
             demanders.append((t, f"journey:{jid}", f"the critical journey {j.name or jid!r}{slo}", entries))
     for cid in sorted(comps):
         c = comps[cid]

@@ -7,9 +7,9 @@ from itertools import islice
 import orjson
 
 from prr_app.errors import PrrError
-from prr_app.review.document import ReviewSource, load_review
+from prr_app.review.document import ReviewSource
 from prr_app.text_safety import sanitize
-from prr_app.wording import acceptance_mark, ceiling_text, count, launch_blockers
+from prr_app.wording import acceptance_mark, ceiling_text, count, launch_blockers, stated
 
 
 def register(sub) -> None:
@@ -178,7 +178,7 @@ def summary_lines(a, *, top: int = 10, detail: bool = False) -> list[str]:
         out.append(f"  upper bounds: {unknown['count']} of {a.summary['components']} components state no availability "
                    "figure and count as 100 %")
     for av in a.availability:
-        slo = "no SLO" if av["slo"] is None else f"SLO {av['slo']:g} %"
+        slo = "no SLO" if av["slo"] is None else f"SLO {stated(av['slo'])} %"
         state = {True: "ok", False: "NOT ATTAINABLE", None: "not judged"}[av["attainable"]]
         how = av["method"] if av["method"] == "exact" else (
             f"simulation n={av['samples']}, 95 % CI {av['ci'][0]:.4f}-{av['ci'][1]:.4f}")
@@ -186,8 +186,8 @@ def summary_lines(a, *, top: int = 10, detail: bool = False) -> list[str]:
                    f"{slo}: {state}")
         if av["attainable"] is False and av["top_consumers"]:
             tc = av["top_consumers"][0]
-            share = f", {tc['budget_share']:g} % of the error budget" if tc.get("budget_share") is not None else ""
-            out.append(f"             largest consumer: {tc['element']} ({tc['availability']:g} %{share})")
+            share = f", {stated(tc['budget_share'])} % of the error budget" if tc.get("budget_share") is not None else ""
+            out.append(f"             largest consumer: {tc['element']} ({stated(tc['availability'])} %{share})")
 
     if a.common_cause:
         out += ["", f"COMMON CAUSE ({len(a.common_cause)})"]

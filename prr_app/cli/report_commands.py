@@ -16,7 +16,7 @@ from prr_app.errors import PrrError
 from prr_app.review.document import load_review
 from prr_app.review.gate import refuse_review_as_output, require_review_template
 from prr_app.text_safety import sanitize
-from prr_app.wording import ceiling_text
+from prr_app.wording import ceiling_text, stated
 
 _SUFFIX_FORMAT = {".pdf": "pdf", ".md": "markdown", ".markdown": "markdown", ".csv": "csv"}
 
@@ -190,7 +190,7 @@ def evaluate_gate(assessment, *, fail_on: str = "blocker", min_availability: flo
             checks.append({"classname": "availability", "name": x["target"], "ok": ok,
                            "message": f"AVAILABILITY {x['target']}: best possible "
                                       f"{ceiling_text(x['estimate'], min_availability)} % "
-                                      f"is below the required {min_availability:g} %"})
+                                      f"is below the required {stated(min_availability)} %"})
     return checks
 
 
@@ -248,7 +248,7 @@ def cmd_gate(args) -> int:
 
     today = today_of(args)
     if args.min_availability is not None and not (0.0 <= args.min_availability <= 100.0):
-        raise PrrError(f"--min-availability must be a percentage between 0 and 100, not {args.min_availability:g}")
+        raise PrrError(f"--min-availability must be a percentage between 0 and 100, not {stated(args.min_availability)}")
     if args.junit:
         refuse_review_as_output(args.junit, args.review, what="the JUnit report")
         paths.check_output_path(args.junit)
@@ -274,6 +274,6 @@ def cmd_gate(args) -> int:
         status = "FAIL" if failed else "PASS"
         print(f"{status}: {sanitize(review.meta.system_name, one_line=True)}: verdict {a.verdict_text.lower()}, "
               f"{len(failed)} of {len(checks)} checks failed (--fail-on {args.fail_on}"
-              f"{f', --min-availability {args.min_availability:g}' if args.min_availability is not None else ''}"
+              f"{f', --min-availability {stated(args.min_availability)}' if args.min_availability is not None else ''}"
               f"{', --ignore-verdict' if args.ignore_verdict else ''})")
     return 1 if failed else 0

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from prr_app.model.entities import OBSERVABILITY_SIGNALS, Review
 from prr_app import wording
 from prr_app.wording import count as _n
+from prr_app.wording import score_text, stated
 
 SECTION_TITLES = (
     "System overview",
@@ -157,9 +158,9 @@ class Assessment:
         for t in pol.survive:
             bits = []
             if t in pol.rto_minutes:
-                bits.append(f"RTO {pol.rto_minutes[t]:g} min")
+                bits.append(f"RTO {stated(pol.rto_minutes[t])} min")
             if t in pol.rpo_minutes:
-                bits.append(f"RPO {pol.rpo_minutes[t]:g} min")
+                bits.append(f"RPO {stated(pol.rpo_minutes[t])} min")
             if bits:
                 targets.append(f"{t}: {', '.join(bits)}")
         text = f"must survive {survive}" + ("; " + "; ".join(targets) if targets else "")
@@ -288,7 +289,7 @@ class Assessment:
         if prog is None:
             cl_text = "checklist not evaluated" + (f" ({self.checklist_error})" if self.checklist_error else "")
         else:
-            score = "n/a" if prog["score"] is None else f"{prog['score']:g} %"
+            score = "n/a" if prog["score"] is None else score_text(prog['score'])
             cl_text = (f"{prog['answered']} of {prog['total']} items answered; score {score}; "
                        f"{prog['blocking']} blocker item(s) not met, {prog['unanswered_blockers']} unanswered")
         sev = s["by_severity"]
@@ -415,7 +416,7 @@ class Assessment:
             if c.rto_minutes is None:
                 gaps.append("no RTO target")
             elif c.failover_minutes is not None and c.failover_minutes > c.rto_minutes:
-                gaps.append(f"failover {c.failover_minutes:g} min exceeds RTO {c.rto_minutes:g} min")
+                gaps.append(f"failover {stated(c.failover_minutes)} min exceeds RTO {stated(c.rto_minutes)} min")
             elif c.recovery == "automatic" and c.failover_minutes is None:
                 gaps.append("failover time not stated")
             if c.kind in ("datastore", "queue") or c.rpo_minutes is not None:
@@ -424,7 +425,7 @@ class Assessment:
                 elif c.backup_interval_minutes is None and c.recovery != "automatic":
                     gaps.append("backup interval not stated")
                 elif c.backup_interval_minutes is not None and c.backup_interval_minutes > c.rpo_minutes:
-                    gaps.append(f"backups every {c.backup_interval_minutes:g} min exceed RPO {c.rpo_minutes:g} min")
+                    gaps.append(f"backups every {stated(c.backup_interval_minutes)} min exceed RPO {stated(c.rpo_minutes)} min")
             out.append({"component": cid, "kind": c.kind, "owner": c.owner, "recovery": c.recovery,
                         "failover": c.failover_minutes, "rto": c.rto_minutes, "rpo": c.rpo_minutes,
                         "backup": c.backup_interval_minutes, "replicas": c.replicas, "gaps": gaps})

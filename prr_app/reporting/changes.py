@@ -12,7 +12,7 @@ shared by both outputs.
 """
 from __future__ import annotations
 
-from prr_app.wording import answer_state, ceiling_text, policy_change
+from prr_app.wording import answer_state, ceiling_text, policy_change, stated
 
 #: At most this many rows per table; the rest are counted (``prr diff --json`` has them all).
 ROW_LIMIT = 60
@@ -36,7 +36,7 @@ def _v(x) -> str:
     if isinstance(x, list):
         return "[" + ", ".join(_v(i) for i in x) + "]"
     if isinstance(x, float):
-        return f"{x:g}"
+        return f"{stated(x)}"
     if isinstance(x, dict):
         return "{" + ", ".join(f"{k}: {_v(v)}" for k, v in x.items()) + "}"
     return str(x)

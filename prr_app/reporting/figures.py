@@ -28,7 +28,7 @@ from prr_app.layout import LABEL_H, NODE_H, PAD, TIER_GAP, EdgeRoute, Layout, co
 from prr_app.routing import box_columns, curve_segments, route_beside, route_forward
 from prr_app.model.entities import HUB_TAGS
 from prr_app.reporting.text import SANS, SANS_BOLD, TextKit, embedded_font
-from prr_app.wording import ceiling_text
+from prr_app.wording import ceiling_text, stated
 
 MIN_PT = 6.0  # no label in a figure is smaller
 NODE_FONT = 9.0  # node label size in layout units (so scale >= MIN_PT / NODE_FONT)
@@ -845,7 +845,7 @@ def availability_drawing(kit: TextKit, rows: list[dict], label_of, width: float,
         col = GREEN if ok else (RED if ok is False else MUTED)
         name = fit_lines(kit, label_of(r["target"]), 7.5, label_w, 1)[0]
         draw_text(g, kit, label_w, y + 3, name, 7.5, anchor="end")
-        slo = f"SLO {r['slo']:g} %" if r.get("slo") is not None else "no SLO"
+        slo = f"SLO {stated(r['slo'])} %" if r.get("slo") is not None else "no SLO"
         if _no_figures(r):
             draw_text(g, kit, x0 + 4, y + 3, "no figures: no availability stated for anything it needs", 7,
                       color=MUTED)

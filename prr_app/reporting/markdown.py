@@ -9,7 +9,7 @@ from pathlib import Path
 from prr_app.model.entities import OBSERVABILITY_SIGNALS, Review
 from prr_app.reporting.assessment import SECTION_TITLES, Assessment, build_assessment, no_figures
 from prr_app.text_safety import sanitize
-from prr_app.wording import ceiling_text
+from prr_app.wording import ceiling_text, score_text, stated
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~])")
 #: rows of a list in the executive summary (root causes, launch blockers); the sections have them all
@@ -99,10 +99,6 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None, cha
     if not blockers and not cl_block:
         L.append("None.")
     L.append("")
-    s = a.analysis["summary"]
-    sp = a.spofs_by_disruption()
-    below = a.journeys_below_slo()
-    prog = a.checklist_progress()
     L += ["### Key figures", ""]
     L += _table(["Figure", "Value"], [[md(k), md(v)] for k, v in a.key_figures()])
     L += ["### Top risks", ""]
@@ -127,7 +123,7 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None, cha
     for jid in sorted(review.journeys):
         j = review.journeys[jid]
         x = av.get(jid, {})
-        rows.append([md(j.name or jid), _names(j.entry), f"{j.slo:g} %" if j.slo is not None else "none",
+        rows.append([md(j.name or jid), _names(j.entry), f"{stated(j.slo)} %" if j.slo is not None else "none",
                      "no figures" if x and no_figures(x) else
                      f"{ceiling_text(x['estimate'], x.get('slo'))} %" if x.get("estimate") is not None else "n/a",
                      {True: "yes", False: "**no**", None: "not judged"}[x.get("attainable")],
@@ -136,7 +132,7 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None, cha
     L += _table(["Journey", "Entry", "SLO", "Best possible", "Attainable", "Reaches"], rows) if rows else ["No journey defined.", ""]
     L += ["### Availability against SLO", ""]
     L += _table(["Target", "Type", "SLO", "Estimate", "Method", "Largest budget consumer"], [
-        [md(x["target"]), md(x["target_type"]), f"{x['slo']:g} %" if x.get("slo") is not None else "none",
+        [md(x["target"]), md(x["target_type"]), f"{stated(x['slo'])} %" if x.get("slo") is not None else "none",
          "no figures" if no_figures(x) else f"{ceiling_text(x['estimate'], x.get('slo'))} %", md(x["method"]),
          md(x["top_consumers"][0]["element"]) if x.get("top_consumers") else "none"] for x in a.availability_rows()])
     L += ["### Dependencies", ""]
@@ -168,7 +164,7 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None, cha
 
     # 4
     def mins(v):
-        return "" if v is None else f"{v:g} min"
+        return "" if v is None else f"{stated(v)} min"
 
     L += [f"## 4. {SECTION_TITLES[3]}", ""]
     L += _table(["Component", "Recovery", "Failover", "RTO", "RPO", "Backups every", "Gaps"], [
@@ -231,7 +227,7 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None, cha
         L += _table(["Category", "Answered", "Met", "Partly", "Not met", "N/A", "Score"], [
             [md(getattr(c, "title", "")), f"{getattr(c, 'answered', 0)}/{getattr(c, 'total', 0)}", str(getattr(c, "met", 0)),
              str(getattr(c, "partly", 0)), str(getattr(c, "not_met", 0)), str(getattr(c, "not_applicable", 0)),
-             "n/a" if getattr(c, "score", None) is None else f"{c.score:g} %"] for c in getattr(cl, "categories", [])])
+             "n/a" if getattr(c, "score", None) is None else score_text(c.score)] for c in getattr(cl, "categories", [])])
         L += _checklist_details(a, cl)
 
     # appendix
@@ -298,7 +294,7 @@ def proposals_note(proposed) -> str | None:
 def _checklist_head(a: Assessment, cl) -> list[str]:
     """The template (id, version, title), the template warnings and the progress: as the PDF's section 7."""
     prog = a.checklist_progress()
-    score = "n/a" if prog["score"] is None else f"{prog['score']:g} %"
+    score = "n/a" if prog["score"] is None else score_text(prog['score'])
     L = [f"Template: {md(checklist_template_text(cl))}. {prog['answered']} of {prog['total']} items answered; weighted "
          f"score {score}; {prog['blocking']} blocker item(s) not met or partly met and {prog['unanswered_blockers']} unanswered "
          "(an unanswered blocker counts as not met).", ""]

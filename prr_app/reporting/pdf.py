@@ -50,6 +50,7 @@ from prr_app.reporting.styles import MUTED, RULE, SEVERITY_COLORS, VERDICT_COLOR
 from prr_app.reporting.shaping import install as _install_shaping
 from prr_app.reporting.text import SANS, SANS_BOLD, TextKit, embedded_font, starts_rtl, visual_pieces
 from prr_app.wording import count as _count
+from prr_app.wording import score_text, stated
 
 _install_shaping()  # a word mixing fonts is shaped one font at a time (reportlab shapes it with one)
 
@@ -963,12 +964,12 @@ class _Builder(TableBuilder):
             j = r.journeys[jid]
             x = av.get(jid, {})
             cons = x.get("top_consumers") or []
-            top = (f"{cons[0]['element']} ({cons[0]['budget_share']:g} % of budget)"
+            top = (f"{cons[0]['element']} ({stated(cons[0]['budget_share'])} % of budget)"
                    if cons and cons[0].get("budget_share") is not None else (cons[0]["element"] if cons else "none"))
             est = ("no figures" if x and no_figures(x) else
                    f"{wording.ceiling_text(x['estimate'], x.get('slo'))} %" if x.get("estimate") is not None else "n/a")
             rows.append([self.cell(j.name or jid, bold=True), self.cell(", ".join(j.entry)),
-                         self.cell(f"{j.slo:g} %" if j.slo is not None else "none"), self.cell(est),
+                         self.cell(f"{stated(j.slo)} %" if j.slo is not None else "none"), self.cell(est),
                          self.cell({True: "yes", False: "NO", None: "not judged"}[x.get("attainable")]),
                          self.cell(f"{len(a.journey_needs.get(jid, []))} reached, {x.get('needs', 0)} needed"),
                          self.cell(top)])
@@ -1273,7 +1274,7 @@ class _Builder(TableBuilder):
                   f"automated recovery or miss their RTO/RPO target as stated.")
 
         def mins(v):
-            return "—" if v is None else f"{v:g} min"
+            return "—" if v is None else f"{stated(v)} min"
 
         if rows:
             self.table(["Component", "Recovery", "Failover", "RTO", "RPO", "Backups every", "Gaps"],
@@ -1441,7 +1442,7 @@ class _Builder(TableBuilder):
             return
         prog = a.checklist_progress()
         tmpl = getattr(cl, "template", None)
-        score = "n/a" if prog["score"] is None else f"{prog['score']:g} %"
+        score = "n/a" if prog["score"] is None else score_text(prog['score'])
         from prr_app.reporting.markdown import checklist_template_text
 
         self.para(f"Template: {checklist_template_text(cl)}. {prog['answered']} of {prog['total']} items answered; "
@@ -1459,7 +1460,7 @@ class _Builder(TableBuilder):
                              self.short(getattr(c, "met", 0)), self.short(getattr(c, "partly", 0)),
                              self.short(getattr(c, "not_met", 0)), self.short(getattr(c, "not_applicable", 0)),
                              self.short(getattr(c, "unanswered", 0)),
-                             self.cell("n/a" if sc is None else f"{sc:g} %")])
+                             self.cell("n/a" if sc is None else score_text(sc))])
             self.table(["Category", "Answered", "Met", "Partly", "Not met", "N/A", "Open", "Score"], body,
                        [0.36, 0.1, 0.07, 0.08, 0.09, 0.07, 0.08, 0.15])
         blocking = a.checklist_blockers() + a.unanswered_blockers()

@@ -25,7 +25,7 @@ from typing import Any
 
 from prr_app.model.entities import DISRUPTION_TYPES, Review
 from prr_app.reporting.changes import decision_state, mitigation_state
-from prr_app.wording import answer_state, ceiling_text, policy_change
+from prr_app.wording import answer_state, ceiling_text, policy_change, stated
 
 #: Version of the diff document; bumped when a key changes meaning.
 DIFF_VERSION = 1
@@ -681,7 +681,7 @@ def diff_lines(d: dict, *, limit: int = 0) -> list[str]:
         if o["slo"] != n["slo"]:
             line += f", SLO {_v(o['slo'])} -> {_v(n['slo'])}"
         elif n["slo"] is not None:
-            line += f", SLO {n['slo']:g} %"
+            line += f", SLO {stated(n['slo'])} %"
         line += (f": {state[o['attainable']]} -> {state[n['attainable']]}" if x["attainability_changed"]
                  else f": {state[n['attainable']]}")
         avail.append(line)

@@ -40,7 +40,7 @@ from prr_app.model.entities import (
 )
 from prr_app.model.validation import check, member_calls_group
 from prr_app.errors import PrrError
-from prr_app.wording import ceiling_text
+from prr_app.wording import ceiling_text, stated
 
 PLAN_FORMAT = "prr-plan"
 PLAN_VERSION = 1
@@ -1236,6 +1236,6 @@ def plan_lines(res: dict, *, label: str = "") -> list[str]:
         for x in changed_av:
             bb, aa = x["before"], x["after"]
             fmt = (lambda v: "-" if v is None else f"{ceiling_text(v['estimate'], x['slo'])} % ({state[v['attainable']]})")
-            slo = "no SLO" if x["slo"] is None else f"SLO {x['slo']:g} %"
+            slo = "no SLO" if x["slo"] is None else f"SLO {stated(x['slo'])} %"
             out.append(f"  {x['target_type']} {x['target']}: {fmt(bb)} -> {fmt(aa)}, {slo}")
     return out

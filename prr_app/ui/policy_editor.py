@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from prr_app.review import edits
 from prr_app.ui import theme
+from prr_app.wording import stated
 
 VERDICT_TEXT = {"not-ready": "NOT READY", "ready-with-conditions": "READY WITH CONDITIONS", "ready": "READY"}
 
@@ -24,7 +25,7 @@ VERDICT_TEXT = {"not-ready": "NOT READY", "ready-with-conditions": "READY WITH C
 def _fmt(v) -> str:
     if v is None:
         return ""
-    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+    return str(int(v)) if float(v).is_integer() else stated(v)
 
 
 class PolicyEditor(QWidget):
