@@ -86,7 +86,7 @@ def test_list_is_the_register_in_rank_order_with_owners_and_where_they_come_from
 
 def test_prr_risk_without_an_action_says_which_there_are(capsys, shop_json):
     code, _, err = run(capsys, "risk")
-    assert code == 2 and "list, accept, reopen, owner, mitigate, override, blocking or add" in err
+    assert code == 2 and "list, accept, reopen, owner, mitigate, mitigation, override, blocking or add" in err
 
 
 # ------------------------------------------------------------------ decisions, as the app makes them

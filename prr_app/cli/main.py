@@ -50,7 +50,7 @@ COMMANDS: list[tuple[str, str, str]] = [
      "confirm (or reject) answers proposed from imported evidence"),
     ("checklist-export", "prr_app.cli.checklist_commands", "export checklist items and answers to CSV"),
     ("risk", "prr_app.cli.risk_commands",
-     "the risk register, and decisions on it: accept, reopen, owner, mitigate, override, blocking, add"),
+     "the risk register, and decisions on it: accept, reopen, owner, mitigate, mitigation, override, blocking, add"),
     ("report", "prr_app.cli.report_commands", "write the Reliability Risk Assessment (PDF, Markdown, CSV)"),
     ("gate", "prr_app.cli.report_commands", "pass or fail a review in CI (exit 0 pass, 1 fail, 2 bad input)"),
     ("repo", "prr_app.cli.repo_commands", "the team repository on PostgreSQL: init, push, pull, list, history, sign-off"),

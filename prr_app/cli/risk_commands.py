@@ -1,7 +1,8 @@
 """``prr risk``: the risk register and the reviewer's decisions on it, headless.
 
 What the app's Risks tab does with its buttons (Accept risk, Owner, Add mitigation, Override score,
-Launch-blocking, New manual risk), by the same named edits (:mod:`prr_app.review.edits`) on the review
+Launch-blocking, New manual risk), and changing or removing a mitigation (``prr risk mitigation``: its
+status, owner, due date...), by the same named edits (:mod:`prr_app.review.edits`) on the review
 as its file holds it now, under its lock (:mod:`prr_app.review.risk_decisions`), as ``checklist-answer``
 writes an answer. Each change prints one line: what changed, and where the risk stands now in the
 review's analysis (status, score, whether it blocks the launch).
@@ -22,13 +23,14 @@ EFFORTS = ("small", "medium", "large")
 
 def register(sub) -> None:
     p = sub.add_parser(
-        "risk", help="the risk register, and decisions on it: accept, reopen, owner, mitigate, override, blocking, add",
+        "risk", help="the risk register, and decisions on it: accept, reopen, owner, mitigate, mitigation, "
+                     "override, blocking, add",
         description="List the risk register, or decide on one of its risks as the app's Risks tab does: accept it "
-                    "(who, why, until when), take an acceptance back, set its owner, add a mitigation, override its "
-                    "likelihood and impact, mark it launch-blocking or not, or add a manual risk. A decision changes "
-                    "the review file in place (under its lock) unless -o is given, and prints what changed and where "
-                    "the risk stands now. A risk folded into another (spof:instance:X into spof:component:X) names "
-                    "the risk that holds it.")
+                    "(who, why, until when), take an acceptance back, set its owner, add a mitigation (and change "
+                    "or remove it later), override its likelihood and impact, mark it launch-blocking or not, or "
+                    "add a manual risk. A decision changes the review file in place (under its lock) unless -o is "
+                    "given, and prints what changed and where the risk stands now. A risk folded into another "
+                    "(spof:instance:X into spof:component:X) names the risk that holds it.")
     rs = p.add_subparsers(dest="risk_command", metavar="ACTION")
 
     ls = rs.add_parser("list", help="the register as analysed, in rank order",
@@ -82,6 +84,22 @@ def register(sub) -> None:
     q.add_argument("--effort", choices=EFFORTS)
     q.set_defaults(func=cmd_mitigate)
 
+    q = decision("mitigation", "change a mitigation (status, owner, due, title, effort) or remove it",
+                 "Change a mitigation added before (MITIGATION: its id, as 'prr risk mitigate' prints it and "
+                 "'prr risk list --json' lists it): its status (planned, in_progress, done, dropped; done marks "
+                 "the risks it covers mitigated), owner, due date, title, effort or description; '' clears an "
+                 "owner, a due date, an effort or a description. --remove removes it (a plan given up is better "
+                 "marked dropped: the report still shows it).", risk=None)
+    q.add_argument("mitigation", metavar="MITIGATION", help="the mitigation's id (mit-...)")
+    q.add_argument("--status", help="planned, in_progress (or 'in progress'), done or dropped")
+    q.add_argument("--owner", help="who does it ('' clears it)")
+    q.add_argument("--due", metavar="YYYY-MM-DD", help="when it is due ('' clears it)")
+    q.add_argument("--title", help="what will be done")
+    q.add_argument("--effort", help="small, medium or large ('' clears it)")
+    q.add_argument("--description", help="more about it ('' clears it)")
+    q.add_argument("--remove", action="store_true", help="remove the mitigation")
+    q.set_defaults(func=cmd_mitigation)
+
     q = decision("override", "override a risk's likelihood and/or impact, with a reason",
                  "Override a risk's likelihood and/or impact (1 to 5), with the reason the report shows. A number "
                  "not given keeps its current override, if any (else the computed one counts).")
@@ -113,8 +131,8 @@ def register(sub) -> None:
 
 def _usage(parser) -> int:
     parser.print_usage(sys.stderr)
-    print("prr risk: error: name an action: list, accept, reopen, owner, mitigate, override, blocking or add",
-          file=sys.stderr)
+    print("prr risk: error: name an action: list, accept, reopen, owner, mitigate, mitigation, override, "
+          "blocking or add", file=sys.stderr)
     return 2
 
 
@@ -275,12 +293,65 @@ def cmd_mitigate(args) -> int:
     d = _decide(args, args.risks, make)
     mid = d.made["made"]
     m = d.review.mitigations[mid]
-    detail = ", ".join(x for x in (m.owner and f"owner {m.owner}", m.due and f"due {m.due}",
-                                   m.status.replace("_", " "), m.effort and f"effort {m.effort}") if x)
+    detail = _mitigation_detail(m)
     covered = list(dict.fromkeys(t.risk_id for t in d.targets))
     _say(f"mitigation {mid} '{m.title}' ({detail}) added to {', '.join(covered)}; wrote {d.where}")
     for t in dict((t.risk_id, t) for t in d.targets).values():
         _say(f"  {_named(d, t)}: {standing(d.risk_before(t.risk_id), d.risk_after(t.risk_id))}")
+    return 0
+
+
+def _mitigation_detail(m) -> str:
+    """A mitigation's owner, due date, status and effort, as ``prr risk mitigate`` says them."""
+    return ", ".join(x for x in (m.owner and f"owner {m.owner}", m.due and f"due {m.due}",
+                                 m.status.replace("_", " "), m.effort and f"effort {m.effort}") if x)
+
+
+#: A mitigation's fields as ``prr risk mitigation`` names them in what it says changed
+_MITIGATION_FIELDS = (("status", "status"), ("owner", "owner"), ("due", "due"), ("title", "title"),
+                      ("effort", "effort"), ("description", "description"))
+
+
+def cmd_mitigation(args) -> int:
+    from prr_app.review import edits
+    from prr_app.review.risk_decisions import mitigation_make
+
+    given = {f: getattr(args, f) for f, _ in _MITIGATION_FIELDS if getattr(args, f) is not None}
+    if args.remove and given:
+        raise PrrError("give --remove alone, or the fields to change", file=str(args.review),
+                       location=f"mitigation {args.mitigation}")
+    if not args.remove and not given:
+        raise PrrError("nothing to change: give --status, --owner, --due, --title, --effort or --description, "
+                       "or --remove", file=str(args.review), location=f"mitigation {args.mitigation}")
+    seen: dict = {}
+    if args.remove:
+        edit = edits.remove_mitigation
+    else:
+        def edit(review, mid):
+            return edits.edit_mitigation(review, mid, **given)
+    d = _decide(args, [], mitigation_make(args.mitigation, edit, seen))
+    old, mid = seen["before"], args.mitigation
+    new = d.review.mitigations.get(mid)
+    if args.remove:
+        _say(f"mitigation {mid} '{old.title}' ({_mitigation_detail(old)}) removed from {', '.join(old.risks)}; "
+             f"wrote {d.where}")
+    elif not d.made["changed"]:
+        _say(f"mitigation {mid} '{old.title}' ({_mitigation_detail(old)}): nothing changed; {d.where} left as it was")
+        return 0
+    else:
+        what = []
+        for f, word in _MITIGATION_FIELDS:
+            a, b = getattr(old, f), getattr(new, f)
+            if a != b:
+                if f == "description":
+                    what.append("description changed" if b else "description cleared")
+                elif f == "status":
+                    what.append(f"status {a.replace('_', ' ')} -> {b.replace('_', ' ')}")
+                else:
+                    what.append(f"{word} {a or '(none)'} -> {b or '(none)'}" if f != "title" else f"title '{b}'")
+        _say(f"mitigation {mid} '{new.title}': {', '.join(what)}; wrote {d.where}")
+    for rid in dict.fromkeys(old.risks):
+        _say(f"  {rid}: {standing(d.risk_before(rid), d.risk_after(rid))}")
     return 0
 
 

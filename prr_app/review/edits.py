@@ -25,11 +25,12 @@ from typing import Any, Iterable
 
 from prr_app.model.dates import is_date
 from prr_app.model.entities import (
-    DISRUPTION_TYPES, Acceptance, Component, Dependency, FailureDomain, Journey, Mitigation, Position, RedundancyGroup,
-    Review, Risk,
+    DISRUPTION_TYPES, Acceptance, Component, Dependency, Effort, FailureDomain, Journey, Mitigation, MitigationStatus,
+    Position, RedundancyGroup, Review, Risk,
 )
 from prr_app.model.validation import POLICY_TERMS, make_id, validate
 from prr_app.errors import PrrError
+from prr_app.wording import count, listed
 
 #: Collections of a review that edits change, by name. "meta" is the single ReviewMeta (key "") and
 #: "policy" the review's resilience policy (key ""; None: not stated, the default applies).
@@ -203,6 +204,14 @@ def delete(review: Review, ids: Iterable[str]) -> list[Change]:
     are updated, so nothing dangles; a group left with no member is deleted too); a deleted domain is removed from placements and its
     children move up to its parent. A deleted journey is removed; nothing refers to one.
 
+    A group that keeps fewer members than its ``min_up`` has its ``min_up`` lowered to the members
+    it keeps, in the same changes (one undo step): left at 2 with 1 member, the review was invalid
+    ("needs 2 members up but has only 1"), its findings gone and ``prr`` refusing the file.
+    Lowering it changes what the reviewer stated, so :func:`references` says so, as it says what
+    else the delete leaves behind: a journey left with no entry (the analysis flags it), the
+    checklist answers on what goes (kept in the review as orphaned answers, never dropped: they
+    apply again if the element comes back).
+
     The reviewer's decisions on the analysis' risks about a deleted element (``spof:component:<id>``...:
     an override, an acceptance, a say on launch blocking, mitigations) are kept, not deleted with it:
     what a reviewer wrote is never dropped silently. Its risk leaves the register, so they no longer
@@ -210,13 +219,9 @@ def delete(review: Review, ids: Iterable[str]) -> list[Change]:
     they apply again if an element of that id comes back (undo, a re-import).
     """
     ids = set(ids)
-    # a redundancy group left without a member goes too (an empty group is no review: select all and
-    # Delete left "Fix the review first" where the review should have been empty), with what names it
-    gone = {i for i in ids if i in review.components or i in review.groups}
-    emptied = {gid for gid, g in review.groups.items()
-               if gid not in ids and g.members and all(m in gone for m in g.members)}
-    if emptied:
-        return delete(review, ids | emptied)
+    whole = _with_emptied_groups(review, ids)
+    if whole != ids:
+        return delete(review, whole)
     out: list[Change] = []
     edited: dict[tuple[str, str], Any] = {}
 
@@ -239,7 +244,11 @@ def delete(review: Review, ids: Iterable[str]) -> list[Change]:
             out.append(Change("layout", i, copy.deepcopy(review.layout[i]), None))
     for gid, g in review.groups.items():
         if gid not in ids and any(m in gone_nodes for m in g.members):
-            edit("groups", gid).members = [m for m in g.members if m not in gone_nodes]
+            e = edit("groups", gid)
+            e.members = [m for m in g.members if m not in gone_nodes]
+            low = _min_up_left(g, e.members)
+            if low is not None:
+                e.min_up = low
     for jid, j in review.journeys.items():
         if jid not in ids and any(e in gone_nodes for e in j.entry):
             edit("journeys", jid).entry = [e for e in j.entry if e not in gone_nodes]
@@ -264,6 +273,57 @@ def delete(review: Review, ids: Iterable[str]) -> list[Change]:
     for (coll, key), new in edited.items():
         out.append(Change(coll, key, copy.deepcopy(getattr(review, coll)[key]), new))
     return out
+
+
+def _with_emptied_groups(review: Review, ids: set[str]) -> set[str]:
+    """``ids`` and the redundancy groups deleting them leaves without a member: such a group goes too
+    (an empty group is no review: select all and Delete left "Fix the review first" where the review
+    should have been empty), with what names it. Groups hold only components, so one pass is all."""
+    gone = {i for i in ids if i in review.components or i in review.groups}
+    return ids | {gid for gid, g in review.groups.items()
+                  if gid not in ids and g.members and all(m in gone for m in g.members)}
+
+
+def _min_up_left(group: RedundancyGroup, left: list[str]) -> int | None:
+    """The ``min_up`` a group keeping the members ``left`` gets from a delete: as many as it keeps
+    when it needed more (else the review is invalid), None when it stays as it is."""
+    if left and isinstance(group.min_up, int) and not isinstance(group.min_up, bool) and group.min_up > len(left):
+        return len(left)
+    return None
+
+
+def orphaned_answers(review: Review, ids: Iterable[str]) -> dict[str, list[str]]:
+    """The checklist answers deleting ``ids`` leaves without their subject, by subject: the answers on
+    the components, groups (also one the delete empties), journeys and dependencies that go. :func:`delete`
+    keeps them in the review (the checklist's promise: an answer is never dropped); the checklist lists
+    them as orphaned answers (``prr checklist``, the report) and they apply again if the subject comes back."""
+    from prr_app.checklist import split_key
+
+    ids = _with_emptied_groups(review, set(ids))
+    nodes = {i for i in ids if i in review.components or i in review.groups}
+    subjects = nodes | {i for i in ids if i in review.journeys}
+    subjects |= {did for did, d in review.dependencies.items()
+                 if did in ids or d.source in nodes or d.target in nodes}
+    out: dict[str, list[str]] = {}
+    for key in sorted(review.answers):
+        subject = split_key(key)[1]
+        if subject in subjects:
+            out.setdefault(subject, []).append(key)
+    return out
+
+
+def orphaned_answers_note(review: Review, ids: Iterable[str]) -> str | None:
+    """One line on the answers :func:`orphaned_answers` finds, for the delete's messages: "2 checklist
+    answers on cart-db, cart-svc->cart-db are kept in the file as orphaned answers; prr checklist lists
+    them" (they drop out of the app's checklist, so the delete says where they are)."""
+    found = orphaned_answers(review, ids)
+    n = sum(len(v) for v in found.values())
+    if not n:
+        return None
+    one = n == 1
+    return (f"{count(n, 'checklist answer')} on {listed(list(found), 5)} {'is' if one else 'are'} kept in the "
+            f"file as {'an orphaned answer' if one else 'orphaned answers'}; prr checklist lists "
+            f"{'it' if one else 'them'}")
 
 
 #: The computed risk ids that are about one element of the review, by prefix, and the collection of that
@@ -344,21 +404,45 @@ def decisions_on(review: Review, ids: Iterable[str]) -> list[str]:
 
 
 def references(review: Review, ids: Iterable[str]) -> list[str]:
-    """What else names ``ids`` and would be updated by :func:`delete`, for the user to see first,
-    and, first, the reviewer's decisions on risks about them that delete keeps (:func:`decisions_on`)."""
-    ids = set(ids)
-    out = decisions_on(review, ids)
+    """What else names ``ids`` and would be updated by :func:`delete`, for the user to see first
+    (the app's status bar shows the first three lines after "Deleted; updated:").
+
+    First what changes a reviewer's statement or takes it out of sight: a group's ``min_up`` lowered
+    to the members it keeps, the checklist answers kept as orphaned answers
+    (:func:`orphaned_answers_note`); then the reviewer's decisions on risks about them that delete keeps
+    (:func:`decisions_on`); then the references updated (a journey left with no entry says so)."""
+    given = set(ids)
+    ids = _with_emptied_groups(review, given)  # what delete deletes
+    first: list[str] = []  # what changes a reviewer's statement or takes it out of sight: said before the rest
+    rest: list[str] = []
+    for gid, g in review.groups.items():
+        if gid not in given and set(g.members) & given:
+            hit = ", ".join(sorted(set(g.members) & given))
+            left = [m for m in g.members if m not in ids]
+            low = _min_up_left(g, left)
+            if not left:
+                rest.append(f"group {g.name or gid} has {hit} as a member; the group is left with no member "
+                            "and goes too")
+            elif low is not None:
+                first.append(f"group {g.name or gid} has {hit} as a member; it needed {g.min_up} members up "
+                             f"and now needs {low}, the {count(low, 'member')} it keeps")
+            else:
+                rest.append(f"group {g.name or gid} has {hit} as a member")
+    note = orphaned_answers_note(review, ids)
+    if note:
+        first.append(note)
+    out = first + decisions_on(review, ids)
     for rid, r in review.risks.items():
         hit = sorted(set(r.components) & ids)
         if hit:
             out.append(f"risk {r.title or rid} names {', '.join(hit)}")
     for jid, j in review.journeys.items():
         if jid not in ids and set(j.entry) & ids:
-            out.append(f"journey {j.name or jid} starts at {', '.join(sorted(set(j.entry) & ids))}")
-    for gid, g in review.groups.items():
-        if gid not in ids and set(g.members) & ids:
-            left = "; the group is left with no member and goes too" if set(g.members) <= ids else ""
-            out.append(f"group {g.name or gid} has {', '.join(sorted(set(g.members) & ids))} as a member{left}")
+            bare = "" if set(j.entry) - ids else (
+                "; it is left with no entry: the analysis cannot judge it"
+                + (" and it blocks the launch" if j.critical else "") + " until its entries are set")
+            out.append(f"journey {j.name or jid} starts at {', '.join(sorted(set(j.entry) & ids))}{bare}")
+    out += rest
     for did in sorted(i for i in ids if i in review.domains):
         dom = review.domains[did]
         placed = sorted(c for c, comp in review.components.items()
@@ -491,6 +575,79 @@ def add_mitigation(review: Review, risk_id: str, title: str, owner: str = "", du
             out.append(Change("risks", rid, None, Risk(id=rid, origin="computed")))
     out.append(Change("mitigations", mid, None, m))
     return mid, check_changes(review, out, f"Adding mitigation {mid}")
+
+
+#: A mitigation's statuses, and the words they are also given in ("in progress"): model/entities.py
+MITIGATION_STATUSES = tuple(MitigationStatus.values())
+
+
+def _mitigation(review: Review, mitigation_id: str) -> Mitigation:
+    """The mitigation ``mitigation_id``, or :class:`EditRefused` naming the closest ids."""
+    m = review.mitigations.get(mitigation_id)
+    if m is None:
+        import difflib
+
+        close = difflib.get_close_matches(mitigation_id, list(review.mitigations), n=3, cutoff=0.6)
+        hint = (f"; did you mean {', '.join(close)}?" if close else
+                "; 'prr risk list REVIEW --json' lists the mitigations of each risk" if review.mitigations else
+                "; the review has no mitigation")
+        raise EditRefused(f"no mitigation {mitigation_id!r} in the review{hint}")
+    return m
+
+
+def edit_mitigation(review: Review, mitigation_id: str, *, title: str | None = None, owner: str | None = None,
+                    due: str | None = None, status: str | None = None, effort: str | None = None,
+                    description: str | None = None) -> list[Change]:
+    """Change a mitigation: its status (planned, in progress, done, dropped; done marks the risks it
+    covers mitigated), owner, due date, title, effort or description. None keeps a field as it is; ""
+    clears an owner, a due date, an effort or a description (a title cannot be cleared). Nothing to
+    change: no changes, so no undo step and no write that does nothing."""
+    m = copy.deepcopy(_mitigation(review, mitigation_id))
+    if title is not None:
+        if not title.strip():
+            raise EditRefused("A mitigation needs a title.")
+        t, whole = _title_and_description(title)
+        m.title = t
+        if whole and whole not in m.description:
+            m.description = "\n\n".join(x for x in (whole, m.description) if x)
+    if owner is not None:
+        m.owner = " ".join(owner.split())
+    if due is not None:
+        m.due = _check_date(due.strip(), "Due")
+    if status is not None:
+        word = "_".join(status.strip().lower().replace("-", " ").split())
+        if word not in MITIGATION_STATUSES:
+            words = ", ".join(x.replace("_", " ") for x in MITIGATION_STATUSES)
+            raise EditRefused(f"a mitigation's status is one of {words}, not {status!r}")
+        m.status = word
+    if effort is not None:
+        word = effort.strip().lower() or None
+        if word is not None and word not in Effort.values():
+            raise EditRefused(f"a mitigation's effort is one of {', '.join(Effort.values())}, not {effort!r}")
+        m.effort = word
+    if description is not None:
+        m.description = description.strip()
+    old = review.mitigations[mitigation_id]
+    if m == old:
+        return []
+    return check_changes(review, [Change("mitigations", mitigation_id, copy.deepcopy(old), m)],
+                         f"Changing mitigation {mitigation_id}")
+
+
+def remove_mitigation(review: Review, mitigation_id: str) -> list[Change]:
+    """Remove a mitigation (a plan given up is better marked dropped: the report then still shows it).
+
+    The stored record :func:`add_mitigation` made for a computed risk goes with it when it holds no
+    decision and no other mitigation names it, so adding and removing a mitigation leaves the review
+    as it was; a record holding a decision (an owner, an acceptance...) stays."""
+    m = _mitigation(review, mitigation_id)
+    out = [Change("mitigations", mitigation_id, copy.deepcopy(m), None)]
+    others = {rid for mid, x in review.mitigations.items() if mid != mitigation_id for rid in x.risks}
+    for rid in dict.fromkeys(m.risks):
+        rec = review.risks.get(rid)
+        if rec is not None and rid not in others and rec == Risk(id=rid, origin="computed"):
+            out.append(Change("risks", rid, copy.deepcopy(rec), None))
+    return check_changes(review, out, f"Removing mitigation {mitigation_id}")
 
 
 #: The longest mitigation title a review holds (model/validation.py)
@@ -646,8 +803,31 @@ def copy_components(review: Review, ids: Iterable[str], positions: dict[str, Pos
     return Clip(comps, deps, {i: positions.get(i, Position(0.0, 0.0)) for i in ids})
 
 
+def _lost_domains(review: Review, comp: Component) -> list[str]:
+    """The failure domains ``comp`` (a copied component) is placed in that ``review`` no longer has."""
+    return list(dict.fromkeys(d for d in comp.placement + comp.shared_domains if d not in review.domains))
+
+
+def paste_notes(review: Review, clip: Clip) -> list[str]:
+    """What :func:`paste` leaves out of the copies, for the user to see: their placement in failure
+    domains deleted (or renamed) since the copy, one line per copied component
+    ("the copy of cart-db is pasted without its placement in euw1-a, a failure domain no longer in
+    the review"). Empty when the copies are whole."""
+    out = []
+    for cid, comp in clip.components.items():
+        lost = _lost_domains(review, comp)
+        if lost:
+            out.append(f"the copy of {cid} is pasted without its placement in {listed(lost, 5)}, "
+                       f"{'a failure domain' if len(lost) == 1 else 'failure domains'} no longer in the review")
+    return out
+
+
 def paste(review: Review, clip: Clip, offset: float = 30.0) -> tuple[dict[str, str], list[Change]]:
-    """Paste ``clip`` as new components (``id-copy``...): the id mapping and the changes."""
+    """Paste ``clip`` as new components (``id-copy``...): the id mapping and the changes.
+
+    A copy's placement in a failure domain the review no longer has (deleted since the copy) is left
+    out, and the rest pasted: refusing ("unknown failure domain") would refuse that clipboard for
+    ever. :func:`paste_notes` names what is left out."""
     mapping, changes, taken = {}, [], set()
     for cid, comp in clip.components.items():
         new = unique_id(review, f"{cid}-copy")
@@ -657,6 +837,10 @@ def paste(review: Review, clip: Clip, offset: float = 30.0) -> tuple[dict[str, s
         mapping[cid] = new
         c = copy.deepcopy(comp)
         c.id = new
+        lost = set(_lost_domains(review, c))
+        if lost:
+            c.placement = [d for d in c.placement if d not in lost]
+            c.shared_domains = [d for d in c.shared_domains if d not in lost]
         changes.append(Change("components", new, None, c))
         p = clip.positions[cid]
         changes.append(Change("layout", new, None, Position(p.x + offset, p.y + offset)))

@@ -96,6 +96,23 @@ def find_risk(analysis: "Analysis", risk_id: str) -> Target:
     raise PrrError(f"no risk {risk_id!r} in the register{hint}", location=f"risk {risk_id}")
 
 
+def mitigation_make(mitigation_id: str, edit: Callable[[Review, str], "list[Change]"], seen: dict) -> Make:
+    """The ``make`` of :func:`decide` for an edit of the mitigation ``mitigation_id`` (``prr risk
+    mitigation``): it names no risk of the register (a mitigation is found by its own id, in the review
+    as the file holds it under the lock), so a refusal names the mitigation; ``seen`` receives the
+    mitigation as it was (``"before"``), for the command to say what changed."""
+    from prr_app.review.edits import EditRefused
+
+    def make(review: Review, _ids: list[str]):
+        try:
+            seen["before"] = review.mitigations.get(mitigation_id)
+            return mitigation_id, edit(review, mitigation_id)
+        except EditRefused as e:
+            raise PrrError(e.message, location=f"mitigation {mitigation_id}") from None
+
+    return make
+
+
 class _Unchanged(Exception):
     """The edit changes nothing: the write is abandoned (not an error; the file stays byte for byte)."""
 
