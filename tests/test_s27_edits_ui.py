@@ -44,3 +44,6 @@ def test_paste_after_the_copied_boxes_domain_was_deleted(qtbot, win, examples_di
     win.paste()
     assert f"{placed}-copy" in r.components
     assert dom not in r.components[f"{placed}-copy"].placement
+    # the window says what the copy was pasted without
+    msg = win.statusBar().currentMessage()
+    assert msg.startswith("Pasted; ") and f"without its placement in {dom}" in msg

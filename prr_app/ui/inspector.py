@@ -3,7 +3,9 @@
 Each field is described once (:data:`FIELDS`): its label, how to parse and
 check the text, its unit and the default shown when it is empty. A field
 that does not parse turns red with the reason under it and is not written;
-a field that parses is written as one undoable command when editing ends.
+a field that parses is written as one undoable command when editing ends, checked by the
+model first as every other edit is (:func:`prr_app.review.edits.check_changes`): a value that
+would make the review invalid (replicas below Needs healthy) is refused in its field the same way.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from prr_app.model.entities import ComponentKind, DependencyKind, DomainKind, Observability, Recovery
-from prr_app.review.edits import change_fields
+from prr_app.review.edits import EditRefused, change_fields, check_changes, new_problems
 from prr_app.review.provenance import evidence_of
 from prr_app.ui import theme
 
@@ -174,6 +176,22 @@ def show(field: Field, value) -> str:
     return str(value)
 
 
+def undo_keys_to_window(obj, event) -> bool:
+    """Ctrl+Z (Ctrl+Shift+Z) in a text field with no typing of its own to undo (redo): left to the
+    window's Undo (Redo) action (True: the event was handled so). A field keeps the keyboard after
+    its value is written (and loses its own history then), and took the keys to do nothing. The
+    inspector's fields and a checklist answer's fields install it."""
+    if event.type() == QEvent.Type.ShortcutOverride and isinstance(obj, (QLineEdit, QPlainTextEdit)):
+        undo, redo = event.matches(QKeySequence.StandardKey.Undo), event.matches(QKeySequence.StandardKey.Redo)
+        if undo or redo:
+            doc = obj.document() if isinstance(obj, QPlainTextEdit) else obj
+            own = doc.isUndoAvailable() if undo else doc.isRedoAvailable()
+            if not own:
+                event.ignore()  # not taken by the field: the window's Undo (Redo) action gets the keys
+                return True
+    return False
+
+
 class Inspector(QScrollArea):
     """Edits one element (or the review's own fields when nothing is selected)."""
 
@@ -190,6 +208,7 @@ class Inspector(QScrollArea):
         self.coll: str = "meta"
         self.key: str = ""
         self.editors: dict[str, QWidget] = {}
+        self._loaded: dict[str, object] = {}
         self.errors: dict[str, QLabel] = {}
         self._body = QWidget()
         self.setWidget(self._body)
@@ -284,6 +303,7 @@ class Inspector(QScrollArea):
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.editors.clear()
         self.errors.clear()
+        self._loaded.clear()  # the value each field was last loaded with (see _load_values)
         names = {"meta": "Review", "components": "Component", "dependencies": "Dependency", "groups": "Redundancy group",
                  "domains": "Failure domain", "journeys": "User journey"}
         self._title.setText(theme.breakable(f"{names[self.coll]}" + (f": {self.key}" if self.key else "")))
@@ -374,16 +394,9 @@ class Inspector(QScrollArea):
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
         """Ctrl+Z (Ctrl+Shift+Z) in a field with no typing of its own to undo (redo) undoes (redoes)
-        the review's last edit, as anywhere else in the window: a field keeps the keyboard after its
-        value is written (and loses its own history then), and took the keys to do nothing."""
-        if event.type() == QEvent.Type.ShortcutOverride and isinstance(obj, (QLineEdit, QPlainTextEdit)):
-            undo, redo = event.matches(QKeySequence.StandardKey.Undo), event.matches(QKeySequence.StandardKey.Redo)
-            if undo or redo:
-                doc = obj.document() if isinstance(obj, QPlainTextEdit) else obj
-                own = doc.isUndoAvailable() if undo else doc.isRedoAvailable()
-                if not own:
-                    event.ignore()  # not taken by the field: the window's Undo (Redo) action gets the keys
-                    return True
+        the review's last edit, as anywhere else in the window (:func:`undo_keys_to_window`)."""
+        if undo_keys_to_window(obj, event):
+            return True
         return super().eventFilter(obj, event)
 
     def _load_evidence(self) -> None:
@@ -395,40 +408,50 @@ class Inspector(QScrollArea):
         self.evidence.setVisible(bool(lines))
 
     def _load_values(self) -> None:
+        """Show the element's values. A text field the user is typing in keeps what is typed while
+        its value did not change in the review (an undo of another field's edit, another program's
+        save taken in): reloaded, the typing was gone before it was written."""
         obj = self.element()
         if obj is None:
             return
         for f in FIELDS[self.coll]:
             w = self.editors[f.attr]
             v = getattr(obj, f.attr)
-            w.blockSignals(True)
-            try:
-                if isinstance(w, QComboBox):
-                    if f.kind == "tri":
-                        w.setCurrentIndex({None: 0, True: 1, False: 2}[v])
-                    else:
-                        i = w.findData("" if v is None else str(v))
-                        w.setCurrentIndex(max(i, 0))
-                elif isinstance(w, QCheckBox):
-                    w.setChecked(bool(v))
-                elif isinstance(w, QPlainTextEdit):
-                    if w.toPlainText() != (v or ""):
-                        w.setPlainText(v or "")
-                elif isinstance(w, QLineEdit):
-                    if f.kind == "readonly":
-                        w.setText(self.key)
-                    else:
-                        w.setText(show(f, v))
-                        if not w.hasFocus():
-                            w.setCursorPosition(0)  # a long value shows its start, not its end
-                        self._mark(f, None)
-                elif f.kind == "observability":
-                    for sig, b in w.boxes.items():
-                        sv = getattr(v, sig)
-                        b.setCheckState(Qt.CheckState.PartiallyChecked if sv is None else
-                                        Qt.CheckState.Checked if sv else Qt.CheckState.Unchecked)
-            finally:
-                w.blockSignals(False)
+            if (isinstance(w, (QLineEdit, QPlainTextEdit)) and f.kind != "readonly" and w.hasFocus()
+                    and f.attr in self._loaded and self._loaded[f.attr] == v):
+                continue
+            self._load_field(f, w, v)
+
+    def _load_field(self, f: Field, w: QWidget, v) -> None:
+        self._loaded[f.attr] = v
+        w.blockSignals(True)
+        try:
+            if isinstance(w, QComboBox):
+                if f.kind == "tri":
+                    w.setCurrentIndex({None: 0, True: 1, False: 2}[v])
+                else:
+                    i = w.findData("" if v is None else str(v))
+                    w.setCurrentIndex(max(i, 0))
+            elif isinstance(w, QCheckBox):
+                w.setChecked(bool(v))
+            elif isinstance(w, QPlainTextEdit):
+                if w.toPlainText() != (v or ""):
+                    w.setPlainText(v or "")
+            elif isinstance(w, QLineEdit):
+                if f.kind == "readonly":
+                    w.setText(self.key)
+                else:
+                    w.setText(show(f, v))
+                    if not w.hasFocus():
+                        w.setCursorPosition(0)  # a long value shows its start, not its end
+                    self._mark(f, None)
+            elif f.kind == "observability":
+                for sig, b in w.boxes.items():
+                    sv = getattr(v, sig)
+                    b.setCheckState(Qt.CheckState.PartiallyChecked if sv is None else
+                                    Qt.CheckState.Checked if sv else Qt.CheckState.Unchecked)
+        finally:
+            w.blockSignals(False)
 
     # -- validation and commits ------------------------------------------------
     def _mark(self, f: Field, message: str | None) -> None:
@@ -473,7 +496,29 @@ class Inspector(QScrollArea):
         if getattr(obj, f.attr) == value:
             return
         name = self.key or "review"
-        self.session.push(f"Set {f.label.lower()} of {name}", [change_fields(self.session.review, self.coll, self.key, **{f.attr: value})])
+        review = self.session.review
+        changes = [change_fields(review, self.coll, self.key, **{f.attr: value})]
+        try:
+            check_changes(review, changes, f"Setting {f.label.lower()} of {name}")
+        except EditRefused:
+            self._refuse(f, new_problems(review, changes))
+            return
+        self.session.push(f"Set {f.label.lower()} of {name}", changes)
+
+    def _refuse(self, f: Field, problems: list[str]) -> None:
+        """A value the model refuses (it would make the review invalid): not written, and said so in
+        its field as a value that does not parse is. A typed value stays to be corrected; a choice
+        or a check box goes back to the review's value."""
+        # the problem without its place: the field is the place ("$.components[x].min_healthy: needs 4...")
+        reasons = [p.split(": ", 1)[1] if p.startswith("$") and ": " in p else p for p in problems]
+        reason = "; ".join(reasons[:2]) + (f" (and {len(reasons) - 2} more)" if len(reasons) > 2 else "")
+        w = self.editors.get(f.attr)
+        if w is not None and not isinstance(w, (QLineEdit, QPlainTextEdit)):
+            obj = self.element()
+            if obj is not None:
+                self._load_field(f, w, getattr(obj, f.attr))
+        self._mark(f, reason)
+        self.sig_status.emit(f"{f.label}: {reason}; not saved")
 
     def _commit_observability(self, f: Field) -> None:
         w = self.editors[f.attr]

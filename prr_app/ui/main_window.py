@@ -41,6 +41,18 @@ WHATIF_WAITS_MIN = 3000
 PROBLEMS_SHOWN = 12
 
 
+class _CommandAction(QAction):
+    """Undo or Redo in the Edit menu, named for the command it acts on ("&Undo Set owner of x")."""
+
+    def __init__(self, prefix: str, parent):
+        super().__init__(prefix, parent)
+        self.prefix = prefix
+        self.setEnabled(False)
+
+    def name_command(self, text: str) -> None:
+        self.setText(f"{self.prefix} {text}" if text else self.prefix)
+
+
 def show_error(parent, title: str, error, what_to_do: str = "") -> None:
     text = str(error)
     problems = getattr(error, "problems", None) or []
@@ -104,6 +116,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("MainWindow")
         KeyboardBack.install(QApplication.instance())  # a closed dialog gives the keyboard back
         self.session = ReviewSession(self)
+        self._put_off: set | None = None  # the conflicting elements of a save the user decided later
         self.live = LiveAnalysis(self.session, self)
         self.fail_mode = False
         self.failed: list[str] = []  # elements failed in fail-this mode
@@ -183,6 +196,8 @@ class MainWindow(QMainWindow):
         s.sig_saved.connect(self._update_save_label)
         s.sig_save_failed.connect(self._on_save_failed)
         s.sig_save_conflict.connect(self._on_save_conflict)
+        s.sig_saved.connect(self._conflict_gone)
+        s.sig_review_replaced.connect(self._conflict_gone)
         s.sig_took_theirs.connect(lambda n: self.statusBar().showMessage(
             f"Saved, with {n} change{'s' if n != 1 else ''} another program saved to this file meanwhile, now shown "
             "here", 8000))
@@ -305,9 +320,12 @@ class MainWindow(QMainWindow):
                                    "Reviews with edits that a crash kept from being saved to a file of their own")
         # the platform's Quit key, or Ctrl+Q where the platform names none (offscreen, a bare X server)
         self.a_quit = self._act("&Quit", self.close, QKeySequence.keyBindings(K.Quit) or "Ctrl+Q")
-        self.a_undo = self.session.undo_stack.createUndoAction(self, "&Undo")
+        # Undo and Redo record the field being typed in first (see undo()): the undo stack's own
+        # actions went straight to the stack, and the reload after it wiped what was typed
+        st = self.session.undo_stack
+        self.a_undo = self._undo_action("&Undo", self.undo, st.canUndoChanged, st.undoTextChanged)
         self.a_undo.setShortcuts(K.Undo)
-        self.a_redo = self.session.undo_stack.createRedoAction(self, "&Redo")
+        self.a_redo = self._undo_action("&Redo", self.redo, st.canRedoChanged, st.redoTextChanged)
         self.a_redo.setShortcuts([QKeySequence(K.Redo), QKeySequence("Ctrl+Y")] if QKeySequence(K.Redo) != QKeySequence("Ctrl+Y") else K.Redo)
         self.a_copy = self._act("&Copy", self.copy_selection, K.Copy)
         self.a_paste = self._act("&Paste", self.paste, K.Paste)
@@ -342,6 +360,29 @@ class MainWindow(QMainWindow):
         self.a_reanalyse = self._act("Re-run &Analysis", self.live.request_now, "F5")
         self.a_policy = self._act("Resilience &Policy…", self.policy_dialog, "Ctrl+Shift+P",
                                   "Which disruptions the service must survive, with RTO and RPO per type")
+
+    def _undo_action(self, prefix: str, slot, can, text) -> QAction:
+        """The menu's Undo (Redo): enabled and named as the undo stack's own action is ("Undo Set owner
+        of cart-svc"), and recording what is being typed before it acts."""
+        a = _CommandAction(prefix, self)
+        can.connect(a.setEnabled)
+        text.connect(a.name_command)  # a bound method: dropped with the action
+        a.triggered.connect(lambda _checked=False: slot())
+        self.addAction(a)
+        return a
+
+    def undo(self) -> None:
+        """Undo the review's last edit, after recording the field being typed in (an inspector field, a
+        checklist answer's): that typing is then the edit undone, and Redo brings it back. Before, the
+        undo reloaded the field and the typing was gone without a word."""
+        self.commit_editing(keep_focus=True)
+        self.session.undo_stack.undo()
+
+    def redo(self) -> None:
+        """Redo the edit undone last, after recording the field being typed in (which then leaves
+        nothing to redo: a new edit ends the redo history, as it does everywhere)."""
+        self.commit_editing(keep_focus=True)
+        self.session.undo_stack.redo()
 
     def _make_menus(self) -> None:
         mb = self.menuBar()
@@ -385,9 +426,9 @@ class MainWindow(QMainWindow):
         # grows with the command's name would push the journey list and the Find box off the toolbar
         st = self.session.undo_stack
         self.a_tb_undo = QAction("Undo", self)
-        self.a_tb_undo.triggered.connect(st.undo)
+        self.a_tb_undo.triggered.connect(lambda _checked=False: self.undo())
         self.a_tb_redo = QAction("Redo", self)
-        self.a_tb_redo.triggered.connect(st.redo)
+        self.a_tb_redo.triggered.connect(lambda _checked=False: self.redo())
         for a, can, text, what in ((self.a_tb_undo, st.canUndoChanged, st.undoTextChanged, "Undo"),
                                    (self.a_tb_redo, st.canRedoChanged, st.redoTextChanged, "Redo")):
             a.setEnabled(False)
@@ -554,10 +595,21 @@ class MainWindow(QMainWindow):
                    "Your edits are kept in the window; use File > Save As to save them elsewhere.")
 
     def _on_save_conflict(self, error) -> None:
-        """Autosave found the same elements changed by another program: ask (once per conflict)."""
+        """Autosave found the same elements changed by another program: ask (once per conflict).
+
+        A conflict the user put off (Decide Later) is not asked about again by the autosaves of later
+        edits (a modal dialog after every edit of a meeting); the save label keeps saying NOT SAVED,
+        and File > Save, closing and quitting ask. An element newly in conflict asks at once."""
         if getattr(self, "_resolving", False):
             return
+        if self._put_off is not None and set(error.conflicts) <= self._put_off:
+            self._update_save_label()
+            return
         self.resolve_conflict(error)
+
+    def _conflict_gone(self, *_args) -> None:
+        """Saved (or another review open): no conflict is put off any more."""
+        self._put_off = None
 
     def resolve_conflict(self, error) -> bool:
         """Say what conflicted and let the user keep theirs, take the file's, or Save As.
@@ -576,6 +628,8 @@ class MainWindow(QMainWindow):
                     lines = [str(e)]
                 ans = Ask.resolve_conflict(self, s.title, lines)
                 if ans is None:
+                    #: the elements whose conflict the user put off: autosaves do not ask about them again
+                    self._put_off = set(error.conflicts) | (self._put_off or set())
                     self.statusBar().showMessage("Not saved: the file was changed elsewhere; your edits are kept in "
                                                  "the window (File > Save to decide)", 10000)
                     return False
@@ -997,10 +1051,15 @@ class MainWindow(QMainWindow):
     def paste(self) -> None:
         if not self._clipboard:
             return
+        self.commit_editing()  # the pasted boxes take the inspector: what is typed there is recorded first
+        notes = edits.paste_notes(self.session.review, self._clipboard)
         out = self.edit(f"Paste {len(self._clipboard.components)} component"
                         f"{'s' if len(self._clipboard.components) > 1 else ''}", edits.paste, self._clipboard)
         if out:
             self.scene.select_ids(out[0].values())
+            if notes:
+                self.statusBar().showMessage("Pasted; " + "; ".join(notes[:3])
+                                             + (f" and {len(notes) - 3} more" if len(notes) > 3 else ""), 10000)
 
     def auto_layout(self) -> None:
         """Lay the whole graph out again by tiers, forgetting hand-made positions (an edit keeps
@@ -1070,14 +1129,18 @@ class MainWindow(QMainWindow):
         self.sig_review_opened.emit(str(path))
         return True
 
-    def commit_editing(self) -> None:
+    def commit_editing(self, *, keep_focus: bool = False) -> None:
         """Record the value of the field being typed in. The inspector's fields and a checklist answer's
-        record it when the cursor leaves them (or on Enter): Save, Export, a milestone and Close went
-        before that, so a note typed and not yet left was lost while the window said "All changes saved".
-        Taking the focus away records it, through the undo stack, as leaving the field does."""
+        record it when the cursor leaves them (or on Enter): Save, Export, a milestone, Close, Undo, Redo
+        and Paste went before that, so a note typed and not yet left was lost (the window said "All
+        changes saved", or the undo's reload wiped it). Taking the focus away records it, through the
+        undo stack, as leaving the field does. ``keep_focus``: the field gets the keyboard back (Undo and
+        Redo from a field leave the user typing where they were), unless recording it replaced the form."""
         w = QApplication.focusWidget()
         if w is not None and self.isAncestorOf(w):
             w.clearFocus()
+            if keep_focus and w.isVisible():
+                w.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _may_leave(self) -> bool:
         """Before replacing an untitled review that has edits: save, discard or stay."""

@@ -18,7 +18,7 @@ from prr_app.ui.table_model import Column, FilterProxy, SortHeader, TableModel, 
 from prr_app.review import edits
 from prr_app.ui.dialogs import FormDialog
 from prr_app.ui.settings import reviewer_name
-from prr_app.wording import ceiling_text, count, risk_owner, score_text
+from prr_app.wording import ceiling_text, count, risk_owner, score_text, stated
 
 VERDICT_TEXT = {"not-ready": "NOT READY", "ready-with-conditions": "READY WITH CONDITIONS", "ready": "READY"}
 
@@ -170,10 +170,10 @@ class OverviewView(QWidget):
             slo = j.slo
             est = av.get("estimate") if j.entry else None
             if not j.entry:
-                rows.append([jid, "none" if slo is None else f"{slo:g}", "no entry components", "",
+                rows.append([jid, "none" if slo is None else stated(slo), "no entry components", "",
                              "set its entry components"])
                 continue
-            rows.append([jid, "none" if slo is None else f"{slo:g}",
+            rows.append([jid, "none" if slo is None else stated(slo),
                          "" if est is None else ceiling_text(est, slo), av.get("method", ""),
                          "no SLO" if slo is None else "" if est is None else ("yes" if est >= slo else "NO")])
         self.journey_model.set_rows(rows)
@@ -316,6 +316,10 @@ class ChecklistView(QWidget):
         for w, attr in ((self.evidence, "evidence"), (self.owner, "owner"), (self.due, "due"), (self.reason, "reason"),
                         (self.note, "note")):
             w.editingFinished.connect(lambda w=w, a=attr: self._field_done(a, w.text()))
+            w.installEventFilter(self)  # Ctrl+Z there undoes the answer once it is written, as in the inspector
+        #: (item key, {field: the value it was last shown with}): a field being typed in is not
+        #: overwritten by a redraw while its value stays as it was (see _show_item)
+        self._shown_values: tuple[str | None, dict] = (None, {})
         form = QFormLayout()
         form.addRow("Evidence", self.evidence)
         form.addRow("Owner", self.owner)
@@ -612,6 +616,10 @@ class ChecklistView(QWidget):
     def eventFilter(self, obj, event):
         from PySide6.QtCore import QEvent
 
+        from prr_app.ui.inspector import undo_keys_to_window
+
+        if obj is not self.table and undo_keys_to_window(obj, event):
+            return True
         if obj is self.table and event.type() == QEvent.Type.KeyPress and not event.modifiers() & (
             Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
         ):
@@ -639,6 +647,7 @@ class ChecklistView(QWidget):
         if it is None:
             self.question.setText("")
             self.guidance.setPlainText("")
+            self._shown_values = (None, {})
             return
         self.question.setText(it.question)
         parts = [f"<p><b>Applies to:</b> {it.subject_label or 'the whole review'} · severity <b>{it.severity}</b>"
@@ -661,9 +670,16 @@ class ChecklistView(QWidget):
         a = it.answer
         for status, b in self.status_buttons.items():
             b.setChecked(it.status == status)
+        before_key, before = self._shown_values
+        shown = {}
+        self._shown_values = (key, shown)
         for w, v in ((self.evidence, a.evidence if a else ""), (self.owner, a.owner if a else ""),
                      (self.due, (a.due or "") if a else ""), (self.reason, a.reason if a else ""),
                      (self.note, a.note if a else "")):
+            shown[w] = v
+            if w.hasFocus() and before_key == key and before.get(w) == v:
+                # being typed in and unchanged in the review (an undo of something else): what is typed stays
+                continue
             w.blockSignals(True)
             w.setText(v)
             if not w.hasFocus():
@@ -825,15 +841,23 @@ class RiskView(QWidget):
         b_owner.setToolTip("Who owns this risk (a team or a person); without one the register names a "
                            "mitigation's owner or the owner of the component to fix")
         b_owner.clicked.connect(self.owner_dialog)
+        self.reopen_button = b_reopen = QPushButton("Reopen")
+        b_reopen.setToolTip("Take the acceptance of this risk back: it is open again (one undo step)")
+        b_reopen.clicked.connect(self.reopen_selected)
         #: what acts on the selected risk: disabled while none is selected (a button that does nothing misleads)
-        self.risk_buttons = (b_graph, b_override, b_accept, b_mit, b_block, b_owner)
+        self.risk_buttons = (b_graph, b_override, b_accept, b_reopen, b_mit, b_block, b_owner)
+        #: why there is no register (the review has problems to fix before analysis), shown above it
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet(f"color: {theme.ERROR};")
+        self.notice.setVisible(False)
         #: the risk the user selected last: kept selected across updates of the register, and selected
         #: again when an edit (an undo) brings it back after it went
         self._chosen: str | None = None
         # four to a row: two rows fit beside the inspector on a 1280-pixel screen (three to a row
         # took a third row from the register once Owner… came)
         buttons = QGridLayout()
-        for k, b in enumerate((b_graph, b_override, b_accept, b_mit, b_block, b_owner, b_manual)):
+        for k, b in enumerate((b_graph, b_override, b_accept, b_reopen, b_mit, b_block, b_owner, b_manual)):
             buttons.addWidget(b, k // 4, k % 4)
         buttons.setColumnStretch(4, 1)
         for w, name in ((self.filter, "Filter risks"), (self.table, "Risk register"),
@@ -841,6 +865,7 @@ class RiskView(QWidget):
             w.setAccessibleName(name)
         lay = QVBoxLayout(self)
         lay.addWidget(self.filter)
+        lay.addWidget(self.notice)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
         split.addWidget(self.detail)
@@ -848,6 +873,8 @@ class RiskView(QWidget):
         lay.addWidget(split, 1)
         lay.addLayout(buttons)
         self._show_risk()  # none yet: its buttons disabled
+        # Reopen follows the review's acceptances at once (an undo), not the next analysis
+        self.session.sig_review_changed.connect(self._on_review_changed)
 
     @property
     def model(self) -> TableModel:
@@ -870,7 +897,20 @@ class RiskView(QWidget):
     def set_result(self, res: dict) -> None:
         a = res.get("analysis")
         if a is None:
+            # no analysis (the review has problems to fix first): no register, rather than the last
+            # one's risks with buttons that would decide on them
+            probs = res.get("problems") or []
+            self.analysis = None
+            self.notice.setText(
+                f"No risk register: the review has {count(len(probs), 'problem')} to fix before analysis "
+                "(listed in the findings)" if probs else
+                f"No risk register: the analysis failed: {res.get('error') or 'no result'}")
+            self.notice.setVisible(True)
+            self._pending = []
+            if self.isVisible():
+                self.model  # noqa: B018 - applies the pending update
             return
+        self.notice.setVisible(False)
         self.analysis = a
         # re-sorting the register costs ~10 ms at 200 components: not on every edit while nobody looks at it
         self._pending = a.risks
@@ -904,10 +944,21 @@ class RiskView(QWidget):
         rid = self.current_id()
         return next((r for r in self.model.rows if r["id"] == rid), None)
 
+    def _accepted(self, risk_id: str | None) -> bool:
+        """The risk has an acceptance in the review to take back (what edits.reopen_risk takes)."""
+        rec = self.session.review.risks.get(risk_id) if risk_id else None
+        return rec is not None and (rec.acceptance is not None or rec.status == "accepted")
+
+    def _on_review_changed(self, colls) -> None:
+        if "risks" in colls:  # (the selected risk without self.model: a hidden tab's update waits)
+            selected = self._chosen if self.table.currentIndex().isValid() else None
+            self.reopen_button.setEnabled(self._accepted(selected))
+
     def _show_risk(self) -> None:
         r = self.current()
         for b in self.risk_buttons:
             b.setEnabled(r is not None)
+        self.reopen_button.setEnabled(r is not None and self._accepted(r["id"]))
         if r is None:
             self.detail.setPlainText("")
             return
@@ -956,6 +1007,23 @@ class RiskView(QWidget):
     def accept(self, risk_id: str, by: str, reason: str, until: str | None = None) -> str | None:
         return self._edit(f"Accept {risk_id}", lambda: edits.accept_risk(self.session.review, risk_id, by, reason,
                                                                          until or None))
+
+    def reopen(self, risk_id: str) -> str | None:
+        """Take the risk's acceptance back (one undo step); the refusal's reason, or None."""
+        msg = self._edit(f"Reopen {risk_id}", lambda: edits.reopen_risk(self.session.review, risk_id))
+        if msg is None:
+            self._show_risk()  # the pane and Reopen say so now, before the next analysis
+        return msg
+
+    def reopen_selected(self) -> None:
+        r = self.current()
+        if r is None:
+            return
+        msg = self.reopen(r["id"])
+        if msg is not None:
+            self.window.statusBar().showMessage(msg, 6000)
+        else:
+            self.window.statusBar().showMessage(f"Reopened {r['id']}: the acceptance is taken back", 6000)
 
     def add_mitigation(self, risk_id: str, title: str, owner: str = "", due: str | None = None,
                        status: str = "planned", effort: str | None = None) -> str | None:
@@ -1147,6 +1215,7 @@ class DashboardView(QWidget):
         self._ask_checklist()  # its readiness chart: the checklist evaluated if it is not yet
         if self.heat is None:
             if self._large():  # a step per turn of the event loop, the window responsive meanwhile
+                self.waiting.setText("Preparing the charts…")
                 self.waiting.setVisible(True)
                 self._prepare(now=True)
             else:
@@ -1244,6 +1313,7 @@ class DashboardView(QWidget):
         body = QWidget()
         scroll.setWidget(body)
         outer.addWidget(scroll)
+        self._scroll = scroll
         grid = QGridLayout(body)
         # short titles and tick labels: a plot's layout is at least as wide as its title plus its
         # axis labels, and wider than its widget it is cut off on the right
@@ -1281,7 +1351,16 @@ class DashboardView(QWidget):
         """Draw ``res`` in the charts, one chart per step."""
         self._drawn = res
         a = res.get("analysis")
+        # no analysis (problems to fix first): no charts, rather than the last analysis' charts
+        # shown as if they were this review's
+        self._scroll.setVisible(a is not None)
+        self.waiting.setVisible(a is None)
         if a is None:
+            probs = res.get("problems") or []
+            self.waiting.setText(
+                f"No charts: the review has {count(len(probs), 'problem')} to fix before analysis "
+                "(listed in the findings)" if probs else
+                f"No charts: the analysis failed: {res.get('error') or 'no result'}")
             return
         self._heat(a)
         yield
