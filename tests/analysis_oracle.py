@@ -127,12 +127,11 @@ def user_facing_hit(review: Review, user_facing: set[str], down: set[str], degra
 
 
 def default_user_facing(review: Review) -> set[str]:
-    """The user-facing components: those marked, else the members of the strongly connected groups
+    """The user-facing components: those marked, and in every part of the review (what calls and
+    redundancy groups connect) where none is marked, the members of the strongly connected groups
     that nothing outside depends on, without the components that have no dependency at all (unless
-    no other is left)."""
+    nothing is marked and no other is left)."""
     marked = {c.id for c in review.components.values() if c.user_facing}
-    if marked:
-        return marked
     g = nx.DiGraph()
     g.add_nodes_from(review.components)
     for d in review.dependencies.values():
@@ -143,7 +142,17 @@ def default_user_facing(review: Review) -> set[str]:
         if not any(p not in scc for c in scc for p in g.predecessors(c)):
             entries |= scc
     connected = {c for c in entries if g.degree(c) > 0}
-    return connected or entries
+    if not marked:
+        return connected or entries
+    parts = g.to_undirected()
+    for grp in review.groups.values():
+        members = [m for m in grp.members if m in review.components]
+        parts.add_edges_from(zip(members, members[1:]))
+    unmarked = set()
+    for part in nx.connected_components(parts):
+        if not part & marked:
+            unmarked |= part
+    return marked | (connected & unmarked)
 
 
 def hits_a_target(review: Review, down: set[str]) -> bool:

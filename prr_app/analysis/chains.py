@@ -145,17 +145,13 @@ class Chains:
         return target, via
 
     def _user_facing(self) -> int:
-        """The user-facing components as a bitset: those marked, else the entry points the
-        analysis takes (``engine.default_entry_points``)."""
+        """The user-facing components as a bitset: those marked, and the entry points the
+        analysis guesses where none is (``engine.entry_points``)."""
         if self._uf_mask is None:
-            g = self.g
-            comps = g.review.components
-            marked = [i for i, cid in enumerate(g.ids) if comps[cid].user_facing]
-            if not marked:
-                from prr_app.analysis.engine import default_entry_points  # engine imports this module
+            from prr_app.analysis.engine import entry_points  # engine imports this module
 
-                marked = default_entry_points(g)
-            self._uf_mask = mask_of(marked, g.n)
+            marked, guessed = entry_points(self.g)
+            self._uf_mask = mask_of(marked + guessed, self.g.n)
         return self._uf_mask
 
     def _entries(self) -> tuple[set[int], set[int]]:

@@ -36,11 +36,58 @@ from prr_app.analysis.document import Analysis, CycleIndex
 from prr_app.model.entities import CLIENT, LOAD_GENERATOR, Review
 
 
-def default_entry_points(graph: CompiledGraph) -> list[int]:
+def unmarked_parts(graph: CompiledGraph, marked: list[int]) -> set[int]:
+    """The components of the parts of the review with no component marked user-facing: a part is
+    what calls connect (either way) and redundancy groups join. Two systems imported side by side,
+    one of which marks its users (a Structurizr person), must not leave the other without entry
+    points and so without findings."""
+    n = graph.n
+    part = list(range(n))  # union-find, path halving
+
+    def find(i: int) -> int:
+        while part[i] != i:
+            part[i] = part[part[i]]
+            i = part[i]
+        return i
+
+    for s, out in enumerate(graph.any_out):
+        for t in out:
+            a, b = find(s), find(t)
+            if a != b:
+                part[a] = b
+    first_member: dict[int, int] = {}
+    for i, groups in enumerate(graph.member_of):
+        for gi in groups:
+            j = first_member.setdefault(gi, i)
+            a, b = find(i), find(j)
+            if a != b:
+                part[a] = b
+    covered = {find(i) for i in marked}
+    return {i for i in range(n) if find(i) not in covered}
+
+
+def entry_points(graph: CompiledGraph) -> tuple[list[int], list[int]]:
+    """The user-facing components the analysis judges by: those marked so, and the entry points it
+    guesses (:func:`default_entry_points`) in every part of the review where none is marked (all
+    of it when none is), components with no dependency at all left out wherever a component is
+    marked. Returns (marked, guessed), each sorted. docs/analysis.md."""
+    comps = graph.review.components
+    marked = [i for i, cid in enumerate(graph.ids) if comps[cid].user_facing]
+    if not marked:
+        return [], default_entry_points(graph)
+    among = unmarked_parts(graph, marked)
+    if not among:
+        return marked, []
+    guessed = [i for i in default_entry_points(graph, among) if graph.any_in[i] or graph.any_out[i]]
+    return marked, guessed
+
+
+def default_entry_points(graph: CompiledGraph, among: set[int] | None = None) -> list[int]:
     """The entry points when no component is marked user-facing: the components of the strongly
     connected groups nothing outside depends on (a client and a service calling each other are
     both entries), leaving out components with no dependency at all (a datastore nothing was seen
-    to use is not where users come in) unless nothing else is left. docs/analysis.md."""
+    to use is not where users come in) unless nothing else is left. ``among``: only these
+    components (whole parts of the graph, :func:`unmarked_parts`). docs/analysis.md."""
     n = graph.n
     cond = graph.condensation(graph.any_out)
     # a load generator calls the system but is no user: what only it calls is where users come in
@@ -51,7 +98,7 @@ def default_entry_points(graph: CompiledGraph) -> list[int]:
         sources = [s for s in range(len(cond)) if not tools[s] and all(tools[p] for p in cond.pred[s])]
     else:
         sources = [s for s in range(len(cond)) if not cond.pred[s]]
-    entries = [i for s in sources for i in cond.members[s] if i not in lg]
+    entries = [i for s in sources for i in cond.members[s] if i not in lg and (among is None or i in among)]
     connected = [i for i in entries if graph.any_in[i] or graph.any_out[i]]
     return sorted(connected or entries) if n else []
 
@@ -73,13 +120,13 @@ class Context:
         self.br = br
         n = graph.n
         comps = [review.components[c] for c in graph.ids]
-        marked = [i for i, c in enumerate(comps) if c.user_facing]
+        marked, guessed = entry_points(graph)
+        #: no component is marked user-facing: every entry point is guessed
         self.default_entries = not marked
-        if marked:
-            uf = marked
-        else:
-            uf = default_entry_points(graph)
-        self.user_facing = sorted(uf)
+        #: the entry points guessed from the graph (indices): all of them, or those of the parts of
+        #: the review where no component is marked (:func:`unmarked_parts`)
+        self.guessed = frozenset(guessed)
+        self.user_facing = sorted(marked + guessed)
         self.uf_mask = mask_of(self.user_facing, n)
         # user-facing components in a redundancy group are served through it: the group is the
         # user-facing unit (down only when fewer than min_up members are up), docs/analysis.md
@@ -250,6 +297,15 @@ class Context:
             sc.down = sc.upstream = None
         self.hits_cache.clear()
         self.br.release()
+
+    def guessed_kind(self, names) -> bool | None:
+        """Whether the user-facing components ``names`` (ids) are entry points the analysis guessed:
+        True (all of them: worded "entry point"), False (none: "user-facing"), None (some)."""
+        if self.default_entries or not self.guessed:
+            return self.default_entries
+        index = self.g.index
+        n_guessed = sum(1 for x in names if index[x] in self.guessed) if names else 0
+        return True if names and n_guessed == len(names) else False if n_guessed == 0 else None
 
     def critical_journeys_down(self, sc: Scenario) -> list[str]:
         crit = self._critical_ids
@@ -496,6 +552,11 @@ def _assumptions(ctx: Context) -> list[dict]:
             "own cycle depends on (load generators aside: tagged load-generator, they are never entry points) "
             "are taken as the entry points (components with no dependency at all are left out unless nothing "
             "else is left); mark the user-facing ones", [g.ids[i] for i in ctx.user_facing])
+    elif ctx.guessed:
+        add("entry-points-default", "parts of the review where no component is marked user-facing (not connected "
+            "to one that is: another system imported beside it): there the components nothing outside their own "
+            "cycle depends on are taken as the entry points (load generators aside); mark the user-facing ones",
+            [g.ids[i] for i in sorted(ctx.guessed)])
     add("hub-softened", "hard calls an import inferred (no fallback stated) on shared plumbing (tagged telemetry, "
         "config or discovery) are treated as soft; the hub's own failure is still analysed (a call stated hard by "
         "hand, without import evidence, stays hard: confirm or state the kind of these)",

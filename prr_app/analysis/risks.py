@@ -244,15 +244,18 @@ def _impact_level(hits: dict, crit: list[str], t1: tuple[list[str], int]) -> int
     return 2 if hits["down_count"] > 1 else 1
 
 
-def _hit_text(hits: dict, uf: str, guessed: bool = False) -> str:
+def _hit_text(hits: dict, uf: str, guessed: bool | None = False) -> str:
     """What a failure takes down, in words: the journeys, then the user-facing components (``uf``,
-    :func:`_list` of them); ``guessed``: no component is marked user-facing, and these are the entry
-    points the analysis took in their place (docs/analysis.md), called so."""
+    :func:`_list` of them); ``guessed``: these are entry points the analysis took where no component
+    is marked user-facing (docs/analysis.md), called so; None: some of them are
+    (:meth:`Context.guessed_kind`)."""
     journeys = hits["journeys"]
     if not hits["user_facing_down"]:
         return "journeys " + _list(journeys, 5) if journeys else ("entry points" if guessed else "user-facing components")
     if guessed:
         text = ("entry points " if hits["user_facing_down_count"] > 1 else "entry point ") + uf
+    elif guessed is None:
+        text = "user-facing components and entry points " + uf
     else:
         text = "user-facing " + uf
     return "journeys " + _list(journeys, 5) + " and " + text if journeys else text
@@ -506,8 +509,9 @@ class RiskRegister:
             t1 = self.ctx.tier1_down(sc)
             uf = _list(hits["user_facing_down"], 5, hits["user_facing_down_count"])
             imp, inputs = self._impact_base(hits, crit, t1, uf)
-            facts = self._facts_cache[id(hits)] = (imp, inputs, bool(crit) or bool(t1[1]), len(crit),
-                                                   _hit_text(hits, uf, self.ctx.default_entries))
+            facts = self._facts_cache[id(hits)] = (
+                imp, inputs, bool(crit) or bool(t1[1]), len(crit),
+                _hit_text(hits, uf, self.ctx.guessed_kind(hits["user_facing_down"])))
         return facts
 
     def impact_of(self, sc, element_comp: int | None = None) -> tuple[int, tuple[str, ...]]:
@@ -527,11 +531,12 @@ class RiskRegister:
         if imp == 5:
             why = (f"impact 5: critical journey down ({_list(crit, 5)})" if crit
                    else f"impact 5: entry point down, guessed as tier-1 user-facing ({_list(t1[0], 5, t1[1])})"
-                   if self.ctx.default_entries
+                   if self.ctx.guessed_kind(t1[0])
                    else f"impact 5: tier-1 user-facing component down ({_list(t1[0], 5, t1[1])})")
         elif imp == 4:
             why = "impact 4: " + (f"journey down ({_list(jd, 5)})" if jd else
-                                  f"entry point down, guessed as user-facing ({uf})" if self.ctx.default_entries
+                                  f"entry point down, guessed as user-facing ({uf})"
+                                  if self.ctx.guessed_kind(hits["user_facing_down"])
                                   else f"user-facing component down ({uf})")
         elif imp == 3:
             why = "impact 3: " + (f"journey degraded ({_list(jg, 5)})" if jg else
@@ -756,7 +761,10 @@ class RiskRegister:
         t1, n_t1 = self.ctx.tier1_down(sc)
         where = (f"critical journey {_list(hit, 3)}" if hit else
                  f"entry point{'s' if n_t1 > 1 else ''} {_list(t1, 3, n_t1)} (no component is marked user-facing: taken as tier-1 "
-                 "user-facing)" if self.ctx.default_entries else f"tier-1 user-facing {_list(t1, 3, n_t1)}")
+                 "user-facing)" if self.ctx.default_entries else
+                 f"entry point{'s' if n_t1 > 1 else ''} {_list(t1, 3, n_t1)} (guessed where no component is marked "
+                 "user-facing: taken as tier-1 user-facing)" if self.ctx.guessed_kind(t1) else
+                 f"tier-1 user-facing {_list(t1, 3, n_t1)}")
         return True, required, (f"a {what} failure the resilience policy requires surviving takes down {where}")
 
     def _component_spof(self, s, c, sc, instance_too: bool):
@@ -1294,7 +1302,8 @@ class RiskRegister:
         self.add(
             "slo:missing", category="availability",
             title=f"no SLO for {_list(names, 4)}",
-            description=(f"{len(missing)} {'entry point' if ctx.default_entries else 'user-facing component'}"
+            description=(f"{len(missing)} "
+                         f"{'entry point' if ctx.guessed_kind([x for k, x, _ in missing if k == 'component']) else 'user-facing component'}"
                          f"{'s' if len(missing) != 1 else ''} or "
                          f"journey{'s' if len(missing) != 1 else ''} without an SLO: {_list(names, 12)}. "
                          "Without an SLO nobody can say whether the architecture is good enough, nor when to "
