@@ -848,3 +848,21 @@ def test_a_render_tools_log_line_is_said_as_its_message():
     long = _tool_error("E1207 02:19:01.694641   22871 run.go:72] " + "word " * 100, 1)
     assert len(long) <= 304 and long.endswith(" ...") and "wor ..." not in long
     assert _tool_error("Error: chart not found\ncheck the path\n\nmore", 1) == "Error: chart not found check the path"
+
+
+@needs_realdata
+def test_two_variants_in_one_folder_are_picked_by_a_file_and_the_listing_says_which(tmp_path):
+    """Sock Shop holds its Kubernetes manifests and its Compose file side by side: both variants
+    were called after the folder ("." and ". (compose)"), the listing said "pass --variant . (compose)",
+    which a shell does not take, and `--variant docker-compose.yml` was refused."""
+    shop = REALDATA / "sock-shop"
+    res = import_paths([shop])
+    hint = next(s for s in res.report.skipped if s.startswith("variant not imported"))
+    assert hint.endswith("pass --variant docker-compose.yml to import it instead")
+    compose = import_paths([shop], variant="docker-compose.yml")
+    assert any("imported . (compose) (--variant docker-compose.yml)" in w for w in compose.report.warnings)
+    assert all("docker-compose.yml" in c.evidence[0] for c in compose.report.components if c.evidence)
+    back = import_paths([shop], variant="complete-demo.yaml")
+    assert any("imported . (--variant complete-demo.yaml)" in w for w in back.report.warnings)
+    with pytest.raises(PrrError, match="no deployment variant matches 'nothing.yml'"):
+        import_paths([shop], variant="nothing.yml")

@@ -36,7 +36,7 @@ def register(sub) -> None:
     p.add_argument("--summary", action="store_true", help="print only the report's summary lines")
     p.add_argument("--variant", metavar="FOLDER",
                    help="for a folder with several variants of one deployment (plain manifests, Kustomize, Helm, "
-                        "Compose...): the one to import (its folder, or part of its name)")
+                        "Compose...): the one to import (its folder, part of its name, or one of its files)")
     p.add_argument("--profile", action="append", default=[], metavar="NAME", dest="profiles",
                    help="a Compose profile to activate, as docker compose --profile does (repeatable; default: "
                         "COMPOSE_PROFILES in the project's .env, else only services without a profile)")

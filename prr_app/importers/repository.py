@@ -818,10 +818,32 @@ def families(units: list[Unit]) -> list[list[Unit]]:
     return [sorted(g, key=lambda u: u.key) for g in groups.values()]
 
 
+def _names_file(u: Unit, want: str) -> bool:
+    """Does ``want`` (lower case) name one of the unit's files: its name, or its path's end
+    (``docker-compose.yml``, ``deploy/docker-compose.yml``)?"""
+    return any(p.name.lower() == want or p.as_posix().lower().endswith("/" + want) for p in u.paths)
+
+
+def variant_hits(units: list[Unit], variant: str) -> list[Unit]:
+    """The units ``--variant`` names: its folder exactly, else a folder containing the words, else
+    a file of it (two variants in one folder, a Compose file beside manifests, are told apart by
+    their files: ``--variant docker-compose.yml``)."""
+    want = variant.strip().strip("/").lower()
+    return ([u for u in units if u.key.lower() == want] or [u for u in units if want in u.key.lower()]
+            or [u for u in units if _names_file(u, want)])
+
+
+def variant_arg(u: Unit) -> str:
+    """What to pass to ``--variant`` to pick ``u``: its folder, or, where that does not tell it
+    apart or needs quoting (the root ".", ". (compose)"), its first file."""
+    if u.key != "." and re.fullmatch(r"[\w./@+-]+", u.key) or not u.paths:
+        return u.key
+    return sorted(u.paths)[0].name
+
+
 def pick(family: list[Unit], variant: str | None) -> Unit:
     if variant:
-        want = variant.strip().strip("/").lower()
-        hits = [u for u in family if u.key.lower() == want] or [u for u in family if want in u.key.lower()]
+        hits = variant_hits(family, variant)
         if hits:
             return min(hits, key=_variant_score)
     return min(family, key=_variant_score)
@@ -925,12 +947,13 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
         others = [u for u in fam if u is not chosen]
         if others:
             notes.append(f"variants of one deployment: {', '.join(u.key for u in fam)}; imported {chosen.key} "
-                         f"({'--variant ' + variant if variant and variant.lower() in chosen.key.lower() else VARIANT_RULE})")
+                         f"({'--variant ' + variant if variant and chosen in variant_hits(fam, variant) else VARIANT_RULE})")
             for u in others:
                 common = sorted(shared_services(u, chosen))
                 notes.append(f"variant not imported: {u.key} ({u.how}, {len(u.names)} services, "
-                             f"{len(common)} shared with {chosen.key}); pass --variant {u.key} to import it instead")
-    if variant and not any(variant.strip().strip("/").lower() in u.key.lower() for u in picked):
+                             f"{len(common)} shared with {chosen.key}); pass --variant {variant_arg(u)} to import "
+                             "it instead")
+    if variant and not variant_hits(picked, variant):
         known = ", ".join(u.key for u in inv.units if u.result is not None)
         raise PrrError(f"no deployment variant matches {variant!r}; the variants found: {known or 'none'}")
     if not picked:
