@@ -37,3 +37,25 @@ def test_an_slo_of_seven_nines_is_not_printed_as_100_percent(tmp_path, capsys):
     text = md.read_text(encoding="utf-8")
     assert "99.99999 %" in text
     assert "| 100 % |" not in text and "(100 %)" not in text
+
+
+def test_an_estimate_with_no_figure_under_it_is_not_printed_as_an_exact_100_percent(tmp_path, capsys):
+    """An import states no availability: `prr analyze` printed 'frontend: 100.0000 % (exact)', which
+    reads as a result; it says 'no figures' as the report does, and the report's key figures name
+    the estimates concerned."""
+    from prr_app.model.entities import Component, Dependency, Review
+    from prr_app.interchange.json_io import write_json
+    from prr_app.reporting.assessment import build_assessment
+
+    r = Review()
+    r.add(Component(id="frontend", user_facing=True))
+    r.add(Component(id="db"))
+    r.add(Dependency(source="frontend", target="db", kind="hard"))
+    src = tmp_path / "r.json"
+    write_json(r, src)
+    main(["analyze", str(src)])
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if x.strip().startswith("component frontend:"))
+    assert "no figures" in line and "100.0000" not in line and "(exact)" not in line
+    figures = dict(build_assessment(r).key_figures())
+    assert "1 estimate with no availability figure under it (no figures: frontend)" in figures["Journeys below SLO"]

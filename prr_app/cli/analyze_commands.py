@@ -7,6 +7,7 @@ from itertools import islice
 import orjson
 
 from prr_app.errors import PrrError
+from prr_app.reporting.assessment import no_figures
 from prr_app.review.document import ReviewSource
 from prr_app.text_safety import sanitize
 from prr_app.wording import acceptance_mark, ceiling_text, count, launch_blockers, stated
@@ -182,8 +183,12 @@ def summary_lines(a, *, top: int = 10, detail: bool = False) -> list[str]:
         state = {True: "ok", False: "NOT ATTAINABLE", None: "not judged"}[av["attainable"]]
         how = av["method"] if av["method"] == "exact" else (
             f"simulation n={av['samples']}, 95 % CI {av['ci'][0]:.4f}-{av['ci'][1]:.4f}")
-        out.append(f"  {av['target_type']:9} {av['target']}: {ceiling_text(av['estimate'], av['slo'])} % ({how}), "
-                   f"{slo}: {state}")
+        if no_figures(av):  # 100 % only because nothing under it states a figure: not a result
+            out.append(f"  {av['target_type']:9} {av['target']}: no figures (nothing it needs states an "
+                       f"availability), {slo}: {state}")
+        else:
+            out.append(f"  {av['target_type']:9} {av['target']}: {ceiling_text(av['estimate'], av['slo'])} % ({how}), "
+                       f"{slo}: {state}")
         if av["attainable"] is False and av["top_consumers"]:
             tc = av["top_consumers"][0]
             share = f", {stated(tc['budget_share'])} % of the error budget" if tc.get("budget_share") is not None else ""

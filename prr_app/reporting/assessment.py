@@ -303,7 +303,9 @@ class Assessment:
                                          f"{_n(sp.get('domain', 0), 'failure domain')}"),
             ("Journeys below SLO", f"{len(below)} of {nj}" + (": " + ", ".join(self.label(b["target"]) for b in below)
                                                             if below else "")
-             + (f"; {len(no_fig)} availability target(s) without any figure (no figures)" if no_fig else "")),
+             + (f"; {_n(len(no_fig), 'estimate')} with no availability figure under it (no figures: "
+                f"{', '.join(self.label(x['target']) for x in no_fig[:3])}{' and more' if len(no_fig) > 3 else ''})"
+                if no_fig else "")),
             ("Risks", f"{s['risks']}: {sev.get('critical', 0)} critical, {sev.get('high', 0)} high, "
                       f"{sev.get('medium', 0)} medium, {sev.get('low', 0)} low; {self.accepted_text()}"),
             ("Checklist", cl_text),

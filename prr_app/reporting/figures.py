@@ -27,6 +27,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from prr_app.layout import LABEL_H, NODE_H, PAD, TIER_GAP, EdgeRoute, Layout, compute_layout as _compute_layout, routes
 from prr_app.routing import box_columns, curve_segments, route_beside, route_forward
 from prr_app.model.entities import HUB_TAGS
+from prr_app.reporting.assessment import no_figures
 from prr_app.reporting.text import SANS, SANS_BOLD, TextKit, embedded_font
 from prr_app.wording import ceiling_text, stated
 
@@ -804,13 +805,9 @@ def availability_drawings(kit: TextKit, rows: list[dict], label_of, width: float
     """:func:`availability_drawing` split into figures no taller than ``max_h``, on one shared axis."""
     rows = [r for r in rows if r.get("estimate") is not None]
     per = max(1, int((max_h - 34) // AVAIL_ROW_H))
-    vals = [r["estimate"] for r in rows if not _no_figures(r)] + [r["slo"] for r in rows if r.get("slo") is not None]
+    vals = [r["estimate"] for r in rows if not no_figures(r)] + [r["slo"] for r in rows if r.get("slo") is not None]
     lo = min(vals, default=99.0)
     return [availability_drawing(kit, rows[i:i + per], label_of, width, lo=lo) for i in range(0, len(rows), per)]
-
-
-def _no_figures(r: dict) -> bool:
-    return not r.get("top_consumers") and r["estimate"] >= 100.0
 
 
 def availability_drawing(kit: TextKit, rows: list[dict], label_of, width: float, lo: float | None = None) -> Drawing:
@@ -823,7 +820,7 @@ def availability_drawing(kit: TextKit, rows: list[dict], label_of, width: float,
     g = Group()
     d.add(g)
     if lo is None:
-        vals = [r["estimate"] for r in rows if not _no_figures(r)] + [r["slo"] for r in rows if r.get("slo") is not None]
+        vals = [r["estimate"] for r in rows if not no_figures(r)] + [r["slo"] for r in rows if r.get("slo") is not None]
         lo = min(vals, default=99.0)
     # axis from a round number of nines below the lowest value to 100 %
     unav = max(100.0 - lo, 1e-4)
@@ -835,7 +832,7 @@ def availability_drawing(kit: TextKit, rows: list[dict], label_of, width: float,
     def X(v):
         return x0 + (x1 - x0) * (v - lo_axis) / (100.0 - lo_axis)
 
-    for i in range(6 if not all(_no_figures(r) for r in rows) else 0):  # no axis for figures that are not there
+    for i in range(6 if not all(no_figures(r) for r in rows) else 0):  # no axis for figures that are not there
         v = lo_axis + span * i / 5
         g.add(Line(X(v), 18, X(v), top, strokeColor=colors.HexColor("#e0e0e0"), strokeWidth=0.5))
         draw_text(g, kit, X(v), 8, f"{v:.6g} %", 6.5, color=MUTED, anchor="middle")
@@ -846,7 +843,7 @@ def availability_drawing(kit: TextKit, rows: list[dict], label_of, width: float,
         name = fit_lines(kit, label_of(r["target"]), 7.5, label_w, 1)[0]
         draw_text(g, kit, label_w, y + 3, name, 7.5, anchor="end")
         slo = f"SLO {stated(r['slo'])} %" if r.get("slo") is not None else "no SLO"
-        if _no_figures(r):
+        if no_figures(r):
             draw_text(g, kit, x0 + 4, y + 3, "no figures: no availability stated for anything it needs", 7,
                       color=MUTED)
             draw_text(g, kit, x1 + 4, y + 6.5, "no figures", 7, bold=True, color=MUTED)
