@@ -67,3 +67,36 @@ def test_structurizr_examples_imported_together_keep_the_aws_systems_spofs(tmp_p
     ids = {r["id"] for r in a.risks}
     assert {"spof:component:web-application", "spof:component:database-schema",
             "spof:component:load-balancer"} <= ids
+
+
+def _hub_review(tag: str, replicas: int = 1) -> Review:
+    r = Review()
+    r.add(Component(id="gateway", user_facing=True))
+    r.add(Component(id="svc"))
+    r.add(Component(id="registry", tags=[tag], replicas=replicas))
+    r.add(Dependency(source="gateway", target="svc", kind="hard"))
+    # calls an import inferred (they carry its evidence): softened on a hub
+    r.add(Dependency(source="gateway", target="registry", kind="hard", evidence=["compose.yml:3"]))
+    r.add(Dependency(source="svc", target="registry", kind="hard", evidence=["compose.yml:9"]))
+    return r
+
+
+def test_a_softened_discovery_hub_that_degrades_users_gets_a_risk_of_its_own():
+    """A service registry every service calls, softened as shared plumbing, had no finding at all."""
+    a = analyze(_hub_review("discovery"), checklist=None)
+    risk = a.risk("hub:start-up:registry")
+    assert risk is not None and risk["impact"] == 3 and not risk["launch_blocking"]
+    assert "gateway" in risk["title"] and "svc" in risk["title"] and "may not start" in risk["title"]
+    assert "degrades user-facing gateway" in risk["description"]
+    assert "spof:component:registry" not in {r["id"] for r in a.risks}
+
+
+def test_no_start_up_risk_for_a_telemetry_hub_or_a_call_stated_by_hand():
+    """Telemetry costs observability, not start-up; a hub called hard by hand is a SPOF, judged as such."""
+    a = analyze(_hub_review("telemetry"), checklist=None)
+    assert not [r for r in a.risks if r["id"].startswith("hub:")]
+    by_hand = _hub_review("config")
+    for d in by_hand.dependencies.values():
+        d.evidence = []
+    ids = {r["id"] for r in analyze(by_hand, checklist=None).risks}
+    assert "spof:component:registry" in ids and "hub:start-up:registry" not in ids

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from prr_app.analysis.compiled import DEP_ID, DEP_KIND, ThinDiGraph, condensation
+from prr_app.analysis.compiled import DEP_ID, DEP_KIND, DEP_TARGET_COMP, ThinDiGraph, condensation
 from prr_app.analysis.chains import CHAIN_HEAD
 from prr_app.analysis.quorum import is_quorum, quorum_fix, quorum_fix_text
 from prr_app.analysis.findings import evidence_gap_risk, journey_without_entry_risk, journeys_without_entries
@@ -646,6 +646,7 @@ class RiskRegister:
         self._fold_slo(slo_risks)
         self._missing_slos(availability)
         self._cascades(cascading, comp_scen)
+        self._softened_hubs(comp_scen)
         self._recovery_gaps(comp_scen)
         for f in journeys_without_entries(self.review):  # not judged at all: a critical one blocks the launch
             self.add(f["id"], category="model", **journey_without_entry_risk(f))
@@ -1483,6 +1484,58 @@ class RiskRegister:
                      blocking=False, fix="datastore-protection", fix_component=cid)
 
     # -- the reviewer's decisions ---------------------------------------------
+    def _softened_hubs(self, comp_scen) -> None:
+        """``hub:start-up:<component>``: a configuration or discovery hub (a config server, a service
+        registry) whose calls an import recorded as hard, with no fallback stated, and the analysis
+        treats as soft (they would swamp the findings: docs/analysis.md), when its failure degrades
+        something user-facing and it is no SPOF itself. Running instances usually keep the last
+        configuration and registry; a restart, a scale-out or a deploy meanwhile may not start
+        without it. Without this risk such a hub had no finding at all (Spring Petclinic's
+        config-server and discovery-server, one instance each, under every service)."""
+        g, review = self.g, self.review
+        calls: dict[int, list[str]] = {}
+        for dep in g.softened:
+            t = dep[DEP_TARGET_COMP]
+            if t is not None and t not in g.telemetry:
+                calls.setdefault(t, []).append(review.dependencies[dep[DEP_ID]].source)
+        for t in sorted(calls):
+            cid = g.ids[t]
+            comp = review.components[cid]
+            if f"spof:component:{cid}" in self.risks or not any(x in comp.tags for x in ("config", "discovery")):
+                continue
+            sc = comp_scen.get(t)
+            if sc is None:
+                continue
+            hits = self.ctx.hits(sc)
+            n_uf = hits["user_facing_degraded_count"]
+            jg = hits["journeys_degraded"]
+            if not n_uf and not jg:
+                continue
+            what = "configuration server" if "config" in comp.tags else "service registry"
+            callers = sorted(set(calls[t]))
+            hit = (f"journeys {_list(jg, 5)}" if jg else "") + (" and " if jg and n_uf else "") + (
+                f"user-facing {_list(hits['user_facing_degraded'], 5, n_uf)}" if n_uf else "")
+            lk, li = _component_likelihood(comp)
+            n = g.replicas[t]
+            self.add(
+                f"hub:start-up:{cid}", category="availability",
+                title=f"{cid} ({what}): {_list(callers, 3)} may not start without it (their calls on it are taken as soft)",
+                description=(f"{len(calls[t])} call{'s' if len(calls[t]) != 1 else ''} on {cid} that an import recorded "
+                             f"as hard, with no fallback stated, are taken as soft because {cid} is shared plumbing "
+                             f"(a {what}): its failure degrades {hit}. Instances already running usually keep "
+                             f"the configuration and registry they read; a restart, a scale-out or a deploy while "
+                             f"{cid} is down may not start at all. It runs {n} instance{'s' if n != 1 else ''}"),
+                likelihood=lk, impact=3,
+                inputs=li + (f"impact 3: its failure degrades {hit} (calls on a {what} taken as soft)",),
+                components=[cid, *callers], blocking=False, fix="second-instance" if n < 2 else "fallback",
+                fix_component=cid, disruptions=["component"],
+                mitigation=(f"Run {cid} with at least two instances (and, for a registry, its peers replicating), "
+                            f"and make its callers start without it (cached or packaged configuration, a "
+                            f"registry client that keeps its last list); then state those calls soft. If a "
+                            f"caller cannot start without {cid}, state the call hard: {cid} is then judged as "
+                            f"the single point of failure it is"),
+                journeys=sorted(jg))
+
     def _recovery_gaps(self, comp_scen) -> None:
         """``recovery:rto:<component>`` and ``recovery:rpo:<component>``: a component whose recovery takes
         longer than the policy's RTO, or that can lose more data than the policy's RPO, for a disruption
