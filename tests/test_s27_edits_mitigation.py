@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,22 +14,14 @@ from prr_app.review import edits
 from prr_app.review.assess import assess
 from prr_app.review.document import load_review
 
+from tests.test_cli_risk import shop_json, shop_prr  # noqa: E402,F401 (fixtures)
+
 RISK = "spof:component:cart-db"
 
 
 @pytest.fixture
-def shop(tmp_path, examples_dir) -> Path:
-    p = tmp_path / "shop.json"
-    shutil.copy(examples_dir / "webshop.json", p)
-    return p
-
-
-@pytest.fixture
-def shop_prr(tmp_path, examples_dir, capsys) -> Path:
-    p = tmp_path / "shop.prr"
-    assert main(["import", str(examples_dir / "webshop.json"), "-o", str(p), "--quiet"]) == 0
-    capsys.readouterr()
-    return p
+def shop(shop_json) -> Path:
+    return shop_json
 
 
 def run(capsys, *argv):
