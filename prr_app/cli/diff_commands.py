@@ -80,21 +80,17 @@ def cmd_diff(args) -> int:
 
 
 def cmd_milestone_add(args) -> int:
-    from prr_app.review.document import ReviewDocument, file_kind, load_review, save_review
+    from prr_app.review.document import edit_review, load_review
     from prr_app.review.milestones import take
 
-    if file_kind(args.review) == "json":
-        review = load_review(args.review)
-        m = take(review, args.name, date=args.date, by=args.by, note=args.note)
-        save_review(review, args.review, overwrite=True)
-    else:
-        load_review(args.review)  # the file checks, with the right messages, before opening it writable
-        doc = ReviewDocument.open(args.review)
-        try:
-            m = take(doc.review, args.name, date=args.date, by=args.by, note=args.note)
-            doc.save()
-        finally:
-            doc.close()
+    load_review(args.review)  # the file checks, with the right messages, before opening it writable
+    taken = []
+    # taken from the review as the file holds it under its lock (as every other edit of the
+    # command line): a write of another program's meanwhile is in the milestone and kept, and a
+    # milestone of the same name taken meanwhile refuses this one ("already exists")
+    edit_review(args.review, lambda review: taken.append(
+        take(review, args.name, date=args.date, by=args.by, note=args.note)))
+    m = taken[-1]
     who = f" by {m.taken_by}" if m.taken_by else ""
     print(f"milestone {m.id} ({m.name}, {m.date}) taken{who}: {len(m.review.get('components', []))} components; "
           f"compare with: prr diff {args.review}@{m.id} {args.review}")

@@ -965,6 +965,9 @@ class ReviewStore:
         #: after a save that found another program's writes: the review as the file holds it now
         #: (theirs and this save's), and the snapshot is that; None after a save that found none
         self.theirs: Review | None = None
+        #: rows whose base for the next saves is not the snapshot's (:meth:`hold_base`): table -> key
+        #: -> the row as :meth:`_Table.freeze` gives it, None for "no such row"
+        self._held: dict[str, dict[tuple, tuple | None]] = {}
         self._writer = None  # writes: on the copy being built (``_writing``), see _rewrite
         self._writing: sqlite3.Connection | None = None
         self._closed = False
@@ -1089,14 +1092,49 @@ class ReviewStore:
         rows = self.read_rows()
         review = self._build(rows)
         self._snapshot = _frozen(rows)
+        self._held = {}
         self._seen = self._engine_ident
         return review
 
     def snapshot_rows(self) -> dict[str, dict[tuple, dict]]:
-        """The rows as this store last read or wrote them (the base of a three-way merge)."""
+        """The rows as this store last read or wrote them, with the rows held (:meth:`hold_base`):
+        the base of a three-way merge."""
         if self._snapshot is None:
             self.load()
-        return {t.name: {k: t.thaw(v) for k, v in self._snapshot[t.name].items()} for t in _tables()}
+        base = self._base()
+        return {t.name: {k: t.thaw(v) for k, v in base[t.name].items()} for t in _tables()}
+
+    def hold_base(self, rows: dict[str, dict[tuple, dict | None]]) -> None:
+        """Make ``rows`` (table -> key -> row, None: no such row) the base the next saves compare
+        with, instead of what this store last read or wrote for them, until a save writes them.
+
+        The app's undo after another program's write was taken into the window: the window's
+        base for the element it undoes is the app's own value (what its edit wrote), not the
+        other program's it shows now. Against that base the undo's write meets the other
+        program's write as a :class:`SaveConflict` (the user decides), never as an ordinary
+        change that silently reverts it."""
+        with self._lock:
+            if self._snapshot is None:
+                self.load()
+            by_name = {t.name: t for t in _tables()}
+            for name, keyed in rows.items():
+                t = by_name[name]
+                held = self._held.setdefault(name, {})
+                for k, row in keyed.items():
+                    held[k] = None if row is None else t.freeze(row)
+
+    def _base(self) -> dict[str, dict[tuple, tuple]]:
+        """The snapshot with the rows held (:meth:`hold_base`) in their place."""
+        if not self._held:
+            return self._snapshot
+        out = {n: dict(rows) for n, rows in self._snapshot.items()}
+        for n, keyed in self._held.items():
+            for k, v in keyed.items():
+                if v is None:
+                    out[n].pop(k, None)
+                else:
+                    out[n][k] = v
+        return out
 
     # -- writing -----------------------------------------------------
     def _write(self, conn, old, new) -> int:
@@ -1135,10 +1173,11 @@ class ReviewStore:
             new = review_rows(out)
             self._write(conn, rows, new)
         self._snapshot = _frozen(new)
+        self._held = {}  # what was written is the file's now: nothing else is the base
         self._seen = _ident_or_none(self.real)
         return out
 
-    def save(self, review: Review) -> int:
+    def save(self, review: Review, *, release_held: bool = True) -> int:
         """Write what changed in ``review`` since it was read (or last saved), in one transaction.
 
         Under the write lock, every row about to change must still be what this store read
@@ -1150,6 +1189,11 @@ class ReviewStore:
         write :attr:`theirs` is the review as the file holds it, the other program's changes
         included: whoever shows ``review`` may take those changes in (:func:`theirs_changes`).
         Returns the number of rows written or deleted.
+
+        The rows held (:meth:`hold_base`) are this save's base in place of the snapshot's; after
+        the write they are let go (the file holds this review's rows for them), unless
+        ``release_held`` is false: ``review`` is a copy taken before they were held (an autosave
+        under way when the app's undo held them), so the next save must still meet them.
         """
         if self.readonly:
             raise PrrError("the review is open read-only", file=self.shown)
@@ -1159,7 +1203,7 @@ class ReviewStore:
         with self._lock:
             if self._snapshot is None:
                 self.load()
-            old = self._snapshot
+            old = self._base()
             touched = {t.name: [k for k in set(old[t.name]) | set(frozen[t.name])
                                 if old[t.name].get(k) != frozen[t.name].get(k)] for t in _tables()}
             if not any(touched.values()):
@@ -1217,6 +1261,8 @@ class ReviewStore:
             # the base of the next save stays this review's rows: a row of theirs it does not take in
             # is not touched, and one it takes in is already in the file (not a conflict)
             self._snapshot = frozen
+            if release_held:
+                self._held = {}
             self._seen = _ident_or_none(self.real)
         return changes
 

@@ -231,6 +231,48 @@ def _short(v, n: int = 40) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
+def _element_rows(review: Review, coll: str, key: str, value) -> dict[str, dict]:
+    """The rows of the ``.prr`` file that hold one element of ``review`` (``coll``/``key``) when
+    its value is ``value`` (None: absent): table -> key -> row."""
+    from prr_app.persistence.store import review_rows
+    from prr_app.review.edits import SINGLES
+
+    mini = Review(meta=review.meta, policy=review.policy)
+    if coll in SINGLES:
+        setattr(mini, coll, value)
+    elif value is not None:
+        getattr(mini, coll)[key] = value
+    rows = review_rows(mini)
+    if coll not in SINGLES:
+        rows["review"] = {}  # the meta row every review has: not this element's
+    return rows
+
+
+def _named_by(rows: dict[str, dict], table: str, key: tuple) -> list[str]:
+    """The elements among ``rows`` (a review's rows) that name the element of ``table``/``key``
+    (a mitigation naming a risk, a dependency naming a component...), in words."""
+    if len(key) != 1:
+        return []
+    name = key[0]
+    out = []
+    for t, keyed in rows.items():
+        for k, row in keyed.items():
+            if t == table and k == key:
+                continue
+            if t == "risk_mitigation":
+                if row.get("risk_id") == name:
+                    mit = rows.get("mitigation", {}).get((row["mitigation_id"],), {})
+                    title = mit.get("title")
+                    out.append(f"mitigation {row['mitigation_id']}" + (f" ({title!r})" if title else ""))
+                continue
+            if t in ("review", "milestone", "import_record", "mitigation", table):
+                continue
+            if name in k or any(v == name or (isinstance(v, list) and name in map(str, v))
+                                for v in row.values() if isinstance(v, (str, list))):
+                out.append(f"{t.replace('_', ' ')} {'/'.join(map(str, k))}")
+    return sorted(set(out))
+
+
 class ReviewDocument:
     """An open review: the in-memory model and the ``.prr`` file behind it.
 
@@ -295,6 +337,23 @@ class ReviewDocument:
                 out.append(Change("milestones", key, current.milestones.get(key), theirs.milestones.get(key)))
         return [c for c in out if value(current, c.coll, c.key) == value(saved, c.coll, c.key)]
 
+    def hold_base(self, elements, review: Review) -> None:
+        """After the app's undo (or redo) met another program's write taken into the window: for
+        each element ``(coll, key, base, shown)``, ``base`` (the value this window's own edit left,
+        or the other program's where the undo kept it) becomes the base of the next save for the
+        element's rows, instead of ``shown`` (the value the window showed before the undo, the other
+        program's). The undo's write then meets the other program's write as a ``SaveConflict``:
+        the user decides, as for any conflict (``ReviewStore.hold_base``). ``review``: the review
+        shown (a singleton's row also holds the other singleton)."""
+        rows: dict[str, dict] = {}
+        for coll, key, base, shown in elements:
+            b, n = _element_rows(review, coll, key, base), _element_rows(review, coll, key, shown)
+            for table in b:
+                for k in set(b[table]) | set(n[table]):
+                    rows.setdefault(table, {})[k] = b[table].get(k)
+        if rows:
+            self.store.hold_base(rows)
+
     def reload(self) -> Review:
         """Read the review again from the file (after a ``SaveConflict``, say); the edits not
         saved are dropped from the model this returns and :attr:`review` now holds."""
@@ -309,6 +368,7 @@ class ReviewDocument:
 
         now = self.store.read_rows()
         mine = review_rows(self.review)
+        base = self.store.snapshot_rows()
         out = []
         for table, key in conflicts:
             name = f"{table.replace('_', ' ')} {'/'.join(map(str, key))}"
@@ -316,7 +376,15 @@ class ReviewDocument:
             if t is None:
                 out.append(f"{name}: deleted in the file, {'changed' if m is not None else 'deleted'} here")
             elif m is None:
-                out.append(f"{name}: deleted here, changed in the file")
+                named = _named_by(now, table, key)
+                if t == base.get(table, {}).get(key) and named:
+                    # the file did not change it: what stands in the way is what names it (a
+                    # mitigation another program planned for a risk whose acceptance is undone here)
+                    out.append(f"{name}: deleted here, but the file's {', '.join(named[:3])}"
+                               + (f" and {len(named) - 3} more" if len(named) > 3 else "")
+                               + " still name" + ("s" if len(named) == 1 else "") + " it")
+                else:
+                    out.append(f"{name}: deleted here, changed in the file")
             else:
                 diff = [c for c in m if m[c] != t.get(c)]
                 shown = "; ".join(f"{c} here {_short(m[c])}, in the file {_short(t.get(c))}" for c in diff[:4])

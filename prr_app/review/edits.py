@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields, is_dataclass, replace
 from typing import Any, Iterable
 
 from prr_app.model.dates import is_date
@@ -849,3 +849,33 @@ def paste(review: Review, clip: Clip, offset: float = 30.0) -> tuple[dict[str, s
         nd.source, nd.target = mapping[d.source], mapping[d.target]
         changes.append(Change("dependencies", nd.id, None, nd))
     return mapping, check_changes(review, changes, "Paste")
+
+
+def value_of(review, coll: str, key: str):
+    """The element ``key`` of ``coll`` as the review holds it now (a single: the whole value)."""
+    return getattr(review, coll) if coll in SINGLES else getattr(review, coll).get(key)
+
+
+def merge_back(left, want, now):
+    """The value an undo (or redo) puts back: it turns ``left`` (what the edit left) into ``want``
+    (what it restores), but the element is ``now`` (another program changed it since).
+    Returns ``(value, clash)``: the fields the edit changed that nobody changed since are taken
+    back, the rest stay as they are now; ``clash`` when the other program changed a field the
+    undo restores (or the element is to be added or deleted whole): ``value`` is then the undo's,
+    and saving it needs the user's word."""
+    if now == want:
+        return want, False
+    if (left is None or want is None or now is None or type(left) is not type(want) or type(now) is not type(left)
+            or not is_dataclass(left)):
+        return want, True
+    out, clash = {}, False
+    for f in fields(left):
+        a, b, c = getattr(left, f.name), getattr(want, f.name), getattr(now, f.name)
+        if a == b:  # a field the edit did not change: as it is now
+            out[f.name] = c
+        elif c == a or c == b:  # nobody else changed it (or changed it to the same): the undo's
+            out[f.name] = b
+        else:
+            out[f.name] = b
+            clash = True
+    return replace(now, **out), clash

@@ -4,12 +4,20 @@
 order. The command only changes the model; the session then tells the views what changed
 and they redraw (the orange-canvas-core way). The edits themselves, and the checks that
 they leave no dangling reference, live in :mod:`prr_app.review.edits`.
+
+Another program's write a save took into the window (``ReviewSession._take_theirs``) is not an
+edit of this window's, and the undo history is left as it is: an undo (or redo) may find an
+element holding another value than its edit left. It then takes back only the fields its edit
+changed, keeping the other program's (:func:`prr_app.review.edits.merge_back`); where the other program changed the
+same field, or the element as a whole is to go or come back, the window shows the undo and the
+element's next save meets the other program's write as a conflict (the usual dialog), never
+as an ordinary change that silently reverts it (``ReviewSession.hold_base``).
 """
 from __future__ import annotations
 
 from PySide6.QtGui import QUndoCommand
 
-from prr_app.review.edits import Change, apply_changes
+from prr_app.review.edits import Change, apply, apply_changes, merge_back, value_of
 
 
 class EditCommand(QUndoCommand):
@@ -20,6 +28,10 @@ class EditCommand(QUndoCommand):
         self.session = session
         self.changes = list(changes)
         self.merge_key = merge_key
+        self._done = False  # redone once (when pushed): the changes were made from the review as it was
+        #: (coll, key) -> (what the last undo put back, what it found there): another program's value,
+        #: which a redo straight after restores as it was
+        self._displaced: dict[tuple[str, str], tuple] = {}
 
     def id(self) -> int:  # noqa: A003 - Qt's name
         return 1 if self.merge_key else -1
@@ -36,9 +48,40 @@ class EditCommand(QUndoCommand):
         return True
 
     def redo(self) -> None:
-        apply_changes(self.session.review, self.changes)
-        self.session._changed(self.changes)
+        if not self._done:
+            self._done = True
+            apply_changes(self.session.review, self.changes)
+            self.session._changed(self.changes)
+            return
+        self._apply(undo=False)
 
     def undo(self) -> None:
-        apply_changes(self.session.review, self.changes, undo=True)
+        self._apply(undo=True)
+
+    def _apply(self, *, undo: bool) -> None:
+        """Undo (or redo again) each change, over another program's writes taken in since."""
+        review = self.session.review
+        held = []  # (coll, key, base of the next save, value shown before)
+        displaced = {}
+        for ch in (reversed(self.changes) if undo else self.changes):
+            left, want = (ch.new, ch.old) if undo else (ch.old, ch.new)
+            now = value_of(review, ch.coll, ch.key)
+            if now == left:
+                apply(review, ch.coll, ch.key, want)
+                continue
+            put, back = self._displaced.get((ch.coll, ch.key), (None, None))
+            if not undo and back is not None and now == put:
+                # redone straight after an undo that found another program's value: that value again
+                apply(review, ch.coll, ch.key, back)
+                continue
+            value, clash = merge_back(left, want, now)
+            apply(review, ch.coll, ch.key, value)
+            displaced[(ch.coll, ch.key)] = (value, now)
+            # the base of its next save: this window's own value where the other program's clashes
+            # (a conflict), else the other program's (this change of a field nobody else changed
+            # is an ordinary one)
+            held.append((ch.coll, ch.key, left if clash else now, now))
+        self._displaced = displaced
         self.session._changed(self.changes)
+        if held:
+            self.session.hold_base(held)

@@ -1,8 +1,9 @@
 """Milestones in the app: the list, taking one, opening one read-only, and "Changes since...".
 
 The work is :mod:`prr_app.review.milestones` and :mod:`prr_app.review.diff`'s, as in
-``prr milestone`` and ``prr diff``; this module only shows it. Taking a milestone is one
-undoable edit of the review (saved with it). The diff runs on a worker (two analyses); its
+``prr milestone`` and ``prr diff``; this module only shows it. Taking a milestone writes the
+window's edits, then takes it from the review as the file holds it, under the file's lock (as
+``prr milestone add`` does); in the window it is one undoable edit. The diff runs on a worker (two analyses); its
 changelog is listed, and the canvas marks what was added and changed
 (:meth:`GraphScene.set_marks`); removed components and groups are drawn as ghosts under the graph.
 """
@@ -182,12 +183,32 @@ class MilestonesPanel(QWidget):
         if answer is None:
             return None
         name, note = answer
-        scratch = self.session.analysis_copy()  # new collection dicts: take() adds to the copy's
-        try:
-            m = M.take(scratch, name, note=note)
-        except PrrError as e:
-            self.sig_status.emit(e.message)
+        # the milestone holds the review as the file holds it, never this window's view of it:
+        # pending edits written first (a conflict asks, as File > Save does), then the milestone
+        # taken under the file's lock from what the file holds now, other programs' writes
+        # included (taken into the window too); a name the file already has (a milestone another
+        # program took meanwhile) is refused there, never replaced
+        save_first = getattr(self.window_, "_flush_or_resolve", None)
+        if save_first is not None and not save_first():
+            self.sig_status.emit("Milestone not taken: your edits are not saved yet (File > Save decides)")
             return None
+        taken = []
+        try:
+            written = self.session.edit_in_file(lambda review: taken.append(M.take(review, name, note=note)),
+                                                leave_out=[("milestones", M.milestone_id(name))])
+            if written is None:  # no file to read (an untitled review never edited): this window's review
+                scratch = self.session.analysis_copy()  # new collection dicts: take() adds to the copy's
+                taken.append(M.take(scratch, name, note=note))
+        except PrrError as e:
+            from prr_app.persistence.store import SaveConflict
+
+            if isinstance(e, SaveConflict) and hasattr(self.window_, "resolve_conflict"):
+                self.window_.resolve_conflict(e)
+                self.sig_status.emit("Milestone not taken: your edits were not saved yet; take it again")
+            else:
+                self.sig_status.emit(e.message)
+            return None
+        m = taken[-1]
         self.session.push(f"Take Milestone {m.name}", [Change("milestones", m.id, None, m)])
         self.sig_status.emit(f"Milestone {m.name} taken ({m.date})")
         return m.id

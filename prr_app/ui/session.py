@@ -140,6 +140,9 @@ class ReviewSession(QObject):
         #: the review as of one edit, and never after a later one was written (under the lock)
         self._edits = 0
         self._saved_edits = 0
+        #: the edit whose undo last held a base in the file's store (:meth:`hold_base`): a save of a
+        #: copy from before it keeps the held rows (the copy does not have the undo yet)
+        self._held_at = 0
         self._save_lock = threading.RLock()
         self._save_task = None
         self.changed_keys = None
@@ -303,6 +306,19 @@ class ReviewSession(QObject):
         finally:
             self.changed_keys = None
 
+    def hold_base(self, held: list[tuple]) -> None:
+        """An undo (or redo) found elements another program changed since this window's edit
+        (its write taken in by a save, see :meth:`_take_theirs`): for each ``(coll, key, base,
+        shown)``, ``base`` is the base of the element's next save instead of ``shown``, so the
+        undo meets the other program's write as a conflict (the usual dialog), never reverts it
+        silently (``ReviewDocument.hold_base``). Called after the undo's edit is counted."""
+        doc = self.document
+        if doc is None or not hasattr(doc, "hold_base"):
+            return  # no file yet (nobody else wrote it), or a review of the team repository (merged on push)
+        with self._save_lock:  # not in the middle of a save on a worker
+            doc.hold_base(held, self.review)
+            self._held_at = self._edits
+
     def _set_dirty(self, dirty: bool) -> None:
         if dirty != self._dirty:
             self._dirty = dirty
@@ -385,7 +401,10 @@ class ReviewSession(QObject):
             if edits <= self._saved_edits:
                 return edits
             t0 = time.perf_counter()
-            document.store.save(review)
+            if hasattr(document, "hold_base"):  # a copy from before an undo's hold keeps it (see hold_base)
+                document.store.save(review, release_held=edits >= self._held_at)
+            else:
+                document.store.save(review)
             self.last_save_s = time.perf_counter() - t0
             self._saved_edits = edits
             if getattr(document.store, "theirs", None) is not None:  # (a file's store; a repository's pushes)
@@ -471,6 +490,34 @@ class ReviewSession(QObject):
         self._saved()
         if saved is not None and self.document.store.theirs is not None:
             self._take_theirs(self.document, saved)
+
+    def edit_in_file(self, change, *, leave_out=()) -> Review | None:
+        """Apply ``change`` to the review as the file holds it now, under its write lock, after
+        writing this window's pending edits (raises ``SaveConflict`` as :meth:`flush` does): what
+        ``change`` sees is this window's review and every other program's write. The file's
+        review, as written, is then shown here (another program's writes taken in, not an edit of
+        this window's, as :meth:`_take_theirs` does), except the elements ``leave_out`` names
+        (``(coll, key)``): the caller pushes those as this window's edit. Returns the review as
+        written; None for a review with no file of its own to read (never edited, or one of the
+        team repository): the caller works on this window's review then."""
+        from prr_app.review.document import ReviewDocument
+        from prr_app.review.edits import Change, apply_changes, review_changes
+
+        self.flush()
+        if not isinstance(self.document, ReviewDocument):
+            return None
+        with self._save_lock:
+            written = self.document.store.edit(change)
+        changes = review_changes(self.review, written)
+        for key in list(self.review.milestones) + [k for k in written.milestones if k not in self.review.milestones]:
+            if self.review.milestones.get(key) != written.milestones.get(key):
+                changes.append(Change("milestones", key, self.review.milestones.get(key), written.milestones.get(key)))
+        changes = [c for c in changes if (c.coll, c.key) not in set(leave_out)]
+        if changes:
+            apply_changes(self.review, changes)
+            self.sig_review_changed.emit({c.coll for c in changes})
+            self.sig_took_theirs.emit(len(changes))
+        return written
 
     def save_now(self) -> None:
         """An explicit save (File > Save): pending edits written on a worker, as the autosave does,
