@@ -251,3 +251,20 @@ def test_the_dashboard_shows_no_charts_while_the_review_cannot_be_analysed(qtbot
     wait_analysis(qtbot, win)
     qtbot.waitUntil(lambda: dash._scroll.isVisible())
     assert not dash.waiting.isVisible()
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+def test_a_second_window_on_an_open_review_is_told_to_use_the_first(qtbot, win, webshop_prr, monkeypatch):
+    """The review open in another window of the app: the dialog said "Check that it is a PRR review",
+    which it is."""
+    from prr_app.ui import main_window as mw
+
+    open_webshop(qtbot, win, webshop_prr)
+    shown = []
+    monkeypatch.setattr(mw, "show_error", lambda parent, title, e, what="": shown.append((str(e), what)))
+    second = mw.MainWindow(restore_state=False)
+    qtbot.addWidget(second)
+    assert not second.open_path(str(webshop_prr))
+    (error, what), = shown
+    assert "already open in this program" in error
+    assert what == "The file was not changed. Use the window that has it open."

@@ -47,6 +47,10 @@ def create_store(*args, **kw):
     return _create(*args, **kw)
 
 
+class ReviewAlreadyOpen(PrrError):
+    """The review is open in another window of this program: the file is fine, the other window has it."""
+
+
 def _store_has_open(path: Path) -> bool:
     from prr_app.persistence.open_files import is_open
 
@@ -57,7 +61,7 @@ def _sniff(p: Path) -> tuple[str, bytes | None]:
     """``(kind, content)``: the kind of review file ``p`` is, and the whole content if it is a pipe
     (a pipe's bytes can be read once only). Never blocks; refuses folders and devices."""
     if _store_has_open(p):  # a plain open() would drop SQLite's locks on it in this process
-        raise PrrError("this review is already open in this program", file=str(p))
+        raise ReviewAlreadyOpen("this review is already open in this program", file=str(p))
     how, data = paths.probe(p)
     if how == "pipe":
         if data.startswith(SQLITE_MAGIC):

@@ -1117,8 +1117,12 @@ class MainWindow(QMainWindow):
         except PrrError as e:
             from prr_app.persistence.store import ReviewLocked
 
-            # a review another program is saving is a review: nothing to check, try again
-            hint = "" if isinstance(e, ReviewLocked) else " Check that it is a PRR review (.prr) or review JSON."
+            from prr_app.review.document import ReviewAlreadyOpen
+
+            # a review another program is saving is a review: nothing to check, try again; one open in
+            # another window of this program is there to be used
+            hint = ("" if isinstance(e, ReviewLocked) else " Use the window that has it open."
+                    if isinstance(e, ReviewAlreadyOpen) else " Check that it is a PRR review (.prr) or review JSON.")
             show_error(self, "Cannot open the review", e, "The file was not changed." + hint)
             return False
         except Exception as e:  # noqa: BLE001
