@@ -13,7 +13,7 @@ from prr_app.checklist.proposals import cron_interval
 from prr_app.cli.main import main
 from prr_app.errors import PrrError
 from prr_app.importers.readiness import extract
-from prr_app.model.entities import Component, Journey
+from prr_app.model.entities import Component, Dependency, Journey
 from prr_app.review.document import load_review, save_review
 from prr_app.review.importing import import_and_write, import_review
 from prr_app.review.proposals import decide_changes
@@ -458,10 +458,12 @@ def test_a_missing_pdb_on_a_critical_spof_says_so_and_ranks_first(tmp_path):
     # the critical SPOF's gap ranks above the same gap where nothing critical depends on it alone
     assert pdb["redis-cart"]["impact"] == 5
     # without the journey, the same gap is a lower risk
-    # (another user-facing component serves the users, so cartservice is no default entry point either)
+    # (another user-facing component serves the users and calls cartservice softly, so cartservice is
+    # no entry point either: a part of the review with nothing marked would have its own)
     review.journeys.clear()
     review.components["cartservice"].user_facing = False
     review.add(Component(id="web", user_facing=True))
+    review.add(Dependency(source="web", target="cartservice", kind="soft"))
     risks2 = assess(review).risks
     pdb2 = {r["components"][0]: r for r in risks2 if r["id"].startswith("evidence:k8s.pdb:")}
     assert pdb2["redis-cart"]["score"] < pdb["redis-cart"]["score"]
