@@ -1073,6 +1073,17 @@ class ReviewStore:
             out[t.name] = rows
         return out
 
+    @property
+    def seen_file(self) -> tuple[int, int] | None:
+        """The identity (device, inode) of the file this store last read or wrote: every save renames
+        a new file over the path, so another identity at the path is another program's write."""
+        return self._seen
+
+    def holds_this_review(self, rows: dict) -> bool:
+        """Do the file's ``rows`` (:meth:`read_rows`) still hold the review this store read, rather
+        than another one saved over it (the check a save makes)?"""
+        return self._snapshot is None or _same_review(self._snapshot, rows)
+
     def read_rows(self) -> dict[str, dict[tuple, dict]]:
         """Every row of every table, type-checked, in one read transaction."""
         with self._transaction(write=False) as conn:

@@ -198,9 +198,10 @@ class MainWindow(QMainWindow):
         s.sig_save_conflict.connect(self._on_save_conflict)
         s.sig_saved.connect(self._conflict_gone)
         s.sig_review_replaced.connect(self._conflict_gone)
-        s.sig_took_theirs.connect(lambda n: self.statusBar().showMessage(
-            f"Saved, with {n} change{'s' if n != 1 else ''} another program saved to this file meanwhile, now shown "
-            "here", 8000))
+        s.sig_took_theirs.connect(lambda n, by_save: self.statusBar().showMessage(
+            ("Saved, with " if by_save else "")
+            + f"{n} change{'s' if n != 1 else ''} another program saved to this file"
+            + (" meanwhile" if by_save else "") + ", now shown here", 8000))
         s.undo_stack.cleanChanged.connect(self._update_title)
         self.live.sig_result.connect(self._on_result)
         self.live.sig_outdated.connect(self.findings.set_updating)

@@ -13,6 +13,11 @@ the spot, after any autosave still under way. A
 review that has no file of its own yet (New, or opened from a review JSON)
 lives in a recovery file in the app's data folder until the user saves it
 somewhere; the app offers to recover such files at start-up.
+
+The window follows other programs' writes to its file (the ``prr`` command line, a script): it
+watches the file and its folder, and a write that is not its own shows here within a moment
+(:meth:`ReviewSession._file_changed`), so what it exports or takes a milestone of is the file's
+review. It never writes the file because the file changed.
 """
 from __future__ import annotations
 
@@ -25,7 +30,7 @@ import time
 import uuid
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
 from prr_app.model.entities import Review
@@ -40,6 +45,9 @@ AUTOSAVE_MS = 250
 #: a ``.prr`` larger than this is read on a worker thread (the window repaints meanwhile);
 #: smaller ones (up to ~2,500 elements) read in under 100 ms, in place
 READ_IN_BACKGROUND_BYTES = 200_000
+#: how long the file watch waits after the last change it saw before it looks at the file: a save
+#: is a copy written next to the file and renamed over it, several notifications in a few ms
+WATCH_DEBOUNCE_MS = 300
 
 
 def _read_document(state, path: Path):
@@ -118,8 +126,9 @@ class ReviewSession(QObject):
     #: another program changed what this save would change (a SaveConflict); nothing was written
     sig_save_conflict = Signal(object)
     sig_dirty_changed = Signal(bool)
-    #: a save found another program's changes and took them in: how many elements
-    sig_took_theirs = Signal(int)
+    #: another program's changes taken in: how many elements, and whether a save of this window's
+    #: took them in (False: the file watch did, the window not having saved anything)
+    sig_took_theirs = Signal(int, bool)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -151,6 +160,17 @@ class ReviewSession(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(AUTOSAVE_MS)
         self._timer.timeout.connect(self.autosave)
+        # the open file's watch (:meth:`_watch`): the file, and its folder, since every save replaces
+        # the file (a copy renamed over it) and a watch on a path goes with the file it named
+        self._watcher = QFileSystemWatcher(self)
+        self._watcher.fileChanged.connect(self._on_file_event)
+        self._watcher.directoryChanged.connect(self._on_file_event)
+        self._watch_timer = QTimer(self)
+        self._watch_timer.setSingleShot(True)
+        self._watch_timer.setInterval(WATCH_DEBOUNCE_MS)
+        self._watch_timer.timeout.connect(self._file_changed)
+        #: a file at the path the watch will not take in (another review saved over this one)
+        self._watch_refused = None
 
     # ---------------------------------------------------------- opening
     @property
@@ -267,12 +287,14 @@ class ReviewSession(QObject):
         self.undo_stack.clear()
         self.undo_stack.setClean()
         self._set_dirty(False)
+        self._watch()
         self.sig_review_replaced.emit()
 
     def close_document(self, *, discard_recovery_file: bool = False) -> None:
         """Write pending edits and close the file."""
         with self._save_lock:  # after an autosave under way (it may be creating the recovery file)
             self._adopt_created()
+        self._unwatch()
         if self.document is None:
             return
         self.flush()
@@ -417,9 +439,10 @@ class ReviewSession(QObject):
             return  # another file since, or edited since: that edit's own save follows
         self._saved()
 
-    def _take_theirs(self, document, saved: Review | None = None) -> None:
+    def _take_theirs(self, document, saved: Review | None = None, *, by_save: bool = True) -> None:
         """After a save that found another program's writes: show them here (not an edit of this
-        window's: the undo history is left as it is)."""
+        window's: the undo history is left as it is). ``by_save`` false: the file watch read them
+        (:meth:`_file_changed`), the window saved nothing."""
         from prr_app.review.edits import apply_changes
 
         saved, self._theirs_saved = saved or self._theirs_saved, None
@@ -430,7 +453,81 @@ class ReviewSession(QObject):
             return
         apply_changes(self.review, changes)
         self.sig_review_changed.emit({c.coll for c in changes})
-        self.sig_took_theirs.emit(len(changes))
+        self.sig_took_theirs.emit(len(changes), by_save)
+
+    # ---------------------------------------------------------- other programs' writes
+    def _watch(self) -> None:
+        """Watch the open file for other programs' writes: a file of the user's own that this
+        window writes (not an untitled review's recovery file, nor a review of the team
+        repository, nor one open read-only)."""
+        from prr_app.review.document import ReviewDocument
+
+        self._unwatch()
+        doc = self.document
+        if self.untitled or not isinstance(doc, ReviewDocument) or doc.store.readonly:
+            return
+        self._watch_refused = None
+        real = doc.store.real  # the file itself (a symbolic link resolved)
+        self._watcher.addPaths([str(real), str(real.parent)])
+
+    def _unwatch(self) -> None:
+        self._watch_timer.stop()
+        paths = self._watcher.files() + self._watcher.directories()
+        if paths:
+            self._watcher.removePaths(paths)
+
+    def _on_file_event(self, _path: str) -> None:
+        """The file or its folder changed: look once things are quiet (:data:`WATCH_DEBOUNCE_MS`)."""
+        self._watch_timer.start()
+
+    def _file_changed(self) -> None:
+        """The open file (or its folder) changed, some time ago. When another program wrote it (the
+        path names another file than the one this window last read or wrote: every save, the
+        window's own too, replaces the file), show that program's writes here:
+
+        * no unsaved edits: the file's review is taken in as a save takes in another program's
+          writes (:meth:`_take_theirs`; the undo history left as it is, an undo then meets the
+          other program's write as after a save), and becomes the base of the next save;
+        * unsaved edits: the autosave writes them now; it takes the other program's in, or asks
+          if both changed the same elements (a conflict already asked about waits for File > Save).
+
+        Nothing is written because the file changed."""
+        from prr_app.review.document import ReviewDocument
+
+        doc = self.document
+        if self.untitled or not isinstance(doc, ReviewDocument):
+            return
+        real = str(doc.store.real)
+        if real not in self._watcher.files() and os.path.exists(real):
+            self._watcher.addPath(real)  # the write's rename took the watch with the old file
+        if self.opening or (self._save_task is not None and self._save_task.running):
+            self._watch_timer.start()  # after the save under way (this may be its own write)
+            return
+        try:
+            st = os.stat(real)
+        except OSError:
+            return  # deleted or moved: the next save says so
+        ident = (st.st_dev, st.st_ino)
+        if ident == doc.store.seen_file or ident == self._watch_refused:
+            return  # the window's own write (or nothing new)
+        if self._dirty:
+            if self.conflict is None:
+                self.autosave()
+            return
+        with self._save_lock:
+            try:
+                rows = doc.store.read_rows()
+                if not doc.store.holds_this_review(rows):
+                    # another review saved over this one: not taken in (the next save says so)
+                    self._watch_refused = ident
+                    log.warning("%s: another review was saved over the open file; not shown", real)
+                    return
+                saved = self.analysis_copy()  # what the window shows: all of it is on disk
+                doc.store.theirs = doc.store.load()  # the file's review, the base of the next save
+            except PrrError as e:
+                log.warning("could not read %s after another program wrote it: %s", real, e)
+                return
+        self._take_theirs(doc, saved, by_save=False)
 
     def _autosave_failed(self, e, _tb) -> None:
         from prr_app.persistence.store import SaveConflict
@@ -516,7 +613,7 @@ class ReviewSession(QObject):
         if changes:
             apply_changes(self.review, changes)
             self.sig_review_changed.emit({c.coll for c in changes})
-            self.sig_took_theirs.emit(len(changes))
+            self.sig_took_theirs.emit(len(changes), True)
         return written
 
     def save_now(self) -> None:
@@ -593,6 +690,7 @@ class ReviewSession(QObject):
         self.untitled = False
         self.recovered = False
         self.source = None
+        self._watch()  # the new file's
         self.undo_stack.setClean()
         self._set_dirty(False)
         self.sig_saved.emit(str(target))
