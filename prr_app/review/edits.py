@@ -135,19 +135,21 @@ def unique_id(review: Review, base: str) -> str:
     return f"{base}-{n}"
 
 
-def review_changes(base: Review, new: Review, current: Review | None = None) -> list[Change]:
+def review_changes(base: Review, new: Review, current: Review | None = None, *,
+                   milestones: bool = False) -> list[Change]:
     """The changes that turn ``base`` into ``new``, as one edit's worth.
 
     ``current`` (default ``base``) is the review the changes will be applied to: a re-import
     computed from a snapshot applies only what the import changed, so edits made to other
-    elements meanwhile are kept, and undo restores exactly what was there.
+    elements meanwhile are kept, and undo restores exactly what was there. ``milestones``: the
+    milestones too (another program's writes shown in the window; an import never changes them).
     """
     current = base if current is None else current
     out: list[Change] = []
     for single in SINGLES:
         if getattr(base, single) != getattr(new, single):
             out.append(Change(single, "", copy.deepcopy(getattr(current, single)), copy.deepcopy(getattr(new, single))))
-    for coll in COLLECTIONS + ("imports", "proposals"):
+    for coll in COLLECTIONS + ("imports", "proposals") + (("milestones",) if milestones else ()):
         b, n, c = getattr(base, coll), getattr(new, coll), getattr(current, coll)
         for key in list(b) + [k for k in n if k not in b]:
             if b.get(key) != n.get(key):

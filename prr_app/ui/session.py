@@ -443,12 +443,16 @@ class ReviewSession(QObject):
         """After a save that found another program's writes: show them here (not an edit of this
         window's: the undo history is left as it is). ``by_save`` false: the file watch read them
         (:meth:`_file_changed`), the window saved nothing."""
-        from prr_app.review.edits import apply_changes
-
         saved, self._theirs_saved = saved or self._theirs_saved, None
         if document is not self.document or saved is None or not hasattr(document, "theirs_changes"):
             return
-        changes = document.theirs_changes(saved, self.review)
+        self._show_theirs(document.theirs_changes(saved, self.review), by_save)
+
+    def _show_theirs(self, changes, by_save: bool) -> None:
+        """Apply another program's ``changes`` here, not as an edit of this window's (the undo
+        history is left as it is), and say so."""
+        from prr_app.review.edits import apply_changes
+
         if not changes:
             return
         apply_changes(self.review, changes)
@@ -598,22 +602,16 @@ class ReviewSession(QObject):
         written; None for a review with no file of its own to read (never edited, or one of the
         team repository): the caller works on this window's review then."""
         from prr_app.review.document import ReviewDocument
-        from prr_app.review.edits import Change, apply_changes, review_changes
+        from prr_app.review.edits import review_changes
 
         self.flush()
         if not isinstance(self.document, ReviewDocument):
             return None
         with self._save_lock:
             written = self.document.store.edit(change)
-        changes = review_changes(self.review, written)
-        for key in list(self.review.milestones) + [k for k in written.milestones if k not in self.review.milestones]:
-            if self.review.milestones.get(key) != written.milestones.get(key):
-                changes.append(Change("milestones", key, self.review.milestones.get(key), written.milestones.get(key)))
-        changes = [c for c in changes if (c.coll, c.key) not in set(leave_out)]
-        if changes:
-            apply_changes(self.review, changes)
-            self.sig_review_changed.emit({c.coll for c in changes})
-            self.sig_took_theirs.emit(len(changes), True)
+        left_out = set(leave_out)
+        self._show_theirs([c for c in review_changes(self.review, written, milestones=True)
+                           if (c.coll, c.key) not in left_out], True)
         return written
 
     def save_now(self) -> None:
