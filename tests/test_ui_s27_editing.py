@@ -59,7 +59,7 @@ def test_the_inspector_refuses_replicas_below_needs_healthy_in_the_field(qtbot, 
     assert win.session.review.components["catalog-db"].replicas == 3  # the model untouched
     assert win.session.undo_stack.count() == steps and not win.session.dirty
     err = ins.errors["replicas"]
-    assert err.isVisible() and "needs 2 healthy instances but has only 1 replicas" in err.text()
+    assert err.isVisible() and "needs 2 healthy instances but has only 1 replica" in err.text() and "1 replicas" not in err.text()
     assert "$." not in err.text()  # the field is the place: no JSON path in it
     assert replicas.text() == "1"  # what was typed stays, to be corrected
     assert "Replicas: needs 2 healthy" in win.statusBar().currentMessage()

@@ -253,7 +253,7 @@ def validate(review: Review) -> list[Problem]:
         ):
             c.add(
                 f"{p}.min_healthy",
-                f"needs {comp.min_healthy} healthy instances but has only {comp.replicas} replicas",
+                f"needs {comp.min_healthy} healthy instances but has only {comp.replicas} replica{'' if comp.replicas == 1 else 's'}",
             )
         elif (
             isinstance(comp.min_healthy, int)
