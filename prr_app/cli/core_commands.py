@@ -9,7 +9,7 @@ from prr_app.errors import PrrError
 from prr_app.importers import registry
 from prr_app.importers.base import UNREADABLE
 from prr_app.review import exports, importing
-from prr_app.review.document import load_review, save_review
+from prr_app.review.document import load_review
 from prr_app.text_safety import sanitize
 from prr_app.wording import count
 

@@ -1421,9 +1421,9 @@ def open_store(
     real = Path(os.path.realpath(path))
     open_files.register(real, shown)
     try:
-        _app, version = inspect_header(Path(path))
+        inspect_header(Path(path))  # a file that is not a PRR review is refused before anything is touched
         paths.remove_stale_temps(real)
-        version = _open_checks(real, readonly=readonly)
+        _open_checks(real, readonly=readonly)
         # a file of an older schema is read from an upgraded copy in memory (its values checked
         # there, as any file's): opening it changes nothing; its first write upgrades it
         store = ReviewStore(real, readonly=readonly, shown=shown, backup_before_upgrade=backup_before_migrate)
