@@ -164,6 +164,9 @@ def register_plan(sub) -> None:
                    help="the plan is every open risk's cheapest suggested change")
     p.add_argument("--shortest", action="store_true",
                    help="search the smallest set of suggested changes (by effort) that makes the review ready")
+    p.add_argument("--every-change", action="store_true",
+                   help="list every change on a line of its own (default: one line per root cause, the risk the "
+                        "changes are for; --json always lists every change)")
     p.add_argument("--save", metavar="PLAN.json", help="also write the plan to this file (to edit and re-run)")
     p.add_argument("--force", action="store_true", help="let --save replace an existing file")
     p.add_argument("--json", action="store_true", help="print one JSON document (schemas/plan.schema.json)")
@@ -260,5 +263,5 @@ def cmd_plan(args) -> int:
     if args.json:
         _print_json(result)
     else:
-        sys.stdout.write("\n".join(P.plan_lines(result, label=side.label)) + "\n")
+        sys.stdout.write("\n".join(P.plan_lines(result, label=side.label, every_change=args.every_change)) + "\n")
     return 0

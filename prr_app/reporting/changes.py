@@ -431,3 +431,142 @@ def _md_plan(md, res: dict) -> list[str]:
         if len(moved) > ROW_LIMIT:
             L += [f"… and {len(moved) - ROW_LIMIT} more risks (prr plan --json lists them all).", ""]
     return L
+
+
+# ------------------------------------------------------------------ a plan's changes by root cause
+#: Names shown in a group's line; the rest are counted ("and 22 more").
+GROUP_NAMES_SHOWN = 3
+
+#: Which of a change's reasons is its root cause when it serves several: a failure domain first (one
+#: second cluster fixes every component SPOF it holds), then a component, an SLO, a cascade.
+_CAUSE_ORDER = ("spof:domain:", "spof:component:", "slo:", "cascade:", "checklist:")
+
+_LEVELS = ("small", "medium", "large")
+
+
+def _names(names: list[str]) -> str:
+    shown = ", ".join(names[:GROUP_NAMES_SHOWN])
+    more = len(names) - GROUP_NAMES_SHOWN
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def _cause(change: dict) -> str:
+    """The root cause a change is listed under: the broadest of the risks it is for (``reason``); a
+    blocker checklist item stands for the item (obs.golden-signals for every component's copy)."""
+    reasons = [r for r in str(change.get("reason") or "").split("; ") if r]
+    if not reasons:
+        return ""
+    best = min(reasons, key=lambda r: next((i for i, p in enumerate(_CAUSE_ORDER) if r.startswith(p)),
+                                           len(_CAUSE_ORDER)))
+    if best.startswith("checklist:"):
+        return best.split("@", 1)[0]
+    return best
+
+
+def _bucket_words(op: str, members: list[tuple[dict, str]], added: dict[str, str]) -> str:
+    """Several changes of one kind, in one phrase: what they do, to how many, and their names."""
+    n = len(members)
+    first = members[0][0]
+    if op == "add-alternative":
+        new = sorted({d for c, _ in members for d in (c.get("shared_domains") or []) if d in added})
+        where = f" in {' and '.join(f'{added[d]} {d}' for d in new)}" if new else ""
+        return (f"run an independent second of {n} components{where}, each in a redundancy group with the first "
+                f"that its callers and journeys go through: {_names([c['component'] for c, _ in members])}")
+    if op == "add-replica":
+        dom = first.get("domain")
+        return (f"add replicas of {n} components" + (f" in {dom}" if dom else "")
+                + f": {_names([c['component'] for c, _ in members])}")
+    if op == "spread":
+        return f"spread {n} components over {', '.join(first['domains'])}: " \
+               f"{_names([c['component'] for c, _ in members])}"
+    if op == "add-fallback":
+        return (f"give {n} calls a fallback (degraded mode without what they call): "
+                f"{_names([c['dependency'] for c, _ in members])}")
+    if op == "set-call":
+        # the settings in words, as one change says them ("on a->b: with a circuit breaker, ...")
+        words = members[0][1].split(": ", 1)[-1]
+        return f"on {n} calls: {words}: {_names([c['dependency'] for c, _ in members])}"
+    if op == "answer":
+        item = str(first["item"]).split("@", 1)[0]
+        return (f"checklist {item}: {first['status']} for {n} elements: "
+                f"{_names([str(c['item']).split('@', 1)[-1] for c, _ in members])}")
+    return f"{n} changes: {_names([w for _, w in members])}"
+
+
+def _bucket_key(c: dict) -> tuple:
+    """Changes said in one phrase: the same operation with the same settings (a replica in one
+    domain, the same call settings, the same checklist item and answer)."""
+    op = c["op"]
+    if op in ("add-replica",):
+        return (op, c.get("domain"))
+    if op == "spread":
+        return (op, tuple(c.get("domains") or ()))
+    if op == "set-call":
+        return (op, tuple(sorted((k, repr(v)) for k, v in c.items()
+                                 if k not in ("op", "dependency", "effort", "owner", "due", "reason", "mitigations"))))
+    if op == "answer":
+        return (op, str(c.get("item")).split("@", 1)[0], c.get("status"))
+    if op in ("add-alternative", "add-fallback"):
+        return (op,)
+    return (op, id(c))  # said one by one
+
+
+def group_changes(changes: list[dict], words: list[str]) -> list[dict]:
+    """A plan's changes by root cause: one group per risk they are for (the broadest of a change's
+    reasons, :func:`_cause`; a change without a reason is a group of its own), in the plan's order.
+
+    ``changes`` are plan-file changes (``Change.to_dict()``: ``op``, its arguments, ``reason``,
+    ``effort``, ``owner``); ``words`` each change in words (``Change.describe()``, the result's
+    ``changes[i].change``). Each group: ``cause`` (a risk id, ``checklist:<item>``, or "" for a change
+    given without a reason), ``summary`` (one line: a single change's own words, else one phrase per
+    kind of change), ``changes`` (indexes into ``changes``; applying the group is applying them all),
+    ``also`` (the other risks its changes are for), ``effort`` (counts and weight), ``owners``.
+    Grouping is for reading only: the plan applies change by change, as before."""
+    groups: dict = {}
+    for i, c in enumerate(changes):
+        cause = _cause(c)
+        key = cause or ("", i)
+        groups.setdefault(key, {"cause": cause, "changes": []})["changes"].append(i)
+    out = []
+    weight = {"small": 1, "medium": 3, "large": 8}
+    for g in groups.values():
+        idx = g["changes"]
+        members = [(changes[i], words[i]) for i in idx]
+        # new domains the group adds, by id: "a second ... in cluster k8s-eu-2"
+        added = {c["id"]: c["kind"] for c, _ in members if c["op"] == "add-domain"}
+        buckets: dict = {}
+        for c, w in members:
+            buckets.setdefault(_bucket_key(c), []).append((c, w))
+        parts = [b[0][1] if len(b) == 1 else _bucket_words(b[0][0]["op"], b, added) for b in buckets.values()]
+        effort = {lvl: sum(1 for c, _ in members if c.get("effort", "medium") == lvl) for lvl in _LEVELS}
+        effort["weight"] = sum(weight.get(c.get("effort", "medium"), 3) for c, _ in members)
+        also = list(dict.fromkeys(r for c, _ in members for r in str(c.get("reason") or "").split("; ")
+                                  if r and r != g["cause"] and _cause({"reason": r}) != g["cause"]))
+        out.append({"cause": g["cause"], "summary": "; ".join(parts), "changes": idx, "also": also, "with": [],
+                    "effort": effort,
+                    "owners": sorted({c["owner"] for c, _ in members if c.get("owner")})})
+    # a cause whose changes are partly listed under a broader one (a second cluster's seconds also
+    # leave the shared config domain): its line says where the rest is
+    for g in out:
+        for other in out:
+            if other is not g and g["cause"] and g["cause"] in other["also"]:
+                g["with"].append(other["cause"])
+    return out
+
+
+def group_effort_level(g: dict) -> str:
+    """A group's effort in one word: its single change's, else the largest of its changes'."""
+    return next(lvl for lvl in reversed(_LEVELS) if g["effort"][lvl]) if len(g["changes"]) else "small"
+
+
+def group_line(g: dict, *, names: int = GROUP_NAMES_SHOWN) -> str:
+    """A group as one line of text: its summary, its size, its owners and what it is for."""
+    n = len(g["changes"])
+    owners = g["owners"]
+    extra = [x for x in (
+        n > 1 and f"{n} changes",
+        owners and ("owner " if len(owners) == 1 else "owners ") + _names(owners),
+        g["cause"] and "for " + g["cause"] + (f" (also {_names(g['also'])})" if g["also"] else ""),
+        g["with"] and "with the changes listed for " + _names(g["with"]),
+    ) if x]
+    return g["summary"] + (f"  ({'; '.join(extra)})" if extra else "")

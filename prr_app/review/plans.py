@@ -914,15 +914,27 @@ def suggested_plan(review: Review, analysis: dict, *, name: str = "suggested", b
             if ch.key() not in seen:
                 seen.add(ch.key())
                 changes.append(ch)
-    return Plan(name=name, changes=_ordered(changes),
+    return Plan(name=name, changes=_ordered(changes, review),
                 description="the product's suggested change for each open risk, cheapest first")
 
 
-def _ordered(changes: list[Change]) -> list[Change]:
+def _merged_domains(mine, theirs, base):
+    """One second's ``shared_domains`` when two suggestions each move it off one shared domain (a
+    cluster, an account): both moves, each made on ``base`` (the component's own list). The second
+    list alone kept the first's domain: the second of auth-svc left feature-flags but stayed in the
+    cluster k8s-eu whose loss it was for, and the cluster stayed a single point of failure."""
+    if not (isinstance(mine, list) and isinstance(theirs, list) and isinstance(base, list)
+            and len(mine) == len(theirs) == len(base)):
+        return theirs if theirs is not None else mine
+    return [t if t != b else m for m, t, b in zip(mine, theirs, base)]
+
+
+def _ordered(changes: list[Change], review: Review | None = None) -> list[Change]:
     """Domains first (others refer to them), then in the order given; one second per component.
 
     Two suggestions may both ask for an independent second of one component (for an SLO, and
-    to leave a shared cluster): they become one change, with the arguments of both.
+    to leave a shared cluster): they become one change, with the arguments of both; two moves
+    off shared domains are both kept (``review``: the review the suggestions were made on).
     """
     out: list[Change] = []
     alt: dict[str, Change] = {}
@@ -930,7 +942,12 @@ def _ordered(changes: list[Change]) -> list[Change]:
         if c.op == "add-alternative":
             first = alt.get(c.args["component"])
             if first is not None:
-                merged = Change(first.op, {**first.args, **{k: v for k, v in c.args.items() if v is not None}},
+                args = {**first.args, **{k: v for k, v in c.args.items() if v is not None}}
+                comp = review.components.get(c.args["component"]) if review is not None else None
+                if comp is not None and "shared_domains" in first.args and "shared_domains" in c.args:
+                    args["shared_domains"] = _merged_domains(first.args["shared_domains"], c.args["shared_domains"],
+                                                             list(comp.shared_domains))
+                merged = Change(first.op, args,
                                 mitigations=list(dict.fromkeys(first.mitigations + c.mitigations)),
                                 effort=first.effort, owner=first.owner or c.owner, due=first.due or c.due,
                                 reason="; ".join(x for x in dict.fromkeys((first.reason, c.reason)) if x))
@@ -980,7 +997,7 @@ def shortest_path_to_ready(review: Review, *, seed: int = 0, today: str | None =
         nonlocal analyses
         analyses += 1
         nonlocal checklist
-        changes = _ordered(changes)
+        changes = _ordered(changes, review)
         if checklist is None:
             checklist = _checklist_of(review)
         try:
@@ -1174,7 +1191,7 @@ def _path_result(review, applied, changes, before, after, analyses, *, reached, 
                       "no change can be dropped without a blocker coming back; not guaranteed minimum)" if not untried
                       else f"ready being out of reach, stopped after {out_of_reach_tries(review)} tries, the most expensive "
                            f"changes first: {untried} cheaper change(s) not tried, some of them may clear nothing)"))
-    plan = Plan("shortest-path-to-ready", _ordered(changes), description=desc)
+    plan = Plan("shortest-path-to-ready", _ordered(changes, review), description=desc)
     return {
         "plan": plan, "reached": reached,
         "method": method,
@@ -1187,12 +1204,36 @@ def _path_result(review, applied, changes, before, after, analyses, *, reached, 
 
 
 # ------------------------------------------------------------------ text
-def plan_lines(res: dict, *, label: str = "") -> list[str]:
-    """The plan's result as text: changes, verdict today vs with the plan, initial vs residual risk."""
+def groups_of(changes: list[Change]) -> list[dict]:
+    """Changes by root cause, as :func:`change_groups` gives a result's (the app's plan list)."""
+    from prr_app.reporting.changes import group_changes
+
+    return group_changes([c.to_dict() for c in changes], [c.describe() for c in changes])
+
+
+def change_groups(res: dict) -> list[dict]:
+    """The result's changes by root cause (``reporting.changes.group_changes``): one group per risk they
+    are for, each with the indexes of its changes into ``res["changes"]``."""
+    from prr_app.reporting.changes import group_changes
+
+    return group_changes(res["plan"]["changes"], [c["change"] for c in res["changes"]])
+
+
+def plan_lines(res: dict, *, label: str = "", every_change: bool = False) -> list[str]:
+    """The plan's result as text: changes, verdict today vs with the plan, initial vs residual risk.
+
+    The changes come one line per root cause (what one risk needs: "run an independent second of 25
+    components in cluster k8s-eu-2: ..."), a group of one change in that change's own line;
+    ``every_change``: one line per change, as ``--json`` lists them."""
+    from prr_app.reporting.changes import group_line
+
     b, a = res["before"], res["after"]
     e = res["effort"]
     name = res["plan"]["name"]
-    out = [f"Plan {name}" + (f" for {label}" if label else "") + f": {len(res['changes'])} change(s), effort "
+    groups = [] if every_change else change_groups(res)
+    grouped = bool(groups) and len(groups) < len(res["changes"])
+    out = [f"Plan {name}" + (f" for {label}" if label else "") + f": {len(res['changes'])} change(s)"
+           + (f" for {len(groups)} root causes" if grouped else "") + ", effort "
            f"{e['small']} small, {e['medium']} medium, {e['large']} large (weight {e['weight']})"]
     if res.get("search"):
         s = res["search"]
@@ -1200,12 +1241,27 @@ def plan_lines(res: dict, *, label: str = "") -> list[str]:
                    + ("" if s["reached"] else "; ready NOT reached with the suggested changes"))
         for rid, why in (s.get("needs_decision") or {}).items():
             out.append(f"  needs a decision: {rid}: {why}")
-    for i, c in enumerate(res["changes"], 1):
+    def one(c: dict) -> str:
         due = c["due"] and f"due {c['due']}" + (", OVERDUE: already past" if c.get("overdue") else "")
         extra = [x for x in (c["owner"] and f"owner {c['owner']}", due,
                              c["mitigations"] and "implements " + ", ".join(c["mitigations"]),
                              c["reason"] and f"for {c['reason']}") if x]
-        out.append(f"  {i:>3}. [{c['effort']:6}] {c['change']}" + (f"  ({'; '.join(extra)})" if extra else ""))
+        return f"[{c['effort']:6}] {c['change']}" + (f"  ({'; '.join(extra)})" if extra else "")
+
+    if grouped:
+        from prr_app.reporting.changes import group_effort_level
+
+        for i, g in enumerate(groups, 1):
+            if len(g["changes"]) == 1 and not g["with"]:
+                out.append(f"  {i:>3}. {one(res['changes'][g['changes'][0]])}")
+            else:
+                late = [res["changes"][j]["change"] for j in g["changes"] if res["changes"][j].get("overdue")]
+                out.append(f"  {i:>3}. [{group_effort_level(g):6}] {group_line(g)}"
+                           + (f"  (OVERDUE, already past its due date: {'; '.join(late)})" if late else ""))
+        out.append("       (one line per root cause: --every-change or --json lists each change)")
+    else:
+        for i, c in enumerate(res["changes"], 1):
+            out.append(f"  {i:>3}. {one(c)}")
     if res["owners"]:
         out.append(f"  owners: {', '.join(res['owners'])}")
     out += ["", f"VERDICT: {b['verdict']} today -> {a['verdict']} with the plan"]

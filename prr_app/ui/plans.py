@@ -48,6 +48,8 @@ class PlanPanel(QWidget):
         self.effort.setWordWrap(True)
         self.list = QListWidget()
         self.list.setAccessibleName("Changes in the plan")
+        self.list.setWordWrap(True)
+        self._rows: list[list[int]] = []  # each line of the list: the indexes of the plan changes it stands for
         self.buttons: dict[str, QPushButton] = {}
         grid = QGridLayout()
         actions = [
@@ -215,9 +217,12 @@ class PlanPanel(QWidget):
         return self.window_.run_task("Shortest path to ready", work, review, on_done=done)
 
     def remove_selected(self) -> None:
+        """Take the selected line out of the plan: every change of its root cause (a group's line stands
+        for all of them, as applying it applies them all)."""
         row = self.list.currentRow()
-        if 0 <= row < len(self.plan.changes):
-            del self.plan.changes[row]
+        if 0 <= row < len(self._rows):
+            drop = set(self._rows[row])
+            self.plan.changes = [c for i, c in enumerate(self.plan.changes) if i not in drop]
             self._changed()
 
     def clear(self, *_a) -> None:
@@ -299,13 +304,26 @@ class PlanPanel(QWidget):
         self.window_.scene.set_marks(self.touched() if self.active else {})
 
     def _changed(self, text: str = "") -> None:
+        """Show the plan one line per root cause (``prr plan``'s lines): a group's tooltip lists each of
+        its changes; a change given on its own (no reason, or its risk's only one) is its own line."""
+        from prr_app.reporting.changes import group_effort_level, group_line
+
         self.list.clear()
-        for i, c in enumerate(self.plan.changes, 1):
-            it = QListWidgetItem(f"{i}. [{c.effort_level}] {c.describe()}" + (f"  ({c.reason})" if c.reason else ""))
+        groups = P.groups_of(self.plan.changes)
+        self._rows = [g["changes"] for g in groups]
+        for i, g in enumerate(groups, 1):
+            if len(g["changes"]) == 1 and not g["with"]:
+                c = self.plan.changes[g["changes"][0]]
+                it = QListWidgetItem(f"{i}. [{c.effort_level}] {c.describe()}" + (f"  ({c.reason})" if c.reason else ""))
+            else:
+                it = QListWidgetItem(f"{i}. [{group_effort_level(g)}] {group_line(g)}")
+                it.setToolTip("\n".join(f"[{c.effort_level}] {c.describe()}"
+                                         for c in (self.plan.changes[j] for j in g["changes"])))
             self.list.addItem(it)
         e = self.plan.effort
-        self.effort.setText(f"{len(self.plan.changes)} changes: {e['small']} small, {e['medium']} medium, "
-                            f"{e['large']} large (weight {e['weight']})")
+        self.effort.setText(f"{len(self.plan.changes)} changes" + (
+            f" for {len(groups)} root causes" if len(groups) < len(self.plan.changes) else "")
+            + f": {e['small']} small, {e['medium']} medium, {e['large']} large (weight {e['weight']})")
         self._show_marks()
         if text:
             self.sig_status.emit(f"Added to the plan: {text}")
