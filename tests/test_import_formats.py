@@ -253,7 +253,7 @@ def test_jaeger_and_servicegraph_fixtures():
     ev = s.review.dependencies["checkout->payment"].evidence[0]
     assert "300 requests" in ev and "12 failed" in ev
     assert s.review.components["orders-db"].kind == "datastore"
-    assert s.review.dependencies["checkout->kafka"].kind == "async"
+    assert s.review.dependencies["checkout->kafka"].kind == "hard"  # a call to the broker
     assert "uninstrumented" in s.review.components["user"].tags
 
 

@@ -44,7 +44,7 @@ def test_a_versioned_app_graph_is_the_services_it_saw_and_the_calls_between_them
     kinds = {k: d.kind for k, d in r.dependencies.items()}
     assert kinds == {"istio-ingressgateway->storefront": "hard", "storefront->catalog": "hard",
                      "catalog->catalog-postgres": "hard", "storefront->orders": "hard",
-                     "orders->kafka": "async", "orders->payments.psp.example.net": "hard"}
+                     "orders->kafka": "hard", "orders->payments.psp.example.net": "hard"}
     # two workloads of catalog are at least two instances; the others' counts are not stated
     assert r.components["catalog"].replicas == 2 and r.components["orders"].replicas is None
     assert [c.id for c in r.components.values() if c.user_facing] == ["istio-ingressgateway"]

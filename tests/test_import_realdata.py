@@ -82,7 +82,9 @@ def test_sock_shop_edges_from_network_policies_and_traps(sockshop):
     assert any("netpol-cart-access.yaml" in e for e in ev)
     assert any("mongo=user-db:27017" in e for e in sockshop.review.dependencies["user->user-db"].evidence)
     assert sockshop.review.components["rabbitmq"].kind == "queue"
-    assert sockshop.review.dependencies["shipping->rabbitmq"].kind == "async"
+    # shipping publishes to the broker: hard; queue-master, which nothing calls, reads its work from it
+    assert sockshop.review.dependencies["shipping->rabbitmq"].kind == "hard"
+    assert sockshop.review.dependencies["queue-master->rabbitmq"].kind == "soft"
     # the Compose variant of the same services is listed, not imported (no duplicates)
     assert any(s.startswith("variant not imported: . (compose)") for s in sockshop.report.skipped)
     assert len(sockshop.review.components) == 14 and not sockshop.review.groups
@@ -115,7 +117,8 @@ def test_otel_compose_layers_env_interpolation_and_depends_on(otel_compose):
     # the layers were all read; the comment-only file is fine
     assert any("compose.extras.yaml" in r and "no services" in r for r in report.read)
     assert {"kafka", "accounting", "jaeger", "grafana"} <= set(review.components)
-    assert review.dependencies["checkout->kafka"].kind == "async"
+    assert review.dependencies["checkout->kafka"].kind == "hard"  # it publishes orders: a call to the broker
+    assert review.dependencies["accounting->kafka"].kind == "soft"  # nothing calls it: it reads its work
     # hubs are tagged so the findings can set them apart; everything is one replica on one host
     assert "telemetry" in review.components["otel-collector"].tags
     assert "config" in review.components["flagd"].tags

@@ -110,9 +110,10 @@ def test_spring_petclinic_checkout_routes_configs_and_semantics():
     inferred = {i["id"]: i for i in res.report.inferred}
     assert inferred["genai-service->vets-service"]["confidence"] == "weak"  # only a string in the source
     assert inferred["api-gateway->vets-service"]["confidence"] == "strong"
-    # depends_on to the service registry is hard; to the config server soft
+    # depends_on to the service registry and the config server is hard (the analysis takes calls on hubs
+    # as soft, with their start-up risk)
     assert r.dependencies["customers-service->discovery-server"].kind == "hard"
-    assert r.dependencies["customers-service->config-server"].kind == "soft"
+    assert r.dependencies["customers-service->config-server"].kind == "hard"
     # published ports: the gateway faces users, the telemetry and registry consoles do not
     facing = {c for c, comp in r.components.items() if comp.user_facing}
     assert "api-gateway" in facing
@@ -444,7 +445,7 @@ def test_dependencies_from_configuration_and_source_with_file_line_and_confidenc
     assert "edge->mail" not in deps  # a comment is not a call
     assert any("application.yml:4:" in e for e in deps["orders->mongo"].evidence)
     assert deps["orders->mongo"].kind == "hard"
-    assert "orders->rabbit" in deps and deps["orders->rabbit"].kind == "async"
+    assert "orders->rabbit" in deps and deps["orders->rabbit"].kind == "hard"  # a call to the broker
     assert any("application.properties:1:" in e and "jdbc:mysql://mysql:3306" in e
                for e in deps["payments->mysql"].evidence)
     assert any("Client.java:1:" in e for e in deps["payments->orders"].evidence)

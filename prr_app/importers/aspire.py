@@ -21,7 +21,7 @@ Read without running it (no .NET needed), statement by statement:
 * a child resource (``postgres.AddDatabase("catalogdb")``, ``storage.AddBlobs("blobs")``) is
   its parent's: a reference to the database is a dependency on the server that holds it;
 * ``WithReference(x)`` is a dependency on ``x`` (what Aspire injects as its connection string or
-  service-discovery address), typed by what ``x`` is (a queue: asynchronous);
+  service-discovery address), typed by what ``x`` is (a queue: hard, a call to its broker: graph.broker_use);
   ``WithEnvironment("NAME", x.GetEndpoint(...))`` or ``WithEnvironment("NAME", x)`` too;
 * ``WaitFor(x)`` alone is start-up order, as compose's ``depends_on``: soft, unless ``x`` is a
   datastore, cache or queue the service cannot work without;

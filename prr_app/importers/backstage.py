@@ -27,7 +27,7 @@ from pathlib import Path
 
 from prr_app.errors import PrrError
 from prr_app import paths, safe_yaml as sy
-from prr_app.importers.graph import DECLARED, GraphBuilder, short_names
+from prr_app.importers.graph import DECLARED, GraphBuilder, broker_use, short_names
 
 _RESOURCE_KINDS = [
     (re.compile(r"database|db|sql|postgres|mysql|mongo|dynamo|table|bucket|storage|s3|blob|file"), "datastore"),
@@ -360,10 +360,12 @@ def _build(b: GraphBuilder, entities: dict) -> None:
                            f"{where}: library: built into {e.ref}, not a runtime dependency")
                 elif tkey in deployable:
                     caller, callee = (deployable[tkey], src) if reverse else (src, deployable[tkey])
-                    typ = "async" if b.components[callee].kind == "queue" else "hard"
+                    # dependsOn a queue says nothing of producing or consuming: broker_use says which kind
+                    typ, word = broker_use() if b.components[callee].kind == "queue" else ("hard", "")
+                    said = f"; {word}" if word else ""
                     b.depend(caller, callee, typ, DECLARED,
-                             f"{where} (the reverse of dependsOn: {deployable[tkey]} depends on {e.ref})" if reverse
-                             else f"{where} (dependsOn)")
+                             f"{where} (the reverse of dependsOn: {deployable[tkey]} depends on {e.ref}{said})" if reverse
+                             else f"{where} (dependsOn{said})")
                 else:
                     b.dangling(f"{e.file}:{line}: {e.ref} is a dependency of {ref}, which is not in these files"
                                if reverse else f"{e.file}:{line}: {e.ref} depends on {ref}, which is not in these files")

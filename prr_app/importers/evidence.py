@@ -45,7 +45,7 @@ from prr_app.importers.call_policies import (annotation_policy, dotnet_resilienc
                                              resilience4j_config, spring_config, spring_gateway_policies, time_limit,
                                              spring_keys_by_line, spring_library, time_limiter_settings,
                                              zuul_routes)
-from prr_app.importers.graph import ADDRESS_NAME, API_VAR, dependency_type, host_refs, hub_tag, outside_host
+from prr_app.importers.graph import ADDRESS_NAME, API_VAR, broker_use, dependency_type, host_refs, hub_tag, outside_host
 
 #: folders whose files describe tests, not the deployment
 TEST_DIRS = {"test", "tests", "__tests__", "spec", "specs", "testdata", "test-data", "fixtures", "e2e",
@@ -504,7 +504,12 @@ def _keys_read(found: Found, shared_keys: dict[str, tuple], review: Review, root
 
 
 #: Dapr building blocks by component type: the dependency kind of an app's use of one
-_DAPR_KINDS = {"pubsub": "async", "state": "hard", "bindings": "soft", "configuration": "hard", "lock": "hard"}
+_DAPR_KINDS = {"pubsub": "broker", "state": "hard", "bindings": "soft", "configuration": "hard", "lock": "hard"}
+#: a line of code that publishes through a Dapr pub/sub component, and one that only subscribes to it
+_DAPR_PUBLISH = re.compile(r"publish", re.IGNORECASE)
+_DAPR_SUBSCRIBE = re.compile(r"\bTopic\b|subscri", re.IGNORECASE)
+#: the SDKs' publish calls (PublishEventAsync, publish_event, publishEvent) and the sidecar's publish API
+_DAPR_PUBLISH_CALL = re.compile(r"\bPublishEvent\w*\s*[<(]|\bpublish_event\s*\(|\bpublishEvent\s*\(|/v1\.0/publish/")
 #: Dapr's service invocation of another app, by its app-id: the SDKs' InvokeMethod(Async) /
 #: CreateInvokeHttpClient / invoke_method, the sidecar's HTTP API, and the dapr-app-id header
 _DAPR_INVOKE = re.compile(
@@ -605,13 +610,29 @@ class _DaprUse:
         if kind is None:
             return  # a secret store, a name resolver...: nothing an outage of takes down at run time
         users: dict[str, str] = {}
+        reads_only: set[str] = set()  # apps whose code only subscribes to a pub/sub component
         quoted = re.compile(r"""["'`]""" + re.escape(name) + r"""["'`]""")
+        publishers: set[str] = set()  # apps whose code publishes through it
         for app, srcs in self.sources.items():
+            publishes = subscribes = False
             for rel, text in srcs:
-                m = quoted.search(text)
-                if m:
+                for m in quoted.finditer(text):
                     users.setdefault(app, f"{app}'s code names it at {rel}:{text.count(chr(10), 0, m.start()) + 1}")
+                    if kind != "broker":
+                        break
+                    end = text.find("\n", m.end())
+                    code = text[text.rfind("\n", 0, m.start()) + 1:end if end >= 0 else len(text)]
+                    publishes = publishes or bool(_DAPR_PUBLISH.search(code))
+                    subscribes = subscribes or bool(_DAPR_SUBSCRIBE.search(code))
+                if app in users and kind != "broker":
                     break
+            if kind == "broker" and app in users and not publishes:
+                # the component named by a constant: a publish call anywhere in its Dapr code
+                publishes = any(_DAPR_PUBLISH_CALL.search(text) for _rel, text in srcs)
+            if subscribes and not publishes:
+                reads_only.add(app)
+            elif publishes:
+                publishers.add(app)
         if not users:
             for s in scopes:
                 k = _known(s, host_map)
@@ -619,11 +640,14 @@ class _DaprUse:
                     users.setdefault(app, f"its scopes list {s}")
         file, _, line = where.rpartition(":")
         for app, how in users.items():
+            # publishing through a pub/sub component is a call to its broker; only subscribing reads work from it
+            use, word = (broker_use(reads_only=app in reads_only, publishes=app in publishers) if kind == "broker"
+                         else (kind, "call"))
             for t in targets:
                 if t == app or t not in review.components or app not in review.components:
                     continue
-                found.note((app, t), Seen(file, int(line), f"Dapr {typ} component {name} ({how}) "
-                                                            f"({'queue' if kind == 'async' else 'call'})", "config", kind))
+                found.note((app, t), Seen(file, int(line), f"Dapr {typ} component {name} ({how}) ({word})",
+                                          "config", use))
 
 
 def _used_by_libraries(hits, keys: dict[int, str], builds: dict[str, str], not_used: dict[str, int]):

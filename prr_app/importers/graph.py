@@ -345,6 +345,7 @@ class GraphBuilder:
             review.dependencies[dep.id] = dep
         soften_plumbing_calls(review)
         switched_off_calls(review, self.switched_off)
+        settle_broker_reads(review)
         policies = {c: p for c, p in self.call_policies.items() if c in review.components}
         apply_call_policies(review, policies)
         behind_a_gateway(review, self.comp_evidence)
@@ -583,13 +584,16 @@ def _edged(pattern: str) -> re.Pattern:
 
 
 _TECH_RE = [(_edged(p), k, t) for p, k, t in _TECH]
+#: the name of a hub's user interface: its name and a UI word after it ("flagd-ui", "consul-web")
+_HUB_UI = re.compile(r"[-_](?:ui|web|webui|dashboard|console|editor)$")
 #: hubs with a huge fan-in that should not swamp the findings (README trap 6)
 _HUBS = [
     (_edged(r"otel-?col(?:lector)?(?:-contrib)?|opentelemetry-collector(?:-contrib)?|jaeger(?:tracing)?|zipkin|tempo|prometheus|grafana|"
             r"loki|opamp|fluent-?bit|fluentd?|logstash|vector|datadog|newrelic|telemetry|otlp|alloy|victoria-?metrics|"
             r"datalust"),
      "telemetry"),
-    (_edged(r"flagd|unleash|launchdarkly|growthbook|config-?server|configserver|feature-?flag"), "config"),
+    (_edged(r"flagd|unleash|launchdarkly|ld-relay|growthbook|flipt|flagsmith|featbit|configcat|config-?server|configserver|"
+            r"feature-?flag"), "config"),
     (_edged(r"consul|eureka|zookeeper|coredns|kube-dns|nacos|service-?registry|discovery|dapr-placement"),
      "discovery"),
 ]
@@ -680,8 +684,10 @@ def recognise(name: str, image: str = "", ports: list[int] | tuple = ()) -> tupl
     if kind is None and re.search(r"(^|[-_])(db|database|sql)($|[-_])", name.lower()):
         kind, why = "datastore", f"name {name}"
     # an image whose organisation is the hub's own (jaegertracing/all-in-one is Jaeger's), not one
-    # that merely mentions it (ghcr.io/open-telemetry/demo is the demo's services)
-    for rx, t in _HUBS:
+    # that merely mentions it (ghcr.io/open-telemetry/demo is the demo's services); a hub's own user
+    # interface (the OpenTelemetry demo's flagd-ui, an editor of flags) is not the hub: nothing needs it
+    # to start or to serve, and tagged as one it got the hub's start-up risk
+    for rx, t in ([] if _HUB_UI.search(name.lower()) else _HUBS):
         if rx.search(name.lower()) or (repo and rx.search(repo)) or (org and rx.fullmatch(org)):
             tags.append(t)
             break
@@ -818,15 +824,85 @@ def hub_tag(comp: Component) -> str | None:
     return None
 
 
+#: what the evidence says of a call to a queue or stream broker, and why (the word every importer puts in the
+#: dependency's evidence line)
+BROKER_CALL = "queue broker: hard, nothing can be enqueued while it is down; soft if the caller buffers locally"
+BROKER_READ = "queue broker it reads its work from: soft, its outage delays that work"
+#: ... shown to publish (its code does): a call, whether or not anything calls it
+BROKER_PUBLISH = "queue broker it publishes to: hard, nothing can be enqueued while it is down; soft if it buffers locally"
+
+
+def broker_use(*, reads_only: bool = False, publishes: bool = False) -> tuple[str, str]:
+    """The dependency type of a service's use of a queue or stream broker (Kafka, RabbitMQ, a Dapr pub/sub),
+    and the words that say why. Asynchronous means queued: the caller keeps accepting work and the broker's
+    outage delays it. A producer's own call to the broker is not that: while the broker is down nothing can
+    be enqueued and the request that wanted to fails, unless the producer buffers what it sends (an outbox,
+    a local spool), which no deployment file shows: hard. Recorded asynchronous, it made a one-instance
+    broker no single point of failure at all (Sock Shop's shipping -> rabbitmq). A consumer's dependency on
+    the broker it reads its work from (``reads_only``) is its poll: soft, the broker's outage leaves it
+    idle and delays its work; the analysis and the checklist read an asynchronous caller of a queue as a
+    publisher that buffers, and a hard or soft one as a consumer or a synchronous publisher (docs/analysis.md,
+    a queue's SPOF). Most evidence (an address variable, a NetworkPolicy, a trace edge) cannot tell a
+    producer from a consumer: hard, as missing information fails safe (:func:`settle_broker_reads` then takes
+    a service nothing calls for a consumer); ``publishes``: the evidence shows it publishes: hard, whatever
+    calls it."""
+    if publishes:
+        return "hard", BROKER_PUBLISH
+    return ("soft", BROKER_READ) if reads_only else ("hard", BROKER_CALL)
+
+
+def _reads_work(comp: Component, tgt: str) -> str:
+    return (f"nothing calls {comp.id} and it faces no users: it reads its work from {tgt}, whose outage leaves it "
+            "idle and delays that work: recorded as soft (a consumer's poll)")
+
+
+def settle_broker_reads(review: Review) -> list[str]:
+    """A call to a broker (:func:`broker_use`, said so in its evidence) from a service that nothing calls and
+    that faces no users is that service reading its work from the broker (Sock Shop's queue-master, the
+    OpenTelemetry demo's accounting and fraud-detection): soft, said in its evidence (:func:`broker_use`).
+    One a caller was found for since (a repository's configuration or code) is a call again: hard. The
+    analysis takes a service nothing calls for an entry point where nothing is marked user-facing, so
+    recorded hard such consumers were "down" with the broker as if it served their users. In place;
+    the ids changed."""
+    called = {d.target for d in review.dependencies.values()}
+    for g in review.groups.values():
+        if g.id in called:
+            called.update(g.members)
+    out = []
+    for did, dep in review.dependencies.items():
+        src, tgt = review.components.get(dep.source), review.components.get(dep.target)
+        if src is None or tgt is None or tgt.kind != "queue" or not any(BROKER_CALL in e for e in dep.evidence):
+            continue
+        reads = _reads_work(src, tgt.id)
+        consumer = (dep.source not in called and not src.user_facing and src.kind in (None, "service")
+                    and hub_tag(src) is None)
+        if consumer and dep.kind == "hard":
+            dep.kind = "soft"
+            dep.evidence = [*dep.evidence, reads]
+            out.append(did)
+        elif not consumer and dep.kind == "soft" and reads in dep.evidence:
+            dep.kind = "hard"
+            dep.evidence = [e for e in dep.evidence if e != reads]
+            out.append(did)
+    return out
+
+
 def dependency_type(target: Component) -> tuple[str, str]:
-    """The dependency type a call to ``target`` most likely has, and the edge kind word."""
+    """The dependency type a call to ``target`` most likely has, and the edge kind word.
+
+    A call to a configuration hub (flagd, a config server) is hard, as a call to a registry is: the
+    analysis treats a hard call an import inferred on a hub as soft, says so among its assumptions, and
+    gives a hub no SPOF itself the start-up risk it carries (docs/analysis.md, "Hubs"). Recorded soft here,
+    the analysis never saw such calls, and the OpenTelemetry demo's flagd and Spring PetClinic's
+    config-server had no finding at all. A telemetry hub's calls stay soft: sending telemetry never holds
+    up a request, and the analysis has no start-up rule for it."""
     hub = hub_tag(target)
     if hub == "telemetry":
         return "soft", "telemetry"
     if hub == "config":
-        return "soft", "config"
+        return "hard", "config"
     if target.kind == "queue":
-        return "async", "queue"
+        return broker_use()
     if target.kind in ("datastore", "cache"):
         return "hard", "datastore"
     if hub == "discovery":

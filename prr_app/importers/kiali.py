@@ -21,8 +21,8 @@ Kiali draws the calls the mesh's proxies saw in a time window, as Cytoscape JSON
 * the ingress gateway (``isIngressGateway``, or an ``istio-ingressgateway`` app) is a user-facing
   gateway; ``isIdle`` nodes (no traffic in the window) are components, said so.
 
-Every edge is a dependency, hard unless its target is a queue (a traffic graph cannot tell which
-calls have a fallback), with its protocol, rate and error share as evidence. The node badges say
+Every edge is a dependency, hard, a call to a queue's broker too (a traffic graph cannot tell which
+calls have a fallback, nor a producer from a consumer: graph.broker_use), with its protocol, rate and error share as evidence. The node badges say
 what the mesh applies to calls to a service: ``hasCB`` a circuit breaker (a DestinationRule's
 outlier detection or connection pool), ``hasRequestTimeout`` a timeout whose value the graph does
 not give, ``hasVS`` a VirtualService.
@@ -33,7 +33,7 @@ from pathlib import Path
 
 from prr_app import paths as pathutil
 from prr_app.errors import PrrError
-from prr_app.importers.graph import OBSERVED, GraphBuilder, dependency_type, recognise, short_names
+from prr_app.importers.graph import OBSERVED, GraphBuilder, broker_use, recognise, short_names
 from prr_app.interchange.json_io import read_json_file
 
 #: node types that are services of the mesh
@@ -244,9 +244,10 @@ def _read_graph(b: GraphBuilder, g: _Graph, seen: dict[str, set[str]]) -> None:
             continue
         for t in targets:
             target = b.components[t]
-            typ, _word = dependency_type(target)
-            typ = "async" if typ == "async" else "hard"
-            b.depend(comp_of[src], t, typ, OBSERVED, f"{where}: {comp_of[src]} -> {t}{rate} (Kiali)")
+            # every call seen is hard (a traffic graph cannot tell which have a fallback), a call to a broker
+            # too: it cannot tell a producer from a consumer (broker_use says why)
+            said = f"; {broker_use()[1]}" if target.kind == "queue" else ""
+            b.depend(comp_of[src], t, "hard", OBSERVED, f"{where}: {comp_of[src]} -> {t}{rate} (Kiali{said})")
     for nid, keys in groups.items():
         d = g.nodes[nid]
         b.group(_known(d.get("service")), keys, f"{g.where[nid]}: Service {_known(d.get('service'))}")

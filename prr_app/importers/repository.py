@@ -53,6 +53,7 @@ from prr_app.importers.graph import (
     make_unique,
     settle_calls,
     snapshot,
+    settle_broker_reads,
     soften_plumbing_calls,
 )
 
@@ -1581,10 +1582,13 @@ class _Assembly:
                                and (d.target in review.components or d.target in review.groups)}
         # the calls configuration and source showed get what the platform applies to calls (a mesh)
         apply_call_policies(review, self.call_policies)
+        settled = set(settle_broker_reads(review))  # with the callers configuration and source showed
         softened = set(soften_plumbing_calls(review))
         for row in self.inferred:
             if row["id"] in softened and row.get("decision") != "rejected":
                 row["kind"] = "soft"
+            elif row["id"] in settled and row.get("decision") != "rejected":
+                row["kind"] = review.dependencies[row["id"]].kind
         rep.dependencies = [Inferred(did, list(d.evidence)) for did, d in sorted(review.dependencies.items())]
         # with the calls configuration and source showed: services behind a user-facing gateway
         ev = {c.element: c.evidence for c in rep.components}

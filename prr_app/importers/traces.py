@@ -22,7 +22,7 @@ from pathlib import Path
 
 from prr_app.errors import PrrError
 from prr_app import paths, safe_yaml as sy
-from prr_app.importers.graph import OBSERVED, GraphBuilder, recognise, short_names
+from prr_app.importers.graph import OBSERVED, GraphBuilder, broker_use, recognise, short_names
 from prr_app.interchange.json_io import read_json_file
 
 MAX_BYTES = 64 * 1024 * 1024
@@ -90,7 +90,11 @@ def _edge(b: GraphBuilder, client: str, server: str, ev: str, where: str, *, ser
             b.tag(cid, t)
     src, tgt = b.component(client, "").id, b.component(server, "").id
     target = b.components[tgt]
-    typ = "async" if target.kind == "queue" else "soft" if "telemetry" in target.tags else "hard"
+    if target.kind == "queue":  # a trace edge to a broker cannot tell a producer from a consumer
+        typ, word = broker_use()
+        ev = f"{ev} ({word})"
+    else:
+        typ = "soft" if "telemetry" in target.tags else "hard"
     b.depend(src, tgt, typ, OBSERVED, ev)
 
 
