@@ -140,3 +140,11 @@ def stated(x: float) -> str:
     """A figure a reviewer stated (an SLO, an RTO, an availability), printed as stated: twelve
     significant digits, no trailing zeros ("99.99999", where ":g" keeps six and prints "100")."""
     return f"{x:.12g}"
+
+
+def domain_name(kind: str, did: str) -> str:
+    """A failure domain in running text: its kind and id ("cluster k8s-eu", "zone eu-central-1a"), or its
+    id alone where the id already says its kind ("cluster", "docker-host", "zone-a"): an import names its
+    one cluster "cluster", and "cluster cluster is a single point of failure" read as a typing error."""
+    words = did.lower().replace("_", "-").replace(".", "-").split("-")
+    return did if kind.lower() in words else f"{kind} {did}"

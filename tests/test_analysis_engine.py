@@ -295,7 +295,7 @@ def test_risk_register_scores_and_ranks():
     inst = a.risk("spof:instance:db")  # one root cause: the instance SPOF is folded into db's risk
     assert inst is a.risk("spof:component:db") and "spof:instance:db" in inst["aliases"]
     assert inst["launch_blocking"] is True  # a critical journey goes down
-    assert "standby of db in zone zone-b" in inst["mitigation"]
+    assert "standby of db in zone-b" in inst["mitigation"]
     assert any("critical journey" in i for i in inst["inputs"])
     assert severity(25) == "critical" and severity(12) == "high" and severity(6) == "medium" and severity(4) == "low"
 

@@ -23,6 +23,7 @@ from prr_app.analysis.availability import AvailabilityModel
 from prr_app.analysis.blast import BlastRadius, Scenario
 from prr_app.analysis.chains import Chains, prefixed
 from prr_app.analysis.compiled import (
+    DEP_HARD,
     DEP_ID,
     CompiledGraph,
     ShapeMemo,
@@ -561,6 +562,13 @@ def _assumptions(ctx: Context) -> list[dict]:
         "config or discovery) are treated as soft; the hub's own failure is still analysed (a call stated hard by "
         "hand, without import evidence, stays hard: confirm or state the kind of these)",
         sorted({d[DEP_ID] for d in g.softened}))
+    # an import reads where a call goes, rarely what the caller does when it fails (Online Boutique's
+    # frontend logs a failed ad or recommendation call and renders the page without it): these kinds
+    # decide which components are single points of failure, so the verdict names them
+    add("hard-inferred", "calls an import found, with no fallback stated, are taken as hard (the caller is down "
+        "while the callee is): an import cannot see whether the caller goes on without the answer; where it "
+        "does (logs the error, serves a default, leaves part of the page out), state the call soft",
+        [d[DEP_ID] for d in g.deps if d[DEP_HARD] and review.dependencies[d[DEP_ID]].evidence])
     add("telemetry-hub-degradation", "a telemetry hub that is degraded (a backend it sends to, or a service it "
         "watches, is down) does not degrade what sends it telemetry; its own outage does (losing telemetry costs "
         "observability, not service)",

@@ -31,7 +31,7 @@ from prr_app.analysis.chains import CHAIN_HEAD
 from prr_app.analysis.quorum import is_quorum, quorum_fix, quorum_fix_text
 from prr_app.analysis.findings import evidence_gap_risk, journey_without_entry_risk, journeys_without_entries
 from prr_app.model.entities import CLIENT, dependency_id
-from prr_app.wording import ceiling_text, listed, stated
+from prr_app.wording import ceiling_text, count, domain_name, listed, stated
 
 SEVERITY_BANDS = (("critical", 20), ("high", 10), ("medium", 5), ("low", 1))
 
@@ -572,7 +572,7 @@ class RiskRegister:
         if dom.availability is not None:
             a = dom.availability
             lk = 1 if a >= 99.99 else 2 if a >= 99.9 else 3 if a >= 99.0 else 4
-            return lk, (f"likelihood {lk}: {dom.kind} {dom.id} availability {_pct(a)}",)
+            return lk, (f"likelihood {lk}: {domain_name(dom.kind, dom.id)} availability {_pct(a)}",)
         lk = DOMAIN_LIKELIHOOD.get(dom.kind, 2)
         return lk, (f"likelihood {lk}: typical for a {dom.kind} failure (availability not stated)",)
 
@@ -902,7 +902,7 @@ class RiskRegister:
         hosts = [p for p in comp.placement + comp.shared_domains
                  if p in review.domains and review.domains[p].kind == "host"] if review.domains else ()
         if where:
-            place = f" in {review.domains[where].kind} {where}"
+            place = f" in {domain_name(review.domains[where].kind, where)}"
         elif hosts:
             place = f" on a second host (besides {hosts[0]})"
         elif self.has_zones:
@@ -974,7 +974,7 @@ class RiskRegister:
         else:
             fix = "shared-fate"
             target = sib or f"a second {dom.kind}"
-            mit = (f"Remove the shared fate on {dom.kind} {did}: run {names} on {target} as well "
+            mit = (f"Remove the shared fate on {domain_name(dom.kind, did)}: run {names} on {target} as well "
                    f"(independent {dom.kind}), so one {dom.kind} failure cannot take them all")
         owners = [review.components[x].owner for x in key if review.components[x].owner]
         fix_comp = key[0] if key else None
@@ -983,8 +983,8 @@ class RiskRegister:
             fix_comp = next(x for x in key if review.components[x].owner == top)
         self.add(
             s["risk_id"], category="spof",
-            title=f"{dom.kind} {did} is a single point of failure",
-            description=(f"A failure of {dom.kind} {did} takes down {_list(key)} and with them "
+            title=f"{domain_name(dom.kind, did)} is a single point of failure",
+            description=(f"A failure of {domain_name(dom.kind, did)} takes down {_list(key)} and with them "
                          f"{self._facts(sc)[4]}"),
             likelihood=lk, impact=im, inputs=li + ii + (f"disruption type: {dom.kind} failure",),
             components=key + list(s["user_facing_down"]), domains=[did], mitigation=mit,
@@ -1001,7 +1001,7 @@ class RiskRegister:
         domain never does."""
         g, review = self.g, self.review
         dom = review.domains[g.domain_ids[d]]
-        where = f" in {dom.kind} {sib}" if sib else f" in another {dom.kind}"
+        where = f" in {domain_name(dom.kind, sib)}" if sib else f" in another {dom.kind}"
         steps = []
         quorums = []
         for cid in key[:3]:
@@ -1025,7 +1025,7 @@ class RiskRegister:
         more = f"; the same for {len(key) - 3} more" if len(key) > 3 else ""
         if not steps:
             return "; ".join(quorums) + more
-        return (f"Add {'; '.join(steps)}{more}, so that losing {dom.kind} {dom.id} leaves each enough healthy "
+        return (f"Add {'; '.join(steps)}{more}, so that losing {domain_name(dom.kind, dom.id)} leaves each enough healthy "
                 "instances" + "".join(f". {q}" for q in quorums))
 
     def _common_cause(self, f, comp_scen, dom_scen):
@@ -1054,11 +1054,11 @@ class RiskRegister:
             # component's placements may be a level below ("across eu-west-1 and region euw1-c", a zone)
             sib = self._domain_sibling(doms[0])
             n, k = f["replicas"], f["min_healthy"]
-            other = f"{dom.kind} {sib}" if sib else f"a second {dom.kind}"
+            other = f"{domain_name(dom.kind, sib)}" if sib else f"a second {dom.kind}"
             quorum = is_quorum(n, k, self.review.components[cid].kind, self.review.components[cid].tags)
             qf = quorum_fix(self.review, cid, doms[0]) if quorum and dom.physical else None
             if ftype == "replicas-in-one-domain":
-                title = f"all replicas of {cid} share {dom.kind} {doms[0]}"
+                title = f"all replicas of {cid} share {domain_name(dom.kind, doms[0])}"
                 mit = (f"Place the {n} replicas of {cid} across {doms[0]} and {other} "
                        f"so that one {dom.kind} failure leaves at least {k}")
                 if quorum:
@@ -1069,7 +1069,7 @@ class RiskRegister:
                 title = f"{cid} ({k} of {n}) cannot survive the loss of {doms[0]}"
                 most = n - k
                 mit = (f"Re-place {cid} so that no single {dom.kind} holds more than {most} of its {n} instances"
-                       + (f" (use {dom.kind} {sib})" if sib else "") + f", or add replicas so {k} survive losing {doms[0]}")
+                       + (f" (use {domain_name(dom.kind, sib)})" if sib else "") + f", or add replicas so {k} survive losing {doms[0]}")
             if qf is not None:
                 mit = quorum_fix_text(self.review, qf, n, k)
             fix = "zone-spread" if dom.physical else "shared-fate"
@@ -2096,6 +2096,12 @@ def _deciding_assumptions(review, assumptions, checklist) -> list[str]:
                        + ("s" if n != 1 else "") + ": " + ", ".join(calls[:5])
                        + (f" and {n - 5} more" if n > 5 else "")
                        + "); state a call hard (or confirm it soft) to decide.")
+        if a["id"] == "hard-inferred":
+            n = a.get("count", len(a["elements"]))
+            out.append(f"{count(n, 'call')} an import found {'is' if n == 1 else 'are'} taken as hard where no "
+                       "fallback is stated (" + ", ".join(list(a["elements"])[:3]) + (f" and {n - 3} more" if n > 3 else "")
+                       + "): the import cannot see whether a caller goes on without the answer. These kinds decide which "
+                       "components are single points of failure: state as soft each call whose caller goes on without it.")
         if a["id"] == "few-dependencies":
             out.append(a["text"][0].upper() + a["text"][1:] + ".")
         if a["id"] in ("entry-points-default", "replicas-default", "availability-default", "checklist-unavailable",

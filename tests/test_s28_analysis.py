@@ -1,0 +1,54 @@
+"""Session 28: what the verdict says about the kinds an import guessed, and how failure domains are named."""
+from __future__ import annotations
+
+from prr_app.analysis import analyze
+from prr_app.model.entities import Component, Dependency, FailureDomain, Review
+from prr_app.wording import domain_name
+
+
+def _imported() -> Review:
+    r = Review()
+    r.add(Component(id="frontend", user_facing=True))
+    for c in ("ads", "cart", "catalog"):
+        r.add(Component(id=c))
+    # found by an import (they carry its evidence): the caller's handling of a failure is unknown
+    r.add(Dependency("frontend", "ads", evidence=["compose.yaml:12: frontend environment AD_ADDR=ads"]))
+    r.add(Dependency("frontend", "cart", evidence=["compose.yaml:13: frontend environment CART_ADDR=cart"]))
+    # stated by hand (no evidence) and one with a fallback: not guesses
+    r.add(Dependency("frontend", "catalog"))
+    r.add(Dependency("cart", "catalog", fallback="cached list", evidence=["compose.yaml:20"]))
+    return r
+
+
+def test_calls_an_import_found_taken_as_hard_are_named_among_the_assumptions_and_on_the_verdict():
+    a = analyze(_imported(), today="2026-12-07")
+    hit = [x for x in a.assumptions if x["id"] == "hard-inferred"]
+    assert len(hit) == 1 and list(hit[0]["elements"]) == ["frontend->ads", "frontend->cart"] and hit[0]["count"] == 2
+    # the SPOFs rest on them: the verdict's own list of what decided it names them
+    said = [s for s in a.verdict["assumptions"] if "an import found" in s]
+    assert len(said) == 1 and said[0].startswith("2 calls an import found are taken as hard")
+    assert "frontend->ads" in said[0] and "state as soft" in said[0]
+
+
+def test_a_review_written_by_hand_has_no_such_assumption():
+    r = _imported()
+    for d in r.dependencies.values():
+        d.evidence = []
+    a = analyze(r, today="2026-12-07")
+    assert not [x for x in a.assumptions if x["id"] == "hard-inferred"]
+    assert not [s for s in a.verdict["assumptions"] if "an import found" in s]
+
+
+def test_a_domain_whose_id_says_its_kind_is_named_once():
+    assert domain_name("cluster", "cluster") == "cluster"
+    assert domain_name("host", "docker-host") == "docker-host"
+    assert domain_name("zone", "zone_b") == "zone_b"
+    assert domain_name("cluster", "k8s-eu") == "cluster k8s-eu"
+    assert domain_name("zone", "eu-central-1a") == "zone eu-central-1a"
+    r = Review()
+    r.add(FailureDomain(id="cluster", kind="cluster"))
+    r.add(Component(id="web", user_facing=True, replicas=2, shared_domains=["cluster"]))
+    a = analyze(r, today="2026-12-07")
+    risk = a.risk("spof:domain:cluster")
+    assert risk["title"] == "cluster is a single point of failure"
+    assert "cluster cluster" not in risk["description"] + risk["mitigation"]
