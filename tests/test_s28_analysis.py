@@ -52,3 +52,20 @@ def test_a_domain_whose_id_says_its_kind_is_named_once():
     risk = a.risk("spof:domain:cluster")
     assert risk["title"] == "cluster is a single point of failure"
     assert "cluster cluster" not in risk["description"] + risk["mitigation"]
+
+
+def test_a_queue_spof_tells_synchronous_publishers_from_consumers():
+    """As imports record a broker's callers (a producer's call hard, a consumer's read soft): the outbox
+    advice goes to the producer only; the consumer catches up and needs no fix."""
+    r = Review()
+    r.add(Component(id="front", user_facing=True))
+    r.add(Component(id="shipping"))
+    r.add(Component(id="worker"))
+    r.add(Component(id="mq", kind="queue"))
+    r.add(Dependency("front", "shipping"))
+    r.add(Dependency("shipping", "mq"))
+    r.add(Dependency("worker", "mq", kind="soft"))
+    mit = analyze(r, today="2026-12-07").risk("spof:component:mq")["mitigation"]
+    assert "shipping calls it synchronously: an outbox in the caller" in mit
+    assert "worker reads its work from it and catches up once it is back" in mit
+    assert "worker calls" not in mit and "so that user-facing front can survive its outage" in mit

@@ -788,7 +788,7 @@ class RiskRegister:
             mit = (f"{cid} runs on users' devices, so what fails for all of them at once is a bad release or "
                    f"configuration: release it in stages (a share of users first, watched, then the rest), keep a "
                    f"kill switch or remote configuration that turns a broken feature off, and keep its servers "
-                   f"serving the previous version, so that {hit} survive a bad release")
+                   f"serving the previous version, so that {hit} can survive a bad release")
         elif comp.kind == "queue":
             fix, mit = self._queue_fix(c, cid, external, journeys, hit)
         elif external:
@@ -796,12 +796,12 @@ class RiskRegister:
             caller = dependent or "its callers"
             mit = (f"{cid} is a vendor's service: give {caller} a fallback for {cid} (cached or default answer, "
                    f"queued retry, degraded mode) and a circuit breaker on {caller} -> {cid}, or add a second "
-                   f"vendor behind a redundancy group, so that {hit} survive its outage")
+                   f"vendor behind a redundancy group, so that {hit} can survive its outage")
         elif dependent:
             fix = "fallback"
             mit = (f"Give {dependent} a fallback for {cid} (cached or default answer, degraded mode) "
                    f"or put {cid} in a redundancy group with an independent second {comp.kind} "
-                   f"(separate deployment and config) so that {hit} survive its failure")
+                   f"(separate deployment and config) so that {hit} can survive its failure")
             if self._is_gateway(dependent):  # a route: the gateway's other routes may not need cid
                 mit = (f"If {dependent} (a gateway) serves its users other routes without {cid}, only its routes "
                        f"to {cid} fail: make {dependent} -> {cid} soft to say so. Otherwise {mit[0].lower()}{mit[1:]}")
@@ -859,29 +859,34 @@ class RiskRegister:
         """(effort kind, mitigation) of a queue's component SPOF. A fallback in a consumer cannot keep up
         a journey that enters at the publisher (or at the queue): what keeps publishing alive is on the
         publisher's side (an outbox or a local buffer, a publish that does not fail the request), or a
-        second queue. Publishers: the callers whose dependency on the queue is asynchronous; the others
-        consume (or publish synchronously: they need the same outbox)."""
+        second queue. Publishers: the callers whose dependency on the queue is asynchronous (they buffer);
+        a hard caller publishes synchronously (it needs the same outbox); a soft one reads its work
+        from the queue (a consumer: it catches up once the queue is back, as imports record it)."""
         g, review = self.g, self.review
-        publishers, others = [], []
+        publishers, sync, readers = [], [], []
         for src in g.any_in[c]:
             d = review.dependencies.get(dependency_id(g.ids[src], cid))
-            if d is None:
+            if d is None or (src in g.telemetry and d.kind != "hard"):  # a telemetry hub watching it
                 continue
-            (publishers if d.kind == "async" else others).append(g.ids[src])
+            (publishers if d.kind == "async" else sync if d.kind == "hard" and d.fallback is None
+             else readers).append(g.ids[src])
         entry = sorted(j for j in journeys if cid in review.journeys[j].entry) if journeys else []
         second = (f"add a second queue (another broker{' or vendor' if external else ''}) in a redundancy group "
                   f"with {cid}, its publishers writing to either")
         if publishers:
             mit = (f"{cid} is a queue: the fix belongs with what publishes to it, not in its consumers: give "
                    f"{_list(publishers, 4)} an outbox or a local buffer (the request succeeds, messages are sent once "
-                   f"{cid} is back) so that publishing survives its outage, or {second}, so that {hit} survive it")
+                   f"{cid} is back) so that publishing survives its outage, or {second}, so that {hit} can survive it")
         else:
-            mit = f"{cid} is a queue: {second}, so that {hit} survive its outage"
-        if others:
-            mit += (f"; {_list(others, 4)} {'calls' if len(others) == 1 else 'call'} it synchronously: "
+            mit = f"{cid} is a queue: {second}, so that {hit} can survive its outage"
+        if sync:
+            mit += (f"; {_list(sync, 4)} {'calls' if len(sync) == 1 else 'call'} it synchronously: "
                     + ("a consumer catches up once it is back, and a fallback there keeps no journey that enters "
                        "upstream up" if publishers else "an outbox in the caller, or a publish that does not "
                        "fail the request, turns its outage into a delay"))
+        if readers:
+            mit += (f"; {_list(readers, 4)} {'reads its' if len(readers) == 1 else 'read their'} work from it and "
+                    f"{'catches' if len(readers) == 1 else 'catch'} up once it is back: no fix needed there")
         if entry:
             mit += (f"; journey{'s' if len(entry) > 1 else ''} {_list(entry, 4)} "
                     f"{'enter' if len(entry) > 1 else 'enters'} at {cid} itself: only a second queue, or an outbox "
