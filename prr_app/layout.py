@@ -118,6 +118,10 @@ class Region:
     h: float
     depth: int
     parent: str | None
+    #: the band of boxes with no placement: the failure domains every box in it shares (an import that
+    #: names the one host or cluster everything runs on as a shared domain, not a placement), which the
+    #: band then stands for: labelled with them, and drawn as a single point of failure when one is
+    shared: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -504,13 +508,18 @@ def compute_layout(review: Review, *, only: Iterable[str] | None = None, use_sav
     regions: list[Region] = []
     drawn = [ln for ln in all_lanes if ln.drawn]
     for ln in drawn:
+        members = [c for sub in _walk(ln) for col in sub.own.values() for c in col]
+        common: tuple = ()
         if ln.id == UNPLACED:
             label, kind, parent = "no placement stated", "unplaced", None
+            common = _shared_by_all(review, members)
+            if common:  # the components table names them as the placement: the band says so too
+                label = ", ".join(f"{review.domains[d].name or d} ({review.domains[d].kind})" for d in common) \
+                    + ", shared by every box here; no zone stated"
         else:
             dom = review.domains[ln.id]
             label, kind = dom.name or dom.id, dom.kind
             parent = dom.parent if dom.parent in lanes and lanes[dom.parent].drawn else None
-        members = [c for sub in _walk(ln) for col in sub.own.values() for c in col]
         inset = ln.depth * PAD
         if use_saved and any(c in review.layout for c in members):
             boxes = [nodes[c] for c in members]
@@ -519,9 +528,10 @@ def compute_layout(review: Review, *, only: Iterable[str] | None = None, use_sav
             x1 = max(b.x + b.w for b in boxes) + PAD + grow
             y0 = min(b.y for b in boxes) - LABEL_H * (max_depth - ln.depth + 1)
             y1 = max(b.y + b.h for b in boxes) + PAD + grow
-            regions.append(Region(ln.id, label, kind, x0, y0, x1 - x0, y1 - y0, ln.depth, parent))
+            regions.append(Region(ln.id, label, kind, x0, y0, x1 - x0, y1 - y0, ln.depth, parent, common))
         else:
-            regions.append(Region(ln.id, label, kind, inset, ln.y, width - 2 * inset, ln.height, ln.depth, parent))
+            regions.append(Region(ln.id, label, kind, inset, ln.y, width - 2 * inset, ln.height, ln.depth, parent,
+                                  common))
 
     tiers_out: list[list[str]] = [[] for _ in range(ntiers)]
     for c in sorted(ids, key=lambda c: (tier[c], nodes[c].x, nodes[c].y, c)):
@@ -535,7 +545,7 @@ def compute_layout(review: Review, *, only: Iterable[str] | None = None, use_sav
         # saved positions may be anywhere: move everything so the extent starts at 0,0
         nodes = {k: NodeBox(n.id, n.x - x_min, n.y - y_min, n.w, n.h, n.tier, n.domain, n.label, n.shared)
                  for k, n in nodes.items()}
-        regions = [Region(r.id, r.label, r.kind, r.x - x_min, r.y - y_min, r.w, r.h, r.depth, r.parent)
+        regions = [Region(r.id, r.label, r.kind, r.x - x_min, r.y - y_min, r.w, r.h, r.depth, r.parent, r.shared)
                    for r in regions]
         width = max([n.x + n.w for n in nodes.values()] + [r.x + r.w for r in regions], default=0.0)
         height = max([n.y + n.h for n in nodes.values()] + [r.y + r.h for r in regions], default=0.0)
@@ -544,6 +554,15 @@ def compute_layout(review: Review, *, only: Iterable[str] | None = None, use_sav
         width = height = 0.0
     return Layout(nodes=nodes, regions=regions, edges=edges, tiers=tiers_out, width=width, height=height,
                   origin=origin)
+
+
+def _shared_by_all(review: Review, members: list[str]) -> tuple:
+    """The failure domains every one of ``members`` shares (``shared_domains``), in the first's order."""
+    if not members:
+        return ()
+    first = [d for d in dict.fromkeys(review.components[members[0]].shared_domains) if d in review.domains]
+    rest = [set(review.components[c].shared_domains) for c in members[1:]]
+    return tuple(d for d in first if all(d in s for s in rest))
 
 
 # ---------------------------------------------------------------------------

@@ -70,7 +70,7 @@ def test_every_cause_is_printed_whole_in_the_executive_summary(webshop, tmp_path
     text = "\n".join(pages)
     assert "in full on the cover" not in text
     assert "executive summary and section 6" not in text  # the unanswered items are in 7.1, not 6
-    assert "(in full in the executive summary)" in _flat(pages[0])
+    assert "(continued in the executive summary)" in _flat(pages[0])
 
 
 # -- 2 ---------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from prr_app.wording import acceptance_mark, ceiling_text, count, launch_blocker
 
 
 def register(sub) -> None:
-    from prr_app.cli.report_commands import add_today_option
+    from prr_app.cli.today import add_today_option
 
     p = sub.add_parser(
         "analyze", help="SPOFs, blast radius, failure domains, availability, risks and the verdict",
@@ -38,7 +38,7 @@ def register(sub) -> None:
 
 
 def cmd_analyze(args) -> int:
-    from prr_app.cli.report_commands import today_of
+    from prr_app.cli.today import today_of
     from prr_app.review.assess import assess
 
     if args.top < 0:

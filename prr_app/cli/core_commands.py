@@ -8,6 +8,7 @@ from prr_app import paths
 from prr_app.errors import PrrError
 from prr_app.importers import registry
 from prr_app.importers.base import UNREADABLE
+from prr_app.cli.today import add_today_option, today_of
 from prr_app.review import exports, importing
 from prr_app.review.document import load_review
 from prr_app.text_safety import sanitize
@@ -60,6 +61,7 @@ def register(sub) -> None:
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="the file to write ('-' for stdout, JSON only)")
     p.add_argument("--force", action="store_true", help="accepted for symmetry; exports always replace OUT")
     p.add_argument("--paper", choices=["a4", "letter"], default="a4", help="paper size for PDF")
+    add_today_option(p, "PDF, Markdown and CSV")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("validate", help="check a review file and report every problem",
@@ -131,6 +133,7 @@ def _progress_printer():
 
 
 def cmd_export(args) -> int:
+    today = today_of(args)  # checked before anything is read or written
     if args.output != "-":
         paths.check_output_path(args.output)
         args.format = exports.format_for(args.output, args.format)
@@ -142,7 +145,7 @@ def cmd_export(args) -> int:
 
         sys.stdout.write(dumps(review))
         return 0
-    exports.export(review, args.format, args.output, paper=args.paper)
+    exports.export(review, args.format, args.output, paper=args.paper, today=today)
     return 0
 
 

@@ -12,9 +12,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from prr_app import paths
+from prr_app.cli.today import add_today_option, today_of
 from prr_app.errors import PrrError
 from prr_app.review.document import load_review
-from prr_app.review.gate import refuse_review_as_output, require_review_template
+from prr_app.review.gate import applicable_blockers, refuse_review_as_output, require_review_template
 from prr_app.text_safety import sanitize
 from prr_app.wording import ceiling_text, stated
 
@@ -57,24 +58,6 @@ def register(sub) -> None:
     p.add_argument("--junit", metavar="OUT.xml", help="write the checks as a JUnit XML report")
     p.add_argument("--quiet", action="store_true", help="print only failures")
     p.set_defaults(func=cmd_gate)
-
-
-def add_today_option(p) -> None:
-    """``--today YYYY-MM-DD`` (the name ``prr repo portfolio`` uses): ``prr report``, ``prr gate`` and
-    ``prr analyze`` judge as of the real current date unless told another."""
-    p.add_argument("--today", metavar="YYYY-MM-DD",
-                   help="judge as of this date: acceptances expired and mitigations past due by then "
-                        "(default: today's date; give one for byte-identical reports in CI or to re-render a past one)")
-
-
-def today_of(args) -> str | None:
-    """``--today`` checked (one line and exit 2 when it is not a date), or None for the real date."""
-    from prr_app.model.dates import is_date
-
-    today = getattr(args, "today", None)
-    if today is not None and not is_date(today):
-        raise PrrError(f"--today: not a date (YYYY-MM-DD): {today}", location="command line")
-    return today
 
 
 def cmd_report(args) -> int:
@@ -176,12 +159,17 @@ def evaluate_gate(assessment, *, fail_on: str = "blocker", min_availability: flo
             fails, kind = True, r["severity"].upper()
         checks.append({"classname": "risks", "name": r["id"], "ok": not fails,
                        "message": f"{kind} {r['id']}: {r['title']} (severity {r['severity']}, score {r['score']})"})
-    # an unanswered blocker item counts as not met, as in the verdict
-    for it in assessment.checklist_blockers() + assessment.unanswered_blockers():
-        key = getattr(it, "key", str(it))
-        checks.append({"classname": "checklist", "name": key, "ok": False, "item": it,
-                       "message": f"BLOCKER checklist {key}: {getattr(it, 'question', '')} "
-                                  f"(answer: {getattr(it, 'status', '')})"})
+    # every applicable checklist blocker is a check, passing or not; an unanswered one counts as not
+    # met, as in the verdict. Failing first (answered not met or partly, then unanswered), as before.
+    blockers = applicable_blockers(assessment.checklist)
+    failing = [it for it in blockers if it.is_open_blocker and it.answered]
+    failing += [it for it in blockers if it.is_open_blocker and not it.answered]
+    for it in failing + [it for it in blockers if not it.is_open_blocker]:
+        key = it.key
+        ok = not it.is_open_blocker
+        checks.append({"classname": "checklist", "name": key, "ok": ok, **({} if ok else {"item": it}),
+                       "message": f"{'' if ok else 'BLOCKER '}checklist {key}: {it.question} "
+                                  f"(answer: {it.status})"})
     if min_availability is not None:
         for x in assessment.availability_rows():
             if x["target_type"] != "journey":

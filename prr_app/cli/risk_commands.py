@@ -2,7 +2,8 @@
 
 What the app's Risks tab does with its buttons (Accept risk, Owner, Add mitigation, Override score,
 Launch-blocking, New manual risk), and changing or removing a mitigation (``prr risk mitigation``: its
-status, owner, due date...), by the same named edits (:mod:`prr_app.review.edits`) on the review
+status, owner, due date...), by the same named edits (:mod:`prr_app.review.edits`; the decisions on a
+risk through :mod:`prr_app.review.risk_decisions`, which keeps the risk's history) on the review
 as its file holds it now, under its lock (:mod:`prr_app.review.risk_decisions`), as ``checklist-answer``
 writes an answer. Each change prints one line: what changed, and where the risk stands now in the
 review's analysis (status, score, whether it blocks the launch).
@@ -22,6 +23,8 @@ EFFORTS = ("small", "medium", "large")
 
 
 def register(sub) -> None:
+    from prr_app.cli.today import add_today_option
+
     p = sub.add_parser(
         "risk", help="the risk register, and decisions on it: accept, reopen, owner, mitigate, mitigation, "
                      "override, blocking, add",
@@ -36,9 +39,12 @@ def register(sub) -> None:
     ls = rs.add_parser("list", help="the register as analysed, in rank order",
                        description="The risk register as 'prr analyze' makes it, in rank order (launch blockers "
                                    "first): rank, id, score, severity, status, whether it blocks the launch, and its "
-                                   "owner with where that owner comes from; then the stale decisions.")
+                                   "owner with where that owner comes from; then the decisions made on each "
+                                   "risk (who, when, why, until when, and what each replaced) and the stale "
+                                   "decisions.")
     ls.add_argument("review", metavar="REVIEW", help="the review file (.prr or .json)")
     ls.add_argument("--json", action="store_true", help="print one JSON document")
+    add_today_option(ls)
     ls.set_defaults(func=cmd_list)
 
     def decision(name: str, help_: str, description: str, *, risk: str | None = "one"):
@@ -51,6 +57,7 @@ def register(sub) -> None:
             q.add_argument("risks", nargs="+", metavar="RISK", help="the risks it covers (one or more ids)")
         q.add_argument("-o", "--output", metavar="OUT", help="write the changed review here instead")
         q.add_argument("--force", action="store_true", help="replace OUT if it exists")
+        add_today_option(q)  # where the risk stands now depends on the date (an acceptance expires)
         return q
 
     q = decision("accept", "accept a risk: who, why and until when",
@@ -63,7 +70,10 @@ def register(sub) -> None:
     q.set_defaults(func=cmd_accept)
 
     q = decision("reopen", "take a risk's acceptance back (it is open again)",
-                 "Take back a risk's acceptance: the acceptance is removed and the risk is open again.")
+                 "Take back a risk's acceptance: the acceptance is removed and the risk is open again; the "
+                 "risk's history keeps it, with who took it back and why.")
+    q.add_argument("--reason", default="", help="why it is taken back (kept in the risk's history)")
+    _by_option(q)
     q.set_defaults(func=cmd_reopen)
 
     q = decision("owner", "set or clear the owner of a risk",
@@ -71,6 +81,7 @@ def register(sub) -> None:
                  "names a mitigation's owner or the owner of the component the fix is on.")
     q.add_argument("owner", nargs="?", metavar="OWNER", help="the owner ('' clears it)")
     q.add_argument("--clear", action="store_true", help="clear the owner set on the risk")
+    _by_option(q)
     q.set_defaults(func=cmd_owner)
 
     q = decision("mitigate", "add a mitigation of one or more risks",
@@ -106,6 +117,7 @@ def register(sub) -> None:
     q.add_argument("--likelihood", type=int, metavar="1-5")
     q.add_argument("--impact", type=int, metavar="1-5")
     q.add_argument("--reason", required=True, help="why (required, shown in the report)")
+    _by_option(q)
     q.set_defaults(func=cmd_override)
 
     q = decision("blocking", "decide whether a risk blocks the launch, whatever the rules say",
@@ -113,6 +125,7 @@ def register(sub) -> None:
                  "rules (as the rules decide: the reviewer's say is taken back). yes and no need a --reason.")
     q.add_argument("decision", choices=list(BLOCKING_CHOICES), metavar="yes|no|rules")
     q.add_argument("--reason", default="", help="why (required for yes and no; shown in the report)")
+    _by_option(q)
     q.set_defaults(func=cmd_blocking)
 
     q = decision("add", "add a manual risk",
@@ -127,6 +140,20 @@ def register(sub) -> None:
     q.set_defaults(func=cmd_add)
 
     p.set_defaults(func=lambda args: _usage(p))
+
+
+def _by_option(q) -> None:
+    q.add_argument("--by", help="who decides (kept in the risk's history; default: the login name)")
+
+
+def _decider(args) -> str:
+    """Who makes a decision other than an acceptance, for the risk's history: ``--by``, else the login
+    name ("" when there is none: the decision is still made, as before the history kept who)."""
+    from prr_app.review.people import who_am_i
+
+    if args.by is not None and not args.by.strip():
+        raise PrrError("empty: give who decides", file=str(args.review), location="--by")
+    return who_am_i(args.by)
 
 
 def _usage(parser) -> int:
@@ -182,11 +209,17 @@ def _say(text: str) -> None:
 
 # ------------------------------------------------------------------ commands
 def cmd_list(args) -> int:
+    from prr_app.cli.today import today_of
     from prr_app.review.document import ReviewSource
-    from prr_app.review.risk_decisions import analyse
+    from prr_app.review.risk_decisions import analyse, change_text
 
+    today = today_of(args)
     review = ReviewSource(args.review).load(milestones=False)  # read only
-    a = analyse(review)
+    a = analyse(review, today)
+
+    def history(rid):
+        rec = review.risks.get(rid)
+        return list(rec.history) if rec is not None else []
     rows = [{
         "rank": r["rank"], "id": r["id"], "title": r["title"], "origin": r["origin"],
         "likelihood": r["likelihood"], "impact": r["impact"], "score": r["score"], "severity": r["severity"],
@@ -194,6 +227,7 @@ def cmd_list(args) -> int:
         "owner": r["owner"], "owner_source": r["owner_source"], "aliases": r["aliases"], "accepted": r["accepted"],
         "acceptance_expired": r["acceptance_expired"], "acceptance_before_launch": r["acceptance_before_launch"],
         "override": r["override"], "mitigations": r["mitigations"],
+        "history": [{k: v for k, v in h.__dict__.items() if v not in (None, "")} for h in history(r["id"])],
     } for r in a.risks]
     if args.json:
         import orjson
@@ -215,6 +249,14 @@ def cmd_list(args) -> int:
             score = f"{r['likelihood']}x{r['impact']}={r['score']}"
             print(sanitize(f"{r['rank']:>4}  {r['id']:<{w}}  {score:<7} {r['severity']:<8}  {r['status']:<10} "
                            f"{'yes' if r['launch_blocking'] else 'no':<8}  {owner_text(r)}", one_line=True))
+    decided = [(r["id"], history(r["id"])) for r in rows if history(r["id"])]
+    if decided:
+        print("")
+        print(f"Decisions made ({sum(len(h) for _, h in decided)}, oldest first):")
+        for rid, hist in decided:
+            print(sanitize(f"  {rid}:", one_line=True))
+            for h in hist:
+                print(sanitize(f"    {change_text(h)}", one_line=True))
     if a.stale_decisions:
         print("")
         print(f"Stale decisions ({len(a.stale_decisions)}; kept in the review, not applied):")
@@ -224,13 +266,14 @@ def cmd_list(args) -> int:
 
 
 def _decide(args, risk_ids, make):
+    from prr_app.cli.today import today_of
     from prr_app.review.risk_decisions import decide
 
-    return decide(args.review, risk_ids, make, output=args.output, force=args.force)
+    return decide(args.review, risk_ids, make, output=args.output, force=args.force, today=today_of(args))
 
 
 def cmd_accept(args) -> int:
-    from prr_app.review import edits
+    from prr_app.review import risk_decisions as rd
     from prr_app.review.people import who_am_i
 
     by = who_am_i(args.by)
@@ -238,22 +281,30 @@ def cmd_accept(args) -> int:
         raise PrrError("who accepts the risk? give --by NAME (the login name is a system account, or there is "
                        "none)" if args.by is None else "empty: give who accepts the risk",
                        file=str(args.review), location="--by")
-    d = _decide(args, [args.risk], lambda review, ids: edits.accept_risk(review, ids[0], by, args.reason,
-                                                                         args.until or None))
+    seen: dict = {}
+
+    def make(review, ids):
+        seen["replaced"] = rd.replaced_acceptance(review, ids[0])  # as the file holds it under the lock
+        return rd.accept(review, ids[0], by, args.reason, args.until or None)
+
+    d = _decide(args, [args.risk], make)
     until = f" until {args.until}" if args.until else ""
-    _say(f"{_named(d)}: accepted by {by}{until}; {standing(d.risk_before(), d.risk_after())}; wrote {d.where}")
+    old = seen.get("replaced")
+    replaces = f"; replaces {rd.acceptance_text(old)}" if old is not None else ""
+    _say(f"{_named(d)}: accepted by {by}{until}{replaces}; {standing(d.risk_before(), d.risk_after())}; "
+         f"wrote {d.where}")
     return 0
 
 
 def cmd_reopen(args) -> int:
-    from prr_app.review import edits
+    from prr_app.review import risk_decisions as rd
 
     seen: dict = {}
+    by = _decider(args)
 
     def make(review, ids):
-        rec = review.risks.get(ids[0])
-        seen["acceptance"] = rec.acceptance if rec is not None else None
-        return edits.reopen_risk(review, ids[0])
+        seen["acceptance"] = rd.replaced_acceptance(review, ids[0])
+        return rd.reopen(review, ids[0], by, args.reason)
 
     d = _decide(args, [args.risk], make)
     acc = seen.get("acceptance")
@@ -263,14 +314,15 @@ def cmd_reopen(args) -> int:
 
 
 def cmd_owner(args) -> int:
-    from prr_app.review import edits
+    from prr_app.review import risk_decisions as rd
 
     if args.clear and args.owner:
         raise PrrError("give an OWNER or --clear, not both", file=str(args.review), location="OWNER")
     if not args.clear and args.owner is None:
         raise PrrError("give the OWNER, or --clear to clear it", file=str(args.review), location="OWNER")
     owner = "" if args.clear else args.owner
-    d = _decide(args, [args.risk], lambda review, ids: edits.set_risk_owner(review, ids[0], owner))
+    by = _decider(args)
+    d = _decide(args, [args.risk], lambda review, ids: rd.set_owner(review, ids[0], owner, by))
     owner = " ".join(owner.split())
     where = f"; wrote {d.where}" if d.made["changed"] else f"; {d.where} left as it was"
     what = (f"owner set to {owner}" if owner else "owner cleared") if d.made["changed"] else (
@@ -356,17 +408,18 @@ def cmd_mitigation(args) -> int:
 
 
 def cmd_override(args) -> int:
-    from prr_app.review import edits
+    from prr_app.review import risk_decisions as rd
 
     if args.likelihood is None and args.impact is None:
         raise PrrError("nothing to override: give --likelihood and/or --impact (1 to 5)", file=str(args.review),
                        location="--likelihood/--impact")
+    by = _decider(args)
 
     def make(review, ids):
         rec = review.risks.get(ids[0])
         lk = args.likelihood if args.likelihood is not None else (rec.override_likelihood if rec else None)
         im = args.impact if args.impact is not None else (rec.override_impact if rec else None)
-        return edits.override_risk(review, ids[0], lk, im, args.reason)
+        return rd.override(review, ids[0], lk, im, args.reason, by)
 
     d = _decide(args, [args.risk], make)
     after, before = d.risk_after(), d.risk_before()
@@ -377,11 +430,11 @@ def cmd_override(args) -> int:
 
 
 def cmd_blocking(args) -> int:
-    from prr_app.review import edits
+    from prr_app.review import risk_decisions as rd
 
     choice = BLOCKING_CHOICES[args.decision]
-    d = _decide(args, [args.risk], lambda review, ids: edits.mark_launch_blocking(review, ids[0], choice,
-                                                                                   args.reason))
+    by = _decider(args)
+    d = _decide(args, [args.risk], lambda review, ids: rd.blocking(review, ids[0], choice, args.reason, by))
     what = {True: "marked launch-blocking", False: "marked not launch-blocking",
             None: "launch-blocking as the rules decide (the reviewer's say taken back)"}[choice]
     _say(f"{_named(d)}: {what}; {standing(d.risk_before(), d.risk_after())}; wrote {d.where}")

@@ -11,6 +11,7 @@ same review and the same ``today=`` give the same assessment (``prr report --tod
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass, field
 
 from prr_app.model.entities import OBSERVABILITY_SIGNALS, Review
@@ -32,6 +33,7 @@ VERDICT_TEXT = {
     "ready": "Ready",
 }
 STATEFUL_KINDS = frozenset({"datastore", "cache", "queue"})
+_MORE = re.compile(r"\band \d+ more\b")
 
 
 @dataclass
@@ -344,6 +346,35 @@ class Assessment:
             "required": getattr(overall, "required", None),
         }
 
+    def answered_items(self, *, blockers: bool) -> list[dict]:
+        """The answered checklist items (by a reviewer, or decided by the review's model), blocker items
+        (``blockers``) or the others, in walking order, each as the report prints it: the question, what
+        it applies to, its status in words, evidence, owner, due date, note and who answered when (a
+        lead audits the evidence behind the blockers counted as met: section 7.5 of the report)."""
+        cl = self.checklist
+        if cl is None:
+            return []
+        out = []
+        for it in getattr(cl, "items", []) or []:
+            if (it.severity == "blocker") != blockers or not it.answered:
+                continue
+            ans = it.answer if it.source == "reviewer" else None
+            model = None if ans is not None else it.model_answer
+            if ans is not None:
+                who = (ans.changed_by or "no name recorded") + (f" on {ans.changed_at[:10]}" if ans.changed_at else "")
+            else:
+                who = "the review's model (decided from its fields)" if model is not None else ""
+            evidence = (ans.evidence if ans is not None else getattr(model, "evidence", "")) or ""
+            note = (ans.note if ans is not None else "") or ""
+            if ans is not None and ans.status == "not_applicable":
+                note = "; ".join(x for x in (f"why not applicable: {ans.reason}" if ans.reason else "", note) if x)
+            out.append({"question": it.question, "subject": it.subject_label or "the review",
+                        "status": str(it.status).replace("_", " "),
+                        "evidence": evidence or ("none" if it.status in ("met", "partly") else ""),
+                        "owner": (ans.owner if ans is not None else "") or "",
+                        "due": (ans.due if ans is not None else "") or "", "note": note, "who": who})
+        return out
+
     # -- section 2 -------------------------------------------------------------
     def spof_rows(self) -> list[dict]:
         """One row per SPOF risk: instance SPOFs of one component are merged."""
@@ -353,6 +384,8 @@ class Assessment:
             if rid in rows:
                 if s["element_type"] == "instance":
                     rows[rid]["instances"] += 1
+                elif s["element_type"] == "component":
+                    rows[rid]["whole"] = True
                 elif rows[rid]["score"] is None and s.get("score") is not None:  # the component's own figures
                     rows[rid].update({k: s[k] for k in ("severity", "likelihood", "impact", "score")})
                 continue
@@ -381,8 +414,12 @@ class Assessment:
                 "down": s["down_count"],
                 "chain": s["chain"],
                 "instances": 1 if s["element_type"] == "instance" else 0,
+                "whole": s["element_type"] == "component",  # the component's own failure is one too
                 "mitigation": risk.get("mitigation", ""),
             }
+        for row in rows.values():  # what section 2 prints: as the risk's title says it
+            row["disruption_text"] = (("instance and component" if row["whole"] else "instance")
+                                      if row["instances"] else row["disruption"])
         # in the register's order (its ranking and tie-break: docs/analysis.md, "Ranking")
         rank = {r["id"]: r.get("rank", 0) for r in self.risks}
         return sorted(rows.values(), key=lambda r: (rank.get(r["risk_id"], len(rank) + 1), r["element"], r["disruption"]))
@@ -491,6 +528,126 @@ class Assessment:
         gone = len(acc) - held
         return f"{held} accepted" + (f" ({gone} more acceptance{'s' if gone != 1 else ''} expired or ending before "
                                      "the target launch, not counted)" if gone else "")
+
+    def summary_risks(self) -> list[dict]:
+        """The executive summary's root-cause table: the root causes open at launch and those accepted at
+        launch instead of fixed, in register order (an accepted single point of failure ranks where its
+        score puts it, so a lead sees it beside what is still to fix)."""
+        from prr_app.analysis.risks import accepted_at_launch, open_at_launch
+
+        return [r for r in self.ranked_risks() if open_at_launch(r) or accepted_at_launch(r)]
+
+    @staticmethod
+    def accepted_at_launch(r: dict) -> bool:
+        from prr_app.analysis.risks import accepted_at_launch
+
+        return accepted_at_launch(r)
+
+    def summary_heading(self) -> str:
+        """The heading of the executive summary's root-cause table: "Root causes to fix (10)", and with
+        those accepted instead: "Root causes: 10 to fix, 7 accepted instead of fixed"."""
+        rows = self.summary_risks()
+        acc = sum(1 for r in rows if self.accepted_at_launch(r))
+        if not acc:
+            return f"Root causes to fix ({len(rows)})"
+        return f"Root causes: {len(rows) - acc} to fix, {acc} accepted instead of fixed"
+
+    def where_the_rest_is(self) -> str:
+        """Under the verdict's reasons in the executive summary, when one of them names a few and counts
+        the rest ("... and 3 more"): where every one is listed ("" when none does)."""
+        if not any(_MORE.search(c) for c in self.causes()):
+            return ""
+        return ("Where a reason names a few and counts the rest (“and N more”), every one is listed: single "
+                "points of failure in section 2, risks (with their owners) in section 6, blocker checklist "
+                "items in section 7.1.")
+
+    def accepted_blockers(self) -> list[dict]:
+        """The risks that would block the launch by its rules and are accepted at launch instead of fixed
+        (their acceptance holds past the target launch), in register order."""
+        from prr_app.analysis.risks import accepted_at_launch
+
+        return [r for r in self.ranked_risks() if r.get("blocking_rule") and accepted_at_launch(r)]
+
+    @staticmethod
+    def acceptance_text(r: dict) -> str:
+        """Who accepted a risk and until when: "accepted by Lee Chen until 2027-01-31"."""
+        acc = r.get("accepted") or {}
+        by = f" by {acc['by']}" if acc.get("by") else " (no name recorded)"
+        return f"accepted{by} " + (f"until {acc['until']}" if acc.get("until") else "with no end date")
+
+    def risk_down(self, r: dict) -> tuple[int, int]:
+        """How many components a risk takes down, of all (its single point of failure's blast radius; 0 for
+        a risk that is not one)."""
+        if getattr(self, "_spof_down", None) is None:  # once: a 2,000-component import accepts hundreds
+            self._spof_down = {x["risk_id"]: x["down"] for x in self.spof_rows()}
+        return self._spof_down.get(r["id"], 0), self.analysis["summary"]["components"]
+
+    def waived_blockers(self) -> list[tuple]:
+        """The required blocker items passed without being shown met (answered not applicable, or met or
+        partly with no evidence) with how they were answered: section 7.4's, the checklist's own list."""
+        cl = self.checklist
+        if cl is None or not hasattr(cl, "waived_blockers"):
+            return []
+        from prr_app.checklist.evaluate import blockers_to_check
+
+        return blockers_to_check(cl)
+
+    def not_fixed_short(self) -> str:
+        """The cover's verdict box, under the open blockers: "7 launch blockers accepted, not fixed; 2
+        blocker checklist items passed without being shown met" ("" when none is)."""
+        acc, waived = self.accepted_blockers(), self.waived_blockers()
+        parts = ([_n(len(acc), "launch blocker") + " accepted, not fixed"] if acc else []) + (
+            [_n(len(waived), "blocker checklist item") + " passed without being shown met"] if waived else [])
+        return "; ".join(parts)
+
+    def not_fixed(self, limit: int = 3) -> list[str]:
+        """What a "ready" or "ready with conditions" verdict owes to acceptances and waivers rather than to
+        fixes, one sentence each, for the cover and the executive summary: the launch blockers accepted
+        (how many, the worst by what it takes down, who accepted them and until when) and the blocker
+        checklist items passed without being shown met (answered not applicable, met without evidence)."""
+        out = []
+        acc = self.accepted_blockers()
+        if acc:
+            sev: dict[str, int] = {}
+            for r in acc:
+                sev[r["severity"]] = sev.get(r["severity"], 0) + 1
+            sevs = ", ".join(f"{v} {k}" for k, v in sev.items())  # register order: the most severe first
+            worst = max(acc, key=lambda r: (self.risk_down(r)[0], -int(r.get("rank") or 0)))
+            down, total = self.risk_down(worst)
+            what = f"{worst['title']}, takes down {down} of {_n(total, 'component')}" if down else worst["title"]
+            bys = sorted({(r.get("accepted") or {}).get("by") or "no name recorded" for r in acc})
+            untils = sorted(u for u in ((r.get("accepted") or {}).get("until") for r in acc) if u)
+            open_ended = sum(1 for r in acc if not (r.get("accepted") or {}).get("until"))
+            each = ""
+            if len(acc) > 1:  # who accepted them all, and until when
+                each = f" {'All' if len(bys) == 1 else 'They were'} accepted by {wording.listed(bys, limit)}"
+                if not untils:
+                    each += " with no end date"
+                elif untils[0] == untils[-1]:
+                    each += f" until {untils[0]}"
+                else:
+                    each += f"; the first acceptance ends on {untils[0]}, the last on {untils[-1]}"
+                if untils and open_ended:
+                    each += f" ({open_ended} with no end date)"
+                each += "."
+            out.append(f"Accepted, not fixed: {_n(len(acc), 'launch blocker')} ({sevs}) "
+                       f"{'is' if len(acc) == 1 else 'are'} accepted instead of fixed"
+                       f"{'. The worst' if len(acc) > 1 else ''}: {what} ({self.acceptance_text(worst)})."
+                       + each + " Section 6 lists every acceptance.")
+        waived = self.waived_blockers()
+        if waived:
+            how = {}
+            for it, _t in waived:
+                how[it.status] = how.get(it.status, 0) + 1
+            kinds = [f"{how[k]} answered {w}" for k, w in (("not_applicable", "not applicable"),
+                                                            ("met", "met with no evidence"),
+                                                            ("partly", "partly with no evidence")) if how.get(k)]
+            named = wording.listed([f"“{it.question.rstrip('.')}”" + (f" ({it.subject_label})" if it.subject else "")
+                                    for it, _t in waived], limit)
+            out.append(f"Waived, not shown met: {_n(len(waived), 'blocker checklist item')} "
+                       f"{'passes' if len(waived) == 1 else 'pass'} without being shown met "
+                       f"({', '.join(kinds)}): {named}. Section 7.4 says who answered each, when and why.")
+        return out
 
     def top_risks(self, n: int = 5) -> list[dict]:
         """The first ``n`` risks open at launch, in register order: the launch blockers lead."""

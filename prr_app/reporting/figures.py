@@ -346,7 +346,9 @@ def badge_strip(kit: TextKit, cid: str, style: GraphStyle, shared, hub_tags, roo
     fit, the last ones give way to a "+"."""
     must = ([("SPOF", RED)] if cid in style.spofs else []) + (
         [(style.user_badge, BLUE)] if cid in style.user_facing else [])
-    extra: list[tuple[str, object]] = [(style.shared_tags[d], MUTED) for d in shared if d in (style.shared_tags or {})]
+    # a shared domain that is a single point of failure: its tag in red, as a SPOF box is drawn
+    extra: list[tuple[str, object]] = [(style.shared_tags[d], RED if d in style.domain_spofs else MUTED)
+                                       for d in shared if d in (style.shared_tags or {})]
     if style.hubs and cid in style.hubs:
         extra.append((f"hub {style.hubs[cid]}", MUTED))
     if hub_tags and all(t[:1] == "H" and t[1:].isdigit() for t in hub_tags):
@@ -412,15 +414,19 @@ def graph_drawing(layout: Layout, kit: TextKit, style: GraphStyle, scale: float)
     region_labels = []
     for r in layout.regions:
         fill = _REGION_FILLS[r.depth % len(_REGION_FILLS)] if r.kind != "unplaced" else colors.white
-        is_spof = r.id in style.domain_spofs
+        # a band of boxes with no placement that all share one domain stands for it (layout.Region.shared)
+        is_spof = r.id in style.domain_spofs or any(x in style.domain_spofs for x in getattr(r, "shared", ()))
         g.add(Rect(X(r.x), Y(r.y + r.h), r.w * scale, r.h * scale, fillColor=fill,
                    strokeColor=RED if is_spof else colors.HexColor("#9aa5b1"),
                    strokeWidth=1.2 if is_spof else 0.6, strokeDashArray=[2, 2] if r.kind == "unplaced" else None))
         size = max(MIN_PT, min(8.0, LABEL_H * 0.55 * scale))
         text = f"{r.label} ({r.kind})" if r.kind != "unplaced" else r.label
-        if is_spof:
-            text += "  SPOF"
-        line = fit_lines(kit, text, size, max(r.w * scale - 6, 20), 1)[0]
+        room = max(r.w * scale - 6, 20)
+        if is_spof:  # the mark is kept whole: a long label gives way to it
+            mark = "  SPOF"
+            line = fit_lines(kit, text, size, max(room - kit.width(mark, size, bold=True), 10), 1)[0] + mark
+        else:
+            line = fit_lines(kit, text, size, room, 1)[0]
         region_labels.append((X(r.x) + 3, Y(r.y) - size - 1.5, line, size, is_spof, fill))
 
     hubs = style.hubs or {}
@@ -508,7 +514,16 @@ USER_LEGEND = {"USER": "user-facing (USER)", "ENTRY": "entry point, guessed (ENT
 def legend_drawing(kit: TextKit, width: float, shared: list[tuple[str, str]], user_badge: str = "USER") -> Drawing:
     """Key to the graph: edge kinds, SPOF and user-facing (or guessed entry point) marks, logical-domain tags."""
     items = [("hard", "hard dependency"), ("soft", "soft (degrades)"), ("async", "asynchronous")]
-    rows = 1 + math.ceil(len(shared) / 2)
+    # the tags' keys in two columns when every one fits in half the width, else one a row, wrapped
+    # onto a second line when needed (a key cut short with "…" no longer said what the tag means)
+    def key_w(tag: str) -> float:
+        return kit.width(tag, 7, bold=True) + 4
+
+    two = all(key_w(t) + kit.width(f"= {x}", 7) <= width / 2 - 12 for t, x in shared)
+    col_w = width / 2 if two else width
+    keys = [fit_lines(kit, f"= {x}", 7, col_w - key_w(t) - 12, None if two else 2) for t, x in shared]
+    heights = [max(len(k) for k in keys[i:i + 2]) for i in range(0, len(keys), 2)] if two else [len(k) for k in keys]
+    rows = 1 + sum(heights)
     d = DirectDrawing(width, 12 * rows + 4)
     g = Group()
     d.add(g)
@@ -522,13 +537,14 @@ def legend_drawing(kit: TextKit, width: float, shared: list[tuple[str, str]], us
     x += 18 + draw_text(g, kit, x + 18, y, "single point of failure", 7, color=MUTED) + 14
     g.add(Rect(x, y - 1, 14, 9, fillColor=colors.white, strokeColor=BLUE, strokeWidth=1.2))
     draw_text(g, kit, x + 18, y, USER_LEGEND.get(user_badge, user_badge), 7, color=MUTED)
-    for i, (tag, text) in enumerate(shared):
-        row, col = divmod(i, 2)
-        yy = y - 12 * (row + 1)
-        xx = col * width / 2
+    top = y
+    for i, (tag, _text) in enumerate(shared):
+        row, col = divmod(i, 2) if two else (i, 0)
+        yy = top - 12 * (1 + sum(heights[:row]))
+        xx = col * col_w
         w = draw_text(g, kit, xx, yy, tag, 7, bold=True, color=MUTED)
-        line = fit_lines(kit, f"= {text}", 7, width / 2 - w - 12, 1)[0]
-        draw_text(g, kit, xx + w + 4, yy, line, 7, color=MUTED)
+        for k, line in enumerate(keys[i]):
+            draw_text(g, kit, xx + w + 4, yy - 12 * k, line, 7, color=MUTED)
     return d
 
 

@@ -10,6 +10,7 @@ from prr_app.model.entities import OBSERVABILITY_SIGNALS, Review
 from prr_app.reporting.assessment import SECTION_TITLES, Assessment, build_assessment, no_figures
 from prr_app.text_safety import sanitize
 from prr_app.wording import ceiling_text, score_text, stated
+from prr_app.wording import count as _count
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~])")
 #: rows of a list in the executive summary (root causes, launch blockers); the sections have them all
@@ -56,6 +57,12 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None, cha
           f"- **Resilience policy:** {md(a.policy_text())}",
           f"- **Verdict:** **{md(a.verdict_text)}**", ""]
     L += [f"- {md(c)}" for c in a.causes()] + [""]
+    not_fixed = a.not_fixed()  # what the verdict owes to acceptances and waivers, not to fixes
+    if not_fixed:
+        L += ["**Accepted or waived, not fixed:**", ""] + [f"- {md(x)}" for x in not_fixed] + [""]
+    more = a.where_the_rest_is()
+    if more:
+        L += [md(more), ""]
     asm = a.deciding_assumptions()
     if asm:
         L += ["**Assumptions and defaults that decided this verdict:**", ""] + [f"- {md(x)}" for x in asm] + [""]
@@ -63,10 +70,11 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None, cha
         L += [md(meta.description), ""]
 
     L += ["## Executive summary", ""]
-    roots = a.root_causes()
-    L += [f"### Root causes to fix ({len(roots)})", ""]
+    roots = a.summary_risks()  # the open ones and those accepted instead of fixed
+    L += [f"### {md(a.summary_heading())}", ""]
     L += _table(["#", "Root cause", "Status", "Owner", "Effort", "Due"], [
-        [str(r.get("rank", "")), md(r["title"]), "launch blocker" if r["launch_blocking"] else md(r["severity"]),
+        [str(r.get("rank", "")), md(r["title"]), "launch blocker" if r["launch_blocking"] else
+         md(a.acceptance_text(r)) if a.accepted_at_launch(r) else md(r["severity"]),
          md(a.owner_text(r)), f"{r['effort']['days']} d" if r.get("effort") else "not estimated", md(a.due_text(r))]
         for r in roots[:SUMMARY_ROWS]]) if roots else ["None open.", ""]
     if len(roots) > SUMMARY_ROWS:
@@ -144,7 +152,7 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None, cha
     # 2
     L += [f"## 2. {SECTION_TITLES[1]}", ""]
     L += _table(["Element", "Disruption", "Severity", "L×I", "Journeys down", "Chain"], [
-        [md(x["element"]) + (f" ({md(x['mark'])})" if x["mark"] else ""), md(x["disruption"]), md(x["severity"]), f"{x['likelihood']}×{x['impact']}={x['score']}",
+        [md(x["element"]) + (f" ({md(x['mark'])})" if x["mark"] else ""), md(x["disruption_text"]), md(x["severity"]), f"{x['likelihood']}×{x['impact']}={x['score']}",
          _names(x["journeys"]), " → ".join(md(c) for c in x["chain"])] for x in a.spof_rows()]) or []
 
     # 3
@@ -199,7 +207,7 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None, cha
             L.append(f"- **Also resolves:** {md(c['title'])} ({md(c['id'])})")
         if r.get("effort"):
             e = r["effort"]
-            L.append(f"- **Effort:** {md(e['size'])}, about {e['days']} working days ({md(e['what'])})")
+            L.append(f"- **Effort:** {md(e['size'])}, about {_count(e['days'], 'working day')} ({md(e['what'])})")
         if r.get("description"):
             L.append(f"- **Issue:** {md(r['description'])}")
         if a.why_inputs(r):
@@ -315,8 +323,8 @@ def _checklist_details(a: Assessment, cl) -> list[str]:
             rows.append([md(getattr(it, "question", str(it))), md(getattr(it, "subject_label", "") or ""),
                          md(_words(getattr(it, "status", "")) + (f" (proposed: {_words(prop.status)})" if prop else "")),
                          md(a.item_owner_text(it)), md(getattr(ans, "due", "") or ""),
-                         md(getattr(ans, "evidence", "") or "")])
-        L += _table(["Item", "Applies to", "Answer", "Owner", "Due", "Evidence"], rows)
+                         md(getattr(ans, "evidence", "") or ""), md(getattr(ans, "note", "") or "")])
+        L += _table(["Item", "Applies to", "Answer", "Owner", "Due", "Evidence", "Note"], rows)
     else:
         L += ["None.", ""]
     proposed = [it for it in getattr(cl, "items", []) or [] if getattr(it, "proposal", None) is not None]
@@ -342,7 +350,38 @@ def _checklist_details(a: Assessment, cl) -> list[str]:
             L += _table(["Item", "Applies to", "Answer", "How it was answered"], [
                 [md(it.question), md(it.subject_label or "the review"), md(_words(it.status)), md(text)]
                 for it, text in check])
+    header = ["Item", "Applies to", "Answer", "Evidence", "Owner", "Due", "Note", "Answered by"]
+    for number, title, rows in (("7.5", ANSWERED_HEADING, a.answered_items(blockers=True)),
+                                ("7.6", OTHER_ANSWERED_HEADING, a.answered_items(blockers=False))):
+        L += [f"### {number} {title}", ""]
+        if not rows:
+            L += ["None.", ""]
+            continue
+        L += _table(header, [[md(x[k]) for k in ("question", "subject", "status", "evidence", "owner", "due", "note",
+                                                 "who")] for x in rows[:MD_ANSWERED_ROWS]])
+        if len(rows) > MD_ANSWERED_ROWS:
+            L += [answered_more(len(rows) - MD_ANSWERED_ROWS), ""]
     return L
+
+
+#: 7.5 and 7.6: the answered items, with what each answer rests on
+ANSWERED_HEADING = "Answered blocker items (the evidence behind them)"
+OTHER_ANSWERED_HEADING = "Other answered items"
+MD_ANSWERED_ROWS = 1000  # rows of 7.5 and of 7.6 each in the Markdown; the rest counted
+
+
+def answered_more(n: int) -> str:
+    """Under a capped list of answered items: how many more, and where every one is."""
+    return (f"… and {n} more answered item{'s' if n != 1 else ''}: `prr checklist REVIEW --json` lists every "
+            "answer with its evidence, owner, due date and note.")
+
+
+def other_answered_text(n: int) -> str:
+    """The PDF's line on the answered items that are not blockers (the Markdown lists them, 7.6)."""
+    if not n:
+        return ""
+    return (f"{_count(n, 'other item')} (not blockers) {'is' if n == 1 else 'are'} answered: the Markdown report "
+            "lists each with its evidence, owner, due date and note (section 7.6).")
 
 
 #: the heading of 7.4 (Markdown and PDF)
@@ -385,17 +424,22 @@ def render_csv(review: Review, *, assessment: Assessment | None = None) -> str:
     return buf.getvalue()
 
 
-def write_markdown(review: Review, path, *, changes: dict | None = None, plan: dict | None = None, **_) -> None:
+def write_markdown(review: Review, path, *, changes: dict | None = None, plan: dict | None = None,
+                   today: str | None = None, **_) -> None:
+    """Write the assessment as Markdown, judged as of ``today`` (by default the real current date)."""
     from prr_app.reporting.pdf import write_output
 
-    write_output(Path(path), render_markdown(review, changes=changes, plan=plan).encode("utf-8"))
+    write_output(Path(path), render_markdown(review, changes=changes, plan=plan,
+                                             assessment=build_assessment(review, today=today)).encode("utf-8"))
 
 
-def write_csv(review: Review, path, **_) -> None:
+def write_csv(review: Review, path, *, today: str | None = None, **_) -> None:
+    """Write the risk register as CSV, judged as of ``today`` (by default the real current date)."""
     from prr_app.reporting.pdf import write_output
 
     # UTF-8 with BOM: spreadsheet programs then read non-ASCII names correctly
-    write_output(Path(path), ("\ufeff" + render_csv(review)).encode("utf-8"))
+    write_output(Path(path), ("\ufeff" + render_csv(review, assessment=build_assessment(review, today=today))
+                              ).encode("utf-8"))
 
 
 def _obs_consequence(x: dict) -> str:

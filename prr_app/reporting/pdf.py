@@ -71,6 +71,7 @@ SPOF_ROWS = 120  # SPOFs shown in the table, in register order; the rest as comp
 #: more rows than this of one kind that say the same thing (a cascading pattern, components stating no
 #: signal, components without a line) are one paragraph naming them, instead of a row or bullet each
 SAME_ROWS = 20
+ANSWERED_ROWS = 60  # answered blocker items shown in 7.5 with their evidence; the rest counted
 NAMES_PER_PARA = 200  # names per paragraph of a long list (reportlab's line breaking is quadratic)
 
 
@@ -421,6 +422,19 @@ def _row_height(row: list, cols: list[float]) -> float:
             h = 0.0
         tallest = max(tallest, h)
     return tallest + 4.5  # top and bottom padding
+
+
+def evidence_and_note(ans) -> str:
+    """7.1's last cell: an answer's evidence and its note ("note: waiting on the vendor"), either or both."""
+    ev, note = getattr(ans, "evidence", "") or "", getattr(ans, "note", "") or ""
+    return "; ".join(x for x in (ev, note and f"note: {note}") if x)
+
+
+def more_of(items, shown: int, noun: str) -> str:
+    """What follows the first ``shown`` of ``items`` in a cell: " … and 4 more steps" (never a bare "…":
+    the reader is told how many were left out), "" when all are shown."""
+    n = len(items) - shown
+    return f" … and {n} more {noun if n == 1 else noun + 's'}" if n > 0 else ""
 
 
 def words(value) -> str:
@@ -792,8 +806,9 @@ class _Builder(TableBuilder):
             out.append(self.p(self.m(cut(meta.milestone)), st.cover_sub))
         col = VERDICT_COLORS.get(a.verdict, MUTED)
         sub = wording.launch_blockers(a.analysis["verdict"])
+        waived = a.not_fixed_short()  # "no launch blocker open" must not read as "all fixed"
         box = Table([[self.p(self.m("Verdict: " + a.verdict_text), st.verdict)],
-                     [self.p(self.m(sub), st.verdict_small)]],
+                     [self.p(self.m(sub + (f"; {waived}" if waived else "")), st.verdict_small)]],
                     colWidths=[self.doc.frame_w], style=[("BACKGROUND", (0, 0), (-1, -1), col),
                                                          ("FONTNAME", (0, 0), (-1, -1), SANS),
                                                          ("TOPPADDING", (0, 0), (-1, 0), 12),
@@ -801,11 +816,18 @@ class _Builder(TableBuilder):
         out += [box, Spacer(1, 10), self.p("Why", st.h2)]
         causes = a.causes()
         shown = causes[:items] if items is not None else causes
-        out += [Paragraph(self.m(cut(c, " (in full in the executive summary)")), st.bullet,
+        # "continued": the summary prints the analysis' sentence whole, and says where the items a
+        # sentence counts as "and N more" are listed (it was "in full" there, which it was not)
+        out += [Paragraph(self.m(cut(c, " (continued in the executive summary)")), st.bullet,
                           bulletText="•") for c in shown]
         if len(shown) < len(causes):
             out.append(self.p(self.m(f"… and {len(causes) - len(shown)} more: see the executive summary."),
                               st.small))
+        not_fixed = a.not_fixed()
+        if not_fixed:  # what the verdict owes to acceptances and waivers, not to fixes
+            out.append(self.p("Accepted or waived, not fixed", st.h2))
+            out += [Paragraph(self.m(cut(x, " (continued in the executive summary)")), st.bullet, bulletText="•")
+                    for x in not_fixed]
         tier = ("not stated (judged as tier 1)" if meta.tier is None else
                 {1: "1 (critical)", 2: "2 (standard)", 3: "3 (experimental)"}.get(meta.tier, str(meta.tier)))
         rows = [
@@ -839,7 +861,7 @@ class _Builder(TableBuilder):
         the rest in section 6), the work per team and the key figures."""
         a = self.a
         frame_h = self.doc.frame_h
-        roots = a.root_causes()
+        roots = a.summary_risks()  # the open ones and those accepted instead of fixed
         teams, days = a.team_plan()
         n_roots, n_teams = min(len(roots), 40), min(len(teams), 6)  # never more fit on a page
 
@@ -879,9 +901,14 @@ class _Builder(TableBuilder):
         out.append(_Heading(self.m("Executive summary"), st.h1, level=0, title="Executive summary", key=key))
         col = VERDICT_COLORS.get(a.verdict, MUTED).hexval()[2:]
         out.append(self.p(f'Verdict: <font color="#{col}"><b>{self.m(a.verdict_text)}</b></font>', st.h2))
-        for c in a.causes():  # every cause in full: the one place that prints them whole (the cover shortens)
+        for c in a.causes():  # every cause whole: the one place that prints them so (the cover shortens)
             out.append(Paragraph(self.m(c), st.bullet_small, bulletText="•"))
-        out.append(self.p(self.m(f"Root causes to fix ({n_all})"), st.h3))
+        for x in a.not_fixed():
+            out.append(Paragraph(self.m(x), st.bullet_small, bulletText="•"))
+        more = a.where_the_rest_is()
+        if more:
+            out.append(self.p(self.m(more), st.small))
+        out.append(self.p(self.m(a.summary_heading()), st.h3))
         if roots:
             rows = []
             for r in roots:
@@ -893,6 +920,8 @@ class _Builder(TableBuilder):
                     what += f" (also: {len(r['causes'])} finding{'s' if len(r['causes']) != 1 else ''} it causes)"
                 eff = r.get("effort") or {}
                 rows.append([self.short(r.get("rank", "")), self.cell(what),
+                             # accepted instead of fixed: marked so, with who accepted it and until when
+                             self.cell(a.acceptance_text(r)) if a.accepted_at_launch(r) else
                              self.sev("blocker" if r["launch_blocking"] else r["severity"],
                                       "launch blocker" if r["launch_blocking"] else r["severity"]),
                              self.cell(a.owner_text(r)),
@@ -900,7 +929,7 @@ class _Builder(TableBuilder):
                              self.cell(f"{eff['days']} d" if eff.get("days") is not None else "not estimated"),
                              self.cell(a.due_text(r))])
             self._roots_table = self._table_flowable(["#", "Root cause (what it takes down)", "Status", "Owner",
-                                                      "Effort", "Due"], rows, [0.05, 0.49, 0.12, 0.16, 0.08, 0.10])
+                                                      "Effort", "Due"], rows, [0.05, 0.45, 0.16, 0.16, 0.08, 0.10])
             out.append(self._roots_table)
             if n_all > len(roots):
                 out.append(self.p(self.m(f"The other {n_all - len(roots)} root causes are in section 6, "
@@ -946,9 +975,10 @@ class _Builder(TableBuilder):
         uf = a.analysis["summary"].get("user_facing", [])
         facing = ("Entry points (none is marked user-facing: guessed from the graph, judged as user-facing)"
                   if a.entry_points_guessed else "User-facing")
-        self.para(f"{len(r.components)} components ({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))}), "
-                  f"{len(r.dependencies)} dependencies, {len(r.groups)} redundancy groups and {len(r.domains)} failure "
-                  f"domains. {facing}: {self.names(uf)}.")
+        self.para(f"{_count(len(r.components), 'component')} ({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))}), "
+                  f"{_count(len(r.dependencies), 'dependency', 'dependencies')}, "
+                  f"{_count(len(r.groups), 'redundancy group')} and {_count(len(r.domains), 'failure domain')}. "
+                  f"{facing}: {self.names(uf)}.")
         self.heading("Components", 1, "1.1")
         crow = [[self.cell(x["id"], bold=True), self.cell(x["name"]), self.short(x["kind"]), self.cell(x["owner"]),
                  self.short(x["instances"]), self.cell(x["placement"]), self.short(x["facing"])]
@@ -1017,9 +1047,12 @@ class _Builder(TableBuilder):
             hubs=hubs,
             badges=F.hub_badges(r, hubs),
         )
-        shared = [(tags[d], f"{r.domains[d].name or d} ({r.domains[d].kind})") for d in logical]
-        shared += [(hubs[c], f"depends on {c} ({', '.join(sorted(set(r.components[c].tags).intersection(F.HUB_TAGS)))} hub; "
-                    "no line drawn)") for c in hub_ids]
+        shared = [(tags[d], f"shares {r.domains[d].name or d} ({r.domains[d].kind})"
+                   + (": a single point of failure (tag in red)" if d in style.domain_spofs else "")) for d in logical]
+        # a hub's own box carries "hub H1"; its dependents "H1" (no line drawn to it): the key says both
+        shared += [(hubs[c], f"on a box: it depends on {c}, a "
+                    f"{', '.join(sorted(set(r.components[c].tags).intersection(F.HUB_TAGS)))} hub (no line drawn); "
+                    f"“hub {hubs[c]}” marks {c} itself") for c in hub_ids]
         legend = F.legend_drawing(self.kit, self.doc.frame_w, shared, style.user_badge)
         max_h = self.doc.frame_h - legend.height - 60
         plans = F.plan_graph_figures(r, self.doc.frame_w, max_h, a.journey_needs, hubs)
@@ -1046,7 +1079,9 @@ class _Builder(TableBuilder):
         n_badged = sum(1 for d in r.dependencies.values() if d.target in hubs and d.source != d.target)
         self.para("Tiers run left to right from the entry points to the leaves; bands are failure domains "
                   "(provider, region, zone); a component sits in the narrowest domain that holds all its instances. "
-                  "Logical shared-fate domains (cluster, account, config, ...) are shown as tags."
+                  "Shared-fate domains (host, cluster, account, config, ...) are shown as tags; a band of components "
+                  "with no placement that all share one is labelled with it. A domain that is a single point of "
+                  "failure is drawn in red and marked SPOF."
                   + (f" {_count(n_lines, 'line')} drawn" if plans else "")
                   + (f"; {_count(n_badged, 'dependency', 'dependencies')} on hubs shown as H badges on the dependent"
                      if n_badged else "")
@@ -1157,11 +1192,11 @@ class _Builder(TableBuilder):
                 impact += (f"; {'entry points' if a.entry_points_guessed else 'user-facing'} down: "
                            + self.names(x["user_facing_down"], 6, x.get("user_facing_down_count")))
             mark = f" ({x['mark']})" if x["mark"] else ""
-            body.append([self.cell(el + mark, bold=True), self.short(x["disruption"]), self.sev(x["severity"]),
+            body.append([self.cell(el + mark, bold=True), self.cell(x["disruption_text"]), self.sev(x["severity"]),
                          self.short(f"L{x['likelihood']} × I{x['impact']} = {x['score']}"), self.cell(impact),
-                         self.cell(" → ".join(map(self.kit.iso, x["chain"][:8])) + (" …" if len(x["chain"]) > 8 else ""))])
+                         self.cell(" → ".join(map(self.kit.iso, x["chain"][:8])) + more_of(x["chain"], 8, "step"))])
         self.table(["Element", "Disruption", "Severity", "Likelihood × impact", "Impact", "Failure chain"],
-                   body, [0.19, 0.11, 0.09, 0.12, 0.26, 0.23])
+                   body, [0.19, 0.14, 0.09, 0.12, 0.24, 0.22])
         if rest:  # each in a few words: its risk in section 6 has the rest
             def brief(x: dict) -> str:
                 mark = f", {x['mark']}" if x["mark"] else ""
@@ -1185,7 +1220,7 @@ class _Builder(TableBuilder):
                        [[self.cell(x["domain"], bold=True), self.short(x["kind"]), self.short(x["down_count"]),
                          self.short(x["degraded_count"]), self.cell(self.names(x["journeys"])),
                          self.cell(", ".join(f"{k}: {v}" for k, v in list(x["instances_lost"].items())[:8])
-                                   + (" …" if len(x["instances_lost"]) > 8 else ""))] for x in drows],
+                                   + more_of(x["instances_lost"], 8, "component"))] for x in drows],
                        [0.17, 0.09, 0.08, 0.11, 0.22, 0.33])
         else:
             self.para("No failure domain is defined: the review does not say where anything runs.")
@@ -1242,7 +1277,7 @@ class _Builder(TableBuilder):
                 continue
             text = self.m(f["detail"])
             if f.get("path") and f["type"] == "deep-synchronous-chain":
-                text += "<br/>" + self.m("chain: " + " → ".join(f["path"][:12]) + (" …" if len(f["path"]) > 12 else ""))
+                text += "<br/>" + self.m("chain: " + " → ".join(f["path"][:12]) + more_of(f["path"], 12, "step"))
             items.append(text)
         self.bullets(items)
         if "deep-synchronous-chain" in grouped:
@@ -1256,7 +1291,7 @@ class _Builder(TableBuilder):
                     f"{_count(len(group), 'entry point')} wait{'s' if len(group) == 1 else ''} on chains of synchronous "
                     f"hard calls that end in the same call {' → '.join(end)}; latency and failures add up along "
                     f"them. The deepest, {deepest['depth']} calls from {deepest['components'][0]}: "
-                    + " → ".join(deepest["path"][:12]) + (" …" if len(deepest["path"]) > 12 else "")
+                    + " → ".join(deepest["path"][:12]) + more_of(deepest["path"], 12, "step")
                     + ". The entry points, with the calls each waits on:",
                     [f"{f['components'][0]} ({f['depth']})" for f in group])
         if "no-timeout-or-breaker" in grouped:
@@ -1270,8 +1305,10 @@ class _Builder(TableBuilder):
         self.heading(SECTION_TITLES[3], number="4")
         rows = a.recovery_rows()
         gaps = [x for x in rows if x["gaps"]]
-        self.para(f"{len(rows)} components hold state or declare recovery targets; {len(gaps)} have a gap in "
-                  f"automated recovery or miss their RTO/RPO target as stated.")
+        self.para(f"{_count(len(rows), 'component')} {'holds' if len(rows) == 1 else 'hold'} state or "
+                  f"declare{'s' if len(rows) == 1 else ''} recovery targets; {len(gaps)} "
+                  f"{'has' if len(gaps) == 1 else 'have'} a gap in automated recovery or miss"
+                  f"{'es' if len(gaps) == 1 else ''} {'its' if len(gaps) == 1 else 'their'} RTO/RPO target as stated.")
 
         def mins(v):
             return "—" if v is None else f"{stated(v)} min"
@@ -1395,7 +1432,7 @@ class _Builder(TableBuilder):
             mit = [self.m(r.get("mitigation") or "")]
             eff = r.get("effort")
             if eff:
-                mit.append(self.m(f"effort: {eff['size']}, about {eff['days']} working days ({eff['what']})"))
+                mit.append(self.m(f"effort: {eff['size']}, about {_count(eff['days'], 'working day')} ({eff['what']})"))
             for mt in r.get("mitigations") or []:
                 bits = [mt.get("owner") or "no owner", f"due {mt['due']}" if mt.get("due") else "no due date",
                         (mt.get("status") or "").replace("_", " "), f"effort {mt['effort']}" if mt.get("effort") else "effort not stated"]
@@ -1479,8 +1516,8 @@ class _Builder(TableBuilder):
                                  f" (proposed from evidence: {words(it.proposal.status)})"
                                  if getattr(it, "proposal", None) is not None else "")),
                              self.cell(a.item_owner_text(it)),
-                             self.cell(getattr(ans, "due", "") or ""), self.cell(getattr(ans, "evidence", "") or "")])
-            self.table(["Item", "Applies to", "Answer", "Owner", "Due", "Evidence"], rows,
+                             self.cell(getattr(ans, "due", "") or ""), self.cell(evidence_and_note(ans))])
+            self.table(["Item", "Applies to", "Answer", "Owner", "Due", "Evidence; note"], rows,
                        [0.34, 0.14, 0.11, 0.14, 0.11, 0.16])
         elif not grouped:
             self.para("None.")
@@ -1497,6 +1534,33 @@ class _Builder(TableBuilder):
         self._proposals(cl)
         self._orphans(cl)
         self._to_check(cl)
+        self._answered()
+
+    def _answered(self) -> None:
+        """7.5: the answered blocker items with their evidence, owner, due date, note and who answered
+        when (a lead audits what the blockers counted as met rest on); the first ``ANSWERED_ROWS``, the
+        rest counted and pointed to; the other answered items counted (the Markdown lists them, 7.6)."""
+        from prr_app.reporting.markdown import ANSWERED_HEADING, answered_more, other_answered_text
+
+        rows = self.a.answered_items(blockers=True)
+        self.heading(ANSWERED_HEADING, 1, "7.5")
+        if rows:
+            # five columns, each wide enough for a date or a link to stay legible: the answer with who gave
+            # it when, the evidence with the note, the owner with the due date
+            self.table(["Item", "Applies to", "Answer (by, on)", "Evidence; note", "Owner, due"],
+                       [[self.cell(x["question"]), self.cell(x["subject"]),
+                         self.cell(x["status"] + (f", by {x['who']}" if x["who"] else "")),
+                         self.cell("; ".join(v for v in (x["evidence"], x["note"] and f"note: {x['note']}") if v)),
+                         self.cell(", ".join(v for v in (x["owner"] or "no owner", x["due"] and f"due {x['due']}")
+                                             if v))] for x in rows[:ANSWERED_ROWS]],
+                       [0.32, 0.13, 0.18, 0.22, 0.15])
+            if len(rows) > ANSWERED_ROWS:
+                self.para(answered_more(len(rows) - ANSWERED_ROWS), self.st.small)
+        else:
+            self.para("No blocker item is answered yet.")
+        other = other_answered_text(len(self.a.answered_items(blockers=False)))
+        if other:
+            self.para(other, self.st.small)
 
     def _proposals(self, cl) -> None:
         """7.2: answers proposed from the imported files, not counted until a reviewer confirms them (issue 21)."""
@@ -1646,9 +1710,11 @@ def render_pdf(review: Review, *, paper: str = "a4", assessment: Assessment | No
 
 
 def write_pdf(review: Review, path, *, paper: str = "a4", progress=None, warnings: list | None = None,
-              changes: dict | None = None, plan: dict | None = None, **_) -> None:
-    """Write the assessment PDF to ``path`` (atomically)."""
-    data = render_pdf(review, paper=paper, progress=progress, warnings=warnings, changes=changes, plan=plan)
+              changes: dict | None = None, plan: dict | None = None, today: str | None = None, **_) -> None:
+    """Write the assessment PDF to ``path`` (atomically), judged as of ``today`` (``YYYY-MM-DD``; by
+    default the real current date, as ``prr report --today``)."""
+    data = render_pdf(review, paper=paper, progress=progress, warnings=warnings, changes=changes, plan=plan,
+                      assessment=build_assessment(review, today=today))
     write_output(Path(path), data)
 
 

@@ -25,8 +25,9 @@ def _write_json(review: Review, path: Path, **_options) -> None:
 
 # Each writer imports its module when called: listing the formats (``prr export --help``,
 # the app's Export menu) does not import reportlab. Options: ``paper`` ("a4" or "letter",
-# PDF only), ``progress`` (PDF only, reportlab's progress callback ``progress(kind, value)``)
-# and ``warnings`` (a list that collects problems that did not stop the export).
+# PDF only), ``progress`` (PDF only, reportlab's progress callback ``progress(kind, value)``),
+# ``warnings`` (a list that collects problems that did not stop the export) and ``today`` (PDF,
+# Markdown and CSV: the date the assessment judges as of, ``YYYY-MM-DD``; None: the real date).
 def _with_sections(review: Review, options: dict) -> dict:
     """The report's "Changes since <milestone>" (the newest, when the review has one) unless the
     caller gave the sections (``changes``, ``plan``) itself."""
@@ -52,7 +53,7 @@ def _write_markdown(review: Review, path: Path, **options) -> None:
 def _write_csv(review: Review, path: Path, **options) -> None:
     from prr_app.reporting.markdown import write_csv
 
-    write_csv(review, path, **options)
+    write_csv(review, path, **options)  # ``today`` too: expired acceptances and overdue mitigations
 
 
 _EXPORTS: dict[str, ExportFormat] = {f.name: f for f in (
@@ -87,7 +88,11 @@ def format_for(path: str | Path, fmt: str | None = None) -> str:
 
 
 def export(review: Review, fmt: str, path: str | Path, **options) -> None:
+    """Write ``review`` as ``fmt`` to ``path``; ``options`` go to the format's writer (above). A JSON
+    export is the review itself, which no date changes: ``today`` is not passed to it."""
     fmts = formats()
+    if fmt == "json":
+        options.pop("today", None)
     if fmt not in fmts:
         raise PrrError(f"unknown export format {fmt!r}; known: {', '.join(fmts)}")
     fmts[fmt].write(review, Path(path), **options)
