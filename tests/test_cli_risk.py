@@ -4,6 +4,8 @@ made from it with `prr import`). Every refusal exits 2 with one line naming the 
 and leaves the file byte for byte as it was."""
 from __future__ import annotations
 
+import dataclasses
+
 import hashlib
 import json
 import os
@@ -16,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from prr_app.cli.main import main
-from prr_app.review import edits
+from prr_app.review import edits, risk_decisions
 from prr_app.review.assess import assess
 from prr_app.review.document import edit_review, load_review, save_review
 
@@ -96,11 +98,15 @@ def test_accept_records_what_the_apps_accept_records_and_says_where_the_risk_sta
                          "--reason", "standby ordered", "--by", "dana")
     assert code == 0, err
     rec = load_review(shop).risks[rid]
-    # the app's Accept risk… button: RiskView.accept -> edits.accept_risk, on the review as it was
+    # the app's Accept risk… button: RiskView.accept -> risk_decisions.accept, on the review as it was
     app = load_review(ROOT / "resources" / "examples" / "webshop.json")
-    edits.apply_changes(app, edits.accept_risk(app, rid, "dana", "standby ordered", "2027-01-31",
-                                               today=rec.acceptance.at))
-    assert rec == app.risks[rid]
+    edits.apply_changes(app, risk_decisions.accept(app, rid, "dana", "standby ordered", "2027-01-31",
+                                                   today=rec.acceptance.at))
+    mine = app.risks[rid]
+    # the same record, and the same decision in the trail (made at its own second)
+    assert dataclasses.replace(rec, history=[]) == dataclasses.replace(mine, history=[])
+    assert [(h.decision, h.by, h.reason, h.until) for h in rec.history] == \
+        [(h.decision, h.by, h.reason, h.until) for h in mine.history] == [("accept", "dana", "standby ordered", "2027-01-31")]
     assert rec.status == "accepted" and rec.acceptance.by == "dana" and rec.acceptance.until == "2027-01-31"
     line, = out.splitlines()
     assert line.startswith(f"{rid}: accepted by dana until 2027-01-31; now accepted, score 20 = 4x5 (critical)")

@@ -263,6 +263,8 @@ def _filled(cls, ident: str):
             values[f.name] = _filled(M.Acceptance, ident)
         elif "AnswerChange" in text:
             values[f.name] = [_filled(M.AnswerChange, ident)]
+        elif "RiskChange" in text:
+            values[f.name] = [_filled(M.RiskChange, ident)]
         elif t is bool or "bool" in text:
             values[f.name] = True
         elif "dict" in text:

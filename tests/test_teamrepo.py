@@ -504,16 +504,16 @@ def test_migration_from_an_older_schema_keeps_the_reviews(pg, tmp_path):
             rid = conn.execute(insert(schema.repo_review).values(name="shop", version=1)
                                .returning(schema.repo_review.c.id)).scalar()
             old = rows.review_rows(review)  # without the columns later revisions added
-            for table, col in (("review", "resilience_policy"), ("risk", "launch_blocking_reason")):
+            for table, col in (("review", "resilience_policy"), ("risk", "launch_blocking_reason"), ("risk", "history")):
                 old[table] = {k: {c: v for c, v in r.items() if c != col} for k, r in old[table].items()}
             Repository._apply(conn, rid, merge.diff({}, old), {})
     code, out, err = prr("repo", "list", "--repo", url)
     assert code == 2 and "older (0001" in err and "prr repo init" in err
     code, out, err = prr("repo", "init", "--repo", url)
-    assert code == 0 and "upgraded from schema 0001 to 0010" in out
+    assert code == 0 and "upgraded from schema 0001 to 0011" in out
     with Repository(url) as repo:
         assert _without_origin(repo.pull("shop").review) == review
-        assert repo.init() == ("0010", "0010")
+        assert repo.init() == ("0011", "0011")
         assert repo.portfolio() == [{"name": "shop", "version": 1, "assessed": False, "signoff": None}]
 
 

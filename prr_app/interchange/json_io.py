@@ -39,6 +39,7 @@ from prr_app.model.entities import (
     ResiliencePolicy,
     ReviewMeta,
     Risk,
+    RiskChange,
     DEFAULT_SURVIVE,
     dependency_id,
 )
@@ -108,9 +109,11 @@ def answer_to_dict(a: ChecklistAnswer) -> dict:
 
 
 def risk_to_dict(r: Risk) -> dict:
-    d = _clean(_plain(r, skip=("acceptance",)))
+    d = _clean(_plain(r, skip=("acceptance", "history")))
     if r.acceptance is not None:
         d["acceptance"] = _clean(_plain(r.acceptance))
+    if r.history:  # left out when there is none: files without decisions stay byte-identical
+        d["history"] = [_clean(_plain(h)) for h in r.history]
     return d
 
 
@@ -421,9 +424,12 @@ def _answer(d: dict) -> ChecklistAnswer:
 
 def _risk(d: dict) -> Risk:
     acc = d.pop("acceptance", None)
+    hist = d.pop("history", [])
     r = Risk(**d)
     if acc:
         r.acceptance = Acceptance(**acc)
+    # "by" is optional, as an answer's: empty is left out on export
+    r.history = [RiskChange(**{"by": "", **h}) for h in hist]
     return r
 
 

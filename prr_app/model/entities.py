@@ -336,6 +336,33 @@ class Acceptance:
 
 
 @dataclass
+class RiskChange:
+    """One decision on a risk, kept when it is made: the risk's trail, as an answer's
+    :class:`AnswerChange` history is the checklist's. An acceptance replaced by another, or taken
+    back, stays readable here (who, when, why, until when), though the risk holds only the one in
+    force. Entries are appended in order and never rewritten (undo takes the step back whole).
+
+    ``decision`` is one of :data:`RISK_DECISIONS`; ``reason`` and ``until`` are an acceptance's (an
+    override's or a launch-blocking say's reason too); ``value`` what was decided besides (the owner
+    named, "4x5" for an override, "yes", "no" or "rules" for launch blocking); ``replaced`` what stood
+    before it, in words ("the acceptance by Lee Chen on 2026-05-01 until 2026-12-10: first reason"),
+    empty when nothing did.
+    """
+
+    at: str  # ISO timestamp (UTC)
+    by: str
+    decision: str
+    reason: str = ""
+    until: str | None = None  # ISO date: an acceptance's last day
+    value: str = ""
+    replaced: str = ""
+
+
+#: The decisions a :class:`RiskChange` records.
+RISK_DECISIONS = ("accept", "reopen", "owner", "override", "blocking")
+
+
+@dataclass
 class Risk:
     """A risk entered by the reviewer, or the reviewer's decisions on a computed one.
 
@@ -359,6 +386,7 @@ class Risk:
     owner: str = ""
     status: str = RiskStatus.OPEN.value
     acceptance: Acceptance | None = None
+    history: list[RiskChange] = field(default_factory=list)  # the decisions made on it, oldest first
 
 
 @dataclass

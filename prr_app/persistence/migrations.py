@@ -21,7 +21,7 @@ from typing import Callable
 APPLICATION_ID = 0x50525257
 
 #: The schema version the table classes describe.
-CURRENT_VERSION = 3
+CURRENT_VERSION = 4
 
 
 def _v2(con: sqlite3.Connection) -> None:
@@ -80,8 +80,16 @@ def _v3(con: sqlite3.Connection) -> None:
             PRIMARY KEY (item))""")
 
 
+def _v4(con: sqlite3.Connection) -> None:
+    """Version 4: a risk keeps the trail of the decisions made on it (acceptances, reopenings,
+    owners, overrides, launch-blocking says), so a new acceptance no longer erases the one it
+    replaces. A risk of an older file starts with an empty trail: what it holds now is kept as it
+    was."""
+    con.execute("ALTER TABLE risk ADD COLUMN history JSON NOT NULL DEFAULT '[]'")
+
+
 #: version -> function upgrading a connection's file from version - 1 (inside a transaction)
-STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _v2, 3: _v3}
+STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _v2, 3: _v3, 4: _v4}
 
 #: Every schema version this program has written.
 RELEASED_VERSIONS = tuple(range(1, CURRENT_VERSION + 1))

@@ -82,6 +82,7 @@ from prr_app.model.entities import (
     Review,
     ReviewMeta,
     Risk,
+    RiskChange,
 )
 from prr_app.errors import PrrError
 from prr_app.persistence import open_files
@@ -388,6 +389,7 @@ def _risk_row(r: Risk) -> dict:
     d["accepted_at"] = acc.at if acc else None
     d["acceptance_reason"] = acc.reason if acc else None
     d["accepted_until"] = acc.until if acc else None
+    d["history"] = [dict(h.__dict__) for h in r.history]
     return d
 
 
@@ -437,6 +439,27 @@ def _history(entries: list, key: str, file: str) -> list[AnswerChange]:
                 f"damaged or hand-edited review file: table checklist_answer, row {key!r}, column history: "
                 f"item {i}: {bad[0]!r} is missing or not text (an entry has text at, by, status and note)", file=file)
         out.append(AnswerChange(**h))
+    return out
+
+
+#: A risk's trail entry (:class:`RiskChange`): its text fields, and those it must have.
+_RISK_HISTORY_TEXT = ("at", "by", "decision", "reason", "value", "replaced")
+_RISK_HISTORY_NEEDED = ("at", "by", "decision")
+
+
+def _risk_history(entries: list, key: str, file: str) -> list[RiskChange]:
+    out = []
+    for i, h in enumerate(entries):
+        bad = [k for k in _RISK_HISTORY_NEEDED if k not in h]
+        bad += [k for k in h if k not in _RISK_HISTORY_TEXT and k != "until"]
+        bad += [k for k in _RISK_HISTORY_TEXT if k in h and type(h[k]) is not str]
+        if h.get("until") is not None and type(h["until"]) is not str:
+            bad.append("until")
+        if bad:
+            raise NotAReviewError(
+                f"damaged or hand-edited review file: table risk, row {key!r}, column history: item {i}: "
+                f"{bad[0]!r} is missing or not text (an entry has text at, by and decision)", file=file)
+        out.append(RiskChange(**h))
     return out
 
 
@@ -491,7 +514,8 @@ def review_from_rows(rows: dict[str, dict[tuple, dict]], file: str = "") -> Revi
         r = dict(r)
         by, at, why, until = (r.pop(k) for k in ("accepted_by", "accepted_at", "acceptance_reason", "accepted_until"))
         acc = Acceptance(by=by, at=at, reason=why or "", until=until) if by is not None else None
-        review.risks[r["id"]] = Risk(**r, acceptance=acc)
+        hist = _risk_history(r.pop("history"), r["id"], file)
+        review.risks[r["id"]] = Risk(**r, acceptance=acc, history=hist)
     for r in each("mitigation"):
         review.mitigations[r["id"]] = Mitigation(**r)
     for r in sorted(each("risk_mitigation"), key=lambda r: (r["mitigation_id"], r["position"])):

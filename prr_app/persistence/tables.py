@@ -147,6 +147,10 @@ class RiskRow(SQLModel, table=True):
     accepted_until: Optional[str] = None
     # DEFAULT '' as the version-2 migration's ALTER TABLE ... ADD COLUMN had to declare it
     launch_blocking_reason: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    # the decisions made on the risk (RiskChange entries, oldest first); DEFAULT '[]' as the version-4
+    # migration's ALTER TABLE ... ADD COLUMN had to declare it
+    history: list[dict] = Field(default_factory=list,
+                                sa_column=Column(JSON, nullable=False, server_default="[]"))
 
 
 class MitigationRow(SQLModel, table=True):

@@ -43,7 +43,7 @@ COLLECTIONS = (
 )
 
 #: Fields left out of the comparison, per element type: they record history, not content.
-_SKIP_FIELDS = {"ChecklistAnswer": {"history"}}
+_SKIP_FIELDS = {"ChecklistAnswer": {"history"}, "Risk": {"history"}}
 
 #: Scores are rounded like this before comparing availability estimates (percent).
 _EST_DIGITS = 6

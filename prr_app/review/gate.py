@@ -7,6 +7,8 @@ checklist template (the gate, the report).
   report, a CSV or a JUnit file.
 * :func:`require_review_template`: the gate never passes a review on another checklist template than
   the one the review was answered with (docs/checklist.md, "Bundled templates").
+* :func:`applicable_blockers`: the checklist blockers the gate checks, passing or not (one JUnit test
+  case each).
 """
 from __future__ import annotations
 
@@ -51,3 +53,15 @@ def require_review_template(review, *, file: str | None = None) -> None:
     msg = missing_review_template(review)
     if msg is not None:
         raise PrrError(msg + "; the gate judges a review only against its own template", file=file)
+
+
+def applicable_blockers(checklist) -> list:
+    """The checklist items the gate checks, in the checklist's order: every required blocker not
+    answered not applicable (those block nothing; the gate names them in a NOTE line). Each is a check
+    of its own, passing or failing, so that a JUnit report keeps the same test cases as items are
+    answered (a blocker answered met is a passing test case, not a test case gone). Fails as the
+    verdict counts it: answered not met or partly, or not answered at all."""
+    if checklist is None:
+        return []
+    return [it for it in checklist.items
+            if it.required and it.severity == "blocker" and it.status != "not_applicable"]

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from prr_app.ui import theme
 from prr_app.ui.table_model import Column, FilterProxy, SortHeader, TableModel, size_columns
-from prr_app.review import edits
+from prr_app.review import edits, risk_decisions
 from prr_app.ui.dialogs import FormDialog
 from prr_app.ui.settings import reviewer_name
 from prr_app.wording import ceiling_text, count, risk_owner, score_text, stated
@@ -977,6 +977,10 @@ class RiskView(QWidget):
             acc = r["accepted"]
             html.append(f"<p><b>Accepted</b> by {_esc(acc.get('by', ''))} on {acc.get('at')}"
                         f"{' until ' + acc['until'] if acc.get('until') else ''}: {_esc(acc.get('reason', ''))}</p>")
+        rec = self.session.review.risks.get(r["id"])
+        if rec is not None and rec.history:  # the trail: an acceptance replaced or taken back stays readable
+            html.append("<p><b>Decisions</b> (oldest first)</p><ul>" + "".join(
+                f"<li>{_esc(risk_decisions.change_text(h))}</li>" for h in rec.history) + "</ul>")
         mits = [m for m in self.session.review.mitigations.values() if r["id"] in m.risks]
         if mits:
             html.append("<p><b>Mitigations</b></p><ul>" + "".join(
@@ -988,7 +992,12 @@ class RiskView(QWidget):
         if r:
             self.window.show_elements(list(r.get("components") or []) + list(r.get("domains") or []))
 
-    # -- decisions (each one named, undoable review edit: prr_app.review.edits) ----------
+    # -- decisions (each one named, undoable review edit: prr_app.review.edits; the decisions on a
+    # risk through prr_app.review.risk_decisions, as `prr risk` makes them, which keeps the risk's trail)
+    def _by(self) -> str:
+        """Who makes a decision, for the risk's trail: the reviewer's name as the app writes it."""
+        return reviewer_name(self.session.review)
+
     def _edit(self, text: str, make) -> str | None:
         """Push the changes ``make()`` returns as one command; the refusal's reason, or None."""
         from prr_app.review.edits import EditRefused
@@ -1001,16 +1010,16 @@ class RiskView(QWidget):
         return None
 
     def set_override(self, risk_id: str, likelihood: int | None, impact: int | None, reason: str) -> str | None:
-        return self._edit(f"Override {risk_id}", lambda: edits.override_risk(self.session.review, risk_id, likelihood,
-                                                                             impact, reason))
+        return self._edit(f"Override {risk_id}", lambda: risk_decisions.override(
+            self.session.review, risk_id, likelihood, impact, reason, self._by()))
 
     def accept(self, risk_id: str, by: str, reason: str, until: str | None = None) -> str | None:
-        return self._edit(f"Accept {risk_id}", lambda: edits.accept_risk(self.session.review, risk_id, by, reason,
-                                                                         until or None))
+        return self._edit(f"Accept {risk_id}", lambda: risk_decisions.accept(self.session.review, risk_id, by, reason,
+                                                                             until or None))
 
     def reopen(self, risk_id: str) -> str | None:
         """Take the risk's acceptance back (one undo step); the refusal's reason, or None."""
-        msg = self._edit(f"Reopen {risk_id}", lambda: edits.reopen_risk(self.session.review, risk_id))
+        msg = self._edit(f"Reopen {risk_id}", lambda: risk_decisions.reopen(self.session.review, risk_id, self._by()))
         if msg is None:
             self._show_risk()  # the pane and Reopen say so now, before the next analysis
         return msg
@@ -1087,14 +1096,14 @@ class RiskView(QWidget):
 
     def set_blocking(self, risk_id: str, blocking: bool | None, reason: str = "") -> str | None:
         return self._edit(f"Launch-blocking {risk_id}",
-                          lambda: edits.mark_launch_blocking(self.session.review, risk_id, blocking, reason))
+                          lambda: risk_decisions.blocking(self.session.review, risk_id, blocking, reason, self._by()))
 
     def set_owner(self, risk_id: str, owner: str) -> str | None:
         """The risk's own owner (empty: none), one undo step; the refusal's reason, or None."""
         from prr_app.review.edits import EditRefused
 
         try:
-            changes = edits.set_risk_owner(self.session.review, risk_id, owner)
+            changes = risk_decisions.set_owner(self.session.review, risk_id, owner, self._by())
         except EditRefused as e:
             return e.message
         if changes:  # the same owner again: no undo step that does nothing
