@@ -349,7 +349,7 @@ def test_online_boutique_helm_chart_rendered_gives_the_same_system(tmp_path):
     assert len(res.review.components) == 13
     ev = res.review.dependencies["frontend->cartservice"].evidence[0]
     assert ev.startswith("helm-chart (helm template): onlineboutique/templates/frontend.yaml:")
-    assert any("imported helm-chart (--variant helm-chart)" in w for w in res.report.warnings)
+    assert any("imported helm-chart [Helm chart] (--variant helm-chart)" in w for w in res.report.warnings)
 
 
 KUSTOMIZE = {
@@ -861,9 +861,11 @@ def test_two_variants_in_one_folder_are_picked_by_a_file_and_the_listing_says_wh
     hint = next(s for s in res.report.skipped if s.startswith("variant not imported"))
     assert hint.endswith("pass --variant docker-compose.yml to import it instead")
     compose = import_paths([shop], variant="docker-compose.yml")
-    assert any("imported . (compose) (--variant docker-compose.yml)" in w for w in compose.report.warnings)
+    assert any("imported . (compose) [Compose docker-compose.yml] (--variant docker-compose.yml)" in w
+               for w in compose.report.warnings)
     assert all("docker-compose.yml" in c.evidence[0] for c in compose.report.components if c.evidence)
     back = import_paths([shop], variant="complete-demo.yaml")
-    assert any("imported . (--variant complete-demo.yaml)" in w for w in back.report.warnings)
+    assert any("imported . [Kubernetes manifests complete-demo.yaml] (--variant complete-demo.yaml)" in w
+               for w in back.report.warnings)
     with pytest.raises(PrrError, match="no deployment variant matches 'nothing.yml'"):
         import_paths([shop], variant="nothing.yml")

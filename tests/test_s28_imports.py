@@ -141,3 +141,20 @@ def test_a_hubs_own_user_interface_is_not_the_hub():
     assert "config" not in recognise("flagd-ui", "ghcr.io/open-telemetry/demo:2.0-flagd-ui", [])[1]
     assert "config" in recognise("flagd", "ghcr.io/open-feature/flagd:v0.11", [])[1]
     assert "discovery" not in recognise("consul-web", "", [])[1]
+
+
+@pytest.mark.skipif(not (REAL / "spring-petclinic-repo").is_dir(), reason="realdata not here")
+def test_the_headline_counts_the_warnings_kept_and_says_how_many_were_settled():
+    """PetClinic's compose part has ten warnings, seven of them (depends_on alone) settled by the services'
+    configuration: the headline said "3 warnings" beside the part's "10 warnings", unexplained."""
+    res = import_paths([REAL / "spring-petclinic-repo"])
+    rep = res.report
+    assert rep.settled == 7 and len(rep.warnings) == 3
+    assert rep.summary().endswith("3 warnings (7 more settled by configuration or source, said below)")
+
+
+@pytest.mark.skipif(not (REAL / "sock-shop").is_dir(), reason="realdata not here")
+def test_variants_at_the_top_of_a_repository_are_told_apart_by_what_they_are():
+    res = import_paths([REAL / "sock-shop"])
+    note = next(w for w in res.report.warnings if w.startswith("variants of one deployment"))
+    assert ". [Kubernetes manifests complete-demo.yaml]" in note and ". (compose) [Compose docker-compose.yml]" in note

@@ -56,6 +56,9 @@ class ImportReport:
     inferred: list[dict] = field(default_factory=list)
     #: components tagged as telemetry, config or discovery hubs ("otel-collector (telemetry)")
     hubs: list[str] = field(default_factory=list)
+    #: warnings a later reading settled and took back (a repository's start-up-order warnings on calls its
+    #: configuration names): the parts' own summaries still count them, the headline says so
+    settled: int = 0
 
     def note_coverage(self, review) -> None:
         """Say first when the import found few dependencies for its components, and say which
@@ -97,8 +100,9 @@ class ImportReport:
         broken = sum(1 for w in self.warnings if w.startswith(UNREADABLE))
         if broken:
             parts.append(f"{broken} FILE{'S' if broken > 1 else ''} NOT READABLE")
-        if self.warnings:
-            parts.append(f"{len(self.warnings)} warnings")
+        if self.warnings or self.settled:
+            parts.append(f"{len(self.warnings)} warning{'' if len(self.warnings) == 1 else 's'}"
+                         + (f" ({self.settled} more settled by configuration or source, said below)" if self.settled else ""))
         if self.changes:
             parts.append(f"{len(self.changes)} changes to the existing review")
         return f"{self.format}: " + ", ".join(parts)

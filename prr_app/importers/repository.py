@@ -797,6 +797,20 @@ def _variant_score(u: Unit) -> tuple:
     return (special, -deps, -len(u.names), _HOW_ORDER.get(u.how, 9), len(u.key), u.key)
 
 
+_HOW_WORDS = {"manifests": "Kubernetes manifests", "kustomize": "Kustomize", "helm": "Helm chart",
+              "compose": "Compose", "structurizr": "Structurizr", "backstage": "Backstage catalog", "aspire": "Aspire"}
+
+
+def _described(u: "Unit") -> str:
+    """A variant named so that a reader tells it from the others: its key and what it is made of
+    ("``. [Kubernetes manifests complete-demo.yaml]``", "``. (compose) [Compose docker-compose.yml]``"): two
+    variants at the top of a repository both had the key ".", and "variants of one deployment: ., . (compose);
+    imported ." said nothing."""
+    names = [p.name for p in u.paths]
+    files = (" " + ", ".join(names[:2]) + (f" and {len(names) - 2} more" if len(names) > 2 else "")) if names else ""
+    return f"{u.key} [{_HOW_WORDS.get(u.how, u.how)}{files}]"
+
+
 def families(units: list[Unit]) -> list[list[Unit]]:
     """Units that deploy the same services (half or more of the smaller one's names), as variant families."""
     ok = [u for u in units if u.result is not None and u.names]
@@ -947,7 +961,7 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
         picked.append(chosen)
         others = [u for u in fam if u is not chosen]
         if others:
-            notes.append(f"variants of one deployment: {', '.join(u.key for u in fam)}; imported {chosen.key} "
+            notes.append(f"variants of one deployment: {', '.join(_described(u) for u in fam)}; imported {_described(chosen)} "
                          f"({'--variant ' + variant if variant and chosen in variant_hits(fam, variant) else VARIANT_RULE})")
             for u in others:
                 common = sorted(shared_services(u, chosen))
@@ -1531,6 +1545,7 @@ class _Assembly:
             dep.kind = call.kind
         if warning in self.report.warnings:
             self.report.warnings.remove(warning)
+            self.report.settled += 1
         self.report.read.append(f"{dep.source} -> {dep.target}: {call.file}:{call.line} names the call: recorded as "
                                 f"{dep.kind} (depends_on alone said start-up order only)")
 
