@@ -253,28 +253,11 @@ def _element_rows(review: Review, coll: str, key: str, value) -> dict[str, dict]
 
 
 def _named_by(rows: dict[str, dict], table: str, key: tuple) -> list[str]:
-    """The elements among ``rows`` (a review's rows) that name the element of ``table``/``key``
-    (a mitigation naming a risk, a dependency naming a component...), in words."""
-    if len(key) != 1:
-        return []
-    name = key[0]
-    out = []
-    for t, keyed in rows.items():
-        for k, row in keyed.items():
-            if t == table and k == key:
-                continue
-            if t == "risk_mitigation":
-                if row.get("risk_id") == name:
-                    mit = rows.get("mitigation", {}).get((row["mitigation_id"],), {})
-                    title = mit.get("title")
-                    out.append(f"mitigation {row['mitigation_id']}" + (f" ({title!r})" if title else ""))
-                continue
-            if t in ("review", "milestone", "import_record", "mitigation", table):
-                continue
-            if name in k or any(v == name or (isinstance(v, list) and name in map(str, v))
-                                for v in row.values() if isinstance(v, (str, list))):
-                out.append(f"{t.replace('_', ' ')} {'/'.join(map(str, k))}")
-    return sorted(set(out))
+    """The elements among ``rows`` that name the element of ``table``/``key``, in words
+    (:func:`prr_app.review.edits.named_by`)."""
+    from prr_app.review.edits import named_by
+
+    return named_by(rows, table, key)
 
 
 class ReviewDocument:
@@ -358,6 +341,31 @@ class ReviewDocument:
         if rows:
             self.store.hold_base(rows)
 
+    def replaced_by(self) -> str | None:
+        """Whether another program saved another review over this document's file (a different
+        review, not this one with other programs' changes: the check every save makes), in words;
+        None if not. The file is read only when it is not the one this document last read or
+        wrote. Raises :class:`PrrError` when it cannot be read."""
+        import os
+
+        try:
+            st = os.stat(self.store.real)
+        except OSError:
+            return None  # deleted or moved: not another review (the next save says what)
+        if (st.st_dev, st.st_ino) == self.store.seen_file:
+            return None
+        rows = self.store.read_rows()
+        return None if self.store.holds_this_review(rows) else self.replaced_words(rows)
+
+    @staticmethod
+    def replaced_words(rows: dict) -> str:
+        """Another review in the file (its ``rows``), in words: what it is, so the user knows."""
+        from prr_app.wording import count
+
+        name = next((r.get("system_name") for r in rows.get("review", {}).values()), None) or "another system"
+        return (f"another program saved another review over this file ({name}, "
+                f"{count(len(rows.get('component', {})), 'component')})")
+
     def reload(self) -> Review:
         """Read the review again from the file (after a ``SaveConflict``, say); the edits not
         saved are dropped from the model this returns and :attr:`review` now holds."""
@@ -379,6 +387,9 @@ class ReviewDocument:
             m, t = mine.get(table, {}).get(key), now.get(table, {}).get(key)
             if t is None:
                 out.append(f"{name}: deleted in the file, {'changed' if m is not None else 'deleted'} here")
+            elif m is None and table == "risk_mitigation" and base.get(table, {}).get(key) is None:
+                # the link of a mitigation the other program planned for a risk (its row is the next line)
+                out.append(f"mitigation {key[0]} of risk {key[1]}: added in the file")
             elif m is None:
                 named = _named_by(now, table, key)
                 if t == base.get(table, {}).get(key) and named:
@@ -396,14 +407,21 @@ class ReviewDocument:
                                                                       if len(diff) > 4 else ""))
         return out
 
-    def save_resolving(self, prefer: str) -> Review:
+    def save_resolving(self, prefer: str, conflicts=()) -> Review:
         """Save after a :class:`SaveConflict`: a three-way merge, under the file's write lock, of
         what this document read (the base), what it holds now (mine) and what the file holds
         now (theirs). What only one side changed is taken from that side; what both changed
         differently is taken from ``prefer`` ("mine" or "theirs"). Returns the review as
         written (the caller shows it: it has the other program's changes too). Refused with a
         :class:`PrrError`, nothing written, if the merge would break the model's rules (an
-        edit here naming an element the other program deleted, say)."""
+        edit here naming an element the other program deleted, say).
+
+        ``conflicts``: the rows the :class:`SaveConflict` named (``(table, key)``). With "theirs"
+        each is taken as the file holds it, even where the file did not change it itself: a risk
+        deleted here (an undo) that the file's new mitigation still names is in conflict although
+        only this side changed its row, and taking the file's version must keep the risk. With
+        "mine" such a deletion is refused, naming what still names it: keeping it would drop the
+        other program's mitigation from the risk, which is not this window's to drop."""
         if prefer not in ("mine", "theirs"):
             raise ValueError(prefer)
         from prr_app.model.validation import validate
@@ -417,6 +435,13 @@ class ReviewDocument:
             theirs = review_rows(current)
             merged = {table: three_way(base.get(table, {}), mine.get(table, {}), rows, prefer)
                       for table, rows in theirs.items()}
+            if prefer == "theirs":
+                for table, key in conflicts:
+                    row = theirs.get(table, {}).get(key)
+                    if row is None:
+                        merged.get(table, {}).pop(key, None)
+                    else:
+                        merged.setdefault(table, {})[key] = row
             try:
                 out = review_from_rows(merged, str(self.path))
             except (TypeError, KeyError, ValueError) as e:
@@ -425,12 +450,33 @@ class ReviewDocument:
             before = {str(p) for p in validate(current)}
             new = [str(p) for p in validate(out) if str(p) not in before]
             if new:
+                named = self._deleted_but_named(base, mine, merged)
+                if named:
+                    raise PrrError("not saved: " + "; ".join(named[:3])
+                                   + (f" and {len(named) - 3} more" if len(named) > 3 else "")
+                                   + ". Take the file's version of it (then change it here by hand), or use Save As "
+                                   "to keep yours in a file of its own", file=str(self.path))
                 raise PrrError("not saved: merged with the file's version the review would have problems ("
                                + "; ".join(new[:3]) + (f" and {len(new) - 3} more" if len(new) > 3 else "")
                                + "); use Save As to keep yours in a file of its own", file=str(self.path))
             return out
 
         return store.edit(change)
+
+    @staticmethod
+    def _deleted_but_named(base: dict, mine: dict, merged: dict) -> list[str]:
+        """The elements deleted here (in ``base``, not in ``mine`` nor ``merged``) that rows of the
+        merge (the file's) still name, in words."""
+        out = []
+        for table, rows in base.items():
+            for key in rows:
+                if key in mine.get(table, {}) or key in merged.get(table, {}):
+                    continue
+                names = _named_by(merged, table, key)
+                if names:
+                    out.append(f"{table.replace('_', ' ')} {'/'.join(map(str, key))} is deleted here, but the "
+                               f"file's {', '.join(names[:3])} still name" + ("s" if len(names) == 1 else "") + " it")
+        return out
 
     def save_copy(self, target: str | Path) -> None:
         """Save, then copy the file with SQLite's backup API."""

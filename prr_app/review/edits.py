@@ -858,6 +858,70 @@ def value_of(review, coll: str, key: str):
     return getattr(review, coll) if coll in SINGLES else getattr(review, coll).get(key)
 
 
+#: the table of the ``.prr`` file that holds an element of each collection (its naming, :func:`named_by`)
+_TABLE = {"components": "component", "dependencies": "dependency", "groups": "redundancy_group",
+          "domains": "failure_domain", "journeys": "journey", "answers": "checklist_answer", "risks": "risk",
+          "mitigations": "mitigation", "layout": "layout"}
+
+
+def named_by(rows: dict[str, dict], table: str, key: tuple) -> list[str]:
+    """The elements among ``rows`` (a review's rows, ``persistence.store.review_rows``) that name the
+    element of ``table``/``key`` (a mitigation naming a risk, a dependency naming a component...), in
+    words."""
+    if len(key) != 1:
+        return []
+    name = key[0]
+    out = []
+    for t, keyed in rows.items():
+        for k, row in keyed.items():
+            if t == table and k == key:
+                continue
+            if t == "risk_mitigation":
+                if row.get("risk_id") == name:
+                    mit = rows.get("mitigation", {}).get((row["mitigation_id"],), {})
+                    title = mit.get("title")
+                    out.append(f"mitigation {row['mitigation_id']}" + (f" ({title!r})" if title else ""))
+                continue
+            if t in ("review", "milestone", "import_record", "mitigation", table):
+                continue
+            if name in k or any(v == name or (isinstance(v, list) and name in map(str, v))
+                                for v in row.values() if isinstance(v, (str, list))):
+                out.append(f"{t.replace('_', ' ')} {'/'.join(map(str, k))}")
+    return sorted(set(out))
+
+
+def undo_problems(review: Review, changes: list[Change], *, undo: bool = True) -> list[str]:
+    """What stands in the way of undoing (``undo=False``: redoing) the edit ``changes`` on ``review`` as
+    it is now, in words; empty: nothing. Each element the undo would remove that something else
+    still names ("risk R: still named by mitigation M ('title')"), else the model's problems it would
+    add. An edit was checked when it was made, so only what is not part of the undo history can stand
+    in the way: another program's write taken into the window since (a mitigation the command line
+    planned for a risk whose acceptance the undo takes back, with the risk's record). The values are
+    those the undo puts back (:func:`merge_back`, as ``ui.commands.EditCommand`` does)."""
+    result, removed = [], []
+    for ch in (reversed(changes) if undo else changes):
+        left, want = (ch.new, ch.old) if undo else (ch.old, ch.new)
+        now = value_of(review, ch.coll, ch.key)
+        value = want if now == left else merge_back(left, want, now)[0]
+        result.append(Change(ch.coll, ch.key, now, value))
+        if value is None and now is not None and ch.coll in _TABLE:
+            removed.append((ch.coll, ch.key))
+    problems = new_problems(review, result)
+    if not problems:
+        return []
+    from prr_app.persistence.store import review_rows
+
+    rows = review_rows(_scratch(review, result))
+    out = []
+    for coll, key in removed:
+        table = _TABLE[coll]
+        names = named_by(rows, table, (key,))
+        if names:
+            out.append(f"{table.replace('_', ' ')} {key}: still named by " + ", ".join(names[:3])
+                       + (f" and {len(names) - 3} more" if len(names) > 3 else ""))
+    return out or problems
+
+
 def merge_back(left, want, now):
     """The value an undo (or redo) puts back: it turns ``left`` (what the edit left) into ``want``
     (what it restores), but the element is ``now`` (another program changed it since).

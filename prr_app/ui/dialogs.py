@@ -129,14 +129,21 @@ class Ask:
         return {mine: "mine", theirs: "theirs", save_as: "save_as"}.get(box.clickedButton())
 
     @classmethod
-    def keep_unsaved(cls, parent, title: str, unwritable: bool = False) -> str:
+    def keep_unsaved(cls, parent, title: str, unwritable: bool | str = False) -> str:
         """'save', 'discard' or 'cancel' for a review that has no file of its own, or whose file
-        could not take its edits (``unwritable``)."""
+        could not take its edits (``unwritable``: True, or why in words, as when another program
+        saved another review over the file: then what the window shows is in no file at all)."""
+        if isinstance(unwritable, str):
+            text = (f"{title} cannot be saved: {unwritable}.\n\nThe review shown in this window (and any edit "
+                    "made to it) is now in no file. Save it to another file before closing? Discard closes "
+                    "without saving it; the other review in the file is left as it is.")
+        elif unwritable:
+            text = (f"The edits to {title} could not be written to its file. Save them to another file before "
+                    "closing?")
+        else:
+            text = f"{title} has not been saved to a file of its own yet. Save it before closing?"
         r = QMessageBox.question(
-            parent, "Save the review?",
-            f"The edits to {title} could not be written to its file. Save them to another file before "
-            "closing?" if unwritable else
-            f"{title} has not been saved to a file of its own yet. Save it before closing?",
+            parent, "Save the review?", text,
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel)
         return {QMessageBox.StandardButton.Save: "save", QMessageBox.StandardButton.Discard: "discard"}.get(r, "cancel")
 

@@ -117,6 +117,8 @@ class MainWindow(QMainWindow):
         KeyboardBack.install(QApplication.instance())  # a closed dialog gives the keyboard back
         self.session = ReviewSession(self)
         self._put_off: set | None = None  # the conflicting elements of a save the user decided later
+        #: the words of the other review saved over this window's file, once told (a dialog, once)
+        self._replaced_told: str | None = None
         self.live = LiveAnalysis(self.session, self)
         self.fail_mode = False
         self.failed: list[str] = []  # elements failed in fail-this mode
@@ -196,6 +198,7 @@ class MainWindow(QMainWindow):
         s.sig_saved.connect(self._update_save_label)
         s.sig_save_failed.connect(self._on_save_failed)
         s.sig_save_conflict.connect(self._on_save_conflict)
+        s.sig_file_replaced.connect(self._on_file_replaced)
         s.sig_saved.connect(self._conflict_gone)
         s.sig_review_replaced.connect(self._conflict_gone)
         s.sig_took_theirs.connect(lambda n, by_save: self.statusBar().showMessage(
@@ -377,13 +380,38 @@ class MainWindow(QMainWindow):
         checklist answer's): that typing is then the edit undone, and Redo brings it back. Before, the
         undo reloaded the field and the typing was gone without a word."""
         self.commit_editing(keep_focus=True)
-        self.session.undo_stack.undo()
+        if not self._undo_refused(redo=False):
+            self.session.undo_stack.undo()
 
     def redo(self) -> None:
         """Redo the edit undone last, after recording the field being typed in (which then leaves
         nothing to redo: a new edit ends the redo history, as it does everywhere)."""
         self.commit_editing(keep_focus=True)
-        self.session.undo_stack.redo()
+        if not self._undo_refused(redo=True):
+            self.session.undo_stack.redo()
+
+    def _undo_refused(self, *, redo: bool) -> bool:
+        """An undo (redo) that would leave the review broken, because another program's write taken
+        in since names what it removes (a mitigation the command line planned for a risk whose
+        acceptance the undo takes back): refused, nothing changed, and the user told what to do
+        instead. Undone anyway, the window would hold a mitigation of no risk, and the file could
+        take neither that nor the user's choice in the conflict dialog."""
+        s = self.session
+        problems = s.undo_problems(redo=redo)
+        if not problems:
+            return False
+        word = "redo" if redo else "undo"
+        what = (s.undo_stack.redoText() if redo else s.undo_stack.undoText()) or "the last edit"
+        QMessageBox.warning(
+            self, f"Cannot {word}",
+            f"“{what}” was not {word}ne: another program changed this review since, and the {word} would "
+            "leave it broken:\n\n" + "\n".join("• " + p for p in problems[:6])
+            + (f"\n… and {len(problems) - 6} more" if len(problems) > 6 else "")
+            + "\n\nNothing was changed. Make the change by hand instead (an acceptance is taken back with "
+            "Reopen in the Risks tab), or first remove what still names it.")
+        self.statusBar().showMessage(f"Not {word}ne: another program's change still names what it would remove",
+                                     10000)
+        return True
 
     def _make_menus(self) -> None:
         mb = self.menuBar()
@@ -534,7 +562,9 @@ class MainWindow(QMainWindow):
             text = ""
         else:
             text = "All changes saved"
-        if s.conflict is not None:
+        if s.replaced is not None and not s.untitled:
+            text = "NOT SAVED: another review was saved over the file (File > Save As)"
+        elif s.conflict is not None:
             text = "NOT SAVED: changed elsewhere (File > Save decides)"
         elif self.save_label.text() == "NOT SAVED" and s.dirty:
             return
@@ -595,6 +625,22 @@ class MainWindow(QMainWindow):
         show_error(self, "Could not save", message,
                    "Your edits are kept in the window; use File > Save As to save them elsewhere.")
 
+    def _on_file_replaced(self, words: str) -> None:
+        """Another program saved another review over this window's file (the file watch or an
+        autosave found it): nothing is written there any more. Said once, in a dialog when there
+        are edits that cannot be saved now, else in the save label and the status bar; closing
+        (or opening another review) then offers to save what the window holds elsewhere."""
+        self._update_save_label()
+        self.statusBar().showMessage(f"Not saved: {words}; File > Save As keeps this review", 15000)
+        if self._replaced_told == words or not self.session.dirty:
+            return
+        self._replaced_told = words
+        QMessageBox.warning(
+            self, "Not saved: another review is in the file",
+            f"{self.session.path}: {words}.\n\nYour edits cannot be saved there, and nothing more is written to "
+            "it from this window. They are kept in the window: save them to another file with File > Save As. "
+            "Closing the window asks whether to save them elsewhere or discard them.")
+
     def _on_save_conflict(self, error) -> None:
         """Autosave found the same elements changed by another program: ask (once per conflict).
 
@@ -611,6 +657,7 @@ class MainWindow(QMainWindow):
     def _conflict_gone(self, *_args) -> None:
         """Saved (or another review open): no conflict is put off any more."""
         self._put_off = None
+        self._replaced_told = None
 
     def resolve_conflict(self, error) -> bool:
         """Say what conflicted and let the user keep theirs, take the file's, or Save As.
@@ -637,7 +684,7 @@ class MainWindow(QMainWindow):
                 if ans == "save_as":
                     return self.save_as()
                 try:
-                    n = s.resolve_conflict(ans)
+                    n = s.resolve_conflict(ans, error.conflicts)
                 except PrrError as e:
                     from prr_app.persistence.store import SaveConflict
 
@@ -1151,26 +1198,43 @@ class MainWindow(QMainWindow):
         """Before replacing an untitled review that has edits: save, discard or stay."""
         self.commit_editing()
         s = self.session
-        unwritable = False
+        unwritable: bool | str = False
         if s.document is not None and not s.untitled:
-            try:  # the user's own file: write what is pending; a conflict asks first
-                if not self._flush_or_resolve():
-                    return False
-            except PrrError as e:  # the file cannot take them: the choice below (Save As, discard, stay)
-                show_error(self, "Could not save", e, "Your edits are kept in the window: save them to another "
-                                                      "file next, or stay.")
-                unwritable = True
+            # another review saved over the file: what the window holds is in no file now, edited
+            # or not; one question (save it elsewhere, discard, stay), no failed save said first
+            replaced = s.replaced or s.file_replaced()
+            if not replaced:
+                try:  # the user's own file: write what is pending; a conflict asks first
+                    if not self._flush_or_resolve():
+                        return False
+                except PrrError as e:  # the file cannot take them: the choice below (Save As, discard, stay)
+                    replaced = s.replaced  # the failed save found another review there
+                    if not replaced:
+                        show_error(self, "Could not save", e, "Your edits are kept in the window: save them to "
+                                                              "another file next, or stay.")
+                    unwritable = True
+            if replaced:
+                unwritable = replaced
         if not (s.has_unsaved_work or unwritable):
             return True
-        ans = Ask.keep_unsaved(self, s.title, unwritable=True) if unwritable else Ask.keep_unsaved(self, s.title)
+        ans = Ask.keep_unsaved(self, s.title, unwritable=unwritable) if unwritable else Ask.keep_unsaved(self, s.title)
         if ans == "save":
             return self.save_as()
-        return ans == "discard"
+        if ans == "discard":
+            s.drop_pending()  # closing (or what replaces the review) must not try to write them again
+            return True
+        return False
 
     def save(self) -> bool:
         self.commit_editing()
         if self.session.untitled:
             return self.save_as()
+        replaced = self.session.replaced or self.session.file_replaced()
+        if replaced:  # never "Saved": the file holds another review
+            self._update_save_label()
+            show_error(self, "Could not save", f"{self.session.path}: not saved: {replaced}",
+                       "Your edits are kept in the window; use File > Save As to save them elsewhere.")
+            return False
         try:
             if not self._flush_or_resolve():
                 return False

@@ -126,6 +126,9 @@ class ReviewSession(QObject):
     #: another program changed what this save would change (a SaveConflict); nothing was written
     sig_save_conflict = Signal(object)
     sig_dirty_changed = Signal(bool)
+    #: another program saved another review over this window's file (the words of :attr:`replaced`):
+    #: found by the file watch or an autosave; this window's edits cannot be written there any more
+    sig_file_replaced = Signal(str)
     #: another program's changes taken in: how many elements, and whether a save of this window's
     #: took them in (False: the file watch did, the window not having saved anything)
     sig_took_theirs = Signal(int, bool)
@@ -171,6 +174,9 @@ class ReviewSession(QObject):
         self._watch_timer.timeout.connect(self._file_changed)
         #: a file at the path the watch will not take in (another review saved over this one)
         self._watch_refused = None
+        #: another program saved another review over this window's file, in words (:meth:`file_replaced`):
+        #: nothing is written to it while set (each save would be refused); closing offers Save As
+        self.replaced: str | None = None
 
     # ---------------------------------------------------------- opening
     @property
@@ -284,6 +290,7 @@ class ReviewSession(QObject):
         self.source = source
         self._side_edited = False
         self.conflict = None
+        self.replaced = None
         self.undo_stack.clear()
         self.undo_stack.setClean()
         self._set_dirty(False)
@@ -341,6 +348,50 @@ class ReviewSession(QObject):
             doc.hold_base(held, self.review)
             self._held_at = self._edits
 
+    def undo_problems(self, *, redo: bool = False) -> list[str]:
+        """What stands in the way of the next undo (``redo``: redo), in words; empty: nothing. Only
+        another program's write taken in since can (``edits.undo_problems``): an undo that removes
+        the element another program's new element names would leave the review broken here and
+        unsavable there, so the window refuses it up front and says why."""
+        from prr_app.review.edits import undo_problems
+
+        st = self.undo_stack
+        i = st.index() if redo else st.index() - 1
+        if not 0 <= i < st.count():
+            return []
+        changes = getattr(st.command(i), "changes", None)
+        return undo_problems(self.review, changes, undo=not redo) if changes else []
+
+    def drop_pending(self) -> None:
+        """The user chose to discard the edits not written (closing, or opening another review, when
+        the file cannot take them): nothing tries to write them any more."""
+        self._timer.stop()
+        self._set_dirty(False)
+
+    def file_replaced(self) -> str | None:
+        """Whether another program saved another review over this window's file (not this review
+        with other programs' changes: a different review), in words ("another program saved
+        another review over this file (NAME, 64 components)"); None if not, or if the file cannot
+        be read to tell. Looked at now when the file changed since this window read or wrote it;
+        the answer is kept in :attr:`replaced` (nothing is written to that file while it is set)."""
+        from prr_app.review.document import ReviewDocument
+
+        doc = self.document
+        if self.untitled or not isinstance(doc, ReviewDocument):
+            return None
+        try:
+            words = doc.replaced_by()
+        except PrrError as e:
+            log.warning("could not read %s to tell whether it still holds this review: %s", doc.path, e)
+            return self.replaced
+        self._mark_replaced(words)
+        return words
+
+    def _mark_replaced(self, words: str | None) -> None:
+        was, self.replaced = self.replaced, words
+        if words is not None and words != was:
+            log.warning("%s: %s; not written to any more", self.document.path, words)
+
     def _set_dirty(self, dirty: bool) -> None:
         if dirty != self._dirty:
             self._dirty = dirty
@@ -373,6 +424,9 @@ class ReviewSession(QObject):
 
         # after the save under way; and after the edit's findings (urgent: the room waits for them,
         # and the save's worker would share Python's lock with their analysis), a few seconds at most
+        if self._dirty and self.replaced is not None and not self.untitled:
+            self.sig_file_replaced.emit(self.replaced)  # each save would be refused: none tried
+            return
         if not self._dirty or (self._save_task is not None and self._save_task.running) or urgent_under_way():
             if self._dirty:
                 self._timer.start()
@@ -514,17 +568,21 @@ class ReviewSession(QObject):
         ident = (st.st_dev, st.st_ino)
         if ident == doc.store.seen_file or ident == self._watch_refused:
             return  # the window's own write (or nothing new)
-        if self._dirty:
+        if self._dirty and self.replaced is None:
             if self.conflict is None:
-                self.autosave()
+                self.autosave()  # (it finds another review saved over this one, if so)
             return
         with self._save_lock:
             try:
                 rows = doc.store.read_rows()
                 if not doc.store.holds_this_review(rows):
-                    # another review saved over this one: not taken in (the next save says so)
-                    self._watch_refused = ident
-                    log.warning("%s: another review was saved over the open file; not shown", real)
+                    # another review saved over this one: not taken in, nothing written there any more
+                    self._mark_replaced(doc.replaced_words(rows))
+                    self._note_replaced()
+                    return
+                self.replaced = None  # this review again (put back): written to as before
+                if self._dirty:
+                    self.autosave()
                     return
                 saved = self.analysis_copy()  # what the window shows: all of it is on disk
                 doc.store.theirs = doc.store.load()  # the file's review, the base of the next save
@@ -540,18 +598,34 @@ class ReviewSession(QObject):
             self.conflict = e
             self.sig_save_conflict.emit(e)
             return
+        if isinstance(e, PrrError) and self.file_replaced() is not None:
+            # another review in the file: said once (sig_file_replaced), never again per autosave
+            self._note_replaced()
+            return
         log.error("autosave failed: %s", e)
         self.sig_save_failed.emit(str(e))
 
-    def resolve_conflict(self, prefer: str) -> int:
+    def _note_replaced(self) -> None:
+        """Another review is in the file: the watch lets that file be, and the window is told."""
+        try:
+            st = os.stat(self.document.store.real)
+            self._watch_refused = (st.st_dev, st.st_ino)
+        except OSError:
+            pass
+        self.sig_file_replaced.emit(self.replaced)
+
+    def resolve_conflict(self, prefer: str, conflicts=None) -> int:
         """After a save conflict: merge with the file (see ``ReviewDocument.save_resolving``), the
         elements both changed taken from ``prefer`` ("mine" or "theirs"), and write it. The review
         shown takes the file's changes too; the undo history starts again (it led to a state
-        that no longer is). Returns how many elements changed here."""
+        that no longer is). ``conflicts``: the rows the conflict named (default: the last save's);
+        "theirs" takes each as the file holds it. Returns how many elements changed here."""
         from prr_app.review.edits import apply_changes, review_changes
 
         self._timer.stop()
-        merged = self.document.save_resolving(prefer)
+        if conflicts is None:
+            conflicts = self.conflict.conflicts if self.conflict is not None else ()
+        merged = self.document.save_resolving(prefer, conflicts)
         changes = review_changes(self.review, merged)
         apply_changes(self.review, changes)
         self.conflict = None
@@ -584,6 +658,9 @@ class ReviewSession(QObject):
                     self.document.save()
             except SaveConflict as e:
                 self.conflict = e
+                raise
+            except PrrError:
+                self.file_replaced()  # the reason, kept (the caller says it)
                 raise
             self.conflict = None
             self.last_save_s = time.perf_counter() - t0
@@ -641,6 +718,9 @@ class ReviewSession(QObject):
         except SaveConflict as e:
             self.conflict = e
             raise
+        except PrrError:
+            self.file_replaced()  # the reason, kept (the caller says it)
+            raise
         self.conflict = None
         self._take_theirs(document)
         if document is not self.document:
@@ -688,6 +768,7 @@ class ReviewSession(QObject):
         self.untitled = False
         self.recovered = False
         self.source = None
+        self.replaced = None
         self._watch()  # the new file's
         self.undo_stack.setClean()
         self._set_dirty(False)
@@ -721,6 +802,10 @@ class ReviewSession(QObject):
         from prr_app.review.document import save_review
 
         try:
+            if self.file_replaced() is not None:
+                # another review in the file: a copy of the file would be that review, not this one
+                # (a save with nothing to write does not look at the file)
+                raise PrrError(f"not saved: {self.replaced}", file=str(self.document.path))
             self.document.save_copy(target)
             return True
         except (PrrError, OSError) as e:
