@@ -187,9 +187,11 @@ def _consumer_role(r: Review, d: Dependency):
     """docs/checklist.md, "Scopes", written out: (consumer, where it takes work from, role stated) or None."""
     tk = _target_kinds(r, d.target)
     if "queue" in tk:
-        if d.kind != "async":
+        if d.kind == "soft":
             return (d.source, d.target, True)  # the consumer's poll
-        polled = any(e.target == d.target and e.kind != "async" for e in r.dependencies.values())
+        if d.kind == "hard":
+            return None  # a synchronous publisher's (session 28)
+        polled = any(e.target == d.target and e.kind == "soft" for e in r.dependencies.values())
         return None if polled else (d.source, d.target, False)  # a publisher's, or not stated
     if d.kind == "async" and not tk & {"datastore", "cache"}:
         return (d.target, d.source, True)  # work handed over
@@ -288,13 +290,16 @@ def test_every_subject_gets_its_items_and_groups_share_theirs(r):
             # publisher to a queue some consumer states it polls
             if tk & {"datastore", "cache"} and "queue" not in tk:
                 assert not asked, did
-            elif "queue" in tk and any(e.target == d.target and e.kind != "async" for e in r.dependencies.values()):
+            elif "queue" in tk and any(e.target == d.target and e.kind == "soft" for e in r.dependencies.values()):
                 assert not asked, did
             else:
                 assert asked == async_items, did
-        elif "queue" in tk:  # a consumer's poll of its queue: the async items, no breaker or fallback
+        elif "queue" in tk and d.kind == "soft":  # a consumer's poll of its queue: the async items, no degradation
             assert asked == async_items, did
             assert not {f"dep.circuit-breaker@{did}", f"dep.fallback@{did}", f"dep.soft-degradation@{did}"} & keys
+        elif "queue" in tk:  # a synchronous publisher (hard, session 28): what a hard call is asked, no consumer items
+            assert not asked, did
+            assert {f"dep.timeout@{did}", f"dep.circuit-breaker@{did}", f"dep.fallback@{did}"} <= keys, did
         else:
             assert not asked, did
             if d.kind == "soft":

@@ -41,9 +41,10 @@ def _import(tmp_path, capsys, src, name):
 def test_async_items_are_asked_of_the_queue_consumer_not_the_publisher(examples_dir):
     r = load_review(examples_dir / "webshop.json")
     assert r.meta.checklist_version == "2.1"
+    r.dependencies["notifier->order-events"].kind = "soft"  # its poll (session 28: hard is a synchronous publisher)
     k = keys(r)
     for iid in ("async.idempotent-consumer", "async.dead-letter", "async.freshness-alert"):
-        assert f"{iid}@notifier->order-events" in k  # notifier polls the queue (hard): the consumer
+        assert f"{iid}@notifier->order-events" in k  # notifier polls the queue (soft): the consumer
         assert f"{iid}@checkout-svc->order-events" not in k  # the publisher
         assert f"{iid}@search-svc->catalog-db" not in k  # a nightly read of a datastore: no messages
     # no breaker or fallback on the consumer's poll of its own queue

@@ -80,9 +80,9 @@ def test_the_register_opens_in_rank_order_with_the_rank_first(qtbot, shop):
 def test_the_register_stays_in_rank_order_through_edits_unless_the_user_sorted_it(qtbot, shop):
     rv = _risks_tab(qtbot, shop)
     r = shop.session.review
-    # an edit in the meeting: a risk scored 6 is overridden to 25; it moves up to the first risk that
+    # an edit in the meeting: a risk scored 9 is overridden to 25; it moves up to the first risk that
     # blocks nothing, below every launch blocker (sorted by score it would be first)
-    rid = "cascade:no-timeout:notifier"
+    rid = "vendor-payfast-contract"
     _edit(qtbot, shop, "override", edits.override_risk(r, rid, 5, 5, "seen in production"))
     shown = _shown_ids(rv)
     assert shown == _rank_order(shop)

@@ -859,8 +859,8 @@ class RiskRegister:
         """(effort kind, mitigation) of a queue's component SPOF. A fallback in a consumer cannot keep up
         a journey that enters at the publisher (or at the queue): what keeps publishing alive is on the
         publisher's side (an outbox or a local buffer, a publish that does not fail the request), or a
-        second queue. Publishers: the callers whose dependency on the queue is asynchronous (they buffer);
-        a hard caller publishes synchronously (it needs the same outbox); a soft one reads its work
+        second queue. Publishers: the callers whose dependency on the queue is asynchronous, or hard with a
+        fallback (they buffer); a hard caller without one publishes synchronously (it needs the same outbox); a soft one reads its work
         from the queue (a consumer: it catches up once the queue is back, as imports record it)."""
         g, review = self.g, self.review
         publishers, sync, readers = [], [], []
@@ -868,8 +868,10 @@ class RiskRegister:
             d = review.dependencies.get(dependency_id(g.ids[src], cid))
             if d is None or (src in g.telemetry and d.kind != "hard"):  # a telemetry hub watching it
                 continue
-            (publishers if d.kind == "async" else sync if d.kind == "hard" and d.fallback is None
-             else readers).append(g.ids[src])
+            # a hard call with a fallback buffers what it cannot publish (its outbox): a publisher, as
+            # the checklist takes it (checklist.evaluate.call_role)
+            (publishers if d.kind == "async" or (d.kind == "hard" and d.fallback is not None) else
+             sync if d.kind == "hard" else readers).append(g.ids[src])
         entry = sorted(j for j in journeys if cid in review.journeys[j].entry) if journeys else []
         second = (f"add a second queue (another broker{' or vendor' if external else ''}) in a redundancy group "
                   f"with {cid}, its publishers writing to either")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
+import re
 
 from prr_app.model.dates import is_date
 from prr_app.checklist.evaluate import ChecklistResult, Orphan, close_keys, evaluate, item_applies
@@ -164,9 +165,36 @@ def use_template(review: Review, template) -> list[Orphan]:
 
 _CARRY_RANK = {"not_met": 0, "partly": 1, "met": 2, "not_applicable": 3}
 
+# "in the last quarter", "within the last 6 months", "over the last month": an item that asks for what
+# happened in a period (prr-operational's), which an answer given long ago does not show
+_PERIOD = re.compile(r"\b(?:in|within|over|during) (the (?:last|past) (?:(\d+|two|three|four|six|twelve) )?"
+                     r"(day|week|month|quarter|year)s?)\b", re.I)
+_PERIOD_DAYS = {"day": 1, "week": 7, "month": 31, "quarter": 92, "year": 366}
+_NUMBERS = {"two": 2, "three": 3, "four": 4, "six": 6, "twelve": 12}
+
+
+def asked_period(question: str) -> tuple[str, int] | None:
+    """``("the last quarter", 92)`` when ``question`` asks for what happened in a period, else None."""
+    m = _PERIOD.search(question or "")
+    if m is None:
+        return None
+    n = m.group(2)
+    n = int(n) if n and n.isdigit() else _NUMBERS.get((n or "").lower(), 1)
+    return m.group(1), n * _PERIOD_DAYS[m.group(3).lower()]
+
+
+def _days_between(earlier: str | None, later: str) -> int | None:
+    try:
+        a = _dt.datetime.fromisoformat(str(earlier)[:19]).date()
+        b = _dt.datetime.fromisoformat(str(later)[:19]).date()
+    except (TypeError, ValueError):
+        return None
+    return (b - a).days
+
 
 def carry_answers(review: Review, template, *, by: str = "", at: str | None = None,
-                  skipped: list | None = None) -> tuple[list[str], list[Orphan]]:
+                  skipped: list | None = None, kept: list | None = None,
+                  declined: list | None = None) -> tuple[list[str], list[Orphan]]:
     """Switch ``review`` to ``template`` and propose answers carried over to it.
 
     Answers keyed by the same item id already apply (nothing is copied). An item of
@@ -176,17 +204,25 @@ def carry_answers(review: Review, template, *, by: str = "", at: str | None = No
     it (``prr checklist-confirm``; the confirmed answer also takes the source's owner and
     due date) or rejects it. The source is:
 
-    * the first item listed under its ``carry_from`` (same subject) that has an
-      answer: a launch capability re-asked for the period, or an item renamed
-      between template versions;
+    * of the items listed under its ``carry_from`` (same subject) that have an answer, the
+      least favourable (not met, then partly, then met, then not applicable; the first
+      listed among equals): a launch capability re-asked for the period, or an item renamed
+      between template versions. Sources that say otherwise are named in the proposal's
+      reason ("ds.backup-within-rpo@db says met"): two answers that disagree are no ground
+      for the better one;
     * for an item a redundancy group shares, its members' own answers to the
       same item (given before members shared their group's items): the least
       favourable of them (not met, then partly, then met, then not applicable).
 
     A source answered *not applicable* is not proposed (a proposal is met, partly or not
     met): it is appended to ``skipped`` as ``(key, source key, reason)`` for the reviewer
-    to answer. An item with a proposal from imported evidence keeps it. Nothing is
-    removed: answers the new template does not use stay in the review as orphans.
+    to answer. An item with a proposal from imported evidence keeps it. A carried proposal
+    the reviewer rejected is not made again while its source says the same: appended to
+    ``declined`` as ``(key, source key, who rejected it, when)``. An answer met or partly
+    that the new template's item, worded for a period ("in the last quarter"), counts as it
+    stands is appended to ``kept`` as ``(key, when it was answered, the period, older than the
+    period)``: the reviewer checks it still holds (docs/checklist.md, "Carrying answers").
+    Nothing is removed: answers the new template does not use stay in the review as orphans.
     Returns (the keys that received a carried proposal, the orphans after the switch).
     """
     from prr_app.checklist.proposals import CARRIED, carried_source
@@ -203,9 +239,15 @@ def carry_answers(review: Review, template, *, by: str = "", at: str | None = No
             continue
         existing = review.answers.get(it.key)
         if existing is not None and existing.status != unanswered:
+            period = asked_period(ti.question)
+            if kept is not None and period is not None and existing.status in ("met", "partly"):
+                age = _days_between(existing.changed_at, when)
+                kept.append((it.key, existing.changed_at, period[0], age is None or age > period[1]))
             continue
         sources = [src_id if it.subject is None else f"{src_id}@{it.subject}" for src_id in ti.carry_from]
-        src_key = next((k for k in sources if k in review.answers and review.answers[k].status != unanswered), None)
+        given = [k for k in sources if k in review.answers and review.answers[k].status in _CARRY_RANK]
+        src_key = min(given, key=lambda k: (_CARRY_RANK[review.answers[k].status], given.index(k)), default=None)
+        others = [k for k in given if k != src_key and review.answers[k].status != review.answers[src_key].status]
         if src_key is None and it.subject in review.groups:
             members = [f"{it.item_id}@{m}" for m in review.groups[it.subject].members]
             given = [k for k in members if k in review.answers and review.answers[k].status in _CARRY_RANK]
@@ -222,9 +264,14 @@ def carry_answers(review: Review, template, *, by: str = "", at: str | None = No
         if old is not None and carried_source(old) is None:
             continue  # proposed from imported evidence: that proposal stays
         reason = f"carried from {src_key} ({src.status.replace('_', ' ')}" + (f"; its note: {src.note}" if src.note else "") + ")"
+        if others:
+            reason = (f"{reason[:1500]}; " + ", ".join(
+                f"{k} says {review.answers[k].status.replace('_', ' ')}" for k in others) + ": the least favourable counts")
         reason = (reason[:1900] + "; to be confirmed: does it still hold?")
         if old is not None and old.rejected_by and old.status == src.status and old.reason == reason \
                 and carried_source(old) == src_key:
+            if declined is not None:
+                declined.append((it.key, src_key, old.rejected_by, old.rejected_at))
             continue  # rejected, and nothing changed since
         review.proposals[it.key] = Proposal(item=it.key, status=src.status, reason=reason,
                                             evidence=[src.evidence] if src.evidence else [],

@@ -632,6 +632,38 @@ class Labels:
         return lab
 
 
+# The role of a call in the flow of work (call_role): the one rule the rows and the classes follow
+POLL = "poll"  # a consumer's poll of its queue: a soft dependency on a queue
+PUBLISH = "publish"  # a publisher's call to its queue: hard (synchronous) or async (it buffers)
+UNSTATED = "unstated"  # an async call to a queue nobody states it consumes from: publisher or consumer
+HANDOVER = "handover"  # an async call to anything but a queue, datastore or cache: work handed to its target
+
+
+def call_role(kind: str, target_kinds, consumed: bool) -> str | None:
+    """What a call of ``kind`` to a target of ``target_kinds`` is in the flow of work, as the importers
+    record it and the analysis reads it (docs/importers.md, "Queues and brokers"; risks' ``_queue_fix``):
+
+    * to a queue (a component of kind ``queue``, or a redundancy group of queues): a **soft** call is a
+      consumer's poll (the broker's outage leaves it idle); a **hard** one a synchronous publisher's
+      (nothing can be enqueued while the broker is down: it is asked what a hard call is asked,
+      timeout, circuit breaker, fallback or outbox; with a fallback stated it is still the publisher,
+      the fallback its outbox); an **async** one a publisher's that buffers, when some caller states
+      it consumes from the queue (``consumed``); when none does (an import that links every client of a
+      bus asynchronously), it may be either (:data:`UNSTATED`);
+    * an async call to anything else but a datastore or cache hands work to its target, the consumer;
+      to a datastore or cache (a nightly read, say) nobody consumes.
+    """
+    if "queue" in target_kinds:
+        if kind == "soft":
+            return POLL
+        if kind == "async" and not consumed:
+            return UNSTATED
+        return PUBLISH
+    if kind == "async" and target_kinds and not target_kinds & {"datastore", "cache"}:
+        return HANDOVER
+    return None
+
+
 class Plan:
     """What every item of a template needs to know about a review, computed once:
     effective tiers, redundancy-group sharing, caller deadlines, and the subjects of
@@ -664,7 +696,7 @@ class Plan:
         self.labels = Labels(review)
         self._deps: list[tuple] | None = None  # every dependency as a row
         self._comp_classes: dict | None = None  # (kind, user-facing, tags, tier) -> how many (ungrouped)
-        self._polled: set | None = None  # the queues some caller states a hard or soft dependency on
+        self._polled: set | None = None  # the queues some caller states a soft dependency on (_consumed_queues)
         self._roles: dict = {}  # dependency id -> consumer_role
         self._tagged: dict = {}  # a scope's tags -> the ids of the components holding one of them
         self._roles_of_all: tuple | None = None  # see _role_sets
@@ -726,38 +758,29 @@ class Plan:
 
     def consumer_role(self, d: Dependency) -> tuple | None:
         """``(consumer, where it takes the work from, stated)`` when ``d`` is a call along which a consumer
-        takes work, else None (docs/checklist.md, "Scopes"):
-
-        * a hard or soft dependency on a queue (a component of kind ``queue``, or a redundancy group of
-          queues) is its consumer's poll: ``(source, queue, True)``;
-        * an asynchronous dependency on a queue is a publisher's (docs/analysis.md: a queue's publishers
-          are its ``async`` callers) when some caller states a hard or soft dependency on the queue; when
-          none does (an import links every client of a bus asynchronously, publisher or consumer), the
-          caller may be either: ``(source, queue, False)``;
-        * an asynchronous dependency on anything else but a datastore or cache hands work to it:
-          ``(target, source, True)``; on a datastore or cache (a nightly read, say) nobody consumes.
-        """
+        takes work, else None (docs/checklist.md, "Scopes"; the rule is :func:`call_role`)."""
         did = d.id
         if did in self._roles:
             return self._roles[did]
         tk = self.target_kinds(d.target)
-        if "queue" in tk:
-            if d.kind != "async":
-                role = (d.source, d.target, True)
-            else:
-                role = None if d.target in self._polled_queues() else (d.source, d.target, False)
-        elif d.kind == "async" and tk and not tk & {"datastore", "cache"}:
+        role = call_role(d.kind, tk, "queue" in tk and d.target in self._consumed_queues())
+        if role == POLL:
+            role = (d.source, d.target, True)
+        elif role == UNSTATED:
+            role = (d.source, d.target, False)
+        elif role == HANDOVER:
             role = (d.target, d.source, True)
         else:
             role = None
         self._roles[did] = role
         return role
 
-    def _polled_queues(self) -> set:
+    def _consumed_queues(self) -> set:
+        """The queues some caller states it consumes from (a soft dependency: its poll)."""
         if self._polled is None:
             comps = self.review.components
             self._polled = {d.target for d in self.review.dependencies.values()
-                            if d.kind != "async" and "queue" in self.target_kinds(d.target)
+                            if d.kind == "soft" and "queue" in self.target_kinds(d.target)
                             and not (d.source in comps and LOAD_GENERATOR in comps[d.source].tags)}
         return self._polled
 
@@ -847,7 +870,7 @@ class Plan:
             tags = tuple(frozenset(x.lower() for x in comps[m].tags) for m in groups[tgt].members if m in comps)
         else:
             tags = ()
-        sig = ("target", tk, tags, "queue" in tk and tgt in self._polled_queues())
+        sig = ("target", tk, tags, "queue" in tk and tgt in self._consumed_queues())
         k = index.get(sig)
         if k is None:
             k = index[sig] = len(targets)
@@ -871,13 +894,10 @@ class Plan:
             elif scope.not_tags and any(_has_tag(tags, scope.not_tags) for tags in (src_tags, *tgt_tags)):
                 hit = False
             elif scope.consumer is not None:
-                # consumer_role: a poll of a queue, or work handed over asynchronously
-                if "queue" in tk:
-                    having, polls = (True, True) if kind != "async" else (not polled, False)
-                elif kind == "async" and tk and not tk & {"datastore", "cache"}:
-                    having, polls = True, self_call
-                else:
-                    having = polls = False
+                # consumer_role, by the same rule: a poll of a queue, or work handed over asynchronously
+                role = call_role(kind, tk, polled)
+                having = role in (POLL, UNSTATED, HANDOVER)
+                polls = role == POLL or (role == HANDOVER and self_call)
                 hit = having if scope.consumer else not polls
             self._class_match[(scope, key)] = hit
         return hit
@@ -1058,7 +1078,7 @@ class Plan:
             text = _subject_context(self.review, sub)
             if sub.role is not None and not sub.role[2]:
                 text += (f"; whether {sub.role[0]} publishes to {sub.role[1]} or consumes from it is not stated (no "
-                         "caller states a hard or soft dependency on the queue, a consumer's poll): if it only "
+                         "caller states a soft dependency on the queue, a consumer's poll): if it only "
                          "publishes, answer its consumer items not applicable")
             self._context[key] = text
         return text

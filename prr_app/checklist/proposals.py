@@ -524,9 +524,11 @@ def propose(review: Review, facts: Facts, template=None, *, at: str | None = Non
 
 def refresh(review: Review, new: dict[str, Proposal], template=None) -> list[str]:
     """Replace the review's proposals from evidence by ``new`` (a re-import): a rejection is kept while
-    the proposal it rejected stands unchanged; answers are never touched; proposals carried from other
-    answers (``prr checklist-carry``) stay unless the evidence proposes for the same item. Returns what
-    changed, in words."""
+    the proposal it rejected stands unchanged, and while the review's template does not make that
+    proposal at all (the item is not in it, or names no extractor: it is on another
+    template for a while); answers are never touched; proposals
+    carried from other answers (``prr checklist-carry``) stay unless the evidence proposes for the same
+    item. Returns what changed, in words."""
     from prr_app.checklist.evaluate import resolve_template, split_key
 
     changes: list[str] = []
@@ -553,7 +555,13 @@ def refresh(review: Review, new: dict[str, Proposal], template=None) -> list[str
             tmpl = None
         for key in gone:
             item_id, _subject = split_key(key)
-            if tmpl is not None and tmpl.item(item_id) is None:
+            ti = tmpl.item(item_id) if tmpl is not None else None
+            if old[key].rejected_by and (tmpl is None or ti is None or not ti.evidence_extractor):
+                # a reviewer's rejection of a proposal the review's template does not make (the review spends
+                # time on another template): kept, so that it is not offered again when the review comes back
+                # to a template that makes it and a re-import finds the same evidence (docs/checklist.md)
+                kept[key] = old[key]
+            elif tmpl is not None and ti is None:
                 changes.append(f"proposal {key}: withdrawn (item {item_id!r} is not in template "
                                f"{tmpl.id} {tmpl.version}, the review's checklist)")
             else:

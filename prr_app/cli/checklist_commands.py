@@ -201,6 +201,11 @@ def cmd_checklist(args) -> int:
               if res.tier != review.meta.tier else "")]
     for w in res.warnings:
         out.append(f"warning: {w}")
+    from prr_app.review.proposals import evidence_pending
+
+    pending = evidence_pending(review, str(args.review))  # switched to a template whose proposals need a re-import
+    if pending:
+        out.append(f"note: {pending}")
     out.append(f"score {_pct(ov.score).strip()} (severity-weighted, required items)   answered {ov.answered}/{ov.total}"
                f"   required answered {ov.required_answered}/{ov.required}   open blockers {len(res.open_blockers)}"
                f" ({len(res.blocking_items)} not met in full, {len(res.unanswered_blockers)} unanswered)")
@@ -343,6 +348,7 @@ def cmd_use(args) -> int:
     def change(review):
         done["orphans"] = checklist.use_template(review, args.template)
         done["meta"] = review.meta
+        done["review"] = review
 
     where = _edit(args.review, change, args.output, args.force)
     orphans, meta = done["orphans"], done["meta"]
@@ -351,7 +357,17 @@ def cmd_use(args) -> int:
         print(f"{len(orphans)} answer(s) no longer match an item (kept in the review):")
         for o in orphans:
             print(sanitize(f"  {o.key}: {o.reason}"))
+    _say_evidence_pending(done["review"], where)
     return 0
+
+
+def _say_evidence_pending(review, where: str) -> None:
+    """After a switch of template: its answers proposed from evidence wait for a re-import (say so)."""
+    from prr_app.review.proposals import evidence_pending
+
+    line = evidence_pending(review, where)
+    if line:
+        print(sanitize(line, one_line=True))
 
 
 def cmd_carry(args) -> int:
@@ -360,8 +376,9 @@ def cmd_carry(args) -> int:
 
     def change(review):  # on the review as the file holds it now, under its lock
         done["before"] = (review.meta.checklist_template or checklist.DEFAULT_TEMPLATE, review.meta.checklist_version)
-        done["skipped"] = []
-        done["result"] = checklist.carry_answers(review, args.template, by=by, skipped=done["skipped"])
+        done["skipped"], done["kept"], done["declined"] = [], [], []
+        done["result"] = checklist.carry_answers(review, args.template, by=by, skipped=done["skipped"],
+                                                 kept=done["kept"], declined=done["declined"])
         done["review"] = review
 
     where = _edit(args.review, change, args.output, args.force)
@@ -380,8 +397,22 @@ def cmd_carry(args) -> int:
     for key, src_key, reason in done["skipped"]:
         print(sanitize(f"  not carried: {key}: {src_key} was answered not applicable ({reason}); answer it yourself "
                        "if it still does not apply", one_line=True))
+    for key, src_key, who, when in done["declined"]:
+        print(sanitize(f"  not carried again: {key}: the proposal carried from {src_key} was rejected by {who}"
+                       + (f" on {str(when)[:10]}" if when else "") + "; answer it yourself, or confirm it by its key "
+                       "if you changed your mind", one_line=True))
+    if done["kept"]:
+        print(f"{len(done['kept'])} answer(s) kept as answers to items that ask for a period (they count as they "
+              "stand: check each still holds, or answer it again):")
+        for key, at, period, old in done["kept"]:
+            print(sanitize(f"  {key}: answered on {str(at)[:10] if at else 'an unknown date'}; "
+                           f"{review.meta.checklist_template} asks for {period}"
+                           + (" (answered before it began)" if old else ""), one_line=True))
     if orphans:
-        print(f"{len(orphans)} answer(s) not used by {review.meta.checklist_template} (kept in the review)")
+        names = ", ".join(o.key for o in orphans[:5]) + (f" and {len(orphans) - 5} more" if len(orphans) > 5 else "")
+        print(sanitize(f"{len(orphans)} answer(s) not used by {review.meta.checklist_template} (kept in the review): "
+                       f"{names}", one_line=True))
+    _say_evidence_pending(review, where)
     return 0
 
 
@@ -444,6 +475,45 @@ def _same(a, b) -> bool:
     return same_file(a, b)
 
 
+def _version_notes(tmpl, src: Path, *, markdown: bool, id_given: bool) -> list[str]:
+    """Warnings about the other versions of an imported template: a new version named by the file
+    (team2.md gives the id team2, not version 2 of team) and the item ids an earlier version had that
+    this one lacks (answers to them stop counting: a reworded question gets a new derived id)."""
+    import difflib
+
+    installed = checklist.templates()
+    others = [i for i in installed if i.id == tmpl.id and i.version != tmpl.version]
+    notes = []
+    if not others and markdown and not id_given and tmpl.version != "1":
+        ids = sorted({i.id for i in installed if i.id != tmpl.id})
+        close = difflib.get_close_matches(tmpl.id, ids, n=3, cutoff=0.6)
+        near = (f", e.g. --id {close[0]}" + (f" (also installed: {', '.join(close[1:])})" if close[1:] else "")
+                if close else "")
+        notes.append(f"{src}: the template id {tmpl.id!r} comes from the file name {src.name} and no other version of "
+                     f"{tmpl.id} is installed: to import version {tmpl.version} of an installed template, give its "
+                     f"id with --id{near}")
+    if others:
+        from prr_app.checklist.template import _version_key  # the order load_template picks the newest by
+
+        key = _version_key(tmpl.version)
+        before = [i for i in others if _version_key(i.version) < key] or others  # the version it follows, if any
+        prev_info = max(before, key=lambda i: _version_key(i.version))
+        try:
+            prev = checklist.load_template(f"{prev_info.id}@{prev_info.version}")
+        except PrrError:
+            return notes
+        new_ids = {it.id for it in tmpl.items}
+        gone = [it.id for it in prev.items if it.id not in new_ids]
+        if gone:
+            keep = ("end its line with its old id, e.g. {#" + gone[0] + "}" if markdown
+                    else "keep its id, or list the old id under its carry_from")
+            notes.append(f"{src}: {len(gone)} item id(s) of {prev.label} are not in {tmpl.label}: "
+                         f"{', '.join(gone[:10])}{f' and {len(gone) - 10} more' if len(gone) > 10 else ''}; answers "
+                         f"to them stop counting in a review switched to {tmpl.label} (kept as orphans). If an item "
+                         f"was only reworded, {keep}")
+    return notes
+
+
 def cmd_import(args) -> int:
     from prr_app.review.gate import refuse_review_as_output
 
@@ -472,6 +542,7 @@ def cmd_import(args) -> int:
     if out.exists() and not args.force:
         raise PrrError("already exists; pass --force to replace it", file=str(out))
     _check_install(tmpl, src, out, markdown=suffix in _MARKDOWN_SUFFIXES, force=args.force)
+    warnings = warnings + _version_notes(tmpl, src, markdown=suffix in _MARKDOWN_SUFFIXES, id_given=bool(args.id))
     if args.review:
         _load(args.review)  # read before writing anything: a bad review leaves no half-import
     checklist.write_template(tmpl, out)

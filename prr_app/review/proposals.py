@@ -61,12 +61,57 @@ def apply_evidence(result, review: Review | None = None) -> Facts:
     if recs:  # the import's record in the review says it too
         rec = max(recs, key=lambda r: r.at or "")
         rec.report["read"] = list(rep.read)
+        # the template the evidence proposed answers for: after a switch to another template with evidence
+        # extractors, `evidence_pending` says that a re-import is what proposes its answers
+        tmpl = _review_template(review)
+        if tmpl is not None:
+            rec.report["readiness_template"] = f"{tmpl.id} {tmpl.version}"
         rec.report["changes"] = list(rep.changes)
         # the signals the files proved, for the report's observability matrix: component -> signal -> file:line
         rec.report["observability_evidence"] = {cid: {s: fs[0].where for s, fs in sorted(sigs.items())}
                                                 for cid, sigs in sorted(facts.signals().items())
                                                 if cid in review.components}
     return facts
+
+
+def _review_template(review: Review):
+    from prr_app.checklist.evaluate import resolve_template
+
+    try:
+        return resolve_template(review)[0]
+    except PrrError:
+        return None
+
+
+def evidence_pending(review: Review, where: str = "REVIEW") -> str | None:
+    """A line saying that the review's template proposes answers from imported evidence that no import
+    of this review has proposed yet (the review was switched to it since: ``prr checklist-use``,
+    ``checklist-carry``), and how to have them proposed; None when there is nothing to say.
+
+    The proposals cannot be made from the review alone: the extractors read the imported files, which
+    the review's import record names but does not hold (docs/checklist.md, "Proposed answers")."""
+    tmpl = _review_template(review)
+    if tmpl is None:
+        return None
+    wanted = [ti.id for ti in tmpl.items if ti.evidence_extractor]
+    recs = [r for r in review.imports.values() if isinstance(r.report, dict)
+            and any(str(x).startswith("readiness evidence:") for x in r.report.get("read", ()))]
+    if not wanted or not recs:
+        return None  # nothing to propose, or no import of this review read files with readiness evidence
+    rec = max(recs, key=lambda r: r.at or "")
+    done = rec.report.get("readiness_template")
+    this = f"{tmpl.id} {tmpl.version}"
+    if done == this:
+        return None
+    if done is None:  # an import recorded before this was kept: the proposals from evidence tell
+        ids = set(wanted)
+        if any(carried_source(p) is None and p.item.split("@", 1)[0] in ids for p in review.proposals.values()):
+            return None
+    shown = ", ".join(wanted[:4]) + (f" and {len(wanted) - 4} more" if len(wanted) > 4 else "")
+    sources = " ".join(rec.sources[:3]) if rec.sources else "SOURCE"
+    return (f"{this} proposes answers from imported evidence ({shown}); none proposed yet: the last import "
+            + (f"proposed for {done}" if done else "was read for another template")
+            + f"; re-import to have them proposed: prr import {sources} --into {where}")
 
 
 def mark_observability(review: Review, facts: Facts) -> list[str]:
