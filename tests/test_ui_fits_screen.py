@@ -73,7 +73,7 @@ def test_checklist_items_and_risk_titles_are_readable(qtbot, small):
     qtbot.waitUntil(lambda: cv.model.rowCount() > 0, timeout=15000)
     qtbot.wait(20)
     fm = cv.table.fontMetrics()
-    assert cv.table.columnWidth(0) >= fm.horizontalAdvance("x" * 30), cv.table.columnWidth(0)
+    assert cv.table.columnWidth(1) >= fm.horizontalAdvance("x" * 30), cv.table.columnWidth(1)
     rv = w.views["Risks"]
     w.tabs.setCurrentWidget(rv)
     qtbot.wait(20)

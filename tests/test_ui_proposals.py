@@ -36,7 +36,7 @@ def test_walker_confirms_rejects_and_undoes_proposals(qtbot, win, proposed_prr):
     assert "same check (grpc port 7070)" in panel.text.text() and "app.yaml:" in panel.text.text()
     # the status column says it is a proposal, not an answer
     row = [it.key for it in cv.model.rows].index("svc.probes@cartservice")
-    assert "proposed: partly" in cv.model.data(cv.model.index(row, 2))
+    assert "proposed · partly" in cv.model.data(cv.model.index(row, 3))
     assert cv.current_item().status == "unanswered"
     n = win.session.undo_stack.count()
     panel.confirm_btn.click()

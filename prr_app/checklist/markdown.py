@@ -4,15 +4,23 @@ Rules (see docs/checklist.md):
 
 * the first level-1 heading, if it comes before every other heading, is the title;
   every other heading starts a category;
-* ``- [ ] text`` and ``- [x] text`` (also ``*`` / ``+``) are items; ``[x]`` marks
-  the item as done, which ``prr checklist-import --review`` records as *met*;
+* ``- [ ] text`` and ``- [x] text`` (also ``*`` / ``+``, and numbered: ``1. [ ] text``,
+  ``1) [ ] text``, as GitHub and most wikis render them) are items; ``[x]`` marks the item as
+  done, which ``prr checklist-import --review`` records as *met*;
 * a tag in the item text sets the severity: ``(blocker)``, ``[high]``, ``#medium``,
   ``(low)``; ``critical`` counts as blocker. Without a tag: the default severity;
 * ``(tier 1)``, ``(tiers 1-2)``, ``(tier 1,2)`` set the tiers the item is required for;
 * ``{#some.id}`` sets the item id; otherwise it is derived from the category and
   the question, so re-importing the same file gives the same ids;
 * nested bullets under an item starting with ``Why:`` or ``Evidence:`` fill those
-  fields; other nested text is added to *why*.
+  fields; other nested text is added to *why*;
+* a nested task item (a sub-task) becomes an item of its own (a template has no nesting): its
+  *why* starts with "Part of: <the parent's question>" so it keeps its context, and a warning
+  says so;
+* every list-shaped line that does not become an item or part of one (an empty item, a box
+  that is not ``[ ]``/``[x]``, a bullet without a box, a task item in a code block) is named
+  in a warning with its line: nothing is dropped silently. Prose paragraphs and headings are
+  not list-shaped and are not warned about.
 """
 from __future__ import annotations
 
@@ -25,7 +33,14 @@ from prr_app.errors import PrrError
 
 MAX_BYTES = 5 * 1024 * 1024
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_TASK = re.compile(r"^(\s*)[-*+]\s+\[([ xX])\]\s+(.*)$")
+# a list marker: a bullet, or a number as GitHub and most wikis render ordered task lists ("1. [ ]", "2) [x]")
+_MARKER = r"(?:[-*+]|\d{1,9}[.)])"
+_TASK = re.compile(rf"^(\s*){_MARKER}\s+\[([ xX])\](?:\s+(.*?)|\s*)$")
+# a box that is not "[ ]" or "[x]" ("[]", "[ x]", "[-]"), or one with text right after it ("[x]done")
+_BAD_BOX = re.compile(rf"^\s*{_MARKER}\s+\[([^\]]{{0,3}})\](\S?)")
+_LIST = re.compile(rf"^(\s*){_MARKER}\s+\S")
+_BARE_BOX = re.compile(r"^\s*\[[ xX]\]\s+\S")  # a box without a list marker
+_RULE = re.compile(r"^\s*([-*_])(?:\s*\1){2,}\s*$")  # "---", "* * *": a thematic break, not a bullet
 _BULLET = re.compile(r"^(\s+)(?:[-*+]\s+)?(.*\S)\s*$")
 _SEV_TAG = re.compile(r"(?:\(\s*|\[\s*|(?<![\w#])#)(blocker|critical|high|medium|low)(?:\s*\)|\s*\])?(?!\w)", re.I)
 _TIER_TAG = re.compile(r"\(\s*tiers?\s*([1-3](?:\s*(?:-|,|and|or)\s*[1-3])*)\s*\)", re.I)
@@ -84,22 +99,29 @@ def parse_markdown(text: str, *, template_id: str, version: str = "1", title: st
     cat_ids: dict[str, str] = {}  # title -> id
     items: list[dict] = []
     checked: list[str] = []
-    warnings: list[str] = []
+    notes: list[tuple[int, str]] = []  # (line, warning)
     used_ids: dict[str, int] = {}
     seen_q: dict[tuple, int] = {}
     current_cat = None
-    current_item = None
+    stack: list[dict] = []  # the items whose nested lines may follow, outermost first (a sub-task nests)
+    after_item = False  # the line before was an item's line or its continuation (no blank line since)
+    # lines that are list-shaped but not imported, by why: warned about at the end, with their lines
+    left: dict[str, list[int]] = {}
+    sub_tasks: dict[int, list[int]] = {}  # parent item's line -> its sub-tasks' lines
     in_fence = False
     for i, raw in enumerate(lines):
         lineno = i + 1
         if raw.lstrip().startswith(("```", "~~~")):
             in_fence = not in_fence
+            after_item = False
             continue
         if in_fence:
+            if _TASK.match(raw) or _BAD_BOX.match(raw):
+                left.setdefault("code", []).append(lineno)
             continue
         m = _HEADING.match(raw)
         if m:
-            current_item = None
+            stack, after_item = [], False
             if i == title_line:
                 continue
             ctitle = _strip_md(m.group(2)) or f"Section {lineno}"
@@ -107,10 +129,14 @@ def parse_markdown(text: str, *, template_id: str, version: str = "1", title: st
             continue
         t = _TASK.match(raw)
         if t:
+            indent = len(t.group(1))
+            while stack and stack[-1]["indent"] >= indent:
+                stack.pop()
+            parent = stack[-1] if stack else None
             if current_cat is None:
                 current_cat = _category("General", categories, cat_ids)
             done = t.group(2) in "xX"
-            body = t.group(3)
+            body = t.group(3) or ""
             explicit = _ID_TAG.search(body)
             body = _ID_TAG.sub("", body)
             sev = default_severity
@@ -128,10 +154,14 @@ def parse_markdown(text: str, *, template_id: str, version: str = "1", title: st
             while (um := _UNKNOWN_TAG.search(rest)) is not None and um.start() > 0:
                 unknown.insert(0, um.group(0).strip())
                 rest = rest[: um.start()].rstrip()
-            if unknown:
-                warnings.append(f"{where}line {lineno}: unknown tag{'s' if len(unknown) > 1 else ''} "
-                                f"{', '.join(unknown)} (kept as part of the question); known tags: {KNOWN_TAGS}")
             question = _strip_md(body)
+            if not question:  # "- [ ]", "- [x] ", "- [ ] (blocker)": nothing to ask; the rest still imports
+                left.setdefault("empty", []).append(lineno)
+                stack, after_item = [], False  # its nested lines have no item to go to: warned below
+                continue
+            if unknown:
+                notes.append((lineno, f"{where}line {lineno}: unknown tag{'s' if len(unknown) > 1 else ''} "
+                                      f"{', '.join(unknown)} (kept as part of the question); known tags: {KNOWN_TAGS}"))
             if len(question) < 5:
                 raise PrrError("a checklist item needs a question of at least 5 characters", file=file,
                                location=f"line {lineno}")
@@ -139,8 +169,8 @@ def parse_markdown(text: str, *, template_id: str, version: str = "1", title: st
                 question = question.replace("{", "(").replace("}", ")")
             key = (current_cat, re.sub(r"[^a-z0-9]+", " ", question.lower()).strip())
             if key in seen_q:
-                warnings.append(f"{where}line {lineno}: same question as line {seen_q[key]}; skipped")
-                current_item = None
+                notes.append((lineno, f"{where}line {lineno}: same question as line {seen_q[key]}; skipped"))
+                stack, after_item = [], False
                 continue
             seen_q[key] = lineno
             iid = explicit.group(1) if explicit else f"{current_cat}.{slugify(question)}"
@@ -153,28 +183,70 @@ def parse_markdown(text: str, *, template_id: str, version: str = "1", title: st
                     n += 1
                 iid = f"{iid}-{n}"
             used_ids[iid] = lineno
-            current_item = {"id": iid, "category": current_cat, "question": question, "why": "", "evidence": "",
-                            "severity": sev, "tiers": tiers, "indent": len(t.group(1)), "line": lineno}
-            items.append(current_item)
+            # a template has no nesting: a sub-task is an item of its own that says what it is part of
+            why = f"Part of: {parent['question']}" if parent is not None else ""
+            if parent is not None:
+                sub_tasks.setdefault(parent["line"], []).append(lineno)
+            item = {"id": iid, "category": current_cat, "question": question, "why": why, "evidence": "",
+                    "severity": sev, "tiers": tiers, "indent": indent, "line": lineno}
+            items.append(item)
+            stack.append(item)
+            after_item = True
             if done:
                 checked.append(iid)
             continue
-        if current_item is not None:
-            b = _BULLET.match(raw)
-            if b and len(b.group(1)) > current_item["indent"]:
-                note = _strip_md(b.group(2))
-                low = note.lower()
-                if low.startswith("evidence:"):
-                    current_item["evidence"] = _join(current_item["evidence"], note[9:].strip())
-                elif low.startswith("why:"):
-                    current_item["why"] = _join(current_item["why"], note[4:].strip())
-                elif note:
-                    current_item["why"] = _join(current_item["why"], note)
-                continue
-            if raw.strip():
-                current_item = None
+        if not raw.strip():
+            after_item = False  # a blank line: nested lines below still belong to the item
+            continue
+        if _RULE.match(raw):
+            stack, after_item = [], False
+            continue
+        if _BAD_BOX.match(raw):
+            left.setdefault("box", []).append(lineno)
+            stack, after_item = [], False
+            continue
+        b = _BULLET.match(raw)
+        indent = len(b.group(1)) if b else 0
+        while stack and stack[-1]["indent"] >= indent:
+            stack.pop()
+        if stack:  # nested under an item: its why or evidence
+            owner = stack[-1]
+            note = _strip_md(b.group(2))
+            low = note.lower()
+            if low.startswith("evidence:"):
+                owner["evidence"] = _join(owner["evidence"], note[9:].strip())
+            elif low.startswith("why:"):
+                owner["why"] = _join(owner["why"], note[4:].strip())
+            elif note:
+                owner["why"] = _join(owner["why"], note)
+            after_item = True
+            continue
+        if after_item and items and not _LIST.match(raw) and not _BARE_BOX.match(raw):
+            # a lazy continuation (the item's text goes on at the margin, no blank line): part of its why
+            items[-1]["why"] = _join(items[-1]["why"], _strip_md(raw))
+            stack = [items[-1]]
+            continue
+        after_item = False
+        if _LIST.match(raw):
+            left.setdefault("bullet", []).append(lineno)
+        elif _BARE_BOX.match(raw):
+            left.setdefault("bare", []).append(lineno)
+        # else prose (a paragraph, a table): not list-shaped, not an item by design
+    for parent_line, subs in sub_tasks.items():
+        many = len(subs) > 1
+        whose = "each one's" if many else "its"
+        notes.append((subs[0], f"{where}{_lines(subs)}: {'sub-tasks' if many else 'a sub-task'} of line {parent_line} "
+                               f"{'are' if many else 'is'} imported as {'items of their' if many else 'an item of its'} "
+                               f"own (a template has no nesting); {whose} why says "
+                               f"'Part of: <line {parent_line}'s question>'"))
+    for why, (one, many) in _LEFT_OUT.items():
+        if left.get(why):
+            notes.append((left[why][0], f"{where}{_lines(left[why])}: {one if len(left[why]) == 1 else many}; "
+                                        "not imported"))
+    warnings = [text for _line, text in sorted(notes, key=lambda n: n[0])]  # in the file's order
     if not items:
-        raise PrrError("no task list items ('- [ ] question') found", file=file)
+        raise PrrError("no task list items ('- [ ] question' or '1. [ ] question') found"
+                       + (f" ({'; '.join(w.removeprefix(where) for w in warnings)})" if warnings else ""), file=file)
     used_cats = {it["category"] for it in items}
     data = {
         "format": "prr-checklist", "id": template_id, "version": version,
@@ -194,6 +266,25 @@ def parse_markdown(text: str, *, template_id: str, version: str = "1", title: st
                  for ii, it in enumerate(x for x in items if x["category"] == c["id"])}
     tmpl = parse_template(data, file=file, lines=lines_map)
     return MarkdownImport(tmpl, checked, warnings)
+
+
+#: why a list-shaped line was not imported, in the warning that names its lines
+_LEFT_OUT = {
+    "empty": ("a task item with no text", "task items with no text"),
+    "box": ("a box that is not '[ ]' or '[x]' followed by a space",
+            "boxes that are not '[ ]' or '[x]' followed by a space"),
+    "bare": ("a box without a list marker (write '- [ ] question')",
+             "boxes without a list marker (write '- [ ] question')"),
+    "bullet": ("a list item without a box (write '- [ ] question' to make it an item)",
+               "list items without a box (write '- [ ] question' to make them items)"),
+    "code": ("a task item inside a code block (code blocks are ignored)",
+             "task items inside a code block (code blocks are ignored)"),
+}
+
+
+def _lines(nums: list[int]) -> str:
+    """'line 7' or 'lines 7, 9, 12': every line, so each one left out can be found."""
+    return f"line {nums[0]}" if len(nums) == 1 else "lines " + ", ".join(str(n) for n in nums)
 
 
 def _join(a: str, b: str) -> str:

@@ -22,6 +22,13 @@ def _esc(s: str) -> str:
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def proposal_origin(p) -> str:
+    """Where a proposal comes from, in words (the panel's heading, the checklist row's tool tip)."""
+    source = carried_source(p)
+    return (f"Carried from the answer to {source} under the review's previous template" if source
+            else "Proposed from the imported files")
+
+
 class ProposalPanel(QWidget):
     def __init__(self, session, parent=None):
         super().__init__(parent)
@@ -72,12 +79,12 @@ class ProposalPanel(QWidget):
             self.reject_btn.setEnabled(False)
             self.setVisible(bool(self.shown))
             return
-        ev = "".join(f"<li>{_esc(e)}</li>" for e in p.evidence[:6])
-        source = carried_source(p)
-        origin = (f"Carried from the answer to {_esc(source)} under the review's previous template" if source
-                  else "Proposed from the imported files")
-        self.text.setText(f"<p><b>{origin}:</b> {p.status.replace('_', ' ')} "
-                          f"(not counted until you confirm it)<br>{_esc(p.reason)}</p><ul>{ev}</ul>")
+        # an evidence line the reason already quotes ("no liveness or readiness probe ...: cart.yaml:7")
+        # is shown once, in the reason
+        ev = "".join(f"<li>{_esc(e)}</li>" for e in [e for e in p.evidence if e not in p.reason][:6])
+        self.text.setText(f"<p><b>{_esc(proposal_origin(p))}:</b> {p.status.replace('_', ' ')} "
+                          f"(not counted until you confirm it)<br>{_esc(p.reason)}</p>"
+                          + (f"<ul>{ev}</ul>" if ev else ""))
         self.confirm_btn.setEnabled(True)
         self.reject_btn.setEnabled(True)
         self.setVisible(True)

@@ -10,7 +10,7 @@ from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDialog, QFormLayout, QGridLayout, QHBoxLayout,
     QLabel, QLineEdit, QListView, QListWidget, QScrollArea, QListWidgetItem, QProgressBar, QPushButton,
-    QSplitter, QTableView, QTextBrowser, QVBoxLayout, QWidget,
+    QSplitter, QStyledItemDelegate, QTableView, QTextBrowser, QVBoxLayout, QWidget,
 )
 
 from prr_app.ui import theme
@@ -209,14 +209,38 @@ STATUSES = [("met", "Met", "1"), ("partly", "Partly", "2"), ("not_met", "Not met
 def status_colour(status: str) -> str:
     return {"met": theme.OK, "partly": theme.WARN, "not_met": theme.ERROR}.get(status, theme.MUTED)
 
+#: a proposal's colour (light, dark): not an answer's (green, amber, red), so that a proposed "not met"
+#: is never read as the model's or a reviewer's "not met"; the text says it too ("◇ proposed · ...")
+_PROPOSED_COLOURS = ("#6a3fb0", "#c19bf0")
+
+
+def _subject_text(it) -> str:
+    """What the row is about: the component, dependency ("a → b") or journey; the review's own items say so."""
+    return "whole review" if it.per == "review" else (it.subject_label or it.subject or "")
+
+
+def _applies_to(it) -> str:
+    """The subject in the detail pane and the tool tip: the review's own items apply to the whole review
+    (its name there read like a component's)."""
+    return "the whole review" if it.per == "review" else (it.subject_label or it.subject or "")
+
+
+def _status_colour(it) -> str:
+    if it.proposal is not None and it.source is None:
+        return _PROPOSED_COLOURS[1 if theme.DARK else 0]
+    return status_colour(it.status)
+
+
 CHECKLIST_COLUMNS = [
-    # what an item applies to is in its question ("A restore of Orders DB primary..."), its tool tip and
-    # the detail pane: the question gets the width
+    # what the row is about first: the items of one template item read alike ("A disruption budget ...
+    # keeps enough instances of ca…" fourteen times), and the question is cut at the column's end
+    Column("Subject", _subject_text, width=150,
+           colour=lambda it: theme.MUTED if it.per == "review" else None),
     Column("Item", lambda it: it.question),
-    Column("Severity", lambda it: it.severity.upper() if it.severity == "blocker" else it.severity, width=90,
+    Column("Severity", lambda it: it.severity.upper() if it.severity == "blocker" else it.severity, width=80,
            colour=lambda it: theme.SEVERITY_COLOURS["critical"] if it.severity == "blocker" else None),
-    Column("Status", lambda it: _status_text(it), width=110,
-           colour=lambda it: status_colour(it.status)),
+    # wide enough for "◇ proposed · not met" whole at the default width
+    Column("Status", lambda it: _status_text(it), width=150, colour=_status_colour),
 ]
 
 
@@ -231,13 +255,37 @@ PAINT_WAIT_MS = 300
 CHARTS_IDLE_MS = 1500
 
 
+#: marks a proposal in the Status column: shown, not counted (an answer has no mark)
+PROPOSED_MARK = "◇"
+
+
 def _status_text(it) -> str:
     """The answer, or the proposal from evidence while nobody answered (issue 21): never shown as an answer."""
     p = it.proposal
     if p is None:
         return it.status.replace("_", " ")
     proposed = p.status.replace("_", " ")
-    return f"proposed: {proposed}" if it.source is None else f"{it.status.replace('_', ' ')}; proposed: {proposed}"
+    if it.source is None:
+        return f"{PROPOSED_MARK} proposed · {proposed}"
+    # the model's answer counts; the proposal beside it is in the tool tip and the panel (the cell stays whole)
+    return f"{it.status.replace('_', ' ')} · {PROPOSED_MARK} proposed"
+
+
+def _item_tip(it) -> str:
+    """The whole question, what it applies to, and a proposal in words (the row cuts them)."""
+    from prr_app.ui.proposals_panel import proposal_origin
+
+    tip = f"{it.question}\n\nApplies to: {_applies_to(it)}"
+    p = it.proposal
+    if p is not None:
+        tip += f"\n\n{proposal_origin(p)}: {p.status.replace('_', ' ')} (not counted until you confirm it)"
+    return tip
+
+
+class _ElideMiddle(QStyledItemDelegate):
+    def initStyleOption(self, option, index) -> None:  # noqa: N802 - Qt's name
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideMiddle
 
 
 class ChecklistView(QWidget):
@@ -278,9 +326,7 @@ class ChecklistView(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText("Filter items…")
         self.search.textChanged.connect(lambda _t: self.refresh())
-        self.model = TableModel(CHECKLIST_COLUMNS, key=lambda it: it.key,
-                                tooltip=lambda it: f"{it.question}\n\nApplies to: {it.subject_label or 'the review'}",
-                                parent=self)
+        self.model = TableModel(CHECKLIST_COLUMNS, key=lambda it: it.key, tooltip=_item_tip, parent=self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -288,6 +334,9 @@ class ChecklistView(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(False)  # one line per item, cut at its end ("The product owner has…")
         size_columns(self.table, CHECKLIST_COLUMNS)
+        # a subject cut in the middle keeps the end that tells alike names apart ("orders-pay…-ledger")
+        self._subject_delegate = _ElideMiddle(self.table)
+        self.table.setItemDelegateForColumn(0, self._subject_delegate)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _p: self._show_item())
         self.table.installEventFilter(self)
         # item detail
@@ -650,7 +699,7 @@ class ChecklistView(QWidget):
             self._shown_values = (None, {})
             return
         self.question.setText(it.question)
-        parts = [f"<p><b>Applies to:</b> {it.subject_label or 'the whole review'} · severity <b>{it.severity}</b>"
+        parts = [f"<p><b>Applies to:</b> {_esc(_applies_to(it))} · severity <b>{it.severity}</b>"
                  f" · tier {it.tier}{' · required' if it.required else ''}</p>"]
         if it.tier_reason:
             parts.append(f"<p><b>Tier:</b> {_esc(it.tier_reason)}</p>")
