@@ -108,7 +108,9 @@ def _editable(review: Review):
         coll = getattr(review, attr)
         for eid in sorted(coll)[:25]:
             for f in dataclasses.fields(coll[eid]):
-                if f.name not in _SKIP and f.name != "observability" and f.name != "acceptance":
+                # a dependency's evidence is what an import read, not the model: the diff sets it apart
+                if f.name not in _SKIP and f.name not in ("observability", "acceptance") \
+                        and not (attr == "dependencies" and f.name == "evidence"):
                     out.append((attr, eid, f.name, str(f.type)))
             if attr == "components":
                 out += [(attr, eid, f"observability.{s}", "bool|None") for s in

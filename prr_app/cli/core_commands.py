@@ -100,8 +100,12 @@ def cmd_import(args) -> int:
     report = result.report
     if not args.quiet:
         lines = report.lines()
+        # which deployment variant a re-import reads against the one the review came from: said first
+        variant = [x for x in lines[1:] if x.split(": ", 1)[-1].startswith(importing.VARIANT_NOTE)]
+        lines = [lines[0]] + variant + [x for x in lines[1:] if x not in variant]
         if args.summary:
-            lines = [lines[0]] + [f"warning: {w}" for w in report.warnings if w.startswith(UNREADABLE)] + \
+            lines = lines[:1 + len(variant)] + \
+                [f"warning: {w}" for w in report.warnings if w.startswith(UNREADABLE)] + \
                 [f"change: {c}" for c in report.changes]
         for line in lines:
             print(sanitize(line))

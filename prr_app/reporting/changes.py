@@ -12,7 +12,7 @@ shared by both outputs.
 """
 from __future__ import annotations
 
-from prr_app.wording import answer_state, ceiling_text, policy_change, stated
+from prr_app.wording import answer_state, ceiling_text, count, listed, policy_change, score_text, stated
 
 #: At most this many rows per table; the rest are counted (``prr diff --json`` has them all).
 ROW_LIMIT = 60
@@ -86,9 +86,109 @@ def mitigation_state(s: dict) -> str:
     return "; ".join(p for p in parts if p)
 
 
+#: Element words by collection, for the evidence lines ("evidence of 7 dependencies refreshed")
+_NOUNS = {"components": ("component", "components"), "dependencies": ("dependency", "dependencies"),
+          "groups": ("redundancy group", "redundancy groups"), "domains": ("failure domain", "failure domains"),
+          "journeys": ("journey", "journeys")}
+
+#: How many ids an evidence line names before counting the rest
+EVIDENCE_NAMES_SHOWN = 3
+
+
+def evidence_lines(ev: dict) -> list[str]:
+    """What the files say differently (a diff's ``model.evidence``), one line per kind: the evidence an
+    import read is not the model, and a re-import refreshes it whenever a line above moves, so lines
+    that only moved are counted, not listed. Shared by ``prr diff`` and the report."""
+    out = []
+    for coll, kinds in ev.items():
+        one, many = _NOUNS.get(coll, (coll, coll))
+
+        def n(ids):
+            return count(len(ids), one, many)
+
+        def names(ids):
+            return listed(ids, EVIDENCE_NAMES_SHOWN)
+
+        if kinds.get("not_found"):
+            ids = kinds["not_found"]
+            out.append(f"{n(ids)} no longer found by the latest import (flagged in the evidence, not deleted): "
+                       f"{names(ids)}")
+        if kinds.get("found_again"):
+            ids = kinds["found_again"]
+            out.append(f"{n(ids)} found again by the latest import (the flag is gone): {names(ids)}")
+        if kinds.get("changed"):
+            ids = kinds["changed"]
+            out.append(f"evidence of {n(ids)} changed (lines added or removed): {names(ids)}")
+        if kinds.get("moved"):
+            out.append(f"evidence of {n(kinds['moved'])} refreshed (lines moved)")
+    return out
+
+
+#: What an evidence change beside a real change is called, as a short note on it
+EVIDENCE_NOTE = {"moved": "evidence refreshed too (lines moved)", "changed": "evidence changed too",
+                 "not_found": "no longer found by the latest import", "found_again": "found again by the latest import"}
+
+
+def _pct(x) -> str:
+    return "none" if x is None else score_text(x)
+
+
+def checklist_changed(c: dict | None) -> bool:
+    """Does a diff's checklist part report a change?"""
+    if not c or "error" in c:
+        return False
+    return bool(c["score"]["old"] != c["score"]["new"] or c["answered"]["old"] != c["answered"]["new"]
+                or c.get("template") or c["answers"]["reviewer"] or c["answers"]["model"]
+                or c["blockers"]["closed"] or c["blockers"]["opened"] or c["categories"]
+                or c["items"]["added"] or c["items"]["removed"])
+
+
+def checklist_headline(c: dict, arrow: str = "->") -> str:
+    """A diff's checklist part in one line: its score and how many items are answered, then and now
+    (``score 1.8 % -> 2.2 %``: under a "Checklist" title)."""
+    sc, an, tot = c["score"], c["answered"], c["total"]
+    out = (f"score {_pct(sc['old'])} {arrow} {_pct(sc['new'])}" if sc["old"] != sc["new"]
+           else f"score {_pct(sc['new'])} (unchanged)")
+    if an["old"] != an["new"] or tot["old"] != tot["new"]:
+        out += f"; answered {an['old']} of {tot['old']} {arrow} {an['new']} of {tot['new']}"
+    if c.get("template"):
+        out += f"; template {c['template']['old']} {arrow} {c['template']['new']}"
+    it = c["items"]
+    if it["added"] or it["removed"]:
+        out += (f"; {count(it['added'], 'item applies', 'items apply')} now that did not, "
+                f"{count(it['removed'], 'item', 'items')} no longer (elements added or removed)")
+    return out
+
+
+def checklist_answer_text(x: dict, by: str, arrow: str = "->") -> str:
+    """A checklist answer whose status changed: ``not_met -> partly (decided by the model)``."""
+    who = "decided by the model" if by == "model" else "by a reviewer"
+    return f"{x['old']} {arrow} {x['new']} ({who})"
+
+
+def checklist_blocker_text(x: dict, opened: bool, arrow: str = "->") -> str:
+    """A required blocker item that opened or closed: ``open now: met -> not_met``."""
+    old = x["old"] or "did not apply"
+    new = x["new"] or "no longer applies"
+    return f"{'open now' if opened else 'no longer open'}: {old} {arrow} {new}"
+
+
+def checklist_category_text(x: dict, arrow: str = "->") -> str:
+    """A checklist category's counts that changed: ``score 0.9 % -> 1.3 %; met 0 -> 1``."""
+    parts = []
+    for k, ch in x["changes"].items():
+        o, n = ch["old"], ch["new"]
+        if k == "score":
+            parts.append(f"score {_pct(o)} {arrow} {_pct(n)}")
+        else:
+            parts.append(f"{k.replace('_', ' ')} {o} {arrow} {n}")
+    return "; ".join(parts)
+
+
 #: Rows the verdict turns on come first in the report (the table has a cap): the reviewer's decisions
 #: and mitigations, the resilience policy, checklist answers, launch blockers and attainable SLOs
-_VERDICT_SECTIONS = ("Resilience policy", "Reviewer's risk or decision", "Mitigation", "Checklist answer")
+_VERDICT_SECTIONS = ("Resilience policy", "Reviewer's risk or decision", "Mitigation", "Checklist answer",
+                     "Checklist blocker")
 
 
 def change_rows(d: dict) -> list[tuple[str, str, str, str]]:
@@ -133,7 +233,10 @@ def _rows(d: dict) -> list[tuple[str, str, str, str]]:
         state = (lambda i: say(st[i]) if i in st else "")
         rows += [(title, "added", i, state(i)) for i in c["added"]]
         rows += [(title, "removed", i, state(i) and f"was {state(i)}") for i in c["removed"]]
-        rows += [(title, "changed", ch["id"], _fields(ch["fields"])) for ch in c["changed"]]
+        rows += [(title, "changed", ch["id"], _fields(ch["fields"])
+                  + (f"; {EVIDENCE_NOTE[ch['evidence']]}" if ch.get("evidence") in EVIDENCE_NOTE else ""))
+                 for ch in c["changed"]]
+    rows += _checklist_rows(d.get("checklist"))
     for dtype, sp in a["spofs"].items():
         for x in sp["new"]:
             hit = x["journeys"] or x["user_facing_down"]
@@ -196,6 +299,21 @@ def _rows(d: dict) -> list[tuple[str, str, str, str]]:
     return rows
 
 
+def _checklist_rows(c: dict | None) -> list[tuple[str, str, str, str]]:
+    """The checklist's changes as rows: blocker items open now or no longer, answers the model decides
+    differently (a reviewer's answers are the "Checklist answer" rows), categories whose counts moved."""
+    if not checklist_changed(c):
+        return []
+    rows = [("Checklist blocker", "open", x["key"], checklist_blocker_text(x, True, "→"))
+            for x in c["blockers"]["opened"]]
+    rows += [("Checklist blocker", "closed", x["key"], checklist_blocker_text(x, False, "→"))
+             for x in c["blockers"]["closed"]]
+    rows += [("Checklist item", "changed", x["key"], checklist_answer_text(x, "model", "→"))
+             for x in c["answers"]["model"]]
+    rows += [("Checklist category", "changed", x["title"], checklist_category_text(x, "→")) for x in c["categories"]]
+    return rows
+
+
 def _policy(p: dict) -> str:
     """A resilience policy row of the diff in words: ``must be survived yes → no``, ``RTO none → 30 min``."""
     return policy_change(p, _v, "→")
@@ -239,6 +357,12 @@ def _summary_rows(d: dict) -> list[tuple[str, str]]:
         n = (len(c["added"]), len(c["removed"]), len(c["changed"]))
         if any(n):
             out.append((_PLURAL[key], f"{n[0]} added, {n[1]} removed, {n[2]} changed"))
+    c = d.get("checklist")
+    if checklist_changed(c):
+        out.append(("Checklist", checklist_headline(c, "→")))
+    ev = evidence_lines(m.get("evidence") or {})
+    if ev:
+        out.append(("Evidence (not the model)", "; ".join(ev)))
     new = sum(len(v["new"]) for v in a["spofs"].values())
     fixed = sum(len(v["fixed"]) for v in a["spofs"].values())
     if new or fixed:
@@ -253,7 +377,7 @@ def _summary_rows(d: dict) -> list[tuple[str, str]]:
 
 
 def _is_empty(d: dict) -> bool:
-    return not change_rows(d) and not d["analysis"]["verdict"]["changed"]
+    return not change_rows(d) and not d["analysis"]["verdict"]["changed"] and not _summary_rows(d)
 
 
 def _since_title(d: dict) -> str:

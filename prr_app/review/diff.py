@@ -21,10 +21,15 @@ A review compared with itself gives an empty diff (:func:`is_empty`).
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any
 
+# the line a re-import adds to a dependency's evidence when the files no longer show it (never deleted)
+from prr_app.importers.merge import _MISSING_EVIDENCE as MISSING_EVIDENCE
 from prr_app.model.entities import DISRUPTION_TYPES, Review
-from prr_app.reporting.changes import decision_state, mitigation_state
+from prr_app.reporting.changes import (EVIDENCE_NOTE, checklist_answer_text, checklist_blocker_text,
+                                       checklist_category_text, checklist_changed, checklist_headline, decision_state,
+                                       evidence_lines, mitigation_state)
 from prr_app.wording import answer_state, ceiling_text, policy_change, stated
 
 #: Version of the diff document; bumped when a key changes meaning.
@@ -88,7 +93,43 @@ def _jsonable(v):
     return v
 
 
-def _collection_diff(old: dict, new: dict) -> dict:
+#: Fields that hold the evidence an import read (file:line lines), per element type: what the files
+#: say, not what the model says. A re-import refreshes them whenever a line above moves; a change of
+#: them alone is no change of the model (said in one line, ``model.evidence``), and beside a real
+#: change it is a note on it (``"evidence"`` of the changed entry).
+_EVIDENCE_FIELDS = {"Dependency": "evidence"}
+
+#: ``path:123:`` in an evidence line: the line number a re-import moves
+_LINE_NUMBER = re.compile(r"(?<=\S):\d+(?=: )")
+
+#: The kinds of evidence change, in the order they are said (``model.evidence[collection][kind]``)
+EVIDENCE_KINDS = ("not_found", "found_again", "changed", "moved")
+
+
+def evidence_change(old: list[str], new: list[str]) -> str | None:
+    """How an element's evidence changed between two reviews, None if it did not: ``not_found`` (the
+    latest import flagged it as no longer in the files: a re-import never deletes it), ``found_again``
+    (that flag went), ``moved`` (the same lines at other line numbers: an edit above them) or
+    ``changed`` (lines added or removed)."""
+    if list(old) == list(new):
+        return None
+    flag_a = any(str(e).startswith(MISSING_EVIDENCE) for e in old)
+    flag_b = any(str(e).startswith(MISSING_EVIDENCE) for e in new)
+    if flag_b and not flag_a:
+        return "not_found"
+    if flag_a and not flag_b:
+        return "found_again"
+
+    def bare(lines):
+        return sorted(_LINE_NUMBER.sub(":#", str(e)) for e in lines if not str(e).startswith(MISSING_EVIDENCE))
+
+    return "moved" if bare(old) == bare(new) else "changed"
+
+
+def _collection_diff(old: dict, new: dict, evidence: dict | None = None) -> dict:
+    """Added, removed and changed ids of one collection. ``evidence``: filled with the ids whose
+    evidence changed, by kind (:func:`evidence_change`); a change of evidence alone is not listed
+    as changed, one beside a real change is a note on it (``"evidence": kind``)."""
     added = sorted(k for k in new if k not in old)
     removed = sorted(k for k in old if k not in new)
     changed = []
@@ -97,8 +138,15 @@ def _collection_diff(old: dict, new: dict) -> dict:
         if a is b or a == b:  # the dataclasses' own comparison, field by field at C speed
             continue
         ch = field_changes(a, b)
+        ev_field = _EVIDENCE_FIELDS.get(type(b).__name__)
+        kind = None
+        if ev_field is not None and any(f["field"] == ev_field for f in ch):
+            ch = [f for f in ch if f["field"] != ev_field]
+            kind = evidence_change(getattr(a, ev_field), getattr(b, ev_field))
+            if kind is not None and evidence is not None:
+                evidence.setdefault(kind, []).append(k)
         if ch:
-            changed.append({"id": k, "fields": ch})
+            changed.append({"id": k, "fields": ch, **({"evidence": kind} if kind else {})})
     return {"added": added, "removed": removed, "changed": changed}
 
 
@@ -194,8 +242,13 @@ def diff_models(old: Review, new: Review) -> dict:
     """What the reviewer's model says differently: header, resilience policy, elements, answers, risks,
     mitigations. ``answer_states``: the status (owner, due date) of each answer added or removed."""
     out: dict = {"review": field_changes(*_meta_in_force(old.meta, new.meta)), "policy": diff_policy(old, new)}
+    evidence: dict[str, dict[str, list[str]]] = {}
     for key, attr in COLLECTIONS:
-        out[key] = _collection_diff(getattr(old, attr), getattr(new, attr))
+        out[key] = _collection_diff(getattr(old, attr), getattr(new, attr), evidence.setdefault(key, {}))
+    # what the files say changed (not the model): by collection, then kind (present when there is some)
+    evidence = {k: {kind: v[kind] for kind in EVIDENCE_KINDS if v.get(kind)} for k, v in evidence.items() if v}
+    if evidence:
+        out["evidence"] = evidence
     ans = out["answers"]
     out["answer_states"] = {**{k: _answer_state(old.answers[k]) for k in ans["removed"]},
                             **{k: _answer_state(new.answers[k]) for k in ans["added"]}}
@@ -449,16 +502,91 @@ def diff_analyses(old_a: dict, new_a: dict) -> dict:
     }
 
 
+# ------------------------------------------------------------------ checklist
+#: The counts of a checklist category compared, in the order they are said
+CATEGORY_COUNTS = ("score", "answered", "met", "partly", "not_met", "not_applicable", "unanswered", "open_blockers")
+
+
+def checklist_view(review: Review) -> dict:
+    """What :func:`diff_checklists` compares of a review's checklist as it evaluates now (the
+    reviewer's answers and those the model decides): the score, each item's status and who decided
+    it, each category's counts. ``{"error": why}`` when the checklist cannot be evaluated (a template
+    not installed): the analysis then says its blockers are not counted, and the diff says why."""
+    from prr_app.checklist.evaluate import evaluate
+
+    try:
+        res = evaluate(review)
+    except Exception as e:  # a broken checklist must not break the diff (as it does not break the analysis)
+        return {"error": str(e)}
+    items = {it.key: (it.status, it.source, it.required and it.severity == "blocker") for it in res.items}
+    cats = {c.id: {"title": c.title, **{k: getattr(c, k) for k in CATEGORY_COUNTS}} for c in res.categories}
+    return {"template": f"{res.template.id} {res.template.version}", "score": res.overall_score,
+            "answered": res.overall.answered, "total": res.overall.total, "items": items, "categories": cats}
+
+
+def _open(x) -> bool:
+    """An item that is an open required blocker (not met, partly or unanswered)."""
+    return x is not None and x[2] and x[0] in ("not_met", "partly", "unanswered")
+
+
+def diff_checklists(old: dict, new: dict) -> dict:
+    """What the checklist says differently (both :func:`checklist_view`): the score and how many items
+    are answered, before and after; the answers whose status changed, those a reviewer gave or took
+    back (``answers.reviewer``) apart from those the model decides (``answers.model``: a change of the
+    model, such as a second replica, decides them); required blocker items no longer open
+    (``blockers.closed``: met, not applicable, or no longer applying) and open now (``blockers.opened``);
+    items that apply now or no longer (counts: a component added or removed brings or takes its
+    items); the categories whose counts changed."""
+    if "error" in old or "error" in new:
+        return {"error": old.get("error") or new.get("error")}
+    out: dict = {"score": {"old": old["score"], "new": new["score"]},
+                 "answered": {"old": old["answered"], "new": new["answered"]},
+                 "total": {"old": old["total"], "new": new["total"]}}
+    if old["template"] != new["template"]:
+        out["template"] = {"old": old["template"], "new": new["template"]}
+    a, b = old["items"], new["items"]
+    answers: dict[str, list] = {"reviewer": [], "model": []}
+    for key, xb in b.items():
+        xa = a.get(key)
+        if xa is None or xa[0] == xb[0]:
+            continue
+        by = "reviewer" if "reviewer" in (xa[1], xb[1]) else "model"
+        answers[by].append({"key": key, "old": xa[0], "new": xb[0]})
+    out["answers"] = answers
+    out["items"] = {"added": sum(1 for k in b if k not in a), "removed": sum(1 for k in a if k not in b)}
+    closed, opened = [], []
+    for key in dict.fromkeys([*a, *b]):
+        xa, xb = a.get(key), b.get(key)
+        was, now = _open(xa), _open(xb)
+        if was == now:
+            continue
+        entry = {"key": key, "old": xa[0] if xa else None, "new": xb[0] if xb else None}
+        (opened if now else closed).append(entry)
+    out["blockers"] = {"closed": closed, "opened": opened}
+    cats = []
+    for cid, cb in new["categories"].items():
+        ca = old["categories"].get(cid)
+        if ca is None:
+            continue
+        ch = {k: {"old": ca[k], "new": cb[k]} for k in CATEGORY_COUNTS if ca[k] != cb[k]}
+        if ch:
+            cats.append({"id": cid, "title": cb["title"], "changes": ch})
+    out["categories"] = cats
+    return out
+
+
 # ------------------------------------------------------------------ whole
 def diff(old: Review, new: Review, old_analysis: dict, new_analysis: dict, *,
-         old_label: str = "old", new_label: str = "new") -> dict:
-    """The diff document (``schemas/diff.schema.json``) of two reviews and their analyses."""
+         old_label: str = "old", new_label: str = "new", old_checklist: dict | None = None,
+         new_checklist: dict | None = None) -> dict:
+    """The diff document (``schemas/diff.schema.json``) of two reviews and their analyses; with both
+    checklists (:func:`checklist_view`), its ``checklist`` part too (:func:`diff_checklists`)."""
     model = diff_models(old, new)
     analysis = diff_analyses(old_analysis, new_analysis)
     for x in analysis["risks"]["rescored"]:
         if "policy" in x["why"]:
             x["why"]["policy"]["changes"] = _policy_reason(old, new, model["policy"], old_analysis, x["id"])
-    return {
+    out = {
         "format": "prr-diff",
         "version": DIFF_VERSION,
         "old": {"label": old_label, "system": old.meta.system_name},
@@ -466,6 +594,9 @@ def diff(old: Review, new: Review, old_analysis: dict, new_analysis: dict, *,
         "model": model,
         "analysis": analysis,
     }
+    if old_checklist is not None and new_checklist is not None:
+        out["checklist"] = diff_checklists(old_checklist, new_checklist)
+    return out
 
 
 def _policy_reason(old: Review, new: Review, policy: list[dict], old_analysis: dict, rid: str) -> list[dict]:
@@ -497,6 +628,8 @@ def is_empty(d: dict) -> bool:
         return False
     if a["spofs"] or any(a["blast_radius"].values()) or any(a["availability"].values()):
         return False
+    if m.get("evidence") or checklist_changed(d.get("checklist")):
+        return False
     return not any(a["risks"].values())
 
 
@@ -520,6 +653,9 @@ def counts(d: dict) -> dict:
     out["risks_rescored"] = len(a["risks"]["rescored"])
     out["risks_separated"] = len(a["risks"].get("separated", []))
     out["risks_split"] = len(a["risks"].get("split", []))
+    out["evidence"] = sum(len(ids) for kinds in m.get("evidence", {}).values() for ids in kinds.values())
+    c = d.get("checklist") or {}
+    out["checklist_answers"] = sum(len(v) for v in (c.get("answers") or {}).values())
     return out
 
 
@@ -572,6 +708,37 @@ def checklist_blockers_text(v: dict) -> str | None:
     op = v.get("checklist_blockers_open") or {"old": nm["old"] + un["old"], "new": nm["new"] + un["new"]}
     parts = [f"{what} {x['old']} -> {x['new']}" for what, x in (("not met", nm), ("unanswered", un)) if _changed(x)]
     return f"checklist blocker items open (not met or unanswered): {op['old']} -> {op['new']} ({', '.join(parts)})"
+
+
+def _evidence_note(ch: dict) -> str:
+    """A changed element's evidence changed too: a short note, not the lines (``prr diff --json`` has
+    which kind; ``prr evidence`` shows them)."""
+    return f" ({EVIDENCE_NOTE[ch['evidence']]})" if ch.get("evidence") in EVIDENCE_NOTE else ""
+
+
+def checklist_lines(c: dict | None, limit: int = 0) -> list[str]:
+    """A diff's checklist part as lines (empty when it reports no change): the score, the answers whose
+    status changed (by a reviewer, or decided by the model), the blocker items open now or no longer,
+    and the categories whose counts moved; at most ``limit`` of each list (0: all)."""
+    if not c:
+        return []
+    if "error" in c:
+        return [f"  the checklist could not be compared: {c['error']}"]
+    if not checklist_changed(c):
+        return []
+    out = [f"  {checklist_headline(c)}"]
+
+    def some(entries: list[str]) -> list[str]:
+        if limit and len(entries) > limit:
+            return entries[:limit] + [f"  ... {len(entries) - limit} more (prr diff --limit 0, or --json)"]
+        return entries
+
+    out += some([f"  ~ {x['key']}: {checklist_answer_text(x, by)}"
+                 for by in ("reviewer", "model") for x in c["answers"][by]])
+    out += some([f"  + blocker {x['key']} {checklist_blocker_text(x, True)}" for x in c["blockers"]["opened"]]
+                + [f"  - blocker {x['key']} {checklist_blocker_text(x, False)}" for x in c["blockers"]["closed"]])
+    out += some([f"  ~ {x['title']}: {checklist_category_text(x)}" for x in c["categories"]])
+    return out
 
 
 def _risk_text(r: dict) -> str:
@@ -640,7 +807,11 @@ def diff_lines(d: dict, *, limit: int = 0) -> list[str]:
 
         _section(out, _TITLES[key], [f"  + {x}{state(x)}" for x in c["added"]]
                  + [f"  - {x}{state(x) and ' (was ' + state(x)[2:] + ')'}" for x in c["removed"]]
-                 + [f"  ~ {ch['id']}: {_fields_text(ch['fields'])}" for ch in c["changed"]], limit)
+                 + [f"  ~ {ch['id']}: {_fields_text(ch['fields'])}{_evidence_note(ch)}" for ch in c["changed"]],
+                 limit)
+    _section(out, "Evidence (what the files an import read say; not changes of the model)",
+             [f"  {x}" for x in evidence_lines(m.get("evidence") or {})], limit)
+    _section(out, "Checklist", checklist_lines(d.get("checklist"), limit), 0)
 
     spofs = []
     for dtype, sp in a["spofs"].items():
@@ -726,7 +897,8 @@ def compare(old: Review, new: Review, *, seed: int = 0, today: str | None = None
         today = _dt.date.today().isoformat()
     a = analyze(old, seed=seed, today=today).to_dict()
     b = analyze(new, seed=seed, today=today).to_dict()
-    return diff(old, new, a, b, old_label=old_label, new_label=new_label)
+    return diff(old, new, a, b, old_label=old_label, new_label=new_label,
+                old_checklist=checklist_view(old), new_checklist=checklist_view(new))
 
 
 #: Model collections drawn on the canvas, for :func:`element_marks`.
@@ -736,7 +908,9 @@ _DRAWN = ("components", "dependencies", "groups", "domains", "journeys")
 def element_marks(d: dict) -> dict[str, str]:
     """``element id -> "added" | "changed" | "removed"`` for what the canvas draws (components,
     dependencies by ``SOURCE->TARGET``, groups, domains, journeys): how a "Changes since..."
-    view marks them. Removed elements are not in the newer review; a view shows them as ghosts."""
+    view marks them. Removed elements are not in the newer review; a view shows them as ghosts.
+    Evidence that only moved or changed marks nothing (the model did not change); an element the
+    latest import no longer finds, or finds again, is marked changed."""
     out: dict[str, str] = {}
     for key in _DRAWN:
         c = d["model"][key]
@@ -744,6 +918,9 @@ def element_marks(d: dict) -> dict[str, str]:
             out[i] = "removed"
         for ch in c["changed"]:
             out[ch["id"]] = "changed"
+        ev = (d["model"].get("evidence") or {}).get(key, {})
+        for i in [*ev.get("not_found", ()), *ev.get("found_again", ())]:
+            out[i] = "changed"
         for i in c["added"]:
             out[i] = "added"
     return out

@@ -9,7 +9,10 @@ dependencies inferred from configuration or source:
   dependency only source literals suggest) or ``all`` (every inferred one);
 * a rejected dependency is removed from the review, and stays out on every later
   re-import: the decisions are kept in the review's import record
-  (``report["inferred"][i]["decision"]``) and read back from there.
+  (``report["inferred"][i]["decision"]``) and read back from there;
+* a checkout's import keeps the deployment variant it read (``report["variant"]``), and a
+  re-import reads the same one unless ``variant`` names another (:func:`earlier_variant`),
+  saying first which one it reads.
 
 What the app's import report needs: ``result.report.inferred`` (each with
 ``id``, ``source``, ``target``, ``kind``, ``confidence`` "strong"/"weak",
@@ -20,6 +23,7 @@ without reading the files again: :func:`inferred_of` lists what can be decided.
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -85,9 +89,26 @@ def import_review(paths: list[str | Path], fmt: str | None = "auto", *, into: Re
     active Compose profiles (else a project's ``COMPOSE_PROFILES`` in its ``.env``)."""
     existing = load_review(into) if isinstance(into, (str, Path)) else into
     decisions = earlier_decisions(existing)
-    result = registry.import_paths(paths, fmt, into=existing, variant=variant, scan_source=scan_source,
-                                   source_limit=source_limit, progress=progress, decisions=decisions,
-                                   profiles=profiles)
+    before = earlier_variant(existing)
+    # a re-import reads the variant the review was imported from unless told otherwise: the rule
+    # picks by what the files show, and a changed checkout (a service removed) could make it pick
+    # another variant and compare the review with files it never came from
+    remembered = before.get("pass") if variant is None and fmt in (None, "", "auto") else None
+
+    def read(v):
+        return registry.import_paths(paths, fmt, into=existing, variant=v, scan_source=scan_source,
+                                     source_limit=source_limit, progress=progress, decisions=decisions,
+                                     profiles=profiles)
+
+    gone = False
+    try:
+        result = read(variant or remembered)
+    except PrrError as e:
+        if not remembered or not e.message.startswith("no deployment variant matches"):
+            raise
+        gone, result = True, read(None)  # the checkout no longer has it: the rule picks, and it is said
+    _remember_variant(result, variant or (None if gone else remembered), before, asked=variant is not None,
+                      gone=gone)
     from prr_app.review.proposals import apply_evidence
 
     apply_evidence(result)  # proposed checklist answers and observability from the files read (issue 21)
@@ -114,6 +135,85 @@ def import_review(paths: list[str | Path], fmt: str | None = "auto", *, into: Re
     if acc or rej:
         _record(review, result)
     return result
+
+
+#: How the lines about the variant a re-import reads begin (``prr import --summary`` shows them too)
+VARIANT_NOTE = "the review was imported from "
+
+
+def _newest_record(review: Review, fmt: str) -> ImportRecord | None:
+    recs = [r for r in review.imports.values() if r.format == fmt]
+    if not recs:
+        return None
+    return max(enumerate(recs), key=lambda x: (x[1].at or "", x[0]))[1]  # of one second: the one added last
+
+
+#: ``; imported KEY [`` in the "variants of one deployment" warning of a record made before the
+#: record said its variant (``repository.import_folder``'s words)
+_IMPORTED_VARIANT = re.compile(r"; imported (.+?) \[[^\]]*\] \(")
+
+
+def earlier_variant(review: Review | None) -> dict:
+    """The deployment variant the review's newest checkout import read: ``{"read": [keys], "pass":
+    what --variant takes to read it again (None when that cannot be told)}``; empty without one.
+    Records made before the variant was kept: read back from the import's warning that names it."""
+    rec = _newest_record(review, REPOSITORY_FORMAT) if review is not None else None
+    rep = rec.report if rec is not None and isinstance(rec.report, dict) else {}
+    v = rep.get("variant")
+    if isinstance(v, dict) and isinstance(v.get("read"), list):
+        return {"read": [str(x) for x in v["read"]], "pass": v.get("pass") if isinstance(v.get("pass"), str) else None}
+    keys = [m.group(1) for w in rep.get("warnings") or [] if isinstance(w, str)
+            and w.startswith("variants of one deployment") for m in [_IMPORTED_VARIANT.search(w)] if m]
+    if not keys:
+        return {}
+    plain = len(keys) == 1 and keys[0] != "." and re.fullmatch(r"[\w./@+-]+", keys[0])
+    return {"read": keys, "pass": keys[0] if plain else None}
+
+
+def variant_read(result: ImportResult) -> dict:
+    """The deployment variant a checkout import read (:func:`earlier_variant`'s form); empty for an
+    import that is not of a checkout."""
+    from prr_app.importers.repository import OBSERVED_FORMATS, variant_arg
+
+    inv = result.inventory
+    units = [u for u in getattr(inv, "units", None) or [] if u.picked and not u.support
+             and u.fmt not in OBSERVED_FORMATS and u.result is not None]
+    if not units:
+        return {}
+    return {"read": [u.key for u in units], "pass": variant_arg(units[0]) if len(units) == 1 else None}
+
+
+def _remember_variant(result: ImportResult, passed: str | None, before: dict, *, asked: bool, gone: bool) -> None:
+    """Keep the variant this import read in its record (``report["variant"]``: what ``read``, what to
+    ``pass`` to ``--variant`` to read it again), and say in one line when a re-import reads another
+    one than the review was imported from, or reads the same one again because of that."""
+    now = variant_read(result)
+    if not now:
+        return
+    rec = _newest_record(result.review, result.report.format)
+    if passed:
+        now["pass"] = passed  # a values file over a chart's, a file of a folder: as it was named
+    if rec is not None and isinstance(rec.report, dict):
+        rec.report["variant"] = now
+    if not before:
+        return
+    was, reads = ", ".join(before["read"]), ", ".join(now["read"])
+    if gone or (passed and not asked and before["read"] != now["read"]):  # not found as it was named
+        line = (f"{VARIANT_NOTE}{was}, which this checkout no longer has; this import reads {reads}: the "
+                "changes compare the review with other files")
+    elif before["read"] == now["read"]:
+        result.report.read.insert(0, f"{VARIANT_NOTE}{was}; this import reads {reads} again"
+                                  + ("" if asked else " (pass --variant to read another variant)"))
+    elif asked:
+        line = f"{VARIANT_NOTE}{was}; this import reads {reads}, as --variant asks"
+    else:
+        line = (f"{VARIANT_NOTE}{was}; this import reads {reads}"
+                + (f": pass --variant {before['pass']} to read the same files" if before.get("pass") else ""))
+    if before["read"] != now["read"]:
+        result.report.warnings.insert(0, line)
+    if rec is not None and isinstance(rec.report, dict):  # the record says what the import said
+        rec.report["read"], rec.report["warnings"] = list(result.report.read), list(result.report.warnings)
+        rec.summary = result.report.summary()
 
 
 def _record(review: Review, result: ImportResult) -> None:
