@@ -142,7 +142,7 @@ def test_the_history_index_is_migrated_from_schema_0008(pg):
                                           for c in changes])
                 conn.execute(update(rr).where(rr.c.id == rid).values(version=version))
     code, out, err = prr("repo", "init", "--repo", url)
-    assert code == 0 and "upgraded from schema 0008 to 0011" in out, err
+    assert code == 0 and "upgraded from schema 0008 to 0012" in out, err
     with Repository(url) as repo:
         with repo.engine.begin() as conn:
             indexes = set(conn.execute(text("SELECT indexname FROM pg_indexes WHERE tablename = 'repo_change'"))

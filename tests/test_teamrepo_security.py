@@ -304,7 +304,7 @@ def test_migration_from_0009_on_a_populated_repository(pg):
     with psycopg.connect(reviewer, autocommit=True) as c:  # before: a direct write leaves no trace
         c.execute("UPDATE component SET notes = 'before' WHERE id = 'cart-db'")
     with Repository(url) as repo:
-        assert repo.init() == ("0009", "0011")
+        assert repo.init() == ("0009", "0012")
         history = repo.history("shop")
         assert len(history) == len(changes) and {e.version for e in history} == {1}
         (p,) = repo.portfolio()
@@ -329,7 +329,7 @@ def test_migration_from_0009_on_a_populated_repository(pg):
         with repo.engine.begin() as conn:
             command.downgrade(repo._alembic(conn), "0009")
             assert repo._revision(conn) == "0009"
-        assert repo.init() == ("0009", "0011")
+        assert repo.init() == ("0009", "0012")
     with psycopg.connect(reviewer, autocommit=True) as c:
         c.execute("UPDATE component SET notes = 'again' WHERE id = 'cart-db'")
     with Repository(url) as repo:

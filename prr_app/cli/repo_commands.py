@@ -28,6 +28,9 @@ def register(sub) -> None:
     q = add("push", "write a review to the repository; prints its name there", cmd_push)
     q.add_argument("review", metavar="REVIEW", help="a .prr or .json review")
     q.add_argument("--name", help="the name in the repository for a review new to it (default: from its system name)")
+    q.add_argument("--keep", choices=["mine", "theirs"],
+                   help="settle every conflict (a field changed here and in the repository) with your value or "
+                        "the repository's, as the app's conflict picker does; without it a conflict writes nothing")
     q = add("pull", "write a review of the repository to a file", cmd_pull)
     q.add_argument("name", metavar="NAME", help="the review's name in the repository (or repo:NAME)")
     q.add_argument("-o", "--output", required=True, metavar="FILE", help="the .prr or .json file to write")
@@ -39,7 +42,9 @@ def register(sub) -> None:
     q.add_argument("--json", action="store_true", help="as JSON")
     q = add("signoff", "record the verdict sign-off of a review (approvers only)", cmd_signoff)
     q.add_argument("name", metavar="NAME")
-    q.add_argument("verdict", choices=["ready", "ready_with_conditions", "not_ready"])
+    # spelt as here or as the analysis prints it (NOT-READY, ready-with-conditions)
+    q.add_argument("verdict", choices=["ready", "ready_with_conditions", "not_ready"],
+                   type=lambda v: v.strip().lower().replace("-", "_"))
     q.add_argument("--note", default="", help="why; required when the sign-off disagrees with the verdict the repository stored for the review")
     q = add("portfolio", "every review: verdict, blockers, SLOs, checklist, expiring acceptances, overdue dates",
             cmd_portfolio)
@@ -83,16 +88,17 @@ def cmd_init(args) -> int:
     with _repo(args) as repo:
         before, after = repo.init()
     if before == after:
-        print(f"{repo.where}: repository is up to date (schema {after})")
+        print(f"{repo.shown}: repository is up to date (schema {after})")
     elif before is None:
-        print(f"{repo.where}: repository created (schema {after})")
+        print(f"{repo.shown}: repository created (schema {after})")
     else:
-        print(f"{repo.where}: repository upgraded from schema {before} to {after}")
+        print(f"{repo.shown}: repository upgraded from schema {before} to {after}")
     return 0
 
 
 def cmd_push(args) -> int:
     from prr_app.review.document import load_review, save_review
+    from prr_app.teamrepo.merge import changes_text
     from prr_app.teamrepo.repository import ConflictError, OtherRepositoryError, origin, shown_where
 
     path = Path(args.review)
@@ -100,23 +106,46 @@ def cmd_push(args) -> int:
     came_from = origin(review)
     name = args.name or (came_from[0] if came_from else None)
     base = came_from[1] if came_from and (args.name is None or args.name == came_from[0]) else None
+
+    def push(pick=None):
+        nonlocal base
+        try:
+            return repo.push(review, name=name, base=base, pick=pick)
+        except OtherRepositoryError as e:
+            if args.name is None:
+                raise PrrError(f"pulled from repo:{e.name} in {shown_where(e.came_from)}, not from "
+                               f"{shown_where(e.here)}; nothing written: push it there with --repo "
+                               f"{shown_where(e.came_from)} (with your user name), or here as a new review "
+                               f"with --name NAME", file=args.review) from None
+            # --name given: a review new to this repository (its history is the other one's)
+            base = None
+            return repo.push(review, name=name, base=None, pick=pick)
+
+    settled = []
     with _repo(args) as repo:
         try:
             try:
-                pushed = repo.push(review, name=name, base=base)
-            except OtherRepositoryError as e:
-                if args.name is None:
-                    raise PrrError(f"pulled from repo:{e.name} in {shown_where(e.came_from)}, not from "
-                                   f"{shown_where(e.here)}; nothing written: push it there with --repo "
-                                   f"{shown_where(e.came_from)} (with your user name), or here as a new review "
-                                   f"with --name NAME", file=args.review) from None
-                # --name given: a review new to this repository (its history is the other one's)
-                pushed = repo.push(review, name=name, base=None)
+                pushed = push()
+            except ConflictError as e:
+                if args.keep is None or any(c.note for c in e.conflicts):
+                    raise
+                # the app's "Keep all mine" / "Take all theirs": the same push, with the user's pick
+                settled = e.conflicts
+                pushed = push({(c.table, c.key, c.field): args.keep for c in e.conflicts})
         except ConflictError as e:
             print(f"prr: {args.review}: {len(e.conflicts)} conflict(s) with {e.file}; "
                   "nothing written, your file is unchanged:", file=sys.stderr)
             for c in e.conflicts:
                 print(f"  conflict: {c.describe()}", file=sys.stderr)
+            others = changes_text(e.unwritten, first=5)
+            if others:
+                print(f"  not written either (not in conflict, still in your file): your {others}", file=sys.stderr)
+            if any(c.note for c in e.conflicts):
+                print("  to resolve: pull the current version (prr repo pull NAME -o FILE), make your changes "
+                      "there and push again", file=sys.stderr)
+            else:
+                print(f"  to resolve: prr repo push {args.review} --keep mine (or --keep theirs) settles every "
+                      f"conflict and writes the rest", file=sys.stderr)
             return 1
     if pushed.written or pushed.merged or base != pushed.version:
         # the file now holds what the repository holds, and remembers that version; what the
@@ -125,6 +154,9 @@ def cmd_push(args) -> int:
         save_review(pushed.review, path, overwrite=True)
     for w in pushed.warnings:
         print(f"prr: warning: {w}", file=sys.stderr)
+    for c in settled:
+        print(f"prr: {args.review}: conflict settled with {'yours' if args.keep == 'mine' else 'theirs'}: "
+              f"{c.describe()}", file=sys.stderr)
     print(pushed.name)
     what = "created" if pushed.created else f"{pushed.written} change(s) written"
     merged = f", {pushed.merged} change(s) by others merged into {args.review}" if pushed.merged else ""

@@ -7,8 +7,9 @@ a field only one side changed takes that change; the same field changed on both 
 different values is a :class:`Conflict`; a row deleted on one side and changed on the other
 is a conflict of the whole row; settled for the changed version of a component or group, the
 dependencies (and canvas position) deleted with it come back when their other end is still
-there, and the conflict says beforehand which come back and which cannot. A checklist
-answer's history is a list both sides append to: both appends are kept (theirs first).
+there, and the conflict says beforehand which come back and which cannot; settled for the changed
+version of a mitigation, its links to risks deleted with it come back the same way. A checklist
+answer's and a risk's history are lists both sides append to: both appends are kept (theirs first).
 
 Pure functions over :data:`prr_app.teamrepo.rows.Rows`; no database.
 """
@@ -20,7 +21,7 @@ from prr_app.teamrepo.rows import Rows
 from prr_app.teamrepo.schema import COLUMNS, DEFAULTS
 
 #: Columns whose value is a list that reviewers only append to.
-APPEND_ONLY = {("checklist_answer", "history")}
+APPEND_ONLY = {("checklist_answer", "history"), ("risk", "history")}
 #: Bookkeeping columns: table -> (timestamp column, author column or None). When both sides
 #: changed them, the later timestamp (and its author) win; they are never a conflict by
 #: themselves, and a row whose only change is its stamp is not changed (an identical re-import
@@ -102,6 +103,26 @@ def element_name(table: str, key: tuple) -> str:
     return f"{table.replace('_', ' ')} {' '.join(map(str, key))}".rstrip()
 
 
+def change_name(c: Change) -> str:
+    """One change as a user reads it: ``component cart-db owner``, ``risk r1 added``."""
+    what = element_name(c.table, c.key)
+    if c.field is not None:
+        return f"{what} {c.field}"
+    return f"{what} {'added' if c.old is None else 'deleted'}"
+
+
+def changes_text(changes: list[Change], *, first: int = 3) -> str:
+    """``"3 other changes: a, b, c"`` (``"... and 4 more"`` past ``first``); "" for none. One field
+    changed is one change; a change of a bookkeeping stamp alone is not named."""
+    names = list(dict.fromkeys(change_name(c) for c in changes
+                               if c.field is None or c.field not in STAMPS.get(c.table, ())))
+    if not names:
+        return ""
+    n = len(names)
+    shown = ", ".join(names[:first]) + (f" and {n - first} more" if n > first else "")
+    return f"{n} other change{'s' if n != 1 else ''}: {shown}"
+
+
 def diff(old: Rows, new: Rows) -> list[Change]:
     """Every change from ``old`` to ``new``: deletes child tables first, then inserts and
     updates parents first (the order a database applies them in)."""
@@ -160,6 +181,7 @@ def merge(base: Rows, theirs: Rows, mine: Rows, *, who=None, pick=None) -> tuple
         return c
 
     revived: dict[str, Rows] = {}  # node id -> the rows of the side that kept it
+    revived_mitigations: dict[str, Rows] = {}  # mitigation id -> the rows of the side that kept it
     undecided: list[Conflict] = []
     for name in COLUMNS:
         b, t, m = base.get(name, {}), theirs.get(name, {}), mine.get(name, {})
@@ -179,11 +201,13 @@ def merge(base: Rows, theirs: Rows, mine: Rows, *, who=None, pick=None) -> tuple
                 choice = pick.get((name, k, None))
                 if choice is None:
                     conflicts.append(blame(Conflict(name, k, None, rb, rm, rt)))
-                    if name in NODES:
+                    if name in NODES or name == "mitigation":
                         undecided.append(conflicts[-1])
                 res = rm if choice == "mine" else rt
                 if name in NODES and choice is not None and res is not None and rb is not None:  # changed one kept
                     revived[k[0]] = mine if rt is None else theirs  # the side that still has its edges
+                if name == "mitigation" and choice is not None and res is not None and rb is not None:
+                    revived_mitigations[k[0]] = mine if rt is None else theirs
             else:
                 res = {}
                 stamp = STAMPS.get(name, ())
@@ -213,10 +237,34 @@ def merge(base: Rows, theirs: Rows, mine: Rows, *, who=None, pick=None) -> tuple
     # a dependency in a conflict of its own, or already picked, is the user's to decide
     own = {c.key for c in conflicts if c.table == "dependency"} | {k for (t, k, _f) in pick if t == "dependency"}
     _bring_back(base, merged, revived, own)
+    links = {c.key for c in conflicts if c.table == "risk_mitigation"} | {k for (t, k, _f) in pick
+                                                                         if t == "risk_mitigation"}
+    for mid, keeper in revived_mitigations.items():
+        back, _lost = _links_along(base, merged, mid, keeper, links)
+        for key in back:
+            merged.setdefault("risk_mitigation", {})[key] = dict(keeper["risk_mitigation"][key])
     for c in undecided:  # what choosing the changed version would bring back, said beforehand
         keeper = mine if c.theirs is None else theirs
-        c.along, c.not_along = _edges_along(base, merged, c.key[0], keeper, own)
+        if c.table == "mitigation":
+            back, lost = _links_along(base, merged, c.key[0], keeper, links)
+            c.along = tuple(f"its link to risk {k[1]}" for k in back)
+            c.not_along = tuple(f"its link to risk {k[1]}" for k in lost)
+        else:
+            c.along, c.not_along = _edges_along(base, merged, c.key[0], keeper, own)
     return merged, conflicts
+
+
+def _links_along(base: Rows, merged: Rows, mitigation: str, keeper: Rows, own) -> tuple[list, list]:
+    """A mitigation deleted on one side and changed on the other: (the keys of its links to risks,
+    deleted with it, that its changed version brings back as the side keeping it has them; those it
+    cannot, since their risk is deleted too). Links the user decides on their own (``own``) aside."""
+    have, kept = merged.get("risk_mitigation", {}), keeper.get("risk_mitigation", {})
+    back, lost = [], []
+    for key in sorted(base.get("risk_mitigation", {})):
+        if key[0] != mitigation or key in have or key not in kept or key in own:
+            continue
+        (back if (key[1],) in merged.get("risk", {}) else lost).append(key)
+    return back, lost
 
 
 #: Tables of the elements a dependency joins (a dependency's source or target is one of these).

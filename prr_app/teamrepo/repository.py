@@ -56,13 +56,17 @@ class ConflictError(PrrError):
     #: the command line's exit code for it: 1, as for a gate that did not pass (not bad input)
     exit_code = 1
 
-    def __init__(self, name: str, conflicts: list[merge.Conflict]):
+    def __init__(self, name: str, conflicts: list[merge.Conflict], unwritten: list[merge.Change] = ()):
         self.conflicts = conflicts
+        #: the push's other changes (not in conflict), not written either: named so none is forgotten
+        self.unwritten = list(unwritten)
         self.details = [f"conflict: {c.describe()}" for c in conflicts]  # printed one a line
         n = len(conflicts)
+        others = merge.changes_text(self.unwritten)
         super().__init__(f"{n} conflict{'s' if n != 1 else ''} with changes made in the repository since your "
                          f"version; nothing was written: " + "; ".join(c.describe() for c in conflicts[:3])
-                         + (" ..." if n > 3 else ""), file=f"repo:{name}")
+                         + (" ..." if n > 3 else "")
+                         + (f" (nor your {others}, not in conflict)" if others else ""), file=f"repo:{name}")
 
 
 @dataclass
@@ -192,14 +196,14 @@ class ChangeListener:
     def __init__(self, repo: "Repository"):
         import psycopg
 
-        self._u = repo._u
+        self._u, self._url = repo._u, repo.url
         conninfo = repo._u.set(drivername="postgresql").render_as_string(hide_password=False)
         try:
             self._conn = psycopg.connect(conninfo, autocommit=True, application_name="prr-workbench",
                                          password=repo.engine.url.password, connect_timeout=10)
             self._conn.execute("LISTEN prr_review")
         except psycopg.Error as e:
-            raise connection.database_error(e, self._u, doing="cannot listen for changes") from None
+            raise connection.database_error(e, self._url, doing="cannot listen for changes") from None
 
     def changes(self, *, timeout: float | None = None):
         """Yield (name, version) until ``timeout`` seconds have passed (None: until closed)."""
@@ -210,7 +214,7 @@ class ChangeListener:
                 version, _, name = note.payload.partition(" ")
                 yield name, int(version)
         except psycopg.Error as e:
-            raise connection.database_error(e, self._u, doing="cannot listen for changes") from None
+            raise connection.database_error(e, self._url, doing="cannot listen for changes") from None
 
     def close(self) -> None:
         self._conn.close()
@@ -246,6 +250,33 @@ def refusal_reason(said: str) -> str:
     return ""
 
 
+def _not_in_conflict(base: Rows, mine: Rows, conflicts: list[merge.Conflict]) -> list[merge.Change]:
+    """Your changes (since ``base``) that no conflict is about: not written either, since a push
+    is written whole or not at all."""
+    rows = {(c.table, c.key) for c in conflicts}  # an element in conflict is named by its conflict...
+    fields = {(c.table, c.key, c.field) for c in conflicts}
+    whole = {(c.table, c.key) for c in conflicts if c.field is None}
+    # ... but for its other fields, which merged
+    return [c for c in merge.diff(base, mine) if (c.table, c.key) not in whole
+            and (c.table, c.key, c.field) not in fields and not (c.field is None and (c.table, c.key) in rows)]
+
+
+def _say_nothing_written(err: PrrError, changes: list[merge.Change]) -> None:
+    """A push the database refused for one row: say, right after the database's words (the message
+    is cut to one line of a few hundred characters), that none of it was written, and name the other
+    changes that went with it (the refused row is named by the database's message)."""
+    import re
+
+    m = re.search(r"\((risk|review) ([^:)]+)[^)]*\)", err.message)
+    refused = m.group(2) if m and m.group(1) == "risk" else None
+    others = [c for c in changes if not (refused is not None and c.table in ("risk", "risk_mitigation")
+                                          and refused in (c.key[0], c.key[-1]))]
+    text = merge.changes_text(others, first=2)
+    note = "; none of this push was written" + (f", nor your {text}" if text else "")
+    at = m.end() if m else len(err.message)
+    err.message = err.message[:at] + note + err.message[at:]
+
+
 def _client() -> str:
     from prr_app import __version__
 
@@ -275,8 +306,10 @@ class Repository:
     def __init__(self, url: str):
         self.url = url
         self._u = connection.parse_url(url)
-        # what is shown and recorded of the URL: no user, no password
+        # what is recorded of the URL (a pulled file's origin): no user, no password
         self.where = self._u._replace(username=None, password=None).render_as_string(hide_password=True)
+        #: what messages show: the URL as the user gave it, password hidden
+        self.shown = connection.safe_url(url)
         self._engine = None
         self._ident: str | None = None  # the database's identity, once asked (see _identity)
 
@@ -309,12 +342,12 @@ class Repository:
         except DBAPIError as e:
             raise self._error(e, doing) from None
         except SQLAlchemyError as e:
-            raise connection.database_error(e, self._u, doing=doing) from None
+            raise connection.database_error(e, self.url, doing=doing) from None
 
     def _error(self, e, doing: str) -> PrrError:
         orig = getattr(e, "orig", None)
         state = getattr(orig, "sqlstate", None) or ""
-        err = connection.database_error(e, self._u, doing=doing)
+        err = connection.database_error(e, self.url, doing=doing)
         if state == "42501":  # insufficient_privilege
             said = connection.scrub(str(orig).splitlines()[0], self._u)
             err.message = f"{doing}: refused by the database: {said}" + refusal_reason(said)
@@ -361,14 +394,14 @@ class Repository:
     def _check(self, conn) -> None:
         rev = self._revision(conn)
         if rev is None:
-            raise PrrError("not a PRR repository (no PRR tables): run 'prr repo init' on it first", file=self.where)
+            raise PrrError("not a PRR repository (no PRR tables): run 'prr repo init' on it first", file=self.shown)
         head, known = _revisions()
         if rev != head:
             if rev not in known:
                 raise PrrError(f"the repository was set up by a newer PRR Workbench (schema {rev}); update the app",
-                               file=self.where)
+                               file=self.shown)
             raise PrrError(f"the repository's schema is older ({rev}, this version uses {head}): run "
-                           f"'prr repo init' to upgrade it", file=self.where)
+                           f"'prr repo init' to upgrade it", file=self.shown)
 
     def _identity(self, conn) -> str | None:
         """The database's identity: the server cluster's system identifier (shared by its streaming
@@ -523,15 +556,27 @@ class Repository:
         changed on both sides raises :class:`ConflictError` and nothing is written, unless
         ``pick`` settles it: ``{(table, key, field): "mine" | "theirs"}`` for the conflicts the
         user chose on (the app shows :attr:`ConflictError.conflicts` with both values and who).
+        A push is written whole or not at all: one the database refuses for one row (an acceptance
+        that takes an approver) says so and names the push's other changes, none of them written.
         """
+        name = _check_name(name or default_name(review))
+        mine = rowmap.review_rows(review)
+        client = _client()
+        changes: list[merge.Change] = []
+        try:
+            return self._push(review, name, base, pick, mine, client, changes)
+        except PrrError as e:
+            if changes and "refused by the database" in e.message:
+                _say_nothing_written(e, changes)
+            raise
+
+    def _push(self, review, name, base, pick, mine, client, changes) -> Pushed:
+        """:meth:`push`, the changes it writes left in ``changes`` (for a refusal's message)."""
         from sqlalchemy import insert, select, text
         from sqlalchemy.exc import IntegrityError
 
         from prr_app.model.validation import validate
 
-        name = _check_name(name or default_name(review))
-        mine = rowmap.review_rows(review)
-        client = _client()
         rr = schema.repo_review
         with self._db(f"cannot write repo:{name}"):
             try:
@@ -568,7 +613,7 @@ class Repository:
                     else:
                         merged, conflicts = merge.merge(base_rows, theirs, mine, who=who, pick=pick)
                     if conflicts:
-                        raise ConflictError(name, conflicts)
+                        raise ConflictError(name, conflicts, _not_in_conflict(base_rows, mine, conflicts))
                     result = rowmap.review_from_rows(merged)
                     problems = validate(result)
                     if problems and base_rows is None:
@@ -580,8 +625,8 @@ class Repository:
                         raise ConflictError(name, [merge.Conflict(
                             "review", (), None, None, None, None,
                             note=f"your changes and the repository's together are not a valid review: {p.path}: "
-                                 f"{p.message}") for p in problems[:5]])
-                    changes = merge.diff(theirs, merged)
+                                 f"{p.message}") for p in problems[:5]], merge.diff(base_rows, mine))
+                    changes.extend(merge.diff(theirs, merged))
                     merged_count = len(merge.diff(base_rows, theirs)) if base_rows is not None else 0
                     new_version = version
                     warnings: list[str] = []
@@ -862,6 +907,7 @@ class Repository:
         from sqlalchemy import insert
         from sqlalchemy.exc import DBAPIError
 
+        verdict = verdict.strip().lower().replace("-", "_")  # also as the analysis spells it (NOT-READY)
         if verdict not in schema.VERDICTS:
             raise PrrError(f"unknown verdict {verdict!r} (one of {', '.join(schema.VERDICTS)})")
         with self._db(f"cannot sign off repo:{name}"):
