@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 
 from prr_app.cli.main import main
-from prr_app.importers.merge import _MISSING_EVIDENCE
+from prr_app.importers.merge import MISSING_EVIDENCE
 from prr_app.interchange.json_io import read_review_json
 from prr_app.model.entities import ImportRecord
 from prr_app.reporting import changes as C
@@ -136,7 +136,7 @@ def _with_evidence():
 def test_evidence_that_only_moved_is_one_line_not_a_change():
     old, new, ids = _with_evidence()
     new.dependencies[ids[0]].fallback = "cached prices"  # a real change beside moved evidence
-    new.dependencies[ids[1]].evidence = [*new.dependencies[ids[1]].evidence, f"{_MISSING_EVIDENCE}not found"]
+    new.dependencies[ids[1]].evidence = [*new.dependencies[ids[1]].evidence, f"{MISSING_EVIDENCE}not found"]
     new.dependencies[ids[2]].evidence = ["k8s/other.yaml:3: env DB=x (call)"]
     d = D.compare(old, new, today=TODAY)
     jsonschema.validate(d, SCHEMA)

@@ -36,7 +36,8 @@ from prr_app.importers.graph import (CALL_POLICY_FIELDS, IMPORTED_DEP_FIELDS, IM
                                      IMPORTED_GROUP_FIELDS, snapshot)
 
 MISSING_TAG = "missing-from-source"
-_MISSING_EVIDENCE = "missing from source: "
+#: the prefix of the evidence line a re-import adds to what the source no longer has (the diff tells it apart)
+MISSING_EVIDENCE = "missing from source: "
 
 
 @dataclass
@@ -159,13 +160,13 @@ def plan(existing: Review, incoming: ImportResult) -> MergePlan:
             else:
                 add(Change("keep", "dependencies", did, f, cv, nv,
                            text=f"dependency {did}: {f} edited by hand ({cv!r}) kept; the source now says {nv!r}"))
-        if list(dep.evidence) != [e for e in cur.evidence if not e.startswith(_MISSING_EVIDENCE)]:
+        if list(dep.evidence) != [e for e in cur.evidence if not e.startswith(MISSING_EVIDENCE)]:
             add(Change("update", "dependencies", did, "evidence", list(cur.evidence), list(dep.evidence),
                        text=f"dependency {did}: evidence refreshed"))
     for did in prev_deps:
         if did in existing.dependencies and did not in new.dependencies:
             cur = existing.dependencies[did]
-            if not any(e.startswith(_MISSING_EVIDENCE) for e in cur.evidence):
+            if not any(e.startswith(MISSING_EVIDENCE) for e in cur.evidence):
                 add(Change("flag", "dependencies", did,
                            text=f"dependency {did}: no longer in the source; flagged in its evidence, not deleted"))
     return p
@@ -208,7 +209,7 @@ def apply(existing: Review, p: MergePlan) -> Review:
                 if MISSING_TAG not in obj.tags:
                     obj.tags = [*obj.tags, MISSING_TAG]  # a new list: a read review's empty one is shared
             elif c.collection == "dependencies":
-                obj.evidence = [*obj.evidence, f"{_MISSING_EVIDENCE}not found in the import of {at or 'the latest import'}"]
+                obj.evidence = [*obj.evidence, f"{MISSING_EVIDENCE}not found in the import of {at or 'the latest import'}"]
         elif c.action == "unflag":
             obj = coll.get(c.element)
             if obj is not None and MISSING_TAG in obj.tags:

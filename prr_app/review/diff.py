@@ -25,7 +25,7 @@ import re
 from typing import Any
 
 # the line a re-import adds to a dependency's evidence when the files no longer show it (never deleted)
-from prr_app.importers.merge import _MISSING_EVIDENCE as MISSING_EVIDENCE
+from prr_app.importers.merge import MISSING_EVIDENCE
 from prr_app.model.entities import DISRUPTION_TYPES, Review
 from prr_app.reporting.changes import (EVIDENCE_NOTE, checklist_answer_text, checklist_blocker_text,
                                        checklist_category_text, checklist_changed, checklist_headline, decision_state,
