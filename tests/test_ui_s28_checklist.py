@@ -176,3 +176,33 @@ def test_on_a_1280_screen_the_question_keeps_its_room(qtbot, win, imported_prr, 
     m = cv.model
     item = [m.headerData(c, Qt.Orientation.Horizontal) for c in range(m.columnCount())].index("Item")
     assert cv.table.columnWidth(item) >= cv.table.fontMetrics().horizontalAdvance("x" * 30), cv.table.columnWidth(item)
+
+
+@pytest.fixture
+def app_font(qapp):
+    """The font the app itself sets (ui.app.make_app), larger than Qt's default; put back after."""
+    from PySide6.QtGui import QFont
+
+    from prr_app.ui import theme
+
+    before = qapp.font()
+    f = QFont(theme.FONT_FAMILY)
+    f.setPointSizeF(theme.BASE_FONT_PT)
+    qapp.setFont(f)
+    yield f
+    qapp.setFont(before)
+
+
+def test_in_the_apps_own_font_the_status_reads_whole_and_the_question_keeps_its_room(qtbot, app_font, win,
+                                                                                     imported_prr):
+    """Pixel widths made for Qt's default font cut "◇ proposed · not met" in the app's larger font, and
+    at 1280 x 720 the question kept 25 characters: the tests ran in Qt's font unless another test had
+    made the app first."""
+    cv = _open_checklist(qtbot, win, imported_prr)
+    win.resize(1280, 720)
+    qtbot.wait(50)
+    m = cv.model
+    headers = [m.headerData(c, Qt.Orientation.Horizontal) for c in range(m.columnCount())]
+    fm = cv.table.fontMetrics()
+    assert cv.table.columnWidth(headers.index("Status")) >= fm.horizontalAdvance("◇ proposed · not met") + 12
+    assert cv.table.columnWidth(headers.index("Item")) >= fm.horizontalAdvance("x" * 30)

@@ -29,6 +29,9 @@ class Column:
     colour: Callable[[Any], str | None] | None = None
     #: initial width in pixels; 0: the column stretches
     width: int = 0
+    #: a text the column is made wide enough to show whole in the table's font (at least ``width``):
+    #: pixels alone cut "◇ proposed · not met" where the font is larger or its fallback for a mark wider
+    fits: str = ""
 
 
 class TableModel(QAbstractTableModel):
@@ -169,8 +172,10 @@ def size_columns(view, columns: list[Column]) -> None:
     for i, c in enumerate(columns):
         if c.width:
             h.setSectionResizeMode(i, QHeaderView.ResizeMode.Interactive)
-            # never narrower than its header's words ("Attainable" whole, not "Attaina")
-            h.resizeSection(i, max(c.width, h.sectionSizeHint(i)))
+            # never narrower than its header's words ("Attainable" whole, not "Attaina"), nor than ``fits``
+            # (the cell's margins and the grid besides the text)
+            fits = view.fontMetrics().horizontalAdvance(c.fits) + 16 if c.fits else 0
+            h.resizeSection(i, max(c.width, h.sectionSizeHint(i), fits))
         else:
             h.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch)
 

@@ -234,13 +234,13 @@ def _status_colour(it) -> str:
 CHECKLIST_COLUMNS = [
     # what the row is about first: the items of one template item read alike ("A disruption budget ...
     # keeps enough instances of ca…" fourteen times), and the question is cut at the column's end
-    Column("Subject", _subject_text, width=150,
+    Column("Subject", _subject_text, width=110,
            colour=lambda it: theme.MUTED if it.per == "review" else None),
     Column("Item", lambda it: it.question),
     Column("Severity", lambda it: it.severity.upper() if it.severity == "blocker" else it.severity, width=80,
            colour=lambda it: theme.SEVERITY_COLOURS["critical"] if it.severity == "blocker" else None),
-    # wide enough for "◇ proposed · not met" whole at the default width
-    Column("Status", lambda it: _status_text(it), width=150, colour=_status_colour),
+    # wide enough for "◇ proposed · not met" whole, in whatever font the table has
+    Column("Status", lambda it: _status_text(it), width=150, colour=_status_colour, fits="◇ proposed · not met"),
 ]
 
 
