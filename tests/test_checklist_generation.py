@@ -198,6 +198,21 @@ def _consumer_role(r: Review, d: Dependency):
     return None
 
 
+def _single_instance(r: Review, cid: str) -> bool:
+    """docs/checklist.md, "Scopes" (replicated, prr-default 2.2): stated to run one instance, no standby."""
+    c = r.components[cid]
+    return (c.replicas is not None and c.replicas <= 1 and c.recovery != "automatic"
+            and _group_of(r, cid) is None)
+
+
+def _has_async_flow(r: Review) -> bool:
+    """docs/checklist.md, "Scopes" (asynchronous, prr-default 2.2): an async call or a call to a queue,
+    not a load generator's, not from or to a telemetry hub."""
+    return any((d.kind == "async" or "queue" in _target_kinds(r, d.target))
+               and "load-generator" not in r.components[d.source].tags and not _touches(r, d, ["telemetry"])
+               for d in r.dependencies.values())
+
+
 def _touches(r: Review, d: Dependency, tags) -> bool:
     ends = [d.source] + (list(r.groups[d.target].members) if d.target in r.groups else [d.target])
     return any(_tagged(r.components[e].tags, tags) for e in ends)
@@ -216,11 +231,13 @@ def test_every_subject_gets_its_items_and_groups_share_theirs(r):
         got = by_item.get(ti.id, {})
         sc = ti.scope
         if sc.per == "review":
-            assert set(got) == {None}
+            assert set(got) == ({None} if not sc.asynchronous or _has_async_flow(r) else set()), ti.id
             continue
         if sc.per == "component":
             want: dict[str, list] = {}
             for cid, c in r.components.items():
+                if sc.replicated and _single_instance(r, cid):
+                    continue
                 if sc.not_tags and _tagged(c.tags, sc.not_tags):
                     continue
                 if sc.kinds and c.kind not in sc.kinds and not _tagged(c.tags, sc.also_tags):
@@ -272,8 +289,9 @@ def test_every_subject_gets_its_items_and_groups_share_theirs(r):
         if c.tags == ["telemetry"] and subj == cid:  # (a group shares what any member is asked)
             assert f"obs.telemetry-hub@{subj}" in keys and f"obs.golden-signals@{subj}" not in keys
         if c.kind == "datastore" and not c.tags:
-            assert {f"ds.backups-immutable@{subj}", f"ds.pitr@{subj}", f"ds.replication-lag-alert@{subj}",
+            assert {f"ds.backups-immutable@{subj}", f"ds.pitr@{subj}",
                     f"ds.rto-rpo-defined@{subj}", f"ds.restore-tested@{subj}"} <= keys
+            assert (f"ds.replication-lag-alert@{subj}" in keys) != _single_instance(r, cid)
         if c.kind == "queue" and subj == cid:
             assert f"queue.durable@{subj}" in keys
     async_items = {"async.idempotent-consumer", "async.dead-letter", "async.freshness-alert"}
@@ -547,7 +565,7 @@ def test_carry_migrates_answers_given_under_prr_default_1_0(webshop):
     assert webshop.proposals["sec.secrets-in-store"].evidence == ["vault"]
     assert before <= set(webshop.answers)  # nothing removed
     assert {"ds.restore-tested@orders-db-primary", "sec.secrets-managed"} <= {o.key for o in orphans}
-    assert webshop.meta.checklist_version == "2.1"  # carried to the newest version of prr-default
+    assert webshop.meta.checklist_version == "2.2"  # carried to the newest version of prr-default
 
 
 # ----------------------------------------------------------------- what the summary skips

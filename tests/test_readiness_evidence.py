@@ -129,8 +129,8 @@ def test_probes_same_check_is_partly_and_missing_probes_not_met(tmp_path):
     probes = p["svc.probes@cartservice"]
     assert probes.status == "partly" and "same check (grpc port 7070)" in probes.reason
     assert f"deploy/app.yaml:{_line_of(CART, 'readinessProbe:')}" in probes.reason
-    # redis-cart is a datastore: svc.probes does not apply, but its resources and PDB do
-    assert "svc.probes@redis-cart" not in p
+    # redis-cart is a datastore the review runs itself: prr-default 2.2 asks its probes (it has none here)
+    assert p["svc.probes@redis-cart"].status == "not_met"
     assert p["svc.resource-limits@redis-cart"].status == "not_met"
     assert p["svc.resource-limits@cartservice"].status == "partly"  # limits in the files: whether from measurements is for the reviewer
 
@@ -453,8 +453,8 @@ def test_a_missing_pdb_on_a_critical_spof_says_so_and_ranks_first(tmp_path):
     pdb = {r["components"][0]: r for r in gaps if r["id"].startswith("evidence:k8s.pdb:")}
     assert "single point of failure for the critical journey(s) checkout" in pdb["redis-cart"]["description"]
     assert "no PodDisruptionBudget selects redis-cart" in pdb["redis-cart"]["description"]
-    # probes that share one check are for the checklist, not the register
-    assert not [r for r in gaps if r["id"].startswith("evidence:k8s.probes:")]
+    # probes that share one check are for the checklist, not the register; a store with none is a gap
+    assert [r["components"] for r in gaps if r["id"].startswith("evidence:k8s.probes:")] == [["redis-cart"]]
     # the critical SPOF's gap ranks above the same gap where nothing critical depends on it alone
     assert pdb["redis-cart"]["impact"] == 5
     # without the journey, the same gap is a lower risk

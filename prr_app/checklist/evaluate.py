@@ -537,8 +537,16 @@ def _target_kinds(review: Review, target: str) -> set[str]:
     return set()
 
 
-def _component_matches(scope, c: Component) -> bool:
-    return _class_matches(scope, c.kind, bool(c.user_facing), c.tags)
+def _component_matches(scope, c: Component, grouped: bool = False) -> bool:
+    """Does ``scope`` apply to ``c`` (``grouped``: it is a member of a redundancy group)?"""
+    return _class_matches(scope, c.kind, bool(c.user_facing), c.tags, grouped or not _single_instance(c))
+
+
+def _single_instance(c: Component) -> bool:
+    """Does the model state that ``c`` runs one instance with no standby (replicas 1 or 0, recovery not
+    automatic)? Then nothing is asked of its replica or standby (``replicated`` scopes); a member of a
+    redundancy group has its group's other members, and replicas not stated says nothing."""
+    return c.replicas is not None and c.replicas <= 1 and c.recovery != "automatic"
 
 
 def _has_tag(tags, wanted: tuple[str, ...]) -> bool:
@@ -695,7 +703,8 @@ class Plan:
         self._context: dict = {}  # (subject id, per dependency) -> context text
         self.labels = Labels(review)
         self._deps: list[tuple] | None = None  # every dependency as a row
-        self._comp_classes: dict | None = None  # (kind, user-facing, tags, tier) -> how many (ungrouped)
+        self._comp_classes: dict | None = None  # (kind, user-facing, tags, tier, replicated) -> how many (ungrouped)
+        self._async_flow: bool | None = None  # see has_async_flow
         self._polled: set | None = None  # the queues some caller states a soft dependency on (_consumed_queues)
         self._roles: dict = {}  # dependency id -> consumer_role
         self._tagged: dict = {}  # a scope's tags -> the ids of the components holding one of them
@@ -783,6 +792,20 @@ class Plan:
                             if d.kind == "soft" and "queue" in self.target_kinds(d.target)
                             and not (d.source in comps and LOAD_GENERATOR in comps[d.source].tags)}
         return self._polled
+
+    def has_async_flow(self) -> bool:
+        """Has the review an asynchronous flow (what ``asynchronous`` review scopes ask about): an
+        asynchronous call (work handed over, a batch's read), or a call to a queue (a publisher's or a
+        consumer's)? A load generator's calls and a telemetry hub's (its exports and scrapes) are none."""
+        if self._async_flow is None:
+            comps = self.review.components
+            hubs = self._tagged_ids(("telemetry",))
+            self._async_flow = any(
+                (d.kind == "async" or "queue" in self.target_kinds(d.target))
+                and not (d.source in comps and LOAD_GENERATOR in comps[d.source].tags)
+                and not self._touches(d, hubs)
+                for d in self.review.dependencies.values())
+        return self._async_flow
 
     def _tagged_ids(self, tags: tuple[str, ...]) -> set:
         """The components holding one of ``tags`` (once per scope's tags)."""
@@ -925,6 +948,8 @@ class Plan:
     def _make_rows(self, scope) -> list[tuple]:
         review = self.review
         if scope.per == "review":
+            if scope.asynchronous and not self.has_async_flow():
+                return []
             return [(None, self.review_tier, 0, None)]
         if scope.per == "component":
             out: list = []
@@ -932,9 +957,9 @@ class Plan:
             tiers, group_of = self.tiers, self.group_of
             for pos, cid in enumerate(self.component_ids):
                 c = review.components[cid]
-                if not _component_matches(scope, c):
-                    continue
                 gid = group_of.get(cid)
+                if not _component_matches(scope, c, gid is not None):
+                    continue
                 if gid is None:  # the usual case: a row of its own, of plain values (``payload``)
                     out.append((cid, tiers[cid].tier, pos, cid))
                 elif gid in groups:  # members share their group's items
@@ -998,17 +1023,18 @@ class Plan:
                 classes: dict = {}
                 for cid, c in self.review.components.items():
                     if cid not in self.group_of:
-                        key = (c.kind, bool(c.user_facing), frozenset(c.tags), self.tiers[cid].tier)
+                        key = (c.kind, bool(c.user_facing), frozenset(c.tags), self.tiers[cid].tier,
+                               not _single_instance(c))
                         classes[key] = classes.get(key, 0) + 1
                 self._comp_classes = classes
             out = {}
-            for (kind, uf, tags, tier), n in self._comp_classes.items():
-                if _class_matches(scope, kind, uf, tags):
+            for (kind, uf, tags, tier, replicated), n in self._comp_classes.items():
+                if _class_matches(scope, kind, uf, tags, replicated):
                     out[tier] = out.get(tier, 0) + n
             grouped: dict[str, int] = {}
             for cid, gid in self.group_of.items():
                 c = self.review.components[cid]
-                if _component_matches(scope, c):
+                if _component_matches(scope, c, True):
                     t = self.tiers[cid].tier
                     grouped[gid] = min(grouped.get(gid, t), t)
             for t in grouped.values():
@@ -1090,8 +1116,9 @@ class Plan:
                       self.deadlines)
 
 
-def _class_matches(scope, kind: str, user_facing: bool, tags) -> bool:
-    """Does a component of this kind, user-facing or not, with these tags, match ``scope``?"""
+def _class_matches(scope, kind: str, user_facing: bool, tags, replicated: bool = True) -> bool:
+    """Does a component of this kind, user-facing or not, with these tags, with a replica or a standby
+    (or not stated to have none: ``replicated``) or not, match ``scope``?"""
     if LOAD_GENERATOR in tags and not (scope.tags and LOAD_GENERATOR in scope.tags):
         return False  # a test tool deployed beside the system: no production readiness to show
     if scope.not_tags and _has_tag(tags, scope.not_tags):
@@ -1102,6 +1129,8 @@ def _class_matches(scope, kind: str, user_facing: bool, tags) -> bool:
         return False
     if scope.tags and not _has_tag(tags, scope.tags):  # in any case, as not_tags and also_tags
         return False
+    if scope.replicated and not replicated:
+        return False  # one instance, no standby: no replica's lag or failover to ask about
     return True
 
 
@@ -1260,8 +1289,11 @@ def _orphan(review: Review, tmpl: Template, key: str, answer: ChecklistAnswer, p
     ti = tmpl.item(item_id)
     if ti is None:
         reason = f"item {item_id!r} is not in template {tmpl.id} {tmpl.version}"
-    elif ti.scope.per == "review":
+    elif ti.scope.per == "review" and subject is not None:
         reason = f"item {item_id!r} is asked once per review, not per {subject!r}"
+    elif ti.scope.per == "review":
+        reason = (f"item {item_id!r} is asked {ti.scope.describe()}; this review has none "
+                  "(no asynchronous call, no queue)")
     elif subject is None:
         reason = f"item {item_id!r} is asked {ti.scope.describe()}; the answer names no subject"
     elif ti.scope.per == "component":
@@ -1272,6 +1304,10 @@ def _orphan(review: Review, tmpl: Template, key: str, answer: ChecklistAnswer, p
             reason = f"no member of redundancy group {subject!r} matches ({ti.scope.describe()})"
         elif subject not in review.components:
             reason = f"component {subject!r} is no longer in the review"
+        elif (ti.scope.replicated and _single_instance(c := review.components[subject])
+              and _component_matches(ti.scope, c, True)):
+            reason = (f"component {subject!r} runs one instance with no standby (replicas {c.replicas}, recovery "
+                      f"{c.recovery or 'not stated'}): the item is asked {ti.scope.describe()}")
         else:
             reason = f"component {subject!r} no longer matches ({ti.scope.describe()})"
     elif ti.scope.per == "journey":
@@ -1465,6 +1501,8 @@ def item_applies(review: Review, key: str, template=None) -> tuple[Template, boo
     ti = next((t for t in tmpl.items if t.id == item_id and t.category in cats), None)
     if ti is None or (subject is None) != (ti.scope.per == "review"):
         return tmpl, False
+    if ti.scope.per == "review" and not ti.scope.asynchronous:
+        return tmpl, True
     plan = Plan(review)
     if ti.scope.per == "dependency":
         return tmpl, plan.dependency_row(ti.scope, subject) is not None
@@ -1487,14 +1525,15 @@ def close_keys(review: Review, key: str, template=None, n: int = 3) -> list[str]
         for iid in difflib.get_close_matches(item_id, list(items), n=n, cutoff=0.6):
             scope = items[iid].scope
             if scope.per == "review":
-                out.append(iid)
+                if plan.row(scope, None) is not None:
+                    out.append(iid)
             elif subject is not None and (plan.dependency_row(scope, subject) if scope.per == "dependency"
                                           else plan.row(scope, subject)) is not None:
                 out.append(item_key(iid, subject))
         return out
     scope = items[item_id].scope
     if scope.per == "review":
-        return [item_id]
+        return [item_id] if plan.row(scope, None) is not None else []
     subjects = [r[0] for r in plan.walking_rows(scope)]
     return [item_key(item_id, s) for s in difflib.get_close_matches(subject or "", subjects, n=n, cutoff=0.6)]
 

@@ -50,10 +50,16 @@ class Scope:
     # per dependency: True, only the calls along which a consumer takes work (a poll of a queue, work handed
     # over asynchronously); False, never a consumer's poll of its queue (docs/checklist.md, "Scopes")
     consumer: bool | None = None
+    # per component: True, never a component the model states runs one instance with no standby (replicas
+    # 1 or 0, in no redundancy group, recovery not automatic): what is asked of its replica or standby
+    # (docs/checklist.md, "Scopes"); replicas not stated is asked (nothing says it has none)
+    replicated: bool | None = None
+    # per review: True, only a review with an asynchronous flow (an asynchronous call, or a call to a queue)
+    asynchronous: bool | None = None
 
     def to_data(self):
         if self.per == "review":
-            return "review"
+            return {"per": "review", "asynchronous": True} if self.asynchronous else "review"
         d: dict = {"per": self.per}
         if self.kinds:
             d["kinds"] = list(self.kinds)
@@ -73,11 +79,13 @@ class Scope:
             d["not_tags"] = list(self.not_tags)
         if self.consumer is not None:
             d["consumer"] = self.consumer
+        if self.replicated:
+            d["replicated"] = True
         return d
 
     def describe(self) -> str:
         if self.per == "review":
-            return "once per review"
+            return "once per review with an asynchronous flow" if self.asynchronous else "once per review"
         if self.per == "journey":
             return {True: "per critical journey", False: "per non-critical journey"}.get(self.critical, "per journey")
         if self.per == "component":
@@ -94,6 +102,8 @@ class Scope:
                 text += " or component tagged " + "/".join(self.also_tags)
             if self.not_tags:
                 text += " not tagged " + "/".join(self.not_tags)
+            if self.replicated:
+                text += " with a replica or a standby"
             return text
         kinds = "/".join(self.dependency_kinds) if self.dependency_kinds else "any"
         text = f"per {kinds} dependency"
@@ -137,7 +147,7 @@ class TemplateItem:
         d["severity"] = self.severity
         if tuple(self.tiers) != TIERS:
             d["tiers"] = list(self.tiers)
-        if self.scope.per != "review":
+        if self.scope.per != "review" or self.scope.asynchronous:
             d["scope"] = self.scope.to_data()
         if self.anchors:
             d["anchors"] = list(self.anchors)
@@ -269,9 +279,9 @@ def _schema_message(err) -> str:
     if v == "pattern":
         return f"{inst!r} is not a valid id or version (lower-case letters, digits, '.', '_' and '-'; see docs/checklist.md)"
     if v == "oneOf" and err.path and err.path[-1] == "scope":
-        return ("scope must be 'review', or a mapping with per: component (kinds, user_facing, tags, also_tags, "
-                "not_tags), per: dependency (dependency_kinds, target_kinds, consumer, not_tags) or per: journey "
-                "(critical)")
+        return ("scope must be 'review', or a mapping with per: review (asynchronous), per: component (kinds, "
+                "user_facing, tags, also_tags, not_tags, replicated), per: dependency (dependency_kinds, target_kinds, "
+                "consumer, not_tags) or per: journey (critical)")
     return err.message
 
 
@@ -389,6 +399,8 @@ def _parse_scope(raw) -> Scope:
     if raw == "review":
         return Scope()
     per = raw["per"]
+    if per == "review":
+        return Scope(asynchronous=raw.get("asynchronous") or None)
     return Scope(
         per=per,
         kinds=tuple(raw.get("kinds", ())),
@@ -400,6 +412,7 @@ def _parse_scope(raw) -> Scope:
         not_tags=tuple(raw.get("not_tags", ())),
         also_tags=tuple(raw.get("also_tags", ())),
         consumer=raw.get("consumer"),
+        replicated=raw.get("replicated") or None,
     )
 
 
