@@ -141,6 +141,10 @@ def default_user_facing(review: Review) -> set[str]:
     for scc in nx.strongly_connected_components(g):
         if not any(p not in scc for c in scc for p in g.predecessors(c)):
             entries |= scc
+    # workers reading their work from a queue (a soft dependency on one) are no entries, unless they are all
+    workers = {d.source for d in review.dependencies.values() if d.kind == "soft" and d.target in review.components
+               and review.components[d.target].kind == "queue"}
+    entries = (entries - workers) or entries
     connected = {c for c in entries if g.degree(c) > 0}
     if not marked:
         return connected or entries

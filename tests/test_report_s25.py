@@ -97,11 +97,13 @@ def test_guessed_entry_points_are_not_called_user_facing(tmp_path):
     assert "User-facing: accounting" not in flat
     assert "user-facing down" not in flat
     assert "USER" not in text  # no USER badge on a guessed entry point
-    assert "guessed from the graph, judged as user-facing): accounting, fraud-detection, frontend-proxy" in flat
+    # the Kafka consumers nothing calls read their work from the queue: no entry points (session 28)
+    assert "guessed from the graph, judged as user-facing): frontend-proxy" in flat
     assert "journeys down: none; entry" in flat  # "entry points down: ..." in a narrow column
     assert "ENTRY" in text and "entry (guessed)" in text
     md = render_markdown(review)
-    assert "| accounting | accounting | service | no owner | 1 | cluster | entry (guessed) |" in md
+    assert "| frontend-proxy | frontend-proxy | gateway | no owner | 1 | cluster | entry (guessed) |" in md
+    assert "| accounting | accounting | service | no owner | 1 | cluster |  |" in md
 
 
 # -- 4 ---------------------------------------------------------------------------------

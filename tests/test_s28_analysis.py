@@ -69,3 +69,27 @@ def test_a_queue_spof_tells_synchronous_publishers_from_consumers():
     assert "shipping calls it synchronously: an outbox in the caller" in mit
     assert "worker reads its work from it and catches up once it is back" in mit
     assert "worker calls" not in mit and "so that user-facing front can survive its outage" in mit
+
+
+def test_a_worker_reading_its_work_from_a_queue_is_no_entry_point():
+    """Nothing is marked user-facing (an import): the sources of the graph are taken as entry points, but
+    a consumer nothing calls (its soft dependency on a queue: its poll) is no front door, so its own
+    failure and its datastore's are no SPOFs of users."""
+    r = Review()
+    for c, kind in (("front", "service"), ("checkout", "service"), ("kafka", "queue"), ("accounting", "service"),
+                    ("ledger-db", "datastore")):
+        r.add(Component(id=c, kind=kind))
+    r.add(Dependency("front", "checkout"))
+    r.add(Dependency("checkout", "kafka"))
+    r.add(Dependency("accounting", "kafka", kind="soft"))
+    r.add(Dependency("accounting", "ledger-db"))
+    a = analyze(r, today="2026-12-07")
+    assert a.summary["user_facing"] == ["front"]
+    spofs = {s["element"] for s in a.spofs if s["element_type"] == "component"}
+    assert spofs == {"front", "checkout", "kafka"}  # not accounting, nor ledger-db it alone calls
+    # a review made of workers only keeps them as its entries (something must be judged)
+    w = Review()
+    w.add(Component(id="q", kind="queue"))
+    w.add(Component(id="worker"))
+    w.add(Dependency("worker", "q", kind="soft"))
+    assert analyze(w, today="2026-12-07").summary["user_facing"] == ["worker"]

@@ -100,8 +100,23 @@ def default_entry_points(graph: CompiledGraph, among: set[int] | None = None) ->
     else:
         sources = [s for s in range(len(cond)) if not cond.pred[s]]
     entries = [i for s in sources for i in cond.members[s] if i not in lg and (among is None or i in among)]
+    # a worker that reads its work from a queue (a soft dependency on it: how imports record a
+    # consumer's poll) is no front door either: nothing calls it because its work comes from the
+    # queue (the OpenTelemetry demo's accounting and fraud-detection were critical SPOFs of their own)
+    workers = _queue_workers(graph, entries)
+    entries = [i for i in entries if i not in workers] or entries
     connected = [i for i in entries if graph.any_in[i] or graph.any_out[i]]
     return sorted(connected or entries) if n else []
+
+
+def _queue_workers(graph: CompiledGraph, candidates: list[int]) -> set[int]:
+    """Of ``candidates``, the components with a soft dependency on a queue (they read their work from it)."""
+    if not candidates:
+        return set()
+    wanted = set(candidates)
+    comps, ids = graph.review.components, graph.ids
+    return {src for src, tc, _tg, kind, _h, _fb, _soft, _did in graph.deps
+            if src in wanted and kind == "soft" and tc is not None and comps[ids[tc]].kind == "queue"}
 
 
 class Context:
@@ -550,13 +565,15 @@ def _assumptions(ctx: Context) -> list[dict]:
         "in composite availability", [d for d in g.domain_ids if review.domains[d].availability is None])
     if ctx.default_entries:
         add("entry-points-default", "no component is marked user-facing: the components nothing outside their "
-            "own cycle depends on (load generators aside: tagged load-generator, they are never entry points) "
+            "own cycle depends on (load generators aside: tagged load-generator, they are never entry points; nor are "
+            "workers that read their work from a queue) "
             "are taken as the entry points (components with no dependency at all are left out unless nothing "
             "else is left); mark the user-facing ones", [g.ids[i] for i in ctx.user_facing])
     elif ctx.guessed:
         add("entry-points-default", "parts of the review where no component is marked user-facing (not connected "
             "to one that is: another system imported beside it): there the components nothing outside their own "
-            "cycle depends on are taken as the entry points (load generators aside); mark the user-facing ones",
+            "cycle depends on are taken as the entry points (load generators and queue workers aside); mark the "
+            "user-facing ones",
             [g.ids[i] for i in sorted(ctx.guessed)])
     add("hub-softened", "hard calls an import inferred (no fallback stated) on shared plumbing (tagged telemetry, "
         "config or discovery) are treated as soft; the hub's own failure is still analysed (a call stated hard by "
