@@ -95,3 +95,22 @@ def test_a_saved_geometry_larger_than_the_screen_is_fitted(qtbot, monkeypatch):
     w.fit_to_screen()
     assert w.width() <= avail.width() and w.height() <= avail.height()
     assert avail.contains(w.frameGeometry().topLeft())
+
+
+def test_plan_mode_with_the_suggested_plan_fits_1280_and_gives_the_width_back(qtbot, small):
+    """The Plan dock's verdict lines ("Today: not-ready — 55 launch blockers ...") were one line each, 900
+    px wide: Plan Mode made the window 1836 px wide, off a 1280 screen, and it stayed so afterwards."""
+    w = small
+    w.a_plan_mode.trigger()
+    panel = w.plan_panel
+    panel.buttons["suggested"].click()
+    qtbot.waitUntil(lambda: panel.result is not None, timeout=60000)
+    qtbot.wait(50)
+    assert "With the plan:" in panel.after.text()
+    assert w.minimumSizeHint().width() <= 1280 and w.width() <= 1280, (w.minimumSizeHint().width(), w.width())
+    g = w.plan_dock.geometry()
+    assert w.plan_dock.isVisible() and g.right() <= w.width()
+    w.a_plan_mode.trigger()
+    w.resize(1280, 720)
+    qtbot.wait(20)
+    assert w.width() <= 1280

@@ -456,6 +456,15 @@ def references(review: Review, ids: Iterable[str]) -> list[str]:
         children = sorted(d for d, x in review.domains.items() if x.parent == did and d not in ids)
         if children:
             out.append(f"{', '.join(children)} move{'s' if len(children) == 1 else ''} up from {dom.name or did}")
+    # the calls other components make on what goes: their dependencies go with it (before, a delete of
+    # a component others call said nothing, and their calls, checklist items and risks went unseen)
+    calls = sorted(did for did, d in review.dependencies.items()
+                   if (d.target in ids) != (d.source in ids) and d.source not in ids)
+    if calls:
+        on = sorted({review.dependencies[c].target for c in calls})
+        out.append(f"{count(len(calls), 'call')} on {listed(on, 3)} {'goes' if len(calls) == 1 else 'go'} with "
+                   f"{'it' if len(on) == 1 else 'them'}: "
+                   + ", ".join(calls[:3]) + (f" and {len(calls) - 3} more" if len(calls) > 3 else ""))
     return out
 
 

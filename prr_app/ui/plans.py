@@ -42,6 +42,9 @@ class PlanPanel(QWidget):
         self.today = QLabel("Today: —")
         self.after = QLabel("With the plan: —")
         for lab, name in ((self.today, "Verdict today"), (self.after, "Verdict with the plan")):
+            # wrapped: one line of both verdicts and their blockers was 900 px wide, and the dock made the
+            # window wider than a 1280-pixel screen (and kept it so after Plan Mode)
+            lab.setWordWrap(True)
             lab.setAccessibleName(name)
             lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.effort = QLabel("")
@@ -314,7 +317,7 @@ class PlanPanel(QWidget):
         for i, g in enumerate(groups, 1):
             if len(g["changes"]) == 1 and not g["with"]:
                 c = self.plan.changes[g["changes"][0]]
-                it = QListWidgetItem(f"{i}. [{c.effort_level}] {c.describe()}" + (f"  ({c.reason})" if c.reason else ""))
+                it = QListWidgetItem(f"{i}. [{c.effort_level}] {c.describe()}" + (f"  (for {c.reason})" if c.reason else ""))
             else:
                 it = QListWidgetItem(f"{i}. [{group_effort_level(g)}] {group_line(g)}")
                 it.setToolTip("\n".join(f"[{c.effort_level}] {c.describe()}"

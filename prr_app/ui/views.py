@@ -1012,21 +1012,27 @@ class RiskView(QWidget):
             self.detail.setPlainText("")
             return
         self._chosen = r["id"]
-        html = [f"<h3>{_esc(r.get('title', r['id']))}</h3><p>{_esc(r.get('description', ''))}</p>",
-                f"<p><b>Score</b> {r.get('score')} = likelihood {r.get('likelihood')} × impact {r.get('impact')} "
-                f"({r.get('severity')}){' · <b>launch-blocking</b>' if r.get('launch_blocking') else ''}</p>",
-                f"<p><b>Owner:</b> {_esc(_owner_text(r)) or 'no owner'}</p>"]  # the report's words
+        html = [f"<h3>{_esc(r.get('title', r['id']))}</h3>"]
+        # what was decided first: the pane is a few lines high in a meeting at 1280 x 720, and an
+        # acceptance (or its trail) below the description was out of sight right after Accept
+        if r.get("accepted"):
+            acc = r["accepted"]
+            html.append(f"<p><b>Accepted</b> by {_esc(acc.get('by', ''))} on {acc.get('at')}"
+                        f"{' until ' + acc['until'] if acc.get('until') else ''}: {_esc(acc.get('reason', ''))}</p>")
+        rec = self.session.review.risks.get(r["id"])
+        if rec is not None and rec.history:
+            html.append(f"<p><b>Last decision:</b> {_esc(risk_decisions.change_text(rec.history[-1]))}"
+                        + (f" ({count(len(rec.history), 'decision')}: below)" if len(rec.history) > 1 else "") + "</p>")
+        html += [f"<p><b>Score</b> {r.get('score')} = likelihood {r.get('likelihood')} × impact {r.get('impact')} "
+                 f"({r.get('severity')}){' · <b>launch-blocking</b>' if r.get('launch_blocking') else ''}</p>",
+                 f"<p><b>Owner:</b> {_esc(_owner_text(r)) or 'no owner'}</p>",  # the report's words
+                 f"<p>{_esc(r.get('description', ''))}</p>"]
         if r.get("inputs"):
             html.append("<p><b>Why these numbers</b></p><ul>" + "".join(f"<li>{_esc(x)}</li>" for x in r["inputs"]) + "</ul>")
         if r.get("mitigation"):
             html.append(f"<p><b>Suggested mitigation:</b> {_esc(r['mitigation'])}</p>")
         if r.get("override"):
             html.append(f"<p><b>Overridden:</b> {_esc(r['override'].get('reason', ''))}</p>")
-        if r.get("accepted"):
-            acc = r["accepted"]
-            html.append(f"<p><b>Accepted</b> by {_esc(acc.get('by', ''))} on {acc.get('at')}"
-                        f"{' until ' + acc['until'] if acc.get('until') else ''}: {_esc(acc.get('reason', ''))}</p>")
-        rec = self.session.review.risks.get(r["id"])
         if rec is not None and rec.history:  # the trail: an acceptance replaced or taken back stays readable
             html.append("<p><b>Decisions</b> (oldest first)</p><ul>" + "".join(
                 f"<li>{_esc(risk_decisions.change_text(h))}</li>" for h in rec.history) + "</ul>")
@@ -1117,12 +1123,15 @@ class RiskView(QWidget):
         r = self.current()
         if r is None:
             return
+        # the risk in words above the form, and the acceptance this one would replace (kept in the trail)
+        old = risk_decisions.replaced_acceptance(self.session.review, r["id"])
+        about = (r.get("title") or r["id"]) + (
+            f"\n\nReplaces {risk_decisions.acceptance_text(old)} (kept in the risk's decisions)." if old else "")
         d = FormDialog(self, f"Accept {r['id']}", [
             ("by", "Accepted by", "line", reviewer_name(self.session.review)),
             ("reason", "Why it is acceptable", "text", ""),
             ("until", "Until (YYYY-MM-DD, optional)", "line", ""),
-        ], check=lambda v: self.accept(r["id"], v["by"], v["reason"], v["until"] or None),
-                       about=r.get("title") or r["id"])  # the risk in words above the form
+        ], check=lambda v: self.accept(r["id"], v["by"], v["reason"], v["until"] or None), about=about)
         d.exec()
 
     BLOCKING_CHOICES = {"blocks the launch": True, "does not block the launch": False,
