@@ -234,3 +234,15 @@ def test_prr_diff_json_has_the_checklist(tmp_path, capsys, ob_review):
     doc = json.loads(capsys.readouterr().out)
     jsonschema.validate(doc, SCHEMA)
     assert doc["checklist"]["answers"]["model"]
+
+
+def test_a_reimport_says_refreshed_evidence_in_one_line():
+    """A re-import of a checkout whose lines moved listed "dependency X: evidence refreshed" once per
+    dependency, hiding the changes that matter; one line now names them after the rest."""
+    from prr_app.importers.merge import Change, MergePlan
+
+    p = MergePlan(changes=[Change("update", "dependencies", f"a->b{i}", "evidence", [], ["x:1"],
+                                  text=f"dependency a->b{i}: evidence refreshed") for i in range(7)]
+                  + [Change("update", "components", "b0", "replicas", 1, 3, text="component b0: replicas 1 -> 3")])
+    assert p.lines() == ["component b0: replicas 1 -> 3",
+                         "evidence refreshed on 7 dependencies: a->b0, a->b1, a->b2, a->b3, a->b4 and 2 more"]

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 from prr_app.model.entities import Review
 from prr_app.model.validation import check
+from prr_app.wording import count, listed
 from prr_app.importers.base import ImportResult
 from prr_app.importers.graph import (CALL_POLICY_FIELDS, IMPORTED_DEP_FIELDS, IMPORTED_DOMAIN_FIELDS, IMPORTED_FIELDS,
                                      IMPORTED_GROUP_FIELDS, snapshot)
@@ -60,7 +61,15 @@ class MergePlan:
     incoming: ImportResult | None = None
 
     def lines(self) -> list[str]:
-        return [c.text for c in self.changes]
+        """The changes in words, one a line; evidence refreshed without a change of kind or policy is one
+        line for them all, after the rest (a re-import of a checkout listed a line per dependency whose
+        evidence lines had moved, hiding the changes that matter among them)."""
+        refreshed = [c.element for c in self.changes if c.field == "evidence" and c.action == "update"]
+        out = [c.text for c in self.changes if not (c.field == "evidence" and c.action == "update")]
+        if refreshed:
+            out.append(f"evidence refreshed on {count(len(refreshed), 'dependency', 'dependencies')}: "
+                       f"{listed(refreshed, 5)}")
+        return out
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -227,7 +236,7 @@ def apply(existing: Review, p: MergePlan) -> Review:
         del review.dependencies[did]
     if incoming is not None:
         report = incoming.report
-        report.changes = [c.text for c in p.changes]
+        report.changes = p.lines()
         # what this import produced, for the next re-import: keep the values it set
         report.imported = snapshot(incoming.review)
         rec = report.to_record()
