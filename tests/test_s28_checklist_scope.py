@@ -131,7 +131,7 @@ def test_an_answer_to_a_single_store_stays_as_an_orphan_with_the_reason():
 def test_freshness_is_asked_only_with_an_asynchronous_flow():
     r = _stores()
     assert "slo.freshness-for-async" not in _keys(r)
-    with pytest.raises(PrrError, match="no checklist item 'slo.freshness-for-async' in template prr-default 2.2"):
+    with pytest.raises(PrrError, match="checklist item 'slo.freshness-for-async' of template prr-default 2.2 is not asked of this review"):
         checklist.set_answer(r, "slo.freshness-for-async", status="met", by="Rev")
     # a call to a queue (a publisher's, even synchronous) is an asynchronous flow
     r.add(Component(id="bus", kind="queue"))
@@ -230,3 +230,26 @@ def test_a_store_without_probes_gets_a_proposal_and_a_readiness_gap(tmp_path):
     review.journeys["checkout"] = Journey("checkout", "Checkout", entry=["cartservice"], critical=True)
     gaps = [r for r in assess(review).risks if r["category"] == "readiness"]
     assert [r["components"][0] for r in gaps if r["id"].startswith("evidence:k8s.probes:")] == ["redis-cart"]
+
+
+def test_answering_an_item_not_asked_of_this_review_says_why(tmp_path, capsys):
+    """The template has the item, but this review's model does not call for it: the refusal says why, in
+    the words an orphaned answer gets, instead of "no checklist item ... for this review"."""
+    from prr_app.cli.main import main
+    from prr_app.model.entities import Component, Dependency, Review
+    from prr_app.review.document import save_review
+
+    r = Review()
+    r.add(Component(id="web", user_facing=True))
+    r.add(Component(id="db", kind="datastore", replicas=1))
+    r.add(Dependency("web", "db"))
+    f = tmp_path / "r.json"
+    save_review(r, f)
+    assert main(["checklist-answer", str(f), "slo.freshness-for-async", "--status", "met", "--evidence", "x"]) == 2
+    err = capsys.readouterr().err
+    assert "is not asked of this review" in err and "this review has none (no asynchronous call, no queue)" in err
+    assert main(["checklist-answer", str(f), "ds.failover-tested@db", "--status", "met", "--evidence", "x"]) == 2
+    assert "component 'db' runs one instance with no standby" in capsys.readouterr().err
+    # a subject the review never had is a typing error: the close keys are suggested as before
+    assert main(["checklist-answer", str(f), "ds.failover-tested@dbb", "--status", "met", "--evidence", "x"]) == 2
+    assert "no checklist item 'ds.failover-tested@dbb'" in capsys.readouterr().err

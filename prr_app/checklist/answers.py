@@ -10,7 +10,7 @@ import difflib
 import re
 
 from prr_app.model.dates import is_date
-from prr_app.checklist.evaluate import ChecklistResult, Orphan, close_keys, evaluate, item_applies
+from prr_app.checklist.evaluate import ChecklistResult, Orphan, close_keys, evaluate, item_applies, why_not_asked
 from prr_app.model.entities import AnswerChange, AnswerStatus, ChecklistAnswer, Review
 from prr_app.errors import PrrError
 
@@ -85,6 +85,10 @@ def set_answer(review: Review, item_key: str, *, status: str | None = None, evid
         tmpl, applies = item_applies(review, item_key, template)
     existing = review.answers.get(item_key)
     if not applies and existing is None:
+        why = why_not_asked(review, tmpl, item_key)  # an item of the template that does not apply here: why
+        if why is not None:
+            raise PrrError(f"checklist item {item_key!r} of template {tmpl.id} {tmpl.version} is not asked of this "
+                           f"review: {why}", location=item_key)
         close = (difflib.get_close_matches(item_key, [it.key for it in result.items], n=3, cutoff=0.6)
                  if result is not None else close_keys(review, item_key, template))
         hint = f"; did you mean {', '.join(close)}?" if close else "; 'prr checklist REVIEW --json' lists the keys"

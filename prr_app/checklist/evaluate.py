@@ -1284,7 +1284,20 @@ def evaluate(review: Review, template=None, *, pause=None) -> ChecklistResult:
                            tiers=plan.tiers, findings=findings)
 
 
-def _orphan(review: Review, tmpl: Template, key: str, answer: ChecklistAnswer, plan: Plan) -> Orphan:
+def why_not_asked(review: Review, tmpl: Template, key: str) -> str | None:
+    """Why the item ``key`` of ``tmpl`` is not asked of this review, in the words an orphaned answer gets
+    ("item 'slo.freshness-for-async' is asked ...; this review has none (no asynchronous call, no queue)"),
+    or None when the template has no such item (a mistyped key: the caller suggests close ones)."""
+    item_id, subject = split_key(key)
+    if tmpl.item(item_id) is None:
+        return None
+    if subject is not None and not any(subject in c for c in (review.components, review.groups, review.journeys,
+                                                                 review.dependencies)):
+        return None  # a subject the review never had: a typing error, for "did you mean"
+    return _orphan(review, tmpl, key, None, Plan(review)).reason
+
+
+def _orphan(review: Review, tmpl: Template, key: str, answer: ChecklistAnswer | None, plan: Plan) -> Orphan:
     item_id, subject = split_key(key)
     ti = tmpl.item(item_id)
     if ti is None:
