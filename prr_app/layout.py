@@ -556,6 +556,14 @@ def compute_layout(review: Review, *, only: Iterable[str] | None = None, use_sav
                   origin=origin)
 
 
+def shared_tags(review: Review) -> dict[str, str]:
+    """The short tag of every logical shared-fate domain some component names (``shared_domains``):
+    ``{domain id: "L1", ...}`` in domain id order, as the report's graph and its legend tag them; the
+    canvas draws the same tags, so "L1" is the same domain on the screen and on paper."""
+    logical = sorted({d for c in review.components.values() for d in c.shared_domains if d in review.domains})
+    return {d: f"L{i + 1}" for i, d in enumerate(logical)}
+
+
 def _shared_by_all(review: Review, members: list[str]) -> tuple:
     """The failure domains every one of ``members`` shares (``shared_domains``), in the first's order."""
     if not members:

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 SEVERITY_TAGS = {"critical": "CRIT", "high": "HIGH", "medium": "MED", "low": "LOW"}
 #: the word on a box's what-if state
 STATE_TAGS = {"failed": "FAILED", "down": "DOWN", "degraded": "DEGRADED", "origin": "IF IT FAILS"}
+#: a shared-domain tag that is not a single point of failure: white on slate, legible in both themes
+TAG_FILL = "#5f6b7a"
 
 class NodeItem(QGraphicsItem):
     """A component or a redundancy group."""
@@ -48,6 +50,11 @@ class NodeItem(QGraphicsItem):
         self.state: str | None = None
         self.highlight = False
         self.journey: str | None = None  # None | "entry" | "path": on the journey shown
+        #: the component's logical shared-fate domains as tags ``((tag, domain id), ...)``, the
+        #: report's "L1" (prr_app.layout.shared_tags); those in ``tags_spof`` are single points of
+        #: failure and drawn in the SPOF colour, as the report draws them
+        self.tags: tuple = ()
+        self.tags_spof: frozenset = frozenset()
         self.edges: list[EdgeItem] = []
         self._src = None  # the model object last drawn (elements are never changed in place)
         #: where the box was when its lines were last drawn (None: not yet); the scene compares it
@@ -70,6 +77,10 @@ class NodeItem(QGraphicsItem):
     def shape(self) -> QPainterPath:
         p = QPainterPath()
         p.addRect(QRectF(0, 0, self.w, self.h))
+        if self.tags:  # a tag's part out of the box is clicked too (winding: overlaps stay inside)
+            p.setFillRule(Qt.FillRule.WindingFill)
+            for rect in self.tag_rects():
+                p.addRect(rect)
         return p
 
     def set_data(self, *, kind: str, title: str, subtitle: str, user_facing: bool, tooltip: str) -> None:
@@ -190,6 +201,15 @@ class NodeItem(QGraphicsItem):
             painter.drawRoundedRect(badge, 7, 7)
             painter.setFont(f_badge)
             painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, tag)
+        if self.tags and not self.is_group:  # shared-fate domains, on the bottom-right corner
+            painter.setFont(f_badge)
+            for (text, did), rect in zip(self.tags, self.tag_rects()):
+                red = did in self.tags_spof
+                painter.setBrush(QColor(theme.SEVERITY_COLOURS["critical"] if red else TAG_FILL))
+                painter.setPen(QPen(QColor("#ffffff"), 1.2))
+                painter.drawRoundedRect(rect, 6, 6)
+                painter.setPen(QColor("#ffffff"))
+                painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
         if self.severity in SEVERITY_TAGS and self.state is None and not self.spof:
             # the worst open risk, in words as well as in the border's colour
             badge = QRectF(self.w - 40, -12, 44, 18)
@@ -205,6 +225,26 @@ class NodeItem(QGraphicsItem):
             painter.drawRoundedRect(badge, 9, 9)
             painter.setFont(f_badge)
             painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, "SPOF")
+
+    def tag_rects(self) -> list[QRectF]:
+        """Where the shared-domain tags are drawn (item coordinates): a row ending at the box's
+        bottom-right corner, inside :meth:`boundingRect`; a click on one names its domain
+        (:meth:`tag_at`)."""
+        fm = QFontMetricsF(_node_fonts()[2])
+        widths = [fm.horizontalAdvance(text) + 10 for text, _d in self.tags]
+        x = self.w + 4 - sum(widths) - 2 * (len(widths) - 1)  # read left to right, in the component's order
+        out = []
+        for w in widths:
+            out.append(QRectF(x, self.h - 7, w, 12.5))
+            x += w + 2
+        return out
+
+    def tag_at(self, p: QPointF) -> str | None:
+        """The shared domain whose tag is at ``p`` (item coordinates), or None."""
+        for (_text, did), rect in zip(self.tags, self.tag_rects()):
+            if rect.contains(p):
+                return did
+        return None
 
     def state_badge(self, tag: str, font: QFont) -> QRectF:
         """Where the what-if badge with ``tag`` in ``font`` is drawn: as wide as its bold word plus a
@@ -602,6 +642,11 @@ class RegionItem(QGraphicsRectItem):
         f.setBold(True)
         self.label.setFont(f)
         self.state: str | None = None
+        #: the band stands for shared domains (every box in it shares them): their ids, drawn in
+        #: its label; ``spof``: one of them is a single point of failure (red outline, "SPOF")
+        self.shared: tuple = ()
+        self.spof = False
+        self.text = ""
         # click the label strip to select the domain (and see its blast radius); the rest of the
         # region lets clicks through, so rubber-band selection still starts anywhere inside it
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
@@ -628,10 +673,15 @@ class RegionItem(QGraphicsRectItem):
 
     def set_data(self, rect: QRectF, text: str, kind: str, depth: int) -> None:
         self.setRect(rect)
-        self.label.setText(text)
+        self.text = text
         self.label.setPos(rect.left() + 8, rect.top() + 3)
         self.kind, self.depth = kind, depth
         self.restyle()
+
+    def set_spof(self, spof: bool) -> None:
+        if spof != self.spof:
+            self.spof = spof
+            self.restyle()
 
     def restyle(self) -> None:
         kind, depth = self.kind, self.depth
@@ -645,7 +695,12 @@ class RegionItem(QGraphicsRectItem):
         pen = QPen(colour, 2.0)
         if kind not in PHYSICAL_DOMAIN_KINDS:
             pen.setStyle(Qt.PenStyle.DashLine)
+        label = colour.lighter(130) if theme.DARK else colour.darker(150)
+        if self.spof:  # as the report draws a domain that is a single point of failure
+            pen = QPen(QColor(theme.SEVERITY_COLOURS["critical"]), 3.0)
+            label = QColor(theme.SEVERITY_COLOURS["critical"])
         self.setPen(pen)
-        self.label.setBrush(colour.lighter(130) if theme.DARK else colour.darker(150))
+        self.label.setText(self.text + ("  SPOF" if self.spof else ""))
+        self.label.setBrush(label)
 
 

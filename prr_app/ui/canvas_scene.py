@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QGraphicsItem, QGraphicsLineItem, QGraphicsRectItem, QGraphicsScene, QGraphicsSimpleTextItem,
 )
 
-from prr_app.layout import StableLayout
+from prr_app.layout import UNPLACED, StableLayout, shared_tags
 from prr_app.model.entities import Review
 from prr_app.routing import columns_of
 from prr_app.ui import theme
@@ -129,6 +129,10 @@ class GraphScene(QGraphicsScene):
         self._lines_selected: set = set()  # the lines selected when the selection last changed
         self._lines_quiet = False  # lines being redrawn in a batch: the edge layer is told after it
         self._centres = None  # (what it was made for, CentreIndex): the arrow keys' boxes, see step_selection
+        #: the shared-domain tags the boxes carry (prr_app.layout.shared_tags), as last drawn
+        self._tag_map: dict[str, str] = {}
+        #: the failure domains the last analysis found to be single points of failure
+        self.domain_spofs: frozenset = frozenset()
 
     @property
     def review(self) -> Review:
@@ -215,6 +219,7 @@ class GraphScene(QGraphicsScene):
         self.regions.clear()
         self._stable = StableLayout()
         self._auto_of = self._drawn_regions = None
+        self._tag_map = {}
         self._in_step = False
         self._marks.clear()
         self._told.clear()
@@ -524,6 +529,11 @@ class GraphScene(QGraphicsScene):
                     only["components"] |= {k for c2, k in keys if c2 == "layout"}
             comps = (r.components.items() if only is None else
                      [(k, r.components[k]) for k in only["components"] if k in r.components])
+            # the shared-domain tags are numbered over the whole review: a domain named for the first
+            # time (or no longer named) renumbers them, and every box is tagged again
+            tag_map = shared_tags(r)
+            retag = tag_map != self._tag_map
+            self._tag_map = tag_map
             total = max(1, len(r.components) + len(r.groups) + len(r.dependencies))
             done = 0
             wanted = set(r.components) | set(r.groups)
@@ -554,6 +564,7 @@ class GraphScene(QGraphicsScene):
                     kind = item.kind
                     item.set_data(kind=c.kind, title=c.label, subtitle=sub, user_facing=c.user_facing,
                                   tooltip=_component_tip(c))
+                    self._tag(item, c, tag_map)
                     if item.kind != kind:  # the overview draws boxes by kind (text is not drawn there)
                         boxes_changed = True
                 if self._place(item, pos.get(cid, (0.0, 0.0))):
@@ -563,6 +574,10 @@ class GraphScene(QGraphicsScene):
                 done += 1
                 if not done % STEP_ITEMS:
                     yield done / total
+            if retag:
+                for cid, c in r.components.items():
+                    if cid in self.nodes:
+                        self._tag(self.nodes[cid], c, tag_map)
             moved, self._moved_edges = self._moved_edges, set()  # their lines are redrawn by _reroute
             if boxes_changed and (self.boxes_drawn_by_layer or self.overview_on):
                 self._overview_changed()
@@ -746,23 +761,44 @@ class GraphScene(QGraphicsScene):
         frames = group_frames(mine, others, pad=0.0)
         item.fit([QRectF(f.x, f.y, f.w, f.h) for f in frames])
 
+    def _tag(self, item: NodeItem, c, tag_map: dict[str, str]) -> None:
+        """A box's shared-domain tags, in the order the component names them."""
+        tags = tuple((tag_map[d], d) for d in dict.fromkeys(c.shared_domains) if d in tag_map)
+        if tags != item.tags:
+            item.tags = tags
+            item.tags_spof = self.domain_spofs
+            item.update()
+
     def update_regions(self, regions) -> None:
-        """Failure domains as labelled regions, from the shared layout."""
+        """Failure domains as labelled regions, from the shared layout.
+
+        The band of boxes with no placement is drawn only when every box in it shares a failure
+        domain (:attr:`prr_app.layout.Region.shared`: an import that names the one host everything
+        runs on): the band then stands for that domain, labelled as the report labels it, and its
+        label is clicked (selected, failed) as a zone's is."""
         self._drawn_regions = regions
         r = self.review
-        wanted = {b.id for b in regions if b.id in r.domains}
+        drawn = []
+        for b in regions:
+            if b.id in r.domains:
+                drawn.append((b.id, b, f"{b.label}  ({b.kind})"))
+            elif b.id == UNPLACED and b.shared and b.shared[0] in r.domains \
+                    and not any(x.id == b.shared[0] for x in regions):
+                drawn.append((b.shared[0], b, b.label))
+        wanted = {key for key, _b, _t in drawn}
         for gone in set(self.regions) - wanted:
             self.removeItem(self.regions.pop(gone))
-        for b in regions:
-            if b.id not in r.domains:
-                continue
-            item = self.regions.get(b.id)
+        for key, b, text in drawn:
+            item = self.regions.get(key)
             if item is None:
-                item = RegionItem(b.id)
+                item = RegionItem(key)
                 self.addItem(item)
-                self.regions[b.id] = item
+                self.regions[key] = item
             item.setZValue(-10 + b.depth)
-            item.set_data(QRectF(b.x, b.y, b.w, b.h), f"{b.label}  ({b.kind})", b.kind, b.depth)
+            item.shared = tuple(b.shared) if b.id == UNPLACED else ()
+            item.set_data(QRectF(b.x, b.y, b.w, b.h), text,
+                          r.domains[key].kind if b.id == UNPLACED else b.kind, b.depth)
+            item.set_spof(key in self.domain_spofs or any(d in self.domain_spofs for d in item.shared))
 
     def node_moved(self, item: NodeItem) -> None:
         if self.boxes_drawn_by_layer:
@@ -778,10 +814,11 @@ class GraphScene(QGraphicsScene):
 
     # -- mouse: one move command per drag; shift-drag links --------------
     def _fail_target(self, p: QPointF) -> str | None:
-        """What a fail-this click at ``p`` fails: a component's box, else a failure domain's label."""
+        """What a fail-this click at ``p`` fails: a shared domain's tag on a box (the domain), a
+        component's box, else a failure domain's label."""
         for it in self.items(p):
             if isinstance(it, NodeItem) and not it.is_group:
-                return it.node_id
+                return it.tag_at(it.mapFromScene(p)) or it.node_id
             if isinstance(it, RegionItem) and it.shape().contains(it.mapFromScene(p)):
                 return it.domain_id
             if isinstance(it, QGraphicsSimpleTextItem) and isinstance(it.parentItem(), RegionItem):
@@ -799,6 +836,14 @@ class GraphScene(QGraphicsScene):
                 self.sig_fail_clicked.emit(target)
             return
         item = self._node_at(event.scenePos())
+        if item is not None and event.button() == Qt.MouseButton.LeftButton and not event.modifiers():
+            # a shared domain's tag: the domain is selected (its blast radius shown; Fail This fails
+            # it) when it has a band to select, as a zone's label is
+            did = item.tag_at(item.mapFromScene(event.scenePos()))
+            if did is not None and did in self.regions:
+                self.select_ids([did])
+                event.accept()
+                return
         if item is not None and event.button() == Qt.MouseButton.LeftButton and (
             event.modifiers() & Qt.KeyboardModifier.ShiftModifier
         ):
@@ -1069,17 +1114,38 @@ class GraphScene(QGraphicsScene):
                 reg.state = st
                 reg.restyle()
 
-    def set_findings(self, spofs: set[str], severity: dict[str, str]) -> None:
-        if self._told_before("set_findings", (set(spofs), dict(severity))):
+    def set_findings(self, spofs: set[str], severity: dict[str, str], domain_spofs=()) -> None:
+        """The analysis on the boxes: SPOF badges, the worst open risk, and (``domain_spofs``, the
+        failure domains that are single points of failure) shared-domain tags and bands in red."""
+        doms = frozenset(domain_spofs)
+        if self._told_before("set_findings", (set(spofs), dict(severity), doms)):
             return
+        self.domain_spofs = doms
         changed = []
         for nid, item in self.nodes.items():
             sp, sev = nid in spofs, severity.get(nid)
-            if sp != item.spof or sev != item.severity:
-                item.spof, item.severity = sp, sev
+            tags_spof = doms if item.tags else item.tags_spof
+            if sp != item.spof or sev != item.severity or tags_spof != item.tags_spof:
+                item.spof, item.severity, item.tags_spof = sp, sev, tags_spof
                 item.update()
                 changed.append(item)
+        for did, reg in self.regions.items():
+            reg.set_spof(did in doms or any(d in doms for d in reg.shared))
         self._overview_changed(changed)
+
+    def shared_legend(self) -> list[tuple[str, str, bool]]:
+        """The legend's rows for the shared-domain tags on the boxes: ``(tag, what it means, is a
+        single point of failure)``, worded as the report's legend words them."""
+        r = self.review
+        out = []
+        for d, tag in self._tag_map.items():
+            if d not in r.domains:
+                continue
+            dom = r.domains[d]
+            spof = d in self.domain_spofs
+            out.append((tag, f"shares {dom.name or d} ({dom.kind})"
+                        + (": a single point of failure (tag in red)" if spof else ""), spof))
+        return out
 
     def set_journey(self, entry=(), nodes=(), deps=()) -> None:
         """Draw a journey's path: its entry components, what they depend on, and those dependencies."""
@@ -1243,6 +1309,14 @@ def short_domain(domain_id: str, limit: int = 12) -> str:
             domain_id = domain_id[len(prefix):]
             break
     return domain_id if len(domain_id) <= limit else domain_id[:limit - 1] + "…"
+
+
+def domain_spofs(analysis) -> set[str]:
+    """The failure domains an analysis found to be single points of failure (``spofs`` entries of
+    type domain): their tags and bands are drawn in the SPOF colour."""
+    if analysis is None:
+        return set()
+    return {s["element"] for s in analysis.spofs if s.get("element_type") == "domain"}
 
 
 def _component_tip(c) -> str:

@@ -30,6 +30,9 @@ class RegionBox:
     w: float
     h: float
     depth: int
+    #: the band of boxes with no placement: the failure domains every box in it shares
+    #: (:attr:`prr_app.layout.Region.shared`), which the band then stands for
+    shared: tuple = ()
 
 
 def scene_layout(review: Review, stable=None) -> tuple[dict[str, tuple[float, float]], list[RegionBox]]:
@@ -51,7 +54,8 @@ def scene_layout(review: Review, stable=None) -> tuple[dict[str, tuple[float, fl
 def to_scene(lay) -> tuple[dict[str, tuple[float, float]], list[RegionBox]]:
     """A :class:`prr_app.layout.Layout` in scene units: box positions and regions."""
     pos = {k: (n.x * SCALE, n.y * SCALE) for k, n in lay.nodes.items()}
-    regions = [RegionBox(r.id, r.label, r.kind, r.x * SCALE, r.y * SCALE, r.w * SCALE, r.h * SCALE, r.depth)
+    regions = [RegionBox(r.id, r.label, r.kind, r.x * SCALE, r.y * SCALE, r.w * SCALE, r.h * SCALE, r.depth,
+                         r.shared)
                for r in lay.regions]
     return pos, regions
 

@@ -127,12 +127,22 @@ def entries():
     ]
 
 
+def _tag(p: QPainter, r: QRectF, text: str, spof: bool) -> None:
+    """A shared-domain tag as a box carries it (canvas_items.NodeItem): red when the domain is a SPOF."""
+    from prr_app.ui.canvas_items import TAG_FILL
+
+    _badge(p, QRectF(r.left() + 4, r.top() + 2, 30, r.height() - 4), text,
+           theme.SEVERITY_COLOURS["critical"] if spof else TAG_FILL)
+
+
 class LegendBody(QWidget):
     """The samples and their meanings, painted."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.entries = entries()
+        #: the review's shared-domain tags: (tag, meaning, is a SPOF), after the fixed entries
+        self.shared: list = []
         f = QFont(theme.FONT_FAMILY)
         f.setPointSizeF(8.5)
         self.setFont(f)
@@ -148,8 +158,20 @@ class LegendBody(QWidget):
         fm = self.fontMetrics()
         return SAMPLE_W + 10 + max(fm.horizontalAdvance(text) for _d, text in self.entries) + 14
 
+    #: a shared-domain tag's meaning is cut with "…" beyond this width (a domain's name can be long)
+    SHARED_MAX_W = 560
+
+    def _shared_texts(self) -> list[str]:
+        fm = self.fontMetrics()
+        return [fm.elidedText(f"{t} = {text}", Qt.TextElideMode.ElideRight, self.SHARED_MAX_W)
+                for t, text, _s in self.shared]
+
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
-        return QSize(self._col_w() * self.COLUMNS, ROW_H * self._rows() + 4)
+        # the shared-domain tags a row each under the two columns (their meanings are long)
+        fm = self.fontMetrics()
+        wide = max((fm.horizontalAdvance(t) for t in self._shared_texts()), default=0)
+        return QSize(max(self._col_w() * self.COLUMNS, SAMPLE_W + 10 + wide + 14),
+                     ROW_H * (self._rows() + len(self.shared)) + 4)
 
     def paintEvent(self, _event) -> None:  # noqa: N802
         p = QPainter(self)
@@ -163,6 +185,15 @@ class LegendBody(QWidget):
             p.setPen(self.palette().windowText().color())
             p.setFont(self.font())
             p.drawText(QRectF(x0 + SAMPLE_W + 10, y0, cw - SAMPLE_W - 10, ROW_H),
+                       Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
+        for k, ((tag, _text, spof), text) in enumerate(zip(self.shared, self._shared_texts())):
+            y0 = 2 + (rows + k) * ROW_H
+            p.save()
+            _tag(p, QRectF(2, y0 + 2, SAMPLE_W, ROW_H - 4), tag, spof)
+            p.restore()
+            p.setPen(QColor(theme.SEVERITY_COLOURS["critical"]) if spof else self.palette().windowText().color())
+            p.setFont(self.font())
+            p.drawText(QRectF(2 + SAMPLE_W + 10, y0, self.width() - SAMPLE_W - 12, ROW_H),
                        Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
         p.end()
 
@@ -190,6 +221,20 @@ class CanvasLegend(QFrame):
         lay.addWidget(self.body)
         self.toggle.toggled.connect(self.set_open)
         self.set_open(False)
+
+    def set_shared(self, rows) -> None:
+        """The review's shared-domain tags (``GraphScene.shared_legend``): one entry each, after the
+        others; the legend is laid out again when they change."""
+        rows = list(rows)
+        body = self.body
+        if rows == body.shared:
+            return
+        body.shared = rows
+        body.updateGeometry()
+        body.adjustSize()
+        body.update()
+        self.adjustSize()
+        self.place()
 
     def set_open(self, on: bool) -> None:
         self.toggle.blockSignals(True)

@@ -615,7 +615,11 @@ class MainWindow(QMainWindow):
         self.findings.set_result(res)
         # worked out on the analysis' worker (see live.run_analysis); computed here for other results
         spofs, sev = res["marks"] if "marks" in res else canvas_marks(res.get("analysis"))
-        self.scene.set_findings(spofs, sev)
+        # shared-fate domains that are SPOFs: their tags and band in red, named in the legend
+        from prr_app.ui.canvas_scene import domain_spofs
+
+        self.scene.set_findings(spofs, sev, domain_spofs(res.get("analysis")))
+        self.legend.set_shared(self.scene.shared_legend())
         for v in self.views.values():
             if hasattr(v, "set_result"):
                 v.set_result(res)
