@@ -215,8 +215,14 @@ _PROPOSED_COLOURS = ("#6a3fb0", "#c19bf0")
 
 
 def _subject_text(it) -> str:
-    """What the row is about: the component, dependency ("a → b") or journey; the review's own items say so."""
-    return "whole review" if it.per == "review" else (it.subject_label or it.subject or "")
+    """What the row is about: the component, dependency ("a → b") or journey, by its id (short, as the item's
+    key names it: "checkout-svc", where the name "Checkout service" read "Check…rvice" in the column; the
+    name is in the detail pane); the review's own items say so."""
+    if it.per == "review":
+        return "whole review"
+    if it.per == "dependency" and it.subject and "->" in it.subject:
+        return it.subject.replace("->", " → ")
+    return it.subject or it.subject_label or ""
 
 
 def _applies_to(it) -> str:
