@@ -48,7 +48,9 @@ class ImportDialog(QDialog):
         self.into_radio.setEnabled(has_review)
         (self.into_radio if has_review and has_imports else self.new_radio).setChecked(True)
         self.variant = QLineEdit()
-        self.variant.setPlaceholderText("picked by the stated rule (the report lists the others)")
+        # a re-import reads the variant the review came from (its import record), a new one the stated rule's
+        self.variant.setPlaceholderText("a re-import: the variant the review came from; else the stated rule's "
+                                        "(the report lists the others)")
         self.variant.setToolTip("A checkout often deploys the same services several ways (plain manifests, Helm, "
                                 "Kustomize overlays, Compose); name the folder of the one to import "
                                 "(prr import --variant)")
