@@ -564,6 +564,12 @@ def shared_tags(review: Review) -> dict[str, str]:
     return {d: f"L{i + 1}" for i, d in enumerate(logical)}
 
 
+def shared_tag_text(review: Review, did: str, spof: bool) -> str:
+    """What a shared-domain tag means, as both legends (the report's, the canvas's) word it."""
+    dom = review.domains[did]
+    return f"shares {dom.name or did} ({dom.kind})" + (": a single point of failure (tag in red)" if spof else "")
+
+
 def _shared_by_all(review: Review, members: list[str]) -> tuple:
     """The failure domains every one of ``members`` shares (``shared_domains``), in the first's order."""
     if not members:

@@ -44,6 +44,7 @@ from prr_app import __version__, wording
 from prr_app.model.entities import OBSERVABILITY_SIGNALS, Review
 from prr_app.errors import PrrError
 from prr_app.paths import atomic_write_bytes
+from prr_app.layout import shared_tag_text, shared_tags
 from prr_app.reporting import figures as F
 from prr_app.reporting.assessment import SECTION_TITLES, Assessment, build_assessment, no_figures
 from prr_app.reporting.styles import MUTED, RULE, SEVERITY_COLORS, VERDICT_COLORS, Styles, table_style
@@ -1034,8 +1035,7 @@ class _Builder(TableBuilder):
     def graph_figures(self):
         a, r = self.a, self.review
         intro_from = len(self.story) - 1 if self.story and isinstance(self.story[-1], _Heading) else len(self.story)
-        logical = sorted({d for c in r.components.values() for d in c.shared_domains if d in r.domains})
-        tags = {d: f"L{i + 1}" for i, d in enumerate(logical)}
+        tags = shared_tags(r)  # the canvas tags the boxes the same
         hub_ids = F.hub_components(r)
         hubs = {c: f"H{i + 1}" for i, c in enumerate(hub_ids)}
         style = F.GraphStyle(
@@ -1047,8 +1047,7 @@ class _Builder(TableBuilder):
             hubs=hubs,
             badges=F.hub_badges(r, hubs),
         )
-        shared = [(tags[d], f"shares {r.domains[d].name or d} ({r.domains[d].kind})"
-                   + (": a single point of failure (tag in red)" if d in style.domain_spofs else "")) for d in logical]
+        shared = [(tag, shared_tag_text(r, d, d in style.domain_spofs)) for d, tag in tags.items()]
         # a hub's own box carries "hub H1"; its dependents "H1" (no line drawn to it): the key says both
         shared += [(hubs[c], f"on a box: it depends on {c}, a "
                     f"{', '.join(sorted(set(r.components[c].tags).intersection(F.HUB_TAGS)))} hub (no line drawn); "

@@ -252,14 +252,6 @@ def _element_rows(review: Review, coll: str, key: str, value) -> dict[str, dict]
     return rows
 
 
-def _named_by(rows: dict[str, dict], table: str, key: tuple) -> list[str]:
-    """The elements among ``rows`` that name the element of ``table``/``key``, in words
-    (:func:`prr_app.review.edits.named_by`)."""
-    from prr_app.review.edits import named_by
-
-    return named_by(rows, table, key)
-
-
 class ReviewDocument:
     """An open review: the in-memory model and the ``.prr`` file behind it.
 
@@ -377,6 +369,7 @@ class ReviewDocument:
         """Each conflict of a :class:`SaveConflict` in words: the element, and what this document
         and the file now hold for it (the fields that differ)."""
         from prr_app.persistence.store import review_rows
+        from prr_app.review.edits import named_by
 
         now = self.store.read_rows()
         mine = review_rows(self.review)
@@ -391,7 +384,7 @@ class ReviewDocument:
                 # the link of a mitigation the other program planned for a risk (its row is the next line)
                 out.append(f"mitigation {key[0]} of risk {key[1]}: added in the file")
             elif m is None:
-                named = _named_by(now, table, key)
+                named = named_by(now, table, key)
                 if t == base.get(table, {}).get(key) and named:
                     # the file did not change it: what stands in the way is what names it (a
                     # mitigation another program planned for a risk whose acceptance is undone here)
@@ -467,12 +460,14 @@ class ReviewDocument:
     def _deleted_but_named(base: dict, mine: dict, merged: dict) -> list[str]:
         """The elements deleted here (in ``base``, not in ``mine`` nor ``merged``) that rows of the
         merge (the file's) still name, in words."""
+        from prr_app.review.edits import named_by
+
         out = []
         for table, rows in base.items():
             for key in rows:
                 if key in mine.get(table, {}) or key in merged.get(table, {}):
                     continue
-                names = _named_by(merged, table, key)
+                names = named_by(merged, table, key)
                 if names:
                     out.append(f"{table.replace('_', ' ')} {'/'.join(map(str, key))} is deleted here, but the "
                                f"file's {', '.join(names[:3])} still name" + ("s" if len(names) == 1 else "") + " it")

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QGraphicsItem, QGraphicsLineItem, QGraphicsRectItem, QGraphicsScene, QGraphicsSimpleTextItem,
 )
 
-from prr_app.layout import UNPLACED, StableLayout, shared_tags
+from prr_app.layout import UNPLACED, StableLayout, shared_tag_text, shared_tags
 from prr_app.model.entities import Review
 from prr_app.routing import columns_of
 from prr_app.ui import theme
@@ -1141,10 +1141,8 @@ class GraphScene(QGraphicsScene):
         for d, tag in self._tag_map.items():
             if d not in r.domains:
                 continue
-            dom = r.domains[d]
             spof = d in self.domain_spofs
-            out.append((tag, f"shares {dom.name or d} ({dom.kind})"
-                        + (": a single point of failure (tag in red)" if spof else ""), spof))
+            out.append((tag, shared_tag_text(r, d, spof), spof))
         return out
 
     def set_journey(self, entry=(), nodes=(), deps=()) -> None:
