@@ -899,22 +899,62 @@ def named_by(rows: dict[str, dict], table: str, key: tuple) -> list[str]:
     return sorted(set(out))
 
 
-def undo_problems(review: Review, changes: list[Change], *, undo: bool = True) -> list[str]:
+@dataclass(frozen=True)
+class UndoStep:
+    """One change of an undo (or redo) as it will be made on the review as it is now
+    (:func:`undo_steps`): ``now`` the element's value found there, ``value`` the one put back.
+    ``merged``: the element held another value than the edit left (another program's write taken
+    in since), so ``value`` is :func:`merge_back`'s; ``clash``: that program changed a field the undo
+    restores (or the element as a whole is to go or come back)."""
+
+    coll: str
+    key: str
+    left: Any
+    now: Any
+    value: Any
+    merged: bool = False
+    clash: bool = False
+
+
+def undo_steps(review: Review, changes: list[Change], *, undo: bool = True,
+               displaced: dict | None = None) -> list[UndoStep]:
+    """How undoing (``undo=False``: redoing) the edit ``changes`` goes on ``review`` as it is now, one
+    step per change in the order they are made; nothing is changed. ``displaced``: what the last undo
+    of the same edit put back and found there, ``(coll, key) -> (put, found)``: a redo straight after
+    it restores the other program's value it found, as it was. The one description of an undo over
+    another program's write: the undo stack's command makes these steps, and :func:`undo_problems`
+    checks them first."""
+    steps, pending = [], {}
+    for ch in (reversed(changes) if undo else changes):
+        left, want = (ch.new, ch.old) if undo else (ch.old, ch.new)
+        where = (ch.coll, ch.key)
+        now = pending[where] if where in pending else value_of(review, ch.coll, ch.key)
+        if now == left:
+            step = UndoStep(ch.coll, ch.key, left, now, want)
+        else:
+            put, back = (displaced or {}).get(where, (None, None))
+            if not undo and back is not None and now == put:
+                step = UndoStep(ch.coll, ch.key, left, now, back)
+            else:
+                value, clash = merge_back(left, want, now)
+                step = UndoStep(ch.coll, ch.key, left, now, value, merged=True, clash=clash)
+        pending[where] = step.value
+        steps.append(step)
+    return steps
+
+
+def undo_problems(review: Review, changes: list[Change], *, undo: bool = True,
+                  displaced: dict | None = None) -> list[str]:
     """What stands in the way of undoing (``undo=False``: redoing) the edit ``changes`` on ``review`` as
     it is now, in words; empty: nothing. Each element the undo would remove that something else
     still names ("risk R: still named by mitigation M ('title')"), else the model's problems it would
     add. An edit was checked when it was made, so only what is not part of the undo history can stand
     in the way: another program's write taken into the window since (a mitigation the command line
     planned for a risk whose acceptance the undo takes back, with the risk's record). The values are
-    those the undo puts back (:func:`merge_back`, as ``ui.commands.EditCommand`` does)."""
-    result, removed = [], []
-    for ch in (reversed(changes) if undo else changes):
-        left, want = (ch.new, ch.old) if undo else (ch.old, ch.new)
-        now = value_of(review, ch.coll, ch.key)
-        value = want if now == left else merge_back(left, want, now)[0]
-        result.append(Change(ch.coll, ch.key, now, value))
-        if value is None and now is not None and ch.coll in _TABLE:
-            removed.append((ch.coll, ch.key))
+    those the undo puts back (:func:`undo_steps`, the steps the undo stack's command makes)."""
+    steps = undo_steps(review, changes, undo=undo, displaced=displaced)
+    result = [Change(s.coll, s.key, s.now, s.value) for s in steps]
+    removed = [(s.coll, s.key) for s in steps if s.value is None and s.now is not None and s.coll in _TABLE]
     problems = new_problems(review, result)
     if not problems:
         return []

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QUndoCommand
 
-from prr_app.review.edits import Change, apply, apply_changes, merge_back, value_of
+from prr_app.review.edits import Change, apply, apply_changes, undo_steps
 
 
 class EditCommand(QUndoCommand):
@@ -31,7 +31,7 @@ class EditCommand(QUndoCommand):
         self._done = False  # redone once (when pushed): the changes were made from the review as it was
         #: (coll, key) -> (what the last undo put back, what it found there): another program's value,
         #: which a redo straight after restores as it was
-        self._displaced: dict[tuple[str, str], tuple] = {}
+        self.displaced: dict[tuple[str, str], tuple] = {}
 
     def id(self) -> int:  # noqa: A003 - Qt's name
         return 1 if self.merge_key else -1
@@ -59,29 +59,20 @@ class EditCommand(QUndoCommand):
         self._apply(undo=True)
 
     def _apply(self, *, undo: bool) -> None:
-        """Undo (or redo again) each change, over another program's writes taken in since."""
+        """Undo (or redo again) each change, over another program's writes taken in since
+        (:func:`prr_app.review.edits.undo_steps`)."""
         review = self.session.review
         held = []  # (coll, key, base of the next save, value shown before)
         displaced = {}
-        for ch in (reversed(self.changes) if undo else self.changes):
-            left, want = (ch.new, ch.old) if undo else (ch.old, ch.new)
-            now = value_of(review, ch.coll, ch.key)
-            if now == left:
-                apply(review, ch.coll, ch.key, want)
-                continue
-            put, back = self._displaced.get((ch.coll, ch.key), (None, None))
-            if not undo and back is not None and now == put:
-                # redone straight after an undo that found another program's value: that value again
-                apply(review, ch.coll, ch.key, back)
-                continue
-            value, clash = merge_back(left, want, now)
-            apply(review, ch.coll, ch.key, value)
-            displaced[(ch.coll, ch.key)] = (value, now)
-            # the base of its next save: this window's own value where the other program's clashes
-            # (a conflict), else the other program's (this change of a field nobody else changed
-            # is an ordinary one)
-            held.append((ch.coll, ch.key, left if clash else now, now))
-        self._displaced = displaced
+        for step in undo_steps(review, self.changes, undo=undo, displaced=self.displaced):
+            apply(review, step.coll, step.key, step.value)
+            if step.merged:
+                displaced[(step.coll, step.key)] = (step.value, step.now)
+                # the base of its next save: this window's own value where the other program's clashes
+                # (a conflict), else the other program's (this change of a field nobody else changed
+                # is an ordinary one)
+                held.append((step.coll, step.key, step.left if step.clash else step.now, step.now))
+        self.displaced = displaced
         self.session._changed(self.changes)
         if held:
             self.session.hold_base(held)

@@ -360,7 +360,8 @@ class ReviewSession(QObject):
         if not 0 <= i < st.count():
             return []
         changes = getattr(st.command(i), "changes", None)
-        return undo_problems(self.review, changes, undo=not redo) if changes else []
+        return (undo_problems(self.review, changes, undo=not redo, displaced=getattr(st.command(i), "displaced", None))
+                if changes else [])
 
     def drop_pending(self) -> None:
         """The user chose to discard the edits not written (closing, or opening another review, when
