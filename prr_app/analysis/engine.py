@@ -34,7 +34,7 @@ from prr_app.analysis.compiled import (
 )
 from prr_app.analysis.coverage import few_dependencies, few_dependencies_text
 from prr_app.analysis.document import Analysis, CycleIndex
-from prr_app.model.entities import CLIENT, LOAD_GENERATOR, Review
+from prr_app.model.entities import CLIENT, LOAD_GENERATOR, MISSING_TAG, Review
 
 
 def unmarked_parts(graph: CompiledGraph, marked: list[int]) -> set[int]:
@@ -586,6 +586,12 @@ def _assumptions(ctx: Context) -> list[dict]:
         "while the callee is): an import cannot see whether the caller goes on without the answer; where it "
         "does (logs the error, serves a default, leaves part of the page out), state the call soft",
         [d[DEP_ID] for d in g.deps if d[DEP_HARD] and review.dependencies[d[DEP_ID]].evidence])
+    # a re-import flags what the source no longer has and leaves the decision to the reviewer: until
+    # then it is analysed as part of the system, and its findings (a launch blocker, even) say nothing
+    # of it unless this does
+    add("missing-from-source", "components the latest import no longer found (tagged missing-from-source) are "
+        "still analysed as part of the system: delete the ones that are gone, or remove the tag from the ones "
+        "that stay", [c.id for c in comps if MISSING_TAG in c.tags])
     add("telemetry-hub-degradation", "a telemetry hub that is degraded (a backend it sends to, or a service it "
         "watches, is down) does not degrade what sends it telemetry; its own outage does (losing telemetry costs "
         "observability, not service)",

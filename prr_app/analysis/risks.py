@@ -2109,6 +2109,12 @@ def _deciding_assumptions(review, assumptions, checklist) -> list[str]:
                        "fallback is stated (" + ", ".join(list(a["elements"])[:3]) + (f" and {n - 3} more" if n > 3 else "")
                        + "): the import cannot see whether a caller goes on without the answer. These kinds decide which "
                        "components are single points of failure: state as soft each call whose caller goes on without it.")
+        if a["id"] == "missing-from-source":
+            n = a.get("count", len(a["elements"]))
+            out.append(f"{count(n, 'component')} the latest import no longer found {'is' if n == 1 else 'are'} "
+                       "still analysed as part of the system (" + ", ".join(list(a["elements"])[:5])
+                       + (f" and {n - 5} more" if n > 5 else "") + "): delete the ones that are gone, or remove "
+                       "the tag missing-from-source from the ones that stay.")
         if a["id"] == "few-dependencies":
             out.append(a["text"][0].upper() + a["text"][1:] + ".")
         if a["id"] in ("entry-points-default", "replicas-default", "availability-default", "checklist-unavailable",

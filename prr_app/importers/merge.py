@@ -29,14 +29,13 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 
-from prr_app.model.entities import Review
+from prr_app.model.entities import MISSING_TAG, Review
 from prr_app.model.validation import check
 from prr_app.wording import count, listed
 from prr_app.importers.base import ImportResult
 from prr_app.importers.graph import (CALL_POLICY_FIELDS, IMPORTED_DEP_FIELDS, IMPORTED_DOMAIN_FIELDS, IMPORTED_FIELDS,
                                      IMPORTED_GROUP_FIELDS, snapshot)
 
-MISSING_TAG = "missing-from-source"
 #: the prefix of the evidence line a re-import adds to what the source no longer has (the diff tells it apart)
 MISSING_EVIDENCE = "missing from source: "
 

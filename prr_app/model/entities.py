@@ -158,6 +158,10 @@ LOAD_GENERATOR = "load-generator"
 #: whole, a bad release, is everyone's). docs/analysis.md.
 CLIENT = "client"
 
+#: The tag a re-import puts on a component the source no longer has (flagged, never deleted: the
+#: reviewer decides). The analysis keeps analysing it and says so (docs/importers.md, "Re-import").
+MISSING_TAG = "missing-from-source"
+
 #: The observability signals a component may have.
 OBSERVABILITY_SIGNALS = ("metrics", "logs", "traces", "alerts", "dashboard", "runbook")
 
