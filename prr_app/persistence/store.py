@@ -45,6 +45,7 @@ import sqlite3
 import stat
 import struct
 import threading
+from dataclasses import MISSING, fields
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
@@ -424,42 +425,31 @@ def review_rows(review: Review) -> dict[str, dict[tuple, dict]]:
     return out
 
 
-_HISTORY_KEYS = {"at", "by", "status", "note"}
+def _trail_fields(cls) -> tuple[tuple[str, ...], dict[str, bool]]:
+    """(the fields an entry must have, each field -> whether it may be null) of a trail entry class
+    (:class:`AnswerChange`, :class:`RiskChange`): text fields, those without a default required."""
+    needed = tuple(f.name for f in fields(cls) if f.default is MISSING and f.default_factory is MISSING)
+    return needed, {f.name: "None" in str(f.type) for f in fields(cls)}
 
 
-def _history(entries: list, key: str, file: str) -> list[AnswerChange]:
+#: what a history entry holds, per table: its class, the fields it needs and which may be null
+_TRAILS = {table: (cls, *_trail_fields(cls)) for table, cls in (("checklist_answer", AnswerChange),
+                                                               ("risk", RiskChange))}
+
+
+def _trail(table: str, entries: list, key: str, file: str) -> list:
+    """The entries of a row's ``history`` column (an answer's changes, a risk's decisions), checked:
+    a hand-edited file gets one line naming the row and the entry, never a half-read trail."""
+    cls, needed, nullable = _TRAILS[table]
     out = []
     for i, h in enumerate(entries):
-        bad = [k for k in ("at", "by", "status") if type(h.get(k)) is not str]
-        bad += [k for k in h if k not in _HISTORY_KEYS]
-        if "note" in h and type(h["note"]) is not str:
-            bad.append("note")
+        bad = [k for k in needed if k not in h]
+        bad += [k for k, v in h.items() if k not in nullable or not (type(v) is str or (v is None and nullable[k]))]
         if bad:
             raise NotAReviewError(
-                f"damaged or hand-edited review file: table checklist_answer, row {key!r}, column history: "
-                f"item {i}: {bad[0]!r} is missing or not text (an entry has text at, by, status and note)", file=file)
-        out.append(AnswerChange(**h))
-    return out
-
-
-#: A risk's trail entry (:class:`RiskChange`): its text fields, and those it must have.
-_RISK_HISTORY_TEXT = ("at", "by", "decision", "reason", "value", "replaced")
-_RISK_HISTORY_NEEDED = ("at", "by", "decision")
-
-
-def _risk_history(entries: list, key: str, file: str) -> list[RiskChange]:
-    out = []
-    for i, h in enumerate(entries):
-        bad = [k for k in _RISK_HISTORY_NEEDED if k not in h]
-        bad += [k for k in h if k not in _RISK_HISTORY_TEXT and k != "until"]
-        bad += [k for k in _RISK_HISTORY_TEXT if k in h and type(h[k]) is not str]
-        if h.get("until") is not None and type(h["until"]) is not str:
-            bad.append("until")
-        if bad:
-            raise NotAReviewError(
-                f"damaged or hand-edited review file: table risk, row {key!r}, column history: item {i}: "
-                f"{bad[0]!r} is missing or not text (an entry has text at, by and decision)", file=file)
-        out.append(RiskChange(**h))
+                f"damaged or hand-edited review file: table {table}, row {key!r}, column history: item {i}: "
+                f"{bad[0]!r} is missing or not text (an entry has text {', '.join(needed[:-1])} and {needed[-1]})", file=file)
+        out.append(cls(**h))
     return out
 
 
@@ -508,13 +498,13 @@ def review_from_rows(rows: dict[str, dict[tuple, dict]], file: str = "") -> Revi
         review.journeys[r["id"]] = Journey(**r)
     for r in each("checklist_answer"):
         r = dict(r)
-        hist = _history(r.pop("history"), r["item"], file)
+        hist = _trail("checklist_answer", r.pop("history"), r["item"], file)
         review.answers[r["item"]] = ChecklistAnswer(**r, history=hist)
     for r in each("risk"):
         r = dict(r)
         by, at, why, until = (r.pop(k) for k in ("accepted_by", "accepted_at", "acceptance_reason", "accepted_until"))
         acc = Acceptance(by=by, at=at, reason=why or "", until=until) if by is not None else None
-        hist = _risk_history(r.pop("history"), r["id"], file)
+        hist = _trail("risk", r.pop("history"), r["id"], file)
         review.risks[r["id"]] = Risk(**r, acceptance=acc, history=hist)
     for r in each("mitigation"):
         review.mitigations[r["id"]] = Mitigation(**r)
