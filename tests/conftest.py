@@ -13,6 +13,9 @@ os.environ["XDG_CONFIG_HOME"] = os.path.join(_SETTINGS_HOME, "config")
 os.environ["XDG_DATA_HOME"] = os.path.join(_SETTINGS_HOME, "data")
 os.environ["XDG_CACHE_HOME"] = os.path.join(_SETTINGS_HOME, "cache")
 os.environ["PRR_SETTINGS_DIR"] = os.path.join(_SETTINGS_HOME, "settings")
+# a person's login name: commands that record who decided something refuse a system account such as
+# root (CI, containers) without --by; the tests of that refusal set the login name themselves
+os.environ["LOGNAME"] = "test-reviewer"
 
 import pytest  # noqa: E402
 from hypothesis import HealthCheck, settings  # noqa: E402

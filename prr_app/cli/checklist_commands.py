@@ -1,7 +1,6 @@
 """Checklist commands: progress, templates, answering, switching, importing, exporting."""
 from __future__ import annotations
 
-import getpass
 import json
 import sys
 from pathlib import Path
@@ -12,6 +11,7 @@ from prr_app.checklist.answers import STATUS_WORDS
 from prr_app.checklist.proposals import carried_source
 from prr_app.cli.json_output import write_indented
 from prr_app.errors import PrrError
+from prr_app.review.people import who_decides
 from prr_app.text_safety import sanitize
 
 _MARK = {"met": "[x]", "partly": "[~]", "not_met": "[!]", "not_applicable": "[-]", "unanswered": "[ ]"}
@@ -132,13 +132,6 @@ def _load(path):
     from prr_app.review.document import load_review
 
     return load_review(path)
-
-
-def _login() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in some containers
-        return ""
 
 
 def _edit(src: str, change, output: str | None, force: bool) -> str:
@@ -320,7 +313,7 @@ def cmd_answer(args) -> int:
         raise PrrError("nothing to change: give --status, --evidence, --owner, --due, --note or --reason")
     if args.output:
         paths.check_output_path(args.output)
-    by = args.by if args.by is not None else _login()
+    by = who_decides(args.by, "who answers the item", file=str(args.review))
     done = {}
 
     def change(review):
@@ -371,7 +364,7 @@ def _say_evidence_pending(review, where: str) -> None:
 
 
 def cmd_carry(args) -> int:
-    by = args.by if args.by is not None else _login()
+    by = who_decides(args.by, "who answers the item", file=str(args.review))
     done = {}
 
     def change(review):  # on the review as the file holds it now, under its lock
@@ -550,7 +543,7 @@ def cmd_import(args) -> int:
         print(f"warning: {sanitize(w, one_line=True)}", file=sys.stderr)
     print(f"imported {tmpl.id} {tmpl.version}: {len(tmpl.items)} items in {len(tmpl.categories)} categories; wrote {out}")
     if args.review:
-        by = args.by if args.by is not None else _login()
+        by = who_decides(args.by, "who answers the items", file=str(args.review))
         done: dict = {"recorded": [], "kept": []}
 
         def change(review):
@@ -605,7 +598,8 @@ def cmd_confirm(args) -> int:
 
     if args.output and same_file(args.output, args.review):
         args.output = None  # -o REVIEW: in place, under the file's lock
-    by = args.by if args.by is not None else _login()
+    by = who_decides(args.by, "who confirms the proposals" if not args.reject else "who rejects the proposals",
+                     file=str(args.review))
     done = decide(args.review, args.items, every=args.all, reject=args.reject, by=by, output=args.output,
                   force=args.force)
     verb = "rejected" if args.reject else "confirmed"

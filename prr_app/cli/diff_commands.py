@@ -38,7 +38,7 @@ def register(sub) -> None:
     add.add_argument("review", metavar="REVIEW", help="the review file (.prr or .json); it is updated in place")
     add.add_argument("name", metavar="NAME", help='the milestone\'s name, e.g. "pre-launch"')
     add.add_argument("--date", help="the date it stands for, YYYY-MM-DD (default today)")
-    add.add_argument("--by", help="who took it (default the current user)")
+    add.add_argument("--by", help="who takes it (default: the login name; never a system account such as root)")
     add.add_argument("--note", default="", help="a note kept with it")
     add.set_defaults(func=cmd_milestone_add)
     ls = msub.add_parser("list", help="list the milestones of a review, oldest first")
@@ -82,14 +82,16 @@ def cmd_diff(args) -> int:
 def cmd_milestone_add(args) -> int:
     from prr_app.review.document import edit_review, load_review
     from prr_app.review.milestones import take
+    from prr_app.review.people import who_decides
 
+    by = who_decides(args.by, "who takes the milestone", file=str(args.review))  # before the file is touched
     load_review(args.review)  # the file checks, with the right messages, before opening it writable
     taken = []
     # taken from the review as the file holds it under its lock (as every other edit of the
     # command line): a write of another program's meanwhile is in the milestone and kept, and a
     # milestone of the same name taken meanwhile refuses this one ("already exists")
     edit_review(args.review, lambda review: taken.append(
-        take(review, args.name, date=args.date, by=args.by, note=args.note)))
+        take(review, args.name, date=args.date, by=by, note=args.note)))
     m = taken[-1]
     who = f" by {m.taken_by}" if m.taken_by else ""
     print(f"milestone {m.id} ({m.name}, {m.date}) taken{who}: {len(m.review.get('components', []))} components; "

@@ -143,17 +143,17 @@ def register(sub) -> None:
 
 
 def _by_option(q) -> None:
-    q.add_argument("--by", help="who decides (kept in the risk's history; default: the login name)")
+    q.add_argument("--by", help="who decides (kept in the risk's history; default: the login name; never a system "
+                                "account such as root)")
 
 
-def _decider(args) -> str:
-    """Who makes a decision other than an acceptance, for the risk's history: ``--by``, else the login
-    name ("" when there is none: the decision is still made, as before the history kept who)."""
-    from prr_app.review.people import who_am_i
+def _decider(args, who: str) -> str:
+    """Who makes a decision, for the risk's history: ``--by``, else the login name of a person; a
+    system account (root in CI or a container) or no login name at all is refused, as for an
+    acceptance (:func:`prr_app.review.people.who_decides`), before the file is touched."""
+    from prr_app.review.people import who_decides
 
-    if args.by is not None and not args.by.strip():
-        raise PrrError("empty: give who decides", file=str(args.review), location="--by")
-    return who_am_i(args.by)
+    return who_decides(args.by, who, file=str(args.review))
 
 
 def _usage(parser) -> int:
@@ -274,13 +274,8 @@ def _decide(args, risk_ids, make):
 
 def cmd_accept(args) -> int:
     from prr_app.review import risk_decisions as rd
-    from prr_app.review.people import who_am_i
 
-    by = who_am_i(args.by)
-    if not by:
-        raise PrrError("who accepts the risk? give --by NAME (the login name is a system account, or there is "
-                       "none)" if args.by is None else "empty: give who accepts the risk",
-                       file=str(args.review), location="--by")
+    by = _decider(args, "who accepts the risk")
     seen: dict = {}
 
     def make(review, ids):
@@ -300,7 +295,7 @@ def cmd_reopen(args) -> int:
     from prr_app.review import risk_decisions as rd
 
     seen: dict = {}
-    by = _decider(args)
+    by = _decider(args, "who takes the acceptance back")
 
     def make(review, ids):
         seen["acceptance"] = rd.replaced_acceptance(review, ids[0])
@@ -321,7 +316,7 @@ def cmd_owner(args) -> int:
     if not args.clear and args.owner is None:
         raise PrrError("give the OWNER, or --clear to clear it", file=str(args.review), location="OWNER")
     owner = "" if args.clear else args.owner
-    by = _decider(args)
+    by = _decider(args, "who sets the owner")
     d = _decide(args, [args.risk], lambda review, ids: rd.set_owner(review, ids[0], owner, by))
     owner = " ".join(owner.split())
     where = f"; wrote {d.where}" if d.made["changed"] else f"; {d.where} left as it was"
@@ -413,7 +408,7 @@ def cmd_override(args) -> int:
     if args.likelihood is None and args.impact is None:
         raise PrrError("nothing to override: give --likelihood and/or --impact (1 to 5)", file=str(args.review),
                        location="--likelihood/--impact")
-    by = _decider(args)
+    by = _decider(args, "who overrides the score")
 
     def make(review, ids):
         rec = review.risks.get(ids[0])
@@ -433,7 +428,7 @@ def cmd_blocking(args) -> int:
     from prr_app.review import risk_decisions as rd
 
     choice = BLOCKING_CHOICES[args.decision]
-    by = _decider(args)
+    by = _decider(args, "who decides whether it blocks the launch")
     d = _decide(args, [args.risk], lambda review, ids: rd.blocking(review, ids[0], choice, args.reason, by))
     what = {True: "marked launch-blocking", False: "marked not launch-blocking",
             None: "launch-blocking as the rules decide (the reviewer's say taken back)"}[choice]

@@ -12,7 +12,6 @@ always wins, so a file whose name holds ``@`` still opens.
 from __future__ import annotations
 
 import datetime as _dt
-import getpass
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ from prr_app.model.entities import Milestone, Review
 from prr_app.errors import PrrError
 from prr_app.interchange import json_io
 from prr_app.review.document import load_review
+from prr_app.review.people import login_name
 
 _SLUG = re.compile(r"[^a-z0-9._-]+")
 
@@ -37,19 +37,14 @@ def _iso_date(text: str, what: str) -> str:
     return text
 
 
-def current_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no login name (a container without passwd entry)
-        return ""
-
-
 def take(review: Review, name: str, *, date: str | None = None, by: str | None = None, note: str = "",
          now: _dt.datetime | None = None) -> Milestone:
     """Take a milestone of ``review`` as it is now and add it to ``review.milestones``.
 
-    ``date`` defaults to today (UTC), ``by`` to the user running the program. A name whose id
-    is already used is refused: a milestone never changes once taken.
+    ``date`` defaults to today (UTC), ``by`` to the login name of the person running the program
+    (:func:`prr_app.review.people.login_name`: "" rather than a system account such as root, which
+    names no person; ``prr milestone add`` refuses then, by :func:`~prr_app.review.people.who_decides`).
+    A name whose id is already used is refused: a milestone never changes once taken.
     """
     if not name or not name.strip():
         raise PrrError("a milestone needs a name", location="command line")
@@ -66,7 +61,7 @@ def take(review: Review, name: str, *, date: str | None = None, by: str | None =
         id=mid, name=name.strip(),
         date=_iso_date(date, "--date") if date else now.date().isoformat(),
         taken_at=now.replace(microsecond=0).isoformat().replace("+00:00", "Z"),
-        taken_by=current_user() if by is None else by,
+        taken_by=login_name() if by is None else by,
         note=note, review=snapshot,
     )
     review.milestones[mid] = m
