@@ -34,6 +34,7 @@ VERDICT_TEXT = {
 }
 STATEFUL_KINDS = frozenset({"datastore", "cache", "queue"})
 _MORE = re.compile(r"\band \d+ more\b")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass
@@ -148,6 +149,25 @@ class Assessment:
         """The review's date and the date the analysis judged as of, for the cover and the key facts:
         "2026-11-20 (judged as of 2026-12-07)"; they differ when the report is made after the review."""
         return f"{self.date or 'not stated'} (judged as of {self.today})" if self.today else (self.date or "not stated")
+
+    def latest_milestone(self):
+        """The milestone taken last (None when none is): taken time, then id, the order
+        ``review.diff.newest_milestone`` picks "Changes since" by (that layer is above this one)."""
+        return max(self.review.milestones.values(), key=lambda m: (m.taken_at, m.id), default=None)
+
+    def milestone_text(self) -> str:
+        """The cover's and the key facts' milestone: the review's own (a free-text field of its header),
+        and the latest milestone taken (``prr milestone add``) when there is one, each said as what it is:
+        "design-review (2026-05-01): the latest milestone taken", "Launch; the latest milestone taken:
+        design-review (2026-05-01)"; "not stated" when there is neither."""
+        stated_ = (self.review.meta.milestone or "").strip()
+        m = self.latest_milestone()
+        if m is None:
+            return stated_ or "not stated"
+        taken = f"{m.name or m.id} ({m.date or (m.taken_at or '')[:10] or 'no date'})"
+        if not stated_ or stated_ in (m.name, m.id):
+            return f"{taken}: the latest milestone taken"
+        return f"{stated_}; the latest milestone taken: {taken}"
 
     def checklist_open_blockers(self) -> int:
         _risks, not_met, unanswered = wording.open_blockers(self.analysis["verdict"])
@@ -282,6 +302,84 @@ class Assessment:
         dues = sorted(m["due"] for m in r.get("mitigations") or [] if m.get("due"))
         return dues[-1] if dues else "no date"
 
+    # -- due dates against the target launch --------------------------------------
+    def due_after_launch(self, due: str | None) -> bool:
+        """Is a due date (a mitigation's, a checklist answer's) after the review's target launch? A fix
+        that lands after launch does not make the launch safe: a lead must see it (False without one of
+        the two dates; both are ISO dates, checked when entered, so they compare as text)."""
+        launch = self.review.meta.target_launch
+        return bool(due and launch and _ISO_DATE.match(str(due)) and str(due) > str(launch))
+
+    def due_flagged(self, due: str | None, *, short: bool = False) -> str:
+        """A due date as the report prints it, flagged when after the target launch: "2027-01-15 (after
+        the target launch on 2027-01-10)", in a narrow cell "2027-01-15 (after launch)"."""
+        if not due or due == "no date" or not self.due_after_launch(due):
+            return due or ""
+        if short:
+            return f"{due} (after launch)"
+        return f"{due} (after the target launch on {self.review.meta.target_launch})"
+
+    def late_fixes(self) -> list[tuple[dict, dict]]:
+        """(risk, mitigation) for each mitigation not done that is due after the target launch, of the
+        risks open at launch, in register order (the launch blockers lead): what the executive summary
+        flags, as the register does beside each date."""
+        from prr_app.analysis.risks import open_at_launch
+
+        return [(r, m) for r in self.ranked_risks() if open_at_launch(r) for m in r.get("mitigations") or []
+                if m.get("status") not in ("done", "dropped") and self.due_after_launch(m.get("due"))]
+
+    def late_fixes_text(self, limit: int = 2) -> str:
+        """The executive summary's line on the late fixes ("" when none is): "Due after the target launch
+        on 2027-01-10: the fix of 2 launch blockers (docker-host is a single point of failure, due
+        2027-01-15; ...) and of 1 other open risk; each stays open at launch unless it lands earlier
+        (section 6)."."""
+        late = self.late_fixes()
+        if not late:
+            return ""
+        due: dict[str, tuple[dict, str]] = {}
+        for r, m in late:  # a risk's latest late due date
+            due[r["id"]] = (r, max(m["due"], due.get(r["id"], (r, ""))[1]))
+        blockers = [x for x in due.values() if x[0].get("launch_blocking")]
+        others = len(due) - len(blockers)
+        parts = []
+        if blockers:
+            named = "; ".join(f"{r['title']}, due {d}" for r, d in blockers[:limit])  # titles hold commas
+            more = f"; and {len(blockers) - limit} more" if len(blockers) > limit else ""
+            parts.append(f"the fix of {_n(len(blockers), 'launch blocker')} ({named}{more})")
+        if others:
+            parts.append(("of " if blockers else "the fix of ") + _n(others, "other open risk"))
+        return (f"Due after the target launch on {self.review.meta.target_launch}: " + " and ".join(parts)
+                + ". Each stays open at launch unless it lands earlier.")
+
+    # -- the reviewer's override --------------------------------------------------
+    def override_by(self, r: dict) -> str:
+        """Who made the override in force on a risk: the last override in the trail of its decision
+        record (kept under its id or one of its aliases); "" when the trail does not say."""
+        for rid in (r.get("id"), *(r.get("aliases") or ())):
+            rec = self.review.risks.get(rid)
+            if rec is None or (rec.override_likelihood is None and rec.override_impact is None):
+                continue
+            return next((h.by for h in reversed(rec.history or []) if h.decision == "override"), "")
+        return ""
+
+    def override_text(self, r: dict, was: tuple | None = None) -> str:
+        """A risk's override in words, beside the figures it sets ("" when there is none): "overridden by
+        ana: was critical 4×5=20". ``was``: (severity, likelihood, impact, score) the analysis computed
+        for what is shown (a SPOF's own); by default the risk's computed likelihood and impact."""
+        ov = r.get("override")
+        if not ov:
+            return ""
+        if was is None:
+            from prr_app.analysis.risks import severity
+
+            lk, im = ov.get("computed_likelihood"), ov.get("computed_impact")
+            was = (severity(lk * im), lk, im, lk * im) if lk and im else None
+        by = self.override_by(r)
+        head = f"overridden by {by}" if by else "overridden by the reviewer"
+        if was is None or was[3] is None:
+            return head
+        return f"{head}: was {was[0]} {was[1]}×{was[2]}={was[3]}"
+
     def key_figures(self) -> list[tuple[str, str]]:
         s = self.analysis["summary"]
         sp = self.spofs_by_disruption()
@@ -395,6 +493,14 @@ class Assessment:
             # has none: its component's entry, else the risk's
             own = s if s.get("score") is not None else risk
             element = s.get("component", s["element"]) if s["element_type"] == "instance" else s["element"]
+            # ...but a reviewer's override is the reviewer's decision on this very risk: the row shows the
+            # decided figures, with what the analysis computed beside them (one risk, one severity)
+            overridden = bool(risk.get("override"))
+            if overridden and own is not risk:
+                computed = tuple(own.get(k) for k in ("severity", "likelihood", "impact", "score"))
+                own = risk
+            else:
+                computed = None
             rows[rid] = {
                 "risk_id": rid,
                 "element": element,
@@ -416,6 +522,8 @@ class Assessment:
                 "instances": 1 if s["element_type"] == "instance" else 0,
                 "whole": s["element_type"] == "component",  # the component's own failure is one too
                 "mitigation": risk.get("mitigation", ""),
+                # "overridden by ana: was critical 4×5=20" ("" when the figures are the analysis' own)
+                "override": self.override_text(risk, computed) if overridden else "",
             }
         for row in rows.values():  # what section 2 prints: as the risk's title says it
             row["disruption_text"] = (("instance and component" if row["whole"] else "instance")

@@ -77,6 +77,26 @@ def decision_state(s: dict) -> str:
     return "; ".join(p for p in parts if p)
 
 
+def bare_record(s: dict | None) -> bool:
+    """Is a reviewer's risk or decision added or removed (``diff``'s ``model.risk_states``) only the bare
+    record linking a mitigation to a computed risk creates (``edits.add_mitigation``): no owner, status,
+    acceptance, override or launch-blocking say of its own? It decides nothing: the report neither
+    counts nor lists it as a reviewer's risk or decision (the mitigation's row says what was added)."""
+    if not s or s.get("origin") != "computed" or (s.get("status") or "open") != "open":
+        return False
+    return not ({"owner", "acceptance", "override", "launch_blocking", "title"} & set(s))
+
+
+def decisions_made(d: dict) -> dict[str, list]:
+    """A diff's reviewer's risks and decisions (``model.risks``) less the bare records a linked
+    mitigation creates (:func:`bare_record`): ``{"added", "removed", "changed"}``."""
+    c = d["model"]["risks"]
+    st = d["model"].get("risk_states", {})
+    return {"added": [i for i in c["added"] if not bare_record(st.get(i))],
+            "removed": [i for i in c["removed"] if not bare_record(st.get(i))],
+            "changed": list(c["changed"])}
+
+
 def mitigation_state(s: dict) -> str:
     """A mitigation in words: what, owner, due date, status, effort, the risks it is for
     (``diff``'s ``model.mitigation_states``)."""
@@ -228,7 +248,7 @@ def _rows(d: dict) -> list[tuple[str, str, str, str]]:
     words = {"answers": (states, answer_state), "risks": (m.get("risk_states", {}), decision_state),
              "mitigations": (m.get("mitigation_states", {}), mitigation_state)}
     for key, title in _COLLECTION_TITLES[1:]:
-        c = m[key]
+        c = decisions_made(d) if key == "risks" else m[key]
         st, say = words.get(key, ({}, None))
         state = (lambda i: say(st[i]) if i in st else "")
         rows += [(title, "added", i, state(i)) for i in c["added"]]
@@ -353,7 +373,7 @@ def _summary_rows(d: dict) -> list[tuple[str, str]]:
     if m.get("policy"):
         out.append(("Resilience policy", f"{len(m['policy'])} changed"))
     for key, title in _COLLECTION_TITLES[1:]:
-        c = m[key]
+        c = decisions_made(d) if key == "risks" else m[key]
         n = (len(c["added"]), len(c["removed"]), len(c["changed"]))
         if any(n):
             out.append((_PLURAL[key], f"{n[0]} added, {n[1]} removed, {n[2]} changed"))

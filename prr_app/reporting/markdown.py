@@ -49,7 +49,7 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None, cha
     meta = review.meta
     L: list[str] = []
     L += [f"# Reliability Risk Assessment: {md(meta.system_name)}", ""]
-    L += [f"- **Milestone:** {md(meta.milestone or 'not stated')}",
+    L += [f"- **Milestone:** {md(a.milestone_text())}",
           f"- **Review date:** {md(a.judged_text())}",
           f"- **Target launch:** {md(meta.target_launch or 'not stated')}",
           f"- **Reviewers:** {md('; '.join(meta.reviewers) or 'not stated')}",
@@ -75,10 +75,14 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None, cha
     L += _table(["#", "Root cause", "Status", "Owner", "Effort", "Due"], [
         [str(r.get("rank", "")), md(r["title"]), "launch blocker" if r["launch_blocking"] else
          md(a.acceptance_text(r)) if a.accepted_at_launch(r) else md(r["severity"]),
-         md(a.owner_text(r)), f"{r['effort']['days']} d" if r.get("effort") else "not estimated", md(a.due_text(r))]
+         md(a.owner_text(r)), f"{r['effort']['days']} d" if r.get("effort") else "not estimated",
+         md(a.due_flagged(a.due_text(r), short=True))]
         for r in roots[:SUMMARY_ROWS]]) if roots else ["None open.", ""]
     if len(roots) > SUMMARY_ROWS:
         L += [f"The other {len(roots) - SUMMARY_ROWS} root causes are in the risk register (section 6), in this order.", ""]
+    late = a.late_fixes_text()
+    if late:  # a launch blocker's fix landing after launch: the lead must see it here
+        L += [md(late), ""]
     teams, days = a.team_plan()
     if teams:
         L += ["### Work per team before launch", ""]
@@ -152,7 +156,8 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None, cha
     # 2
     L += [f"## 2. {SECTION_TITLES[1]}", ""]
     L += _table(["Element", "Disruption", "Severity", "L×I", "Journeys down", "Chain"], [
-        [md(x["element"]) + (f" ({md(x['mark'])})" if x["mark"] else ""), md(x["disruption_text"]), md(x["severity"]), f"{x['likelihood']}×{x['impact']}={x['score']}",
+        [md(x["element"]) + (f" ({md(x['mark'])})" if x["mark"] else ""), md(x["disruption_text"]), md(x["severity"]),
+         f"{x['likelihood']}×{x['impact']}={x['score']}" + (f" ({md(x['override'])})" if x["override"] else ""),
          _names(x["journeys"]), " → ".join(md(c) for c in x["chain"])] for x in a.spof_rows()]) or []
 
     # 3
@@ -214,10 +219,12 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None, cha
             L.append(f"- **Why these numbers:** {md('; '.join(a.why_inputs(r)))}")
         if r.get("override"):
             ov = r["override"]
-            L.append(f"- **Override:** {md(ov.get('reason', '') if isinstance(ov, dict) else ov)}")
+            L.append(f"- **Override:** {md(a.override_text(r))} "
+                     f"({md(ov.get('reason', '') if isinstance(ov, dict) else ov)})")
         L.append(f"- **Recommendation:** {md(r.get('mitigation', ''))}")
         for mt in r.get("mitigations") or []:
-            L.append(f"  - {md(mt.get('title', ''))}: owner {md(mt.get('owner') or 'none')}, due {md(mt.get('due') or 'not set')}, "
+            L.append(f"  - {md(mt.get('title', ''))}: owner {md(mt.get('owner') or 'none')}, "
+                     f"due {md(a.due_flagged(mt.get('due')) or 'not set')}, "
                      f"{md((mt.get('status') or '').replace('_', ' '))}, effort {md(mt.get('effort') or 'not stated')}")
         if r.get("accepted"):
             acc = r["accepted"]
@@ -322,7 +329,7 @@ def _checklist_details(a: Assessment, cl) -> list[str]:
             prop = getattr(it, "proposal", None)
             rows.append([md(getattr(it, "question", str(it))), md(getattr(it, "subject_label", "") or ""),
                          md(_words(getattr(it, "status", "")) + (f" (proposed: {_words(prop.status)})" if prop else "")),
-                         md(a.item_owner_text(it)), md(getattr(ans, "due", "") or ""),
+                         md(a.item_owner_text(it)), md(a.due_flagged(getattr(ans, "due", "") or "", short=True)),
                          md(getattr(ans, "evidence", "") or ""), md(getattr(ans, "note", "") or "")])
         L += _table(["Item", "Applies to", "Answer", "Owner", "Due", "Evidence", "Note"], rows)
     else:
@@ -391,7 +398,11 @@ TO_CHECK_HEADING = ("Blockers passed without being shown met (not blocking: answ
 
 CSV_COLUMNS = ["title", "description", "severity", "score", "likelihood", "impact", "owner", "due date", "status",
                "launch blocking", "mitigation", "components", "category", "id", "rank", "owner source",
-               "effort days", "blocking reason"]
+               "effort days", "blocking reason",
+               # added at the end (a tracker's import maps columns by position): a due date after the
+               # target launch, and the acceptance behind an "accepted" status or one that does not count
+               "due after target launch", "accepted by", "accepted on", "accepted until", "acceptance reason",
+               "acceptance at launch"]
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -411,7 +422,9 @@ def render_csv(review: Review, *, assessment: Assessment | None = None) -> str:
         mits = r.get("mitigations") or []
         due = a.due_text(r)
         owner = r.get("owner") or ""
-        status = a.status_text(r, short=True)
+        status = a.status_text(r, short=True)  # as the launch sees it: "open" when an acceptance does not hold
+        acc = r.get("accepted") or {}
+        launch = review.meta.target_launch
         # the recommendation, then the planned mitigations' titles, each once (a manual risk's
         # recommendation is its linked mitigation's title: it was written twice)
         mit = "; ".join(dict.fromkeys(t for t in [r.get("mitigation") or ""] + [m.get("title", "") for m in mits] if t))
@@ -420,8 +433,25 @@ def render_csv(review: Review, *, assessment: Assessment | None = None) -> str:
                                        "yes" if r.get("launch_blocking") else "no", mit,
                                        " ".join(r.get("components") or []), r.get("category", ""), r["id"],
                                        r.get("rank", ""), r.get("owner_source", ""),
-                                       (r.get("effort") or {}).get("days", ""), r.get("blocking_reason", ""))])
+                                       (r.get("effort") or {}).get("days", ""), r.get("blocking_reason", ""),
+                                       "" if due == "no date" or not launch else
+                                       "yes" if a.due_after_launch(due) else "no",
+                                       acc.get("by", ""), acc.get("at", ""), acc.get("until") or "",
+                                       acc.get("reason", ""), acceptance_at_launch(r))])
     return buf.getvalue()
+
+
+def acceptance_at_launch(r: dict) -> str:
+    """Whether a risk's acceptance counts at the target launch, for the CSV beside its status ("open" for
+    an acceptance that does not hold, as the report and the verdict judge; ``prr risk list`` shows the
+    status recorded, "accepted"): "holds", "expired", "ends before the target launch", "" (none)."""
+    if not r.get("accepted"):
+        return ""
+    if r.get("acceptance_expired"):
+        return "expired"
+    if r.get("acceptance_before_launch"):
+        return "ends before the target launch"
+    return "holds"
 
 
 def write_markdown(review: Review, path, *, changes: dict | None = None, plan: dict | None = None,

@@ -833,7 +833,7 @@ class _Builder(TableBuilder):
                 {1: "1 (critical)", 2: "2 (standard)", 3: "3 (experimental)"}.get(meta.tier, str(meta.tier)))
         rows = [
             ["System", cut(meta.system_name)],
-            ["Milestone", cut(meta.milestone) or "not stated"],
+            ["Milestone", cut(a.milestone_text())],  # the review's own, and the latest taken
             ["Review date", a.judged_text()],
             ["Target launch", meta.target_launch or "not stated"],
             ["Service tier", tier],
@@ -928,13 +928,19 @@ class _Builder(TableBuilder):
                              self.cell(a.owner_text(r)),
                              # wrapped cells: "not estimated" is wider than the column
                              self.cell(f"{eff['days']} d" if eff.get("days") is not None else "not estimated"),
-                             self.cell(a.due_text(r))])
+                             # after the target launch: said on a line of its own (as wide as the date, so
+                             # the row, already two lines high, keeps its height)
+                             self.cell(a.due_text(r) + ("\n(after launch)" if a.due_after_launch(a.due_text(r))
+                                                        else ""))])
             self._roots_table = self._table_flowable(["#", "Root cause (what it takes down)", "Status", "Owner",
-                                                      "Effort", "Due"], rows, [0.05, 0.45, 0.16, 0.16, 0.08, 0.10])
+                                                      "Effort", "Due"], rows, [0.05, 0.43, 0.16, 0.16, 0.08, 0.12])
             out.append(self._roots_table)
             if n_all > len(roots):
                 out.append(self.p(self.m(f"The other {n_all - len(roots)} root causes are in section 6, "
                                          "ranked the same way."), st.small))
+            late = a.late_fixes_text()
+            if late:  # a launch blocker's fix landing after launch: the lead must see it here
+                out.append(self.p(self.m(late), st.small))
         else:
             self._roots_table = None
             out.append(self.p("No open root cause.", st.small))
@@ -1191,14 +1197,17 @@ class _Builder(TableBuilder):
                 impact += (f"; {'entry points' if a.entry_points_guessed else 'user-facing'} down: "
                            + self.names(x["user_facing_down"], 6, x.get("user_facing_down_count")))
             mark = f" ({x['mark']})" if x["mark"] else ""
+            # an override: the reviewer's figures, what the analysis computed beside them (as in 6.1)
+            score = f"L{x['likelihood']} × I{x['impact']} = {x['score']}" + (f"\n({x['override']})" if x["override"] else "")
             body.append([self.cell(el + mark, bold=True), self.cell(x["disruption_text"]), self.sev(x["severity"]),
-                         self.short(f"L{x['likelihood']} × I{x['impact']} = {x['score']}"), self.cell(impact),
+                         self.cell(score), self.cell(impact),
                          self.cell(" → ".join(map(self.kit.iso, x["chain"][:8])) + more_of(x["chain"], 8, "step"))])
         self.table(["Element", "Disruption", "Severity", "Likelihood × impact", "Impact", "Failure chain"],
                    body, [0.19, 0.14, 0.09, 0.12, 0.24, 0.22])
         if rest:  # each in a few words: its risk in section 6 has the rest
             def brief(x: dict) -> str:
                 mark = f", {x['mark']}" if x["mark"] else ""
+                mark += f", {x['override']}" if x["override"] else ""
                 return (f"{x['element']} ({x['severity']}{mark}, {x['down']} down, "
                         f"{x.get('user_facing_down_count', len(x['user_facing_down']))} "
                         f"{'entry points' if a.entry_points_guessed else 'user-facing'} down"
@@ -1414,7 +1423,7 @@ class _Builder(TableBuilder):
             ov = r.get("override")
             if ov:
                 reason = ov.get("reason", "") if isinstance(ov, dict) else str(ov)
-                risk.append(f'<font color="#616e7c">{self.m("override: " + reason)}</font>')
+                risk.append(f'<font color="#616e7c">{self.m(a.override_text(r) + " (" + reason + ")")}</font>')
             flags = []
             if r.get("launch_blocking"):
                 flags.append("launch blocker")
@@ -1433,7 +1442,7 @@ class _Builder(TableBuilder):
             if eff:
                 mit.append(self.m(f"effort: {eff['size']}, about {_count(eff['days'], 'working day')} ({eff['what']})"))
             for mt in r.get("mitigations") or []:
-                bits = [mt.get("owner") or "no owner", f"due {mt['due']}" if mt.get("due") else "no due date",
+                bits = [mt.get("owner") or "no owner", f"due {a.due_flagged(mt['due'])}" if mt.get("due") else "no due date",
                         (mt.get("status") or "").replace("_", " "), f"effort {mt['effort']}" if mt.get("effort") else "effort not stated"]
                 mit.append("• " + self.m(f"{mt.get('title', '')} ({', '.join(bits)})"))
             sev_cell = [self.sev_markup(r["severity"]), self.m(f"{r['likelihood']}×{r['impact']}={r['score']}")]
@@ -1515,7 +1524,8 @@ class _Builder(TableBuilder):
                                  f" (proposed from evidence: {words(it.proposal.status)})"
                                  if getattr(it, "proposal", None) is not None else "")),
                              self.cell(a.item_owner_text(it)),
-                             self.cell(getattr(ans, "due", "") or ""), self.cell(evidence_and_note(ans))])
+                             self.cell(a.due_flagged(getattr(ans, "due", "") or "", short=True)),
+                             self.cell(evidence_and_note(ans))])
             self.table(["Item", "Applies to", "Answer", "Owner", "Due", "Evidence; note"], rows,
                        [0.34, 0.14, 0.11, 0.14, 0.11, 0.16])
         elif not grouped:
