@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import orjson
 
+from prr_app.analysis.findings import evidence_items
 from prr_app.analysis.propagation import Outcome, simulate as _simulate
 from prr_app.analysis.risks import UNANSWERED_NAMED, Risk
 
@@ -188,6 +189,9 @@ def checklist_figures(result, *, partly: int | None = None) -> dict:
     score = result.overall_score
     if isinstance(score, (int, float)):
         out["overall_score"] = score
+    items = evidence_items(getattr(result, "template", None))
+    if items:  # a reviewer's answer to one of these items can show a readiness gap (findings.evidence_gaps)
+        out["evidence_items"] = items
     return out
 
 

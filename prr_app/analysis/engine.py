@@ -379,7 +379,7 @@ def analyze(review: Review, *, seed: int = 0, detail: bool = False, today: str |
     spofs, comp_scen, dom_scen = _spofs(ctx)
     blast = _blast_radius(ctx, comp_scen)
     fdomains = _failure_domains(ctx, dom_scen)
-    evidence = _evidence_gaps(ctx, spofs, comp_scen)
+    evidence = _evidence_gaps(ctx, spofs, comp_scen, (checklist or {}).get("evidence_items"))
     cycles = _detail(ctx, blast, fdomains, comp_scen, dom_scen) if detail else None
     # every component scenario is summarised now (what the register and the document read): its
     # bitsets (over a gigabyte at 100,000 components) go before the availability model makes its
@@ -468,9 +468,10 @@ def _detail(ctx: Context, blast: dict, fdomains: list[dict], comp_scen: dict, do
     return index.members
 
 
-def _evidence_gaps(ctx: Context, spofs: list[dict], comp_scen: dict) -> list[dict]:
-    """The readiness-evidence findings (issue 21) the register weighs: none without proposed answers."""
-    if not ctx.review.proposals:
+def _evidence_gaps(ctx: Context, spofs: list[dict], comp_scen: dict, items: dict | None = None) -> list[dict]:
+    """The readiness-evidence findings (issue 21) the register weighs: none without proposed answers or a
+    reviewer's answer to an item that names an extractor (``items``: the checklist figures' ``evidence_items``)."""
+    if not ctx.review.proposals and not (items and ctx.review.answers):
         return []
     spof_ids = {s["element"] for s in spofs if s["element_type"] in ("component", "instance")}
     crit = {}
@@ -478,7 +479,7 @@ def _evidence_gaps(ctx: Context, spofs: list[dict], comp_scen: dict) -> list[dic
         hit = ctx.critical_journeys_down(sc)
         if hit:
             crit[ctx.g.ids[c]] = hit
-    return _findings.evidence_gaps(ctx.review, spof_ids, crit)
+    return _findings.evidence_gaps(ctx.review, spof_ids, crit, items)
 
 
 def _cascading(ctx: Context) -> list[dict]:

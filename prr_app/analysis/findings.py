@@ -355,26 +355,73 @@ _EVIDENCE_GAPS = {
                    "traffic reaches instances that cannot serve, and broken instances are not restarted",
                    "health-probes"),
 }
+#: the words of a missing probe when the evidence is a Compose file's (the extractor ``k8s.probes`` reads
+#: Compose healthchecks too: the risk id keeps its name, the words say what the file has)
+_COMPOSE_PROBES = ("no healthcheck", "nothing checks that it can serve: what waits for it to be healthy cannot, "
+                                     "and a container that hangs goes unnoticed")
 #: the statuses that make a finding: a budget that protects nothing or blocks every drain is as bad as none;
 #: probes that exist but share one check are for the checklist, not the register
 _GAP_STATUSES = {"k8s.pdb": ("not_met", "partly"), "k8s.probes": ("not_met",)}
+#: the note a proposal confirmed by a reviewer becomes (``prr_app.review.proposals.decide_changes``) starts so
+_CONFIRMED = "confirmed from evidence: "
 
 
-def evidence_gaps(review, spof_ids: set[str], critical_hit: dict[str, list[str]]) -> list[dict]:
+def evidence_items(template) -> dict[str, str]:
+    """``item id -> extractor`` for the items of a checklist template (anything with ``items`` of ``id`` and
+    ``evidence_extractor``) whose evidence can make a register finding: what :func:`evidence_gaps` needs to
+    count a reviewer's answer to such an item. The analysis does not read templates: its caller passes this."""
+    return {ti.id: ti.evidence_extractor for ti in getattr(template, "items", None) or ()
+            if getattr(ti, "evidence_extractor", None) in _EVIDENCE_GAPS}
+
+
+def _answer_words(a, p) -> tuple[str, list[str]]:
+    """The reason and evidence of a reviewer's answer (``a``) that shows a gap. The proposal ``p`` for the item
+    (a re-import keeps it, hidden behind the answer), when it says the same, gives its own; else the answer's:
+    a confirmed proposal's note and evidence carry the proposal's reason and evidence, an answer typed by hand
+    what the reviewer wrote."""
+    if p is not None and p.status == a.status:
+        return p.reason, list(p.evidence)
+    note, given = (a.note or "").strip(), (a.evidence or "").strip()
+    reason = note[len(_CONFIRMED):] if note.startswith(_CONFIRMED) else note or given
+    if not reason:
+        reason = f"answered {a.status.replace('_', ' ')}" + (f" by {a.changed_by}" if a.changed_by else "") \
+                 + ", with no evidence given"
+    return reason, [given] if given else []
+
+
+def evidence_gaps(review, spof_ids: set[str], critical_hit: dict[str, list[str]],
+                  items: dict[str, str] | None = None) -> list[dict]:
     """Findings from answers proposed from imported evidence (issue 21) that show a gap (not met or partly),
     or a reviewer's answer saying so: a missing disruption budget or probes. A gap on a component whose
     failure takes down a critical journey (a SPOF for it) is said so and weighs more.
 
     ``spof_ids``: components whose own failure is a SPOF; ``critical_hit``: component -> the critical
-    journeys its failure takes down. Returns finding dicts (id, extractor, component, status, reason,
+    journeys its failure takes down; ``items``: item id -> extractor of the review's template
+    (:func:`evidence_items`), so that a reviewer's answer counts on an item with no proposal (a confirmed
+    proposal leaves the proposals; a reviewer may answer by hand): without it only the items with a
+    proposal are looked at. The finding's id is the same whether a proposal or an answer shows the gap (a
+    confirmed proposal is the same risk). Returns finding dicts (id, extractor, component, status, reason,
     evidence, critical journeys, spof), the critical ones first."""
+    items = items or {}
     out = []
-    for key, p in sorted(review.proposals.items()):
-        if p.extractor not in _EVIDENCE_GAPS or "@" not in key:
+    keys = set(review.proposals) | {k for k in review.answers if k.split("@", 1)[0] in items}
+    for key in sorted(keys):
+        if "@" not in key:
             continue
+        p = review.proposals.get(key)
         a = review.answers.get(key)
-        status = a.status if a is not None and a.status != "unanswered" else (None if p.rejected_by else p.status)
-        if status not in _GAP_STATUSES[p.extractor]:
+        answered = a is not None and a.status != "unanswered"
+        ext = p.extractor if p is not None and p.extractor in _EVIDENCE_GAPS else items.get(key.split("@", 1)[0])
+        if ext not in _EVIDENCE_GAPS or (p is None and not answered):
+            continue
+        if answered:
+            status = a.status
+            reason, evidence = _answer_words(a, p if p is not None and p.extractor == ext else None)
+        elif p.rejected_by:
+            continue
+        else:
+            status, reason, evidence = p.status, p.reason, list(p.evidence)
+        if status not in _GAP_STATUSES[ext]:
             continue
         subject = key.split("@", 1)[1]
         members = review.groups[subject].members if subject in review.groups else [subject]
@@ -382,18 +429,29 @@ def evidence_gaps(review, spof_ids: set[str], critical_hit: dict[str, list[str]]
             if cid not in review.components or LOAD_GENERATOR in review.components[cid].tags:
                 continue  # (a load generator serves no user: its probes and budget are no risk)
             journeys = critical_hit.get(cid, [])
-            out.append({"id": f"evidence:{p.extractor}:{cid}", "extractor": p.extractor, "component": cid,
-                        "item": key, "status": status, "reason": p.reason, "evidence": list(p.evidence),
-                        "answered_by_reviewer": a is not None and a.status != "unanswered",
+            out.append({"id": f"evidence:{ext}:{cid}", "extractor": ext, "component": cid,
+                        "item": key, "status": status, "reason": reason, "evidence": evidence,
+                        "answered_by_reviewer": answered,
                         "critical_journeys": journeys, "spof": cid in spof_ids})
     out.sort(key=lambda f: (not f["critical_journeys"], not f["spof"], f["id"]))
     return out
 
 
+def _compose_evidence(f: dict) -> bool:
+    """Whether a probes finding rests on a Compose file (a service with no healthcheck, or one disabled):
+    the facts' words say so ("Compose service cart has no healthcheck ...")."""
+    return f["extractor"] == "k8s.probes" and any(
+        "Compose service" in e or "Compose healthcheck" in e for e in [f["reason"], *f["evidence"]])
+
+
 def evidence_gap_risk(f: dict) -> dict:
     """The register entry's words, likelihood and fix kind (``fix``, its effort) for an :func:`evidence_gaps`
-    finding. The fix changes the component itself: its owner owns the risk unless someone else is named."""
+    finding. The fix changes the component itself: its owner owns the risk unless someone else is named.
+    Probes missing from a Compose file are worded as a missing healthcheck (Compose has no probes)."""
     what, lk, why, fix = _EVIDENCE_GAPS[f["extractor"]]
+    compose = _compose_evidence(f)
+    if compose:
+        what, why = _COMPOSE_PROBES
     cid = f["component"]
     crit = f["critical_journeys"]
     if crit:
@@ -404,12 +462,18 @@ def evidence_gap_risk(f: dict) -> dict:
     else:
         context = f"{why}; {cid} has redundancy or no critical journey depends on it alone, so the loss is contained"
         lk = max(1, lk - 1)
+    if f["extractor"] == "k8s.pdb":
+        mitigation = ("Add a PodDisruptionBudget selecting it with minAvailable below the replica count "
+                      "(and run at least two replicas)")
+    elif compose:
+        mitigation = ("Give its Compose service a healthcheck that fails while it cannot serve, and have the "
+                      "services that need it wait for it (depends_on with condition: service_healthy); deployed "
+                      "on Kubernetes, a readiness probe and a separate, cheaper liveness probe")
+    else:
+        mitigation = ("Give it a readiness probe that fails while it cannot serve and a separate, cheaper "
+                      "liveness probe that checks only the process")
     return {"title": f"{cid}: {what}", "likelihood": lk, "fix": fix,
-            "description": f"{context}. Evidence: {f['reason']}",
-            "mitigation": ("Add a PodDisruptionBudget selecting it with minAvailable below the replica count "
-                           "(and run at least two replicas)" if f["extractor"] == "k8s.pdb" else
-                           "Give it a readiness probe that fails while it cannot serve and a separate, cheaper "
-                           "liveness probe that checks only the process")}
+            "description": f"{context}. Evidence: {f['reason']}", "mitigation": mitigation}
 
 
 def journeys_without_entries(review) -> list[dict]:

@@ -522,14 +522,33 @@ def propose(review: Review, facts: Facts, template=None, *, at: str | None = Non
     return out
 
 
+#: ``file:line`` at the end of a fact's words ("... no healthcheck ...: compose.yaml:80"): the line a re-import
+#: moves when a line above changes (a file name with an extension, or a Dockerfile, then the line number)
+_POSITION = re.compile(r"(?<![^\s(])([^\s:;,()]+\.[A-Za-z0-9]+|[^\s:;,()]*Dockerfile[^\s:;,()]*):\d+(?=$|[\s;,)\]])")
+
+
+def _unplaced(text: str) -> str:
+    return _POSITION.sub(r"\1", text)
+
+
+def same_finding(old: Proposal, new: Proposal) -> bool:
+    """Whether two proposals for an item say the same thing from the same evidence: the same status, reason and
+    evidence apart from line positions (a comment added at the top of compose.yaml moves every line, not the
+    finding). What keeps a reviewer's rejection across a re-import; another status, file or fact is news."""
+    return (old.status == new.status and old.extractor == new.extractor
+            and _unplaced(old.reason) == _unplaced(new.reason)
+            and [_unplaced(e) for e in old.evidence] == [_unplaced(e) for e in new.evidence])
+
+
 def refresh(review: Review, new: dict[str, Proposal], template=None) -> list[str]:
     """Replace the review's proposals from evidence by ``new`` (a re-import): a rejection is kept while
-    the proposal it rejected stands unchanged, and while the review's template does not make that
-    proposal at all (the item is not in it, or names no extractor: it is on another
-    template for a while); answers are never touched; proposals
+    the proposal it rejected stands unchanged (:func:`same_finding`: its lines may have moved), and while
+    the review's template does not make that proposal at all (the item is not in it, or names no
+    extractor: it is on another template for a while); answers are never touched; proposals
     carried from other answers (``prr checklist-carry``) stay unless the evidence proposes for the same
-    item. Returns what changed, in words."""
-    from prr_app.checklist.evaluate import resolve_template, split_key
+    item. Returns what changed, in words: a proposal withdrawn because its item is no longer asked of
+    its element says why (:func:`~prr_app.checklist.evaluate.why_not_asked`), not that the evidence went."""
+    from prr_app.checklist.evaluate import item_applies, resolve_template, split_key, why_not_asked
 
     changes: list[str] = []
     old = review.proposals
@@ -537,7 +556,7 @@ def refresh(review: Review, new: dict[str, Proposal], template=None) -> list[str
         o = old.get(key)
         a = review.answers.get(key)
         answered = a is not None and a.status != "unanswered"
-        if o is not None and o.rejected_by and o.status == p.status and o.reason == p.reason:
+        if o is not None and o.rejected_by and same_finding(o, p):
             p.rejected_by, p.rejected_at = o.rejected_by, o.rejected_at
         elif answered:
             continue  # kept, never shown: the reviewer's answer wins
@@ -564,6 +583,11 @@ def refresh(review: Review, new: dict[str, Proposal], template=None) -> list[str
             elif tmpl is not None and ti is None:
                 changes.append(f"proposal {key}: withdrawn (item {item_id!r} is not in template "
                                f"{tmpl.id} {tmpl.version}, the review's checklist)")
+            elif tmpl is not None and not item_applies(review, key, tmpl)[1] \
+                    and (why := why_not_asked(review, tmpl, key)) is not None:
+                # the evidence may well be there: the item is no longer asked of that element (a reviewer
+                # tagged it a telemetry hub, it joined a redundancy group), in the words an orphaned answer gets
+                changes.append(f"proposal {key}: withdrawn (the item is no longer asked of it: {why})")
             else:
                 changes.append(f"proposal {key}: withdrawn (the evidence is no longer there)")
     review.proposals = dict(sorted((new | kept).items()))
