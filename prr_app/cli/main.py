@@ -13,8 +13,10 @@ start-up", has the figures.
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import importlib.util
+import os
 import sys
 
 from prr_app import __version__
@@ -49,6 +51,10 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("checklist-confirm", "prr_app.cli.checklist_commands",
      "confirm (or reject) answers proposed from imported evidence"),
     ("checklist-export", "prr_app.cli.checklist_commands", "export checklist items and answers to CSV"),
+    ("set", "prr_app.cli.model_commands",
+     "change fields of a component, dependency, group, domain, journey or the review"),
+    ("add", "prr_app.cli.model_commands", "add a component, dependency, group, domain or journey"),
+    ("delete", "prr_app.cli.model_commands", "delete components, dependencies, groups, domains or journeys"),
     ("risk", "prr_app.cli.risk_commands",
      "the risk register, and decisions on it: accept, reopen, owner, mitigate, mitigation, override, blocking, add"),
     ("report", "prr_app.cli.report_commands", "write the Reliability Risk Assessment (PDF, Markdown, CSV)"),
@@ -153,12 +159,40 @@ def _run(argv: list[str]) -> int:
     except BrokenPipeError:
         return 0
     except Exception as e:  # a bug: still one line, unless --debug
+        if _stdout_failed(e):  # not a bug: the disk behind stdout is full (`prr export -o - >/dev/full`)
+            _report_stdout(e)
+            return 2
         if args.debug:
             import traceback
 
             traceback.print_exc()
         print(f"prr: internal error: {type(e).__name__}: {e} (run with --debug for details)", file=sys.stderr)
         return 3
+
+
+#: errno values of a write that failed for want of room or a device error (not a closed pipe)
+_WRITE_FAILED = {getattr(errno, n) for n in ("ENOSPC", "EDQUOT", "EFBIG", "EIO") if hasattr(errno, n)}
+_stdout_reported = False
+
+
+def _stdout_failed(e: BaseException) -> bool:
+    """Whether ``e`` is a failed write to standard output. Every file a user names is written through
+    ``prr_app.paths`` (its errors are PrrErrors naming the file), and an OSError of an open file names
+    it (``filename``): one without a file name is a stream's, stdout's or stderr's."""
+    return isinstance(e, OSError) and not isinstance(e, BrokenPipeError) and e.filename is None \
+        and e.errno in _WRITE_FAILED
+
+
+def _report_stdout(e: OSError) -> None:
+    """The one line for output that could not be written (exit 2): nothing on stdout is kept."""
+    global _stdout_reported
+    if _stdout_reported:
+        return
+    _stdout_reported = True
+    try:
+        print(f"prr: standard output: cannot write: {e.strerror or e}", file=sys.stderr)
+    except OSError:  # stderr is gone too: the exit code says it
+        pass
 
 
 def entry() -> None:
@@ -168,6 +202,20 @@ def entry() -> None:
         sys.stdout.flush()
     except BrokenPipeError:  # the reader left: what it read is all it wanted
         pass
+    except OSError as e:  # what was printed last is not written: not a success
+        if _stdout_failed(e):
+            _report_stdout(e)
+            code = 2 if code in (0, 1) else code
+            # the interpreter flushes stdout again on exit: let it write the rest nowhere instead of
+            # printing a second error
+            try:
+                fd = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(fd, sys.stdout.fileno())
+                os.close(fd)
+            except (OSError, ValueError):
+                pass
+        else:
+            raise
     sys.exit(code)
 
 
