@@ -18,6 +18,7 @@ from prr_app.errors import PrrError
 from prr_app.review import diff as D
 from prr_app.review import milestones as M
 from prr_app.review.edits import Change
+from prr_app.ui.settings import NO_NAME, name_for_record
 
 
 #: Why a review open from the team repository takes no milestone (a milestone is kept in a .prr file).
@@ -183,6 +184,10 @@ class MilestonesPanel(QWidget):
         if answer is None:
             return None
         name, note = answer
+        by = name_for_record(self.session.review, self)  # who took it: a person, never root
+        if not by:
+            self.sig_status.emit("Milestone not taken: " + NO_NAME)
+            return None
         # the milestone holds the review as the file holds it, never this window's view of it:
         # pending edits written first (a conflict asks, as File > Save does), then the milestone
         # taken under the file's lock from what the file holds now, other programs' writes
@@ -194,11 +199,11 @@ class MilestonesPanel(QWidget):
             return None
         taken = []
         try:
-            written = self.session.edit_in_file(lambda review: taken.append(M.take(review, name, note=note)),
+            written = self.session.edit_in_file(lambda review: taken.append(M.take(review, name, note=note, by=by)),
                                                 leave_out=[("milestones", M.milestone_id(name))])
             if written is None:  # no file to read (an untitled review never edited): this window's review
                 scratch = self.session.analysis_copy()  # new collection dicts: take() adds to the copy's
-                taken.append(M.take(scratch, name, note=note))
+                taken.append(M.take(scratch, name, note=note, by=by))
         except PrrError as e:
             from prr_app.persistence.store import SaveConflict
 

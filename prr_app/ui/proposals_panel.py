@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from prr_app.checklist.proposals import carried_source
 from prr_app.errors import PrrError
 from prr_app.ui import theme
-from prr_app.ui.settings import reviewer_name
+from prr_app.ui.settings import NO_NAME, name_for_record
 
 
 def _esc(s: str) -> str:
@@ -93,9 +93,12 @@ class ProposalPanel(QWidget):
     def _decide(self, keys: list[str], reject: bool, text: str) -> bool:
         from prr_app.review.proposals import decide_changes
 
+        by = name_for_record(self.session.review, self)
+        if not by:
+            self.error.setText(NO_NAME)
+            return False
         try:
-            changes = decide_changes(self.session.review, keys, reject=reject,
-                                     by=reviewer_name(self.session.review) or "reviewer")
+            changes = decide_changes(self.session.review, keys, reject=reject, by=by)
         except PrrError as e:
             self.error.setText(str(e))
             return False

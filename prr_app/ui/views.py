@@ -17,7 +17,7 @@ from prr_app.ui import theme
 from prr_app.ui.table_model import Column, FilterProxy, SortHeader, TableModel, size_columns
 from prr_app.review import edits, risk_decisions
 from prr_app.ui.dialogs import FormDialog
-from prr_app.ui.settings import reviewer_name
+from prr_app.ui.settings import NO_NAME, name_for_record, reviewer_name
 from prr_app.wording import ceiling_text, count, risk_owner, score_text, stated
 
 VERDICT_TEXT = {"not-ready": "NOT READY", "ready-with-conditions": "READY WITH CONDITIONS", "ready": "READY"}
@@ -780,8 +780,11 @@ def set_answer_command(session, key: str, result, **fields):
     from prr_app.review.checklist_ops import answer_item
     from prr_app.review.edits import EditRefused
 
+    by = name_for_record(session.review)
+    if not by:
+        return NO_NAME
     try:
-        changes = answer_item(session.review, key, by=reviewer_name(session.review), result=result, **fields)
+        changes = answer_item(session.review, key, by=by, result=result, **fields)
     except EditRefused as e:
         return str(e)
     what = fields.get("status", "").replace("_", " ") or ", ".join(fields)
@@ -1056,8 +1059,14 @@ class RiskView(QWidget):
     # -- decisions (each one named, undoable review edit: prr_app.review.edits; the decisions on a
     # risk through prr_app.review.risk_decisions, as `prr risk` makes them, which keeps the risk's trail)
     def _by(self) -> str:
-        """Who makes a decision, for the risk's trail: the reviewer's name as the app writes it."""
-        return reviewer_name(self.session.review)
+        """Who makes a decision, for the risk's trail: the reviewer's name as the app writes it, asked
+        for when the app knows none; a refusal (nothing recorded) when none is given."""
+        from prr_app.review.edits import EditRefused
+
+        name = name_for_record(self.session.review, self)
+        if not name:
+            raise EditRefused(NO_NAME)
+        return name
 
     def _edit(self, text: str, make) -> str | None:
         """Push the changes ``make()`` returns as one command; the refusal's reason, or None."""
