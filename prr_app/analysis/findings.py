@@ -4,7 +4,7 @@ from __future__ import annotations
 from prr_app.analysis.blast import BlastRadius
 from prr_app.analysis.chains import CHAIN_HEAD, CHAIN_TAIL
 from prr_app.analysis.compiled import CompiledGraph, bits_of
-from prr_app.model.entities import LOAD_GENERATOR
+from prr_app.model.entities import CONFIRMED_NOTE, LOAD_GENERATOR
 from prr_app.wording import stated
 
 #: Domain kinds too broad to report "all replicas share it" (everything does).
@@ -362,8 +362,6 @@ _COMPOSE_PROBES = ("no healthcheck", "nothing checks that it can serve: what wai
 #: the statuses that make a finding: a budget that protects nothing or blocks every drain is as bad as none;
 #: probes that exist but share one check are for the checklist, not the register
 _GAP_STATUSES = {"k8s.pdb": ("not_met", "partly"), "k8s.probes": ("not_met",)}
-#: the note a proposal confirmed by a reviewer becomes (``prr_app.review.proposals.decide_changes``) starts so
-_CONFIRMED = "confirmed from evidence: "
 
 
 def evidence_items(template) -> dict[str, str]:
@@ -382,7 +380,7 @@ def _answer_words(a, p) -> tuple[str, list[str]]:
     if p is not None and p.status == a.status:
         return p.reason, list(p.evidence)
     note, given = (a.note or "").strip(), (a.evidence or "").strip()
-    reason = note[len(_CONFIRMED):] if note.startswith(_CONFIRMED) else note or given
+    reason = note[len(CONFIRMED_NOTE):] if note.startswith(CONFIRMED_NOTE) else note or given
     if not reason:
         reason = f"answered {a.status.replace('_', ' ')}" + (f" by {a.changed_by}" if a.changed_by else "") \
                  + ", with no evidence given"

@@ -316,6 +316,11 @@ class ChecklistAnswer:
     history: list[AnswerChange] = field(default_factory=list)
 
 
+#: How a confirmed proposal's note begins: the answer keeps the proposal's reason after it (the
+#: analysis reads the reason back from it for the register's words).
+CONFIRMED_NOTE = "confirmed from evidence: "
+
+
 @dataclass
 class Proposal:
     """An answer proposed from imported evidence (issue 21): shown as a proposal, never counted as an
@@ -495,6 +500,11 @@ class Review:
             if element_id in coll:
                 return coll[element_id]
         return None
+
+    def newest_milestone(self) -> "Milestone | None":
+        """The milestone taken last (taken time, then id), None when there is none: what "Changes
+        since" compares with by default, and what the report's cover names."""
+        return max(self.milestones.values(), key=lambda m: (m.taken_at, m.id), default=None)
 
     def journey_components(self, journey: Journey) -> list[str]:
         """The components a journey enters by: its component entries, and the members of its

@@ -150,18 +150,13 @@ class Assessment:
         "2026-11-20 (judged as of 2026-12-07)"; they differ when the report is made after the review."""
         return f"{self.date or 'not stated'} (judged as of {self.today})" if self.today else (self.date or "not stated")
 
-    def latest_milestone(self):
-        """The milestone taken last (None when none is): taken time, then id, the order
-        ``review.diff.newest_milestone`` picks "Changes since" by (that layer is above this one)."""
-        return max(self.review.milestones.values(), key=lambda m: (m.taken_at, m.id), default=None)
-
     def milestone_text(self) -> str:
         """The cover's and the key facts' milestone: the review's own (a free-text field of its header),
         and the latest milestone taken (``prr milestone add``) when there is one, each said as what it is:
         "design-review (2026-05-01): the latest milestone taken", "Launch; the latest milestone taken:
         design-review (2026-05-01)"; "not stated" when there is neither."""
         stated_ = (self.review.meta.milestone or "").strip()
-        m = self.latest_milestone()
+        m = self.review.newest_milestone()
         if m is None:
             return stated_ or "not stated"
         taken = f"{m.name or m.id} ({m.date or (m.taken_at or '')[:10] or 'no date'})"

@@ -936,11 +936,6 @@ def changes_since(review: Review, milestone: str, *, seed: int = 0, today: str |
                    old_label=f"{m.name} ({m.date})", new_label="now")
 
 
-def newest_milestone(review: Review):
-    """The milestone taken last (None when the review has none)."""
-    return max(review.milestones.values(), key=lambda m: (m.taken_at, m.id), default=None)
-
-
 def report_sections(review: Review, *, since: str | None = None, plan=None, seed: int = 0,
                     today: str | None = None, file: str | None = None, plan_file: str | None = None) -> dict:
     """What the report's extra sections need (``reporting/changes.py``): ``{"changes", "plan"}``.
@@ -956,7 +951,7 @@ def report_sections(review: Review, *, since: str | None = None, plan=None, seed
     if since:
         m = find(review, since, file=file)
     elif since is None:
-        m = newest_milestone(review)
+        m = review.newest_milestone()
     if m is not None:
         out["changes"] = changes_since(review, m.id, seed=seed, today=today, file=file)
     if plan is not None:

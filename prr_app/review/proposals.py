@@ -21,7 +21,7 @@ from pathlib import Path
 from prr_app.checklist.facts import Facts
 from prr_app.checklist.proposals import carried_source, propose, refresh, standing
 from prr_app.errors import PrrError
-from prr_app.model.entities import OBSERVABILITY_SIGNALS, Review
+from prr_app.model.entities import CONFIRMED_NOTE, OBSERVABILITY_SIGNALS, Review
 from prr_app.review.edits import Change
 
 
@@ -194,7 +194,7 @@ def decide_changes(review: Review, keys: list[str] | None = None, *, every: bool
         ev = "; ".join(p.evidence)[:2000]
         src_key = carried_source(p)
         if src_key is None:
-            set_answer(scratch, k, status=p.status, evidence=ev, note=("confirmed from evidence: " + p.reason)[:5000],
+            set_answer(scratch, k, status=p.status, evidence=ev, note=(CONFIRMED_NOTE + p.reason)[:5000],
                        by=by.strip(), at=at)
         else:  # carried from another answer (prr checklist-carry): its owner and due date come along
             src = review.answers.get(src_key)
