@@ -156,10 +156,18 @@ def summary_lines(a, *, top: int = 10, detail: bool = False) -> list[str]:
         sp = components[entry["component"]] if entry["element_type"] == "instance" else entry
         el = entry["element"] if entry["element_type"] != "instance" else f"{entry['component']} (any instance)"
         # marked as the report's section 2 marks it: launch blocker, accepted, acceptance expired
-        mark = acceptance_mark(a.risk(entry["risk_id"]) if entry.get("risk_id") else None)
+        risk = a.risk(entry["risk_id"]) if entry.get("risk_id") else None
+        mark = acceptance_mark(risk)
         el += f" ({mark})" if mark else ""
+        severity = entry["severity"]
+        if risk is not None and risk.get("override") and sp is entry:
+            # the reviewer's figures, as the register and the report's section 2 show them: one risk,
+            # one severity (the JSON entry keeps the analysis' own, docs/analysis.md)
+            severity = risk["severity"]
+            el += (f" (overridden: {risk['likelihood']}x{risk['impact']}={risk['score']}, was {entry['severity']} "
+                   f"{entry['likelihood']}x{entry['impact']}={entry['score']})")
         hit = _list(sp["journeys"]) if sp["journeys"] else _list(sp["user_facing_down"], total=sp["user_facing_down_count"])
-        out.append(f"  [{entry['severity'] or '-':8}] {entry['element_type']:9} {el}: takes down {hit}; "
+        out.append(f"  [{severity or '-':8}] {entry['element_type']:9} {el}: takes down {hit}; "
                    f"{sp['down_count']} down, {sp['degraded_count']} degraded")
         head = ([entry["element"]] if sp is not entry else []) + list(sp["chain"][:9])
         out.append(f"             chain: {' -> '.join(head[:8])}{' ...' if len(head) > 8 else ''}")
