@@ -61,7 +61,10 @@ Regions are horizontal bands: every component has a *home*, the deepest
 common ancestor (through ``FailureDomain.parent``) of the domains it is
 placed in; the domain hierarchy becomes nested bands (provider > region >
 zone), each as tall as its busiest tier (a tier column wraps after
-``MAX_ROWS`` boxes), and a component is drawn in its home's band. Within a
+``MAX_ROWS`` boxes, its sub-columns as far apart as the lines through them need: ``_col_gaps``),
+its first row of boxes ``LABEL_CLEAR`` below its label strip, and a component is drawn in its
+home's band. With ``use_saved``, a box with no saved position that its tier slot puts on a saved
+box goes to the free spot nearest that slot. Within a
 band the order comes from a few barycentre sweeps (fewer crossings), ties
 broken by id: the same review always gives the same layout, whatever the
 order of its dictionaries.
@@ -76,11 +79,21 @@ from prr_app.model.entities import Review
 NODE_W = 120.0
 NODE_H = 34.0
 ROW_GAP = 10.0  # between boxes stacked in one tier column
-COL_GAP = 14.0  # between wrapped sub-columns of one tier
+#: between wrapped sub-columns of one tier, at least: lines in and out of the tier and between its
+#: boxes run in that gap, so it widens with them (EDGE_PITCH each, up to COL_GAP_MAX; at 14 the
+#: OTel demo's 57 calls were one bundle)
+COL_GAP = 28.0
+EDGE_PITCH = 2.0
+COL_GAP_MAX = 3 * 40.0
 TIER_GAP = 40.0  # between tier columns (room for the edges)
 LANE_GAP = 8.0  # between sibling lanes
 PAD = 8.0  # a nested region's inset on each side, and its bottom margin
 LABEL_H = 16.0  # a region's label strip at its top
+#: between a region's label strip and its first row of boxes: a box's badges (SPOF, a risk's
+#: severity) reach 14 scene units (9.3 layout units) above it and the canvas's strip is 26 scene
+#: units tall, so without it the label (and its "SPOF") was drawn under the first row's boxes (12: a
+#: redundancy group's frame around that row keeps off the label's words too)
+LABEL_CLEAR = 12.0
 MAX_ROWS = 8  # a lane wraps a tier's column beyond this many boxes
 
 UNPLACED = ""  # region id of the lane for components without placement
@@ -244,6 +257,21 @@ def _tiers(nodes: list[str], succ: dict[str, list[str]]) -> dict[str, int]:
     return {v: level[comp[v]] for v in nodes}
 
 
+def _col_gaps(tier_cols: list[int], tier: dict[str, int], edges: list[EdgeRoute]) -> list[float]:
+    """The gap between the wrapped sub-columns of each tier: COL_GAP, widened by EDGE_PITCH for each
+    line with an end in the tier (they run through those gaps: into the later sub-columns, out of the
+    earlier ones, between the tier's own boxes), shared among its gaps, up to COL_GAP_MAX. A tier
+    that does not wrap has none, so a small review is as compact as before."""
+    lines = [0] * len(tier_cols)
+    for s, t in {(e.source, e.target) for e in edges}:
+        ends = {tier[s], tier[t]}
+        for k in ends:
+            if tier_cols[k] > 1:
+                lines[k] += 1
+    return [min(COL_GAP_MAX, max(COL_GAP, EDGE_PITCH * n / (cols - 1))) if cols > 1 else COL_GAP
+            for n, cols in zip(lines, tier_cols)]
+
+
 def _home(review: Review, placement: list[str]) -> str | None:
     """The deepest common ancestor of the placement domains (None if none)."""
     chains = [review.domain_ancestors(d) for d in dict.fromkeys(placement) if d in review.domains]
@@ -286,13 +314,19 @@ def _measure(lane: _Lane) -> None:
     lane.own_h = lane.rows * NODE_H + max(lane.rows - 1, 0) * ROW_GAP
     parts = ([lane.own_h] if lane.rows else []) + [c.height for c in lane.children]
     inner = sum(parts) + max(len(parts) - 1, 0) * LANE_GAP
-    lane.height = inner + ((LABEL_H + PAD) if lane.drawn else 0.0)
+    lane.height = inner + ((LABEL_H + PAD) if lane.drawn else 0.0) + _clear(lane)
+
+
+def _clear(lane: _Lane) -> float:
+    """The room between a drawn lane's label strip and its own boxes (none without own boxes:
+    a nested region's frame has no badges)."""
+    return LABEL_CLEAR if lane.drawn and lane.rows else 0.0
 
 
 def _place(lane: _Lane, y: float, depth: int) -> None:
     lane.y = y
     lane.depth = depth
-    cur = y + (LABEL_H if lane.drawn else 0.0)
+    cur = y + (LABEL_H if lane.drawn else 0.0) + _clear(lane)
     if lane.rows:
         cur += lane.own_h + LANE_GAP
     for ch in lane.children:
@@ -440,11 +474,12 @@ def compute_layout(review: Review, *, only: Iterable[str] | None = None, use_sav
         rows = max(ln.rows, 1)
         for t, row in ln.own.items():
             tier_cols[t] = max(tier_cols[t], -(-len(row) // rows))
+    col_gap = _col_gaps(tier_cols, tier, edges)
     tier_x: list[float] = []
     x = left
     for t in range(ntiers):
         tier_x.append(x)
-        x += tier_cols[t] * node_w + (tier_cols[t] - 1) * COL_GAP + TIER_GAP
+        x += tier_cols[t] * node_w + (tier_cols[t] - 1) * col_gap[t] + TIER_GAP
     content_right = (x - TIER_GAP) if ntiers else left
     width = content_right + left
 
@@ -458,13 +493,13 @@ def compute_layout(review: Review, *, only: Iterable[str] | None = None, use_sav
             if not col:
                 continue
             rows = max(ln.rows, 1)
-            y0 = ln.y + (LABEL_H if ln.drawn else 0.0)
+            y0 = ln.y + (LABEL_H if ln.drawn else 0.0) + _clear(ln)
             for i, c in enumerate(col):
                 k, r = divmod(i, rows)
                 in_col = min(rows, len(col) - k * rows)
                 offset = (rows - in_col) * (NODE_H + ROW_GAP) / 2
                 slot_y[c] = y0 + offset + r * (NODE_H + ROW_GAP)
-                slot_x[c] = tier_x[t] + k * (node_w + COL_GAP)
+                slot_x[c] = tier_x[t] + k * (node_w + col_gap[t])
 
     for t in range(ntiers):
         for ln in all_lanes:
@@ -504,6 +539,9 @@ def compute_layout(review: Review, *, only: Iterable[str] | None = None, use_sav
         shared = tuple(d for d in dict.fromkeys(comp.shared_domains) if d in review.domains)
         nodes[c] = NodeBox(c, x, yy, node_w, NODE_H, tier[c], lane_of[c], comp.label, shared)
 
+    if use_saved and review.layout:
+        _clear_of_saved(nodes, {c for c in ids if c in review.layout})
+
     # regions
     regions: list[Region] = []
     drawn = [ln for ln in all_lanes if ln.drawn]
@@ -526,7 +564,7 @@ def compute_layout(review: Review, *, only: Iterable[str] | None = None, use_sav
             grow = (max_depth - ln.depth) * PAD
             x0 = min(b.x for b in boxes) - PAD - grow
             x1 = max(b.x + b.w for b in boxes) + PAD + grow
-            y0 = min(b.y for b in boxes) - LABEL_H * (max_depth - ln.depth + 1)
+            y0 = min(b.y for b in boxes) - LABEL_H * (max_depth - ln.depth + 1) - LABEL_CLEAR
             y1 = max(b.y + b.h for b in boxes) + PAD + grow
             regions.append(Region(ln.id, label, kind, x0, y0, x1 - x0, y1 - y0, ln.depth, parent, common))
         else:
@@ -554,6 +592,92 @@ def compute_layout(review: Review, *, only: Iterable[str] | None = None, use_sav
         width = height = 0.0
     return Layout(nodes=nodes, regions=regions, edges=edges, tiers=tiers_out, width=width, height=height,
                   origin=origin)
+
+
+def _clear_of_saved(nodes: dict[str, NodeBox], saved: set[str]) -> None:
+    """Move each box without a saved position that lies on a box with one to the free spot nearest
+    its place in the tiers (in id order, so the result is deterministic). Saved positions are the
+    reviewer's arrangement and a tier's slots do not know them: a box pasted or dragged beside
+    another in one session met that box's slot, moved by the tiers the paste changed, on reopening
+    the file, and hid it. A box is moved only when it lies on a saved one."""
+    from prr_app.canvas_geometry import Rect, free_spots_near
+
+    if not saved or len(saved) == len(nodes):
+        return
+    held = [Rect(n.x, n.y, n.w, n.h) for c, n in nodes.items() if c in saved]
+    for c in sorted(nodes.keys() - saved):
+        n = nodes[c]
+        r = Rect(n.x, n.y, n.w, n.h)
+        if not any(r.intersects(h) for h in held):
+            continue
+        taken = [Rect(o.x, o.y, o.w, o.h) for k, o in nodes.items() if k != c]
+        x, y = free_spots_near(taken, (n.x, n.y), n.w, n.h, 1, 2 * ROW_GAP)[0]
+        nodes[c] = NodeBox(n.id, x, y, n.w, n.h, n.tier, n.domain, n.label, n.shared)
+
+
+#: a paste larger than this is placed as one block (its bounding box), not box by box
+PASTE_BOXES_MAX = 40
+
+
+def paste_places(review: Review, copies: dict[str, tuple[tuple[float, float], list[str]]],
+                 offset: float = 30.0, node_w: float = NODE_W) -> dict[str, tuple[float, float]]:
+    """Where pasted copies go, in ``review.layout``'s units: ``copies`` maps a key to the copied box's
+    position (same units) and the copy's placement. The copies keep their arrangement, moved by the
+    smallest shift from ``offset`` down-right that puts every one of them on no other box, in no
+    redundancy group's frame and in no failure domain's region that is not theirs, ``NEW_BOX_GAP``
+    around, as a new box is placed (the copies of the paste landed on other boxes, and after
+    reopening the file hid their originals). When no shift within a few boxes does, each copy goes
+    to the free spot nearest its own shifted place."""
+    from prr_app.canvas_geometry import Rect, free_spots_near, group_frame_rects
+    import math
+
+    if not copies:
+        return {}
+    lay = compute_layout(review, use_saved=True, node_w=node_w)
+    ox, oy = lay.origin
+    boxes = {c: Rect(n.x + ox, n.y + oy, n.w, n.h) for c, n in lay.nodes.items()}
+    taken = list(boxes.values()) + [Rect(x, y, node_w, NODE_H) for (x, y), _p in copies.values()]
+    for g in review.groups.values():
+        mine = [boxes[m] for m in dict.fromkeys(g.members) if m in boxes]
+        if mine:
+            members = set(g.members)
+            taken += group_frame_rects(mine, [r for k, r in boxes.items() if k not in members])
+    ours: set[str] = set()  # the regions a copy is drawn in: its home and the regions holding it
+    for _xy, placement in copies.values():
+        d = _home(review, placement)
+        while d is not None:
+            ours.add(d)
+            d = _lane_parent(review, d)
+    taken += [Rect(r.x + ox, r.y + oy, r.w, r.h) for r in lay.regions if r.id != UNPLACED and r.id not in ours]
+    gap = NEW_BOX_GAP
+    blocked = [t.grown(gap / 2) for t in taken]
+    keys = list(copies)
+    rects = [Rect(x, y, node_w, NODE_H) for (x, y), _p in copies.values()]
+    if len(rects) > PASTE_BOXES_MAX:  # one block: fewer rectangles to test every shift with
+        from prr_app.canvas_geometry import bounding
+
+        rects = [bounding(rects)]
+    px, py = (node_w + gap) / 2, (NODE_H + gap) / 2
+    rings = 8
+    shifts = sorted(((math.hypot(i * px, j * py), j, i) for i in range(-rings, rings + 1)
+                     for j in range(-rings, rings + 1)))
+    whole = rects[0]
+    for r in rects[1:]:
+        whole = whole.united(r)
+    reach = Rect(whole.x + offset - rings * px, whole.y + offset - rings * py,
+                 whole.w + 2 * rings * px, whole.h + 2 * rings * py).grown(gap)
+    near = [b for b in blocked if b.intersects(reach)]
+    for _d, j, i in shifts:
+        dx, dy = offset + i * px, offset + j * py
+        moved = [Rect(r.x + dx, r.y + dy, r.w, r.h) for r in rects]
+        if not any(m.intersects(b) for m in moved for b in near):
+            return {k: (xy[0] + dx, xy[1] + dy) for k, (xy, _p) in zip(keys, copies.values())}
+    out: dict[str, tuple[float, float]] = {}
+    for k, ((x, y), _p) in zip(keys, copies.values()):  # no room for them together: one by one
+        spot = free_spots_near(taken, (x + offset, y + offset), node_w, NODE_H, 1, gap)[0]
+        out[k] = spot
+        taken.append(Rect(spot[0], spot[1], node_w, NODE_H))
+    return out
 
 
 def shared_tags(review: Review) -> dict[str, str]:
@@ -780,7 +904,8 @@ class StableLayout:
         if region is not None:
             inside = {d for d in needed if d != lane and lane in _chain(needed, d)}
             fence = [Rect(regions[d].x, regions[d].y, regions[d].w, regions[d].h) for d in inside]
-            within = Rect(region.x + PAD, region.y + LABEL_H, region.w - 2 * PAD, region.h - LABEL_H - PAD)
+            top = LABEL_H + LABEL_CLEAR  # the label strip stays clear of the box's badges
+            within = Rect(region.x + PAD, region.y + top, region.w - 2 * PAD, region.h - top - PAD)
         else:  # no zone: out of every zone's region (the band of unplaced boxes is not drawn)
             fence = [Rect(r.x, r.y, r.w, r.h) for d, r in regions.items() if d in needed and d != UNPLACED]
             within = None
@@ -839,10 +964,11 @@ class StableLayout:
                 out[r.id] = before.get(r.id, r)
                 continue
             rect = Rect(r.x, r.y, r.w, r.h)
-            inner = [Rect(n.x, n.y, n.w, n.h) for n in members.get(r.id, ())]
-            inner += [Rect(ch.x, ch.y, ch.w, ch.h) for ch in out.values() if ch.parent == r.id]
-            for b in inner:
-                need = Rect(b.x - PAD, b.y - LABEL_H, b.w + 2 * PAD, b.h + LABEL_H + PAD)
+            # a member box keeps its badges off the label strip (LABEL_CLEAR); a nested region has none
+            inner = [(Rect(n.x, n.y, n.w, n.h), LABEL_H + LABEL_CLEAR) for n in members.get(r.id, ())]
+            inner += [(Rect(ch.x, ch.y, ch.w, ch.h), LABEL_H) for ch in out.values() if ch.parent == r.id]
+            for b, top in inner:
+                need = Rect(b.x - PAD, b.y - top, b.w + 2 * PAD, b.h + top + PAD)
                 if not rect.contains(need):
                     rect = rect.united(need)
             dom = review.domains[r.id]

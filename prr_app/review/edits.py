@@ -838,8 +838,15 @@ def paste(review: Review, clip: Clip, offset: float = 30.0) -> tuple[dict[str, s
 
     A copy's placement in a failure domain the review no longer has (deleted since the copy) is left
     out, and the rest pasted: refusing ("unknown failure domain") would refuse that clipboard for
-    ever. :func:`paste_notes` names what is left out."""
+    ever. :func:`paste_notes` names what is left out.
+
+    The copies keep their arrangement and land on no other box (``offset`` down-right of the copied
+    boxes, or the nearest free place: :func:`prr_app.layout.paste_places`), as a new box does: at the
+    copied position plus ``offset`` they covered other boxes, and after reopening hid their originals."""
+    from prr_app.layout import paste_places
+
     mapping, changes, taken = {}, [], set()
+    copies = {}
     for cid, comp in clip.components.items():
         new = unique_id(review, f"{cid}-copy")
         while new in taken:
@@ -854,7 +861,9 @@ def paste(review: Review, clip: Clip, offset: float = 30.0) -> tuple[dict[str, s
             c.shared_domains = [d for d in c.shared_domains if d not in lost]
         changes.append(Change("components", new, None, c))
         p = clip.positions[cid]
-        changes.append(Change("layout", new, None, Position(p.x + offset, p.y + offset)))
+        copies[new] = ((float(p.x), float(p.y)), c.placement)
+    for new, (x, y) in paste_places(review, copies, offset).items():
+        changes.append(Change("layout", new, None, Position(round(x, 1), round(y, 1))))
     for d in clip.dependencies:
         nd = copy.deepcopy(d)
         nd.source, nd.target = mapping[d.source], mapping[d.target]

@@ -642,6 +642,8 @@ class RegionItem(QGraphicsRectItem):
         f.setBold(True)
         self.label.setFont(f)
         self.state: str | None = None
+        #: what its label says while failed: FAILED (fail-this mode) or IF IT FAILS (a selection's what-if)
+        self.state_word = STATE_TAGS["failed"]
         #: the band stands for shared domains (every box in it shares them): their ids, drawn in
         #: its label; ``spof``: one of them is a single point of failure (red outline, "SPOF")
         self.shared: tuple = ()
@@ -700,7 +702,9 @@ class RegionItem(QGraphicsRectItem):
             pen = QPen(QColor(theme.SEVERITY_COLOURS["critical"]), 3.0)
             label = QColor(theme.SEVERITY_COLOURS["critical"])
         self.setPen(pen)
-        self.label.setText(self.text + ("  SPOF" if self.spof else ""))
+        # a failed domain says so in words, as a failed box's FAILED tag does (the tint alone did not)
+        self.label.setText((f"{self.state_word}  " if self.state == "failed" else "") + self.text
+                           + ("  SPOF" if self.spof else ""))
         self.label.setBrush(label)
 
 

@@ -22,7 +22,7 @@ from prr_app.layout import UNPLACED, StableLayout, shared_tag_text, shared_tags
 from prr_app.model.entities import Review
 from prr_app.routing import columns_of
 from prr_app.ui import theme
-from prr_app.ui.canvas_items import EdgeItem, GroupItem, NodeItem, RegionItem, move_lines
+from prr_app.ui.canvas_items import STATE_TAGS, EdgeItem, GroupItem, NodeItem, RegionItem, move_lines
 from prr_app.ui.canvas_layers import EdgeLayer, OverviewItem
 from prr_app.ui.layout_bridge import NODE_H, NODE_W, scene_layout, to_scene
 
@@ -1068,6 +1068,19 @@ class GraphScene(QGraphicsScene):
     def set_states(self, node_states: dict[str, str], failed_domains=()) -> None:
         """Colour nodes (failed / down / degraded) and the edges that carry the failure."""
         before = self._told.get("set_states")
+        if failed_domains or "failed" in node_states.values():
+            # a finding's dashed highlight (show_elements) reads as a second selection beside what
+            # Fail This fails: the what-if is the picture now
+            self.set_highlight([])
+        # the regions (a few) first: their label's word follows fail-this mode, which the states do not
+        # show; its label says it in words, as a box's tag does: FAILED in fail-this mode, IF IT FAILS
+        # for a selected label's blast radius (its boxes are drawn the same way)
+        word = STATE_TAGS["failed" if self.fail_mode else "origin"]
+        for did, reg in self.regions.items():
+            st = "failed" if did in failed_domains else None
+            if st != reg.state or (st and reg.state_word != word):
+                reg.state, reg.state_word = st, word
+                reg.restyle()
         if self._told_before("set_states", (dict(node_states), list(failed_domains))):
             return
         nodes, edges = self.nodes.values(), self.edges.values()
@@ -1108,11 +1121,6 @@ class GraphScene(QGraphicsScene):
                 src = node_states.get(e.source.node_id)
                 e.set_state(src if s in ("down", "degraded", "failed", "origin") and src in ("down", "degraded") else None)
         self._overview_changed(changed)
-        for did, reg in self.regions.items():
-            st = "failed" if did in failed_domains else None
-            if st != reg.state:
-                reg.state = st
-                reg.restyle()
 
     def set_findings(self, spofs: set[str], severity: dict[str, str], domain_spofs=()) -> None:
         """The analysis on the boxes: SPOF badges, the worst open risk, and (``domain_spofs``, the

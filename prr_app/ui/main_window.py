@@ -66,7 +66,28 @@ def show_error(parent, title: str, error, what_to_do: str = "") -> None:
     QMessageBox.critical(parent, title, text)
 
 
-class CountsLabel(QLabel):
+class MiddleElidedLabel(QLabel):
+    """A one-line label that, when its text is wider than it is, leaves out the middle ("…"), not
+    the end: the what-if counts end with the chain's end and a message with what it concerns (at
+    1280 px "chain: redis-cart → cartservice –" lost where the chain ends). The whole text is in
+    the tooltip."""
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        from PySide6.QtGui import QPainter
+
+        r = self.contentsRect()
+        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideMiddle, r.width())
+        painter = QPainter(self)
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        painter.drawText(r, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text)
+        painter.end()
+
+    def shown_text(self) -> str:
+        """The text as drawn at the label's width (elided in the middle when it does not fit)."""
+        return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideMiddle, self.contentsRect().width())
+
+
+class CountsLabel(MiddleElidedLabel):
     """The what-if counts (a selection's blast radius, what Fail This fails): shown while it has text."""
 
     def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
@@ -81,7 +102,7 @@ class StatusBar(QStatusBar):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.message_label = QLabel("")
+        self.message_label = MiddleElidedLabel("")
         self.message_label.setAccessibleName("Status message")
         self.message_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self._timer = QTimer(self)
@@ -381,14 +402,23 @@ class MainWindow(QMainWindow):
         undo reloaded the field and the typing was gone without a word."""
         self.commit_editing(keep_focus=True)
         if not self._undo_refused(redo=False):
-            self.session.undo_stack.undo()
+            self._said_on_undo("Undone", self.session.undo_stack.undoText(), self.session.undo_stack.undo)
 
     def redo(self) -> None:
         """Redo the edit undone last, after recording the field being typed in (which then leaves
         nothing to redo: a new edit ends the redo history, as it does everywhere)."""
         self.commit_editing(keep_focus=True)
         if not self._undo_refused(redo=True):
-            self.session.undo_stack.redo()
+            self._said_on_undo("Redone", self.session.undo_stack.redoText(), self.session.undo_stack.redo)
+
+    def _said_on_undo(self, word: str, what: str, step) -> None:
+        """Undo or redo (``step``), and say so in the status bar in place of the message the edit left:
+        after undoing a delete it still read "Deleted; updated: 1 call on redis-cart goes with it"."""
+        step()
+        if what:
+            self.statusBar().showMessage(f"{word}: {what}", 5000)
+        else:
+            self.statusBar().clearMessage()
 
     def _undo_refused(self, *, redo: bool) -> bool:
         """An undo (redo) that would leave the review broken, because another program's write taken
