@@ -87,7 +87,8 @@ class ImportReport:
 
     def summary(self) -> str:
         if self.format == "json" and not self.components and not self.dependencies:
-            return "json: read as written, nothing inferred"
+            n = len(self.warnings)  # files beside a folder's review JSON not read: counted, as every format does
+            return "json: read as written, nothing inferred" + (f", {n} warning{'' if n == 1 else 's'}" if n else "")
         parts = [f"{len(self.components)} components", f"{len(self.dependencies)} dependencies"]
         if self.dangling:
             parts.append(f"{len(self.dangling)} dangling references")

@@ -182,8 +182,21 @@ def read_csv_edges(paths: list[Path]) -> ImportResult:
     # names typed by hand: "Cart Service" and "cart-service" are one component (graph.name_key)
     names = NameIds(report.warnings.append, loose=True)
     read_as: dict[tuple[str, str], list[str]] = {}  # (name kept, another spelling of it) -> its rows
+    empty: list[tuple[str, str]] = []  # (file, why) of each file that gave no edge
     for path in paths:
+        before, skips = sum(len(v) for v in dep_evidence.values()), len(report.skipped)
         _read_one(Path(path), review, report, comp_evidence, dep_evidence, names, read_as)
+        if sum(len(v) for v in dep_evidence.values()) == before:
+            passed = [x for x in report.skipped[skips:] if not x.endswith(" is not used")]
+            empty.append((str(path), "no edges: every row was skipped (" + "; ".join(passed[:2])
+                          + (" ..." if len(passed) > 2 else "") + ")" if passed else
+                          "no edges: the file holds its header and no rows"))
+    if not review.components:
+        # an edge list with no edge is no system (an empty DOT graph is refused the same way): an empty
+        # review written with exit 0 would look like an import that worked
+        raise PrrError(empty[0][1], file=empty[0][0])
+    for file, why in empty:  # one file of several: the others made the review
+        report.warnings.append(f"{file}: {why}")
     for (kept, spelling), rows in read_as.items():
         where = ", ".join(rows[:10]) + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
         if clean_name(spelling) == kept:

@@ -120,6 +120,17 @@ def iter_objects(value, file: str, line: int, what: str, skip=None, depth: int =
         if skip is not None:
             skip(f"{file}:{line}: {what} has no kind")
         return
+    raw_name = meta.get("name")
+    tag = getattr(raw_name, "tag", None) if isinstance(raw_name, (dict, list)) else None
+    if tag:
+        # a tag that would make an object (``!!python/object/apply:...``): never run, and said, since
+        # the object has its kind and a name, only not one that is text
+        if skip is not None:
+            shown = "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
+            at = getattr(raw_name, "line", 0) or getattr(meta, "key_lines", {}).get("name", 0)
+            skip(f"{file}:{at or line}: {kind}: metadata.name is tagged {shown}, refused (a tag that makes an "
+                 "object is never run; write the name as plain text)")
+        return
     if not name:
         name = sy.text(meta.get("generateName")).rstrip("-")
         if not name:
@@ -240,12 +251,20 @@ class _K8sImport:
             self.raw[label] = text
         first = str(self.paths[0]) if self.paths else (self.texts[0][0] if self.texts else None)
         if not self.objs:
-            raise PrrError("no Kubernetes objects (apiVersion/kind) found", file=first)
+            # the objects passed over say why (a tagged name, no name): "none found" would contradict the file
+            why = b.report.skipped
+            raise PrrError("no Kubernetes objects (apiVersion/kind) found" if not why else
+                           "no Kubernetes object could be read: " + "; ".join(why[:3]) + (" ..." if len(why) > 3 else ""),
+                           file=first)
+        before = len(b.report.skipped)
         self._build()
         if not b.components:
             kinds = sorted({o.kind for o in self.objs})
+            # the workloads passed over say why (no pod template, no spec): the reason the review is empty
+            left = [x for x in b.report.skipped[before:] if any(f": {k} " in x for k in WORKLOAD_KINDS)]
             raise PrrError("no workloads to review (Deployment, StatefulSet, DaemonSet, Pod, ExternalName Service...); "
-                           f"the files hold only {', '.join(kinds[:8])}" + (" ..." if len(kinds) > 8 else ""),
+                           f"the files hold only {', '.join(kinds[:8])}" + (" ..." if len(kinds) > 8 else "")
+                           + (": " + "; ".join(left[:3]) + (" ..." if len(left) > 3 else "") if left else ""),
                            file=first)
         declared = self._system_name()
         b.system_declared = bool(declared)

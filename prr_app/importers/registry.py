@@ -55,8 +55,18 @@ def _load_builtin() -> None:
     from prr_app.importers import plugins  # noqa: F401 - registers the importers of outside formats
 
 
+def _refuse_empty(paths: list[str | Path]) -> None:
+    """An empty path (``prr import "$DIR"`` with DIR unset) is refused: ``Path("")`` is the current
+    folder, and importing wherever the shell happens to be is never what was meant."""
+    for n, p in enumerate(paths, 1):
+        if isinstance(p, str) and not p:
+            raise PrrError(f"path {n} of the import is empty (an unset variable?): name the file or folder to "
+                           "import (\".\" for the current folder)")
+
+
 def expand_paths(paths: list[str | Path]) -> list[Path]:
     """Files given, with folders expanded to the files in them (sorted)."""
+    _refuse_empty(paths)
     out: list[Path] = []
     for p in map(Path, paths):
         if not p.exists():
@@ -131,6 +141,7 @@ def import_paths(paths: list[str | Path], fmt: str | None = "auto", *, into=None
         fmt = "auto"
     if not paths:
         raise PrrError("no files to import")
+    _refuse_empty(paths)
     fmts = formats()
     if fmt != "auto" and fmt not in fmts:
         raise PrrError(f"unknown format {fmt!r}; known: {', '.join(fmts)}")

@@ -120,6 +120,7 @@ class Unit:
     unreadable: bool = False  # a file of it is broken at a place (invalid YAML...): said as a warning
     problem_file: str | None = None  # the file the problem names, if it names one
     split_from: str = ""  # a broken file taken out of this unit (its other files were read without it)
+    error: PrrError | None = None  # the error behind ``problem``, with its file and place
 
     @property
     def names(self) -> set[str]:
@@ -890,6 +891,7 @@ def _import_unit(u: Unit, root: Path, profiles: list[str] | None = None) -> None
     except PrrError as e:
         u.problem = str(e)
         u.problem_file = e.file
+        u.error = e
         u.result = None
         u.support = e.message.startswith(NO_WORKLOADS)
         u.unreadable = not u.support and not e.message.startswith(UNRENDERED) and (
@@ -945,6 +947,9 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
     # no deployment could be read (none there, or every one broken): the edge lists, traces or DOT files
     # are what there is, and a broken manifest does not throw them away
     if not any(u.fmt in _DEPLOYMENT_FORMATS and u.result is not None for u in inv.units):
+        whole = _review_json_whole(inv, paths, variant)
+        if whole is not None:
+            return whole
         for u in _other_format_units(inv):
             _import_without_broken(u, inv, root)
     # observed traffic (traces, a service graph, a mesh's traffic graph) beside deployment files is no variant
@@ -974,6 +979,11 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
     if not picked:
         problems = list(dict.fromkeys([u.problem for u in inv.units if u.problem] + inv.hints
                                       + [x for x in inv.links if not x.endswith("read once")]))
+        broken = [u for u in inv.units if u.problem and u.unreadable and u.error is not None]
+        if len(problems) == 1 and len(broken) == 1:
+            # the deployment is there, one of its files cannot be read (a compose override's invalid YAML):
+            # that error, with its file and line, is the problem, not "nothing describes a deployment"
+            raise broken[0].error
         detail = ("; ".join(problems[:3])) if problems else "no manifests, Compose files, Helm charts, Kustomize " \
                                                             "folders, Structurizr workspaces or Backstage catalogs"
         raise PrrError(f"nothing that describes a deployment was found: {detail}", file=str(paths[0]))
@@ -1074,7 +1084,11 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
         assembled.report.skipped.append(f"variant not imported: {rel} ({what}; a special case by its name)"
                                         + ("" if rel.endswith((".yml", ".yaml")) else
                                            f"; pass --variant {rel} to import it instead"))
-    others = [f.rel for f in inv.files if f.role in ("other", "csv", "dot", "jaeger", "json") and not f.unit]
+    for f in _review_jsons(inv):  # a reviewer's work beside the deployment: never passed over in silence
+        f.note = "a review JSON: not read into this import"
+        assembled.report.warnings.append(_REVIEW_JSON_BESIDE.format(
+            rel=f.rel, into=_as_named(f, paths, root), paths=" ".join(str(p) for p in paths)))
+    others = [f.rel for f in inv.files if f.role in ("other", "csv", "dot", "jaeger") and not f.unit]
     if len(others) <= 20:
         assembled.report.skipped += [f"{rel}: not a deployment, configuration or source file" for rel in others]
     else:
@@ -1095,11 +1109,71 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
     return assembled.finish()
 
 
-_OTHER_FORMATS = {"jaeger", "servicegraph", "kiali", "dot", "csv", "json"}
+#: a review JSON is none of these: it is a whole review, imported whole or not at all (_review_json_whole)
+_OTHER_FORMATS = {"jaeger", "servicegraph", "kiali", "dot", "csv"}
 #: formats that describe what is deployed (the other formats are used when none of these can be read)
 _DEPLOYMENT_FORMATS = frozenset({"kubernetes", "compose", "structurizr", "structurizr-json", "backstage", "aspire"})
 #: formats of calls seen in traffic, laid over a deployment instead of standing for one
 OBSERVED_FORMATS = frozenset({"jaeger", "servicegraph", "kiali"})
+
+
+_REVIEW_JSON_BESIDE = ("{rel}: a review JSON (a reviewer's work), not read as input: a checkout's import builds the "
+                       "review from its deployment files; to bring them into that review, keeping its work: "
+                       "prr import {paths} --into {into}")
+
+
+def _review_jsons(inv: Inventory) -> list[FileEntry]:
+    """The review JSONs (``"prr-review"``) among the files, found in the folder or named."""
+    return [f for f in inv.files if f.role == "json" and not f.unit]
+
+
+def _as_named(f: FileEntry, paths: list[Path], root: Path) -> str:
+    """A file of the inventory as the user would name it: by its own path when named, else under the
+    folder given (the walk resolves paths; the user typed ``repo``, not ``/home/me/repo``)."""
+    if f.direct:
+        return next((str(p) for p in paths if _same_file(f.path, str(p))), str(f.path))
+    for p in paths:
+        if p.is_dir():
+            try:
+                return str(p / f.path.relative_to(p.resolve()))
+            except ValueError:
+                continue
+    return str(f.path)
+
+
+def _review_json_whole(inv: Inventory, paths: list[Path], variant: str | None) -> ImportResult | None:
+    """A folder with no deployment files whose review source is a review JSON (the README advises
+    keeping ``review.json`` in version control): that review, imported whole, as ``prr import
+    review.json`` imports it (system, tier, reviewers, journeys, answers, risks: a review JSON is
+    the reviewer's work, never taken apart for its components). None when the folder holds no
+    review JSON, or deployment files (read or broken: what they describe, or why they cannot be
+    read, is the import's business), or ``variant`` asks for a deployment. Several review JSONs:
+    refused, since which one is the review cannot be told."""
+    found = _review_jsons(inv)
+    if not found or variant or any(u.fmt in _DEPLOYMENT_FORMATS for u in inv.units):
+        return None
+    where = str(paths[0]) if len(paths) == 1 else ", ".join(map(str, paths))
+    if len(found) > 1:
+        names = [_as_named(f, paths, inv.root) for f in found]
+        raise PrrError(f"holds {len(found)} review JSONs and no deployment files: {', '.join(names[:5])}"
+                       f"{' ...' if len(names) > 5 else ''}; a review is one file: import the one you mean by its "
+                       f"name (prr import {names[0]})", file=where)
+    from prr_app.importers.registry import _first_format, formats
+
+    fmts = formats()
+    res = fmts["json"].read([found[0].path])
+    found[0].note = "read"
+    rel = found[0].rel
+    res.report.read.insert(0, f"{where}: no deployment files; its review JSON {rel} is the review, imported whole "
+                              f"(as prr import {_as_named(found[0], paths, inv.root)} does)")
+    for f in inv.files:
+        if f is not found[0] and not f.unit and f.role in ("config", "other", "csv", "dot", "jaeger"):
+            fmt = _first_format(fmts, f.path)
+            if fmt in _OTHER_FORMATS or fmt == "servicegraph":
+                res.report.warnings.append(f"{f.rel}: {fmt}, not read: the folder's review JSON {rel} is imported "
+                                           f"whole; to add these calls to it: prr import {_as_named(f, paths, inv.root)}"
+                                           f" --into {_as_named(found[0], paths, inv.root)}")
+    return res  # no inventory: the files beside it are not evidence for it, as for the file named alone
 
 
 def _direct_role(path: Path) -> str:
@@ -1109,11 +1183,27 @@ def _direct_role(path: Path) -> str:
         from prr_app.importers.registry import _first_format, formats
 
         fmt = _first_format(formats(), path)
+        if fmt is None and _utf16(path):
+            # detection reads text: UTF-16 (what Windows editors save as "Unicode") is named, not guessed at
+            raise PrrError("UTF-16 text (it starts with UTF-16's byte-order mark); save it as UTF-8 and import that"
+                           + ("" if path.suffix.lower() in (".csv", ".tsv", ".txt") else
+                              " (only a CSV edge list is read as UTF-16)"), file=str(path))
         if fmt is None:
             raise PrrError("cannot tell the format of this file; pass --format (one of "
                            + ", ".join(formats()) + ")", file=str(path))
         role = fmt
     return role
+
+
+def _utf16(path: Path) -> bool:
+    """Whether the file starts with a UTF-16 byte-order mark."""
+    import codecs
+
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    except OSError:
+        return False
 
 
 def _other_format_units(inv: Inventory) -> list[Unit]:

@@ -492,6 +492,13 @@ class _Reader:
             cur.children.append(el)
         self.elements.append(el)
         if ident:
+            first = self.by_full.get(el.full.lower()) if el.full else None
+            if first is not None:
+                # Structurizr itself refuses this ("already in use"); read on, the two would be two components
+                # and a relationship naming the identifier would reach one of them unsaid
+                raise PrrError(f"invalid Structurizr DSL: the identifier {ident} is already defined at {first.src}"
+                               f":{first.line} ({first.type} {first.name!r}); one identifier names one element",
+                               file=self.file, location=f"line {ln}")
             if el.full:
                 self.by_full[el.full.lower()] = el
             self.by_ident.setdefault(ident.lower(), []).append(el)
@@ -598,7 +605,10 @@ def read_structurizr(paths: list[Path], *, base: Path | None = None) -> object:
         b.system_name = b.system_name or r.name
         b.system_declared = b.system_declared or bool(r.name)
     if not b.components:
-        raise PrrError("no containers, software systems or infrastructure nodes found in the model",
+        # a workspace whose model is in a file not found (``!include``, ``extends``): that file is the problem
+        missing = [w for w in b.report.warnings if " not found next to " in w]
+        raise PrrError("no containers, software systems or infrastructure nodes found in the model"
+                       + (": " + "; ".join(missing[:3]) + (" ..." if len(missing) > 3 else "") if missing else ""),
                        file=str(paths[0]))
     b.system_name = b.system_name or paths[0].parent.name
     return b.finish(file=str(paths[0]))
@@ -883,7 +893,10 @@ def read_structurizr_json(paths: list[Path], *, base: Path | None = None) -> obj
         b.system_name = b.system_name or r.name
         b.system_declared = b.system_declared or bool(r.name)
     if not b.components:
-        raise PrrError("no containers, software systems or infrastructure nodes found in the model",
+        # a workspace whose model is in a file not found (``!include``, ``extends``): that file is the problem
+        missing = [w for w in b.report.warnings if " not found next to " in w]
+        raise PrrError("no containers, software systems or infrastructure nodes found in the model"
+                       + (": " + "; ".join(missing[:3]) + (" ..." if len(missing) > 3 else "") if missing else ""),
                        file=str(paths[0]))
     b.system_name = b.system_name or paths[0].parent.name
     return b.finish(file=str(paths[0]))
