@@ -5,8 +5,9 @@ Every file a user names goes through here:
 * :func:`probe` opens it without blocking (a FIFO without a writer never hangs a command),
   refuses folders and devices, and reads a pipe (``prr validate <(cat r.json)``) whole
   instead of sniffing and losing its first bytes;
-* :func:`check_output_path` refuses an output path in a missing folder or onto a folder
-  before any work is done (exit 2, no folders created);
+* :func:`check_output_path` refuses an output path that is empty, in a missing or read-only
+  folder, onto a folder or onto a read-only file, before any work is done (exit 2, no folders
+  created);
 * :func:`atomic_write_bytes` writes beside the target and renames over it: the real file
   behind a symbolic link is replaced (the link stays), its permission bits are kept;
 * temporary files are named ``.NAME.PID.RANDOM.tmp``; those of a process that no longer
@@ -161,11 +162,17 @@ def read_bytes(path: str | Path) -> bytes:
 
 
 # ------------------------------------------------------------------ writing
-def check_output_path(path: str | Path) -> Path:
-    """Refuse an output path that cannot be written as a file: a folder, or in a missing folder.
+def check_output_path(path: str | Path, *, option: str | None = None) -> Path:
+    """Refuse an output path that cannot be written as a file, before any work is done: an empty
+    name, a folder, a path in a missing folder or in a folder this user cannot write to, or an
+    existing file that is read-only (:func:`refuse_read_only`: an output is refused as an edit is,
+    never silently replaced).
 
-    Creates nothing. ``-`` (standard output) is returned as is.
+    Creates nothing. ``-`` (standard output) is returned as is. ``option``: the option that named
+    the path ("--save"), for the message about an empty one.
     """
+    if str(path) == "":  # Path("") is Path("."): the current folder, never what was meant
+        raise PrrError("the file name is empty; give a file to write", location=option or "command line")
     p = Path(path)
     if str(path) == "-":
         return p
@@ -178,7 +185,16 @@ def check_output_path(path: str | Path) -> Path:
     if not folder.is_dir():
         what = "is not a folder" if folder.exists() else "does not exist"
         raise PrrError(f"cannot write: the folder {folder} {what}", file=str(path))
+    refuse_unwritable_folder(folder, shown=str(path))
+    refuse_read_only(p)
     return p
+
+
+def refuse_unwritable_folder(folder: str | Path, *, shown: str) -> None:
+    """Raise when this user cannot create a file in ``folder`` (every write here is a new file
+    renamed into place, so a writable file in a read-only folder cannot be replaced either)."""
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise PrrError(f"cannot write: the folder {folder} is read-only", file=shown)
 
 
 _TEMP = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[0-9a-f]{12}\.tmp(?:-journal)?$")

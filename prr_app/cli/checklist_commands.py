@@ -508,7 +508,8 @@ def _version_notes(tmpl, src: Path, *, markdown: bool, id_given: bool) -> list[s
 
 
 def cmd_import(args) -> int:
-    from prr_app.review.gate import refuse_review_as_output
+    from prr_app.review.document import file_kind
+    from prr_app.review.gate import check_output
 
     src = Path(args.file)
     suffix = src.suffix.lower()
@@ -528,23 +529,28 @@ def cmd_import(args) -> int:
         checked, warnings = [], []
         if args.id or args.title:
             raise PrrError("--id and --title apply to Markdown imports; a template file keeps its own")
-    if args.output:
-        refuse_review_as_output(args.output, args.review, what="the template")
-        paths.check_output_path(args.output)  # the user's own folder must exist: none is created
-    out = Path(args.output) if args.output else checklist.user_template_dir() / f"{tmpl.id}-{tmpl.version}.yaml"
+    if args.output is not None:  # the user's own folder must exist and be writable: none is created
+        check_output(args.output, args.review, what="the template", option="-o")
+    out = Path(args.output) if args.output is not None else \
+        checklist.user_template_dir() / f"{tmpl.id}-{tmpl.version}.yaml"
     if out.exists() and not args.force:
         raise PrrError("already exists; pass --force to replace it", file=str(out))
     _check_install(tmpl, src, out, markdown=suffix in _MARKDOWN_SUFFIXES, force=args.force)
     warnings = warnings + _version_notes(tmpl, src, markdown=suffix in _MARKDOWN_SUFFIXES, id_given=bool(args.id))
+    by = None
     if args.review:
-        _load(args.review)  # read before writing anything: a bad review leaves no half-import
-    checklist.write_template(tmpl, out)
-    for w in warnings:
-        print(f"warning: {sanitize(w, one_line=True)}", file=sys.stderr)
-    print(f"imported {tmpl.id} {tmpl.version}: {len(tmpl.items)} items in {len(tmpl.categories)} categories; wrote {out}")
-    if args.review:
+        # everything the review's edit needs is checked before the template is installed: a review that
+        # cannot be read or written (read-only, in a read-only folder) or no --by leaves no half-import
+        # (a retry would find the template "already exists")
+        _load(args.review)
+        if file_kind(args.review) != "repo":
+            paths.refuse_read_only(args.review)
+            paths.refuse_unwritable_folder(paths.real_target(args.review).parent, shown=str(args.review))
         by = who_decides(args.by, "who answers the items", file=str(args.review))
-        done: dict = {"recorded": [], "kept": []}
+    before = out.read_bytes() if args.review and out.is_file() else None
+    checklist.write_template(tmpl, out)
+    done: dict = {"recorded": [], "kept": []}
+    if args.review:
 
         def change(review):
             done["recorded"], done["kept"] = [], []
@@ -559,9 +565,25 @@ def cmd_import(args) -> int:
                 checklist.set_answer(review, iid, status="met", by=by, template=tmpl, note=note)
                 done["recorded"].append(iid)
 
-        _edit(args.review, change, None, False)
-        print(f"recorded {len(done['recorded'])} ticked item(s) as met in {args.review}"
-              + (f" (only items nobody had answered; {len(done['kept'])} answer(s) kept)" if done["kept"] else ""))
+        try:
+            _edit(args.review, change, None, False)
+        except BaseException:  # the review was not changed: neither is the template folder
+            try:
+                if before is None:
+                    out.unlink(missing_ok=True)
+                else:
+                    paths.atomic_write_bytes(out, before)
+            except (OSError, PrrError):
+                pass  # the edit's error is the one to tell
+            raise
+    for w in warnings:
+        print(f"warning: {sanitize(w, one_line=True)}", file=sys.stderr)
+    print(sanitize(f"imported {tmpl.id} {tmpl.version}: {len(tmpl.items)} items in {len(tmpl.categories)} "
+                   f"categories; wrote {out}", one_line=True))
+    if args.review:
+        print(sanitize(f"recorded {len(done['recorded'])} ticked item(s) as met in {args.review}"
+                       + (f" (only items nobody had answered; {len(done['kept'])} answer(s) kept)"
+                          if done["kept"] else ""), one_line=True))
         for iid, status in done["kept"]:
             print(sanitize(f"  kept your answer {status} for {iid}; {src.name} ticks it", one_line=True))
     return 0

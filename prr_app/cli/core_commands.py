@@ -11,6 +11,7 @@ from prr_app.importers.base import UNREADABLE
 from prr_app.cli.today import add_today_option, today_of
 from prr_app.review import exports, importing
 from prr_app.review.document import load_review
+from prr_app.review.gate import check_output, same_file
 from prr_app.text_safety import sanitize
 from prr_app.wording import count
 
@@ -84,11 +85,14 @@ def register(sub) -> None:
 
 
 def cmd_import(args) -> int:
+    if args.output is not None and not args.dry_run:
+        paths.check_output_path(args.output, option="-o")  # an empty -o is refused, not taken as absent
+        for src in args.paths:  # never the file the import reads (the review JSON, a manifest) replaced
+            if same_file(args.output, src) and Path(src).is_file():
+                raise PrrError("is a file this import reads; write the review to another file", file=args.output)
     if not args.output and not args.into and not args.dry_run:
         raise PrrError("the review to write is missing: pass -o/--output REVIEW (or --into REVIEW to re-import)")
     out = Path(args.output) if args.output else (Path(args.into) if args.into else None)
-    if args.output and not args.dry_run:
-        paths.check_output_path(out)
     if args.output and out.exists() and not args.force and not args.dry_run and \
             not (args.into and Path(args.into).resolve() == out.resolve()):
         raise PrrError("already exists; pass --force to replace it", file=str(out))
@@ -138,8 +142,10 @@ def _progress_printer():
 
 def cmd_export(args) -> int:
     today = today_of(args)  # checked before anything is read or written
+    # never over the review itself (whatever the format: a JSON export over review JSON drops what
+    # the export leaves out), nor an empty name, a read-only file or a folder it cannot write in
+    check_output(args.output, args.review, what="the export", option="-o")
     if args.output != "-":
-        paths.check_output_path(args.output)
         args.format = exports.format_for(args.output, args.format)
     review = load_review(args.review)
     if args.output == "-":
@@ -147,7 +153,7 @@ def cmd_export(args) -> int:
             raise PrrError("only JSON can be written to stdout")
         from prr_app.interchange.json_io import dumps
 
-        sys.stdout.write(dumps(review))
+        sys.stdout.write(dumps(review))  # a full disk behind it: one line, exit 2 (cli/main.py)
         return 0
     exports.export(review, args.format, args.output, paper=args.paper, today=today)
     return 0

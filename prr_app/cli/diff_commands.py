@@ -235,6 +235,15 @@ def cmd_plan(args) -> int:
     if modes == 0:
         raise PrrError("no changes: give a plan file (--file), options such as --add-replica, --suggested or "
                        "--shortest", location="command line")
+    if args.save is not None:  # before any work: never the review itself, an empty name, a read-only file...
+        from pathlib import Path
+
+        from prr_app.review.gate import check_output
+        from prr_app.review.milestones import split_address
+
+        check_output(args.save, split_address(args.review)[0], what="the plan", option="--save")
+        if Path(args.save).exists() and not args.force:
+            raise PrrError("already exists; pass --force to replace it", file=args.save)
     side = load_side(args.review)
     review = side.review
     today = dt.date.today().isoformat()
@@ -252,15 +261,10 @@ def cmd_plan(args) -> int:
         plan.changes += [_option_change(op, opt, value, args.owner) for op, opt, value in args.changes]
     if args.name:
         plan.name = args.name
-    if args.save:
-        from pathlib import Path
-
-        if Path(args.save).exists() and not args.force:
-            raise PrrError("already exists; pass --force to replace it", file=args.save)
     result = P.evaluate(review, plan, seed=args.seed, today=today, file=plan_file or "command line", before=before)
     if search is not None:
         result["search"] = {k: v for k, v in search.items() if k != "plan"}
-    if args.save:
+    if args.save is not None:
         P.write_plan(plan, args.save)
     if args.json:
         _print_json(result)

@@ -137,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(argv: list[str]) -> int:
+    global _stdout_reported
+    _stdout_reported = False  # one run, one report (tests run many in one process)
     parser = build_parser(_command_in(argv))
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
@@ -202,20 +204,18 @@ def entry() -> None:
         sys.stdout.flush()
     except BrokenPipeError:  # the reader left: what it read is all it wanted
         pass
-    except OSError as e:  # what was printed last is not written: not a success
-        if _stdout_failed(e):
-            _report_stdout(e)
-            code = 2 if code in (0, 1) else code
-            # the interpreter flushes stdout again on exit: let it write the rest nowhere instead of
-            # printing a second error
-            try:
-                fd = os.open(os.devnull, os.O_WRONLY)
-                os.dup2(fd, sys.stdout.fileno())
-                os.close(fd)
-            except (OSError, ValueError):
-                pass
-        else:
-            raise
+    except OSError as e:  # what was printed last is not written (a full disk): not a success
+        _report_stdout(e)
+        code = 2 if code in (0, 1) else code
+    if _stdout_reported:
+        # the interpreter flushes stdout again on exit: let it write what is left nowhere instead of
+        # printing a second error
+        try:
+            fd = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(fd, sys.stdout.fileno())
+            os.close(fd)
+        except (OSError, ValueError):
+            pass
     sys.exit(code)
 
 

@@ -15,7 +15,7 @@ from prr_app import paths
 from prr_app.cli.today import add_today_option, today_of
 from prr_app.errors import PrrError
 from prr_app.review.document import load_review
-from prr_app.review.gate import applicable_blockers, refuse_review_as_output, require_review_template
+from prr_app.review.gate import applicable_blockers, check_output, require_review_template
 from prr_app.text_safety import sanitize
 from prr_app.wording import ceiling_text, stated
 
@@ -65,20 +65,23 @@ def cmd_report(args) -> int:
     from prr_app.reporting.markdown import render_csv, render_markdown
     from prr_app.reporting.pdf import render_pdf, write_output
 
-    outputs: list[tuple[str, Path]] = []
-    if args.output:
+    outputs: list[tuple[str, str, str]] = []  # (format, path, option): an empty path is refused, not skipped
+    if args.output is not None:
         fmt = args.format or _SUFFIX_FORMAT.get(Path(args.output).suffix.lower(), "pdf")
-        outputs.append((fmt, Path(args.output)))
-    if args.markdown:
-        outputs.append(("markdown", Path(args.markdown)))
-    if args.csv:
-        outputs.append(("csv", Path(args.csv)))
+        outputs.append((fmt, args.output, "-o"))
+    if args.markdown is not None:
+        outputs.append(("markdown", args.markdown, "--markdown"))
+    if args.csv is not None:
+        outputs.append(("csv", args.csv, "--csv"))
     today = today_of(args)
     if not outputs:
         raise PrrError("nothing to write: give -o OUT.pdf, --markdown OUT.md or --csv OUT.csv")
-    for _fmt, out in outputs:
-        refuse_review_as_output(out, args.review, what="the report")
-        paths.check_output_path(out)
+    # every output checked before any is written: a PDF that cannot be written is said before the
+    # Markdown beside it is written and reported written
+    for _fmt, out, option in outputs:
+        check_output(out, args.review, what="the report", option=option)
+    if len({paths.real_target(out) for _fmt, out, _o in outputs}) < len(outputs):
+        raise PrrError("two outputs name the same file; give each its own", file=outputs[-1][1])
     review = load_review(args.review)
     assessment = build_assessment(review, seed=args.seed, today=today)
     # the changes and the plan judged as of the same day as the rest of the report
@@ -87,7 +90,7 @@ def cmd_report(args) -> int:
     warnings: list[str] = list(getattr(assessment.checklist, "warnings", None) or [])
     # the text outputs first: whatever happens to the PDF, the Markdown and CSV asked for are written
     outputs.sort(key=lambda o: o[0] == "pdf")
-    for fmt, out in outputs:
+    for fmt, out, _option in outputs:
         if fmt == "pdf":
             data = render_pdf(review, paper=args.paper, assessment=assessment, warnings=warnings, **sections)
         elif fmt == "markdown":
@@ -95,10 +98,10 @@ def cmd_report(args) -> int:
         else:
             data = ("\ufeff" + render_csv(review, assessment=assessment)).encode("utf-8")
         try:
-            write_output(out, data)
+            write_output(Path(out), data)
         except OSError as e:
             raise PrrError(f"cannot write: {e.strerror or e}", file=str(out)) from None
-        print(f"wrote {out}")
+        print(f"wrote {sanitize(out, one_line=True)}")  # a file name is the user's text: no escapes
     for w in dict.fromkeys(warnings):
         print(f"prr: warning: {w}", file=sys.stderr)
     print(f"verdict: {assessment.verdict_text.lower()}")
@@ -237,9 +240,8 @@ def cmd_gate(args) -> int:
     today = today_of(args)
     if args.min_availability is not None and not (0.0 <= args.min_availability <= 100.0):
         raise PrrError(f"--min-availability must be a percentage between 0 and 100, not {stated(args.min_availability)}")
-    if args.junit:
-        refuse_review_as_output(args.junit, args.review, what="the JUnit report")
-        paths.check_output_path(args.junit)
+    if args.junit is not None:  # --junit '' is refused, not taken as absent
+        check_output(args.junit, args.review, what="the JUnit report", option="--junit")
     review = load_review(args.review)
     # never pass (or fail) a review on another checklist template than the one it was answered with
     require_review_template(review, file=args.review)
@@ -249,7 +251,7 @@ def cmd_gate(args) -> int:
     checks = evaluate_gate(a, fail_on=args.fail_on, min_availability=args.min_availability,
                            verdict=not args.ignore_verdict)
     failed = [c for c in checks if not c["ok"]]
-    if args.junit:
+    if args.junit is not None:
         write_junit(Path(args.junit), checks, suite=review.meta.system_name)
     for line in gate_lines(failed, getattr(a.checklist, "template", None)):
         print(sanitize(line, one_line=True))

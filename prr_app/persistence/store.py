@@ -1512,8 +1512,10 @@ def create_store(path: str | Path, review: Review | None = None, *, overwrite: b
     real = paths.real_target(p)
     if open_files.is_open(real):
         raise PrrError("this review is open; close it before replacing it", file=shown)
-    with _new_review_file(real, shown) as tmp:
-        new = review_rows(review if review is not None else Review())
+    new = review_rows(review if review is not None else Review())
+    # every SQLite error of the copy (a full disk at the schema's COMMIT as at the rows') is one line
+    # naming the file, as an edit's is; the copy is then deleted and the file untouched
+    with _new_review_file(real, shown) as tmp, _sql_errors(shown, write=True):
         con = _connect_copy(tmp)
         try:
             con.execute("BEGIN")
@@ -1522,7 +1524,7 @@ def create_store(path: str | Path, review: Review | None = None, *, overwrite: b
             con.execute(f"PRAGMA user_version={CURRENT_VERSION}")
             con.execute("COMMIT")
             tmp_store = ReviewStore(tmp, shown=shown)
-            with _sql_errors(shown, write=True), tmp_store._writer_transaction(con) as conn:
+            with tmp_store._writer_transaction(con) as conn:
                 tmp_store._write(conn, {t.name: {} for t in _tables()}, new)
             tmp_store._writer.dispose()
         finally:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import io
 from functools import lru_cache
-import os
 import re
 from pathlib import Path
 from typing import Callable
@@ -1728,11 +1727,7 @@ def write_pdf(review: Review, path, *, paper: str = "a4", progress=None, warning
 
 
 def write_output(path: Path, data: bytes) -> None:
-    """Write an export atomically with the usual permissions (not the temporary file's 0600)."""
+    """Write an export atomically (:func:`prr_app.paths.atomic_write_bytes`): a new file gets the
+    usual permission bits (0666 less the umask), a replaced one keeps its own (docs/file-format.md,
+    "Output paths"); resetting them after the rename made a private 0600 report world-readable."""
     atomic_write_bytes(path, data)
-    umask = os.umask(0)
-    os.umask(umask)
-    try:
-        os.chmod(path, 0o666 & ~umask)
-    except OSError:
-        pass

@@ -4,7 +4,10 @@ checklist template (the gate, the report).
 
 * :func:`refuse_review_as_output`: an output file that names the review itself (the same path, a
   symbolic or hard link to it) is refused before any work is done: the review is never replaced by a
-  report, a CSV or a JUnit file.
+  report, an export, a plan, a CSV or a JUnit file.
+* :func:`check_output`: every check of an output path before any work (that one, and
+  :func:`prr_app.paths.check_output_path`: empty, a folder, a missing or read-only folder, a
+  read-only file); each command calls it for every output it was given before it writes any.
 * :func:`require_review_template`: the gate never passes a review on another checklist template than
   the one the review was answered with (docs/checklist.md, "Bundled templates").
 * :func:`applicable_blockers`: the checklist blockers the gate checks, passing or not (one JUnit test
@@ -15,6 +18,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from prr_app import paths
 from prr_app.errors import PrrError
 
 
@@ -43,6 +47,14 @@ def refuse_review_as_output(output: str | Path | None, review: str | Path | None
         return
     if same_file(output, review):
         raise PrrError(f"refusing to overwrite the review with {what}", file=str(output))
+
+
+def check_output(output: str | Path, review: str | Path | None, *, what: str, option: str | None = None) -> Path:
+    """Refuse ``output`` (exit 2, one line) when it is the review ``review`` or cannot be written
+    (:func:`prr_app.paths.check_output_path`); ``-`` (standard output) passes. Checks only: nothing
+    is created. ``option`` names the option that gave the path, for an empty one."""
+    refuse_review_as_output(output, review, what=what)
+    return paths.check_output_path(output, option=option)
 
 
 def require_review_template(review, *, file: str | None = None) -> None:

@@ -243,9 +243,13 @@ def read_plan(path: str | Path) -> Plan:
 
 
 def write_plan(plan: Plan, path: str | Path) -> None:
+    """Write ``plan`` as JSON the way every output is written (:func:`prr_app.paths.atomic_write_text`):
+    a failed write (a full disk, a folder gone) leaves the old file or none, never a cut one, and is
+    one line naming the file. The caller checks the path first (``review.gate.check_output``)."""
+    from prr_app import paths
     from prr_app.interchange.json_io import pretty_json
 
-    Path(path).write_text(pretty_json(plan.to_dict()) + "\n", encoding="utf-8")
+    paths.atomic_write_text(path, pretty_json(plan.to_dict()) + "\n")
 
 
 # ------------------------------------------------------------------ applying
