@@ -1199,6 +1199,8 @@ def _utf16(path: Path) -> bool:
     """Whether the file starts with a UTF-16 byte-order mark."""
     import codecs
 
+    if not path.is_file():  # a FIFO or a device: opening it could wait for a writer for ever
+        return False
     try:
         with open(path, "rb") as fh:
             return fh.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
