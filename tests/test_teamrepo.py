@@ -617,7 +617,7 @@ def test_portfolio_and_cross_review_blast_radius(repo_url, tmp_path):
     assert "svc0-risk (2026-12-20)" in text and "mitigation svc0-fix (2026-11-30)" in text
     assert "admin" not in text  # the repository is named without its user
     code, out, err = prr("repo", "portfolio", "--markdown", tmp_path / "missing" / "p.md", "--repo", repo_url)
-    assert code == 2 and "no such folder" in err
+    assert code == 2 and "does not exist" in err
 
 
 def test_listeners_hear_of_every_committed_change(repo):

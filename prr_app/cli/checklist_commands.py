@@ -605,7 +605,7 @@ def cmd_export(args) -> int:
         sys.stdout.write(to_csv(res, answered_only=args.answered))
         return 0
     write_csv(res, args.output, answered_only=args.answered)
-    print(f"wrote {args.output}: {len(res.items)} items, {len(res.orphans)} orphaned answers")
+    print(sanitize(f"wrote {args.output}: {len(res.items)} items, {len(res.orphans)} orphaned answers", one_line=True))
     return 0
 
 

@@ -227,13 +227,11 @@ def cmd_portfolio(args) -> int:
             raise PrrError(f"--today: not a date (YYYY-MM-DD): {args.today}", location="command line")
     if args.days < 0:
         raise PrrError("--days must be 0 or more", location="command line")
-    outputs = [Path(f) for f in (args.markdown, args.pdf) if f]
-    for out in outputs:  # before reading anything: a summary that cannot be written fails at once
-        folder = out.parent if str(out.parent) else Path(".")
-        if not folder.is_dir():
-            raise PrrError(f"no such folder: {out.parent}", file=str(out))
-        if out.is_dir():
-            raise PrrError("is a folder; give a file name to write", file=str(out))
+    from prr_app.paths import check_output_path
+
+    for option, out in (("--markdown", args.markdown), ("--pdf", args.pdf)):
+        if out is not None:  # before reading anything: a summary that cannot be written fails at once
+            check_output_path(out, option=option)
     with _repo(args) as repo:
         rows = repo.portfolio(today=args.today, soon_days=args.days)
         where = repo.where

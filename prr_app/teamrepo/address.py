@@ -7,6 +7,8 @@ really starts with ``repo:`` is reached as ``./repo:...``.
 """
 from __future__ import annotations
 
+import os
+
 from prr_app.model.entities import Review
 from prr_app.errors import PrrError
 
@@ -26,12 +28,15 @@ def repository_name(text) -> str | None:
 
 def load_review(text, *, url: str | None = None) -> Review:
     """The review ``repo:NAME`` names, read from the repository (``url`` or ``$PRR_REPO``)."""
-    from prr_app.teamrepo.connection import repo_url
+    from prr_app.teamrepo.connection import ENV_REPO, repo_url
     from prr_app.teamrepo.repository import Repository
 
     name = repository_name(text)
     if name is None:
         raise ValueError(f"not a repository address: {text}")
+    if not (url or os.environ.get(ENV_REPO, "")).strip():  # a command without --repo: only the variable can say
+        raise PrrError(f"{text} names a review in the team repository: set {ENV_REPO} to its URL "
+                       "(e.g. postgresql://user@host/prr)")
     with Repository(repo_url(url)) as repo:
         return repo.pull(name).review
 

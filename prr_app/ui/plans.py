@@ -241,10 +241,14 @@ class PlanPanel(QWidget):
         path = path or Ask.save_path(self, "Save Plan", f"{self.plan.name}.json", "Plan (*.json)")
         if not path:
             return None
+        from prr_app.review.gate import check_output
+
         try:
+            # as `prr plan --save` checks it: never the review itself, nor a read-only file
+            check_output(path, self.session.path, what="the plan")
             P.write_plan(self.plan, path)
-        except OSError as e:
-            self.sig_status.emit(f"{path}: cannot write: {e.strerror or e}")
+        except (OSError, PrrError) as e:  # a refused path (read-only, the review itself) is said
+            self.sig_status.emit(f"{path}: cannot write: {getattr(e, 'strerror', None) or e}")
             return None
         self.sig_status.emit(f"Plan saved to {path}")
         return path
