@@ -37,6 +37,7 @@ from pathlib import Path
 import yaml
 
 from prr_app.errors import PrrError
+from prr_app.text_safety import decode_text
 
 try:  # libyaml is 10x faster; the pure-Python parser is the fallback
     from yaml._yaml import CParser as _Parser  # type: ignore[attr-defined]
@@ -110,7 +111,8 @@ class Document:
 
 
 def read_text(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
-    """The file's text (UTF-8, BOM tolerated), or a PrrError naming it."""
+    """The file's text (UTF-8, BOM tolerated), or a PrrError naming it (and the line and column of a byte
+    that is not UTF-8, or the UTF-16/UTF-32 of its byte-order mark: :func:`text_safety.decode_text`)."""
     name = str(path)
     try:
         size = path.stat().st_size
@@ -121,10 +123,7 @@ def read_text(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
         raise PrrError(f"cannot read: {e.strerror or e}", file=name) from None
     if len(raw) > max_bytes:
         raise PrrError(f"file is {len(raw)} bytes; the limit is {max_bytes}", file=name)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise PrrError(f"not UTF-8 text (byte {e.start})", file=name) from None
+    text = decode_text(raw, name)  # the one decoding of users' files: "line L, column C" of a bad byte
     if "\x00" in text:
         raise PrrError("not a text file (contains NUL bytes)", file=name)
     return text

@@ -125,7 +125,7 @@ def test_missing_and_binary_files(tmp_path):
         read_template_file(tmp_path / "none.yaml")
     p = tmp_path / "bin.yaml"
     p.write_bytes(b"format: prr\n\xff\xfe")
-    with pytest.raises(PrrError, match="line 2: not UTF-8"):
+    with pytest.raises(PrrError, match="line 2, column 1: byte 0xFF is not UTF-8"):
         read_template_file(p)
 
 

@@ -29,6 +29,7 @@ import yaml
 from prr_app import safe_yaml
 from prr_app.errors import PrrError
 from prr_app.model import json_values
+from prr_app.text_safety import decode_text
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_NODES = 200_000
@@ -151,11 +152,7 @@ def load_file(path: str | Path) -> tuple[object, LineMap, str]:
     if raw.startswith(b"SQLite format 3\x00"):
         raise PrrError("is a review (.prr), not a checklist template: give a template id ('prr checklist-templates' "
                        "lists them) or a template file (.yaml/.yml, .json)", file=file)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        line = raw[: e.start].count(b"\n") + 1
-        raise PrrError("not UTF-8 text", file=file, location=f"line {line}") from None
+    text = decode_text(raw, file)  # the one decoding of users' files: "line L, column C" of a bad byte
     if p.suffix.lower() == ".json" or (p.suffix.lower() not in (".yaml", ".yml") and text.lstrip()[:1] == "{"):
         data, lines = load_json_text(text, file=file)
         kind = "json"

@@ -2,8 +2,9 @@
 
 Rules (see docs/checklist.md):
 
-* the first level-1 heading, if it comes before every other heading, is the title;
-  every other heading starts a category;
+* the first heading is the title when it is a level-1 heading and either the only one or
+  followed by another heading before any task item; every other heading starts a category
+  (an empty one, ``###``, too: named "Section <line>", with a warning);
 * ``- [ ] text`` and ``- [x] text`` (also ``*`` / ``+``, and numbered: ``1. [ ] text``,
   ``1) [ ] text``, as GitHub and most wikis render them) are items; ``[x]`` marks the item as
   done, which ``prr checklist-import --review`` records as *met*;
@@ -30,9 +31,13 @@ from pathlib import Path
 
 from prr_app.checklist.template import SEVERITIES, TIERS, Category, Template, parse_template
 from prr_app.errors import PrrError
+from prr_app.text_safety import decode_text
 
 MAX_BYTES = 5 * 1024 * 1024
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+# a heading; "###" alone is one too (an empty heading, as CommonMark reads it), "#tag" is not
+_HEADING = re.compile(r"^(#{1,6})(?:\s+(.*?))?\s*#*\s*$")
+#: a tab moves to the next multiple of 4 columns (CommonMark's tab stop): "\t- [ ]" nests as deep as 4 spaces
+_TAB = 4
 # a list marker: a bullet, or a number as GitHub and most wikis render ordered task lists ("1. [ ]", "2) [x]")
 _MARKER = r"(?:[-*+]|\d{1,9}[.)])"
 _TASK = re.compile(rf"^(\s*){_MARKER}\s+\[([ xX])\](?:\s+(.*?)|\s*)$")
@@ -88,11 +93,15 @@ def parse_markdown(text: str, *, template_id: str, version: str = "1", title: st
         raise PrrError(f"{default_severity!r} is not a severity; use one of {', '.join(SEVERITIES)}")
     lines = text.splitlines()
     where = f"{file}: " if file else ""  # warnings name the file
-    headings = [(i, len(m.group(1)), m.group(2).strip()) for i, line in enumerate(lines)
+    headings = [(i, len(m.group(1)), (m.group(2) or "").strip()) for i, line in enumerate(lines)
                 if (m := _HEADING.match(line))]
     doc_title = None
     title_line = None
-    if headings and headings[0][1] == 1 and sum(1 for h in headings if h[1] == 1) == 1:
+    if headings and headings[0][1] == 1 and headings[0][2] and (
+            sum(1 for h in headings if h[1] == 1) == 1 or not _items_under(lines, headings, 0)):
+        # the first heading is the title when it is the only level-1 heading, or when no task item
+        # comes before the next heading: "# Checklist" above "# Part one" is a title, not an empty
+        # category (several level-1 headings each over its items stay categories, as before)
         title_line, doc_title = headings[0][0], headings[0][2]
 
     categories: list[Category] = []
@@ -124,12 +133,16 @@ def parse_markdown(text: str, *, template_id: str, version: str = "1", title: st
             stack, after_item = [], False
             if i == title_line:
                 continue
-            ctitle = _strip_md(m.group(2)) or f"Section {lineno}"
+            ctitle = _strip_md(m.group(2) or "")
+            if not ctitle:  # "###": its items are a category of their own, never the one above's
+                ctitle = f"Section {lineno}"
+                notes.append((lineno, f"{where}line {lineno}: a heading with no text; the items below it are "
+                                      f"in a category named '{ctitle}'"))
             current_cat = _category(ctitle, categories, cat_ids)
             continue
         t = _TASK.match(raw)
         if t:
-            indent = len(t.group(1))
+            indent = len(t.group(1).expandtabs(_TAB))
             while stack and stack[-1]["indent"] >= indent:
                 stack.pop()
             parent = stack[-1] if stack else None
@@ -170,7 +183,10 @@ def parse_markdown(text: str, *, template_id: str, version: str = "1", title: st
             key = (current_cat, re.sub(r"[^a-z0-9]+", " ", question.lower()).strip())
             if key in seen_q:
                 notes.append((lineno, f"{where}line {lineno}: same question as line {seen_q[key]}; skipped"))
-                stack, after_item = [], False
+                # its sub-tasks are still sub-tasks ("Part of: ..." and named in the warning): a stand-in
+                # for it takes them; its other nested lines are left out as under no item
+                stack.append({"question": question, "line": lineno, "indent": indent, "skipped": True})
+                after_item = False
                 continue
             seen_q[key] = lineno
             iid = explicit.group(1) if explicit else f"{current_cat}.{slugify(question)}"
@@ -206,9 +222,11 @@ def parse_markdown(text: str, *, template_id: str, version: str = "1", title: st
             stack, after_item = [], False
             continue
         b = _BULLET.match(raw)
-        indent = len(b.group(1)) if b else 0
+        indent = len(b.group(1).expandtabs(_TAB)) if b else 0
         while stack and stack[-1]["indent"] >= indent:
             stack.pop()
+        if stack and stack[-1].get("skipped"):
+            stack = []  # under a skipped duplicate: no item takes it (a bullet is named below)
         if stack:  # nested under an item: its why or evidence
             owner = stack[-1]
             note = _strip_md(b.group(2))
@@ -282,6 +300,18 @@ _LEFT_OUT = {
 }
 
 
+def _items_under(lines: list[str], headings: list[tuple], k: int) -> bool:
+    """Whether a task item comes between heading ``k`` and the next heading (code blocks aside)."""
+    end = headings[k + 1][0] if k + 1 < len(headings) else len(lines)
+    fence = False
+    for line in lines[headings[k][0] + 1:end]:
+        if line.lstrip().startswith(("```", "~~~")):
+            fence = not fence
+        elif not fence and _TASK.match(line):
+            return True
+    return False
+
+
 def _lines(nums: list[int]) -> str:
     """'line 7' or 'lines 7, 9, 12': every line, so each one left out can be found."""
     return f"line {nums[0]}" if len(nums) == 1 else "lines " + ", ".join(str(n) for n in nums)
@@ -315,11 +345,10 @@ def read_markdown_file(path: str | Path, **kw) -> MarkdownImport:
     try:
         if p.stat().st_size > MAX_BYTES:
             raise PrrError(f"larger than {MAX_BYTES} bytes", file=str(p))
-        text = p.read_bytes().decode("utf-8-sig")
+        raw = p.read_bytes()
     except FileNotFoundError:
         raise PrrError("no such file", file=str(p)) from None
-    except UnicodeDecodeError:
-        raise PrrError("not UTF-8 text", file=str(p)) from None
     except OSError as e:
         raise PrrError(f"cannot read: {e.strerror or e}", file=str(p)) from None
-    return parse_markdown(text, file=str(p), **kw)
+    # the one decoding of users' files: "line L, column C" of a bad byte, UTF-16 named
+    return parse_markdown(decode_text(raw, str(p)), file=str(p), **kw)

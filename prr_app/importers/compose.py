@@ -14,6 +14,8 @@
 * Each service that ``docker compose up`` keeps running is a component
   (``deploy.replicas`` or ``scale``; missing means 1): not a service of an
   inactive profile, a one-shot job or a service scaled to 0 (:func:`_running`).
+  A service with a ``container_name`` is 1 replica whatever it asks for, with a
+  warning: the Compose specification never scales it beyond one container.
   All of them share one failure domain, the Docker host.
 * An environment value that names another service (``host:port``, URL,
   connection string, or the bare name in a variable named like an address)
@@ -751,7 +753,21 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
                 b.warn(str(e) + "; using 1")
                 n = 1
             comp.replicas = max(1, min(n or 1, 100000))  # 0: not running, left out by _running
-            b.evidence(sname, f"{lf}:{ll}: deploy.replicas {n}")
+            fixed = svc.get("container_name")
+            what = "deploy.replicas" if deploy.get("replicas") is not None else "scale"
+            if comp.replicas > 1 and isinstance(fixed, str) and fixed:
+                # the Compose specification: a service with a container_name is never scaled beyond one
+                # container (docker compose refuses the project). Counting the replicas anyway would clear
+                # the service's single point of failure with containers that can never run.
+                cf, cl = svc["__lines__"].get("container_name", (file, line))
+                comp.replicas = 1
+                b.warn(f"{lf}:{ll}: service {sname} asks for {what} {n} but sets container_name {fixed} "
+                       f"({cf}:{cl}): Docker Compose runs at most one container with a fixed name; "
+                       "imported as 1 replica")
+                b.evidence(sname, f"{lf}:{ll}: {what} {n}, but container_name {fixed} ({cf}:{cl}) allows one "
+                                  "container: 1 replica")
+            else:
+                b.evidence(sname, f"{lf}:{ll}: {what} {n}")
         published = _published(svc.get("ports"))
         if published:
             pf, pl = svc["__lines__"].get("ports", (file, line))

@@ -33,6 +33,7 @@ from pathlib import Path
 from prr_app.model.entities import LOAD_GENERATOR, Component, Dependency, Review
 from prr_app.model.validation import check
 from prr_app.errors import PrrError
+from prr_app.text_safety import decode_text
 from prr_app.importers.base import ImportReport, ImportResult, Inferred
 from prr_app.importers.graph import NameIds, clean_name, is_load_generator, snapshot
 
@@ -131,30 +132,12 @@ def _lines(text: str) -> list[str]:
     return io.StringIO(text, newline="").readlines()
 
 
-def _where(prefix: str) -> str:
-    """"line L, column C" of the character after ``prefix``."""
-    parts = re.split(r"\r\n|\r|\n", prefix)
-    return f"line {len(parts)}, column {len(parts[-1]) + 1}"
-
-
 def decode(raw: bytes, file: str) -> str:
     """The text of an edge list: UTF-16 when it starts with a UTF-16 byte-order mark (what Excel saves as
     "Unicode Text"), else UTF-8 (a byte-order mark or none). Anything else is refused naming the line
-    and column of the first byte that is not UTF-8: no encoding is guessed."""
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return raw.decode("utf-16")  # the codec takes the byte-order mark for its byte order
-        except UnicodeDecodeError as e:
-            where = _where(raw[:e.start - e.start % 2].decode("utf-16", errors="replace"))
-            raise PrrError(f"not UTF-16 text at byte {e.start} (it starts with UTF-16's byte-order mark); "
-                           "save it as CSV UTF-8", file=file, location=where) from None
-    body = raw[len(codecs.BOM_UTF8):] if raw.startswith(codecs.BOM_UTF8) else raw
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError as e:
-        where = _where(body[:e.start].decode("utf-8"))
-        raise PrrError(f"byte 0x{body[e.start]:02X} is not UTF-8 text: save it as CSV UTF-8 "
-                       "(a spreadsheet's \"CSV UTF-8\" file type)", file=file, location=where) from None
+    and column of the first byte that is not UTF-8: no encoding is guessed. The decoding every reader
+    shares (:func:`text_safety.decode_text`), with UTF-16 allowed."""
+    return decode_text(raw, file, utf16=True, advice="save it as CSV UTF-8 (a spreadsheet's \"CSV UTF-8\" file type)")
 
 
 def looks_like_csv(path: Path) -> bool:

@@ -1196,14 +1196,14 @@ def _direct_role(path: Path) -> str:
 
 
 def _utf16(path: Path) -> bool:
-    """Whether the file starts with a UTF-16 byte-order mark."""
-    import codecs
+    """Whether the file starts with a UTF-16 byte-order mark (:func:`prr_app.text_safety.bom_encoding`)."""
+    from prr_app.text_safety import bom_encoding
 
     if not path.is_file():  # a FIFO or a device: opening it could wait for a writer for ever
         return False
     try:
         with open(path, "rb") as fh:
-            return fh.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+            return bom_encoding(fh.read(4)) == "UTF-16"
     except OSError:
         return False
 

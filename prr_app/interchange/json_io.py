@@ -47,6 +47,7 @@ from prr_app import paths
 from prr_app.model import json_values
 from prr_app.model.validation import Problem, check, validate
 from prr_app.errors import PrrError, ValidationError
+from prr_app.text_safety import decode_text
 
 FORMAT = "prr-review"
 VERSION = 1
@@ -210,12 +211,9 @@ def read_json_bytes(path: str | Path) -> bytes:
 
 
 def parse_json_bytes(raw: bytes, *, file: str | None = None):
-    """Parse the bytes of a JSON file (UTF-8, with or without a byte order mark)."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise PrrError(f"not UTF-8 text (byte {e.start})", file=file) from None
-    return parse_json_text(text, file=file)
+    """Parse the bytes of a JSON file (UTF-8, with or without a byte order mark; anything else is refused
+    naming the line and column of its first bad byte, or the UTF-16/UTF-32 of its byte-order mark)."""
+    return parse_json_text(decode_text(raw, file), file=file)
 
 
 @lru_cache(maxsize=1)
@@ -450,4 +448,4 @@ def review_from_json_bytes(raw: bytes, *, file: str | None = None, checked: bool
     """
     if checked:
         return review_from_dict(parse_json_bytes(raw, file=file), file=file)
-    return review_from_dict(json.loads(raw.decode("utf-8-sig")), file=file, checked=False)
+    return review_from_dict(json.loads(decode_text(raw, file)), file=file, checked=False)
