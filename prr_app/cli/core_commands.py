@@ -170,6 +170,10 @@ def cmd_validate(args) -> int:
             print(str(PrrError(p.message, file=e.file or args.file, location=p.path)), file=sys.stderr)
         print(sanitize(f"{e.file or args.file}: {count(len(e.problems), 'problem')}"), file=sys.stderr)
         return 2
+    from prr_app.review.milestones import milestone_review
+
+    for m in sorted(review.milestones.values(), key=lambda m: m.id):
+        milestone_review(m, file=str(args.file))  # each snapshot as `prr diff REVIEW@M` will read it
     print(sanitize(f"{args.file}: valid review of {review.meta.system_name!r} "
           f"({len(review.components)} components, {len(review.dependencies)} dependencies)"))
     return 0

@@ -464,6 +464,9 @@ def review_from_rows(rows: dict[str, dict[tuple, dict]], file: str = "") -> Revi
     def each(name):
         return rows[name].values()
 
+    if len(rows["review"]) != 1:  # its header (name, tier, dates): never a default's, nor one of two
+        raise NotAReviewError("damaged or hand-edited review file: table review holds "
+                              f"{len(rows['review'])} rows (one expected)", file=file)
     for r in each("review"):
         r = dict(r)
         r.pop("id")
