@@ -9,7 +9,8 @@ The rules:
   the last import of that format produced was edited by hand and is kept (the
   plan says what the source now says). Without an earlier import, only empty
   fields are filled.
-* Tags merge: tags the reviewer added stay; tags the source dropped go.
+* Tags merge: tags the reviewer added stay; tags the source dropped go; tags the reviewer
+  removed stay removed.
 * What disappeared from the source is **flagged, never deleted**: components
   get the tag ``missing-from-source``, dependencies an evidence line saying
   so. What the reviewer deleted by hand stays deleted.
@@ -123,6 +124,12 @@ def plan(existing: Review, incoming: ImportResult) -> MergePlan:
                                    text=f"{what} {eid}: back in the source; '{MISSING_TAG}' flag removed"))
                     if merged != [t for t in cv if t != MISSING_TAG]:
                         add(Change("update", coll, eid, f, cv, merged, text=f"{what} {eid}: tags {cv} -> {merged}"))
+                    kept_off = [t for t in _removed_tags(cv, (pv or {}).get("tags") or []) if t in nv]
+                    if kept_off:
+                        add(Change("keep", coll, eid, f, cv, nv,
+                                   text=f"{what} {eid}: tag{'s' if len(kept_off) > 1 else ''} {', '.join(kept_off)} "
+                                        "removed by hand, kept removed; the source still says "
+                                        + ("them" if len(kept_off) > 1 else "it")))
                     continue
                 if nv == cv:
                     continue
@@ -187,10 +194,19 @@ def _same(a, b) -> bool:
 
 
 def _merge_tags(cur: list[str], new: list[str], prev: list[str]) -> list[str]:
+    """The tags after a re-import: the reviewer's as they are, less those the source dropped, plus
+    those the source newly has. A tag the last import gave and the reviewer removed stays removed
+    (:func:`_removed_tags`): removing a hub tag is how a reviewer says the hub is a real single point
+    of failure, and a re-import must not take that back."""
     dropped = set(prev) - set(new)
     out = [t for t in cur if t not in dropped]
-    out += [t for t in new if t not in out]
+    out += [t for t in new if t not in out and t not in _removed_tags(cur, prev)]
     return out
+
+
+def _removed_tags(cur: list[str], prev: list[str]) -> list[str]:
+    """The tags the last import gave that the reviewer has removed since."""
+    return [t for t in prev if t not in cur and t != MISSING_TAG]
 
 
 def apply(existing: Review, p: MergePlan) -> Review:
