@@ -313,7 +313,8 @@ def cascading(graph: CompiledGraph, entries: list[int], *, shared_rests: bool = 
         if kind != "hard" or softened_hub:
             continue
         o = dependencies[did]
-        if o.timeout_ms is None and o.circuit_breaker is not True:
+        # a timeout of 0 ms is none (the checklist reads it so): only a positive one bounds the wait
+        if not (o.timeout_ms or 0) > 0 and o.circuit_breaker is not True:
             per_source.setdefault(src, []).append(o.target)
     for s, targets in sorted(per_source.items()):
         cid = graph.ids[s]

@@ -1353,7 +1353,7 @@ class RiskRegister:
         chains: dict[tuple[str, str], list[dict]] = {}
         no_timeout: list[dict] = []
         deps = g.review.dependencies
-        nothing_stated = not any(o.timeout_ms is not None or o.circuit_breaker is True
+        nothing_stated = not any((o.timeout_ms or 0) > 0 or o.circuit_breaker is True
                                  for o in (deps[d[DEP_ID]] for d in g.deps if d[DEP_KIND] == "hard"))
         for f in cascading:
             if f["type"] == "deep-synchronous-chain" and len(f["path"]) >= 2:
