@@ -105,3 +105,36 @@ def test_output_elsewhere_leaves_the_review(capsys, shop, tmp_path):
     code, out, err = run(capsys, "set", shop, "catalog-svc", "slo=99.9", "-o", out_file)
     assert code == 0, err
     assert shop.read_bytes() == before and load_review(out_file).components["catalog-svc"].slo == 99.9
+
+
+@pytest.mark.parametrize("words, said", [
+    (["storefront->catalog-svc", "fallback=none"], "fallback: 'none' would state a fallback"),
+    (["storefront->catalog-svc", "fallback=N/A"], "fallback: 'N/A' would state a fallback"),
+    (["review", "tier=0"], "review: tier: 0 is too small"),
+    (["review", "checklist_template=launch-lite"], "set by prr checklist-use"),
+    (["catalog-svc", "placement=nowhere"], "placement: unknown failure domain 'nowhere'"),
+])
+def test_more_refusals_name_the_field(capsys, shop, words, said):
+    before = shop.read_bytes()
+    code, out, err = run(capsys, "set", shop, *words)
+    assert code == 2 and said in err and "$." not in err and shop.read_bytes() == before, err
+
+
+def test_spaces_around_the_arrow_and_a_no_change(capsys, shop):
+    code, out, err = run(capsys, "set", shop, "storefront -> catalog-svc", "kind=soft")
+    assert code == 0, err
+    assert load_review(shop).dependencies["storefront->catalog-svc"].kind == "soft"
+    code, out, err = run(capsys, "set", shop, "storefront->catalog-svc", "kind=soft")
+    assert code == 0 and "no change: the review already says so" in out and "wrote" not in out
+    code, out, err = run(capsys, "delete", shop, "storefront -> catalog-svc", "storefront->catalog-svc")
+    assert code == 0 and out.startswith("deleted storefront->catalog-svc\n"), out
+
+
+def test_the_inspector_refuses_none_as_a_fallback():
+    from prr_app.ui.inspector import FIELDS, Invalid, parse
+
+    field = next(f for f in FIELDS["dependencies"] if f.attr == "fallback")
+    for word in ("none", "None", "n/a", "no"):
+        with pytest.raises(Invalid, match="would state a fallback"):
+            parse(field, word)
+    assert parse(field, "") is None and parse(field, "serve a cached page") == "serve a cached page"

@@ -72,10 +72,13 @@ def _run(args, make) -> int:
             output = None  # -o REVIEW: in place, under the file's lock
     said: list[str] = []
 
+    changed = []
+
     def change(review):
         changes, lines = make(review)
         apply_changes(review, changes)
-        said[:] = lines if changes else [*lines, "(no change: the review already says so)"]
+        said[:] = lines
+        changed[:] = changes
 
     try:
         edit_review(args.review, change, output=output, force=args.force)
@@ -83,6 +86,10 @@ def _run(args, make) -> int:
         raise e.with_file(str(args.review)) from None
     for line in said:
         print(sanitize(line, one_line=True))
+    if not changed:
+        print("no change: the review already says so" + (f"; wrote it to {sanitize(str(output), one_line=True)}"
+                                                          if output else ""))
+        return 0
     print(f"wrote {sanitize(str(output or args.review), one_line=True)}")
     return 0
 

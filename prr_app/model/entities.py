@@ -255,6 +255,16 @@ class Dependency:
         return dependency_id(self.source, self.target)
 
 
+#: Words that say there is no fallback: typed as a fallback they would state one (any text does),
+#: turning the caller's outage into a degradation. Where a user types a fallback they are refused.
+NO_FALLBACK_WORDS = frozenset({"none", "no", "false", "n/a", "na", "-", "nothing", "null", "no fallback"})
+
+
+def says_no_fallback(text: str | None) -> bool:
+    """Does ``text``, typed as a dependency's fallback, say there is none ("none", "n/a", "no")?"""
+    return text is not None and text.strip().lower().rstrip(".") in NO_FALLBACK_WORDS
+
+
 def dependency_id(source: str, target: str) -> str:
     return f"{source}->{target}"
 

@@ -16,12 +16,13 @@ undo stack holds, and applied to the review as its file holds it now (under its 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, fields
 
 from prr_app.errors import PrrError
 from prr_app.interchange import json_io
 from prr_app.model.entities import (Component, Dependency, FailureDomain, Journey, Observability,
-                                    RedundancyGroup, Review, ReviewMeta)
+                                    RedundancyGroup, Review, ReviewMeta, says_no_fallback)
 from prr_app.review import edits
 
 #: What an element is, by the word a user types: (the review's collection, the review JSON's list,
@@ -71,6 +72,7 @@ def find(review: Review, element: str, kind: str | None = None) -> tuple[str, st
     or ``review``. ``kind`` settles an id two kinds of element share."""
     if element == REVIEW and kind in (None, REVIEW):
         return REVIEW, ""
+    element = _arrow(element)
     kinds = [kind] if kind else list(KINDS)
     found = [k for k in kinds if element in getattr(review, KINDS[k][0])]
     if not found:
@@ -79,6 +81,12 @@ def find(review: Review, element: str, kind: str | None = None) -> tuple[str, st
     if len(found) > 1:
         raise PrrError(f"{element!r} is both a {found[0]} and a {found[1]}: say which with --kind")
     return found[0], element
+
+
+def _arrow(element: str) -> str:
+    """``a -> b`` as ``a->b``: a dependency's id however the spaces around its arrow were typed."""
+    source, arrow, target = element.partition("->")
+    return f"{source.strip()}->{target.strip()}" if arrow else element
 
 
 def _field_type(cls, path: tuple[str, ...], element: str) -> str:
@@ -136,10 +144,20 @@ def _element_dict(doc: dict, kind: str, key: str) -> dict:
     raise PrrError(f"no {kind} {key!r} in the review")  # (found by find(): not reached)
 
 
+#: The review's fields another command sets, with what it checks besides (a template installed,
+#: answers carried): ``set`` names the command instead.
+_OWN_COMMAND = {"checklist_template": "prr checklist-use", "checklist_version": "prr checklist-use"}
+
+
 def _assign(d: dict, cls, a: Assignment, element: str) -> tuple[object, object]:
     """Apply ``a`` to the element's JSON dict ``d``; returns (value before, value after)."""
     ann = _field_type(cls, a.path, element)
     where = f"{element}: {a.name}"
+    if cls is ReviewMeta and a.path[0] in _OWN_COMMAND:
+        raise PrrError(f"{where}: set by {_OWN_COMMAND[a.path[0]]} (it checks the template is installed)")
+    if a.path == ("fallback",) and says_no_fallback(a.raw):
+        raise PrrError(f"{where}: {a.raw!r} would state a fallback (any text does: the caller would only "
+                       "degrade); give fallback= for none")
     target = d
     for p in a.path[:-1]:
         target = target.setdefault(p, {})
@@ -169,8 +187,9 @@ def _read_back(doc: dict, element: str) -> Review:
     try:
         return json_io.review_from_dict(doc)
     except PrrError as e:
-        # "$.components[3].slo" -> "slo": the field, as the user typed it
-        field = (e.location or "").rsplit("]", 1)[-1].lstrip(".")
+        # "$.components[3].slo" -> "slo", "$.review.tier" -> "tier", "$.journeys[j].entry[0]" -> "entry":
+        # the field, as the user typed it
+        field = re.sub(r"\[[^\]]*\]$", "", e.location or "").rsplit(".", 1)[-1].split("[", 1)[0].lstrip("$")
         raise PrrError(f"{element}: " + (f"{field}: " if field else "") + e.message) from None
 
 
@@ -232,6 +251,7 @@ def add_element(review: Review, kind: str, element: str,
 def delete_elements(review: Review, ids: list[str]) -> tuple[list[edits.Change], list[str]]:
     """The changes that delete ``ids`` (components, dependencies ``A->B``, groups, domains, journeys) and
     what hangs on them, as the app's Delete does, and what else that changes, in words."""
+    ids = list(dict.fromkeys(_arrow(i) for i in ids))  # each once, "a -> b" as "a->b"
     for i in ids:
         if not any(i in getattr(review, KINDS[k][0]) for k in KINDS):
             raise PrrError(f"no component, dependency, group, domain or journey {i!r} in the review")

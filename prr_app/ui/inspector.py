@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from prr_app.model.entities import ComponentKind, DependencyKind, DomainKind, Observability, Recovery
+from prr_app.model.entities import (ComponentKind, DependencyKind, DomainKind, Observability, Recovery,
+                                    says_no_fallback)
 from prr_app.review.edits import EditRefused, change_fields, check_changes, new_problems
 from prr_app.review.provenance import evidence_of
 from prr_app.ui import theme
@@ -75,7 +76,7 @@ FIELDS: dict[str, list[Field]] = {
         Field("id", "Dependency", "readonly"),
         Field("kind", "Kind", "choice", choices=tuple(DependencyKind.values()),
               help="hard: down means down; soft: degraded; async: queued"),
-        Field("fallback", "Fallback", default="none (a fallback turns down into degraded)"),
+        Field("fallback", "Fallback", default="none stated (describe what happens instead: down becomes degraded)"),
         Field("timeout_ms", "Timeout", "int", unit="ms", lo=1, hi=3_600_000, default="none"),
         Field("retries", "Retries", "int", lo=0, hi=100, default="not stated"),
         Field("backoff", "Backoff", "tri"),
@@ -126,6 +127,8 @@ def parse(field: Field, text: str, review=None):
         if not t and not field.optional:
             raise Invalid("required")
         if field.attr == "fallback":
+            if says_no_fallback(t):  # as a fallback it would state one: the caller would only degrade
+                raise Invalid(f"{t!r} would state a fallback; leave the field empty for none")
             return t or None
         return text if field.kind == "text" else t
     if field.kind in ("int", "float"):
