@@ -114,7 +114,7 @@ def test_an_empty_repository_and_a_review_not_assessed(tmp_path):
 
 def test_portfolio_outputs_that_cannot_be_written_fail_in_one_line(repo_url, tmp_path):
     _fill(repo_url)
-    for target, says in [(tmp_path / "missing" / "p.pdf", "no such folder"), (tmp_path, "is a folder")]:
+    for target, says in [(tmp_path / "missing" / "p.pdf", "does not exist"), (tmp_path, "is a folder")]:
         code, out, err = prr("repo", "portfolio", "--pdf", target, "--repo", repo_url)
         assert code == 2 and says in err and len(err.strip().splitlines()) == 1, err
     if Path("/proc/self").is_dir():  # a folder nobody may create files in, root included
