@@ -148,3 +148,15 @@ def domain_name(kind: str, did: str) -> str:
     one cluster "cluster", and "cluster cluster is a single point of failure" read as a typing error."""
     words = did.lower().replace("_", "-").replace(".", "-").split("-")
     return did if kind.lower() in words else f"{kind} {did}"
+
+
+def due_warning(due: str | None, today: str, target_launch: str | None = None) -> str | None:
+    """What a due date just set says of itself, or None: in the past (the work is already late), or
+    after the target launch (what it fixes is still open at launch). ISO dates compare as text."""
+    if not due:
+        return None
+    if due < today:
+        return f"due {due} is in the past (today is {today}): the work is already late"
+    if target_launch and due > target_launch:
+        return f"due {due} is after the target launch on {target_launch}: what it fixes is still open at launch"
+    return None

@@ -321,6 +321,7 @@ def cmd_answer(args) -> int:
             from prr_app.checklist.evaluate import missing_review_template
 
             done["missing"] = missing_review_template(review)
+        done["target_launch"] = review.meta.target_launch
         done["a"] = checklist.set_answer(review, args.item, status=args.status, evidence=args.evidence,
                                          owner=args.owner, due=args.due, note=args.note, reason=args.reason, by=by,
                                          template=args.template)
@@ -330,6 +331,14 @@ def cmd_answer(args) -> int:
         print(sanitize(f"prr: warning: {done['missing']}", one_line=True), file=sys.stderr)
     a = done["a"]
     print(sanitize(f"{a.item}: {a.status}" + (f" (evidence: {a.evidence})" if a.evidence else "") + f"; wrote {where}"))
+    if args.due and a.status not in ("met", "not_applicable"):  # work still to do, due when?
+        import datetime as dt
+
+        from prr_app.wording import due_warning
+
+        note = due_warning(args.due, dt.date.today().isoformat(), done.get("target_launch"))
+        if note:
+            print(sanitize(f"prr: warning: {note}", one_line=True), file=sys.stderr)
     return 0
 
 

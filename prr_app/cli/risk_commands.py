@@ -343,6 +343,7 @@ def cmd_mitigate(args) -> int:
     detail = _mitigation_detail(m)
     covered = list(dict.fromkeys(t.risk_id for t in d.targets))
     _say(f"mitigation {mid} '{m.title}' ({detail}) added to {', '.join(covered)}; wrote {d.where}")
+    _warn_due(m.due, args, d.review)
     for t in dict((t.risk_id, t) for t in d.targets).values():
         _say(f"  {_named(d, t)}: {standing(d.risk_before(t.risk_id), d.risk_after(t.risk_id))}")
     return 0
@@ -397,6 +398,8 @@ def cmd_mitigation(args) -> int:
                 else:
                     what.append(f"{word} {a or '(none)'} -> {b or '(none)'}" if f != "title" else f"title '{b}'")
         _say(f"mitigation {mid} '{new.title}': {', '.join(what)}; wrote {d.where}")
+        if new.due != old.due:
+            _warn_due(new.due, args, d.review)
     for rid in dict.fromkeys(old.risks):
         _say(f"  {rid}: {standing(d.risk_before(rid), d.risk_after(rid))}")
     return 0
@@ -454,3 +457,15 @@ def cmd_add(args) -> int:
     d = _decide(args, [], make)
     _say(f"risk {d.risk_id} '{args.title.strip()}' added; {standing(None, d.risk_after())}; wrote {d.where}")
     return 0
+
+
+def _warn_due(due, args, review) -> None:
+    """A due date set in the past or after the target launch is said (a warning: it is kept)."""
+    import datetime as dt
+
+    from prr_app.cli.today import today_of
+    from prr_app.wording import due_warning
+
+    note = due_warning(due, today_of(args) or dt.date.today().isoformat(), review.meta.target_launch)
+    if note:
+        print(sanitize(f"prr: warning: {note}", one_line=True), file=sys.stderr)
