@@ -138,3 +138,15 @@ def test_the_inspector_refuses_none_as_a_fallback():
         with pytest.raises(Invalid, match="would state a fallback"):
             parse(field, word)
     assert parse(field, "") is None and parse(field, "serve a cached page") == "serve a cached page"
+
+
+def test_the_resilience_policy(capsys, shop):
+    code, out, err = run(capsys, "set", shop, "policy", "survive+=region", "rto_minutes.zone=30")
+    assert code == 0, err
+    pol = load_review(shop).policy
+    assert "region" in pol.survive and pol.rto_minutes == {"zone": 30}
+    code, out, err = run(capsys, "set", shop, "policy", "rto_minutes.zone=")
+    assert code == 0 and load_review(shop).policy.rto_minutes == {}
+    before = shop.read_bytes()
+    code, out, err = run(capsys, "set", shop, "policy", "survive+=banana")
+    assert code == 2 and "unknown disruption type 'banana'" in err and shop.read_bytes() == before

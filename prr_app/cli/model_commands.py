@@ -16,12 +16,13 @@ def register(sub) -> None:
         "set", help="change fields of a component, dependency, group, domain, journey or the review",
         description="Change fields of one element of the review, as the app's inspector does: a component "
                     "(its id), a dependency (CALLER->CALLEE), a redundancy group, a failure domain, a journey, or "
-                    "'review' (system_name, tier, target_launch, reviewers...). Tagging a hub (tags+=telemetry), "
+                    "'review' (system_name, tier, target_launch, reviewers...), or 'policy' (the resilience policy: "
+                    "survive+=region, rto_minutes.zone=30). Tagging a hub (tags+=telemetry), "
                     "stating a replica count, an SLO, an owner or a call's fallback. The review file is changed "
                     "in place (under its lock) unless -o is given; every value is checked as the review JSON "
                     "is, and a refused one changes nothing.")
     p.add_argument("review", metavar="REVIEW", help="the review file (.prr or .json)")
-    p.add_argument("element", metavar="ELEMENT", help="an id, CALLER->CALLEE, or 'review'")
+    p.add_argument("element", metavar="ELEMENT", help="an id, CALLER->CALLEE, 'review' or 'policy'")
     p.add_argument("assignments", nargs="+", metavar="FIELD=VALUE", help=_FIELDS_HELP)
     p.add_argument("--kind", choices=["component", "dependency", "group", "domain", "journey"],
                    help="which kind of element, when two share the id")

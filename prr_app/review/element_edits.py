@@ -22,7 +22,7 @@ from dataclasses import dataclass, fields
 from prr_app.errors import PrrError
 from prr_app.interchange import json_io
 from prr_app.model.entities import (Component, Dependency, FailureDomain, Journey, Observability,
-                                    RedundancyGroup, Review, ReviewMeta, says_no_fallback)
+                                    RedundancyGroup, ResiliencePolicy, Review, ReviewMeta, says_no_fallback)
 from prr_app.review import edits
 
 #: What an element is, by the word a user types: (the review's collection, the review JSON's list,
@@ -36,6 +36,9 @@ KINDS = {
 }
 #: The review's own fields (system name, tier, target launch...): the element named ``review``.
 REVIEW = "review"
+#: The review's resilience policy (what must be survived, RTO and RPO per disruption): the element
+#: named ``policy`` (``survive+=region``, ``rto_minutes.zone=30``).
+POLICY = "policy"
 #: Fields that say which element it is: changed by deleting and adding, never by ``set``.
 _IDENTITY = {"id", "source", "target"}
 
@@ -70,8 +73,8 @@ def parse_assignments(words: list[str]) -> list[Assignment]:
 def find(review: Review, element: str, kind: str | None = None) -> tuple[str, str]:
     """(kind, key) of ``element``: a component, group, domain or journey id, ``A->B`` for a dependency,
     or ``review``. ``kind`` settles an id two kinds of element share."""
-    if element == REVIEW and kind in (None, REVIEW):
-        return REVIEW, ""
+    if element in (REVIEW, POLICY) and kind in (None, element):
+        return element, ""
     element = _arrow(element)
     kinds = [kind] if kind else list(KINDS)
     found = [k for k in kinds if element in getattr(review, KINDS[k][0])]
@@ -97,11 +100,16 @@ def _field_type(cls, path: tuple[str, ...], element: str) -> str:
         raise PrrError(f"{element}: no field {head!r} (fields: {', '.join(sorted(names))})")
     if head in _IDENTITY:
         raise PrrError(f"{element}: {head} says which element it is: delete it and add another instead")
+    ann = str(names[head].type)
     if len(path) > 1:
+        if ann.startswith("dict") and len(path) == 2:  # a policy's rto_minutes.zone: minutes, or cleared
+            return "float | None"
         if head != "observability" or len(path) != 2:
             raise PrrError(f"{element}: no field {'.'.join(path)!r}")
         return _field_type(Observability, path[1:], element)
-    return str(names[head].type)
+    if ann.startswith("dict"):
+        raise PrrError(f"{element}: give {head}.KIND=MINUTES (e.g. {head}.zone=30)")
+    return ann
 
 
 def _value(ann: str, raw: str, where: str):
@@ -134,9 +142,13 @@ def _value(ann: str, raw: str, where: str):
     return raw  # text, as typed
 
 
-def _element_dict(doc: dict, kind: str, key: str) -> dict:
+def _element_dict(doc: dict, kind: str, key: str, review: Review) -> dict:
     if kind == REVIEW:
         return doc["review"]
+    if kind == POLICY:  # none stated: the default, stated from now on (as the app's policy dialog does)
+        if "resilience_policy" not in doc:
+            doc["resilience_policy"] = {"survive": list(review.resilience_policy.survive)}
+        return doc["resilience_policy"]
     listed = doc[KINDS[kind][1]]
     for d in listed:
         if (f"{d['source']}->{d['target']}" if kind == "dependency" else d["id"]) == key:
@@ -208,10 +220,10 @@ def set_values(review: Review, element: str, assignments: list[Assignment], *,
     if not assignments:
         raise PrrError("nothing to change: give FIELD=VALUE")
     kind, key = find(review, element, kind)
-    cls = ReviewMeta if kind == REVIEW else KINDS[kind][2]
+    cls = {REVIEW: ReviewMeta, POLICY: ResiliencePolicy}.get(kind) or KINDS[kind][2]
     doc = json_io.review_to_dict(review)
-    d = _element_dict(doc, kind, key)
-    name = REVIEW if kind == REVIEW else f"{kind} {key}"
+    d = _element_dict(doc, kind, key, review)
+    name = kind if kind in (REVIEW, POLICY) else f"{kind} {key}"
     lines = []
     for a in assignments:
         before, after = _assign(d, cls, a, name)
