@@ -464,9 +464,6 @@ def review_from_rows(rows: dict[str, dict[tuple, dict]], file: str = "") -> Revi
     def each(name):
         return rows[name].values()
 
-    if len(rows["review"]) != 1:  # its header (name, tier, dates): never a default's, nor one of two
-        raise NotAReviewError("damaged or hand-edited review file: table review holds "
-                              f"{len(rows['review'])} rows (one expected)", file=file)
     for r in each("review"):
         r = dict(r)
         r.pop("id")
@@ -1107,6 +1104,9 @@ class ReviewStore:
             return self._read_all(conn)
 
     def _build(self, rows) -> Review:
+        if len(rows["review"]) != 1:  # a file's header (name, tier, dates): never a default's, nor one of two
+            raise NotAReviewError("damaged or hand-edited review file: table review holds "
+                                  f"{len(rows['review'])} rows (one expected)", file=self.shown)
         try:
             return review_from_rows(rows, self.shown)
         except (TypeError, KeyError) as e:  # e.g. a link to a mitigation that is not there
