@@ -54,8 +54,9 @@ def oracle(review: Review, components=(), domains=(), instances=()):
             if d.source in down:
                 continue
             # a hub softens a hard call only when an import inferred its kind (the call carries the
-            # import's evidence); one stated hard without fallback (no evidence) stays hard
-            hard = d.kind == "hard" and d.fallback is None and not (d.target in hubs and d.evidence)
+            # import's evidence, and no reviewer stated its kind); one stated hard stays hard
+            hard = d.kind == "hard" and d.fallback is None and not (d.target in hubs and d.evidence
+                                                                    and not d.kind_stated)
             if not hard:
                 continue
             if d.target in review.groups:

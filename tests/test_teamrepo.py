@@ -504,16 +504,17 @@ def test_migration_from_an_older_schema_keeps_the_reviews(pg, tmp_path):
             rid = conn.execute(insert(schema.repo_review).values(name="shop", version=1)
                                .returning(schema.repo_review.c.id)).scalar()
             old = rows.review_rows(review)  # without the columns later revisions added
-            for table, col in (("review", "resilience_policy"), ("risk", "launch_blocking_reason"), ("risk", "history")):
+            for table, col in (("review", "resilience_policy"), ("risk", "launch_blocking_reason"), ("risk", "history"),
+                               ("dependency", "kind_stated")):
                 old[table] = {k: {c: v for c, v in r.items() if c != col} for k, r in old[table].items()}
             Repository._apply(conn, rid, merge.diff({}, old), {})
     code, out, err = prr("repo", "list", "--repo", url)
     assert code == 2 and "older (0001" in err and "prr repo init" in err
     code, out, err = prr("repo", "init", "--repo", url)
-    assert code == 0 and "upgraded from schema 0001 to 0012" in out
+    assert code == 0 and "upgraded from schema 0001 to 0013" in out
     with Repository(url) as repo:
         assert _without_origin(repo.pull("shop").review) == review
-        assert repo.init() == ("0012", "0012")
+        assert repo.init() == ("0013", "0013")
         assert repo.portfolio() == [{"name": "shop", "version": 1, "assessed": False, "signoff": None}]
 
 

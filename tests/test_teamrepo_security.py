@@ -287,8 +287,10 @@ def test_migration_from_0009_on_a_populated_repository(pg):
         with repo.engine.begin() as conn:  # as the app with schema 0009 wrote them
             rr, ch = schema.repo_review, schema.repo_change
             rid = conn.execute(insert(rr).values(name="shop", version=0).returning(rr.c.id)).scalar()
-            written = rows.review_rows(review)  # without the column a later revision (0011) added
+            written = rows.review_rows(review)  # without the columns later revisions (0011, 0013) added
             written["risk"] = {k: {c: v for c, v in r.items() if c != "history"} for k, r in written["risk"].items()}
+            written["dependency"] = {k: {c: v for c, v in r.items() if c != "kind_stated"}
+                                     for k, r in written["dependency"].items()}
             changes = merge.diff({}, written)
             Repository._apply(conn, rid, changes, written)
             conn.execute(insert(ch), [{"review_id": rid, "version": 1, "table_name": c.table,
@@ -304,7 +306,7 @@ def test_migration_from_0009_on_a_populated_repository(pg):
     with psycopg.connect(reviewer, autocommit=True) as c:  # before: a direct write leaves no trace
         c.execute("UPDATE component SET notes = 'before' WHERE id = 'cart-db'")
     with Repository(url) as repo:
-        assert repo.init() == ("0009", "0012")
+        assert repo.init() == ("0009", "0013")
         history = repo.history("shop")
         assert len(history) == len(changes) and {e.version for e in history} == {1}
         (p,) = repo.portfolio()
@@ -329,7 +331,7 @@ def test_migration_from_0009_on_a_populated_repository(pg):
         with repo.engine.begin() as conn:
             command.downgrade(repo._alembic(conn), "0009")
             assert repo._revision(conn) == "0009"
-        assert repo.init() == ("0009", "0012")
+        assert repo.init() == ("0009", "0013")
     with psycopg.connect(reviewer, autocommit=True) as c:
         c.execute("UPDATE component SET notes = 'again' WHERE id = 'cart-db'")
     with Repository(url) as repo:

@@ -15,7 +15,8 @@ Effective dependency semantics (see docs/analysis.md):
   every component of an import a single point of failure; the analysis states
   this assumption (with the verdict) and still reports the hub's own blast
   radius as one finding. A dependency stated hard without a fallback by a
-  reviewer or a hand-written file (no evidence) stays hard;
+  reviewer or a hand-written file (no evidence), or whose kind the reviewer
+  stated (``kind_stated``: ``prr set``, the inspector's Kind), stays hard;
 * a telemetry hub's outage degrades what calls it, its degradation does not
   (``degrade_out``): a collector that lost one of its backends, or one of
   the services it watches, degrades no service.
@@ -54,8 +55,8 @@ class Group:
 #: softened_hub, id)``: ``source`` the component index; ``target_comp`` the target's component index, or
 #: None when the target is a group (``target_group``, its group index); ``kind`` the declared kind;
 #: ``hard`` effective (the target's outage takes the source down); ``fallback`` whether one is
-#: stated; ``softened_hub`` declared hard without fallback by an import (it has evidence) but softened
-#: because the target is a hub;
+#: stated; ``softened_hub`` declared hard without fallback by an import (it has evidence, and no
+#: reviewer stated its kind) but softened because the target is a hub;
 #: ``id`` the model ``Dependency``'s id (``CompiledGraph.dependency`` gives it). Plain values in an
 #: exact tuple: the garbage collector stops tracking it at its first pass (8,000 of them live as long
 #: as the result on a meeting's review, which the app keeps for its what-ifs).
@@ -254,7 +255,8 @@ class ShapeMemo:
     def compiled(self, key: tuple) -> tuple | None:
         """The compiled dependencies and adjacency made for ``key`` (the component ids, the groups
         with their thresholds, the hubs, and every dependency's id, ends, kind, whether it has a
-        fallback and whether it has evidence: all they are made from), if one of the last two analyses made them."""
+        fallback and whether its kind is an import's guess (evidence, kind not stated): all they are
+        made from), if one of the last two analyses made them."""
         with self._lock:
             return self._compiled.get(key)
 
@@ -337,9 +339,10 @@ def _compile_dependencies(review: Review, n: int, index: dict[str, int], groups:
         if tc is None and tg is None:
             continue
         declared_hard = d.kind == "hard" and d.fallback is None
-        # only a kind an import inferred is softened (the dependency carries the import's evidence);
-        # one a reviewer or a hand-written file states hard without fallback stays hard (docs/analysis.md, "Hubs")
-        softened_hub = declared_hard and tc is not None and tc in hubs and bool(d.evidence)
+        # only a kind an import inferred is softened (the dependency carries the import's evidence, and
+        # the reviewer has not stated its kind); one a reviewer or a hand-written file states hard
+        # without fallback stays hard (docs/analysis.md, "Hubs")
+        softened_hub = declared_hard and tc is not None and tc in hubs and bool(d.evidence) and not d.kind_stated
         hard = declared_hard and not softened_hub
         dep = (s, tc, tg, d.kind, hard, d.fallback is not None, softened_hub, did)
         deps.append(dep)
@@ -401,7 +404,7 @@ def compile_review(review: Review, memo: "ShapeMemo | None" = None) -> CompiledG
     deps_key = None
     if compile_deps:
         deps_key = (tuple(ids), tuple((g.index, tuple(g.members), g.threshold) for g in groups), tuple(sorted(hubs)),
-               tuple([(did, d.source, d.target, d.kind, d.fallback is None, not d.evidence)
+               tuple([(did, d.source, d.target, d.kind, d.fallback is None, not d.evidence or d.kind_stated)
                       for did, d in sorted(review.dependencies.items())]))
         made = memo.compiled(deps_key)
     else:

@@ -578,7 +578,8 @@ def _assumptions(ctx: Context) -> list[dict]:
             [g.ids[i] for i in sorted(ctx.guessed)])
     add("hub-softened", "hard calls an import inferred (no fallback stated) on shared plumbing (tagged telemetry, "
         "config or discovery) are treated as soft; the hub's own failure is still analysed (a call stated hard by "
-        "hand, without import evidence, stays hard: confirm or state the kind of these)",
+        "hand stays hard: confirm the ones that are with prr set REVIEW 'a->hub' kind=hard, or the inspector's "
+        "Kind)",
         sorted({d[DEP_ID] for d in g.softened}))
     # an import reads where a call goes, rarely what the caller does when it fails (Online Boutique's
     # frontend logs a failed ad or recommendation call and renders the page without it): these kinds
@@ -586,7 +587,8 @@ def _assumptions(ctx: Context) -> list[dict]:
     add("hard-inferred", "calls an import found, with no fallback stated, are taken as hard (the caller is down "
         "while the callee is): an import cannot see whether the caller goes on without the answer; where it "
         "does (logs the error, serves a default, leaves part of the page out), state the call soft",
-        [d[DEP_ID] for d in g.deps if d[DEP_HARD] and review.dependencies[d[DEP_ID]].evidence])
+        [d[DEP_ID] for d in g.deps if d[DEP_HARD] and (o := review.dependencies[d[DEP_ID]]).evidence
+         and not o.kind_stated])  # a kind the reviewer stated is no import's guess
     # a re-import flags what the source no longer has and leaves the decision to the reviewer: until
     # then it is analysed as part of the system, and its findings (a launch blocker, even) say nothing
     # of it unless this does

@@ -9,6 +9,8 @@ The rules:
   the last import of that format produced was edited by hand and is kept (the
   plan says what the source now says). Without an earlier import, only empty
   fields are filled.
+* A dependency's kind the reviewer stated (``kind_stated``: ``prr set``, the inspector) is kept,
+  even one equal to what the last import gave; an import never states a kind.
 * Tags merge: tags the reviewer added stay; tags the source dropped go; tags the reviewer
   removed stay removed.
 * What disappeared from the source is **flagged, never deleted**: components
@@ -166,7 +168,12 @@ def plan(existing: Review, incoming: ImportResult) -> MergePlan:
             nv, cv = getattr(dep, f), getattr(cur, f)
             if nv == cv:
                 continue
-            if pv is not None and f in pv and cv == pv[f]:
+            if f == "kind" and cur.kind_stated:
+                # the reviewer stated it (even the kind the last import gave): never an import's to change
+                add(Change("keep", "dependencies", did, f, cv, nv,
+                           text=f"dependency {did}: kind stated by the reviewer ({cv!r}) kept; "
+                                f"the source now says {nv!r}"))
+            elif pv is not None and f in pv and cv == pv[f]:
                 add(Change("update", "dependencies", did, f, cv, nv, text=f"dependency {did}: {f} {cv!r} -> {nv!r}"))
             elif (pv is None or f not in pv) and (cv is None if f in CALL_POLICY_FIELDS else _empty(cv)):
                 # not set, and not imported before (an older import's snapshot has no call policy

@@ -95,10 +95,13 @@ def component_to_dict(c: Component) -> dict:
 
 
 def dependency_to_dict(d: Dependency) -> dict:
-    out = _clean(_plain(d))
+    out = _clean(_plain(d, skip=("kind_stated",)))
     out["kind"] = d.kind  # always explicit
-    # fixed key order: source, target, kind, then the rest
-    return {"source": d.source, "target": d.target, **{k: v for k, v in out.items() if k not in ("source", "target")}}
+    # fixed key order: source, target, kind, then the rest; kind_stated after kind, and only when true
+    # (a review whose kinds no reviewer stated is written as before)
+    stated = {"kind_stated": True} if d.kind_stated else {}
+    return {"source": d.source, "target": d.target, "kind": d.kind, **stated,
+            **{k: v for k, v in out.items() if k not in ("source", "target", "kind")}}
 
 
 def answer_to_dict(a: ChecklistAnswer) -> dict:
@@ -378,7 +381,7 @@ def _load_list(target: dict, items: list, name: str, key: str | None, make, file
 
 #: Dependency's fields in order, as :func:`_load_dependencies` passes them (a test holds them equal).
 _DEPENDENCY_FIELDS = ("source", "target", "kind", "fallback", "timeout_ms", "retries", "backoff", "retry_budget",
-                      "circuit_breaker", "description", "evidence")
+                      "circuit_breaker", "description", "evidence", "kind_stated")
 
 
 def _load_dependencies(target: dict, items: list, file) -> None:
@@ -395,7 +398,7 @@ def _load_dependencies(target: dict, items: list, file) -> None:
         ev = get("evidence")
         target[key] = dep(source, tgt, get("kind", hard), get("fallback"), get("timeout_ms"), get("retries"),
                           get("backoff"), get("retry_budget"), get("circuit_breaker"), get("description", ""),
-                          list(ev) if ev else NO_ITEMS)
+                          list(ev) if ev else NO_ITEMS, get("kind_stated", False))
 
 
 #: A component's list fields: an empty one is read as the shared :data:`NO_ITEMS`.

@@ -249,6 +249,10 @@ class Dependency:
     circuit_breaker: bool | None = None
     description: str = ""
     evidence: list[str] = field(default_factory=list)
+    # the reviewer stated this kind (prr set, the inspector's Kind), even to the kind an import gave: it is
+    # not an import's guess, so the analysis takes it as it is (a hard call to a hub is not softened,
+    # docs/analysis.md "Hubs") and a re-import keeps it. Importers never set it.
+    kind_stated: bool = False
 
     @property
     def id(self) -> str:

@@ -298,6 +298,8 @@ def validate(review: Review) -> list[Problem]:
         c.number(f"{p}.retries", dep.retries, lo=0, hi=1000, integer=True)
         if dep.fallback is not None:
             c.text(f"{p}.fallback", dep.fallback, max_len=2000)
+        if type(dep.kind_stated) is not bool:
+            c.add(f"{p}.kind_stated", f"expected true or false, got {dep.kind_stated!r}"[:200])
 
     for gid, grp in review.groups.items():
         p = f"$.redundancy_groups[{gid}]"
@@ -488,6 +490,8 @@ def _dependency_ok_unguarded(did, dep, components, targets, kinds) -> bool:
     if type(source) is not str or type(target) is not str or did != f"{source}->{target}":
         return False
     if not (_whole(dep.timeout_ms, 0, None) and _whole(dep.retries, 0, 1000)):
+        return False
+    if type(dep.kind_stated) is not bool:
         return False
     fb = dep.fallback
     return fb is None or (type(fb) is str and len(fb) <= 2000)

@@ -21,7 +21,7 @@ from typing import Callable
 APPLICATION_ID = 0x50525257
 
 #: The schema version the table classes describe.
-CURRENT_VERSION = 4
+CURRENT_VERSION = 5
 
 
 def _v2(con: sqlite3.Connection) -> None:
@@ -88,8 +88,16 @@ def _v4(con: sqlite3.Connection) -> None:
     con.execute("ALTER TABLE risk ADD COLUMN history JSON NOT NULL DEFAULT '[]'")
 
 
+def _v5(con: sqlite3.Connection) -> None:
+    """Version 5: a dependency says whether the reviewer stated its kind (``kind_stated``), so a hard
+    call an import found to shared plumbing (a discovery or config server) that the reviewer confirmed
+    hard stays hard in the analysis and through a re-import. A dependency of an older file was not
+    stated so: false, as its analysis had it."""
+    con.execute("ALTER TABLE dependency ADD COLUMN kind_stated BOOLEAN NOT NULL DEFAULT '0'")
+
+
 #: version -> function upgrading a connection's file from version - 1 (inside a transaction)
-STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _v2, 3: _v3, 4: _v4}
+STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _v2, 3: _v3, 4: _v4, 5: _v5}
 
 #: Every schema version this program has written.
 RELEASED_VERSIONS = tuple(range(1, CURRENT_VERSION + 1))

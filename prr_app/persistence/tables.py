@@ -81,6 +81,9 @@ class DependencyRow(SQLModel, table=True):
     circuit_breaker: Optional[bool] = None
     description: str = ""
     evidence: list[str] = _json()
+    # the reviewer stated the kind (not an import's guess); DEFAULT '0' as the version-5 migration's
+    # ALTER TABLE ... ADD COLUMN had to declare it (a BOOLEAN column reads it as 0: false)
+    kind_stated: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
 
 
 class RedundancyGroupRow(SQLModel, table=True):

@@ -228,8 +228,29 @@ def set_values(review: Review, element: str, assignments: list[Assignment], *,
     for a in assignments:
         before, after = _assign(d, cls, a, name)
         lines.append(f"{name}: {a.name} {_text(before)} -> {_text(after)}")
+    if _states_kind(d, cls, assignments):
+        lines.append(f"{name}: {KIND_STATED}")
     changes = edits.review_changes(review, _read_back(doc, name))
     return changes, lines
+
+
+#: What setting a dependency's kind also says, in words (``prr set``; the inspector does the same).
+KIND_STATED = ("kind stated by the reviewer: not an import's guess (the analysis takes it as it is, on shared "
+               "plumbing too, and a re-import keeps it)")
+
+
+def _states_kind(d: dict, cls, assignments: list[Assignment]) -> bool:
+    """Mark a dependency's JSON ``d`` kind-stated when ``assignments`` set its kind; True when it was
+    not stated before. A reviewer who sets a dependency's kind, even to the kind an import gave,
+    states it (``kind_stated``): the analysis then no longer softens it as an import's guess on a
+    hub, and a re-import keeps it. Where ``kind_stated`` is set too, that value says."""
+    if cls is not Dependency or not any(a.path == ("kind",) for a in assignments):
+        return False
+    if any(a.path == ("kind_stated",) for a in assignments):
+        return False
+    stated = not d.get("kind_stated")
+    d["kind_stated"] = True
+    return stated
 
 
 def add_element(review: Review, kind: str, element: str,
@@ -253,6 +274,7 @@ def add_element(review: Review, kind: str, element: str,
     name = f"{kind} {element}"
     for a in assignments:
         _assign(d, cls, a, name)
+    _states_kind(d, cls, assignments)  # a kind given with the call is the reviewer's
     doc = json_io.review_to_dict(review)
     doc[listed].append(d)
     changes = edits.review_changes(review, _read_back(doc, name))

@@ -496,11 +496,16 @@ class Inspector(QScrollArea):
             value = int(value) if value else (None if self.coll != "meta" else 2)
         if f.kind in ("choice", "domainchoice") and value == "" and f.attr in ("recovery", "parent"):
             value = None
-        if getattr(obj, f.attr) == value:
+        values = {f.attr: value}
+        if self.coll == "dependencies" and f.attr == "kind" and not obj.kind_stated:
+            # choosing a kind states it, even the kind an import gave (as prr set does): the analysis
+            # no longer softens it as an import's guess on a hub, and a re-import keeps it
+            values["kind_stated"] = True
+        elif getattr(obj, f.attr) == value:
             return
         name = self.key or "review"
         review = self.session.review
-        changes = [change_fields(review, self.coll, self.key, **{f.attr: value})]
+        changes = [change_fields(review, self.coll, self.key, **values)]
         try:
             check_changes(review, changes, f"Setting {f.label.lower()} of {name}")
         except EditRefused:
