@@ -60,14 +60,24 @@ def partly_note(not_met: int, partly: int) -> str:
 
 def acceptance_mark(risk) -> str:
     """How a list of single points of failure marks one by its risk (the report's section 2 and
-    ``prr analyze``'s summary, one wording): "launch blocker", "accepted" (an acceptance that holds at
+    ``prr analyze``'s summary, one wording): "launch blocker" (with why an acceptance does not stop it:
+    "launch blocker: accepted only until 2027-01-05, before launch"), :func:`still_found`'s words (marked
+    mitigated or closed while the analysis still finds it), "accepted" (an acceptance that holds at
     the target launch), "acceptance expired", "accepted only until 2026-12-01, before launch" (an
     acceptance that does not count), or "" (open, not blocking). ``risk``: a risk of the register
     (a dict or a :class:`~prr_app.analysis.risks.Risk`), or None."""
     if not risk:
         return ""
     if risk.get("launch_blocking"):
+        # an acceptance that ends before launch is why it still blocks: said, not left to section 6 (an
+        # expired one is said in the register's status, "open (acceptance expired on ...)")
+        acc = risk.get("accepted")
+        if acc and risk.get("acceptance_before_launch") and not risk.get("acceptance_expired"):
+            return "launch blocker: accepted only until " + str(acc.get("until")) + ", before launch"
         return "launch blocker"
+    found = still_found(risk)
+    if found:  # not blocking only because a reviewer said it was dealt with: never an unmarked row
+        return found
     acc = risk.get("accepted")
     if not acc:
         return ""
@@ -76,6 +86,50 @@ def acceptance_mark(risk) -> str:
     if risk.get("acceptance_before_launch"):
         return "accepted only until " + str(acc.get("until")) + ", before launch"
     return "accepted"
+
+
+def still_found(risk) -> str:
+    """What a computed risk marked mitigated (a mitigation of it set done) or closed says while the
+    analysis still finds it, "" otherwise: "mitigated: mitigation “Run 3 replicas” marked done, but the
+    analysis still finds it: update the model or reopen". A computed risk is in the register only while
+    its finding is: a mitigation set done without the model changing (still one replica) stops it
+    blocking, and a lead reading an unmarked critical single point of failure that does not block
+    cannot tell why. The report's section 2, its register, the cover's "not fixed" and the CSV say it
+    so. ``risk``: a dict of the register or a :class:`~prr_app.analysis.risks.Risk`."""
+    if not risk or risk.get("origin") != "computed":
+        return ""
+    status = risk.get("status")
+    if status == "mitigated":
+        done = [m.get("title") or m.get("id") or "" for m in risk.get("mitigations") or () if m.get("status") == "done"]
+        which = (f"mitigation{'s' if len(done) != 1 else ''} " + ", ".join(f"“{t}”" for t in done)) if done else "a mitigation"
+        return f"mitigated: {which} marked done, but the analysis still finds it: update the model or reopen"
+    if status == "closed":
+        return "closed, but the analysis still finds it: update the model or reopen"
+    return ""
+
+
+def risk_decision_text(h) -> str:
+    """One decision of a risk's trail (a :class:`~prr_app.model.entities.RiskChange`) in words, without
+    its time and who made it (the report prints those in columns of their own): "reopened it: VP wants
+    shipping fixed; it took back the acceptance by Ana Ruiz until 2027-02-28: retry", "accepted it until
+    2027-06-30: agreed". The same words as ``prr risk list``'s trail (``review.risk_decisions.change_text``,
+    which the reporting layer, below the use cases, cannot import)."""
+    why = f": {h.reason}" if h.reason else ""
+    if h.decision == "accept":
+        text = f"accepted it{f' until {h.until}' if h.until else ''}{why}"
+        return text + (f"; it replaced {h.replaced}" if h.replaced else "")
+    if h.decision == "reopen":
+        return f"reopened it{why}" + (f"; it took back {h.replaced}" if h.replaced else "")
+    if h.decision == "owner":
+        return (f"set the owner to {h.value}" if h.value else "cleared the owner") + (
+            f" (was {h.replaced})" if h.replaced else "")
+    if h.decision == "override":
+        return f"overrode the score ({h.value}){why}" + (f"; it replaced the override {h.replaced}" if h.replaced else "")
+    if h.decision == "blocking":
+        text = {"yes": "marked it launch-blocking", "no": "marked it not launch-blocking",
+                "rules": "left launch blocking to the rules"}.get(h.value, f"launch blocking: {h.value}") + why
+        return text + (f" (was {h.replaced})" if h.replaced else "")
+    return f"{h.decision}{why}"
 
 
 #: a resilience policy's fields in words (a diff's policy rows)

@@ -284,9 +284,11 @@ class Assessment:
     @staticmethod
     def why_inputs(r: dict) -> list[str]:
         """The inputs behind a risk's numbers, less the other risks it also resolves (listed on
-        their own lines from ``causes``, so they are not printed twice)."""
-        folded = bool(r.get("causes"))
-        return [i for i in r.get("inputs") or [] if not (folded and i.startswith("also resolves:"))]
+        their own lines from ``causes``) and the reviewer's override (its own line, with who made it
+        and what it was: :meth:`override_text`), so neither is printed twice."""
+        folded, overridden = bool(r.get("causes")), bool(r.get("override"))
+        return [i for i in r.get("inputs") or [] if not (folded and i.startswith("also resolves:"))
+                and not (overridden and i.startswith("overridden by the reviewer:"))]
 
     @staticmethod
     def owner_text(r: dict) -> str:
@@ -374,6 +376,18 @@ class Assessment:
         if was is None or was[3] is None:
             return head
         return f"{head}: was {was[0]} {was[1]}×{was[2]}={was[3]}"
+
+    @staticmethod
+    def effort_words(r: dict) -> str:
+        """A risk's effort in the register: "small, about 3 working days (the reviewer's mitigations)"; for
+        one marked mitigated while the analysis still finds it, no "about 0 working days" that reads as
+        nothing left to do: "small: none counted, its mitigations are marked done" ("" with no effort)."""
+        e = r.get("effort")
+        if not e:
+            return ""
+        if wording.still_found(r) and not e.get("days"):
+            return f"{e['size']}: none counted, its mitigations are marked done"
+        return f"{e['size']}, about {_n(e['days'], 'working day')} ({e['what']})"
 
     def key_figures(self) -> list[tuple[str, str]]:
         s = self.analysis["summary"]
@@ -695,12 +709,25 @@ class Assessment:
 
         return blockers_to_check(cl)
 
+    def still_found_blockers(self) -> list[dict]:
+        """The risks that would block the launch by its rules and do not only because they are marked
+        mitigated (a mitigation set done) or closed while the analysis still finds them (the model still
+        shows one replica): not fixed, as an acceptance is not (:func:`wording.still_found`)."""
+        return [r for r in self.ranked_risks() if r.get("blocking_rule") and wording.still_found(r)]
+
+    def not_fixed_heading(self) -> str:
+        """The heading over :meth:`not_fixed`'s sentences, naming what is there."""
+        return ("Accepted, waived or marked done, not fixed" if self.still_found_blockers()
+                else "Accepted or waived, not fixed")
+
     def not_fixed_short(self) -> str:
         """The cover's verdict box, under the open blockers: "7 launch blockers accepted, not fixed; 2
-        blocker checklist items passed without being shown met" ("" when none is)."""
-        acc, waived = self.accepted_blockers(), self.waived_blockers()
+        blocker checklist items passed without being shown met; 1 launch blocker marked mitigated but
+        still found" ("" when none is)."""
+        acc, waived, found = self.accepted_blockers(), self.waived_blockers(), self.still_found_blockers()
         parts = ([_n(len(acc), "launch blocker") + " accepted, not fixed"] if acc else []) + (
-            [_n(len(waived), "blocker checklist item") + " passed without being shown met"] if waived else [])
+            [_n(len(waived), "blocker checklist item") + " passed without being shown met"] if waived else []) + (
+            [_n(len(found), "launch blocker") + " marked mitigated but still found"] if found else [])
         return "; ".join(parts)
 
     def not_fixed(self, limit: int = 3) -> list[str]:
@@ -737,6 +764,20 @@ class Assessment:
                        f"{'is' if len(acc) == 1 else 'are'} accepted instead of fixed"
                        f"{'. The worst' if len(acc) > 1 else ''}: {what} ({self.acceptance_text(worst)})."
                        + each + " Section 6 lists every acceptance.")
+        found = self.still_found_blockers()
+        if found:
+            sev = {}
+            for r in found:
+                sev[r["severity"]] = sev.get(r["severity"], 0) + 1
+            sevs = ", ".join(f"{v} {k}" for k, v in sev.items())
+            worst = max(found, key=lambda r: (self.risk_down(r)[0], -int(r.get("rank") or 0)))
+            down, total = self.risk_down(worst)
+            what = f"{worst['title']}, takes down {down} of {_n(total, 'component')}" if down else worst["title"]
+            out.append(f"Marked done, not fixed: {_n(len(found), 'launch blocker')} ({sevs}) "
+                       f"{'is' if len(found) == 1 else 'are'} marked mitigated or closed while the analysis still "
+                       f"finds {'it' if len(found) == 1 else 'them'}"
+                       f"{'. The worst' if len(found) > 1 else ''}: {what} ({wording.still_found(worst)}). "
+                       "Section 2 and section 6 mark each.")
         waived = self.waived_blockers()
         if waived:
             how = {}

@@ -12,7 +12,8 @@ shared by both outputs.
 """
 from __future__ import annotations
 
-from prr_app.wording import answer_state, ceiling_text, count, listed, policy_change, score_text, stated
+from prr_app.wording import (answer_state, ceiling_text, count, listed, policy_change, risk_decision_text, score_text,
+                             stated)
 
 #: At most this many rows per table; the rest are counted (``prr diff --json`` has them all).
 ROW_LIMIT = 60
@@ -42,11 +43,48 @@ def _v(x) -> str:
     return str(x)
 
 
+def _word(x) -> str:
+    """A field's value in words: none for nothing stated, enum values without underscores
+    ("not_met" -> "not met"), as docs/report.md promises for every value the report prints."""
+    if x in (None, ""):
+        return "none"
+    if isinstance(x, str) and "_" in x and x.replace("_", "").isalpha() and x.islower():
+        return x.replace("_", " ")
+    return _v(x)
+
+
 def _fields(fields: list[dict], limit: int = 6) -> str:
-    parts = [f"{f['field']}: {_v(f['old'])} → {_v(f['new'])}" for f in fields[:limit]]
+    fields = _acceptance_fields(fields)
+    parts = [f.get("text") or f"{f['field'].replace('_', ' ')}: {_word(f['old'])} → {_word(f['new'])}"
+             for f in fields[:limit]]
     if len(fields) > limit:
         parts.append(f"and {len(fields) - limit} more fields")
     return "; ".join(parts)
+
+
+def _acceptance_fields(fields: list[dict]) -> list[dict]:
+    """A risk's acceptance fields (``acceptance.by``, ``.at``, ``.until``, ``.reason``) as one entry in
+    words: "acceptance by Ana Ruiz until 2027-02-28 (retry) withdrawn", "accepted by ... ", rather
+    than four "acceptance.at: 2026-12-07 -> none" rows a lead has to piece together."""
+    acc = [f for f in fields if f["field"].startswith("acceptance.")]
+    if not acc:
+        return fields
+    old = {f["field"].split(".", 1)[1]: f["old"] for f in acc}
+    new = {f["field"].split(".", 1)[1]: f["new"] for f in acc}
+
+    def said(v: dict) -> str:
+        return ((f" by {v['by']}" if v.get("by") else "") + (f" on {v['at']}" if v.get("at") else "")
+                + (f" until {v['until']}" if v.get("until") else "") + (f" ({v['reason']})" if v.get("reason") else ""))
+
+    if not any(new.values()):
+        text = f"acceptance{said(old)} withdrawn"
+    elif not any(old.values()):
+        text = f"accepted{said(new)}"
+    else:
+        text = "acceptance changed: " + "; ".join(f"{k} {_word(old.get(k))} → {_word(new.get(k))}" for k in old)
+    rest = [f for f in fields if not f["field"].startswith("acceptance.")]
+    at = fields.index(acc[0])
+    return rest[:at] + [{"field": "acceptance", "text": text}] + rest[at:]
 
 
 def _risk(r: dict) -> str:
@@ -245,7 +283,8 @@ def _rows(d: dict) -> list[tuple[str, str, str, str]]:
         rows.append(("Review", "changed", "header", _fields(m["review"])))
     rows += [("Resilience policy", "changed", p["term"], _policy(p)) for p in m.get("policy", [])]
     states = m.get("answer_states", {})
-    words = {"answers": (states, answer_state), "risks": (m.get("risk_states", {}), decision_state),
+    words = {"answers": (states, lambda x: answer_state({**x, "status": _word(x.get("status"))})),
+             "risks": (m.get("risk_states", {}), decision_state),
              "mitigations": (m.get("mitigation_states", {}), mitigation_state)}
     for key, title in _COLLECTION_TITLES[1:]:
         c = decisions_made(d) if key == "risks" else m[key]
@@ -262,22 +301,25 @@ def _rows(d: dict) -> list[tuple[str, str, str, str]]:
             hit = x["journeys"] or x["user_facing_down"]
             rows.append((f"SPOF ({dtype})", "new", x["element"], "takes down " + ", ".join(hit) if hit else ""))
         rows += [(f"SPOF ({dtype})", "fixed", x["element"], "") for x in sp["fixed"]]
-        for x in sp["changed"]:
-            what = "; ".join(f"{k.replace('_', ' ')}: {_v(x[k]['old'])} → {_v(x[k]['new'])}"
-                             for k in ("journeys", "user_facing_down", "severity") if k in x)
-            rows.append((f"SPOF ({dtype})", "reach", x["element"], what))
+        rows += _reach_rows(dtype, sp["changed"])
     state = {True: "attainable", False: "not attainable", None: "not judged"}
+
+    def ceiling(v: dict) -> str:  # 100 % only because nothing under it states a figure: never printed as one
+        return "no figures" if _no_figures(v) else f"{ceiling_text(v['estimate'], v['slo'])} %"
+
+    def judged(v: dict) -> str:
+        return "not judged (no figures)" if _no_figures(v) else state[v["attainable"]]
+
     for x in a["availability"]["changed"]:
         o, n = x["old"], x["new"]
-        what = f"ceiling {ceiling_text(o['estimate'], o['slo'])} % → {ceiling_text(n['estimate'], n['slo'])} %"
+        what = f"ceiling {ceiling(o)} → {ceiling(n)}"
         if o["slo"] != n["slo"]:
             what += f"; SLO {_v(o['slo'])} → {_v(n['slo'])}"
-        what += (f"; {state[o['attainable']]} → {state[n['attainable']]}" if x["attainability_changed"]
-                 else f"; {state[n['attainable']]}")
+        what += (f"; {judged(o)} → {judged(n)}" if judged(o) != judged(n) else f"; {judged(n)}")
         rows.append(("Availability", x["ceiling"] if x["ceiling"] != "same" else "changed",
                      f"{x['target_type']} {x['target']}", what))
     rows += [("Availability", "added", f"{x['target_type']} {x['target']}",
-              f"ceiling {ceiling_text(x['estimate'], x['slo'])} %, {state[x['attainable']]}")
+              f"ceiling {ceiling(x)}, {judged(x)}")
              for x in a["availability"]["added"]]
     rows += [("Availability", "removed", f"{x['target_type']} {x['target']}", "") for x in a["availability"]["removed"]]
     r = a["risks"]
@@ -319,16 +361,81 @@ def _rows(d: dict) -> list[tuple[str, str, str, str]]:
     return rows
 
 
+#: A journey newly (or no longer) taken down by at least this many single points of failure is one line,
+#: not a line each: adding a journey puts every component it needs on it at once
+REACH_FOLD = 3
+
+
+def _moved(old, new) -> tuple[list, list]:
+    old, new = list(old or []), list(new or [])
+    return [i for i in new if i not in old], [i for i in old if i not in new]
+
+
+def _reach_rows(dtype: str, changed: list[dict]) -> list[tuple[str, str, str, str]]:
+    """The single points of failure whose reach changed, in words ("now takes down journey buy",
+    "severity critical → high"); a journey that many of them now take down (it was just added, or a
+    dependency put it behind them) is one line: "journey buy added: 20 single points of failure now
+    take it down (ad, agent, ... and 17 more)" rather than twenty rows of "journeys: [] → [buy]"."""
+    by_journey: dict[tuple[str, str], list[str]] = {}
+    for x in changed:
+        if "journeys" in x:
+            came, gone = _moved(x["journeys"]["old"], x["journeys"]["new"])
+            for j in came:
+                by_journey.setdefault(("added", j), []).append(x["element"])
+            for j in gone:
+                by_journey.setdefault(("removed", j), []).append(x["element"])
+    folded = {k: v for k, v in by_journey.items() if len(v) >= REACH_FOLD}
+    rows = []
+    for x in changed:
+        parts = []
+        if "journeys" in x:
+            came, gone = _moved(x["journeys"]["old"], x["journeys"]["new"])
+            came = [j for j in came if ("added", j) not in folded]
+            gone = [j for j in gone if ("removed", j) not in folded]
+            if came:
+                parts.append("now takes down journey" + ("s " if len(came) > 1 else " ") + ", ".join(came))
+            if gone:
+                parts.append("no longer takes down journey" + ("s " if len(gone) > 1 else " ") + ", ".join(gone))
+        if "user_facing_down" in x:
+            came, gone = _moved(x["user_facing_down"]["old"], x["user_facing_down"]["new"])
+            if came:
+                parts.append("now takes down user-facing " + ", ".join(came))
+            if gone:
+                parts.append("no longer takes down user-facing " + ", ".join(gone))
+        if "severity" in x:
+            parts.append(f"severity {_word(x['severity']['old'])} → {_word(x['severity']['new'])}")
+        if parts:
+            rows.append((f"SPOF ({dtype})", "reach", x["element"], "; ".join(parts)))
+    for (how, j), elements in folded.items():
+        verb = "now take it down" if how == "added" else "no longer take it down"
+        rows.append((f"SPOF ({dtype})", "reach", f"journey {j}",
+                     f"journey {j} {'added to' if how == 'added' else 'gone from'} what they take down: "
+                     f"{count(len(elements), 'single point of failure', 'single points of failure')} {verb} "
+                     f"({listed(elements, 8)})"))
+    return rows
+
+
+def _no_figures(v: dict) -> bool:
+    """An availability of the diff (estimate, SLO, attainable, method: no budget consumers) with no
+    figure under it: a ceiling of 100 % is reached only when nothing it needs states an availability
+    (``assessment.no_figures``, which the report's section 1.2 uses, reads the consumers too)."""
+    return v.get("estimate") is None or v["estimate"] >= 100.0
+
+
 def _checklist_rows(c: dict | None) -> list[tuple[str, str, str, str]]:
     """The checklist's changes as rows: blocker items open now or no longer, answers the model decides
     differently (a reviewer's answers are the "Checklist answer" rows), categories whose counts moved."""
     if not checklist_changed(c):
         return []
-    rows = [("Checklist blocker", "open", x["key"], checklist_blocker_text(x, True, "→"))
+
+    def worded(x: dict) -> dict:  # the report's words ("not met"); ``prr diff`` prints the values as stored
+        return {**x, "old": x["old"] and _word(x["old"]), "new": x["new"] and _word(x["new"])}
+
+    rows = [("Checklist blocker", "open", x["key"], checklist_blocker_text(worded(x), True, "→"))
             for x in c["blockers"]["opened"]]
-    rows += [("Checklist blocker", "closed", x["key"], checklist_blocker_text(x, False, "→"))
+    rows += [("Checklist blocker", "closed", x["key"], checklist_blocker_text(worded(x), False, "→"))
              for x in c["blockers"]["closed"]]
-    rows += [("Checklist item", "changed", x["key"], checklist_answer_text(x, "model", "→"))
+    rows += [("Checklist item", "changed", x["key"], checklist_answer_text(worded(x), "model", "→"))
              for x in c["answers"]["model"]]
     rows += [("Checklist category", "changed", x["title"], checklist_category_text(x, "→")) for x in c["categories"]]
     return rows
@@ -448,6 +555,33 @@ def _state(x: dict | None) -> str:
     return "—" if x is None else _risk(x) + ("" if x["status"] == "open" else f", {x['status']}")
 
 
+def decisions_since(review, d: dict) -> list[tuple[str, str, str, str]]:
+    """The decisions taken on risks since the milestone the diff ``d`` starts from, oldest first, as
+    ``(when, who, risk, decision and why)``: a reopening with its reason ("VP wants shipping fixed") is
+    the lead's to read, not only its field changes ("acceptance.by: Ana Ruiz -> none"). The trail is
+    the review's (``Risk.history``, appended and never rewritten): what a risk's trail holds beyond the
+    milestone's copy of it is what was decided since. ``review``: the review as it is (None: none)."""
+    if review is None:
+        return []
+    label = d.get("old", {}).get("label")
+    ms = [m for m in getattr(review, "milestones", {}).values() if f"{m.name} ({m.date})" == label]
+    if not ms:
+        return []
+    m = max(ms, key=lambda m: (m.taken_at, m.id))
+    then = {x.get("id"): len(x.get("history") or []) for x in (m.review.get("risks") or [])
+            if isinstance(x, dict)}
+    out = []
+    for rid, rec in review.risks.items():
+        for h in list(rec.history or [])[then.get(rid, 0):]:
+            out.append((h.at, h.by or "someone", rid, risk_decision_text(h)))
+    out.sort(key=lambda x: (x[0], x[2]))
+    return [(at.replace("T", " ")[:16], by, rid, what) for at, by, rid, what in out]
+
+
+#: the heading of the decisions taken since the milestone, in both outputs
+DECISIONS_TITLE = "Decisions on risks since then (who, what, why)"
+
+
 # ------------------------------------------------------------------ PDF
 def pdf_sections(b, *, changes: dict | None = None, plan: dict | None = None) -> None:
     """Add the sections to a PDF being built. ``b`` is ``reporting.pdf``'s builder (its
@@ -473,6 +607,13 @@ def _pdf_changes(b, d: dict) -> None:
     summary = _summary_rows(d)
     if summary:
         b.table(["What", "Changes"], [[b.cell(k, bold=True), b.cell(v)] for k, v in summary], [0.3, 0.7])
+    decided = decisions_since(getattr(b, "review", None), d)
+    if decided:  # the reviewers' decisions, with their reasons, before the field-by-field changes
+        b.para(DECISIONS_TITLE + ":", b.st.small)
+        b.table(["When (UTC)", "Who", "Risk", "Decision and why"],
+                [[b.short(w), b.cell(by), b.cell(rid), b.cell(what)] for w, by, rid, what in decided[:ROW_LIMIT]],
+                [0.15, 0.13, 0.26, 0.46])
+        _more(b, len(decided) - ROW_LIMIT, "decisions", "prr risk list")
     rows = change_rows(d)
     shown = rows[:ROW_LIMIT]
     b.table(["Kind", "", "Element", "What changed"],
@@ -519,11 +660,12 @@ def _pdf_plan(b, res: dict) -> None:
 
 
 # ------------------------------------------------------------------ Markdown
-def markdown_sections(md, *, changes: dict | None = None, plan: dict | None = None) -> list[str]:
-    """The sections as Markdown lines; ``md`` escapes user text (``reporting.markdown.md``)."""
+def markdown_sections(md, *, changes: dict | None = None, plan: dict | None = None, review=None) -> list[str]:
+    """The sections as Markdown lines; ``md`` escapes user text (``reporting.markdown.md``); ``review``:
+    the review as it is, for the decisions taken since the milestone (:func:`decisions_since`)."""
     L: list[str] = []
     if changes is not None:
-        L += _md_changes(md, changes)
+        L += _md_changes(md, changes, decisions_since(review, changes))
     if plan is not None:
         L += _md_plan(md, plan)
     return L
@@ -535,13 +677,19 @@ def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:
     return out + [""]
 
 
-def _md_changes(md, d: dict) -> list[str]:
+def _md_changes(md, d: dict, decided: list | None = None) -> list[str]:
     L = [f"## {md(_since_title(d))}", "", md(_verdict_line(d)), ""]
     if _is_empty(d):
         return L + ["Nothing changed since then.", ""]
     summary = _summary_rows(d)
     if summary:
         L += _md_table(["What", "Changes"], [[md(k), md(v)] for k, v in summary])
+    if decided:
+        L += [md(DECISIONS_TITLE) + ":", ""]
+        L += _md_table(["When (UTC)", "Who", "Risk", "Decision and why"],
+                       [[md(w), md(by), md(rid), md(what)] for w, by, rid, what in decided[:ROW_LIMIT]])
+        if len(decided) > ROW_LIMIT:
+            L += [f"… and {len(decided) - ROW_LIMIT} more decisions (prr risk list lists them all).", ""]
     rows = change_rows(d)
     L += _md_table(["Kind", "", "Element", "What changed"],
                    [[md(s), md(mark), md(subj), md(what)] for s, mark, subj, what in rows[:ROW_LIMIT]])

@@ -801,8 +801,9 @@ def heatmap_drawing(kit: TextKit, counts: dict[tuple[int, int], int], bands, wid
                 draw_text(g, kit, x + cell / 2, y + cell / 2 - 4, str(n), 10, bold=True,
                           color=colors.white if sev != "medium" else INK, anchor="middle")
             else:
-                draw_text(g, kit, x + cell / 2, y + cell / 2 - 3, str(li * im), 7, color=colors.HexColor("#bdbdbd"),
-                          anchor="middle")
+                # said as a score ("score 6"): a bare faint "6" in an empty cell read as a count of risks
+                draw_text(g, kit, x + cell / 2, y + cell / 2 - 2, f"score {li * im}", 5.5,
+                          color=colors.HexColor("#9e9e9e"), anchor="middle")
     for k in range(1, 6):
         draw_text(g, kit, x0 + (k - 0.5) * cell, y0 - 11, str(k), 8, color=MUTED, anchor="middle")  # likelihood
         draw_text(g, kit, x0 - 5, y0 + (k - 0.5) * cell - 3, str(k), 8, color=MUTED, anchor="end")  # impact

@@ -9,6 +9,7 @@ from pathlib import Path
 from prr_app.model.entities import OBSERVABILITY_SIGNALS, Review
 from prr_app.reporting.assessment import SECTION_TITLES, Assessment, build_assessment, no_figures
 from prr_app.text_safety import sanitize
+from prr_app import wording
 from prr_app.wording import ceiling_text, score_text, stated
 from prr_app.wording import count as _count
 
@@ -59,7 +60,7 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None, cha
     L += [f"- {md(c)}" for c in a.causes()] + [""]
     not_fixed = a.not_fixed()  # what the verdict owes to acceptances and waivers, not to fixes
     if not_fixed:
-        L += ["**Accepted or waived, not fixed:**", ""] + [f"- {md(x)}" for x in not_fixed] + [""]
+        L += [f"**{a.not_fixed_heading()}:**", ""] + [f"- {md(x)}" for x in not_fixed] + [""]
     more = a.where_the_rest_is()
     if more:
         L += [md(more), ""]
@@ -124,7 +125,7 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None, cha
     if changes is not None or plan is not None:
         from prr_app.reporting.changes import markdown_sections
 
-        L += markdown_sections(md, changes=changes, plan=plan)
+        L += markdown_sections(md, changes=changes, plan=plan, review=review)
     L += [f"## 1. {SECTION_TITLES[0]}", ""]
     L += ["### 1.1 Components", ""]
     L += _table(["Id", "Name", "Kind", "Owner", "Replicas", "Placement", "User facing"], [
@@ -138,6 +139,7 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None, cha
         rows.append([md(j.name or jid), _names(j.entry), f"{stated(j.slo)} %" if j.slo is not None else "none",
                      "no figures" if x and no_figures(x) else
                      f"{ceiling_text(x['estimate'], x.get('slo'))} %" if x.get("estimate") is not None else "n/a",
+                     "not judged (no figures)" if x and no_figures(x) else
                      {True: "yes", False: "**no**", None: "not judged"}[x.get("attainable")],
                      _names(a.journey_needs.get(jid, []))])
     L += ["### Critical paths", ""]
@@ -208,11 +210,12 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None, cha
         L.append(f"- **Owner:** {md(a.owner_text(r))}")
         if r.get("launch_blocking") and r.get("blocking_reason"):
             L.append(f"- **Blocks launch:** {md(r['blocking_reason'])}")
+        if wording.still_found(r):
+            L.append(f"- **Not fixed:** {md(wording.still_found(r))}")
         for c in r.get("causes") or []:
             L.append(f"- **Also resolves:** {md(c['title'])} ({md(c['id'])})")
         if r.get("effort"):
-            e = r["effort"]
-            L.append(f"- **Effort:** {md(e['size'])}, about {_count(e['days'], 'working day')} ({md(e['what'])})")
+            L.append(f"- **Effort:** {md(a.effort_words(r))}")
         if r.get("description"):
             L.append(f"- **Issue:** {md(r['description'])}")
         if a.why_inputs(r):
@@ -402,7 +405,9 @@ CSV_COLUMNS = ["title", "description", "severity", "score", "likelihood", "impac
                # added at the end (a tracker's import maps columns by position): a due date after the
                # target launch, and the acceptance behind an "accepted" status or one that does not count
                "due after target launch", "accepted by", "accepted on", "accepted until", "acceptance reason",
-               "acceptance at launch"]
+               "acceptance at launch",
+               # a risk marked mitigated (or closed) that the analysis still finds: not fixed
+               "not fixed"]
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -437,7 +442,7 @@ def render_csv(review: Review, *, assessment: Assessment | None = None) -> str:
                                        "" if due == "no date" or not launch else
                                        "yes" if a.due_after_launch(due) else "no",
                                        acc.get("by", ""), acc.get("at", ""), acc.get("until") or "",
-                                       acc.get("reason", ""), acceptance_at_launch(r))])
+                                       acc.get("reason", ""), acceptance_at_launch(r), wording.still_found(r))])
     return buf.getvalue()
 
 

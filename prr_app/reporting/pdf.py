@@ -825,7 +825,7 @@ class _Builder(TableBuilder):
                               st.small))
         not_fixed = a.not_fixed()
         if not_fixed:  # what the verdict owes to acceptances and waivers, not to fixes
-            out.append(self.p("Accepted or waived, not fixed", st.h2))
+            out.append(self.p(a.not_fixed_heading(), st.h2))
             out += [Paragraph(self.m(cut(x, " (continued in the executive summary)")), st.bullet, bulletText="•")
                     for x in not_fixed]
         tier = ("not stated (judged as tier 1)" if meta.tier is None else
@@ -857,43 +857,39 @@ class _Builder(TableBuilder):
         return out
 
     def executive_summary(self):
-        """One page whatever the review's size: the verdict, each root cause to fix once (as many as fit,
-        the rest in section 6), the work per team and the key figures."""
+        """One page when it fits: the verdict, each root cause to fix once (as many as fit, at least
+        three, the rest in section 6), the work per team and the key figures. The work per team is
+        never cut: every team's figures are the plan a lead reads, and "the rest are in section 6"
+        was not true of them (section 6 ranks risks by score, it does not sum them per team); when
+        the page is full with three root causes the summary continues on the next page."""
         a = self.a
         frame_h = self.doc.frame_h
         roots = a.summary_risks()  # the open ones and those accepted instead of fixed
         teams, days = a.team_plan()
-        n_roots, n_teams = min(len(roots), 40), min(len(teams), 6)  # never more fit on a page
+        n_roots = min(len(roots), 40)  # never more fit on a page
 
         def height(parts) -> float:
             return sum(f.wrap(self.doc.frame_w, frame_h)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in parts)
 
         while True:
-            parts = self._summary_parts(roots[:n_roots], len(roots), teams[:n_teams], len(teams), days)
+            parts = self._summary_parts(roots[:n_roots], len(roots), teams, days)
             over = height(parts) - (frame_h - 24)
-            if over <= 0 or (n_roots == 0 and n_teams <= 1):
-                break
             table = getattr(self, "_roots_table", None)
-            if n_teams > 3 and n_roots <= 10:  # the root causes come first, then the teams
-                n_teams -= 1
-            elif n_roots > 3 and table is not None:
-                # drop as many rows from the end of the root-cause table as the overflow needs
-                heights = list(table._rowHeights[1:])
-                drop = 0
-                while drop < len(heights) and over > 0:
-                    over -= heights[-1 - drop]
-                    drop += 1
-                n_roots = max(3, n_roots - drop - (1 if n_roots == len(roots) else 0))  # room for "the other ..."
-            elif n_teams > 1:
-                n_teams -= 1
-            else:
-                n_roots = max(0, n_roots - 1)
+            if over <= 0 or n_roots <= 3 or table is None:
+                break  # it fits, or it flows onto the next page with every team's figures
+            # drop as many rows from the end of the root-cause table as the overflow needs
+            heights = list(table._rowHeights[1:])
+            drop = 0
+            while drop < len(heights) and over > 0:
+                over -= heights[-1 - drop]
+                drop += 1
+            n_roots = max(3, n_roots - drop - (1 if n_roots == len(roots) else 0))  # room for "the other ..."
         for f in parts:
             if isinstance(f, _Heading):
                 self.toc_entries.append((f.toc_level, f.toc_title, f.toc_key))
         self.story += parts
 
-    def _summary_parts(self, roots, n_all, teams, n_teams_all, days) -> list:
+    def _summary_parts(self, roots, n_all, teams, days) -> list:
         a, st = self.a, self.st
         out: list = []
         self._keys += 1
@@ -951,12 +947,9 @@ class _Builder(TableBuilder):
             out.append(self._table_flowable(["Team", "Launch blockers", "Other open high risks",
                                              "Effort on blockers", "Effort in all"], rows,
                                             [0.36, 0.14, 0.18, 0.16, 0.16]))
-            more = (f" ({n_teams_all - len(teams)} more teams with less work: their risks are in section 6, by owner)"
-                    if n_teams_all > len(teams) else "")
             out.append(self.p(self.m(
                 f"Estimated time to ready (effort per mitigation kind: appendix A.1), if each team works through "
-                f"its blockers one after another and the teams work in parallel: {a.time_to_ready_text(teams, days)}"
-                f"{more}."),
+                f"its blockers one after another and the teams work in parallel: {a.time_to_ready_text(teams, days)}."),
                 st.small))
         out.append(self.p("Key figures", st.h3))
         rows = [[self.cell(k, bold=True), self.cell(v)] for k, v in a.key_figures()]
@@ -1006,7 +999,9 @@ class _Builder(TableBuilder):
                    f"{wording.ceiling_text(x['estimate'], x.get('slo'))} %" if x.get("estimate") is not None else "n/a")
             rows.append([self.cell(j.name or jid, bold=True), self.cell(", ".join(j.entry)),
                          self.cell(f"{stated(j.slo)} %" if j.slo is not None else "none"), self.cell(est),
-                         self.cell({True: "yes", False: "NO", None: "not judged"}[x.get("attainable")]),
+                         # no figures: never "yes" beside a ceiling the report refuses to print as 100 %
+                         self.cell("not judged (no figures)" if x and no_figures(x) else
+                                   {True: "yes", False: "NO", None: "not judged"}[x.get("attainable")]),
                          self.cell(f"{len(a.journey_needs.get(jid, []))} reached, {x.get('needs', 0)} needed"),
                          self.cell(top)])
         if rows:
@@ -1344,10 +1339,18 @@ class _Builder(TableBuilder):
         rows = a.observability_rows()
         undetected = [x for x in rows if x["undetected"]]
         missing_d = [x for x in undetected if set(x["detect"]) & set(x["missing"])]
-        self.para(f"{len(missing_d)} components have no alert or no metric stated as present-and-missing (a failure "
-                  f"would not be detected); for {len(undetected) - len(missing_d)} more, whether they do is not "
-                  f"stated; {len(rows)} lack or do not state at least one signal. "
-                  "✓ present, ✗ missing, ? not stated.")
+        unknown = len(undetected) - len(missing_d)
+        # counted in words that read right at 0 and 1 ("0 components have no alert ... for 13 more" read as
+        # if 13 more had none)
+        said = (f"{_count(len(missing_d), 'component')} {'has' if len(missing_d) == 1 else 'have'} an alert or a "
+                "metric stated missing (a failure would not be detected)" if missing_d else
+                "No component has an alert or a metric stated missing")
+        if unknown:
+            said += (f"; for {_count(unknown, 'component')}{' more' if missing_d else ''}, whether a failure would "
+                     "be detected is not stated")
+        self.para(f"{said}; {_count(len(rows), 'component')} {'lacks' if len(rows) == 1 else 'lack'} or "
+                  "do not state at least one signal. ✓ present, ✗ missing, ? not stated.".replace(
+                      "lacks or do not", "lacks or does not"))
         mark = {True: "✓", False: "✗", None: "?"}
         # components that state none of the six signals and take down no journey: on an import, most of
         # them; a row of six "?" each says nothing their names do not, so many are named after the table
@@ -1404,7 +1407,8 @@ class _Builder(TableBuilder):
         intro = [self.story.pop(), self.story.pop()][::-1]  # the heading and this line stay with the heat map
         heat = F.heatmap_drawing(self.kit, a.heat_counts(), a.scoring_bands, width=250)
         self.story.append(KeepTogether(intro + [heat, self.p("Figure: risk heat map, number of risks per likelihood and "
-                                                     "impact; colour: severity band.", self.st.caption)]))
+                                                     "impact; colour: severity band; an empty cell shows its score (likelihood × impact) in grey.",
+                                                     self.st.caption)]))
         self.heading("Risk register", 1, "6.1")
         detailed, rest = risks[:DETAILED_RISKS], risks[DETAILED_RISKS:]
         if rest:
@@ -1434,12 +1438,14 @@ class _Builder(TableBuilder):
                 flags.append("acceptance ends before launch: not counted")
             if r.get("blocking_reason") and r.get("launch_blocking"):
                 risk.append(f'<font color="#b71c1c">{self.m("blocks launch: " + r["blocking_reason"])}</font>')
+            found = wording.still_found(r)
+            if found:  # not blocking only because a mitigation is marked done: said, in the colour of a blocker
+                risk.append(f'<font color="#b71c1c">{self.m(found)}</font>')
             for c in r.get("causes") or []:
                 risk.append(self.m(f"also resolves: {c['title']} ({c['id']})"))
             mit = [self.m(r.get("mitigation") or "")]
-            eff = r.get("effort")
-            if eff:
-                mit.append(self.m(f"effort: {eff['size']}, about {_count(eff['days'], 'working day')} ({eff['what']})"))
+            if r.get("effort"):
+                mit.append(self.m("effort: " + a.effort_words(r)))
             for mt in r.get("mitigations") or []:
                 bits = [mt.get("owner") or "no owner", f"due {a.due_flagged(mt['due'])}" if mt.get("due") else "no due date",
                         (mt.get("status") or "").replace("_", " "), f"effort {mt['effort']}" if mt.get("effort") else "effort not stated"]
@@ -1458,7 +1464,7 @@ class _Builder(TableBuilder):
                        [[self.short(r.get("rank", "")), self.cell(r["title"]), self.sev(r["severity"]),
                          self.short(f"{r['likelihood']}×{r['impact']}={r['score']}"),
                          self.cell(a.owner_text(r)),
-                         self.cell(a.status_text(r, short=True)
+                         self.cell(wording.still_found(r) or a.status_text(r, short=True)
                                    + (", launch blocker" if r.get("launch_blocking") else ""))] for r in rest],
                        [0.06, 0.48, 0.09, 0.09, 0.14, 0.14])
         self.heading("Accepted risks", 1, "6.3" if rest else "6.2")
@@ -1525,8 +1531,14 @@ class _Builder(TableBuilder):
                              self.cell(a.item_owner_text(it)),
                              self.cell(a.due_flagged(getattr(ans, "due", "") or "", short=True)),
                              self.cell(evidence_and_note(ans))])
-            self.table(["Item", "Applies to", "Answer", "Owner", "Due", "Evidence; note"], rows,
-                       [0.34, 0.14, 0.11, 0.14, 0.11, 0.16])
+            # widths by content: a Due or Evidence column empty on every row gives its room to the answer
+            # (which wrapped to five lines beside two empty columns)
+            widths = [0.34, 0.14, 0.11, 0.14, 0.11, 0.16]
+            for col, least in ((4, 0.06), (5, 0.1)):
+                if not any(str(getattr(r[col], "text", r[col]) or "").strip() for r in rows):
+                    widths[2] += widths[col] - least
+                    widths[col] = least
+            self.table(["Item", "Applies to", "Answer", "Owner", "Due", "Evidence; note"], rows, widths)
         elif not grouped:
             self.para("None.")
         for item_id, items in grouped.items():
@@ -1566,9 +1578,22 @@ class _Builder(TableBuilder):
                 self.para(answered_more(len(rows) - ANSWERED_ROWS), self.st.small)
         else:
             self.para("No blocker item is answered yet.")
-        other = other_answered_text(len(self.a.answered_items(blockers=False)))
+        others = self.a.answered_items(blockers=False)
+        other = other_answered_text(len(others))
         if other:
             self.para(other, self.st.small)
+        # a proposal a reviewer confirmed is a reviewer's answer: who confirmed it and when is said here, as
+        # the Markdown's 7.6 says it, not left to the other format
+        confirmed = [x for x in others if x["note"].startswith("confirmed from evidence")]
+        if confirmed:
+            self.para(f"Of these, {wording.count(len(confirmed), 'proposal')} from the imported files "
+                      f"{'was' if len(confirmed) == 1 else 'were'} confirmed by a reviewer:", self.st.small)
+            self.table(["Item", "Applies to", "Answer", "Confirmed by, on"],
+                       [[self.cell(x["question"]), self.cell(x["subject"]), self.cell(x["status"]),
+                         self.cell(x["who"] or "not recorded")] for x in confirmed[:ANSWERED_ROWS]],
+                       [0.5, 0.18, 0.12, 0.2])
+            if len(confirmed) > ANSWERED_ROWS:
+                self.para(answered_more(len(confirmed) - ANSWERED_ROWS), self.st.small)
 
     def _proposals(self, cl) -> None:
         """7.2: answers proposed from the imported files, not counted until a reviewer confirms them (issue 21)."""
@@ -1708,7 +1733,9 @@ def render_pdf(review: Review, *, paper: str = "a4", assessment: Assessment | No
     if progress is not None:
         doc.setProgressCallBack(progress)
     story = _Builder(a, doc, kit, changes=changes, plan=plan).build()
-    header = f"{meta.system_name} · Reliability Risk Assessment · {a.date or 'date not stated'}"
+    # the date the figures hold for: the review's, else the date it was judged as of (always known)
+    header = (f"{meta.system_name} · Reliability Risk Assessment · "
+              f"{a.date or (f'as of {a.today}' if a.today else 'date not stated')}")
     doc.build(story, canvasmaker=_numbered_canvas(header, kit, doc.heading_pages))
     if warnings is not None:
         rep = kit.missing_report()
