@@ -112,8 +112,8 @@ def risk_decision_text(h) -> str:
     """One decision of a risk's trail (a :class:`~prr_app.model.entities.RiskChange`) in words, without
     its time and who made it (the report prints those in columns of their own): "reopened it: VP wants
     shipping fixed; it took back the acceptance by Ana Ruiz until 2027-02-28: retry", "accepted it until
-    2027-06-30: agreed". The same words as ``prr risk list``'s trail (``review.risk_decisions.change_text``,
-    which the reporting layer, below the use cases, cannot import)."""
+    2027-06-30: agreed". ``prr risk list``'s trail and the app's Risks tab say each entry so too
+    (``review.risk_decisions.change_text``, with its time and who)."""
     why = f": {h.reason}" if h.reason else ""
     if h.decision == "accept":
         text = f"accepted it{f' until {h.until}' if h.until else ''}{why}"
@@ -129,7 +129,7 @@ def risk_decision_text(h) -> str:
         text = {"yes": "marked it launch-blocking", "no": "marked it not launch-blocking",
                 "rules": "left launch blocking to the rules"}.get(h.value, f"launch blocking: {h.value}") + why
         return text + (f" (was {h.replaced})" if h.replaced else "")
-    return f"{h.decision}{why}"
+    return f"{h.decision} {h.value}".strip() + why
 
 
 #: a resilience policy's fields in words (a diff's policy rows)

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 from prr_app import paths
 from prr_app.errors import PrrError
 from prr_app.model.entities import Acceptance, Review, RiskChange
+from prr_app.wording import risk_decision_text
 
 if TYPE_CHECKING:
     from prr_app.analysis.document import Analysis
@@ -193,30 +194,7 @@ def change_text(h: RiskChange) -> str:
     "2026-05-01 09:30 Lee Chen accepted it until 2027-06-01: extended; it replaced the acceptance by
     Lee Chen until 2026-12-10: first reason (accepted on 2026-04-02)"."""
     when = h.at.replace("T", " ")[:16]
-    who = h.by or "someone"
-    why = f": {h.reason}" if h.reason else ""
-    if h.decision == "accept":
-        until = f" until {h.until}" if h.until else ""
-        text = f"accepted it{until}{why}"
-        if h.replaced:
-            text += f"; it replaced {h.replaced}"
-    elif h.decision == "reopen":
-        text = f"reopened it{why}" + (f"; it took back {h.replaced}" if h.replaced else "")
-    elif h.decision == "owner":
-        text = f"set the owner to {h.value}" if h.value else "cleared the owner"
-        if h.replaced:
-            text += f" (was {h.replaced})"
-    elif h.decision == "override":
-        text = f"overrode the score ({h.value}){why}" + (f"; it replaced the override {h.replaced}"
-                                                            if h.replaced else "")
-    elif h.decision == "blocking":
-        text = {"yes": "marked it launch-blocking", "no": "marked it not launch-blocking",
-                "rules": "left launch blocking to the rules"}.get(h.value, f"launch blocking: {h.value}") + why
-        if h.replaced:
-            text += f" (was {h.replaced})"
-    else:
-        text = f"{h.decision} {h.value}".strip() + why
-    return f"{when} {who} {text}"
+    return f"{when} {h.by or 'someone'} {risk_decision_text(h)}"
 
 
 def find_risk(analysis: "Analysis", risk_id: str) -> Target:
