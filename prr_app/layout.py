@@ -550,10 +550,16 @@ def compute_layout(review: Review, *, only: Iterable[str] | None = None, use_sav
         common: tuple = ()
         if ln.id == UNPLACED:
             label, kind, parent = "no placement stated", "unplaced", None
-            common = _shared_by_all(review, members)
+            common = shared_by_all(review, members)
             if common:  # the components table names them as the placement: the band says so too
                 label = ", ".join(f"{review.domains[d].name or d} ({review.domains[d].kind})" for d in common) \
                     + ", shared by every box here; no zone stated"
+            else:  # most share one (a host), a vendor's service aside: "no placement" would be untrue
+                most = most_shared(review, members)
+                if most is not None:
+                    d, k = most
+                    label = (f"no zone stated; {review.domains[d].name or d} ({review.domains[d].kind}) shared by "
+                             f"{k} of the {len(members)} boxes here")
         else:
             dom = review.domains[ln.id]
             label, kind = dom.name or dom.id, dom.kind
@@ -694,7 +700,20 @@ def shared_tag_text(review: Review, did: str, spof: bool) -> str:
     return f"shares {dom.name or did} ({dom.kind})" + (": a single point of failure (tag in red)" if spof else "")
 
 
-def _shared_by_all(review: Review, members: list[str]) -> tuple:
+def most_shared(review: Review, members: list[str]) -> tuple[str, int] | None:
+    """(the failure domain most of ``members`` share, how many share it) when more than one does."""
+    counts: dict[str, int] = {}
+    for c in members:
+        for d in dict.fromkeys(review.components[c].shared_domains):
+            if d in review.domains:
+                counts[d] = counts.get(d, 0) + 1
+    if not counts:
+        return None
+    d = max(sorted(counts), key=lambda x: counts[x])
+    return (d, counts[d]) if counts[d] > 1 else None
+
+
+def shared_by_all(review: Review, members: list[str]) -> tuple:
     """The failure domains every one of ``members`` shares (``shared_domains``), in the first's order."""
     if not members:
         return ()

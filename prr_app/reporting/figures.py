@@ -7,6 +7,8 @@ markup, and no label is smaller than :data:`MIN_PT`.
 """
 from __future__ import annotations
 
+import copy
+import dataclasses
 import math
 from dataclasses import dataclass, replace
 from typing import NamedTuple
@@ -24,7 +26,8 @@ from reportlab.graphics.shapes import Drawing, Group, Line, Path, Polygon, Rect,
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from prr_app.layout import LABEL_H, NODE_H, PAD, TIER_GAP, EdgeRoute, Layout, compute_layout as _compute_layout, routes
+from prr_app.layout import (LABEL_H, NODE_H, PAD, TIER_GAP, EdgeRoute, Layout, compute_layout as _compute_layout,
+                            most_shared, routes, shared_by_all)
 from prr_app.routing import box_columns, curve_segments, route_beside, route_forward
 from prr_app.model.entities import HUB_TAGS
 from prr_app.reporting.assessment import no_figures
@@ -653,7 +656,23 @@ def summary_figure(review, ids: list[str], layout: Layout, title: str, max_w: fl
     for (a, b), deps in sorted(pairs.items()):
         if a != b:
             out.add(Dependency(source=name[a], target=name[b], description=f"{len(deps)} dependencies"))
+    # the domains all of a group's components share (a Compose import's one host): the group shares
+    # them too, so that the band says so as the full graph's does (it said "no placement stated")
+    for t, cs in members.items():
+        common = shared_by_all(review, cs)
+        for d in common:
+            if d not in out.domains:
+                out.add(copy.copy(review.domains[d]))
+        out.components[name[t]].shared_domains = list(common)
     lay = _compute_layout(out, node_w=FIGURE_NODE_W)
+    summarised = [c for cs in members.values() for c in cs]
+    most = most_shared(review, summarised)
+    if most is not None:  # the band counts components, not the groups' boxes
+        dom = review.domains[most[0]]
+        words = f"no zone stated; {dom.name or dom.id} ({dom.kind}) shared by {most[1]} of {len(summarised)} " \
+                "components"
+        lay.regions = [dataclasses.replace(r, label=words) if r.kind == "unplaced" and not r.shared else r
+                       for r in lay.regions]
     uf = frozenset(name[t] for t, cs in members.items() if any(review.components[c].user_facing for c in cs))
     note = "; ".join(f"{label[a]} → {label[b]}: {len(d)}" if a != b else f"within {label[a]}: {len(d)}"
                      for (a, b), d in sorted(pairs.items()))
