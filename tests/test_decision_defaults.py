@@ -22,8 +22,9 @@ def test_evidence_risks_get_the_owner_and_effort_of_the_component_they_change():
     assert (probes["owner"], probes["owner_source"]) == ("data-team", "owner of db")
     assert pdb["effort"]["kind"] == "disruption-budget" and pdb["effort"]["days"] == EFFORT["disruption-budget"][1]
     assert probes["effort"]["kind"] == "health-probes"
-    # the verdict does not blame "no owner" on them
-    assert not any("no owner" in c for c in a.verdict["causes"]), a.verdict["causes"]
+    # the verdict does not blame "no owner" on them (a fix spanning two teams' components, such as the
+    # review's calls without a timeout, is no one team's: that may be blamed)
+    assert not any("no owner" in c and "evidence:" in c for c in a.verdict["causes"]), a.verdict["causes"]
     # a reviewer's owner still wins
     r = evidence_review()
     r.add(Risk(id="evidence:k8s.pdb:cart", origin="computed", owner="platform-team"))

@@ -1791,11 +1791,54 @@ class RiskRegister:
             owner = next((m.owner for m in mitigations if m.owner), "")
             if owner:
                 risk.owner, risk.owner_source = owner, "mitigation"
-        if not risk.owner and risk.fix_component in self.review.components:
-            owner = self.review.components[risk.fix_component].owner
-            if owner:
-                risk.owner = owner
-                risk.owner_source = f"owner of {risk.fix_component}"
+        if not risk.owner:
+            self._default_owner(risk)
+
+    #: Risks whose fix changes many components, not the one ``fix_component`` names (a representative
+    #: their words start with): the calls without a timeout of the whole review, the SLOs to agree on,
+    #: the journeys to name, a redundancy group's members. A domain SPOF's are the components the
+    #: domain takes down (:meth:`_fix_span`); a reviewer's own risk's, the components it names.
+    _SPANNING = frozenset({"cascade:no-timeout", "slo:missing", "model:no-journeys"})
+
+    def _fix_span(self, risk: Risk) -> list[str]:
+        """The components of the review the fix of ``risk`` changes."""
+        comps, g = self.review.components, self.g
+        rid = risk.id
+        if risk.origin != "computed" or rid in self._SPANNING or rid.startswith("common-cause:group:"):
+            span = risk.components
+        elif rid.startswith("spof:domain:"):
+            # its components are those the domain takes down and the user-facing ones they take with
+            # them (and what folded into it): the fix spreads or doubles the first
+            d = g.domain_index.get(rid[len("spof:domain:"):])
+            seeds = {g.ids[c] for c in g.domain_seeds[d]} if d is not None else set()
+            span = [c for c in risk.components if c in seeds] or [risk.fix_component]
+        else:
+            span = (risk.fix_component,)
+        return [c for c in span if c in comps]
+
+    def _default_owner(self, risk: Risk) -> None:
+        """The owner of a risk nobody gave one (on the risk or a mitigation): the owner of the
+        components its fix changes when they all have that one owner ("owner of cart-db"), else none.
+        A domain's or a whole review's fix is no one team's: the owner of one of its components
+        (cart-team for the cluster's SPOF in Online Boutique, whose fix changes all ten) took the whole
+        risk into that team's plan and effort. Nobody is named: the reviewer says who (``prr risk
+        owner``), and the risk's inputs say why there is no owner."""
+        span = self._fix_span(risk)
+        if not span:
+            return
+        comps = self.review.components
+        owners = {comps[c].owner for c in span}
+        if len(owners) == 1 and "" not in owners:
+            risk.owner = owners.pop()
+            risk.owner_source = ("owner of " + (", ".join(span) if len(span) <= 3
+                                                else f"the {len(span)} components its fix changes"))
+        elif len(span) > 1:
+            teams = sorted(owners - {""})
+            owned = sum(1 for c in span if comps[c].owner)
+            risk.inputs += (f"no owner: the fix spans {count(len(span), 'component')}"
+                            + (f" ({count(len(teams), 'team')} own{'s' if len(teams) == 1 else ''} {owned} of them: "
+                               f"{listed(teams, 4)})" if teams
+                               else ", none with an owner"),)
 
 
 def accepted_at_launch(r: Mapping) -> bool:

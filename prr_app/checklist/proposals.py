@@ -21,6 +21,7 @@ import re
 from typing import Callable
 
 from prr_app.checklist.facts import EXTRACTORS, Fact, Facts
+from prr_app.checklist.model_answers import DECIDERS
 from prr_app.model.entities import LOAD_GENERATOR, Component, Proposal, Review
 from prr_app.wording import stated
 
@@ -603,3 +604,64 @@ def standing(review: Review, key: str) -> Proposal | None:
     if a is not None and a.status != "unanswered":
         return None
     return p
+
+
+def _as_imported(review: Review, coll: str, eid: str) -> dict | None:
+    """The fields of element ``eid`` (of ``coll``: components, dependencies) as the newest import that
+    made it gave them (its record's ``report["imported"]``, what a re-import tells hand edits by); None
+    when no import record holds it (a review written by hand, a file from before the records)."""
+    recs = [r for r in review.imports.values() if isinstance(r.report, dict)
+            and isinstance(r.report.get("imported"), dict)]
+    for r in sorted(recs, key=lambda r: r.at or "", reverse=True):
+        got = (r.report["imported"].get(coll) or {}).get(eid)
+        if isinstance(got, dict):
+            return got
+    return None
+
+
+def _value_text(v) -> str:
+    if isinstance(v, list):
+        return ", ".join(str(x) for x in v) or "none"
+    return "not stated" if v is None else stated(v) if isinstance(v, float) else str(v)
+
+
+def out_of_date(review: Review, it, template, proposal: Proposal | None = None) -> str | None:
+    """Why the proposal from evidence on checklist item ``it`` (a :class:`ChecklistItem` of an evaluation
+    with ``template``) is out of date, in one line; None while it is not. ``proposal``: the proposal to
+    judge when it is not the one the item shows (a rejected one, confirmed after all).
+
+    Out of date: the item is one the review's model answers too (a model decider), the model now
+    answers it otherwise than the proposal, and a field that answer reads is no longer what the import
+    that read the files gave it: a reviewer changed what the evidence read (``prr set REVIEW cartservice
+    replicas=3`` after the manifests said one replica). Confirming it would record the files' answer
+    over the model's. Where the fields are as imported, a proposal that differs from the model's answer
+    stands: the files may say more than the model holds (a required zone spread the model knows only
+    as assumed zones). A proposal carried from another answer is not from the files: never out of date."""
+    p, m = proposal or it.proposal, it.model_answer
+    if p is None or m is None or m.status == p.status or carried_source(p) is not None:
+        return None
+    ti = template.item(it.item_id)
+    decider = DECIDERS.get(ti.model) if ti is not None and ti.model else None
+    if decider is None:
+        return None
+    subject = it.subject
+    if it.per == "dependency":
+        elements = [("dependencies", subject, review.dependencies[subject])] if subject in review.dependencies else []
+    elif subject in review.components:
+        elements = [("components", subject, review.components[subject])]
+    else:
+        g = review.groups.get(subject)
+        elements = [("components", c, review.components[c]) for c in (g.members if g else ()) if c in review.components]
+    changed = []
+    for coll, eid, el in elements:
+        was = _as_imported(review, coll, eid)
+        for f in decider.fields:
+            if was is None or f not in was:
+                continue
+            now = getattr(el, f)
+            if (list(now) if isinstance(now, (list, tuple)) else now) != was[f]:
+                changed.append(f"{eid}'s {f} changed from {_value_text(was[f])} to {_value_text(now)}")
+    if not changed:
+        return None
+    return (f"out of date: the files said {p.status.replace('_', ' ')}, but {'; '.join(changed[:3])} since the import, "
+            f"and the review's model now answers {m.status.replace('_', ' ')} ({m.evidence})")

@@ -619,7 +619,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_confirm(args) -> int:
-    from prr_app.review.proposals import decide
+    from prr_app.review.proposals import decide, skipped_lines
 
     if args.all and args.items:
         raise PrrError("name items or pass --all, not both")
@@ -631,11 +631,16 @@ def cmd_confirm(args) -> int:
         args.output = None  # -o REVIEW: in place, under the file's lock
     by = who_decides(args.by, "who confirms the proposals" if not args.reject else "who rejects the proposals",
                      file=str(args.review))
+    # with --all, a proposal whose item is no longer asked, or that is out of date, is left out and said
+    # (one stale proposal stopped every other); named, it is refused
+    skipped: list = []
     done = decide(args.review, args.items, every=args.all, reject=args.reject, by=by, output=args.output,
-                  force=args.force)
+                  force=args.force, skipped=skipped if args.all else None)
     verb = "rejected" if args.reject else "confirmed"
     target = args.output or args.review
     print(sanitize(f"{len(done)} proposal(s) {verb} by {by}; wrote {target}"))
     for k in done:
         print(sanitize(f"  {k}"))
+    for line in skipped_lines(skipped):
+        print(sanitize(line))
     return 0

@@ -19,10 +19,11 @@ import datetime as _dt
 from pathlib import Path
 
 from prr_app.checklist.facts import Facts
-from prr_app.checklist.proposals import carried_source, propose, refresh, standing
+from prr_app.checklist.proposals import carried_source, out_of_date, propose, refresh, standing
 from prr_app.errors import PrrError
 from prr_app.model.entities import CONFIRMED_NOTE, OBSERVABILITY_SIGNALS, Review
 from prr_app.review.edits import Change
+from prr_app.wording import count, listed
 
 
 def extract_facts(result) -> Facts:
@@ -169,14 +170,53 @@ def _select(review: Review, keys: list[str], every: bool, reject: bool) -> list[
     return list(dict.fromkeys(out))
 
 
+#: why :func:`decide_changes` left a proposal out of a confirmation of several (``skipped``)
+NOT_ASKED, OUT_OF_DATE = "not asked", "out of date"
+
+
 def decide_changes(review: Review, keys: list[str] | None = None, *, every: bool = False, reject: bool = False,
-                   by: str, at: str | None = None) -> list[Change]:
-    """The changes (answers and proposals) that confirm or reject proposals; ``review`` is not changed."""
+                   by: str, at: str | None = None, skipped: list | None = None) -> list[Change]:
+    """The changes (answers and proposals) that confirm or reject proposals; ``review`` is not changed.
+
+    A proposal is not confirmed when its item is no longer asked of the review (a reviewer tagged its
+    component a telemetry hub since the import) or it is out of date (the model now answers the item
+    otherwise because a reviewer changed what the files said: :func:`~prr_app.checklist.proposals.out_of_date`):
+    named, it is refused with a line that says why; with ``every``, or where the caller passes a
+    ``skipped`` list (the app's "Confirm all shown"), it is left out and listed in ``skipped`` as
+    ``(key, NOT_ASKED or OUT_OF_DATE, why)``, and the rest are confirmed: one stale proposal among
+    forty no longer stops the forty (:func:`skipped_lines` says it). Rejecting is always possible."""
     from prr_app.checklist import set_answer
+    from prr_app.checklist.evaluate import evaluate
 
     if not by or not by.strip():
         raise PrrError("say who decides (--by NAME): a confirmed proposal becomes that reviewer's answer")
     chosen = _select(review, list(keys or []), every, reject)
+    res = None if reject else evaluate(review)
+    skip = every or skipped is not None
+    left_out: list[tuple[str, str, str]] = []
+    if res is not None:
+        kept = []
+        for k in chosen:
+            it = res.item(k)
+            if it is None:
+                if skip:
+                    left_out.append((k, NOT_ASKED, "the item is no longer asked of this review"))
+                    continue
+                kept.append(k)  # set_answer refuses it, saying why it is not asked
+                continue
+            why = out_of_date(review, it, res.template, review.proposals[k])
+            if why is not None:
+                if not skip:
+                    raise PrrError(f"the proposal is {why}; answer the item yourself (prr checklist-answer) "
+                                   "or reject the proposal", location=k)
+                left_out.append((k, OUT_OF_DATE, why))
+                continue
+            kept.append(k)
+        if chosen and not kept:
+            raise PrrError("no proposal can be confirmed: " + "; ".join(skipped_lines(left_out)))
+        chosen = kept
+    if skipped is not None:
+        skipped.extend(left_out)
     at = at or _now()
     changes: list[Change] = []
     scratch = copy.copy(review)
@@ -211,16 +251,32 @@ def decide_changes(review: Review, keys: list[str] | None = None, *, every: bool
     return changes
 
 
+def skipped_lines(skipped: list) -> list[str]:
+    """What a confirmation of several left out (``skipped`` of :func:`decide_changes`), in words, for
+    both faces: one line for the proposals whose items are no longer asked, one per out-of-date proposal."""
+    out = []
+    gone = [k for k, kind, _ in skipped if kind == NOT_ASKED]
+    if gone:
+        out.append(f"skipped {count(len(gone), 'proposal')} whose item is no longer asked of this review "
+                   f"(name one to see why): {listed(gone, 6)}")
+    out += [f"skipped {k}: the proposal is {why}" for k, kind, why in skipped if kind == OUT_OF_DATE]
+    return out
+
+
 def decide(path: str | Path, keys: list[str] | None = None, *, every: bool = False, reject: bool = False, by: str,
-           output: str | Path | None = None, force: bool = False) -> list[str]:
-    """Confirm (or reject) proposals in the review file ``path``, under its lock; the keys decided."""
+           output: str | Path | None = None, force: bool = False, skipped: list | None = None) -> list[str]:
+    """Confirm (or reject) proposals in the review file ``path``, under its lock; the keys decided.
+    ``skipped``: filled with what a confirmation of several left out (:func:`decide_changes`)."""
     from prr_app.review.document import edit_review
     from prr_app.review.edits import apply_changes
 
     done: list[str] = []
 
     def change(review: Review) -> Review:
-        chs = decide_changes(review, keys, every=every, reject=reject, by=by)
+        done.clear()
+        if skipped is not None:
+            skipped.clear()
+        chs = decide_changes(review, keys, every=every, reject=reject, by=by, skipped=skipped)
         apply_changes(review, chs)
         done.extend(c.key for c in chs if c.coll == "proposals")
         return review
