@@ -8,7 +8,7 @@ from pathlib import Path
 from prr_app import checklist, paths
 from prr_app.checklist.template import TEMPLATE_SUFFIXES, TIER_NAMES, bundled_template, shadowed_templates
 from prr_app.checklist.answers import STATUS_WORDS
-from prr_app.checklist.proposals import carried_source
+from prr_app.checklist.proposals import carried_source, out_of_date
 from prr_app.cli.json_output import write_indented
 from prr_app.errors import PrrError
 from prr_app.review.people import who_decides
@@ -273,6 +273,9 @@ def cmd_checklist(args) -> int:
                 pr = it.proposal
                 how = "proposed from evidence" if carried_source(pr) is None else "proposed, carried"
                 out.append(f"      {how} (to confirm): {pr.status.replace('_', ' ')}: {pr.reason}")
+                stale = out_of_date(review, it, res.template)
+                if stale:  # confirming is refused: say so where the proposal is listed
+                    out.append(f"      the proposal is {stale}")
             if it.model_answer is not None:
                 m = it.model_answer
                 lead = "model" if it.source == "model" else "model (overridden by the reviewer)"

@@ -35,6 +35,8 @@ class ProposalPanel(QWidget):
         self.session = session
         self.item = None
         self.shown: list = []
+        #: the template of the evaluation the items come from (to tell an out-of-date proposal)
+        self.template = None
         self.text = QLabel()
         self.text.setWordWrap(True)
         self.text.setTextFormat(self.text.textFormat().RichText)
@@ -82,28 +84,39 @@ class ProposalPanel(QWidget):
         # an evidence line the reason already quotes ("no liveness or readiness probe ...: cart.yaml:7")
         # is shown once, in the reason
         ev = "".join(f"<li>{_esc(e)}</li>" for e in [e for e in p.evidence if e not in p.reason][:6])
+        from prr_app.checklist.proposals import out_of_date
+
+        stale = out_of_date(self.session.review, it, self.template) if self.template is not None else None
         self.text.setText(f"<p><b>{_esc(proposal_origin(p))}:</b> {p.status.replace('_', ' ')} "
                           f"(not counted until you confirm it)<br>{_esc(p.reason)}</p>"
-                          + (f"<ul>{ev}</ul>" if ev else ""))
-        self.confirm_btn.setEnabled(True)
+                          + (f"<ul>{ev}</ul>" if ev else "")
+                          + (f"<p><b>The proposal is {_esc(stale)}</b></p>" if stale else ""))
+        self.confirm_btn.setEnabled(not stale)  # confirming it would be refused: answer or reject it
+        self.confirm_btn.setToolTip("Answer the item yourself, or reject the proposal: it is out of date"
+                                    if stale else "")
         self.reject_btn.setEnabled(True)
         self.setVisible(True)
 
     # -- deciding (one undoable command each) ---------------------------------
-    def _decide(self, keys: list[str], reject: bool, text: str) -> bool:
-        from prr_app.review.proposals import decide_changes
+    def _decide(self, keys: list[str], reject: bool, text: str, *, several: bool = False) -> bool:
+        """Confirm or reject ``keys`` as one undoable edit; ``several`` (Confirm all shown): the
+        proposals no longer asked or out of date are left out and said, the rest confirmed."""
+        from prr_app.review.proposals import decide_changes, skipped_lines
 
         by = name_for_record(self.session.review, self)
         if not by:
             self.error.setText(NO_NAME)
             return False
+        skipped: list | None = [] if several else None
         try:
-            changes = decide_changes(self.session.review, keys, reject=reject, by=by)
+            changes = decide_changes(self.session.review, keys, reject=reject, by=by, skipped=skipped)
         except PrrError as e:
             self.error.setText(str(e))
             return False
-        self.session.push(text, changes)
-        return True
+        if changes:
+            self.session.push(text, changes)
+        self.error.setText("; ".join(skipped_lines(skipped)) if skipped else "")
+        return bool(changes)
 
     def confirm(self) -> bool:
         if self.item is None or self.item.proposal is None:
@@ -119,4 +132,4 @@ class ProposalPanel(QWidget):
         keys = [it.key for it in self.shown]
         if not keys:
             return False
-        return self._decide(keys, False, f"Confirm {len(keys)} proposal(s)")
+        return self._decide(keys, False, f"Confirm {len(keys)} proposal(s)", several=True)

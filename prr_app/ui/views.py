@@ -698,6 +698,7 @@ class ChecklistView(QWidget):
             self._shown_key = key
             self.detail_scroll.verticalScrollBar().setValue(0)
         self.detail_error.setText("")
+        self.proposal_panel.template = self.result.template if self.result is not None else None
         self.proposal_panel.show_item(it)
         if it is None:
             self.question.setText("")
