@@ -134,7 +134,7 @@ def test_an_edit_conflicting_with_another_reviewers_exits_1_listing_it_and_write
     assert code == 1, err
     lines = err.strip().splitlines()
     assert lines[0].startswith("prr: repo:shop: ") and "nothing was written" in lines[0]
-    assert any("conflict: checklist answer toil.self-healing field note" in line for line in lines[1:])
+    assert any("conflict: checklist answer toil.self-healing: changed on both sides" in line for line in lines[1:])
     assert all("mine" not in repr(a.note) for a in repo.pull("shop").review.answers.values())
     assert repo.pull("shop").version == repo_before.version + 1  # the other reviewer's version only
     assert document.file_kind("repo:shop") == "repo"

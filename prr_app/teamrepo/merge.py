@@ -8,8 +8,19 @@ different values is a :class:`Conflict`; a row deleted on one side and changed o
 is a conflict of the whole row; settled for the changed version of a component or group, the
 dependencies (and canvas position) deleted with it come back when their other end is still
 there, and the conflict says beforehand which come back and which cannot; settled for the changed
-version of a mitigation, its links to risks deleted with it come back the same way. A checklist
-answer's and a risk's history are lists both sides append to: both appends are kept (theirs first).
+version of a mitigation, its links to risks deleted with it come back the same way.
+
+A checklist answer is one statement (status, reason, evidence, owner, due, note, who and when, and
+its history entry): changed on both sides to different statements (other statuses, or a field both
+set differently), it is one conflict of the whole answer, settled with the picked side's answer
+whole; the same status with details only one side gave merges field by field. A risk's decisions are the groups of its fields
+in :data:`DECISIONS` (an acceptance is its status, who, when, why and until when): a conflict on one
+field of a decision, settled, takes the picked side's whole decision. A checklist answer's and a
+risk's history are lists both sides append to: both appends are kept (theirs first), but for the
+entries of the decisions a pick rejected, which were never written (a trail tells what was decided,
+never what was turned down as if in force). A proposal deleted on one side because a reviewer
+answered its item (confirmed it) and refreshed by a re-import on the other is settled by that
+answer: it stays deleted, no conflict.
 
 Pure functions over :data:`prr_app.teamrepo.rows.Rows`; no database.
 """
@@ -28,6 +39,16 @@ APPEND_ONLY = {("checklist_answer", "history"), ("risk", "history")}
 #: re-proposes the same answers and records when: nothing to merge or to write).
 STAMPS = {"checklist_answer": ("changed_at", "changed_by"), "checklist_proposal": ("made_at", None),
           "import_record": ("at", None)}
+
+#: Tables whose row is one statement: changed on both sides to different statements (:func:`_disagree`),
+#: the whole row is one conflict (``field`` None), and a pick takes that side's row whole (its history joined).
+WHOLE = {"checklist_answer"}
+#: A risk's decisions (the ``decision`` of its history's entries) and the fields each one sets: a
+#: pick on one of them settles the whole decision, and the trail drops the rejected side's entries.
+_ACCEPTANCE = ("status", "accepted_by", "accepted_at", "acceptance_reason", "accepted_until")
+DECISIONS = {"risk": {"accept": _ACCEPTANCE, "reopen": _ACCEPTANCE, "owner": ("owner",),
+                      "override": ("override_likelihood", "override_impact", "override_reason"),
+                      "blocking": ("launch_blocking", "launch_blocking_reason")}}
 
 _MISSING = object()
 
@@ -62,6 +83,10 @@ class Conflict:
     #: cannot (their other end is deleted too); element names (:func:`element_name`)
     along: tuple = ()
     not_along: tuple = ()
+    #: a whole-row statement (:data:`WHOLE`, an answer) changed on both sides: (mine, theirs), the
+    #: rows; ``field`` is then the field shown for it (its status, or the first field both set
+    #: differently) and a pick of it settles the whole row
+    rows: tuple = ()
 
     def along_text(self) -> str:
         """What keeping the changed version also brings back, and what it cannot ("" if nothing)."""
@@ -77,12 +102,35 @@ class Conflict:
             return self.note
         what = element_name(self.table, self.key)
         who = f" (changed by {self.by}{' at ' + self.at if self.at else ''})" if self.by else ""
+        if self.rows:
+            return f"{what}: {_statements(self.table, *self.rows, who)}"
         if self.field is None:
             mine = "deleted" if self.mine is None else "changed"
             theirs = "deleted" if self.theirs is None else "changed"
             along = self.along_text()
             return f"{what}: you {mine} it, the repository has it {theirs}{who}" + (f"; {along}" if along else "")
         return f"{what} field {self.field}: yours {_show(self.mine)}, theirs {_show(self.theirs)}{who}"
+
+
+#: The fields of a whole-row statement named when two differ, in this order.
+_STATEMENT_FIELDS = ("status", "reason", "evidence", "owner", "due", "note")
+
+
+def _statements(table: str, mine: dict, theirs: dict, who: str) -> str:
+    """Two versions of one statement (an answer) in words: both statuses, who said each, and what
+    else differs; it is kept whole, so the user learns it is yours or theirs, never a mix."""
+    def by(row):
+        return f" by {row['changed_by']}" if row.get("changed_by") else ""
+    other = [f for f in _STATEMENT_FIELDS[1:] if f in mine and mine.get(f) != theirs.get(f)]
+    differ = ""
+    if other:
+        names = other[0] if len(other) == 1 else ", ".join(other[:-1]) + " and " + other[-1]
+        verb = "differs" if len(other) == 1 else "differ"
+        differ = f"; {'the' if mine.get('status') == theirs.get('status') else 'their'} {names} {verb}" \
+                 + ("" if mine.get("status") == theirs.get("status") else " too")
+    what = "answer" if table == "checklist_answer" else "element"
+    return (f"changed on both sides: yours {_show(mine.get('status'))}{by(mine)}, theirs "
+            f"{_show(theirs.get('status'))}{by(theirs)}{who}{differ}; the {what} is kept whole, yours or theirs")
 
 
 def _show(v) -> str:
@@ -113,9 +161,14 @@ def change_name(c: Change) -> str:
 
 def changes_text(changes: list[Change], *, first: int = 3) -> str:
     """``"3 other changes: a, b, c"`` (``"... and 4 more"`` past ``first``); "" for none. One field
-    changed is one change; a change of a bookkeeping stamp alone is not named."""
+    changed is one change; a change of a bookkeeping stamp alone is not named, nor the history entry
+    of a decision named by its field (a risk's owner and the trail's entry saying so are one change)."""
+    decided = {(c.table, c.key) for c in changes if c.field is not None and (c.table, c.field) not in APPEND_ONLY
+               and c.field not in STAMPS.get(c.table, ())}
     names = list(dict.fromkeys(change_name(c) for c in changes
-                               if c.field is None or c.field not in STAMPS.get(c.table, ())))
+                               if c.field is None or (c.field not in STAMPS.get(c.table, ())
+                                                      and not ((c.table, c.field) in APPEND_ONLY
+                                                               and (c.table, c.key) in decided))))
     if not names:
         return ""
     n = len(names)
@@ -148,6 +201,60 @@ def _substance(table: str, row: dict | None):
     if row is None or stamp is None:
         return row
     return {c: v for c, v in row.items() if c not in stamp}
+
+
+def _statement(table: str, row: dict) -> dict:
+    """A whole-row statement's content (:data:`WHOLE`): the row without its stamps and history, which
+    tell who said it and when, not what."""
+    return {c: v for c, v in _substance(table, row).items() if (table, c) not in APPEND_ONLY}
+
+
+def _disagree(table: str, rb, rt: dict, rm: dict, defaults: dict) -> bool:
+    """Whether two versions of a whole-row statement (:data:`WHOLE`), both changed since ``rb``,
+    are two different statements: their statuses differ (a note or evidence belongs to the status it
+    was written with), or a field both set to different values. The same status with details only
+    one side gave (one the evidence, the other the owner) is one statement, merged."""
+    if _statement(table, rm) == _statement(table, rt):
+        return False
+    if rm.get("status") != rt.get("status"):
+        return True
+    for col in COLUMNS[table]:
+        if col in STAMPS.get(table, ()) or (table, col) in APPEND_ONLY:
+            continue
+        vb = rb[col] if rb is not None else defaults.get(col, _MISSING)
+        if _merge_field(table, col, vb, rt[col], rm[col])[1]:
+            return True
+    return False
+
+
+def _shown_field(table: str, rb, rt: dict, rm: dict, defaults: dict) -> str:
+    """The field a conflict of a whole-row statement is shown by: its status when the two differ,
+    else the first field both set to different values."""
+    if rm.get("status") != rt.get("status"):
+        return "status"
+    for col in COLUMNS[table]:
+        vb = rb[col] if rb is not None else defaults.get(col, _MISSING)
+        if col not in STAMPS.get(table, ()) and (table, col) not in APPEND_ONLY \
+                and _merge_field(table, col, vb, rt[col], rm[col])[1]:
+            return col
+    return "status"
+
+
+def _trail(b, t, m, dropped=frozenset()):
+    """A history both sides appended to: theirs, then mine's new entries but for those of the
+    decisions in ``dropped`` (settled for theirs: never written); None when either side's does not
+    extend the base's."""
+    b = [] if b is _MISSING or b is None else b
+    if not (isinstance(b, list) and isinstance(t, list) and isinstance(m, list)
+            and t[:len(b)] == b and m[:len(b)] == b):
+        return None
+    return t + [e for e in m[len(b):] if not (isinstance(e, dict) and e.get("decision") in dropped)]
+
+
+def _answered(rows: Rows, key: tuple) -> bool:
+    """Whether ``rows`` hold a reviewer's answer to the checklist item ``key`` names."""
+    a = rows.get("checklist_answer", {}).get(key)
+    return a is not None and a.get("status") not in (None, "unanswered")
 
 
 def _merge_field(table, col, b, t, m):
@@ -197,6 +304,11 @@ def merge(base: Rows, theirs: Rows, mine: Rows, *, who=None, pick=None) -> tuple
                 res = rt
             elif rt == rb or rt == rm:  # theirs did not touch it, or both did the same
                 res = rm
+            elif name == "checklist_proposal" and rb is not None and (rm is None or rt is None) \
+                    and _answered(theirs if rt is None else mine, k):
+                # confirmed (or answered) on one side, refreshed by a re-import on the other: the
+                # reviewer's answer settles it; the refreshed proposal is bookkeeping, not a conflict
+                res = None
             elif rm is None or rt is None:  # deleted on one side, changed on the other
                 choice = pick.get((name, k, None))
                 if choice is None:
@@ -208,9 +320,24 @@ def merge(base: Rows, theirs: Rows, mine: Rows, *, who=None, pick=None) -> tuple
                     revived[k[0]] = mine if rt is None else theirs  # the side that still has its edges
                 if name == "mitigation" and choice is not None and res is not None and rb is not None:
                     revived_mitigations[k[0]] = mine if rt is None else theirs
+            elif name in WHOLE and _disagree(name, rb, rt, rm, defaults):
+                # one statement changed on both sides: one conflict; settled, the picked side's whole
+                shown = _shown_field(name, rb, rt, rm, defaults)
+                choice = pick.get((name, k, shown))
+                if choice is None:
+                    vb = rb[shown] if rb is not None else defaults.get(shown)
+                    conflicts.append(blame(Conflict(name, k, shown, vb, rm[shown], rt[shown], rows=(rm, rt))))
+                res = dict(rm) if choice == "mine" else rt
+                if choice == "mine":  # theirs were written: the trail keeps them, mine last (in force)
+                    for col in COLUMNS[name]:
+                        if (name, col) in APPEND_ONLY:
+                            vb = rb[col] if rb is not None else defaults.get(col, _MISSING)
+                            joined = _trail(vb, rt[col], rm[col])
+                            res[col] = rm[col] if joined is None else joined
             else:
                 res = {}
                 stamp = STAMPS.get(name, ())
+                settled: dict[str, str] = {}  # field -> the side a pick settled it for
                 for col in COLUMNS[name]:
                     if col in stamp:
                         continue
@@ -219,11 +346,14 @@ def merge(base: Rows, theirs: Rows, mine: Rows, *, who=None, pick=None) -> tuple
                     vb = rb[col] if rb is not None else defaults.get(col, _MISSING)
                     v, clash = _merge_field(name, col, vb, rt[col], rm[col])
                     if clash and (name, k, col) in pick:
-                        v, clash = (rm[col] if pick[(name, k, col)] == "mine" else rt[col]), False
+                        settled[col] = pick[(name, k, col)]
+                        v, clash = (rm[col] if settled[col] == "mine" else rt[col]), False
                     if clash:
                         conflicts.append(blame(Conflict(name, k, col, None if vb is _MISSING else vb,
                                                         rm[col], rt[col])))
                     res[col] = v
+                if settled and name in DECISIONS:
+                    _settle_decisions(name, res, settled, rb, rt, rm, defaults)
                 if stamp:
                     at, by = stamp
                     newer = rm if (rm[at] or "") > (rt[at] or "") else rt
@@ -252,6 +382,30 @@ def merge(base: Rows, theirs: Rows, mine: Rows, *, who=None, pick=None) -> tuple
         else:
             c.along, c.not_along = _edges_along(base, merged, c.key[0], keeper, own)
     return merged, conflicts
+
+
+def _settle_decisions(name, res, settled, rb, rt, rm, defaults) -> None:
+    """A row of decisions (:data:`DECISIONS`) with conflicts the user settled (``settled``: field ->
+    side): each decision a pick touched is taken whole from the side picked for it (its first settled
+    field's pick), never half an acceptance of each; the history keeps theirs, and mine's entries
+    but for the decisions settled for theirs, which were never written (the trail would read as if
+    they were in force)."""
+    dropped = set()
+    for decision, cols in DECISIONS[name].items():
+        side = next((settled[c] for c in cols if c in settled), None)
+        if side is None:
+            continue
+        src = rm if side == "mine" else rt
+        for c in cols:
+            res[c] = src[c]
+        if side == "theirs":
+            dropped.add(decision)
+    for col in COLUMNS[name]:
+        if (name, col) in APPEND_ONLY and dropped and col not in settled:
+            vb = rb[col] if rb is not None else defaults.get(col, _MISSING)
+            joined = _trail(vb, rt[col], rm[col], frozenset(dropped))
+            if joined is not None:
+                res[col] = joined
 
 
 def _links_along(base: Rows, merged: Rows, mitigation: str, keeper: Rows, own) -> tuple[list, list]:

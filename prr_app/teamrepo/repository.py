@@ -255,26 +255,41 @@ def _not_in_conflict(base: Rows, mine: Rows, conflicts: list[merge.Conflict]) ->
     is written whole or not at all."""
     rows = {(c.table, c.key) for c in conflicts}  # an element in conflict is named by its conflict...
     fields = {(c.table, c.key, c.field) for c in conflicts}
-    whole = {(c.table, c.key) for c in conflicts if c.field is None}
+    # a conflict of a whole row: a deleted one, or an answer (one statement, settled whole)
+    whole = {(c.table, c.key) for c in conflicts if c.field is None or c.rows}
     # ... but for its other fields, which merged
     return [c for c in merge.diff(base, mine) if (c.table, c.key) not in whole
             and (c.table, c.key, c.field) not in fields and not (c.field is None and (c.table, c.key) in rows)]
 
 
+#: How long one part of a message may be before the command line cuts it (prr_app/errors.py).
+_ONE_LINE = 400
+
+
 def _say_nothing_written(err: PrrError, changes: list[merge.Change]) -> None:
-    """A push the database refused for one row: say, right after the database's words (the message
-    is cut to one line of a few hundred characters), that none of it was written, and name the other
-    changes that went with it (the refused row is named by the database's message)."""
+    """A push the database refused for one row: say, right after the database's words, that none of
+    it was written, and name the other changes that went with it (the refused row is named by the
+    database's message, and is not one of them). The message is one line the command line cuts at
+    :data:`_ONE_LINE` characters: fewer changes are named, then only their number, so that what the
+    user lacks (said last) is never cut."""
     import re
 
-    m = re.search(r"\((risk|review) ([^:)]+)[^)]*\)", err.message)
+    # "(risk spof:component:cart-db: a single point of failure)" or "(risk ID)": a risk's id has
+    # colons of its own, the database's reason follows ": "
+    m = re.search(r"\((risk|review) (.+?)(?:: [^)]*)?\)", err.message)
     refused = m.group(2) if m and m.group(1) == "risk" else None
     others = [c for c in changes if not (refused is not None and c.table in ("risk", "risk_mitigation")
                                           and refused in (c.key[0], c.key[-1]))]
-    text = merge.changes_text(others, first=2)
-    note = "; none of this push was written" + (f", nor your {text}" if text else "")
     at = m.end() if m else len(err.message)
-    err.message = err.message[:at] + note + err.message[at:]
+    named = [merge.changes_text(others, first=n) for n in (2, 1)]
+    # "3 other changes: a, b and 1 more" -> "3 other changes" (their number alone)
+    notes = [*named, named[0].split(":", 1)[0] + ", still in your file"] if named[0] else [""]
+    for text in notes:
+        note = "; none of this push was written" + (f", nor your {text}" if text else "")
+        message = err.message[:at] + note + err.message[at:]
+        if len(message) <= _ONE_LINE:
+            break
+    err.message = message
 
 
 def _client() -> str:
