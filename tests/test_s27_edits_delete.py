@@ -138,7 +138,7 @@ def test_deleting_a_component_says_its_answers_and_its_dependencies_answers_are_
     refs = edits.references(r, ["cart-db"])
     n = len(keys)
     assert refs[0].startswith(f"{n} checklist answer{'s' if n > 1 else ''} on ")
-    assert refs[0].endswith(" kept in the file as orphaned answers; prr checklist lists them")
+    assert refs[0].endswith(" kept in the review as orphaned answers; prr checklist lists them")
     after, changes = _deleted(r, ["cart-db"])
     assert all(k in after.answers for k in keys)  # kept, never dropped
     assert not any(c.coll == "answers" for c in changes)
@@ -151,7 +151,7 @@ def test_one_answer_on_a_deleted_dependency_is_said_in_the_singular():
     r.add(Dependency("a", "b"))
     _answered(r, "dep.timeout@a->b", "svc.owner@a")
     assert edits.references(r, ["a->b"]) == [
-        "1 checklist answer on a->b is kept in the file as an orphaned answer; prr checklist lists it"]
+        "1 checklist answer on a->b is kept in the review as an orphaned answer; prr checklist lists it"]
     assert edits.orphaned_answers(r, ["b"]) == {"a->b": ["dep.timeout@a->b"]}
     assert edits.orphaned_answers(r, ["a"]) == {"a": ["svc.owner@a"], "a->b": ["dep.timeout@a->b"]}
 

@@ -18,7 +18,7 @@ def test_deleting_a_component_with_answers_says_where_they_are(qtbot, win, examp
     win.a_delete.trigger()
     msg = win.statusBar().currentMessage()
     assert msg.startswith(f"Deleted; updated: {len(keys)} checklist answers on cart-db")
-    assert "kept in the file as orphaned answers; prr checklist lists them" in msg
+    assert "kept in the review as orphaned answers; prr checklist lists them" in msg
     assert all(k in r.answers for k in keys)
 
 

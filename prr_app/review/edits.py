@@ -316,15 +316,15 @@ def orphaned_answers(review: Review, ids: Iterable[str]) -> dict[str, list[str]]
 
 def orphaned_answers_note(review: Review, ids: Iterable[str]) -> str | None:
     """One line on the answers :func:`orphaned_answers` finds, for the delete's messages: "2 checklist
-    answers on cart-db, cart-svc->cart-db are kept in the file as orphaned answers; prr checklist lists
-    them" (they drop out of the app's checklist, so the delete says where they are)."""
+    answers on cart-db, cart-svc->cart-db are kept in the review as orphaned answers; prr checklist lists
+    them" (a file's or the team repository's) (they drop out of the app's checklist, so the delete says where they are)."""
     found = orphaned_answers(review, ids)
     n = sum(len(v) for v in found.values())
     if not n:
         return None
     one = n == 1
     return (f"{count(n, 'checklist answer')} on {listed(list(found), 5)} {'is' if one else 'are'} kept in the "
-            f"file as {'an orphaned answer' if one else 'orphaned answers'}; prr checklist lists "
+            f"review as {'an orphaned answer' if one else 'orphaned answers'}; prr checklist lists "
             f"{'it' if one else 'them'}")
 
 
