@@ -197,13 +197,14 @@ def test_band_of_unplaced_boxes_sharing_a_host_is_labelled_and_marked_spof():
     assert ("L1", F.RED) in strip
 
 
-def test_band_with_mixed_sharing_keeps_no_placement_stated():
+def test_band_with_mixed_sharing_is_not_the_domain_but_says_how_many_share_it():
     from prr_app.layout import UNPLACED, compute_layout
 
     review = _host_review()
     review.components["db"].shared_domains = []  # only two of the three share the host
     band = next(r for r in compute_layout(review).regions if r.id == UNPLACED)
-    assert band.label == "no placement stated" and band.shared == ()
+    assert band.shared == ()  # not drawn as the domain (nor as its SPOF)
+    assert band.label.startswith("no zone stated; ") and band.label.endswith("shared by 2 of the 3 boxes here")
 
 
 def test_legend_keys_are_never_cut_and_hub_key_says_both_marks():
