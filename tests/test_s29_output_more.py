@@ -22,3 +22,14 @@ def test_a_repository_address_without_a_repository(capsys, monkeypatch):
     assert main(["summary", "repo:shop"]) == 2
     err = capsys.readouterr().err
     assert "repo:shop names a review in the team repository: set PRR_REPO" in err and "--repo" not in err
+
+
+def test_a_review_is_written_only_under_a_review_name(tmp_path, capsys):
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parent.parent / "resources" / "examples" / "webshop.json"
+    for name in ("out.txt", "out.pdf", "out"):
+        assert main(["import", str(example), "-o", str(tmp_path / name)]) == 2
+        err = capsys.readouterr().err
+        assert "a review is written as a .prr file" in err and not (tmp_path / name).exists()
+    assert main(["import", str(example), "-o", str(tmp_path / "out.PRR"), "--quiet"]) == 0

@@ -140,6 +140,9 @@ def save_review(review: Review, path: str | Path, *, overwrite: bool = False) ->
     """
     p = Path(path)
     paths.check_output_path(p)
+    if p.suffix.lower() not in (".prr", ".json"):  # out.txt, out.pdf: a review database under another name
+        raise PrrError("a review is written as a .prr file (or review JSON, .json); give a name ending in .prr",
+                       file=str(p))
     if p.exists() and not overwrite:
         raise PrrError("already exists; pass --force to replace it", file=str(p))
     if p.suffix.lower() == ".json":
