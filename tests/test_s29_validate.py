@@ -53,3 +53,12 @@ def test_a_broken_milestone_snapshot_is_not_valid(shop, capsys):
     assert main(["validate", str(shop)]) == 2
     err = capsys.readouterr().err
     assert f"{shop}@m1" in err and "slo: 150 is too large" in err
+
+
+def test_a_folder_where_the_journal_goes_is_named(shop, capsys):
+    (shop.parent / (shop.name + "-journal")).mkdir()
+    before = shop.read_bytes()
+    assert main(["summary", str(shop)]) == 2
+    err = capsys.readouterr().err
+    assert "w.prr-journal beside it is a folder" in err and err.count("\n") == 1 and "I/O" not in err
+    assert shop.read_bytes() == before

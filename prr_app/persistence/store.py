@@ -657,6 +657,9 @@ def schema_problems(con: sqlite3.Connection) -> list[str]:
 def _open_checks(path: Path, *, readonly: bool) -> int:
     """SQLite's recovery first, then size, integrity and schema; returns the schema version."""
     name = str(path)
+    if os.path.isdir(name + "-journal"):  # SQLite keeps its journal there: it could neither read nor write
+        raise PrrError(f"{Path(name + '-journal').name} beside it is a folder, where SQLite keeps the file's "
+                       "journal: move or rename that folder", file=name)
     hot = os.path.exists(name + "-journal")
     try:
         # A hot journal (a save killed mid-commit) must be rolled back, which writes: that needs
