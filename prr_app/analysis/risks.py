@@ -1823,10 +1823,18 @@ class RiskRegister:
         (cart-team for the cluster's SPOF in Online Boutique, whose fix changes all ten) took the whole
         risk into that team's plan and effort. Nobody is named: the reviewer says who (``prr risk
         owner``), and the risk's inputs say why there is no owner."""
+        rid = risk.id
+        comps = self.review.components
+        if (risk.origin == "computed" and rid not in self._SPANNING
+                and not rid.startswith(("common-cause:group:", "spof:domain:"))):
+            # the usual case, one component's fix (10,000 of them on an import): its owner, if any
+            comp = comps.get(risk.fix_component) if risk.fix_component else None
+            if comp is not None and comp.owner:
+                risk.owner, risk.owner_source = comp.owner, f"owner of {risk.fix_component}"
+            return
         span = self._fix_span(risk)
         if not span:
             return
-        comps = self.review.components
         owners = {comps[c].owner for c in span}
         if len(owners) == 1 and "" not in owners:
             risk.owner = owners.pop()
