@@ -1812,8 +1812,8 @@ class RiskRegister:
             d = g.domain_index.get(rid[len("spof:domain:"):])
             seeds = {g.ids[c] for c in g.domain_seeds[d]} if d is not None else set()
             span = [c for c in risk.components if c in seeds] or [risk.fix_component]
-        else:
-            span = (risk.fix_component,)
+        else:  # one component's fix
+            return [risk.fix_component] if risk.fix_component in comps else []
         return [c for c in span if c in comps]
 
     def _default_owner(self, risk: Risk) -> None:
@@ -1823,24 +1823,21 @@ class RiskRegister:
         (cart-team for the cluster's SPOF in Online Boutique, whose fix changes all ten) took the whole
         risk into that team's plan and effort. Nobody is named: the reviewer says who (``prr risk
         owner``), and the risk's inputs say why there is no owner."""
-        rid = risk.id
-        comps = self.review.components
-        if (risk.origin == "computed" and rid not in self._SPANNING
-                and not rid.startswith(("common-cause:group:", "spof:domain:"))):
-            # the usual case, one component's fix (10,000 of them on an import): its owner, if any
-            comp = comps.get(risk.fix_component) if risk.fix_component else None
-            if comp is not None and comp.owner:
-                risk.owner, risk.owner_source = comp.owner, f"owner of {risk.fix_component}"
-            return
         span = self._fix_span(risk)
         if not span:
+            return
+        comps = self.review.components
+        if len(span) == 1:  # the usual case (10,000 of them on an import): its one component's owner, if any
+            owner = comps[span[0]].owner
+            if owner:
+                risk.owner, risk.owner_source = owner, f"owner of {span[0]}"
             return
         owners = {comps[c].owner for c in span}
         if len(owners) == 1 and "" not in owners:
             risk.owner = owners.pop()
             risk.owner_source = ("owner of " + (", ".join(span) if len(span) <= 3
                                                 else f"the {len(span)} components its fix changes"))
-        elif len(span) > 1:
+        else:
             teams = sorted(owners - {""})
             owned = sum(1 for c in span if comps[c].owner)
             risk.inputs += (f"no owner: the fix spans {count(len(span), 'component')}"

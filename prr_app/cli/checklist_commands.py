@@ -335,13 +335,9 @@ def cmd_answer(args) -> int:
     a = done["a"]
     print(sanitize(f"{a.item}: {a.status}" + (f" (evidence: {a.evidence})" if a.evidence else "") + f"; wrote {where}"))
     if args.due and a.status not in ("met", "not_applicable"):  # work still to do, due when?
-        import datetime as dt
+        from prr_app.cli.today import warn_due
 
-        from prr_app.wording import due_warning
-
-        note = due_warning(args.due, dt.date.today().isoformat(), done.get("target_launch"))
-        if note:
-            print(sanitize(f"prr: warning: {note}", one_line=True), file=sys.stderr)
+        warn_due(args.due, done.get("target_launch"))
     return 0
 
 

@@ -83,14 +83,13 @@ def cmd_milestone_add(args) -> int:
     from prr_app.review.document import edit_review, load_review
     from prr_app.review.milestones import take
     from prr_app.review.people import who_decides
-    from prr_app.teamrepo.address import repository_name
+    from prr_app.teamrepo.address import MILESTONES_NOT_HERE, repository_name
 
     # where first: a review in the repository takes no milestone whoever takes it, so asking for
-    # --by there would send the user to fix what does not matter (the words are RepoDocument.save's,
-    # which refuses the same at the write)
+    # --by there would send the user to fix what does not matter (RepoDocument.save refuses the same
+    # at the write)
     if repository_name(args.review) is not None:
-        raise PrrError("milestones are kept in .prr files, not in the repository: pull the review to a file "
-                       "('prr repo pull') and take the milestone there", file=str(args.review))
+        raise PrrError(MILESTONES_NOT_HERE, file=str(args.review))
     by = who_decides(args.by, "who takes the milestone", file=str(args.review))  # before the file is touched
     load_review(args.review)  # the file checks, with the right messages, before opening it writable
     taken = []

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sys
 
+from prr_app.cli.today import warn_due
 from prr_app.errors import PrrError
 from prr_app.text_safety import sanitize
 from prr_app.wording import risk_owner
@@ -343,7 +344,7 @@ def cmd_mitigate(args) -> int:
     detail = _mitigation_detail(m)
     covered = list(dict.fromkeys(t.risk_id for t in d.targets))
     _say(f"mitigation {mid} '{m.title}' ({detail}) added to {', '.join(covered)}; wrote {d.where}")
-    _warn_due(m.due, args, d.review)
+    warn_due(m.due, d.review.meta.target_launch, args)
     for t in dict((t.risk_id, t) for t in d.targets).values():
         _say(f"  {_named(d, t)}: {standing(d.risk_before(t.risk_id), d.risk_after(t.risk_id))}")
     return 0
@@ -399,7 +400,7 @@ def cmd_mitigation(args) -> int:
                     what.append(f"{word} {a or '(none)'} -> {b or '(none)'}" if f != "title" else f"title '{b}'")
         _say(f"mitigation {mid} '{new.title}': {', '.join(what)}; wrote {d.where}")
         if new.due != old.due:
-            _warn_due(new.due, args, d.review)
+            warn_due(new.due, d.review.meta.target_launch, args)
     for rid in dict.fromkeys(old.risks):
         _say(f"  {rid}: {standing(d.risk_before(rid), d.risk_after(rid))}")
     return 0
@@ -458,14 +459,3 @@ def cmd_add(args) -> int:
     _say(f"risk {d.risk_id} '{args.title.strip()}' added; {standing(None, d.risk_after())}; wrote {d.where}")
     return 0
 
-
-def _warn_due(due, args, review) -> None:
-    """A due date set in the past or after the target launch is said (a warning: it is kept)."""
-    import datetime as dt
-
-    from prr_app.cli.today import today_of
-    from prr_app.wording import due_warning
-
-    note = due_warning(due, today_of(args) or dt.date.today().isoformat(), review.meta.target_launch)
-    if note:
-        print(sanitize(f"prr: warning: {note}", one_line=True), file=sys.stderr)

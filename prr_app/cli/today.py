@@ -25,3 +25,18 @@ def today_of(args) -> str | None:
     if today is not None and not is_date(today):
         raise PrrError(f"--today: not a date (YYYY-MM-DD): {today}", location="command line")
     return today
+
+
+def warn_due(due: str | None, target_launch: str | None, args=None) -> None:
+    """Say on stderr what a due date just set earns (:func:`prr_app.wording.due_warning`: in the past, or
+    after the target launch), judged as of ``--today`` if ``args`` has one; the date is kept either way."""
+    import datetime as dt
+    import sys
+
+    from prr_app.text_safety import sanitize
+    from prr_app.wording import due_warning
+
+    today = (today_of(args) if args is not None else None) or dt.date.today().isoformat()
+    note = due_warning(due, today, target_launch)
+    if note:
+        print(sanitize(f"prr: warning: {note}", one_line=True), file=sys.stderr)

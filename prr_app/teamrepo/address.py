@@ -15,6 +15,12 @@ from prr_app.errors import PrrError
 PREFIX = "repo:"
 
 
+#: Why a review in the repository takes no milestone (refused at the write, and by ``prr milestone add``
+#: before it asks who takes it).
+MILESTONES_NOT_HERE = ("milestones are kept in .prr files, not in the repository: pull the review to a file "
+                       "('prr repo pull') and take the milestone there")
+
+
 def repository_name(text) -> str | None:
     """The review's name when ``text`` addresses the repository (``repo:NAME``), else None."""
     s = str(text)
@@ -81,8 +87,7 @@ class RepoDocument:
         from prr_app.teamrepo.repository import origin
 
         if self.review.milestones:
-            raise PrrError("milestones are kept in .prr files, not in the repository: pull the review to a file "
-                           "('prr repo pull') and take the milestone there", file=self.path)
+            raise PrrError(MILESTONES_NOT_HERE, file=self.path)
         came_from = origin(self.review)
         base = came_from[1] if came_from and came_from[0] == self.name else self.version
         pushed = self.repo.push(self.review, name=self.name, base=base, pick=pick)
