@@ -79,7 +79,9 @@ class Chains:
         self._routes: dict[tuple, dict[int, int]] = {}
         self._rests: dict[int, dict[int, tuple]] = {}  # target -> component -> (length, last steps)
         # component -> its dependents furthest upstream first, and their condensation numbers negated
-        self._upstream_first: dict[int, tuple[list[int], list[int]]] = {}
+        # (tuples of ints, which the collector stops tracking: lists here were two containers per
+        # component, kept through the SPOFs and then dropped)
+        self._upstream_first: dict[int, tuple[tuple[int, ...], tuple[int, ...]]] = {}
         self._nexts: dict[int, dict[int, int]] = {}  # target -> component -> the next step towards it
         self._uf_mask: int | None = None  # the user-facing components (bitset), when first needed
         self._journey_entries: tuple[set[int], set[int]] | None = None  # (component entries, group entries)
@@ -318,7 +320,7 @@ class Chains:
         hit = self._upstream_first.get(cur)
         if hit is None:
             order = sorted(cands, key=lambda u: -scc[u])
-            hit = self._upstream_first[cur] = (order, [-scc[u] for u in order])
+            hit = self._upstream_first[cur] = (tuple(order), tuple([-scc[u] for u in order]))
         order, keys = hit
         for i in range(bisect_left(keys, -scc[t]), len(order)):
             u = order[i]

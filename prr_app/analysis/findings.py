@@ -308,17 +308,26 @@ def cascading(graph: CompiledGraph, entries: list[int], *, shared_rests: bool = 
                           f"{best} attempts at the end of the chain",
             })
     # 3. hard synchronous calls with neither timeout nor circuit breaker
-    per_source: dict[int, list[str]] = {}
+    # (caller, callee) pairs sorted: each caller's callees in a run (plain tuples, which the collector
+    # stops tracking; a list per caller was 7,000 containers on an import, promoted and then dropped)
+    unbounded: list[tuple[int, str]] = []
     for src, _tc, _tg, kind, _hard, _fb, softened_hub, did in graph.deps:
         if kind != "hard" or softened_hub:
             continue
         o = dependencies[did]
         # a timeout of 0 ms is none (the checklist reads it so): only a positive one bounds the wait
         if not (o.timeout_ms or 0) > 0 and o.circuit_breaker is not True:
-            per_source.setdefault(src, []).append(o.target)
-    for s, targets in sorted(per_source.items()):
+            unbounded.append((src, o.target))
+    unbounded.sort()
+    i, m = 0, len(unbounded)
+    while i < m:
+        s = unbounded[i][0]
+        j = i + 1
+        while j < m and unbounded[j][0] == s:
+            j += 1
+        targets = [t for _s, t in unbounded[i:j]]
+        i = j
         cid = graph.ids[s]
-        targets = sorted(targets)
         out.append({
             "id": f"cascade:no-timeout:{cid}",
             "type": "no-timeout-or-breaker",
