@@ -95,6 +95,15 @@ LABEL_H = 16.0  # a region's label strip at its top
 #: redundancy group's frame around that row keeps off the label's words too)
 LABEL_CLEAR = 12.0
 MAX_ROWS = 8  # a lane wraps a tier's column beyond this many boxes
+#: under a redundancy group's members the canvas draws its frame's margin and its label strip (6 + 18
+#: scene units, ``GroupItem.fit``: 16 layout units); with ROW_GAP the next box of the column covered
+#: the label. A tier column of a lane that holds a group's member spaces its rows GROUP_ROW_GAP apart
+#: (the label, and the next box's badges, which reach 9.3 layout units above it, clear of each other)
+#: and keeps the label's room below its last row too (the region's bottom margin has no badges),
+#: whatever order the sweeps give the column: one pitch for the whole column keeps it evenly spaced.
+GROUP_LABEL_H = 16.0
+GROUP_ROW_GAP = GROUP_LABEL_H + 10.0
+GROUP_TAIL = GROUP_LABEL_H + 4.0 - PAD
 
 UNPLACED = ""  # region id of the lane for components without placement
 
@@ -297,6 +306,8 @@ class _Lane:
     own: dict[int, list[str]] = field(default_factory=dict)  # tier -> component ids
     rows: int = 0
     own_h: float = 0.0
+    #: tiers whose column holds a redundancy group's member (spaced GROUP_ROW_GAP: room for its label)
+    grouped: set = field(default_factory=set)
     height: float = 0.0
     y: float = 0.0
     depth: int = -1
@@ -311,10 +322,20 @@ def _measure(lane: _Lane) -> None:
         _measure(ch)
     busiest = max((len(v) for v in lane.own.values()), default=0)
     lane.rows = min(busiest, MAX_ROWS)
-    lane.own_h = lane.rows * NODE_H + max(lane.rows - 1, 0) * ROW_GAP
+    lane.own_h = max((_stack(lane, t, min(len(col), lane.rows)) for t, col in lane.own.items()), default=0.0)
     parts = ([lane.own_h] if lane.rows else []) + [c.height for c in lane.children]
     inner = sum(parts) + max(len(parts) - 1, 0) * LANE_GAP
     lane.height = inner + ((LABEL_H + PAD) if lane.drawn else 0.0) + _clear(lane)
+
+
+def _stack(lane: _Lane, t: int, n: int) -> float:
+    """How tall ``n`` boxes stacked in tier ``t``'s column of ``lane`` are, with the room a group's
+    label takes under the last one when the column holds a group's member (see GROUP_ROW_GAP)."""
+    if not n:
+        return 0.0
+    if t in lane.grouped:
+        return n * NODE_H + (n - 1) * GROUP_ROW_GAP + GROUP_TAIL
+    return n * NODE_H + (n - 1) * ROW_GAP
 
 
 def _clear(lane: _Lane) -> float:
@@ -446,6 +467,7 @@ def compute_layout(review: Review, *, only: Iterable[str] | None = None, use_sav
             lanes[None].children.append(lane)
         return lane
 
+    grouped = {m for g in review.groups.values() for m in g.members if m in keep}
     lane_of: dict[str, str | None] = {}
     for c in ids:
         comp = review.components[c]
@@ -458,6 +480,8 @@ def compute_layout(review: Review, *, only: Iterable[str] | None = None, use_sav
         lane_of[c] = key
         lane = lane_for(key) if key is not None else lanes[None]
         lane.own.setdefault(tier[c], []).append(c)
+        if c in grouped:
+            lane.grouped.add(tier[c])
     for lane in lanes.values():
         # the unplaced lane last, the others by id
         lane.children.sort(key=lambda ln: (ln.id == UNPLACED, ln.id or ""))
@@ -494,11 +518,12 @@ def compute_layout(review: Review, *, only: Iterable[str] | None = None, use_sav
                 continue
             rows = max(ln.rows, 1)
             y0 = ln.y + (LABEL_H if ln.drawn else 0.0) + _clear(ln)
+            pitch = NODE_H + (GROUP_ROW_GAP if t in ln.grouped else ROW_GAP)
             for i, c in enumerate(col):
                 k, r = divmod(i, rows)
                 in_col = min(rows, len(col) - k * rows)
-                offset = (rows - in_col) * (NODE_H + ROW_GAP) / 2
-                slot_y[c] = y0 + offset + r * (NODE_H + ROW_GAP)
+                offset = (ln.own_h - _stack(ln, t, in_col)) / 2
+                slot_y[c] = y0 + offset + r * pitch
                 slot_x[c] = tier_x[t] + k * (node_w + col_gap[t])
 
     for t in range(ntiers):

@@ -813,25 +813,53 @@ def _owner_text(r: dict) -> str:
     return risk_owner(r)
 
 
-#: the rank first, and the register opens in its order (docs/analysis.md, "Ranking": launch
-#: blockers first): the order of the report, the CSV, ``prr analyze`` and the findings. Sorted by
-#: score, the platform example's launch-blocking spof:domain:k8s-eu (rank 46) was row 67, below
-#: risks that block nothing.
-RISK_COLUMNS = [
-    Column("Rank", lambda r: str(r.get("rank") or ""), sort=lambda r: (r.get("rank") or 0, r["id"]), width=70),
-    Column("Score", lambda r: str(r.get("score") or ""), sort=lambda r: r.get("score") or 0, width=65),
-    Column("Severity", lambda r: r.get("severity", ""), sort=lambda r: SEVERITY_RANK.get(r.get("severity"), 0),
-           colour=lambda r: theme.SEVERITY_COLOURS.get(r.get("severity")), width=80),
-    Column("Title", lambda r: r.get("title") or r["id"], width=380),
-    Column("Likelihood", lambda r: _num_with_override(r, "likelihood"), sort=lambda r: r.get("likelihood") or 0,
-           width=85),
-    Column("Impact", lambda r: _num_with_override(r, "impact"), sort=lambda r: r.get("impact") or 0, width=70),
-    Column("Blocking", lambda r: "BLOCKER" if r.get("launch_blocking") else "", width=80),
-    Column("Status", _risk_status, width=90),
-    Column("Owner", _owner_text, width=300),  # "checkout-team (owner of cart-svc)" whole
-    Column("Components", lambda r: ", ".join(r.get("components") or []), width=200),
-    Column("Origin", lambda r: r.get("origin", "")),
-]
+def _due_text(review, r: dict) -> str:
+    """When a risk's fix is due, as the report's register says it (the last mitigation's date, "no date"
+    without one, "(after launch)" past the review's target launch): one wording in every face."""
+    from prr_app.reporting.assessment import Assessment
+
+    return Assessment(review=review, analysis={"risks": ()}, date=None).due_flagged(Assessment.due_text(r), short=True)
+
+
+def risk_columns(review) -> list[Column]:
+    """The register's columns; ``review()`` gives the review shown (its target launch flags a late due date).
+
+    The rank first, and the register opens in its order (docs/analysis.md, "Ranking": launch
+    blockers first): the order of the report, the CSV, ``prr analyze`` and the findings. Sorted by
+    score, the platform example's launch-blocking spof:domain:k8s-eu (rank 46) was row 67, below
+    risks that block nothing. Then what a reviewer reads out in a meeting, the title, owner, due date
+    and status, in view at 1280 pixels; the numbers behind the severity (in the pane below too), the
+    components and the origin come after, the table scrolls sideways to them. Owner, Due and Status
+    are as wide as a long value in the table's font (``fits``): at 300 pixels a desktop's 11-point font
+    cut "integrations-team (owner of webhook-dispatcher)".
+    """
+    def due_colour(r):
+        return theme.SEVERITY_COLOURS["critical"] if _due_text(review(), r).endswith("(after launch)") else None
+
+    return [
+        Column("Rank", lambda r: str(r.get("rank") or ""), sort=lambda r: (r.get("rank") or 0, r["id"]), width=60),
+        Column("Severity", lambda r: r.get("severity", ""), sort=lambda r: SEVERITY_RANK.get(r.get("severity"), 0),
+               colour=lambda r: theme.SEVERITY_COLOURS.get(r.get("severity")), width=80),
+        Column("Title", lambda r: r.get("title") or r["id"], width=360),
+        Column("Owner", _owner_text, width=300, fits="integrations-team (owner of webhook-dispatcher)"),
+        Column("Due", lambda r: _due_text(review(), r), sort=_due_sort, colour=due_colour,
+               width=100, fits="2027-01-15 (after launch)"),
+        Column("Status", _risk_status, width=90, fits="accepted (expired)"),
+        Column("Blocking", lambda r: "BLOCKER" if r.get("launch_blocking") else "", width=80),
+        Column("Score", lambda r: str(r.get("score") or ""), sort=lambda r: r.get("score") or 0, width=65),
+        Column("Likelihood", lambda r: _num_with_override(r, "likelihood"), sort=lambda r: r.get("likelihood") or 0,
+               width=85),
+        Column("Impact", lambda r: _num_with_override(r, "impact"), sort=lambda r: r.get("impact") or 0, width=70),
+        Column("Components", lambda r: ", ".join(r.get("components") or []), width=200),
+        Column("Origin", lambda r: r.get("origin", "")),
+    ]
+
+
+def _due_sort(r: dict) -> str:
+    """A risk's due date to sort on ("no date" after every date)."""
+    from prr_app.reporting.assessment import Assessment
+
+    return Assessment.due_text(r)
 
 
 def _num_with_override(r: dict, which: str) -> str:
@@ -861,7 +889,8 @@ class RiskView(QWidget):
         self.session = window.session
         self.analysis = None
         self._pending = None  # risks of a result that came while the tab was hidden
-        self._model = TableModel(RISK_COLUMNS, key=lambda r: r["id"], tooltip=lambda r: "\n".join(r.get("inputs") or []), parent=self)
+        self.columns = risk_columns(lambda: self.session.review)
+        self._model = TableModel(self.columns, key=lambda r: r["id"], tooltip=lambda r: "\n".join(r.get("inputs") or []), parent=self)
         self.proxy = FilterProxy(self)
         self.proxy.setSourceModel(self._model)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -876,7 +905,11 @@ class RiskView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
-        size_columns(self.table, RISK_COLUMNS)  # the title keeps its width; the table scrolls sideways
+        size_columns(self.table, self.columns)  # the title keeps its width; the table scrolls sideways
+        # a long title wraps: rows two lines of the table's font tall (Qt's default row showed one
+        # line of an 11-point font, the title cut at its column's end)
+        vh = self.table.verticalHeader()
+        vh.setDefaultSectionSize(max(vh.defaultSectionSize(), 2 * self.table.fontMetrics().height() + 2))
         self.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._show_risk())
         self.table.doubleClicked.connect(lambda _i: self.show_on_graph())
         self.filter = QLineEdit()
