@@ -847,27 +847,23 @@ def no_figures(row: dict) -> bool:
     return not row.get("top_consumers") and (row.get("estimate") is None or row["estimate"] >= 100.0)
 
 
-def _journey_needs(review: Review) -> dict[str, list[str]]:
-    """Every component a journey reaches through any dependency (for per-journey figures)."""
-    out: dict[str, list[str]] = {}
-    by_source: dict[str, list[str]] = {}
-    for dep in review.dependencies.values():
-        targets = [dep.target] if dep.target in review.components else \
-            list(review.groups[dep.target].members) if dep.target in review.groups else []
-        by_source.setdefault(dep.source, []).extend(targets)
-    for jid in sorted(review.journeys):
-        seen: list[str] = []
-        stack = review.journey_components(review.journeys[jid])  # a group entry: its members
-        done: set[str] = set()
-        while stack:
-            c = stack.pop()
-            if c in done or c not in review.components:
-                continue
-            done.add(c)
-            seen.append(c)
-            stack.extend(sorted(by_source.get(c, []), reverse=True))
-        out[jid] = sorted(seen)
-    return out
+def _journey_needs(review: Review, analysis: dict) -> dict[str, list[str]]:
+    """Every component whose failure reaches a journey (takes it down or degrades it), its entries
+    included: the analysis' own blast radius read per journey, so that section 1.2's "reached", the
+    journey's figure and section 3 count the same components.
+
+    It was every component reachable through any dependency, which walked on through the telemetry
+    hubs (a collector's exporters, a scrape of the front proxy): the OpenTelemetry demo's ask-ai
+    journey "reached" 30 of 34 components, the proxy and the load generator among them, while the
+    analysis, for which a degraded telemetry hub does not degrade what sends it telemetry
+    (docs/analysis.md), finds 22 whose failure touches it; its figure, counting the ends of lines
+    without the hubs, said 24."""
+    out: dict[str, list[str]] = {jid: [] for jid in sorted(review.journeys)}
+    for cid, hit in (analysis.get("blast_radius") or {}).items():
+        for jid in set(hit.get("journeys") or ()) | set(hit.get("journeys_degraded") or ()):
+            if jid in out:
+                out[jid].append(cid)
+    return {jid: sorted(cs) for jid, cs in out.items()}
 
 
 def review_date(review: Review) -> str | None:
@@ -905,4 +901,4 @@ def build_assessment(review: Review, *, seed: int = 0, today: str | None = None)
     analysis = analyze(review, seed=seed, today=today, checklist=figures).to_dict()
     return Assessment(review=review, analysis=analysis, date=date, today=today, checklist=checklist,
                       checklist_error=error, scoring_bands=tuple(SEVERITY_BANDS), checklist_method=method,
-                      journey_needs=_journey_needs(review))
+                      journey_needs=_journey_needs(review, analysis))

@@ -731,10 +731,19 @@ def plan_graph_figures(review, max_w: float, max_h: float, journeys: dict[str, l
             out.append(GraphFigure(title, whole, sc, journey=jid))
             done.update(lines)
         else:  # its lines are drawn in the parts below (journeys overlap: parts per journey would repeat them)
-            out.append(summary_figure(review, ends, full, f"{title}: summary of its {len(ends)} components by tier",
-                                      max_w, max_h, hubs)._replace(journey=jid))
+            # every component it reaches, as section 1.2 counts them: the hubs too (a box counts them, as
+            # the whole graph's summary does), not only the ends of its lines (it said 24 where 1.2 said
+            # 30 reached: the OTel demo's six telemetry and config hubs, drawn as badges)
+            reached = sorted(keep)
+            out.append(summary_figure(review, reached, full, f"{title}: summary of the {len(reached)} components "
+                                      "it reaches, by tier", max_w, max_h, hubs)._replace(journey=jid))
     rest = [e for e in full.edges if e not in done]
     parts = _cover(rest, lay_of, where, max_w, max_h)
+    if len(out) == 1 and len(parts) == 1:
+        # every line fits one figure once the hubs' boxes without a line are left out (badges; section
+        # 1.4 lists them): that figure alone, not a summary by tier and "part 1 of 1" (the OTel demo's
+        # Kubernetes manifest)
+        return [GraphFigure("Dependency graph", *parts[0])]
     head = "Dependencies outside the journey figures" if done else "Dependency graph"
     out += [GraphFigure(f"{head} (part {i} of {len(parts)})", lay, sc) for i, (lay, sc) in enumerate(parts, 1)]
     return out

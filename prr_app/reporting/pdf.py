@@ -327,6 +327,22 @@ _MISSING_BG = colors.HexColor("#fde0dc")
 TABLE_START_ROOM = 110
 
 
+class _PageTop(Flowable):
+    """Takes no room: from where it stands, every page that begins starts with ``flowables``
+    (reportlab's page-top flowables), until the next one. A part that runs onto another page says
+    so at the top of it ("Executive summary (continued)", and the table that runs on: its header
+    row repeats below), as a printed report does; the summary ran on with no mark."""
+
+    def __init__(self, flowables: list):
+        super().__init__()
+        self.flowables = list(flowables)
+
+    def frameAction(self, frame) -> None:  # applied where it stands, drawn nowhere
+        doc = self._doctemplateAttr("_pageTopFlowables")
+        if doc is not None:
+            self.canv._doctemplate._pageTopFlowables = self.flowables
+
+
 class _Heading(Paragraph):
     """A heading that goes into the table of contents and the PDF outline."""
 
@@ -860,8 +876,10 @@ class _Builder(TableBuilder):
         """One page when it fits: the verdict, each root cause to fix once (as many as fit, at least
         three, the rest in section 6), the work per team and the key figures. The work per team is
         never cut: every team's figures are the plan a lead reads, and "the rest are in section 6"
-        was not true of them (section 6 ranks risks by score, it does not sum them per team); when
-        the page is full with three root causes the summary continues on the next page."""
+        was not true of them (section 6 ranks risks by score, it does not sum them per team). When
+        the page is full with three root causes, the summary runs on to the pages it needs, and the
+        root causes fill them (as many as fit on those pages: three root causes above half a page
+        left empty read as if the summary ended there); each page it runs onto says so at its top."""
         a = self.a
         frame_h = self.doc.frame_h
         roots = a.summary_risks()  # the open ones and those accepted instead of fixed
@@ -884,10 +902,55 @@ class _Builder(TableBuilder):
                 over -= heights[-1 - drop]
                 drop += 1
             n_roots = max(3, n_roots - drop - (1 if n_roots == len(roots) else 0))  # room for "the other ..."
+        if over > 0 and len(roots) > n_roots:
+            # it runs on: as many root causes as the pages it takes anyway hold (laid out, not estimated:
+            # rows are kept whole and a table's heading keeps its first rows, so pages end early)
+            pages = self._pages_of(parts)
+            lo, hi = n_roots, min(len(roots), 40)
+            while lo < hi:
+                mid = (lo + hi + 1) // 2
+                if self._pages_of(self._summary_parts(roots[:mid], len(roots), teams, days)) <= pages:
+                    lo = mid
+                else:
+                    hi = mid - 1
+            if lo != n_roots:
+                n_roots = lo
+            parts = self._summary_parts(roots[:n_roots], len(roots), teams, days)  # fresh: measured ones were drawn
         for f in parts:
             if isinstance(f, _Heading):
                 self.toc_entries.append((f.toc_level, f.toc_title, f.toc_key))
         self.story += parts
+
+    def _pages_of(self, parts: list) -> int:
+        """How many body pages ``parts`` take, laid out as the document lays them out (a scratch
+        build: page breaks inside tables, kept rows and page-top marks are not estimated)."""
+        doc = BaseDocTemplate(io.BytesIO(), pagesize=self.doc.pagesize, leftMargin=MARGIN_X, rightMargin=MARGIN_X,
+                              topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM, invariant=1)
+        doc.addPageTemplates([PageTemplate("body", [Frame(MARGIN_X, MARGIN_BOTTOM, self.doc.frame_w, self.doc.frame_h,
+                                                          leftPadding=0, rightPadding=0, topPadding=0,
+                                                          bottomPadding=0)])])
+        doc.build(list(parts))
+        return doc.page
+
+    def _run_on(self, part: str, table: str | None = None) -> _PageTop:
+        """The marks at the top of a page that ``part`` (and the table titled ``table``) runs onto."""
+        marks = [self.p(self.m(f"{part} (continued)"), self.st.continued)]
+        if table:
+            marks.append(self.p(self.m(f"{table} (continued)"), self.st.h3))
+        return _PageTop(marks)
+
+    def _headed_table(self, title: str, table, part: str) -> list:
+        """A table under its heading, in a part that may run across pages: the heading moves to the
+        next page only with too little room for the header row and the first row (kept with the whole
+        table, a long one left the rest of the page empty: the summary's half-empty first page), the
+        header row repeats, and a page the table runs onto says so at its top."""
+        head = self.p(self.m(title), self.st.h3)
+        head.keepWithNext = 0
+        w, fh = self.doc.frame_w, self.doc.frame_h
+        head_h = head.wrap(w, fh)[1] + head.getSpaceBefore() + head.getSpaceAfter()
+        rows_h = sum(_row_height(row, table._colWidths) for row in table._cellvalues[:2])
+        return [CondPageBreak(head_h + min(rows_h, fh * 0.6) + 8), head, self._run_on(part, title), table,
+                self._run_on(part)]
 
     def _summary_parts(self, roots, n_all, teams, days) -> list:
         a, st = self.a, self.st
@@ -895,6 +958,8 @@ class _Builder(TableBuilder):
         self._keys += 1
         key = f"h{self._keys}"
         out.append(_Heading(self.m("Executive summary"), st.h1, level=0, title="Executive summary", key=key))
+        part = "Executive summary"
+        out.append(self._run_on(part))  # a page it runs onto says so at its top
         col = VERDICT_COLORS.get(a.verdict, MUTED).hexval()[2:]
         out.append(self.p(f'Verdict: <font color="#{col}"><b>{self.m(a.verdict_text)}</b></font>', st.h2))
         for c in a.causes():  # every cause whole: the one place that prints them so (the cover shortens)
@@ -904,7 +969,6 @@ class _Builder(TableBuilder):
         more = a.where_the_rest_is()
         if more:
             out.append(self.p(self.m(more), st.small))
-        out.append(self.p(self.m(a.summary_heading()), st.h3))
         if roots:
             rows = []
             for r in roots:
@@ -929,7 +993,7 @@ class _Builder(TableBuilder):
                                                         else ""))])
             self._roots_table = self._table_flowable(["#", "Root cause (what it takes down)", "Status", "Owner",
                                                       "Effort", "Due"], rows, [0.05, 0.43, 0.16, 0.16, 0.08, 0.12])
-            out.append(self._roots_table)
+            out += self._headed_table(a.summary_heading(), self._roots_table, part)
             if n_all > len(roots):
                 out.append(self.p(self.m(f"The other {n_all - len(roots)} root causes are in section 6, "
                                          "ranked the same way."), st.small))
@@ -938,22 +1002,22 @@ class _Builder(TableBuilder):
                 out.append(self.p(self.m(late), st.small))
         else:
             self._roots_table = None
-            out.append(self.p("No open root cause.", st.small))
+            out += [self.p(self.m(a.summary_heading()), st.h3), self.p("No open root cause.", st.small)]
         if teams:
-            out.append(self.p(self.m("Work per team before launch"), st.h3))
             rows = [[self.cell(t["team"] or "no owner", bold=True), self.short(t["blockers"]), self.short(t["high"]),
                      self.cell(a.effort_text(t["blocker_days"], t["blocker_unestimated"])),
                      self.cell(a.effort_text(t["days"], t["unestimated"]))] for t in teams]
-            out.append(self._table_flowable(["Team", "Launch blockers", "Other open high risks",
-                                             "Effort on blockers", "Effort in all"], rows,
-                                            [0.36, 0.14, 0.18, 0.16, 0.16]))
+            out += self._headed_table("Work per team before launch", self._table_flowable(
+                ["Team", "Launch blockers", "Other open high risks", "Effort on blockers", "Effort in all"], rows,
+                [0.36, 0.14, 0.18, 0.16, 0.16]), part)
             out.append(self.p(self.m(
                 f"Estimated time to ready (effort per mitigation kind: appendix A.1), if each team works through "
                 f"its blockers one after another and the teams work in parallel: {a.time_to_ready_text(teams, days)}."),
                 st.small))
-        out.append(self.p("Key figures", st.h3))
+        out.append(self.p("Key figures", st.h3))  # five rows: kept with its heading, whole
         rows = [[self.cell(k, bold=True), self.cell(v)] for k, v in a.key_figures()]
         out.append(self._table_flowable(["Figure", "Value"], rows, [0.28, 0.72]))
+        out.append(_PageTop([]))  # what follows is not the summary
         return out
 
     def contents(self):
@@ -1066,9 +1130,16 @@ class _Builder(TableBuilder):
         if len(plans) > 1:
             n_j = len({p.journey for p in plans if p.journey})
             n_jf = sum(1 for p in plans if p.journey)
+            n_js = sum(1 for p in plans if p.journey and p.summary)  # larger than a page: summarised
             n_rest = len(plans) - 1 - n_jf
-            what = ([f"{_count(n_jf, 'figure')} for {_count(n_j, 'journey')} (what each reaches; one larger than a "
-                     "page as its own summary by tier)"] if n_jf else []) + (
+            # how many journeys are summarised, counted (it said "one larger than a page" of three summaries)
+            big = ("" if not n_js else
+                   "; larger than a page, as its own summary by tier" if n_jf == 1 else
+                   "; each larger than a page, as its own summary by tier" if n_js == n_jf else
+                   "; one larger than a page, as its own summary by tier" if n_js == 1 else
+                   f"; {n_js} of them larger than a page, each as its own summary by tier")
+            what = ([f"{_count(n_jf, 'figure')} for {_count(n_j, 'journey')} (what "
+                     f"{'it reaches' if n_jf == 1 else 'each reaches'}{big})"] if n_jf else []) + (
                 [f"{_count(n_rest, 'part')} for the {'other ' if n_jf else ''}dependencies"] if n_rest else [])
             self.para(f"The graph is too large to print legibly on one page: a summary by tier comes first, then "
                       f"{' and '.join(what)}. Every dependency is a line in at least one figure; a component appears "
@@ -1125,8 +1196,17 @@ class _Builder(TableBuilder):
             lines = (f" ({len(lay.edges)} lines: a dependency on a redundancy group has a line to each member)"
                      if len(lay.edges) != n_deps else "")
             cut = sorted(set(getattr(d, "cut_labels", ())))
+            reach = ""
+            if p.journey:  # the boxes are the ends of its lines; section 1.2 counts every component it reaches
+                off = [c for c in a.journey_needs.get(p.journey, []) if c not in lay.nodes]
+                if off:
+                    n_all = len(off) + len(lay.nodes)
+                    reach = (f"; it reaches {n_all} (section 1.2): " + (
+                        f"{self.names(off, 6)} {'is a hub' if len(off) == 1 else 'are hubs'}, shown as H badges "
+                        "on the boxes that depend on them" if set(off) <= set(hubs) else
+                        f"{self.names(off, 6)} without a line of their own here"))
             cap = self.p(self.m(f"Figure: {p.title}. {_count(len(lay.nodes), 'component')}, "
-                                f"{_count(n_deps, 'dependency', 'dependencies')}{lines}"
+                                f"{_count(n_deps, 'dependency', 'dependencies')}{lines}{reach}"
                                 + ("; its legend is before the first part." if shared_legend else ".")
                                 + (f" Names shortened in their boxes, in full: {'; '.join(cut)}." if cut else "")),
                          self.st.caption)

@@ -42,6 +42,9 @@ class Styles:
                                  textColor=INK, keepWithNext=1)
         self.h3 = ParagraphStyle("h3", fontName=SANS_BOLD, fontSize=10, leading=13, spaceBefore=7, spaceAfter=3,
                                  textColor=INK, keepWithNext=1)
+        # the top of a page a part runs onto: "Executive summary (continued)"
+        self.continued = ParagraphStyle("continued", fontName=SANS_BOLD, fontSize=10, leading=13, spaceAfter=2,
+                                        textColor=MUTED)
         self.bullet_small = ParagraphStyle("bulletsmall", parent=self.small, leftIndent=12, bulletIndent=2,
                                            spaceAfter=1.5)
         self.caption = ParagraphStyle("caption", fontName=SANS, fontSize=8, leading=10, textColor=MUTED,
