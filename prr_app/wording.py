@@ -214,3 +214,48 @@ def due_warning(due: str | None, today: str, target_launch: str | None = None) -
     if target_launch and due > target_launch:
         return f"due {due} is after the target launch on {target_launch}: what it fixes is still open at launch"
     return None
+
+
+#: The fields of review elements whose values are stored enum values: a component's, dependency's or
+#: domain's kind, a recovery, an answer's, risk's or mitigation's status, a risk's origin, an effort
+ENUM_FIELDS = frozenset({"kind", "recovery", "status", "origin", "effort"})
+
+
+def enum_words(value) -> str:
+    """A stored enum value in words, as every face prints it: "not_met" -> "not met", "not_applicable"
+    -> "not applicable", "in_progress" -> "in progress", "load_balancer" -> "load balancer" (``prr
+    checklist``, the report, ``prr diff``). Only for values known to be enum values (:data:`ENUM_FIELDS`):
+    an id or a name keeps its underscores."""
+    return str(value).replace("_", " ")
+
+
+def field_words(name: str) -> str:
+    """A field of a review element in words, as the report's and ``prr diff``'s change lines name it:
+    "user_facing" -> "user facing", "observability.alerts" as it is."""
+    return name.replace("_", " ")
+
+
+#: What an availability estimate with no figure under it is called where its figure would stand: its
+#: 100 % comes only from nothing it needs stating an availability (the report's tables, ``prr analyze``)
+NO_FIGURES = "no figures"
+
+#: Whether such an estimate meets its SLO, or a required minimum, in every face (the report's "Attainable"
+#: column, ``prr analyze``'s availability lines, ``prr gate``'s failure line): neither "ok" nor "yes", since
+#: nothing shows it does
+NOT_JUDGED_NO_FIGURES = "not judged (no figures)"
+
+#: The heading over the verdict's assumptions (``verdict.assumptions``: the defaults that decided it, such
+#: as a tier not stated and so judged tier 1), as the report's cover words it; ``prr analyze`` and ``prr
+#: gate`` print them under it
+DECIDING_ASSUMPTIONS = "Assumptions and defaults that decided this verdict"
+
+
+def deciding_assumption_lines(assumptions, indent: str = "") -> list[str]:
+    """The verdict's assumptions (``verdict.assumptions``: each sentence as the analysis words it for the
+    report's cover) as the command line prints them, ``prr analyze`` under its verdict and ``prr gate``
+    before its last line: :data:`DECIDING_ASSUMPTIONS` and one line each, every line after ``indent``;
+    nothing when there are none."""
+    assumptions = list(assumptions or ())
+    if not assumptions:
+        return []
+    return [f"{indent}{DECIDING_ASSUMPTIONS}:"] + [f"{indent}  - {x}" for x in assumptions]

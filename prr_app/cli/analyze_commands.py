@@ -10,7 +10,8 @@ from prr_app.errors import PrrError
 from prr_app.reporting.assessment import no_figures
 from prr_app.review.document import ReviewSource
 from prr_app.text_safety import sanitize
-from prr_app.wording import acceptance_mark, ceiling_text, count, launch_blockers, stated
+from prr_app.wording import (NO_FIGURES, NOT_JUDGED_NO_FIGURES, acceptance_mark, ceiling_text, count,
+                             deciding_assumption_lines, launch_blockers, stated)
 
 
 def register(sub) -> None:
@@ -130,6 +131,9 @@ def summary_lines(a, *, top: int = 10, detail: bool = False) -> list[str]:
         f"VERDICT: {v['verdict'].upper()}",
     ]
     out += [f"  - {r}" for r in v["reasons"]]
+    # the defaults that decided it, as the report's cover lists them: "takes down a tier-1 user-facing
+    # component" is read knowing that tier 1 was a default (docs/analysis.md, the verdict)
+    out += deciding_assumption_lines(v.get("assumptions"), indent="  ")
     sev = s["by_severity"]
     out += [
         "",
@@ -191,9 +195,10 @@ def summary_lines(a, *, top: int = 10, detail: bool = False) -> list[str]:
         state = {True: "ok", False: "NOT ATTAINABLE", None: "not judged"}[av["attainable"]]
         how = av["method"] if av["method"] == "exact" else (
             f"simulation n={av['samples']}, 95 % CI {av['ci'][0]:.4f}-{av['ci'][1]:.4f}")
-        if no_figures(av):  # 100 % only because nothing under it states a figure: not a result
-            out.append(f"  {av['target_type']:9} {av['target']}: no figures (nothing it needs states an "
-                       f"availability), {slo}: {state}")
+        if no_figures(av):  # 100 % only because nothing under it states a figure: not a result, and
+            # never "ok" beside an SLO (the report: "not judged (no figures)")
+            out.append(f"  {av['target_type']:9} {av['target']}: {NO_FIGURES} (nothing it needs states an "
+                       f"availability), {slo}: {NOT_JUDGED_NO_FIGURES}")
         else:
             out.append(f"  {av['target_type']:9} {av['target']}: {ceiling_text(av['estimate'], av['slo'])} % ({how}), "
                        f"{slo}: {state}")

@@ -15,9 +15,9 @@ from prr_app import paths
 from prr_app.cli.today import add_today_option, today_of
 from prr_app.errors import PrrError
 from prr_app.review.document import load_review
-from prr_app.review.gate import applicable_blockers, check_output, require_review_template
+from prr_app.review.gate import check_output, evaluate_gate, require_review_template
 from prr_app.text_safety import sanitize
-from prr_app.wording import ceiling_text, stated
+from prr_app.wording import deciding_assumption_lines, stated
 
 _SUFFIX_FORMAT = {".pdf": "pdf", ".md": "markdown", ".markdown": "markdown", ".csv": "csv"}
 
@@ -53,7 +53,8 @@ def register(sub) -> None:
                    help="do not fail on a not-ready verdict by itself, only on the checks above "
                         "(by default a not-ready verdict fails the gate)")
     p.add_argument("--min-availability", type=float, metavar="PERCENT",
-                   help="fail when a journey's best possible availability is below PERCENT (e.g. 99.9)")
+                   help="fail when a journey's best possible availability is below PERCENT (e.g. 99.9), or "
+                        "when nothing shows it reaches it (no availability figure under it)")
     add_today_option(p)
     p.add_argument("--junit", metavar="OUT.xml", help="write the checks as a JUnit XML report")
     p.add_argument("--quiet", action="store_true", help="print only failures")
@@ -143,48 +144,6 @@ def _x(text) -> str:
     return _XML_BAD.sub("?", str(text))
 
 
-def evaluate_gate(assessment, *, fail_on: str = "blocker", min_availability: float | None = None,
-                  verdict: bool = True) -> list[dict]:
-    """Every check of the gate: ``[{name, classname, ok, message}]``. ``verdict``: the verdict is a check
-    of its own, failing when it is not ready (the gate never passes what the report calls not ready)."""
-    from prr_app.analysis.risks import open_at_launch
-
-    checks: list[dict] = []
-    if verdict:
-        v = assessment.analysis["verdict"]
-        checks.append({"classname": "verdict", "name": "verdict", "ok": v["verdict"] != "not-ready",
-                       "message": f"VERDICT {assessment.verdict_text.lower()}: " + " ".join(assessment.causes())})
-    for r in assessment.ranked_risks():
-        fails = bool(r.get("launch_blocking"))
-        kind = "BLOCKER"
-        # open as the verdict counts it: an acceptance that ends before the launch does not count
-        if not fails and fail_on == "high" and open_at_launch(r) and r["severity"] in ("critical", "high"):
-            fails, kind = True, r["severity"].upper()
-        checks.append({"classname": "risks", "name": r["id"], "ok": not fails,
-                       "message": f"{kind} {r['id']}: {r['title']} (severity {r['severity']}, score {r['score']})"})
-    # every applicable checklist blocker is a check, passing or not; an unanswered one counts as not
-    # met, as in the verdict. Failing first (answered not met or partly, then unanswered), as before.
-    blockers = applicable_blockers(assessment.checklist)
-    failing = [it for it in blockers if it.is_open_blocker and it.answered]
-    failing += [it for it in blockers if it.is_open_blocker and not it.answered]
-    for it in failing + [it for it in blockers if not it.is_open_blocker]:
-        key = it.key
-        ok = not it.is_open_blocker
-        checks.append({"classname": "checklist", "name": key, "ok": ok, **({} if ok else {"item": it}),
-                       "message": f"{'' if ok else 'BLOCKER '}checklist {key}: {it.question} "
-                                  f"(answer: {it.status})"})
-    if min_availability is not None:
-        for x in assessment.availability_rows():
-            if x["target_type"] != "journey":
-                continue
-            ok = x["estimate"] >= min_availability
-            checks.append({"classname": "availability", "name": x["target"], "ok": ok,
-                           "message": f"AVAILABILITY {x['target']}: best possible "
-                                      f"{ceiling_text(x['estimate'], min_availability)} % "
-                                      f"is below the required {stated(min_availability)} %"})
-    return checks
-
-
 #: how many subjects a folded line of ``prr gate`` names before counting the rest
 _NAMED = 10
 
@@ -261,6 +220,10 @@ def cmd_gate(args) -> int:
         for it, text in blockers_to_check(a.checklist):  # passing, but a lead reads them
             print(sanitize(f"NOTE checklist {it.key} (blocker, not blocking): {text}", one_line=True))
     if not args.quiet:
+        # the defaults that decided the verdict, as the report's cover lists them: a pass (or a fail)
+        # owed to "tier not stated, judged tier 1" is read with it (docs/analysis.md, the verdict)
+        for line in deciding_assumption_lines(a.deciding_assumptions()):
+            print(sanitize(line, one_line=True))
         status = "FAIL" if failed else "PASS"
         print(f"{status}: {sanitize(review.meta.system_name, one_line=True)}: verdict {a.verdict_text.lower()}, "
               f"{len(failed)} of {len(checks)} checks failed (--fail-on {args.fail_on}"

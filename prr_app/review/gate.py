@@ -12,6 +12,9 @@ checklist template (the gate, the report).
   the one the review was answered with (docs/checklist.md, "Bundled templates").
 * :func:`applicable_blockers`: the checklist blockers the gate checks, passing or not (one JUnit test
   case each).
+* :func:`evaluate_gate`: every check of ``prr gate`` (the verdict, the risks, the checklist blockers, each
+  journey's availability against ``--min-availability``), passing or failing; the CLI prints the failed
+  ones and writes them all as JUnit test cases.
 """
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from pathlib import Path
 
 from prr_app import paths
 from prr_app.errors import PrrError
+from prr_app.wording import NOT_JUDGED_NO_FIGURES, ceiling_text, stated
 
 
 def same_file(a: str | Path, b: str | Path) -> bool:
@@ -77,3 +81,80 @@ def applicable_blockers(checklist) -> list:
         return []
     return [it for it in checklist.items
             if it.required and it.severity == "blocker" and it.status != "not_applicable"]
+
+
+def evaluate_gate(assessment, *, fail_on: str = "blocker", min_availability: float | None = None,
+                  verdict: bool = True) -> list[dict]:
+    """Every check of the gate: ``[{name, classname, ok, message}]``. ``verdict``: the verdict is a check
+    of its own, failing when it is not ready (the gate never passes what the report calls not ready).
+    ``min_availability``: each journey is a check of its own, failing below it, and failing too when
+    nothing shows it reaches it (:func:`availability_checks`)."""
+    from prr_app.analysis.risks import open_at_launch
+
+    checks: list[dict] = []
+    if verdict:
+        v = assessment.analysis["verdict"]
+        checks.append({"classname": "verdict", "name": "verdict", "ok": v["verdict"] != "not-ready",
+                       "message": f"VERDICT {assessment.verdict_text.lower()}: " + " ".join(assessment.causes())})
+    for r in assessment.ranked_risks():
+        fails = bool(r.get("launch_blocking"))
+        kind = "BLOCKER"
+        # open as the verdict counts it: an acceptance that ends before the launch does not count
+        if not fails and fail_on == "high" and open_at_launch(r) and r["severity"] in ("critical", "high"):
+            fails, kind = True, r["severity"].upper()
+        checks.append({"classname": "risks", "name": r["id"], "ok": not fails,
+                       "message": f"{kind} {r['id']}: {r['title']} (severity {r['severity']}, score {r['score']})"})
+    # every applicable checklist blocker is a check, passing or not; an unanswered one counts as not
+    # met, as in the verdict. Failing first (answered not met or partly, then unanswered), as before.
+    blockers = applicable_blockers(assessment.checklist)
+    failing = [it for it in blockers if it.is_open_blocker and it.answered]
+    failing += [it for it in blockers if it.is_open_blocker and not it.answered]
+    for it in failing + [it for it in blockers if not it.is_open_blocker]:
+        key = it.key
+        ok = not it.is_open_blocker
+        checks.append({"classname": "checklist", "name": key, "ok": ok, **({} if ok else {"item": it}),
+                       "message": f"{'' if ok else 'BLOCKER '}checklist {key}: {it.question} "
+                                  f"(answer: {it.status})"})
+    if min_availability is not None:
+        checks += availability_checks(assessment, min_availability)
+    return checks
+
+
+def availability_checks(assessment, min_availability: float) -> list[dict]:
+    """One check per journey of the review against ``--min-availability``, in the analysis' order.
+
+    Missing information fails safe (docs/analysis.md, the verdict): a journey whose estimate has not one
+    availability figure under it (100 % only because nothing it needs states one, the report's "not
+    judged (no figures)") fails, as does a journey the analysis could not estimate at all (no entry
+    component it knows): nothing shows either reaches the minimum, and a CI gate that passed them
+    passed sock-shop's checkout at 99.99 % with no figure in the review. A minimum of 0 is met by
+    anything, figures or not."""
+    from prr_app.reporting.assessment import no_figures
+
+    need = stated(min_availability)
+    checks: list[dict] = []
+    seen: set[str] = set()
+    for x in assessment.availability_rows():
+        if x["target_type"] != "journey":
+            continue
+        seen.add(x["target"])
+        if min_availability > 0 and (x.get("estimate") is None or no_figures(x)):
+            checks.append({"classname": "availability", "name": x["target"], "ok": False,
+                           "message": f"AVAILABILITY {x['target']}: {NOT_JUDGED_NO_FIGURES}: nothing it needs "
+                                      f"states an availability, so nothing shows it reaches the required {need} %"})
+            continue
+        ok = x["estimate"] >= min_availability
+        checks.append({"classname": "availability", "name": x["target"], "ok": ok,
+                       "message": f"AVAILABILITY {x['target']}: best possible "
+                                  f"{ceiling_text(x['estimate'], min_availability)} % "
+                                  f"is below the required {need} %"})
+    for jid in sorted(assessment.review.journeys):
+        if jid in seen:
+            continue
+        # the analysis skips a journey without an entry component it knows (its "journey-without-entries"
+        # assumption): no estimate, so not a pass
+        checks.append({"classname": "availability", "name": jid, "ok": min_availability <= 0,
+                       "message": f"AVAILABILITY {jid}: not judged (no entry components): the analysis has no "
+                                  f"availability for it, so nothing shows it reaches the required {need} %; "
+                                  "name the components it enters by"})
+    return checks
