@@ -12,7 +12,7 @@ shared by both outputs.
 """
 from __future__ import annotations
 
-from prr_app.wording import (answer_state, ceiling_text, count, listed, policy_change, risk_decision_text, score_text,
+from prr_app.wording import (NOT_JUDGED_NO_FIGURES, answer_state, ceiling_text, count, listed, policy_change, risk_decision_text, score_text,
                              stated)
 
 #: At most this many rows per table; the rest are counted (``prr diff --json`` has them all).
@@ -308,7 +308,7 @@ def _rows(d: dict) -> list[tuple[str, str, str, str]]:
         return "no figures" if _no_figures(v) else f"{ceiling_text(v['estimate'], v['slo'])} %"
 
     def judged(v: dict) -> str:
-        return "not judged (no figures)" if _no_figures(v) else state[v["attainable"]]
+        return NOT_JUDGED_NO_FIGURES if _no_figures(v) else state[v["attainable"]]
 
     for x in a["availability"]["changed"]:
         o, n = x["old"], x["new"]

@@ -66,7 +66,7 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None, cha
         L += [md(more), ""]
     asm = a.deciding_assumptions()
     if asm:
-        L += ["**Assumptions and defaults that decided this verdict:**", ""] + [f"- {md(x)}" for x in asm] + [""]
+        L += [f"**{wording.DECIDING_ASSUMPTIONS}:**", ""] + [f"- {md(x)}" for x in asm] + [""]
     if meta.description:
         L += [md(meta.description), ""]
 
@@ -139,7 +139,7 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None, cha
         rows.append([md(j.name or jid), _names(j.entry), f"{stated(j.slo)} %" if j.slo is not None else "none",
                      "no figures" if x and no_figures(x) else
                      f"{ceiling_text(x['estimate'], x.get('slo'))} %" if x.get("estimate") is not None else "n/a",
-                     "not judged (no figures)" if x and no_figures(x) else
+                     wording.NOT_JUDGED_NO_FIGURES if x and no_figures(x) else
                      {True: "yes", False: "**no**", None: "not judged"}[x.get("attainable")],
                      _names(a.journey_needs.get(jid, []))])
     L += ["### Critical paths", ""]

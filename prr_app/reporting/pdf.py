@@ -50,7 +50,7 @@ from prr_app.reporting.styles import MUTED, RULE, SEVERITY_COLORS, VERDICT_COLOR
 from prr_app.reporting.shaping import install as _install_shaping
 from prr_app.reporting.text import SANS, SANS_BOLD, TextKit, embedded_font, starts_rtl, visual_pieces
 from prr_app.wording import count as _count
-from prr_app.wording import score_text, stated
+from prr_app.wording import DECIDING_ASSUMPTIONS, NOT_JUDGED_NO_FIGURES, score_text, stated
 
 _install_shaping()  # a word mixing fonts is shaped one font at a time (reportlab shapes it with one)
 
@@ -861,7 +861,7 @@ class _Builder(TableBuilder):
         out += [Spacer(1, 6), t]
         asm = a.deciding_assumptions()
         if asm:
-            out.append(self.p("Assumptions and defaults that decided this verdict", st.h2))
+            out.append(self.p(DECIDING_ASSUMPTIONS, st.h2))
             shown = asm[:items] if items is not None else asm
             out += [Paragraph(self.m(cut(x, " (in full in appendix A.2)")), st.bullet_small, bulletText="•")
                     for x in shown]
@@ -1064,7 +1064,7 @@ class _Builder(TableBuilder):
             rows.append([self.cell(j.name or jid, bold=True), self.cell(", ".join(j.entry)),
                          self.cell(f"{stated(j.slo)} %" if j.slo is not None else "none"), self.cell(est),
                          # no figures: never "yes" beside a ceiling the report refuses to print as 100 %
-                         self.cell("not judged (no figures)" if x and no_figures(x) else
+                         self.cell(NOT_JUDGED_NO_FIGURES if x and no_figures(x) else
                                    {True: "yes", False: "NO", None: "not judged"}[x.get("attainable")]),
                          self.cell(f"{len(a.journey_needs.get(jid, []))} reached, {x.get('needs', 0)} needed"),
                          self.cell(top)])
