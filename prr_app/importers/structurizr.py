@@ -663,6 +663,7 @@ def _build(b: GraphBuilder, r: _Reader, fname: str) -> None:
     # deployment: one environment
     envs = [e for e in els if e.type == "deploymentenvironment"]
     chosen = None
+    counts: dict[str, int] = {}  # component -> its instances on servers in the chosen environment
     if envs:
         chosen, why = _choose_environment(envs)
         for e in envs:
@@ -672,7 +673,6 @@ def _build(b: GraphBuilder, r: _Reader, fname: str) -> None:
         b.read(f"{_at(chosen, fname)}: deployment environment {chosen.name!r}"
                + (f" used ({why}; not used: {', '.join(repr(n) for n in others)})" if others else ""))
         placements: dict[str, list[str]] = {}
-        counts: dict[str, int] = {}
 
         used_domains: set[str] = set(b.domains)
 
@@ -777,6 +777,7 @@ def _build(b: GraphBuilder, r: _Reader, fname: str) -> None:
                 comp.placement = pl if len(set(pl)) > 1 else [pl[0]]
             elif pl:
                 comp.placement = list(dict.fromkeys(pl))
+    _tag_client_apps(b, els, comp_of, fname, placed=set(counts) if envs else set())
     # relationships
     for rel in r.rels:
         where = f"{rel.file_label or fname}:{rel.line}" if rel.line else (rel.file_label or fname)
@@ -854,6 +855,72 @@ def _unread_why(src: _El, dst: _El, systems_with_containers: set) -> str:
     if any(e.type == "softwaresystem" and id(e) in systems_with_containers for e in (src, dst)):
         return "the containers carry the detail"
     return "one side is not a component of the review"
+
+
+#: an element tag that says the element is an app running on its users' devices (C4's usual tags:
+#: "Single Page Application", "Web Browser", "Mobile App", "Desktop App"...)
+_CLIENT_TAG = re.compile(r"(?i)^\s*(single[- ]page (app|application)|spa|web browser|browser|"
+                         r"(mobile|ios|android|desktop|native|phone|smartphone|tablet) (app|application)|"
+                         r"mobile|mobile client|desktop client|browser app|web browser app)\s*$")
+#: a technology that runs on users' devices: a browser framework, a mobile or desktop platform
+_CLIENT_TECH = re.compile(r"(?i)\b(react|react native|angular(js)?|vue(\.?js)?|svelte|ember(\.?js)?|backbone(\.?js)?|"
+                          r"jquery|blazor webassembly|webassembly|elm|ios|ipados|android|swift ?ui|objective-c|"
+                          r"xamarin|flutter|ionic|cordova|electron|wpf|winforms|windows forms|uwp|cocoa|"
+                          r"kotlin multiplatform|\.net maui|maui)\b")
+#: a technology that runs on servers: a container whose technology names one is a server-side web app
+#: even when it names a browser framework too ("Java and Spring MVC", "Next.js (React)", "Node.js and React")
+_SERVER_TECH = re.compile(r"(?i)\b(spring|java|jvm|asp\.net|\.net core|node(\.?js)?|express|next\.?js|nuxt|"
+                          r"remix|django|flask|rails|ruby|php|laravel|go|golang|python|tomcat|nginx|apache (http|tomcat)|httpd|"
+                          r"server|ssr|server-side|jsp|jsf|thymeleaf)\b")
+#: an element name that says what it is ("Single-Page Application", "Mobile App")
+_CLIENT_NAME = re.compile(r"(?i)\b(single[- ]page (app|application)|(mobile|ios|android|desktop) (app|application))\b")
+
+
+def _client_reason(el: "_El") -> str:
+    """Why ``el`` is software on its users' devices ("its tag 'Single Page Application'"), or ""
+    when nothing says so. A tag is the modeller's word and is taken as it is; a technology only
+    when it names no server platform as well (a "Java and Spring MVC" web application renders
+    its pages on the servers; "JavaScript and React" runs in the browser); a name last."""
+    for t in el.tags:
+        if _CLIENT_TAG.match(t):
+            return f"its tag {t!r}"
+    tech = el.technology
+    if tech and _CLIENT_TECH.search(tech) and not _SERVER_TECH.search(tech):
+        return f"its technology {tech!r}"
+    if _CLIENT_NAME.search(el.name) and not (tech and _SERVER_TECH.search(tech)):
+        return f"its name {el.name!r}"
+    return ""
+
+
+def _tag_client_apps(b: GraphBuilder, els: list, comp_of: dict, fname: str, placed: set) -> None:
+    """Tag ``client`` the containers (and systems without containers) that are apps on their users'
+    devices by what they are (a single-page app, a mobile or desktop app), when no deployment view
+    said so: C4 models mostly draw the SPA as a container and leave deployment out, and imported as
+    a server it would be a critical SPOF with the advice to add a replica on another host. One the
+    chosen deployment environment places on servers (``placed``) keeps those instances."""
+    for el in els:
+        if el.type not in ("container", "softwaresystem"):
+            continue
+        cid = comp_of.get(id(el))
+        if cid is None or cid not in b.components:
+            continue
+        comp = b.components[cid]
+        if CLIENT in comp.tags or comp.kind == "external_api":
+            continue
+        why = _client_reason(el)
+        if not why:
+            continue
+        if cid in placed:
+            b.read(f"{_at(el, fname)}: {el.name!r} looks like an app on users' devices ({why}), but the "
+                   "deployment environment places it on servers: imported with those instances, not tagged client")
+            continue
+        comp.replicas = None
+        comp.placement = []
+        b.tag(cid, CLIENT)
+        said = (f"{_at(el, fname)}: {el.name!r} runs on its users' devices ({why}): client software "
+                "(one copy per user), tagged client; no replicas or placement stated")
+        b.read(said)
+        b.evidence(cid, said)
 
 
 #: a relationship that says the source serves the target to its users ("Delivers", "Delivers to the
