@@ -11,7 +11,9 @@ consumer is the same element), the folded ids kept as ``aliases``.
 The reviewer's decisions stored in the review (risks with ``origin ==
 "computed"`` and the same id, or an alias) are applied on top: score
 overrides with their reason, launch-blocking with its reason, owner, status,
-acceptance. Manual risks are added as they were entered and ranked by their
+acceptance. A decision on a risk that is the sum of its parts
+(:data:`SUMS_OF_PARTS`) follows those parts when it splits, all but a score
+override. Manual risks are added as they were entered and ranked by their
 score like any other.
 
 Ranking (docs/analysis.md, "Ranking"): launch blockers first, then by score, then by impact; risks
@@ -189,6 +191,27 @@ def _getter(key: str):
 
 
 _GETTERS = {key: _getter(key) for key in RISK_KEYS}
+
+
+#: The risks that are the sum of their parts: findings ``<id>:<part>`` that share one fix are one
+#: risk ``<id>`` holding them as its aliases (in a review where no hard call states a timeout or a
+#: breaker, ``cascade:no-timeout`` holds ``cascade:no-timeout:<component>``, one per caller). Once
+#: the grouping no longer holds (one call states a timeout), the sum *splits*: each part is a risk of
+#: its own, and the whole is gone without being fixed. Every other risk that folds findings in
+#: (a component SPOF its instance SPOF, a domain SPOF the common causes it makes, a SPOF the SLOs
+#: it decides, the deep chains that end in one call) has a root cause of its own: fixing that
+#: resolves it, and what it held stands alone, *separated*, decided afresh (docs/analysis.md,
+#: "Reviewer decisions").
+NO_TIMEOUT = "cascade:no-timeout"
+SUMS_OF_PARTS = frozenset({NO_TIMEOUT})
+
+
+def split_part_of(rid: str, whole: str) -> bool:
+    """Is the risk ``rid`` one of the parts the sum of parts ``whole`` splits into
+    (``cascade:no-timeout:carts`` of ``cascade:no-timeout``)? The one rule of a split: the register
+    carries the reviewer's decisions on a whole that split to its parts with it, and a register
+    change (``prr diff``, ``prr plan``: ``review.diff.risk_lineage``) is read with it."""
+    return whole in SUMS_OF_PARTS and len(rid) > len(whole) + 1 and rid.startswith(whole + ":")
 
 
 def severity(score: int) -> str:
@@ -487,6 +510,11 @@ class RiskRegister:
         self.stale: list[dict] = []
         self._facts_cache: dict[int, tuple] = {}  # _facts, by the scenario's summary
         self._mit_by_risk: dict[str, list] | None = None
+        # sums of parts that split (SUMS_OF_PARTS): whole id -> its parts; a mitigation linked to one ->
+        # that whole; (mitigation, part) where its effort is not counted (it is, once, on the first part)
+        self._parts: dict[str, list[str]] = {}
+        self._split_from: dict[str, str] = {}
+        self._not_counted: set[tuple[str, str]] = set()
         self._decided: set[str] = set()  # risks the reviewer's decisions were applied to
         self._reach: dict[str, tuple] = {}  # SPOF risk id -> reach_key
         self._own: dict[str, tuple] = {}  # SPOF risk id -> its own figures (spof_figures)
@@ -1399,7 +1427,7 @@ class RiskRegister:
         calls = sum(len(f["targets"]) for f in found)
         example = ", ".join(f"{f['components'][0]} -> {f['targets'][0]}" for f in found[:3])
         risk = self.add(
-            "cascade:no-timeout", category="cascading",
+            NO_TIMEOUT, category="cascading",
             title=f"no hard call states a timeout or a circuit breaker ({calls} calls from {len(sources)} components)",
             description=(f"None of the review's synchronous hard calls states a timeout or a circuit breaker: "
                          f"{calls} calls from {len(sources)} components, such as {example}. A slow dependency "
@@ -1643,14 +1671,41 @@ class RiskRegister:
             mitigation=mit, journeys=sorted(self.ctx.hits(sc)["journeys"]),
         )
 
+    def _split_parts(self, whole: str) -> list[str]:
+        """The computed risks a sum of parts ``whole`` that is no risk now split into (:func:`split_part_of`),
+        the one the effort of its mitigations is counted on first (the highest computed score, then id);
+        none for any other id. Read before the reviewer's decisions are applied."""
+        parts = self._parts.get(whole)
+        if parts is None:
+            parts = []
+            if whole in SUMS_OF_PARTS and whole not in self.risks and whole not in self.aliases:
+                parts = sorted((r for rid, r in self.risks.items() if r.origin == "computed"
+                                and split_part_of(rid, whole)), key=lambda r: (-r.score, r.id))
+                parts = [r.id for r in parts]
+            self._parts[whole] = parts
+        return parts
+
     def _mitigations_by_risk(self) -> dict[str, list]:
+        """The mitigations linked to each risk (to an alias: to the risk that holds it). One linked to
+        a sum of parts that split is linked to each of its parts, the same work: listed on each, its
+        effort counted once, on the first (the others are in :attr:`_not_counted`)."""
         if self._mit_by_risk is None:
             review = self.review
             self._mit_by_risk = {}
+            self._split_from, self._not_counted = {}, set()
             for mid in sorted(review.mitigations):
                 m = review.mitigations[mid]
                 for rid in m.risks:
-                    self._mit_by_risk.setdefault(self.resolve(rid), []).append(m)
+                    target = self.resolve(rid)
+                    parts = self._split_parts(target) if target not in self.risks else ()
+                    if parts:
+                        self._split_from.setdefault(mid, target)
+                        for t in parts[1:]:
+                            self._not_counted.add((mid, t))
+                    for t in parts or (target,):
+                        mits = self._mit_by_risk.setdefault(t, [])
+                        if mid not in self._split_from or not any(x is m for x in mits):
+                            mits.append(m)  # linked to a whole and to one of its parts: listed once
         return self._mit_by_risk
 
     def _record_for(self, rid: str):
@@ -1693,6 +1748,7 @@ class RiskRegister:
         review = self.review
         self._mit_by_risk = None  # computed after every fold: a folded risk's mitigations go to its root
         mit_by_risk = self._mitigations_by_risk()
+        split: list[tuple[str, object]] = []  # (a sum of parts that split, the reviewer's record on it)
         for rid in sorted(review.risks):
             target = self.resolve(rid)
             r = review.risks[rid]
@@ -1702,6 +1758,9 @@ class RiskRegister:
                 continue
             if r.origin == "computed":
                 risk = self.risks.get(target)
+                if risk is None and self._split_parts(target):
+                    split.append((target, r))  # decided below, on its parts that have no record of their own
+                    continue
                 if risk is None:
                     self.stale.append({
                         "id": rid,
@@ -1719,19 +1778,61 @@ class RiskRegister:
                 target = rid
             self._decided.add(target)
             self._decide(risk, r, mit_by_risk.get(target, []))
+        for whole, r in split:
+            self._decide_split(whole, r, mit_by_risk)
         for rid, risk in self.risks.items():
             if rid not in self._decided:
                 self._decided.add(rid)
                 self._decide(risk, None, mit_by_risk.get(rid, []))
+
+    def _decide_split(self, whole: str, r, mit_by_risk: dict) -> None:
+        """The reviewer's record ``r`` on ``whole``, a sum of parts that split: it decides each of its
+        parts that has no record of its own (what was decided of the whole holds for every part of it:
+        the owner, the status, the acceptance, the say on launch blocking), except a score override,
+        whose figures were weighed against the whole's: it applies to no part and is listed as a stale
+        decision, to be made again on the parts that need it (docs/analysis.md, "Reviewer decisions")."""
+        parts = self._parts[whole]
+        todo = [p for p in parts if p not in self._decided]
+        for p in todo:
+            self._decided.add(p)
+            self._decide(self.risks[p], r, mit_by_risk.get(p, []), split_from=whole)
+        into = f"split into {count(len(parts), 'risk')} ({_list(parts, 4)})"
+        if not todo:
+            self.stale.append({"id": whole, "reason": f"superseded: this risk {into}, each with a decision of "
+                                                      "its own, which applies; this one no longer does"})
+        elif (r.override_likelihood is not None or r.override_impact is not None) and r.override_reason.strip():
+            figures = ", ".join(f"{k} {v}" for k, v in (("likelihood", r.override_likelihood),
+                                                        ("impact", r.override_impact)) if v is not None)
+            self.stale.append({"id": whole, "reason": f"this risk {into}: its other decisions apply to each of "
+                                                      f"them, but its score override ({figures}) was weighed "
+                                                      "against the whole and applies to none of them: override "
+                                                      "the parts that need it"})
 
     @staticmethod
     def _superseded(rid: str, target: str) -> dict:
         return {"id": rid, "reason": f"superseded: this finding is part of {target}, which has a decision of its "
                                      "own; that decision applies and this one no longer does"}
 
-    def _decide(self, risk: Risk, r, mitigations: list):
+    def _decide(self, risk: Risk, r, mitigations: list, split_from: str | None = None):
+        """Apply the reviewer's record ``r`` (None: there is none) and the ``mitigations`` linked to
+        ``risk``. ``split_from``: ``r`` is the record on that sum of parts, which split (its score
+        override does not apply, :meth:`_decide_split`)."""
+        inherited = [m for m in mitigations if m.id in self._split_from] if self._split_from else ()
+        if split_from is not None or inherited:
+            whole = split_from or self._split_from[inherited[0].id]
+            what = []
+            if r is not None:
+                what += ["acceptance"] * (r.acceptance is not None) + ["owner"] * bool(r.owner)
+                what += [f"status {r.status}"] * (r.status not in ("open", "accepted"))
+                what += ["say on launch blocking"] * (r.launch_blocking is not None)
+            what += [f"mitigation {m.title or m.id}" for m in inherited]
+            if what:
+                risk.inputs += (f"decided on {whole}, which split into {count(len(self._parts[whole]), 'risk')}, "
+                                f"this one of them: its {', '.join(what[:-1]) + ' and ' * (len(what) > 1) + what[-1]} "
+                                f"appl{'y' if len(what) > 1 else 'ies'} to each",)
         if r is not None:
-            if (r.override_likelihood is not None or r.override_impact is not None) and r.override_reason.strip():
+            if (split_from is None and (r.override_likelihood is not None or r.override_impact is not None)
+                    and r.override_reason.strip()):
                 lk = r.override_likelihood if r.override_likelihood is not None else risk.likelihood
                 im = r.override_impact if r.override_impact is not None else risk.impact
                 risk.override = {
@@ -1778,10 +1879,18 @@ class RiskRegister:
         if not risk.mitigation:
             risk.mitigation = "; ".join(m.title for m in mitigations if m.title) or "no mitigation recorded"
         if mitigations and any(m.effort for m in mitigations):
-            days = sum(EFFORT_DAYS.get(m.effort, 5) for m in mitigations if m.status not in ("done", "dropped"))
+            days = sum(EFFORT_DAYS.get(m.effort, 5) for m in mitigations if m.status not in ("done", "dropped")
+                       and (m.id, risk.id) not in self._not_counted)
             sizes = [m.effort for m in mitigations if m.effort]
             risk.effort = {"kind": "reviewer", "size": max(sizes, key=["small", "medium", "large"].index),
                            "days": days, "what": "the reviewer's mitigations"}
+        shared = [m for m in inherited if (m.id, risk.id) in self._not_counted and m.status != "dropped"]
+        if shared and risk.effort is not None:
+            # the same work as the other parts of the whole that split: its days are counted once, on the
+            # first part (the reviewer's effort of the shared mitigations, else the analysis' estimate)
+            first = self._parts[self._split_from[shared[0].id]][0]
+            risk.effort = {**risk.effort, "days": risk.effort["days"] if risk.effort["kind"] == "reviewer" else 0,
+                           "what": f"{risk.effort['what']}; the same work as {first}, counted there"}
         if risk.status in ("mitigated", "closed") or (
                 risk.accepted and not risk.acceptance_expired and not risk.acceptance_before_launch):
             risk.launch_blocking = False
