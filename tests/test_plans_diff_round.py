@@ -109,7 +109,7 @@ def test_the_diff_reports_a_policy_change_and_names_it_as_the_reason():
         {"term": "component", "field": "survive", "old": True, "new": False}]}
     text = "\n".join(D.diff_lines(d))
     assert "Resilience policy\n  ~ component: must be survived yes -> no\n  ~ zone: RTO (none) -> 30 min" in text
-    assert ("~ rescored spof:component:edge-gateway: launch_blocking yes -> no\n      because the resilience "
+    assert ("~ rescored spof:component:edge-gateway: launch blocking yes -> no\n      because the resilience "
             "policy no longer requires surviving it (component: must be survived yes -> no)") in text
     # and the report's "Changes since"
     rows = change_rows(d)
@@ -182,7 +182,7 @@ def test_added_answers_show_their_status_and_blockers_open_count_unanswered():
     assert v["checklist_blockers_open"] == {"old": nm["old"] + un["old"], "new": nm["old"] + un["old"] - 1}
     text = "\n".join(D.diff_lines(d))
     assert f"  + {unanswered[0]}: met (owner ann, due 2026-07-01)" in text
-    assert f"  + {unanswered[1]}: not_met" in text
+    assert f"  + {unanswered[1]}: not met" in text  # in words (round 30: printed as stored, "not_met")
     assert (f"checklist blocker items open (not met or unanswered): {nm['old'] + un['old']} -> "
             f"{nm['old'] + un['old'] - 1} (not met {nm['old']} -> {nm['old'] + 2}, unanswered {un['old']} -> "
             f"{un['old'] - 3})") in text

@@ -194,7 +194,9 @@ def test_the_diff_has_the_checklist_model_decided_answers_and_the_score(ob_revie
     text = D.diff_lines(d)
     assert "Checklist" in text
     first = c["answers"]["model"][0]
-    assert f"  ~ {first['key']}: {first['old']} -> {first['new']} (decided by the model)" in text
+    # in words, as `prr checklist` and the report say them (round 30: "not_met" was printed as stored)
+    words = {k: first[k].replace("_", " ") for k in ("old", "new")}
+    assert f"  ~ {first['key']}: {words['old']} -> {words['new']} (decided by the model)" in text
     md = "\n".join(C.markdown_sections(lambda s: s, changes=d))
     assert f"| Checklist item | changed | {first['key']} |" in md
 

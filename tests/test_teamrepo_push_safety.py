@@ -151,18 +151,20 @@ def test_two_reviewers_reimporting_the_same_sources_do_not_conflict(repo_url, tm
     for f in (a, b):
         assert prr("repo", "pull", "ob", "-o", f, "--repo", repo_url)[0] == 0
     for f in (a, b):
-        time.sleep(1.1)  # each import stamps its proposals with another second
+        time.sleep(1.1)  # (an import stamped its proposals and record with its second)
+        raw = f.read_bytes()
         code, out, err = prr("import", src, "--into", f, "--quiet")
         assert code == 0, err
+        # round 30: files that say what the review holds change nothing (before, each re-import wrote a new
+        # import record and re-stamped every proposal: the pushes below had those to merge)
+        assert f.read_bytes() == raw
     stamps = {load_review(f).proposals[k].made_at for f in (base, a, b) for k in list(load_review(base).proposals)[:1]}
-    assert len(stamps) == 3
+    assert len(stamps) == 1
     for f in (a, b):
         code, out, err = prr("repo", "push", f, "--repo", repo_url)
         assert code == 0, err
     history = _history(repo_url, "ob")
-    assert not [h for h in history if h.version > 1 and h.element.startswith("checklist proposal")]
-    # each import is recorded (its own import record), nothing else changed
-    assert {h.element.split()[0] + " " + h.element.split()[1] for h in history if h.version > 1} == {"import record"}
+    assert not [h for h in history if h.version > 1]
 
 
 def test_proposal_and_import_stamps_never_conflict():

@@ -117,7 +117,18 @@ def cmd_import(args) -> int:
         print(f"review: {count(len(r.components), 'component')}, "
               f"{count(len(r.dependencies), 'dependency', 'dependencies')}, "
               f"{count(len(r.domains), 'failure domain')}, {count(len(r.journeys), 'journey')}")
-        print("dry run: nothing written" if args.dry_run else f"wrote {sanitize(out)}")
+        if result.unchanged:  # a re-import of files that say what the review holds
+            # (the "change:" lines of such a re-import are values edited by hand that it keeps)
+            same = "no change: the review already says what these files say" + (
+                ", apart from the values edited by hand, kept as they are" if report.changes else "")
+            if args.dry_run:
+                print(f"{same}; dry run: nothing written")
+            elif out.resolve() == Path(args.into).resolve():
+                print(f"{same}; {sanitize(out)} left as it was")
+            else:
+                print(f"{same}; wrote it to {sanitize(out)}")
+        else:
+            print("dry run: nothing written" if args.dry_run else f"wrote {sanitize(out)}")
     return 0
 
 

@@ -46,8 +46,9 @@ def register(sub) -> None:
     p = sub.add_parser(
         "delete", help="delete components, dependencies, groups, domains or journeys",
         description="Delete elements of the review and what hangs on them, as the app's Delete does: a "
-                    "component takes its dependencies, its place in groups and journeys with it; what else "
-                    "changes (answers kept as orphans, decisions kept, a group's min_up lowered) is said.")
+                    "component takes its dependencies (the calls it makes and those made on it), its place in "
+                    "groups and journeys with it, and each is said; what else changes (answers kept as orphans, "
+                    "decisions kept, a group's min_up lowered) is said too.")
     p.add_argument("review", metavar="REVIEW", help="the review file (.prr or .json)")
     p.add_argument("elements", nargs="+", metavar="ELEMENT", help="ids (CALLER->CALLEE for a dependency)")
     _output(p)

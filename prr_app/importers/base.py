@@ -159,6 +159,9 @@ class ImportResult:
     report: ImportReport
     #: for a re-import into an existing review: the plan that was (or would be) applied
     plan: object | None = None
+    #: a re-import whose files say nothing the review does not already hold: ``review`` is the review it
+    #: went into, as it was (no new import record, nothing to write, no undo step)
+    unchanged: bool = False
     #: the review's system name was stated by the files, not guessed from a file or folder name
     system_declared: bool = False
     #: host names that reach each component (Service names, compose hostnames...) -> component ids

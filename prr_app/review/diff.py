@@ -30,7 +30,7 @@ from prr_app.model.entities import DISRUPTION_TYPES, Review
 from prr_app.reporting.changes import (EVIDENCE_NOTE, checklist_answer_text, checklist_blocker_text,
                                        checklist_category_text, checklist_changed, checklist_headline, decision_state,
                                        evidence_lines, mitigation_state)
-from prr_app.wording import answer_state, ceiling_text, policy_change, stated
+from prr_app.wording import ENUM_FIELDS, answer_state, ceiling_text, enum_words, field_words, policy_change, stated
 
 #: Version of the diff document; bumped when a key changes meaning.
 DIFF_VERSION = 1
@@ -681,8 +681,25 @@ def _v(x) -> str:
     return str(x)
 
 
+def _value_words(field: str, x) -> str:
+    """A field's value as the diff prints it: a stored enum value in words ("not_met" -> "not met",
+    "in_progress" -> "in progress", as ``prr checklist`` and the report say them), anything else as
+    :func:`_v` writes it (an id keeps its underscores)."""
+    if isinstance(x, str) and x and field.rsplit(".", 1)[-1] in ENUM_FIELDS:
+        return enum_words(x)
+    return _v(x)
+
+
 def _fields_text(fields: list[dict]) -> str:
-    return "; ".join(f"{f['field']} {_v(f['old'])} -> {_v(f['new'])}" for f in fields)
+    """Changed fields in words: ``status not met -> partly; user facing no -> yes``."""
+    return "; ".join(f"{field_words(f['field'])} {_value_words(f['field'], f['old'])} -> "
+                     f"{_value_words(f['field'], f['new'])}" for f in fields)
+
+
+def _worded_state(s: dict) -> dict:
+    """An answer's, decision's or mitigation's state (``model.answer_states``...) with its stored enum
+    values in words, for the state's own text (``answer_state``, ``decision_state``, ``mitigation_state``)."""
+    return {k: enum_words(v) if k in ENUM_FIELDS and isinstance(v, str) and v else v for k, v in s.items()}
 
 
 def policy_change_text(p: dict) -> str:
@@ -690,7 +707,10 @@ def policy_change_text(p: dict) -> str:
     return f"{p['term']}: {policy_change(p, _v)}"
 
 
-answer_state_text = answer_state
+def answer_state_text(s: dict) -> str:
+    """An answer added or removed: its status in words, with its owner and due date when set:
+    ``not met (owner ann, due 2026-07-01)``."""
+    return answer_state(_worded_state(s))
 
 #: The states of a reviewer's decision or mitigation added or removed, and their words (shared with the report).
 _STATES = {"risks": "risk_states", "mitigations": "mitigation_states"}
@@ -733,10 +753,13 @@ def checklist_lines(c: dict | None, limit: int = 0) -> list[str]:
             return entries[:limit] + [f"  ... {len(entries) - limit} more (prr diff --limit 0, or --json)"]
         return entries
 
-    out += some([f"  ~ {x['key']}: {checklist_answer_text(x, by)}"
+    def worded(x: dict) -> dict:  # statuses in words ("not met"), as the checklist and the report say them
+        return {**x, "old": x["old"] and enum_words(x["old"]), "new": x["new"] and enum_words(x["new"])}
+
+    out += some([f"  ~ {x['key']}: {checklist_answer_text(worded(x), by)}"
                  for by in ("reviewer", "model") for x in c["answers"][by]])
-    out += some([f"  + blocker {x['key']} {checklist_blocker_text(x, True)}" for x in c["blockers"]["opened"]]
-                + [f"  - blocker {x['key']} {checklist_blocker_text(x, False)}" for x in c["blockers"]["closed"]])
+    out += some([f"  + blocker {x['key']} {checklist_blocker_text(worded(x), True)}" for x in c["blockers"]["opened"]]
+                + [f"  - blocker {x['key']} {checklist_blocker_text(worded(x), False)}" for x in c["blockers"]["closed"]])
     out += some([f"  ~ {x['title']}: {checklist_category_text(x)}" for x in c["categories"]])
     return out
 
@@ -764,7 +787,29 @@ def _change_text(key: str, c: dict) -> str:
         came = [x for x in c["new"] if x not in c["old"]]
         what = "disruptions" if key == "disruptions" else "folded findings"
         return f"{what} " + ", ".join([f"-{x}" for x in gone] + [f"+{x}" for x in came])
-    return f"{key} {_v(c['old'])} -> {_v(c['new'])}"
+    return f"{field_words(key)} {_value_words(key, c['old'])} -> {_value_words(key, c['new'])}"
+
+
+def _why_decision(key: str, c: dict) -> str:
+    """A reviewer's decision behind a rescored risk in words, as the report says it: "accepted by vp on
+    2026-12-07 until 2027-06-30: ok for now", "acceptance withdrawn (was ...)", "score set to
+    likelihood 2 (rarely fails)", "acceptance expired no -> yes" (not the register's dicts as Python
+    writes them)."""
+    def said(v) -> str:
+        if not isinstance(v, dict):
+            return _v(v)
+        if key == "accepted":
+            return decision_state({"acceptance": v})
+        return decision_state({"override": {k: v[k] for k in ("likelihood", "impact", "reason")
+                                            if v.get(k) not in (None, "")}})
+
+    old, new = c.get("old"), c.get("new")
+    if key in ("accepted", "override") and (isinstance(old, dict) or isinstance(new, dict)):
+        gone = "acceptance withdrawn" if key == "accepted" else "override taken back"
+        if new in (None, {}):
+            return f"{gone} (was {said(old)})"
+        return said(new) + (f" (was {said(old)})" if old not in (None, {}) else "")
+    return f"{field_words(key)}: {_v(old)} -> {_v(new)}"
 
 
 def policy_reason_text(p: dict) -> str:
@@ -802,7 +847,7 @@ def diff_lines(d: dict, *, limit: int = 0) -> list[str]:
             if key == "answers" and x in states:
                 return f": {answer_state_text(states[x])}"
             if key in ("risks", "mitigations") and x in m.get(_STATES[key], {}):
-                return f": {_STATE_TEXT[key](m[_STATES[key]][x])}"
+                return f": {_STATE_TEXT[key](_worded_state(m[_STATES[key]][x]))}"
             return ""
 
         _section(out, _TITLES[key], [f"  + {x}{state(x)}" for x in c["added"]]
@@ -878,7 +923,7 @@ def diff_lines(d: dict, *, limit: int = 0) -> list[str]:
         lines += [f"      no longer: {s}" for s in why["inputs_removed"]]
         for k in ("override", "accepted", "acceptance_expired"):
             if k in why:
-                lines.append(f"      {k.replace('_', ' ')}: {_v(why[k]['old'])} -> {_v(why[k]['new'])}")
+                lines.append(f"      {_why_decision(k, why[k])}")
         if "policy" in why:
             lines.append("      " + policy_reason_text(why["policy"]))
         risks.append("\n".join(lines))

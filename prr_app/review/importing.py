@@ -23,6 +23,7 @@ without reading the files again: :func:`inferred_of` lists what can be decided.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 from pathlib import Path
 from typing import Callable, Iterable
@@ -134,6 +135,12 @@ def import_review(paths: list[str | Path], fmt: str | None = "auto", *, into: Re
             result.report.changes.append(f"dependency {item['id']}: rejected by the reviewer; removed")
     if acc or rej:
         _record(review, result)
+    if existing is not None and says_nothing_new(existing, review):
+        # a re-import of files that say what the review already holds: the review as it was, not a
+        # copy with one more import record and its proposals re-dated. A "(no changes)" re-import
+        # was an undo step in the app and a write of the file all the same
+        result.review = existing
+        result.unchanged = True
     return result
 
 
@@ -226,6 +233,48 @@ def _record(review: Review, result: ImportResult) -> None:
         rec.report["inferred"] = [dict(i) for i in result.report.inferred]
 
 
+#: The warnings of an import record about which deployment variant it read, which a re-import of the
+#: same checkout words otherwise ("--variant release", where the first import said why the rule picked it)
+_VARIANT_WORDS = "variants of one deployment"
+
+
+def _record_says(rec: ImportRecord) -> tuple:
+    """What an import record says of the files it read: its format, sources and report, less what
+    the import did rather than what the files say: its changes to the review, its ``read`` lines (the
+    files read, and what it marked: "observability of cart from evidence: metrics", "this import reads
+    release again"; their facts are in the review itself) and the variant warning's words. Not its id,
+    time or summary (the summary counts the changes)."""
+    rep = dict(rec.report) if isinstance(rec.report, dict) else {}
+    rep.pop("changes", None)
+    rep.pop("read", None)
+    if isinstance(rep.get("warnings"), list):
+        rep["warnings"] = [w for w in rep["warnings"] if not (isinstance(w, str) and w.startswith(_VARIANT_WORDS))]
+    return rec.format, list(rec.sources), rep
+
+
+def says_nothing_new(existing: Review, merged: Review) -> bool:
+    """Is ``merged`` (a re-import of ``existing``) the review ``existing`` already is? The same model,
+    answers, decisions and proposals (a proposal re-made by the import from the same evidence differs
+    only in when it was made), the earlier import records as they were, and each record the re-import
+    added saying what the newest earlier import of its format says (only its time, its id and the
+    words on reading the same variant again differ). Then the re-import changes nothing: no new
+    record, no write, no undo step."""
+    added = [rid for rid in merged.imports if rid not in existing.imports]
+    if any(merged.imports.get(rid) != rec for rid, rec in existing.imports.items()):
+        return False
+    for rid in added:
+        rec = merged.imports[rid]
+        before = _newest_record(existing, rec.format)
+        if before is None or _record_says(before) != _record_says(rec):
+            return False
+    proposals = dict(merged.proposals)
+    for key, p in proposals.items():
+        old = existing.proposals.get(key)
+        if old is not None and p.made_at != old.made_at and dataclasses.replace(p, made_at=old.made_at) == old:
+            proposals[key] = old
+    return dataclasses.replace(merged, imports=existing.imports, proposals=proposals) == existing
+
+
 DECISIONS = ("accepted", "rejected", "")
 
 
@@ -293,8 +342,9 @@ def import_and_write(paths: list[str | Path], fmt: str | None = "auto", *, outpu
 
     A re-import is merged with the review as its file holds it at the moment of writing,
     under the file's lock (:func:`prr_app.review.document.edit_review`): a reviewer's edit
-    saved meanwhile is kept. With ``dry_run`` nothing is written. ``options`` are those of
-    :func:`import_review`.
+    saved meanwhile is kept. A re-import that changes nothing (``ImportResult.unchanged``) writes nothing: the
+    file is left as it was, byte for byte. With ``dry_run`` nothing is written. ``options`` are those
+    of :func:`import_review`.
     """
     if into is None:
         result = import_review(paths, fmt, **options)
@@ -305,10 +355,24 @@ def import_and_write(paths: list[str | Path], fmt: str | None = "auto", *, outpu
         return import_review(paths, fmt, into=into, **options)
     if output is not None and Path(output).resolve() == Path(into).resolve():
         output = None
+    # the import is made on the review as read first: when it changes nothing, the file is not opened
+    # for writing at all (a write replaces a .prr by a copy, however little changes: a new file to the
+    # app that has it open, new header bytes), and when it does, the same import is written unless
+    # another program wrote meanwhile (then it is made again on the review as the file holds it)
+    read = load_review(into)
+    try:
+        first = import_review(paths, fmt, into=read, **options)
+    except PrrError as e:
+        raise e.with_file(str(into))
+    if output is None and first.unchanged:
+        return first
     held: dict[str, ImportResult] = {}
 
     def change(existing: Review) -> Review:
-        held["result"] = import_review(paths, fmt, into=existing, **options)
+        if existing == read:
+            held["result"] = first
+        else:
+            held["result"] = import_review(paths, fmt, into=existing, **options)
         return held["result"].review
 
     try:
