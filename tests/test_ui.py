@@ -716,7 +716,6 @@ def test_diagonal_pans_draw_the_same_picture_as_a_full_repaint(qtbot, win, monke
     the window shows what a full repaint shows, but for single pixels of lines clipped at other
     points (as before the strips: Qt rasterises a clipped line a pixel apart at times)."""
     from PySide6.QtCore import QCoreApplication, QPoint, QRect
-    from PySide6.QtTest import QTest
 
     from prr_app import canvas_geometry as canvas
 
@@ -734,7 +733,11 @@ def test_diagonal_pans_draw_the_same_picture_as_a_full_repaint(qtbot, win, monke
     v.resetTransform()
     v.scale(1.5, 1.5)
     v._zoomed()
-    QTest.qWait(300)
+    # the edge layer's lines made (its bounding rect with them): until then it is painted nowhere, so a
+    # pan's strips hold none of its lines (under load that lasted past a fixed 300 ms wait)
+    qtbot.waitUntil(lambda: not win.scene.edge_layer.dirty and not win.scene.edge_layer.boundingRect().isEmpty()
+                    and not v.sketching, timeout=10000)
+    QCoreApplication.processEvents()  # the paint the layer's new bounding rect asked for
     calls = []
     real = canvas.strip_pieces
     monkeypatch.setattr(canvas, "strip_pieces", lambda *a, **k: (calls.append(1), real(*a, **k))[1])

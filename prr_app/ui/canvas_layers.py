@@ -86,6 +86,7 @@ class EdgeLayer(QGraphicsItem):
     def mark(self) -> None:
         """Lines came, went or moved: every group is made again before the next paint."""
         self._drawn_changed()
+        self._cover_scene()
         if not self.dirty:
             self.dirty = True
             self._pending.clear()
@@ -97,10 +98,23 @@ class EdgeLayer(QGraphicsItem):
         groups before the next paint (making every group again was ~50 ms of 8,000 lines)."""
         if self.dirty or not lines:
             return
+        self._cover_scene()
         if not self._added and not self._pending:
             self._drawn_changed()
             self.update()
         self._added.extend(lines)
+
+    def _cover_scene(self) -> None:
+        """Until its groups are made again (in its next paint), the lines may lie outside the rect they
+        were last made for (an empty one before the first): an item is painted only where its bounding
+        rect is exposed, so the lines did not show until the sketch timer made them (0.4 s after a
+        review opened, longer while workers ran). Meanwhile the layer covers the scene, which holds
+        every box with room around it."""
+        need = self._rect.united(self.gscene.sceneRect())
+        if need != self._rect:
+            self.prepareGeometryChange()
+            self._rect = need
+            self.update()
 
     def restyled(self, line) -> None:
         """Only ``line``'s colour or selection changed (a what-if, a journey, the selection): it is
