@@ -113,7 +113,7 @@ class Conflict:
 
 
 #: The fields of a whole-row statement named when two differ, in this order.
-_STATEMENT_FIELDS = ("status", "reason", "evidence", "owner", "due", "note")
+STATEMENT_FIELDS = ("status", "reason", "evidence", "owner", "due", "note")
 
 
 def _statements(table: str, mine: dict, theirs: dict, who: str) -> str:
@@ -121,7 +121,7 @@ def _statements(table: str, mine: dict, theirs: dict, who: str) -> str:
     else differs; it is kept whole, so the user learns it is yours or theirs, never a mix."""
     def by(row):
         return f" by {row['changed_by']}" if row.get("changed_by") else ""
-    other = [f for f in _STATEMENT_FIELDS[1:] if f in mine and mine.get(f) != theirs.get(f)]
+    other = [f for f in STATEMENT_FIELDS[1:] if f in mine and mine.get(f) != theirs.get(f)]
     differ = ""
     if other:
         names = other[0] if len(other) == 1 else ", ".join(other[:-1]) + " and " + other[-1]

@@ -63,8 +63,10 @@ class ConflictError(PrrError):
         self.details = [f"conflict: {c.describe()}" for c in conflicts]  # printed one a line
         n = len(conflicts)
         others = merge.changes_text(self.unwritten)
-        super().__init__(f"{n} conflict{'s' if n != 1 else ''} with changes made in the repository since your "
-                         f"version; nothing was written: " + "; ".join(c.describe() for c in conflicts[:3])
+        #: the message's first clause: what a dialog says in its one line (the conflicts under it, in full)
+        self.summary = (f"{n} conflict{'s' if n != 1 else ''} with changes made in the repository since your "
+                        f"version; nothing was written")
+        super().__init__(f"{self.summary}: " + "; ".join(c.describe() for c in conflicts[:3])
                          + (" ..." if n > 3 else "")
                          + (f" (nor your {others}, not in conflict)" if others else ""), file=f"repo:{name}")
 

@@ -55,6 +55,8 @@ RETRY_MS = 1000
 #: How often it tries again while the server refuses the credentials (ms): a login that failed
 #: is not tried every second (each try is a failed login in the server's log).
 REFUSED_RETRY_MS = 30000
+#: How often a conflict met by a background save looks whether that save has reported (ms; see _settle).
+SETTLE_POLL_MS = 20
 #: The window's save label while the edits are only in the local copy.
 LOCAL_ONLY = "Saved to a local copy only: not in the repository yet"
 
@@ -124,7 +126,7 @@ class LiveRepoDocument:
                 except PrrError as e:  # refused: the edits are in the local copy; said, and the window may close
                     if not self.pending:
                         raise
-                    self.link.notify("Not saved to the repository", str(e))
+                    self.link.notify_error("Not saved to the repository", e)
                     written = 0
                 if self.pending:  # said after the window's own "Saved" message, which it replaces
                     QTimer.singleShot(0, self.link.say_not_in_repository)
@@ -435,7 +437,6 @@ class RepoLink(QObject):
 
     def save_to_repository(self, name: str | None = None) -> bool:
         """Push the window's review as a review new to the repository and keep editing it there."""
-        from prr_app.teamrepo.address import RepoDocument
         from prr_app.teamrepo.repository import default_name
 
         if self.document is not None and self.session.document is self.document:
@@ -454,7 +455,7 @@ class RepoLink(QObject):
             doc = wait_for("Saving to the repository", _push_new, self._repository(), review, name.strip(),
                            label=f"Saving to the repository as repo:{name.strip()}…", parent=self.window)
         except PrrError as e:
-            self.notify("Cannot save to the repository", str(e))
+            self.notify_error("Cannot save to the repository", e)
             return False
         self.session.flush()
         self._attach(LiveRepoDocument(self, doc))
@@ -556,7 +557,7 @@ class RepoLink(QObject):
         elif getattr(e, "refused", None):
             self.credentials_refused(str(e))
         elif isinstance(e, PrrError):
-            self.notify("Not saved to the repository", str(e))
+            self.notify_error("Not saved to the repository", e)
         else:
             self.notify("Repository", f"unexpected error: {e}")
 
@@ -667,6 +668,13 @@ class RepoLink(QObject):
     def _settle(self) -> None:
         doc = self.document
         if doc is None or not self.conflicts:
+            return
+        if self.session.saving:
+            # the background save that met the conflict tells it from its worker before it reports
+            # back itself: asked at once, the picker stood over a save label still saying "Saving…"
+            # for a save that had ended, its edits kept in the local copy only. Asked once it has
+            # reported, the label behind the picker says so
+            QTimer.singleShot(SETTLE_POLL_MS, self._settle)
             return
         pick = self.ask_conflicts(self.conflicts)
         if pick is None:  # decided later: the edits stay in the window and the local copy
@@ -821,8 +829,24 @@ class RepoLink(QObject):
         picker = ConflictPicker(self.window, conflicts)
         return picker.pick() if picker.exec() == QDialog.DialogCode.Accepted else None
 
-    def notify(self, title: str, text: str) -> None:
-        QMessageBox.warning(self.window, title, text)
+    def notify(self, title: str, text: str, details: str = "") -> None:
+        """A warning; ``details`` (every part of an error that lists them) under Show Details."""
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self.window)
+        if details:
+            box.setDetailedText(details)
+        box.exec()
+
+    def notify_error(self, title: str, error: PrrError) -> None:
+        """:meth:`notify` for ``error``. A conflict with the repository says its summary in the dialog's
+        line ("repo:shop: 4 conflicts with changes made in the repository since your version; nothing
+        was written") and, under Show Details, the whole message and each conflict on a line of its
+        own, as ``prr`` prints them: in one line its text ran past 400 characters and was cut there."""
+        summary, details = getattr(error, "summary", ""), list(getattr(error, "details", ()))
+        if not (summary and details):
+            self.notify(title, str(error))
+            return
+        where = f"{error.file}: " if error.file else ""
+        self.notify(title, where + summary, "\n".join([where + error.message, ""] + details))
 
     def ask_local_copy(self, dialog: "LocalCopiesDialog"):
         """(action, path) the user chose in ``dialog``, or None (later)."""
@@ -998,8 +1022,15 @@ class ConflictPicker(QDialog):
             what = element_name(c.table, c.key) + (f" · {c.field}" if c.field else " (the whole element)")
             if not c.field and c.along_text():  # what keeping the changed version brings back with it
                 what += "\n" + c.along_text()
-            mine = QRadioButton(_value(c.mine, c.field))
-            theirs = QRadioButton(_value(c.theirs, c.field))
+            if c.rows:  # a statement kept whole (an answer): each side as the checklist says it, with what differs
+                what = element_name(c.table, c.key) + " (kept whole: yours or theirs)"
+                mine = QRadioButton(_statement(c.rows[0], c.rows[1]))
+                theirs = QRadioButton(_statement(c.rows[1], c.rows[0]))
+                mine.setToolTip(_statement(c.rows[0], c.rows[1], whole=True))
+                theirs.setToolTip(_statement(c.rows[1], c.rows[0], whole=True))
+            else:
+                mine = QRadioButton(_value(c.mine, c.field))
+                theirs = QRadioButton(_value(c.theirs, c.field))
             mine.setChecked(True)
             g = QButtonGroup(self)
             g.addButton(mine, 0)
@@ -1038,6 +1069,28 @@ class ConflictPicker(QDialog):
         """``{(table, key, field): "mine" | "theirs"}``, what ``Repository.push(pick=...)`` takes."""
         return {(c.table, c.key, c.field): ("mine" if g.checkedId() == 0 else "theirs")
                 for c, g in zip(self.conflicts, self.groups) if not c.note}
+
+
+def _statement(row: dict, other: dict, *, whole: bool = False) -> str:
+    """One side of a statement changed on both sides (an answer), for the picker: its state as the
+    checklist words it (``met (owner ann, due 2026-07-01)``), then each other field the two sides set
+    differently (``evidence: ...``, ``note: ...``), then who answered and when (``by ann on
+    2026-12-03``), as the report and ``prr checklist`` say it. Two answers both "met" differ there.
+    Values are cut at 60 characters unless ``whole`` (the tooltip)."""
+    from prr_app.teamrepo.merge import STATEMENT_FIELDS
+    from prr_app.wording import answer_state, enum_words
+
+    def shown(v) -> str:
+        text = str(v) if v not in (None, "") else "none"
+        return text if whole or len(text) <= 60 else text[:57] + "..."
+
+    lines = [answer_state({**row, "status": enum_words(row.get("status") or "unanswered")})]
+    lines += [f"{f}: {shown(row.get(f))}" for f in STATEMENT_FIELDS[1:]
+              if f not in ("owner", "due") and (row.get(f) or "") != (other.get(f) or "")]
+    who = f"by {row['changed_by']}" if row.get("changed_by") else "no name recorded"
+    when = f" on {row['changed_at'][:10]}" if row.get("changed_at") else ""
+    lines.append(who + when)
+    return "\n".join(lines)
 
 
 def _value(v, field) -> str:

@@ -403,6 +403,12 @@ class ReviewSession(QObject):
         return self._dirty
 
     @property
+    def saving(self) -> bool:
+        """An autosave is under way on a worker: it has not reported yet (the label says "Saving…"
+        until it does, whatever the save met on the way)."""
+        return self._save_task is not None and self._save_task.running
+
+    @property
     def modified(self) -> bool:
         """Shown in the title bar: unsaved edits, or a review that has no file of its own."""
         return self._dirty or self.has_unsaved_work
