@@ -25,6 +25,7 @@ import re
 from typing import Any
 
 # the line a re-import adds to a dependency's evidence when the files no longer show it (never deleted)
+from prr_app.analysis.risks import split_part_of
 from prr_app.importers.merge import MISSING_EVIDENCE
 from prr_app.model.entities import DISRUPTION_TYPES, Review
 from prr_app.reporting.changes import (EVIDENCE_NOTE, checklist_answer_text, checklist_blocker_text,
@@ -432,7 +433,7 @@ def risk_lineage(old: list[dict], new: list[dict]) -> tuple[dict[str, str], dict
                  if r["id"] not in old_ids and r["id"] in folded_into}
     split: dict[str, list[str]] = {}
     for rid, was in separated.items():
-        if was not in new_ids and rid.startswith(was + ":"):
+        if was not in new_ids and split_part_of(rid, was):  # the register's own rule of a split
             split.setdefault(was, []).append(rid)
     return separated, {k: sorted(v) for k, v in split.items()}
 
