@@ -106,7 +106,10 @@ class Change:
         d: dict = {"op": self.op, **self.args}
         if self.mitigations:
             d["mitigations"] = list(self.mitigations)
-        d["effort"] = self.effort_level
+        if self.effort is not None or self.op != "complete-mitigation":
+            # unsaid, a complete-mitigation costs the mitigation's effort (with_review_defaults): written as
+            # the op's default, a saved plan would cost it "medium" once read back, not what prr plan showed
+            d["effort"] = self.effort_level
         if self.owner:
             d["owner"] = self.owner
         if self.due:
@@ -403,6 +406,55 @@ class _Editor:
         for jid, j in list(self.r.journeys.items()):
             if component in j.entry:
                 self.replace("journeys", jid, entry=[gid if e == component else e for e in j.entry])
+        self._carry_answers(component, new_id, gid)
+
+    def _carry_answers(self, component: str, second: str, gid: str) -> None:
+        """The reviewer's answers follow the items add-alternative renames: the first's own items are its
+        group's now (members share their group's items), its callers' calls are calls to the group, and
+        the second's copies of its calls are the same code as the first's. Left behind, an answer not
+        met would become an unanswered item of the group: the plan would clear a blocker nobody fixed
+        (and the search answer it met as if only its evidence were missing). The answer moves whole
+        (status, owner, due date, note, history); a copied call's answer is copied."""
+        answers = self.r.answers
+        for key in list(answers):
+            item, at, scope = key.partition("@")
+            if not at:
+                continue
+            source, arrow, target = scope.partition("->")
+            if not arrow:
+                # a member shares the items of its first group by id (checklist.evaluate): the new group's
+                # unless the component was in a group already (its answers are on that group's items)
+                moved = f"{item}@{gid}" if scope == component and self._items_group(component) == gid else None
+                copied = None
+            else:
+                moved = f"{item}@{dependency_id(source, gid)}" if target == component else None
+                copied = f"{item}@{dependency_id(second, target)}" if source == component else None
+            old = answers[key]
+            if moved is not None:
+                del answers[key]
+                answers[moved] = dataclasses.replace(old, item=moved, history=copy.deepcopy(old.history))
+            if copied is not None and copied not in answers:
+                answers[copied] = dataclasses.replace(old, item=copied, history=copy.deepcopy(old.history))
+
+    def _items_group(self, component: str) -> str | None:
+        """The group whose checklist items ``component`` shares (its first by id), None outside groups."""
+        return min((gid for gid, g in self.r.groups.items() if component in g.members), default=None)
+
+    def _answer_key(self, item: str) -> str:
+        """The item ``item`` names once earlier add-alternatives put components into groups: a grouped
+        component's item is its group's, a call to it a call to the group (as :meth:`dependency` follows)."""
+        name, at, scope = item.partition("@")
+        if not at:
+            return item
+        source, arrow, target = scope.partition("->")
+        if not arrow:
+            return f"{name}@{self._items_group(scope)}" if scope in self.grouped else item
+        if target in self.grouped:
+            try:
+                return f"{name}@{self.dependency(scope).id}"
+            except PrrError:
+                return item
+        return item
 
     def op_add_group_member(self, group, component):
         g = self._get("groups", group, "redundancy group")
@@ -420,6 +472,7 @@ class _Editor:
         if status not in AnswerStatus.values():
             self.fail(f"status must be one of {', '.join(AnswerStatus.values())}, got {status!r}")
         self._check_answer(item, status, note=note, evidence=evidence, reason=reason)
+        item = self._answer_key(item)
         old = self.r.answers.get(item) or ChecklistAnswer(item=item)
         fields = {"status": status}
         for k, v in (("note", note), ("evidence", evidence), ("reason", reason)):
@@ -556,19 +609,48 @@ def _outcome(b: dict | None, a: dict | None) -> str:
     return "unchanged"
 
 
-def _side(a: dict) -> dict:
+def _worst(parts: list[dict]) -> dict:
+    """The part of a risk that came apart standing for the whole: an open one first, then the highest
+    score (the analysis scores the aggregate at the worst impact of its findings)."""
+    return max(parts, key=lambda r: (r["status"] == "open", r["score"], r["launch_blocking"], r["id"]))
+
+
+def _side(a: dict, split: dict[str, list[str]] | None = None) -> dict:
+    """One side's figures. ``split`` (:func:`prr_app.review.diff.risk_lineage`): risks of the other side
+    that came apart into these risks of this one; each counts once, as the one root cause it was, at its
+    worst part (severity, and the score of its worst open part in the open risk score). Counted one per
+    component, one timeout stated on one call would read as a plan that adds risk (13 -> 18 risks)."""
     s = a["summary"]
+    n, by_sev = s["risks"], dict(s["by_severity"])
+    score = sum(r["score"] for r in a["risks"] if r["status"] == "open")
+    rows = {r["id"]: r for r in a["risks"]}
+    for parts in (split or {}).values():
+        rs = [rows[p] for p in parts if p in rows]
+        if not rs:
+            continue
+        n -= len(rs) - 1
+        for r in rs:
+            by_sev[r["severity"]] = by_sev.get(r["severity"], 0) - 1
+        worst = _worst(rs)
+        by_sev[worst["severity"]] = by_sev.get(worst["severity"], 0) + 1
+        opened = [r["score"] for r in rs if r["status"] == "open"]
+        score -= sum(opened) - max(opened, default=0)
     return {"verdict": a["verdict"]["verdict"], "reasons": list(a["verdict"]["reasons"]),
             "launch_blockers": list(a["verdict"]["launch_blockers"]),
             "checklist_blockers": a["verdict"].get("checklist_blockers", 0),
             "checklist_unanswered_blockers": a["verdict"].get("checklist_unanswered_blockers", 0),
-            "risks": s["risks"], "by_severity": dict(s["by_severity"]),
-            "risk_score": sum(r["score"] for r in a["risks"] if r["status"] == "open"),
+            "risks": n, "by_severity": by_sev, "risk_score": score,
             "slo_not_attainable": list(s.get("slo_not_attainable", []))}
 
 
 def compare_analyses(before: dict, after: dict) -> dict:
-    """Initial against residual risk, availability and verdict (both ``Analysis.to_dict()`` documents)."""
+    """Initial against residual risk, availability and verdict (both ``Analysis.to_dict()`` documents).
+
+    Risks are compared by root cause, as the register folds them: a risk that came apart (``split`` of
+    :func:`prr_app.review.diff.risk_lineage`: "no hard call states a timeout" once one call states one)
+    is one risk on both sides, its parts "separated" rows of their own; its row's outcome is that of its
+    worst part against it ("reduced" too when a finding it held is gone), and the counts and the open
+    risk score of ``after`` count it once (:func:`_side`)."""
     from prr_app.review.diff import risk_lineage
 
     rb = {r["id"]: r for r in before["risks"]}
@@ -576,6 +658,7 @@ def compare_analyses(before: dict, after: dict) -> dict:
     # findings folded into a risk today (one root cause, one line): once that root cause is fixed they
     # stand alone, which the plan does not make; a risk that came apart into them is not resolved
     separated, split = risk_lineage(before["risks"], after["risks"])
+    folded_now = {alias for r in after["risks"] for alias in r.get("aliases", ())}
     risks = []
     for rid in list(rb) + [x for x in ra if x not in rb]:
         b, a = _risk_state(rb.get(rid)), _risk_state(ra.get(rid))
@@ -584,8 +667,12 @@ def compare_analyses(before: dict, after: dict) -> dict:
         if row["outcome"] == "new" and rid in separated:
             row["outcome"], row["was_in"] = "separated", separated[rid]
         elif rid in split:
-            # what it held stands alone (rows of their own, "separated"): part of it fixed, not all
-            row["outcome"] = "reduced"
+            # what it held stands alone (rows of their own, "separated"): judged by the worst of them,
+            # reduced when one of its findings is gone (neither a risk of its own nor folded into one)
+            row["outcome"] = _outcome(b, _risk_state(_worst([ra[p] for p in split[rid]])))
+            if row["outcome"] == "unchanged" and any(x not in ra and x not in folded_now
+                                                     for x in rb[rid].get("aliases", ())):
+                row["outcome"] = "reduced"
         risks.append(row)
     av_b = {(x["target_type"], x["target"]): x for x in before["availability"]}
     av_a = {(x["target_type"], x["target"]): x for x in after["availability"]}
@@ -596,23 +683,36 @@ def compare_analyses(before: dict, after: dict) -> dict:
                       "slo": (a or b)["slo"],
                       "before": None if b is None else {"estimate": b["estimate"], "attainable": b["attainable"]},
                       "after": None if a is None else {"estimate": a["estimate"], "attainable": a["attainable"]}})
-    return {"before": _side(before), "after": _side(after), "risks": risks, "availability": avail}
+    return {"before": _side(before), "after": _side(after, split), "risks": risks, "availability": avail}
+
+
+def _implements(c: Change) -> list[str]:
+    """The mitigations ``c`` does: the one it completes (``complete-mitigation``), then those it names."""
+    first = [c.args["mitigation"]] if c.op == "complete-mitigation" and isinstance(c.args.get("mitigation"), str) else []
+    return list(dict.fromkeys(first + list(c.mitigations)))
 
 
 def with_review_defaults(plan: Plan, review: Review) -> Plan:
     """The plan with what its changes leave unsaid taken from the review's mitigations they name: a
     ``complete-mitigation`` costs the mitigation's effort and is done by its owner; a change that
-    implements mitigations (``mitigations``) is done by their owner. What a change states is kept."""
+    implements mitigations (``mitigations``) is done by their owner, and is due when the earliest of
+    them still to do is due (a mitigation done or dropped is due no more, as the analysis reads it):
+    the change is that work, and a plan that drops the date would not say it is late while ``prr
+    analyze`` says the mitigation is past due. What a change states is kept."""
     out = []
     for c in plan.changes:
-        mids = ([c.args.get("mitigation")] if c.op == "complete-mitigation" else []) + list(c.mitigations)
-        mits = [review.mitigations[m] for m in mids if isinstance(m, str) and m in review.mitigations]
-        effort, owner = c.effort, c.owner
+        mits = [review.mitigations[m] for m in _implements(c) if m in review.mitigations]
+        effort, owner, due = c.effort, c.owner, c.due
         if effort is None and c.op == "complete-mitigation" and mits and mits[0].effort in EFFORT_WEIGHT:
             effort = mits[0].effort
         if not owner:
             owner = next((m.owner for m in mits if m.owner), "")
-        out.append(c if (effort, owner) == (c.effort, c.owner) else dataclasses.replace(c, effort=effort, owner=owner))
+        if not due:
+            due = min((m.due for m in mits if m.due and m.status not in (MitigationStatus.DONE.value,
+                                                                         MitigationStatus.DROPPED.value)),
+                      default=None)
+        out.append(c if (effort, owner, due) == (c.effort, c.owner, c.due)
+                   else dataclasses.replace(c, effort=effort, owner=owner, due=due))
     return dataclasses.replace(plan, changes=out)
 
 
@@ -625,8 +725,9 @@ def evaluate(review: Review, plan: Plan, *, seed: int = 0, today: str | None = N
              before: dict | None = None) -> dict:
     """The plan's result: what ``prr plan --json`` prints (``schemas/plan.schema.json``, ``result``).
 
-    A change that leaves its effort or owner unsaid takes them from the mitigation it completes or
-    implements (:func:`with_review_defaults`); a change due before ``today`` is marked ``overdue``."""
+    A change that leaves its effort, owner or due date unsaid takes them from the mitigation it completes
+    or implements (:func:`with_review_defaults`); a change due before ``today`` is marked ``overdue``.
+    Each change's ``mitigations`` lists those it does, the one it completes first."""
     from prr_app.review.assess import assess as analyze  # the checklist counts, as in prr analyze
     from prr_app.review.diff import diff
 
@@ -636,14 +737,14 @@ def evaluate(review: Review, plan: Plan, *, seed: int = 0, today: str | None = N
     if before is None:
         before = analyze(review, seed=seed, today=today).to_dict()
     after = analyze(after_review, seed=seed, today=today).to_dict()
-    owners = sorted({c.owner for c in plan.changes if c.owner}
-                    | {review.mitigations[m].owner for c in plan.changes for m in c.mitigations
-                       if review.mitigations[m].owner})
+    # who does the plan's work: each change's owner, the one it states or its mitigation's
+    # (with_review_defaults); a mitigation's owner is not named when the change says another does it
+    owners = sorted({c.owner for c in plan.changes if c.owner})
     return {
         "format": "prr-plan-result", "version": PLAN_VERSION,
         "plan": plan.to_dict(),
         "changes": [{"change": c.describe(), "effort": c.effort_level, "owner": c.owner, "due": c.due,
-                     "mitigations": list(c.mitigations), "reason": c.reason,
+                     "mitigations": _implements(c), "reason": c.reason,
                      **({"overdue": True} if is_overdue(c.due, today) else {})} for c in plan.changes],
         "effort": plan.effort, "owners": owners,
         **compare_analyses(before, after),
@@ -1208,6 +1309,17 @@ def _path_result(review, applied, changes, before, after, analyses, *, reached, 
 
 
 # ------------------------------------------------------------------ text
+def _came_apart(rows: list[dict]) -> dict[str, list[dict]]:
+    """The risks of a result that came apart (``split``, :func:`compare_analyses`: gone from the register
+    with the plan, not resolved) -> the rows of their parts, each "separated" with ``was_in`` it."""
+    gone = {r["id"] for r in rows if r["after"] is None and r["before"] is not None and r["outcome"] != "resolved"}
+    out: dict[str, list[dict]] = {}
+    for r in rows:
+        if r.get("was_in") in gone and r["after"] is not None:
+            out.setdefault(r["was_in"], []).append(r)
+    return out
+
+
 def groups_of(changes: list[Change]) -> list[dict]:
     """Changes by root cause, as :func:`change_groups` gives a result's (the app's plan list)."""
     from prr_app.reporting.changes import group_changes
@@ -1247,8 +1359,9 @@ def plan_lines(res: dict, *, label: str = "", every_change: bool = False) -> lis
             out.append(f"  needs a decision: {rid}: {why}")
     def one(c: dict) -> str:
         due = c["due"] and f"due {c['due']}" + (", OVERDUE: already past" if c.get("overdue") else "")
-        extra = [x for x in (c["owner"] and f"owner {c['owner']}", due,
-                             c["mitigations"] and "implements " + ", ".join(c["mitigations"]),
+        # the mitigation a complete-mitigation completes is in its words already
+        mits = [m for m in c["mitigations"] if c["change"] != f"complete mitigation {m}"]
+        extra = [x for x in (c["owner"] and f"owner {c['owner']}", due, mits and "implements " + ", ".join(mits),
                              c["reason"] and f"for {c['reason']}") if x]
         return f"[{c['effort']:6}] {c['change']}" + (f"  ({'; '.join(extra)})" if extra else "")
 
@@ -1278,6 +1391,13 @@ def plan_lines(res: dict, *, label: str = "", every_change: bool = False) -> lis
             f"unanswered: {b.get('checklist_unanswered_blockers', 0)} -> {a.get('checklist_unanswered_blockers', 0)}",
             f"risks: {b['risks']} ({by_sev(b)}) -> {a['risks']} ({by_sev(a)}); "
             f"open risk score {b['risk_score']} -> {a['risk_score']}"]
+    parts = _came_apart(res["risks"])
+    if parts:
+        listed = sum(1 for r in res["risks"] if r["after"] is not None)
+        out.append("  counted by root cause, as today: with the plan "
+                   + "; ".join(f"{rid} is listed as {len(p)} risks of their own" for rid, p in parts.items())
+                   + " (the findings it held), each root cause counted once at its worst; "
+                   f"the register with the plan lists {listed} risks")
     out += ["", "RISKS (initial -> residual)"]
 
     def st(x):
@@ -1288,6 +1408,12 @@ def plan_lines(res: dict, *, label: str = "", every_change: bool = False) -> lis
     order = {"new": 0, "worse": 1, "separated": 2, "unchanged": 3, "reduced": 4, "mitigated": 5, "resolved": 6}
     for r in sorted(res["risks"], key=lambda r: order[r["outcome"]]):
         was = f" (was part of {r['was_in']})" if r.get("was_in") else ""
+        if r["id"] in parts:  # came apart: what stands of it is its parts, rows of their own
+            p = parts[r["id"]]
+            worst = max((x["after"] for x in p), key=lambda x: (x["status"] == "open", x["score"]))
+            out.append(f"  {r['outcome']:9} {r['id']}: {st(r['before'])} -> {len(p)} risks of their own, the "
+                       f"worst {st(worst)}")
+            continue
         out.append(f"  {r['outcome']:9} {r['id']}: {st(r['before'])} -> {st(r['after'])}{was}")
     changed_av = [x for x in res["availability"] if x["before"] != x["after"]]
     if changed_av:
