@@ -159,8 +159,10 @@ class TableModel(QAbstractTableModel):
         return None
 
 
-def size_columns(view, columns: list[Column]) -> None:
+def size_columns(view, columns: list[Column], *, grown: bool = False) -> None:
     """Fixed widths (measuring every row on every update is slow on big reviews); 0 stretches.
+    ``grown``: the columns with a ``fits`` text start at their ``width``, and :func:`grow_to_rows`
+    widens them to the values shown.
 
     Also: Tab leaves the table for the next control (the arrows move between rows), so the
     keyboard is never trapped in a table.
@@ -174,10 +176,35 @@ def size_columns(view, columns: list[Column]) -> None:
             h.setSectionResizeMode(i, QHeaderView.ResizeMode.Interactive)
             # never narrower than its header's words ("Attainable" whole, not "Attaina"), nor than ``fits``
             # (the cell's margins and the grid besides the text)
-            fits = view.fontMetrics().horizontalAdvance(c.fits) + 16 if c.fits else 0
+            fits = view.fontMetrics().horizontalAdvance(c.fits) + 16 if c.fits and not grown else 0
             h.resizeSection(i, max(c.width, h.sectionSizeHint(i), fits))
         else:
             h.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch)
+
+
+#: Rows measured when :func:`grow_to_rows` widens a column to its values (the register of a
+#: 10,000-component import has as many risks: the first rows are the ones read in a meeting)
+MEASURED_ROWS = 500
+
+
+def grow_to_rows(view, model: "TableModel") -> None:
+    """Widen each column with a ``fits`` text to show its values whole, as far as ``fits`` (its
+    widest value in practice; a longer one wraps on the row's second line). Only wider, never
+    narrower: a column the user widened keeps its width, and an update does not make the table jump.
+    :func:`size_columns` starts such a column at ``width`` (and its header's words), so the values a
+    review really has decide how much room it takes: sized to ``fits`` from the start, Owner and
+    Due took 600 of 1,280 pixels for "no date" and short team names, the titles squeezed."""
+    h = view.horizontalHeader()
+    fm = view.fontMetrics()
+    rows = model.rows[:MEASURED_ROWS] if len(model.rows) > MEASURED_ROWS else model.rows
+    for i, c in enumerate(model.columns):
+        if not (c.fits and c.width):
+            continue
+        cap = fm.horizontalAdvance(c.fits) + 16
+        widest = max((fm.horizontalAdvance(str(c.text(r) or "")) for r in rows), default=0) + 16
+        want = min(widest, cap)
+        if want > h.sectionSize(i):
+            h.resizeSection(i, want)
 
 
 class SortHeader(QHeaderView):

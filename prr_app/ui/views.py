@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from prr_app.ui import theme
-from prr_app.ui.table_model import Column, FilterProxy, SortHeader, TableModel, size_columns
+from prr_app.ui.table_model import Column, FilterProxy, SortHeader, TableModel, grow_to_rows, size_columns
 from prr_app.review import edits, risk_decisions
 from prr_app.ui.dialogs import FormDialog
 from prr_app.ui.settings import NO_NAME, name_for_record, reviewer_name
@@ -830,8 +830,10 @@ def risk_columns(review) -> list[Column]:
     risks that block nothing. Then what a reviewer reads out in a meeting, the title, owner, due date
     and status, in view at 1280 pixels; the numbers behind the severity (in the pane below too), the
     components and the origin come after, the table scrolls sideways to them. Owner, Due and Status
-    are as wide as a long value in the table's font (``fits``): at 300 pixels a desktop's 11-point font
-    cut "integrations-team (owner of webhook-dispatcher)".
+    grow to the values shown (:func:`grow_to_rows`), as far as a long value in the table's font
+    (``fits``): at a fixed 300 pixels a desktop's 11-point font cut "integrations-team (owner of
+    webhook-dispatcher)", and sized to their long values from the start they left the titles little
+    room when the review's own values were short ("no date", "open").
     """
     def due_colour(r):
         return theme.SEVERITY_COLOURS["critical"] if _due_text(review(), r).endswith("(after launch)") else None
@@ -840,11 +842,11 @@ def risk_columns(review) -> list[Column]:
         Column("Rank", lambda r: str(r.get("rank") or ""), sort=lambda r: (r.get("rank") or 0, r["id"]), width=60),
         Column("Severity", lambda r: r.get("severity", ""), sort=lambda r: SEVERITY_RANK.get(r.get("severity"), 0),
                colour=lambda r: theme.SEVERITY_COLOURS.get(r.get("severity")), width=80),
-        Column("Title", lambda r: r.get("title") or r["id"], width=360),
-        Column("Owner", _owner_text, width=300, fits="integrations-team (owner of webhook-dispatcher)"),
+        Column("Title", lambda r: r.get("title") or r["id"], width=440),
+        Column("Owner", _owner_text, width=110, fits="integrations-team (owner of webhook-dispatcher)"),
         Column("Due", lambda r: _due_text(review(), r), sort=_due_sort, colour=due_colour,
-               width=100, fits="2027-01-15 (after launch)"),
-        Column("Status", _risk_status, width=90, fits="accepted (expired)"),
+               width=70, fits="2027-01-15 (after launch)"),
+        Column("Status", _risk_status, width=70, fits="accepted (expired)"),
         Column("Blocking", lambda r: "BLOCKER" if r.get("launch_blocking") else "", width=80),
         Column("Score", lambda r: str(r.get("score") or ""), sort=lambda r: r.get("score") or 0, width=65),
         Column("Likelihood", lambda r: _num_with_override(r, "likelihood"), sort=lambda r: r.get("likelihood") or 0,
@@ -905,7 +907,9 @@ class RiskView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
-        size_columns(self.table, self.columns)  # the title keeps its width; the table scrolls sideways
+        # the title keeps its width; the table scrolls sideways. Owner, Due and Status grow to the values
+        # shown (grow_to_rows), as far as their long ones
+        size_columns(self.table, self.columns, grown=True)
         # a long title wraps: rows two lines of the table's font tall (Qt's default row showed one
         # line of an 11-point font, the title cut at its column's end)
         vh = self.table.verticalHeader()
@@ -974,6 +978,7 @@ class RiskView(QWidget):
         if self._pending is not None:
             risks, self._pending = self._pending, None
             self._model.set_rows(risks)  # (a reset: no row current now, and Qt says nothing of it)
+            grow_to_rows(self.table, self._model)
             h = self.table.horizontalHeader()
             self._model.sort(h.sortIndicatorSection(), h.sortIndicatorOrder())
             if self._chosen is not None:
