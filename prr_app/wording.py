@@ -196,10 +196,34 @@ def stated(x: float) -> str:
     return f"{x:.12g}"
 
 
+def domain_kind_noun(kind: str) -> str:
+    """A failure domain's kind as a noun in running text: the kind ("zone", "cluster"), or "failure
+    domain" for the kind ``other``, which names no thing ("a second other", "an other failure" read as
+    typing errors)."""
+    return "failure domain" if kind == "other" else kind
+
+
+def with_article(noun: str) -> str:
+    """``noun`` after its indefinite article: "a zone", "an account", "a failure domain"."""
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
+
+
+def domain_failure(kind: str, one: bool = False) -> str:
+    """The failure of a failure domain of ``kind`` in running text: "a zone failure", "an account
+    failure" (``one``: "one zone failure"); for the kind ``other`` "a failure of a failure domain"
+    ("the failure of one failure domain")."""
+    if kind == "other":
+        return "the failure of one failure domain" if one else "a failure of a failure domain"
+    return f"one {kind} failure" if one else with_article(f"{kind} failure")
+
+
 def domain_name(kind: str, did: str) -> str:
     """A failure domain in running text: its kind and id ("cluster k8s-eu", "zone eu-central-1a"), or its
     id alone where the id already says its kind ("cluster", "docker-host", "zone-a"): an import names its
-    one cluster "cluster", and "cluster cluster is a single point of failure" read as a typing error."""
+    one cluster "cluster", and "cluster cluster is a single point of failure" read as a typing error. A
+    domain of kind ``other`` is a "failure domain" (:func:`domain_kind_noun`): "failure domain amazon-rds"."""
+    if kind == "other":
+        return f"failure domain {did}"
     words = did.lower().replace("_", "-").replace(".", "-").split("-")
     return did if kind.lower() in words else f"{kind} {did}"
 
@@ -227,6 +251,15 @@ def enum_words(value) -> str:
     checklist``, the report, ``prr diff``). Only for values known to be enum values (:data:`ENUM_FIELDS`):
     an id or a name keeps its underscores."""
     return str(value).replace("_", " ")
+
+
+def value_words(field: str, value) -> str:
+    """A field's stored value as a face prints it: an enum value in words (:func:`enum_words`) when the
+    field holds one (:data:`ENUM_FIELDS`; ``observability.kind`` by its last part), any other value as
+    it is: ``prr set``'s change lines, ``prr checklist``'s model answers."""
+    if isinstance(value, str) and value and field.rsplit(".", 1)[-1] in ENUM_FIELDS:
+        return enum_words(value)
+    return str(value)
 
 
 def field_words(name: str) -> str:
@@ -259,3 +292,55 @@ def deciding_assumption_lines(assumptions, indent: str = "") -> list[str]:
     if not assumptions:
         return []
     return [f"{indent}{DECIDING_ASSUMPTIONS}:"] + [f"{indent}  - {x}" for x in assumptions]
+
+
+#: The element types a diff names what went with, in words (``prr diff``'s ``went_with.element_type``)
+ELEMENT_WORDS = {"component": "component", "domain": "failure domain", "journey": "journey",
+                 "group": "redundancy group", "risk": "reviewer's risk"}
+
+#: What a single point of failure or a risk no longer found because what it is about was removed from
+#: the review is said to be, after what it went with (``prr diff``'s ``removed`` state, the app's
+#: Changes Since view, the report's "Changes since" table): never "fixed" or "resolved", which a lead
+#: reads as remediated
+NOT_FIXED = "not fixed"
+
+
+def went_with(element_type: str, element: str) -> str:
+    """Why a single point of failure or a risk of a diff is gone when nothing fixed it, in every face:
+    "went with component emailservice, removed from the review; not fixed"; a reviewer's own risk
+    deleted: "deleted from the review by a reviewer; not fixed"."""
+    if element_type == "risk":
+        return f"deleted from the review by a reviewer; {NOT_FIXED}"
+    return f"went with {ELEMENT_WORDS.get(element_type, element_type)} {element}, removed from the review; {NOT_FIXED}"
+
+
+def gone_count(n: int, one: str = "", many: str | None = None) -> str:
+    """How many single points of failure, risks or launch blockers went with elements removed from the
+    review, beside "fixed" and "resolved": "2 removed with their element (not fixed)"; with a noun,
+    "1 launch blocker removed with its element (not fixed)"."""
+    what = count(n, one, many) if one else str(n)
+    return f"{what} removed with {'its' if n == 1 else 'their'} element (not fixed)"
+
+
+def milestone_words(m) -> str:
+    """A milestone taken (``prr milestone add``) in running text: "Pre-launch review (2026-12-08)"."""
+    return f"{m.name or m.id} ({m.date or (m.taken_at or '')[:10] or 'no date'})"
+
+
+def latest_milestone_text(m, as_of: str | None, words: str | None = None) -> str:
+    """The latest milestone taken beside a view of the review as it is now (the report's cover): said
+    so that nobody reads the view as that milestone's state: "Pre-launch review (2026-12-08); this
+    report is the review as it is on 2026-12-09, not as it was at that milestone". ``words``: the
+    milestone as the caller writes it (shortened to fit), by default :func:`milestone_words`."""
+    when = f" on {as_of}" if as_of else " now"
+    return f"{words or milestone_words(m)}; this report is the review as it is{when}, not as it was at that milestone"
+
+
+def milestones_summary(milestones) -> str:
+    """A review's milestones in one line (``prr summary``): "3 taken; latest pre-launch-review: Pre-launch
+    review (2026-12-08)", "none taken". ``milestones``: the review's (``Review.milestones`` values)."""
+    ms = list(milestones)
+    if not ms:
+        return "none taken"
+    m = max(ms, key=lambda m: (m.taken_at, m.id))  # as Review.newest_milestone picks it
+    return f"{len(ms)} taken; latest {m.id}: {milestone_words(m)}"

@@ -55,7 +55,8 @@ def test_few_dependencies_said_by_every_format_import(tmp_path):
     rec = next(iter(res.review.imports.values()))
     assert "FEW DEPENDENCIES" in rec.summary and rec.report["warnings"][0].startswith("few dependencies")
     # enough dependencies: nothing said
-    f.write_text(FEW.replace("image: example/api}", "image: example/api, environment: [DB_HOST=db]}"))
+    # (two for four components: one would still be fewer than one for every three)
+    f.write_text(FEW.replace("image: example/api}", "image: example/api, environment: [DB_HOST=db, CACHE_HOST=cache]}"))
     assert not any(w.startswith("few dependencies") for w in import_paths([f]).report.warnings)
 
 
@@ -106,6 +107,7 @@ def test_a_well_connected_review_states_no_such_assumption(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("n,deps,few", [(0, 0, False), (1, 0, False), (2, 0, False), (3, 0, True), (3, 1, False),
-                                        (6, 1, True), (6, 2, False), (30, 9, True), (30, 10, False)])
+                                        (6, 1, True), (6, 2, False), (30, 9, True), (30, 10, False),
+                                        (13, 4, True), (13, 5, False), (4, 1, True), (5, 2, False)])
 def test_the_one_rule_for_few_dependencies(n, deps, few):
     assert few_dependencies(n, deps) is few

@@ -12,7 +12,7 @@ from prr_app.model.entities import HUB_TAGS
 
 def few_dependencies(components: int, dependencies: int) -> bool:
     """Three components or more, and fewer than one dependency for every three (at least one)."""
-    return components >= 3 and dependencies < max(1, components // 3)
+    return components >= 3 and 3 * dependencies < components
 
 
 def silent_entries(review) -> list[tuple[str, list[str]]]:

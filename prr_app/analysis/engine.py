@@ -576,6 +576,9 @@ def _assumptions(ctx: Context) -> list[dict]:
             "cycle depends on are taken as the entry points (load generators and queue workers aside); mark the "
             "user-facing ones",
             [g.ids[i] for i in sorted(ctx.guessed)])
+        if out and out[-1]["id"] == "entry-points-default":
+            # only parts: the verdict does not call every user-facing component an entry point
+            out[-1]["scope"] = "parts"
     add("hub-softened", "hard calls an import inferred (no fallback stated) on shared plumbing (tagged telemetry, "
         "config or discovery) are treated as soft; the hub's own failure is still analysed (a call stated hard by "
         "hand stays hard: confirm the ones that are with prr set REVIEW 'a->hub' kind=hard, or the inspector's "
@@ -584,11 +587,22 @@ def _assumptions(ctx: Context) -> list[dict]:
     # an import reads where a call goes, rarely what the caller does when it fails (Online Boutique's
     # frontend logs a failed ad or recommendation call and renders the page without it): these kinds
     # decide which components are single points of failure, so the verdict names them
+    inferred = [d[DEP_ID] for d in g.deps if d[DEP_HARD] and (o := review.dependencies[d[DEP_ID]]).evidence
+                and not o.kind_stated]  # a kind the reviewer stated is no import's guess
+    # of them, those whose evidence records a fallback or a circuit breaker (Spring PetClinic's gateway
+    # wraps its call to visits-service in cb.run(..., throwable -> emptyVisitsForPets())): an import
+    # does not take what the code answers for the call's fallback, so the reviewer confirms these first
+    shielded = [d for d in inferred if _evidence_shields(review.dependencies[d])]
     add("hard-inferred", "calls an import found, with no fallback stated, are taken as hard (the caller is down "
         "while the callee is): an import cannot see whether the caller goes on without the answer; where it "
-        "does (logs the error, serves a default, leaves part of the page out), state the call soft",
-        [d[DEP_ID] for d in g.deps if d[DEP_HARD] and (o := review.dependencies[d[DEP_ID]]).evidence
-         and not o.kind_stated])  # a kind the reviewer stated is no import's guess
+        "does (logs the error, serves a default, leaves part of the page out), state the call soft"
+        + (f"; confirm first the {len(shielded)} whose evidence records a fallback or a circuit breaker, not taken "
+           "by the import as the call's fallback (" + ", ".join(heapq.nsmallest(5, shielded))
+           + (f" and {len(shielded) - 5} more" if len(shielded) > 5 else "") + ")" if shielded else ""),
+        inferred)
+    if shielded:
+        out[-1]["shielded"] = tuple(heapq.nsmallest(ASSUMPTION_ELEMENTS_LISTED, shielded))
+        out[-1]["shielded_count"] = len(shielded)
     # a re-import flags what the source no longer has and leaves the decision to the reviewer: until
     # then it is analysed as part of the system, and its findings (a launch blocker, even) say nothing
     # of it unless this does
@@ -612,13 +626,28 @@ def _assumptions(ctx: Context) -> list[dict]:
     dangling = sorted(d for d, dep in review.dependencies.items()
                       if dep.source not in g.index or (dep.target not in g.index and dep.target not in g.group_index))
     add("dangling-dependencies", "dependency on an unknown element (or an empty group): ignored", dangling)
+    # the components with no dependency at all, either way (a call to a redundancy group counts for its
+    # members): usually calls an import missed (Backstage's catalog examples, 7 of 13 components)
+    isolated = [g.ids[i] for i in range(g.n) if not g.any_in[i] and not g.any_out[i]] if g.n > 1 else []
     if few_dependencies(g.n, len(g.deps)):
-        deps = [review.dependencies[d[DEP_ID]] for d in g.deps]
-        linked = {d.source for d in deps} | {d.target for d in deps}
-        alone = sorted(c for c in g.ids if c not in linked)  # never empty: 2 x deps < the components
-        out.append({"id": "few-dependencies", "text": few_dependencies_text(g.n, len(g.deps)),
-                    "elements": tuple(alone), "count": len(alone), "components": g.n, "dependencies": len(g.deps)})
+        few = {"id": "few-dependencies", "text": few_dependencies_text(g.n, len(g.deps)),
+               "elements": tuple(heapq.nsmallest(ASSUMPTION_ELEMENTS_LISTED, isolated)),
+               "components": g.n, "dependencies": len(g.deps)}
+        if isolated:  # a call to a large group can touch every component
+            few["count"] = len(isolated)
+        out.append(few)
+    else:  # the few-dependencies assumption names them already
+        add("isolated-components", "components with no dependency at all (nothing calls them and they call "
+            "nothing): only their own failure is analysed; an import usually missed their calls: add them, or "
+            "confirm the component stands alone", isolated)
     return out
+
+
+def _evidence_shields(dep) -> bool:
+    """Does the call's evidence record something that may let its caller go on without it: a circuit
+    breaker (its flag, which imports set from the configuration), or a fallback named in an evidence line
+    (a breaker's run(call, fallback), a gateway's fallbackUri, a Feign client's fallback class)?"""
+    return bool(dep.circuit_breaker) or any("fallback" in line.lower() for line in dep.evidence)
 
 
 def _entries(ctx: Context, journey) -> list[int]:

@@ -33,7 +33,8 @@ from prr_app.analysis.chains import CHAIN_HEAD
 from prr_app.analysis.quorum import is_quorum, quorum_fix, quorum_fix_text
 from prr_app.analysis.findings import evidence_gap_risk, journey_without_entry_risk, journeys_without_entries
 from prr_app.model.entities import CLIENT, dependency_id
-from prr_app.wording import ceiling_text, count, domain_name, listed, stated
+from prr_app.wording import (ceiling_text, count, domain_failure, domain_kind_noun, domain_name, listed, stated,
+                             with_article)
 
 SEVERITY_BANDS = (("critical", 20), ("high", 10), ("medium", 5), ("low", 1))
 
@@ -59,6 +60,11 @@ MANAGED_KINDS = frozenset({"identity", "dns", "cdn"})
 #: Tags that mark a component as a vendor's service.
 VENDOR_TAGS = frozenset({"external", "saas", "vendor", "third-party", "thirdparty", "managed"})
 STATEFUL_KINDS = frozenset({"datastore", "cache", "queue"})
+#: How a SPOF's blocking reason calls what it takes down when no component is marked user-facing (every
+#: entry point guessed), and the words for entry points guessed in the parts of the review where none
+#: is (docs/analysis.md, section 1): the verdict words its sentence from the reasons of its blockers.
+ALL_GUESSED = "(no component is marked user-facing: taken as tier-1 user-facing)"
+PART_GUESSED = "guessed where no component is marked user-facing"
 
 #: Effort of each kind of mitigation: (size, working days, what it is). docs/analysis.md states this table.
 EFFORT = {
@@ -602,7 +608,7 @@ class RiskRegister:
             lk = 1 if a >= 99.99 else 2 if a >= 99.9 else 3 if a >= 99.0 else 4
             return lk, (f"likelihood {lk}: {domain_name(dom.kind, dom.id)} availability {_pct(a)}",)
         lk = DOMAIN_LIKELIHOOD.get(dom.kind, 2)
-        return lk, (f"likelihood {lk}: typical for a {dom.kind} failure (availability not stated)",)
+        return lk, (f"likelihood {lk}: typical for {domain_failure(dom.kind)} (availability not stated)",)
 
     # -- adding risks ---------------------------------------------------------
     def add(self, rid: str, *, title: str, description: str, category: str, likelihood: int,
@@ -785,16 +791,18 @@ class RiskRegister:
             return False, required, ""
         if not (self.is_critical_hit(sc) if critical is None else critical):
             return False, required, ""
-        what = domain_kind if disruption == "domain" else disruption
+        what = domain_failure(domain_kind) if disruption == "domain" else with_article(f"{disruption} failure")
         hit = self.ctx.critical_journeys_down(sc)
         t1, n_t1 = self.ctx.tier1_down(sc)
+        kind = None if hit or self.ctx.default_entries else self.ctx.guessed_kind(t1)
         where = (f"critical journey {_list(hit, 3)}" if hit else
-                 f"entry point{'s' if n_t1 > 1 else ''} {_list(t1, 3, n_t1)} (no component is marked user-facing: taken as tier-1 "
-                 "user-facing)" if self.ctx.default_entries else
-                 f"entry point{'s' if n_t1 > 1 else ''} {_list(t1, 3, n_t1)} (guessed where no component is marked "
-                 "user-facing: taken as tier-1 user-facing)" if self.ctx.guessed_kind(t1) else
+                 f"entry point{'s' if n_t1 > 1 else ''} {_list(t1, 3, n_t1)} {ALL_GUESSED}" if self.ctx.default_entries else
+                 f"entry point{'s' if n_t1 > 1 else ''} {_list(t1, 3, n_t1)} ({PART_GUESSED}: taken as tier-1 "
+                 "user-facing)" if kind else
+                 f"tier-1 user-facing components and entry points {_list(t1, 3, n_t1)} (some {PART_GUESSED}: "
+                 "taken as tier-1 user-facing)" if kind is None else
                  f"tier-1 user-facing {_list(t1, 3, n_t1)}")
-        return True, required, (f"a {what} failure the resilience policy requires surviving takes down {where}")
+        return True, required, f"{what} the resilience policy requires surviving takes down {where}"
 
     def _component_spof(self, s, c, sc, instance_too: bool):
         """The risk of a component SPOF (and of its instance failure, ``instance_too``). Made here
@@ -819,6 +827,13 @@ class RiskRegister:
                    f"serving the previous version, so that {hit} can survive a bad release")
         elif comp.kind == "queue":
             fix, mit = self._queue_fix(c, cid, external, journeys, hit)
+        elif external and not dependent and not g.any_in[c]:
+            # nothing in the review calls it (users reach it directly: a DNS service, a CDN): no caller
+            # to give a fallback, and advice naming "its callers" sent the reader looking for them
+            fix = "second-vendor"
+            mit = (f"{cid} is a vendor's service its users reach directly (nothing in the review calls it): add a "
+                   f"second vendor beside it behind a redundancy group (failover between the two), so that its users "
+                   f"are served while one of them is up")
         elif external:
             fix = "fallback" if dependent else "second-vendor"
             caller = dependent or "its callers"
@@ -1008,9 +1023,10 @@ class RiskRegister:
             mit = self._spread_steps(d, key, sib)
         else:
             fix = "shared-fate"
-            target = sib or f"a second {dom.kind}"
+            noun = domain_kind_noun(dom.kind)
+            target = sib or f"a second {noun}"
             mit = (f"Remove the shared fate on {domain_name(dom.kind, did)}: run {names} on {target} as well "
-                   f"(independent {dom.kind}), so one {dom.kind} failure cannot take them all")
+                   f"(independent {noun}), so {domain_failure(dom.kind, one=True)} cannot take them all")
         owners = [review.components[x].owner for x in key if review.components[x].owner]
         fix_comp = key[0] if key else None
         if owners:
@@ -1036,7 +1052,7 @@ class RiskRegister:
         domain never does."""
         g, review = self.g, self.review
         dom = review.domains[g.domain_ids[d]]
-        where = f" in {domain_name(dom.kind, sib)}" if sib else f" in another {dom.kind}"
+        where = f" in {domain_name(dom.kind, sib)}" if sib else f" in another {domain_kind_noun(dom.kind)}"
         steps = []
         quorums = []
         for cid in key[:3]:
@@ -1089,21 +1105,22 @@ class RiskRegister:
             # component's placements may be a level below ("across eu-west-1 and region euw1-c", a zone)
             sib = self._domain_sibling(doms[0])
             n, k = f["replicas"], f["min_healthy"]
-            other = f"{domain_name(dom.kind, sib)}" if sib else f"a second {dom.kind}"
+            noun = domain_kind_noun(dom.kind)
+            other = f"{domain_name(dom.kind, sib)}" if sib else f"a second {noun}"
             quorum = is_quorum(n, k, self.review.components[cid].kind, self.review.components[cid].tags)
             qf = quorum_fix(self.review, cid, doms[0]) if quorum and dom.physical else None
             if ftype == "replicas-in-one-domain":
                 title = f"all replicas of {cid} share {domain_name(dom.kind, doms[0])}"
                 mit = (f"Place the {n} replicas of {cid} across {doms[0]} and {other} "
-                       f"so that one {dom.kind} failure leaves at least {k}")
+                       f"so that {domain_failure(dom.kind, one=True)} leaves at least {k}")
                 if quorum:
-                    mit = (f"Place the {n} instances of {cid} across {dom.kind}s ({doms[0]}, {other} and more) so that no "
-                           f"{dom.kind} holds more than {n - k} of them: {cid} is a quorum (it needs {k} of {n}, a "
+                    mit = (f"Place the {n} instances of {cid} across {noun}s ({doms[0]}, {other} and more) so that no "
+                           f"{noun} holds more than {n - k} of them: {cid} is a quorum (it needs {k} of {n}, a "
                            "majority), and instances added raise the majority it needs with them")
             else:
                 title = f"{cid} ({k} of {n}) cannot survive the loss of {doms[0]}"
                 most = n - k
-                mit = (f"Re-place {cid} so that no single {dom.kind} holds more than {most} of its {n} instances"
+                mit = (f"Re-place {cid} so that no single {noun} holds more than {most} of its {n} instances"
                        + (f" (use {domain_name(dom.kind, sib)})" if sib else "") + f", or add replicas so {k} survive losing {doms[0]}")
             if qf is not None:
                 mit = quorum_fix_text(self.review, qf, n, k)
@@ -1350,11 +1367,23 @@ class RiskRegister:
                                                     else "no tier-1 component or journey among them")],
             components=comps[:50], mitigation=(f"Agree on and record an SLO (availability target, %) for "
                                                f"{_list(names, 12)}"),
-            blocking=bool(t1), blocking_reason=(f"no SLO on tier 1: {_list(t1, 4)}" if t1 else ""),
+            blocking=bool(t1), blocking_reason=(f"no SLO on tier 1{self._slo_guessed(missing)}: {_list(t1, 4)}"
+                                                if t1 else ""),
             fix="define-slo", fix_component=fix_comp,
         )
         if not review.journeys and g.n:
             self._no_journeys()
+
+    def _slo_guessed(self, missing: list[tuple[str, str, bool]]) -> str:
+        """Where only parts of the review have no component marked user-facing: which of the tier-1
+        components without an SLO (``missing``: kind, id, tier 1) are entry points guessed there, in words
+        for the blocking reason (the verdict words its cause from it); "" where none is, or where every
+        entry point is guessed (the verdict says so once)."""
+        if self.ctx.default_entries:
+            return ""
+        kind = self.ctx.guessed_kind([x for k, x, t1 in missing if k == "component" and t1])
+        return (f" (entry points {PART_GUESSED})" if kind
+                else f" (some of them entry points {PART_GUESSED})" if kind is None else "")
 
     def _no_journeys(self) -> None:
         uf = self.ctx.ids(self.ctx.uf_mask, 6)
@@ -2051,17 +2080,17 @@ def verdict(risks: list[Risk], checklist: dict | None, review, assumptions: list
                 else "slo" if r["category"] == "availability" or reason.startswith("the SLO of") else "other")
         by_kind.setdefault(kind, []).append(r)
 
-    # no component marked user-facing: the entry points were guessed from the graph, and are called so
-    guessed = any(a["id"] == "entry-points-default" for a in assumptions)
-    facing = ("an entry point (none is marked user-facing: the entry points, guessed from the graph, are "
-              "judged as tier-1 user-facing)") if guessed else "a tier-1 user-facing component"
+    # no component marked user-facing: the entry points were guessed from the graph, and are called so;
+    # where only parts of the review have none marked, the blockers' reasons say what each takes down
+    guessed = any(a["id"] == "entry-points-default" and a.get("scope") != "parts" for a in assumptions)
     launch = review.meta.target_launch or None
     if "spof" in by_kind:
         rs = by_kind["spof"]
+        facing = _facing(rs, guessed)
         # a SPOF accepted, but not past the launch, is not "unaccepted": the sentence says until when
         accepted = any(r.get("accepted") for r in rs)
         causes.append(f"{len(rs)} single point{'s' if len(rs) != 1 else ''} of failure that the resilience policy "
-                      f"requires surviving take{'s' if len(rs) == 1 else ''} down a critical journey or {facing}, "
+                      f"requires surviving take{'s' if len(rs) == 1 else ''} down {facing}, "
                       + ("unmitigated and not accepted past the launch" if accepted else "unmitigated and unaccepted")
                       + f": {_titles(rs, launch, blocking=True)}.")
     if "slo" in by_kind:
@@ -2079,9 +2108,13 @@ def verdict(risks: list[Risk], checklist: dict | None, review, assumptions: list
         # only what the rule judged: the tier-1 components and critical journeys its reason names, not
         # every element the risk's title lists
         r = by_kind["slo-missing"][0]
-        judged = r["blocking_reason"].partition(": ")[2] or r["title"]
-        causes.append(f"{'An entry point (guessed)' if guessed else 'A tier-1 user-facing component'} or journey "
-                      f"has no SLO: {judged}{_acceptance_note(r, launch)}.")
+        reason = r["blocking_reason"]
+        judged = reason.partition(": ")[2] or r["title"]
+        what = ("An entry point (guessed) or journey" if guessed
+                else f"An entry point ({PART_GUESSED}) or journey" if f"(entry points {PART_GUESSED})" in reason
+                else f"A tier-1 user-facing component, an entry point ({PART_GUESSED}) or a journey"
+                if PART_GUESSED in reason else "A tier-1 user-facing component or journey")
+        causes.append(f"{what} has no SLO: {judged}{_acceptance_note(r, launch)}.")
     if "reviewer" in by_kind:
         rs = by_kind["reviewer"]
         causes.append(f"{len(rs)} reviewer-entered or reviewer-marked risk{'s' if len(rs) != 1 else ''} "
@@ -2227,6 +2260,36 @@ def _short_item(name: str) -> str:
     return f"{key} ({q[:57].rsplit(' ', 1)[0]}…)" if len(q) > 60 else f"{key} ({q})"
 
 
+def _shielded_note(a: dict) -> str:
+    """The calls of the ``hard-inferred`` assumption ``a`` whose evidence records a fallback or a circuit
+    breaker, named for the reviewer to confirm first (docs/analysis.md), or ""."""
+    shielded = list(a.get("shielded") or ())
+    if not shielded:
+        return ""
+    n = a.get("shielded_count", len(shielded))
+    return (f" Confirm first the {count(n, 'call')} whose evidence records a fallback or a circuit breaker "
+            "(not taken as the call's fallback by the import): " + ", ".join(shielded[:5])
+            + (f" and {n - 5} more" if n > 5 else "") + ".")
+
+
+def _facing(rs, guessed: bool) -> str:
+    """What the launch-blocking SPOFs ``rs`` take down, in words: a critical journey or entry
+    points when every one is guessed (``guessed``: no component is marked user-facing); else tier-1
+    user-facing components, entry points guessed where none is marked, or both, as their blocking
+    reasons (:meth:`RiskRegister._spof_blocking`) say."""
+    if guessed:
+        return ("a critical journey or an entry point (none is marked user-facing: the entry points, guessed "
+                "from the graph, are judged as tier-1 user-facing)")
+    part = [PART_GUESSED in r["blocking_reason"] for r in rs]
+    both = any(f"(some {PART_GUESSED}" in r["blocking_reason"] for r in rs)
+    if any(part) and (both or not all(part)):
+        return (f"a critical journey, a tier-1 user-facing component or an entry point {PART_GUESSED} "
+                "(judged as tier-1 user-facing)")
+    if any(part):
+        return f"a critical journey or an entry point {PART_GUESSED} (judged as tier-1 user-facing)"
+    return "a critical journey or a tier-1 user-facing component"
+
+
 def _deciding_assumptions(review, assumptions, checklist) -> list[str]:
     """The defaults and assumptions that decided something, in words, for the cover."""
     out: list[str] = []
@@ -2265,13 +2328,22 @@ def _deciding_assumptions(review, assumptions, checklist) -> list[str]:
             out.append(f"{count(n, 'call')} an import found {'is' if n == 1 else 'are'} taken as hard where no "
                        "fallback is stated (" + ", ".join(list(a["elements"])[:3]) + (f" and {n - 3} more" if n > 3 else "")
                        + "): the import cannot see whether a caller goes on without the answer. These kinds decide which "
-                       "components are single points of failure: state as soft each call whose caller goes on without it.")
+                       "components are single points of failure: state as soft each call whose caller goes on without it."
+                       + _shielded_note(a))
         if a["id"] == "missing-from-source":
             n = a.get("count", len(a["elements"]))
             out.append(f"{count(n, 'component')} the latest import no longer found {'is' if n == 1 else 'are'} "
                        "still analysed as part of the system (" + ", ".join(list(a["elements"])[:5])
                        + (f" and {n - 5} more" if n > 5 else "") + "): delete the ones that are gone, or remove "
                        "the tag missing-from-source from the ones that stay.")
+        if a["id"] == "isolated-components":
+            # usually calls an import missed: named, as the reviewer looks for them
+            n = a.get("count", len(a["elements"]))
+            out.append(f"{count(n, 'component')} {'has' if n == 1 else 'have'} no dependency at all, nothing calls "
+                       f"{'it' if n == 1 else 'them'} and {'it calls' if n == 1 else 'they call'} nothing ("
+                       + ", ".join(list(a["elements"])[:5]) + (f" and {n - 5} more" if n > 5 else "")
+                       + "): only " + ("its" if n == 1 else "their") + " own failure is analysed; an import usually "
+                       "missed such calls: add them, or confirm the component stands alone.")
         if a["id"] == "few-dependencies":
             out.append(a["text"][0].upper() + a["text"][1:] + ".")
         if a["id"] in ("entry-points-default", "replicas-default", "availability-default", "checklist-unavailable",
