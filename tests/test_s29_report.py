@@ -126,7 +126,9 @@ def test_the_cover_names_the_latest_milestone_taken(tmp_path):
     assert a.milestone_text() == want
     assert f"- **Milestone:** {want}" in render_markdown(review, assessment=a)
     cover = _text(render_pdf(review, assessment=a), tmp_path, 1, 1)
-    assert f"Milestone {want}" in cover and "Milestone not stated" not in cover
+    # the cover says the report is the review as it is, not that milestone's state (session 30)
+    assert ("Latest milestone design review (2026-05-01); this report is the review as it is on "
+            f"{TODAY}, not as it was at that milestone") in cover and "Milestone not stated" not in cover
 
 
 def test_the_milestone_field_and_the_latest_taken_are_both_said():

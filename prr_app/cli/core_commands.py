@@ -13,7 +13,7 @@ from prr_app.review import exports, importing
 from prr_app.review.document import load_review
 from prr_app.review.gate import check_output, same_file
 from prr_app.text_safety import sanitize
-from prr_app.wording import count
+from prr_app.wording import count, milestones_summary
 
 
 def register(sub) -> None:
@@ -204,11 +204,15 @@ def summary_lines(review) -> list[str]:
     stale_mits = sum(1 for x in review.mitigations.values()
                      if x.risks and all(subject_gone(review, rid) for rid in x.risks))
     answered = sum(1 for a in review.answers.values() if a.status != "unanswered")
+    # the header's free-text milestone (``prr set REVIEW review milestone=...``) only when stated: a
+    # "milestone: -" beside three milestones taken read as "no milestone"
+    stated_ = f"milestone stated in the header: {m.milestone}   " if m.milestone else ""
     lines = [
         f"system: {m.system_name}",
-        f"milestone: {m.milestone or '-'}   tier: {m.tier if m.tier is not None else 'not stated'}   review date: {m.review_date or '-'}   "
+        f"{stated_}tier: {m.tier if m.tier is not None else 'not stated'}   review date: {m.review_date or '-'}   "
         f"target launch: {m.target_launch or '-'}",
         f"reviewers: {', '.join(m.reviewers) or '-'}",
+        f"milestones: {milestones_summary(review.milestones.values())}",
         f"components: {len(review.components)}",
         f"dependencies: {len(review.dependencies)}",
         f"redundancy groups: {len(review.groups)}",
@@ -241,7 +245,19 @@ def cmd_evidence(args) -> int:
     return 0
 
 
+#: What a read-only command other than ``prr diff`` and ``prr plan`` says of a FILE@MILESTONE address
+MILESTONE_ADDRESS_NOT_HERE = ("is a milestone address: only prr diff and prr plan read FILE@MILESTONE; "
+                              "to see what changed since it: prr diff {address} {path}")
+
+
 def cmd_summary(args) -> int:
+    from prr_app.review.milestones import split_address
+
+    # FILE@MILESTONE is read by prr diff and prr plan only (analyze, checklist, report... read a file):
+    # said so, rather than "no such file" about a file that is there
+    path, key = split_address(args.review)
+    if key is not None and Path(path).is_file():
+        raise PrrError(MILESTONE_ADDRESS_NOT_HERE.format(address=args.review, path=path), file=args.review)
     review = load_review(args.review)
     print("\n".join(summary_lines(review)))
     return 0

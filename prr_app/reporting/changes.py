@@ -12,8 +12,10 @@ shared by both outputs.
 """
 from __future__ import annotations
 
-from prr_app.wording import (NOT_JUDGED_NO_FIGURES, answer_state, ceiling_text, count, listed, policy_change, risk_decision_text, score_text,
-                             stated)
+import re
+
+from prr_app.wording import (NOT_JUDGED_NO_FIGURES, answer_state, ceiling_text, count, gone_count, listed, policy_change,
+                             risk_decision_text, score_text, stated, went_with)
 
 #: At most this many rows per table; the rest are counted (``prr diff --json`` has them all).
 ROW_LIMIT = 60
@@ -133,6 +135,73 @@ def decisions_made(d: dict) -> dict[str, list]:
     return {"added": [i for i in c["added"] if not bare_record(st.get(i))],
             "removed": [i for i in c["removed"] if not bare_record(st.get(i))],
             "changed": list(c["changed"])}
+
+
+#: The analysis' blast-radius input of a risk: ``blast radius: 3 down, 0 degraded of 11 components``
+#: (``analysis/risks.py``); "of 11" is the number of components in the review, not a fact of the risk
+_BLAST_INPUT = re.compile(r"^blast radius: (\d+) down, (\d+) degraded of (\d+) components$")
+
+
+def _blast(s: str) -> tuple[int, int] | None:
+    m = _BLAST_INPUT.match(str(s))
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+def drop_total_only(removed: list[str], added: list[str]) -> tuple[list[str], list[str]]:
+    """A rescored risk's inputs that went and came (``diff``'s ``why.inputs_removed``, ``inputs_added``)
+    less the blast-radius pair whose counts are the same: only the review's number of components
+    differs ("3 down, 0 degraded of 12" -> "of 11" when any component is added or removed), which is
+    no cause of anything. ``prr diff`` drops them from the document; the report reads older ones so too."""
+    old = [x for x in removed if _blast(x) is not None]
+    new = [x for x in added if _blast(x) is not None]
+    if len(old) == 1 and len(new) == 1 and _blast(old[0]) == _blast(new[0]):
+        return [x for x in removed if x != old[0]], [x for x in added if x != new[0]]
+    return list(removed), list(added)
+
+
+#: A number in an input's sentence, a date or a figure whole (``prr diff`` pairs sentences that differ
+#: only in their numbers: "2026-12-31 -> 2027-01-15", never "2026 -> 2027-12 -> 01-31 -> 15")
+_NUMBER = re.compile(r"\d+(?:[.-]\d+)*")
+
+
+def _numbers_changed(old: str, new: str, arrow: str) -> str:
+    """One sentence said twice with other numbers, as one: "the fix spans 11 -> 10 components"."""
+    a, b, text = _NUMBER.findall(old), _NUMBER.findall(new), _NUMBER.split(new)
+    return text[0] + "".join((y if x == y else f"{x} {arrow} {y}") + t for x, y, t in zip(a, b, text[1:]))
+
+
+def why_inputs(why: dict, arrow: str = "->") -> tuple[list[str], list[str]]:
+    """A rescored risk's input changes in words, as ``prr diff``, the app and the report say them:
+    ``(because, no_longer)``. An input said before and after with other numbers is one line naming
+    what changed ("no owner: the fix spans 11 -> 10 components"), not the old and the new sentence
+    side by side; a blast radius says its counts ("blast radius: components down 3 -> 4"), never the
+    review's number of components, and one that only changed that number says nothing."""
+    removed, added = drop_total_only(why.get("inputs_removed", []), why.get("inputs_added", []))
+    because, no_longer = list(added), list(removed)
+
+    def skeleton(x: str) -> str:
+        return _NUMBER.sub("#", x)
+
+    for new in added:
+        olds = [x for x in no_longer if skeleton(x) == skeleton(new)]
+        if len(olds) != 1 or sum(skeleton(x) == skeleton(new) for x in added) != 1:
+            continue  # said once before and once after, or it is not the same input
+        old = olds[0]
+        if _blast(new) is not None:
+            (od, og), (nd, ng) = _blast(old), _blast(new)
+            said = "blast radius: " + "; ".join(f"{what} {o} {arrow} {n}" for what, o, n in (
+                ("components down", od, nd), ("degraded", og, ng)) if o != n)
+        else:
+            said = _numbers_changed(old, new, arrow)
+        because[because.index(new)] = said
+        no_longer.remove(old)
+    return because, no_longer
+
+
+def gone_with_text(x: dict) -> str:
+    """A single point of failure or a risk of a diff's ``removed`` lists in words (``went_with``)."""
+    w = x.get("went_with") or {}
+    return went_with(w.get("element_type", "component"), w.get("element", ""))
 
 
 def mitigation_state(s: dict) -> str:
@@ -269,7 +338,7 @@ def _all_rows(d: dict) -> list[tuple[tuple[str, str, str, str], bool]]:
     hot = {x["id"] for x in a["risks"]["rescored"]
            if {"launch_blocking", "status"} & set(x["changes"])}
     hot |= {f"{x['target_type']} {x['target']}" for x in a["availability"]["changed"] if x["attainability_changed"]}
-    hot |= {x["id"] for k in ("new", "resolved", "split", "separated") for x in a["risks"].get(k, [])
+    hot |= {x["id"] for k in ("new", "resolved", "removed", "split", "separated") for x in a["risks"].get(k, [])
             if x["launch_blocking"]}
     for r in rows:
         out.append((r, r[0] in ("Risk", "Availability") and r[2] in hot))
@@ -301,6 +370,8 @@ def _rows(d: dict) -> list[tuple[str, str, str, str]]:
             hit = x["journeys"] or x["user_facing_down"]
             rows.append((f"SPOF ({dtype})", "new", x["element"], "takes down " + ", ".join(hit) if hit else ""))
         rows += [(f"SPOF ({dtype})", "fixed", x["element"], "") for x in sp["fixed"]]
+        # gone because what it is about was removed: never "fixed" (nothing was remediated)
+        rows += [(f"SPOF ({dtype})", "removed", x["element"], gone_with_text(x)) for x in sp.get("removed", [])]
         rows += _reach_rows(dtype, sp["changed"])
     state = {True: "attainable", False: "not attainable", None: "not judged"}
 
@@ -326,6 +397,8 @@ def _rows(d: dict) -> list[tuple[str, str, str, str]]:
     by_score = (lambda x: (-x["score"], x["id"]))
     rows += [("Risk", "new", x["id"], f"{x['title']} ({_risk(x)})") for x in sorted(r["new"], key=by_score)]
     rows += [("Risk", "resolved", x["id"], f"{x['title']} (was {_risk(x)})") for x in sorted(r["resolved"], key=by_score)]
+    rows += [("Risk", "removed", x["id"], f"{x['title']} (was {_risk(x)}): {gone_with_text(x)}")
+             for x in sorted(r.get("removed", []), key=by_score)]
     rows += [("Risk", "split", x["id"], f"{x['title']} (was {_risk(x)}): what it held is {len(x['into'])} risks "
               f"of their own now ({', '.join(x['into'])})" + (f"; cleared: {', '.join(x['gone'])}" if x["gone"] else ""))
              for x in sorted(r.get("split", []), key=by_score)]
@@ -349,7 +422,7 @@ def _rows(d: dict) -> list[tuple[str, str, str, str]]:
             parts.append("acceptance withdrawn")
         if "acceptance_expired" in why and why["acceptance_expired"]["new"]:
             parts.append("its acceptance expired")
-        because = why["inputs_added"][:2]
+        because = why_inputs(why, "→")[0][:2]  # what changed, never only the review's number of components
         if because:
             parts.append("because: " + "; ".join(because))
         if "policy" in why:
@@ -457,8 +530,12 @@ def _verdict_line(d: dict) -> str:
     v = d["analysis"]["verdict"]
     old, new = _verdict_words(v["old"]), _verdict_words(v["new"])
     out = (f"Verdict: {old.lower()} then, {new.lower()} now" if v["changed"] else f"Verdict: {new.lower()} (unchanged)")
-    if v["blockers_removed"]:
-        out += f"; {len(v['blockers_removed'])} launch blocker{'s' if len(v['blockers_removed']) != 1 else ''} cleared"
+    gone = {x["id"] for x in d["analysis"]["risks"].get("removed", [])}
+    cleared = [x for x in v["blockers_removed"] if x not in gone]
+    if cleared:
+        out += f"; {len(cleared)} launch blocker{'s' if len(cleared) != 1 else ''} cleared"
+    if len(cleared) < len(v["blockers_removed"]):  # went with what was removed: not cleared by a fix
+        out += "; " + gone_count(len(v["blockers_removed"]) - len(cleared), "launch blocker")
     if v["blockers_added"]:
         out += f"; {len(v['blockers_added'])} new launch blocker{'s' if len(v['blockers_added']) != 1 else ''}"
     cb, un = v["checklist_blockers"], v.get("checklist_unanswered_blockers")
@@ -492,14 +569,16 @@ def _summary_rows(d: dict) -> list[tuple[str, str]]:
         out.append(("Evidence (not the model)", "; ".join(ev)))
     new = sum(len(v["new"]) for v in a["spofs"].values())
     fixed = sum(len(v["fixed"]) for v in a["spofs"].values())
-    if new or fixed:
-        out.append(("Single points of failure", f"{new} new, {fixed} fixed"))
+    gone = sum(len(v.get("removed", [])) for v in a["spofs"].values())
+    if new or fixed or gone:
+        out.append(("Single points of failure", f"{new} new, {fixed} fixed" + (f", {gone_count(gone)}" if gone else "")))
     r = a["risks"]
-    if r["new"] or r["resolved"] or r["rescored"] or r.get("split") or r.get("separated"):
+    if r["new"] or r["resolved"] or r.get("removed") or r["rescored"] or r.get("split") or r.get("separated"):
         apart = (f", {len(r.get('split', []))} split into {len(r.get('separated', []))} of their own"
                  if r.get("split") or r.get("separated") else "")
-        out.append(("Risks", f"{len(r['new'])} new, {len(r['resolved'])} resolved, {len(r['rescored'])} rescored"
-                    + apart))
+        removed = f", {gone_count(len(r['removed']))}" if r.get("removed") else ""
+        out.append(("Risks", f"{len(r['new'])} new, {len(r['resolved'])} resolved{removed}, "
+                    f"{len(r['rescored'])} rescored" + apart))
     return out
 
 

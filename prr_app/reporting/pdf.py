@@ -846,9 +846,20 @@ class _Builder(TableBuilder):
                     for x in not_fixed]
         tier = ("not stated (judged as tier 1)" if meta.tier is None else
                 {1: "1 (critical)", 2: "2 (standard)", 3: "3 (experimental)"}.get(meta.tier, str(meta.tier)))
+        # the header's own milestone (free text) and the latest milestone taken, the latter said so that
+        # nobody reads this report as that milestone's state: it is the review as it is now
+        stated_, latest = (meta.milestone or "").strip(), self.review.newest_milestone()
+        milestone_rows = [["Milestone", cut(stated_)]] if stated_ and (
+            latest is None or stated_ not in (latest.name, latest.id)) else []
+        if latest is not None:
+            # the name shortened to fit, never what the row says of it
+            milestone_rows.append(["Latest milestone", wording.latest_milestone_text(
+                latest, a.today or a.date, cut(wording.milestone_words(latest)))])
+        elif not stated_:
+            milestone_rows.append(["Milestone", "not stated"])
         rows = [
             ["System", cut(meta.system_name)],
-            ["Milestone", cut(a.milestone_text())],  # the review's own, and the latest taken
+            *milestone_rows,
             ["Review date", a.judged_text()],
             ["Target launch", meta.target_launch or "not stated"],
             ["Service tier", tier],

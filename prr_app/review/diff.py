@@ -14,7 +14,9 @@ What is compared, by id and field by field:
 * the analysis: SPOFs new and fixed by disruption type, blast radii (per component and per
   failure domain) that grew or shrank, availability ceilings and SLO attainability, risks new,
   resolved and rescored (with the inputs that changed), the checklist's blocker count and the
-  verdict.
+  verdict. A SPOF or a risk gone because what it is about was removed from the review (a component
+  deleted) is ``removed``, with what it went with (``went_with``), never ``fixed`` or ``resolved``:
+  nothing was remediated (:func:`mark_removed`).
 
 A review compared with itself gives an empty diff (:func:`is_empty`).
 """
@@ -30,8 +32,11 @@ from prr_app.importers.merge import MISSING_EVIDENCE
 from prr_app.model.entities import DISRUPTION_TYPES, Review
 from prr_app.reporting.changes import (EVIDENCE_NOTE, checklist_answer_text, checklist_blocker_text,
                                        checklist_category_text, checklist_changed, checklist_headline, decision_state,
-                                       evidence_lines, mitigation_state)
-from prr_app.wording import ENUM_FIELDS, answer_state, ceiling_text, enum_words, field_words, policy_change, stated
+                                       decisions_made, drop_total_only, evidence_lines, gone_with_text,
+                                       mitigation_state, why_inputs)
+from prr_app.review.edits import risk_subject
+from prr_app.wording import (ENUM_FIELDS, answer_state, ceiling_text, enum_words, field_words, policy_change,
+                             stated)
 
 #: Version of the diff document; bumped when a key changes meaning.
 DIFF_VERSION = 1
@@ -400,7 +405,10 @@ def _risk_brief(r: dict) -> dict:
 
 def _why(a: dict, b: dict) -> dict:
     ia, ib = list(a.get("inputs", [])), list(b.get("inputs", []))
-    why = {"inputs_removed": [x for x in ia if x not in ib], "inputs_added": [x for x in ib if x not in ia]}
+    # a blast radius whose counts are the same is no input change: only the review's number of
+    # components in its sentence differs (any component added or removed changes it)
+    removed, added = drop_total_only([x for x in ia if x not in ib], [x for x in ib if x not in ia])
+    why = {"inputs_removed": removed, "inputs_added": added}
     if a.get("override") != b.get("override"):
         why["override"] = {"old": a.get("override"), "new": b.get("override")}
     if a.get("accepted") != b.get("accepted"):
@@ -584,6 +592,7 @@ def diff(old: Review, new: Review, old_analysis: dict, new_analysis: dict, *,
     checklists (:func:`checklist_view`), its ``checklist`` part too (:func:`diff_checklists`)."""
     model = diff_models(old, new)
     analysis = diff_analyses(old_analysis, new_analysis)
+    mark_removed(analysis, old, new)
     for x in analysis["risks"]["rescored"]:
         if "policy" in x["why"]:
             x["why"]["policy"]["changes"] = _policy_reason(old, new, model["policy"], old_analysis, x["id"])
@@ -598,6 +607,50 @@ def diff(old: Review, new: Review, old_analysis: dict, new_analysis: dict, *,
     if old_checklist is not None and new_checklist is not None:
         out["checklist"] = diff_checklists(old_checklist, new_checklist)
     return out
+
+
+#: The element type a risk's subject collection is (``risk_subject``), as ``went_with`` names it
+_SUBJECT_TYPES = {"components": "component", "domains": "domain", "journeys": "journey", "groups": "group"}
+
+
+def _spof_went_with(s: dict, new: Review) -> dict | None:
+    """What a SPOF no longer found went with, when the element it is about is not in ``new``."""
+    if s["element_type"] == "domain":
+        return None if s["element"] in new.domains else {"element_type": "domain", "element": s["element"]}
+    cid = s.get("component") or (s["element"].rsplit("#", 1)[0] if s["element_type"] == "instance" else s["element"])
+    return None if cid in new.components else {"element_type": "component", "element": cid}
+
+
+def _risk_went_with(r: dict, old: Review, new: Review) -> dict | None:
+    """What a risk no longer in the register went with: the element it is about, removed from the
+    review; a reviewer's own risk deleted. None: it went because something changed (resolved)."""
+    subject = risk_subject(r["id"])
+    if subject is not None:
+        coll, eid = subject
+        if eid in getattr(new, coll):
+            return None
+        return {"element_type": _SUBJECT_TYPES.get(coll, coll.rstrip("s")), "element": eid}
+    if r.get("origin") != "computed" and r["id"] in old.risks and r["id"] not in new.risks:
+        return {"element_type": "risk", "element": r["id"]}
+    return None
+
+
+def mark_removed(analysis: dict, old: Review, new: Review) -> None:
+    """Move the SPOFs "fixed" and the risks "resolved" that went with an element removed from the
+    review (a component deleted, a domain, a journey; a reviewer's risk deleted) to a ``removed``
+    list of their own, each with ``went_with`` (``element_type``, ``element``): a deleted component's
+    SPOF was not fixed, and a lead reading "fixed" takes it for remediated. The key is there only when
+    something was removed."""
+    for sp in analysis["spofs"].values():
+        gone = [(x, w) for x in sp["fixed"] for w in [_spof_went_with(x, new)] if w]
+        if gone:
+            sp["fixed"] = [x for x in sp["fixed"] if _spof_went_with(x, new) is None]
+            sp["removed"] = [{**x, "went_with": w} for x, w in gone]
+    r = analysis["risks"]
+    gone = [(x, w) for x in r["resolved"] for w in [_risk_went_with(x, old, new)] if w]
+    if gone:
+        r["resolved"] = [x for x in r["resolved"] if _risk_went_with(x, old, new) is None]
+        r["removed"] = [{**x, "went_with": w} for x, w in gone]
 
 
 def _policy_reason(old: Review, new: Review, policy: list[dict], old_analysis: dict, rid: str) -> list[dict]:
@@ -643,14 +696,17 @@ def counts(d: dict) -> dict:
     m, a = d["model"], d["analysis"]
     out = {"review_fields": len(m["review"]), "policy": len(m.get("policy", []))}
     for k, _ in COLLECTIONS:
-        out[k] = len(m[k]["added"]) + len(m[k]["removed"]) + len(m[k]["changed"])
+        c = decisions_made(d) if k == "risks" else m[k]  # as the changelog and the report count them
+        out[k] = len(c["added"]) + len(c["removed"]) + len(c["changed"])
     out["spofs_new"] = sum(len(v["new"]) for v in a["spofs"].values())
     out["spofs_fixed"] = sum(len(v["fixed"]) for v in a["spofs"].values())
+    out["spofs_removed"] = sum(len(v.get("removed", [])) for v in a["spofs"].values())
     out["spofs_changed"] = sum(len(v["changed"]) for v in a["spofs"].values())
     out["blast_radius"] = sum(len(v) for v in a["blast_radius"].values())
     out["availability"] = sum(len(v) for v in a["availability"].values())
     out["risks_new"] = len(a["risks"]["new"])
     out["risks_resolved"] = len(a["risks"]["resolved"])
+    out["risks_removed"] = len(a["risks"].get("removed", []))
     out["risks_rescored"] = len(a["risks"]["rescored"])
     out["risks_separated"] = len(a["risks"].get("separated", []))
     out["risks_split"] = len(a["risks"].get("split", []))
@@ -832,7 +888,9 @@ def diff_lines(d: dict, *, limit: int = 0) -> list[str]:
         return out + ["No changes."]
     out.append(f"VERDICT: {v['old']} -> {v['new']}" if v["changed"] else f"VERDICT: {v['new']} (unchanged)")
     out += [f"  + launch blocker {x}" for x in v["blockers_added"]]
-    out += [f"  - launch blocker {x} (cleared)" for x in v["blockers_removed"]]
+    gone = {x["id"]: x for x in a["risks"].get("removed", [])}
+    out += [f"  - launch blocker {x} ({gone_with_text(gone[x]) if x in gone else 'cleared'})"
+            for x in v["blockers_removed"]]
     cb = checklist_blockers_text(v)
     if cb:
         out.append(f"  {cb}")
@@ -842,7 +900,9 @@ def diff_lines(d: dict, *, limit: int = 0) -> list[str]:
     _section(out, "Resilience policy", [f"  ~ {policy_change_text(p)}" for p in m.get("policy", [])], limit)
     states = m.get("answer_states", {})
     for key, _ in COLLECTIONS:
-        c = m[key]
+        # the reviewer's decisions less the bare records a linked mitigation creates: the report's rule
+        # (its mitigation's line says what was added)
+        c = decisions_made(d) if key == "risks" else m[key]
 
         def state(x):
             if key == "answers" and x in states:
@@ -865,6 +925,7 @@ def diff_lines(d: dict, *, limit: int = 0) -> list[str]:
                                                         if x["journeys"] or x["user_facing_down"] else "")
                   for x in sp["new"]]
         spofs += [f"  - fixed ({dtype}): {x['element']}" for x in sp["fixed"]]
+        spofs += [f"  - removed ({dtype}): {x['element']}: {gone_with_text(x)}" for x in sp.get("removed", [])]
         for x in sp["changed"]:
             parts = [f"{k.replace('_', ' ')} {_v(x[k]['old'])} -> {_v(x[k]['new'])}"
                      for k in ("journeys", "user_facing_down", "severity") if k in x]
@@ -911,6 +972,7 @@ def diff_lines(d: dict, *, limit: int = 0) -> list[str]:
     by_score = (lambda x: (-x["score"], x["id"]))
     risks = [f"  + new {_risk_text(x)}" for x in sorted(r["new"], key=by_score)]
     risks += [f"  - resolved {_risk_text(x)}" for x in sorted(r["resolved"], key=by_score)]
+    risks += [f"  - removed {_risk_text(x)}: {gone_with_text(x)}" for x in sorted(r.get("removed", []), key=by_score)]
     for x in sorted(r.get("split", []), key=by_score):
         risks.append(f"  ~ split {_risk_text(x)}: {len(x['into'])} of the findings it held are risks of their own "
                      f"now ({', '.join(x['into'])})" + (f"; cleared: {', '.join(x['gone'])}" if x["gone"] else ""))
@@ -920,8 +982,9 @@ def diff_lines(d: dict, *, limit: int = 0) -> list[str]:
         ch = x["changes"]
         lines = [f"  ~ rescored {x['id']}: " + "; ".join(_change_text(k, c) for k, c in ch.items())]
         why = x["why"]
-        lines += [f"      because: {s}" for s in why["inputs_added"]]
-        lines += [f"      no longer: {s}" for s in why["inputs_removed"]]
+        because, no_longer = why_inputs(why)
+        lines += [f"      because: {s}" for s in because]
+        lines += [f"      no longer: {s}" for s in no_longer]
         for k in ("override", "accepted", "acceptance_expired"):
             if k in why:
                 lines.append(f"      {_why_decision(k, why[k])}")
