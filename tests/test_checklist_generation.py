@@ -503,7 +503,7 @@ def test_cli_carry_and_effective_tier_output(tmp_path, capsys, examples_dir):
     assert "Model contradictions" in out and "catalog-db declares an RPO of 5 min" in out
     assert main(["checklist", str(shop), "--items", "--category", "data"]) == 0
     out = capsys.readouterr().out
-    assert "model: not_met, rpo_minutes 5, backup_interval_minutes 60" in out
+    assert "model: not met, rpo_minutes 5, backup_interval_minutes 60" in out
     assert "anchors: AWS REL09" in out
     assert main(["checklist-carry", str(shop), "prr-operational", "--by", "Dana"]) == 0
     out = capsys.readouterr().out

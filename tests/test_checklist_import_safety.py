@@ -49,7 +49,7 @@ def test_import_never_changes_an_existing_answer(tmp_path, examples_dir, capsys)
     out = capsys.readouterr().out
     a = load_review(f).answers[key]
     assert (a.status, a.evidence, a.note, a.changed_by) == ("not_met", "https://wiki/x", "two alerts lack one", "dana")
-    assert f"kept your answer not_met for {key}; team.md ticks it" in out
+    assert f"kept your answer not met for {key}; team.md ticks it" in out
     assert "recorded 1 ticked item(s) as met" in out
     b = load_review(f).answers["observability.dashboards-show-four-golden-signals"]
     assert (b.status, b.note) == ("met", "ask Omar")  # unanswered before: recorded, the reviewer's note kept

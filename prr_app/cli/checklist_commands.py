@@ -13,6 +13,7 @@ from prr_app.cli.json_output import write_indented
 from prr_app.errors import PrrError
 from prr_app.review.people import who_decides
 from prr_app.text_safety import sanitize
+from prr_app.wording import enum_words
 
 _MARK = {"met": "[x]", "partly": "[~]", "not_met": "[!]", "not_applicable": "[-]", "unanswered": "[ ]"}
 
@@ -155,7 +156,7 @@ def _line(it, width: int = 100) -> str:
     req = "" if it.required else " (optional)"
     by = " (model)" if it.source == "model" else ""
     if it.proposal is not None:
-        by += f" (proposed: {it.proposal.status.replace('_', ' ')})"
+        by += f" (proposed: {enum_words(it.proposal.status)})"
     return f"  {_MARK[it.status]} {it.key}  [{it.severity}{req}, tier {it.tier}]{by}\n      {q}"
 
 
@@ -221,7 +222,7 @@ def cmd_checklist(args) -> int:
         out.append("")
         out.append(f"Model contradictions ({len(res.findings)}; found in the review's own data):")
         for f in res.findings:
-            over = f" [reviewer answered {f.overridden}]" if f.overridden else ""
+            over = f" [reviewer answered {enum_words(f.overridden)}]" if f.overridden else ""
             out.append(f"  {f.key}: {f.message}{over}")
     if res.blocking_items:
         out.append("")
@@ -249,7 +250,7 @@ def cmd_checklist(args) -> int:
         source = ("from imported evidence" if not n_carried else "carried from other answers" if n_carried == len(proposed)
                   else f"from imported evidence, {n_carried} carried from other answers")
         out.append(f"Proposed answers {source} ({len(proposed)}: "
-                   + ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in sorted(counts.items()))
+                   + ", ".join(f"{n} {enum_words(s)}" for s, n in sorted(counts.items()))
                    + "; not counted until a reviewer confirms them: prr checklist-confirm REVIEW ITEM... | --all, "
                      "or --reject; --items shows each with its evidence)")
     nxt = [it for it in res.priority_unanswered() if not it.is_open_blocker][: max(args.next, 0)]
@@ -272,14 +273,14 @@ def cmd_checklist(args) -> int:
             if it.proposal is not None:
                 pr = it.proposal
                 how = "proposed from evidence" if carried_source(pr) is None else "proposed, carried"
-                out.append(f"      {how} (to confirm): {pr.status.replace('_', ' ')}: {pr.reason}")
+                out.append(f"      {how} (to confirm): {enum_words(pr.status)}: {pr.reason}")
                 stale = out_of_date(review, it, res.template)
                 if stale:  # confirming is refused: say so where the proposal is listed
                     out.append(f"      the proposal is {stale}")
             if it.model_answer is not None:
                 m = it.model_answer
                 lead = "model" if it.source == "model" else "model (overridden by the reviewer)"
-                out.append(f"      {lead}: {m.status}, {m.evidence}")
+                out.append(f"      {lead}: {enum_words(m.status)}, {m.evidence}")
             if it.tier_reason:
                 out.append(f"      {it.tier_reason}")
             if it.anchors:
@@ -333,7 +334,7 @@ def cmd_answer(args) -> int:
     if done.get("missing"):
         print(sanitize(f"prr: warning: {done['missing']}", one_line=True), file=sys.stderr)
     a = done["a"]
-    print(sanitize(f"{a.item}: {a.status}" + (f" (evidence: {a.evidence})" if a.evidence else "") + f"; wrote {where}"))
+    print(sanitize(f"{a.item}: {enum_words(a.status)}" + (f" (evidence: {a.evidence})" if a.evidence else "") + f"; wrote {where}"))
     if args.due and a.status not in ("met", "not_applicable"):  # work still to do, due when?
         from prr_app.cli.today import warn_due
 
@@ -593,7 +594,7 @@ def cmd_import(args) -> int:
                        + (f" (only items nobody had answered; {len(done['kept'])} answer(s) kept)"
                           if done["kept"] else ""), one_line=True))
         for iid, status in done["kept"]:
-            print(sanitize(f"  kept your answer {status} for {iid}; {src.name} ticks it", one_line=True))
+            print(sanitize(f"  kept your answer {enum_words(status)} for {iid}; {src.name} ticks it", one_line=True))
     return 0
 
 

@@ -63,7 +63,7 @@ def _output(p) -> None:
 def _run(args, make) -> int:
     """Make the changes on the review as its file holds it now and write it; print what changed."""
     from prr_app import paths
-    from prr_app.review.document import edit_review
+    from prr_app.review.document import Unchanged, edit_review
     from prr_app.review.edits import apply_changes
     from prr_app.review.gate import same_file
 
@@ -78,9 +78,11 @@ def _run(args, make) -> int:
 
     def change(review):
         changes, lines = make(review)
-        apply_changes(review, changes)
         said[:] = lines
         changed[:] = changes
+        if not changes:  # the review already says so: the file is not written (its bytes and time stay)
+            raise Unchanged
+        apply_changes(review, changes)
 
     try:
         edit_review(args.review, change, output=output, force=args.force)

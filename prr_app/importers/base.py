@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 from prr_app.model.entities import ImportRecord, Review
+from prr_app.wording import count
 
 
 #: the stages of a folder import, in order, as ``progress(stage, done, total)`` names them, with the
@@ -26,6 +28,30 @@ def progress_fraction(stage: str, done: int, total: int) -> float | None:
     part = min(1.0, done / total) if total > 0 else 0.0
     return start + (STAGES[stage] - start) * part
 
+
+
+#: The lines of a re-import's plan (:mod:`prr_app.importers.merge`) that keep what a reviewer did by hand
+#: against what the source now says: said among the changes, but none (the review keeps its value)
+_KEPT_BY_HAND = re.compile(
+    r": deleted by the reviewer; not added again$"  # an element the reviewer deleted, not added again
+    r"| edited by hand \(.*\) kept; the source now says "  # an imported value the reviewer changed
+    r"| kept \(set before the import\); the source says "  # a value set before the first import
+    r"| removed by hand, kept removed; the source still says (it|them)$"  # a tag the reviewer removed
+    r"|: kind stated by the reviewer \(.*\) kept; the source now says ")  # a dependency's kind stated
+#: Lines of a re-import's plan that change nothing either, and are no hand edit: an element not added
+#: because its id is taken, a failure domain or group no longer in the source, kept as it is
+_NOT_CHANGED = ("the id is already used by another element; not added", ": no longer in the source; kept")
+
+
+def kept_by_hand(line: str) -> bool:
+    """Whether a line of a re-import's changes says a reviewer's hand edit was kept (no change)."""
+    return _KEPT_BY_HAND.search(line) is not None
+
+
+def is_change(line: str) -> bool:
+    """Whether a line of a re-import's changes (``ImportReport.changes``) changes the review: not a hand
+    edit kept (:func:`kept_by_hand`), nor another line that leaves the review as it is."""
+    return not kept_by_hand(line) and not line.endswith(_NOT_CHANGED)
 
 
 @dataclass
@@ -104,8 +130,14 @@ class ImportReport:
         if self.warnings or self.settled:
             parts.append(f"{len(self.warnings)} warning{'' if len(self.warnings) == 1 else 's'}"
                          + (f" ({self.settled} more settled by configuration or source, said below)" if self.settled else ""))
-        if self.changes:
-            parts.append(f"{len(self.changes)} changes to the existing review")
+        # a re-import: its changes, and the hand edits it kept apart (they change nothing: counted among
+        # the changes, a re-import of the same files said "2 changes to the existing review" above "no change")
+        changed = sum(1 for c in self.changes if is_change(c))
+        if changed:
+            parts.append(f"{count(changed, 'change')} to the existing review")
+        kept = sum(1 for c in self.changes if kept_by_hand(c))
+        if kept:
+            parts.append(f"{count(kept, 'hand edit')} kept")
         return f"{self.format}: " + ", ".join(parts)
 
     def to_dict(self) -> dict:

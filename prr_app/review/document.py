@@ -151,6 +151,13 @@ def save_review(review: Review, path: str | Path, *, overwrite: bool = False) ->
     create_store(p, review, overwrite=True).close()
 
 
+class Unchanged(Exception):
+    """Raised by an edit's ``change`` that finds the review already as asked (``prr set`` of a value it
+    holds): :func:`edit_review` then writes nothing in place and returns the review as read. Every
+    write of a ``.prr`` replaces the whole file with a copy, so a "no change" that wrote gave the file
+    new bytes and a new time (a backup tool, ``make``, the app holding it open took it for changed)."""
+
+
 def edit_review(path: str | Path, change: Callable[[Review], Review | None], *,
                 output: str | Path | None = None, force: bool = False) -> Review:
     """Apply ``change`` to the review in ``path`` and write it back (or to ``output``).
@@ -159,8 +166,26 @@ def edit_review(path: str | Path, change: Callable[[Review], Review | None], *,
     returns the review to write). In place, nothing can come between the read and the
     write: a ``.prr`` is edited inside one ``BEGIN IMMEDIATE`` transaction (only changed
     rows are written); a JSON file is read and replaced under an exclusive lock on it.
-    Returns the review as written.
+    A ``change`` that raises :class:`Unchanged` leaves the file as it is, byte for byte and
+    its time (the copy the write works on is dropped); ``output`` is written all the same.
+    Returns the review as written (as read, when unchanged).
     """
+    seen: list[Review] = []
+
+    def run(review: Review) -> Review | None:
+        seen[:] = [review]
+        return change(review)
+
+    try:
+        return _edit_review(path, run, output=output, force=force)
+    except Unchanged:
+        if output is not None:  # a copy was asked for: it is written, as the review is
+            save_review(seen[0], output, overwrite=force)
+        return seen[0]
+
+
+def _edit_review(path: str | Path, change: Callable[[Review], Review | None], *,
+                 output: str | Path | None = None, force: bool = False) -> Review:
     if output is None and _repo_address(path):
         return _edit_in_repository(path, change)
     p = Path(path)

@@ -30,7 +30,7 @@ from prr_app.model.entities import (
 )
 from prr_app.model.validation import POLICY_TERMS, make_id, validate
 from prr_app.errors import PrrError
-from prr_app.wording import count, listed
+from prr_app.wording import count, enum_words, listed
 
 #: Collections of a review that edits change, by name. "meta" is the single ReviewMeta (key "") and
 #: "policy" the review's resilience policy (key ""; None: not stated, the default applies).
@@ -395,9 +395,10 @@ def decisions_on(review: Review, ids: Iterable[str]) -> list[str]:
             if r.owner:
                 what.append(f"owner {r.owner}")
             if r.status not in ("open", "accepted"):
-                what.append(f"status {r.status}")
+                what.append(f"status {enum_words(r.status)}")
         for m in sorted(mits.get(rid, []), key=lambda m: m.id):
-            detail = ", ".join(x for x in (m.owner and f"owner {m.owner}", m.due and f"due {m.due}", m.status) if x)
+            detail = ", ".join(x for x in (m.owner and f"owner {m.owner}", m.due and f"due {m.due}",
+                                           m.status and enum_words(m.status)) if x)
             what.append(f"mitigation '{m.title or m.id}' ({detail})")
         if what:  # (the app's status bar shows the first lines after "Deleted; updated:")
             out.append(f"decisions on risk {rid} kept as stale decisions while {subject[1]} is gone: "
@@ -406,13 +407,15 @@ def decisions_on(review: Review, ids: Iterable[str]) -> list[str]:
 
 
 def references(review: Review, ids: Iterable[str]) -> list[str]:
-    """What else names ``ids`` and would be updated by :func:`delete`, for the user to see first
-    (the app's status bar shows the first three lines after "Deleted; updated:").
+    """What else names ``ids`` and would be updated by :func:`delete`, for the user to see: the one
+    listing of both faces (``prr delete`` prints each line, the app's Delete shows them all in the
+    status bar after "Deleted; updated:", one a line in its tooltip).
 
     First what changes a reviewer's statement or takes it out of sight: a group's ``min_up`` lowered
     to the members it keeps, the checklist answers kept as orphaned answers
     (:func:`orphaned_answers_note`); then the reviewer's decisions on risks about them that delete keeps
-    (:func:`decisions_on`); then the references updated (a journey left with no entry says so)."""
+    (:func:`decisions_on`); then the references updated (a journey left with no entry says so); last
+    the calls that go with it, made on it and made by it (:func:`calls_going`)."""
     given = set(ids)
     ids = _with_emptied_groups(review, given)  # what delete deletes
     first: list[str] = []  # what changes a reviewer's statement or takes it out of sight: said before the rest
@@ -456,15 +459,44 @@ def references(review: Review, ids: Iterable[str]) -> list[str]:
         children = sorted(d for d, x in review.domains.items() if x.parent == did and d not in ids)
         if children:
             out.append(f"{', '.join(children)} move{'s' if len(children) == 1 else ''} up from {dom.name or did}")
-    # the calls other components make on what goes: their dependencies go with it (before, a delete of
-    # a component others call said nothing, and their calls, checklist items and risks went unseen)
-    calls = sorted(did for did, d in review.dependencies.items()
-                   if (d.target in ids) != (d.source in ids) and d.source not in ids)
-    if calls:
-        on = sorted({review.dependencies[c].target for c in calls})
-        out.append(f"{count(len(calls), 'call')} on {listed(on, 3)} {'goes' if len(calls) == 1 else 'go'} with "
-                   f"{'it' if len(on) == 1 else 'them'}: "
-                   + ", ".join(calls[:3]) + (f" and {len(calls) - 3} more" if len(calls) > 3 else ""))
+    return out + calls_going(review, ids)
+
+
+#: How many calls a delete's lines name one by one: beyond a screenful, the count and the first of them
+#: (:func:`calls_going`)
+CALLS_LISTED = 25
+
+
+def calls_going(review: Review, ids: Iterable[str]) -> list[str]:
+    """The calls that go with what is deleted (``ids``, with the groups the delete empties), in two
+    lines: those others make on it (they change those callers: before, a delete of a component others
+    call said nothing, and their calls, checklist items and risks went unseen), then those it makes
+    itself (each with its timeout, retries, fallback: before, they went unsaid in the app). Every call
+    is named, up to :data:`CALLS_LISTED`; beyond, the count says how many and the first are named.
+    A dependency deleted by name is not listed: it is what was deleted. Both faces show these lines
+    (``prr delete``, the app's Delete in the status bar), from :func:`references`."""
+    ids = set(ids)
+    gone = {i for i in ids if i in review.components or i in review.groups}
+    on, made = [], []
+    for did, d in review.dependencies.items():
+        if did in ids:
+            continue
+        if d.source in gone:
+            made.append(did)
+        elif d.target in gone:
+            on.append(did)
+    out = []
+    if on:
+        on.sort()
+        targets = sorted({review.dependencies[c].target for c in on})
+        out.append(f"{count(len(on), 'call')} on {listed(targets, 3)} {'goes' if len(on) == 1 else 'go'} with "
+                   f"{'it' if len(targets) == 1 else 'them'}: " + listed(on, CALLS_LISTED))
+    if made:
+        made.sort()
+        callers = sorted({review.dependencies[c].source for c in made})
+        out.append(f"{count(len(made), 'call')} {listed(callers, 3)} {'makes' if len(callers) == 1 else 'make'} "
+                   f"{'goes' if len(made) == 1 else 'go'} with {'it' if len(callers) == 1 else 'them'}: "
+                   + listed(made, CALLS_LISTED))
     return out
 
 

@@ -24,7 +24,7 @@ from prr_app.interchange import json_io
 from prr_app.model.entities import (Component, Dependency, FailureDomain, Journey, Observability,
                                     RedundancyGroup, ResiliencePolicy, Review, ReviewMeta, says_no_fallback)
 from prr_app.review import edits
-from prr_app.wording import count, listed
+from prr_app.wording import value_words
 
 #: What an element is, by the word a user types: (the review's collection, the review JSON's list,
 #: the element's class).
@@ -206,12 +206,14 @@ def _read_back(doc: dict, element: str) -> Review:
         raise PrrError(f"{element}: " + (f"{field}: " if field else "") + e.message) from None
 
 
-def _text(v) -> str:
+def _text(v, field: str = "") -> str:
+    """A value of ``field`` in a change line; a stored enum value (a kind, a recovery) in words, as
+    every face says it (``kind cache -> load balancer``)."""
     if v is None or v == []:
         return "(not stated)"
     if isinstance(v, bool):
         return "true" if v else "false"
-    return ", ".join(map(str, v)) if isinstance(v, list) else str(v)
+    return ", ".join(map(str, v)) if isinstance(v, list) else value_words(field, v)
 
 
 def set_values(review: Review, element: str, assignments: list[Assignment], *,
@@ -228,7 +230,7 @@ def set_values(review: Review, element: str, assignments: list[Assignment], *,
     lines = []
     for a in assignments:
         before, after = _assign(d, cls, a, name)
-        lines.append(f"{name}: {a.name} {_text(before)} -> {_text(after)}")
+        lines.append(f"{name}: {a.name} {_text(before, a.name)} -> {_text(after, a.name)}")
     if _states_kind(d, cls, assignments):
         lines.append(f"{name}: {KIND_STATED}")
     changes = edits.review_changes(review, _read_back(doc, name))
@@ -291,25 +293,5 @@ def delete_elements(review: Review, ids: list[str]) -> tuple[list[edits.Change],
         if not any(i in getattr(review, KINDS[k][0]) for k in KINDS):
             raise PrrError(f"no component, dependency, group, domain or journey {i!r} in the review")
     changes = edits.delete(review, ids)
-    lines = edits.references(review, ids)
-    own = own_calls(review, ids, changes)
-    if own:
-        lines.append(own)
+    lines = edits.references(review, ids)  # the app's Delete says the same lines (its calls both ways)
     return changes, [f"deleted {', '.join(ids)}"] + [f"  {line}" for line in lines]
-
-
-def own_calls(review: Review, ids: list[str], changes: list[edits.Change]) -> str | None:
-    """The line on the calls the components deleted make themselves, which go with them: read from the
-    delete's ``changes`` (the dependencies they remove), so that what is listed is what goes.
-    :func:`~prr_app.review.edits.references` says the calls others make on them (they change those
-    callers); a component's own calls were deleted unsaid. Every one is named: a reviewer who deletes
-    a component must see each call that leaves the review with it (its timeout, retries, fallback)."""
-    named = set(ids)  # (a caller is a component: a group the delete empties makes no call)
-    calls = sorted(c.key for c in changes if c.coll == "dependencies" and c.new is None and c.key not in named
-                   and review.dependencies[c.key].source in named)
-    if not calls:
-        return None
-    callers = sorted({review.dependencies[c].source for c in calls})
-    return (f"{count(len(calls), 'call')} {listed(callers, 3)} {'makes' if len(callers) == 1 else 'make'} "
-            f"{'goes' if len(calls) == 1 else 'go'} with {'it' if len(callers) == 1 else 'them'}: "
-            + ", ".join(calls))

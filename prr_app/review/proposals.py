@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
+import re
 from pathlib import Path
 
 from prr_app.checklist.facts import Facts
@@ -23,7 +24,7 @@ from prr_app.checklist.proposals import carried_source, out_of_date, propose, re
 from prr_app.errors import PrrError
 from prr_app.model.entities import CONFIRMED_NOTE, OBSERVABILITY_SIGNALS, Review
 from prr_app.review.edits import Change
-from prr_app.wording import count, listed
+from prr_app.wording import count, enum_words, listed
 
 
 def extract_facts(result) -> Facts:
@@ -42,7 +43,7 @@ def apply_evidence(result, review: Review | None = None) -> Facts:
         result.report.read.append(f"readiness evidence: none in these files; the review's {len(review.proposals)} "
                                   "proposal(s) are kept as they were")
         return facts
-    changes = refresh(review, propose(review, facts))
+    changes = [_in_words(line) for line in refresh(review, propose(review, facts))]
     marked = mark_observability(review, facts)
     rep = result.report
     n_standing = sum(1 for k in review.proposals if standing(review, k) is not None)
@@ -53,7 +54,7 @@ def apply_evidence(result, review: Review | None = None) -> Facts:
             by_status[s] = by_status.get(s, 0) + 1
     rep.read.append(f"readiness evidence: {len(facts.facts)} fact(s) from {len({f.file for f in facts.facts})} "
                     f"file(s); {n_standing} checklist answer(s) proposed ("
-                    + ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in sorted(by_status.items())) + ")"
+                    + ", ".join(f"{n} {enum_words(s)}" for s, n in sorted(by_status.items())) + ")"
                     if n_standing else f"readiness evidence: {len(facts.facts)} fact(s); no checklist answer proposed")
     if getattr(result, "plan", None) is not None:  # a re-import: say what changed among the proposals
         rep.changes += changes
@@ -68,11 +69,27 @@ def apply_evidence(result, review: Review | None = None) -> Facts:
         if tmpl is not None:
             rec.report["readiness_template"] = f"{tmpl.id} {tmpl.version}"
         rec.report["changes"] = list(rep.changes)
+        rec.summary = rep.summary()  # its count of changes with the proposals' among them
         # the signals the files proved, for the report's observability matrix: component -> signal -> file:line
         rec.report["observability_evidence"] = {cid: {s: fs[0].where for s, fs in sorted(sigs.items())}
                                                 for cid, sigs in sorted(facts.signals().items())
                                                 if cid in review.components}
     return facts
+
+
+#: A proposal's line of :func:`~prr_app.checklist.proposals.refresh` that names its status as stored:
+#: "proposal svc.probes@cart: not_met -> partly", "proposal obs.alerts@web: not_met"
+_STATUS_LINE = re.compile(r"^(proposal .+: )(met|partly|not_met)(?: -> (met|partly|not_met))?$")
+
+
+def _in_words(line: str) -> str:
+    """A line of a re-import's proposal changes with the statuses in words, as every other face says
+    them ("proposal svc.probes@cart: not met -> partly"): ``refresh`` words them as stored, and the
+    lines reach the import's report, ``prr import``'s "change:" lines and the app's import summary."""
+    m = _STATUS_LINE.match(line)
+    if m is None:
+        return line
+    return m.group(1) + enum_words(m.group(2)) + (f" -> {enum_words(m.group(3))}" if m.group(3) else "")
 
 
 def _review_template(review: Review):
@@ -163,7 +180,7 @@ def _select(review: Review, keys: list[str], every: bool, reject: bool) -> list[
             raise PrrError(f"no proposal for {k!r}" + (f" (did you mean {near[0]!r}?)" if near else ""))
         a = review.answers.get(k)
         if a is not None and a.status != "unanswered":
-            raise PrrError(f"{k} is already answered by a reviewer ({a.status}); the reviewer's answer wins")
+            raise PrrError(f"{k} is already answered by a reviewer ({enum_words(a.status)}); the reviewer's answer wins")
         if p.rejected_by and not reject:
             pass  # confirming a rejected proposal is allowed: the reviewer changed their mind
         out.append(k)

@@ -1092,8 +1092,14 @@ class MainWindow(QMainWindow):
         refs = edits.references(self.session.review, ids)
         self.push(f"Delete {ids[0] if len(ids) == 1 else f'{len(ids)} elements'}", edits.delete(self.session.review, ids))
         if refs:
-            self.statusBar().showMessage("Deleted; updated: " + "; ".join(refs[:3])
-                                         + (f" and {len(refs) - 3} more" if len(refs) > 3 else ""), 10000)
+            # every line ``prr delete`` prints (the calls it makes and those made on it among them), not the
+            # first three and "and 4 more": the message is cut on a narrow window, whole in its tooltip,
+            # there one line each (a screenful of them: a select-all delete has hundreds)
+            sb = self.statusBar()
+            sb.showMessage("Deleted; updated: " + "; ".join(refs), 10000)
+            shown = refs[:40] + ([f"… and {len(refs) - 40} more"]
+                                 if len(refs) > 40 else [])
+            sb.message_label.setToolTip("Deleted; updated:\n" + "\n".join(shown))
 
     def policy_dialog(self):
         """Review > Resilience Policy…: the policy editor beside the graph (one per window)."""
