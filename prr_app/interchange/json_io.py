@@ -267,9 +267,32 @@ def schema_errors(data, limit: int | None = 20) -> list[tuple[str, str]]:
             errs.append((_json_path(list(e.instance_path), data), _short(e.message)))
             if limit is not None and len(errs) >= limit:
                 break
-    except ValueError as e:  # the validator's own recursion limit (arrays nested about 250 deep)
-        return [("$", f"nested too deeply ({_short(str(e))})")]
+    except ValueError:  # the validator's own recursion limit (arrays nested about 255 deep)
+        raise NestedTooDeeply() from None
     return errs
+
+
+class NestedTooDeeply(PrrError):
+    """A document nested deeper than the schema's validator can follow: refused as the parser refuses
+    deeper ones (:data:`json_values.MAX_NESTING`); :func:`_with_text` names the place where the text is
+    known. (Said as "$: nested too deeply (Recursion limit reached)", the validator's words, with no
+    place, for 255 to 1,000 levels, and "more than 500 levels" at a line and column beyond.)"""
+
+    def __init__(self, file: str | None = None, location: str | None = "$"):
+        # worded as the parser words a deeper one (parse_json_text): one refusal, whichever reader gave up
+        super().__init__(f"invalid JSON: nested too deeply (more than {json_values.MAX_NESTING} levels)", file=file,
+                         location=location)
+
+
+def _with_text(text: str, file: str | None, read):
+    """``read()``, a document read from ``text``, with the place of a nesting too deep for the
+    validator named as the parser names one (line and column of the bracket that passes the limit)."""
+    try:
+        return read()
+    except NestedTooDeeply as e:
+        line, col = json_values.deep_place(text)
+        where = f"line {line} column {col}" if line is not None else "$"
+        raise NestedTooDeeply(e.file or file, where) from None
 
 
 def _short(msg: str) -> str:
@@ -435,11 +458,13 @@ def _risk(d: dict) -> Risk:
 
 
 def loads(text: str, *, file: str | None = None) -> Review:
-    return review_from_dict(parse_json_text(text, file=file), file=file)
+    return _with_text(text, file, lambda: review_from_dict(parse_json_text(text, file=file), file=file))
 
 
 def read_review_json(path: str | Path) -> Review:
-    return review_from_dict(read_json_file(path), file=str(path))
+    p = Path(path)
+    text = decode_text(read_json_bytes(p), str(p))
+    return _with_text(text, str(p), lambda: review_from_dict(parse_json_text(text, file=str(p)), file=str(p)))
 
 
 def review_from_json_bytes(raw: bytes, *, file: str | None = None, checked: bool = True) -> Review:
@@ -450,5 +475,6 @@ def review_from_json_bytes(raw: bytes, *, file: str | None = None, checked: bool
     :func:`review_from_dict` says.
     """
     if checked:
-        return review_from_dict(parse_json_bytes(raw, file=file), file=file)
+        text = decode_text(raw, file)
+        return _with_text(text, file, lambda: review_from_dict(parse_json_text(text, file=file), file=file))
     return review_from_dict(json.loads(decode_text(raw, file)), file=file, checked=False)

@@ -7,8 +7,10 @@ value refused in one is refused in the other. Refused, with a message:
 * ``NaN``, ``Infinity`` and ``-Infinity``;
 * integers outside the signed 64-bit range (SQLite and the JSON writer cannot hold them);
 * escaped lone surrogates such as ``"\\ud800"`` (not text: no UTF-8 file can hold them);
-* nesting deeper than the standard library's recursion allows (about 1,000 levels; the
-  place given is where the nesting passes 500 levels), and, in free-form values (an import's report), deeper than :data:`MAX_DEPTH`.
+* nesting deeper than :data:`MAX_NESTING` levels, wherever the reader finds it (the standard
+  library's parser stops near 1,000, the schema's validator near 255): the place given is the
+  bracket where the nesting passes it; and, in free-form values (an import's report), deeper than
+  :data:`MAX_DEPTH`.
 """
 from __future__ import annotations
 
@@ -17,6 +19,10 @@ import re
 
 #: Deepest nesting accepted inside a free-form value (the JSON writer stops at 255 levels in all).
 MAX_DEPTH = 64
+#: Deepest nesting of a whole document that is read: one limit however the reading gives up (the
+#: parser near 1,000 levels, the schema's validator near 255, the writer at 255), so that a file is
+#: refused the same way, at the same place, at 300 levels as at 1,000
+MAX_NESTING = 250
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
@@ -93,8 +99,8 @@ class _Duplicate(Exception):
 
 #: JSON's tokens that matter to :func:`_place`: a string (skipped whole), a constant, a number
 _TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)|(-?\d+)(?![\d.eE])|-?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?')
-#: nesting reported by :func:`_deep_place` (the standard library's parser gives up near 1,000)
-_DEEP = 500
+#: nesting reported by :func:`_deep_place`
+_DEEP = MAX_NESTING
 _BRACKETS = re.compile(r'"(?:[^"\\]|\\.)*"|([\[{])|[\]}]')
 
 
@@ -148,8 +154,8 @@ def _deepest_place(text: str) -> tuple[int | None, int | None]:
 
 
 def deep_place(text: str) -> tuple[int | None, int | None]:
-    """Where ``text`` (JSON a parser gave up on as nested too deeply) nests too deeply, as (line,
-    column): the bracket that passes 500 levels, or the first at its greatest depth."""
+    """Where ``text`` (JSON a reader gave up on as nested too deeply) nests too deeply, as (line,
+    column): the bracket that passes :data:`MAX_NESTING` levels, or the first at its greatest depth."""
     line, col = _deep_place(text)
     return (line, col) if line is not None else _deepest_place(text)
 
