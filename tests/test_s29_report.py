@@ -122,7 +122,9 @@ def test_the_cover_names_the_latest_milestone_taken(tmp_path):
     review = _review()
     _take(review, "design review", "2026-05-01")
     a = build_assessment(review, today=TODAY)
-    want = "design review (2026-05-01): the latest milestone taken"
+    # the key facts say what the cover says (session 30: wording.latest_milestone_text, one sentence)
+    want = ("the latest milestone taken: design review (2026-05-01); this report is the review as it is on "
+            f"{TODAY}, not as it was at that milestone")
     assert a.milestone_text() == want
     assert f"- **Milestone:** {want}" in render_markdown(review, assessment=a)
     cover = _text(render_pdf(review, assessment=a), tmp_path, 1, 1)
@@ -139,9 +141,10 @@ def test_the_milestone_field_and_the_latest_taken_are_both_said():
     _take(review, "design review", "2026-05-01")
     _take(review, "pre-launch", "2026-12-01")
     a = build_assessment(review, today=TODAY)
-    assert a.milestone_text() == "Launch; the latest milestone taken: pre-launch (2026-12-01)"
-    assert "- **Milestone:** Launch; the latest milestone taken: pre-launch (2026-12-01)" in \
-        render_markdown(review, assessment=a)
+    want = ("Launch; the latest milestone taken: pre-launch (2026-12-01); this report is the review as it is on "
+            f"{TODAY}, not as it was at that milestone")
+    assert a.milestone_text() == want
+    assert f"- **Milestone:** {want}" in render_markdown(review, assessment=a)
 
 
 # -- 3: a fix due after the target launch, and acceptances in the CSV -------------------------------------

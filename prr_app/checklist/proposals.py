@@ -23,7 +23,7 @@ from typing import Callable
 from prr_app.checklist.facts import EXTRACTORS, Fact, Facts
 from prr_app.checklist.model_answers import DECIDERS
 from prr_app.model.entities import LOAD_GENERATOR, Component, Proposal, Review
-from prr_app.wording import stated
+from prr_app.wording import enum_words, stated
 
 #: The ``extractor`` of a proposal carried from another answer by ``prr checklist-carry`` (not from
 #: imported evidence), followed by the key of the answer it was carried from.
@@ -547,7 +547,9 @@ def refresh(review: Review, new: dict[str, Proposal], template=None) -> list[str
     the review's template does not make that proposal at all (the item is not in it, or names no
     extractor: it is on another template for a while); answers are never touched; proposals
     carried from other answers (``prr checklist-carry``) stay unless the evidence proposes for the same
-    item. Returns what changed, in words: a proposal withdrawn because its item is no longer asked of
+    item. Returns what changed, in words, its statuses as every face says them ("proposal
+    svc.probes@cart: not met -> partly"; the lines reach the import's report, ``prr import``'s "change:"
+    lines and the app's import summary): a proposal withdrawn because its item is no longer asked of
     its element says why (:func:`~prr_app.checklist.evaluate.why_not_asked`), not that the evidence went."""
     from prr_app.checklist.evaluate import item_applies, resolve_template, split_key, why_not_asked
 
@@ -562,9 +564,9 @@ def refresh(review: Review, new: dict[str, Proposal], template=None) -> list[str
         elif answered:
             continue  # kept, never shown: the reviewer's answer wins
         elif o is None:
-            changes.append(f"proposal {key}: {p.status}")
+            changes.append(f"proposal {key}: {enum_words(p.status)}")
         elif o.status != p.status:
-            changes.append(f"proposal {key}: {o.status} -> {p.status}")
+            changes.append(f"proposal {key}: {enum_words(o.status)} -> {enum_words(p.status)}")
     kept = {k: p for k, p in old.items() if k not in new and carried_source(p) is not None}
     gone = [k for k in old if k not in new and k not in kept]
     if gone:
@@ -663,5 +665,5 @@ def out_of_date(review: Review, it, template, proposal: Proposal | None = None) 
                 changed.append(f"{eid}'s {f} changed from {_value_text(was[f])} to {_value_text(now)}")
     if not changed:
         return None
-    return (f"out of date: the files said {p.status.replace('_', ' ')}, but {'; '.join(changed[:3])} since the import, "
-            f"and the review's model now answers {m.status.replace('_', ' ')} ({m.evidence})")
+    return (f"out of date: the files said {enum_words(p.status)}, but {'; '.join(changed[:3])} since the import, "
+            f"and the review's model now answers {enum_words(m.status)} ({m.evidence})")

@@ -15,7 +15,7 @@ import sys
 from prr_app.cli.today import warn_due
 from prr_app.errors import PrrError
 from prr_app.text_safety import sanitize
-from prr_app.wording import risk_owner
+from prr_app.wording import enum_words, risk_owner
 
 #: The app's three choices in its Launch-blocking dialog, as words on the command line.
 BLOCKING_CHOICES = {"yes": True, "no": False, "rules": None}
@@ -353,7 +353,7 @@ def cmd_mitigate(args) -> int:
 def _mitigation_detail(m) -> str:
     """A mitigation's owner, due date, status and effort, as ``prr risk mitigate`` says them."""
     return ", ".join(x for x in (m.owner and f"owner {m.owner}", m.due and f"due {m.due}",
-                                 m.status.replace("_", " "), m.effort and f"effort {m.effort}") if x)
+                                 enum_words(m.status), m.effort and f"effort {m.effort}") if x)
 
 
 #: A mitigation's fields as ``prr risk mitigation`` names them in what it says changed
@@ -395,7 +395,7 @@ def cmd_mitigation(args) -> int:
                 if f == "description":
                     what.append("description changed" if b else "description cleared")
                 elif f == "status":
-                    what.append(f"status {a.replace('_', ' ')} -> {b.replace('_', ' ')}")
+                    what.append(f"status {enum_words(a)} -> {enum_words(b)}")
                 else:
                     what.append(f"{word} {a or '(none)'} -> {b or '(none)'}" if f != "title" else f"title '{b}'")
         _say(f"mitigation {mid} '{new.title}': {', '.join(what)}; wrote {d.where}")

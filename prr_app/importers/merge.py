@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 
 from prr_app.model.entities import MISSING_TAG, Review
 from prr_app.model.validation import check
-from prr_app.wording import count, listed
+from prr_app.wording import ENUM_FIELDS, count, enum_words, listed
 from prr_app.importers.base import ImportResult
 from prr_app.importers.graph import (CALL_POLICY_FIELDS, IMPORTED_DEP_FIELDS, IMPORTED_DOMAIN_FIELDS, IMPORTED_FIELDS,
                                      IMPORTED_GROUP_FIELDS, snapshot)
@@ -137,15 +137,15 @@ def plan(existing: Review, incoming: ImportResult) -> MergePlan:
                     continue
                 if pv is not None and f in pv:
                     if _same(cv, pv[f]):
-                        add(Change("update", coll, eid, f, cv, nv, text=f"{what} {eid}: {f} {cv!r} -> {nv!r}"))
+                        add(Change("update", coll, eid, f, cv, nv, text=f"{what} {eid}: {f} {_said(f, cv)} -> {_said(f, nv)}"))
                     else:
                         add(Change("keep", coll, eid, f, cv, nv,
-                                   text=f"{what} {eid}: {f} edited by hand ({cv!r}) kept; the source now says {nv!r}"))
+                                   text=f"{what} {eid}: {f} edited by hand ({_said(f, cv)}) kept; the source now says {_said(f, nv)}"))
                 elif _empty(cv) or (f == "kind" and cv in ("service", "other")):
-                    add(Change("update", coll, eid, f, cv, nv, text=f"{what} {eid}: {f} {cv!r} -> {nv!r} (was not set)"))
+                    add(Change("update", coll, eid, f, cv, nv, text=f"{what} {eid}: {f} {_said(f, cv)} -> {_said(f, nv)} (was not set)"))
                 else:
                     add(Change("keep", coll, eid, f, cv, nv,
-                               text=f"{what} {eid}: {f} {cv!r} kept (set before the import); the source says {nv!r}"))
+                               text=f"{what} {eid}: {f} {_said(f, cv)} kept (set before the import); the source says {_said(f, nv)}"))
         for eid in prev_coll:
             if eid in cur_coll and eid not in new_coll and coll == "components":
                 if MISSING_TAG not in cur_coll[eid].tags:
@@ -161,7 +161,7 @@ def plan(existing: Review, incoming: ImportResult) -> MergePlan:
             if did in prev_deps:
                 add(Change("keep", "dependencies", did, text=f"dependency {did}: deleted by the reviewer; not added again"))
             else:
-                add(Change("add", "dependencies", did, new=dep, text=f"add dependency {did} ({dep.kind})"))
+                add(Change("add", "dependencies", did, new=dep, text=f"add dependency {did} ({enum_words(dep.kind)})"))
             continue
         pv = prev_deps.get(did)
         for f in IMPORTED_DEP_FIELDS:
@@ -171,17 +171,17 @@ def plan(existing: Review, incoming: ImportResult) -> MergePlan:
             if f == "kind" and cur.kind_stated:
                 # the reviewer stated it (even the kind the last import gave): never an import's to change
                 add(Change("keep", "dependencies", did, f, cv, nv,
-                           text=f"dependency {did}: kind stated by the reviewer ({cv!r}) kept; "
-                                f"the source now says {nv!r}"))
+                           text=f"dependency {did}: kind stated by the reviewer ({_said(f, cv)}) kept; "
+                                f"the source now says {_said(f, nv)}"))
             elif pv is not None and f in pv and cv == pv[f]:
-                add(Change("update", "dependencies", did, f, cv, nv, text=f"dependency {did}: {f} {cv!r} -> {nv!r}"))
+                add(Change("update", "dependencies", did, f, cv, nv, text=f"dependency {did}: {f} {_said(f, cv)} -> {_said(f, nv)}"))
             elif (pv is None or f not in pv) and (cv is None if f in CALL_POLICY_FIELDS else _empty(cv)):
                 # not set, and not imported before (an older import's snapshot has no call policy
                 # fields; a breaker a reviewer said is absent, False, is set)
-                add(Change("update", "dependencies", did, f, cv, nv, text=f"dependency {did}: {f} set to {nv!r}"))
+                add(Change("update", "dependencies", did, f, cv, nv, text=f"dependency {did}: {f} set to {_said(f, nv)}"))
             else:
                 add(Change("keep", "dependencies", did, f, cv, nv,
-                           text=f"dependency {did}: {f} edited by hand ({cv!r}) kept; the source now says {nv!r}"))
+                           text=f"dependency {did}: {f} edited by hand ({_said(f, cv)}) kept; the source now says {_said(f, nv)}"))
         if list(dep.evidence) != [e for e in cur.evidence if not e.startswith(MISSING_EVIDENCE)]:
             add(Change("update", "dependencies", did, "evidence", list(cur.evidence), list(dep.evidence),
                        text=f"dependency {did}: evidence refreshed"))
@@ -192,6 +192,15 @@ def plan(existing: Review, incoming: ImportResult) -> MergePlan:
                 add(Change("flag", "dependencies", did,
                            text=f"dependency {did}: no longer in the source; flagged in its evidence, not deleted"))
     return p
+
+
+def _said(field: str, value) -> str:
+    """A value in a re-import's line: a stored enum value (a kind) in words, as ``prr set`` and ``prr
+    diff`` say it ("kind service -> load balancer", not "'load_balancer'"); any other value as Python
+    writes it, text quoted (a name, an owner: where it starts and ends is seen)."""
+    if isinstance(value, str) and value and field in ENUM_FIELDS:
+        return enum_words(value)
+    return repr(value)
 
 
 def _same(a, b) -> bool:

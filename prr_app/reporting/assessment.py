@@ -96,20 +96,49 @@ class Assessment:
         v = self.analysis["verdict"]
         return list(v.get("causes") or v.get("reasons") or [])
 
+    def _entry_points_assumption(self) -> dict | None:
+        return next((x for x in self.analysis.get("assumptions") or () if x.get("id") == "entry-points-default"), None)
+
     @property
     def entry_points_guessed(self) -> bool:
-        """No component is marked user-facing: the analysis' ``summary.user_facing`` are the entry
+        """No component is marked user-facing: the analysis' ``summary.user_facing`` are all entry
         points it guessed from the graph (its ``entry-points-default`` assumption), judged as
-        user-facing but never called so (docs/analysis.md)."""
-        return any(x.get("id") == "entry-points-default" for x in self.analysis.get("assumptions") or ())
+        user-facing but never called so (docs/analysis.md). False when only parts of the review are
+        guessed (the assumption's ``scope`` is ``parts``: a Structurizr or Backstage import marks some
+        components user-facing, another system beside them none): :attr:`guessed_entry_points` names
+        those guessed there, and the marked ones are user-facing."""
+        x = self._entry_points_assumption()
+        return x is not None and x.get("scope") != "parts"
+
+    @property
+    def guessed_entry_points(self) -> list[str]:
+        """The analysis' user-facing components that are entry points it guessed, not components marked
+        user-facing: all of them when none is marked, those of the parts where none is otherwise."""
+        if self._entry_points_assumption() is None:
+            return []
+        comps = self.review.components
+        return [c for c in self.analysis["summary"].get("user_facing", [])
+                if not (c in comps and comps[c].user_facing)]
 
     @property
     def facing_words(self) -> tuple[str, str]:
         """How the report calls the analysis' user-facing components, one and many: "user-facing
-        component(s)", or "guessed entry point(s)" when none is marked."""
+        component(s)", "guessed entry point(s)" when none is marked, "user-facing component(s) or
+        guessed entry point(s)" when some are marked and some parts of the review are guessed."""
         if self.entry_points_guessed:
             return "guessed entry point", "guessed entry points"
+        if self.guessed_entry_points:
+            return ("user-facing component or guessed entry point",
+                    "user-facing components or guessed entry points")
         return "user-facing component", "user-facing components"
+
+    @property
+    def facing_short(self) -> str:
+        """What goes down with a single point of failure, in a few words: "user-facing", "entry points"
+        when all are guessed, "user-facing or guessed entry points" when some are."""
+        if self.entry_points_guessed:
+            return "entry points"
+        return "user-facing or guessed entry points" if self.guessed_entry_points else "user-facing"
 
     def deciding_assumptions(self) -> list[str]:
         return list(self.analysis["verdict"].get("assumptions") or [])
@@ -133,13 +162,13 @@ class Assessment:
         """Section 1.1 (PDF and Markdown), one row per component by id: name, kind in words, owner,
         instances ("2 of 3" when more than one must stay up), placement, and whether it faces users:
         "yes" when marked so, "entry (guessed)" for an entry point the analysis guessed when none is."""
-        guessed = set(self.analysis["summary"].get("user_facing", [])) if self.entry_points_guessed else set()
+        guessed = set(self.guessed_entry_points)
         rows = []
         for cid in sorted(self.review.components):
             c = self.review.components[cid]
             inst = "not stated" if c.replicas is None else (
                 f"{c.min_healthy or 1} of {c.replicas}" if (c.min_healthy or 1) > 1 else str(c.replicas))
-            rows.append({"id": cid, "name": c.name or "", "kind": str(c.kind or "").replace("_", " "),
+            rows.append({"id": cid, "name": c.name or "", "kind": wording.enum_words(c.kind or ""),
                          "owner": c.owner or "no owner", "instances": inst,
                          "placement": ", ".join(c.placement + c.shared_domains) or "not stated",
                          "facing": "yes" if c.user_facing else "entry (guessed)" if cid in guessed else ""})
@@ -150,19 +179,30 @@ class Assessment:
         "2026-11-20 (judged as of 2026-12-07)"; they differ when the report is made after the review."""
         return f"{self.date or 'not stated'} (judged as of {self.today})" if self.today else (self.date or "not stated")
 
+    def milestone_rows(self, cut=None) -> list[tuple[str, str]]:
+        """The cover's milestone rows, ``(label, text)``: the review's own milestone (a free-text field of
+        its header) as "Milestone" unless it names the latest milestone taken (``prr milestone add``),
+        which is "Latest milestone", said so that nobody reads the report as that milestone's state
+        (:func:`~prr_app.wording.latest_milestone_text`: "design-review (2026-05-01); this report is
+        the review as it is on 2026-12-09, not as it was at that milestone"); "Milestone: not stated"
+        when there is neither. ``cut``: how the caller shortens a name to fit (never the row's words)."""
+        cut = cut or (lambda x: x)
+        stated_, latest = (self.review.meta.milestone or "").strip(), self.review.newest_milestone()
+        rows = [("Milestone", cut(stated_))] if stated_ and (
+            latest is None or stated_ not in (latest.name, latest.id)) else []
+        if latest is not None:
+            rows.append(("Latest milestone", wording.latest_milestone_text(
+                latest, self.today or self.date, cut(wording.milestone_words(latest)))))
+        elif not stated_:
+            rows.append(("Milestone", "not stated"))
+        return rows
+
     def milestone_text(self) -> str:
-        """The cover's and the key facts' milestone: the review's own (a free-text field of its header),
-        and the latest milestone taken (``prr milestone add``) when there is one, each said as what it is:
-        "design-review (2026-05-01): the latest milestone taken", "Launch; the latest milestone taken:
-        design-review (2026-05-01)"; "not stated" when there is neither."""
-        stated_ = (self.review.meta.milestone or "").strip()
-        m = self.review.newest_milestone()
-        if m is None:
-            return stated_ or "not stated"
-        taken = f"{m.name or m.id} ({m.date or (m.taken_at or '')[:10] or 'no date'})"
-        if not stated_ or stated_ in (m.name, m.id):
-            return f"{taken}: the latest milestone taken"
-        return f"{stated_}; the latest milestone taken: {taken}"
+        """The key facts' milestone, one line of :meth:`milestone_rows` (the cover's, in the same words):
+        "Launch; the latest milestone taken: design-review (2026-05-01); this report is the review as it
+        is on 2026-12-09, not as it was at that milestone"; "Launch"; "not stated"."""
+        return "; ".join(text if label == "Milestone" else f"the latest milestone taken: {text}"
+                         for label, text in self.milestone_rows())
 
     def checklist_open_blockers(self) -> int:
         _risks, not_met, unanswered = wording.open_blockers(self.analysis["verdict"])
@@ -269,7 +309,7 @@ class Assessment:
         if accepted_at_launch(r):
             return "accepted"
         status = r.get("status") or "open"
-        status = "open" if status == "accepted" else status
+        status = wording.enum_words("open" if status == "accepted" else status)
         acc = r.get("accepted")
         if acc and not short:
             until = f" on {acc['until']}" if acc.get("until") else ""
@@ -279,7 +319,7 @@ class Assessment:
                 launch = self.review.meta.target_launch
                 status += (f" (acceptance ends{until}, before the target launch"
                            + (f" on {launch})" if launch else ")"))
-        return status.replace("_", " ")
+        return status
 
     @staticmethod
     def why_inputs(r: dict) -> list[str]:
@@ -476,7 +516,7 @@ class Assessment:
             if ans is not None and ans.status == "not_applicable":
                 note = "; ".join(x for x in (f"why not applicable: {ans.reason}" if ans.reason else "", note) if x)
             out.append({"question": it.question, "subject": it.subject_label or "the review",
-                        "status": str(it.status).replace("_", " "),
+                        "status": wording.enum_words(it.status),
                         "evidence": evidence or ("none" if it.status in ("met", "partly") else ""),
                         "owner": (ans.owner if ans is not None else "") or "",
                         "due": (ans.due if ans is not None else "") or "", "note": note, "who": who})
@@ -582,7 +622,9 @@ class Assessment:
                     gaps.append("backup interval not stated")
                 elif c.backup_interval_minutes is not None and c.backup_interval_minutes > c.rpo_minutes:
                     gaps.append(f"backups every {stated(c.backup_interval_minutes)} min exceed RPO {stated(c.rpo_minutes)} min")
-            out.append({"component": cid, "kind": c.kind, "owner": c.owner, "recovery": c.recovery,
+            # kind and recovery in words, as section 1.1 says a kind ("load balancer")
+            out.append({"component": cid, "kind": wording.enum_words(c.kind), "owner": c.owner,
+                        "recovery": c.recovery and wording.enum_words(c.recovery),
                         "failover": c.failover_minutes, "rto": c.rto_minutes, "rpo": c.rpo_minutes,
                         "backup": c.backup_interval_minutes, "replicas": c.replicas, "gaps": gaps})
         return out

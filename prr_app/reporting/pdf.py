@@ -455,7 +455,7 @@ def more_of(items, shown: int, noun: str) -> str:
 
 def words(value) -> str:
     """An enum value in words ("not_met" -> "not met")."""
-    return str(value or "").replace("_", " ")
+    return wording.enum_words(value or "")
 
 
 def _tokens_width(kit: TextKit, text: str, size: float, bold: bool) -> float:
@@ -847,16 +847,9 @@ class _Builder(TableBuilder):
         tier = ("not stated (judged as tier 1)" if meta.tier is None else
                 {1: "1 (critical)", 2: "2 (standard)", 3: "3 (experimental)"}.get(meta.tier, str(meta.tier)))
         # the header's own milestone (free text) and the latest milestone taken, the latter said so that
-        # nobody reads this report as that milestone's state: it is the review as it is now
-        stated_, latest = (meta.milestone or "").strip(), self.review.newest_milestone()
-        milestone_rows = [["Milestone", cut(stated_)]] if stated_ and (
-            latest is None or stated_ not in (latest.name, latest.id)) else []
-        if latest is not None:
-            # the name shortened to fit, never what the row says of it
-            milestone_rows.append(["Latest milestone", wording.latest_milestone_text(
-                latest, a.today or a.date, cut(wording.milestone_words(latest)))])
-        elif not stated_:
-            milestone_rows.append(["Milestone", "not stated"])
+        # nobody reads this report as that milestone's state: it is the review as it is now (the key facts
+        # of the Markdown say the same, Assessment.milestone_rows); names shortened to fit
+        milestone_rows = [list(x) for x in a.milestone_rows(cut)]
         rows = [
             ["System", cut(meta.system_name)],
             *milestone_rows,
@@ -1047,12 +1040,20 @@ class _Builder(TableBuilder):
         for c in r.components.values():
             kinds[c.kind] = kinds.get(c.kind, 0) + 1
         uf = a.analysis["summary"].get("user_facing", [])
-        facing = ("Entry points (none is marked user-facing: guessed from the graph, judged as user-facing)"
-                  if a.entry_points_guessed else "User-facing")
-        self.para(f"{_count(len(r.components), 'component')} ({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))}), "
+        if a.entry_points_guessed:
+            facing = f"Entry points (none is marked user-facing: guessed from the graph, judged as user-facing): {self.names(uf)}."
+        elif a.guessed_entry_points:  # only parts of the review are guessed: each said as what it is
+            guessed = set(a.guessed_entry_points)
+            facing = (f"User-facing: {self.names([c for c in uf if c not in guessed])}. Entry points guessed from "
+                      "the graph where no component is marked user-facing (another system imported beside it; "
+                      f"judged as user-facing): {self.names(a.guessed_entry_points)}.")
+        else:
+            facing = f"User-facing: {self.names(uf)}."
+        self.para(f"{_count(len(r.components), 'component')} "
+                  f"({', '.join(f'{n} {wording.enum_words(k)}' for k, n in sorted(kinds.items()))}), "
                   f"{_count(len(r.dependencies), 'dependency', 'dependencies')}, "
                   f"{_count(len(r.groups), 'redundancy group')} and {_count(len(r.domains), 'failure domain')}. "
-                  f"{facing}: {self.names(uf)}.")
+                  f"{facing}")
         self.heading("Components", 1, "1.1")
         crow = [[self.cell(x["id"], bold=True), self.cell(x["name"]), self.short(x["kind"]), self.cell(x["owner"]),
                  self.short(x["instances"]), self.cell(x["placement"]), self.short(x["facing"])]
@@ -1085,6 +1086,8 @@ class _Builder(TableBuilder):
         else:
             self.para("No user journey is defined; the entry points guessed from the graph stand for them."
                       if a.entry_points_guessed else
+                      "No user journey is defined; user-facing components are the entry points, and where none is "
+                      "marked, the entry points guessed from the graph." if a.guessed_entry_points else
                       "No user journey is defined; user-facing components are the entry points.")
         # the figure draws what has figures; the rest are named in one sentence, not drawn as empty bars
         # (an import states no availability: forty "no figures" rows filled two pages)
@@ -1116,7 +1119,10 @@ class _Builder(TableBuilder):
         style = F.GraphStyle(
             spofs=frozenset(a.spof_components()),
             domain_spofs=frozenset(x["element"] for x in a.spof_rows() if x["disruption"] == "domain"),
-            user_facing=frozenset(a.analysis["summary"].get("user_facing", [])),
+            # one badge for all (figures.GraphStyle): ENTRY when all are guessed; when only parts are, USER on
+            # the components marked user-facing and none on the guessed ones, never USER on a guess
+            user_facing=frozenset(a.analysis["summary"].get("user_facing", [])) - frozenset(
+                () if a.entry_points_guessed else a.guessed_entry_points),
             user_badge="ENTRY" if a.entry_points_guessed else "USER",
             shared_tags=tags,
             hubs=hubs,
@@ -1279,7 +1285,7 @@ class _Builder(TableBuilder):
             el = self.kit.iso(x["element"]) + (" (each instance)" if x["disruption"] == "instance" else "")
             impact = "journeys down: " + self.names(x["journeys"])
             if x["user_facing_down"]:
-                impact += (f"; {'entry points' if a.entry_points_guessed else 'user-facing'} down: "
+                impact += (f"; {a.facing_short} down: "
                            + self.names(x["user_facing_down"], 6, x.get("user_facing_down_count")))
             mark = f" ({x['mark']})" if x["mark"] else ""
             # an override: the reviewer's figures, what the analysis computed beside them (as in 6.1)
@@ -1295,7 +1301,7 @@ class _Builder(TableBuilder):
                 mark += f", {x['override']}" if x["override"] else ""
                 return (f"{x['element']} ({x['severity']}{mark}, {x['down']} down, "
                         f"{x.get('user_facing_down_count', len(x['user_facing_down']))} "
-                        f"{'entry points' if a.entry_points_guessed else 'user-facing'} down"
+                        f"{a.facing_short} down"
                         + (f", {len(x['journeys'])} journeys down" if x["journeys"] else "") + ")")
 
             self.name_paras(f"The other {len(rest)} single points of failure, in register order (severity, what "
@@ -1539,7 +1545,7 @@ class _Builder(TableBuilder):
                 mit.append(self.m("effort: " + a.effort_words(r)))
             for mt in r.get("mitigations") or []:
                 bits = [mt.get("owner") or "no owner", f"due {a.due_flagged(mt['due'])}" if mt.get("due") else "no due date",
-                        (mt.get("status") or "").replace("_", " "), f"effort {mt['effort']}" if mt.get("effort") else "effort not stated"]
+                        wording.enum_words(mt.get("status") or ""), f"effort {mt['effort']}" if mt.get("effort") else "effort not stated"]
                 mit.append("• " + self.m(f"{mt.get('title', '')} ({', '.join(bits)})"))
             sev_cell = [self.sev_markup(r["severity"]), self.m(f"{r['likelihood']}×{r['impact']}={r['score']}")]
             if flags:

@@ -35,8 +35,8 @@ from prr_app.reporting.changes import (EVIDENCE_NOTE, checklist_answer_text, che
                                        decisions_made, drop_total_only, evidence_lines, gone_with_text,
                                        mitigation_state, why_inputs)
 from prr_app.review.edits import risk_subject
-from prr_app.wording import (ENUM_FIELDS, answer_state, ceiling_text, enum_words, field_words, policy_change,
-                             stated)
+from prr_app.wording import (answer_state, ceiling_text, enum_words, field_words, policy_change, stated,
+                             value_words)
 
 #: Version of the diff document; bumped when a key changes meaning.
 DIFF_VERSION = 1
@@ -738,25 +738,24 @@ def _v(x) -> str:
     return str(x)
 
 
-def _value_words(field: str, x) -> str:
-    """A field's value as the diff prints it: a stored enum value in words ("not_met" -> "not met",
-    "in_progress" -> "in progress", as ``prr checklist`` and the report say them), anything else as
-    :func:`_v` writes it (an id keeps its underscores)."""
-    if isinstance(x, str) and x and field.rsplit(".", 1)[-1] in ENUM_FIELDS:
-        return enum_words(x)
-    return _v(x)
+def _shown(field: str, x) -> str:
+    """A field's value as the diff prints it: a stored enum value in words as every face says it
+    (:func:`~prr_app.wording.value_words`: "not_met" -> "not met", "load_balancer" -> "load balancer"),
+    anything else as :func:`_v` writes it (an id keeps its underscores, a text with a space is quoted).
+    A stored code holds no space, so what :func:`value_words` leaves as it is, :func:`_v` would too."""
+    return value_words(field, x) if isinstance(x, str) and x and " " not in x else _v(x)
 
 
 def _fields_text(fields: list[dict]) -> str:
     """Changed fields in words: ``status not met -> partly; user facing no -> yes``."""
-    return "; ".join(f"{field_words(f['field'])} {_value_words(f['field'], f['old'])} -> "
-                     f"{_value_words(f['field'], f['new'])}" for f in fields)
+    return "; ".join(f"{field_words(f['field'])} {_shown(f['field'], f['old'])} -> "
+                     f"{_shown(f['field'], f['new'])}" for f in fields)
 
 
 def _worded_state(s: dict) -> dict:
     """An answer's, decision's or mitigation's state (``model.answer_states``...) with its stored enum
     values in words, for the state's own text (``answer_state``, ``decision_state``, ``mitigation_state``)."""
-    return {k: enum_words(v) if k in ENUM_FIELDS and isinstance(v, str) and v else v for k, v in s.items()}
+    return {k: value_words(k, v) if isinstance(v, str) else v for k, v in s.items()}
 
 
 def policy_change_text(p: dict) -> str:
@@ -844,7 +843,7 @@ def _change_text(key: str, c: dict) -> str:
         came = [x for x in c["new"] if x not in c["old"]]
         what = "disruptions" if key == "disruptions" else "folded findings"
         return f"{what} " + ", ".join([f"-{x}" for x in gone] + [f"+{x}" for x in came])
-    return f"{field_words(key)} {_value_words(key, c['old'])} -> {_value_words(key, c['new'])}"
+    return f"{field_words(key)} {_shown(key, c['old'])} -> {_shown(key, c['new'])}"
 
 
 def _why_decision(key: str, c: dict) -> str:

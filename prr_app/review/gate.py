@@ -23,7 +23,7 @@ from pathlib import Path
 
 from prr_app import paths
 from prr_app.errors import PrrError
-from prr_app.wording import NOT_JUDGED_NO_FIGURES, ceiling_text, stated
+from prr_app.wording import NOT_JUDGED_NO_FIGURES, ceiling_text, enum_words, stated
 
 
 def same_file(a: str | Path, b: str | Path) -> bool:
@@ -114,7 +114,7 @@ def evaluate_gate(assessment, *, fail_on: str = "blocker", min_availability: flo
         ok = not it.is_open_blocker
         checks.append({"classname": "checklist", "name": key, "ok": ok, **({} if ok else {"item": it}),
                        "message": f"{'' if ok else 'BLOCKER '}checklist {key}: {it.question} "
-                                  f"(answer: {it.status})"})
+                                  f"(answer: {enum_words(it.status)})"})
     if min_availability is not None:
         checks += availability_checks(assessment, min_availability)
     return checks

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
-import re
 from pathlib import Path
 
 from prr_app.checklist.facts import Facts
@@ -43,7 +42,7 @@ def apply_evidence(result, review: Review | None = None) -> Facts:
         result.report.read.append(f"readiness evidence: none in these files; the review's {len(review.proposals)} "
                                   "proposal(s) are kept as they were")
         return facts
-    changes = [_in_words(line) for line in refresh(review, propose(review, facts))]
+    changes = refresh(review, propose(review, facts))
     marked = mark_observability(review, facts)
     rep = result.report
     n_standing = sum(1 for k in review.proposals if standing(review, k) is not None)
@@ -75,21 +74,6 @@ def apply_evidence(result, review: Review | None = None) -> Facts:
                                                 for cid, sigs in sorted(facts.signals().items())
                                                 if cid in review.components}
     return facts
-
-
-#: A proposal's line of :func:`~prr_app.checklist.proposals.refresh` that names its status as stored:
-#: "proposal svc.probes@cart: not_met -> partly", "proposal obs.alerts@web: not_met"
-_STATUS_LINE = re.compile(r"^(proposal .+: )(met|partly|not_met)(?: -> (met|partly|not_met))?$")
-
-
-def _in_words(line: str) -> str:
-    """A line of a re-import's proposal changes with the statuses in words, as every other face says
-    them ("proposal svc.probes@cart: not met -> partly"): ``refresh`` words them as stored, and the
-    lines reach the import's report, ``prr import``'s "change:" lines and the app's import summary."""
-    m = _STATUS_LINE.match(line)
-    if m is None:
-        return line
-    return m.group(1) + enum_words(m.group(2)) + (f" -> {enum_words(m.group(3))}" if m.group(3) else "")
 
 
 def _review_template(review: Review):

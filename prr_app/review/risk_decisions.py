@@ -240,10 +240,6 @@ def mitigation_make(mitigation_id: str, edit: Callable[[Review, str], "list[Chan
     return make
 
 
-class _Unchanged(Exception):
-    """The edit changes nothing: the write is abandoned (not an error; the file stays byte for byte)."""
-
-
 #: ``make(review, risk ids)``: the named edit's changes, or ``(something, changes)`` when the edit
 #: also returns what it made (a new mitigation's or a new risk's id).
 Make = Callable[[Review, list[str]], "list[Change] | tuple[object, list[Change]]"]
@@ -260,7 +256,7 @@ def decide(path, risk_ids: Sequence[str], make: Make, *, output=None, force: boo
     names the file and the risk; nothing is written then, nor when the edit changes nothing (the same
     owner again). Returns the review as written, with its register before and after, analysed on
     ``today`` (None: the real date; ``--today``)."""
-    from prr_app.review.document import edit_review, file_kind, load_review
+    from prr_app.review.document import Unchanged, edit_review, file_kind, load_review
     from prr_app.review.edits import EditRefused, apply_changes
     from prr_app.review.gate import same_file
 
@@ -292,15 +288,14 @@ def decide(path, risk_ids: Sequence[str], make: Make, *, output=None, force: boo
         if isinstance(out, tuple):
             made["made"], out = out
         made["changed"] = bool(out)
-        if not out and output is None:  # the same owner again: nothing to write, the file is left as it is
-            made["review"] = review
-            raise _Unchanged
+        if not out and output is None:
+            # the same owner again: nothing to write, the file is left as it is byte for byte, and
+            # edit_review returns the review as read under the lock
+            raise Unchanged
         apply_changes(review, out)
 
     try:
         written = edit_review(path, change, output=output, force=force)
-    except _Unchanged:
-        written = made.pop("review")
     except PrrError as e:
         raise e.with_file(shown)
     risk_id = targets[0].risk_id if targets else made.get("made")  # a new manual risk: its id

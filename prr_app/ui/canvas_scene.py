@@ -25,6 +25,7 @@ from prr_app.ui import theme
 from prr_app.ui.canvas_items import STATE_TAGS, EdgeItem, GroupItem, NodeItem, RegionItem, move_lines
 from prr_app.ui.canvas_layers import EdgeLayer, OverviewItem
 from prr_app.ui.layout_bridge import NODE_H, NODE_W, scene_layout, to_scene
+from prr_app.wording import enum_words
 
 log = logging.getLogger(__name__)
 
@@ -556,7 +557,7 @@ class GraphScene(QGraphicsScene):
                     created = boxes_changed = boxes_made = True
                 if item._src is not c:  # commands put a new object in the review for every change
                     item._src = c
-                    sub = c.kind.replace("_", " ")
+                    sub = enum_words(c.kind)
                     n = c.replicas or 1
                     sub += f" · {n}×" if n > 1 else ""
                     if c.placement:
@@ -1326,7 +1327,7 @@ def domain_spofs(analysis) -> set[str]:
 
 
 def _component_tip(c) -> str:
-    lines = [f"{c.label} ({c.id})", f"kind: {c.kind}"]
+    lines = [f"{c.label} ({c.id})", f"kind: {enum_words(c.kind)}"]
     if c.owner:
         lines.append(f"owner: {c.owner}")
     lines.append(f"replicas: {c.replicas or 1}, need {c.min_healthy or 1}")

@@ -16,6 +16,7 @@ from prr_app.checklist.proposals import carried_source
 from prr_app.errors import PrrError
 from prr_app.ui import theme
 from prr_app.ui.settings import NO_NAME, name_for_record
+from prr_app.wording import enum_words
 
 
 def _esc(s: str) -> str:
@@ -87,7 +88,7 @@ class ProposalPanel(QWidget):
         from prr_app.checklist.proposals import out_of_date
 
         stale = out_of_date(self.session.review, it, self.template) if self.template is not None else None
-        self.text.setText(f"<p><b>{_esc(proposal_origin(p))}:</b> {p.status.replace('_', ' ')} "
+        self.text.setText(f"<p><b>{_esc(proposal_origin(p))}:</b> {enum_words(p.status)} "
                           f"(not counted until you confirm it)<br>{_esc(p.reason)}</p>"
                           + (f"<ul>{ev}</ul>" if ev else "")
                           + (f"<p><b>The proposal is {_esc(stale)}</b></p>" if stale else ""))

@@ -18,7 +18,7 @@ from prr_app.ui.table_model import Column, FilterProxy, SortHeader, TableModel, 
 from prr_app.review import edits, risk_decisions
 from prr_app.ui.dialogs import FormDialog
 from prr_app.ui.settings import NO_NAME, name_for_record, reviewer_name
-from prr_app.wording import ceiling_text, count, risk_owner, score_text, stated
+from prr_app.wording import ceiling_text, count, enum_words, risk_owner, score_text, stated
 
 VERDICT_TEXT = {"not-ready": "NOT READY", "ready-with-conditions": "READY WITH CONDITIONS", "ready": "READY"}
 
@@ -269,12 +269,12 @@ def _status_text(it) -> str:
     """The answer, or the proposal from evidence while nobody answered (issue 21): never shown as an answer."""
     p = it.proposal
     if p is None:
-        return it.status.replace("_", " ")
-    proposed = p.status.replace("_", " ")
+        return enum_words(it.status)
+    proposed = enum_words(p.status)
     if it.source is None:
         return f"{PROPOSED_MARK} proposed · {proposed}"
     # the model's answer counts; the proposal beside it is in the tool tip and the panel (the cell stays whole)
-    return f"{it.status.replace('_', ' ')} · {PROPOSED_MARK} proposed"
+    return f"{enum_words(it.status)} · {PROPOSED_MARK} proposed"
 
 
 def _item_tip(it) -> str:
@@ -284,7 +284,7 @@ def _item_tip(it) -> str:
     tip = f"{it.question}\n\nApplies to: {_applies_to(it)}"
     p = it.proposal
     if p is not None:
-        tip += f"\n\n{proposal_origin(p)}: {p.status.replace('_', ' ')} (not counted until you confirm it)"
+        tip += f"\n\n{proposal_origin(p)}: {enum_words(p.status)} (not counted until you confirm it)"
     return tip
 
 
@@ -712,7 +712,7 @@ class ChecklistView(QWidget):
             parts.append(f"<p><b>Tier:</b> {_esc(it.tier_reason)}</p>")
         if it.model_answer is not None:
             who = "answers" if it.source == "model" else "says (your answer wins)"
-            parts.append(f"<p><b>The model {who}:</b> {it.model_answer.status.replace('_', ' ')}, "
+            parts.append(f"<p><b>The model {who}:</b> {enum_words(it.model_answer.status)}, "
                          f"{_esc(it.model_answer.evidence)}</p>")
         if it.why:
             parts.append(f"<p><b>Why it matters:</b> {_esc(it.why)}</p>")
@@ -788,7 +788,7 @@ def set_answer_command(session, key: str, result, **fields):
         changes = answer_item(session.review, key, by=by, result=result, **fields)
     except EditRefused as e:
         return str(e)
-    what = fields.get("status", "").replace("_", " ") or ", ".join(fields)
+    what = enum_words(fields.get("status", "")) or ", ".join(fields)
     session.push(f"Answer {key}: {what}", changes)
     return True
 
@@ -1087,7 +1087,7 @@ class RiskView(QWidget):
         mits = [m for m in self.session.review.mitigations.values() if r["id"] in m.risks]
         if mits:
             html.append("<p><b>Mitigations</b></p><ul>" + "".join(
-                f"<li>{_esc(m.title)} — {m.owner or 'no owner'}, due {m.due or '?'}, {m.status}</li>" for m in mits) + "</ul>")
+                f"<li>{_esc(m.title)} — {m.owner or 'no owner'}, due {m.due or '?'}, {enum_words(m.status)}</li>" for m in mits) + "</ul>")
         self.detail.setHtml("".join(html))
 
     def show_on_graph(self) -> None:
