@@ -260,7 +260,7 @@ def test_the_words_of_each_kept_line_of_the_merge():
         "component web: replicas edited by hand (5) kept; the source now says 4": "keep",
         "component web: owner 'team' kept (set before the import); the source says 'x'": "keep",
         "dependency web->api: kind stated by the reviewer (soft) kept; the source now says hard": "keep",
-        "dependency web->api: timeout_ms edited by hand (500) kept; the source now says 300": "keep",
+        "dependency web->api: timeout ms edited by hand (500) kept; the source now says 300": "keep",
         "component web: the id is already used by another element; not added": "skip",
         "failure domain zone-a: no longer in the source; kept": "flag",
         "component web: no longer in the source; flagged 'missing-from-source', not deleted": "change",

@@ -206,17 +206,17 @@ def test_the_pdf_says_guessed_only_where_it_is(structurizr, tmp_path):
 
 
 def test_the_graph_badges_no_marked_component_as_guessed(structurizr, monkeypatch):
-    """One badge for all the boxes it marks (reporting/figures.py): USER on the marked components, never
-    ENTRY on them, and never USER on a guessed one."""
+    """USER on the marked components, never ENTRY on them, and never USER on a guessed one: the guessed
+    ones are badged ENTRY (session 30, words 3: they had no badge), and the legend keys both."""
     from prr_app.reporting import figures
 
     review, a = structurizr
     seen = []
     real = figures.legend_drawing
 
-    def spy(kit, width, shared, user_badge="USER"):
-        seen.append(user_badge)
-        return real(kit, width, shared, user_badge)
+    def spy(kit, width, shared, badges=("USER",)):
+        seen.append(tuple(badges))
+        return real(kit, width, shared, badges)
 
     styles = []
     real_style = figures.GraphStyle
@@ -228,8 +228,9 @@ def test_the_graph_badges_no_marked_component_as_guessed(structurizr, monkeypatc
     monkeypatch.setattr(figures, "legend_drawing", spy)
     monkeypatch.setattr(figures, "GraphStyle", style)
     render_pdf(review, assessment=a)
-    assert seen and set(seen) == {"USER"}
+    assert seen and set(seen) == {("USER", "ENTRY")}
     assert styles[0]["user_facing"] == frozenset({"ui", "web-server"})
+    assert styles[0]["entry_points"] == frozenset({"dns-router"})
 
 
 def test_a_review_with_nothing_marked_is_still_all_guessed():

@@ -5,7 +5,7 @@ from prr_app.analysis.blast import BlastRadius
 from prr_app.analysis.chains import CHAIN_HEAD, CHAIN_TAIL
 from prr_app.analysis.compiled import CompiledGraph, bits_of
 from prr_app.model.entities import CONFIRMED_NOTE, LOAD_GENERATOR
-from prr_app.wording import stated
+from prr_app.wording import enum_words, stated
 
 #: Domain kinds too broad to report "all replicas share it" (everything does).
 BROAD_DOMAIN_KINDS = frozenset({"provider"})
@@ -392,7 +392,7 @@ def _answer_words(a, p) -> tuple[str, list[str]]:
     note, given = (a.note or "").strip(), (a.evidence or "").strip()
     reason = note[len(CONFIRMED_NOTE):] if note.startswith(CONFIRMED_NOTE) else note or given
     if not reason:
-        reason = f"answered {a.status.replace('_', ' ')}" + (f" by {a.changed_by}" if a.changed_by else "") \
+        reason = f"answered {enum_words(a.status)}" + (f" by {a.changed_by}" if a.changed_by else "") \
                  + ", with no evidence given"
     return reason, [given] if given else []
 

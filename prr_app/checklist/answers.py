@@ -13,6 +13,7 @@ from prr_app.model.dates import is_date
 from prr_app.checklist.evaluate import ChecklistResult, Orphan, close_keys, evaluate, item_applies, why_not_asked
 from prr_app.model.entities import AnswerChange, AnswerStatus, ChecklistAnswer, Review
 from prr_app.errors import PrrError
+from prr_app.wording import enum_words
 
 _ALIASES = {
     "met": "met", "yes": "met", "done": "met",
@@ -267,10 +268,10 @@ def carry_answers(review: Review, template, *, by: str = "", at: str | None = No
         old = review.proposals.get(it.key)
         if old is not None and carried_source(old) is None:
             continue  # proposed from imported evidence: that proposal stays
-        reason = f"carried from {src_key} ({src.status.replace('_', ' ')}" + (f"; its note: {src.note}" if src.note else "") + ")"
+        reason = f"carried from {src_key} ({enum_words(src.status)}" + (f"; its note: {src.note}" if src.note else "") + ")"
         if others:
             reason = (f"{reason[:1500]}; " + ", ".join(
-                f"{k} says {review.answers[k].status.replace('_', ' ')}" for k in others) + ": the least favourable counts")
+                f"{k} says {enum_words(review.answers[k].status)}" for k in others) + ": the least favourable counts")
         reason = (reason[:1900] + "; to be confirmed: does it still hold?")
         if old is not None and old.rejected_by and old.status == src.status and old.reason == reason \
                 and carried_source(old) == src_key:

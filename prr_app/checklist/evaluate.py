@@ -39,7 +39,7 @@ from prr_app.model.entities import (
 )
 from prr_app.checklist.proposals import standing
 from prr_app.errors import PrrError
-from prr_app.wording import stated
+from prr_app.wording import enum_words, stated
 
 SEVERITY_WEIGHT = {"blocker": 8, "high": 4, "medium": 2, "low": 1}
 STATUS_CREDIT = {"met": 1.0, "partly": 0.5, "not_met": 0.0, "unanswered": 0.0}
@@ -490,7 +490,7 @@ def _fmt_num(v) -> str:
 
 
 def _component_context(c: Component) -> str:
-    facts = [c.kind.replace("_", " ")]
+    facts = [enum_words(c.kind)]
     if c.replicas is not None:
         facts.append(f"{c.replicas} replica{'s' if c.replicas != 1 else ''}"
                      + (f" (needs {c.min_healthy})" if c.min_healthy else ""))
@@ -1569,7 +1569,7 @@ def blockers_to_check(res: ChecklistResult) -> list[tuple[ChecklistItem, str]]:
         if it.status == "not_applicable":
             text = f"answered not applicable{who}{when}: {a.reason if a is not None and a.reason else 'no reason'}"
         else:
-            text = f"answered {it.status.replace('_', ' ')}{who}{when} with no evidence"
+            text = f"answered {enum_words(it.status)}{who}{when} with no evidence"
         if a is not None and a.note:
             text += f" (note: {a.note})"
         out.append((it, text))

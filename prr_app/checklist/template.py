@@ -18,6 +18,7 @@ from pathlib import Path
 from prr_app.checklist import loader
 from prr_app.errors import PrrError
 from prr_app.paths import atomic_write_text, resource_path, schema_path
+from prr_app.wording import enum_words
 
 FORMAT = "prr-checklist"
 DEFAULT_TEMPLATE = "prr-default"
@@ -89,7 +90,7 @@ class Scope:
         if self.per == "journey":
             return {True: "per critical journey", False: "per non-critical journey"}.get(self.critical, "per journey")
         if self.per == "component":
-            what = " or ".join(k.replace("_", " ") for k in self.kinds) if self.kinds else "component"
+            what = " or ".join(enum_words(k) for k in self.kinds) if self.kinds else "component"
             extra = []
             if self.user_facing is True:
                 extra.append("user-facing")
@@ -110,7 +111,7 @@ class Scope:
         if self.consumer:
             text = f"per {kinds if self.dependency_kinds else ''} call along which a consumer takes work".replace("  ", " ")
         if self.target_kinds:
-            text += " on " + " or ".join(k.replace("_", " ") for k in self.target_kinds)
+            text += " on " + " or ".join(enum_words(k) for k in self.target_kinds)
         if self.consumer is False:
             text += " (not a consumer's poll of its queue)"
         if self.not_tags:

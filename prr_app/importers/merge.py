@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 
 from prr_app.model.entities import MISSING_TAG, Review
 from prr_app.model.validation import check
-from prr_app.wording import ENUM_FIELDS, count, enum_words, listed
+from prr_app.wording import ENUM_FIELDS, count, enum_words, field_words, listed
 from prr_app.importers.base import ImportResult
 from prr_app.importers.graph import (CALL_POLICY_FIELDS, IMPORTED_DEP_FIELDS, IMPORTED_DOMAIN_FIELDS, IMPORTED_FIELDS,
                                      IMPORTED_GROUP_FIELDS, snapshot)
@@ -99,6 +99,9 @@ def plan(existing: Review, incoming: ImportResult) -> MergePlan:
     prev = _previous(existing, incoming.report.format)
     p = MergePlan(incoming=incoming)
     add = p.changes.append
+    # a field is named in words as ``prr diff`` and the report name it ("timeout ms 100 -> 500", not
+    # "timeout_ms"): wording.field_words; importers/base.py's kept_by_hand reads these lines by their
+    # fixed words, never by a field's name
     for coll, fields in (("domains", IMPORTED_DOMAIN_FIELDS), ("components", IMPORTED_FIELDS),
                          ("groups", IMPORTED_GROUP_FIELDS)):
         cur_coll = getattr(existing, coll)
@@ -137,15 +140,15 @@ def plan(existing: Review, incoming: ImportResult) -> MergePlan:
                     continue
                 if pv is not None and f in pv:
                     if _same(cv, pv[f]):
-                        add(Change("update", coll, eid, f, cv, nv, text=f"{what} {eid}: {f} {_said(f, cv)} -> {_said(f, nv)}"))
+                        add(Change("update", coll, eid, f, cv, nv, text=f"{what} {eid}: {field_words(f)} {_said(f, cv)} -> {_said(f, nv)}"))
                     else:
                         add(Change("keep", coll, eid, f, cv, nv,
-                                   text=f"{what} {eid}: {f} edited by hand ({_said(f, cv)}) kept; the source now says {_said(f, nv)}"))
+                                   text=f"{what} {eid}: {field_words(f)} edited by hand ({_said(f, cv)}) kept; the source now says {_said(f, nv)}"))
                 elif _empty(cv) or (f == "kind" and cv in ("service", "other")):
-                    add(Change("update", coll, eid, f, cv, nv, text=f"{what} {eid}: {f} {_said(f, cv)} -> {_said(f, nv)} (was not set)"))
+                    add(Change("update", coll, eid, f, cv, nv, text=f"{what} {eid}: {field_words(f)} {_said(f, cv)} -> {_said(f, nv)} (was not set)"))
                 else:
                     add(Change("keep", coll, eid, f, cv, nv,
-                               text=f"{what} {eid}: {f} {_said(f, cv)} kept (set before the import); the source says {_said(f, nv)}"))
+                               text=f"{what} {eid}: {field_words(f)} {_said(f, cv)} kept (set before the import); the source says {_said(f, nv)}"))
         for eid in prev_coll:
             if eid in cur_coll and eid not in new_coll and coll == "components":
                 if MISSING_TAG not in cur_coll[eid].tags:
@@ -174,14 +177,14 @@ def plan(existing: Review, incoming: ImportResult) -> MergePlan:
                            text=f"dependency {did}: kind stated by the reviewer ({_said(f, cv)}) kept; "
                                 f"the source now says {_said(f, nv)}"))
             elif pv is not None and f in pv and cv == pv[f]:
-                add(Change("update", "dependencies", did, f, cv, nv, text=f"dependency {did}: {f} {_said(f, cv)} -> {_said(f, nv)}"))
+                add(Change("update", "dependencies", did, f, cv, nv, text=f"dependency {did}: {field_words(f)} {_said(f, cv)} -> {_said(f, nv)}"))
             elif (pv is None or f not in pv) and (cv is None if f in CALL_POLICY_FIELDS else _empty(cv)):
                 # not set, and not imported before (an older import's snapshot has no call policy
                 # fields; a breaker a reviewer said is absent, False, is set)
-                add(Change("update", "dependencies", did, f, cv, nv, text=f"dependency {did}: {f} set to {_said(f, nv)}"))
+                add(Change("update", "dependencies", did, f, cv, nv, text=f"dependency {did}: {field_words(f)} set to {_said(f, nv)}"))
             else:
                 add(Change("keep", "dependencies", did, f, cv, nv,
-                           text=f"dependency {did}: {f} edited by hand ({_said(f, cv)}) kept; the source now says {_said(f, nv)}"))
+                           text=f"dependency {did}: {field_words(f)} edited by hand ({_said(f, cv)}) kept; the source now says {_said(f, nv)}"))
         if list(dep.evidence) != [e for e in cur.evidence if not e.startswith(MISSING_EVIDENCE)]:
             add(Change("update", "dependencies", did, "evidence", list(cur.evidence), list(dep.evidence),
                        text=f"dependency {did}: evidence refreshed"))

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import re
 
-from prr_app.wording import (NOT_JUDGED_NO_FIGURES, answer_state, ceiling_text, count, gone_count, listed, policy_change,
-                             risk_decision_text, score_text, stated, went_with)
+from prr_app.wording import (NOT_JUDGED_NO_FIGURES, answer_state, ceiling_text, count, enum_words, field_words,
+                             gone_count, listed, policy_change, risk_decision_text, score_text, stated, value_words,
+                             went_with)
 
 #: At most this many rows per table; the rest are counted (``prr diff --json`` has them all).
 ROW_LIMIT = 60
@@ -45,19 +46,22 @@ def _v(x) -> str:
     return str(x)
 
 
-def _word(x) -> str:
-    """A field's value in words: none for nothing stated, enum values without underscores
-    ("not_met" -> "not met"), as docs/report.md promises for every value the report prints."""
+def _word(x, field: str | None = None) -> str:
+    """A value in words: none for nothing stated, a stored code without underscores ("not_met" -> "not
+    met"), as docs/report.md promises for every value the report prints. ``field``: the field it is the
+    value of, whose stored codes are worded (wording.value_words: a kind, a status) and any other value
+    kept as it is (an owner "team_a", a parent domain "eu_west": guessed from the value's looks, an id
+    of lower-case words read "team a"); None: ``x`` is a code (an answer's status, a severity)."""
     if x in (None, ""):
         return "none"
-    if isinstance(x, str) and "_" in x and x.replace("_", "").isalpha() and x.islower():
-        return x.replace("_", " ")
+    if isinstance(x, str):
+        return enum_words(x) if field is None else value_words(field, x)
     return _v(x)
 
 
 def _fields(fields: list[dict], limit: int = 6) -> str:
     fields = _acceptance_fields(fields)
-    parts = [f.get("text") or f"{f['field'].replace('_', ' ')}: {_word(f['old'])} → {_word(f['new'])}"
+    parts = [f.get("text") or f"{field_words(f['field'])}: {_word(f['old'], f['field'])} → {_word(f['new'], f['field'])}"
              for f in fields[:limit]]
     if len(fields) > limit:
         parts.append(f"and {len(fields) - limit} more fields")
@@ -83,7 +87,7 @@ def _acceptance_fields(fields: list[dict]) -> list[dict]:
     elif not any(old.values()):
         text = f"accepted{said(new)}"
     else:
-        text = "acceptance changed: " + "; ".join(f"{k} {_word(old.get(k))} → {_word(new.get(k))}" for k in old)
+        text = "acceptance changed: " + "; ".join(f"{k} {_word(old.get(k), k)} → {_word(new.get(k), k)}" for k in old)
     rest = [f for f in fields if not f["field"].startswith("acceptance.")]
     at = fields.index(acc[0])
     return rest[:at] + [{"field": "acceptance", "text": text}] + rest[at:]
@@ -308,7 +312,7 @@ def checklist_category_text(x: dict, arrow: str = "->") -> str:
         if k == "score":
             parts.append(f"score {_pct(o)} {arrow} {_pct(n)}")
         else:
-            parts.append(f"{k.replace('_', ' ')} {o} {arrow} {n}")
+            parts.append(f"{field_words(k)} {o} {arrow} {n}")
     return "; ".join(parts)
 
 
@@ -413,7 +417,7 @@ def _rows(d: dict) -> list[tuple[str, str, str, str]]:
                 parts.append(("disruptions" if k == "disruptions" else "folded findings") + " "
                              + ", ".join([f"−{i}" for i in gone] + [f"+{i}" for i in came]))
             else:
-                parts.append(f"{k.replace('_', ' ')} {_v(c['old'])} → {_v(c['new'])}")
+                parts.append(f"{field_words(k)} {_v(c['old'])} → {_v(c['new'])}")
         why = x["why"]
         acc = (why.get("accepted") or {}).get("new")
         if isinstance(acc, dict) and acc.get("by"):

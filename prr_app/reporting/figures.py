@@ -32,7 +32,7 @@ from prr_app.routing import box_columns, curve_segments, route_beside, route_for
 from prr_app.model.entities import HUB_TAGS
 from prr_app.reporting.assessment import no_figures
 from prr_app.reporting.text import SANS, SANS_BOLD, TextKit, embedded_font
-from prr_app.wording import ceiling_text, stated
+from prr_app.wording import ceiling_text, domain_kind_noun, stated
 
 MIN_PT = 6.0  # no label in a figure is smaller
 NODE_FONT = 9.0  # node label size in layout units (so scale >= MIN_PT / NODE_FONT)
@@ -344,11 +344,11 @@ def _ranges(nums: list[int]) -> str:
 
 def badge_strip(kit: TextKit, cid: str, style: GraphStyle, shared, hub_tags, room: float) -> list[tuple[str, object]]:
     """The badges at a box's bottom, most important first, as many as fit in ``room`` points:
-    SPOF and USER always (the marker stays visible on every box), then the logical shared-fate
+    SPOF and USER (or ENTRY) always (the marker stays visible on every box), then the logical shared-fate
     domains ``shared``, the hub's own tag and the hubs it depends on ("H1-3,5"); when they do not all
     fit, the last ones give way to a "+"."""
-    must = ([("SPOF", RED)] if cid in style.spofs else []) + (
-        [(style.user_badge, BLUE)] if cid in style.user_facing else [])
+    mark = style.facing_badge(cid)
+    must = ([("SPOF", RED)] if cid in style.spofs else []) + ([(mark, BLUE)] if mark else [])
     # a shared domain that is a single point of failure: its tag in red, as a SPOF box is drawn
     extra: list[tuple[str, object]] = [(style.shared_tags[d], RED if d in style.domain_spofs else MUTED)
                                        for d in shared if d in (style.shared_tags or {})]
@@ -384,13 +384,28 @@ def _arrow(g: Group, x: float, y: float, ang: float, col, scale: float) -> None:
 class GraphStyle:
     spofs: frozenset = frozenset()  # component ids with a component/instance SPOF
     domain_spofs: frozenset = frozenset()  # failure domain ids that are SPOFs
-    user_facing: frozenset = frozenset()
+    user_facing: frozenset = frozenset()  # components marked user-facing: badged USER
     shared_tags: dict | None = None  # logical domain id -> short tag
     hubs: dict | None = None  # hub component id (tagged telemetry/config/discovery) -> short tag
     badges: dict | None = None  # component id -> tags of the hubs it depends on (:func:`hub_badges`)
-    #: the badge of ``user_facing``: "USER" for components marked user-facing, "ENTRY" for the entry
-    #: points the analysis guessed from the graph when none is marked (never called user-facing)
-    user_badge: str = "USER"
+    #: the entry points the analysis guessed from the graph (all of them when no component is marked
+    #: user-facing, else those of the parts where none is: a Structurizr import's other system), badged
+    #: ENTRY and outlined as the user-facing ones: judged as user-facing, never called so. A set of its
+    #: own beside ``user_facing``, not one badge for both: with one, a review that marks some components
+    #: and has others guessed badged the guessed ones with nothing (or would have called them USER)
+    entry_points: frozenset = frozenset()
+
+    def facing_badge(self, cid: str) -> str:
+        """The badge that says a box faces users: "USER" when it is marked so, "ENTRY" when it is a
+        guessed entry point, "" otherwise."""
+        return "USER" if cid in self.user_facing else "ENTRY" if cid in self.entry_points else ""
+
+    @property
+    def facing_badges(self) -> tuple[str, ...]:
+        """The badges the legend keys (:func:`legend_drawing`): USER unless every one is a guessed entry
+        point, and ENTRY when some are guessed."""
+        return (("USER",) if self.user_facing or not self.entry_points else ()) + (
+            ("ENTRY",) if self.entry_points else ())
 
 
 def graph_scale(layout: Layout, max_w: float, max_h: float) -> float:
@@ -423,7 +438,9 @@ def graph_drawing(layout: Layout, kit: TextKit, style: GraphStyle, scale: float)
                    strokeColor=RED if is_spof else colors.HexColor("#9aa5b1"),
                    strokeWidth=1.2 if is_spof else 0.6, strokeDashArray=[2, 2] if r.kind == "unplaced" else None))
         size = max(MIN_PT, min(8.0, LABEL_H * 0.55 * scale))
-        text = f"{r.label} ({r.kind})" if r.kind != "unplaced" else r.label
+        # the kind in words as the canvas says it: "Amazon RDS (failure domain)", not "(other)", which names
+        # no thing (wording.domain_kind_noun; the analysis says "failure domain amazon-rds")
+        text = f"{r.label} ({domain_kind_noun(r.kind)})" if r.kind != "unplaced" else r.label
         room = max(r.w * scale - 6, 20)
         if is_spof:  # the mark is kept whole: a long label gives way to it
             mark = "  SPOF"
@@ -479,7 +496,7 @@ def graph_drawing(layout: Layout, kit: TextKit, style: GraphStyle, scale: float)
     for cid in sorted(layout.nodes):
         n = layout.nodes[cid]
         spof = cid in style.spofs
-        uf = cid in style.user_facing
+        uf = bool(style.facing_badge(cid))  # marked user-facing or a guessed entry point: one outline
         g.add(Rect(X(n.x), Y(n.y + n.h), n.w * scale, n.h * scale, rx=2, ry=2,
                    fillColor=colors.HexColor("#fdecea") if spof else colors.white,
                    strokeColor=RED if spof else (BLUE if uf else colors.HexColor("#52606d")),
@@ -514,8 +531,14 @@ def graph_drawing(layout: Layout, kit: TextKit, style: GraphStyle, scale: float)
 USER_LEGEND = {"USER": "user-facing (USER)", "ENTRY": "entry point, guessed (ENTRY)"}
 
 
-def legend_drawing(kit: TextKit, width: float, shared: list[tuple[str, str]], user_badge: str = "USER") -> Drawing:
-    """Key to the graph: edge kinds, SPOF and user-facing (or guessed entry point) marks, logical-domain tags."""
+def legend_drawing(kit: TextKit, width: float, shared: list[tuple[str, str]],
+                   badges: tuple[str, ...] | str = ("USER",)) -> Drawing:
+    """Key to the graph: edge kinds, SPOF mark, logical-domain tags, and one key per badge that says a box
+    faces users (``badges``, :attr:`GraphStyle.facing_badges`: USER for the components marked
+    user-facing, ENTRY for guessed entry points, both when a review has both); a key that does not fit
+    on the first row starts a row of its own."""
+    if isinstance(badges, str):
+        badges = (badges,)
     items = [("hard", "hard dependency"), ("soft", "soft (degrades)"), ("async", "asynchronous")]
     # the tags' keys in two columns when every one fits in half the width, else one a row, wrapped
     # onto a second line when needed (a key cut short with "…" no longer said what the tag means)
@@ -526,7 +549,18 @@ def legend_drawing(kit: TextKit, width: float, shared: list[tuple[str, str]], us
     col_w = width / 2 if two else width
     keys = [fit_lines(kit, f"= {x}", 7, col_w - key_w(t) - 12, None if two else 2) for t, x in shared]
     heights = [max(len(k) for k in keys[i:i + 2]) for i in range(0, len(keys), 2)] if two else [len(k) for k in keys]
-    rows = 1 + sum(heights)
+    # the first row: edge kinds, the SPOF key, then the badges' keys while they fit (the rest below)
+    x = sum(22 + kit.width(text, 7) + 14 for _k, text in items) + 18 + kit.width("single point of failure", 7) + 14
+    marks: list[tuple[int, float, str]] = []  # (row, x, key)
+    row = 0
+    for b in badges:
+        text = USER_LEGEND.get(b, b)
+        w = 18 + kit.width(text, 7)
+        if x + w > width and x > 0:
+            row, x = row + 1, 0.0
+        marks.append((row, x, text))
+        x += w + 14
+    rows = 1 + row + sum(heights)
     d = DirectDrawing(width, 12 * rows + 4)
     g = Group()
     d.add(g)
@@ -537,9 +571,11 @@ def legend_drawing(kit: TextKit, width: float, shared: list[tuple[str, str]], us
         g.add(Line(x, y + 3, x + 18, y + 3, strokeColor=col, strokeWidth=w, strokeDashArray=dash))
         x += 22 + draw_text(g, kit, x + 22, y, text, 7, color=MUTED) + 14
     g.add(Rect(x, y - 1, 14, 9, fillColor=colors.HexColor("#fdecea"), strokeColor=RED, strokeWidth=1.4))
-    x += 18 + draw_text(g, kit, x + 18, y, "single point of failure", 7, color=MUTED) + 14
-    g.add(Rect(x, y - 1, 14, 9, fillColor=colors.white, strokeColor=BLUE, strokeWidth=1.2))
-    draw_text(g, kit, x + 18, y, USER_LEGEND.get(user_badge, user_badge), 7, color=MUTED)
+    draw_text(g, kit, x + 18, y, "single point of failure", 7, color=MUTED)
+    for r, mx, text in marks:
+        g.add(Rect(mx, y - 12 * r - 1, 14, 9, fillColor=colors.white, strokeColor=BLUE, strokeWidth=1.2))
+        draw_text(g, kit, mx + 18, y - 12 * r, text, 7, color=MUTED)
+    y -= 12 * row
     top = y
     for i, (tag, _text) in enumerate(shared):
         row, col = divmod(i, 2) if two else (i, 0)
@@ -669,7 +705,7 @@ def summary_figure(review, ids: list[str], layout: Layout, title: str, max_w: fl
     most = most_shared(review, summarised)
     if most is not None:  # the band counts components, not the groups' boxes
         dom = review.domains[most[0]]
-        words = f"no zone stated; {dom.name or dom.id} ({dom.kind}) shared by {most[1]} of {len(summarised)} " \
+        words = f"no zone stated; {dom.name or dom.id} ({domain_kind_noun(dom.kind)}) shared by {most[1]} of {len(summarised)} " \
                 "components"
         lay.regions = [dataclasses.replace(r, label=words) if r.kind == "unplaced" and not r.shared else r
                        for r in lay.regions]

@@ -101,7 +101,7 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None, cha
                  f"{md(r.get('blocking_reason') or '')}")
     for it in cl_block[:max(0, SUMMARY_ROWS - len(blockers))]:
         L.append(f"- **Checklist:** {md(getattr(it, 'question', it))} ({md(getattr(it, 'subject_label', '') or 'review')}): "
-                 f"{md(str(getattr(it, 'status', '')).replace('_', ' '))}")
+                 f"{md(wording.enum_words(getattr(it, 'status', '')))}")
     more_risks = max(0, len(blockers) - SUMMARY_ROWS)
     more_items = len(cl_block) - max(0, SUMMARY_ROWS - len(blockers))
     more = ([f"{more_risks} more launch-blocking risk{'s' if more_risks != 1 else ''} (section 6)"] if more_risks else []) \
@@ -228,7 +228,7 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None, cha
         for mt in r.get("mitigations") or []:
             L.append(f"  - {md(mt.get('title', ''))}: owner {md(mt.get('owner') or 'none')}, "
                      f"due {md(a.due_flagged(mt.get('due')) or 'not set')}, "
-                     f"{md((mt.get('status') or '').replace('_', ' '))}, effort {md(mt.get('effort') or 'not stated')}")
+                     f"{md(wording.enum_words(mt.get('status') or ''))}, effort {md(mt.get('effort') or 'not stated')}")
         if r.get("accepted"):
             acc = r["accepted"]
             L.append(f"- **Accepted** by {md(acc.get('by', ''))} on {md(acc.get('at', ''))}"
@@ -262,7 +262,8 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None, cha
 
 
 def _words(v) -> str:
-    return str(v or "").replace("_", " ")
+    """An answer's status (a stored code) in words, none as "": wording.enum_words."""
+    return wording.enum_words(v or "")
 
 
 def checklist_template_text(cl) -> str:

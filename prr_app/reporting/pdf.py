@@ -1119,11 +1119,10 @@ class _Builder(TableBuilder):
         style = F.GraphStyle(
             spofs=frozenset(a.spof_components()),
             domain_spofs=frozenset(x["element"] for x in a.spof_rows() if x["disruption"] == "domain"),
-            # one badge for all (figures.GraphStyle): ENTRY when all are guessed; when only parts are, USER on
-            # the components marked user-facing and none on the guessed ones, never USER on a guess
-            user_facing=frozenset(a.analysis["summary"].get("user_facing", [])) - frozenset(
-                () if a.entry_points_guessed else a.guessed_entry_points),
-            user_badge="ENTRY" if a.entry_points_guessed else "USER",
+            # USER on the components marked user-facing, ENTRY on the entry points the analysis guessed (all
+            # of them when none is marked, else those of the parts where none is): never USER on a guess
+            user_facing=frozenset(a.analysis["summary"].get("user_facing", [])) - frozenset(a.guessed_entry_points),
+            entry_points=frozenset(a.guessed_entry_points),
             shared_tags=tags,
             hubs=hubs,
             badges=F.hub_badges(r, hubs),
@@ -1133,7 +1132,7 @@ class _Builder(TableBuilder):
         shared += [(hubs[c], f"on a box: it depends on {c}, a "
                     f"{', '.join(sorted(set(r.components[c].tags).intersection(F.HUB_TAGS)))} hub (no line drawn); "
                     f"“hub {hubs[c]}” marks {c} itself") for c in hub_ids]
-        legend = F.legend_drawing(self.kit, self.doc.frame_w, shared, style.user_badge)
+        legend = F.legend_drawing(self.kit, self.doc.frame_w, shared, style.facing_badges)
         max_h = self.doc.frame_h - legend.height - 60
         plans = F.plan_graph_figures(r, self.doc.frame_w, max_h, a.journey_needs, hubs)
         # several parts: one legend before them, not one under each (six parts repeated it six times);

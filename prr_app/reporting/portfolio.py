@@ -25,7 +25,7 @@ from prr_app.errors import PrrError
 from prr_app.reporting.assessment import VERDICT_TEXT
 from prr_app.reporting.markdown import md
 from prr_app.reporting.styles import MUTED, VERDICT_COLORS
-from prr_app.wording import score_text
+from prr_app.wording import enum_words, score_text
 
 PAGES = 2  # the PDF summary's length at most: the rest of a long list is counted, not listed
 
@@ -123,7 +123,7 @@ def signoff_text(r: dict) -> str:
         return "not signed off"
     now = r.get("version")
     since = f", now v{now}" if now is not None and now != s.get("version") else ""
-    return f"{str(s['verdict']).replace('_', ' ')} by {s['by']} (v{s['version']}{since})"
+    return f"{enum_words(s['verdict'])} by {s['by']} (v{s['version']}{since})"
 
 
 def _overdue(r: dict) -> str:

@@ -660,7 +660,7 @@ def edit_mitigation(review: Review, mitigation_id: str, *, title: str | None = N
     if status is not None:
         word = "_".join(status.strip().lower().replace("-", " ").split())
         if word not in MITIGATION_STATUSES:
-            words = ", ".join(x.replace("_", " ") for x in MITIGATION_STATUSES)
+            words = ", ".join(enum_words(x) for x in MITIGATION_STATUSES)
             raise EditRefused(f"a mitigation's status is one of {words}, not {status!r}")
         m.status = word
     if effort is not None:

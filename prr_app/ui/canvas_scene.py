@@ -25,7 +25,7 @@ from prr_app.ui import theme
 from prr_app.ui.canvas_items import STATE_TAGS, EdgeItem, GroupItem, NodeItem, RegionItem, move_lines
 from prr_app.ui.canvas_layers import EdgeLayer, OverviewItem
 from prr_app.ui.layout_bridge import NODE_H, NODE_W, scene_layout, to_scene
-from prr_app.wording import enum_words
+from prr_app.wording import domain_kind_noun, enum_words
 
 log = logging.getLogger(__name__)
 
@@ -782,7 +782,9 @@ class GraphScene(QGraphicsScene):
         drawn = []
         for b in regions:
             if b.id in r.domains:
-                drawn.append((b.id, b, f"{b.label}  ({b.kind})"))
+                # the kind in words as the report's figure says it: "(failure domain)" for a domain of kind
+                # other, never "(other)", which names no thing (wording.domain_kind_noun)
+                drawn.append((b.id, b, f"{b.label}  ({domain_kind_noun(b.kind)})"))
             elif b.id == UNPLACED and b.shared and b.shared[0] in r.domains \
                     and not any(x.id == b.shared[0] for x in regions):
                 drawn.append((b.shared[0], b, b.label))

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from prr_app.model.validation import is_valid_id, make_id
 from prr_app.review.edits import EditRefused, add_dependency
 from prr_app.ui import theme
+from prr_app.wording import enum_words
 from prr_app.ui.import_dialog import ImportDialog, ReportDialog  # Ask opens them (their former home)
 
 FILE_FILTER = "Reviews (*.prr *.json);;PRR review (*.prr);;Review JSON (*.json);;All files (*)"
@@ -340,7 +341,7 @@ class NewElementDialog(_NewNamed):
         self.kind_box = QComboBox() if kinds else None
         if self.kind_box is not None:
             for k in kinds:
-                self.kind_box.addItem(k.replace("_", " "), k)
+                self.kind_box.addItem(enum_words(k), k)
             self.kind_box.setCurrentIndex(max(0, self.kind_box.findData(default_kind)))
             self.row("Kind", self.kind_box)
         self.finish()

@@ -23,6 +23,7 @@ from prr_app.model.entities import (ComponentKind, DependencyKind, DomainKind, O
 from prr_app.review.edits import EditRefused, change_fields, check_changes, new_problems
 from prr_app.review.provenance import evidence_of
 from prr_app.ui import theme
+from prr_app.wording import enum_words
 
 
 class Invalid(ValueError):
@@ -352,7 +353,9 @@ class Inspector(QScrollArea):
             w = QComboBox()
             choices = f.choices if f.kind == "choice" else ("",) + tuple(self.session.review.domains)
             for c in choices:
-                w.addItem(c.replace("_", " ") if c else "(none)", c)
+                # a kind or a recovery in words ("load balancer"); a failure domain's id as it is: it names
+                # the domain ("eu_west" read "eu west", an id the review does not have)
+                w.addItem(("(none)" if not c else enum_words(c) if f.kind == "choice" else c), c)
             w.activated.connect(lambda _i, f=f, w=w: self._commit(f, w.currentData()))
             return w
         if f.kind == "bool":

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from prr_app.review import edits
 from prr_app.ui import theme
-from prr_app.wording import stated
+from prr_app.wording import enum_words, stated
 
 VERDICT_TEXT = {"not-ready": "NOT READY", "ready-with-conditions": "READY WITH CONDITIONS", "ready": "READY"}
 
@@ -89,8 +89,8 @@ class PolicyEditor(QWidget):
                 h = QLabel(f"<b>{head}</b>")
                 self.grid.addWidget(h, 0, col)
             for i, term in enumerate(terms, start=1):
-                meaning = edits.DISRUPTION_MEANING.get(term, f"a {term.replace('_', ' ')} (failure domain) fails")
-                label = QLabel(f"{term.replace('_', ' ').capitalize()}<br><small>{meaning}</small>")
+                meaning = edits.DISRUPTION_MEANING.get(term, f"a {enum_words(term)} (failure domain) fails")
+                label = QLabel(f"{enum_words(term).capitalize()}<br><small>{meaning}</small>")
                 label.setToolTip(meaning)
                 box = QCheckBox()
                 box.setAccessibleName(f"Must survive a {term} failure")

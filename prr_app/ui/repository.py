@@ -46,7 +46,7 @@ from prr_app.model.entities import Review
 from prr_app.review.edits import SINGLES, Change, apply_changes
 from prr_app.ui.commands import EditCommand
 from prr_app.ui.tasks import Task, post, start_pump
-from prr_app.wording import score_text
+from prr_app.wording import enum_words, score_text
 
 log = logging.getLogger(__name__)
 
@@ -981,7 +981,7 @@ class OpenFromRepositoryDialog(QDialog):
             self.message.setText(str(e))
             self.table.setRowCount(0)
             return
-        _fill(self.table, [[i.name, i.system, (verdicts.get(i.name) or "-").replace("_", " "), i.updated_by,
+        _fill(self.table, [[i.name, i.system, enum_words(verdicts.get(i.name) or "-"), i.updated_by,
                             i.updated_at[:19].replace("T", " "), i.version, i.components] for i in infos])
         self.message.setText(f"{len(infos)} review(s) in {repo.where}")
         if infos:
@@ -1184,7 +1184,7 @@ class PortfolioDialog(QDialog):
             check = f"{score_text(r['checklist_score'])} ({r['checklist_blockers']} blocker(s) open)" \
                 if r["checklist_score"] is not None else "-"
             slo = r["slo_not_attainable"]
-            out.append([r["name"], r["system"], r["verdict"].replace("_", " ") + ("" if r["assessed"] else " (stale)"),
+            out.append([r["name"], r["system"], enum_words(r["verdict"]) + ("" if r["assessed"] else " (stale)"),
                         r["launch_blockers"],
                         len(slo) if slo else ("no SLOs stated" if r.get("slos_stated") == 0 else "all attainable"),
                         check, len(r.get("acceptances_expired") or ()), len(r.get("acceptances_expiring") or ()),
