@@ -75,6 +75,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from prr_app.model.entities import Review
+from prr_app.wording import domain_kind_noun
 
 NODE_W = 120.0
 NODE_H = 34.0
@@ -577,13 +578,13 @@ def compute_layout(review: Review, *, only: Iterable[str] | None = None, use_sav
             label, kind, parent = "no placement stated", "unplaced", None
             common = shared_by_all(review, members)
             if common:  # the components table names them as the placement: the band says so too
-                label = ", ".join(f"{review.domains[d].name or d} ({review.domains[d].kind})" for d in common) \
+                label = ", ".join(f"{review.domains[d].name or d} ({domain_kind_noun(review.domains[d].kind)})" for d in common) \
                     + ", shared by every box here; no zone stated"
             else:  # most share one (a host), a vendor's service aside: "no placement" would be untrue
                 most = most_shared(review, members)
                 if most is not None:
                     d, k = most
-                    label = (f"no zone stated; {review.domains[d].name or d} ({review.domains[d].kind}) shared by "
+                    label = (f"no zone stated; {review.domains[d].name or d} ({domain_kind_noun(review.domains[d].kind)}) shared by "
                              f"{k} of the {len(members)} boxes here")
         else:
             dom = review.domains[ln.id]
@@ -722,7 +723,7 @@ def shared_tags(review: Review) -> dict[str, str]:
 def shared_tag_text(review: Review, did: str, spof: bool) -> str:
     """What a shared-domain tag means, as both legends (the report's, the canvas's) word it."""
     dom = review.domains[did]
-    return f"shares {dom.name or did} ({dom.kind})" + (": a single point of failure (tag in red)" if spof else "")
+    return f"shares {dom.name or did} ({domain_kind_noun(dom.kind)})" + (": a single point of failure (tag in red)" if spof else "")
 
 
 def most_shared(review: Review, members: list[str]) -> tuple[str, int] | None:
