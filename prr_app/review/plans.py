@@ -40,7 +40,7 @@ from prr_app.model.entities import (
 )
 from prr_app.model.validation import check, member_calls_group
 from prr_app.errors import PrrError
-from prr_app.wording import ceiling_text, stated
+from prr_app.wording import ceiling_text, enum_words, stated
 
 PLAN_FORMAT = "prr-plan"
 PLAN_VERSION = 1
@@ -140,7 +140,7 @@ class Change:
         if op == "add-group-member":
             return f"add {a['component']} to redundancy group {a['group']}"
         if op == "answer":
-            return f"checklist {a['item']}: {a['status']}"
+            return f"checklist {a['item']}: {enum_words(a['status'])}"
         if op == "complete-mitigation":
             return f"complete mitigation {a['mitigation']}"
         if op == "set":
@@ -1294,8 +1294,12 @@ def _path_result(review, applied, changes, before, after, analyses, *, reached, 
         method = ("greedy: cheapest suggested change per launch blocker, escalated to the next alternative while "
                   "blockers remain, then reverse deletion (" + (
                       "no change can be dropped without a blocker coming back; not guaranteed minimum)" if not untried
+                      # the tries go first to what was chosen for one risk together: all of them can, and leave
+                      # every change kept untried on its own ("191 change(s)" then "191 cheaper change(s) not
+                      # tried" read as a contradiction)
                       else f"ready being out of reach, stopped after {out_of_reach_tries(review)} tries, the most expensive "
-                           f"changes first: {untried} cheaper change(s) not tried, some of them may clear nothing)"))
+                           f"first, what was chosen for one risk together before single changes: {untried} of the "
+                           f"{len(changes)} change(s) kept not tried on their own, some of them may clear nothing)"))
     plan = Plan("shortest-path-to-ready", _ordered(changes, review), description=desc)
     return {
         "plan": plan, "reached": reached,
