@@ -294,6 +294,7 @@ def test_a_set_that_changes_nothing_leaves_the_file_alone(capsys, tmp_path, suff
     code, out, err = run(capsys, "set", path, comp, "replicas=3")
     assert code == 0, err
     assert "no change: the review already says so" in out and "wrote" not in out
+    assert "->" not in out  # no "replicas 3 -> 3" line, which read as a change
     assert path.read_bytes() == before and os.stat(path).st_mtime == past
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]  # no copy left beside it
     # asked for a copy, it is written all the same

@@ -219,7 +219,7 @@ def _text(v, field: str = "") -> str:
 def set_values(review: Review, element: str, assignments: list[Assignment], *,
                kind: str | None = None) -> tuple[list[edits.Change], list[str]]:
     """The changes that set ``assignments`` on ``element`` of ``review`` (nothing is changed yet), and
-    one line per field: "component ad: slo (not stated) -> 99.9"."""
+    one line per field it changes: "component ad: slo (not stated) -> 99.9"."""
     if not assignments:
         raise PrrError("nothing to change: give FIELD=VALUE")
     kind, key = find(review, element, kind)
@@ -230,7 +230,8 @@ def set_values(review: Review, element: str, assignments: list[Assignment], *,
     lines = []
     for a in assignments:
         before, after = _assign(d, cls, a, name)
-        lines.append(f"{name}: {a.name} {_text(before, a.name)} -> {_text(after, a.name)}")
+        if before != after:  # a field already as stated is no change ("tier 1 -> 1" read as one)
+            lines.append(f"{name}: {a.name} {_text(before, a.name)} -> {_text(after, a.name)}")
     if _states_kind(d, cls, assignments):
         lines.append(f"{name}: {KIND_STATED}")
     changes = edits.review_changes(review, _read_back(doc, name))
