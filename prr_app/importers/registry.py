@@ -20,6 +20,8 @@ class ImportFormat:
 
 
 _FORMATS: dict[str, ImportFormat] = {}
+#: formats whose ``--format`` on a folder reads it as a checkout (repository.import_folder's ``only``)
+CHECKOUT_FORMATS = ("kubernetes", "compose")
 
 
 def register(fmt: ImportFormat) -> None:
@@ -122,7 +124,10 @@ def import_paths(paths: list[str | Path], fmt: str | None = "auto", *, into=None
     variants reconciled, Helm and Kustomize rendered, configuration and source
     read for dependencies), and several paths are each judged on their own.
     With a named format, files found in a folder that do not look like the
-    format are left out, with a reason.
+    format are left out, with a reason; ``kubernetes`` and ``compose`` read a
+    folder as a checkout whose deployment files are those of the format
+    (variants, compose layers, Helm and Kustomize rendered, configuration and
+    source read), the files of other formats left out and said.
 
     ``profiles``: the active Compose profiles (``--profile``); without them, a Compose project's
     ``COMPOSE_PROFILES`` in its ``.env`` says which are active, as it does for ``docker compose up``.
@@ -166,6 +171,14 @@ def import_paths(paths: list[str | Path], fmt: str | None = "auto", *, into=None
                                               decisions=decisions, profiles=profiles)
         else:
             fmt = one_format
+    if result is None and fmt in CHECKOUT_FORMATS and any(Path(p).is_dir() for p in paths):
+        # a folder with --format kubernetes or compose is a checkout whose deployment is read from the files
+        # of that format: the same variants, compose layers, rendering and evidence as without --format
+        from prr_app.importers import repository
+
+        result = repository.import_folder([Path(p) for p in paths], variant=variant, scan_source=scan_source,
+                                          source_limit=source_limit, render=render, progress=progress,
+                                          decisions=decisions, profiles=profiles, only=fmt)
     if result is None:
         result = _import_format(paths, fmt, fmts, profiles=profiles)
         if fmt != "json":  # a review JSON is read as written

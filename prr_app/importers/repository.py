@@ -44,6 +44,7 @@ from typing import Callable
 from prr_app.model.entities import HUB_TAGS, Review, dependency_id
 from prr_app.model.validation import check
 from prr_app.errors import PrrError
+from prr_app.wording import count
 from prr_app import paths, safe_yaml as sy
 from prr_app.importers.base import UNREADABLE, ImportReport, ImportResult, Inferred
 from prr_app.importers.kubernetes import UNRENDERED
@@ -905,7 +906,8 @@ _READ_ERRORS = ("file is ", "more than ", "cannot read", "not UTF-8", "not a tex
 def import_folder(paths: list[Path], *, variant: str | None = None, scan_source: bool = True,
                   source_limit: int = 512 * 1024, render: bool = True,
                   progress: Callable[[str, int, int], None] | None = None,
-                  decisions: dict[str, str] | None = None, profiles: list[str] | None = None) -> ImportResult:
+                  decisions: dict[str, str] | None = None, profiles: list[str] | None = None,
+                  only: str | None = None) -> ImportResult:
     """Import folders (checkouts) and files, each path judged on its own; see the module docstring.
 
     ``variant``: the unit to pick among sibling variants (its folder, or part of it).
@@ -914,6 +916,10 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
     ``source_limit`` bytes are skipped, and listed).
     ``progress(stage, done, total)``: called as the work goes on.
     ``decisions``: inferred dependency id -> "accepted" / "rejected" (a rejected one is left out).
+    ``only``: ``--format kubernetes`` or ``compose``: the deployment is read from the files of that format
+    alone (Helm charts and Kustomize folders are Kubernetes), the others left out and said (:func:`_only`);
+    files named directly are read as that format. Configuration and source are read for dependencies
+    as ever: the format chooses the deployment files, not the evidence.
     """
     from prr_app.importers import evidence
 
@@ -930,12 +936,17 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
                 inv.files.append(FileEntry(f, _rel(f, root), classify(f)))
         else:
             fr = p.resolve()
-            inv.files.append(FileEntry(fr, _rel(fr, root), _direct_role(fr), direct=True))
+            inv.files.append(FileEntry(fr, _rel(fr, root), only or _direct_role(fr), direct=True))
     if not inv.files:
         raise PrrError("the folder holds no files", file=str(paths[0]))
     if progress:
         progress("recognising files", len(inv.files), len(inv.files))
+    left_out = _only(inv, only) if only else []
     find_units(inv, render=render, variant=variant)
+    if only and not any(u.fmt == only for u in inv.units):
+        raise PrrError(f"no {only} files found" + (f" ({len(left_out)} deployment file(s) of other formats left "
+                                                    f"out: {left_out[0]} ...)" if left_out else ""),
+                       file=str(paths[0]))
     for i, u in enumerate(list(inv.units)):
         if not u.problem or u.texts or u.paths:
             if u.how == "manifests" and u.paths and not u.texts:
@@ -946,7 +957,7 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
             progress("reading deployment files", i + 1, len(inv.units))
     # no deployment could be read (none there, or every one broken): the edge lists, traces or DOT files
     # are what there is, and a broken manifest does not throw them away
-    if not any(u.fmt in _DEPLOYMENT_FORMATS and u.result is not None for u in inv.units):
+    if not only and not any(u.fmt in _DEPLOYMENT_FORMATS and u.result is not None for u in inv.units):
         whole = _review_json_whole(inv, paths, variant)
         if whole is not None:
             return whole
@@ -1063,6 +1074,10 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
                 assembled.report.skipped.append(f"{u.key}: not imported: {u.problem}")
     for h in inv.hints:
         assembled.report.warnings.append(h)
+    if only:
+        assembled.report.read.append(f"--format {only}: the deployment is read from {_ONLY_WHAT[only]} alone; "
+                                     "configuration and source are read for dependencies as for any checkout")
+        assembled.report.skipped += left_out
     assembled.report.skipped += inv.links
     for u in picked:
         if u.fmt == "compose" and len(u.paths) > 1:  # chosen by COMPOSE_FILE: read; else by the rule: a warning
@@ -1174,6 +1189,35 @@ def _review_json_whole(inv: Inventory, paths: list[Path], variant: str | None) -
                                            f"whole; to add these calls to it: prr import {_as_named(f, paths, inv.root)}"
                                            f" --into {_as_named(found[0], paths, inv.root)}")
     return res  # no inventory: the files beside it are not evidence for it, as for the file named alone
+
+
+#: what ``--format`` reads as the deployment of a checkout, by the roles files are recognised as
+_ONLY_ROLES = {"kubernetes": {"kubernetes", "helm-chart", "helm-part", "kustomization"}, "compose": {"compose"}}
+_ONLY_WHAT = {"kubernetes": "the Kubernetes files (manifests, Kustomize folders, Helm charts)",
+              "compose": "the Compose files"}
+#: the import format of a deployment file's role
+_ROLE_FORMAT = {"helm-chart": "kubernetes", "helm-part": "kubernetes", "kustomization": "kubernetes"}
+#: roles that are what a checkout reads besides its deployment files (evidence), or nothing
+_NOT_DEPLOYMENT = {"config", "source", "other", "compose-env"}
+
+
+def _only(inv: Inventory, fmt: str) -> list[str]:
+    """``--format fmt`` on a checkout: the deployment files of other formats are left out (their role
+    becomes "left-out", so no unit is formed of them); the lines that say so, as ``--format`` on files says
+    it. Configuration and source stay: they are evidence for whatever deployment is read."""
+    if fmt not in _ONLY_ROLES:
+        raise PrrError(f"--format {fmt} does not read a folder as a checkout")  # a caller's error
+    out = []
+    for f in inv.files:
+        if f.direct or f.role in _NOT_DEPLOYMENT or f.role in _ONLY_ROLES[fmt]:
+            continue
+        other = _ROLE_FORMAT.get(f.role, f.role)
+        what = {"helm-chart": " (a Helm chart)", "helm-part": " (a Helm template)",
+                "kustomization": " (a Kustomize folder)"}.get(f.role, "")
+        f.note = f"not {fmt}: looks like {other}{what}"
+        out.append(f"{f.rel}: not {fmt}: looks like {other}{what} (import it with --format {other})")
+        f.role = "left-out"
+    return out
 
 
 def _direct_role(path: Path) -> str:
@@ -1341,6 +1385,70 @@ def _reads_variable(path: Path, var: str) -> bool:
     return any(f in text for f in forms)
 
 
+#: a call to a host a deployment does not deploy, as the importers word it ("names host grafana, which ...")
+_NAMES_HOST = re.compile(r"names host ([A-Za-z0-9_.-]+), which")
+
+
+def _called_hosts(dangling: list[str]) -> set[str]:
+    """The hosts dangling references name (a deployment's calls to services it does not deploy)."""
+    return {m.group(1).split(".")[0].lower() for d in dangling for m in [_NAMES_HOST.search(d)] if m}
+
+
+def _unit_folder(key: str, root: Path) -> str | None:
+    """The folder (relative to ``root``) a unit's key names: ``astronomy`` for ``astronomy (compose)``,
+    the folder of a workspace file; None for the Backstage catalog, which has no one folder."""
+    rel = re.sub(r" \((compose|helm template)[^)]*\)$", "", key).strip()
+    if not rel or rel == "backstage catalog" or " + " in rel:
+        return None
+    if rel != "." and (root / rel).is_file():
+        rel = Path(rel).parent.as_posix() or "."
+    return rel
+
+
+def _system_label(key: str, root: Path) -> str:
+    """What a system's services are prefixed with where another system has a service of the same name:
+    its deployment's folder name (``astronomy``), the imported folder's name for one at the top."""
+    folder = _unit_folder(key, root)
+    name = Path(folder).name if folder and folder != "." else (root.name if folder == "." else key)
+    return name or "system"
+
+
+def _renamed(res: ImportResult, mapping: dict[str, str]) -> None:
+    """Give components and groups of one import result new ids (old -> new), everywhere the result
+    names them: dependencies, group members, hosts, address variables, code folders, aliases, call
+    policies and the report's evidence."""
+    rv = res.review
+    to = lambda x: mapping.get(x, x)  # noqa: E731
+    comps = {}
+    for cid, comp in rv.components.items():
+        comp.id = to(cid)
+        comps[comp.id] = comp
+    rv.components = comps
+    groups = {}
+    for gid, g in rv.groups.items():
+        g.id = to(gid)
+        g.members = [to(m) for m in g.members]
+        groups[g.id] = g
+    rv.groups = groups
+    deps, order_only, shared_only = {}, {}, {}
+    for did, dep in rv.dependencies.items():
+        dep.source, dep.target = to(dep.source), to(dep.target)
+        deps[dep.id] = dep
+        if did in res.order_only:
+            order_only[dep.id] = res.order_only[did]
+        if did in res.shared_only:
+            shared_only[dep.id] = res.shared_only[did]
+    rv.dependencies = deps
+    res.order_only, res.shared_only = order_only, shared_only
+    res.hosts = {h: [to(i) for i in ids] for h, ids in res.hosts.items()}
+    res.address_vars = {v: [to(i) for i in ids] for v, ids in res.address_vars.items()}
+    res.code_dirs = {to(c): d for c, d in res.code_dirs.items()}
+    res.aliases = {a: to(c) for a, c in res.aliases.items()}
+    res.call_policies = {to(c): p for c, p in res.call_policies.items()}
+    for i in res.report.components:
+        i.element = to(i.element)
+
+
 class _Assembly:
     """Several import results made into one review, with one report."""
 
@@ -1361,10 +1469,18 @@ class _Assembly:
         self.call_policies: dict[str, dict] = {}
         self.order_only: dict[str, tuple[str, bool]] = {}  # dependency id -> (what was said, vital): ImportResult
         self.shared_only: dict[str, list] = {}  # dependency id -> the address books that alone name it
+        self.namesakes: dict[str, list[str]] = {}  # a name two systems' services share -> their ids (_namesakes)
 
     def add(self, key: str, res: ImportResult, parts: list[tuple[str, set[str]]] | None = None) -> None:
         """Lay one import result into the review. ``parts``: the deployments ``res`` was read from
-        together (Kubernetes folders imported as one), each with its component ids."""
+        together (Kubernetes folders imported as one), each with its component ids.
+
+        A service whose id a deployment read before already has is one of two things (:meth:`_namesakes`):
+        the same service described twice, when the two deployments name each other's services (one
+        component, with the calls of both descriptions), or a service of another system that happens to
+        share the name, when neither names a service of the other (kept apart, its id prefixed with its
+        deployment's folder: ``astronomy/frontend``). Either way no call is dropped."""
+        same = self._namesakes(key, res)
         r, rv = res.report, res.review
         rep = self.report
         rep.read.append(f"{key}: {r.summary()}")
@@ -1375,9 +1491,7 @@ class _Assembly:
         kept = set()
         for cid, comp in rv.components.items():
             if cid in self.review.components:
-                rep.warnings.append(f"{key}: {cid} is also described by {self.review.components[cid].source}: "
-                                    "a duplicate, the first kept (not redundancy)")
-                continue
+                continue  # the same service (same): its calls are laid onto the one kept, below
             self.review.components[cid] = comp
             kept.add(cid)
         for did, dom in rv.domains.items():
@@ -1385,13 +1499,26 @@ class _Assembly:
         for gid, g in rv.groups.items():
             if gid not in self.review.groups and gid not in self.review.components:
                 self.review.groups[gid] = g
+        added: dict[str, int] = {}
         for did, dep in rv.dependencies.items():
-            if dep.source in kept and did not in self.review.dependencies:
-                self.review.dependencies[did] = dep
-                if did in res.order_only:
-                    self.order_only[did] = res.order_only[did]
-                if did in res.shared_only:
-                    self.shared_only[did] = res.shared_only[did]
+            if dep.source not in kept and dep.source not in same:
+                continue
+            have = self.review.dependencies.get(did)
+            if have is not None:  # the same call, described again: its evidence corroborates
+                have.evidence = [*have.evidence, *(e for e in dep.evidence if e not in have.evidence)]
+                continue
+            self.review.dependencies[did] = dep
+            if dep.source in same:
+                added[dep.source] = added.get(dep.source, 0) + 1
+            if did in res.order_only:
+                self.order_only[did] = res.order_only[did]
+            if did in res.shared_only:
+                self.shared_only[did] = res.shared_only[did]
+        for cid in sorted(same):
+            n = added.get(cid, 0)
+            rep.warnings.append(f"{key}: {cid} is also described by {same[cid]}: the same service (the two "
+                                "deployments name each other's services), one component kept (not redundancy)"
+                                + (f"; {n} call(s) only this description names added to it" if n else ""))
         ev = {i.element: i for i in r.components}
         # in the variant's own order: a set's order changes with PYTHONHASHSEED
         rep.components += [ev[c] for c in rv.components if c in kept and c in ev]
@@ -1415,6 +1542,52 @@ class _Assembly:
             self.parts += [(k, ids & kept) for k, ids in parts if ids & kept]
         elif kept:
             self.parts.append((key, kept))
+
+    def _namesakes(self, key: str, res: ImportResult) -> dict[str, str]:
+        """Settle the services of ``res`` whose ids a deployment read before already has. When the two
+        deployments name each other's services (one calls a host only the other deploys), they are parts
+        of one system and a shared name is one service described twice: returned (id -> where it was first
+        described), to be kept once. Else they are two systems that share a service's name (two products
+        in one folder, each with its ``frontend``): the newcomer's are renamed in ``res``, prefixed with its
+        deployment's folder (``astronomy/frontend``, :func:`_renamed`), said in a warning, and remembered
+        so that what configuration and source name is resolved within each system first
+        (:meth:`_own_system_first`)."""
+        rv = res.review
+        taken = set(self.review.components) | set(self.review.groups)
+        clash = [cid for cid in rv.components if cid in taken]
+        if not clash:
+            return {}
+        mine = {h.lower() for h in self.hosts}
+        theirs = {h.lower() for h in res.hosts} | {c.lower() for c in rv.components}
+        linked = bool(_called_hosts(res.report.dangling) & (mine - theirs)) or \
+            bool(_called_hosts(self.report.dangling) & (theirs - mine))
+        same = {cid: self.review.components[cid].source or "another deployment" for cid in clash
+                if linked and cid in self.review.components}
+        apart = [cid for cid in clash if cid not in same]
+        if not apart:
+            return same
+        label = _system_label(key, self.root)
+        used = taken | set(self.review.domains) | set(rv.components) | set(rv.groups)
+        mapping: dict[str, str] = {}
+        for cid in apart:
+            mapping[cid] = make_unique(f"{label}/{cid}", used)
+            used.add(mapping[cid])
+        for gid in rv.groups:  # a group of the same name (a Service in front of workloads) goes with them
+            if gid in taken:
+                mapping[gid] = make_unique(f"{label}/{gid}", used)
+                used.add(mapping[gid])
+        _renamed(res, mapping)
+        part_of = {cid: k for k, ids in self.parts for cid in ids}
+        where = sorted({part_of.get(cid, self.review.components[cid].source if cid in self.review.components
+                                    else "another deployment") for cid in apart})
+        for cid in apart:
+            self.namesakes.setdefault(cid, [cid]).append(mapping[cid])
+        self.report.warnings.append(
+            f"{key}: {count(len(apart), 'service')} named as one of {', '.join(where)} "
+            f"({', '.join(apart)}), another system (neither deployment names a service only the other deploys): "
+            f"kept apart as {', '.join(mapping[c] for c in apart)} (not a duplicate); each system's host names "
+            "are taken for its own services first")
+        return same
 
     def observe(self, key: str, res: ImportResult) -> None:
         """Calls seen in traffic (``res``, a Jaeger, servicegraph or Kiali import) laid over the deployment:
@@ -1490,6 +1663,8 @@ class _Assembly:
         for line in found.read:
             rep.read.append(line)
         rep.skipped += found.skipped
+        if self.namesakes:
+            self._own_system_first(found)
         self._onto_groups(found)
         self._outside_apis(found)
         for (src, tgt), seen in sorted(found.edges.items()):
@@ -1525,6 +1700,65 @@ class _Assembly:
                 settle_calls(dep, pol)
         self._settle_address_books(found)
         self._settle_vital_order(found)
+
+    def _own_system_first(self, found) -> None:
+        """Where two systems have a service of the same name (:meth:`_namesakes`), the configuration and
+        source scan took a host name (``frontend``) for both, and a folder named after it for either:
+        each finding is laid on the service of the system whose folder holds the file (then the caller's
+        system). A call that names such a host from a third system, which has none, cannot be told:
+        it is not recorded, and said."""
+        part_of = {cid: i for i, (_key, ids) in enumerate(self.parts) for cid in ids}
+        folders = sorted(((f, i) for i, (key, _ids) in enumerate(self.parts)
+                          for f in [_unit_folder(key, self.root)] if f is not None),
+                         key=lambda x: -len(x[0]))
+        family = {cid: ids for ids in self.namesakes.values() for cid in ids}
+
+        def system_of(rel: str) -> int | None:
+            return next((i for f, i in folders if f == "." or rel == f or rel.startswith(f + "/")), None)
+
+        def own(cid: str, *systems: int | None) -> str | None:
+            if cid not in family:
+                return cid
+            for sys_ in systems:
+                hit = [m for m in family[cid] if part_of.get(m) == sys_ and sys_ is not None]
+                if hit:
+                    return hit[0]
+            return None
+
+        edges: dict[tuple[str, str], list] = {}
+        moved: dict[tuple[str, str], tuple[str, str]] = {}
+        untold: dict[str, list[str]] = {}
+        for (src, tgt), seen in found.edges.items():
+            for x in seen:
+                here = system_of(x.file.split(":", 1)[0])
+                s2 = own(src, here) or src
+                t2 = own(tgt, part_of.get(s2), here)
+                if t2 is None:
+                    lines = untold.setdefault(family[tgt][0], [])
+                    if f"{s2} -> {x.text}" not in lines:
+                        lines.append(f"{s2} -> {x.text}")
+                    continue
+                lst = edges.setdefault((s2, t2), [])
+                if x not in lst:
+                    lst.append(x)
+                moved.setdefault((src, tgt), (s2, t2))
+        found.edges = edges
+        policies = {}
+        for (src, tgt), pol in found.policies.items():  # what a caller's configuration says of its calls
+            s2, t2 = moved.get((src, tgt), (src, own(tgt, part_of.get(src))))
+            if t2 is not None:
+                policies.setdefault((s2, t2), pol)
+        found.policies = policies
+        for owner in [o for o in found.files if o in family]:
+            for path, is_src in found.files.pop(owner):
+                rel = _rel(Path(path).resolve(), self.root)
+                found.files.setdefault(own(owner, system_of(rel)) or owner, []).append((path, is_src))
+        for tgt, lines in sorted(untold.items()):
+            self.report.warnings.append(
+                f"host {self.review.components[tgt].name if tgt in self.review.components else tgt} names a service "
+                f"of several systems ({', '.join(family[tgt])}), none of them the caller's: {len(lines)} call(s) not "
+                f"recorded, as which one is meant cannot be told: {'; '.join(lines[:3])}"
+                + (" ..." if len(lines) > 3 else "") + " (add the one meant by hand)")
 
     def _settle_vital_order(self, found) -> None:
         """A ``depends_on`` alone on a datastore, cache, queue or registry was recorded as hard (a service
