@@ -57,13 +57,13 @@ def test_take_a_milestone_see_changes_since_and_open_it_read_only(qtbot, win, pr
     assert "  ~ cart-db: replicas 1 -> 2; placement [euw1-a] -> [euw1-a, euw1-b]" in lines
     assert "  - notifier" in lines and "  - fixed (instance): cart-db#0" in lines
     assert panel.changes_title.text().startswith("Changes from Design review (")
-    # the canvas marks what changed; a removed box comes back as a dashed ghost under the graph
+    # the canvas marks what changed; a removed box comes back as a dashed ghost beside the graph
     assert win.scene.marks["cart-db"] == "changed" and badges(win.scene, "cart-db") == ["changed"]
     assert win.scene.marks["notifier"] == "removed" and "notifier" not in win.scene.nodes
     ghosts = [i for i in win.scene.items() if i.data(0) == "removed"]
     assert [g.data(1) for g in ghosts] == ["notifier"]
-    graph = max(n.sceneBoundingRect().bottom() for n in win.scene.nodes.values())
-    assert ghosts[0].sceneBoundingRect().top() > graph  # below everything, overlapping nothing
+    graph = max(n.sceneBoundingRect().right() for n in win.scene.nodes.values())
+    assert ghosts[0].sceneBoundingRect().left() > graph  # right of everything, overlapping nothing
     click(qtbot, panel.b_clear)
     assert win.scene.marks == {} and badges(win.scene, "cart-db") == []
     assert not [i for i in win.scene.items() if i.data(0) == "removed"]

@@ -1187,7 +1187,7 @@ class GraphScene(QGraphicsScene):
     def set_marks(self, marks: dict[str, str]) -> None:
         """Badge each box or line whose id is in ``marks`` (``"added"``, ``"changed"``, ``"removed"``,
         ``"plan"``; a dependency by ``SOURCE->TARGET``); an empty dict clears them. A removed box
-        (not on the canvas) is drawn as a dashed ghost in a row under the graph."""
+        (not on the canvas) is drawn as a dashed ghost in a column to the right of the graph."""
         self._marks["set_marks"] = (dict(marks),)  # told again once a staged build has made the items
         for item in getattr(self, "_mark_items", []):
             if item.scene() is self:
@@ -1197,14 +1197,18 @@ class GraphScene(QGraphicsScene):
         ghosts = [eid for eid, mark in marks.items() if mark == "removed" and eid not in self.nodes
                   and eid not in self.edges and "->" not in eid]
         if ghosts:
+            # in columns to the right of the graph, from its top: under it they sat in the view's
+            # bottom-left corner once fitted, under the Legend button laid over it
             base = self.itemsBoundingRect()
+            rows = max(6, int((base.height() + 20) // (NODE_H + 20)))
+            cols = (len(ghosts) + rows - 1) // rows
             for i, eid in enumerate(ghosts):
                 g = QGraphicsRectItem(QRectF(0, 0, NODE_W, NODE_H))
                 pen = QPen(QColor(self.MARKS["removed"][1]))
                 pen.setStyle(Qt.PenStyle.DashLine)
                 g.setPen(pen)
                 g.setBrush(QColor(0, 0, 0, 0))
-                g.setPos(base.left() + (i % 6) * (NODE_W + 20), base.bottom() + 40 + (i // 6) * (NODE_H + 20))
+                g.setPos(base.right() + 40 + (i // rows) * (NODE_W + 20), base.top() + (i % rows) * (NODE_H + 20))
                 label = QGraphicsSimpleTextItem(f"- removed: {eid}", g)
                 label.setBrush(QColor(self.MARKS["removed"][1]))
                 label.setPos(6, NODE_H / 2 - label.boundingRect().height() / 2)
@@ -1213,10 +1217,9 @@ class GraphScene(QGraphicsScene):
                 g.setToolTip(f"{eid}: removed since the milestone")
                 self.addItem(g)
                 self._mark_items.append(g)
-            # the scene holds the ghosts with room around: scrolled to, none is cut off at the edge (under the
-            # Legend button in the view's corner)
-            self._keep_room(rect=QRectF(base.left(), base.bottom() + 40, 6 * (NODE_W + 20),
-                                        ((len(ghosts) + 5) // 6) * (NODE_H + 20)))
+            # the scene holds the ghosts with room around: scrolled to, none is cut off at the edge
+            self._keep_room(rect=QRectF(base.right() + 40, base.top(), cols * (NODE_W + 20),
+                                        min(len(ghosts), rows) * (NODE_H + 20)))
         for eid, mark in marks.items():
             text, colour = self.MARKS.get(mark, (mark, "#455a64"))
             host = self.nodes.get(eid) or self.edges.get(eid)
