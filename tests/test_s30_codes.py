@@ -107,7 +107,8 @@ def test_a_reimports_proposal_lines_say_the_words(capsys, tmp_path):
         assert stored not in out, stored
     r = load_review(review)
     assert r.proposals["svc.instances-spread@cartservice"].status == "partly"  # stored as the code
-    rec = max(r.imports.values(), key=lambda x: x.at)
+    # the re-import's record: the newest, the last added of those stamped in one second
+    rec = max(enumerate(r.imports.values()), key=lambda x: (x[1].at, x[0]))[1]
     assert "proposal svc.instances-spread@cartservice: not met -> partly" in rec.report["changes"]
     # the record's summary counts the proposal's change with the rest
     n = sum(1 for c in rec.report["changes"] if is_change(c))

@@ -60,7 +60,10 @@ def apply_evidence(result, review: Review | None = None) -> Facts:
     rep.read += marked
     recs = [r for r in review.imports.values() if r.format == rep.format and isinstance(r.report, dict)]
     if recs:  # the import's record in the review says it too
-        rec = max(recs, key=lambda r: r.at or "")
+        # the newest record (the one added last among those of the same second, as importing._newest_record
+        # takes it): the first of two records stamped in one second was rewritten, an old record changed,
+        # and a re-import that changed nothing was taken for one that did
+        rec = max(enumerate(recs), key=lambda x: (x[1].at or "", x[0]))[1]
         rec.report["read"] = list(rep.read)
         # the template the evidence proposed answers for: after a switch to another template with evidence
         # extractors, `evidence_pending` says that a re-import is what proposes its answers
