@@ -356,6 +356,18 @@ class Assessment:
             return f"{due} (after launch)"
         return f"{due} (after the target launch on {self.review.meta.target_launch})"
 
+    def risk_due(self, r: dict, *, short: bool = False) -> str:
+        """A risk's due date (:meth:`due_text`) as the report, the Markdown and the app's register print it:
+        flagged "(overdue)" when every dated mitigation still to do is past it on the day judged (as the
+        analysis' verdict counts it: ``analysis.risks.overdue``), else as :meth:`due_flagged` (after the
+        target launch). A date already past read as any other before."""
+        from prr_app.analysis.risks import overdue
+
+        due = self.due_text(r)
+        if self.today and overdue(r, self.today):
+            return f"{due} (overdue)"
+        return self.due_flagged(due, short=short)
+
     def late_fixes(self) -> list[tuple[dict, dict]]:
         """(risk, mitigation) for each mitigation not done that is due after the target launch, of the
         risks open at launch, in register order (the launch blockers lead): what the executive summary

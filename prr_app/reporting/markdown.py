@@ -77,7 +77,7 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None, cha
         [str(r.get("rank", "")), md(r["title"]), "launch blocker" if r["launch_blocking"] else
          md(a.acceptance_text(r)) if a.accepted_at_launch(r) else md(r["severity"]),
          md(a.owner_text(r)), f"{r['effort']['days']} d" if r.get("effort") else "not estimated",
-         md(a.due_flagged(a.due_text(r), short=True))]
+         md(a.risk_due(r, short=True))]
         for r in roots[:SUMMARY_ROWS]]) if roots else ["None open.", ""]
     if len(roots) > SUMMARY_ROWS:
         L += [f"The other {len(roots) - SUMMARY_ROWS} root causes are in the risk register (section 6), in this order.", ""]

@@ -993,8 +993,7 @@ class _Builder(TableBuilder):
                              self.cell(f"{eff['days']} d" if eff.get("days") is not None else "not estimated"),
                              # after the target launch: said on a line of its own (as wide as the date, so
                              # the row, already two lines high, keeps its height)
-                             self.cell(a.due_text(r) + ("\n(after launch)" if a.due_after_launch(a.due_text(r))
-                                                        else ""))])
+                             self.cell(a.risk_due(r, short=True).replace(" (", "\n(", 1))])
             self._roots_table = self._table_flowable(["#", "Root cause (what it takes down)", "Status", "Owner",
                                                       "Effort", "Due"], rows, [0.05, 0.43, 0.16, 0.16, 0.08, 0.12])
             out += self._headed_table(a.summary_heading(), self._roots_table, part)

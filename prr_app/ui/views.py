@@ -815,10 +815,14 @@ def _owner_text(r: dict) -> str:
 
 def _due_text(review, r: dict) -> str:
     """When a risk's fix is due, as the report's register says it (the last mitigation's date, "no date"
-    without one, "(after launch)" past the review's target launch): one wording in every face."""
+    without one, "(overdue)" when what is still to do is past due today, "(after launch)" past the
+    review's target launch): one wording in every face."""
+    import datetime as _dt
+
     from prr_app.reporting.assessment import Assessment
 
-    return Assessment(review=review, analysis={"risks": ()}, date=None).due_flagged(Assessment.due_text(r), short=True)
+    return Assessment(review=review, analysis={"risks": ()}, date=None,
+                      today=_dt.date.today().isoformat()).risk_due(r, short=True)
 
 
 def risk_columns(review) -> list[Column]:
@@ -836,7 +840,7 @@ def risk_columns(review) -> list[Column]:
     room when the review's own values were short ("no date", "open").
     """
     def due_colour(r):
-        return theme.SEVERITY_COLOURS["critical"] if _due_text(review(), r).endswith("(after launch)") else None
+        return theme.SEVERITY_COLOURS["critical"] if _due_text(review(), r).endswith(("(after launch)", "(overdue)")) else None
 
     return [
         Column("Rank", lambda r: str(r.get("rank") or ""), sort=lambda r: (r.get("rank") or 0, r["id"]), width=60),
