@@ -169,6 +169,11 @@ def edit_review(path: str | Path, change: Callable[[Review], Review | None], *,
     A ``change`` that raises :class:`Unchanged` leaves the file as it is, byte for byte and
     its time (the copy the write works on is dropped); ``output`` is written all the same.
     Returns the review as written (as read, when unchanged).
+
+    A file that is read-only is refused only for a real change: the edit is worked out first on
+    the review as read (no edit writes a read-only file, so no lock is needed), so an edit that is wrong says what
+    is wrong, one that changes nothing returns as unchanged, and the rest is refused as read-only
+    with nothing written.
     """
     seen: list[Review] = []
 
@@ -176,6 +181,16 @@ def edit_review(path: str | Path, change: Callable[[Review], Review | None], *,
         seen[:] = [review]
         return change(review)
 
+    if output is None and not _repo_address(path):
+        try:
+            paths.refuse_read_only(path)
+        except PrrError as refusal:
+            review = load_review(path)  # a missing or damaged file is said as such, before read-only
+            try:
+                run(review)
+            except Unchanged:
+                return review
+            raise refusal from None
     try:
         return _edit_review(path, run, output=output, force=force)
     except Unchanged:

@@ -128,10 +128,18 @@ def availability_checks(assessment, min_availability: float) -> list[dict]:
     judged (no figures)") fails, as does a journey the analysis could not estimate at all (no entry
     component it knows): nothing shows either reaches the minimum, and a CI gate that passed them
     passed sock-shop's checkout at 99.99 % with no figure in the review. A minimum of 0 is met by
-    anything, figures or not."""
+    anything, figures or not.
+
+    A review with no journey at all fails too (one check of its own): the gate would otherwise check
+    nothing while its summary line names the minimum, and a CI gate must not seem to check what it
+    did not."""
     from prr_app.reporting.assessment import no_figures
 
     need = stated(min_availability)
+    if not assessment.review.journeys:
+        return [{"classname": "availability", "name": "availability", "ok": min_availability <= 0,
+                 "message": f"AVAILABILITY no journey: nothing to judge against --min-availability {need}; "
+                            "add the journeys that matter (prr add REVIEW journey ...)"}]
     checks: list[dict] = []
     seen: set[str] = set()
     for x in assessment.availability_rows():
