@@ -153,6 +153,8 @@ def import_paths(paths: list[str | Path], fmt: str | None = "auto", *, into=None
     if isinstance(into, (str, Path)):
         raise PrrError("re-import into a file goes through prr_app.review.importing.import_into", file=str(into))
     result = None
+    # a re-import keeps ids meaning the same services (two systems' namesakes: repository._Assembly._namesakes)
+    keep_ids = {cid: c.source for cid, c in into.components.items()} if into is not None else None
     if fmt == "auto":
         for p in map(Path, paths):
             if not p.exists():
@@ -168,7 +170,7 @@ def import_paths(paths: list[str | Path], fmt: str | None = "auto", *, into=None
 
             result = repository.import_folder([Path(p) for p in paths], variant=variant, scan_source=scan_source,
                                               source_limit=source_limit, render=render, progress=progress,
-                                              decisions=decisions, profiles=profiles)
+                                              decisions=decisions, profiles=profiles, keep_ids=keep_ids)
         else:
             fmt = one_format
     if result is None and fmt in CHECKOUT_FORMATS and any(Path(p).is_dir() for p in paths):
@@ -178,7 +180,7 @@ def import_paths(paths: list[str | Path], fmt: str | None = "auto", *, into=None
 
         result = repository.import_folder([Path(p) for p in paths], variant=variant, scan_source=scan_source,
                                           source_limit=source_limit, render=render, progress=progress,
-                                          decisions=decisions, profiles=profiles, only=fmt)
+                                          decisions=decisions, profiles=profiles, only=fmt, keep_ids=keep_ids)
     if result is None:
         result = _import_format(paths, fmt, fmts, profiles=profiles)
         if fmt != "json":  # a review JSON is read as written

@@ -330,6 +330,25 @@ def classify(path: Path) -> str:
     return "other"
 
 
+#: names an importer reads (a deployment, a catalog, a model, a graph, an edge list): one that cannot be
+#: opened is refused (:func:`_refuse_unreadable`), not taken for configuration by its empty head
+_READ_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".dsl", ".dot", ".gv", ".csv", ".tsv"})
+
+
+def _refuse_unreadable(path: Path, *, shown: str | None = None) -> None:
+    """Refuse a file of a name an importer reads that cannot be opened (no permission): :func:`classify`
+    would see no content and file it as configuration, and the import (a re-import especially) would go
+    on without the services it deploys, flagging them gone. A file the import would not read as a
+    deployment anyway (source, documents) is left to the evidence scan, which says what it skipped.
+    ``shown``: a file the user named (as named), refused whatever its name."""
+    if shown is None and path.suffix.lower() not in _READ_SUFFIXES and path.name.lower() != "kustomization":
+        return
+    try:  # non-blocking: a FIFO given a deployment's name must not hang the walk
+        os.close(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)))
+    except OSError as e:
+        raise PrrError(f"cannot read: {e.strerror or e}", file=shown or str(path)) from None
+
+
 # ------------------------------------------------------------------ rendering
 def _run(cmd: list[str], cwd: Path) -> tuple[str | None, str]:
     try:
@@ -907,7 +926,7 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
                   source_limit: int = 512 * 1024, render: bool = True,
                   progress: Callable[[str, int, int], None] | None = None,
                   decisions: dict[str, str] | None = None, profiles: list[str] | None = None,
-                  only: str | None = None) -> ImportResult:
+                  only: str | None = None, keep_ids: dict[str, str] | None = None) -> ImportResult:
     """Import folders (checkouts) and files, each path judged on its own; see the module docstring.
 
     ``variant``: the unit to pick among sibling variants (its folder, or part of it).
@@ -920,6 +939,10 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
     alone (Helm charts and Kustomize folders are Kubernetes), the others left out and said (:func:`_only`);
     files named directly are read as that format. Configuration and source are read for dependencies
     as ever: the format chooses the deployment files, not the evidence.
+    ``keep_ids``: on a re-import, the existing review's component ids, each with its ``source``: where two
+    systems share a service's name, the one whose service the review already has from the same deployment
+    keeps the id (:meth:`_Assembly._namesakes`), so that a reviewer's edits stay on the service they were
+    made on when a namesake system appears or goes.
     """
     from prr_app.importers import evidence
 
@@ -933,9 +956,11 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
         if p.is_dir():
             base = p.resolve()
             for f in walk(base, progress, inv.links):
+                _refuse_unreadable(f)
                 inv.files.append(FileEntry(f, _rel(f, root), classify(f)))
         else:
             fr = p.resolve()
+            _refuse_unreadable(fr, shown=str(p))
             inv.files.append(FileEntry(fr, _rel(fr, root), only or _direct_role(fr), direct=True))
     if not inv.files:
         raise PrrError("the folder holds no files", file=str(paths[0]))
@@ -1051,7 +1076,7 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
     for u in picked:
         if u.fmt != "kubernetes":
             results.append((u.key, u.result))
-    assembled = _Assembly(root, paths, inv)
+    assembled = _Assembly(root, paths, inv, keep_ids)
     for key, res in results:
         assembled.add(key, res, parts=split if k8s and key == results[0][0] and len(split) > 1 else None)
     for u in traffic:
@@ -1407,8 +1432,9 @@ def _unit_folder(key: str, root: Path) -> str | None:
 
 def _system_label(key: str, root: Path) -> str:
     """What a system's services are prefixed with where another system has a service of the same name:
-    its deployment's folder name (``astronomy``), the imported folder's name for one at the top."""
-    folder = _unit_folder(key, root)
+    its deployment's folder name (``astronomy``), the imported folder's name for one at the top; for folders
+    read together (``boutique + boutique/network-policies``), the first one's."""
+    folder = _unit_folder(key.split(" + ")[0], root)
     name = Path(folder).name if folder and folder != "." else (root.name if folder == "." else key)
     return name or "system"
 
@@ -1449,11 +1475,23 @@ def _renamed(res: ImportResult, mapping: dict[str, str]) -> None:
         i.element = to(i.element)
 
 
+def _same_deployment(had: str | None, now: str | None) -> int:
+    """How surely two components' ``source`` (``import:compose astronomy/compose.yaml``) name one deployment:
+    2 the same file, 1 the same file seen from another imported folder (one path ends with the other), 0 not."""
+    if not had or not now:
+        return 0
+    a, b = had.partition(" ")[2] or had, now.partition(" ")[2] or now
+    if had == now or a == b:
+        return 2
+    return 1 if a.endswith("/" + b) or b.endswith("/" + a) else 0
+
+
 class _Assembly:
     """Several import results made into one review, with one report."""
 
-    def __init__(self, root: Path, paths: list[Path], inv: Inventory):
+    def __init__(self, root: Path, paths: list[Path], inv: Inventory, keep_ids: dict[str, str] | None = None):
         self.root = root
+        self.keep_ids = keep_ids or {}  # on a re-import: the existing review's component id -> its source
         self.paths = paths
         self.inv = inv
         self.review = Review()
@@ -1480,6 +1518,7 @@ class _Assembly:
         component, with the calls of both descriptions), or a service of another system that happens to
         share the name, when neither names a service of the other (kept apart, its id prefixed with its
         deployment's folder: ``astronomy/frontend``). Either way no call is dropped."""
+        self._as_before(key, res, parts)
         same = self._namesakes(key, res)
         r, rv = res.report, res.review
         rep = self.report
@@ -1564,8 +1603,11 @@ class _Assembly:
         same = {cid: self.review.components[cid].source or "another deployment" for cid in clash
                 if linked and cid in self.review.components}
         apart = [cid for cid in clash if cid not in same]
+        kept = self._give_way(key, res, apart)
+        apart = [cid for cid in apart if cid not in kept]
         if not apart:
             return same
+        taken = set(self.review.components) | set(self.review.groups)
         label = _system_label(key, self.root)
         used = taken | set(self.review.domains) | set(rv.components) | set(rv.groups)
         mapping: dict[str, str] = {}
@@ -1588,6 +1630,72 @@ class _Assembly:
             f"kept apart as {', '.join(mapping[c] for c in apart)} (not a duplicate); each system's host names "
             "are taken for its own services first")
         return same
+
+    def _as_before(self, key: str, res: ImportResult, parts: list[tuple[str, set[str]]] | None) -> None:
+        """On a re-import, a service the existing review has under its system's prefixed id
+        (``astronomy/frontend``: kept apart then from another system's ``frontend``) keeps that id, though
+        the review's plain ``frontend`` is the other deployment's, whether or not that one is still read:
+        ids keep their meaning across re-imports, and the reviewer's edits stay on their service."""
+        if not self.keep_ids:
+            return
+        rv = res.review
+        key_of = {cid: k for k, ids in (parts or []) for cid in ids}
+        taken = set(self.review.components) | set(self.review.groups) | set(rv.components) | set(rv.groups)
+        mapping: dict[str, str] = {}
+        for cid, comp in rv.components.items():
+            had = self.keep_ids.get(cid)
+            if had is None or _same_deployment(had, comp.source):
+                continue
+            want = f"{_system_label(key_of.get(cid, key), self.root)}/{cid}"
+            if want not in taken and want not in mapping.values() and \
+                    _same_deployment(self.keep_ids.get(want), comp.source) > 0:
+                mapping[cid] = want
+        if not mapping:
+            return
+        _renamed(res, mapping)
+        if parts:
+            parts[:] = [(k, {mapping.get(c, c) for c in ids}) for k, ids in parts]
+        for cid, new in mapping.items():  # a namesake should the plain id's system be read too (_own_system_first)
+            self.namesakes.setdefault(cid, [cid]).append(new)
+        self.report.warnings.append(
+            f"{key}: {count(len(mapping), 'service')} kept under the id{'s' if len(mapping) > 1 else ''} the review "
+            f"gave {'them' if len(mapping) > 1 else 'it'} from this deployment: "
+            f"{', '.join(f'{c} as {n}' for c, n in mapping.items())} (the review's "
+            f"{', '.join(mapping)} came from another deployment)")
+
+    def _give_way(self, key: str, res: ImportResult, apart: list[str]) -> dict[str, str]:
+        """On a re-import, of two systems' services that share a name (:meth:`_namesakes`), the one the
+        existing review has under that id from the same deployment keeps it, though read second: the one
+        laid before gives way, renamed in the assembly with its own deployment's folder
+        (``boutique/frontend``). Returns the ids ``res`` keeps (id -> the other's new id)."""
+        if not self.keep_ids:
+            return {}
+        rv = res.review
+        part_of = {cid: k for k, ids in self.parts for cid in ids}
+        used = (set(self.review.components) | set(self.review.groups) | set(self.review.domains)
+                | set(rv.components) | set(rv.groups))
+        mapping: dict[str, str] = {}
+        for cid in apart:
+            had, holder = self.keep_ids.get(cid), self.review.components.get(cid)
+            if had is None or holder is None or cid not in part_of:
+                continue
+            if _same_deployment(had, rv.components[cid].source) > _same_deployment(had, holder.source):
+                mapping[cid] = make_unique(f"{_system_label(part_of[cid], self.root)}/{cid}", used)
+                used.add(mapping[cid])
+        if not mapping:
+            return {}
+        _renamed(self, mapping)  # the assembly holds what an ImportResult does, under the same names
+        self.parts = [(k, {mapping.get(c, c) for c in ids}) for k, ids in self.parts]
+        self.namesakes = {n: [mapping.get(c, c) for c in ids] for n, ids in self.namesakes.items()}
+        for cid, new in mapping.items():
+            self.namesakes.setdefault(cid, [new]).append(cid)
+        self.report.warnings.append(
+            f"{key}: {count(len(mapping), 'service')} named as one of {', '.join(sorted({part_of[c] for c in mapping}))} "
+            f"({', '.join(mapping)}), another system (neither deployment names a service only the other deploys): "
+            f"this deployment's keeps the id the review gave it; the other's kept apart as "
+            f"{', '.join(mapping.values())} (not a duplicate); each system's host names are taken for its own "
+            "services first")
+        return mapping
 
     def observe(self, key: str, res: ImportResult) -> None:
         """Calls seen in traffic (``res``, a Jaeger, servicegraph or Kiali import) laid over the deployment:
@@ -1711,7 +1819,9 @@ class _Assembly:
         folders = sorted(((f, i) for i, (key, _ids) in enumerate(self.parts)
                           for f in [_unit_folder(key, self.root)] if f is not None),
                          key=lambda x: -len(x[0]))
-        family = {cid: ids for ids in self.namesakes.values() for cid in ids}
+        present = set(self.review.components) | set(self.review.groups)
+        family = {cid: ids for ids in ([i for i in ids if i in present] for ids in self.namesakes.values())
+                  if len(ids) > 1 for cid in ids}
 
         def system_of(rel: str) -> int | None:
             return next((i for f, i in folders if f == "." or rel == f or rel.startswith(f + "/")), None)
