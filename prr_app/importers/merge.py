@@ -86,7 +86,9 @@ def _previous(existing: Review, fmt: str) -> dict:
             and isinstance(r.report.get("imported"), dict)]
     if not recs:
         return {}
-    return max(recs, key=lambda r: r.at).report["imported"]
+    # the newest: the last added of those stamped in one second (``at`` has one-second resolution; the
+    # first of two was taken, and a service gone since the second was not flagged missing-from-source)
+    return max(enumerate(recs), key=lambda x: (x[1].at or "", x[0]))[1].report["imported"]
 
 
 def _empty(value) -> bool:
