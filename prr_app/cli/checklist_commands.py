@@ -251,7 +251,7 @@ def cmd_checklist(args) -> int:
                   else f"from imported evidence, {n_carried} carried from other answers")
         out.append(f"Proposed answers {source} ({len(proposed)}: "
                    + ", ".join(f"{n} {enum_words(s)}" for s, n in sorted(counts.items()))
-                   + "; not counted until a reviewer confirms them: prr checklist-confirm REVIEW ITEM... | --all, "
+                   + "; not counted until a reviewer confirms them: prr checklist-confirm REVIEW ITEM... | --all [--by NAME], "
                      "or --reject; --items shows each with its evidence)")
     nxt = [it for it in res.priority_unanswered() if not it.is_open_blocker][: max(args.next, 0)]
     if nxt:
@@ -390,7 +390,7 @@ def cmd_carry(args) -> int:
           f"wrote {where}")
     if carried:
         print(f"{len(carried)} answer(s) carried over as proposals, not counted until you confirm them "
-              f"(prr checklist-confirm {where} ITEM... | --all, or --reject):")
+              f"(prr checklist-confirm {where} ITEM... | --all [--by NAME], or --reject):")
         for k in carried:
             p = review.proposals[k]
             print(sanitize(f"  {_MARK.get(p.status, '[?]')} {k}: {p.reason}", one_line=True))
