@@ -74,7 +74,7 @@ def test_a_reimport_into_reads_the_variant_the_review_came_from(ob_review):
     assert "component emailservice: no longer in the source" in changes
     assert "component loadgenerator: no longer in the source" in changes
     # the new record keeps what it read, for the next re-import
-    rec = I._newest_record(res.review, "repository")
+    rec = res.review.newest_import("repository")
     assert rec.report["variant"] == {"read": ["release"], "pass": "release"}
 
 

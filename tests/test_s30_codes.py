@@ -108,7 +108,7 @@ def test_a_reimports_proposal_lines_say_the_words(capsys, tmp_path):
     r = load_review(review)
     assert r.proposals["svc.instances-spread@cartservice"].status == "partly"  # stored as the code
     # the re-import's record: the newest, the last added of those stamped in one second
-    rec = max(enumerate(r.imports.values()), key=lambda x: (x[1].at, x[0]))[1]
+    rec = r.newest_import()
     assert "proposal svc.instances-spread@cartservice: not met -> partly" in rec.report["changes"]
     # the record's summary counts the proposal's change with the rest
     n = sum(1 for c in rec.report["changes"] if is_change(c))

@@ -81,14 +81,11 @@ class MergePlan:
 
 
 def _previous(existing: Review, fmt: str) -> dict:
-    """What the latest earlier import of ``fmt`` produced (empty if none)."""
-    recs = [r for r in existing.imports.values() if r.format == fmt and isinstance(r.report, dict)
-            and isinstance(r.report.get("imported"), dict)]
-    if not recs:
-        return {}
-    # the newest: the last added of those stamped in one second (``at`` has one-second resolution; the
-    # first of two was taken, and a service gone since the second was not flagged missing-from-source)
-    return max(enumerate(recs), key=lambda x: (x[1].at or "", x[0]))[1].report["imported"]
+    """What the latest earlier import of ``fmt`` produced (empty if none; of one second, the record
+    added last: the first was taken, and a service gone since was not flagged missing-from-source)."""
+    rec = existing.newest_import(fmt, keep=lambda r: isinstance(r.report, dict)
+                                 and isinstance(r.report.get("imported"), dict))
+    return rec.report["imported"] if rec is not None else {}
 
 
 def _empty(value) -> bool:

@@ -515,6 +515,15 @@ class Review:
                 return coll[element_id]
         return None
 
+    def newest_import(self, fmt: str | None = None, keep=None) -> "ImportRecord | None":
+        """The import record (of format ``fmt``, if given) made last, among those ``keep(record)`` accepts
+        if given; None when there is none. Its time has one-second resolution: of records stamped in one
+        second, the one added last (taking the first made a re-import compare with, or rewrite, an older
+        one)."""
+        recs = [r for r in self.imports.values()
+                if (fmt is None or r.format == fmt) and (keep is None or keep(r))]
+        return max(enumerate(recs), key=lambda x: (x[1].at or "", x[0]))[1] if recs else None
+
     def newest_milestone(self) -> "Milestone | None":
         """The milestone taken last (taken time, then id), None when there is none: what "Changes
         since" compares with by default, and what the report's cover names."""

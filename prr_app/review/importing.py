@@ -148,13 +148,6 @@ def import_review(paths: list[str | Path], fmt: str | None = "auto", *, into: Re
 VARIANT_NOTE = "the review was imported from "
 
 
-def _newest_record(review: Review, fmt: str) -> ImportRecord | None:
-    recs = [r for r in review.imports.values() if r.format == fmt]
-    if not recs:
-        return None
-    return max(enumerate(recs), key=lambda x: (x[1].at or "", x[0]))[1]  # of one second: the one added last
-
-
 #: ``; imported KEY [`` in the "variants of one deployment" warning of a record made before the
 #: record said its variant (``repository.import_folder``'s words)
 _IMPORTED_VARIANT = re.compile(r"; imported (.+?) \[[^\]]*\] \(")
@@ -164,7 +157,7 @@ def earlier_variant(review: Review | None) -> dict:
     """The deployment variant the review's newest checkout import read: ``{"read": [keys], "pass":
     what --variant takes to read it again (None when that cannot be told)}``; empty without one.
     Records made before the variant was kept: read back from the import's warning that names it."""
-    rec = _newest_record(review, REPOSITORY_FORMAT) if review is not None else None
+    rec = review.newest_import(REPOSITORY_FORMAT) if review is not None else None
     rep = rec.report if rec is not None and isinstance(rec.report, dict) else {}
     v = rep.get("variant")
     if isinstance(v, dict) and isinstance(v.get("read"), list):
@@ -197,7 +190,7 @@ def _remember_variant(result: ImportResult, passed: str | None, before: dict, *,
     now = variant_read(result)
     if not now:
         return
-    rec = _newest_record(result.review, result.report.format)
+    rec = result.review.newest_import(result.report.format)
     if passed:
         now["pass"] = passed  # a values file over a chart's, a file of a folder: as it was named
     if rec is not None and isinstance(rec.report, dict):
@@ -264,7 +257,7 @@ def says_nothing_new(existing: Review, merged: Review) -> bool:
         return False
     for rid in added:
         rec = merged.imports[rid]
-        before = _newest_record(existing, rec.format)
+        before = existing.newest_import(rec.format)
         if before is None or _record_says(before) != _record_says(rec):
             return False
     proposals = dict(merged.proposals)
@@ -281,10 +274,10 @@ DECISIONS = ("accepted", "rejected", "")
 def newest_import(review: Review, *, inferring: bool = False) -> ImportRecord | None:
     """The review's newest import record (of those that inferred dependencies, with ``inferring``);
     records of the same second: the one added last."""
-    recs = [(r.at or "", n, r) for n, r in enumerate(review.imports.values())
-            if not inferring or (isinstance(r.report, dict) and isinstance(r.report.get("inferred"), list)
-                                 and r.report["inferred"])]
-    return max(recs, key=lambda x: x[:2])[2] if recs else None
+    if not inferring:
+        return review.newest_import()
+    return review.newest_import(keep=lambda r: isinstance(r.report, dict) and isinstance(r.report.get("inferred"), list)
+                                and bool(r.report["inferred"]))
 
 
 def inferred_of(review: Review) -> tuple[ImportRecord | None, list[dict]]:

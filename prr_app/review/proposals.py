@@ -58,12 +58,10 @@ def apply_evidence(result, review: Review | None = None) -> Facts:
     if getattr(result, "plan", None) is not None:  # a re-import: say what changed among the proposals
         rep.changes += changes
     rep.read += marked
-    recs = [r for r in review.imports.values() if r.format == rep.format and isinstance(r.report, dict)]
-    if recs:  # the import's record in the review says it too
-        # the newest record (the one added last among those of the same second, as importing._newest_record
-        # takes it): the first of two records stamped in one second was rewritten, an old record changed,
-        # and a re-import that changed nothing was taken for one that did
-        rec = max(enumerate(recs), key=lambda x: (x[1].at or "", x[0]))[1]
+    # the import's record in the review says it too: the newest (Review.newest_import: of one second, the
+    # one added last; the first was rewritten, and a re-import that changed nothing taken for one that did)
+    rec = review.newest_import(rep.format, keep=lambda r: isinstance(r.report, dict))
+    if rec is not None:
         rec.report["read"] = list(rep.read)
         # the template the evidence proposed answers for: after a switch to another template with evidence
         # extractors, `evidence_pending` says that a re-import is what proposes its answers
