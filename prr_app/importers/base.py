@@ -132,13 +132,17 @@ class ImportReport:
                          + (f" ({self.settled} more settled by configuration or source, said below)" if self.settled else ""))
         # a re-import: its changes, and the hand edits it kept apart (they change nothing: counted among
         # the changes, a re-import of the same files said "2 changes to the existing review" above "no change")
-        changed = sum(1 for c in self.changes if is_change(c))
+        changed, kept = self.change_counts()
         if changed:
             parts.append(f"{count(changed, 'change')} to the existing review")
-        kept = sum(1 for c in self.changes if kept_by_hand(c))
         if kept:
             parts.append(f"{count(kept, 'hand edit')} kept")
         return f"{self.format}: " + ", ".join(parts)
+
+    def change_counts(self) -> tuple[int, int]:
+        """A re-import's (changes to the review, hand edits kept), from its change lines: what its summary
+        and the app's headline both count."""
+        return sum(1 for c in self.changes if is_change(c)), sum(1 for c in self.changes if kept_by_hand(c))
 
     def to_dict(self) -> dict:
         # by hand: dataclasses.asdict deep-copies every string (2 s for 5,000 workloads)

@@ -1432,15 +1432,13 @@ class MainWindow(QMainWindow):
                 head = (f"Imported {len(res.review.components)} components and {len(res.review.dependencies)} "
                         f"dependencies ({rep.format}) into a new review.")
             else:
-                from prr_app.importers.base import is_change, kept_by_hand
                 from prr_app.wording import count
 
                 # the headline counts what the report's first line counts (its change lines, the proposals'
                 # among them, and the hand edits kept apart): the plan's counts missed the proposals a
                 # re-import withdrew, and said "no changes" above a report of 3 and an undo step
                 changes = [] if res.unchanged else edits.review_changes(base, res.review, self.session.review)
-                changed = sum(1 for c in rep.changes if is_change(c))
-                kept = sum(1 for c in rep.changes if kept_by_hand(c))
+                changed, kept = rep.change_counts()
                 parts = [count(changed, "change")] if changed else []
                 parts += [f"{count(kept, 'hand edit')} kept"] if kept else []
                 what = ", ".join(parts) or "no changes"
