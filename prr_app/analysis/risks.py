@@ -1733,8 +1733,10 @@ class RiskRegister:
                             self._not_counted.add((mid, t))
                     for t in parts or (target,):
                         mits = self._mit_by_risk.setdefault(t, [])
-                        if mid not in self._split_from or not any(x is m for x in mits):
-                            mits.append(m)  # linked to a whole and to one of its parts: listed once
+                        if not any(x is m for x in mits):
+                            # linked to a risk twice (to it and to an alias of it, or to a whole and one
+                            # of its parts): one piece of work, listed and counted once
+                            mits.append(m)
         return self._mit_by_risk
 
     def _record_for(self, rid: str):
