@@ -517,7 +517,7 @@ def _version_notes(tmpl, src: Path, *, markdown: bool, id_given: bool) -> list[s
 
 
 def cmd_import(args) -> int:
-    from prr_app.review.document import file_kind
+    from prr_app.review.document import Unchanged, file_kind
     from prr_app.review.gate import check_output
 
     src = Path(args.file)
@@ -547,33 +547,46 @@ def cmd_import(args) -> int:
     _check_install(tmpl, src, out, markdown=suffix in _MARKDOWN_SUFFIXES, force=args.force)
     warnings = warnings + _version_notes(tmpl, src, markdown=suffix in _MARKDOWN_SUFFIXES, id_given=bool(args.id))
     by = None
+    done: dict = {"recorded": [], "kept": [], "changed": False}
+
+    def change(review):
+        done["recorded"], done["kept"] = [], []
+        was = (review.meta.checklist_template, review.meta.checklist_version)
+        checklist.use_template(review, tmpl)
+        for iid in checked:
+            a = review.answers.get(iid)
+            if a is not None and a.status != "unanswered":
+                done["kept"].append((iid, a.status))  # the reviewer's answer is never changed by a tick
+                continue
+            # an answer left unanswered may hold the reviewer's note: it is kept
+            note = None if (a is not None and a.note) else f"ticked in {src.name}"
+            checklist.set_answer(review, iid, status="met", by=by, template=tmpl, note=note)
+            done["recorded"].append(iid)
+        done["changed"] = bool(done["recorded"]) or was != (review.meta.checklist_template,
+                                                           review.meta.checklist_version)
+        if not done["changed"]:
+            raise Unchanged  # already on this template, every ticked item answered: the file is left as it is
+
     if args.review:
-        # everything the review's edit needs is checked before the template is installed: a review that
-        # cannot be read or written (read-only, in a read-only folder) or no --by leaves no half-import
-        # (a retry would find the template "already exists")
-        _load(args.review)
-        if file_kind(args.review) != "repo":
+        # everything the review's edit needs is checked before the template is installed, in the order of
+        # every edit (prr set, prr risk): the review read, --by, then the edit worked out on the review as
+        # read, so what is wrong with it is said as such; only a real change of a review that cannot be
+        # written (read-only, in a read-only folder) is refused, and it leaves no half-import (a retry
+        # would find the template "already exists"); one that changes nothing writes nothing
+        first = _load(args.review)
+        by = who_decides(args.by, "who answers the items", file=str(args.review))
+        try:
+            change(first)
+        except Unchanged:
+            pass
+        except PrrError as e:
+            raise e.with_file(str(args.review)) if not e.file else e
+        if done["changed"] and file_kind(args.review) != "repo":
             paths.refuse_read_only(args.review)
             paths.refuse_unwritable_folder(paths.real_target(args.review).parent, shown=str(args.review))
-        by = who_decides(args.by, "who answers the items", file=str(args.review))
     before = out.read_bytes() if args.review and out.is_file() else None
     checklist.write_template(tmpl, out)
-    done: dict = {"recorded": [], "kept": []}
     if args.review:
-
-        def change(review):
-            done["recorded"], done["kept"] = [], []
-            checklist.use_template(review, tmpl)
-            for iid in checked:
-                a = review.answers.get(iid)
-                if a is not None and a.status != "unanswered":
-                    done["kept"].append((iid, a.status))  # the reviewer's answer is never changed by a tick
-                    continue
-                # an answer left unanswered may hold the reviewer's note: it is kept
-                note = None if (a is not None and a.note) else f"ticked in {src.name}"
-                checklist.set_answer(review, iid, status="met", by=by, template=tmpl, note=note)
-                done["recorded"].append(iid)
-
         try:
             _edit(args.review, change, None, False)
         except BaseException:  # the review was not changed: neither is the template folder
@@ -589,7 +602,11 @@ def cmd_import(args) -> int:
         print(f"warning: {sanitize(w, one_line=True)}", file=sys.stderr)
     print(sanitize(f"imported {tmpl.id} {tmpl.version}: {len(tmpl.items)} items in {len(tmpl.categories)} "
                    f"categories; wrote {out}", one_line=True))
-    if args.review:
+    if args.review and not done["changed"]:
+        print(sanitize(f"no change: {args.review} already uses {tmpl.id} {tmpl.version}"
+                       + (f" and has an answer for every ticked item ({len(done['kept'])} kept)" if done["kept"]
+                          else "") + "; it is left as it was", one_line=True))
+    elif args.review:
         print(sanitize(f"recorded {len(done['recorded'])} ticked item(s) as met in {args.review}"
                        + (f" (only items nobody had answered; {len(done['kept'])} answer(s) kept)"
                           if done["kept"] else ""), one_line=True))

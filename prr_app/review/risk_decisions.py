@@ -254,9 +254,10 @@ def decide(path, risk_ids: Sequence[str], make: Make, *, output=None, force: boo
     locked), and again on the review as the file holds it under the lock if another program changed it
     meanwhile. A refusal (:class:`PrrError`, also the edit's :class:`~prr_app.review.edits.EditRefused`)
     names the file and the risk; nothing is written then, nor when the edit changes nothing (the same
-    owner again). Returns the review as written, with its register before and after, analysed on
-    ``today`` (None: the real date; ``--today``)."""
-    from prr_app.review.document import Unchanged, edit_review, file_kind, load_review
+    owner again). A read-only file is refused only for a real change, after the ids and the edit are
+    checked (:func:`~prr_app.review.document.edit_review`). Returns the review as written, with its
+    register before and after, analysed on ``today`` (None: the real date; ``--today``)."""
+    from prr_app.review.document import Unchanged, edit_review, load_review
     from prr_app.review.edits import EditRefused, apply_changes
     from prr_app.review.gate import same_file
 
@@ -266,8 +267,9 @@ def decide(path, risk_ids: Sequence[str], make: Make, *, output=None, force: boo
         if same_file(output, path):
             output = None  # -o REVIEW: the changed review goes back in place, under the file's lock
     first = load_review(path)  # a missing, locked or damaged file is refused here, as by every command
-    if output is None and file_kind(path) != "repo":
-        paths.refuse_read_only(path)
+    # a read-only file (or a repository review without write rights) is refused by edit_review, and only
+    # for a real change: a wrong id or a refused edit is said as such, and one that changes nothing (the
+    # same owner again) is "nothing changed", as for prr set
     before = analyse(first, today)
     try:
         targets = [find_risk(before, rid) for rid in risk_ids]
