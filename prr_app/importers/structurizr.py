@@ -9,9 +9,11 @@ Read from the ``model`` block (views, styles and configuration are skipped):
 * **Relationships** (``a -> b``, ``-> b`` inside an element, ``this``,
   ``--name->`` archetype arrows) between those become dependencies; a
   relationship whose description, technology or tags say async, queue,
-  publish or event is asynchronous; one that says "Delivers" (a web server
-  delivers the single-page app) is read the other way round: the delivered
-  app depends on what delivers it. A **person**'s relationships mark their
+  publish or event is asynchronous; one that says "Delivers" or "Serves" (a web
+  server delivers the single-page app), is written in the passive ("Is used
+  by") or follows the answer ("Returns results to") is read the other way
+  round (_relationship_reading), and one made when software is shipped
+  ("Deploys", "Builds") is no dependency. A **person**'s relationships mark their
   targets user-facing. System-level relationships between systems that have
   containers are skipped (their containers carry the detail), with a reason.
 * **Archetypes** (``name = container { tag ... technology ... }``) are
@@ -23,6 +25,7 @@ Read from the ``model`` block (views, styles and configuration are skipped):
 * **Deployment**: one environment is used (the one named Production, Prod
   or Live as a whole word, not Pre-Production or Staging, if there are
   several: _choose_environment; the others are listed as skipped). Nested deployment nodes
+  (not autoscaling groups nor managed database services: _grouping_why)
   become nested failure domains (kind from name, technology and tags:
   region, zone, cluster, host...); a node with ``instances`` > 1 multiplies
   what it holds. ``containerInstance``/``softwareSystemInstance`` add
@@ -554,6 +557,33 @@ _DOMAIN_KINDS = [
 ]
 
 
+#: a deployment node that groups instances for a cloud provider's service rather than sharing their
+#: fate: an autoscaling group (or scale set, managed instance group) launches its instances across the
+#: zones it is given and a failure of the group itself stops none of them; a managed database service
+#: ("Amazon RDS" around the "MySQL" instance node) runs each database instance on hosts of its own.
+#: As failure domains they were single points of failure whose advice was to run the service on "a
+#: second cluster" or outside RDS, which no SRE would ask for.
+_GROUPING_NODE = [
+    (r"\bauto ?scaling( groups?)?\b|\bscale ?sets?\b|\bvmss\b|\b(managed )?instance groups?\b",
+     "an autoscaling group (it launches instances; they fail on their own hosts and zones)"),
+    (r"\b(amazon |aws )?rds\b|\baurora\b|\bcloud sql\b|\bazure sql\b|\bazure database for\b",
+     "a cloud provider's managed database service (its database instances run on hosts of their own)"),
+]
+
+
+def _grouping_why(el: _El) -> str:
+    """What a deployment node is when it groups instances rather than being a failure domain (see
+    _GROUPING_NODE), or "". A managed database service node counts only when deployment nodes inside
+    it stand for the instances; one that holds the container itself is where that runs."""
+    text = " ".join([el.name, el.technology, " ".join(el.tags)]).lower()
+    for i, (rx, why) in enumerate(_GROUPING_NODE):
+        if re.search(rx, text):
+            if i == 1 and not any(c.type == "deploymentnode" for c in el.children):
+                return ""
+            return why
+    return ""
+
+
 def _first_kind(text: str, table: list[tuple[str, str]], default: str) -> str:
     for rx, kind in table:
         if re.search(rx, text):
@@ -563,7 +593,7 @@ def _first_kind(text: str, table: list[tuple[str, str]], default: str) -> str:
 
 #: technologies of a cloud provider's managed service: the provider runs and replaces its instances
 MANAGED_SERVICE = re.compile(
-    r"route ?53|elastic load balanc|\b[ean]lb\b|cloudfront|api gateway|amazon s3|\bs3\b|dynamodb|\bsqs\b|\bsns\b|"
+    r"route ?53|elastic load balanc\w*|\b[ean]lb\b|cloudfront|api gateway|amazon s3|\bs3\b|dynamodb|\bsqs\b|\bsns\b|"
     r"cloud dns|cloud load balancing|cloud cdn|cloud armor|front ?door|azure dns|traffic manager|"
     r"application gateway|cloudflare|akamai|fastly", re.IGNORECASE)
 
@@ -697,7 +727,13 @@ def _build(b: GraphBuilder, r: _Reader, fname: str) -> None:
                         note = f"{where}: deployment node {ch.name!r} instances {ch.said} (the guaranteed minimum)"
                         b.read(note)
                         notes = notes + (f"{ch.name!r}: instances {ch.said}",)
-                    if ch.instances == 1 and mult == 1:
+                    grouping = _grouping_why(ch)
+                    if grouping and ch.instances == 1:
+                        # an autoscaling group, a managed database service: what fails together is
+                        # inside it (the hosts, the database instances) or around it (zone, region)
+                        b.read(f"{where}: deployment node {ch.name!r} is {grouping}: not a failure domain "
+                               "of its own (what it holds is placed in the nodes inside it and around it)")
+                    elif ch.instances == 1 and mult == 1:
                         # one domain per node: two nodes of the same name (an "Apache Tomcat" in the web
                         # tier and one in the API tier) are different failure domains
                         if _plain(ch.name) in used_domains and parent_dom:
@@ -779,6 +815,7 @@ def _build(b: GraphBuilder, r: _Reader, fname: str) -> None:
                 comp.placement = list(dict.fromkeys(pl))
     _tag_client_apps(b, els, comp_of, fname, placed=set(counts) if envs else set())
     # relationships
+    delivering: dict[str, list[str]] = {}  # component -> where it delivers an app (file:line)
     for rel in r.rels:
         where = f"{rel.file_label or fname}:{rel.line}" if rel.line else (rel.file_label or fname)
         src = r.resolve(rel.src, rel.scope)
@@ -808,14 +845,24 @@ def _build(b: GraphBuilder, r: _Reader, fname: str) -> None:
         typ = "async" if _ASYNC.search(text) else "hard"
         label = ": ".join(x for x in (rel.desc, rel.tech) if x)
         said = f"{where}: {b.components[s].name} -> {b.components[t].name}" + (f" ({label[:100]})" if label else "")
-        if _DELIVERS.match(rel.desc):
+        reading, why = _relationship_reading(rel.desc)
+        if reading == "not-runtime":
+            b.skip(f"{said}: not a runtime call ({why}): no dependency")
+            continue
+        if reading == "delivers":
             # C4's "web server delivers the single-page app": the app, once in the browser, needs the server
             # that delivered it, not the other way round
             b.depend(t, s, "hard", DECLARED, f"{said}: what is delivered needs what delivers it: recorded as "
                                              f"{b.components[t].name} -> {b.components[s].name}",
                      description=rel.desc[:2000])
+            delivering.setdefault(s, []).append(where)
+            continue
+        if reading == "reverse":
+            b.depend(t, s, typ, DECLARED, f"{said}: {why}: recorded as {b.components[t].name} -> "
+                                          f"{b.components[s].name}", description=rel.desc[:2000])
             continue
         b.depend(s, t, typ, DECLARED, said, description=rel.desc[:2000])
+    _static_servers(b, delivering)
 
 
 #: words that make an environment's name production ("Production", "Prod EU", "Live")
@@ -924,8 +971,55 @@ def _tag_client_apps(b: GraphBuilder, els: list, comp_of: dict, fname: str, plac
 
 
 #: a relationship that says the source serves the target to its users ("Delivers", "Delivers to the
-#: customer's web browser"): the reverse of a call
-_DELIVERS = re.compile(r"(?i)\s*delivers\b")
+#: customer's web browser", "Serves the single-page app"): the data goes the arrow's way, the need the
+#: other way (the app, running in the browser, needs the server it was loaded from)
+_DELIVERS = re.compile(r"(?i)\s*(delivers|serves)\b")
+#: a relationship written in the passive ("Is used by", "Called by", "Read by"): the arrow points from
+#: what is called to its caller; C4 asks for the active voice, but models do write it so
+_PASSIVE = re.compile(r"(?i)\s*(is\s+|are\s+)?(used|called|read|queried|invoked|accessed|requested|polled|"
+                      r"consumed|fetched|loaded)\s+(from\s+)?by\b")
+#: a relationship that says the target answers the source ("Returns results to", "Responds to",
+#: "Sends responses to"): the arrow follows the answer, the call goes the other way
+_ANSWER = re.compile(r"(?i)\s*(returns\b.*\bto\b|responds\s+to\b|replies\s+to\b|sends\s+(the\s+)?"
+                     r"(responses?|replies|results?)\s+(back\s+)?to\b)")
+#: a relationship that happens when the software is built or shipped, not while it serves: a pipeline
+#: that deploys a service is not called by it, and its failure takes nothing down that runs
+_NOT_RUNTIME = re.compile(r"(?i)\s*(deploys|builds|packages|provisions|publishes\s+(images?|artifacts?|"
+                          r"releases?|packages?)|pushes\s+(images?|artifacts?)|releases\b)")
+
+
+def _relationship_reading(desc: str) -> tuple[str, str]:
+    """How a relationship's description says it is a runtime call: ("call", "") the source calls the
+    target (C4's active voice: "Uses", "Reads from and writes to", "Makes API calls to", "Sends e-mail
+    using"); ("delivers", why) the source serves the target to users' browsers or devices, the target
+    needs the source; ("reverse", why) the arrow points from the callee to its caller (passive voice, an
+    answer); ("not-runtime", why) nothing calls anything while the system serves (a deployment, a build)."""
+    if _DELIVERS.match(desc):
+        return "delivers", "what is delivered needs what delivers it"
+    if _PASSIVE.match(desc):
+        return "reverse", "written in the passive: the arrow points from what is called to its caller"
+    if _ANSWER.match(desc):
+        return "reverse", "the arrow follows the answer: the call goes the other way"
+    if _NOT_RUNTIME.match(desc):
+        return "not-runtime", "it happens when the software is built or shipped, not while it serves"
+    return "call", ""
+
+
+def _static_servers(b: GraphBuilder, delivering: dict) -> None:
+    """A container that delivers an app to its users' browsers and calls nothing of its own is a
+    static content server (C4's "Web Server: serves HTML, CSS, JavaScript"): kind frontend, not the
+    gateway or service its name or technology (Nginx, Apache) made it. As a user-facing gateway that
+    calls nothing, the import report warned that its calls to the services were probably missing."""
+    calls = {source for source, _ in b.deps}
+    for cid, wheres in delivering.items():
+        comp = b.components.get(cid)
+        if comp is None or comp.kind not in ("gateway", "service") or cid in calls:
+            continue
+        said = (f"{wheres[0]}: {comp.name!r} delivers an app to its users and calls nothing: a static content "
+                f"server, kind frontend (not {comp.kind})")
+        comp.kind = "frontend"
+        b.read(said)
+        b.evidence(cid, said)
 
 
 _USER_DEVICE = re.compile(r"(?i)\b(computer|laptop|desktop|workstation|phone|mobile device|smartphone|tablet|"
