@@ -269,6 +269,28 @@ def _flag(cmd, name: str) -> str | None:
     return None
 
 
+def _host_arguments(cmd, hosts: dict[str, str]) -> list[tuple[str, str]]:
+    """The host names a command's options are given (``-h edge-router``, ``--host=edge-router``,
+    ``--peers a,b``) that name a service of the project (``hosts``: its service names, hostnames and
+    aliases, lower-cased), each as (option, name as written). Only an option's value, and only a name of
+    the project: a program's own name, a file or any other word is never taken for a host. Sock Shop's
+    load test reaches the shop by ``command: -d 60 -r 200 -c 2 -h edge-router``."""
+    words = [sy.text(x) for x in cmd] if isinstance(cmd, list) else sy.text(cmd).split() if cmd else []
+    out: list[tuple[str, str]] = []
+    for i, w in enumerate(words):
+        if not w.startswith("-") or w in ("-", "--"):
+            continue
+        flag, eq, value = w.partition("=")
+        if not eq:
+            if i + 1 >= len(words) or words[i + 1].startswith("-"):
+                continue
+            value = words[i + 1]
+        for name in value.strip("\"'").split(","):
+            if name and name.lower() in hosts and (flag, name) not in out:
+                out.append((flag, name))
+    return out
+
+
 # ------------------------------------------------------------ merging
 class _Reset:
     __slots__ = ()
@@ -819,15 +841,28 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
                                "files, on the machine; add it as a component for the review to analyse it")
                 elif ref.local and (ref.how != "value" or HOST_NAME_VAR.search(var)):
                     b.dangling(f"{ev}: names host {ref.host}, which is not a service in these files")
-        cmd = svc.get("command")
-        parts = [cmd] if isinstance(cmd, str) else [x for x in cmd if isinstance(x, str)] if isinstance(cmd, list) else []
-        for part in parts:
-            for ref in host_refs(str(part), bare_ok=False):
-                target = hosts.get(ref.host.lower()) or hosts.get(ref.short)
-                if target and target != sname:
-                    cf, cl = svc["__lines__"].get("command", svc["__defined__"])
-                    typ, word = dependency_type(b.components[target])
-                    b.depend(sname, target, typ, ENV, f"{cf}:{cl}: {sname} command names {ref.host} ({word})")
+        for key in ("command", "entrypoint"):
+            cmd = svc.get(key)
+            cf, cl = svc["__lines__"].get(key, svc["__defined__"])
+            parts = [cmd] if isinstance(cmd, str) else [x for x in cmd if isinstance(x, str)] if isinstance(cmd, list) else []
+            named: set[str] = set()
+            for part in parts:
+                for ref in host_refs(str(part), bare_ok=False):
+                    target = hosts.get(ref.host.lower()) or hosts.get(ref.short)
+                    if target and target != sname:
+                        named.add(target)
+                        typ, word = dependency_type(b.components[target])
+                        b.depend(sname, target, typ, ENV, f"{cf}:{cl}: {sname} {key} names {ref.host} ({word})")
+            for flag, host in _host_arguments(cmd, hosts):
+                target = hosts[host.lower()]
+                if target == sname or target in named:
+                    continue
+                named.add(target)
+                typ, word = dependency_type(b.components[target])
+                b.depend(sname, target, typ, ENV, f"{cf}:{cl}: {sname} {key} argument {flag} {host} names the "
+                                                  f"service {target} ({word})")
+                b.read(f"{cf}:{cl}: {sname} -> {target}: read from the host argument {flag} {host} of its {key} "
+                       f"({host} is a service of this project)")
         for side, scmd, (cf, cl) in svc.get("__sidecar_commands__", ()):
             words = [x for x in scmd if isinstance(x, str)] if isinstance(scmd, list) else [sy.text(scmd)]
             for part in words:

@@ -46,6 +46,7 @@ from prr_app.importers.call_policies import (annotation_policy, dotnet_resilienc
                                              spring_keys_by_line, spring_library, time_limiter_settings,
                                              zuul_routes)
 from prr_app.importers.graph import ADDRESS_NAME, API_VAR, broker_use, dependency_type, host_refs, hub_tag, outside_host
+from prr_app.wording import count
 
 #: folders whose files describe tests, not the deployment
 TEST_DIRS = {"test", "tests", "__tests__", "spec", "specs", "testdata", "test-data", "fixtures", "e2e",
@@ -392,6 +393,7 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
         _library_calls(found, library, class_uses, review)
     calls.settle(found, host_map, review)
     calls.settle_dotnet(found, review)
+    _zipkin_reporters(found, inv, owners, review)
     if progress is not None:
         progress("reading configuration and source", len(files), len(files))
     found.read.append(f"evidence: {n_cfg} configuration file(s)" + (f" and {n_src} source file(s)" if scan_source
@@ -431,6 +433,64 @@ def _build_files(inv, owners: _Owners) -> dict[str, str]:
         except OSError:
             continue
     return out
+
+
+#: a tracing library that sends spans to a Zipkin server, as a build file names it (spring-boot-starter-zipkin,
+#: spring-cloud-starter-zipkin, zipkin-reporter-brave, opentelemetry-exporter-zipkin)
+_ZIPKIN_LIBRARY = re.compile(r"(?i)<artifactId>\s*([^<]*zipkin[^<]*?)\s*</artifactId>|[\"':]([A-Za-z0-9_.-]*zipkin[A-Za-z0-9_.-]*)[\"':]")
+#: a telemetry hub that is a Zipkin server by its name (``zipkin``, PetClinic's ``tracing-server``)
+_ZIPKIN_SERVER = re.compile(r"(?i)zipkin|(?<![a-z0-9])tracing(?![a-z0-9])")
+
+
+def _zipkin_reporters(found: Found, inv, owners: _Owners, review: Review) -> None:
+    """A service whose build file names a Zipkin reporter sends its spans to the Zipkin server the checkout
+    deploys (Spring PetClinic: five services' ``spring-boot-starter-zipkin``, and ``tracing-server`` running
+    ``openzipkin/zipkin``; the address is in the config server's repository, outside the checkout). A
+    telemetry call, soft as every service's call to the OpenTelemetry demo's collector: losing the server costs
+    traces, not service. Drawn only when one telemetry hub of the review is named as a Zipkin or tracing
+    server; otherwise said, never guessed. The report says what was read and what was left out, a line each."""
+    reporters: dict[str, tuple[str, int, str]] = {}  # service -> (build file, line, library)
+    for f in inv.files:
+        if f.path.name not in _BUILD_FILES or f.path.parent == inv.root or _is_test(f.rel):
+            continue
+        owner = owners.of(f.path)
+        if owner is None or owner in reporters or owner not in review.components:
+            continue
+        try:
+            text = f.path.read_text("utf-8", "replace")[:MAX_CONFIG_BYTES]
+        except OSError:
+            continue
+        m = _ZIPKIN_LIBRARY.search(text)
+        if m:
+            reporters[owner] = (f.rel, text.count("\n", 0, m.start()) + 1, m.group(1) or m.group(2))
+    if not reporters:
+        return
+    servers = sorted(cid for cid, c in review.components.items()
+                     if hub_tag(c) == "telemetry" and (_ZIPKIN_SERVER.search(cid) or _ZIPKIN_SERVER.search(c.name)))
+    libs = ", ".join(sorted({lib for _f, _l, lib in reporters.values()}))
+    names = ", ".join(sorted(reporters))
+    if len(servers) != 1:
+        found.skipped.append(
+            f"telemetry: {count(len(reporters), 'service')} report traces to Zipkin ({libs} in their build files: "
+            f"{names}), but " + (f"{len(servers)} telemetry hubs could be its server ({', '.join(servers)})"
+                                 if servers else "no Zipkin or tracing server is deployed")
+            + ": no call drawn to one")
+        return
+    server = servers[0]
+    kind, word = dependency_type(review.components[server])
+    drawn = []
+    for owner, (rel, line, lib) in sorted(reporters.items()):
+        if owner == server:
+            continue
+        drawn.append(owner)
+        found.note((owner, server), Seen(rel, line, f"{lib}: {owner} reports its traces to a Zipkin server, and "
+                                                    f"{server} is the one deployed ({word}); where it sends them is "
+                                                    "set outside the checkout (Spring's default is localhost:9411): "
+                                                    "check it", "config", kind))
+    if drawn:
+        found.read.append(f"telemetry: {count(len(drawn), 'service')} report traces to {server}, the Zipkin server "
+                          f"deployed ({libs} in their build files): {', '.join(drawn)}; recorded as {kind} (losing it "
+                          "costs traces, not service)")
 
 
 _KEY = re.compile(r"""^\s*["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?\s*[:=]""")
@@ -1038,6 +1098,11 @@ def _scan_text(text: str, rel: str, host_map, address_vars, is_src: bool) -> lis
             j -= 1
         if j == i or (j > 0 and text[j - 1] == "/" and text[j - 3:j] == "://"):
             continue  # nothing before the colon, or a URL's host (counted above)
+        if j > 1 and text[j - 1] == "/" and text[j - 2] in _HOST_CHARS:
+            # a path's or an image repository's last segment (grafana/grafana:5.2.4, docker.io/library/redis:7),
+            # not a host: PetClinic's Grafana image was taken for a call to the OTel demo's grafana service
+            # (dns:///cart:7070, a gRPC target, has a slash before its slash and stays a host)
+            continue
         k = _known(text[j:i], host_map)
         if k:
             hits.append((j, k[1], "host:port"))
@@ -1108,7 +1173,7 @@ def _scan_text(text: str, rel: str, host_map, address_vars, is_src: bool) -> lis
             continue
         end = text.find("\n", starts[i])
         line = text[starts[i]: end if end >= 0 else len(text)]
-        if _COMMENT.match(line):
+        if _COMMENT.match(line) or _image_reference(line, rel):
             continue
         seen_lines.add((i, key))
         per[key] = per.get(key, 0) + 1
@@ -1124,6 +1189,22 @@ def _scan_text(text: str, rel: str, host_map, address_vars, is_src: bool) -> lis
             what = ("source literal " if is_src else "") + _clip(line.strip())
         out.append((targets, Seen(rel, i + 1, what, conf)))
     return out
+
+
+#: a Dockerfile's (Containerfile's) line that names an image: ``FROM redis:7``, ``COPY --from=redis:7 ...``
+_DOCKERFILE_IMAGE = re.compile(r"(?i)^\s*(?:FROM|COPY\s+--from=)")
+#: a configuration line whose key is an image (``image: redis:7``, a Helm values file's ``"image": ...``)
+_IMAGE_KEY = re.compile(r"""(?i)^\s*(?:-\s*)?["']?(?:image|base[_-]?image)["']?\s*[:=]""")
+
+
+def _image_reference(line: str, rel: str) -> bool:
+    """Whether ``line`` names a container image rather than an address: a base image is what a service is
+    built from, not a service it calls (``FROM grafana/grafana:5.2.4``, ``FROM redis:7``), and an image's tag
+    looks like a port."""
+    name = rel.rsplit("/", 1)[-1].lower()
+    docker = name in ("dockerfile", "containerfile") or name.startswith(("dockerfile.", "containerfile.")) \
+        or name.endswith((".dockerfile", ".containerfile"))
+    return bool((docker and _DOCKERFILE_IMAGE.match(line)) or _IMAGE_KEY.match(line))
 
 
 def _clip(s: str, n: int = 140) -> str:

@@ -49,6 +49,7 @@ from prr_app import paths, safe_yaml as sy
 from prr_app.importers.base import UNREADABLE, ImportReport, ImportResult, Inferred
 from prr_app.importers.kubernetes import UNRENDERED
 from prr_app.importers.graph import (
+    LOAD_GENERATOR,
     apply_call_policies,
     behind_a_gateway,
     make_unique,
@@ -814,7 +815,11 @@ def _compose_layers_said(u: Unit, inv: Inventory) -> str:
 def _variant_score(u: Unit) -> tuple:
     parts = set(re.split(r"[/_.\s()-]+", u.key.lower()))
     special = len(parts & VARIANT_WORDS)
-    deps = len(u.result.review.dependencies) if u.result is not None else 0
+    # a load generator's calls (Sock Shop's user-sim, its command's -h edge-router) show nothing of how the
+    # system's services call each other: counted, they made the Compose file beat the manifests that say more
+    deps = 0 if u.result is None else sum(
+        1 for d in u.result.review.dependencies.values()
+        if LOAD_GENERATOR not in getattr(u.result.review.components.get(d.source), "tags", ()))
     return (special, -deps, -len(u.names), _HOW_ORDER.get(u.how, 9), len(u.key), u.key)
 
 
@@ -1045,40 +1050,42 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
             u.picked = True
     results: list[tuple[str, ImportResult]] = []
     addons: list[Path] = []
-    if k8s:
-        if len(k8s) > 1:
-            merged = Unit(" + ".join(u.key for u in k8s), "kubernetes", "manifests",
-                          [p for u in k8s for p in u.paths], [t for u in k8s for t in u.texts])
+    splits: dict[str, list[tuple[str, set[str]]]] = {}  # a Kubernetes result's key -> its deployments' components
+    for group in _kubernetes_systems(k8s, root):
+        if len(group) > 1:
+            merged = Unit(" + ".join(u.key for u in group), "kubernetes", "manifests",
+                          [p for u in group for p in u.paths], [t for u in group for t in u.texts])
             _import_unit(merged, root, profiles)
             if merged.result is None:
                 raise PrrError(merged.problem)
         else:
-            merged = k8s[0]
-        addons = _addons(inv, merged)
-        if addons:
-            extra = Unit(merged.key, "kubernetes", "manifests", merged.paths + addons, merged.texts)
+            merged = group[0]
+        more = _addons(inv, merged)
+        if more:
+            extra = Unit(merged.key, "kubernetes", "manifests", merged.paths + more, merged.texts)
             _import_unit(extra, root, profiles)
             if extra.result is not None:
                 merged = extra
-                for a in addons:
+                for a in more:
                     _mark_optional(merged.result, a, root)
-            else:
-                addons = []
+                addons += more
         results.append((merged.key, merged.result))
-    # the deployments read together, each with its components: several systems side by side are said
-    split: list[tuple[str, set[str]]] = []
-    claimed: set[str] = set()
-    for u in k8s:
-        if u.result is not None and not u.support:
-            ids = set(u.result.review.components) - claimed
-            claimed |= ids
-            split.append((u.key, ids))
+        # the deployments read together, each with its components: several systems side by side are said
+        split: list[tuple[str, set[str]]] = []
+        claimed: set[str] = set()
+        for u in group:
+            if u.result is not None and not u.support:
+                ids = set(u.result.review.components) - claimed
+                claimed |= ids
+                split.append((u.key, ids))
+        if len(split) > 1:
+            splits[merged.key] = split
     for u in picked:
         if u.fmt != "kubernetes":
             results.append((u.key, u.result))
     assembled = _Assembly(root, paths, inv, keep_ids)
     for key, res in results:
-        assembled.add(key, res, parts=split if k8s and key == results[0][0] and len(split) > 1 else None)
+        assembled.add(key, res, parts=splits.get(key))
     for u in traffic:
         u.picked = True
         assembled.observe(u.key, u.result)
@@ -1300,6 +1307,43 @@ def _other_format_units(inv: Inventory) -> list[Unit]:
     return [unit]
 
 
+def _kubernetes_systems(k8s: list[Unit], root: Path) -> list[list[Unit]]:
+    """The picked Kubernetes units, in the groups imported together. One group, as a host named in one
+    folder may be deployed by another, unless two folders deploy workloads of the same name (two systems
+    side by side, each with its ``frontend``): read together, the second copy was a duplicate object and
+    the two systems' services one component before the namesake rule could keep them apart. Then each
+    such folder is a group of its own, laid into the review as a Compose project is (``_Assembly._namesakes``:
+    the same service described twice when they name each other's services, else kept apart, the later
+    prefixed with its folder), and a folder of policies, autoscalers or budgets joins the folder it sits
+    beside (the nearest by path)."""
+    if not k8s:
+        return []
+    main = [u for u in k8s if not u.support]
+    groups: list[list[Unit]] = []
+    for u in main:
+        home = next((g for g in groups if not any(u.names & o.names for o in g)), None)
+        if home is None:
+            groups.append([u])
+        else:
+            home.append(u)
+    if len(groups) <= 1:
+        return [k8s]
+
+    def closeness(a: Unit, b: Unit) -> int:
+        pa, pb = Path(a.key.split(" (")[0]).parts, Path(b.key.split(" (")[0]).parts
+        n = 0
+        for x, y in zip(pa, pb):
+            if x != y:
+                break
+            n += 1
+        return n
+
+    for s in (u for u in k8s if u.support):
+        best = max(groups, key=lambda g: max(closeness(s, u) for u in g))
+        best.append(s)
+    return groups
+
+
 def _import_without_broken(unit: Unit, inv: Inventory, root: Path) -> None:
     """Read a unit of plain manifests, edge lists, traces or DOT files; a file that cannot be read (invalid
     YAML, too large, not text) is taken out of it (a unit of its own, with its problem: a "could not read"
@@ -1473,6 +1517,27 @@ def _renamed(res: ImportResult, mapping: dict[str, str]) -> None:
     res.call_policies = {to(c): p for c, p in res.call_policies.items()}
     for i in res.report.components:
         i.element = to(i.element)
+    # the report's lines name a call by its ends' ids (``frontend -> quote rests on depends_on alone``): they
+    # name the elements as the review has them (``astronomy/frontend -> quote``), as the dependency does; what
+    # a file says (``service frontend``, ``depends_on frontend``) is quoted as written
+    said = lambda line: _renamed_line(line, mapping)  # noqa: E731
+    rep = res.report
+    rep.read, rep.warnings = [said(x) for x in rep.read], [said(x) for x in rep.warnings]
+    rep.skipped, rep.dangling = [said(x) for x in rep.skipped], [said(x) for x in rep.dangling]
+    res.order_only = {d: (said(w), vital) for d, (w, vital) in res.order_only.items()}
+
+
+#: an id at one end of a call written ``a -> b`` in a report line (ids hold letters, digits, ``-``, ``_``,
+#: ``.`` and ``/``; the location before, ``file:12: ``, ends with a blank)
+_CALL_END = re.compile(r"(?<![^\s(\[,;])([^\s,;()\[\]]+)( -> )([^\s,;:()\[\]]+)")
+
+
+def _renamed_line(line: str, mapping: dict[str, str]) -> str:
+    """``line`` with the renamed ids at the ends of the calls it names (``a -> b``) given their new ids."""
+    if " -> " not in line:
+        return line
+    return _CALL_END.sub(lambda m: mapping.get(m.group(1), m.group(1)) + m.group(2)
+                         + mapping.get(m.group(3), m.group(3)), line)
 
 
 def _same_deployment(had: str | None, now: str | None) -> int:
