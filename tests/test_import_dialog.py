@@ -73,7 +73,8 @@ def test_import_a_checkout_decide_inferred_dependencies_undo_and_reimport(qtbot,
     rep: ReportDialog = seen["report"]
     assert rep.isVisible()
     tabs = [rep.tabs.tabText(i) for i in range(rep.tabs.count())]
-    assert tabs[0] == "Inferred dependencies (11)"
+    # 11 calls, and 5 services' traces to the Zipkin server (their build files name a Zipkin reporter)
+    assert tabs[0] == "Inferred dependencies (16)"
     assert any(t.startswith("Read (") for t in tabs) and any(t.startswith("Warnings (") for t in tabs)
     assert "docker-compose.yml" in rep.sections["Read"].toPlainText()
     assert "11 components" in rep.summary.text()
@@ -84,6 +85,7 @@ def test_import_a_checkout_decide_inferred_dependencies_undo_and_reimport(qtbot,
     weak = "genai-service->vets-service"
     assert table.item(rows[weak], 1).text() == "weak"
     assert table.item(rows["api-gateway->vets-service"], 1).text() == "strong"
+    assert "pom.xml:" in table.item(rows["visits-service->tracing-server"], 4).toolTip()
     ev = table.item(rows["api-gateway->vets-service"], 4).toolTip()
     assert "application.yml:" in ev and "lb://vets-service" in ev
     assert table.item(rows[weak], 3).text() == "undecided"
