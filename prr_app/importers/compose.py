@@ -39,8 +39,13 @@ from prr_app.importers.graph import (
     can_face_users,
     GraphBuilder,
     dependency_type,
+    host_arguments,
     host_refs,
     hub_tag,
+    LOAD_GENERATOR,
+    load_generator_env,
+    load_generator_words,
+    not_facing_what,
     recognise,
     redact,
     registry_named,
@@ -270,25 +275,9 @@ def _flag(cmd, name: str) -> str | None:
 
 
 def _host_arguments(cmd, hosts: dict[str, str]) -> list[tuple[str, str]]:
-    """The host names a command's options are given (``-h edge-router``, ``--host=edge-router``,
-    ``--peers a,b``) that name a service of the project (``hosts``: its service names, hostnames and
-    aliases, lower-cased), each as (option, name as written). Only an option's value, and only a name of
-    the project: a program's own name, a file or any other word is never taken for a host. Sock Shop's
-    load test reaches the shop by ``command: -d 60 -r 200 -c 2 -h edge-router``."""
+    """:func:`~prr_app.importers.graph.host_arguments` of a command (a list, or a string split on blanks)."""
     words = [sy.text(x) for x in cmd] if isinstance(cmd, list) else sy.text(cmd).split() if cmd else []
-    out: list[tuple[str, str]] = []
-    for i, w in enumerate(words):
-        if not w.startswith("-") or w in ("-", "--"):
-            continue
-        flag, eq, value = w.partition("=")
-        if not eq:
-            if i + 1 >= len(words) or words[i + 1].startswith("-"):
-                continue
-            value = words[i + 1]
-        for name in value.strip("\"'").split(","):
-            if name and name.lower() in hosts and (flag, name) not in out:
-                out.append((flag, name))
-    return out
+    return host_arguments(words, hosts)
 
 
 # ------------------------------------------------------------ merging
@@ -621,6 +610,24 @@ def read_compose(paths: list[Path], *, base: Path | None = None, profiles: list[
     return b.finish(file=str(paths[0]))
 
 
+#: a word of a service's name that says it is a start-up step: an init, migration, setup, seed or provisioning
+#: job ("dynamodblocal-init", "db-migrate", "kafka-setup"); with a restart policy that lets it exit for good
+#: (none, "no", "on-failure") it is a one-shot job (:func:`_running`)
+_ONE_SHOT_NAME = re.compile(r"(?:^|[-_.])(init|initiali[sz]er?|migrat(?:e|es|ion|ions|or|ors)|setup|seed(?:er|s)?|"
+                            r"bootstrap|provision(?:er)?|one-?shot|create-?(?:topics?|buckets?|tables?|indices|indexes))"
+                            r"(?:$|[-_.])")
+
+
+def _plain_env(svc: dict) -> dict[str, str]:
+    """A service's ``environment`` as variable -> value (as written, before ``.env``)."""
+    env = svc.get("environment")
+    out = {}
+    for var, v in (env.items() if isinstance(env, dict) else ()):
+        if var != "__reset__" and isinstance(v, tuple) and v and v[0] is not None:
+            out[str(var)] = str(v[0])
+    return out
+
+
 def _profile_names(value) -> list[str]:
     return [p.strip() for p in str(value).split(",") if p.strip()]
 
@@ -671,6 +678,8 @@ def _running(b: GraphBuilder, services: dict[str, dict], profiles: list[str] | N
             n = sy.as_int(rep, file=lf, line=ll, what="deploy.replicas", minimum=0) if rep is not None else None
         except PrrError:
             n = None  # _build says so, and counts 1
+        restart = sy.text(svc.get("restart")).strip().strip("\"'").lower()
+        once = _ONE_SHOT_NAME.search(sname.lower())
         if sname in waited:
             by, wf, wl = waited[sname]
             off[sname] = (True, "a one-shot job (run to completion at start-up)")
@@ -681,6 +690,15 @@ def _running(b: GraphBuilder, services: dict[str, dict], profiles: list[str] | N
             off[sname] = (True, f"a job (deploy.mode {mode})")
             b.skip(f"{file}:{line}: service {sname}: deploy.mode {mode}: batch work run to completion, "
                    "not a serving component; not imported")
+        elif once and restart.split(":")[0] in ("", "no", "on-failure"):
+            # named as a start-up step (dynamodblocal-init, db-migrate, kafka-setup) and never restarted
+            # once it exits: it runs once and is gone, so nothing can depend on it at run time
+            rf, rl = svc["__lines__"].get("restart", (file, line))
+            how = f"restart: {restart} ({rf}:{rl})" if restart else "no restart policy"
+            off[sname] = (True, "a one-shot job (run once at start-up)")
+            b.skip(f"{file}:{line}: service {sname}: a one-shot job (its name says {once.group(1)}, and {how}: "
+                   "it is not restarted once it exits): batch work run at start-up, not a serving component; "
+                   "not imported")
         elif n == 0:
             off[sname] = (False, "scaled to 0 replicas")
             b.skip(f"{lf}:{ll}: service {sname} has 0 replicas: docker compose up starts none; not imported")
@@ -741,10 +759,14 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
         layers = svc.get("__layers__")
         comp = b.component(sname, f"{file}:{line}: service {sname}" + (f" (also in {', '.join(layers[1:])})" if layers else ""),
                            name=sname, kind=kind, source_file=file)
+        if LOAD_GENERATOR not in tags and (lg := load_generator_env(_plain_env(svc))):
+            tags, why = [*tags, LOAD_GENERATOR], lg
         for t in tags:
             b.tag(sname, t)
         if kind and why:
             b.evidence(sname, f"{file}:{line}: kind {kind} from {why}")
+        elif LOAD_GENERATOR in tags:
+            b.evidence(sname, f"{file}:{line}: {load_generator_words(why)}")
         comp.shared_domains.append(host)
         build = svc.get("build")
         ctx = build.get("context") if isinstance(build, dict) else build
@@ -798,7 +820,7 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
                 b.evidence(sname, f"{pf}:{pl}: publishes port(s) {', '.join(published[:5])} {PORT_FACING}")
             else:
                 b.evidence(sname, f"{pf}:{pl}: publishes port(s) {', '.join(published[:5])} on the host "
-                                  f"(a {_what(comp)}: an operator's port, not user-facing)")
+                                  f"({not_facing_what(comp)}: an operator's port, not user-facing)")
         profiles = svc.get("profiles")
         if isinstance(profiles, list) and profiles:
             for p in profiles:
@@ -1033,12 +1055,6 @@ def _traefik_call_settings(b: GraphBuilder, proxy: str, sname: str, labels: dict
                 b.call_setting(proxy, sname, "circuit_breaker", True,
                                f"{where} ({mw['circuitbreaker.expression'][1]}): a circuit breaker on {proxy}'s calls "
                                f"to {sname} ({_clip(str(mw['circuitbreaker.expression'][0]), 60)})")
-
-
-def _what(comp) -> str:
-    from prr_app.importers.graph import hub_tag
-
-    return f"{hub_tag(comp)} hub" if hub_tag(comp) else comp.kind
 
 
 def env_file_paths(svc) -> list[str]:

@@ -348,6 +348,7 @@ class GraphBuilder:
         settle_broker_reads(review)
         policies = {c: p for c, p in self.call_policies.items() if c in review.components}
         apply_call_policies(review, policies)
+        coordination_stores(review, self.comp_evidence)
         behind_a_gateway(review, self.comp_evidence)
         self.report.components = [Inferred(cid, list(ev)) for cid, ev in sorted(self.comp_evidence.items())]
         self.report.dependencies = [
@@ -630,9 +631,19 @@ _ADMIN_UI = re.compile(r"mongo-?express|phpmyadmin|pgadmin|adminer|redis-?comman
                        r"(?:^|[-_])admin(?:[-_](?:server|console|ui|panel|dashboard))?$")
 
 
-#: load generators (Locust, k6, JMeter...): test tools that call the system, never where its users come in
-_LOAD_GENERATOR = re.compile(r"(?:^|[-_.])(?:load-?gen(?:erator)?s?|load-?tests?|traffic-?gen(?:erator)?s?|locust(?:io)?|k6|jmeter|gatling|vegeta|artillery)"
+#: load generators (Locust, k6, JMeter...): test tools that call the system, never where its users come in;
+#: also simulators of its users or workers (the AKS store demo's virtual-customer and virtual-worker send
+#: orders), named as words of a name or an image: "simulator" and "virtual-user" are, "simulation-api" is not
+_LOAD_GENERATOR = re.compile(r"(?:^|[-_.])(?:load-?gen(?:erator)?s?|load-?test(?:er|ing)?s?|stress-?test(?:er|ing)?s?|"
+                             r"traffic-?gen(?:erator)?s?|locust(?:io)?|k6|jmeter|gatling|vegeta|artillery|wrk2?|siege|"
+                             r"tsung|ghz|fortio|user-?sim(?:ulator)?s?|simulators?|"
+                             r"virtual-?(?:customer|user|worker|client|shopper|buyer|traffic|load)s?)"
                              r"(?:$|[-_.])")
+#: an environment variable that sets a rate of generated work (``ORDERS_PER_HOUR``, ``RPS``, ``SPAWN_RATE``,
+#: ``VUS``), not a limit on the work a service accepts (``RATE_LIMIT_PER_MINUTE``, ``MAX_REQUESTS_PER_SECOND``)
+_RATE_VAR = re.compile(r"^(?!.*(?:LIMIT|MAX|MIN|THROTTL|BURST|QUOTA|TIMEOUT|TTL|WINDOW|RETR))"
+                       r"(?:\w+_)?(?:RPS|QPS|TPS|VUS|SPAWN_RATE|HATCH_RATE|\w+_PER_(?:SECOND|SEC|MINUTE|MIN|HOUR))$",
+                       re.IGNORECASE)
 
 
 def _image_repo(image: str) -> str:
@@ -644,6 +655,24 @@ def is_load_generator(name: str, image: str = "") -> bool:
     """Is the component named ``name`` (running ``image``) a load generator, by its name or its image's?"""
     repo = _image_repo(image)
     return bool(_LOAD_GENERATOR.search(name.lower()) or (repo and _LOAD_GENERATOR.search(repo)))
+
+
+def load_generator_env(env: dict) -> str | None:
+    """Why an environment (variable -> value) is a load generator's, or None: it sets a rate of generated
+    work (:data:`_RATE_VAR`, ``ORDERS_PER_HOUR=100``) and names the address it sends that work to (a variable
+    named like an address, ``ORDER_SERVICE_URL``). A service's own limits (``RATE_LIMIT_PER_MINUTE``) are no
+    such rate. The words say which two variables, for the component's evidence."""
+    rates = [v for v in env if _RATE_VAR.match(str(v))]
+    targets = [v for v in env if ADDRESS_NAME.search(str(v)) and host_refs(str(env[v] or ""), bare_ok=False)]
+    if rates and targets:
+        return f"its environment sets a rate of generated work ({rates[0]}) and the address it sends it to ({targets[0]})"
+    return None
+
+
+def load_generator_words(why: str) -> str:
+    """The evidence line's words for a component recognised as a load generator by ``why``."""
+    return (f"a load generator ({why}): a test tool that calls the system, not a component its users "
+            "depend on; its calls are not the system's")
 
 
 def recognise(name: str, image: str = "", ports: list[int] | tuple = ()) -> tuple[str | None, list[str], str]:
@@ -779,34 +808,138 @@ def switched_off_calls(review: Review, switches: dict[str, list[tuple[tuple[str,
     return out
 
 
+#: a name that says the component is the user interface (yelb-ui, store-front, web-frontend, portal)
+_UI_NAME = re.compile(r"(?:^|[-_.])(?:ui|webui|frontend|front-end|front|web|webapp|web-app|storefront|portal|www|spa)"
+                      r"(?:$|[-_.])")
+#: the words every Compose start-up order line (``depends_on``, ``links``) carries in its evidence
+START_UP_ORDER = "start-up order"
+#: the evidence line of a service with a published port that no way in reaches (:func:`behind_a_gateway`)
+_NO_WAY_IN = "none of them reaches it: its published port is for developers and operators, not the way users come in"
+
+
+def _order_only(dep: Dependency) -> bool:
+    """``dep`` rests on start-up order alone (every line of its evidence is a ``depends_on`` or a ``links``):
+    no call a gateway's request travels along."""
+    return bool(dep.evidence) and all(START_UP_ORDER in e for e in dep.evidence)
+
+
 def behind_a_gateway(review: Review, evidence: dict[str, list[str]]) -> list[str]:
-    """Services user-facing only because they publish a port, that a user-facing gateway reaches, by its
-    routes or through the services it calls: the gateway is the way in, their ports are for developers
-    and operators (Spring's services behind its API gateway; a storage service a social network's
-    nginx reaches through the services it calls). They stop being user-facing, said in their
-    ``evidence``; the ids changed."""
-    fronts = {cid for cid, c in review.components.items() if c.user_facing and c.kind == "gateway"}
-    if not fronts:
-        return []
+    """Where a system has a way in for its users (a user-facing gateway, or a user interface that no gateway
+    reaches: yelb-ui, a store front), a service user-facing only because it publishes a port is not: a
+    developer's or operator's port on a service that lives behind the way in (Spring's services behind its
+    API gateway; FTGO's kitchen and accounting, which only Kafka reaches). One the way in reaches by its
+    routes or its calls, through the services it calls (a storage service a social network's nginx reaches
+    that way), is said "behind" it with the chain; one the way in does not reach but that uses what it
+    reaches (the same broker or database: a consumer of the same Kafka) is part of the same system and
+    said so; one connected to nothing the way in reaches stays user-facing (a way in of its own). A
+    dependency that rests on start-up order alone (``depends_on``) is no call and reaches nothing.
+
+    They stop being user-facing, said in their ``evidence``; the ids changed. A service said unreached by
+    an earlier pass is looked at again (a repository's configuration or code may show the call since)."""
+    comps = review.components
+    for cid, ev in evidence.items():
+        stale = [e for e in ev if _NO_WAY_IN in e]
+        if stale and cid in comps and not comps[cid].user_facing:
+            ev[:] = [e for e in ev if e not in stale]
+            comps[cid].user_facing = True
     out_of: dict[str, list[str]] = {}
     for dep in review.dependencies.values():
+        if _order_only(dep):
+            continue
         targets = review.groups[dep.target].members if dep.target in review.groups else [dep.target]
-        out_of.setdefault(dep.source, []).extend(t for t in targets if t in review.components)
-    behind: dict[str, str] = {}  # component -> the gateway that reaches it
-    todo = [(f, f) for f in sorted(fronts)]
-    while todo:
-        here, gw = todo.pop()
-        for t in out_of.get(here, ()):
-            if t not in fronts and t not in behind:
-                behind[t] = gw
-                todo.append((t, gw))
+        out_of.setdefault(dep.source, []).extend(t for t in targets if t in comps)
+
+    def port_only(cid: str) -> bool:
+        return comps[cid].user_facing and any(e.endswith(PORT_FACING) for e in evidence.get(cid, ()))
+
+    def reach(fronts: set[str], behind: dict[str, list[str]]) -> None:
+        todo = [[f] for f in sorted(fronts)]
+        while todo:
+            chain = todo.pop()
+            for t in out_of.get(chain[-1], ()):
+                if t not in fronts and t not in behind:
+                    behind[t] = [*chain, t]
+                    todo.append(behind[t])
+
+    gateways = {cid for cid, c in comps.items() if c.user_facing and c.kind == "gateway"}
+    behind: dict[str, list[str]] = {}  # component -> the chain from the way in that reaches it
+    reach(gateways, behind)
+    uis = {cid for cid, c in comps.items() if c.user_facing and c.kind in (None, "service") and cid not in behind
+           and _UI_NAME.search(c.name.lower() or cid) and can_face_users(c)}
+    reach(uis, behind)
+    fronts = gateways | uis
+    if not fronts:
+        return []
     out = []
-    for cid, gw in sorted(behind.items()):
-        comp, ev = review.components[cid], evidence.setdefault(cid, [])
-        if comp.user_facing and any(e.endswith(PORT_FACING) for e in ev):
-            comp.user_facing = False
-            ev.append(f"behind the gateway {gw}: its published port is not the way users come in; not user-facing")
-            out.append(cid)
+    for cid in sorted(comps):
+        if cid in fronts or not port_only(cid):
+            continue
+        chain = behind.get(cid)
+        shares = sorted(t for t in dict.fromkeys(out_of.get(cid, ())) if t in behind or t in fronts)
+        if not chain and not shares:
+            continue  # connected to nothing the way in reaches: a way in of its own (another tool, an API)
+        comp, ev = comps[cid], evidence.setdefault(cid, [])
+        comp.user_facing = False
+        if chain:
+            what = "gateway" if chain[0] in gateways else "user interface"
+            ev.append(f"behind the {what} {chain[0]} ({' -> '.join(chain)}): its published port is not the way "
+                      "users come in; not user-facing")
+        else:
+            ways = sorted(fronts)
+            ev.append(f"users come in through {', '.join(ways[:4])}{' ...' if len(ways) > 4 else ''}; it is part of "
+                      f"the system they front (it uses {', '.join(shares[:3])}{' ...' if len(shares) > 3 else ''}, as "
+                      f"what they reach does), and {_NO_WAY_IN}; not user-facing (check it, if users reach it "
+                      "directly)")
+        out.append(cid)
+    return out
+
+
+#: stores a broker or a database keeps its cluster's state in, and cannot run without (Kafka before KRaft,
+#: Pulsar, ClickHouse, HBase and Solr on ZooKeeper; Patroni's PostgreSQL and Vitess on etcd or Consul)
+COORDINATION_STORE = _edged(r"zookeeper|zk|etcd|consul|bookkeeper")
+
+
+def coordination_stores(review: Review, evidence: dict[str, list[str]]) -> list[str]:
+    """A discovery hub (ZooKeeper, Consul) that a queue broker, datastore or cache calls is the coordination
+    store that one keeps its state in: Kafka before KRaft cannot run without its ZooKeeper. Tagged a hub,
+    the analysis took every hard call to it for an import's guess and softened it, ``kafka -> zookeeper``
+    included, and ZooKeeper's outage took nothing down. Such a store is no hub: its tag is dropped and the
+    broker's call is hard, said in both evidences; the services' own calls to it (lookups, leader election
+    through a client that caches) are soft, as they were read while it was a hub. The ids changed."""
+    comps = review.components
+    needs: dict[str, list[str]] = {}  # store -> the brokers and databases that run on it
+    for dep in review.dependencies.values():
+        src, tgt = comps.get(dep.source), comps.get(dep.target)
+        if src is None or tgt is None or _order_only(dep) or src.kind not in ("queue", "datastore", "cache"):
+            continue
+        if "discovery" in tgt.tags and COORDINATION_STORE.search(f"{tgt.name} {tgt.id}".lower()):
+            needs.setdefault(tgt.id, []).append(src.id)
+    out = []
+    for did, dep in review.dependencies.items():
+        if dep.target not in needs:
+            continue
+        if dep.source in needs[dep.target]:
+            if dep.kind != "hard":
+                dep.kind = "hard"
+            why = (f"{dep.source} keeps its cluster's state in {dep.target}, a coordination store it cannot run "
+                   "without: hard")
+        elif dep.kind == "hard" and not dep.fallback:
+            dep.kind = "soft"
+            why = (f"{dep.target} is the coordination store of {', '.join(needs[dep.target])}; {dep.source} only "
+                   "looks things up in it (discovery): recorded as soft")
+        else:
+            continue
+        dep.evidence = [*dep.evidence, why]
+        out.append(did)
+    for cid, brokers in needs.items():
+        was = f"({not_facing_what(comps[cid])}:"
+        comps[cid].tags = [t for t in comps[cid].tags if t != "discovery"]
+        now = f"({not_facing_what(comps[cid])}:"
+        ev = evidence.setdefault(cid, [])
+        ev[:] = [e.replace(was, now) for e in ev]  # a published port's words said what it was taken for
+        ev.append(
+            f"the coordination store {', '.join(brokers)} cannot run without (it keeps its cluster's state here): "
+            "not a discovery hub; its failure takes them down")
     return out
 
 
@@ -815,6 +948,21 @@ def can_face_users(comp: Component) -> bool:
     queue, admin console or telemetry/config/discovery hub (their ports are for operators)."""
     return (comp.kind in ("service", "gateway", "identity") and hub_tag(comp) is None and "admin-ui" not in comp.tags
             and LOAD_GENERATOR not in comp.tags)
+
+
+def not_facing_what(comp: Component) -> str:
+    """What ``comp`` is, in the words that say why an exposed port does not make it user-facing
+    (:func:`can_face_users` said no): "an admin console", "a load generator", "a discovery hub", "a
+    datastore". Every importer says it so (a published Compose port, a Kubernetes LoadBalancer)."""
+    if "admin-ui" in comp.tags:
+        return "an admin console (an operators' tool)"
+    if LOAD_GENERATOR in comp.tags:
+        return "a load generator (a test tool)"
+    hub = hub_tag(comp)
+    if hub:
+        return f"a {hub} hub"
+    kind = comp.kind or "service"
+    return f"an {kind}" if kind[:1] in "aeiou" else f"a {kind}"
 
 
 def hub_tag(comp: Component) -> str | None:
@@ -930,7 +1078,9 @@ _HC = r"[^\s\x21-\x2c\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7e]"
 #: the host of a URL: after its user information when it has some (possessive: with the host left
 #: empty by an unset variable, "postgres://admin:@:5432" names no host, not the user "admin")
 _URL_HOST = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://(?:[^@/\s]*@)?+\[?(" + _HC + "+)")
-_HOST_PORT = re.compile(r"(?:^|[\s,;=(@/\"'])(\w" + _HC + r"*):(\d{1,5})\b")
+#: a host and a port; not an image and its tag (``grafana/grafana:5.2.4``, ``redis:6-alpine``): a port is
+#: never followed by a dot and a digit, a hyphen or a letter
+_HOST_PORT = re.compile(r"(?:^|[\s,;=(@/\"'])(\w" + _HC + r"*):(\d{1,5})(?![\w-]|\.\d)")
 _KV_HOST = re.compile(r"(?:^|[\s;?&])(?:host|hostname|server|data source|address|addr)\s*=\s*(\w" + _HC + "*)",
                       re.IGNORECASE)
 _BARE = re.compile(r"^\w" + _HC + "*$")
@@ -976,6 +1126,28 @@ def host_refs(value: str, *, bare_ok: bool) -> list[HostRef]:
     if bare_ok and _BARE.match(value.strip()) and not out:
         add(value.strip(), "value")
     # comma-separated lists of host:port are covered by _HOST_PORT
+    return out
+
+
+def host_arguments(words: list[str], hosts: dict[str, str]) -> list[tuple[str, str]]:
+    """The host names a command's options are given (``-h edge-router``, ``--host=edge-router``,
+    ``--peers a,b``) that name a service of the system (``hosts``: the names that reach one, lower-cased,
+    -> the name), each as (option, name as written). Only an option's value, and only a name of the
+    system: a program's own name, a file or any other word is never taken for a host. Sock Shop's load
+    test reaches the shop by ``-d 60 -r 200 -c 2 -h edge-router``. One reading for every importer (a
+    Compose ``command``, a Kubernetes container's ``command`` and ``args``), beside :func:`host_refs`."""
+    out: list[tuple[str, str]] = []
+    for i, w in enumerate(words):
+        if not w.startswith("-") or w in ("-", "--"):
+            continue
+        flag, eq, value = w.partition("=")
+        if not eq:
+            if i + 1 >= len(words) or words[i + 1].startswith("-"):
+                continue
+            value = words[i + 1]
+        for name in value.strip("\"'").split(","):
+            if name and name.lower() in hosts and (flag, name) not in out:
+                out.append((flag, name))
     return out
 
 

@@ -44,8 +44,13 @@ from prr_app.importers.graph import (
     GraphBuilder,
     close_match,
     dependency_type,
+    host_arguments,
     host_refs,
+    LOAD_GENERATOR,
+    load_generator_env,
+    load_generator_words,
     make_unique,
+    not_facing_what,
     recognise,
     redact,
     registry_named,
@@ -54,6 +59,17 @@ from prr_app.importers.graph import (
     short_names,
     switch_words,
 )
+
+def _plain_env(containers) -> dict[str, str]:
+    """The variables the (not init) containers of a pod set by value, as written."""
+    out = {}
+    for c, init in containers:
+        items = c.get("env")
+        for item in items if isinstance(items, list) and not init else ():
+            if isinstance(item, dict) and item.get("name") is not None and item.get("value") is not None:
+                out[sy.text(item.get("name"))] = sy.text(item.get("value"))
+    return out
+
 
 WORKLOAD_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Pod",
                   "DeploymentConfig", "Rollout"}
@@ -391,8 +407,12 @@ class _K8sImport:
                 break
         comp = b.component(cid, f"{o.where}: {o.kind} {o.name}" + (f" in namespace {o.ns}" if o.ns != "default" else ""),
                            name=o.name, kind=kind, source_file=o.file)
+        if LOAD_GENERATOR not in tags and (lg := load_generator_env(_plain_env(w.containers))):
+            tags, why = [*tags, LOAD_GENERATOR], lg
         for t in tags:
             b.tag(cid, t)
+        if LOAD_GENERATOR in tags:
+            b.evidence(cid, f"{o.where}: {load_generator_words(why)}")
         for k, v in w.labels.items():
             if k.lower().rsplit("/", 1)[-1] in CRITICALITY_LABELS:
                 b.criticality(cid, v, f"{o.where}: label {k}={v}")
@@ -480,7 +500,7 @@ class _K8sImport:
                         b.evidence(cid, f"{o.where}: Service {o.name} of type {typ}: reachable from outside the cluster")
                     else:
                         b.evidence(cid, f"{o.where}: Service {o.name} of type {typ}: reachable from outside the "
-                                        f"cluster, but a {b.components[cid].kind} is not user-facing")
+                                        f"cluster, but {not_facing_what(b.components[cid])} is not user-facing")
 
     def _matching(self, ns: str, sel: dict) -> list[str]:
         """Workloads in ``ns`` whose pod labels include every item of ``sel`` (document order)."""
@@ -699,6 +719,7 @@ class _K8sImport:
                             if s:
                                 self._arg_ref(w, s, f"{w.obj.file}:{sy.line_of(vals, i, w.obj.line)}: "
                                                     f"{label}{cname} {key} {_clip(s)}")
+                        self._option_refs(w, vals, key, f"{label}{cname}")
 
     def _commented_switches(self, w: _Workload, c: dict, env: dict, cname: str) -> None:
         """A feature switch the container's env list holds only in a comment, turned on there
@@ -824,6 +845,25 @@ class _K8sImport:
                 elif ref.short in {x.obj.name for x in self.workloads}:
                     hint = "; a workload has that name but no Service exposes it"
                 b.dangling(f"{ev}: names host {ref.host}, which no Service in these files provides{hint}")
+
+    def _option_refs(self, w: _Workload, vals, key: str, cname: str) -> None:
+        """The Services a container's options name (``args: ["-h", "edge-router"]``), read as a Compose
+        command's are (:func:`~prr_app.importers.graph.host_arguments`): only an option's value, and only
+        the name of a Service of the workload's namespace."""
+        b = self.b
+        words = [sy.text(a) for a in vals]
+        names = {name.lower(): name for (ns, name) in self.svc if ns == w.obj.ns}
+        for flag, host in host_arguments(words, names):
+            i = next((k for k, x in enumerate(words) if x == host or x.endswith("=" + host)), 0)
+            where = f"{w.obj.file}:{sy.line_of(vals, i, w.obj.line)}"
+            for t in self._lookup(host, w.obj.ns) or []:
+                if t == w.cid or b.has_dep(w.cid, t):
+                    continue
+                typ, word = dependency_type(b.components[t])
+                b.depend(w.cid, t, typ, ENV, f"{where}: {cname} {key} argument {flag} {host} names the Service "
+                                             f"{host} ({word})")
+                b.read(f"{where}: {w.cid} -> {t}: read from the host argument {flag} {host} of its {key} "
+                       f"({host} is a Service of this namespace)")
 
     def _arg_ref(self, w: _Workload, arg: str, ev: str) -> None:
         b = self.b
@@ -1205,7 +1245,7 @@ class _K8sImport:
                                         "user-facing")
                     else:
                         b.evidence(cid, f"{o.where}: {o.kind} {o.name} routes outside traffic to Service {name}, "
-                                        f"but a {comp.kind} is not user-facing")
+                                        f"but {not_facing_what(comp)} is not user-facing")
 
     def _guesses(self) -> None:
         """Flags like SESSION_REDIS=true with exactly one redis deployed (weak, labelled)."""

@@ -32,7 +32,12 @@ class Components:
                     if cid not in self.by_name[n]:
                         self.by_name[n].append(cid)
 
-    def find(self, name: str, ns: str | None = None) -> str | None:
+    def find(self, name: str, ns: str | None = None, file: str | None = None) -> str | None:
+        """The component a file (``file``, as cited: relative to the import's root) names ``name``, in
+        namespace ``ns``. Where several systems were imported side by side (two folders, each with a
+        ``frontend``), the component of the file's own system: the one whose id or source file shares
+        the most leading folders with ``file``; a component of another system's folder is never taken by
+        its name alone (Online Boutique's frontend got the OpenTelemetry demo's Compose evidence)."""
         ids = self.by_name.get(name.lower()) or []
         if not ids:
             return None
@@ -41,7 +46,33 @@ class Components:
                 c = self.review.components[cid]
                 if f"namespace:{ns}" in c.tags or cid.lower() == f"{ns}/{name}".lower():
                     return cid
+        if file:
+            where = _folders(file)
+            near = {cid: max(_shared(where, f) for f in self._places(cid)) for cid in ids}
+            best = max(near.values())
+            if best > 0:
+                return next(cid for cid in ids if near[cid] == best)
+            top = where[0] if where else ""
+            if top and top in self._tops() and all(top not in map(_top, self._places(cid)) for cid in ids):
+                return None  # the file is another imported system's, and none of its components has the name
         return ids[0]
+
+    def _places(self, cid: str) -> list[tuple[str, ...]]:
+        """The folders a component comes from: its source file's, and the folders its id names
+        (``opentelemetry-demo/frontend``)."""
+        c = self.review.components[cid]
+        out = [_folders(c.source.split(" ", 1)[1]) if " " in (c.source or "") else ()]
+        if "/" in cid:
+            out.append(tuple(cid.split("/")[:-1]))
+        return out
+
+    def _tops(self) -> set[str]:
+        """The top folders the components come from, where they come from more than one (systems imported
+        side by side); empty for one system."""
+        if not hasattr(self, "_top_set"):
+            tops = {_top(p) for cid in self.review.components for p in self._places(cid)}
+            self._top_set = tops if len(tops) > 1 else set()
+        return self._top_set
 
     def named_in(self, text: str, kinds: tuple[str, ...] | None = None) -> list[str]:
         """Components whose name appears in ``text`` as a whole word (a host, a label value)."""
@@ -65,6 +96,25 @@ class Components:
             if "*" in nss or ns in nss:
                 out.append(cid)
         return sorted(out)
+
+
+def _folders(path: str) -> tuple[str, ...]:
+    """The folders of a cited file (``a/b/compose.yaml``: ("a", "b"))."""
+    return tuple(x for x in str(path).replace("\\", "/").split("/")[:-1] if x and x != ".")
+
+
+def _top(folders: tuple[str, ...]) -> str:
+    return folders[0] if folders else ""
+
+
+def _shared(a: tuple[str, ...], b: tuple[str, ...]) -> int:
+    """How many leading folders two paths share."""
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
 
 
 def env_facts(pairs: list[tuple], file: str, cid: str, facts: Facts) -> None:

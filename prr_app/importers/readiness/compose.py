@@ -55,7 +55,7 @@ def compose_file(path, rel: str, comps: Components, facts: Facts,
         for name, svc in svcs.items():
             if not isinstance(svc, dict):
                 continue
-            cid = comps.find(str(name)) or comps.find(sy.text(svc.get("container_name")))
+            cid = comps.find(str(name), file=rel) or comps.find(sy.text(svc.get("container_name")), file=rel)
             if cid is None:
                 continue
             line = sy.line_of(svcs, name, d.line)

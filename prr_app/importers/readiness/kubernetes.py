@@ -87,7 +87,7 @@ class K8sFacts:
         self.services = [o for o in objs if o.kind == "Service"]
 
     def _workload(self, o: K8sObject) -> Workload | None:
-        cid = self.comps.find(o.name, o.ns)
+        cid = self.comps.find(o.name, o.ns, file=o.file)
         if cid is None:
             return None
         spec = o.body.get("spec") if isinstance(o.body.get("spec"), dict) else {}

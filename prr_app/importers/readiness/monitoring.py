@@ -27,15 +27,16 @@ def _name_words(name: str) -> set[str]:
     return {w.lower() for w in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+", name)}
 
 
-def about(expr: str, comps: Components) -> list[str]:
-    """The components a PromQL expression is about: a label value naming one."""
+def about(expr: str, comps: Components, file: str | None = None) -> list[str]:
+    """The components a PromQL expression (in ``file``) is about: a label value naming one, of the file's
+    own system (:meth:`Components.find`)."""
     out: list[str] = []
     for m in _LABEL_VALUE.finditer(expr):
         val = m.group(3)
         names = re.split(r"[|()]", val) if m.group(2) == "=~" else [val]
         for n in names:
             n = n.strip(".*^$ ").split(":")[0]
-            cid = comps.find(n) if n else None
+            cid = comps.find(n, file=file) if n else None
             if cid and cid not in out:
                 out.append(cid)
     return out
@@ -58,7 +59,7 @@ def rule_groups(groups, file: str, comps: Components, facts: Facts) -> int:
             name = sy.text(r.get("alert"))
             expr = sy.text(r.get("expr"))
             line = sy.line_of(rules, i, getattr(g, "line", 0))
-            targets = about(expr, comps)
+            targets = about(expr, comps, file)
             burn = bool(_name_words(name) & _SLO_WORDS) or bool(_SLO_TEXT.search(expr))
             sev = sy.text(sy.get_path(r, "labels", "severity"))
             what = f"alert {name}" + (f" (severity {sev})" if sev else "") + f": {expr[:90]}"
@@ -132,7 +133,7 @@ def dashboard_text(text: str, file: str, line: int, comps: Components, facts: Fa
     facts.files.setdefault("monitoring.dashboards", []).append(file)
     joined = "\n".join(exprs)
     slo = bool(_SLO_TEXT.search(json.dumps(d)[:200000]))
-    targets = about(joined, comps)
+    targets = about(joined, comps, file)
     n_panels = len(exprs)
     what = f"Grafana dashboard '{title}' ({n_panels} queries" + (", SLO or error budget panels" if slo else "") + ")"
     facts.add(Fact("monitoring.dashboards", "", file, line, what, "slo" if slo else "dashboard", title))
@@ -183,11 +184,11 @@ def scrape_configs(jobs: list, file: str, comps: Components, facts: Facts) -> No
         for sc in j.get("static_configs") or [] if isinstance(j.get("static_configs"), list) else []:
             for t in sc.get("targets") or [] if isinstance(sc, dict) and isinstance(sc.get("targets"), list) else []:
                 host = sy.text(t).split("://")[-1].split(":")[0].split("/")[0]
-                cid = comps.find(host)
+                cid = comps.find(host, file=file)
                 if cid:
                     hit.add(cid)
         if not hit and job:
-            cid = comps.find(job)
+            cid = comps.find(job, file=file)
             if cid:
                 hit.add(cid)
         for cid in sorted(hit):
