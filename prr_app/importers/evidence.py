@@ -1050,9 +1050,28 @@ def _placeholder_default(m: re.Match) -> str:
     return m.group(1)
 
 
+#: words too common in code to say, on their own or joined, that a string names a service: a quoted ``"db"``,
+#: ``"web-api"`` or ``"redis-db"`` is as likely a table, a route, a driver or a key as the host of that name
+_COMMON_WORDS = {"db", "database", "data", "sql", "cache", "web", "www", "api", "apis", "app", "apps", "application",
+                 "server", "service", "services", "svc", "srv", "client", "host", "node", "main", "default", "base",
+                 "core", "common", "backend", "frontend", "front", "back", "end", "ui", "admin", "auth", "user",
+                 "users", "store", "queue", "mq", "broker", "bus", "worker", "proxy", "gateway", "gw", "lb", "edge",
+                 "redis", "mysql", "postgres", "postgresql", "pg", "mongo", "mongodb", "kafka", "rabbit", "rabbitmq",
+                 "nats", "memcached", "elastic", "elasticsearch", "search", "primary", "master", "replica", "slave",
+                 "read", "write", "local", "dev", "test", "prod", "config", "http", "https", "grpc", "rest", "my",
+                 "the", "new", "old", "v1", "v2", "v3", "init", "job", "jobs", "cron", "static", "assets", "files"}
+
+
 def _distinctive(host: str) -> bool:
-    """A name unlikely to be any other string in code: ``post-storage-service``, not ``redis`` or ``web``."""
-    return ("-" in host or "_" in host) and len(host) >= 8
+    """A name unlikely to be any other string in code: ``post-storage-service``, or a compound name with a word
+    of the project's own (``yelb-db``: ``yelb`` is no common word), not ``redis``, ``web`` or ``web-api``. A
+    quoted string that is exactly such a service name of the project names that service."""
+    if "-" not in host and "_" not in host:
+        return False  # one word ("orders", "cart", "redis"): a key, a table or a route as often as a host
+    if len(host) >= 8:
+        return True
+    words = [w for w in re.split(r"[-_]+", host) if w]
+    return len(host) >= 5 and any(len(w) >= 3 and not w.isdigit() and w not in _COMMON_WORDS for w in words)
 
 
 #: evidence lines kept per file and target (the first ones say it; the rest repeat it)

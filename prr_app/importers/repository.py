@@ -551,9 +551,37 @@ def _compose_references(path: Path) -> tuple[list[Path], list[Path], dict[Path, 
     return pulled, env_files, mounted
 
 
+#: words that join a special variant's word into one (``localhost``, ``devenv``, ``testsetup``), and say
+#: nothing on their own
+_JOINED_WORDS = {"host", "env", "setup", "machine", "box", "only"}
+
+
+def _joined_special(word: str) -> bool:
+    """Is ``word`` special variant words run together (``localtest``, ``localdevelopment``, ``devlocal``,
+    ``localhost``)? Split only into whole words, one of them a special variant's, so ``latest`` (``la`` +
+    ``test``), ``devops`` and ``oldenburg`` are not."""
+    pieces = {w for w in VARIANT_WORDS if w.isalpha() and len(w) >= 2} | _JOINED_WORDS
+    n = len(word)
+
+    def split(i: int, seen_variant: bool) -> bool:  # the rest from i is pieces, a variant word among them
+        if i == n:
+            return seen_variant
+        return any(word.startswith(p, i) and split(i + len(p), seen_variant or p in VARIANT_WORDS)
+                   for p in pieces if len(p) <= n - i)
+
+    return n >= 5 and word.isalpha() and word not in VARIANT_WORDS and split(0, False)
+
+
+def special_words(rel: str) -> list[str]:
+    """The words of a path that name a special variant (VARIANT_RULE, step 1), a word run together of them
+    included (``deployments/localtest``: a developer's one-host setup)."""
+    return [w for w in dict.fromkeys(re.split(r"[/_.\s()-]+", rel.lower()))
+            if w in VARIANT_WORDS or _joined_special(w)]
+
+
 def _special(rel: str) -> bool:
     """Does a path name a special variant (VARIANT_RULE, step 1)?"""
-    return bool(set(re.split(r"[/_.\s()-]+", rel.lower())) & VARIANT_WORDS)
+    return bool(special_words(rel))
 
 
 def not_deployed(rel: str) -> bool:
@@ -812,15 +840,44 @@ def _compose_layers_said(u: Unit, inv: Inventory) -> str:
             + ("" if chosen else "; to review another set of layers, name them with COMPOSE_FILE in the folder's .env"))
 
 
+def _calls_shown(u: Unit) -> int:
+    """The dependencies a variant's files show as calls. Not a load generator's (Sock Shop's user-sim, its
+    command's -h edge-router: they show nothing of how the system's services call each other; counted, they
+    made the Compose file beat the manifests that say more), and not a bare ``depends_on`` (start-up order,
+    which a one-host Compose setup states for every service: counted, Yelb's ``localtest`` Compose file beat
+    the production manifests)."""
+    if u.result is None:
+        return 0
+    order = getattr(u.result, "order_only", None) or {}
+    comps = u.result.review.components
+    return sum(1 for did, d in u.result.review.dependencies.items()
+               if did not in order and LOAD_GENERATOR not in getattr(comps.get(d.source), "tags", ()))
+
+
 def _variant_score(u: Unit) -> tuple:
-    parts = set(re.split(r"[/_.\s()-]+", u.key.lower()))
-    special = len(parts & VARIANT_WORDS)
-    # a load generator's calls (Sock Shop's user-sim, its command's -h edge-router) show nothing of how the
-    # system's services call each other: counted, they made the Compose file beat the manifests that say more
-    deps = 0 if u.result is None else sum(
-        1 for d in u.result.review.dependencies.values()
-        if LOAD_GENERATOR not in getattr(u.result.review.components.get(d.source), "tags", ()))
-    return (special, -deps, -len(u.names), _HOW_ORDER.get(u.how, 9), len(u.key), u.key)
+    special = len(special_words(u.key))
+    return (special, -_calls_shown(u), -len(u.names), _HOW_ORDER.get(u.how, 9), len(u.key), u.key)
+
+
+def _why_picked(chosen: Unit, others: list[Unit]) -> str:
+    """In words, the step of VARIANT_RULE that picked ``chosen`` over the runner-up: what a reader needs to
+    see that the rule did the right thing (or pass --variant)."""
+    runner = min(others, key=_variant_score)
+    a, b = _variant_score(chosen), _variant_score(runner)
+    if a[0] != b[0]:
+        words = special_words(runner.key)
+        mine = special_words(chosen.key)
+        return (f"{runner.key}'s path names a special variant ({', '.join(words)}: a test, local, development or "
+                f"platform-specific setup, not the production deployment)"
+                + (f", and {chosen.key}'s names fewer ({', '.join(mine)})" if mine else f", {chosen.key}'s does not"))
+    if a[1] != b[1]:
+        return (f"its files show the most calls between services ({-a[1]}; {runner.key}: {-b[1]}; a bare "
+                "depends_on, start-up order, is not counted)")
+    if a[2] != b[2]:
+        return f"it deploys the most services ({-a[2]}; {runner.key}: {-b[2]})"
+    if a[3] != b[3]:
+        return "plain manifests are picked before Kustomize, Helm and Compose when nothing else tells them apart"
+    return "the shortest path, when nothing else tells them apart"
 
 
 _HOW_WORDS = {"manifests": "Kubernetes manifests", "kustomize": "Kustomize", "helm": "Helm chart",
@@ -865,6 +922,72 @@ def _names_file(u: Unit, want: str) -> bool:
     return any(p.name.lower() == want or p.as_posix().lower().endswith("/" + want) for p in u.paths)
 
 
+_PLATFORM = {"manifests": "Kubernetes", "kustomize": "Kubernetes", "helm": "Kubernetes", "compose": "Compose"}
+
+
+def _names_any(u: Unit, names: set[str]) -> bool:
+    """Does a file of ``u`` name one of ``names`` as a word (a host, a key's value)?"""
+    if not names:
+        return False
+    rx = re.compile(r"(?<![\w.-])(?:" + "|".join(re.escape(n) for n in sorted(names)) + r")(?![\w-])", re.I)
+    texts = list(u.texts)
+    for p in u.paths:
+        try:
+            texts.append(p.read_text("utf-8", "replace")[:2_000_000])
+        except OSError:
+            continue
+    return any(rx.search(t) for t in texts if isinstance(t, str))
+
+
+def _same_service(a: str, b: str) -> bool:
+    """Is ``a`` the service ``b`` under a prefix or suffix of its own (``ftgo-mysql`` and ``mysql``)?"""
+    if a == b:
+        return True
+    short, long = sorted((a, b), key=len)
+    return any(long.endswith(sep + short) or long.startswith(short + sep) for sep in "-_")
+
+
+def _platforms_side_by_side(picked: list[Unit], variant: str | None) -> list[str]:
+    """Deployments of two platforms (Kubernetes manifests, a Compose file) picked from one checkout, as they
+    share no service by name. A Kubernetes folder or a Compose file that calls nothing, that no other
+    deployment names, and whose every service the other platform's larger deployment beside it deploys under
+    a name without its prefix is a part of another way to deploy this system (FTGO's
+    ``stateful-services/ftgo-mysql-deployment.yml`` beside its Compose file's ``mysql``), not a system of its
+    own: read beside it, it was an isolated copy of the database and a failure domain of its own. It is left
+    out, said in a warning (``--variant`` naming it, or importing its folder, reads it). Deployments of both
+    platforms that stay and name none of each other's services are said to be side by side, in one line."""
+    deploys = [u for u in picked if u.how in _PLATFORM and not u.support and u.result is not None]
+    out: list[str] = []
+    for u in sorted(deploys, key=lambda x: len(x.names)):
+        if (variant and variant_hits([u], variant)) or u.result.review.dependencies or u.result.report.dangling:
+            continue
+        others = [v for v in deploys if v is not u and v.picked and _PLATFORM[v.how] != _PLATFORM[u.how]
+                  and len(v.names) > len(u.names) >= 1
+                  and all(any(_same_service(n, m) for m in v.names) for n in u.names)]
+        if not others or any(_names_any(v, u.names) for v in deploys if v is not u):
+            continue  # not the other's services, or another deployment names its services: one system
+        v = max(others, key=lambda x: len(x.names))
+        u.picked = False
+        picked.remove(u)
+        mine, theirs = _PLATFORM[u.how], _PLATFORM[v.how]
+        folder = u.key.split(" (", 1)[0]
+        alike = ", ".join(f"{n} as {next(m for m in sorted(v.names) if _same_service(n, m))}" for n in sorted(u.names))
+        out.append(f"{mine} and {theirs} deployments side by side: {_described(u)} calls nothing, nothing names "
+                   f"it, and the {theirs} deployment {v.key} deploys its services under other names ({alike}): taken "
+                   f"for a part of another way to deploy this system ({mine} beside {theirs}), not a system of its "
+                   f"own, and not imported (pass --variant {variant_arg(u)}, or import {folder} alone, to read it)")
+    kept = [u for u in deploys if u.picked]
+    platforms = sorted({_PLATFORM[u.how] for u in kept})
+    # naming each other's services, they are one system, read as one: nothing to say
+    if len(platforms) > 1 and not any(_names_any(a, b.names) for a in kept for b in kept
+                                      if a is not b and _PLATFORM[a.how] != _PLATFORM[b.how]):
+        said = "; ".join(f"{p}: {', '.join(u.key for u in kept if _PLATFORM[u.how] == p)}" for p in platforms)
+        out.append(f"{' and '.join(platforms)} deployments side by side ({said}): they share no service, so each is "
+                   "read as a system of this review; if they are two ways to deploy one system, import the folder of "
+                   "one of them")
+    return out
+
+
 def variant_hits(units: list[Unit], variant: str) -> list[Unit]:
     """The units ``--variant`` names: its folder exactly, else a folder containing the words, else
     a file of it (two variants in one folder, a Compose file beside manifests, are told apart by
@@ -879,7 +1002,11 @@ def variant_arg(u: Unit) -> str:
     apart or needs quoting (the root ".", ". (compose)"), its first file."""
     if u.key != "." and re.fullmatch(r"[\w./@+-]+", u.key) or not u.paths:
         return u.key
-    return sorted(u.paths)[0].name
+    # the file by its path from the checkout's top: src/makeline-service/docker-compose.yml, never the bare
+    # docker-compose.yml, which --variant takes for the one at the top first
+    folder = u.key.split(" (", 1)[0]
+    name = sorted(u.paths)[0].name
+    return name if folder in (".", "") else f"{folder}/{name}"
 
 
 def pick(family: list[Unit], variant: str | None) -> Unit:
@@ -1007,13 +1134,16 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
         picked.append(chosen)
         others = [u for u in fam if u is not chosen]
         if others:
+            asked = variant and chosen in variant_hits(fam, variant)
+            why = f"--variant {variant}" if asked else f"{_why_picked(chosen, others)}; the rule: {VARIANT_RULE}"
             notes.append(f"variants of one deployment: {', '.join(_described(u) for u in fam)}; imported {_described(chosen)} "
-                         f"({'--variant ' + variant if variant and chosen in variant_hits(fam, variant) else VARIANT_RULE})")
+                         f"({why})")
             for u in others:
                 common = sorted(shared_services(u, chosen))
                 notes.append(f"variant not imported: {u.key} ({u.how}, {len(u.names)} services, "
                              f"{len(common)} shared with {chosen.key}); pass --variant {variant_arg(u)} to import "
                              "it instead")
+    notes += _platforms_side_by_side(picked, variant)
     if variant and not variant_hits(picked, variant):
         known = ", ".join(u.key for u in inv.units if u.result is not None)
         raise PrrError(f"no deployment variant matches {variant!r}; the variants found: {known or 'none'}")
@@ -1090,7 +1220,8 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
         u.picked = True
         assembled.observe(u.key, u.result)
     for line in notes:
-        assembled.report.warnings.append(line) if line.startswith("variants of") else assembled.report.skipped.append(line)
+        said = line.startswith("variants of") or " deployments side by side" in line.split(":", 1)[0]
+        assembled.report.warnings.append(line) if said else assembled.report.skipped.append(line)
     for u in inv.units:
         if u.problem and u.problem not in inv.hints:
             if u.unreadable and u.split_from:  # one file of a folder: the others are read without it
@@ -1568,6 +1699,7 @@ class _Assembly:
         self.aliases: dict[str, str] = {}  # a component's other names (its containers') -> id
         self.systems: list[str] = []
         self.parts: list[tuple[str, set[str]]] = []  # each deployment read, with the components it added
+        self.unnamed = 0  # deployments read that declare no system name
         self.inferred: list[dict] = []
         self.call_policies: dict[str, dict] = {}
         self.order_only: dict[str, tuple[str, bool]] = {}  # dependency id -> (what was said, vital): ImportResult
@@ -1642,6 +1774,8 @@ class _Assembly:
                 self.call_policies[c] = pol
         if res.system_declared and rv.meta.system_name:
             self.systems.append(rv.meta.system_name)
+        elif kept:
+            self.unnamed += 1  # a deployment read that names no system: the review is not that one system's
         if kept and parts:
             self.parts += [(k, ids & kept) for k, ids in parts if ids & kept]
         elif kept:
@@ -1955,9 +2089,14 @@ class _Assembly:
                 continue
             dep.kind = "soft"
             where = said.split(": ", 1)[0]
+            # one line for the call: the read line said "recorded as hard", which is no longer so
+            if said in self.report.read:
+                self.report.read.remove(said)
+            # what the scan found, not a fact: a name built at run time, or in a file not read, escapes it
             self.report.warnings.append(
-                f"{where}: {dep.source} -> {dep.target} rests on depends_on alone, and {dep.source}'s code "
-                f"({n_src} source file(s) read) and configuration never name {dep.target}: recorded as soft; check it")
+                f"{where}: {dep.source} -> {dep.target} rests on depends_on alone: the scan found no line naming "
+                f"{dep.target} in {dep.source}'s code ({count(n_src, 'source file')} read) or in the configuration, "
+                f"so the order was taken for start-up order only: recorded as soft; check it")
 
     def _outside_apis(self, found) -> None:
         """An outside API code calls by default (``os.getenv('PAYMENT_GATEWAY', 'https://paypal.com/')``): a
@@ -2036,23 +2175,33 @@ class _Assembly:
         said = self.order_only.pop(dep.id, None)
         if said is not None and said[1]:
             return  # hard already: anything naming it confirms it
-        if said is None or weakest(seen) != "strong":
-            if said is not None:
-                self.order_only[dep.id] = said  # only source literals name it: the warning stands
+        if said is None:
             return
+        # configuration naming the call settles it; so does the caller's own code naming the callee beside the
+        # depends_on: two independent signs, the deployment's start-up order and the caller's code holding the
+        # address, make a call, where either alone would not (a source literal alone stays weak evidence)
+        strong = weakest(seen) == "strong"
         warning = said[0]
-        call = next(s for s in seen if s.confidence == "config")
+        call = next(s for s in seen if s.confidence == "config") if strong else seen[0]
         if call.kind != "soft":  # a telemetry or config hub's calls stay soft
             dep.kind = call.kind
         if warning in self.report.warnings:
             self.report.warnings.remove(warning)
             self.report.settled += 1
-        self.report.read.append(f"{dep.source} -> {dep.target}: {call.file}:{call.line} names the call: recorded as "
-                                f"{dep.kind} (depends_on alone said start-up order only)")
+        if strong:
+            self.report.read.append(f"{dep.source} -> {dep.target}: {call.file}:{call.line} names the call: recorded "
+                                    f"as {dep.kind} (depends_on alone said start-up order only)")
+        else:
+            self.report.read.append(f"{dep.source} -> {dep.target}: depends_on, and {dep.source}'s code names "
+                                    f"{dep.target} ({call.file}:{call.line}): recorded as {dep.kind} (a call; "
+                                    "either alone would not settle it)")
 
     def _system_name(self) -> str:
+        """The system a workspace or catalog declares, when it is the only one read; else the folder's name.
+        Two workspaces side by side, one named "Amazon Web Services Example", made a review of both named after
+        the first one, while its own warning said two systems were reviewed side by side."""
         names = list(dict.fromkeys(self.systems))
-        if len(names) == 1:
+        if len(names) == 1 and not self.unnamed:
             return names[0]
         if self.root.name:
             return self.root.name
