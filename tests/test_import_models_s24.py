@@ -149,7 +149,7 @@ def test_yarp_routes_configured_in_a_lambda_are_the_gateways_dependencies(tmp_pa
     res = read_aspire([_apphost(tmp_path, YARP)])
     deps = res.review.dependencies
     assert deps["gateway->basket"].kind == deps["gateway->inventory"].kind == "hard"
-    assert any("Program.cs:5" in e and "route" in e for e in deps["gateway->basket"].evidence)
+    assert any("Program.cs:6" in e and "route" in e for e in deps["gateway->basket"].evidence)
     # a lambda's own parameter named like a resource, and a name in a string, are no reference; and
     # the routes of a gateway whose configuration names no resource are said to be unknown
     assert not [d for d in deps if d.startswith("other->")]

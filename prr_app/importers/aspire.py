@@ -22,9 +22,11 @@ Read without running it (no .NET needed), statement by statement:
   its parent's: a reference to the database is a dependency on the server that holds it;
 * ``WithReference(x)`` is a dependency on ``x`` (what Aspire injects as its connection string or
   service-discovery address), typed by what ``x`` is (a queue: hard, a call to its broker: graph.broker_use);
-  ``WithEnvironment("NAME", x.GetEndpoint(...))`` or ``WithEnvironment("NAME", x)`` too;
-* ``WaitFor(x)`` alone is start-up order, as compose's ``depends_on``: soft, unless ``x`` is a
-  datastore, cache or queue the service cannot work without;
+  ``WithEnvironment("NAME", x.GetEndpoint(...))`` or ``WithEnvironment("NAME", x)`` too, unless the
+  name says the address is one to give out (a callback, a redirect, an OAuth client's registration):
+  no call, so no dependency, said in one warning per statement;
+* ``WaitFor(x)`` alone is start-up order, as compose's ``depends_on``: soft with a warning, unless ``x``
+  is a datastore, cache or queue the service cannot work without;
 * ``WithReplicas(n)`` is the replica count; ``WithExternalHttpEndpoints()`` makes it user-facing;
 * resource names are the hosts the services call each other by (``http://catalog-api``), so the
   repository's scan of configuration and code finds their calls.
@@ -166,20 +168,22 @@ def _string(arg: str) -> str | None:
     return m.group(1) if m and _STRING.match(arg).end() == len(arg.rstrip()) else None
 
 
-def _chain(expr: str) -> tuple[str, list[tuple[str, list[str]]]]:
-    """(the receiver the chain starts from, [(method, arguments)...]) of ``a.B(..).C<T>(..)``."""
+def _chain(expr: str) -> tuple[str, list[tuple[str, list[str], int]]]:
+    """(the receiver the chain starts from, [(method, arguments, where the method's name is in
+    ``expr``)...]) of ``a.B(..).C<T>(..)``: the place, so that each call of a fluent chain written
+    over several lines is cited by its own line."""
     m = re.match(r"\s*(?:await\s+)?([A-Za-z_][A-Za-z0-9_]*)", expr)
     if not m:
         return "", []
     head = m.group(1)
-    calls: list[tuple[str, list[str]]] = []
+    calls: list[tuple[str, list[str], int]] = []
     pos = m.end()
     while True:
         c = _CALL.match(expr, pos)
         if not c:
             break
         args, pos = _args(expr, c.end() - 1)
-        calls.append((c.group(1) + (c.group(2) or ""), _split_args(args)))
+        calls.append((c.group(1) + (c.group(2) or ""), _split_args(args), c.start(1)))
     return head, calls
 
 
@@ -214,6 +218,25 @@ class _Reader:
         self.vars: dict[str, str] = {}  # C# variable -> component id (a child resource: its parent's)
         self.children: dict[str, str] = {}  # child resource name -> the component that holds it
         self.added: dict[str, int] = {}  # resource name -> the line that added it
+        self.handed_out: list[tuple[str, str, int]] = []  # (component, variable, line) of the statement read
+        self.waits: list[tuple[str, str, str, bool]] = []  # (source, target, where, vital) of a WaitFor read first
+
+    def settle_waits(self) -> None:
+        """A dependency that rests on ``WaitFor`` alone once the whole file is read (a reference or an
+        address given later in it makes it a call) is start-up order, as compose's ``depends_on``, and
+        said the same way: soft with a warning to check it, or hard on a datastore, cache or queue, with
+        a line read; a repository's configuration or code settles it later (GraphBuilder.order_only)."""
+        for source, target, at, vital in self.waits:
+            dep = self.b.deps.get((source, target))
+            if dep is None or dep.strength != STARTUP:
+                continue
+            if vital:
+                self.b.order_only(source, target, f"{at}: {source} -> {target}: WaitFor a "
+                                                  f"{self.b.components[target].kind}, recorded as hard", vital=True)
+            else:
+                self.b.order_only(source, target, f"{at}: {source} -> {target} rests on WaitFor alone (start-up "
+                                                  "order, not a call): recorded as soft; check it")
+        self.waits = []
 
     def where(self, line: int) -> str:
         return f"{self.fname}:{line}"
@@ -243,13 +266,17 @@ class _Reader:
         m = re.search(r"(?:^|[\s(])(?:var|IResourceBuilder<[^=]*>|[A-Za-z_][A-Za-z0-9_<>.,\s]*?)\s+"
                       r"([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?!=)(.*)$", text, re.DOTALL)
         if m and "(" not in text[:m.start(2)].replace("if (", "").replace("if(", ""):
-            var, expr = m.group(1), m.group(2)
+            var, expr, at = m.group(1), m.group(2), m.start(2)
         else:
             var, expr = None, text
             m2 = re.search(r"(?:^|[\s{)])([A-Za-z_][A-Za-z0-9_]*\s*\.\s*[A-Z][A-Za-z0-9_]*\s*[<(].*)$", text, re.DOTALL)
             if not m2:
                 return
-            expr = m2.group(1)
+            expr, at = m2.group(1), m2.start(1)
+
+        def line_of(pos: int) -> int:  # the line of a call in the chain (the statement starts at ``line``)
+            return line + text.count("\n", 0, at + pos)
+
         head, calls = _chain(expr)
         if not calls:
             if var and head in self.vars:  # var x = y;
@@ -258,17 +285,17 @@ class _Reader:
         comp = self.vars.get(head)
         first = 0
         if head == "builder" or comp is not None:
-            method, args = calls[0]
+            method, args, pos = calls[0]
             bare = method.split("<")[0]
             name = _string(args[0]) if args else None
             if bare.startswith("Add") and bare not in _NOT_COMPONENTS and name:
                 if comp is not None:  # a child resource (a database on its server): the server's
                     self.children[name] = comp
-                    self.b.evidence(comp, f"{self.where(line)}: {bare}({name!r}) on it: "
+                    self.b.evidence(comp, f"{self.where(line_of(pos))}: {bare}({name!r}) on it: "
                                           f"a reference to {name} is one to {comp}")
                     self.b.host(name, comp)
                 else:
-                    comp = self._component(method, name, args, line)
+                    comp = self._component(method, name, args, line_of(pos))
                 first = 1
             elif head == "builder":
                 return  # builder.Services..., builder.AddParameter...: nothing to review
@@ -276,8 +303,28 @@ class _Reader:
             return
         if var:
             self.vars[var] = comp
-        for method, args in calls[first:]:
-            self._configure(comp, method.split("<")[0], args, line)
+        for method, args, pos in calls[first:]:
+            self._configure(comp, method.split("<")[0], args, line_of(pos))
+        self._handed_out(comp)
+
+    def _handed_out(self, comp: str) -> None:
+        """Say, in one line, the addresses a statement hands ``comp`` to give out rather than to call
+        (eShop's identity-api told every client app's address for its redirects): left out, each
+        with its line, for the reviewer to check, as the decision rests on the variables' names."""
+        told, self.handed_out = self.handed_out, []
+        if not told:
+            return
+        lines = sorted({ln for _t, _e, ln in told})
+        span = f"{lines[0]}-{lines[-1]}" if len(lines) > 1 else f"{lines[0]}"
+        if len(told) == 1:
+            (t, env, _ln), = told
+            said = (f"{t}'s address as {env}: an address to give out (a callback or client registration, by its "
+                    f"name), not a call: not read as a dependency; check it (state it by hand if {comp} calls {t})")
+        else:
+            said = ("the addresses of " + ", ".join(f"{t} as {env} (line {ln})" for t, env, ln in told) +
+                    ": addresses to give out (callback or client registrations, by their names), not calls: not "
+                    f"read as dependencies; check it (state one by hand where {comp} calls it)")
+        self.b.warn(f"{self.fname}:{span}: {comp} is told {said}")
 
     def _component(self, method: str, name: str, args: list[str], line: int) -> str:
         b = self.b
@@ -343,6 +390,8 @@ class _Reader:
                 b.depend(comp, t, "hard" if vital else "soft", STARTUP,
                          f"{at}: {comp}.WaitFor({args[0][:60]}) (start-up order" + ("" if had else
                                                                                    "; nothing else names it") + ")")
+                if not had:
+                    self.waits.append((comp, t, at, vital))
             else:
                 b.read(f"{at}: {comp} waits for {t} to complete at start-up: a deployment step, not a runtime "
                        "dependency")
@@ -353,10 +402,10 @@ class _Reader:
             env = _string(args[0]) or args[0]
             ev = f"{at}: {comp}.WithEnvironment({args[0][:40]}, {args[1][:60]})"
             if _NOT_A_CALL.search(env):
-                b.depend(comp, t, "soft", STARTUP, f"{ev}: {t}'s address to give out (a callback or client "
-                                                   "registration, by its name), not a call: recorded as soft")
-                b.warn(f"{ev}: {comp} is told {t}'s address as {env}, a callback or client registration by its "
-                       f"name: recorded as soft; check it")
+                # not a call, so no dependency, not even a soft one: the analysis would spread "degraded"
+                # from every client app to the identity server that merely knows where they live. Said once
+                # per statement (_handed_out), with each one's line
+                self.handed_out.append((t, env[:40], line))
                 return
             typ, word = dependency_type(b.components[t])
             b.depend(comp, t, typ, DECLARED, f"{ev} ({word})")
@@ -415,6 +464,7 @@ def read_aspire(paths_: list[Path], base: Path | None = None) -> object:
             raise PrrError(f"not readable C#: {bad[0]}", file=str(path), location=f"line {bad[1]}")
         for stmt, line in _statements(code):
             r.statement(stmt, line)
+        r.settle_waits()
         b.read(f"{fname}: the Aspire app model: {len(b.components)} resource(s), {len(b.deps)} reference(s)")
         if not b.system_name:
             b.system_name = re.sub(r"[._-]?AppHost$", "", path.parent.name, flags=re.IGNORECASE) or path.parent.name
