@@ -2,6 +2,7 @@
 backup tools, runbook links and secret names."""
 from __future__ import annotations
 
+import os
 import re
 
 from prr_app.model.entities import Review
@@ -109,12 +110,7 @@ def _top(folders: tuple[str, ...]) -> str:
 
 def _shared(a: tuple[str, ...], b: tuple[str, ...]) -> int:
     """How many leading folders two paths share."""
-    n = 0
-    for x, y in zip(a, b):
-        if x != y:
-            break
-        n += 1
-    return n
+    return len(os.path.commonprefix([a, b]))
 
 
 def env_facts(pairs: list[tuple], file: str, cid: str, facts: Facts) -> None:
