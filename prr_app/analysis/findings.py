@@ -4,7 +4,7 @@ from __future__ import annotations
 from prr_app.analysis.blast import BlastRadius
 from prr_app.analysis.chains import CHAIN_HEAD, CHAIN_TAIL
 from prr_app.analysis.compiled import CompiledGraph, bits_of
-from prr_app.model.entities import CONFIRMED_NOTE, LOAD_GENERATOR
+from prr_app.model.entities import CLIENT, CONFIRMED_NOTE, LOAD_GENERATOR
 from prr_app.wording import enum_words, stated
 
 #: Domain kinds too broad to report "all replicas share it" (everything does).
@@ -328,13 +328,15 @@ def cascading(graph: CompiledGraph, entries: list[int], *, shared_rests: bool = 
         targets = [t for _s, t in unbounded[i:j]]
         i = j
         cid = graph.ids[s]
+        # software on users' devices (a browser app, a phone app) has no workers to tie up: its users wait
+        cost = "leaves its users waiting" if CLIENT in review.components[cid].tags else "ties up its workers"
         out.append({
             "id": f"cascade:no-timeout:{cid}",
             "type": "no-timeout-or-breaker",
             "components": (cid,),
             "targets": tuple(targets),
             "detail": f"{cid} calls {', '.join(targets[:5])}{' ...' if len(targets) > 5 else ''} synchronously "
-                      "with no timeout and no circuit breaker stated: a slow dependency ties up its workers",
+                      f"with no timeout and no circuit breaker stated: a slow dependency {cost}",
         })
     # 4. one datastore with many dependents
     for c in range(n):
