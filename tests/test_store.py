@@ -330,7 +330,10 @@ def test_a_read_for_a_look_leaves_out_milestones_and_import_reports_and_analyses
     full = ReviewSource(path).load()
     lean = ReviewSource(path).load(milestones=False)
     assert full.milestones and full.imports and all(r.report for r in full.imports.values())
-    assert lean.milestones == {} and [r.report for r in lean.imports.values()] == [{}] * len(full.imports)
+    # of each report, only the calls the import inferred with the reviewer's decisions on them: which
+    # calls are guesses no reviewer confirmed, as the summary and the report say (a CSV infers none)
+    assert lean.milestones == {} and [r.report for r in lean.imports.values()] == \
+        [{"inferred": r.report.get("inferred")} for r in full.imports.values()]
     for rec in full.imports.values():
         lean_rec = lean.imports[rec.id]
         assert (lean_rec.at, lean_rec.format, lean_rec.sources, lean_rec.summary) == \
@@ -343,3 +346,28 @@ def test_a_read_for_a_look_leaves_out_milestones_and_import_reports_and_analyses
         assert store.load().imports == full.imports
     finally:
         store.close()
+
+
+def test_a_read_for_a_look_keeps_the_inferred_calls_and_their_decisions(tmp_path):
+    """The summary and the report say which calls are an import's guesses that no reviewer confirmed:
+    a read for a look keeps each import report's inferred calls, with the decisions, and nothing else
+    of it (SQLite picks them out: the rest of the report is never parsed)."""
+    from prr_app.model.entities import Component, Dependency, ImportRecord, Review
+    from prr_app.review.document import ReviewSource
+
+    review = Review()
+    for c in ("a", "b", "c"):
+        review.add(Component(id=c))
+    review.add(Dependency("a", "b"))
+    review.add(Dependency("b", "c"))
+    inferred = [{"id": "a->b", "confidence": "weak", "decision": "accepted"},
+                {"id": "b->c", "confidence": "strong", "decision": ""}]
+    review.imports["i1"] = ImportRecord(id="i1", at="2026-12-01T10:00:00Z", format="repository", sources=["repo"],
+                                        summary="2 components",
+                                        report={"inferred": inferred, "components": {"a": ["huge evidence"]}})
+    path = tmp_path / "r.prr"
+    create_store(path, review).close()
+    lean = ReviewSource(path).load(milestones=False)
+    assert lean.imports["i1"].report == {"inferred": inferred}
+    rec, items = lean.inferred_calls()
+    assert rec.id == "i1" and items == inferred

@@ -7,7 +7,7 @@ from itertools import islice
 import orjson
 
 from prr_app.errors import PrrError
-from prr_app.reporting.assessment import no_figures
+from prr_app.reporting.assessment import Guesses, no_figures
 from prr_app.review.document import ReviewSource
 from prr_app.text_safety import sanitize
 from prr_app.wording import (NO_FIGURES, NOT_JUDGED_NO_FIGURES, acceptance_mark, ceiling_text, count,
@@ -62,7 +62,8 @@ def cmd_analyze(args) -> int:
         out.write(b"\n")
         out.flush()
         return 0
-    sys.stdout.write("\n".join(summary_lines(result, top=args.top, detail=args.detail)) + "\n")
+    sys.stdout.write("\n".join(summary_lines(result, top=args.top, detail=args.detail,
+                                              guesses=Guesses(review), path=str(args.review))) + "\n")
     return 0
 
 
@@ -119,8 +120,11 @@ def _set(a, s: dict) -> str:
     return _list(sorted(names), 8)
 
 
-def summary_lines(a, *, top: int = 10, detail: bool = False) -> list[str]:
-    """The readable summary ``prr analyze`` prints."""
+def summary_lines(a, *, top: int = 10, detail: bool = False, guesses: Guesses | None = None,
+                  path: str = "REVIEW") -> list[str]:
+    """The readable summary ``prr analyze`` prints. ``guesses``: the review's unconfirmed calls (a line
+    near the verdict, and the chains that rest on weak ones say so); ``path``: the review, as the
+    command to confirm them names it."""
     s = a.summary
     v = a.verdict
     out = [
@@ -134,6 +138,9 @@ def summary_lines(a, *, top: int = 10, detail: bool = False) -> list[str]:
     # the defaults that decided it, as the report's cover lists them: "takes down a tier-1 user-facing
     # component" is read knowing that tier 1 was a default (docs/analysis.md, the verdict)
     out += deciding_assumption_lines(v.get("assumptions"), indent="  ")
+    if guesses:  # a verdict that stands on guesses is read knowing it
+        out.append(sanitize(f"  {guesses.figure(a.spofs)}: guesses an import made from configuration or source "
+                            f"code. Confirm or reject them: {guesses.how_to_confirm(path)}.", one_line=True))
     sev = s["by_severity"]
     out += [
         "",
@@ -174,7 +181,9 @@ def summary_lines(a, *, top: int = 10, detail: bool = False) -> list[str]:
         out.append(f"  [{severity or '-':8}] {entry['element_type']:9} {el}: takes down {hit}; "
                    f"{sp['down_count']} down, {sp['degraded_count']} degraded")
         head = ([entry["element"]] if sp is not entry else []) + list(sp["chain"][:9])
-        out.append(f"             chain: {' -> '.join(head[:8])}{' ...' if len(head) > 8 else ''}")
+        rests = guesses.rests_on(sp["chain"], sp.get("chain_length")) if guesses else ""
+        out.append(f"             chain: {' -> '.join(head[:8])}{' ...' if len(head) > 8 else ''}"
+                   + (f"; {rests}" if rests else ""))
 
     out += ["", "FAILURE DOMAINS"]
     if not a.failure_domains:

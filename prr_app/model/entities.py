@@ -524,6 +524,16 @@ class Review:
                 if (fmt is None or r.format == fmt) and (keep is None or keep(r))]
         return max(enumerate(recs), key=lambda x: (x[1].at or "", x[0]))[1] if recs else None
 
+    def inferred_calls(self) -> "tuple[ImportRecord | None, list[dict]]":
+        """The newest import record that inferred dependencies from configuration or source code, and its
+        entries (``id``, ``confidence``, the reviewer's ``decision``...): where ``prr import --accept`` and
+        the app's import report keep the decisions, and what every face reads them from."""
+        rec = self.newest_import(keep=lambda r: isinstance(r.report, dict) and isinstance(r.report.get("inferred"), list)
+                                 and bool(r.report["inferred"]))
+        if rec is None:
+            return None, []
+        return rec, [i for i in rec.report["inferred"] if isinstance(i, dict) and i.get("id")]
+
     def newest_milestone(self) -> "Milestone | None":
         """The milestone taken last (taken time, then id), None when there is none: what "Changes
         since" compares with by default, and what the report's cover names."""

@@ -52,7 +52,7 @@ from pathlib import Path
 from typing import Callable, get_args, get_origin
 
 from sqlalchemy import JSON, Boolean, Float, Integer, and_, bindparam, create_engine, delete, event, select
-from sqlalchemy import tuple_, type_coerce
+from sqlalchemy import func, tuple_, type_coerce
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
@@ -1067,7 +1067,8 @@ class ReviewStore:
     # -- reading -----------------------------------------------------
     def _read_all(self, conn, leave_out=None) -> dict[str, dict[tuple, dict]]:
         """``leave_out`` (a read that never writes back): tables not read at all (name -> None), and
-        columns not read (name -> {column: what makes the value given instead})."""
+        columns not read (name -> {column: what makes the value given instead}, or a :class:`Only` of
+        the keys of a JSON object column that are read, the rest left in the file)."""
         out = {}
         for t in _tables():
             rows = {}
@@ -1076,12 +1077,22 @@ class ReviewStore:
                 out[t.name] = rows
                 continue
             if left:
-                cols = [c for c in t.columns if c.name not in left]
-                sel = select(*(type_coerce(t.table.c[c.name], NullType()).label(c.name) for c in cols)).order_by(
+                cols = [c for c in t.columns if not callable(left.get(c.name))]
+                made = {k: make for k, make in left.items() if callable(make)}
+
+                def column(name):
+                    keep = left.get(name)
+                    if isinstance(keep, Only):  # SQLite picks the keys out of the JSON: the rest is never parsed
+                        col = t.table.c[name]
+                        return func.json_object(*(x for k in keep.keys
+                                                   for x in (k, func.json_extract(col, f"$.{k}"))))
+                    return t.table.c[name]
+
+                sel = select(*(type_coerce(column(c.name), NullType()).label(c.name) for c in cols)).order_by(
                     *t.table.primary_key.columns)
                 for raw in conn.execute(sel):
                     row = t.decode(raw, self.shown, cols)
-                    row.update({k: make() for k, make in left.items()})
+                    row.update({k: make() for k, make in made.items()})
                     rows[t.key(row)] = row
             else:
                 for raw in conn.execute(t.select):
@@ -1418,11 +1429,20 @@ def _backup_old(real: Path, version: int) -> None:
         _discard(tmp)
 
 
+class Only:
+    """A JSON object column of which a read for a look takes only ``keys`` (:data:`LEAN_READ`)."""
+
+    def __init__(self, *keys: str):
+        self.keys = keys
+
+
 #: What a read for a look only leaves out (:func:`open_store`'s ``lean``): the milestones (each a
 #: whole review) and the import records' reports (an import of 10,000 components reports every
 #: element with its evidence and what was imported: ~150,000 containers, more than the review
-#: itself, which made ``prr analyze`` of an imported 10k review take twice its JSON's time).
-LEAN_READ = {"milestone": None, "import_record": {"report": dict}}
+#: itself, which made ``prr analyze`` of an imported 10k review take twice its JSON's time), but for
+#: their inferred dependencies with the reviewer's decisions on them (which calls are guesses no
+#: reviewer confirmed: the summary and the report say so).
+LEAN_READ = {"milestone": None, "import_record": {"report": Only("inferred")}}
 
 
 def open_store(

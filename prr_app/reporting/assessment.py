@@ -37,6 +37,119 @@ _MORE = re.compile(r"\band \d+ more\b")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}$")
 
 
+#: How a call an import inferred, which no reviewer has accepted or rejected yet, is marked in every face
+#: ("inferred, not confirmed: weak"): the import's guess from configuration (strong) or from string
+#: literals in source code (weak), docs/importers.md
+UNCONFIRMED = "inferred, not confirmed"
+
+
+def unconfirmed_words(confidence: str) -> str:
+    """``inferred, not confirmed: weak``: the mark of one unconfirmed call."""
+    return f"{UNCONFIRMED}: {confidence}"
+
+
+class Guesses:
+    """The calls of a review an import inferred and no reviewer has accepted or rejected yet: the marks
+    every face puts on them ("inferred, not confirmed: weak"), and the findings whose chain rests on them.
+
+    ``calls``: id -> confidence ("weak": only string literals in source code name it; "strong": its
+    configuration does), from the review's import record (:meth:`~prr_app.model.entities.Review.inferred_calls`),
+    where ``prr import --accept`` and the app's import report keep the decisions; ``sources``: what
+    that import read. A call a reviewer accepted is confirmed; a rejected one is no longer in the review."""
+
+    def __init__(self, review: Review):
+        self.review = review
+        rec, items = review.inferred_calls()
+        self.calls: dict[str, str] = {
+            str(i["id"]): "weak" if i.get("confidence") == "weak" else "strong"
+            for i in items if not i.get("decision") and str(i["id"]) in review.dependencies}
+        self.sources = [str(x) for x in rec.sources] if rec is not None and self.calls else []
+        self._index: tuple | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.calls)
+
+    def kind(self, dep_id: str, kind: str) -> str:
+        """A dependency's kind as the dependency tables show it: "hard (inferred, not confirmed: weak)"."""
+        conf = self.calls.get(dep_id)
+        return f"{kind} ({unconfirmed_words(conf)})" if conf else kind
+
+    def of_chain(self, chain, chain_length: int | None = None) -> list[str]:
+        """The unconfirmed weak calls (ids) a failure chain rests on: the steps where the failure passes
+        from one component to its caller only through calls that are weak guesses. A step the caller also
+        takes through a call that is declared, confirmed or a strong guess does not rest on the guess; a
+        step that is no call (a domain or an instance taking down its component, a group and its member)
+        is skipped. ``chain_length`` longer than the chain: the chain was cut after its 8th step
+        (docs/analysis.md), whose 8th and 9th steps are not next to each other."""
+        weak = {d for d, conf in self.calls.items() if conf == "weak"}
+        if not weak or not chain:
+            return []
+        if self._index is None:  # each caller's calls, each component's groups: built once for every chain
+            by_caller: dict[str, list[str]] = {}
+            for did, d in self.review.dependencies.items():
+                by_caller.setdefault(d.source, []).append(did)
+            groups_of: dict[str, list[str]] = {}
+            for gid, g in self.review.groups.items():
+                for m in g.members:
+                    groups_of.setdefault(m, []).append(gid)
+            self._index = (by_caller, groups_of)
+        by_caller, groups_of = self._index
+        deps = self.review.dependencies
+        steps = list(chain)
+        out: list[str] = []
+        for k in range(len(steps) - 1):
+            if chain_length is not None and chain_length > len(steps) and k == 7:
+                continue
+            callee, caller = steps[k], steps[k + 1]
+            via = {callee, *groups_of.get(callee, ())}
+            calls = [did for did in by_caller.get(caller, ()) if deps[did].target in via]
+            calls = [did for did in calls if deps[did].kind == "hard"] or calls
+            if calls and all(did in weak for did in calls):
+                out += [did for did in calls if did not in out]
+        return out
+
+    def rests_on(self, chain, chain_length: int | None = None, limit: int = 3) -> str:
+        """:func:`rests_on_words` of what ``chain`` rests on."""
+        return rests_on_words(self.of_chain(chain, chain_length), limit)
+
+    def figure(self, spofs) -> str:
+        """How many calls are unconfirmed guesses, and how many of the single points of failure ``spofs``
+        (the analysis' entries) rest on weak ones: the key figure, and the summary's line."""
+        weak = sum(1 for c in self.calls.values() if c == "weak")
+        resting = sum(1 for sp in spofs if sp["element_type"] != "instance"
+                      and self.of_chain(sp["chain"], sp.get("chain_length")))
+        return (f"{len(self.calls)} of {_n(len(self.review.dependencies), 'call')} {UNCONFIRMED} "
+                f"({weak} weak, {len(self.calls) - weak} strong)"
+                + (f"; {_n(resting, 'single point of failure', 'single points of failure')} "
+                   f"rest{'s' if resting == 1 else ''} on weak ones" if resting else ""))
+
+    def how_to_confirm(self, review: str = "REVIEW") -> str:
+        """How a reviewer confirms or rejects the guesses: a re-import of what the import read, which
+        keeps the decisions (the app: the import report's Accept and Reject)."""
+        import shlex
+
+        paths = " ".join(shlex.quote(x) for x in self.sources) or "PATH"
+        into = review if review == "REVIEW" else shlex.quote(review)
+        return (f"prr import {paths} --into {into} --accept ID (or --reject ID; ID: a call such as "
+                f"{shlex.quote(min(self.calls))}, or weak, or all), or in the app's import report")
+
+
+def rests_on_words(calls: list[str], limit: int = 3) -> str:
+    """``rests on a->b, c->d (inferred, not confirmed: weak)``: a finding whose chain needs the weak guesses
+    ``calls``; "" when it needs none."""
+    if not calls:
+        return ""
+    shown = ", ".join(calls[:limit]) + (f" and {len(calls) - limit} more" if len(calls) > limit else "")
+    return f"rests on {shown} ({unconfirmed_words('weak')})"
+
+
+def unconfirmed_note(a: "Assessment") -> str:
+    """The report's sentence about its marks: what they mean and how to confirm."""
+    return (f"Marked \u201c{UNCONFIRMED}\u201d: guesses an import made from configuration (strong) or only from "
+            f"string literals in source code (weak) that no reviewer has confirmed: "
+            f"{a.guesses.figure(a.analysis['spofs'])}. Confirm or reject each with {a.guesses.how_to_confirm()}.")
+
+
 @dataclass
 class Assessment:
     review: Review
@@ -67,6 +180,7 @@ class Assessment:
 
     def __post_init__(self) -> None:
         self._down: dict | None = None
+        self.guesses = Guesses(self.review)
         self._risk_index = {r["id"]: r for r in self.analysis["risks"]}
         for r in self.analysis["risks"]:
             for alias in r.get("aliases") or ():
@@ -80,6 +194,11 @@ class Assessment:
         if self.checklist is None:
             return []
         return list(getattr(self.checklist, "blocking_items", []) or [])
+
+    def rests_on(self, r: dict, limit: int = 3) -> str:
+        """What a risk's chain rests on that no reviewer has confirmed ("" when nothing): its line in the
+        summary and the register says it, so a lead sees which findings stand on guesses."""
+        return self.guesses.rests_on(r.get("chain") or (), limit=limit)
 
     def label(self, element: str) -> str:
         """A component's, domain's or journey's readable name (the id if unnamed)."""
@@ -470,7 +589,7 @@ class Assessment:
             ("Risks", f"{s['risks']}: {sev.get('critical', 0)} critical, {sev.get('high', 0)} high, "
                       f"{sev.get('medium', 0)} medium, {sev.get('low', 0)} low; {self.accepted_text()}"),
             ("Checklist", cl_text),
-        ]
+        ] + ([("Calls not confirmed", self.guesses.figure(self.analysis["spofs"]))] if self.guesses else [])
 
     # -- key figures ------------------------------------------------------------
     def spofs_by_disruption(self) -> dict[str, int]:
@@ -580,6 +699,8 @@ class Assessment:
                 "user_facing_down_count": s.get("user_facing_down_count", len(s["user_facing_down"])),
                 "down": s["down_count"],
                 "chain": s["chain"],
+                # the unconfirmed weak calls its chain rests on (its line says so)
+                "guesses": self.guesses.of_chain(s["chain"], s.get("chain_length")),
                 "instances": 1 if s["element_type"] == "instance" else 0,
                 "whole": s["element_type"] == "component",  # the component's own failure is one too
                 "mitigation": risk.get("mitigation", ""),

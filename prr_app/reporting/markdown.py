@@ -7,7 +7,8 @@ import re
 from pathlib import Path
 
 from prr_app.model.entities import OBSERVABILITY_SIGNALS, Review
-from prr_app.reporting.assessment import SECTION_TITLES, Assessment, build_assessment, no_figures
+from prr_app.reporting.assessment import (SECTION_TITLES, Assessment, build_assessment, no_figures, rests_on_words,
+                                          unconfirmed_note)
 from prr_app.text_safety import sanitize
 from prr_app import wording
 from prr_app.wording import ceiling_text, score_text, stated
@@ -74,7 +75,7 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None, cha
     roots = a.summary_risks()  # the open ones and those accepted instead of fixed
     L += [f"### {md(a.summary_heading())}", ""]
     L += _table(["#", "Root cause", "Status", "Owner", "Effort", "Due"], [
-        [str(r.get("rank", "")), md(r["title"]), "launch blocker" if r["launch_blocking"] else
+        [str(r.get("rank", "")), md(r["title"]) + (f"; {md(a.rests_on(r))}" if a.rests_on(r) else ""), "launch blocker" if r["launch_blocking"] else
          md(a.acceptance_text(r)) if a.accepted_at_launch(r) else md(r["severity"]),
          md(a.owner_text(r)), f"{r['effort']['days']} d" if r.get("effort") else "not estimated",
          md(a.risk_due(r, short=True))]
@@ -117,8 +118,9 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None, cha
     L += ["### Top risks", ""]
     for r in a.top_risks():
         status = "launch blocker, " if r["launch_blocking"] else ""
-        L.append(f"1. **{md(r['title'])}** ({status}{md(r['severity'])}, {r['likelihood']}×{r['impact']}={r['score']}): "
-                 f"{md(r.get('mitigation', ''))}")
+        rests = a.rests_on(r)
+        L.append(f"1. **{md(r['title'])}** ({status}{md(r['severity'])}, {r['likelihood']}×{r['impact']}={r['score']}"
+                 f"{'; ' + md(rests) if rests else ''}): {md(r.get('mitigation', ''))}")
     L.append("")
 
     # 1
@@ -151,16 +153,19 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None, cha
          md(x["top_consumers"][0]["element"]) if x.get("top_consumers") else "none"] for x in a.availability_rows()])
     L += ["### Dependencies", ""]
     L += _table(["From", "To", "Kind", "Fallback", "Timeout", "Retries", "Breaker"], [
-        [md(d.source), md(d.target), md(d.kind), md(d.fallback or ""), f"{d.timeout_ms} ms" if d.timeout_ms else "",
+        [md(d.source), md(d.target), md(a.guesses.kind(did, d.kind)), md(d.fallback or ""), f"{d.timeout_ms} ms" if d.timeout_ms else "",
          str(d.retries or ""), {True: "yes", False: "no", None: ""}[d.circuit_breaker]]
-        for _, d in sorted(review.dependencies.items())])
+        for did, d in sorted(review.dependencies.items())])
+    if a.guesses:  # how a reviewer confirms them: the kind column's mark alone does not say
+        L += [md(unconfirmed_note(a)), ""]
 
     # 2
     L += [f"## 2. {SECTION_TITLES[1]}", ""]
     L += _table(["Element", "Disruption", "Severity", "L×I", "Journeys down", "Chain"], [
         [md(x["element"]) + (f" ({md(x['mark'])})" if x["mark"] else ""), md(x["disruption_text"]), md(x["severity"]),
          f"{x['likelihood']}×{x['impact']}={x['score']}" + (f" ({md(x['override'])})" if x["override"] else ""),
-         _names(x["journeys"]), " → ".join(md(c) for c in x["chain"])] for x in a.spof_rows()]) or []
+         _names(x["journeys"]), " → ".join(md(c) for c in x["chain"])
+         + (f"; {md(rests_on_words(x['guesses']))}" if x["guesses"] else "")] for x in a.spof_rows()]) or []
 
     # 3
     L += [f"## 3. {SECTION_TITLES[2]}", "", "### Blast radius per failure domain", ""]
@@ -212,6 +217,8 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None, cha
             L.append(f"- **Blocks launch:** {md(r['blocking_reason'])}")
         if wording.still_found(r):
             L.append(f"- **Not fixed:** {md(wording.still_found(r))}")
+        if a.rests_on(r):
+            L.append(f"- **Not confirmed:** its chain {md(a.rests_on(r))}")
         for c in r.get("causes") or []:
             L.append(f"- **Also resolves:** {md(c['title'])} ({md(c['id'])})")
         if r.get("effort"):

@@ -45,7 +45,8 @@ from prr_app.errors import PrrError
 from prr_app.paths import atomic_write_bytes
 from prr_app.layout import shared_tag_text, shared_tags
 from prr_app.reporting import figures as F
-from prr_app.reporting.assessment import SECTION_TITLES, Assessment, build_assessment, no_figures
+from prr_app.reporting.assessment import (SECTION_TITLES, Assessment, build_assessment, no_figures, rests_on_words,
+                                          unconfirmed_note, unconfirmed_words)
 from prr_app.reporting.styles import MUTED, RULE, SEVERITY_COLORS, VERDICT_COLORS, Styles, table_style
 from prr_app.reporting.shaping import install as _install_shaping
 from prr_app.reporting.text import SANS, SANS_BOLD, TextKit, embedded_font, starts_rtl, visual_pieces
@@ -73,6 +74,8 @@ SPOF_ROWS = 120  # SPOFs shown in the table, in register order; the rest as comp
 SAME_ROWS = 20
 ANSWERED_ROWS = 60  # answered blocker items shown in 7.5 with their evidence; the rest counted
 NAMES_PER_PARA = 200  # names per paragraph of a long list (reportlab's line breaking is quadratic)
+#: calls an import guessed from configuration (strong), not confirmed, named in section 1 (every weak one is)
+STRONG_UNCONFIRMED = 60
 
 
 class Paragraph(_RLParagraph):
@@ -982,6 +985,8 @@ class _Builder(TableBuilder):
                     what += f": takes down {down}"
                 if r.get("causes"):
                     what += f" (also: {len(r['causes'])} finding{'s' if len(r['causes']) != 1 else ''} it causes)"
+                if a.rests_on(r):  # one call named: the summary is read in a meeting; section 2 names them all
+                    what += f"; {a.rests_on(r, 1)}"
                 eff = r.get("effort") or {}
                 rows.append([self.short(r.get("rank", "")), self.cell(what),
                              # accepted instead of fixed: marked so, with who accepted it and until when
@@ -1053,6 +1058,8 @@ class _Builder(TableBuilder):
                   f"{_count(len(r.dependencies), 'dependency', 'dependencies')}, "
                   f"{_count(len(r.groups), 'redundancy group')} and {_count(len(r.domains), 'failure domain')}. "
                   f"{facing}")
+        if a.guesses:
+            self.unconfirmed_calls()
         self.heading("Components", 1, "1.1")
         crow = [[self.cell(x["id"], bold=True), self.cell(x["name"]), self.short(x["kind"]), self.cell(x["owner"]),
                  self.short(x["instances"]), self.cell(x["placement"]), self.short(x["facing"])]
@@ -1264,6 +1271,23 @@ class _Builder(TableBuilder):
                          self.cell(", ".join(r.components[c].placement + r.components[c].shared_domains)
                                    or "not stated")] for c in alone], [0.22, 0.26, 0.1, 0.14, 0.08, 0.2])
 
+    def unconfirmed_calls(self):
+        """The calls an import guessed and no reviewer confirmed, under the overview's counts: the PDF
+        draws dependencies but has no table of them, so the marks the Markdown's dependency table has
+        are here. Every weak one (the findings that rest on a guess rest on those); the strong ones up
+        to a page's worth."""
+        a = self.a
+        self.para(unconfirmed_note(a), self.st.small)
+        for conf, limit in (("weak", None), ("strong", STRONG_UNCONFIRMED)):
+            ids = sorted(d for d, c in a.guesses.calls.items() if c == conf)
+            if not ids:
+                continue
+            shown = ids[:limit] if limit else ids
+            more = len(ids) - len(shown)
+            names = [self.kit.iso(d) for d in shown] + ([f"and {more} more (the Markdown export marks each in its "
+                                                          "dependency table)"] if more else [])
+            self.name_paras(f"{unconfirmed_words(conf)[:1].upper()}{unconfirmed_words(conf)[1:]} ({len(ids)}):", names)
+
     # -- 2 ------------------------------------------------------------------------
     def spofs(self):
         a = self.a
@@ -1290,7 +1314,8 @@ class _Builder(TableBuilder):
             score = f"L{x['likelihood']} × I{x['impact']} = {x['score']}" + (f"\n({x['override']})" if x["override"] else "")
             body.append([self.cell(el + mark, bold=True), self.cell(x["disruption_text"]), self.sev(x["severity"]),
                          self.cell(score), self.cell(impact),
-                         self.cell(" → ".join(map(self.kit.iso, x["chain"][:8])) + more_of(x["chain"], 8, "step"))])
+                         self.cell(" → ".join(map(self.kit.iso, x["chain"][:8])) + more_of(x["chain"], 8, "step")
+                                   + (f"\n{rests_on_words(x['guesses'])}" if x["guesses"] else ""))])
         self.table(["Element", "Disruption", "Severity", "Likelihood × impact", "Impact", "Failure chain"],
                    body, [0.19, 0.14, 0.09, 0.12, 0.24, 0.22])
         if rest:  # each in a few words: its risk in section 6 has the rest
@@ -1533,6 +1558,8 @@ class _Builder(TableBuilder):
                 flags.append("acceptance ends before launch: not counted")
             if r.get("blocking_reason") and r.get("launch_blocking"):
                 risk.append(f'<font color="#b71c1c">{self.m("blocks launch: " + r["blocking_reason"])}</font>')
+            if a.rests_on(r):  # a finding that stands on the import's guesses: said where it is read
+                risk.append(f'<font color="#b71c1c">{self.m("not confirmed: its chain " + a.rests_on(r))}</font>')
             found = wording.still_found(r)
             if found:  # not blocking only because a mitigation is marked done: said, in the colour of a blocker
                 risk.append(f'<font color="#b71c1c">{self.m(found)}</font>')

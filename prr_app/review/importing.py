@@ -274,18 +274,13 @@ DECISIONS = ("accepted", "rejected", "")
 def newest_import(review: Review, *, inferring: bool = False) -> ImportRecord | None:
     """The review's newest import record (of those that inferred dependencies, with ``inferring``);
     records of the same second: the one added last."""
-    if not inferring:
-        return review.newest_import()
-    return review.newest_import(keep=lambda r: isinstance(r.report, dict) and isinstance(r.report.get("inferred"), list)
-                                and bool(r.report["inferred"]))
+    return review.inferred_calls()[0] if inferring else review.newest_import()
 
 
 def inferred_of(review: Review) -> tuple[ImportRecord | None, list[dict]]:
-    """The newest import record that inferred dependencies, and its entries (decisions included)."""
-    rec = newest_import(review, inferring=True)
-    if rec is None:
-        return None, []
-    return rec, [i for i in rec.report["inferred"] if isinstance(i, dict) and i.get("id")]
+    """The newest import record that inferred dependencies, and its entries (decisions included):
+    :meth:`~prr_app.model.entities.Review.inferred_calls`."""
+    return review.inferred_calls()
 
 
 def decide(review: Review, decisions: dict[str, str]) -> tuple[Review, list[str]]:
