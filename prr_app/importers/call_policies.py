@@ -936,3 +936,423 @@ def dotnet_resilience(text: str, rel: str) -> dict | None:
         "backoff": (True, f"{where}: retries back off exponentially, with jitter"),
         "circuit_breaker": (True, f"{where}: a circuit breaker opens on a failure ratio"),
     }
+
+
+# ------------------------------------------------------------------ timeouts a service's own code and configuration state
+# An HTTP client call in a service's code with a timeout written there (``requests.get(url, timeout=3.0)``,
+# a JAX-RS or Spring client's read timeout, Go's ``http.Client{Timeout: ...}``, axios's ``timeout``) bounds
+# that call; a client configuration block keyed by a service (``"post-storage-service": {"timeout_ms":
+# 10000}``) bounds the calls of the services whose code reads that block. Read, the analysis no longer
+# says such calls wait for ever. A timeout is given to a call only when the file ties it to that one
+# target: the call's own statement names it (through the variables it uses), or the function that sets
+# the timeout names that target and no other; anything else is left unsaid rather than guessed.
+
+_CODE_LANG = {".py": "py", ".java": "java", ".kt": "java", ".go": "go", ".js": "js", ".mjs": "js", ".cjs": "js",
+              ".ts": "js"}
+_NUMBER = r"(\d+(?:\.\d+)?)"
+_DURATION = re.compile(r"Duration\s*\.\s*of(Millis|Seconds|Minutes)\s*\(\s*(\d{1,9})\s*[lL]?\s*\)")
+_TIME_UNIT = re.compile(r"TimeUnit\s*\.\s*(MILLISECONDS|SECONDS|MINUTES)")
+_GO_DURATION = re.compile(r"(?:(\d+(?:\.\d+)?)\s*\*\s*time\.(Millisecond|Second|Minute)|time\.(Millisecond|Second|Minute)"
+                          r"\s*\*\s*(\d+(?:\.\d+)?)|time\.Duration\s*\(\s*(\d+)\s*\)\s*\*\s*time\.(Millisecond|Second|Minute))")
+_GO_UNIT_MS = {"Millisecond": 1, "Second": 1000, "Minute": 60_000}
+_ENV_DEFAULT = re.compile(r"""(?:os\.getenv|os\.environ\.get|process\.env\.|System\.getenv)\s*\(?\s*["']?([A-Z][A-Z0-9_]*)["']?"""
+                          r"""(?:\s*,\s*["']?(\d+(?:\.\d+)?)["']?)?""")
+#: where a timeout is written in code, by language: (pattern whose group "e" is the value, what it bounds, unit
+#: of a bare number). "read" bounds a call that hangs; "connect" only the connection, and is not taken alone.
+_CODE_TIMEOUTS = {
+    "py": [(re.compile(r"\btimeout\s*=\s*(?P<e>[^,()\n]+(?:\([^()\n]*\))?[^,()\n]*)"), "read", 1000)],
+    "java": [
+        (re.compile(r"\b(?:setReadTimeout|readTimeout|responseTimeout|callTimeout|setResponseTimeout)\s*\(\s*"
+                    r"(?P<e>[^;\n]+?)\)\s*[;.)\n]"), "read", 1),
+        (re.compile(r"\.timeout\s*\(\s*(?P<e>Duration\s*\.[^;\n]+?\))\s*\)"), "read", 1),
+        (re.compile(r"""property\s*\(\s*"[\w.]*(?:receive|read)\.?timeout"\s*,\s*(?P<e>[^;\n]+?)\)\s*;""",
+                    re.IGNORECASE), "read", 1),
+        (re.compile(r"\b(?:setConnectTimeout|connectTimeout)\s*\(\s*(?P<e>[^;\n]+?)\)\s*[;.)\n]"), "connect", 1),
+        (re.compile(r"""property\s*\(\s*"[\w.]*connect(?:ion)?\.?timeout"\s*,\s*(?P<e>[^;\n]+?)\)\s*;""",
+                    re.IGNORECASE), "connect", 1),
+    ],
+    "go": [(re.compile(r"http\.Client\s*\{[^{}]*?\bTimeout\s*:\s*(?P<e>[^,}\n]+)"), "read", 1)],
+    "js": [(re.compile(r"\btimeout\s*:\s*(?P<e>[\w.$'\"\[\]]+(?:\s*\*\s*\d+)?)"), "read", 1),
+           (re.compile(r"AbortSignal\.timeout\s*\(\s*(?P<e>[^()\n]+?)\)"), "read", 1)],
+}
+#: a file in which those patterns are an HTTP client's (a ``timeout=`` elsewhere is someone else's)
+_HTTP_CLIENT_WORDS = {"py": ("requests", "httpx", "aiohttp", "urllib3"),
+                      "java": ("RestTemplate", "WebClient", "HttpClient", "ClientBuilder", "OkHttp", "HttpRequest"),
+                      "go": ("net/http",), "js": ("axios", "fetch(", "got(", "got.")}
+_CONTROL = {"if", "for", "while", "switch", "catch", "synchronized", "return", "new", "else", "try", "do", "when"}
+_BRACE_FUNC = re.compile(r"(?:\bfunc\b[^{;]*|(\b\w+)\s*\([^;{}]*\)\s*(?:throws\s+[\w., ]+|:\s*[\w<>?, .\[\]]+)?\s*"
+                         r"|=>\s*)\{")
+_DEF = re.compile(r"(?m)^[ \t]*(?P<lhs>[A-Za-z_][\w.<>\[\]\"', ]*?)\s*(?::=|(?<![=!<>+\-*/%&|^:])=(?!=))")
+_TOKEN = re.compile(r"""\[\s*["']([^"'\n]{1,80})["']\s*\]|\b([A-Za-z_]\w*)\b""")
+
+
+def _line_at(text: str, pos: int) -> int:
+    return text.count("\n", 0, pos) + 1
+
+
+def _function_spans(text: str, lang: str) -> list[tuple[int, int]]:
+    """(start, end) of every function or method in ``text``: a Python ``def`` to the next line indented
+    no deeper; elsewhere a function's header and its braces."""
+    spans = []
+    if lang == "py":
+        lines = text.split("\n")
+        offsets = [0]
+        for ln in lines:
+            offsets.append(offsets[-1] + len(ln) + 1)
+        for i, ln in enumerate(lines):
+            m = re.match(r"([ \t]*)(?:async\s+)?def\s", ln)
+            if not m:
+                continue
+            indent = len(m.group(1))
+            j = i + 1
+            while j < len(lines) and (not lines[j].strip() or len(lines[j]) - len(lines[j].lstrip()) > indent):
+                j += 1
+            spans.append((offsets[i], offsets[j] - 1 if j < len(lines) else len(text)))
+        return spans
+    for m in _BRACE_FUNC.finditer(text):
+        if m.group(1) and m.group(1) in _CONTROL:
+            continue
+        spans.append((m.start(), _call_span(text, m.end() - 1, limit=200_000)))
+    return spans
+
+
+def _innermost(spans, pos: int) -> tuple[int, int] | None:
+    best = None
+    for a, b in spans:
+        if a <= pos < b and (best is None or a > best[0]):
+            best = (a, b)
+    return best
+
+
+def _statement(text: str, pos: int) -> tuple[int, int]:
+    """The statement around ``pos``: from the start of the line of the outermost bracket open at ``pos``
+    (a call spread over lines) to where that bracket closes, or the line's end."""
+    depth, i, start = 0, pos, pos
+    floor = max(0, pos - 3000)
+    while i > floor:
+        i -= 1
+        ch = text[i]
+        if ch in ")]}":
+            depth += 1
+        elif ch in "([{":
+            if depth == 0:
+                start = i
+                if ch == "{":
+                    break
+            else:
+                depth -= 1
+        elif ch in ";" and depth == 0:
+            break
+    line_start = text.rfind("\n", 0, start) + 1
+    end = _call_span(text, start) if start < pos and text[start] in "([" else text.find("\n", pos)
+    return line_start, end if end > 0 else len(text)
+
+
+def _rhs_end(text: str, pos: int, limit: int = 4000) -> int:
+    """Where the value assigned at ``pos`` ends: the end of its line, or of the lines its open brackets span."""
+    depth = 0
+    for i in range(pos, min(len(text), pos + limit)):
+        ch = text[i]
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+            if depth < 0:
+                return i
+        elif (ch == "\n" and depth <= 0) or (ch == ";" and depth == 0):
+            return i
+    return min(len(text), pos + limit)
+
+
+class _Resolver:
+    """Which known targets a piece of code names: the hosts on its own lines (``line_targets``, from the
+    evidence scan) and, through the variables it uses (``url``, ``details['name']``,
+    ``app.config["BALANCES_URI"]``), the hosts on the lines that set them, a few steps back."""
+
+    def __init__(self, text: str, lang: str, line_targets: dict[int, set]):
+        self.text, self.lines = text, line_targets
+        self.spans = _function_spans(text, lang)
+        self.defs: dict[str, list[tuple[int, int, int]]] = {}  # key -> [(position, rhs start, rhs end)]
+        for m in _DEF.finditer(text):
+            lhs = m.group("lhs")
+            if "(" in lhs:
+                continue
+            keys = re.findall(r"""\[\s*["']([^"'\n]{1,80})["']\s*\]""", lhs) or re.findall(r"[A-Za-z_]\w*", lhs)[-1:]
+            if not keys:
+                continue
+            self.defs.setdefault(keys[-1], []).append((m.start(), m.end(), _rhs_end(text, m.end())))
+
+    def definition(self, key: str, pos: int) -> tuple[int, int] | None:
+        """The assignment of ``key`` in force at ``pos``: the last before it in a scope that holds ``pos``
+        (its function or an enclosing one, or the file's top level), else the first after it at top level."""
+        visible = []
+        for at, a, b in self.defs.get(key, ()):
+            scope = _innermost(self.spans, at)
+            if scope is None or scope[0] <= pos < scope[1]:
+                visible.append((at, a, b, scope))
+        before = [d for d in visible if d[0] < pos]
+        if before:
+            return before[-1][1:3]
+        after = [d for d in visible if d[0] > pos]
+        return after[0][1:3] if after else None
+
+    def targets(self, a: int, b: int, depth: int = 0, seen: set | None = None) -> set:
+        """The known targets code ``text[a:b]`` names, each as the frozenset of components of one host."""
+        seen = set() if seen is None else seen
+        out = {frozenset(self.lines[n]) for n in range(_line_at(self.text, a), _line_at(self.text, max(a, b - 1)) + 1)
+               if n in self.lines}
+        if depth >= 3:
+            return out
+        for m in _TOKEN.finditer(self.text, a, b):
+            key = m.group(1) or m.group(2)
+            if key in seen:
+                continue
+            d = self.definition(key, m.start())
+            if d is not None and not (d[0] <= m.start() < d[1]):
+                seen.add(key)
+                out |= self.targets(d[0], d[1], depth + 1, seen)
+        return out
+
+
+def _value_ms(expr: str, unit: int, lang: str, resolver: _Resolver, pos: int, depth: int = 0):
+    """(milliseconds, how it was read) of a timeout's expression, or None: a literal (``3.0``,
+    ``Duration.ofSeconds(10)``, ``5 * time.Second``, ``(3.05, 27)``: the read timeout), an environment
+    variable's default in the code (``int(os.getenv('BACKEND_TIMEOUT', '4'))``), or a variable set to one of
+    those (to one of several literals: the longest, ``black ? 10000 : 2500``)."""
+    e = expr.strip()
+    if lang == "py":
+        t = re.fullmatch(r"\(\s*" + _NUMBER + r"\s*,\s*" + _NUMBER + r"\s*\)", e)
+        if t:
+            return round(float(t.group(2)) * 1000), "its read timeout"
+        t = re.search(r"(?:Timeout|ClientTimeout)\s*\(\s*(?:total\s*=\s*|timeout\s*=\s*)?" + _NUMBER, e)
+        if t:
+            return round(float(t.group(1)) * 1000), ""
+    d = _DURATION.search(e)
+    if d:
+        return int(d.group(2)) * _R4J_UNITS[d.group(1).lower()], ""
+    if lang == "go":
+        g = _GO_DURATION.search(e)
+        if g:
+            n = g.group(1) or g.group(4) or g.group(5)
+            return round(float(n) * _GO_UNIT_MS[g.group(2) or g.group(3) or g.group(6)]), ""
+    t = re.fullmatch(_NUMBER + r"\s*(?:,\s*" + _TIME_UNIT.pattern + r")?\s*[lLfF]?", e)
+    if t:
+        scale = {"MILLISECONDS": 1, "SECONDS": 1000, "MINUTES": 60_000}[t.group(2)] if t.group(2) else unit
+        return round(float(t.group(1)) * scale), ""
+    t = re.fullmatch(_NUMBER + r"\s*\*\s*" + _NUMBER, e)  # js: 5 * 1000
+    if t:
+        return round(float(t.group(1)) * float(t.group(2)) * unit), ""
+    env = _ENV_DEFAULT.search(e)
+    if env and env.group(2):
+        return round(float(env.group(2)) * unit), (f"{env.group(1)}'s default in the code; the deployment may set "
+                                                  f"{env.group(1)} to another: check it")
+    if depth >= 2:
+        return None
+    keys = re.findall(r"""\[\s*["']([^"'\n]{1,80})["']\s*\]""", e) or re.findall(r"[A-Za-z_]\w*", e)[-1:]
+    if len(keys) == 0 or not re.fullmatch(r"[\w.\[\]\"' ]+", e):
+        # several literals (a conditional): the longest bounds every branch
+        nums = [float(n) for n in re.findall(r"(?<![\w.])" + _NUMBER + r"(?![\w.])", e)]
+        if len(nums) >= 2 and not re.search(r"[A-Za-z_]\w*\s*\(", re.sub(r"\.equals\s*\(|==|!=", "", e)):
+            return round(max(nums) * unit), f"the longest of {', '.join(f'{n:g}' for n in nums)}"
+        if len(nums) >= 2 and "?" in e:
+            return round(max(nums) * unit), f"the longest of {', '.join(f'{n:g}' for n in nums)}"
+        return None
+    d = resolver.definition(keys[-1], pos)
+    if d is None:
+        return None
+    rhs = resolver.text[d[0]:d[1]].strip().rstrip(";").strip()
+    got = _value_ms(rhs, unit, lang, resolver, d[0], depth + 1)
+    if got is None:
+        return None
+    where = f"set at line {_line_at(resolver.text, d[0])}"
+    return got[0], f"{where}: {got[1]}" if got[1] else where
+
+
+def code_call_timeouts(text: str, rel: str, line_targets: dict[int, set]) -> list[tuple[frozenset, dict]]:
+    """The timeouts a source file (``rel``) writes for its HTTP calls, each as (the components of the one
+    host the call goes to, {dependency field: (value, evidence line)}): ``line_targets`` says which known
+    targets each line names (the evidence scan). A timeout whose call or function names no target, or
+    several, is not given to any; a connect timeout alone does not bound a call that hangs and is not taken.
+    A Python call retried in a ``for _ in range(N)`` loop gives ``retries``."""
+    lang = _CODE_LANG.get(_suffix(rel))
+    if lang is None or not any(w in text for w in _HTTP_CLIENT_WORDS[lang]) or "imeout" not in text:
+        return []
+    resolver = _Resolver(text, lang, line_targets)
+    per: dict[frozenset, dict] = {}
+    connect_only: dict[frozenset, tuple] = {}
+    for rx, what, unit in _CODE_TIMEOUTS[lang]:
+        for m in rx.finditer(text):
+            got = _value_ms(m.group("e"), unit, lang, resolver, m.start())
+            if got is None or not (0 < got[0] <= MAX_TIMEOUT_MS):
+                continue
+            ms, how = got
+            a, b = _statement(text, m.start())
+            targets = resolver.targets(a, b)
+            tie = "the call"
+            if not targets:
+                fn = _innermost(resolver.spans, m.start())
+                if fn is not None:
+                    targets, tie = resolver.targets(*fn), "the function that sets it, which calls nothing else"
+            if len(targets) != 1:
+                continue
+            target = next(iter(targets))
+            line = _line_at(text, m.start())
+            words = (f"{rel}:{line}: {' '.join(m.group(0).split())[:80]}: "
+                     + ("the call times out after" if what == "read" else "a connect timeout of")
+                     + f" {ms} ms" + (f" ({how})" if how else "") + f" (tied by {tie})")
+            if what == "connect":
+                connect_only.setdefault(target, (ms, words))
+                continue
+            current = per.setdefault(target, {}).get("timeout_ms")
+            if current is None or ms > current[0]:  # several calls to one target: the longest bounds them all
+                per[target]["timeout_ms"] = (ms, words)
+            retry = _retry_loop(text, m.start(), lang, rel)
+            if retry is not None:
+                per[target].setdefault("retries", retry[0])
+                per[target].setdefault("backoff", retry[1])
+    return list(per.items())
+
+
+def _suffix(rel: str) -> str:
+    dot = rel.rfind(".")
+    return rel[dot:].lower() if dot > rel.rfind("/") else ""
+
+
+_RANGE_LOOP = re.compile(r"(?m)^([ \t]*)for\s+\w+\s+in\s+range\s*\(\s*(\d{1,3})\s*\)\s*:")
+
+
+def _retry_loop(text: str, pos: int, lang: str, rel: str):
+    """((retries, evidence), (back-off, evidence)) of a Python call made in a ``for _ in range(N)`` loop
+    (N attempts), or None."""
+    if lang != "py":
+        return None
+    start = text.rfind("\n", 0, pos) + 1
+    indent = len(text[start:pos]) - len(text[start:pos].lstrip())
+    for m in reversed(list(_RANGE_LOOP.finditer(text, 0, pos))):
+        if len(m.group(1)) >= indent:
+            continue
+        between = text[m.end():start]
+        if re.search(r"(?m)^[ \t]{0,%d}\S" % len(m.group(1)), between) or re.search(r"(?m)^[ \t]*def\s", between):
+            return None  # the loop ended before the call
+        n = int(m.group(2))
+        if n < 2:
+            return None
+        waits = "sleep(" in text[m.end():_statement(text, pos)[1] + 400]
+        line = (f"{rel}:{_line_at(text, m.start())}: the call is made up to {n} times in a loop: up to {n - 1} "
+                f"retr{'y' if n == 2 else 'ies'}, " + ("with a wait between attempts (check whether it backs off)"
+                                                      if waits else "at once (no back-off)"))
+        return (n - 1, line), (False, line)
+    return None
+
+
+#: a client block's timeout keys: (pattern, unit of a bare number or None: only a duration with its unit)
+_BLOCK_TIMEOUT_KEYS = [(re.compile(r"(?:read_?|request_?|response_?|call_?)?timeout_?ms|(?:read|request|response)?"
+                                   r"[tT]imeout[mM]s|(?:read_?|request_?)?timeout_?millis", re.IGNORECASE), 1),
+                       (re.compile(r"(?:read_?|request_?)?timeout_?(?:s|secs|seconds)", re.IGNORECASE), 1000),
+                       (re.compile(r"(?:read_?|request_?|response_?)?timeout", re.IGNORECASE), None)]
+
+
+def client_block_timeouts(text: str, rel: str, known) -> list[tuple[str, str, list[str], int, str]]:
+    """Client configuration blocks of a JSON or YAML file keyed by a known service
+    (``"post-storage-service": {"addr": ..., "timeout_ms": 10000}``), each as (the key, the timeout's key,
+    its components, milliseconds, evidence line). ``known(name)``: the components a host name is, or None. A bare number
+    under a plain ``timeout`` key has no unit and is not read; a connect timeout alone is not a call's."""
+    low = rel.lower()
+    if not low.endswith((".json", ".yaml", ".yml")) or "timeout" not in text.lower():
+        return []
+    try:
+        docs = sy.load_text(text, file=rel)
+    except PrrError:
+        return []
+    out = []
+    for doc in docs:
+        for node in _walk_dicts(doc.value):
+            for key, block in node.items():
+                if not isinstance(block, dict):
+                    continue
+                ids = known(sy.text(key))
+                if not ids:
+                    continue
+                for k, v in block.items():
+                    name = sy.text(k)
+                    if "connect" in name.lower():
+                        continue
+                    ms = None
+                    for rx, unit in _BLOCK_TIMEOUT_KEYS:
+                        if rx.fullmatch(name):
+                            raw = sy.text(v).strip()
+                            if unit is None:
+                                ms = duration_ms(v) if re.search(r"[a-zA-Z]", raw) else None
+                            elif re.fullmatch(_NUMBER, raw):
+                                ms = round(float(raw) * unit)
+                            break
+                    if ms and ms <= MAX_TIMEOUT_MS:
+                        out.append((sy.text(key), name, list(ids), ms,
+                                    f"{rel}:{sy.line_of(block, k, doc.line)}: {sy.text(key)}.{name}: {sy.text(v)}"))
+                        break
+    return out
+
+
+def stated_timeouts(found, inv, review, known, scan_text, is_test) -> None:
+    """Give ``found.policies`` (by caller, target) the timeouts a service's own code writes for its calls
+    (:func:`code_call_timeouts`) and those of the client blocks of its configuration
+    (:func:`client_block_timeouts`): of a file of its own, or of a file every service is handed whose
+    block the caller's code reads by its key. ``known(host)``: its components or None;
+    ``scan_text(text, rel, is_src)``: the evidence scan's hits of a file. A timeout the caller's code or
+    configuration states wins over none; what a gateway's or mesh's configuration stated first is kept."""
+    owned: dict = {}
+    for owner, files in found.files.items():
+        for path, is_src in files:
+            owned.setdefault(path, []).append(owner)
+
+    def give(owner, targets, field_name, value) -> None:
+        for t in targets:
+            if t != owner and t in review.components:
+                found.policies.setdefault((owner, t), {}).setdefault(field_name, value)
+
+    reads: dict[str, list[tuple[str, str]]] = {}  # owner -> [(rel, its source text)]
+    for path, owners in owned.items():
+        is_src = any(s for o in owners for p, s in found.files[o] if p == path)
+        try:
+            text = path.read_text("utf-8", "replace")
+        except OSError:
+            continue
+        rel = path.relative_to(inv.root).as_posix() if path.is_relative_to(inv.root) else path.name
+        if is_src:
+            for o in owners:
+                reads.setdefault(o, []).append((rel, text))
+            if "imeout" not in text:
+                continue
+            lines: dict[int, set] = {}
+            for targets, seen in scan_text(text, rel, True):
+                lines.setdefault(seen.line, set()).update(targets)
+            for target, pol in code_call_timeouts(text, rel, lines):
+                for o in owners:
+                    for f, v in pol.items():
+                        give(o, target, f, v)
+        else:
+            for key, _field, ids, ms, line in client_block_timeouts(text, rel, known):
+                for o in owners:
+                    give(o, ids, "timeout_ms", (ms, f"{line}: {o}'s client of {key} times its calls out after {ms} ms"))
+    for f in inv.files:
+        if f.role != "config" or f.path in owned or is_test(f.rel):
+            continue
+        try:
+            if f.path.stat().st_size > 2 * 1024 * 1024:
+                continue
+            text = f.path.read_text("utf-8", "replace")
+        except OSError:
+            continue
+        for key, field_name, ids, ms, line in client_block_timeouts(text, f.rel, known):
+            # the caller's code reads that block's timeout (config_json["text-service"]["timeout_ms"]), not just
+            # a host of the same name
+            quoted = re.compile(r"""["'`]""" + re.escape(key) + r"""["'`]""")
+            field_quoted = re.compile(r"""["'`]""" + re.escape(field_name) + r"""["'`]""")
+            for o, srcs in reads.items():
+                for rel, src in srcs:
+                    m = quoted.search(src)
+                    if m and field_quoted.search(src):
+                        give(o, ids, "timeout_ms", (ms, f"{line}: {o}'s client of {key} times its calls out after "
+                                                        f"{ms} ms ({o}'s code reads that block at {rel}:"
+                                                        f"{_line_at(src, m.start())})"))
+                        break

@@ -43,8 +43,8 @@ from prr_app.importers.call_policies import (annotation_policy, dotnet_resilienc
                                              nginx_policies,
                                              resilience4j_annotations,
                                              resilience4j_config, spring_config, spring_gateway_policies, time_limit,
-                                             spring_keys_by_line, spring_library, time_limiter_settings,
-                                             zuul_routes)
+                                             spring_keys_by_line, spring_library, stated_timeouts,
+                                             time_limiter_settings, zuul_routes)
 from prr_app.importers.graph import ADDRESS_NAME, API_VAR, broker_use, dependency_type, host_refs, hub_tag, outside_host
 from prr_app.wording import count
 
@@ -393,6 +393,9 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
         _library_calls(found, library, class_uses, review)
     calls.settle(found, host_map, review)
     calls.settle_dotnet(found, review)
+    # the timeouts the services' own code and configuration state (requests' timeout=, a client block's timeout_ms)
+    stated_timeouts(found, inv, review, lambda h: (_known(h, host_map) or (None, None))[1],
+                    lambda text, rel, src: _scan_text(text, rel, host_map, address_vars, src), _is_test)
     _zipkin_reporters(found, inv, owners, review)
     if progress is not None:
         progress("reading configuration and source", len(files), len(files))

@@ -675,6 +675,24 @@ def load_generator_words(why: str) -> str:
             "depend on; its calls are not the system's")
 
 
+#: words of a name that say nothing of what runs: versions, and the datastore words themselves
+_NAME_NOISE = re.compile(r"v?\d+(?:\.\d+)*|db|database|sql|data|store|server|svc|service|deployment|app")
+
+
+def _image_names_the_rest(name: str, repo: str) -> bool:
+    """Does the image repository ``repo`` name the workload ``name`` by its other words (``ratings`` of
+    ratings-v2-mysql in examples-bookinfo-ratings-v2), without a datastore's word of its own? Then the name's
+    datastore word (mysql) says what it talks to, not what it is."""
+    if not repo or any(rx.search(repo) for rx, _k, _t in _TECH_RE) \
+            or re.search(r"(^|[-_])(db|database|sql)($|[-_])", repo):
+        return False
+    low = name.lower()
+    rest = [w for w in re.split(r"[^a-z0-9]+", low)
+            if len(w) >= 3 and not _NAME_NOISE.fullmatch(w) and not any(rx.fullmatch(w) for rx, _k, _t in _TECH_RE)]
+    words = set(re.split(r"[^a-z0-9]+", repo))
+    return any(w in words for w in rest)
+
+
 def recognise(name: str, image: str = "", ports: list[int] | tuple = ()) -> tuple[str | None, list[str], str]:
     """(kind or None, tags, why) guessed from an image, a name and ports."""
     img = (image or "").lower()
@@ -695,11 +713,15 @@ def recognise(name: str, image: str = "", ports: list[int] | tuple = ()) -> tupl
             kind, why = k, f"image {image}" if repo else f"name {name}"
             tags.append(t)
             break
+    # a name that merely mentions a datastore or a broker (ratings-v2-mysql, which runs the ratings service's image
+    # examples-bookinfo-ratings-v2 and talks to MySQL) is not one when its image names its other words
+    # and no datastore: the image says what runs
+    by_name = not _image_names_the_rest(name, repo)
     if kind is None:
         # name-based second chance: "cart-db", "redis-cart", "orders-db"
         low = name.lower()
         for rx, k, t in _TECH_RE:
-            if rx.search(low):
+            if rx.search(low) and (by_name or k in ("gateway", "identity")):
                 kind, why = k, f"name {name}"
                 tags.append(t)
                 break
@@ -710,7 +732,7 @@ def recognise(name: str, image: str = "", ports: list[int] | tuple = ()) -> tupl
                 why = f"port {p}"
                 tags.append(t)
                 break
-    if kind is None and re.search(r"(^|[-_])(db|database|sql)($|[-_])", name.lower()):
+    if kind is None and by_name and re.search(r"(^|[-_])(db|database|sql)($|[-_])", name.lower()):
         kind, why = "datastore", f"name {name}"
     # an image whose organisation is the hub's own (jaegertracing/all-in-one is Jaeger's), not one
     # that merely mentions it (ghcr.io/open-telemetry/demo is the demo's services); a hub's own user
