@@ -356,6 +356,7 @@ class _K8sImport:
         self._hpas(by_kind.get("HorizontalPodAutoscaler", []) + by_kind.get("ScaledObject", []))
         self._placement()
         self._pdbs(by_kind.get("PodDisruptionBudget", []))
+        self._mesh_routing(by_kind.get("VirtualService", []), by_kind.get("DestinationRule", []))
         self._env_dependencies()
         self._netpols(by_kind.get("NetworkPolicy", []))
         self._ingresses(by_kind.get("Ingress", []))
@@ -688,7 +689,10 @@ class _K8sImport:
                     b.alias(w.cid, cn)
         self.container_names = container_names
         self.env_cache: dict = {}
-        # ConfigMaps several workloads take whole (envFrom): an address book, not a choice of calls
+        # ConfigMaps several workloads take whole (envFrom) that hold the addresses of several services: an
+        # address book, not a choice of calls. One that names a single service (a database's URL and
+        # credentials, Bank of Anthos's ledger-db-config) is that service's connection settings, handed to
+        # the workloads that use it.
         users: dict[tuple, set[str]] = {}
         for w in self.workloads:
             for c, _ in w.containers:
@@ -697,7 +701,7 @@ class _K8sImport:
                     ref = sy.get_path(src, "configMapRef", "name") if isinstance(src, dict) else None
                     if ref is not None:
                         users.setdefault((w.obj.ns, sy.text(ref)), set()).add(w.cid)
-        self.address_books = {k for k, ws in users.items() if len(ws) >= 2}
+        self.address_books = {k for k, ws in users.items() if len(ws) >= 2 and len(self._named_services(k)) >= 2}
         for w in self.workloads:
             for c, is_init in w.containers:
                 cname = sy.text(c.get("name")) or "?"
@@ -720,6 +724,17 @@ class _K8sImport:
                                 self._arg_ref(w, s, f"{w.obj.file}:{sy.line_of(vals, i, w.obj.line)}: "
                                                     f"{label}{cname} {key} {_clip(s)}")
                         self._option_refs(w, vals, key, f"{label}{cname}")
+
+    def _named_services(self, key: tuple) -> set[str]:
+        """What a ConfigMap's values name as addresses (``key``: namespace, name): the components, and the
+        outside hosts (an address book of outside APIs is one too)."""
+        cm = self.configmaps.get(key)
+        data = cm.body.get("data") if cm is not None else None
+        out: set[str] = set()
+        for k, v in data.items() if isinstance(data, dict) else ():
+            for ref in host_refs(sy.text(v), bare_ok=_address_like(str(k))):
+                out.update(self._lookup(ref.host, key[0]) or ([] if ref.local else [ref.host.lower()]))
+        return out
 
     def _commented_switches(self, w: _Workload, c: dict, env: dict, cname: str) -> None:
         """A feature switch the container's env list holds only in a comment, turned on there
@@ -823,7 +838,7 @@ class _K8sImport:
 
     def _env_ref(self, w: _Workload, var: str, value: str, ev: str, shared: tuple[str, str] | None = None) -> None:
         b = self.b
-        addr_like = bool(ADDRESS_NAME.search(var)) or var.lower() in ("mongo", "redis", "db", "postgres", "mysql")
+        addr_like = _address_like(var)
         for ref in host_refs(value, bare_ok=addr_like):
             targets = self._lookup(ref.host, w.obj.ns)
             if targets:
@@ -995,6 +1010,96 @@ class _K8sImport:
         return (NGINX_DEFAULT_READ_TIMEOUT_MS, f"{o.where}: Ingress {o.name} (ingress-nginx): calls time out after "
                                                f"{NGINX_DEFAULT_READ_TIMEOUT_MS} ms (the controller's default "
                                                "proxy-read-timeout)")
+
+    def _service_key(self, host: str, ns: str) -> tuple[str, str] | None:
+        """The Service (namespace, name) an Istio host name names, seen from namespace ``ns``, or None."""
+        parts = host.split(".")
+        if not parts[0] or "*" in host:
+            return None
+        key = (parts[1] if len(parts) > 1 and parts[1] != "svc" else ns, parts[0])
+        return key if key in self.svc else None
+
+    def _mesh_routing(self, vss: list[K8sObject], drs: list[K8sObject]) -> None:
+        """Versions behind one Service that the mesh sends no traffic to are no redundancy: an Istio
+        VirtualService that routes every call to a Service to some of its subsets (``subset: v1``, a
+        DestinationRule's pod labels), or gives the others weight 0, leaves the other workloads idle; the
+        Service's redundancy group keeps only the workloads that take traffic (none, when one is left), and
+        calls to the Service reach those. Weights split across versions keep each as a member. Where two
+        VirtualServices route one Service (a checkout's alternative set-ups), or a subset is defined by no
+        DestinationRule here, the group is left whole, and said."""
+        b = self.b
+        self.routing_objects: set[tuple[str, str, str]] = set()
+        subsets: dict[tuple[str, str], dict[str, dict]] = {}  # Service -> subset name -> pod labels
+        for o in drs:
+            spec = o.body.get("spec") if isinstance(o.body.get("spec"), dict) else {}
+            key = self._service_key(sy.text(spec.get("host")), o.ns)
+            for sub in spec.get("subsets") if key and isinstance(spec.get("subsets"), list) else []:
+                if isinstance(sub, dict) and sy.text(sub.get("name")):
+                    subsets.setdefault(key, {})[sy.text(sub.get("name"))] = str_map(sub.get("labels"))
+        routed: dict[tuple[str, str], list[tuple[K8sObject, set[str] | None]]] = {}  # None: every workload
+        for o in vss:
+            spec = o.body.get("spec") if isinstance(o.body.get("spec"), dict) else {}
+            gws = [sy.text(g) for g in spec.get("gateways")] if isinstance(spec.get("gateways"), list) else []
+            if gws and "mesh" not in gws:
+                continue  # outside traffic only (_exposures)
+            hosts = [sy.text(h) for h in spec.get("hosts")] if isinstance(spec.get("hosts"), list) else []
+            for key in dict.fromkeys(k for h in hosts for k in [self._service_key(h, o.ns)] if k):
+                subs: set[str] | None = set()
+                for proto in ("http", "tcp", "tls"):
+                    for rule in spec.get(proto) if isinstance(spec.get(proto), list) else []:
+                        routes = rule.get("route") if isinstance(rule, dict) else None
+                        for r in routes if isinstance(routes, list) else []:
+                            dest = r.get("destination") if isinstance(r, dict) else None
+                            if not isinstance(dest, dict) or self._service_key(sy.text(dest.get("host")), o.ns) != key:
+                                continue
+                            if "weight" in r and sy.text(r.get("weight")).strip() in ("0", "0.0"):
+                                continue  # weight 0: no traffic
+                            sub = sy.text(dest.get("subset"))
+                            if not sub:
+                                subs = None  # a route to the whole Service
+                            elif subs is not None:
+                                subs.add(sub)
+                routed.setdefault(key, []).append((o, subs))
+        for key, rules in routed.items():
+            ns, name = key
+            members = self.svc[key]
+            if len(members) < 2:
+                continue
+            self.routing_objects |= {("VirtualService", o.ns, o.name) for o, subs in rules if subs}
+            if len(rules) > 1:
+                b.read(f"VirtualServices {', '.join(f'{o.name} ({o.where})' for o, _s in rules)} all route calls to "
+                       f"Service {name}: alternatives, of which these files do not say which applies; every workload "
+                       "behind it is counted as taking traffic")
+                continue
+            o, subs = rules[0]
+            if not subs:  # a route to the whole Service, or no route read
+                continue
+            unknown = sorted(x for x in subs if x not in subsets.get(key, {}))
+            if unknown:
+                b.read(f"{o.where}: VirtualService {o.name} routes calls to Service {name} to subset "
+                       f"{', '.join(unknown)}, which no DestinationRule in these files defines: every workload behind "
+                       "it is counted as taking traffic")
+                continue
+            taking = [c for c in members if any(all(self.by_id[c].labels.get(k) == v for k, v in subsets[key][x].items())
+                                                for x in subs)]
+            idle = [c for c in members if c not in taking]
+            if not taking or not idle:
+                continue
+            self.svc[key] = taking  # the idle ones keep the Service's host name: its code folder is theirs too
+            gid = next((g for g, grp in b.groups.items() if grp.members == members), None)
+            if gid is not None:
+                if len(taking) >= 2:
+                    b.groups[gid].members = list(taking)
+                else:
+                    del b.groups[gid]
+            left = (f"group {gid} keeps {', '.join(taking)}" if len(taking) >= 2 else
+                    f"group {gid} is dropped: {taking[0]} alone serves Service {name}") if gid else ""
+            b.read(f"{o.where}: VirtualService {o.name} sends every call to Service {name} to subset "
+                   f"{', '.join(sorted(subs))} ({', '.join(taking)}): {', '.join(idle)} take no traffic, so "
+                   f"they are no redundancy for it" + (f"; {left}" if left else ""))
+            for c in idle:
+                b.evidence(c, f"{o.where}: {IDLE_VERSION}VirtualService {o.name} sends every call to Service "
+                              f"{name} to subset {', '.join(sorted(subs))} ({', '.join(taking)})")
 
     def _mesh_service(self, host: str, ns: str) -> list[str]:
         """The components behind an Istio host name (``reviews``, ``reviews.prod``,
@@ -1195,7 +1300,7 @@ class _K8sImport:
             elif o.kind == "VirtualService":  # Istio: only when bound to an ingress gateway, not the mesh
                 gws = spec.get("gateways") if isinstance(spec.get("gateways"), list) else []
                 if not [g for g in gws if sy.text(g) and sy.text(g) != "mesh"]:
-                    if ("VirtualService", o.ns, o.name) not in self.mesh_policy_objects:
+                    if ("VirtualService", o.ns, o.name) not in self.mesh_policy_objects | self.routing_objects:
                         b.skip(f"{o.where}: VirtualService {o.name}: routing inside the mesh, not from outside, "
                                "with no timeout or retries stated")
                     continue
@@ -1275,6 +1380,18 @@ class _K8sImport:
                                      f"{file}:{line}: env {var}={redact(var, value)} turns {tech} on and {target} is the only "
                                      f"{tech} in these files (a guess: the host name is not in the manifests)")
                             b.warn(f"{file}:{line}: {w.obj.name} -> {target} is a guess from {var}={value}; confirm it")
+
+
+#: a workload behind a Service that the mesh sends none of the Service's traffic (_mesh_routing); the
+#: evidence line ends with the workloads that take it, in brackets (repository._Assembly._idle_versions)
+IDLE_VERSION = "takes no traffic: "
+IDLE_LINE = re.compile(re.escape(IDLE_VERSION) + r"VirtualService \S+ sends every call to Service \S+ to subset .* \(([^()]*)\)$")
+
+
+def _address_like(var: str) -> bool:
+    """Whether an environment variable's name says it holds an address (``CART_ADDR``, ``MONGO``), so a
+    bare host name in its value (``cart``) is one."""
+    return bool(ADDRESS_NAME.search(var)) or var.lower() in ("mongo", "redis", "db", "postgres", "mysql")
 
 
 def _backend_name(backend: dict) -> str:

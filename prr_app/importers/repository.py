@@ -47,7 +47,7 @@ from prr_app.errors import PrrError
 from prr_app.wording import count
 from prr_app import paths, safe_yaml as sy
 from prr_app.importers.base import UNREADABLE, ImportReport, ImportResult, Inferred
-from prr_app.importers.kubernetes import UNRENDERED
+from prr_app.importers.kubernetes import IDLE_LINE, UNRENDERED
 from prr_app.importers.graph import (
     LOAD_GENERATOR,
     apply_call_policies,
@@ -588,6 +588,19 @@ def not_deployed(rel: str) -> bool:
     """Is a file in an example or test folder (``examples/``, ``test/e2e/``...)? Such files show how
     something could be set up, not what the deployment holds."""
     return bool(set(rel.lower().split("/")[:-1]) & NOT_DEPLOYED_WORDS)
+
+
+def _same_example(rel: str, deployed: str) -> bool:
+    """Whether ``rel`` (a file in an example or test folder) belongs to the same example as ``deployed``, a
+    file of the deployment imported: below the last example or test folder of its path, the two share a
+    folder (``samples/bookinfo/networking`` and ``samples/bookinfo/platform/kube``; not ``samples/httpbin``).
+    Imported from the checkout's top or from ``samples/bookinfo``, the example's files give one review."""
+    a, b = rel.lower().split("/")[:-1], deployed.lower().split("/")[:-1]
+    common = 0
+    while common < min(len(a), len(b)) and a[common] == b[common]:
+        common += 1
+    marks = [i for i, part in enumerate(a) if part in NOT_DEPLOYED_WORDS]
+    return bool(marks) and common > marks[-1] + 1 and not_deployed(deployed)
 
 
 def find_units(inv: Inventory, *, render: bool = True, variant: str | None = None) -> None:
@@ -1163,6 +1176,8 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
     k8s = [u for u in picked if u.fmt == "kubernetes"]
     support = [u for u in inv.units if u.fmt == "kubernetes" and u.support and u.paths]
     for u in [u for u in support if all(not_deployed(_rel(p, root)) for p in u.paths)]:
+        if any(_same_example(_rel(p, root), _rel(q, root)) for p in u.paths for k in k8s for q in k.paths[:1]):
+            continue  # the deployment imported is that example's: its routing and policies go with it
         support.remove(u)  # a budget or a policy in examples/ or test/ guards nothing that runs
         u.problem = "in an example or test folder: not part of the deployment"
     picked_dirs = [root / u.key for u in k8s if u.how != "helm"]
@@ -1585,6 +1600,21 @@ def _reads_variable(path: Path, var: str) -> bool:
     return any(f in text for f in forms)
 
 
+#: variables a framework reads itself, not the service's code: Spring Boot binds SPRING_DATASOURCE_URL as
+#: spring.datasource.url (SPRING_RABBITMQ_HOST, SPRING_DATA_MONGODB_URI, SPRING_REDIS_HOST...), Quarkus and
+#: Micronaut their own prefixes, .NET reads ConnectionStrings__X; a search of the code for them finds nothing
+_FRAMEWORK_VARIABLE = re.compile(r"^(?:(SPRING|QUARKUS|MICRONAUT)_[A-Z0-9_]+|(ConnectionStrings)__\w+)$", re.I)
+_FRAMEWORKS = {"spring": "Spring Boot", "quarkus": "Quarkus", "micronaut": "Micronaut", "connectionstrings": ".NET"}
+
+
+def _framework_reads(var: str) -> str | None:
+    """The framework that reads ``var`` by itself (``SPRING_DATASOURCE_URL``: "Spring Boot"), or None."""
+    m = _FRAMEWORK_VARIABLE.match(var)
+    return _FRAMEWORKS[(m.group(1) or m.group(2)).lower()] if m else None
+
+
+#: the evidence scan's words for code reading an address variable (evidence._scan_text)
+_VARIABLE_READ = re.compile(r"source reads ([A-Za-z_][A-Za-z0-9_]*), the variable that carries ")
 #: a call to a host a deployment does not deploy, as the importers word it ("names host grafana, which ...")
 _NAMES_HOST = re.compile(r"names host ([A-Za-z0-9_.-]+), which")
 
@@ -1972,6 +2002,8 @@ class _Assembly:
         rep.skipped += found.skipped
         if self.namesakes:
             self._own_system_first(found)
+        self._unset_variable_reads(found)
+        self._idle_versions(found)
         self._onto_groups(found)
         self._outside_apis(found)
         for (src, tgt), seen in sorted(found.edges.items()):
@@ -2121,6 +2153,51 @@ class _Assembly:
                                         "by default: added as an external_api component")
             found.edges.setdefault((src, cid), []).extend(seen)
 
+    def _idle_versions(self, found) -> None:
+        """A call that names a Service's host reaches the workloads the mesh sends its traffic to
+        (kubernetes ``_mesh_routing``): a finding that names the idle versions too (a host name every version
+        answers to) is a call to those that take the traffic, not to the idle ones."""
+        takers: dict[str, list[str]] = {}
+        for inf in self.report.components:
+            for e in inf.evidence:
+                m = IDLE_LINE.search(e)
+                if m and inf.element in self.review.components:
+                    takers[inf.element] = [t.strip() for t in m.group(1).split(",")
+                                           if t.strip() in self.review.components]
+        for (src, tgt) in [k for k in found.edges if k[1] in takers]:
+            seen = found.edges[(src, tgt)]
+            live = [(src, t) for t in takers[tgt] if (src, t) in found.edges]
+            if not live:
+                continue  # only the idle version itself is named: its own finding
+            for key in live:
+                found.edges[key] += [x for x in seen if x not in found.edges[key]]
+            del found.edges[(src, tgt)]
+
+    def _unset_variable_reads(self, found) -> None:
+        """Code that reads an address variable (``process.env.MONGO_DB_URL``) calls the service the variable
+        names only in the deployments whose environment gives it that service's address: the file is every
+        deployment's that runs the code (ratings-v1 and ratings-v2 alike), but only ratings-v2 sets
+        MONGO_DB_URL. A read credited to a deployment whose environment does not name that service is no
+        evidence of its call; one whose environment does already has the dependency, which it corroborates."""
+        named = {(d.source, d.target) for d in self.review.dependencies.values()}
+        for gid, g in self.review.groups.items():
+            named |= {(src, m) for src, tgt in list(named) if tgt == gid for m in g.members}
+        for key in list(found.edges):
+            if key in named:
+                continue
+            kept = [s for s in found.edges[key] if not _VARIABLE_READ.match(s.what)]
+            if len(kept) == len(found.edges[key]):
+                continue
+            dropped = sorted({m.group(1) for s in found.edges[key] for m in [_VARIABLE_READ.match(s.what)] if m})
+            self.report.skipped.append(
+                f"dependency {key[0]} -> {key[1]}: {key[0]}'s code reads {', '.join(dropped)}, but its environment "
+                f"does not give {'it' if len(dropped) == 1 else 'them'} {key[1]}'s address: not a call of "
+                f"{key[0]} (another deployment's environment does)")
+            if kept:
+                found.edges[key] = kept
+            else:
+                del found.edges[key]
+
     def _onto_groups(self, found) -> None:
         """Calls to every member of a redundancy group (a host name in front of several workloads, as a
         Service is: ``reviews`` reaches reviews-v1, -v2 and -v3) are calls to the group: any member
@@ -2150,11 +2227,17 @@ class _Assembly:
         """A dependency that only an address book names (a ConfigMap every workload takes whole with
         ``envFrom``, holding every service's address) is left out when the caller's own code, read
         here, never reads the variable: the book hands each service every address, whether it calls
-        them or not. Where its code is not in the checkout, or reads the variable, it stays."""
+        them or not. Where its code is not in the checkout, or reads the variable, it stays; so does one
+        a framework reads itself (``SPRING_DATASOURCE_URL``), whatever of the code was checked out."""
         for dep_id, books in sorted(self.shared_only.items()):
             dep = self.review.dependencies.get(dep_id)
             if dep is None or (dep.source, dep.target) in found.edges:
                 continue  # configuration or code of its own names the call
+            framework = next(((var, _framework_reads(var)) for var, _book in books if _framework_reads(var)), None)
+            if framework:
+                dep.evidence = [*dep.evidence, f"{framework[0]} is read by {framework[1]} itself, not by "
+                                               f"{dep.source}'s code: kept"]
+                continue
             files = found.files.get(dep.source, [])
             n_src = sum(1 for _p, is_src in files if is_src)
             if not n_src or any(_reads_variable(path, var) for path, _s in files for var, _book in books):
