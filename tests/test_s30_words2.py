@@ -214,9 +214,9 @@ def test_the_graph_badges_no_marked_component_as_guessed(structurizr, monkeypatc
     seen = []
     real = figures.legend_drawing
 
-    def spy(kit, width, shared, badges=("USER",)):
+    def spy(kit, width, shared, badges=("USER",), unconfirmed=()):
         seen.append(tuple(badges))
-        return real(kit, width, shared, badges)
+        return real(kit, width, shared, badges, unconfirmed)
 
     styles = []
     real_style = figures.GraphStyle

@@ -88,9 +88,9 @@ def test_the_pdf_graph_badges_the_marked_user_and_the_guessed_entry(structurizr,
     legends, strips = [], {}
     real_legend, real_strip = F.legend_drawing, F.badge_strip
 
-    def legend(kit, width, shared, badges=("USER",)):
+    def legend(kit, width, shared, badges=("USER",), unconfirmed=()):
         legends.append(tuple(badges))
-        return real_legend(kit, width, shared, badges)
+        return real_legend(kit, width, shared, badges, unconfirmed)
 
     def strip(kit, cid, style, shared, hub_tags, room):
         out = real_strip(kit, cid, style, shared, hub_tags, room)

@@ -57,6 +57,10 @@ _EDGE_STYLE = {  # kind -> (colour, width, dash)
     "soft": (colors.HexColor("#78909c"), 0.8, [3, 2]),
     "async": (colors.HexColor("#78909c"), 0.8, [1, 2]),
 }
+#: a hard call an import inferred and no reviewer confirmed: dash-dot (a soft or async one keeps its dashes or
+#: dots), with a "?" at its middle, as the app's canvas draws it
+GUESS_DASH = [3.5, 1.5, 0.8, 1.5]
+GUESS_COLOR = colors.HexColor("#d98200")
 
 
 class DirectDrawing(Drawing):
@@ -380,6 +384,17 @@ def _arrow(g: Group, x: float, y: float, ang: float, col, scale: float) -> None:
                   fillColor=col, strokeColor=col, strokeWidth=0.3))
 
 
+def _guess_mark(g: Group, kit: TextKit, x: float, y: float, confidence: str, size: float) -> None:
+    """The "?" on a call no reviewer confirmed: white on amber for a weak guess, amber on white for a strong one."""
+    weak = confidence == "weak"
+    r = size * 0.62
+    # a 16-sided polygon: the shapes the page is drawn with (draw_shapes) have no circle
+    pts = [v for k in range(16) for v in (x + r * math.cos(k * math.pi / 8), y + r * math.sin(k * math.pi / 8))]
+    g.add(Polygon(pts, fillColor=GUESS_COLOR if weak else colors.white, strokeColor=GUESS_COLOR, strokeWidth=0.7))
+    draw_text(g, kit, x, y - size * 0.35, "?", size, bold=True, color=colors.white if weak else GUESS_COLOR,
+              anchor="middle")
+
+
 @dataclass
 class GraphStyle:
     spofs: frozenset = frozenset()  # component ids with a component/instance SPOF
@@ -394,6 +409,15 @@ class GraphStyle:
     #: own beside ``user_facing``, not one badge for both: with one, a review that marks some components
     #: and has others guessed badged the guessed ones with nothing (or would have called them USER)
     entry_points: frozenset = frozenset()
+    #: the calls an import inferred that no reviewer has confirmed: dependency id -> "weak" or "strong"
+    #: (reporting.assessment.Guesses.calls), drawn dash-dot with a "?" and keyed (:func:`legend_drawing`)
+    unconfirmed: dict | None = None
+
+    @property
+    def unconfirmed_kinds(self) -> tuple[str, ...]:
+        """The legend's keys for the guesses: "weak", "strong", those the review has."""
+        have = set((self.unconfirmed or {}).values())
+        return tuple(c for c in ("weak", "strong") if c in have)
 
     def facing_badge(self, cid: str) -> str:
         """The badge that says a box faces users: "USER" when it is marked so, "ENTRY" when it is a
@@ -452,12 +476,17 @@ def graph_drawing(layout: Layout, kit: TextKit, style: GraphStyle, scale: float)
     hubs = style.hubs or {}
     badges_of: dict[str, set[str]] = {c: set(t) for c, t in (style.badges or {}).items()}
     columns = box_columns(layout)
+    guesses = style.unconfirmed or {}
+    marks: list[tuple[float, float, str]] = []  # the "?" of each guessed line, drawn over every line
     for e in layout.edges:
         if e.target in hubs and e.source in layout.nodes:  # a badge on the dependent instead of a line
             badges_of.setdefault(e.source, set()).add(hubs[e.target])
             continue
         a, b = layout.nodes[e.source], layout.nodes[e.target]
         col, width, dash = _EDGE_STYLE.get(e.kind, _EDGE_STYLE["hard"])
+        guess = guesses.get(e.dependency)
+        if guess and e.kind not in ("soft", "async"):
+            dash = GUESS_DASH
         if b.x >= a.x + a.w or a.x >= b.x + b.w:
             # between columns: level through the columns in between, S-curves across the
             # gaps; a backward line (a cycle) is routed the same way from its other end
@@ -476,6 +505,10 @@ def graph_drawing(layout: Layout, kit: TextKit, style: GraphStyle, scale: float)
                 else:
                     path.curveTo(X(c1[0]), Y(c1[1]), X(c2[0]), Y(c2[1]), X(qx), Y(qy))
             g.add(path)
+            if guess:  # the middle of the way: a symmetric S-curve passes through its ends' midpoint
+                k = len(way) // 2
+                (mx1, my1), (mx2, my2) = way[k - 1], way[k]
+                marks.append((X((mx1 + mx2) / 2), Y((my1 + my2) / 2), guess))
             # the curve arrives level: leftwards when it ends left of where its last level run began
             _arrow(g, X(way[-1][0]), Y(way[-1][1]), math.pi if way[-1][0] < way[-2][0] else 0.0, col, scale)
             continue
@@ -491,6 +524,10 @@ def graph_drawing(layout: Layout, kit: TextKit, style: GraphStyle, scale: float)
         px1, py1, px2, py2 = X(x1), Y(y1), X(x2), Y(y2)
         g.add(Line(px1, py1, px2, py2, strokeColor=col, strokeWidth=width, strokeDashArray=dash))
         _arrow(g, px2, py2, math.atan2(py2 - py1, px2 - px1), col, scale)
+        if guess:
+            marks.append(((px1 + px2) / 2, (py1 + py2) / 2, guess))
+    for mx, my, guess in marks:
+        _guess_mark(g, kit, mx, my, guess, max(MIN_PT, 7.0 * scale))
 
     size = NODE_FONT * scale
     for cid in sorted(layout.nodes):
@@ -532,11 +569,13 @@ USER_LEGEND = {"USER": "user-facing (USER)", "ENTRY": "entry point, guessed (ENT
 
 
 def legend_drawing(kit: TextKit, width: float, shared: list[tuple[str, str]],
-                   badges: tuple[str, ...] | str = ("USER",)) -> Drawing:
+                   badges: tuple[str, ...] | str = ("USER",), unconfirmed: tuple[str, ...] = ()) -> Drawing:
     """Key to the graph: edge kinds, SPOF mark, logical-domain tags, and one key per badge that says a box
     faces users (``badges``, :attr:`GraphStyle.facing_badges`: USER for the components marked
     user-facing, ENTRY for guessed entry points, both when a review has both); a key that does not fit
-    on the first row starts a row of its own."""
+    on the first row starts a row of its own. ``unconfirmed``: the kinds of guess the graph marks ("weak",
+    "strong"; :attr:`GraphStyle.unconfirmed_kinds`), each keyed in the report's words ("inferred, not confirmed:
+    weak") with its line and "?"."""
     if isinstance(badges, str):
         badges = (badges,)
     items = [("hard", "hard dependency"), ("soft", "soft (degrades)"), ("async", "asynchronous")]
@@ -560,6 +599,13 @@ def legend_drawing(kit: TextKit, width: float, shared: list[tuple[str, str]],
             row, x = row + 1, 0.0
         marks.append((row, x, text))
         x += w + 14
+    guess_keys: list[tuple[int, float, str]] = []  # (row, x, confidence): after the badges, as they fit
+    for conf in unconfirmed:
+        w = 22 + kit.width(f"inferred, not confirmed: {conf}", 7)
+        if x + w > width and x > 0:
+            row, x = row + 1, 0.0
+        guess_keys.append((row, x, conf))
+        x += w + 14
     rows = 1 + row + sum(heights)
     d = DirectDrawing(width, 12 * rows + 4)
     g = Group()
@@ -575,6 +621,12 @@ def legend_drawing(kit: TextKit, width: float, shared: list[tuple[str, str]],
     for r, mx, text in marks:
         g.add(Rect(mx, y - 12 * r - 1, 14, 9, fillColor=colors.white, strokeColor=BLUE, strokeWidth=1.2))
         draw_text(g, kit, mx + 18, y - 12 * r, text, 7, color=MUTED)
+    for r, mx, conf in guess_keys:
+        col, w, _dash = _EDGE_STYLE["hard"]
+        yy = y - 12 * r
+        g.add(Line(mx, yy + 3, mx + 18, yy + 3, strokeColor=col, strokeWidth=w, strokeDashArray=GUESS_DASH))
+        _guess_mark(g, kit, mx + 9, yy + 3, conf, 7)
+        draw_text(g, kit, mx + 22, yy, f"inferred, not confirmed: {conf}", 7, color=MUTED)
     y -= 12 * row
     top = y
     for i, (tag, _text) in enumerate(shared):

@@ -1132,13 +1132,14 @@ class _Builder(TableBuilder):
             shared_tags=tags,
             hubs=hubs,
             badges=F.hub_badges(r, hubs),
+            unconfirmed=a.guesses.calls,  # the import's guesses no reviewer confirmed: dash-dot with a "?"
         )
         shared = [(tag, shared_tag_text(r, d, d in style.domain_spofs)) for d, tag in tags.items()]
         # a hub's own box carries "hub H1"; its dependents "H1" (no line drawn to it): the key says both
         shared += [(hubs[c], f"on a box: it depends on {c}, a "
                     f"{', '.join(sorted(set(r.components[c].tags).intersection(F.HUB_TAGS)))} hub (no line drawn); "
                     f"“hub {hubs[c]}” marks {c} itself") for c in hub_ids]
-        legend = F.legend_drawing(self.kit, self.doc.frame_w, shared, style.facing_badges)
+        legend = F.legend_drawing(self.kit, self.doc.frame_w, shared, style.facing_badges, style.unconfirmed_kinds)
         max_h = self.doc.frame_h - legend.height - 60
         plans = F.plan_graph_figures(r, self.doc.frame_w, max_h, a.journey_needs, hubs)
         # several parts: one legend before them, not one under each (six parts repeated it six times);

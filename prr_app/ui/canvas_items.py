@@ -31,6 +31,36 @@ SEVERITY_TAGS = {"critical": "CRIT", "high": "HIGH", "medium": "MED", "low": "LO
 STATE_TAGS = {"failed": "FAILED", "down": "DOWN", "degraded": "DEGRADED", "origin": "IF IT FAILS"}
 #: a shared-domain tag that is not a single point of failure: white on slate, legible in both themes
 TAG_FILL = "#5f6b7a"
+#: the "?" on a call an import inferred and no reviewer has confirmed (reporting.assessment.Guesses):
+#: filled amber for a weak guess, white with an amber ring for a strong one (the shape says it too)
+GUESS_COLOUR = "#d98200"
+#: why a call is a guess, after the report's mark ("inferred, not confirmed: weak"), in every face of the app
+GUESS_WHY = {"weak": "only string literals in source code name it",
+             "strong": "the import read it from configuration"}
+
+
+def guess_words(confidence: str) -> str:
+    """``inferred, not confirmed: weak (only string literals in source code name it)``: the report's mark
+    (reporting.assessment.unconfirmed_words) and why, as the tooltip, the inspector and the legend say it."""
+    from prr_app.reporting.assessment import unconfirmed_words
+
+    return f"{unconfirmed_words(confidence)} ({GUESS_WHY.get(confidence, '')})"
+
+
+def draw_guess_mark(painter: QPainter, at: QPointF, confidence: str, radius: float = 7.5) -> None:
+    """The "?" on an unconfirmed call's line: a weak guess white on amber, a strong one amber on white."""
+    weak = confidence == "weak"
+    painter.save()
+    painter.setPen(QPen(QColor(GUESS_COLOUR), 1.4))
+    painter.setBrush(QColor(GUESS_COLOUR) if weak else QColor("#ffffff"))
+    painter.drawEllipse(at, radius, radius)
+    f = QFont(theme.FONT_FAMILY)
+    f.setPixelSize(int(radius * 1.6))
+    f.setBold(True)
+    painter.setFont(f)
+    painter.setPen(QColor("#ffffff") if weak else QColor(GUESS_COLOUR))
+    painter.drawText(QRectF(at.x() - radius, at.y() - radius, 2 * radius, 2 * radius), Qt.AlignmentFlag.AlignCenter, "?")
+    painter.restore()
 
 class NodeItem(QGraphicsItem):
     """A component or a redundancy group."""
@@ -372,6 +402,10 @@ class EdgeItem(QGraphicsPathItem):
         self.journey = False  # on the path of the journey shown
         self.far = False
         self.fallback = False
+        #: "weak" or "strong": an import inferred the call and no reviewer has confirmed it (drawn
+        #: dash-dot when hard, with a "?" at its middle); None: a fact
+        self.guess: str | None = None
+        self._mid: QPointF | None = None  # the middle of the line as drawn (the "?" sits there)
         self._src = None  # the dependency last drawn
         #: end points as drawn (x1, y1, x2, y2); None until the scene first draws the line
         self.ends = None
@@ -392,7 +426,22 @@ class EdgeItem(QGraphicsPathItem):
         d = self._src
         if d is None:
             return f"{self.source.node_id} → {self.target.node_id} ({self.kind})"
-        return f"{d.source} → {d.target} ({d.kind}{', fallback: ' + d.fallback if d.fallback else ''})"
+        tip = f"{d.source} → {d.target} ({d.kind}{', fallback: ' + d.fallback if d.fallback else ''})"
+        if self.guess:
+            tip += f"\n{guess_words(self.guess)}: accept or reject it in the inspector"
+        return tip
+
+    def set_guess(self, confidence: str | None) -> None:
+        """Mark the line as a call an import guessed and no reviewer confirmed (``"weak"``/``"strong"``), or not."""
+        if confidence == self.guess:
+            return
+        self.guess = confidence
+        self._restyle()
+        if self.ends is not None:  # drawn already: the "?" comes or goes with the path
+            self.adjust()
+        if self.toolTip():
+            self.setToolTip(self.tip())
+        self._layer_changed()
 
     def set_kind(self, kind: str, fallback: bool = False) -> None:
         if self.fallback == fallback and self.kind == kind:
@@ -423,7 +472,11 @@ class EdgeItem(QGraphicsPathItem):
         elif self.journey:
             colour = QColor(theme.JOURNEY)
         pen = QPen(colour, (2.4 if self.kind == "hard" else 2.0) + (1.6 if self.journey else 0))
-        if self.kind == "soft":
+        if self.kind == "hard" and self.guess:
+            # dash-dot: neither a hard call's solid line nor a soft call's dashes (a soft or async guess keeps
+            # its own dashes or dots; the "?" says it is a guess)
+            pen.setDashPattern([5.0, 2.0, 1.0, 2.0])
+        elif self.kind == "soft":
             pen.setStyle(Qt.PenStyle.DashLine)
         elif self.kind == "async":
             pen.setStyle(Qt.PenStyle.DotLine)
@@ -507,6 +560,8 @@ class EdgeItem(QGraphicsPathItem):
             path = QPainterPath(p1)
             path.lineTo(p2)
             toward = p1
+        # the "?" in the gap the line leaves its caller's box by (its middle can run along another box's edge)
+        self._mid = path.pointAtPercent(path.percentAtLength(min(30.0, path.length() / 2))) if self.guess else None
         if self.kind != "member" and QLineF(p1, p2).length() > 1:
             ang = math.atan2(toward.y() - p2.y(), toward.x() - p2.x())
             size = 12.0
@@ -520,6 +575,8 @@ class EdgeItem(QGraphicsPathItem):
         if self.fallback:  # a small circle near the source: there is a fallback
             mid = p1 + (p2 - p1) * 0.15 if way is None else QPointF(p1.x() + (12 if way[1][0] >= p1.x() else -12), p1.y())
             path.addEllipse(mid, 4, 4)
+        if self._mid is not None:  # the "?" (painted over it): in the line's bounds and its shape
+            path.addEllipse(self._mid, 7.5, 7.5)
         self.ends = (p1.x(), p1.y(), p2.x(), p2.y())
         self._shape = None
         self.setPath(path)
@@ -579,6 +636,8 @@ class EdgeItem(QGraphicsPathItem):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawPath(self.path())
         super().paint(painter, option, widget)
+        if self.guess and self._mid is not None:
+            draw_guess_mark(painter, self._mid, self.guess)
 
 
 def move_lines(lines):

@@ -432,6 +432,19 @@ class EdgeLayer(QGraphicsItem):
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 for x1, y1, x2, y2, _f in fb.tolist():
                     painter.drawEllipse(QPointF(x1 + (x2 - x1) * 0.15, y1 + (y2 - y1) * 0.15), 4, 4)
+        if not far:
+            # the "?" of the calls an import guessed and no reviewer confirmed (few): at each line's middle
+            from prr_app.ui.canvas_items import draw_guess_mark
+
+            edges = self.gscene.edges
+            for did, conf in self.gscene.guesses.items():
+                e = edges.get(did)
+                if e is None or e.ends is None:
+                    continue
+                x1, y1, x2, y2 = e.ends
+                mid = QPointF((x1 + x2) / 2, (y1 + y2) / 2)
+                if r.contains(mid):
+                    draw_guess_mark(painter, mid, conf)
 
 
 def line_key(e) -> tuple:

@@ -134,6 +134,9 @@ class GraphScene(QGraphicsScene):
         self._tag_map: dict[str, str] = {}
         #: the failure domains the last analysis found to be single points of failure
         self.domain_spofs: frozenset = frozenset()
+        #: the calls an import inferred that no reviewer has accepted or rejected: dependency id -> "weak" or
+        #: "strong" (reporting.assessment.Guesses, as the report marks them); their lines carry a "?"
+        self.guesses: dict[str, str] = {}
 
     @property
     def review(self) -> Review:
@@ -224,6 +227,7 @@ class GraphScene(QGraphicsScene):
         self._in_step = False
         self._marks.clear()
         self._told.clear()
+        self.guesses = self._read_guesses()  # the lines made below are marked as they are made
         r = self.review
         if len(r.components) + len(r.dependencies) <= STAGED_BUILD_MIN:
             self.sync()
@@ -357,6 +361,10 @@ class GraphScene(QGraphicsScene):
         dependencies changed and the layout stays (no element came or went, none was placed
         elsewhere), only their items are looked at: on a review of 10,000 elements, most edits
         then cost the canvas well under a millisecond instead of a walk over every item."""
+        if colls is None or set(colls) & {"imports", "dependencies"}:
+            # a reviewer's decision in the import report (or its undo) changes only the import record: the
+            # marks follow at once; lines made by the steps below take theirs from self.guesses
+            self.set_guesses(self._read_guesses())
         if colls is not None and not (set(colls) & self.DRAWN):
             return
         if self._build is not None:
@@ -619,6 +627,7 @@ class GraphScene(QGraphicsScene):
                         self._drop_edge(e)
                         dropped = True
                     e = EdgeItem(s, t, d.kind, did)
+                    e.set_guess(self.guesses.get(did))
                     e.far = self.far
                     self.addItem(e)
                     self.edges[did] = e
@@ -1143,6 +1152,30 @@ class GraphScene(QGraphicsScene):
         for did, reg in self.regions.items():
             reg.set_spof(did in doms or any(d in doms for d in reg.shared))
         self._overview_changed(changed)
+
+    def _read_guesses(self) -> dict[str, str]:
+        """The review's unconfirmed inferred calls, read as the report reads them (one implementation)."""
+        from prr_app.reporting.assessment import Guesses
+
+        try:
+            return dict(Guesses(self.review).calls)
+        except Exception:  # an odd import record must not stop the editor: no marks
+            log.exception("reading the inferred calls failed")
+            return {}
+
+    def set_guesses(self, calls: dict[str, str]) -> None:
+        """Mark the lines of the calls an import guessed and no reviewer confirmed (``{id: "weak"|"strong"}``);
+        only the lines whose mark changes are touched."""
+        calls = dict(calls)
+        before, self.guesses = self.guesses, calls
+        changed = False
+        for did in before.keys() | calls.keys():
+            e = self.edges.get(did)
+            if e is not None and e.guess != calls.get(did):
+                e.set_guess(calls.get(did))
+                changed = True
+        if changed and self.edge_layer_on:
+            self.edge_layer.update()
 
     def shared_legend(self) -> list[tuple[str, str, bool]]:
         """The legend's rows for the shared-domain tags on the boxes: ``(tag, what it means, is a

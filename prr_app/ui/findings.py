@@ -42,11 +42,30 @@ def findings_from(result: dict | None) -> list[dict]:
                 "title": r.title or rid, "components": r.components, "domains": r.domains,
                 "journeys": _journeys_of(r),
                 "blocking": bool(r.launch_blocking), "accepted": accepted_at_launch(r),
-                "score": r.score, "mitigation": r.mitigation, "rank": r.rank,
+                "score": r.score, "mitigation": r.mitigation, "rank": r.rank, "chain": r.chain,
             })
     # within a severity and blocking, in the register's order (docs/analysis.md, "Ranking")
     rows.sort(key=lambda f: (SEVERITY_ORDER.get(f["severity"], 9), not f["blocking"], f.get("rank", 0), f["id"]))
     return rows
+
+
+def mark_guesses(rows: list[dict], review) -> list[dict]:
+    """The rows with "; rests on a->b (inferred, not confirmed: weak)" after the title of each finding whose
+    chain rests on calls an import guessed and no reviewer confirmed, worded as the report words it
+    (reporting.assessment.Guesses). Made when the rows are shown, from the review as it is: a decision in
+    the import report changes no analysis (the result is reused), but it changes what a chain rests on."""
+    if review is None or not rows:
+        return rows
+    from prr_app.reporting.assessment import Guesses
+
+    g = Guesses(review)
+    if not any(c == "weak" for c in g.calls.values()):
+        return rows
+    out = []
+    for f in rows:
+        rests = g.rests_on(f.get("chain") or ())
+        out.append(dict(f, title=f"{f['title']}; {rests}", rests_on=rests) if rests else f)
+    return out
 
 
 def canvas_marks(a) -> tuple[set[str], dict[str, str]]:
@@ -129,6 +148,7 @@ class FindingsPanel(QWidget):
     def set_result(self, result: dict) -> None:
         # the live analysis makes the rows on its worker (see live.run_analysis)
         rows = result["findings"] if "findings" in result else findings_from(result)
+        rows = mark_guesses(rows, result.get("review"))
         self.model.set_rows(rows)
         a = result.get("analysis")
         parts = []

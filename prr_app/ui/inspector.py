@@ -23,6 +23,7 @@ from prr_app.model.entities import (ComponentKind, DependencyKind, DomainKind, O
 from prr_app.review.edits import EditRefused, change_fields, check_changes, new_problems
 from prr_app.review.provenance import evidence_of
 from prr_app.ui import theme
+from prr_app.ui.canvas_items import GUESS_COLOUR, guess_words
 from prr_app.wording import enum_words
 
 
@@ -236,6 +237,33 @@ class Inspector(QScrollArea):
                                               | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.evidence.setAccessibleName("Evidence: where this element comes from")
         self._outer.addWidget(self.evidence)
+        # a call an import inferred and no reviewer confirmed: the report's mark, its evidence, how to confirm
+        self.guess_box = QWidget()
+        gl = QVBoxLayout(self.guess_box)
+        gl.setContentsMargins(0, 4, 0, 4)
+        self.guess_label = QLabel()
+        self.guess_label.setWordWrap(True)
+        self.guess_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.guess_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.guess_label.setStyleSheet(f"color: {GUESS_COLOUR}; font-weight: bold;")
+        self.guess_label.setAccessibleName("Not confirmed: an import's guess")
+        gl.addWidget(self.guess_label)
+        self.guess_how = QLabel()
+        self.guess_how.setWordWrap(True)
+        self.guess_how.setTextFormat(Qt.TextFormat.PlainText)
+        self.guess_how.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        gl.addWidget(self.guess_how)
+        row = QHBoxLayout()
+        self.accept_button = QPushButton("Accept (confirm the call)")
+        self.reject_button = QPushButton("Reject (remove it)")
+        self.accept_button.clicked.connect(lambda: self._decide("accepted"))
+        self.reject_button.clicked.connect(lambda: self._decide("rejected"))
+        row.addWidget(self.accept_button)
+        row.addWidget(self.reject_button)
+        row.addStretch(1)
+        gl.addLayout(row)
+        self.guess_box.setVisible(False)
+        self._outer.addWidget(self.guess_box)
         # what is copied from it is the evidence as written, without the break opportunities
         QApplication.clipboard().dataChanged.connect(self._clean_copy)
         self.delete_button = QPushButton("Delete")
@@ -412,6 +440,50 @@ class Inspector(QScrollArea):
         self.evidence.setText(theme.breakable("\n".join(f"• {x}" for x in lines)))
         self.evidence_label.setVisible(bool(lines))
         self.evidence.setVisible(bool(lines))
+        self._load_guess()
+
+    def _load_guess(self) -> None:
+        """A dependency an import inferred and no reviewer confirmed: the report's mark ("inferred, not
+        confirmed: weak"), the line the import read it from, and how to confirm (here, as the import
+        report does, or ``prr import --accept``). Read with reporting.assessment.Guesses, as the report."""
+        conf, item = None, None
+        if self.coll == "dependencies" and self.key:
+            from prr_app.reporting.assessment import Guesses
+
+            g = Guesses(self.session.review)
+            conf = g.calls.get(self.key)
+            if conf:
+                _rec, items = self.session.review.inferred_calls()
+                item = next((i for i in items if str(i["id"]) == self.key), None)
+                ev = [str(x) for x in (item or {}).get("evidence") or ()]
+                self.guess_label.setText(theme.breakable(
+                    f"{guess_words(conf).capitalize()}" + (f": {ev[0]}" if ev else "")))
+                path = self.session.path  # None: untitled
+                self.guess_how.setText(theme.breakable(
+                    "Accept keeps it as a fact; Reject removes it and keeps it out on every re-import (one undoable "
+                    f"step). Or: {g.how_to_confirm(str(path) if path else 'REVIEW')}."))
+        self.guess_box.setVisible(bool(conf))
+
+    def _decide(self, decision: str) -> None:
+        """Accept or reject the call shown, as the import report's Apply decisions does (one undoable step)."""
+        from prr_app.errors import PrrError
+        from prr_app.review import edits, importing
+
+        did = self.key
+        if self.coll != "dependencies" or not did:
+            return
+        s = self.session
+        base = s.snapshot()
+        try:
+            new, _said = importing.decide(base, {did: decision})
+        except PrrError as e:
+            self.sig_status.emit(f"{did}: {e}")
+            return
+        changes = edits.review_changes(base, new, s.review)
+        if changes:
+            s.push(f"{'Accept' if decision == 'accepted' else 'Reject'} the inferred dependency {did}", changes)
+            self.sig_status.emit(f"{did}: {decision}" + (" (removed; Edit > Undo brings it back)"
+                                                           if decision == "rejected" else ""))
 
     def _load_values(self) -> None:
         """Show the element's values. A text field the user is typing in keeps what is typed while

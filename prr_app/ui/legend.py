@@ -49,6 +49,21 @@ def _line(p: QPainter, r: QRectF, kind: str) -> None:
         p.drawPolygon(QPolygonF([QPointF(r.right(), y), QPointF(r.right() - 7, y - 4), QPointF(r.right() - 7, y + 4)]))
 
 
+def _guess(p: QPainter, r: QRectF, confidence: str) -> None:
+    """A hard call an import guessed and no reviewer confirmed, as the canvas draws it (dash-dot, "?")."""
+    from prr_app.ui.canvas_items import draw_guess_mark
+
+    pen = QPen(QColor(theme.EDGE_COLOURS["hard"]), 2.2)
+    pen.setDashPattern([5.0, 2.0, 1.0, 2.0])
+    p.setPen(pen)
+    y = r.center().y()
+    p.drawLine(QPointF(r.left(), y), QPointF(r.right() - 6, y))
+    p.setBrush(QColor(theme.EDGE_COLOURS["hard"]))
+    p.setPen(Qt.PenStyle.NoPen)
+    p.drawPolygon(QPolygonF([QPointF(r.right(), y), QPointF(r.right() - 7, y - 4), QPointF(r.right() - 7, y + 4)]))
+    draw_guess_mark(p, QPointF(r.center().x() - 3, y), confidence, 6.5)
+
+
 def _badge(p: QPainter, r: QRectF, text: str, colour: str) -> None:
     p.setBrush(QColor(colour))
     p.setPen(QPen(QColor("#ffffff"), 1))
@@ -114,6 +129,9 @@ def entries():
         (lambda p, r: _line(p, r, "soft"), "soft: degraded"),
         (lambda p, r: _line(p, r, "async"), "async: queued"),
         (lambda p, r: _line(p, r, "member"), "redundancy group member"),
+        # the report's words (reporting.assessment.unconfirmed_words); the tooltip and the inspector say why
+        (lambda p, r: _guess(p, r, "weak"), "inferred, not confirmed: weak"),
+        (lambda p, r: _guess(p, r, "strong"), "inferred, not confirmed: strong"),
         (lambda p, r: _badge(p, QRectF(r.left() + 4, r.top() + 2, 38, r.height() - 4), "SPOF",
                              theme.SEVERITY_COLOURS["critical"]), "single point of failure"),
         (lambda p, r: _badge(p, QRectF(r.left() + 4, r.top() + 2, 38, r.height() - 4), "HIGH",

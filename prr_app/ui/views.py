@@ -1065,6 +1065,13 @@ class RiskView(QWidget):
             return
         self._chosen = r["id"]
         html = [f"<h3>{_esc(r.get('title', r['id']))}</h3>"]
+        from prr_app.reporting.assessment import Guesses
+
+        # a finding that stands on calls an import guessed: said as the report's register says it
+        rests = Guesses(self.session.review).rests_on(r.get("chain") or ())
+        if rests:
+            html.append(f"<p><b>Not confirmed:</b> its chain {_esc(rests)} (the inspector of each call accepts "
+                        "or rejects it)</p>")
         # what was decided first: the pane is a few lines high in a meeting at 1280 x 720, and an
         # acceptance (or its trail) below the description was out of sight right after Accept
         if r.get("accepted"):
