@@ -640,7 +640,53 @@ def _assumptions(ctx: Context) -> list[dict]:
         add("isolated-components", "components with no dependency at all (nothing calls them and they call "
             "nothing): only their own failure is analysed; an import usually missed their calls: add them, or "
             "confirm the component stands alone", isolated)
+    add("unreached-components", "components no user-facing component or journey reaches through any call: their "
+        "failures take nothing user-facing down in this review, so their risks rank low; if users depend on them, "
+        "the calls to them are missing (an import cannot see calls made through a registry or a client library): "
+        "add them, or confirm the components run on their own (batch jobs, consumers)", _unreached(ctx))
     return out
+
+
+#: the kinds of component that lead users in to a user-facing one they sit in front of
+_FRONT_KINDS = frozenset({"cdn", "dns", "load_balancer", "gateway", "frontend"})
+
+
+def _unreached(ctx: Context) -> list[str]:
+    """The components (with some dependency) that no user-facing component or journey entry reaches along
+    any call (nor a worker that takes its work from a queue, nor what leads users in to them: a CDN, a
+    load balancer or a gateway in front), load generators, telemetry hubs and software on users' devices
+    aside. Where a component is marked user-facing, usually calls an import could not see
+    (TeaStore: every call goes through its registry's client library, and its database, the one store of
+    everything, looked harmless); with every entry point guessed there are none (the guesses are the
+    components nothing calls)."""
+    g = ctx.g
+    if ctx.default_entries:
+        return []
+    comps = ctx.review.components
+    seen = bytearray(g.n)
+    # a worker's work comes from users through its queue: what it calls serves them too
+    todo = list(ctx.user_facing) + sorted(_queue_workers(g, list(range(g.n))))
+    for j in ctx.review.journeys.values():
+        todo += [i for i in _entries(ctx, j) if i >= 0]
+        todo += [m for i in _entries(ctx, j) if i < 0 for m in g.groups[-1 - i].members]
+    for i in todo:
+        seen[i] = 1
+    # what leads users in (a CDN, a load balancer, a gateway in front of a user-facing component), and
+    # what that calls (its DNS), is on their way too; another service calling a user-facing one is not
+    up = list(todo)
+    while up:
+        for t in g.any_in[up.pop()]:
+            if not seen[t] and comps[g.ids[t]].kind in _FRONT_KINDS:
+                seen[t] = 1
+                up.append(t)
+                todo.append(t)
+    while todo:
+        for t in g.any_out[todo.pop()]:
+            if not seen[t]:
+                seen[t] = 1
+                todo.append(t)
+    return [g.ids[i] for i in range(g.n) if not seen[i] and (g.any_in[i] or g.any_out[i]) and i not in g.telemetry
+            and not {LOAD_GENERATOR, CLIENT} & set(comps[g.ids[i]].tags)]
 
 
 def _evidence_shields(dep) -> bool:

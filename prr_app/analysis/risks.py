@@ -2346,6 +2346,18 @@ def _deciding_assumptions(review, assumptions, checklist) -> list[str]:
                        + ", ".join(list(a["elements"])[:5]) + (f" and {n - 5} more" if n > 5 else "")
                        + "): only " + ("its" if n == 1 else "their") + " own failure is analysed; an import usually "
                        "missed such calls: add them, or confirm the component stands alone.")
+        if a["id"] == "unreached-components":
+            # their SPOFs and risks rank low because nothing user-facing needs them: a decision resting on
+            # calls the model may lack (TeaStore's database, behind calls made through a registry library)
+            n = a.get("count", len(a["elements"]))
+            out.append(f"{count(n, 'component')} no user-facing component or journey reaches through any call ("
+                       + ", ".join(list(a["elements"])[:5]) + (f" and {n - 5} more" if n > 5 else "")
+                       + f"): {'its failure takes' if n == 1 else 'their failures take'} nothing user-facing down "
+                       f"here, so {'its' if n == 1 else 'their'} risks rank low. If users depend on "
+                       f"{'it' if n == 1 else 'them'}, the calls are missing (an import cannot see calls made "
+                       "through a registry or a client library): add them, or confirm "
+                       + ("it runs" if n == 1 else "they run") + " on " + ("its" if n == 1 else "their")
+                       + " own (a batch job, a consumer, an operators' tool).")
         if a["id"] == "few-dependencies":
             out.append(a["text"][0].upper() + a["text"][1:] + ".")
         if a["id"] in ("entry-points-default", "replicas-default", "availability-default", "checklist-unavailable",
