@@ -224,3 +224,13 @@ class ImportResult:
     #: every workload is handed (a ConfigMap in several workloads' ``envFrom``); a repository's import
     #: leaves out those whose caller's code never reads the variable (``repository._Assembly``)
     shared_only: dict[str, list] = field(default_factory=dict)
+    #: component id -> the components that take all its Service's traffic: a version behind a Service the
+    #: mesh routes every call away from (an Istio VirtualService to a subset). A call found in code or
+    #: configuration names the Service's host, which every version answers to; a repository's import gives
+    #: it to the versions that take the traffic (``repository._Assembly._idle_versions``). A field, not an
+    #: evidence line to parse: the wording of the line can change without changing what is decided.
+    idle_versions: dict[str, list[str]] = field(default_factory=dict)
+    #: store id -> the telemetry hubs that alone use it: a datastore, cache or queue tagged telemetry by
+    #: :func:`prr_app.importers.graph.telemetry_stores`; a repository's import takes the tag back from one
+    #: that its configuration or source shows another component using
+    telemetry_stores: dict[str, list[str]] = field(default_factory=dict)

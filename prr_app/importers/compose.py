@@ -611,11 +611,37 @@ def read_compose(paths: list[Path], *, base: Path | None = None, profiles: list[
 
 
 #: a word of a service's name that says it is a start-up step: an init, migration, setup, seed or provisioning
-#: job ("dynamodblocal-init", "db-migrate", "kafka-setup"); with a restart policy that lets it exit for good
-#: (none, "no", "on-failure") it is a one-shot job (:func:`_running`)
+#: job ("dynamodblocal-init", "db-migrate", "kafka-setup"), or a data loader that fills a store and exits
+#: (robot-shop's "loader", "data-importer", "db-populate"); with a restart policy that lets it exit for good
+#: (none, "no", "on-failure") it is a one-shot job (:func:`_running`). "loader" is a word of its own: a load
+#: generator ("loadgenerator", "load-generator") keeps running and is not matched.
 _ONE_SHOT_NAME = re.compile(r"(?:^|[-_.])(init|initiali[sz]er?|migrat(?:e|es|ion|ions|or|ors)|setup|seed(?:er|s)?|"
-                            r"bootstrap|provision(?:er)?|one-?shot|create-?(?:topics?|buckets?|tables?|indices|indexes))"
+                            r"bootstrap|provision(?:er)?|one-?shot|create-?(?:topics?|buckets?|tables?|indices|indexes)|"
+                            r"loader|importer|data-?import|populat(?:e|or)|restore)"
                             r"(?:$|[-_.])")
+#: a service's own command that keeps it running whatever its name says (``sleep infinity``, ``tail -f``, a
+#: ``while true`` loop, a watcher, a cron daemon): not a one-shot job
+_KEEPS_RUNNING = re.compile(r"sleep\s+infinity|tail\s+-f|while\s+(?:true|:)|--watch\b|\bcrond?\b|\bsupervisord\b",
+                            re.IGNORECASE)
+
+
+def _one_shot_word(sname: str, svc: dict) -> tuple[re.Match, str] | None:
+    """The start-up-step word that names ``svc`` a one-shot job, and where it is said: its service name,
+    else the folder the project builds it from (``build: mysql-loader``, named after its role). Not an
+    image's name: a vendor's image may name a step it takes before it serves (``temporalio/auto-setup``
+    runs the server). None when no word says so, or when the service's own command keeps it running."""
+    build = svc.get("build")
+    ctx = build.get("context") if isinstance(build, dict) else build
+    folder = sy.text(ctx).rstrip("/").rsplit("/", 1)[-1] if isinstance(ctx, str) and "://" not in ctx else ""
+    command = " ".join(sy.text(x) for key in ("entrypoint", "command")
+                       for x in (svc.get(key) if isinstance(svc.get(key), list) else [svc.get(key)]) if x is not None)
+    if _KEEPS_RUNNING.search(command):
+        return None
+    for text, where in ((sname, "its name"), (folder, f"the folder it is built from ({folder})")):
+        m = _ONE_SHOT_NAME.search(text.lower()) if text else None
+        if m:
+            return m, where
+    return None
 
 
 def _plain_env(svc: dict) -> dict[str, str]:
@@ -679,7 +705,7 @@ def _running(b: GraphBuilder, services: dict[str, dict], profiles: list[str] | N
         except PrrError:
             n = None  # _build says so, and counts 1
         restart = sy.text(svc.get("restart")).strip().strip("\"'").lower()
-        once = _ONE_SHOT_NAME.search(sname.lower())
+        once = _one_shot_word(sname, svc)
         if sname in waited:
             by, wf, wl = waited[sname]
             off[sname] = (True, "a one-shot job (run to completion at start-up)")
@@ -695,10 +721,11 @@ def _running(b: GraphBuilder, services: dict[str, dict], profiles: list[str] | N
             # once it exits: it runs once and is gone, so nothing can depend on it at run time
             rf, rl = svc["__lines__"].get("restart", (file, line))
             how = f"restart: {restart} ({rf}:{rl})" if restart else "no restart policy"
+            word, where = once
             off[sname] = (True, "a one-shot job (run once at start-up)")
-            b.skip(f"{file}:{line}: service {sname}: a one-shot job (its name says {once.group(1)}, and {how}: "
-                   "it is not restarted once it exits): batch work run at start-up, not a serving component; "
-                   "not imported")
+            b.skip(f"{file}:{line}: service {sname}: a one-shot job ({where} says {word.group(1)}, and {how}: "
+                   "it is not restarted once it exits): batch work run at start-up (an init, a migration, a data "
+                   "load), not a serving component; not imported")
         elif n == 0:
             off[sname] = (False, "scaled to 0 replicas")
             b.skip(f"{lf}:{ll}: service {sname} has 0 replicas: docker compose up starts none; not imported")

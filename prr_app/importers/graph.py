@@ -103,6 +103,8 @@ class GraphBuilder:
         self.description = ""
         #: component id -> the call policy the platform applies to every call to it (ImportResult.call_policies)
         self.call_policies: dict[str, dict] = {}
+        #: component id -> the components that take its Service's traffic (ImportResult.idle_versions)
+        self.idle_versions: dict[str, list[str]] = {}
         self._seen_skips: set[str] = set()
         self._seen_dangling: set[str] = set()
         self._seen_warnings: set[str] = set()
@@ -349,6 +351,7 @@ class GraphBuilder:
         policies = {c: p for c, p in self.call_policies.items() if c in review.components}
         apply_call_policies(review, policies)
         coordination_stores(review, self.comp_evidence)
+        stores = telemetry_stores(review, self.comp_evidence)
         behind_a_gateway(review, self.comp_evidence)
         self.report.components = [Inferred(cid, list(ev)) for cid, ev in sorted(self.comp_evidence.items())]
         self.report.dependencies = [
@@ -375,7 +378,10 @@ class GraphBuilder:
                             order_only={dependency_id(s, t): (d.order_warning, d.order_vital)
                                         for (s, t), d in self.deps.items()
                                         if d.order_warning and d.strength == STARTUP
-                                        and dependency_id(s, t) in review.dependencies})
+                                        and dependency_id(s, t) in review.dependencies},
+                            telemetry_stores=stores,
+                            idle_versions={c: [t for t in takers if t in review.components]
+                                           for c, takers in self.idle_versions.items() if c in review.components})
 
 
 _KIND_RANK = {"async": 0, "soft": 1, "hard": 2}
@@ -962,6 +968,55 @@ def coordination_stores(review: Review, evidence: dict[str, list[str]]) -> list[
         ev.append(
             f"the coordination store {', '.join(brokers)} cannot run without (it keeps its cluster's state here): "
             "not a discovery hub; its failure takes them down")
+    return out
+
+
+#: the kinds of component that keep what their callers write (a store the telemetry stack may own)
+_STORE_KINDS = ("datastore", "cache", "queue")
+
+
+def _telemetry_store_line(store: str, hubs: list[str]) -> str:
+    return (f"{store} is used only by the telemetry hub{'s' if len(hubs) > 1 else ''} {', '.join(hubs)} (where "
+            f"{'they keep' if len(hubs) > 1 else 'it keeps'} traces, metrics or logs): part of the telemetry stack, "
+            "tagged telemetry; losing it costs telemetry, not service")
+
+
+def telemetry_stores(review: Review, evidence: dict[str, list[str]],
+                     tagged: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
+    """A datastore, cache or queue that only telemetry hubs use (robot-shop's elasticsearch, where jaeger
+    keeps its spans) is part of the telemetry stack, not a store of the business's data: tagged telemetry,
+    as its hubs are, so the checklist does not ask it for a business store's recovery and the analysis reads
+    it as plumbing. One any other component calls (a search service's index) is the business's, whatever
+    else uses it. ``tagged``: the stores an earlier reading tagged so (a deployment's import, before a
+    repository's configuration and source showed more callers): one that now has another caller loses the
+    tag, said. Returns store id -> the hubs that use it; says each in ``evidence``."""
+    comps = review.components
+    callers: dict[str, set[str]] = {}
+    for dep in review.dependencies.values():
+        targets = review.groups[dep.target].members if dep.target in review.groups else [dep.target]
+        for t in targets:
+            callers.setdefault(t, set()).add(dep.source)
+    out: dict[str, list[str]] = {}
+    for cid, comp in comps.items():
+        who = callers.get(cid, set())
+        hubs = sorted(c for c in who if c in comps and "telemetry" in comps[c].tags)
+        was = (tagged or {}).get(cid)
+        if was is not None:
+            if who and len(hubs) == len(who):
+                out[cid] = hubs  # still the telemetry stack's
+                continue
+            comp.tags = [t for t in comp.tags if t != "telemetry"]
+            ev = evidence.setdefault(cid, [])
+            ev[:] = [e for e in ev if e != _telemetry_store_line(cid, was)]
+            others = sorted(who - set(hubs))
+            ev.append(f"{cid} is also used by {', '.join(others)}, not a telemetry hub: a store of the "
+                      "system's own data, not part of the telemetry stack (tag telemetry removed)")
+            continue
+        if comp.kind not in _STORE_KINDS or hub_tag(comp) is not None or not who or len(hubs) != len(who):
+            continue
+        comp.tags = [*comp.tags, "telemetry"]
+        evidence.setdefault(cid, []).append(_telemetry_store_line(cid, hubs))
+        out[cid] = hubs
     return out
 
 

@@ -1098,7 +1098,8 @@ class _K8sImport:
                    f"{', '.join(sorted(subs))} ({', '.join(taking)}): {', '.join(idle)} take no traffic, so "
                    f"they are no redundancy for it" + (f"; {left}" if left else ""))
             for c in idle:
-                b.evidence(c, f"{o.where}: {IDLE_VERSION}VirtualService {o.name} sends every call to Service "
+                b.idle_versions[c] = list(taking)
+                b.evidence(c, f"{o.where}: takes no traffic: VirtualService {o.name} sends every call to Service "
                               f"{name} to subset {', '.join(sorted(subs))} ({', '.join(taking)})")
 
     def _mesh_service(self, host: str, ns: str) -> list[str]:
@@ -1380,12 +1381,6 @@ class _K8sImport:
                                      f"{file}:{line}: env {var}={redact(var, value)} turns {tech} on and {target} is the only "
                                      f"{tech} in these files (a guess: the host name is not in the manifests)")
                             b.warn(f"{file}:{line}: {w.obj.name} -> {target} is a guess from {var}={value}; confirm it")
-
-
-#: a workload behind a Service that the mesh sends none of the Service's traffic (_mesh_routing); the
-#: evidence line ends with the workloads that take it, in brackets (repository._Assembly._idle_versions)
-IDLE_VERSION = "takes no traffic: "
-IDLE_LINE = re.compile(re.escape(IDLE_VERSION) + r"VirtualService \S+ sends every call to Service \S+ to subset .* \(([^()]*)\)$")
 
 
 def _address_like(var: str) -> bool:

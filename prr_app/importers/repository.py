@@ -47,17 +47,40 @@ from prr_app.errors import PrrError
 from prr_app.wording import count
 from prr_app import paths, safe_yaml as sy
 from prr_app.importers.base import UNREADABLE, ImportReport, ImportResult, Inferred
-from prr_app.importers.kubernetes import IDLE_LINE, UNRENDERED
+from prr_app.importers.kubernetes import UNRENDERED
 from prr_app.importers.graph import (
     LOAD_GENERATOR,
     apply_call_policies,
     behind_a_gateway,
+    dependency_type,
+    telemetry_stores,
     make_unique,
     settle_calls,
     snapshot,
     settle_broker_reads,
     soften_plumbing_calls,
 )
+
+#: the build files whose libraries say what a service uses (:meth:`_Assembly._broker_use`)
+_BUILD_FILE_NAMES = ("pom.xml", "build.gradle", "build.gradle.kts", "package.json", "requirements.txt",
+                     "pyproject.toml", "go.mod", "Gemfile")
+#: code that sends or takes work through a broker (Spring AMQP and Kafka, Spring Cloud Stream, JMS, SQS,
+#: RabbitMQ and Kafka clients in Python, Node, Go, .NET)
+_MESSAGING_CODE = re.compile(
+    r"@(?:RabbitListener|KafkaListener|JmsListener|SqsListener|StreamListener|EnableBinding|EnableRabbit|EnableKafka)\b"
+    r"|\b(?:RabbitTemplate|AmqpTemplate|KafkaTemplate|JmsTemplate|StreamBridge|RabbitMessagingTemplate)\b"
+    r"|\bbasic_?(?:P|p)ublish\b|\bbasic_?(?:C|c)onsume\b|\bimport\s+pika\b|require\(\s*['\"]amqplib['\"]\s*\)"
+    r"|\bkafkajs\b|\bconfluent_kafka\b|\bIBM/sarama\b|\bShopify/sarama\b|\bstreadway/amqp\b|\brabbitmq/amqp091-go\b"
+    r"|\bRabbitMQ\.Client\b|\bConfluent\.Kafka\b")
+#: a build file's messaging client libraries (a service that names one sends or takes work itself)
+_MESSAGING_CLIENT = re.compile(r"(?<![\w.-])(?:spring-boot-starter-amqp|spring-rabbit|amqp-client|spring-kafka|"
+                               r"kafka-clients|pika|amqplib|kombu|celery|kafkajs|confluent-kafka|sarama|amqp091-go)(?![\w-])")
+#: Spring Cloud Stream and its binders (messaging functions the code may declare as plain beans)
+_STREAM_BINDER = re.compile(r"(?<![\w.-])spring-cloud-(?:starter-)?stream(?:-binder)?(?:-rabbit|-kafka)?(?![\w-])")
+#: Spring Cloud Bus: configuration refresh events between the services, over the broker
+_BUS_LIBRARY = re.compile(r"spring-cloud-starter-bus-(?:amqp|kafka)")
+#: Hystrix's and Turbine's metrics streams over the broker (to a Hystrix dashboard)
+_METRICS_STREAM = re.compile(r"spring-cloud-(?:starter-)?netflix-(?:hystrix|turbine)-stream|turbine-stream")
 
 #: folders never walked into: tool state, vendored code, build output
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "vendor", "third_party", "target", "build", "dist", "out",
@@ -1676,6 +1699,8 @@ def _renamed(res: ImportResult, mapping: dict[str, str]) -> None:
     res.code_dirs = {to(c): d for c, d in res.code_dirs.items()}
     res.aliases = {a: to(c) for a, c in res.aliases.items()}
     res.call_policies = {to(c): p for c, p in res.call_policies.items()}
+    res.idle_versions = {to(c): [to(t) for t in takers] for c, takers in res.idle_versions.items()}
+    res.telemetry_stores = {to(c): [to(t) for t in hubs] for c, hubs in res.telemetry_stores.items()}
     for i in res.report.components:
         i.element = to(i.element)
     # the report's lines name a call by its ends' ids (``frontend -> quote rests on depends_on alone``): they
@@ -1734,6 +1759,8 @@ class _Assembly:
         self.call_policies: dict[str, dict] = {}
         self.order_only: dict[str, tuple[str, bool]] = {}  # dependency id -> (what was said, vital): ImportResult
         self.shared_only: dict[str, list] = {}  # dependency id -> the address books that alone name it
+        self.idle_versions: dict[str, list[str]] = {}  # component id -> those taking its traffic: ImportResult
+        self.telemetry_stores: dict[str, list[str]] = {}  # store id -> the hubs that alone use it: ImportResult
         self.namesakes: dict[str, list[str]] = {}  # a name two systems' services share -> their ids (_namesakes)
 
     def add(self, key: str, res: ImportResult, parts: list[tuple[str, set[str]]] | None = None) -> None:
@@ -1802,6 +1829,12 @@ class _Assembly:
         for c, pol in res.call_policies.items():
             if c in kept:
                 self.call_policies[c] = pol
+        for c, takers in res.idle_versions.items():
+            if c in kept:
+                self.idle_versions[c] = list(takers)
+        for c, hubs in res.telemetry_stores.items():
+            if c in kept:
+                self.telemetry_stores[c] = list(hubs)
         if res.system_declared and rv.meta.system_name:
             self.systems.append(rv.meta.system_name)
         elif kept:
@@ -2004,6 +2037,7 @@ class _Assembly:
             self._own_system_first(found)
         self._unset_variable_reads(found)
         self._idle_versions(found)
+        self._shared_broker_settings(found)
         self._onto_groups(found)
         self._outside_apis(found)
         for (src, tgt), seen in sorted(found.edges.items()):
@@ -2157,13 +2191,8 @@ class _Assembly:
         """A call that names a Service's host reaches the workloads the mesh sends its traffic to
         (kubernetes ``_mesh_routing``): a finding that names the idle versions too (a host name every version
         answers to) is a call to those that take the traffic, not to the idle ones."""
-        takers: dict[str, list[str]] = {}
-        for inf in self.report.components:
-            for e in inf.evidence:
-                m = IDLE_LINE.search(e)
-                if m and inf.element in self.review.components:
-                    takers[inf.element] = [t.strip() for t in m.group(1).split(",")
-                                           if t.strip() in self.review.components]
+        takers = {c: [t for t in ts if t in self.review.components] for c, ts in self.idle_versions.items()
+                  if c in self.review.components}
         for (src, tgt) in [k for k in found.edges if k[1] in takers]:
             seen = found.edges[(src, tgt)]
             live = [(src, t) for t in takers[tgt] if (src, t) in found.edges]
@@ -2172,6 +2201,97 @@ class _Assembly:
             for key in live:
                 found.edges[key] += [x for x in seen if x not in found.edges[key]]
             del found.edges[(src, tgt)]
+
+    def _shared_broker_settings(self, found) -> None:
+        """A broker's address in configuration every service is handed (a config server's shared
+        ``application.yml``: Piggy Metrics' ``spring.rabbitmq.host``) is no evidence that each service sends
+        or takes work there: Spring reads it only where a messaging library is on the classpath, and there it
+        may carry nothing but the platform's own traffic. A line credited to several callers is such a
+        setting; for each caller that nothing but such lines names the broker for, its own files decide:
+
+        - its code uses messaging (a listener, a template, a stream binding: :data:`_MESSAGING_CODE`), or its
+          build file names a messaging client (:data:`_MESSAGING_CLIENT`) or Spring Cloud Stream: a call, as
+          read (a queue broker's hard call);
+        - its build file names Spring Cloud Bus (``spring-cloud-starter-bus-amqp``): the bus that carries
+          configuration refresh events, not requests: soft;
+        - its build file names a Hystrix or Turbine stream: a metrics stream to the monitoring: soft;
+        - otherwise (no build file of it here, or one naming none of these): the shared setting alone, soft,
+          and check it.
+
+        Soft rather than dropped: the broker still matters to a service the bus refreshes, and the reviewer
+        sees the line. A build file that names no library reading the setting already left it out
+        (``evidence._used_by_libraries``)."""
+        from prr_app.importers.evidence import Seen
+
+        comps = self.review.components
+        # the configuration files several components take as their own (a config server's shared file)
+        owners: dict[str, set[str]] = {}
+        for owner, files in found.files.items():
+            for path, is_src in files:
+                if not is_src:
+                    owners.setdefault(_rel(Path(path), self.root), set()).add(owner)
+        callers: dict[tuple[str, int, str], set[str]] = {}  # (file, line, broker) -> the callers credited
+        for (src, tgt), seen in found.edges.items():
+            if tgt in comps and comps[tgt].kind == "queue":
+                for x in seen:
+                    if x.confidence == "config" and len(owners.get(x.file, ())) >= 2 and src in owners[x.file]:
+                        callers.setdefault((x.file, x.line, tgt), set()).add(src)
+        shared = {k for k, who in callers.items() if len(who) >= 2}
+        if not shared:
+            return
+        builds = self._build_texts()
+        for (src, tgt), seen in sorted(found.edges.items()):
+            if not seen or not all((x.file, x.line, tgt) in shared for x in seen):
+                continue
+            decision = self._broker_use(src, found, builds)
+            if decision is None:
+                continue
+            _kind, word = dependency_type(comps[tgt])
+            found.edges[(src, tgt)] = [
+                Seen(x.file, x.line, f"{x.what.removesuffix(f' ({word})')} ({decision})", x.confidence, "soft")
+                for x in seen]
+
+    def _build_texts(self) -> dict[Path, str]:
+        """The build files of the checkout (Maven, Gradle, npm, pip, Go), by folder, lower-cased."""
+        out: dict[Path, str] = {}
+        for f in self.inv.files:
+            if f.path.name in _BUILD_FILE_NAMES and f.path.parent != self.root:
+                try:
+                    out[f.path.parent] = out.get(f.path.parent, "") + f.path.read_text("utf-8", "replace")[:2_000_000].lower()
+                except OSError:
+                    continue
+        return out
+
+    def _broker_use(self, src: str, found, builds: dict[Path, str]) -> str | None:
+        """What ``src``'s own files say of its use of a broker a shared setting names (the words of its
+        soft call), or None when they show a call (:meth:`_shared_broker_settings`)."""
+        own = [(Path(p), is_src) for p, is_src in found.files.get(src, [])]
+        for path, is_src in own:
+            if not is_src:
+                continue
+            try:
+                text = path.read_text("utf-8", "replace")[:2_000_000]
+            except OSError:
+                continue
+            if _MESSAGING_CODE.search(text):
+                return None
+        folders = {d for path, _s in own for d in path.parents if d in builds}
+        build = "".join(builds[d] for d in sorted(folders))
+        where = f"{src}'s build file"
+        if _MESSAGING_CLIENT.search(build):
+            return None
+        # the bus and the metrics streams run on Spring Cloud Stream: its binder beside them is theirs
+        if m := _BUS_LIBRARY.search(build):
+            return (f"Spring Cloud Bus: {where} names {m.group(0)}, the bus that carries configuration refresh "
+                    "events, not requests: soft")
+        if m := _METRICS_STREAM.search(build):
+            return (f"a metrics stream: {where} names {m.group(0)}, which sends circuit breaker metrics to the "
+                    "monitoring through the broker, not requests: soft")
+        if _STREAM_BINDER.search(build):
+            return None
+        said = (f"{where} names no messaging library" if build else f"no build file of {src} read")
+        return (f"a broker setting every service is handed; {src}'s code shows no use of messaging and {said}: "
+                "at most soft; check it")
 
     def _unset_variable_reads(self, found) -> None:
         """Code that reads an address variable (``process.env.MONGO_DB_URL``) calls the service the variable
@@ -2338,8 +2458,10 @@ class _Assembly:
             elif row["id"] in settled and row.get("decision") != "rejected":
                 row["kind"] = review.dependencies[row["id"]].kind
         rep.dependencies = [Inferred(did, list(d.evidence)) for did, d in sorted(review.dependencies.items())]
-        # with the calls configuration and source showed: services behind a user-facing gateway
         ev = {c.element: c.evidence for c in rep.components}
+        # with the calls configuration and source showed: stores only the telemetry stack uses (a deployment's
+        # reading tagged some; a caller found since takes the tag back), services behind a user-facing gateway
+        self.telemetry_stores = telemetry_stores(review, ev, self.telemetry_stores)
         behind_a_gateway(review, ev)
         rep.components += [Inferred(cid, lines) for cid, lines in ev.items()
                            if lines and cid not in {c.element for c in rep.components}]
@@ -2353,4 +2475,5 @@ class _Assembly:
         review.imports[rec.id] = rec
         check(review, file=str(self.root))
         return ImportResult(review, rep, hosts=self.hosts, address_vars=self.address_vars,
-                            code_dirs=self.code_dirs, inventory=self.inv, call_policies=self.call_policies)
+                            code_dirs=self.code_dirs, inventory=self.inv, call_policies=self.call_policies,
+                            idle_versions=self.idle_versions, telemetry_stores=self.telemetry_stores)
