@@ -491,6 +491,23 @@ def feign_clients(text: str, rel: str) -> list[tuple[str, str, str]]:
     return out
 
 
+def feign_client_urls(text: str, rel: str) -> list[tuple[str, str, str, str]]:
+    """The Feign clients declared with a fixed URL (``@FeignClient(url = "${rates.url}", name = "rates-client")``):
+    the client calls that URL, not a service found through discovery. Each as (the ``url`` argument: a
+    property's placeholder or a URL as written; the client's name; its fallback class or ""; "file:line")."""
+    out = []
+    for m in _FEIGN.finditer(text):
+        args = m.group(1)
+        url = _annotation_arg(args, "url")
+        if not url:
+            continue
+        name = _annotation_arg(args, "name") or _annotation_arg(args, "value")
+        fb = _FEIGN_FALLBACK.search(args)
+        out.append((url.strip(), name.strip(), fb.group(2) if fb else "",
+                    f"{rel}:{text.count(chr(10), 0, m.start()) + 1}"))
+    return out
+
+
 def feign_policy(config, name: str, where: str) -> dict:
     """The call policy of the Feign client of ``name`` under its service's ``config``
     (:func:`spring_config` of ``feign``): the read timeout configured for that client, else for

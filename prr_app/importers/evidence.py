@@ -18,7 +18,17 @@ so that a word is never taken for a host:
   string that is exactly a distinctive host name (with a ``-`` or ``_``, 8
   characters or more: ``config["post-storage-service"]``), and so does the name
   of a variable the deployment uses to carry that component's address
-  (``"PRODUCT_CATALOG_SERVICE_ADDR"``). Source evidence is weaker, and marked so.
+  (``"PRODUCT_CATALOG_SERVICE_ADDR"``); also as a connection string's host (``'mysql:host=mysql;dbname=x'``,
+  ``"Server=db;..."``, ``"host=db port=5432"``, also in configuration) and as a string given to a variable
+  named like an address (``amqpHost = "rabbitmq"``, ``DB_HOST = 'mysql'``, ``Redis(host='redis')``). Source
+  evidence is weaker, and marked so, whatever its form: code alone may be dead, a test helper, or a default
+  the deployment overrides; a second sign (a ``depends_on``, configuration) makes it a call.
+
+Outside services (an ``outside:`` target; the import adds their component) are named only where a call is
+plain: an address variable's default URL in code, an HTTP call to a URL literal (``requests.get('https://
+paypal.com/')``), an HTTP client's URL property (``@FeignClient(url = "${rates.url}")`` and ``rates.url``
+in the service's configuration), a mail server's host key (``spring.mail.host: smtp.gmail.com``). A URL in a
+comment, a documentation link or any other string names no vendor.
 
 Each file is attributed to the component whose code it is: a compose ``build``
 folder, or a folder named like the component (``src/cartservice/``,
@@ -38,7 +48,8 @@ from pathlib import Path
 from prr_app import safe_yaml as sy
 from prr_app.errors import PrrError
 from prr_app.model.entities import Review
-from prr_app.importers.call_policies import (annotation_policy, dotnet_resilience, envoy_policies, feign_clients, feign_policy,
+from prr_app.importers.call_policies import (annotation_policy, dotnet_resilience, envoy_policies, feign_clients,
+                                             feign_client_urls, feign_policy,
                                              breaker_fallbacks, go_client_timeouts, grpc_clients, is_spring_config,
                                              nginx_policies,
                                              resilience4j_annotations,
@@ -397,6 +408,12 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
     stated_timeouts(found, inv, review, lambda h: (_known(h, host_map) or (None, None))[1],
                     lambda text, rel, src: _scan_text(text, rel, host_map, address_vars, src), _is_test)
     _zipkin_reporters(found, inv, owners, review)
+    outside = sorted(k for k in found.edges if k[1].startswith(OUTSIDE))
+    if outside:
+        # what was read for each outside service (repository.py adds its component)
+        found.read.append("evidence: outside services the code or configuration calls: " + "; ".join(
+            f"{src} -> {tgt[len(OUTSIDE):]} ({found.edges[(src, tgt)][0].text})" for src, tgt in outside[:8])
+            + (" ..." if len(outside) > 8 else ""))
     if progress is not None:
         progress("reading configuration and source", len(files), len(files))
     found.read.append(f"evidence: {n_cfg} configuration file(s)" + (f" and {n_src} source file(s)" if scan_source
@@ -746,6 +763,8 @@ class _CallSettings:
         self.fallbacks: list[tuple[str, str, str, str]] = []  # (service, client, fallback, where): breaker_fallbacks
         self.http_defaults: list[tuple[list[str], dict]] = []  # (the file's services, dotnet_resilience)
         self.service_defaults: dict[str, str] = {}  # service -> "file:line" of its AddServiceDefaults() call
+        self.client_urls: list[tuple[str, str, str, str, str]] = []  # (service, url, client, fallback, where)
+        self.url_configs: dict[str, list[tuple[str, str]]] = {}  # service -> its configuration files with a URL
 
     def dotnet(self, text: str, rel: str, owners: list[str]) -> None:
         """A C# file: the standard resilience handler it puts on every HttpClient, and the services that
@@ -805,11 +824,15 @@ class _CallSettings:
                 self.fallbacks.append((owner, client, fallback, where))
         if is_src and "FeignClient" in text:
             _feign_clients(found, text, rel, owner, host_map, review, self.feigns)
+            self.client_urls.extend((owner, *c) for c in feign_client_urls(text, rel))
         elif not is_src and any(w in text for w in ("feign", "hystrix", "zuul", "ribbon")):
             self.spring.setdefault(owner, []).extend(
                 x for w in ("feign", "hystrix", "zuul", "ribbon") for x in spring_config(text, rel, w, spring=spring))
+        if not is_src and "://" in text and rel.lower().endswith((".yml", ".yaml", ".properties")):
+            self.url_configs.setdefault(owner, []).append((text, rel))  # a client's URL property (_client_url_calls)
 
     def settle(self, found: Found, host_map, review: Review) -> None:
+        _client_url_calls(found, self.client_urls, self.url_configs, host_map)
         _grpc_calls(found, self.grpc, host_map, review)
         _breaker_fallbacks(found, self.fallbacks, host_map)
         _go_timeouts(found, self.go, host_map)
@@ -826,6 +849,58 @@ class _CallSettings:
             mine = found.policies.setdefault((owner, t), {})
             for field_name, value in pol.items():
                 mine.setdefault(field_name, value)
+
+
+#: a property that is an HTTP client's URL by its framework's convention: OpenFeign's
+#: ``spring.cloud.openfeign.client.config.<client>.url`` (``feign.client.config.<client>.url``), Quarkus'
+#: ``quarkus.rest-client.<client>.url``, MicroProfile's ``<client>/mp-rest/url``
+_CLIENT_URL_KEY = re.compile(r"(?i)^(?:(?:spring\.cloud\.openfeign|feign)\.client\.config\.(.+)\.url|"
+                             r"quarkus\.rest-client\.(.+)\.(?:url|uri)|(.+)/mp-rest/(?:url|uri))$")
+_URL_IN_LINE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^\s\"'`,;]+")
+
+
+def _client_url_calls(found: Found, clients: list, configs: dict[str, list[tuple[str, str]]], host_map) -> None:
+    """The outside APIs a service's HTTP clients are configured to call: a Feign client declared with a property's
+    URL (``@FeignClient(url = "${rates.url}")``, and ``rates.url: https://exchangeratesapi.io/api`` in the
+    service's configuration, a config server's file included) or with a URL as written, and a client's URL
+    property by its framework's convention (:data:`_CLIENT_URL_KEY`). A URL naming a service of the project is
+    found by the URL itself, as any URL in configuration; this adds the outside ones (repository.py adds their
+    component). A fallback the client has is said, not taken for the dependency's."""
+    def norm(key: str) -> str:  # Spring's relaxed binding: rates.url, rates-url and ratesUrl are one property
+        return re.sub(r"[^a-z0-9.]", "", key.lower())
+
+    def note(owner: str, url: str, file: str, line: int, how: str) -> None:
+        refs = host_refs(url, bare_ok=False)
+        host = _outside(url) if refs and not _known(refs[0].host, host_map) else None
+        if host:
+            found.note((owner, OUTSIDE + host), Seen(file, line, f"{how}: {_clip(url)} (outside API)", "config",
+                                                     "hard"), per_line=False)
+
+    keyed: dict[str, list[tuple[str, int, str, str]]] = {}  # service -> (file, line, key, URL) of its configuration
+    for owner, files in configs.items():
+        for text, rel in files:
+            lines = text.split("\n")
+            for line, key in spring_keys_by_line(text, rel).items():
+                m = _URL_IN_LINE.search(lines[line - 1]) if 0 < line <= len(lines) else None
+                if m:
+                    keyed.setdefault(owner, []).append((rel, line, key, m.group(0)))
+                    c = _CLIENT_URL_KEY.match(key)
+                    if c:
+                        name = next(g for g in c.groups() if g)
+                        note(owner, m.group(0), rel, line, f"{key}, the URL of {owner}'s HTTP client {name}")
+    for owner, url, name, fallback, where in clients:
+        file, _, line = where.rpartition(":")
+        also = f"; its fallback {fallback} answers when the call fails" if fallback else ""
+        client = f"{owner}'s Feign client {name or '(unnamed)'} ({where}{also})"
+        if url.startswith("${"):
+            prop, _, default = url[2:].rstrip("}").partition(":")
+            hit = [x for x in keyed.get(owner, ()) if norm(x[2]) == norm(prop)]
+            for rel, n, key, value in hit:
+                note(owner, value, rel, n, f"{key}, the URL of {client}")
+            if not hit and "://" in default:
+                note(owner, default, file, int(line), f"the default URL of {client}")
+        elif "://" in url:
+            note(owner, url, file, int(line), f"the URL of {client}")
 
 
 def _calls(found: Found, owner: str, targets, policy: dict) -> None:
@@ -1077,6 +1152,96 @@ def _distinctive(host: str) -> bool:
     return len(host) >= 5 and any(len(w) >= 3 and not w.isdigit() and w not in _COMMON_WORDS for w in words)
 
 
+#: the host of a connection string (a DSN): PDO's ``mysql:host=mysql;dbname=x``, ``pgsql:host=db``, ADO.NET's
+#: ``Server=db;``, ``Host=db;``, ``Data Source=db``, libpq's ``host=db port=5432``; the key starts the string or
+#: follows a ``;``, a ``:`` or a space, and the host ends at a ``;``, a quote, ``,1433`` or the next ``key=``
+_DSN_HOST = re.compile(r"(?i)(?:(?<=[;:\"'`\s])|^)(?:host|hostname|hostaddr|server|data source|datasource|address|addr)"
+                       r"[ \t]*=[ \t]*(?:tcp:)?([A-Za-z0-9_][A-Za-z0-9_.-]*)"
+                       r"(?=[ \t]*(?:[;\"'`]|,[ \t]*\d|$)|[ \t]+[A-Za-z_]+[ \t]*=)", re.MULTILINE)
+#: a variable (or key) a quoted literal is given to: ``amqpHost = "rabbitmq"``, ``DB_HOST := 'mysql'``,
+#: ``host: 'redis'``, ``'host' => 'mysql'``, ``Redis(host='redis')``; not a comparison (``==``, ``!=``, ``<=``)
+_ASSIGNED_TO = re.compile(r"""["']?([A-Za-z_][A-Za-z0-9_]*)["']?[ \t]*(?::=|(?<![=!<>])=|=>|:)[ \t]*$""")
+#: a variable's name that says it holds a host (its last word): ``amqpHost``, ``DB_HOST``, ``redis_server``
+_HOST_WORD = re.compile(r"(?:^|_)(?:HOST|HOSTNAME|HOSTS|HOSTADDR|ADDR|ADDRESS|SERVER|SERVERS|ENDPOINT|BROKER|BROKERS|"
+                        r"DSN)$")
+#: an HTTP call whose first argument is the quoted URL that follows (``requests.get('https://...')``, ``fetch(``,
+#: ``axios.post(``, ``http.Get(``, ``http.NewRequest("GET", ``, ``restTemplate.getForObject(``, ``GetAsync(``,
+#: ``curl_init(``, OkHttp's ``.url(``, WebClient's ``.uri(`` / ``.baseUrl(``): the text before the URL, to its end
+_HTTP_CALL = re.compile(
+    r"(?:\b(?:get|post|put|patch|delete|head|request|fetch|urlopen|getForObject|getForEntity|postForObject|"
+    r"postForEntity|postForLocation|exchange|GetAsync|PostAsync|PutAsync|PatchAsync|DeleteAsync|SendAsync|"
+    r"GetStringAsync|GetByteArrayAsync|GetStreamAsync|GetFromJsonAsync|PostAsJsonAsync|PutAsJsonAsync|NewRequest|"
+    r"NewRequestWithContext|PostForm|curl_init|file_get_contents|HttpGet|HttpPost|HttpPut|HttpDelete)|"
+    r"\.(?:url|uri|baseUrl|BaseUrl))[ \t]*\([ \t]*(?:(?:[A-Za-z_][\w.]*|[\"'][A-Z]{3,7}[\"'])[ \t]*,[ \t]*){0,2}$",
+    re.IGNORECASE)
+#: a key that names the host of a mail (SMTP) server: Spring's ``spring.mail.host``, ``mail.smtp.host``,
+#: ``SMTP_HOST``, Django's ``EMAIL_HOST``, Flask-Mail's ``MAIL_SERVER``, Rails' ``smtp_settings`` ``address``
+_MAIL_KEY = re.compile(r"(?i)(?:^|[._-])(?:e?mail|smtp)(?:[._-][a-z0-9_-]+)*?[._-](?:host|hostname|server|address|"
+                       r"smtp[._-]host)$|^(?:smtp|e?mail)[._-]?(?:host|hostname|server)$")
+#: a line that sets a key to a plain value: ``host: smtp.gmail.com``, ``SMTP_HOST=smtp.gmail.com``,
+#: ``EMAIL_HOST = 'smtp.gmail.com'``, ``"host": "smtp.gmail.com",``
+_KEY_VALUE_LINE = re.compile(r"""^[ \t]*(?:export[ \t]+)?["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*(?:=|:)[ \t]*"""
+                             r"""["']?([A-Za-z0-9][A-Za-z0-9.-]*\.[A-Za-z]{2,})["']?[ \t]*[,;]?[ \t]*$""", re.MULTILINE)
+#: the ways a line names a host that say more than the line itself (an address variable's default, a connection
+#: string, a variable named like an address, an HTTP call, a mail server's key): the one a line's evidence says
+_TELLING_HOW = ("default:", "assigned:", "DSN", "HTTP call", "mail")
+
+
+def _host_variable(name: str) -> bool:
+    """Whether a variable's name says it holds a host (``amqpHost``, ``DB_HOST``, ``host``)."""
+    return bool(_HOST_WORD.search(re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).upper()))
+
+
+def _in_string(text: str, a: int, p: int) -> bool:
+    """Whether position ``p`` is inside a quoted string of the line that starts at ``a`` (quotes counted, with
+    backslash escapes)."""
+    quote = None
+    i = a
+    while i < p:
+        c = text[i]
+        if quote is not None and c == "\\":
+            i += 2
+            continue
+        if quote is None and c in "\"'`":
+            quote = c
+        elif c == quote:
+            quote = None
+        i += 1
+    return quote is not None
+
+
+def _outside(url_or_host: str) -> str | None:
+    """The public host an outside service is reached at (``https://paypal.com/``: ``paypal.com``;
+    ``smtp.gmail.com``), or None: a cluster-local or bare name, an IP, a reserved domain (graph.outside_host,
+    the one rule for an environment's URLs, with a name that says it is an address)."""
+    value = url_or_host if "://" in url_or_host else f"smtp://{url_or_host}"
+    refs = host_refs(value, bare_ok=False)
+    return outside_host(refs[0], "CLIENT_URL") if refs else None
+
+
+def _mail_hosts(text: str, rel: str, is_src: bool) -> list[tuple[int, str]]:
+    """The outside mail (SMTP) servers ``text`` names under a mail host key (:data:`_MAIL_KEY`), each as
+    (position, host): a nested YAML or properties key by its dotted path (``spring.mail.host``), any other
+    line by its own key."""
+    out: list[tuple[int, str]] = []
+    lines = _KEY_VALUE_LINE.finditer(text)
+    keys = None
+    for m in lines:
+        key = m.group(1)
+        if not _MAIL_KEY.search(key):
+            if is_src or not rel.lower().endswith((".yml", ".yaml")):
+                continue
+            if keys is None:
+                keys = spring_keys_by_line(text, rel)  # spring.mail.host for the line "host: ..." under mail:
+            key = keys.get(text.count("\n", 0, m.start()) + 1, "")
+            if not _MAIL_KEY.search(key):
+                continue
+        host = _outside(m.group(2))
+        if host:
+            out.append((m.start(2), host))
+    return out
+
+
 #: evidence lines kept per file and target (the first ones say it; the rest repeat it)
 PER_FILE = 3
 
@@ -1128,6 +1293,16 @@ def _scan_text(text: str, rel: str, host_map, address_vars, is_src: bool) -> lis
         k = _known(text[j:i], host_map)
         if k:
             hits.append((j, k[1], "host:port"))
+    if "=" in text:
+        # a connection string's host (mysql:host=mysql;dbname=ratings); in code, inside a quoted string only
+        for m in _DSN_HOST.finditer(text):
+            k = _known(m.group(1), host_map)
+            if k and (not is_src or _in_string(text, text.rfind("\n", 0, m.start()) + 1, m.start())):
+                hits.append((m.start(1), k[1], "DSN"))
+    if "mail" in text or "MAIL" in text or "smtp" in text or "SMTP" in text or "Mail" in text:
+        # an outside mail server a service sends through (spring.mail.host: smtp.gmail.com, EMAIL_HOST = '...')
+        for p, host in _mail_hosts(text, rel, is_src):
+            hits.append((p, [OUTSIDE + host], "mail"))
     if not is_src:
         for rx in (_KEYED_VALUE, _NGINX_VALUE):
             for m in rx.finditer(text):
@@ -1166,6 +1341,28 @@ def _scan_text(text: str, rel: str, host_map, address_vars, is_src: bool) -> lis
                     host = outside_host(refs[0], var) if refs and not _known(refs[0].host, host_map) else None
                     if host:
                         hits.append((q.start(1), [OUTSIDE + host], f"default:{var}"))
+        # a quoted host given to a variable named like an address (Go's amqpHost = "rabbitmq" after
+        # os.LookupEnv, DB_HOST = 'mysql', Redis(host='redis')): the address the code connects to
+        for q in _QUOTED_ANY.finditer(text):
+            k = _known(q.group(1), host_map)
+            if not k:
+                continue
+            a = max(text.rfind("\n", 0, q.start()) + 1, q.start() - 200)
+            v = _ASSIGNED_TO.search(text, a, q.start())
+            if v and _host_variable(v.group(1)):
+                hits.append((q.start(1), k[1], f"assigned:{v.group(1)}"))
+        # an HTTP call to a URL literal of an outside service (requests.get('https://paypal.com/')): a call the
+        # code makes; a URL in a comment, a string or a documentation link is no call and names no vendor
+        if "://" in text:
+            for q in _QUOTED_URL.finditer(text):
+                a = max(text.rfind("\n", 0, q.start()) + 1, q.start() - 200)
+                if not _HTTP_CALL.search(text, a, q.start()) or text.startswith((">>>", "..."), a):
+                    continue
+                refs = host_refs(q.group(1), bare_ok=False)
+                if refs and not _known(refs[0].host, host_map):
+                    host = _outside(q.group(1))
+                    if host:
+                        hits.append((q.start(1), [OUTSIDE + host], "HTTP call"))
         # a constant of a services enum (TeaStore's Service.PERSISTENCE with its registry's load balancer)
         if "Service." in text or "Services." in text:
             for m in _SERVICE_CONSTANT.finditer(text):
@@ -1184,9 +1381,18 @@ def _scan_text(text: str, rel: str, host_map, address_vars, is_src: bool) -> lis
     hits.sort(key=lambda h: h[0])
     starts = [0] + [m.end() for m in re.finditer("\n", text)]
     per: dict[tuple, int] = {}
-    conf = "source" if is_src else "config"
     seen_lines: set[tuple] = set()
-    for p, targets, how in hits:
+    # a line that names a host twice (a URL and its host:port, a default that is a connection string) says it
+    # once, the way that tells the most
+    best: dict[tuple, int] = {}
+    for n, (p, targets, how) in enumerate(hits):
+        at = (bisect_right(starts, p) - 1, tuple(targets))
+        if at not in best or (how.startswith(_TELLING_HOW) and not hits[best[at]][2].startswith(_TELLING_HOW)):
+            best[at] = n
+    keep = set(best.values())
+    for n, (p, targets, how) in enumerate(hits):
+        if n not in keep:
+            continue
         key = tuple(targets)
         if per.get(key, 0) >= PER_FILE:
             continue
@@ -1199,17 +1405,28 @@ def _scan_text(text: str, rel: str, host_map, address_vars, is_src: bool) -> lis
             continue
         seen_lines.add((i, key))
         per[key] = per.get(key, 0) + 1
+        whose = ", ".join(t[len(OUTSIDE):] + " (an outside API)" if t.startswith(OUTSIDE) else t for t in targets)
         if how == "variable":
             var = _VAR_TOKEN.match(text, p).group(0)
             what = (f"source reads {var}, the variable that carries {', '.join(targets)}'s address: "
                     f"{_clip(line.strip())}")
         elif how.startswith("default:"):
-            whose = ", ".join(t[len(OUTSIDE):] + " (an outside API)" if t.startswith(OUTSIDE) else t for t in targets)
             what = (f"source reads {how[8:]}, whose default in the code is the address of {whose}: "
                     f"{_clip(line.strip())}")
+        elif how.startswith("assigned:"):
+            what = (f"source gives {how[9:]}, a variable named like an address, the address of {whose}: "
+                    f"{_clip(line.strip())}")
+        elif how == "DSN":
+            what = (f"source literal, a connection string whose host is {whose}: " if is_src else "") \
+                + _clip(line.strip())
+        elif how == "HTTP call":  # the scan adds "(outside API)"
+            what = f"source makes an HTTP call to a URL literal of {targets[0][len(OUTSIDE):]}: {_clip(line.strip())}"
+        elif how == "mail":
+            what = (f"{'source sets ' if is_src else ''}the host of the mail (SMTP) server the service sends "
+                    f"through, {targets[0][len(OUTSIDE):]}: {_clip(line.strip())}")
         else:
             what = ("source literal " if is_src else "") + _clip(line.strip())
-        out.append((targets, Seen(rel, i + 1, what, conf)))
+        out.append((targets, Seen(rel, i + 1, what, "source" if is_src else "config")))
     return out
 
 
