@@ -876,10 +876,10 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
                 if target:
                     if target == sname:
                         continue
+                    registry_named(b, target, var, ev)  # first: the call's word says "discovery" from the first caller on
                     typ, word = dependency_type(b.components[target])
                     b.depend(sname, target, typ, ENV, f"{ev} ({word})")
                     b.address_var(var, target)
-                    registry_named(b, target, var, ev)
                 elif ref.host.lower() in off_hosts or (ref.local and ref.short in off_hosts):
                     name = off_hosts.get(ref.host.lower()) or off_hosts[ref.short]
                     b.dangling(f"{ev}: names {name}, which is not imported: it {off[name][1]}")

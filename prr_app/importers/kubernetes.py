@@ -845,10 +845,10 @@ class _K8sImport:
                 for t in targets:
                     if t == w.cid:
                         continue
+                    registry_named(b, t, var, ev)  # first: the call's word says "discovery" from the first caller on
                     typ, word = dependency_type(b.components[t])
                     b.depend(w.cid, t, typ, ENV, f"{ev} ({word})", shared=shared)
                     b.address_var(var, t)
-                    registry_named(b, t, var, ev)
             elif not shared and external_api(b, w.cid, ref, var, ev):
                 pass  # an outside API (an address book's URLs are every workload's, not a call)
             elif ref.local and (ref.how != "value" or HOST_NAME_VAR.search(var)) and not ref.host.startswith("$"):

@@ -2165,8 +2165,8 @@ class _Assembly:
                 f"so the order was taken for start-up order only: recorded as soft; check it")
 
     def _outside_apis(self, found) -> None:
-        """An outside API code calls by default (``os.getenv('PAYMENT_GATEWAY', 'https://paypal.com/')``): a
-        component of kind ``external_api`` named by its host (one per host, the deployment's own if it
+        """An outside API a service's code or configuration names (``os.getenv('PAYMENT_GATEWAY',
+        'https://paypal.com/')``, a Feign client's url, a mail host): a component of kind ``external_api`` named by its host (one per host, the deployment's own if it
         named the same host), tagged ``external``; the edges to it then name its id."""
         from prr_app.importers.evidence import OUTSIDE
         from prr_app.model.entities import Component
@@ -2182,9 +2182,10 @@ class _Assembly:
                 self.review.components[cid] = Component(id=cid, name=host, kind="external_api", tags=["external"],
                                                         source="import:repository")
                 self.report.components.append(Inferred(cid, [f"{seen[0].file}:{seen[0].line}: an outside API ({host}) "
-                                                             "named by code: its availability is the vendor's; state its SLA"]))
-                self.report.read.append(f"{seen[0].file}:{seen[0].line}: {host} is an outside API {src}'s code calls "
-                                        "by default: added as an external_api component")
+                                                             "named by code or configuration: its availability is the "
+                                                             "vendor's; state its SLA"]))
+                self.report.read.append(f"{seen[0].file}:{seen[0].line}: {host} is an outside API {src} calls (named "
+                                        "there): added as an external_api component")
             found.edges.setdefault((src, cid), []).extend(seen)
 
     def _idle_versions(self, found) -> None:
