@@ -173,6 +173,39 @@ class ImportReport:
             report=self.to_dict(),
         )
 
+    @classmethod
+    def from_record(cls, rec: ImportRecord) -> "ImportReport":
+        """The report an import record keeps (:meth:`to_record`), read back: its inferred dependencies
+        with the decisions they carry now. Parts missing or not lists (a review JSON written by hand)
+        are left empty."""
+        rep = rec.report if isinstance(rec.report, dict) else {}
+
+        def strings(value) -> list[str]:
+            return [str(x) for x in value] if isinstance(value, list) else []
+
+        def facts(key) -> list[Inferred]:
+            return [Inferred(str(i.get("element", "")), strings(i.get("evidence")))
+                    for i in (rep.get(key) if isinstance(rep.get(key), list) else []) if isinstance(i, dict)]
+
+        inferred = [{**i, "id": str(i["id"]), "confidence": str(i.get("confidence") or ""),
+                     "evidence": strings(i.get("evidence")) or ([str(i["evidence"])] if i.get("evidence") else [])}
+                    for i in (rep.get("inferred") if isinstance(rep.get("inferred"), list) else [])
+                    if isinstance(i, dict) and i.get("id")]
+        return cls(format=str(rec.format or rep.get("format") or ""), sources=strings(rec.sources),
+                   read=strings(rep.get("read")), components=facts("components"),
+                   dependencies=facts("dependencies"), dangling=strings(rep.get("dangling")),
+                   skipped=strings(rep.get("skipped")), warnings=strings(rep.get("warnings")),
+                   changes=strings(rep.get("changes")), inferred=inferred, hubs=strings(rep.get("hubs")))
+
+    @classmethod
+    def record_lines(cls, rec: ImportRecord) -> list[str]:
+        """:meth:`lines` of the report read back from ``rec`` (:meth:`from_record`), headed by the summary
+        the record kept: it also counts the warnings a later reading settled, which its lists no longer hold."""
+        lines = cls.from_record(rec).lines()
+        if rec.summary:
+            lines[0] = rec.summary
+        return lines
+
     def lines(self) -> list[str]:
         """The report as readable lines (for the CLI and the app)."""
         out = [self.summary()]

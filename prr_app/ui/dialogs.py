@@ -81,11 +81,12 @@ class Ask:
         return d.choice() if d.exec() == QDialog.DialogCode.Accepted else None
 
     @classmethod
-    def show_report(cls, parent, title: str, head: str, lines: list[str]) -> None:
+    def show_report(cls, parent, title: str, head: str, lines: list[str]) -> ReportDialog:
         """The import report (as ``prr import`` prints it), in a window the user can keep open."""
         d = ReportDialog(parent, title, head, lines)
         d.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         d.show()
+        return d
 
     @classmethod
     def open_with_problems(cls, parent, path: str, problems: list) -> bool:

@@ -166,6 +166,21 @@ def in_the_app(lines: list[str]) -> list[str]:
 DECISION_TEXT = {"accepted": "accepted", "rejected": "rejected", "": "undecided"}
 
 
+def _strings(value) -> list[str]:
+    return [str(x) for x in value] if isinstance(value, list) else []
+
+
+def record_head(review, rec) -> str:
+    """The reopened report's headline: which import it is (what it read, its format and when), and
+    that its decisions are the review's as they stand."""
+    when = (rec.at or "").replace("T", " ").replace("+00:00", " UTC")
+    n = len(review.imports)
+    what = ", ".join(_strings(rec.sources)) or "(no sources named)"
+    return (f"Import of {what} ({rec.format}){', ' + when if when else ''}"
+            + (f": the newest of {n} imports of this review." if n > 1 else ".")
+            + " The decisions shown are the review's as they stand now.")
+
+
 class ReportDialog(QDialog):
     """An import report: what was read, skipped and why, the warnings and changes, and the
     dependencies inferred from configuration or source, to accept or reject.
@@ -190,14 +205,21 @@ class ReportDialog(QDialog):
         self.summary.setWordWrap(True)
         self.tabs = QTabWidget()
         self.inferred: InferredPanel | None = None
+        #: the import record this report is of: the review's newest (right after an import, or reopened
+        #: from Review > Import Report)
+        self.record_id: str | None = None
         if self.window_ is not None:
             from prr_app.review.importing import inferred_of, newest_import
 
             review = self.window_.session.review
             rec, items = inferred_of(review)
             newest = newest_import(review)
+            self.record_id = newest.id if newest is not None else None
             if items and rec is newest:  # this import's, not an earlier one's
                 self.inferred = InferredPanel(self, items)
+                # an undo, the inspector's Accept or Reject, a later import: the panel follows the review
+                self.window_.session.sig_review_changed.connect(self.inferred.follow)
+                self.window_.session.sig_review_replaced.connect(self.inferred.follow)
                 self.tabs.addTab(self.inferred, f"Inferred dependencies ({len(items)})")
         self.sections: dict[str, QPlainTextEdit] = {}
         for name, prefixes in SECTIONS:
@@ -269,6 +291,8 @@ class InferredPanel(QWidget):
         self.items = [dict(i) for i in items]
         self.applied = {str(i["id"]): (i.get("decision") or "") for i in self.items}
         self.pending = dict(self.applied)
+        #: the review's inferred calls are no longer this import's: nothing here can be applied (follow)
+        self.stale = False
         self.table = QTableWidget(len(self.items), len(self.COLUMNS))
         self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -323,6 +347,9 @@ class InferredPanel(QWidget):
         self.table.setColumnWidth(3, max(self.table.columnWidth(3),
                                          self.table.fontMetrics().horizontalAdvance("rejected (not applied)") + 16))
         self.table.horizontalHeader().setStretchLastSection(True)
+        # left, over the start of the cells: a long evidence line made its column wider than the window,
+        # and a centred "Evidence (file:line)" sat out of view (an empty header over the evidence)
+        self.table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
     def row_of(self, did: str) -> int:
         return next(r for r, i in enumerate(self.items) if str(i["id"]) == did)
@@ -351,9 +378,39 @@ class InferredPanel(QWidget):
     def changed(self) -> dict[str, str]:
         return {k: v for k, v in self.pending.items() if self.applied.get(k, "") != v}
 
+    def follow(self, _colls=None) -> None:
+        """The decisions as the review holds them now: an undo of an Apply, the inspector's Accept or
+        Reject, another report's Apply. What was applied follows them (a decision chosen here and not
+        applied yet stays chosen); without it the panel said "rejected" over a call the undo had put
+        back, and its next Apply compared with that. When the review's inferred calls are no longer
+        this import's (a later import, this import undone, another review), nothing here can be
+        applied any more, and the panel says why."""
+        if self.stale:
+            return
+        from prr_app.review.importing import inferred_of
+
+        session = self.dialog.window_.session
+        rec, items = inferred_of(session.review)
+        if rec is None or rec.id != self.dialog.record_id:
+            self.stale = True
+            for b in (*self.buttons.values(), self.apply_button):
+                b.setEnabled(False)
+            self.status.setText("These decisions can no longer be applied: the review's inferred dependencies are "
+                                "now another import's (Review > Import Report shows its report).")
+            return
+        now = {str(i["id"]): (i.get("decision") or "") for i in items}
+        if all(now.get(k, v) == v for k, v in self.applied.items()):
+            return
+        for did, was in list(self.applied.items()):
+            d = now.get(did, was)
+            if self.pending[did] == was:
+                self.pending[did] = d
+            self.applied[did] = d
+        self._refresh()
+
     def apply(self) -> None:
         todo = self.changed()
-        if not todo:
+        if not todo or self.stale:
             return
         try:
             said = self.dialog.apply_decisions(todo)
@@ -370,7 +427,7 @@ class InferredPanel(QWidget):
             mark = "" if self.applied.get(str(i["id"]), "") == d else " (not applied)"
             self.table.item(r, 3).setText(DECISION_TEXT[d] + mark)
         n = len(self.changed())
-        self.apply_button.setEnabled(n > 0)
+        self.apply_button.setEnabled(n > 0 and not self.stale)
         counts = {k: sum(1 for v in self.pending.values() if v == k) for k in DECISION_TEXT}
         self.status.setText(f"{counts['accepted']} accepted, {counts['rejected']} rejected, {counts['']} undecided"
                             + (f"; {n} not applied yet" if n else ""))

@@ -213,6 +213,8 @@ class MainWindow(QMainWindow):
         s = self.session
         s.sig_review_replaced.connect(self._on_replaced)
         s.sig_review_changed.connect(self._on_changed)
+        s.sig_review_replaced.connect(self._update_import_report_action)
+        s.sig_review_changed.connect(self._update_import_report_action)
         # bound methods, not lambdas: Qt drops them when the window goes, so the undo stack's last
         # signals (sent while the window is being destroyed) reach nothing
         s.sig_dirty_changed.connect(self._update_title)
@@ -385,6 +387,11 @@ class MainWindow(QMainWindow):
         self.a_reanalyse = self._act("Re-run &Analysis", self.live.request_now, "F5")
         self.a_policy = self._act("Resilience &Policy…", self.policy_dialog, "Ctrl+Shift+P",
                                   "Which disruptions the service must survive, with RTO and RPO per type")
+        # the report, the Markdown, prr analyze and the inspector send a reviewer to "the app's import
+        # report" to confirm the calls an import guessed: it opens again here, for a review imported
+        # last week as for the one just imported (Ctrl+Shift+I: beside Import's Ctrl+I)
+        self.a_import_report = self._act("Import &Report…", self.show_import_report, "Ctrl+Shift+I",
+                                         self.IMPORT_REPORT_TIP)
 
     def _undo_action(self, prefix: str, slot, can, text) -> QAction:
         """The menu's Undo (Redo): enabled and named as the undo stack's own action is ("Undo Set owner
@@ -474,7 +481,9 @@ class MainWindow(QMainWindow):
             m.addAction(d.toggleViewAction())
         # the Review menu: what is decided about the review as a whole (other parts add their entries here)
         self.review_menu = m = mb.addMenu("&Review")
+        m.setToolTipsVisible(True)  # Import Report, when disabled, says why
         m.addAction(self.a_policy)
+        m.addAction(self.a_import_report)
         m = mb.addMenu("&Analysis")
         for a in (self.a_fail, self.a_clear_fail, self.a_reanalyse):
             m.addAction(a)
@@ -1451,6 +1460,43 @@ class MainWindow(QMainWindow):
             Ask.show_report(self, "Import report", head, rep.lines())
 
         return self.run_task("Import", work, paths, fmt, base, on_done=done)
+
+    IMPORT_REPORT_TIP = ("The report of this review's newest import: what was read, skipped and why, and the "
+                         "dependencies it inferred, to accept or reject")
+    NO_IMPORT_TIP = "This review has no import record: it was not imported (File > Import makes one)"
+
+    def _update_import_report_action(self, *_args) -> None:
+        """Import Report is enabled while the review has an import record; disabled, it says why."""
+        has = bool(self.session.review.imports)
+        a = self.a_import_report
+        if a.isEnabled() != has or not a.toolTip():
+            a.setEnabled(has)
+            tip = self.IMPORT_REPORT_TIP if has else self.NO_IMPORT_TIP
+            a.setToolTip(tip)
+            a.setStatusTip(tip)
+
+    def show_import_report(self, _checked: bool = False):
+        """Review > Import Report: the newest import record's report, as the import showed it (read,
+        skipped, warnings, changes), its inferred dependencies with the decisions they carry now, to
+        accept or reject as right after the import (:class:`~prr_app.ui.import_dialog.ReportDialog`).
+        An open report of that import is brought to the front instead of a second one. Returns the
+        dialog (None: the review has no import record)."""
+        from prr_app.review.importing import newest_import
+        from prr_app.importers.base import ImportReport
+        from prr_app.ui.import_dialog import ReportDialog, record_head
+
+        review = self.session.review
+        rec = newest_import(review)
+        if rec is None:
+            self.statusBar().showMessage(self.NO_IMPORT_TIP, 8000)
+            return None
+        for d in self.findChildren(ReportDialog):
+            if d.isVisible() and d.record_id == rec.id and not (d.inferred is not None and d.inferred.stale):
+                d.raise_()
+                d.activateWindow()
+                return d
+        return Ask.show_report(self, "Import report", record_head(review, rec),
+                               ImportReport.record_lines(rec))
 
     def _fill_export(self) -> None:
         from prr_app.review import exports
