@@ -212,13 +212,20 @@ class GraphScene(QGraphicsScene):
         self.removeItem(self.overview)
         self.removeItem(self.edge_layer)
         self.edge_layer.forget()
-        self.clear()
-        self.setSceneRect(QRectF())  # grown again from the items (see _keep_room)
-        self.addItem(self.overview)
-        self.addItem(self.edge_layer)
+        # the lists first, and the selection's end said once the scene is empty: clear() announced it while
+        # they still held the deleted boxes, which the window's what-if colouring then touched
+        selected = bool(self.selectedItems())
         self.nodes.clear()
         self.edges.clear()
         self.member_edges.clear()
+        self.blockSignals(True)
+        try:
+            self.clear()
+        finally:
+            self.blockSignals(False)
+        self.setSceneRect(QRectF())  # grown again from the items (see _keep_room)
+        self.addItem(self.overview)
+        self.addItem(self.edge_layer)
         self._lines_selected = set()
         self.regions.clear()
         self._stable = StableLayout()
@@ -228,6 +235,8 @@ class GraphScene(QGraphicsScene):
         self._marks.clear()
         self._told.clear()
         self.guesses = self._read_guesses()  # the lines made below are marked as they are made
+        if selected:
+            self.selectionChanged.emit()
         r = self.review
         if len(r.components) + len(r.dependencies) <= STAGED_BUILD_MIN:
             self.sync()
