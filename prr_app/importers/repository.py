@@ -86,6 +86,9 @@ _METRICS_STREAM = re.compile(r"spring-cloud-(?:starter-)?netflix-(?:hystrix|turb
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "vendor", "third_party", "target", "build", "dist", "out",
              "__pycache__", ".venv", "venv", ".tox", ".idea", ".vscode", ".gradle", ".mvn", "bin", "obj",
              ".terraform", "bower_components", ".next", ".cache"}
+#: the folders of SKIP_DIRS that hold a build's output (where a release's deployment files may be all there is:
+#: retail-store-sample-app keeps its Compose file and manifests under ``dist/``); named when nothing else was found
+BUILD_OUTPUT_DIRS = {"target", "build", "dist", "out", "bin", "obj"}
 MAX_FILES = 200_000
 #: how long one ``helm template`` / ``kustomize build`` may take
 RENDER_TIMEOUT = 60
@@ -930,8 +933,157 @@ def _described(u: "Unit") -> str:
     return f"{u.key} [{_HOW_WORDS.get(u.how, u.how)}{files}]"
 
 
+_IMAGE_LINE = re.compile(r"(?m)^[ \t]*(?:-[ \t]*)?[\"']?image[\"']?[ \t]*:[ \t]*[\"']?([^\s\"'#]+)")
+
+
+def _image_repository(image: str) -> str:
+    """An image's repository with its organisation, without registry host, tag or digest: Compose's
+    ``jaegertracing/example-hotrod:${JAEGER_VERSION:-latest}`` and a manifest's
+    ``cr.jaegertracing.io/jaegertracing/example-hotrod:latest`` are both ``jaegertracing/example-hotrod``."""
+    img = image.strip().lower().split("@", 1)[0]
+    parts = [p for p in img.split("/") if p]
+    if not parts:
+        return ""
+    last = parts[-1]
+    if "${" in last:  # a tag written as a variable (${TAG:-latest}): the name is before it
+        last = last.split("${", 1)[0]
+    parts[-1] = last.split(":", 1)[0]
+    if len(parts) > 1 and ("." in parts[0] or ":" in parts[0] or parts[0] == "localhost" or "$" in parts[0]):
+        parts = parts[1:]  # a registry host (or a variable naming one)
+    if parts and parts[0] == "library":
+        parts = parts[1:]
+    return "/".join(parts) if all(parts) and "$" not in "".join(parts) else ""
+
+
+def unit_images(u: Unit) -> set[str]:
+    """The images of a unit's own making that its files run (:func:`_image_repository`): an organisation's
+    image whose name is no datastore, broker or hub product. ``redis`` or ``bitnami/mysql`` is run by any
+    system, so sharing one says nothing; sharing ``jaegertracing/example-hotrod`` says it is the same app."""
+    from prr_app.importers.graph import recognise
+
+    texts = [t for _label, t in u.texts if isinstance(t, str)]
+    if not texts:
+        for p in u.paths:
+            try:
+                texts.append(paths.head_text(p, 2_000_000))
+            except (OSError, PrrError):
+                continue
+    out = set()
+    for t in texts:
+        for m in _IMAGE_LINE.finditer(t):
+            repo = _image_repository(m.group(1))
+            if "/" not in repo:
+                continue  # an official image (redis, postgres): anyone's
+            kind, tags, _why = recognise("", repo.rsplit("/", 1)[-1])
+            if kind is None and not tags:
+                out.add(repo)
+    return out
+
+
+_EXTENDS = re.compile(r"(?m)^\s*workspace\s+extends\s+(?:\"([^\"]+)\"|([^\s{]+))")
+
+
+def extends_base(u: Unit) -> Path | None:
+    """The file a Structurizr DSL workspace ``extends`` (``workspace extends ../catalog.dsl``), resolved; None
+    for a workspace that extends nothing, or a URL."""
+    if u.fmt != "structurizr" or not u.paths:
+        return None
+    m = _EXTENDS.search(paths.head_text(u.paths[0], 1 << 16))
+    named = (m.group(1) or m.group(2)) if m else None
+    if not named or "://" in named:
+        return None
+    return Path(os.path.normpath(u.paths[0].parent / named))
+
+
+def _own_names(u: Unit, base: Path) -> set[str]:
+    """The names of the elements a workspace adds to the one it extends: those its import did not read from
+    ``base`` (each component's first evidence names the file it was read from)."""
+    if u.result is None:
+        return set()
+    from_base = set()
+    for inf in u.result.report.components:
+        file = inf.evidence[0].split(":", 1)[0] if inf.evidence else ""
+        if not file:
+            continue
+        norm = os.path.normpath(file)
+        if Path(os.path.normpath(u.paths[0].parent / file)) == base or \
+                (not norm.startswith("..") and base.as_posix().endswith("/" + Path(norm).as_posix())):
+            comp = u.result.review.components.get(inf.element)
+            if comp is not None:
+                from_base.add(comp.name.lower())
+    return u.names - from_base
+
+
+def _extends_apart(a: Unit, b: Unit) -> bool:
+    """Two workspaces that extend one base (a catalog of software systems) and detail different systems in it:
+    parts of one model, not variants. They share the base's names, and by those they were taken for variants of
+    one deployment and one of them was imported (a system catalog's order, customer and invoice workspaces).
+    Variants they stay when half or more of the smaller one's own elements are the other's."""
+    base = extends_base(a)
+    if base is None or base != extends_base(b):
+        return False
+    oa, ob = _own_names(a, base), _own_names(b, base)
+    return len(oa & ob) * 2 < min(len(oa), len(ob)) or not (oa and ob)
+
+
+def _by_images(fam: list[Unit]) -> str:
+    """What to say of a family some of whose variants were found by the images they run, not by their services'
+    names: the reader must see why two deployments naming different services were taken for one."""
+    pairs = [(a, b) for i, a in enumerate(fam) for b in fam[i + 1:] if _variant_link(a, b) == "images"]
+    if not pairs:
+        return ""
+    a, b = max(pairs, key=lambda p: len(p[0].names) + len(p[1].names))  # the pair that says most, said once
+    images = sorted(unit_images(a) & unit_images(b))
+    more = f" ({count(len(pairs) - 1, 'other pair')} alike)" if len(pairs) > 1 else ""
+    return (f"taken for variants by the images they run, though their services are named apart: {a.key} "
+            f"({', '.join(sorted(a.names)[:3])}) and {b.key} ({', '.join(sorted(b.names)[:3])}) both run "
+            f"{', '.join(images[:3])}{more}; if they are two systems, import the folder of each")
+
+
+def _extended_together(picked: list[Unit], assembled: "_Assembly") -> list[str]:
+    """Workspaces picked together that extend one base: their elements read from the base are one element each
+    (remembered in ``assembled.base_elements``), and the reader is told the workspaces were read together."""
+    by_base: dict[Path, list[Unit]] = {}
+    for u in picked:
+        base = extends_base(u)
+        if base is not None and u.result is not None:
+            by_base.setdefault(base, []).append(u)
+    out = []
+    for base, units in by_base.items():
+        if len(units) < 2:
+            continue
+        for u in units:
+            own = _own_names(u, base)
+            assembled.base_elements[u.key] = (base, {cid for cid, c in u.result.review.components.items()
+                                                     if c.name.lower() not in own})
+        rel = _rel(base, assembled.root)
+        out.append(f"workspaces that extend {rel} and detail different systems, imported together (parts of one "
+                   f"model, not variants of one deployment; each element of {rel} is one component): "
+                   + ", ".join(u.key for u in sorted(units, key=lambda x: x.key)))
+    return out
+
+
+def _variant_link(a: Unit, b: Unit) -> str:
+    """Why two units are variants of one deployment, or "" when they are not: "names" when they deploy the same
+    services (half or more of the smaller one's names), "images" when their services are named apart but run
+    the same images of the system's own (half or more of the smaller one's: HotROD's Compose ``hotrod`` and its
+    Kustomize ``example-hotrod`` both run ``jaegertracing/example-hotrod``; grouped by names alone, both were
+    imported as two systems). Workspaces that extend one base and detail different systems are not variants
+    (:func:`_extends_apart`)."""
+    if _extends_apart(a, b):
+        return ""
+    if len(shared_services(a, b)) * 2 >= min(len(a.names), len(b.names)):
+        return "names"
+    if a.fmt in ("kubernetes", "compose") and b.fmt in ("kubernetes", "compose"):
+        ia, ib = unit_images(a), unit_images(b)
+        if ia and ib and len(ia & ib) * 2 >= min(len(ia), len(ib)):
+            return "images"
+    return ""
+
+
 def families(units: list[Unit]) -> list[list[Unit]]:
-    """Units that deploy the same services (half or more of the smaller one's names), as variant families."""
+    """Units that deploy the same services (half or more of the smaller one's names) or run the same images
+    of their own (:func:`_variant_link`), as variant families."""
     ok = [u for u in units if u.result is not None and u.names]
     parent = list(range(len(ok)))
 
@@ -943,8 +1095,7 @@ def families(units: list[Unit]) -> list[list[Unit]]:
 
     for i in range(len(ok)):
         for j in range(i + 1, len(ok)):
-            a, b = ok[i].names, ok[j].names
-            if len(shared_services(ok[i], ok[j])) * 2 >= min(len(a), len(b)):
+            if _variant_link(ok[i], ok[j]):
                 parent[find(i)] = find(j)
     groups: dict[int, list[Unit]] = {}
     for i, u in enumerate(ok):
@@ -1131,7 +1282,7 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
             _refuse_unreadable(fr, shown=str(p))
             inv.files.append(FileEntry(fr, _rel(fr, root), only or _direct_role(fr), direct=True))
     if not inv.files:
-        raise PrrError("the folder holds no files", file=str(paths[0]))
+        raise PrrError(_nothing_outside_skipped(paths[0]) or "the folder holds no files", file=str(paths[0]))
     if progress:
         progress("recognising files", len(inv.files), len(inv.files))
     left_out = _only(inv, only) if only else []
@@ -1172,13 +1323,16 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
         if others:
             asked = variant and chosen in variant_hits(fam, variant)
             why = f"--variant {variant}" if asked else f"{_why_picked(chosen, others)}; the rule: {VARIANT_RULE}"
+            by_images = _by_images(fam)
             notes.append(f"variants of one deployment: {', '.join(_described(u) for u in fam)}; imported {_described(chosen)} "
-                         f"({why})")
+                         f"({why})" + (f"; {by_images}" if by_images else ""))
             for u in others:
                 common = sorted(shared_services(u, chosen))
+                images = sorted(unit_images(u) & unit_images(chosen)) if _variant_link(u, chosen) == "images" else []
                 notes.append(f"variant not imported: {u.key} ({u.how}, {len(u.names)} services, "
-                             f"{len(common)} shared with {chosen.key}); pass --variant {variant_arg(u)} to import "
-                             "it instead")
+                             f"{len(common)} shared with {chosen.key}"
+                             + (f"; the same images: {', '.join(images[:3])}" if images else "")
+                             + f"); pass --variant {variant_arg(u)} to import it instead")
     notes += _platforms_side_by_side(picked, variant)
     if variant and not variant_hits(picked, variant):
         known = ", ".join(u.key for u in inv.units if u.result is not None)
@@ -1193,7 +1347,8 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
             raise broken[0].error
         detail = ("; ".join(problems[:3])) if problems else "no manifests, Compose files, Helm charts, Kustomize " \
                                                             "folders, Structurizr workspaces or Backstage catalogs"
-        raise PrrError(f"nothing that describes a deployment was found: {detail}", file=str(paths[0]))
+        skipped = None if problems else _nothing_outside_skipped(paths[0])
+        raise PrrError(skipped or f"nothing that describes a deployment was found: {detail}", file=str(paths[0]))
     # import the picked Kubernetes units together (a host named in one may be deployed by another), with
     # the folders that hold only policies, autoscalers or budgets for those workloads
     k8s = [u for u in picked if u.fmt == "kubernetes"]
@@ -1252,8 +1407,10 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
         if u.fmt != "kubernetes":
             results.append((u.key, u.result))
     assembled = _Assembly(root, paths, inv, keep_ids)
+    assembled.report.read += _extended_together(picked, assembled)
     for key, res in results:
         assembled.add(key, res, parts=splits.get(key))
+    assembled.undeployed_stores()
     for u in traffic:
         u.picked = True
         assembled.observe(u.key, u.result)
@@ -1323,6 +1480,51 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
                        aliases=assembled.aliases)
     assembled.add_evidence(ev, decisions or {})
     return assembled.finish()
+
+
+_DEPLOYMENT_ROLES = ("kubernetes", "compose", "helm-chart", "kustomization", "structurizr", "structurizr-json",
+                     "backstage", "aspire")
+
+
+def _nothing_outside_skipped(path: Path, limit: int = 5000) -> str | None:
+    """Why a folder gave nothing to import when its deployment files sit under a build-output folder the walk
+    leaves out (SKIP_DIRS): "the folder holds no files" was false for a checkout whose release files are all
+    under ``dist/``. Names the folders and the command that imports one; None when no such file is there.
+    Looks at no more than ``limit`` files (a ``target/`` of class files is not read through)."""
+    if not path.is_dir():
+        return None
+    found: dict[Path, list[str]] = {}
+    seen = 0
+    for dirpath, dirnames, filenames in os.walk(path):
+        here = Path(dirpath)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in ("node_modules", "vendor",
+                                                                                          "bower_components"))
+        outside = [d for d in Path(_rel(here, path)).parts if d in BUILD_OUTPUT_DIRS]
+        for name in sorted(filenames):
+            if not outside:
+                continue
+            seen += 1
+            if seen > limit:
+                break
+            f = here / name
+            try:
+                role = classify(f)
+            except (OSError, PrrError):
+                continue
+            if role in _DEPLOYMENT_ROLES:
+                parts = Path(_rel(f, path)).parts
+                skip_at = next(i for i, d in enumerate(parts) if d in BUILD_OUTPUT_DIRS)
+                found.setdefault(Path(*parts[:skip_at + 1]), []).append(_rel(f, path))
+        if seen > limit:
+            break
+    if not found:
+        return None
+    folder = min(found, key=lambda k: (len(k.parts), k.as_posix()))
+    files = found[folder]
+    others = [k.as_posix() for k in sorted(found) if k != folder]
+    return (f"the deployment files found are under {folder.as_posix()}/, a folder skipped as build output "
+            f"({', '.join(files[:3])}{' ...' if len(files) > 3 else ''}); to import them, import that folder: "
+            f"prr import {(path / folder).as_posix()}" + (f" (more under {', '.join(others[:3])})" if others else ""))
 
 
 #: a review JSON is none of these: it is a whole review, imported whole or not at all (_review_json_whole)
@@ -1737,6 +1939,50 @@ def _same_deployment(had: str | None, now: str | None) -> int:
     return 1 if a.endswith("/" + b) or b.endswith("/" + a) else 0
 
 
+#: the tag of a component added because configuration names it by a connection URL no file read deploys
+NOT_DEPLOYED = "not-deployed"
+#: a dangling reference of a deployment's environment whose value is a connection URL (Kubernetes and Compose)
+_STORE_URL_DANGLING = re.compile(
+    r"^(?P<file>.+?):(?P<line>\d+): (?P<src>\S+) (?P<how>env|environment) (?P<var>[^=\s]+)="
+    r"(?P<val>(?:jdbc:)?(?P<scheme>[A-Za-z][A-Za-z0-9+]*)://\S*?): names host (?P<host>[A-Za-z0-9_.-]+), which")
+#: a connection URL's scheme -> (component kind, what it is in words)
+_STORE_SCHEMES = {
+    **{s: ("datastore", "database") for s in ("mysql", "mariadb", "postgresql", "postgres", "sqlserver", "mongodb",
+                                              "mongodb+srv", "cassandra", "db2", "cockroachdb", "clickhouse",
+                                              "couchdb", "neo4j", "bolt", "h2", "oracle", "informix", "hsqldb")},
+    **{s: ("cache", "cache") for s in ("redis", "rediss", "memcached", "memcache")},
+    **{s: ("queue", "message broker") for s in ("amqp", "amqps", "kafka", "nats", "mqtt", "stomp")},
+}
+_STORE_WORDS = {"datastore": "database", "cache": "cache", "queue": "message broker"}
+#: top-level domains a connection URL's host on the internet ends with (an outside, managed service)
+_PUBLIC_TLDS = {"com", "net", "org", "io", "dev", "app", "cloud", "co", "info", "biz", "ai", "us", "uk", "de", "eu",
+                "fr", "jp", "cn", "in", "br", "ru", "nl", "au", "ca", "ch", "se", "es", "it", "pl", "me", "tech"}
+
+
+def _in_cluster_host(host: str) -> bool:
+    """Is ``host`` a name inside the deployment's own network (``customers-db-mysql``, ``db.shop``,
+    ``x.ns.svc.cluster.local``), not a public domain (a managed database at ``...rds.amazonaws.com``: outside)?"""
+    labels = host.lower().strip(".").split(".")
+    if not labels or labels[0] in ("localhost", "") or all(x.isdigit() for x in labels):
+        return False
+    if len(labels) == 1 or "svc" in labels or labels[-1] in ("local", "internal", "localdomain", "lan", "cluster"):
+        return True
+    return len(labels) == 2 and labels[-1] not in _PUBLIC_TLDS
+
+
+def _typo_of(name: str, known: str) -> bool:
+    """Is ``name`` a letter or two off ``known`` (``vists-service`` for ``visits-service``), not another word?"""
+    if min(len(name), len(known)) < 6 or abs(len(name) - len(known)) > 2:
+        return False
+    prev = list(range(len(known) + 1))
+    for i, a in enumerate(name, 1):
+        cur = [i]
+        for j, b in enumerate(known, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a != b)))
+        prev = cur
+    return prev[-1] <= (1 if len(known) < 10 else 2)
+
+
 class _Assembly:
     """Several import results made into one review, with one report."""
 
@@ -1762,6 +2008,9 @@ class _Assembly:
         self.idle_versions: dict[str, list[str]] = {}  # component id -> those taking its traffic: ImportResult
         self.telemetry_stores: dict[str, list[str]] = {}  # store id -> the hubs that alone use it: ImportResult
         self.namesakes: dict[str, list[str]] = {}  # a name two systems' services share -> their ids (_namesakes)
+        #: a workspace that extends a base, read together with others that extend it -> (the base, the ids of the
+        #: elements it read from the base): those are one element each, described once (_namesakes)
+        self.base_elements: dict[str, tuple[Path, set[str]]] = {}
 
     def add(self, key: str, res: ImportResult, parts: list[tuple[str, set[str]]] | None = None) -> None:
         """Lay one import result into the review. ``parts``: the deployments ``res`` was read from
@@ -1809,6 +2058,15 @@ class _Assembly:
                 self.shared_only[did] = res.shared_only[did]
         for cid in sorted(same):
             n = added.get(cid, 0)
+            if same[cid].endswith("(the base both extend)"):  # parts of one model: said once, in the read lines
+                mine = self.review.components[cid]
+                if rv.components[cid].user_facing and not mine.user_facing:  # the workspace detailing it says so
+                    mine.user_facing = True
+                    had = next((i for i in rep.components if i.element == cid), None)
+                    extra = next((i.evidence for i in r.components if i.element == cid), [])
+                    if had is not None:
+                        had.evidence = [*had.evidence, *(e for e in extra if e not in had.evidence)]
+                continue
             rep.warnings.append(f"{key}: {cid} is also described by {same[cid]}: the same service (the two "
                                 "deployments name each other's services), one component kept (not redundancy)"
                                 + (f"; {n} call(s) only this description names added to it" if n else ""))
@@ -1864,6 +2122,12 @@ class _Assembly:
             bool(_called_hosts(self.report.dangling) & (theirs - mine))
         same = {cid: self.review.components[cid].source or "another deployment" for cid in clash
                 if linked and cid in self.review.components}
+        if key in self.base_elements:  # an element of the base two workspaces extend is one element
+            base, mine_from_base = self.base_elements[key]
+            for cid in clash:
+                if cid in mine_from_base and cid in self.review.components and any(
+                        k != key and b == base and cid in ids for k, (b, ids) in self.base_elements.items()):
+                    same.setdefault(cid, f"{_rel(base, self.root)} (the base both extend)")
         apart = [cid for cid in clash if cid not in same]
         kept = self._give_way(key, res, apart)
         apart = [cid for cid in apart if cid not in kept]
@@ -2188,6 +2452,85 @@ class _Assembly:
                                         "there): added as an external_api component")
             found.edges.setdefault((src, cid), []).extend(seen)
 
+    def undeployed_stores(self) -> None:
+        """A database, cache or broker a service's configuration names by a connection URL
+        (``jdbc:mysql://customers-db-mysql...``, ``mongodb://``, ``redis://``) that no file read deploys: installed
+        another way (a Helm chart of someone else's, an operator, a managed service), and still a hard dependency
+        the review must show. Left a dangling reference, Spring PetClinic Cloud's three MySQL databases were in
+        no finding and no verdict. Each becomes a component of the kind the URL's scheme says, tagged
+        ``not-deployed``, with the line that names it and a warning to confirm where it runs. Not for a host on a
+        public domain (an outside service) nor for a name a letter or two from a deployed service's (a typo:
+        said, not added)."""
+        from prr_app.model.entities import Component, Dependency
+        from prr_app.model.validation import make_id
+
+        rep, rv = self.report, self.review
+        known = {c.name.lower() for c in rv.components.values()} | {h.split(".")[0].lower() for h in self.hosts}
+        added: dict[str, list[str]] = {}  # component id -> the services naming it
+        keep: list[str] = []
+        for line in rep.dangling:
+            m = _STORE_URL_DANGLING.match(line)
+            scheme = m and _STORE_SCHEMES.get(m.group("scheme").lower())
+            host = m.group("host").lower() if m else ""
+            src = m and self._component_of(m.group("src"), m.group("file"))
+            if not (m and scheme and src) or not _in_cluster_host(host):
+                keep.append(line)
+                continue
+            name = host.split(".")[0]
+            near = sorted(k for k in known if k != name and _typo_of(name, k))
+            where = f"{m.group('file')}:{m.group('line')}"
+            if near:
+                keep.append(line)
+                rep.warnings.append(f"{where}: {src} names {name} by a {m.group('scheme')} URL, which no "
+                                    f"file deploys and which is a letter or two from the deployed {near[0]}: a typo? "
+                                    f"not added as a component (correct the name, or add the {scheme[1]} by hand)")
+                continue
+            kind, what = scheme
+            cid = next((c for c, ids in added.items() if rv.components[c].name == name), None)
+            if cid is None:
+                used = set(rv.components) | set(rv.groups) | set(rv.domains)
+                cid = make_unique(make_id(name), used)
+                rv.components[cid] = Component(id=cid, name=name, kind=kind, tags=[NOT_DEPLOYED],
+                                               source="import:repository")
+                rep.components.append(Inferred(cid, [f"{where}: {src} names {host} by a "
+                                                     f"{m.group('scheme')} URL ({what}); no file read deploys it"]))
+                for h in (host, name):
+                    self.hosts.setdefault(h, [])
+                    if cid not in self.hosts[h]:
+                        self.hosts[h].append(cid)
+                added[cid] = []
+            added[cid].append(src)
+            dtype, word = dependency_type(rv.components[cid])
+            did = dependency_id(src, cid)
+            said = f"{where}: {src} {m.group('how')} {m.group('var')}={m.group('val')} ({word}; {cid} is not deployed by these files)"
+            if did in rv.dependencies:
+                rv.dependencies[did].evidence = [*rv.dependencies[did].evidence, said]
+            else:
+                rv.dependencies[did] = Dependency(source=src, target=cid, kind=dtype, evidence=[said])
+        rep.dangling = keep
+        for cid, srcs in added.items():
+            c = rv.components[cid]
+            rep.warnings.append(f"{cid}: a {_STORE_WORDS[c.kind]} {', '.join(dict.fromkeys(srcs))} "
+                                f"{'names' if len(set(srcs)) == 1 else 'name'} by a connection URL, which the files "
+                                f"read do not deploy: added as a {c.kind} tagged {NOT_DEPLOYED}; confirm where it runs "
+                                "(a Helm chart or operator installed apart, a managed service) and state its replicas "
+                                "and recovery")
+
+    def _component_of(self, said: str, file: str) -> str | None:
+        """The component a dangling reference's line speaks of: named by its id or name, else (a manifest's line
+        names its container, ``main``) the one component read from that file, or the one of them the
+        container's name is another name of."""
+        rv = self.review
+        hit = next((cid for cid, c in rv.components.items() if said in (cid, c.name)), None)
+        if hit is not None:
+            return hit
+        mine = [i.element for i in self.report.components if i.element in rv.components
+                and any(e.startswith(file + ":") for e in i.evidence)]
+        if len(mine) == 1:
+            return mine[0]
+        alias = self.aliases.get(said)
+        return alias if alias in mine else None
+
     def _idle_versions(self, found) -> None:
         """A call that names a Service's host reaches the workloads the mesh sends its traffic to
         (kubernetes ``_mesh_routing``): a finding that names the idle versions too (a host name every version
@@ -2408,7 +2751,9 @@ class _Assembly:
         if len(names) == 1 and not self.unnamed:
             return names[0]
         if self.root.name:
-            return self.root.name
+            # a build-output folder imported directly (``dist``) is named after the checkout that holds it
+            named = next((p for p in (self.root, *self.root.parents) if p.name and p.name not in SKIP_DIRS), None)
+            return (named or self.root).name
         # paths in folders with nothing in common but "/": the first one named
         first = Path(self.paths[0]) if self.paths else None
         if first is None:
