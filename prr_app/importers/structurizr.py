@@ -5,7 +5,9 @@ Read from the ``model`` block (views, styles and configuration are skipped):
 * **Containers** become components; a **software system** with no containers
   becomes one component (``External`` tagged or ``location External``: an
   external API). **Components** (C4 level 3) roll up into their container.
-  A software system's containers are tagged ``system:<name>``.
+  A software system's containers are tagged ``system:<name>``. A relationship only some
+  of a container's entry components need rolls up soft (_depend_rolled_up); one to a system with
+  containers reaches its entry container (_depend_on_system).
 * **Relationships** (``a -> b``, ``-> b`` inside an element, ``this``,
   ``--name->`` archetype arrows) between those become dependencies; a
   relationship whose description, technology or tags say async, queue,
@@ -34,6 +36,7 @@ Read from the ``model`` block (views, styles and configuration are skipped):
 """
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,6 +80,9 @@ class _El:
     target: "_El | None" = None  # for instances read from JSON: the element its id names
     said: str = ""  # instances as written when that is a range ("1..5")
 
+    def type_word(self) -> str:
+        return {"softwaresystem": "software system"}.get(self.type, self.type)
+
 
 @dataclass
 class _Rel:
@@ -88,6 +94,9 @@ class _Rel:
     line: int
     scope: list
     file_label: str = ""
+    #: for a person's relationship: why it does not mark its target user-facing (the workspace details
+    #: other systems; this one is around them), or ""
+    around: str = ""
 
 
 def looks_like_structurizr(path: Path) -> bool:
@@ -218,11 +227,12 @@ def _expand(path: Path, fname: str, b: GraphBuilder, seen: tuple = (), counter: 
         return files
 
     def label(f: Path) -> str:
+        # normalised: "model.dsl:4", not "internet-banking-system/../model.dsl:4" (one file, one name)
         try:
-            return str(Path(fname).parent / f.relative_to(path.parent)) if Path(fname).parent != Path(".") \
-                else str(f.relative_to(path.parent))
+            rel = f.relative_to(path.parent)
         except ValueError:
             return f.name
+        return posixpath.normpath((Path(fname).parent / rel).as_posix())
 
     for ln, toks in _lines(text, str(path)):
         words = [v for k, v in toks if k in ("word", "str")]
@@ -269,6 +279,7 @@ class _Reader:
         self.expanded = 0
         self.hierarchical = False
         self.name = ""
+        self.merged = False  # several workspaces read as one (_merge_readers)
 
     def err(self, msg: str, line: int) -> PrrError:
         return PrrError(f"invalid Structurizr DSL: {msg}", file=self.file, location=f"line {line}")
@@ -553,7 +564,8 @@ _DOMAIN_KINDS = [
     (r"amazon web services|aws|azure|google cloud|gcp|cloud", "provider"),
     (r"kubernetes|k8s|eks|aks|gke|cluster|autoscaling|auto scaling", "cluster"),
     (r"data ?cent(er|re)|\bdc\b", "datacenter"), (r"rack", "rack"),
-    (r"server|ec2|\bvm\b|host|node|instance|docker|container", "host"), (r"vpc|subnet|network", "network"),
+    (r"server|ec2|\bvm\b|host|node|instance|docker|container|ubuntu|debian|centos|red hat|rhel|linux|suse|"
+     r"windows server", "host"), (r"vpc|subnet|network", "network"),
 ]
 
 
@@ -627,11 +639,21 @@ def read_structurizr(paths: list[Path], *, base: Path | None = None) -> object:
     paths = [Path(p) for p in paths]
     names = short_names(paths, base)
     b = GraphBuilder("structurizr", paths)
+    by_base: dict[Path | None, list[Path]] = {}
     for path in paths:
-        fname = names[path]
-        r = _Reader(str(path), fname, b)
-        r.parse(_expand(path, fname, b))
-        _build(b, r, fname)
+        by_base.setdefault(_extended(path) or path.resolve(), []).append(path)
+    for group in by_base.values():
+        readers = []
+        for path in group:
+            fname = names[path]
+            r = _Reader(str(path), fname, b)
+            r.parse(_expand(path, fname, b))
+            readers.append(r)
+        if len(readers) > 1:
+            # workspaces that extend one base (a catalog each team's workspace adds its system to): one
+            # model, the base's elements once
+            r = _merge_readers(readers, b)
+        _build(b, r, names[group[0]])
         b.system_name = b.system_name or r.name
         b.system_declared = b.system_declared or bool(r.name)
     if not b.components:
@@ -644,7 +666,167 @@ def read_structurizr(paths: list[Path], *, base: Path | None = None) -> object:
     return b.finish(file=str(paths[0]))
 
 
+def _extended(path: Path) -> Path | None:
+    """The file ``path``'s ``workspace extends`` names (resolved), or None."""
+    m = re.search(r"(?m)^\s*workspace\s+extends\s+\"?([^\s\"{]+)", paths.head_text(path, 1 << 20))
+    if not m or "://" in m.group(1):
+        return None
+    return (path.parent / m.group(1)).resolve()
+
+
+def _key(el: _El) -> tuple:
+    """One element written once, whichever workspace read the file it is written in."""
+    return (el.src, el.line, el.type, el.name)
+
+
+def modelled_systems(path: Path) -> set[str]:
+    """The software systems (by name) a workspace models itself: those it gives containers, and
+    those its own relationships start from (not the ones of a file it extends or includes)."""
+    b = GraphBuilder("structurizr", [path])
+    r = _Reader(str(path), path.name, b)
+    r.parse(_expand(path, path.name, b))
+    out = set()
+    for e in r.elements:
+        if e.type == "container" and e.src == path.name and e.parent is not None:
+            out.add(e.parent.name)
+    for rel in r.rels:
+        if rel.file_label != path.name:
+            continue
+        src = r.resolve(rel.src, rel.scope)
+        while src is not None and src.type not in ("softwaresystem", "person"):
+            src = src.parent
+        if src is not None and src.type == "softwaresystem":
+            out.add(src.name)
+    return out
+
+
+def complementary_groups(paths: list[Path]) -> list[list[Path]]:
+    """Workspaces that are parts of one model, not variants of one deployment: each extends the same
+    base file (a catalog of the organisation's systems) and models software systems no other of them
+    models (Structurizr's system-catalog example: customer-service, invoice-service and order-service
+    each add their own system to catalog.dsl). A workspace that models none (a landscape of views)
+    goes with them. Groups of two or more, in the order given; read each with :func:`read_structurizr`
+    (which reads workspaces extending one base as one model)."""
+    by_base: dict[Path, list[Path]] = {}
+    for p in paths:
+        base = _extended(Path(p))
+        if base is not None:
+            by_base.setdefault(base, []).append(Path(p))
+    out = []
+    for group in by_base.values():
+        if len(group) < 2:
+            continue
+        try:
+            models = [modelled_systems(p) for p in group]
+        except PrrError:
+            continue
+        if all(not (models[i] & models[j]) for i in range(len(group)) for j in range(i + 1, len(group))):
+            out.append(group)
+    return out
+
+
+def _merge_readers(readers: list["_Reader"], b: GraphBuilder) -> "_Reader":
+    """One reader holding the model of several workspaces that extend one base: an element of a file
+    they share is one element (by file and line), what each workspace adds to it (containers under
+    ``!ref``) is added to that one, deployment environments of one name are one environment, and
+    every relationship and instance is resolved in the workspace that wrote it."""
+    m = _Reader(readers[0].file, readers[0].fname, b)
+    m.merged = True
+    m.name = readers[0].name
+    canon: dict[tuple, _El] = {}
+    envs: dict[str, _El] = {}
+    mapped: dict[int, _El] = {}
+    for r in readers:
+        _mark_around(r)
+        for e in r.elements:
+            if e.type in ("containerinstance", "softwaresysteminstance") and e.target is None:
+                target = r.resolve(e.ref, _ancestors(e))
+                e.target = target
+        for e in r.elements:
+            k = _key(e)
+            if e.type == "deploymentenvironment" and e.name in envs and k not in canon:
+                mapped[id(e)] = envs[e.name]
+                continue
+            if k in canon:
+                mapped[id(e)] = canon[k]
+                continue
+            canon[k] = e
+            mapped[id(e)] = e
+            if e.type == "deploymentenvironment":
+                envs[e.name] = e
+            m.elements.append(e)
+    for e in m.elements:  # what a workspace added under an element of the base hangs on the one kept
+        if e.parent is not None and mapped.get(id(e.parent), e.parent) is not e.parent:
+            e.parent = mapped[id(e.parent)]
+            e.parent.children.append(e)
+        if e.target is not None:
+            e.target = mapped.get(id(e.target), e.target)
+    seen: set[tuple] = set()
+    for r in readers:
+        for rel in r.rels:
+            src, dst = r.resolve(rel.src, rel.scope), r.resolve(rel.dst, rel.scope)
+            src = mapped.get(id(src), src) if src is not None else rel.src
+            dst = mapped.get(id(dst), dst) if dst is not None else rel.dst
+            k = (rel.file_label, rel.line, id(src), id(dst), rel.desc)
+            if k in seen:
+                continue
+            seen.add(k)
+            m.rels.append(_Rel(src, dst, rel.desc, rel.tech, rel.tags, rel.line, [], rel.file_label, rel.around))
+    return m
+
+
+def _mark_around(r: "_Reader") -> None:
+    """Mark a person's relationship to a software system that has no containers, in a workspace that
+    details other systems (gives them containers), as not making it user-facing: the system is around
+    the ones reviewed (Big Bank's mainframe, which the bank's staff use; the ATM customers use), and
+    marked so it stood as a user-facing entry of this review that "calls nothing"."""
+    detailed = list({id(e.parent): e.parent for e in r.elements if e.type == "container" and e.parent is not None
+                     and e.parent.type == "softwaresystem"}.values())
+    if not detailed:
+        return
+    with_containers = {id(e) for e in detailed}
+    for rel in r.rels:
+        src, dst = r.resolve(rel.src, rel.scope), r.resolve(rel.dst, rel.scope)
+        if src is not None and dst is not None and src.type == "person" and dst.type == "softwaresystem" \
+                and id(dst) not in with_containers and not rel.around:
+            rel.around = (f"the workspace details {_names(detailed[:3])}{' ...' if len(detailed) > 3 else ''}; "
+                          f"{dst.name!r} is a system around it, whose users are not this system's")
+
+
+def _tag_outside_deployment(b: GraphBuilder, els: list, comp_of: dict, fname: str, chosen, counts: dict,
+                            systems_with_containers: set) -> None:
+    """Tag ``external`` what the deployment environment imported does not deploy (a software system
+    without containers, or every container of a system), when it deploys something: it runs
+    outside this deployment (Big Bank's ATM, its e-mail system), so it has no instance count of the
+    review's, and the analysis gives it no replica advice, as for a vendor's or managed service."""
+    if chosen is None or not counts:
+        return
+    deployed_systems = {id(e.parent) for e in els if e.type == "container" and comp_of.get(id(e)) in counts}
+    for el in els:
+        cid = comp_of.get(id(el))
+        if cid is None or cid not in b.components or cid in counts:
+            continue
+        if el.type == "container":
+            if el.parent is None or id(el.parent) in deployed_systems:
+                continue
+        elif el.type != "softwaresystem" or id(el) in systems_with_containers:
+            continue
+        comp = b.components[cid]
+        if CLIENT in comp.tags or "external" in comp.tags:
+            continue
+        comp.replicas = None
+        comp.placement = []
+        b.tag(cid, "external")
+        said = (f"{_at(el, fname)}: {el.type_word()} {el.name!r} is deployed nowhere in {chosen.name!r} (the "
+                "deployment environment imported): it runs outside this deployment, tagged external; no instance "
+                "count of this review's")
+        b.read(said)
+        b.evidence(cid, said)
+
+
 def _build(b: GraphBuilder, r: _Reader, fname: str) -> None:
+    if not r.merged:
+        _mark_around(r)
     els = r.elements
     comp_of: dict[int, str] = {}
     used_ids = set(b.components)
@@ -814,8 +996,12 @@ def _build(b: GraphBuilder, r: _Reader, fname: str) -> None:
             elif pl:
                 comp.placement = list(dict.fromkeys(pl))
     _tag_client_apps(b, els, comp_of, fname, placed=set(counts) if envs else set())
+    _tag_outside_deployment(b, els, comp_of, fname, chosen, counts, systems_with_containers)
     # relationships
     delivering: dict[str, list[str]] = {}  # component -> where it delivers an app (file:line)
+    rollup = _Rollup(r, comp_of)
+    from_components: dict[tuple[str, str], list[tuple[str, str, str, _El]]] = {}  # rolled up: weighed below
+    to_systems: list = []  # relationships to a system that has containers, from outside it: below
     for rel in r.rels:
         where = f"{rel.file_label or fname}:{rel.line}" if rel.line else (rel.file_label or fname)
         src = r.resolve(rel.src, rel.scope)
@@ -830,11 +1016,18 @@ def _build(b: GraphBuilder, r: _Reader, fname: str) -> None:
             continue
         if src.type == "person":
             t = comp_of.get(id(dst))
+            if t and rel.around:
+                b.read(f"{where}: person {src.name!r} -> {dst.name!r}: not marked user-facing ({rel.around})")
+                continue
             if t:
                 b.components[t].user_facing = True
                 b.evidence(t, f"{where}: person {src.name!r} -> {dst.name!r}: user-facing")
             continue
         s, t = comp_of.get(id(src)), comp_of.get(id(dst))
+        if s is not None and t is None and dst.type == "softwaresystem" and id(dst) in systems_with_containers \
+                and _relationship_reading(rel.desc)[0] == "call":
+            to_systems.append((where, rel, src, dst, s))
+            continue
         if s is None or t is None:
             b.skip(f"{where}: {src.name} -> {dst.name}: relationship between {src.type} and {dst.type} "
                    f"({_unread_why(src, dst, systems_with_containers)})")
@@ -861,8 +1054,148 @@ def _build(b: GraphBuilder, r: _Reader, fname: str) -> None:
             b.depend(t, s, typ, DECLARED, f"{said}: {why}: recorded as {b.components[t].name} -> "
                                           f"{b.components[s].name}", description=rel.desc[:2000])
             continue
+        if src.type == "component" and comp_of.get(id(src)) == s:
+            from_components.setdefault((s, t), []).append((said, typ, rel.desc[:2000], src, where))
+            continue
         b.depend(s, t, typ, DECLARED, said, description=rel.desc[:2000])
+    for (s, t), calls in from_components.items():
+        _depend_rolled_up(b, rollup, s, t, calls)
+    for where, rel, src, dst, s in to_systems:
+        _depend_on_system(b, r, comp_of, where, rel, src, dst, s, systems_with_containers)
     _static_servers(b, delivering)
+
+
+#: an entry component that signs users in: what it needs, every other use needs too (a user who cannot
+#: sign in reaches nothing else)
+_SIGN_IN = re.compile(r"(?i)\b(sign[- ]?in|sign[- ]?on|log[- ]?in|log[- ]?on|authenticat\w*|authn)\b")
+
+
+class _Rollup:
+    """What the components of each container need, for weighing the relationships they roll up.
+
+    A container's *entries* are its components that something outside it calls (another container, a
+    person); when something calls the container as a whole, or nothing names a component, also those
+    that no sibling calls. A relationship a component has rolls up to its container; the entries that
+    reach that component through their siblings' relationships are the ones that need it."""
+
+    def __init__(self, r: "_Reader", comp_of: dict):
+        self.comp_of = comp_of
+        self.members: dict[str, list[_El]] = {}  # rolled-up component id -> its C4 components
+        self.edges: dict[int, list[_El]] = {}  # component -> siblings it calls
+        outside_calls: dict[str, list[_El]] = {}  # container -> its components called from outside
+        whole: set[str] = set()  # containers called as a whole from outside
+        called: set[int] = set()
+        for el in r.elements:
+            if el.type == "component" and comp_of.get(id(el)):
+                self.members.setdefault(comp_of[id(el)], []).append(el)
+        for rel in r.rels:
+            src, dst = r.resolve(rel.src, rel.scope), r.resolve(rel.dst, rel.scope)
+            if src is None or dst is None:
+                continue
+            reading, _ = _relationship_reading(rel.desc)
+            if reading == "not-runtime":
+                continue
+            if reading in ("delivers", "reverse"):
+                src, dst = dst, src
+            s, t = comp_of.get(id(src)), comp_of.get(id(dst))
+            if t is None or t not in self.members:
+                continue
+            if s == t and src.type == "component" and dst.type == "component":
+                self.edges.setdefault(id(src), []).append(dst)
+                called.add(id(dst))
+            elif s != t and dst.type == "component":
+                outside_calls.setdefault(t, []).append(dst)
+            elif s != t:
+                whole.add(t)
+        self.entries: dict[str, list[_El]] = {}
+        for cid, comps in self.members.items():
+            roots = [c for c in comps if id(c) not in called]
+            named = list({id(c): c for c in outside_calls.get(cid, [])}.values())
+            ent = named + ([c for c in roots if c not in named] if cid in whole or not named else [])
+            self.entries[cid] = ent or comps
+
+    def needers(self, cid: str, holders: list[_El]) -> list[_El]:
+        """The entries of ``cid`` that reach one of ``holders`` (themselves included)."""
+        want = {id(h) for h in holders}
+        out = []
+        for e in self.entries.get(cid, []):
+            seen, todo = {id(e)}, [e]
+            while todo:
+                c = todo.pop()
+                if id(c) in want:
+                    out.append(e)
+                    break
+                for n in self.edges.get(id(c), []):
+                    if id(n) not in seen:
+                        seen.add(id(n))
+                        todo.append(n)
+        return out
+
+
+def _depend_on_system(b: GraphBuilder, r: "_Reader", comp_of: dict, where: str, rel: _Rel, src: _El, dst: _El,
+                      s: str, systems_with_containers: set) -> None:
+    """A call to a software system that has containers, from outside it (a team's workspace names
+    another team's system, whose containers its own workspace gives): the call reaches the system's
+    one entry container, the one its other containers do not call (Customer Service's "Customer API",
+    not its database). Skipped as before when the caller also calls a container of it, or when the
+    system has no single entry."""
+    containers = [c for c in dst.children if c.type == "container" and comp_of.get(id(c))]
+    if any(b.has_dep(s, comp_of[id(c)]) for c in containers):
+        return  # the caller's relationships with its containers carry the detail
+    called = set()
+    for x in r.rels:
+        a, z = r.resolve(x.src, x.scope), r.resolve(x.dst, x.scope)
+        if a is not None and z is not None and a in containers and z in containers and a is not z:
+            called.add(id(z))
+    entries = [c for c in containers if id(c) not in called]
+    if len(entries) != 1:
+        b.skip(f"{where}: {src.name} -> {dst.name}: relationship between {src.type} and {dst.type} "
+               f"({_unread_why(src, dst, systems_with_containers)}; {dst.name} has no single container that "
+               "its other containers do not call)")
+        return
+    entry = entries[0]
+    typ = "async" if _ASYNC.search(" ".join([rel.desc, rel.tech, rel.tags])) else "hard"
+    label = ": ".join(x for x in (rel.desc, rel.tech) if x)
+    b.depend(s, comp_of[id(entry)], typ, DECLARED,
+             f"{where}: {src.name} -> {dst.name}" + (f" ({label[:100]})" if label else "")
+             + f": recorded as {b.components[s].name} -> {entry.name}, the container of {dst.name} that its other "
+               "containers do not call (its entry)", description=rel.desc[:2000])
+
+
+def _names(els: list) -> str:
+    return ", ".join(repr(e.name) for e in els)
+
+
+def _depend_rolled_up(b: GraphBuilder, rollup: _Rollup, s: str, t: str, calls: list) -> None:
+    """Record the relationships components of container ``s`` have with ``t`` as one dependency
+    ``s -> t``, weighed by which of the container's entries need them. A hard call stays hard when the
+    container's own relationship says so, when every entry reaches a component that has it, or when an
+    entry that signs users in does (nobody reaches the rest without it); one only some entries need is
+    soft: the container goes on serving the others, degraded, when ``t`` is down. The line says which."""
+    holders = list({id(c[3]): c[3] for c in calls}.values())
+    entries = rollup.entries.get(s, [])
+    needers = rollup.needers(s, holders)
+    gate = next((e for e in needers if _SIGN_IN.search(e.name)), None)
+    own = b.has_dep(s, t)  # the container's own relationship (recorded first, in the loop)
+    partial = not own and len(entries) > 1 and len(needers) < len(entries) and gate is None
+    src_name, dst_name = b.components[s].name, b.components[t].name
+    for said, typ, desc, _, _ in calls:
+        b.depend(s, t, "soft" if partial and typ == "hard" else typ, DECLARED, said, description=desc)
+    if not any(c[1] == "hard" for c in calls) or own or len(entries) < 2:
+        return
+    through = f" (through {_names(holders)})" if [h for h in holders if h not in needers] else ""
+    if partial:
+        line = (f"{calls[0][4]}: {src_name} -> {dst_name}: only {_names(needers) or 'none'} of its {len(entries)} "
+                f"components called from outside ({_names(entries)}) need{'s' if len(needers) == 1 else ''} "
+                f"{dst_name}{through}: soft, {src_name} goes on "
+                f"serving the others without it")
+    elif gate is not None and len(needers) < len(entries):
+        line = (f"{calls[0][4]}: {src_name} -> {dst_name}: {gate.name!r} needs it{through}, and signs users in, which every "
+                f"other use needs: hard")
+    else:
+        return
+    b.depend(s, t, "soft" if partial else "hard", DECLARED, line)
+    b.read(line)
 
 
 #: words that make an environment's name production ("Production", "Prod EU", "Live")
