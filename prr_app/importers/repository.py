@@ -194,6 +194,7 @@ class Inventory:
     kustomize_dirs: list[Path] = field(default_factory=list)  # folders with a kustomization (not components)
     chart_values: dict[str, list[str]] = field(default_factory=dict)  # chart -> values files not used
     compose_layers: list[str] = field(default_factory=list)  # what was merged in each compose project, said
+    models: list[str] = field(default_factory=list)  # workspaces read as one model (_one_model), said
 
     def by_role(self, *roles: str) -> list[FileEntry]:
         return [f for f in self.files if f.role in roles]
@@ -773,7 +774,29 @@ def find_units(inv: Inventory, *, render: bool = True, variant: str | None = Non
         elif f.role == "backstage":
             units.setdefault("backstage catalog", Unit("backstage catalog", "backstage", "backstage")).paths.append(f.path)
             f.unit = "backstage catalog"
+    _one_model(units, inv, root)
     inv.units = [units[k] for k in sorted(units)]
+
+
+def _one_model(units: dict[str, Unit], inv: Inventory, root: Path) -> None:
+    """Structurizr workspaces that extend one base and model different software systems (a system catalog:
+    customer, invoice and order services each added to catalog.dsl) are parts of one model, read as one
+    unit (:func:`~prr_app.importers.structurizr.complementary_groups`), not variants of one deployment of
+    which one is imported."""
+    from prr_app.importers.structurizr import complementary_groups
+
+    dsl = {u.paths[0]: k for k, u in units.items() if u.fmt == "structurizr" and len(u.paths) == 1}
+    for group in complementary_groups(list(dsl)):
+        keys = [dsl[p] for p in group]
+        key = f"{_rel(Path(os.path.commonpath([p.parent for p in group])), root)} (structurizr: {len(group)} workspaces of one model)"
+        units[key] = Unit(key, "structurizr", "structurizr", list(group))
+        for k in keys:
+            del units[k]
+        for f in inv.files:
+            if f.unit in keys:
+                f.unit = key
+        inv.models.append("workspaces that extend one base and model different systems, read as one model (parts "
+                          "of one, not variants of one deployment): " + ", ".join(keys))
 
 
 #: a Helm chart's values file (values.yaml, values-prod.yaml, values.dev.yml...)
@@ -980,52 +1003,6 @@ def unit_images(u: Unit) -> set[str]:
     return out
 
 
-_EXTENDS = re.compile(r"(?m)^\s*workspace\s+extends\s+(?:\"([^\"]+)\"|([^\s{]+))")
-
-
-def extends_base(u: Unit) -> Path | None:
-    """The file a Structurizr DSL workspace ``extends`` (``workspace extends ../catalog.dsl``), resolved; None
-    for a workspace that extends nothing, or a URL."""
-    if u.fmt != "structurizr" or not u.paths:
-        return None
-    m = _EXTENDS.search(paths.head_text(u.paths[0], 1 << 16))
-    named = (m.group(1) or m.group(2)) if m else None
-    if not named or "://" in named:
-        return None
-    return Path(os.path.normpath(u.paths[0].parent / named))
-
-
-def _own_names(u: Unit, base: Path) -> set[str]:
-    """The names of the elements a workspace adds to the one it extends: those its import did not read from
-    ``base`` (each component's first evidence names the file it was read from)."""
-    if u.result is None:
-        return set()
-    from_base = set()
-    for inf in u.result.report.components:
-        file = inf.evidence[0].split(":", 1)[0] if inf.evidence else ""
-        if not file:
-            continue
-        norm = os.path.normpath(file)
-        if Path(os.path.normpath(u.paths[0].parent / file)) == base or \
-                (not norm.startswith("..") and base.as_posix().endswith("/" + Path(norm).as_posix())):
-            comp = u.result.review.components.get(inf.element)
-            if comp is not None:
-                from_base.add(comp.name.lower())
-    return u.names - from_base
-
-
-def _extends_apart(a: Unit, b: Unit) -> bool:
-    """Two workspaces that extend one base (a catalog of software systems) and detail different systems in it:
-    parts of one model, not variants. They share the base's names, and by those they were taken for variants of
-    one deployment and one of them was imported (a system catalog's order, customer and invoice workspaces).
-    Variants they stay when half or more of the smaller one's own elements are the other's."""
-    base = extends_base(a)
-    if base is None or base != extends_base(b):
-        return False
-    oa, ob = _own_names(a, base), _own_names(b, base)
-    return len(oa & ob) * 2 < min(len(oa), len(ob)) or not (oa and ob)
-
-
 def _by_images(fam: list[Unit]) -> str:
     """What to say of a family some of whose variants were found by the images they run, not by their services'
     names: the reader must see why two deployments naming different services were taken for one."""
@@ -1040,38 +1017,12 @@ def _by_images(fam: list[Unit]) -> str:
             f"{', '.join(images[:3])}{more}; if they are two systems, import the folder of each")
 
 
-def _extended_together(picked: list[Unit], assembled: "_Assembly") -> list[str]:
-    """Workspaces picked together that extend one base: their elements read from the base are one element each
-    (remembered in ``assembled.base_elements``), and the reader is told the workspaces were read together."""
-    by_base: dict[Path, list[Unit]] = {}
-    for u in picked:
-        base = extends_base(u)
-        if base is not None and u.result is not None:
-            by_base.setdefault(base, []).append(u)
-    out = []
-    for base, units in by_base.items():
-        if len(units) < 2:
-            continue
-        for u in units:
-            own = _own_names(u, base)
-            assembled.base_elements[u.key] = (base, {cid for cid, c in u.result.review.components.items()
-                                                     if c.name.lower() not in own})
-        rel = _rel(base, assembled.root)
-        out.append(f"workspaces that extend {rel} and detail different systems, imported together (parts of one "
-                   f"model, not variants of one deployment; each element of {rel} is one component): "
-                   + ", ".join(u.key for u in sorted(units, key=lambda x: x.key)))
-    return out
-
-
 def _variant_link(a: Unit, b: Unit) -> str:
     """Why two units are variants of one deployment, or "" when they are not: "names" when they deploy the same
     services (half or more of the smaller one's names), "images" when their services are named apart but run
     the same images of the system's own (half or more of the smaller one's: HotROD's Compose ``hotrod`` and its
     Kustomize ``example-hotrod`` both run ``jaegertracing/example-hotrod``; grouped by names alone, both were
-    imported as two systems). Workspaces that extend one base and detail different systems are not variants
-    (:func:`_extends_apart`)."""
-    if _extends_apart(a, b):
-        return ""
+    imported as two systems)."""
     if len(shared_services(a, b)) * 2 >= min(len(a.names), len(b.names)):
         return "names"
     if a.fmt in ("kubernetes", "compose") and b.fmt in ("kubernetes", "compose"):
@@ -1407,7 +1358,7 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
         if u.fmt != "kubernetes":
             results.append((u.key, u.result))
     assembled = _Assembly(root, paths, inv, keep_ids)
-    assembled.report.read += _extended_together(picked, assembled)
+    assembled.report.read += inv.models
     for key, res in results:
         assembled.add(key, res, parts=splits.get(key))
     assembled.undeployed_stores()
@@ -2010,7 +1961,6 @@ class _Assembly:
         self.namesakes: dict[str, list[str]] = {}  # a name two systems' services share -> their ids (_namesakes)
         #: a workspace that extends a base, read together with others that extend it -> (the base, the ids of the
         #: elements it read from the base): those are one element each, described once (_namesakes)
-        self.base_elements: dict[str, tuple[Path, set[str]]] = {}
 
     def add(self, key: str, res: ImportResult, parts: list[tuple[str, set[str]]] | None = None) -> None:
         """Lay one import result into the review. ``parts``: the deployments ``res`` was read from
@@ -2122,12 +2072,6 @@ class _Assembly:
             bool(_called_hosts(self.report.dangling) & (theirs - mine))
         same = {cid: self.review.components[cid].source or "another deployment" for cid in clash
                 if linked and cid in self.review.components}
-        if key in self.base_elements:  # an element of the base two workspaces extend is one element
-            base, mine_from_base = self.base_elements[key]
-            for cid in clash:
-                if cid in mine_from_base and cid in self.review.components and any(
-                        k != key and b == base and cid in ids for k, (b, ids) in self.base_elements.items()):
-                    same.setdefault(cid, f"{_rel(base, self.root)} (the base both extend)")
         apart = [cid for cid in clash if cid not in same]
         kept = self._give_way(key, res, apart)
         apart = [cid for cid in apart if cid not in kept]
