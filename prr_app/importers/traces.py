@@ -1,8 +1,12 @@
 """Observed call graphs: Jaeger dependencies and OpenTelemetry servicegraph metrics.
 
 * **Jaeger** ``GET /api/dependencies`` answers ``{"data": [{"parent": "a",
-  "child": "b", "callCount": 12}, ...]}`` (a bare list is accepted too; the
-  v2 API's ``{"dependencies": [...]}`` with ``parent``/``child`` as well).
+  "child": "b", "callCount": 12}, ...]}`` (a bare list is accepted too, which is
+  what Zipkin's ``/api/v2/dependencies`` answers; the v2 API's
+  ``{"dependencies": [...]}`` with ``parent``/``child`` as well). A file of another
+  shape (the spans of a trace from Zipkin, Jaeger or OpenTelemetry, another
+  format's file named with ``--format jaeger``) is refused on one line that says
+  what the file looks like and which format reads it, not at its first item.
 * **servicegraph** (OpenTelemetry Collector connector) metrics in the
   Prometheus text exposition format: ``traces_service_graph_request_total``
   and ``traces_service_graph_request_failed_total`` with ``client`` and
@@ -44,29 +48,33 @@ def read_jaeger(paths: list[Path]) -> object:
     for path in paths:
         fname = names[path]
         data = read_json_file(path)
-        items = data
+        items, at = data, ""  # the list of dependencies, and where it is in the file ("" the file itself)
         if isinstance(data, dict):
             if data.get("errors"):
                 errs = data["errors"]
                 msg = errs[0].get("msg") if isinstance(errs, list) and errs and isinstance(errs[0], dict) else errs
                 raise PrrError(f"the Jaeger answer reports an error: {str(msg)[:200]}", file=str(path))
-            items = data.get("data", data.get("dependencies"))
+            at = "data" if "data" in data else "dependencies" if "dependencies" in data else ""
+            items = data.get(at) if at else None
             if isinstance(items, dict):  # {"data": {"dependencies": [...]}}
-                items = items.get("dependencies")
-        if not isinstance(items, list):
-            raise PrrError("expected a list of {parent, child, callCount} (or {\"data\": [...]})", file=str(path))
+                items, at = items.get("dependencies"), f"{at}.dependencies"
+        if not isinstance(items, list) or (items and not any(
+                isinstance(it, dict) and ("parent" in it or "child" in it) for it in items)):
+            # not a dependencies answer at all: say what it is, rather than fault its first item
+            raise _not_dependencies(path, data, items, at)
         n = 0
         for i, it in enumerate(items):
-            where = f"{fname}: data[{i}]"
+            place = f"{at}[{i}]"
+            where = f"{fname}: {place}"
             if not isinstance(it, dict):
-                raise PrrError(f"item {i} is not an object", file=str(path), location=f"data[{i}]")
+                raise PrrError(f"item {i} is not an object", file=str(path), location=place)
             parent, child = it.get("parent"), it.get("child")
             if not isinstance(parent, str) or not isinstance(child, str) or not parent.strip() or not child.strip():
-                raise PrrError("parent and child must be non-empty service names", file=str(path), location=f"data[{i}]")
+                raise PrrError("parent and child must be non-empty service names", file=str(path), location=place)
             count = it.get("callCount", it.get("call_count"))
             if count is not None and (isinstance(count, bool) or not isinstance(count, (int, float))
                                       or (isinstance(count, float) and not math.isfinite(count)) or count < 0):
-                raise PrrError(f"callCount {count!r} is not a count", file=str(path), location=f"data[{i}]")
+                raise PrrError(f"callCount {count!r} is not a count", file=str(path), location=place)
             if parent == child:
                 b.skip(f"{where}: {parent} calls itself ({count} calls)")
                 continue
@@ -78,6 +86,46 @@ def read_jaeger(paths: list[Path]) -> object:
         raise PrrError("no service-to-service calls found", file=str(paths[0]))
     b.system_name = paths[0].stem
     return b.finish(file=str(paths[0]))
+
+
+#: what a file that holds the spans of traces is, and how its calls can be imported instead
+_SPANS = ("no format reads the spans of a trace; import the calls the tracing backend counts from them "
+          "(Jaeger's /api/dependencies or Zipkin's /api/v2/dependencies answer) with --format jaeger")
+
+
+def _not_dependencies(path: Path, data, items, at: str) -> PrrError:
+    """The one-line refusal of a file that is no dependencies answer: what it looks like (a trace's spans from
+    Zipkin, Jaeger or OpenTelemetry, or another format's file) and which format reads it."""
+    first = items[0] if isinstance(items, list) and items else None
+    if isinstance(first, list):  # Zipkin's /api/v2/traces: a list of traces, each a list of spans
+        first, at = (first[0] if first else None), f"{at}[0]"
+    place = f"{at}[0]" if first is not None else (at or None)
+    what = ""
+    if isinstance(first, dict) and "traceId" in first and ("localEndpoint" in first or "remoteEndpoint" in first
+                                                           or "parentId" in first):
+        what = "a Zipkin trace (a list of spans: traceId, localEndpoint, remoteEndpoint)"
+    elif isinstance(first, dict) and "traceID" in first and "spans" in first:
+        what = "a Jaeger trace (traceID, spans, processes)"
+    elif isinstance(data, dict) and ("resourceSpans" in data or "resource_spans" in data):
+        what, place = "an OpenTelemetry trace export (resourceSpans)", None
+    if what:
+        return PrrError(f"{what}, not a dependencies answer: {_SPANS}", file=str(path), location=place)
+    other = looks_like_other(path, "jaeger")
+    said = f": looks like {other} (import it with --format {other})" if other else ""
+    return PrrError('not a dependencies answer: expected a list of {parent, child, callCount} (or {"data": [...]})'
+                    + said, file=str(path), location=place if other else None)
+
+
+def looks_like_other(path: Path, fmt: str) -> str:
+    """The format a file looks like when it is not ``fmt``'s, "" for none: the hint a reader that was asked for
+    ``fmt`` gives (the registry's own detection, worded as for the files of a folder it leaves out)."""
+    from prr_app.importers import registry  # here: the registry lists this module's readers
+
+    try:
+        other = registry.detect_format([path])
+    except PrrError:
+        return ""
+    return other if other != fmt else ""
 
 
 def _edge(b: GraphBuilder, client: str, server: str, ev: str, where: str, *, server_kind: str | None = None) -> None:
@@ -223,7 +271,9 @@ def _prom_json(path: Path):
     data = read_json_file(path)
     res = sy.get_path(data, "data", "result") if isinstance(data, dict) else None
     if not isinstance(res, list):
-        raise PrrError("expected a Prometheus query answer {\"data\": {\"result\": [...]}}", file=str(path))
+        other = looks_like_other(path, "servicegraph")
+        said = f": looks like {other} (import it with --format {other})" if other else ""
+        raise PrrError("expected a Prometheus query answer {\"data\": {\"result\": [...]}}" + said, file=str(path))
     for i, r in enumerate(res):
         if not isinstance(r, dict) or not isinstance(r.get("metric"), dict):
             raise PrrError("a result without a metric", file=str(path), location=f"data.result[{i}]")
