@@ -6,16 +6,21 @@ with node, edge (chains ``a -> b -> c``, subgraphs as endpoints) and
 attribute statements, ``id = id``, subgraphs, quoted and HTML strings,
 ``//``, ``/* */`` and ``#`` comments, ``+`` string concatenation.
 
-* A subgraph whose name starts with ``cluster`` is a failure domain (nested
-  clusters nest); its nodes are placed in it. The domain kind comes from a
-  ``kind`` attribute or the label (zone, region, rack, host, datacenter...).
-* Node attributes: ``label`` (name), ``kind`` (component kind) or ``shape``
-  (``cylinder`` is a datastore), ``replicas``, ``owner``.
+* A subgraph whose name starts with ``cluster`` (Graphviz's word for a subgraph drawn in a box) is a
+  failure domain when its ``kind`` attribute, its label or its name after ``cluster`` names one (zone,
+  region, rack, host, datacenter, a Kubernetes cluster...); nested ones nest and its nodes are placed
+  in it. Any other box ("Services", "Data Layer") is a group drawn in the diagram: no domain, said.
+* Node attributes: ``label`` (name; ``\n`` a space, an HTML label's first text), ``kind`` (component
+  kind) or ``shape`` (``cylinder`` is a datastore), ``replicas``, ``owner``.
 * Edge attributes: ``type`` or ``kind`` (hard/soft/async), ``style=dashed``
-  or ``dotted`` (soft), ``label`` (kept as description).
+  or ``dotted`` (soft), ``label`` (kept as description). An edge out of a queue is the flow of its
+  messages: its consumer depends on the queue, soft, as an edge into one labelled consume or
+  subscribe says (graph.broker_use, the rule every importer applies).
 * In an undirected ``graph`` the edge ``a -- b`` is read as a depends on b.
 * ``terraform graph`` output (node ids ``[root] aws_lb.front (expand)`` or resource addresses) is
-  recognised: resources are components (their kind from the resource type), configuration that runs
+  recognised: resources are components (their kind from the resource type; a cloud provider's managed
+  service tagged ``managed``, with no instance count), a resource's own configuration (an LB's
+  listeners and target groups, a zone's DNS records) is folded into it, configuration that runs
   nothing (firewall rules, roles, networks, keys), providers, variables, outputs, data sources and
   modules are left out and listed, and a warning says the edges are creation order, not calls.
 """
@@ -27,7 +32,7 @@ from pathlib import Path
 from prr_app.model.entities import ComponentKind
 from prr_app.errors import PrrError
 from prr_app import paths, safe_yaml as sy
-from prr_app.importers.graph import DECLARED, GraphBuilder, recognise, short_names
+from prr_app.importers.graph import DECLARED, GraphBuilder, broker_use, recognise, short_names
 
 MAX_BYTES = 32 * 1024 * 1024
 MAX_DEPTH = 50
@@ -49,9 +54,19 @@ _TOKEN = re.compile(
 _DOMAIN_WORDS = [("availability zone", "zone"), ("zone", "zone"), ("az", "zone"), ("region", "region"),
                  ("rack", "rack"), ("datacenter", "datacenter"), ("data center", "datacenter"), ("dc", "datacenter"),
                  ("host", "host"), ("node", "host"), ("server", "host"), ("vm", "host"), ("cluster", "cluster"),
+                 ("kubernetes", "cluster"), ("k8s", "cluster"), ("eks", "cluster"), ("gke", "cluster"),
+                 ("aks", "cluster"), ("openshift", "cluster"),
                  ("account", "account"), ("subscription", "account"), ("project", "account"), ("vpc", "network"),
                  ("network", "network"), ("subnet", "network"), ("aws", "provider"), ("gcp", "provider"),
                  ("azure", "provider"), ("cloud", "provider")]
+#: a node that stands for the users or their devices
+_USERS_SIDE = re.compile(r"(web |mobile |desktop )?(clients?|browsers?|end[- ]users?|mobile apps?)( apps?)?")
+#: an edge label that says its caller reads from a queue rather than publishing to it
+_CONSUMES = re.compile(r"\b(consum\w*|subscri\w*|reads?|reading|poll\w*|listen\w*|pull\w*|receiv\w*|dequeue\w*|"
+                       r"fetch\w*)\b", re.IGNORECASE)
+#: ... that its caller publishes to it
+_PUBLISHES = re.compile(r"\b(publish\w*|produc\w*|emit\w*|enqueue\w*|send\w*|push\w*|writes?|events?)\b",
+                        re.IGNORECASE)
 
 
 class _Tok:
@@ -283,16 +298,41 @@ def looks_like_dot(path: Path) -> bool:
     return bool(re.match(r"\s*(strict\s+)?(di)?graph\b[^{]*\{", head, re.IGNORECASE))
 
 
-def _domain_kind(attrs: dict, label: str) -> str:
+def _domain_kind(attrs: dict, label: str) -> str | None:
+    """The failure-domain kind a ``cluster`` subgraph's ``kind`` attribute or words (its label and its name
+    after the ``cluster`` prefix) name, None for a box that only groups nodes in the drawing. Graphviz draws
+    a box only around a subgraph named ``cluster...``, so that prefix says nothing of the domain: read as
+    the word "cluster", it made every layer of a diagram ("Services", "Data Layer") a launch-blocking
+    domain of kind cluster."""
     k = str(attrs.get("kind", "")).lower()
     if k:
         return k if k in ("provider", "region", "zone", "datacenter", "rack", "host", "cluster", "account",
                           "network", "config", "pipeline", "certificate", "other") else "other"
-    low = label.lower()
+    low = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", label).lower()  # "zoneA": "zone a"
+    low = re.sub(r"node\.?js", " ", low)  # Node.js names a runtime, not a host
     for word, kind in _DOMAIN_WORDS:
         if re.search(rf"(^|[^a-z]){re.escape(word)}([^a-z]|$)", low):
             return kind
-    return "other"
+    return None
+
+
+def _cluster_words(cid: str) -> str:
+    """A cluster subgraph's name without Graphviz's ``cluster`` prefix (and the ``-2`` of a repeated name)."""
+    return re.sub(r"^cluster[_\-. ]*", "", re.sub(r"-\d+$", "", cid), flags=re.IGNORECASE)
+
+
+def _node_label(label: str, nid: str, graph: str) -> str:
+    """A node's label as its name: Graphviz's escapes read (``\\n``, ``\\l``, ``\\r`` break lines: a space;
+    ``\\N`` is the node's id, ``\\G`` the graph's name), an HTML label's first text ("Web Server" of its
+    table), the id where nothing is left."""
+    if label.startswith("<"):
+        texts = [t.strip() for t in re.split(r"<[^>]*>", label)]
+        label = next((re.sub(r"&(amp|lt|gt|quot|nbsp);", " ", t) for t in texts if t), "")
+    else:
+        label = re.sub(r"\\([nlr])", " ", label).replace("\\N", nid).replace("\\G", graph)
+        label = re.sub(r"\\(.)", r"\1", label)
+    label = " ".join(label.split())
+    return label or nid
 
 
 def read_dot(paths: list[Path]) -> object:
@@ -314,24 +354,31 @@ def read_dot(paths: list[Path]) -> object:
         b.system_name = b.system_name or p.name
         if not p.directed:
             b.warn(f"{fname}: an undirected graph: each edge a -- b is read as a depends on b")
-        dom_ids: dict[str, str] = {}
+        dom_ids: dict[str, str | None] = {}  # cluster id -> its failure domain, or its nearest enclosing one
         for cid, attrs in p.clusters.items():  # parents come first (document order)
-            label = str(attrs.get("label") or cid[len("cluster"):].strip("_- ") or cid)
+            words = _cluster_words(cid)
+            given = _node_label(str(attrs["label"]), cid, p.name) if attrs.get("label") else ""
+            label = given or words or cid
             parent = dom_ids.get(attrs.get("__parent__")) if attrs.get("__parent__") else None
-            dom_ids[cid] = b.domain(f"{label}", name=label, kind=_domain_kind(attrs, label + " " + cid), parent=parent)
-            b.read(f"{fname}:{attrs['__line__']}: cluster {cid} -> failure domain {dom_ids[cid]}")
+            kind = _domain_kind(attrs, f"{given} {words}")
+            if kind is None:
+                dom_ids[cid] = parent
+                b.read(f"{fname}:{attrs['__line__']}: cluster {cid} ({label!r}) is a group drawn in the diagram, "
+                       "not a failure domain: neither its label nor its name names a zone, region, host, cluster, "
+                       "datacenter...; give it a kind attribute (kind=zone...) if its nodes fail together")
+                continue
+            dom_ids[cid] = b.domain(f"{label}", name=label, kind=kind, parent=parent)
+            b.read(f"{fname}:{attrs['__line__']}: cluster {cid} -> failure domain {dom_ids[cid]} ({kind})")
         for nid, attrs in p.nodes.items():
             line = attrs["__line__"]
-            label = str(attrs.get("label") or nid)
-            if label.startswith("<") or "\\" in label:
-                label = nid
+            label = _node_label(str(attrs.get("label") or nid), nid, p.name)
             kind = str(attrs.get("kind", "")).lower()
             if kind not in kinds:
                 if kind:
                     b.warn(f"{fname}:{line}: node {nid}: kind {kind!r} is not known; guessed from the name")
                 kind = "datastore" if str(attrs.get("shape", "")).lower() in ("cylinder",) else None
                 if kind is None:
-                    kind = recognise(nid)[0]
+                    kind = recognise(nid)[0] or recognise(label)[0]
             comp = b.component(nid, f"{fname}:{line}: node {nid}", name=label[:500], kind=kind, source_file=fname)
             if attrs.get("owner"):
                 comp.owner = str(attrs["owner"])[:200]
@@ -342,9 +389,14 @@ def read_dot(paths: list[Path]) -> object:
                     b.warn(str(e))
             if attrs.get("user_facing", "").lower() in ("true", "yes", "1"):
                 comp.user_facing = True
-            cl = attrs["__clusters__"]
+            elif _USERS_SIDE.fullmatch(label.lower()):
+                # the users' side of a diagram ("Client Apps", "Browser"): where users come in. Only guessed from
+                # the graph, a push or callback edge into it (notify -> client) hid it from the entry points
+                comp.user_facing = True
+                b.read(f"{fname}:{line}: node {nid} ({label!r}) is the users' side of the diagram: user-facing")
+            cl = [c for c in attrs["__clusters__"] if dom_ids.get(c)]
             if cl:
-                doms = [dom_ids[c] for c in cl]
+                doms = list(dict.fromkeys(dom_ids[c] for c in cl))
                 # the innermost cluster places it; outer ones are its ancestors
                 inner = [d for d in doms if not any(b.domains[o].parent == d for o in doms)]
                 comp.placement = inner[:1] if len(inner) == 1 else inner
@@ -360,9 +412,26 @@ def read_dot(paths: list[Path]) -> object:
                     b.warn(f"{fname}:{line}: edge {s} -> {t}: type {typ!r} is not hard/soft/async; read as hard")
                 typ = "soft" if ("dashed" in style or "dotted" in style) else "hard"
             label = str(attrs.get("label", ""))
-            src, tgt = b.components[_cid(b, s)].id, b.components[_cid(b, t)].id
-            b.depend(src, tgt, typ, DECLARED, f"{fname}:{line}: edge {s} -> {t}" + (f" [{label[:80]}]" if label else ""),
-                     description=label[:2000] if not label.startswith("<") else "")
+            src_c, tgt_c = b.components[_cid(b, s)], b.components[_cid(b, t)]
+            src, tgt = src_c.id, tgt_c.id
+            where = f"{fname}:{line}: edge {s} -> {t}" + (f" [{label[:80]}]" if label else "")
+            stated = typ if (attrs.get("type") or attrs.get("kind") or "dashed" in style or "dotted" in style) else ""
+            plain = "" if label.startswith("<") else label
+            if src_c.kind == "queue" and tgt_c.kind in (None, "service", "frontend", "other"):
+                # drawn as the flow of messages (orders -> kafka -> notify): the consumer reads its work from
+                # the queue. Read as kafka depending on notify, a consumer's failure took the queue and every
+                # publisher down with it.
+                typ, word = broker_use(reads_only=True)
+                b.depend(tgt, src, stated if stated in ("hard", "soft") else typ, DECLARED,
+                         f"{where}: an edge out of queue {s} is the flow of its messages: {t} consumes from it; "
+                         f"{word}", description=plain[:2000])
+                continue
+            if tgt_c.kind == "queue" and src_c.kind != "queue" and not stated:
+                # a call to a queue's broker (graph.broker_use): the label says which use it is
+                reads = bool(_CONSUMES.search(plain)) and not _PUBLISHES.search(plain)
+                typ, word = broker_use(reads_only=reads, publishes=bool(_PUBLISHES.search(plain)) and not reads)
+                where += f": {word}"
+            b.depend(src, tgt, typ, DECLARED, where, description=plain[:2000])
         b.read(f"{fname}: {len(p.nodes)} node(s), {len(p.edges)} edge(s), {len(p.clusters)} cluster(s)")
     if not b.components:
         raise PrrError("the graph has no nodes", file=str(paths[0]))
@@ -381,33 +450,88 @@ _TF_NOT_RUNNING = re.compile(r"^(root|provider\[.*|provider\..*|var\..*|local\..
 _TF_ADDRESS = re.compile(r"^(module\.[\w-]+(\[[^\]]*\])?\.)*(data\.)?[a-z][a-z0-9]*_[\w-]+\.[\w-]+(\[[^\]]*\])?$")
 
 
-#: resource types by words in them (any provider), first match wins: configuration that runs nothing
-#: (its failure is no outage: firewall rules, roles, networks, keys, records of policy) is left out
+#: resource types by words in them (any provider), first match wins; a word matches whole words of the type
+#: (``route`` matches ``aws_route`` and ``aws_route_table``, not ``aws_route53_record``: as a bare substring,
+#: ``_route`` took Route 53 for a route table, configuration). None: configuration that runs nothing (its
+#: failure is no outage: firewall rules, roles, networks, keys, records of policy), left out
 _TF_KINDS = [
-    (("security_group", "iam_", "_policy", "_role", "firewall", "network_acl", "route_table", "_route",
-      "subnet", "vpc", "_network", "kms_", "key_pair", "_secret", "_parameter", "ssm_", "acm_", "certificate",
-      "log_group", "_alarm", "_dashboard", "_attachment", "_association", "_permission", "_tag", "random_",
-      "null_resource", "time_", "tls_", "local_file", "template_"), None),
+    (("security_group", "iam", "policy", "role", "firewall", "network_acl", "route_table", "route", "router",
+      "subnet", "vpc", "network", "kms", "key_pair", "secret", "parameter", "ssm", "acm", "certificate",
+      "log_group", "alarm", "dashboard", "attachment", "association", "permission", "tag", "random",
+      "null_resource", "time_sleep", "time_static", "time_rotating", "tls", "local_file", "template_file",
+      "internet_gateway", "egress_only_internet_gateway", "user_assigned_identity", "topic_subscription",
+      "global_address", "address", "eip"), None),
     (("elasticache", "memorystore", "redis", "memcache"), "cache"),
-    (("_db_", "db_instance", "rds_", "dynamodb", "sql_", "_sql", "cosmosdb", "spanner", "bigtable", "firestore",
-      "docdb", "neptune", "opensearch", "elasticsearch", "s3_bucket", "storage_bucket", "storage_account"), "datastore"),
-    (("sqs", "sns_", "pubsub", "kinesis", "servicebus", "eventhub", "msk_", "mq_broker", "eventbridge"), "queue"),
-    (("_lb", "lb_", "elb", "load_balancer", "forwarding_rule", "backend_service", "application_gateway"),
-     "load_balancer"),
-    (("api_gateway", "apigateway", "api_management"), "gateway"),
-    (("route53", "dns_"), "dns"),
+    (("db", "db_instance", "rds", "dynamodb", "sql", "mssql", "mysql", "postgresql", "cosmosdb", "spanner",
+      "bigtable", "firestore", "docdb", "neptune", "opensearch", "elasticsearch", "s3_bucket", "storage_bucket",
+      "storage_account", "efs_file_system"), "datastore"),
+    (("sqs", "sns", "pubsub", "kinesis", "servicebus", "eventhub", "msk", "mq_broker", "eventbridge"), "queue"),
+    (("lb", "alb", "elb", "load_balancer", "forwarding_rule", "global_forwarding_rule", "application_gateway",
+      "frontdoor", "traffic_manager_profile", "globalaccelerator_accelerator"), "load_balancer"),
+    (("api_gateway", "apigateway", "apigatewayv2", "api_management"), "gateway"),
+    (("route53", "dns"), "dns"),
     (("cloudfront", "cdn"), "cdn"),
     (("cognito", "identity"), "identity"),
+    (("ecs_cluster", "eks_cluster", "container_cluster", "kubernetes_cluster"), "platform"),
 ]
+
+#: a resource's own configuration, by words of its type, and the kind of the resource it configures: a load
+#: balancer's listeners, rules, target groups and their attachments, a DNS zone's records, an API's routes
+#: and stages, a service's task definition. No running thing of its own: folded into the resource it
+#: configures (its edges are that resource's). As components, ``aws_lb_listener`` and
+#: ``aws_lb_target_group`` were load balancers of their own and guessed entry points.
+_TF_PARTS = [
+    (("listener", "listener_rule", "lb_rule", "target_group", "target_group_attachment", "elb_attachment",
+      "stickiness_policy", "load_balancer_policy", "url_map", "target_http_proxy", "target_https_proxy",
+      "target_ssl_proxy", "target_tcp_proxy", "target_pool", "backend_service", "backend_bucket", "health_check",
+      "lb_probe", "backend_address_pool", "lb_nat_rule", "lb_outbound_rule", "ssl_certificate"), "load_balancer"),
+    (("route53_record", "dns_record_set", "record_set", "cloudflare_record", "a_record", "aaaa_record",
+      "cname_record", "txt_record", "mx_record", "ns_record", "srv_record", "caa_record", "ptr_record"), "dns"),
+    (("api_gateway_resource", "api_gateway_method", "api_gateway_integration", "api_gateway_deployment",
+      "api_gateway_stage", "api_gateway_method_response", "api_gateway_integration_response",
+      "apigatewayv2_route", "apigatewayv2_integration", "apigatewayv2_stage", "apigatewayv2_deployment",
+      "api_management_api"), "gateway"),
+    (("task_definition", "launch_template", "launch_configuration"), "service"),
+]
+
+#: resource types of a cloud provider's managed services: the provider runs and replaces their instances, so
+#: they have no instance count of the review's own (tagged ``managed``, as the Structurizr importer tags a
+#: managed infrastructure node); their failure as a whole remains. A database instance (RDS, Cloud SQL) is
+#: not one: whether it has a standby (Multi-AZ) is not in the graph, and a standby is the fix advised.
+_TF_MANAGED = re.compile(
+    r"^(aws_(lb|alb|elb|s3_bucket|dynamodb_table|sqs_queue|sns_topic|route53_(zone|record)|cloudfront_distribution|"
+    r"api_gateway_rest_api|apigatewayv2_api|lambda_function|kinesis_(stream|firehose_delivery_stream)|"
+    r"cognito_user_pool|efs_file_system|ecs_cluster|eks_cluster|rds_cluster|sfn_state_machine|"
+    r"cloudwatch_event_bus|globalaccelerator_accelerator|appsync_graphql_api|nat_gateway)"
+    r"|google_(storage_bucket|pubsub_(topic|subscription)|compute_(global_)?forwarding_rule|dns_managed_zone|"
+    r"dns_record_set|cloud_run_(v2_)?service|cloudfunctions2?_function|spanner_instance|firestore_database|"
+    r"container_cluster|bigquery_dataset)"
+    r"|azurerm_(lb|application_gateway|storage_account|cosmosdb_account|servicebus_(namespace|queue|topic)|"
+    r"eventhub(_namespace)?|dns_zone|frontdoor|cdn_(frontdoor_)?profile|cdn_endpoint|kubernetes_cluster|"
+    r"(linux_|windows_)?function_app|api_management|traffic_manager_profile|dns_\w+_record)"
+    r"|cloudflare_(zone|record))$")
+
+
+def _has_word(rtype: str, words) -> bool:
+    t = rtype.lower()
+    return any(re.search(rf"(^|_){re.escape(w)}(_|$)", t) for w in words)
 
 
 def _tf_kind(rtype: str) -> str | None:
     """The component kind of a Terraform resource type, None for configuration that runs nothing."""
-    t = f"_{rtype.lower()}_"
     for words, kind in _TF_KINDS:
-        if any(w in t for w in words):
+        if _has_word(rtype, words):
             return kind
     return recognise(rtype)[0] or "service"
+
+
+def _tf_part(rtype: str) -> str | None:
+    """The kind of resource a Terraform resource type configures (a listener: a load balancer), None for a
+    resource of its own."""
+    for words, kind in _TF_PARTS:
+        if _has_word(rtype, words):
+            return kind
+    return None
 
 
 def _is_terraform(p: _Parser) -> bool:
@@ -427,37 +551,83 @@ def _terraform(p: _Parser, b: GraphBuilder, fname: str) -> None:
     The edges are the order in which Terraform creates resources, not calls: said in a warning."""
     kept: dict[str, str] = {}  # node id -> component id
     by_address: dict[str, str] = {}  # the expand and close nodes of one resource are one component
+    parts: dict[str, tuple[str, str]] = {}  # node id of a resource's configuration -> (its address, kind it configures)
     dropped: list[str] = []
     config: list[str] = []
+    kind_of: dict[str, str] = {}
     for nid, attrs in p.nodes.items():
         addr = _tf_address(nid)
         if _TF_NOT_RUNNING.match(addr):
             dropped.append(addr)
             continue
+        rtype = re.sub(r"\[[^\]]*\]$", "", addr).split(".")[-2] if "." in addr else addr
+        part = _tf_part(rtype)
+        if part is not None:
+            parts[nid] = (addr, part)
+            continue
         if addr not in by_address:
-            rtype = re.sub(r"\[[^\]]*\]$", "", addr).split(".")[-2] if "." in addr else addr
             kind = _tf_kind(rtype)
             if kind is None:
                 config.append(addr)
                 continue
-            by_address[addr] = b.component(addr, f"{fname}:{attrs['__line__']}: Terraform resource {addr}",
-                                           name=addr[:500], kind=kind, source_file=fname).id
+            where = f"{fname}:{attrs['__line__']}: Terraform resource {addr}"
+            comp = b.component(addr, where, name=addr[:500], kind=kind, source_file=fname)
+            by_address[addr] = comp.id
+            if _TF_MANAGED.match(rtype):
+                comp.replicas = None
+                b.tag(comp.id, "managed")
+                b.evidence(comp.id, f"{rtype}: a service the cloud provider manages (its instances are the provider's)")
         kept[nid] = by_address[addr]
+        kind_of[nid] = b.components[by_address[addr]].kind
+    # a resource's configuration belongs to the resource of the kind it configures that it reaches through the
+    # edges, through other configuration of it (a target group: the listener that refers to it, then its LB)
+    out_edges: dict[str, list[str]] = {}
+    in_edges: dict[str, list[str]] = {}
+    for s, t, _attrs, _line in p.edges:
+        out_edges.setdefault(s, []).append(t)
+        in_edges.setdefault(t, []).append(s)
+    owner: dict[str, str] = {}
+    unowned: list[str] = []
+    for nid, (addr, kind) in parts.items():
+        seen, todo, found = {nid}, [nid], None
+        while todo and found is None:
+            cur = todo.pop(0)
+            for nxt in out_edges.get(cur, []) + in_edges.get(cur, []):
+                if nxt in kept and kind_of[nxt] == kind:
+                    found = kept[nxt]
+                    break
+                if nxt in parts and nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        if found is None and kind == "dns":  # a record of a zone outside the graph: the name users resolve
+            found = b.component(addr, f"{fname}:{p.nodes[nid]['__line__']}: Terraform resource {addr} (a DNS record "
+                                "whose zone is not in the graph)", name=addr[:500], kind="dns", source_file=fname).id
+            b.tag(found, "managed")
+        if found is None:
+            unowned.append(addr)
+            continue
+        owner[nid] = found
+        b.evidence(found, f"{fname}:{p.nodes[nid]['__line__']}: {addr} configures it (folded into it)")
     for s, t, attrs, line in p.edges:
-        if s not in kept or t not in kept:
+        src, tgt = kept.get(s) or owner.get(s), kept.get(t) or owner.get(t)
+        if src is None or tgt is None or src == tgt:
             continue
-        src, tgt = kept[s], kept[t]
-        if src == tgt:
-            continue
-        b.depend(src, tgt, "hard", DECLARED, f"{fname}:{line}: {_tf_address(s)} refers to {_tf_address(t)} "
-                                             "(Terraform graph)")
+        via = "" if (s in kept and t in kept) else f" (as {_tf_address(s)} -> {_tf_address(t)}: configuration folded " \
+                                                     "into the resource it configures)"
+        b.depend(src, tgt, "hard", DECLARED, f"{fname}:{line}: {b.components[src].id} refers to "
+                                             f"{b.components[tgt].id} (Terraform graph){via}")
     if dropped:
-        b.skip(f"{fname}: {len(dropped)} Terraform node(s) that run nothing (providers, variables, outputs, data "
-               f"sources, modules): {', '.join(sorted(set(dropped))[:6])}{' ...' if len(set(dropped)) > 6 else ''}")
+        names = sorted(set(dropped))
+        b.skip(f"{fname}: {len(names)} Terraform node(s) that run nothing (providers, variables, outputs, data "
+               f"sources, modules): {', '.join(names[:6])}{' ...' if len(names) > 6 else ''}")
     if config:
         names = sorted(set(config))
         b.skip(f"{fname}: {len(names)} Terraform resource(s) of configuration that run nothing (firewall rules, "
                f"roles, networks, keys...): {', '.join(names[:6])}{' ...' if len(names) > 6 else ''}")
+    if unowned:
+        names = sorted(set(unowned))
+        b.skip(f"{fname}: {len(names)} Terraform resource(s) that configure a resource not in the graph (listeners, "
+               f"target groups, records...): {', '.join(names[:6])}{' ...' if len(names) > 6 else ''}")
     b.warn(f"{fname}: a Terraform graph: its edges are the order Terraform creates resources in, not calls; each "
            "is read as hard: check them, state the calls and fallbacks, and place the resources in their zones")
     b.read(f"{fname}: Terraform graph, {len(by_address)} resource(s), {len(p.edges)} edge(s)")
