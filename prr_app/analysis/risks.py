@@ -525,6 +525,7 @@ class RiskRegister:
         self._reach: dict[str, tuple] = {}  # SPOF risk id -> reach_key
         self._own: dict[str, tuple] = {}  # SPOF risk id -> its own figures (spof_figures)
         self._required: dict[tuple, bool] = {}  # (disruption, domain kind) -> policy_requires
+        self._occupants: dict[str, set] | None = None  # host -> the kinds of component placed there (_host_takes)
         # a domain SPOF's common-cause findings folded into it: risk id -> (components, how many)
         self._folded: dict[str, tuple[set[str], list[int], list[str]]] = {}  # ... and the findings' ids
         review = self.review
@@ -968,7 +969,10 @@ class RiskRegister:
                 "second-instance")
 
     def _free_sibling(self, c: int) -> str | None:
-        """A domain of the same kind and parent as one of c's placements, not used by c yet."""
+        """A domain of the same kind and parent as one of c's placements, not used by c yet. A machine (a
+        host) qualifies only when nothing runs there or what runs there is of c's kind: a second web
+        server does not go on the database's host (the advice read "a second replica of web-application in
+        host mysql")."""
         review = self.review
         comp = review.components[self.g.ids[c]]
         used = set(comp.placement)
@@ -978,9 +982,19 @@ class RiskRegister:
                 continue
             for did in sorted(review.domains):
                 o = review.domains[did]
-                if did not in used and o.kind == dom.kind and o.parent == dom.parent:
+                if did not in used and o.kind == dom.kind and o.parent == dom.parent and \
+                        (o.kind != "host" or self._host_takes(did, comp.kind)):
                     return did
         return None
+
+    def _host_takes(self, did: str, kind: str) -> bool:
+        """Does host ``did`` hold nothing, or only components of ``kind``?"""
+        if self._occupants is None:
+            self._occupants = {}
+            for x in self.review.components.values():
+                for p in x.placement:
+                    self._occupants.setdefault(p, set()).add(x.kind)
+        return self._occupants.get(did, set()) <= {kind}
 
     def _domain_sibling(self, did: str) -> str | None:
         """The first other domain of the same kind and parent as ``did`` (by id), if any."""
