@@ -182,6 +182,68 @@ def spring_gateway_policies(text: str, rel: str) -> list[tuple[str, dict, str | 
     return out
 
 
+def spring_gateway_routes(text: str, rel: str) -> list[tuple[str, str, int]]:
+    """Every route of the Spring Cloud Gateway configured in ``text`` (file ``rel``), each as (its id, its
+    ``uri``, the line of its ``uri``), whatever its filters say (:func:`spring_gateway_policies` gives
+    only the routes whose calls it has something to say about)."""
+    out: list[tuple[str, str, int]] = []
+    for doc in _documents(text, rel, "gateway"):
+        for root in GATEWAY_ROOTS:
+            routes = _get(_get(doc.value, root), ("routes",))
+            for k, route in enumerate(routes if isinstance(routes, list) else []):
+                if isinstance(route, dict) and sy.text(route.get("uri")):
+                    line = sy.line_of(route, "uri", sy.line_of(routes, k, doc.line))
+                    out.append((sy.text(route.get("id")) or str(k), sy.text(route.get("uri")), line))
+    return out
+
+
+def spring_settings(text: str, rel: str) -> list[tuple[str, str, int]]:
+    """Every setting of a Spring configuration (``application.yml`` or ``.properties``), each as (its
+    dotted key, its value as text, its line); a file that does not parse gives none."""
+    if rel.lower().endswith(".properties"):
+        return [(m.group(1), m.group(2).strip(), text.count("\n", 0, m.start()) + 1)
+                for m in re.finditer(r"^[ \t]*([A-Za-z0-9_.\[\]-]+)[ \t]*[=:][ \t]*(.*)$", text, re.MULTILINE)]
+    return [(key, sy.text(value), line) for doc in _documents(text, rel, ":")
+            for key, value, line in _flat(doc.value, "", doc.line)]
+
+
+def spring_config_names(text: str, rel: str) -> tuple[str, list[tuple[str, int]]]:
+    """The application a Spring ``bootstrap.yml``/``application.yml`` configures (``spring.application.name``,
+    "" when it names none) and the ConfigMaps Spring Cloud Kubernetes loads for it, each with its line:
+    ``spring.cloud.kubernetes.config.name`` and its ``sources[].name``, in any profile's document; none
+    stated: the application's name, which Spring Cloud Kubernetes loads by default (then without a line)."""
+    app, names = "", []
+    for doc in _documents(text, rel, "spring"):
+        name = _get(doc.value, ("spring", "application", "name"))
+        if not app and isinstance(name, (str, int)) and sy.text(name).strip():
+            app = sy.text(name).strip()
+        config = _get(doc.value, ("spring", "cloud", "kubernetes", "config"))
+        if not isinstance(config, dict):
+            continue
+        for node in [config, *(s for s in _seq(_get(config, ("sources",))) if isinstance(s, dict))]:
+            value = node.get("name")
+            if isinstance(value, (str, int)) and sy.text(value).strip():
+                names.append((sy.text(value).strip(), sy.line_of(node, "name", doc.line)))
+    return app, names
+
+
+def spring_kubernetes_names(files) -> dict[str, list[tuple[str, str]]]:
+    """What Spring Cloud Kubernetes loads for the applications of a checkout, from their ``bootstrap.yml``
+    and ``application.yml`` files (``files``: (path relative to the checkout, text) pairs): ConfigMap name ->
+    [(application name, "file:line" where it is said)] (:func:`spring_config_names`), for
+    ``kubernetes.read_kubernetes(spring_names=...)``. Only what a file states: the default (the
+    application's own name) the Kubernetes import assumes itself."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for rel, text in files:
+        if not is_spring_config(rel):
+            continue
+        app, names = spring_config_names(text, rel)
+        for name, line in names if app else ():
+            if (app, f"{rel}:{line}") not in out.setdefault(name, []):
+                out[name].append((app, f"{rel}:{line}"))
+    return out
+
+
 def _breaker_name(filters: list) -> str | None:
     """The name of the circuit breaker the last ``CircuitBreaker`` filter of ``filters`` makes:
     "" for one without a name (the route's id is then its name), None without such a filter."""

@@ -591,13 +591,18 @@ def _edged(pattern: str) -> re.Pattern:
 
 
 _TECH_RE = [(_edged(p), k, t) for p, k, t in _TECH]
+#: an image's repository name that says what it does, not which product it is (``jaegertracing/all-in-one``,
+#: ``datadog/agent``, ``wavefronthq/proxy``): under a hub's organisation it is the hub; any other repository
+#: name is the organisation's other work (``jaegertracing/example-hotrod`` is a demo application)
+_ROLE_REPO = re.compile(r"all-in-one|(?:cluster-)?agent|collector|proxy|server|query|ingester|querier|distributor|"
+                        r"compactor|relay|forwarder|exporter|infrastructure(?:-bundle)?")
 #: the name of a hub's user interface: its name and a UI word after it ("flagd-ui", "consul-web")
 _HUB_UI = re.compile(r"[-_](?:ui|web|webui|dashboard|console|editor)$")
 #: hubs with a huge fan-in that should not swamp the findings (README trap 6)
 _HUBS = [
     (_edged(r"otel-?col(?:lector)?(?:-contrib)?|opentelemetry-collector(?:-contrib)?|jaeger(?:tracing)?|zipkin|tempo|prometheus|grafana|"
             r"loki|opamp|fluent-?bit|fluentd?|logstash|vector|datadog|newrelic|telemetry|otlp|alloy|victoria-?metrics|"
-            r"datalust"),
+            r"datalust|seq|wavefront(?:hq)?|statsd|graphite|signalfx|instana|apm-server|pushgateway|promtail"),
      "telemetry"),
     (_edged(r"flagd|unleash|launchdarkly|ld-relay|growthbook|flipt|flagsmith|featbit|configcat|config-?server|configserver|"
             r"feature-?flag"), "config"),
@@ -614,13 +619,55 @@ _REGISTRY_VAR = re.compile(r"^(?!.*(?:SCHEMA|IMAGE|DOCKER|CONTAINER|ARTIFACT|HEL
                            re.IGNORECASE)
 
 
+#: a variable that carries the address telemetry is exported to: Spring Boot's ``management.*`` exporters
+#: (``MANAGEMENT_METRICS_EXPORT_WAVEFRONT_URI``, ``MANAGEMENT_ZIPKIN_TRACING_ENDPOINT``), OpenTelemetry's
+#: (``OTEL_EXPORTER_OTLP_ENDPOINT``, any ``*_OTLP_*``), a tracer's (``*ZIPKIN*``, ``JAEGER_*``) and a metrics
+#: or APM agent's (StatsD, Datadog, Wavefront, New Relic...); also a name that says metrics, traces or
+#: telemetry are exported or collected there (``METRICS_EXPORTER_URL``, ``TRACING_COLLECTOR_ENDPOINT``).
+#: Not a service that merely has such a word in its name (``METRICS_SERVICE_URL``, ``LOG_SERVICE_URL``)
+_TELEMETRY_VAR = re.compile(
+    r"^MANAGEMENT_\w*(?:METRICS|TRACING|ZIPKIN|OTLP|WAVEFRONT|DATADOG|NEWRELIC|STATSD|PROMETHEUS|INFLUX|ELASTIC|"
+    r"DYNATRACE|SIGNALFX|INSTANA|GRAPHITE|JMX|LOGGING_EXPORT)"
+    r"|(?:^|_)(?:OTLP|OTEL_EXPORTER|ZIPKIN|JAEGER|WAVEFRONT|STATSD|DOGSTATSD|DATADOG|NEW_?RELIC|SIGNALFX|HONEYCOMB|"
+    r"LIGHTSTEP|INSTANA|ELASTIC_APM|APM_SERVER|PUSHGATEWAY|LOKI|FLUENT(?:D|_?BIT)?|LOGSTASH|GRAYLOG|GELF)(?:_|$)"
+    r"|^DD_(?:AGENT|TRACE_AGENT|DOGSTATSD)"
+    r"|(?:^|_)(?:METRICS?|TRACES?|TRACING|TRACER|SPANS?|TELEMETRY)_(?:EXPORTER|EXPORT|COLLECTOR|AGENT|SINK|"
+    r"REPORTER)(?:_|$)",
+    re.IGNORECASE)
+
+
+def telemetry_var(var: str) -> bool:
+    """Does the variable ``var`` carry the address telemetry is exported to (:data:`_TELEMETRY_VAR`)?"""
+    return bool(_TELEMETRY_VAR.search(var))
+
+
+def address_call_type(target: Component, var: str) -> tuple[str, str]:
+    """The dependency type, and the edge kind word, of a call a variable ``var`` names to ``target``: a
+    telemetry exporter's address (:func:`telemetry_var`) is a soft telemetry call, whatever it names
+    (sending telemetry never holds up a request: PetClinic cloud's four services exporting metrics to
+    ``wavefront-proxy`` made it the critical SPOF "taking down" the gateway); any other address, the
+    call :func:`dependency_type` says."""
+    if telemetry_var(var):
+        return "soft", "telemetry"
+    return dependency_type(target)
+
+
 def registry_named(b: "GraphBuilder", target: str, var: str, evidence: str) -> None:
-    """``var`` names ``target`` as the service registry (``REGISTRY_HOST=teastore-registry``): tag it a
-    discovery hub, where it is a plain service."""
+    """What a variable that names ``target`` says it is, where it is a plain service: the service registry
+    (``REGISTRY_HOST=teastore-registry``): a discovery hub; where telemetry is exported to
+    (``MANAGEMENT_METRICS_EXPORT_WAVEFRONT_URI=proxy://wavefront-proxy:2878``, :func:`telemetry_var`): a
+    telemetry hub. Not a datastore, queue or gateway a telemetry address passes through (OTLP sent through
+    the front proxy: the call is telemetry, :func:`address_call_type`; the proxy stays a gateway), nor an
+    admin console or a load generator."""
     comp = b.components.get(target)
-    if comp is not None and _REGISTRY_VAR.match(var) and comp.kind in (None, "service") and hub_tag(comp) is None:
+    if comp is None or comp.kind not in (None, "service") or hub_tag(comp) is not None:
+        return
+    if _REGISTRY_VAR.match(var):
         b.tag(comp.id, "discovery")
         b.evidence(comp.id, f"{evidence}: {var} names it: the registry the services find each other through")
+    elif telemetry_var(var) and "admin-ui" not in comp.tags and LOAD_GENERATOR not in comp.tags:
+        b.tag(comp.id, "telemetry")
+        b.evidence(comp.id, f"{evidence}: {var} names it: where telemetry is exported to, a telemetry hub")
 _DB_PORTS = {
     6379: ("datastore", "redis"), 5432: ("datastore", "postgres"), 3306: ("datastore", "mysql"),
     27017: ("datastore", "mongodb"), 9042: ("datastore", "cassandra"), 11211: ("cache", "memcached"),
@@ -740,12 +787,16 @@ def recognise(name: str, image: str = "", ports: list[int] | tuple = ()) -> tupl
                 break
     if kind is None and by_name and re.search(r"(^|[-_])(db|database|sql)($|[-_])", name.lower()):
         kind, why = "datastore", f"name {name}"
-    # an image whose organisation is the hub's own (jaegertracing/all-in-one is Jaeger's), not one
-    # that merely mentions it (ghcr.io/open-telemetry/demo is the demo's services); a hub's own user
-    # interface (the OpenTelemetry demo's flagd-ui, an editor of flags) is not the hub: nothing needs it
-    # to start or to serve, and tagged as one it got the hub's start-up risk
+    # a hub by its image's repository name (jaegertracing/jaeger); its organisation counts only with a
+    # repository name that says a role, not a product (jaegertracing/all-in-one is Jaeger's), as Jaeger's own
+    # demo application, jaegertracing/example-hotrod, is no hub: tagged one, its own calls were soft and its
+    # published port no user's; an image that merely mentions a hub (ghcr.io/open-telemetry/demo is the
+    # demo's services) neither. A hub's own user interface (the OpenTelemetry demo's flagd-ui, an editor of
+    # flags) is not the hub: nothing needs it to start or to serve, and tagged as one it got the hub's
+    # start-up risk
     for rx, t in ([] if _HUB_UI.search(name.lower()) else _HUBS):
-        if rx.search(name.lower()) or (repo and rx.search(repo)) or (org and rx.fullmatch(org)):
+        if rx.search(name.lower()) or (repo and rx.search(repo)) \
+                or (org and rx.fullmatch(org) and _ROLE_REPO.fullmatch(repo)):
             tags.append(t)
             break
     else:
@@ -1237,7 +1288,8 @@ def _looks_public_tld(label: str) -> bool:
 
 
 #: variables for telemetry, error reporting or docs: a SaaS they name is no call users wait on
-_NOT_CALL_VAR = re.compile(r"OTEL|OTLP|JAEGER|ZIPKIN|DATADOG|^DD_|NEW_?RELIC|SENTRY|HONEYCOMB|LOGZ|LOKI|PROMETHEUS|"
+_NOT_CALL_VAR = re.compile(_TELEMETRY_VAR.pattern + "|"
+                           r"OTEL|OTLP|JAEGER|ZIPKIN|DATADOG|^DD_|NEW_?RELIC|SENTRY|HONEYCOMB|LOGZ|LOKI|PROMETHEUS|"
                            r"GRAFANA|ELASTIC_APM|APM|TRACE|METRIC|LOG_|_LOG|DOCS?_|HOMEPAGE|WEBSITE|PUBLIC_URL|BASE_PATH|"
                            r"CALLBACK|REDIRECT|ORIGIN|CORS|ISSUER|AUDIENCE|SCHEMA|REGISTRY|REPO|MIRROR|PROXY|LICEN[CS]E|TERMS|"
                            r"PRIVACY|SUPPORT|FEEDBACK|IMAGE|LOGO|ICON|AVATAR|CDN|STATIC|ASSET|FONT|HELP|LINK", re.IGNORECASE)

@@ -29,7 +29,8 @@ from pathlib import Path
 
 from prr_app.errors import PrrError
 from prr_app import paths, safe_yaml as sy
-from prr_app.importers.call_policies import NGINX_DEFAULT_READ_TIMEOUT_MS, duration_ms, nginx_time_ms, retry_count
+from prr_app.importers.call_policies import (NGINX_DEFAULT_READ_TIMEOUT_MS, duration_ms, nginx_time_ms, retry_count,
+                                             spring_gateway_policies, spring_gateway_routes, spring_settings)
 
 #: a ServiceProfile route's timeout when it states none (Linkerd's documented default)
 LINKERD_DEFAULT_TIMEOUT_MS = 10_000
@@ -43,6 +44,7 @@ from prr_app.importers.graph import (
     NETPOL,
     GraphBuilder,
     close_match,
+    address_call_type,
     dependency_type,
     host_arguments,
     host_refs,
@@ -221,16 +223,29 @@ _HELM_ACTION = re.compile(r"\{\{-?\s*(?:\.(?:Values|Release|Chart|Capabilities|F
                           r"(?:include|toYaml|tpl|required|default)\s)[^}]*\}\}")
 
 def read_kubernetes(paths: list[Path], *, texts: list[tuple[str, str]] | None = None,
-                    base: Path | None = None) -> ImportResultT:
+                    base: Path | None = None,
+                    spring_names: dict[str, list[tuple[str, str]]] | None = None) -> ImportResultT:
     """Import manifest files, and ``texts``: (label, YAML text) pairs rendered by a tool (helm, kustomize).
 
     ``base``: the folder that evidence names files relative to (default: the one holding them all).
+    ``spring_names``: what a checkout's Spring ``bootstrap.yml`` files say Spring Cloud Kubernetes loads,
+    ConfigMap name -> [(application name, where it is said)] (``call_policies.spring_config_names``): a
+    ConfigMap so named is that application's configuration (:meth:`_K8sImport._spring_configmaps`).
     """
-    return _K8sImport(paths, texts or [], base).run()
+    return _K8sImport(paths, texts or [], base, spring_names).run()
+
+
+#: a ConfigMap key that holds a Spring Boot configuration file (application.yml, application-kubernetes.yaml,
+#: bootstrap.properties)
+_SPRING_KEY = re.compile(r"^(?:application|bootstrap)(?:-[A-Za-z0-9_.-]+)?\.(?:ya?ml|properties)$", re.IGNORECASE)
+#: a block scalar's indicator at the end of its key's line (``application.yaml: |-``): its text starts below
+_BLOCK = re.compile(r":\s*[|>][-+0-9]*\s*(?:#.*)?$")
 
 
 class _K8sImport:
-    def __init__(self, paths: list[Path], texts: list[tuple[str, str]] | None = None, base: Path | None = None):
+    def __init__(self, paths: list[Path], texts: list[tuple[str, str]] | None = None, base: Path | None = None,
+                 spring_names: dict[str, list[tuple[str, str]]] | None = None):
+        self.spring_names = dict(spring_names or {})
         self.paths = [Path(p) for p in paths]
         self.texts = list(texts or [])
         self.names = short_names(self.paths, base)
@@ -305,8 +320,14 @@ class _K8sImport:
             key = (obj.kind, obj.ns, obj.name)
             first = self.seen.get(key)
             if first is not None:
-                self.b.warn(f"{obj.where}: {obj.kind} {obj.name} is already defined at {first.where}: a duplicate, "
-                            "ignored (two copies of one object are not redundancy)")
+                # ``kubectl apply`` applies the documents in order: the second copy replaces the first, and
+                # it is the one that runs (the retail store's ui ConfigMap: the first copy names one service,
+                # the last five). Kept where the first stood, so the components keep their order
+                self.b.warn(f"{obj.where}: {obj.kind} {obj.name} is already defined at {first.where}: a duplicate; "
+                            "the last copy is used, as kubectl apply leaves it (two copies of one object are not "
+                            "redundancy); " + _copies_differ(first.body, obj.body))
+                self.objs[self.objs.index(first)] = obj
+                self.seen[key] = obj
                 continue
             self.seen[key] = obj
             self.objs.append(obj)
@@ -358,6 +379,7 @@ class _K8sImport:
         self._pdbs(by_kind.get("PodDisruptionBudget", []))
         self._mesh_routing(by_kind.get("VirtualService", []), by_kind.get("DestinationRule", []))
         self._env_dependencies()
+        self._spring_configmaps()
         self._netpols(by_kind.get("NetworkPolicy", []))
         self._ingresses(by_kind.get("Ingress", []))
         self._mesh_policies(by_kind.get("VirtualService", []), by_kind.get("DestinationRule", []),
@@ -725,6 +747,161 @@ class _K8sImport:
                                                     f"{label}{cname} {key} {_clip(s)}")
                         self._option_refs(w, vals, key, f"{label}{cname}")
 
+    # ------------------------------------------------------ Spring Cloud Kubernetes
+    def _mounted_configmaps(self) -> set[tuple[str, str]]:
+        """The ConfigMaps a workload takes (envFrom, a key of one, a volume, a projected volume's source)."""
+        out: set[tuple[str, str]] = set()
+        for w in self.workloads:
+            spec = sy.get_path(w.obj.body, "spec", "template", "spec") if w.obj.kind != "Pod" else w.obj.body.get("spec")
+            vols = spec.get("volumes") if isinstance(spec, dict) else None
+            for v in vols if isinstance(vols, list) else []:
+                if not isinstance(v, dict):
+                    continue
+                name = sy.get_path(v, "configMap", "name")
+                if name is not None:
+                    out.add((w.obj.ns, sy.text(name)))
+                srcs = sy.get_path(v, "projected", "sources")
+                for src in srcs if isinstance(srcs, list) else []:
+                    name = sy.get_path(src, "configMap", "name") if isinstance(src, dict) else None
+                    if name is not None:
+                        out.add((w.obj.ns, sy.text(name)))
+            for c, _ in w.containers:
+                for src in c.get("envFrom") if isinstance(c.get("envFrom"), list) else []:
+                    name = sy.get_path(src, "configMapRef", "name") if isinstance(src, dict) else None
+                    if name is not None:
+                        out.add((w.obj.ns, sy.text(name)))
+                for e in c.get("env") if isinstance(c.get("env"), list) else []:
+                    name = sy.get_path(e, "valueFrom", "configMapKeyRef", "name") if isinstance(e, dict) else None
+                    if name is not None:
+                        out.add((w.obj.ns, sy.text(name)))
+        return out
+
+    def _spring_loaders(self) -> dict[tuple[str, str], list[tuple[_Workload, str]]]:
+        """(namespace, ConfigMap name) -> the workloads Spring Cloud Kubernetes loads it for, each with why.
+        It loads the ConfigMap named ``spring.cloud.kubernetes.config.name`` (its container's
+        ``SPRING_CLOUD_KUBERNETES_CONFIG_NAME``, or a checkout's ``bootstrap.yml``: ``self.spring_names``), by
+        default the one named after the application (``SPRING_APPLICATION_NAME``, or the workload's name,
+        which is the application's as these deployments name them)."""
+        out: dict[tuple[str, str], list[tuple[_Workload, str]]] = {}
+
+        def add(w: _Workload, name: str, why: str) -> None:
+            lst = out.setdefault((w.obj.ns, name), [])
+            if all(x is not w for x, _ in lst):
+                lst.append((w, why))
+
+        for w in self.workloads:
+            apps = {w.obj.name: f"{w.obj.where}: {w.obj.kind} {w.obj.name}"}
+            stated = []
+            for c, is_init in w.containers:
+                if is_init:
+                    continue
+                env = self.env_cache.get((w.cid, id(c))) or {}
+                if "SPRING_APPLICATION_NAME" in env:
+                    value, file, line = env["SPRING_APPLICATION_NAME"]
+                    apps[value] = f"{file}:{line}: SPRING_APPLICATION_NAME={value}"
+                if "SPRING_CLOUD_KUBERNETES_CONFIG_NAME" in env:
+                    value, file, line = env["SPRING_CLOUD_KUBERNETES_CONFIG_NAME"]
+                    stated.append((value, f"{file}:{line}: SPRING_CLOUD_KUBERNETES_CONFIG_NAME={value}"))
+            for config, said in self.spring_names.items():
+                for app, where in said:
+                    if app in apps:
+                        stated.append((config, f"{where}: spring.cloud.kubernetes.config.name {config} (application {app})"))
+            for name, why in stated or [(a, f"{why} (Spring Cloud Kubernetes loads the ConfigMap named after the "
+                                            "application)") for a, why in apps.items()]:
+                add(w, name, why)
+        return out
+
+    def _spring_configmaps(self) -> None:
+        """A ConfigMap that no workload mounts and that holds a Spring configuration file (``application.yaml``)
+        is loaded through the Kubernetes API by Spring Cloud Kubernetes, by the application's name
+        (:meth:`_spring_loaders`): read as that application's configuration. Its Spring Cloud Gateway routes
+        are the gateway's calls (Spring PetClinic cloud's api-gateway routes to its three services there); its
+        other addresses are the calls of the one application that loads it (``customers-service-id:
+        http://customers-service...``); an address naming no Service is a dangling line (PetClinic's
+        ``vists-service``). Unread, the gateway called nothing and its services ranked low. A name that
+        misses the one asked for by a separator or a plural (``pet-clinic-config`` for ``petclinic-config``)
+        is taken to mean it, said in a warning: as written, the application does not find it."""
+        b = self.b
+        mounted = self._mounted_configmaps()
+        loaders = self._spring_loaders()
+        for (ns, name), cm in self.configmaps.items():
+            data = cm.body.get("data")
+            keys = [k for k in data if _SPRING_KEY.match(str(k))] if isinstance(data, dict) else []
+            if not keys or (ns, name) in mounted:
+                continue
+            who = loaders.get((ns, name))
+            if who is None:
+                near = close_match(name, [n for (lns, n) in loaders if lns == ns])
+                if near is None:
+                    b.skip(f"{cm.where}: ConfigMap {name} holds a Spring configuration ({', '.join(map(str, keys))}) "
+                           "that no workload mounts nor loads by its name: not read")
+                    continue
+                who = loaders[(ns, near)]
+                b.warn(f"{cm.where}: ConfigMap {name} is not named {near}, the name Spring Cloud Kubernetes is asked "
+                       f"to load ({who[0][1]}): taken to mean it; check the name (as written, the application does "
+                       "not find its configuration)")
+            for key in keys:
+                self._spring_configmap(cm, str(key), [w for w, _ in who])
+                b.read(f"{cm.where}: ConfigMap {name} ({key}), which no workload mounts: read as the Spring "
+                       f"configuration of {', '.join(w.cid for w, _ in who)} ({who[0][1]})")
+
+    def _spring_configmap(self, cm: K8sObject, key: str, apps: list[_Workload]) -> None:
+        b = self.b
+        data = cm.body["data"]
+        text = sy.text(data[key])
+        at = sy.line_of(data, key, cm.line)
+        raw = self.raw.get(cm.file, "").splitlines()
+        # the text's line n is the manifest's line at + n under a block scalar's key, else on the key's line
+        shift = at if 0 < at <= len(raw) and _BLOCK.search(raw[at - 1]) else at - 1
+        where = f"ConfigMap {cm.name} ({key})"
+        # a gateway's routes: a configuration several applications load is the gateway's among them
+        gateways = apps if len(apps) == 1 else [w for w in apps if b.components[w.cid].kind == "gateway"]
+        route_lines = set()
+        for rid, uri, line in spring_gateway_routes(text, key):
+            route_lines.add(line)
+            for w in gateways:
+                self._config_ref(w, "spring.cloud.gateway.routes.uri", uri,
+                                 f"{cm.file}:{line + shift}: {where} route {rid} uri {_clip(uri)}")
+        for uri, pol, _breaker in spring_gateway_policies(text, key):
+            for w in gateways:
+                for t in self._config_targets(w, uri):
+                    for field_name, (value, ev) in pol.items():
+                        b.call_setting(w.cid, t, field_name, value, f"{cm.file}: {where}: {ev}")
+        if len(apps) != 1:
+            return  # one application's addresses, not every application's that loads it
+        for skey, value, line in spring_settings(text, key):
+            if line not in route_lines:
+                self._config_ref(apps[0], skey, value,
+                                 f"{cm.file}:{line + shift}: {where} {skey}: {redact(skey, value)}")
+
+    def _config_targets(self, w: _Workload, value: str) -> list[str]:
+        return [t for ref in host_refs(value, bare_ok=False) for t in self._lookup(ref.host, w.obj.ns) or []
+                if t != w.cid]
+
+    def _config_ref(self, w: _Workload, key: str, value: str, ev: str) -> None:
+        """An address a Spring setting of ``w``'s (``key``: its dotted name) holds: a call to the Service it
+        names, worded as the variable Spring would read it from (``management.metrics.export.wavefront.uri``
+        is ``MANAGEMENT_METRICS_EXPORT_WAVEFRONT_URI``, a telemetry call); a dangling line for a cluster name
+        no Service provides."""
+        b = self.b
+        var = re.sub(r"[^A-Za-z0-9]+", "_", key).strip("_").upper()
+        for ref in host_refs(value, bare_ok=False):
+            targets = self._lookup(ref.host, w.obj.ns)
+            if targets:
+                for t in targets:
+                    if t != w.cid:
+                        registry_named(b, t, var, ev)
+                        typ, word = address_call_type(b.components[t], var)
+                        b.depend(w.cid, t, typ, ENV, f"{ev} ({word})")
+            elif external_api(b, w.cid, ref, var, ev):
+                pass
+            elif ref.local and not ref.host.startswith("$"):
+                names = sorted({n for (ns, n) in self.svc if ns == w.obj.ns})
+                near = close_match(ref.short, names) or next(
+                    (n for n in names if _one_edit(ref.short, n)), None)
+                hint = f"; the Service {near} is nearly that name: a misspelling?" if near else ""
+                b.dangling(f"{ev}: names host {ref.host}, which no Service in these files provides{hint}")
+
     def _named_services(self, key: tuple) -> set[str]:
         """What a ConfigMap's values name as addresses (``key``: namespace, name): the components, and the
         outside hosts (an address book of outside APIs is one too)."""
@@ -846,7 +1023,7 @@ class _K8sImport:
                     if t == w.cid:
                         continue
                     registry_named(b, t, var, ev)  # first: the call's word says "discovery" from the first caller on
-                    typ, word = dependency_type(b.components[t])
+                    typ, word = address_call_type(b.components[t], var)
                     b.depend(w.cid, t, typ, ENV, f"{ev} ({word})", shared=shared)
                     b.address_var(var, t)
             elif not shared and external_api(b, w.cid, ref, var, ev):
@@ -1381,6 +1558,46 @@ class _K8sImport:
                                      f"{file}:{line}: env {var}={redact(var, value)} turns {tech} on and {target} is the only "
                                      f"{tech} in these files (a guess: the host name is not in the manifests)")
                             b.warn(f"{file}:{line}: {w.obj.name} -> {target} is a guess from {var}={value}; confirm it")
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Is ``a`` ``b`` with one letter left out, added, changed or two swapped (``vists`` for ``visits``)?"""
+    if a == b or abs(len(a) - len(b)) > 1 or min(len(a), len(b)) < 4:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]]
+                                  and a[diff[1]] == b[diff[0]])
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def _scalars(node, prefix: str = "", depth: int = 0) -> dict[str, str]:
+    """Every scalar under ``node`` by its dotted path (``data.ENDPOINTS_CARTS``, ``spec.replicas``; a list's
+    items by index)."""
+    out: dict[str, str] = {}
+    if depth > 30:
+        return out
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else None
+    if items is None:
+        out[prefix] = sy.text(node)
+        return out
+    for k, v in items:
+        out.update(_scalars(v, f"{prefix}.{k}" if prefix else str(k), depth + 1))
+    return out
+
+
+def _copies_differ(first: dict, last: dict, shown: int = 3) -> str:
+    """What the last copy of an object changes from the first, in a few words: the settings it adds, drops
+    and changes (dotted paths, a few of each), or that the two are identical."""
+    a, b = _scalars(first), _scalars(last)
+    parts = []
+    for word, keys in (("adds", [k for k in b if k not in a]), ("drops", [k for k in a if k not in b]),
+                       ("changes", [k for k in b if k in a and a[k] != b[k]])):
+        if keys:
+            more = f" and {len(keys) - shown} more" if len(keys) > shown else ""
+            parts.append(f"{word} {', '.join(_clip(k, 60) for k in keys[:shown])}{more}")
+    return "the last copy " + "; ".join(parts) if parts else "the two copies are identical"
 
 
 def _address_like(var: str) -> bool:
