@@ -48,6 +48,7 @@ from prr_app.importers.graph import (
     not_facing_what,
     recognise,
     redact,
+    address_call_type,
     registry_named,
     external_api,
     short_names,
@@ -877,7 +878,7 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
                     if target == sname:
                         continue
                     registry_named(b, target, var, ev)  # first: the call's word says "discovery" from the first caller on
-                    typ, word = dependency_type(b.components[target])
+                    typ, word = address_call_type(b.components[target], var)  # a telemetry exporter's: soft
                     b.depend(sname, target, typ, ENV, f"{ev} ({word})")
                     b.address_var(var, target)
                 elif ref.host.lower() in off_hosts or (ref.local and ref.short in off_hosts):

@@ -195,6 +195,8 @@ class Inventory:
     chart_values: dict[str, list[str]] = field(default_factory=dict)  # chart -> values files not used
     compose_layers: list[str] = field(default_factory=list)  # what was merged in each compose project, said
     models: list[str] = field(default_factory=list)  # workspaces read as one model (_one_model), said
+    #: what Spring Cloud Kubernetes loads, from the checkout's bootstrap/application files (_spring_names)
+    spring_names: dict | None = None
 
     def by_role(self, *roles: str) -> list[FileEntry]:
         return [f for f in self.files if f.role in roles]
@@ -1156,12 +1158,33 @@ def pick(family: list[Unit], variant: str | None) -> Unit:
 
 
 # ------------------------------------------------------------------ importing units
-def _import_unit(u: Unit, root: Path, profiles: list[str] | None = None) -> None:
+def _spring_names(inv: Inventory | None) -> dict | None:
+    """The ConfigMaps Spring Cloud Kubernetes loads for the checkout's applications, as their bootstrap and
+    application files say (``call_policies.spring_kubernetes_names``): the Kubernetes import reads such a
+    ConfigMap as that application's configuration (PetClinic cloud's gateway routes), read once."""
+    if inv is None:
+        return None
+    if inv.spring_names is None:
+        from prr_app.importers.call_policies import is_spring_config, spring_kubernetes_names
+        from prr_app.importers.evidence import MAX_CONFIG_BYTES, _is_test
+
+        files = []
+        for f in inv.files:
+            if is_spring_config(f.rel) and not _is_test(f.rel):
+                try:
+                    files.append((f.rel, f.path.read_text("utf-8", "replace")[:MAX_CONFIG_BYTES]))
+                except OSError:
+                    continue
+        inv.spring_names = spring_kubernetes_names(files)
+    return inv.spring_names
+
+
+def _import_unit(u: Unit, root: Path, profiles: list[str] | None = None, inv: Inventory | None = None) -> None:
     from prr_app.importers import backstage, compose, kubernetes, structurizr
 
     try:
         if u.fmt == "kubernetes":
-            u.result = kubernetes.read_kubernetes(u.paths, texts=u.texts, base=root)
+            u.result = kubernetes.read_kubernetes(u.paths, texts=u.texts, base=root, spring_names=_spring_names(inv))
         elif u.fmt == "compose":
             u.result = compose.read_compose(u.paths, base=root, profiles=profiles)
         elif u.fmt == "structurizr":
@@ -1247,7 +1270,7 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
             if u.how == "manifests" and u.paths and not u.texts:
                 _import_without_broken(u, inv, root)  # one broken manifest does not sink its folder
             elif u.paths or u.texts:
-                _import_unit(u, root, profiles)
+                _import_unit(u, root, profiles, inv)
         if progress:
             progress("reading deployment files", i + 1, len(inv.units))
     # no deployment could be read (none there, or every one broken): the edge lists, traces or DOT files
@@ -1329,7 +1352,7 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
         if len(group) > 1:
             merged = Unit(" + ".join(u.key for u in group), "kubernetes", "manifests",
                           [p for u in group for p in u.paths], [t for u in group for t in u.texts])
-            _import_unit(merged, root, profiles)
+            _import_unit(merged, root, profiles, inv)
             if merged.result is None:
                 raise PrrError(merged.problem)
         else:
@@ -1337,7 +1360,7 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
         more = _addons(inv, merged)
         if more:
             extra = Unit(merged.key, "kubernetes", "manifests", merged.paths + more, merged.texts)
-            _import_unit(extra, root, profiles)
+            _import_unit(extra, root, profiles, inv)
             if extra.result is not None:
                 merged = extra
                 for a in more:
@@ -1671,7 +1694,7 @@ def _import_without_broken(unit: Unit, inv: Inventory, root: Path) -> None:
     YAML, too large, not text) is taken out of it (a unit of its own, with its problem: a "could not read"
     warning) and the others are read without it, so one broken file does not sink the good ones."""
     while True:
-        _import_unit(unit, root)
+        _import_unit(unit, root, inv=inv)
         if unit.result is not None or not unit.paths:
             return
         if unit.fmt == "kubernetes" and (not unit.unreadable or len(unit.paths) < 2):
