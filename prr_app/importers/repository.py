@@ -83,6 +83,10 @@ _BUS_LIBRARY = re.compile(r"spring-cloud-starter-bus-(?:amqp|kafka)")
 _METRICS_STREAM = re.compile(r"spring-cloud-(?:starter-)?netflix-(?:hystrix|turbine)-stream|turbine-stream")
 
 #: folders never walked into: tool state, vendored code, build output
+#: the evidence line a weak inferred dependency gets (only string literals in source code name it); the
+#: comparison of import records (``review.importing``) knows it by these words
+WEAK_LINE = "weaker evidence: only string literals in source code name it; check it"
+
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "vendor", "third_party", "target", "build", "dist", "out",
              "__pycache__", ".venv", "venv", ".tox", ".idea", ".vscode", ".gradle", ".mvn", "bin", "obj",
              ".terraform", "bower_components", ".next", ".cache"}
@@ -2294,7 +2298,7 @@ class _Assembly:
             dep = Dependency(source=src, target=tgt, kind=kind)
             dep.evidence = texts
             if conf == "weak":
-                dep.evidence.append("weaker evidence: only string literals in source code name it; check it")
+                dep.evidence.append(WEAK_LINE)
             self.review.dependencies[dep.id] = dep
             self.inferred.append({"id": dep.id, "source": src, "target": tgt, "kind": kind, "confidence": conf,
                                   "evidence": texts, "decision": decisions.get(dep_id, "")})

@@ -32,6 +32,7 @@ from prr_app.model.entities import Dependency, ImportRecord, Review
 from prr_app.errors import PrrError
 from prr_app.importers import registry
 from prr_app.importers.base import ImportResult, progress_fraction  # noqa: F401 - for the faces' progress bars
+from prr_app.importers.repository import WEAK_LINE
 from prr_app.review.document import edit_review, load_review, save_review
 
 REPOSITORY_FORMAT = "repository"
@@ -231,17 +232,48 @@ def _record(review: Review, result: ImportResult) -> None:
 _VARIANT_WORDS = "variants of one deployment"
 
 
+#: The evidence line the checkout importer adds to a weak inferred dependency (``importers.repository.WEAK_LINE``,
+#: ``add_evidence``). It lands in the inferred entry too (the two share one list there), but only when the
+#: import kept the dependency: an entry rejected before the import has no such line, one rejected after
+#: it (``--reject`` on the import itself, the app's import report) keeps it
+_WEAK_LINE = WEAK_LINE
+
+
 def _record_says(rec: ImportRecord) -> tuple:
     """What an import record says of the files it read: its format, sources and report, less what
     the import did rather than what the files say: its changes to the review, its ``read`` lines (the
     files read, and what it marked: "observability of cart from evidence: metrics", "this import reads
     release again"; their facts are in the review itself) and the variant warning's words. Not its id,
-    time or summary (the summary counts the changes)."""
+    time or summary (the summary counts the changes).
+
+    Nor what the reviewer's rejections of inferred dependencies made of it. An import leaves out a
+    dependency rejected before it (its report, its snapshot of imported values; "rejected by the
+    reviewer earlier; left out" among the skipped), while the record of an import whose dependencies were
+    rejected afterwards (``prr import --reject weak``, the app's import report) still lists them: the
+    first re-import after the decisions read as a change (a new record, the proposals re-dated, an undo
+    step in the app) though the files and the decisions were the same. The decisions themselves are
+    compared: they are in the inferred entries, which stay."""
     rep = dict(rec.report) if isinstance(rec.report, dict) else {}
     rep.pop("changes", None)
     rep.pop("read", None)
     if isinstance(rep.get("warnings"), list):
         rep["warnings"] = [w for w in rep["warnings"] if not (isinstance(w, str) and w.startswith(_VARIANT_WORDS))]
+    inferred = rep.get("inferred") if isinstance(rep.get("inferred"), list) else []
+    rejected = {str(i["id"]) for i in inferred if isinstance(i, dict) and i.get("id") and i.get("decision") == "rejected"}
+    if not rejected:
+        return rec.format, list(rec.sources), rep
+    rep["inferred"] = [{**i, "evidence": [e for e in i["evidence"] if not (isinstance(e, str) and e.startswith(_WEAK_LINE))]}
+                       if isinstance(i, dict) and str(i.get("id")) in rejected and isinstance(i.get("evidence"), list)
+                       else i for i in inferred]
+    if isinstance(rep.get("dependencies"), list):
+        rep["dependencies"] = [d for d in rep["dependencies"] if not (isinstance(d, dict) and d.get("element") in rejected)]
+    if isinstance(rep.get("skipped"), list):
+        left_out = {f"inferred dependency {did}: rejected by the reviewer earlier; left out" for did in rejected}
+        rep["skipped"] = [s for s in rep["skipped"] if s not in left_out]
+    imported = rep.get("imported")
+    if isinstance(imported, dict) and isinstance(imported.get("dependencies"), dict):
+        rep["imported"] = {**imported, "dependencies": {did: v for did, v in imported["dependencies"].items()
+                                                        if did not in rejected}}
     return rec.format, list(rec.sources), rep
 
 
