@@ -267,3 +267,19 @@ class ImportResult:
     #: :func:`prr_app.importers.graph.telemetry_stores`; a repository's import takes the tag back from one
     #: that its configuration or source shows another component using
     telemetry_stores: dict[str, list[str]] = field(default_factory=dict)
+
+    def keep_decisions(self, decisions: dict[str, str] | None) -> bool:
+        """The reviewer's earlier decisions (inferred dependency id -> "accepted"/"rejected") on the calls
+        this import guessed and has no decision on: an accepted call stays confirmed on a re-import, a
+        rejected one stays out, said among the skipped (as the checkout import does). Whether any applied."""
+        applied = False
+        for item in self.report.inferred:
+            did = str(item.get("id", ""))
+            if item.get("decision") or (decisions or {}).get(did) not in ("accepted", "rejected"):
+                continue
+            item["decision"] = decisions[did]
+            applied = True
+            if item["decision"] == "rejected" and did in self.review.dependencies:
+                del self.review.dependencies[did]
+                self.report.skipped.append(f"inferred dependency {did}: rejected by the reviewer earlier; left out")
+        return applied

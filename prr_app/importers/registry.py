@@ -186,7 +186,8 @@ def import_paths(paths: list[str | Path], fmt: str | None = "auto", *, into=None
         if fmt != "json":  # a review JSON is read as written
             before = len(result.report.warnings)
             result.report.note_coverage(result.review)
-            if len(result.report.warnings) != before:
+            decided = result.keep_decisions(decisions)
+            if len(result.report.warnings) != before or decided:
                 _refresh_record(result)
     if into is not None:
         from prr_app.importers import merge

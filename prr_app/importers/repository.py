@@ -1387,6 +1387,7 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
     assembled = _Assembly(root, paths, inv, keep_ids)
     assembled.report.read += inv.models
     for key, res in results:
+        res.keep_decisions(decisions)  # a Terraform graph's guesses, decided on an earlier import
         assembled.add(key, res, parts=splits.get(key))
     assembled.undeployed_stores()
     for u in traffic:
@@ -1980,6 +1981,9 @@ class _Assembly:
         self.parts: list[tuple[str, set[str]]] = []  # each deployment read, with the components it added
         self.unnamed = 0  # deployments read that declare no system name
         self.inferred: list[dict] = []
+        #: the calls a deployment's own reading guessed (a Terraform graph's creation order), kept with the
+        #: ones configuration and source gave (``inferred``): the record marks them all
+        self.unit_inferred: list[dict] = []
         self.call_policies: dict[str, dict] = {}
         self.order_only: dict[str, tuple[str, bool]] = {}  # dependency id -> (what was said, vital): ImportResult
         self.shared_only: dict[str, list] = {}  # dependency id -> the address books that alone name it
@@ -2004,6 +2008,7 @@ class _Assembly:
         rep = self.report
         rep.read.append(f"{key}: {r.summary()}")
         rep.read += r.read
+        self.unit_inferred += [dict(i) for i in r.inferred]
         rep.skipped += r.skipped
         rep.warnings += r.warnings
         rep.dangling += r.dangling
@@ -2782,7 +2787,8 @@ class _Assembly:
         behind_a_gateway(review, ev)
         rep.components += [Inferred(cid, lines) for cid, lines in ev.items()
                            if lines and cid not in {c.element for c in rep.components}]
-        rep.inferred = self.inferred
+        rep.inferred = [i for i in self.unit_inferred if i.get("id") in review.dependencies
+                        or i.get("decision") == "rejected"] + self.inferred
         rep.hubs = sorted(f"{cid} ({t})" for cid, c in review.components.items()
                           for t in HUB_TAGS if t in c.tags)
         self._unrelated_systems()
