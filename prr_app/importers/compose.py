@@ -38,7 +38,10 @@ from prr_app.importers.graph import (
     STARTUP,
     can_face_users,
     GraphBuilder,
+    NO_VOLUME_NEEDED,
     dependency_type,
+    keeps_nothing,
+    keeps_state,
     host_arguments,
     host_refs,
     hub_tag,
@@ -806,6 +809,8 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
             b.code_dir(sname, folder)
         for mounted in bind_mounts(svc.get("volumes"), project):
             b.code_dir(sname, mounted)  # configuration and scripts the service runs with (an nginx's Lua, kong.yml)
+        if keeps_state(comp):
+            _storage(b, sname, svc, comp, image, f"{file}:{line}")
         deploy = svc.get("deploy") if isinstance(svc.get("deploy"), dict) else {}
         lf, ll = svc["__lines__"].get("deploy", (file, line))
         rep = deploy.get("replicas") if deploy else None
@@ -1147,6 +1152,76 @@ def _published(ports) -> list[str]:
 def _clip(s: str, n: int = 120) -> str:
     s = str(s).replace("\n", " ")
     return s if len(s) <= n else s[: n - 3] + "..."
+
+
+#: where a datastore's or a broker's image keeps its data, by the tag :func:`recognise` gives it (a volume there,
+#: or on a folder above, keeps it); Bitnami's images keep theirs under /bitnami
+DATA_PATHS = {
+    "postgres": ("/var/lib/postgresql/data",), "mysql": ("/var/lib/mysql",), "mongodb": ("/data/db",),
+    "redis": ("/data",), "cassandra": ("/var/lib/cassandra",), "sql": ("/var/opt/mssql",),
+    "search": ("/usr/share/elasticsearch/data", "/usr/share/opensearch/data", "/var/solr"),
+    "kafka": ("/var/lib/kafka/data", "/var/lib/redpanda/data", "/tmp/kafka-logs", "/kafka"),
+    "messaging": ("/var/lib/rabbitmq", "/opt/activemq/data", "/var/lib/artemis-instance", "/pulsar/data", "/data"),
+}
+#: a mount target that is configuration or start-up scripts, not data (/etc/..., /docker-entrypoint-initdb.d,
+#: a single file such as /etc/mysql/conf.d/my.cnf or /init.sql)
+_CONFIG_TARGET = re.compile(r"^/(?:etc|usr/local/etc|docker-entrypoint[^/]*)(?:/|$)|/conf(?:ig)?(?:\.d)?(?:/|$)|"
+                            r"\.(?:conf|cnf|sql|sh|ya?ml|json|js|xml|properties|ini|cfg|txt|toml|env)$")
+
+
+def _mount_targets(volumes, tmpfs=None) -> list[str]:
+    """The container paths of a service's volumes and bind mounts (short form ``src:target[:mode]``, a bare
+    ``target``, an anonymous volume, or the long form), not its tmpfs mounts (memory: lost with the container)."""
+    out = []
+    for v in volumes if isinstance(volumes, list) else []:
+        if isinstance(v, dict):
+            target = v.get("target") if v.get("type") != "tmpfs" else None
+        elif isinstance(v, str) and v:
+            parts = v.split(":")
+            target = parts[1] if len(parts) > 1 else parts[0]
+        else:
+            target = None
+        if isinstance(target, str) and target.startswith("/"):
+            out.append(target.rstrip("/") or "/")
+    return out
+
+
+def _on_data_path(targets: list[str], paths: tuple[str, ...]) -> bool:
+    """Is one of the mount ``targets`` a datastore's data path of ``paths``, or a folder above one (not the
+    root), or Bitnami's /bitnami; where its data path is not known, any target that is not configuration?"""
+    for t in targets:
+        if t == "/" or _CONFIG_TARGET.search(t):
+            continue
+        if not paths or t == "/bitnami" or t.startswith("/bitnami/") \
+                or any(p == t or p.startswith(t + "/") for p in paths):
+            return True
+    return False
+
+
+def _storage(b: GraphBuilder, sname: str, svc: dict, comp, image: str, where: str) -> None:
+    """Whether the datastore or queue ``sname`` keeps its data on a volume: one mounted on its data path
+    (:data:`DATA_PATHS`, PGDATA where set; any volume that is not configuration where the path is not known).
+    Without one its data lives in the container (or an anonymous volume its image declares, left behind by
+    ``docker compose down``), and removing the container loses it: a warning and an evidence line, unless it
+    keeps nothing that matters (:func:`keeps_nothing`: an in-memory cache, NATS without JetStream). The words
+    are the Kubernetes importer's but for what loses the data."""
+    tag = next((t for t in comp.tags if t in DATA_PATHS), "")
+    paths = DATA_PATHS.get(tag, ())
+    pgdata = _plain_env(svc).get("PGDATA")
+    if tag == "postgres" and isinstance(pgdata, str) and pgdata.startswith("/"):
+        paths = (pgdata.rstrip("/"),)
+    if _on_data_path(_mount_targets(svc.get("volumes")), paths):
+        return
+    cmd = svc.get("command")
+    command = " ".join(str(x) for x in cmd) if isinstance(cmd, list) else str(cmd or "")
+    why = keeps_nothing(comp, sname, image, command)
+    if why:
+        b.evidence(sname, f"{where}: {NO_VOLUME_NEEDED.format(why=why)}")
+        return
+    lost = "its container is removed (docker compose down, a move to another host)"
+    on = f" on its data path ({' or '.join(paths)})" if paths else ""
+    b.no_volume(sname, where, lost,
+                f"{where}: service {sname} is a {comp.kind} and mounts no volume{on}: its data is lost when {lost}")
 
 
 def bind_mounts(volumes, project: Path) -> list[Path]:

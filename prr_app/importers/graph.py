@@ -105,6 +105,8 @@ class GraphBuilder:
         self.call_policies: dict[str, dict] = {}
         #: component id -> the components that take its Service's traffic (ImportResult.idle_versions)
         self.idle_versions: dict[str, list[str]] = {}
+        #: datastores and queues with no persistent volume: id -> (where, what loses the data, warning)
+        self.unkept: dict[str, tuple[str, str, str]] = {}
         self._seen_skips: set[str] = set()
         self._seen_dangling: set[str] = set()
         self._seen_warnings: set[str] = set()
@@ -301,6 +303,12 @@ class GraphBuilder:
         else:
             self.warn(what)
 
+    def no_volume(self, cid: str, where: str, restart: str, warning: str) -> None:
+        """The datastore or queue ``cid`` keeps its data on no persistent volume (``where``: file:line; ``restart``:
+        what loses the data there): said in its evidence and warned at :meth:`finish`, once it is known whether
+        only telemetry hubs use it (:func:`telemetry_stores`: then what it loses is telemetry, no warning)."""
+        self.unkept[cid] = (where, restart, warning)
+
     def warn(self, what: str) -> None:
         if what not in self._seen_warnings:
             self._seen_warnings.add(what)
@@ -352,6 +360,15 @@ class GraphBuilder:
         apply_call_policies(review, policies)
         coordination_stores(review, self.comp_evidence)
         stores = telemetry_stores(review, self.comp_evidence)
+        for cid, (where, restart, warning) in self.unkept.items():
+            cid = self._id(cid)
+            if cid not in review.components:
+                continue
+            if cid in stores:  # the telemetry stack's: what a restart loses is telemetry, not the system's data
+                self.evidence(cid, f"{where}: {NO_VOLUME.format(restart=restart)} (telemetry, not the system's data)")
+            else:
+                self.evidence(cid, f"{where}: {NO_VOLUME.format(restart=restart)}")
+                self.warn(warning)
         behind_a_gateway(review, self.comp_evidence)
         self.report.components = [Inferred(cid, list(ev)) for cid, ev in sorted(self.comp_evidence.items())]
         self.report.dependencies = [
@@ -586,8 +603,11 @@ _TECH = [
 def _edged(pattern: str) -> re.Pattern:
     """``pattern`` matched as a word of a name or an image: not inside a longer word ("tempo" is not
     temporal's, "postgres" not PostgREST's, "dex" not an indexer's), a version or a "db" suffix allowed
-    after it (redis7, mongodb, timescaledb)."""
-    return re.compile(rf"(?<![a-z0-9])(?:{pattern})(?:db|d)?(?![a-z])")
+    after it (redis7, mongodb, timescaledb), and a "local" one, a local stand-in for a cloud datastore being
+    that datastore to the review (FTGO's dynamodblocal, amazon/dynamodb-local, was typed a service).
+    LocalStack is no such word: it emulates many AWS services at once (S3, SQS, DynamoDB...), so what it
+    stands for depends on which ones its callers use."""
+    return re.compile(rf"(?<![a-z0-9])(?:{pattern})(?:db|d)?(?:-?local)?(?![a-z])")
 
 
 _TECH_RE = [(_edged(p), k, t) for p, k, t in _TECH]
@@ -809,6 +829,45 @@ def recognise(name: str, image: str = "", ports: list[int] | tuple = ()) -> tupl
             # (registry_named)
             tags.append("discovery")
     return kind, tags, why
+
+
+# ------------------------------------------------------- datastores that keep nothing
+#: the words every importer says of a datastore or a queue whose data has no persistent volume to live on
+#: (its evidence line, after the file and line); ``{restart}``: what loses the data on that platform
+NO_VOLUME = "no persistent volume: its data is lost when {restart}"
+#: ... and the one that needs none (:func:`keeps_nothing`)
+NO_VOLUME_NEEDED = "no persistent volume, and none needed: {why}"
+_CACHE_WORD = re.compile(r"(?:^|[-_./])cach(?:e|es|ed|ing)(?:$|[-_./\d])")
+#: Redis told to evict keys when full (``--maxmemory-policy allkeys-lru``): a cache, by its configuration
+_EVICTS = re.compile(r"maxmemory-policy[\s=:\"']+(?:allkeys|volatile)-", re.IGNORECASE)
+_JETSTREAM = re.compile(r"(?:^|\s)(?:-js|--jetstream)\b|jetstream", re.IGNORECASE)
+
+
+def keeps_state(comp: Component) -> bool:
+    """Does ``comp`` keep what its callers write, so that its data needs a persistent volume: a datastore, a
+    cache or a queue (:func:`keeps_nothing` then says which lose nothing that matters), not a hub's."""
+    return comp.kind in _STORE_KINDS and hub_tag(comp) is None
+
+
+def keeps_nothing(comp: Component, name: str, image: str = "", command: str = "") -> str | None:
+    """Why the datastore, cache or queue ``comp`` (named ``name``, running ``image`` with the command line
+    ``command``) loses nothing that matters without a persistent volume, or None: an in-memory cache
+    (memcached; Redis named a cache, or told to evict keys), whose entries are rebuilt from their source
+    after a restart; NATS without JetStream, which keeps no messages at all. Redis otherwise is a store
+    (Online Boutique keeps its carts in one): a restart loses what it holds."""
+    rebuilt = "what it holds is rebuilt from its source after a restart"
+    repo = _image_repo(image)
+    if comp.kind == "cache":
+        return f"an in-memory cache: {rebuilt}"
+    if "redis" in comp.tags:
+        if _CACHE_WORD.search(name.lower()) or _CACHE_WORD.search(repo):
+            return f"Redis used as a cache (its name says so): {rebuilt}"
+        if _EVICTS.search(command):
+            return f"Redis used as a cache (it evicts keys when full: maxmemory-policy): {rebuilt}"
+    if re.search(r"(?<![a-z])nats(?:-server|-streaming)?$", repo or name.lower()) and "streaming" not in repo \
+            and not _JETSTREAM.search(command):
+        return "NATS without JetStream keeps no messages (it delivers them to whoever listens, or drops them)"
+    return None
 
 
 #: the end of the evidence line a published port leaves on a component it makes user-facing
@@ -1127,38 +1186,64 @@ def broker_use(*, reads_only: bool = False, publishes: bool = False) -> tuple[st
     return ("soft", BROKER_READ) if reads_only else ("hard", BROKER_CALL)
 
 
-def _reads_work(comp: Component, tgt: str) -> str:
-    return (f"nothing calls {comp.id} and it faces no users: it reads its work from {tgt}, whose outage leaves it "
-            "idle and delays that work: recorded as soft (a consumer's poll)")
+#: the end of the evidence line :func:`settle_broker_reads` leaves on a consumer's poll (its start names who calls)
+def _reads_tail(tgt: str) -> str:
+    return (f"it reads its work from {tgt}, whose outage leaves it idle and delays that work: recorded as soft "
+            "(a consumer's poll)")
+
+
+def _reads_work(comp: Component, tgt: str, tools: list[str]) -> str:
+    if not tools:
+        return f"nothing calls {comp.id} and it faces no users: {_reads_tail(tgt)}"
+    return (f"only operators' tools, load generators or telemetry call {comp.id} ({', '.join(tools)}), not the "
+            f"system's users, and it faces no users: {_reads_tail(tgt)}")
+
+
+def not_a_caller(comp: Component | None) -> bool:
+    """Is ``comp`` a caller that says nothing of who does the system's work: an admin console (an operators'
+    tool), a load generator (a test tool, or a simulator of the system's users or workers) or a telemetry hub
+    (a scrape, a health check)? The AKS store demo's makeline-service, which takes its orders from RabbitMQ,
+    is called only by store-admin and the virtual-worker simulator: counted as callers, they made it a
+    service that serves calls, its poll stayed hard and it was "unreached"."""
+    return comp is not None and ("admin-ui" in comp.tags or LOAD_GENERATOR in comp.tags
+                                 or hub_tag(comp) == "telemetry")
 
 
 def settle_broker_reads(review: Review) -> list[str]:
     """A call to a broker (:func:`broker_use`, said so in its evidence) from a service that nothing calls and
     that faces no users is that service reading its work from the broker (Sock Shop's queue-master, the
     OpenTelemetry demo's accounting and fraud-detection): soft, said in its evidence (:func:`broker_use`).
-    One a caller was found for since (a repository's configuration or code) is a call again: hard. The
-    analysis takes a service nothing calls for an entry point where nothing is marked user-facing, so
-    recorded hard such consumers were "down" with the broker as if it served their users. In place;
-    the ids changed."""
-    called = {d.target for d in review.dependencies.values()}
-    for g in review.groups.values():
-        if g.id in called:
-            called.update(g.members)
+    Calls from operators' tools, load generators and telemetry (:func:`not_a_caller`) do not count: they are
+    no users the service serves (the AKS store's makeline-service, called only by store-admin and
+    virtual-worker). One a caller was found for since (a repository's configuration or code) is a call
+    again: hard. The analysis takes a service nothing calls for an entry point where nothing is marked
+    user-facing, so recorded hard such consumers were "down" with the broker as if it served their users.
+    In place; the ids changed."""
+    comps = review.components
+    callers: dict[str, set[str]] = {}
+    for d in review.dependencies.values():
+        for t in review.groups[d.target].members if d.target in review.groups else [d.target]:
+            callers.setdefault(t, set()).add(d.source)
     out = []
     for did, dep in review.dependencies.items():
-        src, tgt = review.components.get(dep.source), review.components.get(dep.target)
+        src, tgt = comps.get(dep.source), comps.get(dep.target)
         if src is None or tgt is None or tgt.kind != "queue" or not any(BROKER_CALL in e for e in dep.evidence):
             continue
-        reads = _reads_work(src, tgt.id)
-        consumer = (dep.source not in called and not src.user_facing and src.kind in (None, "service")
+        who = callers.get(dep.source, set())
+        tools = sorted(c for c in who if not_a_caller(comps.get(c)))
+        reads = _reads_work(src, tgt.id, tools)
+        consumer = (len(tools) == len(who) and not src.user_facing and src.kind in (None, "service")
                     and hub_tag(src) is None)
+        said = [e for e in dep.evidence if e.endswith(_reads_tail(tgt.id))]
         if consumer and dep.kind == "hard":
             dep.kind = "soft"
             dep.evidence = [*dep.evidence, reads]
             out.append(did)
-        elif not consumer and dep.kind == "soft" and reads in dep.evidence:
+        elif consumer and dep.kind == "soft" and said and said != [reads]:
+            dep.evidence = [*(e for e in dep.evidence if e not in said), reads]  # other tools call it now
+        elif not consumer and dep.kind == "soft" and said:
             dep.kind = "hard"
-            dep.evidence = [e for e in dep.evidence if e != reads]
+            dep.evidence = [e for e in dep.evidence if e not in said]
             out.append(did)
     return out
 

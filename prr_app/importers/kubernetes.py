@@ -43,7 +43,10 @@ from prr_app.importers.graph import (
     can_face_users,
     NETPOL,
     GraphBuilder,
+    NO_VOLUME_NEEDED,
     close_match,
+    keeps_nothing,
+    keeps_state,
     address_call_type,
     dependency_type,
     host_arguments,
@@ -87,6 +90,13 @@ ZONE_KEYS = {"topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/z
 REGION_KEYS = {"topology.kubernetes.io/region", "failure-domain.beta.kubernetes.io/region"}
 HOST_KEYS = {"kubernetes.io/hostname"}
 ASSUMED_ZONES = 3
+#: a pod's volume sources whose data outlives the pod: a claim, the node's disk, a network or cloud disk
+#: (not emptyDir, configMap, secret, projected, downwardAPI, an ephemeral claim or an inline CSI volume,
+#: which are the pod's own or configuration)
+PERSISTENT_VOLUME_SOURCES = ("persistentVolumeClaim", "hostPath", "nfs", "awsElasticBlockStore", "gcePersistentDisk",
+                             "azureDisk", "azureFile", "cephfs", "rbd", "iscsi", "glusterfs", "cinder", "fc",
+                             "portworxVolume", "vsphereVolume", "quobyte", "scaleIO", "storageos", "flocker",
+                             "photonPersistentDisk")
 #: the longest value ``$(VAR)`` substitution may produce
 MAX_EXPANDED = 256 * 1024
 
@@ -471,7 +481,37 @@ class _K8sImport:
                 b.evidence(cid, f"{o.file}:{_line(spec, 'replicas', o.line)}: replicas {n}")
         if o.ns != "default":
             b.tag(cid, f"namespace:{o.ns}")
+        if keeps_state(comp):
+            self._storage(w, comp, images[0] if images else "")
         return w
+
+    def _storage(self, w: _Workload, comp, image: str) -> None:
+        """Whether the datastore or queue ``w`` keeps its data on a persistent volume: a container of it mounts
+        a PersistentVolumeClaim, a StatefulSet's volumeClaimTemplates, a hostPath or a network or cloud disk.
+        Without one its data lives in the container or an emptyDir and a restart loses it (the AKS store's
+        mongodb, one replica holding every order, had no volume at all): a warning and an evidence line, unless
+        it keeps nothing that matters (:func:`keeps_nothing`: an in-memory cache, NATS without JetStream)."""
+        o, b = w.obj, self.b
+        vols = w.pod_spec.get("volumes")
+        lasting = {sy.text(v.get("name")) for v in (vols if isinstance(vols, list) else [])
+                   if isinstance(v, dict) and any(k in v for k in PERSISTENT_VOLUME_SOURCES)}
+        templates = sy.get_path(o.body, "spec", "volumeClaimTemplates") if o.kind == "StatefulSet" else None
+        lasting |= {sy.text(sy.get_path(t, "metadata", "name")) for t in (templates if isinstance(templates, list)
+                                                                         else []) if isinstance(t, dict)}
+        mounted = {sy.text(m.get("name")) for c, init in w.containers if not init
+                   for m in (c.get("volumeMounts") if isinstance(c.get("volumeMounts"), list) else [])
+                   if isinstance(m, dict)}
+        if lasting & mounted:
+            return
+        command = " ".join(sy.text(x) for c, init in w.containers if not init for key in ("command", "args")
+                           for x in (c.get(key) if isinstance(c.get(key), list) else []))
+        why = keeps_nothing(comp, o.name, image, command)
+        if why:
+            b.evidence(comp.id, f"{o.where}: {NO_VOLUME_NEEDED.format(why=why)}")
+            return
+        b.no_volume(comp.id, o.where, "the pod restarts",
+                    f"{o.where}: {o.kind} {o.name} is a {comp.kind} and mounts no persistent volume (no "
+                    "PersistentVolumeClaim, volumeClaimTemplates or hostPath): its data is lost when the pod restarts")
 
     def _services(self, services: list[K8sObject]) -> None:
         b = self.b
