@@ -22,14 +22,19 @@ attribute statements, ``id = id``, subgraphs, quoted and HTML strings,
   service tagged ``managed``, with no instance count), a resource's own configuration (an LB's
   listeners and target groups, a zone's DNS records) is folded into it, configuration that runs
   nothing (firewall rules, roles, networks, keys), providers, variables, outputs, data sources and
-  modules are left out and listed, and a warning says the edges are creation order, not calls.
+  modules are left out and listed, and a warning says the edges are creation order, not calls. Each
+  dependency only such edges give is recorded as an inferred call, weak (``ImportReport.inferred``): every
+  face marks it "inferred, not confirmed" and the findings that rest on it, and ``prr import
+  --accept/--reject`` (or the app's import report) settles it, as for the calls a checkout's source suggests.
+* A node named for the users' side ("Client Apps", "Browser", "Mobile App") is user-facing and tagged
+  ``client``: software on its users' devices, one copy per user, with no instance count of its own.
 """
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from prr_app.model.entities import ComponentKind
+from prr_app.model.entities import CLIENT, ComponentKind, dependency_id
 from prr_app.errors import PrrError
 from prr_app import paths, safe_yaml as sy
 from prr_app.importers.graph import DECLARED, GraphBuilder, broker_use, recognise, short_names
@@ -340,6 +345,8 @@ def read_dot(paths: list[Path]) -> object:
     names = short_names(paths)
     b = GraphBuilder("dot", paths)
     kinds = set(ComponentKind.values())
+    #: the evidence lines of Terraform's edges: a dependency with no other evidence is a guess (_creation_order)
+    order_lines: set[str] = set()
     for path in paths:
         fname = names[path]
         text = sy.read_text(path, max_bytes=MAX_BYTES)
@@ -349,7 +356,7 @@ def read_dot(paths: list[Path]) -> object:
         except RecursionError:
             raise PrrError("invalid DOT: nested too deeply", file=str(path)) from None
         if _is_terraform(p):  # its graph's name ("G") names no system: the file's does
-            _terraform(p, b, fname)
+            order_lines |= _terraform(p, b, fname)
             continue
         b.system_name = b.system_name or p.name
         if not p.directed:
@@ -387,13 +394,24 @@ def read_dot(paths: list[Path]) -> object:
                     comp.replicas = sy.as_int(attrs["replicas"], file=str(path), line=line, what="replicas", minimum=1)
                 except PrrError as e:
                     b.warn(str(e))
+            users_side = bool(_USERS_SIDE.fullmatch(label.lower()))
             if attrs.get("user_facing", "").lower() in ("true", "yes", "1"):
                 comp.user_facing = True
-            elif _USERS_SIDE.fullmatch(label.lower()):
+            elif users_side:
                 # the users' side of a diagram ("Client Apps", "Browser"): where users come in. Only guessed from
                 # the graph, a push or callback edge into it (notify -> client) hid it from the entry points
                 comp.user_facing = True
                 b.read(f"{fname}:{line}: node {nid} ({label!r}) is the users' side of the diagram: user-facing")
+            if users_side:
+                # software on users' devices, one copy per user (entities.CLIENT, as the Structurizr importer tags
+                # a single-page or mobile app): as a server with one replica, "Client Apps" was the first critical
+                # SPOF, with the advice to run a second replica of it on another host
+                b.tag(comp.id, CLIENT)
+                if not attrs.get("replicas"):
+                    comp.replicas = None
+                b.evidence(comp.id, f"{fname}:{line}: named {label!r}, the users' side: client software on their "
+                                    "devices (one copy per user), tagged client"
+                                    + ("" if attrs.get("replicas") else "; no replicas stated"))
             cl = [c for c in attrs["__clusters__"] if dom_ids.get(c)]
             if cl:
                 doms = list(dict.fromkeys(dom_ids[c] for c in cl))
@@ -436,7 +454,34 @@ def read_dot(paths: list[Path]) -> object:
     if not b.components:
         raise PrrError("the graph has no nodes", file=str(paths[0]))
     b.system_name = b.system_name or paths[0].stem
-    return b.finish(file=str(paths[0]))
+    if not order_lines:
+        return b.finish(file=str(paths[0]))
+    b.report.inferred = _creation_order(b, order_lines)
+    result = b.finish(file=str(paths[0]))
+    # as the import left them: a call the import softened (to a telemetry hub) is put back soft
+    deps = result.review.dependencies
+    result.report.inferred = [{**i, "kind": deps[i["id"]].kind} for i in result.report.inferred if i["id"] in deps]
+    for rec in result.review.imports.values():
+        rec.report["inferred"] = [dict(i) for i in result.report.inferred]
+        rec.summary = result.report.summary()
+    return result
+
+
+#: the evidence of a dependency only a Terraform graph gives (an inferred entry's, ImportReport.inferred)
+_ORDER_ONLY = "weaker evidence: creation order, not a call (Terraform creates the resource referred to first); check it"
+
+
+def _creation_order(b: GraphBuilder, order_lines: set[str]) -> list[dict]:
+    """The dependencies whose only evidence is a Terraform graph's edges, as inferred calls (weak): an edge
+    says a resource refers to another, so Terraform creates that one first, not that it calls it. Recorded
+    as hard facts, every single point of failure of such a graph rested on them unmarked. A dependency
+    another DOT file of the same import draws as well is declared there, no guess."""
+    out = []
+    for (src, tgt), d in sorted(b.deps.items()):
+        if d.evidence and all(e in order_lines for e in d.evidence):
+            out.append({"id": dependency_id(src, tgt), "source": src, "target": tgt, "kind": d.kind,
+                        "confidence": "weak", "evidence": [*d.evidence, _ORDER_ONLY], "decision": ""})
+    return out
 
 
 _TF_SUFFIX = re.compile(r"\s+\((expand|close|prepare state|orphan|destroy|deposed [^)]*)\)$")
@@ -546,9 +591,11 @@ def _tf_address(nid: str) -> str:
     return _TF_SUFFIX.sub("", nid.removeprefix("[root] ")).strip()
 
 
-def _terraform(p: _Parser, b: GraphBuilder, fname: str) -> None:
+def _terraform(p: _Parser, b: GraphBuilder, fname: str) -> set[str]:
     """A Terraform graph: resources are components, an edge ``a -> b`` (a refers to b) a dependency.
-    The edges are the order in which Terraform creates resources, not calls: said in a warning."""
+    The edges are the order in which Terraform creates resources, not calls: said in a warning, and each
+    dependency is a guess (:func:`_creation_order`). Returns the evidence lines of the edges."""
+    lines: set[str] = set()
     kept: dict[str, str] = {}  # node id -> component id
     by_address: dict[str, str] = {}  # the expand and close nodes of one resource are one component
     parts: dict[str, tuple[str, str]] = {}  # node id of a resource's configuration -> (its address, kind it configures)
@@ -614,8 +661,9 @@ def _terraform(p: _Parser, b: GraphBuilder, fname: str) -> None:
             continue
         via = "" if (s in kept and t in kept) else f" (as {_tf_address(s)} -> {_tf_address(t)}: configuration folded " \
                                                      "into the resource it configures)"
-        b.depend(src, tgt, "hard", DECLARED, f"{fname}:{line}: {b.components[src].id} refers to "
-                                             f"{b.components[tgt].id} (Terraform graph){via}")
+        text = f"{fname}:{line}: {b.components[src].id} refers to {b.components[tgt].id} (Terraform graph){via}"
+        b.depend(src, tgt, "hard", DECLARED, text)
+        lines.add(text)
     if dropped:
         names = sorted(set(dropped))
         b.skip(f"{fname}: {len(names)} Terraform node(s) that run nothing (providers, variables, outputs, data "
@@ -629,8 +677,11 @@ def _terraform(p: _Parser, b: GraphBuilder, fname: str) -> None:
         b.skip(f"{fname}: {len(names)} Terraform resource(s) that configure a resource not in the graph (listeners, "
                f"target groups, records...): {', '.join(names[:6])}{' ...' if len(names) > 6 else ''}")
     b.warn(f"{fname}: a Terraform graph: its edges are the order Terraform creates resources in, not calls; each "
-           "is read as hard: check them, state the calls and fallbacks, and place the resources in their zones")
+           "is read as hard and marked inferred, not confirmed: accept or reject them (prr import --accept or "
+           "--reject, or the app's import report), state the calls and fallbacks, and place the resources in "
+           "their zones")
     b.read(f"{fname}: Terraform graph, {len(by_address)} resource(s), {len(p.edges)} edge(s)")
+    return lines
 
 
 def _cid(b: GraphBuilder, nid: str) -> str:
