@@ -5,7 +5,7 @@ and the import saw only the calls to the registry: its database ranked low)."""
 from __future__ import annotations
 
 from prr_app.analysis import analyze
-from prr_app.model.entities import CLIENT, LOAD_GENERATOR, Component, Dependency, Journey, Review
+from prr_app.model.entities import ADMIN_UI, CLIENT, LOAD_GENERATOR, Component, Dependency, Journey, Review
 
 
 def _unreached(review: Review) -> tuple[list[str], list[str]]:
@@ -63,6 +63,8 @@ def test_what_leads_users_in_workers_journeys_tools_and_clients_are_not_named():
     r.add(Dependency("locust", "app"))
     r.add(Component(id="phone", tags=[CLIENT]))
     r.add(Dependency("phone", "pay"))
+    r.add(Component(id="admin", tags=[ADMIN_UI]))  # an operators' console: no user's request passes it
+    r.add(Dependency("admin", "ledger"))
     r.add(Component(id="other-caller"))  # calls the app as a client of it: not in front of it
     r.add(Dependency("other-caller", "app"))
     names, _said = _unreached(r)

@@ -34,7 +34,7 @@ from prr_app.analysis.compiled import (
 )
 from prr_app.analysis.coverage import few_dependencies, few_dependencies_text
 from prr_app.analysis.document import Analysis, CycleIndex
-from prr_app.model.entities import CLIENT, LOAD_GENERATOR, MISSING_TAG, Review
+from prr_app.model.entities import ADMIN_UI, CLIENT, LOAD_GENERATOR, MISSING_TAG, Review
 
 
 def unmarked_parts(graph: CompiledGraph, marked: list[int]) -> set[int]:
@@ -654,8 +654,8 @@ _FRONT_KINDS = frozenset({"cdn", "dns", "load_balancer", "gateway", "frontend"})
 def _unreached(ctx: Context) -> list[str]:
     """The components (with some dependency) that no user-facing component or journey entry reaches along
     any call (nor a worker that takes its work from a queue, nor what leads users in to them: a CDN, a
-    load balancer or a gateway in front), load generators, telemetry hubs and software on users' devices
-    aside. Where a component is marked user-facing, usually calls an import could not see
+    load balancer or a gateway in front), load generators, operators' consoles, telemetry hubs and
+    software on users' devices aside. Where a component is marked user-facing, usually calls an import could not see
     (TeaStore: every call goes through its registry's client library, and its database, the one store of
     everything, looked harmless); with every entry point guessed there are none (the guesses are the
     components nothing calls)."""
@@ -686,7 +686,7 @@ def _unreached(ctx: Context) -> list[str]:
                 seen[t] = 1
                 todo.append(t)
     return [g.ids[i] for i in range(g.n) if not seen[i] and (g.any_in[i] or g.any_out[i]) and i not in g.telemetry
-            and not {LOAD_GENERATOR, CLIENT} & set(comps[g.ids[i]].tags)]
+            and not {LOAD_GENERATOR, CLIENT, ADMIN_UI} & set(comps[g.ids[i]].tags)]
 
 
 def _evidence_shields(dep) -> bool:

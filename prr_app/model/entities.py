@@ -158,6 +158,10 @@ LOAD_GENERATOR = "load-generator"
 #: whole, a bad release, is everyone's). docs/analysis.md.
 CLIENT = "client"
 
+#: The tag of an operators' console (a database's or a broker's admin UI: mongo-express, pgAdmin, a store's
+#: admin app): not where users come in, and no user's request passes through it.
+ADMIN_UI = "admin-ui"
+
 #: The tag a re-import puts on a component the source no longer has (flagged, never deleted: the
 #: reviewer decides). The analysis keeps analysing it and says so (docs/importers.md, "Re-import").
 MISSING_TAG = "missing-from-source"
