@@ -157,6 +157,96 @@ def review_changes(base: Review, new: Review, current: Review | None = None, *,
     return out
 
 
+#: an element of each collection, in words (:func:`merge_changes`' notes)
+_ELEMENT_WORDS = {"components": "component", "dependencies": "dependency", "groups": "group",
+                  "domains": "failure domain", "journeys": "journey", "answers": "answer", "risks": "risk",
+                  "mitigations": "mitigation", "layout": "position of", "imports": "import record",
+                  "proposals": "proposed answer"}
+
+
+def _merge_fields(base, new, current):
+    """One element both sides changed: ``new``'s change of each field applied where ``current`` still
+    holds ``base``'s value. Returns ``(value, mine, over)``: ``mine`` the fields ``current`` changed
+    (kept), ``over`` those of them ``new`` changed otherwise (the reviewer's value kept over the
+    work's); ``mine`` None when the values cannot be merged field by field (``current`` kept whole)."""
+    if (not is_dataclass(base) or isinstance(base, type) or type(base) is not type(new)
+            or type(current) is not type(base)):
+        return current, None, []
+    out, mine, over = {}, [], []
+    for f in fields(base):
+        b, n, c = getattr(base, f.name), getattr(new, f.name), getattr(current, f.name)
+        if c != b:
+            mine.append(f.name)
+        if b == n or c == n:  # the work did not change it, or both made the same change
+            out[f.name] = c
+        elif c == b:  # only the work changed it
+            out[f.name] = n
+        else:  # both changed it: what the reviewer wrote stays
+            out[f.name] = c
+            over.append(f.name)
+    return replace(current, **out), mine, over
+
+
+def merge_changes(base: Review, new: Review, current: Review) -> tuple[list[Change], list[str]]:
+    """The changes that bring ``new``'s differences from ``base`` into ``current``, field by field: a
+    three-way merge for work computed from a snapshot (``base``) while the review went on being
+    edited (``current``), a re-import on a worker. An element only the work changed takes the work's
+    value (as :func:`review_changes` does); one edited meanwhile too takes the work's change of each
+    field the reviewer did not change, and keeps the reviewer's value of each field both changed; an
+    element deleted meanwhile stays deleted, one added meanwhile under the same id stays as added.
+    :func:`review_changes` replaced such an element whole with the work's version, and the hand edit
+    made while the import ran was gone without a word.
+
+    Returns ``(changes, kept)``: ``kept`` says, one line each, what the reviewer changed meanwhile
+    that the work's changes met and left as it was. A dependency the work adds between components
+    one of which was deleted meanwhile is not added (said in ``kept``): it would name nothing."""
+    out: list[Change] = []
+    kept: list[str] = []
+
+    def one(coll: str, key: str, b, n, c) -> None:
+        what = f"{_ELEMENT_WORDS.get(coll, coll)} {key}" if key else (
+            "the review's details" if coll == "meta" else f"the {coll}")
+        if c == b:
+            out.append(Change(coll, key, copy.deepcopy(c), copy.deepcopy(n)))
+        elif c == n:
+            return
+        elif c is None:
+            kept.append(f"{what}: deleted while the import ran, stays deleted")
+        elif b is None or n is None:
+            kept.append(f"{what}: {'added' if b is None else 'edited'} while the import ran, kept as you left it")
+        else:
+            value, mine, over = _merge_fields(b, n, c)
+            if mine is None:
+                kept.append(f"{what}: edited while the import ran, kept as you left it")
+                return
+            words = lambda names: ", ".join(n.replace("_", " ") for n in names)  # noqa: E731 (user_facing: user facing)
+            kept.append(f"{what}: your {words(mine)} kept" + (f" (the import's {words(over)} not taken)" if over else ""))
+            if value != c:
+                out.append(Change(coll, key, copy.deepcopy(c), copy.deepcopy(value)))
+
+    for single in SINGLES:
+        b, n = getattr(base, single), getattr(new, single)
+        if b != n:
+            one(single, "", b, n, getattr(current, single))
+    for coll in COLLECTIONS + ("imports", "proposals"):
+        b, n, c = getattr(base, coll), getattr(new, coll), getattr(current, coll)
+        for key in list(b) + [k for k in n if k not in b]:
+            if b.get(key) != n.get(key):
+                one(coll, key, b.get(key), n.get(key), c.get(key))
+    # a dependency added on a component deleted meanwhile would dangle
+    comps = set(current.components)
+    for ch in out:
+        if ch.coll == "components":
+            (comps.discard if ch.new is None else comps.add)(ch.key)
+    dangling = [ch for ch in out if ch.coll == "dependencies" and ch.new is not None
+                and not {ch.new.source, ch.new.target} <= comps]
+    for ch in dangling:
+        out.remove(ch)
+        gone = ch.new.source if ch.new.source not in comps else ch.new.target
+        kept.append(f"dependency {ch.key}: not added, {gone} was deleted while the import ran")
+    return out, kept
+
+
 # ----------------------------------------------------------------- elements
 def add_component(review: Review, cid: str, position: Position | None = None, **values) -> list[Change]:
     comp = Component(id=cid, **values)

@@ -1098,6 +1098,9 @@ class MainWindow(QMainWindow):
         ids = list(ids)
         if not ids:
             return
+        # what is being typed in the inspector (a dependency's Fallback...) is recorded first, as Undo and
+        # Save do: deleted before the cursor left the field, the text was gone, even after Edit > Undo
+        self.commit_editing()
         refs = edits.references(self.session.review, ids)
         self.push(f"Delete {ids[0] if len(ids) == 1 else f'{len(ids)} elements'}", edits.delete(self.session.review, ids))
         if refs:
@@ -1407,10 +1410,16 @@ class MainWindow(QMainWindow):
         (with the inferred dependencies to accept or reject, :mod:`prr_app.ui.import_dialog`).
         ``options``: ``variant``, ``profiles``, ``scan_source`` of :func:`prr_app.review.importing.import_review`,
         the use case ``prr import`` calls too (earlier decisions are remembered on a re-import).
-        Runs on a worker thread, with progress; Cancel drops the result.
+        Runs on a worker thread, with progress; Cancel drops the result. The window stays usable
+        meanwhile: a re-import's result is merged field by field with the edits made since it started
+        (``edits.merge_changes``: they are kept, and the headline says so), and it is dropped, said in a
+        dialog, if another review took the window (File > Open, New, Recover) before it ended.
         """
         paths = [str(p) for p in paths]
         base = self.session.snapshot() if into else None
+        # the review the re-import is for: the window stays usable while it runs, and another review
+        # opened meanwhile (File > Open, New, Recover) must not receive its changes (see done)
+        generation, into_title = self.session.generation, self.session.title
 
         def work(state, paths, fmt, base):
             from prr_app.review import importing
@@ -1443,10 +1452,20 @@ class MainWindow(QMainWindow):
             else:
                 from prr_app.wording import count
 
+                if self.session.generation != generation:
+                    self._drop_reimport(rep.format, into_title)
+                    return
                 # the headline counts what the report's first line counts (its change lines, the proposals'
                 # among them, and the hand edits kept apart): the plan's counts missed the proposals a
-                # re-import withdrew, and said "no changes" above a report of 3 and an undo step
-                changes = [] if res.unchanged else edits.review_changes(base, res.review, self.session.review)
+                # re-import withdrew, and said "no changes" above a report of 3 and an undo step.
+                # Edits made while it ran are merged field by field (edits.merge_changes), never overwritten
+                changes, meanwhile = [], []
+                if not res.unchanged:
+                    changes, meanwhile = edits.merge_changes(base, res.review, self.session.review)
+                    problems = edits.new_problems(self.session.review, changes) if changes else []
+                    if problems:
+                        self._refuse_reimport(rep.format, problems)
+                        return
                 changed, kept = rep.change_counts()
                 parts = [count(changed, "change")] if changed else []
                 parts += [f"{count(kept, 'hand edit')} kept"] if kept else []
@@ -1455,11 +1474,37 @@ class MainWindow(QMainWindow):
                     self.push(f"Re-import {rep.format} ({what})", changes)
                 head = (f"Re-imported {rep.format} into the open review: {what}. "
                         + ("One step: Edit > Undo takes it all back." if changes else "The review already matched the source."))
+                if meanwhile:
+                    shown = meanwhile[:3] + ([f"and {len(meanwhile) - 3} more"] if len(meanwhile) > 3 else [])
+                    head += " Edits made while it ran: " + "; ".join(shown) + "."
             self.last_import = res
             self.statusBar().showMessage(head, 10000)
             Ask.show_report(self, "Import report", head, rep.lines())
 
         return self.run_task("Import", work, paths, fmt, base, on_done=done)
+
+    def _drop_reimport(self, fmt: str, title: str) -> None:
+        """A re-import ended after another review took the window (File > Open, New, Recover): its
+        changes were worked out for the review ``title`` and are not applied to the one open now. Not
+        applied to ``title``'s file either: closed, that review has no undo step to take it back nor a
+        report to decide its inferred dependencies in (an untitled one has no file left at all), and
+        running the import again from it is the same code. Said in a dialog, as the import ending is."""
+        msg = (f"The re-import ({fmt}) into {title} was not applied: another review took its place in the "
+               f"window before it ended. Nothing was changed in either review. To re-import, open {title} "
+               "again and choose File > Import.")
+        self.statusBar().showMessage(f"Re-import into {title} not applied: another review took its place meanwhile", 10000)
+        QMessageBox.information(self, "Re-import not applied", msg)
+
+    def _refuse_reimport(self, fmt: str, problems: list[str]) -> None:
+        """The re-import's changes, merged with the edits made while it ran, would break the review (a
+        group member or a journey entry deleted meanwhile that the import names): nothing is applied,
+        and the user is told which problems and what to do."""
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        msg = (f"The re-import ({fmt}) was not applied: with the edits made while it ran, the review would "
+               f"have these problems: {'; '.join(problems[:5])}{more}. Nothing was changed. Choose "
+               "File > Import again to re-import the review as it is now.")
+        self.statusBar().showMessage("Re-import not applied: it clashes with edits made while it ran", 10000)
+        QMessageBox.warning(self, "Re-import not applied", msg)
 
     IMPORT_REPORT_TIP = ("The report of this review's newest import: what was read, skipped and why, and the "
                          "dependencies it inferred, to accept or reject")

@@ -143,6 +143,9 @@ class ReviewSession(QObject):
         #: a .prr being read on a worker (:meth:`open`), the window's event loop turning meanwhile
         self.opening = False
         self.undo_stack = QUndoStack(self)
+        #: bumped each time another review takes the session (New, Open, Recover): work started on the
+        #: review before (a re-import on a worker) tells by it that its result is not for this one
+        self.generation = 0
         self._dirty = False  # edits not yet written to disk
         self._side_edited = False
         self.conflict = None  # the SaveConflict of the last save, until it is resolved
@@ -283,6 +286,7 @@ class ReviewSession(QObject):
 
     def _replace(self, doc, *, untitled: bool, source: str | None, review: Review | None = None) -> None:
         self.close_document(discard_recovery_file=True)
+        self.generation += 1
         self.document = doc
         self.review = doc.review if doc is not None else review
         self.untitled = untitled
