@@ -150,6 +150,11 @@ class MilestonesPanel(QWidget):
         self._task = None  # the diff in flight
         self._waited = 0  # times the recompute waited for the canvas to draw an edit
         self._drawn: dict | None = None  # the marks this panel put on the canvas (a plan's are left alone)
+        self._since_m = None  # the milestone of ``_since`` itself: the same one later, not a namesake
+        #: the milestone whose changes were shown when an edit took it out of the review (its taking
+        #: undone): a redo that brings it back shows its changes again; a new milestone of the same
+        #: name, taken of another state of the review, does not (the panel asked to choose one)
+        self._gone = None
         self._again = QTimer(self)
         self._again.setSingleShot(True)
         self._again.timeout.connect(self._recompute)
@@ -255,7 +260,7 @@ class MilestonesPanel(QWidget):
         if mid is None:
             return None
         m = self.session.review.milestones[mid]
-        self._since = mid
+        self._since, self._since_m, self._gone = mid, m, None
         self._drawn = None  # asked for: drawn over any marks on the canvas
         self.changes_title.setText(f"Changes since {m.name} ({m.date}): analysing…")
         t = self._start(self.window_.run_task, mid)
@@ -296,12 +301,16 @@ class MilestonesPanel(QWidget):
     def _on_replaced(self) -> None:
         """Another review (a file opened): its milestones are listed; the changes shown were the other's."""
         self.refresh()
+        self._gone = None  # the other review's milestone
         if self._since is not None:
             self.clear_marks()
 
     def _on_changed(self, colls) -> None:
         if "milestones" in colls:
             self.refresh()
+            back = self.session.review.milestones.get(self._gone.id) if self._gone is not None else None
+            if back is not None and back == self._gone:
+                self._resume(back)
         if self._since is None or not set(colls) - {"layout"}:  # boxes moved: nothing the diff compares
             return
         self._generation += 1  # a diff in flight is of the review before this change
@@ -325,6 +334,7 @@ class MilestonesPanel(QWidget):
         m = self.session.review.milestones.get(mid)
         if m is None:  # its taking undone, or it was deleted
             self.clear_marks()
+            self._gone = self._since_m
             self.changes_title.setText("Changes since…: that milestone is no longer in the review; choose one")
             return
         shown = self.changes_title.text()
@@ -340,6 +350,16 @@ class MilestonesPanel(QWidget):
             return t.start()
 
         self._start(quiet, mid)
+
+    def _resume(self, m) -> None:
+        """The milestone whose changes were shown is back (a redo): its changes are worked out again
+        and shown; the title said it was no longer in the review while the list showed it again.
+        Marks are drawn only on a canvas without a plan's (as after an edit, not as when asked)."""
+        self._gone = None
+        self._since, self._since_m = m.id, m
+        self._drawn = {}
+        self.changes_title.setText(f"Changes since {m.name} ({m.date}): analysing…")
+        # worked out by _on_changed's rest, as after any edit (this change is one)
 
     def _failed(self, e) -> None:
         """The changes could not be worked out again: none are shown (they would be out of date)."""
@@ -375,6 +395,7 @@ class MilestonesPanel(QWidget):
 
     def clear_marks(self) -> None:
         self._since = None
+        self._gone = None
         self._generation += 1  # a diff in flight is shown no more
         self._again.stop()
         self.diff = None

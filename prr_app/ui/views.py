@@ -462,6 +462,12 @@ class ChecklistView(QWidget):
 
     # -- data ------------------------------------------------------------------
     def _on_replaced(self) -> None:
+        # another review: a search typed for the last one would show this one's list empty (in a meeting,
+        # "0 of 320" read as no items); the filter chosen stays, its name in view. Edits and re-imports
+        # of the same review keep the search (they are changes, not another review)
+        self.search.blockSignals(True)  # listed again below, once, for the new review
+        self.search.clear()
+        self.search.blockSignals(False)
         self._on_changed({"answers"})  # evaluated when looked at, not while a big review opens
 
     def _on_changed(self, colls) -> None:
@@ -588,7 +594,7 @@ class ChecklistView(QWidget):
         sc = self.result.overall_score
         # one decimal, as `prr checklist` and the report give it: rounded to a whole, 0.3 read "0 %"
         self.score.setText(f"Score: {score_text(sc)}" if sc is not None else "Score: not yet")
-        self.refresh()
+        self.refresh(follow=True)
         self.sig_evaluated.emit()
 
     def ensure_evaluated(self) -> None:
@@ -608,10 +614,18 @@ class ChecklistView(QWidget):
         found = self._by_category[1].get(cat)
         return found if found is not None else self.result.items.of_rows([])
 
-    def refresh(self) -> None:
+    def refresh(self, *, follow: bool = False) -> None:
+        """Show the items of the category, filter and search chosen.
+
+        ``follow`` (a new evaluation of the same list, after an answer or an undo): an item that no
+        longer belongs in the list (answered under "Unanswered") hands the cursor to the item that
+        followed it, as the list was shown; the first row was current, and the walk jumped back to
+        the top. A list chosen anew (another category, filter or search) starts where it always did.
+        """
         if self.result is None:
             return
         key = self.current_key()
+        before, at = self.model.rows, self.table.currentIndex().row()
         row = self.categories.currentItem()
         cat = row.data(Qt.ItemDataRole.UserRole) if row is not None else None
         f = self.filter_box.currentData()
@@ -629,7 +643,11 @@ class ChecklistView(QWidget):
         # table asks only for the rows in view)
         self.model.set_rows(items)
         self.proposal_panel.set_shown(items)
-        self.select_key(key)
+        followed = _follow(key, before, at, self.model.rows) if follow and key is not None else None
+        if followed is not None:
+            self.table.setCurrentIndex(self.model.index(followed, 0))  # the model was reset: its pane is shown
+        else:
+            self.select_key(key)
 
     # -- selection and walking ---------------------------------------------------
     def current_key(self) -> str | None:
@@ -758,8 +776,9 @@ class ChecklistView(QWidget):
         if isinstance(ok, str):
             self.detail_error.setText(ok)
             return False
-        if advance:
-            self.select_key(key)
+        # the answer's evaluation (when it ran at once) moved the cursor on if the item left the list
+        # (answered under "Unanswered"): moved on here only if the answered item is still current
+        if advance and self.current_key() == key:
             self._step(lambda i: True)
         return True
 
@@ -771,6 +790,49 @@ class ChecklistView(QWidget):
         if (old or "") == text.strip():
             return
         self.answer(**{attr: text.strip()})
+
+
+def _row_keys(rows) -> list[str]:
+    """The keys of a checklist list's rows, in order (an evaluation's sequence gives them without
+    making an item per row: 80,000 on an imported review)."""
+    keys = getattr(rows, "keys", None)
+    return keys() if callable(keys) else [it.key for it in rows]
+
+
+def _follow(key: str, before, at: int, now) -> int | None:
+    """The row of ``now`` (a new evaluation's list) to make current when ``key`` was current at row
+    ``at`` of ``before`` (the list as it was shown): ``key``'s row if ``now`` shows it, else the row of
+    the first item after it in ``before``, going round to the top, that ``now`` shows; None if none is.
+
+    The usual cases are answered from the rows at ``at`` alone (the item in its place; the item gone,
+    the one after it in its place): on an imported review of 10,000 components the lists have 340,000
+    items, and their keys listed and looked up took as long as the filter itself (0.1 s)."""
+    n, m = len(now), len(before)
+    if not 0 <= at < m or before[at].key != key:
+        return None  # not the list the cursor was on
+    # the items keep their walking order (answers do not change it); the item where it was, or a few
+    # rows up (items above it answered before this evaluation: a large review's runs on a worker)
+    for i in range(min(at, n - 1), max(-1, at - 9), -1):
+        if now[i].key == key:
+            return i
+    # it left the list: its two neighbours are next to each other, the one after it at its row
+    if at + 1 < m and at < n and now[at].key == before[at + 1].key \
+            and (at == 0 or now[at - 1].key == before[at - 1].key):
+        return at
+    if at == m - 1 and at > 0 and n and now[n - 1].key == before[at - 1].key and now[0].key == before[0].key:
+        return 0  # it was the last: round to the top, as the walk goes
+    now_keys = _row_keys(now)
+    try:
+        return now_keys.index(key)
+    except ValueError:
+        pass
+    row = {k: i for i, k in enumerate(now_keys)}
+    old = _row_keys(before)
+    for k in range(1, m):
+        i = row.get(old[(at + k) % m])
+        if i is not None:
+            return i
+    return None
 
 
 def set_answer_command(session, key: str, result, **fields):
@@ -975,6 +1037,7 @@ class RiskView(QWidget):
         self._show_risk()  # none yet: its buttons disabled
         # Reopen follows the review's acceptances at once (an undo), not the next analysis
         self.session.sig_review_changed.connect(self._on_review_changed)
+        self.session.sig_review_replaced.connect(self._on_review_replaced)
 
     @property
     def model(self) -> TableModel:
@@ -1049,6 +1112,13 @@ class RiskView(QWidget):
         """The risk has an acceptance in the review to take back (what edits.reopen_risk takes)."""
         rec = self.session.review.risks.get(risk_id) if risk_id else None
         return rec is not None and (rec.acceptance is not None or rec.status == "accepted")
+
+    def _on_review_replaced(self) -> None:
+        """Another review: the register is shown whole, from its worst risk (a filter typed for the last
+        review showed this one's register empty; a risk chosen there is not this review's choice).
+        Edits and re-imports of the same review keep both."""
+        self.filter.clear()
+        self._chosen = None
 
     def _on_review_changed(self, colls) -> None:
         if "risks" in colls:  # (the selected risk without self.model: a hidden tab's update waits)
