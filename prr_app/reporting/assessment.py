@@ -143,6 +143,113 @@ def rests_on_words(calls: list[str], limit: int = 3) -> str:
     return f"rests on {shown} ({unconfirmed_words('weak')})"
 
 
+#: What the newest import could not settle (its report's warnings, dangling references and skipped
+#: lines), ranked for the report by the import's own words, not per system (docs/report.md, "What the
+#: import could not settle"). The first rule whose pattern a line matches gives its rank; a line no rule
+#: matches is "to check". Ranks: 0 the system as written does not work (a configuration the application
+#: will not find, a misspelt address, a file not read, a required variable unset); 1 the model rests on a
+#: guess the import made (a call resting on start-up order only, a variant chosen among several, calls
+#: probably missing, a store not deployed by the files, a call left out, duplicate objects that differ);
+#: 3 noise a lead can skip (an unset variable left empty, duplicate objects that are identical, objects
+#: that say nothing about components). A rule is a pattern of the import's wording:
+#: a new warning of an importer falls to "to check" until a rule names it.
+IMPORT_NOTE_RANKS = ("fails as written", "rests on a guess: check it", "to check", "minor")
+#: the ranks as counted ("2 failing as written, 7 minor")
+IMPORT_NOTE_COUNTED = ("failing as written", "resting on a guess", "to check", "minor")
+IMPORT_NOTE_RULES: tuple[tuple[int, re.Pattern], ...] = tuple((rank, re.compile(p)) for rank, p in (
+    (0, r"does not find its configuration"),
+    (0, r"a misspelling\?"),
+    (0, r"\bcould not read\b"),
+    (0, r"\brequired variable \S+ is not set\b"),
+    (1, r"rests on depends_on alone"),
+    (1, r"^variants of one deployment\b"),
+    (1, r"\bcalls nothing\b"),
+    (1, r"^few dependencies\b"),
+    (1, r"\bdo not deploy\b|\bno file read deploys\b|\bnot deployed by these files\b"),
+    (1, r"\bleft out\b"),
+    (1, r"\bthe last copy (?:changes|adds|removes|drops)\b"),
+    (1, r"\bside by side\b"),
+    (1, r"seen in traffic that no"),
+    (1, r"\bits edges are the order\b"),
+    (3, r"\bvariable \S+ is not set \(not in \.env\); left empty\b"),
+    (3, r"\bthe two copies are identical\b"),
+    (3, r"\bsays nothing about components or dependencies\b"),
+    (3, r"\bkind not used by the importer\b"),
+    (3, r"\bin an example or test folder\b|\bin test folders not read\b"),
+    (3, r"\brouting inside the mesh\b"),
+))
+#: at most this many of the import's lines in the report; the rest are counted
+IMPORT_NOTES_SHOWN = 12
+IMPORT_NOTES_TITLE = "What the import could not settle"
+#: where every line is, for a reader of the report (the app's menu; `prr import` printed them too)
+IMPORT_REPORT_WHERE = "the import report (Review > Import Report\u2026) lists them all"
+
+
+def import_note_rank(line: str) -> int:
+    """The rank of one line of an import's report (:data:`IMPORT_NOTE_RULES`): 0 first."""
+    return next((rank for rank, pat in IMPORT_NOTE_RULES if pat.search(line)), 2)
+
+
+@dataclass(frozen=True)
+class ImportNotes:
+    """The lines of the newest import's report that it could not settle, most important first:
+    ``lines`` (rank, line as the import worded it), every one of them; ``what`` names the import."""
+    what: str
+    lines: tuple[tuple[int, str], ...]
+
+    def shown(self, limit: int = IMPORT_NOTES_SHOWN) -> list[tuple[str, str]]:
+        """The first ``limit`` lines, each with its rank in words."""
+        return [(IMPORT_NOTE_RANKS[r], text) for r, text in self.lines[:limit]]
+
+    def intro(self) -> str:
+        return (f"What the newest import ({self.what}) warned about, found dangling or skipped, in its own words. "
+                f"First what fails as written (a configuration the application does not find, a misspelt "
+                f"address, a file not read, a required variable not set), then what the model rests on as a "
+                f"guess (a call on start-up order only, a variant chosen, calls probably missing, a store "
+                f"the files do not deploy), then the rest; minor last (a variable left empty, identical "
+                f"duplicates, objects that say nothing about components).")
+
+    def counts(self, lines) -> str:
+        """"2 failing as written, 7 minor": ``lines`` counted by rank, the first rank first."""
+        return ", ".join(f"{sum(1 for r, _ in lines if r == k)} {IMPORT_NOTE_COUNTED[k]}"
+                         for k in range(len(IMPORT_NOTE_RANKS)) if any(r == k for r, _ in lines))
+
+    def figure(self) -> str:
+        """The key figure: how many lines, by rank, and where they are."""
+        return (f"{_n(len(self.lines), 'line')} the newest import could not settle: {self.counts(self.lines)} "
+                f"(\u201c{IMPORT_NOTES_TITLE}\u201d)")
+
+    def more(self, limit: int = IMPORT_NOTES_SHOWN) -> str:
+        """"… and 9 more (2 to check, 7 minor): the import report (...) lists them all"; "" when none is left."""
+        rest = self.lines[limit:]
+        if not rest:
+            return ""
+        return f"\u2026 and {len(rest)} more ({self.counts(rest)}): {IMPORT_REPORT_WHERE}."
+
+
+def import_notes(review: Review) -> ImportNotes | None:
+    """What the review's newest import record (:meth:`~prr_app.model.entities.Review.newest_import`) could
+    not settle: its report's warnings, dangling references and skipped lines, ranked by
+    :func:`import_note_rank` (stable: in the import's order within a rank, warnings before dangling
+    references before skipped lines), each once. None when the review has no import record or its
+    report has none of these lines: the report says nothing then."""
+    rec = review.newest_import()
+    rep = rec.report if rec is not None and isinstance(rec.report, dict) else {}
+    seen: dict[str, int] = {}
+    for key in ("warnings", "dangling", "skipped"):
+        items = rep.get(key)
+        for x in items if isinstance(items, list) else ():
+            if isinstance(x, str) and x.strip() and x not in seen:
+                seen[x] = import_note_rank(x)
+    if not seen:
+        return None
+    srcs = [str(s) for s in rec.sources or ()]
+    what = f"{rec.format} import" + (f" of {wording.listed(srcs, 3)}" if srcs else "") + (
+        f" on {rec.at[:10]}" if rec.at else "")
+    order = sorted(enumerate(seen.items()), key=lambda x: (x[1][1], x[0]))
+    return ImportNotes(what=what, lines=tuple((rank, text) for _i, (text, rank) in order))
+
+
 def unconfirmed_note(a: "Assessment") -> str:
     """The report's sentence about its marks: what they mean and how to confirm."""
     return (f"Marked \u201c{UNCONFIRMED}\u201d: guesses an import made from configuration (strong) or only from "
@@ -181,6 +288,8 @@ class Assessment:
     def __post_init__(self) -> None:
         self._down: dict | None = None
         self.guesses = Guesses(self.review)
+        # what the newest import could not settle: a launch bug it found stopped at the import report
+        self.import_notes = import_notes(self.review)
         self._risk_index = {r["id"]: r for r in self.analysis["risks"]}
         for r in self.analysis["risks"]:
             for alias in r.get("aliases") or ():
@@ -589,7 +698,8 @@ class Assessment:
             ("Risks", f"{s['risks']}: {sev.get('critical', 0)} critical, {sev.get('high', 0)} high, "
                       f"{sev.get('medium', 0)} medium, {sev.get('low', 0)} low; {self.accepted_text()}"),
             ("Checklist", cl_text),
-        ] + ([("Calls not confirmed", self.guesses.figure(self.analysis["spofs"]))] if self.guesses else [])
+        ] + ([("Calls not confirmed", self.guesses.figure(self.analysis["spofs"]))] if self.guesses else []) \
+          + ([("Import not settled", self.import_notes.figure())] if self.import_notes else [])
 
     # -- key figures ------------------------------------------------------------
     def spofs_by_disruption(self) -> dict[str, int]:

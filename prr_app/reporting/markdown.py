@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 from prr_app.model.entities import OBSERVABILITY_SIGNALS, Review
-from prr_app.reporting.assessment import (SECTION_TITLES, Assessment, build_assessment, no_figures, rests_on_words,
-                                          unconfirmed_note)
+from prr_app.reporting.assessment import (IMPORT_NOTES_TITLE, SECTION_TITLES, Assessment, build_assessment,
+                                          no_figures, rests_on_words, unconfirmed_note)
 from prr_app.text_safety import sanitize
 from prr_app import wording
 from prr_app.wording import ceiling_text, score_text, stated
@@ -122,6 +122,14 @@ def render_markdown(review: Review, *, assessment: Assessment | None = None, cha
         L.append(f"1. **{md(r['title'])}** ({status}{md(r['severity'])}, {r['likelihood']}×{r['impact']}={r['score']}"
                  f"{'; ' + md(rests) if rests else ''}): {md(r.get('mitigation', ''))}")
     L.append("")
+
+    notes = a.import_notes  # what the newest import could not settle: its launch bugs reach the lead
+    if notes is not None:
+        L += [f"## {IMPORT_NOTES_TITLE}", "", md(notes.intro()), ""]
+        L += _table(["How much it matters", "What the import said (file:line)"],
+                    [[md(rank), md(text)] for rank, text in notes.shown()])
+        if notes.more():
+            L += [md(notes.more()), ""]
 
     # 1
     if changes is not None or plan is not None:
