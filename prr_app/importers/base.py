@@ -62,6 +62,11 @@ class Inferred:
     evidence: list[str] = field(default_factory=list)  # "file:line: what was seen"
 
 
+#: the evidence line a weak inferred dependency gets (only string literals in source code name it); the
+#: comparison of import records (``review.importing``) knows it by these words
+WEAK_LINE = "weaker evidence: only string literals in source code name it; check it"
+
+
 @dataclass
 class ImportReport:
     format: str

@@ -46,7 +46,7 @@ from prr_app.model.validation import check
 from prr_app.errors import PrrError
 from prr_app.wording import count
 from prr_app import paths, safe_yaml as sy
-from prr_app.importers.base import UNREADABLE, ImportReport, ImportResult, Inferred
+from prr_app.importers.base import UNREADABLE, WEAK_LINE, ImportReport, ImportResult, Inferred
 from prr_app.importers.kubernetes import UNRENDERED
 from prr_app.importers.graph import (
     LOAD_GENERATOR,
@@ -83,9 +83,6 @@ _BUS_LIBRARY = re.compile(r"spring-cloud-starter-bus-(?:amqp|kafka)")
 _METRICS_STREAM = re.compile(r"spring-cloud-(?:starter-)?netflix-(?:hystrix|turbine)-stream|turbine-stream")
 
 #: folders never walked into: tool state, vendored code, build output
-#: the evidence line a weak inferred dependency gets (only string literals in source code name it); the
-#: comparison of import records (``review.importing``) knows it by these words
-WEAK_LINE = "weaker evidence: only string literals in source code name it; check it"
 
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "vendor", "third_party", "target", "build", "dist", "out",
              "__pycache__", ".venv", "venv", ".tox", ".idea", ".vscode", ".gradle", ".mvn", "bin", "obj",

@@ -31,8 +31,7 @@ from typing import Callable, Iterable
 from prr_app.model.entities import Dependency, ImportRecord, Review
 from prr_app.errors import PrrError
 from prr_app.importers import registry
-from prr_app.importers.base import ImportResult, progress_fraction  # noqa: F401 - for the faces' progress bars
-from prr_app.importers.repository import WEAK_LINE
+from prr_app.importers.base import WEAK_LINE, ImportResult, progress_fraction  # noqa: F401 - for the faces' progress bars
 from prr_app.review.document import edit_review, load_review, save_review
 
 REPOSITORY_FORMAT = "repository"
@@ -232,7 +231,7 @@ def _record(review: Review, result: ImportResult) -> None:
 _VARIANT_WORDS = "variants of one deployment"
 
 
-#: The evidence line the checkout importer adds to a weak inferred dependency (``importers.repository.WEAK_LINE``,
+#: The evidence line the checkout importer adds to a weak inferred dependency (``importers.base.WEAK_LINE``,
 #: ``add_evidence``). It lands in the inferred entry too (the two share one list there), but only when the
 #: import kept the dependency: an entry rejected before the import has no such line, one rejected after
 #: it (``--reject`` on the import itself, the app's import report) keeps it
