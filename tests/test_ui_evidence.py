@@ -85,4 +85,4 @@ def test_the_command_line_prints_the_same_evidence(tmp_path, capsys):
     assert text.startswith("storefront->stock: evidence from the import\n")
     assert "DestinationRule stock" in text and "STOCK_ADDR=stock:7100" in text
     assert main(["evidence", str(out), "no-such"]) == 2
-    assert "no component or dependency 'no-such'" in capsys.readouterr().err
+    assert "no component, dependency or redundancy group 'no-such'" in capsys.readouterr().err

@@ -11,7 +11,7 @@ import re
 
 from prr_app.model.dates import is_date
 from prr_app.checklist.evaluate import ChecklistResult, Orphan, close_keys, evaluate, item_applies, why_not_asked
-from prr_app.model.entities import AnswerChange, AnswerStatus, ChecklistAnswer, Review
+from prr_app.model.entities import CONFIRMED_NOTE, AnswerChange, AnswerStatus, ChecklistAnswer, Review
 from prr_app.errors import PrrError
 from prr_app.wording import enum_words
 
@@ -103,6 +103,15 @@ def set_answer(review: Review, item_key: str, *, status: str | None = None, evid
     }
     if status is not None:
         new["status"] = normalise_status(status)
+        if (new["status"] not in (old.status, AnswerStatus.UNANSWERED.value)
+                and (old.note or "").startswith(CONFIRMED_NOTE)):
+            # a reviewer's new answer to an item confirmed from evidence: the evidence and the confirmation's
+            # note were what the *old* status rested on, so they do not come along unless given again (the
+            # history keeps them); the answer is then the reviewer's own, not one confirmed from evidence
+            if evidence is None:
+                new["evidence"] = ""
+            if note is None:
+                new["note"] = ""
     if evidence is not None:
         new["evidence"] = _check_text("evidence", evidence)
     if owner is not None:

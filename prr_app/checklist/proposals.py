@@ -22,7 +22,7 @@ from typing import Callable
 
 from prr_app.checklist.facts import EXTRACTORS, Fact, Facts
 from prr_app.checklist.model_answers import DECIDERS
-from prr_app.model.entities import LOAD_GENERATOR, Component, Proposal, Review
+from prr_app.model.entities import CONFIRMED_NOTE, LOAD_GENERATOR, ChecklistAnswer, Component, Proposal, Review
 from prr_app.wording import enum_words, stated
 
 #: The ``extractor`` of a proposal carried from another answer by ``prr checklist-carry`` (not from
@@ -79,20 +79,47 @@ def _container_probes(rd: Fact | None, lv: Fact | None):
                       f"that cannot serve: {lv.where}"), [lv]
 
 
+def _probe_port_named(f: Fact) -> bool:
+    """Whether an ``unexposed-port`` fact is about a port's name (the kubelet finds no port by that name: the
+    probe never passes) rather than a number the container does not declare (it may be listened on all the
+    same). The fact says the port as written: "readiness probe of container pay on port metrics: ..."."""
+    m = re.search(r" on port (\S+?): ", f.what)
+    return bool(m) and not m.group(1).isdigit()
+
+
 def _probes(facts: Facts, c: Component, review: Review):
     """Judged container by container (a sidecar's probes say nothing of the application's); the worst
-    container with a probe counts."""
+    container counts, one with no liveness or readiness probe (an ``absent`` fact naming it) included even
+    where the pod's other containers have probes. A probe on a port name its container does not define
+    never passes (not met); on a port number it does not declare it may pass (the OpenTelemetry demo's
+    Jaeger and collector are probed on admin ports they do not declare), so the judgement stands, with a
+    caution."""
     fs = facts.of("k8s.probes", c.id)
     by_container: dict[str, dict[str, Fact]] = {}
     for f in fs:
         if f.signal in ("readiness", "liveness"):
             by_container.setdefault(f.part, {}).setdefault(f.signal, f)
-    if by_container:
-        judged = [_container_probes(p.get("readiness"), p.get("liveness")) for p in by_container.values()]
+    unexposed: dict[str, list[Fact]] = {}
+    for f in fs:
+        if f.signal == "unexposed-port" and f.value in ("readiness", "liveness"):
+            unexposed.setdefault(f.part, []).append(f)
+    bare = [f for f in fs if f.signal == "absent" and f.part and f.part not in by_container]
+    if by_container or bare:
+        judged = []  # (container named in front when several are judged, status, reason, facts)
+        for name, p in by_container.items():
+            st, why, got = _container_probes(p.get("readiness"), p.get("liveness"))
+            never = [f for f in unexposed.get(name, []) if _probe_port_named(f)]
+            maybe = [f for f in unexposed.get(name, []) if not _probe_port_named(f)]
+            if never:
+                st, why, got = "not_met", "; ".join(f.text for f in never), never + got
+            elif maybe:
+                why, got = f"{why}; caution: {'; '.join(f.text for f in maybe)}", got + maybe
+            judged.append((f"container {name}: ", st, why, got))
+        # an absent fact names its container already ("no liveness or readiness probe on container web of ...")
+        judged += [("", "not_met", f.text, [f]) for f in bare]
         if len(judged) == 1:
-            return judged[0]
-        return _worst([(st, f"container {name}: {why}", fs_) for name, (st, why, fs_) in
-                       zip(by_container, judged)])
+            return judged[0][1:]
+        return _worst([(st, head + why, got) for head, st, why, got in judged])
     hc = [f for f in fs if f.signal == "healthcheck"]
     absent = [f for f in fs if f.signal == "absent"]
     if hc:
@@ -123,7 +150,11 @@ def _resources(facts: Facts, c: Component, review: Review):
 
 
 def _replicas(facts: Facts, c: Component) -> tuple[int | None, Fact | None, Fact | None]:
-    """(instances at least, the fact of the replica count, the autoscaler's fact if its minimum raises it)."""
+    """(instances at least, the fact of the replica count, the autoscaler's fact when there is one).
+
+    Under a HorizontalPodAutoscaler the floor is its minReplicas, higher or lower than the workload's
+    replicas: the autoscaler owns the count, and a service written with 3 replicas whose autoscaler may
+    scale it down to 1 runs on one pod at quiet times (a budget and a spread are judged by that floor)."""
     r = next((f for f in facts.of("k8s.topology-spread", c.id) if f.signal == "replicas"), None)
     if r is None:
         n = c.replicas
@@ -133,23 +164,31 @@ def _replicas(facts: Facts, c: Component) -> tuple[int | None, Fact | None, Fact
         except ValueError:
             return None, r, None  # a DaemonSet: one per node
     hpa = next((f for f in facts.of("k8s.hpa", c.id) if f.value.isdigit()), None)
-    if hpa is not None and (n is None or int(hpa.value) > n):
+    if hpa is not None:
         return int(hpa.value), r, hpa
     return n, r, None
 
 
-def _pdb(facts: Facts, c: Component, review: Review):
-    fs = facts.of("k8s.pdb", c.id)
-    n, rf, hpa = _replicas(facts, c)
-    if not fs:
-        if c.id in facts.read.get("k8s.pdb", set()):
-            where = f" (its manifests were read: {rf.where})" if rf else ""
-            return "not_met", f"no PodDisruptionBudget selects {c.label}{where}", [rf] if rf else []
+def _stated_replicas(rf: Fact | None) -> int | None:
+    try:
+        return int(rf.value) if rf is not None else None
+    except ValueError:
         return None
-    f = fs[0]
-    if hpa is not None:  # the budget is weighed against the autoscaler's floor
-        f = Fact(f.extractor, f.component, f.file, f.line,
-                 f"{f.what}; {hpa.what} ({hpa.where}), so at least {n} replicas", f.signal, f.value, f.part)
+
+
+def _floor_words(n: int | None, rf: Fact | None, hpa: Fact | None) -> str:
+    """The floor an autoscaler sets, with both numbers when they differ ("replicas 3, but
+    HorizontalPodAutoscaler api scales api from 1 to 6 (app.yaml:39), so at least 1 replica")."""
+    if hpa is None:
+        return ""
+    written = _stated_replicas(rf)
+    if written is not None and written > (n or 0):
+        return f"replicas {written}, but {hpa.what} ({hpa.where}): it may scale down to {n}"
+    return f"{hpa.what} ({hpa.where}), so at least {n} replicas"
+
+
+def _budget(f: Fact, n: int | None, one: str = ", but one replica:"):
+    """One PodDisruptionBudget (fact ``f``, its words already weighed) against ``n``, the pods it selects at least."""
     val = f.value.strip()
     pct = val.endswith("%")
     num = None
@@ -158,7 +197,7 @@ def _pdb(facts: Facts, c: Component, review: Review):
     except ValueError:
         pass
     if n == 1:
-        return "partly", (f"{f.what}, but one replica: the budget either blocks every node drain or protects "
+        return "partly", (f"{f.what}{one} the budget either blocks every node drain or protects "
                           f"nothing: {f.where}"), [f]
     if f.signal == "minAvailable" and num is not None:
         if num == 0:
@@ -176,6 +215,70 @@ def _pdb(facts: Facts, c: Component, review: Review):
     return "partly", f"{f.what}: {f.where}", [f]
 
 
+def _pdb(facts: Facts, c: Component, review: Review):
+    fs = facts.of("k8s.pdb", c.id)
+    n, rf, hpa = _replicas(facts, c)
+    if not fs:
+        if c.id in facts.read.get("k8s.pdb", set()):
+            where = f" (its manifests were read: {rf.where})" if rf else ""
+            return "not_met", f"no PodDisruptionBudget selects {c.label}{where}", [rf] if rf else []
+        return None
+    f = fs[0]
+    if hpa is not None:  # the budget is weighed against the autoscaler's floor
+        f = Fact(f.extractor, f.component, f.file, f.line, f"{f.what}; {_floor_words(n, rf, hpa)}",
+                 f.signal, f.value, f.part)
+    return _budget(f, n, "; at one replica" if hpa is not None else ", but one replica:")
+
+
+def _pdb_group(facts: Facts, comps: list[Component], review: Review):
+    """A redundancy group's budget, judged on the group as the model judges it: a budget whose selector
+    matches several members' pods (bookinfo's reviews-v1..v3 under one ``app: reviews``) protects their
+    pods together, so it is weighed against the pods of every member it selects, not each member's own;
+    members no budget selects are judged alone."""
+    if len(comps) < 2:
+        return _one(_pdb)(facts, comps, review)
+    by_budget: dict[tuple[str, int, str], list[tuple[Component, Fact]]] = {}
+    alone: list[Component] = []
+    for c in comps:
+        fs = facts.of("k8s.pdb", c.id)
+        if not fs:
+            alone.append(c)
+        for f in fs[:1]:
+            by_budget.setdefault((f.file, f.line, f.what.split(" selects ", 1)[0]), []).append((c, f))
+    results = []
+    for (_file, _line, name), hits in by_budget.items():
+        if len(hits) == 1:
+            c = hits[0][0]
+            r = _pdb(facts, c, review)
+            if r is not None:
+                results.append((r[0], f"{c.id}: {r[1]}", r[2]))
+            continue
+        floors = [_replicas(facts, c) for c, _f in hits]
+        n = None if any(x[0] is None for x in floors) else sum(x[0] for x in floors)
+        f = hits[0][1]
+        rule = f"{f.signal} {f.value}" if f.signal in ("minAvailable", "maxUnavailable") else "no rule"
+        scaled = [_floor_words(x[0], x[1], x[2]) for x in floors if x[2] is not None]
+        what = (f"{name} selects the pods of {', '.join(c.id for c, _f in hits)} together ({rule}, "
+                f"{n if n is not None else '?'} pod(s) at least" + (f"; {'; '.join(scaled)}" if scaled else "") + ")")
+        g = Fact(f.extractor, "", f.file, f.line, what, f.signal, f.value, f.part)
+        results.append(_budget(g, n, ", but one pod:"))
+    judged = [(c, _pdb(facts, c, review)) for c in alone]
+    judged = [(c, r) for c, r in judged if r is not None]
+    if len(judged) > 1 and all(r[0] == "not_met" for _c, r in judged):  # one line for the members with none
+        results.append(("not_met", f"no PodDisruptionBudget selects {', '.join(c.id for c, _r in judged)} (their "
+                                   "manifests were read: " + ", ".join(f.where for _c, r in judged for f in r[2][:1])
+                        + ")", [f for _c, r in judged for f in r[2][:1]]))
+    else:
+        results += [(r[0], f"{c.id}: {r[1]}", r[2]) for c, r in judged]
+    return _worst(results)
+
+
+def _spread_words(facts: Facts, cs: list[Component]) -> tuple[list[Fact], list[Fact], list[Fact]]:
+    fs = [f for c in cs for f in facts.of("k8s.topology-spread", c.id)]
+    return ([f for f in fs if f.signal == "zone" and f.value != "preferred"],
+            [f for f in fs if f.signal == "zone"], [f for f in fs if f.signal == "node"])
+
+
 def _spread(facts: Facts, c: Component, review: Review):
     fs = facts.of("k8s.topology-spread", c.id)
     if not fs:
@@ -187,9 +290,21 @@ def _spread(facts: Facts, c: Component, review: Review):
     if rf is not None and n is None:  # a DaemonSet: one per node
         return "partly", f"{rf.what}; the zones of those nodes are not in the manifests: {rf.where}", [rf]
     if n is not None and n < 2:
+        if n == 0:  # no instance runs: "one instance is a single point of failure" was said of none
+            if hpa is not None:
+                return "not_met", (f"{rf.what if rf else c.id}, but {hpa.what}: it may scale down to 0, and then no "
+                                   f"instance runs: {hpa.where}"), got
+            return "not_met", (f"{rf.what if rf else 'scaled to 0 (replicas 0)'}: no instance runs, so none is "
+                               "spread" + (f": {rf.where}" if rf else "")), got
+        if hpa is not None and (_stated_replicas(rf) or 0) > n:
+            return "not_met", (f"{rf.what if rf else c.id}, but {hpa.what}: it may scale down to {n}, and one "
+                               f"instance is a single point of failure: {hpa.where}"), got
         return "not_met", f"{rf.what if rf else f'{n} replica'}: one instance is a single point of failure: " \
                           f"{rf.where if rf else ''}".rstrip(": "), got
-    count = f"{n} replicas" + (f" (the autoscaler's minimum, {hpa.where})" if hpa else "")
+    written = _stated_replicas(rf)
+    count = f"{n} replicas" + ((f" (the autoscaler's minimum, {hpa.where}; {written} written in the manifest)"
+                                if written is not None and written != n else f" (the autoscaler's minimum, {hpa.where})")
+                               if hpa else "")
     required = [f for f in zone if f.value != "preferred"]
     if required:
         return "met", (f"{count}, {required[0].what}: {required[0].where}; that the survivors carry the full load "
@@ -201,6 +316,43 @@ def _spread(facts: Facts, c: Component, review: Review):
         return "partly", f"{count}, {node[0].what}, not across zones: {node[0].where}", got + node[:1]
     return "partly", (f"{count} with no anti-affinity or topology spread: the scheduler may place them in "
                       f"one zone" + (f": {rf.where}" if rf else "")), got
+
+
+def _spread_group(facts: Facts, comps: list[Component], review: Review):
+    """A redundancy group's instances, judged on the group as the model judges it: its members' pods
+    together (bookinfo's reviews: 3 pods across 3 members, not three single points of failure)."""
+    if len(comps) < 2:
+        return _one(_spread)(facts, comps, review)
+    have = [c for c in comps if facts.of("k8s.topology-spread", c.id)]
+    if not have:
+        return None
+    floors = {c.id: _replicas(facts, c) for c in have}
+    if any(n is None for n, _r, _h in floors.values()):  # a DaemonSet among them: member by member
+        return _one(_spread)(facts, comps, review)
+    total = sum(n for n, _r, _h in floors.values())
+    got = [f for _n, r, h in floors.values() for f in (r, h) if f is not None]
+    members = ", ".join(f"{cid} {n}" + (f" ({_floor_words(n, r, h)})" if h is not None else "")
+                        for cid, (n, r, h) in floors.items())
+    count = f"{total} pod(s) across {len(have)} members ({members})"
+    unread = [c.id for c in comps if c not in have]
+    tail = f"; no manifests read for {', '.join(unread)}" if unread else ""
+    if total == 0:
+        return "not_met", f"{count}: scaled to 0, no instance runs, so none is spread{tail}", got
+    if total < 2:
+        return "not_met", f"{count}: one instance is a single point of failure{tail}", got
+    required, zone, node = _spread_words(facts, have)
+    spread_all = {f.component for f in required} >= {c.id for c in have}
+    if required and spread_all:
+        return "met", (f"{count}, each {required[0].what}: {required[0].where}; that the survivors carry the full "
+                       f"load when a zone is lost is for the reviewer to show{tail}"), got + required[:2]
+    if zone or node:
+        f = (zone or node)[0]
+        return "partly", (f"{count}; only {', '.join(sorted({x.component for x in zone + node}))} "
+                          f"{'has' if len({x.component for x in zone + node}) == 1 else 'have'} a spread "
+                          f"({f.what}: {f.where}), so the scheduler may place the group's pods in one zone{tail}"), \
+            got + [f]
+    return "partly", (f"{count} with no anti-affinity or topology spread: the scheduler may place them in one "
+                      f"zone{tail}"), got
 
 
 def _scrape(facts: Facts, c: Component, review: Review):
@@ -332,28 +484,72 @@ def _listing(fs: list[Fact], n: int = 3) -> str:
 
 
 def _hpa_review(facts: Facts, comps: list[Component], review: Review):
-    fs = facts.of("k8s.hpa")
+    """An autoscaler whose target is not in the files (signal ``no-target``) scales nothing the review holds: it
+    is said, not counted (sock-shop's ``cart`` autoscaler made 8 workloads of its 7)."""
+    every = facts.of("k8s.hpa")
+    fs = [f for f in every if f.signal != "no-target"]
+    lost = [f for f in every if f.signal == "no-target"]
     if not fs:
-        return None
+        return None  # nothing the review holds is autoscaled: the import's dangling lines say why
+    tail = f"; {_listing(lost, 2)}" if lost else ""
     return "partly", (f"autoscaling is configured for {len({f.component for f in fs})} workload(s): {_listing(fs)}; "
-                      "a test of a scale-out against the traffic ramp is for the reviewer to show"), fs[:5]
+                      f"a test of a scale-out against the traffic ramp is for the reviewer to show{tail}"), \
+        (fs[:5] + lost[:2])
+
+
+def _serves(review: Review):
+    """Whether traffic reaches a component: a caller, a user, a journey. Not a load generator (a test
+    tool beside the system) nor a telemetry hub (jaeger, prometheus: a deploy that stops them loses
+    spans or samples, not users' requests), whose update strategy says nothing of an error spike."""
+    called = {d.target for d in review.dependencies.values()}
+    journeys_enter = {e for j in review.journeys.values() for e in j.entry}
+    for gid, g in review.groups.items():  # a call to a redundancy group reaches every member
+        if gid in called:
+            called |= set(g.members)
+        if gid in journeys_enter:
+            journeys_enter |= set(g.members)
+
+    def serves(cid: str) -> bool:
+        c = review.components.get(cid)
+        return c is not None and LOAD_GENERATOR not in c.tags and "telemetry" not in c.tags and (
+            cid in called or c.user_facing or cid in journeys_enter)
+    return serves
+
+
+def _on_delete(f: Fact) -> bool:
+    return f.value == "OnDelete" or f.signal == "ondelete"
 
 
 def _rolling_review(facts: Facts, comps: list[Component], review: Review):
-    fs = facts.of("k8s.rolling-update")
+    """Judged on the workloads traffic reaches (:func:`_serves`), each named: a telemetry tool updated by
+    Recreate made the whole review "not met", and "every deploy" was said of two workloads of twelve."""
+    every = facts.of("k8s.rolling-update")
+    if not every:
+        return None
+    serves = _serves(review)
+
+    def tool(cid: str) -> bool:  # a test tool or a telemetry hub: its strategy is no user's error spike
+        c = review.components.get(cid)
+        return c is None or LOAD_GENERATOR in c.tags or "telemetry" in c.tags
+
+    fs = [f for f in every if not tool(f.component)]
     if not fs:
         return None
-    bad = [f for f in fs if f.signal == "recreate"]
-    if bad:
-        return "not_met", f"every deploy stops all instances first: {_listing(bad)}", bad[:5]
-    called = {d.target for d in review.dependencies.values()}
-    journeys_enter = {e for j in review.journeys.values() for e in j.entry}
-
-    def serves(cid: str) -> bool:  # traffic reaches it: a caller, a user, a journey (not a load generator)
-        c = review.components.get(cid)
-        return c is not None and LOAD_GENERATOR not in c.tags and (
-            cid in called or c.user_facing or cid in journeys_enter)
-
+    names = lambda xs: ", ".join(sorted({f.component for f in xs})[:6]) + (  # noqa: E731
+        f" and {len({f.component for f in xs}) - 6} more" if len({f.component for f in xs}) > 6 else "")
+    of = f"of {len({f.component for f in fs})} workloads"
+    recreate = [f for f in fs if f.signal == "recreate" and not _on_delete(f)]
+    if recreate:
+        return "not_met", (f"{names(recreate)} ({len({f.component for f in recreate})} {of}) "
+                           f"{'updates' if len({f.component for f in recreate}) == 1 else 'update'} by Recreate: "
+                           f"each deploy stops every instance before starting the new ones: {_listing(recreate)}"), \
+            recreate[:5]
+    manual = [f for f in fs if _on_delete(f)]
+    if manual:
+        return "partly", (f"{names(manual)} ({len({f.component for f in manual})} {of}) "
+                          f"{'updates' if len({f.component for f in manual}) == 1 else 'update'} OnDelete: a new "
+                          "version reaches an instance only when someone deletes its pod, so a rollout is done by "
+                          f"hand, pod by pod: {_listing(manual)}"), manual[:5]
     no_ready = [c for c in sorted({f.component for f in fs})
                 if serves(c) and not any(p.signal == "readiness" for p in facts.of("k8s.probes", c))]
     if no_ready:
@@ -361,8 +557,9 @@ def _rolling_review(facts: Facts, comps: list[Component], review: Review):
         return "partly", (f"rolling updates ({len(fs)} workloads), but {', '.join(no_ready[:5])} "
                           f"{'has' if len(no_ready) == 1 else 'have'} no readiness probe, so a rolling update sends "
                           f"traffic to instances still starting: {cited[0].where}"), cited[:3]
-    return "partly", (f"every workload ({len(fs)}) updates by rolling update with a readiness probe: {fs[0].where}; "
-                      "a deploy under load without an error spike is for the reviewer to show"), fs[:3]
+    return "partly", (f"every workload ({len(fs)}, load generators and telemetry hubs aside) updates by rolling "
+                      f"update, those that serve traffic with a readiness probe: {fs[0].where}; a deploy under load without an error spike is for the reviewer to show"), \
+        fs[:3]
 
 
 def _secrets_review(facts: Facts, comps: list[Component], review: Review):
@@ -445,8 +642,8 @@ def _tracing_journey(facts: Facts, comps: list[Component], review: Review):
 RULES: dict[str, tuple] = {
     "k8s.probes": (_one(_probes), None, None),
     "k8s.resources": (_one(_resources), None, None),
-    "k8s.pdb": (_one(_pdb), None, None),
-    "k8s.topology-spread": (_one(_spread), None, None),
+    "k8s.pdb": (_pdb_group, None, None),
+    "k8s.topology-spread": (_spread_group, None, None),
     "k8s.rolling-update": (None, _rolling_review, None),
     "k8s.hpa": (None, _hpa_review, None),
     "k8s.network-policy": (None, None, None),
@@ -562,12 +759,19 @@ def refresh(review: Review, new: dict[str, Proposal], template=None) -> list[str
         if o is not None and o.rejected_by and same_finding(o, p):
             p.rejected_by, p.rejected_at = o.rejected_by, o.rejected_at
         elif answered:
-            continue  # kept, never shown: the reviewer's answer wins
+            # the reviewer's answer wins; one confirmed from evidence the files now contradict is said
+            # (and the new finding proposed beside it: standing())
+            if confirmed_from_evidence(a) and p.status != a.status:
+                changes.append(f"answer {key}: {evidence_moved(a, p)}")
+            continue
         elif o is None:
             changes.append(f"proposal {key}: {enum_words(p.status)}")
         elif o.status != p.status:
             changes.append(f"proposal {key}: {enum_words(o.status)} -> {enum_words(p.status)}")
     kept = {k: p for k, p in old.items() if k not in new and carried_source(p) is not None}
+    for key, a in review.answers.items():
+        if key not in new and confirmed_from_evidence(a):
+            changes.append(f"answer {key}: {evidence_moved(a, None)}")
     gone = [k for k in old if k not in new and k not in kept]
     if gone:
         tmpl = None
@@ -598,14 +802,68 @@ def refresh(review: Review, new: dict[str, Proposal], template=None) -> list[str
 
 
 def standing(review: Review, key: str) -> Proposal | None:
-    """The proposal to show for an item: one that stands (not rejected) while no reviewer answered it."""
+    """The proposal to show for an item: one that stands (not rejected) while no reviewer answered it,
+    or while the answer is one confirmed from evidence that a re-import contradicts (:func:`evidence_changed`:
+    the new finding is offered beside the answer, which counts until a reviewer confirms the new one)."""
     p = review.proposals.get(key)
     if p is None or p.rejected_by:
         return None
     a = review.answers.get(key)
     if a is not None and a.status != "unanswered":
+        if confirmed_from_evidence(a) and carried_source(p) is None and p.status != a.status:
+            return p
         return None
     return p
+
+
+def confirmed_from_evidence(a: ChecklistAnswer | None) -> bool:
+    """Whether answer ``a`` is a proposal from evidence a reviewer confirmed, and still stands as confirmed:
+    its note is the confirmation's (a reviewer's later answer takes it away: checklist.answers.set_answer)."""
+    return a is not None and a.status in _RANK and (a.note or "").startswith(CONFIRMED_NOTE)
+
+
+def evidence_moved(a: ChecklistAnswer, p: Proposal | None) -> str:
+    """What a re-import says of answer ``a``, confirmed from evidence: the files now propose ``p`` (another
+    status), or (``p`` None) they no longer show what it rests on. One line, the same in every face (the
+    re-import's "change:" lines, ``prr checklist``, the gate's warnings)."""
+    was = f"confirmed {enum_words(a.status)} from evidence" + (f" by {a.changed_by}" if a.changed_by else "") \
+        + (f" on {a.changed_at[:10]}" if a.changed_at else "")
+    if p is None:
+        return (f"{was}, but the files imported since no longer show that evidence; the answer stands until a "
+                "reviewer changes it")
+    return (f"{was}, but the files imported since show {enum_words(p.status)}: {p.reason}; proposed "
+            f"{enum_words(p.status)}, the answer stands until a reviewer confirms the proposal or answers anew")
+
+
+def _readiness_import_at(review: Review) -> str | None:
+    """When the newest import that read readiness evidence (and so refreshed the proposals) was made."""
+    ats = [r.at for r in review.imports.values() if r.at and isinstance(r.report, dict)
+           and any(str(x).startswith("readiness evidence:") and "none in these files" not in str(x)
+                   for x in r.report.get("read", ()))]
+    return max(ats) if ats else None
+
+
+def evidence_changed(review: Review, key: str) -> str | None:
+    """One line when the answer to ``key`` was confirmed from evidence and an import since contradicts it:
+    the files now propose another status, or no longer show the evidence; None otherwise (or when a
+    reviewer rejected the new proposal: they keep the answer knowingly)."""
+    a = review.answers.get(key)
+    if not confirmed_from_evidence(a):
+        return None
+    p = review.proposals.get(key)
+    if p is not None and carried_source(p) is None:
+        if p.rejected_by or p.status == a.status:
+            return None
+        return evidence_moved(a, p)
+    at = _readiness_import_at(review)
+    if at is not None and a.changed_at and at > a.changed_at:
+        return evidence_moved(a, None)
+    return None
+
+
+def evidence_changes(review: Review) -> list[str]:
+    """``"KEY: ..."`` for every answer confirmed from evidence that an import since contradicts."""
+    return [f"{k}: {why}" for k in sorted(review.answers) if (why := evidence_changed(review, k)) is not None]
 
 
 def _as_imported(review: Review, coll: str, eid: str) -> dict | None:

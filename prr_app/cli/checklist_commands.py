@@ -8,7 +8,8 @@ from pathlib import Path
 from prr_app import checklist, paths
 from prr_app.checklist.template import TEMPLATE_SUFFIXES, TIER_NAMES, bundled_template, shadowed_templates
 from prr_app.checklist.answers import STATUS_WORDS
-from prr_app.checklist.proposals import carried_source, out_of_date
+from prr_app.checklist.proposals import (carried_source, confirmed_from_evidence, evidence_changed, evidence_changes,
+                                         out_of_date)
 from prr_app.cli.json_output import write_indented
 from prr_app.errors import PrrError
 from prr_app.review.people import who_decides
@@ -234,6 +235,12 @@ def cmd_checklist(args) -> int:
         out.extend(_line(it) for it in res.unanswered_blockers[: max(args.next, 10)])
         if len(res.unanswered_blockers) > max(args.next, 10):
             out.append(f"  ... and {len(res.unanswered_blockers) - max(args.next, 10)} more")
+    moved = evidence_changes(review)  # answers confirmed from evidence that an import since contradicts
+    if moved:
+        out.append("")
+        out.append(f"Answers confirmed from evidence the files no longer show ({len(moved)}; counted as answered "
+                   "until a reviewer confirms the new proposal or answers anew):")
+        out.extend(f"  {line}" for line in moved)
     check = checklist.blockers_to_check(res)
     if check:
         out.append("")
@@ -270,6 +277,9 @@ def cmd_checklist(args) -> int:
                     extra.append(f"answered by {a.changed_by}" + (f" on {a.changed_at[:10]}" if a.changed_at else ""))
                 if extra:
                     out.append("      " + "; ".join(extra))
+                why = evidence_changed(review, it.key)
+                if why:
+                    out.append(f"      the evidence changed: {why}")
             if it.proposal is not None:
                 pr = it.proposal
                 how = "proposed from evidence" if carried_source(pr) is None else "proposed, carried"
@@ -326,6 +336,8 @@ def cmd_answer(args) -> int:
 
             done["missing"] = missing_review_template(review)
         done["target_launch"] = review.meta.target_launch
+        was = review.answers.get(args.item)
+        done["was"] = (was.status, was.evidence) if was is not None and confirmed_from_evidence(was) else None
         done["a"] = checklist.set_answer(review, args.item, status=args.status, evidence=args.evidence,
                                          owner=args.owner, due=args.due, note=args.note, reason=args.reason, by=by,
                                          template=args.template)
@@ -335,6 +347,11 @@ def cmd_answer(args) -> int:
         print(sanitize(f"prr: warning: {done['missing']}", one_line=True), file=sys.stderr)
     a = done["a"]
     print(sanitize(f"{a.item}: {enum_words(a.status)}" + (f" (evidence: {a.evidence})" if a.evidence else "") + f"; wrote {where}"))
+    was = done.get("was")
+    if was is not None and was[0] != a.status and was[1] and not a.evidence:
+        print(sanitize(f"{a.item}: the evidence confirmed for {enum_words(was[0])} does not carry over to "
+                       f"{enum_words(a.status)} (the answer's history keeps it); --evidence gives the new answer's",
+                       one_line=True))
     if args.due and a.status not in ("met", "not_applicable"):  # work still to do, due when?
         from prr_app.cli.today import warn_due
 

@@ -234,8 +234,22 @@ def cmd_evidence(args) -> int:
     from prr_app.review.provenance import evidence_of
 
     review = load_review(args.review)
+    g = review.groups.get(args.element)
+    if g is not None and args.element not in review.components:
+        # a redundancy group (checklist keys name it: svc.instances-spread@reviews): its members' evidence
+        print(sanitize(f"{args.element}: redundancy group of {', '.join(g.members)} (up while at least "
+                       f"{g.min_up} {'member is' if g.min_up == 1 else 'members are'} up); its members' evidence:", one_line=True))
+        for m in g.members:
+            where, lines = evidence_of(review, m) if m in review.components else ("", [])
+            if not lines:
+                print(f"  {sanitize(m)}: no import describes it (added or edited by hand)")
+                continue
+            print(f"  {sanitize(m)}: evidence from {sanitize(where)}")
+            print("\n".join(f"    {sanitize(line)}" for line in lines))
+        return 0
     if args.element not in review.components and args.element not in review.dependencies:
-        raise PrrError(f"no component or dependency {args.element!r} in the review", file=args.review)
+        raise PrrError(f"no component, dependency or redundancy group {args.element!r} in the review",
+                       file=args.review)
     where, lines = evidence_of(review, args.element)
     if not lines:
         print(f"{sanitize(args.element)}: no import describes it (added or edited by hand)")

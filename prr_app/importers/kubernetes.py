@@ -422,7 +422,13 @@ class _K8sImport:
             cs = pod_spec.get(key)
             if isinstance(cs, list):
                 w.containers += [(c, is_init) for c in cs if isinstance(c, dict)]
-        images = [sy.text(c.get("image")) for c, init in w.containers if not init]
+        # the kind is recognised from the application's image, not a sidecar's (an envoy beside the application
+        # made it a gateway): the readiness facts' rule for which containers are sidecars. Imported here: the
+        # readiness package imports this module.
+        from prr_app.importers.readiness.common import sidecars
+        apps = [(sy.text(c.get("name")) or "?", sy.text(c.get("image"))) for c, init in w.containers if not init]
+        side = sidecars(apps, o.name)
+        images = [img for name, img in apps if name not in side]
         ports = []
         for c, init in w.containers:
             if init:

@@ -19,7 +19,8 @@ import datetime as _dt
 from pathlib import Path
 
 from prr_app.checklist.facts import Facts
-from prr_app.checklist.proposals import carried_source, out_of_date, propose, refresh, standing
+from prr_app.checklist.proposals import (carried_source, confirmed_from_evidence, out_of_date, propose, refresh,
+                                         standing)
 from prr_app.errors import PrrError
 from prr_app.model.entities import CONFIRMED_NOTE, OBSERVABILITY_SIGNALS, Review
 from prr_app.review.edits import Change
@@ -37,10 +38,13 @@ def apply_evidence(result, review: Review | None = None) -> Facts:
     the result's review): proposals refreshed, observability marked. Says what it did in the report."""
     review = review if review is not None else result.review
     facts = extract_facts(result)
-    if not facts.facts and review.proposals:
+    if not facts.facts and (review.proposals or any(confirmed_from_evidence(a) for a in review.answers.values())):
         # an import of another kind (a C4 model, traces) read no readiness evidence: it withdraws nothing
+        # (nor does it say that answers confirmed from evidence lost it)
         result.report.read.append(f"readiness evidence: none in these files; the review's {len(review.proposals)} "
-                                  "proposal(s) are kept as they were")
+                                  "proposal(s) are kept as they were" if review.proposals else
+                                  "readiness evidence: none in these files; the answers confirmed from evidence "
+                                  "are kept as they were")
         return facts
     changes = refresh(review, propose(review, facts))
     marked = mark_observability(review, facts)
@@ -164,7 +168,8 @@ def _select(review: Review, keys: list[str], every: bool, reject: bool) -> list[
             near = difflib.get_close_matches(k, list(review.proposals), n=1)
             raise PrrError(f"no proposal for {k!r}" + (f" (did you mean {near[0]!r}?)" if near else ""))
         a = review.answers.get(k)
-        if a is not None and a.status != "unanswered":
+        if a is not None and a.status != "unanswered" and standing(review, k) is None:
+            # (a proposal standing beside an answer confirmed from evidence a re-import contradicts may replace it)
             raise PrrError(f"{k} is already answered by a reviewer ({enum_words(a.status)}); the reviewer's answer wins")
         if p.rejected_by and not reject:
             pass  # confirming a rejected proposal is allowed: the reviewer changed their mind

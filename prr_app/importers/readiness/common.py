@@ -177,3 +177,40 @@ def store_annotation(key: str) -> bool:
     k = key.lower()
     return any(s in k for s in _STORES)
 
+
+
+#: images (their repository's last part) and container names of the helpers a pod runs beside its application:
+#: service-mesh and database proxies, log and telemetry shippers, metrics exporters, secret agents, config
+#: reloaders. Their probes check the helper, not the application (web's envoy answered /ready while the web
+#: container had no probe at all, and the probes were proposed met).
+_SIDECAR = re.compile(r"(?<![a-z0-9])(envoy|istio-proxy|proxyv2|linkerd2?-proxy|proxy-init|cloud-?sql-proxy|gce-proxy|"
+                      r"consul-dataplane|vault-agent|oauth2-proxy|kube-rbac-proxy|daprd|"
+                      r"fluent-?bit|fluentd|filebeat|promtail|vector-agent|jaeger-agent|otel-?agent|"
+                      r"opentelemetry-collector(?:-contrib)?|otelcol(?:-contrib)?|datadog-agent|k8s-sidecar|"
+                      r"[a-z0-9_-]*sidecar[a-z0-9_-]*|config-?map-?reload(?:er)?|[a-z-]*config-reloader|"
+                      r"[a-z0-9_-]+[_-]exporter)(?![a-z0-9])")
+
+
+def sidecar_image(image: str, name: str = "") -> bool:
+    """Whether a container's image (or its name) is one of a pod's helpers (:data:`_SIDECAR`), not an application."""
+    repo = image.lower().split("@", 1)[0].rsplit("/", 1)[-1].split(":", 1)[0]
+    return bool(_SIDECAR.fullmatch(repo) or _SIDECAR.fullmatch(name.lower()))
+
+
+def sidecars(containers: list[tuple[str, str]], workload: str) -> dict[str, str]:
+    """The sidecars among a pod's containers (``(name, image)``, in order) of workload ``workload``: container
+    name -> why, in words. A single container is the application. Where a container bears the workload's name it
+    is the application and every other one a sidecar; else a container whose image is a known helper is one
+    (:func:`sidecar_image`), unless every container is (an Envoy gateway's own envoy is its application: the
+    first then is). The readiness facts judge probes on the application's containers only; the import can use
+    the same rule to recognise a component by its application's image, not its sidecar's."""
+    if len(containers) < 2:
+        return {}
+    names = [n for n, _ in containers]
+    if workload in names:
+        return {n: ("image " + i if sidecar_image(i, n) else f"beside container {workload}, the workload's own")
+                for n, i in containers if n != workload}
+    helpers = {n: "image " + i for n, i in containers if sidecar_image(i, n)}
+    if len(helpers) == len(containers):
+        helpers.pop(names[0])
+    return helpers

@@ -6,11 +6,15 @@ import re
 from dataclasses import dataclass, field
 
 from prr_app import safe_yaml as sy
+from prr_app.errors import PrrError
 from prr_app.checklist.facts import Fact, Facts
 from prr_app.importers.kubernetes import (
     HOST_KEYS, ZONE_KEYS, K8sObject, iter_objects, match_expressions, spread_terms, str_map,
 )
-from prr_app.importers.readiness.common import Components, backup_tool, env_facts, runbook_value, store_annotation
+from prr_app.importers.graph import close_match
+from prr_app.importers.readiness.common import (
+    Components, backup_tool, env_facts, runbook_value, sidecars, store_annotation,
+)
 
 WORKLOADS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod", "DeploymentConfig", "Rollout")
 
@@ -23,6 +27,22 @@ class Workload:
     pod: dict = field(default_factory=dict)
     pod_meta: dict = field(default_factory=dict)
     replicas: int | None = None
+
+
+def _last_copies(objs: list[K8sObject]) -> list[K8sObject]:
+    """The objects as ``kubectl apply`` leaves them, which is what the import keeps: a second copy of an object
+    (kind, namespace, name) replaces the first where the first stood (yelb's two variant files define the same
+    Deployments; the facts read both, a resources fact from the copy the import dropped)."""
+    out: list[K8sObject] = []
+    at: dict[tuple[str, str, str], int] = {}
+    for o in objs:
+        key = (o.kind, o.ns, o.name)
+        if o.name and key in at:
+            out[at[key]] = o
+            continue
+        at[key] = len(out)
+        out.append(o)
+    return out
 
 
 def collect(docs, label: str, out: list[K8sObject]) -> None:
@@ -56,6 +76,51 @@ def _int(v) -> int | None:
         return None
 
 
+def _replicas(raw) -> tuple[int, str]:
+    """A workload's replica count as the import takes it, and why a written value was not used ("" when it was):
+    no value is 1 (Kubernetes' default), and so is a value that is no whole number of at least 0."""
+    try:
+        n = sy.as_int(raw, what="spec.replicas", minimum=0)
+    except PrrError as e:
+        return 1, e.message
+    return (1 if n is None else n), ""
+
+
+def _probe_port(p):
+    """The port a probe checks, as written (a number or a port's name), and the map that holds it; None for
+    a probe with no port (exec)."""
+    if not isinstance(p, dict):
+        return None
+    for how in ("httpGet", "tcpSocket", "grpc"):
+        h = p.get(how)
+        if isinstance(h, dict) and "port" in h:
+            return sy.text(h.get("port")), h
+    return None
+
+
+def _ports(c) -> list[tuple[str, str]]:
+    """A container's declared ports: (number, name) pairs."""
+    ps = c.get("ports") if isinstance(c.get("ports"), list) else []
+    return [(sy.text(p.get("containerPort")), sy.text(p.get("name"))) for p in ps if isinstance(p, dict)]
+
+
+def _unexposed(port: str, ports: list[tuple[str, str]]) -> str | None:
+    """Why a probe's ``port`` reaches nothing the container declares, in words, or None. A port's name must be
+    one of the container's (the kubelet finds no port by another name: the probe fails every time); a number
+    the container does not declare may still be listened on (declaring a port is informational), so it is said
+    with that caveat, and only where the container declares some ports."""
+    shown = ", ".join(f"{n} {num}" if n else num for num, n in ports)
+    if _int(port) is None:
+        if port and port not in {n for _, n in ports}:
+            return (f"no port of the container is named {port} ({f'its ports: {shown}' if ports else 'it declares none'})"
+                    ": it never passes")
+        return None
+    if ports and port not in {num for num, _ in ports}:
+        return f"the container does not declare it (its ports: {shown}): the probe passes only if the application " \
+               "listens there all the same"
+    return None
+
+
 def _probe(p) -> str:
     if not isinstance(p, dict):
         return "?"
@@ -77,14 +142,14 @@ class K8sFacts:
         """``whole``: the objects are everything the deployment's folder holds (a checkout was read), so a
         PodDisruptionBudget that is not among them does not exist there; for files named one by one it
         may live in a file that was not given, and its absence says nothing."""
-        self.objs, self.comps, self.facts, self.whole = objs, comps, facts, whole
+        self.objs, self.comps, self.facts, self.whole = _last_copies(objs), comps, facts, whole
         self.workloads: list[Workload] = []
-        for o in objs:
+        for o in self.objs:
             if o.kind in WORKLOADS:
                 w = self._workload(o)
                 if w is not None:
                     self.workloads.append(w)
-        self.services = [o for o in objs if o.kind == "Service"]
+        self.services = [o for o in self.objs if o.kind == "Service"]
 
     def _workload(self, o: K8sObject) -> Workload | None:
         cid = self.comps.find(o.name, o.ns, file=o.file)
@@ -98,8 +163,10 @@ class K8sFacts:
             pod, meta = tpl.get("spec") or {}, tpl.get("metadata") or {}
         if not isinstance(pod, dict):
             return None
-        reps = 1 if o.kind == "Pod" else (None if o.kind == "DaemonSet" else (_int(spec.get("replicas")) or
-                                                                            (1 if "replicas" not in spec else None)))
+        # replicas 0 is a workload scaled to 0, not one of unknown size (it was read as a DaemonSet's "one per
+        # node"); no value is Kubernetes' default, 1, and so is a value that is no whole number, as the import
+        # takes it (it warns "...; using 1")
+        reps = 1 if o.kind == "Pod" else (None if o.kind == "DaemonSet" else (_replicas(spec.get("replicas"))[0]))
         return Workload(o, cid, str_map(meta.get("labels") if isinstance(meta, dict) else {}), pod,
                         meta if isinstance(meta, dict) else {}, reps)
 
@@ -145,21 +212,49 @@ class K8sFacts:
 
     # ---------------------------------------------------------------- per workload
     def _containers(self, w: Workload) -> None:
+        """Probes and resources container by container. A sidecar's probes (an envoy's, a log shipper's) are
+        facts of their own (signal ``sidecar-readiness``...): they check the sidecar, and never stand for the
+        application's. An application container with no liveness or readiness probe is said, part by part,
+        where the pod has probes elsewhere; a pod with none at all has the one fact for the workload."""
         o, cid, f = w.obj, w.cid, self.facts
-        cs = w.pod.get("containers") if isinstance(w.pod.get("containers"), list) else []
-        any_probe = False
+        cs = [c for c in (w.pod.get("containers") if isinstance(w.pod.get("containers"), list) else [])
+              if isinstance(c, dict)]
+        side = sidecars([(sy.text(c.get("name")) or "?", sy.text(c.get("image"))) for c in cs], o.name)
+        keys = (("readinessProbe", "readiness"), ("livenessProbe", "liveness"), ("startupProbe", "startup"))
+        any_probe = any(isinstance(c.get(k), dict) for c in cs for k, _ in keys)
+        side_probed = [n for n in side if any(isinstance(c.get(k), dict) for c in cs
+                                              if (sy.text(c.get("name")) or "?") == n for k, _ in keys)]
         for c in cs:
-            if not isinstance(c, dict):
-                continue
             cname = sy.text(c.get("name")) or "?"
             cline = getattr(c, "line", o.line) or o.line
-            for key, sig in (("readinessProbe", "readiness"), ("livenessProbe", "liveness"), ("startupProbe", "startup")):
+            why = side.get(cname)
+            for key, sig in keys:
                 p = c.get(key)
-                if isinstance(p, dict):
-                    any_probe = True
-                    desc = _probe(p)
-                    f.add(Fact("k8s.probes", cid, o.file, _ln(c, key, cline),
-                               f"{sig} probe {desc} on container {cname}", sig, desc, cname))
+                if not isinstance(p, dict):
+                    continue
+                desc = _probe(p)
+                line = _ln(c, key, cline)
+                if why is not None:
+                    f.add(Fact("k8s.probes", cid, o.file, line,
+                               f"{sig} probe {desc} on sidecar {cname} ({why}): it checks the sidecar, not the "
+                               "application", f"sidecar-{sig}", desc, cname))
+                    continue
+                f.add(Fact("k8s.probes", cid, o.file, line, f"{sig} probe {desc} on container {cname}", sig, desc, cname))
+                port = _probe_port(p)
+                bad = _unexposed(port[0], _ports(c)) if port else None
+                if bad:
+                    f.add(Fact("k8s.probes", cid, o.file, _ln(port[1], "port", line),
+                               f"{sig} probe of container {cname} on port {port[0]}: {bad}", "unexposed-port", sig,
+                               cname))
+            if why is None and any_probe and not any(isinstance(c.get(k), dict) for k in ("readinessProbe",
+                                                                                          "livenessProbe")):
+                startup = " (a startup probe only, which stops checking once the container has started)" \
+                    if isinstance(c.get("startupProbe"), dict) else ""
+                others = f"; the probes of sidecar {', '.join(side_probed)} check the sidecar, not the application" \
+                    if side_probed else ""
+                f.add(Fact("k8s.probes", cid, o.file, cline,
+                           f"no liveness or readiness probe on container {cname} of {o.kind} {o.name}{startup}{others}",
+                           "absent", "", cname))
             res = c.get("resources") if isinstance(c.get("resources"), dict) else {}
             have = []
             for part in ("requests", "limits"):
@@ -207,10 +302,19 @@ class K8sFacts:
         o = w.obj
         reps = w.replicas
         rline = _ln(o.body.get("spec"), "replicas", o.line) if isinstance(o.body.get("spec"), dict) else o.line
-        rtext = "one instance per node" if o.kind == "DaemonSet" else (
-            f"{reps} replica(s)" + ("" if isinstance(o.body.get("spec"), dict) and "replicas" in o.body["spec"]
-                                   or o.kind == "Pod" else " (replicas not set)"))
-        self.facts.add(Fact("k8s.topology-spread", w.cid, o.file, rline, f"{o.kind} {o.name}: {rtext}", "replicas",
+        spec = o.body.get("spec") if isinstance(o.body.get("spec"), dict) else {}
+        bad = _replicas(spec.get("replicas"))[1]
+        signal = "replicas"
+        if o.kind == "DaemonSet":
+            rtext = "one instance per node"
+        elif bad:
+            rtext = f"{reps} replica(s) ({bad}; using 1)"
+        elif reps == 0:
+            rtext = "scaled to 0 (replicas 0)"
+        else:
+            rtext = f"{reps} replica(s)" + ("" if spec.get("replicas") is not None or o.kind == "Pod"
+                                             else " (replicas not set)")
+        self.facts.add(Fact("k8s.topology-spread", w.cid, o.file, rline, f"{o.kind} {o.name}: {rtext}", signal,
                             str(reps if reps is not None else "")))
         for t in spread_terms(w.pod, o.line):
             scope = "zones" if t.key in ZONE_KEYS else ("nodes" if t.key in HOST_KEYS else t.key)
@@ -267,15 +371,27 @@ class K8sFacts:
                                     rule[0] if rule else "pdb", rule[1] if rule else ""))
 
     def _hpas(self) -> None:
+        """An autoscaler's facts on the workload it scales. One whose target is not in the files scales nothing
+        the review holds: a review-wide fact (signal ``no-target``) says so in the import's words (its dangling
+        line), and no component gets it, even one with a near name (sock-shop's ``cart`` for ``carts``)."""
         for o in self.objs:
             if o.kind != "HorizontalPodAutoscaler":
                 continue
             spec = o.body.get("spec") if isinstance(o.body.get("spec"), dict) else {}
             ref = spec.get("scaleTargetRef") if isinstance(spec.get("scaleTargetRef"), dict) else {}
-            target = sy.text(ref.get("name"))
+            target, tkind = sy.text(ref.get("name")), sy.text(ref.get("kind"))
+            # the workload the import takes: by name, the stated kind first (as ``importers/kubernetes.py`` does)
+            named = [x for x in self.objs if x.kind in WORKLOADS and x.ns == o.ns and x.name == target]
+            obj = next((x for x in named if not tkind or x.kind == tkind), named[0] if named else None)
+            if obj is None:
+                near = close_match(target, [x.name for x in self.objs if x.kind in WORKLOADS and x.ns == o.ns])
+                self.facts.add(Fact("k8s.hpa", "", o.file, o.line,
+                                    f"HorizontalPodAutoscaler {o.name} scales {tkind or 'workload'} {target}, which is "
+                                    "not in these files" + (f" (did you mean {near}? not applied)" if near else ""),
+                                    "no-target", target))
+                continue
             for w in self.workloads:
-                if w.obj.ns == o.ns and w.obj.name == target and (not sy.text(ref.get("kind"))
-                                                                  or sy.text(ref.get("kind")) == w.obj.kind):
+                if w.obj is obj:
                     lo, hi = sy.text(spec.get("minReplicas")) or "1", sy.text(spec.get("maxReplicas"))
                     self.facts.add(Fact("k8s.hpa", w.cid, o.file, o.line,
                                         f"HorizontalPodAutoscaler {o.name} scales {target} from {lo} to {hi}", "hpa", lo))
