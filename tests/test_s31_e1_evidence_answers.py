@@ -475,3 +475,13 @@ def test_evidence_of_a_redundancy_group_shows_its_members(tmp_path, capsys):
     assert "  reviews-v1: evidence from" in out and "Deployment reviews-v2" in out
     assert main(["evidence", str(path), "nothing"]) == 2
     assert "no component, dependency or redundancy group 'nothing'" in capsys.readouterr().err
+
+
+def test_the_gate_warns_of_an_answer_the_files_imported_since_contradict(tmp_path, capsys):
+    path = _imported(tmp_path, capsys)
+    _confirm(path, capsys, "svc.probes@api")
+    _reimport(tmp_path, path, capsys)
+    main(["gate", str(path)])
+    err = capsys.readouterr().err
+    line = next(x for x in err.splitlines() if x.startswith("prr: warning: answer svc.probes@api:"))
+    assert "show not met" in line

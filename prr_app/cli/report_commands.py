@@ -207,6 +207,12 @@ def cmd_gate(args) -> int:
     a = build_assessment(review, today=today)
     for w in dict.fromkeys(getattr(a.checklist, "warnings", None) or []):
         print(sanitize(f"prr: warning: {w}", one_line=True), file=sys.stderr)
+    # an answer confirmed from evidence that the files imported since contradict still counts as given:
+    # the gate says so, as prr checklist does, for the reviewer to confirm the new finding or answer anew
+    from prr_app.checklist.proposals import evidence_changes
+
+    for line in evidence_changes(review):
+        print(sanitize(f"prr: warning: answer {line}", one_line=True), file=sys.stderr)
     checks = evaluate_gate(a, fail_on=args.fail_on, min_availability=args.min_availability,
                            verdict=not args.ignore_verdict)
     failed = [c for c in checks if not c["ok"]]
