@@ -746,7 +746,7 @@ class RiskRegister:
         c = self.g.index.get(f["component"])
         if c is None or f["id"] in self.risks:
             return
-        words = evidence_gap_risk(f)
+        words = evidence_gap_risk(f, self.review.components[f["component"]].replicas)
         im, inputs = self.impact_of(comp_scen[c], c)
         self.add(f["id"], title=words["title"], description=words["description"], category="readiness",
                  likelihood=words["likelihood"], impact=im, components=[f["component"]],
