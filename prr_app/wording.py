@@ -344,3 +344,10 @@ def milestones_summary(milestones) -> str:
         return "none taken"
     m = max(ms, key=lambda m: (m.taken_at, m.id))  # as Review.newest_milestone picks it
     return f"{len(ms)} taken; latest {m.id}: {milestone_words(m)}"
+
+
+#: How a re-import's line about an answer confirmed from evidence ends (``checklist.proposals.evidence_moved``):
+#: the answer stands, so the line changes nothing in the review and is not counted among a re-import's changes
+#: (``importers.base.is_change``)
+ANSWER_STANDS = ("the answer stands until a reviewer changes it",
+                 "the answer stands until a reviewer confirms the proposal or answers anew")

@@ -485,3 +485,15 @@ def test_the_gate_warns_of_an_answer_the_files_imported_since_contradict(tmp_pat
     err = capsys.readouterr().err
     line = next(x for x in err.splitlines() if x.startswith("prr: warning: answer svc.probes@api:"))
     assert "show not met" in line
+
+
+def test_a_reimport_of_the_same_files_counts_no_change_for_an_answer_that_stands(tmp_path, capsys):
+    """The line about an answer the files now contradict changes nothing (the answer stands): a
+    re-import of the same files counted it as "1 change to the existing review" above "no change"."""
+    path = _imported(tmp_path, capsys)
+    _confirm(path, capsys, "svc.probes@api")
+    _reimport(tmp_path, path, capsys)
+    assert main(["import", str(tmp_path / "k8s2"), "--into", str(path), "--summary"]) == 0
+    out = capsys.readouterr().out
+    assert "change to the existing review" not in out and "changes to the existing review" not in out
+    assert "no change: the review already says what these files say;" in out  # no hand edit to speak of

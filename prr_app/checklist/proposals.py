@@ -23,7 +23,7 @@ from typing import Callable
 from prr_app.checklist.facts import EXTRACTORS, Fact, Facts
 from prr_app.checklist.model_answers import DECIDERS
 from prr_app.model.entities import CONFIRMED_NOTE, LOAD_GENERATOR, ChecklistAnswer, Component, Proposal, Review
-from prr_app.wording import enum_words, stated
+from prr_app.wording import ANSWER_STANDS, enum_words, stated
 
 #: The ``extractor`` of a proposal carried from another answer by ``prr checklist-carry`` (not from
 #: imported evidence), followed by the key of the answer it was carried from.
@@ -829,10 +829,9 @@ def evidence_moved(a: ChecklistAnswer, p: Proposal | None) -> str:
     was = f"confirmed {enum_words(a.status)} from evidence" + (f" by {a.changed_by}" if a.changed_by else "") \
         + (f" on {a.changed_at[:10]}" if a.changed_at else "")
     if p is None:
-        return (f"{was}, but the files imported since no longer show that evidence; the answer stands until a "
-                "reviewer changes it")
+        return f"{was}, but the files imported since no longer show that evidence; {ANSWER_STANDS[0]}"
     return (f"{was}, but the files imported since show {enum_words(p.status)}: {p.reason}; proposed "
-            f"{enum_words(p.status)}, the answer stands until a reviewer confirms the proposal or answers anew")
+            f"{enum_words(p.status)}, {ANSWER_STANDS[1]}")
 
 
 def _readiness_import_at(review: Review) -> str | None:

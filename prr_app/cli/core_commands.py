@@ -7,7 +7,7 @@ from pathlib import Path
 from prr_app import paths
 from prr_app.errors import PrrError
 from prr_app.importers import registry
-from prr_app.importers.base import UNREADABLE
+from prr_app.importers.base import UNREADABLE, kept_by_hand
 from prr_app.cli.today import add_today_option, today_of
 from prr_app.review import exports, importing
 from prr_app.review.document import load_review
@@ -118,9 +118,11 @@ def cmd_import(args) -> int:
               f"{count(len(r.dependencies), 'dependency', 'dependencies')}, "
               f"{count(len(r.domains), 'failure domain')}, {count(len(r.journeys), 'journey')}")
         if result.unchanged:  # a re-import of files that say what the review holds
-            # (the "change:" lines of such a re-import are values edited by hand that it keeps)
+            # (the "change:" lines of such a re-import are values edited by hand that it keeps, and answers
+            # confirmed from evidence that the files now contradict, which stand)
             same = "no change: the review already says what these files say" + (
-                ", apart from the values edited by hand, kept as they are" if report.changes else "")
+                ", apart from the values edited by hand, kept as they are"
+                if any(kept_by_hand(c) for c in report.changes) else "")
             if args.dry_run:
                 print(f"{same}; dry run: nothing written")
             elif out.resolve() == Path(args.into).resolve():

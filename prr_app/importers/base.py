@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from prr_app.model.entities import ImportRecord, Review
-from prr_app.wording import count
+from prr_app.wording import ANSWER_STANDS, count
 
 
 #: the stages of a folder import, in order, as ``progress(stage, done, total)`` names them, with the
@@ -40,7 +40,8 @@ _KEPT_BY_HAND = re.compile(
     r"|: kind stated by the reviewer \(.*\) kept; the source now says ")  # a dependency's kind stated
 #: Lines of a re-import's plan that change nothing either, and are no hand edit: an element not added
 #: because its id is taken, a failure domain or group no longer in the source, kept as it is
-_NOT_CHANGED = ("the id is already used by another element; not added", ": no longer in the source; kept")
+_NOT_CHANGED = ("the id is already used by another element; not added", ": no longer in the source; kept",
+                *ANSWER_STANDS)  # an answer confirmed from evidence that the files now contradict: it stands
 
 
 def kept_by_hand(line: str) -> bool:
