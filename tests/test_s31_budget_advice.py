@@ -20,3 +20,9 @@ def test_one_replica_is_advised_a_second_replica_first():
 def test_several_replicas_are_advised_the_budget():
     text = evidence_gap_risk(GAP, 3)["mitigation"]
     assert text.startswith("Add a PodDisruptionBudget") and "second replica" not in text
+
+
+def test_a_one_replica_datastore_is_advised_its_own_replication_not_a_second_pod():
+    text = evidence_gap_risk(GAP, 1, "datastore")["mitigation"]
+    assert text.startswith("Run a standby replicated by the store itself") and "cannot share its volume" in text
+    assert "Run a second replica" not in text

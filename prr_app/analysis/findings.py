@@ -454,9 +454,9 @@ def _compose_evidence(f: dict) -> bool:
         "Compose service" in e or "Compose healthcheck" in e for e in [f["reason"], *f["evidence"]])
 
 
-def evidence_gap_risk(f: dict, replicas: int | None = None) -> dict:
+def evidence_gap_risk(f: dict, replicas: int | None = None, kind: str | None = None) -> dict:
     """The register entry's words, likelihood and fix kind (``fix``, its effort) for an :func:`evidence_gaps`
-    finding (``replicas``: the component's, for a budget's advice). The fix changes the component itself: its
+    finding (``replicas`` and ``kind``: the component's, for a budget's advice). The fix changes the component itself: its
     owner owns the risk unless someone else is named.
     Probes missing from a Compose file are worded as a missing healthcheck (Compose has no probes)."""
     what, lk, why, fix = _EVIDENCE_GAPS[f["extractor"]]
@@ -473,7 +473,12 @@ def evidence_gap_risk(f: dict, replicas: int | None = None) -> dict:
     else:
         context = f"{why}; {cid} has redundancy or no critical journey depends on it alone, so the loss is contained"
         lk = max(1, lk - 1)
-    if f["extractor"] == "k8s.pdb" and (replicas or 1) <= 1:
+    if f["extractor"] == "k8s.pdb" and (replicas or 1) <= 1 and kind in STATEFUL_KINDS:
+        # a second pod of a single-writer store cannot share its volume: its own replication comes first
+        mitigation = ("Run a standby replicated by the store itself (an operator's replica set, or the managed "
+                      "service's failover; a second pod of the same Deployment cannot share its volume), then add "
+                      "a PodDisruptionBudget selecting its instances with minAvailable 1")
+    elif f["extractor"] == "k8s.pdb" and (replicas or 1) <= 1:
         # at one replica no budget keeps it up through a node drain: the second replica comes first
         mitigation = ("Run a second replica first (with one, a node drain takes it down whatever the budget "
                       "says), then add a PodDisruptionBudget selecting it with minAvailable 1")

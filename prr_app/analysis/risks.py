@@ -31,7 +31,8 @@ import networkx as nx
 from prr_app.analysis.compiled import DEP_ID, DEP_KIND, DEP_TARGET_COMP, ThinDiGraph, condensation
 from prr_app.analysis.chains import CHAIN_HEAD
 from prr_app.analysis.quorum import is_quorum, quorum_fix, quorum_fix_text
-from prr_app.analysis.findings import evidence_gap_risk, journey_without_entry_risk, journeys_without_entries
+from prr_app.analysis.findings import (STATEFUL_KINDS, evidence_gap_risk, journey_without_entry_risk,
+                                       journeys_without_entries)
 from prr_app.model.entities import CLIENT, dependency_id
 from prr_app.wording import (ceiling_text, count, domain_failure, domain_kind_noun, domain_name, listed, stated,
                              with_article)
@@ -59,7 +60,6 @@ EXTERNAL_KINDS = frozenset({"external_api"})
 MANAGED_KINDS = frozenset({"identity", "dns", "cdn"})
 #: Tags that mark a component as a vendor's service.
 VENDOR_TAGS = frozenset({"external", "saas", "vendor", "third-party", "thirdparty", "managed"})
-STATEFUL_KINDS = frozenset({"datastore", "cache", "queue"})
 #: How a SPOF's blocking reason calls what it takes down when no component is marked user-facing (every
 #: entry point guessed), and the words for entry points guessed in the parts of the review where none
 #: is (docs/analysis.md, section 1): the verdict words its sentence from the reasons of its blockers.
@@ -746,7 +746,8 @@ class RiskRegister:
         c = self.g.index.get(f["component"])
         if c is None or f["id"] in self.risks:
             return
-        words = evidence_gap_risk(f, self.review.components[f["component"]].replicas)
+        comp = self.review.components[f["component"]]
+        words = evidence_gap_risk(f, comp.replicas, comp.kind)
         im, inputs = self.impact_of(comp_scen[c], c)
         self.add(f["id"], title=words["title"], description=words["description"], category="readiness",
                  likelihood=words["likelihood"], impact=im, components=[f["component"]],
