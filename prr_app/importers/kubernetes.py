@@ -1053,10 +1053,32 @@ class _K8sImport:
         cands = [v for (n, s), v in self.svc.items() if s == short]
         if len(cands) == 1 and (len(labels) == 1 or ".svc" in host or tns not in (ns,)):
             return cands[0]
-        # a StatefulSet pod's stable name: "redis-0.redis"
-        m = re.fullmatch(r"(.+)-\d+", short)
-        if m and len(labels) > 1 and (tns, labels[1]) in self.svc:
-            return self.svc[(tns, labels[1])]
+        return self._set_pod(labels, ns)
+
+    def _set_pod(self, labels: list[str], ns: str) -> list[str] | None:
+        """The StatefulSet whose pod a host name names, or None: ``<set>-<ordinal>.<service>[.<ns>[.svc[...]]]``
+        (``cassandra-0.cassandra.default.svc.cluster.local``). Kubernetes gives a set's pods these names only
+        through the headless Service (``clusterIP: None``) the set names as its ``serviceName``, so both must
+        be in these files; the name is the set's own, not every workload's behind that Service. A set naming
+        its own pod (a seed list) is then no call, as any workload naming itself is."""
+        m = re.fullmatch(r"(.+)-\d+", labels[0])
+        if not m or len(labels) < 2:
+            return None
+        rest = labels[2:]
+        pns = ns
+        if rest and rest[0] != "svc":
+            pns, rest = rest[0], rest[1:]
+        if rest and rest[0] != "svc":  # more labels than a pod's name has: some other host
+            return None
+        svc = self.svc_obj.get((pns, labels[1]))
+        spec = svc.body.get("spec") if svc is not None else None
+        if not isinstance(spec, dict) or sy.text(spec.get("clusterIP")) != "None":
+            return None
+        for w in self.workloads:
+            o = w.obj
+            if o.kind == "StatefulSet" and o.ns == pns and o.name.lower() == m.group(1) and \
+                    sy.text(sy.get_path(o.body, "spec", "serviceName")).lower() == labels[1]:
+                return [w.cid]
         return None
 
     def _env_ref(self, w: _Workload, var: str, value: str, ev: str, shared: tuple[str, str] | None = None) -> None:
