@@ -283,8 +283,12 @@ def _is_test(rel: str) -> bool:
 
 def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[str, list[str]],
          code_dirs: dict[str, list[str]], *, scan_source: bool = True, source_limit: int = 512 * 1024,
-         progress=None, aliases: dict[str, str] | None = None) -> Found:
-    """Look through the inventory's configuration (and source) files for addresses of known components."""
+         progress=None, aliases: dict[str, str] | None = None,
+         fences: list[tuple[Path, set[str]]] | None = None) -> Found:
+    """Look through the inventory's configuration (and source) files for addresses of known components.
+
+    ``fences``: folders of deployment variants not imported, each with the components their files may be
+    evidence for (the variant imported instead); a file there is never taken for another system's code."""
     found = Found()
     host_map = {h.lower(): ids for h, ids in hosts.items() if ids}
     if not host_map:
@@ -332,6 +336,13 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
         else:
             n_cfg += 1
         mine = owners.all_of(f.path)  # several for a configuration repository's shared application.yml
+        fenced = [allowed for folder, allowed in fences or () if folder in f.path.parents]
+        if fenced:
+            mine = [cid for cid in mine if all(cid in allowed for allowed in fenced)]
+            if not mine:
+                # a variant not imported: its files are no code or configuration of another system's
+                f.note = f.note or "in a variant not imported: not read for evidence"
+                continue
         for owner in mine:
             found.files.setdefault(owner, []).append((f.path, is_src))
         if is_src and mine and class_word is not None:
@@ -1152,6 +1163,20 @@ def _distinctive(host: str) -> bool:
     return len(host) >= 5 and any(len(w) >= 3 and not w.isdigit() and w not in _COMMON_WORDS for w in words)
 
 
+#: the call a quoted string is the first argument of: ``OpenRedisConnection("redis"``, ``redis.createClient('cache'``
+_CALL_BEFORE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)[ \t]*\([ \t]*$")
+#: a call whose name says it connects: Connect, Connection, Open...Connection, Dial, NewClient, createClient
+_CONNECTING = re.compile(r"(?i)connect|^dial|newclient|createclient")
+
+
+def _connect_argument(text: str, quote: int) -> bool:
+    """Is the string quoted at ``quote`` the first argument of a call that connects? Such a call's quoted
+    project service name names that service even when the name alone is too common to count (``redis``:
+    example-voting-app's worker calls ``OpenRedisConnection("redis")``)."""
+    m = _CALL_BEFORE.search(text, max(text.rfind("\n", 0, quote) + 1, quote - 120), quote)
+    return bool(m and _CONNECTING.search(m.group(1)))
+
+
 #: the host of a connection string (a DSN): PDO's ``mysql:host=mysql;dbname=x``, ``pgsql:host=db``, ADO.NET's
 #: ``Server=db;``, ``Host=db;``, ``Data Source=db``, libpq's ``host=db port=5432``; the key starts the string or
 #: follows a ``;``, a ``:`` or a space, and the host ends at a ``;``, a quote, ``,1433`` or the next ``key=``
@@ -1372,7 +1397,7 @@ def _scan_text(text: str, rel: str, host_map, address_vars, is_src: bool) -> lis
         # a string that is exactly a distinctive host name: config_json["post-storage-service"]
         for m in _QUOTED.finditer(text):
             tok = m.group(1).lower()
-            if _distinctive(tok):
+            if _distinctive(tok) or _connect_argument(text, m.start()):
                 k = _known(tok, host_map)
                 if k:
                     hits.append((m.start(1), k[1], "name"))

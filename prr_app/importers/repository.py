@@ -310,6 +310,92 @@ _API = re.compile(r"(?m)^[\"']?apiVersion[\"']?\s*:\s*[\"']?([^\s\"'#]+)")
 _KIND = re.compile(r"(?m)^[\"']?kind[\"']?\s*:\s*[\"']?([A-Za-z]+)")
 _COMPOSE_NAME = re.compile(r"^(docker-)?compose([.-][\w.-]+)?\.ya?ml$", re.IGNORECASE)
 
+#: a configuration file named nothing a name rule knows (nginx-flask-mysql's ``proxy/conf``, a Logstash
+#: ``pipeline.config``) is recognised by its first bytes; only small files are opened, and never files
+#: of these suffixes, which are documents, media, archives or data, never a service's configuration
+_CONTENT_CAP = 256 * 1024
+_CONTENT_HEAD = 4096
+_NOT_CONFIG_SUFFIXES = frozenset({
+    ".md", ".markdown", ".rst", ".adoc", ".txt", ".html", ".htm", ".css", ".scss", ".less", ".svg", ".ipynb",
+    ".png", ".jpg", ".jpeg", ".gif", ".ico", ".webp", ".bmp", ".pdf", ".woff", ".woff2", ".ttf", ".eot", ".otf",
+    ".mp3", ".mp4", ".wav", ".zip", ".gz", ".tgz", ".bz2", ".xz", ".tar", ".7z", ".jar", ".war", ".ear", ".class",
+    ".so", ".dll", ".dylib", ".exe", ".bin", ".o", ".a", ".pyc", ".lock", ".sum", ".mod", ".log", ".sql", ".csv",
+    ".tsv", ".pem", ".crt", ".cer", ".key", ".p12", ".jks", ".der", ".map", ".snap", ".patch", ".diff"})
+#: nginx: a block (``server {``, ``upstream api {``, ``location / {``) and a directive nginx alone writes
+_NGINX_BLOCK = re.compile(r"(?m)^[ \t]*(?:server|http|upstream[ \t]+[\w.:-]+|location[ \t][^{\n]*)[ \t]*\{")
+_NGINX_DIRECTIVE = re.compile(r"(?m)^[ \t]*(?:proxy_pass|grpc_pass|fastcgi_pass|uwsgi_pass|listen|server_name|"
+                              r"upstream|server[ \t]+[\w.:-]+)[ \t][^;\n]*;")
+#: Logstash: an ``input {`` or ``output {`` section and its plugins' ``key => value`` settings
+_LOGSTASH_SECTION = re.compile(r"(?m)^[ \t]*(?:input|output)[ \t]*\{")
+_LOGSTASH_SETTING = re.compile(r"(?m)^[ \t]*[\w-]+[ \t]*=>")
+#: a Dockerfile's ``COPY``/``ADD`` (shell or JSON form), options (``--chown=...``) dropped
+_COPY_LINE = re.compile(r"(?im)^[ \t]*(?:COPY|ADD)[ \t]+(.+)$")
+#: where an image keeps configuration (``/etc/...``, ``/usr/local/etc/...``, ``.../conf.d/...``,
+#: Logstash's ``pipeline/``, a destination named ``*.conf``/``*.cfg``...): a file COPYed there is configuration
+_CONFIG_DEST = re.compile(r"(?:^|/)(?:etc|conf|conf\.d|config|pipeline)/|\.(?:conf|cfg|ini|toml|properties|ya?ml|"
+                          r"json|xml|hcl|env)$", re.IGNORECASE)
+
+
+def _small_text_head(path: Path) -> str | None:
+    """The first bytes of a small text file, or None (too big, unreadable, binary or not UTF-8): the
+    content rules open only what can be a hand-written configuration, and only its head."""
+    try:
+        if path.stat().st_size > _CONTENT_CAP:
+            return None
+        with open(path, "rb") as fh:
+            raw = fh.read(_CONTENT_HEAD)
+    except OSError:
+        return None
+    if b"\0" in raw:
+        return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        # a character cut by the head's end is still text; a bad byte before it is not
+        return raw[:e.start].decode("utf-8") if len(raw) == _CONTENT_HEAD and e.start >= len(raw) - 3 else None
+
+
+def _copied_as_config(path: Path) -> bool:
+    """Whether a Dockerfile in the file's folder COPYs (or ADDs) it into a configuration path
+    (nginx-flask-mysql's ``COPY conf /etc/nginx/conf.d/default.conf``): the image reads it as one."""
+    for docker in path.parent.iterdir() if path.parent.is_dir() else ():
+        low = docker.name.lower()
+        if not (low == "dockerfile" or low.startswith("dockerfile.") or low.endswith(".dockerfile")):
+            continue
+        text = _small_text_head(docker) if docker.is_file() else None
+        for m in _COPY_LINE.finditer(text or ""):
+            args = m.group(1).strip()
+            if args.startswith("["):
+                words = re.findall(r'"([^"]*)"', args)
+            else:
+                words = [w for w in args.split() if not w.startswith("--")]
+            if len(words) < 2:
+                continue
+            dest = words[-1]
+            if not _CONFIG_DEST.search(dest):
+                continue
+            if any(w.removeprefix("./") == path.name for w in words[:-1]):
+                return True
+    return False
+
+
+def _config_by_content(path: Path) -> bool:
+    """Whether a file no name rule knows is a configuration by what it holds: nginx, a Logstash
+    pipeline, or a file a Dockerfile beside it copies into a configuration path."""
+    if path.suffix.lower() in _NOT_CONFIG_SUFFIXES:
+        return False
+    head = _small_text_head(path)
+    if head is None:
+        return False
+    if _NGINX_BLOCK.search(head) and _NGINX_DIRECTIVE.search(head):
+        return True
+    if _LOGSTASH_SECTION.search(head) and _LOGSTASH_SETTING.search(head):
+        return True
+    try:
+        return _copied_as_config(path)
+    except OSError:
+        return False
+
 
 def classify(path: Path) -> str:
     """What a file is, by its content first, then by its name."""
@@ -358,6 +444,8 @@ def classify(path: Path) -> str:
         return "csv"
     if low in ("dockerfile",) or low.startswith("dockerfile."):
         return "config"
+    if _config_by_content(path):
+        return "config"  # an nginx file named conf, a Logstash pipeline named .config, a file COPYed into /etc
     return "other"
 
 
@@ -1020,13 +1108,43 @@ def _by_images(fam: list[Unit]) -> str:
             f"{', '.join(images[:3])}{more}; if they are two systems, import the folder of each")
 
 
+#: service names any system may give its infrastructure: two deployments sharing only such names are not
+#: thereby one system (awesome-compose's nginx-flask-mysql and wordpress-mysql each have a ``db``)
+_INFRA_NAMES = frozenset({"db", "database", "data", "sql", "cache", "queue", "mq", "broker", "bus", "proxy",
+                          "gateway", "lb", "store", "storage", "search", "web-proxy", "reverse-proxy"})
+
+
+def _generic_name(name: str) -> bool:
+    """A datastore's, broker's, proxy's or hub's name any system could use (``db``, ``redis``, ``proxy``)."""
+    from prr_app.importers.graph import recognise
+
+    if name in _INFRA_NAMES:
+        return True
+    kind, tags, _why = recognise("", name)
+    return kind is not None or bool(tags)
+
+
+def _generic_only(a: Unit, b: Unit, shared: set[str]) -> bool:
+    """Do two units share only generic infrastructure names (:func:`_generic_name`) while each deploys a service
+    of its own besides? Then they are two systems that each have a ``db``, not variants of one: grouped as
+    variants, one was dropped with a false reason and its code read as the other system's. A unit of nothing
+    but infrastructure (a ``db`` and ``redis`` for local development) stays a variant of the one it shares
+    them with."""
+    if not shared or not all(_generic_name(n) for n in shared):
+        return False
+    sa, sb = _without_common_prefix(a.names), _without_common_prefix(b.names)
+    return all(any(n not in shared and not _generic_name(n) for n in own) for own in (sa, sb))
+
+
 def _variant_link(a: Unit, b: Unit) -> str:
     """Why two units are variants of one deployment, or "" when they are not: "names" when they deploy the same
-    services (half or more of the smaller one's names), "images" when their services are named apart but run
+    services (half or more of the smaller one's names; not when those are only generic infrastructure names
+    and each deploys a service of its own besides, :func:`_generic_only`), "images" when their services are named apart but run
     the same images of the system's own (half or more of the smaller one's: HotROD's Compose ``hotrod`` and its
     Kustomize ``example-hotrod`` both run ``jaegertracing/example-hotrod``; grouped by names alone, both were
     imported as two systems)."""
-    if len(shared_services(a, b)) * 2 >= min(len(a.names), len(b.names)):
+    shared = shared_services(a, b)
+    if len(shared) * 2 >= min(len(a.names), len(b.names)) and not _generic_only(a, b, shared):
         return "names"
     if a.fmt in ("kubernetes", "compose") and b.fmt in ("kubernetes", "compose"):
         ia, ib = unit_images(a), unit_images(b)
@@ -1290,11 +1408,13 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
     fams = families([u for u in inv.units if u not in traffic])
     picked: list[Unit] = []
     notes: list[str] = []
+    passed_over: list[tuple[Unit, Unit]] = []  # (a variant not imported, the one imported instead)
     for fam in fams:
         chosen = pick(fam, variant)
         chosen.picked = True
         picked.append(chosen)
         others = [u for u in fam if u is not chosen]
+        passed_over += [(u, chosen) for u in others]
         if others:
             asked = variant and chosen in variant_hits(fam, variant)
             why = f"--variant {variant}" if asked else f"{_why_picked(chosen, others)}; the rule: {VARIANT_RULE}"
@@ -1453,9 +1573,36 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
             f.note, f.optional_part = "read (optional part)", True
     ev = evidence.scan(inv, assembled.review, assembled.hosts, assembled.address_vars, assembled.code_dirs,
                        scan_source=scan_source, source_limit=source_limit, progress=progress,
-                       aliases=assembled.aliases)
+                       aliases=assembled.aliases, fences=_variant_fences(passed_over, picked, assembled, root))
     assembled.add_evidence(ev, decisions or {})
     return assembled.finish()
+
+
+def _variant_fences(passed_over: list[tuple[Unit, Unit]], picked: list[Unit], assembled: "_Assembly",
+                    root: Path) -> list[tuple[Path, set[str]]]:
+    """The folders of variants not imported, each with the components its code may be evidence for: those of
+    the variant imported instead (the same services). A code folder there named like a service of another
+    system (awesome-compose's ``nginx-flask-mysql/backend/``, beside react-express-mongodb's ``backend``) is
+    no code of that system: read as its code, it invented a call across systems. The checkout's own folder,
+    and a folder that holds the variant imported, are not fenced (their code is the imported variant's)."""
+    def folder_of(u: Unit) -> Path | None:
+        rel = _unit_folder(u.key, root)
+        return None if rel is None or rel in (".", "") else (root / rel)
+
+    homes = [f for f in (folder_of(u) for u in picked) if f is not None]
+    out: list[tuple[Path, set[str]]] = []
+    for u, chosen in passed_over:
+        folder = folder_of(u)
+        if folder is None:
+            continue
+        if any(h == folder or folder in h.parents for h in homes):
+            continue
+        ids = {cid for k, cids in assembled.parts for cid in cids
+               if k == chosen.key or chosen.key in k.split(" + ")}
+        ids = ids or (set(chosen.result.review.components) if chosen.result is not None else set()) & set(
+            assembled.review.components)
+        out.append((folder, ids))
+    return out
 
 
 _DEPLOYMENT_ROLES = ("kubernetes", "compose", "helm-chart", "kustomization", "structurizr", "structurizr-json",
