@@ -305,12 +305,16 @@ ELEMENT_WORDS = {"component": "component", "domain": "failure domain", "journey"
 NOT_FIXED = "not fixed"
 
 
-def went_with(element_type: str, element: str) -> str:
+def went_with(element_type: str, element: str, missing_from_source: bool = False) -> str:
     """Why a single point of failure or a risk of a diff is gone when nothing fixed it, in every face:
     "went with component emailservice, removed from the review; not fixed"; a reviewer's own risk
-    deleted: "deleted from the review by a reviewer; not fixed"."""
+    deleted: "deleted from the review by a reviewer; not fixed"; a risk on readiness evidence of a
+    component the source files no longer have (still in the review, flagged): its evidence went with the files."""
     if element_type == "risk":
         return f"deleted from the review by a reviewer; {NOT_FIXED}"
+    if missing_from_source:
+        return (f"its evidence went with {ELEMENT_WORDS.get(element_type, element_type)} {element}, no longer in the "
+                f"source files (still in the review, tagged missing-from-source); {NOT_FIXED}")
     return f"went with {ELEMENT_WORDS.get(element_type, element_type)} {element}, removed from the review; {NOT_FIXED}"
 
 

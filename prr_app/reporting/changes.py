@@ -205,7 +205,7 @@ def why_inputs(why: dict, arrow: str = "->") -> tuple[list[str], list[str]]:
 def gone_with_text(x: dict) -> str:
     """A single point of failure or a risk of a diff's ``removed`` lists in words (``went_with``)."""
     w = x.get("went_with") or {}
-    return went_with(w.get("element_type", "component"), w.get("element", ""))
+    return went_with(w.get("element_type", "component"), w.get("element", ""), bool(w.get("missing_from_source")))
 
 
 def mitigation_state(s: dict) -> str:

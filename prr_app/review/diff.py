@@ -29,7 +29,7 @@ from typing import Any
 # the line a re-import adds to a dependency's evidence when the files no longer show it (never deleted)
 from prr_app.analysis.risks import split_part_of
 from prr_app.importers.merge import MISSING_EVIDENCE
-from prr_app.model.entities import DISRUPTION_TYPES, Review
+from prr_app.model.entities import DISRUPTION_TYPES, MISSING_TAG, Review
 from prr_app.reporting.changes import (EVIDENCE_NOTE, checklist_answer_text, checklist_blocker_text,
                                        checklist_category_text, checklist_changed, checklist_headline, decision_state,
                                        decisions_made, drop_total_only, evidence_lines, gone_with_text,
@@ -627,7 +627,12 @@ def _risk_went_with(r: dict, old: Review, new: Review) -> dict | None:
     subject = risk_subject(r["id"])
     if subject is not None:
         coll, eid = subject
-        if eid in getattr(new, coll):
+        el = getattr(new, coll).get(eid)
+        if el is not None and coll == "components" and MISSING_TAG in el.tags and r["id"].startswith("evidence:"):
+            # its readiness evidence went with the files (the re-import flagged the component, never deleted
+            # it): a risk on evidence no longer read was not resolved, and the component is still analysed
+            return {"element_type": "component", "element": eid, "missing_from_source": True}
+        if el is not None:
             return None
         return {"element_type": _SUBJECT_TYPES.get(coll, coll.rstrip("s")), "element": eid}
     if r.get("origin") != "computed" and r["id"] in old.risks and r["id"] not in new.risks:
