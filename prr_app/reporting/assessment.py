@@ -231,11 +231,18 @@ def import_notes(review: Review) -> ImportNotes | None:
     """What the review's newest import record (:meth:`~prr_app.model.entities.Review.newest_import`) could
     not settle: its report's warnings, dangling references and skipped lines, ranked by
     :func:`import_note_rank` (stable: in the import's order within a rank, warnings before dangling
-    references before skipped lines), each once. None when the review has no import record or its
-    report has none of these lines: the report says nothing then."""
+    references before skipped lines), each once, after the answers confirmed from evidence that the files
+    imported since contradict. None when the review has no import record or none of these lines: the
+    report says nothing then."""
+    from prr_app.checklist.proposals import evidence_changes
+
     rec = review.newest_import()
     rep = rec.report if rec is not None and isinstance(rec.report, dict) else {}
     seen: dict[str, int] = {}
+    # first, an answer confirmed from evidence that the files imported since contradict: it still counts as
+    # given, and a lead reading only the report would not see that the files say otherwise
+    for line in evidence_changes(review) if rec is not None else ():
+        seen[f"answer {line}"] = 0
     for key in ("warnings", "dangling", "skipped"):
         items = rep.get(key)
         for x in items if isinstance(items, list) else ():
