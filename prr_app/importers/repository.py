@@ -34,6 +34,7 @@ later extractors of facts.
 from __future__ import annotations
 
 import os
+import stat
 import re
 import shutil
 import subprocess
@@ -340,8 +341,9 @@ def _small_text_head(path: Path) -> str | None:
     """The first bytes of a small text file, or None (too big, unreadable, binary or not UTF-8): the
     content rules open only what can be a hand-written configuration, and only its head."""
     try:
-        if path.stat().st_size > _CONTENT_CAP:
-            return None
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode) or st.st_size > _CONTENT_CAP:
+            return None  # a FIFO or a device would block the read: only a regular file is opened
         with open(path, "rb") as fh:
             raw = fh.read(_CONTENT_HEAD)
     except OSError:
