@@ -52,7 +52,7 @@ from prr_app.importers.graph import (
     recognise,
     redact,
     address_call_type,
-    registry_named,
+    hub_named,
     external_api,
     short_names,
 )
@@ -882,7 +882,7 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
                 if target:
                     if target == sname:
                         continue
-                    registry_named(b, target, var, ev)  # first: the call's word says "discovery" from the first caller on
+                    hub_named(b, target, var, ev)  # first: the call's word says "discovery" from the first caller on
                     typ, word = address_call_type(b.components[target], var)  # a telemetry exporter's: soft
                     b.depend(sname, target, typ, ENV, f"{ev} ({word})")
                     b.address_var(var, target)

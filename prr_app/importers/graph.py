@@ -672,7 +672,7 @@ def address_call_type(target: Component, var: str) -> tuple[str, str]:
     return dependency_type(target)
 
 
-def registry_named(b: "GraphBuilder", target: str, var: str, evidence: str) -> None:
+def hub_named(b: "GraphBuilder", target: str, var: str, evidence: str) -> None:
     """What a variable that names ``target`` says it is, where it is a plain service: the service registry
     (``REGISTRY_HOST=teastore-registry``): a discovery hub; where telemetry is exported to
     (``MANAGEMENT_METRICS_EXPORT_WAVEFRONT_URI=proxy://wavefront-proxy:2878``, :func:`telemetry_var`): a
@@ -826,7 +826,7 @@ def recognise(name: str, image: str = "", ports: list[int] | tuple = ()) -> tupl
                 and not (repo == "registry" and org in ("", "library")):
             # a service named registry (PiggyMetrics' Eureka, TeaStore's own): where services find each
             # other; not Docker's image registry (image registry:2); other names by what names them
-            # (registry_named)
+            # (hub_named)
             tags.append("discovery")
     return kind, tags, why
 

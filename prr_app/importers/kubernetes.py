@@ -58,7 +58,7 @@ from prr_app.importers.graph import (
     not_facing_what,
     recognise,
     redact,
-    registry_named,
+    hub_named,
     external_api,
     safe_id,
     short_names,
@@ -936,7 +936,7 @@ class _K8sImport:
             if targets:
                 for t in targets:
                     if t != w.cid:
-                        registry_named(b, t, var, ev)
+                        hub_named(b, t, var, ev)
                         typ, word = address_call_type(b.components[t], var)
                         b.depend(w.cid, t, typ, ENV, f"{ev} ({word})")
             elif external_api(b, w.cid, ref, var, ev):
@@ -1090,7 +1090,7 @@ class _K8sImport:
                 for t in targets:
                     if t == w.cid:
                         continue
-                    registry_named(b, t, var, ev)  # first: the call's word says "discovery" from the first caller on
+                    hub_named(b, t, var, ev)  # first: the call's word says "discovery" from the first caller on
                     typ, word = address_call_type(b.components[t], var)
                     b.depend(w.cid, t, typ, ENV, f"{ev} ({word})", shared=shared)
                     b.address_var(var, t)

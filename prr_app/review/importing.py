@@ -231,11 +231,6 @@ def _record(review: Review, result: ImportResult) -> None:
 _VARIANT_WORDS = "variants of one deployment"
 
 
-#: The evidence line the checkout importer adds to a weak inferred dependency (``importers.base.WEAK_LINE``,
-#: ``add_evidence``). It lands in the inferred entry too (the two share one list there), but only when the
-#: import kept the dependency: an entry rejected before the import has no such line, one rejected after
-#: it (``--reject`` on the import itself, the app's import report) keeps it
-_WEAK_LINE = WEAK_LINE
 
 
 def _record_says(rec: ImportRecord) -> tuple:
@@ -261,7 +256,10 @@ def _record_says(rec: ImportRecord) -> tuple:
     rejected = {str(i["id"]) for i in inferred if isinstance(i, dict) and i.get("id") and i.get("decision") == "rejected"}
     if not rejected:
         return rec.format, list(rec.sources), rep
-    rep["inferred"] = [{**i, "evidence": [e for e in i["evidence"] if not (isinstance(e, str) and e.startswith(_WEAK_LINE))]}
+    # the weak-evidence line (``importers.base.WEAK_LINE``) lands in an inferred entry too (the checkout
+    # importer shares one list between the dependency and its entry), but only when the import kept the
+    # dependency: an entry rejected before the import has none, one rejected after it keeps it
+    rep["inferred"] = [{**i, "evidence": [e for e in i["evidence"] if not (isinstance(e, str) and e.startswith(WEAK_LINE))]}
                        if isinstance(i, dict) and str(i.get("id")) in rejected and isinstance(i.get("evidence"), list)
                        else i for i in inferred]
     if isinstance(rep.get("dependencies"), list):
