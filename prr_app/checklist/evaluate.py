@@ -697,6 +697,7 @@ class Plan:
                     self.group_of.setdefault(m, gid)
         self.component_ids = sorted(review.components)
         self._target_kinds: dict[str, frozenset] = {}
+        self._kind_sets: dict[frozenset, frozenset] = {}
         self._rows: dict = {}  # scope -> rows
         self._walking_rows: dict = {}  # scope -> the rows of its subjects, in walking order
         self._index: dict = {}  # scope -> {subject id: row}
@@ -741,7 +742,10 @@ class Plan:
     def target_kinds(self, target: str) -> frozenset:
         tk = self._target_kinds.get(target)
         if tk is None:
-            tk = self._target_kinds[target] = frozenset(_target_kinds(self.review, target))
+            # one set per distinct value (a handful of kinds), not one per target: 7,000 on an import,
+            # each an object the garbage collector walks while the plan lives
+            tk = frozenset(_target_kinds(self.review, target))
+            tk = self._target_kinds[target] = self._kind_sets.setdefault(tk, tk)
         return tk
 
     def _dep_rows(self) -> list[tuple]:
