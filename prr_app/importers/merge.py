@@ -157,6 +157,11 @@ def plan(existing: Review, incoming: ImportResult) -> MergePlan:
                 add(Change("flag", coll, eid, text=f"{what} {eid}: no longer in the source; kept"))
 
     prev_deps = prev.get("dependencies", {}) if prev else {}
+    # a call the reviewer rejected was removed by that decision, not deleted by hand: accepted again,
+    # it is added back (else "deleted by the reviewer; not added again" though the reviewer accepted it)
+    rejected = {str(i["id"]) for i in existing.inferred_calls()[1] if i.get("decision") == "rejected"}
+    if rejected & prev_deps.keys():
+        prev_deps = {did: v for did, v in prev_deps.items() if did not in rejected}
     for did, dep in new.dependencies.items():
         cur = existing.dependencies.get(did)
         if cur is None:

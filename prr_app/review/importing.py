@@ -81,6 +81,20 @@ def _select(inferred: list[dict], selectors: Iterable[str], review: Review | Non
     return ids
 
 
+def _earlier_rejected(review: Review | None, decisions: dict[str, str], accept: list[str]) -> set[str]:
+    """The calls rejected earlier (``decisions``) that ``accept`` covers: by id, or as ``weak`` or ``all``
+    of the newest import's inferred calls."""
+    rejected = {did for did, d in decisions.items() if d == "rejected"}
+    if not rejected or not accept or review is None:
+        return set()
+    _rec, items = review.inferred_calls()
+    weak = {str(i["id"]) for i in items if i.get("confidence") == "weak"}
+    out: set[str] = set()
+    for sel in (a.strip() for a in accept):
+        out |= rejected if sel == "all" else rejected & weak if sel == "weak" else rejected & {sel}
+    return out
+
+
 def import_review(paths: list[str | Path], fmt: str | None = "auto", *, into: Review | str | Path | None = None,
                   variant: str | None = None, scan_source: bool = True, source_limit: int = 512 * 1024,
                   progress: Callable[[str, int, int], None] | None = None,
@@ -89,7 +103,12 @@ def import_review(paths: list[str | Path], fmt: str | None = "auto", *, into: Re
     """Import ``paths`` (into ``into`` when given); see the module docstring. ``profiles``: the
     active Compose profiles (else a project's ``COMPOSE_PROFILES`` in its ``.env``)."""
     existing = load_review(into) if isinstance(into, (str, Path)) else into
+    accept, reject = list(accept), list(reject)
     decisions = earlier_decisions(existing)
+    # a call rejected earlier is left out of the files' reading; accepted now, it is read again (an
+    # --accept all after a --reject all said "accepted" and left the calls out until the next re-import)
+    for did in _earlier_rejected(existing, decisions, accept):
+        decisions[did] = "accepted"
     before = earlier_variant(existing)
     # a re-import reads the variant the review was imported from unless told otherwise: the rule
     # picks by what the files show, and a changed checkout (a service removed) could make it pick
@@ -114,7 +133,6 @@ def import_review(paths: list[str | Path], fmt: str | None = "auto", *, into: Re
 
     apply_evidence(result)  # proposed checklist answers and observability from the files read (issue 21)
     inferred = result.report.inferred
-    accept, reject = list(accept), list(reject)
     if (accept or reject) and not inferred:
         for sel in accept + reject:
             _from_deployment(sel, result.review)
