@@ -102,3 +102,23 @@ def test_spring_petclinic_accept_all_after_reject_all(capsys, tmp_path):
     review = load_review(prr)
     assert len(review.dependencies) == n
     assert all(i["decision"] == "accepted" for i in review.inferred_calls()[1])
+
+
+@pytest.mark.skipif(not PETCLINIC.is_dir(), reason="needs ../shared/realdata")
+def test_the_first_reimport_after_rejecting_on_the_import_changes_nothing(capsys, tmp_path):
+    """Rejected on the import itself, the calls are left out of what it reasons from, as a re-import
+    leaves them out: the component evidence does not name a rejected call, and a re-import of the same
+    files changes nothing (it rewrote the file before: the reasons differed)."""
+    prr = tmp_path / "pc.prr"
+    assert main(["import", str(PETCLINIC), "-o", str(prr), "--reject", "all", "--quiet"]) == 0
+    review = load_review(prr)
+    rejected = {i["id"] for i in review.inferred_calls()[1] if i["decision"] == "rejected"}
+    assert rejected and not rejected & set(review.dependencies)
+    words = str(review.newest_import().report.get("components"))
+    assert not any(f"({did.replace('->', ' -> ')})" in words for did in rejected)
+    _next_second()
+    raw = prr.read_bytes()
+    code, out, err = run(capsys, "import", PETCLINIC, "--into", prr)
+    assert code == 0, err
+    assert out.splitlines()[-1].startswith("no change:")
+    assert prr.read_bytes() == raw

@@ -81,20 +81,6 @@ def _select(inferred: list[dict], selectors: Iterable[str], review: Review | Non
     return ids
 
 
-def _earlier_rejected(review: Review | None, decisions: dict[str, str], accept: list[str]) -> set[str]:
-    """The calls rejected earlier (``decisions``) that ``accept`` covers: by id, or as ``weak`` or ``all``
-    of the newest import's inferred calls."""
-    rejected = {did for did, d in decisions.items() if d == "rejected"}
-    if not rejected or not accept or review is None:
-        return set()
-    _rec, items = review.inferred_calls()
-    weak = {str(i["id"]) for i in items if i.get("confidence") == "weak"}
-    out: set[str] = set()
-    for sel in (a.strip() for a in accept):
-        out |= rejected if sel == "all" else rejected & weak if sel == "weak" else rejected & {sel}
-    return out
-
-
 def import_review(paths: list[str | Path], fmt: str | None = "auto", *, into: Review | str | Path | None = None,
                   variant: str | None = None, scan_source: bool = True, source_limit: int = 512 * 1024,
                   progress: Callable[[str, int, int], None] | None = None,
@@ -105,33 +91,25 @@ def import_review(paths: list[str | Path], fmt: str | None = "auto", *, into: Re
     existing = load_review(into) if isinstance(into, (str, Path)) else into
     accept, reject = list(accept), list(reject)
     decisions = earlier_decisions(existing)
-    # a call rejected earlier is left out of the files' reading; accepted now, it is read again (an
-    # --accept all after a --reject all said "accepted" and left the calls out until the next re-import)
-    for did in _earlier_rejected(existing, decisions, accept):
-        decisions[did] = "accepted"
     before = earlier_variant(existing)
     # a re-import reads the variant the review was imported from unless told otherwise: the rule
     # picks by what the files show, and a changed checkout (a service removed) could make it pick
     # another variant and compare the review with files it never came from
     remembered = before.get("pass") if variant is None and fmt in (None, "", "auto") else None
 
-    def read(v):
-        return registry.import_paths(paths, fmt, into=existing, variant=v, scan_source=scan_source,
-                                     source_limit=source_limit, progress=progress, decisions=decisions,
-                                     profiles=profiles)
+    def read() -> tuple[bool, ImportResult]:
+        def once(v):
+            return registry.import_paths(paths, fmt, into=existing, variant=v, scan_source=scan_source,
+                                         source_limit=source_limit, progress=progress, decisions=decisions,
+                                         profiles=profiles)
+        try:
+            return False, once(variant or remembered)
+        except PrrError as e:
+            if not remembered or not e.message.startswith("no deployment variant matches"):
+                raise
+            return True, once(None)  # the checkout no longer has it: the rule picks, and it is said
 
-    gone = False
-    try:
-        result = read(variant or remembered)
-    except PrrError as e:
-        if not remembered or not e.message.startswith("no deployment variant matches"):
-            raise
-        gone, result = True, read(None)  # the checkout no longer has it: the rule picks, and it is said
-    _remember_variant(result, variant or (None if gone else remembered), before, asked=variant is not None,
-                      gone=gone)
-    from prr_app.review.proposals import apply_evidence
-
-    apply_evidence(result)  # proposed checklist answers and observability from the files read (issue 21)
+    gone, result = read()
     inferred = result.report.inferred
     if (accept or reject) and not inferred:
         for sel in accept + reject:
@@ -141,6 +119,21 @@ def import_review(paths: list[str | Path], fmt: str | None = "auto", *, into: Re
     both = acc & rej
     if both:
         raise PrrError(f"accepted and rejected at once: {', '.join(sorted(both))}")
+    # the files are read with the decisions stated now, as every later re-import reads them: a call
+    # rejected is left out of what the import reasons from (who is user-facing, its warnings, what a hub
+    # softens), and one accepted after a rejection is read again. Decided after the read, the review
+    # kept reasons from calls it no longer had ("behind the gateway (api-gateway -> customers-service)"
+    # once that call was rejected), the first re-import rewrote them, and an --accept all after a
+    # --reject all left the calls out
+    if any((decisions.get(did) == "rejected") != (did in rej) for did in acc | rej):
+        decisions = {**decisions, **dict.fromkeys(acc, "accepted"), **dict.fromkeys(rej, "rejected")}
+        gone, result = read()
+        inferred = result.report.inferred
+    _remember_variant(result, variant or (None if gone else remembered), before, asked=variant is not None,
+                      gone=gone)
+    from prr_app.review.proposals import apply_evidence
+
+    apply_evidence(result)  # proposed checklist answers and observability from the files read (issue 21)
     for item in inferred:
         if item["id"] in acc:
             item["decision"] = "accepted"
