@@ -434,6 +434,17 @@ RISK_SUBJECTS = (
 )
 
 
+def risk_kind(risk_id: str) -> tuple[str, str]:
+    """``(kind, subject id)`` of a computed risk id: ``spof:component:svc:api`` is ``("spof:component",
+    "svc:api")`` (an element id may hold ':', as every Backstage import's do); an id of another form is
+    split at its last ':'."""
+    for prefix, _coll in RISK_SUBJECTS:
+        if risk_id.startswith(prefix) and len(risk_id) > len(prefix):
+            return prefix[:-1], risk_id[len(prefix):]
+    kind, _, subject = risk_id.rpartition(":")
+    return kind, subject
+
+
 def risk_subject(risk_id: str) -> tuple[str, str] | None:
     """``(collection, id)`` of the element a computed risk id is about (``spof:component:carts-db``:
     ``("components", "carts-db")``), or None for a risk about no one element (``slo:missing``,

@@ -41,6 +41,7 @@ from prr_app.model.entities import (
 from prr_app.model.validation import check, member_calls_group
 from prr_app.errors import PrrError
 from prr_app.wording import ceiling_text, enum_words, stated
+from prr_app.review.edits import risk_kind
 
 PLAN_FORMAT = "prr-plan"
 PLAN_VERSION = 1
@@ -850,7 +851,7 @@ def suggest(review: Review, analysis: dict, *, blocking_only: bool = False) -> l
         if r["status"] != "open" or (blocking_only and r["id"] not in wanted):
             continue
         rid = r["id"]
-        kind, _, subject = rid.rpartition(":")
+        kind, subject = risk_kind(rid)
         alts: list = []
         if kind == "spof:component" and subject in review.components:
             c = review.components[subject]
@@ -1254,7 +1255,7 @@ def needs_decision(review: Review, analysis: dict, blockers) -> dict[str, str]:
     out = {}
     for rid in sorted(blockers):
         r = risks.get(rid)
-        kind, _, subject = rid.rpartition(":")
+        kind, subject = risk_kind(rid)
         if r is not None and r.get("origin") == "manual":
             why = "a reviewer's own risk: mitigate it, or accept it with a reason"
         elif kind == "spof:component":
