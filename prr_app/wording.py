@@ -74,6 +74,9 @@ def acceptance_mark(risk) -> str:
         acc = risk.get("accepted")
         if acc and risk.get("acceptance_before_launch") and not risk.get("acceptance_expired"):
             return "launch blocker: accepted only until " + str(acc.get("until")) + ", before launch"
+        found = still_found(risk)
+        if found:  # marked done while the analysis still finds it: it blocks, and the mark is said
+            return "launch blocker: " + found.removeprefix("mitigated: ")
         return "launch blocker"
     found = still_found(risk)
     if found:  # not blocking only because a reviewer said it was dealt with: never an unmarked row
@@ -92,10 +95,10 @@ def still_found(risk) -> str:
     """What a computed risk marked mitigated (a mitigation of it set done) or closed says while the
     analysis still finds it, "" otherwise: "mitigated: mitigation “Run 3 replicas” marked done, but the
     analysis still finds it: update the model or reopen". A computed risk is in the register only while
-    its finding is: a mitigation set done without the model changing (still one replica) stops it
-    blocking, and a lead reading an unmarked critical single point of failure that does not block
-    cannot tell why. The report's section 2, its register, the cover's "not fixed" and the CSV say it
-    so. ``risk``: a dict of the register or a :class:`~prr_app.analysis.risks.Risk`."""
+    its finding is: a mitigation set done without the model changing (still one replica) is a claim
+    the review contradicts, and the risk blocks launch all the same where its rule says it does (the
+    verdict, ``prr gate``, the report's section 2, its register, the cover's "not fixed" and the CSV
+    say why). ``risk``: a dict of the register or a :class:`~prr_app.analysis.risks.Risk`."""
     if not risk or risk.get("origin") != "computed":
         return ""
     status = risk.get("status")

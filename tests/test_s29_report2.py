@@ -86,8 +86,10 @@ def marked_done():
 def test_the_mark_says_mitigated_but_still_found(marked_done):
     a = build_assessment(marked_done, today=TODAY)
     r = a.risk("spof:component:svc1")
-    assert r["status"] == "mitigated" and not r["launch_blocking"] and r["blocking_rule"]
-    want = ("mitigated: mitigation “Run 3 replicas” marked done, but the analysis still finds it: "
+    # session 32: a claim the model contradicts does not clear the blocker (prr gate passed on it)
+    assert r["status"] == "mitigated" and r["launch_blocking"] and r["blocking_rule"]
+    assert a.verdict == "not-ready"
+    want = ("launch blocker: mitigation “Run 3 replicas” marked done, but the analysis still finds it: "
             "update the model or reopen")
     assert wording.acceptance_mark(r) == want
     row = next(x for x in a.spof_rows() if x["risk_id"] == "spof:component:svc1")
@@ -102,7 +104,7 @@ def test_markdown_and_csv_say_it_in_the_same_words(marked_done):
     md = render_markdown(marked_done, assessment=a)
     want = "mitigation “Run 3 replicas” marked done, but the analysis still finds it: update the model or reopen"
     assert "**Accepted, waived or marked done, not fixed:**" in md
-    assert f"svc1 (mitigated: {want})" in md  # section 2
+    assert f"svc1 (launch blocker: {want})" in md  # section 2
     assert f"- **Not fixed:** mitigated: {want}" in md  # the register
     assert "about 0 working days" not in md
     rows = list(csv.DictReader(io.StringIO(render_csv(marked_done, assessment=a))))
@@ -119,7 +121,7 @@ def test_the_pdf_marks_it_on_the_cover_in_section_2_and_the_register(marked_done
     assert "Accepted, waived or marked done, not fixed" in cover
     text = _text(pdf, tmp_path)
     s2 = text[text.rindex("2 Single points of failure"):text.rindex("3.1 Blast radius")]
-    assert "svc1 (mitigated:" in s2  # the cell wraps: its end is after the other columns' first lines
+    assert "svc1 (launch blocker:" in s2  # the cell wraps: its end is after the other columns' first lines
     assert "marked done, but the analysis still finds it: update the model or reopen)" in s2
     assert "about 0 working days" not in text
 

@@ -35,7 +35,7 @@ from prr_app.analysis.findings import (STATEFUL_KINDS, evidence_gap_risk, journe
                                        journeys_without_entries)
 from prr_app.model.entities import CLIENT, dependency_id
 from prr_app.wording import (ceiling_text, count, domain_failure, domain_kind_noun, domain_name, listed, stated,
-                             with_article)
+                             still_found, with_article)
 
 SEVERITY_BANDS = (("critical", 20), ("high", 10), ("medium", 5), ("low", 1))
 
@@ -1937,8 +1937,12 @@ class RiskRegister:
             first = self._parts[self._split_from[shared[0].id]][0]
             risk.effort = {**risk.effort, "days": risk.effort["days"] if risk.effort["kind"] == "reviewer" else 0,
                            "what": f"{risk.effort['what']}; the same work as {first}, counted there"}
-        if risk.status in ("mitigated", "closed") or (
-                risk.accepted and not risk.acceptance_expired and not risk.acceptance_before_launch):
+        # a computed risk is in the register only while the analysis finds it: a mitigation marked done
+        # (or the risk closed) without the model changing is a claim the review contradicts, and does not
+        # clear the blocker (it made prr gate PASS on a zone SPOF the analysis still found); fixed, the
+        # model says so and the risk leaves the register. An acceptance is the decision to live with it
+        done_by_word = risk.status in ("mitigated", "closed") and risk.origin != "computed"
+        if done_by_word or (risk.accepted and not risk.acceptance_expired and not risk.acceptance_before_launch):
             risk.launch_blocking = False
         else:
             risk.launch_blocking = risk.blocking_rule
@@ -2197,6 +2201,9 @@ def _titles(rs: list[dict], launch: str | None = None, *, blocking: bool = False
 def _acceptance_note(r: Mapping, launch: str | None) -> str:
     """Why the acceptance of a launch-blocking risk does not count, in words ("" without one): it
     ends before the target launch ``launch``, or it expired."""
+    found = still_found(r)
+    if found:  # marked done or closed, and still found: why it blocks all the same
+        return f" ({found.removeprefix('mitigated: ')})"
     acc = r.get("accepted")
     if not acc:
         return ""

@@ -15,7 +15,7 @@ import sys
 from prr_app.cli.today import warn_due
 from prr_app.errors import PrrError
 from prr_app.text_safety import sanitize
-from prr_app.wording import enum_words, risk_owner
+from prr_app.wording import enum_words, risk_owner, still_found
 
 #: The app's three choices in its Launch-blocking dialog, as words on the command line.
 BLOCKING_CHOICES = {"yes": True, "no": False, "rules": None}
@@ -182,6 +182,8 @@ def _blocks(before, after) -> str:
                      "it does not count at launch)")
         elif after.get("acceptance_expired"):
             text += " (its acceptance has expired)"
+        elif still_found(after):  # a mitigation marked done while the model still shows the risk
+            text += f" ({still_found(after).removeprefix('mitigated: ')})"
         return text
     return "no longer blocks the launch" if was else "does not block the launch"
 
