@@ -75,3 +75,36 @@ def test_with_every_entry_point_guessed_none_is_named():
     r = _teastore()
     r.components["webui"].user_facing = False
     assert _unreached(r)[0] == []
+
+
+def test_a_worker_that_states_its_queue_hard_or_async_is_reached_through_the_queue():
+    """Round 32: a hand-written review states a worker's need for its queue as hard (or async), not as
+    the soft poll imports record: the worker was called unreached and listed among what decided the
+    verdict, with advice to add calls that do not exist. The queue users' requests reach hands it work."""
+    from prr_app.analysis import analyze
+    from prr_app.model.entities import Component, Dependency, Review
+
+    for kind in ("hard", "async", "soft"):
+        r = Review()
+        r.add(Component(id="web", kind="service", user_facing=True))
+        r.add(Component(id="orders-queue", kind="queue"))
+        r.add(Component(id="worker", kind="service"))
+        r.add(Component(id="db", kind="datastore"))
+        r.add(Dependency("web", "orders-queue", "async"))
+        r.add(Dependency("worker", "orders-queue", kind))
+        r.add(Dependency("worker", "db", "hard"))
+        ids = {a["id"] for a in analyze(r).assumptions}
+        assert "unreached-components" not in ids, kind
+    # a queue nothing users reach publishes to hands no user work: its consumer stays unreached
+    r = Review()
+    r.add(Component(id="web", kind="service", user_facing=True))
+    r.add(Component(id="api", kind="service"))
+    r.add(Dependency("web", "api", "hard"))
+    r.add(Component(id="jobs", kind="queue"))
+    r.add(Component(id="worker", kind="service"))
+    r.add(Component(id="db", kind="datastore"))
+    r.add(Dependency("worker", "jobs", "hard"))
+    r.add(Dependency("worker", "db", "hard"))
+    r.add(Dependency("worker", "api", "hard"))  # one part with web's: no entry guessed for it
+    found = next(a for a in analyze(r).assumptions if a["id"] == "unreached-components")
+    assert "worker" in str(found)

@@ -680,11 +680,21 @@ def _unreached(ctx: Context) -> list[str]:
                 seen[t] = 1
                 up.append(t)
                 todo.append(t)
+    # a queue that users' requests reach hands its work to its consumers: a component nothing calls that
+    # depends on it takes its work from there, whatever kind its dependency is stated as (a hand-written
+    # review states a worker's need for its queue hard or async; imports record a poll as soft)
+    queues = [comps[cid].kind == "queue" for cid in g.ids]
+    todo += [c for q in todo if queues[q] for c in g.any_in[q] if not seen[c] and not g.any_in[c]]
     while todo:
         for t in g.any_out[todo.pop()]:
             if not seen[t]:
                 seen[t] = 1
                 todo.append(t)
+                if queues[t]:
+                    for c in g.any_in[t]:
+                        if not seen[c] and not g.any_in[c]:
+                            seen[c] = 1
+                            todo.append(c)
     return [g.ids[i] for i in range(g.n) if not seen[i] and (g.any_in[i] or g.any_out[i]) and i not in g.telemetry
             and not {LOAD_GENERATOR, CLIENT, ADMIN_UI} & set(comps[g.ids[i]].tags)]
 
