@@ -199,6 +199,8 @@ class Inventory:
     models: list[str] = field(default_factory=list)  # workspaces read as one model (_one_model), said
     #: what Spring Cloud Kubernetes loads, from the checkout's bootstrap/application files (_spring_names)
     spring_names: dict | None = None
+    #: the checkout's Spring bootstrap/application files, (path relative to the root, text), read once (_spring_files)
+    spring_files: list | None = None
 
     def by_role(self, *roles: str) -> list[FileEntry]:
         return [f for f in self.files if f.role in roles]
@@ -1279,6 +1281,22 @@ def pick(family: list[Unit], variant: str | None) -> Unit:
 
 
 # ------------------------------------------------------------------ importing units
+def _spring_files(inv: Inventory) -> list[tuple[str, str]]:
+    """The checkout's Spring Boot ``application*``/``bootstrap*`` files (YAML or ``.properties``, test folders
+    left out), each as (path relative to the root, text), read once for every use below."""
+    if inv.spring_files is None:
+        from prr_app.importers.evidence import MAX_CONFIG_BYTES, _is_test
+
+        inv.spring_files = []
+        for f in inv.files:
+            if _SPRING_OWN.search(f.rel) and not _is_test(f.rel):
+                try:
+                    inv.spring_files.append((f.rel, f.path.read_text("utf-8", "replace")[:MAX_CONFIG_BYTES]))
+                except OSError:
+                    continue
+    return inv.spring_files
+
+
 def _spring_names(inv: Inventory | None) -> dict | None:
     """The ConfigMaps Spring Cloud Kubernetes loads for the checkout's applications, as their bootstrap and
     application files say (``call_policies.spring_kubernetes_names``): the Kubernetes import reads such a
@@ -1286,18 +1304,109 @@ def _spring_names(inv: Inventory | None) -> dict | None:
     if inv is None:
         return None
     if inv.spring_names is None:
-        from prr_app.importers.call_policies import is_spring_config, spring_kubernetes_names
-        from prr_app.importers.evidence import MAX_CONFIG_BYTES, _is_test
+        from prr_app.importers.call_policies import spring_kubernetes_names
 
-        files = []
-        for f in inv.files:
-            if is_spring_config(f.rel) and not _is_test(f.rel):
+        inv.spring_names = spring_kubernetes_names(_spring_files(inv))
+    return inv.spring_names
+
+
+#: the files Spring Boot reads as an application's own configuration (application.yml, bootstrap-dev.properties)
+_SPRING_OWN = re.compile(r"(?:^|/)(?:application|bootstrap)(?:-[^/]*)?\.(?:ya?ml|properties)$", re.IGNORECASE)
+#: ``classpath:/config``, ``classpath:config/``: a folder of the config server's own resources
+_CLASSPATH_FOLDER = re.compile(r"classpath\*?:/?([\w./-]*?)/?")
+
+
+def _config_server_files(inv: Inventory, review: Review, code_dirs: dict[str, list[str]], hosts: dict[str, list[str]],
+                         aliases: dict[str, str]) -> tuple[dict[str, list[str]], list[str]]:
+    """The files a Spring Cloud Config server hands out, each to the service its name names
+    (``<spring.application.name>[-<profile>].yml|properties``: ``licensing-service-dev.properties`` is
+    licensing-service's): {component id: [file]}, given to the evidence scan as a file mounted into that one
+    service is (``evidence._Owners``), with the lines that say so. Unclaimed, the folder decided, and every
+    address those files name was charged to the config server's own calls (manning-smia: seven calls from
+    configserver, and the gateway's routes lost).
+
+    A file counts where it is in a config server's served tree: a folder its
+    ``spring.cloud.config.server.native.search-locations`` names (``classpath:/config``), or the tree of a
+    component that is a config server (its Spring files set ``spring.cloud.config.server.*``, its build file
+    names ``spring-cloud-config-server``, or it is tagged a config hub, as a service named ``configserver``
+    is). Its own ``application*``/``bootstrap*`` files stay its own (a config repository's shared
+    ``application.yml`` is the evidence scan's). A name matches a component as the import matches service
+    names (``_loose``: ``licensing-service``, ``licensingservice`` and a container named so alike); and, as for
+    any configuration repository, a folder decides only when its files name two components or more: one file
+    named after a service may be anything (a route to it)."""
+    from prr_app.importers.call_policies import spring_settings
+    from prr_app.importers.evidence import _Owners, _is_test
+
+    host_map = {h.lower(): ids for h, ids in hosts.items() if ids}
+    owners = _Owners(review, code_dirs, inv.root, host_map, aliases)
+    servers: dict[str, str] = {}  # component id -> why it is a config server
+    served: dict[Path, str] = {}  # folder -> the search-locations line that names it
+    for rel, text in _spring_files(inv):
+        for key, value, line in spring_settings(text, rel):
+            flat = re.sub(r"[-_]", "", key.lower())
+            if not flat.startswith("spring.cloud.config.server."):
+                continue
+            owner = owners.of(inv.root / rel)
+            if owner in review.components:
+                servers.setdefault(owner, f"{rel}:{line}: {key}")
+            if flat.endswith(".native.searchlocations"):
+                for loc in value.split(","):
+                    m = _CLASSPATH_FOLDER.fullmatch(loc.strip())
+                    if m:
+                        served.setdefault(((inv.root / rel).parent / m.group(1)).resolve(),
+                                          f"{rel}:{line}: {key}: {loc.strip()}")
+    for f in inv.files:
+        if f.path.name in ("pom.xml", "build.gradle", "build.gradle.kts") and not _is_test(f.rel):
+            owner = owners.of(f.path)
+            if owner in review.components and owner not in servers:
                 try:
-                    files.append((f.rel, f.path.read_text("utf-8", "replace")[:MAX_CONFIG_BYTES]))
+                    if "spring-cloud-config-server" in f.path.read_text("utf-8", "replace"):
+                        servers[owner] = f"{f.rel}: spring-cloud-config-server"
                 except OSError:
                     continue
-        inv.spring_names = spring_kubernetes_names(files)
-    return inv.spring_names
+    for cid, comp in review.components.items():
+        if "config" in comp.tags:
+            servers.setdefault(cid, "tagged a config hub")
+    if not servers and not served:
+        return {}, []
+    names: dict[str, set[str]] = {}
+    said = [(n, cid) for cid, comp in review.components.items() for n in (cid, comp.name)]
+    said += [(h, ids[0]) for h, ids in hosts.items() if len(ids) == 1 and "." not in h and ids[0] in review.components]
+    for n, cid in said:
+        if len(_loose(n)) >= 3:
+            names.setdefault(_loose(n), set()).add(cid)
+
+    def named(stem: str) -> str | None:  # the application's name, then a profile after a dash
+        parts = stem.split("-")
+        for k in range(len(parts), 0, -1):
+            ids = names.get(_loose("-".join(parts[:k])))
+            if ids:
+                return next(iter(ids)) if len(ids) == 1 else None
+        return None
+
+    found: dict[Path, list[tuple[FileEntry, str, str]]] = {}  # folder -> (file, its service, why served)
+    for f in inv.files:
+        if f.role != "config" or f.path.suffix.lower() not in (".yml", ".yaml", ".properties") \
+                or _SPRING_OWN.search(f.rel) or _is_test(f.rel):
+            continue
+        folder = f.path.parent.resolve()
+        owner = owners.of(f.path)
+        why = (f"a config server hands out ({served[folder]})" if folder in served else
+               f"the config server {owner} hands out ({servers[owner]})" if owner in servers else None)
+        cid = named(f.path.stem) if why else None
+        if cid is not None and cid != owner:
+            found.setdefault(f.path.parent, []).append((f, cid, why))
+    claimed: dict[str, list[str]] = {}
+    lines = []
+    for folder, files in sorted(found.items()):
+        if len({cid for _, cid, _ in files}) < 2:
+            continue
+        for f, cid, _ in files:
+            claimed.setdefault(cid, []).append(str(f.path))
+        lines.append(f"{_rel(folder, inv.root)}: files {files[0][2]}, each read as the configuration of the "
+                     "service its name names, not the config server's: "
+                     + ", ".join(f"{f.path.name} -> {cid}" for f, cid, _ in files))
+    return claimed, lines
 
 
 def _import_unit(u: Unit, root: Path, profiles: list[str] | None = None, inv: Inventory | None = None) -> None:
@@ -1573,7 +1682,11 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
             f.note = "variant not imported"
         if f.path in addons:
             f.note, f.optional_part = "read (optional part)", True
-    ev = evidence.scan(inv, assembled.review, assembled.hosts, assembled.address_vars, assembled.code_dirs,
+    served, said = _config_server_files(inv, assembled.review, assembled.code_dirs, assembled.hosts, assembled.aliases)
+    assembled.report.read += said
+    code_dirs = {c: ds + served.get(c, []) for c, ds in assembled.code_dirs.items()}
+    code_dirs.update({c: ds for c, ds in served.items() if c not in code_dirs})
+    ev = evidence.scan(inv, assembled.review, assembled.hosts, assembled.address_vars, code_dirs,
                        scan_source=scan_source, source_limit=source_limit, progress=progress,
                        aliases=assembled.aliases, fences=_variant_fences(passed_over, picked, assembled, root))
     assembled.add_evidence(ev, decisions or {})
