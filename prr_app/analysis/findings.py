@@ -114,7 +114,9 @@ def common_cause(graph: CompiledGraph, br: BlastRadius, need_desc, need_scc) -> 
         if shared_domains or shared_deps:
             parts = []
             if shared_domains:
-                parts.append("a failure of " + ", ".join(shared_domains[:5]) + " takes down enough members"
+                # one domain is enough: "any one of" (a failure of "eu, zone-a" read as one domain)
+                parts.append("a failure of " + ("any one of " if len(shared_domains) > 1 else "")
+                             + ", ".join(shared_domains[:5]) + " takes down enough members"
                              + "".join(f" ({w['domain']}: " + "; ".join(
                                  ([", ".join(w["placed"]) + " placed in it"] if w["placed"] else [])
                                  + ([", ".join(w["through"]) + " through " + ", ".join(w["via"][:3] or ("a dependency",))]

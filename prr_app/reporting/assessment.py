@@ -672,7 +672,10 @@ class Assessment:
         e = r.get("effort")
         if not e:
             return ""
-        if wording.still_found(r) and not e.get("days"):
+        if not e.get("days") and e.get("kind") == "reviewer" and any(
+                m.get("status") == "done" for m in r.get("mitigations") or ()):
+            # its mitigations done (a reviewer's own risk mitigated, or one still found): nothing left to
+            # count, which "large, about 0 working days" said as if it were a size of work to come
             return f"{e['size']}: none counted, its mitigations are marked done"
         return f"{e['size']}, about {_n(e['days'], 'working day')} ({e['what']})"
 

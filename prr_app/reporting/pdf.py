@@ -1323,8 +1323,8 @@ class _Builder(TableBuilder):
         sp = a.spofs_by_disruption()
         self.para(f"{len(rows)} single points of failure: elements whose failure alone takes down a "
                   f"{a.facing_words[0]} or journey. By disruption type: {sp.get('component', 0)} component (software, config or "
-                  f"overload failure of every replica), {sp.get('instance', 0)} instance (one replica or host), "
-                  f"{sp.get('domain', 0)} failure domain (zone, region, cluster...).")
+                  f"overload failure of every replica; {sp.get('instance', 0)} of them also on the loss of one instance), "
+                  f"{sp.get('domain', 0)} failure domain (host, zone, region, cluster...).")
         if not rows:
             self.para("No single point of failure was found.")
             return
@@ -1800,10 +1800,11 @@ class _Builder(TableBuilder):
             self.m("Every risk has a likelihood and an impact from 1 to 5; score = likelihood × impact (1 to 25)."),
             self.m(f"Severity bands by score: {bands}."),
             self.m("Impact grows with what a failure takes down: a critical journey down scores 5; user-facing "
-                   "components down, degraded journeys and the number of components hit score lower."),
+                   "components down, degraded journeys and the number of components hit score lower; a component "
+                   "stated to have no alerts or no metrics raises the impact of its own failure by one, because "
+                   "it is detected late."),
             self.m("Likelihood follows the disruption type: one instance failing is frequent, a whole component "
-                   "(bad deploy, config, overload) less so, a zone or region rarer still; missing alerts raise it "
-                   "because detection is delayed."),
+                   "(bad deploy, config, overload) less so, a zone or region rarer still."),
             self.m("A reviewer may override a number only with a written reason, shown with the risk."),
             self.m("Launch-blocking (open at the target launch: not mitigated, not accepted past the launch): a SPOF "
                    "of a disruption the resilience policy requires surviving that takes down a critical journey or "
@@ -1813,8 +1814,10 @@ class _Builder(TableBuilder):
             self.m("Verdict: not ready while any launch blocker is open, or any open high or critical risk lacks "
                    "an owner or a due date; ready with conditions when every open high risk has both; otherwise "
                    "ready."),
-            self.m("One root cause is one line: a component's instance and component failure, and the SLOs whose "
-                   "largest error-budget consumer is the same element, are one risk."),
+            self.m("One root cause is one line: what one fix resolves is one risk. A component's instance and "
+                   "component failure are one risk; an SLO folds into the SPOF of its largest error-budget "
+                   "consumer only when fixing that one element makes the SLO attainable, and otherwise stands "
+                   "as a risk of its own."),
         ])
         from prr_app.analysis.risks import EFFORT
 
