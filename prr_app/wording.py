@@ -163,12 +163,13 @@ def launch_blockers_answered(verdict: dict, partly: int) -> str:
 def ceiling_text(estimate: float, slo: float | None) -> str:
     """An availability ceiling to 4 decimals, or to as many more as it takes for the figure shown to
     fall on the same side of the SLO as the true one: 99.89996 against an SLO of 99.9 is shown
-    99.89996, not 99.9000 beside a "NO" that the figure seems to contradict."""
+    99.89996, not 99.9000 beside a "NO" that the figure seems to contradict; and a ceiling below 100 is
+    never shown as 100 (99.999975 is 99.99998)."""
     text = f"{estimate:.4f}"
-    if slo is None:
-        return text
     for places in range(5, 13):
-        if (float(text) >= slo) == (estimate >= slo):
+        # the same side of the SLO as the true figure, and never 100 for what can fail (99.999975 read
+        # "100.0000 % (ok)" after a plan, as if nothing could take the journey down)
+        if (slo is None or (float(text) >= slo) == (estimate >= slo)) and (float(text) < 100 or estimate >= 100):
             break
         text = f"{estimate:.{places}f}"
     return text

@@ -63,3 +63,15 @@ def test_the_pdf_says_its_scoring_rules_as_the_register_applies_them(tmp_path):
     assert "only when fixing that one element makes the SLO attainable" in text
     assert "instance (one replica or host)" not in text
     assert "failure domain (host, zone, region, cluster...)" in text
+
+
+def test_a_ceiling_below_100_is_never_shown_as_100():
+    """A plan's "checkout: 99.2414 % (NOT attainable) -> 100.0000 % (ok)" for 99.999975: as if nothing
+    could take the journey down."""
+    from prr_app.wording import ceiling_text
+
+    assert ceiling_text(99.999975, 99.99) == "99.99998"
+    assert ceiling_text(99.999975, None) == "99.99998"
+    assert ceiling_text(100.0, 99.9) == "100.0000"
+    assert ceiling_text(99.89996, 99.9) == "99.89996"  # the side of the SLO, as before
+    assert ceiling_text(99.2414, None) == "99.2414"
