@@ -523,6 +523,7 @@ class RiskRegister:
         self._not_counted: set[tuple[str, str]] = set()
         self._decided: set[str] = set()  # risks the reviewer's decisions were applied to
         self._reach: dict[str, tuple] = {}  # SPOF risk id -> reach_key
+        self._called_groups: set | None = None  # the redundancy groups something calls (_groups_lost_with)
         self._own: dict[str, tuple] = {}  # SPOF risk id -> its own figures (spof_figures)
         self._required: dict[tuple, bool] = {}  # (disruption, domain kind) -> policy_requires
         self._occupants: dict[str, set] | None = None  # host -> the kinds of component placed there (_host_takes)
@@ -1007,6 +1008,25 @@ class RiskRegister:
                 return oid
         return None
 
+    def _groups_lost_with(self, seeds: list[str]) -> list[str]:
+        """The members among ``seeds`` (what a domain takes down on its own) of the redundancy groups it
+        leaves below ``min_up`` that something calls: no member is a single point of failure alone, yet
+        the domain takes the group, and its advice must move them too ("Run api, web in a second region"
+        left the database pair in the region, and the second region survived nothing)."""
+        groups = self.review.groups
+        if not groups or not seeds:
+            return []
+        if self._called_groups is None:
+            self._called_groups = {d.target for d in self.review.dependencies.values() if d.target in groups}
+        inside = set(seeds)
+        out: list[str] = []
+        for gid in sorted(self._called_groups):
+            grp = groups[gid]
+            lost = [m for m in grp.members if m in inside]
+            if lost and len(grp.members) - len(lost) < grp.min_up:
+                out += [m for m in lost if m not in out]
+        return out
+
     def _domain_spof(self, s, d, dom_scen):
         g, review = self.g, self.review
         did = g.domain_ids[d]
@@ -1017,7 +1037,8 @@ class RiskRegister:
         seeds = [g.ids[c] for c in g.domain_seeds[d]]
         # seeds that matter: those on the way to a user-facing component or journey
         spof_comps = self.ctx.spof_components
-        key = [g.ids[c] for c in g.domain_seeds[d] if spof_comps[c]] or seeds
+        key = sorted({g.ids[c] for c in g.domain_seeds[d] if spof_comps[c]}.union(self._groups_lost_with(seeds)))
+        key = key or seeds
         sib = self._domain_sibling(did)
         names = _list(key)
         blocking, required, why = self._spof_blocking(sc, "domain", dom.kind)
