@@ -20,7 +20,10 @@
 * An environment value that names another service (``host:port``, URL,
   connection string, or the bare name in a variable named like an address)
   is a dependency. ``depends_on`` and ``links`` are start-up order only:
-  recorded as weaker evidence, and alone they make a *soft* dependency.
+  recorded as weaker evidence, and alone they make a *soft* dependency; a
+  ``depends_on`` a service registry, datastore, cache or queue is hard (on a
+  store, said with the sign that the service uses it, :func:`_store_uses`, or
+  as a guess to check where nothing read names it).
 """
 from __future__ import annotations
 
@@ -37,6 +40,7 @@ from prr_app.importers.graph import (
     PORT_FACING,
     STARTUP,
     can_face_users,
+    common_base,
     GraphBuilder,
     NO_VOLUME_NEEDED,
     dependency_type,
@@ -608,7 +612,8 @@ def read_compose(paths: list[Path], *, base: Path | None = None, profiles: list[
     if not services:
         raise PrrError("no services found in the compose file(s)", file=str(paths[0]))
     services, off = _running(b, services, profiles, variables, env_lines)
-    _build(b, services, variables, env_lines, project, off)
+    _build(b, services, variables, env_lines, project, off,
+           Path(base).resolve() if base is not None else common_base(paths))
     b.system_name = project_name or project.name
     b.system_declared = bool(project_name)
     return b.finish(file=str(paths[0]))
@@ -655,6 +660,157 @@ def _plain_env(svc: dict) -> dict[str, str]:
     for var, v in (env.items() if isinstance(env, dict) else ()):
         if var != "__reset__" and isinstance(v, tuple) and v and v[0] is not None:
             out[str(var)] = str(v[0])
+    return out
+
+
+#: an item of a list of topics to create, ``name:partitions:replicas[:cleanup policy]`` (wurstmeister/kafka's
+#: ``KAFKA_CREATE_TOPICS=dresses:1:1,ratings:1:1``): a ``host:port`` has no second number after the port
+_TOPIC_SPEC = re.compile(r"([^\s,:]+):\d+:\d+(?::[\w.=-]*)*")
+
+
+def _value_hosts(val: str, *, bare_ok: bool) -> list:
+    """The host names an environment value names (:func:`host_refs`), but not the topic names of a list of
+    topics to create (``dresses:1:1``): read as ``host:port``, they were dangling hosts, or a call to a
+    service whose name a topic shares."""
+    refs = host_refs(val, bare_ok=bare_ok)
+    if refs and ":" in val:
+        specs = {m.group(1).lower() for item in re.split(r"[\s,;]+", val)
+                 if (m := _TOPIC_SPEC.fullmatch(item.strip("\"'")))}
+        refs = [r for r in refs if not (r.how == "host:port" and r.host.lower() in specs)]
+    return refs
+
+
+#: the kinds of component a service keeps its data in or sends its work through: a ``depends_on`` one of
+#: them is a call only when something else says the service uses it (:func:`_store_uses`)
+_STORE_KINDS = ("datastore", "cache", "queue")
+#: the words the clients of each kind of store (a tag :func:`recognise` gives) are known by: the start of a
+#: word of a variable's name (``PGHOST``, ``SPRING_RABBITMQ_PORT``, ``MONGO_DB``), a whole word of its value
+#: (``SPRING_PROFILES_ACTIVE=mysql``) and a library of a build file (``org.postgresql``, ``spring-kafka``,
+#: ``ioredis``, ``lib/pq``)
+_CLIENT_WORDS = {
+    "postgres": r"postgres\w*|(?:aio)?pg|pgx|psql|psycopg\w*|asyncpg|npgsql\w*|lib/pq|r2dbc-postgresql|cockroach\w*|"
+                r"timescale\w*|yugabyte\w*",
+    "mysql": r"(?:aio|py)?mysql\w*|mariadb\w*",
+    "sql": r"mssql\w*|sqlserver\w*|ojdbc\w*|oracle\w*|db2\w*|tedious",
+    "mongodb": r"(?:py)?mongo\w*",
+    "cassandra": r"cassandra\w*|scylla\w*|gocql",
+    "redis": r"(?:io|aio)?redis\w*|valkey\w*|jedis|lettuce|keydb",
+    "memcached": r"(?:py)?memcache\w*",
+    "search": r"elasticsearch\w*|opensearch\w*|solr\w*",
+    "kafka": r"(?:aio)?kafka\w*|sarama|redpanda\w*",
+    "messaging": r"rabbit\w*|amqp\w*|pika|kombu|j?nats|pulsar|activemq\w*|artemis",
+}
+_CLIENT_NAME = {t: re.compile(rf"(?:^|[_.])(?:{w})", re.IGNORECASE) for t, w in _CLIENT_WORDS.items()}
+_CLIENT_VALUE = {t: re.compile(rf"(?<![\w/.:@-])(?:{w})(?![\w/.:@-])", re.IGNORECASE)
+                 for t, w in _CLIENT_WORDS.items()}
+_CLIENT_LIBRARY = {t: re.compile(rf"(?<![a-z0-9])(?:{w})(?![a-z0-9])") for t, w in _CLIENT_WORDS.items()}
+#: a word of a variable's name that says a setting of a client of some store of that kind (``DB_USER``,
+#: ``DATABASESERVER_PORT``, ``SPRING_DATASOURCE_USERNAME``, ``BROKER_PORT``, ``CACHE_TTL``): taken for the
+#: service's one store of that kind that nothing else names
+_KIND_NAME = {
+    "datastore": re.compile(r"(?:^|_)(?:db|database|datasource|jdbc|sql)(?:host|hostname|port|user|username|name|"
+                            r"pass|password|url|uri|server|addr|address|schema)?(?:_|$)", re.IGNORECASE),
+    "queue": re.compile(r"(?:^|_)(?:broker|brokers|queue|queues|mq|messaging|eventbus|topic|topics)(?:_|$)",
+                        re.IGNORECASE),
+    "cache": re.compile(r"(?:^|_)(?:cache|caches)(?:_|$)", re.IGNORECASE),
+}
+#: the build files whose libraries say what a service's code uses
+_BUILD_FILES = ("pom.xml", "build.gradle", "build.gradle.kts", "package.json", "requirements.txt", "pyproject.toml",
+                "Pipfile", "setup.py", "go.mod", "Gemfile", "Cargo.toml", "composer.json", "mix.exs")
+
+
+def _build_dirs(svc: dict, project: Path) -> list[Path]:
+    """The folders a service's image is built from: its ``build`` context, and the folder of a Dockerfile
+    named below it (context ``./``, dockerfile ``src/ad/Dockerfile``: ``src/ad``)."""
+    build = svc.get("build")
+    ctx = build.get("context") if isinstance(build, dict) else build
+    if not isinstance(ctx, str) or not ctx or "://" in ctx:
+        return []
+    folder = (project / ctx).resolve()
+    dockerfile = build.get("dockerfile") if isinstance(build, dict) else None
+    if isinstance(dockerfile, str) and dockerfile and "/" in dockerfile:
+        return [(folder / dockerfile).parent.resolve()]
+    return [folder]
+
+
+def _client_library(folders: list[Path], tag: str, root: Path | None) -> str | None:
+    """The line (``file:line: the library``) of a build file in ``folders`` (the service's own, not a
+    monorepo's above them) that names a client of a ``tag`` store, or None."""
+    rx = _CLIENT_LIBRARY.get(tag)
+    if rx is None:
+        return None
+    for folder in folders:
+        try:
+            files = sorted([*(folder / n for n in _BUILD_FILES), *folder.glob("*.csproj")])
+        except OSError:
+            continue
+        for path in files:
+            try:
+                if not path.is_file():
+                    continue
+                text = path.read_text("utf-8", "replace")[:2_000_000].lower()
+            except OSError:
+                continue
+            if m := rx.search(text):
+                name = short_names([path], root)[path] if root is not None else path.name
+                return f"{name}:{text.count(chr(10), 0, m.start()) + 1}: {m.group(0)}"
+    return None
+
+
+def _store_uses(sname: str, svc: dict, env: dict, variables: dict, stores: dict[str, tuple], named: set[str],
+                project: Path, root: Path | None) -> dict[str, str]:
+    """For the stores ``sname`` ``depends_on`` (``stores``: service -> (its component, the host names that
+    reach it)) that no address of it names (not in ``named``),
+    the evidence that it uses one all the same, by service: a variable of its environment whose value names
+    no host and whose name names the store (``DATABASESERVER_PORT`` beside a service reached as ``database``)
+    or its product (``PGUSER``, ``SPRING_RABBITMQ_USERNAME``), a value that names its product
+    (``SPRING_PROFILES_ACTIVE=mysql``), or a build file of the service naming a client of it (``org.postgresql``
+    in its ``pom.xml``); failing those, a variable that names a store of its kind (``DB_PASSWORD``,
+    ``BROKER_PORT``) where it is the only store of that kind it waits for. The product's words count only for
+    the one store of that product it waits for: a variable says which product, not which of two of them."""
+    plain = []  # (variable, value, file, line): a setting, not an address (its value names no host)
+    for var, (val, file, line) in env.items():
+        if val is None:
+            val = variables.get(var)
+        if val is None or _value_hosts(str(val), bare_ok=bool(ADDRESS_NAME.search(var))):
+            continue
+        plain.append((str(var), str(val), file, line))
+
+    def setting(target: str, names: set[str], tag: str | None, alone: bool) -> str | None:
+        names = {re.sub(r"[^a-z0-9]+", "_", n.lower()) for n in names if n}
+        for var, val, file, line in plain:
+            low = re.sub(r"[^a-z0-9]+", "_", var.lower())
+            ev = f"{file}:{line}: {sname} environment {var}={redact(var, val)}"
+            if any(re.search(rf"(?:^|_){re.escape(n)}", low) for n in names if len(n) > 1):
+                return f"{ev}: a setting of its client of {target} (the variable's name names it)"
+            if tag and alone and _CLIENT_NAME[tag].search(var):
+                return f"{ev}: a setting of its {tag} client (the variable's name says {tag})"
+            if tag and alone and redact(var, val) != "***" and _CLIENT_VALUE[tag].search(val):  # not a password
+                return f"{ev}: its value names {tag}, the product of {target}"
+        return None
+
+    out: dict[str, str] = {}
+    tags = {t: next((x for x in c.tags if x in _CLIENT_WORDS), None) for t, (c, _n) in stores.items()}
+    folders = _build_dirs(svc, project)
+    for target, (_comp, names) in stores.items():
+        if target in named:
+            continue
+        tag = tags[target]
+        alone = tag is not None and sum(1 for t in tags.values() if t == tag) == 1
+        use = setting(target, names, tag, alone)
+        if use is None and alone and (lib := _client_library(folders, tag, root)):
+            use = f"{lib}: {sname}'s build file names a {tag} client, the product of {target}"
+        if use is not None:
+            out[target] = use
+    for kind, rx in _KIND_NAME.items():
+        left = [t for t, (c, _n) in stores.items() if c.kind == kind]
+        if len(left) != 1 or left[0] in out or left[0] in named:
+            continue
+        for var, val, file, line in plain:
+            if rx.search(var):
+                out[left[0]] = (f"{file}:{line}: {sname} environment {var}={redact(var, val)}: a setting of its "
+                                f"{kind} client, and {left[0]} is the only {kind} it waits for")
+                break
     return out
 
 
@@ -760,9 +916,9 @@ def _running(b: GraphBuilder, services: dict[str, dict], profiles: list[str] | N
 
 
 def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, project: Path,
-           off: dict[str, tuple[bool, str]]) -> None:
+           off: dict[str, tuple[bool, str]], root: Path | None = None) -> None:
     """The components and dependencies of the running ``services``; ``off``: the services not imported
-    (:func:`_running`), which what names them is told about."""
+    (:func:`_running`), which what names them is told about; ``root``: the folder evidence names files from."""
     host = b.domain("docker-host", name="Docker host (one machine runs every service)", kind="host")
     hosts: dict[str, str] = {}
     for sname, svc in services.items():
@@ -799,13 +955,7 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
         elif LOAD_GENERATOR in tags:
             b.evidence(sname, f"{file}:{line}: {load_generator_words(why)}")
         comp.shared_domains.append(host)
-        build = svc.get("build")
-        ctx = build.get("context") if isinstance(build, dict) else build
-        if isinstance(ctx, str) and ctx and "://" not in ctx:
-            folder = (project / ctx).resolve()
-            dockerfile = build.get("dockerfile") if isinstance(build, dict) else None
-            if isinstance(dockerfile, str) and dockerfile and "/" in dockerfile:
-                folder = (folder / dockerfile).parent.resolve()  # context "./", dockerfile "src/ad/Dockerfile"
+        for folder in _build_dirs(svc, project):
             b.code_dir(sname, folder)
         for mounted in bind_mounts(svc.get("volumes"), project):
             b.code_dir(sname, mounted)  # configuration and scripts the service runs with (an nginx's Lua, kong.yml)
@@ -877,7 +1027,7 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
             addr_like = bool(ADDRESS_NAME.search(var))
             ev = f"{file}:{line}: {sname} environment {var}={redact(var, val)}{via}"
             b.env_setting(sname, var, val, ev)
-            for ref in host_refs(val, bare_ok=addr_like):
+            for ref in _value_hosts(val, bare_ok=addr_like):
                 target = hosts.get(ref.host.lower()) or (hosts.get(ref.short) if ref.local else None)
                 if target:
                     if target == sname:
@@ -927,7 +1077,13 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
                         typ, word = dependency_type(b.components[target])
                         b.depend(sname, target, typ, ENV, f"{cf}:{cl}: its Dapr sidecar {side}'s command names "
                                                           f"{ref.host} ({word})")
-        for dep, (cond, file, line) in (svc.get("depends_on") or {}).items():
+        waits = svc.get("depends_on") or {}
+        stores = {t: (b.components[t], {h for h, s in hosts.items() if s == t})
+                  for t in (hosts.get(str(d).lower()) for d in waits) if t and t != sname
+                  and b.components[t].kind in _STORE_KINDS}
+        uses = _store_uses(sname, svc, env, variables, stores, {t for t in stores if b.has_dep(sname, t)},
+                           project, root) if stores else {}
+        for dep, (cond, file, line) in waits.items():
             target = hosts.get(dep.lower())
             if target is None and dep.lower() in off_hosts:
                 name = off_hosts[dep.lower()]
@@ -947,12 +1103,19 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
             note = "start-up order only" + (f", waits for {c}" if c else "") + (", optional" if opt else "")
             had = b.has_dep(sname, target)
             tcomp = b.components[target]
-            # a service cannot work without its own datastore, cache, queue or service registry:
-            # depends_on to one of them is hard unless it says it is optional
-            vital = (tcomp.kind in ("datastore", "cache", "queue") or "discovery" in tcomp.tags) and not opt
+            # a service cannot work without its service registry: depends_on one is hard unless it says it
+            # is optional. One on a datastore, cache or queue is hard too: beside a sign that the service uses
+            # it (a setting or a client library of it: _store_uses) said so; alone, said as a guess to check
+            # (a compose file may order start-up on a database "just in case", a gateway or a registry
+            # started after it, but soft would hide the store's outage wherever the configuration that names
+            # it is not in the files read)
+            use = uses.get(target) if not had and not opt else None
+            vital = ("discovery" in tcomp.tags or tcomp.kind in _STORE_KINDS) and not opt
             typ = "hard" if vital else "soft"
             b.depend(sname, target, typ, STARTUP,
                      f"{file}:{line}: {sname} depends_on {dep} ({note}{'' if had else '; no env var names it'})")
+            if use is not None:
+                b.depend(sname, target, typ, STARTUP, f"{use}, beside its depends_on {dep}: a call")
             if not had and not vital and hub_tag(tcomp) == "telemetry":
                 # soft whatever it is (sending traces or metrics is soft): nothing to check
                 b.read(f"{file}:{line}: {sname} -> {dep}: depends_on a telemetry hub, recorded as soft")
@@ -960,13 +1123,24 @@ def _build(b: GraphBuilder, services: dict[str, dict], variables, env_lines, pro
                 # soft, as every dependency of a telemetry hub (soften_plumbing_calls, which says why)
                 b.read(f"{file}:{line}: {sname} -> {dep}: a telemetry hub's depends_on (where it sends what it "
                        "gathers), recorded as soft")
+            elif not had and vital and use is None and tcomp.kind in _STORE_KINDS:
+                # nothing read says the service uses it, nor that it does not (its configuration may be in the
+                # image, or on a config server): hard, the side that does not hide a data store's outage, and
+                # said as a guess to check. A checkout's scan of the service's own code and configuration
+                # settles it (repository: soft where neither names the store)
+                said = (f"{file}:{line}: {sname} -> {dep} rests on depends_on alone (no address, setting or client "
+                        f"library of {sname} read names {dep}, a {tcomp.kind}): recorded as hard, as a service "
+                        f"usually uses the {tcomp.kind} it waits for; check it")
+                b.order_only(sname, target, said, vital=True, guess=True)
             elif not had and not vital:
                 b.order_only(sname, target, f"{file}:{line}: {sname} -> {dep} rests on depends_on alone (start-up "
                              "order, not a call): recorded as soft; check it")
+            elif not had and use is not None:
+                b.order_only(sname, target, f"{file}:{line}: {sname} -> {dep}: depends_on a {tcomp.kind}, and "
+                             f"{use.split(': ', 1)[0]} says {sname} uses it: recorded as hard", vital=True)
             elif not had:
-                what = "service registry" if "discovery" in tcomp.tags else tcomp.kind
-                b.order_only(sname, target, f"{file}:{line}: {sname} -> {dep}: depends_on a {what}, recorded as hard",
-                             vital=True)
+                b.order_only(sname, target, f"{file}:{line}: {sname} -> {dep}: depends_on a service registry, "
+                             "recorded as hard", vital=True)
         links = svc.get("links")
         for i, l in enumerate(links if isinstance(links, list) else []):
             lf, ll = svc["__lines__"].get("links", svc["__defined__"])

@@ -289,16 +289,17 @@ class GraphBuilder:
             self._seen_dangling.add(what)
             self.report.dangling.append(what)
 
-    def order_only(self, source: str, target: str, what: str, *, vital: bool = False) -> None:
+    def order_only(self, source: str, target: str, what: str, *, vital: bool = False, guess: bool = False) -> None:
         """Say that the dependency ``source`` -> ``target`` rests on start-up order alone (``what``: a
         warning; ``vital``: a line read, the target being a datastore, cache, queue or registry the
-        service is taken to need), and remember it: a repository's configuration that names the call,
+        service is taken to need; ``guess`` with it: nothing read names the store, so the line is a
+        warning to check it), and remember it: a repository's configuration that names the call,
         or code that never does, settles it later."""
         dep = self.deps.get((self._id(source), self._id(target)))
         if dep is not None:
             dep.order_warning = what
             dep.order_vital = vital
-        if vital:
+        if vital and not guess:
             self.read(what)
         else:
             self.warn(what)
@@ -955,6 +956,41 @@ START_UP_ORDER = "start-up order"
 _NO_WAY_IN = "none of them reaches it: its published port is for developers and operators, not the way users come in"
 
 
+#: a name that says the service forwards users' requests to the system's services (go-coffeeshop's proxy, a
+#: grpc-gateway; a backend for frontend; an edge service): a word of the name, not inside a longer word
+_FORWARDER_NAME = re.compile(r"(?:^|[-_.])(?:proxy|reverse-?proxy|bff|gw|apigw|edge|ingress)(?:$|[-_.\d])")
+
+
+def forwarders(review: Review) -> set[str]:
+    """Services that are a gateway by what they do, not by their image: user-facing, named so
+    (:data:`_FORWARDER_NAME`), called by nothing but start-up order or a tool (a load generator, an
+    operators' console), and calling only the system's services, one at least (no datastore, cache or
+    queue of their own; hubs aside). go-coffeeshop's proxy, a grpc-gateway the browsers call, is built
+    from the project's own image: not typed a gateway, the services behind it stayed user-facing by their
+    developers' ports. A proxy of a datastore (a mongodb-proxy), of a telemetry hub or of the outside
+    world (an egress proxy) calls no service of the system and is none."""
+    comps = review.components
+    called: set[str] = set()
+    calls: dict[str, set[str]] = {}
+    for dep in review.dependencies.values():
+        targets = review.groups[dep.target].members if dep.target in review.groups else [dep.target]
+        for t in targets:
+            if t not in comps or t == dep.source:
+                continue
+            calls.setdefault(dep.source, set()).add(t)
+            if not _order_only(dep) and not not_a_caller(comps.get(dep.source)):
+                called.add(t)
+    out = set()
+    for cid, c in comps.items():
+        if not c.user_facing or c.kind not in (None, "service") or cid in called or not can_face_users(c) \
+                or not _FORWARDER_NAME.search((c.name or cid).lower()):
+            continue
+        mine = [comps[t] for t in calls.get(cid, ()) if hub_tag(comps[t]) is None]
+        if mine and all(t.kind in (None, "service", "gateway", "identity") for t in mine):
+            out.add(cid)
+    return out
+
+
 def _order_only(dep: Dependency) -> bool:
     """``dep`` rests on start-up order alone (every line of its evidence is a ``depends_on`` or a ``links``):
     no call a gateway's request travels along."""
@@ -973,7 +1009,9 @@ def behind_a_gateway(review: Review, evidence: dict[str, list[str]]) -> list[str
     dependency that rests on start-up order alone (``depends_on``) is no call and reaches nothing.
 
     They stop being user-facing, said in their ``evidence``; the ids changed. A service said unreached by
-    an earlier pass is looked at again (a repository's configuration or code may show the call since)."""
+    an earlier pass is looked at again (a repository's configuration or code may show the call since).
+    Then, with the ways in known, a workload that only calls them and generates traffic is tagged a load
+    generator (:func:`traffic_generators`)."""
     comps = review.components
     for cid, ev in evidence.items():
         stale = [e for e in ev if _NO_WAY_IN in e]
@@ -999,15 +1037,25 @@ def behind_a_gateway(review: Review, evidence: dict[str, list[str]]) -> list[str
                     behind[t] = [*chain, t]
                     todo.append(behind[t])
 
-    gateways = {cid for cid, c in comps.items() if c.user_facing and c.kind == "gateway"}
+    gateways = {cid for cid, c in comps.items() if c.user_facing and c.kind == "gateway"} | forwarders(review)
     behind: dict[str, list[str]] = {}  # component -> the chain from the way in that reaches it
     reach(gateways, behind)
     uis = {cid for cid, c in comps.items() if c.user_facing and c.kind in (None, "service") and cid not in behind
            and _UI_NAME.search(c.name.lower() or cid) and can_face_users(c)}
     reach(uis, behind)
     fronts = gateways | uis
-    if not fronts:
-        return []
+    out = _port_only_behind(review, evidence, fronts, gateways, behind, out_of, port_only) if fronts else []
+    if traffic_generators(review, evidence):
+        # once more without their calls: a proxy only a bot calls is a way in (:func:`forwarders`)
+        out += [cid for cid in behind_a_gateway(review, evidence) if cid not in out]
+    return out
+
+
+def _port_only_behind(review: Review, evidence: dict[str, list[str]], fronts: set[str], gateways: set[str],
+                      behind: dict[str, list[str]], out_of: dict[str, list[str]], port_only) -> list[str]:
+    """:func:`behind_a_gateway`'s second half: the services with a published port that the ways in
+    ``fronts`` reach (``behind``: the chain) or that use what they reach stop being user-facing."""
+    comps = review.components
     out = []
     for cid in sorted(comps):
         if cid in fronts or not port_only(cid):
@@ -1029,6 +1077,76 @@ def behind_a_gateway(review: Review, evidence: dict[str, list[str]]) -> list[str
                       f"what they reach does), and {_NO_WAY_IN}; not user-facing (check it, if users reach it "
                       "directly)")
         out.append(cid)
+    return out
+
+
+#: words of a name, or of the folders its code is in, that say a workload generates traffic (a bot that votes,
+#: a traffic or user simulator, synthetic requests), beside the tools' own names (:data:`_LOAD_GENERATOR`)
+_TRAFFIC_WORD = re.compile(r"(?:^|[-_./])(?:[a-z]*bots?|traffic|simulat(?:e|es|ed|or|ors|ion|ions|ing)|"
+                           r"synthetic|spammers?|flooders?|fake-?users?)(?:$|[-_./])")
+#: ... and the words that say a bot is a product of its own: one that talks with people on a chat platform
+_CHAT_WORD = re.compile(r"(?:^|[-_./])(?:chat\w*|\w*chat|slack|telegram|discord|whatsapp|messenger|irc|teams|"
+                        r"assistant|support|help\w*)(?:$|[-_./])")
+#: the source files a call's evidence cites (``emojivoto-web/cmd/vote-bot/main.go:39: source reads WEB_HOST``)
+_CODE_FILE = re.compile(r"(?:^|[\s(;])([\w.-]+(?:/[\w.-]+)*)/[\w.-]+:\d+: source ")
+#: the words of a traffic generator's evidence line; found again, an earlier pass's line is looked at again
+_TRAFFIC_WHY = "nothing calls it and it faces no users"
+
+
+def traffic_generators(review: Review, evidence: dict[str, list[str]]) -> list[str]:
+    """A load generator no name rule knows (emojivoto's vote-bot: a loop that votes through the web front end
+    every second), by what it does: nothing calls it, it faces no users, and every call it makes goes to a way
+    users come in (a user-facing service or gateway, hubs aside), as a user's would; and its name, or the
+    folder its code is in, says it generates traffic (:data:`_TRAFFIC_WORD`: bot, traffic, simulator,
+    synthetic). Taken for a production service, it got tier-1 blockers (its golden signals) and counted in
+    its target's blast radius. A bot that talks with people (a chat or Slack bot, :data:`_CHAT_WORD`) is a
+    product: it is called or publishes a port (a webhook), calls the platform it talks on (an outside API,
+    a database of its own), or says so by name. Tagged :data:`LOAD_GENERATOR`, said in ``evidence``; the
+    ids newly tagged. One an earlier pass tagged so is looked at again, and untagged if it no longer is
+    one: a repository's configuration or code may show a call to it since."""
+    comps = review.components
+    called: set[str] = set()
+    calls: dict[str, list[tuple[str, Dependency]]] = {}
+    for dep in review.dependencies.values():
+        targets = review.groups[dep.target].members if dep.target in review.groups else [dep.target]
+        calls.setdefault(dep.source, []).extend((t, dep) for t in targets if t in comps)
+        called.update(t for t in targets if t != dep.source)
+
+    def why(cid: str) -> str | None:
+        comp = comps[cid]
+        # a published port is a way to reach it (a bot's webhook), even one said to be for developers
+        if comp.user_facing or cid in called or comp.kind not in (None, "service") or hub_tag(comp) \
+                or "admin-ui" in comp.tags or any(e.endswith(PORT_FACING) for e in evidence.get(cid, ())):
+            return None
+        mine = calls.get(cid, [])
+        ways = sorted({t for t, _d in mine if comps[t].user_facing and can_face_users(comps[t])})
+        if not ways or any(t not in ways and hub_tag(comps[t]) is None for t, _d in mine):
+            return None
+        name = (comp.name or cid).lower()
+        folders = sorted({m.group(1).lower() for _t, d in mine for e in d.evidence for m in _CODE_FILE.finditer(e)})
+        if _TRAFFIC_WORD.search(name):
+            said = f"its name {comp.name or cid}"
+        else:
+            said = next((f"the folder of its code, {f}," for f in folders if _TRAFFIC_WORD.search(f)), None)
+        if said is None or _CHAT_WORD.search(name) or any(_CHAT_WORD.search(f) for f in folders):
+            return None
+        return (f"{_TRAFFIC_WHY}, every call it makes goes to {', '.join(ways[:3])}{' ...' if len(ways) > 3 else ''}, "
+                f"where users come in, as a user's would, and {said} says it generates traffic")
+
+    out = []
+    for cid in sorted(comps):
+        comp, ev = comps[cid], evidence.get(cid, [])
+        mine = [e for e in ev if _TRAFFIC_WHY in e]
+        if mine and LOAD_GENERATOR in comp.tags:
+            if why(cid) is None:  # tagged by an earlier pass, and a call found since says otherwise
+                ev[:] = [e for e in ev if e not in mine]
+                comp.tags = [t for t in comp.tags if t != LOAD_GENERATOR]
+            continue
+        reason = None if LOAD_GENERATOR in comp.tags else why(cid)
+        if reason:
+            comp.tags = [*comp.tags, LOAD_GENERATOR]
+            evidence.setdefault(cid, []).append(load_generator_words(reason))
+            out.append(cid)
     return out
 
 
@@ -1288,9 +1406,23 @@ HOST_NAME_VAR = re.compile(r"(ADDR|ADDRESS|HOST|HOSTNAME|URL|URI|ENDPOINT|SERVER
 #: a character of a host name: a letter or digit of any script (and its marks), "_", "." or "-"
 #: (anything but white space and the other ASCII punctuation), so "бд:5432" names бд
 _HC = r"[^\s\x21-\x2c\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7e]"
+#: a URL's user information and its "@": up to the LAST "@" before the path (Go's net/url, Python's urllib
+#: and browsers split there), so a password that holds an "@" (``postgres://postgres:P@ssw0rd@postgres:5432``)
+#: is no host: its tail was taken for a database nothing deploys, a critical single point of failure, and
+#: printed in every output. A "?" or "#" right after a host (and port) starts the query or the fragment
+#: (``smtp://mail:25?from=ops@example.org`` names mail); anywhere else before an "@" it is a password's, as
+#: written unencoded in a Compose file (``postgres://u:p#1@db``). Never across white space or the
+#: characters a URL never holds unencoded (quotes, angle brackets, backquote, backslash).
+#: ``_USERINFO_TO_AT``: up to the last "@" before the path, whatever "?" or "#" it holds (the redaction's)
+_USERINFO_TO_AT = r"[^/\s\"<>`\\]*@"
+_USERINFO = r"(?![\w.-]+(?::\d+)?[?#])" + _USERINFO_TO_AT
 #: the host of a URL: after its user information when it has some (possessive: with the host left
 #: empty by an unset variable, "postgres://admin:@:5432" names no host, not the user "admin")
-_URL_HOST = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://(?:[^@/\s]*@)?+\[?(" + _HC + "+)")
+_URL_HOST = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://(?:" + _USERINFO + r")?+\[?(" + _HC + "+)")
+#: a URL's scheme and user information: the hosts and ports of a value are read with the user information
+#: left out, so a password is never a host (``postgres://admin:12345@db`` names db, not a host admin at
+#: port 12345; ``postgres://u:P@ss:123@db`` names no host ss)
+_URL_USERINFO = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*://)" + _USERINFO)
 #: a host and a port; not an image and its tag (``grafana/grafana:5.2.4``, ``redis:6-alpine``): a port is
 #: never followed by a dot and a digit, a hyphen or a letter
 _HOST_PORT = re.compile(r"(?:^|[\s,;=(@/\"'])(\w" + _HC + r"*):(\d{1,5})(?![\w-]|\.\d)")
@@ -1331,6 +1463,8 @@ def host_refs(value: str, *, bare_ok: bool) -> list[HostRef]:
 
     for m in _URL_HOST.finditer(value):
         add(m.group(1), "url")
+    if "@" in value:
+        value = _URL_USERINFO.sub(r"\1", value)
     for m in _HOST_PORT.finditer(value):
         if not re.fullmatch(r"[0-9]+", m.group(1)):
             add(m.group(1), "host:port")
@@ -1428,7 +1562,11 @@ def close_match(name: str, candidates) -> str | None:
 
 
 _SECRET_NAME = re.compile(r"PASS|SECRET|TOKEN|CREDENTIAL|PRIVATE|API_?KEY|AUTH", re.IGNORECASE)
-_URL_CRED = re.compile(r"(://[^:/@\s]*):[^@/\s]*@")
+#: a URL's user name and password: the password up to the last "@" before the path (a password that holds
+#: an "@" was shown from its "@" on: ``postgres:***@ssw0rd@postgres``). Unlike :data:`_USERINFO`, a "?" or
+#: "#" never ends it: what might be a password is hidden (``smtp://mail:***@example.org`` hides a port and a
+#: query too), as none of one may show
+_URL_CRED = re.compile(r"(://[^:/?#@\s]*):" + _USERINFO_TO_AT)
 _KV_CRED = re.compile(r"((?:password|pwd|passwd|secret|token)\s*=\s*)[^;&\s]*", re.IGNORECASE)
 
 

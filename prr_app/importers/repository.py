@@ -1684,6 +1684,7 @@ def import_folder(paths: list[Path], *, variant: str | None = None, scan_source:
             f.note, f.optional_part = "read (optional part)", True
     served, said = _config_server_files(inv, assembled.review, assembled.code_dirs, assembled.hosts, assembled.aliases)
     assembled.report.read += said
+    assembled.served = served
     code_dirs = {c: ds + served.get(c, []) for c, ds in assembled.code_dirs.items()}
     code_dirs.update({c: ds for c, ds in served.items() if c not in code_dirs})
     ev = evidence.scan(inv, assembled.review, assembled.hosts, assembled.address_vars, code_dirs,
@@ -2244,6 +2245,9 @@ class _Assembly:
         #: ones configuration and source gave (``inferred``): the record marks them all
         self.unit_inferred: list[dict] = []
         self.call_policies: dict[str, dict] = {}
+        #: component id -> the files a config server hands out for it (:func:`_config_server_files`): its
+        #: configuration is in the checkout, so what names its database would have been read
+        self.served: dict[str, list[str]] = {}
         self.order_only: dict[str, tuple[str, bool]] = {}  # dependency id -> (what was said, vital): ImportResult
         self.shared_only: dict[str, list] = {}  # dependency id -> the address books that alone name it
         self.idle_versions: dict[str, list[str]] = {}  # component id -> those taking its traffic: ImportResult
@@ -2639,11 +2643,13 @@ class _Assembly:
         needs its own database); where the service's code is in the checkout (read here) and neither
         it nor any configuration names the target, the order is start-up order only (an aggregator
         started after every database, eShopOnContainers'): soft, with the warning a ``depends_on``
-        alone gets. Not for a service that takes its configuration from a config server: what names
-        its database may be there, outside the checkout (Spring PetClinic's)."""
+        alone gets. Not for a service that takes its configuration from a config server whose files for
+        it are not in the checkout: what names its database may be there (Spring PetClinic's, read from
+        git); where the server's files for it are here and were read (manning-smia's Eureka server and
+        gateway), the scan saw its configuration."""
         comps = self.review.components
         configured = {d.source for d in self.review.dependencies.values()
-                      if d.target in comps and "config" in comps[d.target].tags}
+                      if d.target in comps and "config" in comps[d.target].tags and d.source not in self.served}
         for dep_id, (said, vital) in sorted(self.order_only.items()):
             dep = self.review.dependencies.get(dep_id)
             if not vital or dep is None or (dep.source, dep.target) in found.edges or len(dep.evidence) != 1 \
@@ -2654,9 +2660,11 @@ class _Assembly:
                 continue
             dep.kind = "soft"
             where = said.split(": ", 1)[0]
-            # one line for the call: the read line said "recorded as hard", which is no longer so
+            # one line for the call: the read line (and the warning) said "recorded as hard", no longer so
             if said in self.report.read:
                 self.report.read.remove(said)
+            if said in self.report.warnings:
+                self.report.warnings.remove(said)
             # what the scan found, not a fact: a name built at run time, or in a file not read, escapes it
             self.report.warnings.append(
                 f"{where}: {dep.source} -> {dep.target} rests on depends_on alone: the scan found no line naming "
@@ -2956,7 +2964,17 @@ class _Assembly:
 
         said = self.order_only.pop(dep.id, None)
         if said is not None and said[1]:
-            return  # hard already: anything naming it confirms it
+            # hard already: anything naming it confirms it, and a depends_on on a store said as a guess to
+            # check (compose: nothing of the service's deployment named the store) is settled
+            if said[0] in self.report.warnings:
+                self.report.warnings.remove(said[0])
+                if said[0] in self.report.read:
+                    self.report.read.remove(said[0])
+                call = seen[0]
+                self.report.read.append(f"{dep.source} -> {dep.target}: depends_on, and {call.file}:{call.line} "
+                                        f"names the call: recorded as {dep.kind}")
+                self.report.settled += 1
+            return
         if said is None:
             return
         # configuration naming the call settles it; so does the caller's own code naming the callee beside the
