@@ -1105,7 +1105,9 @@ def _annotated_calls(found: Found, annotated: list, limits: dict, r4j_config: di
             mine.setdefault(field_name, value)  # a gateway's filter, read from its configuration, comes first
 
 
-_URL_HOST = re.compile(r"(?:[^@/\s\"'<>]*@)?\[?([A-Za-z0-9_][A-Za-z0-9_.-]*)")
+#: after a scheme's ``//``: the user information runs to the last ``@`` before the path (a password may hold
+#: an ``@``: ``postgres://u:P@ssw0rd@postgres``, as graph._URL_HOST reads it), then the host
+_URL_HOST = re.compile(r"(?:[^/\s\"'<>]*@)?\[?([A-Za-z0-9_][A-Za-z0-9_.-]*)")
 _PORT = re.compile(r":\d{1,5}(?![0-9])")
 _KEYED_VALUE = re.compile(
     r"(?i)(?<![A-Za-z0-9])(?:[A-Za-z0-9_.-]*[._-])?(?:host|hostname|hosts|address|addr|server|servers|endpoint|"
