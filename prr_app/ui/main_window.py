@@ -420,10 +420,14 @@ class MainWindow(QMainWindow):
 
     def _said_on_undo(self, word: str, what: str, step) -> None:
         """Undo or redo (``step``), and say so in the status bar in place of the message the edit left:
-        after undoing a delete it still read "Deleted; updated: 1 call on redis-cart goes with it"."""
+        after undoing a delete it still read "Deleted; updated: 1 call on redis-cart goes with it". What the
+        step did to the plan of Plan Mode (changes put back, or taken out again) is said with it."""
+        self._plan_note()
         step()
-        if what:
-            self.statusBar().showMessage(f"{word}: {what}", 5000)
+        plan = self._plan_note()
+        text = ". ".join(t for t in (f"{word}: {what}" if what else "", plan) if t)
+        if text:
+            self.statusBar().showMessage(text, 10000 if plan else 5000)
         else:
             self.statusBar().clearMessage()
 
@@ -1102,16 +1106,26 @@ class MainWindow(QMainWindow):
         # Save do: deleted before the cursor left the field, the text was gone, even after Edit > Undo
         self.commit_editing()
         refs = edits.references(self.session.review, ids)
+        self._plan_note()
         self.push(f"Delete {ids[0] if len(ids) == 1 else f'{len(ids)} elements'}", edits.delete(self.session.review, ids))
+        # the plan's changes the delete took out: said with the delete, whose message would replace theirs
+        plan = self._plan_note()
         if refs:
             # every line ``prr delete`` prints (the calls it makes and those made on it among them), not the
             # first three and "and 4 more": the message is cut on a narrow window, whole in its tooltip,
             # there one line each (a screenful of them: a select-all delete has hundreds)
             sb = self.statusBar()
-            sb.showMessage("Deleted; updated: " + "; ".join(refs), 10000)
+            # (the plan first: the list of updates can be a screenful, cut on the status line)
+            head = f"Deleted. {plan}. Updated:" if plan else "Deleted; updated:"
+            sb.showMessage(f"{head} " + "; ".join(refs), 10000)
             shown = refs[:40] + ([f"… and {len(refs) - 40} more"]
                                  if len(refs) > 40 else [])
-            sb.message_label.setToolTip("Deleted; updated:\n" + "\n".join(shown))
+            sb.message_label.setToolTip("\n".join((["Deleted.", plan, "Updated:"] if plan else [head]) + shown))
+
+    def _plan_note(self) -> str:
+        """What the last edit (or undo) did to the plan of Plan Mode, once (see PlanPanel.take_note)."""
+        panel = getattr(self, "plan_panel", None)
+        return panel.take_note() if panel is not None else ""
 
     def policy_dialog(self):
         """Review > Resilience Policy…: the policy editor beside the graph (one per window)."""
@@ -1247,8 +1261,13 @@ class MainWindow(QMainWindow):
                 w.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _may_leave(self) -> bool:
-        """Before replacing an untitled review that has edits: save, discard or stay."""
+        """Before replacing an untitled review that has edits: save, discard or stay. The plan of Plan Mode
+        goes with the review: one with changes not saved to a plan file is asked about first (discarding it
+        drops nothing yet: staying at the review's question keeps both as they are)."""
         self.commit_editing()
+        panel = getattr(self, "plan_panel", None)
+        if panel is not None and not panel.may_leave():
+            return False
         s = self.session
         unwritable: bool | str = False
         if s.document is not None and not s.untitled:

@@ -8,16 +8,22 @@ edited, so nothing of the plan is saved into the file (a plan is saved as a plan
 badges (:meth:`GraphScene.set_marks`), and the verdict "if the plan lands" is computed on a
 worker after every change and shown beside today's: the same :func:`plans.evaluate` as
 ``prr plan``.
+
+The plan lives in the window until "Save Plan" writes it: it goes with the review (New, Open,
+Close), so leaving a plan with changes not saved asks first, as a review's unsaved edits do. An
+edit that leaves a change with nothing to apply to (its component deleted) takes it out of the
+plan; the undo of that edit puts it back.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QGridLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget,
 )
 
 from prr_app.errors import PrrError
 from prr_app.review import plans as P
+from prr_app.wording import count
 
 
 class PlanPanel(QWidget):
@@ -36,8 +42,17 @@ class PlanPanel(QWidget):
         self.result: dict | None = None
         self.search: dict | None = None
         self._generation = 0
-        self.title = QLabel("<b>Plan mode is off.</b> Turn it on (Analysis &gt; Plan Mode) to propose changes "
-                            "without editing the review.")
+        #: the plan as last written to (or read from) a plan file: the plan differs from it: unsaved work
+        self._saved = self.plan.to_dict()
+        #: what the last edit (or its undo) did to the plan, in words: the window says it with the edit's own
+        #: message, which came after it and replaced it on the status line (see take_note)
+        self.note = ""
+        #: changes an edit took out of the plan, until the undo history tells which step that was:
+        #: (the undo stack's index before the step, [(position in the plan, change)])
+        self._pending_aside: list[tuple[int, list]] = []
+        #: ... and then: (the step's command, its position, taken out when it was done (not undone), the changes)
+        self._aside: list[tuple] = []
+        self.title = QLabel()
         self.title.setWordWrap(True)
         self.today = QLabel("Today: —")
         self.after = QLabel("With the plan: —")
@@ -91,17 +106,61 @@ class PlanPanel(QWidget):
         # an edit of the review (plan mode off, or a decision on the Risks tab) may leave a change with
         # nothing to apply to, and makes "Today" out of date
         self.session.sig_review_changed.connect(self._review_changed)
+        self.session.undo_stack.indexChanged.connect(self._undo_moved)
+        self._show_title()
         self._enable()
 
     # -- mode ---------------------------------------------------------------------
     def set_active(self, on: bool) -> None:
         self.active = on
-        self.title.setText("<b>Plan mode:</b> changes go into the plan “{}”, not the review.".format(self.plan.name)
-                           if on else "<b>Plan mode is off.</b> The plan is kept; the graph shows the review.")
+        self._show_title()
         self._enable()
         self._show_marks()
         if on:
             self.evaluate()
+
+    def _show_title(self) -> None:
+        """What the mode is and where the plan is, true as it stands: the plan is kept while this review is
+        open, not past it (a new or opened review starts an empty plan; leaving an unsaved one asks)."""
+        if self.active:
+            text = "<b>Plan mode:</b> changes go into the plan “{}”, not the review.".format(self.plan.name)
+        elif self.plan.changes:
+            text = ("<b>Plan mode is off.</b> The plan ({}) stays here while this review is open{}; the graph "
+                    "shows the review.").format(count(len(self.plan.changes), "change"),
+                                                " (not saved: Save Plan… writes it)" if self.unsaved else "")
+        else:
+            text = ("<b>Plan mode is off.</b> Turn it on (Analysis &gt; Plan Mode) to propose changes "
+                    "without editing the review.")
+        self.title.setText(text)
+
+    @property
+    def unsaved(self) -> bool:
+        """The plan has changes not written to a plan file (as they are now): the meeting's work, lost with
+        the window or the review unless saved."""
+        return bool(self.plan.changes) and self.plan.to_dict() != self._saved
+
+    def may_leave(self) -> bool:
+        """Before the review is replaced or the window closes (the plan goes with them): an unsaved plan is
+        saved, discarded or kept by staying, asked with the dialog the review's unsaved edits get (Save,
+        Discard, Cancel). False: stay."""
+        if not self.unsaved:
+            return True
+        from prr_app.ui.dialogs import Ask
+
+        what = f"The plan “{self.plan.name}” ({count(len(self.plan.changes), 'change')}, made in Plan Mode)"
+        ans = Ask.keep_unsaved(self.window_, what)
+        if ans == "save":
+            return self.save_plan() is not None
+        return ans == "discard"
+
+    def take_note(self) -> str:
+        """What the last edit or undo did to the plan (taken out, put back), once; "" if nothing."""
+        note, self.note = self.note, ""
+        return note
+
+    def _say(self, text: str) -> None:
+        self.note = text
+        self.sig_status.emit(text)
 
     def _enable(self) -> None:
         for key, b in self.buttons.items():
@@ -232,6 +291,8 @@ class PlanPanel(QWidget):
         self.plan.changes.clear()
         self.search = None
         self.result = None
+        self._pending_aside.clear()
+        self._aside.clear()  # (a new review: no undo leads back to the one they were taken from)
         self._changed()
 
     # -- files ----------------------------------------------------------------------
@@ -250,6 +311,8 @@ class PlanPanel(QWidget):
         except (OSError, PrrError) as e:  # a refused path (read-only, the review itself) is said
             self.sig_status.emit(f"{path}: cannot write: {getattr(e, 'strerror', None) or e}")
             return None
+        self._saved = self.plan.to_dict()
+        self._show_title()
         self.sig_status.emit(f"Plan saved to {path}")
         return path
 
@@ -266,6 +329,7 @@ class PlanPanel(QWidget):
             self.sig_status.emit(str(e))
             return False
         self.plan = plan
+        self._saved = plan.to_dict()
         self.search = None
         self.set_active(self.active)
         self._changed(f"plan {plan.name} from {path}")
@@ -332,6 +396,7 @@ class PlanPanel(QWidget):
             f" for {len(groups)} root causes" if len(groups) < len(self.plan.changes) else "")
             + f": {e['small']} small, {e['medium']} medium, {e['large']} large (weight {e['weight']})")
         self._show_marks()
+        self._show_title()
         if text:
             self.sig_status.emit(f"Added to the plan: {text}")
         self.evaluate()
@@ -345,14 +410,79 @@ class PlanPanel(QWidget):
     def drop_stale(self) -> list[str]:
         """Take out of the plan the changes that no longer apply to the review (a component deleted
         since: "add a replica of cartservice" made the plan's analysis and its PDF fail, each with an
-        error dialog); they are said in the status line. Their descriptions, in order."""
+        error dialog); they are said in the status line. Their descriptions, in order.
+
+        They are kept aside with the undo step that took them out (see _undo_moved): its undo puts the
+        review back as it was, and the plan too. Dropped for good, an Undo of a delete brought the
+        component back and left the plan short of the change the room had agreed on, unsaid."""
         kept, dropped = P.applicable(self.session.review, self.plan)
         if not dropped:
             return []
+        out = [(i, c) for i, c in enumerate(self.plan.changes) if not any(c is k for k in kept)]
+        if not self._pending_aside:  # told by the undo history in this turn of the event loop, or never
+            QTimer.singleShot(0, self, self._forget_pending)
+        self._pending_aside.append((self.session.undo_stack.index(), out))
         self.plan.changes = kept
         self._changed()
-        self.sig_status.emit(f"Taken out of the plan, no longer applicable: {'; '.join(dropped)}")
+        self._say(f"Taken out of the plan, no longer applicable: {'; '.join(dropped)}")
         return dropped
+
+    def _forget_pending(self) -> None:
+        """No undo step took them out (another program's write taken in, an edit merged into the last
+        step): nothing would bring them back."""
+        self._pending_aside = []
+
+    def _undo_moved(self, index: int) -> None:
+        """The undo history moved to ``index``: changes taken out by a step now undone come back.
+
+        Qt moves the index after the step's command ran (the edit that took them out, see drop_stale),
+        so a step is the command between the index before it and ``index``. A history started again (a
+        conflict resolved, a new review) or a step no longer in it (undone, then another edit) leads back
+        to nothing: what it took out stays out."""
+        from shiboken6 import isValid
+
+        stack = self.session.undo_stack
+        pending, self._pending_aside = self._pending_aside, []
+        if not isValid(stack) or stack.count() == 0:  # (Qt empties a stack it destroys: the window closing)
+            self._aside.clear()
+            return
+        for before, out in pending:
+            if index != before:  # (an edit merged into the last step moves no index: nothing to undo apart)
+                at = min(before, index)
+                self._aside.append((stack.command(at), at, index > before, out))
+        back, keep = [], []
+        for entry in self._aside:
+            cmd, at, done, out = entry
+            if at >= stack.count() or stack.command(at) is not cmd:
+                continue
+            if (index <= at) if done else (index > at):
+                back.append(out)
+            else:
+                keep.append(entry)
+        self._aside = keep
+        if back:
+            self._bring_back(back[::-1])  # the last taken out first: each goes where it was then
+
+    def _bring_back(self, outs: list[list[tuple[int, P.Change]]]) -> None:
+        """Put changes taken out of the plan back where they were (``outs``: each step's, the last taken
+        out first), those that apply again: none that the plan holds meanwhile, and none if one would
+        leave another change of it without anything to apply to."""
+        changes = list(self.plan.changes)
+        have = {c.key() for c in changes}
+        for out in outs:
+            for pos, c in out:  # (in the order of the plan they were taken from)
+                if c.key() not in have:
+                    changes.insert(min(pos, len(changes)), c)
+                    have.add(c.key())
+        kept, _dropped = P.applicable(self.session.review, P.Plan(self.plan.name, changes, self.plan.description))
+        if not all(any(c is k for k in kept) for c in self.plan.changes):
+            return
+        back = [c for c in kept if not any(c is k for k in self.plan.changes)]
+        if not back:
+            return
+        self.plan.changes = kept
+        self._changed()
+        self._say(f"Back in the plan: {'; '.join(c.describe() for c in back)}")
 
     def evaluate(self):
         """Today's verdict and the verdict with the plan, on a worker (two analyses)."""
