@@ -138,6 +138,7 @@ def asking(monkeypatch, answer):
 
     def keep_unsaved(cls, parent, title, **kw):
         asked.append(title)
+        assert kw.get("heading") == "Save the plan?"  # the box's title names what it asks about
         return answer
 
     monkeypatch.setattr(mw.Ask, "keep_unsaved", classmethod(keep_unsaved))

@@ -131,10 +131,11 @@ class Ask:
         return {mine: "mine", theirs: "theirs", save_as: "save_as"}.get(box.clickedButton())
 
     @classmethod
-    def keep_unsaved(cls, parent, title: str, unwritable: bool | str = False) -> str:
+    def keep_unsaved(cls, parent, title: str, unwritable: bool | str = False, heading: str = "Save the review?") -> str:
         """'save', 'discard' or 'cancel' for a review that has no file of its own, or whose file
         could not take its edits (``unwritable``: True, or why in words, as when another program
-        saved another review over the file: then what the window shows is in no file at all)."""
+        saved another review over the file: then what the window shows is in no file at all); for
+        other unsaved work (Plan Mode's plan), ``heading`` names it."""
         if isinstance(unwritable, str):
             text = (f"{title} cannot be saved: {unwritable}.\n\nThe review shown in this window (and any edit "
                     "made to it) is now in no file. Save it to another file before closing? Discard closes "
@@ -145,7 +146,7 @@ class Ask:
         else:
             text = f"{title} has not been saved to a file of its own yet. Save it before closing?"
         r = QMessageBox.question(
-            parent, "Save the review?", text,
+            parent, heading, text,
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel)
         return {QMessageBox.StandardButton.Save: "save", QMessageBox.StandardButton.Discard: "discard"}.get(r, "cancel")
 

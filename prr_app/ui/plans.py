@@ -148,7 +148,7 @@ class PlanPanel(QWidget):
         from prr_app.ui.dialogs import Ask
 
         what = f"The plan “{self.plan.name}” ({count(len(self.plan.changes), 'change')}, made in Plan Mode)"
-        ans = Ask.keep_unsaved(self.window_, what)
+        ans = Ask.keep_unsaved(self.window_, what, heading="Save the plan?")
         if ans == "save":
             return self.save_plan() is not None
         return ans == "discard"
