@@ -25,6 +25,7 @@ from prr_app.analysis.chains import Chains, prefixed
 from prr_app.analysis.compiled import (
     DEP_HARD,
     DEP_ID,
+    DEP_SOURCE,
     CompiledGraph,
     ShapeMemo,
     bits_of,
@@ -535,6 +536,10 @@ def _assumptions(ctx: Context) -> list[dict]:
     g, review = ctx.g, ctx.review
     comps = [review.components[c] for c in g.ids]
     out: list[dict] = []
+    # a load generator is a test tool: what is assumed of its instances, figures and calls decides nothing
+    # (emojivoto's vote-bot led three lists of what decided the verdict)
+    tools = {i for i, c in enumerate(comps) if LOAD_GENERATOR in c.tags}
+    prod = [c for c in comps if LOAD_GENERATOR not in c.tags] if tools else comps
 
     def add(aid: str, text: str, elements: list[str]):
         if elements:
@@ -544,10 +549,10 @@ def _assumptions(ctx: Context) -> list[dict]:
 
     # a vendor's service: its instances and where they run are the vendor's (vendor-instances, below)
     add("replicas-default", "replica count not stated: assumed 1 instance",
-        [c.id for c in comps if c.replicas is None and not _vendor_run(c)])
+        [c.id for c in prod if c.replicas is None and not _vendor_run(c)])
     add("placement-default", "no placement stated: not affected by any failure domain (only by its own failure); "
         "state where its instances run",
-        [c.id for c in comps if not c.placement and not c.shared_domains and not _vendor_run(c)])
+        [c.id for c in prod if not c.placement and not c.shared_domains and not _vendor_run(c)])
     add("vendor-instances", "a vendor's service with no instance count stated: its instances are the vendor's, "
         "who absorbs their failures; only its failure as a whole is analysed (state replicas to analyse "
         "instance failures)", [c.id for c in comps if _vendor_run(c) and CLIENT not in c.tags])
@@ -555,7 +560,7 @@ def _assumptions(ctx: Context) -> list[dict]:
         "whose failure is that user's alone; only its failure as a whole (a bad release) is analysed",
         [c.id for c in comps if _vendor_run(c) and CLIENT in c.tags])
     add("availability-default", "no availability figure: counted as 100 % in composite availability, "
-        "so the estimates are upper bounds", [c.id for c in comps if c.availability is None])
+        "so the estimates are upper bounds", [c.id for c in prod if c.availability is None])
     add("availability-fraction", "availability or SLO of 1 % or less: read as a percentage (0.9995 is 0.9995 %, "
         "not 99.95 %); write percentages",
         [c.id for c in comps if (c.availability is not None and c.availability <= 1)
@@ -588,7 +593,7 @@ def _assumptions(ctx: Context) -> list[dict]:
     # frontend logs a failed ad or recommendation call and renders the page without it): these kinds
     # decide which components are single points of failure, so the verdict names them
     inferred = [d[DEP_ID] for d in g.deps if d[DEP_HARD] and (o := review.dependencies[d[DEP_ID]]).evidence
-                and not o.kind_stated]  # a kind the reviewer stated is no import's guess
+                and not o.kind_stated and d[DEP_SOURCE] not in tools]  # a kind the reviewer stated is no import's guess
     # of them, those whose evidence records a fallback or a circuit breaker (Spring PetClinic's gateway
     # wraps its call to visits-service in cb.run(..., throwable -> emptyVisitsForPets())): an import
     # does not take what the code answers for the call's fallback, so the reviewer confirms these first
@@ -621,8 +626,8 @@ def _assumptions(ctx: Context) -> list[dict]:
         "its SLO is not judged and no failure hits it); name the components it enters by",
         [jid for jid, j in review.journeys.items() if not _entries(ctx, j)])
     add("timeout-unstated", "synchronous hard call with no timeout stated: assumed to have none",
-        [did for _s, _tc, _tg, kind, _h, _fb, _soft, did in g.deps
-         if kind == "hard" and review.dependencies[did].timeout_ms is None])
+        [did for src, _tc, _tg, kind, _h, _fb, _soft, did in g.deps
+         if kind == "hard" and review.dependencies[did].timeout_ms is None and src not in tools])
     dangling = sorted(d for d, dep in review.dependencies.items()
                       if dep.source not in g.index or (dep.target not in g.index and dep.target not in g.group_index))
     add("dangling-dependencies", "dependency on an unknown element (or an empty group): ignored", dangling)
