@@ -305,8 +305,10 @@ def test_suggested_plan_turns_findings_into_changes():
     plan = P.suggested_plan(r, a)
     did = {(c.op, c.args.get("component") or c.args.get("dependency")) for c in plan.changes}
     assert ("add-replica", "db") in did and ("add-replica", "recs") in did  # the instance SPOFs
-    assert ("add-fallback", "web->db") in did  # on the way to the largest consumers of the error budget
-    assert ("add-fallback", "web->recs") in did
+    # no "cached or default answer" stands in for a datastore (session 32: the what-if counted web up on
+    # paper): db's component failure gets an independent second
+    assert ("add-fallback", "web->db") not in did and ("add-alternative", "db") in did
+    assert ("add-fallback", "web->recs") in did  # on the way to the largest consumers of the error budget
     for c in plan.changes:
         assert c.reason  # each says which risk it is for
     P.apply_plan(r, plan)  # every suggestion applies
@@ -348,9 +350,11 @@ def test_shortest_path_reaches_ready_and_is_minimal():
     assert res["remaining_blockers"] == [] and res["needs_decision"] == {}
     plan = res["plan"]
     did = {(c.op, c.args.get("component") or c.args.get("dependency") or c.args.get("item")) for c in plan.changes}
-    # db's SPOF (instance and component, with web's SLO folded in) blocks; recs's is high without a plan
-    assert ("add-fallback", "web->db") in did and ("add-fallback", "web->recs") in did
-    assert not any(op == "add-replica" for op, _ in did)  # the quick step is dropped: the fallback covers it
+    # db's SPOF (instance and component, with web's SLO folded in) blocks; recs's is high without a plan:
+    # db gets an independent second (no cached answer stands in for a datastore), recs's caller a fallback
+    assert ("add-alternative", "db") in did and ("add-fallback", "web->recs") in did
+    assert ("add-fallback", "web->db") not in did
+    assert not any(op == "add-replica" for op, _ in did)  # the quick step is dropped: the second covers it
     assert {i for op, i in did if op == "answer"} == {
         it.key for it in __import__("prr_app.checklist.evaluate", fromlist=["evaluate"]).evaluate(r).unanswered_blockers}
     after = _assess(P.apply_plan(r, plan))

@@ -847,6 +847,7 @@ def suggest(review: Review, analysis: dict, *, blocking_only: bool = False) -> l
     spofs = {s["risk_id"]: s for s in analysis.get("spofs", []) if s["element_type"] != "instance"}
     domains = {f["domain"]: f for f in analysis.get("failure_domains", [])}
     wanted = _targets(analysis)
+    hard_calls = None  # made once, for the SLOs' fallbacks (_writes_to)
     for r in analysis["risks"]:
         if r["status"] != "open" or (blocking_only and r["id"] not in wanted):
             continue
@@ -858,7 +859,11 @@ def suggest(review: Review, analysis: dict, *, blocking_only: bool = False) -> l
             deps = [d for d in review.dependencies.values()
                     if d.target == subject and d.kind == DependencyKind.HARD.value and not d.fallback]
             sp = spofs.get(rid)
-            if deps and sp is not None and len(sp.get("chain", [])) > 1:
+            hard_calls = _hard_calls(review) if hard_calls is None and deps else hard_calls
+            # no "cached or default answer" stands in for a store, or for a caller's only way to its stores
+            # (its whole backend): the what-if would count its callers up on paper (_writes_to)
+            if deps and sp is not None and len(sp.get("chain", [])) > 1 and \
+                    not any(_writes_to(review, d, hard_calls) for d in deps):
                 # a fallback on every hard call to it, the call the failure travels along first:
                 # one call left without one still carries the failure
                 first = dependency_id(sp["chain"][1], subject)
@@ -901,6 +906,7 @@ def suggest(review: Review, analysis: dict, *, blocking_only: bool = False) -> l
             if moves:
                 alts.append(_Bundle(pre + moves))
         elif kind in ("slo:component", "slo:journey"):
+            hard_calls = _hard_calls(review) if hard_calls is None else hard_calls
             av = next((x for x in analysis["availability"]
                        if f"slo:{x['target_type']}:{x['target']}" == rid), None)
             consumers = [tc["element"] for tc in (av or {}).get("top_consumers", [])
@@ -913,7 +919,7 @@ def suggest(review: Review, analysis: dict, *, blocking_only: bool = False) -> l
                                 reason=rid)
                          for d in sorted(review.dependencies.values(), key=lambda d: d.id)
                          if d.target in consumers and d.kind == DependencyKind.HARD.value and not d.fallback
-                         and not _writes_to(review, d)]
+                         and not _writes_to(review, d, hard_calls)]
             if fallbacks:
                 alts.append(_Bundle(fallbacks))
             if consumers:
@@ -955,11 +961,45 @@ def suggest(review: Review, analysis: dict, *, blocking_only: bool = False) -> l
 _WRITTEN_TO = ("datastore", "queue")
 
 
-def _writes_to(review: Review, d: Dependency) -> bool:
-    """The call stores something (its target is a datastore or a queue): "a cached or default answer"
-    is no fallback for it, only a way to make an SLO attainable on paper."""
+def _writes_to(review: Review, d: Dependency, calls: dict[str, list[str]] | None = None) -> bool:
+    """The call stores something (its target is a datastore or a queue), or its target is the caller's only
+    way to any store (every datastore and queue the caller reaches over hard calls is behind it: the
+    caller's whole backend, a web front's call to its API): "a cached or default answer" is no fallback
+    for it, only a way to make an SLO attainable on paper (a plan gave web->api a fallback and printed the
+    checkout journey at 99.99998 %, served by a web pod with the API, the database and the payment
+    provider down). ``calls``: :func:`_hard_calls` of the review, made once by a caller asking many."""
     t = review.components.get(d.target)
-    return t is not None and t.kind in _WRITTEN_TO
+    if t is not None and t.kind in _WRITTEN_TO:
+        return True
+    calls = _hard_calls(review) if calls is None else calls
+    return bool(_stores_reached(review, calls, d.target, None)) and \
+        not _stores_reached(review, calls, d.source, d.target)
+
+
+def _hard_calls(review: Review) -> dict[str, list[str]]:
+    """Each element's hard calls' targets (a component's or a redundancy group's id)."""
+    calls: dict[str, list[str]] = {}
+    for d in review.dependencies.values():
+        if d.kind == DependencyKind.HARD.value:
+            calls.setdefault(d.source, []).append(d.target)
+    return calls
+
+
+def _stores_reached(review: Review, calls: dict[str, list[str]], start: str, avoid: str | None) -> set[str]:
+    """The datastores and queues ``start`` reaches over hard calls (a redundancy group's members included),
+    without passing through ``avoid``."""
+    comps, groups = review.components, review.groups
+    seen, todo, stores = {start}, [start], set()
+    while todo:
+        x = todo.pop()
+        for y in [*calls.get(x, ()), *(groups[x].members if x in groups else ())]:
+            if y == avoid or y in seen:
+                continue
+            seen.add(y)
+            if y in comps and comps[y].kind in _WRITTEN_TO:
+                stores.add(y)
+            todo.append(y)
+    return stores
 
 
 def _doer(review: Review, ch: Change) -> str:
