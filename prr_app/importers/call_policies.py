@@ -492,7 +492,8 @@ def resilience4j_annotations(text: str, rel: str) -> list[tuple[str, str, str, s
     """Resilience4j's annotations in Java or Kotlin source that imports Resilience4j, each as
     (kind: ``CircuitBreaker``, ``Retry`` or ``TimeLimiter``; the instance's ``name``; the
     ``fallbackMethod``, or ""; "file:line"). Another library's annotations of the same names
-    (MicroProfile Fault Tolerance) are not these: a file that does not import Resilience4j gives none."""
+    (MicroProfile Fault Tolerance: :func:`microprofile_clients`) are not these: a file that does not import
+    Resilience4j gives none."""
     if "resilience4j" not in text:
         return []
     return [(m.group(1), _annotation_arg(m.group(2), "name"), _annotation_arg(m.group(2), "fallbackMethod"),
@@ -520,6 +521,122 @@ def annotation_policy(kind: str, name: str, fallback: str, where: str, caller: s
                                f"{RESILIENCE4J_DEFAULT_TIMEOUT_MS} ms (Resilience4j's default: nothing in the "
                                "repository configures this time limiter)")}
     return {"timeout_ms": (limit[0], f"{what}: the calls time out after {limit[0]} ms ({limit[1]})")}
+
+
+# ------------------------------------------------------------------ MicroProfile Fault Tolerance
+#: a MicroProfile REST client interface: ``@RegisterRestClient(configKey = "customerClient")`` or ``(baseUri = ...)``
+_MP_REST_CLIENT = re.compile(r"@(?:org\.eclipse\.microprofile\.rest\.client\.inject\.)?RegisterRestClient\b"
+                             r"[ \t]*(?:\(([^()]{0,600})\))?")
+#: MicroProfile Fault Tolerance's annotations (and SmallRye's back-off ones), with their arguments
+_MP_ANNOTATION = re.compile(r"@(?:org\.eclipse\.microprofile\.faulttolerance\.|io\.smallrye\.faulttolerance\.api\.)?"
+                            r"(Timeout|CircuitBreaker|Retry|Fallback|ExponentialBackoff|FibonacciBackoff|CustomBackoff)"
+                            r"\b[ \t]*(?:\(((?:[^()]|\([^()]*\)){0,600})\))?")
+_MP_INTERFACE = re.compile(r"\binterface\s+([A-Za-z_][A-Za-z0-9_]*)[^{;]*\{")
+_CHRONO_MS = {"NANOS": 1e-6, "MICROS": 1e-3, "MILLIS": 1, "SECONDS": 1000, "MINUTES": 60_000, "HOURS": 3_600_000}
+#: MicroProfile Fault Tolerance's defaults: @Timeout's 1 s, @Retry's 3 retries
+MP_DEFAULT_TIMEOUT_MS = 1000
+MP_DEFAULT_RETRIES = 3
+
+
+def _mp_number(args: str, key: str) -> float | None:
+    m = re.search(r"(?:^|[,(\s])" + key + r"\s*=\s*(-?\d+(?:\.\d+)?)[lL]?", args) if key else \
+        re.match(r"\s*(-?\d+(?:\.\d+)?)[lL]?\s*(?:,|$)", args)
+    return float(m.group(1)) if m else None
+
+
+def _mp_annotations(segment: str) -> dict[str, str]:
+    """The Fault Tolerance annotations of one declaration: name -> its arguments ("" when it has none)."""
+    return {m.group(1): m.group(2) or "" for m in _MP_ANNOTATION.finditer(segment)}
+
+
+def microprofile_clients(text: str, rel: str) -> list[tuple[str, str, str, list[tuple[str, dict[str, str]]], str]]:
+    """MicroProfile REST client interfaces in Java or Kotlin source that imports MicroProfile Fault Tolerance, each
+    as (its ``configKey``, its fully qualified name, its ``baseUri``, [(method, the Fault Tolerance annotations that
+    apply to it: its own over the interface's)], "file:line"). The annotations are those of MicroProfile (or of
+    Resilience4j's names in a file that does not import Resilience4j): ``@Timeout``, ``@CircuitBreaker``,
+    ``@Retry``, ``@Fallback``."""
+    if "microprofile" not in text or "RegisterRestClient" not in text or "resilience4j" in text:
+        return []
+    reg = _MP_REST_CLIENT.search(text)
+    iface = _MP_INTERFACE.search(text, reg.end()) if reg else None
+    if iface is None:
+        return []
+    args = reg.group(1) or ""
+    key = _annotation_arg(args, "configKey")
+    base = _annotation_arg(args, "baseUri")
+    pkg = re.search(r"^\s*package\s+([A-Za-z0-9_.]+)", text, re.MULTILINE)
+    fqcn = f"{pkg.group(1)}.{iface.group(1)}" if pkg else iface.group(1)
+    on_interface = _mp_annotations(text[reg.start():iface.start()])
+    # the interface's body, to its closing brace; its declarations end at a ";" (or a default method's "}")
+    depth, i = 1, iface.end()
+    while i < len(text) and depth:
+        depth += {"{": 1, "}": -1}.get(text[i], 0)
+        i += 1
+    methods = []
+    for segment in re.split(r";|\}", text[iface.end():i - 1]):
+        m = re.search(r"([A-Za-z_][A-Za-z0-9_]*)\s*\(", re.sub(r"@[A-Za-z_.]+\s*(?:\((?:[^()]|\([^()]*\))*\))?", " ",
+                                                             segment))
+        if m:
+            methods.append((m.group(1), {**on_interface, **_mp_annotations(segment)}))
+    if not methods:
+        return []
+    return [(key, fqcn, base, methods, f"{rel}:{text.count(chr(10), 0, reg.start()) + 1}")]
+
+
+def microprofile_policy(client: str, methods: list[tuple[str, dict[str, str]]], where: str, caller: str,
+                        target: str, via: str = "") -> dict:
+    """The call policy MicroProfile Fault Tolerance's annotations on a REST client's methods give ``caller``'s
+    calls to ``target`` through it: a timeout where every method has one (the longest: a method without one may
+    wait for ever), a circuit breaker where every method has one, the most retries any method makes (back-off
+    only with SmallRye's ``@ExponentialBackoff`` / ``@FibonacciBackoff``: @Retry's fixed ``delay`` and its jitter
+    keep a steady pace whatever the load). A ``@Fallback`` is named, not taken for the dependency's fallback:
+    what its handler returns is in the code. ``via``: where the client's URL names ``target``, said once."""
+    what = f"{where}: {caller}'s REST client {client}, its calls to {target} (MicroProfile Fault Tolerance)"
+    fallbacks = sorted({re.sub(r"\s+", " ", a).strip() or "(a handler)" for _m, anns in methods
+                        for n, a in anns.items() if n == "Fallback"})
+    also = (f"; on failure {'they answer' if len(fallbacks) == len(methods) else 'some answer'} with @Fallback("
+            f"{', '.join(fallbacks)[:120]}) (what that returns is not said here)") if fallbacks else ""
+    out: dict = {}
+    times = []
+    for _m, anns in methods:
+        if "Timeout" not in anns:
+            break
+        a = anns["Timeout"]
+        value = _mp_number(a, "") if _mp_number(a, "value") is None else _mp_number(a, "value")
+        unit = re.search(r"unit\s*=\s*(?:java\.time\.temporal\.)?(?:ChronoUnit\.)?([A-Z_]+)", a)
+        ms = MP_DEFAULT_TIMEOUT_MS if value is None else value * _CHRONO_MS.get(unit.group(1) if unit else "MILLIS", 0)
+        if not 0 < ms <= MAX_TIMEOUT_MS:
+            break
+        times.append(int(ms))
+    else:
+        n = len(methods)
+        out["timeout_ms"] = (max(times), f"{what}: @Timeout: the calls time out after {max(times)} ms"
+                             + (f" (the longest of {n} methods)" if n > 1 else ""))
+    if all("CircuitBreaker" in anns for _m, anns in methods):
+        out["circuit_breaker"] = (True, f"{what}: @CircuitBreaker: a circuit breaker")
+    retried = [(anns, _mp_number(anns["Retry"], "maxRetries")) for _m, anns in methods if "Retry" in anns]
+    if retried:
+        counts = [MP_DEFAULT_RETRIES if n is None else MAX_RETRIES if n < 0 else min(int(n), MAX_RETRIES)
+                  for _a, n in retried]
+        most = max(counts)
+        backoff = all(any(b in anns for b in ("ExponentialBackoff", "FibonacciBackoff")) for anns, _n in retried)
+        args = retried[counts.index(most)][0]["Retry"]
+        delay = _mp_number(args, "delay")
+        unit = re.search(r"delayUnit\s*=\s*(?:java\.time\.temporal\.)?(?:ChronoUnit\.)?([A-Z_]+)", args)
+        pace = (f"{format(delay, 'g')} {(unit.group(1) if unit else 'MILLIS').lower()} apart" if delay
+                else "one after another")
+        words = (f"@Retry: {'no limit on the retries (maxRetries = -1)' if most == MAX_RETRIES else f'{most} retries'}"
+                 + (" with a growing back-off" if backoff else f", {pace} (a fixed delay, not a back-off)"))
+        out["retries"] = (most, f"{what}: {words}")
+        out["backoff"] = (backoff, f"{what}: {words}")
+    # the fallback and the URL said once, on the first line (a breaker's, else the timeout's, else the retries')
+    first = next((f for f in ("circuit_breaker", "timeout_ms", "retries") if f in out), None)
+    if first is not None:
+        value, line = out[first]
+        out[first] = (value, line + also + (f"; its URL: {via}" if via else ""))
+        if first == "retries":
+            out["backoff"] = (out["backoff"][0], out[first][1])
+    return out
 
 
 # ------------------------------------------------------------------ Spring Cloud OpenFeign

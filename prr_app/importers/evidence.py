@@ -40,6 +40,7 @@ extractors of readiness facts can reuse.
 """
 from __future__ import annotations
 
+import os
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -49,7 +50,8 @@ from prr_app import safe_yaml as sy
 from prr_app.errors import PrrError
 from prr_app.model.entities import Review
 from prr_app.importers.call_policies import (annotation_policy, dotnet_resilience, envoy_policies, feign_clients,
-                                             feign_client_urls, feign_policy,
+                                             feign_client_urls, feign_policy, microprofile_clients,
+                                             microprofile_policy,
                                              breaker_fallbacks, go_client_timeouts, grpc_clients, is_spring_config,
                                              nginx_policies,
                                              resilience4j_annotations,
@@ -172,6 +174,54 @@ class _Owners:
             clients = sorted(set(files.values()))
             for p in shared.get(folder, ()):
                 self.shared_files[p] = clients
+
+    def learn_dapr_runs(self, files, host_map) -> list[str]:
+        """Read Dapr's multi-app run files (``dapr.yaml``: ``apps:`` of ``appID`` and ``appDirPath``): each app's
+        folder holds the code of the component of that app-id (hello-kubernetes' ``./python`` is ``pythonapp``'s,
+        although "python" names a source layout as often as an app). A folder a compose build already claims, the
+        checkout's root, or one named for several apps is left as it is. Gives a line per folder learnt."""
+        said: list[str] = []
+        claimed = {d for d, _cid in self.dirs}
+        learnt: dict[Path, set[str]] = {}
+        where: dict[Path, str] = {}
+        for f in files:
+            if not f.rel.lower().endswith((".yaml", ".yml")) or _is_test(f.rel):
+                continue
+            try:
+                if f.path.stat().st_size > MAX_CONFIG_BYTES:
+                    continue
+                text = f.path.read_text("utf-8", "replace")
+            except OSError:
+                continue
+            if "appDirPath" not in text or "appID" not in text:
+                continue
+            try:
+                docs = sy.load_text(text, file=f.rel)
+            except PrrError:
+                continue
+            for doc in docs:
+                apps = doc.value.get("apps") if isinstance(doc.value, dict) else None
+                for app in apps if isinstance(apps, list) else ():
+                    if not isinstance(app, dict):
+                        continue
+                    app_id, folder = sy.text(app.get("appID")), sy.text(app.get("appDirPath"))
+                    if not app_id or not folder:
+                        continue
+                    k = _known(app_id, host_map)
+                    ids = sorted(set(k[1])) if k else [self.names[app_id.lower()]] if app_id.lower() in self.names else []
+                    d = Path(os.path.normpath(f.path.parent / folder))
+                    if len(ids) != 1 or d == self.root or self.root not in d.parents or d in claimed:
+                        continue
+                    learnt.setdefault(d, set()).add(ids[0])
+                    where.setdefault(d, f"{f.rel}:{sy.line_of(app, 'appDirPath', doc.line)}")
+        for d, cids in sorted(learnt.items()):
+            if len(cids) == 1:
+                self.dirs.append((d, next(iter(cids))))
+                said.append(f"evidence: {where[d]}: Dapr's multi-app run file puts app {next(iter(cids))}'s code in "
+                            f"{d.relative_to(self.root).as_posix()}/")
+        self.dirs.sort(key=lambda x: len(x[0].parts), reverse=True)
+        self.cache.clear()
+        return said
 
     def _named(self, stem: str) -> str | None:
         """The component a file stem names: itself, or with a profile after a dash (``-docker``)."""
@@ -300,6 +350,7 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
     unowned: dict[str, int] = {}
     calls = _CallSettings()
     owners.learn_config_repos([f.path for f in files if f.role == "config" and not _is_test(f.rel)])
+    found.read += owners.learn_dapr_runs([f for f in files if f.role == "config"], host_map)
     builds = _build_files(inv, owners)
     shared_keys: dict[str, tuple] = {}  # an address key of a configuration no service owns -> (targets, seen)
     library: dict[str, tuple] = {}  # class name -> (file, hits) of a source file no service owns that names components
@@ -413,7 +464,7 @@ def scan(inv, review: Review, hosts: dict[str, list[str]], address_vars: dict[st
     dapr.settle(found, inv, review, host_map)
     if library:
         _library_calls(found, library, class_uses, review)
-    calls.settle(found, host_map, review)
+    calls.settle(found, host_map, review, address_vars)
     calls.settle_dotnet(found, review)
     # the timeouts the services' own code and configuration state (requests' timeout=, a client block's timeout_ms)
     stated_timeouts(found, inv, review, lambda h: (_known(h, host_map) or (None, None))[1],
@@ -614,9 +665,10 @@ _DAPR_INVOKE = re.compile(
 _DAPR_COMPONENT_ROLES = ("kubernetes", "helm-part", "kustomize-component")
 
 
-def _dapr_components(text: str, rel: str, host_map) -> list[tuple[str, str, list[str], list[str], str]]:
+def _dapr_components(text: str, rel: str, host_map) -> list[tuple[str, str, list[str], list[str], str, list[str]]]:
     """The Dapr components of one YAML file (``kind: Component`` of ``dapr.io``), each as (name, type,
-    the components its metadata names, its scopes, "file:line")."""
+    the components its metadata names, its scopes, "file:line", the hosts its address settings name that are no
+    component here: ``redisHost: dapr-dev-redis-master:6379``, installed apart)."""
     if "dapr.io" not in text or "Component" not in text:
         return []
     try:
@@ -633,6 +685,7 @@ def _dapr_components(text: str, rel: str, host_map) -> list[tuple[str, str, list
         spec = v.get("spec") if isinstance(v.get("spec"), dict) else {}
         name, typ = sy.text(meta.get("name")), sy.text(spec.get("type"))
         targets: list[str] = []
+        elsewhere: list[str] = []
         for item in spec.get("metadata") if isinstance(spec.get("metadata"), list) else []:
             value = sy.text(item.get("value")) if isinstance(item, dict) else ""
             for hit, _seen in _scan_text(value, rel, host_map, {}, False) if value else ():
@@ -640,10 +693,28 @@ def _dapr_components(text: str, rel: str, host_map) -> list[tuple[str, str, list
             if value and not targets:
                 k = _known(value.split(":")[0], host_map)
                 targets += k[1] if k else []
+                host = _setting_host(sy.text(item.get("name")), value) if not k else None
+                said = f"{host} ({sy.text(item.get('name'))})" if host else ""
+                if said and said not in elsewhere:
+                    elsewhere.append(said)
         scopes = [sy.text(x) for x in v.get("scopes")] if isinstance(v.get("scopes"), list) else []
-        if name and typ and targets:
-            out.append((name, typ, targets, scopes, f"{rel}:{doc.line}"))
+        if name and typ and (targets or elsewhere):
+            out.append((name, typ, targets, scopes, f"{rel}:{doc.line}", [] if targets else elsewhere))
     return out
+
+
+def _setting_host(key: str, value: str) -> str | None:
+    """The host a Dapr component's address setting names (``redisHost: dapr-dev-redis-master:6379``,
+    ``brokers: kafka-0:9092,...``, ``connectionString: ...``), or None: a setting not named like an address, a
+    template, a local address (``localhost:6379``: a developer's machine)."""
+    if not key or not _key_names_address(key) or "{{" in value or "$" in value:
+        return None
+    rest = value.partition("://")[2] if "://" in value else value.split(",")[0]
+    m = _URL_HOST.match(rest.strip())
+    host = m.group(1).lower() if m else ""
+    if not host or host in ("localhost", "127.0.0.1", "0.0.0.0") or not re.search(r"[a-z]", host):
+        return None
+    return host
 
 
 class _DaprUse:
@@ -655,7 +726,7 @@ class _DaprUse:
     Only code that mentions Dapr is kept for them."""
 
     def __init__(self) -> None:
-        self.components: list[tuple[str, str, list[str], list[str], str]] = []
+        self.components: list[tuple[str, str, list[str], list[str], str, list[str]]] = []
         self.sources: dict[str, list[tuple[str, str]]] = {}  # app -> [(file, text)] of its code mentioning Dapr
 
     def read(self, text: str, rel: str, is_src: bool, owners: list[str], host_map) -> None:
@@ -677,8 +748,11 @@ class _DaprUse:
                 self.components += _dapr_components(f.path.read_text("utf-8", "replace"), f.rel, host_map)
             except OSError:
                 continue
-        for name, typ, targets, scopes, where in self.components:
-            self._component_calls(found, review, host_map, name, typ, targets, scopes, where)
+        for name, typ, targets, scopes, where, elsewhere in self.components:
+            if elsewhere:
+                self._not_deployed(found, host_map, name, typ, scopes, where, elsewhere)
+            else:
+                self._component_calls(found, review, host_map, name, typ, targets, scopes, where)
         for app, srcs in self.sources.items():
             for rel, text in srcs:
                 for m in _DAPR_INVOKE.finditer(text):
@@ -695,11 +769,42 @@ class _DaprUse:
                         found.note((app, t), Seen(rel, line, f"Dapr service invocation of app-id {app_id} ({word})",
                                                   "config", kind))
 
+    def _not_deployed(self, found: Found, host_map, name: str, typ: str, scopes: list[str], where: str,
+                      elsewhere: list[str]) -> None:
+        """A component whose backing service (a state store's Redis) no file read deploys: installed apart (a
+        Helm chart of someone else's, a managed service), and still what its apps need. Said, with the apps
+        that use it, not dropped: the review has no component for it (the import adds none here)."""
+        kind = _DAPR_KINDS.get(typ.split(".")[0])
+        if kind is None:
+            return
+        users = self._users(host_map, name, kind, scopes)[0]
+        who = ("; ".join(f"{app} uses it ({how})" for app, how in sorted(users.items())) if users
+               else "no app's code read here names it")
+        found.skipped.append(
+            f"{where}: Dapr {typ} component {name} names {', '.join(elsewhere)}, which no file read deploys: the "
+            f"review has no component for it and no dependency on it; {who}. Add it by hand (confirm where it "
+            "runs, its replicas and recovery)")
+
     def _component_calls(self, found: Found, review: Review, host_map, name: str, typ: str, targets: list[str],
                          scopes: list[str], where: str) -> None:
         kind = _DAPR_KINDS.get(typ.split(".")[0])
         if kind is None:
             return  # a secret store, a name resolver...: nothing an outage of takes down at run time
+        users, reads_only, publishers = self._users(host_map, name, kind, scopes)
+        file, _, line = where.rpartition(":")
+        for app, how in users.items():
+            # publishing through a pub/sub component is a call to its broker; only subscribing reads work from it
+            use, word = (broker_use(reads_only=app in reads_only, publishes=app in publishers) if kind == "broker"
+                         else (kind, "call"))
+            for t in targets:
+                if t == app or t not in review.components or app not in review.components:
+                    continue
+                found.note((app, t), Seen(file, int(line), f"Dapr {typ} component {name} ({how}) ({word})",
+                                          "config", use))
+
+    def _users(self, host_map, name: str, kind: str, scopes: list[str]) -> tuple[dict[str, str], set[str], set[str]]:
+        """The apps that use the component ``name``: those whose code names it, else those its ``scopes`` list;
+        with, for a pub/sub component, the apps that only subscribe and those that publish."""
         users: dict[str, str] = {}
         reads_only: set[str] = set()  # apps whose code only subscribes to a pub/sub component
         quoted = re.compile(r"""["'`]""" + re.escape(name) + r"""["'`]""")
@@ -729,16 +834,7 @@ class _DaprUse:
                 k = _known(s, host_map)
                 for app in (k[1] if k else ()):
                     users.setdefault(app, f"its scopes list {s}")
-        file, _, line = where.rpartition(":")
-        for app, how in users.items():
-            # publishing through a pub/sub component is a call to its broker; only subscribing reads work from it
-            use, word = (broker_use(reads_only=app in reads_only, publishes=app in publishers) if kind == "broker"
-                         else (kind, "call"))
-            for t in targets:
-                if t == app or t not in review.components or app not in review.components:
-                    continue
-                found.note((app, t), Seen(file, int(line), f"Dapr {typ} component {name} ({how}) ({word})",
-                                          "config", use))
+        return users, reads_only, publishers
 
 
 def _used_by_libraries(hits, keys: dict[int, str], builds: dict[str, str], not_used: dict[str, int]):
@@ -776,6 +872,8 @@ class _CallSettings:
         self.service_defaults: dict[str, str] = {}  # service -> "file:line" of its AddServiceDefaults() call
         self.client_urls: list[tuple[str, str, str, str, str]] = []  # (service, url, client, fallback, where)
         self.url_configs: dict[str, list[tuple[str, str]]] = {}  # service -> its configuration files with a URL
+        self.mp_clients: list[tuple[str, tuple]] = []  # (service, microprofile_clients) of its REST clients
+        self.mp_configs: dict[str, list[tuple[str, str]]] = {}  # service -> its files naming a REST client's URL
 
     def dotnet(self, text: str, rel: str, owners: list[str]) -> None:
         """A C# file: the standard resilience handler it puts on every HttpClient, and the services that
@@ -841,9 +939,15 @@ class _CallSettings:
                 x for w in ("feign", "hystrix", "zuul", "ribbon") for x in spring_config(text, rel, w, spring=spring))
         if not is_src and "://" in text and rel.lower().endswith((".yml", ".yaml", ".properties")):
             self.url_configs.setdefault(owner, []).append((text, rel))  # a client's URL property (_client_url_calls)
+        if is_src and "RegisterRestClient" in text and rel.endswith((".java", ".kt")):
+            self.mp_clients.extend((owner, c) for c in microprofile_clients(text, rel))
+        elif not is_src and ("mp-rest" in text or "rest-client" in text) \
+                and rel.lower().endswith((".yml", ".yaml", ".properties")):
+            self.mp_configs.setdefault(owner, []).append((text, rel))
 
-    def settle(self, found: Found, host_map, review: Review) -> None:
+    def settle(self, found: Found, host_map, review: Review, address_vars=None) -> None:
         _client_url_calls(found, self.client_urls, self.url_configs, host_map)
+        _microprofile_calls(found, self.mp_clients, self.mp_configs, host_map, address_vars or {}, review)
         _grpc_calls(found, self.grpc, host_map, review)
         _breaker_fallbacks(found, self.fallbacks, host_map)
         _go_timeouts(found, self.go, host_map)
@@ -912,6 +1016,84 @@ def _client_url_calls(found: Found, clients: list, configs: dict[str, list[tuple
                 note(owner, default, file, int(line), f"the default URL of {client}")
         elif "://" in url:
             note(owner, url, file, int(line), f"the URL of {client}")
+
+
+#: a line of a ``.properties`` file: its key and value (a MicroProfile key holds "/": ``customerClient/mp-rest/url``)
+_PROPERTY = re.compile(r"^[ \t]*([^#!\s=:][^=:\s]*)[ \t]*[=:][ \t]*(.*?)[ \t]*$", re.MULTILINE)
+#: a configuration placeholder, with or without a default: ``${ACMEAIR_STACKAA_CUSTOMER_URL}``, ``${X:http://a}``
+_ANY_PLACEHOLDER = re.compile(r"\$\{([A-Za-z0-9_.\-]{1,100})(?::-?([^{}$\n]{0,200}))?\}")
+
+
+def _rest_client_urls(configs: list[tuple[str, str]]) -> dict[str, tuple[str, str]]:
+    """A service's REST clients' URL properties: the client's key (its ``configKey`` or its class's name) ->
+    (the value as written, "file:line"), from MicroProfile's ``<client>/mp-rest/url`` and Quarkus'
+    ``quarkus.rest-client.<client>.url`` (``uri`` too), in ``.properties`` or YAML."""
+    out: dict[str, tuple[str, str]] = {}
+    for text, rel in configs:
+        if rel.lower().endswith(".properties"):
+            pairs = [(text.count("\n", 0, m.start()) + 1, m.group(1), m.group(2)) for m in _PROPERTY.finditer(text)]
+        else:
+            lines = text.split("\n")
+            pairs = [(n, key, lines[n - 1].partition(":")[2].strip()) for n, key in spring_keys_by_line(text, rel).items()
+                     if 0 < n <= len(lines)]
+        for n, key, value in pairs:
+            key = key.replace('"', "")
+            m = re.fullmatch(r"(?:(.+)/mp-rest/(?:url|uri)|quarkus\.rest-client\.(.+)\.(?:url|uri))", key)
+            if m:
+                out.setdefault(m.group(1) or m.group(2), (value.strip("\"'"), f"{rel}:{n}"))
+    return out
+
+
+def _url_targets(value: str, host_map, address_vars) -> set[str]:
+    """The components a configured URL names: its host, or a placeholder's variable that the deployment sets to
+    a component's address (``${ACMEAIR_STACKAA_CUSTOMER_URL}``), or its default's host."""
+    out: set[str] = set()
+    for m in _ANY_PLACEHOLDER.finditer(value):
+        if m.group(1) in address_vars:
+            out.update(address_vars[m.group(1)])
+        elif m.group(2):
+            out |= _url_targets(m.group(2), host_map, address_vars)
+    rest = _ANY_PLACEHOLDER.sub("", value)
+    if "://" in rest:
+        h = _URL_HOST.match(rest.partition("://")[2])
+        k = _known(h.group(1), host_map) if h else None
+        out.update(k[1] if k else ())
+    return out
+
+
+def _microprofile_calls(found: Found, clients: list, configs: dict, host_map, address_vars, review: Review) -> None:
+    """What MicroProfile Fault Tolerance's annotations on a service's REST client interfaces say of its calls
+    (:func:`microprofile_policy`): given to the calls to the one component the client's URL names (its
+    ``baseUri``, or its ``configKey``'s ``mp-rest/url`` in the service's configuration, or a variable the
+    deployment sets there); a client whose URL names none, or several, is tied to no call. Several clients of one
+    component: a timeout or a breaker only where every client has one (the longest timeout), the most retries."""
+    per: dict[tuple[str, str], list[dict]] = {}
+    for owner, (key, fqcn, base, methods, where) in clients:
+        urls = _rest_client_urls(configs.get(owner, ()))
+        said = urls.get(key) or urls.get(fqcn) or urls.get(fqcn.rsplit(".", 1)[-1]) if (key or fqcn) else None
+        value = said[0] if said else base
+        targets = {t for t in _url_targets(value or "", host_map, address_vars)
+                   if t != owner and t in review.components}
+        if len(targets) != 1:
+            continue
+        t = targets.pop()
+        via = f"{said[1]}: {_clip(value, 80)}" if said else f"baseUri {_clip(value, 80)}"
+        per.setdefault((owner, t), []).append(microprofile_policy(fqcn.rsplit(".", 1)[-1], methods, where, owner, t,
+                                                                  via))
+    for (owner, t), pols in per.items():
+        merged: dict = {}
+        if all("timeout_ms" in p for p in pols):
+            merged["timeout_ms"] = max((p["timeout_ms"] for p in pols), key=lambda v: v[0])
+        if all("circuit_breaker" in p for p in pols):
+            merged["circuit_breaker"] = pols[0]["circuit_breaker"]
+        retried = [p for p in pols if "retries" in p]
+        if retried:
+            most = max(retried, key=lambda p: p["retries"][0])
+            merged["retries"] = most["retries"]
+            merged["backoff"] = (all(p["backoff"][0] for p in retried), most["backoff"][1])
+        mine = found.policies.setdefault((owner, t), {})
+        for field_name, value in merged.items():
+            mine.setdefault(field_name, value)  # a gateway's filter, read from its configuration, comes first
 
 
 def _calls(found: Found, owner: str, targets, policy: dict) -> None:
@@ -1135,6 +1317,22 @@ _QUOTED = re.compile(r"[\"'`]([A-Za-z0-9][A-Za-z0-9_.-]{2,62})[\"'`]")
 
 #: ``${NAME:default}`` (Spring, Quarkus) and ``${NAME:-default}`` (shell, Compose); the default is kept
 _PLACEHOLDER = re.compile(r"\$\{[A-Za-z0-9_.\-]{1,100}:-?([^{}$\n]{0,200})\}")
+#: a placeholder whose default is a plain host name: ``@Value("${catalog.service.host:catalog}")``
+_PLACEHOLDER_HOST = re.compile(r"\$\{([A-Za-z0-9_.\-]{1,100}):-?([A-Za-z0-9][A-Za-z0-9_.-]{0,252})\}")
+#: a discovery client asked for an instance of a service by its id: Spring Cloud's
+#: ``loadBalancer.choose("CATALOG")`` (``LoadBalancerClient``, Ribbon), ``discoveryClient.getInstances("catalog")``,
+#: Eureka's ``eurekaClient.getNextServerFromEureka("CATALOG", false)``; the receiver's name says it is such a client
+_DISCOVERY_CALL = re.compile(
+    r"\b([A-Za-z_][A-Za-z0-9_]*)\s*\.\s*(choose|getInstances|getNextServerFromEureka|getInstancesByVipAddress)"
+    r"\s*\(\s*[\"']([A-Za-z0-9][A-Za-z0-9_.-]{0,252})[\"']")
+_DISCOVERY_RECEIVER = re.compile(r"(?i)balancer|discovery|eureka|ribbon|^lb(?:client)?$")
+
+
+def _key_names_address(key: str) -> bool:
+    """Whether a placeholder's key names an address by its last words (``catalog.service.host``,
+    ``CATALOG_HOST``, ``catalogUrl``), as an address variable's name does."""
+    flat = re.sub(r"[^A-Za-z0-9]+", "_", re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", key)).strip("_").upper()
+    return bool(ADDRESS_NAME.search(flat))
 
 
 def _placeholder_default(m: re.Match) -> str:
@@ -1211,7 +1409,7 @@ _KEY_VALUE_LINE = re.compile(r"""^[ \t]*(?:export[ \t]+)?["']?([A-Za-z_][A-Za-z0
                              r"""["']?([A-Za-z0-9][A-Za-z0-9.-]*\.[A-Za-z]{2,})["']?[ \t]*[,;]?[ \t]*$""", re.MULTILINE)
 #: the ways a line names a host that say more than the line itself (an address variable's default, a connection
 #: string, a variable named like an address, an HTTP call, a mail server's key): the one a line's evidence says
-_TELLING_HOW = ("default:", "assigned:", "DSN", "HTTP call", "mail")
+_TELLING_HOW = ("default:", "assigned:", "discovery:", "DSN", "HTTP call", "mail")
 
 
 def _host_variable(name: str) -> bool:
@@ -1296,8 +1494,23 @@ def _scan_text(text: str, rel: str, host_map, address_vars, is_src: bool) -> lis
     large file costs about one pass of the regular expression engine."""
     out: list[tuple[list[str], Seen]] = []
     hits: list[tuple[int, list[str], str]] = []  # (position, targets, how)
+    written: list[str] = []  # the lines as written, where a placeholder's key is the evidence
     if "${" in text:  # Spring / shell placeholders with a default: ${ORDER_DB_HOST:ts-order-mysql} is that host
+        if is_src:
+            # in code, a placeholder whose key names an address and whose default is a deployed service's exact
+            # name is that service's address, even a one-word name no string scan takes for a host
+            # (@Value("${catalog.service.host:catalog}")): the key says what the word is
+            named = []  # (line, targets, key): the substitution below moves positions, not lines
+            original = text
+            for m in _PLACEHOLDER_HOST.finditer(text):
+                k = _known(m.group(2), host_map) if _key_names_address(m.group(1)) else None
+                if k:
+                    named.append((text.count("\n", 0, m.start()), k[1], m.group(1)))
         text = _PLACEHOLDER.sub(_placeholder_default, text)
+        if is_src and named:
+            written = original.split("\n")
+            line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+            hits += [(line_starts[n], targets, f"default:{key}") for n, targets, key in named]
     pos = text.find("://")
     while pos >= 0:
         m = _URL_HOST.match(text, pos + 3)
@@ -1390,6 +1603,15 @@ def _scan_text(text: str, rel: str, host_map, address_vars, is_src: bool) -> lis
                     host = _outside(q.group(1))
                     if host:
                         hits.append((q.start(1), [OUTSIDE + host], "HTTP call"))
+        # a discovery client's load balancer asked for an instance of a service by its id (loadBalancer.choose(
+        # "CATALOG")): a call to that service, whatever its id's length or case (ids are case-insensitive)
+        if "choose" in text or "getInstances" in text or "FromEureka" in text:
+            for m in _DISCOVERY_CALL.finditer(text):
+                if m.group(2) in ("choose", "getInstances") and not _DISCOVERY_RECEIVER.search(m.group(1)):
+                    continue
+                k = _known(m.group(3), host_map)
+                if k:
+                    hits.append((m.start(3), k[1], f"discovery:{m.group(1)}.{m.group(2)}"))
         # a constant of a services enum (TeaStore's Service.PERSISTENCE with its registry's load balancer)
         if "Service." in text or "Services." in text:
             for m in _SERVICE_CONSTANT.finditer(text):
@@ -1438,7 +1660,12 @@ def _scan_text(text: str, rel: str, host_map, address_vars, is_src: bool) -> lis
             what = (f"source reads {var}, the variable that carries {', '.join(targets)}'s address: "
                     f"{_clip(line.strip())}")
         elif how.startswith("default:"):
+            if written and "${" in written[i] and how[8:] in written[i]:
+                line = written[i]  # the placeholder as written: its key says what the default is
             what = (f"source reads {how[8:]}, whose default in the code is the address of {whose}: "
+                    f"{_clip(line.strip())}")
+        elif how.startswith("discovery:"):
+            what = (f"source asks a discovery client for an instance of {whose} ({how[10:]}): "
                     f"{_clip(line.strip())}")
         elif how.startswith("assigned:"):
             what = (f"source gives {how[9:]}, a variable named like an address, the address of {whose}: "
