@@ -109,14 +109,15 @@ def test_no_two_items_ask_the_same_thing():
 
 def test_templates_lists_version_and_counts():
     infos = {i.id: i for i in templates()}  # the last (newest) version of each id
-    assert infos["prr-default"].version == "2.2"
+    assert infos["prr-default"].version == "2.3"
     assert infos["prr-default"].item_count == len(load_template("prr-default").items)
-    # 2.0 and 2.1 stay bundled beside 2.2, so reviews answered under them still evaluate with them
+    # 2.0, 2.1 and 2.2 stay bundled beside 2.3, so reviews answered under them still evaluate with them
     default = [(i.version, i.source, i.item_count) for i in templates() if i.id == "prr-default"]
     assert default == [("2.0", "bundled", len(load_template("prr-default@2.0").items)),
                        ("2.1", "bundled", len(load_template("prr-default@2.1").items)),
-                       ("2.2", "bundled", len(load_template("prr-default@2.2").items))]
-    assert load_template("prr-default").version == "2.2"
+                       ("2.2", "bundled", len(load_template("prr-default@2.2").items)),
+                       ("2.3", "bundled", len(load_template("prr-default@2.3").items))]
+    assert load_template("prr-default").version == "2.3"
     assert infos["launch-lite"].item_count == 15
     assert infos["prr-default"].source == "bundled"
 
@@ -363,7 +364,7 @@ def test_set_answer_validates_and_keeps_history(webshop):
 def test_set_answer_records_the_template_used():
     r = Review(meta=ReviewMeta(tier=2))
     set_answer(r, "slo.journeys-have-slos", status="met", by="me")
-    assert (r.meta.checklist_template, r.meta.checklist_version) == ("prr-default", "2.2")  # the newest bundled
+    assert (r.meta.checklist_template, r.meta.checklist_version) == ("prr-default", "2.3")  # the newest bundled
 
 
 def test_orphans_can_still_be_edited(webshop):
@@ -405,14 +406,14 @@ def test_partly_answered_review_survives_prr_and_json_round_trips(tmp_path, webs
 
 # ----------------------------------------------------------------- template versions
 def _write_v2(tmp_path: Path) -> Path:
-    """A user's prr-default 2.3 (the bundled 2.2 would hide a user's 2.2): drops one item and renames another."""
+    """A user's prr-default 2.4 (the bundled 2.3 would hide a user's 2.3): drops one item and renames another."""
     text = resource_path("checklists", "prr-default.yaml").read_text()
-    assert "version: '2.2'" in text
-    text = text.replace("version: '2.2'", "version: '2.3'")
+    assert "version: '2.3'" in text
+    text = text.replace("version: '2.3'", "version: '2.4'")
     text = text.replace("id: slo.error-budget-policy", "id: slo.budget-policy-written")
     start = text.index("      - id: toil.self-healing")
     text = text[:start].rstrip() + "\n"
-    p = tmp_path / "prr-default-2.3.yaml"
+    p = tmp_path / "prr-default-2.4.yaml"
     p.write_text(text)
     return p
 
@@ -421,17 +422,17 @@ def test_switching_template_version_keeps_answers_and_lists_the_rest(tmp_path, w
     monkeypatch.setenv("PRR_CHECKLIST_DIR", str(tmp_path))
     _write_v2(tmp_path)
     assert [(i.version, i.source) for i in templates() if i.id == "prr-default"] == [
-        ("2.0", "bundled"), ("2.1", "bundled"), ("2.2", "bundled"), ("2.3", "user")]
+        ("2.0", "bundled"), ("2.1", "bundled"), ("2.2", "bundled"), ("2.3", "bundled"), ("2.4", "user")]
     assert webshop.meta.checklist_version == "2.1"
     set_answer(webshop, "slo.error-budget-policy", status="met", by="me")
     set_answer(webshop, "toil.self-healing", status="partly", by="me")
     n_answers = len(webshop.answers)
-    orphans = use_template(webshop, "prr-default@2.3")
-    assert (webshop.meta.checklist_template, webshop.meta.checklist_version) == ("prr-default", "2.3")
+    orphans = use_template(webshop, "prr-default@2.4")
+    assert (webshop.meta.checklist_template, webshop.meta.checklist_version) == ("prr-default", "2.4")
     assert sorted(o.key for o in orphans) == ["slo.error-budget-policy", "toil.self-healing"]
-    assert all("not in template prr-default 2.3" in o.reason for o in orphans)
+    assert all("not in template prr-default 2.4" in o.reason for o in orphans)
     res = evaluate(webshop)
-    assert res.template.version == "2.3"
+    assert res.template.version == "2.4"
     assert res.item("ds.restore-tested@orders-db").status == "partly"  # kept
     assert len(webshop.answers) == n_answers
     # and back: the answers apply again
@@ -446,8 +447,8 @@ def test_missing_recorded_template_falls_back_with_a_warning(webshop):
     assert "'team-wiki' is not installed" in res.warnings[0]
     webshop.meta.checklist_template, webshop.meta.checklist_version = "prr-default", "0.9"
     res = evaluate(webshop)
-    assert res.template.version == "2.2" and "0.9" in res.warnings[0]  # the newest installed version
-    assert "evaluated with prr-default 2.2 instead" in res.warnings[0]
+    assert res.template.version == "2.3" and "0.9" in res.warnings[0]  # the newest installed version
+    assert "evaluated with prr-default 2.3 instead" in res.warnings[0]
     webshop.meta.checklist_version = "2.0"  # still bundled: evaluated with it, no warning
     res = evaluate(webshop)
     assert res.template.version == "2.0" and res.warnings == []

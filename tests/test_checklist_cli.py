@@ -47,14 +47,14 @@ def test_checklist_templates(capsys):
     lines = {ln.split()[0]: ln.split() for ln in out.splitlines()[1:]}
     # every bundled version of prr-default is listed, oldest first: 2.0 and 2.1 for the reviews still on them
     default = [ln.split() for ln in out.splitlines()[1:] if ln.split()[0] == "prr-default"]
-    assert [(row[1], row[4]) for row in default] == [("2.0", "bundled"), ("2.1", "bundled"), ("2.2", "bundled")]
+    assert [(row[1], row[4]) for row in default] == [("2.0", "bundled"), ("2.1", "bundled"), ("2.2", "bundled"), ("2.3", "bundled")]
     assert all(int(row[2]) >= 60 for row in default) and int(default[1][2]) > int(default[0][2])
-    assert default[2][2] == default[1][2]  # 2.2 changes where items are asked, not which
+    assert default[3][2] == default[2][2] == default[1][2]  # 2.2 and 2.3 change where items are asked, not which
     assert lines["launch-lite"][2] == "15"
     code, out, _ = run(capsys, "checklist-templates", "--json")
     ids = {t["id"] for t in json.loads(out)["templates"]}
     assert ids >= {"prr-default", "launch-lite", "prr-operational"}
-    assert [t["version"] for t in json.loads(out)["templates"] if t["id"] == "prr-default"] == ["2.0", "2.1", "2.2"]
+    assert [t["version"] for t in json.loads(out)["templates"] if t["id"] == "prr-default"] == ["2.0", "2.1", "2.2", "2.3"]
 
 
 def test_checklist_progress_text(capsys, shop_json):

@@ -565,7 +565,7 @@ def test_carry_migrates_answers_given_under_prr_default_1_0(webshop):
     assert webshop.proposals["sec.secrets-in-store"].evidence == ["vault"]
     assert before <= set(webshop.answers)  # nothing removed
     assert {"ds.restore-tested@orders-db-primary", "sec.secrets-managed"} <= {o.key for o in orphans}
-    assert webshop.meta.checklist_version == "2.2"  # carried to the newest version of prr-default
+    assert webshop.meta.checklist_version == "2.3"  # carried to the newest version of prr-default
 
 
 # ----------------------------------------------------------------- what the summary skips

@@ -74,20 +74,20 @@ def test_import_refuses_a_bundled_id_and_version(tmp_path, capsys):
     assert not (tmp_path / "tpl").exists() or not list((tmp_path / "tpl").iterdir())
 
 
-@pytest.mark.parametrize("version", ["2.0", "2.1", "2.2"])  # every bundled version of prr-default (2.0, 2.1 kept)
+@pytest.mark.parametrize("version", ["2.0", "2.1", "2.2", "2.3"])  # every bundled version of prr-default (2.0-2.2 kept)
 def test_bundled_template_wins_over_a_user_copy_with_a_warning(tmp_path, examples_dir, capsys, version):
     (tmp_path / "tpl").mkdir()
     (tmp_path / "tpl" / f"prr-default-{version}.json").write_text(_bundled_copy(tmp_path, version).read_text())
     rows = [(i.id, i.version) for i in checklist.templates()]
     assert len(rows) == len(set(rows))
     assert [(i.version, i.source) for i in checklist.templates() if i.id == "prr-default"] == [
-        ("2.0", "bundled"), ("2.1", "bundled"), ("2.2", "bundled")]
+        ("2.0", "bundled"), ("2.1", "bundled"), ("2.2", "bundled"), ("2.3", "bundled")]
     assert checklist.load_template("prr-default").title != "Not the real one"
     assert checklist.load_template(f"prr-default@{version}").title != "Not the real one"
     assert main(["checklist-templates"]) == 0
     out, err = capsys.readouterr()
     # one row per bundled version, none for the user's copy
-    assert out.count("prr-default ") == 3 and "Not the real one" not in out
+    assert out.count("prr-default ") == 4 and "Not the real one" not in out
     assert f"has the id and version of the bundled template prr-default {version} and is ignored" in err
     f = _shop(tmp_path, examples_dir)
     review = load_review(f)

@@ -197,7 +197,7 @@ def test_status_aliases_are_documented_and_next_below_one_is_refused(tmp_path, c
 # -- versions -----------------------------------------------------------------------------------------
 def test_2_0_stays_installed_and_carry_moves_a_review_to_the_newest(tmp_path, capsys, examples_dir):
     assert checklist.load_template("prr-default@2.0").version == "2.0"
-    assert checklist.load_template("prr-default").version == "2.2"
+    assert checklist.load_template("prr-default").version == "2.3"
     f = tmp_path / "shop.json"
     shutil.copy(examples_dir / "webshop.json", f)
     assert run(capsys, "checklist-use", f, "prr-default@2.0")[0] == 0
@@ -205,5 +205,5 @@ def test_2_0_stays_installed_and_carry_moves_a_review_to_the_newest(tmp_path, ca
     assert code in (0, 1), err  # 2.0 is installed: the gate judges it
     assert "async.idempotent-consumer@checkout-svc->order-events" in keys(load_review(f))
     code, out, _e = run(capsys, "checklist-carry", f, "prr-default", "--by", "Rev")
-    assert code == 0 and "prr-default 2.0 -> prr-default 2.2" in out
-    assert load_review(f).meta.checklist_version == "2.2"
+    assert code == 0 and "prr-default 2.0 -> prr-default 2.3" in out
+    assert load_review(f).meta.checklist_version == "2.3"

@@ -20,7 +20,7 @@ def _full_scan_pick(text: str):
 
 def _user_file(folder, name: str, version: str, *, tid: str = "prr-default", extra: str = "") -> None:
     text = (BUNDLED / "prr-default.yaml").read_text()
-    text = text.replace("id: prr-default\n", f"id: {tid}\n", 1).replace("version: '2.2'\n", f"version: {version}\n", 1)
+    text = text.replace("id: prr-default\n", f"id: {tid}\n", 1).replace("version: '2.3'\n", f"version: {version}\n", 1)
     (folder / name).write_text(text + extra)
 
 
@@ -43,24 +43,24 @@ def _agree(*names: str) -> None:
 
 
 def test_every_bundled_template_is_found_as_the_full_scan_finds_it(user_dir):
-    _agree("prr-default", "prr-default@2.0", "prr-default@2.1", "prr-default@2.2", "launch-lite", "prr-operational",
+    _agree("prr-default", "prr-default@2.0", "prr-default@2.1", "prr-default@2.2", "prr-default@2.3", "launch-lite", "prr-operational",
            "prr-default@9.9", "no-such-template")
-    assert T.load_template("prr-default").version == "2.2"
-    assert T.shadowed_templates("prr-default", "2.2") == []
+    assert T.load_template("prr-default").version == "2.3"
+    assert T.shadowed_templates("prr-default", "2.3") == []
 
 
 def test_user_templates_newer_shadowing_and_broken(user_dir):
-    _user_file(user_dir, "a-newer.yaml", "'2.3'")
-    _agree("prr-default", "prr-default@2.3", "prr-default@2.2")
-    assert T.load_template("prr-default").version == "2.3"
+    _user_file(user_dir, "a-newer.yaml", "'2.4'")
+    _agree("prr-default", "prr-default@2.4", "prr-default@2.3")
+    assert T.load_template("prr-default").version == "2.4"
     # a user's copy with the bundled id and version: the bundled one wins, and the warning stays
-    _user_file(user_dir, "b-copy.yaml", "'2.2'")
-    _agree("prr-default@2.2", "prr-default")
-    assert any("b-copy.yaml" in w for w in T.shadowed_templates("prr-default", "2.2"))
+    _user_file(user_dir, "b-copy.yaml", "'2.3'")
+    _agree("prr-default@2.3", "prr-default")
+    assert any("b-copy.yaml" in w for w in T.shadowed_templates("prr-default", "2.3"))
     # a newest version that does not load (a duplicate key): skipped, as the full scan skips it
     _user_file(user_dir, "c-broken.yaml", "'3.0'", extra="id: twice\n")
     _agree("prr-default", "prr-default@3.0")
-    assert T.load_template("prr-default").version == "2.3"
+    assert T.load_template("prr-default").version == "2.4"
     # a version written unquoted: the header says 4.0, the file reads otherwise; the scan decides
     _user_file(user_dir, "d-unquoted.yaml", "4.0", tid="team-x")
     _agree("team-x", "team-x@4.0")

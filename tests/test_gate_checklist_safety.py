@@ -133,9 +133,9 @@ def test_pdf_names_the_template_and_its_warning(tmp_path, examples_dir, capsys):
     f = _review(tmp_path, examples_dir)
     data = render_pdf(load_review(f))
     text = " ".join(" ".join(p.extract_text().split()) for p in pypdf.PdfReader(io.BytesIO(data)).pages)
-    assert "Template: prr-default 2.2, Production readiness review (default)" in text  # the newest installed
+    assert "Template: prr-default 2.3, Production readiness review (default)" in text  # the newest installed
     assert "Warning: the review's checklist template 'team' is not installed" in text
-    assert "the checklist was evaluated with prr-default 2.2 instead" in text
+    assert "the checklist was evaluated with prr-default 2.3 instead" in text
 
 
 def test_analyze_says_the_template_is_not_installed(tmp_path, examples_dir, capsys):

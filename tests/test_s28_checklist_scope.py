@@ -45,9 +45,9 @@ def _import(tmp_path, capsys, *paths) -> Review:
 # -- the real imports -----------------------------------------------------------------------------------
 def test_online_boutique_asks_redis_its_probes_and_no_replica_or_freshness_item(tmp_path, capsys):
     r = _import(tmp_path, capsys, REALDATA / "online-boutique" / "kubernetes-manifests.yaml")
-    assert r.meta.checklist_version == "2.2" or r.meta.checklist_version is None
+    assert r.meta.checklist_version == "2.3" or r.meta.checklist_version is None  # the newest (2.3 keeps these scopes)
     res = checklist.evaluate(r)
-    assert res.template.version == "2.2"
+    assert res.template.version == "2.3"
     keys = {it.key for it in res.items}
     # redis-cart runs as a pod with probes of its own (tcpSocket): asked, and the evidence proposes
     assert {"svc.probes@redis-cart", "svc.graceful-shutdown@redis-cart", "svc.disruption-budget@redis-cart"} <= keys
@@ -131,7 +131,7 @@ def test_an_answer_to_a_single_store_stays_as_an_orphan_with_the_reason():
 def test_freshness_is_asked_only_with_an_asynchronous_flow():
     r = _stores()
     assert "slo.freshness-for-async" not in _keys(r)
-    with pytest.raises(PrrError, match="checklist item 'slo.freshness-for-async' of template prr-default 2.2 is not asked of this review"):
+    with pytest.raises(PrrError, match="checklist item 'slo.freshness-for-async' of template prr-default 2.3 is not asked of this review"):
         checklist.set_answer(r, "slo.freshness-for-async", status="met", by="Rev")
     # a call to a queue (a publisher's, even synchronous) is an asynchronous flow
     r.add(Component(id="bus", kind="queue"))
@@ -198,9 +198,9 @@ def test_a_review_on_2_1_still_evaluates_and_carries_to_2_2(tmp_path, capsys, ex
     out, err = capsys.readouterr()
     assert "prr-default 2.1" in out and "not installed" not in err
     assert main(["checklist-carry", str(f), "prr-default", "--by", "Rev"]) == 0
-    assert "prr-default 2.1 -> prr-default 2.2" in capsys.readouterr().out
+    assert "prr-default 2.1 -> prr-default 2.3" in capsys.readouterr().out  # to the newest
     after = load_review(f)
-    assert after.meta.checklist_version == "2.2"
+    assert after.meta.checklist_version == "2.3"
     assert after.answers == before.answers  # nothing dropped or changed
     res = checklist.evaluate(after)
     listed = {it.key for it in res.items} | {o.key for o in res.orphans}
