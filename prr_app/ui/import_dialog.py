@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from prr_app.errors import PrrError
+from prr_app.wording import count
 
 
 class ImportDialog(QDialog):
@@ -253,6 +254,19 @@ class ReportDialog(QDialog):
         self.activateWindow()
         self.close_button.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
 
+    def may_close(self) -> bool:
+        """Whether the report may close: no decision waits to be applied, or the reviewer answered
+        the question (apply or discard, :meth:`InferredPanel.may_close`); False: stay."""
+        return self.inferred is None or self.inferred.may_close()
+
+    def reject(self) -> None:
+        """Escape, the Close button and the window's close button all come here (QDialog's close
+        event calls it). Decisions chosen and not applied yet are the reviewer's work: closing asks
+        to apply them, discard them or stay; stay keeps the report open as it was. Nothing pending
+        (or nothing that can still be applied): it closes at once, as before."""
+        if self.may_close():
+            super().reject()
+
     @staticmethod
     def _text(lines: list[str]) -> QPlainTextEdit:
         t = QPlainTextEdit()
@@ -408,18 +422,53 @@ class InferredPanel(QWidget):
             self.applied[did] = d
         self._refresh()
 
-    def apply(self) -> None:
+    def apply(self) -> bool:
+        """Apply the decisions not applied yet (one undo step); False when they could not be (said in
+        a dialog, the decisions kept here)."""
         todo = self.changed()
         if not todo or self.stale:
-            return
+            return True
         try:
             said = self.dialog.apply_decisions(todo)
         except PrrError as e:
             QMessageBox.critical(self, "Decisions not applied", str(e))
-            return
+            return False
         self.applied.update(todo)
         self._refresh()
         self.status.setText(f"Applied: {'; '.join(said)}. Edit > Undo takes it back." if said else "Applied.")
+        return True
+
+    def may_close(self) -> bool:
+        """Whether the report may close now: nothing to apply (none chosen, or the panel is stale and
+        can apply nothing), or the reviewer's answer to :meth:`ask_on_close`. Closing with Escape
+        dropped the choices without a word: a call the room had rejected stayed in the review, and
+        the reopened report showed it undecided."""
+        todo = self.changed()
+        if not todo or self.stale:
+            return True
+        answer = self.ask_on_close(todo)
+        if answer == "apply":
+            return self.apply()  # refused: the report stays open with the choices, the dialog says why
+        return answer == "discard"
+
+    def ask_on_close(self, todo: dict[str, str]) -> str:
+        """Apply, discard or stay: "apply", "discard" or "stay". Enter applies (the default), Escape
+        stays, each button has its letter (Alt+A, Alt+D, Alt+S)."""
+        n = len(todo)
+        kinds = [f"{sum(1 for v in todo.values() if v == d)} {DECISION_TEXT[d]}" for d in ("accepted", "rejected", "")
+                 if any(v == d for v in todo.values())]
+        box = QMessageBox(QMessageBox.Icon.Question, "Apply the decisions?",
+                          f"{count(n, 'decision')} on inferred dependencies {'is' if n == 1 else 'are'} not applied "
+                          f"yet ({', '.join(kinds)}). Apply {'it' if n == 1 else 'them'} to the review before closing "
+                          "the report? Discard closes it and leaves the review as it is.", parent=self.dialog)
+        box.setObjectName("PendingDecisionsBox")
+        apply_b = box.addButton(f"&Apply {count(n, 'Decision')}", QMessageBox.ButtonRole.AcceptRole)
+        discard_b = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
+        stay_b = box.addButton("&Stay", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(apply_b)
+        box.setEscapeButton(stay_b)
+        box.exec()
+        return {apply_b: "apply", discard_b: "discard"}.get(box.clickedButton(), "stay")
 
     def _refresh(self) -> None:
         for r, i in enumerate(self.items):

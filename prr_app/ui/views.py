@@ -5,6 +5,7 @@ reads the model, and changes it only through undoable commands.
 """
 from __future__ import annotations
 
+import re
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -948,6 +949,33 @@ def _evaluate_checklist(state, review):
     return evaluate(review, pause=step_aside)
 
 
+#: the place of a model problem in a refusal, as the model's validation names it
+#: ("$.risks[spof:component:cart-db].acceptance.until: "): ids hold no spaces
+_PLACE = re.compile(r"\$\.(\S*?): ")
+
+
+def refusal_in_form_words(message: str, fields: dict[str, str]) -> str:
+    """A refusal as a form says it: each model problem whose place ends in one of ``fields``' keys
+    (``{"acceptance.until": "Until"}``) named by that field's label, as the inspector names its
+    fields since round 27 ("Until: an acceptance cannot end before it was given"), and the model's
+    "Accepting X refused: " head dropped when every problem is so named (the form's title names
+    the risk; its other refusals have no such head). The form showed "$.risks[x].acceptance.until:
+    ...", a place in the review's JSON a reviewer never sees. A problem on anything else keeps its
+    place: it is not the form's to name."""
+    def label(place: str) -> str | None:
+        return next((lab for key, lab in fields.items() if place.endswith("." + key)), None)
+
+    def word(m: re.Match) -> str:
+        lab = label(m.group(1))
+        return f"{lab}: " if lab is not None else m.group(0)
+
+    places = [m.group(1) for m in _PLACE.finditer(message)]
+    _head, sep, rest = message.partition(" refused: ")
+    if places and all(label(p) is not None for p in places) and sep and rest.startswith("$."):
+        return _PLACE.sub(word, rest)
+    return _PLACE.sub(word, message)
+
+
 class RiskView(QWidget):
     """The register: sort and filter; override with a reason; accept; mitigations; show on graph."""
 
@@ -1188,14 +1216,17 @@ class RiskView(QWidget):
             raise EditRefused(NO_NAME)
         return name
 
-    def _edit(self, text: str, make) -> str | None:
-        """Push the changes ``make()`` returns as one command; the refusal's reason, or None."""
+    def _edit(self, text: str, make, fields: dict[str, str] | None = None) -> str | None:
+        """Push the changes ``make()`` returns as one command; the refusal's reason, or None.
+        ``fields``: the form's fields by the model's place of what they write (``"acceptance.until":
+        "Until"``): a model problem in one of them is said naming the field
+        (:func:`refusal_in_form_words`)."""
         from prr_app.review.edits import EditRefused
 
         try:
             changes = make()
         except EditRefused as e:
-            return e.message
+            return refusal_in_form_words(e.message, fields) if fields else e.message
         self.session.push(text, changes)
         return None
 
@@ -1203,9 +1234,18 @@ class RiskView(QWidget):
         return self._edit(f"Override {risk_id}", lambda: risk_decisions.override(
             self.session.review, risk_id, likelihood, impact, reason, self._by()))
 
+    #: the Accept form's fields: the value's key, its label, the kind of field, and the place in the
+    #: risk's record it writes (the model names its problems by that place)
+    ACCEPT_FIELDS = (("by", "Accepted by", "line", "acceptance.by"),
+                     ("reason", "Why it is acceptable", "text", "acceptance.reason"),
+                     ("until", "Until (YYYY-MM-DD, optional)", "line", "acceptance.until"))
+
     def accept(self, risk_id: str, by: str, reason: str, until: str | None = None) -> str | None:
+        """Accept the risk (one undo step); the refusal's reason in the form's words, or None."""
+        # the label's words before its hint: "Until", as the inspector names a field
+        fields = {place: label.split(" (")[0] for _key, label, _kind, place in self.ACCEPT_FIELDS}
         return self._edit(f"Accept {risk_id}", lambda: risk_decisions.accept(self.session.review, risk_id, by, reason,
-                                                                             until or None))
+                                                                             until or None), fields)
 
     def reopen(self, risk_id: str) -> str | None:
         """Take the risk's acceptance back (one undo step); the refusal's reason, or None."""
@@ -1262,10 +1302,9 @@ class RiskView(QWidget):
         old = risk_decisions.replaced_acceptance(self.session.review, r["id"])
         about = (r.get("title") or r["id"]) + (
             f"\n\nReplaces {risk_decisions.acceptance_text(old)} (kept in the risk's decisions)." if old else "")
+        defaults = {"by": reviewer_name(self.session.review), "reason": "", "until": ""}
         d = FormDialog(self, f"Accept {r['id']}", [
-            ("by", "Accepted by", "line", reviewer_name(self.session.review)),
-            ("reason", "Why it is acceptable", "text", ""),
-            ("until", "Until (YYYY-MM-DD, optional)", "line", ""),
+            (key, label, kind, defaults[key]) for key, label, kind, _place in self.ACCEPT_FIELDS
         ], check=lambda v: self.accept(r["id"], v["by"], v["reason"], v["until"] or None), about=about)
         d.exec()
 
