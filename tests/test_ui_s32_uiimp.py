@@ -65,10 +65,25 @@ def _reject_three(rep) -> list[str]:
     return ids
 
 
+#: bumped at each test's end: a poller a test left waiting for a question that (rightly) never came stops,
+#: instead of answering the next test's question
+_GENERATION = [0]
+
+
+@pytest.fixture(autouse=True)
+def _pollers_end_with_their_test():
+    yield
+    _GENERATION[0] += 1
+
+
 def _answer(keys, seen: list):
     """Press ``keys`` on the next message box while it runs (each a key, or a button's name: Tab to it
     and Space); its text, buttons and name in ``seen``."""
+    generation = _GENERATION[0]
+
     def poll(left=250):
+        if _GENERATION[0] != generation:
+            return
         box = QApplication.activeModalWidget()
         if not isinstance(box, QMessageBox):
             if left:
@@ -162,7 +177,10 @@ def test_enter_on_the_question_applies_the_decisions_as_one_undo_step_and_closes
 def test_a_report_that_can_no_longer_apply_closes_without_a_question(qtbot, win, petclinic_prr):
     rep = _open_report(qtbot, win, petclinic_prr)
     _reject_three(rep)
+    asked = []
+    _answer(["Discard"], asked)  # File > New asks the report's question first (the window's _may_leave)
     win.a_new.trigger()  # another review: these decisions can no longer go anywhere, and the report says so
+    assert asked and asked[0][2] == "PendingDecisionsBox"
     assert rep.inferred.stale
     seen = []
     _answer([Qt.Key.Key_Escape], seen)
@@ -226,3 +244,23 @@ def test_a_refusal_names_each_field_of_the_form_and_keeps_a_place_it_has_no_fiel
         "Accepting x refused: $.risks[x].history[0].at: not a time; Until: no")
     plain = "'Until' is a date like 2025-12-31, not 'next week'"
     assert views.refusal_in_form_words(plain, fields) == plain
+
+
+@needs_petclinic
+def test_leaving_the_review_with_a_report_waiting_asks_first(qtbot, win, petclinic_prr):
+    """File > New (or Open, or closing the window) with a report whose decisions are not applied asks the
+    report's question first; Stay keeps the review and the report as they are."""
+    rep = _open_report(qtbot, win, petclinic_prr)
+    _reject_three(rep)
+    title = win.session.title
+    seen = []
+    _answer([Qt.Key.Key_Escape], seen)  # the report's question: Escape stays
+    assert win._may_leave() is False
+    assert seen and seen[0][2] == "PendingDecisionsBox"
+    assert win.session.title == title and rep.isVisible()
+    assert "3 not applied yet" in rep.inferred.status.text()
+    # the test's own end: discard, so that closing the window asks nothing
+    seen.clear()
+    _answer(["Discard"], seen)
+    rep.close()
+    qtbot.waitUntil(lambda: _closed(rep), timeout=5000)

@@ -1265,6 +1265,12 @@ class MainWindow(QMainWindow):
         goes with the review: one with changes not saved to a plan file is asked about first (discarding it
         drops nothing yet: staying at the review's question keeps both as they are)."""
         self.commit_editing()
+        # an import report with decisions not applied yet: they are the reviewer's work (apply, discard, stay)
+        from prr_app.ui.import_dialog import ReportDialog
+
+        for d in self.findChildren(ReportDialog):
+            if d.isVisible() and not d.may_close():
+                return False
         panel = getattr(self, "plan_panel", None)
         if panel is not None and not panel.may_leave():
             return False
