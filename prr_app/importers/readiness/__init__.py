@@ -13,7 +13,8 @@ read (``Facts.read``).
   backup CronJobs and Velero schedules, dashboards in ConfigMaps;
 * :mod:`.compose`: healthchecks, resources, environment (OTLP/Jaeger exporters, literal secrets);
 * :mod:`.monitoring`: rule files, scrape configs, dashboards, collector pipelines;
-* :mod:`.common`: component lookup, environment variables, backup tools;
+* :mod:`.common`: component lookup, environment variables, backup tools, literal secrets (in an
+  environment, a URL or connection string, a ``.properties`` or YAML configuration file);
 * :mod:`.helm`: where a fact read from ``helm template`` output is written in the chart's templates.
 """
 from __future__ import annotations
@@ -24,7 +25,7 @@ from prr_app import paths, safe_yaml as sy
 from prr_app.errors import PrrError
 from prr_app.checklist.facts import Fact, Facts
 from prr_app.importers.readiness import compose, helm, kubernetes, monitoring
-from prr_app.importers.readiness.common import Components
+from prr_app.importers.readiness.common import Components, config_secrets
 from prr_app.importers.repository import not_deployed
 
 __all__ = ["extract", "extract_files"]
@@ -86,6 +87,7 @@ def extract(result) -> Facts:
         if len(configs) > 20000:
             continue
         monitoring.config_file(p, rel, comps, facts)
+        config_secrets(p, rel, facts)  # a literal secret in a .properties or YAML configuration file
     return _in_charts(facts, helm.places_of(rendered, inv.root if inv is not None else None))
 
 
@@ -123,6 +125,7 @@ def extract_files(paths: list[Path], review, base: Path | None = None) -> Facts:
             compose_files.append((p, rel))
         else:
             monitoring.config_file(p, rel, comps, facts)
+            config_secrets(p, rel, facts)
     compose.compose_files(compose_files, comps, facts)
     kubernetes.K8sFacts(objs, comps, facts, whole=False).run()
     return facts

@@ -110,7 +110,7 @@ def _service(name: str, svc: dict, cid: str, rel: str, line: int, facts: Facts, 
                 pairs.append((k, env_file[k][0].strip(), sy.line_of(env, i, line), (env_rel, env_file[k][1])))
                 continue
             pairs.append((k, v.strip(), sy.line_of(env, i, line)))
-    env_facts(pairs, rel, cid, facts)
+    env_facts(pairs, rel, cid, facts, env_file, env_rel)
     secrets = svc.get("secrets")
     if isinstance(secrets, list) and secrets:
         facts.add(Fact("k8s.secret-refs", cid, rel, sy.line_of(svc, "secrets", line),
