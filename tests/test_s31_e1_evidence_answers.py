@@ -365,7 +365,7 @@ def test_a_confirmed_answer_a_reimport_contradicts_is_said_and_the_new_finding_p
     # prr checklist: a section, and the item's line with --items; the new finding is a proposal beside the answer
     assert main(["checklist", str(path), "--items"]) == 0
     text = capsys.readouterr().out
-    assert "Answers confirmed from evidence the files no longer show (1;" in text
+    assert "Answers the imported files contradict (1;" in text
     assert "the evidence changed: confirmed met from evidence" in text
     assert re.search(r"svc\.probes@api .*\(proposed: not met\)", text)
     # confirming the new proposal replaces the answer (a reviewer's act), and the line goes

@@ -23,7 +23,7 @@ from typing import Callable
 from prr_app.checklist.facts import EXTRACTORS, Fact, Facts
 from prr_app.checklist.model_answers import DECIDERS
 from prr_app.model.entities import CONFIRMED_NOTE, LOAD_GENERATOR, ChecklistAnswer, Component, Proposal, Review
-from prr_app.wording import ANSWER_STANDS, enum_words, stated
+from prr_app.wording import ANSWER_STANDS, enum_words, listed, stated
 
 #: The ``extractor`` of a proposal carried from another answer by ``prr checklist-carry`` (not from
 #: imported evidence), followed by the key of the answer it was carried from.
@@ -535,8 +535,7 @@ def _rolling_review(facts: Facts, comps: list[Component], review: Review):
     fs = [f for f in every if not tool(f.component)]
     if not fs:
         return None
-    names = lambda xs: ", ".join(sorted({f.component for f in xs})[:6]) + (  # noqa: E731
-        f" and {len({f.component for f in xs}) - 6} more" if len({f.component for f in xs}) > 6 else "")
+    names = lambda xs: listed(sorted({f.component for f in xs}), 6)  # noqa: E731
     of = f"of {len({f.component for f in fs})} workloads"
     recreate = [f for f in fs if f.signal == "recreate" and not _on_delete(f)]
     if recreate:
@@ -554,7 +553,8 @@ def _rolling_review(facts: Facts, comps: list[Component], review: Review):
                 if serves(c) and not any(p.signal == "readiness" for p in facts.of("k8s.probes", c))]
     if no_ready:
         cited = [f for f in fs if f.component in no_ready]
-        return "partly", (f"rolling updates ({len(fs)} workloads), but {', '.join(no_ready[:5])} "
+        # every one counted ("and 5 more"): a list cut at five without a word read as the whole of it
+        return "partly", (f"rolling updates ({len(fs)} workloads), but {listed(no_ready, 6)} "
                           f"{'has' if len(no_ready) == 1 else 'have'} no readiness probe, so a rolling update sends "
                           f"traffic to instances still starting: {cited[0].where}"), cited[:3]
     return "partly", (f"every workload ({len(fs)}, load generators and telemetry hubs aside) updates by rolling "
@@ -586,11 +586,11 @@ def _alerts_review(facts: Facts, comps: list[Component], review: Review):
         return None
     names = sorted({f.value for f in fs})
     burn = [f for f in fs if f.signal == "burn-rate"]
-    files = ", ".join(facts.files.get("monitoring.alert-rules", [])[:3])
+    files = listed(facts.files.get("monitoring.alert-rules", []), 3)
     if burn:
         return "met", (f"{len(names)} alert rule(s) in {files}, among them burn-rate or SLO alerts: "
                        f"{_listing(burn, 2)}"), burn[:3]
-    return "partly", (f"{len(names)} alert rule(s) in {files} ({', '.join(names[:5])}), none a burn-rate alert on an "
+    return "partly", (f"{len(names)} alert rule(s) in {files} ({listed(names, 5)}), none a burn-rate alert on an "
                       f"SLO: {fs[0].where}"), fs[:3]
 
 
@@ -633,7 +633,7 @@ def _tracing_journey(facts: Facts, comps: list[Component], review: Review):
     without = [c.id for c in svcs if not have[c.id]]
     if without:
         return "partly", (f"{len(with_)} of {len(svcs)} services the journey crosses export traces "
-                          f"({_listing(ev, 2)}); no trace exporter found for {', '.join(without[:6])}"), ev
+                          f"({_listing(ev, 2)}); no trace exporter found for {listed(without, 6)}"), ev
     return "partly", (f"every service the journey crosses ({len(svcs)}) exports traces ({_listing(ev, 2)}); a trace "
                       "showing every hop is the evidence asked"), ev
 
@@ -747,7 +747,11 @@ def refresh(review: Review, new: dict[str, Proposal], template=None) -> list[str
     item. Returns what changed, in words, its statuses as every face says them ("proposal
     svc.probes@cart: not met -> partly"; the lines reach the import's report, ``prr import``'s "change:"
     lines and the app's import summary): a proposal withdrawn because its item is no longer asked of
-    its element says why (:func:`~prr_app.checklist.evaluate.why_not_asked`), not that the evidence went."""
+    its element says why (:func:`~prr_app.checklist.evaluate.why_not_asked`), not that the evidence went.
+    An answer the new proposal contradicts (:func:`contradiction`: one confirmed from evidence the files no
+    longer show as they did, or one typed by hand that the files settle otherwise) is said on every
+    re-import while it holds, as ``prr checklist`` and the gate say it: a re-import that changes nothing
+    writes nothing, so the review cannot hold that it was said before."""
     from prr_app.checklist.evaluate import item_applies, resolve_template, split_key, why_not_asked
 
     changes: list[str] = []
@@ -759,15 +763,21 @@ def refresh(review: Review, new: dict[str, Proposal], template=None) -> list[str
         if o is not None and o.rejected_by and same_finding(o, p):
             p.rejected_by, p.rejected_at = o.rejected_by, o.rejected_at
         elif answered:
-            # the reviewer's answer wins; one confirmed from evidence the files now contradict is said
-            # (and the new finding proposed beside it: standing())
-            if confirmed_from_evidence(a) and p.status != a.status:
+            # the reviewer's answer wins; one the files now contradict is said (and the new finding
+            # proposed beside it: standing())
+            if contradiction(a, p) is not None:
                 changes.append(f"answer {key}: {evidence_moved(a, p)}")
             continue
         elif o is None:
             changes.append(f"proposal {key}: {enum_words(p.status)}")
-        elif o.status != p.status:
-            changes.append(f"proposal {key}: {enum_words(o.status)} -> {enum_words(p.status)}")
+        elif not same_finding(o, p):
+            # another status, or the same status from another finding (a probe gone, another workload named):
+            # news; a rejected proposal whose finding changed is offered again, and that is said
+            again = f" (offered again: {o.rejected_by} rejected the earlier finding)" if o.rejected_by else ""
+            if o.status != p.status:
+                changes.append(f"proposal {key}: {enum_words(o.status)} -> {enum_words(p.status)}{again}")
+            else:
+                changes.append(f"proposal {key}: {enum_words(p.status)}, the finding changed: {p.reason}{again}")
     kept = {k: p for k, p in old.items() if k not in new and carried_source(p) is not None}
     for key, a in review.answers.items():
         if key not in new and confirmed_from_evidence(a):
@@ -803,16 +813,15 @@ def refresh(review: Review, new: dict[str, Proposal], template=None) -> list[str
 
 def standing(review: Review, key: str) -> Proposal | None:
     """The proposal to show for an item: one that stands (not rejected) while no reviewer answered it,
-    or while the answer is one confirmed from evidence that a re-import contradicts (:func:`evidence_changed`:
-    the new finding is offered beside the answer, which counts until a reviewer confirms the new one)."""
+    or while the files contradict the answer (:func:`contradiction`: the new finding is offered beside the
+    answer, which counts until a reviewer confirms the new one; one beside an answer typed by hand is
+    confirmed only when named, never by a confirmation of several: review.proposals.decide_changes)."""
     p = review.proposals.get(key)
     if p is None or p.rejected_by:
         return None
     a = review.answers.get(key)
     if a is not None and a.status != "unanswered":
-        if confirmed_from_evidence(a) and carried_source(p) is None and p.status != a.status:
-            return p
-        return None
+        return p if carried_source(p) is None and contradiction(a, p) is not None else None
     return p
 
 
@@ -822,14 +831,103 @@ def confirmed_from_evidence(a: ChecklistAnswer | None) -> bool:
     return a is not None and a.status in _RANK and (a.note or "").startswith(CONFIRMED_NOTE)
 
 
+def typed_by_hand(a: ChecklistAnswer | None) -> bool:
+    """Whether ``a`` is a reviewer's own status (met, partly or not met) rather than a confirmed proposal
+    from evidence: typed (``prr checklist-answer``, the walker), or confirmed from a proposal carried from
+    another answer, or a confirmed answer a reviewer gave another status since."""
+    return a is not None and a.status in _RANK and not confirmed_from_evidence(a)
+
+
+#: the evidence of a confirmed proposal, as the answer keeps it (:func:`confirmed_fields`)
+_EVIDENCE_LIMIT = 2000
+
+
+def confirmed_fields(p: Proposal) -> tuple[str, str]:
+    """(evidence, note) of the answer a confirmation of proposal ``p`` (from evidence) writes: the facts,
+    and the reason after :data:`CONFIRMED_NOTE`. One place, so that :func:`contradiction` reads an answer
+    back as the finding it was confirmed from."""
+    return "; ".join(p.evidence)[:_EVIDENCE_LIMIT], (CONFIRMED_NOTE + p.reason)[:5000]
+
+
+def _same_evidence(kept: str, fresh: str) -> bool:
+    """Whether an answer's evidence ``kept`` (cut at :data:`_EVIDENCE_LIMIT`) is ``fresh`` apart from line
+    positions; where it was cut, up to its last whole fact (a line number one digit longer moves the cut)."""
+    k, f = _unplaced(kept), _unplaced(fresh)
+    if len(kept) < _EVIDENCE_LIMIT:
+        return k == f
+    cut = k.rfind("; ")
+    return f.startswith(k[:cut] if cut > 0 else k[:_EVIDENCE_LIMIT // 2])
+
+
+def _as_confirmed(a: ChecklistAnswer, p: Proposal) -> bool:
+    """Whether the confirmed answer ``a`` is the finding ``p`` as :func:`same_finding` compares two proposals
+    (the same status, reason and facts apart from line positions), read back from what confirming wrote
+    (:func:`confirmed_fields`): the evidence it rests on still stands."""
+    ev, _note = confirmed_fields(p)
+    was = Proposal(item=p.item, status=a.status, reason=(a.note or "")[len(CONFIRMED_NOTE):], evidence=[],
+                   extractor=p.extractor, made_at=p.made_at)
+    now = Proposal(item=p.item, status=p.status, reason=p.reason, evidence=[], extractor=p.extractor,
+                   made_at=p.made_at)
+    return same_finding(was, now) and _same_evidence(a.evidence or "", ev)
+
+
+def _files_settle(answer: str, proposed: str) -> bool:
+    """Whether the files settle an item against a reviewer's own status: they show none of it (not met: an
+    absence read where the thing would be, a secret written in plain text) while the answer says met or
+    partly. The answer is then better than anything the files show, and it takes the item's risk out of
+    the register. A *partly* from the files contradicts no answer: most say that what the files cannot
+    show is for the reviewer to show (metrics collected, limits set, a rollout test), which is what a
+    reviewer's *met* adds; nor does a *met* from the files contradict a reviewer's worse status (the
+    reviewer knows something the files do not say: that the survivors cannot carry the load)."""
+    return proposed == "not_met" and answer in ("met", "partly")
+
+
+#: the kinds of :func:`contradiction`
+STATUS, OTHER_EVIDENCE = "status", "other evidence"
+
+
+def contradiction(a: ChecklistAnswer | None, p: Proposal | None) -> str | None:
+    """How proposal ``p`` from evidence contradicts answer ``a`` of the same item, or None.
+
+    * an answer confirmed from evidence rests on what the files showed: another status is :data:`STATUS`;
+      the same status from other evidence (the probe it cites removed, another workload named) is
+      :data:`OTHER_EVIDENCE`: the evidence it cites is no longer there;
+    * an answer typed by hand (:func:`typed_by_hand`) is contradicted where the files settle the item
+      otherwise (:func:`_files_settle`: :data:`STATUS`), whenever it was typed, before or after the files
+      were read.
+
+    ``p`` rejected (a reviewer keeps the answer knowingly) or carried from another answer contradicts nothing."""
+    if a is None or p is None or p.rejected_by or carried_source(p) is not None:
+        return None
+    if confirmed_from_evidence(a):
+        if p.status != a.status:
+            return STATUS
+        return None if _as_confirmed(a, p) else OTHER_EVIDENCE
+    if typed_by_hand(a) and _files_settle(a.status, p.status):
+        return STATUS
+    return None
+
+
 def evidence_moved(a: ChecklistAnswer, p: Proposal | None) -> str:
-    """What a re-import says of answer ``a``, confirmed from evidence: the files now propose ``p`` (another
-    status), or (``p`` None) they no longer show what it rests on. One line, the same in every face (the
-    re-import's "change:" lines, ``prr checklist``, the gate's warnings)."""
-    was = f"confirmed {enum_words(a.status)} from evidence" + (f" by {a.changed_by}" if a.changed_by else "") \
-        + (f" on {a.changed_at[:10]}" if a.changed_at else "")
+    """What a re-import says of answer ``a`` that the files contradict (:func:`contradiction`): the files now
+    propose ``p``, another status or (for an answer confirmed from evidence) the same from other evidence,
+    or (``p`` None, a confirmed answer) they no longer show what it rests on. One line, the same in every
+    face (the re-import's "change:" lines, ``prr checklist``, the gate's warnings, the report); it ends with
+    one of :data:`~prr_app.wording.ANSWER_STANDS`, so that a re-import does not count it as a change."""
+    stamp = (f" by {a.changed_by}" if a.changed_by else "") + (f" on {a.changed_at[:10]}" if a.changed_at else "")
+    if not confirmed_from_evidence(a):  # typed by hand: the files may have been read before it or after
+        was = f"answered {enum_words(a.status)}{stamp}"
+        if p is None:
+            return f"{was}; {ANSWER_STANDS[0]}"
+        return (f"{was}, but the imported files show {enum_words(p.status)}: {p.reason}; proposed "
+                f"{enum_words(p.status)}, {ANSWER_STANDS[1]}")
+    was = f"confirmed {enum_words(a.status)} from evidence{stamp}"
     if p is None:
         return f"{was}, but the files imported since no longer show that evidence; {ANSWER_STANDS[0]}"
+    if p.status == a.status:
+        return (f"{was}, but the files imported since no longer show that evidence: they show "
+                f"{enum_words(p.status)} from other evidence: {p.reason}; proposed {enum_words(p.status)}, "
+                f"{ANSWER_STANDS[1]}")
     return (f"{was}, but the files imported since show {enum_words(p.status)}: {p.reason}; proposed "
             f"{enum_words(p.status)}, {ANSWER_STANDS[1]}")
 
@@ -843,17 +941,18 @@ def _readiness_import_at(review: Review) -> str | None:
 
 
 def evidence_changed(review: Review, key: str) -> str | None:
-    """One line when the answer to ``key`` was confirmed from evidence and an import since contradicts it:
-    the files now propose another status, or no longer show the evidence; None otherwise (or when a
-    reviewer rejected the new proposal: they keep the answer knowingly)."""
+    """One line while the imported files contradict the answer to ``key`` (:func:`contradiction`): an answer
+    confirmed from evidence the files now show otherwise or no longer show, or one typed by hand the files
+    settle otherwise; None otherwise (or when a reviewer rejected the new proposal: they keep the answer
+    knowingly). Said as long as it holds, not only by the re-import that first showed it."""
     a = review.answers.get(key)
-    if not confirmed_from_evidence(a):
+    if a is None or a.status not in _RANK:
         return None
     p = review.proposals.get(key)
     if p is not None and carried_source(p) is None:
-        if p.rejected_by or p.status == a.status:
-            return None
-        return evidence_moved(a, p)
+        return evidence_moved(a, p) if contradiction(a, p) is not None else None
+    if not confirmed_from_evidence(a):
+        return None
     at = _readiness_import_at(review)
     if at is not None and a.changed_at and at > a.changed_at:
         return evidence_moved(a, None)
@@ -861,7 +960,7 @@ def evidence_changed(review: Review, key: str) -> str | None:
 
 
 def evidence_changes(review: Review) -> list[str]:
-    """``"KEY: ..."`` for every answer confirmed from evidence that an import since contradicts."""
+    """``"KEY: ..."`` for every answer the imported files contradict (:func:`evidence_changed`)."""
     return [f"{k}: {why}" for k in sorted(review.answers) if (why := evidence_changed(review, k)) is not None]
 
 
@@ -922,5 +1021,6 @@ def out_of_date(review: Review, it, template, proposal: Proposal | None = None) 
                 changed.append(f"{eid}'s {f} changed from {_value_text(was[f])} to {_value_text(now)}")
     if not changed:
         return None
-    return (f"out of date: the files said {enum_words(p.status)}, but {'; '.join(changed[:3])} since the import, "
+    shown = "; ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
+    return (f"out of date: the files said {enum_words(p.status)}, but {shown} since the import, "
             f"and the review's model now answers {enum_words(m.status)} ({m.evidence})")

@@ -235,11 +235,11 @@ def cmd_checklist(args) -> int:
         out.extend(_line(it) for it in res.unanswered_blockers[: max(args.next, 10)])
         if len(res.unanswered_blockers) > max(args.next, 10):
             out.append(f"  ... and {len(res.unanswered_blockers) - max(args.next, 10)} more")
-    moved = evidence_changes(review)  # answers confirmed from evidence that an import since contradicts
+    moved = evidence_changes(review)  # answers (confirmed from evidence, or typed) that the imported files contradict
     if moved:
         out.append("")
-        out.append(f"Answers confirmed from evidence the files no longer show ({len(moved)}; counted as answered "
-                   "until a reviewer confirms the new proposal or answers anew):")
+        out.append(f"Answers the imported files contradict ({len(moved)}; counted as answered until a reviewer "
+                   "confirms the new proposal, rejects it, or answers anew):")
         out.extend(f"  {line}" for line in moved)
     check = checklist.blockers_to_check(res)
     if check:

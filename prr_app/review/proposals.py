@@ -19,10 +19,10 @@ import datetime as _dt
 from pathlib import Path
 
 from prr_app.checklist.facts import Facts
-from prr_app.checklist.proposals import (carried_source, confirmed_from_evidence, out_of_date, propose, refresh,
-                                         standing)
+from prr_app.checklist.proposals import (carried_source, confirmed_fields, confirmed_from_evidence, out_of_date,
+                                         propose, refresh, standing, typed_by_hand)
 from prr_app.errors import PrrError
-from prr_app.model.entities import CONFIRMED_NOTE, OBSERVABILITY_SIGNALS, Review
+from prr_app.model.entities import OBSERVABILITY_SIGNALS, Review
 from prr_app.review.edits import Change
 from prr_app.wording import count, enum_words, listed
 
@@ -145,12 +145,14 @@ def _now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
 
 
-def _select(review: Review, keys: list[str], every: bool, reject: bool) -> list[str]:
+def _select(review: Review, keys: list[str], every: bool, reject: bool) -> tuple[list[str], set[str]]:
+    """The proposals chosen, and those of them chosen by name (not by --all or a prefix)."""
+    named: set[str] = set()
     if every:
         chosen = [k for k in sorted(review.proposals) if standing(review, k) is not None]
         if not chosen:
             raise PrrError("no proposal is waiting for a decision (none, all rejected, or the items are answered)")
-        return chosen
+        return chosen, named
     if not keys:
         raise PrrError("name the proposals to decide (item keys), or pass --all")
     out = []
@@ -169,16 +171,17 @@ def _select(review: Review, keys: list[str], every: bool, reject: bool) -> list[
             raise PrrError(f"no proposal for {k!r}" + (f" (did you mean {near[0]!r}?)" if near else ""))
         a = review.answers.get(k)
         if a is not None and a.status != "unanswered" and standing(review, k) is None:
-            # (a proposal standing beside an answer confirmed from evidence a re-import contradicts may replace it)
+            # (a proposal standing beside an answer the files contradict may replace it: proposals.contradiction)
             raise PrrError(f"{k} is already answered by a reviewer ({enum_words(a.status)}); the reviewer's answer wins")
         if p.rejected_by and not reject:
             pass  # confirming a rejected proposal is allowed: the reviewer changed their mind
         out.append(k)
-    return list(dict.fromkeys(out))
+        named.add(k)
+    return list(dict.fromkeys(out)), named
 
 
 #: why :func:`decide_changes` left a proposal out of a confirmation of several (``skipped``)
-NOT_ASKED, OUT_OF_DATE = "not asked", "out of date"
+NOT_ASKED, OUT_OF_DATE, BY_HAND = "not asked", "out of date", "answered by hand"
 
 
 def decide_changes(review: Review, keys: list[str] | None = None, *, every: bool = False, reject: bool = False,
@@ -191,19 +194,28 @@ def decide_changes(review: Review, keys: list[str] | None = None, *, every: bool
     named, it is refused with a line that says why; with ``every``, or where the caller passes a
     ``skipped`` list (the app's "Confirm all shown"), it is left out and listed in ``skipped`` as
     ``(key, NOT_ASKED or OUT_OF_DATE, why)``, and the rest are confirmed: one stale proposal among
-    forty no longer stops the forty (:func:`skipped_lines` says it). Rejecting is always possible."""
+    forty no longer stops the forty (:func:`skipped_lines` says it). Rejecting is always possible.
+
+    A proposal standing beside an answer a reviewer typed by hand (the files contradict it:
+    :func:`~prr_app.checklist.proposals.contradiction`) replaces that answer only when named: ``--all``, a
+    prefix (``svc.probes@*``) or the app's "Confirm all shown" leave it out (``BY_HAND``), so that no
+    confirmation of several takes a reviewer's own answer away."""
     from prr_app.checklist import set_answer
     from prr_app.checklist.evaluate import evaluate
 
     if not by or not by.strip():
         raise PrrError("say who decides (--by NAME): a confirmed proposal becomes that reviewer's answer")
-    chosen = _select(review, list(keys or []), every, reject)
+    chosen, named = _select(review, list(keys or []), every, reject)
     res = None if reject else evaluate(review)
     skip = every or skipped is not None
     left_out: list[tuple[str, str, str]] = []
     if res is not None:
         kept = []
         for k in chosen:
+            a = review.answers.get(k)
+            if typed_by_hand(a) and (k not in named or skip):
+                left_out.append((k, BY_HAND, f"{a.changed_by or 'a reviewer'} answered {enum_words(a.status)}"))
+                continue
             it = res.item(k)
             if it is None:
                 if skip:
@@ -238,11 +250,10 @@ def decide_changes(review: Review, keys: list[str] | None = None, *, every: bool
             continue
         if k in scratch.answers:
             scratch.answers[k] = copy.deepcopy(scratch.answers[k])
-        ev = "; ".join(p.evidence)[:2000]
+        ev, note = confirmed_fields(p)
         src_key = carried_source(p)
         if src_key is None:
-            set_answer(scratch, k, status=p.status, evidence=ev, note=(CONFIRMED_NOTE + p.reason)[:5000],
-                       by=by.strip(), at=at)
+            set_answer(scratch, k, status=p.status, evidence=ev, note=note, by=by.strip(), at=at)
         else:  # carried from another answer (prr checklist-carry): its owner and due date come along
             src = review.answers.get(src_key)
             mine = scratch.answers.get(k)
@@ -267,6 +278,10 @@ def skipped_lines(skipped: list) -> list[str]:
         out.append(f"skipped {count(len(gone), 'proposal')} whose item is no longer asked of this review "
                    f"(name one to see why): {listed(gone, 6)}")
     out += [f"skipped {k}: the proposal is {why}" for k, kind, why in skipped if kind == OUT_OF_DATE]
+    mine = [f"{k} ({why})" for k, kind, why in skipped if kind == BY_HAND]
+    if mine:
+        out.append(f"skipped {count(len(mine), 'proposal')} beside an answer a reviewer typed, which only a "
+                   f"confirmation naming the item replaces: {listed(mine, 6)}")
     return out
 
 
