@@ -612,6 +612,64 @@ def _edged(pattern: str) -> re.Pattern:
 
 
 _TECH_RE = [(_edged(p), k, t) for p, k, t in _TECH]
+#: words after a technology's word in an image's repository name that still name the product: its edition,
+#: packaging, topology or a local stand-in (redis-stack-server, postgresql-repmgr, mariadb-galera,
+#: mongodb-community-server, elasticsearch-oss, envoy-distroless, nginx-unprivileged, kafka-native,
+#: activemq-artemis, pulsar-all, nats-streaming, gcloud-pubsub-emulator, nginx-ingress-controller). A word
+#: with a digit (a version: pg16, ubi9) or another technology's word (timescaledb-postgis) does too
+_PRODUCT_WORDS = frozenset({
+    "server", "alpine", "slim", "debian", "ubuntu", "bullseye", "bookworm", "ubi", "distroless", "unprivileged",
+    "rootless", "nonroot", "official", "stack", "cluster", "sentinel", "ha", "galera", "repmgr", "xtradb",
+    "sharded", "standalone", "native", "kraft", "broker", "keeper", "oss", "community", "enterprise", "edge",
+    "dev", "plus", "free", "xe", "ee", "ce", "x", "lite", "full", "all", "core", "classic", "artemis",
+    "streaming", "management", "atlas", "local", "emulator", "ingress", "controller", "gateway", "proxy",
+    "router", "db", "database"})
+#: words after a technology's word in a workload's name that say it uses the technology, not runs it: a
+#: client's role (kafka-consumer-x, rabbitmq-worker, pubsub-subscriber), a tool (postgres-backup,
+#: mongo-seed, kafka-init), an application's part (redis-ui, mongo-api, pubsub-react-form's form). A name
+#: that says what the store holds or which of its instances it is (redis-cart, redis-master, kafka-0,
+#: postgres-orders) still names the store: a workload's name is its operators' word for it, which an
+#: image's repository name is not (:data:`_PRODUCT_WORDS`)
+_CLIENT_WORDS = frozenset({
+    "consumer", "consumers", "producer", "producers", "subscriber", "subscribers", "publisher", "publishers",
+    "worker", "workers", "client", "clients", "listener", "listeners", "handler", "handlers", "processor",
+    "processors", "poller", "reader", "writer", "sender", "receiver", "dispatcher", "emitter", "connect",
+    "connector", "connectors", "bridge", "streams", "rest", "exporter", "exporters", "operator", "backup",
+    "backups", "seed", "seeder", "init", "setup", "migrate", "migration", "migrations", "migrator", "loader",
+    "importer", "sync", "adapter", "ui", "web", "webui", "frontend", "backend", "app", "api", "form", "site",
+    "portal", "dashboard", "dashboards", "console", "demo", "sample", "samples", "example", "test", "tests"})
+
+
+def _tech_words(text: str, rx: re.Pattern) -> list[list[str]] | None:
+    """The words after each match of the technology ``rx`` in ``text`` (a repository name or a workload's
+    name), or None where it is not there."""
+    found = [[w for w in re.split(r"[^a-z0-9]+", text[m.end():]) if w] for m in rx.finditer(text)]
+    return found or None
+
+
+def _tech_named(text: str, rx: re.Pattern, *, image: bool) -> str:
+    """What ``text`` (an image's repository name when ``image``, else a workload's name) says of the
+    technology ``rx``: "product" (it runs it: ``redis``, ``cp-kafka``, ``bitnami/postgresql-repmgr``,
+    ``redis-cart``), "exporter" (a Prometheus exporter of it: ``postgres-exporter``, ``redis_exporter``),
+    or "" (no word of it, or an application's or a tool's name that begins with it). A technology's word
+    must name the product, not begin an application's name: Dapr's sample images
+    ``pubsub-react-form`` and ``pubsub-node-subscriber`` were queues, the LoadBalancer web front end "not
+    user-facing", and four warnings said they lost their messages on a restart. An image's repository
+    names the product only with the product's own words after it (:data:`_PRODUCT_WORDS`); a workload's
+    name unless a word after it is a client's or a tool's (:data:`_CLIENT_WORDS`)."""
+    found = _tech_words(text, rx)
+    if found is None:
+        return ""
+    for words in found:
+        if words and words[-1] in ("exporter", "exporters"):
+            return "exporter"
+    for words in found:
+        if image and all(w in _PRODUCT_WORDS or re.search(r"\d", w)
+                         or any(o.fullmatch(w) for o, _k, _t in _TECH_RE) for w in words):
+            return "product"
+        if not image and not any(w in _CLIENT_WORDS for w in words):
+            return "product"
+    return ""
 #: an image's repository name that says what it does, not which product it is (``jaegertracing/all-in-one``,
 #: ``datadog/agent``, ``wavefronthq/proxy``): under a hub's organisation it is the hub; any other repository
 #: name is the organisation's other work (``jaegertracing/example-hotrod`` is a demo application)
@@ -699,7 +757,16 @@ _DB_PORTS = {
 
 #: consoles for a datastore or a broker: tools, not the datastore
 _ADMIN_UI = re.compile(r"mongo-?express|phpmyadmin|pgadmin|adminer|redis-?commander|redisinsight|kafka-?ui|kafdrop|"
-                       r"akhq|rabbitmq-?management-ui|cassandra-?web|elastichq|cerebro|kibana|dejavu|mailhog|mailpit|"
+                       r"akhq|rabbitmq-?management-ui|cassandra-?web|elastichq|cerebro|kibana|opensearch-dashboards|"
+                       r"dejavu|"
+                       # development mail catchers: they keep the mail they are sent for developers to read in
+                       # their web page and deliver none (Pitstop's MailDev, with its port 4000, was taken for
+                       # the user-facing, launch-blocking single point of failure)
+                       r"mailhog|mailpit|(?<![a-z0-9])(?:maildev|mailcatcher|smtp4dev|mailcrab)(?![a-z0-9])|"
+                       # the Hystrix/Turbine dashboard: operators watch the services' breakers there (Netflix
+                       # Turbine aggregates their streams); a name of its own, not a longer name that holds the
+                       # word (a wind farm's turbine-api)
+                       r"^turbine(?:[-_](?:server|stream|dashboard))?$|hystrix-?dashboard|"
                        # an operators' console named so (spring-boot-admin, admin-server), not a back-office
                        # service that merely mentions admin (admin-order-service)
                        r"(?:^|[-_])admin(?:[-_](?:server|console|ui|panel|dashboard))?$")
@@ -757,7 +824,7 @@ def _image_names_the_rest(name: str, repo: str) -> bool:
     """Does the image repository ``repo`` name the workload ``name`` by its other words (``ratings`` of
     ratings-v2-mysql in examples-bookinfo-ratings-v2), without a datastore's word of its own? Then the name's
     datastore word (mysql) says what it talks to, not what it is."""
-    if not repo or any(rx.search(repo) for rx, _k, _t in _TECH_RE) \
+    if not repo or any(_tech_named(repo, rx, image=True) == "product" for rx, _k, _t in _TECH_RE) \
             or re.search(r"(^|[-_])(db|database|sql)($|[-_])", repo):
         return False
     low = name.lower()
@@ -781,9 +848,11 @@ def recognise(name: str, image: str = "", ports: list[int] | tuple = ()) -> tupl
     why = ""
     segs = img.split("@")[0].split("/")
     org = segs[-2] if len(segs) >= 2 else ""  # mcr.microsoft.com/mssql/server is SQL Server's
+    exporter = False  # a Prometheus exporter of a datastore or a broker (postgres-exporter): telemetry
     for rx, k, t in _TECH_RE:
-        hit = rx.search(repo) or (org and rx.fullmatch(org)) or (not repo and rx.search(name.lower()))
-        if hit:
+        said = _tech_named(repo, rx, image=True) if repo else _tech_named(name.lower(), rx, image=False)
+        exporter = exporter or said == "exporter"
+        if said == "product" or (org and rx.fullmatch(org) and said != "exporter"):
             kind, why = k, f"image {image}" if repo else f"name {name}"
             tags.append(t)
             break
@@ -791,11 +860,18 @@ def recognise(name: str, image: str = "", ports: list[int] | tuple = ()) -> tupl
     # examples-bookinfo-ratings-v2 and talks to MySQL) is not one when its image names its other words
     # and no datastore: the image says what runs
     by_name = not _image_names_the_rest(name, repo)
+    if exporter and kind is None:
+        # what the image runs is an exporter of the store's metrics, whatever the workload is named: a
+        # telemetry hub (what it reads and what scrapes it are telemetry), never the store, whose "no
+        # persistent volume" warnings and hard calls it got
+        return None, ["telemetry"], f"image {image}" if repo else f"name {name}"
     if kind is None:
         # name-based second chance: "cart-db", "redis-cart", "orders-db"
         low = name.lower()
         for rx, k, t in _TECH_RE:
-            if rx.search(low) and (by_name or k in ("gateway", "identity")):
+            said = _tech_named(low, rx, image=False)
+            exporter = exporter or said == "exporter"
+            if said == "product" and (by_name or k in ("gateway", "identity")):
                 kind, why = k, f"name {name}"
                 tags.append(t)
                 break
@@ -1562,22 +1638,35 @@ def close_match(name: str, candidates) -> str | None:
 
 
 _SECRET_NAME = re.compile(r"PASS|SECRET|TOKEN|CREDENTIAL|PRIVATE|API_?KEY|AUTH", re.IGNORECASE)
+#: a name whose last word says its value is where something is (``ACMEAIR_STACKAA_AUTH_URL``, ``TOKEN_ENDPOINT``,
+#: ``AUTH_HOST``): an address, not a secret, whatever words come before (the readiness facts' ``secret_name``
+#: says so too). Shown, with a URL's user information and a query's password or token still masked. Not a
+#: DSN or a connection string: those hold the password in forms no mask below reads
+_ADDRESS_LAST = re.compile(r"(?:^|[_.-])(?:URL|URI|ENDPOINT|HOST|HOSTNAME|ADDR|ADDRESS)S?$", re.IGNORECASE)
+#: a user name and password before an "@" at the start of a value with no scheme (``admin:s3cret@auth:8080``)
+_BARE_CRED = re.compile(r"^([^:/@\s]*):" + _USERINFO_TO_AT)
 #: a URL's user name and password: the password up to the last "@" before the path (a password that holds
 #: an "@" was shown from its "@" on: ``postgres:***@ssw0rd@postgres``). Unlike :data:`_USERINFO`, a "?" or
 #: "#" never ends it: what might be a password is hidden (``smtp://mail:***@example.org`` hides a port and a
 #: query too), as none of one may show
 _URL_CRED = re.compile(r"(://[^:/?#@\s]*):" + _USERINFO_TO_AT)
-_KV_CRED = re.compile(r"((?:password|pwd|passwd|secret|token)\s*=\s*)[^;&\s]*", re.IGNORECASE)
+_KV_CRED = re.compile(r"((?:password|pwd|passwd|secret|token|api[_-]?key|access[_-]?key)\s*=\s*)[^;&\s]*", re.IGNORECASE)
 
 
 def redact(name: str, value: str, limit: int = 120) -> str:
-    """An environment value fit for evidence: secrets masked, long values clipped."""
-    if _SECRET_NAME.search(name or ""):
+    """An environment value fit for evidence: secrets masked, long values clipped. A variable named like a
+    secret is masked whole, unless its name says it is an address (:data:`_ADDRESS_LAST`): a URL names
+    where a call goes, and masked, the reviewer could not see what a call was inferred from (Acme Air's
+    ``ACMEAIR_STACKAA_AUTH_URL=***``, the only evidence of a call its service never makes)."""
+    address = bool(_ADDRESS_LAST.search(name or ""))
+    if _SECRET_NAME.search(name or "") and not address:
         return "***"
     v = str(value)
     if len(v) > 4 * limit:  # the regexes below run on what is shown, never on a megabyte
         v = v[: 4 * limit]
     v = _URL_CRED.sub(r"\1:***@", v)
+    if address and _SECRET_NAME.search(name):
+        v = _BARE_CRED.sub(r"\1:***@", v)
     v = _KV_CRED.sub(r"\1***", v).replace("\n", " ")
     return v if len(v) <= limit else v[: limit - 3] + "..."
 
