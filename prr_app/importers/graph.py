@@ -1302,7 +1302,10 @@ def telemetry_stores(review: Review, evidence: dict[str, list[str]],
             callers.setdefault(t, set()).add(dep.source)
     out: dict[str, list[str]] = {}
     for cid, comp in comps.items():
-        who = callers.get(cid, set())
+        # an operators' console reading the store (Kibana beside Zipkin's Elasticsearch) says nothing of whose
+        # data it is: the telemetry stack's when every other caller is a telemetry hub (a console alone, as
+        # mongo-express beside the business database, leaves it the business's)
+        who = {c for c in callers.get(cid, set()) if not (c in comps and "admin-ui" in comps[c].tags)}
         hubs = sorted(c for c in who if c in comps and "telemetry" in comps[c].tags)
         was = (tagged or {}).get(cid)
         if was is not None:
