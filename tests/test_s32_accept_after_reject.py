@@ -8,7 +8,6 @@ after that changes nothing. A call deleted by hand stays deleted.
 """
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -20,34 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PETCLINIC = ROOT.parent / "shared" / "realdata" / "spring-petclinic-repo"
 
 
-def _next_second() -> None:
-    """Import records are timed to the second (see tests/test_s31_f3_reimport_after_decisions.py)."""
-    now = int(time.time())
-    while int(time.time()) == now:
-        time.sleep(0.02)
-
-
-def run(capsys, *argv):
-    code = main([str(a) for a in argv])
-    cap = capsys.readouterr()
-    return code, cap.out, cap.err
-
-
-@pytest.fixture
-def repo(tmp_path):
-    """A checkout with one strong inferred call (alpha->gamma, a configuration value) and one weak one
-    (alpha->beta, a string literal in source)."""
-    root = tmp_path / "repo"
-    files = {
-        "docker-compose.yml": "services:\n  alpha: {image: x, build: ./alpha}\n  beta: {image: y, build: ./beta}\n"
-                              "  gamma: {image: z, build: ./gamma}\n",
-        "alpha/app.py": 'URL = "http://beta:8000/x"\n',
-        "alpha/settings.env": "GAMMA_HOST=gamma\n",
-    }
-    for rel, text in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text)
-    return root
+from tests.test_s31_f3_reimport_after_decisions import _next_second, repo, run  # noqa: E402,F401 (a fixture)
 
 
 @pytest.mark.parametrize("selector", ["all", "weak", "alpha->beta"])
