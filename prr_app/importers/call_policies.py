@@ -849,6 +849,86 @@ def go_client_timeouts(text: str, rel: str) -> list[tuple[str, int | None, str]]
     return out
 
 
+_GO_FUNC_NAME = re.compile(r"^func\s+(?:\([^)]*\)\s*)?([A-Za-z_][A-Za-z0-9_]*)\s*\(", re.MULTILINE)
+#: what makes a failed call's handling no going on: it ends the request, or hands the error up
+_GO_GIVES_UP = re.compile(r"\bpanic\(|\bFatal|\bhttp\.Error\(|renderHTTPError|WriteHeader\(|status\.Errorf?\(|"
+                          r"\berrors\.|fmt\.Errorf\(|\bos\.Exit\(")
+_GO_LOGS = re.compile(r"\b(?:log|logger|l)\s*\.")
+
+
+def go_client_funcs(text: str, rel: str) -> dict[str, set[str]]:
+    """The functions of a Go file that make a gRPC client (``getAd`` makes ``pb.NewAdServiceClient``): name ->
+    the clients' service names (generated code none, as :func:`go_client_timeouts`)."""
+    out: dict[str, set[str]] = {}
+    if rel.endswith(".pb.go") or re.search(r"^// Code generated .* DO NOT EDIT\.$", text[:2000], re.MULTILINE):
+        return out
+    starts = [m.start() for m in _GO_FUNC.finditer(text)] + [len(text)]
+    for a, b in zip(starts, starts[1:]):
+        body = text[a:b]
+        m = _GO_FUNC_NAME.match(body)
+        clients = {c.group(1) for c in _GO_CLIENT.finditer(body)}
+        if m and clients:
+            out.setdefault(m.group(1), set()).update(clients)
+    return out
+
+
+def _go_block(text: str, at: int) -> str | None:
+    """The text of the ``{ ... }`` block whose ``{`` is at ``at`` (braces counted; None if it does not close)."""
+    depth = 0
+    for i in range(at, min(len(text), at + 4000)):
+        if text[i] == "{":
+            depth += 1
+        elif text[i] == "}":
+            depth -= 1
+            if depth == 0:
+                return text[at + 1:i]
+    return None
+
+
+def go_call_sites(text: str, rel: str, funcs: set[str]) -> list[tuple[str, str, bool]]:
+    """Each call of one of ``funcs`` in a Go file as ``(function, "file:line", goes on)``: ``goes on`` when the
+    caller carries on without the answer: the error is discarded (``x, _ := f()``), or only logged
+    (``if err := f(); err != nil { log... }`` and ``x, err := f()`` then ``if err != nil { log... }``, with no
+    return, or a return of no error from a function that returns none, as a page leaving out its ad), and
+    nothing in the handling ends the request or hands the error up (an HTTP error, a panic, a wrapped error).
+    Any other call of them is taken as needing the answer."""
+    out: list[tuple[str, str, bool]] = []
+    if not funcs or rel.endswith(".pb.go"):
+        return out
+    call = re.compile(r"\.(" + "|".join(map(re.escape, sorted(funcs))) + r")\s*\(")
+    for m in call.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        line_end = text.find("\n", m.end())
+        line_end = len(text) if line_end < 0 else line_end
+        line = text[line_start:line_end]
+        if re.match(r"\s*func\b", line):
+            continue  # its definition
+        where = f"{rel}:{text.count(chr(10), 0, m.start()) + 1}"
+        goes_on = False
+        if re.match(r"\s*[A-Za-z_][\w\s,]*,\s*_\s*:?=", line):
+            goes_on = True  # the error discarded
+        else:
+            brace = None
+            if re.match(r"\s*if\s+err\s*:?=", line) and re.search(r";\s*err\s*!=\s*nil\s*\{\s*$", line):
+                brace = line_start + line.rstrip().rfind("{")
+            elif re.match(r"\s*[A-Za-z_][\w\s,]*,\s*err\s*:?=", line):
+                nxt = re.match(r"\s*if\s+err\s*!=\s*nil\s*\{", text[line_end + 1:])
+                if nxt:
+                    brace = line_end + 1 + nxt.end() - 1
+            block = _go_block(text, brace) if brace is not None else None
+            if block is not None and _GO_LOGS.search(block) and not _GO_GIVES_UP.search(block):
+                if "return" not in block:
+                    goes_on = True
+                else:
+                    fn = text.rfind("\nfunc ", 0, m.start())
+                    sig = text[fn + 1:text.find("{", fn + 1)] if fn >= 0 else ""
+                    results = sig[sig.rfind(")", 0, len(sig) - 1) + 1:] if sig.rstrip().endswith(")") else \
+                        sig[sig.find(")") + 1:]
+                    goes_on = "error" not in results and not re.search(r"return\s+[^\n]*\berr\b", block)
+        out.append((m.group(1), where, goes_on))
+    return out
+
+
 _GRPC_STUBS = [
     (".go", "", _GO_CLIENT, "New{}Client"),
     # Java and Kotlin: CartServiceGrpc.newBlockingStub(channel), newStub, newFutureStub

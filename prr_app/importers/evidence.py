@@ -52,7 +52,7 @@ from prr_app.model.entities import Review
 from prr_app.importers.call_policies import (annotation_policy, dotnet_resilience, envoy_policies, feign_clients,
                                              feign_client_urls, feign_policy, microprofile_clients,
                                              microprofile_policy,
-                                             breaker_fallbacks, go_client_timeouts, grpc_clients, is_spring_config,
+                                             breaker_fallbacks, go_call_sites, go_client_funcs, go_client_timeouts, grpc_clients, is_spring_config,
                                              nginx_policies,
                                              resilience4j_annotations,
                                              resilience4j_config, spring_config, spring_gateway_policies, time_limit,
@@ -866,6 +866,7 @@ class _CallSettings:
         self.spring: dict[str, list] = {}  # service -> its feign.* and hystrix.* settings
         self.feigns: dict[tuple[str, str], tuple[str, str]] = {}  # (service, target) -> (client name, "file:line")
         self.go: dict[str, list] = {}  # service -> its Go gRPC clients and their timeouts (go_client_timeouts)
+        self.go_src: dict[str, list] = {}  # service -> its Go files making or calling gRPC clients (_go_fallbacks)
         self.grpc: dict[str, list] = {}  # service -> the gRPC clients its code makes (grpc_clients)
         self.fallbacks: list[tuple[str, str, str, str]] = []  # (service, client, fallback, where): breaker_fallbacks
         self.http_defaults: list[tuple[list[str], dict]] = []  # (the file's services, dotnet_resilience)
@@ -926,6 +927,8 @@ class _CallSettings:
                 self.r4j.setdefault(owner, []).extend(resilience4j_config(text, rel, spring=spring))
         if is_src and rel.endswith(".go") and "Client(" in text:
             self.go.setdefault(owner, []).extend(go_client_timeouts(text, rel))
+        if is_src and rel.endswith(".go") and "err" in text:
+            self.go_src.setdefault(owner, []).append((text, rel))
         if is_src and ("Client" in text or "Stub" in text):
             self.grpc.setdefault(owner, []).extend(grpc_clients(text, rel))
         if is_src and rel.endswith((".java", ".kt")):
@@ -951,6 +954,7 @@ class _CallSettings:
         _grpc_calls(found, self.grpc, host_map, review)
         _breaker_fallbacks(found, self.fallbacks, host_map)
         _go_timeouts(found, self.go, host_map)
+        _go_fallbacks(found, self.go_src, host_map)
         for owner, config in self.spring.items():
             _zuul_routes(found, owner, zuul_routes(config), host_map, review)
         _time_limits(found, self.breakers, self.limits)
@@ -1188,6 +1192,43 @@ def _go_timeouts(found: Found, clients: dict, host_map) -> None:
             line = (f"{where}: {owner}'s calls to {t} (its Go gRPC client, New{name}Client) time out after {ms} ms"
                     + (f" (the longest of {len(sites)} call sites)" if len(sites) > 1 else ""))
             found.policies.setdefault((owner, t), {}).setdefault("timeout_ms", (ms, line))
+
+
+def _go_fallbacks(found: Found, sources: dict, host_map) -> None:
+    """A Go service that carries on when its call to a component fails, at every call site (the error
+    discarded or only logged: Online Boutique's frontend renders the page without its ads and
+    recommendations, its checkout completes the order when the confirmation mail fails): said in the call's
+    evidence as a fallback in code, which the analysis asks to confirm first; not taken for the
+    dependency's fallback (what the page or order is without it is the reviewer's to judge)."""
+    flat = _by_service_name(host_map)
+    for owner, files in sources.items():
+        funcs: dict[str, set[str]] = {}
+        for text, rel in files:
+            for fn, clients in go_client_funcs(text, rel).items():
+                funcs.setdefault(fn, set()).update(clients)
+        if not funcs:
+            continue
+        sites: dict[str, list[tuple[str, bool]]] = {}
+        for text, rel in files:
+            for fn, where, goes_on in go_call_sites(text, rel, set(funcs)):
+                sites.setdefault(fn, []).append((where, goes_on))
+        per_target: dict[str, list[tuple[str, str, bool]]] = {}
+        for fn, clients in funcs.items():
+            for name in clients:
+                for t in _service_targets(name, flat):
+                    if t != owner:
+                        per_target.setdefault(t, []).extend((fn, w, g) for w, g in sites.get(fn, ()))
+        for t, calls in per_target.items():
+            if not calls or not all(g for _fn, _w, g in calls) or (owner, t) not in found.edges:
+                continue
+            fn, where, _g = calls[0]
+            file, _, line = where.rpartition(":")
+            more = f" (and {len(calls) - 1} more call site{'s' if len(calls) > 2 else ''})" if len(calls) > 1 else ""
+            found.edges[(owner, t)].append(Seen(
+                file, int(line), f"{owner}'s code goes on when {fn} (its call to {t}) fails, at every call site: "
+                                 f"the error is logged or discarded{more}: a fallback in code, not taken for the "
+                                 "dependency's (state the call soft if what the caller serves without it is enough)",
+                "config", found.edges[(owner, t)][0].kind))
 
 
 def _time_limits(found: Found, breakers: dict, limits: dict) -> None:
