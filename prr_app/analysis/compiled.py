@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from prr_app.model.entities import HUB_TAGS, Review
+from prr_app.model.entities import HUB_TAGS, LOAD_GENERATOR, Review
 
 
 @dataclass(slots=True)
@@ -95,6 +95,9 @@ class CompiledGraph:
     #: the telemetry hubs (tagged ``telemetry``): what calls one is degraded by its outage, never by its
     #: degradation (docs/analysis.md, "Hubs")
     telemetry: frozenset[int] = frozenset()
+    #: the load generators (tagged ``load-generator``): test tools, never an entry point, their calls and
+    #: figures no finding or deciding assumption (docs/analysis.md, "User-facing and journeys")
+    load_generators: frozenset[int] = frozenset()
     #: ``any_out`` without the dependencies on telemetry hubs: what degradation travels along (the
     #: outage of a hub reaches its callers separately); ``any_out`` itself where there is no such hub
     degrade_out: list[tuple[int, ...]] | None = None
@@ -460,6 +463,7 @@ def compile_review(review: Review, memo: "ShapeMemo | None" = None) -> CompiledG
     graph.compiled_key = deps_key
     telemetry = frozenset(i for i in hubs if any(t.lower() == "telemetry" for t in comps[i].tags))
     graph.telemetry = telemetry
+    graph.load_generators = frozenset(i for i, c in enumerate(comps) if LOAD_GENERATOR in c.tags)
     graph.degrade_out = ([tuple([t for t in out if t not in telemetry]) for out in any_out] if telemetry
                          else any_out)
     for c in range(n):

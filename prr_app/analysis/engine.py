@@ -93,8 +93,7 @@ def default_entry_points(graph: CompiledGraph, among: set[int] | None = None) ->
     n = graph.n
     cond = graph.condensation(graph.any_out)
     # a load generator calls the system but is no user: what only it calls is where users come in
-    comps = graph.review.components
-    lg = {i for i, cid in enumerate(graph.ids) if LOAD_GENERATOR in comps[cid].tags}
+    lg = graph.load_generators
     if lg:  # (a proxy that serves the load generator's own page shares a cycle with it: the proxy is the entry)
         tools = [all(i in lg for i in cond.members[s]) for s in range(len(cond))]
         sources = [s for s in range(len(cond)) if not tools[s] and all(tools[p] for p in cond.pred[s])]
@@ -538,8 +537,8 @@ def _assumptions(ctx: Context) -> list[dict]:
     out: list[dict] = []
     # a load generator is a test tool: what is assumed of its instances, figures and calls decides nothing
     # (emojivoto's vote-bot led three lists of what decided the verdict)
-    tools = {i for i, c in enumerate(comps) if LOAD_GENERATOR in c.tags}
-    prod = [c for c in comps if LOAD_GENERATOR not in c.tags] if tools else comps
+    tools = g.load_generators
+    prod = [c for i, c in enumerate(comps) if i not in tools] if tools else comps
 
     def add(aid: str, text: str, elements: list[str]):
         if elements:

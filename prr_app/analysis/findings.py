@@ -315,7 +315,7 @@ def cascading(graph: CompiledGraph, entries: list[int], *, shared_rests: bool = 
     unbounded: list[tuple[int, str]] = []
     # a load generator's calls are a test tool's: its waiting ties up no worker of the system (emojivoto's
     # vote-bot led the timeout finding's mitigation)
-    tools = {i for i, cid in enumerate(graph.ids) if LOAD_GENERATOR in review.components[cid].tags}
+    tools = graph.load_generators
     for src, _tc, _tg, kind, _hard, _fb, softened_hub, did in graph.deps:
         if kind != "hard" or softened_hub or src in tools:
             continue

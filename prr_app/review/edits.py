@@ -434,13 +434,19 @@ RISK_SUBJECTS = (
 )
 
 
+def _subject_prefix(risk_id: str) -> tuple[str, str] | None:
+    """The prefix of :data:`RISK_SUBJECTS` ``risk_id`` starts with (an element's id follows), and its
+    collection; None for another id."""
+    return next(((p, c) for p, c in RISK_SUBJECTS if risk_id.startswith(p) and len(risk_id) > len(p)), None)
+
+
 def risk_kind(risk_id: str) -> tuple[str, str]:
     """``(kind, subject id)`` of a computed risk id: ``spof:component:svc:api`` is ``("spof:component",
     "svc:api")`` (an element id may hold ':', as every Backstage import's do); an id of another form is
     split at its last ':'."""
-    for prefix, _coll in RISK_SUBJECTS:
-        if risk_id.startswith(prefix) and len(risk_id) > len(prefix):
-            return prefix[:-1], risk_id[len(prefix):]
+    hit = _subject_prefix(risk_id)
+    if hit is not None:
+        return hit[0][:-1], risk_id[len(hit[0]):]
     kind, _, subject = risk_id.rpartition(":")
     return kind, subject
 
@@ -449,9 +455,9 @@ def risk_subject(risk_id: str) -> tuple[str, str] | None:
     """``(collection, id)`` of the element a computed risk id is about (``spof:component:carts-db``:
     ``("components", "carts-db")``), or None for a risk about no one element (``slo:missing``,
     ``cascade:no-timeout``, ``model:no-journeys``) or an id the analysis does not make."""
-    for prefix, coll in RISK_SUBJECTS:
-        if risk_id.startswith(prefix) and len(risk_id) > len(prefix):
-            return coll, risk_id[len(prefix):]
+    hit = _subject_prefix(risk_id)
+    if hit is not None:
+        return hit[1], risk_id[len(hit[0]):]
     if risk_id.startswith("evidence:"):
         _extractor, sep, cid = risk_id[len("evidence:"):].partition(":")  # extractors have no ':'
         if sep and cid:

@@ -847,7 +847,7 @@ def suggest(review: Review, analysis: dict, *, blocking_only: bool = False) -> l
     spofs = {s["risk_id"]: s for s in analysis.get("spofs", []) if s["element_type"] != "instance"}
     domains = {f["domain"]: f for f in analysis.get("failure_domains", [])}
     wanted = _targets(analysis)
-    hard_calls = None  # made once, for the SLOs' fallbacks (_writes_to)
+    hard_calls = _hard_calls(review)  # for the fallbacks (_writes_to): one pass over the dependencies
     for r in analysis["risks"]:
         if r["status"] != "open" or (blocking_only and r["id"] not in wanted):
             continue
@@ -859,7 +859,6 @@ def suggest(review: Review, analysis: dict, *, blocking_only: bool = False) -> l
             deps = [d for d in review.dependencies.values()
                     if d.target == subject and d.kind == DependencyKind.HARD.value and not d.fallback]
             sp = spofs.get(rid)
-            hard_calls = _hard_calls(review) if hard_calls is None and deps else hard_calls
             # no "cached or default answer" stands in for a store, or for a caller's only way to its stores
             # (its whole backend): the what-if would count its callers up on paper (_writes_to)
             if deps and sp is not None and len(sp.get("chain", [])) > 1 and \
@@ -906,7 +905,6 @@ def suggest(review: Review, analysis: dict, *, blocking_only: bool = False) -> l
             if moves:
                 alts.append(_Bundle(pre + moves))
         elif kind in ("slo:component", "slo:journey"):
-            hard_calls = _hard_calls(review) if hard_calls is None else hard_calls
             av = next((x for x in analysis["availability"]
                        if f"slo:{x['target_type']}:{x['target']}" == rid), None)
             consumers = [tc["element"] for tc in (av or {}).get("top_consumers", [])
@@ -961,17 +959,16 @@ def suggest(review: Review, analysis: dict, *, blocking_only: bool = False) -> l
 _WRITTEN_TO = ("datastore", "queue")
 
 
-def _writes_to(review: Review, d: Dependency, calls: dict[str, list[str]] | None = None) -> bool:
+def _writes_to(review: Review, d: Dependency, calls: dict[str, list[str]]) -> bool:
     """The call stores something (its target is a datastore or a queue), or its target is the caller's only
     way to any store (every datastore and queue the caller reaches over hard calls is behind it: the
     caller's whole backend, a web front's call to its API): "a cached or default answer" is no fallback
     for it, only a way to make an SLO attainable on paper (a plan gave web->api a fallback and printed the
     checkout journey at 99.99998 %, served by a web pod with the API, the database and the payment
-    provider down). ``calls``: :func:`_hard_calls` of the review, made once by a caller asking many."""
+    provider down). ``calls``: :func:`_hard_calls` of the review."""
     t = review.components.get(d.target)
     if t is not None and t.kind in _WRITTEN_TO:
         return True
-    calls = _hard_calls(review) if calls is None else calls
     return bool(_stores_reached(review, calls, d.target, None)) and \
         not _stores_reached(review, calls, d.source, d.target)
 
